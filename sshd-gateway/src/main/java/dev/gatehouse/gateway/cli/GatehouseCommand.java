@@ -1,0 +1,5 @@
+package dev.gatehouse.gateway.cli;
+
+public final class GatehouseCommand {
+  public static void main(String[] args) {}
+}
