@@ -1,0 +1,553 @@
+package dev.gatehouse.recorder;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * asciicast v2 writer, one file per session.
+ *
+ * <p>Events are escaped by hand into one reusable buffer. Only whole lines ever reach the file: an
+ * output event stays open (so bursts within {@link #COALESCE_NANOS} become one event) until another
+ * event, a size limit or a flush closes it. Buffered lines are written out at least every {@link
+ * #FLUSH_NANOS}: each call checks the age of the oldest buffered byte, and the shared {@link
+ * Flusher} daemon covers idle sessions. The file is only fsynced on close: a killed JVM leaves the
+ * written bytes in the page cache, which is the failure the 100 ms bound is about.
+ *
+ * <p>Any IOException is remembered and thrown from every later call: the caller ends the session.
+ * Thread-safe.
+ *
+ * <p>Not {@code Closeable}: {@link #close()} returns the {@link ClosedRecording} (hash and size the
+ * index and audit log need), and Java does not let a {@code close()} that returns a value implement
+ * {@code Closeable}. Close it in a {@code finally}.
+ */
+public final class AsciicastWriter {
+  /** Output calls closer together than this join the open event. */
+  static final long COALESCE_NANOS = 2_000_000L;
+  /** Buffered data older than this is written on the next call; the flusher ticks faster. */
+  static final long FLUSH_NANOS = 50_000_000L;
+  /** Past this much buffered data, write it now regardless of age. */
+  private static final int WRITE_THRESHOLD = 512 * 1024;
+  /** Input is escaped in slices so the worst-case expansion (6x) fits a bounded buffer. */
+  private static final int SLICE = 64 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** For bytes below 0x80: 0 = copy, 1 = short escape, 2 = \\u00XX. */
+  private static final byte[] ESCAPE = new byte[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ESCAPE[c] = 2;
+    }
+    ESCAPE['"'] = 1;
+    ESCAPE['\\'] = 1;
+    ESCAPE['\n'] = 1;
+    ESCAPE['\r'] = 1;
+    ESCAPE['\t'] = 1;
+    ESCAPE['\b'] = 1;
+    ESCAPE['\f'] = 1;
+    ESCAPE[0x7f] = 2;
+  }
+
+  private final Path file;
+  private final FileChannel channel;
+  private final long startNanos;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final MessageDigest digest;
+  private final Utf8Escaper outputDecoder = new Utf8Escaper();
+  private final Utf8Escaper inputDecoder = new Utf8Escaper();
+
+  // Guarded by lock.
+  private byte[] buf = new byte[WRITE_THRESHOLD + 8 * SLICE];
+  private int len;
+  /** 'o' or 'i' while an event line is open at the end of buf, else 0. */
+  private byte openType;
+  private long openNanos;
+  /** nanoTime when buf first held unwritten data; meaningful when len > 0. */
+  private long dirtySince;
+
+  private long fileSize;
+  private volatile long outputBytes;
+  private IOException failure;
+  private ClosedRecording closed;
+
+  /**
+   * Creates the file (parent directories 0750, file 0640) and writes the header.
+   *
+   * @throws FileAlreadyExistsException if the file exists: recordings are never overwritten
+   */
+  public static AsciicastWriter create(Path file, RecordingHeader header) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(
+        parent,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+    Set<PosixFilePermission> fileMode = PosixFilePermissions.fromString("rw-r-----");
+    FileChannel ch =
+        FileChannel.open(
+            file,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(fileMode));
+    try {
+      // The umask may have narrowed the mode further; auditors' group read is part of the contract.
+      Files.setPosixFilePermissions(file, fileMode);
+      return new AsciicastWriter(file, ch, header);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** For tests that need to fail the channel under a live writer. */
+  AsciicastWriter(Path file, FileChannel channel, RecordingHeader header) throws IOException {
+    this.file = file;
+    this.channel = channel;
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from this JVM", e);
+    }
+    this.startNanos = System.nanoTime();
+    byte[] head = headerLine(header);
+    System.arraycopy(head, 0, buf, 0, head.length);
+    len = head.length;
+    // The header goes out at once so even a writer killed right away leaves a playable file.
+    writeBuffered();
+    Flusher.INSTANCE.register(this);
+  }
+
+  private static byte[] headerLine(RecordingHeader h) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", 2);
+    m.put("width", h.width());
+    m.put("height", h.height());
+    m.put("timestamp", h.start().getEpochSecond());
+    if (h.term() != null) {
+      m.put("env", Map.of("TERM", h.term()));
+    }
+    if (h.title() != null) {
+      m.put("title", h.title());
+    }
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("sessionId", h.sessionId());
+    putIfSet(g, "identity", h.identity());
+    putIfSet(g, "target", h.target());
+    putIfSet(g, "clientAddress", h.clientAddress());
+    m.put("gatehouse", g);
+    byte[] json = JSON.writeValueAsBytes(m);
+    byte[] line = new byte[json.length + 1];
+    System.arraycopy(json, 0, line, 0, json.length);
+    line[json.length] = '\n';
+    return line;
+  }
+
+  private static void putIfSet(Map<String, Object> m, String k, String v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+
+  public void output(byte[] b, int off, int len) throws IOException {
+    data((byte) 'o', outputDecoder, b, off, len);
+  }
+
+  public void input(byte[] b, int off, int len) throws IOException {
+    data((byte) 'i', inputDecoder, b, off, len);
+  }
+
+  public void resize(int cols, int rows) throws IOException {
+    if (cols <= 0 || rows <= 0) {
+      throw new IllegalArgumentException("terminal size must be positive, got " + cols + "x" + rows);
+    }
+    byte[] s = (cols + "x" + rows).getBytes(StandardCharsets.US_ASCII);
+    single((byte) 'r', s);
+  }
+
+  public void marker(String label) throws IOException {
+    single((byte) 'm', label.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Output bytes seen, raw, before decoding and escaping. */
+  public long bytesWritten() {
+    return outputBytes;
+  }
+
+  private void data(byte type, Utf8Escaper decoder, byte[] b, int off, int n) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, n, b.length);
+    lock.lock();
+    try {
+      checkUsable();
+      if (n == 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (type == 'o') {
+        outputBytes += n;
+      }
+      int end = off + n;
+      do {
+        int slice = Math.min(SLICE, end - off);
+        if (openType != type || now - openNanos > COALESCE_NANOS) {
+          closeOpenEvent();
+          openEvent(type, now);
+        }
+        ensure(slice * 6 + 16);
+        len = decoder.escape(b, off, slice, buf, len);
+        off += slice;
+        if (len >= WRITE_THRESHOLD) {
+          // Big bursts: write now; the next slice opens a new event with the same time.
+          closeOpenEvent();
+          writeBuffered();
+        }
+      } while (off < end);
+      writeIfDue(now);
+    } catch (IOException e) {
+      throw fail(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void single(byte type, byte[] utf8) throws IOException {
+    lock.lock();
+    try {
+      checkUsable();
+      long now = System.nanoTime();
+      closeOpenEvent();
+      openEvent(type, now);
+      ensure(utf8.length * 6 + 16);
+      len = new Utf8Escaper().escape(utf8, 0, utf8.length, buf, len);
+      closeOpenEvent();
+      writeIfDue(now);
+    } catch (IOException e) {
+      throw fail(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkUsable() throws IOException {
+    if (failure != null) {
+      throw new IOException("recording " + file + " failed earlier: " + failure.getMessage(), failure);
+    }
+    if (closed != null) {
+      throw new IllegalStateException("recording " + file + " is closed");
+    }
+  }
+
+  private IOException fail(IOException e) {
+    if (failure == null) {
+      failure = e;
+    }
+    return e;
+  }
+
+  private void openEvent(byte type, long now) {
+    if (len == 0) {
+      dirtySince = now;
+    }
+    ensure(40);
+    buf[len++] = '[';
+    long micros = Math.max(0, (now - startNanos) / 1000);
+    len = writeTime(micros, buf, len);
+    buf[len++] = ',';
+    buf[len++] = ' ';
+    buf[len++] = '"';
+    buf[len++] = type;
+    buf[len++] = '"';
+    buf[len++] = ',';
+    buf[len++] = ' ';
+    buf[len++] = '"';
+    openType = type;
+    openNanos = now;
+  }
+
+  private void closeOpenEvent() {
+    if (openType != 0) {
+      ensure(3);
+      buf[len++] = '"';
+      buf[len++] = ']';
+      buf[len++] = '\n';
+      openType = 0;
+    }
+  }
+
+  /** seconds with six decimals, e.g. 12.000345 */
+  static int writeTime(long micros, byte[] out, int p) {
+    String secs = Long.toString(micros / 1_000_000);
+    for (int i = 0; i < secs.length(); i++) {
+      out[p++] = (byte) secs.charAt(i);
+    }
+    out[p++] = '.';
+    long frac = micros % 1_000_000;
+    for (int div = 100_000; div > 0; div /= 10) {
+      out[p++] = (byte) ('0' + (frac / div) % 10);
+    }
+    return p;
+  }
+
+  private void ensure(int extra) {
+    if (len + extra > buf.length) {
+      buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+    }
+  }
+
+  private void writeIfDue(long now) throws IOException {
+    if (len > 0 && now - dirtySince >= FLUSH_NANOS) {
+      closeOpenEvent();
+      writeBuffered();
+    }
+  }
+
+  /** Writes every complete line in buf. Callers close the open event first when they want it out. */
+  private void writeBuffered() throws IOException {
+    int upTo = len;
+    if (openType != 0) {
+      // Never let half a JSON line reach the file: stop at the last newline.
+      upTo = lastNewline() + 1;
+    }
+    if (upTo == 0) {
+      return;
+    }
+    ByteBuffer bb = ByteBuffer.wrap(buf, 0, upTo);
+    while (bb.hasRemaining()) {
+      channel.write(bb);
+    }
+    digest.update(buf, 0, upTo);
+    fileSize += upTo;
+    System.arraycopy(buf, upTo, buf, 0, len - upTo);
+    len -= upTo;
+    dirtySince = System.nanoTime();
+  }
+
+  private int lastNewline() {
+    for (int i = len - 1; i >= 0; i--) {
+      if (buf[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Called by the shared flusher: writes out whatever is buffered, unless a call is busy. */
+  void flushFromBackground() {
+    if (!lock.tryLock()) {
+      return; // the busy call checks the age itself on its way out
+    }
+    try {
+      if (failure == null && closed == null && len > 0) {
+        closeOpenEvent();
+        writeBuffered();
+      }
+    } catch (IOException e) {
+      fail(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isClosed() {
+    return closed != null;
+  }
+
+  /**
+   * Flushes (an incomplete UTF-8 sequence left over becomes U+FFFD), fsyncs and closes. Returns the
+   * SHA-256 and size of the bytes written. Idempotent: later calls return the same result. If an
+   * earlier write failed, the channel is still closed and that failure is thrown.
+   */
+  public ClosedRecording close() throws IOException {
+    lock.lock();
+    try {
+      if (closed != null) {
+        return closed;
+      }
+      if (failure != null) {
+        Flusher.INSTANCE.unregister(this);
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // the first failure is the one the operator needs
+        }
+        throw new IOException("recording " + file + " failed earlier: " + failure.getMessage(), failure);
+      }
+      try {
+        long now = System.nanoTime();
+        if (outputDecoder.hasCarry()) {
+          if (openType != 'o') {
+            closeOpenEvent();
+            openEvent((byte) 'o', now);
+          }
+          ensure(8);
+          len = outputDecoder.finish(buf, len);
+        }
+        if (inputDecoder.hasCarry()) {
+          closeOpenEvent();
+          openEvent((byte) 'i', now);
+          ensure(8);
+          len = inputDecoder.finish(buf, len);
+        }
+        closeOpenEvent();
+        writeBuffered();
+        channel.force(true);
+        channel.close();
+      } catch (IOException e) {
+        fail(e);
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // keep the first failure
+        }
+        throw e;
+      } finally {
+        Flusher.INSTANCE.unregister(this);
+      }
+      closed = new ClosedRecording(file, Recordings.hex(digest.digest()), fileSize, outputBytes);
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Decodes UTF-8 and escapes it for a JSON string in one pass. Valid sequences are copied as they
+   * are; an invalid byte or truncated sequence becomes one U+FFFD (the "maximal subpart" rule Java
+   * and browsers use); a sequence cut at the end of a call is carried to the next call.
+   */
+  static final class Utf8Escaper {
+    private final byte[] pending = new byte[4];
+    private int pendingLen;
+    private int need; // continuation bytes still expected
+    private int lo = 0x80;
+    private int hi = 0xBF;
+
+    boolean hasCarry() {
+      return pendingLen > 0;
+    }
+
+    /** Escapes src into out at p (caller ensured room for 6x + a few), returns the new end. */
+    int escape(byte[] src, int off, int n, byte[] out, int p) {
+      int end = off + n;
+      int i = off;
+      while (i < end) {
+        int x = src[i] & 0xff;
+        if (need == 0) {
+          if (x < 0x80) {
+            byte kind = ESCAPE[x];
+            if (kind == 0) {
+              out[p++] = (byte) x;
+            } else if (kind == 1) {
+              out[p++] = '\\';
+              out[p++] = shortEscape(x);
+            } else {
+              out[p++] = '\\';
+              out[p++] = 'u';
+              out[p++] = '0';
+              out[p++] = '0';
+              out[p++] = HEX[x >> 4];
+              out[p++] = HEX[x & 0xf];
+            }
+            i++;
+            continue;
+          }
+          if (x >= 0xC2 && x <= 0xDF) {
+            begin(x, 1, 0x80, 0xBF);
+          } else if (x == 0xE0) {
+            begin(x, 2, 0xA0, 0xBF);
+          } else if ((x >= 0xE1 && x <= 0xEC) || x == 0xEE || x == 0xEF) {
+            begin(x, 2, 0x80, 0xBF);
+          } else if (x == 0xED) {
+            begin(x, 2, 0x80, 0x9F); // no UTF-16 surrogates
+          } else if (x == 0xF0) {
+            begin(x, 3, 0x90, 0xBF);
+          } else if (x >= 0xF1 && x <= 0xF3) {
+            begin(x, 3, 0x80, 0xBF);
+          } else if (x == 0xF4) {
+            begin(x, 3, 0x80, 0x8F); // nothing above U+10FFFF
+          } else {
+            p = replacement(out, p);
+          }
+          i++;
+        } else if (x >= lo && x <= hi) {
+          pending[pendingLen++] = (byte) x;
+          lo = 0x80;
+          hi = 0xBF;
+          i++;
+          if (--need == 0) {
+            for (int k = 0; k < pendingLen; k++) {
+              out[p++] = pending[k];
+            }
+            pendingLen = 0;
+          }
+        } else {
+          // Truncated sequence: one U+FFFD for it, then look at this byte afresh.
+          p = replacement(out, p);
+          reset();
+        }
+      }
+      return p;
+    }
+
+    /** A sequence still open at the very end becomes U+FFFD. */
+    int finish(byte[] out, int p) {
+      if (pendingLen > 0) {
+        p = replacement(out, p);
+        reset();
+      }
+      return p;
+    }
+
+    private void begin(int x, int needed, int low, int high) {
+      pending[0] = (byte) x;
+      pendingLen = 1;
+      need = needed;
+      lo = low;
+      hi = high;
+    }
+
+    private void reset() {
+      pendingLen = 0;
+      need = 0;
+      lo = 0x80;
+      hi = 0xBF;
+    }
+
+    private static int replacement(byte[] out, int p) {
+      out[p++] = (byte) 0xEF;
+      out[p++] = (byte) 0xBF;
+      out[p++] = (byte) 0xBD;
+      return p;
+    }
+
+    private static byte shortEscape(int x) {
+      switch (x) {
+        case '"':
+          return '"';
+        case '\\':
+          return '\\';
+        case '\n':
+          return 'n';
+        case '\r':
+          return 'r';
+        case '\t':
+          return 't';
+        case '\b':
+          return 'b';
+        default:
+          return 'f';
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.gatehouse.recorder;
+
+/**
+ * Stable audit codes. Scripts and SIEM rules match on the code, so a code never changes meaning; a
+ * new kind of event gets a new code. The last letter is the severity: I info, W warning, E error.
+ */
+public enum AuditCode {
+  AUTH_OK("GH1000I", "auth-ok", "a user authenticated"),
+  AUTH_FAILED("GH1001W", "auth-failed", "authentication failed; field reason is a slug"),
+  CONNECTION_REFUSED("GH1002W", "connection-refused", "a connection was refused by limits"),
+  SESSION_START("GH2000I", "session-start", "a session to a target started"),
+  SESSION_END("GH2001I", "session-end", "a session ended; carries sessionId and sha256"),
+  SESSION_KILLED("GH2002W", "session-killed", "a session was ended by an operator"),
+  SESSION_INTERRUPTED(
+      "GH2003W", "session-interrupted", "a session was cut by a gateway crash; found at start"),
+  RECORDING_FAILED("GH2004E", "recording-failed", "writing the recording failed; session ended"),
+  STATEMENT_ALLOWED("GH3000I", "statement-allowed", "policy allowed a statement or command"),
+  STATEMENT_BLOCKED("GH3001W", "statement-blocked", "policy blocked a statement or command"),
+  REVIEW_REQUESTED("GH3002I", "review-requested", "a statement waits for approval"),
+  CERTIFICATE_ISSUED("GH4000I", "certificate-issued", "a user certificate was issued"),
+  CERTIFICATE_REVOKED("GH4001W", "certificate-revoked", "a certificate was revoked"),
+  GATEWAY_START("GH5000I", "gateway-start", "the gateway started"),
+  GATEWAY_STOP("GH5001I", "gateway-stop", "the gateway stopped"),
+  AUDIT_CHAIN_HEAD("GH5002I", "audit-chain-head", "periodic record of the chain head");
+
+  private final String code;
+  private final String event;
+  private final String meaning;
+
+  AuditCode(String code, String event, String meaning) {
+    this.code = code;
+    this.event = event;
+    this.meaning = meaning;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String event() {
+    return event;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}
