@@ -1,0 +1,255 @@
+package dev.gatehouse.keys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * SQLite record of issued user certificates and of revocations.
+ *
+ * <p>Several processes share the file (the gateway polls it, {@code gatehouse ca revoke} writes to
+ * it): WAL mode so readers never block the writer, and a 5 s busy timeout so a writer waits for
+ * another instead of failing. Every statement runs in autocommit, so each revocation is visible
+ * to other connections as soon as the call returns.
+ *
+ * <p>Revocations are one append-only table whose AUTOINCREMENT id is the {@link
+ * #revocationVersion()}: it only grows (SQLite never reuses AUTOINCREMENT ids) and reading it is a
+ * single b-tree lookup.
+ *
+ * <p>One instance serializes its calls (one JDBC connection); open one per process.
+ */
+public final class CertificateLedger implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static final String[] SCHEMA = {
+    """
+    CREATE TABLE IF NOT EXISTS ca_issued (
+      serial INTEGER PRIMARY KEY,
+      identity TEXT NOT NULL,
+      groups TEXT NOT NULL,
+      key_fingerprint TEXT NOT NULL,
+      valid_after INTEGER NOT NULL,
+      valid_before INTEGER NOT NULL,
+      issued_by TEXT NOT NULL,
+      recorded_at INTEGER NOT NULL)
+    """,
+    "CREATE INDEX IF NOT EXISTS ca_issued_identity ON ca_issued(identity)",
+    """
+    CREATE TABLE IF NOT EXISTS ca_revocations (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      serial INTEGER,
+      identity TEXT,
+      revoked_at INTEGER NOT NULL,
+      reason TEXT NOT NULL,
+      revoked_by TEXT NOT NULL,
+      CHECK ((serial IS NULL) <> (identity IS NULL)))
+    """,
+    "CREATE INDEX IF NOT EXISTS ca_revocations_serial ON ca_revocations(serial) WHERE serial IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS ca_revocations_identity ON ca_revocations(identity, revoked_at) WHERE identity IS NOT NULL",
+  };
+
+  private final Path file;
+  private final Connection connection;
+  private final Clock clock;
+
+  private CertificateLedger(Path file, Connection connection, Clock clock) {
+    this.file = file;
+    this.connection = connection;
+    this.clock = clock;
+  }
+
+  public static CertificateLedger open(Path databaseFile) throws IOException {
+    return open(databaseFile, Clock.systemUTC());
+  }
+
+  static CertificateLedger open(Path databaseFile, Clock clock) throws IOException {
+    Path parent = databaseFile.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(5000);
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    Connection connection = null;
+    try {
+      connection = config.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
+      try (Statement statement = connection.createStatement()) {
+        for (String ddl : SCHEMA) {
+          statement.executeUpdate(ddl);
+        }
+      }
+      return new CertificateLedger(databaseFile, connection, clock);
+    } catch (SQLException e) {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw new IOException("cannot open certificate ledger " + databaseFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A random positive 63-bit serial not yet in the ledger (random so serials reveal no count). */
+  public synchronized long nextSerial() throws IOException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM ca_issued WHERE serial = ?")) {
+      while (true) {
+        long serial = RANDOM.nextLong() & Long.MAX_VALUE;
+        if (serial == 0) {
+          continue;
+        }
+        query.setLong(1, serial);
+        try (ResultSet rs = query.executeQuery()) {
+          if (!rs.next()) {
+            return serial;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("choose a serial", e);
+    }
+  }
+
+  public synchronized void recordIssued(IssuedCertificate c) throws IOException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO ca_issued (serial, identity, groups, key_fingerprint, valid_after, valid_before, issued_by, recorded_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setLong(1, c.serial());
+      insert.setString(2, c.identity());
+      insert.setString(3, String.join(",", c.groups()));
+      insert.setString(4, c.keyFingerprint());
+      insert.setLong(5, c.validAfter().getEpochSecond());
+      insert.setLong(6, c.validBefore().getEpochSecond());
+      insert.setString(7, c.issuedBy());
+      insert.setLong(8, clock.millis());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("record issued serial " + c.serial(), e);
+    }
+  }
+
+  /** Issued certificates, oldest first; all of them when {@code identityOrNull} is null. */
+  public synchronized List<IssuedCertificate> issued(String identityOrNull) throws IOException {
+    String sql =
+        "SELECT serial, identity, groups, key_fingerprint, valid_after, valid_before, issued_by FROM ca_issued"
+            + (identityOrNull == null ? "" : " WHERE identity = ?")
+            + " ORDER BY recorded_at, serial";
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      if (identityOrNull != null) {
+        query.setString(1, identityOrNull);
+      }
+      List<IssuedCertificate> result = new ArrayList<>();
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          String groups = rs.getString(3);
+          result.add(
+              new IssuedCertificate(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  groups.isEmpty() ? List.of() : Arrays.asList(groups.split(",")),
+                  rs.getString(4),
+                  Instant.ofEpochSecond(rs.getLong(5)),
+                  Instant.ofEpochSecond(rs.getLong(6)),
+                  rs.getString(7)));
+        }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw failure("list issued certificates", e);
+    }
+  }
+
+  /** Revokes one serial; any serial, also one this ledger never issued (e.g. a break-glass cert). */
+  public synchronized void revokeSerial(long serial, String reason, String by) throws IOException {
+    insertRevocation(serial, null, reason, by);
+  }
+
+  /**
+   * Revokes every certificate of {@code identity} that became valid no later than now (second
+   * precision, as certificates carry). A certificate issued in the same second as the revocation
+   * counts as before it: when in doubt, revoked; the user signs again a second later.
+   */
+  public synchronized void revokeIdentity(String identity, String reason, String by) throws IOException {
+    if (identity == null || identity.isBlank()) {
+      throw new IllegalArgumentException("identity must not be blank");
+    }
+    insertRevocation(null, identity, reason, by);
+  }
+
+  private void insertRevocation(Long serial, String identity, String reason, String by) throws IOException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO ca_revocations (serial, identity, revoked_at, reason, revoked_by) VALUES (?, ?, ?, ?, ?)")) {
+      if (serial == null) {
+        insert.setNull(1, java.sql.Types.INTEGER);
+      } else {
+        insert.setLong(1, serial);
+      }
+      insert.setString(2, identity);
+      insert.setLong(3, clock.millis());
+      insert.setString(4, reason == null ? "" : reason);
+      insert.setString(5, by == null ? "" : by);
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("record a revocation of " + (serial != null ? "serial " + serial : "identity " + identity), e);
+    }
+  }
+
+  public synchronized boolean isRevoked(long serial, String identity, Instant certificateValidAfter) throws IOException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM ca_revocations WHERE serial = ?)"
+                + " OR EXISTS (SELECT 1 FROM ca_revocations WHERE identity = ? AND revoked_at >= ?)")) {
+      query.setLong(1, serial);
+      query.setString(2, identity);
+      // revoked_at is in ms; the certificate's valid-after in whole seconds: revoked when
+      // validAfter <= floor(revoked_at / 1000).
+      query.setLong(3, Math.multiplyExact(certificateValidAfter.getEpochSecond(), 1000L));
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    } catch (SQLException | ArithmeticException e) {
+      throw failure("check revocation of serial " + serial, e);
+    }
+  }
+
+  /** Grows with every revocation by any process; one indexed read. */
+  public synchronized long revocationVersion() throws IOException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM ca_revocations")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw failure("read the revocation version", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Closing is best effort: the data is committed statement by statement.
+    }
+  }
+
+  private IOException failure(String action, Exception e) {
+    return new IOException("certificate ledger " + file + ": cannot " + action + ": " + e.getMessage(), e);
+  }
+}
