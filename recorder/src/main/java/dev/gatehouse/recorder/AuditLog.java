@@ -1,0 +1,222 @@
+package dev.gatehouse.recorder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * Tamper-evident audit log: one JSON object per line, each carrying the hash of the line before.
+ *
+ * <p>A line is {@code {"seq":N,"time":...,"code":...,"event":...,<fields>,"prev":...,"hash":...}}.
+ * {@code hash} is the SHA-256 (hex) of {@code prev} followed by the canonical JSON of the line
+ * without {@code hash}: keys sorted at every level, no whitespace, UTF-8, as Jackson writes it.
+ * Sorting means the hash does not depend on key order on disk, so any tool can recompute it.
+ *
+ * <p>Several processes append (the gateway and CLI commands). Each append holds an exclusive file
+ * lock, reads the last line's seq and hash from the file itself, appends one line and fdatasyncs.
+ * Within one JVM a per-file lock comes first, because file locks belong to the whole JVM (two
+ * channels on one file would throw {@code OverlappingFileLockException}) and closing any channel
+ * on the file may drop them.
+ *
+ * <p>Field values must never contain secrets (passwords, tokens, private keys, statement
+ * parameters that policy masks): the log is readable by auditors and kept for years. Callers are
+ * responsible for that; this class cannot tell.
+ */
+public final class AuditLog implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Set<String> RESERVED = Set.of("seq", "time", "code", "event", "prev", "hash");
+  private static final Pattern CODE = Pattern.compile("GH[0-9]{4}[IWE]");
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path file;
+  private final FileChannel channel;
+  private final ReentrantLock jvmLock;
+
+  private AuditLog(Path file, FileChannel channel, ReentrantLock jvmLock) {
+    this.file = file;
+    this.channel = channel;
+    this.jvmLock = jvmLock;
+  }
+
+  /** Opens (creating directories 0750 and the file 0640 if needed) for appending. */
+  public static AuditLog open(Path file) throws IOException {
+    Path abs = file.toAbsolutePath().normalize();
+    Files.createDirectories(
+        abs.getParent(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+    FileChannel ch;
+    if (Files.exists(abs)) {
+      ch = FileChannel.open(abs, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } else {
+      ch =
+          FileChannel.open(
+              abs,
+              Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+    }
+    Path key = abs.toRealPath();
+    return new AuditLog(abs, ch, JVM_LOCKS.computeIfAbsent(key, k -> new ReentrantLock()));
+  }
+
+  /** Appends with a code from {@link AuditCode}. */
+  public AuditEntry append(AuditCode code, Map<String, ?> fields) throws IOException {
+    return append(code.code(), code.event(), fields);
+  }
+
+  /**
+   * Appends one line and forces it to disk before returning.
+   *
+   * @param fields extra fields; names must not clash with seq, time, code, event, prev, hash;
+   *     values are anything Jackson writes (strings, numbers, booleans, lists, maps), never secrets
+   */
+  public AuditEntry append(String code, String event, Map<String, ?> fields) throws IOException {
+    if (!CODE.matcher(code).matches()) {
+      throw new IllegalArgumentException("audit code must look like GH2000I, got '" + code + "'");
+    }
+    Objects.requireNonNull(event, "event");
+    for (String k : fields.keySet()) {
+      if (RESERVED.contains(k)) {
+        throw new IllegalArgumentException("audit field name '" + k + "' is reserved");
+      }
+    }
+    jvmLock.lock();
+    try (FileLock ignored = channel.lock()) {
+      long size = channel.size();
+      ChainHead head = readHead(size);
+      Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      ObjectNode line = JSON.createObjectNode();
+      line.put("seq", head.seq() + 1);
+      line.put("time", time.toString());
+      line.put("code", code);
+      line.put("event", event);
+      for (Map.Entry<String, ?> f : fields.entrySet()) {
+        line.set(f.getKey(), JSON.valueToTree(f.getValue()));
+      }
+      line.put("prev", head.hash());
+      String hash = hashOf(head.hash(), line);
+      line.put("hash", hash);
+      byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      ByteBuffer bb = ByteBuffer.wrap(bytes);
+      long pos = size;
+      while (bb.hasRemaining()) {
+        pos += channel.write(bb, pos);
+      }
+      channel.force(false); // fdatasync: the line is on disk before the action it records goes on
+      return new AuditEntry(
+          head.seq() + 1,
+          time,
+          code,
+          event,
+          Collections.unmodifiableMap(new LinkedHashMap<>(fields)),
+          head.hash(),
+          hash);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  /** seq and hash of the last line, read from the file (another process may have appended). */
+  public ChainHead head() throws IOException {
+    jvmLock.lock();
+    try (FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
+      return readHead(channel.size());
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  private ChainHead readHead(long size) throws IOException {
+    if (size == 0) {
+      return ChainHead.empty();
+    }
+    long lastNl = Recordings.lastNewline(channel, size);
+    if (lastNl != size - 1) {
+      // A torn line would make the next link point at garbage. Fail closed: an operator looks.
+      throw new IOException(
+          "audit log "
+              + file
+              + " ends with a partial line at byte "
+              + (lastNl + 1)
+              + "; refusing to append. Run `gatehouse sessions verify` and repair by hand");
+    }
+    long start = Recordings.lastNewline(channel, lastNl) + 1;
+    ByteBuffer bb = ByteBuffer.allocate((int) (lastNl - start));
+    while (bb.hasRemaining()) {
+      channel.read(bb, start + bb.position());
+    }
+    try {
+      JsonNode n = JSON.readTree(bb.array());
+      return new ChainHead(n.get("seq").asLong(), n.get("hash").asText());
+    } catch (IOException | NullPointerException e) {
+      throw new IOException(
+          "audit log " + file + ": last line (byte " + start + ") is not a valid audit entry", e);
+    }
+  }
+
+  /** SHA-256 hex of prev + canonical JSON of the line without "hash". */
+  static String hashOf(String prev, JsonNode lineWithoutHash) throws IOException {
+    var md = Recordings.newSha256();
+    md.update(prev.getBytes(StandardCharsets.UTF_8));
+    md.update(JSON.writeValueAsBytes(canonical(lineWithoutHash, true)));
+    return Recordings.hex(md.digest());
+  }
+
+  /** Sorted keys at every level; at the top level the "hash" field is left out. */
+  static JsonNode canonical(JsonNode n, boolean top) {
+    if (n.isObject()) {
+      List<String> names = new ArrayList<>();
+      for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+        names.add(it.next());
+      }
+      Collections.sort(names);
+      ObjectNode out = JSON.createObjectNode();
+      for (String k : names) {
+        if (!(top && k.equals("hash"))) {
+          out.set(k, canonical(n.get(k), false));
+        }
+      }
+      return out;
+    }
+    if (n.isArray()) {
+      var out = JSON.createArrayNode();
+      n.forEach(e -> out.add(canonical(e, false)));
+      return out;
+    }
+    return n;
+  }
+
+  @Override
+  public void close() {
+    // Under the JVM lock: closing a channel can release another instance's lock on the file.
+    jvmLock.lock();
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Nothing is buffered here (every append was forced), so nothing is lost.
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.gatehouse.recorder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code gatehouse sessions verify}: the audit chain and every finished recording, reporting every
+ * problem found. Each problem names the audit seq (or the line number where no seq can be read) or
+ * the session id.
+ */
+public final class IntegrityCheck {
+  private IntegrityCheck() {}
+
+  /**
+   * Checks that every audit line parses, seqs run 1, 2, 3..., each prev is the hash of the line
+   * before and each hash recomputes; that the chain ends at {@code expectedHeadOrNull} when given
+   * (this catches lines cut off the end, which the chain alone cannot); and that every closed or
+   * interrupted session's file exists and its SHA-256 equals both the index's and the sha256 of the
+   * session's last "session-end" (or "session-interrupted") audit line.
+   */
+  public static IntegrityReport verify(
+      Path dataDir, Path auditFile, SessionIndex index, ChainHead expectedHeadOrNull)
+      throws IOException {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> endHashes = new HashMap<>();
+    long lines = 0;
+    ChainHead last = ChainHead.empty();
+    if (Files.exists(auditFile)) {
+      byte[] all = Files.readAllBytes(auditFile);
+      int start = 0;
+      while (start < all.length) {
+        int nl = indexOf(all, start);
+        boolean partial = nl < 0;
+        int end = partial ? all.length : nl;
+        lines++;
+        String text = new String(all, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+        start = end + 1;
+        long expectedSeq = last.seq() + 1;
+        JsonNode n;
+        try {
+          n = AuditLog.JSON.readTree(text);
+        } catch (IOException e) {
+          n = null;
+        }
+        if (n == null || !n.isObject() || !n.path("seq").canConvertToLong() || !n.has("hash")) {
+          problems.add(
+              "audit seq "
+                  + expectedSeq
+                  + " (line "
+                  + lines
+                  + "): "
+                  + (partial ? "partial last line, cut off" : "line does not parse as an entry"));
+          continue;
+        }
+        if (partial) {
+          problems.add("audit seq " + n.get("seq").asLong() + " (line " + lines + "): no newline");
+        }
+        long seq = n.get("seq").asLong();
+        String hash = n.get("hash").asText();
+        String prev = n.path("prev").asText();
+        if (seq != expectedSeq) {
+          problems.add(
+              "audit seq "
+                  + seq
+                  + " (line "
+                  + lines
+                  + "): expected seq "
+                  + expectedSeq
+                  + "; a line is missing, duplicated or out of order");
+        }
+        if (!prev.equals(last.hash())) {
+          problems.add(
+              "audit seq "
+                  + seq
+                  + " (line "
+                  + lines
+                  + "): prev does not match the hash of the line before (seq "
+                  + last.seq()
+                  + ")");
+        }
+        if (!AuditLog.hashOf(prev, n).equals(hash)) {
+          problems.add(
+              "audit seq " + seq + " (line " + lines + "): hash does not match its contents (edited)");
+        }
+        String event = n.path("event").asText();
+        if ((event.equals(AuditCode.SESSION_END.event())
+                || event.equals(AuditCode.SESSION_INTERRUPTED.event()))
+            && n.hasNonNull("sessionId")) {
+          endHashes.put(n.get("sessionId").asText(), n.path("sha256").asText(null));
+        }
+        last = new ChainHead(seq, hash);
+      }
+    } else {
+      problems.add("audit log " + auditFile + " does not exist");
+    }
+    if (expectedHeadOrNull != null && !expectedHeadOrNull.equals(last)) {
+      problems.add(
+          "audit chain ends at seq "
+              + last.seq()
+              + " hash "
+              + last.hash()
+              + " but the recorded head is seq "
+              + expectedHeadOrNull.seq()
+              + " hash "
+              + expectedHeadOrNull.hash()
+              + "; lines were cut off or rewritten");
+    }
+
+    int checked = 0;
+    for (SessionRecord s : index.list(SessionQuery.all())) {
+      if (s.state() == SessionState.ACTIVE) {
+        continue;
+      }
+      checked++;
+      String id = "session " + s.id();
+      if (s.path() == null) {
+        problems.add(id + ": no recording path in the index");
+        continue;
+      }
+      Path file = dataDir.resolve(s.path());
+      String actual = null;
+      if (!Files.isRegularFile(file)) {
+        problems.add(id + ": recording " + file + " is missing");
+      } else {
+        actual = Recordings.sha256(file);
+        if (s.sha256() == null) {
+          problems.add(id + ": the index has no sha256 for the recording");
+        } else if (!actual.equals(s.sha256())) {
+          problems.add(
+              id
+                  + ": recording "
+                  + file
+                  + " has sha256 "
+                  + actual
+                  + " but the index recorded "
+                  + s.sha256()
+                  + " (changed after close)");
+        }
+      }
+      if (!endHashes.containsKey(s.id())) {
+        problems.add(id + ": no session-end line in the audit log");
+      } else {
+        String audited = endHashes.get(s.id());
+        if (audited == null || !audited.equals(s.sha256())) {
+          problems.add(
+              id + ": audit log's sha256 " + audited + " differs from the index's " + s.sha256());
+        }
+        if (actual != null && audited != null && !audited.equals(actual)) {
+          problems.add(
+              id
+                  + ": recording has sha256 "
+                  + actual
+                  + " but its session-end audit line says "
+                  + audited);
+        }
+      }
+    }
+    return new IntegrityReport(lines, checked, problems);
+  }
+
+  private static int indexOf(byte[] b, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
