@@ -439,16 +439,36 @@ public final class AsciicastWriter {
 
     /** Escapes src into out at p (caller ensured room for 6x + a few), returns the new end. */
     int escape(byte[] src, int off, int n, byte[] out, int p) {
+      // State in locals: the JIT keeps them in registers through the hot loop.
       int end = off + n;
       int i = off;
+      int need = this.need;
+      int lo = this.lo;
+      int hi = this.hi;
+      byte[] esc = ESCAPE;
       while (i < end) {
-        int x = src[i] & 0xff;
         if (need == 0) {
+          // Hot path: a run of plain ASCII needs no decoding, only a table look-up per byte.
+          int run = i;
+          while (run < end) {
+            int c = src[run];
+            if (c < 0 || esc[c] != 0) {
+              break;
+            }
+            run++;
+          }
+          if (run > i) {
+            System.arraycopy(src, i, out, p, run - i);
+            p += run - i;
+            i = run;
+            if (i == end) {
+              break;
+            }
+          }
+          int x = src[i] & 0xff;
+          i++;
           if (x < 0x80) {
-            byte kind = ESCAPE[x];
-            if (kind == 0) {
-              out[p++] = (byte) x;
-            } else if (kind == 1) {
+            if (esc[x] == 1) {
               out[p++] = '\\';
               out[p++] = shortEscape(x);
             } else {
@@ -459,44 +479,68 @@ public final class AsciicastWriter {
               out[p++] = HEX[x >> 4];
               out[p++] = HEX[x & 0xf];
             }
-            i++;
             continue;
           }
           if (x >= 0xC2 && x <= 0xDF) {
-            begin(x, 1, 0x80, 0xBF);
+            need = 1;
+            lo = 0x80;
+            hi = 0xBF;
           } else if (x == 0xE0) {
-            begin(x, 2, 0xA0, 0xBF);
+            need = 2;
+            lo = 0xA0;
+            hi = 0xBF;
           } else if ((x >= 0xE1 && x <= 0xEC) || x == 0xEE || x == 0xEF) {
-            begin(x, 2, 0x80, 0xBF);
+            need = 2;
+            lo = 0x80;
+            hi = 0xBF;
           } else if (x == 0xED) {
-            begin(x, 2, 0x80, 0x9F); // no UTF-16 surrogates
+            need = 2; // no UTF-16 surrogates
+            lo = 0x80;
+            hi = 0x9F;
           } else if (x == 0xF0) {
-            begin(x, 3, 0x90, 0xBF);
+            need = 3;
+            lo = 0x90;
+            hi = 0xBF;
           } else if (x >= 0xF1 && x <= 0xF3) {
-            begin(x, 3, 0x80, 0xBF);
+            need = 3;
+            lo = 0x80;
+            hi = 0xBF;
           } else if (x == 0xF4) {
-            begin(x, 3, 0x80, 0x8F); // nothing above U+10FFFF
+            need = 3; // nothing above U+10FFFF
+            lo = 0x80;
+            hi = 0x8F;
           } else {
             p = replacement(out, p);
+            continue;
           }
-          i++;
-        } else if (x >= lo && x <= hi) {
-          pending[pendingLen++] = (byte) x;
-          lo = 0x80;
-          hi = 0xBF;
-          i++;
-          if (--need == 0) {
-            for (int k = 0; k < pendingLen; k++) {
-              out[p++] = pending[k];
-            }
-            pendingLen = 0;
-          }
+          pending[0] = (byte) x;
+          pendingLen = 1;
         } else {
-          // Truncated sequence: one U+FFFD for it, then look at this byte afresh.
-          p = replacement(out, p);
-          reset();
+          int x = src[i] & 0xff;
+          if (x >= lo && x <= hi) {
+            pending[pendingLen++] = (byte) x;
+            lo = 0x80;
+            hi = 0xBF;
+            i++;
+            if (--need == 0) {
+              for (int k = 0; k < pendingLen; k++) {
+                out[p++] = pending[k];
+              }
+              pendingLen = 0;
+            }
+          } else {
+            // Truncated sequence: one U+FFFD for it, then look at this byte afresh.
+            p = replacement(out, p);
+            pendingLen = 0;
+            need = 0;
+            lo = 0x80;
+            hi = 0xBF;
+          }
         }
       }
+      this.need = need;
+      this.lo = lo;
+      this.hi = hi;
       return p;
     }
 
@@ -507,14 +551,6 @@ public final class AsciicastWriter {
         reset();
       }
       return p;
-    }
-
-    private void begin(int x, int needed, int low, int high) {
-      pending[0] = (byte) x;
-      pendingLen = 1;
-      need = needed;
-      lo = low;
-      hi = high;
     }
 
     private void reset() {
