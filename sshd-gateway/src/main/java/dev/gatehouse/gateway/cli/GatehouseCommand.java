@@ -1,5 +1,49 @@
 package dev.gatehouse.gateway.cli;
 
-public final class GatehouseCommand {
-  public static void main(String[] args) {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/gatehouse}: the one entry point of the jar. */
+@Command(
+    name = "gatehouse",
+    mixinStandardHelpOptions = true,
+    versionProvider = GatehouseCommand.Version.class,
+    description = "SSH bastion: certificate login, recorded sessions, policy on every statement.",
+    subcommands = {
+      ServeCommand.class,
+      CaCommand.class,
+      SessionsCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class GatehouseCommand implements Runnable {
+  /** Exit code for a configuration that cannot be used (sysexits EX_CONFIG). */
+  static final int EXIT_CONFIG = 78;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this in-process). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new GatehouseCommand());
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("gatehouse: " + e.getMessage());
+          return e instanceof dev.gatehouse.gateway.config.ConfigException ? EXIT_CONFIG : 1;
+        });
+    return cl.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = GatehouseCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"gatehouse " + (v == null ? "dev" : v)};
+    }
+  }
 }

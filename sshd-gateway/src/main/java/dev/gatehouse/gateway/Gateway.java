@@ -1,0 +1,295 @@
+package dev.gatehouse.gateway;
+
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.auth.CertificateLogin;
+import dev.gatehouse.gateway.config.ConfigException;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.ListenAddress;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.gateway.session.LiveSession;
+import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.gateway.target.GatewayChannel;
+import dev.gatehouse.gateway.target.TargetRouter;
+import dev.gatehouse.gateway.terminal.UnixUser;
+import dev.gatehouse.keys.CertificateAuthority;
+import dev.gatehouse.keys.CertificateLedger;
+import dev.gatehouse.keys.UserCertificateChecker;
+import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.AuditLog;
+import dev.gatehouse.recorder.ChainHead;
+import dev.gatehouse.recorder.KillRequest;
+import dev.gatehouse.recorder.SessionIndex;
+import dev.gatehouse.recorder.SessionRecord;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: the SSH server with certificate login, the target router, the store and
+ * the control loop that applies revocations, certificate expiry and kill requests from other
+ * processes within a second.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final long CONTROL_PERIOD_MS = 300;
+  private static final long CHAIN_HEAD_PERIOD_S = 60;
+
+  private final CertificateAuthority ca;
+  private final CertificateLedger ledger;
+  private final SessionIndex index;
+  private final AuditLog auditLog;
+  private final Audit audit;
+  private final SessionRegistry registry = new SessionRegistry();
+  private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
+  private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
+  private final SshServer server;
+  private volatile GatewayServices services;
+  private long revocationVersion;
+
+  private Gateway(GatewayConfig config) throws IOException, ConfigException {
+    Path dataDir = config.dataDir();
+    Files.createDirectories(dataDir);
+    // The data directory holds keys, the store and recordings: nobody else reads it, a child
+    // running as a target's runAs user included.
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+    ca = CertificateAuthority.init(config.caDirectory(), config.ssh().hostNames());
+    ledger = CertificateLedger.open(config.databaseFile());
+    index = SessionIndex.open(config.databaseFile());
+    auditLog = AuditLog.open(config.auditFile());
+    audit = new Audit(auditLog);
+    services = servicesFor(config);
+    for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
+      audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
+          "target", r.target(), "sha256", r.sha256(), "bytes", r.bytes());
+      LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired",
+          r.id(), r.identity(), r.target());
+    }
+    revocationVersion = ledger.revocationVersion();
+    server = buildServer(config);
+  }
+
+  /** Starts a gateway on the given configuration; the CA is made on first start. */
+  public static Gateway start(GatewayConfig config) throws IOException, ConfigException {
+    Gateway g = new Gateway(config);
+    try {
+      g.server.start();
+    } catch (IOException e) {
+      g.closeStores();
+      throw new IOException("cannot listen on " + config.ssh().listen() + ": " + e.getMessage(), e);
+    }
+    g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
+        "targets", config.targets().size());
+    g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
+    g.timers.scheduleAtFixedRate(g::logChainHead, 0, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    return g;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public CertificateAuthority certificateAuthority() {
+    return ca;
+  }
+
+  public GatewayConfig config() {
+    return services.config();
+  }
+
+  /** Applies a new configuration to new sessions; live sessions keep the one they started with. */
+  public void reload(GatewayConfig config) throws IOException, ConfigException {
+    services = servicesFor(config);
+    audit.tryRecord(AuditCode.GATEWAY_START, "event", "reload", "targets", config.targets().size());
+  }
+
+  private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
+    return new GatewayServices(config, runAsUsers(config), index, audit, registry, pumps, timers);
+  }
+
+  /**
+   * Resolves each command target's runAs user. A gateway running as root must drop privileges for
+   * its children: a target without runAs runs as 'nobody' then. A gateway that is not root cannot
+   * switch users, so a configured runAs is an error rather than a silent no-op.
+   */
+  static Map<String, UnixUser> runAsUsers(GatewayConfig config) throws IOException, ConfigException {
+    Map<String, UnixUser> users = new HashMap<>();
+    boolean root = UnixUser.canSwitchUsers();
+    for (TargetConfig t : config.targets()) {
+      if (t.type() != TargetType.COMMAND) {
+        continue;
+      }
+      if (t.runAs() == null) {
+        if (root) {
+          LOG.warn("target '{}' has no runAs and the gateway runs as root: its sessions run as 'nobody'", t.name());
+          users.put(t.name(), UnixUser.lookup("nobody"));
+        } else {
+          LOG.warn("target '{}' has no runAs: its sessions run as this gateway's own user, and isolation from "
+              + "the data directory relies on file modes only; run as root with runAs for real isolation", t.name());
+        }
+        continue;
+      }
+      if (!root) {
+        throw new ConfigException("target '" + t.name() + "': runAs '" + t.runAs()
+            + "' needs a gateway running as root (it switches users with setpriv)");
+      }
+      users.put(t.name(), UnixUser.lookup(t.runAs()));
+    }
+    return users;
+  }
+
+  private SshServer buildServer(GatewayConfig config) throws ConfigException {
+    SshServer sshd = SshServer.setUpDefaultServer();
+    ListenAddress listen = config.ssh().listenAddress();
+    sshd.setHost(listen.host());
+    sshd.setPort(listen.port());
+    sshd.setKeyPairProvider(KeyPairProvider.wrap(ca.hostKeyPair()));
+    sshd.setHostKeyCertificateProvider(session -> List.of(ca.hostCertificate()));
+    BuiltinCiphers.ParseResult ciphers = BuiltinCiphers.parseCiphersList(config.ssh().ciphers());
+    if (!ciphers.getUnsupportedFactories().isEmpty()) {
+      throw new ConfigException("ssh.ciphers: unsupported " + ciphers.getUnsupportedFactories());
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<NamedFactory<Cipher>> factories = (List) ciphers.getParsedFactories();
+    sshd.setCipherFactories(factories);
+    UserCertificateChecker checker =
+        new UserCertificateChecker(ca::trustedUserCaKeys, ledger::isRevoked, Clock.systemUTC());
+    CertificateLogin.install(sshd, config.ssh(), checker, audit);
+    sshd.setChannelFactories(List.of(GatewayChannel.FACTORY));
+    TargetRouter router = new TargetRouter(() -> services);
+    sshd.setShellFactory(router);
+    sshd.setCommandFactory(router);
+    sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+    sshd.setAgentFactory(null);
+    sshd.setSubsystemFactories(List.of());
+    return sshd;
+  }
+
+  /** Revocations, expiry and kill requests, from this or another process. */
+  private void controlTick() {
+    try {
+      long v = ledger.revocationVersion();
+      boolean revocationsChanged = v != revocationVersion;
+      revocationVersion = v;
+      Instant now = Instant.now();
+      for (Session s : server.getActiveSessions()) {
+        AuthenticatedUser u = s.getAttribute(AuthenticatedUser.KEY);
+        if (u == null) {
+          continue;
+        }
+        String why = null;
+        if (now.isAfter(u.validBefore())) {
+          why = "cert-expired";
+        } else if (revocationsChanged && ledger.isRevoked(u.serial(), u.identity(), u.validAfter())) {
+          why = "revoked";
+        }
+        if (why != null) {
+          endConnection(s, u, why);
+        }
+      }
+      for (KillRequest k : index.takeKillRequests()) {
+        LiveSession live = registry.find(k.sessionId());
+        if (live != null) {
+          live.terminate("killed", "gatehouse: session terminated by " + k.by()
+              + (k.reason() == null || k.reason().isBlank() ? "" : ": " + k.reason()));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.error("control loop: {}", e.toString());
+    }
+  }
+
+  private void endConnection(Session s, AuthenticatedUser u, String why) {
+    String message = why.equals("revoked")
+        ? "gatehouse: your certificate (serial " + Long.toUnsignedString(u.serial()) + ") was revoked; session closed"
+        : "gatehouse: your certificate expired; session closed";
+    boolean any = false;
+    for (LiveSession live : registry.all()) {
+      if (live.user() == u) {
+        live.terminate(why, message);
+        any = true;
+      }
+    }
+    audit.tryRecord(AuditCode.SESSION_KILLED, "identity", u.identity(), "serial", Long.toUnsignedString(u.serial()),
+        "reason", why, "client", u.clientAddress());
+    // Give the sessions a moment to write their last line and close their recordings.
+    timers.schedule(() -> s.close(false), any ? 1500 : 0, TimeUnit.MILLISECONDS);
+  }
+
+  private void logChainHead() {
+    try {
+      ChainHead head = auditLog.head();
+      // stdout goes to the system journal under systemd: a copy of the chain head off the data disk.
+      LOG.info("audit chain head seq={} hash={}", head.seq(), head.hash());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("audit chain head unavailable: {}", e.toString());
+    }
+  }
+
+  /** Stops accepting, tells live sessions, closes their recordings, then the stores. */
+  @Override
+  public void close() {
+    try {
+      server.stop(false);
+    } catch (IOException e) {
+      LOG.warn("stopping the SSH server: {}", e.toString());
+    }
+    for (LiveSession s : registry.all()) {
+      s.terminate("gateway-stop", "gatehouse: the gateway is shutting down; session closed");
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (registry.size() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    audit.tryRecord(AuditCode.GATEWAY_STOP, "liveSessions", registry.size());
+    timers.shutdownNow();
+    pumps.shutdownNow();
+    closeStores();
+  }
+
+  private void closeStores() {
+    index.close();
+    ledger.close();
+    auditLog.close();
+  }
+
+  public InetSocketAddress boundAddress() {
+    return new InetSocketAddress(server.getHost(), server.getPort());
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

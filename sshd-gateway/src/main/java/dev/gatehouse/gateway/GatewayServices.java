@@ -1,0 +1,22 @@
+package dev.gatehouse.gateway;
+
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.gateway.terminal.UnixUser;
+import dev.gatehouse.recorder.SessionIndex;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every session needs from the running gateway. {@code config} is the tree in force; a
+ * reload swaps in a new instance for new sessions while live ones keep theirs.
+ */
+public record GatewayServices(
+    GatewayConfig config,
+    Map<String, UnixUser> runAsUsers,
+    SessionIndex index,
+    Audit audit,
+    SessionRegistry registry,
+    ExecutorService pumps,
+    ScheduledExecutorService timers) {}

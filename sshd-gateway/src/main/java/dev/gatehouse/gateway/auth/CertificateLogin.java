@@ -1,0 +1,49 @@
+package dev.gatehouse.gateway.auth;
+
+import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.config.SshSettings;
+import dev.gatehouse.keys.UserCertificateChecker;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.util.List;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.UserAuthFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * Installs certificate-only login on a MINA server: publickey is the only method offered
+ * (passwords, keyboard-interactive, host-based and GSSAPI are never advertised), the limits
+ * before login are set, and every failure is audited.
+ */
+public final class CertificateLogin {
+  private CertificateLogin() {}
+
+  public static void install(SshServer server, SshSettings ssh, UserCertificateChecker checker, Audit audit) {
+    UserAuthFactory certificates =
+        new UserAuthPublicKeyFactory() {
+          @Override
+          public UserAuthPublicKey createUserAuth(ServerSession session) throws IOException {
+            return new CertificateUserAuth(checker, audit);
+          }
+        };
+    server.setUserAuthFactories(List.of(certificates));
+    // Reached only through CertificateUserAuth, after the checker accepted this very key.
+    server.setPublickeyAuthenticator(CertificateLogin::isVetted);
+    server.setPasswordAuthenticator(null);
+    server.setKeyboardInteractiveAuthenticator(null);
+    server.setGSSAuthenticator(null);
+    server.setHostBasedAuthenticator(null);
+    CoreModuleProperties.AUTH_TIMEOUT.set(server, ssh.authTimeout());
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, ssh.maxAuthAttempts());
+    server.addSessionListener(new AuthFailures(audit, ssh.maxConnectionsPerAddress()));
+  }
+
+  private static boolean isVetted(String username, PublicKey key, ServerSession session) {
+    PublicKey vetted = session.getAttribute(CertificateUserAuth.VETTED_KEY);
+    return vetted != null && KeyUtils.compareKeys(vetted, key);
+  }
+}

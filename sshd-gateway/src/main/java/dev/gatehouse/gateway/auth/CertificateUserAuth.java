@@ -1,0 +1,103 @@
+package dev.gatehouse.gateway.auth;
+
+import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.keys.CertificateCheck;
+import dev.gatehouse.keys.UserCertificateChecker;
+import dev.gatehouse.recorder.AuditCode;
+import java.security.PublicKey;
+import java.security.SignatureException;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * Publickey authentication that accepts only user certificates from a trusted CA.
+ *
+ * <p>MINA's own {@link UserAuthPublicKey} verifies a certificate's signature against the CA key
+ * carried <em>inside</em> the certificate and then asks the authenticator; it never asks whether
+ * that CA is ours, and it refuses expired certificates before we could audit why. So every
+ * offered key is judged here first by {@link UserCertificateChecker} (trusted CA, type, validity,
+ * principals, revocation, source-address, critical options), each refusal is audited once with
+ * its reason slug, and only an accepted certificate reaches MINA for the proof-of-possession
+ * signature check.
+ */
+final class CertificateUserAuth extends UserAuthPublicKey {
+  /** Reasons already audited on this connection: a client probes then signs; audit once. */
+  private static final AttributeKey<Set<String>> AUDITED = new AttributeKey<>();
+
+  static final AttributeKey<PublicKey> VETTED_KEY = new AttributeKey<>();
+
+  private final UserCertificateChecker checker;
+  private final Audit audit;
+
+  CertificateUserAuth(UserCertificateChecker checker, Audit audit) {
+    this.checker = checker;
+    this.audit = audit;
+  }
+
+  @Override
+  public Boolean doAuth(Buffer buffer, boolean init) throws Exception {
+    ServerSession session = getServerSession();
+    int start = buffer.rpos();
+    PublicKey key;
+    try {
+      buffer.getBoolean();
+      buffer.getString();
+      key = buffer.getPublicKey();
+    } catch (RuntimeException e) {
+      refuse(session, "malformed-key", "unparsable public key blob");
+      return Boolean.FALSE;
+    } finally {
+      buffer.rpos(start);
+    }
+    CertificateCheck check = checker.check(key, ClientAddress.of(session));
+    if (check instanceof CertificateCheck.Rejected r) {
+      refuse(session, r.reason(), r.detail());
+      return Boolean.FALSE;
+    }
+    CertificateCheck.Accepted accepted = (CertificateCheck.Accepted) check;
+    session.setAttribute(VETTED_KEY, key);
+    Boolean result;
+    try {
+      result = super.doAuth(buffer, init);
+    } catch (SignatureException e) {
+      refuse(session, "bad-signature", "proof-of-possession signature did not verify");
+      throw e;
+    }
+    if (Boolean.TRUE.equals(result)) {
+      AuthenticatedUser user = AuthenticatedUser.from(accepted, ClientAddress.text(session));
+      // Fail closed: a login that cannot be audited does not happen.
+      audit.record(
+          AuditCode.AUTH_OK,
+          "identity", user.identity(),
+          "groups", String.join(",", user.groups()),
+          "serial", Long.toUnsignedString(user.serial()),
+          "fingerprint", accepted.keyFingerprint(),
+          "target", getUsername(),
+          "client", user.clientAddress());
+      session.setAttribute(AuthenticatedUser.KEY, user);
+    }
+    return result;
+  }
+
+  private void refuse(ServerSession session, String reason, String detail) {
+    Set<String> done = session.computeAttributeIfAbsent(AUDITED, k -> new HashSet<>());
+    session.setAttribute(AuthFailures.SEEN, Boolean.TRUE);
+    if (done.add(reason)) {
+      audit.tryRecord(
+          AuditCode.AUTH_FAILED,
+          "reason", reason,
+          "detail", detail,
+          "target", getUsername(),
+          "client", ClientAddress.text(session));
+    }
+  }
+
+  static String fingerprint(PublicKey key) {
+    return KeyUtils.getFingerPrint(key);
+  }
+}

@@ -1,0 +1,219 @@
+package dev.gatehouse.gateway.cli;
+
+import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.config.Durations;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.keys.CertificateAuthority;
+import dev.gatehouse.keys.CertificateLedger;
+import dev.gatehouse.keys.UserCertificateRequest;
+import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.AuditLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gatehouse ca ...}: the certificate authority on this bastion. */
+@Command(
+    name = "ca",
+    mixinStandardHelpOptions = true,
+    description = "Certificate authority: init, sign, known-hosts, revoke, target-key.",
+    subcommands = {
+      CaCommand.Init.class,
+      CaCommand.Sign.class,
+      CaCommand.KnownHosts.class,
+      CaCommand.Revoke.class,
+      CaCommand.TargetKey.class
+    })
+final class CaCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  static CertificateAuthority ca(GatewayConfig cfg) throws IOException {
+    Files.createDirectories(cfg.dataDir());
+    Files.setPosixFilePermissions(cfg.dataDir(), PosixFilePermissions.fromString("rwx------"));
+    return CertificateAuthority.init(cfg.caDirectory(), cfg.ssh().hostNames());
+  }
+
+  /** Host names as known_hosts matches them: "[name]:port" unless the port is 22. */
+  static List<String> knownHostsNames(GatewayConfig cfg) {
+    int port = cfg.ssh().listenAddress().port();
+    List<String> names = new ArrayList<>();
+    for (String h : cfg.ssh().hostNames()) {
+      names.add(port == 22 ? h : "[" + h + "]:" + port);
+    }
+    return names;
+  }
+
+  @Command(name = "init", mixinStandardHelpOptions = true,
+      description = "Make the user CA, host CA, target CA, host key and host certificate (keeps existing keys).")
+  static final class Init implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      CertificateAuthority ca = ca(cfg);
+      System.out.println("CA ready in " + ca.directory());
+      System.out.println("host certificate principals: " + String.join(",", cfg.ssh().hostNames()));
+      System.out.println(ca.knownHostsLine(knownHostsNames(cfg)));
+      return 0;
+    }
+  }
+
+  @Command(name = "sign", mixinStandardHelpOptions = true,
+      description = "Sign a user's public key; writes KEY-cert.pub beside it and prints its path.")
+  static final class Sign implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(names = "--public-key", required = true, paramLabel = "FILE", description = "The user's OpenSSH public key (.pub).")
+    Path publicKey;
+
+    @Option(names = "--identity", required = true, description = "The person: key id and principal, e.g. alice@example.com.")
+    String identity;
+
+    @Option(names = "--groups", split = ",", description = "Groups, comma-separated.")
+    List<String> groups = new ArrayList<>();
+
+    @Option(names = "--ttl", defaultValue = "8h", description = "Lifetime (default ${DEFAULT-VALUE}).")
+    String ttl;
+
+    @Option(names = "--source-address", paramLabel = "CIDR", description = "Only usable from these addresses (comma-separated CIDRs).")
+    String sourceAddress;
+
+    @Option(names = "--no-pty", description = "Do not permit a terminal.")
+    boolean noPty;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      CertificateAuthority ca = ca(cfg);
+      PublicKey key = readPublicKey(publicKey);
+      Duration lifetime = Durations.parse(ttl);
+      UserCertificateRequest req = new UserCertificateRequest(
+          identity, groups, lifetime, sourceAddress, !noPty, true, false, false);
+      OpenSshCertificate cert;
+      try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile());
+          AuditLog log = AuditLog.open(cfg.auditFile())) {
+        cert = ca.signUserCertificate(key, req, ledger);
+        new Audit(log).record(AuditCode.CERTIFICATE_ISSUED,
+            "serial", Long.toUnsignedString(cert.getSerial()), "identity", identity,
+            "groups", String.join(",", groups), "validBefore", String.valueOf(cert.getValidBefore()),
+            "issuedBy", "ca sign", "operator", System.getProperty("user.name"));
+      }
+      Path out = certificatePath(publicKey);
+      String line = PublicKeyEntry.toString(cert) + " " + identity + "\n";
+      Files.writeString(out, line, StandardCharsets.UTF_8);
+      System.out.println(out);
+      return 0;
+    }
+
+    static Path certificatePath(Path pub) {
+      String name = pub.getFileName().toString();
+      String certName = name.endsWith(".pub") ? name.substring(0, name.length() - 4) + "-cert.pub" : name + "-cert.pub";
+      return pub.resolveSibling(certName);
+    }
+  }
+
+  static PublicKey readPublicKey(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+    if (text.isEmpty()) {
+      throw new IOException(file + ": empty public key file");
+    }
+    try {
+      AuthorizedKeyEntry entry = AuthorizedKeyEntry.parseAuthorizedKeyEntry(text.lines().findFirst().orElseThrow());
+      if (entry == null) {
+        throw new IOException(file + ": not an OpenSSH public key");
+      }
+      return entry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+    } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+      throw new IOException(file + ": not an OpenSSH public key (" + e.getMessage() + ")", e);
+    }
+  }
+
+  @Command(name = "known-hosts", mixinStandardHelpOptions = true,
+      description = "Print the @cert-authority line that makes clients trust this gateway.")
+  static final class KnownHosts implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      System.out.println(ca(cfg).knownHostsLine(knownHostsNames(cfg)));
+      return 0;
+    }
+  }
+
+  @Command(name = "target-key", mixinStandardHelpOptions = true,
+      description = "Print the target CA key: the line for a downstream host's TrustedUserCAKeys.")
+  static final class TargetKey implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(ca(config.load()).targetCaPublicKeyLine());
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Revoke a certificate by serial, or every certificate of an identity; live sessions using it end within a second.")
+  static final class Revoke implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    static final class Which {
+      @Option(names = "--serial", description = "Serial number (any, also one this CA never issued).")
+      String serial;
+
+      @Option(names = "--identity", description = "Every certificate issued to this identity until now.")
+      String identity;
+    }
+
+    @Option(names = "--reason", defaultValue = "", description = "Why (goes to the audit log).")
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      String by = "operator:" + System.getProperty("user.name");
+      try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile());
+          AuditLog log = AuditLog.open(cfg.auditFile())) {
+        if (which.serial != null) {
+          long serial;
+          try {
+            serial = Long.parseUnsignedLong(which.serial.trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--serial: '" + which.serial + "' is not a serial number");
+          }
+          ledger.revokeSerial(serial, reason, by);
+          new Audit(log).record(AuditCode.CERTIFICATE_REVOKED, "serial", Long.toUnsignedString(serial), "reason", reason, "by", by);
+          System.out.println("revoked serial " + Long.toUnsignedString(serial));
+        } else {
+          ledger.revokeIdentity(which.identity, reason, by);
+          new Audit(log).record(AuditCode.CERTIFICATE_REVOKED, "identity", which.identity, "reason", reason, "by", by);
+          System.out.println("revoked every certificate of " + which.identity + " issued until now");
+        }
+      }
+      return 0;
+    }
+  }
+}

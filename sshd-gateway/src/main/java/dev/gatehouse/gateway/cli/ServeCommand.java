@@ -1,0 +1,65 @@
+package dev.gatehouse.gateway.cli;
+
+import dev.gatehouse.gateway.Gateway;
+import dev.gatehouse.gateway.config.ConfigLoader;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code gatehouse serve}: runs the gateway until stopped (SIGTERM drains, SIGHUP reloads). */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the gateway.")
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Mixin ConfigOption config;
+
+  @Override
+  public Integer call() throws Exception {
+    Path file = ConfigLoader.locate(config.file);
+    GatewayConfig cfg = config.load();
+    for (String w : ConfigLoader.warnings(cfg)) {
+      LOG.warn("config: {}", w);
+    }
+    Gateway gateway = Gateway.start(cfg);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping: draining live sessions");
+      gateway.close();
+      stopped.countDown();
+    }, "gh-shutdown"));
+    Reload.onHangup(() -> {
+      try {
+        GatewayConfig next = file == null ? ConfigLoader.defaults() : ConfigLoader.load(file);
+        gateway.reload(next);
+        LOG.info("configuration reloaded from {}: applies to new sessions", file == null ? "embedded defaults" : file);
+      } catch (Exception e) {
+        LOG.error("reload refused, keeping the running configuration: {}", e.getMessage());
+      }
+    });
+    printWelcome(cfg, gateway, file);
+    stopped.await();
+    return 0;
+  }
+
+  private static void printWelcome(GatewayConfig cfg, Gateway gateway, Path file) {
+    String host = gateway.boundAddress().getHostString();
+    int port = gateway.port();
+    String gh = "bin/gatehouse" + (file == null ? "" : " --config " + file);
+    String target = cfg.targets().isEmpty() ? "TARGET" : cfg.targets().get(0).name();
+    System.out.printf(
+        "Gatehouse is listening on %s:%d (data in %s, config: %s)%n%n"
+            + "Connect in three steps:%n"
+            + "  1. trust the gateway:  bin/gatehouse ca known-hosts%s > ~/.ssh/gatehouse_known_hosts%n"
+            + "  2. get a certificate:  bin/gatehouse ca sign%s --public-key ~/.ssh/id_ed25519.pub --identity you@example.com --groups dev%n"
+            + "  3. connect:            ssh -p %d -o UserKnownHostsFile=~/.ssh/gatehouse_known_hosts %s@%s%n%n",
+        host, port, cfg.dataDir(), file == null ? "embedded defaults" : file,
+        file == null ? "" : " --config " + file, file == null ? "" : " --config " + file,
+        port, target, host.equals("0.0.0.0") ? "localhost" : host);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,206 @@
+package dev.gatehouse.gateway.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.AuditLog;
+import dev.gatehouse.recorder.ChainHead;
+import dev.gatehouse.recorder.IntegrityCheck;
+import dev.gatehouse.recorder.IntegrityReport;
+import dev.gatehouse.recorder.SessionIndex;
+import dev.gatehouse.recorder.SessionQuery;
+import dev.gatehouse.recorder.SessionRecord;
+import dev.gatehouse.recorder.SessionState;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gatehouse sessions ...}: the session index, integrity, and ending a live session. */
+@Command(
+    name = "sessions",
+    mixinStandardHelpOptions = true,
+    description = "Recorded sessions: list, show, verify, kill.",
+    subcommands = {
+      SessionsCommand.ListSessions.class,
+      SessionsCommand.Show.class,
+      SessionsCommand.Verify.class,
+      SessionsCommand.Kill.class
+    })
+final class SessionsCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  enum Format { text, json }
+
+  static Map<String, Object> json(SessionRecord s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", s.id());
+    m.put("identity", s.identity());
+    m.put("target", s.target());
+    m.put("clientAddress", s.clientAddress());
+    m.put("start", s.start() == null ? null : s.start().toString());
+    m.put("end", s.end() == null ? null : s.end().toString());
+    m.put("state", s.state().name().toLowerCase(Locale.ROOT));
+    m.put("exitStatus", s.exitStatus());
+    m.put("bytes", s.bytes());
+    m.put("path", s.path());
+    m.put("sha256", s.sha256());
+    return m;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List sessions, newest first.")
+  static final class ListSessions implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(names = "--identity") String identity;
+
+    @Option(names = "--target") String target;
+
+    @Option(names = "--state", description = "active, closed or interrupted") String state;
+
+    @Option(names = "--limit", defaultValue = "100") int limit;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json") Format format;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      SessionState st = state == null ? null : SessionState.valueOf(state.toUpperCase(Locale.ROOT));
+      List<SessionRecord> list;
+      try (SessionIndex index = SessionIndex.open(cfg.databaseFile())) {
+        list = index.list(new SessionQuery(identity, target, st, null, null, limit));
+      }
+      PrintStream out = System.out;
+      if (format == Format.json) {
+        out.println(JSON.writeValueAsString(list.stream().map(SessionsCommand::json).toList()));
+        return 0;
+      }
+      out.printf("%-16s  %-24s  %-12s  %-20s  %-11s  %s%n", "ID", "IDENTITY", "TARGET", "START", "STATE", "EXIT");
+      for (SessionRecord s : list) {
+        out.printf("%-16s  %-24s  %-12s  %-20s  %-11s  %s%n", s.id(), s.identity(), s.target(),
+            s.start().toString().substring(0, 19) + "Z", s.state().name().toLowerCase(Locale.ROOT),
+            s.exitStatus() == null ? "-" : s.exitStatus());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one session.")
+  static final class Show implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json") Format format;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      Optional<SessionRecord> s;
+      try (SessionIndex index = SessionIndex.open(cfg.databaseFile())) {
+        s = index.find(id);
+      }
+      if (s.isEmpty()) {
+        System.err.println("gatehouse: no session " + id);
+        return 1;
+      }
+      Map<String, Object> m = json(s.get());
+      m.put("recording", cfg.dataDir().resolve(s.get().path()).toString());
+      if (format == Format.json) {
+        System.out.println(JSON.writeValueAsString(m));
+      } else {
+        m.forEach((k, v) -> System.out.printf("%-14s %s%n", k + ":", v == null ? "-" : v));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check the audit chain and every recording against the index; exit 1 on any problem.")
+  static final class Verify implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(names = "--expect-head", paramLabel = "SEQ:HASH",
+        description = "The chain head as logged to the journal; detects lines deleted from the end.")
+    String expectHead;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      ChainHead expected = null;
+      if (expectHead != null) {
+        String[] p = expectHead.split(":", 2);
+        if (p.length != 2) {
+          throw new IllegalArgumentException("--expect-head: use SEQ:HASH");
+        }
+        expected = new ChainHead(Long.parseLong(p[0]), p[1]);
+      }
+      IntegrityReport report;
+      try (SessionIndex index = SessionIndex.open(cfg.databaseFile())) {
+        report = IntegrityCheck.verify(cfg.dataDir(), cfg.auditFile(), index, expected);
+      }
+      for (String p : report.problems()) {
+        System.out.println("PROBLEM " + p);
+      }
+      System.out.printf("%s: %d audit lines, %d sessions checked, %d problems%n",
+          report.ok() ? "OK" : "FAILED", report.auditLines(), report.sessionsChecked(), report.problems().size());
+      return report.ok() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "kill", mixinStandardHelpOptions = true,
+      description = "End a live session (on any gateway sharing the store); the user sees the reason.")
+  static final class Kill implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--reason", defaultValue = "") String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      String by = "operator:" + System.getProperty("user.name");
+      try (SessionIndex index = SessionIndex.open(cfg.databaseFile());
+          AuditLog log = AuditLog.open(cfg.auditFile())) {
+        Optional<SessionRecord> s = index.find(id);
+        if (s.isEmpty()) {
+          System.err.println("gatehouse: no session " + id);
+          return 1;
+        }
+        if (s.get().state() != SessionState.ACTIVE) {
+          System.err.println("gatehouse: session " + id + " is not active (" + s.get().state().name().toLowerCase(Locale.ROOT) + ")");
+          return 1;
+        }
+        index.requestKill(id, by, reason);
+        new Audit(log).record(AuditCode.SESSION_KILLED, "sessionId", id, "by", by, "reason", reason, "requestedAt", Instant.now().toString());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+          Optional<SessionRecord> now = index.find(id);
+          if (now.isPresent() && now.get().state() != SessionState.ACTIVE) {
+            System.out.println("session " + id + " ended");
+            return 0;
+          }
+          Thread.sleep(100);
+        }
+        System.out.println("kill requested for session " + id + "; it has not ended yet (is its gateway running?)");
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.gatehouse.gateway.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads gatehouse.yaml. Unknown keys and bad values fail naming file, line and key; keys of
+ * capabilities not built yet are accepted and reported by {@link #warnings(GatewayConfig)}.
+ *
+ * <p>Lookup order (DESIGN.md): {@code --config}, {@code $GATEHOUSE_CONFIG}, {@code
+ * /etc/gatehouse/gatehouse.yaml}, else embedded defaults with data in ./var/gatehouse.
+ */
+public final class ConfigLoader {
+  public static final Path SYSTEM_CONFIG = Path.of("/etc/gatehouse/gatehouse.yaml");
+  private static final ObjectMapper YAML = mapper();
+
+  private ConfigLoader() {}
+
+  /** Where the configuration comes from; {@code null} means embedded defaults. */
+  public static Path locate(Path explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    String env = System.getenv("GATEHOUSE_CONFIG");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Files.isRegularFile(SYSTEM_CONFIG) ? SYSTEM_CONFIG : null;
+  }
+
+  /** Loads the located file, or the embedded defaults when there is none. */
+  public static GatewayConfig loadOrDefaults(Path explicit) throws ConfigException {
+    Path file = locate(explicit);
+    return file == null ? defaults() : load(file);
+  }
+
+  public static GatewayConfig load(Path file) throws ConfigException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file + ": no such configuration file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      GatewayConfig config = read(in, file.toString());
+      Path dataDir = config.dataDir();
+      if (!dataDir.isAbsolute()) {
+        // A relative dataDir is relative to the config file, not to wherever the service starts.
+        Path base = file.toAbsolutePath().getParent();
+        config = withDataDir(config, base.resolve(dataDir).normalize());
+      }
+      return config;
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The embedded defaults: SSH on 127.0.0.1:2222, a demo 'shell' target, data in ./var/gatehouse. */
+  public static GatewayConfig defaults() throws ConfigException {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/gatehouse-defaults.yaml")) {
+      if (in == null) {
+        throw new ConfigException("embedded defaults missing from the jar");
+      }
+      GatewayConfig config = read(in, "(embedded defaults)");
+      return withDataDir(config, Path.of("var/gatehouse").toAbsolutePath());
+    } catch (IOException e) {
+      throw new ConfigException("embedded defaults: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses YAML text; {@code source} names it in errors. */
+  public static GatewayConfig read(InputStream in, String source) throws ConfigException {
+    try {
+      GatewayConfig config = YAML.readValue(in, GatewayConfig.class);
+      if (config == null) {
+        throw new ConfigException(source + ": the file is empty");
+      }
+      return config;
+    } catch (JsonMappingException e) {
+      throw new ConfigException(describe(source, e), e);
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      throw new ConfigException(
+          source + at(loc) + ": not valid YAML: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Keys present in the file that this version accepts but does not act on yet. */
+  public static List<String> warnings(GatewayConfig c) {
+    List<String> w = new ArrayList<>();
+    notYet(w, c.web(), "web");
+    notYet(w, c.oidc(), "oidc");
+    notYet(w, c.approvals(), "approvals");
+    notYet(w, c.policies(), "policies");
+    notYet(w, c.recording().retention(), "recording.retention");
+    if (c.recording().minFreeDisk() != null) {
+      w.add("recording.minFreeDisk is accepted but not enforced in this version");
+    }
+    for (TargetConfig t : c.targets()) {
+      if (t.type() != TargetType.COMMAND) {
+        w.add("target '" + t.name() + "': type " + t.type().label()
+            + " is not served in this version; sessions to it are refused");
+      }
+      if (t.approvers() != null || !"open".equals(t.access()) || t.policy() != null) {
+        w.add("target '" + t.name() + "': approvers/access/policy are accepted but not enforced yet");
+      }
+    }
+    return w;
+  }
+
+  private static void notYet(List<String> w, JsonNode node, String key) {
+    if (node != null && !node.isNull()) {
+      w.add(key + " is accepted but not used in this version");
+    }
+  }
+
+  static GatewayConfig withDataDir(GatewayConfig c, Path dataDir) {
+    return new GatewayConfig(
+        dataDir, c.ssh(), c.web(), c.oidc(), c.recording(), c.approvals(), c.targets(), c.policies());
+  }
+
+  private static String describe(String source, JsonMappingException e) {
+    String key = path(e.getPath());
+    String what;
+    if (e instanceof UnrecognizedPropertyException u) {
+      what = "unknown key '" + u.getPropertyName() + "'";
+    } else {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      what =
+          root instanceof IllegalArgumentException || root instanceof ArithmeticException
+              ? root.getMessage()
+              : e.getOriginalMessage();
+    }
+    return source + at(e.getLocation()) + (key.isEmpty() ? "" : ": key " + key) + ": " + what;
+  }
+
+  private static String at(JsonLocation loc) {
+    return loc == null || loc.getLineNr() < 0 ? "" : ":" + loc.getLineNr();
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) sb.append('.');
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static ObjectMapper mapper() {
+    SimpleModule durations = new SimpleModule("gatehouse-durations");
+    durations.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            try {
+              return Durations.parse(p.getValueAsString());
+            } catch (RuntimeException e) {
+              throw JsonMappingException.from(p, e.getMessage(), e);
+            }
+          }
+        });
+    return YAMLMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .addModule(durations)
+        .build();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.gatehouse.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration: an immutable tree parsed once at start (a reload builds a new tree).
+ * Keys that belong to capabilities not built yet ({@code web}, {@code oidc}, {@code approvals},
+ * {@code policies}) are accepted as raw trees so that one file serves every version; the loader
+ * warns about them.
+ */
+public record GatewayConfig(
+    Path dataDir,
+    SshSettings ssh,
+    JsonNode web,
+    JsonNode oidc,
+    RecordingSettings recording,
+    JsonNode approvals,
+    List<TargetConfig> targets,
+    JsonNode policies) {
+
+  public GatewayConfig {
+    if (dataDir == null) {
+      dataDir = Path.of("var/gatehouse");
+    }
+    ssh = ssh == null ? SshSettings.defaults() : ssh;
+    recording = recording == null ? RecordingSettings.defaults() : recording;
+    targets = targets == null ? List.of() : List.copyOf(targets);
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < targets.size(); i++) {
+      TargetConfig t = targets.get(i);
+      if (!names.add(t.name())) {
+        throw new IllegalArgumentException(
+            "targets[" + i + "].name: '" + t.name() + "' is used by another target");
+      }
+    }
+  }
+
+  public Optional<TargetConfig> target(String name) {
+    return targets.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  /** Where the shared store (index, audit tables, issued certificates, revocations) lives. */
+  public Path databaseFile() {
+    return dataDir.resolve("gatehouse.db");
+  }
+
+  public Path caDirectory() {
+    return dataDir.resolve("ca");
+  }
+
+  public Path auditFile() {
+    return dataDir.resolve("audit").resolve("audit.jsonl");
+  }
+}

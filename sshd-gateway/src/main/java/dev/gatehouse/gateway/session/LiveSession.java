@@ -1,0 +1,18 @@
+package dev.gatehouse.gateway.session;
+
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+
+/** A recorded session in progress, as the registry sees it: who, and how to end it. */
+public interface LiveSession {
+  String id();
+
+  AuthenticatedUser user();
+
+  String target();
+
+  /**
+   * Ends the session: the user sees {@code message} (one line), the child is hung up, the
+   * recording is closed. {@code reason} is the audit slug (killed, revoked, expired, drain...).
+   */
+  void terminate(String reason, String message);
+}

@@ -1,0 +1,320 @@
+package dev.gatehouse.gateway.terminal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A program the gateway runs for a session: either under a fresh pseudo-terminal (interactive, or
+ * exec with a PTY) or on three pipes (exec without a PTY, so stdout is clean: no CR, no echo).
+ *
+ * <p>The child is started with {@code posix_spawn}: in a new session ({@code setsid}), with the
+ * terminal as its controlling tty, every descriptor above 2 closed (the gateway's keys, database
+ * and recordings stay out of reach), default signal dispositions, an empty signal mask, working
+ * directory {@code /}, and exactly the environment given. With a {@link UnixUser}, the argv is
+ * prefixed with {@code setpriv} to drop to that user (and set no_new_privs) before the target
+ * program runs.
+ */
+public final class ChildProcess {
+  private static final int BUFFER = 64 * 1024;
+  private static final String SETPRIV = "/usr/bin/setpriv";
+
+  private final int pid;
+  private final Fd output;
+  private final Fd error; // null under a pty: stderr shares the terminal
+  private final Fd input; // the same descriptor as output under a pty
+  private final int ptySlave; // held open by us until the child ends, so no output is lost to EIO
+  private volatile ExitStatus exit;
+
+  private ChildProcess(int pid, Fd output, Fd error, Fd input, int ptySlave) {
+    this.pid = pid;
+    this.output = output;
+    this.error = error;
+    this.input = input;
+    this.ptySlave = ptySlave;
+  }
+
+  /** Starts argv under a new pseudo-terminal of the given size (set before the child runs). */
+  public static ChildProcess startWithPty(
+      List<String> argv, Map<String, String> env, WindowSize size, UnixUser runAs) throws IOException {
+    int master = -1;
+    int slave = -1;
+    try {
+      master = Posix.posix_openpt(Posix.O_RDWR | Posix.O_NOCTTY | Posix.O_CLOEXEC);
+      Posix.grantpt(master);
+      Posix.unlockpt(master);
+      byte[] name = new byte[128];
+      int rc = Posix.ptsname_r(master, name, name.length);
+      if (rc != 0) {
+        throw new IOException("ptsname: " + Posix.strerror(rc));
+      }
+      String slavePath = cString(name);
+      Posix.ioctl(master, Posix.TIOCSWINSZ, winsize(size));
+      slave = Posix.open(slavePath, Posix.O_RDWR | Posix.O_NOCTTY | Posix.O_CLOEXEC);
+      String path = slavePath;
+      int pid =
+          spawn(
+              command(argv, runAs),
+              env,
+              fa -> {
+                // Opened after setsid() by the child, so the terminal becomes its controlling tty.
+                check(Posix.posix_spawn_file_actions_addopen(fa, 0, path, Posix.O_RDWR, 0), "addopen");
+                check(Posix.posix_spawn_file_actions_adddup2(fa, 0, 1), "adddup2");
+                check(Posix.posix_spawn_file_actions_adddup2(fa, 0, 2), "adddup2");
+              });
+      Fd m = new Fd(master, BUFFER);
+      return new ChildProcess(pid, m, null, m, slave);
+    } catch (LastErrorException e) {
+      closeQuietly(master);
+      closeQuietly(slave);
+      throw new IOException("cannot open a pseudo-terminal: " + Posix.strerror(e.getErrorCode()), e);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(master);
+      closeQuietly(slave);
+      throw e;
+    }
+  }
+
+  /** Starts argv on pipes: stdin, stdout and stderr stay apart. */
+  public static ChildProcess startWithPipes(List<String> argv, Map<String, String> env, UnixUser runAs)
+      throws IOException {
+    int[] in = {-1, -1};
+    int[] out = {-1, -1};
+    int[] err = {-1, -1};
+    try {
+      Posix.pipe2(in, Posix.O_CLOEXEC);
+      Posix.pipe2(out, Posix.O_CLOEXEC);
+      Posix.pipe2(err, Posix.O_CLOEXEC);
+      int pid =
+          spawn(
+              command(argv, runAs),
+              env,
+              fa -> {
+                check(Posix.posix_spawn_file_actions_adddup2(fa, in[0], 0), "adddup2");
+                check(Posix.posix_spawn_file_actions_adddup2(fa, out[1], 1), "adddup2");
+                check(Posix.posix_spawn_file_actions_adddup2(fa, err[1], 2), "adddup2");
+              });
+      Posix.close(in[0]);
+      Posix.close(out[1]);
+      Posix.close(err[1]);
+      return new ChildProcess(pid, new Fd(out[0], BUFFER), new Fd(err[0], BUFFER), new Fd(in[1], BUFFER), -1);
+    } catch (LastErrorException e) {
+      for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
+        closeQuietly(fd);
+      }
+      throw new IOException("cannot make pipes: " + Posix.strerror(e.getErrorCode()), e);
+    } catch (IOException | RuntimeException e) {
+      for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
+        closeQuietly(fd);
+      }
+      throw e;
+    }
+  }
+
+  public int pid() {
+    return pid;
+  }
+
+  public boolean hasPty() {
+    return error == null;
+  }
+
+  /** Reads the child's stdout (or the terminal); -1 when it is closed or the process was stopped. */
+  public int readOutput(byte[] b, int off, int len) throws IOException {
+    return output.read(b, off, len);
+  }
+
+  /** Reads the child's stderr; only without a pty. */
+  public int readError(byte[] b, int off, int len) throws IOException {
+    if (error == null) {
+      throw new IllegalStateException("under a pty stderr is the terminal");
+    }
+    return error.read(b, off, len);
+  }
+
+  public void writeInput(byte[] b, int off, int len) throws IOException {
+    input.write(b, off, len);
+  }
+
+  /**
+   * The client sent EOF. On pipes the child's stdin is closed; on a terminal the EOF character
+   * (Ctrl-D) is typed, which is what a terminal user would do.
+   */
+  public void closeInput() throws IOException {
+    if (hasPty()) {
+      input.write(new byte[] {4}, 0, 1);
+    } else {
+      input.close();
+    }
+  }
+
+  public void resize(WindowSize size) {
+    if (hasPty()) {
+      try {
+        Posix.ioctl(output.number(), Posix.TIOCSWINSZ, winsize(size));
+      } catch (LastErrorException e) {
+        // The terminal is already gone: the session is ending anyway.
+      }
+    }
+  }
+
+  /** Sends a signal to the child's whole process group (it is a session leader). */
+  public void signal(int sig) {
+    try {
+      Posix.kill(-pid, sig);
+    } catch (LastErrorException e) {
+      // ESRCH: already gone.
+    }
+  }
+
+  public void hangUp() {
+    signal(Posix.SIGHUP);
+    signal(Posix.SIGTERM);
+  }
+
+  public void kill() {
+    signal(Posix.SIGKILL);
+  }
+
+  /** Blocks until the child ends; then closes our copy of the terminal so readers see EOF. */
+  public ExitStatus waitFor() throws InterruptedException {
+    if (exit != null) {
+      return exit;
+    }
+    IntByReference status = new IntByReference();
+    while (true) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      try {
+        Posix.waitpid(pid, status, 0);
+        break;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == Posix.EINTR) {
+          continue;
+        }
+        // ECHILD: reaped elsewhere; report it as a plain failure rather than hang.
+        exit = new ExitStatus(255, null, false);
+        closeSlave();
+        return exit;
+      }
+    }
+    exit = ExitStatus.fromWaitStatus(status.getValue());
+    closeSlave();
+    return exit;
+  }
+
+  /** After the output readers are done: stop readers that are still waiting and free descriptors. */
+  public void stopReading() {
+    output.stop();
+    if (error != null) {
+      error.stop();
+    }
+  }
+
+  public void closeDescriptors() {
+    output.close();
+    if (error != null) {
+      error.close();
+      input.close();
+    }
+    closeSlave();
+  }
+
+  private synchronized void closeSlave() {
+    closeQuietly(ptySlave);
+  }
+
+  private static List<String> command(List<String> argv, UnixUser runAs) {
+    if (runAs == null) {
+      return argv;
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(SETPRIV);
+    cmd.add("--reuid=" + runAs.uid());
+    cmd.add("--regid=" + runAs.gid());
+    cmd.add("--init-groups");
+    cmd.add("--no-new-privs");
+    cmd.add("--inh-caps=-all");
+    cmd.add("--");
+    cmd.addAll(argv);
+    return cmd;
+  }
+
+  private interface FileActions {
+    void add(com.sun.jna.Pointer fa) throws IOException;
+  }
+
+  private static int spawn(List<String> argv, Map<String, String> env, FileActions stdio)
+      throws IOException {
+    Memory fa = new Memory(512);
+    Memory attr = new Memory(512);
+    Memory emptySet = new Memory(128);
+    Memory fullSet = new Memory(128);
+    fa.clear();
+    attr.clear();
+    check(Posix.posix_spawn_file_actions_init(fa), "file_actions_init");
+    check(Posix.posix_spawnattr_init(attr), "spawnattr_init");
+    try {
+      stdio.add(fa);
+      check(Posix.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
+      check(Posix.posix_spawn_file_actions_addchdir_np(fa, "/"), "addchdir_np");
+      Posix.sigemptyset(emptySet);
+      Posix.sigfillset(fullSet);
+      check(Posix.posix_spawnattr_setsigmask(attr, emptySet), "setsigmask");
+      check(Posix.posix_spawnattr_setsigdefault(attr, fullSet), "setsigdefault");
+      check(
+          Posix.posix_spawnattr_setflags(
+              attr,
+              (short) (Posix.POSIX_SPAWN_SETSID | Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF)),
+          "setflags");
+      String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+      IntByReference pid = new IntByReference();
+      int rc =
+          Posix.posix_spawn(
+              pid,
+              argv.get(0),
+              fa,
+              attr,
+              new StringArray(argv.toArray(String[]::new), StandardCharsets.UTF_8.name()),
+              new StringArray(envp, StandardCharsets.UTF_8.name()));
+      if (rc != 0) {
+        throw new IOException("cannot start " + argv.get(0) + ": " + Posix.strerror(rc));
+      }
+      return pid.getValue();
+    } finally {
+      Posix.posix_spawn_file_actions_destroy(fa);
+      Posix.posix_spawnattr_destroy(attr);
+    }
+  }
+
+  private static void check(int rc, String what) throws IOException {
+    if (rc != 0) {
+      throw new IOException("posix_spawn " + what + ": " + Posix.strerror(rc));
+    }
+  }
+
+  private static short[] winsize(WindowSize size) {
+    return new short[] {(short) size.rows(), (short) size.columns(), 0, 0};
+  }
+
+  private static String cString(byte[] b) {
+    int n = 0;
+    while (n < b.length && b[n] != 0) {
+      n++;
+    }
+    return new String(b, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static void closeQuietly(int fd) {
+    if (fd >= 0) {
+      Posix.close(fd);
+    }
+  }
+}
