@@ -220,6 +220,18 @@ class CertificateAuthorityTest {
     assertThat(cert.getValidBefore()).isBetween(now + 298, now + 302);
   }
 
+  @Test
+  void ed25519KeysComeFromBouncyCastleThroughMinasProviderRegistrar() throws Exception {
+    // Java 17's own Ed25519 keys are not what MINA's ed25519 codecs expect; sshd-common registers
+    // BouncyCastle's EdDSA when bcprov is on the class path, and everything here relies on that.
+    CertificateAuthority ca = CertificateAuthority.init(data.resolve("ca"), HOSTS);
+
+    assertThat(org.apache.sshd.common.util.security.SecurityUtils.isEDDSACurveSupported()).isTrue();
+    assertThat(org.apache.sshd.common.util.security.SecurityUtils.isBouncyCastleRegistered()).isTrue();
+    assertThat(ca.userCaPublicKey().getClass().getName()).startsWith("org.bouncycastle.");
+    assertThat(KeyUtils.getKeyType(ca.hostKeyPair().getPublic())).isEqualTo("ssh-ed25519");
+  }
+
   private static String keyPart(String line) {
     String[] parts = line.strip().split("\\s+");
     return parts[0] + " " + parts[1];
