@@ -103,7 +103,7 @@ public final class Gateway implements AutoCloseable {
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
     g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
-    g.timers.scheduleAtFixedRate(g::logChainHead, 0, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    g.timers.scheduleAtFixedRate(g::logChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
     return g;
   }
 

@@ -25,6 +25,11 @@ public final class GatehouseCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Only the server logs at info; one-shot commands print their result and warnings only.
+    boolean serve = args.length > 0 && args[0].equals("serve");
+    if (!serve && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(execute(args));
   }
 
