@@ -42,7 +42,6 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
-import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +64,7 @@ public final class Gateway implements AutoCloseable {
   private final SessionRegistry registry = new SessionRegistry();
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
-  private final SshServer server;
+  private final GatewaySshServer server;
   private volatile GatewayServices services;
   private long revocationVersion;
 
@@ -160,8 +159,8 @@ public final class Gateway implements AutoCloseable {
     return users;
   }
 
-  private SshServer buildServer(GatewayConfig config) throws ConfigException {
-    SshServer sshd = SshServer.setUpDefaultServer();
+  private GatewaySshServer buildServer(GatewayConfig config) throws ConfigException {
+    GatewaySshServer sshd = GatewaySshServer.create();
     ListenAddress listen = config.ssh().listenAddress();
     sshd.setHost(listen.host());
     sshd.setPort(listen.port());
@@ -251,10 +250,11 @@ public final class Gateway implements AutoCloseable {
   /** Stops accepting, tells live sessions, closes their recordings, then the stores. */
   @Override
   public void close() {
+    // Stop taking connections first, then tell each live session and let it close its recording.
     try {
-      server.stop(false);
-    } catch (IOException e) {
-      LOG.warn("stopping the SSH server: {}", e.toString());
+      server.stopListening();
+    } catch (RuntimeException e) {
+      LOG.warn("unbinding the SSH listener: {}", e.toString());
     }
     for (LiveSession s : registry.all()) {
       s.terminate("gateway-stop", "gatehouse: the gateway is shutting down; session closed");
@@ -267,6 +267,11 @@ public final class Gateway implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       }
+    }
+    try {
+      server.stop(true);
+    } catch (IOException e) {
+      LOG.warn("stopping the SSH server: {}", e.toString());
     }
     audit.tryRecord(AuditCode.GATEWAY_STOP, "liveSessions", registry.size());
     timers.shutdownNow();
