@@ -145,8 +145,9 @@ public final class Gateway implements AutoCloseable {
           LOG.warn("target '{}' has no runAs and the gateway runs as root: its sessions run as 'nobody'", t.name());
           users.put(t.name(), UnixUser.lookup("nobody"));
         } else {
-          LOG.warn("target '{}' has no runAs: its sessions run as this gateway's own user, and isolation from "
-              + "the data directory relies on file modes only; run as root with runAs for real isolation", t.name());
+          LOG.warn("target '{}' has no runAs and the gateway is not root: its sessions run as this gateway's own "
+              + "user and CAN READ the data directory (CA keys, recordings); run as root with runAs in production",
+              t.name());
         }
         continue;
       }
