@@ -1,0 +1,306 @@
+package dev.gatehouse.gateway.target;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.ExitStatus;
+import dev.gatehouse.gateway.terminal.WindowSize;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelDataReceiver;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A {@code command} target session: the target's argv under a pseudo-terminal (shell, or exec
+ * with a pty) or on pipes (exec without a pty, so stdout stays clean), every byte recorded.
+ *
+ * <pre>
+ *  client ──data──▶ InputPump (queue; SSH window released after the write) ──▶ child stdin / pty
+ *  child stdout/pty ──▶ output pump: recording.output() then channel out (blocks on the SSH window)
+ *  child stderr ──▶ error pump: recording.output() then channel err        (pipes only)
+ *  waiter: waitpid ─▶ drain pumps ─▶ close recording ─▶ exit-status | exit-signal
+ * </pre>
+ */
+final class CommandSession extends RecordedSession implements Command {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandSession.class);
+  private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+  private static final Duration KILL_AFTER_HANGUP = Duration.ofSeconds(2);
+  private static final int CHUNK = 64 * 1024;
+
+  private final CountDownLatch pumpsDone = new CountDownLatch(2);
+  private OutputStream out;
+  private OutputStream err;
+  private ExitCallback exitCallback;
+  private GatewayChannel channel;
+  private volatile boolean pty;
+  private ChildProcess child;
+  private InputPump inputPump;
+
+  CommandSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
+    super(services, target, user, execCommand);
+  }
+
+  @Override
+  public void setInputStream(InputStream in) {
+    // Input arrives through the ChannelDataReceiver installed in start().
+  }
+
+  @Override
+  public void setOutputStream(OutputStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void setErrorStream(OutputStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public void setExitCallback(ExitCallback callback) {
+    this.exitCallback = callback;
+  }
+
+  @Override
+  protected boolean userHasTerminal() {
+    return pty;
+  }
+
+  @Override
+  protected void tellUser(byte[] line) throws IOException {
+    OutputStream dest = pty ? out : err;
+    dest.write(line);
+    dest.flush();
+  }
+
+  @Override
+  public void start(ChannelSession channelSession, Environment env) throws IOException {
+    this.channel = (GatewayChannel) channelSession;
+    pty = channel.ptyRequested();
+    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    String term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+    try (var ignored = MDC.putCloseable("session", id)) {
+      if (!openRecording(size.columns(), size.rows(), term)) {
+        exitCallback.onExit(1, "recording unavailable");
+        return;
+      }
+      try {
+        List<String> argv = new ArrayList<>(execCommand == null ? target.command() : target.exec());
+        if (execCommand != null) {
+          argv.add(execCommand);
+        }
+        Map<String, String> childEnv = childEnvironment(term);
+        child =
+            pty
+                ? ChildProcess.startWithPty(argv, childEnv, size, services.runAsUsers().get(target.name()))
+                : ChildProcess.startWithPipes(argv, childEnv, services.runAsUsers().get(target.name()));
+      } catch (IOException | RuntimeException e) {
+        LOG.error("session {}: cannot start {}: {}", id, target.name(), e.toString());
+        endReason = "start-failed";
+        finishRecording(1, null);
+        sayQuietly("gatehouse: cannot start target '" + target.name() + "': " + e.getMessage());
+        exitCallback.onExit(1, "start failed");
+        return;
+      }
+      started();
+      LOG.info("session {} started: {} on {} ({}, pid {})", id, user.identity(), target.name(),
+          execCommand == null ? "shell" : "exec", child.pid());
+      inputPump = new InputPump();
+      channel.setDataReceiver(inputPump);
+      env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
+      services.pumps().execute(named("out-" + id, () -> pump(true)));
+      if (!child.hasPty()) {
+        services.pumps().execute(named("err-" + id, () -> pump(false)));
+      } else {
+        pumpsDone.countDown();
+      }
+      services.pumps().execute(named("in-" + id, inputPump::run));
+      services.pumps().execute(named("wait-" + id, this::awaitExit));
+    }
+  }
+
+  private Map<String, String> childEnvironment(String term) {
+    Map<String, String> e = new LinkedHashMap<>(target.env());
+    Map<String, String> client = channel.clientEnvironment();
+    for (Map.Entry<String, String> c : client.entrySet()) {
+      String k = c.getKey();
+      if (k.equals("LANG") || k.startsWith("LC_")) {
+        e.put(k, c.getValue());
+      }
+    }
+    if (pty || client.containsKey("TERM")) {
+      e.put("TERM", term);
+    }
+    return e;
+  }
+
+  private void pump(boolean stdout) {
+    byte[] buf = new byte[CHUNK];
+    OutputStream dest = stdout ? out : err;
+    try {
+      int n;
+      while ((n = stdout ? child.readOutput(buf, 0, buf.length) : child.readError(buf, 0, buf.length)) > 0) {
+        touch();
+        try {
+          recording.output(buf, 0, n);
+        } catch (IOException e) {
+          recordingFailed(e);
+          return;
+        }
+        dest.write(buf, 0, n);
+        dest.flush();
+      }
+    } catch (IOException e) {
+      // The channel is closed (client gone) or the descriptor failed: the waiter ends the session.
+      LOG.debug("session {} {} pump ended: {}", id, stdout ? "output" : "error", e.toString());
+      child.hangUp();
+    } finally {
+      pumpsDone.countDown();
+    }
+  }
+
+  private void awaitExit() {
+    ExitStatus status;
+    try {
+      status = child.waitFor();
+      if (!pumpsDone.await(DRAIN_AFTER_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        // A background process still holds the terminal or a pipe: stop reading, end anyway.
+        child.stopReading();
+        pumpsDone.await(1, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      child.kill();
+      status = new ExitStatus(255, "KILL", false);
+    }
+    inputPump.stop();
+    if (!finishRecording(status.signalled() ? null : status.code(), status.signal())) {
+      return;
+    }
+    child.stopReading();
+    child.closeDescriptors();
+    LOG.info("session {} ended: {} ({})", id, status, endReason);
+    if (status.signalled()) {
+      channel.exitBySignal(status.signal(), status.coreDumped());
+    }
+    exitCallback.onExit(status.code(), status.toString());
+  }
+
+  @Override
+  protected void stopTarget() {
+    if (child == null) {
+      return;
+    }
+    child.hangUp();
+    services.timers().schedule(() -> {
+      if (!isFinished()) {
+        child.kill();
+      }
+    }, KILL_AFTER_HANGUP.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void destroy(ChannelSession channelSession) {
+    // The channel closed (client disconnected, or we finished): make sure the child goes.
+    if (child != null && !isFinished()) {
+      if (endReason.equals("exit")) {
+        endReason = "client-closed";
+      }
+      stopTarget();
+    }
+  }
+
+  private void resize(Environment env) {
+    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    child.resize(size);
+    try {
+      recording.resize(size.columns(), size.rows());
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  static int intEnv(Environment env, String key) {
+    try {
+      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Client input: {@link #data} only queues and returns 0, so MINA does not widen the SSH window
+   * until the child has taken the bytes; a child that stops reading stops the client (no
+   * unbounded buffer, and no MINA I/O thread blocked on a full terminal).
+   */
+  private final class InputPump implements ChannelDataReceiver {
+    private static final byte[] EOF = new byte[0];
+    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4096);
+    private volatile boolean stopped;
+
+    @Override
+    public int data(ChannelSession ch, byte[] buf, int start, int len) throws IOException {
+      if (len == 0 || stopped) {
+        return len;
+      }
+      byte[] copy = new byte[len];
+      System.arraycopy(buf, start, copy, 0, len);
+      if (!queue.offer(copy)) {
+        throw new IOException("input queue full");
+      }
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      queue.offer(EOF);
+    }
+
+    void stop() {
+      stopped = true;
+      queue.offer(EOF);
+    }
+
+    void run() {
+      try {
+        while (!stopped) {
+          byte[] b = queue.poll(250, TimeUnit.MILLISECONDS);
+          if (b == null) {
+            continue;
+          }
+          if (b == EOF) {
+            if (!stopped) {
+              child.closeInput();
+            }
+            return;
+          }
+          touch();
+          recording.input(b, 0, b.length);
+          child.writeInput(b, 0, b.length);
+          channel.getLocalWindow().release(b.length);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        LOG.debug("session {} input ended: {}", id, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.gatehouse.gateway.target;
+
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.PtyMode;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.session.Session;
+
+/**
+ * A session channel with the gateway's rules on channel requests: a pty only when the certificate
+ * has {@code permit-pty}; client environment limited to LANG, LC_*, TERM and GATEHOUSE_*; agent
+ * and X11 forwarding refused; and an {@code exit-signal} reply when the child was killed.
+ */
+public final class GatewayChannel extends ChannelSession {
+  private static final int MAX_ENV_VALUE = 1024;
+  private static final int MAX_ENV_VARS = 64;
+  private final Map<String, String> clientEnv = new ConcurrentHashMap<>();
+  private volatile boolean ptyRequested;
+  private volatile String exitSignal;
+  private volatile boolean coreDumped;
+
+  public static final ChannelSessionFactory FACTORY =
+      new ChannelSessionFactory() {
+        @Override
+        public Channel createChannel(Session session) {
+          return new GatewayChannel();
+        }
+      };
+
+  public boolean ptyRequested() {
+    return ptyRequested;
+  }
+
+  /** The environment the client sent that passed the filter. */
+  public Map<String, String> clientEnvironment() {
+    return Map.copyOf(clientEnv);
+  }
+
+  /** Set before the exit callback when the child died of a signal. */
+  void exitBySignal(String signal, boolean core) {
+    this.exitSignal = signal;
+    this.coreDumped = core;
+  }
+
+  static boolean acceptedEnv(String name) {
+    return name.equals("LANG")
+        || name.startsWith("LC_")
+        || name.equals("TERM")
+        || name.startsWith("GATEHOUSE_");
+  }
+
+  @Override
+  protected RequestHandler.Result handleEnvParsed(String name, String value) throws IOException {
+    if (!acceptedEnv(name)
+        || value == null
+        || value.length() > MAX_ENV_VALUE
+        || value.indexOf('\0') >= 0
+        || clientEnv.size() >= MAX_ENV_VARS) {
+      return RequestHandler.Result.ReplyFailure;
+    }
+    clientEnv.put(name, value);
+    return super.handleEnvParsed(name, value);
+  }
+
+  @Override
+  protected RequestHandler.Result handlePtyReqParsed(
+      String term, int cols, int rows, int width, int height, Map<PtyMode, Integer> modes)
+      throws IOException {
+    AuthenticatedUser user = getSession().getAttribute(AuthenticatedUser.KEY);
+    if (user == null || !user.permitPty()) {
+      return RequestHandler.Result.ReplyFailure;
+    }
+    ptyRequested = true;
+    return super.handlePtyReqParsed(term, cols, rows, width, height, modes);
+  }
+
+  @Override
+  protected RequestHandler.Result handleAgentForwarding(String request, Buffer buffer, boolean wantReply) {
+    return RequestHandler.Result.ReplyFailure;
+  }
+
+  @Override
+  protected RequestHandler.Result handleX11Forwarding(String request, Buffer buffer, boolean wantReply) {
+    return RequestHandler.Result.ReplyFailure;
+  }
+
+  @Override
+  protected RequestHandler.Result handleSubsystem(String request, Buffer buffer, boolean wantReply) {
+    // No sftp or other subsystems: nothing may move files past the recording.
+    return RequestHandler.Result.ReplyFailure;
+  }
+
+  @Override
+  protected void closeShell(int exitValue, boolean closeImmediately) throws IOException {
+    String signal = exitSignal;
+    if (signal == null || isClosing()) {
+      super.closeShell(exitValue, closeImmediately);
+      return;
+    }
+    // RFC 4254 6.10: a child killed by a signal is reported with exit-signal, not exit-status.
+    if (out != null) {
+      out.close();
+    }
+    if (err != null) {
+      err.close();
+    }
+    sendEof();
+    Buffer buffer = getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 64);
+    buffer.putUInt(getRecipient());
+    buffer.putString("exit-signal");
+    buffer.putBoolean(false);
+    buffer.putString(signal);
+    buffer.putBoolean(coreDumped);
+    buffer.putString("");
+    buffer.putString("");
+    writePacket(buffer);
+    commandExitFuture.setClosed();
+    close(closeImmediately);
+  }
+}

@@ -1,0 +1,194 @@
+package dev.gatehouse.gateway.target;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.config.Durations;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.session.LiveSession;
+import dev.gatehouse.gateway.session.SessionIds;
+import dev.gatehouse.gateway.session.SessionRecording;
+import dev.gatehouse.recorder.AuditCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every target session shares, whatever carries its bytes: the recording opened before the
+ * target starts, the idle and maximum-length limits, ending with a message the user sees, and
+ * closing the recording exactly once.
+ */
+abstract class RecordedSession implements LiveSession {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordedSession.class);
+
+  protected final GatewayServices services;
+  protected final TargetConfig target;
+  protected final AuthenticatedUser user;
+  protected final String execCommand; // null for an interactive session
+  protected final String id = SessionIds.next();
+  protected volatile SessionRecording recording;
+  protected volatile String endReason = "exit";
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicBoolean terminating = new AtomicBoolean();
+  private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+  private volatile long lastActivity = System.nanoTime();
+
+  RecordedSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
+    this.services = services;
+    this.target = target;
+    this.user = user;
+    this.execCommand = execCommand;
+  }
+
+  @Override
+  public final String id() {
+    return id;
+  }
+
+  @Override
+  public final AuthenticatedUser user() {
+    return user;
+  }
+
+  @Override
+  public final String target() {
+    return target.name();
+  }
+
+  /** Writes one line the user sees (on the terminal with a pty, else on stderr). */
+  protected abstract void tellUser(byte[] line) throws IOException;
+
+  /** Whether the user's side is a terminal (lines need CR LF). */
+  protected abstract boolean userHasTerminal();
+
+  /** Stops the target side: hang up the child, close the downstream channel. */
+  protected abstract void stopTarget();
+
+  /**
+   * Opens the recording; on failure tells the user and returns false: nothing runs unrecorded.
+   */
+  protected final boolean openRecording(int columns, int rows, String term) {
+    try {
+      recording =
+          SessionRecording.open(
+              services.config().dataDir(), services.index(), services.audit(), id, user, target.name(),
+              columns, rows, term,
+              execCommand == null ? target.name() : target.name() + ": " + execCommand,
+              services.config().recording().input());
+      if (execCommand != null) {
+        recording.marker("exec: " + execCommand);
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.error("session {} refused: recording unavailable: {}", id, e.toString());
+      services.audit().tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "identity", user.identity(),
+          "target", target.name(), "error", String.valueOf(e.getMessage()));
+      sayQuietly("gatehouse: session refused: the recording cannot be written (" + e.getMessage() + ")");
+      return false;
+    }
+  }
+
+  /** Registers the session and starts the idle and maximum-length clocks. */
+  protected final void started() {
+    services.registry().add(this);
+    timers.add(services.timers().schedule(
+        () -> terminate("max-session-length",
+            "gatehouse: the session reached its maximum length (" + Durations.format(target.maxSessionLength()) + "); closed"),
+        target.maxSessionLength().toMillis(), TimeUnit.MILLISECONDS));
+    long idleMs = target.idleTimeout().toMillis();
+    long period = Math.max(200, Math.min(idleMs / 4, 5000));
+    timers.add(services.timers().scheduleAtFixedRate(() -> {
+      if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity) >= idleMs) {
+        terminate("idle-timeout", "gatehouse: idle for " + Durations.format(target.idleTimeout()) + "; session closed");
+      }
+    }, period, period, TimeUnit.MILLISECONDS));
+  }
+
+  protected final void touch() {
+    lastActivity = System.nanoTime();
+  }
+
+  protected final boolean isFinished() {
+    return finished.get();
+  }
+
+  /**
+   * Closes the recording, the index row and the session-end audit line; true only the first time.
+   */
+  protected final boolean finishRecording(Integer exitStatus, String signal) {
+    if (!finished.compareAndSet(false, true)) {
+      return false;
+    }
+    timers.forEach(t -> t.cancel(false));
+    services.registry().remove(this);
+    if (recording != null) {
+      recording.close(exitStatus, signal, endReason);
+    }
+    return true;
+  }
+
+  @Override
+  public final void terminate(String reason, String message) {
+    if (finished.get() || !terminating.compareAndSet(false, true)) {
+      return;
+    }
+    endReason = reason;
+    byte[] line = framed(message);
+    try {
+      recording.output(line, 0, line.length);
+      recording.marker("gatehouse: " + reason);
+    } catch (IOException e) {
+      // Ending anyway.
+    }
+    try {
+      tellUser(line);
+    } catch (IOException e) {
+      // The client may already be gone.
+    }
+    services.audit().tryRecord(AuditCode.SESSION_KILLED, "sessionId", id, "identity", user.identity(),
+        "target", target.name(), "reason", reason);
+    stopTarget();
+  }
+
+  /** The recording failed mid-session: the session ends, the user is told why. */
+  protected final void recordingFailed(IOException e) {
+    LOG.error("session {}: recording failed, ending the session: {}", id, e.toString());
+    services.audit().tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", String.valueOf(e.getMessage()));
+    if (terminating.compareAndSet(false, true)) {
+      endReason = "recording-failed";
+      sayQuietly("gatehouse: the recording cannot be written; session closed");
+      stopTarget();
+    }
+  }
+
+  protected final void sayQuietly(String message) {
+    try {
+      tellUser(framed(message));
+    } catch (IOException ignored) {
+      // Client gone.
+    }
+  }
+
+  private byte[] framed(String message) {
+    boolean tty = userHasTerminal();
+    return ((tty ? "\r\n" : "") + message + (tty ? "\r\n" : "\n")).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static Runnable named(String name, Runnable r) {
+    return () -> {
+      Thread t = Thread.currentThread();
+      String old = t.getName();
+      t.setName("gh-" + name);
+      try {
+        r.run();
+      } finally {
+        t.setName(old);
+      }
+    };
+  }
+}

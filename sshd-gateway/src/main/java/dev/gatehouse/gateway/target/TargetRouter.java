@@ -1,0 +1,75 @@
+package dev.gatehouse.gateway.target;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.recorder.AuditCode;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.command.CommandFactory;
+import org.apache.sshd.server.shell.ShellFactory;
+
+/**
+ * The SSH user name is the target: {@code ssh shell@gatehouse}. Decides, for each shell or exec
+ * request, which session runs: the target's, a refusal (unknown target: 65; not allowed: 77), or
+ * for an interactive login to a name that is no target, the menu of targets this person may use.
+ */
+public final class TargetRouter implements ShellFactory, CommandFactory {
+  private final Supplier<GatewayServices> services;
+
+  public TargetRouter(Supplier<GatewayServices> services) {
+    this.services = services;
+  }
+
+  @Override
+  public Command createShell(ChannelSession channel) {
+    return route(channel, null);
+  }
+
+  @Override
+  public Command createCommand(ChannelSession channel, String command) {
+    return route(channel, command);
+  }
+
+  private Command route(ChannelSession channel, String execCommand) {
+    GatewayServices s = services.get();
+    AuthenticatedUser user = AuthenticatedUser.of(channel.getSession());
+    String name = channel.getSession().getUsername();
+    Optional<TargetConfig> target = s.config().target(name);
+    if (target.isEmpty()) {
+      if (execCommand == null) {
+        return new TargetMenu(s, user, this);
+      }
+      return new Refusal(Refusal.UNKNOWN_TARGET, "no target named '" + name + "'");
+    }
+    return open(s, target.get(), user, execCommand);
+  }
+
+  /** The session for a named target, or the refusal if this person may not use it. */
+  Command open(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
+    if (!t.allow().permits(user.identity(), user.groups())) {
+      s.audit().tryRecord(
+          AuditCode.AUTH_FAILED,
+          "reason", "target-not-allowed",
+          "identity", user.identity(),
+          "groups", String.join(",", user.groups()),
+          "target", t.name(),
+          "client", user.clientAddress());
+      return new Refusal(Refusal.REFUSED, user.identity() + " may not use target '" + t.name() + "'");
+    }
+    if (t.type() != TargetType.COMMAND) {
+      return new Refusal(Refusal.UNKNOWN_TARGET,
+          "target '" + t.name() + "' is of type " + t.type().label() + ", which this gateway version does not serve");
+    }
+    return new CommandSession(s, t, user, execCommand);
+  }
+
+  /** Targets this person may use, in config order. */
+  static List<TargetConfig> usable(GatewayServices s, AuthenticatedUser user) {
+    return s.config().targets().stream().filter(t -> t.allow().permits(user.identity(), user.groups())).toList();
+  }
+}
