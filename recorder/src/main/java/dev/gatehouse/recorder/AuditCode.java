@@ -14,6 +14,8 @@ public enum AuditCode {
   SESSION_INTERRUPTED(
       "GH2003W", "session-interrupted", "a session was cut by a gateway crash; found at start"),
   RECORDING_FAILED("GH2004E", "recording-failed", "writing the recording failed; session ended"),
+  TARGET_FAILED(
+      "GH2005W", "target-failed", "the target could not be reached or refused the gateway (reason slug)"),
   STATEMENT_ALLOWED("GH3000I", "statement-allowed", "policy allowed a statement or command"),
   STATEMENT_BLOCKED("GH3001W", "statement-blocked", "policy blocked a statement or command"),
   REVIEW_REQUESTED("GH3002I", "review-requested", "a statement waits for approval"),

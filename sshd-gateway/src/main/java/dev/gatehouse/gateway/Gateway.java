@@ -9,6 +9,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.session.LiveSession;
 import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.target.GatewayChannel;
 import dev.gatehouse.gateway.target.TargetRouter;
 import dev.gatehouse.gateway.terminal.UnixUser;
@@ -62,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final AuditLog auditLog;
   private final Audit audit;
   private final SessionRegistry registry = new SessionRegistry();
+  private final DownstreamClient downstream;
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
   private final GatewaySshServer server;
@@ -79,6 +81,7 @@ public final class Gateway implements AutoCloseable {
     index = SessionIndex.open(config.databaseFile());
     auditLog = AuditLog.open(config.auditFile());
     audit = new Audit(auditLog);
+    downstream = DownstreamClient.start(ca, config.ssh().ciphers());
     services = servicesFor(config);
     for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
       audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
@@ -125,7 +128,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
-    return new GatewayServices(config, runAsUsers(config), index, audit, registry, pumps, timers);
+    return new GatewayServices(config, runAsUsers(config), index, audit, registry, downstream, pumps, timers);
   }
 
   /**
@@ -281,6 +284,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void closeStores() {
+    downstream.close();
     index.close();
     ledger.close();
     auditLog.close();

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.terminal.UnixUser;
 import dev.gatehouse.recorder.SessionIndex;
 import java.util.Map;
@@ -18,5 +19,6 @@ public record GatewayServices(
     SessionIndex index,
     Audit audit,
     SessionRegistry registry,
+    DownstreamClient downstream,
     ExecutorService pumps,
     ScheduledExecutorService timers) {}

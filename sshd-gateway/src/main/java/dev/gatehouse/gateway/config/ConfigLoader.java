@@ -114,7 +114,7 @@ public final class ConfigLoader {
       w.add("recording.minFreeDisk is accepted but not enforced in this version");
     }
     for (TargetConfig t : c.targets()) {
-      if (t.type() != TargetType.COMMAND) {
+      if (t.type() != TargetType.COMMAND && t.type() != TargetType.SSH) {
         w.add("target '" + t.name() + "': type " + t.type().label()
             + " is not served in this version; sessions to it are refused");
       }

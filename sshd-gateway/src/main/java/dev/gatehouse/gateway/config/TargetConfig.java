@@ -24,7 +24,7 @@ public record TargetConfig(
     Duration idleTimeout,
     Duration maxSessionLength,
     JsonNode postgres,
-    JsonNode ssh,
+    SshTargetSettings ssh,
     JsonNode approvers,
     String access,
     String policy) {
@@ -66,6 +66,9 @@ public record TargetConfig(
       }
       exec = List.copyOf(exec);
     } else {
+      if (type == TargetType.SSH && ssh == null) {
+        throw new IllegalArgumentException("ssh: an ssh target needs {host, port, user, hostKey}");
+      }
       command = command == null ? List.of() : List.copyOf(command);
       exec = exec == null ? List.of() : List.copyOf(exec);
     }

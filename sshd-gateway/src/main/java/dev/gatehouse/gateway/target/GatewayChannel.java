@@ -44,7 +44,7 @@ public final class GatewayChannel extends ChannelSession {
   }
 
   /** Set before the exit callback when the child died of a signal. */
-  void exitBySignal(String signal, boolean core) {
+  public void exitBySignal(String signal, boolean core) {
     this.exitSignal = signal;
     this.coreDumped = core;
   }

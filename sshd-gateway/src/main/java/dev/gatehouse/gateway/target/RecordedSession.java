@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * target starts, the idle and maximum-length limits, ending with a message the user sees, and
  * closing the recording exactly once.
  */
-abstract class RecordedSession implements LiveSession {
+public abstract class RecordedSession implements LiveSession {
   private static final Logger LOG = LoggerFactory.getLogger(RecordedSession.class);
 
   protected final GatewayServices services;
@@ -38,7 +38,7 @@ abstract class RecordedSession implements LiveSession {
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
   private volatile long lastActivity = System.nanoTime();
 
-  RecordedSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
+  protected RecordedSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
     this.services = services;
     this.target = target;
     this.user = user;
@@ -179,7 +179,7 @@ abstract class RecordedSession implements LiveSession {
     return ((tty ? "\r\n" : "") + message + (tty ? "\r\n" : "\n")).getBytes(StandardCharsets.UTF_8);
   }
 
-  static Runnable named(String name, Runnable r) {
+  protected static Runnable named(String name, Runnable r) {
     return () -> {
       Thread t = Thread.currentThread();
       String old = t.getName();

@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.gateway.sshtarget.SshTargetSession;
 import dev.gatehouse.recorder.AuditCode;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +61,9 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
           "target", t.name(),
           "client", user.clientAddress());
       return new Refusal(Refusal.REFUSED, user.identity() + " may not use target '" + t.name() + "'");
+    }
+    if (t.type() == TargetType.SSH) {
+      return new SshTargetSession(s, t, user, execCommand, s.downstream());
     }
     if (t.type() != TargetType.COMMAND) {
       return new Refusal(Refusal.UNKNOWN_TARGET,

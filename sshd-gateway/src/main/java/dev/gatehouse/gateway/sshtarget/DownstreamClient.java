@@ -1,0 +1,105 @@
+package dev.gatehouse.gateway.sshtarget;
+
+import dev.gatehouse.gateway.config.SshTargetSettings;
+import dev.gatehouse.keys.CertificateAuthority;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.common.AttributeRepository;
+
+/**
+ * The gateway's own SSH client for {@code ssh} targets: one MINA client for all sessions (its NIO
+ * workers carry every downstream connection, no thread per session). It reads nothing from the
+ * gateway user's ~/.ssh: no config file, no default identities, no known_hosts — each connection
+ * carries its pinned host key and logs in with a fresh key and a certificate minted for it.
+ */
+public final class DownstreamClient implements AutoCloseable {
+  private final SshClient client;
+  private final CertificateAuthority ca;
+
+  private DownstreamClient(SshClient client, CertificateAuthority ca) {
+    this.client = client;
+    this.ca = ca;
+  }
+
+  public static DownstreamClient start(CertificateAuthority ca, List<String> ciphers) {
+    SshClient c = SshClient.setUpDefaultClient();
+    c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+    c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+    c.setServerKeyVerifier(PinnedHostKey.VERIFIER);
+    CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(c, true);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<NamedFactory<Cipher>> factories = (List) BuiltinCiphers.parseCiphersList(ciphers).getParsedFactories();
+    c.setCipherFactories(factories);
+    c.start();
+    return new DownstreamClient(c, ca);
+  }
+
+  /**
+   * Connects and logs in as {@code settings.user()} with a certificate whose key id is the person
+   * and whose validity is the session's. Blocking: call it off MINA's I/O threads.
+   */
+  ClientSession connect(SshTargetSettings settings, String identity, Duration validity) throws DownstreamFailure {
+    PinnedHostKey pin = PinnedHostKey.parse(settings.hostKey(), settings.host());
+    AttributeRepository context = AttributeRepository.ofKeyValuePair(PinnedHostKey.KEY, pin);
+    long timeout = settings.connectTimeout().toMillis();
+    String where = settings.user() + "@" + settings.host() + ":" + settings.port();
+    ClientSession session;
+    try {
+      session = client.connect(settings.user(), settings.host(), settings.port(), context, null)
+          .verify(timeout).getSession();
+    } catch (IOException e) {
+      Throwable root = rootCause(e);
+      String slug = root instanceof ConnectException ? "target-refused" : "target-unreachable";
+      throw new DownstreamFailure(slug, "cannot connect to " + where + ": " + root.getMessage(), e);
+    }
+    try {
+      KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+      OpenSshCertificate cert = ca.signTargetCertificate(key.getPublic(), identity, settings.user(), validity);
+      session.addPublicKeyIdentity(new KeyPair(cert, key.getPrivate()));
+      AuthFuture auth = session.auth();
+      auth.verify(timeout);
+      return session;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      String hostKey = session.getAttribute(PinnedHostKey.FAILURE);
+      session.close(true);
+      if (hostKey != null) {
+        throw new DownstreamFailure("target-host-key", where + ": " + hostKey, e);
+      }
+      throw new DownstreamFailure("target-auth-failed",
+          where + " refused the gateway's certificate (does the host trust the target CA? see `gatehouse ca target-key`): "
+              + rootCause(e).getMessage(), e);
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (RuntimeException e) {
+      // Shutting down.
+    }
+  }
+}

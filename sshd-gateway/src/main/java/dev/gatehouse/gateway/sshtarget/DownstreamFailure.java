@@ -1,0 +1,20 @@
+package dev.gatehouse.gateway.sshtarget;
+
+import java.io.IOException;
+
+/**
+ * The target host could not be reached or refused us. {@code reason} is a stable slug for the
+ * audit line; the message is the one line the user sees.
+ */
+final class DownstreamFailure extends IOException {
+  private final String reason;
+
+  DownstreamFailure(String reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,300 @@
+package dev.gatehouse.gateway.sshtarget;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.target.GatewayChannel;
+import dev.gatehouse.gateway.target.RecordedSession;
+import dev.gatehouse.gateway.terminal.WindowSize;
+import dev.gatehouse.recorder.AuditCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
+import org.apache.sshd.common.channel.PtyMode;
+import org.apache.sshd.common.channel.StreamingChannel;
+import org.apache.sshd.common.io.IoInputStream;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.AsyncCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@code ssh} target session: the user's channel joined to a channel on the target host, all
+ * asynchronous (MINA's NIO workers move the bytes; an idle session holds no thread).
+ *
+ * <pre>
+ *  user ──asyncIn──▶ AsyncPump(tap: record input) ──▶ host channel asyncIn      (EOF passed on)
+ *  host asyncOut ──▶ AsyncPump(tap: record output) ──▶ user asyncOut
+ *  host asyncErr ──▶ AsyncPump(tap: record output) ──▶ user asyncErr            (exec without pty)
+ *  window-change ──▶ host window-change;  host exit-status / exit-signal ──▶ user
+ * </pre>
+ *
+ * Connecting and logging in to the host blocks, so it runs once on a pump thread, then returns.
+ */
+public final class SshTargetSession extends RecordedSession implements AsyncCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(SshTargetSession.class);
+
+  private final DownstreamClient downstream;
+  private IoInputStream userIn;
+  private IoOutputStream userOut;
+  private IoOutputStream userErr;
+  private ExitCallback exitCallback;
+  private GatewayChannel channel;
+  private Environment env;
+  private volatile boolean pty;
+  private volatile ClientSession hostSession;
+  private volatile ClientChannel hostChannel;
+  private volatile AsyncPump inputPump;
+  private final AtomicInteger outputPumps = new AtomicInteger();
+
+  public SshTargetSession(
+      GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand,
+      DownstreamClient downstream) {
+    super(services, target, user, execCommand);
+    this.downstream = downstream;
+  }
+
+  @Override
+  public void setIoInputStream(IoInputStream in) {
+    this.userIn = in;
+  }
+
+  @Override
+  public void setIoOutputStream(IoOutputStream out) {
+    this.userOut = out;
+  }
+
+  @Override
+  public void setIoErrorStream(IoOutputStream err) {
+    this.userErr = err;
+  }
+
+  @Override
+  public void setInputStream(InputStream in) {}
+
+  @Override
+  public void setOutputStream(OutputStream out) {}
+
+  @Override
+  public void setErrorStream(OutputStream err) {}
+
+  @Override
+  public void setExitCallback(ExitCallback callback) {
+    this.exitCallback = callback;
+  }
+
+  @Override
+  protected boolean userHasTerminal() {
+    return pty;
+  }
+
+  @Override
+  protected void tellUser(byte[] line) throws IOException {
+    IoOutputStream dest = pty ? userOut : userErr;
+    // Best effort, bounded: a line for the user must not wait behind a stalled client forever.
+    try {
+      dest.writeBuffer(new org.apache.sshd.common.util.buffer.ByteArrayBuffer(line)).verify(Duration.ofSeconds(2));
+    } catch (org.apache.sshd.common.io.WritePendingException e) {
+      // An output chunk is in flight; the line is in the recording and the audit log anyway.
+    }
+  }
+
+  @Override
+  public void start(ChannelSession channelSession, Environment env) throws IOException {
+    this.channel = (GatewayChannel) channelSession;
+    this.env = env;
+    pty = channel.ptyRequested();
+    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    String term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+    if (!openRecording(size.columns(), size.rows(), term)) {
+      exitCallback.onExit(1, "recording unavailable");
+      return;
+    }
+    started();
+    services.pumps().execute(named("connect-" + id, () -> connect(size, term)));
+  }
+
+  private void connect(WindowSize size, String term) {
+    try {
+      hostSession = downstream.connect(target.ssh(), user.identity(), target.maxSessionLength().plusMinutes(1));
+      ClientChannel ch;
+      Map<String, Object> remoteEnv = new HashMap<>();
+      for (Map.Entry<String, String> e : channel.clientEnvironment().entrySet()) {
+        if (e.getKey().equals("LANG") || e.getKey().startsWith("LC_")) {
+          remoteEnv.put(e.getKey(), e.getValue());
+        }
+      }
+      PtyChannelConfiguration ptyConfig = new PtyChannelConfiguration();
+      ptyConfig.setPtyType(term);
+      ptyConfig.setPtyColumns(size.columns());
+      ptyConfig.setPtyLines(size.rows());
+      Map<PtyMode, Integer> modes = new HashMap<>(env.getPtyModes());
+      ptyConfig.setPtyModes(modes);
+      if (execCommand == null) {
+        ChannelShell shell = hostSession.createShellChannel(ptyConfig, remoteEnv);
+        shell.setUsePty(pty);
+        ch = shell;
+      } else {
+        ChannelExec exec = hostSession.createExecChannel(execCommand, ptyConfig, remoteEnv);
+        // MINA's ChannelExec sends no pty-req unless told: mirror what the user asked for.
+        exec.setUsePty(pty);
+        ch = exec;
+      }
+      ch.setStreaming(StreamingChannel.Streaming.Async);
+      ch.open().verify(target.ssh().connectTimeout());
+      hostChannel = ch;
+    } catch (DownstreamFailure e) {
+      failed(e.reason(), e.getMessage());
+      return;
+    } catch (IOException | RuntimeException e) {
+      failed("target-channel-failed", "the target host refused the session: " + e.getMessage());
+      return;
+    }
+    LOG.info("session {} started: {} on {} ({} via ssh {}@{})", id, user.identity(), target.name(),
+        execCommand == null ? "shell" : "exec", target.ssh().user(), target.ssh().host());
+    env.addSignalListener((c, signal) -> resize(), Signal.WINCH);
+    hostChannel.addCloseFutureListener(f -> hostClosed());
+    outputPumps.set(pty || execCommand == null ? 1 : 2);
+    new AsyncPump(hostChannel.getAsyncOut(), userOut, this::recordOutput, this::outputEnded).start();
+    if (outputPumps.get() == 2) {
+      new AsyncPump(hostChannel.getAsyncErr(), userErr, this::recordOutput, this::outputEnded).start();
+    }
+    inputPump = new AsyncPump(userIn, hostChannel.getAsyncIn(), this::recordInput, this::inputEnded);
+    inputPump.start();
+  }
+
+  private void recordOutput(byte[] b, int off, int len) throws IOException {
+    touch();
+    try {
+      recording.output(b, off, len);
+    } catch (IOException e) {
+      recordingFailed(e);
+      throw e;
+    }
+  }
+
+  private void recordInput(byte[] b, int off, int len) throws IOException {
+    touch();
+    recording.input(b, off, len);
+  }
+
+  private void inputEnded(Throwable error) {
+    ClientChannel ch = hostChannel;
+    if (ch != null && error == null) {
+      // The user sent EOF: pass it on once the last input is written.
+      ch.getAsyncIn().close(false);
+    }
+  }
+
+  private void outputEnded(Throwable error) {
+    if (error != null) {
+      LOG.debug("session {} output pump ended: {}", id, error.toString());
+    }
+    if (outputPumps.decrementAndGet() == 0) {
+      hostClosedOrDrained();
+    }
+  }
+
+  private void hostClosed() {
+    // The host closed the channel; the pumps end on EOF and finish the session.
+    if (outputPumps.get() == 0) {
+      hostClosedOrDrained();
+    }
+  }
+
+  private void hostClosedOrDrained() {
+    ClientChannel ch = hostChannel;
+    if (ch != null) {
+      // exit-status / exit-signal arrive before the channel close.
+      ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.EXIT_SIGNAL),
+          Duration.ofSeconds(2));
+    }
+    Integer status = ch == null ? null : ch.getExitStatus();
+    String signal = ch == null ? null : ch.getExitSignal();
+    if (inputPump != null) {
+      inputPump.stop();
+    }
+    if (!finishRecording(signal == null ? status : null, signal)) {
+      return;
+    }
+    closeHost();
+    LOG.info("session {} ended: {} ({})", id, signal != null ? "signal " + signal : "exit " + status, endReason);
+    if (signal != null) {
+      channel.exitBySignal(signal, false);
+    }
+    exitCallback.onExit(status == null ? (signal != null ? 255 : 0) : status);
+  }
+
+  private void failed(String reason, String message) {
+    LOG.warn("session {}: {} unavailable: {}", id, target.name(), message);
+    services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
+        "target", target.name(), "reason", reason, "detail", message);
+    endReason = reason;
+    sayQuietly("gatehouse: cannot open target '" + target.name() + "': " + message);
+    finishRecording(1, null);
+    closeHost();
+    exitCallback.onExit(1, message);
+  }
+
+  private void resize() {
+    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    try {
+      if (hostChannel instanceof org.apache.sshd.client.channel.PtyCapableChannelSession p) {
+        p.sendWindowChange(size.columns(), size.rows());
+      }
+      recording.resize(size.columns(), size.rows());
+    } catch (IOException e) {
+      LOG.debug("session {} resize: {}", id, e.toString());
+    }
+  }
+
+  @Override
+  protected void stopTarget() {
+    ClientChannel ch = hostChannel;
+    if (ch != null) {
+      ch.close(false);
+    } else {
+      closeHost();
+    }
+  }
+
+  private void closeHost() {
+    ClientSession s = hostSession;
+    if (s != null) {
+      s.close(false);
+    }
+  }
+
+  @Override
+  public void destroy(ChannelSession channelSession) {
+    if (!isFinished()) {
+      if (endReason.equals("exit")) {
+        endReason = "client-closed";
+      }
+      stopTarget();
+    }
+  }
+
+  private static int intEnv(Environment env, String key) {
+    try {
+      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
