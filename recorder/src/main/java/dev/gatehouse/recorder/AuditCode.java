@@ -23,7 +23,10 @@ public enum AuditCode {
   CERTIFICATE_REVOKED("GH4001W", "certificate-revoked", "a certificate was revoked"),
   GATEWAY_START("GH5000I", "gateway-start", "the gateway started"),
   GATEWAY_STOP("GH5001I", "gateway-stop", "the gateway stopped"),
-  AUDIT_CHAIN_HEAD("GH5002I", "audit-chain-head", "periodic record of the chain head");
+  AUDIT_CHAIN_HEAD("GH5002I", "audit-chain-head", "periodic record of the chain head"),
+  RECORDING_PRUNED(
+      "GH2006I", "recording-pruned", "retention removed a finished recording; carries sessionId and sha256"),
+  SESSION_REFUSED("GH2007W", "session-refused", "a session was refused before it started (reason slug)");
 
   private final String code;
   private final String event;

@@ -29,6 +29,8 @@ public final class IntegrityCheck {
       throws IOException {
     List<String> problems = new ArrayList<>();
     Map<String, String> endHashes = new HashMap<>();
+    java.util.Set<String> startedIds = new java.util.LinkedHashSet<>();
+    java.util.Set<String> prunedIds = new java.util.HashSet<>();
     long lines = 0;
     ChainHead last = ChainHead.empty();
     if (Files.exists(auditFile)) {
@@ -94,6 +96,12 @@ public final class IntegrityCheck {
             && n.hasNonNull("sessionId")) {
           endHashes.put(n.get("sessionId").asText(), n.path("sha256").asText(null));
         }
+        if (event.equals(AuditCode.SESSION_START.event()) && n.hasNonNull("sessionId")) {
+          startedIds.add(n.get("sessionId").asText());
+        }
+        if (event.equals(AuditCode.RECORDING_PRUNED.event()) && n.hasNonNull("sessionId")) {
+          prunedIds.add(n.get("sessionId").asText());
+        }
         last = new ChainHead(seq, hash);
       }
     } else {
@@ -113,6 +121,17 @@ public final class IntegrityCheck {
     }
 
     int checked = 0;
+    java.util.Set<String> indexed = new java.util.HashSet<>();
+    for (SessionRecord s : index.list(SessionQuery.all())) {
+      indexed.add(s.id());
+    }
+    // A session the audit log saw start must still be in the index, unless retention pruned it
+    // (and said so in the chain): a row and file deleted together are found here.
+    for (String started : startedIds) {
+      if (!indexed.contains(started) && !prunedIds.contains(started)) {
+        problems.add("session " + started + ": started in the audit log but missing from the index (deleted?)");
+      }
+    }
     for (SessionRecord s : index.list(SessionQuery.all())) {
       if (s.state() == SessionState.ACTIVE) {
         continue;

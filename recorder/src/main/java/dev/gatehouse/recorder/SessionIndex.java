@@ -214,6 +214,36 @@ public final class SessionIndex implements AutoCloseable {
     }
   }
 
+  /** Finished (closed or interrupted) sessions, oldest start first: what retention looks at. */
+  public synchronized List<SessionRecord> finishedOldestFirst() throws IOException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT " + COLUMNS + " FROM rec_sessions WHERE state<>? ORDER BY start_ms ASC, id ASC")) {
+      ps.setString(1, SessionState.ACTIVE.wireName());
+      List<SessionRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fault("list finished sessions", e);
+    }
+  }
+
+  /** Removes a finished session's row (retention); an active session is never removed. */
+  public synchronized boolean delete(String id) throws IOException {
+    try (PreparedStatement ps =
+        db.prepareStatement("DELETE FROM rec_sessions WHERE id=? AND state<>?")) {
+      ps.setString(1, id);
+      ps.setString(2, SessionState.ACTIVE.wireName());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw fault("delete session " + id, e);
+    }
+  }
+
   /**
    * At gateway start: sessions still active belong to a gateway that died. Each recording is
    * repaired; the session gets end = start + the last event's time (or the file's mtime when there

@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.session.LiveSession;
+import dev.gatehouse.gateway.session.Pruning;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.target.GatewayChannel;
@@ -106,6 +107,7 @@ public final class Gateway implements AutoCloseable {
         "targets", config.targets().size());
     g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
     g.timers.scheduleAtFixedRate(g::logChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    g.timers.scheduleAtFixedRate(g::retentionSweep, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
     return g;
   }
 
@@ -239,6 +241,18 @@ public final class Gateway implements AutoCloseable {
         "reason", why, "client", u.clientAddress());
     // Give the sessions a moment to write their last line and close their recordings.
     timers.schedule(() -> s.close(false), any ? 1500 : 0, TimeUnit.MILLISECONDS);
+  }
+
+  /** The daily retention sweep (the first a minute after start). */
+  private void retentionSweep() {
+    try {
+      int n = Pruning.run(services.config(), index, audit, false, "retention-sweep").size();
+      if (n > 0) {
+        LOG.info("retention: pruned {} recordings", n);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.error("retention sweep failed: {}", e.toString());
+    }
   }
 
   private void logChainHead() {

@@ -19,6 +19,8 @@ import org.apache.sshd.common.session.SessionListener;
  */
 final class AuthFailures implements SessionListener {
   static final AttributeKey<Boolean> SEEN = new AttributeKey<>();
+  /** The user name of the last authentication request (MINA sets getUsername() only on success). */
+  static final AttributeKey<String> REQUESTED_USER = new AttributeKey<>();
   private static final AttributeKey<String> COUNTED = new AttributeKey<>();
   private static final AttributeKey<Boolean> OVER_LIMIT = new AttributeKey<>();
 
@@ -61,7 +63,7 @@ final class AuthFailures implements SessionListener {
         && session.getAttribute(AuthenticatedUser.KEY) == null
         && session.getAttribute(SEEN) == null
         && session.getAttribute(OVER_LIMIT) == null) {
-      String user = session.getUsername();
+      String user = session.getAttribute(REQUESTED_USER);
       audit.tryRecord(
           AuditCode.AUTH_FAILED,
           "reason", user == null ? "no-auth-attempt" : "no-certificate-offered",

@@ -12,6 +12,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
@@ -31,6 +32,8 @@ public final class CertificateLogin {
           }
         };
     server.setUserAuthFactories(List.of(certificates));
+    // Notes the requested user name of failed logins for the audit (see AuthFailures).
+    server.setServiceFactories(List.of(UserNameRecordingAuthService.FACTORY, ServerConnectionServiceFactory.INSTANCE));
     // Reached only through CertificateUserAuth, after the checker accepted this very key.
     server.setPublickeyAuthenticator(CertificateLogin::isVetted);
     server.setPasswordAuthenticator(null);

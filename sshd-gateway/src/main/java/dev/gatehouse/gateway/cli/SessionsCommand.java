@@ -30,12 +30,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sessions",
     mixinStandardHelpOptions = true,
-    description = "Recorded sessions: list, show, verify, kill.",
+    description = "Recorded sessions: list, show, verify, kill, prune.",
     subcommands = {
       SessionsCommand.ListSessions.class,
       SessionsCommand.Show.class,
       SessionsCommand.Verify.class,
-      SessionsCommand.Kill.class
+      SessionsCommand.Kill.class,
+      SessionsCommand.Prune.class
     })
 final class SessionsCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -160,6 +161,37 @@ final class SessionsCommand implements Runnable {
       System.out.printf("%s: %d audit lines, %d sessions checked, %d problems%n",
           report.ok() ? "OK" : "FAILED", report.auditLines(), report.sessionsChecked(), report.problems().size());
       return report.ok() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "prune", mixinStandardHelpOptions = true,
+      description = "Apply recording.retention now: delete finished recordings past maxAge, then the oldest while over maxBytes (audited).")
+  static final class Prune implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(names = "--dry-run", description = "List what would be deleted; change nothing.") boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      if (!cfg.recording().retention().policy().limitsAnything()) {
+        System.out.println("recording.retention sets no limit: nothing to prune");
+        return 0;
+      }
+      String by = "operator:" + System.getProperty("user.name");
+      List<dev.gatehouse.recorder.Retention.PrunedSession> pruned;
+      try (SessionIndex index = SessionIndex.open(cfg.databaseFile());
+          AuditLog log = AuditLog.open(cfg.auditFile())) {
+        pruned = dev.gatehouse.gateway.session.Pruning.run(cfg, index, new Audit(log), dryRun, by);
+      }
+      long bytes = 0;
+      for (var p : pruned) {
+        bytes += p.fileBytes();
+        System.out.printf("%s %s  %s  %s  %d bytes  (%s)%n", dryRun ? "would prune" : "pruned",
+            p.session().id(), p.session().identity(), p.session().start(), p.fileBytes(), p.why());
+      }
+      System.out.printf("%s %d recordings, %d bytes%n", dryRun ? "would prune" : "pruned", pruned.size(), bytes);
+      return 0;
     }
   }
 

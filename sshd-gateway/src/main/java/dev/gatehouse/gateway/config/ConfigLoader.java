@@ -109,10 +109,6 @@ public final class ConfigLoader {
     notYet(w, c.oidc(), "oidc");
     notYet(w, c.approvals(), "approvals");
     notYet(w, c.policies(), "policies");
-    notYet(w, c.recording().retention(), "recording.retention");
-    if (c.recording().minFreeDisk() != null) {
-      w.add("recording.minFreeDisk is accepted but not enforced in this version");
-    }
     for (TargetConfig t : c.targets()) {
       if (t.type() != TargetType.COMMAND && t.type() != TargetType.SSH) {
         w.add("target '" + t.name() + "': type " + t.type().label()

@@ -74,6 +74,20 @@ public abstract class RecordedSession implements LiveSession {
    */
   protected final boolean openRecording(int columns, int rows, String term) {
     try {
+      if (services.config().recording().diskTooFull(services.config().dataDir())) {
+        LOG.error("session {} refused: the data disk is below recording.minFreeDisk ({})", id,
+            services.config().recording().minFreeDisk());
+        services.audit().tryRecord(AuditCode.SESSION_REFUSED, "identity", user.identity(), "target", target.name(),
+            "reason", "low-disk", "minFreeDisk", services.config().recording().minFreeDisk());
+        sayQuietly("gatehouse: session refused: the bastion's recording disk is nearly full; tell its operator");
+        return false;
+      }
+    } catch (IOException e) {
+      LOG.error("session {} refused: cannot read free disk space: {}", id, e.toString());
+      sayQuietly("gatehouse: session refused: the recording disk cannot be checked");
+      return false;
+    }
+    try {
       recording =
           SessionRecording.open(
               services.config().dataDir(), services.index(), services.audit(), id, user, target.name(),
