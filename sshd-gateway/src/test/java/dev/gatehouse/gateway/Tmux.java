@@ -1,0 +1,97 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real terminal for the ssh client: a tmux server on a private socket, one detached window. The
+ * test types with send-keys, reads the screen with capture-pane and resizes the window, which
+ * makes ssh send a window-change request exactly as it does for a person's terminal.
+ */
+final class Tmux implements AutoCloseable {
+  private final Path socket;
+
+  private Tmux(Path socket) {
+    this.socket = socket;
+  }
+
+  /** Starts {@code argv} in a new detached window of the given size. */
+  static Tmux start(Path dir, int columns, int rows, List<String> argv) throws IOException, InterruptedException {
+    Tmux t = new Tmux(dir.resolve("tmux.sock"));
+    StringBuilder cmd = new StringBuilder("exec");
+    for (String a : argv) {
+      cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    t.run("-f", "/dev/null", "new-session", "-d", "-s", "gh", "-x", String.valueOf(columns), "-y",
+        String.valueOf(rows), cmd.toString());
+    t.run("set-option", "-t", "gh", "status", "off");
+    t.run("set-option", "-t", "gh", "remain-on-exit", "on");
+    return t;
+  }
+
+  String run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("TMUX");
+    pb.environment().remove("SSH_AUTH_SOCK");
+    pb.environment().put("TERM", "xterm-256color");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("tmux %s: %s", String.join(" ", args), out).isZero();
+    return out;
+  }
+
+  void type(String keys) throws IOException, InterruptedException {
+    run("send-keys", "-t", "gh", "-l", keys);
+    run("send-keys", "-t", "gh", "Enter");
+  }
+
+  String screen() throws IOException, InterruptedException {
+    return run("capture-pane", "-p", "-t", "gh");
+  }
+
+  /** Waits until the screen matches {@code regex}; returns the match. */
+  Matcher awaitScreen(String regex, Duration timeout) throws IOException, InterruptedException {
+    Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String s = screen();
+      Matcher m = p.matcher(s);
+      if (m.find()) {
+        return m;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("screen never matched /" + regex + "/ in " + timeout.toMillis() + " ms:\n" + s);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  void resize(int columns, int rows) throws IOException, InterruptedException {
+    run("resize-window", "-t", "gh", "-x", String.valueOf(columns), "-y", String.valueOf(rows));
+  }
+
+  /** "rows columns" of the pane, as `stty size` prints them. */
+  String paneSize() throws IOException, InterruptedException {
+    return run("display-message", "-p", "-t", "gh", "#{pane_height} #{pane_width}").trim();
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+  }
+}
