@@ -140,14 +140,14 @@ public final class Gateway implements AutoCloseable {
    */
   static Map<String, UnixUser> runAsUsers(GatewayConfig config) throws IOException, ConfigException {
     Map<String, UnixUser> users = new HashMap<>();
-    boolean root = UnixUser.canSwitchUsers();
+    boolean root = UnixUser.canSwitchUsers(); // root, or CAP_SETUID+CAP_SETGID
     for (TargetConfig t : config.targets()) {
       if (t.type() != TargetType.COMMAND) {
         continue;
       }
       if (t.runAs() == null) {
         if (root) {
-          LOG.warn("target '{}' has no runAs and the gateway runs as root: its sessions run as 'nobody'", t.name());
+          LOG.warn("target '{}' has no runAs: its sessions run as 'nobody'", t.name());
           users.put(t.name(), UnixUser.lookup("nobody"));
         } else {
           LOG.warn("target '{}' has no runAs and the gateway is not root: its sessions run as this gateway's own "
@@ -158,7 +158,7 @@ public final class Gateway implements AutoCloseable {
       }
       if (!root) {
         throw new ConfigException("target '" + t.name() + "': runAs '" + t.runAs()
-            + "' needs a gateway running as root (it switches users with setpriv)");
+            + "' needs a gateway running as root or with CAP_SETUID and CAP_SETGID (it switches users with setpriv)");
       }
       users.put(t.name(), UnixUser.lookup(t.runAs()));
     }

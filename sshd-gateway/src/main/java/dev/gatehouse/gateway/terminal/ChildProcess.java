@@ -242,6 +242,9 @@ public final class ChildProcess {
     cmd.add("--init-groups");
     cmd.add("--no-new-privs");
     cmd.add("--inh-caps=-all");
+    // Under systemd the gateway holds CAP_SETUID/SETGID as ambient capabilities; a switch between
+    // two non-root uids would keep them, so drop them explicitly before the target runs.
+    cmd.add("--ambient-caps=-all");
     cmd.add("--");
     cmd.addAll(argv);
     return cmd;

@@ -11,9 +11,28 @@ public record UnixUser(String name, int uid, int gid) {
     return new UnixUser(name, id(name, "-u"), id(name, "-g"));
   }
 
-  /** Whether this process may switch to other users at all. */
+  private static final int CAP_SETGID = 6;
+  private static final int CAP_SETUID = 7;
+
+  /**
+   * Whether this process may switch its children to other users: root, or (as under the systemd
+   * unit) an unprivileged account holding CAP_SETUID and CAP_SETGID.
+   */
   public static boolean canSwitchUsers() {
-    return Posix.isRoot();
+    if (Posix.isRoot()) {
+      return true;
+    }
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")) {
+          long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          return (caps & (1L << CAP_SETUID)) != 0 && (caps & (1L << CAP_SETGID)) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // No /proc: assume we cannot.
+    }
+    return false;
   }
 
   private static int id(String name, String flag) throws IOException {
