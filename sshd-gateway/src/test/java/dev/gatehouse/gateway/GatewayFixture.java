@@ -73,15 +73,27 @@ final class GatewayFixture implements AutoCloseable {
   private final Path dir;
   private final Path configFile;
   private final GatewayConfig config;
-  private final Gateway gateway;
+  private final Gateway gateway; // null for a gateway in another process
+  private final CertificateAuthority ca;
+  private final int port;
   private final Path knownHosts;
 
-  private GatewayFixture(Path dir, Path configFile, GatewayConfig config, Gateway gateway, Path knownHosts) {
+  private GatewayFixture(Path dir, Path configFile, GatewayConfig config, Gateway gateway, CertificateAuthority ca,
+      int port) throws IOException {
     this.dir = dir;
     this.configFile = configFile;
     this.config = config;
     this.gateway = gateway;
-    this.knownHosts = knownHosts;
+    this.ca = ca;
+    this.port = port;
+    this.knownHosts = dir.resolve("known_hosts");
+    Files.writeString(knownHosts, ca.knownHostsLine(List.of("[127.0.0.1]:" + port)) + "\n");
+  }
+
+  /** Clients for a gateway running in another process on {@code port} with this config file. */
+  static GatewayFixture external(Path dir, Path configFile, int port) throws Exception {
+    GatewayConfig config = ConfigLoader.load(configFile);
+    return new GatewayFixture(dir, configFile, config, null, CertificateAuthority.load(config.caDirectory()), port);
   }
 
   static GatewayFixture start(Path dir) throws Exception {
@@ -105,10 +117,12 @@ final class GatewayFixture implements AutoCloseable {
     Files.writeString(configFile, yaml);
     GatewayConfig config = ConfigLoader.load(configFile);
     Gateway gateway = Gateway.start(config);
-    Path knownHosts = dir.resolve("known_hosts");
-    Files.writeString(
-        knownHosts, gateway.certificateAuthority().knownHostsLine(List.of("[127.0.0.1]:" + gateway.port())) + "\n");
-    return new GatewayFixture(dir, configFile, config, gateway, knownHosts);
+    try {
+      return new GatewayFixture(dir, configFile, config, gateway, gateway.certificateAuthority(), gateway.port());
+    } catch (IOException | RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
   }
 
   Gateway gateway() {
@@ -116,7 +130,7 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   int port() {
-    return gateway.port();
+    return port;
   }
 
   Path dataDir() {
@@ -136,7 +150,7 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   CertificateAuthority ca() {
-    return gateway.certificateAuthority();
+    return ca;
   }
 
   /** A unique identity for one test: prefix-random@example.com. */
@@ -426,6 +440,8 @@ final class GatewayFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    gateway.close();
+    if (gateway != null) {
+      gateway.close();
+    }
   }
 }
