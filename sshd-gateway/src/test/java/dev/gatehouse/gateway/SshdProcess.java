@@ -22,30 +22,38 @@ final class SshdProcess implements AutoCloseable {
   /** The downstream account the tests log in as (made on first use). */
   static final String TARGET_USER = "gh-target";
 
-  private final Process process;
+  private final Path dir;
+  private final Path hostKey;
   private final int port;
-  private final Path hostKeyPub;
   private final Path log;
+  private Process process;
 
-  private SshdProcess(Process process, int port, Path hostKeyPub, Path log) {
-    this.process = process;
+  private SshdProcess(Path dir, Path hostKey, int port) {
+    this.dir = dir;
+    this.hostKey = hostKey;
     this.port = port;
-    this.hostKeyPub = hostKeyPub;
-    this.log = log;
+    this.log = dir.resolve("sshd.log");
   }
 
-  /** Starts sshd in {@code dir}, trusting user certificates signed by {@code trustedCaLine}. */
-  static SshdProcess start(Path dir, String trustedCaLine) throws IOException, InterruptedException {
+  /**
+   * Makes the host key and picks the port, so a gateway config can pin both before sshd runs;
+   * {@link #start} then starts it trusting the gateway's target CA.
+   */
+  static SshdProcess prepare(Path dir) throws IOException, InterruptedException {
     assumeTrue(Files.isExecutable(SSHD), "OpenSSH server installed (" + SSHD + ")");
-    // sshd refuses to start without its privilege separation directory.
-    Files.createDirectories(Path.of("/run/sshd"));
-    ensureTargetUser();
     Files.createDirectories(dir);
     Path hostKey = dir.resolve("ssh_host_ed25519_key");
     GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-C", "gh-test-host", "-f", hostKey.toString());
+    return new SshdProcess(dir, hostKey, freePort());
+  }
+
+  /** Starts sshd, trusting user certificates signed by {@code trustedCaLine} only. */
+  SshdProcess start(String trustedCaLine) throws IOException, InterruptedException {
+    // sshd refuses to start without its privilege separation directory.
+    Files.createDirectories(Path.of("/run/sshd"));
+    ensureTargetUser();
     Path trusted = dir.resolve("trusted_user_ca_keys");
     Files.writeString(trusted, trustedCaLine.trim() + "\n");
-    int port = freePort();
     Path config = dir.resolve("sshd_config");
     Files.writeString(config, String.join("\n",
         "Port " + port,
@@ -60,21 +68,19 @@ final class SshdProcess implements AutoCloseable {
         "StrictModes no",
         "LogLevel VERBOSE",
         ""));
-    Path log = dir.resolve("sshd.log");
-    Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString(), "-E", log.toString())
+    Path out = dir.resolve("sshd.out");
+    process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString(), "-E", log.toString())
         .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("sshd.out").toFile())
+        .redirectOutput(out.toFile())
         .start();
-    SshdProcess sshd = new SshdProcess(p, port, Path.of(hostKey + ".pub"), log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       try (Socket ignored = new Socket("127.0.0.1", port)) {
-        return sshd;
+        return this;
       } catch (IOException notYet) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          sshd.close();
-          throw new AssertionError("sshd did not come up on port " + port + ": "
-              + Files.readString(dir.resolve("sshd.out")) + (Files.exists(log) ? Files.readString(log) : ""));
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          close();
+          throw new AssertionError("sshd did not come up on port " + port + ": " + Files.readString(out) + log());
         }
         Thread.sleep(50);
       }
@@ -113,7 +119,7 @@ final class SshdProcess implements AutoCloseable {
 
   /** The host key as an {@code ssh.hostKey} pin: the first two fields of the .pub file. */
   String hostKeyLine() throws IOException {
-    return firstTwoFields(hostKeyPub);
+    return firstTwoFields(Path.of(hostKey + ".pub"));
   }
 
   static String firstTwoFields(Path pub) throws IOException {
@@ -145,6 +151,9 @@ final class SshdProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
     process.destroy();
     if (!process.waitFor(5, TimeUnit.SECONDS)) {
       process.destroyForcibly();

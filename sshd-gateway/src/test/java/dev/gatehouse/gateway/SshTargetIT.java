@@ -1,0 +1,241 @@
+package dev.gatehouse.gateway;
+
+import static dev.gatehouse.gateway.GatewayFixture.field;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.recorder.SessionRecord;
+import dev.gatehouse.recorder.SessionState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ssh} targets against a real OpenSSH sshd on a free loopback port that trusts only the
+ * gateway's target CA: the real ssh client → gateway → MINA client → sshd → bash as gh-target.
+ * Host keys are checked on both legs: the client trusts the gateway's host CA, the gateway pins
+ * sshd's host key from its config.
+ */
+@ExtendWith(GatewayLogOnFailure.class)
+class SshTargetIT {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @TempDir static Path dir;
+  static SshdProcess sshd;
+  static GatewayFixture gw;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sshd = SshdProcess.prepare(dir.resolve("sshd"));
+    Path otherKey = dir.resolve("other_host_key");
+    GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-f", otherKey.toString());
+    String wrongKey = SshdProcess.firstTwoFields(Path.of(otherKey + ".pub"));
+    int nothingListens = SshdProcess.freePort();
+    String ssh = "{ host: 127.0.0.1, port: %d, user: " + SshdProcess.TARGET_USER + ", hostKey: \"%s\" }";
+    String targets = "targets:\n"
+        + "  - name: host\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, sshd.port(), sshd.hostKeyLine()) + "\n"
+        + "    allow: { groups: [dev] }\n"
+        + "  - name: idle-host\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, sshd.port(), sshd.hostKeyLine()) + "\n"
+        + "    allow: { groups: [dev] }\n"
+        + "    idleTimeout: 2s\n"
+        + "  - name: impostor\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, sshd.port(), wrongKey) + "\n"
+        + "    allow: { groups: [dev] }\n"
+        + "  - name: down\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, nothingListens, sshd.hostKeyLine()) + "\n"
+        + "    allow: { groups: [dev] }\n";
+    gw = GatewayFixture.start(dir, "", targets);
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (gw != null) {
+      gw.close();
+    }
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  private static SshClientKey person(String prefix) throws Exception {
+    return gw.sign(GatewayFixture.uniqueIdentity(prefix), List.of("dev"));
+  }
+
+  @Test
+  void execWithoutPtyKeepsStdoutAndStderrApartAndPassesTheExitStatusBack() throws Exception {
+    SshClientKey key = person("exec");
+
+    SshResult r = gw.ssh(key, "host").run("echo to-stdout; echo to-stderr >&2; exit 3");
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(3);
+    // No pty: plain LF, and the remote's stderr arrives on the client's stderr only.
+    assertThat(r.out()).isEqualTo("to-stdout\n");
+    assertThat(r.err()).isEqualTo("to-stderr\n");
+  }
+
+  @Test
+  void stdinEofReachesTheRemoteCommand() throws Exception {
+    SshClientKey key = person("stdin");
+
+    SshResult r = gw.ssh(key, "host").stdin("a\nb\n").run("wc -l");
+
+    // wc only prints after EOF: the client's EOF went through the gateway to the remote channel.
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).isEqualTo("2\n");
+  }
+
+  @Test
+  void execWithPtyRunsOnARemotePseudoTerminal() throws Exception {
+    SshClientKey key = person("execpty");
+
+    SshResult r = gw.ssh(key, "host").options("-tt").run("tty; echo $TERM");
+
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).matches("/dev/pts/\\d+\r\nxterm-256color\r\n");
+  }
+
+  @Test
+  void execWithoutPtyHasNoRemoteTerminal() throws Exception {
+    SshClientKey key = person("nopty");
+
+    SshResult r = gw.ssh(key, "host").run("tty");
+
+    // MINA's ChannelExec must not send a pty-req the user did not ask for.
+    assertThat(r.out()).as("%s", r).isEqualTo("not a tty\n");
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void remoteCommandKilledBySignalEndsTheClientWith255() throws Exception {
+    SshClientKey key = person("kill9");
+
+    SshResult r = gw.ssh(key, "host").run("echo before; kill -9 $$; echo after");
+
+    // sshd reports exit-signal KILL; OpenSSH's client exits 255 on a signal.
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    assertThat(r.out()).isEqualTo("before\n");
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    assertThat(s.target()).isEqualTo("host");
+  }
+
+  @Test
+  void interactiveShellThroughATerminalRunsCommandsAndFollowsResizes() throws Exception {
+    SshClientKey key = person("shell");
+    Path tmuxDir = Files.createTempDirectory(dir, "tmux-");
+    try (Tmux tmux = Tmux.start(tmuxDir, 100, 30, gw.sshArgv(key, "host", List.of("-t")))) {
+      // The remote login shell's prompt (Debian's skeleton .bashrc: user@host:~$).
+      tmux.awaitScreen(Pattern.quote(SshdProcess.TARGET_USER) + "@.*\\$ ?$", WAIT);
+      tmux.type("echo whoami=$(whoami) sum=$((6*7))");
+      tmux.awaitScreen("^whoami=" + SshdProcess.TARGET_USER + " sum=42$", WAIT);
+
+      String before = tmux.paneSize();
+      tmux.type("echo size=$(stty size)");
+      tmux.awaitScreen("^size=" + before + "$", WAIT);
+
+      tmux.resize(120, 40);
+      String after = tmux.paneSize();
+      assertThat(after).isNotEqualTo(before).endsWith(" 120");
+      tmux.type("echo resized=$(stty size)");
+      // The remote sshd's pty got the window-change the client sent to the gateway.
+      tmux.awaitScreen("^resized=" + after + "$", WAIT);
+
+      tmux.type("exit");
+      SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+      String[] rc = after.split(" ");
+      assertThat(Files.readString(gw.dataDir().resolve(s.path())))
+          .contains("whoami=" + SshdProcess.TARGET_USER)
+          .contains("\"r\", \"" + rc[1] + "x" + rc[0] + "\"");
+    }
+  }
+
+  @Test
+  void remoteSshdLogNamesThePersonFromTheSessionCertificate() throws Exception {
+    SshClientKey key = person("named");
+
+    SshResult r = gw.ssh(key, "host").run("true");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+
+    // The host's own log says who it was: key id of the per-session certificate = identity.
+    String line = sshd.awaitLog("Accepted publickey for " + SshdProcess.TARGET_USER
+        + " from 127\\.0\\.0\\.1 .*ID " + Pattern.quote(key.identity()) + " \\(serial \\d+\\).*");
+    assertThat(line).contains("CERT");
+  }
+
+  @Test
+  void wrongPinnedHostKeyIsRefusedWithOneLineAndAudited() throws Exception {
+    SshClientKey key = person("impostor");
+
+    SshResult r = gw.ssh(key, "impostor").run("echo should-not-run");
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("host key mismatch");
+    assertThat(r.err().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
+    JsonNode a = gw.awaitAudit("target-failed for " + key.identity(),
+        field("code", "GH2005W").and(field("identity", key.identity())));
+    assertThat(a.path("event").asText()).isEqualTo("target-failed");
+    assertThat(a.path("reason").asText()).isEqualTo("target-host-key");
+    assertThat(a.path("target").asText()).isEqualTo("impostor");
+    // The gateway never logged in: the host saw no certificate for this person.
+    assertThat(sshd.log()).doesNotContain(key.identity());
+  }
+
+  @Test
+  void downstreamRefusingTheConnectionIsOneClearLineAndExit1() throws Exception {
+    SshClientKey key = person("down");
+
+    SshResult r = gw.ssh(key, "down").run("true");
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("cannot connect");
+    assertThat(r.err().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
+    JsonNode a = gw.awaitAudit("target-failed for " + key.identity(),
+        field("code", "GH2005W").and(field("identity", key.identity())));
+    assertThat(a.path("reason").asText()).isEqualTo("target-refused");
+  }
+
+  @Test
+  void idleSshTargetSessionIsClosedAndTheUserSeesWhy() throws Exception {
+    SshClientKey key = person("idle");
+
+    try (InteractiveProcess p = gw.interactive(key, "idle-host")) {
+      p.await("$ ", WAIT);
+      long t0 = System.nanoTime();
+      String screen = p.await("idle", WAIT);
+      assertThat(screen).contains("gatehouse: idle for 2s; session closed");
+      p.waitFor(Duration.ofSeconds(10));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+    }
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    gw.awaitAudit("idle kill", field("code", "GH2002W").and(field("sessionId", s.id())).and(field("reason", "idle-timeout")));
+  }
+
+  @Test
+  void recordingOfAnSshTargetExecSessionHoldsItsOutput() throws Exception {
+    SshClientKey key = person("rec");
+    String marker = "ssh-rec-" + UUID.randomUUID();
+
+    SshResult r = gw.ssh(key, "host").run("echo " + marker + "; echo err-" + marker + " >&2");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    assertThat(s.target()).isEqualTo("host");
+    assertThat(s.exitStatus()).isZero();
+    Path cast = gw.dataDir().resolve(s.path());
+    assertThat(Files.readString(cast)).contains(marker);
+    // What an auditor replays: the real asciinema prints stdout and stderr output.
+    assertThat(Asciinema.cat(cast)).contains(marker).contains("err-" + marker);
+  }
+}
