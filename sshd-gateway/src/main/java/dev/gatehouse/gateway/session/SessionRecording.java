@@ -27,6 +27,7 @@ public final class SessionRecording {
   private final AuthenticatedUser user;
   private final String target;
   private final boolean recordInput;
+  private final RecordingFeed feed;
   private volatile ClosedRecording closed;
 
   private SessionRecording(
@@ -40,6 +41,7 @@ public final class SessionRecording {
     this.user = user;
     this.target = target;
     this.recordInput = recordInput;
+    this.feed = new RecordingFeed(writer, id);
   }
 
   /** Opens the recording file, the index row and the session-start audit line; any failure refuses the session. */
@@ -81,21 +83,21 @@ public final class SessionRecording {
   }
 
   public void output(byte[] b, int off, int len) throws IOException {
-    writer.output(b, off, len);
+    feed.output(b, off, len);
   }
 
   public void input(byte[] b, int off, int len) throws IOException {
     if (recordInput) {
-      writer.input(b, off, len);
+      feed.input(b, off, len);
     }
   }
 
   public void resize(int columns, int rows) throws IOException {
-    writer.resize(columns, rows);
+    feed.resize(columns, rows);
   }
 
   public void marker(String label) throws IOException {
-    writer.marker(label);
+    feed.marker(label);
   }
 
   /** Closes the file, writes the index row and the session-end audit line (with the file's SHA-256). */
@@ -105,6 +107,12 @@ public final class SessionRecording {
     }
     SessionState state = SessionState.CLOSED;
     String sha = null;
+    try {
+      feed.finish();
+    } catch (IOException e) {
+      state = SessionState.INTERRUPTED;
+      audit.tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", e.getMessage());
+    }
     long bytes = writer.bytesWritten();
     try {
       closed = writer.close();

@@ -43,7 +43,7 @@ final class CommandSession extends RecordedSession implements Command {
   private static final Logger LOG = LoggerFactory.getLogger(CommandSession.class);
   private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
   private static final Duration KILL_AFTER_HANGUP = Duration.ofSeconds(2);
-  private static final int CHUNK = 64 * 1024;
+  private static final int CHUNK = 256 * 1024;
 
   private final CountDownLatch pumpsDone = new CountDownLatch(2);
   private OutputStream out;

@@ -22,7 +22,8 @@ import java.util.Map;
  * program runs.
  */
 public final class ChildProcess {
-  private static final int BUFFER = 64 * 1024;
+  private static final int BUFFER = 256 * 1024;
+  private static final int PIPE_SIZE = 1024 * 1024;
   private static final String SETPRIV = "/usr/bin/setpriv";
 
   private final int pid;
@@ -103,7 +104,9 @@ public final class ChildProcess {
       Posix.close(in[0]);
       Posix.close(out[1]);
       Posix.close(err[1]);
-      return new ChildProcess(pid, new Fd(out[0], BUFFER), new Fd(err[0], BUFFER), new Fd(in[1], BUFFER), -1);
+      Fd stdout = new Fd(out[0], BUFFER);
+      stdout.growPipe(PIPE_SIZE);
+      return new ChildProcess(pid, stdout, new Fd(err[0], BUFFER), new Fd(in[1], BUFFER), -1);
     } catch (LastErrorException e) {
       for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
         closeQuietly(fd);

@@ -25,6 +25,7 @@ final class Posix {
   static final int O_NOCTTY = 0x100;
   static final int O_CLOEXEC = 0x80000;
   static final int TIOCSWINSZ = 0x5414;
+  static final int F_SETPIPE_SZ = 1031;
   static final int POSIX_SPAWN_SETSIGDEF = 0x04;
   static final int POSIX_SPAWN_SETSIGMASK = 0x08;
   static final int POSIX_SPAWN_SETSID = 0x80;
@@ -56,6 +57,8 @@ final class Posix {
   static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
   static native int close(int fd);
+
+  static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
   /** {@code struct pollfd} is 8 bytes: int fd, short events, short revents. */
   static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
