@@ -233,7 +233,8 @@ final class GatewayFixture implements AutoCloseable {
         "-o", "StrictHostKeyChecking=yes",
         "-o", "BatchMode=yes",
         "-o", "IdentitiesOnly=yes",
-        "-o", "IdentityAgent=none",
+        // No agent, except for a test of agent forwarding (-A), which needs one to forward.
+        "-o", "IdentityAgent=" + (options.contains("-A") ? "SSH_AUTH_SOCK" : "none"),
         "-o", "ConnectTimeout=10",
         "-o", "LogLevel=ERROR",
         "-i", key.key().toString(),
@@ -257,6 +258,7 @@ final class GatewayFixture implements AutoCloseable {
     private final List<String> options = new ArrayList<>();
     private byte[] stdin;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private final Map<String, String> env = new java.util.HashMap<>();
 
     private SshCall(SshClientKey key, String user) {
       this.key = key;
@@ -270,6 +272,11 @@ final class GatewayFixture implements AutoCloseable {
 
     SshCall stdin(String text) {
       this.stdin = text.getBytes(StandardCharsets.UTF_8);
+      return this;
+    }
+
+    SshCall env(String name, String value) {
+      env.put(name, value);
       return this;
     }
 
@@ -297,6 +304,7 @@ final class GatewayFixture implements AutoCloseable {
           .redirectError(io.resolve("stderr").toFile());
       pb.environment().remove("SSH_AUTH_SOCK");
       pb.environment().put("TERM", "xterm-256color");
+      pb.environment().putAll(env);
       long t0 = System.nanoTime();
       return new Running(pb.start(), io, argv, timeout, t0);
     }
@@ -328,6 +336,18 @@ final class GatewayFixture implements AutoCloseable {
 
     String stderrSoFar() throws IOException {
       return Files.readString(io.resolve("stderr"));
+    }
+
+    /** Waits until stdout so far contains {@code text}. */
+    void awaitStdout(String text, Duration wait) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (!stdoutSoFar().contains(text)) {
+        if (System.nanoTime() > deadline || !process.isAlive() && !stdoutSoFar().contains(text)) {
+          throw new AssertionError("no '" + text + "' on stdout of " + String.join(" ", argv) + " (alive="
+              + process.isAlive() + ")\n--- stdout ---\n" + stdoutSoFar() + "\n--- stderr ---\n" + stderrSoFar());
+        }
+        Thread.sleep(20);
+      }
     }
 
     SshResult await() throws IOException, InterruptedException {

@@ -1,0 +1,171 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.recorder.SessionState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service's lifecycle with a live session, on a gateway running as its own JVM from the built
+ * jar: SIGHUP applies a new config to new sessions and keeps live ones; a bad file is refused;
+ * SIGTERM drains (users told, recordings closed and indexed) and then the process exits.
+ */
+class ReloadDrainIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String COMMAND_TARGET =
+      """
+        - name: %s
+          type: command
+          command: ["/bin/sh", "-i"]
+          exec: ["/bin/sh", "-c"]
+          env: { PATH: "/usr/bin:/bin" }
+          runAs: nobody
+          allow: { groups: [dev] }
+      """;
+
+  @TempDir Path dir;
+  private GatewayProcess gateway;
+
+  @RegisterExtension
+  final TestWatcher printGatewayOnFailure = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      try {
+        if (gateway != null) {
+          System.err.println("----- " + context.getDisplayName() + " -----\n" + gateway.output());
+        }
+      } catch (IOException e) {
+        System.err.println("(gateway output unavailable: " + e + ")");
+      }
+    }
+  };
+
+  @AfterEach
+  void stopGateway() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  private static String config(Path dir, int port, String extraTopLevel, String... targets) {
+    StringBuilder y = new StringBuilder();
+    y.append("dataDir: \"").append(dir.resolve("data")).append("\"\n");
+    y.append(extraTopLevel);
+    y.append("ssh:\n  listen: \"127.0.0.1:").append(port).append("\"\n  hostNames: [127.0.0.1, localhost]\n");
+    y.append("targets:\n");
+    for (String t : targets) {
+      y.append(COMMAND_TARGET.formatted(t));
+    }
+    return y.toString();
+  }
+
+  /** Writes the config, starts the gateway's JVM on a free port, returns clients for it. */
+  private GatewayFixture serve(Path configFile, String yaml, int port) throws Exception {
+    Files.writeString(configFile, yaml);
+    gateway = GatewayProcess.serve(dir, configFile, port);
+    return GatewayFixture.external(dir, configFile, port);
+  }
+
+  @Test
+  void sighupAddsATargetForNewSessionsWhileALiveSessionCarriesOn() throws Exception {
+    int port = SshdProcess.freePort();
+    Path configFile = dir.resolve("gatehouse.yaml");
+    GatewayFixture gw = serve(configFile, config(dir, port, "", "shell"), port);
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("reload"), List.of("dev"));
+    assertThat(gw.ssh(key, "added").run("echo new-target").exitCode()).as("no target 'added' yet").isEqualTo(65);
+
+    try (GatewayFixture.Running live = gw.ssh(key, "shell").start("sleep 8; echo still-here")) {
+      gw.awaitSession(key.identity(), s -> s.state() == SessionState.ACTIVE && s.target().equals("shell"));
+
+      Files.writeString(configFile, config(dir, port, "", "shell", "added"));
+      gateway.signal("HUP");
+      long hup = System.nanoTime();
+      SshResult added;
+      while (true) {
+        added = gw.ssh(key, "added").run("echo new-target");
+        if (added.exitCode() == 0 || Duration.ofNanos(System.nanoTime() - hup).toMillis() > 2500) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(added.exitCode()).as("the new target within ~2 s of SIGHUP: %s", added).isZero();
+      assertThat(added.out()).isEqualTo("new-target\n");
+      assertThat(gateway.stderr()).contains("configuration reloaded");
+
+      // The session that started before the reload was not dropped.
+      assertThat(live.isAlive()).isTrue();
+      SshResult r = live.await();
+      assertThat(r.exitCode()).as("%s", r).isZero();
+      assertThat(r.out()).isEqualTo("still-here\n");
+    }
+  }
+
+  @Test
+  void sighupWithABadConfigIsRefusedAndTheRunningConfigStays() throws Exception {
+    int port = SshdProcess.freePort();
+    Path configFile = dir.resolve("gatehouse.yaml");
+    GatewayFixture gw = serve(configFile, config(dir, port, "", "shell", "second"), port);
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("badreload"), List.of("dev"));
+
+    // An unknown key, and a file that would also drop a target: neither may take effect.
+    Files.writeString(configFile, config(dir, port, "retentionDays: 30\n", "shell"));
+    gateway.signal("HUP");
+
+    String log = gateway.awaitStderr("reload refused", Duration.ofSeconds(5));
+    assertThat(log).contains("retentionDays");
+    assertThat(gateway.isAlive()).isTrue();
+    for (String target : List.of("shell", "second")) {
+      SshResult r = gw.ssh(key, target).run("echo old-" + target);
+      assertThat(r.exitCode()).as("%s: %s", target, r).isZero();
+      assertThat(r.out()).isEqualTo("old-" + target + "\n");
+    }
+  }
+
+  @Test
+  void sigtermDrainsALiveSessionClosesItsRecordingAndExits() throws Exception {
+    int port = SshdProcess.freePort();
+    Path configFile = dir.resolve("gatehouse.yaml");
+    GatewayFixture gw = serve(configFile, config(dir, port, "", "shell"), port);
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("drain"), List.of("dev"));
+
+    try (GatewayFixture.Running live = gw.ssh(key, "shell").start("echo started; sleep 30")) {
+      gw.awaitSession(key.identity(), s -> s.state() == SessionState.ACTIVE);
+      long t0 = System.nanoTime();
+      gateway.signal("TERM");
+
+      SshResult r = live.await();
+      Duration seen = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(r.err()).as("%s", r).contains("gateway is shutting down");
+      assertThat(r.out()).isEqualTo("started\n");
+      assertThat(seen).as("the client was told and let go").isLessThan(Duration.ofSeconds(8));
+      gateway.awaitExit(Duration.ofSeconds(20));
+    }
+
+    // After the process is gone, what an operator's scripts see.
+    GatewayFixture.CliResult list =
+        GatewayProcess.cli("sessions", "list", "--format", "json", "--identity", key.identity(), "--config",
+            configFile.toString());
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    JsonNode rows = JSON.readTree(list.out());
+    assertThat(rows.size()).as(list.out()).isEqualTo(1);
+    assertThat(rows.get(0).path("state").asText()).as(list.out()).isEqualTo("closed");
+    assertThat(rows.get(0).path("end").isNull()).isFalse();
+    String cast = Files.readString(gw.dataDir().resolve(rows.get(0).path("path").asText()));
+    assertThat(cast).contains("started").contains("gateway is shutting down");
+
+    GatewayFixture.CliResult verify = GatewayProcess.cli("sessions", "verify", "--config", configFile.toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+  }
+}
