@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -85,14 +86,20 @@ public final class ConfigLoader {
 
   /** Parses YAML text; {@code source} names it in errors. */
   public static GatewayConfig read(InputStream in, String source) throws ConfigException {
+    byte[] text;
     try {
-      GatewayConfig config = YAML.readValue(in, GatewayConfig.class);
+      text = in.readAllBytes();
+    } catch (IOException e) {
+      throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
+    }
+    try {
+      GatewayConfig config = YAML.readValue(text, GatewayConfig.class);
       if (config == null) {
         throw new ConfigException(source + ": the file is empty");
       }
       return config;
     } catch (JsonMappingException e) {
-      throw new ConfigException(describe(source, e), e);
+      throw new ConfigException(describe(source, text, e), e);
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       throw new ConfigException(
@@ -132,7 +139,7 @@ public final class ConfigLoader {
         dataDir, c.ssh(), c.web(), c.oidc(), c.recording(), c.approvals(), c.targets(), c.policies());
   }
 
-  private static String describe(String source, JsonMappingException e) {
+  private static String describe(String source, byte[] text, JsonMappingException e) {
     String key = path(e.getPath());
     String what;
     if (e instanceof UnrecognizedPropertyException u) {
@@ -147,7 +154,33 @@ public final class ConfigLoader {
               ? root.getMessage()
               : e.getOriginalMessage();
     }
-    return source + at(e.getLocation()) + (key.isEmpty() ? "" : ": key " + key) + ": " + what;
+    int line = lineOf(text, e.getPath());
+    return source + (line > 0 ? ":" + line : at(e.getLocation())) + (key.isEmpty() ? "" : ": key " + key) + ": " + what;
+  }
+
+  /**
+   * The line on which the value at {@code refs} starts (its key, for an object member). Jackson's
+   * own location is where the parser stopped, for an unknown key after its value: often the next
+   * line, or past the end of the file. -1 when it cannot be found.
+   */
+  private static int lineOf(byte[] text, List<JsonMappingException.Reference> refs) {
+    if (refs.isEmpty()) {
+      return -1;
+    }
+    JsonPointer want = JsonPointer.empty();
+    for (JsonMappingException.Reference r : refs) {
+      want = r.getFieldName() != null ? want.appendProperty(r.getFieldName()) : want.appendIndex(r.getIndex());
+    }
+    try (JsonParser p = YAML.getFactory().createParser(text)) {
+      while (p.nextToken() != null) {
+        if (want.equals(p.getParsingContext().pathAsPointer())) {
+          return p.currentTokenLocation().getLineNr();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Fall back to Jackson's location.
+    }
+    return -1;
   }
 
   private static String at(JsonLocation loc) {

@@ -1,0 +1,86 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.gateway.config.ConfigException;
+import dev.gatehouse.gateway.config.ConfigLoader;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A configuration the gateway cannot use fails at start, naming the file, the line and the key. */
+class ConfigLoaderTest {
+  @Test
+  void unknownKeyNamesFileLineAndKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, """
+        dataDir: /var/lib/gatehouse
+        ssh:
+          listen: "127.0.0.1:2222"
+          authTimout: 10s
+        """);
+
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file + ":4")
+        .hasMessageContaining("ssh.authTimout")
+        .hasMessageContaining("unknown key 'authTimout'");
+  }
+
+  @Test
+  void badDurationNamesFileLineAndKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, """
+        dataDir: /var/lib/gatehouse
+        targets:
+          - name: shell
+            type: command
+            command: ["/bin/bash"]
+            idleTimeout: 15 minutes
+        """);
+
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file + ":6")
+        .hasMessageContaining("targets[0].idleTimeout")
+        .hasMessageContaining("'15 minutes' is not a duration");
+  }
+
+  @Test
+  void badValueInACompactConstructorNamesTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, """
+        ssh:
+          listen: "127.0.0.1:99999"
+        """);
+
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("port 99999 is out of range");
+  }
+
+  @Test
+  void validFileLoadsWithDefaultsAndARelativeDataDirBesideTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, """
+        dataDir: data
+        ssh:
+          authTimeout: 2s
+        targets:
+          - name: shell
+            type: command
+            command: ["/bin/bash", "-l"]
+        """);
+
+    GatewayConfig c = ConfigLoader.load(file);
+
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.ssh().authTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.target("shell").orElseThrow().exec()).containsExactly("/bin/bash", "-l", "-c");
+  }
+}
