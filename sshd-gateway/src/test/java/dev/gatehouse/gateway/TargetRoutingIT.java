@@ -72,6 +72,20 @@ class TargetRoutingIT {
   }
 
   @Test
+  void linesTypedAheadAfterThePickReachTheTarget() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("menu-ahead"), List.of("dev"));
+
+    try (InteractiveProcess ssh = gw.interactive(key, "nosuch")) {
+      ssh.await("Pick a number or name", WAIT);
+      // A pasted answer and command arrive in one packet.
+      ssh.send("1\necho ahead-$((1+1))\n");
+      ssh.await("ahead-2\r\n", WAIT);
+      ssh.send("exit\n");
+      assertThat(ssh.waitFor(WAIT)).isZero();
+    }
+  }
+
+  @Test
   void menuPickedByNameAfterAWrongAnswer() throws Exception {
     SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("menu2"), List.of("dev"));
 

@@ -8,6 +8,7 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.PtyMode;
 import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.common.channel.Channel;
@@ -36,6 +37,11 @@ public final class GatewayChannel extends ChannelSession {
 
   public boolean ptyRequested() {
     return ptyRequested;
+  }
+
+  /** The receiver client data goes to now (a session started from the menu replaces the menu's). */
+  ChannelDataReceiver dataReceiver() {
+    return receiver;
   }
 
   /** The environment the client sent that passed the filter. */

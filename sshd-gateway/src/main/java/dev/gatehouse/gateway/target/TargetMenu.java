@@ -73,6 +73,14 @@ final class TargetMenu implements Command, ChannelDataReceiver {
         write("\r\n");
         choose(line.toString().trim());
         line.setLength(0);
+        if (chosen != null && i + 1 < start + len) {
+          // Typed ahead or pasted after the pick ("1\nls\n" in one packet): the rest belongs to
+          // the session just started. Its receiver accounts for the window of the bytes it got.
+          ChannelDataReceiver next = ((GatewayChannel) channel).dataReceiver();
+          if (next != null && next != this) {
+            return (i + 1 - start) + next.data(ch, buf, i + 1, start + len - (i + 1));
+          }
+        }
       } else if (c == 0x7f || c == 0x08) {
         if (line.length() > 0) {
           line.setLength(line.length() - 1);
