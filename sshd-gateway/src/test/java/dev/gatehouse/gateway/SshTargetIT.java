@@ -53,7 +53,15 @@ class SshTargetIT {
         + "    allow: { groups: [dev] }\n"
         + "  - name: down\n    type: ssh\n"
         + "    ssh: " + String.format(ssh, nothingListens, sshd.hostKeyLine()) + "\n"
-        + "    allow: { groups: [dev] }\n";
+        + "    allow: { groups: [dev] }\n"
+        + "  - name: no-account\n    type: ssh\n"
+        + "    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: gh-no-such-user, hostKey: \""
+        + sshd.hostKeyLine() + "\" }\n"
+        + "    allow: { groups: [dev] }\n"
+        + "  - name: short-host\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, sshd.port(), sshd.hostKeyLine()) + "\n"
+        + "    allow: { groups: [dev] }\n"
+        + "    maxSessionLength: 3s\n";
     gw = GatewayFixture.start(dir, "", targets);
     sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
   }
@@ -237,5 +245,115 @@ class SshTargetIT {
     assertThat(Files.readString(cast)).contains(marker);
     // What an auditor replays: the real asciinema prints stdout and stderr output.
     assertThat(Asciinema.cat(cast)).contains(marker).contains("err-" + marker);
+  }
+
+  @Test
+  void downstreamRefusingTheGatewaysCertificateIsOneLineAndAudited() throws Exception {
+    SshClientKey key = person("noaccount");
+
+    // The host trusts the target CA, but the certificate's principal names no account there.
+    SshResult r = gw.ssh(key, "no-account").run("true");
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("refused the gateway's certificate");
+    assertThat(r.err().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
+    JsonNode a = gw.awaitAudit("target-failed for " + key.identity(),
+        field("code", "GH2005W").and(field("identity", key.identity())));
+    assertThat(a.path("reason").asText()).isEqualTo("target-auth-failed");
+  }
+
+  @Test
+  void megabytesOfOutputAndInputPassThroughIntact() throws Exception {
+    SshClientKey key = person("bulk");
+    StringBuilder expected = new StringBuilder();
+    for (int i = 1; i <= 400_000; i++) {
+      expected.append(i).append('\n');
+    }
+
+    // ~2.7 MB down: many SSH windows on both legs, every byte in order.
+    SshResult down = gw.ssh(key, "host").run("seq 1 400000");
+    assertThat(down.exitCode()).as("exit %s, err %s", down.exitCode(), down.err()).isZero();
+    assertThat(down.out().length()).isEqualTo(expected.length());
+    assertThat(down.out()).isEqualTo(expected.toString());
+
+    // ~2.7 MB up, then EOF: the remote sees exactly what the client sent.
+    SshResult up = gw.ssh(key, "host").stdin(expected.toString()).run("sha256sum");
+    assertThat(up.exitCode()).as("%s", up).isZero();
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(expected.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertThat(up.out()).isEqualTo(sha + "  -\n");
+  }
+
+  @Test
+  void maximumSessionLengthEndsAnSshTargetSession() throws Exception {
+    SshClientKey key = person("maxlen");
+
+    SshResult r = gw.ssh(key, "short-host").timeout(Duration.ofSeconds(20)).run("echo started; sleep 30; echo too-late");
+
+    assertThat(r.out()).as("%s", r).isEqualTo("started\n");
+    assertThat(r.err()).contains("maximum length");
+    assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(10));
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    gw.awaitAudit("max-length kill", field("code", "GH2002W").and(field("sessionId", s.id()))
+        .and(field("reason", "max-session-length")));
+  }
+
+  @Test
+  void clientThatGoesAwayEndsTheRemoteCommandAndClosesTheRecording() throws Exception {
+    SshClientKey key = person("gone");
+    String marker = "sleep 41" + (System.nanoTime() % 7);
+
+    try (GatewayFixture.Running live = gw.ssh(key, "host").start("echo started; " + marker)) {
+      awaitRemote(marker, true);
+      live.close(); // the client is killed: its TCP connection to the gateway drops
+    }
+
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    assertThat(s.end()).isNotNull();
+    // Nothing left running on the host for a user who is gone.
+    awaitRemote(marker, false);
+  }
+
+  @Test
+  void stoppingTheGatewayDrainsAnSshTargetSession() throws Exception {
+    // A gateway of its own (this test stops it) that the same host trusts.
+    Path gw2Dir = Files.createTempDirectory(dir, "drain-");
+    String targets = "targets:\n  - name: host\n    type: ssh\n"
+        + "    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: " + SshdProcess.TARGET_USER
+        + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n";
+    GatewayFixture gw2 = GatewayFixture.start(gw2Dir, "", targets);
+    boolean stopped = false;
+    try {
+      sshd.trust(gw2.gateway().certificateAuthority().targetCaPublicKeyLine());
+      SshClientKey key = gw2.sign(GatewayFixture.uniqueIdentity("drain"), List.of("dev"));
+      String marker = "sleep 37" + (System.nanoTime() % 7);
+      try (GatewayFixture.Running live = gw2.ssh(key, "host").start("echo started; " + marker)) {
+        awaitRemote(marker, true);
+        stopped = true;
+        gw2.close();
+
+        SshResult r = live.await();
+        assertThat(r.out()).as("%s", r).isEqualTo("started\n");
+        assertThat(r.err()).contains("gateway is shutting down");
+      }
+      SessionRecord s = gw2.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+      assertThat(Files.readString(gw2.dataDir().resolve(s.path()))).contains("started").contains("shutting down");
+      awaitRemote(marker, false);
+    } finally {
+      if (!stopped) {
+        gw2.close();
+      }
+    }
+  }
+
+  /** Waits up to 10 s for a process of the target user running {@code commandLine} to be there (or gone). */
+  private static void awaitRemote(String commandLine, boolean running) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (SshdProcess.targetUserRuns(commandLine) != running) {
+      assertThat(System.nanoTime()).as("remote '%s' %s", commandLine, running ? "started" : "ended")
+          .isLessThan(deadline);
+      Thread.sleep(100);
+    }
   }
 }

@@ -100,6 +100,16 @@ final class SshdProcess implements AutoCloseable {
     assertThat(run("usermod", "-p", "*", TARGET_USER)).as("usermod -p '*' %s", TARGET_USER).isZero();
   }
 
+  /** Trusts one more user CA (sshd reads TrustedUserCAKeys at each login). */
+  void trust(String caLine) throws IOException {
+    Files.writeString(dir.resolve("trusted_user_ca_keys"), caLine.trim() + "\n", java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** Whether a process of the target user has {@code text} in its command line. */
+  static boolean targetUserRuns(String text) throws IOException, InterruptedException {
+    return run("pgrep", "-u", TARGET_USER, "-f", text) == 0;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

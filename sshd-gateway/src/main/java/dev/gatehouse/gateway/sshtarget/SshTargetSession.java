@@ -22,9 +22,11 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.channel.PtyMode;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
@@ -267,9 +269,30 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   protected void stopTarget() {
     ClientChannel ch = hostChannel;
     if (ch != null) {
+      hangUp(ch);
       ch.close(false);
     } else {
       closeHost();
+    }
+  }
+
+  /**
+   * Hangs up the remote command before its channel is closed. Closing alone ends a command that
+   * has a pty (sshd closes the pty: SIGHUP), but OpenSSH leaves a command without one running,
+   * orphaned on the host, so a killed, idle, over-long, drained or abandoned session would go on
+   * there unseen and unrecorded. A "signal" request (RFC 4254 6.9; OpenSSH 7.9+ delivers it to the
+   * session's process group) ends it as a terminal hang-up does. Best effort: close follows anyway.
+   */
+  private void hangUp(ClientChannel ch) {
+    try {
+      Buffer b = ch.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+      b.putUInt(ch.getRecipient());
+      b.putString("signal");
+      b.putBoolean(false); // want-reply
+      b.putString("HUP");
+      ch.writePacket(b);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("session {}: signal HUP to the remote command: {}", id, e.toString());
     }
   }
 
