@@ -11,6 +11,11 @@ import dev.gatehouse.gateway.session.LiveSession;
 import dev.gatehouse.gateway.session.Pruning;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
+import dev.gatehouse.gateway.config.OidcConfig;
+import dev.gatehouse.gateway.web.WebServer;
+import dev.gatehouse.keys.oidc.IdTokenVerifier;
+import dev.gatehouse.keys.oidc.OidcSettings;
+import dev.gatehouse.keys.oidc.SqliteReplayGuard;
 import dev.gatehouse.gateway.target.GatewayChannel;
 import dev.gatehouse.gateway.target.TargetRouter;
 import dev.gatehouse.gateway.terminal.UnixUser;
@@ -65,6 +70,9 @@ public final class Gateway implements AutoCloseable {
   private final Audit audit;
   private final SessionRegistry registry = new SessionRegistry();
   private final DownstreamClient downstream;
+  private final IdTokenVerifier tokenVerifier;
+  private final SqliteReplayGuard replayGuard;
+  private WebServer web;
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
   private final GatewaySshServer server;
@@ -83,6 +91,13 @@ public final class Gateway implements AutoCloseable {
     auditLog = AuditLog.open(config.auditFile());
     audit = new Audit(auditLog);
     downstream = DownstreamClient.start(ca, config.ssh().ciphers());
+    if (config.oidc() != null) {
+      replayGuard = SqliteReplayGuard.open(config.databaseFile());
+      tokenVerifier = new IdTokenVerifier(oidcSettings(config.oidc()), replayGuard, Clock.systemUTC());
+    } else {
+      replayGuard = null;
+      tokenVerifier = null;
+    }
     services = servicesFor(config);
     for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
       audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
@@ -103,6 +118,15 @@ public final class Gateway implements AutoCloseable {
       g.closeStores();
       throw new IOException("cannot listen on " + config.ssh().listen() + ": " + e.getMessage(), e);
     }
+    if (config.web() != null) {
+      try {
+        g.web = WebServer.start(config.web(), () -> g.services.config(), g.ca, g.ledger, g.tokenVerifier, g.audit);
+      } catch (IOException e) {
+        g.server.stop(true);
+        g.closeStores();
+        throw e;
+      }
+    }
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
     g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
@@ -113,6 +137,16 @@ public final class Gateway implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The HTTP port (web.listen), or -1 without a web section. */
+  public int webPort() {
+    return web == null ? -1 : web.port();
+  }
+
+  static OidcSettings oidcSettings(OidcConfig c) {
+    return new OidcSettings(c.issuer(), c.clientId(), c.identityClaim(), c.groupsClaim(), c.maxTokenAge(),
+        OidcSettings.DEFAULT_CLOCK_SKEW);
   }
 
   public CertificateAuthority certificateAuthority() {
@@ -298,6 +332,12 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void closeStores() {
+    if (web != null) {
+      web.close();
+    }
+    if (replayGuard != null) {
+      replayGuard.close();
+    }
     downstream.close();
     index.close();
     ledger.close();

@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.config.Durations;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.keys.CertificateAuthority;
 import dev.gatehouse.keys.CertificateLedger;
+import dev.gatehouse.keys.PublicKeys;
 import dev.gatehouse.keys.UserCertificateRequest;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditLog;
@@ -18,10 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,7 +113,7 @@ final class CaCommand implements Runnable {
         cert = ca.signUserCertificate(key, req, ledger);
         new Audit(log).record(AuditCode.CERTIFICATE_ISSUED,
             "serial", Long.toUnsignedString(cert.getSerial()), "identity", identity,
-            "groups", String.join(",", groups), "validBefore", String.valueOf(cert.getValidBefore()),
+            "groups", String.join(",", groups), "validBefore", java.time.Instant.ofEpochSecond(cert.getValidBefore()).toString(),
             "issuedBy", "ca sign", "operator", System.getProperty("user.name"));
       }
       Path out = certificatePath(publicKey);
@@ -132,18 +131,10 @@ final class CaCommand implements Runnable {
   }
 
   static PublicKey readPublicKey(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8).trim();
-    if (text.isEmpty()) {
-      throw new IOException(file + ": empty public key file");
-    }
     try {
-      AuthorizedKeyEntry entry = AuthorizedKeyEntry.parseAuthorizedKeyEntry(text.lines().findFirst().orElseThrow());
-      if (entry == null) {
-        throw new IOException(file + ": not an OpenSSH public key");
-      }
-      return entry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
-    } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
-      throw new IOException(file + ": not an OpenSSH public key (" + e.getMessage() + ")", e);
+      return PublicKeys.parseUserKey(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
 

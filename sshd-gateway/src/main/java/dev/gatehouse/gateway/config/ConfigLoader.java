@@ -112,8 +112,9 @@ public final class ConfigLoader {
   /** Keys present in the file that this version accepts but does not act on yet. */
   public static List<String> warnings(GatewayConfig c) {
     List<String> w = new ArrayList<>();
-    notYet(w, c.web(), "web");
-    notYet(w, c.oidc(), "oidc");
+    if (c.web() != null && c.oidc() == null) {
+      w.add("web is set but oidc is not: the issuance endpoints answer 503 until oidc is configured");
+    }
     notYet(w, c.approvals(), "approvals");
     notYet(w, c.policies(), "policies");
     for (TargetConfig t : c.targets()) {

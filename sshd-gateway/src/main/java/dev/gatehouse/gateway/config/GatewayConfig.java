@@ -9,15 +9,14 @@ import java.util.Set;
 
 /**
  * The whole configuration: an immutable tree parsed once at start (a reload builds a new tree).
- * Keys that belong to capabilities not built yet ({@code web}, {@code oidc}, {@code approvals},
- * {@code policies}) are accepted as raw trees so that one file serves every version; the loader
+ * Keys that belong to capabilities not built yet ({@code approvals}, {@code policies}) are accepted as raw trees so that one file serves every version; the loader
  * warns about them.
  */
 public record GatewayConfig(
     Path dataDir,
     SshSettings ssh,
-    JsonNode web,
-    JsonNode oidc,
+    WebSettings web,
+    OidcConfig oidc,
     RecordingSettings recording,
     JsonNode approvals,
     List<TargetConfig> targets,

@@ -221,25 +221,40 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
 
   private void hostClosedOrDrained() {
     ClientChannel ch = hostChannel;
-    if (ch != null) {
+    ClientSession hs = hostSession;
+    // A lost connection sends nothing more: do not hold this I/O thread waiting for it.
+    if (ch != null && hs != null && hs.isOpen() && !hs.isClosing()) {
       // exit-status / exit-signal arrive before the channel close.
       ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.EXIT_SIGNAL),
           Duration.ofSeconds(2));
     }
     Integer status = ch == null ? null : ch.getExitStatus();
     String signal = ch == null ? null : ch.getExitSignal();
+    // Neither an exit status nor a signal, and the gateway did not end the session: the host
+    // connection was lost (sshd killed, network cut, host rebooted). That is no success: tell the
+    // user, audit it, and exit 255 as OpenSSH's client does when it loses the connection.
+    boolean lost = status == null && signal == null && endReason.equals("exit");
+    if (lost) {
+      endReason = "target-lost";
+    }
     if (inputPump != null) {
       inputPump.stop();
     }
     if (!finishRecording(signal == null ? status : null, signal)) {
       return;
     }
+    if (lost) {
+      services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
+          "target", target.name(), "reason", "target-connection-lost");
+      sayQuietly("gatehouse: the connection to target '" + target.name() + "' was lost");
+    }
     closeHost();
     LOG.info("session {} ended: {} ({})", id, signal != null ? "signal " + signal : "exit " + status, endReason);
     if (signal != null) {
       channel.exitBySignal(signal, false);
     }
-    exitCallback.onExit(status == null ? (signal != null ? 255 : 0) : status);
+    // No status: the gateway ended it (idle, kill, drain...) or the host was lost; never report 0.
+    exitCallback.onExit(status == null ? 255 : status);
   }
 
   private void failed(String reason, String message) {

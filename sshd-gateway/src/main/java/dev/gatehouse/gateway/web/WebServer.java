@@ -1,0 +1,108 @@
+package dev.gatehouse.gateway.web;
+
+import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.ListenAddress;
+import dev.gatehouse.gateway.config.Secrets;
+import dev.gatehouse.gateway.config.WebSettings;
+import dev.gatehouse.keys.CertificateAuthority;
+import dev.gatehouse.keys.CertificateLedger;
+import dev.gatehouse.keys.oidc.IdTokenVerifier;
+import java.io.IOException;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTP side of the gateway on {@code web.listen}: HTTPS from {@code web.tls}, or plain HTTP
+ * behind a TLS-terminating proxy. Serves {@code /v1} (certificate issuance) and {@code /healthz}.
+ */
+public final class WebServer implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+
+  private WebServer(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+  }
+
+  public static WebServer start(
+      WebSettings web, Supplier<GatewayConfig> config, CertificateAuthority ca, CertificateLedger ledger,
+      IdTokenVerifier verifier, Audit audit) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+    threads.setName("gh-web");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    ServerConnector connector;
+    if (web.tls() != null) {
+      KeyStore ks = PemKeyStore.of(
+          Secrets.resolve(web.tls().certificate(), "web.tls.certificate"),
+          Secrets.resolve(web.tls().key(), "web.tls.key"));
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(ks);
+      ssl.setKeyStorePassword("");
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      http.addCustomizer(new SecureRequestCustomizer(false));
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    } else {
+      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    }
+    ListenAddress listen = web.listenAddress();
+    connector.setHost(listen.host());
+    connector.setPort(listen.port());
+    server.addConnector(connector);
+    IssuanceHandler issuance = new IssuanceHandler(config, ca, ledger, verifier, audit, Clock.systemUTC());
+    server.setHandler(new Handler.Sequence(issuance, new Health(), new NotFound()));
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IOException("cannot listen on web.listen " + web.listen() + ": " + e.getMessage(), e);
+    }
+    return new WebServer(server, connector);
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // Shutting down anyway.
+    }
+  }
+
+  private static final class Health extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      if (!Request.getPathInContext(request).equals("/healthz")) {
+        return false;
+      }
+      return IssuanceHandler.Json.send(response, callback, 200,
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", "ok"));
+    }
+  }
+
+  private static final class NotFound extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      return IssuanceHandler.Json.error(response, callback, 404, "not-found", "no such endpoint");
+    }
+  }
+}
