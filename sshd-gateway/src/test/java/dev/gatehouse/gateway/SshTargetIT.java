@@ -356,4 +356,89 @@ class SshTargetIT {
       Thread.sleep(100);
     }
   }
+
+  @Test
+  void aClientThatStopsReadingStopsTheRemoteWriter() throws Exception {
+    SshClientKey key = person("slow");
+    long total = 64L * 1024 * 1024;
+    String command = "head -c " + total + " /dev/zero";
+    List<String> argv = new java.util.ArrayList<>(gw.sshArgv(key, "host", List.of()));
+    argv.add(command);
+    Process client = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    try {
+      // Nobody reads the client's stdout: after its pipe and windows fill, everything upstream
+      // must wait, down to the remote command's own write(2).
+      awaitRemote(command, true);
+      long written = -1;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline) {
+        long now = remoteBytesWritten(command);
+        if (now == written) {
+          break; // stalled
+        }
+        written = now;
+        Thread.sleep(700);
+      }
+      assertThat(written).as("bytes the remote wrote while the client was not reading").isLessThan(24L * 1024 * 1024);
+
+      // Then the client reads: every byte arrives.
+      long got = 0;
+      byte[] buf = new byte[1 << 16];
+      try (java.io.InputStream in = client.getInputStream()) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          got += n;
+        }
+      }
+      assertThat(client.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(client.exitValue()).isZero();
+      assertThat(got).isEqualTo(total);
+    } finally {
+      client.destroyForcibly();
+    }
+  }
+
+  /** wchar of the target user's process running {@code commandLine} (from /proc, as root). */
+  private static long remoteBytesWritten(String commandLine) throws Exception {
+    Process p = new ProcessBuilder("pgrep", "-u", SshdProcess.TARGET_USER, "-f", "^" + commandLine + "$").start();
+    String pid = new String(p.getInputStream().readAllBytes()).trim();
+    p.waitFor();
+    assertThat(pid).as("remote '%s' running", commandLine).matches("\\d+");
+    for (String l : Files.readAllLines(Path.of("/proc", pid, "io"))) {
+      if (l.startsWith("wchar:")) {
+        return Long.parseLong(l.substring(6).trim());
+      }
+    }
+    throw new AssertionError("no wchar in /proc/" + pid + "/io");
+  }
+
+  @Test
+  void losingTheHostConnectionMidCommandIsNotReportedAsSuccess() throws Exception {
+    SshClientKey key = person("lost");
+
+    // The remote kills its own sshd session process: the connection drops with no exit status.
+    SshResult r = gw.ssh(key, "host").run("echo before; sleep 0.5; kill -9 $PPID; sleep 5; echo after");
+
+    assertThat(r.out()).as("%s", r).isEqualTo("before\n");
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    assertThat(r.err()).contains("connection to target 'host' was lost");
+    assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(4));
+    JsonNode a = gw.awaitAudit("target-failed for " + key.identity(),
+        field("code", "GH2005W").and(field("identity", key.identity())));
+    assertThat(a.path("reason").asText()).isEqualTo("target-connection-lost");
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    assertThat(s.exitStatus()).isNull();
+  }
+
+  @Test
+  void execEndsAsSoonAsTheRemoteCommandDoes() throws Exception {
+    SshClientKey key = person("prompt");
+    gw.ssh(key, "host").run("true"); // warm up the JIT on both legs
+
+    SshResult r = gw.ssh(key, "host").run("exit 4");
+
+    // Two SSH handshakes and a certificate; nothing should wait on a timer after the exit status.
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(4);
+    assertThat(r.elapsed()).as("%s", r).isLessThan(Duration.ofMillis(1500));
+  }
 }
