@@ -142,4 +142,26 @@ class RetentionIT {
       assertThat(gw.sessionsOf(key.identity())).isEmpty();
     }
   }
+
+  @Test
+  void pruneNeverTouchesALiveSession(@TempDir Path dir) throws Exception {
+    try (GatewayFixture gw = GatewayFixture.start(dir, "",
+        "recording:\n  retention: { maxBytes: 1, maxAge: 1d }\n" + GatewayFixture.DEFAULT_TARGETS)) {
+      SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("live"), List.of("dev"));
+      try (GatewayFixture.Running live = gw.ssh(key, "shell").start("echo live-output; sleep 3; echo done")) {
+        SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.ACTIVE);
+
+        GatewayFixture.CliResult prune = gw.cli("sessions", "prune");
+
+        assertThat(prune.out()).as(prune.err()).contains("pruned 0 recordings").doesNotContain(s.id());
+        SshResult r = live.await();
+        assertThat(r.out()).as("%s", r).isEqualTo("live-output\ndone\n");
+        SessionRecord closed = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+        assertThat(gw.dataDir().resolve(closed.path())).exists();
+      }
+      // Finished now, and over the limit: the next prune takes it, audited, verify clean.
+      assertThat(gw.cli("sessions", "prune").out()).contains("pruned 1 recordings");
+      assertThat(gw.cli("sessions", "verify").exitCode()).isZero();
+    }
+  }
 }

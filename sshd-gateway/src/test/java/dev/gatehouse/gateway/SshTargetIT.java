@@ -441,4 +441,28 @@ class SshTargetIT {
     assertThat(r.exitCode()).as("%s", r).isEqualTo(4);
     assertThat(r.elapsed()).as("%s", r).isLessThan(Duration.ofMillis(1500));
   }
+
+  @Test
+  void killingTheRemoteInteractiveShellEndsTheClientWith255() throws Exception {
+    SshClientKey key = person("kill9pty");
+
+    try (InteractiveProcess p = gw.interactive(key, "host")) {
+      p.await("$ ", WAIT);
+      p.send("kill -9 $$\r");
+      assertThat(p.waitFor(WAIT)).as(p.transcript()).isEqualTo(255);
+    }
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    assertThat(s.exitStatus()).isNull();
+  }
+
+  @Test
+  void shellWithoutPtyReadsCommandsFromStdinUntilEof() throws Exception {
+    SshClientKey key = person("nottyshell");
+
+    // No command and stdin not a terminal: ssh asks for a shell without a pty.
+    SshResult r = gw.ssh(key, "host").stdin("echo first; tty\necho second\nexit 5\n").run(null);
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(5);
+    assertThat(r.out()).isEqualTo("first\nnot a tty\nsecond\n");
+  }
 }
