@@ -58,6 +58,16 @@ public final class CertificateLedger implements AutoCloseable {
     """,
     "CREATE INDEX IF NOT EXISTS ca_revocations_serial ON ca_revocations(serial) WHERE serial IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS ca_revocations_identity ON ca_revocations(identity, revoked_at) WHERE identity IS NOT NULL",
+    """
+    CREATE TABLE IF NOT EXISTS ca_key_bindings (
+      key_fingerprint TEXT PRIMARY KEY,
+      serial INTEGER NOT NULL,
+      identity TEXT NOT NULL,
+      groups TEXT NOT NULL,
+      bound_at INTEGER NOT NULL,
+      valid_before INTEGER NOT NULL,
+      bound_by TEXT NOT NULL)
+    """,
   };
 
   private final Path file;
@@ -171,6 +181,71 @@ public final class CertificateLedger implements AutoCloseable {
       return result;
     } catch (SQLException e) {
       throw failure("list issued certificates", e);
+    }
+  }
+
+  /**
+   * Binds a proven plain key to an identity (replacing an earlier binding of the same key). The
+   * binding's serial is recorded as issued too, so serial revocation and the issued list cover it.
+   */
+  public synchronized void bindKey(KeyBinding b) throws IOException {
+    try (PreparedStatement up = connection.prepareStatement(
+        "INSERT OR REPLACE INTO ca_key_bindings(key_fingerprint, serial, identity, groups, bound_at, valid_before, bound_by)"
+            + " VALUES (?,?,?,?,?,?,?)")) {
+      up.setString(1, b.keyFingerprint());
+      up.setLong(2, b.serial());
+      up.setString(3, b.identity());
+      up.setString(4, String.join(",", b.groups()));
+      up.setLong(5, b.boundAt().getEpochSecond());
+      up.setLong(6, b.validBefore().getEpochSecond());
+      up.setString(7, b.boundBy());
+      up.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("bind key " + b.keyFingerprint(), e);
+    }
+    recordIssued(new IssuedCertificate(b.serial(), b.identity(), b.groups(), b.keyFingerprint(), b.boundAt(),
+        b.validBefore(), "key binding: " + b.boundBy()));
+  }
+
+  /** The binding of a key (by its SHA256 fingerprint), if any; expired ones are returned too. */
+  public synchronized java.util.Optional<KeyBinding> binding(String keyFingerprint) throws IOException {
+    try (PreparedStatement q = connection.prepareStatement(
+        "SELECT serial, identity, groups, bound_at, valid_before, bound_by FROM ca_key_bindings WHERE key_fingerprint = ?")) {
+      q.setString(1, keyFingerprint);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          return java.util.Optional.empty();
+        }
+        String groups = rs.getString(3);
+        return java.util.Optional.of(new KeyBinding(rs.getLong(1), keyFingerprint, rs.getString(2),
+            groups.isEmpty() ? List.of() : Arrays.asList(groups.split(",")),
+            Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), rs.getString(6)));
+      }
+    } catch (SQLException e) {
+      throw failure("look up key binding", e);
+    }
+  }
+
+  /** Every binding (of one identity when not null), newest first. */
+  public synchronized List<KeyBinding> bindings(String identityOrNull) throws IOException {
+    String sql = "SELECT key_fingerprint, serial, identity, groups, bound_at, valid_before, bound_by FROM ca_key_bindings"
+        + (identityOrNull == null ? "" : " WHERE identity = ?") + " ORDER BY bound_at DESC";
+    try (PreparedStatement q = connection.prepareStatement(sql)) {
+      if (identityOrNull != null) {
+        q.setString(1, identityOrNull);
+      }
+      List<KeyBinding> out = new ArrayList<>();
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          String groups = rs.getString(4);
+          out.add(new KeyBinding(rs.getLong(2), rs.getString(1), rs.getString(3),
+              groups.isEmpty() ? List.of() : Arrays.asList(groups.split(",")),
+              Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)), rs.getString(7)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("list key bindings", e);
     }
   }
 

@@ -35,15 +35,65 @@ public final class UserCertificateChecker {
   private final CheckedSupplier<List<PublicKey>> trustedCaKeys;
   private final RevocationCheck revocations;
   private final Clock clock;
+  private final KeyBindingLookup bindings;
 
   public UserCertificateChecker(CheckedSupplier<List<PublicKey>> trustedCaKeys, RevocationCheck revocations, Clock clock) {
+    this(trustedCaKeys, revocations, clock, null);
+  }
+
+  /**
+   * With {@code bindings}, a plain key bound to an identity (the no-client-install path, after a
+   * device login in a connection that proved the key) is accepted like a certificate until its
+   * binding expires or is revoked.
+   */
+  public UserCertificateChecker(CheckedSupplier<List<PublicKey>> trustedCaKeys, RevocationCheck revocations, Clock clock,
+      KeyBindingLookup bindings) {
     this.trustedCaKeys = Objects.requireNonNull(trustedCaKeys, "trustedCaKeys");
     this.revocations = Objects.requireNonNull(revocations, "revocations");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.bindings = bindings;
+  }
+
+  /** Finds the binding of a plain key by its SHA256 fingerprint. */
+  @FunctionalInterface
+  public interface KeyBindingLookup {
+    java.util.Optional<KeyBinding> find(String keyFingerprint) throws IOException;
+  }
+
+  private CertificateCheck checkBinding(PublicKey key) {
+    String fp = fingerprint(key);
+    java.util.Optional<KeyBinding> found;
+    try {
+      found = bindings.find(fp);
+    } catch (IOException | RuntimeException e) {
+      return new Rejected("revocation-check-failed", "key " + fp + ": cannot read key bindings: " + oneLine(e.getMessage()));
+    }
+    if (found.isEmpty()) {
+      return new Rejected("not-a-certificate",
+          "plain " + KeyUtils.getKeyType(key) + " key " + fp + " is bound to no identity; a device login can bind it");
+    }
+    KeyBinding b = found.get();
+    Instant now = clock.instant();
+    if (!now.isBefore(b.validBefore())) {
+      return new Rejected("binding-expired", "key " + fp + " of " + b.identity() + ": binding expired at " + b.validBefore());
+    }
+    try {
+      if (revocations.isRevoked(b.serial(), b.identity(), b.boundAt())) {
+        return new Rejected("revoked", "key " + fp + " of " + b.identity() + " (serial " + Long.toUnsignedString(b.serial())
+            + ") is revoked");
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Rejected("revocation-check-failed", "key " + fp + ": " + oneLine(e.getMessage()));
+    }
+    return new CertificateCheck.Accepted(b.identity(), b.groups(), b.serial(), b.boundAt(), b.validBefore(),
+        true, true, false, false, fp);
   }
 
   public CertificateCheck check(PublicKey offeredKey, InetAddress clientAddress) {
     if (!(offeredKey instanceof OpenSshCertificate cert)) {
+      if (bindings != null && offeredKey != null) {
+        return checkBinding(offeredKey);
+      }
       return new Rejected(
           "not-a-certificate",
           "plain " + (offeredKey == null ? "null" : KeyUtils.getKeyType(offeredKey)) + " key "

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.auth.CertificateLogin;
+import dev.gatehouse.gateway.auth.DeviceLogin;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
@@ -213,9 +214,12 @@ public final class Gateway implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<NamedFactory<Cipher>> factories = (List) ciphers.getParsedFactories();
     sshd.setCipherFactories(factories);
-    UserCertificateChecker checker =
-        new UserCertificateChecker(ca::trustedUserCaKeys, ledger::isRevoked, Clock.systemUTC());
-    CertificateLogin.install(sshd, config.ssh(), checker, audit);
+    DeviceLogin deviceLogin = tokenVerifier == null
+        ? null
+        : new DeviceLogin(config.oidc(), tokenVerifier, ledger, audit, timers, Clock.systemUTC());
+    UserCertificateChecker checker = new UserCertificateChecker(
+        ca::trustedUserCaKeys, ledger::isRevoked, Clock.systemUTC(), deviceLogin == null ? null : ledger::binding);
+    CertificateLogin.install(sshd, config.ssh(), checker, audit, deviceLogin);
     sshd.setChannelFactories(List.of(GatewayChannel.FACTORY));
     TargetRouter router = new TargetRouter(() -> services);
     sshd.setShellFactory(router);

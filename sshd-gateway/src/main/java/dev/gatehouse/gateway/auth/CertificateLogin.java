@@ -9,6 +9,8 @@ import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.AbstractUserAuthFactory;
+import org.apache.sshd.server.auth.UserAuth;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
@@ -23,15 +25,31 @@ import org.apache.sshd.server.session.ServerSession;
 public final class CertificateLogin {
   private CertificateLogin() {}
 
-  public static void install(SshServer server, SshSettings ssh, UserCertificateChecker checker, Audit audit) {
+  /**
+   * @param deviceLogin when not null (oidc configured), people without the CLI may log in with a
+   *     plain key plus a device login at the identity provider (keyboard-interactive, no prompts)
+   */
+  public static void install(
+      SshServer server, SshSettings ssh, UserCertificateChecker checker, Audit audit, DeviceLogin deviceLogin) {
     UserAuthFactory certificates =
         new UserAuthPublicKeyFactory() {
           @Override
           public UserAuthPublicKey createUserAuth(ServerSession session) throws IOException {
-            return new CertificateUserAuth(checker, audit);
+            return new CertificateUserAuth(checker, audit, deviceLogin != null);
           }
         };
-    server.setUserAuthFactories(List.of(certificates));
+    if (deviceLogin == null) {
+      server.setUserAuthFactories(List.of(certificates));
+    } else {
+      UserAuthFactory device =
+          new AbstractUserAuthFactory(DeviceLoginAuth.NAME) {
+            @Override
+            public UserAuth createUserAuth(ServerSession session) {
+              return new DeviceLoginAuth(deviceLogin);
+            }
+          };
+      server.setUserAuthFactories(List.of(certificates, device));
+    }
     // Notes the requested user name of failed logins for the audit (see AuthFailures).
     server.setServiceFactories(List.of(UserNameRecordingAuthService.FACTORY, ServerConnectionServiceFactory.INSTANCE));
     // Reached only through CertificateUserAuth, after the checker accepted this very key.

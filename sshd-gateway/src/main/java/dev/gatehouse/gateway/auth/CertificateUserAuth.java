@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.session.ServerSession;
@@ -31,12 +32,20 @@ final class CertificateUserAuth extends UserAuthPublicKey {
 
   static final AttributeKey<PublicKey> VETTED_KEY = new AttributeKey<>();
 
+  /**
+   * A plain key whose possession this connection proved (signature verified), refused as a
+   * login but offered the device login, which may bind it to the person who approves it.
+   */
+  static final AttributeKey<PublicKey> PROVEN_PLAIN_KEY = new AttributeKey<>();
+
   private final UserCertificateChecker checker;
   private final Audit audit;
+  private final boolean deviceLogin;
 
-  CertificateUserAuth(UserCertificateChecker checker, Audit audit) {
+  CertificateUserAuth(UserCertificateChecker checker, Audit audit, boolean deviceLogin) {
     this.checker = checker;
     this.audit = audit;
+    this.deviceLogin = deviceLogin;
   }
 
   @Override
@@ -56,6 +65,9 @@ final class CertificateUserAuth extends UserAuthPublicKey {
     }
     CertificateCheck check = checker.check(key, ClientAddress.of(session));
     if (check instanceof CertificateCheck.Rejected r) {
+      if (deviceLogin && r.reason().equals("not-a-certificate") && !(key instanceof OpenSshCertificate)) {
+        return proveForDeviceLogin(session, key, r, buffer, init);
+      }
       refuse(session, r.reason(), r.detail());
       return Boolean.FALSE;
     }
@@ -82,6 +94,31 @@ final class CertificateUserAuth extends UserAuthPublicKey {
       session.setAttribute(AuthenticatedUser.KEY, user);
     }
     return result;
+  }
+
+  /**
+   * No-client-install path: let MINA check that the client holds the plain key (PK_OK, then the
+   * signature), remember the proven key for the keyboard-interactive device login, and still
+   * refuse this method — a plain key alone never logs in.
+   */
+  private Boolean proveForDeviceLogin(
+      ServerSession session, PublicKey key, CertificateCheck.Rejected r, Buffer buffer, boolean init) throws Exception {
+    session.setAttribute(VETTED_KEY, key);
+    Boolean result;
+    try {
+      result = super.doAuth(buffer, init);
+    } catch (SignatureException e) {
+      refuse(session, "bad-signature", "proof-of-possession signature did not verify");
+      throw e;
+    } finally {
+      session.removeAttribute(VETTED_KEY);
+    }
+    if (Boolean.TRUE.equals(result)) {
+      session.setAttribute(PROVEN_PLAIN_KEY, key);
+      refuse(session, r.reason(), r.detail() + "; possession proven, device login offered");
+      return Boolean.FALSE;
+    }
+    return result; // null: PK_OK sent, the client signs next
   }
 
   private void refuse(ServerSession session, String reason, String detail) {

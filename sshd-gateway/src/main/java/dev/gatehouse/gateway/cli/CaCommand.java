@@ -30,13 +30,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ca",
     mixinStandardHelpOptions = true,
-    description = "Certificate authority: init, sign, known-hosts, revoke, target-key.",
+    description = "Certificate authority: init, sign, known-hosts, revoke, target-key, bindings.",
     subcommands = {
       CaCommand.Init.class,
       CaCommand.Sign.class,
       CaCommand.KnownHosts.class,
       CaCommand.Revoke.class,
-      CaCommand.TargetKey.class
+      CaCommand.TargetKey.class,
+      CaCommand.Bindings.class
     })
 final class CaCommand implements Runnable {
   @Override
@@ -159,6 +160,46 @@ final class CaCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       System.out.println(ca(config.load()).targetCaPublicKeyLine());
+      return 0;
+    }
+  }
+
+  @Command(name = "bindings", mixinStandardHelpOptions = true,
+      description = "List plain keys bound to identities by a device login (no-client-install path).")
+  static final class Bindings implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(names = "--identity", description = "Only this identity's bindings.") String identity;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json") String format;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      List<dev.gatehouse.keys.KeyBinding> list;
+      try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile())) {
+        list = ledger.bindings(identity);
+      }
+      if (format.equals("json")) {
+        List<java.util.Map<String, Object>> rows = new ArrayList<>();
+        for (var b : list) {
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("serial", Long.toUnsignedString(b.serial()));
+          m.put("fingerprint", b.keyFingerprint());
+          m.put("identity", b.identity());
+          m.put("groups", b.groups());
+          m.put("boundAt", b.boundAt().toString());
+          m.put("validBefore", b.validBefore().toString());
+          rows.add(m);
+        }
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+        return 0;
+      }
+      System.out.printf("%-20s  %-28s  %-52s  %s%n", "SERIAL", "IDENTITY", "KEY", "VALID UNTIL");
+      for (var b : list) {
+        System.out.printf("%-20s  %-28s  %-52s  %s%n", Long.toUnsignedString(b.serial()), b.identity(),
+            b.keyFingerprint(), b.validBefore());
+      }
       return 0;
     }
   }
