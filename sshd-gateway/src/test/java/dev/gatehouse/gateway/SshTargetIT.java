@@ -30,6 +30,8 @@ class SshTargetIT {
 
   @TempDir static Path dir;
   static SshdProcess sshd;
+  /** A second host that presents a host certificate (principal 127.0.0.1) from its own host CA. */
+  static SshdProcess certHost;
   static GatewayFixture gw;
 
   @BeforeAll
@@ -39,6 +41,12 @@ class SshTargetIT {
     GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-f", otherKey.toString());
     String wrongKey = SshdProcess.firstTwoFields(Path.of(otherKey + ".pub"));
     int nothingListens = SshdProcess.freePort();
+    certHost = SshdProcess.prepare(dir.resolve("sshd-cert"));
+    Path hostCa = dir.resolve("host_ca");
+    GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-C", "test-host-ca", "-f", hostCa.toString());
+    GatewayFixture.keygen("-q", "-s", hostCa.toString(), "-I", "cert-host", "-h", "-n", "127.0.0.1", "-V", "-5m:+1h",
+        certHost.hostKey() + ".pub");
+    String caPin = "@cert-authority * " + SshdProcess.firstTwoFields(Path.of(hostCa + ".pub"));
     String ssh = "{ host: 127.0.0.1, port: %d, user: " + SshdProcess.TARGET_USER + ", hostKey: \"%s\" }";
     String targets = "targets:\n"
         + "  - name: host\n    type: ssh\n"
@@ -61,9 +69,18 @@ class SshTargetIT {
         + "  - name: short-host\n    type: ssh\n"
         + "    ssh: " + String.format(ssh, sshd.port(), sshd.hostKeyLine()) + "\n"
         + "    allow: { groups: [dev] }\n"
-        + "    maxSessionLength: 3s\n";
+        + "    maxSessionLength: 3s\n"
+        + "  - name: cert-host\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, certHost.port(), caPin) + "\n"
+        + "    allow: { groups: [dev] }\n"
+        + "  - name: cert-host-by-name\n    type: ssh\n"
+        + "    ssh: { host: localhost, port: " + certHost.port() + ", user: " + SshdProcess.TARGET_USER
+        + ", hostKey: \"" + caPin + "\" }\n"
+        + "    allow: { groups: [dev] }\n";
     gw = GatewayFixture.start(dir, "", targets);
     sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+    certHost.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(),
+        "HostCertificate " + certHost.hostKey() + "-cert.pub");
   }
 
   @AfterAll
@@ -73,6 +90,9 @@ class SshTargetIT {
     }
     if (sshd != null) {
       sshd.close();
+    }
+    if (certHost != null) {
+      certHost.close();
     }
   }
 
@@ -464,5 +484,33 @@ class SshTargetIT {
 
     assertThat(r.exitCode()).as("%s", r).isEqualTo(5);
     assertThat(r.out()).isEqualTo("first\nnot a tty\nsecond\n");
+  }
+
+  @Test
+  void hostPinnedByItsHostCaIsReachedThroughItsCertificate() throws Exception {
+    SshClientKey key = person("hostca");
+
+    SshResult r = gw.ssh(key, "cert-host").run("echo via-host-certificate");
+
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).isEqualTo("via-host-certificate\n");
+  }
+
+  @Test
+  void hostCertificateThatDoesNotNameTheConfiguredHostIsRefused() throws Exception {
+    SshClientKey key = person("hostca-name");
+
+    // The certificate names 127.0.0.1; the target is configured as 'localhost'.
+    SshResult r = gw.ssh(key, "cert-host-by-name").run("echo should-not-run");
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    // The host's identity failed (not the host refusing the gateway's certificate).
+    assertThat(r.err()).contains("the host's certificate was refused").contains("principal localhost")
+        .doesNotContain("target CA");
+    assertThat(r.err().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
+    JsonNode a = gw.awaitAudit("target-failed for " + key.identity(),
+        field("code", "GH2005W").and(field("identity", key.identity())));
+    assertThat(a.path("reason").asText()).isEqualTo("target-host-key");
   }
 }

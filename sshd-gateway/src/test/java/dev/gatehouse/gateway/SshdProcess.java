@@ -48,7 +48,7 @@ final class SshdProcess implements AutoCloseable {
   }
 
   /** Starts sshd, trusting user certificates signed by {@code trustedCaLine} only. */
-  SshdProcess start(String trustedCaLine) throws IOException, InterruptedException {
+  SshdProcess start(String trustedCaLine, String... extraConfig) throws IOException, InterruptedException {
     // sshd refuses to start without its privilege separation directory.
     Files.createDirectories(Path.of("/run/sshd"));
     ensureTargetUser();
@@ -67,6 +67,7 @@ final class SshdProcess implements AutoCloseable {
         "UsePAM no",
         "StrictModes no",
         "LogLevel VERBOSE",
+        String.join("\n", extraConfig),
         ""));
     Path out = dir.resolve("sshd.out");
     process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString(), "-E", log.toString())
@@ -125,6 +126,11 @@ final class SshdProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The host's private key file (e.g. to sign a host certificate over its .pub). */
+  Path hostKey() {
+    return hostKey;
   }
 
   /** The host key as an {@code ssh.hostKey} pin: the first two fields of the .pub file. */

@@ -13,6 +13,8 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -81,10 +83,30 @@ public final class DownstreamClient implements AutoCloseable {
       if (hostKey != null) {
         throw new DownstreamFailure("target-host-key", where + ": " + hostKey, e);
       }
+      // With ABORT_ON_INVALID_CERTIFICATE, MINA itself refuses a host certificate that is expired,
+      // not a host certificate or names another host, during key exchange and before our verifier
+      // runs: that is the host's identity failing, not the host refusing our certificate.
+      String hostCertificate = hostCertificateFailure(e);
+      if (hostCertificate != null) {
+        throw new DownstreamFailure("target-host-key", where + ": the host's certificate was refused: " + hostCertificate, e);
+      }
       throw new DownstreamFailure("target-auth-failed",
           where + " refused the gateway's certificate (does the host trust the target CA? see `gatehouse ca target-key`): "
               + rootCause(e).getMessage(), e);
     }
+  }
+
+  /** The message of a key-exchange failure over the host's certificate or signature, or null. */
+  private static String hostCertificateFailure(Throwable t) {
+    for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SshException s
+          && s.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_KEY_EXCHANGE_FAILED
+          && s.getMessage() != null
+          && s.getMessage().startsWith("KeyExchange signature verification failed")) {
+        return s.getMessage();
+      }
+    }
+    return null;
   }
 
   private static Throwable rootCause(Throwable t) {
