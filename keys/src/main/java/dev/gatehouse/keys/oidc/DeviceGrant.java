@@ -28,7 +28,7 @@ public final class DeviceGrant {
   /** What the person must do, and what the poller needs. Never log {@code deviceCode}. */
   public record Pending(
       String deviceCode, String userCode, URI verificationUri, URI verificationUriComplete, Duration interval,
-      Instant expiresAt) {
+      Instant expiresAt, String codeVerifier) {
     @Override
     public String toString() {
       return "Pending[userCode=" + userCode + ", verificationUri=" + verificationUri + ", expiresAt=" + expiresAt + "]";
@@ -69,8 +69,12 @@ public final class DeviceGrant {
   }
 
   public Pending start(List<String> scopes) throws IOException {
+    // PKCE on the device grant too: Keycloak requires it when the client is set to S256, and
+    // providers that do not use it ignore the parameters.
+    String verifier = codeVerifier();
     Map<String, Object> json = post(provider.deviceAuthorizationEndpoint(),
-        "client_id=" + enc(clientId) + "&scope=" + enc(String.join(" ", scopes)));
+        "client_id=" + enc(clientId) + "&scope=" + enc(String.join(" ", scopes))
+            + "&code_challenge=" + enc(challenge(verifier)) + "&code_challenge_method=S256");
     if (json.containsKey("error")) {
       throw new IOException("device authorization refused: " + json.get("error")
           + (json.get("error_description") == null ? "" : " (" + json.get("error_description") + ")"));
@@ -85,7 +89,7 @@ public final class DeviceGrant {
     long interval = num(json, "interval", 5);
     long expires = num(json, "expires_in", 600);
     return new Pending(deviceCode, userCode, URI.create(uri), complete == null ? null : URI.create(complete),
-        Duration.ofSeconds(Math.max(1, interval)), clock.instant().plusSeconds(expires));
+        Duration.ofSeconds(Math.max(1, interval)), clock.instant().plusSeconds(expires), verifier);
   }
 
   public Poll poll(Pending p, Duration currentInterval) throws IOException {
@@ -94,7 +98,8 @@ public final class DeviceGrant {
     }
     Map<String, Object> json = post(provider.tokenEndpoint(),
         "grant_type=" + enc("urn:ietf:params:oauth:grant-type:device_code")
-            + "&device_code=" + enc(p.deviceCode()) + "&client_id=" + enc(clientId));
+            + "&device_code=" + enc(p.deviceCode()) + "&client_id=" + enc(clientId)
+            + "&code_verifier=" + enc(p.codeVerifier()));
     Object error = json.get("error");
     if (error == null) {
       String idToken = str(json, "id_token");
@@ -130,6 +135,21 @@ public final class DeviceGrant {
       return JSONObjectUtils.parse(new String(body, StandardCharsets.UTF_8));
     } catch (java.text.ParseException e) {
       throw new IOException(url + " answered HTTP " + resp.statusCode() + " without JSON", e);
+    }
+  }
+
+  private static String codeVerifier() {
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private static String challenge(String verifier) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing", e);
     }
   }
 
