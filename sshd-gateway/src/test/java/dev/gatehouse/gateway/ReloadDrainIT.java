@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,14 +37,12 @@ class ReloadDrainIT {
   @TempDir Path dir;
   private GatewayProcess gateway;
 
+  /** On failure, prints what the gateway process wrote (before @TempDir is deleted). */
   @RegisterExtension
-  final TestWatcher printGatewayOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
+  final AfterTestExecutionCallback printGatewayOnFailure = context -> {
+    if (context.getExecutionException().isPresent() && gateway != null) {
       try {
-        if (gateway != null) {
-          System.err.println("----- " + context.getDisplayName() + " -----\n" + gateway.output());
-        }
+        System.err.println("----- " + context.getDisplayName() + " -----\n" + gateway.output());
       } catch (IOException e) {
         System.err.println("(gateway output unavailable: " + e + ")");
       }
@@ -89,7 +86,8 @@ class ReloadDrainIT {
     try (GatewayFixture.Running live = gw.ssh(key, "shell").start("sleep 8; echo still-here")) {
       gw.awaitSession(key.identity(), s -> s.state() == SessionState.ACTIVE && s.target().equals("shell"));
 
-      Files.writeString(configFile, config(dir, port, "", "shell", "added"));
+      // v2: 'added' is new, and 'shell' is now for another group.
+      Files.writeString(configFile, config(dir, port, "", "shell", "added").replaceFirst("groups: \\[dev\\]", "groups: [ops]"));
       gateway.signal("HUP");
       long hup = System.nanoTime();
       SshResult added;
@@ -103,6 +101,8 @@ class ReloadDrainIT {
       assertThat(added.exitCode()).as("the new target within ~2 s of SIGHUP: %s", added).isZero();
       assertThat(added.out()).isEqualTo("new-target\n");
       assertThat(gateway.stderr()).contains("configuration reloaded");
+      SshResult refused = gw.ssh(key, "shell").run("echo new-session");
+      assertThat(refused.exitCode()).as("new sessions get the new allow list: %s", refused).isEqualTo(77);
 
       // The session that started before the reload was not dropped.
       assertThat(live.isAlive()).isTrue();
@@ -140,8 +140,14 @@ class ReloadDrainIT {
     GatewayFixture gw = serve(configFile, config(dir, port, "", "shell"), port);
     SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("drain"), List.of("dev"));
 
-    try (GatewayFixture.Running live = gw.ssh(key, "shell").start("echo started; sleep 30")) {
-      gw.awaitSession(key.identity(), s -> s.state() == SessionState.ACTIVE);
+    try (GatewayFixture.Running live = gw.ssh(key, "shell").start("echo started; sleep 30");
+        InteractiveProcess terminal = gw.interactive(key, "shell")) {
+      terminal.await("$ ", Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (gw.sessionsOf(key.identity()).stream().filter(s -> s.state() == SessionState.ACTIVE).count() < 2) {
+        assertThat(System.nanoTime()).as("two live sessions").isLessThan(deadline);
+        Thread.sleep(50);
+      }
       long t0 = System.nanoTime();
       gateway.signal("TERM");
 
@@ -150,6 +156,9 @@ class ReloadDrainIT {
       assertThat(r.err()).as("%s", r).contains("gateway is shutting down");
       assertThat(r.out()).isEqualTo("started\n");
       assertThat(seen).as("the client was told and let go").isLessThan(Duration.ofSeconds(8));
+      // The person at a terminal reads it on the screen.
+      terminal.await("gateway is shutting down", Duration.ofSeconds(8));
+      terminal.waitFor(Duration.ofSeconds(8));
       gateway.awaitExit(Duration.ofSeconds(20));
     }
 
@@ -159,11 +168,13 @@ class ReloadDrainIT {
             configFile.toString());
     assertThat(list.exitCode()).as(list.err()).isZero();
     JsonNode rows = JSON.readTree(list.out());
-    assertThat(rows.size()).as(list.out()).isEqualTo(1);
-    assertThat(rows.get(0).path("state").asText()).as(list.out()).isEqualTo("closed");
-    assertThat(rows.get(0).path("end").isNull()).isFalse();
-    String cast = Files.readString(gw.dataDir().resolve(rows.get(0).path("path").asText()));
-    assertThat(cast).contains("started").contains("gateway is shutting down");
+    assertThat(rows.size()).as(list.out()).isEqualTo(2);
+    for (JsonNode row : rows) {
+      assertThat(row.path("state").asText()).as(list.out()).isEqualTo("closed");
+      assertThat(row.path("end").isNull()).isFalse();
+      String cast = Files.readString(gw.dataDir().resolve(row.path("path").asText()));
+      assertThat(cast).contains("gateway is shutting down");
+    }
 
     GatewayFixture.CliResult verify = GatewayProcess.cli("sessions", "verify", "--config", configFile.toString());
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();

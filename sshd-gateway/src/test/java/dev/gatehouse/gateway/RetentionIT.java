@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Retention and the low-disk guard, as an operator sees them: `sessions prune` deletes the oldest
@@ -122,11 +124,12 @@ class RetentionIT {
     }
   }
 
-  @Test
-  void belowMinFreeDiskNewSessionsAreRefusedAndAudited(@TempDir Path dir) throws Exception {
-    // This disk is not 99% free, so the guard trips at once.
-    try (GatewayFixture gw =
-        GatewayFixture.start(dir, "", "recording:\n  minFreeDisk: 99%\n" + GatewayFixture.DEFAULT_TARGETS)) {
+  @ParameterizedTest
+  @ValueSource(strings = {"99%", "1000TiB"})
+  void belowMinFreeDiskNewSessionsAreRefusedAndAudited(String minFreeDisk, @TempDir Path dir) throws Exception {
+    // This disk is neither 99% free nor 1000 TiB large, so the guard trips at once.
+    try (GatewayFixture gw = GatewayFixture.start(dir, "",
+        "recording:\n  minFreeDisk: " + minFreeDisk + "\n" + GatewayFixture.DEFAULT_TARGETS)) {
       SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("lowdisk"), List.of("dev"));
 
       SshResult r = gw.ssh(key, "shell").run("echo should-not-run");
@@ -161,6 +164,36 @@ class RetentionIT {
       }
       // Finished now, and over the limit: the next prune takes it, audited, verify clean.
       assertThat(gw.cli("sessions", "prune").out()).contains("pruned 1 recordings");
+      assertThat(gw.cli("sessions", "verify").exitCode()).isZero();
+    }
+  }
+
+  @Test
+  void pruneDeletesRecordingsOlderThanMaxAge(@TempDir Path dir) throws Exception {
+    try (GatewayFixture gw = GatewayFixture.start(dir, "",
+        "recording:\n  retention: { maxAge: 1s }\n" + GatewayFixture.DEFAULT_TARGETS)) {
+      SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("age"), List.of("dev"));
+      for (int i = 0; i < 2; i++) {
+        assertThat(gw.ssh(key, "shell").run("echo old-" + i).exitCode()).isZero();
+      }
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (gw.sessionsOf(key.identity()).stream().filter(s -> s.state() == SessionState.CLOSED).count() < 2) {
+        assertThat(System.nanoTime()).as("sessions closed").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      List<SessionRecord> old = gw.sessionsOf(key.identity());
+      Thread.sleep(1200); // both are now older than maxAge
+
+      GatewayFixture.CliResult prune = gw.cli("sessions", "prune");
+
+      assertThat(prune.out()).as(prune.err()).contains("pruned 2 recordings");
+      for (SessionRecord s : old) {
+        assertThat(gw.dataDir().resolve(s.path())).doesNotExist();
+        JsonNode line = gw.awaitAudit("recording-pruned " + s.id(),
+            field("code", "GH2006I").and(field("sessionId", s.id())));
+        assertThat(line.path("why").asText()).isEqualTo("max-age");
+      }
+      assertThat(gw.sessionsOf(key.identity())).isEmpty();
       assertThat(gw.cli("sessions", "verify").exitCode()).isZero();
     }
   }
