@@ -174,6 +174,8 @@ class ReloadDrainIT {
       assertThat(row.path("end").isNull()).isFalse();
       String cast = Files.readString(gw.dataDir().resolve(row.path("path").asText()));
       assertThat(cast).contains("gateway is shutting down");
+      // Closed cleanly: it plays in the real asciinema.
+      assertThat(Asciinema.cat(gw.dataDir().resolve(row.path("path").asText()))).contains("gateway is shutting down");
     }
 
     GatewayFixture.CliResult verify = GatewayProcess.cli("sessions", "verify", "--config", configFile.toString());

@@ -513,4 +513,39 @@ class SshTargetIT {
         field("code", "GH2005W").and(field("identity", key.identity())));
     assertThat(a.path("reason").asText()).isEqualTo("target-host-key");
   }
+
+  @Test
+  void aRemoteThatDoesNotReadStopsTheClientSending() throws Exception {
+    SshClientKey key = person("upload");
+    long total = 64L * 1024 * 1024;
+    Path big = dir.resolve("upload-" + UUID.randomUUID());
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(total); // zeros
+    }
+    String command = "sleep 3; wc -c";
+    List<String> argv = new java.util.ArrayList<>(gw.sshArgv(key, "host", List.of()));
+    argv.add(command);
+    Path out = dir.resolve("upload-out-" + UUID.randomUUID());
+    Process client = new ProcessBuilder(argv).redirectInput(big.toFile()).redirectOutput(out.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      // While the remote sleeps and reads nothing, how far has ssh read its stdin file?
+      awaitRemote("sleep 3", true);
+      Thread.sleep(1500);
+      long read = -1;
+      for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(client.pid()), "fdinfo", "0"))) {
+        if (l.startsWith("pos:")) {
+          read = Long.parseLong(l.substring(4).trim());
+        }
+      }
+      assertThat(read).as("bytes ssh sent while the remote read nothing").isBetween(0L, 24L * 1024 * 1024);
+
+      assertThat(client.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(client.exitValue()).isZero();
+      assertThat(Files.readString(out)).isEqualTo(total + "\n");
+    } finally {
+      client.destroyForcibly();
+      Files.deleteIfExists(big);
+    }
+  }
 }
