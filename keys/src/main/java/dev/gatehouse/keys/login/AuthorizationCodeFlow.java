@@ -97,8 +97,8 @@ final class AuthorizationCodeFlow {
       if (code == null) {
         throw new LoginFailed("the identity provider's redirect carried no authorization code");
       }
-      TokenRequest tokenRequest = new TokenRequest(provider.tokenEndpoint(), new ClientID(clientId),
-          new AuthorizationCodeGrant(code, redirect, verifier));
+      TokenRequest tokenRequest = new TokenRequest.Builder(provider.tokenEndpoint(), new ClientID(clientId),
+          new AuthorizationCodeGrant(code, redirect, verifier)).build();
       String idToken = idToken(tokenRequest);
       checkNonce(idToken, nonce);
       return idToken;

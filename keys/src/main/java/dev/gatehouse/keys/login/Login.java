@@ -68,7 +68,7 @@ public final class Login {
     ProviderMetadata provider = ProviderDiscovery.discover(config.issuer(), config.clientId());
 
     String idToken = options.device()
-        ? DeviceFlow.login(provider, config.clientId(), config.scopes(), out)
+        ? DeviceFlow.login(provider, config.clientId(), config.scopes(), out, clock)
         : AuthorizationCodeFlow.login(provider, config.clientId(), config.scopes(), this::show, options.browserWait());
 
     boolean keyMade = files.ensureKey();

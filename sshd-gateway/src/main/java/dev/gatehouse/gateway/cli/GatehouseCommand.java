@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       CaCommand.class,
       SessionsCommand.class,
+      LoginCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GatehouseCommand implements Runnable {

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -63,11 +64,13 @@ final class IssuanceHandler extends Handler.Abstract {
   private final Audit audit;
   private final RateLimiter perAddress;
   private final RateLimiter perIdentity;
+  private final IntSupplier sshPort;
 
   IssuanceHandler(
-      Supplier<GatewayConfig> config, CertificateAuthority ca, CertificateLedger ledger,
+      Supplier<GatewayConfig> config, IntSupplier sshPort, CertificateAuthority ca, CertificateLedger ledger,
       IdTokenVerifier verifier, Audit audit, Clock clock) {
     this.config = config;
+    this.sshPort = sshPort;
     this.ca = ca;
     this.ledger = ledger;
     this.verifier = verifier;
@@ -103,7 +106,8 @@ final class IssuanceHandler extends Handler.Abstract {
     doc.put("clientId", oidc == null ? null : oidc.clientId());
     doc.set("scopes", JSON.valueToTree(oidc == null ? List.of() : oidc.scopes()));
     String host = c.ssh().hostNames().get(0);
-    int port = c.ssh().listenAddress().port();
+    // The port the SSH server is bound to: ssh.listen may say 0 (a free port).
+    int port = sshPort.getAsInt();
     doc.put("sshHost", host);
     doc.put("sshPort", port);
     List<String> names = new ArrayList<>();

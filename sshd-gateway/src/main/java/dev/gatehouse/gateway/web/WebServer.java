@@ -11,6 +11,7 @@ import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import java.io.IOException;
 import java.security.KeyStore;
 import java.time.Clock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -39,7 +40,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   public static WebServer start(
-      WebSettings web, Supplier<GatewayConfig> config, CertificateAuthority ca, CertificateLedger ledger,
+      WebSettings web, Supplier<GatewayConfig> config, IntSupplier sshPort, CertificateAuthority ca, CertificateLedger ledger,
       IdTokenVerifier verifier, Audit audit) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("gh-web");
@@ -65,7 +66,7 @@ public final class WebServer implements AutoCloseable {
     connector.setHost(listen.host());
     connector.setPort(listen.port());
     server.addConnector(connector);
-    IssuanceHandler issuance = new IssuanceHandler(config, ca, ledger, verifier, audit, Clock.systemUTC());
+    IssuanceHandler issuance = new IssuanceHandler(config, sshPort, ca, ledger, verifier, audit, Clock.systemUTC());
     server.setHandler(new Handler.Sequence(issuance, new Health(), new NotFound()));
     try {
       server.start();
