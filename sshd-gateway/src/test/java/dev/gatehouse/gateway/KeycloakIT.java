@@ -1,0 +1,191 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end with a real Keycloak: people in different groups log in at the identity provider
+ * and reach only the targets their groups allow, with the real OpenSSH client.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class KeycloakIT {
+  private static final Pattern DEVICE_URL = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/realms/corp/device\\?user_code=[A-Z-]+)");
+
+  @TempDir static Path dir;
+  static KeycloakServer keycloak;
+  static GatewayFixture gw;
+
+  @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
+
+  @BeforeAll
+  static void start() throws Exception {
+    keycloak = KeycloakServer.start(dir);
+    java.nio.file.Files.createDirectories(dir.resolve("gw"));
+    gw = GatewayFixture.start(dir.resolve("gw"), "", """
+        web: { listen: "127.0.0.1:0" }
+        oidc: { issuer: "%s", clientId: %s, certificateTtl: 2h }
+        targets:
+          - name: devbox
+            type: command
+            command: ["/bin/sh", "-i"]
+            exec: ["/bin/sh", "-c"]
+            env: { PATH: "/usr/bin:/bin" }
+            runAs: nobody
+            allow: { groups: [dev] }
+          - name: opsbox
+            type: command
+            command: ["/bin/sh", "-i"]
+            exec: ["/bin/sh", "-c"]
+            env: { PATH: "/usr/bin:/bin" }
+            runAs: nobody
+            allow: { groups: [ops] }
+        """.formatted(keycloak.issuer(), KeycloakServer.CLIENT_ID));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+    if (keycloak != null) {
+      keycloak.close();
+    }
+  }
+
+  @Test
+  void aPersonWithoutTheCliLogsInWithTheirOwnKeyThroughTheDeviceFlow() throws Exception {
+    Path key = plainKey("alice-key");
+    // First connection: the key proves possession, the gateway shows the device-login URL and
+    // waits; alice approves at Keycloak; the command runs in the same connection.
+    Process ssh = ssh(key, "devbox", "echo first-login-ok").start();
+    String url = awaitDeviceUrl(ssh);
+    keycloak.approveDevice(URI.create(url), "alice", "alice-pw");
+    assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("first-login-ok\n");
+    assertThat(ssh.exitValue()).isZero();
+
+    JsonNode bound = gw.awaitAudit("key-bound", GatewayFixture.field("identity", "alice@example.com"));
+    assertThat(bound.path("groups").asText()).isEqualTo("dev");
+    assertThat(gw.cli("ca", "bindings").out()).contains("alice@example.com");
+
+    // The next connection with that key goes straight in, even in batch mode.
+    SshResult again = batch(key, "devbox", "echo straight-in");
+    assertThat(again.out()).as(again.toString()).isEqualTo("straight-in\n");
+
+    // Groups from the identity provider decide: alice is not in ops.
+    SshResult ops = batch(key, "opsbox", "echo nope");
+    assertThat(ops.exitCode()).as(ops.toString()).isEqualTo(77);
+    assertThat(ops.err()).contains("may not use target 'opsbox'");
+
+    // Revoking the identity ends the binding.
+    assertThat(gw.cli("ca", "revoke", "--identity", "alice@example.com").exitCode())
+        .isZero();
+    SshResult revoked = batch(key, "devbox", "echo after-revoke");
+    assertThat(revoked.exitCode()).isEqualTo(255);
+    assertThat(revoked.out()).isEmpty();
+  }
+
+  @Test
+  void anotherGroupReachesOnlyItsOwnTargets() throws Exception {
+    Path key = plainKey("bob-key");
+    Process ssh = ssh(key, "opsbox", "echo bob-on-ops").start();
+    keycloak.approveDevice(URI.create(awaitDeviceUrl(ssh)), "bob", "bob-pw");
+    assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("bob-on-ops\n");
+    SshResult dev = batch(key, "devbox", "echo nope");
+    assertThat(dev.exitCode()).isEqualTo(77);
+  }
+
+  @Test
+  void aDeniedDeviceLoginBindsNothing() throws Exception {
+    Path key = plainKey("mallory-key");
+    Process ssh = ssh(key, "devbox", "echo never").start();
+    String url = awaitDeviceUrl(ssh);
+    // Wrong password: Keycloak never confirms; the connection gives up at the auth timeout or
+    // when the client is stopped, and the key stays unbound.
+    try {
+      keycloak.approveDevice(URI.create(url), "alice", "wrong-password");
+    } catch (AssertionError expected) {
+      // Keycloak shows the login form again.
+    }
+    ssh.destroy();
+    ssh.waitFor(10, TimeUnit.SECONDS);
+    SshResult batch = batch(key, "devbox", "echo never");
+    assertThat(batch.exitCode()).isEqualTo(255);
+    String fp = fingerprint(key);
+    assertThat(gw.auditLines().stream().filter(l -> l.path("event").asText().equals("key-bound"))
+        .noneMatch(l -> l.path("fingerprint").asText().equals(fp))).isTrue();
+  }
+
+  private static Path plainKey(String name) throws Exception {
+    Path key = dir.resolve(name);
+    GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+    return key;
+  }
+
+  private static String fingerprint(Path key) throws Exception {
+    return GatewayFixture.keygen("-l", "-f", key + ".pub").split(" ")[1];
+  }
+
+  /** ssh with keyboard-interactive allowed (not batch mode: batch mode turns it off). */
+  private static ProcessBuilder ssh(Path key, String target, String command) {
+    List<String> argv = new ArrayList<>(List.of(GatewayFixture.SSH, "-F", "/dev/null", "-p", String.valueOf(gw.port()),
+        "-o", "UserKnownHostsFile=" + gw.knownHosts(), "-o", "GlobalKnownHostsFile=/dev/null",
+        "-o", "StrictHostKeyChecking=yes", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
+        "-o", "PreferredAuthentications=publickey,keyboard-interactive", "-o", "LogLevel=INFO",
+        "-i", key.toString(), target + "@127.0.0.1", command));
+    return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+  }
+
+  private static SshResult batch(Path key, String target, String command) throws Exception {
+    ProcessBuilder pb = ssh(key, target, command);
+    pb.command().add(1, "-o");
+    pb.command().add(2, "BatchMode=yes");
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new SshResult(p.exitValue(), out, err, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Reads the client's stderr until the gateway's instruction names the device-login URL. */
+  private static String awaitDeviceUrl(Process ssh) throws Exception {
+    StringBuilder seen = new StringBuilder();
+    var err = ssh.getErrorStream();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    byte[] buf = new byte[4096];
+    while (System.nanoTime() < deadline) {
+      int n = err.available() > 0 ? err.read(buf) : 0;
+      if (n > 0) {
+        seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        Matcher m = DEVICE_URL.matcher(seen);
+        if (m.find()) {
+          return m.group(1);
+        }
+      } else if (!ssh.isAlive()) {
+        break;
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("no device-login URL on the client's stderr:\n" + seen);
+  }
+}

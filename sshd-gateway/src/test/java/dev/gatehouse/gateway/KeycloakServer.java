@@ -1,0 +1,237 @@
+package dev.gatehouse.gateway;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak (the quarkus distribution unpacked by the build into target/keycloak) started as
+ * a local process on a free loopback port in dev mode, with the {@code corp} realm imported from
+ * src/test/resources/keycloak: users alice (group dev) and bob (group ops), public client
+ * {@code gatehouse} with the device grant and PKCE. Keycloak needs Java 21+: the JDK is found
+ * under /usr/lib/jvm (Temurin 25 on these machines).
+ */
+final class KeycloakServer implements AutoCloseable {
+  static final String REALM = "corp";
+  static final String CLIENT_ID = "gatehouse";
+  private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private KeycloakServer(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static KeycloakServer start(Path work) throws Exception {
+    Path home = Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.3"));
+    assumeTrue(Files.isExecutable(home.resolve("bin/kc.sh")), "Keycloak distribution missing at " + home);
+    Optional<Path> jdk = modernJdk();
+    assumeTrue(jdk.isPresent(), "Keycloak needs Java 21+; none under /usr/lib/jvm");
+    // A private copy: dev mode writes its H2 database and the import into the home directory.
+    Path kc = work.resolve("keycloak");
+    copyTree(home, kc);
+    Path imports = kc.resolve("data/import");
+    Files.createDirectories(imports);
+    Files.copy(Path.of("src/test/resources/keycloak/corp-realm.json"), imports.resolve("corp-realm.json"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path log = work.resolve("keycloak.log");
+    ProcessBuilder pb = new ProcessBuilder(kc.resolve("bin/kc.sh").toString(), "start-dev",
+        "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm", "--hostname-strict=false",
+        "--http-management-port=" + (port + 1 < 65535 ? freePort() : 0))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("JAVA_HOME", jdk.get().toString());
+    pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+    pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin-" + port);
+    Process p = pb.start();
+    KeycloakServer server = new KeycloakServer(p, port, log);
+    server.awaitUp(Duration.ofSeconds(180));
+    return server;
+  }
+
+  String issuer() {
+    return "http://127.0.0.1:" + port + "/realms/" + REALM;
+  }
+
+  /**
+   * The person's side of a device login, over HTTP as a browser would: open the verification URL,
+   * post the login form, accept the consent form.
+   */
+  void approveDevice(URI verificationUriComplete, String user, String password) throws Exception {
+    Browser browser = new Browser();
+    Page page = browser.get(verificationUriComplete);
+    page = browser.post(formAction(page), Map.of("username", user, "password", password, "credentialId", ""));
+    if (page.body().contains("login-actions/consent")) {
+      Matcher code = Pattern.compile("name=\"code\" value=\"([^\"]+)\"").matcher(page.body());
+      if (!code.find()) {
+        throw new AssertionError("no consent code on Keycloak's page:\n" + page.body());
+      }
+      page = browser.post(formAction(page), Map.of("code", code.group(1), "accept", "Yes"));
+    }
+    if (!page.body().toLowerCase(java.util.Locale.ROOT).contains("success")) {
+      throw new AssertionError("Keycloak did not confirm the device login:\n" + page.body());
+    }
+  }
+
+  private static URI formAction(Page page) {
+    Matcher m = FORM_ACTION.matcher(page.body());
+    if (!m.find()) {
+      throw new AssertionError("no form on Keycloak's page:\n" + page.body());
+    }
+    return page.uri().resolve(m.group(1).replace("&amp;", "&"));
+  }
+
+  record Page(URI uri, String body) {}
+
+  /**
+   * Just enough of a browser for Keycloak's forms: cookies by name (java.net.CookieManager does
+   * not keep cookies for an IP-address host) and redirects followed by hand.
+   */
+  private static final class Browser {
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<String, String> cookies = new java.util.LinkedHashMap<>();
+
+    Page get(URI u) throws Exception {
+      return follow(HttpRequest.newBuilder(u).GET(), u);
+    }
+
+    Page post(URI u, Map<String, String> form) throws Exception {
+      String body = form.entrySet().stream()
+          .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+              + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+          .collect(Collectors.joining("&"));
+      return follow(HttpRequest.newBuilder(u).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(body)), u);
+    }
+
+    private Page follow(HttpRequest.Builder req, URI u) throws Exception {
+      for (int hops = 0; hops < 10; hops++) {
+        if (!cookies.isEmpty()) {
+          req.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining("; ")));
+        }
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        for (String c : r.headers().allValues("Set-Cookie")) {
+          String pair = c.split(";", 2)[0];
+          int eq = pair.indexOf('=');
+          if (eq > 0) {
+            cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+          }
+        }
+        if (r.statusCode() / 100 == 3 && r.headers().firstValue("Location").isPresent()) {
+          u = u.resolve(r.headers().firstValue("Location").get());
+          req = HttpRequest.newBuilder(u).GET();
+          continue;
+        }
+        return new Page(u, r.body());
+      }
+      throw new AssertionError("too many redirects from Keycloak at " + u);
+    }
+  }
+
+  private void awaitUp(Duration limit) throws Exception {
+    HttpClient c = HttpClient.newHttpClient();
+    URI discovery = URI.create(issuer() + "/.well-known/openid-configuration");
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("Keycloak exited:\n" + Files.readString(log));
+      }
+      try {
+        if (c.send(HttpRequest.newBuilder(discovery).GET().build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(500);
+    }
+    close();
+    throw new AssertionError("Keycloak not up after " + limit + ":\n" + Files.readString(log));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A JDK of version 21 or later under /usr/lib/jvm, by its release file. */
+  static Optional<Path> modernJdk() throws IOException {
+    Path jvm = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvm)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> dirs = Files.list(jvm)) {
+      return dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")))
+          .filter(d -> majorVersion(d) >= 21)
+          .max(Comparator.comparingInt(KeycloakServer::majorVersion));
+    }
+  }
+
+  private static int majorVersion(Path jdk) {
+    try {
+      for (String line : Files.readAllLines(jdk.resolve("release"))) {
+        if (line.startsWith("JAVA_VERSION=")) {
+          String v = line.substring(13).replace("\"", "");
+          return Integer.parseInt(v.split("[.+-]")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not a JDK we can read.
+    }
+    return 0;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path dest = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(p, dest, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
