@@ -32,6 +32,8 @@ class SshTargetIT {
   static SshdProcess sshd;
   /** A second host that presents a host certificate (principal 127.0.0.1) from its own host CA. */
   static SshdProcess certHost;
+  /** The same sshd behind a forwarder that holds each connection 2 s: a slow host. */
+  static DelayingProxy slowPath;
   static GatewayFixture gw;
 
   @BeforeAll
@@ -77,6 +79,10 @@ class SshTargetIT {
         + "    ssh: { host: localhost, port: " + certHost.port() + ", user: " + SshdProcess.TARGET_USER
         + ", hostKey: \"" + caPin + "\" }\n"
         + "    allow: { groups: [dev] }\n";
+    slowPath = new DelayingProxy(sshd.port(), Duration.ofSeconds(2));
+    targets += "  - name: slow-host\n    type: ssh\n"
+        + "    ssh: " + String.format(ssh, slowPath.port(), sshd.hostKeyLine()) + "\n"
+        + "    allow: { groups: [dev] }\n";
     gw = GatewayFixture.start(dir, "", targets);
     sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
     certHost.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(),
@@ -93,6 +99,9 @@ class SshTargetIT {
     }
     if (certHost != null) {
       certHost.close();
+    }
+    if (slowPath != null) {
+      slowPath.close();
     }
   }
 
@@ -547,5 +556,25 @@ class SshTargetIT {
       client.destroyForcibly();
       Files.deleteIfExists(big);
     }
+  }
+
+  @Test
+  void sessionKilledWhileTheGatewayIsStillConnectingDoesNotRunOn() throws Exception {
+    SshClientKey key = person("killconnect");
+    String marker = "sleep 29" + (System.nanoTime() % 7);
+
+    try (GatewayFixture.Running live = gw.ssh(key, "slow-host").start("echo ran; " + marker)) {
+      SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.ACTIVE);
+      // The host has not even sent its banner yet (the proxy holds the connection 2 s).
+      GatewayFixture.CliResult kill = gw.cli("sessions", "kill", s.id(), "--reason", "wrong host");
+      assertThat(kill.exitCode()).as(kill.out() + kill.err()).isZero();
+
+      SshResult r = live.await();
+      assertThat(r.err()).as("%s", r).contains("terminated by").contains("wrong host");
+      assertThat(r.out()).as("nothing ran on the host").isEmpty();
+      assertThat(r.elapsed()).as("%s", r).isLessThan(Duration.ofSeconds(10));
+    }
+    gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    assertThat(SshdProcess.targetUserRuns(marker)).as("'%s' left running on the host", marker).isFalse();
   }
 }

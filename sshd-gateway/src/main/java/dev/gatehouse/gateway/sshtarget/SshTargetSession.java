@@ -134,6 +134,14 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   private void connect(WindowSize size, String term) {
     try {
       hostSession = downstream.connect(target.ssh(), user.identity(), target.maxSessionLength().plusMinutes(1));
+      if (!endReason.equals("exit")) {
+        // Ended (drain, kill, revocation, client gone) while connecting: run nothing on the host.
+        closeHost();
+        if (finishRecording(null, null)) {
+          exitCallback.onExit(255);
+        }
+        return;
+      }
       ClientChannel ch;
       Map<String, Object> remoteEnv = new HashMap<>();
       for (Map.Entry<String, String> e : channel.clientEnvironment().entrySet()) {
@@ -178,6 +186,11 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     }
     inputPump = new AsyncPump(userIn, hostChannel.getAsyncIn(), this::recordInput, this::inputEnded);
     inputPump.start();
+    // Ended (drain, kill, revocation, client gone) while we were connecting: stopTarget() found no
+    // channel to close then, so close it now; the pumps see EOF and finish the session as usual.
+    if (!endReason.equals("exit")) {
+      stopTarget();
+    }
   }
 
   private void recordOutput(byte[] b, int off, int len) throws IOException {
