@@ -312,11 +312,17 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("unbinding the SSH listener: {}", e.toString());
     }
-    for (LiveSession s : registry.all()) {
-      s.terminate("gateway-stop", "gatehouse: the gateway is shutting down; session closed");
-    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (registry.size() > 0 && System.nanoTime() < deadline) {
+    while (true) {
+      // Every round, not once: a session that was starting when the drain began (its recording
+      // already open, its target being spawned or connected) registers a moment later and must
+      // be told and closed too. terminate() is a no-op for sessions already ending.
+      for (LiveSession s : registry.all()) {
+        s.terminate("gateway-stop", "gatehouse: the gateway is shutting down; session closed");
+      }
+      if (registry.size() == 0 || System.nanoTime() >= deadline) {
+        break;
+      }
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
