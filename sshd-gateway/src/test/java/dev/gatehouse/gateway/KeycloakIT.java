@@ -114,6 +114,63 @@ class KeycloakIT {
   }
 
   @Test
+  void theCliLogsInWithTheDeviceFlowAtKeycloakAndPlainSshWorks(@TempDir Path userHome) throws Exception {
+    Path home = userHome.resolve("gh");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + userHome, "-jar", GatewayProcess.JAR.toString(), "login", "--device", "--gateway",
+        "http://127.0.0.1:" + gw.gateway().webPort(), "--no-ssh-config", "--home", home.toString())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .redirectError(userHome.resolve("login.err").toFile());
+    pb.environment().put("HOME", userHome.toString());
+    pb.environment().remove("SSH_AUTH_SOCK");
+    pb.environment().remove("DISPLAY");
+    Process login = pb.start();
+    java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(login.getInputStream(), StandardCharsets.UTF_8));
+    String url = null;
+    StringBuilder printed = new StringBuilder();
+    for (String l; url == null && (l = out.readLine()) != null; ) {
+      printed.append(l).append('\n');
+      if (l.startsWith("Open this URL to log in: ")) {
+        url = l.substring("Open this URL to log in: ".length()).trim();
+      }
+    }
+    assertThat(url).as("login printed:%n%s%nstderr:%n%s", printed, Files.readString(userHome.resolve("login.err")))
+        .isNotNull();
+    keycloak.approveDevice(URI.create(url), "bob", "bob-pw");
+    printed.append(new String(login.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertThat(login.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(login.exitValue()).as("%s", printed).isZero();
+    long loggedIn = System.nanoTime();
+    assertThat(printed.toString()).contains("bob@example.com");
+
+    SshResult ops = configured(userHome, home.resolve("ssh_config"), "opsbox@gatehouse", "echo ok");
+    long firstCommand = System.nanoTime();
+    assertThat(ops.out()).as("%s", ops).isEqualTo("ok\n");
+    SshResult dev = configured(userHome, home.resolve("ssh_config"), "devbox@gatehouse", "echo nope");
+    assertThat(dev.exitCode()).isEqualTo(77);
+    assertThat(GatewayFixture.keygen("-L", "-f", home.resolve("id_ed25519-cert.pub").toString()))
+        .contains("Key ID: \"bob@example.com\"");
+    System.out.printf("MEASURE login --device completed -> first ssh command done: %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(firstCommand - loggedIn));
+  }
+
+  /** Plain ssh with only the snippet `gatehouse login` wrote (host alias, key, cert, known_hosts). */
+  private static SshResult configured(Path userHome, Path config, String destination, String command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(GatewayFixture.SSH, "-F", config.toString(), "-o", "BatchMode=yes",
+        "-o", "GlobalKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", destination, command)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().put("HOME", userHome.toString());
+    pb.environment().remove("SSH_AUTH_SOCK");
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    byte[] o = p.getInputStream().readAllBytes();
+    byte[] e = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new SshResult(p.exitValue(), o, e, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  @Test
   void aDeniedDeviceLoginBindsNothing() throws Exception {
     Path key = plainKey("mallory-key");
     Process ssh = ssh(key, "devbox", "echo never").start();
