@@ -160,6 +160,18 @@ public final class Gateway implements AutoCloseable {
 
   /** Applies a new configuration to new sessions; live sessions keep the one they started with. */
   public void reload(GatewayConfig config) throws IOException, ConfigException {
+    GatewayConfig running = services.config();
+    // The store, audit log, CA and listener were opened at start from dataDir and ssh.*. A new
+    // dataDir would send new recordings to a directory the index and `sessions verify` do not
+    // look in, so it is refused; ssh.* cannot change under a bound listener, so say so.
+    if (!config.dataDir().equals(running.dataDir())) {
+      throw new ConfigException("dataDir: " + running.dataDir() + " -> " + config.dataDir()
+          + " cannot change on reload; restart the gateway to move the data directory");
+    }
+    if (!config.ssh().equals(running.ssh())) {
+      LOG.warn("reload: ssh.* changed; that takes effect at the next restart (still listening on {})",
+          running.ssh().listen());
+    }
     services = servicesFor(config);
     audit.tryRecord(AuditCode.GATEWAY_START, "event", "reload", "targets", config.targets().size());
   }

@@ -131,6 +131,21 @@ class ReloadDrainIT {
       assertThat(r.exitCode()).as("%s: %s", target, r).isZero();
       assertThat(r.out()).isEqualTo("old-" + target + "\n");
     }
+
+    // A valid file that moves the data directory: the store cannot move under a running gateway.
+    Path elsewhere = dir.resolve("moved");
+    Files.writeString(configFile, config(elsewhere, port, "", "shell", "second"));
+    gateway.signal("HUP");
+    gateway.awaitStderr("dataDir", Duration.ofSeconds(5));
+    assertThat(gateway.stderr()).contains("reload refused").doesNotContain("configuration reloaded");
+    SshResult after = gw.ssh(key, "second").run("echo still-recorded");
+    assertThat(after.exitCode()).as("%s", after).isZero();
+    assertThat(elsewhere).doesNotExist();
+    // Every session, including the last, is in the one store, and it verifies.
+    Files.writeString(configFile, config(dir, port, "", "shell", "second"));
+    GatewayFixture.CliResult verify = GatewayProcess.cli("sessions", "verify", "--config", configFile.toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+    assertThat(gw.sessionsOf(key.identity())).hasSize(3);
   }
 
   @Test
