@@ -84,7 +84,8 @@ class SshTargetIT {
         + "    ssh: " + String.format(ssh, slowPath.port(), sshd.hostKeyLine()) + "\n"
         + "    allow: { groups: [dev] }\n";
     gw = GatewayFixture.start(dir, "", targets);
-    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+    // The host would take any of these; what the gateway passes on is the question.
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_* GATEHOUSE_*");
     certHost.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(),
         "HostCertificate " + certHost.hostKey() + "-cert.pub");
   }
@@ -576,5 +577,16 @@ class SshTargetIT {
     }
     gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
     assertThat(SshdProcess.targetUserRuns(marker)).as("'%s' left running on the host", marker).isFalse();
+  }
+
+  @Test
+  void onlyTheClientsLocaleReachesTheHost() throws Exception {
+    SshClientKey key = person("env");
+
+    SshResult r = gw.ssh(key, "host").options("-o", "SetEnv=LANG=C.UTF-8 LC_TIME=C GATEHOUSE_TOKEN=from-client")
+        .run("echo \"LANG=$LANG LC_TIME=$LC_TIME TOKEN=$GATEHOUSE_TOKEN\"");
+
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).isEqualTo("LANG=C.UTF-8 LC_TIME=C TOKEN=\n");
   }
 }

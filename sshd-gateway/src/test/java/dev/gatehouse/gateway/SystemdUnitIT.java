@@ -67,6 +67,25 @@ class SystemdUnitIT {
   }
 
   @Test
+  void unitSandboxingExposureIsAtMostWhatTheDocsSay(@TempDir Path dir) throws Exception {
+    assumeTrue(onPath("systemd-analyze"), "systemd-analyze installed");
+    Path copy = dir.resolve("gatehouse.service");
+    Files.writeString(copy, Files.readString(UNIT)
+        .replace("ExecStart=/usr/bin/gatehouse ", "ExecStart=" + REPO.resolve("bin/gatehouse") + " "));
+
+    Run r = run(Map.of("SYSTEMD_LOG_COLOR", "0", "SYSTEMD_COLORS", "0"),
+        "systemd-analyze", "security", "--offline=true", "--no-pager", copy.toString());
+    assumeTrue(!r.output().contains("Unknown option") && !r.output().contains("unrecognized option"),
+        "systemd-analyze security --offline (systemd 250+)");
+
+    // docs/operations.md: "systemd-analyze security gatehouse rates it 3.5 OK".
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("Overall exposure level for gatehouse\\.service: (\\d+\\.\\d)").matcher(r.output());
+    assertThat(m.find()).as(r.output()).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).as(r.output()).isLessThanOrEqualTo(3.5);
+  }
+
+  @Test
   void systemdAnalyzeVerifyCatchesABadValueInTheUnit(@TempDir Path dir) throws Exception {
     // The check above has teeth: the same unit with one bad value is reported.
     assumeTrue(onPath("systemd-analyze"), "systemd-analyze installed");
