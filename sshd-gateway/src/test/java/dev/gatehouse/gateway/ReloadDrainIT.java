@@ -176,6 +176,11 @@ class ReloadDrainIT {
       terminal.waitFor(Duration.ofSeconds(8));
       gateway.awaitExit(Duration.ofSeconds(20));
     }
+    // The last audit line: the gateway stopped with no session left behind.
+    List<String> audit = Files.readAllLines(gw.dataDir().resolve("audit/audit.jsonl"));
+    JsonNode last = JSON.readTree(audit.get(audit.size() - 1));
+    assertThat(last.path("code").asText()).as(last.toString()).isEqualTo("GH5001I");
+    assertThat(last.path("liveSessions").asInt()).as(last.toString()).isZero();
 
     // After the process is gone, what an operator's scripts see.
     GatewayFixture.CliResult list =

@@ -589,4 +589,23 @@ class SshTargetIT {
     assertThat(r.exitCode()).as("%s", r).isZero();
     assertThat(r.out()).isEqualTo("LANG=C.UTF-8 LC_TIME=C TOKEN=\n");
   }
+
+  @Test
+  void revokingThePersonsCertificateEndsTheirSshTargetSessionOnTheHostToo() throws Exception {
+    SshClientKey key = person("revoked");
+    String marker = "sleep 31" + (System.nanoTime() % 7);
+
+    try (GatewayFixture.Running live = gw.ssh(key, "host").start("echo started; " + marker)) {
+      awaitRemote(marker, true);
+      GatewayFixture.CliResult revoke = gw.cli("ca", "revoke", "--serial", Long.toUnsignedString(key.serial()));
+      assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+
+      SshResult r = live.await();
+      assertThat(r.out()).as("%s", r).isEqualTo("started\n");
+      assertThat(r.err()).contains("was revoked; session closed");
+      assertThat(r.exitCode()).isNotZero();
+    }
+    gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    awaitRemote(marker, false);
+  }
 }
