@@ -78,7 +78,7 @@ public final class DownstreamClient implements AutoCloseable {
       auth.verify(timeout);
       return session;
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      String hostKey = session.getAttribute(PinnedHostKey.FAILURE);
+      String hostKey = pin.failure();
       session.close(true);
       if (hostKey != null) {
         throw new DownstreamFailure("target-host-key", where + ": " + hostKey, e);

@@ -22,11 +22,14 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  */
 final class PinnedHostKey {
   static final AttributeKey<PinnedHostKey> KEY = new AttributeKey<>();
-  static final AttributeKey<String> FAILURE = new AttributeKey<>();
 
   private final PublicKey key;
   private final boolean certificateAuthority;
   private final String host;
+  // Why this connection's host was refused. Kept here (one PinnedHostKey per connect) rather than
+  // as a session attribute: MINA may clear a failed session's attributes while it closes, before
+  // the connecting thread reads them, which turned a host key mismatch into "auth failed".
+  private volatile String failure;
 
   private PinnedHostKey(PublicKey key, boolean certificateAuthority, String host) {
     this.key = key;
@@ -92,9 +95,14 @@ final class PinnedHostKey {
         }
         String why = pin.mismatch(serverKey);
         if (why != null) {
-          session.setAttribute(FAILURE, why);
+          pin.failure = why;
           return false;
         }
         return true;
       };
+
+  /** Why the verifier refused the host on this connection, or null. */
+  String failure() {
+    return failure;
+  }
 }
