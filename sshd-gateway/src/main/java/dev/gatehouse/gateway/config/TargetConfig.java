@@ -23,7 +23,7 @@ public record TargetConfig(
     Allow allow,
     Duration idleTimeout,
     Duration maxSessionLength,
-    JsonNode postgres,
+    PostgresSettings postgres,
     SshTargetSettings ssh,
     JsonNode approvers,
     String access,
@@ -66,6 +66,10 @@ public record TargetConfig(
       }
       exec = List.copyOf(exec);
     } else {
+      if (type == TargetType.POSTGRES && postgres == null) {
+        throw new IllegalArgumentException(
+            "postgres: a postgres target needs {host, port, database, user, password, tls}");
+      }
       if (type == TargetType.SSH && ssh == null) {
         throw new IllegalArgumentException("ssh: an ssh target needs {host, port, user, hostKey}");
       }

@@ -1,0 +1,576 @@
+package dev.gatehouse.gateway.postgres;
+
+import dev.gatehouse.gateway.config.PostgresSettings;
+import dev.gatehouse.gateway.postgres.Pending.Kind;
+import dev.gatehouse.gateway.postgres.Pending.Step;
+import dev.gatehouse.gateway.postgres.Pending.Unit;
+import dev.gatehouse.gateway.postgres.StatementGate.Decision;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection through the PostgreSQL wire proxy, over any pair of byte streams (an SSH
+ * channel, a Unix socket, a TCP socket). {@link #run()} answers the client's startup, logs in to
+ * the target with its stored credentials, then reads the client's messages on the calling thread
+ * (judging each statement before anything of it reaches the server) while a second thread carries
+ * the server's answers back through the masking. See {@code package-info.java}.
+ */
+public final class PgProxySession implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(PgProxySession.class);
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  /** Fails at parse analysis, without side effects, in any transaction state. */
+  static final String BLOCK_SQL = "SELECT 'gatehouse: statement blocked'::pg_catalog.int4";
+
+  static final String BLOCK_STATEMENT = "gatehouse_blocked";
+  static final int MAX_BATCH_BYTES = 64 << 20;
+  static final int MAX_BATCH_MESSAGES = 100_000;
+  static final int MAX_NAMED = 10_000;
+  static final int MAX_UNITS_IN_FLIGHT = 1024;
+
+  /** Startup parameters passed to the server (lower-case name → the name sent). */
+  static final Map<String, String> ALLOWED_PARAMETERS = allowed(
+      "application_name", "client_encoding", "DateStyle", "TimeZone", "extra_float_digits", "IntervalStyle");
+
+  /** SQL that drops server-side prepared statements the proxy remembers: forget them all. */
+  private static final Pattern FORGETS = Pattern.compile("(?i)\\b(deallocate|discard)\\b");
+
+  private static final String UNKNOWN = new String("<unknown>");
+
+  private final InputStream fromClient;
+  private final OutputStream toClient;
+  private final InputStream clientIn;
+  final ClientOutput client;
+  private final PostgresSettings upstream;
+  private final StatementGate gate;
+  final ResultMasker masker;
+  final StatementLog log;
+  private final CancelRegistry cancels;
+  final String name = "pg-" + IDS.incrementAndGet();
+
+  final BlockingQueue<Unit> units = new ArrayBlockingQueue<>(MAX_UNITS_IN_FLIGHT);
+  /** Set by the server→client thread while the server is in COPY FROM STDIN. */
+  volatile boolean copyIn;
+  /** The client_encoding in force, from the server's ParameterStatus. */
+  volatile Charset charset = StandardCharsets.UTF_8;
+  /** The last ReadyForQuery status (I, T or E). */
+  volatile char transactionStatus = 'I';
+
+  Upstream up;
+  private OutputStream upOut;
+  CancelRegistry.Key proxyKey;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Named statements and portals as the server holds them: name → query text. */
+  private final Map<String, String> statements = new HashMap<>();
+  private final Map<String, String> portals = new HashMap<>();
+
+  public PgProxySession(
+      InputStream fromClient,
+      OutputStream toClient,
+      PostgresSettings upstream,
+      StatementGate gate,
+      ResultMasker masker,
+      StatementLog log,
+      CancelRegistry cancels) {
+    this.fromClient = fromClient;
+    this.toClient = toClient;
+    this.clientIn = new BufferedInputStream(fromClient, 65536);
+    this.client = new ClientOutput(toClient);
+    this.upstream = upstream;
+    this.gate = gate;
+    this.masker = masker == null ? ResultMasker.NONE : masker;
+    this.log = log == null ? StatementLog.NONE : log;
+    this.cancels = cancels;
+  }
+
+  @Override
+  public void run() {
+    try {
+      Map<String, String> parameters = startup();
+      if (parameters == null) {
+        return;
+      }
+      try {
+        up = Upstream.connect(upstream, parameters);
+      } catch (UpstreamFailure e) {
+        LOG.warn("{}: cannot open the target database {}: {}", name, upstream, e.getMessage());
+        fatal(e.sqlState(), "gatehouse: cannot open the target database: " + e.getMessage());
+        return;
+      }
+      upOut = up.out;
+      proxyKey = cancels.register(upstream, up.pid, up.secret);
+      client.send('R', new Wire.Body().int32(0).build());
+      for (byte[] status : up.parameterStatus) {
+        noteParameter(status);
+        client.send('S', status);
+      }
+      client.send('K', new Wire.Body().int32(proxyKey.pid()).int32(proxyKey.secret()).build());
+      transactionStatus = up.transactionStatus;
+      client.send('Z', new Wire.Body().int8(up.transactionStatus).build());
+      client.flush();
+      Thread server = new Thread(new ServerToClient(this), name + "-server");
+      server.setDaemon(true);
+      server.start();
+      clientMessages();
+    } catch (ProtocolViolation e) {
+      LOG.info("{}: ending the session: {}", name, e.getMessage());
+      fatal(e.sqlState(), "gatehouse: " + e.getMessage());
+    } catch (InterruptedIOException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.debug("{}: client connection ended: {}", name, e.toString());
+    } catch (RuntimeException e) {
+      LOG.error("{}: proxy session failed", name, e);
+      fatal("XX000", "gatehouse: internal error in the proxy; the session ends");
+    } finally {
+      shutdown();
+    }
+  }
+
+  /** Answers SSL/GSS requests and cancels; returns the allowed parameters, or null to end. */
+  private Map<String, String> startup() throws IOException {
+    while (true) {
+      int first = clientIn.read();
+      if (first < 0) {
+        return null;
+      }
+      int len = (first << 24) | (clientIn.read() << 16) | (clientIn.read() << 8) | clientIn.read();
+      if (len < 8 || len > Wire.MAX_STARTUP) {
+        throw new ProtocolViolation("invalid startup packet length " + len);
+      }
+      byte[] body = clientIn.readNBytes(len - 4);
+      if (body.length != len - 4) {
+        return null;
+      }
+      Wire.Fields f = new Wire.Fields(body);
+      int code = f.int32();
+      if (code == Wire.SSL_REQUEST || code == Wire.GSSENC_REQUEST) {
+        f.end();
+        client.sendByte('N'); // the client is already inside SSH or on a local socket
+        continue;
+      }
+      if (code == Wire.CANCEL_REQUEST) {
+        int pid = f.int32();
+        int secret = f.int32();
+        f.end();
+        cancels.cancel(pid, secret);
+        return null;
+      }
+      if (code >> 16 != 3) {
+        throw new ProtocolViolation(
+            "0A000", "unsupported frontend protocol " + (code >> 16) + "." + (code & 0xffff) + ": the gateway speaks 3.0");
+      }
+      Map<String, String> pass = new LinkedHashMap<>();
+      List<String> unsupported = new ArrayList<>();
+      while (true) {
+        String key = f.cstring(StandardCharsets.UTF_8);
+        if (key.isEmpty()) {
+          break;
+        }
+        String value = f.cstring(StandardCharsets.UTF_8);
+        String lower = key.toLowerCase(Locale.ROOT);
+        if (lower.equals("user") || lower.equals("database")) {
+          continue; // the target's own are used
+        }
+        if (key.startsWith("_pq_.")) {
+          unsupported.add(key);
+          continue;
+        }
+        String canonical = ALLOWED_PARAMETERS.get(lower);
+        if (canonical == null) {
+          throw new ProtocolViolation(
+              "42501",
+              "startup parameter \"" + key + "\" is not allowed (allowed: "
+                  + String.join(", ", ALLOWED_PARAMETERS.values()) + ")");
+        }
+        if (canonical.equals("client_encoding") && Wire.unsafeEncoding(value)) {
+          throw new ProtocolViolation("0A000", "client_encoding " + value + " is refused; use UTF8");
+        }
+        pass.put(canonical, value);
+      }
+      if ((code & 0xffff) != 0 || !unsupported.isEmpty()) {
+        Wire.Body v = new Wire.Body().int32(0).int32(unsupported.size());
+        unsupported.forEach(u -> v.cstring(u, StandardCharsets.UTF_8));
+        client.send('v', v.build());
+      }
+      return pass;
+    }
+  }
+
+  private void clientMessages() throws IOException {
+    List<Wire.Message> batch = new ArrayList<>();
+    long batchBytes = 0;
+    while (true) {
+      Wire.Message m = Wire.read(clientIn, "client");
+      if (m == null) {
+        return;
+      }
+      switch (m.kind()) {
+        case 'Q' -> {
+          if (!batch.isEmpty()) {
+            sendBatch(batch, false);
+            batchBytes = 0;
+          }
+          query(m);
+        }
+        case 'P', 'B', 'D', 'E', 'C', 'H', 'S' -> {
+          batch.add(m);
+          batchBytes += m.body().length + 5;
+          if (batchBytes > MAX_BATCH_BYTES || batch.size() > MAX_BATCH_MESSAGES) {
+            throw new ProtocolViolation(
+                "54000", "extended-protocol batch over " + (MAX_BATCH_BYTES >> 20) + " MiB or "
+                    + MAX_BATCH_MESSAGES + " messages before Sync or Flush");
+          }
+          if (m.kind() == 'S' || m.kind() == 'H') {
+            sendBatch(batch, m.kind() == 'S');
+            batchBytes = 0;
+          }
+        }
+        case 'd', 'c', 'f' -> {
+          if (copyIn) { // otherwise ignored, as the server itself ignores them
+            Wire.write(upOut, m.kind(), m.body());
+            if (m.kind() != 'd' || clientIn.available() == 0) {
+              upOut.flush();
+            }
+          }
+        }
+        case 'F' -> functionCall(m);
+        case 'X' -> {
+          Wire.write(upOut, 'X', new byte[0]);
+          upOut.flush();
+          return;
+        }
+        default -> throw new ProtocolViolation(
+            "unknown message type '" + Wire.printable(m.type() & 0xff) + "' from the client");
+      }
+    }
+  }
+
+  private void query(Wire.Message m) throws IOException {
+    Wire.Fields f = new Wire.Fields(m.body());
+    String sql = f.cstring(charset);
+    f.end();
+    Decision d = judge(sql);
+    if (d.allowed()) {
+      enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
+      Wire.write(upOut, 'Q', m.body());
+      upOut.flush();
+      if (FORGETS.matcher(sql).find()) {
+        forgetAll();
+      }
+    } else {
+      refuse(sql, d);
+    }
+  }
+
+  /** Stands in a failing statement for the refused one, so the server aborts its transaction too. */
+  private void refuse(String sql, Decision d) throws IOException {
+    logBlocked(sql, d);
+    enqueue(new Unit(List.of(new Step(Kind.BLOCKED_QUERY, null, 0, refusal(d), false))));
+    Wire.write(upOut, 'Q', Wire.cstringBody(BLOCK_SQL, StandardCharsets.UTF_8));
+    upOut.flush();
+  }
+
+  private void functionCall(Wire.Message m) throws IOException {
+    Wire.Fields f = new Wire.Fields(m.body());
+    int oid = f.int32();
+    refuse(
+        "FunctionCall oid " + Integer.toUnsignedString(oid),
+        new Decision(
+            Decision.BLOCK, "function-call", "the FunctionCall protocol message is refused; call the function in a statement"));
+  }
+
+  /** Judges a whole extended-protocol batch; forwards all of it, or none of it. */
+  private void sendBatch(List<Wire.Message> batch, boolean sync) throws IOException {
+    Map<String, String> stmts = new HashMap<>(); // this batch's changes; null value = closed
+    Map<String, String> ports = new HashMap<>();
+    Set<String> judged = new HashSet<>();
+    List<Step> steps = new ArrayList<>(batch.size() + 4);
+    boolean[] injectDescribe = new boolean[batch.size()];
+    Decision blocked = null;
+    String blockedSql = null;
+    boolean forgets = false;
+    String previousDescribedPortal = null;
+    for (int i = 0; i < batch.size(); i++) {
+      Wire.Message m = batch.get(i);
+      Wire.Fields f = new Wire.Fields(m.body());
+      String describedPortal = null;
+      switch (m.kind()) {
+        case 'P' -> {
+          String stmt = f.cstring(charset);
+          String sql = f.cstring(charset);
+          int n = f.int16();
+          f.skip(4 * Math.max(0, n));
+          f.end();
+          if (judged.add(sql)) {
+            Decision d = judge(sql);
+            if (!d.allowed() && blocked == null) {
+              blocked = d;
+              blockedSql = sql;
+            }
+            forgets |= FORGETS.matcher(sql).find();
+          }
+          if (!stmt.isEmpty() && lookup(statements, stmts, stmt) == null && statements.size() + stmts.size() >= MAX_NAMED && blocked == null) {
+            blocked = new Decision(Decision.BLOCK, "proxy-limit", "more than " + MAX_NAMED + " prepared statements in one session");
+            blockedSql = sql;
+          }
+          stmts.put(stmt, sql);
+          steps.add(Step.of(Kind.PARSE));
+        }
+        case 'B' -> {
+          String portal = f.cstring(charset);
+          String stmt = f.cstring(charset);
+          String sql = lookup(statements, stmts, stmt);
+          if (!portal.isEmpty() && lookup(portals, ports, portal) == null && portals.size() + ports.size() >= MAX_NAMED && blocked == null) {
+            blocked = new Decision(Decision.BLOCK, "proxy-limit", "more than " + MAX_NAMED + " open portals in one session");
+            blockedSql = sql;
+          }
+          ports.put(portal, sql == null ? UNKNOWN : sql);
+          steps.add(Step.of(Kind.BIND));
+        }
+        case 'D' -> {
+          int what = f.int8();
+          String target = f.cstring(charset);
+          f.end();
+          if (what == 'S') {
+            steps.add(Step.of(Kind.DESCRIBE_STATEMENT));
+          } else if (what == 'P') {
+            steps.add(new Step(Kind.DESCRIBE_PORTAL, null, 0, null, false));
+            describedPortal = target;
+          } else {
+            throw new ProtocolViolation("Describe of unknown kind '" + Wire.printable(what) + "'");
+          }
+        }
+        case 'E' -> {
+          String portal = f.cstring(charset);
+          f.int32();
+          f.end();
+          String sql = lookup(portals, ports, portal);
+          if (sql == null || sql == UNKNOWN) {
+            if (blocked == null) {
+              blocked = new Decision(
+                  Decision.BLOCK, "unknown-statement",
+                  "Execute of portal \"" + portal + "\" whose statement the gateway did not see prepared");
+              blockedSql = "EXECUTE portal " + portal;
+            }
+          } else if (judged.add(sql)) {
+            Decision d = judge(sql);
+            if (!d.allowed() && blocked == null) {
+              blocked = d;
+              blockedSql = sql;
+            }
+          }
+          if (!portal.equals(previousDescribedPortal)) {
+            injectDescribe[i] = true; // the row shape must be known to mask the rows
+            steps.add(new Step(Kind.DESCRIBE_PORTAL, null, 0, null, true));
+          }
+          steps.add(new Step(Kind.EXECUTE, sql, 0, null, false));
+        }
+        case 'C' -> {
+          int what = f.int8();
+          String target = f.cstring(charset);
+          f.end();
+          if (what == 'S') {
+            stmts.put(target, null);
+          } else if (what == 'P') {
+            ports.put(target, null);
+          } else {
+            throw new ProtocolViolation("Close of unknown kind '" + Wire.printable(what) + "'");
+          }
+          steps.add(Step.of(Kind.CLOSE));
+        }
+        case 'S' -> steps.add(Step.of(Kind.SYNC));
+        default -> {} // Flush: no answer of its own
+      }
+      previousDescribedPortal = describedPortal;
+    }
+    try {
+      if (blocked != null) {
+        logBlocked(blockedSql, blocked);
+        List<Step> refused = new ArrayList<>();
+        refused.add(new Step(Kind.BLOCKED_PARSE, null, 0, refusal(blocked), false));
+        if (sync) {
+          refused.add(Step.of(Kind.SYNC));
+        }
+        enqueue(new Unit(refused));
+        Wire.write(upOut, 'P', new Wire.Body()
+            .cstring(BLOCK_STATEMENT, StandardCharsets.UTF_8)
+            .cstring(BLOCK_SQL, StandardCharsets.UTF_8)
+            .int16(0)
+            .build());
+        Wire.write(upOut, sync ? 'S' : 'H', new byte[0]);
+        upOut.flush();
+        return;
+      }
+      apply(statements, stmts);
+      apply(portals, ports);
+      long now = System.nanoTime();
+      List<Step> timed = new ArrayList<>(steps.size());
+      for (Step s : steps) {
+        timed.add(s.kind() == Kind.EXECUTE ? new Step(Kind.EXECUTE, s.sql(), now, null, false) : s);
+      }
+      enqueue(new Unit(timed));
+      for (int i = 0; i < batch.size(); i++) {
+        Wire.Message m = batch.get(i);
+        if (injectDescribe[i]) {
+          byte[] body = m.body();
+          int nul = 0;
+          while (body[nul] != 0) {
+            nul++;
+          }
+          Wire.write(upOut, 'D', new Wire.Body().int8('P').bytes(body, 0, nul + 1).build());
+        }
+        Wire.write(upOut, m.kind(), m.body());
+      }
+      upOut.flush();
+      if (forgets) {
+        forgetAll();
+      }
+    } finally {
+      batch.clear();
+    }
+  }
+
+  private static String lookup(Map<String, String> base, Map<String, String> changes, String key) {
+    return changes.containsKey(key) ? changes.get(key) : base.get(key);
+  }
+
+  private static void apply(Map<String, String> base, Map<String, String> changes) {
+    changes.forEach((k, v) -> {
+      if (v == null) {
+        base.remove(k);
+      } else {
+        base.put(k, v);
+      }
+    });
+  }
+
+  /** After DEALLOCATE or DISCARD the proxy no longer knows which statements exist: fail closed. */
+  private void forgetAll() {
+    statements.clear();
+    portals.clear();
+  }
+
+  private Decision judge(String sql) {
+    Decision d;
+    try {
+      d = gate.judge(sql);
+    } catch (RuntimeException e) {
+      LOG.error("{}: the statement gate failed; refusing the statement", name, e);
+      return new Decision(Decision.BLOCK, "gate-error", "the policy could not judge the statement");
+    }
+    if (d == null || d.verdict() == null) {
+      return new Decision(Decision.BLOCK, "gate-error", "the policy gave no verdict");
+    }
+    return d;
+  }
+
+  private void logBlocked(String sql, Decision d) {
+    statementLog(sql, d.verdict(), d.rule(), d.reason(), 0, Duration.ZERO);
+  }
+
+  void statementLog(String sql, String verdict, String rule, String reason, long rows, Duration duration) {
+    try {
+      log.statement(sql, verdict, rule, reason, rows, duration);
+    } catch (RuntimeException e) {
+      LOG.error("{}: the statement log failed", name, e);
+    }
+  }
+
+  /** The ErrorResponse a refused statement gets (SQLSTATE 42501). */
+  static byte[] refusal(Decision d) {
+    String rule = d.rule() == null ? "unnamed" : d.rule();
+    String reason = d.reason() == null ? "refused by policy" : d.reason();
+    String message = Decision.REVIEW.equals(d.verdict())
+        ? "needs approval (rule " + rule + "): " + reason
+        : "blocked by rule " + rule + ": " + reason;
+    return Wire.error("ERROR", "42501", message);
+  }
+
+  private void enqueue(Unit unit) throws IOException {
+    if (!units.offer(unit)) {
+      upOut.flush(); // everything queued so far must reach the server for the queue to drain
+      try {
+        units.put(unit);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while the server was behind");
+      }
+    }
+  }
+
+  /** Tracks client_encoding; a multi-byte encoding unsafe for SQL text ends the session. */
+  void noteParameter(byte[] body) throws ProtocolViolation {
+    Wire.Fields f = new Wire.Fields(body);
+    String key = f.cstring(StandardCharsets.UTF_8);
+    String value = f.cstring(StandardCharsets.UTF_8);
+    if (key.equals("client_encoding")) {
+      if (Wire.unsafeEncoding(value)) {
+        throw new ProtocolViolation("0A000", "client_encoding " + value + " is refused; use UTF8");
+      }
+      charset = Wire.charset(value);
+    }
+  }
+
+  void fatal(String sqlState, String message) {
+    try {
+      client.send('E', Wire.error("FATAL", sqlState, message));
+      client.flush();
+    } catch (IOException e) {
+      LOG.debug("{}: could not tell the client: {}", name, e.toString());
+    }
+  }
+
+  /** Ends both directions; safe to call from either thread, more than once. */
+  void shutdown() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    cancels.unregister(proxyKey);
+    if (up != null) {
+      up.close();
+    }
+    closeQuietly(fromClient);
+    closeQuietly(toClient);
+    LOG.debug("{}: session ended", name);
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  private static Map<String, String> allowed(String... names) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String n : names) {
+      m.put(n.toLowerCase(Locale.ROOT), n);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+}

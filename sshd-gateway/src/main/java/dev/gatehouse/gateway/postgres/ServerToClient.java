@@ -1,0 +1,479 @@
+package dev.gatehouse.gateway.postgres;
+
+import dev.gatehouse.gateway.postgres.Pending.Kind;
+import dev.gatehouse.gateway.postgres.Pending.Step;
+import dev.gatehouse.gateway.postgres.Pending.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server→client half of a session: reads the server's messages in lockstep with the {@link
+ * Pending} steps, masks rows, notices, notifications and errors, swaps the stand-in errors of
+ * refused statements for the refusal, and logs each finished statement.
+ */
+final class ServerToClient implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerToClient.class);
+
+  /** Types whose binary form is the text itself (jsonb: a version byte, then the text). */
+  private static final int TEXT = 25, VARCHAR = 1043, BPCHAR = 1042, NAME = 19, JSON = 114, JSONB = 3802,
+      XML = 142, UNKNOWN = 705, CHAR = 18;
+
+  private final PgProxySession s;
+  private Unit unit;
+  private boolean skipUntilSync;
+  private boolean refusalSent;
+  private Columns columns;
+  private long rows;
+  private long dataRows;
+  private boolean copyOutText;
+
+  ServerToClient(PgProxySession session) {
+    this.s = session;
+  }
+
+  /** The shape of the rows that follow: which columns to mask, their types and formats. */
+  private record Columns(boolean[] mask, int[] types, int[] formats) {}
+
+  @Override
+  public void run() {
+    try {
+      Wire.Message m;
+      while ((m = Wire.read(s.up.in, "database server")) != null) {
+        handle(m);
+        if (s.up.in.available() == 0) {
+          s.client.flush();
+        }
+      }
+      s.client.flush();
+    } catch (ProtocolViolation e) {
+      LOG.warn("{}: ending the session: {}", s.name, e.getMessage());
+      s.fatal(e.sqlState(), "gatehouse: " + e.getMessage());
+    } catch (IOException e) {
+      LOG.debug("{}: server connection ended: {}", s.name, e.toString());
+    } catch (RuntimeException e) {
+      LOG.error("{}: proxy session failed", s.name, e);
+      s.fatal("XX000", "gatehouse: internal error in the proxy; the session ends");
+    } finally {
+      s.shutdown();
+    }
+  }
+
+  private void handle(Wire.Message m) throws IOException {
+    char k = m.kind();
+    switch (k) {
+      case 'S' -> {
+        s.noteParameter(m.body());
+        s.client.send('S', m.body());
+        return;
+      }
+      case 'N' -> {
+        s.client.send('N', maskFields(m.body()));
+        return;
+      }
+      case 'A' -> {
+        s.client.send('A', notification(m.body()));
+        return;
+      }
+      default -> {}
+    }
+    Step step = head();
+    if (step == null) {
+      if (k == 'E') { // e.g. FATAL: terminating connection due to administrator command
+        s.client.send('E', maskFields(m.body()));
+        return;
+      }
+      throw desync(k, null);
+    }
+    switch (step.kind()) {
+      case QUERY -> {
+        if (k == 'Z') {
+          s.statementLog(step.sql(), "allow", null, null, rows, since(step));
+          ready(m);
+          pop();
+        } else if (!result(m) && k != 'E') {
+          throw desync(k, step);
+        } else if (k == 'E') {
+          s.client.send('E', maskFields(m.body()));
+          s.copyIn = false;
+        }
+      }
+      case BLOCKED_QUERY -> {
+        if (k == 'E' || k == 'Z') {
+          if (!refusalSent) {
+            s.client.send('E', step.error());
+            refusalSent = true;
+          }
+          if (k == 'Z') {
+            refusalSent = false;
+            ready(m);
+            pop();
+          }
+        } else {
+          throw desync(k, step);
+        }
+      }
+      case BLOCKED_PARSE -> {
+        if (k == 'E') {
+          s.client.send('E', step.error());
+          pop();
+          skipUntilSync = true;
+        } else if (k == 'Z') { // the server was already skipping to Sync: nothing to swap
+          pop();
+          handle(m);
+        } else {
+          throw desync(k, step);
+        }
+      }
+      case SYNC -> {
+        if (k == 'Z') {
+          skipUntilSync = false;
+          ready(m);
+          pop();
+        } else if (k == 'E') {
+          s.client.send('E', maskFields(m.body()));
+        } else {
+          throw desync(k, step);
+        }
+      }
+      default -> extended(step, m);
+    }
+  }
+
+  private void extended(Step step, Wire.Message m) throws IOException {
+    char k = m.kind();
+    if (k == 'E') {
+      if (step.kind() == Kind.EXECUTE) {
+        s.statementLog(step.sql(), "allow", null, null, rows, since(step));
+      }
+      s.client.send('E', maskFields(m.body()));
+      s.copyIn = false;
+      pop();
+      skipUntilSync = true; // the server discards the rest up to Sync
+      return;
+    }
+    switch (step.kind()) {
+      case PARSE -> expect(step, k, '1', m);
+      case BIND -> expect(step, k, '2', m);
+      case CLOSE -> expect(step, k, '3', m);
+      case DESCRIBE_STATEMENT -> {
+        if (k == 't') {
+          s.client.send(k, m.body());
+        } else if (k == 'T' || k == 'n') {
+          columns = null; // a statement's formats are not known before Bind
+          s.client.send(k, m.body());
+          pop();
+        } else {
+          throw desync(k, step);
+        }
+      }
+      case DESCRIBE_PORTAL -> {
+        if (k == 'T') {
+          columns = describe(m.body());
+        } else if (k == 'n') {
+          columns = new Columns(new boolean[0], new int[0], new int[0]);
+        } else {
+          throw desync(k, step);
+        }
+        if (!step.injected()) {
+          s.client.send(k, m.body());
+        }
+        pop();
+      }
+      case EXECUTE -> {
+        if (k == 'C' || k == 'I' || k == 's') {
+          if (k == 'C') {
+            rows += count(m.body());
+          } else if (k == 's') {
+            rows += dataRows;
+          }
+          s.statementLog(step.sql(), "allow", null, null, rows, since(step));
+          s.client.send(k, m.body());
+          s.copyIn = false;
+          rows = 0;
+          dataRows = 0;
+          pop();
+        } else if (k == 'T' || !result(m)) {
+          throw desync(k, step);
+        }
+      }
+      default -> throw desync(k, step);
+    }
+  }
+
+  /**
+   * Messages of a running statement: row descriptions, rows, completions, COPY. Returns false
+   * for a message that is none of these.
+   */
+  private boolean result(Wire.Message m) throws IOException {
+    switch (m.kind()) {
+      case 'T' -> {
+        columns = describe(m.body());
+        s.client.send('T', m.body());
+      }
+      case 'D' -> {
+        if (columns == null) {
+          throw new ProtocolViolation("the server sent rows of an unknown shape; refusing to pass them unmasked");
+        }
+        dataRows++;
+        s.client.send('D', maskRow(m.body()));
+      }
+      case 'C' -> {
+        rows += count(m.body());
+        s.copyIn = false;
+        s.client.send('C', m.body());
+      }
+      case 'I' -> s.client.send('I', m.body());
+      case 'G', 'W' -> {
+        s.copyIn = true; // before the client can see it and start sending CopyData
+        copyOutText = m.body().length > 0 && m.body()[0] == 0;
+        s.client.send(m.kind(), m.body());
+      }
+      case 'H' -> {
+        copyOutText = m.body().length > 0 && m.body()[0] == 0;
+        s.client.send('H', m.body());
+      }
+      case 'd' -> s.client.send('d', copyOutText ? maskCopy(m.body()) : m.body());
+      case 'c' -> s.client.send('c', m.body());
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void expect(Step step, char got, char want, Wire.Message m) throws IOException {
+    if (got != want) {
+      throw desync(got, step);
+    }
+    s.client.send(got, m.body());
+    pop();
+  }
+
+  private void ready(Wire.Message m) throws IOException {
+    if (m.body().length == 1) {
+      s.transactionStatus = (char) m.body()[0];
+    }
+    s.copyIn = false;
+    columns = null;
+    rows = 0;
+    dataRows = 0;
+    s.client.send('Z', m.body());
+  }
+
+  private Step head() {
+    while (true) {
+      if (unit == null || unit.steps.isEmpty()) {
+        unit = s.units.poll(); // queued before its messages were written, so it is there
+        if (unit == null) {
+          return null;
+        }
+        continue;
+      }
+      Step st = unit.steps.peekFirst();
+      if (skipUntilSync && st.kind() != Kind.SYNC) {
+        unit.steps.pollFirst(); // the server discards these without an answer
+        continue;
+      }
+      return st;
+    }
+  }
+
+  private void pop() {
+    unit.steps.pollFirst();
+  }
+
+  private static Duration since(Step step) {
+    return Duration.ofNanos(Math.max(0, System.nanoTime() - step.startNanos()));
+  }
+
+  private ProtocolViolation desync(char got, Step step) {
+    return new ProtocolViolation(
+        "the server sent '" + Wire.printable(got) + "' while the proxy expected the answer to "
+            + (step == null ? "nothing" : step.kind()) + "; ending the session rather than guessing");
+  }
+
+  /** Rows from a CommandComplete tag (SELECT n, INSERT 0 n, UPDATE n, COPY n, ...). */
+  static long count(byte[] body) {
+    int end = body.length;
+    while (end > 0 && body[end - 1] == 0) {
+      end--;
+    }
+    int space = end;
+    while (space > 0 && body[space - 1] != ' ') {
+      space--;
+    }
+    if (space == 0 || space == end) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = space; i < end; i++) {
+      int c = body[i];
+      if (c < '0' || c > '9' || n > Long.MAX_VALUE / 10) {
+        return 0;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  private Columns describe(byte[] body) throws ProtocolViolation {
+    Charset cs = s.charset;
+    Wire.Fields f = new Wire.Fields(body);
+    int n = f.int16();
+    if (n < 0) {
+      throw new ProtocolViolation("RowDescription with " + n + " columns");
+    }
+    List<ResultMasker.Column> list = new ArrayList<>(n);
+    int[] types = new int[n];
+    int[] formats = new int[n];
+    for (int i = 0; i < n; i++) {
+      String name = f.cstring(cs);
+      int table = f.int32();
+      int attnum = f.int16();
+      types[i] = f.int32();
+      f.int16();
+      f.int32();
+      formats[i] = f.int16();
+      list.add(new ResultMasker.Column(table, attnum, name, types[i], formats[i]));
+    }
+    f.end();
+    boolean[] mask;
+    try {
+      mask = s.masker.columnsToMask(List.copyOf(list));
+    } catch (RuntimeException e) {
+      LOG.error("{}: the masker failed; masking every column", s.name, e);
+      mask = new boolean[n];
+      java.util.Arrays.fill(mask, true);
+    }
+    if (mask == null) {
+      mask = new boolean[n];
+    } else if (mask.length != n) {
+      throw new IllegalStateException("the masker answered " + mask.length + " flags for " + n + " columns");
+    }
+    return new Columns(mask, types, formats);
+  }
+
+  private static boolean textLike(int type) {
+    return type == TEXT || type == VARCHAR || type == BPCHAR || type == NAME || type == JSON || type == JSONB
+        || type == XML || type == UNKNOWN || type == CHAR;
+  }
+
+  /** A DataRow with masked columns replaced and the others through the content detectors. */
+  private byte[] maskRow(byte[] body) throws IOException {
+    Columns c = columns;
+    Charset cs = s.charset;
+    Wire.Fields f = new Wire.Fields(body);
+    int n = f.int16();
+    if (n != c.mask().length) {
+      throw new ProtocolViolation("a DataRow has " + n + " columns where its RowDescription had " + c.mask().length);
+    }
+    ByteArrayOutputStream out = null;
+    int copiedTo = 0;
+    for (int i = 0; i < n; i++) {
+      int at = f.pos;
+      int len = f.int32();
+      if (len < -1) {
+        throw new ProtocolViolation("a DataRow value of length " + len);
+      }
+      int start = f.pos;
+      f.skip(Math.max(len, 0));
+      if (len < 0) {
+        continue;
+      }
+      boolean binary = c.formats()[i] != 0;
+      int type = c.types()[i];
+      byte[] replacement = null;
+      boolean toNull = false;
+      if (binary && !textLike(type)) {
+        toNull = c.mask()[i]; // a masked binary value of another type: nothing safe to show
+      } else {
+        int textStart = binary && type == JSONB && len > 0 ? start + 1 : start;
+        String value = new String(body, textStart, start + len - textStart, cs);
+        String shown = c.mask()[i] ? s.masker.maskValue(value) : s.masker.maskText(value);
+        if (shown == null) {
+          toNull = true;
+        } else if (c.mask()[i] || !shown.equals(value)) {
+          byte[] text = shown.getBytes(cs);
+          if (textStart != start) {
+            replacement = new byte[text.length + 1];
+            replacement[0] = body[start];
+            System.arraycopy(text, 0, replacement, 1, text.length);
+          } else {
+            replacement = text;
+          }
+        }
+      }
+      if (replacement != null || toNull) {
+        if (out == null) {
+          out = new ByteArrayOutputStream(body.length + 16);
+        }
+        out.write(body, copiedTo, at - copiedTo);
+        Wire.writeInt(out, toNull ? -1 : replacement.length);
+        if (!toNull) {
+          out.write(replacement);
+        }
+        copiedTo = start + len;
+      }
+    }
+    f.end();
+    if (out == null) {
+      return body;
+    }
+    out.write(body, copiedTo, body.length - copiedTo);
+    return out.toByteArray();
+  }
+
+  /** Error and notice fields through the content detectors (not severity, code or position). */
+  private byte[] maskFields(byte[] body) {
+    Charset cs = s.charset;
+    Wire.Body out = new Wire.Body();
+    boolean changed = false;
+    int i = 0;
+    while (i < body.length && body[i] != 0) {
+      int code = body[i++];
+      int end = i;
+      while (end < body.length && body[end] != 0) {
+        end++;
+      }
+      String value = new String(body, i, end - i, cs);
+      String shown = value;
+      if ("SVCFLRPp".indexOf(code) < 0) {
+        shown = s.masker.maskText(value);
+        if (shown == null) {
+          shown = "";
+        }
+        changed |= !shown.equals(value);
+      }
+      out.int8(code).cstring(shown, cs);
+      i = end + 1;
+    }
+    return changed ? out.int8(0).build() : body;
+  }
+
+  /** NotificationResponse: the proxy's pid for the session's own, the payload through the detectors. */
+  private byte[] notification(byte[] body) throws ProtocolViolation {
+    Charset cs = s.charset;
+    Wire.Fields f = new Wire.Fields(body);
+    int pid = f.int32();
+    String channel = f.cstring(cs);
+    String payload = f.cstring(cs);
+    if (pid == s.up.pid && s.proxyKey != null) {
+      pid = s.proxyKey.pid();
+    }
+    String shown = s.masker.maskText(payload);
+    return new Wire.Body().int32(pid).cstring(channel, cs).cstring(shown == null ? "" : shown, cs).build();
+  }
+
+  private byte[] maskCopy(byte[] data) {
+    Charset cs = s.charset;
+    String value = new String(data, cs);
+    String shown = s.masker.maskText(value);
+    return shown == null || shown.equals(value) ? data : shown.getBytes(cs);
+  }
+}

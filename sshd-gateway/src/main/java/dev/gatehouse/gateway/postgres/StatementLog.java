@@ -1,0 +1,14 @@
+package dev.gatehouse.gateway.postgres;
+
+import java.time.Duration;
+
+/**
+ * Audit line and recording marker per statement: each blocked statement when it is judged, each
+ * allowed one when the server finished it ({@code rows} from CommandComplete, summed over the
+ * statements of a multi-statement Query).
+ */
+public interface StatementLog {
+  void statement(String sql, String verdict, String rule, String reason, long rows, Duration duration);
+
+  StatementLog NONE = (sql, verdict, rule, reason, rows, duration) -> {};
+}

@@ -1,0 +1,35 @@
+/**
+ * The PostgreSQL wire-protocol (v3) proxy: every statement is judged before the server sees it,
+ * and every result is masked before the client sees it. The proxy alone holds the target's
+ * credentials.
+ *
+ * <pre>
+ *  client (psql, pgbench, JDBC)        PgProxySession                     PostgreSQL
+ *   │ SSLRequest / GSSENCRequest ──────▶ 'N' (already inside SSH / a local socket)
+ *   │ StartupMessage (user, db ignored;  │ allow-listed parameters only;
+ *   │   options/replication: FATAL) ───▶ │ TCP, TLS (verify-full), SCRAM ───▶ │
+ *   │ ◀── AuthenticationOk, ParameterStatus…, proxy's own BackendKeyData, ReadyForQuery
+ *   │
+ *   │ client→server thread (run()):      │                                   │
+ *   │ Query ───────────────────────────▶ │ StatementGate.judge ─ allow ─────▶ │
+ *   │                                    │   block/review: a failing stand-in │
+ *   │                                    │   statement (aborts a transaction) │
+ *   │ Parse/Bind/Describe/Execute… Sync ▶│ buffered to Sync/Flush; every Parse│
+ *   │                                    │   and Execute judged; all or none ▶│
+ *   │ FunctionCall ─────────────────────▶│ refused like a blocked statement   │
+ *   │ CopyData/Done/Fail ───────────────▶│ only while the server is in COPY IN▶│
+ *   │                                    │                                   │
+ *   │ server→client thread (ServerToClient), in lockstep with Pending steps:  │
+ *   │ ◀── RowDescription (masker picks columns by table OID + attnum) ◀───────│
+ *   │ ◀── DataRow (masked / content detectors) ◀──────────────────────────────│
+ *   │ ◀── ErrorResponse 42501 "blocked by rule R: reason" in place of the     │
+ *   │       stand-in's error; ReadyForQuery with the server's own status      │
+ *   │ ◀── Notice/Notification/Error fields through the content detectors     │
+ *   │ CancelRequest (fresh connection) ─▶ CancelRegistry ─ server's real keys▶│
+ * </pre>
+ *
+ * <p>Buffers are bounded: an extended batch up to 64 MiB or 100,000 messages, 1,024 answered
+ * units in flight (the client thread waits when the server falls behind), 10,000 named statements
+ * and portals. A malformed message ends the session with a FATAL; the gateway goes on.
+ */
+package dev.gatehouse.gateway.postgres;
