@@ -1,0 +1,261 @@
+package dev.gatehouse.policy;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds {@link SqlPolicy}s from the {@code policies:} block as the gateway's YAML loader hands it
+ * over: a tree of {@code Map}, {@code List} and scalar values, so this module needs no YAML library.
+ * Every error is an {@link IllegalArgumentException} whose message starts with the key, e.g.
+ * {@code policies.default-sql.block[2]: 'drop-tables' is no built-in rule (...)}.
+ */
+public final class PolicyConfig {
+  private static final Set<String> POLICY_KEYS = Set.of("block", "review", "unclassified", "rules", "mask");
+  private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict");
+  private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final java.util.regex.Pattern COLUMN =
+      java.util.regex.Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
+
+  private PolicyConfig() {}
+
+  /** Parses {@code policies:}; {@code null} or empty gives no policies. */
+  public static Map<String, SqlPolicy> parse(Map<String, Object> policiesNode) {
+    Map<String, SqlPolicy> result = new LinkedHashMap<>();
+    if (policiesNode == null) {
+      return result;
+    }
+    for (Map.Entry<String, Object> e : policiesNode.entrySet()) {
+      String name = e.getKey();
+      String at = "policies." + name;
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(at + ": a policy name is letters, digits, '.', '_' or '-' (max 63)");
+      }
+      result.put(name, policy(name, map(e.getValue(), at), at));
+    }
+    return Map.copyOf(result);
+  }
+
+  private static SqlPolicy policy(String name, Map<String, Object> m, String at) {
+    unknownKeys(m, POLICY_KEYS, at);
+    List<String> block = builtIns(m.get("block"), at + ".block");
+    List<String> review = builtIns(m.get("review"), at + ".review");
+    review = review.stream().filter(r -> !block.contains(r)).toList(); // block beats review
+    Unclassified unclassified = Unclassified.REVIEW;
+    Object u = m.get("unclassified");
+    if (u != null) {
+      String s = scalar(u, at + ".unclassified");
+      switch (s) {
+        case "review" -> unclassified = Unclassified.REVIEW;
+        case "block" -> unclassified = Unclassified.BLOCK;
+        case "allow" -> throw new IllegalArgumentException(
+            at + ".unclassified: 'allow' is never allowed: what the judge cannot classify is reviewed or blocked");
+        default -> throw new IllegalArgumentException(at + ".unclassified: '" + s + "' must be review or block");
+      }
+    }
+    List<Rule> rules = new ArrayList<>();
+    Set<String> ruleNames = new HashSet<>();
+    List<Object> rl = list(m.get("rules"), at + ".rules");
+    for (int i = 0; i < rl.size(); i++) {
+      Rule r = rule(map(rl.get(i), at + ".rules[" + i + "]"), at + ".rules[" + i + "]");
+      if (!ruleNames.add(r.name())) {
+        throw new IllegalArgumentException(at + ".rules[" + i + "].name: '" + r.name() + "' is used by another rule");
+      }
+      rules.add(r);
+    }
+    MaskSpec mask = mask(m.get("mask"), at + ".mask");
+    SqlPolicy draft = new SqlPolicy(name, block, review, unclassified, rules, mask, 0);
+    return new SqlPolicy(name, block, review, unclassified, rules, mask, version(draft));
+  }
+
+  private static Rule rule(Map<String, Object> m, String at) {
+    unknownKeys(m, RULE_KEYS, at);
+    Object n = m.get("name");
+    if (n == null) {
+      throw new IllegalArgumentException(at + ".name: missing");
+    }
+    String name = scalar(n, at + ".name");
+    if (!NAME.matcher(name).matches() || BuiltInRule.byLabel(name).isPresent() || name.equals("unclassified")) {
+      throw new IllegalArgumentException(
+          at + ".name: '" + name + "' must be letters, digits, '.', '_' or '-' and not a built-in rule's name");
+    }
+    List<String> kinds = strings(m.get("kinds"), at + ".kinds");
+    for (int i = 0; i < kinds.size(); i++) {
+      String k = kinds.get(i).toLowerCase(Locale.ROOT);
+      if (!StatementKinds.ALL.contains(k)) {
+        throw new IllegalArgumentException(
+            at + ".kinds[" + i + "]: '" + kinds.get(i) + "' is no statement kind (" + String.join(", ", new java.util.TreeSet<>(StatementKinds.ALL)) + ")");
+      }
+    }
+    List<String> tables = strings(m.get("tables"), at + ".tables");
+    List<String> functions = strings(m.get("functions"), at + ".functions");
+    Pattern pattern = null;
+    if (m.get("pattern") != null) {
+      String p = scalar(m.get("pattern"), at + ".pattern");
+      try {
+        pattern = Pattern.compile(p);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(at + ".pattern: not an RE2 pattern: " + e.getMessage(), e);
+      }
+    }
+    Object v = m.get("verdict");
+    if (v == null) {
+      throw new IllegalArgumentException(at + ".verdict: missing (block or review)");
+    }
+    String verdict = scalar(v, at + ".verdict");
+    Rule.Outcome outcome =
+        switch (verdict) {
+          case "block" -> Rule.Outcome.BLOCK;
+          case "review" -> Rule.Outcome.REVIEW;
+          default -> throw new IllegalArgumentException(
+              at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
+        };
+    if (kinds.isEmpty() && tables.isEmpty() && functions.isEmpty() && pattern == null) {
+      throw new IllegalArgumentException(at + ": a rule needs at least one of kinds, tables, functions, pattern");
+    }
+    return new Rule(name, kinds, tables, functions, pattern, outcome);
+  }
+
+  private static MaskSpec mask(Object node, String at) {
+    if (node == null) {
+      return MaskSpec.none();
+    }
+    Map<String, Object> m = map(node, at);
+    unknownKeys(m, MASK_KEYS, at);
+    List<String> columns = strings(m.get("columns"), at + ".columns");
+    for (int i = 0; i < columns.size(); i++) {
+      if (!COLUMN.matcher(columns.get(i)).matches()) {
+        throw new IllegalArgumentException(
+            at + ".columns[" + i + "]: '" + columns.get(i) + "' must be table.column or schema.table.column");
+      }
+    }
+    columns = columns.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
+    List<String> detectors = strings(m.get("detectors"), at + ".detectors");
+    for (int i = 0; i < detectors.size(); i++) {
+      if (!ContentDetectors.NAMES.contains(detectors.get(i))) {
+        throw new IllegalArgumentException(
+            at + ".detectors[" + i + "]: '" + detectors.get(i) + "' is no detector (" + String.join(", ", ContentDetectors.NAMES) + ")");
+      }
+    }
+    MaskForm form = MaskForm.FULL;
+    if (m.get("form") != null) {
+      try {
+        form = MaskForm.byLabel(scalar(m.get("form"), at + ".form"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + ".form: " + e.getMessage(), e);
+      }
+    }
+    return new MaskSpec(columns, detectors, form);
+  }
+
+  private static List<String> builtIns(Object node, String at) {
+    List<String> names = strings(node, at);
+    for (int i = 0; i < names.size(); i++) {
+      if (BuiltInRule.byLabel(names.get(i)).isEmpty()) {
+        throw new IllegalArgumentException(
+            at + "[" + i + "]: '" + names.get(i) + "' is no built-in rule (" + String.join(", ", BuiltInRule.labels()) + ")");
+      }
+    }
+    return names.stream().distinct().toList();
+  }
+
+  // ---- the Map tree ------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object node, String at) {
+    if (node == null) {
+      return Map.of();
+    }
+    if (!(node instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException(at + ": must be a mapping, not " + describe(node));
+    }
+    for (Object k : m.keySet()) {
+      if (!(k instanceof String)) {
+        throw new IllegalArgumentException(at + ": key " + k + " is not a name");
+      }
+    }
+    return (Map<String, Object>) m;
+  }
+
+  private static List<Object> list(Object node, String at) {
+    if (node == null) {
+      return List.of();
+    }
+    if (!(node instanceof List<?> l)) {
+      throw new IllegalArgumentException(at + ": must be a list, not " + describe(node));
+    }
+    return new ArrayList<>(l);
+  }
+
+  private static List<String> strings(Object node, String at) {
+    List<Object> l = list(node, at);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      out.add(scalar(l.get(i), at + "[" + i + "]"));
+    }
+    return out;
+  }
+
+  private static String scalar(Object node, String at) {
+    if (node instanceof String s && !s.isBlank()) {
+      return s.strip();
+    }
+    if (node instanceof Number || node instanceof Boolean) {
+      return node.toString();
+    }
+    throw new IllegalArgumentException(at + ": must be a non-empty string, not " + describe(node));
+  }
+
+  private static String describe(Object node) {
+    if (node == null) {
+      return "nothing";
+    }
+    if (node instanceof Map) {
+      return "a mapping";
+    }
+    if (node instanceof List) {
+      return "a list";
+    }
+    return "'" + node + "'";
+  }
+
+  private static void unknownKeys(Map<String, Object> m, Set<String> known, String at) {
+    for (String k : m.keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException(at + "." + k + ": unknown key (" + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+      }
+    }
+  }
+
+  /** A version that changes with the content: the first 8 bytes of SHA-256 over a canonical form. */
+  private static long version(SqlPolicy p) {
+    StringBuilder b = new StringBuilder();
+    b.append(p.name()).append('\n').append(p.block()).append('\n').append(p.review()).append('\n').append(p.unclassified()).append('\n');
+    for (Rule r : p.rules()) {
+      b.append(r.name()).append('|').append(r.kinds()).append('|').append(r.tables()).append('|').append(r.functions()).append('|')
+          .append(r.pattern() == null ? "" : r.pattern().pattern() + "/" + r.pattern().flags()).append('|').append(r.verdict()).append('\n');
+    }
+    b.append(new TreeMap<>(Map.of("c", p.mask().columns().toString(), "d", p.mask().detectors().toString(), "f", p.mask().form().name())));
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (d[i] & 0xff);
+      }
+      return v;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from this JVM", e);
+    }
+  }
+}

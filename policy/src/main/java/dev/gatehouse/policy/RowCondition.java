@@ -1,0 +1,236 @@
+package dev.gatehouse.policy;
+
+import dev.gatehouse.policy.Token.Type;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+
+/**
+ * Whether a DELETE's or UPDATE's WHERE (or a MERGE's ON) restricts the rows of the target table.
+ *
+ * <p>The answer depends only on the condition's shape, never on its constants, so that a verdict
+ * can be cached by fingerprint: {@code 1 = 1} and {@code 1 = 2} are both "constant" (a condition
+ * that holds for every row or for none is never a row filter). {@code true}, {@code NOT false},
+ * {@code x OR 1=1}, {@code id = id} are always true. A column counts as a row reference when it is
+ * unqualified or qualified by the target's name or alias; inside a subquery only when qualified by
+ * the target (an unqualified name there may be the subquery's own column).
+ */
+final class RowCondition {
+  enum Truth {
+    /** Holds for every row. */
+    TRUE,
+    /** Holds for no row. */
+    FALSE,
+    /** Does not depend on the target's rows: holds for all or for none. */
+    CONSTANT,
+    /** Depends on the row. */
+    ROWS
+  }
+
+  /** Words that look like names but are not columns. */
+  private static final Set<String> NOT_COLUMNS =
+      Set.of(
+          "true", "false", "null", "and", "or", "not", "is", "in", "exists", "between", "like",
+          "ilike", "similar", "escape", "any", "all", "some", "select", "from", "where", "case",
+          "when", "then", "else", "end", "distinct", "as", "current_date", "current_time",
+          "current_timestamp", "localtime", "localtimestamp", "current_user", "session_user",
+          "user", "current_role", "current_catalog", "current_schema", "interval", "array", "row",
+          "cast", "collate", "at", "time", "zone", "isnull", "notnull", "overlaps", "unknown",
+          "symmetric", "asymmetric", "to", "with", "values", "limit", "offset", "order", "by",
+          "group", "having", "union", "intersect", "except", "join", "on", "using", "left",
+          "right", "inner", "outer", "full", "cross", "natural", "lateral", "asc", "desc",
+          "nulls", "first", "last", "of", "over", "partition", "filter", "within", "default",
+          "only", "fetch", "next", "rows", "for", "recursive", "table");
+
+  private RowCondition() {}
+
+  static Truth truth(Expression e, Set<String> targets) {
+    if (e instanceof Parenthesis p) {
+      return truth(p.getExpression(), targets);
+    }
+    if (e instanceof ParenthesedExpressionList<?> l && l.size() == 1) {
+      return truth(l.get(0), targets);
+    }
+    if (e instanceof AndExpression a) {
+      return and(truth(a.getLeftExpression(), targets), truth(a.getRightExpression(), targets));
+    }
+    if (e instanceof OrExpression o) {
+      return or(truth(o.getLeftExpression(), targets), truth(o.getRightExpression(), targets));
+    }
+    if (e instanceof NotExpression n) {
+      return not(truth(n.getExpression(), targets));
+    }
+    if (e instanceof BooleanValue b) {
+      return b.getValue() ? Truth.TRUE : Truth.FALSE;
+    }
+    if (e instanceof Column c && c.getTable() == null) {
+      String name = c.getColumnName().toLowerCase(java.util.Locale.ROOT);
+      if (name.equals("true")) {
+        return Truth.TRUE;
+      }
+      if (name.equals("false")) {
+        return Truth.FALSE;
+      }
+    }
+    Truth same = sameSides(e, targets);
+    if (same != null) {
+      return same;
+    }
+    return refersToRows(e.toString(), targets) ? Truth.ROWS : Truth.CONSTANT;
+  }
+
+  /** {@code x = x} (true for every row where x is not null) and its relatives. */
+  private static Truth sameSides(Expression e, Set<String> targets) {
+    Expression l;
+    Expression r;
+    boolean holds;
+    if (e instanceof EqualsTo x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = true;
+    } else if (e instanceof GreaterThanEquals x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = true;
+    } else if (e instanceof MinorThanEquals x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = true;
+    } else if (e instanceof NotEqualsTo x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = false;
+    } else if (e instanceof GreaterThan x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = false;
+    } else if (e instanceof MinorThan x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = false;
+    } else if (e instanceof IsDistinctExpression x) {
+      l = x.getLeftExpression();
+      r = x.getRightExpression();
+      holds = x.isNot();
+    } else {
+      return null;
+    }
+    if (l == null || r == null) {
+      return null;
+    }
+    String a = shape(l.toString());
+    String b = shape(r.toString());
+    // only for a side that reads the row: 2 > 1 and 1 = 2 have equal shapes too (constant)
+    if (!a.equals(b) || !refersToRows(l.toString(), targets) || a.contains("random(") || a.contains("nextval(") || a.contains("clock_timestamp(")) {
+      return null;
+    }
+    return holds ? Truth.TRUE : Truth.FALSE;
+  }
+
+  /** The expression's fingerprint: constants abstracted, so the answer holds for any constants. */
+  private static String shape(String sql) {
+    return SqlLexer.fingerprint(SqlLexer.tokenize(sql));
+  }
+
+  static Truth and(Truth a, Truth b) {
+    if (a == Truth.FALSE || b == Truth.FALSE) {
+      return Truth.FALSE;
+    }
+    if (a == Truth.TRUE && b == Truth.TRUE) {
+      return Truth.TRUE;
+    }
+    if (a == Truth.ROWS || b == Truth.ROWS) {
+      return Truth.ROWS;
+    }
+    return Truth.CONSTANT;
+  }
+
+  static Truth or(Truth a, Truth b) {
+    if (a == Truth.TRUE || b == Truth.TRUE) {
+      return Truth.TRUE;
+    }
+    if (a == Truth.FALSE && b == Truth.FALSE) {
+      return Truth.FALSE;
+    }
+    if (a == Truth.CONSTANT || b == Truth.CONSTANT) {
+      // id = 5 OR <something true for every row, or for none>: fail closed
+      return Truth.CONSTANT;
+    }
+    return Truth.ROWS;
+  }
+
+  static Truth not(Truth a) {
+    return switch (a) {
+      case TRUE -> Truth.FALSE;
+      case FALSE -> Truth.TRUE;
+      default -> a;
+    };
+  }
+
+  /**
+   * Whether the condition's text names a column of the target. Lexical, on the parser's rendering:
+   * a name not followed by {@code (} (a function), not after {@code ::} or {@code AS} (a type),
+   * not before a string (a typed literal such as {@code date '2020-01-01'}).
+   */
+  static boolean refersToRows(String condition, Set<String> targets) {
+    List<Token> ts = SqlLexer.tokenize(condition);
+    Deque<Boolean> subquery = new ArrayDeque<>();
+    for (int k = 0; k < ts.size(); k++) {
+      Token t = ts.get(k);
+      if (t.type() == Type.LPAREN) {
+        boolean sub = k + 1 < ts.size() && (ts.get(k + 1).is("select") || ts.get(k + 1).is("with") || ts.get(k + 1).is("values"));
+        subquery.push(sub || (!subquery.isEmpty() && subquery.peek()));
+        continue;
+      }
+      if (t.type() == Type.RPAREN) {
+        if (!subquery.isEmpty()) {
+          subquery.pop();
+        }
+        continue;
+      }
+      if (!t.isName() || (t.type() == Type.WORD && NOT_COLUMNS.contains(t.text()))) {
+        continue;
+      }
+      if (k > 0 && (ts.get(k - 1).type() == Type.DOT)) {
+        continue; // a later part of a qualified name: handled at its first part
+      }
+      Token prev = k > 0 ? ts.get(k - 1) : null;
+      if (prev != null && ((prev.type() == Type.OP && prev.text().equals("::")) || prev.is("as"))) {
+        continue;
+      }
+      // the whole dotted name
+      int e = k;
+      while (e + 2 < ts.size() && ts.get(e + 1).type() == Type.DOT && ts.get(e + 2).isName()) {
+        e += 2;
+      }
+      Token after = e + 1 < ts.size() ? ts.get(e + 1) : null;
+      if (after != null && (after.type() == Type.LPAREN || after.type() == Type.STRING)) {
+        k = e;
+        continue;
+      }
+      String qualifier = e > k ? ts.get(e - 2).text() : null;
+      boolean inSub = !subquery.isEmpty() && subquery.peek();
+      if (qualifier == null ? !inSub : targets.contains(qualifier)) {
+        return true;
+      }
+      k = e;
+    }
+    return false;
+  }
+}

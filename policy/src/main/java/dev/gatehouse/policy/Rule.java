@@ -1,0 +1,83 @@
+package dev.gatehouse.policy;
+
+import com.google.re2j.Pattern;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * An operator-written rule ({@code policies.NAME.rules[i]}). It matches a statement when every
+ * selector it gives matches: the statement's kind is one of {@code kinds}, it touches one of
+ * {@code tables}, calls one of {@code functions}, and {@code pattern} (RE2/J, linear time) is found
+ * in its text.
+ *
+ * <p>A table selector {@code orders} matches {@code orders} in any schema; {@code public.orders}
+ * matches {@code public.orders} and the unqualified {@code orders} (the search path may resolve
+ * it there: fail closed).
+ */
+public record Rule(
+    String name,
+    List<String> kinds,
+    List<String> tables,
+    List<String> functions,
+    Pattern pattern,
+    Outcome verdict) {
+
+  /** What a matching rule says. There is no allow rule: rules only tighten. */
+  public enum Outcome {
+    BLOCK,
+    REVIEW
+  }
+
+  public Rule {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(verdict, "verdict");
+    kinds = lower(kinds);
+    tables = lower(tables);
+    functions = lower(functions);
+    if (kinds.isEmpty() && tables.isEmpty() && functions.isEmpty() && pattern == null) {
+      throw new IllegalArgumentException(
+          "rule '" + name + "' has no selector (kinds, tables, functions or pattern)");
+    }
+  }
+
+  private static List<String> lower(List<String> l) {
+    return l == null ? List.of() : l.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  /**
+   * Whether this rule matches a statement; {@code pattern} is tried on the text as sent and on the
+   * lexer's rendering of it (comments gone, {@code U&"..."} names decoded).
+   */
+  boolean matches(String kind, java.util.Set<String> stmtTables, java.util.Set<String> stmtFunctions, String sql, String canonical) {
+    if (!kinds.isEmpty() && !kinds.contains(kind)) {
+      return false;
+    }
+    if (!tables.isEmpty() && stmtTables.stream().noneMatch(this::tableMatches)) {
+      return false;
+    }
+    if (!functions.isEmpty() && stmtFunctions.stream().noneMatch(functions::contains)) {
+      return false;
+    }
+    return pattern == null || pattern.matcher(sql).find() || pattern.matcher(canonical).find();
+  }
+
+  private boolean tableMatches(String stmtTable) {
+    String t = stmtTable.toLowerCase(Locale.ROOT);
+    String bare = t.substring(t.lastIndexOf('.') + 1);
+    for (String want : tables) {
+      if (want.equals(t)) {
+        return true;
+      }
+      int dot = want.lastIndexOf('.');
+      if (dot < 0 ? want.equals(bare) : (t.indexOf('.') < 0 && want.substring(dot + 1).equals(t))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Verdict verdict(String reason) {
+    return verdict == Outcome.BLOCK ? new Verdict.Block(name, reason) : new Verdict.Review(name, reason);
+  }
+}

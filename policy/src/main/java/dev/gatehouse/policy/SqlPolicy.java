@@ -1,0 +1,52 @@
+package dev.gatehouse.policy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One policy from configuration ({@code policies.NAME}), immutable; built by {@link
+ * PolicyConfig#parse}. {@code block} and {@code review} name {@link BuiltInRule}s (a rule in both
+ * blocks); {@code version} changes whenever the content does, and keys the judge's cache.
+ */
+public record SqlPolicy(
+    String name,
+    List<String> block,
+    List<String> review,
+    Unclassified unclassified,
+    List<Rule> rules,
+    MaskSpec mask,
+    long version) {
+
+  public SqlPolicy {
+    Objects.requireNonNull(name, "name");
+    block = List.copyOf(block == null ? List.of() : block);
+    review = List.copyOf(review == null ? List.of() : review);
+    for (String r : block) {
+      requireBuiltIn(r);
+    }
+    for (String r : review) {
+      requireBuiltIn(r);
+    }
+    unclassified = Objects.requireNonNullElse(unclassified, Unclassified.REVIEW);
+    rules = List.copyOf(rules == null ? List.of() : rules);
+    mask = Objects.requireNonNullElse(mask, MaskSpec.none());
+  }
+
+  private static void requireBuiltIn(String r) {
+    if (BuiltInRule.byLabel(r).isEmpty()) {
+      throw new IllegalArgumentException(
+          "'" + r + "' is no built-in rule (" + String.join(", ", BuiltInRule.labels()) + ")");
+    }
+  }
+
+  /** The verdict this policy gives a built-in finding, or allow when the policy does not list it. */
+  Verdict onBuiltIn(String rule, String reason) {
+    if (block.contains(rule)) {
+      return new Verdict.Block(rule, reason);
+    }
+    if (review.contains(rule)) {
+      return new Verdict.Review(rule, reason);
+    }
+    return Verdict.ALLOW;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.gatehouse.policy;
+
+/**
+ * One lexical token of PostgreSQL SQL.
+ *
+ * @param text for {@link Type#WORD} the word folded to ASCII lower case (as PostgreSQL folds
+ *     unquoted names); for {@link Type#IDENT} the quoted identifier's name; for {@link Type#STRING}
+ *     the literal's value; otherwise the source text
+ * @param start offset of the first character in the source
+ * @param end offset after the last character
+ * @param backslash a plain {@code '...'} string that holds a backslash: its extent depends on
+ *     {@code standard_conforming_strings}
+ */
+record Token(Type type, String text, int start, int end, boolean backslash) {
+  enum Type {
+    /** An unquoted name or keyword. */
+    WORD,
+    /** A {@code "quoted"} or {@code U&"quoted"} identifier: never a keyword. */
+    IDENT,
+    /** Any string constant: {@code '...'}, {@code E'...'}, {@code $tag$...$tag$}, B, X, N, U&. */
+    STRING,
+    NUMBER,
+    /** {@code $1}. */
+    PARAM,
+    /** An operator, {@code ::}, or other punctuation. */
+    OP,
+    LPAREN,
+    RPAREN,
+    COMMA,
+    SEMICOLON,
+    DOT,
+    /** An unterminated string, identifier or comment: the text cannot be understood. */
+    ERROR
+  }
+
+  boolean is(String word) {
+    return type == Type.WORD && text.equals(word);
+  }
+
+  boolean isName() {
+    return type == Type.WORD || type == Type.IDENT;
+  }
+}

@@ -1,0 +1,16 @@
+package dev.gatehouse.policy;
+
+/**
+ * What a policy does with a statement neither the lexer nor the parser understands
+ * ({@code policies.NAME.unclassified}). There is deliberately no {@code ALLOW}.
+ */
+public enum Unclassified {
+  REVIEW,
+  BLOCK;
+
+  Verdict verdict(String reason) {
+    return this == BLOCK
+        ? new Verdict.Block("unclassified", reason)
+        : new Verdict.Review("unclassified", reason);
+  }
+}
