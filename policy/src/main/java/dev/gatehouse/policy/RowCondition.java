@@ -8,7 +8,6 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.NotExpression;
-import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
@@ -61,9 +60,6 @@ final class RowCondition {
   private RowCondition() {}
 
   static Truth truth(Expression e, Set<String> targets) {
-    if (e instanceof Parenthesis p) {
-      return truth(p.getExpression(), targets);
-    }
     if (e instanceof ParenthesedExpressionList<?> l && l.size() == 1) {
       return truth(l.get(0), targets);
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       CaCommand.class,
       SessionsCommand.class,
       LoginCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GatehouseCommand implements Runnable {

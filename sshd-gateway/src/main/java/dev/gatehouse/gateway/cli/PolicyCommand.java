@@ -1,0 +1,143 @@
+package dev.gatehouse.gateway.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.gateway.config.ConfigException;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.policy.Judgement;
+import dev.gatehouse.policy.PolicyConfig;
+import dev.gatehouse.policy.SqlJudge;
+import dev.gatehouse.policy.SqlPolicy;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gatehouse policy ...}: check a rule set before deploying it. */
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    description = "Policies: test a target's policy against statements.",
+    subcommands = {PolicyCommand.Test.class})
+final class PolicyCommand implements Runnable {
+  /** sysexits EX_DATAERR: the DESIGN.md code for an unknown target or a malformed request. */
+  static final int EXIT_UNKNOWN_TARGET = 65;
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Reads JSON lines {\"sql\": \"...\"} on stdin and writes one JSON line per input:",
+        "{\"sql\":..., \"verdict\":\"allow|block|review\", \"rule\":..., \"reason\":...}.",
+        "Resolves no secrets and opens no connection. A line that is not such an object gets",
+        "{\"line\": N, \"error\": ...} and the rest are still judged.",
+        "Exit 65 when the target is unknown or has no policy."
+      })
+  static final class Test implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin ConfigOption config;
+
+    @Option(names = "--target", required = true, paramLabel = "TARGET", description = "The target whose policy judges the statements.")
+    String target;
+
+    @Option(
+        names = "--parse-time-limit",
+        defaultValue = "1s",
+        paramLabel = "DURATION",
+        description = "How long the parser may take on one statement before it is unclassified (default: ${DEFAULT-VALUE}).")
+    String parseTimeLimit;
+
+    @Override
+    public Integer call() throws ConfigException, IOException {
+      GatewayConfig cfg = config.load();
+      Optional<TargetConfig> t = cfg.target(target);
+      if (t.isEmpty()) {
+        System.err.println("gatehouse: unknown target '" + target + "'");
+        return EXIT_UNKNOWN_TARGET;
+      }
+      String name = t.get().policy();
+      if (name == null || name.isBlank()) {
+        System.err.println("gatehouse: target '" + target + "' has no policy");
+        return EXIT_UNKNOWN_TARGET;
+      }
+      SqlPolicy policy = policies(cfg).get(name);
+      if (policy == null) {
+        throw new ConfigException("target '" + target + "': policy '" + name + "' is not under policies");
+      }
+      Duration limit = dev.gatehouse.gateway.config.Durations.parse(parseTimeLimit);
+      PrintStream out = System.out;
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      try (SqlJudge judge = new SqlJudge(policy, limit, 10_000)) {
+        String line;
+        int n = 0;
+        while ((line = in.readLine()) != null) {
+          n++;
+          if (line.isBlank()) {
+            continue;
+          }
+          out.println(JSON.writeValueAsString(judgeLine(judge, line, n)));
+          out.flush();
+        }
+      }
+      return 0;
+    }
+
+    private static Map<String, Object> judgeLine(SqlJudge judge, String line, int n) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      JsonNode node;
+      try {
+        node = JSON.readTree(line);
+      } catch (JsonProcessingException e) {
+        m.put("line", n);
+        m.put("error", "not JSON: " + e.getOriginalMessage());
+        return m;
+      }
+      JsonNode sql = node == null ? null : node.get("sql");
+      if (node == null || !node.isObject() || sql == null || !sql.isTextual()) {
+        m.put("line", n);
+        m.put("error", "expected an object with a string \"sql\"");
+        return m;
+      }
+      Judgement j = judge.judge(sql.asText());
+      m.put("sql", sql.asText());
+      m.put("verdict", j.verdict().label());
+      m.put("rule", j.verdict().rule());
+      m.put("reason", j.verdict().reason());
+      return m;
+    }
+
+    /** {@code policies:} as the loader kept it (a raw tree), parsed by the policy module. */
+    @SuppressWarnings("unchecked")
+    static Map<String, SqlPolicy> policies(GatewayConfig cfg) throws ConfigException {
+      JsonNode node = cfg.policies();
+      if (node == null || node.isNull()) {
+        return Map.of();
+      }
+      if (!node.isObject()) {
+        throw new ConfigException("policies: must be a mapping of policy names");
+      }
+      try {
+        return PolicyConfig.parse(JSON.convertValue(node, Map.class));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
+  }
+}
