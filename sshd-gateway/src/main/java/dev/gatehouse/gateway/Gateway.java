@@ -12,6 +12,8 @@ import dev.gatehouse.gateway.session.LiveSession;
 import dev.gatehouse.gateway.session.Pruning;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
+import dev.gatehouse.gateway.postgres.CancelRegistry;
+import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.config.OidcConfig;
 import dev.gatehouse.gateway.web.WebServer;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
@@ -71,6 +73,8 @@ public final class Gateway implements AutoCloseable {
   private final Audit audit;
   private final SessionRegistry registry = new SessionRegistry();
   private final DownstreamClient downstream;
+  /** PostgreSQL cancel keys of every proxied session: a CancelRequest arrives on a new connection. */
+  private final CancelRegistry cancels = new CancelRegistry();
   private final IdTokenVerifier tokenVerifier;
   private final SqliteReplayGuard replayGuard;
   private WebServer web;
@@ -177,7 +181,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
-    return new GatewayServices(config, runAsUsers(config), index, audit, registry, downstream, pumps, timers);
+    return new GatewayServices(config, runAsUsers(config), index, audit, registry, downstream, cancels,
+        PostgresTargets.of(config), pumps, timers);
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
+import dev.gatehouse.gateway.postgres.CancelRegistry;
+import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.terminal.UnixUser;
 import dev.gatehouse.recorder.SessionIndex;
 import java.util.Map;
@@ -20,5 +22,7 @@ public record GatewayServices(
     Audit audit,
     SessionRegistry registry,
     DownstreamClient downstream,
+    CancelRegistry cancels,
+    PostgresTargets postgres,
     ExecutorService pumps,
     ScheduledExecutorService timers) {}

@@ -116,14 +116,13 @@ public final class ConfigLoader {
       w.add("web is set but oidc is not: the issuance endpoints answer 503 until oidc is configured");
     }
     notYet(w, c.approvals(), "approvals");
-    notYet(w, c.policies(), "policies");
     for (TargetConfig t : c.targets()) {
-      if (t.type() != TargetType.COMMAND && t.type() != TargetType.SSH) {
+      if (t.type() == TargetType.KUBERNETES) {
         w.add("target '" + t.name() + "': type " + t.type().label()
             + " is not served in this version; sessions to it are refused");
       }
-      if (t.approvers() != null || !"open".equals(t.access()) || t.policy() != null) {
-        w.add("target '" + t.name() + "': approvers/access/policy are accepted but not enforced yet");
+      if (t.approvers() != null || !"open".equals(t.access())) {
+        w.add("target '" + t.name() + "': approvers/access are accepted but not enforced yet (review verdicts block)");
       }
     }
     return w;

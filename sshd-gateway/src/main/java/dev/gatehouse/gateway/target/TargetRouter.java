@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.sshtarget.SshTargetSession;
+import dev.gatehouse.gateway.psql.PsqlSession;
 import dev.gatehouse.recorder.AuditCode;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,9 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
           "target", t.name(),
           "client", user.clientAddress());
       return new Refusal(Refusal.REFUSED, user.identity() + " may not use target '" + t.name() + "'");
+    }
+    if (t.type() == TargetType.POSTGRES) {
+      return new PsqlSession(s, t, user, execCommand);
     }
     if (t.type() == TargetType.SSH) {
       return new SshTargetSession(s, t, user, execCommand, s.downstream());

@@ -157,6 +157,24 @@ public final class ChildProcess {
     }
   }
 
+  /**
+   * Turns the terminal's echo off: for a program whose input line editing the gateway does itself
+   * (psql behind the gateway's line editor), so typed lines are not shown twice.
+   */
+  public void disableEcho() throws IOException {
+    if (!hasPty()) {
+      return;
+    }
+    Memory termios = new Memory(64);
+    try {
+      Posix.tcgetattr(output.number(), termios);
+      termios.setInt(12, termios.getInt(12) & ~Posix.ECHO);
+      Posix.tcsetattr(output.number(), Posix.TCSANOW, termios);
+    } catch (LastErrorException e) {
+      throw new IOException("cannot set terminal modes: " + Posix.strerror(e.getErrorCode()), e);
+    }
+  }
+
   public void resize(WindowSize size) {
     if (hasPty()) {
       try {

@@ -25,6 +25,8 @@ final class Posix {
   static final int O_NOCTTY = 0x100;
   static final int O_CLOEXEC = 0x80000;
   static final int TIOCSWINSZ = 0x5414;
+  static final int ECHO = 0x8;
+  static final int TCSANOW = 0;
   static final int F_SETPIPE_SZ = 1031;
   static final int POSIX_SPAWN_SETSIGDEF = 0x04;
   static final int POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -57,6 +59,11 @@ final class Posix {
   static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
   static native int close(int fd);
+
+  /** struct termios is 60 bytes on Linux/glibc; c_lflag at offset 12. */
+  static native int tcgetattr(int fd, Pointer termios) throws LastErrorException;
+
+  static native int tcsetattr(int fd, int when, Pointer termios) throws LastErrorException;
 
   static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 

@@ -1,0 +1,44 @@
+package dev.gatehouse.gateway.postgres;
+
+import dev.gatehouse.policy.Judgement;
+import dev.gatehouse.policy.MaskedDerivations;
+import dev.gatehouse.policy.SqlJudge;
+import dev.gatehouse.policy.Verdict;
+import java.util.Optional;
+
+/**
+ * The policy at the wire: the target's {@link SqlJudge} first (block and review rules, fail
+ * closed on what it cannot classify), then — for statements it allows — the masking rule that a
+ * value derived from a masked column may not leave unmasked.
+ */
+public final class PolicyGate implements StatementGate {
+  static final String MASKED_COLUMN_RULE = "masked-column";
+  private final SqlJudge judge;
+  private final MaskedDerivations derivations;
+
+  public PolicyGate(SqlJudge judge, MaskedDerivations derivations) {
+    this.judge = judge;
+    this.derivations = derivations;
+  }
+
+  @Override
+  public Decision judge(String sql) {
+    Judgement j;
+    try {
+      j = judge.judge(sql);
+    } catch (RuntimeException e) {
+      return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage());
+    }
+    Verdict v = j.verdict();
+    if (!(v instanceof Verdict.Allow)) {
+      return new Decision(v.label(), v.rule(), v.reason());
+    }
+    Optional<String> derived;
+    try {
+      derived = derivations.violation(sql);
+    } catch (RuntimeException e) {
+      derived = Optional.of("masking could not analyse this statement: " + e.getMessage());
+    }
+    return derived.map(reason -> new Decision("block", MASKED_COLUMN_RULE, reason)).orElse(Decision.allow());
+  }
+}

@@ -1,0 +1,429 @@
+package dev.gatehouse.gateway.psql;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.postgres.PgProxyServer;
+import dev.gatehouse.gateway.postgres.PostgresTargets;
+import dev.gatehouse.gateway.postgres.ResultMasker;
+import dev.gatehouse.gateway.postgres.StatementGate;
+import dev.gatehouse.gateway.target.GatewayChannel;
+import dev.gatehouse.gateway.target.RecordedSession;
+import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.ExitStatus;
+import dev.gatehouse.gateway.terminal.WindowSize;
+import dev.gatehouse.recorder.AuditCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code postgres} target session: real psql on the bastion, talking only to this session's
+ * own wire proxy over a private Unix socket; the proxy alone holds the database credentials and
+ * judges and masks every statement.
+ *
+ * <pre>
+ *  exec:        ssh prod-db@gw 'SELECT …' ─▶ psql -X -c 'SELECT …' ─▶ proxy ─▶ PostgreSQL
+ *               exit 77 and "gatehouse: blocked by rule …" on stderr when the proxy refused it
+ *  interactive: ssh -t prod-db@gw ─▶ PsqlConsole (JLine line editing, meta-command guard)
+ *               ─▶ complete lines ─▶ psql -n (pty, echo off, no prompts) ─▶ proxy ─▶ PostgreSQL
+ * </pre>
+ *
+ * psql runs as the target's runAs user with PSQLRC=/dev/null, no pager, editor or shell, and no
+ * password in its environment.
+ */
+public final class PsqlSession extends RecordedSession implements Command {
+  private static final Logger LOG = LoggerFactory.getLogger(PsqlSession.class);
+  static final String PSQL = "/usr/bin/psql";
+  private static final int EXIT_BLOCKED = 77;
+
+  private volatile GatedStatements gate;
+  private volatile ResultMasker masker;
+  private InputStream in;
+  private OutputStream out;
+  private OutputStream err;
+  private ExitCallback exitCallback;
+  private GatewayChannel channel;
+  private volatile boolean pty;
+  private Path runDir;
+  private PgProxyServer proxy;
+  private volatile ChildProcess psql;
+  private volatile PsqlConsole console;
+
+  public PsqlSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
+    super(services, target, user, execCommand);
+  }
+
+  @Override
+  public void setInputStream(InputStream in) {
+    this.in = in;
+  }
+
+  @Override
+  public void setOutputStream(OutputStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void setErrorStream(OutputStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public void setExitCallback(ExitCallback callback) {
+    this.exitCallback = callback;
+  }
+
+  @Override
+  protected boolean userHasTerminal() {
+    return pty;
+  }
+
+  @Override
+  protected void tellUser(byte[] line) throws IOException {
+    OutputStream dest = pty ? out : err;
+    dest.write(line);
+    dest.flush();
+  }
+
+  @Override
+  public void start(ChannelSession channelSession, Environment env) throws IOException {
+    channel = (GatewayChannel) channelSession;
+    pty = channel.ptyRequested();
+    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    String term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+    if (execCommand == null && !pty) {
+      sayQuietly("gatehouse: psql on '" + target.name() + "' needs a terminal (ssh -t), or pass the SQL: ssh "
+          + target.name() + "@gatehouse 'SELECT ...'");
+      exitCallback.onExit(65, "no terminal");
+      return;
+    }
+    if (!openRecording(size.columns(), size.rows(), term)) {
+      exitCallback.onExit(1, "recording unavailable");
+      return;
+    }
+    if (execCommand != null) {
+      MetaCommandGuard.Decision d = checkExecText(execCommand);
+      if (d instanceof MetaCommandGuard.Refuse r) {
+        refused(r);
+        return;
+      }
+    }
+    started();
+    // Resolving masked columns and starting psql may wait on the database: not on MINA's threads.
+    services.pumps().execute(named("psql-start-" + id, () -> launch(env, size, term)));
+  }
+
+  private void launch(Environment env, WindowSize size, String term) {
+    try {
+      PostgresTargets.Access access = services.postgres().open(target);
+      gate = new GatedStatements(access.gate());
+      masker = access.masker();
+      openProxy();
+      psql = startPsql(size, term);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("session {}: cannot start psql for {}: {}", id, target.name(), e.toString());
+      services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
+          "target", target.name(), "reason", "target-unavailable", "detail", String.valueOf(e.getMessage()));
+      endReason = "start-failed";
+      sayQuietly("gatehouse: cannot open target '" + target.name() + "': " + e.getMessage());
+      end(1, null);
+      return;
+    }
+    if (isFinished()) {
+      end(1, null);
+      return;
+    }
+    if (execCommand != null) {
+      services.pumps().execute(named("psql-out-" + id, () -> copy(true)));
+      services.pumps().execute(named("psql-err-" + id, () -> copy(false)));
+      awaitExec();
+    } else {
+      console = new PsqlConsole(this, in, out, term, size, psql);
+      env.addSignalListener((ch, s) -> console.resize(new WindowSize(
+          intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES))), Signal.WINCH);
+      runConsole();
+    }
+  }
+
+  /** The exec text may carry meta-commands too (psql -c '\! id' would run a shell). */
+  static MetaCommandGuard.Decision checkExecText(String text) {
+    MetaCommandGuard guard = new MetaCommandGuard();
+    MetaCommandGuard.Decision last = new MetaCommandGuard.Pass(true);
+    for (String line : text.split("\n", -1)) {
+      last = guard.line(line);
+      if (last instanceof MetaCommandGuard.Refuse) {
+        return last;
+      }
+    }
+    return last;
+  }
+
+  void refused(MetaCommandGuard.Refuse r) {
+    services.audit().tryRecord(AuditCode.STATEMENT_BLOCKED, "sessionId", id, "identity", user.identity(),
+        "target", target.name(), "rule", "psql-meta-command", "reason", r.reason(), "statement", r.command());
+    try {
+      recording.marker("blocked psql-meta-command: " + r.command());
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+    if (execCommand != null) {
+      sayQuietly("gatehouse: blocked by rule psql-meta-command: " + r.reason());
+      endReason = "blocked";
+      finishRecording(EXIT_BLOCKED, null);
+      exitCallback.onExit(EXIT_BLOCKED, r.reason());
+    }
+  }
+
+  private void openProxy() throws IOException {
+    // A directory only its name protects (0711, random): psql running as runAs can reach the socket
+    // if it knows the path, nobody can list it; the gateway need not chown (it may lack CAP_CHOWN).
+    runDir = Files.createTempDirectory("gatehouse-psql-" + id + "-");
+    Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx--x--x"));
+    Path socket = runDir.resolve(".s.PGSQL.5432");
+    proxy = PgProxyServer.unix(socket, target.postgres(), gate, masker, this::logStatement, services.cancels());
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+  }
+
+  private ChildProcess startPsql(WindowSize size, String term) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>(target.env());
+    env.put("PGHOST", runDir.toString());
+    env.put("PGPORT", "5432");
+    env.put("PGUSER", "gatehouse"); // ignored by the proxy: the target's own user is used upstream
+    env.put("PGDATABASE", target.postgres().database());
+    env.put("PGAPPNAME", "gatehouse/" + user.identity());
+    env.put("PSQLRC", "/dev/null");
+    env.put("PSQL_HISTORY", "/dev/null");
+    env.put("PAGER", "");
+    env.put("PSQL_PAGER", "");
+    env.put("EDITOR", "/bin/false");
+    env.put("PSQL_EDITOR", "/bin/false");
+    env.put("SHELL", "/bin/false");
+    env.put("HOME", "/nonexistent");
+    for (Map.Entry<String, String> c : channel.clientEnvironment().entrySet()) {
+      if (c.getKey().equals("LANG") || c.getKey().startsWith("LC_")) {
+        env.put(c.getKey(), c.getValue());
+      }
+    }
+    List<String> argv = new ArrayList<>(List.of(PSQL, "-X"));
+    if (execCommand != null) {
+      argv.addAll(List.of("-v", "ON_ERROR_STOP=1", "-c", execCommand));
+      return ChildProcess.startWithPipes(argv, env, services.runAsUsers().get(target.name()));
+    }
+    env.put("TERM", term);
+    // -n: no readline (the gateway edits lines); no prompts: the gateway draws them.
+    argv.addAll(List.of("-n", "-v", "PROMPT1=", "-v", "PROMPT2=", "-v", "PROMPT3="));
+    ChildProcess p = ChildProcess.startWithPty(argv, env, size, services.runAsUsers().get(target.name()));
+    p.disableEcho();
+    return p;
+  }
+
+  private void logStatement(String sql, String verdict, String rule, String reason, long rows, Duration duration) {
+    AuditCode code = switch (verdict) {
+      case "allow" -> AuditCode.STATEMENT_ALLOWED;
+      case "review" -> AuditCode.REVIEW_REQUESTED;
+      default -> AuditCode.STATEMENT_BLOCKED;
+    };
+    services.audit().tryRecord(code, "sessionId", id, "identity", user.identity(), "target", target.name(),
+        "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+        "durationMs", duration == null ? null : duration.toMillis());
+    try {
+      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + oneLine(sql));
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  private static String oneLine(String sql) {
+    String s = sql.replaceAll("\\s+", " ").strip();
+    return s.length() > 500 ? s.substring(0, 500) + "…" : s;
+  }
+
+  /** Exec: psql's stdout and stderr to the client, recorded. */
+  private void copy(boolean stdout) {
+    byte[] buf = new byte[64 * 1024];
+    OutputStream dest = stdout ? out : err;
+    try {
+      int n;
+      while ((n = stdout ? psql.readOutput(buf, 0, buf.length) : psql.readError(buf, 0, buf.length)) > 0) {
+        touch();
+        recording.output(buf, 0, n);
+        dest.write(buf, 0, n);
+        dest.flush();
+      }
+    } catch (IOException e) {
+      LOG.debug("session {} psql pump ended: {}", id, e.toString());
+    }
+  }
+
+  private void awaitExec() {
+    ExitStatus status;
+    try {
+      psql.closeInput();
+      status = psql.waitFor();
+      Thread.sleep(100); // the pumps' last bytes
+    } catch (InterruptedException | IOException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      psql.kill();
+      status = new ExitStatus(255, "KILL", false);
+    }
+    int code = status.code();
+    GatedStatements.Refusal refusal = gate.lastRefusal();
+    if (refusal != null) {
+      // psql printed the server-style ERROR already; this line is the contract for agents.
+      sayQuietly("gatehouse: " + refusal.describe());
+      code = EXIT_BLOCKED;
+      endReason = "blocked";
+    }
+    end(code, status.signalled() ? status.signal() : null);
+  }
+
+  private void runConsole() {
+    int code = 0;
+    try {
+      code = console.run();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("session {} console ended: {}", id, e.toString());
+    }
+    end(code, null);
+  }
+
+  private void end(int code, String signal) {
+    if (!finishRecording(signal == null ? code : null, signal)) {
+      closeProxy();
+      return;
+    }
+    if (psql != null) {
+      psql.hangUp();
+      psql.stopReading();
+    }
+    closeProxy();
+    LOG.info("session {} ended: exit {} ({})", id, code, endReason);
+    exitCallback.onExit(code, endReason);
+  }
+
+  private void closeProxy() {
+    try {
+      if (proxy != null) {
+        proxy.close();
+      }
+      if (runDir != null) {
+        Files.deleteIfExists(runDir.resolve(".s.PGSQL.5432"));
+        Files.deleteIfExists(runDir);
+      }
+    } catch (IOException e) {
+      LOG.debug("session {}: cleaning up the proxy socket: {}", id, e.toString());
+    }
+  }
+
+  @Override
+  protected void stopTarget() {
+    PsqlConsole c = console;
+    if (c != null) {
+      c.stop();
+    }
+    if (psql != null) {
+      psql.hangUp();
+    }
+  }
+
+  @Override
+  public void destroy(ChannelSession channelSession) {
+    if (!isFinished()) {
+      if (endReason.equals("exit")) {
+        endReason = "client-closed";
+      }
+      stopTarget();
+    }
+  }
+
+  // ---- what the console needs ----
+
+  String sessionId() {
+    return id;
+  }
+
+  String targetName() {
+    return target.name();
+  }
+
+  void recordOutput(byte[] b, int off, int len) throws IOException {
+    touch();
+    recording.output(b, off, len);
+  }
+
+  void recordInput(byte[] b, int off, int len) throws IOException {
+    touch();
+    recording.input(b, off, len);
+  }
+
+  void recordResize(WindowSize size) {
+    try {
+      recording.resize(size.columns(), size.rows());
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  private static int intEnv(Environment env, String key) {
+    try {
+      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The policy's gate, remembering the last refusal so an exec can exit 77 with its reason. */
+  static final class GatedStatements implements StatementGate {
+    record Refusal(String verdict, String rule, String reason) {
+      String describe() {
+        return verdict.equals("review")
+            ? "needs approval (rule " + rule + "): " + reason
+            : "blocked by rule " + rule + ": " + reason;
+      }
+    }
+
+    private final StatementGate inner;
+    private final AtomicReference<Refusal> last = new AtomicReference<>();
+
+    GatedStatements(StatementGate inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Decision judge(String sql) {
+      Decision d = inner.judge(sql);
+      if (!"allow".equals(d.verdict())) {
+        last.set(new Refusal(d.verdict(), d.rule(), d.reason()));
+      }
+      return d;
+    }
+
+    Refusal lastRefusal() {
+      return last.get();
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
