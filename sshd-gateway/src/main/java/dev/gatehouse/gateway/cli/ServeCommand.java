@@ -25,6 +25,23 @@ final class ServeCommand implements Callable<Integer> {
     for (String w : ConfigLoader.warnings(cfg)) {
       LOG.warn("config: {}", w);
     }
+    // SIGHUP's default is to end the JVM: take it over before the port opens, so a reload sent
+    // as soon as the gateway answers can never kill it.
+    java.util.concurrent.atomic.AtomicReference<Gateway> running = new java.util.concurrent.atomic.AtomicReference<>();
+    Reload.onHangup(() -> {
+      Gateway g = running.get();
+      if (g == null) {
+        LOG.warn("SIGHUP while starting: ignored; send it again once the gateway is up");
+        return;
+      }
+      try {
+        GatewayConfig next = file == null ? ConfigLoader.defaults() : ConfigLoader.load(file);
+        g.reload(next);
+        LOG.info("configuration reloaded from {}: applies to new sessions", file == null ? "embedded defaults" : file);
+      } catch (Exception e) {
+        LOG.error("reload refused, keeping the running configuration: {}", e.getMessage());
+      }
+    });
     Gateway gateway = Gateway.start(cfg);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -32,15 +49,7 @@ final class ServeCommand implements Callable<Integer> {
       gateway.close();
       stopped.countDown();
     }, "gh-shutdown"));
-    Reload.onHangup(() -> {
-      try {
-        GatewayConfig next = file == null ? ConfigLoader.defaults() : ConfigLoader.load(file);
-        gateway.reload(next);
-        LOG.info("configuration reloaded from {}: applies to new sessions", file == null ? "embedded defaults" : file);
-      } catch (Exception e) {
-        LOG.error("reload refused, keeping the running configuration: {}", e.getMessage());
-      }
-    });
+    running.set(gateway);
     printWelcome(cfg, gateway, file);
     stopped.await();
     return 0;
