@@ -30,8 +30,18 @@ final class ServeCommand implements Callable<Integer> {
     java.util.concurrent.atomic.AtomicReference<Gateway> running = new java.util.concurrent.atomic.AtomicReference<>();
     Reload.onHangup(() -> {
       Gateway g = running.get();
+      // The JVM runs signal handlers on a thread of their own: waiting for the start is fine.
+      for (int i = 0; g == null && i < 600; i++) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        g = running.get();
+      }
       if (g == null) {
-        LOG.warn("SIGHUP while starting: ignored; send it again once the gateway is up");
+        LOG.warn("SIGHUP while the gateway was still starting: ignored");
         return;
       }
       try {
