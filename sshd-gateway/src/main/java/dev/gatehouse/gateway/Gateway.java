@@ -14,6 +14,7 @@ import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.postgres.CancelRegistry;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
+import dev.gatehouse.gateway.psql.ForwardedPostgres;
 import dev.gatehouse.gateway.config.OidcConfig;
 import dev.gatehouse.gateway.web.WebServer;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
@@ -237,7 +238,8 @@ public final class Gateway implements AutoCloseable {
     UserCertificateChecker checker = new UserCertificateChecker(
         ca::trustedUserCaKeys, ledger::isRevoked, Clock.systemUTC(), deviceLogin == null ? null : ledger::binding);
     CertificateLogin.install(sshd, config.ssh(), checker, audit, deviceLogin);
-    sshd.setChannelFactories(List.of(GatewayChannel.FACTORY));
+    // Session channels, and direct-tcpip only into the PostgreSQL proxy (ssh -L PORT:TARGET:5432).
+    sshd.setChannelFactories(List.of(GatewayChannel.FACTORY, ForwardedPostgres.factory(() -> services)));
     TargetRouter router = new TargetRouter(() -> services);
     sshd.setShellFactory(router);
     sshd.setCommandFactory(router);

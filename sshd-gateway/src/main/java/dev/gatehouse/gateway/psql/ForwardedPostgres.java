@@ -1,0 +1,214 @@
+package dev.gatehouse.gateway.psql;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.gateway.postgres.PgProxySession;
+import dev.gatehouse.gateway.postgres.PostgresTargets;
+import dev.gatehouse.gateway.target.RecordedSession;
+import dev.gatehouse.recorder.AuditCode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.channel.ChannelOutputStream;
+import org.apache.sshd.common.channel.ChannelPipedInputStream;
+import org.apache.sshd.common.channel.ChannelPipedOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.future.CloseFuture;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ssh -N -L 15432:prod-db:5432 prod-db@gw}: a direct-tcpip channel whose destination host
+ * names a postgres target this person may use goes into the same wire proxy as psql on the
+ * bastion (same policy, masking, audit, recording of statement markers) — the gateway opens no
+ * TCP connection to "prod-db". The destination port is ignored; every other forward is refused.
+ *
+ * <pre>
+ *  native client ─▶ ssh -L ─▶ direct-tcpip channel ─▶ PgProxySession ─▶ PostgreSQL (target's own credentials)
+ * </pre>
+ */
+public final class ForwardedPostgres extends AbstractServerChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(ForwardedPostgres.class);
+
+  /** The channel factory: installs next to the session channel. */
+  public static ChannelFactory factory(Supplier<GatewayServices> services) {
+    return new ChannelFactory() {
+      @Override
+      public String getName() {
+        return "direct-tcpip";
+      }
+
+      @Override
+      public Channel createChannel(Session session) {
+        return new ForwardedPostgres(services.get());
+      }
+    };
+  }
+
+  private final GatewayServices services;
+  private ChannelPipedInputStream fromClient;
+  private ChannelPipedOutputStream pipe;
+  private OutputStream toClient;
+  private Recorded session;
+
+  private ForwardedPostgres(GatewayServices services) {
+    super("", java.util.List.of(), null);
+    this.services = services;
+  }
+
+  @Override
+  protected OpenFuture doInit(Buffer buffer) {
+    String host = buffer.getString();
+    int port = buffer.getInt();
+    buffer.getString(); // originator address
+    buffer.getInt(); // originator port
+    OpenFuture f = new DefaultOpenFuture(this, this);
+    AuthenticatedUser user = getSession().getAttribute(AuthenticatedUser.KEY);
+    String refusal = refusal(user, host);
+    if (refusal != null) {
+      services.audit().tryRecord(AuditCode.CONNECTION_REFUSED, "reason", "forward-refused", "identity",
+          user == null ? null : user.identity(), "destination", host + ":" + port, "detail", refusal);
+      f.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+          refusal));
+      return f;
+    }
+    TargetConfig target = services.config().target(host).orElseThrow();
+    try {
+      fromClient = new ChannelPipedInputStream(this, getLocalWindow());
+      pipe = new ChannelPipedOutputStream(fromClient);
+      toClient = new ChannelOutputStream(this, getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
+      session = new Recorded(services, target, user, this);
+      if (!session.open()) {
+        f.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
+            "the recording cannot be written"));
+        return f;
+      }
+      // The confirmation goes out on this signal (MINA's connection service listens for it).
+      signalChannelOpenSuccess();
+      f.setOpened();
+      services.pumps().execute(() -> session.run());
+    } catch (RuntimeException e) {
+      signalChannelOpenFailure(e);
+      f.setException(e);
+    }
+    return f;
+  }
+
+  /** Why this forward is refused, or null: only into a proxied target this person may use. */
+  private String refusal(AuthenticatedUser user, String host) {
+    if (user == null) {
+      return "not authenticated";
+    }
+    if (!user.permitPortForwarding()) {
+      return "the certificate does not permit port forwarding";
+    }
+    Optional<TargetConfig> t = services.config().target(host);
+    if (t.isEmpty() || t.get().type() != TargetType.POSTGRES) {
+      return "forwarding goes only to a postgres target by name (ssh -L PORT:TARGET:5432)";
+    }
+    if (!t.get().allow().permits(user.identity(), user.groups())) {
+      return user.identity() + " may not use target '" + host + "'";
+    }
+    return null;
+  }
+
+  @Override
+  protected void doWriteData(byte[] data, int off, long len) throws IOException {
+    pipe.write(data, off, (int) len);
+  }
+
+  @Override
+  protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+    throw new UnsupportedOperationException("direct-tcpip channels carry no extended data");
+  }
+
+  @Override
+  public void handleEof() throws IOException {
+    super.handleEof();
+    pipe.close();
+  }
+
+  @Override
+  protected void preClose() {
+    if (pipe != null) {
+      try {
+        pipe.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+    super.preClose();
+  }
+
+  /** One forwarded connection as a recorded session: statement markers, no screen. */
+  private static final class Recorded extends RecordedSession {
+    private final ForwardedPostgres channel;
+
+    Recorded(GatewayServices services, TargetConfig target, AuthenticatedUser user, ForwardedPostgres channel) {
+      super(services, target, user, "forwarded connection (ssh -L)");
+      this.channel = channel;
+    }
+
+    boolean open() {
+      return openRecording(80, 24, "dumb");
+    }
+
+    void run() {
+      started();
+      try {
+        PostgresTargets.Access access = services.postgres().open(target);
+        new PgProxySession(channel.fromClient, channel.toClient, target.postgres(), access.gate(), access.masker(),
+            this::statement, services.cancels()).run();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("forwarded session {} to {} ended: {}", id(), target.name(), e.toString());
+      } finally {
+        finishRecording(0, null);
+        channel.close(false);
+      }
+    }
+
+    private void statement(String sql, String verdict, String rule, String reason, long rows, Duration d) {
+      touch();
+      AuditCode code = switch (verdict) {
+        case "allow" -> AuditCode.STATEMENT_ALLOWED;
+        case "review" -> AuditCode.REVIEW_REQUESTED;
+        default -> AuditCode.STATEMENT_BLOCKED;
+      };
+      services.audit().tryRecord(code, "sessionId", id(), "identity", user.identity(), "target", target.name(),
+          "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+          "durationMs", d == null ? null : d.toMillis(), "via", "ssh -L");
+      try {
+        recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + sql.replaceAll("\\s+", " ").strip());
+      } catch (IOException e) {
+        recordingFailed(e);
+      }
+    }
+
+    @Override
+    protected void tellUser(byte[] line) {
+      // A forwarded connection has no screen: the client sees the connection close.
+    }
+
+    @Override
+    protected boolean userHasTerminal() {
+      return false;
+    }
+
+    @Override
+    protected void stopTarget() {
+      channel.close(false);
+    }
+  }
+}
