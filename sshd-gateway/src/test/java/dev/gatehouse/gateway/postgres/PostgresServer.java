@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
  * {@link #APP_PASSWORD}) owning a database {@code app} with a {@code users} table. Optionally with
  * TLS from a CA this fixture makes ({@link #caCert()}).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
   static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
   static final String APP_PASSWORD = "app-secret-Pw1";
   static final String SUPER_PASSWORD = "super-secret-Pw2";
 
   final Path dir;
-  final int port;
+  public final int port;
   private final Process process;
   private final Path logFile;
 
@@ -32,7 +32,7 @@ final class PostgresServer implements AutoCloseable {
     this.logFile = logFile;
   }
 
-  static PostgresServer start(boolean tls) throws Exception {
+  public static PostgresServer start(boolean tls) throws Exception {
     Path dir = Files.createTempDirectory("gh-pg-");
     Path data = dir.resolve("data");
     Files.writeString(dir.resolve("pw"), SUPER_PASSWORD + "\n");
@@ -98,7 +98,7 @@ final class PostgresServer implements AutoCloseable {
     return dir.resolve("other-ca.crt");
   }
 
-  Path passwordFile() {
+  public Path passwordFile() {
     return dir.resolve("app-pw");
   }
 
@@ -107,7 +107,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Runs SQL as the superuser, straight to the server; returns psql's unaligned output. */
-  String superSql(String db, String sql) throws Exception {
+  public String superSql(String db, String sql) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
         "host=127.0.0.1 port=" + port + " user=postgres dbname=" + db + " sslmode=disable", "-f", "-");
     pb.environment().put("PGPASSWORD", SUPER_PASSWORD);
