@@ -2,7 +2,8 @@
 """Per-thread CPU of one process, sampled from /proc while a benchmark runs.
 
   threadcpu.py sample PID OUT.json   samples every 50 ms until SIGTERM/SIGINT, then writes OUT.json
-  threadcpu.py table OUT.json        prints a markdown table: CPU seconds per thread group
+  threadcpu.py table OUT.json...     prints a markdown table: CPU seconds per thread group (files
+                                     summed; "threads" is then the most seen in one file)
 
 Each interval's CPU delta is charged to the thread's name at that moment, so pool threads that
 take the name of the task they run (gh-out-<session>, gh-in-<session>, ...) are charged to the task.
@@ -77,9 +78,16 @@ def sample(pid, path):
         json.dump({"wall": wall, "groups": {g: [t / TICK, len(threads[g])] for g, t in groups.items()}}, f)
 
 
-def table(path):
-    with open(path) as f:
-        data = json.load(f)
+def table(*paths):
+    """One table over one or more sample files (their CPU and wall time summed)."""
+    data = {"wall": 0.0, "groups": {}}
+    for path in paths:
+        with open(path) as f:
+            d = json.load(f)
+        data["wall"] += d["wall"]
+        for g, (cpu, n) in d["groups"].items():
+            c0, n0 = data["groups"].get(g, (0.0, 0))
+            data["groups"][g] = (c0 + cpu, max(n0, n))
     rows = sorted(data["groups"].items(), key=lambda kv: -kv[1][0])
     total = sum(v[0] for _, v in rows) or 1
     print("| thread group | CPU s | share | threads |")
@@ -95,6 +103,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "sample":
         sample(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "table":
-        table(sys.argv[2])
+        table(*sys.argv[2:])
     else:
         sys.exit("usage: threadcpu.py sample PID OUT | table OUT")
