@@ -7,6 +7,9 @@ import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.policy.Judgement;
+import dev.gatehouse.gateway.postgres.PolicyGate;
+import dev.gatehouse.gateway.postgres.StatementGate;
+import dev.gatehouse.policy.MaskedDerivations;
 import dev.gatehouse.policy.PolicyConfig;
 import dev.gatehouse.policy.SqlJudge;
 import dev.gatehouse.policy.SqlPolicy;
@@ -85,6 +88,10 @@ final class PolicyCommand implements Runnable {
       PrintStream out = System.out;
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       try (SqlJudge judge = new SqlJudge(policy, limit, 10_000)) {
+        // The same gate as at the wire (rules, then masked-derivation refusal); views over masked
+        // columns are found only in the database, which this command never connects to.
+        PolicyGate gate = new PolicyGate(judge,
+            new MaskedDerivations(MaskedDerivations.byTable(policy.mask().columns()), Map.of()));
         String line;
         int n = 0;
         while ((line = in.readLine()) != null) {
@@ -92,14 +99,14 @@ final class PolicyCommand implements Runnable {
           if (line.isBlank()) {
             continue;
           }
-          out.println(JSON.writeValueAsString(judgeLine(judge, line, n)));
+          out.println(JSON.writeValueAsString(judgeLine(gate, line, n)));
           out.flush();
         }
       }
       return 0;
     }
 
-    private static Map<String, Object> judgeLine(SqlJudge judge, String line, int n) {
+    private static Map<String, Object> judgeLine(PolicyGate gate, String line, int n) {
       Map<String, Object> m = new LinkedHashMap<>();
       JsonNode node;
       try {
@@ -115,29 +122,16 @@ final class PolicyCommand implements Runnable {
         m.put("error", "expected an object with a string \"sql\"");
         return m;
       }
-      Judgement j = judge.judge(sql.asText());
+      StatementGate.Decision d = gate.judge(sql.asText());
       m.put("sql", sql.asText());
-      m.put("verdict", j.verdict().label());
-      m.put("rule", j.verdict().rule());
-      m.put("reason", j.verdict().reason());
+      m.put("verdict", d.verdict());
+      m.put("rule", d.rule());
+      m.put("reason", d.reason());
       return m;
     }
 
-    /** {@code policies:} as the loader kept it (a raw tree), parsed by the policy module. */
-    @SuppressWarnings("unchecked")
     static Map<String, SqlPolicy> policies(GatewayConfig cfg) throws ConfigException {
-      JsonNode node = cfg.policies();
-      if (node == null || node.isNull()) {
-        return Map.of();
-      }
-      if (!node.isObject()) {
-        throw new ConfigException("policies: must be a mapping of policy names");
-      }
-      try {
-        return PolicyConfig.parse(JSON.convertValue(node, Map.class));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage(), e);
-      }
+      return dev.gatehouse.gateway.postgres.PostgresTargets.parsePolicies(cfg.policies());
     }
   }
 }
