@@ -72,7 +72,14 @@ public final class AsciicastWriter {
   private final Utf8Escaper inputDecoder = new Utf8Escaper();
 
   // Guarded by lock.
-  private byte[] buf = new byte[WRITE_THRESHOLD + 8 * SLICE];
+  /**
+   * Starts small and grows under a burst (to WRITE_THRESHOLD + a few slices), then shrinks back
+   * when the session has been quiet: hundreds of idle sessions must not each hold a megabyte.
+   */
+  private static final int INITIAL_BUFFER = 16 * 1024;
+  private static final long SHRINK_AFTER_NANOS = 2_000_000_000L;
+  private byte[] buf = new byte[INITIAL_BUFFER];
+  private long lastActivity = System.nanoTime();
   private int len;
   /** 'o' or 'i' while an event line is open at the end of buf, else 0. */
   private byte openType;
@@ -194,6 +201,7 @@ public final class AsciicastWriter {
         return;
       }
       long now = System.nanoTime();
+      lastActivity = now;
       if (type == 'o') {
         outputBytes += n;
       }
@@ -351,6 +359,9 @@ public final class AsciicastWriter {
       if (failure == null && closed == null && len > 0) {
         closeOpenEvent();
         writeBuffered();
+      }
+      if (len == 0 && buf.length > INITIAL_BUFFER && System.nanoTime() - lastActivity > SHRINK_AFTER_NANOS) {
+        buf = new byte[INITIAL_BUFFER];
       }
     } catch (IOException e) {
       fail(e);

@@ -3,20 +3,36 @@ package dev.gatehouse.gateway.session;
 import dev.gatehouse.recorder.AsciicastWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Hands recording events to the writer on a thread of its own, so that encoding and writing the
- * recording runs beside the session's pumps instead of in front of them (on two cores this is
- * most of the throughput). Events keep their order; the queue is bounded (at most {@link
- * #CAPACITY} chunks, 4 MiB at 64 KiB each), so a recorder that falls behind slows the session
- * rather than buffering without limit. A write failure is thrown from the next call: the session
- * ends, nothing runs unrecorded for longer than the queue holds (milliseconds at line rate).
+ * Hands recording events to the writer off the session's own threads, so encoding and writing
+ * the recording runs beside the pumps instead of in front of them (on two cores this is most of
+ * the throughput). Events keep their order; the queue is bounded ({@link #CAPACITY} chunks), so a
+ * recorder that falls behind slows the session rather than buffering without limit. A write
+ * failure is thrown from the next call: the session ends.
+ *
+ * <p>No thread per session: each feed drains as a task on a small shared pool, one task at a time
+ * per feed (that keeps the order), giving the pool back after a batch so busy sessions cannot
+ * starve the others. An idle session holds only its (empty) queue.
  */
 final class RecordingFeed {
   static final int CAPACITY = 64;
+  private static final int BATCH = 32;
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(
+      Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+        Thread t = new Thread(r, "gh-rec");
+        t.setDaemon(true);
+        return t;
+      });
 
   private sealed interface Event permits Output, Input, Resize, Marker, Close {}
 
@@ -31,15 +47,16 @@ final class RecordingFeed {
   private record Close() implements Event {}
 
   private final AsciicastWriter writer;
-  private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(CAPACITY);
-  private final Thread thread;
+  private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notFull = lock.newCondition();
+  private final CountDownLatch closed = new CountDownLatch(1);
   private volatile IOException failure;
 
   RecordingFeed(AsciicastWriter writer, String sessionId) {
     this.writer = writer;
-    this.thread = new Thread(this::drain, "gh-rec-" + sessionId);
-    thread.setDaemon(true);
-    thread.start();
   }
 
   void output(byte[] b, int off, int len) throws IOException {
@@ -66,7 +83,9 @@ final class RecordingFeed {
   void finish() throws IOException {
     put(new Close());
     try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
+      if (!closed.await(30, TimeUnit.SECONDS)) {
+        throw new IOException("the recording did not drain in 30 s");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while closing the recording");
@@ -80,28 +99,58 @@ final class RecordingFeed {
     if (failure != null) {
       throw failure;
     }
-    try {
-      while (!queue.offer(e, 1, TimeUnit.SECONDS)) {
-        if (failure != null) {
-          throw failure;
+    if (queued.get() >= CAPACITY) {
+      lock.lock();
+      try {
+        while (queued.get() >= CAPACITY && failure == null) {
+          notFull.await(1, TimeUnit.SECONDS);
         }
-        if (!thread.isAlive()) {
-          throw new IOException("the recording thread has stopped");
-        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while recording");
+      } finally {
+        lock.unlock();
       }
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while recording");
+      if (failure != null) {
+        throw failure;
+      }
+    }
+    queued.incrementAndGet();
+    queue.add(e);
+    schedule();
+  }
+
+  private void schedule() {
+    if (draining.compareAndSet(false, true)) {
+      POOL.execute(this::drain);
     }
   }
 
   private void drain() {
-    try {
-      while (true) {
-        Event e = queue.take();
-        if (failure != null) {
-          continue; // keep taking so producers never block on a dead feed
+    int n = 0;
+    while (true) {
+      Event e = queue.poll();
+      if (e == null) {
+        draining.set(false);
+        // An event added after the poll but before the flag cleared must still be drained.
+        if (!queue.isEmpty()) {
+          schedule();
         }
+        return;
+      }
+      if (queued.decrementAndGet() == CAPACITY - 1) {
+        lock.lock();
+        try {
+          notFull.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+      if (e instanceof Close) {
+        closed.countDown();
+        continue;
+      }
+      if (failure == null) {
         try {
           if (e instanceof Output o) {
             writer.output(o.b(), 0, o.b().length);
@@ -111,15 +160,23 @@ final class RecordingFeed {
             writer.resize(r.cols(), r.rows());
           } else if (e instanceof Marker m) {
             writer.marker(m.label());
-          } else {
-            return; // Close
           }
         } catch (IOException ex) {
           failure = ex;
+          lock.lock();
+          try {
+            notFull.signalAll();
+          } finally {
+            lock.unlock();
+          }
         }
       }
-    } catch (InterruptedException ie) {
-      failure = new InterruptedIOException("recording thread interrupted");
+      if (++n >= BATCH) {
+        // Give the pool back to other sessions; this feed continues in a fresh task.
+        draining.set(false);
+        schedule();
+        return;
+      }
     }
   }
 }

@@ -178,11 +178,17 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     LOG.info("session {} started: {} on {} ({} via ssh {}@{})", id, user.identity(), target.name(),
         execCommand == null ? "shell" : "exec", target.ssh().user(), target.ssh().host());
     env.addSignalListener((c, signal) -> resize(), Signal.WINCH);
-    hostChannel.addCloseFutureListener(f -> hostClosed());
+    // Count the pumps before anything can report the channel closed: a command such as `true`
+    // may be over before the next line runs.
     outputPumps.set(pty || execCommand == null ? 1 : 2);
-    new AsyncPump(hostChannel.getAsyncOut(), userOut, this::recordOutput, this::outputEnded).start();
-    if (outputPumps.get() == 2) {
-      new AsyncPump(hostChannel.getAsyncErr(), userErr, this::recordOutput, this::outputEnded).start();
+    AsyncPump out = new AsyncPump(hostChannel.getAsyncOut(), userOut, this::recordOutput, this::outputEnded);
+    AsyncPump err = outputPumps.get() == 2
+        ? new AsyncPump(hostChannel.getAsyncErr(), userErr, this::recordOutput, this::outputEnded)
+        : null;
+    hostChannel.addCloseFutureListener(f -> hostClosed(out, err));
+    out.start();
+    if (err != null) {
+      err.start();
     }
     inputPump = new AsyncPump(userIn, hostChannel.getAsyncIn(), this::recordInput, this::inputEnded);
     inputPump.start();
@@ -225,11 +231,25 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     }
   }
 
-  private void hostClosed() {
-    // The host closed the channel; the pumps end on EOF and finish the session.
+  private void hostClosed(AsyncPump out, AsyncPump err) {
+    // The host closed the channel; the pumps end on EOF and finish the session. Should a pump's
+    // last read never complete, finish anyway: a closed host channel must not leave the client
+    // (and this session's buffers) waiting forever.
     if (outputPumps.get() == 0) {
       hostClosedOrDrained();
+      return;
     }
+    services.timers().schedule(() -> {
+      if (!isFinished()) {
+        LOG.warn("session {}: host channel closed but its output did not end; finishing", id);
+        out.stop();
+        if (err != null) {
+          err.stop();
+        }
+        outputPumps.set(0);
+        hostClosedOrDrained();
+      }
+    }, 3, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private void hostClosedOrDrained() {
