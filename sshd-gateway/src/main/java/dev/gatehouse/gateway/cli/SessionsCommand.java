@@ -122,13 +122,55 @@ final class SessionsCommand implements Runnable {
       }
       Map<String, Object> m = json(s.get());
       m.put("recording", cfg.dataDir().resolve(s.get().path()).toString());
+      List<Map<String, Object>> statements = statements(cfg, id);
+      m.put("statements", statements);
       if (format == Format.json) {
         System.out.println(JSON.writeValueAsString(m));
       } else {
-        m.forEach((k, v) -> System.out.printf("%-14s %s%n", k + ":", v == null ? "-" : v));
+        m.forEach((k, v) -> {
+          if (!k.equals("statements")) {
+            System.out.printf("%-14s %s%n", k + ":", v == null ? "-" : v);
+          }
+        });
+        if (!statements.isEmpty()) {
+          System.out.println("statements:");
+          for (Map<String, Object> st : statements) {
+            System.out.printf("  %s  %-6s %-22s %s%n", st.get("time"), st.get("verdict"),
+                st.get("rule") == null ? "" : st.get("rule"), st.get("statement"));
+          }
+        }
       }
       return 0;
     }
+  }
+
+  /** The session's statements from the audit log (each with its verdict, rule, rows and duration). */
+  static List<Map<String, Object>> statements(GatewayConfig cfg, String sessionId) throws java.io.IOException {
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    if (!java.nio.file.Files.exists(cfg.auditFile())) {
+      return out;
+    }
+    try (var lines = java.nio.file.Files.lines(cfg.auditFile())) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (!line.contains(sessionId) || !line.contains("\"statement")) {
+          continue;
+        }
+        com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+        if (!sessionId.equals(n.path("sessionId").asText()) || !n.has("verdict")) {
+          continue;
+        }
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("time", n.path("time").asText());
+        st.put("statement", n.path("statement").asText());
+        st.put("verdict", n.path("verdict").asText());
+        st.put("rule", n.hasNonNull("rule") ? n.get("rule").asText() : null);
+        st.put("reason", n.hasNonNull("reason") ? n.get("reason").asText() : null);
+        st.put("rows", n.hasNonNull("rows") ? n.get("rows").asLong() : null);
+        st.put("durationMs", n.hasNonNull("durationMs") ? n.get("durationMs").asLong() : null);
+        out.add(st);
+      }
+    }
+    return out;
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
