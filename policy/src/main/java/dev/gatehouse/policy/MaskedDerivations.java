@@ -94,22 +94,101 @@ public final class MaskedDerivations {
     if (table == null) {
       return Optional.empty();
     }
-    String first = tokens.stream().filter(t -> t.type() == Token.Type.WORD).map(Token::text).findFirst().orElse("");
+    List<String> words = tokens.stream().filter(t -> t.type() == Token.Type.WORD).map(Token::text).toList();
+    String first = words.isEmpty() ? "" : words.get(0);
     if (first.equals("copy")) {
-      return Optional.of("COPY of " + table + " would carry the masked column " + table + "."
-          + masked.get(table).iterator().next() + " unmasked");
+      return copyViolation(sql, tokens, table);
     }
+    if (first.equals("declare")) {
+      // DECLARE c CURSOR ... FOR <query>: FETCH returns the query's rows, judge the query.
+      int at = indexOfWord(tokens, "for");
+      return at < 0 ? Optional.of("a cursor over " + table + " that cannot be analysed")
+          : parsedViolation(sql.substring(tokens.get(at).end()), table, false);
+    }
+    boolean returnsRows = Set.of("select", "with", "values", "table").contains(first) || words.contains("returning");
+    if (!returnsRows) {
+      return Optional.empty(); // DML without RETURNING, DDL, LOCK, EXPLAIN: no values of the table come back
+    }
+    return parsedViolation(sql, table, false);
+  }
+
+  /**
+   * COPY's rows carry no column origins (the proxy cannot mask them in place): any masked column
+   * in them is a violation, bare or not. COPY … FROM only reads.
+   */
+  private Optional<String> copyViolation(String sql, List<Token> tokens, String table) {
+    if (indexOfWord(tokens, "from") >= 0 && indexOfWord(tokens, "to") < 0) {
+      return Optional.empty();
+    }
+    String reason = "COPY would carry the masked column(s) of " + table + " (" + String.join(", ", masked.get(table))
+        + ") unmasked";
+    if (tokens.size() > 1 && tokens.get(1).type() == Token.Type.LPAREN) {
+      int depth = 0;
+      int end = -1;
+      for (int i = 1; i < tokens.size(); i++) {
+        if (tokens.get(i).type() == Token.Type.LPAREN) {
+          depth++;
+        } else if (tokens.get(i).type() == Token.Type.RPAREN && --depth == 0) {
+          end = i;
+          break;
+        }
+      }
+      if (end < 0) {
+        return Optional.of(reason);
+      }
+      String query = sql.substring(tokens.get(1).end(), tokens.get(end).start());
+      return parsedViolation(query, table, true).map(r -> "COPY: " + r);
+    }
+    // COPY table [(columns)] TO …
+    int open = -1;
+    for (int i = 1; i < tokens.size(); i++) {
+      if (tokens.get(i).type() == Token.Type.LPAREN) {
+        open = i;
+        break;
+      }
+      if (tokens.get(i).type() == Token.Type.WORD && tokens.get(i).text().equals("to")) {
+        break;
+      }
+    }
+    if (open < 0) {
+      return Optional.of(reason);
+    }
+    Set<String> listed = new TreeSet<>();
+    for (int i = open + 1; i < tokens.size() && tokens.get(i).type() != Token.Type.RPAREN; i++) {
+      if (tokens.get(i).type() == Token.Type.WORD || tokens.get(i).type() == Token.Type.IDENT) {
+        listed.add(tokens.get(i).text().toLowerCase(Locale.ROOT));
+      }
+    }
+    for (String col : masked.get(table)) {
+      if (listed.contains(col)) {
+        return Optional.of(reason);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int indexOfWord(List<Token> tokens, String word) {
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).type() == Token.Type.WORD && tokens.get(i).text().equals(word)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Parses and checks; {@code strict}: even bare masked columns and * are violations (COPY). */
+  private Optional<String> parsedViolation(String sql, String table, boolean strict) {
     Statements parsed;
     try {
       parsed = CCJSqlParserUtil.parseStatements(sql);
     } catch (Exception | StackOverflowError e) {
       parsed = null;
     }
-    if (parsed == null) {
+    if (parsed == null || parsed.isEmpty()) {
       return Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
     }
     for (Statement st : parsed) {
-      Optional<String> v = check(st);
+      Optional<String> v = check(st, strict);
       if (v.isPresent()) {
         return v;
       }
@@ -117,7 +196,7 @@ public final class MaskedDerivations {
     return Optional.empty();
   }
 
-  private Optional<String> check(Statement statement) {
+  private Optional<String> check(Statement statement, boolean strict) {
     List<Object> nodes = new ArrayList<>();
     collect(statement, nodes, new IdentityHashMap<>());
     // Names that stand for a whole masked row: the table itself and its aliases.
@@ -156,10 +235,16 @@ public final class MaskedDerivations {
       if (n instanceof SelectItem<?> item) {
         Object e = item.getExpression();
         if (e instanceof AllColumns) {
+          if (strict) {
+            return Optional.of("* includes the masked column(s) " + String.join(", ", columnNames));
+          }
           continue; // table.* and * keep each column's origin
         }
         if (e instanceof Column c) {
           String col = unquote(c.getColumnName());
+          if (strict && columnNames.contains(col)) {
+            return Optional.of("the masked column " + tableOf(col) + "." + col + " would leave without its origin");
+          }
           if (rowNames.contains(col) && !columnNames.contains(col)) {
             return Optional.of("the whole row " + col + " would carry the masked column(s) "
                 + String.join(", ", columnNames) + " without their origin");

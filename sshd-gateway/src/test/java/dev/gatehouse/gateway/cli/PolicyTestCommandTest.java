@@ -92,6 +92,26 @@ class PolicyTestCommandTest {
   }
 
   @Test
+  void valuesDerivedFromMaskedColumnsAreRefusedAsAtTheWire() throws Exception {
+    String stdin = String.join("\n",
+        "{\"sql\": \"select upper(email) from users\"}",
+        "{\"sql\": \"select email as e from users\"}",
+        "{\"sql\": \"COPY users TO STDOUT\"}",
+        "{\"sql\": \"COPY users (id, name) TO STDOUT\"}",
+        "{\"sql\": \"select row_to_json(u) from users u\"}") + "\n";
+    Run r = run(stdin, "policy", "test", "--config", config().toString(), "--target", "prod-db");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> verdicts = new ArrayList<>();
+    for (String l : r.out().lines().toList()) {
+      JsonNode n = JSON.readTree(l);
+      verdicts.add(n.get("verdict").asText() + " " + (n.get("rule").isNull() ? "-" : n.get("rule").asText()));
+    }
+    // A bare column (any alias) is masked in place at the wire; derived values and COPY are refused.
+    assertThat(verdicts).containsExactly("block masked-column", "allow -", "block masked-column", "allow -",
+        "block masked-column");
+  }
+
+  @Test
   void badLinesGetAnErrorAndTheRestAreStillJudged() throws Exception {
     String stdin = "not json\n{\"query\": \"SELECT 1\"}\n\n{\"sql\": 5}\n{\"sql\": \"TRUNCATE users\"}\n";
     Run r = run(stdin, "policy", "test", "--config", config().toString(), "--target", "prod-db");
