@@ -393,7 +393,7 @@ if iss or kc or mvn_cmd:
     w("")
     w("`POST /v1/certificates` over real HTTP on loopback to the gateway's web listener, with ID tokens from a "
       "real OIDC provider (navikt's mock-oauth2-server, in-process): the JUnit benchmark "
-      "`sshd-gateway/src/test/java/dev/gatehouse/gateway/bench/IssuanceBenchIT.java`, run by bench/run as")
+      "`sshd-gateway/src/test/java/dev/gatehouse/gateway/bench/IssuanceBench.java`, run by bench/run as")
     w("")
     w("```sh")
     w(mvn_cmd or "(not run)")

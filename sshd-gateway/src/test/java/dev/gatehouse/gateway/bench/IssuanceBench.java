@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Prints {@code MEASURE name value unit} lines, and writes them to {@code -Dbench.out=FILE}.
  */
-class IssuanceBenchIT {
+class IssuanceBench {
   static final String CLIENT = "gatehouse";
   static final int WARMUP = 3;
   static final int RUNS = Integer.getInteger("bench.issuance.runs", 25);
