@@ -1,7 +1,6 @@
 package dev.gatehouse.keys;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.sqlite.SQLiteConfig;
 
 /**
  * SQLite record of issued user certificates and of revocations.
@@ -85,33 +83,8 @@ public final class CertificateLedger implements AutoCloseable {
   }
 
   static CertificateLedger open(Path databaseFile, Clock clock) throws IOException {
-    Path parent = databaseFile.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(5000);
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    Connection connection = null;
-    try {
-      connection = config.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
-      try (Statement statement = connection.createStatement()) {
-        for (String ddl : SCHEMA) {
-          statement.executeUpdate(ddl);
-        }
-      }
-      return new CertificateLedger(databaseFile, connection, clock);
-    } catch (SQLException e) {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw new IOException("cannot open certificate ledger " + databaseFile + ": " + e.getMessage(), e);
-    }
+    Connection connection = SqliteStore.open(databaseFile, SCHEMA, "certificate ledger");
+    return new CertificateLedger(databaseFile, connection, clock);
   }
 
   /** A random positive 63-bit serial not yet in the ledger (random so serials reveal no count). */

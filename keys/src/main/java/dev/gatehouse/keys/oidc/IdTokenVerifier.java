@@ -75,7 +75,7 @@ public final class IdTokenVerifier {
   public VerifiedToken verify(String idToken) throws TokenRejected {
     try {
       VerifiedToken token = check(idToken);
-      log.debug("ID token accepted: identity {} subject {} jti {}", token.identity(), token.subject(), token.tokenId());
+      log.debug("ID token accepted: identity {} subject {}", token.identity(), token.subject());
       return token;
     } catch (TokenRejected e) {
       log.debug("ID token refused: {}", e.getMessage());

@@ -1,15 +1,12 @@
 package dev.gatehouse.keys.oidc;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The replay guard in SQLite, shared by every process that exchanges tokens.
@@ -42,33 +39,8 @@ public final class SqliteReplayGuard implements ReplayGuard, AutoCloseable {
   }
 
   static SqliteReplayGuard open(Path databaseFile, Clock clock) throws IOException {
-    Path parent = databaseFile.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(5000);
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    Connection connection = null;
-    try {
-      connection = config.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
-      try (Statement statement = connection.createStatement()) {
-        for (String ddl : SCHEMA) {
-          statement.executeUpdate(ddl);
-        }
-      }
-      return new SqliteReplayGuard(databaseFile, connection, clock);
-    } catch (SQLException e) {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw new IOException("cannot open replay guard " + databaseFile + ": " + e.getMessage(), e);
-    }
+    Connection connection = dev.gatehouse.keys.SqliteStore.open(databaseFile, SCHEMA, "replay guard");
+    return new SqliteReplayGuard(databaseFile, connection, clock);
   }
 
   @Override
