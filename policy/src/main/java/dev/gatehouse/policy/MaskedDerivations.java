@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import net.sf.jsqlparser.expression.Expression;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -67,12 +66,33 @@ public final class MaskedDerivations {
     return !masked.isEmpty();
   }
 
+  private static final int CACHE_SIZE = 10_000;
+  /** Verdicts by literal-free fingerprint: the answer depends on names and shape, not on literals. */
+  private final Map<String, Optional<String>> cache =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<String>> eldest) {
+          return size() > CACHE_SIZE;
+        }
+      });
+
   /** Why this SQL would return a value derived from a masked column, or empty. */
   public Optional<String> violation(String sql) {
     if (masked.isEmpty()) {
       return Optional.empty();
     }
     List<Token> tokens = SqlLexer.tokenize(sql);
+    String key = SqlLexer.fingerprint(tokens);
+    Optional<String> known = cache.get(key);
+    if (known != null) {
+      return known;
+    }
+    Optional<String> v = judge(sql, tokens);
+    cache.put(key, v);
+    return v;
+  }
+
+  private Optional<String> judge(String sql, List<Token> tokens) {
     Set<String> names = new TreeSet<>();
     for (Token t : tokens) {
       if (t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) {
@@ -180,7 +200,8 @@ public final class MaskedDerivations {
   private Optional<String> parsedViolation(String sql, String table, boolean strict) {
     Statements parsed;
     try {
-      parsed = CCJSqlParserUtil.parseStatements(sql);
+      // In this thread (the convenience parseStatements(String) starts an executor per call).
+      parsed = SqlParsing.jsqlparser(sql, p -> { });
     } catch (Exception | StackOverflowError e) {
       parsed = null;
     }

@@ -91,6 +91,61 @@ public final class AuditLog implements AutoCloseable {
    * @param fields extra fields; names must not clash with seq, time, code, event, prev, hash;
    *     values are anything Jackson writes (strings, numbers, booleans, lists, maps), never secrets
    */
+  /** One line for {@link #appendAll}. */
+  public record Pending(String code, String event, Map<String, ?> fields) {}
+
+  /**
+   * Appends several lines under one lock and one fdatasync (group commit): for high-rate events
+   * such as every allowed SQL statement, where a disk flush per line would cap the gateway at a
+   * few thousand statements a second. The chain is the same as line-by-line appends.
+   */
+  public void appendAll(java.util.List<Pending> lines) throws IOException {
+    if (lines.isEmpty()) {
+      return;
+    }
+    for (Pending p : lines) {
+      if (!CODE.matcher(p.code()).matches()) {
+        throw new IllegalArgumentException("audit code must look like GH2000I, got '" + p.code() + "'");
+      }
+      for (String k : p.fields().keySet()) {
+        if (RESERVED.contains(k)) {
+          throw new IllegalArgumentException("audit field name '" + k + "' is reserved");
+        }
+      }
+    }
+    jvmLock.lock();
+    try (FileLock ignored = channel.lock()) {
+      long size = channel.size();
+      ChainHead head = readHead(size);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      long seq = head.seq();
+      String prev = head.hash();
+      for (Pending p : lines) {
+        Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ObjectNode line = JSON.createObjectNode();
+        line.put("seq", ++seq);
+        line.put("time", time.toString());
+        line.put("code", p.code());
+        line.put("event", p.event());
+        for (Map.Entry<String, ?> f : p.fields().entrySet()) {
+          line.set(f.getKey(), JSON.valueToTree(f.getValue()));
+        }
+        line.put("prev", prev);
+        prev = hashOf(prev, line);
+        line.put("hash", prev);
+        out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      ByteBuffer bb = ByteBuffer.wrap(out.toByteArray());
+      long pos = size;
+      while (bb.hasRemaining()) {
+        pos += channel.write(bb, pos);
+      }
+      channel.force(false);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
   public AuditEntry append(String code, String event, Map<String, ?> fields) throws IOException {
     if (!CODE.matcher(code).matches()) {
       throw new IllegalArgumentException("audit code must look like GH2000I, got '" + code + "'");

@@ -16,9 +16,65 @@ import org.slf4j.LoggerFactory;
 public final class Audit {
   private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
   private final AuditLog log;
+  private final java.util.concurrent.LinkedBlockingQueue<AuditLog.Pending> later =
+      new java.util.concurrent.LinkedBlockingQueue<>(100_000);
+  private final Thread writer;
+  private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
   public Audit(AuditLog log) {
     this.log = log;
+    this.writer = new Thread(this::writeLater, "gh-audit");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /**
+   * For high-rate events that record what already happened (each allowed SQL statement): queued
+   * and written by one thread in groups under a single fdatasync, so the client's answer does not
+   * wait for the disk. Lines keep their order; {@link #flush} waits for them (session end, stop).
+   * A full queue falls back to a direct write rather than dropping a line.
+   */
+  public void recordLater(AuditCode code, Object... keyValues) {
+    AuditLog.Pending p = new AuditLog.Pending(code.code(), code.event(), fields(keyValues));
+    queued.incrementAndGet();
+    if (!later.offer(p)) {
+      written.incrementAndGet();
+      tryRecord(code, keyValues);
+    }
+  }
+
+  /** Waits (bounded) until the lines queued so far are on disk. */
+  public void flush() {
+    long target = queued.get();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (written.get() < target && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void writeLater() {
+    java.util.List<AuditLog.Pending> batch = new java.util.ArrayList<>();
+    while (true) {
+      try {
+        batch.add(later.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      later.drainTo(batch, 1000);
+      try {
+        log.appendAll(batch);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("audit log write failed for {} queued lines: {}", batch.size(), e.toString());
+      }
+      written.addAndGet(batch.size());
+      batch.clear();
+    }
   }
 
   public void record(AuditCode code, Object... keyValues) throws IOException {

@@ -354,6 +354,7 @@ public final class Gateway implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("stopping the SSH server: {}", e.toString());
     }
+    audit.flush();
     audit.tryRecord(AuditCode.GATEWAY_STOP, "liveSessions", registry.size());
     timers.shutdownNow();
     pumps.shutdownNow();

@@ -186,9 +186,15 @@ public final class ForwardedPostgres extends AbstractServerChannel {
         case "review" -> AuditCode.REVIEW_REQUESTED;
         default -> AuditCode.STATEMENT_BLOCKED;
       };
-      services.audit().tryRecord(code, "sessionId", id(), "identity", user.identity(), "target", target.name(),
-          "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-          "durationMs", d == null ? null : d.toMillis(), "via", "ssh -L");
+      if (code == AuditCode.STATEMENT_ALLOWED) {
+        services.audit().recordLater(code, "sessionId", id(), "identity", user.identity(), "target", target.name(),
+            "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+            "durationMs", d == null ? null : d.toMillis(), "via", "ssh -L");
+      } else {
+        services.audit().tryRecord(code, "sessionId", id(), "identity", user.identity(), "target", target.name(),
+            "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+            "durationMs", d == null ? null : d.toMillis(), "via", "ssh -L");
+      }
       try {
         recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + sql.replaceAll("\\s+", " ").strip());
       } catch (IOException e) {

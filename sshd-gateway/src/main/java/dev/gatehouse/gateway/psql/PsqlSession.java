@@ -241,9 +241,17 @@ public final class PsqlSession extends RecordedSession implements Command {
       case "review" -> AuditCode.REVIEW_REQUESTED;
       default -> AuditCode.STATEMENT_BLOCKED;
     };
-    services.audit().tryRecord(code, "sessionId", id, "identity", user.identity(), "target", target.name(),
-        "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-        "durationMs", duration == null ? null : duration.toMillis());
+    // Allowed statements are recorded in groups (the answer does not wait for the disk); a refusal
+    // is written before the user sees it.
+    if (code == AuditCode.STATEMENT_ALLOWED) {
+      services.audit().recordLater(code, "sessionId", id, "identity", user.identity(), "target", target.name(),
+          "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+          "durationMs", duration == null ? null : duration.toMillis());
+    } else {
+      services.audit().tryRecord(code, "sessionId", id, "identity", user.identity(), "target", target.name(),
+          "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+          "durationMs", duration == null ? null : duration.toMillis());
+    }
     try {
       recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + oneLine(sql));
     } catch (IOException e) {

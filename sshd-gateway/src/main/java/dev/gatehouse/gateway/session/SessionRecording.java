@@ -107,6 +107,7 @@ public final class SessionRecording {
     }
     SessionState state = SessionState.CLOSED;
     String sha = null;
+    audit.flush(); // the session's statement lines before its session-end line
     try {
       feed.finish();
     } catch (IOException e) {
