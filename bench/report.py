@@ -74,7 +74,7 @@ size = f"{nbytes / 2**20:.0f} MiB" if nbytes % 2**20 == 0 else f"{nbytes} B"
 out = []
 w = out.append
 w("# Performance, measured side by side")
-w()
+w("")
 w("PostgreSQL through Gatehouse (pgbench via `ssh -L` vs OpenSSH's `ssh -L`, the proxy alone vs pgbouncer, classification and masking with JMH) is in [PERFORMANCE-postgres.md](PERFORMANCE-postgres.md), made by `bench/postgres`.")
 w("")
 w("Gatehouse against Debian's OpenSSH sshd, both running on the same machine in the same run, "
