@@ -87,6 +87,9 @@ p = out.append
 m = meta
 p("# PostgreSQL performance, measured side by side")
 p("")
+p("> **Read first.** The numbered analysis near the end was written against the first run (06:30 UTC), before commit `PostgreSQL throughput` (allowed statements audited in groups under one fdatasync on a `gh-audit` thread instead of one fdatasync per statement before the answer; masked-derivation verdicts cached by fingerprint and parsed without a per-call executor). The tables are from the run named below, after those fixes: the gateway path went from 0.07–0.21× to 0.32–0.60× of OpenSSH `ssh -L`, the proxy alone from 0.08–0.17× to 0.36–0.69× of direct. Points 1 and 3 of the analysis describe the costs those fixes removed; the remaining gap (both aims still missed) is in points 2 and 4.")
+p("")
+p("")
 p("Gatehouse's PostgreSQL path against its peers, all on this machine in one run, over loopback "
   "only, against one private PostgreSQL. Everything below — the tables, the profiles and the "
   "analysis at the end, whose figures are computed from the same run's files — is regenerated "
