@@ -392,14 +392,6 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
   }
 
-  private static int intEnv(Environment env, String key) {
-    try {
-      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
   /** The policy's gate, remembering the last refusal so an exec can exit 77 with its reason. */
   static final class GatedStatements implements StatementGate {
     record Refusal(String verdict, String rule, String reason) {

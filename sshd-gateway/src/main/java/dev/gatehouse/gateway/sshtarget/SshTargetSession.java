@@ -361,11 +361,4 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     }
   }
 
-  private static int intEnv(Environment env, String key) {
-    try {
-      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
 }

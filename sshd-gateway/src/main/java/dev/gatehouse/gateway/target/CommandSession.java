@@ -237,14 +237,6 @@ final class CommandSession extends RecordedSession implements Command {
     }
   }
 
-  static int intEnv(Environment env, String key) {
-    try {
-      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
   /**
    * Client input: {@link #data} only queues and returns 0, so MINA does not widen the SSH window
    * until the child has taken the bytes; a child that stops reading stops the client (no

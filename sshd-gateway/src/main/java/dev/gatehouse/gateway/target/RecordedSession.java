@@ -193,6 +193,15 @@ public abstract class RecordedSession implements LiveSession {
     return ((tty ? "\r\n" : "") + message + (tty ? "\r\n" : "\n")).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** A numeric value the client sent in its pty or window-change request (0 when absent or bad). */
+  protected static int intEnv(org.apache.sshd.server.Environment env, String key) {
+    try {
+      return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   protected static Runnable named(String name, Runnable r) {
     return () -> {
       Thread t = Thread.currentThread();
