@@ -180,26 +180,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
     }
 
     private void statement(String sql, String verdict, String rule, String reason, long rows, Duration d) {
-      touch();
-      AuditCode code = switch (verdict) {
-        case "allow" -> AuditCode.STATEMENT_ALLOWED;
-        case "review" -> AuditCode.REVIEW_REQUESTED;
-        default -> AuditCode.STATEMENT_BLOCKED;
-      };
-      if (code == AuditCode.STATEMENT_ALLOWED) {
-        services.audit().recordLater(code, "sessionId", id(), "identity", user.identity(), "target", target.name(),
-            "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-            "durationMs", d == null ? null : d.toMillis(), "via", "ssh -L");
-      } else {
-        services.audit().tryRecord(code, "sessionId", id(), "identity", user.identity(), "target", target.name(),
-            "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-            "durationMs", d == null ? null : d.toMillis(), "via", "ssh -L");
-      }
-      try {
-        recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + sql.replaceAll("\\s+", " ").strip());
-      } catch (IOException e) {
-        recordingFailed(e);
-      }
+      statementJudged(sql, verdict, rule, reason, rows, d, "ssh -L");
     }
 
     @Override

@@ -236,32 +236,7 @@ public final class PsqlSession extends RecordedSession implements Command {
   }
 
   private void logStatement(String sql, String verdict, String rule, String reason, long rows, Duration duration) {
-    AuditCode code = switch (verdict) {
-      case "allow" -> AuditCode.STATEMENT_ALLOWED;
-      case "review" -> AuditCode.REVIEW_REQUESTED;
-      default -> AuditCode.STATEMENT_BLOCKED;
-    };
-    // Allowed statements are recorded in groups (the answer does not wait for the disk); a refusal
-    // is written before the user sees it.
-    if (code == AuditCode.STATEMENT_ALLOWED) {
-      services.audit().recordLater(code, "sessionId", id, "identity", user.identity(), "target", target.name(),
-          "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-          "durationMs", duration == null ? null : duration.toMillis());
-    } else {
-      services.audit().tryRecord(code, "sessionId", id, "identity", user.identity(), "target", target.name(),
-          "statement", sql, "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-          "durationMs", duration == null ? null : duration.toMillis());
-    }
-    try {
-      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + oneLine(sql));
-    } catch (IOException e) {
-      recordingFailed(e);
-    }
-  }
-
-  private static String oneLine(String sql) {
-    String s = sql.replaceAll("\\s+", " ").strip();
-    return s.length() > 500 ? s.substring(0, 500) + "…" : s;
+    statementJudged(sql, verdict, rule, reason, rows, duration, null);
   }
 
   /** Exec: psql's stdout and stderr to the client, recorded. */

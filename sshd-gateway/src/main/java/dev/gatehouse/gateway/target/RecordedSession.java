@@ -193,6 +193,37 @@ public abstract class RecordedSession implements LiveSession {
     return ((tty ? "\r\n" : "") + message + (tty ? "\r\n" : "\n")).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A statement was judged (and, if allowed, run): its audit line and its marker in the
+   * recording. Allowed statements are audited in groups (the answer does not wait for the disk);
+   * a refusal is written before the user sees it. {@code via} names the path (null: the session's
+   * own terminal or exec).
+   */
+  protected final void statementJudged(
+      String sql, String verdict, String rule, String reason, long rows, java.time.Duration duration, String via) {
+    touch();
+    AuditCode code = switch (verdict) {
+      case "allow" -> AuditCode.STATEMENT_ALLOWED;
+      case "review" -> AuditCode.REVIEW_REQUESTED;
+      default -> AuditCode.STATEMENT_BLOCKED;
+    };
+    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", sql,
+        "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+        "durationMs", duration == null ? null : duration.toMillis(), "via", via};
+    if (code == AuditCode.STATEMENT_ALLOWED) {
+      services.audit().recordLater(code, fields);
+    } else {
+      services.audit().tryRecord(code, fields);
+    }
+    String oneLine = sql.replaceAll("\\s+", " ").strip();
+    try {
+      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": "
+          + (oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine));
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
   /** A numeric value the client sent in its pty or window-change request (0 when absent or bad). */
   protected static int intEnv(org.apache.sshd.server.Environment env, String key) {
     try {
