@@ -67,10 +67,10 @@ public final class ApprovalDesk implements AutoCloseable {
   }
 
   /** Makes a pending request: stored, audited ({@code GH3002I}), sent to the webhook. */
-  public ApprovalRequest request(NewApprovalRequest r) throws IOException {
+  public ApprovalRequest request(NewApprovalRequest r, String fromSession) throws IOException {
     ApprovalRequest made = store.create(r, clock.instant());
     audit.tryRecord(AuditCode.REVIEW_REQUESTED, "requestId", made.id(), "kind", made.kind().wireName(),
-        "identity", made.requester(), "target", made.target(), "sessionId", made.sessionId(),
+        "identity", made.requester(), "target", made.target(), "sessionId", fromSession,
         "statement", made.statement(), "rule", made.rule(), "reason", made.reason(),
         "approverGroups", String.join(",", made.approverGroups()), "min", made.approversNeeded(),
         "expiresAt", made.expiresAt().toString());
