@@ -72,7 +72,7 @@ class ApprovalsIT {
 
   static String config(PostgresServer pg, int hookPort) {
     return """
-        approvals: { ttl: 20s, webhook: "http://127.0.0.1:%d/hook" }
+        approvals: { ttl: 20s, webhook: "http://127.0.0.1:%d/hook", accessGrace: 2s }
         web: { listen: "127.0.0.1:0", publicUrl: "https://bastion.example.com" }
         targets:
           - name: prod-db
@@ -82,6 +82,14 @@ class ApprovalsIT {
             allow: { groups: [dev] }
             approvers: { groups: [dba-leads], min: 1 }
             policy: guarded
+          - name: ops-shell
+            type: command
+            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
+            env: { PATH: "/usr/bin:/bin", PS1: "ops$ " }
+            runAs: nobody
+            allow: { groups: [dev] }
+            approvers: { groups: [dba-leads], min: 1 }
+            access: review
         policies:
           guarded:
             block: [drop-table, delete-without-where]
@@ -307,5 +315,103 @@ class ApprovalsIT {
     }
     SshResult bad = gw.ssh(bob, "approvals").run("approve");
     assertThat(bad.exitCode()).isEqualTo(65);
+  }
+
+  @Test
+  void aTargetWithAccessReviewOpensOnlyAfterApprovalThenFreelyUntilTheWindowEnds() throws Exception {
+    SshClientKey dave = gw.sign(GatewayFixture.uniqueIdentity("dave"), List.of("dev"));
+    SshResult noReason = gw.ssh(dave, "ops-shell").run("echo hi");
+    assertThat(noReason.exitCode()).as(noReason.toString()).isEqualTo(65);
+    assertThat(noReason.err()).contains("GATEHOUSE_REASON");
+
+    SshResult pending = gw.ssh(dave, "ops-shell").options("-o", "SetEnv=GATEHOUSE_REASON=incident-42"
+        // One SetEnv option with every variable: ssh takes the first SetEnv it is given.
+        + " GATEHOUSE_DURATION=10m GATEHOUSE_NOWAIT=1").run("echo hi");
+    assertThat(pending.exitCode()).as(pending.toString()).isEqualTo(76);
+    Matcher m = REQUEST_ID.matcher(pending.err());
+    assertThat(m.find()).isTrue();
+    String id = m.group(1);
+    JsonNode asked = request(id);
+    assertThat(asked.path("kind").asText()).isEqualTo("access");
+    assertThat(asked.path("reason").asText()).isEqualTo("incident-42");
+    assertThat(asked.path("duration").asText()).isEqualTo("10m");
+
+    // Asking again while pending reuses the request.
+    SshResult again = gw.ssh(dave, "ops-shell").options("-o", "SetEnv=GATEHOUSE_REASON=incident-42 GATEHOUSE_NOWAIT=1")
+        .run("echo hi");
+    assertThat(again.exitCode()).isEqualTo(76);
+    assertThat(again.err()).contains("request " + id);
+
+    assertThat(gw.ssh(bob, "approvals").run("approve " + id + " go ahead").exitCode()).isZero();
+    for (int i = 0; i < 2; i++) {
+      SshResult open = gw.ssh(dave, "ops-shell").run("echo inside-$((40+2))");
+      assertThat(open.exitCode()).as(open.toString()).isZero();
+      assertThat(open.out()).contains("inside-42");
+    }
+    gw.awaitAudit("access used", field("event", "approval-used").and(field("requestId", id)));
+  }
+
+  @Test
+  void anInteractiveAccessRequestPromptsWaitsAndTheSessionClosesAfterTheWindow(@TempDir Path tmp) throws Exception {
+    SshClientKey erin = gw.sign(GatewayFixture.uniqueIdentity("erin"), List.of("dev"));
+    try (Tmux tmux = Tmux.start(tmp, 160, 30, gw.sshArgv(erin, "ops-shell", List.of("-t")))) {
+      tmux.awaitScreen("needs an approver \\(dba-leads\\)[\\s\\S]*Reason:", Duration.ofSeconds(20));
+      tmux.type("disk full on db-3");
+      tmux.awaitScreen("Duration \\[1h\\]:", Duration.ofSeconds(10));
+      tmux.type("4s");
+      Matcher m = tmux.awaitScreen("waiting for approval of access to ops-shell for 4s \\(request ([0-9A-F]{4,8})",
+          Duration.ofSeconds(10));
+      String id = m.group(1);
+      GatewayFixture.CliResult cli = gw.cli("approvals", "approve", id, "--as", bob.identity());
+      assertThat(cli.exitCode()).as(cli.err()).isZero();
+      tmux.awaitScreen("ops\\$", Duration.ofSeconds(10));
+      tmux.type("echo in-$((6*7))");
+      tmux.awaitScreen("in-42", Duration.ofSeconds(10));
+      tmux.awaitScreen("your approved access to ops-shell ended", Duration.ofSeconds(15));
+      tmux.awaitScreen("approved access to ops-shell ended; session closed", Duration.ofSeconds(10));
+    }
+    gw.awaitAudit("access ended", field("event", "session-killed").and(field("reason", "access-ended"))
+        .and(field("identity", erin.identity())));
+  }
+
+  @Test
+  void aPendingRequestOfASessionCutByAGatewayCrashIsCancelledAtRestart(@TempDir Path crash) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path config = crash.resolve("gatehouse.yaml");
+    Files.writeString(config, "dataDir: data\nssh:\n  listen: \"127.0.0.1:" + port + "\"\n  hostNames: [127.0.0.1]\n"
+        + config(pg, hook.getAddress().getPort()).replace("web: { listen: \"127.0.0.1:0\", publicUrl: \"https://bastion.example.com\" }\n", "")
+            .replace("ttl: 20s", "ttl: 10m"));
+    GatewayProcess first = GatewayProcess.serve(crash, config, port);
+    GatewayFixture clients = GatewayFixture.external(crash, config, port);
+    SshClientKey frank = clients.sign(GatewayFixture.uniqueIdentity("frank"), List.of("dev"));
+    String id;
+    try (GatewayFixture.Running held = clients.ssh(frank, "prod-db").start("ALTER TABLE ledger ADD COLUMN crashed int")) {
+      id = awaitRequest(held);
+      first.signal("KILL");
+      first.awaitExit(Duration.ofSeconds(10));
+      assertThat(held.await().exitCode()).isEqualTo(255);
+    }
+    GatewayProcess second = GatewayProcess.serve(crash, config, port);
+    try {
+      GatewayFixture.CliResult listed = GatewayProcess.cli("approvals", "list", "--all", "--format", "json", "--config", config.toString());
+      JsonNode state = null;
+      for (JsonNode n : JSON.readTree(listed.out())) {
+        if (n.path("id").asText().equals(id)) {
+          state = n.path("state");
+        }
+      }
+      assertThat(state).as(listed.out()).isNotNull();
+      assertThat(state.asText()).isEqualTo("cancelled");
+      clients.awaitAudit("orphan cancelled", field("event", "approval-closed").and(field("requestId", id))
+          .and(field("reason", "session-gone")));
+      GatewayFixture.CliResult late = GatewayProcess.cli("approvals", "approve", id, "--as", bob.identity(), "--config", config.toString());
+      assertThat(late.exitCode()).isEqualTo(77);
+      assertThat(late.err()).contains("not-pending");
+    } finally {
+      second.close();
+    }
   }
 }
