@@ -115,7 +115,7 @@ function updateCard(card, r) {
       el(
         "li",
         { class: "decision decision-" + String(d.decision ?? "").toLowerCase() },
-        `${d.decision ?? "?"} by ${d.approver ?? "?"}`,
+        `${decisionWord(d.decision)} by ${d.approver ?? "?"}`,
         d.at ? ` at ${formatInstant(d.at)}` : "",
         d.comment ? [" — ", el("q", {}, d.comment)] : "",
       ),
@@ -193,11 +193,15 @@ function renderDecided(decided) {
         el("td", {}, r.requester ?? ""),
         el("td", {}, r.target ?? ""),
         el("td", {}, el("code", {}, r.statement ?? "")),
-        el("td", {}, (r.decisions ?? []).map((d) => `${d.decision} by ${d.approver}${d.comment ? ` (“${d.comment}”)` : ""}`).join("; ")),
+        el("td", {}, (r.decisions ?? []).map((d) => `${decisionWord(d.decision)} by ${d.approver}${d.comment ? ` (“${d.comment}”)` : ""}`).join("; ")),
         el("td", {}, formatInstant(r.createdAt)),
       ),
     );
   }
   decidedTable.hidden = recent.length === 0;
   document.getElementById("none-decided").hidden = recent.length > 0;
+}
+
+function decisionWord(d) {
+  return { approve: "approved", deny: "denied" }[d] ?? String(d ?? "?");
 }

@@ -142,6 +142,7 @@ const SLUGS = {
   "csrf-missing": "the page is stale (CSRF token); reload it",
   "self-approval": "you cannot decide your own request",
   "not-approver": "you are not an approver for this target",
+  "not-an-approver": "you are not an approver for this target",
   "already-decided": "this request has already been decided",
   "not-pending": "this request is no longer pending",
   expired: "this request has expired",

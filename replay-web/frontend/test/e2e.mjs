@@ -1,0 +1,261 @@
+// Browser end-to-end test of the replay web UI against a REAL gateway (started by the Java IT
+// ReplayWebBrowserIT, or by hand): headless Debian Chromium driven by playwright-core.
+//
+//   GH_BASE_URL          http://127.0.0.1:PORT of the gateway's web listener (required)
+//   GH_LOGIN_USER        subject typed into the OIDC provider's login page (mock-oauth2-server)
+//   GH_LOGIN_CLAIMS      JSON claims typed into its "claims" box, e.g. {"email":"a@x","groups":["security"]}
+//   GH_EXPECT_IDENTITY   identity the page header must show after login
+//   GH_SEARCH            text to search for; a hit for it must exist
+//   GH_EXPECT_SCREEN     text the player's terminal must show at that hit
+//   GH_BLOCKED_TEXT      (optional) a blocked statement: its side-panel entry is clicked, the player must land on it
+//   GH_APPROVE_STATEMENT (optional) a pending approval with this statement is approved on /approvals
+//   GH_PERF_SESSIONS     (optional) comma-separated session ids: time from navigation to first frame for each
+//   GH_PERF_ONLY         (optional) 1: log in and measure only
+//   GH_SCREENSHOTS       directory for screenshots (created)
+//   GH_CHROMIUM          browser binary (default /usr/bin/chromium; never downloaded)
+//
+// Prints one JSON line per step ({"step":..., ...}) and "E2E-OK" at the end; exits 1 with a
+// message naming the step on the first failure (and leaves a screenshot of that moment).
+import { chromium } from "playwright-core";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const env = process.env;
+if (!env.GH_BASE_URL) fail("setup", "environment variable GH_BASE_URL is required");
+const base = env.GH_BASE_URL.replace(/\/$/, "");
+const shots = env.GH_SCREENSHOTS ?? join(tmpdir(), "gatehouse-e2e-shots");
+const browserPath = env.GH_CHROMIUM ?? "/usr/bin/chromium";
+const STEP_TIMEOUT = Number(env.GH_STEP_TIMEOUT_MS ?? 20000);
+mkdirSync(shots, { recursive: true });
+
+if (!existsSync(browserPath)) {
+  fail("setup", `no Chromium at ${browserPath}: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), "gatehouse-chromium-"));
+const problems = []; // CSP violations and page errors: any of them fails the run
+let page;
+let context;
+let step = "launch";
+let failure = null;
+
+try {
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: browserPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  page.on("pageerror", (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && m.text().startsWith("CSP-VIOLATION")) problems.push(`${m.text()} on ${page.url()}`);
+  });
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error("CSP-VIOLATION", e.violatedDirective, e.blockedURI, e.sample),
+    ),
+  );
+
+  await login();
+  if (!env.GH_PERF_ONLY) await searchAndOpenHit();
+  if (env.GH_BLOCKED_TEXT) await clickBlockedMarker();
+  if (env.GH_APPROVE_STATEMENT) await approve();
+  if (env.GH_PERF_SESSIONS) await measureFirstFrame();
+  step = "page-problems";
+  if (problems.length > 0) throw new Error("the pages reported errors:\n  " + problems.join("\n  "));
+} catch (e) {
+  failure = { step, message: e?.stack ?? String(e) };
+  await shot(`failed-${step}`).catch(() => {});
+} finally {
+  await context?.close().catch(() => {});
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+if (failure) fail(failure.step, failure.message);
+console.log("E2E-OK");
+
+// ---- steps --------------------------------------------------------------------------------
+
+async function login() {
+  step = "login";
+  await page.goto(base + "/");
+  // The gateway sends us to its /auth/login, which sends us to the OIDC provider's login page.
+  await page.waitForSelector('input[name="username"]');
+  if (!new URL(page.url()).pathname.includes("authorize")) {
+    throw new Error(`expected the OIDC provider's authorize page, got ${page.url()}`);
+  }
+  await page.fill('input[name="username"]', required("GH_LOGIN_USER"));
+  await page.fill('textarea[name="claims"]', env.GH_LOGIN_CLAIMS ?? "{}");
+  await shot("01-oidc-login");
+  await Promise.all([page.waitForURL((u) => u.origin === new URL(base).origin && u.pathname === "/"), page.click('input[type="submit"]')]);
+  const identity = required("GH_EXPECT_IDENTITY");
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="identity"]')?.textContent?.includes(want),
+    identity,
+  );
+  await page.waitForSelector("table#sessions tr.session");
+  report({ step, url: page.url(), identity, sessionsShown: await page.locator("tr.session").count() });
+  await shot("02-sessions");
+}
+
+async function searchAndOpenHit() {
+  step = "search";
+  const text = required("GH_SEARCH");
+  await page.fill("#q", text);
+  await page.press("#q", "Enter");
+  const hit = page.locator("a.hit", { hasText: text }).first();
+  await hit.waitFor();
+  const href = await hit.getAttribute("href");
+  const rows = await page.locator("tr.session").count();
+  report({ step, query: text, href, sessionsShown: rows, hitText: (await hit.textContent()).trim() });
+  await shot("03-search");
+
+  step = "open-hit";
+  const t = Number(/#t=([0-9.]+)/.exec(href)?.[1]);
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith("/sessions/")), hit.click()]);
+  const expected = required("GH_EXPECT_SCREEN");
+  const screen = await waitForScreen(expected);
+  const at = await playerTime();
+  if (Math.abs(at - t) > 0.25) throw new Error(`opened ${href}: the player is at ${at}s, not at the hit's ${t}s`);
+  const integrity = await page.getAttribute("#integrity", "data-status");
+  report({ step, url: page.url(), playerTime: at, hitTime: t, integrity, screenContains: expected, screen: screen.slice(-8) });
+  await shot("04-session-at-hit");
+}
+
+async function clickBlockedMarker() {
+  step = "blocked-marker";
+  const text = env.GH_BLOCKED_TEXT;
+  const entry = page.locator("button.marker.verdict-block", { hasText: text }).first();
+  await entry.waitFor();
+  const t = Number(await entry.getAttribute("data-t"));
+  // Move away first, so landing on the marker is the click's doing.
+  await page.evaluate(() => window.gatehouse.player.seek(0));
+  await entry.click();
+  await page.waitForFunction((want) => Math.abs(window.gatehouse.player.getCurrentTime() - want) < 0.05, t);
+  const at = await playerTime();
+  const shown = (await page.textContent("#position")).trim();
+  const screen = await waitForScreen(text);
+  const current = await page.locator('button.marker[aria-current]').first().getAttribute("data-t");
+  if (Number(current) !== t) throw new Error(`side panel highlights the entry at ${current}s, not the clicked ${t}s`);
+  report({ step, markerTime: t, playerTime: at, positionShown: shown, screen: screen.slice(-6) });
+  await shot("05-blocked-marker");
+
+  // The player's own progress-bar marker for it exists too (the cast's "m" events).
+  const playerMarkers = await page.locator(".ap-marker-container").count();
+  report({ step: "player-markers", count: playerMarkers });
+  if (playerMarkers === 0) throw new Error("the player shows no markers on its progress bar");
+}
+
+async function approve() {
+  step = "approve";
+  const statement = env.GH_APPROVE_STATEMENT;
+  await page.goto(base + "/approvals");
+  const card = page.locator("li.approval", { hasText: statement }).first();
+  await card.waitFor();
+  await card.locator("textarea").fill("approved from the browser test");
+  await shot("06-approvals");
+  await card.locator('button[data-action="approve"]').click();
+  await card.locator(".card-status.status-ok").waitFor();
+  const status = (await card.locator(".card-status").textContent()).trim();
+  // Within a poll (2 s) the request leaves "pending" and shows up as decided.
+  await page.locator("#decided tr", { hasText: statement }).first().waitFor({ timeout: 10000 });
+  report({ step, statement, status });
+  await shot("07-approved");
+}
+
+async function measureFirstFrame() {
+  step = "perf";
+  for (const id of env.GH_PERF_SESSIONS.split(",").filter(Boolean)) {
+    // A fresh page each time: nothing cached. #t=1 makes the player fetch and parse the whole
+    // recording and draw the frame at 1 s; "first frame" = the first terminal line with text.
+    const p = await context.newPage();
+    const errors = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    p.on("crash", () => errors.push("renderer crashed"));
+    const started = Date.now();
+    let firstFrameMs = null;
+    try {
+      await p.goto(`${base}/sessions/${encodeURIComponent(id)}#t=1`, { waitUntil: "commit" });
+      await p.waitForFunction(
+        () => [...document.querySelectorAll(".ap-line")].some((l) => l.textContent.trim() !== ""),
+        null,
+        { timeout: Number(env.GH_PERF_TIMEOUT_MS ?? 120000), polling: 20 },
+      );
+      firstFrameMs = Date.now() - started;
+    } catch (e) {
+      errors.push(String(e.message ?? e).split("\n")[0]);
+    }
+    let detail = {};
+    try {
+      detail = await p.evaluate(() => {
+        const r = performance.getEntriesByType("resource").find((e) => e.name.includes("/recording"));
+        return {
+          recordingBytes: r?.encodedBodySize ?? null,
+          recordingFetchMs: r ? Math.round(r.responseEnd - r.startTime) : null,
+          jsHeapMiB: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1048576) : null,
+        };
+      });
+    } catch (e) {
+      errors.push("page unusable after load: " + String(e.message ?? e).split("\n")[0]);
+    }
+    report({ step, session: id, firstFrameMs, ...detail, errors });
+    await p.screenshot({ path: join(shots, `perf-${id}.png`) }).catch(() => {});
+    await p.close().catch(() => {});
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+/** The terminal's text as the player shows it (its .ap-line rows), once it contains `text`. */
+async function waitForScreen(text) {
+  try {
+    await page.waitForFunction(
+      (want) => [...document.querySelectorAll(".ap-line")].map((l) => l.textContent).join("\n").includes(want),
+      text,
+    );
+  } catch (e) {
+    const seen = await screenLines();
+    throw new Error(`the player's terminal never showed "${text}"; it shows:\n${seen.join("\n")}`);
+  }
+  return screenLines();
+}
+
+async function screenLines() {
+  return page.$$eval(".ap-line", (ls) => ls.map((l) => l.textContent.trimEnd()).filter((t) => t !== ""));
+}
+
+async function playerTime() {
+  return page.evaluate(() => window.gatehouse.player.getCurrentTime());
+}
+
+async function shot(name) {
+  if (page) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+function report(obj) {
+  console.log(JSON.stringify(obj));
+}
+
+function required(name) {
+  const v = env[name];
+  if (!v) throw new Error(`environment variable ${name} is required`);
+  return v;
+}
+
+function fail(where, message) {
+  console.error(`E2E-FAILED at ${where}: ${message}`);
+  writeFileSync(join(shots, "failure.txt"), `${where}: ${message}\n`);
+  process.exit(1);
+}
