@@ -60,7 +60,7 @@ start("sessions", async (user) => {
   renderHead(session);
   renderMarkers(session.markers ?? []);
   state.live = Boolean(session.live) && session.state === "active";
-  mountPlayer({ startAt: hashTime() });
+  mountPlayer({ at: hashTime() });
   if (state.live) startPolling();
 
   speedSelect.addEventListener("change", () => remount());
@@ -84,21 +84,27 @@ function idleLimit() {
   return idleSelect.value === "" ? undefined : Number(idleSelect.value);
 }
 
-/** A player for the recording (or the live stream), replacing any previous one. */
-function mountPlayer({ startAt = null, play = false } = {}) {
+/**
+ * A player for the recording (or the live stream), replacing any previous one. {@code at} (real
+ * session seconds) or {@code marker} (index among the cast's markers) positions it paused there.
+ * The player ignores a seek while it preloads, so a positioned player is created cold and the
+ * seek itself loads the recording; an unpositioned one preloads (its progress bar shows markers).
+ */
+function mountPlayer({ at = null, marker = null, play = false } = {}) {
   if (state.player) {
     state.player.dispose();
     state.player = null;
   }
   container.replaceChildren();
   const s = state.session;
+  const positioned = !state.live && (marker !== null || (at !== null && at > 0));
   const opts = {
     fit: "width",
     terminalFontSize: "small",
     speed: Number(speedSelect.value),
     idleTimeLimit: idleLimit(),
-    preload: true,
-    autoPlay: play,
+    preload: !positioned,
+    autoPlay: play && !positioned,
   };
   let src;
   if (state.live) {
@@ -107,8 +113,6 @@ function mountPlayer({ startAt = null, play = false } = {}) {
     delete opts.idleTimeLimit;
   } else {
     src = { url: s.recordingUrl ?? `/api/sessions/${encodeURIComponent(id)}/recording` };
-    // startAt is in real session time; the player maps it through the idle-time limit itself.
-    if (startAt !== null && startAt > 0) opts.startAt = startAt;
   }
   const player = window.AsciinemaPlayer.create(src, container, opts);
   state.player = player;
@@ -122,48 +126,71 @@ function mountPlayer({ startAt = null, play = false } = {}) {
     });
   }
   container.dataset.source = state.live ? "live" : "recording";
+  if (positioned) {
+    const where = marker !== null ? { marker } : at;
+    player.seek(where).then(async () => {
+      if (play && state.player === player) await player.play();
+      updatePosition();
+    });
+  }
 }
 
-/** Speed or idle limit changed: a new player at the same moment (options are fixed at create). */
-async function remount() {
+/** ws(s)://host/path for a live URL the API gave as a path (or as a full URL). */
+function websocketUrl(u) {
+  const url = new URL(u, location.href);
+  if (url.protocol === "http:") url.protocol = "ws:";
+  if (url.protocol === "https:") url.protocol = "wss:";
+  return url.href;
+}
+
+/**
+ * Speed or idle limit changed: a new player (options are fixed at create) at the same moment.
+ * Without an idle-time limit the player's time is real time; with one, the time is compressed,
+ * so the position is kept as "the last marker passed" (exact at markers, approximate between).
+ */
+function remount() {
   if (state.live) {
     mountPlayer();
     return;
   }
   const p = state.player;
-  const at = realTimeOfPlayer();
-  mountPlayer({ startAt: at, play: p !== null && state.playing });
+  const wasPlaying = p !== null && state.playing;
+  const t = p?.getCurrentTime() ?? 0;
+  const before = container.dataset.idle ?? "";
+  container.dataset.idle = idleSelect.value;
+  if (before === "" && idleSelect.value === "") {
+    mountPlayer({ at: t, play: wasPlaying });
+    return;
+  }
+  const realT = before === "" ? t : lastPassedMarkerTime();
+  const last = [...state.markers].reverse().find((m) => m.t <= realT + 0.001);
+  if (idleSelect.value === "") {
+    mountPlayer({ at: realT, play: wasPlaying });
+  } else if (last) {
+    mountPlayer({ marker: last.index, play: wasPlaying });
+  } else {
+    mountPlayer({ play: wasPlaying });
+  }
 }
 
-/**
- * The current position in real session time. Without an idle-time limit that is the player's
- * time; with one, the nearest marker at or before it tells the offset (markers are at real times).
- */
-function realTimeOfPlayer() {
-  const p = state.player;
-  if (!p) return 0;
-  const t = p.getCurrentTime() ?? 0;
-  return idleLimit() === undefined ? t : lastMarkerTimeBefore(t);
-}
-
-function lastMarkerTimeBefore(playerTime) {
-  // Approximation only used when re-creating the player under an idle-time limit.
-  let best = 0;
-  for (const m of state.markers) if (m.t <= playerTime) best = m.t;
-  return Math.max(best, playerTime);
+/** With an idle-time limit: the real time of the last marker the player has passed. */
+function lastPassedMarkerTime() {
+  const passed = container.querySelectorAll(".ap-marker-container.ap-marker-past").length;
+  return passed > 0 && state.markers[passed - 1] ? state.markers[passed - 1].t : 0;
 }
 
 /** Seeks to a real session time; under an idle-time limit via the marker index the player knows. */
 async function seekTo(t, markerIndex = null) {
   const p = state.player;
   if (!p || state.live) return;
-  if (idleLimit() !== undefined && markerIndex !== null) {
-    await p.seek({ marker: markerIndex });
-  } else if (idleLimit() !== undefined) {
-    mountPlayer({ startAt: t });
-    return;
-  } else {
+  if (idleLimit() === undefined) {
     await p.seek(t);
+  } else if (markerIndex !== null) {
+    await p.seek({ marker: markerIndex });
+  } else {
+    // A bare time under an idle-time limit: the nearest marker at or before it.
+    const last = [...state.markers].reverse().find((m) => m.t <= t + 0.001);
+    await p.seek(last ? { marker: last.index } : 0);
   }
   updatePosition();
 }
