@@ -18,7 +18,8 @@ public enum AuditCode {
       "GH2005W", "target-failed", "the target could not be reached or refused the gateway (reason slug)"),
   STATEMENT_ALLOWED("GH3000I", "statement-allowed", "policy allowed a statement or command"),
   STATEMENT_BLOCKED("GH3001W", "statement-blocked", "policy blocked a statement or command"),
-  REVIEW_REQUESTED("GH3002I", "review-requested", "a statement waits for approval"),
+  REVIEW_REQUESTED(
+      "GH3002I", "review-requested", "a statement, command or access waits for approval; carries requestId"),
   CERTIFICATE_ISSUED("GH4000I", "certificate-issued", "a user certificate was issued"),
   CERTIFICATE_REVOKED("GH4001W", "certificate-revoked", "a certificate was revoked"),
   GATEWAY_START("GH5000I", "gateway-start", "the gateway started"),
@@ -27,7 +28,15 @@ public enum AuditCode {
   KEY_BOUND("GH4002I", "key-bound", "a plain key was bound to an identity after a device login"),
   RECORDING_PRUNED(
       "GH2006I", "recording-pruned", "retention removed a finished recording; carries sessionId and sha256"),
-  SESSION_REFUSED("GH2007W", "session-refused", "a session was refused before it started (reason slug)");
+  SESSION_REFUSED("GH2007W", "session-refused", "a session was refused before it started (reason slug)"),
+  APPROVAL_DECIDED(
+      "GH3003I", "approval-decided", "an approver approved or denied a request; carries requestId, approver, via"),
+  APPROVAL_USED(
+      "GH3004I", "approval-used", "a statement ran, or a session opened, under an approval; names the approvers"),
+  APPROVAL_REFUSED(
+      "GH3005W", "approval-refused", "a decision was refused (reason slug: self-approval, not-an-approver, ...)"),
+  APPROVAL_CLOSED(
+      "GH3006I", "approval-closed", "a request ended without a decision: expired or cancelled (reason slug)");
 
   private final String code;
   private final String event;

@@ -1,0 +1,135 @@
+package dev.gatehouse.recorder.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApprovalStoreTest {
+  private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+  @TempDir Path dir;
+  private ApprovalStore store;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = ApprovalStore.open(dir.resolve("gatehouse.db"));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private ApprovalRequest ask(String statement, int min) throws Exception {
+    return store.create(new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db", statement,
+        "ddl", "ALTER TABLE changes the schema", List.of("dba-leads"), min, "s-1", Duration.ofMinutes(10), null), T0);
+  }
+
+  @Test
+  void aNewRequestIsPendingWithAShortIdAndItsExpiry() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
+    assertThat(r.id()).matches("[0-9A-F]{4}");
+    assertThat(r.state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(r.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+    assertThat(store.find(r.id().toLowerCase()).orElseThrow().statement()).isEqualTo("ALTER TABLE t ADD c int");
+  }
+
+  @Test
+  void theRequesterCannotApproveTheirOwnRequestWhateverTheirGroups() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
+    assertThatThrownBy(() -> store.decide(r.id(), "alice@example.com", Set.of("dba-leads"), true, null, "ssh", T0))
+        .isInstanceOfSatisfying(ApprovalRefused.class, e -> assertThat(e.slug()).isEqualTo("self-approval"));
+    assertThatThrownBy(() -> store.decide(r.id(), "alice@example.com", null, true, null, "cli", T0))
+        .isInstanceOfSatisfying(ApprovalRefused.class, e -> assertThat(e.slug()).isEqualTo("self-approval"));
+    assertThat(store.find(r.id()).orElseThrow().state()).isEqualTo(ApprovalState.PENDING);
+  }
+
+  @Test
+  void onlyMembersOfTheApproverGroupsDecide() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
+    assertThatThrownBy(() -> store.decide(r.id(), "mallory@example.com", Set.of("dev"), true, null, "ssh", T0))
+        .isInstanceOfSatisfying(ApprovalRefused.class, e -> assertThat(e.slug()).isEqualTo("not-an-approver"));
+    ApprovalRequest after = store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, "ok", "ssh", T0.plusSeconds(5));
+    assertThat(after.state()).isEqualTo(ApprovalState.APPROVED);
+    assertThat(after.approvers()).containsExactly("bob@example.com");
+    assertThat(after.usableUntil()).isEqualTo(T0.plusSeconds(5).plus(Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void aTwoApproverRequestNeedsTwoDistinctApproversAndOneDenialEndsIt() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 2);
+    assertThat(store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0).state())
+        .isEqualTo(ApprovalState.PENDING);
+    assertThatThrownBy(() -> store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0))
+        .isInstanceOfSatisfying(ApprovalRefused.class, e -> assertThat(e.slug()).isEqualTo("already-decided"));
+    assertThat(store.decide(r.id(), "carol@example.com", Set.of("dba-leads"), true, null, "web", T0).state())
+        .isEqualTo(ApprovalState.APPROVED);
+
+    ApprovalRequest d = ask("DROP INDEX i", 2);
+    ApprovalRequest denied = store.decide(d.id(), "carol@example.com", Set.of("dba-leads"), false, "not today", "ssh", T0);
+    assertThat(denied.state()).isEqualTo(ApprovalState.DENIED);
+    assertThat(denied.denial().comment()).isEqualTo("not today");
+  }
+
+  @Test
+  void aPendingRequestPastItsExpiryIsExpiredAndCannotBeDecided() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
+    Instant late = T0.plus(Duration.ofMinutes(11));
+    assertThatThrownBy(() -> store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", late))
+        .isInstanceOfSatisfying(ApprovalRefused.class, e -> assertThat(e.slug()).isEqualTo("expired"));
+    assertThat(store.find(r.id()).orElseThrow().state()).isEqualTo(ApprovalState.EXPIRED);
+  }
+
+  @Test
+  void anApprovalIsUsedOnceForTheSameNormalisedStatementOfTheSameRequester() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t\n   ADD c int;", 1);
+    store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "ALTER TABLE t ADD c int", T0)).isPresent();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "ALTER TABLE t ADD d int", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("carol@example.com", "prod-db", "ALTER TABLE t ADD c int", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "other-db", "ALTER TABLE t ADD c int", T0)).isEmpty();
+    assertThat(store.use(r.id(), "s-2", T0)).isTrue();
+    assertThat(store.use(r.id(), "s-3", T0)).isFalse();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "ALTER TABLE t ADD c int", T0)).isEmpty();
+  }
+
+  @Test
+  void normalisingKeepsLiteralsAndCase() {
+    assertThat(ApprovalStore.normalize("  UPDATE t  SET a = 'x  y'\n WHERE id=1 ;; ")).isEqualTo("UPDATE t SET a = 'x  y' WHERE id=1");
+    assertThat(ApprovalStore.normalize("select 1")).isNotEqualTo(ApprovalStore.normalize("SELECT 1"));
+  }
+
+  @Test
+  void orphanedPendingRequestsAreCancelled() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
+    assertThat(store.cancelOrphans(id -> false, T0)).extracting(ApprovalRequest::id).containsExactly(r.id());
+    assertThat(store.find(r.id()).orElseThrow().state()).isEqualTo(ApprovalState.CANCELLED);
+  }
+
+  @Test
+  void anAccessApprovalOpensAWindowOfItsDuration() throws Exception {
+    ApprovalRequest r = store.create(new NewApprovalRequest(ApprovalKind.ACCESS, "alice@example.com", "prod-db", "",
+        null, "incident 42", List.of("dba-leads"), 1, null, Duration.ofMinutes(10), Duration.ofHours(1)), T0);
+    assertThat(store.pendingAccess("alice@example.com", "prod-db", T0)).isPresent();
+    store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0.plusSeconds(60));
+    assertThat(store.openAccess("alice@example.com", "prod-db", T0.plus(Duration.ofMinutes(30)))).isPresent();
+    assertThat(store.openAccess("alice@example.com", "prod-db", T0.plus(Duration.ofMinutes(62)))).isEmpty();
+  }
+
+  @Test
+  void twoStoresOnOneFileSeeEachOthersDecisions() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
+    try (ApprovalStore other = ApprovalStore.open(dir.resolve("gatehouse.db"))) {
+      other.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "cli", T0);
+    }
+    assertThat(store.current(List.of(r.id())).get(r.id()).state()).isEqualTo(ApprovalState.APPROVED);
+  }
+}
