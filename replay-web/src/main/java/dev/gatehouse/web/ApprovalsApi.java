@@ -32,7 +32,7 @@ final class ApprovalsApi {
   }
 
   boolean list(Caller caller, Request request, Response response, Callback callback) throws IOException {
-    ApprovalDesk desk = ctx.approvals();
+    Approvals desk = ctx.approvals();
     ArrayNode out = Replies.JSON.createArrayNode();
     if (desk == null) {
       return Replies.json(response, callback, 200, out);
@@ -58,7 +58,7 @@ final class ApprovalsApi {
 
   boolean decide(Caller caller, String id, boolean approve, Request request, Response response, Callback callback)
       throws IOException {
-    ApprovalDesk desk = ctx.approvals();
+    Approvals desk = ctx.approvals();
     if (desk == null) {
       return Replies.error(response, callback, 404, "not-found", "this gateway has no approvals");
     }

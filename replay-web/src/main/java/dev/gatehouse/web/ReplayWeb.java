@@ -15,7 +15,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * <pre>
  *  browser ──/auth/login──▶ IdP ──/auth/callback──▶ gh_session cookie
  *  browser/script ──/api/... (cookie + X-CSRF-Token, or Bearer)──▶ Router ──▶ SearchIndex / SessionIndex /
- *      recordings on disk / ApprovalDesk
+ *      recordings on disk / Approvals
  *  browser ──WS /api/sessions/{id}/live──▶ LiveTail (follows the .cast file)
  * </pre>
  */

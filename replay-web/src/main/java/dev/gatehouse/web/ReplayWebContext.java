@@ -32,7 +32,7 @@ public interface ReplayWebContext {
   LiveSessions live();
 
   /** Null when the gateway has no approvals. */
-  ApprovalDesk approvals();
+  Approvals approvals();
 
   /** Writes one audit line (key/value pairs); never throws. */
   void audit(AuditCode code, Object... keyValues);

@@ -11,7 +11,7 @@ import java.util.Set;
  * The gateway's approvals, as the web side uses them. {@link #decide} must audit the decision and
  * wake whoever waits on the request, as the ssh and CLI paths do.
  */
-public interface ApprovalDesk {
+public interface Approvals {
   /** Requests in these states (all when empty), newest first. */
   List<ApprovalRequest> list(Set<ApprovalState> states, int limit) throws IOException;
 
