@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>Polls every {@link #POLL_MS} on a shared scheduler; reads at most {@link #READ_CHUNK} per
  * tick and sends the next lines only when the client has taken the last ones, so a slow viewer
  * holds a bounded amount of memory and never slows the session (it reads the file, not the pumps).
+ *
+ * <p>Public only because Jetty calls the listener methods reflectively.
  */
-final class LiveTail implements Session.Listener.AutoDemanding {
+public final class LiveTail implements Session.Listener.AutoDemanding {
   private static final Logger LOG = LoggerFactory.getLogger(LiveTail.class);
   static final long POLL_MS = 50;
   private static final int READ_CHUNK = 256 * 1024;

@@ -27,6 +27,10 @@ public final class Metrics {
 
   /** One audit line was written (or queued). */
   public void audited(AuditCode code, Map<String, ?> fields) {
+    if ((code == AuditCode.STATEMENT_ALLOWED || code == AuditCode.STATEMENT_BLOCKED
+        || code == AuditCode.REVIEW_REQUESTED) && !fields.containsKey("verdict")) {
+      return; // an approval request's own line (GH3002I without a verdict), not a judged statement
+    }
     switch (code) {
       case STATEMENT_ALLOWED -> statements.get("allow").increment();
       case STATEMENT_BLOCKED -> statements.get("block").increment();
