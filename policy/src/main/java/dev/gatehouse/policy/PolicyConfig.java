@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 public final class PolicyConfig {
   private static final Set<String> POLICY_KEYS = Set.of("block", "review", "unclassified", "rules", "mask");
-  private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict");
+  private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict", "approvers");
   private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   private static final java.util.regex.Pattern COLUMN =
@@ -124,7 +124,11 @@ public final class PolicyConfig {
     if (kinds.isEmpty() && tables.isEmpty() && functions.isEmpty() && pattern == null) {
       throw new IllegalArgumentException(at + ": a rule needs at least one of kinds, tables, functions, pattern");
     }
-    return new Rule(name, kinds, tables, functions, pattern, outcome);
+    Approvers approvers = m.get("approvers") == null ? null : Approvers.parse(m.get("approvers"), at + ".approvers");
+    if (approvers != null && outcome != Rule.Outcome.REVIEW) {
+      throw new IllegalArgumentException(at + ".approvers: only a rule with verdict review has approvers");
+    }
+    return new Rule(name, kinds, tables, functions, pattern, outcome, approvers);
   }
 
   private static MaskSpec mask(Object node, String at) {
@@ -244,7 +248,7 @@ public final class PolicyConfig {
     b.append(p.name()).append('\n').append(p.block()).append('\n').append(p.review()).append('\n').append(p.unclassified()).append('\n');
     for (Rule r : p.rules()) {
       b.append(r.name()).append('|').append(r.kinds()).append('|').append(r.tables()).append('|').append(r.functions()).append('|')
-          .append(r.pattern() == null ? "" : r.pattern().pattern() + "/" + r.pattern().flags()).append('|').append(r.verdict()).append('\n');
+          .append(r.pattern() == null ? "" : r.pattern().pattern() + "/" + r.pattern().flags()).append('|').append(r.verdict()).append('|').append(r.approvers()).append('\n');
     }
     b.append(new TreeMap<>(Map.of("c", p.mask().columns().toString(), "d", p.mask().detectors().toString(), "f", p.mask().form().name())));
     try {

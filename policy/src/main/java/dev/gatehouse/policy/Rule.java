@@ -14,6 +14,8 @@ import java.util.Objects;
  * <p>A table selector {@code orders} matches {@code orders} in any schema; {@code public.orders}
  * matches {@code public.orders} and the unqualified {@code orders} (the search path may resolve
  * it there: fail closed).
+ *
+ * <p>A review rule may name its own {@link Approvers}; otherwise the target's decide.
  */
 public record Rule(
     String name,
@@ -21,7 +23,8 @@ public record Rule(
     List<String> tables,
     List<String> functions,
     Pattern pattern,
-    Outcome verdict) {
+    Outcome verdict,
+    Approvers approvers) {
 
   /** What a matching rule says. There is no allow rule: rules only tighten. */
   public enum Outcome {
@@ -29,9 +32,16 @@ public record Rule(
     REVIEW
   }
 
+  public Rule(String name, List<String> kinds, List<String> tables, List<String> functions, Pattern pattern, Outcome verdict) {
+    this(name, kinds, tables, functions, pattern, verdict, null);
+  }
+
   public Rule {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(verdict, "verdict");
+    if (approvers != null && verdict != Outcome.REVIEW) {
+      throw new IllegalArgumentException("rule '" + name + "': approvers only make sense with verdict review");
+    }
     kinds = lower(kinds);
     tables = lower(tables);
     functions = lower(functions);

@@ -39,6 +39,11 @@ public record SqlPolicy(
     }
   }
 
+  /** The approvers a rule of this policy names for itself, if it names any. */
+  public java.util.Optional<Approvers> approversOf(String rule) {
+    return rules.stream().filter(r -> r.name().equals(rule) && r.approvers() != null).map(Rule::approvers).findFirst();
+  }
+
   /** The verdict this policy gives a built-in finding, or allow when the policy does not list it. */
   Verdict onBuiltIn(String rule, String reason) {
     if (block.contains(rule)) {

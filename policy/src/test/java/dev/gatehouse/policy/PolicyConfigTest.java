@@ -68,4 +68,22 @@ class PolicyConfigTest {
     assertThat(p.review()).containsExactly("grant");
     assertThat(p.onBuiltIn("ddl", "x")).isInstanceOf(Verdict.Block.class);
   }
+
+  @Test
+  void aReviewRuleMayNameItsOwnApprovers() {
+    SqlPolicy p = PolicyConfig.parse(Map.of("p", Map.of("rules", List.of(Map.of("name", "orders-writes", "tables",
+        List.of("orders"), "verdict", "review", "approvers", Map.of("groups", List.of("finance-leads"), "min", 2)))))).get("p");
+    assertThat(p.approversOf("orders-writes")).contains(new Approvers(List.of("finance-leads"), 2));
+    assertThat(p.approversOf("ddl")).isEmpty();
+  }
+
+  @Test
+  void approversOnABlockRuleOrWithoutGroupsAreRefused() {
+    rejects(Map.of("rules", List.of(Map.of("name", "r", "tables", List.of("t"), "verdict", "block",
+        "approvers", Map.of("groups", List.of("x"))))), "policies.p.rules[0].approvers: only a rule with verdict review");
+    rejects(Map.of("rules", List.of(Map.of("name", "r", "tables", List.of("t"), "verdict", "review",
+        "approvers", Map.of("min", 1)))), "policies.p.rules[0].approvers.groups: must be a list");
+    rejects(Map.of("rules", List.of(Map.of("name", "r", "tables", List.of("t"), "verdict", "review",
+        "approvers", Map.of("groups", List.of("x"), "min", 0)))), "policies.p.rules[0].approvers.min: 0 must be between 1 and 10");
+  }
 }

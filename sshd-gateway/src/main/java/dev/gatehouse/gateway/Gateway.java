@@ -31,6 +31,9 @@ import dev.gatehouse.recorder.AuditLog;
 import dev.gatehouse.recorder.ChainHead;
 import dev.gatehouse.recorder.KillRequest;
 import dev.gatehouse.recorder.SessionIndex;
+import dev.gatehouse.recorder.SessionState;
+import dev.gatehouse.recorder.approval.ApprovalStore;
+import dev.gatehouse.gateway.approval.ApprovalDesk;
 import dev.gatehouse.recorder.SessionRecord;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -77,6 +80,8 @@ public final class Gateway implements AutoCloseable {
   /** PostgreSQL cancel keys of every proxied session: a CancelRequest arrives on a new connection. */
   private final CancelRegistry cancels = new CancelRegistry();
   private final IdTokenVerifier tokenVerifier;
+  private final ApprovalStore approvalStore;
+  private final ApprovalDesk approvals;
   private final SqliteReplayGuard replayGuard;
   private WebServer web;
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
@@ -104,6 +109,8 @@ public final class Gateway implements AutoCloseable {
       replayGuard = null;
       tokenVerifier = null;
     }
+    approvalStore = ApprovalStore.open(config.databaseFile());
+    approvals = new ApprovalDesk(approvalStore, audit, () -> services.config(), timers, Clock.systemUTC());
     services = servicesFor(config);
     for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
       audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
@@ -111,6 +118,8 @@ public final class Gateway implements AutoCloseable {
       LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired",
           r.id(), r.identity(), r.target());
     }
+    // A pending request whose session died with a stopped gateway can never be used: cancelled.
+    approvals.cancelOrphans(this::sessionActive);
     revocationVersion = ledger.revocationVersion();
     server = buildServer(config);
   }
@@ -126,7 +135,8 @@ public final class Gateway implements AutoCloseable {
     }
     if (config.web() != null) {
       try {
-        g.web = WebServer.start(config.web(), () -> g.services.config(), g::port, g.ca, g.ledger, g.tokenVerifier, g.audit);
+        g.web = WebServer.start(config.web(), () -> g.services.config(), g::port, g.ca, g.ledger, g.tokenVerifier, g.audit,
+            g.index, g.registry, g.approvals);
       } catch (IOException e) {
         g.server.stop(true);
         g.closeStores();
@@ -143,6 +153,19 @@ public final class Gateway implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** Whether a session is live in the index (this gateway's or another's sharing the store). */
+  private boolean sessionActive(String sessionId) {
+    try {
+      return index.find(sessionId).map(r -> r.state() == SessionState.ACTIVE).orElse(false);
+    } catch (IOException e) {
+      return true; // cannot tell: leave the request to its expiry
+    }
+  }
+
+  public ApprovalDesk approvals() {
+    return approvals;
   }
 
   /** The HTTP port (web.listen), or -1 without a web section. */
@@ -183,7 +206,7 @@ public final class Gateway implements AutoCloseable {
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
     return new GatewayServices(config, runAsUsers(config), index, audit, registry, downstream, cancels,
-        PostgresTargets.of(config), pumps, timers);
+        PostgresTargets.of(config), pumps, timers, approvals);
   }
 
   /**
@@ -365,6 +388,8 @@ public final class Gateway implements AutoCloseable {
     if (web != null) {
       web.close();
     }
+    approvals.close();
+    approvalStore.close();
     if (replayGuard != null) {
       replayGuard.close();
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway;
 
+import dev.gatehouse.gateway.approval.ApprovalDesk;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
@@ -25,4 +26,5 @@ public record GatewayServices(
     CancelRegistry cancels,
     PostgresTargets postgres,
     ExecutorService pumps,
-    ScheduledExecutorService timers) {}
+    ScheduledExecutorService timers,
+    ApprovalDesk approvals) {}

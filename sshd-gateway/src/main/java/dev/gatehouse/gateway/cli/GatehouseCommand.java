@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SessionsCommand.class,
       LoginCommand.class,
       PolicyCommand.class,
+      ApprovalsCli.class,
       CommandLine.HelpCommand.class
     })
 public final class GatehouseCommand implements Runnable {

@@ -115,23 +115,16 @@ public final class ConfigLoader {
     if (c.web() != null && c.oidc() == null) {
       w.add("web is set but oidc is not: the issuance endpoints answer 503 until oidc is configured");
     }
-    notYet(w, c.approvals(), "approvals");
     for (TargetConfig t : c.targets()) {
       if (t.type() == TargetType.KUBERNETES) {
         w.add("target '" + t.name() + "': type " + t.type().label()
             + " is not served in this version; sessions to it are refused");
       }
-      if (t.approvers() != null || !"open".equals(t.access())) {
-        w.add("target '" + t.name() + "': approvers/access are accepted but not enforced yet (review verdicts block)");
+      if (t.type() == TargetType.POSTGRES && t.approverRule().isEmpty()) {
+        w.add("target '" + t.name() + "': no approvers, so statements the policy sends to review are refused");
       }
     }
     return w;
-  }
-
-  private static void notYet(List<String> w, JsonNode node, String key) {
-    if (node != null && !node.isNull()) {
-      w.add(key + " is accepted but not used in this version");
-    }
   }
 
   static GatewayConfig withDataDir(GatewayConfig c, Path dataDir) {

@@ -9,8 +9,7 @@ import java.util.Set;
 
 /**
  * The whole configuration: an immutable tree parsed once at start (a reload builds a new tree).
- * Keys that belong to capabilities not built yet ({@code approvals}, {@code policies}) are accepted as raw trees so that one file serves every version; the loader
- * warns about them.
+ * {@code policies} is kept as a raw tree and parsed by the policy module.
  */
 public record GatewayConfig(
     Path dataDir,
@@ -18,7 +17,7 @@ public record GatewayConfig(
     WebSettings web,
     OidcConfig oidc,
     RecordingSettings recording,
-    JsonNode approvals,
+    ApprovalSettings approvals,
     List<TargetConfig> targets,
     JsonNode policies) {
 
@@ -28,6 +27,7 @@ public record GatewayConfig(
     }
     ssh = ssh == null ? SshSettings.defaults() : ssh;
     recording = recording == null ? RecordingSettings.defaults() : recording;
+    approvals = approvals == null ? ApprovalSettings.defaults() : approvals;
     targets = targets == null ? List.of() : List.copyOf(targets);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < targets.size(); i++) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.policy.Approvers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,5 +93,27 @@ public record TargetConfig(
     if (!access.equals("open") && !access.equals("review")) {
       throw new IllegalArgumentException("access: '" + access + "' must be open or review");
     }
+    if (approvers != null && approvers.isNull()) {
+      approvers = null;
+    }
+    Approvers parsed = parseApprovers(approvers);
+    if (access.equals("review") && parsed == null) {
+      throw new IllegalArgumentException("access: review needs approvers: {groups: [...], min: N} on the target");
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static Approvers parseApprovers(JsonNode node) {
+    return node == null ? null : Approvers.parse(JSON.convertValue(node, Object.class), "approvers");
+  }
+
+  /** Who approves this target's reviews (and its access when {@code access: review}); empty when nobody. */
+  public java.util.Optional<Approvers> approverRule() {
+    return java.util.Optional.ofNullable(parseApprovers(approvers));
+  }
+
+  public boolean accessNeedsApproval() {
+    return access.equals("review");
   }
 }

@@ -25,6 +25,8 @@ public final class CancelRegistry {
 
   private final SecureRandom random = new SecureRandom();
   private final ConcurrentHashMap<Integer, Target> byPid = new ConcurrentHashMap<>();
+  /** Sessions holding a statement for approval: a CancelRequest cancels the request instead. */
+  private final ConcurrentHashMap<Integer, Runnable> held = new ConcurrentHashMap<>();
 
   /** Hands out fresh proxy keys for a session logged in to {@code upstream} as (pid, secret). */
   Key register(PostgresSettings upstream, int upstreamPid, int upstreamSecret) {
@@ -43,6 +45,15 @@ public final class CancelRegistry {
     }
   }
 
+  /** While a statement is held, a CancelRequest with this session's keys runs {@code onCancel}. */
+  AutoCloseable holding(Key key, Runnable onCancel) {
+    if (key == null) {
+      return () -> {};
+    }
+    held.put(key.pid(), onCancel);
+    return () -> held.remove(key.pid(), onCancel);
+  }
+
   /** The upstream pid a proxy pid stands for, or 0 (for NotificationResponse). */
   int upstreamPid(Key key) {
     Target t = key == null ? null : byPid.get(key.pid());
@@ -55,6 +66,11 @@ public final class CancelRegistry {
     if (t == null || !MessageDigest.isEqual(intBytes(t.proxySecret()), intBytes(secret))) {
       LOG.info("CancelRequest with unknown keys ignored");
       return false;
+    }
+    Runnable hold = held.remove(pid);
+    if (hold != null) {
+      hold.run(); // nothing of the held statement reached the server: cancel the approval request
+      return true;
     }
     try (Socket s = Upstream.open(t.upstream())) {
       OutputStream out = s.getOutputStream();

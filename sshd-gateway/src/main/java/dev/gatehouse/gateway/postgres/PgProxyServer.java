@@ -31,6 +31,7 @@ public final class PgProxyServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Path socketPath;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<SocketChannel, PgProxySession> sessions = new ConcurrentHashMap<>();
   private final Thread acceptor;
   private volatile boolean closing;
 
@@ -124,11 +125,13 @@ public final class PgProxyServer implements AutoCloseable {
         open.add(ch);
         PgProxySession session = new PgProxySession(
             new ChannelInput(ch), new ChannelOutput(ch), c.upstream(), c.gate(), c.masker(), c.log(), c.cancels());
+        sessions.put(ch, session);
         Thread t = new Thread(() -> {
           try {
             session.run();
           } finally {
             open.remove(ch);
+            sessions.remove(ch);
             try {
               ch.close();
             } catch (IOException e) {
@@ -166,6 +169,7 @@ public final class PgProxyServer implements AutoCloseable {
     for (SocketChannel ch : open) {
       ch.close();
     }
+    sessions.values().forEach(PgProxySession::shutdown); // also ends a statement held for approval
     if (socketPath != null) {
       Files.deleteIfExists(socketPath);
     }

@@ -485,8 +485,58 @@ public final class PgProxySession implements Runnable {
     if (d == null || d.verdict() == null) {
       return new Decision(Decision.BLOCK, "gate-error", "the policy gave no verdict");
     }
-    return d;
+    return d.review() ? settle(sql, d) : d;
   }
+
+  /** A review: held here (this thread waits; no other is made) until the gate has decided. */
+  private Decision settle(String sql, Decision review) {
+    Decision d;
+    try {
+      d = gate.settle(sql, review, hold);
+    } catch (RuntimeException e) {
+      LOG.error("{}: settling a review failed; refusing the statement", name, e);
+      return review;
+    }
+    return d == null || d.verdict() == null ? review : d;
+  }
+
+  private final StatementGate.Hold hold = new StatementGate.Hold() {
+    @Override
+    public void notice(String message) {
+      try {
+        client.send('N', Wire.error("NOTICE", "00000", message));
+        client.flush();
+      } catch (IOException e) {
+        LOG.debug("{}: could not send a notice: {}", name, e.toString());
+      }
+    }
+
+    @Override
+    public AutoCloseable onCancel(Runnable onCancel) {
+      Runnable once = new Runnable() {
+        private final AtomicBoolean ran = new AtomicBoolean();
+
+        @Override
+        public void run() {
+          if (ran.compareAndSet(false, true)) {
+            onCancel.run();
+          }
+        }
+      };
+      heldCancel = once;
+      AutoCloseable registered = cancels.holding(proxyKey, once);
+      if (closed.get()) {
+        once.run();
+      }
+      return () -> {
+        heldCancel = null;
+        registered.close();
+      };
+    }
+  };
+
+  /** What ends a held statement's wait when the session ends. */
+  private volatile Runnable heldCancel;
 
   private void logBlocked(String sql, Decision d) {
     statementLog(sql, d.verdict(), d.rule(), d.reason(), 0, Duration.ZERO);
@@ -502,12 +552,7 @@ public final class PgProxySession implements Runnable {
 
   /** The ErrorResponse a refused statement gets (SQLSTATE 42501). */
   static byte[] refusal(Decision d) {
-    String rule = d.rule() == null ? "unnamed" : d.rule();
-    String reason = d.reason() == null ? "refused by policy" : d.reason();
-    String message = Decision.REVIEW.equals(d.verdict())
-        ? "needs approval (rule " + rule + "): " + reason
-        : "blocked by rule " + rule + ": " + reason;
-    return Wire.error("ERROR", "42501", message);
+    return Wire.error("ERROR", Decision.CANCELLED.equals(d.verdict()) ? "57014" : "42501", d.describe());
   }
 
   private void enqueue(Unit unit) throws IOException {
@@ -544,10 +589,14 @@ public final class PgProxySession implements Runnable {
     }
   }
 
-  /** Ends both directions; safe to call from either thread, more than once. */
-  void shutdown() {
+  /** Ends both directions; safe to call from any thread, more than once. */
+  public void shutdown() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    Runnable held = heldCancel;
+    if (held != null) {
+      held.run();
     }
     cancels.unregister(proxyKey);
     if (up != null) {

@@ -3,17 +3,47 @@ package dev.gatehouse.gateway.postgres;
 /**
  * Where the policy plugs in: judges the whole text of a simple Query or of an extended-protocol
  * Parse (and, again, of each Execute of a remembered statement). Anything but {@code allow} keeps
- * the statement from the server: {@code review} blocks too until approvals exist (fail closed),
- * and so does an unknown verdict or an exception.
+ * the statement from the server; an unknown verdict or an exception blocks (fail closed).
+ *
+ * <p>A {@code review} verdict is then {@linkplain #settle settled}: with approvals, the statement
+ * is held while a human decides and runs if approved; without them it stays refused.
  */
 public interface StatementGate {
   Decision judge(String sql);
 
-  /** {@code verdict} is allow, block or review; {@code rule} and {@code reason} name why. */
+  /**
+   * Turns a {@code review} into the final decision, on the session's client thread (which holds
+   * the statement meanwhile). The default keeps the review: refused.
+   */
+  default Decision settle(String sql, Decision review, Hold hold) {
+    return review;
+  }
+
+  /** What a held statement can do with its client connection while it waits. */
+  interface Hold {
+    /** Sends a NoticeResponse (psql prints it at once, even while it waits for the result). */
+    void notice(String message);
+
+    /**
+     * Runs {@code onCancel} if the client sends a CancelRequest (psql: Ctrl-C) or the session
+     * ends while the statement is held; closing the returned handle forgets it.
+     */
+    AutoCloseable onCancel(Runnable onCancel);
+  }
+
+  /**
+   * {@code verdict} is allow, block or review — or, after {@link #settle}, pending (the request
+   * was made and the client asked not to wait), denied, expired or cancelled; {@code rule} and
+   * {@code reason} name why.
+   */
   record Decision(String verdict, String rule, String reason) {
     public static final String ALLOW = "allow";
     public static final String BLOCK = "block";
     public static final String REVIEW = "review";
+    public static final String PENDING = "pending";
+    public static final String DENIED = "denied";
+    public static final String EXPIRED = "expired";
+    public static final String CANCELLED = "cancelled";
 
     public static Decision allow() {
       return new Decision(ALLOW, null, null);
@@ -21,6 +51,21 @@ public interface StatementGate {
 
     public boolean allowed() {
       return ALLOW.equals(verdict);
+    }
+
+    public boolean review() {
+      return REVIEW.equals(verdict);
+    }
+
+    /** The one line users and agents read: {@code blocked by rule R: reason}, and its siblings. */
+    public String describe() {
+      String r = rule == null ? "unnamed" : rule;
+      String why = reason == null ? "refused by policy" : reason;
+      return switch (verdict) {
+        case REVIEW -> "needs approval (rule " + r + "): " + why;
+        case PENDING, DENIED, EXPIRED, CANCELLED -> why;
+        default -> "blocked by rule " + r + ": " + why;
+      };
     }
   }
 }

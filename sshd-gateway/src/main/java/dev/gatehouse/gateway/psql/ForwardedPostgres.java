@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.psql;
 
 import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
@@ -142,6 +143,10 @@ public final class ForwardedPostgres extends AbstractServerChannel {
 
   @Override
   protected void preClose() {
+    Recorded s = session;
+    if (s != null && s.proxy != null) {
+      s.proxy.shutdown(); // a statement held for approval is waiting on no read: end it now
+    }
     if (pipe != null) {
       try {
         pipe.close();
@@ -155,6 +160,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
   /** One forwarded connection as a recorded session: statement markers, no screen. */
   private static final class Recorded extends RecordedSession {
     private final ForwardedPostgres channel;
+    private volatile PgProxySession proxy;
 
     Recorded(GatewayServices services, TargetConfig target, AuthenticatedUser user, ForwardedPostgres channel) {
       super(services, target, user, "forwarded connection (ssh -L)");
@@ -169,8 +175,28 @@ public final class ForwardedPostgres extends AbstractServerChannel {
       started();
       try {
         PostgresTargets.Access access = services.postgres().open(target);
-        new PgProxySession(channel.fromClient, channel.toClient, target.postgres(), access.gate(), access.masker(),
-            this::statement, services.cancels()).run();
+        // A forwarded client has no SetEnv of its own: a review holds the statement (NOTICE, then
+        // the result or an error), the client's CancelRequest cancels the request.
+        ApprovalGate gate = new ApprovalGate(access.gate(), services.approvals(), target,
+            services.postgres().policyFor(target), new ApprovalGate.Session() {
+              @Override
+              public String sessionId() {
+                return id();
+              }
+
+              @Override
+              public String identity() {
+                return user.identity();
+              }
+
+              @Override
+              public void marker(String text) {
+                mark(text);
+              }
+            }, false);
+        proxy = new PgProxySession(channel.fromClient, channel.toClient, target.postgres(), gate, access.masker(),
+            this::statement, services.cancels());
+        proxy.run();
       } catch (IOException | RuntimeException e) {
         LOG.warn("forwarded session {} to {} ended: {}", id(), target.name(), e.toString());
       } finally {
@@ -195,6 +221,10 @@ public final class ForwardedPostgres extends AbstractServerChannel {
 
     @Override
     protected void stopTarget() {
+      PgProxySession p = proxy;
+      if (p != null) {
+        p.shutdown(); // ends a statement held for approval too
+      }
       channel.close(false);
     }
   }

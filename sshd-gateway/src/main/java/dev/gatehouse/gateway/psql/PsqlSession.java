@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.psql;
 
 import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.postgres.PgProxyServer;
@@ -53,6 +54,8 @@ public final class PsqlSession extends RecordedSession implements Command {
   private static final Logger LOG = LoggerFactory.getLogger(PsqlSession.class);
   static final String PSQL = "/usr/bin/psql";
   private static final int EXIT_BLOCKED = 77;
+  private static final int EXIT_APPROVAL_REFUSED = 75;
+  private static final int EXIT_APPROVAL_PENDING = 76;
 
   private volatile GatedStatements gate;
   private volatile ResultMasker masker;
@@ -134,7 +137,8 @@ public final class PsqlSession extends RecordedSession implements Command {
   private void launch(Environment env, WindowSize size, String term) {
     try {
       PostgresTargets.Access access = services.postgres().open(target);
-      gate = new GatedStatements(access.gate());
+      gate = new GatedStatements(new ApprovalGate(access.gate(), services.approvals(), target,
+          services.postgres().policyFor(target), approvalSession(), noWait()));
       masker = access.masker();
       openProxy();
       psql = startPsql(size, term);
@@ -161,6 +165,30 @@ public final class PsqlSession extends RecordedSession implements Command {
           intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES))), Signal.WINCH);
       runConsole();
     }
+  }
+
+  private ApprovalGate.Session approvalSession() {
+    return new ApprovalGate.Session() {
+      @Override
+      public String sessionId() {
+        return id;
+      }
+
+      @Override
+      public String identity() {
+        return user.identity();
+      }
+
+      @Override
+      public void marker(String text) {
+        mark(text);
+      }
+    };
+  }
+
+  /** {@code ssh -o SetEnv=GATEHOUSE_NOWAIT=1}: a statement needing approval returns at once (76). */
+  private boolean noWait() {
+    return "1".equals(channel.clientEnvironment().get("GATEHOUSE_NOWAIT"));
   }
 
   /** The exec text may carry meta-commands too (psql -c '\! id' would run a shell). */
@@ -274,8 +302,8 @@ public final class PsqlSession extends RecordedSession implements Command {
     if (refusal != null) {
       // psql printed the server-style ERROR already; this line is the contract for agents.
       sayQuietly("gatehouse: " + refusal.describe());
-      code = EXIT_BLOCKED;
-      endReason = "blocked";
+      code = refusal.exitCode();
+      endReason = refusal.verdict();
     }
     end(code, status.signalled() ? status.signal() : null);
   }
@@ -367,13 +395,23 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
   }
 
-  /** The policy's gate, remembering the last refusal so an exec can exit 77 with its reason. */
+  /**
+   * The session's gate, remembering the last refusal so an exec can exit with its code and reason:
+   * 77 blocked (or a review nobody can approve), 76 approval pending ({@code GATEHOUSE_NOWAIT}),
+   * 75 denied, expired or cancelled.
+   */
   static final class GatedStatements implements StatementGate {
     record Refusal(String verdict, String rule, String reason) {
       String describe() {
-        return verdict.equals("review")
-            ? "needs approval (rule " + rule + "): " + reason
-            : "blocked by rule " + rule + ": " + reason;
+        return new Decision(verdict, rule, reason).describe();
+      }
+
+      int exitCode() {
+        return switch (verdict) {
+          case Decision.PENDING -> EXIT_APPROVAL_PENDING;
+          case Decision.DENIED, Decision.EXPIRED, Decision.CANCELLED -> EXIT_APPROVAL_REFUSED;
+          default -> EXIT_BLOCKED;
+        };
       }
     }
 
@@ -386,8 +424,18 @@ public final class PsqlSession extends RecordedSession implements Command {
 
     @Override
     public Decision judge(String sql) {
-      Decision d = inner.judge(sql);
-      if (!"allow".equals(d.verdict())) {
+      return remember(inner.judge(sql));
+    }
+
+    @Override
+    public Decision settle(String sql, Decision review, Hold hold) {
+      return remember(inner.settle(sql, review, hold));
+    }
+
+    private Decision remember(Decision d) {
+      if (d.allowed()) {
+        last.set(null);
+      } else {
         last.set(new Refusal(d.verdict(), d.rule(), d.reason()));
       }
       return d;

@@ -224,6 +224,15 @@ public abstract class RecordedSession implements LiveSession {
     }
   }
 
+  /** A marker in this session's recording (an approval asked for, or used). */
+  protected final void mark(String text) {
+    try {
+      recording.marker(text);
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
   /** A numeric value the client sent in its pty or window-change request (0 when absent or bad). */
   protected static int intEnv(org.apache.sshd.server.Environment env, String key) {
     try {

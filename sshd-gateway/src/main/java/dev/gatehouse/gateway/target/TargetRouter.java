@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.target;
 
 import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.approval.ApprovalsCommand;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
@@ -41,6 +42,9 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
     GatewayServices s = services.get();
     AuthenticatedUser user = AuthenticatedUser.of(channel.getSession());
     String name = channel.getSession().getUsername();
+    if (TargetConfig.RESERVED_APPROVALS.equals(name)) {
+      return new ApprovalsCommand(s, user, execCommand);
+    }
     Optional<TargetConfig> target = s.config().target(name);
     if (target.isEmpty()) {
       if (execCommand == null) {

@@ -1,0 +1,142 @@
+package dev.gatehouse.gateway.approval;
+
+import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.postgres.StatementGate;
+import dev.gatehouse.policy.Approvers;
+import dev.gatehouse.policy.SqlPolicy;
+import dev.gatehouse.recorder.approval.ApprovalKind;
+import dev.gatehouse.recorder.approval.ApprovalRequest;
+import dev.gatehouse.recorder.approval.NewApprovalRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session's statement gate with approvals: the policy judges; a {@code review} is settled
+ * here.
+ *
+ * <pre>
+ *  review ─▶ an unused approval of this statement by this person on this target? ─ yes ─▶ run it
+ *         └▶ no approvers configured ─▶ refused (77)
+ *         └▶ new request (audit GH3002I, webhook, marker)
+ *              ├ GATEHOUSE_NOWAIT=1 ─▶ "approval pending: request 7F3A" (76); the retry runs
+ *              └ NOTICE "waiting for approval …" ─▶ wait (no thread of its own) until
+ *                  approved ─▶ marker "approved by …", run │ denied / expired ─▶ ERROR (75)
+ *                  Ctrl-C (CancelRequest) or the session ends ─▶ cancelled
+ * </pre>
+ */
+public final class ApprovalGate implements StatementGate {
+  private static final Logger LOG = LoggerFactory.getLogger(ApprovalGate.class);
+
+  /** What the gate needs of its session. */
+  public interface Session {
+    String sessionId();
+
+    String identity();
+
+    /** A marker in the session's recording. */
+    void marker(String text);
+  }
+
+  private final StatementGate policy;
+  private final ApprovalDesk desk;
+  private final TargetConfig target;
+  private final SqlPolicy sqlPolicy;
+  private final Session session;
+  private final boolean noWait;
+
+  public ApprovalGate(
+      StatementGate policy, ApprovalDesk desk, TargetConfig target, SqlPolicy sqlPolicy, Session session, boolean noWait) {
+    this.policy = policy;
+    this.desk = desk;
+    this.target = target;
+    this.sqlPolicy = sqlPolicy;
+    this.session = session;
+    this.noWait = noWait;
+  }
+
+  @Override
+  public Decision judge(String sql) {
+    return policy.judge(sql);
+  }
+
+  @Override
+  public Decision settle(String sql, Decision review, Hold hold) {
+    Approvers approvers = (sqlPolicy == null ? java.util.Optional.<Approvers>empty() : sqlPolicy.approversOf(review.rule()))
+        .or(target::approverRule).orElse(null);
+    if (approvers == null || desk == null) {
+      return new Decision(Decision.REVIEW, review.rule(), review.reason()
+          + " (target " + target.name() + " names no approvers, so it cannot be approved)");
+    }
+    try {
+      var reuse = desk.useStatementApproval(session.identity(), target.name(), sql, session.sessionId());
+      if (reuse.isPresent()) {
+        session.marker(approvedMarker(reuse.get(), sql));
+        return Decision.allow();
+      }
+      ApprovalRequest r = desk.request(new NewApprovalRequest(ApprovalKind.STATEMENT, session.identity(),
+          target.name(), sql, review.rule(), review.reason(), approvers.groups(), approvers.min(),
+          session.sessionId(), desk.ttl(), null));
+      session.marker("review " + review.rule() + " (request " + r.id() + "): " + oneLine(sql));
+      String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
+      if (noWait) {
+        return new Decision(Decision.PENDING, review.rule(), "approval pending: request " + r.id()
+            + " (approvers: " + who + "); run the same statement again once it is approved");
+      }
+      hold.notice("waiting for approval (request " + r.id() + ", approvers: " + who + ") — Ctrl-C to cancel");
+      ApprovalRequest done = await(r, hold);
+      return switch (done.state()) {
+        case APPROVED -> {
+          if (desk.use(done, session.sessionId())) {
+            session.marker(approvedMarker(done, sql));
+            yield Decision.allow();
+          }
+          yield new Decision(Decision.EXPIRED, review.rule(), "approval " + r.id() + " could not be used");
+        }
+        case DENIED -> {
+          var d = done.denial();
+          yield new Decision(Decision.DENIED, review.rule(), "denied by " + (d == null ? "an approver" : d.approver())
+              + " (request " + r.id() + ")" + (d == null || d.comment() == null ? "" : ": " + d.comment()));
+        }
+        case CANCELLED -> new Decision(Decision.CANCELLED, review.rule(), "approval request " + r.id() + " cancelled");
+        default -> new Decision(Decision.EXPIRED, review.rule(),
+            "approval request " + r.id() + " expired without a decision");
+      };
+    } catch (IOException e) {
+      LOG.error("session {}: approvals store failed; refusing the statement", session.sessionId(), e);
+      return new Decision(Decision.REVIEW, review.rule(), review.reason() + " (the approvals store is unavailable)");
+    }
+  }
+
+  private ApprovalRequest await(ApprovalRequest r, Hold hold) throws IOException {
+    var pending = desk.await(r.id());
+    try (AutoCloseable ignored = hold.onCancel(() -> desk.cancel(r.id(), "client-cancelled"))) {
+      // The desk expires the request at its expiry; the margin only guards against a stuck store.
+      long waitMs = Math.max(0, Duration.between(Instant.now(), r.expiresAt()).toMillis()) + 10_000;
+      return pending.get(waitMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+      desk.cancel(r.id(), "wait-ended");
+      return desk.find(r.id()).orElse(r);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      desk.cancel(r.id(), "interrupted");
+      return desk.find(r.id()).orElse(r);
+    } catch (Exception e) { // closing the cancel hook
+      return desk.find(r.id()).orElse(r);
+    }
+  }
+
+  static String approvedMarker(ApprovalRequest a, String sql) {
+    return "approved by " + String.join(", ", a.approvers()) + " (request " + a.id() + "): " + oneLine(sql);
+  }
+
+  private static String oneLine(String sql) {
+    String one = sql.replaceAll("\\s+", " ").strip();
+    return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+  }
+}
