@@ -115,7 +115,9 @@ async function searchAndOpenHit() {
   const text = required("GH_SEARCH");
   await page.fill("#q", text);
   await page.press("#q", "Enter");
-  const hit = page.locator("a.hit", { hasText: text }).first();
+  // The statement's own hit (its time is the statement's marker); output hits point at the start
+  // of the output chunk that contains the text.
+  const hit = page.locator("a.hit", { has: page.locator(".kind-statement"), hasText: text }).first();
   await hit.waitFor();
   const href = await hit.getAttribute("href");
   const rows = await page.locator("tr.session").count();

@@ -85,13 +85,21 @@ function addCard(r) {
   cards.set(r.id, card);
   updateCard(card, r);
   pendingList.append(li);
+  // Webhook messages link to /approvals#ID: bring that request into view.
+  if (location.hash.slice(1).toUpperCase() === String(r.id).toUpperCase()) {
+    li.classList.add("linked");
+    li.scrollIntoView({ block: "center" });
+    comment.focus({ preventScroll: true });
+  }
 }
 
 function updateCard(card, r) {
   card.request = r;
   const li = card.li;
   li.querySelector(".target").textContent = `${r.requester ?? "?"} → ${r.target ?? "?"}`;
-  li.querySelector(".statement").textContent = r.statement ?? "";
+  const pre = li.querySelector(".statement");
+  pre.textContent = r.kind === "access" ? `access to ${r.target ?? "?"}${r.duration ? ` for ${r.duration}` : ""}` : r.statement ?? "";
+  pre.classList.toggle("access", r.kind === "access");
   const fields = li.querySelector(".fields");
   const rows = [
     ["Requester", r.requester],
@@ -101,12 +109,18 @@ function updateCard(card, r) {
     ["Requested", formatInstant(r.createdAt)],
     ["Expires", formatInstant(r.expiresAt)],
     ["Approvers", r.approvers ? `${r.approvers.min ?? 1} of ${(r.approvers.groups ?? []).join(", ") || "any approver"}` : null],
+    ["Kind", r.kind],
     ["Request id", r.id],
   ];
   fields.replaceChildren();
   for (const [k, v] of rows) {
     if (v === null || v === undefined || v === "") continue;
     fields.append(el("div", {}, el("dt", {}, k), el("dd", {}, String(v))));
+  }
+  if (r.sessionId) {
+    fields.append(
+      el("div", {}, el("dt", {}, "Session"), el("dd", {}, el("a", { href: "/sessions/" + encodeURIComponent(r.sessionId) }, r.sessionId))),
+    );
   }
   const decisions = li.querySelector(".decisions");
   decisions.replaceChildren();

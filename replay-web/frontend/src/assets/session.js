@@ -277,7 +277,7 @@ function renderMarkers(markers) {
       { type: "button", class: `marker verdict-${v}`, "data-t": m.t, "data-index": m.index, "data-verdict": v },
       el("span", { class: "t" }, formatOffset(m.t)),
       m.verdict ? el("span", { class: `badge verdict-${v}` }, v === "other" ? m.verdict : v) : null,
-      el("span", { class: "label" }, m.label ?? ""),
+      el("span", { class: "label" }, labelText(m)),
       m.rule ? el("span", { class: "rule" }, "rule " + m.rule) : null,
       m.approver ? el("span", { class: "approver" }, "approved by " + m.approver) : null,
     );
@@ -349,4 +349,12 @@ function setupTerminate(user) {
       button.disabled = false;
     }
   });
+}
+
+/** The marker's text without the "verdict rule: " prefix the recording puts in front of it. */
+function labelText(m) {
+  const label = String(m.label ?? "");
+  if (!m.verdict) return label;
+  const prefix = /^(allow|block|review)(?: [A-Za-z0-9_.:-]+)?: /.exec(label);
+  return prefix && prefix[1] === String(m.verdict).toLowerCase() ? label.slice(prefix[0].length) : label;
 }

@@ -15,11 +15,9 @@ import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.SessionQuery;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
-import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.ApprovalState;
 import dev.gatehouse.recorder.approval.ApprovalStore;
-import dev.gatehouse.recorder.approval.NewApprovalRequest;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,7 +28,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -176,13 +174,15 @@ class ReplayWebBrowserIT {
     }
     assertThat(pg.superSql("app", "select count(*) from pg_tables where tablename = 'orders'")).isEqualTo("1");
 
-    // A pending request that the auditor (also an approver) may decide, from the real store.
-    ApprovalRequest pending;
-    try (ApprovalStore store = ApprovalStore.open(config.databaseFile())) {
-      pending = store.create(new NewApprovalRequest(ApprovalKind.STATEMENT, alice, "prod-db",
-          "alter table orders add column note_" + tag + " text", "ddl", "adds a column for " + tag,
-          List.of("dba-leads"), 1, null, Duration.ofMinutes(10), null), Instant.now());
-    }
+    // An agent's DDL is held for approval (ddl is a review rule; NOWAIT: exit 76 and the request id).
+    String ddl = "alter table orders add column note_" + tag + " text";
+    List<String> agent = sshArgv(key, "prod-db", List.of("-o", "SetEnv=GATEHOUSE_NOWAIT=1"));
+    agent.add(ddl);
+    Exec held = exec(agent);
+    assertThat(held.exitCode()).as(held.toString()).isEqualTo(76);
+    Matcher requestId = Pattern.compile("request ([0-9A-F]{4,8})").matcher(held.err());
+    assertThat(requestId.find()).as(held.err()).isTrue();
+    String pendingId = requestId.group(1);
 
     String auditor = "auditor-" + tag + "@example.com";
     Map<String, String> env = new LinkedHashMap<>();
@@ -192,7 +192,7 @@ class ReplayWebBrowserIT {
     env.put("GH_SEARCH", probe);
     env.put("GH_EXPECT_SCREEN", "select '" + probe + "' as probe;");
     env.put("GH_BLOCKED_TEXT", "drop table orders");
-    env.put("GH_APPROVE_STATEMENT", pending.statement());
+    env.put("GH_APPROVE_STATEMENT", ddl);
     List<JsonNode> steps = runBrowser("session-" + tag, env);
 
     JsonNode login = step(steps, "login");
@@ -206,12 +206,16 @@ class ReplayWebBrowserIT {
     assertThat(Math.abs(blocked.path("playerTime").asDouble() - blocked.path("markerTime").asDouble())).isLessThan(0.05);
     assertThat(blocked.path("screen").toString()).contains("drop table orders");
 
-    // What the approver did in the browser is what the store now says.
+    // What the approver did in the browser: the store says so, and the agent's retry now runs (once).
     try (ApprovalStore store = ApprovalStore.open(config.databaseFile())) {
-      ApprovalRequest decided = store.find(pending.id()).orElseThrow();
+      ApprovalRequest decided = store.find(pendingId).orElseThrow();
       assertThat(decided.state()).isEqualTo(ApprovalState.APPROVED);
       assertThat(decided.decisions()).anySatisfy(d -> assertThat(d.approver()).isEqualTo(auditor));
     }
+    Exec retry = exec(agent);
+    assertThat(retry.exitCode()).as(retry.toString()).isZero();
+    assertThat(pg.superSql("app", "select count(*) from information_schema.columns where table_name = 'orders'"
+        + " and column_name = 'note_" + tag + "'")).isEqualTo("1");
   }
 
   /**
@@ -366,6 +370,17 @@ class ReplayWebBrowserIT {
       }
       Thread.sleep(100);
     }
+  }
+
+  record Exec(int exitCode, String out, String err) {}
+
+  static Exec exec(List<String> argv) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(dir, "out-", ".txt");
+    Path err = Files.createTempFile(dir, "err-", ".txt");
+    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", argv).isTrue();
+    return new Exec(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   static int freePort() throws IOException {
