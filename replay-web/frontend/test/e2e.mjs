@@ -8,9 +8,13 @@
 //   GH_SEARCH            text to search for; a hit for it must exist
 //   GH_EXPECT_SCREEN     text the player's terminal must show at that hit
 //   GH_BLOCKED_TEXT      (optional) a blocked statement: its side-panel entry is clicked, the player must land on it
+//   GH_LIVE_IDENTITY     (optional) whose active session to watch live; it prints GH_LIVE_TEXT<n> lines with
+//   GH_LIVE_TEXT           growing n; the test sees n grow in the player, then terminates it with
+//   GH_TERMINATE_REASON    this reason and sees the page report the end
 //   GH_APPROVE_STATEMENT (optional) a pending approval with this statement is approved on /approvals
 //   GH_PERF_SESSIONS     (optional) comma-separated session ids: time from navigation to first frame for each
 //   GH_PERF_ONLY         (optional) 1: log in and measure only
+//   GH_PERF_REPEAT       (optional) runs per session, each in a fresh page (default 1)
 //   GH_SCREENSHOTS       directory for screenshots (created)
 //   GH_CHROMIUM          browser binary (default /usr/bin/chromium; never downloaded)
 //
@@ -72,6 +76,7 @@ try {
   await login();
   if (!env.GH_PERF_ONLY) await searchAndOpenHit();
   if (env.GH_BLOCKED_TEXT) await clickBlockedMarker();
+  if (env.GH_LIVE_IDENTITY) await watchLiveAndTerminate();
   if (env.GH_APPROVE_STATEMENT) await approve();
   if (env.GH_PERF_SESSIONS) await measureFirstFrame();
   step = "page-problems";
@@ -160,6 +165,50 @@ async function clickBlockedMarker() {
   if (playerMarkers === 0) throw new Error("the player shows no markers on its progress bar");
 }
 
+async function watchLiveAndTerminate() {
+  step = "live";
+  const who = env.GH_LIVE_IDENTITY;
+  const text = required("GH_LIVE_TEXT");
+  await page.goto(`${base}/?identity=${encodeURIComponent(who)}&state=active`);
+  const row = page.locator("tr.session", { has: page.locator(".badge.live") }).first();
+  await row.waitFor();
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith("/sessions/")), row.locator("a.session-link").click()]);
+  await page.locator("#live-badge").waitFor({ state: "visible" });
+  const counter = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(\\d+)", "g");
+  const highest = async () => {
+    const lines = await screenLines();
+    let n = -1;
+    for (const l of lines) for (const m of l.matchAll(counter)) n = Math.max(n, Number(m[1]));
+    return n;
+  };
+  const deadline = Date.now() + STEP_TIMEOUT;
+  let first = -1;
+  while (first < 0 && Date.now() < deadline) {
+    first = await highest();
+    if (first < 0) await page.waitForTimeout(200);
+  }
+  if (first < 0) throw new Error(`the live player never showed "${text}<n>"; it shows:\n${(await screenLines()).join("\n")}`);
+  let later = first;
+  while (later < first + 2 && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    later = await highest();
+  }
+  if (later < first + 2) throw new Error(`the live player stopped at ${text}${later}: nothing new arrived`);
+  report({ step, url: page.url(), first, later, source: await page.getAttribute("#player", "data-source") });
+  await shot("06-live");
+
+  step = "terminate";
+  const reason = required("GH_TERMINATE_REASON");
+  await page.click("#terminate");
+  await page.fill("#terminate-reason", reason);
+  await page.click('#terminate-dialog button[value="terminate"]');
+  await page.locator("#notice", { hasText: "Termination requested" }).waitFor();
+  // The control loop ends it within a second or so; the page polls every 2 s.
+  await page.locator("#notice", { hasText: /ended/ }).waitFor({ timeout: 15000 });
+  report({ step, reason, notice: (await page.textContent("#notice")).trim(), badgeHidden: await page.locator("#live-badge").isHidden() });
+  await shot("07-terminated");
+}
+
 async function approve() {
   step = "approve";
   const statement = env.GH_APPROVE_STATEMENT;
@@ -167,19 +216,20 @@ async function approve() {
   const card = page.locator("li.approval", { hasText: statement }).first();
   await card.waitFor();
   await card.locator("textarea").fill("approved from the browser test");
-  await shot("06-approvals");
+  await shot("08-approvals");
   await card.locator('button[data-action="approve"]').click();
   await card.locator(".card-status.status-ok").waitFor();
   const status = (await card.locator(".card-status").textContent()).trim();
   // Within a poll (2 s) the request leaves "pending" and shows up as decided.
   await page.locator("#decided tr", { hasText: statement }).first().waitFor({ timeout: 10000 });
   report({ step, statement, status });
-  await shot("07-approved");
+  await shot("09-approved");
 }
 
 async function measureFirstFrame() {
   step = "perf";
-  for (const id of env.GH_PERF_SESSIONS.split(",").filter(Boolean)) {
+  const runs = env.GH_PERF_SESSIONS.split(",").filter(Boolean).flatMap((id) => Array(Number(env.GH_PERF_REPEAT ?? 1)).fill(id));
+  for (const [run, id] of runs.entries()) {
     // A fresh page each time: nothing cached. #t=1 makes the player fetch and parse the whole
     // recording and draw the frame at 1 s; "first frame" = the first terminal line with text.
     const p = await context.newPage();
@@ -213,7 +263,7 @@ async function measureFirstFrame() {
       errors.push("page unusable after load: " + String(e.message ?? e).split("\n")[0]);
     }
     report({ step, session: id, firstFrameMs, ...detail, errors });
-    await p.screenshot({ path: join(shots, `perf-${id}.png`) }).catch(() => {});
+    await p.screenshot({ path: join(shots, `perf-${id}-${run}.png`) }).catch(() => {});
     await p.close().catch(() => {});
   }
 }

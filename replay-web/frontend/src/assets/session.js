@@ -23,6 +23,10 @@ const onlyFlagged = document.getElementById("only-flagged");
 const position = document.getElementById("position");
 const notice = document.getElementById("notice");
 
+// asciinema-player reads a whole recording into one string before it plays; Chromium's strings
+// end at 512 MiB and well before that the tab needs gigabytes. Past this size, offer the download.
+const PLAYER_MAX_BYTES = 400 * 1024 * 1024;
+
 const state = {
   session: null,
   player: null,
@@ -60,7 +64,12 @@ start("sessions", async (user) => {
   renderHead(session);
   renderMarkers(session.markers ?? []);
   state.live = Boolean(session.live) && session.state === "active";
-  mountPlayer({ at: hashTime() });
+  const size = Number(session.bytes ?? session.size ?? 0);
+  if (!state.live && size > PLAYER_MAX_BYTES) {
+    tooLarge(size);
+  } else {
+    mountPlayer({ at: hashTime() });
+  }
   if (state.live) startPolling();
 
   speedSelect.addEventListener("change", () => remount());
@@ -125,14 +134,68 @@ function mountPlayer({ at = null, marker = null, play = false } = {}) {
       if (state.player === player) state.playing = false;
     });
   }
+  player.addEventListener("error", (e) => {
+    if (state.player === player) playerFailed(e?.message ?? e?.detail?.message ?? null);
+  });
+  player.addEventListener("offline", () => {
+    if (state.player === player && state.live) {
+      notice.textContent = "The live stream has ended.";
+      notice.hidden = false;
+    }
+  });
   container.dataset.source = state.live ? "live" : "recording";
+  // Speed and idle-time limit mean nothing for a live stream.
+  speedSelect.disabled = state.live;
+  idleSelect.disabled = state.live;
   if (positioned) {
     const where = marker !== null ? { marker } : at;
-    player.seek(where).then(async () => {
-      if (play && state.player === player) await player.play();
-      updatePosition();
-    });
+    player
+      .seek(where)
+      .then(async () => {
+        if (play && state.player === player) await player.play();
+        updatePosition();
+      })
+      .catch((e) => {
+        if (state.player === player) playerFailed(e?.message ?? String(e));
+      });
   }
+}
+
+/** The player could not load or parse the recording: say so, and offer the file itself. */
+function playerFailed(message) {
+  const s = state.session;
+  const size = Number(s?.bytes ?? 0);
+  notice.replaceChildren(
+    "The player could not load this recording",
+    message ? ` (${message})` : "",
+    size > 0 ? `; it is ${(size / 1048576).toFixed(0)} MiB` : "",
+    ". ",
+    downloadLink("Download it"),
+    " and play it with asciinema play.",
+  );
+  notice.classList.add("problem");
+  notice.hidden = false;
+}
+
+function tooLarge(size) {
+  const load = el("button", { type: "button" }, "Load it here anyway");
+  load.addEventListener("click", () => {
+    notice.hidden = true;
+    mountPlayer({ at: hashTime() });
+  });
+  notice.replaceChildren(
+    `This recording is ${(size / 1048576).toFixed(0)} MiB, too large for the browser player (it loads a whole recording into memory). `,
+    downloadLink("Download it"),
+    " and play it with asciinema play, or ",
+    load,
+  );
+  notice.classList.add("problem");
+  notice.hidden = false;
+}
+
+function downloadLink(text) {
+  const s = state.session;
+  return el("a", { href: s.recordingUrl ?? `/api/sessions/${encodeURIComponent(id)}/recording`, download: `${s.id}.cast` }, text);
 }
 
 /** ws(s)://host/path for a live URL the API gave as a path (or as a full URL). */
@@ -232,6 +295,7 @@ function renderHead(s) {
     ["State", s.state],
     ["Exit status", s.exitStatus ?? ""],
     ["Client", s.clientAddress ?? ""],
+    ["Recording", s.bytes ? `${(s.bytes / 1048576).toFixed(1)} MiB` : ""],
   ];
   const meta = document.getElementById("meta");
   meta.replaceChildren();

@@ -184,16 +184,35 @@ class ReplayWebBrowserIT {
     assertThat(requestId.find()).as(held.err()).isTrue();
     String pendingId = requestId.group(1);
 
+    // Someone still at work on the shell target: a line every half second, watched live and terminated.
+    String carol = "carol-" + tag + "@example.com";
+    String reason = "incident " + tag + ": stop now";
+    TmuxTerminal live = TmuxTerminal.start(dir.resolve("tmux-live-" + tag), 100, 25,
+        sshArgv(sign(carol, List.of("dev")), "shell", List.of("-t")));
+    List<JsonNode> steps;
     String auditor = "auditor-" + tag + "@example.com";
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("GH_LOGIN_USER", "auditor-" + tag);
-    env.put("GH_LOGIN_CLAIMS", JSON.writeValueAsString(Map.of("email", auditor, "groups", List.of("security", "dba-leads"))));
-    env.put("GH_EXPECT_IDENTITY", auditor);
-    env.put("GH_SEARCH", probe);
-    env.put("GH_EXPECT_SCREEN", "select '" + probe + "' as probe;");
-    env.put("GH_BLOCKED_TEXT", "drop table orders");
-    env.put("GH_APPROVE_STATEMENT", ddl);
-    List<JsonNode> steps = runBrowser("session-" + tag, env);
+    try (live) {
+      live.awaitScreen("\\$", Duration.ofSeconds(20));
+      live.type("i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.5; done");
+      live.awaitScreen("tick-3", Duration.ofSeconds(10));
+
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("GH_LOGIN_USER", "auditor-" + tag);
+      env.put("GH_LOGIN_CLAIMS", JSON.writeValueAsString(Map.of("email", auditor, "groups", List.of("security", "dba-leads"))));
+      env.put("GH_EXPECT_IDENTITY", auditor);
+      env.put("GH_SEARCH", probe);
+      env.put("GH_EXPECT_SCREEN", "select '" + probe + "' as probe;");
+      env.put("GH_BLOCKED_TEXT", "drop table orders");
+      env.put("GH_APPROVE_STATEMENT", ddl);
+      env.put("GH_LIVE_IDENTITY", carol);
+      env.put("GH_LIVE_TEXT", "tick-");
+      env.put("GH_TERMINATE_REASON", reason);
+      steps = runBrowser("session-" + tag, env);
+
+      // The person at the terminal is told who ended the session and why.
+      live.awaitScreen("terminated by " + Pattern.quote(auditor) + ": " + Pattern.quote(reason), Duration.ofSeconds(10));
+    }
+    awaitSession(carol, s -> s.state() != SessionState.ACTIVE);
 
     JsonNode login = step(steps, "login");
     assertThat(login.path("identity").asText()).isEqualTo(auditor);
@@ -205,6 +224,10 @@ class ReplayWebBrowserIT {
     assertThat(blocked.path("markerTime").asDouble()).isGreaterThan(1.0); // typed after the probe query
     assertThat(Math.abs(blocked.path("playerTime").asDouble() - blocked.path("markerTime").asDouble())).isLessThan(0.05);
     assertThat(blocked.path("screen").toString()).contains("drop table orders");
+    JsonNode watched = step(steps, "live");
+    assertThat(watched.path("source").asText()).isEqualTo("live");
+    assertThat(watched.path("later").asInt()).isGreaterThanOrEqualTo(watched.path("first").asInt() + 2);
+    assertThat(step(steps, "terminate").path("notice").asText()).contains("ended");
 
     // What the approver did in the browser: the store says so, and the agent's retry now runs (once).
     try (ApprovalStore store = ApprovalStore.open(config.databaseFile())) {
@@ -219,37 +242,41 @@ class ReplayWebBrowserIT {
   }
 
   /**
-   * Not a regression test (enable with -Dgatehouse.webPerf=true): recordings of 10 and 100 MiB made
-   * through the gateway, each opened in a fresh browser page; prints time to first frame.
+   * Not a regression test (enable with -Dgatehouse.webPerf=true): recordings of 10 and 100 MiB
+   * (-Dgatehouse.webPerf.sizes=10,100) made through the gateway from bulk output, each opened three
+   * times in a fresh browser page; prints time from navigation to the first frame drawn.
    */
   @Test
   @EnabledIfSystemProperty(named = "gatehouse.webPerf", matches = "true")
-  @Timeout(value = 900, unit = TimeUnit.SECONDS)
+  @Timeout(value = 1800, unit = TimeUnit.SECONDS)
   void largeRecordingsStartPlaying() throws Exception {
     String tag = UUID.randomUUID().toString().substring(0, 8);
     String bob = "bob-" + tag + "@example.com";
     Path key = sign(bob, List.of("dev"));
     List<String> ids = new ArrayList<>();
-    for (int mib : List.of(Integer.getInteger("gatehouse.webPerf.small", 10), Integer.getInteger("gatehouse.webPerf.large", 100))) {
+    for (String size : System.getProperty("gatehouse.webPerf.sizes", "10,100").split(",")) {
+      int mib = Integer.parseInt(size.strip());
       // base64 of random bytes, 100 columns a line: about 1.04 bytes of cast per byte of output
       long raw = (long) mib * 1024 * 1024 * 3 / 4 * 100 / 104;
       List<String> argv = sshArgv(key, "shell", List.of());
       argv.add("head -c " + raw + " /dev/urandom | base64 -w 100");
       Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-      assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
       SessionRecord s = awaitSession(bob, r -> r.state() != SessionState.ACTIVE && ids.stream().noneMatch(r.id()::equals));
       ids.add(s.id());
       System.out.printf("perf: session %s recording %.1f MiB%n", s.id(), s.bytes() / 1048576.0);
     }
     String auditor = "perf-" + tag + "@example.com";
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("GH_LOGIN_USER", "perf-" + tag);
-    env.put("GH_LOGIN_CLAIMS", JSON.writeValueAsString(Map.of("email", auditor, "groups", List.of("security"))));
-    env.put("GH_EXPECT_IDENTITY", auditor);
+      env.put("GH_LOGIN_USER", "perf-" + tag);
+      env.put("GH_LOGIN_CLAIMS", JSON.writeValueAsString(Map.of("email", auditor, "groups", List.of("security"))));
+      env.put("GH_EXPECT_IDENTITY", auditor);
     env.put("GH_SEARCH", "");
     env.put("GH_PERF_SESSIONS", String.join(",", ids));
     env.put("GH_PERF_ONLY", "1");
+    env.put("GH_PERF_REPEAT", System.getProperty("gatehouse.webPerf.repeat", "3"));
+    System.setProperty("gatehouse.e2eTimeoutSeconds", System.getProperty("gatehouse.e2eTimeoutSeconds", "1200"));
     for (JsonNode n : runBrowser("perf-" + tag, env)) {
       if (n.path("step").asText().equals("perf")) {
         System.out.println("perf: " + n);
