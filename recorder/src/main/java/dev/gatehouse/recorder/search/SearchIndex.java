@@ -101,6 +101,8 @@ public final class SearchIndex implements AutoCloseable {
       st.executeUpdate(
           "CREATE VIRTUAL TABLE IF NOT EXISTS rec_search USING fts5(text, kind UNINDEXED, t UNINDEXED,"
               + " tokenize = 'unicode61 remove_diacritics 2')");
+      // The list's order, so a page (first or deep, with or without filters) is an index walk.
+      st.executeUpdate("CREATE INDEX IF NOT EXISTS rec_sessions_order ON rec_sessions (start_ms DESC, id DESC)");
     }
   }
 
@@ -326,7 +328,8 @@ public final class SearchIndex implements AutoCloseable {
       args.add(phrase);
     }
     if (after != null) {
-      sql.append(" AND (s.start_ms<? OR (s.start_ms=? AND s.id<?))");
+      // The first term lets SQLite walk the (start, id) index from the cursor on.
+      sql.append(" AND s.start_ms<=? AND (s.start_ms<? OR s.id<?)");
       args.add(after.startMs());
       args.add(after.startMs());
       args.add(after.id());
