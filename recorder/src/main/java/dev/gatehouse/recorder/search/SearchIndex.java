@@ -323,8 +323,9 @@ public final class SearchIndex implements AutoCloseable {
     } else if (Boolean.FALSE.equals(q.flagged())) {
       sql.append(" AND coalesce(x.flagged,0)=0");
     }
+    int phraseAt = -1;
     if (phrase != null) {
-      sql.append(" AND x.sid IN (SELECT rowid >> 16 FROM rec_search WHERE rec_search MATCH ?)");
+      phraseAt = sql.length();
       args.add(phrase);
     }
     if (after != null) {
@@ -336,7 +337,16 @@ public final class SearchIndex implements AutoCloseable {
     }
     sql.append(" ORDER BY s.start_ms DESC, s.id DESC LIMIT ?");
     args.add(q.limit() + 1);
+    int at = phraseAt;
     return read("search sessions", c -> {
+      if (phrase != null) {
+        sql.insert(at, dense(c, phrase)
+            // Most sessions match: walk sessions in order and probe each one's rowid range.
+            ? " AND EXISTS (SELECT 1 FROM rec_search WHERE rec_search MATCH ? AND rowid BETWEEN (x.sid << 16)"
+                + " AND (x.sid << 16) + 65535)"
+            // Few do: collect them from the phrase's matches first.
+            : " AND x.sid IN (SELECT rowid >> 16 FROM rec_search WHERE rec_search MATCH ?)");
+      }
       List<SearchResult> out = new ArrayList<>();
       List<Long> sids = new ArrayList<>();
       boolean more = false;
@@ -371,6 +381,29 @@ public final class SearchIndex implements AutoCloseable {
       }
       return new SearchPage(out, next);
     });
+  }
+
+  /** Rows of the phrase looked at to tell a common phrase from a rare one. */
+  static final int SAMPLE = 20_000;
+
+  /**
+   * Whether the phrase matches a large share of sessions (at least 1 in 10 of those its first
+   * {@link #SAMPLE} matching rows span; rowids grow with sid). Then probing sessions in list order
+   * finds a page in a few hundred probes at most; otherwise collecting the matching sessions first
+   * is cheaper. Both give the same rows.
+   */
+  private static boolean dense(Connection c, String phrase) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(DISTINCT sid), min(sid), max(sid) FROM"
+        + " (SELECT rowid >> 16 AS sid FROM rec_search WHERE rec_search MATCH ? LIMIT " + SAMPLE + ")")) {
+      ps.setString(1, phrase);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getInt(1) < SAMPLE) {
+          return false;
+        }
+        long span = rs.getLong(4) - rs.getLong(3) + 1;
+        return rs.getLong(2) * 10 >= span;
+      }
+    }
   }
 
   private static List<SearchHit> hits(Connection c, String phrase, long sid) throws SQLException {
