@@ -350,6 +350,22 @@ final class GatewayFixture implements AutoCloseable {
       }
     }
 
+    /** Waits until {@code text} shows on stdout or stderr (psql prints notices on stderr). */
+    void awaitStdoutOrErr(String text, Duration wait) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (!stdoutSoFar().contains(text) && !stderrSoFar().contains(text)) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          Thread.sleep(50);
+          if (stdoutSoFar().contains(text) || stderrSoFar().contains(text)) {
+            return;
+          }
+          throw new AssertionError("no '" + text + "' from " + String.join(" ", argv) + " (alive="
+              + process.isAlive() + ")\n--- stdout ---\n" + stdoutSoFar() + "\n--- stderr ---\n" + stderrSoFar());
+        }
+        Thread.sleep(20);
+      }
+    }
+
     SshResult await() throws IOException, InterruptedException {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();

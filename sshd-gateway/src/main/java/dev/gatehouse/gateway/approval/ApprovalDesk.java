@@ -2,6 +2,8 @@ package dev.gatehouse.gateway.approval;
 
 import dev.gatehouse.gateway.Audit;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.session.LiveSession;
+import java.time.Instant;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.approval.ApprovalRefused;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
@@ -47,6 +49,19 @@ public final class ApprovalDesk implements AutoCloseable {
   private final Clock clock;
   private final Map<String, CompletableFuture<ApprovalRequest>> waiting = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> poller;
+  /** Sessions opened under an access approval, closed when its window ends. */
+  private final java.util.Set<AccessWindow> windows = ConcurrentHashMap.newKeySet();
+
+  private static final class AccessWindow {
+    final LiveSession session;
+    volatile Instant until;
+    volatile boolean warned;
+
+    AccessWindow(LiveSession session, Instant until) {
+      this.session = session;
+      this.until = until;
+    }
+  }
 
   public ApprovalDesk(
       ApprovalStore store, Audit audit, Supplier<GatewayConfig> config, ScheduledExecutorService timers, Clock clock) {
@@ -67,10 +82,10 @@ public final class ApprovalDesk implements AutoCloseable {
   }
 
   /** Makes a pending request: stored, audited ({@code GH3002I}), sent to the webhook. */
-  public ApprovalRequest request(NewApprovalRequest r) throws IOException {
+  public ApprovalRequest request(NewApprovalRequest r, String fromSession) throws IOException {
     ApprovalRequest made = store.create(r, clock.instant());
     audit.tryRecord(AuditCode.REVIEW_REQUESTED, "requestId", made.id(), "kind", made.kind().wireName(),
-        "identity", made.requester(), "target", made.target(), "sessionId", made.sessionId(),
+        "identity", made.requester(), "target", made.target(), "sessionId", fromSession,
         "statement", made.statement(), "rule", made.rule(), "reason", made.reason(),
         "approverGroups", String.join(",", made.approverGroups()), "min", made.approversNeeded(),
         "expiresAt", made.expiresAt().toString());
@@ -154,13 +169,41 @@ public final class ApprovalDesk implements AutoCloseable {
     return false;
   }
 
-  /** An access window opened a session. */
-  public void usedAccess(ApprovalRequest grant, String sessionId) {
-    used(grant, sessionId);
+  /**
+   * A session opened under an access approval: audited, and watched — when the window ends
+   * (and no later approval extends it) the user is warned, and {@code approvals.accessGrace}
+   * (default one minute) later the session is closed.
+   */
+  public void openedUnderAccess(ApprovalRequest grant, LiveSession session) {
+    used(grant, session.id());
+    windows.add(new AccessWindow(session, grant.usableUntil()));
   }
 
+  private void checkWindows(Instant now) throws IOException {
+    Duration grace = config.get().approvals().accessGrace();
+    for (AccessWindow w : windows) {
+      if (w.session.ended()) {
+        windows.remove(w);
+      } else if (!now.isBefore(w.until) && !w.warned) {
+        Optional<ApprovalRequest> later = store.openAccess(w.session.user().identity(), w.session.target(), now);
+        if (later.isPresent() && later.get().usableUntil().isAfter(w.until)) {
+          w.until = later.get().usableUntil();
+          continue;
+        }
+        w.warned = true;
+        w.session.warn("gatehouse: your approved access to " + w.session.target() + " ended at " + w.until
+            + "; this session closes in " + dev.gatehouse.gateway.config.Durations.format(grace));
+      } else if (w.warned && !now.isBefore(w.until.plus(grace))) {
+        windows.remove(w);
+        w.session.terminate("access-ended", "gatehouse: approved access to " + w.session.target()
+            + " ended; session closed");
+      }
+    }
+  }
+
+  /** Queued like an allowed statement's line (group commit): the held statement need not wait for the disk. */
   private void used(ApprovalRequest a, String sessionId) {
-    audit.tryRecord(AuditCode.APPROVAL_USED, "requestId", a.id(), "kind", a.kind().wireName(), "sessionId", sessionId,
+    audit.recordLater(AuditCode.APPROVAL_USED, "requestId", a.id(), "kind", a.kind().wireName(), "sessionId", sessionId,
         "identity", a.requester(), "target", a.target(), "approvers", String.join(",", a.approvers()),
         "statement", a.statement());
   }
@@ -187,6 +230,9 @@ public final class ApprovalDesk implements AutoCloseable {
 
   private void poll() {
     try {
+      if (!windows.isEmpty()) {
+        checkWindows(clock.instant());
+      }
       for (ApprovalRequest r : store.expireDue(clock.instant())) {
         audit.tryRecord(AuditCode.APPROVAL_CLOSED, "requestId", r.id(), "state", "expired", "reason", "ttl",
             "identity", r.requester(), "target", r.target());

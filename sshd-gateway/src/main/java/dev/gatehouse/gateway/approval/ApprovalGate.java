@@ -79,9 +79,11 @@ public final class ApprovalGate implements StatementGate {
         session.marker(approvedMarker(reuse.get(), sql));
         return Decision.allow();
       }
+      // A waiting session is tied to its request (if it dies, the request is cancelled); a NOWAIT
+      // request outlives its session by design: the agent retries in a new one.
       ApprovalRequest r = desk.request(new NewApprovalRequest(ApprovalKind.STATEMENT, session.identity(),
           target.name(), sql, review.rule(), review.reason(), approvers.groups(), approvers.min(),
-          session.sessionId(), desk.ttl(), null));
+          noWait ? null : session.sessionId(), desk.ttl(), null), session.sessionId());
       session.marker("review " + review.rule() + " (request " + r.id() + "): " + oneLine(sql));
       String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
       if (noWait) {

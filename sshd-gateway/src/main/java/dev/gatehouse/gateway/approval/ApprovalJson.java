@@ -65,13 +65,6 @@ public final class ApprovalJson {
 
   /** {@code 1h}, {@code 90m}, {@code 30s}: the form the config and GATEHOUSE_DURATION use. */
   static String duration(Duration d) {
-    if (d == null) {
-      return null;
-    }
-    long s = d.toSeconds();
-    if (s % 3600 == 0) {
-      return s / 3600 + "h";
-    }
-    return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    return d == null ? null : dev.gatehouse.gateway.config.Durations.format(d);
   }
 }

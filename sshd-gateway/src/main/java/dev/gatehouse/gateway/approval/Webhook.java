@@ -32,7 +32,6 @@ final class Webhook implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5))
       .followRedirects(HttpClient.Redirect.NEVER)
-      .executor(sender)
       .build();
 
   void announce(URI hook, ApprovalRequest r, String link) throws IOException {

@@ -6,10 +6,16 @@ import java.time.Duration;
 /**
  * {@code approvals: {ttl: 10m, webhook: https://hooks.example.com/...}}. {@code ttl} is how long a
  * request waits for a decision, and how long an approved statement stays usable for its retry;
- * {@code webhook} receives a JSON POST (Slack-compatible {@code text}) for every new request.
+ * {@code webhook} receives a JSON POST (Slack-compatible {@code text}) for every new request;
+ * {@code accessGrace} is how long a session stays open after its access window ended (after a
+ * warning; default 1m).
  */
-public record ApprovalSettings(Duration ttl, String webhook) {
+public record ApprovalSettings(Duration ttl, String webhook, Duration accessGrace) {
   public ApprovalSettings {
+    accessGrace = accessGrace == null ? Duration.ofMinutes(1) : accessGrace;
+    if (accessGrace.isNegative() || accessGrace.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("accessGrace: " + accessGrace + " must be between 0 and 1h");
+    }
     ttl = ttl == null ? Duration.ofMinutes(10) : ttl;
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
       throw new IllegalArgumentException("ttl: " + ttl + " must be positive and at most 7d");
@@ -31,7 +37,7 @@ public record ApprovalSettings(Duration ttl, String webhook) {
   }
 
   public static ApprovalSettings defaults() {
-    return new ApprovalSettings(null, null);
+    return new ApprovalSettings(null, null, null);
   }
 
   /** The hook's URL, resolving {@code env:}/{@code file:}; null when none is set. */

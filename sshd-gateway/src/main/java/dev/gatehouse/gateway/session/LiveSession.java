@@ -15,4 +15,10 @@ public interface LiveSession {
    * recording is closed. {@code reason} is the audit slug (killed, revoked, expired, drain...).
    */
   void terminate(String reason, String message);
+
+  /** A line to the user and a marker in the recording; the session goes on. */
+  void warn(String message);
+
+  /** Whether the session has ended (its recording is closed). */
+  boolean ended();
 }

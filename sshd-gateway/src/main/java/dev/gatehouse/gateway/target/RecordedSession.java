@@ -131,6 +131,17 @@ public abstract class RecordedSession implements LiveSession {
     return finished.get();
   }
 
+  @Override
+  public final boolean ended() {
+    return finished.get();
+  }
+
+  @Override
+  public final void warn(String message) {
+    mark(message);
+    sayQuietly(message);
+  }
+
   /**
    * Closes the recording, the index row and the session-end audit line; true only the first time.
    */

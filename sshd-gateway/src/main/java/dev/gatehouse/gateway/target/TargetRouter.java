@@ -67,6 +67,39 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
           "client", user.clientAddress());
       return new Refusal(Refusal.REFUSED, user.identity() + " may not use target '" + t.name() + "'");
     }
+    if (t.accessNeedsApproval()) {
+      try {
+        if (s.approvals().store().openAccess(user.identity(), t.name(), java.time.Instant.now()).isEmpty()) {
+          return new AccessGate(s, t, user, execCommand, this);
+        }
+      } catch (java.io.IOException e) {
+        return new Refusal(Refusal.REFUSED, "cannot check access approvals for '" + t.name() + "': " + e.getMessage());
+      }
+    }
+    return openApproved(s, t, user, execCommand);
+  }
+
+  /**
+   * The target's own session, once this person may use it now; on an {@code access: review}
+   * target the session is tied to the open access window.
+   */
+  Command openApproved(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
+    Command c = sessionFor(s, t, user, execCommand);
+    if (t.accessNeedsApproval() && c instanceof RecordedSession rs) {
+      try {
+        var grant = s.approvals().store().openAccess(user.identity(), t.name(), java.time.Instant.now());
+        if (grant.isEmpty()) {
+          return new Refusal(AccessGate.EXIT_REFUSED, "access to '" + t.name() + "' is not approved (or its window ended)");
+        }
+        s.approvals().openedUnderAccess(grant.get(), rs);
+      } catch (java.io.IOException e) {
+        return new Refusal(Refusal.REFUSED, "cannot check access approvals for '" + t.name() + "': " + e.getMessage());
+      }
+    }
+    return c;
+  }
+
+  private Command sessionFor(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
     if (t.type() == TargetType.POSTGRES) {
       return new PsqlSession(s, t, user, execCommand);
     }

@@ -159,7 +159,9 @@ public final class ChildProcess {
 
   /**
    * Turns the terminal's echo off: for a program whose input line editing the gateway does itself
-   * (psql behind the gateway's line editor), so typed lines are not shown twice.
+   * (psql behind the gateway's line editor), so typed lines are not shown twice. Also sets NOFLSH:
+   * a Ctrl-C must not throw away the lines already queued behind the running statement (the
+   * console's sync marker among them).
    */
   public void disableEcho() throws IOException {
     if (!hasPty()) {
@@ -168,7 +170,7 @@ public final class ChildProcess {
     Memory termios = new Memory(64);
     try {
       Posix.tcgetattr(output.number(), termios);
-      termios.setInt(12, termios.getInt(12) & ~Posix.ECHO);
+      termios.setInt(12, (termios.getInt(12) & ~Posix.ECHO) | Posix.NOFLSH);
       Posix.tcsetattr(output.number(), Posix.TCSANOW, termios);
     } catch (LastErrorException e) {
       throw new IOException("cannot set terminal modes: " + Posix.strerror(e.getErrorCode()), e);

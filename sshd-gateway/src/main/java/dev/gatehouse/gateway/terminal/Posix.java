@@ -26,6 +26,8 @@ final class Posix {
   static final int O_CLOEXEC = 0x80000;
   static final int TIOCSWINSZ = 0x5414;
   static final int ECHO = 0x8;
+  /** c_lflag: do not flush queued input on SIGINT (Linux value). */
+  static final int NOFLSH = 0x80;
   static final int TCSANOW = 0;
   static final int F_SETPIPE_SZ = 1031;
   static final int POSIX_SPAWN_SETSIGDEF = 0x04;
