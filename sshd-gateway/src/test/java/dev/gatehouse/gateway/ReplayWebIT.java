@@ -521,7 +521,7 @@ class ReplayWebIT {
     String requester = GatewayFixture.uniqueIdentity("req");
     ApprovalRequest req = gw.gateway().approvals().request(new NewApprovalRequest(ApprovalKind.STATEMENT, requester,
         "shell", "DELETE FROM orders WHERE id = 7", "orders-writes", "refund", List.of("dba-leads"), 1, null,
-        Duration.ofMinutes(10), null));
+        Duration.ofMinutes(10), null), null);
     Browser self = login(requester, List.of("dev", "dba-leads"));
     Browser outsider = login(GatewayFixture.uniqueIdentity("outsider"), List.of("dev"));
     Browser lead = login(GatewayFixture.uniqueIdentity("lead"), List.of("dba-leads"));

@@ -26,7 +26,7 @@ import org.sqlite.SQLiteConfig;
  *
  * <pre>
  *  rec_search_sessions  sid (INTEGER PK) ─ session_id ─ flagged ─ indexed_ms
- *  rec_search (fts5)    rowid = sid &lt;&lt; 16 | n   text   kind (statement|command|output)   t (seconds)
+ *  rec_search (fts5)    rowid = sid &lt;&lt; 16 | n   text   kind (statement|command|output)   t (seconds)   verdict
  * </pre>
  *
  * Each session gets its markers (commands and statements with their time) and its output text in
@@ -99,7 +99,7 @@ public final class SearchIndex implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS rec_search_sessions (sid INTEGER PRIMARY KEY, session_id TEXT NOT NULL UNIQUE,"
               + " flagged INTEGER NOT NULL, indexed_ms INTEGER NOT NULL)");
       st.executeUpdate(
-          "CREATE VIRTUAL TABLE IF NOT EXISTS rec_search USING fts5(text, kind UNINDEXED, t UNINDEXED,"
+          "CREATE VIRTUAL TABLE IF NOT EXISTS rec_search USING fts5(text, kind UNINDEXED, t UNINDEXED, verdict UNINDEXED,"
               + " tokenize = 'unicode61 remove_diacritics 2')");
       // The list's order, so a page (first or deep, with or without filters) is an index walk.
       st.executeUpdate("CREATE INDEX IF NOT EXISTS rec_sessions_order ON rec_sessions (start_ms DESC, id DESC)");
@@ -182,29 +182,30 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
-  private record Row(double t, String kind, String text) {}
+  private record Row(double t, String kind, String text, String verdict) {}
 
   private void insertRows(long sid, RecordingText text) throws SQLException {
     List<Row> rows = new ArrayList<>();
     for (Marker m : text.markers()) {
       if (!m.kind().equals(Marker.EVENT)) {
-        rows.add(new Row(m.t(), m.kind(), m.text()));
+        rows.add(new Row(m.t(), m.kind(), m.text(), m.verdict()));
       }
     }
     for (RecordingText.Chunk c : text.chunks()) {
       if (rows.size() >= MAX_ROWS) {
         break;
       }
-      rows.add(new Row(c.t(), "output", c.text()));
+      rows.add(new Row(c.t(), "output", c.text(), null));
     }
     rows.sort(Comparator.comparingDouble(Row::t));
-    try (PreparedStatement ins = writer.prepareStatement("INSERT INTO rec_search (rowid, text, kind, t) VALUES (?,?,?,?)")) {
+    try (PreparedStatement ins = writer.prepareStatement("INSERT INTO rec_search (rowid, text, kind, t, verdict) VALUES (?,?,?,?,?)")) {
       int n = 0;
       for (Row r : rows) {
         ins.setLong(1, (sid << 16) | n++);
         ins.setString(2, r.text());
         ins.setString(3, r.kind());
         ins.setDouble(4, r.t());
+        ins.setString(5, r.verdict());
         ins.addBatch();
       }
       ins.executeBatch();
@@ -408,7 +409,7 @@ public final class SearchIndex implements AutoCloseable {
 
   private static List<SearchHit> hits(Connection c, String phrase, long sid) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT t, kind, snippet(rec_search, 0, '', '', '…', 12) FROM rec_search"
+        "SELECT t, kind, snippet(rec_search, 0, '', '', '…', 12), verdict FROM rec_search"
             + " WHERE rec_search MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT " + HITS_PER_SESSION)) {
       ps.setString(1, phrase);
       ps.setLong(2, sid << 16);
@@ -416,7 +417,7 @@ public final class SearchIndex implements AutoCloseable {
       List<SearchHit> hits = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          hits.add(new SearchHit(rs.getDouble(1), rs.getString(2), rs.getString(3)));
+          hits.add(new SearchHit(rs.getDouble(1), rs.getString(2), rs.getString(3), rs.getString(4)));
         }
       }
       return hits;

@@ -81,6 +81,7 @@ class SearchIndexTest {
     assertThat(r.hits()).first().satisfies(h -> {
       assertThat(h.kind()).isEqualTo("statement");
       assertThat(h.text()).isEqualTo("DELETE FROM users");
+      assertThat(h.verdict()).isEqualTo("block");
       assertThat(h.t()).isGreaterThan(0);
     });
     assertThat(search.search(new SearchQuery(null, null, null, null, null, null, true, null, 50)).sessions())
