@@ -37,6 +37,8 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
   static final long POLL_MS = 50;
   private static final int READ_CHUNK = 256 * 1024;
   private static final int STATE_CHECK_TICKS = 10;
+  /** A ping every 30 s keeps a quiet session's viewer inside the socket's idle timeout. */
+  private static final int PING_TICKS = (int) (30_000 / POLL_MS);
 
   interface State {
     SessionRecord current() throws IOException;
@@ -86,6 +88,9 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
         SessionRecord s = state.current();
         // Ended: read what is on disk now, then close once it is all sent.
         ended = s == null || s.state() != SessionState.ACTIVE;
+      }
+      if (ticks % PING_TICKS == 0) {
+        session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
       }
       boolean more = read();
       if (!lines.isEmpty()) {

@@ -17,8 +17,12 @@ import org.eclipse.jetty.util.Callback;
 final class Replies {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Pages: scripts and styles only from this origin, never framed, no plugins, no base tag. */
-  static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+  /**
+   * Pages: scripts and styles only from this origin, never framed, no plugins, no base tag.
+   * {@code 'wasm-unsafe-eval'} lets asciinema-player compile its WebAssembly terminal; it allows no
+   * JavaScript eval. Styles need no {@code 'unsafe-inline'}: the player sets them through the CSSOM.
+   */
+  static final String PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:;"
       + " font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none';"
       + " form-action 'self'";
   /** API answers are data: nothing in them may run or load anything. */

@@ -43,6 +43,7 @@ final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private static final Pattern SESSION = Pattern.compile("/api/sessions/([^/]+)(/recording|/live|/terminate)?");
   private static final Pattern APPROVAL = Pattern.compile("/api/approvals/([^/]+)/(approve|deny)");
+  static final String LIVE_PROTOCOL = "v2.asciicast";
   private static final Pattern SESSION_PAGE = Pattern.compile("/sessions/[^/]+");
 
   private final ReplayWebContext ctx;
@@ -207,9 +208,13 @@ final class Router extends Handler.Abstract {
       return Replies.error(response, callback, 404, "recording-missing", "the recording file of this session is missing");
     }
     ServerWebSocketContainer container = ServerWebSocketContainer.get(request.getContext());
-    boolean upgraded = container != null && container.upgrade(
-        (rq, rs, cb) -> new LiveTail(file, () -> ctx.search().find(s.id()).orElse(null), scheduler),
-        request, response, callback);
+    boolean upgraded = container != null && container.upgrade((rq, rs, cb) -> {
+      // asciinema-player offers v1.alis, v2.asciicast, v3.asciicast and raw; what LiveTail sends is v2.asciicast.
+      if (rq.getSubProtocols().contains(LIVE_PROTOCOL)) {
+        rs.setAcceptedSubProtocol(LIVE_PROTOCOL);
+      }
+      return new LiveTail(file, () -> ctx.search().find(s.id()).orElse(null), scheduler);
+    }, request, response, callback);
     if (!upgraded) {
       return Replies.error(response, callback, 400, "websocket-required", "open this URL as a WebSocket");
     }

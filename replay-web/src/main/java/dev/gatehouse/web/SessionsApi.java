@@ -84,7 +84,10 @@ final class SessionsApi {
       ObjectNode s = session(r.session(), r.flagged());
       ArrayNode hits = s.putArray("hits");
       for (SearchHit h : r.hits()) {
-        hits.addObject().put("t", h.t()).put("kind", h.kind()).put("text", h.text());
+        ObjectNode hit = hits.addObject().put("t", h.t()).put("kind", h.kind()).put("text", h.text());
+        if (h.verdict() != null) {
+          hit.put("verdict", h.verdict());
+        }
       }
       sessions.add(s);
     }

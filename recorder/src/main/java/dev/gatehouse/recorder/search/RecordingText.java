@@ -32,7 +32,7 @@ public final class RecordingText {
   private final List<Marker> markers;
   private final List<Chunk> chunks;
 
-  private RecordingText(List<Marker> markers, List<Chunk> chunks) {
+  RecordingText(List<Marker> markers, List<Chunk> chunks) {
     this.markers = List.copyOf(markers);
     this.chunks = List.copyOf(chunks);
   }

@@ -26,7 +26,7 @@ import org.sqlite.SQLiteConfig;
  *
  * <pre>
  *  rec_search_sessions  sid (INTEGER PK) ─ session_id ─ flagged ─ indexed_ms
- *  rec_search (fts5)    rowid = sid &lt;&lt; 16 | n   text   kind (statement|command|output)   t (seconds)
+ *  rec_search (fts5)    rowid = sid &lt;&lt; 16 | n   text   kind (statement|command|output)   t (seconds)   verdict
  * </pre>
  *
  * Each session gets its markers (commands and statements with their time) and its output text in
@@ -99,8 +99,10 @@ public final class SearchIndex implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS rec_search_sessions (sid INTEGER PRIMARY KEY, session_id TEXT NOT NULL UNIQUE,"
               + " flagged INTEGER NOT NULL, indexed_ms INTEGER NOT NULL)");
       st.executeUpdate(
-          "CREATE VIRTUAL TABLE IF NOT EXISTS rec_search USING fts5(text, kind UNINDEXED, t UNINDEXED,"
+          "CREATE VIRTUAL TABLE IF NOT EXISTS rec_search USING fts5(text, kind UNINDEXED, t UNINDEXED, verdict UNINDEXED,"
               + " tokenize = 'unicode61 remove_diacritics 2')");
+      // The list's order, so a page (first or deep, with or without filters) is an index walk.
+      st.executeUpdate("CREATE INDEX IF NOT EXISTS rec_sessions_order ON rec_sessions (start_ms DESC, id DESC)");
     }
   }
 
@@ -180,29 +182,30 @@ public final class SearchIndex implements AutoCloseable {
     }
   }
 
-  private record Row(double t, String kind, String text) {}
+  private record Row(double t, String kind, String text, String verdict) {}
 
   private void insertRows(long sid, RecordingText text) throws SQLException {
     List<Row> rows = new ArrayList<>();
     for (Marker m : text.markers()) {
       if (!m.kind().equals(Marker.EVENT)) {
-        rows.add(new Row(m.t(), m.kind(), m.text()));
+        rows.add(new Row(m.t(), m.kind(), m.text(), m.verdict()));
       }
     }
     for (RecordingText.Chunk c : text.chunks()) {
       if (rows.size() >= MAX_ROWS) {
         break;
       }
-      rows.add(new Row(c.t(), "output", c.text()));
+      rows.add(new Row(c.t(), "output", c.text(), null));
     }
     rows.sort(Comparator.comparingDouble(Row::t));
-    try (PreparedStatement ins = writer.prepareStatement("INSERT INTO rec_search (rowid, text, kind, t) VALUES (?,?,?,?)")) {
+    try (PreparedStatement ins = writer.prepareStatement("INSERT INTO rec_search (rowid, text, kind, t, verdict) VALUES (?,?,?,?,?)")) {
       int n = 0;
       for (Row r : rows) {
         ins.setLong(1, (sid << 16) | n++);
         ins.setString(2, r.text());
         ins.setString(3, r.kind());
         ins.setDouble(4, r.t());
+        ins.setString(5, r.verdict());
         ins.addBatch();
       }
       ins.executeBatch();
@@ -321,19 +324,30 @@ public final class SearchIndex implements AutoCloseable {
     } else if (Boolean.FALSE.equals(q.flagged())) {
       sql.append(" AND coalesce(x.flagged,0)=0");
     }
+    int phraseAt = -1;
     if (phrase != null) {
-      sql.append(" AND x.sid IN (SELECT rowid >> 16 FROM rec_search WHERE rec_search MATCH ?)");
+      phraseAt = sql.length();
       args.add(phrase);
     }
     if (after != null) {
-      sql.append(" AND (s.start_ms<? OR (s.start_ms=? AND s.id<?))");
+      // The first term lets SQLite walk the (start, id) index from the cursor on.
+      sql.append(" AND s.start_ms<=? AND (s.start_ms<? OR s.id<?)");
       args.add(after.startMs());
       args.add(after.startMs());
       args.add(after.id());
     }
     sql.append(" ORDER BY s.start_ms DESC, s.id DESC LIMIT ?");
     args.add(q.limit() + 1);
+    int at = phraseAt;
     return read("search sessions", c -> {
+      if (phrase != null) {
+        sql.insert(at, dense(c, phrase)
+            // Most sessions match: walk sessions in order and probe each one's rowid range.
+            ? " AND EXISTS (SELECT 1 FROM rec_search WHERE rec_search MATCH ? AND rowid BETWEEN (x.sid << 16)"
+                + " AND (x.sid << 16) + 65535)"
+            // Few do: collect them from the phrase's matches first.
+            : " AND x.sid IN (SELECT rowid >> 16 FROM rec_search WHERE rec_search MATCH ?)");
+      }
       List<SearchResult> out = new ArrayList<>();
       List<Long> sids = new ArrayList<>();
       boolean more = false;
@@ -370,9 +384,32 @@ public final class SearchIndex implements AutoCloseable {
     });
   }
 
+  /** Rows of the phrase looked at to tell a common phrase from a rare one. */
+  static final int SAMPLE = 20_000;
+
+  /**
+   * Whether the phrase matches a large share of sessions (at least 1 in 10 of those its first
+   * {@link #SAMPLE} matching rows span; rowids grow with sid). Then probing sessions in list order
+   * finds a page in a few hundred probes at most; otherwise collecting the matching sessions first
+   * is cheaper. Both give the same rows.
+   */
+  private static boolean dense(Connection c, String phrase) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(DISTINCT sid), min(sid), max(sid) FROM"
+        + " (SELECT rowid >> 16 AS sid FROM rec_search WHERE rec_search MATCH ? LIMIT " + SAMPLE + ")")) {
+      ps.setString(1, phrase);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getInt(1) < SAMPLE) {
+          return false;
+        }
+        long span = rs.getLong(4) - rs.getLong(3) + 1;
+        return rs.getLong(2) * 10 >= span;
+      }
+    }
+  }
+
   private static List<SearchHit> hits(Connection c, String phrase, long sid) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT t, kind, snippet(rec_search, 0, '', '', '…', 12) FROM rec_search"
+        "SELECT t, kind, snippet(rec_search, 0, '', '', '…', 12), verdict FROM rec_search"
             + " WHERE rec_search MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT " + HITS_PER_SESSION)) {
       ps.setString(1, phrase);
       ps.setLong(2, sid << 16);
@@ -380,7 +417,7 @@ public final class SearchIndex implements AutoCloseable {
       List<SearchHit> hits = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          hits.add(new SearchHit(rs.getDouble(1), rs.getString(2), rs.getString(3)));
+          hits.add(new SearchHit(rs.getDouble(1), rs.getString(2), rs.getString(3), rs.getString(4)));
         }
       }
       return hits;

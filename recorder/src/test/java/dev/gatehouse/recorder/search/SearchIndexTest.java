@@ -81,6 +81,7 @@ class SearchIndexTest {
     assertThat(r.hits()).first().satisfies(h -> {
       assertThat(h.kind()).isEqualTo("statement");
       assertThat(h.text()).isEqualTo("DELETE FROM users");
+      assertThat(h.verdict()).isEqualTo("block");
       assertThat(h.t()).isGreaterThan(0);
     });
     assertThat(search.search(new SearchQuery(null, null, null, null, null, null, true, null, 50)).sessions())
@@ -168,5 +169,39 @@ class SearchIndexTest {
         .extracting(Marker::verdict, Marker::rule).containsExactly("block", "psql-meta-command");
     assertThat(Marker.parse(1, "exec: ls -l")).extracting(Marker::kind, Marker::text).containsExactly("command", "ls -l");
     assertThat(Marker.parse(1, "gatehouse: killed")).extracting(Marker::kind, Marker::verdict).containsExactly("event", null);
+  }
+
+  @Test
+  void aPhraseInMostSessionsPagesTheSameAsARareOne() throws Exception {
+    // More than SAMPLE matching rows spread over every session: the probing path.
+    int n = 220;
+    for (int i = 0; i < n; i++) {
+      String id = String.format("d%04d", i);
+      index.started(new SessionRecord(id, i % 2 == 0 ? "alice" : "bob", "db", null, T0.plusSeconds(i / 3), null, null, 0,
+          null, null, SessionState.ACTIVE));
+      index.ended(id, T0.plusSeconds(i), 0, 0, null, SessionState.CLOSED);
+      List<Marker> markers = new ArrayList<>();
+      for (int k = 0; k < 100; k++) {
+        markers.add(Marker.parse(k, "allow: SELECT " + k + (i == 7 && k == 3 ? " FROM rarewordtable" : "")));
+      }
+      search.write(id, new RecordingText(markers, List.of()));
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = n - 1; i >= 0; i--) {
+      if (i % 2 == 0) {
+        expected.add(String.format("d%04d", i));
+      }
+    }
+    expected.sort(java.util.Comparator.comparing((String id) -> T0.plusSeconds(Integer.parseInt(id.substring(1)) / 3))
+        .thenComparing(java.util.Comparator.naturalOrder()).reversed());
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      SearchPage p = search.search(new SearchQuery("select", "alice", null, null, null, null, null, cursor, 7));
+      seen.addAll(ids(p));
+      cursor = p.next();
+    } while (cursor != null);
+    assertThat(seen).containsExactlyElementsOf(expected);
+    assertThat(ids(search.search(text("rarewordtable")))).containsExactly("d0007");
   }
 }

@@ -201,8 +201,9 @@ public final class ApprovalDesk implements AutoCloseable {
     }
   }
 
+  /** Queued like an allowed statement's line (group commit): the held statement need not wait for the disk. */
   private void used(ApprovalRequest a, String sessionId) {
-    audit.tryRecord(AuditCode.APPROVAL_USED, "requestId", a.id(), "kind", a.kind().wireName(), "sessionId", sessionId,
+    audit.recordLater(AuditCode.APPROVAL_USED, "requestId", a.id(), "kind", a.kind().wireName(), "sessionId", sessionId,
         "identity", a.requester(), "target", a.target(), "approvers", String.join(",", a.approvers()),
         "statement", a.statement());
   }

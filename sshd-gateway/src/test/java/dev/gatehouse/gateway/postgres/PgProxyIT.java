@@ -95,7 +95,7 @@ class PgProxyIT {
   }
 
   @Test
-  void reviewBlocksUntilApprovalsExist() throws Exception {
+  void aReviewIsRefusedByAGateWithoutApprovals() throws Exception {
     Psql.Result r = psql(null, "-c", "TRUNCATE users");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("ERROR:  needs approval (rule truncate): TRUNCATE of users needs a second person");

@@ -33,6 +33,11 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public static PostgresServer start(boolean tls) throws Exception {
+    return start(tls, 60);
+  }
+
+  /** {@code maxConnections}: PostgreSQL's max_connections (benchmarks that hold many sessions raise it). */
+  public static PostgresServer start(boolean tls, int maxConnections) throws Exception {
     Path dir = Files.createTempDirectory("gh-pg-");
     Path data = dir.resolve("data");
     Files.writeString(dir.resolve("pw"), SUPER_PASSWORD + "\n");
@@ -47,7 +52,7 @@ public final class PostgresServer implements AutoCloseable {
         + Files.readString(hba));
     List<String> cmd = new ArrayList<>(List.of(BIN.resolve("postgres").toString(), "-D", data.toString(),
         "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-        "-c", "max_connections=60", "-c", "log_min_messages=warning"));
+        "-c", "max_connections=" + maxConnections, "-c", "log_min_messages=warning"));
     if (tls) {
       makeCertificates(dir);
       cmd.addAll(List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + dir.resolve("server.crt"),
