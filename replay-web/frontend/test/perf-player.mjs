@@ -1,7 +1,7 @@
 // The player's own cost for a recording of many small events (the shape of a long interactive
 // session), without a gateway: the built UI and test/dev-server.mjs serving a synthetic cast of
 // 100-byte output events 10 ms apart. The figures through the real server come from
-// ReplayWebBrowserIT#largeRecordingsStartPlaying (bulk output, coalesced into 64 KiB events).
+// sshd-gateway's ReplayWebFirstFrameBench (bulk output, coalesced into 64 KiB events).
 //   node build.mjs dist && node test/perf-player.mjs 10 100      (MiB; 3 fresh pages each)
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
