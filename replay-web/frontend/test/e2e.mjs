@@ -76,6 +76,7 @@ try {
   await login();
   if (!env.GH_PERF_ONLY) await searchAndOpenHit();
   if (env.GH_BLOCKED_TEXT) await clickBlockedMarker();
+  if (env.GH_BLOCKED_TEXT) await blockedHitLandsOnIt();
   if (env.GH_LIVE_IDENTITY) await watchLiveAndTerminate();
   if (env.GH_APPROVE_STATEMENT) await approve();
   if (env.GH_PERF_SESSIONS) await measureFirstFrame();
@@ -163,6 +164,24 @@ async function clickBlockedMarker() {
   const playerMarkers = await page.locator(".ap-marker-container").count();
   report({ step: "player-markers", count: playerMarkers });
   if (playerMarkers === 0) throw new Error("the player shows no markers on its progress bar");
+}
+
+async function blockedHitLandsOnIt() {
+  step = "blocked-hit";
+  const text = env.GH_BLOCKED_TEXT;
+  await page.goto(`${base}/?q=${encodeURIComponent(text)}`);
+  const hit = page.locator("a.hit", { has: page.locator(".badge.verdict-block"), hasText: text }).first();
+  await hit.waitFor();
+  const href = await hit.getAttribute("href");
+  const t = Number(/#t=([0-9.]+)/.exec(href)?.[1]);
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith("/sessions/")), hit.click()]);
+  const screen = await waitForScreen(text);
+  const at = await playerTime();
+  if (Math.abs(at - t) > 0.05) throw new Error(`opened ${href}: the player is at ${at}s, not at the blocked statement's ${t}s`);
+  const entry = page.locator("button.marker.verdict-block[aria-current]", { hasText: text });
+  await entry.waitFor();
+  report({ step, href, hitTime: t, playerTime: at, screen: screen.slice(-3) });
+  await shot("05b-blocked-hit");
 }
 
 async function watchLiveAndTerminate() {

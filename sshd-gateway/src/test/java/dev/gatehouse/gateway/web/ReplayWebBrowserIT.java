@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.web;
 import static dev.gatehouse.gateway.web.BrowserGateway.JSON;
 import static dev.gatehouse.gateway.web.BrowserGateway.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.gateway.web.BrowserGateway.Exec;
@@ -127,6 +128,8 @@ class ReplayWebBrowserIT {
     assertThat(blocked.path("markerTime").asDouble()).isGreaterThan(1.0); // typed after the probe query
     assertThat(Math.abs(blocked.path("playerTime").asDouble() - blocked.path("markerTime").asDouble())).isLessThan(0.05);
     assertThat(blocked.path("screen").toString()).contains("drop table orders");
+    JsonNode blockedHit = step(steps, "blocked-hit");
+    assertThat(blockedHit.path("hitTime").asDouble()).isEqualTo(blocked.path("markerTime").asDouble(), within(0.002));
     JsonNode watched = step(steps, "live");
     assertThat(watched.path("source").asText()).isEqualTo("live");
     assertThat(watched.path("later").asInt()).isGreaterThanOrEqualTo(watched.path("first").asInt() + 2);
