@@ -80,6 +80,7 @@ try {
   if (env.GH_LIVE_IDENTITY) await watchLiveAndTerminate();
   if (env.GH_APPROVE_STATEMENT) await approve();
   if (env.GH_PERF_SESSIONS) await measureFirstFrame();
+  if (!env.GH_PERF_ONLY) await logout();
   step = "page-problems";
   if (problems.length > 0) throw new Error("the pages reported errors:\n  " + problems.join("\n  "));
 } catch (e) {
@@ -243,6 +244,19 @@ async function approve() {
   await page.locator("#decided tr", { hasText: statement }).first().waitFor({ timeout: 10000 });
   report({ step, statement, status });
   await shot("09-approved");
+}
+
+async function logout() {
+  step = "logout";
+  await page.goto(base + "/");
+  await page.locator('[data-testid="identity"]').waitFor();
+  await page.getByRole("button", { name: "Log out" }).click();
+  // Back at "/", the server no longer knows us: it sends us to the OIDC provider again.
+  await page.waitForSelector('input[name="username"]');
+  // The browser's cookies (shared with context.request) no longer open the API.
+  const me = await context.request.get(base + "/api/me", { maxRedirects: 0 });
+  if (me.status() !== 401) throw new Error(`after logout /api/me answered ${me.status()}, not 401`);
+  report({ step, url: page.url(), apiMeStatus: me.status() });
 }
 
 async function measureFirstFrame() {

@@ -134,6 +134,7 @@ class ReplayWebBrowserIT {
     assertThat(watched.path("source").asText()).isEqualTo("live");
     assertThat(watched.path("later").asInt()).isGreaterThanOrEqualTo(watched.path("first").asInt() + 2);
     assertThat(step(steps, "terminate").path("notice").asText()).contains("ended");
+    assertThat(step(steps, "logout").path("apiMeStatus").asInt()).isEqualTo(401);
 
     // What the approver did in the browser: the store says so, and the agent's retry now runs (once).
     try (ApprovalStore store = ApprovalStore.open(gw.config.databaseFile())) {
