@@ -11,6 +11,7 @@
 //   GH_LIVE_IDENTITY     (optional) whose active session to watch live; it prints GH_LIVE_TEXT<n> lines with
 //   GH_LIVE_TEXT           growing n; the test sees n grow in the player, then terminates it with
 //   GH_TERMINATE_REASON    this reason and sees the page report the end
+//   GH_SELF_STATEMENT    (optional) a pending request of the logged-in user: its card must say they may not decide it
 //   GH_APPROVE_STATEMENT (optional) a pending approval with this statement is approved on /approvals
 //   GH_PERF_SESSIONS     (optional) comma-separated session ids: time from navigation to first frame for each
 //   GH_PERF_ONLY         (optional) 1: log in and measure only
@@ -235,6 +236,15 @@ async function approve() {
   await page.goto(base + "/approvals");
   const card = page.locator("li.approval", { hasText: statement }).first();
   await card.waitFor();
+  if (env.GH_SELF_STATEMENT) {
+    // Their own request: no buttons, and a sentence saying why.
+    const own = page.locator("li.approval", { hasText: env.GH_SELF_STATEMENT }).first();
+    await own.waitFor();
+    await own.locator(".may-not").waitFor({ state: "visible" });
+    const why = (await own.locator(".may-not").textContent()).trim();
+    if (await own.locator('button[data-action="approve"]').isVisible()) throw new Error("own request offers Approve");
+    report({ step: "self-request", statement: env.GH_SELF_STATEMENT, shown: why });
+  }
   await card.locator("textarea").fill("approved from the browser test");
   await shot("08-approvals");
   await card.locator('button[data-action="approve"]').click();

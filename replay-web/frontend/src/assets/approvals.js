@@ -9,8 +9,10 @@ const pendingList = document.getElementById("pending");
 const decidedTable = document.getElementById("decided");
 const cards = new Map(); // id → {li, request, countdown}
 let lastError = null;
+let me = null;
 
-start("approvals", async () => {
+start("approvals", async (user) => {
+  me = user;
   await refresh();
   setInterval(refresh, POLL_MS);
   setInterval(tick, 1000);
@@ -139,7 +141,7 @@ function updateCard(card, r) {
   for (const b of li.querySelectorAll(".decide button")) b.disabled = !may || card.busy === true;
   li.querySelector(".decide").hidden = !may;
   const mayNot = li.querySelector(".may-not");
-  mayNot.textContent = may ? "" : "You may not decide this request (your own request, or not an approver for this target).";
+  mayNot.textContent = may ? "" : whyNot(r);
   mayNot.hidden = may;
   tickCard(card);
 }
@@ -218,4 +220,12 @@ function renderDecided(decided) {
 
 function decisionWord(d) {
   return { approve: "approved", deny: "denied" }[d] ?? String(d ?? "?");
+}
+
+/** Why the server says this person may not decide a request (mayDecide false). */
+function whyNot(r) {
+  if (me && r.requester === me.identity) return "This is your own request: another approver must decide it.";
+  if (me && (r.decisions ?? []).some((d) => d.approver === me.identity)) return "You have already decided this request.";
+  const groups = (r.approvers?.groups ?? []).join(", ");
+  return `You may not decide this request${groups ? `: approvers are ${groups}` : ""}.`;
 }

@@ -88,13 +88,19 @@ class ReplayWebBrowserIT {
     assertThat(requestId.find()).as(held.err()).isTrue();
     String pendingId = requestId.group(1);
 
+    // The auditor's own held statement: the approvals page must not let them decide it.
+    String auditor = "auditor-" + tag + "@example.com";
+    String own = "alter table orders add column mine_" + tag + " text";
+    List<String> ownCall = gw.sshArgv(gw.sign(auditor, List.of("dev")), "prod-db", List.of("-o", "SetEnv=GATEHOUSE_NOWAIT=1"));
+    ownCall.add(own);
+    assertThat(gw.exec(ownCall).exitCode()).isEqualTo(76);
+
     // Someone still at work on the shell target: a line every half second, watched live and terminated.
     String carol = "carol-" + tag + "@example.com";
     String reason = "incident " + tag + ": stop now";
     TmuxTerminal live = TmuxTerminal.start(gw.dir.resolve("tmux-live-" + tag), 100, 25,
         gw.sshArgv(gw.sign(carol, List.of("dev")), "shell", List.of("-t")));
     List<JsonNode> steps;
-    String auditor = "auditor-" + tag + "@example.com";
     try (live) {
       live.awaitScreen("\\$", Duration.ofSeconds(20));
       live.type("i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.5; done");
@@ -108,6 +114,7 @@ class ReplayWebBrowserIT {
       env.put("GH_EXPECT_SCREEN", "select '" + probe + "' as probe;");
       env.put("GH_BLOCKED_TEXT", "drop table orders");
       env.put("GH_APPROVE_STATEMENT", ddl);
+      env.put("GH_SELF_STATEMENT", own);
       env.put("GH_LIVE_IDENTITY", carol);
       env.put("GH_LIVE_TEXT", "tick-");
       env.put("GH_TERMINATE_REASON", reason);
@@ -134,6 +141,7 @@ class ReplayWebBrowserIT {
     assertThat(watched.path("source").asText()).isEqualTo("live");
     assertThat(watched.path("later").asInt()).isGreaterThanOrEqualTo(watched.path("first").asInt() + 2);
     assertThat(step(steps, "terminate").path("notice").asText()).contains("ended");
+    assertThat(step(steps, "self-request").path("shown").asText()).contains("your own request");
     assertThat(step(steps, "logout").path("apiMeStatus").asInt()).isEqualTo(401);
 
     // What the approver did in the browser: the store says so, and the agent's retry now runs (once).
