@@ -114,8 +114,27 @@ async function login() {
     identity,
   );
   await page.waitForSelector("table#sessions tr.session");
-  report({ step, url: page.url(), identity, sessionsShown: await page.locator("tr.session").count() });
+  const all = await page.locator("tr.session").count();
+  report({ step, url: page.url(), identity, sessionsShown: all });
   await shot("02-sessions");
+
+  // One session a page: "Load more" walks the cursor until every session is listed, each once.
+  step = "load-more";
+  await page.goto(base + "/?limit=1");
+  await page.locator("tr.session").first().waitFor();
+  let clicks = 0;
+  while (await page.locator("#more").isVisible()) {
+    const before = await page.locator("tr.session").count();
+    await page.click("#more");
+    await page.waitForFunction((n) => document.querySelectorAll("tr.session").length > n || document.getElementById("more").hidden, before);
+    clicks += 1;
+    if (clicks > 50) throw new Error("load more never ends");
+  }
+  const ids = await page.$$eval("tr.session", (rs) => rs.map((r) => r.dataset.sessionId));
+  if (ids.length !== all || new Set(ids).size !== ids.length) {
+    throw new Error(`paging by 1 listed ${ids.length} rows (${new Set(ids).size} distinct), the first page of 50 had ${all}`);
+  }
+  report({ step, pages: clicks + 1, sessions: ids.length });
 }
 
 async function searchAndOpenHit() {

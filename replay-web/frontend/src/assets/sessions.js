@@ -53,12 +53,16 @@ function apiQuery(params, cursor) {
     }
   }
   if (cursor) q.set("cursor", cursor);
-  q.set("limit", String(PAGE));
+  // ?limit=N in the page's URL changes the page size (1–200), e.g. to page through by hand.
+  const limit = Number(params.get("limit"));
+  q.set("limit", String(Number.isInteger(limit) && limit >= 1 && limit <= 200 ? limit : PAGE));
   return q;
 }
 
 function formParams() {
   const p = new URLSearchParams();
+  const limit = new URLSearchParams(location.search).get("limit");
+  if (limit) p.set("limit", limit);
   for (const f of FIELDS) {
     const input = form.elements[f];
     if (input.type === "checkbox") {

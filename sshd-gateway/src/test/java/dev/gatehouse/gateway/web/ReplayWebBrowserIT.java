@@ -127,6 +127,9 @@ class ReplayWebBrowserIT {
 
     JsonNode login = step(steps, "login");
     assertThat(login.path("identity").asText()).isEqualTo(auditor);
+    JsonNode paged = step(steps, "load-more");
+    assertThat(paged.path("sessions").asInt()).isGreaterThanOrEqualTo(3); // alice's psql, the agent's two exec sessions, carol's
+    assertThat(paged.path("pages").asInt()).isEqualTo(paged.path("sessions").asInt());
     JsonNode hit = step(steps, "open-hit");
     assertThat(hit.path("url").asText()).contains("/sessions/").contains("#t=");
     assertThat(hit.path("integrity").asText()).isEqualTo("ok");
