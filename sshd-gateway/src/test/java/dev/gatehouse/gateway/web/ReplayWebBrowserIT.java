@@ -128,7 +128,7 @@ class ReplayWebBrowserIT {
     JsonNode login = step(steps, "login");
     assertThat(login.path("identity").asText()).isEqualTo(auditor);
     JsonNode paged = step(steps, "load-more");
-    assertThat(paged.path("sessions").asInt()).isGreaterThanOrEqualTo(3); // alice's psql, the agent's two exec sessions, carol's
+    assertThat(paged.path("sessions").asInt()).isEqualTo(4); // psql, the held DDL, the auditor's own DDL, the live shell
     assertThat(paged.path("pages").asInt()).isEqualTo(paged.path("sessions").asInt());
     JsonNode hit = step(steps, "open-hit");
     assertThat(hit.path("url").asText()).contains("/sessions/").contains("#t=");
