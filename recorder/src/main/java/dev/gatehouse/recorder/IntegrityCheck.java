@@ -183,6 +183,68 @@ public final class IntegrityCheck {
     return new IntegrityReport(lines, checked, problems);
   }
 
+  /**
+   * Checks one session, as the replay page shows it: the recording's SHA-256 against the index's,
+   * and both against the sha256 of the session's last session-end (or session-interrupted) audit
+   * line, whose own chain hash must recompute. Reads the recording and the audit log as streams.
+   * The whole chain's continuity is {@link #verify}'s job ({@code gatehouse sessions verify}).
+   */
+  public static RecordingIntegrity session(Path dataDir, Path auditFile, SessionRecord s) throws IOException {
+    if (s.state() == SessionState.ACTIVE) {
+      return new RecordingIntegrity(RecordingIntegrity.PENDING, "the session is still running");
+    }
+    Path file = s.path() == null ? null : dataDir.resolve(s.path());
+    if (file == null || !Files.isRegularFile(file)) {
+      return new RecordingIntegrity(RecordingIntegrity.MISSING, "the recording file is missing");
+    }
+    String actual = Recordings.sha256(file);
+    if (s.sha256() == null) {
+      return new RecordingIntegrity(RecordingIntegrity.ALTERED, "the index has no SHA-256 for the recording");
+    }
+    if (!actual.equals(s.sha256())) {
+      return new RecordingIntegrity(RecordingIntegrity.ALTERED,
+          "the recording's SHA-256 " + actual + " differs from the index's " + s.sha256() + " (changed after close)");
+    }
+    JsonNode end = null;
+    boolean endLineIntact = false;
+    if (Files.exists(auditFile)) {
+      try (java.io.BufferedReader r = Files.newBufferedReader(auditFile, java.nio.charset.StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          if (!line.contains(s.id())) {
+            continue;
+          }
+          JsonNode n;
+          try {
+            n = AuditLog.JSON.readTree(line);
+          } catch (IOException e) {
+            continue;
+          }
+          String event = n.path("event").asText();
+          if ((event.equals(AuditCode.SESSION_END.event()) || event.equals(AuditCode.SESSION_INTERRUPTED.event()))
+              && s.id().equals(n.path("sessionId").asText(null))) {
+            end = n;
+            endLineIntact = AuditLog.hashOf(n.path("prev").asText(), n).equals(n.path("hash").asText());
+          }
+        }
+      }
+    }
+    if (end == null) {
+      return new RecordingIntegrity(RecordingIntegrity.ALTERED, "the audit log has no session-end line for this session");
+    }
+    if (!endLineIntact) {
+      return new RecordingIntegrity(RecordingIntegrity.ALTERED,
+          "the session-end audit line (seq " + end.path("seq").asLong() + ") does not match its own hash (edited)");
+    }
+    String audited = end.path("sha256").asText(null);
+    if (!actual.equals(audited)) {
+      return new RecordingIntegrity(RecordingIntegrity.ALTERED,
+          "the recording's SHA-256 differs from the session-end audit line's (seq " + end.path("seq").asLong() + ")");
+    }
+    return new RecordingIntegrity(RecordingIntegrity.OK,
+        "SHA-256 " + actual + " matches the index and audit line seq " + end.path("seq").asLong());
+  }
+
   private static int indexOf(byte[] b, int from) {
     for (int i = from; i < b.length; i++) {
       if (b[i] == '\n') {

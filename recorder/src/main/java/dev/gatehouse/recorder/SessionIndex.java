@@ -36,6 +36,8 @@ public final class SessionIndex implements AutoCloseable {
 
   private final Path databaseFile;
   private final Connection db;
+  private final java.util.List<java.util.function.Consumer<String>> endListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private SessionIndex(Path databaseFile, Connection db) {
     this.databaseFile = databaseFile;
@@ -153,6 +155,17 @@ public final class SessionIndex implements AutoCloseable {
     } catch (SQLException e) {
       throw fault("record end of session " + id, e);
     }
+    for (java.util.function.Consumer<String> l : endListeners) {
+      l.accept(id);
+    }
+  }
+
+  /**
+   * Calls {@code listener} with the id of every session this index records the end of (in this
+   * process), after the row is written. Listeners must return quickly (hand the work off).
+   */
+  public void onEnded(java.util.function.Consumer<String> listener) {
+    endListeners.add(listener);
   }
 
   public synchronized Optional<SessionRecord> find(String id) throws IOException {

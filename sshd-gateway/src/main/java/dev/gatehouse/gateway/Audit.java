@@ -22,6 +22,13 @@ public final class Audit {
   private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
+  /** Sees every line as it is recorded or queued (the web's /metrics counts from it). */
+  private volatile java.util.function.BiConsumer<AuditCode, Map<String, Object>> observer = (c, f) -> { };
+
+  public void observe(java.util.function.BiConsumer<AuditCode, Map<String, Object>> observer) {
+    this.observer = observer;
+  }
+
   public Audit(AuditLog log) {
     this.log = log;
     this.writer = new Thread(this::writeLater, "gh-audit");
@@ -36,9 +43,12 @@ public final class Audit {
    * A full queue falls back to a direct write rather than dropping a line.
    */
   public void recordLater(AuditCode code, Object... keyValues) {
-    AuditLog.Pending p = new AuditLog.Pending(code.code(), code.event(), fields(keyValues));
+    Map<String, Object> f = fields(keyValues);
+    AuditLog.Pending p = new AuditLog.Pending(code.code(), code.event(), f);
     queued.incrementAndGet();
-    if (!later.offer(p)) {
+    if (later.offer(p)) {
+      observer.accept(code, f);
+    } else {
       written.incrementAndGet();
       tryRecord(code, keyValues);
     }
@@ -78,7 +88,9 @@ public final class Audit {
   }
 
   public void record(AuditCode code, Object... keyValues) throws IOException {
-    log.append(code.code(), code.event(), fields(keyValues));
+    Map<String, Object> f = fields(keyValues);
+    log.append(code.code(), code.event(), f);
+    observer.accept(code, f);
   }
 
   public void tryRecord(AuditCode code, Object... keyValues) {

@@ -135,7 +135,8 @@ public final class Gateway implements AutoCloseable {
     }
     if (config.web() != null) {
       try {
-        g.web = WebServer.start(config.web(), () -> g.services.config(), g::port, g.ca, g.ledger, g.tokenVerifier, g.audit);
+        g.web = WebServer.start(config.web(), () -> g.services.config(), g::port, g.ca, g.ledger, g.tokenVerifier, g.audit,
+            g.index, g.registry, g.approvals);
       } catch (IOException e) {
         g.server.stop(true);
         g.closeStores();

@@ -1,14 +1,28 @@
 package dev.gatehouse.gateway.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The HTTP listener: certificate issuance ({@code /v1}), later the UI and {@code /api}. With
+ * The HTTP listener: certificate issuance ({@code /v1}), the replay UI and {@code /api}. With
  * {@code tls} the gateway serves HTTPS itself; without it, it must sit behind a TLS-terminating
- * proxy and {@code publicUrl} says what users and the identity provider see.
+ * proxy and {@code publicUrl} says what users and the identity provider see (the login redirect is
+ * {@code publicUrl + /auth/callback}; default: the listen address).
+ *
+ * @param roles web role ({@code auditor}, {@code approver}) to the groups that hold it
+ * @param clientSecret {@code env:NAME} or {@code file:/path}: the OIDC client secret for the
+ *     browser login, for providers that treat the gateway as a confidential client; absent: a
+ *     public client with PKCE
+ * @param sessionIdle a browser session ends after this long without a request (default 30m)
+ * @param sessionMax and after this long in any case (default 12h)
  */
-public record WebSettings(String listen, String publicUrl, Tls tls, Map<String, List<String>> roles) {
+public record WebSettings(
+    String listen, String publicUrl, Tls tls, Map<String, List<String>> roles, String clientSecret,
+    Duration sessionIdle, Duration sessionMax) {
+  public static final Set<String> ROLES = Set.of("auditor", "approver");
+
   public WebSettings {
     listen = listen == null ? "127.0.0.1:8080" : listen;
     ListenAddress.parse(listen, "web.listen");
@@ -16,6 +30,19 @@ public record WebSettings(String listen, String publicUrl, Tls tls, Map<String, 
       throw new IllegalArgumentException("web.publicUrl: '" + publicUrl + "' must be an http(s) URL");
     }
     roles = roles == null ? Map.of() : Map.copyOf(roles);
+    for (Map.Entry<String, List<String>> e : roles.entrySet()) {
+      if (!ROLES.contains(e.getKey())) {
+        throw new IllegalArgumentException("web.roles: unknown role '" + e.getKey() + "' (roles are auditor, approver)");
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("web.roles." + e.getKey() + ": needs a list of groups");
+      }
+    }
+    sessionIdle = sessionIdle == null ? Duration.ofMinutes(30) : sessionIdle;
+    sessionMax = sessionMax == null ? Duration.ofHours(12) : sessionMax;
+    if (sessionIdle.isNegative() || sessionIdle.isZero() || sessionMax.isNegative() || sessionMax.isZero()) {
+      throw new IllegalArgumentException("web.sessionIdle and web.sessionMax: must be positive");
+    }
   }
 
   public ListenAddress listenAddress() {

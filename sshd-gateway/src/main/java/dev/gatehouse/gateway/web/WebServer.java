@@ -7,7 +7,17 @@ import dev.gatehouse.gateway.config.Secrets;
 import dev.gatehouse.gateway.config.WebSettings;
 import dev.gatehouse.keys.CertificateAuthority;
 import dev.gatehouse.keys.CertificateLedger;
+import dev.gatehouse.gateway.approval.ApprovalDesk;
+import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
+import dev.gatehouse.keys.oidc.OidcSettings;
+import dev.gatehouse.recorder.SessionIndex;
+import dev.gatehouse.recorder.search.SearchIndex;
+import dev.gatehouse.recorder.search.SearchIndexer;
+import dev.gatehouse.web.Metrics;
+import dev.gatehouse.web.ReplayWeb;
+import java.time.Duration;
 import java.io.IOException;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -28,20 +38,32 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP side of the gateway on {@code web.listen}: HTTPS from {@code web.tls}, or plain HTTP
- * behind a TLS-terminating proxy. Serves {@code /v1} (certificate issuance) and {@code /healthz}.
+ * behind a TLS-terminating proxy. Serves {@code /v1} (certificate issuance), {@code /healthz} and,
+ * with {@code oidc}, the replay web ({@code /auth}, {@code /api}, {@code /metrics}, the UI), whose
+ * search index it keeps filled: every session that ends here is indexed at once, others by a
+ * catch-up every {@link #CATCH_UP}.
  */
 public final class WebServer implements AutoCloseable {
+  static final Duration CATCH_UP = Duration.ofSeconds(30);
   private final Server server;
   private final ServerConnector connector;
+  private final ReplayWeb replay;
+  private final SearchIndexer indexer;
+  private final SearchIndex search;
 
-  private WebServer(Server server, ServerConnector connector) {
+  private WebServer(Server server, ServerConnector connector, ReplayWeb replay, SearchIndexer indexer,
+      SearchIndex search) {
     this.server = server;
     this.connector = connector;
+    this.replay = replay;
+    this.indexer = indexer;
+    this.search = search;
   }
 
   public static WebServer start(
       WebSettings web, Supplier<GatewayConfig> config, IntSupplier sshPort, CertificateAuthority ca, CertificateLedger ledger,
-      IdTokenVerifier verifier, Audit audit) throws IOException {
+      IdTokenVerifier verifier, Audit audit, SessionIndex index, SessionRegistry registry, ApprovalDesk approvals)
+      throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("gh-web");
     threads.setDaemon(true);
@@ -67,13 +89,36 @@ public final class WebServer implements AutoCloseable {
     connector.setPort(listen.port());
     server.addConnector(connector);
     IssuanceHandler issuance = new IssuanceHandler(config, sshPort, ca, ledger, verifier, audit, Clock.systemUTC());
-    server.setHandler(new Handler.Sequence(issuance, new Health(), new NotFound()));
+    ReplayWeb replay = null;
+    SearchIndexer indexer = null;
+    SearchIndex search = null;
+    GatewayConfig c = config.get();
+    if (c.oidc() != null && verifier != null) {
+      search = SearchIndex.open(c.databaseFile(), c.dataDir());
+      indexer = SearchIndexer.start(search, CATCH_UP);
+      index.onEnded(indexer::sessionEnded);
+      AccessTokenVerifier accessTokens = new AccessTokenVerifier(new OidcSettings(c.oidc().issuer(), c.oidc().clientId(),
+          c.oidc().identityClaim(), c.oidc().groupsClaim(), c.oidc().maxTokenAge(), OidcSettings.DEFAULT_CLOCK_SKEW),
+          Clock.systemUTC());
+      Metrics metrics = new Metrics();
+      audit.observe(metrics::audited);
+      replay = ReplayWeb.create(server, new GatewayReplayContext(config, connector::getLocalPort, verifier, accessTokens,
+          index, search, registry, approvals, audit), metrics);
+      server.setHandler(new Handler.Sequence(issuance, new Health(), replay.handler(), new NotFound()));
+    } else {
+      server.setHandler(new Handler.Sequence(issuance, new Health(), new NotFound()));
+    }
     try {
       server.start();
     } catch (Exception e) {
+      if (indexer != null) {
+        indexer.close();
+        search.close();
+        replay.close();
+      }
       throw new IOException("cannot listen on web.listen " + web.listen() + ": " + e.getMessage(), e);
     }
-    return new WebServer(server, connector);
+    return new WebServer(server, connector, replay, indexer, search);
   }
 
   public int port() {
@@ -86,6 +131,11 @@ public final class WebServer implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       // Shutting down anyway.
+    }
+    if (replay != null) {
+      replay.close();
+      indexer.close();
+      search.close();
     }
   }
 

@@ -1,0 +1,39 @@
+package dev.gatehouse.web;
+
+import dev.gatehouse.keys.oidc.AccessTokenVerifier;
+import dev.gatehouse.keys.oidc.IdTokenVerifier;
+import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.SessionIndex;
+import dev.gatehouse.recorder.search.SearchIndex;
+import java.nio.file.Path;
+
+/**
+ * What the gateway supplies to the web side. {@link #config()} is read on every request, so a
+ * reloaded configuration (roles, say) applies at once.
+ */
+public interface ReplayWebContext {
+  WebConfig config();
+
+  /** Checks the ID token of a browser login (also gives the provider's endpoints). */
+  IdTokenVerifier idTokens();
+
+  /** Checks bearer access tokens on the JSON API. */
+  AccessTokenVerifier accessTokens();
+
+  SessionIndex index();
+
+  SearchIndex search();
+
+  /** Recording paths in the index are relative to this. */
+  Path dataDir();
+
+  Path auditFile();
+
+  LiveSessions live();
+
+  /** Null when the gateway has no approvals. */
+  Approvals approvals();
+
+  /** Writes one audit line (key/value pairs); never throws. */
+  void audit(AuditCode code, Object... keyValues);
+}

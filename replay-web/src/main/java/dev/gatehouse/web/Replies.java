@@ -1,0 +1,137 @@
+package dev.gatehouse.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** How every answer of the web side is written: JSON bodies, error slugs, security headers. */
+final class Replies {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Pages: scripts and styles only from this origin, never framed, no plugins, no base tag.
+   * {@code 'wasm-unsafe-eval'} lets asciinema-player compile its WebAssembly terminal; it allows no
+   * JavaScript eval. Styles need no {@code 'unsafe-inline'}: the player sets them through the CSSOM.
+   */
+  static final String PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:;"
+      + " font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none';"
+      + " form-action 'self'";
+  /** API answers are data: nothing in them may run or load anything. */
+  static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+  private static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
+  private static final HttpField NO_REFERRER = new HttpField("Referrer-Policy", "no-referrer");
+  private static final HttpField NO_FRAMES = new HttpField("X-Frame-Options", "DENY");
+
+  private Replies() {}
+
+  static void common(Response response, String csp) {
+    response.getHeaders().put(NOSNIFF);
+    response.getHeaders().put(NO_REFERRER);
+    response.getHeaders().put(NO_FRAMES);
+    response.getHeaders().put("Content-Security-Policy", csp);
+  }
+
+  static boolean json(Response response, Callback callback, int status, JsonNode body) {
+    common(response, API_CSP);
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      callback.failed(e);
+      return true;
+    }
+    response.write(true, ByteBuffer.wrap(bytes), callback);
+    return true;
+  }
+
+  static boolean error(Response response, Callback callback, int status, String slug, String message) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("error", slug);
+    b.put("message", message);
+    return json(response, callback, status, b);
+  }
+
+  static boolean text(Response response, Callback callback, int status, String contentType, String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+
+  /** A plain page for the login path's dead ends (no scripts, so no bundle needed). */
+  static boolean page(Response response, Callback callback, int status, String title, String message) {
+    common(response, PAGE_CSP);
+    String html = "<!doctype html><meta charset=utf-8><title>Gatehouse: " + escape(title) + "</title>"
+        + "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p><p><a href=\"/\">Gatehouse</a></p>\n";
+    return text(response, callback, status, "text/html; charset=utf-8", html);
+  }
+
+  static boolean redirect(Response response, Callback callback, String location) {
+    common(response, API_CSP);
+    response.setStatus(302);
+    response.getHeaders().put(HttpHeader.LOCATION, location);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+    response.write(true, null, callback);
+    return true;
+  }
+
+  /** The request body as JSON (an empty body is an empty object); null when too big or not JSON. */
+  static JsonNode body(Request request, int max) {
+    long declared = request.getLength();
+    if (declared > max) {
+      return null;
+    }
+    try (InputStream in = Request.asInputStream(request)) {
+      byte[] b = in.readNBytes(max + 1);
+      if (b.length > max) {
+        return null;
+      }
+      if (b.length == 0) {
+        return JSON.createObjectNode();
+      }
+      JsonNode n = JSON.readTree(b);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** User text for a log or audit line: control characters replaced, at most {@code max} characters. */
+  static String clean(String s, int max) {
+    if (s == null) {
+      return null;
+    }
+    String c = s.replaceAll("\\p{Cntrl}", " ").strip();
+    return c.length() > max ? c.substring(0, max) : c;
+  }
+}

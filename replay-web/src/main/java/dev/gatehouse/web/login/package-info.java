@@ -1,0 +1,5 @@
+/**
+ * Who is calling: the browser login (authorization code + PKCE, state bound to a cookie, nonce),
+ * server-side browser sessions, bearer access tokens, CSRF and roles from groups.
+ */
+package dev.gatehouse.web.login;
