@@ -53,7 +53,7 @@ public record Approvers(List<String> groups, int min) {
     try {
       return new Approvers(list.stream().map(String::valueOf).toList(), min);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + "." + e.getMessage(), e);
+      throw new IllegalArgumentException(at + "." + e.getMessage()); // the whole path: loaders report the deepest message
     }
   }
 }

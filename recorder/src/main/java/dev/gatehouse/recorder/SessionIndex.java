@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The session index in SQLite. The database is shared with other modules' tables, so ours are
@@ -46,26 +45,22 @@ public final class SessionIndex implements AutoCloseable {
   }
 
   public static SessionIndex open(Path databaseFile) throws IOException {
-    Path parent = databaseFile.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setBusyTimeout(5000);
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Connection c = SqliteFile.connect(databaseFile, "session index");
+    SessionIndex idx = new SessionIndex(databaseFile, c);
     try {
-      Connection c = cfg.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
-      SessionIndex idx = new SessionIndex(databaseFile, c);
+      idx.createSchema();
+    } catch (SQLException | RuntimeException e) {
       try {
-        idx.createSchema();
-      } catch (SQLException | RuntimeException e) {
         c.close();
-        throw e;
+      } catch (SQLException ignored) {
+        // failing anyway
       }
-      return idx;
-    } catch (SQLException e) {
-      throw new IOException("cannot open session index " + databaseFile + ": " + e.getMessage(), e);
+      if (e instanceof SQLException se) {
+        throw new IOException("cannot open session index " + databaseFile + ": " + se.getMessage(), se);
+      }
+      throw (RuntimeException) e;
     }
+    return idx;
   }
 
   private void createSchema() throws SQLException {

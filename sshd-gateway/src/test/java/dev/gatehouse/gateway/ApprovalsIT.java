@@ -414,4 +414,72 @@ class ApprovalsIT {
       second.close();
     }
   }
+
+  @Test
+  void aDenialInsideATransactionAbortsItAsAnErrorWouldAndCommitRollsBack(@TempDir Path tmp) throws Exception {
+    try (Tmux tmux = Tmux.start(tmp, 160, 30, gw.sshArgv(alice, "prod-db", List.of("-t")))) {
+      tmux.awaitScreen("prod-db=>", Duration.ofSeconds(20));
+      tmux.type("BEGIN; ");
+      tmux.type("INSERT INTO ledger VALUES (30, 'in-tx'); ");
+      tmux.awaitScreen("INSERT 0 1", Duration.ofSeconds(10));
+      tmux.type("ALTER TABLE ledger ADD COLUMN tx_col int; ");
+      Matcher m = tmux.awaitScreen("waiting for approval \\(request ([0-9A-F]{4,8})", Duration.ofSeconds(20));
+      GatewayFixture.CliResult deny = gw.cli("approvals", "deny", m.group(1), "--as", bob.identity(), "--comment", "not in prod");
+      assertThat(deny.exitCode()).as(deny.err()).isZero();
+      tmux.awaitScreen("ERROR:  denied by " + Pattern.quote(bob.identity()) + " \\(request " + m.group(1) + "\\): not in prod",
+          Duration.ofSeconds(10));
+      tmux.type("COMMIT; ");
+      tmux.awaitScreen("ROLLBACK", Duration.ofSeconds(10));
+      tmux.type("\\q");
+    }
+    assertThat(pg.superSql("app", "select count(*) from ledger where id = 30")).isEqualTo("0");
+  }
+
+  @Test
+  void aNativeClientThroughSshDashLWaitsAndItsCancelCancelsTheRequest() throws Exception {
+    int port = PostgresTargetIT.PostgresServerPort.free();
+    List<String> argv = new java.util.ArrayList<>(gw.sshArgv(alice, "prod-db", List.of("-N", "-L", port + ":prod-db:5432",
+        "-o", "ExitOnForwardFailure=yes")));
+    Process tunnel = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    try {
+      ApprovalBench.awaitPort(port);
+      java.util.Properties props = new java.util.Properties();
+      props.setProperty("user", "x");
+      props.setProperty("password", "x");
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+              "jdbc:postgresql://127.0.0.1:" + port + "/app?sslmode=disable", props);
+          java.sql.Statement st = c.createStatement()) {
+        java.util.concurrent.CompletableFuture<String> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            st.execute("ALTER TABLE ledger ADD COLUMN jdbc_col int");
+            return "ran";
+          } catch (java.sql.SQLException e) {
+            return e.getSQLState() + " " + e.getMessage();
+          }
+        });
+        JsonNode pending = null;
+        for (int i = 0; i < 200 && pending == null; i++) {
+          for (JsonNode n : JSON.readTree(gw.cli("approvals", "list", "--format", "json").out())) {
+            if (n.path("statement").asText().equals("ALTER TABLE ledger ADD COLUMN jdbc_col int")) {
+              pending = n;
+            }
+          }
+          Thread.sleep(50);
+        }
+        assertThat(pending).as("the held statement's request").isNotNull();
+        st.cancel();
+        String outcome = run.get(20, TimeUnit.SECONDS);
+        assertThat(outcome).startsWith("57014").contains("approval request " + pending.path("id").asText() + " cancelled");
+        assertThat(request(pending.path("id").asText()).path("state").asText()).isEqualTo("cancelled");
+        // The connection is still usable afterwards.
+        try (java.sql.ResultSet rs = st.executeQuery("select 6*7")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getInt(1)).isEqualTo(42);
+        }
+      }
+    } finally {
+      tunnel.destroy();
+      tunnel.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -83,4 +83,22 @@ class ConfigLoaderTest {
     assertThat(c.ssh().authTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.target("shell").orElseThrow().exec()).containsExactly("/bin/bash", "-l", "-c");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "approvals: { ttl: 0s }|ttl: PT0S must be positive",
+      "approvals: { webhook: 'ftp://hooks.example.com/x' }|webhook: 'ftp://hooks.example.com/x' must be an http(s) URL",
+      "approvals: { accessGrace: 2h }|accessGrace: PT2H must be between 0 and 1h",
+      "targets: [{ name: ops, type: command, command: [/bin/sh], access: review }]|access: review needs approvers",
+      "targets: [{ name: ops, type: command, command: [/bin/sh], approvers: { groups: [] } }]|approvers.groups: name at least one approver group",
+      "targets: [{ name: ops, type: command, command: [/bin/sh], approvers: { groups: [a], min: 0 } }]|approvers.min: 0 must be between 1 and 10",
+      "targets: [{ name: ops, type: command, command: [/bin/sh], approvers: { group: [a] } }]|approvers.group: unknown key"})
+  void badApprovalSettingsNameTheKey(String yaml, String message, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, yaml + "\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining(message);
+  }
 }

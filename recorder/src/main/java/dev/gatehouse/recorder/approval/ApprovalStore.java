@@ -1,7 +1,6 @@
 package dev.gatehouse.recorder.approval;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -22,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.sqlite.SQLiteConfig;
+import dev.gatehouse.recorder.SqliteFile;
 
 /**
  * Approval requests and decisions in SQLite, in the same database file as the session index, so
@@ -51,25 +50,22 @@ public final class ApprovalStore implements AutoCloseable {
   }
 
   public static ApprovalStore open(Path databaseFile) throws IOException {
-    Files.createDirectories(databaseFile.toAbsolutePath().getParent());
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setBusyTimeout(5000);
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Connection c = SqliteFile.connect(databaseFile, "approvals store");
+    ApprovalStore store = new ApprovalStore(databaseFile, c);
     try {
-      Connection c = cfg.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
-      ApprovalStore store = new ApprovalStore(databaseFile, c);
+      store.createSchema();
+    } catch (SQLException | RuntimeException e) {
       try {
-        store.createSchema();
-      } catch (SQLException | RuntimeException e) {
         c.close();
-        throw e;
+      } catch (SQLException ignored) {
+        // failing anyway
       }
-      return store;
-    } catch (SQLException e) {
-      throw new IOException("cannot open the approvals store " + databaseFile + ": " + e.getMessage(), e);
+      if (e instanceof SQLException se) {
+        throw new IOException("cannot open the approvals store " + databaseFile + ": " + se.getMessage(), se);
+      }
+      throw (RuntimeException) e;
     }
+    return store;
   }
 
   private void createSchema() throws SQLException {

@@ -178,22 +178,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
         // A forwarded client has no SetEnv of its own: a review holds the statement (NOTICE, then
         // the result or an error), the client's CancelRequest cancels the request.
         ApprovalGate gate = new ApprovalGate(access.gate(), services.approvals(), target,
-            services.postgres().policyFor(target), new ApprovalGate.Session() {
-              @Override
-              public String sessionId() {
-                return id();
-              }
-
-              @Override
-              public String identity() {
-                return user.identity();
-              }
-
-              @Override
-              public void marker(String text) {
-                mark(text);
-              }
-            }, false);
+            services.postgres().policyFor(target), approvalSession(), false);
         proxy = new PgProxySession(channel.fromClient, channel.toClient, target.postgres(), gate, access.masker(),
             this::statement, services.cancels());
         proxy.run();

@@ -167,25 +167,6 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
   }
 
-  private ApprovalGate.Session approvalSession() {
-    return new ApprovalGate.Session() {
-      @Override
-      public String sessionId() {
-        return id;
-      }
-
-      @Override
-      public String identity() {
-        return user.identity();
-      }
-
-      @Override
-      public void marker(String text) {
-        mark(text);
-      }
-    };
-  }
-
   /** {@code ssh -o SetEnv=GATEHOUSE_NOWAIT=1}: a statement needing approval returns at once (76). */
   private boolean noWait() {
     return "1".equals(channel.clientEnvironment().get("GATEHOUSE_NOWAIT"));

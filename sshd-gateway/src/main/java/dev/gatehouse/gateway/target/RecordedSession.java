@@ -235,6 +235,26 @@ public abstract class RecordedSession implements LiveSession {
     }
   }
 
+  /** What an approval gate needs of this session: its id, the person, and markers. */
+  protected final dev.gatehouse.gateway.approval.ApprovalGate.Session approvalSession() {
+    return new dev.gatehouse.gateway.approval.ApprovalGate.Session() {
+      @Override
+      public String sessionId() {
+        return id;
+      }
+
+      @Override
+      public String identity() {
+        return user.identity();
+      }
+
+      @Override
+      public void marker(String text) {
+        mark(text);
+      }
+    };
+  }
+
   /** A marker in this session's recording (an approval asked for, or used). */
   protected final void mark(String text) {
     try {

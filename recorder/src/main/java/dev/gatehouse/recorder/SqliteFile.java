@@ -1,0 +1,31 @@
+package dev.gatehouse.recorder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * One connection to the shared SQLite store, set up the same way for every table family in it
+ * (index, approvals, search): WAL so readers never wait for a writer, a 5 s busy timeout for the
+ * other processes on the file, and IMMEDIATE transactions so a read-then-write cannot be overtaken.
+ */
+public final class SqliteFile {
+  private SqliteFile() {}
+
+  public static Connection connect(Path databaseFile, String what) throws IOException {
+    Files.createDirectories(databaseFile.toAbsolutePath().getParent());
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setBusyTimeout(5000);
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    try {
+      return cfg.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
+    } catch (SQLException e) {
+      throw new IOException("cannot open " + what + " " + databaseFile + ": " + e.getMessage(), e);
+    }
+  }
+}
