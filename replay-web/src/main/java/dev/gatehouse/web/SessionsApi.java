@@ -113,6 +113,8 @@ final class SessionsApi {
     RecordingIntegrity integrity = IntegrityCheck.session(ctx.dataDir(), ctx.auditFile(), s);
     body.putObject("integrity").put("status", integrity.status()).put("detail", integrity.detail());
     body.put("recordingUrl", "/api/sessions/" + s.id() + "/recording");
+    // What the download (and the player) will load: the .cast file's size now.
+    body.put("bytes", file != null && Files.isRegularFile(file) ? Files.size(file) : s.bytes());
     boolean live = s.state() == SessionState.ACTIVE;
     body.put("live", live);
     body.put("liveUrl", live ? "/api/sessions/" + s.id() + "/live" : null);

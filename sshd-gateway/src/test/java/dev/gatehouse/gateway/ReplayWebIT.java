@@ -271,6 +271,7 @@ class ReplayWebIT {
     assertThat(detail.path("markers").get(0).path("label").asText()).isEqualTo("exec: echo " + w);
     assertThat(detail.path("markers").get(0).path("kind").asText()).isEqualTo("command");
     assertThat(detail.path("recordingUrl").asText()).isEqualTo("/api/sessions/" + bobs.id() + "/recording");
+    assertThat(detail.path("bytes").asLong()).isEqualTo(Files.size(gw.config().dataDir().resolve(bobs.path())));
     assertThat(detail.path("live").asBoolean()).isFalse();
   }
 

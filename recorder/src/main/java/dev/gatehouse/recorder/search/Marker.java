@@ -6,11 +6,12 @@ import java.util.regex.Pattern;
 /**
  * One {@code m} event of a recording, read back: what the gateway wrote at a command or statement.
  *
- * <p>The gateway's labels are {@code <verdict>[ <rule>]: <statement>} for judged statements
- * (verdict allow, block or review), {@code blocked <rule>: <command>} for refused psql
- * meta-commands, {@code exec: <command>} for an exec request and {@code gatehouse: <reason>} when
- * the gateway ends a session. A label may also carry {@code (approved by NAME)}. Anything else is
- * kept as an event with the whole label as text.
+ * <p>The gateway's labels are {@code <verdict>[ <rule>][ (request <id>)]: <statement>} for judged
+ * statements (verdict allow, block or review; a review names the approval request it opened),
+ * {@code approved by <names> (request <id>): <statement>} when a held statement runs under an
+ * approval, {@code blocked <rule>: <command>} for refused psql meta-commands, {@code exec:
+ * <command>} for an exec request and {@code gatehouse: <reason>} when the gateway ends a session.
+ * Anything else is kept as an event with the whole label as text.
  *
  * @param t seconds from the start of the recording
  * @param kind {@code statement}, {@code command} or {@code event}
@@ -25,14 +26,19 @@ public record Marker(double t, String label, String kind, String verdict, String
   public static final String EVENT = "event";
 
   private static final Pattern JUDGED =
-      Pattern.compile("(allow|block|review)(?: ([^\\s:]+))?: (.*)", Pattern.DOTALL);
+      Pattern.compile("(allow|block|review)(?: ([^\\s:(]+))?(?: \\(request [^)]*\\))?: (.*)", Pattern.DOTALL);
+  private static final Pattern APPROVED =
+      Pattern.compile("approved by ([^(]+?)(?: \\(request [^)]*\\))?: (.*)", Pattern.DOTALL);
   private static final Pattern BLOCKED = Pattern.compile("blocked ([^\\s:]+): (.*)", Pattern.DOTALL);
-  private static final Pattern APPROVER = Pattern.compile("\\((?:approved|allowed) by ([^)]+)\\)");
 
   public static Marker parse(double t, String label) {
     Matcher m = JUDGED.matcher(label);
     if (m.matches()) {
-      return new Marker(t, label, STATEMENT, m.group(1), m.group(2), approver(label), m.group(3));
+      return new Marker(t, label, STATEMENT, m.group(1), m.group(2), null, m.group(3));
+    }
+    m = APPROVED.matcher(label);
+    if (m.matches()) {
+      return new Marker(t, label, STATEMENT, "allow", null, m.group(1).strip(), m.group(2));
     }
     m = BLOCKED.matcher(label);
     if (m.matches()) {
@@ -41,16 +47,11 @@ public record Marker(double t, String label, String kind, String verdict, String
     if (label.startsWith("exec: ")) {
       return new Marker(t, label, COMMAND, null, null, null, label.substring("exec: ".length()));
     }
-    return new Marker(t, label, EVENT, null, null, approver(label), label);
+    return new Marker(t, label, EVENT, null, null, null, label);
   }
 
   /** A blocked statement or one sent for review: what the "flagged" filter looks for. */
   public boolean flagged() {
     return "block".equals(verdict) || "review".equals(verdict);
-  }
-
-  private static String approver(String label) {
-    Matcher m = APPROVER.matcher(label);
-    return m.find() ? m.group(1).strip() : null;
   }
 }

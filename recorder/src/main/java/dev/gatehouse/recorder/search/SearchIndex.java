@@ -2,6 +2,7 @@ package dev.gatehouse.recorder.search;
 
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
+import dev.gatehouse.recorder.SqliteFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Full-text search over finished sessions, in SQLite FTS5 inside the session index's database.
@@ -68,29 +68,20 @@ public final class SearchIndex implements AutoCloseable {
    * the index are relative to {@code dataDir}.
    */
   public static SearchIndex open(Path databaseFile, Path dataDir) throws IOException {
-    SearchIndex idx;
+    SearchIndex idx = new SearchIndex(databaseFile, dataDir, SqliteFile.connect(databaseFile, "search index"));
+    idx.all.add(idx.writer);
     try {
-      idx = new SearchIndex(databaseFile, dataDir, connect(databaseFile));
-      idx.all.add(idx.writer);
       idx.createSchema();
       for (int i = 0; i < READERS; i++) {
-        Connection c = connect(databaseFile);
+        Connection c = SqliteFile.connect(databaseFile, "search index");
         idx.all.add(c);
         idx.readers.add(c);
       }
-    } catch (SQLException e) {
+    } catch (SQLException | IOException e) {
+      idx.close();
       throw new IOException("cannot open the search index in " + databaseFile + ": " + e.getMessage(), e);
     }
     return idx;
-  }
-
-  private static Connection connect(Path databaseFile) throws SQLException {
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setBusyTimeout(5000);
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    return cfg.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
   }
 
   private synchronized void createSchema() throws SQLException {

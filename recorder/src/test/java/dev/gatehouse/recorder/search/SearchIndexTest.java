@@ -167,6 +167,12 @@ class SearchIndexTest {
         .extracting(Marker::verdict, Marker::rule, Marker::text).containsExactly("allow", null, "SELECT 1");
     assertThat(Marker.parse(1, "blocked psql-meta-command: \\! id"))
         .extracting(Marker::verdict, Marker::rule).containsExactly("block", "psql-meta-command");
+    assertThat(Marker.parse(1, "review orders-writes (request k3fq9): DELETE FROM orders WHERE id = 7"))
+        .extracting(Marker::kind, Marker::verdict, Marker::rule, Marker::text, Marker::flagged)
+        .containsExactly("statement", "review", "orders-writes", "DELETE FROM orders WHERE id = 7", true);
+    assertThat(Marker.parse(1, "approved by carol@example.com, dan@example.com (request k3fq9): DELETE FROM orders"))
+        .extracting(Marker::kind, Marker::verdict, Marker::approver, Marker::text)
+        .containsExactly("statement", "allow", "carol@example.com, dan@example.com", "DELETE FROM orders");
     assertThat(Marker.parse(1, "exec: ls -l")).extracting(Marker::kind, Marker::text).containsExactly("command", "ls -l");
     assertThat(Marker.parse(1, "gatehouse: killed")).extracting(Marker::kind, Marker::verdict).containsExactly("event", null);
   }
