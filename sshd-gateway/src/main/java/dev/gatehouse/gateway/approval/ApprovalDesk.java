@@ -108,7 +108,15 @@ public final class ApprovalDesk implements AutoCloseable {
 
   /** Completes when the request is no longer pending (decided, expired or cancelled). */
   public CompletableFuture<ApprovalRequest> await(String id) {
-    return waiting.computeIfAbsent(ApprovalStore.canonicalId(id), k -> new CompletableFuture<>());
+    CompletableFuture<ApprovalRequest> f = waiting.computeIfAbsent(ApprovalStore.canonicalId(id), k -> new CompletableFuture<>());
+    // A decision may have come between the request and this call (an approver quick on the
+    // webhook): look once now rather than leave it to the next poll.
+    try {
+      store.find(id).ifPresent(this::release);
+    } catch (IOException e) {
+      LOG.debug("approvals: reading request {} failed; the poll will look again: {}", id, e.toString());
+    }
+    return f;
   }
 
   /**
