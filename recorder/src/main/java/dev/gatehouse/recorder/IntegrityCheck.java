@@ -205,30 +205,8 @@ public final class IntegrityCheck {
       return new RecordingIntegrity(RecordingIntegrity.ALTERED,
           "the recording's SHA-256 " + actual + " differs from the index's " + s.sha256() + " (changed after close)");
     }
-    JsonNode end = null;
-    boolean endLineIntact = false;
-    if (Files.exists(auditFile)) {
-      try (java.io.BufferedReader r = Files.newBufferedReader(auditFile, java.nio.charset.StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (!line.contains(s.id())) {
-            continue;
-          }
-          JsonNode n;
-          try {
-            n = AuditLog.JSON.readTree(line);
-          } catch (IOException e) {
-            continue;
-          }
-          String event = n.path("event").asText();
-          if ((event.equals(AuditCode.SESSION_END.event()) || event.equals(AuditCode.SESSION_INTERRUPTED.event()))
-              && s.id().equals(n.path("sessionId").asText(null))) {
-            end = n;
-            endLineIntact = AuditLog.hashOf(n.path("prev").asText(), n).equals(n.path("hash").asText());
-          }
-        }
-      }
-    }
+    JsonNode end = Files.exists(auditFile) ? lastSessionEnd(auditFile, s.id()) : null;
+    boolean endLineIntact = end != null && AuditLog.hashOf(end.path("prev").asText(), end).equals(end.path("hash").asText());
     if (end == null) {
       return new RecordingIntegrity(RecordingIntegrity.ALTERED, "the audit log has no session-end line for this session");
     }
@@ -243,6 +221,79 @@ public final class IntegrityCheck {
     }
     return new RecordingIntegrity(RecordingIntegrity.OK,
         "SHA-256 " + actual + " matches the index and audit line seq " + end.path("seq").asLong());
+  }
+
+  /**
+   * The session's last session-end (or session-interrupted) line, read from the end of the log
+   * backwards: the sessions people open are mostly recent, so a large log is not read whole for
+   * each page view. Lines are split on '\n' bytes (safe in UTF-8).
+   */
+  static JsonNode lastSessionEnd(Path auditFile, String sessionId) throws IOException {
+    byte[] needle = sessionId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(auditFile, java.nio.file.StandardOpenOption.READ)) {
+      long pos = ch.size();
+      byte[] carry = new byte[0]; // the start of a line whose end was in the block read before
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+      while (true) {
+        int n = (int) Math.min(buf.capacity(), pos);
+        pos -= n;
+        buf.clear().limit(n);
+        while (buf.hasRemaining()) {
+          if (ch.read(buf, pos + buf.position()) < 0) {
+            throw new IOException("the audit log " + auditFile + " shrank while it was read");
+          }
+        }
+        byte[] block = new byte[n + carry.length];
+        System.arraycopy(buf.array(), 0, block, 0, n);
+        System.arraycopy(carry, 0, block, n, carry.length);
+        int end = block.length;
+        for (int i = block.length - 1; i >= -1; i--) {
+          if (i >= 0 && block[i] != '\n') {
+            continue;
+          }
+          if (i < 0 && pos > 0) {
+            break; // the first line of this block may start in the one before
+          }
+          JsonNode hit = sessionEndLine(block, i + 1, end, needle, sessionId);
+          if (hit != null) {
+            return hit;
+          }
+          end = i;
+        }
+        if (pos == 0) {
+          return null;
+        }
+        carry = java.util.Arrays.copyOfRange(block, 0, end);
+      }
+    }
+  }
+
+  private static JsonNode sessionEndLine(byte[] b, int from, int to, byte[] needle, String sessionId) {
+    if (to - from < needle.length || !contains(b, from, to, needle)) {
+      return null;
+    }
+    JsonNode n;
+    try {
+      n = AuditLog.JSON.readTree(b, from, to - from);
+    } catch (IOException e) {
+      return null;
+    }
+    String event = n.path("event").asText();
+    boolean end = event.equals(AuditCode.SESSION_END.event()) || event.equals(AuditCode.SESSION_INTERRUPTED.event());
+    return end && sessionId.equals(n.path("sessionId").asText(null)) ? n : null;
+  }
+
+  private static boolean contains(byte[] b, int from, int to, byte[] needle) {
+    outer:
+    for (int i = from; i <= to - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (b[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private static int indexOf(byte[] b, int from) {

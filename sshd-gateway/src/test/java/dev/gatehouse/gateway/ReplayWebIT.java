@@ -275,6 +275,43 @@ class ReplayWebIT {
     assertThat(detail.path("live").asBoolean()).isFalse();
   }
 
+  @Test
+  void anAlteredRecordingOrAnEditedSessionEndLineShowsAsAltered() throws Exception {
+    String me = GatewayFixture.uniqueIdentity("tamper");
+    Browser auditor = login(GatewayFixture.uniqueIdentity("auditor"), List.of("security"));
+    SessionRecord edited = execSession(me, "echo " + word("rec"));
+    Path cast = gw.config().dataDir().resolve(edited.path());
+    Files.write(cast, "[9.9, \"o\", \"forged\"]\n".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+    JsonNode detail = auditor.json("/api/sessions/" + edited.id());
+    assertThat(detail.path("integrity").path("status").asText()).isEqualTo("altered");
+    assertThat(detail.path("integrity").path("detail").asText()).contains("differs from the index");
+
+    SessionRecord audited = execSession(GatewayFixture.uniqueIdentity("tamper"), "echo " + word("aud"));
+    ssh.awaitAudit("session-end " + audited.id(), GatewayFixture.field("event", "session-end")
+        .and(GatewayFixture.field("sessionId", audited.id())));
+    Path audit = gw.config().auditFile();
+    List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
+    long offset = 0;
+    String original = null;
+    for (String l : lines) {
+      if (l.contains("\"event\":\"session-end\"") && l.contains("\"sessionId\":\"" + audited.id() + "\"")) {
+        original = l;
+        break;
+      }
+      offset += l.getBytes(StandardCharsets.UTF_8).length + 1;
+    }
+    assertThat(original).as("the session-end line of " + audited.id()).isNotNull();
+    String forged = original.replaceFirst("\"exitStatus\":0", "\"exitStatus\":1");
+    assertThat(forged).as("the line carries an exit status to edit").isNotEqualTo(original);
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(audit.toFile(), "rw")) {
+      raf.seek(offset);
+      raf.write(forged.getBytes(StandardCharsets.UTF_8));
+    }
+    JsonNode after = auditor.json("/api/sessions/" + audited.id());
+    assertThat(after.path("integrity").path("status").asText()).isEqualTo("altered");
+    assertThat(after.path("integrity").path("detail").asText()).contains("does not match its own hash");
+  }
+
   // ---- search ---------------------------------------------------------------------------------
 
   @Test
