@@ -59,6 +59,44 @@ final class Tmux implements AutoCloseable {
     run("send-keys", "-t", "gh", "Enter");
   }
 
+  /**
+   * Waits until the pane's program (ssh) has exited, read from tmux's own pane state rather than
+   * from the "Pane is dead" line drawn on the screen. Returns its exit status, or empty when tmux
+   * saw the terminal close but reports no status (it does, now and then, for a program that exited
+   * normally); a death by signal is an error.
+   */
+  java.util.OptionalInt awaitExit(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String[] state = (run("list-panes", "-t", "gh", "-F", "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}|#{pane_pid}")
+          .strip() + "||").split("\\|", -1);
+      if (state[0].equals("1")) {
+        if (!state[2].isEmpty()) {
+          throw new AssertionError("the pane's program died of signal " + state[2] + "; screen:\n" + screen());
+        }
+        if (state[1].isEmpty()) {
+          // No status yet: the program must at least be gone (or a zombie tmux has not reaped).
+          java.nio.file.Path stat = java.nio.file.Path.of("/proc", state[3], "stat");
+          String procState = java.nio.file.Files.exists(stat) ? java.nio.file.Files.readString(stat).replaceAll("^.*\\) ", "").substring(0, 1) : "gone";
+          if (!procState.equals("Z") && !procState.equals("gone")) {
+            if (System.nanoTime() > deadline) {
+              throw new AssertionError("the pane's terminal closed but its program (pid " + state[3] + ") still runs ("
+                  + procState + "); screen:\n" + screen());
+            }
+            Thread.sleep(50);
+            continue;
+          }
+          return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(Integer.parseInt(state[1]));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the pane's program did not exit in " + timeout.toMillis() + " ms; screen:\n" + screen());
+      }
+      Thread.sleep(50);
+    }
+  }
+
   String screen() throws IOException, InterruptedException {
     return run("capture-pane", "-p", "-t", "gh");
   }
