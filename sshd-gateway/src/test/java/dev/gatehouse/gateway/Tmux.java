@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * test types with send-keys, reads the screen with capture-pane and resizes the window, which
  * makes ssh send a window-change request exactly as it does for a person's terminal.
  */
-final class Tmux implements AutoCloseable {
+public final class Tmux implements AutoCloseable {
   private final Path socket;
 
   private Tmux(Path socket) {
@@ -26,7 +26,8 @@ final class Tmux implements AutoCloseable {
   }
 
   /** Starts {@code argv} in a new detached window of the given size. */
-  static Tmux start(Path dir, int columns, int rows, List<String> argv) throws IOException, InterruptedException {
+  public static Tmux start(Path dir, int columns, int rows, List<String> argv) throws IOException, InterruptedException {
+    java.nio.file.Files.createDirectories(dir);
     Tmux t = new Tmux(dir.resolve("tmux.sock"));
     StringBuilder cmd = new StringBuilder("exec");
     for (String a : argv) {
@@ -39,7 +40,7 @@ final class Tmux implements AutoCloseable {
     return t;
   }
 
-  String run(String... args) throws IOException, InterruptedException {
+  public String run(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -54,7 +55,7 @@ final class Tmux implements AutoCloseable {
     return out;
   }
 
-  void type(String keys) throws IOException, InterruptedException {
+  public void type(String keys) throws IOException, InterruptedException {
     run("send-keys", "-t", "gh", "-l", keys);
     run("send-keys", "-t", "gh", "Enter");
   }
@@ -65,7 +66,7 @@ final class Tmux implements AutoCloseable {
    * saw the terminal close but reports no status (it does, now and then, for a program that exited
    * normally); a death by signal is an error.
    */
-  java.util.OptionalInt awaitExit(Duration timeout) throws IOException, InterruptedException {
+  public java.util.OptionalInt awaitExit(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       String[] state = (run("list-panes", "-t", "gh", "-F", "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}|#{pane_pid}")
@@ -97,12 +98,12 @@ final class Tmux implements AutoCloseable {
     }
   }
 
-  String screen() throws IOException, InterruptedException {
+  public String screen() throws IOException, InterruptedException {
     return run("capture-pane", "-p", "-t", "gh");
   }
 
   /** Waits until the screen matches {@code regex}; returns the match. */
-  Matcher awaitScreen(String regex, Duration timeout) throws IOException, InterruptedException {
+  public Matcher awaitScreen(String regex, Duration timeout) throws IOException, InterruptedException {
     Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {

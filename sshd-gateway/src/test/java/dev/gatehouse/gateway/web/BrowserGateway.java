@@ -25,11 +25,9 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
@@ -294,77 +292,5 @@ final class BrowserGateway implements AutoCloseable {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s: %s", String.join(" ", argv), out).isZero();
     return out;
-  }
-
-  /** A real terminal for the ssh client (tmux on a private socket), as PostgresTargetIT uses. */
-  static final class TmuxTerminal implements AutoCloseable {
-    private final Path socket;
-
-    private TmuxTerminal(Path socket) {
-      this.socket = socket;
-    }
-
-    static TmuxTerminal start(Path dir, int columns, int rows, List<String> argv) throws IOException, InterruptedException {
-      Files.createDirectories(dir);
-      TmuxTerminal t = new TmuxTerminal(dir.resolve("tmux.sock"));
-      StringBuilder cmd = new StringBuilder("exec");
-      for (String a : argv) {
-        cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
-      }
-      t.tmux("-f", "/dev/null", "new-session", "-d", "-s", "gh", "-x", String.valueOf(columns), "-y",
-          String.valueOf(rows), cmd.toString());
-      t.tmux("set-option", "-t", "gh", "status", "off");
-      t.tmux("set-option", "-t", "gh", "remain-on-exit", "on");
-      return t;
-    }
-
-    String tmux(String... args) throws IOException, InterruptedException {
-      List<String> cmd = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
-      cmd.addAll(Arrays.asList(args));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().remove("TMUX");
-      pb.environment().remove("SSH_AUTH_SOCK");
-      pb.environment().put("TERM", "xterm-256color");
-      Process p = pb.start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as("tmux %s: %s", String.join(" ", args), out).isZero();
-      return out;
-    }
-
-    /** Types {@code keys} literally, then Enter (a trailing ";" would be tmux's own separator: end with a space). */
-    void type(String keys) throws IOException, InterruptedException {
-      tmux("send-keys", "-t", "gh", "-l", keys);
-      tmux("send-keys", "-t", "gh", "Enter");
-    }
-
-    String screen() throws IOException, InterruptedException {
-      return tmux("capture-pane", "-p", "-t", "gh");
-    }
-
-    void awaitScreen(String regex, Duration timeout) throws IOException, InterruptedException {
-      Pattern pattern = Pattern.compile(regex);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        String screen = screen();
-        if (pattern.matcher(screen).find()) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("screen never matched /" + regex + "/:\n" + screen);
-        }
-        Thread.sleep(100);
-      }
-    }
-
-    @Override
-    public void close() throws IOException, InterruptedException {
-      ProcessBuilder pb = new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").redirectErrorStream(true);
-      pb.environment().remove("TMUX");
-      Process p = pb.start();
-      p.getInputStream().readAllBytes();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
   }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.gateway.web.BrowserGateway.Exec;
-import dev.gatehouse.gateway.web.BrowserGateway.TmuxTerminal;
+import dev.gatehouse.gateway.Tmux;
 import dev.gatehouse.recorder.SessionState;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.ApprovalState;
@@ -63,7 +63,7 @@ class ReplayWebBrowserIT {
     // A person's interactive psql session: a recognisable query, a blocked statement, another query,
     // a few seconds apart so that each has its own moment in the recording.
     List<String> psql = gw.sshArgv(key, "prod-db", List.of("-t"));
-    try (TmuxTerminal t = TmuxTerminal.start(gw.dir.resolve("tmux-" + tag), 120, 30, psql)) {
+    try (Tmux t = Tmux.start(gw.dir.resolve("tmux-" + tag), 120, 30, psql)) {
       t.awaitScreen("prod-db=>", Duration.ofSeconds(30));
       t.type("select '" + probe + "' as probe; ");
       t.awaitScreen(Pattern.quote(probe) + "[\\s\\S]*\\(1 row\\)", Duration.ofSeconds(10));
@@ -98,7 +98,7 @@ class ReplayWebBrowserIT {
     // Someone still at work on the shell target: a line every half second, watched live and terminated.
     String carol = "carol-" + tag + "@example.com";
     String reason = "incident " + tag + ": stop now";
-    TmuxTerminal live = TmuxTerminal.start(gw.dir.resolve("tmux-live-" + tag), 100, 25,
+    Tmux live = Tmux.start(gw.dir.resolve("tmux-live-" + tag), 100, 25,
         gw.sshArgv(gw.sign(carol, List.of("dev")), "shell", List.of("-t")));
     List<JsonNode> steps;
     try (live) {
