@@ -14,7 +14,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /** How every answer of the web side is written: JSON bodies, error slugs, security headers. */
-final class Replies {
+public final class Replies {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -41,7 +41,7 @@ final class Replies {
     response.getHeaders().put("Content-Security-Policy", csp);
   }
 
-  static boolean json(Response response, Callback callback, int status, JsonNode body) {
+  public static boolean json(Response response, Callback callback, int status, JsonNode body) {
     common(response, API_CSP);
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
@@ -57,7 +57,7 @@ final class Replies {
     return true;
   }
 
-  static boolean error(Response response, Callback callback, int status, String slug, String message) {
+  public static boolean error(Response response, Callback callback, int status, String slug, String message) {
     ObjectNode b = JSON.createObjectNode();
     b.put("error", slug);
     b.put("message", message);

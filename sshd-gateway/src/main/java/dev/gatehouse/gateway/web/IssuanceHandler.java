@@ -9,13 +9,13 @@ import dev.gatehouse.gateway.config.OidcConfig;
 import dev.gatehouse.keys.CertificateAuthority;
 import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.keys.PublicKeys;
+import dev.gatehouse.web.Replies;
 import dev.gatehouse.keys.UserCertificateRequest;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.keys.oidc.TokenRejected;
 import dev.gatehouse.keys.oidc.VerifiedToken;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -27,7 +27,6 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -84,13 +83,13 @@ final class IssuanceHandler extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     if (path.equals("/v1/config")) {
       if (!HttpMethod.GET.is(request.getMethod())) {
-        return Json.error(response, callback, 405, "method-not-allowed", "use GET");
+        return Replies.error(response, callback, 405, "method-not-allowed", "use GET");
       }
-      return Json.send(response, callback, 200, configDocument());
+      return Replies.json(response, callback, 200, configDocument());
     }
     if (path.equals("/v1/certificates")) {
       if (!HttpMethod.POST.is(request.getMethod())) {
-        return Json.error(response, callback, 405, "method-not-allowed", "use POST");
+        return Replies.error(response, callback, 405, "method-not-allowed", "use POST");
       }
       issue(request, response, callback);
       return true;
@@ -122,7 +121,7 @@ final class IssuanceHandler extends Handler.Abstract {
     String client = Request.getRemoteAddr(request);
     GatewayConfig c = config.get();
     if (c.oidc() == null || verifier == null) {
-      Json.error(response, callback, 503, "oidc-not-configured", "this gateway has no oidc section");
+      Replies.error(response, callback, 503, "oidc-not-configured", "this gateway has no oidc section");
       return;
     }
     if (!perAddress.allow(client)) {
@@ -189,7 +188,7 @@ final class IssuanceHandler extends Handler.Abstract {
           "client", client);
     } catch (IOException | IllegalArgumentException e) {
       LOG.error("certificate for {} not issued: {}", token.identity(), e.toString());
-      Json.error(response, callback, 500, "issue-failed", "the certificate could not be issued");
+      Replies.error(response, callback, 500, "issue-failed", "the certificate could not be issued");
       return;
     }
     ObjectNode out = JSON.createObjectNode();
@@ -198,40 +197,13 @@ final class IssuanceHandler extends Handler.Abstract {
     out.set("groups", JSON.valueToTree(groups));
     out.put("validBefore", java.time.Instant.ofEpochSecond(cert.getValidBefore()).toString());
     out.put("serial", Long.toUnsignedString(cert.getSerial()));
-    Json.send(response, callback, 200, out);
+    Replies.json(response, callback, 200, out);
   }
 
   private void refuse(Response response, Callback callback, int status, String reason, String message,
       String identity, String client) {
     audit.tryRecord(AuditCode.AUTH_FAILED, "reason", reason, "detail", message, "identity", identity,
         "client", client, "via", "POST /v1/certificates");
-    Json.error(response, callback, status, reason, message);
-  }
-
-  /** The tiny JSON response helpers every handler here uses. */
-  static final class Json {
-    private Json() {}
-
-    static boolean send(Response response, Callback callback, int status, JsonNode body) {
-      response.setStatus(status);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      byte[] bytes;
-      try {
-        bytes = JSON.writeValueAsBytes(body);
-      } catch (IOException e) {
-        callback.failed(e);
-        return true;
-      }
-      response.write(true, ByteBuffer.wrap(bytes), callback);
-      return true;
-    }
-
-    static boolean error(Response response, Callback callback, int status, String reason, String message) {
-      ObjectNode b = JSON.createObjectNode();
-      b.put("error", reason);
-      b.put("message", message);
-      return send(response, callback, status, b);
-    }
+    Replies.error(response, callback, status, reason, message);
   }
 }

@@ -145,7 +145,7 @@ public final class WebServer implements AutoCloseable {
       if (!Request.getPathInContext(request).equals("/healthz")) {
         return false;
       }
-      return IssuanceHandler.Json.send(response, callback, 200,
+      return dev.gatehouse.web.Replies.json(response, callback, 200,
           new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", "ok"));
     }
   }
@@ -153,7 +153,7 @@ public final class WebServer implements AutoCloseable {
   private static final class NotFound extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      return IssuanceHandler.Json.error(response, callback, 404, "not-found", "no such endpoint");
+      return dev.gatehouse.web.Replies.error(response, callback, 404, "not-found", "no such endpoint");
     }
   }
 }
