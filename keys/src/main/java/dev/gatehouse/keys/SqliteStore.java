@@ -26,24 +26,47 @@ public final class SqliteStore {
     config.setBusyTimeout(5000);
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    Connection connection = null;
+    // Several processes (or threads) opening a new file at once can find it locked while one of
+    // them switches it to WAL: that switch does not wait on the busy timeout, so retry it here.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      Connection connection = null;
+      try {
+        connection = config.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
+        try (Statement statement = connection.createStatement()) {
+          for (String ddl : schema) {
+            statement.executeUpdate(ddl);
+          }
+        }
+        return connection;
+      } catch (SQLException e) {
+        if (connection != null) {
+          try {
+            connection.close();
+          } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        if (busy(e) && System.nanoTime() < deadline) {
+          pause();
+          continue;
+        }
+        throw new IOException("cannot open " + what + " " + databaseFile + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  static boolean busy(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("SQLITE_BUSY") || m.contains("database is locked");
+  }
+
+  private static void pause() throws IOException {
     try {
-      connection = config.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
-      try (Statement statement = connection.createStatement()) {
-        for (String ddl : schema) {
-          statement.executeUpdate(ddl);
-        }
-      }
-      return connection;
-    } catch (SQLException e) {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw new IOException("cannot open " + what + " " + databaseFile + ": " + e.getMessage(), e);
+      Thread.sleep(20 + (long) (Math.random() * 30));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while the database was locked");
     }
   }
 }

@@ -22,10 +22,25 @@ public final class SqliteFile {
     cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    try {
-      return cfg.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
-    } catch (SQLException e) {
-      throw new IOException("cannot open " + what + " " + databaseFile + ": " + e.getMessage(), e);
+    // Several processes opening a new file at once can find it locked while one of them switches
+    // it to WAL: that switch does not wait on the busy timeout, so retry it here.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      try {
+        return cfg.createConnection("jdbc:sqlite:" + databaseFile.toAbsolutePath());
+      } catch (SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        boolean busy = m.contains("SQLITE_BUSY") || m.contains("database is locked");
+        if (!busy || System.nanoTime() > deadline) {
+          throw new IOException("cannot open " + what + " " + databaseFile + ": " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(20 + (long) (Math.random() * 30));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while " + databaseFile + " was locked");
+        }
+      }
     }
   }
 }
