@@ -27,10 +27,11 @@ public record ApprovalSettings(Duration ttl, String webhook, Duration accessGrac
       try {
         u = URI.create(webhook.strip());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("webhook: '" + webhook + "' is not a URL");
+        // Never quote the value: a hook URL usually carries its token.
+        throw new IllegalArgumentException("webhook: not a URL (give https://... or env:NAME / file:/path)");
       }
       if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme()) || u.getHost() == null) {
-        throw new IllegalArgumentException("webhook: '" + webhook + "' must be an http(s) URL");
+        throw new IllegalArgumentException("webhook: scheme '" + u.getScheme() + "' (or a missing host): must be an http(s) URL");
       }
       webhook = u.toString();
     }
