@@ -45,25 +45,10 @@ public final class SessionIndex implements AutoCloseable {
   }
 
   public static SessionIndex open(Path databaseFile) throws IOException {
-    Connection c = SqliteFile.connect(databaseFile, "session index");
-    SessionIndex idx = new SessionIndex(databaseFile, c);
-    try {
-      idx.createSchema();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // failing anyway
-      }
-      if (e instanceof SQLException se) {
-        throw new IOException("cannot open session index " + databaseFile + ": " + se.getMessage(), se);
-      }
-      throw (RuntimeException) e;
-    }
-    return idx;
+    return new SessionIndex(databaseFile, SqliteFile.open(databaseFile, "session index", db -> createSchema(db, databaseFile)));
   }
 
-  private void createSchema() throws SQLException {
+  private static void createSchema(Connection db, Path databaseFile) throws SQLException {
     db.setAutoCommit(false);
     try (Statement st = db.createStatement()) {
       st.executeUpdate(

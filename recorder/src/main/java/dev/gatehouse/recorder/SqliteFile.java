@@ -15,6 +15,31 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteFile {
   private SqliteFile() {}
 
+  /** A table family's schema, created (or checked) on a fresh connection. */
+  @FunctionalInterface
+  public interface Schema {
+    void create(Connection db) throws SQLException;
+  }
+
+  /** {@link #connect}, then the owner's schema; the connection is closed if the schema fails. */
+  public static Connection open(Path databaseFile, String what, Schema schema) throws IOException {
+    Connection c = connect(databaseFile, what);
+    try {
+      schema.create(c);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof SQLException se) {
+        throw new IOException("cannot open " + what + " " + databaseFile + ": " + se.getMessage(), se);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
   public static Connection connect(Path databaseFile, String what) throws IOException {
     Files.createDirectories(databaseFile.toAbsolutePath().getParent());
     SQLiteConfig cfg = new SQLiteConfig();

@@ -50,25 +50,10 @@ public final class ApprovalStore implements AutoCloseable {
   }
 
   public static ApprovalStore open(Path databaseFile) throws IOException {
-    Connection c = SqliteFile.connect(databaseFile, "approvals store");
-    ApprovalStore store = new ApprovalStore(databaseFile, c);
-    try {
-      store.createSchema();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // failing anyway
-      }
-      if (e instanceof SQLException se) {
-        throw new IOException("cannot open the approvals store " + databaseFile + ": " + se.getMessage(), se);
-      }
-      throw (RuntimeException) e;
-    }
-    return store;
+    return new ApprovalStore(databaseFile, SqliteFile.open(databaseFile, "approvals store", db -> createSchema(db, databaseFile)));
   }
 
-  private void createSchema() throws SQLException {
+  private static void createSchema(Connection db, Path databaseFile) throws SQLException {
     db.setAutoCommit(false);
     try (Statement st = db.createStatement()) {
       st.executeUpdate("CREATE TABLE IF NOT EXISTS apr_schema_version (version INTEGER NOT NULL)");
