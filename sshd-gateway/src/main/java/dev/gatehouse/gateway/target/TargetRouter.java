@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.sshtarget.SshTargetSession;
 import dev.gatehouse.gateway.psql.PsqlSession;
 import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.approval.ApprovalRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -67,34 +68,37 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
           "client", user.clientAddress());
       return new Refusal(Refusal.REFUSED, user.identity() + " may not use target '" + t.name() + "'");
     }
-    if (t.accessNeedsApproval()) {
-      try {
-        if (s.approvals().store().openAccess(user.identity(), t.name(), java.time.Instant.now()).isEmpty()) {
-          return new AccessGate(s, t, user, execCommand, this);
-        }
-      } catch (java.io.IOException e) {
-        return new Refusal(Refusal.REFUSED, "cannot check access approvals for '" + t.name() + "': " + e.getMessage());
-      }
+    if (!t.accessNeedsApproval()) {
+      return sessionFor(s, t, user, execCommand);
     }
-    return openApproved(s, t, user, execCommand);
+    java.util.Optional<ApprovalRequest> grant;
+    try {
+      grant = s.approvals().store().openAccess(user.identity(), t.name(), java.time.Instant.now());
+    } catch (java.io.IOException e) {
+      return new Refusal(Refusal.REFUSED, "cannot check access approvals for '" + t.name() + "': " + e.getMessage());
+    }
+    return grant.isPresent() ? underAccess(s, t, user, execCommand, grant.get())
+        : new AccessGate(s, t, user, execCommand, this);
   }
 
-  /**
-   * The target's own session, once this person may use it now; on an {@code access: review}
-   * target the session is tied to the open access window.
-   */
+  /** After an access request was approved: the target's session in the window just opened. */
   Command openApproved(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
+    try {
+      return s.approvals().store().openAccess(user.identity(), t.name(), java.time.Instant.now())
+          .map(g -> underAccess(s, t, user, execCommand, g))
+          .orElseGet(() -> new Refusal(AccessGate.EXIT_REFUSED,
+              "access to '" + t.name() + "' is not approved (or its window ended)"));
+    } catch (java.io.IOException e) {
+      return new Refusal(Refusal.REFUSED, "cannot check access approvals for '" + t.name() + "': " + e.getMessage());
+    }
+  }
+
+  /** The target's own session, tied to the access window {@code grant} (closed when it ends). */
+  private Command underAccess(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand,
+      ApprovalRequest grant) {
     Command c = sessionFor(s, t, user, execCommand);
-    if (t.accessNeedsApproval() && c instanceof RecordedSession rs) {
-      try {
-        var grant = s.approvals().store().openAccess(user.identity(), t.name(), java.time.Instant.now());
-        if (grant.isEmpty()) {
-          return new Refusal(AccessGate.EXIT_REFUSED, "access to '" + t.name() + "' is not approved (or its window ended)");
-        }
-        s.approvals().openedUnderAccess(grant.get(), rs);
-      } catch (java.io.IOException e) {
-        return new Refusal(Refusal.REFUSED, "cannot check access approvals for '" + t.name() + "': " + e.getMessage());
-      }
+    if (c instanceof RecordedSession rs) {
+      s.approvals().openedUnderAccess(grant, rs);
     }
     return c;
   }
