@@ -7,7 +7,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.postgres.PgProxySession;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
-import dev.gatehouse.gateway.target.RecordedSession;
+import dev.gatehouse.gateway.routing.RecordedSession;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
 import java.io.OutputStream;

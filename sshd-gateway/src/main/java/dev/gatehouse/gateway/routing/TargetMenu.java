@@ -1,4 +1,4 @@
-package dev.gatehouse.gateway.target;
+package dev.gatehouse.gateway.routing;
 
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;

@@ -1,4 +1,4 @@
-package dev.gatehouse.gateway.target;
+package dev.gatehouse.gateway.routing;
 
 import java.io.IOException;
 import java.io.InputStream;
