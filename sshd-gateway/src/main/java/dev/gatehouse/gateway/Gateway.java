@@ -21,6 +21,7 @@ import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.keys.oidc.OidcSettings;
 import dev.gatehouse.keys.oidc.SqliteReplayGuard;
 import dev.gatehouse.gateway.routing.GatewayChannel;
+import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.routing.TargetRouter;
 import dev.gatehouse.gateway.terminal.UnixUser;
 import dev.gatehouse.keys.CertificateAuthority;
@@ -87,6 +88,7 @@ public final class Gateway implements AutoCloseable {
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
   private final GatewaySshServer server;
+  private final Sandbox sandbox;
   private volatile GatewayServices services;
   private long revocationVersion;
 
@@ -111,6 +113,7 @@ public final class Gateway implements AutoCloseable {
     }
     approvalStore = ApprovalStore.open(config.databaseFile());
     approvals = new ApprovalDesk(approvalStore, audit, () -> services.config(), timers, Clock.systemUTC());
+    sandbox = Sandbox.probe(List.of(dataDir, config.caDirectory()), probeUser());
     services = servicesFor(config);
     for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
       audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
@@ -205,20 +208,23 @@ public final class Gateway implements AutoCloseable {
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
-    return new GatewayServices(config, runAsUsers(config), index, audit, registry, downstream, cancels,
+    return new GatewayServices(config, runAsUsers(config), sandbox, index, audit, registry, downstream, cancels,
         PostgresTargets.of(config), pumps, timers, approvals);
   }
 
   /**
-   * Resolves each command target's runAs user. A gateway running as root must drop privileges for
-   * its children: a target without runAs runs as 'nobody' then. A gateway that is not root cannot
-   * switch users, so a configured runAs is an error rather than a silent no-op.
+   * Resolves the runAs user of each target whose children run on the bastion (command targets,
+   * and psql for postgres targets). A gateway that may switch users (root, or CAP_SETUID and
+   * CAP_SETGID under the systemd unit) never starts a child as uid 0: a target without runAs runs
+   * as 'nobody', and a runAs of uid 0 is refused. A gateway that cannot switch users runs children
+   * as its own user inside the sandbox (whose user and mount namespaces are then the boundary), so
+   * a configured runAs is an error rather than a silent no-op.
    */
   static Map<String, UnixUser> runAsUsers(GatewayConfig config) throws IOException, ConfigException {
     Map<String, UnixUser> users = new HashMap<>();
     boolean root = UnixUser.canSwitchUsers(); // root, or CAP_SETUID+CAP_SETGID
     for (TargetConfig t : config.targets()) {
-      if (t.type() != TargetType.COMMAND) {
+      if (t.type() != TargetType.COMMAND && t.type() != TargetType.POSTGRES) {
         continue;
       }
       if (t.runAs() == null) {
@@ -226,9 +232,8 @@ public final class Gateway implements AutoCloseable {
           LOG.warn("target '{}' has no runAs: its sessions run as 'nobody'", t.name());
           users.put(t.name(), UnixUser.lookup("nobody"));
         } else {
-          LOG.warn("target '{}' has no runAs and the gateway is not root: its sessions run as this gateway's own "
-              + "user and CAN READ the data directory (CA keys, recordings); run as root with runAs in production",
-              t.name());
+          LOG.info("target '{}': the gateway is not root, so its sessions run as this gateway's own user inside "
+              + "the sandbox (which hides the data directory, the CA and the config)", t.name());
         }
         continue;
       }
@@ -236,9 +241,19 @@ public final class Gateway implements AutoCloseable {
         throw new ConfigException("target '" + t.name() + "': runAs '" + t.runAs()
             + "' needs a gateway running as root or with CAP_SETUID and CAP_SETGID (it switches users with setpriv)");
       }
-      users.put(t.name(), UnixUser.lookup(t.runAs()));
+      UnixUser u = UnixUser.lookup(t.runAs());
+      if (u.uid() == 0 || u.gid() == 0) {
+        throw new ConfigException("target '" + t.name() + "': runAs '" + t.runAs()
+            + "' is uid or gid 0; children never run as root: name an unprivileged user");
+      }
+      users.put(t.name(), u);
     }
     return users;
+  }
+
+  /** Who the start-up sandbox check runs as: 'nobody' when children will switch users. */
+  private static UnixUser probeUser() throws IOException {
+    return UnixUser.canSwitchUsers() ? UnixUser.lookup("nobody") : null;
   }
 
   private GatewaySshServer buildServer(GatewayConfig config) throws ConfigException {

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.postgres.CancelRegistry;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
+import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.terminal.UnixUser;
 import dev.gatehouse.recorder.SessionIndex;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public record GatewayServices(
     GatewayConfig config,
     Map<String, UnixUser> runAsUsers,
+    Sandbox sandbox,
     SessionIndex index,
     Audit audit,
     SessionRegistry registry,

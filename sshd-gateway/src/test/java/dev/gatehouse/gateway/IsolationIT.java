@@ -40,7 +40,8 @@ class IsolationIT {
 
     assertThat(r.exitCode()).as("%s", r).isNotZero();
     assertThat(r.out()).isEqualTo("nobody\n");
-    assertThat(r.err()).contains("Permission denied");
+    // Not even there: the sandbox shows no data directory (and runAs could not read it anyway).
+    assertThat(r.err()).contains("No such file or directory");
     assertThat(r.out() + r.err()).doesNotContain("PRIVATE KEY");
   }
 
@@ -49,7 +50,7 @@ class IsolationIT {
     SshResult r = gw.ssh(key, "shell").run("ls " + gw.dataDir());
 
     assertThat(r.exitCode()).as("%s", r).isNotZero();
-    assertThat(r.err()).contains("Permission denied");
+    assertThat(r.err()).contains("No such file or directory");
     assertThat(r.out()).doesNotContain("gatehouse.db");
   }
 
@@ -60,8 +61,62 @@ class IsolationIT {
     SshResult r = gw.ssh(key, "shell").run("cat /proc/" + gatewayPid + "/environ");
 
     assertThat(r.exitCode()).as("%s", r).isNotZero();
-    assertThat(r.err()).contains("Permission denied");
+    // The sandbox's own PID namespace: the gateway's process does not exist in there.
+    assertThat(r.err()).contains("No such file or directory");
     assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void sessionSeesOnlyItsOwnProcessesAndAnEmptyTmp() throws Exception {
+    SshResult r = gw.ssh(key, "shell").run("ls /proc | grep -c '^[0-9]'; ls -A /tmp | wc -l; hostname");
+
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    List<String> lines = r.out().lines().toList();
+    // bwrap's init, sh, ls and grep at the most: none of the bastion's processes.
+    assertThat(Integer.parseInt(lines.get(0))).isBetween(2, 5);
+    assertThat(lines.get(1)).as("the host's /tmp (the gateway's sockets, the test's data)").isEqualTo("0");
+    assertThat(lines.get(2)).isEqualTo("gatehouse");
+  }
+
+  /**
+   * Whatever a session starts in the background ends with it: setsid, nohup, a double fork,
+   * disown. Each leaves a sleep with a marker argument; after the session none may be running on
+   * the bastion.
+   */
+  @Test
+  void noProcessOutlivesItsSession() throws Exception {
+    long marker = 31_000_000 + ProcessHandle.current().pid() % 1000 * 1000;
+    String[] escapes = {
+        "setsid sleep " + (marker + 1) + " &",
+        "nohup sleep " + (marker + 2) + " >/dev/null 2>&1 &",
+        "(sleep " + (marker + 3) + " &) ; true",
+        "sleep " + (marker + 4) + " & disown",
+        "setsid sh -c 'trap \"\" HUP TERM; exec sleep " + (marker + 5) + "' </dev/null >/dev/null 2>&1 &",
+    };
+    SshResult r = gw.ssh(key, "shell").run(String.join("\n", escapes) + "\nsleep 0.3; echo started");
+    assertThat(r.out()).as("%s", r).contains("started");
+    for (int i = 1; i <= escapes.length; i++) {
+      String needle = "sleep " + (marker + i);
+      assertThat(awaitGone(needle)).as("a process '%s' still runs after its session ended", needle).isTrue();
+    }
+    // And the same for an interactive session ended by the client going away.
+    SshResult t = gw.ssh(key, "shell").options("-tt").stdin("setsid sleep " + (marker + 9) + " &\nexit\n").run(null);
+    assertThat(t.exitCode()).as("%s", t).isNotNegative();
+    assertThat(awaitGone("sleep " + (marker + 9))).isTrue();
+  }
+
+  /** Waits up to 10 s for no process on the bastion to have {@code needle} in its command line. */
+  private static boolean awaitGone(String needle) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      boolean found = ProcessHandle.allProcesses()
+          .anyMatch(p -> p.info().commandLine().map(c -> c.contains(needle)).orElse(false));
+      if (!found) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 
   @Test
@@ -75,7 +130,8 @@ class IsolationIT {
     // anything): the target's env, and of the client's only LANG and LC_*.
     Set<String> env = new TreeSet<>(r.out().lines().toList());
     assertThat(env).containsExactlyInAnyOrder(
-        "PATH=/usr/bin:/bin", "PS1=gh$ ", "GH_TARGET_ENV=from-target", "LC_FOO=x", "LANG=C.UTF-8");
+        "PATH=/usr/bin:/bin", "PS1=gh$ ", "GH_TARGET_ENV=from-target", "LC_FOO=x", "LANG=C.UTF-8",
+        "PWD=/"); // PWD: the sandbox (bubblewrap) always sets it to the working directory
   }
 
   @Test
@@ -83,7 +139,7 @@ class IsolationIT {
     SshResult r = gw.ssh(key, "shell").options("-tt").run("tr '\\0' '\\n' < /proc/$$/environ | grep -c . ; echo TERM=$TERM");
 
     assertThat(r.exitCode()).as("%s", r).isZero();
-    assertThat(r.out()).isEqualTo("4\r\nTERM=xterm-256color\r\n");
+    assertThat(r.out()).isEqualTo("5\r\nTERM=xterm-256color\r\n"); // the four above and PWD
   }
 
   @Test

@@ -1,13 +1,13 @@
 package dev.gatehouse.gateway.postgres;
 
 import dev.gatehouse.gateway.config.PostgresSettings;
+import dev.gatehouse.gateway.terminal.UnixListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -16,28 +16,47 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A listener that runs one {@link PgProxySession} per accepted connection, each on its own
  * thread (plus the session's server→client thread): on TCP for tests, benches and {@code ssh -L},
- * on a Unix-domain socket for psql on the bastion. The socket file's permissions are the caller's
- * to set (the directory it lives in decides who may connect).
+ * on a Unix-domain socket for psql on the bastion. On the Unix socket every connection is first
+ * checked against the caller's rule for the connecting process (its pid, uid and gid from the
+ * kernel): a session's proxy serves only that session's own psql, whatever the socket file's
+ * permissions and whoever learns its path.
  */
 public final class PgProxyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgProxyServer.class);
 
-  private final ServerSocketChannel server;
-  private final Path socketPath;
-  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-  private final java.util.Map<SocketChannel, PgProxySession> sessions = new ConcurrentHashMap<>();
+  /** One accepted connection, whatever the transport. */
+  private interface Accepted {
+    InputStream input();
+
+    OutputStream output();
+
+    /** Ends the connection now (blocked reads and writes return). */
+    void shutdown();
+
+    /** Frees it; once nothing uses the streams. */
+    void close();
+  }
+
+  private final ServerSocketChannel tcp; // null on a Unix socket
+  private final UnixListener unix; // null on TCP
+  private final Predicate<UnixListener.Peer> peerAllowed;
+  private final Set<Accepted> open = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<Accepted, PgProxySession> sessions = new ConcurrentHashMap<>();
   private final Thread acceptor;
   private volatile boolean closing;
 
-  private PgProxyServer(ServerSocketChannel server, Path socketPath, Config config) {
-    this.server = server;
-    this.socketPath = socketPath;
+  private PgProxyServer(ServerSocketChannel tcp, UnixListener unix, Predicate<UnixListener.Peer> peerAllowed,
+      Config config) {
+    this.tcp = tcp;
+    this.unix = unix;
+    this.peerAllowed = peerAllowed;
     this.acceptor = new Thread(() -> accept(config), "pg-proxy-accept-" + describe());
     acceptor.setDaemon(true);
     acceptor.start();
@@ -63,12 +82,17 @@ public final class PgProxyServer implements AutoCloseable {
       ch.close();
       throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
     }
-    return new PgProxyServer(ch, null, new Config(upstream, gate, masker, log, cancels));
+    return new PgProxyServer(ch, null, null, new Config(upstream, gate, masker, log, cancels));
   }
 
-  /** Listens on a Unix-domain socket at {@code socket} (a stale file there is replaced). */
+  /**
+   * Listens on a Unix-domain socket at {@code socket} (a stale file there is replaced) and serves
+   * only connections whose process {@code peerAllowed} accepts; others are closed unanswered and
+   * logged.
+   */
   public static PgProxyServer unix(
       Path socket,
+      Predicate<UnixListener.Peer> peerAllowed,
       PostgresSettings upstream,
       StatementGate gate,
       ResultMasker masker,
@@ -76,20 +100,14 @@ public final class PgProxyServer implements AutoCloseable {
       CancelRegistry cancels)
       throws IOException {
     Files.deleteIfExists(socket);
-    ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      ch.bind(UnixDomainSocketAddress.of(socket), 16);
-    } catch (IOException e) {
-      ch.close();
-      throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
-    }
-    return new PgProxyServer(ch, socket, new Config(upstream, gate, masker, log, cancels));
+    UnixListener listener = UnixListener.bind(socket, 16);
+    return new PgProxyServer(null, listener, peerAllowed, new Config(upstream, gate, masker, log, cancels));
   }
 
   /** The TCP port listened on; -1 for a Unix-domain socket. */
   public int port() {
     try {
-      return server.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+      return tcp != null && tcp.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
     } catch (IOException e) {
       return -1;
     }
@@ -97,18 +115,18 @@ public final class PgProxyServer implements AutoCloseable {
 
   /** The socket file of a Unix-domain listener, else null. */
   public Path socketPath() {
-    return socketPath;
+    return unix != null ? unix.path() : null;
   }
 
   private String describe() {
-    return socketPath != null ? socketPath.getFileName().toString() : String.valueOf(port());
+    return unix != null ? unix.path().getFileName().toString() : String.valueOf(port());
   }
 
   private void accept(Config c) {
     while (!closing) {
-      SocketChannel ch;
+      Accepted conn;
       try {
-        ch = server.accept();
+        conn = unix != null ? acceptUnix() : acceptTcp();
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
@@ -118,39 +136,113 @@ public final class PgProxyServer implements AutoCloseable {
         }
         continue;
       }
-      try {
-        if (socketPath == null) {
-          ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (conn == null) {
+        if (unix != null && closing) {
+          return;
         }
-        open.add(ch);
+        continue; // a refused peer
+      }
+      try {
+        open.add(conn);
         PgProxySession session = new PgProxySession(
-            new ChannelInput(ch), new ChannelOutput(ch), c.upstream(), c.gate(), c.masker(), c.log(), c.cancels());
-        sessions.put(ch, session);
+            conn.input(), conn.output(), c.upstream(), c.gate(), c.masker(), c.log(), c.cancels());
+        sessions.put(conn, session);
         Thread t = new Thread(() -> {
           try {
             session.run();
           } finally {
-            open.remove(ch);
-            sessions.remove(ch);
-            try {
-              ch.close();
-            } catch (IOException e) {
-              // closed anyway
-            }
+            open.remove(conn);
+            sessions.remove(conn);
+            conn.shutdown();
+            conn.close();
           }
         }, session.name + "-client");
         t.setDaemon(true);
         t.start();
-      } catch (IOException | RuntimeException | Error e) {
+      } catch (RuntimeException | Error e) {
         LOG.error("pg proxy {}: cannot start a session", describe(), e);
-        open.remove(ch);
+        open.remove(conn);
+        conn.shutdown();
+        conn.close();
+      }
+    }
+  }
+
+  private Accepted acceptTcp() throws IOException {
+    SocketChannel ch = tcp.accept();
+    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    return new Accepted() {
+      private final InputStream in = new ChannelInput(ch);
+      private final OutputStream out = new ChannelOutput(ch);
+
+      @Override
+      public InputStream input() {
+        return in;
+      }
+
+      @Override
+      public OutputStream output() {
+        return out;
+      }
+
+      @Override
+      public void shutdown() {
         try {
           ch.close();
-        } catch (IOException ignored) {
+        } catch (IOException e) {
           // closed anyway
         }
       }
+
+      @Override
+      public void close() {
+        shutdown();
+      }
+    };
+  }
+
+  /** The next connection whose process may use this proxy; null for a refused one or when closed. */
+  private Accepted acceptUnix() throws IOException {
+    UnixListener.Connection conn = unix.accept();
+    if (conn == null) {
+      return null;
     }
+    UnixListener.Peer peer = conn.peer();
+    boolean allowed;
+    try {
+      allowed = peerAllowed.test(peer);
+    } catch (RuntimeException e) {
+      LOG.warn("pg proxy {}: cannot check the connecting process {}: {}", describe(), peer, e.toString());
+      allowed = false; // fail closed
+    }
+    if (!allowed) {
+      LOG.warn("pg proxy {}: refused a connection from pid {} uid {}: not this session's psql",
+          describe(), peer.pid(), peer.uid());
+      conn.shutdown();
+      conn.close();
+      return null;
+    }
+    return new Accepted() {
+      @Override
+      public InputStream input() {
+        return conn.input();
+      }
+
+      @Override
+      public OutputStream output() {
+        return conn.output();
+      }
+
+      @Override
+      public void shutdown() {
+        conn.shutdown();
+      }
+
+      @Override
+      public void close() {
+        conn.close();
+      }
+    };
   }
 
   private static void sleepBriefly() {
@@ -165,13 +257,17 @@ public final class PgProxyServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closing = true;
-    server.close();
-    for (SocketChannel ch : open) {
-      ch.close();
+    if (tcp != null) {
+      tcp.close();
+    } else {
+      unix.close();
+    }
+    for (Accepted a : open) {
+      a.shutdown();
     }
     sessions.values().forEach(PgProxySession::shutdown); // also ends a statement held for approval
-    if (socketPath != null) {
-      Files.deleteIfExists(socketPath);
+    if (unix != null) {
+      Files.deleteIfExists(unix.path());
     }
   }
 

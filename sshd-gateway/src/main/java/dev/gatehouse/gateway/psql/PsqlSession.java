@@ -10,7 +10,11 @@ import dev.gatehouse.gateway.postgres.ResultMasker;
 import dev.gatehouse.gateway.postgres.StatementGate;
 import dev.gatehouse.gateway.routing.GatewayChannel;
 import dev.gatehouse.gateway.routing.RecordedSession;
+import dev.gatehouse.gateway.sandbox.Sandbox;
+import dev.gatehouse.gateway.sandbox.SocketDirectories;
 import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.UnixListener;
+import dev.gatehouse.gateway.terminal.UnixUser;
 import dev.gatehouse.gateway.terminal.ExitStatus;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
@@ -47,12 +51,11 @@ import org.slf4j.LoggerFactory;
  *               ─▶ complete lines ─▶ psql -n (pty, echo off, no prompts) ─▶ proxy ─▶ PostgreSQL
  * </pre>
  *
- * psql runs as the target's runAs user with PSQLRC=/dev/null, no pager, editor or shell, and no
- * password in its environment.
+ * psql runs in its session's sandbox as the target's runAs user (never root) with
+ * PSQLRC=/dev/null, no pager, editor or shell, and no password in its environment.
  */
 public final class PsqlSession extends RecordedSession implements Command {
   private static final Logger LOG = LoggerFactory.getLogger(PsqlSession.class);
-  static final String PSQL = "/usr/bin/psql";
   private static final int EXIT_BLOCKED = 77;
   private static final int EXIT_APPROVAL_REFUSED = 75;
   private static final int EXIT_APPROVAL_PENDING = 76;
@@ -201,19 +204,37 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
   }
 
+  /**
+   * This session's proxy socket, in a directory of its own. The socket is reachable only through
+   * the psql sandbox's bind of that directory, and the proxy serves only processes inside this
+   * session's sandbox (checked per connection from the kernel's peer credentials): knowing the
+   * path, or sharing the runAs uid, does not let another session or a local user in.
+   */
   private void openProxy() throws IOException {
-    // A directory only its name protects (0711, random): psql running as runAs can reach the socket
-    // if it knows the path, nobody can list it; the gateway need not chown (it may lack CAP_CHOWN).
-    runDir = Files.createTempDirectory("gatehouse-psql-" + id + "-");
-    Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx--x--x"));
+    runDir = SocketDirectories.create(id);
     Path socket = runDir.resolve(".s.PGSQL.5432");
-    proxy = PgProxyServer.unix(socket, target.postgres(), gate, masker, this::logStatement, services.cancels());
+    UnixUser runAs = services.runAsUsers().get(target.name());
+    int expectedUid = runAs != null ? runAs.uid() : UnixUser.currentUid();
+    proxy = PgProxyServer.unix(socket, peer -> ownPsql(peer, expectedUid), target.postgres(), gate, masker,
+        this::logStatement, services.cancels());
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+  }
+
+  /** Whether the connecting process is this session's psql (or runs inside its sandbox). */
+  private boolean ownPsql(UnixListener.Peer peer, int expectedUid) {
+    ChildProcess p = psql;
+    boolean ok = p != null && peer.uid() == expectedUid && Sandbox.isDescendant(peer.pid(), p.pid());
+    if (!ok) {
+      services.audit().tryRecord(AuditCode.CONNECTION_REFUSED, "sessionId", id, "identity", user.identity(),
+          "target", target.name(), "reason", "foreign-socket-peer", "peerPid", peer.pid(), "peerUid", peer.uid(),
+          "detail", "a process outside this session's sandbox connected to its psql socket");
+    }
+    return ok;
   }
 
   private ChildProcess startPsql(WindowSize size, String term) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(target.env());
-    env.put("PGHOST", runDir.toString());
+    env.put("PGHOST", Sandbox.PSQL_SOCKET_DIR);
     env.put("PGPORT", "5432");
     env.put("PGUSER", "gatehouse"); // ignored by the proxy: the target's own user is used upstream
     env.put("PGDATABASE", target.postgres().database());
@@ -231,15 +252,16 @@ public final class PsqlSession extends RecordedSession implements Command {
         env.put(c.getKey(), c.getValue());
       }
     }
-    List<String> argv = new ArrayList<>(List.of(PSQL, "-X"));
+    UnixUser runAs = services.runAsUsers().get(target.name());
+    List<String> args = new ArrayList<>(List.of("-X"));
     if (execCommand != null) {
-      argv.addAll(List.of("-v", "ON_ERROR_STOP=1", "-c", execCommand));
-      return ChildProcess.startWithPipes(argv, env, services.runAsUsers().get(target.name()));
+      args.addAll(List.of("-v", "ON_ERROR_STOP=1", "-c", execCommand));
+      return ChildProcess.startWithPipes(services.sandbox().psql(runAs, runDir, args, false), env);
     }
     env.put("TERM", term);
     // -n: no readline (the gateway edits lines); no prompts: the gateway draws them.
-    argv.addAll(List.of("-n", "-v", "PROMPT1=", "-v", "PROMPT2=", "-v", "PROMPT3="));
-    ChildProcess p = ChildProcess.startWithPty(argv, env, size, services.runAsUsers().get(target.name()));
+    args.addAll(List.of("-n", "-v", "PROMPT1=", "-v", "PROMPT2=", "-v", "PROMPT3="));
+    ChildProcess p = ChildProcess.startWithPty(services.sandbox().psql(runAs, runDir, args, true), env, size);
     p.disableEcho();
     return p;
   }

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.routing;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
 import dev.gatehouse.gateway.terminal.WindowSize;
@@ -107,10 +108,10 @@ final class CommandSession extends RecordedSession implements Command {
           argv.add(execCommand);
         }
         Map<String, String> childEnv = childEnvironment(term);
-        child =
-            pty
-                ? ChildProcess.startWithPty(argv, childEnv, size, services.runAsUsers().get(target.name()))
-                : ChildProcess.startWithPipes(argv, childEnv, services.runAsUsers().get(target.name()));
+        Sandbox.Launch launch = services.sandbox().command(services.runAsUsers().get(target.name()), argv, pty);
+        child = pty
+            ? ChildProcess.startWithPty(launch, childEnv, size)
+            : ChildProcess.startWithPipes(launch, childEnv);
       } catch (IOException | RuntimeException e) {
         LOG.error("session {}: cannot start {}: {}", id, target.name(), e.toString());
         endReason = "start-failed";

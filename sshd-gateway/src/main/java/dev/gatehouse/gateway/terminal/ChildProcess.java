@@ -6,9 +6,12 @@ import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import dev.gatehouse.gateway.sandbox.Sandbox;
 
 /**
  * A program the gateway runs for a session: either under a fresh pseudo-terminal (interactive, or
@@ -17,14 +20,22 @@ import java.util.Map;
  * <p>The child is started with {@code posix_spawn}: in a new session ({@code setsid}), with the
  * terminal as its controlling tty, every descriptor above 2 closed (the gateway's keys, database
  * and recordings stay out of reach), default signal dispositions, an empty signal mask, working
- * directory {@code /}, and exactly the environment given. With a {@link UnixUser}, the argv is
- * prefixed with {@code setpriv} to drop to that user (and set no_new_privs) before the target
- * program runs.
+ * directory {@code /}, and exactly the environment given. The command line comes from the
+ * {@link dev.gatehouse.gateway.sandbox.Sandbox} (user switch and bubblewrap in front of the target
+ * program).
+ *
+ * <p>Every child is spawned from one long-lived thread: bubblewrap ties its sandbox to its parent
+ * with {@code PR_SET_PDEATHSIG}, which Linux fires when the parent THREAD ends, and a pool thread
+ * that ends after idling would otherwise kill the sandboxes it started.
  */
 public final class ChildProcess {
   private static final int BUFFER = 256 * 1024;
   private static final int PIPE_SIZE = 1024 * 1024;
-  private static final String SETPRIV = "/usr/bin/setpriv";
+  private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "gh-spawn");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final int pid;
   private final Fd output;
@@ -43,7 +54,7 @@ public final class ChildProcess {
 
   /** Starts argv under a new pseudo-terminal of the given size (set before the child runs). */
   public static ChildProcess startWithPty(
-      List<String> argv, Map<String, String> env, WindowSize size, UnixUser runAs) throws IOException {
+      Sandbox.Launch launch, Map<String, String> env, WindowSize size) throws IOException {
     int master = -1;
     int slave = -1;
     try {
@@ -61,7 +72,7 @@ public final class ChildProcess {
       String path = slavePath;
       int pid =
           spawn(
-              command(argv, runAs),
+              launch.argv(),
               env,
               fa -> {
                 // Opened after setsid() by the child, so the terminal becomes its controlling tty.
@@ -83,8 +94,7 @@ public final class ChildProcess {
   }
 
   /** Starts argv on pipes: stdin, stdout and stderr stay apart. */
-  public static ChildProcess startWithPipes(List<String> argv, Map<String, String> env, UnixUser runAs)
-      throws IOException {
+  public static ChildProcess startWithPipes(Sandbox.Launch launch, Map<String, String> env) throws IOException {
     int[] in = {-1, -1};
     int[] out = {-1, -1};
     int[] err = {-1, -1};
@@ -94,7 +104,7 @@ public final class ChildProcess {
       Posix.pipe2(err, Posix.O_CLOEXEC);
       int pid =
           spawn(
-              command(argv, runAs),
+              launch.argv(),
               env,
               fa -> {
                 check(Posix.posix_spawn_file_actions_adddup2(fa, in[0], 0), "adddup2");
@@ -228,7 +238,7 @@ public final class ChildProcess {
         return exit;
       }
     }
-    exit = ExitStatus.fromWaitStatus(status.getValue());
+    exit = ExitStatus.fromSandbox(ExitStatus.fromWaitStatus(status.getValue()));
     closeSlave();
     return exit;
   }
@@ -254,30 +264,28 @@ public final class ChildProcess {
     closeQuietly(ptySlave);
   }
 
-  private static List<String> command(List<String> argv, UnixUser runAs) {
-    if (runAs == null) {
-      return argv;
-    }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(SETPRIV);
-    cmd.add("--reuid=" + runAs.uid());
-    cmd.add("--regid=" + runAs.gid());
-    cmd.add("--init-groups");
-    cmd.add("--no-new-privs");
-    cmd.add("--inh-caps=-all");
-    // Under systemd the gateway holds CAP_SETUID/SETGID as ambient capabilities; a switch between
-    // two non-root uids would keep them, so drop them explicitly before the target runs.
-    cmd.add("--ambient-caps=-all");
-    cmd.add("--");
-    cmd.addAll(argv);
-    return cmd;
-  }
-
   private interface FileActions {
     void add(com.sun.jna.Pointer fa) throws IOException;
   }
 
-  private static int spawn(List<String> argv, Map<String, String> env, FileActions stdio)
+  private static int spawn(List<String> argv, Map<String, String> env, FileActions stdio) throws IOException {
+    try {
+      return SPAWNER.submit(() -> spawnHere(argv, env, stdio)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting " + argv.get(0), e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("cannot start " + argv.get(0), e.getCause());
+    }
+  }
+
+  private static int spawnHere(List<String> argv, Map<String, String> env, FileActions stdio)
       throws IOException {
     Memory fa = new Memory(512);
     Memory attr = new Memory(512);

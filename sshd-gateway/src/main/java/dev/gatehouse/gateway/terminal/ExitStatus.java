@@ -16,6 +16,20 @@ public record ExitStatus(int code, String signal, boolean coreDumped) {
     return new ExitStatus(128 + termSig, name, (status & 0x80) != 0);
   }
 
+  /**
+   * bubblewrap reports a sandboxed program killed by signal N as exit code 128+N (as shells do):
+   * read it back as that signal, so SSH clients get {@code exit-signal} as before. A program that
+   * itself exits with 129–159 is reported as that signal too (a known limit).
+   */
+  static ExitStatus fromSandbox(ExitStatus sandbox) {
+    if (sandbox.signalled() || sandbox.code <= 128 || sandbox.code >= 128 + 32) {
+      return sandbox;
+    }
+    int sig = sandbox.code - 128;
+    String name = sig < NAMES.length ? NAMES[sig] : "SIG" + sig;
+    return new ExitStatus(sandbox.code, name, false);
+  }
+
   public boolean signalled() {
     return signal != null;
   }

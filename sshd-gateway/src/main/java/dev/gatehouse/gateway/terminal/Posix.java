@@ -117,6 +117,29 @@ final class Posix {
 
   static native String strerror(int errnum);
 
+  // ---- Unix-domain sockets (the psql proxy's listener, which must learn its peer's pid) ----
+  static final int AF_UNIX = 1;
+  static final int SOCK_STREAM = 1;
+  static final int SOCK_CLOEXEC = 0x80000;
+  static final int SOL_SOCKET = 1;
+  static final int SO_PEERCRED = 17;
+  static final int SHUT_RDWR = 2;
+  static final int EINVAL = 22;
+  static final int ECONNABORTED = 103;
+
+  static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+  static native int bind(int fd, Pointer addr, int len) throws LastErrorException;
+
+  static native int listen(int fd, int backlog) throws LastErrorException;
+
+  static native int accept4(int fd, Pointer addr, Pointer len, int flags) throws LastErrorException;
+
+  static native int getsockopt(int fd, int level, int name, Pointer value, IntByReference len)
+      throws LastErrorException;
+
+  static native int shutdown(int fd, int how);
+
   static boolean isRoot() {
     return geteuid() == 0;
   }

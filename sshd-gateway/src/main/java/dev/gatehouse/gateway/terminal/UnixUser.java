@@ -11,6 +11,11 @@ public record UnixUser(String name, int uid, int gid) {
     return new UnixUser(name, id(name, "-u"), id(name, "-g"));
   }
 
+  /** This process's effective uid. */
+  public static int currentUid() {
+    return Posix.geteuid();
+  }
+
   private static final int CAP_SETGID = 6;
   private static final int CAP_SETUID = 7;
 

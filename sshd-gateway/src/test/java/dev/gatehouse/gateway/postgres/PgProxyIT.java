@@ -226,13 +226,30 @@ class PgProxyIT {
   @Test
   void unixSocketListenerServesPsql(@TempDir Path dir) throws Exception {
     Path socket = dir.resolve(".s.PGSQL.5432");
-    try (PgProxyServer unix = PgProxyServer.unix(socket, settings(pg), policy, policy, policy, cancels)) {
+    try (PgProxyServer unix = PgProxyServer.unix(socket,
+        peer -> peer.uid() == dev.gatehouse.gateway.terminal.UnixUser.currentUid(), settings(pg), policy, policy,
+        policy, cancels)) {
       assertThat(Files.exists(socket)).isTrue();
       Psql.Result r = Psql.psql("host=" + dir + " port=5432 user=x dbname=y", null,
           "-c", "SELECT email FROM users WHERE id = 2");
       assertThat(r.out()).as(r.toString()).isEqualTo("***********.org\n");
     }
     assertThat(Files.exists(socket)).isFalse();
+  }
+
+  @Test
+  void unixSocketListenerClosesConnectionsItsPeerRuleRefuses(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve(".s.PGSQL.5432");
+    java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (PgProxyServer unix = PgProxyServer.unix(socket, peer -> seen.add(peer.pid()) && false, settings(pg),
+        policy, policy, policy, cancels)) {
+      Psql.Result r = Psql.psql("host=" + dir + " port=5432 user=x dbname=y", null, "-c", "SELECT 1");
+      assertThat(r.exit()).as(r.toString()).isNotZero();
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err()).contains("server closed the connection unexpectedly");
+    }
+    // The kernel's peer credentials named a real process (the psql that connected), not 0.
+    assertThat(seen).isNotEmpty().allMatch(pid -> pid > 1);
   }
 
   // --- a hand-written client for what psql will not send

@@ -1,0 +1,336 @@
+package dev.gatehouse.gateway.sandbox;
+
+import dev.gatehouse.gateway.terminal.UnixUser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second wall around every program the gateway starts on the bastion (psql, command
+ * targets): a bubblewrap sandbox, so that a miss of the policy or of psql's meta-command guard
+ * runs nothing that matters.
+ *
+ * <ul>
+ *   <li>Its own PID namespace whose init dies with the session's main program (and with the
+ *       gateway): nothing outlives the session, whatever it forked, {@code setsid} and
+ *       {@code nohup} included.
+ *   <li>Its own user, mount, IPC and UTS namespaces; no capabilities; no further user namespaces.
+ *   <li>A minimal read-only filesystem. psql sees its own binary, the libraries it links, locale
+ *       data and the one socket of its session's proxy, and no shell or other program; command
+ *       targets see the system's {@code /usr} and {@code /etc} read-only with an empty private
+ *       {@code /tmp}. The data directory, the CA keys, the gateway's config and
+ *       {@code /etc/gatehouse} are never inside; the gateway's environment is not either (the
+ *       child gets exactly the environment its target names, and no view of the gateway's
+ *       processes).
+ *   <li>When the gateway may switch users (root, or CAP_SETUID+CAP_SETGID under the systemd
+ *       unit), the sandbox runs as the target's {@code runAs} user, never as uid 0.
+ * </ul>
+ */
+public final class Sandbox {
+  private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+  public static final String BWRAP = "/usr/bin/bwrap";
+  private static final String SETPRIV = "/usr/bin/setpriv";
+  /** Where a psql sandbox finds its proxy's socket directory. */
+  public static final String PSQL_SOCKET_DIR = "/run/gatehouse";
+  private static final List<String> TOP_LEVEL_LINKS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+
+  private final List<Path> hidden;
+  private final boolean freshProc;
+  private volatile PsqlFiles psqlFiles;
+
+  private Sandbox(List<Path> hidden, boolean freshProc) {
+    this.hidden = hidden;
+    this.freshProc = freshProc;
+  }
+
+  /** A command line ready for {@code posix_spawn}. */
+  public record Launch(List<String> argv) {}
+
+  /**
+   * Checks once that bubblewrap works here and whether it may mount a fresh {@code /proc} (a
+   * service manager that write-protects parts of the host's /proc forbids that in a user
+   * namespace; command targets then run without /proc). {@code hidden} are paths that must never
+   * be visible inside even where they lie below a tree the sandbox shows (the data directory, the
+   * config file's directory).
+   *
+   * @throws IOException when bubblewrap is missing or cannot make a sandbox: no child may start
+   *     unsandboxed, so the gateway does not start
+   */
+  public static Sandbox probe(List<Path> hidden, UnixUser probeUser) throws IOException {
+    if (!Files.isExecutable(Path.of(BWRAP))) {
+      throw new IOException("children run in a bubblewrap sandbox, but " + BWRAP
+          + " is missing: install it (apt-get install bubblewrap)");
+    }
+    List<Path> h = new ArrayList<>();
+    for (Path p : hidden) {
+      h.add(p.toAbsolutePath().normalize());
+    }
+    h.add(Path.of("/etc/gatehouse"));
+    Sandbox plain = new Sandbox(List.copyOf(h), false);
+    Probe without = run(plain.wrap(probeUser, systemTree(plain, false), List.of("/usr/bin/true"), false));
+    if (without.code != 0) {
+      throw new IOException("children run in a bubblewrap sandbox, but " + BWRAP
+          + " cannot make one here (user namespaces off? a service manager's RestrictNamespaces?): "
+          + without.output.strip());
+    }
+    Probe with = run(plain.wrap(probeUser, systemTree(plain, true), List.of("/usr/bin/true"), false));
+    if (with.code != 0) {
+      LOG.info("sandbox: no fresh /proc for command targets here ({}); they run without /proc",
+          with.output.strip());
+    }
+    return new Sandbox(List.copyOf(h), with.code == 0);
+  }
+
+  /** A command target's program: the system's /usr and /etc read-only, the host's network. */
+  public Launch command(UnixUser runAs, List<String> argv, boolean terminal) {
+    return new Launch(wrap(runAs, systemTree(this, freshProc), argv, !terminal));
+  }
+
+  /**
+   * psql: its binary, its libraries and locale data, {@code socketDir} at {@link
+   * #PSQL_SOCKET_DIR}, no network, no /proc, no shell. {@code psqlArgs} follow the binary.
+   */
+  public Launch psql(UnixUser runAs, Path socketDir, List<String> psqlArgs, boolean terminal) throws IOException {
+    PsqlFiles files = psqlFiles();
+    List<String> tree = new ArrayList<>(files.binds);
+    tree.addAll(List.of("--dev", "/dev", "--tmpfs", "/tmp", "--unshare-net",
+        "--ro-bind", socketDir.toString(), PSQL_SOCKET_DIR));
+    List<String> argv = new ArrayList<>();
+    argv.add(files.binary.toString());
+    argv.addAll(psqlArgs);
+    return new Launch(wrap(runAs, tree, argv, !terminal));
+  }
+
+  /** The psql binary the sandbox runs (the real one, not a wrapper script). */
+  public Path psqlBinary() throws IOException {
+    return psqlFiles().binary;
+  }
+
+  private List<String> wrap(UnixUser runAs, List<String> tree, List<String> argv, boolean newSession) {
+    List<String> cmd = new ArrayList<>();
+    if (runAs != null) {
+      cmd.add(SETPRIV);
+      cmd.add("--reuid=" + runAs.uid());
+      cmd.add("--regid=" + runAs.gid());
+      cmd.add("--init-groups");
+      cmd.add("--no-new-privs");
+      cmd.add("--inh-caps=-all");
+      // Under systemd the gateway holds CAP_SETUID/SETGID as ambient capabilities; a switch
+      // between two non-root uids would keep them, so drop them explicitly.
+      cmd.add("--ambient-caps=-all");
+      cmd.add("--");
+    }
+    cmd.add(BWRAP);
+    cmd.addAll(List.of(
+        "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        "--disable-userns", "--die-with-parent", "--cap-drop", "ALL", "--hostname", "gatehouse"));
+    if (newSession) {
+      // On pipes there is no terminal to keep: a new session also stops TIOCSTI-style tricks.
+      cmd.add("--new-session");
+    }
+    cmd.addAll(tree);
+    // bwrap also exports PWD=/ for the working directory it sets (whatever --unsetenv says).
+    cmd.addAll(List.of("--chdir", "/", "--"));
+    cmd.addAll(argv);
+    return cmd;
+  }
+
+  /** /usr, /etc (and /opt) read-only, the usual top-level links, private /tmp, /run, /var/tmp. */
+  private static List<String> systemTree(Sandbox s, boolean proc) {
+    List<String> t = new ArrayList<>(List.of("--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
+        "--ro-bind-try", "/opt", "/opt"));
+    for (String name : TOP_LEVEL_LINKS) {
+      Path p = Path.of("/", name);
+      if (Files.isSymbolicLink(p)) {
+        try {
+          t.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), p.toString()));
+        } catch (IOException e) {
+          // unreadable link: leave it out
+        }
+      } else if (Files.isDirectory(p)) {
+        t.addAll(List.of("--ro-bind", p.toString(), p.toString()));
+      }
+    }
+    t.addAll(List.of("--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/var", "--tmpfs", "/var/tmp"));
+    if (proc) {
+      t.addAll(List.of("--proc", "/proc"));
+    }
+    for (Path h : s.hidden) {
+      if (!shownUnder(h)) {
+        continue; // not below a tree the sandbox binds: it is absent anyway
+      }
+      if (Files.isDirectory(h)) {
+        t.addAll(List.of("--tmpfs", h.toString()));
+      } else if (Files.exists(h)) {
+        t.addAll(List.of("--ro-bind", "/dev/null", h.toString()));
+      }
+    }
+    return t;
+  }
+
+  private static boolean shownUnder(Path p) {
+    for (String top : List.of("/usr", "/etc", "/opt")) {
+      if (p.startsWith(top)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- psql's files ----
+
+  private record PsqlFiles(Path binary, List<String> binds) {}
+
+  private PsqlFiles psqlFiles() throws IOException {
+    PsqlFiles f = psqlFiles;
+    if (f == null) {
+      f = findPsql();
+      psqlFiles = f;
+    }
+    return f;
+  }
+
+  /**
+   * The real psql binary (Debian's /usr/bin/psql is a Perl wrapper script: the newest
+   * /usr/lib/postgresql/N/bin/psql then) and read-only binds for it and every library {@code ldd}
+   * names, at their canonical paths.
+   */
+  private static PsqlFiles findPsql() throws IOException {
+    Path binary = Path.of("/usr/bin/psql");
+    if (!Files.exists(binary) || !isElf(binary.toRealPath())) {
+      binary = null;
+      int best = -1;
+      Path versions = Path.of("/usr/lib/postgresql");
+      if (Files.isDirectory(versions)) {
+        try (var dirs = Files.list(versions)) {
+          for (Path d : dirs.toList()) {
+            Path candidate = d.resolve("bin/psql");
+            int v = versionOf(d.getFileName().toString());
+            if (Files.isExecutable(candidate) && v > best) {
+              best = v;
+              binary = candidate;
+            }
+          }
+        }
+      }
+      if (binary == null) {
+        throw new IOException("psql is not installed (apt-get install postgresql-client)");
+      }
+    }
+    binary = binary.toRealPath();
+    Map<String, String> binds = new LinkedHashMap<>();
+    binds.put(binary.toString(), binary.toString());
+    Probe ldd = run(List.of("/usr/bin/ldd", binary.toString()));
+    if (ldd.code != 0) {
+      throw new IOException("ldd " + binary + " failed: " + ldd.output.strip());
+    }
+    for (String line : ldd.output.split("\n")) {
+      String path = libraryPath(line.strip());
+      if (path == null) {
+        continue;
+      }
+      Path lib = Path.of(path);
+      Path parent = lib.getParent().toRealPath();
+      binds.put(parent.resolve(lib.getFileName()).toString(), lib.toRealPath().toString());
+    }
+    List<String> args = new ArrayList<>();
+    for (Map.Entry<String, String> b : binds.entrySet()) {
+      args.addAll(List.of("--ro-bind", b.getValue(), b.getKey()));
+    }
+    for (String name : TOP_LEVEL_LINKS) {
+      Path p = Path.of("/", name);
+      if (Files.isSymbolicLink(p) && !name.contains("bin")) {
+        args.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), p.toString()));
+      }
+    }
+    args.addAll(List.of("--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+        "--ro-bind-try", "/usr/lib/locale", "/usr/lib/locale",
+        "--ro-bind-try", "/usr/share/locale", "/usr/share/locale"));
+    return new PsqlFiles(binary, List.copyOf(args));
+  }
+
+  /** "libpq.so.5 => /lib/x86_64-linux-gnu/libpq.so.5 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)". */
+  static String libraryPath(String line) {
+    int arrow = line.indexOf("=> ");
+    String rest = arrow >= 0 ? line.substring(arrow + 3) : line;
+    if (!rest.startsWith("/")) {
+      return null; // linux-vdso.so.1 and the like
+    }
+    int space = rest.indexOf(' ');
+    return space < 0 ? rest : rest.substring(0, space);
+  }
+
+  private static boolean isElf(Path p) {
+    try (var in = Files.newInputStream(p)) {
+      byte[] magic = in.readNBytes(4);
+      return magic.length == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int versionOf(String name) {
+    try {
+      return Integer.parseInt(name);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  // ---- the peer of a proxy socket ----
+
+  /**
+   * Whether process {@code pid} is {@code ancestor} or one of its descendants, from the parent
+   * links in /proc. A process inside a session's sandbox cannot leave it: its orphans are adopted
+   * by the sandbox's own init, itself a child of the session's bwrap.
+   */
+  public static boolean isDescendant(long pid, long ancestor) {
+    long p = pid;
+    for (int depth = 0; depth < 64 && p > 1; depth++) {
+      if (p == ancestor) {
+        return true;
+      }
+      p = parentOf(p);
+    }
+    return false;
+  }
+
+  private static long parentOf(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("PPid:")) {
+          return Long.parseLong(line.substring(5).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or /proc hides it: not provably a descendant
+    }
+    return -1;
+  }
+
+  private record Probe(int code, String output) {}
+
+  private static Probe run(List<String> argv) throws IOException {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Probe(-1, "timed out: " + String.join(" ", argv));
+      }
+      return new Probe(p.exitValue(), out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}
