@@ -137,6 +137,9 @@ public final class Sandbox {
       cmd.add("--new-session");
     }
     cmd.addAll(tree);
+    // The sandbox's own root (a tmpfs holding the mount points) is read-only too: only the
+    // private /tmp (and /run, /var/tmp for command targets) can be written, and they vanish.
+    cmd.addAll(List.of("--remount-ro", "/"));
     // bwrap also exports PWD=/ for the working directory it sets (whatever --unsetenv says).
     cmd.addAll(List.of("--chdir", "/", "--"));
     cmd.addAll(argv);
