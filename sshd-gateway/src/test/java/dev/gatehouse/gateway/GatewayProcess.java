@@ -34,11 +34,21 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts {@code serve --config configFile} and waits until it listens on {@code port}. */
   static GatewayProcess serve(Path dir, Path configFile, int port) throws IOException, InterruptedException {
+    return serve(dir, configFile, port, List.of());
+  }
+
+  /**
+   * The same, with {@code prefix} in front of the java command (e.g. setpriv, to run it as a
+   * service account with the unit's capabilities).
+   */
+  static GatewayProcess serve(Path dir, Path configFile, int port, List<String> prefix)
+      throws IOException, InterruptedException {
     assertThat(JAR).as("the fat jar (built by package before integration-test)").exists();
     Path out = dir.resolve("gateway.stdout");
     Path err = dir.resolve("gateway.stderr");
-    ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR.toString(), "serve", "--config",
-        configFile.toString())
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(List.of(java(), "-Xmx256m", "-jar", JAR.toString(), "serve", "--config", configFile.toString()));
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());

@@ -44,22 +44,27 @@ public final class Sandbox {
 
   private final List<Path> hidden;
   private final boolean freshProc;
+  private final boolean noNestedUserNamespaces;
   private volatile PsqlFiles psqlFiles;
 
-  private Sandbox(List<Path> hidden, boolean freshProc) {
+  private Sandbox(List<Path> hidden, boolean freshProc, boolean noNestedUserNamespaces) {
     this.hidden = hidden;
     this.freshProc = freshProc;
+    this.noNestedUserNamespaces = noNestedUserNamespaces;
   }
 
   /** A command line ready for {@code posix_spawn}. */
   public record Launch(List<String> argv) {}
 
   /**
-   * Checks once that bubblewrap works here and whether it may mount a fresh {@code /proc} (a
-   * service manager that write-protects parts of the host's /proc forbids that in a user
-   * namespace; command targets then run without /proc). {@code hidden} are paths that must never
-   * be visible inside even where they lie below a tree the sandbox shows (the data directory, the
-   * config file's directory).
+   * Checks once that bubblewrap works here, and what it may do: forbid further user namespaces
+   * inside (it writes the sandbox's own /proc/sys/user/max_user_namespaces, impossible where a
+   * service manager made /proc/sys read-only) and mount a fresh {@code /proc} (the kernel refuses
+   * that in a user namespace where parts of the host's /proc are covered by other mounts). Without
+   * them the sandbox still holds; each is logged once.
+   *
+   * <p>{@code hidden} are paths that must never be visible inside even where they lie below a tree
+   * the sandbox shows (the data directory, the CA directory).
    *
    * @throws IOException when bubblewrap is missing or cannot make a sandbox: no child may start
    *     unsandboxed, so the gateway does not start
@@ -74,19 +79,27 @@ public final class Sandbox {
       h.add(p.toAbsolutePath().normalize());
     }
     h.add(Path.of("/etc/gatehouse"));
-    Sandbox plain = new Sandbox(List.copyOf(h), false);
-    Probe without = run(plain.wrap(probeUser, systemTree(plain, false), List.of("/usr/bin/true"), false));
-    if (without.code != 0) {
-      throw new IOException("children run in a bubblewrap sandbox, but " + BWRAP
-          + " cannot make one here (user namespaces off? a service manager's RestrictNamespaces?): "
-          + without.output.strip());
+    List<String> truth = List.of("/usr/bin/true");
+    Sandbox strict = new Sandbox(List.copyOf(h), false, true);
+    Probe noUserNs = run(strict.wrap(probeUser, systemTree(strict, false), truth, false));
+    Sandbox base = strict;
+    if (noUserNs.code != 0) {
+      base = new Sandbox(List.copyOf(h), false, false);
+      Probe plain = run(base.wrap(probeUser, systemTree(base, false), truth, false));
+      if (plain.code != 0) {
+        throw new IOException("children run in a bubblewrap sandbox, but " + BWRAP
+            + " cannot make one here (user namespaces off? a service manager's RestrictNamespaces?): "
+            + plain.output.strip());
+      }
+      LOG.warn("sandbox: cannot forbid user namespaces inside ({}); sessions may create their own",
+          noUserNs.output.strip());
     }
-    Probe with = run(plain.wrap(probeUser, systemTree(plain, true), List.of("/usr/bin/true"), false));
-    if (with.code != 0) {
+    Probe proc = run(base.wrap(probeUser, systemTree(base, true), truth, false));
+    if (proc.code != 0) {
       LOG.info("sandbox: no fresh /proc for command targets here ({}); they run without /proc",
-          with.output.strip());
+          proc.output.strip());
     }
-    return new Sandbox(List.copyOf(h), with.code == 0);
+    return new Sandbox(base.hidden, proc.code == 0, base.noNestedUserNamespaces);
   }
 
   /** A command target's program: the system's /usr and /etc read-only, the host's network. */
@@ -130,8 +143,11 @@ public final class Sandbox {
     }
     cmd.add(BWRAP);
     cmd.addAll(List.of(
-        "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-        "--disable-userns", "--die-with-parent", "--cap-drop", "ALL", "--hostname", "gatehouse"));
+        "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+        "--die-with-parent", "--cap-drop", "ALL", "--hostname", "gatehouse"));
+    if (noNestedUserNamespaces) {
+      cmd.add("--disable-userns");
+    }
     if (newSession) {
       // On pipes there is no terminal to keep: a new session also stops TIOCSTI-style tricks.
       cmd.add("--new-session");
