@@ -14,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class PgProxyServer implements AutoCloseable {
   private final java.util.Map<SocketChannel, PgProxySession> sessions = new ConcurrentHashMap<>();
   private final Thread acceptor;
   private volatile boolean closing;
+  private volatile PgProxySession newestSession;
 
   private PgProxyServer(ServerSocketChannel server, Path socketPath, Config config) {
     this.server = server;
@@ -100,6 +102,16 @@ public final class PgProxyServer implements AutoCloseable {
     return socketPath;
   }
 
+  /**
+   * The server's {@code standard_conforming_strings} as last reported to this listener's newest
+   * client (at startup, and after a {@code SET}); empty before it has been reported. psql lexes
+   * string literals by it, so the meta-command guard must too.
+   */
+  public Optional<Boolean> standardConformingStrings() {
+    PgProxySession s = newestSession;
+    return s == null ? Optional.empty() : Optional.ofNullable(s.standardConformingStrings);
+  }
+
   private String describe() {
     return socketPath != null ? socketPath.getFileName().toString() : String.valueOf(port());
   }
@@ -126,6 +138,7 @@ public final class PgProxyServer implements AutoCloseable {
         PgProxySession session = new PgProxySession(
             new ChannelInput(ch), new ChannelOutput(ch), c.upstream(), c.gate(), c.masker(), c.log(), c.cancels());
         sessions.put(ch, session);
+        newestSession = session;
         Thread t = new Thread(() -> {
           try {
             session.run();
