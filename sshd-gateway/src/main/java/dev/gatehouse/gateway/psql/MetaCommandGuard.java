@@ -423,7 +423,7 @@ public final class MetaCommandGuard {
         while (j < n && digit(s.charAt(j))) {
           j++;
         }
-        i = j;
+        i = junk(j); // "$1e" is one token, as numbers are
         return;
       }
       int j = i + 1;
@@ -475,37 +475,76 @@ public final class MetaCommandGuard {
       }
     }
 
-    /** PostgreSQL 15's numbers; what matters is where they end (so that {@code 1e'} opens E'...'). */
+    /**
+     * PostgreSQL 15's numbers; what matters is where they end. As flex does, the longest of
+     * psql's number rules wins, and PostgreSQL 15 has rules for an identifier right after a number
+     * ("trailing junk", an error at the server): {@code 1e'} is {@code 1e} and a plain string,
+     * {@code 3e5$a$} is {@code 3} and the identifier {@code e5$a$}; {@code 1e-} is one token.
+     */
     private void number() {
-      int j = i;
-      while (j < n && digit(s.charAt(j))) {
-        j++;
+      int intEnd = i;
+      while (intEnd < n && digit(s.charAt(intEnd))) {
+        intEnd++;
       }
-      if (at(j) == '.') {
-        if (at(j + 1) == '.' && j > i) {
-          i = j; // decimalfail: "1..": the integer, then ".."
-          return;
-        }
-        j++;
-        while (j < n && digit(s.charAt(j))) {
-          j++;
+      boolean isInteger = intEnd > i;
+      int longest = isInteger ? junk(intEnd) : -1;
+      int consumed = longest;
+      int decEnd = -1;
+      if (at(intEnd) == '.') {
+        if (isInteger && at(intEnd + 1) == '.') {
+          // decimalfail "1..": the longest match, but psql gives back the dots
+          if (intEnd + 2 > longest) {
+            longest = intEnd + 2;
+            consumed = intEnd;
+          }
+        } else {
+          decEnd = intEnd + 1;
+          while (decEnd < n && digit(s.charAt(decEnd))) {
+            decEnd++;
+          }
+          if (!isInteger && decEnd == intEnd + 1) {
+            decEnd = -1; // a lone '.' is no number (the caller saw a digit after it, so not reached)
+          }
         }
       }
-      char e = at(j);
-      if (e == 'e' || e == 'E') {
-        int k = j + 1;
-        if (at(k) == '+' || at(k) == '-') {
+      if (decEnd >= 0 && junk(decEnd) > longest) {
+        longest = junk(decEnd); // decimal, or decimal followed by an identifier
+        consumed = longest;
+      }
+      int mantissaEnd = Math.max(isInteger ? intEnd : -1, decEnd);
+      char e = at(mantissaEnd);
+      if (mantissaEnd >= 0 && (e == 'e' || e == 'E')) {
+        int k = mantissaEnd + 1;
+        boolean sign = at(k) == '+' || at(k) == '-';
+        if (sign) {
           k++;
         }
         if (digit(at(k))) {
           while (k < n && digit(s.charAt(k))) {
             k++;
           }
-          j = k;
+          int end = junk(k); // real, or real followed by an identifier
+          if (end > longest) {
+            longest = end;
+            consumed = end;
+          }
+        } else if (sign && k > longest) {
+          longest = k; // realfail: "1e-"
+          consumed = k;
         }
-        // realfail: the number ends before the E, which is read afresh
       }
-      i = j;
+      i = consumed;
+    }
+
+    /** After a number or parameter ending before {@code j}: an identifier there joins the token. */
+    private int junk(int j) {
+      if (j < n && identStart(s.charAt(j))) {
+        j++;
+        while (j < n && identCont(s.charAt(j))) {
+          j++;
+        }
+      }
+      return j;
     }
 
     /** Casts, {@code :=}, and psql's variable references. */
