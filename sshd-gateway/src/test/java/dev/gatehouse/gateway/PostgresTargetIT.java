@@ -123,6 +123,26 @@ class PostgresTargetIT {
   }
 
   @Test
+  void metaCommandsHiddenBehindPsqlsQuotingRulesAreRefusedInTheConsole(@TempDir Path tmp) throws Exception {
+    try (Tmux tmux = Tmux.start(tmp, 120, 30, gw.sshArgv(alice, "prod-db", List.of("-t")))) {
+      tmux.awaitScreen("prod-db=>", Duration.ofSeconds(20));
+      // psql: "x$a$" is one identifier, not the start of a dollar quote.
+      tmux.type("SELECT 1 AS x$a$ \\! id");
+      tmux.awaitScreen("gatehouse: the psql meta-command \\\\! is not allowed", Duration.ofSeconds(10));
+      tmux.type("SET standard_conforming_strings = off; ");
+      tmux.awaitScreen("^SET\\s*$", Duration.ofSeconds(10));
+      // With the setting off, psql reads 'a\'' as a whole string and the backslash after it as a command.
+      tmux.type("SELECT 'a\\'' \\! id");
+      tmux.awaitScreen("(is not allowed[\\s\\S]*){2}", Duration.ofSeconds(10));
+      tmux.type("SELECT 42 AS answer; ");
+      tmux.awaitScreen("answer[\\s\\S]*42", Duration.ofSeconds(10));
+      assertThat(tmux.screen()).doesNotContain("uid=");
+      tmux.type("\\q");
+      tmux.awaitExit(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void interactivePsqlHasTheGatewaysLineEditingAndRules(@TempDir Path tmp) throws Exception {
     try (Tmux tmux = Tmux.start(tmp, 120, 30, gw.sshArgv(alice, "prod-db", List.of("-t")))) {
       tmux.awaitScreen("prod-db=>", Duration.ofSeconds(20));

@@ -14,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -51,6 +52,7 @@ public final class PgProxyServer implements AutoCloseable {
   private final java.util.Map<Accepted, PgProxySession> sessions = new ConcurrentHashMap<>();
   private final Thread acceptor;
   private volatile boolean closing;
+  private volatile PgProxySession newestSession;
 
   private PgProxyServer(ServerSocketChannel tcp, UnixListener unix, Predicate<UnixListener.Peer> peerAllowed,
       Config config) {
@@ -118,6 +120,16 @@ public final class PgProxyServer implements AutoCloseable {
     return unix != null ? unix.path() : null;
   }
 
+  /**
+   * The server's {@code standard_conforming_strings} as last reported to this listener's newest
+   * client (at startup, and after a {@code SET}); empty before it has been reported. psql lexes
+   * string literals by it, so the meta-command guard must too.
+   */
+  public Optional<Boolean> standardConformingStrings() {
+    PgProxySession s = newestSession;
+    return s == null ? Optional.empty() : Optional.ofNullable(s.standardConformingStrings);
+  }
+
   private String describe() {
     return unix != null ? unix.path().getFileName().toString() : String.valueOf(port());
   }
@@ -147,6 +159,7 @@ public final class PgProxyServer implements AutoCloseable {
         PgProxySession session = new PgProxySession(
             conn.input(), conn.output(), c.upstream(), c.gate(), c.masker(), c.log(), c.cancels());
         sessions.put(conn, session);
+        newestSession = session;
         Thread t = new Thread(() -> {
           try {
             session.run();

@@ -75,6 +75,8 @@ public final class PgProxySession implements Runnable {
   volatile boolean copyIn;
   /** The client_encoding in force, from the server's ParameterStatus. */
   volatile Charset charset = StandardCharsets.UTF_8;
+  /** The server's standard_conforming_strings as last reported (null: not reported, or neither on nor off). */
+  volatile Boolean standardConformingStrings;
   /** The last ReadyForQuery status (I, T or E). */
   volatile char transactionStatus = 'I';
 
@@ -567,7 +569,11 @@ public final class PgProxySession implements Runnable {
     }
   }
 
-  /** Tracks client_encoding; a multi-byte encoding unsafe for SQL text ends the session. */
+  /**
+   * Tracks client_encoding (a multi-byte encoding unsafe for SQL text ends the session) and
+   * standard_conforming_strings (psql's meta-command guard lexes string literals by it). Noted
+   * before the message goes on to the client.
+   */
   void noteParameter(byte[] body) throws ProtocolViolation {
     Wire.Fields f = new Wire.Fields(body);
     String key = f.cstring(StandardCharsets.UTF_8);
@@ -577,6 +583,8 @@ public final class PgProxySession implements Runnable {
         throw new ProtocolViolation("0A000", "client_encoding " + value + " is refused; use UTF8");
       }
       charset = Wire.charset(value);
+    } else if (key.equals("standard_conforming_strings")) {
+      standardConformingStrings = value.equals("on") ? Boolean.TRUE : value.equals("off") ? Boolean.FALSE : null;
     }
   }
 

@@ -31,7 +31,7 @@ final class PsqlConsole {
   private final RecordedOutput out;
   private final String term;
   private final ChildProcess psql;
-  private final MetaCommandGuard guard = new MetaCommandGuard();
+  private final MetaCommandGuard guard;
   private final byte[] marker;
   private volatile WindowSize size;
   private volatile boolean stopped;
@@ -46,6 +46,7 @@ final class PsqlConsole {
     this.term = term;
     this.size = size;
     this.psql = psql;
+    this.guard = new MetaCommandGuard(session::standardConformingStrings);
     byte[] r = new byte[12];
     new SecureRandom().nextBytes(r);
     this.marker = ("__gatehouse_" + HexFormat.of().formatHex(r) + "__").getBytes(StandardCharsets.US_ASCII);
@@ -71,8 +72,15 @@ final class PsqlConsole {
         try {
           line = reader.readLine(prompt);
         } catch (UserInterruptException e) {
-          guard.reset();
-          send("\\r\n"); // psql: reset the query buffer, as Ctrl-C at psql's own prompt does
+          if (guard.outsideQuotesAndComments()) {
+            guard.reset();
+            send("\\r\n"); // psql: reset the query buffer, as Ctrl-C at psql's own prompt does
+          } else {
+            // Inside a string or comment psql would read \r as text: resetting only the guard
+            // would leave it reading the next lines differently from psql.
+            terminal.writer().println("gatehouse: inside a quoted string or comment; close it to start over");
+            terminal.writer().flush();
+          }
           continue;
         } catch (EndOfFileException e) {
           line = "\\q";
@@ -93,6 +101,7 @@ final class PsqlConsole {
             break;
           }
           sync();
+          guard.psqlCaughtUp();
         }
       }
     } finally {

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -69,7 +70,7 @@ public final class PsqlSession extends RecordedSession implements Command {
   private GatewayChannel channel;
   private volatile boolean pty;
   private Path runDir;
-  private PgProxyServer proxy;
+  private volatile PgProxyServer proxy;
   private volatile ChildProcess psql;
   private volatile PsqlConsole console;
 
@@ -126,7 +127,8 @@ public final class PsqlSession extends RecordedSession implements Command {
       return;
     }
     if (execCommand != null) {
-      MetaCommandGuard.Decision d = checkExecText(execCommand);
+      // The proxy has not heard the server yet: both readings of standard_conforming_strings.
+      MetaCommandGuard.Decision d = checkExecText(execCommand, standardConformingStrings());
       if (d instanceof MetaCommandGuard.Refuse r) {
         refused(r);
         return;
@@ -175,9 +177,13 @@ public final class PsqlSession extends RecordedSession implements Command {
     return "1".equals(channel.clientEnvironment().get("GATEHOUSE_NOWAIT"));
   }
 
-  /** The exec text may carry meta-commands too (psql -c '\! id' would run a shell). */
-  static MetaCommandGuard.Decision checkExecText(String text) {
-    MetaCommandGuard guard = new MetaCommandGuard();
+  /**
+   * The exec text may carry meta-commands too (psql -c '\! id' would run a shell). psql -c sends
+   * text that does not start with a backslash to the server unlexed; judging every line as the
+   * console would is stricter than that, and so safe.
+   */
+  static MetaCommandGuard.Decision checkExecText(String text, Optional<Boolean> standardConformingStrings) {
+    MetaCommandGuard guard = new MetaCommandGuard(() -> standardConformingStrings);
     MetaCommandGuard.Decision last = new MetaCommandGuard.Pass(true);
     for (String line : text.split("\n", -1)) {
       last = guard.line(line);
@@ -371,6 +377,12 @@ public final class PsqlSession extends RecordedSession implements Command {
   }
 
   // ---- what the console needs ----
+
+  /** The session's standard_conforming_strings as the proxy last heard it; empty before that. */
+  Optional<Boolean> standardConformingStrings() {
+    PgProxyServer p = proxy;
+    return p == null ? Optional.empty() : p.standardConformingStrings();
+  }
 
   String sessionId() {
     return id;

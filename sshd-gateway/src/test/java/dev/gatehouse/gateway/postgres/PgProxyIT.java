@@ -51,6 +51,15 @@ class PgProxyIT {
   }
 
   @Test
+  void theProxyReportsStandardConformingStringsAsTheServerLastDid() throws Exception {
+    // psql's meta-command guard reads string literals by this setting, as psql does.
+    assertThat(psql(null, "-c", "SET standard_conforming_strings = off").exit()).isZero();
+    assertThat(proxy.standardConformingStrings()).contains(false);
+    assertThat(psql(null, "-c", "SELECT 1").exit()).isZero();
+    assertThat(proxy.standardConformingStrings()).contains(true);
+  }
+
+  @Test
   void psqlPrintsTheMaskedValueEvenUnderAnAlias() throws Exception {
     assertThat(psql(null, "-c", "SELECT id, email, name FROM users ORDER BY id").out())
         .isEqualTo("1|*************.com|Alice\n2|***********.org|Bob\n");
