@@ -83,10 +83,11 @@ class SessionEscapeIT {
       int n = 0;
       for (String line : attacks) {
         tmux.type(line);
-        // End whatever statement is pending, then prove psql and the console agree it ended.
-        tmux.type(";");
-        // psql's \echo drops the quotes: PROBE-n appears only when psql ran it, not in the typed line.
-        tmux.type("\\echo PRO'BE'-" + ++n);
+        // End whatever statement is pending ("; " with a space: tmux takes a lone ";" for its own
+        // separator), then prove psql and the console agree it ended: the probe's value appears
+        // only when psql ran it, never in the typed line.
+        tmux.type("; ");
+        tmux.type("SELECT 'PRO' || 'BE-" + ++n + "' AS probe; ");
         tmux.awaitScreen("PROBE-" + n + "\\b", Duration.ofSeconds(10));
         assertThat(tmux.screen()).as(line).doesNotContain("uid=");
       }
@@ -101,7 +102,8 @@ class SessionEscapeIT {
   @Test
   void anotherProcessOfTheSameUidCannotUseALiveSessionsSocket() throws Exception {
     try (GatewayFixture.Running running = gw.ssh(alice, "prod-db").start("select pg_sleep(6), 'done'")) {
-      Path socketDir = awaitSocketDirectory();
+      ProcessHandle psql = awaitPsqlChild();
+      Path socketDir = socketDirectoryOf(psql);
       Process intruder = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
           "psql", "-X", "-At", "-h", socketDir.toString(), "-d", "app", "-c", "update users set name = 'pwned'")
           .redirectErrorStream(true).start();
@@ -114,7 +116,6 @@ class SessionEscapeIT {
           .and(GatewayFixture.field("reason", "foreign-socket-peer"))).path("peerUid").asInt()).isEqualTo(65534);
 
       // The session's own psql, meanwhile, runs as runAs in a sandbox with no shell and no data.
-      ProcessHandle psql = awaitPsqlChild();
       assertThat(uidOf(psql.pid())).isEqualTo(65534);
       Path root = Path.of("/proc", Long.toString(psql.pid()), "root");
       assertThat(root.resolve("bin/sh")).doesNotExist();
@@ -135,7 +136,7 @@ class SessionEscapeIT {
   @Test
   void aCommandSessionSeesNoOtherSessionsSockets() throws Exception {
     try (GatewayFixture.Running running = gw.ssh(alice, "prod-db").start("select pg_sleep(4)")) {
-      awaitSocketDirectory();
+      awaitPsqlChild();
       SshResult r = gw.ssh(alice, "shell").run(
           "ls -d /tmp/gatehouse-* 2>&1; for d in /tmp/gatehouse-*/*; do psql -h $d -d app -c 'select 1'; done; echo end");
       assertThat(r.out()).contains("No such file or directory").contains("end").doesNotContain("(1 row)");
@@ -156,30 +157,22 @@ class SessionEscapeIT {
         .hasMessageContaining("runAs 'root' is uid or gid 0");
   }
 
-  private static Path awaitSocketDirectory() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      Optional<Path> found = socketDirectories().findFirst();
-      if (found.isPresent()) {
-        return found.get();
+  /**
+   * The host directory the session's sandbox binds at /run/gatehouse, from the bubblewrap command
+   * line above psql (other gateways on this machine have sockets of their own).
+   */
+  private static Path socketDirectoryOf(ProcessHandle psql) {
+    Optional<ProcessHandle> p = psql.parent();
+    while (p.isPresent()) {
+      String[] args = p.get().info().arguments().orElse(new String[0]);
+      for (int i = 2; i < args.length; i++) {
+        if (args[i].equals("/run/gatehouse") && args[i - 2].equals("--ro-bind")) {
+          return Path.of(args[i - 1]);
+        }
       }
-      Thread.sleep(50);
+      p = p.get().parent();
     }
-    throw new AssertionError("no psql session socket appeared");
-  }
-
-  private static Stream<Path> socketDirectories() throws IOException {
-    List<Path> parents;
-    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      parents = tmp.filter(p -> p.getFileName().toString().startsWith("gatehouse-sockets-")).toList();
-    }
-    List<Path> dirs = new java.util.ArrayList<>();
-    for (Path parent : parents) {
-      try (Stream<Path> s = Files.list(parent)) {
-        s.filter(d -> Files.exists(d.resolve(".s.PGSQL.5432"))).forEach(dirs::add);
-      }
-    }
-    return dirs.stream();
+    throw new AssertionError("no bubblewrap above psql " + psql.pid());
   }
 
   private static ProcessHandle awaitPsqlChild() throws InterruptedException {
