@@ -665,8 +665,8 @@ final class SqlLexer {
 
   /**
    * A number as PostgreSQL 15 reads it: digits, a fraction, an exponent; a letter right after
-   * one is an error ("trailing junk"), except an {@code e} followed by a sign without digits,
-   * which the server hands back to be read as a name.
+   * one is an error ("trailing junk"), and so is an {@code e} without exponent digits, even
+   * {@code 1e+}.
    */
   private void number() {
     int st = i;
@@ -683,9 +683,8 @@ final class SqlLexer {
       } else if ((sign == '+' || sign == '-') && isDigit(at(i + 2))) {
         i += 2;
         digits();
-      } else if (sign == '+' || sign == '-') {
-        add(Type.NUMBER, s.substring(st, i), st);
-        return;
+      } else if (!splitNumbers) {
+        throw new ScanError(TRAILING_JUNK + " numeric literal"); // {realfail}, and 1e is junk too
       }
     }
     if (i < n && isIdentStart(s.charAt(i)) && !splitNumbers) {
