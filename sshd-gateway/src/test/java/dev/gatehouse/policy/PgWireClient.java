@@ -17,16 +17,16 @@ import java.util.List;
  * text sent as ONE Query exactly as given (pgJDBC and psql split or rewrite statements themselves),
  * with every answer message kept, so a test sees how many statements the server ran.
  */
-final class PgWireClient implements AutoCloseable {
+public final class PgWireClient implements AutoCloseable {
   /** What the server answered to one Query message, up to its ReadyForQuery. */
-  record Reply(List<String> completed, List<List<String>> columns, List<List<String>> rows, String errorCode,
+  public record Reply(List<String> completed, List<List<String>> columns, List<List<String>> rows, String errorCode,
       String errorMessage, boolean empty) {
     /** Statements the server ran to completion (CommandComplete messages). */
-    int ran() {
+    public int ran() {
       return completed.size();
     }
 
-    boolean failed() {
+    public boolean failed() {
       return errorCode != null;
     }
   }
@@ -41,7 +41,7 @@ final class PgWireClient implements AutoCloseable {
     this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
   }
 
-  static PgWireClient connect(int port, String user, String database, String password) throws IOException {
+  public static PgWireClient connect(int port, String user, String database, String password) throws IOException {
     Socket s = new Socket();
     s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
     s.setSoTimeout(60_000);
@@ -81,7 +81,7 @@ final class PgWireClient implements AutoCloseable {
   }
 
   /** Sends each text as one Query message, all at once, and reads the replies in order. */
-  List<Reply> run(List<String> queries) throws IOException {
+  public List<Reply> run(List<String> queries) throws IOException {
     for (String q : queries) {
       byte[] text = q.getBytes(StandardCharsets.UTF_8);
       out.writeByte('Q');
