@@ -41,7 +41,7 @@ public final class PolicyGate implements StatementGate {
     }
     Optional<String> derived;
     try {
-      derived = derivations.violation(sql);
+      derived = derivations.violation(sql, standardStrings);
     } catch (RuntimeException e) {
       derived = Optional.of("masking could not analyse this statement: " + e.getMessage());
     }
