@@ -138,11 +138,24 @@ final class SqlLexer {
         }
         case NUMBER -> b.append(abstractLiterals ? "?" : t.text());
         case IDENT -> b.append('"').append(t.text().replace("\"", "\"\"")).append('"');
+        // A name with $ or characters from U+0080 (never a keyword) goes quoted: the parser might
+        // read a Unicode space in it as a blank, where the server reads one name.
+        case WORD -> b.append(isPlainWord(t.text()) ? t.text() : '"' + t.text() + '"');
         default -> b.append(t.text());
       }
       prev = t;
     }
     return b.toString();
+  }
+
+  private static boolean isPlainWord(String w) {
+    for (int k = 0; k < w.length(); k++) {
+      char c = w.charAt(k);
+      if (!((c >= 'a' && c <= 'z') || c == '_' || (k > 0 && c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean spaceBetween(Token a, Token b) {
