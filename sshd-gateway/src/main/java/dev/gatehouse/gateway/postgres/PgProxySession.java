@@ -79,7 +79,7 @@ public final class PgProxySession implements Runnable {
   /** The last ReadyForQuery status (I, T or E). */
   volatile char transactionStatus = 'I';
   /** standard_conforming_strings as the server last reported it (ParameterStatus; GUC_REPORT). */
-  private volatile boolean standardConformingStrings = true;
+  private volatile StandardConformingStrings standardConformingStrings = StandardConformingStrings.UNKNOWN;
   /**
    * Query and Sync messages forwarded whose ReadyForQuery has not come back: while any is out, a
    * SET may have changed standard_conforming_strings without the report having arrived yet.
@@ -509,15 +509,17 @@ public final class PgProxySession implements Runnable {
     if (readyPending.get() != 0 || flushedWithoutSync) {
       return StandardConformingStrings.UNKNOWN;
     }
-    return standardConformingStrings ? StandardConformingStrings.ON : StandardConformingStrings.OFF;
+    return standardConformingStrings;
   }
 
   /**
-   * standard_conforming_strings as the server last reported it for this session: whether a
-   * backslash in a plain {@code '...'} string is an ordinary character. The server reports it at
-   * startup and after every change (SET, RESET, SET LOCAL, set_config, a function's SET clause).
+   * standard_conforming_strings as the server last reported it for this session: {@code ON}, a
+   * backslash in a plain {@code '...'} string is an ordinary character; {@code OFF}, it escapes;
+   * {@code UNKNOWN} before the server has reported it. The server reports it at startup and after
+   * every change (SET, RESET, SET LOCAL, set_config, a function's SET clause), before the
+   * ReadyForQuery that ends the message which changed it.
    */
-  public boolean standardConformingStrings() {
+  public StandardConformingStrings standardConformingStrings() {
     return standardConformingStrings;
   }
 
@@ -628,7 +630,7 @@ public final class PgProxySession implements Runnable {
       }
       charset = Wire.charset(value);
     } else if (key.equals("standard_conforming_strings")) {
-      standardConformingStrings = !value.equalsIgnoreCase("off");
+      standardConformingStrings = StandardConformingStrings.reported(value);
     }
   }
 
