@@ -92,6 +92,31 @@ public final class MaskedDerivations {
     return v;
   }
 
+  /**
+   * As {@link #violation(String)}, for a session whose {@code standard_conforming_strings} is
+   * {@code standardStrings}. The analysis reads the text with it on; when off (or not known)
+   * reads it differently and that reading names a masked table, a view exposing one or a function
+   * running query text, the statement is refused rather than analysed the wrong way.
+   */
+  public Optional<String> violation(String sql, StandardConformingStrings standardStrings) {
+    Optional<String> on = violation(sql);
+    if (on.isPresent() || masked.isEmpty() || standardStrings == StandardConformingStrings.ON) {
+      return on;
+    }
+    List<Token> off = SqlLexer.tokenize(sql, false);
+    if (SqlLexer.readsTheSameEitherWay(SqlLexer.tokenize(sql, true), off)) {
+      return on;
+    }
+    for (Token t : off) {
+      String name = t.isName() ? t.text().toLowerCase(Locale.ROOT) : "";
+      if (masked.containsKey(name) || exposingViews.containsKey(name) || QUERY_FUNCTIONS.contains(name)) {
+        return Optional.of("read with standard_conforming_strings off this statement uses " + name
+            + " in a way that cannot be analysed for the masked columns " + anyMasked());
+      }
+    }
+    return on;
+  }
+
   private Optional<String> judge(String sql, List<Token> tokens) {
     Set<String> names = new TreeSet<>();
     for (Token t : tokens) {

@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <p>A query string is split into statements by {@link SqlLexer}; each is classified by {@link
  * StatementAnalyzer} (cached by its fingerprint and the policy version) and given a verdict by the
- * policy; the batch gets the strictest. When a plain string holds a backslash the text is also
- * read as a server with {@code standard_conforming_strings = off} would read it, and the stricter
+ * policy; the batch gets the strictest. The text is read with the session's {@code
+ * standard_conforming_strings}; when that is not known, it is read both ways and the stricter
  * reading wins, so that switching that setting cannot hide a statement inside a "string".
  */
 public final class SqlJudge implements AutoCloseable {
@@ -61,20 +61,56 @@ public final class SqlJudge implements AutoCloseable {
   }
 
   /**
-   * Judges a whole query string as psql sends it (it may hold several statements). The verdict is
-   * the strictest of its statements'; an empty string (only blanks or comments) is allowed.
+   * Judges a whole query string as psql sends it (it may hold several statements), not knowing
+   * the session's {@code standard_conforming_strings}: both readings are judged.
    */
   public Judgement judge(String sql) {
+    return judge(sql, StandardConformingStrings.UNKNOWN);
+  }
+
+  /**
+   * Judges a whole query string as the server will read it under {@code standardStrings}. The
+   * verdict is the strictest of its statements'; an empty string (only blanks or comments) is
+   * allowed. When the setting is unknown and the two readings differ, both are judged, the
+   * stricter wins, and a text the two read into different statements is unclassified.
+   */
+  public Judgement judge(String sql, StandardConformingStrings standardStrings) {
     Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(standardStrings, "standardStrings");
+    if (standardStrings != StandardConformingStrings.UNKNOWN) {
+      boolean on = standardStrings == StandardConformingStrings.ON;
+      return judge(sql, on, SqlLexer.tokenize(sql, on), "");
+    }
     List<Token> standard = SqlLexer.tokenize(sql, true);
-    Judgement j = judge(sql, standard, "");
-    if (SqlLexer.dependsOnStandardStrings(standard)) {
-      List<Token> escaped = SqlLexer.tokenize(sql, false);
-      if (!sameExtent(standard, escaped)) {
-        Judgement other = judge(sql, escaped, " (reading \\ in '...' as an escape, as a session with standard_conforming_strings off does)");
-        if (other.verdict().severity() > j.verdict().severity()) {
-          return other;
-        }
+    Judgement j = judge(sql, true, standard, "");
+    List<Token> escaped = SqlLexer.tokenize(sql, false);
+    if (SqlLexer.readsTheSameEitherWay(standard, escaped)) {
+      return j;
+    }
+    String note = " (reading \\ in '...' as an escape, as a session with standard_conforming_strings off does)";
+    Judgement other = judge(sql, false, escaped, note);
+    Judgement stricter = other.verdict().severity() > j.verdict().severity() ? other : j;
+    if (!sameStatements(sql, standard, escaped)) {
+      Verdict split = policy.unclassified().verdict(
+          "the statements differ with standard_conforming_strings on and off, and the session's value is not known");
+      if (split.severity() > stricter.verdict().severity()) {
+        return new Judgement(split, stricter.statements());
+      }
+    }
+    return stricter;
+  }
+
+  /**
+   * Judges one reading; when it ends in a number running into a letter (an error since
+   * PostgreSQL 15) the reading of older servers, which run {@code 1or 1=1} as {@code 1 or 1 = 1},
+   * is judged too and the stricter wins.
+   */
+  private Judgement judge(String sql, boolean standardStrings, List<Token> tokens, String note) {
+    Judgement j = judge(sql, tokens, note);
+    if (SqlLexer.endsInNumberJunk(tokens)) {
+      Judgement old = judge(sql, SqlLexer.tokenizeAsBefore15(sql, standardStrings), note + " (read as a server before PostgreSQL 15 reads it)");
+      if (old.verdict().severity() > j.verdict().severity()) {
+        return old;
       }
     }
     return j;
@@ -130,14 +166,14 @@ public final class SqlJudge implements AutoCloseable {
     return v;
   }
 
-  private static boolean sameExtent(List<Token> a, List<Token> b) {
-    if (a.size() != b.size()) {
+  private static boolean sameStatements(String sql, List<Token> a, List<Token> b) {
+    List<List<Token>> x = SqlLexer.statements(a);
+    List<List<Token>> y = SqlLexer.statements(b);
+    if (x.size() != y.size()) {
       return false;
     }
-    for (int k = 0; k < a.size(); k++) {
-      Token x = a.get(k);
-      Token y = b.get(k);
-      if (x.type() != y.type() || x.start() != y.start() || x.end() != y.end()) {
+    for (int k = 0; k < x.size(); k++) {
+      if (!SqlLexer.source(sql, x.get(k)).equals(SqlLexer.source(sql, y.get(k)))) {
         return false;
       }
     }

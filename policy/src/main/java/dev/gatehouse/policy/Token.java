@@ -8,10 +8,8 @@ package dev.gatehouse.policy;
  *     the literal's value; otherwise the source text
  * @param start offset of the first character in the source
  * @param end offset after the last character
- * @param backslash a plain {@code '...'} string that holds a backslash: its extent depends on
- *     {@code standard_conforming_strings}
  */
-record Token(Type type, String text, int start, int end, boolean backslash) {
+record Token(Type type, String text, int start, int end) {
   enum Type {
     /** An unquoted name or keyword. */
     WORD,
@@ -29,7 +27,10 @@ record Token(Type type, String text, int start, int end, boolean backslash) {
     COMMA,
     SEMICOLON,
     DOT,
-    /** An unterminated string, identifier or comment: the text cannot be understood. */
+    /**
+     * What the server's scanner refuses, or this lexer is not sure of (an unterminated string or
+     * comment, an invalid escape, a NUL): the text cannot be understood. Always the last token.
+     */
     ERROR
   }
 

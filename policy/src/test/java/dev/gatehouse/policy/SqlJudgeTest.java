@@ -154,4 +154,28 @@ class SqlJudgeTest {
   private static long parserThreadsAlive() {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(SqlParsing.THREAD_PREFIX) && t.isAlive()).count();
   }
+
+  @Test
+  void theSessionsStandardConformingStringsDecidesTheReadingAndUnknownReadsBothWays() {
+    String deleteUnderOff = "SELECT 'a\\' AS x, ' ; DELETE FROM users; --' AS y";
+    try (SqlJudge j = new SqlJudge(DEFAULT, Duration.ofSeconds(2), 100)) {
+      assertThat(j.judge(deleteUnderOff, StandardConformingStrings.ON).verdict().label()).isEqualTo("allow");
+      assertThat(j.judge(deleteUnderOff, StandardConformingStrings.OFF).verdict().rule()).isEqualTo("delete-without-where");
+      assertThat(j.judge(deleteUnderOff, StandardConformingStrings.UNKNOWN).verdict().rule()).isEqualTo("delete-without-where");
+      String path = "SELECT 'C:\\' AS path";
+      assertThat(j.judge(path, StandardConformingStrings.ON).verdict().label()).isEqualTo("allow");
+      assertThat(j.judge(path, StandardConformingStrings.UNKNOWN).verdict().rule()).isEqualTo("unclassified");
+      assertThat(j.judge("SELECT U&'\\0041'", StandardConformingStrings.OFF).verdict().rule()).isEqualTo("unclassified");
+    }
+  }
+
+  @Test
+  void aDollarTagAfterAUnicodeSpaceIsPartOfTheNameSoTheDeleteIsSeen() {
+    try (SqlJudge j = new SqlJudge(DEFAULT, Duration.ofSeconds(2), 100)) {
+      for (String before : List.of("\u2003", "\u00a0", "\u3000", "\ufeff", "\u200b", "\u00e9", "x")) {
+        Judgement r = j.judge("SELECT 1 AS " + before + "$a$; DELETE FROM users; --$a$", StandardConformingStrings.ON);
+        assertThat(r.verdict().rule()).as(before).isEqualTo("delete-without-where");
+      }
+    }
+  }
 }

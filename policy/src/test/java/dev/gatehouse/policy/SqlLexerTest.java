@@ -40,8 +40,8 @@ class SqlLexerTest {
     List<Token> off = SqlLexer.tokenize(sql, false);
     assertThat(SqlLexer.statements(off).stream().map(s -> SqlLexer.source(sql, s)))
         .containsExactly("SELECT 'a\\' || '", "DROP TABLE t");
-    assertThat(SqlLexer.dependsOnStandardStrings(SqlLexer.tokenize(sql))).isTrue();
-    assertThat(SqlLexer.dependsOnStandardStrings(SqlLexer.tokenize("SELECT 'a'"))).isFalse();
+    assertThat(SqlLexer.readsTheSameEitherWay(SqlLexer.tokenize(sql), off)).isFalse();
+    assertThat(SqlLexer.readsTheSameEitherWay(SqlLexer.tokenize("SELECT 'a'"), SqlLexer.tokenize("SELECT 'a'", false))).isTrue();
   }
 
   @Test
@@ -97,8 +97,12 @@ class SqlLexerTest {
   }
 
   @Test
-  void numbersStopWhereOldServersStopThem() {
-    assertThat(SqlLexer.tokenize("1or 1.5e-3 0x1F").stream().map(Token::text)).containsExactly("1", "or", "1.5e-3", "0x1F");
+  void numbersRunningIntoLettersAreErrorsAsInPostgres15() {
+    assertThat(SqlLexer.tokenize("1.5e-3 .5 1. 1..2").stream().map(Token::text)).containsExactly("1.5e-3", ".5", "1.", "1", "..", "2");
+    for (String junk : List.of("1or 1=1", "1e+x", "1e- 2", "0x1F", "1_000", "1.5e3x", "$1a", "1\u00e9")) {
+      List<Token> ts = SqlLexer.tokenize(junk);
+      assertThat(ts.get(ts.size() - 1).type()).as(junk).isEqualTo(Type.ERROR);
+    }
   }
 
   @Test
@@ -108,5 +112,66 @@ class SqlLexerTest {
     assertThat(a).isEqualTo(b).isEqualTo("select * from users where id = ? and name = ?");
     assertThat(SqlLexer.fingerprint(SqlLexer.tokenize("select set_config('ROLE', 'x', false)")))
         .isEqualTo("select set_config( 'role' , ? , false )");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT 1 AS \u2003$a$; DELETE FROM users; --$a$",
+        "SELECT 1 AS \u00a0$a$; DELETE FROM users; --$a$",
+        "SELECT 1 AS \u3000$a$; DELETE FROM users; --$a$",
+        "SELECT 1 AS \ufeff$a$; DELETE FROM users; --$a$",
+        "SELECT 1 AS \u200b$a$; DELETE FROM users; --$a$",
+        "SELECT 1 AS \u00e9$a$; DELETE FROM users; --$a$",
+        "SELECT 1 AS x$a$; DELETE FROM users; --$a$"
+      })
+  void aDollarQuoteCannotOpenInsideANameThatStartsWithAUnicodeSpaceOrLetter(String escaped) {
+    String sql = unescape(escaped);
+    assertThat(split(sql)).hasSize(2);
+    assertThat(split(sql).get(1)).isEqualTo("DELETE FROM users");
+  }
+
+  @Test
+  void onlyTheServersSixBlanksSeparateTokens() {
+    assertThat(SqlLexer.tokenize("a \t\n\r\f\u000bb").stream().map(Token::text)).containsExactly("a", "b");
+    assertThat(SqlLexer.tokenize("a\u00a0b\u2003c").stream().map(Token::text)).containsExactly("a\u00a0b\u2003c");
+  }
+
+  @Test
+  void stringsSeparatedByANewlineAreOneLiteral() {
+    assertThat(SqlLexer.tokenize("SELECT 'a'\n  'b', 'c' -- x\n'd', 'e' /* */\n'f'").stream().map(Token::text))
+        .containsExactly("select", "ab", ",", "cd", ",", "e", "f");
+    assertThat(SqlLexer.tokenize("SELECT B'01''10'").stream().map(Token::text)).containsExactly("select", "01", "10");
+  }
+
+  @Test
+  void escapesTheServerRefusesAreErrors() {
+    for (String bad : List.of("SELECT E'\\uZZZZ'", "SELECT E'\\ud800'", "SELECT E'\\0'", "SELECT E'\\xff'",
+        "SELECT U&'\\00'", "SELECT U&'a' UESCAPE 'ab'", "SELECT U&'a' UESCAPE '+'", "SELECT \"\"", "SELECT 'a\u0000'")) {
+      List<Token> ts = SqlLexer.tokenize(bad);
+      assertThat(ts.get(ts.size() - 1).type()).as(bad).isEqualTo(Type.ERROR);
+    }
+    assertThat(SqlLexer.tokenize("SELECT E'\\303\\251\\uD83D\\uDE00'").get(1).text()).isEqualTo("\u00e9\ud83d\ude00");
+    assertThat(SqlLexer.tokenize("SELECT U&'a' UESCAPE 'b'", false).get(1).type()).isEqualTo(Type.ERROR);
+  }
+
+  @Test
+  void operatorsStopWhereACommentStarts() {
+    assertThat(split("SELECT 1 +-- ; DROP TABLE t\n; SELECT 2 */* ; */ 3")).containsExactly("SELECT 1 +", "SELECT 2 */* ; */ 3");
+    assertThat(SqlLexer.tokenize("a <=- b @- c").stream().map(Token::text)).containsExactly("a", "<=", "-", "b", "@-", "c");
+  }
+
+  private static String unescape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < s.length(); k++) {
+      if (s.startsWith("\\u", k)) {
+        b.append((char) Integer.parseInt(s.substring(k + 2, k + 6), 16));
+        k += 5;
+      } else {
+        b.append(s.charAt(k));
+      }
+    }
+    return b.toString();
   }
 }

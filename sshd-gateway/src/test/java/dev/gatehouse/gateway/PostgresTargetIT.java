@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A postgres target end to end: the real OpenSSH client, psql on the bastion behind the wire
@@ -90,6 +92,17 @@ class PostgresTargetIT {
     assertThat(pg.superSql("app", "select count(*) from pg_tables where tablename = 'orders'")).isEqualTo("1");
     assertThat(gw.awaitAudit("statement-blocked", GatewayFixture.field("event", "statement-blocked")
         .and(GatewayFixture.field("rule", "drop-table"))).path("identity").asText()).isEqualTo(alice.identity());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\u2003", "\u00a0", "\u3000", "\ufeff", "\u00e9", "x"})
+  void aDeleteBehindADollarTagGluedToANameIsBlockedWithExit77(String beforeTag) throws Exception {
+    // PostgreSQL reads the character before $a$ and the tag as one name, so the DELETE is a statement.
+    String sql = "SELECT 1 AS " + beforeTag + "$a$; DELETE FROM users; --$a$";
+    SshResult r = gw.ssh(alice, "prod-db").run(sql);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(77);
+    assertThat(r.err()).contains("gatehouse: blocked by rule delete-without-where:");
+    assertThat(pg.superSql("app", "select count(*) from users")).isEqualTo("2");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.postgres.StatementGate;
 import dev.gatehouse.policy.Approvers;
 import dev.gatehouse.policy.SqlPolicy;
+import dev.gatehouse.policy.StandardConformingStrings;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.NewApprovalRequest;
@@ -63,6 +64,11 @@ public final class ApprovalGate implements StatementGate {
   @Override
   public Decision judge(String sql) {
     return policy.judge(sql);
+  }
+
+  @Override
+  public Decision judge(String sql, StandardConformingStrings standardStrings) {
+    return policy.judge(sql, standardStrings);
   }
 
   @Override

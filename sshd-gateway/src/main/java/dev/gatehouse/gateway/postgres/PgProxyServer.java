@@ -127,7 +127,14 @@ public final class PgProxyServer implements AutoCloseable {
    */
   public Optional<Boolean> standardConformingStrings() {
     PgProxySession s = newestSession;
-    return s == null ? Optional.empty() : Optional.ofNullable(s.standardConformingStrings);
+    if (s == null) {
+      return Optional.empty();
+    }
+    return switch (s.standardConformingStrings()) {
+      case ON -> Optional.of(true);
+      case OFF -> Optional.of(false);
+      default -> Optional.empty();
+    };
   }
 
   private String describe() {

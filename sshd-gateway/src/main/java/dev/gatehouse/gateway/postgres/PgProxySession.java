@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.postgres.Pending.Kind;
 import dev.gatehouse.gateway.postgres.Pending.Step;
 import dev.gatehouse.gateway.postgres.Pending.Unit;
 import dev.gatehouse.gateway.postgres.StatementGate.Decision;
+import dev.gatehouse.policy.StandardConformingStrings;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -75,10 +76,17 @@ public final class PgProxySession implements Runnable {
   volatile boolean copyIn;
   /** The client_encoding in force, from the server's ParameterStatus. */
   volatile Charset charset = StandardCharsets.UTF_8;
-  /** The server's standard_conforming_strings as last reported (null: not reported, or neither on nor off). */
-  volatile Boolean standardConformingStrings;
   /** The last ReadyForQuery status (I, T or E). */
   volatile char transactionStatus = 'I';
+  /** standard_conforming_strings as the server last reported it (ParameterStatus; GUC_REPORT). */
+  private volatile StandardConformingStrings standardConformingStrings = StandardConformingStrings.UNKNOWN;
+  /**
+   * Query and Sync messages forwarded whose ReadyForQuery has not come back: while any is out, a
+   * SET may have changed standard_conforming_strings without the report having arrived yet.
+   */
+  final AtomicInteger readyPending = new AtomicInteger();
+  /** An extended batch went out with Flush and no Sync: the server reports settings only at Sync. */
+  private boolean flushedWithoutSync;
 
   Upstream up;
   private OutputStream upOut;
@@ -275,9 +283,12 @@ public final class PgProxySession implements Runnable {
     Wire.Fields f = new Wire.Fields(m.body());
     String sql = f.cstring(charset);
     f.end();
-    Decision d = judge(sql);
+    // The server reads the whole message with the value in force when it arrives: a SET inside
+    // the message changes the reading of later messages only.
+    Decision d = judge(sql, stringsReading());
     if (d.allowed()) {
       enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
+      readyPending.incrementAndGet();
       Wire.write(upOut, 'Q', m.body());
       upOut.flush();
       if (FORGETS.matcher(sql).find()) {
@@ -292,6 +303,7 @@ public final class PgProxySession implements Runnable {
   private void refuse(String sql, Decision d) throws IOException {
     logBlocked(sql, d);
     enqueue(new Unit(List.of(new Step(Kind.BLOCKED_QUERY, null, 0, refusal(d), false))));
+    readyPending.incrementAndGet();
     Wire.write(upOut, 'Q', Wire.cstringBody(BLOCK_SQL, StandardCharsets.UTF_8));
     upOut.flush();
   }
@@ -315,6 +327,8 @@ public final class PgProxySession implements Runnable {
     Decision blocked = null;
     String blockedSql = null;
     boolean forgets = false;
+    boolean executes = false; // a Parse after an Execute is read after that Execute ran (maybe a SET)
+    StandardConformingStrings reading = stringsReading();
     String previousDescribedPortal = null;
     for (int i = 0; i < batch.size(); i++) {
       Wire.Message m = batch.get(i);
@@ -328,7 +342,7 @@ public final class PgProxySession implements Runnable {
           f.skip(4 * Math.max(0, n));
           f.end();
           if (judged.add(sql)) {
-            Decision d = judge(sql);
+            Decision d = judge(sql, executes ? StandardConformingStrings.UNKNOWN : reading);
             if (!d.allowed() && blocked == null) {
               blocked = d;
               blockedSql = sql;
@@ -379,7 +393,8 @@ public final class PgProxySession implements Runnable {
               blockedSql = "EXECUTE portal " + portal;
             }
           } else if (judged.add(sql)) {
-            Decision d = judge(sql);
+            // parsed in an earlier batch, under whatever value was in force then
+            Decision d = judge(sql, StandardConformingStrings.UNKNOWN);
             if (!d.allowed() && blocked == null) {
               blocked = d;
               blockedSql = sql;
@@ -390,6 +405,7 @@ public final class PgProxySession implements Runnable {
             steps.add(new Step(Kind.DESCRIBE_PORTAL, null, 0, null, true));
           }
           steps.add(new Step(Kind.EXECUTE, sql, 0, null, false));
+          executes = true;
         }
         case 'C' -> {
           int what = f.int8();
@@ -418,6 +434,7 @@ public final class PgProxySession implements Runnable {
           refused.add(Step.of(Kind.SYNC));
         }
         enqueue(new Unit(refused));
+        noteSync(sync);
         Wire.write(upOut, 'P', new Wire.Body()
             .cstring(BLOCK_STATEMENT, StandardCharsets.UTF_8)
             .cstring(BLOCK_SQL, StandardCharsets.UTF_8)
@@ -435,6 +452,7 @@ public final class PgProxySession implements Runnable {
         timed.add(s.kind() == Kind.EXECUTE ? new Step(Kind.EXECUTE, s.sql(), now, null, false) : s);
       }
       enqueue(new Unit(timed));
+      noteSync(sync);
       for (int i = 0; i < batch.size(); i++) {
         Wire.Message m = batch.get(i);
         if (injectDescribe[i]) {
@@ -476,10 +494,39 @@ public final class PgProxySession implements Runnable {
     portals.clear();
   }
 
-  private Decision judge(String sql) {
+  private void noteSync(boolean sync) {
+    if (sync) {
+      readyPending.incrementAndGet();
+    }
+    flushedWithoutSync = !sync;
+  }
+
+  /**
+   * How the server will read the next text: with the reported standard_conforming_strings when
+   * nothing sent before can still change it, else unknown (the judge then reads it both ways).
+   */
+  private StandardConformingStrings stringsReading() {
+    if (readyPending.get() != 0 || flushedWithoutSync) {
+      return StandardConformingStrings.UNKNOWN;
+    }
+    return standardConformingStrings;
+  }
+
+  /**
+   * standard_conforming_strings as the server last reported it for this session: {@code ON}, a
+   * backslash in a plain {@code '...'} string is an ordinary character; {@code OFF}, it escapes;
+   * {@code UNKNOWN} before the server has reported it. The server reports it at startup and after
+   * every change (SET, RESET, SET LOCAL, set_config, a function's SET clause), before the
+   * ReadyForQuery that ends the message which changed it.
+   */
+  public StandardConformingStrings standardConformingStrings() {
+    return standardConformingStrings;
+  }
+
+  private Decision judge(String sql, StandardConformingStrings reading) {
     Decision d;
     try {
-      d = gate.judge(sql);
+      d = gate.judge(sql, reading);
     } catch (RuntimeException e) {
       LOG.error("{}: the statement gate failed; refusing the statement", name, e);
       return new Decision(Decision.BLOCK, "gate-error", "the policy could not judge the statement");
@@ -571,8 +618,8 @@ public final class PgProxySession implements Runnable {
 
   /**
    * Tracks client_encoding (a multi-byte encoding unsafe for SQL text ends the session) and
-   * standard_conforming_strings (psql's meta-command guard lexes string literals by it). Noted
-   * before the message goes on to the client.
+   * standard_conforming_strings (the judge, and psql's meta-command guard, lex string literals by
+   * it). Noted before the message goes on to the client.
    */
   void noteParameter(byte[] body) throws ProtocolViolation {
     Wire.Fields f = new Wire.Fields(body);
@@ -584,7 +631,7 @@ public final class PgProxySession implements Runnable {
       }
       charset = Wire.charset(value);
     } else if (key.equals("standard_conforming_strings")) {
-      standardConformingStrings = value.equals("on") ? Boolean.TRUE : value.equals("off") ? Boolean.FALSE : null;
+      standardConformingStrings = StandardConformingStrings.reported(value);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.postgres;
 import dev.gatehouse.policy.Judgement;
 import dev.gatehouse.policy.MaskedDerivations;
 import dev.gatehouse.policy.SqlJudge;
+import dev.gatehouse.policy.StandardConformingStrings;
 import dev.gatehouse.policy.Verdict;
 import java.util.Optional;
 
@@ -23,9 +24,14 @@ public final class PolicyGate implements StatementGate {
 
   @Override
   public Decision judge(String sql) {
+    return judge(sql, StandardConformingStrings.UNKNOWN);
+  }
+
+  @Override
+  public Decision judge(String sql, StandardConformingStrings standardStrings) {
     Judgement j;
     try {
-      j = judge.judge(sql);
+      j = judge.judge(sql, standardStrings);
     } catch (RuntimeException e) {
       return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage());
     }
@@ -35,7 +41,7 @@ public final class PolicyGate implements StatementGate {
     }
     Optional<String> derived;
     try {
-      derived = derivations.violation(sql);
+      derived = derivations.violation(sql, standardStrings);
     } catch (RuntimeException e) {
       derived = Optional.of("masking could not analyse this statement: " + e.getMessage());
     }

@@ -256,6 +256,7 @@ final class ServerToClient implements Runnable {
   }
 
   private void ready(Wire.Message m) throws IOException {
+    s.readyPending.decrementAndGet(); // after any ParameterStatus the server sent before it
     if (m.body().length == 1) {
       s.transactionStatus = (char) m.body()[0];
     }

@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.postgres;
 
+import dev.gatehouse.policy.StandardConformingStrings;
+
 /**
  * Where the policy plugs in: judges the whole text of a simple Query or of an extended-protocol
  * Parse (and, again, of each Execute of a remembered statement). Anything but {@code allow} keeps
@@ -10,6 +12,14 @@ package dev.gatehouse.gateway.postgres;
  */
 public interface StatementGate {
   Decision judge(String sql);
+
+  /**
+   * Judges {@code sql} as the server will read it with {@code standardStrings}; a gate that does
+   * not read SQL itself ignores it.
+   */
+  default Decision judge(String sql, StandardConformingStrings standardStrings) {
+    return judge(sql);
+  }
 
   /**
    * Turns a {@code review} into the final decision, on the session's client thread (which holds

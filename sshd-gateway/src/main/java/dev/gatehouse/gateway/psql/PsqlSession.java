@@ -443,6 +443,11 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
 
     @Override
+    public Decision judge(String sql, dev.gatehouse.policy.StandardConformingStrings standardStrings) {
+      return remember(inner.judge(sql, standardStrings));
+    }
+
+    @Override
     public Decision settle(String sql, Decision review, Hold hold) {
       return remember(inner.settle(sql, review, hold));
     }
