@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
   private volatile GatewayServices services;
   private long revocationVersion;
 
-  private Gateway(GatewayConfig config) throws IOException, ConfigException {
+  private Gateway(GatewayConfig config, Path configFile) throws IOException, ConfigException {
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
     // The data directory holds keys, the store and recordings: nobody else reads it, a child
@@ -113,7 +113,7 @@ public final class Gateway implements AutoCloseable {
     }
     approvalStore = ApprovalStore.open(config.databaseFile());
     approvals = new ApprovalDesk(approvalStore, audit, () -> services.config(), timers, Clock.systemUTC());
-    sandbox = Sandbox.probe(List.of(dataDir, config.caDirectory()), probeUser());
+    sandbox = Sandbox.probe(pathsChildrenNeverSee(config, configFile), probeUser());
     services = servicesFor(config);
     for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
       audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
@@ -129,7 +129,12 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway on the given configuration; the CA is made on first start. */
   public static Gateway start(GatewayConfig config) throws IOException, ConfigException {
-    Gateway g = new Gateway(config);
+    return start(config, null);
+  }
+
+  /** The same, naming the file the configuration came from (hidden from every session). */
+  public static Gateway start(GatewayConfig config, Path configFile) throws IOException, ConfigException {
+    Gateway g = new Gateway(config, configFile);
     try {
       g.server.start();
     } catch (IOException e) {
@@ -249,6 +254,38 @@ public final class Gateway implements AutoCloseable {
       users.put(t.name(), u);
     }
     return users;
+  }
+
+  /**
+   * What no session's sandbox may show even where it lies below a tree the sandbox binds (a
+   * command target sees /usr, /etc and /opt): the data and CA directories, the config file, and
+   * every secret file the config names ({@code file:} passwords, certificates, keys).
+   */
+  static List<Path> pathsChildrenNeverSee(GatewayConfig config, Path configFile) {
+    List<Path> hidden = new java.util.ArrayList<>(List.of(config.dataDir(), config.caDirectory()));
+    if (configFile != null) {
+      hidden.add(configFile);
+    }
+    List<String> secrets = new java.util.ArrayList<>();
+    for (TargetConfig t : config.targets()) {
+      if (t.postgres() != null) {
+        secrets.add(t.postgres().password());
+        secrets.add(t.postgres().rootCert());
+      }
+    }
+    if (config.web() != null && config.web().tls() != null) {
+      secrets.add(config.web().tls().certificate());
+      secrets.add(config.web().tls().key());
+    }
+    if (config.web() != null) {
+      secrets.add(config.web().clientSecret());
+    }
+    for (String s : secrets) {
+      if (s != null && s.startsWith("file:")) {
+        hidden.add(Path.of(s.substring("file:".length())));
+      }
+    }
+    return hidden;
   }
 
   /** Who the start-up sandbox check runs as: 'nobody' when children will switch users. */

@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
         LOG.error("reload refused, keeping the running configuration: {}", e.getMessage());
       }
     });
-    Gateway gateway = Gateway.start(cfg);
+    Gateway gateway = Gateway.start(cfg, file);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping: draining live sessions");

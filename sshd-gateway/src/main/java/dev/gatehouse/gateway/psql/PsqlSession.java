@@ -333,7 +333,10 @@ public final class PsqlSession extends RecordedSession implements Command {
       return;
     }
     if (psql != null) {
+      // psql has nothing to save: end its sandbox outright (a hang-up alone can be ignored or,
+      // by a stopped process group, never seen).
       psql.hangUp();
+      psql.kill();
       psql.stopReading();
     }
     closeProxy();
@@ -363,6 +366,7 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
     if (psql != null) {
       psql.hangUp();
+      psql.kill();
     }
   }
 

@@ -40,6 +40,8 @@ public final class Sandbox {
   private static final String SETPRIV = "/usr/bin/setpriv";
   /** Where a psql sandbox finds its proxy's socket directory. */
   public static final String PSQL_SOCKET_DIR = "/run/gatehouse";
+  /** The size of each writable tmpfs of a command target's sandbox (RAM, counted per mount). */
+  static final long TMPFS_BYTES = 64L << 20;
   private static final List<String> TOP_LEVEL_LINKS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
 
   private final List<Path> hidden;
@@ -114,8 +116,11 @@ public final class Sandbox {
   public Launch psql(UnixUser runAs, Path socketDir, List<String> psqlArgs, boolean terminal) throws IOException {
     PsqlFiles files = psqlFiles();
     List<String> tree = new ArrayList<>(files.binds);
-    tree.addAll(List.of("--dev", "/dev", "--tmpfs", "/tmp", "--unshare-net",
-        "--ro-bind", socketDir.toString(), PSQL_SOCKET_DIR));
+    // Nothing psql can write: a file it wrote could be a library for OpenSSL or the loader to run
+    // (psql has ways to load one without a shell). /dev holds only the three harmless devices.
+    tree.addAll(List.of("--dir", "/dev", "--dev-bind", "/dev/null", "/dev/null",
+        "--dev-bind", "/dev/zero", "/dev/zero", "--dev-bind", "/dev/urandom", "/dev/urandom",
+        "--unshare-net", "--ro-bind", socketDir.toString(), PSQL_SOCKET_DIR));
     List<String> argv = new ArrayList<>();
     argv.add(files.binary.toString());
     argv.addAll(psqlArgs);
@@ -128,6 +133,10 @@ public final class Sandbox {
   }
 
   private List<String> wrap(UnixUser runAs, List<String> tree, List<String> argv, boolean newSession) {
+    if (runAs == null ? UnixUser.currentUid() == 0 : runAs.uid() == 0 || runAs.gid() == 0) {
+      // The config loader never gets here with uid 0; this is the last line should it ever.
+      throw new IllegalStateException("refusing to start a child as uid 0: " + argv.get(0));
+    }
     List<String> cmd = new ArrayList<>();
     if (runAs != null) {
       cmd.add(SETPRIV);
@@ -153,8 +162,8 @@ public final class Sandbox {
       cmd.add("--new-session");
     }
     cmd.addAll(tree);
-    // The sandbox's own root (a tmpfs holding the mount points) is read-only too: only the
-    // private /tmp (and /run, /var/tmp for command targets) can be written, and they vanish.
+    // The sandbox's own root (a tmpfs holding the mount points) is read-only too: only a command
+    // target's private /tmp, /run, /var/tmp and /dev/shm can be written, and they vanish.
     cmd.addAll(List.of("--remount-ro", "/"));
     // bwrap also exports PWD=/ for the working directory it sets (whatever --unsetenv says).
     cmd.addAll(List.of("--chdir", "/", "--"));
@@ -178,7 +187,12 @@ public final class Sandbox {
         t.addAll(List.of("--ro-bind", p.toString(), p.toString()));
       }
     }
-    t.addAll(List.of("--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/var", "--tmpfs", "/var/tmp"));
+    String size = Long.toString(TMPFS_BYTES);
+    // bwrap's /dev is a tmpfs of its own (default size: half the RAM): read-only (bwrap remounts
+    // its submounts too), then a small /dev/shm over its own. Every writable tmpfs is capped.
+    t.addAll(List.of("--dev", "/dev", "--remount-ro", "/dev", "--size", size, "--tmpfs", "/dev/shm",
+        "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/run",
+        "--dir", "/var", "--size", size, "--tmpfs", "/var/tmp"));
     if (proc) {
       t.addAll(List.of("--proc", "/proc"));
     }

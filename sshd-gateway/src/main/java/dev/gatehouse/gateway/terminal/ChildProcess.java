@@ -206,9 +206,15 @@ public final class ChildProcess {
     }
   }
 
+  /**
+   * SIGHUP and SIGTERM to the group, then SIGCONT: a process of the sandbox may have stopped the
+   * whole group (its outer bubblewrap included, {@code kill -STOP 0}), and a stopped process
+   * acts on neither until it is continued.
+   */
   public void hangUp() {
     signal(Posix.SIGHUP);
     signal(Posix.SIGTERM);
+    signal(Posix.SIGCONT);
   }
 
   public void kill() {

@@ -43,6 +43,7 @@ final class Posix {
   static final int SIGHUP = 1;
   static final int SIGKILL = 9;
   static final int SIGTERM = 15;
+  static final int SIGCONT = 18;
 
   private Posix() {}
 
