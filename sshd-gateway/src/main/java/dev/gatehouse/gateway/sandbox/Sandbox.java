@@ -38,6 +38,7 @@ public final class Sandbox {
   private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
   public static final String BWRAP = "/usr/bin/bwrap";
   private static final String SETPRIV = "/usr/bin/setpriv";
+  private static final String SETSID = "/usr/bin/setsid";
   /** Where a psql sandbox finds its proxy's socket directory. */
   public static final String PSQL_SOCKET_DIR = "/run/gatehouse";
   /** The size of each writable tmpfs of a command target's sandbox (RAM, counted per mount). */
@@ -83,11 +84,11 @@ public final class Sandbox {
     h.add(Path.of("/etc/gatehouse"));
     List<String> truth = List.of("/usr/bin/true");
     Sandbox strict = new Sandbox(List.copyOf(h), false, true);
-    Probe noUserNs = run(strict.wrap(probeUser, systemTree(strict, false), truth, false));
+    Probe noUserNs = run(strict.wrap(probeUser, systemTree(strict, false), truth, true));
     Sandbox base = strict;
     if (noUserNs.code != 0) {
       base = new Sandbox(List.copyOf(h), false, false);
-      Probe plain = run(base.wrap(probeUser, systemTree(base, false), truth, false));
+      Probe plain = run(base.wrap(probeUser, systemTree(base, false), truth, true));
       if (plain.code != 0) {
         throw new IOException("children run in a bubblewrap sandbox, but " + BWRAP
             + " cannot make one here (user namespaces off? a service manager's RestrictNamespaces?): "
@@ -96,7 +97,7 @@ public final class Sandbox {
       LOG.warn("sandbox: cannot forbid user namespaces inside ({}); sessions may create their own",
           noUserNs.output.strip());
     }
-    Probe proc = run(base.wrap(probeUser, systemTree(base, true), truth, false));
+    Probe proc = run(base.wrap(probeUser, systemTree(base, true), truth, true));
     if (proc.code != 0) {
       LOG.info("sandbox: no fresh /proc for command targets here ({}); they run without /proc",
           proc.output.strip());
@@ -124,6 +125,9 @@ public final class Sandbox {
     List<String> argv = new ArrayList<>();
     argv.add(files.binary.toString());
     argv.addAll(psqlArgs);
+    if (terminal) {
+      tree.addAll(List.of("--ro-bind", SETSID, SETSID));
+    }
     return new Launch(wrap(runAs, tree, argv, !terminal));
   }
 
@@ -162,6 +166,14 @@ public final class Sandbox {
       cmd.add("--new-session");
     }
     cmd.addAll(tree);
+    if (!newSession) {
+      // A terminal session: the program inside makes its own session with the pty as its
+      // controlling terminal (the gateway opened it for nobody). Ctrl-C then signals the
+      // program's own foreground group, not bubblewrap's monitor outside (which would die of
+      // it and end the sandbox), and a shell's job control finds its terminal's group inside.
+      argv = new ArrayList<>(argv);
+      argv.addAll(0, List.of(SETSID, "--ctty", "--"));
+    }
     // The sandbox's own root (a tmpfs holding the mount points) is read-only too: only a command
     // target's private /tmp, /run, /var/tmp and /dev/shm can be written, and they vanish.
     cmd.addAll(List.of("--remount-ro", "/"));

@@ -75,8 +75,10 @@ public final class ChildProcess {
               launch.argv(),
               env,
               fa -> {
-                // Opened after setsid() by the child, so the terminal becomes its controlling tty.
-                check(Posix.posix_spawn_file_actions_addopen(fa, 0, path, Posix.O_RDWR, 0), "addopen");
+                // Opened without becoming the spawned process's controlling tty: the program in the
+                // sandbox takes it as its own (setsid --ctty), see Sandbox.
+                check(Posix.posix_spawn_file_actions_addopen(fa, 0, path, Posix.O_RDWR | Posix.O_NOCTTY, 0),
+                    "addopen");
                 check(Posix.posix_spawn_file_actions_adddup2(fa, 0, 1), "adddup2");
                 check(Posix.posix_spawn_file_actions_adddup2(fa, 0, 2), "adddup2");
               });
