@@ -285,7 +285,10 @@ public final class PgProxySession implements Runnable {
     f.end();
     // The server reads the whole message with the value in force when it arrives: a SET inside
     // the message changes the reading of later messages only.
-    Decision d = judge(sql, stringsReading());
+    Decision d = encodingUncertain(m.body(), readyPending.get() != 0);
+    if (d == null) {
+      d = judge(sql, stringsReading());
+    }
     if (d.allowed()) {
       enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
       readyPending.incrementAndGet();
@@ -297,6 +300,27 @@ public final class PgProxySession implements Runnable {
     } else {
       refuse(sql, d);
     }
+  }
+
+  /**
+   * Text that is not plain ASCII, sent while an earlier statement may still change the client
+   * encoding (it is in flight, or runs earlier in the same extended batch): the server decodes
+   * it with the encoding in force when it reads it, which the proxy does not know yet, and in
+   * some encodings a byte 0x5C inside a character is no backslash. Refused (null: fine). ASCII
+   * text reads the same in every encoding the proxy accepts.
+   */
+  private static Decision encodingUncertain(byte[] body, boolean settingsInFlight) {
+    if (!settingsInFlight) {
+      return null;
+    }
+    for (byte b : body) {
+      if (b < 0) {
+        return new Decision(Decision.BLOCK, "encoding-uncertain",
+            "non-ASCII statement text sent before the previous statement's result: the client encoding may be "
+                + "changing; wait for the result (Sync) first");
+      }
+    }
+    return null;
   }
 
   /** Stands in a failing statement for the refused one, so the server aborts its transaction too. */
@@ -341,6 +365,11 @@ public final class PgProxySession implements Runnable {
           int n = f.int16();
           f.skip(4 * Math.max(0, n));
           f.end();
+          Decision encoding = encodingUncertain(m.body(), executes || readyPending.get() != 0);
+          if (encoding != null && blocked == null) {
+            blocked = encoding;
+            blockedSql = sql;
+          }
           if (judged.add(sql)) {
             Decision d = judge(sql, executes ? StandardConformingStrings.UNKNOWN : reading);
             if (!d.allowed() && blocked == null) {

@@ -25,7 +25,24 @@ final class Wire {
    * Client encodings whose multi-byte characters can contain ASCII quote or backslash bytes: the
    * gate would read such SQL differently from the server, so they are refused.
    */
-  static final Set<String> UNSAFE_ENCODINGS = Set.of("SJIS", "BIG5", "GBK", "UHC", "GB18030", "JOHAB");
+  /**
+   * The client encodings in which every byte below 0x80 is the ASCII character and never part of a
+   * multi-byte character: the judge's reading of quotes, backslashes and semicolons is then the
+   * server's whatever else the text holds. Every other encoding is refused — SJIS, SHIFT_JIS_2004,
+   * BIG5, GBK, UHC, GB18030 and JOHAB carry a 0x5C (backslash) or a quote byte inside characters,
+   * and a name this list does not know is not trusted either. Names as PostgreSQL normalises them
+   * (upper case, without '-' and '_').
+   */
+  static final Set<String> SAFE_ENCODINGS = Set.of(
+      "UTF8", "UNICODE", "SQLASCII", "LATIN1", "LATIN2", "LATIN3", "LATIN4", "LATIN5", "LATIN6", "LATIN7",
+      "LATIN8", "LATIN9", "LATIN10", "ISO88591", "ISO88592", "ISO88593", "ISO88594", "ISO88595", "ISO88596",
+      "ISO88597", "ISO88598", "ISO88599", "ISO885910", "ISO885913", "ISO885914", "ISO885915", "ISO885916",
+      "WIN1250", "WIN1251", "WIN1252", "WIN1253", "WIN1254", "WIN1255", "WIN1256", "WIN1257", "WIN1258",
+      "WIN866", "WIN874", "WIN", "ALT", "KOI8", "KOI8R", "KOI8U", "EUCJP", "EUCJIS2004", "EUCCN", "EUCKR",
+      "EUCTW", "MULEINTERNAL", "TCVN", "TCVN5712", "VSCII", "ABC", "WINDOWS1250", "WINDOWS1251",
+      "WINDOWS1252", "WINDOWS1253", "WINDOWS1254", "WINDOWS1255", "WINDOWS1256", "WINDOWS1257",
+      "WINDOWS1258", "WINDOWS866", "WINDOWS874", "CP866", "CP874", "CP1250", "CP1251", "CP1252",
+      "CP1253", "CP1254", "CP1255", "CP1256", "CP1257", "CP1258");
 
   private Wire() {}
 
@@ -237,8 +254,9 @@ final class Wire {
     }
   }
 
+  /** Whether the judge cannot read text in this client encoding as the server does (see {@link #SAFE_ENCODINGS}). */
   static boolean unsafeEncoding(String pgEncoding) {
     return pgEncoding != null
-        && UNSAFE_ENCODINGS.contains(pgEncoding.toUpperCase(Locale.ROOT).replace("-", "").replace("_", ""));
+        && !SAFE_ENCODINGS.contains(pgEncoding.toUpperCase(Locale.ROOT).replace("-", "").replace("_", ""));
   }
 }

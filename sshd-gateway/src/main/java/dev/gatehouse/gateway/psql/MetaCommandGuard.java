@@ -161,7 +161,7 @@ public final class MetaCommandGuard {
     }
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (c < 0x20 && c != '\t') {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) { // DEL included: a terminal's erase key
         // psql reads \r and \n inside a line as newlines (which continue strings), the terminal others.
         return new Refuse("control character", "control characters are not allowed in a line");
       }

@@ -183,6 +183,12 @@ public final class PsqlSession extends RecordedSession implements Command {
    * console would is stricter than that, and so safe.
    */
   static MetaCommandGuard.Decision checkExecText(String text, Optional<Boolean> standardConformingStrings) {
+    if (text.startsWith("\\") && (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0)) {
+      // psql -c with text that starts with a backslash reads ALL of it, newlines included, as one
+      // meta-command and its arguments: the guard's line-by-line reading would not be psql's.
+      return new MetaCommandGuard.Refuse(text.substring(0, Math.min(text.length(), 40)).split("[\r\n]")[0],
+          "a psql meta-command in an exec request must be the only line");
+    }
     MetaCommandGuard guard = new MetaCommandGuard(() -> standardConformingStrings);
     MetaCommandGuard.Decision last = new MetaCommandGuard.Pass(true);
     for (String line : text.split("\n", -1)) {
@@ -268,7 +274,7 @@ public final class PsqlSession extends RecordedSession implements Command {
     // -n: no readline (the gateway edits lines); no prompts: the gateway draws them.
     args.addAll(List.of("-n", "-v", "PROMPT1=", "-v", "PROMPT2=", "-v", "PROMPT3="));
     ChildProcess p = ChildProcess.startWithPty(services.sandbox().psql(runAs, runDir, args, true), env, size);
-    p.disableEcho();
+    p.forLineEditor();
     return p;
   }
 

@@ -170,24 +170,35 @@ public final class ChildProcess {
   }
 
   /**
-   * Turns the terminal's echo off: for a program whose input line editing the gateway does itself
-   * (psql behind the gateway's line editor), so typed lines are not shown twice. Also sets NOFLSH:
-   * a Ctrl-C must not throw away the lines already queued behind the running statement (the
-   * console's sync marker among them).
+   * Sets the terminal up for a program whose input line editing the gateway does itself (psql
+   * behind the gateway's line editor): the kernel must hand over each line exactly as the gateway
+   * judged it. So no canonical mode (its erase and kill characters would edit the line after the
+   * guard read it, and its 4095-byte line buffer would cut a longer one), no extended input
+   * processing (Ctrl-V), no echo (typed lines would show twice), no flow control, and of the
+   * signal characters only Ctrl-C. NOFLSH: a Ctrl-C must not throw away the lines already queued
+   * behind the running statement (the console's sync marker among them).
    */
-  public void disableEcho() throws IOException {
+  public void forLineEditor() throws IOException {
     if (!hasPty()) {
       return;
     }
     Memory termios = new Memory(64);
     try {
       Posix.tcgetattr(output.number(), termios);
-      termios.setInt(12, (termios.getInt(12) & ~Posix.ECHO) | Posix.NOFLSH);
+      termios.setInt(0, termios.getInt(0) & ~Posix.IXON);
+      termios.setInt(12, (termios.getInt(12) & ~(Posix.ECHO | Posix.ICANON | Posix.IEXTEN)) | Posix.NOFLSH);
+      termios.setByte(CC + Posix.VQUIT, (byte) 0); // 0 is _POSIX_VDISABLE on Linux
+      termios.setByte(CC + Posix.VSUSP, (byte) 0);
+      termios.setByte(CC + Posix.VMIN, (byte) 1);
+      termios.setByte(CC + Posix.VTIME, (byte) 0);
       Posix.tcsetattr(output.number(), Posix.TCSANOW, termios);
     } catch (LastErrorException e) {
       throw new IOException("cannot set terminal modes: " + Posix.strerror(e.getErrorCode()), e);
     }
   }
+
+  /** Offset of c_cc in Linux's struct termios (after four flag words and c_line). */
+  private static final int CC = 17;
 
   public void resize(WindowSize size) {
     if (hasPty()) {

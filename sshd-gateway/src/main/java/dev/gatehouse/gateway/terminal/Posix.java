@@ -28,6 +28,13 @@ final class Posix {
   static final int ECHO = 0x8;
   /** c_lflag: do not flush queued input on SIGINT (Linux value). */
   static final int NOFLSH = 0x80;
+  static final int ICANON = 0x2;
+  static final int IEXTEN = 0x8000;
+  static final int IXON = 0x400;
+  static final int VQUIT = 1;
+  static final int VTIME = 5;
+  static final int VMIN = 6;
+  static final int VSUSP = 10;
   static final int TCSANOW = 0;
   static final int F_SETPIPE_SZ = 1031;
   static final int POSIX_SPAWN_SETSIGDEF = 0x04;
