@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Judges query strings against one policy. Thread-safe; one per policy version, shared by every
@@ -65,13 +66,25 @@ public final class SqlJudge implements AutoCloseable {
    * the strictest of its statements'; an empty string (only blanks or comments) is allowed.
    */
   public Judgement judge(String sql) {
+    return judge(sql, new PreparedStatements(), FunctionCatalog.OFFLINE);
+  }
+
+  /**
+   * Judges a query string sent on one connection: {@code EXECUTE name} is judged as what that
+   * connection prepared under the name (and {@code prepared} learns from this string's PREPAREs
+   * and DEALLOCATEs); {@code functions} says which called functions are volatile user functions.
+   */
+  public Judgement judge(String sql, PreparedStatements prepared, FunctionCatalog functions) {
     Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(prepared, "prepared");
+    Objects.requireNonNull(functions, "functions");
     List<Token> standard = SqlLexer.tokenize(sql, true);
-    Judgement j = judge(sql, standard, "");
+    Judgement j = judge(sql, standard, "", prepared, functions);
     if (SqlLexer.dependsOnStandardStrings(standard)) {
       List<Token> escaped = SqlLexer.tokenize(sql, false);
       if (!sameExtent(standard, escaped)) {
-        Judgement other = judge(sql, escaped, " (reading \\ in '...' as an escape, as a session with standard_conforming_strings off does)");
+        Judgement other = judge(sql, escaped, " (reading \\ in '...' as an escape, as a session with standard_conforming_strings off does)",
+            prepared, functions);
         if (other.verdict().severity() > j.verdict().severity()) {
           return other;
         }
@@ -80,13 +93,14 @@ public final class SqlJudge implements AutoCloseable {
     return j;
   }
 
-  private Judgement judge(String sql, List<Token> tokens, String note) {
+  private Judgement judge(String sql, List<Token> tokens, String note, PreparedStatements prepared, FunctionCatalog functions) {
     Verdict overall = Verdict.ALLOW;
     List<StatementVerdict> out = new ArrayList<>();
     for (List<Token> st : SqlLexer.statements(tokens)) {
       String text = SqlLexer.source(sql, st);
-      StatementAnalyzer.Analysis a = analysis(st);
-      Verdict v = verdict(a, text, SqlLexer.canonical(st), note);
+      StatementAnalyzer.Analysis a = prepared.resolve(analysis(st));
+      prepared.learn(a);
+      Verdict v = verdict(a, text, SqlLexer.canonical(st), note, functions);
       out.add(new StatementVerdict(text, a.kind(), a.tables(), a.functions(), v));
       overall = overall.strictest(v);
     }
@@ -113,15 +127,26 @@ public final class SqlJudge implements AutoCloseable {
     return a;
   }
 
-  private Verdict verdict(StatementAnalyzer.Analysis a, String text, String canonical, String note) {
+  private Verdict verdict(StatementAnalyzer.Analysis a, String text, String canonical, String note, FunctionCatalog functions) {
     Verdict v = Verdict.ALLOW;
     for (StatementAnalyzer.Finding f : a.findings()) {
       v = v.strictest(policy.onBuiltIn(f.rule().label(), f.reason() + note));
     }
+    String userFunctions = BuiltInRule.USER_FUNCTIONS.label();
+    if (policy.names(userFunctions) && !a.calls().isEmpty()) {
+      Optional<String> volatileCall = functions.volatileUserFunction(a.calls());
+      if (volatileCall.isPresent()) {
+        v = v.strictest(policy.onBuiltIn(userFunctions, volatileCall.get() + note));
+      }
+    }
     for (Rule r : policy.rules()) {
-      if (r.matches(a.kind(), a.tables(), a.functions(), text, canonical)) {
-        String on = a.tables().isEmpty() ? "" : " on " + String.join(", ", a.tables());
-        v = v.strictest(r.verdict(a.kind().toUpperCase(Locale.ROOT) + on + " matches rule " + r.name() + note));
+      for (StatementAnalyzer.Operation op : a.operations()) {
+        if (r.matches(op.kind(), op.tables(), a.functions(), text, canonical)) {
+          String on = op.tables().isEmpty() ? "" : " on " + String.join(", ", op.tables());
+          String inside = op.kind().equals(a.kind()) ? "" : " (inside " + a.kind().toUpperCase(Locale.ROOT) + ")";
+          v = v.strictest(r.verdict(op.kind().toUpperCase(Locale.ROOT) + on + inside + " matches rule " + r.name() + note));
+          break;
+        }
       }
     }
     if (!a.understood()) {
