@@ -25,7 +25,7 @@ public final class PreparedStatements {
   private final Map<String, List<StatementAnalyzer.Analysis>> byName = new HashMap<>();
 
   /** Learns what {@code a} prepares or deallocates. */
-  void learn(StatementAnalyzer.Analysis a) {
+  synchronized void learn(StatementAnalyzer.Analysis a) {
     if (a.forgets() != null) {
       if (a.forgets().equals(StatementAnalyzer.ALL_PREPARED)) {
         byName.clear();
@@ -45,6 +45,9 @@ public final class PreparedStatements {
         versions = new ArrayList<>(1);
         byName.put(a.prepares(), versions);
       }
+      if (versions.contains(a.prepared())) {
+        return; // the same statement judged again (each Execute of an extended-protocol Parse)
+      }
       if (versions.size() < MAX_VERSIONS) {
         versions.add(a.prepared());
       } else {
@@ -54,7 +57,7 @@ public final class PreparedStatements {
   }
 
   /** {@code a} with what each prepared statement it executes does. */
-  StatementAnalyzer.Analysis resolve(StatementAnalyzer.Analysis a) {
+  synchronized StatementAnalyzer.Analysis resolve(StatementAnalyzer.Analysis a) {
     if (a.executes().isEmpty()) {
       return a;
     }
