@@ -259,6 +259,12 @@ final class RowCondition {
       } else if (e instanceof Function f && f.getName() != null && f.getName().equalsIgnoreCase("coalesce")
           && f.getParameters() != null && !f.getParameters().isEmpty() && sameItems(f.getParameters())) {
         e = f.getParameters().get(0);
+      } else if (e instanceof Function f && f.getName() != null
+          && Set.of("symmetric", "asymmetric").contains(f.getName().toLowerCase(java.util.Locale.ROOT))
+          && f.getParameters() != null && f.getParameters().size() == 1) {
+        // JSqlParser reads BETWEEN SYMMETRIC (x) AND y as a call; both words are reserved in
+        // PostgreSQL, so unquoted they never name a function
+        e = f.getParameters().get(0);
       } else if (e instanceof ParenthesedSelect ps && scalarWithoutFrom(ps) != null) {
         e = scalarWithoutFrom(ps);
       } else {

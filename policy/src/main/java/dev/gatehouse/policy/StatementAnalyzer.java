@@ -145,7 +145,7 @@ final class StatementAnalyzer {
           "groups", "partition", "tablesample", "recursive", "materialized", "varchar", "char",
           "character", "varying", "numeric", "decimal", "timestamp", "timestamptz", "time",
           "timetz", "interval", "bit", "float", "double", "precision", "matched",
-          "options", "storage", "inherits", "cube", "rollup", "sets");
+          "options", "storage", "inherits", "cube", "rollup", "sets", "symmetric", "asymmetric");
 
   /** A name after these is a relation, a type or a definition, not a call. */
   private static final Set<String> NOT_CALL_AFTER =
@@ -444,6 +444,9 @@ final class StatementAnalyzer {
         Token prev = ts.get(k - 1);
         if (!(prev.type() == Type.LPAREN || prev.type() == Type.RPAREN || prev.is("instead") || prev.is("also"))) {
           continue;
+        }
+        if (ts.get(0).is("explain") && ts.get(1).type() == Type.LPAREN && k == afterParen(1)) {
+          continue; // EXPLAIN (options) UPDATE ...: explain() decides whether it runs
         }
         if (++nested > MAX_NESTED) {
           unclassify("more than " + MAX_NESTED + " nested data-modifying statements");
