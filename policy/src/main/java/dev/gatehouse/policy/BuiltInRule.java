@@ -17,7 +17,11 @@ public enum BuiltInRule {
   SERVER_FILES("server-files"),
   COPY_PROGRAM("copy-program"),
   DYNAMIC_SQL("dynamic-sql"),
-  SYSTEM_SETTINGS("system-settings");
+  SYSTEM_SETTINGS("system-settings"),
+  PROCEDURE_CALL("procedure-call"),
+  ADMIN_FUNCTIONS("admin-functions"),
+  LOCK_TABLE("lock-table"),
+  USER_FUNCTIONS("user-functions");
 
   private final String label;
 

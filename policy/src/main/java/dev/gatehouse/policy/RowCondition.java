@@ -2,6 +2,8 @@ package dev.gatehouse.policy;
 
 import dev.gatehouse.policy.Token.Type;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +20,18 @@ import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.expression.ArrayConstructor;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
 
 /**
  * Whether a DELETE's or UPDATE's WHERE (or a MERGE's ON) restricts the rows of the target table.
@@ -67,7 +80,29 @@ final class RowCondition {
       return and(truth(a.getLeftExpression(), targets), truth(a.getRightExpression(), targets));
     }
     if (e instanceof OrExpression o) {
+      if (nullOrNotNull(o)) {
+        return Truth.TRUE;
+      }
       return or(truth(o.getLeftExpression(), targets), truth(o.getRightExpression(), targets));
+    }
+    if (e instanceof IsBooleanExpression b) {
+      // (c) IS TRUE, IS NOT FALSE ...: as true as c; IS FALSE, IS NOT TRUE: its negation
+      Truth inner = truth(b.getLeftExpression(), targets);
+      return b.isTrue() != b.isNot() ? inner : not(inner);
+    }
+    if (e instanceof InExpression in && in.getLeftExpression() != null) {
+      Truth t = inList(in, targets);
+      if (t != null) {
+        return t;
+      }
+    }
+    if (e instanceof Between b && b.getLeftExpression() != null) {
+      // x BETWEEN x AND x (SYMMETRIC too): true for every row where x is not null
+      String x = key(b.getLeftExpression());
+      if (x.equals(key(b.getBetweenExpressionStart())) && x.equals(key(b.getBetweenExpressionEnd()))
+          && readsRow(b.getLeftExpression(), targets)) {
+        return b.isNot() ? Truth.FALSE : Truth.TRUE;
+      }
     }
     if (e instanceof NotExpression n) {
       return not(truth(n.getExpression(), targets));
@@ -130,13 +165,131 @@ final class RowCondition {
     if (l == null || r == null) {
       return null;
     }
-    String a = shape(l.toString());
-    String b = shape(r.toString());
+    // x = ANY (ARRAY[..., x, ...])
+    if (holds && !(e instanceof IsDistinctExpression) && anyOfArray(r) != null) {
+      for (Expression el : anyOfArray(r)) {
+        if (key(l).equals(key(el)) && readsRow(l, targets)) {
+          return Truth.TRUE;
+        }
+      }
+      return null;
+    }
     // only for a side that reads the row: 2 > 1 and 1 = 2 have equal shapes too (constant)
-    if (!a.equals(b) || !refersToRows(l.toString(), targets) || a.contains("random(") || a.contains("nextval(") || a.contains("clock_timestamp(")) {
+    if (!key(l).equals(key(r)) || !readsRow(l, targets)) {
       return null;
     }
     return holds ? Truth.TRUE : Truth.FALSE;
+  }
+
+  /** {@code x IN (..., x, ...)}: true (NOT IN: false) for every row where x is not null. */
+  private static Truth inList(InExpression in, Set<String> targets) {
+    Expression right = in.getRightExpression();
+    List<? extends Expression> items;
+    if (right instanceof ExpressionList<?> l) {
+      items = l;
+    } else if (right != null && !(unwrap(right) instanceof ParenthesedSelect)) {
+      items = List.of(right); // (SELECT x) without FROM is x itself
+    } else {
+      return null;
+    }
+    String x = key(in.getLeftExpression());
+    for (Expression item : items) {
+      if (x.equals(key(item)) && readsRow(in.getLeftExpression(), targets)) {
+        return in.isNot() ? Truth.FALSE : Truth.TRUE;
+      }
+    }
+    return null;
+  }
+
+  /** {@code x IS NULL OR x IS NOT NULL}, in any order among the ORed terms. */
+  private static boolean nullOrNotNull(OrExpression o) {
+    List<Expression> terms = new ArrayList<>();
+    orTerms(o, terms);
+    Set<String> isNull = new HashSet<>();
+    Set<String> notNull = new HashSet<>();
+    for (Expression t : terms) {
+      if (unwrap(t) instanceof IsNullExpression n) {
+        (n.isNot() ? notNull : isNull).add(key(n.getLeftExpression()));
+      }
+    }
+    isNull.retainAll(notNull);
+    return !isNull.isEmpty();
+  }
+
+  private static void orTerms(Expression e, List<Expression> out) {
+    Expression u = unwrap(e);
+    if (u instanceof OrExpression o) {
+      orTerms(o.getLeftExpression(), out);
+      orTerms(o.getRightExpression(), out);
+    } else {
+      out.add(u);
+    }
+  }
+
+  private static List<? extends Expression> anyOfArray(Expression e) {
+    if (unwrap(e) instanceof Function f && f.getName() != null
+        && Set.of("any", "some").contains(f.getName().toLowerCase(java.util.Locale.ROOT))
+        && f.getParameters() != null && f.getParameters().size() == 1
+        && unwrap(f.getParameters().get(0)) instanceof ArrayConstructor a && a.getExpressions() != null) {
+      return a.getExpressions();
+    }
+    return null;
+  }
+
+  /** Whether {@code e} reads the target's row, and is not a volatile call (random() = random()). */
+  private static boolean readsRow(Expression e, Set<String> targets) {
+    String k = key(e);
+    return refersToRows(unwrap(e).toString(), targets)
+        && !k.contains("random(") && !k.contains("nextval(") && !k.contains("clock_timestamp(");
+  }
+
+  /**
+   * What decides the value, by shape: parentheses, casts, unary plus, {@code COALESCE(x, x, ...)}
+   * and a scalar {@code (SELECT x)} without FROM (whose x is the outer row's) taken away, so that
+   * {@code (id)}, {@code +id}, {@code id::int} and {@code id} compare equal.
+   */
+  static Expression unwrap(Expression e) {
+    while (true) {
+      if (e instanceof ParenthesedExpressionList<?> l && l.size() == 1) {
+        e = l.get(0);
+      } else if (e instanceof SignedExpression s && s.getSign() == '+') {
+        e = s.getExpression();
+      } else if (e instanceof CastExpression c && c.getLeftExpression() != null) {
+        e = c.getLeftExpression();
+      } else if (e instanceof Function f && f.getName() != null && f.getName().equalsIgnoreCase("coalesce")
+          && f.getParameters() != null && !f.getParameters().isEmpty() && sameItems(f.getParameters())) {
+        e = f.getParameters().get(0);
+      } else if (e instanceof Function f && f.getName() != null
+          && Set.of("symmetric", "asymmetric").contains(f.getName().toLowerCase(java.util.Locale.ROOT))
+          && f.getParameters() != null && f.getParameters().size() == 1) {
+        // JSqlParser reads BETWEEN SYMMETRIC (x) AND y as a call; both words are reserved in
+        // PostgreSQL, so unquoted they never name a function
+        e = f.getParameters().get(0);
+      } else if (e instanceof ParenthesedSelect ps && scalarWithoutFrom(ps) != null) {
+        e = scalarWithoutFrom(ps);
+      } else {
+        return e;
+      }
+    }
+  }
+
+  private static boolean sameItems(List<? extends Expression> items) {
+    String first = key(items.get(0));
+    return items.stream().allMatch(x -> key(x).equals(first));
+  }
+
+  private static Expression scalarWithoutFrom(ParenthesedSelect ps) {
+    if (ps.getSelect() instanceof PlainSelect p && p.getFromItem() == null && p.getWhere() == null
+        && p.getGroupBy() == null && p.getHaving() == null && p.getSelectItems() != null
+        && p.getSelectItems().size() == 1 && p.getWithItemsList() == null) {
+      return p.getSelectItems().get(0).getExpression();
+    }
+    return null;
+  }
+
+  /** The shape of what decides the value: compared to find the same expression on both sides. */
+  private static String key(Expression e) {
+    return e == null ? "" : shape(unwrap(e).toString());
   }
 
   /** The expression's fingerprint: constants abstracted, so the answer holds for any constants. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Judges query strings against one policy. Thread-safe; one per policy version, shared by every
@@ -65,30 +66,46 @@ public final class SqlJudge implements AutoCloseable {
    * the session's {@code standard_conforming_strings}: both readings are judged.
    */
   public Judgement judge(String sql) {
-    return judge(sql, StandardConformingStrings.UNKNOWN);
+    return judge(sql, StandardConformingStrings.UNKNOWN, new PreparedStatements(), FunctionCatalog.OFFLINE);
+  }
+
+  /** As {@link #judge(String, StandardConformingStrings, PreparedStatements, FunctionCatalog)}, alone. */
+  public Judgement judge(String sql, StandardConformingStrings standardStrings) {
+    return judge(sql, standardStrings, new PreparedStatements(), FunctionCatalog.OFFLINE);
+  }
+
+  /** As {@link #judge(String, StandardConformingStrings, PreparedStatements, FunctionCatalog)}, setting unknown. */
+  public Judgement judge(String sql, PreparedStatements prepared, FunctionCatalog functions) {
+    return judge(sql, StandardConformingStrings.UNKNOWN, prepared, functions);
   }
 
   /**
-   * Judges a whole query string as the server will read it under {@code standardStrings}. The
-   * verdict is the strictest of its statements'; an empty string (only blanks or comments) is
-   * allowed. When the setting is unknown and the two readings differ, both are judged, the
-   * stricter wins, and a text the two read into different statements is unclassified.
+   * Judges a whole query string sent on one connection, as the server will read it under {@code
+   * standardStrings}. The verdict is the strictest of its statements'; an empty string (only
+   * blanks or comments) is allowed. When the setting is unknown and the two readings differ, both
+   * are judged, the stricter wins, and a text the two read into different statements is
+   * unclassified. {@code EXECUTE name} is judged as what that connection prepared under the name
+   * ({@code prepared} learns from this string's PREPAREs and DEALLOCATEs); {@code functions} says
+   * which called functions are volatile user functions.
    */
-  public Judgement judge(String sql, StandardConformingStrings standardStrings) {
+  public Judgement judge(String sql, StandardConformingStrings standardStrings, PreparedStatements prepared,
+      FunctionCatalog functions) {
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(standardStrings, "standardStrings");
+    Objects.requireNonNull(prepared, "prepared");
+    Objects.requireNonNull(functions, "functions");
     if (standardStrings != StandardConformingStrings.UNKNOWN) {
       boolean on = standardStrings == StandardConformingStrings.ON;
-      return judge(sql, on, SqlLexer.tokenize(sql, on), "");
+      return judge(sql, on, SqlLexer.tokenize(sql, on), "", prepared, functions);
     }
     List<Token> standard = SqlLexer.tokenize(sql, true);
-    Judgement j = judge(sql, true, standard, "");
+    Judgement j = judge(sql, true, standard, "", prepared, functions);
     List<Token> escaped = SqlLexer.tokenize(sql, false);
     if (SqlLexer.readsTheSameEitherWay(standard, escaped)) {
       return j;
     }
     String note = " (reading \\ in '...' as an escape, as a session with standard_conforming_strings off does)";
-    Judgement other = judge(sql, false, escaped, note);
+    Judgement other = judge(sql, false, escaped, note, prepared, functions);
     Judgement stricter = other.verdict().severity() > j.verdict().severity() ? other : j;
     if (!sameStatements(sql, standard, escaped)) {
       Verdict split = policy.unclassified().verdict(
@@ -105,10 +122,12 @@ public final class SqlJudge implements AutoCloseable {
    * PostgreSQL 15) the reading of older servers, which run {@code 1or 1=1} as {@code 1 or 1 = 1},
    * is judged too and the stricter wins.
    */
-  private Judgement judge(String sql, boolean standardStrings, List<Token> tokens, String note) {
-    Judgement j = judge(sql, tokens, note);
+  private Judgement judge(String sql, boolean standardStrings, List<Token> tokens, String note,
+      PreparedStatements prepared, FunctionCatalog functions) {
+    Judgement j = judge(sql, tokens, note, prepared, functions);
     if (SqlLexer.endsInNumberJunk(tokens)) {
-      Judgement old = judge(sql, SqlLexer.tokenizeAsBefore15(sql, standardStrings), note + " (read as a server before PostgreSQL 15 reads it)");
+      Judgement old = judge(sql, SqlLexer.tokenizeAsBefore15(sql, standardStrings),
+          note + " (read as a server before PostgreSQL 15 reads it)", prepared, functions);
       if (old.verdict().severity() > j.verdict().severity()) {
         return old;
       }
@@ -116,13 +135,14 @@ public final class SqlJudge implements AutoCloseable {
     return j;
   }
 
-  private Judgement judge(String sql, List<Token> tokens, String note) {
+  private Judgement judge(String sql, List<Token> tokens, String note, PreparedStatements prepared, FunctionCatalog functions) {
     Verdict overall = Verdict.ALLOW;
     List<StatementVerdict> out = new ArrayList<>();
     for (List<Token> st : SqlLexer.statements(tokens)) {
       String text = SqlLexer.source(sql, st);
-      StatementAnalyzer.Analysis a = analysis(st);
-      Verdict v = verdict(a, text, SqlLexer.canonical(st), note);
+      StatementAnalyzer.Analysis a = prepared.resolve(analysis(st));
+      prepared.learn(a);
+      Verdict v = verdict(a, text, SqlLexer.canonical(st), note, functions);
       out.add(new StatementVerdict(text, a.kind(), a.tables(), a.functions(), v));
       overall = overall.strictest(v);
     }
@@ -149,15 +169,26 @@ public final class SqlJudge implements AutoCloseable {
     return a;
   }
 
-  private Verdict verdict(StatementAnalyzer.Analysis a, String text, String canonical, String note) {
+  private Verdict verdict(StatementAnalyzer.Analysis a, String text, String canonical, String note, FunctionCatalog functions) {
     Verdict v = Verdict.ALLOW;
     for (StatementAnalyzer.Finding f : a.findings()) {
       v = v.strictest(policy.onBuiltIn(f.rule().label(), f.reason() + note));
     }
+    String userFunctions = BuiltInRule.USER_FUNCTIONS.label();
+    if (policy.names(userFunctions) && !a.calls().isEmpty()) {
+      Optional<String> volatileCall = functions.volatileUserFunction(a.calls());
+      if (volatileCall.isPresent()) {
+        v = v.strictest(policy.onBuiltIn(userFunctions, volatileCall.get() + note));
+      }
+    }
     for (Rule r : policy.rules()) {
-      if (r.matches(a.kind(), a.tables(), a.functions(), text, canonical)) {
-        String on = a.tables().isEmpty() ? "" : " on " + String.join(", ", a.tables());
-        v = v.strictest(r.verdict(a.kind().toUpperCase(Locale.ROOT) + on + " matches rule " + r.name() + note));
+      for (StatementAnalyzer.Operation op : a.operations()) {
+        if (r.matches(op.kind(), op.tables(), a.functions(), text, canonical)) {
+          String on = op.tables().isEmpty() ? "" : " on " + String.join(", ", op.tables());
+          String inside = op.kind().equals(a.kind()) ? "" : " (inside " + a.kind().toUpperCase(Locale.ROOT) + ")";
+          v = v.strictest(r.verdict(op.kind().toUpperCase(Locale.ROOT) + on + inside + " matches rule " + r.name() + note));
+          break;
+        }
       }
     }
     if (!a.understood()) {

@@ -44,6 +44,11 @@ public record SqlPolicy(
     return rules.stream().filter(r -> r.name().equals(rule) && r.approvers() != null).map(Rule::approvers).findFirst();
   }
 
+  /** Whether this policy blocks or reviews the built-in rule {@code rule}. */
+  boolean names(String rule) {
+    return block.contains(rule) || review.contains(rule);
+  }
+
   /** The verdict this policy gives a built-in finding, or allow when the policy does not list it. */
   Verdict onBuiltIn(String rule, String reason) {
     if (block.contains(rule)) {

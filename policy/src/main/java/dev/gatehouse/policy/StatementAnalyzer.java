@@ -36,8 +36,27 @@ final class StatementAnalyzer {
   record Finding(BuiltInRule rule, String reason) {}
 
   /**
+   * One thing a statement does, with the tables it does it to: the statement itself (its kind, every
+   * table it names) and each write inside it — a data-modifying WITH, a MERGE action, {@code COPY
+   * FROM}, {@code INSERT ... ON CONFLICT DO UPDATE}, the statement {@code EXPLAIN ANALYZE} or
+   * {@code PREPARE} holds, the table {@code CREATE TABLE AS} fills. Operator rules match any of them.
+   */
+  record Operation(String kind, Set<String> tables) {
+    Operation {
+      tables = Collections.unmodifiableSet(new LinkedHashSet<>(tables));
+    }
+  }
+
+  /**
+   * @param operations the statement's own kind first, then every write inside it
+   * @param calls functions called, as PostgreSQL resolves their names (for {@code user-functions})
    * @param unclassified why the statement is not understood, or {@code null}
    * @param cacheable false when the answer came from a timeout or a full pool, not the statement
+   * @param prepares the name {@code PREPARE} gives its statement, or {@code null}
+   * @param prepared what {@code PREPARE} stores: the analysis of its statement, or {@code null}
+   * @param executes prepared statements this one runs ({@code EXECUTE}, {@code CREATE TABLE AS
+   *     EXECUTE}, {@code EXPLAIN ANALYZE EXECUTE})
+   * @param forgets a name {@code DEALLOCATE} drops, {@link #ALL_PREPARED} for all, or {@code null}
    */
   record Analysis(
       String kind,
@@ -45,10 +64,53 @@ final class StatementAnalyzer {
       Set<String> functions,
       List<Finding> findings,
       String unclassified,
-      boolean cacheable) {
+      boolean cacheable,
+      List<Operation> operations,
+      Set<FunctionCall> calls,
+      String prepares,
+      Analysis prepared,
+      Set<String> executes,
+      String forgets) {
     boolean understood() {
       return unclassified == null;
     }
+  }
+
+  /** {@code DEALLOCATE ALL}, {@code DISCARD ALL}: every prepared statement is gone. */
+  static final String ALL_PREPARED = "*";
+
+  /** Functions with a side effect outside the tables a statement names (built-in rule admin-functions). */
+  static final Set<String> ADMIN_FUNCTIONS =
+      Set.of(
+          "pg_terminate_backend", "pg_cancel_backend", "setval", "lo_unlink", "lo_create", "lo_creat",
+          "lo_put", "lo_from_bytea", "lowrite", "lo_truncate", "lo_truncate64", "pg_rotate_logfile",
+          "pg_switch_wal", "pg_create_restore_point", "pg_promote", "pg_wal_replay_pause",
+          "pg_wal_replay_resume", "pg_backup_start", "pg_backup_stop", "pg_start_backup",
+          "pg_stop_backup", "pg_log_backend_memory_contexts", "pg_drop_replication_slot",
+          "pg_create_physical_replication_slot", "pg_create_logical_replication_slot",
+          "pg_copy_physical_replication_slot", "pg_copy_logical_replication_slot",
+          "pg_replication_slot_advance", "pg_logical_slot_get_changes",
+          "pg_logical_slot_get_binary_changes", "pg_logical_emit_message",
+          "pg_import_system_collations", "pg_nextoid");
+
+  /** Families of admin functions by prefix: every advisory lock, replication origin, statistics reset. */
+  static final List<String> ADMIN_FUNCTION_PREFIXES =
+      List.of("pg_advisory_", "pg_try_advisory_", "pg_replication_origin_", "pg_stat_reset");
+
+  /**
+   * Keywords PostgreSQL's grammar turns into expressions that look like calls ({@code
+   * COALESCE(a, b)}): no function of that name is called.
+   */
+  private static final Set<String> GRAMMAR_CALLS =
+      Set.of(
+          "coalesce", "nullif", "greatest", "least", "trim", "treat", "collation", "grouping",
+          "xmlelement", "xmlforest", "xmlconcat", "xmlparse", "xmlpi", "xmlroot", "xmlserialize",
+          "xmlexists", "xmlattributes", "xmltable", "xmlnamespaces", "current_time",
+          "current_timestamp", "localtime", "localtimestamp", "json_object", "json_array",
+          "json_arrayagg", "json_objectagg", "json", "json_scalar", "json_serialize");
+
+  static boolean isAdminFunction(String name) {
+    return ADMIN_FUNCTIONS.contains(name) || ADMIN_FUNCTION_PREFIXES.stream().anyMatch(name::startsWith);
   }
 
   static final int MAX_DEPTH = 8;
@@ -83,7 +145,7 @@ final class StatementAnalyzer {
           "groups", "partition", "tablesample", "recursive", "materialized", "varchar", "char",
           "character", "varying", "numeric", "decimal", "timestamp", "timestamptz", "time",
           "timetz", "interval", "bit", "float", "double", "precision", "matched",
-          "options", "storage", "inherits", "cube", "rollup", "sets");
+          "options", "storage", "inherits", "cube", "rollup", "sets", "symmetric", "asymmetric");
 
   /** A name after these is a relation, a type or a definition, not a call. */
   private static final Set<String> NOT_CALL_AFTER =
@@ -126,6 +188,12 @@ final class StatementAnalyzer {
     private String unclassified;
     private boolean cacheable = true;
     private int nested;
+    private final List<Operation> operations = new ArrayList<>();
+    private final Set<FunctionCall> calls = new LinkedHashSet<>();
+    private String prepares;
+    private Analysis prepared;
+    private final Set<String> executes = new LinkedHashSet<>();
+    private String forgets;
 
     Work(List<Token> ts, int depth, String context) {
       this.ts = ts;
@@ -148,13 +216,30 @@ final class StatementAnalyzer {
           classify();
         }
       }
+      List<Operation> ops = new ArrayList<>(operations.size() + 1);
+      ops.add(new Operation(kind, tables));
+      ops.addAll(operations);
       return new Analysis(
           kind,
           Collections.unmodifiableSet(tables),
           Collections.unmodifiableSet(functions),
           List.copyOf(findings),
           unclassified,
-          cacheable);
+          cacheable,
+          List.copyOf(ops),
+          Collections.unmodifiableSet(calls),
+          prepares,
+          prepared,
+          Collections.unmodifiableSet(executes),
+          forgets);
+    }
+
+    /** A write inside this statement: {@code kind} on {@code table}. */
+    private void writes(String kind, String table) {
+      if (table != null) {
+        tables.add(table);
+        operations.add(new Operation(kind, Set.of(table)));
+      }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -235,9 +320,18 @@ final class StatementAnalyzer {
       return e + 1;
     }
 
-    private void merge(Analysis a) {
+    /**
+     * Takes in what a statement inside this one does; {@code runs} is false when it is not executed
+     * (plain EXPLAIN), so its writes are not this statement's.
+     */
+    private void merge(Analysis a, boolean runs) {
       tables.addAll(a.tables());
       functions.addAll(a.functions());
+      calls.addAll(a.calls());
+      executes.addAll(a.executes());
+      if (runs) {
+        operations.addAll(a.operations());
+      }
       for (Finding f : a.findings()) {
         if (findings.stream().noneMatch(x -> x.rule() == f.rule())) {
           findings.add(f);
@@ -276,6 +370,18 @@ final class StatementAnalyzer {
         }
         String name = t.text().toLowerCase(Locale.ROOT);
         functions.add(name);
+        // what certainly calls nothing: MERGE ... THEN INSERT (columns), a CTE's column list
+        // (WITH a AS (...), b (x, y) AS (SELECT ...)), COALESCE and its grammar relatives
+        boolean notACall = (t.is("insert") && before != null && before.is("then"))
+            || (q == k && before != null && (before.type() == Type.COMMA || before.is("with") || before.is("recursive"))
+                && definesCte(k + 1))
+            || (t.type() == Type.WORD && GRAMMAR_CALLS.contains(t.text()));
+        if (!notACall) {
+          calls.add(new FunctionCall(q < k ? ts.get(k - 2).text() : null, t.text()));
+        }
+        if (isAdminFunction(name)) {
+          find(BuiltInRule.ADMIN_FUNCTIONS, name + "() acts on the server, other sessions or sequences, not on rows");
+        }
         if (SERVER_FILE_FUNCTIONS.contains(name)) {
           find(BuiltInRule.SERVER_FILES, name + "() works on files of the database server");
         } else if (DYNAMIC_SQL_FUNCTIONS.contains(name)) {
@@ -286,6 +392,32 @@ final class StatementAnalyzer {
           setConfig(k);
         }
       }
+    }
+
+    /** Whether the parenthesis at {@code open} is a CTE's column list: {@code ) AS [NOT] [MATERIALIZED] (}. */
+    private boolean definesCte(int open) {
+      int j = afterParen(open);
+      if (!word(j).equals("as")) {
+        return false;
+      }
+      j++;
+      if (word(j).equals("not")) {
+        j++;
+      }
+      if (word(j).equals("materialized")) {
+        j++;
+      }
+      if (tok(j) == null || tok(j).type() != Type.LPAREN) {
+        return false;
+      }
+      // a query, not the column definition list of FROM f() AS (a int, ...)
+      String first = word(j + 1);
+      return (tok(j + 1) != null && tok(j + 1).type() == Type.LPAREN)
+          || Set.of("select", "with", "values", "table").contains(first)
+          || (first.equals("insert") && word(j + 2).equals("into"))
+          || (first.equals("delete") && word(j + 2).equals("from"))
+          || (first.equals("merge") && word(j + 2).equals("into"))
+          || (first.equals("update") && atTop(j + 2, Set.of("set")) >= 0 && atTop(j + 2, Set.of("set")) < afterParen(j));
     }
 
     private void setConfig(int k) {
@@ -313,6 +445,9 @@ final class StatementAnalyzer {
         if (!(prev.type() == Type.LPAREN || prev.type() == Type.RPAREN || prev.is("instead") || prev.is("also"))) {
           continue;
         }
+        if (ts.get(0).is("explain") && ts.get(1).type() == Type.LPAREN && k == afterParen(1)) {
+          continue; // EXPLAIN (options) UPDATE ...: explain() decides whether it runs
+        }
         if (++nested > MAX_NESTED) {
           unclassify("more than " + MAX_NESTED + " nested data-modifying statements");
           return;
@@ -327,7 +462,7 @@ final class StatementAnalyzer {
             break;
           }
         }
-        merge(sub(k, e, ""));
+        merge(sub(k, e, ""), true);
       }
     }
 
@@ -357,6 +492,7 @@ final class StatementAnalyzer {
           kind = "insert";
           tableNet();
           parsedTables();
+          onConflictUpdate(k);
         }
         case "update", "delete" -> {
           kind = w;
@@ -385,7 +521,15 @@ final class StatementAnalyzer {
         }
         case "create" -> create(k);
         case "alter" -> alter(k);
-        case "comment", "security", "refresh", "import" -> {
+        case "refresh" -> {
+          kind = "ddl";
+          if (w1.equals("materialized")) {
+            int j = word(k + 3).equals("concurrently") ? k + 4 : k + 3;
+            writes("insert", nameAt(j)); // runs the view's query again into it
+          }
+          find(BuiltInRule.DDL, "REFRESH " + w1.toUpperCase(Locale.ROOT) + " changes the schema");
+        }
+        case "comment", "security", "import" -> {
           kind = "ddl";
           find(BuiltInRule.DDL, w.toUpperCase(Locale.ROOT) + " " + w1.toUpperCase(Locale.ROOT) + " changes the schema");
         }
@@ -410,26 +554,89 @@ final class StatementAnalyzer {
         }
         case "execute" -> {
           kind = "execute";
-          find(BuiltInRule.DYNAMIC_SQL, "EXECUTE runs a prepared statement the judge cannot see");
+          Token name = tok(k + 1);
+          if (name == null || !name.isName()) {
+            unclassify("EXECUTE without the name of a prepared statement");
+          } else {
+            executes.add(name.text());
+          }
         }
-        case "deallocate" -> kind = "deallocate";
+        case "deallocate" -> {
+          kind = "deallocate";
+          int j = word(k + 1).equals("prepare") ? k + 2 : k + 1;
+          Token name = tok(j);
+          forgets = name == null || name.is("all") ? ALL_PREPARED : name.text();
+        }
         case "do" -> {
           kind = "do";
           find(BuiltInRule.DYNAMIC_SQL, "DO runs a procedural block that cannot be judged");
         }
         case "copy" -> copy(k);
         case "declare" -> declare(k);
-        case "fetch", "move", "close", "listen", "notify", "unlisten", "discard", "call" -> kind = w;
-        case "lock" -> {
-          kind = "lock";
-          tableNet();
+        case "discard" -> {
+          kind = "discard";
+          if (w1.equals("all")) {
+            forgets = ALL_PREPARED;
+          }
         }
+        case "call" -> {
+          kind = "call";
+          find(BuiltInRule.PROCEDURE_CALL, "CALL runs procedure " + describeName(nameAt(k + 1)) + ", whose body cannot be judged");
+        }
+        case "fetch", "move", "close", "listen", "notify", "unlisten" -> kind = w;
+        case "lock" -> lock(k);
         case "load" -> {
           kind = "load";
           find(BuiltInRule.SERVER_FILES, "LOAD loads a library from the database server's disk");
         }
         default -> unclassify("an unknown statement " + w.toUpperCase(Locale.ROOT));
       }
+    }
+
+    /**
+     * LOCK TABLE: a mode that keeps other sessions from writing (SHARE and up) or reading (ACCESS
+     * EXCLUSIVE, the default) holds the table until the transaction ends. The three weakest modes
+     * are what SELECT, SELECT FOR UPDATE and DML take anyway.
+     */
+    private void lock(int k) {
+      kind = "lock";
+      tableNet();
+      int in = atTop(k, Set.of("in"));
+      int modeEnd = in < 0 ? -1 : atTop(in, Set.of("mode"));
+      String mode = "access exclusive";
+      if (in >= 0 && modeEnd > in + 1) {
+        StringBuilder b = new StringBuilder();
+        for (int j = in + 1; j < modeEnd; j++) {
+          b.append(b.length() == 0 ? "" : " ").append(ts.get(j).text());
+        }
+        mode = b.toString();
+      }
+      if (!Set.of("access share", "row share", "row exclusive").contains(mode)) {
+        find(BuiltInRule.LOCK_TABLE, "LOCK " + describe(tables) + " IN " + mode.toUpperCase(Locale.ROOT)
+            + " MODE stops other sessions until the transaction ends");
+      }
+    }
+
+    /** INSERT ... ON CONFLICT ... DO UPDATE updates the rows it collides with. */
+    private void onConflictUpdate(int k) {
+      int conflict = atTop(k, Set.of("conflict"));
+      int update = conflict < 0 ? -1 : atTop(conflict, Set.of("update"));
+      if (update >= 0 && word(update - 1).equals("do")) {
+        writes("update", intoTarget(k));
+      }
+    }
+
+    /** The table after INTO (skipping ONLY, TEMP, TABLE ...), or null. */
+    private String intoTarget(int from) {
+      int into = atTop(from, Set.of("into"));
+      if (into < 0) {
+        return null;
+      }
+      int j = into + 1;
+      while (Set.of("only", "temp", "temporary", "unlogged", "table", "local", "global").contains(word(j))) {
+        j++;
+      }
+      return nameAt(j);
     }
 
     private void with(int k) {
@@ -443,7 +650,11 @@ final class StatementAnalyzer {
       if (SELECT_FAMILY.contains(m)) {
         selectInto(main);
       }
-      // a data-modifying main statement is judged by the nested net, at ") DELETE ..."
+      // a data-modifying main statement is judged by the nested net, at ") DELETE ...", unless a
+      // SEARCH or CYCLE clause stands between the last CTE and it
+      if (!SELECT_FAMILY.contains(m) && ts.get(main - 1).type() != Type.RPAREN) {
+        merge(sub(main, ts.size(), ""), true);
+      }
       tableNet();
       parsedTables();
       tables.removeAll(cteNames(k, main));
@@ -469,6 +680,13 @@ final class StatementAnalyzer {
     private void selectInto(int k) {
       if (atTop(k, Set.of("into")) >= 0) {
         find(BuiltInRule.DDL, "SELECT INTO creates a table");
+        String target = intoTarget(k);
+        if (target == null) {
+          unclassify("SELECT INTO without a table name");
+        } else {
+          writes("ddl", target);
+          writes("insert", target);
+        }
       }
     }
 
@@ -500,7 +718,7 @@ final class StatementAnalyzer {
       }
       Analysis inner = sub(j, ts.size(), analyze ? "EXPLAIN ANALYZE executes it: " : "EXPLAIN: ");
       kind = analyze ? inner.kind() : "explain";
-      merge(inner);
+      merge(inner, analyze);
     }
 
     private void drop(int k) {
@@ -561,6 +779,8 @@ final class StatementAnalyzer {
         obj = obj + " " + word(j + 1);
       }
       switch (obj) {
+        case "table" -> createAs(j + 1);
+        case "materialized view" -> createAs(j + 2);
         case "function", "procedure" -> find(BuiltInRule.DYNAMIC_SQL, "CREATE " + obj.toUpperCase(Locale.ROOT) + ": its body cannot be judged");
         case "role", "user", "group" -> {
           if (!word(j + 1).equals("mapping")) {
@@ -571,6 +791,32 @@ final class StatementAnalyzer {
         default -> {}
       }
       find(BuiltInRule.DDL, "CREATE " + obj.toUpperCase(Locale.ROOT) + " changes the schema");
+    }
+
+    /** CREATE TABLE / MATERIALIZED VIEW name ... AS query: the query runs and fills the new table. */
+    private void createAs(int j) {
+      j = word(j).equals("if") && word(j + 1).equals("not") && word(j + 2).equals("exists") ? j + 3 : j;
+      String name = nameAt(j);
+      int as = name == null ? -1 : atTop(nameEnd(j), Set.of("as"));
+      if (as < 0) {
+        if (name != null) {
+          tables.add(name);
+        }
+        return;
+      }
+      int end = ts.size();
+      if (end - 2 > as && word(end - 2).equals("with") && word(end - 1).equals("data")) {
+        end -= 2;
+      } else if (end - 3 > as && word(end - 3).equals("with") && word(end - 2).equals("no") && word(end - 1).equals("data")) {
+        end -= 3;
+      }
+      if (as + 1 >= end) {
+        unclassify("CREATE ... AS without a query");
+        return;
+      }
+      writes("ddl", name);
+      writes("insert", name);
+      merge(sub(as + 1, end, "CREATE ... AS: "), true);
     }
 
     private void alter(int k) {
@@ -633,8 +879,14 @@ final class StatementAnalyzer {
         unclassify("PREPARE without AS statement");
         return;
       }
-      merge(sub(j + 1, ts.size(), "PREPARE: "));
-      find(BuiltInRule.DYNAMIC_SQL, "PREPARE stores a statement for EXECUTE");
+      Token name = tok(k + 1);
+      if (name == null || !name.isName()) {
+        unclassify("PREPARE without a name");
+        return;
+      }
+      prepared = sub(j + 1, ts.size(), "PREPARE " + name.text() + ": ");
+      prepares = name.text();
+      merge(prepared, true);
     }
 
     private void declare(int k) {
@@ -645,14 +897,20 @@ final class StatementAnalyzer {
         unclassify("DECLARE without CURSOR ... FOR query");
         return;
       }
-      merge(sub(f + 1, ts.size(), "DECLARE CURSOR: "));
+      merge(sub(f + 1, ts.size(), "DECLARE CURSOR: "), true);
     }
 
     private void copy(int k) {
       kind = "copy";
       int j = k + 1;
-      if (tok(j) != null && tok(j).type() == Type.LPAREN) {
+      boolean query = tok(j) != null && tok(j).type() == Type.LPAREN;
+      if (query) {
         j = afterParen(j);
+        if (j - 1 <= k + 2) {
+          unclassify("COPY with an empty query");
+          return;
+        }
+        merge(sub(k + 2, j - 1, "COPY: "), true);
       } else {
         tableNet();
       }
@@ -663,6 +921,14 @@ final class StatementAnalyzer {
         return;
       }
       String way = ts.get(dir).text().toUpperCase(Locale.ROOT);
+      if (way.equals("FROM")) {
+        if (query) {
+          unclassify("COPY (query) FROM");
+          return;
+        }
+        int t = word(k + 1).equals("only") ? k + 2 : k + 1;
+        writes("insert", nameAt(t));
+      }
       if (target.is("program")) {
         find(BuiltInRule.COPY_PROGRAM, "COPY ... " + way + " PROGRAM runs a command on the database server");
       } else if (target.type() == Type.STRING) {
@@ -734,6 +1000,16 @@ final class StatementAnalyzer {
         String action = word(then + 1);
         deletes |= action.equals("delete");
         updates |= action.equals("update");
+        if (Set.of("delete", "update", "insert").contains(action)) {
+          String into = mergeTarget(k);
+          if (into == null) {
+            unclassify("a MERGE whose target table could not be read");
+          } else {
+            writes(action, into); // each action is a write of its own kind on the target
+          }
+        } else if (!action.equals("do")) {
+          unclassify("a MERGE action " + action.toUpperCase(Locale.ROOT) + " that is not UPDATE, DELETE, INSERT or DO NOTHING");
+        }
         if (bySource && (action.equals("delete") || action.equals("update"))) {
           String into = word(k + 1).equals("into") ? nameAt(k + 2) : null;
           find(action.equals("delete") ? BuiltInRule.DELETE_WITHOUT_WHERE : BuiltInRule.UPDATE_WITHOUT_WHERE,
@@ -775,6 +1051,13 @@ final class StatementAnalyzer {
           find(BuiltInRule.UPDATE_WITHOUT_WHERE, "MERGE on " + target + " updates with an ON that does not depend on its rows");
         }
       }
+    }
+
+    private String mergeTarget(int k) {
+      if (!word(k + 1).equals("into")) {
+        return null;
+      }
+      return nameAt(word(k + 2).equals("only") ? k + 3 : k + 2);
     }
 
     private String addTarget(Table t, Set<String> targets) {

@@ -38,6 +38,8 @@ class PostgresTargetIT {
     pg.superSql("app", """
         SET ROLE app_rw;
         CREATE TABLE orders (id int PRIMARY KEY, note text);
+        INSERT INTO orders VALUES (1, 'one'), (2, 'two');
+        CREATE PROCEDURE purge_orders() LANGUAGE sql AS 'DELETE FROM orders';
         CREATE VIEW user_emails AS SELECT id, email FROM users;
         """);
     Files.createDirectories(dir.resolve("gw"));
@@ -57,8 +59,11 @@ class PostgresTargetIT {
         policies:
           default-sql:
             block: [drop-database, drop-table, truncate, delete-without-where, update-without-where]
-            review: [ddl, grant, role-change, server-files, copy-program, dynamic-sql, system-settings]
+            review: [ddl, grant, role-change, server-files, copy-program, dynamic-sql, system-settings,
+                     procedure-call, admin-functions, lock-table, user-functions]
             unclassified: review
+            rules:
+              - { name: orders-writes, kinds: [update, delete, insert], tables: [orders], verdict: review }
             mask: { columns: [users.email], detectors: [email, credit-card], form: keep-last-4 }
         """.formatted(pg.port, pg.passwordFile()));
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
@@ -102,6 +107,30 @@ class PostgresTargetIT {
     SshResult r = gw.ssh(alice, "prod-db").run(sql);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(77);
     assertThat(r.err()).contains("gatehouse: blocked by rule delete-without-where:");
+    assertThat(pg.superSql("app", "select count(*) from users")).isEqualTo("2");
+  }
+
+  @Test
+  void writesHiddenInsideStatementsAndSideEffectsAreHeldWithExit77AndTheTablesStay() throws Exception {
+    for (String sql : List.of(
+        "WITH u AS (UPDATE orders SET note = 'x' WHERE id = 1 RETURNING id) SELECT * FROM u",
+        "MERGE INTO orders o USING (SELECT 2 AS id) s ON o.id = s.id WHEN MATCHED THEN UPDATE SET note = 'x'",
+        "EXPLAIN (ANALYZE) DELETE FROM orders WHERE id = 1",
+        "PREPARE z AS DELETE FROM orders WHERE id = $1; EXECUTE z(1)",
+        "CALL purge_orders()",
+        "SELECT pg_catalog.\"setval\"('x', 1)",
+        "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")) {
+      SshResult r = gw.ssh(alice, "prod-db").run(sql);
+      assertThat(r.exitCode()).as(sql + "\n" + r).isEqualTo(77);
+      assertThat(r.err()).as(sql).contains("gatehouse: ").contains("rule ");
+    }
+    SshResult copy = gw.ssh(alice, "prod-db").run("COPY orders FROM STDIN");
+    assertThat(copy.exitCode()).as(copy.toString()).isEqualTo(77);
+    assertThat(copy.err()).contains("orders-writes");
+    SshResult tautology = gw.ssh(alice, "prod-db").run("DELETE FROM users WHERE id IN (id)");
+    assertThat(tautology.exitCode()).isEqualTo(77);
+    assertThat(tautology.err()).contains("blocked by rule delete-without-where");
+    assertThat(pg.superSql("app", "select string_agg(id || note, ',' order by id) from orders")).isEqualTo("1one,2two");
     assertThat(pg.superSql("app", "select count(*) from users")).isEqualTo("2");
   }
 

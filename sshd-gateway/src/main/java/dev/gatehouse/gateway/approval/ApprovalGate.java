@@ -72,6 +72,11 @@ public final class ApprovalGate implements StatementGate {
   }
 
   @Override
+  public StatementGate forConnection() {
+    return new ApprovalGate(policy.forConnection(), desk, target, sqlPolicy, session, noWait);
+  }
+
+  @Override
   public Decision settle(String sql, Decision review, Hold hold) {
     Approvers approvers = (sqlPolicy == null ? java.util.Optional.<Approvers>empty() : sqlPolicy.approversOf(review.rule()))
         .or(target::approverRule).orElse(null);

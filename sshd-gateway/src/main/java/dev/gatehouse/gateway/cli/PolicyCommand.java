@@ -99,7 +99,8 @@ final class PolicyCommand implements Runnable {
           if (line.isBlank()) {
             continue;
           }
-          out.println(JSON.writeValueAsString(judgeLine(gate, line, n)));
+          // each line is a connection of its own: EXECUTE runs what PREPARE in the same line made
+          out.println(JSON.writeValueAsString(judgeLine(gate.forConnection(), line, n)));
           out.flush();
         }
       }

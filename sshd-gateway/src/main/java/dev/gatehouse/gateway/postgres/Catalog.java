@@ -62,6 +62,20 @@ public final class Catalog {
         + " WHERE a.attnum > 0 AND NOT a.attisdropped AND (" + where + ")";
     Set<Long> origins = new HashSet<>();
     Map<String, String> views = new HashMap<>();
+    for (List<String> row : query(settings, sql)) {
+      int oid = (int) Long.parseLong(row.get(0));
+      int attnum = Integer.parseInt(row.get(1));
+      origins.add(key(oid, attnum));
+      if (row.get(4) != null) {
+        views.put(row.get(4).toLowerCase(Locale.ROOT), row.get(2) + "." + row.get(3));
+      }
+    }
+    return new MaskedColumns(Set.copyOf(origins), Map.copyOf(views));
+  }
+
+  /** Runs one catalog query on a connection of its own; its rows as text. */
+  static List<List<String>> query(PostgresSettings settings, String sql) throws IOException {
+    List<List<String>> rows = new ArrayList<>();
     try (Upstream up = Upstream.connect(settings, Map.of("application_name", "gatehouse-catalog"))) {
       Wire.write(up.out, 'Q', Wire.cstringBody(sql, StandardCharsets.UTF_8));
       up.out.flush();
@@ -71,19 +85,11 @@ public final class Catalog {
           throw new IOException("the server closed the connection during the catalog query");
         }
         switch (m.kind()) {
-          case 'D' -> {
-            List<String> row = dataRow(m.body());
-            int oid = (int) Long.parseLong(row.get(0));
-            int attnum = Integer.parseInt(row.get(1));
-            origins.add(key(oid, attnum));
-            if (row.get(4) != null) {
-              views.put(row.get(4).toLowerCase(Locale.ROOT), row.get(2) + "." + row.get(3));
-            }
-          }
+          case 'D' -> rows.add(dataRow(m.body()));
           case 'E' -> throw new IOException("catalog query failed: "
               + Upstream.field(m.body(), 'M', "error"));
           case 'Z' -> {
-            return new MaskedColumns(Set.copyOf(origins), Map.copyOf(views));
+            return rows;
           }
           default -> { }
         }
@@ -109,7 +115,7 @@ public final class Catalog {
     return out;
   }
 
-  private static String literal(String s) {
+  static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";
   }
 }

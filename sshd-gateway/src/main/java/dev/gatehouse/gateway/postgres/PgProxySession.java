@@ -110,7 +110,7 @@ public final class PgProxySession implements Runnable {
     this.clientIn = new BufferedInputStream(fromClient, 65536);
     this.client = new ClientOutput(toClient);
     this.upstream = upstream;
-    this.gate = gate;
+    this.gate = gate.forConnection();
     this.masker = masker == null ? ResultMasker.NONE : masker;
     this.log = log == null ? StatementLog.NONE : log;
     this.cancels = cancels;

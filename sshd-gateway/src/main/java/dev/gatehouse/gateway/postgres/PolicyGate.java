@@ -1,7 +1,9 @@
 package dev.gatehouse.gateway.postgres;
 
+import dev.gatehouse.policy.FunctionCatalog;
 import dev.gatehouse.policy.Judgement;
 import dev.gatehouse.policy.MaskedDerivations;
+import dev.gatehouse.policy.PreparedStatements;
 import dev.gatehouse.policy.SqlJudge;
 import dev.gatehouse.policy.StandardConformingStrings;
 import dev.gatehouse.policy.Verdict;
@@ -11,15 +13,31 @@ import java.util.Optional;
  * The policy at the wire: the target's {@link SqlJudge} first (block and review rules, fail
  * closed on what it cannot classify), then — for statements it allows — the masking rule that a
  * value derived from a masked column may not leave unmasked.
+ *
+ * <p>{@link #forConnection()} gives each client connection a gate of its own that remembers the
+ * connection's {@code PREPARE}s, so {@code EXECUTE name} is judged as what it runs.
  */
 public final class PolicyGate implements StatementGate {
   static final String MASKED_COLUMN_RULE = "masked-column";
   private final SqlJudge judge;
   private final MaskedDerivations derivations;
+  private final FunctionCatalog functions;
+  private final PreparedStatements prepared = new PreparedStatements();
 
+  /** Without a database to ask about functions (gatehouse policy test). */
   public PolicyGate(SqlJudge judge, MaskedDerivations derivations) {
+    this(judge, derivations, FunctionCatalog.OFFLINE);
+  }
+
+  public PolicyGate(SqlJudge judge, MaskedDerivations derivations, FunctionCatalog functions) {
     this.judge = judge;
     this.derivations = derivations;
+    this.functions = functions;
+  }
+
+  @Override
+  public PolicyGate forConnection() {
+    return new PolicyGate(judge, derivations, functions);
   }
 
   @Override
@@ -31,7 +49,7 @@ public final class PolicyGate implements StatementGate {
   public Decision judge(String sql, StandardConformingStrings standardStrings) {
     Judgement j;
     try {
-      j = judge.judge(sql, standardStrings);
+      j = judge.judge(sql, standardStrings, prepared, functions);
     } catch (RuntimeException e) {
       return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage());
     }

@@ -33,7 +33,8 @@ public final class PostgresTargets implements AutoCloseable {
   static final SqlPolicy BUILT_IN_DEFAULT = new SqlPolicy(
       "built-in-default",
       List.of("drop-database", "drop-table", "truncate", "delete-without-where", "update-without-where"),
-      List.of("ddl", "grant", "role-change", "server-files", "copy-program", "dynamic-sql", "system-settings"),
+      List.of("ddl", "grant", "role-change", "server-files", "copy-program", "dynamic-sql", "system-settings",
+          "procedure-call", "admin-functions", "lock-table", "user-functions"),
       Unclassified.REVIEW, List.of(), MaskSpec.none(), 0);
 
   private static final Duration PARSE_LIMIT = Duration.ofMillis(500);
@@ -43,6 +44,7 @@ public final class PostgresTargets implements AutoCloseable {
   private final Map<String, SqlPolicy> policies;
   private final Map<String, SqlJudge> judges = new ConcurrentHashMap<>();
   private final Map<String, CachedColumns> catalog = new ConcurrentHashMap<>();
+  private final Map<String, PgFunctionCatalog> functions = new ConcurrentHashMap<>();
 
   private record CachedColumns(Catalog.MaskedColumns columns, long at) {}
 
@@ -102,7 +104,8 @@ public final class PostgresTargets implements AutoCloseable {
     ResultMasker masker = columns.origins().isEmpty() && detectors == null
         ? ResultMasker.NONE
         : new PolicyMasker(columns, detectors, mask.form());
-    return new Access(new PolicyGate(judge(policy), derivations), masker);
+    PgFunctionCatalog calls = functions.computeIfAbsent(target.name(), n -> new PgFunctionCatalog(target.postgres()));
+    return new Access(new PolicyGate(judge(policy), derivations, calls), masker);
   }
 
   private Catalog.MaskedColumns columns(TargetConfig target, MaskSpec mask) throws IOException {

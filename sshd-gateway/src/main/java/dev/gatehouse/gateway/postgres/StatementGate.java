@@ -22,6 +22,14 @@ public interface StatementGate {
   }
 
   /**
+   * The gate for one client connection, which may keep what that connection did before (the
+   * SQL-level prepared statements an {@code EXECUTE} runs). The default keeps nothing.
+   */
+  default StatementGate forConnection() {
+    return this;
+  }
+
+  /**
    * Turns a {@code review} into the final decision, on the session's client thread (which holds
    * the statement meanwhile). The default keeps the review: refused.
    */

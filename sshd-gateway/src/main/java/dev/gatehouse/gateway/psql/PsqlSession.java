@@ -441,10 +441,21 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
 
     private final StatementGate inner;
-    private final AtomicReference<Refusal> last = new AtomicReference<>();
+    private final AtomicReference<Refusal> last;
 
     GatedStatements(StatementGate inner) {
+      this(inner, new AtomicReference<>());
+    }
+
+    private GatedStatements(StatementGate inner, AtomicReference<Refusal> last) {
       this.inner = inner;
+      this.last = last;
+    }
+
+    /** A connection's own gate; its refusals are this session's (the exec's exit code reads them). */
+    @Override
+    public StatementGate forConnection() {
+      return new GatedStatements(inner.forConnection(), last);
     }
 
     @Override
