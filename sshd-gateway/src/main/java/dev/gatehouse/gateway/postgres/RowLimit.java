@@ -42,6 +42,12 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
   private static final Pattern OVER = Pattern.compile(Pattern.quote(MARKER) + "(\\d{1,19}):(.*)");
   private static final Pattern APPROVED_COUNT = Pattern.compile("would change ([0-9,]{1,26}) rows");
 
+  /**
+   * Relations users made (oids from FirstNormalObjectId): the system catalogs' own rows, which DDL
+   * changes, are not user rows, and skipping them makes the two scans about three times cheaper.
+   */
+  private static final String USER_RELATIONS = "c.oid OPERATOR(pg_catalog.>=) '16384'::pg_catalog.oid";
+
   /** Per table: rows inserted, updated and deleted in this transaction so far. */
   private static final String CHANGED =
       "pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid) OPERATOR(pg_catalog.+)"
@@ -52,7 +58,7 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
   static final String SNAPSHOT_SQL =
       "SELECT pg_catalog.set_config('gatehouse.rows_before', COALESCE(pg_catalog.string_agg(s.relid::pg_catalog.text"
           + " OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) s.n::pg_catalog.text, ','), ''), true) AS "
-          + SNAPSHOT_COLUMN + " FROM (SELECT c.oid AS relid, " + CHANGED + " AS n FROM pg_catalog.pg_class c) s"
+          + SNAPSHOT_COLUMN + " FROM (SELECT c.oid AS relid, " + CHANGED + " AS n FROM pg_catalog.pg_class c WHERE " + USER_RELATIONS + ") s"
           + " WHERE s.n OPERATOR(pg_catalog.<>) 0";
 
   /** Fails with the marker when the rows changed since the snapshot exceed {@code $1}. */
@@ -64,7 +70,7 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
           + " c.relname::pg_catalog.text AS name, " + CHANGED + " OPERATOR(pg_catalog.-) COALESCE(b.n, 0) AS delta"
           + " FROM pg_catalog.pg_class c LEFT JOIN (SELECT pg_catalog.split_part(e, ':', 1)::pg_catalog.oid AS relid,"
           + " pg_catalog.split_part(e, ':', 2)::pg_catalog.int8 AS n FROM pg_catalog.unnest(pg_catalog.string_to_array("
-          + "pg_catalog.current_setting('gatehouse.rows_before'), ',')) e) b ON b.relid OPERATOR(pg_catalog.=) c.oid) x"
+          + "pg_catalog.current_setting('gatehouse.rows_before'), ',')) e) b ON b.relid OPERATOR(pg_catalog.=) c.oid WHERE " + USER_RELATIONS + ") x"
           + " WHERE x.delta OPERATOR(pg_catalog.>) 0) d";
 
   public boolean counts() {
@@ -147,7 +153,7 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
     return b.toString();
   }
 
-  static String grouped(long n) {
+  public static String grouped(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
