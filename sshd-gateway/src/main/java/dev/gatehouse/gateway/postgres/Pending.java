@@ -37,7 +37,14 @@ final class Pending {
     HIDDEN_BIND,
     HIDDEN_EXECUTE,
     /** The hidden check after a counted Execute: its failure becomes the refusal. */
-    ROW_CHECK
+    ROW_CHECK,
+    /**
+     * The Parse of a hidden statement sent on its own (with {@link #HIDDEN_SYNC}), to keep it
+     * prepared for the session; {@code limit} carries the generation it was sent in.
+     */
+    HIDDEN_PREPARE,
+    /** The Sync ending the proxy's own prepare unit: its ReadyForQuery is swallowed. */
+    HIDDEN_SYNC
   }
 
   /**

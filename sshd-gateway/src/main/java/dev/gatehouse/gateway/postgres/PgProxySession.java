@@ -95,6 +95,17 @@ public final class PgProxySession implements Runnable {
    */
   private final ReentrantLock sending = new ReentrantLock();
 
+  /**
+   * The row check's hidden statements as prepared statements of the server session: {@link
+   * #forgetAll} (DEALLOCATE, DISCARD) starts a new generation; the server thread records the
+   * generation in which both were parsed.
+   */
+  private final AtomicInteger rowStatementsGeneration = new AtomicInteger();
+  private final AtomicInteger rowStatementsPrepared = new AtomicInteger(-1);
+  private final AtomicInteger rowStatementsParsed = new AtomicInteger();
+  /** The server is between the client's units (the last batch ended with Sync or was a Query). */
+  private boolean atSync = true;
+
   public PgProxySession(
       InputStream fromClient,
       OutputStream toClient,
@@ -293,12 +304,14 @@ public final class PgProxySession implements Runnable {
     }
     if (rows.counts()) {
       sendCounted(sql, rows, rows.limit(), false);
+      atSync = true;
     } else {
       sending.lock();
       try {
         enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
         Wire.write(upOut, 'Q', m.body());
         upOut.flush();
+        atSync = true;
       } finally {
         sending.unlock();
       }
@@ -310,11 +323,15 @@ public final class PgProxySession implements Runnable {
 
   /** Sends a Query whose changed rows the server counts: see {@link RowLimit}. */
   private void sendCounted(String sql, RowLimit rows, long limit, boolean approved) throws IOException {
-    byte[] body = Wire.cstringBody(rows.wrap(limit), charset);
+    boolean prepared = rowStatementsReady();
+    byte[] body = Wire.cstringBody(rows.wrap(limit, prepared), charset);
     Unit unit = new Unit(List.of(new Step(Kind.COUNTED_QUERY, sql, System.nanoTime(), null, false, limit)),
         new Pending.Rerun(rows, approved));
     sending.lock();
     try {
+      if (!prepared && atSync) {
+        prepareRowStatements();
+      }
       enqueue(unit);
       Wire.write(upOut, 'Q', body);
       upOut.flush();
@@ -341,12 +358,51 @@ public final class PgProxySession implements Runnable {
       if (!units.offer(unit)) {
         return false;
       }
-      Wire.write(upOut, 'Q', Wire.cstringBody(rows.wrap(approvedLimit), charset));
+      Wire.write(upOut, 'Q', Wire.cstringBody(rows.wrap(approvedLimit, rowStatementsReady()), charset));
       upOut.flush();
       return true;
     } finally {
       sending.unlock();
     }
+  }
+
+  boolean rowStatementsReady() {
+    return rowStatementsPrepared.get() == rowStatementsGeneration.get();
+  }
+
+  /** On the server thread: one hidden statement's ParseComplete of a prepare unit arrived. */
+  void rowStatementParsed(int generation) {
+    if (rowStatementsParsed.incrementAndGet() % 2 == 0 && generation == rowStatementsGeneration.get()) {
+      rowStatementsPrepared.set(generation);
+    }
+  }
+
+  /** On the server thread: the server no longer has them (SQLSTATE 26000); prepare them again. */
+  void rowStatementsLost() {
+    rowStatementsGeneration.incrementAndGet();
+  }
+
+  /**
+   * A unit of the proxy's own between the client's: the two hidden statements parsed under their
+   * names and a Sync. Only where the server is between the client's units, so the Sync ends no
+   * extended-protocol transaction of the client's; its answers, errors included, are swallowed
+   * (in an aborted transaction the Parse fails and the next counted statement tries again).
+   */
+  private void prepareRowStatements() throws IOException {
+    int generation = rowStatementsGeneration.get();
+    rowStatementsParsed.set(0);
+    Charset u = StandardCharsets.UTF_8;
+    List<Step> steps = new ArrayList<>();
+    for (String[] st : new String[][] {{RowLimit.SNAPSHOT_STATEMENT, RowLimit.SNAPSHOT_SQL},
+        {RowLimit.CHECK_STATEMENT, RowLimit.CHECK_SQL}}) {
+      Wire.write(upOut, 'C', new Wire.Body().int8('S').cstring(st[0], u).build());
+      Wire.write(upOut, 'P', new Wire.Body().cstring(st[0], u).cstring(st[1], u).int16(0).build());
+      steps.add(new Step(Kind.HIDDEN_CLOSE, null, 0, null, true));
+      steps.add(new Step(Kind.HIDDEN_PREPARE, null, 0, null, true, generation));
+    }
+    Wire.write(upOut, 'S', new byte[0]);
+    steps.add(Step.of(Kind.HIDDEN_SYNC));
+    enqueue(new Unit(steps));
   }
 
   /** The row limit of an allowed query string; when the gate fails, every write is refused. */
@@ -382,6 +438,7 @@ public final class PgProxySession implements Runnable {
       enqueue(new Unit(List.of(new Step(Kind.BLOCKED_QUERY, null, 0, refusal(d), false))));
       Wire.write(upOut, 'Q', Wire.cstringBody(BLOCK_SQL, StandardCharsets.UTF_8));
       upOut.flush();
+      atSync = true;
     } finally {
       sending.unlock();
     }
@@ -404,6 +461,7 @@ public final class PgProxySession implements Runnable {
     List<Step> steps = new ArrayList<>(batch.size() + 4);
     boolean[] injectDescribe = new boolean[batch.size()];
     long[] rowLimits = new long[batch.size()]; // > 0: a counted Execute
+    boolean hiddenPrepared = rowStatementsReady();
     Decision reserved = null;
     Decision blocked = null;
     String blockedSql = null;
@@ -491,7 +549,7 @@ public final class PgProxySession implements Runnable {
               blockedSql = sql;
             } else if (rows.counts()) {
               rowLimits[i] = rows.limit();
-              hiddenSteps(steps, Kind.HIDDEN_EXECUTE, sql, 0);
+              hiddenSteps(steps, Kind.HIDDEN_EXECUTE, sql, 0, hiddenPrepared);
             }
           }
           if (!portal.equals(previousDescribedPortal)) {
@@ -500,7 +558,7 @@ public final class PgProxySession implements Runnable {
           }
           steps.add(new Step(Kind.EXECUTE, sql, 0, null, false));
           if (rowLimits[i] > 0) {
-            hiddenSteps(steps, Kind.ROW_CHECK, sql, rowLimits[i]);
+            hiddenSteps(steps, Kind.ROW_CHECK, sql, rowLimits[i], hiddenPrepared);
           }
         }
         case 'C' -> {
@@ -543,7 +601,11 @@ public final class PgProxySession implements Runnable {
             .build());
         Wire.write(upOut, sync ? 'S' : 'H', new byte[0]);
         upOut.flush();
+        atSync = sync;
         return;
+      }
+      if (!hiddenPrepared && atSync && java.util.Arrays.stream(rowLimits).anyMatch(l -> l > 0)) {
+        prepareRowStatements(); // for the batches after this one, which parses its own
       }
       apply(statements, stmts);
       apply(portals, ports);
@@ -556,7 +618,7 @@ public final class PgProxySession implements Runnable {
       for (int i = 0; i < batch.size(); i++) {
         Wire.Message m = batch.get(i);
         if (rowLimits[i] > 0) {
-          writeHidden(RowLimit.SNAPSHOT_STATEMENT, RowLimit.SNAPSHOT_SQL, null);
+          writeHidden(RowLimit.SNAPSHOT_STATEMENT, RowLimit.SNAPSHOT_SQL, null, hiddenPrepared);
         }
         if (injectDescribe[i]) {
           byte[] body = m.body();
@@ -568,10 +630,11 @@ public final class PgProxySession implements Runnable {
         }
         Wire.write(upOut, m.kind(), m.body());
         if (rowLimits[i] > 0) {
-          writeHidden(RowLimit.CHECK_STATEMENT, RowLimit.CHECK_SQL, Long.toString(rowLimits[i]));
+          writeHidden(RowLimit.CHECK_STATEMENT, RowLimit.CHECK_SQL, Long.toString(rowLimits[i]), hiddenPrepared);
         }
       }
       upOut.flush();
+      atSync = sync;
       if (forgets) {
         forgetAll();
       }
@@ -591,9 +654,11 @@ public final class PgProxySession implements Runnable {
   }
 
   /** The answers to {@link #writeHidden}: Close, Parse, Bind, Execute (or the check), Close. */
-  private static void hiddenSteps(List<Step> steps, Kind execute, String sql, long limit) {
-    steps.add(Step.of(Kind.HIDDEN_CLOSE));
-    steps.add(Step.of(Kind.HIDDEN_PARSE));
+  private static void hiddenSteps(List<Step> steps, Kind execute, String sql, long limit, boolean prepared) {
+    if (!prepared) {
+      steps.add(Step.of(Kind.HIDDEN_CLOSE));
+      steps.add(Step.of(Kind.HIDDEN_PARSE));
+    }
     steps.add(Step.of(Kind.HIDDEN_BIND));
     steps.add(new Step(execute, sql, 0, null, true, limit));
     steps.add(Step.of(Kind.HIDDEN_CLOSE));
@@ -603,10 +668,12 @@ public final class PgProxySession implements Runnable {
    * One hidden statement in the client's extended batch, under names the client may not use: the
    * statement is closed first (it outlives a failed transaction), its portal after.
    */
-  private void writeHidden(String statement, String sql, String parameter) throws IOException {
+  private void writeHidden(String statement, String sql, String parameter, boolean prepared) throws IOException {
     Charset u = StandardCharsets.UTF_8;
-    Wire.write(upOut, 'C', new Wire.Body().int8('S').cstring(statement, u).build());
-    Wire.write(upOut, 'P', new Wire.Body().cstring(statement, u).cstring(sql, u).int16(0).build());
+    if (!prepared) {
+      Wire.write(upOut, 'C', new Wire.Body().int8('S').cstring(statement, u).build());
+      Wire.write(upOut, 'P', new Wire.Body().cstring(statement, u).cstring(sql, u).int16(0).build());
+    }
     Wire.Body bind = new Wire.Body().cstring(RowLimit.PORTAL, u).cstring(statement, u).int16(0);
     if (parameter == null) {
       bind.int16(0);
@@ -637,6 +704,7 @@ public final class PgProxySession implements Runnable {
   private void forgetAll() {
     statements.clear();
     portals.clear();
+    rowStatementsGeneration.incrementAndGet();
   }
 
   private Decision judge(String sql) {

@@ -77,14 +77,20 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
     return limit > 0 && plan instanceof RowWrites.Counted;
   }
 
-  /** The simple Query text: each counted piece between the snapshot and the check. */
-  String wrap(long pieceLimit) {
+  /**
+   * The simple Query text: each counted piece between the snapshot and the check; {@code prepared}
+   * when the session holds both as prepared statements (planning them is most of their cost).
+   */
+  String wrap(long pieceLimit, boolean prepared) {
+    String snapshot = prepared ? "EXECUTE " + SNAPSHOT_STATEMENT : SNAPSHOT_SQL;
+    String check = prepared
+        ? "EXECUTE " + CHECK_STATEMENT + "(" + pieceLimit + ")"
+        : CHECK_SQL.replace("$1", Long.toString(pieceLimit));
     StringBuilder b = new StringBuilder();
     for (RowWrites.Piece p : ((RowWrites.Counted) plan).pieces()) {
       if (p.counted()) {
         // The newline ends a trailing "--" comment of the user's text before the check.
-        b.append(SNAPSHOT_SQL).append(";\n").append(p.sql()).append("\n;")
-            .append(CHECK_SQL.replace("$1", Long.toString(pieceLimit))).append(";\n");
+        b.append(snapshot).append(";\n").append(p.sql()).append("\n;").append(check).append(";\n");
       } else {
         b.append(p.sql()).append("\n;\n");
       }
@@ -168,6 +174,11 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
     }
     String name = new String(rowDescription, 2, end - 2, StandardCharsets.UTF_8);
     return name.equals(SNAPSHOT_COLUMN) || name.equals(CHECK_COLUMN);
+  }
+
+  /** SQLSTATE 26000: a prepared statement of that name does not exist (any more). */
+  static boolean lostPreparedStatement(byte[] errorBody) {
+    return "26000".equals(field(errorBody, 'C'));
   }
 
   private static String field(byte[] body, char code) {

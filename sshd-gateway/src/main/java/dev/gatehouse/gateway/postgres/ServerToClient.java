@@ -143,6 +143,14 @@ final class ServerToClient implements Runnable {
         }
       }
       case COUNTED_QUERY -> counted(step, m);
+      case HIDDEN_SYNC -> {
+        if (k == 'Z') { // the proxy's own unit: nothing of it reaches the client
+          skipUntilSync = false;
+          pop();
+        } else if (k != 'E') {
+          throw desync(k, step);
+        }
+      }
       case SYNC -> {
         if (k == 'Z') {
           skipUntilSync = false;
@@ -173,6 +181,14 @@ final class ServerToClient implements Runnable {
         return;
       }
     }
+    if (k == 'E' && step.injected() && (step.kind() == Kind.HIDDEN_CLOSE || step.kind() == Kind.HIDDEN_PREPARE)) {
+      pop(); // the proxy's own prepare unit failed (an aborted transaction): tried again later
+      skipUntilSync = true;
+      return;
+    }
+    if (k == 'E' && RowLimit.lostPreparedStatement(m.body())) {
+      s.rowStatementsLost();
+    }
     if (k == 'E') {
       if (step.kind() == Kind.EXECUTE) {
         s.statementLog(step.sql(), "allow", null, null, rows, since(step));
@@ -189,6 +205,10 @@ final class ServerToClient implements Runnable {
       case CLOSE -> expect(step, k, '3', m);
       case HIDDEN_CLOSE -> swallow(step, k, '3');
       case HIDDEN_PARSE -> swallow(step, k, '1');
+      case HIDDEN_PREPARE -> {
+        swallow(step, k, '1');
+        s.rowStatementParsed((int) step.limit());
+      }
       case HIDDEN_BIND -> swallow(step, k, '2');
       case HIDDEN_EXECUTE, ROW_CHECK -> {
         if (k == 'C') {
@@ -320,6 +340,9 @@ final class ServerToClient implements Runnable {
         if (o != null) {
           over = o;
         } else {
+          if (RowLimit.lostPreparedStatement(m.body())) {
+            s.rowStatementsLost(); // e.g. DEALLOCATE inside a function: parsed again next time
+          }
           emit('E', maskFields(m.body()));
         }
         return;
@@ -430,7 +453,7 @@ final class ServerToClient implements Runnable {
         continue;
       }
       Step st = unit.steps.peekFirst();
-      if (skipUntilSync && st.kind() != Kind.SYNC) {
+      if (skipUntilSync && st.kind() != Kind.SYNC && st.kind() != Kind.HIDDEN_SYNC) {
         unit.steps.pollFirst(); // the server discards these without an answer
         continue;
       }

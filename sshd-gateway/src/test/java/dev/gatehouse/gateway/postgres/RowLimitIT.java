@@ -164,6 +164,26 @@ class RowLimitIT {
   }
 
   @Test
+  void oneSessionKeepsCountingAfterDeallocateAll() throws Exception {
+    // The check's statements are prepared in the session after the first write; DEALLOCATE ALL
+    // drops them, and the next write must still be counted.
+    Psql.Result r = psql(limited, """
+        DELETE FROM big WHERE id > 4995;
+        DELETE FROM big WHERE id > 4990;
+        DEALLOCATE ALL;
+        DELETE FROM big WHERE id > 4985;
+        DELETE FROM big WHERE id > 0;
+        DISCARD ALL;
+        DELETE FROM big WHERE id > 0;
+        """);
+    assertThat(r.out()).as(r.toString()).isEqualTo("DELETE 5\nDELETE 5\nDEALLOCATE ALL\nDELETE 5\nDISCARD ALL\n");
+    assertThat(r.err()).as(r.toString())
+        .contains("psql:<stdin>:5: ERROR:  needs approval (rule max-rows-changed): would change 4,985 rows of big")
+        .contains("psql:<stdin>:7: ERROR:  needs approval (rule max-rows-changed): would change 4,985 rows of big");
+    assertThat(count("big")).isEqualTo("4985");
+  }
+
+  @Test
   void maxRowsChangedZeroTurnsTheLimitOff() throws Exception {
     Psql.Result r = psql(unlimited, null, "-c", "DELETE FROM big WHERE id > 0");
     assertThat(r.exit()).as(r.toString()).isZero();
