@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * {@code policies.default-sql.block[2]: 'drop-tables' is no built-in rule (...)}.
  */
 public final class PolicyConfig {
-  private static final Set<String> POLICY_KEYS = Set.of("block", "review", "unclassified", "rules", "mask");
+  private static final Set<String> POLICY_KEYS = Set.of("block", "review", "unclassified", "rules", "mask", "maxRowsChanged");
   private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict", "approvers");
   private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -75,8 +75,19 @@ public final class PolicyConfig {
       rules.add(r);
     }
     MaskSpec mask = mask(m.get("mask"), at + ".mask");
-    SqlPolicy draft = new SqlPolicy(name, block, review, unclassified, rules, mask, 0);
-    return new SqlPolicy(name, block, review, unclassified, rules, mask, version(draft));
+    long maxRows = maxRowsChanged(m.get("maxRowsChanged"), at + ".maxRowsChanged");
+    SqlPolicy draft = new SqlPolicy(name, block, review, unclassified, rules, mask, 0, maxRows);
+    return new SqlPolicy(name, block, review, unclassified, rules, mask, version(draft), maxRows);
+  }
+
+  private static long maxRowsChanged(Object node, String at) {
+    if (node == null) {
+      return SqlPolicy.DEFAULT_MAX_ROWS_CHANGED;
+    }
+    if (node instanceof Number n && (n instanceof Integer || n instanceof Long) && n.longValue() >= 0) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException(at + ": must be a whole number of rows, 0 (no limit) or more, not " + describe(node));
   }
 
   private static Rule rule(Map<String, Object> m, String at) {
@@ -250,6 +261,7 @@ public final class PolicyConfig {
       b.append(r.name()).append('|').append(r.kinds()).append('|').append(r.tables()).append('|').append(r.functions()).append('|')
           .append(r.pattern() == null ? "" : r.pattern().pattern() + "/" + r.pattern().flags()).append('|').append(r.verdict()).append('|').append(r.approvers()).append('\n');
     }
+    b.append("maxRowsChanged=").append(p.maxRowsChanged()).append('\n');
     b.append(new TreeMap<>(Map.of("c", p.mask().columns().toString(), "d", p.mask().detectors().toString(), "f", p.mask().form().name())));
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));

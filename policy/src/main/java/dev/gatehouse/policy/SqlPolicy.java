@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * One policy from configuration ({@code policies.NAME}), immutable; built by {@link
  * PolicyConfig#parse}. {@code block} and {@code review} name {@link BuiltInRule}s (a rule in both
- * blocks); {@code version} changes whenever the content does, and keys the judge's cache.
+ * blocks); {@code version} changes whenever the content does, and keys the judge's cache. {@code
+ * maxRowsChanged} is how many rows one statement may change, as the database counts them (0: no
+ * limit).
  */
 public record SqlPolicy(
     String name,
@@ -15,9 +17,22 @@ public record SqlPolicy(
     Unclassified unclassified,
     List<Rule> rules,
     MaskSpec mask,
-    long version) {
+    long version,
+    long maxRowsChanged) {
+
+  /** {@code maxRowsChanged} when a policy does not set it. */
+  public static final long DEFAULT_MAX_ROWS_CHANGED = 1000;
+
+  /** A policy with the default row limit. */
+  public SqlPolicy(
+      String name, List<String> block, List<String> review, Unclassified unclassified, List<Rule> rules, MaskSpec mask, long version) {
+    this(name, block, review, unclassified, rules, mask, version, DEFAULT_MAX_ROWS_CHANGED);
+  }
 
   public SqlPolicy {
+    if (maxRowsChanged < 0) {
+      throw new IllegalArgumentException("maxRowsChanged must be 0 (off) or more, not " + maxRowsChanged);
+    }
     Objects.requireNonNull(name, "name");
     block = List.copyOf(block == null ? List.of() : block);
     review = List.copyOf(review == null ? List.of() : review);

@@ -77,6 +77,11 @@ public final class ApprovalGate implements StatementGate {
   }
 
   @Override
+  public dev.gatehouse.gateway.postgres.RowLimit rowLimit(String sql) {
+    return policy.rowLimit(sql);
+  }
+
+  @Override
   public Decision settle(String sql, Decision review, Hold hold) {
     Approvers approvers = (sqlPolicy == null ? java.util.Optional.<Approvers>empty() : sqlPolicy.approversOf(review.rule()))
         .or(target::approverRule).orElse(null);
@@ -88,7 +93,8 @@ public final class ApprovalGate implements StatementGate {
       var reuse = desk.useStatementApproval(session.identity(), target.name(), sql, session.sessionId());
       if (reuse.isPresent()) {
         session.marker(approvedMarker(reuse.get(), sql));
-        return Decision.allow();
+        // The approved request's reason: a row-limit approval is for the count it names.
+        return new Decision(Decision.ALLOW, reuse.get().rule(), reuse.get().reason());
       }
       // A waiting session is tied to its request (if it dies, the request is cancelled); a NOWAIT
       // request outlives its session by design: the agent retries in a new one.

@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.policy.Judgement;
 import dev.gatehouse.gateway.postgres.PolicyGate;
+import dev.gatehouse.gateway.postgres.RowLimit;
 import dev.gatehouse.gateway.postgres.StatementGate;
 import dev.gatehouse.policy.MaskedDerivations;
 import dev.gatehouse.policy.PolicyConfig;
@@ -128,6 +129,14 @@ final class PolicyCommand implements Runnable {
       m.put("verdict", d.verdict());
       m.put("rule", d.rule());
       m.put("reason", d.reason());
+      if (d.allowed()) {
+        RowLimit rows = gate.rowLimit(sql.asText());
+        if (rows.counts()) {
+          // Only the database can count rows (triggers, functions); this command never connects to it.
+          m.put("rowLimit", "may change rows: at the wire the database counts them, limit "
+              + RowLimit.grouped(rows.limit()) + " (maxRowsChanged); not counted here");
+        }
+      }
       return m;
     }
 

@@ -25,11 +25,37 @@ final class Pending {
     DESCRIBE_PORTAL,
     EXECUTE,
     CLOSE,
-    SYNC
+    SYNC,
+    /**
+     * A simple Query sent between the row count's snapshot and check: its results are held until
+     * ReadyForQuery, the hidden results swallowed, and a failed check turned into the refusal.
+     */
+    COUNTED_QUERY,
+    /** The proxy's own extended-protocol messages around a counted Execute: answers swallowed. */
+    HIDDEN_CLOSE,
+    HIDDEN_PARSE,
+    HIDDEN_BIND,
+    HIDDEN_EXECUTE,
+    /** The hidden check after a counted Execute: its failure becomes the refusal. */
+    ROW_CHECK,
+    /**
+     * The Parse of a hidden statement sent on its own (with {@link #HIDDEN_SYNC}), to keep it
+     * prepared for the session; {@code limit} carries the generation it was sent in.
+     */
+    HIDDEN_PREPARE,
+    /** The Sync ending the proxy's own prepare unit: its ReadyForQuery is swallowed. */
+    HIDDEN_SYNC
   }
 
-  /** One expected answer. {@code sql} for QUERY/EXECUTE, {@code error} for the BLOCKED kinds. */
-  record Step(Kind kind, String sql, long startNanos, byte[] error, boolean injected) {
+  /**
+   * One expected answer. {@code sql} for QUERY/EXECUTE/COUNTED_QUERY/ROW_CHECK, {@code error} for
+   * the BLOCKED kinds, {@code limit} the row limit of COUNTED_QUERY and ROW_CHECK.
+   */
+  record Step(Kind kind, String sql, long startNanos, byte[] error, boolean injected, long limit) {
+    Step(Kind kind, String sql, long startNanos, byte[] error, boolean injected) {
+      this(kind, sql, startNanos, error, injected, 0);
+    }
+
     static Step of(Kind kind) {
       return new Step(kind, null, 0, null, false);
     }
@@ -38,9 +64,19 @@ final class Pending {
   /** The steps of one forwarded unit. */
   static final class Unit {
     final ArrayDeque<Step> steps;
+    /** For a COUNTED_QUERY: how to send it again after an approval, else null. */
+    final Rerun rerun;
 
     Unit(List<Step> steps) {
+      this(steps, null);
+    }
+
+    Unit(List<Step> steps, Rerun rerun) {
       this.steps = new ArrayDeque<>(steps);
+      this.rerun = rerun;
     }
   }
+
+  /** A counted Query as sent: {@code approved} when it already runs under an approved count. */
+  record Rerun(RowLimit rowLimit, boolean approved) {}
 }

@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.postgres.Pending.Kind;
 import dev.gatehouse.gateway.postgres.Pending.Step;
 import dev.gatehouse.gateway.postgres.Pending.Unit;
 import dev.gatehouse.gateway.postgres.StatementGate.Decision;
+import dev.gatehouse.policy.RowWrites;
 import dev.gatehouse.policy.StandardConformingStrings;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -27,6 +28,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,23 @@ public final class PgProxySession implements Runnable {
   /** Named statements and portals as the server holds them: name → query text. */
   private final Map<String, String> statements = new HashMap<>();
   private final Map<String, String> portals = new HashMap<>();
+
+  /**
+   * Held by the client thread while it queues a unit and writes it, so that the server thread can
+   * re-run an approved statement only when nothing else was sent after it.
+   */
+  private final ReentrantLock sending = new ReentrantLock();
+
+  /**
+   * The row check's hidden statements as prepared statements of the server session: {@link
+   * #forgetAll} (DEALLOCATE, DISCARD) starts a new generation; the server thread records the
+   * generation in which both were parsed.
+   */
+  private final AtomicInteger rowStatementsGeneration = new AtomicInteger();
+  private final AtomicInteger rowStatementsPrepared = new AtomicInteger(-1);
+  private final AtomicInteger rowStatementsParsed = new AtomicInteger();
+  /** The server is between the client's units (the last batch ended with Sync or was a Query). */
+  private boolean atSync = true;
 
   public PgProxySession(
       InputStream fromClient,
@@ -289,16 +308,142 @@ public final class PgProxySession implements Runnable {
     if (d == null) {
       d = judge(sql, stringsReading());
     }
-    if (d.allowed()) {
-      enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
-      readyPending.incrementAndGet();
-      Wire.write(upOut, 'Q', m.body());
-      upOut.flush();
-      if (FORGETS.matcher(sql).find()) {
-        forgetAll();
-      }
-    } else {
+    if (!d.allowed()) {
       refuse(sql, d);
+      return;
+    }
+    RowLimit rows = rowLimit(sql);
+    if (rows.limit() > 0 && rows.plan() instanceof RowWrites.Refused r) {
+      refuse(sql, new Decision(Decision.BLOCK, RowLimit.RULE, r.reason()));
+      return;
+    }
+    if (rows.counts()) {
+      sendCounted(sql, rows, rows.limit(), false);
+      atSync = true;
+    } else {
+      sending.lock();
+      try {
+        enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
+        readyPending.incrementAndGet();
+        Wire.write(upOut, 'Q', m.body());
+        upOut.flush();
+        atSync = true;
+      } finally {
+        sending.unlock();
+      }
+    }
+    if (FORGETS.matcher(sql).find()) {
+      forgetAll();
+    }
+  }
+
+  /** Sends a Query whose changed rows the server counts: see {@link RowLimit}. */
+  private void sendCounted(String sql, RowLimit rows, long limit, boolean approved) throws IOException {
+    boolean prepared = rowStatementsReady();
+    byte[] body = Wire.cstringBody(rows.wrap(limit, prepared), charset);
+    Unit unit = new Unit(List.of(new Step(Kind.COUNTED_QUERY, sql, System.nanoTime(), null, false, limit)),
+        new Pending.Rerun(rows, approved));
+    sending.lock();
+    try {
+      if (!prepared && atSync) {
+        prepareRowStatements();
+      }
+      enqueue(unit);
+      readyPending.incrementAndGet(); // one ReadyForQuery reaches the client (a re-run's, if any)
+      Wire.write(upOut, 'Q', body);
+      upOut.flush();
+    } finally {
+      sending.unlock();
+    }
+  }
+
+  /**
+   * On the server thread, after an over-limit statement was approved and undone: runs it again
+   * with the approved count as its limit, unless the client has sent anything since (then the
+   * order of its statements would change) — false then.
+   */
+  boolean rerun(String sql, RowLimit rows, long approvedLimit) throws IOException {
+    if (!sending.tryLock()) {
+      return false;
+    }
+    try {
+      if (!units.isEmpty()) {
+        return false;
+      }
+      Unit unit = new Unit(List.of(new Step(Kind.COUNTED_QUERY, sql, System.nanoTime(), null, false, approvedLimit)),
+          new Pending.Rerun(rows, true));
+      if (!units.offer(unit)) {
+        return false;
+      }
+      Wire.write(upOut, 'Q', Wire.cstringBody(rows.wrap(approvedLimit, rowStatementsReady()), charset));
+      upOut.flush();
+      return true;
+    } finally {
+      sending.unlock();
+    }
+  }
+
+  boolean rowStatementsReady() {
+    return rowStatementsPrepared.get() == rowStatementsGeneration.get();
+  }
+
+  /** On the server thread: one hidden statement's ParseComplete of a prepare unit arrived. */
+  void rowStatementParsed(int generation) {
+    if (rowStatementsParsed.incrementAndGet() % 2 == 0 && generation == rowStatementsGeneration.get()) {
+      rowStatementsPrepared.set(generation);
+    }
+  }
+
+  /** On the server thread: the server no longer has them (SQLSTATE 26000); prepare them again. */
+  void rowStatementsLost() {
+    rowStatementsGeneration.incrementAndGet();
+  }
+
+  /**
+   * A unit of the proxy's own between the client's: the two hidden statements parsed under their
+   * names and a Sync. Only where the server is between the client's units, so the Sync ends no
+   * extended-protocol transaction of the client's; its answers, errors included, are swallowed
+   * (in an aborted transaction the Parse fails and the next counted statement tries again).
+   */
+  private void prepareRowStatements() throws IOException {
+    int generation = rowStatementsGeneration.get();
+    rowStatementsParsed.set(0);
+    Charset u = StandardCharsets.UTF_8;
+    List<Step> steps = new ArrayList<>();
+    for (String[] st : new String[][] {{RowLimit.SNAPSHOT_STATEMENT, RowLimit.SNAPSHOT_SQL},
+        {RowLimit.CHECK_STATEMENT, RowLimit.CHECK_SQL}}) {
+      Wire.write(upOut, 'C', new Wire.Body().int8('S').cstring(st[0], u).build());
+      Wire.write(upOut, 'P', new Wire.Body().cstring(st[0], u).cstring(st[1], u).int16(0).build());
+      steps.add(new Step(Kind.HIDDEN_CLOSE, null, 0, null, true));
+      steps.add(new Step(Kind.HIDDEN_PREPARE, null, 0, null, true, generation));
+    }
+    Wire.write(upOut, 'S', new byte[0]);
+    steps.add(Step.of(Kind.HIDDEN_SYNC));
+    enqueue(new Unit(steps));
+  }
+
+  /** The row limit of an allowed query string; when the gate fails, every write is refused. */
+  private RowLimit rowLimit(String sql) {
+    try {
+      RowLimit r = gate.rowLimit(sql);
+      return r == null ? RowLimit.OFF : r;
+    } catch (RuntimeException e) {
+      LOG.error("{}: the row limit could not be planned; refusing the statement", name, e);
+      return new RowLimit(1, new RowWrites.Refused("the row limit could not be planned for this statement"));
+    }
+  }
+
+  /** A row-limit review found by the server thread, settled like any review (it may wait). */
+  Decision settleLater(String sql, Decision review) {
+    return settle(sql, review);
+  }
+
+  /** Tells the gate of a refusal the server thread decided without settling it. */
+  void refusedLater(String sql, Decision refusal) {
+    try {
+      gate.refusedLater(sql, refusal);
+    } catch (RuntimeException e) {
+      LOG.error("{}: the gate failed to note a refusal", name, e);
     }
   }
 
@@ -326,10 +471,16 @@ public final class PgProxySession implements Runnable {
   /** Stands in a failing statement for the refused one, so the server aborts its transaction too. */
   private void refuse(String sql, Decision d) throws IOException {
     logBlocked(sql, d);
-    enqueue(new Unit(List.of(new Step(Kind.BLOCKED_QUERY, null, 0, refusal(d), false))));
-    readyPending.incrementAndGet();
-    Wire.write(upOut, 'Q', Wire.cstringBody(BLOCK_SQL, StandardCharsets.UTF_8));
-    upOut.flush();
+    sending.lock();
+    try {
+      enqueue(new Unit(List.of(new Step(Kind.BLOCKED_QUERY, null, 0, refusal(d), false))));
+      readyPending.incrementAndGet();
+      Wire.write(upOut, 'Q', Wire.cstringBody(BLOCK_SQL, StandardCharsets.UTF_8));
+      upOut.flush();
+      atSync = true;
+    } finally {
+      sending.unlock();
+    }
   }
 
   private void functionCall(Wire.Message m) throws IOException {
@@ -348,6 +499,9 @@ public final class PgProxySession implements Runnable {
     Set<String> judged = new HashSet<>();
     List<Step> steps = new ArrayList<>(batch.size() + 4);
     boolean[] injectDescribe = new boolean[batch.size()];
+    long[] rowLimits = new long[batch.size()]; // > 0: a counted Execute
+    boolean hiddenPrepared = rowStatementsReady();
+    Decision reserved = null;
     Decision blocked = null;
     String blockedSql = null;
     boolean forgets = false;
@@ -361,6 +515,7 @@ public final class PgProxySession implements Runnable {
       switch (m.kind()) {
         case 'P' -> {
           String stmt = f.cstring(charset);
+          reserved = reserved != null ? reserved : reserved("prepared statement", stmt);
           String sql = f.cstring(charset);
           int n = f.int16();
           f.skip(4 * Math.max(0, n));
@@ -388,6 +543,7 @@ public final class PgProxySession implements Runnable {
         case 'B' -> {
           String portal = f.cstring(charset);
           String stmt = f.cstring(charset);
+          reserved = reserved != null ? reserved : reserved("portal", portal);
           String sql = lookup(statements, stmts, stmt);
           if (!portal.isEmpty() && lookup(portals, ports, portal) == null && portals.size() + ports.size() >= MAX_NAMED && blocked == null) {
             blocked = new Decision(Decision.BLOCK, "proxy-limit", "more than " + MAX_NAMED + " open portals in one session");
@@ -429,17 +585,35 @@ public final class PgProxySession implements Runnable {
               blockedSql = sql;
             }
           }
+          if (sql != null && sql != UNKNOWN && blocked == null) {
+            RowLimit rows = rowLimit(sql);
+            if (rows.limit() > 0 && rows.plan() instanceof RowWrites.Refused r) {
+              blocked = new Decision(Decision.BLOCK, RowLimit.RULE, r.reason());
+              blockedSql = sql;
+            } else if (rows.counts() && ((RowWrites.Counted) rows.plan()).copies()) {
+              blocked = new Decision(Decision.BLOCK, RowLimit.RULE,
+                  "COPY through the extended protocol cannot be counted; send it as a simple query");
+              blockedSql = sql;
+            } else if (rows.counts()) {
+              rowLimits[i] = rows.limit();
+              hiddenSteps(steps, Kind.HIDDEN_EXECUTE, sql, 0, hiddenPrepared);
+            }
+          }
           if (!portal.equals(previousDescribedPortal)) {
             injectDescribe[i] = true; // the row shape must be known to mask the rows
             steps.add(new Step(Kind.DESCRIBE_PORTAL, null, 0, null, true));
           }
           steps.add(new Step(Kind.EXECUTE, sql, 0, null, false));
           executes = true;
+          if (rowLimits[i] > 0) {
+            hiddenSteps(steps, Kind.ROW_CHECK, sql, rowLimits[i], hiddenPrepared);
+          }
         }
         case 'C' -> {
           int what = f.int8();
           String target = f.cstring(charset);
           f.end();
+          reserved = reserved != null ? reserved : reserved(what == 'S' ? "prepared statement" : "portal", target);
           if (what == 'S') {
             stmts.put(target, null);
           } else if (what == 'P') {
@@ -454,6 +628,11 @@ public final class PgProxySession implements Runnable {
       }
       previousDescribedPortal = describedPortal;
     }
+    if (reserved != null && blocked == null) {
+      blocked = reserved;
+      blockedSql = "a name starting with " + RowLimit.RESERVED_PREFIX;
+    }
+    sending.lock();
     try {
       if (blocked != null) {
         logBlocked(blockedSql, blocked);
@@ -471,19 +650,26 @@ public final class PgProxySession implements Runnable {
             .build());
         Wire.write(upOut, sync ? 'S' : 'H', new byte[0]);
         upOut.flush();
+        atSync = sync;
         return;
+      }
+      if (!hiddenPrepared && atSync && java.util.Arrays.stream(rowLimits).anyMatch(l -> l > 0)) {
+        prepareRowStatements(); // for the batches after this one, which parses its own
       }
       apply(statements, stmts);
       apply(portals, ports);
       long now = System.nanoTime();
       List<Step> timed = new ArrayList<>(steps.size());
       for (Step s : steps) {
-        timed.add(s.kind() == Kind.EXECUTE ? new Step(Kind.EXECUTE, s.sql(), now, null, false) : s);
+        timed.add(s.kind() == Kind.EXECUTE ? new Step(Kind.EXECUTE, s.sql(), now, null, false, s.limit()) : s);
       }
       enqueue(new Unit(timed));
       noteSync(sync);
       for (int i = 0; i < batch.size(); i++) {
         Wire.Message m = batch.get(i);
+        if (rowLimits[i] > 0) {
+          writeHidden(RowLimit.SNAPSHOT_STATEMENT, RowLimit.SNAPSHOT_SQL, null, hiddenPrepared);
+        }
         if (injectDescribe[i]) {
           byte[] body = m.body();
           int nul = 0;
@@ -493,14 +679,61 @@ public final class PgProxySession implements Runnable {
           Wire.write(upOut, 'D', new Wire.Body().int8('P').bytes(body, 0, nul + 1).build());
         }
         Wire.write(upOut, m.kind(), m.body());
+        if (rowLimits[i] > 0) {
+          writeHidden(RowLimit.CHECK_STATEMENT, RowLimit.CHECK_SQL, Long.toString(rowLimits[i]), hiddenPrepared);
+        }
       }
       upOut.flush();
+      atSync = sync;
       if (forgets) {
         forgetAll();
       }
     } finally {
+      sending.unlock();
       batch.clear();
     }
+  }
+
+  /** A refusal when a client names a statement or portal with the proxy's own prefix. */
+  private static Decision reserved(String what, String name) {
+    if (!name.regionMatches(true, 0, RowLimit.RESERVED_PREFIX, 0, RowLimit.RESERVED_PREFIX.length())) {
+      return null;
+    }
+    return new Decision(Decision.BLOCK, "proxy-reserved",
+        "the " + what + " name prefix " + RowLimit.RESERVED_PREFIX + " is reserved for the gateway");
+  }
+
+  /** The answers to {@link #writeHidden}: Close, Parse, Bind, Execute (or the check), Close. */
+  private static void hiddenSteps(List<Step> steps, Kind execute, String sql, long limit, boolean prepared) {
+    if (!prepared) {
+      steps.add(Step.of(Kind.HIDDEN_CLOSE));
+      steps.add(Step.of(Kind.HIDDEN_PARSE));
+    }
+    steps.add(Step.of(Kind.HIDDEN_BIND));
+    steps.add(new Step(execute, sql, 0, null, true, limit));
+    steps.add(Step.of(Kind.HIDDEN_CLOSE));
+  }
+
+  /**
+   * One hidden statement in the client's extended batch, under names the client may not use: the
+   * statement is closed first (it outlives a failed transaction), its portal after.
+   */
+  private void writeHidden(String statement, String sql, String parameter, boolean prepared) throws IOException {
+    Charset u = StandardCharsets.UTF_8;
+    if (!prepared) {
+      Wire.write(upOut, 'C', new Wire.Body().int8('S').cstring(statement, u).build());
+      Wire.write(upOut, 'P', new Wire.Body().cstring(statement, u).cstring(sql, u).int16(0).build());
+    }
+    Wire.Body bind = new Wire.Body().cstring(RowLimit.PORTAL, u).cstring(statement, u).int16(0);
+    if (parameter == null) {
+      bind.int16(0);
+    } else {
+      byte[] value = parameter.getBytes(u);
+      bind.int16(1).int32(value.length).bytes(value, 0, value.length);
+    }
+    Wire.write(upOut, 'B', bind.int16(0).build());
+    Wire.write(upOut, 'E', new Wire.Body().cstring(RowLimit.PORTAL, u).int32(0).build());
+    Wire.write(upOut, 'C', new Wire.Body().int8('P').cstring(RowLimit.PORTAL, u).build());
   }
 
   private static String lookup(Map<String, String> base, Map<String, String> changes, String key) {
@@ -521,6 +754,7 @@ public final class PgProxySession implements Runnable {
   private void forgetAll() {
     statements.clear();
     portals.clear();
+    rowStatementsGeneration.incrementAndGet();
   }
 
   private void noteSync(boolean sync) {

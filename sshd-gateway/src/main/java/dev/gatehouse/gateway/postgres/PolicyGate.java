@@ -4,6 +4,7 @@ import dev.gatehouse.policy.FunctionCatalog;
 import dev.gatehouse.policy.Judgement;
 import dev.gatehouse.policy.MaskedDerivations;
 import dev.gatehouse.policy.PreparedStatements;
+import dev.gatehouse.policy.RowWrites;
 import dev.gatehouse.policy.SqlJudge;
 import dev.gatehouse.policy.StandardConformingStrings;
 import dev.gatehouse.policy.Verdict;
@@ -23,6 +24,8 @@ public final class PolicyGate implements StatementGate {
   private final MaskedDerivations derivations;
   private final FunctionCatalog functions;
   private final PreparedStatements prepared = new PreparedStatements();
+  /** The last judgement on this thread, so that the row plan of the same text costs no second judging. */
+  private final ThreadLocal<Object[]> last = new ThreadLocal<>();
 
   /** Without a database to ask about functions (gatehouse policy test). */
   public PolicyGate(SqlJudge judge, MaskedDerivations derivations) {
@@ -53,6 +56,7 @@ public final class PolicyGate implements StatementGate {
     } catch (RuntimeException e) {
       return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage());
     }
+    last.set(new Object[] {sql, j});
     Verdict v = j.verdict();
     if (!(v instanceof Verdict.Allow)) {
       return new Decision(v.label(), v.rule(), v.reason());
@@ -64,5 +68,19 @@ public final class PolicyGate implements StatementGate {
       derived = Optional.of("masking could not analyse this statement: " + e.getMessage());
     }
     return derived.map(reason -> new Decision("block", MASKED_COLUMN_RULE, reason)).orElse(Decision.allow());
+  }
+
+  @Override
+  public RowLimit rowLimit(String sql) {
+    long limit = judge.policy().maxRowsChanged();
+    if (limit == 0) {
+      return RowLimit.OFF;
+    }
+    Object[] l = last.get();
+    // Not judged just now (an Execute of an earlier Parse): judged again, on this connection
+    // (learning a PREPARE again changes nothing).
+    Judgement j = l != null && l[0].equals(sql) ? (Judgement) l[1]
+        : judge.judge(sql, StandardConformingStrings.UNKNOWN, prepared, functions);
+    return new RowLimit(limit, RowWrites.plan(j, sql));
   }
 }

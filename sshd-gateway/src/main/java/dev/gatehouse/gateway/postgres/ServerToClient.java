@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.postgres;
 import dev.gatehouse.gateway.postgres.Pending.Kind;
 import dev.gatehouse.gateway.postgres.Pending.Step;
 import dev.gatehouse.gateway.postgres.Pending.Unit;
+import dev.gatehouse.gateway.postgres.StatementGate.Decision;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -32,6 +33,17 @@ final class ServerToClient implements Runnable {
   private long rows;
   private long dataRows;
   private boolean copyOutText;
+
+  /** A counted Query's results, held until its check passed (see {@link RowLimit}). */
+  static final int MAX_HELD_BYTES = 1 << 20;
+
+  private final List<Wire.Message> held = new ArrayList<>();
+  private long heldBytes;
+  private boolean holding;
+  /** Past {@link #MAX_HELD_BYTES}: the rest streams; a failed check still ends it with the refusal. */
+  private boolean streaming;
+  private boolean inHiddenResult;
+  private RowLimit.Over over;
 
   ServerToClient(PgProxySession session) {
     this.s = session;
@@ -130,6 +142,15 @@ final class ServerToClient implements Runnable {
           throw desync(k, step);
         }
       }
+      case COUNTED_QUERY -> counted(step, m);
+      case HIDDEN_SYNC -> {
+        if (k == 'Z') { // the proxy's own unit: nothing of it reaches the client
+          skipUntilSync = false;
+          pop();
+        } else if (k != 'E') {
+          throw desync(k, step);
+        }
+      }
       case SYNC -> {
         if (k == 'Z') {
           skipUntilSync = false;
@@ -147,6 +168,27 @@ final class ServerToClient implements Runnable {
 
   private void extended(Step step, Wire.Message m) throws IOException {
     char k = m.kind();
+    if (k == 'E' && step.kind() == Kind.ROW_CHECK) {
+      RowLimit.Over o = RowLimit.over(m.body());
+      if (o != null) {
+        Decision d = new Decision(Decision.REVIEW, RowLimit.RULE, RowLimit.reason(o, step.limit())
+            + " (a statement over the limit is held for approval only as a simple query)");
+        s.refusedLater(step.sql(), d);
+        s.statementLog(step.sql(), d.verdict(), d.rule(), d.reason(), 0, Duration.ZERO);
+        s.client.send('E', PgProxySession.refusal(d));
+        pop();
+        skipUntilSync = true;
+        return;
+      }
+    }
+    if (k == 'E' && step.injected() && (step.kind() == Kind.HIDDEN_CLOSE || step.kind() == Kind.HIDDEN_PREPARE)) {
+      pop(); // the proxy's own prepare unit failed (an aborted transaction): tried again later
+      skipUntilSync = true;
+      return;
+    }
+    if (k == 'E' && RowLimit.lostPreparedStatement(m.body())) {
+      s.rowStatementsLost();
+    }
     if (k == 'E') {
       if (step.kind() == Kind.EXECUTE) {
         s.statementLog(step.sql(), "allow", null, null, rows, since(step));
@@ -161,6 +203,20 @@ final class ServerToClient implements Runnable {
       case PARSE -> expect(step, k, '1', m);
       case BIND -> expect(step, k, '2', m);
       case CLOSE -> expect(step, k, '3', m);
+      case HIDDEN_CLOSE -> swallow(step, k, '3');
+      case HIDDEN_PARSE -> swallow(step, k, '1');
+      case HIDDEN_PREPARE -> {
+        swallow(step, k, '1');
+        s.rowStatementParsed((int) step.limit());
+      }
+      case HIDDEN_BIND -> swallow(step, k, '2');
+      case HIDDEN_EXECUTE, ROW_CHECK -> {
+        if (k == 'C') {
+          pop();
+        } else if (k != 'D') {
+          throw desync(k, step);
+        }
+      }
       case DESCRIBE_STATEMENT -> {
         if (k == 't') {
           s.client.send(k, m.body());
@@ -214,37 +270,158 @@ final class ServerToClient implements Runnable {
     switch (m.kind()) {
       case 'T' -> {
         columns = describe(m.body());
-        s.client.send('T', m.body());
+        emit('T', m.body());
       }
       case 'D' -> {
         if (columns == null) {
           throw new ProtocolViolation("the server sent rows of an unknown shape; refusing to pass them unmasked");
         }
         dataRows++;
-        s.client.send('D', maskRow(m.body()));
+        emit('D', maskRow(m.body()));
       }
       case 'C' -> {
         rows += count(m.body());
         s.copyIn = false;
-        s.client.send('C', m.body());
+        emit('C', m.body());
       }
-      case 'I' -> s.client.send('I', m.body());
+      case 'I' -> emit('I', m.body());
       case 'G', 'W' -> {
+        flushHeld(); // the client sends its data only after this: nothing can be held past it
         s.copyIn = true; // before the client can see it and start sending CopyData
         copyOutText = m.body().length > 0 && m.body()[0] == 0;
         s.client.send(m.kind(), m.body());
       }
       case 'H' -> {
         copyOutText = m.body().length > 0 && m.body()[0] == 0;
-        s.client.send('H', m.body());
+        emit('H', m.body());
       }
-      case 'd' -> s.client.send('d', copyOutText ? maskCopy(m.body()) : m.body());
-      case 'c' -> s.client.send('c', m.body());
+      case 'd' -> emit('d', copyOutText ? maskCopy(m.body()) : m.body());
+      case 'c' -> emit('c', m.body());
       default -> {
         return false;
       }
     }
     return true;
+  }
+
+  private void swallow(Step step, char got, char want) throws ProtocolViolation {
+    if (got != want) {
+      throw desync(got, step);
+    }
+    pop();
+  }
+
+  /** A counted Query: hidden results swallowed, the rest held until ReadyForQuery. */
+  private void counted(Step step, Wire.Message m) throws IOException {
+    char k = m.kind();
+    holding = true;
+    switch (k) {
+      case 'T' -> {
+        if (RowLimit.hiddenResult(m.body())) {
+          inHiddenResult = true;
+          return;
+        }
+      }
+      case 'D' -> {
+        if (inHiddenResult) {
+          return;
+        }
+      }
+      case 'C' -> {
+        if (inHiddenResult) {
+          inHiddenResult = false;
+          return;
+        }
+      }
+      case 'E' -> {
+        inHiddenResult = false;
+        s.copyIn = false;
+        RowLimit.Over o = RowLimit.over(m.body());
+        if (o != null) {
+          over = o;
+        } else {
+          if (RowLimit.lostPreparedStatement(m.body())) {
+            s.rowStatementsLost(); // e.g. DEALLOCATE inside a function: parsed again next time
+          }
+          emit('E', maskFields(m.body()));
+        }
+        return;
+      }
+      case 'Z' -> {
+        finishCounted(step, m);
+        return;
+      }
+      default -> {}
+    }
+    if (!result(m)) {
+      throw desync(k, step);
+    }
+  }
+
+  private void finishCounted(Step step, Wire.Message z) throws IOException {
+    Pending.Rerun rerun = unit.rerun;
+    pop();
+    RowLimit.Over o = over;
+    over = null;
+    holding = false;
+    inHiddenResult = false;
+    if (o == null) {
+      flushHeld();
+      streaming = false;
+      s.statementLog(step.sql(), "allow", null, null, rows, since(step));
+      ready(z);
+      return;
+    }
+    held.clear();
+    heldBytes = 0;
+    streaming = false;
+    boolean idle = z.body().length == 1 && z.body()[0] == 'I';
+    Decision d;
+    if (rerun != null && rerun.approved()) {
+      d = new Decision(Decision.BLOCK, RowLimit.RULE, RowLimit.overApproved(o, step.limit()));
+      s.refusedLater(step.sql(), d);
+    } else if (rerun != null && idle && s.units.isEmpty()) {
+      Decision review = new Decision(Decision.REVIEW, RowLimit.RULE, RowLimit.reason(o, step.limit()));
+      d = s.settleLater(step.sql(), review);
+      if (d.allowed()) {
+        long approved = RowLimit.approvedCount(d.reason());
+        if (s.rerun(step.sql(), rerun.rowLimit(), approved >= 0 ? approved : o.rows())) {
+          return; // the re-run's own answers end this statement for the client
+        }
+        d = new Decision(Decision.EXPIRED, RowLimit.RULE,
+            "approved, but the client sent more statements meanwhile; run it again to use the approval");
+        s.refusedLater(step.sql(), d);
+      }
+    } else {
+      d = new Decision(Decision.REVIEW, RowLimit.RULE, RowLimit.reason(o, step.limit())
+          + (idle ? "" : "; inside a transaction it cannot be held for approval: run it on its own"));
+      s.refusedLater(step.sql(), d);
+    }
+    s.statementLog(step.sql(), d.verdict(), d.rule(), d.reason(), 0, since(step));
+    s.client.send('E', PgProxySession.refusal(d));
+    ready(z);
+  }
+
+  /** A result message to the client now, or held while a counted Query's check is outstanding. */
+  private void emit(char k, byte[] body) throws IOException {
+    if (!holding || streaming) {
+      s.client.send(k, body);
+      return;
+    }
+    held.add(new Wire.Message((byte) k, body));
+    heldBytes += body.length + 5;
+    if (heldBytes > MAX_HELD_BYTES) {
+      flushHeld();
+      streaming = true;
+    }
+  }
+
+  private void flushHeld() throws IOException {
+    for (Wire.Message h : held) {
+      s.client.send(h.kind(), h.body());
+    }
+    held.clear();
+    heldBytes = 0;
   }
 
   private void expect(Step step, char got, char want, Wire.Message m) throws IOException {
@@ -277,7 +454,7 @@ final class ServerToClient implements Runnable {
         continue;
       }
       Step st = unit.steps.peekFirst();
-      if (skipUntilSync && st.kind() != Kind.SYNC) {
+      if (skipUntilSync && st.kind() != Kind.SYNC && st.kind() != Kind.HIDDEN_SYNC) {
         unit.steps.pollFirst(); // the server discards these without an answer
         continue;
       }

@@ -37,6 +37,20 @@ public interface StatementGate {
     return review;
   }
 
+  /**
+   * How the server must count the rows an allowed query string changes ({@code maxRowsChanged});
+   * the default: not at all.
+   */
+  default RowLimit rowLimit(String sql) {
+    return RowLimit.OFF;
+  }
+
+  /**
+   * A refusal the proxy decided after the server answered, without {@link #settle} (the row limit
+   * inside an open transaction or in the extended protocol), for gates that remember refusals.
+   */
+  default void refusedLater(String sql, Decision refusal) {}
+
   /** What a held statement can do with its client connection while it waits. */
   interface Hold {
     /** Sends a NoticeResponse (psql prints it at once, even while it waits for the result). */

@@ -16,12 +16,19 @@
  *   │                                    │   statement (aborts a transaction) │
  *   │ Parse/Bind/Describe/Execute… Sync ▶│ buffered to Sync/Flush; every Parse│
  *   │                                    │   and Execute judged; all or none ▶│
+ *   │                                    │ a write (maxRowsChanged, RowLimit):│
+ *   │                                    │   snapshot; S; check ─ one implicit▶│
+ *   │                                    │   transaction: an over-limit check │
+ *   │                                    │   fails and the server undoes S    │
  *   │ FunctionCall ─────────────────────▶│ refused like a blocked statement   │
  *   │ CopyData/Done/Fail ───────────────▶│ only while the server is in COPY IN▶│
  *   │                                    │                                   │
  *   │ server→client thread (ServerToClient), in lockstep with Pending steps:  │
  *   │ ◀── RowDescription (masker picks columns by table OID + attnum) ◀───────│
  *   │ ◀── DataRow (masked / content detectors) ◀──────────────────────────────│
+ *   │ ◀── a counted Query's results held until its check passed; the hidden  │
+ *   │       statements' results swallowed; a failed check → review (held for │
+ *   │       approval and re-run, or refused)                                  │
  *   │ ◀── ErrorResponse 42501 "blocked by rule R: reason" in place of the     │
  *   │       stand-in's error; ReadyForQuery with the server's own status      │
  *   │ ◀── Notice/Notification/Error fields through the content detectors     │

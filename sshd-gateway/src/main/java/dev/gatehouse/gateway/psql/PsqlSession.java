@@ -473,6 +473,16 @@ public final class PsqlSession extends RecordedSession implements Command {
       return remember(inner.settle(sql, review, hold));
     }
 
+    @Override
+    public dev.gatehouse.gateway.postgres.RowLimit rowLimit(String sql) {
+      return inner.rowLimit(sql);
+    }
+
+    @Override
+    public void refusedLater(String sql, Decision refusal) {
+      remember(refusal);
+    }
+
     private Decision remember(Decision d) {
       if (d.allowed()) {
         last.set(null);

@@ -1,0 +1,177 @@
+package dev.gatehouse.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which parts of a query string the database must count row changes of ({@code maxRowsChanged}).
+ * The judge's classification only decides what may be skipped: a statement is skipped when it
+ * certainly cannot change rows (a SELECT without data-changing words whose functions are all
+ * well-known read-only ones, SHOW, SET, EXPLAIN without ANALYZE, transaction control, VACUUM and
+ * the other statements that cannot run inside a transaction block). Everything else is counted,
+ * whatever it looks like: the count comes from the server, so writes in triggers, functions,
+ * procedures and CTEs are included.
+ */
+public final class RowWrites {
+  /** How the proxy sends one query string. */
+  public sealed interface Plan permits Uncounted, Counted, Refused {}
+
+  /** Nothing in it can change rows: sent as it is. */
+  public record Uncounted() implements Plan {}
+
+  /**
+   * Sent as these pieces, in order; each counted piece is one unit whose row changes are summed
+   * and checked before the next piece (a piece never spans the end of a transaction). {@code
+   * copies}: a COPY among them (its data comes from the client in between).
+   */
+  public record Counted(List<Piece> pieces, boolean copies) implements Plan {
+    public Counted {
+      pieces = List.copyOf(pieces);
+    }
+  }
+
+  /** It cannot be counted safely; refused with this reason. */
+  public record Refused(String reason) implements Plan {}
+
+  /** Statements sent together; {@code counted} when their row changes are checked. */
+  public record Piece(String sql, boolean counted) {}
+
+  /** Kinds that cannot change a row of a table. */
+  private static final Set<String> NEVER_WRITES = Set.of(
+      "show", "set", "reset", "begin", "commit", "rollback", "savepoint", "release", "listen", "unlisten",
+      "notify", "deallocate", "discard", "prepare", "lock", "explain", "maintenance", "system", "load", "close");
+
+  /** Kinds after which a transaction (or the savepoint the count was taken in) may be gone. */
+  private static final Set<String> ENDS_TRANSACTION = Set.of("commit", "rollback");
+
+  /** Words that make a SELECT (or a WITH whose main statement is one) change or create rows. */
+  private static final Set<String> WRITING_WORDS =
+      Set.of("insert", "update", "delete", "merge", "into", "copy", "call", "execute", "do");
+
+  /** Built-in functions that change nothing; a SELECT calling only these is not counted. */
+  static final Set<String> READ_ONLY_FUNCTIONS = Set.of(
+      "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg", "array_agg",
+      "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg", "stddev", "variance",
+      "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+      "first_value", "last_value", "nth_value",
+      "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "age",
+      "date_trunc", "date_part", "make_date", "make_timestamp", "make_interval", "to_char", "to_date",
+      "to_timestamp", "to_number", "justify_days", "justify_hours", "isfinite",
+      "lower", "upper", "initcap", "length", "char_length", "octet_length", "concat", "concat_ws",
+      "substring", "substr", "replace", "translate", "trim", "btrim", "ltrim", "rtrim", "lpad", "rpad",
+      "left", "right", "position", "strpos", "split_part", "starts_with", "repeat", "reverse", "format",
+      "md5", "sha256", "encode", "decode", "regexp_replace", "regexp_match", "regexp_matches",
+      "regexp_split_to_array", "regexp_split_to_table", "quote_ident", "quote_literal", "quote_nullable",
+      "abs", "round", "floor", "ceil", "ceiling", "trunc", "mod", "power", "sqrt", "exp", "ln", "log",
+      "sign", "greatest", "least", "random", "width_bucket", "div",
+      "array_length", "array_to_string", "string_to_array", "array_position", "array_remove",
+      "array_append", "array_cat", "cardinality", "unnest", "generate_series", "generate_subscripts",
+      "to_json", "to_jsonb", "row_to_json", "json_build_object", "jsonb_build_object", "json_build_array",
+      "jsonb_build_array", "jsonb_set", "jsonb_pretty", "json_array_elements", "jsonb_array_elements",
+      "json_each", "jsonb_each", "json_object_keys", "jsonb_object_keys", "jsonb_typeof", "json_typeof",
+      "jsonb_path_query", "jsonb_extract_path", "jsonb_extract_path_text", "json_extract_path_text",
+      "version", "current_setting", "current_database", "current_schema", "current_schemas",
+      "pg_backend_pid", "pg_typeof", "inet_server_addr", "inet_server_port", "pg_postmaster_start_time",
+      "pg_size_pretty", "pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size",
+      "pg_database_size", "pg_column_size", "pg_get_userbyid", "format_type", "pg_get_expr",
+      "pg_get_constraintdef", "pg_get_indexdef", "pg_get_viewdef", "pg_get_triggerdef",
+      "pg_get_functiondef", "pg_get_function_arguments", "pg_get_function_result", "pg_table_is_visible",
+      "pg_type_is_visible", "pg_function_is_visible", "obj_description", "col_description",
+      "shobj_description", "pg_encoding_to_char", "has_table_privilege", "has_schema_privilege",
+      "has_database_privilege", "pg_has_role", "array_to_json", "pg_get_partkeydef",
+      "pg_get_statisticsobjdef_columns", "pg_relation_is_publishable", "pg_is_in_recovery",
+      "pg_get_serial_sequence", "txid_current_if_assigned", "pg_current_wal_lsn", "pg_is_other_temp_schema",
+      "pg_collation_is_visible", "pg_conversion_is_visible", "pg_opclass_is_visible", "pg_operator_is_visible",
+      "pg_ts_config_is_visible", "pg_statistics_obj_is_visible", "pg_get_ruledef", "array_upper", "array_lower");
+
+  private RowWrites() {}
+
+  /** The plan for {@code sql}, as {@code judgement} (the judge's, of the same text) split it. */
+  public static Plan plan(Judgement judgement, String sql) {
+    List<StatementVerdict> statements = judgement.statements();
+    boolean[] counted = new boolean[statements.size()];
+    boolean any = false;
+    boolean endsTransaction = false;
+    boolean copies = false;
+    for (int i = 0; i < statements.size(); i++) {
+      StatementVerdict s = statements.get(i);
+      counted[i] = mayWrite(s);
+      any |= counted[i];
+      copies |= s.kind().equals("copy");
+      endsTransaction |= any && ENDS_TRANSACTION.contains(s.kind());
+    }
+    if (!any) {
+      return new Uncounted();
+    }
+    if (!endsTransaction) {
+      return new Counted(List.of(new Piece(sql, true)), copies); // the text exactly as sent
+    }
+    if (sql.indexOf('\\') >= 0) {
+      // Split at the judge's statement boundaries only where no setting can move them.
+      return new Refused("a query string that changes rows and ends its transaction is counted statement by"
+          + " statement, and this one holds a backslash that could move its statement boundaries; send the"
+          + " statements one by one");
+    }
+    List<Piece> pieces = new ArrayList<>();
+    StringBuilder segment = new StringBuilder();
+    boolean segmentCounted = false;
+    for (int i = 0; i < statements.size(); i++) {
+      StatementVerdict s = statements.get(i);
+      if (ENDS_TRANSACTION.contains(s.kind())) {
+        if (!segment.isEmpty()) {
+          pieces.add(new Piece(segment.toString(), segmentCounted));
+          segment.setLength(0);
+          segmentCounted = false;
+        }
+        pieces.add(new Piece(s.sql(), false));
+      } else {
+        segment.append(segment.isEmpty() ? "" : ";\n").append(s.sql());
+        segmentCounted |= counted[i];
+      }
+    }
+    if (!segment.isEmpty()) {
+      pieces.add(new Piece(segment.toString(), segmentCounted));
+    }
+    return new Counted(pieces, copies);
+  }
+
+  /** Whether the database must count what one statement changes. */
+  static boolean mayWrite(StatementVerdict s) {
+    String kind = s.kind();
+    if (NEVER_WRITES.contains(kind)) {
+      return false;
+    }
+    List<Token> tokens = SqlLexer.tokenize(s.sql());
+    if (kind.equals("ddl") && outsideTransactionOnly(tokens)) {
+      return false; // it would fail inside the counting transaction, and it changes no table's rows
+    }
+    if (!kind.equals("select")) {
+      return true;
+    }
+    for (Token t : tokens) {
+      if (t.type() == Token.Type.WORD && WRITING_WORDS.contains(t.text())) {
+        return true;
+      }
+    }
+    return !READ_ONLY_FUNCTIONS.containsAll(s.functions());
+  }
+
+  /** CREATE/DROP DATABASE or TABLESPACE, anything CONCURRENTLY, subscriptions. */
+  private static boolean outsideTransactionOnly(List<Token> tokens) {
+    if (tokens.size() < 2) {
+      return false;
+    }
+    Token first = tokens.get(0);
+    Token second = tokens.get(1);
+    if ((first.is("create") || first.is("drop")) && (second.is("database") || second.is("tablespace"))) {
+      return true;
+    }
+    for (Token t : tokens) {
+      if (t.is("concurrently") || t.is("subscription")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
