@@ -72,7 +72,20 @@ final class RowCondition {
 
   private RowCondition() {}
 
+  /** The statement's target tables and aliases while one condition is judged (for {@link #key}). */
+  private static final ThreadLocal<Set<String>> TARGETS = new ThreadLocal<>();
+
   static Truth truth(Expression e, Set<String> targets) {
+    Set<String> outer = TARGETS.get();
+    TARGETS.set(targets);
+    try {
+      return truthOf(e, targets);
+    } finally {
+      TARGETS.set(outer);
+    }
+  }
+
+  private static Truth truthOf(Expression e, Set<String> targets) {
     if (e instanceof ParenthesedExpressionList<?> l && l.size() == 1) {
       return truth(l.get(0), targets);
     }
@@ -289,7 +302,17 @@ final class RowCondition {
 
   /** The shape of what decides the value: compared to find the same expression on both sides. */
   private static String key(Expression e) {
-    return e == null ? "" : shape(unwrap(e).toString());
+    if (e == null) {
+      return "";
+    }
+    Expression u = unwrap(e);
+    Set<String> targets = TARGETS.get();
+    // items.id and id are the same column when items is the statement's target (or its alias).
+    if (u instanceof Column c && c.getTable() != null && c.getTable().getName() != null && targets != null
+        && targets.contains(c.getTable().getName().toLowerCase(java.util.Locale.ROOT).replace("\"", ""))) {
+      return shape(c.getColumnName());
+    }
+    return shape(u.toString());
   }
 
   /** The expression's fingerprint: constants abstracted, so the answer holds for any constants. */

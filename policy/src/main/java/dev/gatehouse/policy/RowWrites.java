@@ -149,8 +149,15 @@ public final class RowWrites {
     if (!kind.equals("select")) {
       return true;
     }
-    for (Token t : tokens) {
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
       if (t.type() == Token.Type.WORD && WRITING_WORDS.contains(t.text())) {
+        return true;
+      }
+      // name.name may be a function called by attribute notation (t.archive is archive(t)),
+      // which no call syntax shows: count the statement rather than trust the name.
+      if (i + 2 < tokens.size() && tokens.get(i).isName() && tokens.get(i + 1).type() == Token.Type.DOT
+          && tokens.get(i + 2).isName()) {
         return true;
       }
     }

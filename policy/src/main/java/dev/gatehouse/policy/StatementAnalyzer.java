@@ -169,6 +169,10 @@ final class StatementAnalyzer {
 
   private final SqlParsing parsing;
 
+  /** EXPLAIN options that never run the statement (spelled as keywords, unquoted). */
+  private static final Set<String> EXPLAIN_OPTIONS =
+      Set.of("verbose", "costs", "settings", "buffers", "wal", "timing", "summary", "format", "generic_plan");
+
   StatementAnalyzer(SqlParsing parsing) {
     this.parsing = parsing;
   }
@@ -698,10 +702,13 @@ final class StatementAnalyzer {
         for (int o = j + 1; o < end - 1; o++) {
           Token opt = ts.get(o);
           boolean optionStart = ts.get(o - 1).type() == Type.LPAREN || ts.get(o - 1).type() == Type.COMMA;
-          if (optionStart && (opt.is("analyze") || opt.is("analyse"))) {
+          // PostgreSQL reads option names as identifiers: "analyze" (quoted, or U&"…") turns it on
+          // too. An option name this list does not know as harmless counts as ANALYZE (fail closed).
+          if (optionStart && !(opt.type() == Type.WORD && EXPLAIN_OPTIONS.contains(opt.text()))) {
             Token v = ts.get(o + 1);
             boolean off = v.is("false") || v.is("off") || (v.type() == Type.NUMBER && v.text().equals("0"))
-                || (v.type() == Type.STRING && Set.of("false", "off", "0", "no").contains(v.text().toLowerCase(Locale.ROOT)));
+                || ((v.type() == Type.STRING || v.type() == Type.IDENT)
+                    && Set.of("false", "off", "0", "no").contains(v.text().toLowerCase(Locale.ROOT)));
             analyze |= !off;
           }
         }

@@ -54,23 +54,24 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
           + " pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) OPERATOR(pg_catalog.+)"
           + " pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid)";
 
-  /** Stores "oid:count,…" of the tables already changed in this transaction (usually none). */
-  static final String SNAPSHOT_SQL =
-      "SELECT pg_catalog.set_config('gatehouse.rows_before', COALESCE(pg_catalog.string_agg(s.relid::pg_catalog.text"
-          + " OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) s.n::pg_catalog.text, ','), ''), true) AS "
-          + SNAPSHOT_COLUMN + " FROM (SELECT c.oid AS relid, " + CHANGED + " AS n FROM pg_catalog.pg_class c WHERE " + USER_RELATIONS + ") s"
-          + " WHERE s.n OPERATOR(pg_catalog.<>) 0";
+  /**
+   * The hidden statement before each counted one. It stores nothing: anything kept in the
+   * session (a setting, a temporary table) the user's own statement, which runs next, could
+   * rewrite. So the check counts from the start of the transaction instead, from counters only
+   * the server writes; the limit is per transaction (every statement of it through the gateway),
+   * which also stops one large change split into many small statements. Kept as a statement of
+   * its own so the hidden steps around each counted one stay the same on both protocols.
+   */
+  static final String SNAPSHOT_SQL = "SELECT NULL::pg_catalog.text AS " + SNAPSHOT_COLUMN;
 
-  /** Fails with the marker when the rows changed since the snapshot exceed {@code $1}. */
+  /** Fails with the marker when the rows changed in this transaction so far exceed {@code $1}. */
   static final String CHECK_SQL =
       "SELECT CASE WHEN d.total OPERATOR(pg_catalog.>) $1::pg_catalog.int8 THEN CAST('" + MARKER + "'"
           + " OPERATOR(pg_catalog.||) d.total::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||)"
           + " d.top AS pg_catalog.int4) ELSE 0 END AS " + CHECK_COLUMN + " FROM (SELECT COALESCE(pg_catalog.sum(x.delta), 0)"
           + " AS total, (pg_catalog.array_agg(x.name ORDER BY x.delta DESC))[1] AS top FROM (SELECT"
-          + " c.relname::pg_catalog.text AS name, " + CHANGED + " OPERATOR(pg_catalog.-) COALESCE(b.n, 0) AS delta"
-          + " FROM pg_catalog.pg_class c LEFT JOIN (SELECT pg_catalog.split_part(e, ':', 1)::pg_catalog.oid AS relid,"
-          + " pg_catalog.split_part(e, ':', 2)::pg_catalog.int8 AS n FROM pg_catalog.unnest(pg_catalog.string_to_array("
-          + "pg_catalog.current_setting('gatehouse.rows_before'), ',')) e) b ON b.relid OPERATOR(pg_catalog.=) c.oid WHERE " + USER_RELATIONS + ") x"
+          + " c.relname::pg_catalog.text AS name, " + CHANGED + " AS delta"
+          + " FROM pg_catalog.pg_class c WHERE " + USER_RELATIONS + ") x"
           + " WHERE x.delta OPERATOR(pg_catalog.>) 0) d";
 
   public boolean counts() {
