@@ -241,7 +241,7 @@ final class RowCondition {
 
   private static List<? extends Expression> anyOfArray(Expression e) {
     if (unwrap(e) instanceof Function f && f.getName() != null
-        && Set.of("any", "some").contains(f.getName().toLowerCase(java.util.Locale.ROOT))
+        && Set.of("any", "some", "all").contains(f.getName().toLowerCase(java.util.Locale.ROOT))
         && f.getParameters() != null && f.getParameters().size() == 1
         && unwrap(f.getParameters().get(0)) instanceof ArrayConstructor a && a.getExpressions() != null) {
       return a.getExpressions();
@@ -269,8 +269,10 @@ final class RowCondition {
         e = s.getExpression();
       } else if (e instanceof CastExpression c && c.getLeftExpression() != null) {
         e = c.getLeftExpression();
-      } else if (e instanceof Function f && f.getName() != null && f.getName().equalsIgnoreCase("coalesce")
+      } else if (e instanceof Function f && f.getName() != null
+          && Set.of("coalesce", "greatest", "least").contains(f.getName().toLowerCase(java.util.Locale.ROOT))
           && f.getParameters() != null && !f.getParameters().isEmpty() && sameItems(f.getParameters())) {
+        // COALESCE(x, x), GREATEST(x, x), LEAST(x): each is x
         e = f.getParameters().get(0);
       } else if (e instanceof Function f && f.getName() != null
           && Set.of("symmetric", "asymmetric").contains(f.getName().toLowerCase(java.util.Locale.ROOT))

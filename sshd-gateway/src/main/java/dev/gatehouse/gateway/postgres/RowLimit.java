@@ -56,13 +56,17 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
 
   /**
    * The hidden statement before each counted one. It stores nothing: anything kept in the
-   * session (a setting, a temporary table) the user's own statement, which runs next, could
-   * rewrite. So the check counts from the start of the transaction instead, from counters only
-   * the server writes; the limit is per transaction (every statement of it through the gateway),
-   * which also stops one large change split into many small statements. Kept as a statement of
-   * its own so the hidden steps around each counted one stay the same on both protocols.
+   * session (a setting, a temporary table, even a signed value, whose key the statement could
+   * read from its own query text) the user's statement, which runs next, could rewrite. Instead
+   * the check reads the backend's pending table counters whole, which only the server writes:
+   * they hold what this backend changed since its statistics were last flushed, and this
+   * statement makes the server flush them as soon as the backend is idle again outside a
+   * transaction (pg_stat_force_next_flush). So a check counts the rows changed by its own
+   * transaction — every statement of it through the gateway, which also stops one large change
+   * split into many small statements — plus anything not flushed before (only ever more).
    */
-  static final String SNAPSHOT_SQL = "SELECT NULL::pg_catalog.text AS " + SNAPSHOT_COLUMN;
+  static final String SNAPSHOT_SQL = "SELECT NULL::pg_catalog.text AS " + SNAPSHOT_COLUMN
+      + " FROM pg_catalog.pg_stat_force_next_flush()";
 
   /** Fails with the marker when the rows changed in this transaction so far exceed {@code $1}. */
   static final String CHECK_SQL =
