@@ -129,7 +129,7 @@ class MaskedErrorsIT {
       "SELECT id FROM users WHERE (regexp_split_to_array(email, '@'))[1]::int = 0",
       "SELECT id FROM users WHERE shout(ssn) = 1",
       "WITH s AS (SELECT ssn FROM users) SELECT 1 FROM s WHERE ssn::numeric = 0",
-      "SELECT 1 WHERE (SELECT max(ssn) FROM users)::int = 0",
+      "SELECT 1 WHERE EXISTS (SELECT 1 FROM users WHERE ssn::int = 0)",
       "SELECT a.id FROM users a JOIN users b ON a.ssn::int = b.id",
       "SELECT id FROM users u WHERE u::text::int = 0",
       "SELECT * FROM public.users WHERE email::bigint = 0",
