@@ -36,7 +36,11 @@ public enum AuditCode {
   APPROVAL_REFUSED(
       "GH3005W", "approval-refused", "a decision was refused (reason slug: self-approval, not-an-approver, ...)"),
   APPROVAL_CLOSED(
-      "GH3006I", "approval-closed", "a request ended without a decision: expired or cancelled (reason slug)");
+      "GH3006I", "approval-closed", "a request ended without a decision: expired or cancelled (reason slug)"),
+  STATEMENT_ERROR_HIDDEN(
+      "GH3007I", "statement-error-hidden",
+      "an error or notice about a statement touching a masked column reached the client with its SQLSTATE only;"
+          + " carries the original text (field error)");
 
   private final String code;
   private final String event;

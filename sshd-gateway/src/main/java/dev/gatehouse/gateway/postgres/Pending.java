@@ -66,14 +66,20 @@ final class Pending {
     final ArrayDeque<Step> steps;
     /** For a COUNTED_QUERY: how to send it again after an approval, else null. */
     final Rerun rerun;
+    /**
+     * A statement of this unit that touches a masked column (the gate said so), else null: the
+     * server's errors and notices while it runs, and until its transaction ends, are hidden.
+     */
+    final String maskedSql;
 
     Unit(List<Step> steps) {
-      this(steps, null);
+      this(steps, null, null);
     }
 
-    Unit(List<Step> steps, Rerun rerun) {
+    Unit(List<Step> steps, Rerun rerun, String maskedSql) {
       this.steps = new ArrayDeque<>(steps);
       this.rerun = rerun;
+      this.maskedSql = maskedSql;
     }
   }
 

@@ -317,13 +317,14 @@ public final class PgProxySession implements Runnable {
       refuse(sql, new Decision(Decision.BLOCK, RowLimit.RULE, r.reason()));
       return;
     }
+    String maskedSql = d.readsMasked() ? sql : null;
     if (rows.counts()) {
-      sendCounted(sql, rows, rows.limit(), false);
+      sendCounted(sql, rows, rows.limit(), false, maskedSql);
       atSync = true;
     } else {
       sending.lock();
       try {
-        enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false))));
+        enqueue(new Unit(List.of(new Step(Kind.QUERY, sql, System.nanoTime(), null, false)), null, maskedSql));
         readyPending.incrementAndGet();
         Wire.write(upOut, 'Q', m.body());
         upOut.flush();
@@ -338,11 +339,12 @@ public final class PgProxySession implements Runnable {
   }
 
   /** Sends a Query whose changed rows the server counts: see {@link RowLimit}. */
-  private void sendCounted(String sql, RowLimit rows, long limit, boolean approved) throws IOException {
+  private void sendCounted(String sql, RowLimit rows, long limit, boolean approved, String maskedSql)
+      throws IOException {
     boolean prepared = rowStatementsReady();
     byte[] body = Wire.cstringBody(rows.wrap(limit, prepared), charset);
     Unit unit = new Unit(List.of(new Step(Kind.COUNTED_QUERY, sql, System.nanoTime(), null, false, limit)),
-        new Pending.Rerun(rows, approved));
+        new Pending.Rerun(rows, approved), maskedSql);
     sending.lock();
     try {
       if (!prepared && atSync) {
@@ -362,7 +364,7 @@ public final class PgProxySession implements Runnable {
    * with the approved count as its limit, unless the client has sent anything since (then the
    * order of its statements would change) — false then.
    */
-  boolean rerun(String sql, RowLimit rows, long approvedLimit) throws IOException {
+  boolean rerun(String sql, RowLimit rows, long approvedLimit, String maskedSql) throws IOException {
     if (!sending.tryLock()) {
       return false;
     }
@@ -371,7 +373,7 @@ public final class PgProxySession implements Runnable {
         return false;
       }
       Unit unit = new Unit(List.of(new Step(Kind.COUNTED_QUERY, sql, System.nanoTime(), null, false, approvedLimit)),
-          new Pending.Rerun(rows, true));
+          new Pending.Rerun(rows, true), maskedSql);
       if (!units.offer(unit)) {
         return false;
       }
@@ -497,6 +499,7 @@ public final class PgProxySession implements Runnable {
     Map<String, String> stmts = new HashMap<>(); // this batch's changes; null value = closed
     Map<String, String> ports = new HashMap<>();
     Set<String> judged = new HashSet<>();
+    String maskedSql = null; // the first statement of the batch that touches a masked column
     List<Step> steps = new ArrayList<>(batch.size() + 4);
     boolean[] injectDescribe = new boolean[batch.size()];
     long[] rowLimits = new long[batch.size()]; // > 0: a counted Execute
@@ -527,6 +530,9 @@ public final class PgProxySession implements Runnable {
           }
           if (judged.add(sql)) {
             Decision d = judge(sql, executes ? StandardConformingStrings.UNKNOWN : reading);
+            if (d.readsMasked() && maskedSql == null) {
+              maskedSql = sql;
+            }
             if (!d.allowed() && blocked == null) {
               blocked = d;
               blockedSql = sql;
@@ -580,6 +586,9 @@ public final class PgProxySession implements Runnable {
           } else if (judged.add(sql)) {
             // parsed in an earlier batch, under whatever value was in force then
             Decision d = judge(sql, StandardConformingStrings.UNKNOWN);
+            if (d.readsMasked() && maskedSql == null) {
+              maskedSql = sql;
+            }
             if (!d.allowed() && blocked == null) {
               blocked = d;
               blockedSql = sql;
@@ -663,7 +672,7 @@ public final class PgProxySession implements Runnable {
       for (Step s : steps) {
         timed.add(s.kind() == Kind.EXECUTE ? new Step(Kind.EXECUTE, s.sql(), now, null, false, s.limit()) : s);
       }
-      enqueue(new Unit(timed));
+      enqueue(new Unit(timed, null, maskedSql));
       noteSync(sync);
       for (int i = 0; i < batch.size(); i++) {
         Wire.Message m = batch.get(i);
@@ -797,7 +806,11 @@ public final class PgProxySession implements Runnable {
     if (d == null || d.verdict() == null) {
       return new Decision(Decision.BLOCK, "gate-error", "the policy gave no verdict");
     }
-    return d.review() ? settle(sql, d) : d;
+    if (!d.review()) {
+      return d;
+    }
+    Decision settled = settle(sql, d);
+    return d.readsMasked() ? settled.readingMasked() : settled; // an approval does not unhide errors
   }
 
   /** A review: held here (this thread waits; no other is made) until the gate has decided. */
@@ -859,6 +872,15 @@ public final class PgProxySession implements Runnable {
       log.statement(sql, verdict, rule, reason, rows, duration);
     } catch (RuntimeException e) {
       LOG.error("{}: the statement log failed", name, e);
+    }
+  }
+
+  /** The original text of an error or notice the client got hidden: to the audit log only. */
+  void errorHidden(String sql, String sqlState, String text) {
+    try {
+      log.errorHidden(sql, sqlState, text);
+    } catch (RuntimeException e) {
+      LOG.error("{}: the statement log failed to record a hidden error (SQLSTATE {})", name, sqlState);
     }
   }
 

@@ -3,17 +3,22 @@ package dev.gatehouse.gateway.postgres;
 import dev.gatehouse.policy.FunctionCatalog;
 import dev.gatehouse.policy.Judgement;
 import dev.gatehouse.policy.MaskedDerivations;
+import dev.gatehouse.policy.MaskedTouch;
 import dev.gatehouse.policy.PreparedStatements;
 import dev.gatehouse.policy.RowWrites;
 import dev.gatehouse.policy.SqlJudge;
 import dev.gatehouse.policy.StandardConformingStrings;
+import dev.gatehouse.policy.StatisticsReads;
 import dev.gatehouse.policy.Verdict;
 import java.util.Optional;
 
 /**
  * The policy at the wire: the target's {@link SqlJudge} first (block and review rules, fail
- * closed on what it cannot classify), then — for statements it allows — the masking rule that a
- * value derived from a masked column may not leave unmasked.
+ * closed on what it cannot classify), then — for statements it allows or sends to review — the
+ * masking rules: a value derived from a masked column may not leave unmasked, and the planner's
+ * statistics (sample values of every column) may not be read. Each decision also says whether
+ * the statement touches a masked column ({@link MaskedTouch}), so the proxy hides the text of
+ * its errors.
  *
  * <p>{@link #forConnection()} gives each client connection a gate of its own that remembers the
  * connection's {@code PREPARE}s, so {@code EXECUTE name} is judged as what it runs.
@@ -23,6 +28,8 @@ public final class PolicyGate implements StatementGate {
   private final SqlJudge judge;
   private final MaskedDerivations derivations;
   private final FunctionCatalog functions;
+  private final MaskedTouch touch;
+  private final StatisticsReads statistics;
   private final PreparedStatements prepared = new PreparedStatements();
   /** The last judgement on this thread, so that the row plan of the same text costs no second judging. */
   private final ThreadLocal<Object[]> last = new ThreadLocal<>();
@@ -36,6 +43,8 @@ public final class PolicyGate implements StatementGate {
     this.judge = judge;
     this.derivations = derivations;
     this.functions = functions;
+    this.touch = new MaskedTouch(judge.policy().mask());
+    this.statistics = new StatisticsReads(judge.policy().mask());
   }
 
   @Override
@@ -54,20 +63,32 @@ public final class PolicyGate implements StatementGate {
     try {
       j = judge.judge(sql, standardStrings, prepared, functions);
     } catch (RuntimeException e) {
-      return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage());
+      return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage(),
+          touch.active());
     }
     last.set(new Object[] {sql, j});
-    Verdict v = j.verdict();
-    if (!(v instanceof Verdict.Allow)) {
-      return new Decision(v.label(), v.rule(), v.reason());
-    }
-    Optional<String> derived;
+    boolean readsMasked;
     try {
-      derived = derivations.violation(sql, standardStrings);
+      readsMasked = touch.touches(sql, standardStrings, j);
     } catch (RuntimeException e) {
-      derived = Optional.of("masking could not analyse this statement: " + e.getMessage());
+      readsMasked = touch.active(); // not known: hide the errors
     }
-    return derived.map(reason -> new Decision("block", MASKED_COLUMN_RULE, reason)).orElse(Decision.allow());
+    Verdict v = j.verdict();
+    if (!(v instanceof Verdict.Allow) && !(v instanceof Verdict.Review)) {
+      return new Decision(v.label(), v.rule(), v.reason(), readsMasked);
+    }
+    // Checked for reviews too: an approver cannot approve what masking forbids.
+    Optional<String> masked;
+    try {
+      masked = derivations.violation(sql, standardStrings).or(() -> statistics.violation(sql, standardStrings));
+    } catch (RuntimeException e) {
+      masked = Optional.of("masking could not analyse this statement: " + e.getMessage());
+    }
+    if (masked.isPresent()) {
+      return new Decision(Decision.BLOCK, MASKED_COLUMN_RULE, masked.get(), readsMasked);
+    }
+    Decision d = v instanceof Verdict.Review ? new Decision(v.label(), v.rule(), v.reason()) : Decision.allow();
+    return readsMasked ? d.readingMasked() : d;
   }
 
   @Override

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server→client half of a session: reads the server's messages in lockstep with the {@link
  * Pending} steps, masks rows, notices, notifications and errors, swaps the stand-in errors of
- * refused statements for the refusal, and logs each finished statement.
+ * refused statements for the refusal, and logs each finished statement. Errors and notices about
+ * a statement that touches a masked column are hidden (see {@link #hide}).
  */
 final class ServerToClient implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerToClient.class);
@@ -44,6 +45,12 @@ final class ServerToClient implements Runnable {
   private boolean streaming;
   private boolean inHiddenResult;
   private RowLimit.Over over;
+  /**
+   * A statement that touches a masked column ran in the server's current transaction (its text;
+   * null: none): until the transaction ends, every error and notice reaches the client with its
+   * SQLSTATE only — a deferred constraint checked at COMMIT reports the row another statement wrote.
+   */
+  private String maskedTransaction;
 
   ServerToClient(PgProxySession session) {
     this.s = session;
@@ -85,7 +92,8 @@ final class ServerToClient implements Runnable {
         return;
       }
       case 'N' -> {
-        s.client.send('N', maskFields(m.body()));
+        Step current = head(); // a notice can be the first answer of its unit
+        s.client.send('N', forClient(m.body(), current));
         return;
       }
       case 'A' -> {
@@ -97,7 +105,7 @@ final class ServerToClient implements Runnable {
     Step step = head();
     if (step == null) {
       if (k == 'E') { // e.g. FATAL: terminating connection due to administrator command
-        s.client.send('E', maskFields(m.body()));
+        s.client.send('E', forClient(m.body(), null));
         return;
       }
       throw desync(k, null);
@@ -111,7 +119,7 @@ final class ServerToClient implements Runnable {
         } else if (!result(m) && k != 'E') {
           throw desync(k, step);
         } else if (k == 'E') {
-          s.client.send('E', maskFields(m.body()));
+          s.client.send('E', forClient(m.body(), step));
           s.copyIn = false;
         }
       }
@@ -157,7 +165,7 @@ final class ServerToClient implements Runnable {
           ready(m);
           pop();
         } else if (k == 'E') {
-          s.client.send('E', maskFields(m.body()));
+          s.client.send('E', forClient(m.body(), step));
         } else {
           throw desync(k, step);
         }
@@ -193,7 +201,7 @@ final class ServerToClient implements Runnable {
       if (step.kind() == Kind.EXECUTE) {
         s.statementLog(step.sql(), "allow", null, null, rows, since(step));
       }
-      s.client.send('E', maskFields(m.body()));
+      s.client.send('E', forClient(m.body(), step));
       s.copyIn = false;
       pop();
       skipUntilSync = true; // the server discards the rest up to Sync
@@ -343,7 +351,7 @@ final class ServerToClient implements Runnable {
           if (RowLimit.lostPreparedStatement(m.body())) {
             s.rowStatementsLost(); // e.g. DEALLOCATE inside a function: parsed again next time
           }
-          emit('E', maskFields(m.body()));
+          emit('E', forClient(m.body(), step));
         }
         return;
       }
@@ -360,6 +368,7 @@ final class ServerToClient implements Runnable {
 
   private void finishCounted(Step step, Wire.Message z) throws IOException {
     Pending.Rerun rerun = unit.rerun;
+    String maskedSql = unit.maskedSql;
     pop();
     RowLimit.Over o = over;
     over = null;
@@ -385,7 +394,7 @@ final class ServerToClient implements Runnable {
       d = s.settleLater(step.sql(), review);
       if (d.allowed()) {
         long approved = RowLimit.approvedCount(d.reason());
-        if (s.rerun(step.sql(), rerun.rowLimit(), approved >= 0 ? approved : o.rows())) {
+        if (s.rerun(step.sql(), rerun.rowLimit(), approved >= 0 ? approved : o.rows(), maskedSql)) {
           return; // the re-run's own answers end this statement for the client
         }
         d = new Decision(Decision.EXPIRED, RowLimit.RULE,
@@ -436,6 +445,9 @@ final class ServerToClient implements Runnable {
     s.readyPending.decrementAndGet(); // after any ParameterStatus the server sent before it
     if (m.body().length == 1) {
       s.transactionStatus = (char) m.body()[0];
+      if (m.body()[0] == 'I') {
+        maskedTransaction = null;
+      }
     }
     s.copyIn = false;
     columns = null;
@@ -450,6 +462,9 @@ final class ServerToClient implements Runnable {
         unit = s.units.poll(); // queued before its messages were written, so it is there
         if (unit == null) {
           return null;
+        }
+        if (unit.maskedSql != null) {
+          maskedTransaction = unit.maskedSql;
         }
         continue;
       }
@@ -606,6 +621,69 @@ final class ServerToClient implements Runnable {
     out.write(body, copiedTo, body.length - copiedTo);
     return out.toByteArray();
   }
+
+  /** An error or notice for the client: hidden while a masked column was touched, else through the detectors. */
+  private byte[] forClient(byte[] body, Step step) {
+    if (maskedTransaction == null) {
+      return maskFields(body);
+    }
+    return hide(body, step != null && step.sql() != null ? step.sql() : maskedTransaction);
+  }
+
+  /**
+   * An error or notice about a statement that touches a masked column: any of its texts may quote
+   * a masked value (the input a cast refused, the failing row, a key, a value a function raised),
+   * so the client gets only severity, SQLSTATE and position (an offset into its own statement)
+   * and a message saying where the text went; the whole original goes to the audit log.
+   */
+  private byte[] hide(byte[] body, String sql) {
+    Charset cs = s.charset;
+    Wire.Body out = new Wire.Body();
+    StringBuilder original = new StringBuilder();
+    String severity = "ERROR";
+    String code = "XX000";
+    String message = "";
+    String position = null;
+    int i = 0;
+    while (i < body.length && body[i] != 0) {
+      int field = body[i++];
+      int end = i;
+      while (end < body.length && body[end] != 0) {
+        end++;
+      }
+      String value = new String(body, i, end - i, cs);
+      i = end + 1;
+      switch (field) {
+        case 'S' -> out.int8(field).cstring(value, cs);
+        case 'V' -> {
+          severity = value;
+          out.int8(field).cstring(value, cs);
+        }
+        case 'C' -> code = value;
+        case 'M' -> message = value;
+        case 'P' -> position = value;
+        default -> original.append('\n').append(FIELD_NAMES.getOrDefault((char) field, String.valueOf((char) field)))
+            .append(": ").append(value);
+      }
+    }
+    boolean notice = !severity.equals("ERROR") && !severity.equals("FATAL") && !severity.equals("PANIC");
+    out.int8('C').cstring(code, cs);
+    out.int8('M').cstring("gatehouse: " + (notice ? "notice" : "error") + " hidden: this statement"
+        + (sql.equals(maskedTransaction) ? "" : " or an earlier one in its transaction")
+        + " reads a masked column (SQLSTATE " + code + "); the full text is in the audit log", cs);
+    if (position != null) {
+      out.int8('P').cstring(position, cs);
+    }
+    s.errorHidden(sql, code, severity + " " + code + ": " + message + original);
+    return out.int8(0).build();
+  }
+
+  private static final java.util.Map<Character, String> FIELD_NAMES = java.util.Map.ofEntries(
+      java.util.Map.entry('D', "DETAIL"), java.util.Map.entry('H', "HINT"), java.util.Map.entry('W', "CONTEXT"),
+      java.util.Map.entry('q', "QUERY"), java.util.Map.entry('p', "QUERY POSITION"),
+      java.util.Map.entry('s', "SCHEMA"), java.util.Map.entry('t', "TABLE"), java.util.Map.entry('c', "COLUMN"),
+      java.util.Map.entry('d', "DATATYPE"), java.util.Map.entry('n', "CONSTRAINT"),
+      java.util.Map.entry('F', "FILE"), java.util.Map.entry('L', "LINE"), java.util.Map.entry('R', "ROUTINE"));
 
   /** Error and notice fields through the content detectors (not severity, code or position). */
   private byte[] maskFields(byte[] body) {

@@ -66,9 +66,11 @@ public interface StatementGate {
   /**
    * {@code verdict} is allow, block or review — or, after {@link #settle}, pending (the request
    * was made and the client asked not to wait), denied, expired or cancelled; {@code rule} and
-   * {@code reason} name why.
+   * {@code reason} name why. {@code readsMasked}: the statement touches a masked column, so the
+   * server's errors and notices about it reach the client with their SQLSTATE only (the text goes
+   * to the audit log).
    */
-  record Decision(String verdict, String rule, String reason) {
+  record Decision(String verdict, String rule, String reason, boolean readsMasked) {
     public static final String ALLOW = "allow";
     public static final String BLOCK = "block";
     public static final String REVIEW = "review";
@@ -77,8 +79,17 @@ public interface StatementGate {
     public static final String EXPIRED = "expired";
     public static final String CANCELLED = "cancelled";
 
+    public Decision(String verdict, String rule, String reason) {
+      this(verdict, rule, reason, false);
+    }
+
     public static Decision allow() {
       return new Decision(ALLOW, null, null);
+    }
+
+    /** This decision, for a statement that touches a masked column. */
+    public Decision readingMasked() {
+      return readsMasked ? this : new Decision(verdict, rule, reason, true);
     }
 
     public boolean allowed() {

@@ -11,7 +11,6 @@ import dev.gatehouse.gateway.routing.RecordedSession;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.sshd.common.SshConstants;
@@ -180,7 +179,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
         ApprovalGate gate = new ApprovalGate(access.gate(), services.approvals(), target,
             services.postgres().policyFor(target), approvalSession(), false);
         proxy = new PgProxySession(channel.fromClient, channel.toClient, target.postgres(), gate, access.masker(),
-            this::statement, services.cancels());
+            statementLog("ssh -L"), services.cancels());
         proxy.run();
       } catch (IOException | RuntimeException e) {
         LOG.warn("forwarded session {} to {} ended: {}", id(), target.name(), e.toString());
@@ -190,9 +189,6 @@ public final class ForwardedPostgres extends AbstractServerChannel {
       }
     }
 
-    private void statement(String sql, String verdict, String rule, String reason, long rows, Duration d) {
-      statementJudged(sql, verdict, rule, reason, rows, d, "ssh -L");
-    }
 
     @Override
     protected void tellUser(byte[] line) {

@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,7 +227,7 @@ public final class PsqlSession extends RecordedSession implements Command {
     UnixUser runAs = services.runAsUsers().get(target.name());
     int expectedUid = runAs != null ? runAs.uid() : UnixUser.currentUid();
     proxy = PgProxyServer.unix(socket, peer -> ownPsql(peer, expectedUid), target.postgres(), gate, masker,
-        this::logStatement, services.cancels());
+        statementLog(null), services.cancels());
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
   }
 
@@ -278,9 +277,6 @@ public final class PsqlSession extends RecordedSession implements Command {
     return p;
   }
 
-  private void logStatement(String sql, String verdict, String rule, String reason, long rows, Duration duration) {
-    statementJudged(sql, verdict, rule, reason, rows, duration, null);
-  }
 
   /** Exec: psql's stdout and stderr to the client, recorded. */
   private void copy(boolean stdout) {

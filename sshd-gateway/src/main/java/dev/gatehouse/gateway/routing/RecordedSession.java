@@ -235,6 +235,35 @@ public abstract class RecordedSession implements LiveSession {
     }
   }
 
+  /**
+   * A statement's statement log for the wire proxy: every judged statement, and the full text of
+   * errors and notices the client got hidden because the statement touches a masked column.
+   */
+  protected final dev.gatehouse.gateway.postgres.StatementLog statementLog(String via) {
+    return new dev.gatehouse.gateway.postgres.StatementLog() {
+      @Override
+      public void statement(String sql, String verdict, String rule, String reason, long rows,
+          java.time.Duration duration) {
+        statementJudged(sql, verdict, rule, reason, rows, duration, via);
+      }
+
+      @Override
+      public void errorHidden(String sql, String sqlState, String text) {
+        statementErrorHidden(sql, sqlState, text, via);
+      }
+    };
+  }
+
+  /**
+   * The original of an error or notice hidden from the client: in the audit log only. The
+   * recording gets a marker with the SQLSTATE alone, as the client's screen shows no more.
+   */
+  protected final void statementErrorHidden(String sql, String sqlState, String text, String via) {
+    services.audit().tryRecord(AuditCode.STATEMENT_ERROR_HIDDEN, "sessionId", id, "identity", user.identity(),
+        "target", target.name(), "statement", sql, "sqlState", sqlState, "error", text, "via", via);
+    mark("error hidden (SQLSTATE " + sqlState + "): the statement reads a masked column");
+  }
+
   /** What an approval gate needs of this session: its id, the person, and markers. */
   protected final dev.gatehouse.gateway.approval.ApprovalGate.Session approvalSession() {
     return new dev.gatehouse.gateway.approval.ApprovalGate.Session() {
