@@ -315,6 +315,28 @@ public final class MaskedDerivations {
     return Optional.empty();
   }
 
+  /**
+   * A DELETE the parser does not read ({@code ONLY}, {@code WHERE CURRENT OF}) moves no value
+   * anywhere unless it returns rows or calls a function that could keep its argument.
+   */
+  private static boolean deleteReturningNothing(String sql) {
+    List<Token> tokens = SqlLexer.tokenize(sql);
+    if (tokens.isEmpty() || !tokens.get(0).text().equals("delete") || indexOfWord(tokens, "returning") >= 0
+        || indexOfWord(tokens, "with") >= 0) {
+      return false;
+    }
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if ((t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) && tokens.get(i + 1).type() == Token.Type.LPAREN) {
+        FunctionCall call = new FunctionCall(null, t.text().toLowerCase(Locale.ROOT));
+        if (!FunctionCatalog.BuiltIns.isBuiltIn(call) || ColumnOrigins.STORING_BUILT_INS.contains(call.name())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static int indexOfWord(List<Token> tokens, String word) {
     for (int i = 0; i < tokens.size(); i++) {
       if (tokens.get(i).type() == Token.Type.WORD && tokens.get(i).text().equals(word)) {
@@ -337,7 +359,8 @@ public final class MaskedDerivations {
       parsed = null;
     }
     if (parsed == null || parsed.isEmpty()) {
-      return Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
+      return deleteReturningNothing(sql) ? Optional.empty()
+          : Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
     }
     ColumnOrigins origins = new ColumnOrigins(masked);
     for (Statement st : parsed) {
