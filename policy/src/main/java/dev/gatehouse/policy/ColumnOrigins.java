@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
@@ -689,6 +690,9 @@ final class ColumnOrigins {
       Flow args = walkFields(a, scope, seen);
       if (args.tainted()) {
         call(List.of(String.valueOf(a.getName())), args);
+      }
+      if (a.getType() != AnalyticType.OVER && a.getType() != AnalyticType.FILTER_ONLY) {
+        return args; // WITHIN GROUP (ORDER BY x): the ordered values are the arguments (mode, percentile_disc)
       }
       return walk(a.getExpression(), scope).max(walk(a.getOffset(), scope)).max(walk(a.getDefaultValue(), scope))
           .max(walk(a.getFuncOrderBy(), scope));

@@ -106,6 +106,8 @@ class MaskedDerivationsTest {
       "SELECT ssn COLLATE \"C\" FROM users",
       "SELECT (ssn) || '' FROM users",
       "TABLE users UNION TABLE users",
+      "SELECT mode() WITHIN GROUP (ORDER BY ssn) FROM users",
+      "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY email) FROM users",
   })
   void aValueDerivedFromAMaskedColumnOrCopiedElsewhereIsRefused(String sql) {
     assertThat(derivations.violation(sql, StandardConformingStrings.ON)).as(sql).isPresent();
