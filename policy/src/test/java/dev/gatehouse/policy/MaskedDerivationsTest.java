@@ -63,6 +63,7 @@ class MaskedDerivationsTest {
       "UPDATE notes SET note = (SELECT ssn FROM users WHERE id = 1) WHERE id = 1",
       "UPDATE notes SET (note, id) = (SELECT ssn, id FROM users WHERE id = 1) WHERE id = 1",
       "INSERT INTO notes SELECT email FROM users",
+      "INSERT INTO audit SELECT * FROM users WHERE id = 1",
       "INSERT INTO notes (note) SELECT ssn FROM users",
       "INSERT INTO notes VALUES ((SELECT ssn FROM users LIMIT 1))",
       "INSERT INTO notes (id, note) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET note = (SELECT ssn FROM users LIMIT 1)",
