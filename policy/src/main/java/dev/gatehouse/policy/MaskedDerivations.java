@@ -82,7 +82,9 @@ public final class MaskedDerivations {
       return Optional.empty();
     }
     List<Token> tokens = SqlLexer.tokenize(sql);
-    String key = SqlLexer.fingerprint(tokens);
+    // Literals are abstracted away in the fingerprint, but a body or string naming a masked column
+    // decides the verdict of a statement the analysis reads only as text (DO, CREATE FUNCTION).
+    String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql);
     Optional<String> known = cache.get(key);
     if (known != null) {
       return known;
@@ -117,6 +119,12 @@ public final class MaskedDerivations {
     return on;
   }
 
+  /** Statements that cannot read a column's values into anything another statement could see. */
+  private static final Set<String> INERT = Set.of(
+      "drop", "truncate", "lock", "vacuum", "analyze", "analyse", "grant", "revoke", "reindex", "cluster", "comment",
+      "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set", "reset", "show", "discard",
+      "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
+
   private Optional<String> judge(String sql, List<Token> tokens) {
     Set<String> names = new TreeSet<>();
     for (Token t : tokens) {
@@ -136,25 +144,120 @@ public final class MaskedDerivations {
       }
     }
     String table = masked.keySet().stream().filter(names::contains).findFirst().orElse(null);
-    if (table == null) {
+    Set<String> inText = mentionedInText(sql);
+    if (table == null && inText.isEmpty()) {
       return Optional.empty();
     }
     List<String> words = tokens.stream().filter(t -> t.type() == Token.Type.WORD).map(Token::text).toList();
     String first = words.isEmpty() ? "" : words.get(0);
-    if (first.equals("copy")) {
-      return copyViolation(sql, tokens, table);
+    String named = table != null ? table : inText.iterator().next();
+    switch (first) {
+      case "copy" -> {
+        return table == null ? Optional.empty() : copyViolation(sql, tokens, table);
+      }
+      case "declare" -> {
+        // DECLARE c CURSOR ... FOR <query>: FETCH returns the query's rows, judge the query.
+        int at = indexOfWord(tokens, "for");
+        return at < 0 ? Optional.of("a cursor over " + named + " that cannot be analysed")
+            : parsedViolation(sql.substring(tokens.get(at).end()), named, false);
+      }
+      case "prepare", "explain" -> {
+        // PREPARE name [(types)] AS <statement>; EXPLAIN [options] <statement> (ANALYZE runs it).
+        int at = first.equals("prepare") ? indexOfWord(tokens, "as") + 1 : statementAfterExplain(tokens);
+        return at <= 0 || at >= tokens.size() ? Optional.of("a " + first + " naming " + named + " that cannot be analysed")
+            : judge(sql.substring(tokens.get(at).start()), SqlLexer.tokenize(sql.substring(tokens.get(at).start())));
+      }
+      case "select", "with", "values", "table", "insert", "update", "delete", "merge", "create" -> {
+        if (first.equals("create") && words.size() > 1 && Set.of("index", "unique").contains(words.get(1))) {
+          return Optional.empty(); // an index is read only by the planner
+        }
+        if (first.equals("create") && !words.contains("as")) {
+          return textOnly(first, named, inText);
+        }
+        return parsedViolation(sql, named, false);
+      }
+      default -> {
+        return INERT.contains(first) ? Optional.empty() : textOnly(first, named, inText);
+      }
     }
-    if (first.equals("declare")) {
-      // DECLARE c CURSOR ... FOR <query>: FETCH returns the query's rows, judge the query.
-      int at = indexOfWord(tokens, "for");
-      return at < 0 ? Optional.of("a cursor over " + table + " that cannot be analysed")
-          : parsedViolation(sql.substring(tokens.get(at).end()), table, false);
+  }
+
+  /**
+   * A statement the analysis does not follow (ALTER … USING, CREATE FUNCTION, DO, a trigger): it
+   * may move values wherever its text says, so it is refused when that text — bodies and strings
+   * included — names a masked column of a table it names.
+   */
+  private Optional<String> textOnly(String kind, String table, Set<String> inText) {
+    for (String t : inText) {
+      if (!masked.containsKey(t)) {
+        continue;
+      }
+      for (String c : masked.get(t)) {
+        if (inText.contains(c)) {
+          return Optional.of("the masked column " + t + "." + c + " appears in a " + kind.toUpperCase(Locale.ROOT)
+              + " statement whose data flow cannot be analysed");
+        }
+      }
     }
-    boolean returnsRows = Set.of("select", "with", "values", "table").contains(first) || words.contains("returning");
-    if (!returnsRows) {
-      return Optional.empty(); // DML without RETURNING, DDL, LOCK, EXPLAIN: no values of the table come back
+    return Optional.empty();
+  }
+
+  /** Masked tables and columns named anywhere in the text, string literals and bodies included. */
+  private Set<String> mentionedInText(String sql) {
+    Set<String> found = new TreeSet<>();
+    String lower = sql.toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, Set<String>> e : masked.entrySet()) {
+      if (containsWord(lower, e.getKey())) {
+        found.add(e.getKey());
+      }
+      for (String c : e.getValue()) {
+        if (containsWord(lower, c)) {
+          found.add(c);
+        }
+      }
     }
-    return parsedViolation(sql, table, false);
+    return found;
+  }
+
+  private static boolean containsWord(String text, String word) {
+    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      boolean before = i == 0 || !isNameChar(text.charAt(i - 1));
+      int end = i + word.length();
+      boolean after = end >= text.length() || !isNameChar(text.charAt(end));
+      if (before && after) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isNameChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+  }
+
+  /** The index of the first token of the statement EXPLAIN explains, or -1. */
+  private static int statementAfterExplain(List<Token> tokens) {
+    Set<String> options = Set.of("explain", "analyze", "analyse", "verbose");
+    int i = 0;
+    while (i < tokens.size()) {
+      Token t = tokens.get(i);
+      if (t.type() == Token.Type.LPAREN) {
+        int depth = 0;
+        for (; i < tokens.size(); i++) {
+          if (tokens.get(i).type() == Token.Type.LPAREN) {
+            depth++;
+          } else if (tokens.get(i).type() == Token.Type.RPAREN && --depth == 0) {
+            break;
+          }
+        }
+        i++;
+      } else if (t.type() == Token.Type.WORD && options.contains(t.text())) {
+        i++;
+      } else {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -212,6 +315,28 @@ public final class MaskedDerivations {
     return Optional.empty();
   }
 
+  /**
+   * A DELETE the parser does not read ({@code ONLY}, {@code WHERE CURRENT OF}) moves no value
+   * anywhere unless it returns rows or calls a function that could keep its argument.
+   */
+  private static boolean deleteReturningNothing(String sql) {
+    List<Token> tokens = SqlLexer.tokenize(sql);
+    if (tokens.isEmpty() || !tokens.get(0).text().equals("delete") || indexOfWord(tokens, "returning") >= 0
+        || indexOfWord(tokens, "with") >= 0) {
+      return false;
+    }
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if ((t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) && tokens.get(i + 1).type() == Token.Type.LPAREN) {
+        FunctionCall call = new FunctionCall(null, t.text().toLowerCase(Locale.ROOT));
+        if (!FunctionCatalog.BuiltIns.isBuiltIn(call) || ColumnOrigins.STORING_BUILT_INS.contains(call.name())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static int indexOfWord(List<Token> tokens, String word) {
     for (int i = 0; i < tokens.size(); i++) {
       if (tokens.get(i).type() == Token.Type.WORD && tokens.get(i).text().equals(word)) {
@@ -221,8 +346,11 @@ public final class MaskedDerivations {
     return -1;
   }
 
-  /** Parses and checks; {@code strict}: even bare masked columns and * are violations (COPY). */
-  private Optional<String> parsedViolation(String sql, String table, boolean strict) {
+  /**
+   * Parses and follows the masked columns through the statement ({@link ColumnOrigins});
+   * {@code copy}: the rows go to COPY, where even a bare masked column would leave unmasked.
+   */
+  private Optional<String> parsedViolation(String sql, String table, boolean copy) {
     Statements parsed;
     try {
       // In this thread (the convenience parseStatements(String) starts an executor per call).
@@ -231,95 +359,23 @@ public final class MaskedDerivations {
       parsed = null;
     }
     if (parsed == null || parsed.isEmpty()) {
-      return Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
+      return deleteReturningNothing(sql) ? Optional.empty()
+          : Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
     }
+    ColumnOrigins origins = new ColumnOrigins(masked);
     for (Statement st : parsed) {
-      Optional<String> v = check(st, strict);
-      if (v.isPresent()) {
-        return v;
+      String v;
+      try {
+        v = copy ? origins.copyViolation(st) : origins.violation(st);
+      } catch (RuntimeException | StackOverflowError e) {
+        v = "the statement names " + table + ", which has masked columns, and its analysis failed ("
+            + e.getClass().getSimpleName() + ")";
+      }
+      if (v != null) {
+        return Optional.of(v);
       }
     }
     return Optional.empty();
-  }
-
-  private Optional<String> check(Statement statement, boolean strict) {
-    List<Object> nodes = new ArrayList<>();
-    collect(statement, nodes, new IdentityHashMap<>());
-    // Names that stand for a whole masked row: the table itself and its aliases.
-    Set<String> rowNames = new TreeSet<>();
-    Set<String> columnNames = new TreeSet<>();
-    for (Object n : nodes) {
-      if (n instanceof Table t && t.getName() != null) {
-        String name = unquote(t.getName());
-        if (masked.containsKey(name)) {
-          rowNames.add(name);
-          columnNames.addAll(masked.get(name));
-          if (t.getAlias() != null) {
-            rowNames.add(unquote(t.getAlias().getName()));
-          }
-        }
-      }
-    }
-    if (rowNames.isEmpty()) {
-      return Optional.empty();
-    }
-    for (Object n : nodes) {
-      if (n instanceof SetOperationList set) {
-        for (var branch : set.getSelects()) {
-          if (branch instanceof PlainSelect ps) {
-            for (SelectItem<?> item : ps.getSelectItems()) {
-              Object e = item.getExpression();
-              if (e instanceof AllColumns || e instanceof Column c && columnNames.contains(unquote(c.getColumnName()))) {
-                return Optional.of("a UNION/INTERSECT/EXCEPT branch returns " + describe(e)
-                    + " of a table with masked columns (" + String.join(", ", columnNames)
-                    + "): a set operation loses the column's origin, so it could not be masked");
-              }
-            }
-          }
-        }
-      }
-      if (n instanceof SelectItem<?> item) {
-        Object e = item.getExpression();
-        if (e instanceof AllColumns) {
-          if (strict) {
-            return Optional.of("* includes the masked column(s) " + String.join(", ", columnNames));
-          }
-          continue; // table.* and * keep each column's origin
-        }
-        if (e instanceof Column c) {
-          String col = unquote(c.getColumnName());
-          if (strict && columnNames.contains(col)) {
-            return Optional.of("the masked column " + tableOf(col) + "." + col + " would leave without its origin");
-          }
-          if (rowNames.contains(col) && !columnNames.contains(col)) {
-            return Optional.of("the whole row " + col + " would carry the masked column(s) "
-                + String.join(", ", columnNames) + " without their origin");
-          }
-          continue; // a bare column is masked in place by its origin
-        }
-        if (e instanceof Expression expr) {
-          Set<String> used = identifiers(expr.toString());
-          for (String col : columnNames) {
-            if (used.contains(col)) {
-              return Optional.of("the masked column " + tableOf(col) + "." + col + " is used in the expression '"
-                  + shorten(expr.toString()) + "', whose result cannot be masked in place");
-            }
-          }
-          for (String row : rowNames) {
-            if (used.contains(row)) {
-              return Optional.of("the expression '" + shorten(expr.toString()) + "' uses the whole row " + row
-                  + ", which carries the masked column(s) " + String.join(", ", columnNames));
-            }
-          }
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private String tableOf(String column) {
-    return masked.entrySet().stream().filter(e -> e.getValue().contains(column)).map(Map.Entry::getKey)
-        .findFirst().orElse("?");
   }
 
   private String anyMasked() {
@@ -327,68 +383,4 @@ public final class MaskedDerivations {
     return e.getKey() + "." + e.getValue().iterator().next();
   }
 
-  private static String describe(Object e) {
-    return e instanceof AllColumns ? "*" : e.toString();
-  }
-
-  private static String shorten(String s) {
-    return s.length() > 120 ? s.substring(0, 120) + "…" : s;
-  }
-
-  /** Identifiers in an expression's text, outside string literals, lower-case. */
-  private static Set<String> identifiers(String text) {
-    Set<String> out = new TreeSet<>();
-    for (Token t : SqlLexer.tokenize(text)) {
-      if (t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) {
-        out.add(t.text().toLowerCase(Locale.ROOT));
-      }
-    }
-    return out;
-  }
-
-  private static String unquote(String name) {
-    String n = name.startsWith("\"") && name.endsWith("\"") && name.length() > 1 ? name.substring(1, name.length() - 1)
-        : name.toLowerCase(Locale.ROOT);
-    return n;
-  }
-
-  /**
-   * Every JSqlParser node reachable from {@code root}: the AST's classes are many and change
-   * between versions, so the walk goes by reflection over fields rather than a visitor that
-   * would silently skip a node type it does not know.
-   */
-  private static void collect(Object node, List<Object> out, IdentityHashMap<Object, Boolean> seen) {
-    if (node == null || seen.put(node, Boolean.TRUE) != null) {
-      return;
-    }
-    if (node instanceof Collection<?> c) {
-      for (Object o : c) {
-        collect(o, out, seen);
-      }
-      return;
-    }
-    if (node instanceof Map<?, ?> m) {
-      for (Object o : m.values()) {
-        collect(o, out, seen);
-      }
-      return;
-    }
-    if (!node.getClass().getName().startsWith("net.sf.jsqlparser.")) {
-      return;
-    }
-    out.add(node);
-    for (Class<?> k = node.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
-      for (Field f : k.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive() || f.getType() == String.class) {
-          continue;
-        }
-        try {
-          f.setAccessible(true);
-          collect(f.get(node), out, seen);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          // Unreadable field: skip; the token checks above still ran.
-        }
-      }
-    }
-  }
 }

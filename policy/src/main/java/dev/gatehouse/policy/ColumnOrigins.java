@@ -1,0 +1,988 @@
+package dev.gatehouse.policy;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.ReturningClause;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.merge.MergeInsert;
+import net.sf.jsqlparser.statement.merge.MergeOperation;
+import net.sf.jsqlparser.statement.merge.MergeUpdate;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.TableFunction;
+import net.sf.jsqlparser.statement.select.TableStatement;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Follows each masked column through a parsed statement the way PostgreSQL reports column
+ * origins: a plain column reference keeps its origin through aliases, subqueries, CTEs and
+ * table-alias column lists, so the proxy masks it in place ({@link Kind#BARE}); anything computed
+ * from it, a set operation, VALUES, a cast, a scalar subquery, a whole-row reference or a merged
+ * {@code USING} column loses the origin ({@link Kind#DERIVED}).
+ *
+ * <p>A statement is refused when a derived value would reach the client, or when a masked value —
+ * bare or derived — would be written anywhere but into a masked column: another table, a new
+ * table or view, {@code COPY}, or an argument of a function that is not a read-only built-in.
+ * Predicates (WHERE, ON, HAVING, ORDER BY, grouping keys, EXISTS) may read masked columns.
+ * Whatever the walk does not recognise is refused: the analysis fails closed.
+ */
+final class ColumnOrigins {
+  enum Kind {
+    CLEAN,
+    BARE,
+    DERIVED
+  }
+
+  /** How a value relates to the masked columns; {@code source} names one, "users.ssn". */
+  record Flow(Kind kind, String source) {
+    static final Flow CLEAN = new Flow(Kind.CLEAN, null);
+
+    Flow max(Flow other) {
+      return other != null && other.kind.compareTo(kind) > 0 ? other : this;
+    }
+
+    /** The origin is lost: a masked value no longer carries the column it came from. */
+    Flow derived() {
+      return kind == Kind.BARE ? new Flow(Kind.DERIVED, source) : this;
+    }
+
+    boolean tainted() {
+      return kind != Kind.CLEAN;
+    }
+  }
+
+  record Col(String name, Flow flow) {}
+
+  /**
+   * The output columns of a query or FROM item: the ones known by name and position, and
+   * {@code rest}, the flow of any further column whose name or position is not known (a table's
+   * columns that are not masked), or {@code null} when there are none.
+   */
+  record Columns(List<Col> known, Flow rest) {
+    Flow all() {
+      Flow f = rest == null ? Flow.CLEAN : rest;
+      for (Col c : known) {
+        f = f.max(c.flow());
+      }
+      return f;
+    }
+
+    /** The flow of the column called {@code name}, or null when there is none. */
+    Flow find(String name) {
+      Flow f = null;
+      for (Col c : known) {
+        if (c.name().equals(name)) {
+          f = f == null ? c.flow() : f.max(c.flow());
+        }
+      }
+      return f != null ? f : rest;
+    }
+
+    boolean hasKnown(String name) {
+      return known.stream().anyMatch(c -> c.name().equals(name));
+    }
+  }
+
+  /** Why a statement is refused; thrown out of the walk, caught by {@link #violation}. */
+  static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refusal(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** A FROM item in scope under the name queries use for it. */
+  private record Relation(String name, Columns columns) {}
+
+  /** Names a query can see: its FROM items, its CTEs, and (outward) the enclosing queries'. */
+  private static final class Scope {
+    final Scope outer;
+    final List<Relation> relations = new ArrayList<>();
+    final Map<String, Columns> ctes = new HashMap<>();
+
+    Scope(Scope outer) {
+      this.outer = outer;
+    }
+
+    Columns cte(String name) {
+      for (Scope s = this; s != null; s = s.outer) {
+        Columns c = s.ctes.get(name);
+        if (c != null) {
+          return c;
+        }
+      }
+      return null;
+    }
+
+    Relation relation(String name) {
+      for (Scope s = this; s != null; s = s.outer) {
+        for (int i = s.relations.size() - 1; i >= 0; i--) {
+          if (name.equals(s.relations.get(i).name())) {
+            return s.relations.get(i);
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Built-in functions that store or send their arguments somewhere another statement can read
+   * them back: a masked value passed to one is copied, whatever the statement returns.
+   */
+  static final Set<String> STORING_BUILT_INS = Set.of(
+      "set_config", "pg_notify", "lo_from_bytea", "lo_put", "lowrite", "lo_import", "lo_export",
+      "pg_logical_emit_message", "pg_file_write", "pg_advisory_lock", "setval", "nextval", "txid_current",
+      "pg_stat_reset", "pg_create_restore_point", "pg_log_backend_memory_contexts");
+
+  private final Map<String, Set<String>> masked;
+
+  ColumnOrigins(Map<String, Set<String>> masked) {
+    this.masked = masked;
+  }
+
+  /** Checks one parsed statement; the reason it must be refused, or null. */
+  String violation(Statement statement) {
+    try {
+      statement(statement, new Scope(null));
+      return null;
+    } catch (Refusal r) {
+      return r.getMessage();
+    }
+  }
+
+  /**
+   * As a source of rows written elsewhere ({@code COPY (query) TO}): even a bare masked column
+   * would leave unmasked. The reason, or null.
+   */
+  String copyViolation(Statement query) {
+    try {
+      if (!(query instanceof Select s)) {
+        throw new Refusal("COPY of a " + query.getClass().getSimpleName() + " cannot be analysed for masked columns");
+      }
+      requireClean(query(s, new Scope(null)), "COPY would carry");
+      return null;
+    } catch (Refusal r) {
+      return r.getMessage();
+    }
+  }
+
+  private void statement(Statement st, Scope scope) {
+    if (st instanceof Select s) {
+      requireMaskable(query(s, scope));
+    } else if (st instanceof Insert ins) {
+      insert(ins, scope, true);
+    } else if (st instanceof net.sf.jsqlparser.statement.update.Update upd) {
+      update(upd, scope, true);
+    } else if (st instanceof Delete del) {
+      delete(del, scope, true);
+    } else if (st instanceof Merge m) {
+      merge(m, scope);
+    } else if (st instanceof CreateTable ct && ct.getSelect() != null) {
+      requireClean(query(ct.getSelect(), scope), "CREATE TABLE " + ct.getTable() + " AS would copy");
+    } else if (st instanceof CreateView cv) {
+      requireClean(query(cv.getSelect(), scope),
+          (cv.isMaterialized() ? "the materialized view " : "the view ") + cv.getView() + " would expose");
+    } else {
+      throw new Refusal("a " + st.getClass().getSimpleName() + " naming a table with masked columns ("
+          + describeMasked() + ") cannot be analysed");
+    }
+  }
+
+  // ---- queries
+
+  private Columns query(Select select, Scope outer) {
+    Scope scope = withCtes(select.getWithItemsList(), outer);
+    Columns out;
+    if (select instanceof PlainSelect ps) {
+      out = plain(ps, scope);
+    } else if (select instanceof SetOperationList set) {
+      out = setOperation(set, scope);
+      walkAll(set.getOrderByElements(), scope);
+    } else if (select instanceof ParenthesedSelect p) {
+      out = query(p.getSelect(), scope);
+      walkAll(p.getOrderByElements(), scope);
+    } else if (select instanceof Values v) {
+      out = values(v, scope);
+    } else if (select instanceof TableStatement t) {
+      out = table(t.getTable(), scope);
+    } else {
+      throw new Refusal("a " + select.getClass().getSimpleName() + " query cannot be analysed for masked columns");
+    }
+    walk(select.getLimit(), scope);
+    walk(select.getOffset(), scope);
+    walk(select.getFetch(), scope);
+    return out;
+  }
+
+  private Scope withCtes(List<WithItem<?>> items, Scope outer) {
+    if (items == null || items.isEmpty()) {
+      return outer;
+    }
+    Scope scope = new Scope(outer);
+    boolean recursive = items.stream().anyMatch(WithItem::isRecursive);
+    if (!recursive) {
+      for (WithItem<?> w : items) {
+        scope.ctes.put(unquote(w.getAliasName()), cte(w, scope));
+      }
+      return scope;
+    }
+    // A recursive CTE reads its own rows: start from nothing masked and repeat until the columns
+    // no longer change (flows only grow, so this settles within a few rounds).
+    for (WithItem<?> w : items) {
+      List<Col> cols = new ArrayList<>();
+      for (String n : cteColumnNames(w)) {
+        cols.add(new Col(n, Flow.CLEAN));
+      }
+      scope.ctes.put(unquote(w.getAliasName()), new Columns(cols, cols.isEmpty() ? Flow.CLEAN : null));
+    }
+    for (int round = 0; round < 8; round++) {
+      Map<String, Columns> before = new HashMap<>(scope.ctes);
+      for (WithItem<?> w : items) {
+        scope.ctes.put(unquote(w.getAliasName()), cte(w, scope));
+      }
+      if (before.equals(scope.ctes)) {
+        return scope;
+      }
+    }
+    throw new Refusal("a recursive WITH over masked columns whose flow does not settle");
+  }
+
+  private Columns cte(WithItem<?> w, Scope scope) {
+    Columns body;
+    Object st = w.getParenthesedStatement();
+    if (st instanceof Select s) {
+      body = query(s, scope);
+    } else if (st instanceof net.sf.jsqlparser.statement.insert.ParenthesedInsert i) {
+      body = insert(i.getInsert(), scope, false);
+    } else if (st instanceof net.sf.jsqlparser.statement.update.ParenthesedUpdate u) {
+      body = update(u.getUpdate(), scope, false);
+    } else if (st instanceof net.sf.jsqlparser.statement.delete.ParenthesedDelete d) {
+      body = delete(d.getDelete(), scope, false);
+    } else {
+      throw new Refusal("the WITH item " + w.getAliasName() + " cannot be analysed for masked columns");
+    }
+    return rename(body, cteColumnNames(w));
+  }
+
+  private static List<String> cteColumnNames(WithItem<?> w) {
+    List<String> names = new ArrayList<>();
+    if (w.getWithItemList() != null) {
+      for (SelectItem<?> i : w.getWithItemList()) {
+        names.add(unquote(i.getExpression() instanceof Column c ? c.getColumnName() : i.toString()));
+      }
+    }
+    return names;
+  }
+
+  private Columns plain(PlainSelect ps, Scope outer) {
+    Scope scope = new Scope(outer);
+    if (ps.getFromItem() != null) {
+      from(ps.getFromItem(), scope);
+    }
+    if (ps.getJoins() != null) {
+      for (Join j : ps.getJoins()) {
+        join(j, scope);
+      }
+    }
+    // Predicates: they may read masked columns (the documented one-bit-per-query inference), but
+    // the functions they call and the subqueries they hold are still checked.
+    walk(ps.getWhere(), scope);
+    walk(ps.getGroupBy(), scope);
+    walk(ps.getHaving(), scope);
+    walk(ps.getQualify(), scope);
+    walk(ps.getDistinct(), scope);
+    walk(ps.getWindowDefinitions(), scope);
+    walkAll(ps.getOrderByElements(), scope);
+    List<Col> cols = new ArrayList<>();
+    Flow rest = null;
+    for (SelectItem<?> item : ps.getSelectItems()) {
+      Expression e = item.getExpression();
+      if (e instanceof AllTableColumns t) {
+        Columns c = relationColumns(t.getTable(), scope);
+        cols.addAll(c.known());
+        rest = c.rest() == null ? rest : c.rest().max(rest);
+      } else if (e instanceof AllColumns) {
+        for (Relation r : scope.relations) {
+          cols.addAll(r.columns().known());
+          rest = r.columns().rest() == null ? rest : r.columns().rest().max(rest);
+        }
+      } else {
+        String name = item.getAlias() != null ? unquote(item.getAlias().getName())
+            : e instanceof Column c ? unquote(c.getColumnName()) : "?column?";
+        cols.add(new Col(name, output(e, scope)));
+      }
+    }
+    Columns out = new Columns(cols, rest);
+    if (ps.getIntoTables() != null && !ps.getIntoTables().isEmpty()) {
+      requireClean(out, "SELECT INTO " + ps.getIntoTables().get(0) + " would copy");
+    }
+    return out;
+  }
+
+  private Columns setOperation(SetOperationList set, Scope scope) {
+    List<Columns> branches = new ArrayList<>();
+    for (Select s : set.getSelects()) {
+      branches.add(query(s, scope));
+    }
+    Columns first = branches.get(0);
+    boolean aligned = branches.stream().allMatch(b -> b.rest() == null && b.known().size() == first.known().size());
+    // The result of a set operation carries no origin in PostgreSQL: every masked value is derived.
+    if (!aligned) {
+      Flow all = Flow.CLEAN;
+      for (Columns b : branches) {
+        all = all.max(b.all());
+      }
+      return new Columns(List.of(), all.derived());
+    }
+    List<Col> cols = new ArrayList<>();
+    for (int i = 0; i < first.known().size(); i++) {
+      Flow f = Flow.CLEAN;
+      for (Columns b : branches) {
+        f = f.max(b.known().get(i).flow());
+      }
+      cols.add(new Col(first.known().get(i).name(), f.derived()));
+    }
+    return new Columns(cols, null);
+  }
+
+  private Columns values(Values v, Scope scope) {
+    List<List<?>> rows = new ArrayList<>();
+    for (Object row : v.getExpressions()) {
+      rows.add(row instanceof ExpressionList<?> l ? l : List.of(row));
+    }
+    int width = rows.isEmpty() ? 0 : rows.get(0).size();
+    boolean aligned = rows.stream().allMatch(r -> r.size() == width);
+    // VALUES carries no origin: even a plain column reference (under LATERAL) is derived.
+    List<Flow> flows = new ArrayList<>();
+    Flow all = Flow.CLEAN;
+    for (int i = 0; i < width; i++) {
+      flows.add(Flow.CLEAN);
+    }
+    for (List<?> row : rows) {
+      for (int i = 0; i < row.size(); i++) {
+        Flow f = walk(row.get(i), scope).derived();
+        all = all.max(f);
+        if (aligned) {
+          flows.set(i, flows.get(i).max(f));
+        }
+      }
+    }
+    if (!aligned) {
+      return new Columns(List.of(), all);
+    }
+    List<Col> cols = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      cols.add(new Col("column" + (i + 1), flows.get(i)));
+    }
+    return new Columns(cols, null);
+  }
+
+  /** A table by name: a CTE in scope, a table with masked columns, or any other table. */
+  private Columns table(Table t, Scope scope) {
+    String name = unquote(t.getName());
+    if (t.getSchemaName() == null) {
+      Columns cte = scope.cte(name);
+      if (cte != null) {
+        return cte;
+      }
+    }
+    Set<String> cols = masked.get(name);
+    if (cols == null) {
+      return new Columns(List.of(), Flow.CLEAN);
+    }
+    List<Col> known = new ArrayList<>();
+    for (String c : cols) {
+      known.add(new Col(c, new Flow(Kind.BARE, name + "." + c)));
+    }
+    return new Columns(known, Flow.CLEAN);
+  }
+
+  // ---- FROM
+
+  private void from(FromItem item, Scope scope) {
+    if (item instanceof Table t) {
+      scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias())));
+    } else if (item instanceof ParenthesedSelect p) {
+      // Only LATERAL sees the FROM items before it.
+      Scope sees = p instanceof LateralSubSelect ? scope : scope.outer;
+      Columns c = query(p.getSelect(), sees == null ? new Scope(null) : inheritCtes(sees, scope));
+      walkAll(p.getOrderByElements(), scope);
+      scope.relations.add(new Relation(aliasOr(p.getAlias(), null), aliased(c, p.getAlias())));
+    } else if (item instanceof ParenthesedFromItem pf) {
+      Scope inner = new Scope(scope.outer);
+      inner.ctes.putAll(allCtes(scope));
+      from(pf.getFromItem(), inner);
+      if (pf.getJoins() != null) {
+        for (Join j : pf.getJoins()) {
+          join(j, inner);
+        }
+      }
+      if (pf.getAlias() == null) {
+        scope.relations.addAll(inner.relations);
+      } else {
+        List<Col> cols = new ArrayList<>();
+        Flow rest = null;
+        for (Relation r : inner.relations) {
+          cols.addAll(r.columns().known());
+          rest = r.columns().rest() == null ? rest : r.columns().rest().max(rest);
+        }
+        scope.relations.add(new Relation(unquote(pf.getAlias().getName()), aliased(new Columns(cols, rest), pf.getAlias())));
+      }
+    } else if (item instanceof Values v) {
+      scope.relations.add(new Relation(aliasOr(v.getAlias(), null), aliased(values(v, scope), v.getAlias())));
+    } else if (item instanceof TableFunction tf) {
+      // A set-returning function's rows carry no origin: whatever masked value goes in is derived.
+      Flow f = walk(tf.getFunction(), scope).derived();
+      scope.relations.add(new Relation(aliasOr(tf.getAlias(), unquote(tf.getFunction().getName())),
+          aliased(new Columns(List.of(), f), tf.getAlias())));
+    } else {
+      throw new Refusal("the FROM item " + shorten(String.valueOf(item)) + " cannot be analysed for masked columns");
+    }
+  }
+
+  private static Map<String, Columns> allCtes(Scope scope) {
+    Map<String, Columns> all = new HashMap<>();
+    List<Scope> chain = new ArrayList<>();
+    for (Scope s = scope; s != null; s = s.outer) {
+      chain.add(0, s);
+    }
+    for (Scope s : chain) {
+      all.putAll(s.ctes);
+    }
+    return all;
+  }
+
+  /** {@code sees} for names, plus every CTE visible from {@code here}. */
+  private static Scope inheritCtes(Scope sees, Scope here) {
+    Scope s = new Scope(sees);
+    s.ctes.putAll(allCtes(here));
+    return s;
+  }
+
+  private void join(Join j, Scope scope) {
+    List<Relation> left = List.copyOf(scope.relations);
+    from(j.getFromItem(), scope);
+    Relation right = scope.relations.get(scope.relations.size() - 1);
+    walkAll(j.getOnExpressions(), scope);
+    List<String> merged = new ArrayList<>();
+    if (j.getUsingColumns() != null) {
+      for (Column c : j.getUsingColumns()) {
+        merged.add(unquote(c.getColumnName()));
+      }
+    }
+    if (j.isNatural()) {
+      Columns r = right.columns();
+      for (Relation l : left) {
+        for (Col c : l.columns().known()) {
+          if (r.hasKnown(c.name()) || r.rest() != null && c.flow().tainted()) {
+            merged.add(c.name());
+          }
+        }
+        if (l.columns().rest() != null) {
+          r.known().stream().filter(c -> c.flow().tainted()).forEach(c -> merged.add(c.name()));
+        }
+      }
+    }
+    if (merged.isEmpty()) {
+      return;
+    }
+    // A merged column is the left or right value, or their COALESCE, possibly cast to a common
+    // type: PostgreSQL may report no origin for it, so a masked one counts as derived.
+    List<Col> cols = new ArrayList<>();
+    for (String name : merged) {
+      Flow f = Flow.CLEAN;
+      for (Relation l : left) {
+        Flow lf = l.columns().hasKnown(name) ? l.columns().find(name) : null;
+        f = f.max(lf);
+      }
+      f = f.max(right.columns().hasKnown(name) ? right.columns().find(name) : null);
+      cols.add(new Col(name, f.derived()));
+    }
+    scope.relations.add(0, new Relation(null, new Columns(cols, null)));
+  }
+
+  private Columns relationColumns(Table t, Scope scope) {
+    Relation r = scope.relation(unquote(t.getName()));
+    if (r != null) {
+      return r.columns();
+    }
+    throw new Refusal(t + ".* names no FROM item that can be analysed for masked columns");
+  }
+
+  /** Applies an alias's column list: columns renamed by position keep their origin. */
+  private static Columns aliased(Columns c, Alias alias) {
+    if (alias == null || alias.getAliasColumns() == null || alias.getAliasColumns().isEmpty()) {
+      return c;
+    }
+    List<String> names = alias.getAliasColumns().stream().map(a -> unquote(a.name)).toList();
+    return rename(c, names);
+  }
+
+  private static Columns rename(Columns c, List<String> names) {
+    if (names.isEmpty()) {
+      return c;
+    }
+    List<Col> cols = new ArrayList<>();
+    if (c.rest() == null) {
+      for (int i = 0; i < c.known().size(); i++) {
+        cols.add(new Col(i < names.size() ? names.get(i) : c.known().get(i).name(), c.known().get(i).flow()));
+      }
+      return new Columns(cols, null);
+    }
+    // Positions are not known (a table's unmasked columns are not listed): any renamed column may
+    // be any masked one, still plain (renaming keeps the origin).
+    Flow any = c.all();
+    for (String n : names) {
+      cols.add(new Col(n, any));
+    }
+    cols.addAll(c.known());
+    return new Columns(cols, c.rest());
+  }
+
+  private static String aliasOr(Alias a, String name) {
+    return a != null && a.getName() != null ? unquote(a.getName()) : name;
+  }
+
+  // ---- expressions
+
+  /** An output expression: a plain column keeps its origin, anything else loses it. */
+  private Flow output(Expression e, Scope scope) {
+    if (e instanceof Column c) {
+      return column(c, scope);
+    }
+    return walk(e, scope).derived();
+  }
+
+  private Flow column(Column c, Scope scope) {
+    String name = unquote(c.getColumnName());
+    Table t = c.getTable();
+    if (t != null && t.getName() != null) {
+      String qualifier = unquote(t.getName());
+      Relation r = scope.relation(qualifier);
+      if (r != null) {
+        Flow f = r.columns().find(name);
+        return f != null ? f : r.columns().all().derived();
+      }
+      // Not a FROM item here: a field of a composite, or a name this walk does not know.
+      if (masked.containsKey(qualifier) || isMaskedColumnName(name)) {
+        return new Flow(Kind.DERIVED, masked.containsKey(qualifier) ? qualifier + ".*" : anyMaskedNamed(name));
+      }
+      return Flow.CLEAN;
+    }
+    return unqualified(name, scope);
+  }
+
+  private Flow unqualified(String name, Scope scope) {
+    if (scope == null) {
+      return Flow.CLEAN;
+    }
+    Flow known = null;
+    for (Relation r : scope.relations) {
+      if (r.columns().hasKnown(name)) {
+        known = r.columns().find(name).max(known);
+      }
+    }
+    if (known != null) {
+      return known;
+    }
+    // Not a known column here: a column of a table whose other columns are not listed, a whole
+    // row, or a column of an enclosing query. Take the worst of them.
+    Flow f = Flow.CLEAN;
+    for (Relation r : scope.relations) {
+      if (name.equals(r.name())) {
+        f = f.max(r.columns().all().derived());
+      }
+    }
+    return f.max(unqualified(name, scope.outer));
+  }
+
+  private void walkAll(Collection<?> nodes, Scope scope) {
+    if (nodes != null) {
+      for (Object n : nodes) {
+        walk(n, scope);
+      }
+    }
+  }
+
+  /**
+   * The worst flow of any value {@code node} reads (a plain column keeps {@link Kind#BARE}; the
+   * caller decides whether its own shape keeps the origin). Checks function calls and subqueries
+   * on the way. Goes by reflection over the AST's fields, so that an expression class it does
+   * not name is still searched, never skipped.
+   */
+  private Flow walk(Object node, Scope scope) {
+    return walk(node, scope, new IdentityHashMap<>());
+  }
+
+  private Flow walk(Object node, Scope scope, IdentityHashMap<Object, Boolean> seen) {
+    if (node == null || seen.put(node, Boolean.TRUE) != null) {
+      return Flow.CLEAN;
+    }
+    if (node instanceof Collection<?> c) {
+      Flow f = Flow.CLEAN;
+      for (Object o : c) {
+        f = f.max(walk(o, scope, seen));
+      }
+      return f;
+    }
+    if (node instanceof Map<?, ?> m) {
+      return walk(List.copyOf(m.values()), scope, seen);
+    }
+    String cls = node.getClass().getName();
+    if (!cls.startsWith("net.sf.jsqlparser.") || cls.startsWith("net.sf.jsqlparser.parser.")) {
+      return Flow.CLEAN;
+    }
+    if (node instanceof Column c) {
+      return column(c, scope);
+    }
+    if (node instanceof AllTableColumns t) {
+      return relationColumns(t.getTable(), scope).all().derived();
+    }
+    if (node instanceof AllColumns) {
+      return Flow.CLEAN; // count(*)
+    }
+    if (node instanceof ExistsExpression e) {
+      walk(e.getRightExpression(), scope, seen); // checked; its rows only answer yes or no
+      return Flow.CLEAN;
+    }
+    if (node instanceof Select s) {
+      return query(s, scope).all().derived();
+    }
+    if (node instanceof AnalyticExpression a) {
+      // PARTITION BY, ORDER BY and FILTER only choose and order rows, like a query's ORDER BY;
+      // the value comes from the function's arguments.
+      Flow args = walkFields(a, scope, seen);
+      if (args.tainted()) {
+        call(List.of(String.valueOf(a.getName())), args);
+      }
+      if (a.getType() != AnalyticType.OVER && a.getType() != AnalyticType.FILTER_ONLY) {
+        return args; // WITHIN GROUP (ORDER BY x): the ordered values are the arguments (mode, percentile_disc)
+      }
+      return walk(a.getExpression(), scope).max(walk(a.getOffset(), scope)).max(walk(a.getDefaultValue(), scope))
+          .max(walk(a.getFuncOrderBy(), scope));
+    }
+    if (node instanceof Statement st) {
+      throw new Refusal("a nested " + st.getClass().getSimpleName() + " cannot be analysed for masked columns");
+    }
+    Flow f = walkFields(node, scope, seen);
+    if (node instanceof Function fn && isCount(fn)) {
+      // A count depends only on which values are null or equal: what a WHERE clause learns too.
+      return Flow.CLEAN;
+    }
+    if (node instanceof Function fn && f.tainted()) {
+      List<String> parts = fn.getMultipartName() == null || fn.getMultipartName().isEmpty()
+          ? List.of(String.valueOf(fn.getName())) : fn.getMultipartName();
+      call(parts, f);
+    }
+    return f;
+  }
+
+  private static boolean isCount(Function fn) {
+    List<String> parts = fn.getMultipartName();
+    return parts != null && !parts.isEmpty() && unquote(parts.get(parts.size() - 1)).equals("count")
+        && (parts.size() == 1 || unquote(parts.get(0)).equals("pg_catalog"));
+  }
+
+  /** A call given a masked value: only a read-only built-in may have it. */
+  private static void call(List<String> nameParts, Flow args) {
+    String name = unquote(nameParts.get(nameParts.size() - 1));
+    String schema = nameParts.size() > 1 ? unquote(nameParts.get(nameParts.size() - 2)) : null;
+    FunctionCall call = new FunctionCall(schema, name);
+    if (!FunctionCatalog.BuiltIns.isBuiltIn(call) || STORING_BUILT_INS.contains(call.name())) {
+      throw new Refusal("the masked column " + args.source() + " is passed to " + call
+          + "(), which is not a read-only built-in function and could store or return it unmasked");
+    }
+  }
+
+  private Flow walkFields(Object node, Scope scope, IdentityHashMap<Object, Boolean> seen) {
+    Flow f = Flow.CLEAN;
+    for (Class<?> k = node.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+      for (Field field : k.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive() || field.getType() == String.class) {
+          continue;
+        }
+        Object v;
+        try {
+          field.setAccessible(true);
+          v = field.get(node);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new Refusal("a " + node.getClass().getSimpleName() + " cannot be analysed for masked columns");
+        }
+        f = f.max(walk(v, scope, seen));
+      }
+    }
+    return f;
+  }
+
+  // ---- writes
+
+  private Columns insert(Insert ins, Scope outer, boolean toClient) {
+    Scope scope = withCtes(ins.getWithItemsList(), outer);
+    Table target = ins.getTable();
+    String targetName = unquote(target.getName());
+    List<String> targetColumns = ins.getColumns() == null ? null
+        : ins.getColumns().stream().map(c -> unquote(c.getColumnName())).toList();
+    Columns source = ins.getSelect() == null ? new Columns(List.of(), null) : query(ins.getSelect(), scope);
+    for (int i = 0; i < source.known().size(); i++) {
+      String into = targetColumns != null && i < targetColumns.size() ? targetColumns.get(i) : null;
+      written(targetName, into, source.known().get(i).flow());
+    }
+    if (source.rest() != null) {
+      written(targetName, null, source.rest());
+    }
+    if (ins.getSetUpdateSets() != null) {
+      Scope s = new Scope(scope);
+      s.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
+      updateSets(targetName, ins.getSetUpdateSets(), s);
+    }
+    if (ins.getConflictAction() != null) {
+      Scope s = new Scope(scope);
+      s.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
+      List<Col> excluded = new ArrayList<>();
+      Flow rest = Flow.CLEAN;
+      for (int i = 0; i < source.known().size(); i++) {
+        if (targetColumns != null && i < targetColumns.size()) {
+          excluded.add(new Col(targetColumns.get(i), source.known().get(i).flow()));
+        } else {
+          rest = rest.max(source.known().get(i).flow());
+        }
+      }
+      s.relations.add(new Relation("excluded", new Columns(excluded, rest.max(source.rest()))));
+      if (ins.getConflictAction().getUpdateSets() != null) {
+        updateSets(targetName, ins.getConflictAction().getUpdateSets(), s);
+      }
+      walk(ins.getConflictAction().getWhereExpression(), s);
+    }
+    Scope returning = new Scope(scope);
+    returning.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
+    return returning(ins.getReturningClause(), returning, toClient);
+  }
+
+  private Columns update(net.sf.jsqlparser.statement.update.Update upd, Scope outer, boolean toClient) {
+    Scope scope = new Scope(withCtes(upd.getWithItemsList(), outer));
+    Table target = upd.getTable();
+    String targetName = unquote(target.getName());
+    from(target, scope);
+    if (upd.getStartJoins() != null) {
+      upd.getStartJoins().forEach(j -> join(j, scope));
+    }
+    if (upd.getFromItem() != null) {
+      from(upd.getFromItem(), scope);
+    }
+    if (upd.getJoins() != null) {
+      upd.getJoins().forEach(j -> join(j, scope));
+    }
+    walk(upd.getWhere(), scope);
+    updateSets(targetName, upd.getUpdateSets(), scope);
+    return returning(upd.getReturningClause(), scope, toClient);
+  }
+
+  private Columns delete(Delete del, Scope outer, boolean toClient) {
+    Scope scope = new Scope(withCtes(del.getWithItemsList(), outer));
+    from(del.getTable(), scope);
+    if (del.getUsingList() != null) {
+      del.getUsingList().forEach(t -> from(t, scope));
+    }
+    if (del.getJoins() != null) {
+      del.getJoins().forEach(j -> join(j, scope));
+    }
+    walk(del.getWhere(), scope);
+    return returning(del.getReturningClause(), scope, toClient);
+  }
+
+  private void merge(Merge m, Scope outer) {
+    Scope scope = new Scope(withCtes(m.getWithItemsList(), outer));
+    Table target = m.getTable();
+    String targetName = unquote(target.getName());
+    from(target, scope);
+    if (m.getFromItem() != null) {
+      from(m.getFromItem(), scope);
+    } else if (m.getUsingTable() != null) {
+      Table t = m.getUsingTable();
+      scope.relations.add(new Relation(aliasOr(m.getUsingAlias(), unquote(t.getName())), table(t, scope)));
+    }
+    walk(m.getOnCondition(), scope);
+    List<MergeOperation> ops = m.getOperations() == null ? List.of() : m.getOperations();
+    for (MergeOperation op : ops) {
+      if (op instanceof MergeUpdate u) {
+        walk(u.getAndPredicate(), scope);
+        walk(u.getWhereCondition(), scope);
+        updateSets(targetName, u.getUpdateSets(), scope);
+      } else if (op instanceof MergeInsert i) {
+        walk(i.getAndPredicate(), scope);
+        walk(i.getWhereCondition(), scope);
+        List<?> values = i.getValues() == null ? List.of() : i.getValues();
+        for (int k = 0; k < values.size(); k++) {
+          String into = i.getColumns() != null && k < i.getColumns().size()
+              ? unquote(i.getColumns().get(k).getColumnName()) : null;
+          written(targetName, into, output((Expression) values.get(k), scope));
+        }
+      } else {
+        walk(op, scope);
+      }
+    }
+  }
+
+  private void updateSets(String targetName, List<UpdateSet> sets, Scope scope) {
+    if (sets == null) {
+      return;
+    }
+    for (UpdateSet set : sets) {
+      List<String> cols = set.getColumns().stream().map(c -> unquote(c.getColumnName())).toList();
+      List<?> values = set.getValues();
+      if (values.size() == cols.size()) {
+        for (int i = 0; i < cols.size(); i++) {
+          written(targetName, cols.get(i), output((Expression) values.get(i), scope));
+        }
+      } else if (values.size() == 1 && values.get(0) instanceof Select s) {
+        Columns c = query(s, scope);
+        for (int i = 0; i < cols.size(); i++) {
+          Flow f = c.rest() == null && i < c.known().size() ? c.known().get(i).flow() : c.all();
+          written(targetName, cols.get(i), f);
+        }
+      } else {
+        Flow f = walk(values, scope);
+        for (String col : cols) {
+          written(targetName, col, f);
+        }
+      }
+    }
+  }
+
+  /**
+   * A value written into {@code table.column}: a masked value may only go into a masked column,
+   * where it stays masked; {@code column} null means not known.
+   */
+  private void written(String table, String column, Flow f) {
+    if (!f.tainted()) {
+      return;
+    }
+    Set<String> maskedHere = masked.get(table);
+    if (column != null && maskedHere != null && maskedHere.contains(column)) {
+      return;
+    }
+    throw new Refusal("the masked column " + f.source() + " would be copied into " + table
+        + (column == null ? "" : "." + column) + ", where it would no longer be masked");
+  }
+
+  private Columns returning(ReturningClause r, Scope scope, boolean toClient) {
+    if (r == null) {
+      return new Columns(List.of(), null);
+    }
+    List<Col> cols = new ArrayList<>();
+    Flow rest = null;
+    for (Object o : r) {
+      if (!(o instanceof SelectItem<?> item)) {
+        throw new Refusal("RETURNING " + o + " cannot be analysed for masked columns");
+      }
+      Expression e = item.getExpression();
+      if (e instanceof AllTableColumns t) {
+        Columns c = relationColumns(t.getTable(), scope);
+        cols.addAll(c.known());
+        rest = c.rest() == null ? rest : c.rest().max(rest);
+      } else if (e instanceof AllColumns) {
+        for (Relation rel : scope.relations) {
+          cols.addAll(rel.columns().known());
+          rest = rel.columns().rest() == null ? rest : rel.columns().rest().max(rest);
+        }
+      } else {
+        String name = item.getAlias() != null ? unquote(item.getAlias().getName())
+            : e instanceof Column c ? unquote(c.getColumnName()) : "?column?";
+        cols.add(new Col(name, output(e, scope)));
+      }
+    }
+    Columns out = new Columns(cols, rest);
+    if (toClient) {
+      requireMaskable(out);
+    }
+    return out;
+  }
+
+  // ---- verdicts
+
+  /** What reaches the client: a plain masked column is masked in place, a derived one cannot be. */
+  private static void requireMaskable(Columns out) {
+    for (Col c : out.known()) {
+      if (c.flow().kind() == Kind.DERIVED) {
+        throw new Refusal("the result column " + c.name() + " is derived from the masked column "
+            + c.flow().source() + " and carries no origin, so it could not be masked");
+      }
+    }
+    if (out.rest() != null && out.rest().kind() == Kind.DERIVED) {
+      throw new Refusal("the result carries values derived from the masked column " + out.rest().source()
+          + " without their origin, so they could not be masked");
+    }
+  }
+
+  /** What is written elsewhere: no masked value at all. */
+  private static void requireClean(Columns out, String what) {
+    Flow f = out.all();
+    if (f.tainted()) {
+      throw new Refusal(what + " the masked column " + f.source() + " where it would no longer be masked");
+    }
+  }
+
+  private boolean isMaskedColumnName(String name) {
+    return masked.values().stream().anyMatch(s -> s.contains(name));
+  }
+
+  private String anyMaskedNamed(String name) {
+    return masked.entrySet().stream().filter(e -> e.getValue().contains(name)).map(e -> e.getKey() + "." + name)
+        .findFirst().orElse(name);
+  }
+
+  private String describeMasked() {
+    List<String> all = new ArrayList<>();
+    new LinkedHashMap<>(masked).forEach((t, cs) -> cs.forEach(c -> all.add(t + "." + c)));
+    return String.join(", ", all);
+  }
+
+  static String shorten(String s) {
+    return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+  }
+
+  static String unquote(String name) {
+    if (name == null) {
+      return null;
+    }
+    return name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")
+        ? name.substring(1, name.length() - 1).replace("\"\"", "\"")
+        : name.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,154 @@
+-- Attempts to get a value of a masked column (users.email, users.ssn) to the client, one a line,
+-- run through the proxy with psql and pgJDBC by MaskingAttackIT. Tables: users(id, email, name,
+-- ssn), notes(id, note). After each attempt the test also reads every other table as superuser:
+-- a value copied elsewhere would show up on the next plain SELECT.
+-- [error]: leaks through the text of an ERROR the server raises; stopped by the proxy's error
+-- scrubbing, not by the masking rule. Skipped until that is on this branch.
+WITH s AS (SELECT ssn AS x FROM users) SELECT x||'' FROM s
+SELECT max(x) FROM (SELECT ssn AS x FROM users) s
+SELECT s||'' FROM users AS u(i,e,n,s)
+SELECT e||'' FROM users AS u(i,e)
+WITH RECURSIVE r(x) AS (SELECT ssn FROM users UNION ALL SELECT x FROM r WHERE false) SELECT x FROM r
+WITH RECURSIVE r(x, n) AS (SELECT email, 1 FROM users UNION ALL SELECT x, n + 1 FROM r WHERE n < 2) SELECT x FROM r
+WITH a AS (SELECT email AS e FROM users), b AS (SELECT e AS f FROM a) SELECT upper(f) FROM b
+WITH a AS MATERIALIZED (SELECT ssn FROM users) SELECT ssn || '' FROM a
+SELECT ssn || '' FROM users
+SELECT email || '' FROM users
+SELECT upper(ssn) FROM users
+SELECT lower(email) FROM users
+SELECT reverse(ssn) FROM users
+SELECT concat(ssn) FROM users
+SELECT format('%s', email) FROM users
+SELECT ssn::varchar FROM users
+SELECT CAST(email AS varchar(200)) FROM users
+SELECT ssn::bytea FROM users
+SELECT encode(ssn::bytea, 'base64') FROM users
+SELECT encode(convert_to(email, 'UTF8'), 'hex') FROM users
+SELECT translate(ssn, '0123456789', 'abcdefghij') FROM users
+SELECT substr(ssn, 1, 6), substr(ssn, 7) FROM users
+SELECT split_part(email, '@', 1) FROM users
+SELECT left(ssn, 100) FROM users
+SELECT coalesce(ssn, 'x') FROM users
+SELECT nullif(email, '') FROM users
+SELECT CASE WHEN true THEN ssn END FROM users
+SELECT greatest(ssn, '') FROM users
+SELECT (ssn) || '' FROM users
+SELECT ssn COLLATE "C" FROM users
+SELECT max(ssn) FROM users
+SELECT min(email) FROM users
+SELECT string_agg(ssn, ',') FROM users
+SELECT array_agg(email) FROM users
+SELECT json_agg(ssn) FROM users
+SELECT jsonb_object_agg(id, email) FROM users
+SELECT mode() WITHIN GROUP (ORDER BY ssn) FROM users
+SELECT lag(ssn) OVER (ORDER BY id) FROM users
+SELECT first_value(email) OVER (ORDER BY id) FROM users
+SELECT ssn, lead(ssn) OVER (ORDER BY id) FROM users
+SELECT u FROM users u
+SELECT users FROM users
+SELECT row_to_json(u) FROM users u
+SELECT row_to_json(u.*) FROM users u
+SELECT to_jsonb(users) FROM users
+SELECT to_json(u)::text FROM users u
+SELECT (u).ssn FROM users u
+SELECT (u.*)::text FROM users u
+SELECT ROW(ssn, email) FROM users
+SELECT ARRAY[ssn] FROM users
+SELECT hstore(u)::text FROM users u
+SELECT json_agg(t) FROM (SELECT ssn FROM users) t
+SELECT t FROM (SELECT email FROM users) t
+SELECT (SELECT ssn FROM users LIMIT 1)
+SELECT (SELECT email FROM users u2 WHERE u2.id = u.id) FROM users u
+SELECT ARRAY(SELECT email FROM users)
+SELECT (SELECT max(x) FROM (SELECT u.ssn AS x) y) FROM users u
+SELECT * FROM users u, LATERAL (SELECT u.ssn || '' AS x) l
+SELECT x FROM users u CROSS JOIN LATERAL (SELECT upper(u.email) AS x) z
+SELECT x FROM users u, LATERAL (VALUES (u.ssn)) v(x)
+SELECT v.* FROM users u, LATERAL (VALUES (u.email, 1)) v
+SELECT f FROM users u, unnest(ARRAY[u.ssn]) f
+SELECT f.* FROM users u, unnest(ARRAY[u.email]) f
+SELECT j FROM users u, jsonb_array_elements_text(jsonb_build_array(u.ssn)) j
+SELECT * FROM (VALUES ((SELECT ssn FROM users LIMIT 1))) v
+VALUES ((SELECT email FROM users ORDER BY id LIMIT 1))
+SELECT ssn FROM users UNION SELECT 'a'
+SELECT email FROM users UNION ALL SELECT email FROM users
+SELECT * FROM users UNION ALL SELECT * FROM users
+SELECT ssn FROM users INTERSECT SELECT ssn FROM users
+SELECT ssn FROM users EXCEPT SELECT 'x'
+TABLE users UNION TABLE users
+SELECT x FROM (SELECT ssn AS x FROM users UNION SELECT '1') s
+(SELECT email FROM users) UNION (SELECT name FROM users)
+SELECT email FROM users JOIN users u2 USING (email)
+SELECT * FROM users JOIN users u2 USING (ssn)
+SELECT * FROM users NATURAL JOIN (SELECT 'x' AS ssn) t
+SELECT * FROM users FULL JOIN users u2 USING (ssn)
+SELECT ssn || '' FROM users GROUP BY ssn
+SELECT DISTINCT ON (ssn) ssn || '' FROM users
+SELECT CASE WHEN ssn LIKE '4%' THEN ssn ELSE email END FROM users
+SELECT pg_catalog.textcat(ssn, '') FROM users
+SELECT ssn FROM users WHERE id = 1 UNION SELECT email FROM users WHERE id = 1
+SELECT md5(ssn), ssn || '' FROM users
+SELECT regexp_replace(email, '@', ' at ') FROM users
+SELECT replace(ssn, '-', '') FROM users
+SELECT quote_literal(email) FROM users
+SELECT overlay(ssn placing '' from 1 for 0) FROM users
+SELECT xmlelement(name x, ssn) FROM users
+SELECT query_to_xml('select ssn from users', true, true, '')
+SELECT table_to_xml('users', true, true, '')
+UPDATE users SET name = ssn WHERE id = 1
+UPDATE users SET name = upper(email) WHERE id = 2
+UPDATE users SET name = ssn || '' WHERE id = 1 RETURNING name
+UPDATE notes n SET note = u.ssn FROM users u WHERE n.id = u.id
+UPDATE notes SET note = (SELECT ssn FROM users WHERE id = 1) WHERE id = 1
+UPDATE notes SET (note) = (SELECT email FROM users WHERE id = 1) WHERE id = 1
+UPDATE users SET name = 'x' WHERE id = 1 RETURNING upper(email)
+DELETE FROM notes WHERE id = 1 RETURNING (SELECT ssn FROM users LIMIT 1)
+INSERT INTO notes SELECT id, email FROM users
+INSERT INTO notes (id, note) SELECT id, ssn FROM users
+INSERT INTO notes VALUES (5, (SELECT ssn FROM users LIMIT 1))
+INSERT INTO notes (id, note) SELECT id, reverse(email) FROM users
+INSERT INTO notes (id, note) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET note = (SELECT ssn FROM users LIMIT 1)
+INSERT INTO users (id, email, ssn, name) VALUES (1, 'z@z.z', 'z', 'z') ON CONFLICT (id) DO UPDATE SET name = users.ssn
+INSERT INTO notes (id, note) VALUES (7, 'x') RETURNING (SELECT email FROM users LIMIT 1)
+WITH x AS (INSERT INTO notes SELECT id, ssn FROM users RETURNING 1) SELECT count(*) FROM x
+WITH x AS (UPDATE users SET name = email WHERE id = 1 RETURNING id) SELECT * FROM x
+WITH src AS (SELECT id, ssn FROM users) INSERT INTO notes SELECT * FROM src
+CREATE TABLE leak AS SELECT ssn FROM users
+CREATE TABLE leak AS SELECT * FROM users
+CREATE TABLE leak AS TABLE users
+SELECT ssn INTO leak FROM users
+SELECT * INTO TEMP leak FROM users
+CREATE MATERIALIZED VIEW leak AS SELECT email FROM users
+CREATE VIEW leak AS SELECT ssn FROM users
+CREATE VIEW leak AS SELECT * FROM users
+COPY (SELECT ssn FROM users) TO STDOUT
+COPY (SELECT * FROM users) TO STDOUT
+COPY (SELECT upper(email) FROM users) TO STDOUT
+COPY users TO STDOUT
+COPY users (email) TO STDOUT
+COPY users TO STDOUT WITH (FORMAT csv)
+MERGE INTO notes n USING users u ON n.id = u.id WHEN MATCHED THEN UPDATE SET note = u.ssn
+MERGE INTO notes n USING users u ON n.id = u.id WHEN NOT MATCHED THEN INSERT (id, note) VALUES (u.id + 100, u.email)
+MERGE INTO notes n USING (SELECT id, ssn FROM users) u ON n.id = u.id WHEN MATCHED THEN UPDATE SET note = u.ssn
+SELECT set_config('leak.x', ssn, false) FROM users
+SELECT count(*) FROM users WHERE set_config('leak.x', ssn, false) IS NOT NULL
+SELECT 1 FROM users WHERE pg_notify('c', email) IS NULL
+SELECT lo_from_bytea(0, ssn::bytea) FROM users
+SELECT count(*) FROM users WHERE lo_from_bytea(0, convert_to(email, 'UTF8')) > 0
+PREPARE p AS SELECT ssn || '' FROM users
+DECLARE c CURSOR WITH HOLD FOR SELECT upper(ssn) FROM users
+EXPLAIN ANALYZE INSERT INTO notes SELECT id, ssn FROM users
+DO $$ BEGIN INSERT INTO notes SELECT id, ssn FROM users; END $$
+DO $$ BEGIN RAISE NOTICE '%', (SELECT string_agg(ssn, ',') FROM users); END $$
+CREATE FUNCTION leak() RETURNS text LANGUAGE sql AS 'SELECT ssn FROM users LIMIT 1'
+ALTER TABLE users ALTER COLUMN name TYPE text USING ssn
+ALTER TABLE users ADD COLUMN leak text GENERATED ALWAYS AS (ssn || '') STORED
+SELECT "ssn" || '' FROM "users"
+SELECT public.users.ssn || '' FROM public.users
+SELECT U.SSN || '' FROM USERS U
+select/**/ssn||''/**/from/**/users
+SELECT ssn || '' FROM users; SELECT 1
+[error] SELECT 1 FROM users WHERE ssn::int > 0
+[error] SELECT (ssn || 'x')::int FROM users
+[error] SELECT count(*) FROM users WHERE email::int = 1
+[error] SELECT 1 FROM users WHERE to_date(ssn, 'YYYY') IS NULL
