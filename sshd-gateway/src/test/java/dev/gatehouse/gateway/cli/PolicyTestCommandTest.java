@@ -78,7 +78,12 @@ class PolicyTestCommandTest {
       JsonNode want = JSON.readTree(lines.get(i));
       JsonNode got = JSON.readTree(out.get(i));
       assertThat(got.get("sql").asText()).isEqualTo(want.get("sql").asText());
-      if (!got.get("verdict").asText().equals(want.get("verdict").asText()) || !got.get("rule").equals(want.get("rule"))) {
+      boolean same = got.get("verdict").asText().equals(want.get("verdict").asText()) && got.get("rule").equals(want.get("rule"));
+      // The corpus holds the judge's verdicts; the gateway then applies the masking rule to what
+      // the judge would send for review too (an approver cannot let through what masking refuses).
+      boolean maskedOverReview = want.get("verdict").asText().equals("review")
+          && got.get("verdict").asText().equals("block") && got.get("rule").asText().equals("masked-column");
+      if (!same && !maskedOverReview) {
         wrong.add(lines.get(i) + " -> " + out.get(i));
       }
       if (got.get("verdict").asText().equals("allow")) {
