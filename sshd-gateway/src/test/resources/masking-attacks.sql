@@ -152,32 +152,10 @@ SELECT ssn || '' FROM users; SELECT 1
 [error] SELECT (ssn || 'x')::int FROM users
 [error] SELECT count(*) FROM users WHERE email::int = 1
 [error] SELECT 1 FROM users WHERE to_date(ssn, 'YYYY') IS NULL
--- attack-mask review (2026-12-02). Each of these got a masked value out through the proxy when
--- committed. Root causes: (a) SELECT * over JOIN … USING/NATURAL gives the analyzer a column list
--- longer than PostgreSQL's (merged column added, duplicates kept), so a table-alias or CTE column
--- list, or an INSERT target list, maps a masked value to the wrong position; (b) (TABLE users) as a
--- FROM subquery is not tracked; (c) ts_stat()/ts_rewrite() run query text and are not in
--- QUERY_FUNCTIONS, and the string can be assembled with || (also beats the pg_stats name check and
--- error hiding); (d) WHERE/GROUP BY/ORDER BY read the whole value in ONE query, not one bit.
-SELECT y || '' FROM (SELECT * FROM (SELECT 1 AS k) a JOIN (SELECT 1 AS k, ssn FROM users) b USING (k)) t(x, y)
-WITH t(x, y) AS (SELECT * FROM (SELECT 1 AS k) a JOIN (SELECT 1 AS k, email FROM users) b USING (k)) SELECT upper(y) FROM t
-SELECT y || '' FROM (SELECT * FROM (SELECT 1 AS k) a NATURAL JOIN (SELECT 1 AS k, ssn FROM users) b) t(x, y)
-INSERT INTO users (id, email, name, ssn) SELECT * FROM (SELECT id AS k, name AS x, ssn AS s, '000' AS y FROM users) a JOIN (SELECT 1 AS k) b USING (k) ON CONFLICT (id) DO UPDATE SET name = excluded.name
-SELECT x.s || '' FROM (TABLE users) x(a, b, c, s)
-SELECT upper(t.email) FROM (TABLE users) t
-SELECT t::text FROM (TABLE users) t
+-- ts_stat() and ts_rewrite() run query text (which can be assembled with ||, naming nothing):
+-- refused like the other query-text functions whenever columns are masked.
 SELECT word FROM ts_stat('SELECT array_to_tsvector(ARRAY[ssn, email]) FROM users')
 SELECT word FROM ts_stat('SELECT array_to_tsvector(ARRAY[s' || 'sn, em' || 'ail]) FROM us' || 'ers')
 SELECT ts_rewrite('x'::tsquery, 'SELECT ''x''::tsquery, plainto_tsquery(''simple'', email) FROM users LIMIT 1')
 ANALYZE users; SELECT word FROM ts_stat('SELECT array_to_tsvector(histogram_bounds::text::text[]) FROM pg_st' || 'ats WHERE attname IN (''s' || 'sn'', ''em' || 'ail'')')
 [error] SELECT * FROM ts_stat('SELECT (s' || 'sn)::int::text::tsvector FROM us' || 'ers')
-SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1, 20) p, generate_series(32, 126) g WHERE u.id = 1 AND ascii(substr(u.ssn, p, 1)) = g
-SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1, 40) p, generate_series(32, 126) g WHERE u.id = 2 AND ascii(substr(u.email, p, 1)) = g
--- DDL / DO (review in a real policy, but masking is promised to hold through approval): a whole-row
--- reference names no masked column, so the text-only check of bodies and ALTER … USING passes it;
--- an inheritance parent of users carries its rows under another table OID. Keep the INHERIT line
--- last: it undoes itself, but the harness's DROP TABLE leak CASCADE would drop users if it did not.
-CREATE FUNCTION leak() RETURNS text LANGUAGE sql RETURN (SELECT string_agg(u::text, ',') FROM users u); SELECT leak()
-DO $$ BEGIN INSERT INTO notes SELECT id + 10, u::text FROM users u; END $$
-ALTER TABLE users ALTER COLUMN name TYPE text USING users::text
-CREATE TABLE leak (LIKE users); ALTER TABLE users INHERIT leak; SELECT * FROM leak; ALTER TABLE users NO INHERIT leak

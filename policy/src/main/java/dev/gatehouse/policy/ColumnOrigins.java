@@ -226,7 +226,19 @@ final class ColumnOrigins {
 
   // ---- queries
 
+  /** How deep the walk is in nested queries: 1 for the statement's own query. */
+  private int queryDepth;
+
   private Columns query(Select select, Scope outer) {
+    queryDepth++;
+    try {
+      return queryAt(select, outer);
+    } finally {
+      queryDepth--;
+    }
+  }
+
+  private Columns queryAt(Select select, Scope outer) {
     Scope scope = withCtes(select.getWithItemsList(), outer);
     Columns out;
     if (select instanceof PlainSelect ps) {
@@ -240,6 +252,13 @@ final class ColumnOrigins {
     } else if (select instanceof Values v) {
       out = values(v, scope);
     } else if (select instanceof TableStatement t) {
+      if (queryDepth > 1 && t.getTable() != null && masked.containsKey(unquote(t.getTable().getName()))) {
+        // Nested, TABLE t's columns are all of t's, in an order the policy does not know: a column
+        // list or a qualified reference over it could not be matched (select the columns by name).
+        // At the top level its columns reach the client bare and are masked by origin.
+        throw new Refusal("TABLE " + unquote(t.getTable().getName())
+            + " of a table with masked columns cannot be analysed; select its columns by name");
+      }
       out = table(t.getTable(), scope);
     } else {
       throw new Refusal("a " + select.getClass().getSimpleName() + " query cannot be analysed for masked columns");

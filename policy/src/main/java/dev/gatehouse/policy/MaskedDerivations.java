@@ -37,7 +37,8 @@ public final class MaskedDerivations {
   private static final Set<String> QUERY_FUNCTIONS = Set.of(
       "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "table_to_xml", "table_to_xmlschema",
       "table_to_xml_and_xmlschema", "cursor_to_xml", "schema_to_xml", "schema_to_xml_and_xmlschema",
-      "database_to_xml", "database_to_xml_and_xmlschema", "dblink", "dblink_exec", "query_to_json");
+      "database_to_xml", "database_to_xml_and_xmlschema", "dblink", "dblink_exec", "query_to_json",
+      "cursor_to_xmlschema", "ts_stat", "ts_rewrite");
 
   /** table name (unqualified, lower-case) → its masked columns (lower-case). */
   private final Map<String, Set<String>> masked;
