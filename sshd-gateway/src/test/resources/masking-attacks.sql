@@ -159,3 +159,18 @@ SELECT word FROM ts_stat('SELECT array_to_tsvector(ARRAY[s' || 'sn, em' || 'ail]
 SELECT ts_rewrite('x'::tsquery, 'SELECT ''x''::tsquery, plainto_tsquery(''simple'', email) FROM users LIMIT 1')
 ANALYZE users; SELECT word FROM ts_stat('SELECT array_to_tsvector(histogram_bounds::text::text[]) FROM pg_st' || 'ats WHERE attname IN (''s' || 'sn'', ''em' || 'ail'')')
 [error] SELECT * FROM ts_stat('SELECT (s' || 'sn)::int::text::tsvector FROM us' || 'ers')
+-- SELECT * over JOIN … USING/NATURAL lists the merged columns once (a column list over it renames by
+-- PostgreSQL's positions); (TABLE t) subqueries of masked tables are refused.
+SELECT y || '' FROM (SELECT * FROM (SELECT 1 AS k) a JOIN (SELECT 1 AS k, ssn FROM users) b USING (k)) t(x, y)
+WITH t(x, y) AS (SELECT * FROM (SELECT 1 AS k) a JOIN (SELECT 1 AS k, email FROM users) b USING (k)) SELECT upper(y) FROM t
+SELECT y || '' FROM (SELECT * FROM (SELECT 1 AS k) a NATURAL JOIN (SELECT 1 AS k, ssn FROM users) b) t(x, y)
+INSERT INTO users (id, email, name, ssn) SELECT * FROM (SELECT id AS k, name AS x, ssn AS s, '000' AS y FROM users) a JOIN (SELECT 1 AS k) b USING (k) ON CONFLICT (id) DO UPDATE SET name = excluded.name
+SELECT x.s || '' FROM (TABLE users) x(a, b, c, s)
+SELECT upper(t.email) FROM (TABLE users) t
+SELECT t::text FROM (TABLE users) t
+-- Statements the analysis does not follow (DO, CREATE FUNCTION, ALTER … USING, INHERIT) are refused when
+-- their text names a table with masked columns: a whole-row reference or an inheritance link names none.
+CREATE FUNCTION leak() RETURNS text LANGUAGE sql RETURN (SELECT string_agg(u::text, ',') FROM users u); SELECT leak()
+DO $$ BEGIN INSERT INTO notes SELECT id + 10, u::text FROM users u; END $$
+ALTER TABLE users ALTER COLUMN name TYPE text USING users::text
+CREATE TABLE leak (LIKE users); ALTER TABLE users INHERIT leak; SELECT * FROM leak; ALTER TABLE users NO INHERIT leak

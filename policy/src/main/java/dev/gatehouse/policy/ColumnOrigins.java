@@ -329,6 +329,9 @@ final class ColumnOrigins {
     return names;
   }
 
+  /** The name of a JOIN's merged USING/NATURAL columns: no SQL name can hold a NUL. */
+  private static final String MERGED = "\0merged";
+
   private Columns plain(PlainSelect ps, Scope outer) {
     Scope scope = new Scope(outer);
     if (ps.getFromItem() != null) {
@@ -357,8 +360,21 @@ final class ColumnOrigins {
         cols.addAll(c.known());
         rest = c.rest() == null ? rest : c.rest().max(rest);
       } else if (e instanceof AllColumns) {
+        // PostgreSQL's * lists a USING/NATURAL join's merged columns once, first: the joined
+        // relations' own copies of them are not in it (or a column list over it would be off by
+        // one and rename a masked column to a clean name).
+        Set<String> merged = new java.util.HashSet<>();
         for (Relation r : scope.relations) {
-          cols.addAll(r.columns().known());
+          if (MERGED.equals(r.name())) {
+            r.columns().known().forEach(c -> merged.add(c.name()));
+          }
+        }
+        for (Relation r : scope.relations) {
+          for (Col c : r.columns().known()) {
+            if (MERGED.equals(r.name()) || !merged.contains(c.name())) {
+              cols.add(c);
+            }
+          }
           rest = r.columns().rest() == null ? rest : r.columns().rest().max(rest);
         }
       } else {
@@ -553,7 +569,7 @@ final class ColumnOrigins {
       f = f.max(right.columns().hasKnown(name) ? right.columns().find(name) : null);
       cols.add(new Col(name, f.derived()));
     }
-    scope.relations.add(0, new Relation(null, new Columns(cols, null)));
+    scope.relations.add(0, new Relation(MERGED, new Columns(cols, null)));
   }
 
   private Columns relationColumns(Table t, Scope scope) {

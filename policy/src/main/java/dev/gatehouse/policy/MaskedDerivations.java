@@ -138,6 +138,15 @@ public final class MaskedDerivations {
         return Optional.of(f + "() runs a query given as text and would bypass masking of " + anyMasked());
       }
     }
+    for (int i = 0; i + 2 < tokens.size(); i++) {
+      // (TABLE users) as a subquery: all of a masked table's columns, in an order the analysis
+      // does not know, under names a column list or a qualified reference then picks by position.
+      if (tokens.get(i).type() == Token.Type.LPAREN && tokens.get(i + 1).is("table")
+          && tokens.get(i + 2).isName() && masked.containsKey(tokens.get(i + 2).text().toLowerCase(Locale.ROOT))) {
+        return Optional.of("(TABLE " + tokens.get(i + 2).text() + ") of a table with masked columns cannot be analysed;"
+            + " select its columns by name");
+      }
+    }
     for (Map.Entry<String, String> v : exposingViews.entrySet()) {
       if (names.contains(v.getKey())) {
         return Optional.of("view " + v.getKey() + " exposes the masked column " + v.getValue()
@@ -173,12 +182,12 @@ public final class MaskedDerivations {
           return Optional.empty(); // an index is read only by the planner
         }
         if (first.equals("create") && !words.contains("as")) {
-          return textOnly(first, named, inText);
+          return textOnly(first, named, inText, sql);
         }
         return parsedViolation(sql, named, false);
       }
       default -> {
-        return INERT.contains(first) ? Optional.empty() : textOnly(first, named, inText);
+        return INERT.contains(first) ? Optional.empty() : textOnly(first, named, inText, sql);
       }
     }
   }
@@ -188,7 +197,7 @@ public final class MaskedDerivations {
    * may move values wherever its text says, so it is refused when that text — bodies and strings
    * included — names a masked column of a table it names.
    */
-  private Optional<String> textOnly(String kind, String table, Set<String> inText) {
+  private Optional<String> textOnly(String kind, String table, Set<String> inText, String sql) {
     for (String t : inText) {
       if (!masked.containsKey(t)) {
         continue;
@@ -199,6 +208,16 @@ public final class MaskedDerivations {
               + " statement whose data flow cannot be analysed");
         }
       }
+      // A whole-row reference (u::text, users::text in ALTER … USING) or an inheritance link
+      // carries every column without naming one: the table alone is enough — except for an ALTER
+      // that moves no values (ADD COLUMN, RENAME, …: no USING, INHERIT or ATTACH).
+      String lower = sql.toLowerCase(Locale.ROOT);
+      if (kind.equals("alter") && !containsWord(lower, "using") && !containsWord(lower, "inherit")
+          && !containsWord(lower, "attach")) {
+        continue;
+      }
+      return Optional.of("the table " + t + ", which has masked columns, appears in a " + kind.toUpperCase(Locale.ROOT)
+          + " statement whose data flow cannot be analysed");
     }
     return Optional.empty();
   }
