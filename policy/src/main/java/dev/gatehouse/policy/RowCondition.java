@@ -89,6 +89,31 @@ final class RowCondition {
     if (e instanceof ParenthesedExpressionList<?> l && l.size() == 1) {
       return truth(l.get(0), targets);
     }
+    if (e instanceof AndExpression || e instanceof OrExpression || e instanceof NotExpression) {
+      Truth identity = booleanIdentity(e);
+      if (identity != null) {
+        return identity;
+      }
+    }
+    if (e instanceof EqualsTo eq && eq.getRightExpression() instanceof net.sf.jsqlparser.expression.AnyComparisonExpression any
+        && any.getSelect() instanceof ParenthesedSelect ps && scalarWithoutFrom(ps) != null
+        && key(eq.getLeftExpression()).equals(key(scalarWithoutFrom(ps))) && readsRow(eq.getLeftExpression(), targets)) {
+      return Truth.TRUE; // x = ANY(SELECT x), x = ALL(SELECT x): one row, x itself
+    }
+    if (e instanceof EqualsTo eq && unwrap(eq.getRightExpression()) instanceof BooleanValue bv) {
+      Truth side = truth(eq.getLeftExpression(), targets); // (c) = true is c; (c) = false is NOT c
+      return bv.getValue() ? side : not(side);
+    }
+    if (e instanceof IsNullExpression n && unwrap(n.getLeftExpression()) instanceof Function f && f.getName() != null
+        && f.getName().equalsIgnoreCase("nullif") && f.getParameters() != null && f.getParameters().size() == 2
+        && key(f.getParameters().get(0)).equals(key(f.getParameters().get(1)))) {
+      return n.isNot() ? Truth.FALSE : Truth.TRUE; // NULLIF(x, x) is always NULL
+    }
+    if (e instanceof net.sf.jsqlparser.expression.operators.relational.ExistsExpression ex
+        && ex.getRightExpression() instanceof ParenthesedSelect ps && ps.getSelect() instanceof PlainSelect p
+        && p.getFromItem() == null && p.getWhere() == null && p.getGroupBy() == null && p.getHaving() == null) {
+      return ex.isNot() ? Truth.FALSE : Truth.TRUE; // EXISTS (SELECT x): one row, always
+    }
     if (e instanceof AndExpression a) {
       return and(truth(a.getLeftExpression(), targets), truth(a.getRightExpression(), targets));
     }
@@ -97,6 +122,23 @@ final class RowCondition {
         return Truth.TRUE;
       }
       return or(truth(o.getLeftExpression(), targets), truth(o.getRightExpression(), targets));
+    }
+    if (e instanceof IsNullExpression n && neverNull(n.getLeftExpression())) {
+      // (x IS NULL) IS NOT NULL, (c IS TRUE) IS NULL: a test that is never NULL itself
+      return n.isNot() ? Truth.TRUE : Truth.FALSE;
+    }
+    if (e instanceof NotEqualsTo ne && complementary(ne.getLeftExpression(), ne.getRightExpression())) {
+      return Truth.TRUE; // (x IS NULL) <> (x IS NOT NULL)
+    }
+    if (e instanceof net.sf.jsqlparser.expression.CaseExpression c && c.getSwitchExpression() == null
+        && c.getWhenClauses() != null && !c.getWhenClauses().isEmpty()
+        && unwrap(c.getWhenClauses().get(0).getWhenExpression()) instanceof BooleanValue first && first.getValue()) {
+      return truth(c.getWhenClauses().get(0).getThenExpression(), targets); // CASE WHEN true THEN c END
+    }
+    if (e instanceof Function f && f.getName() != null && f.getName().toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9_]*eq")
+        && f.getParameters() != null && f.getParameters().size() == 2
+        && key(f.getParameters().get(0)).equals(key(f.getParameters().get(1))) && readsRow(f.getParameters().get(0), targets)) {
+      return Truth.TRUE; // int4eq(id, id), texteq(v, v): = spelled as its function
     }
     if (e instanceof IsBooleanExpression b) {
       // (c) IS TRUE, IS NOT FALSE ...: as true as c; IS FALSE, IS NOT TRUE: its negation
@@ -202,6 +244,8 @@ final class RowCondition {
       items = l;
     } else if (right != null && !(unwrap(right) instanceof ParenthesedSelect)) {
       items = List.of(right); // (SELECT x) without FROM is x itself
+    } else if (right instanceof ParenthesedSelect ps && scalarWithoutFrom(ps) != null) {
+      items = List.of(scalarWithoutFrom(ps)); // IN (VALUES (x)), IN (SELECT x WHERE true)
     } else {
       return null;
     }
@@ -212,6 +256,98 @@ final class RowCondition {
       }
     }
     return null;
+  }
+
+  /**
+   * A boolean identity over null and truth tests of the same expressions: the condition is
+   * evaluated for every combination of its tests' outcomes (a test of x is IS NULL, IS NOT NULL,
+   * IS TRUE, IS NOT TRUE, IS FALSE, IS NOT FALSE of one key; NOT flips a test). TRUE when it holds
+   * in every combination, FALSE in none; null when the condition holds anything else.
+   */
+  private static Truth booleanIdentity(Expression e) {
+    List<String> keys = new ArrayList<>();
+    if (!collectTests(e, keys) || keys.isEmpty() || keys.size() > 4) {
+      return null;
+    }
+    boolean always = true;
+    boolean never = true;
+    // each key takes one of three states: 0 NULL, 1 TRUE (or not null), 2 FALSE (or not null)
+    int combinations = (int) Math.pow(3, keys.size());
+    for (int m = 0; m < combinations; m++) {
+      int[] state = new int[keys.size()];
+      for (int k = 0, v = m; k < keys.size(); k++, v /= 3) {
+        state[k] = v % 3;
+      }
+      Boolean r = evaluate(e, keys, state);
+      if (r == null || r) {
+        never = false;
+      }
+      if (r == null || !r) {
+        always = false;
+      }
+    }
+    return always ? Truth.TRUE : never ? Truth.FALSE : null;
+  }
+
+  /** Whether {@code e} is built only of AND, OR, NOT and tests; collects the tested keys. */
+  private static boolean collectTests(Expression e, List<String> keys) {
+    Expression u = e instanceof ParenthesedExpressionList<?> l && l.size() == 1 ? l.get(0) : e;
+    if (u instanceof AndExpression a) {
+      return collectTests(a.getLeftExpression(), keys) && collectTests(a.getRightExpression(), keys);
+    }
+    if (u instanceof OrExpression o) {
+      return collectTests(o.getLeftExpression(), keys) && collectTests(o.getRightExpression(), keys);
+    }
+    if (u instanceof NotExpression n) {
+      return collectTests(n.getExpression(), keys);
+    }
+    String k = u instanceof IsNullExpression n ? key(n.getLeftExpression())
+        : u instanceof IsBooleanExpression b ? key(b.getLeftExpression()) : null;
+    if (k == null) {
+      return false;
+    }
+    if (!keys.contains(k)) {
+      keys.add(k);
+    }
+    return true;
+  }
+
+  private static Boolean evaluate(Expression e, List<String> keys, int[] state) {
+    Expression u = e instanceof ParenthesedExpressionList<?> l && l.size() == 1 ? l.get(0) : e;
+    if (u instanceof AndExpression a) {
+      Boolean x = evaluate(a.getLeftExpression(), keys, state);
+      Boolean y = evaluate(a.getRightExpression(), keys, state);
+      return Boolean.FALSE.equals(x) || Boolean.FALSE.equals(y) ? Boolean.FALSE : x == null || y == null ? null : Boolean.TRUE;
+    }
+    if (u instanceof OrExpression o) {
+      Boolean x = evaluate(o.getLeftExpression(), keys, state);
+      Boolean y = evaluate(o.getRightExpression(), keys, state);
+      return Boolean.TRUE.equals(x) || Boolean.TRUE.equals(y) ? Boolean.TRUE : x == null || y == null ? null : Boolean.FALSE;
+    }
+    if (u instanceof NotExpression n) {
+      Boolean x = evaluate(n.getExpression(), keys, state);
+      return x == null ? null : !x;
+    }
+    if (u instanceof IsNullExpression n) {
+      boolean isNull = state[keys.indexOf(key(n.getLeftExpression()))] == 0;
+      return n.isNot() != isNull;
+    }
+    IsBooleanExpression b = (IsBooleanExpression) u;
+    int st = state[keys.indexOf(key(b.getLeftExpression()))];
+    boolean matches = b.isTrue() ? st == 1 : st == 2;
+    return b.isNot() != matches;
+  }
+
+  /** A test whose own value is never NULL: IS [NOT] NULL, IS [NOT] TRUE/FALSE. */
+  private static boolean neverNull(Expression e) {
+    Expression u = unwrap(e);
+    return u instanceof IsNullExpression || u instanceof IsBooleanExpression;
+  }
+
+  /** x IS NULL and x IS NOT NULL (either order): always different. */
+  private static boolean complementary(Expression a, Expression b) {
+    return unwrap(a) instanceof IsNullExpression x && unwrap(b) instanceof IsNullExpression y
+        && x.isNot() != y.isNot() && key(x.getLeftExpression()).equals(key(y.getLeftExpression()));
   }
 
   /** {@code x IS NULL OR x IS NOT NULL}, in any order among the ORed terms. */
@@ -294,7 +430,17 @@ final class RowCondition {
   }
 
   private static Expression scalarWithoutFrom(ParenthesedSelect ps) {
-    if (ps.getSelect() instanceof PlainSelect p && p.getFromItem() == null && p.getWhere() == null
+    if (ps.getSelect() instanceof net.sf.jsqlparser.statement.select.Values v && v.getExpressions() != null
+        && v.getExpressions().size() == 1) {
+      // (VALUES (x)): one row of one value
+      Expression only = v.getExpressions().get(0);
+      if (only instanceof ParenthesedExpressionList<?> row && row.size() == 1) {
+        return row.get(0);
+      }
+      return only instanceof ParenthesedExpressionList<?> ? null : only;
+    }
+    if (ps.getSelect() instanceof PlainSelect p && p.getFromItem() == null
+        && (p.getWhere() == null || unwrap(p.getWhere()) instanceof BooleanValue w && w.getValue())
         && p.getGroupBy() == null && p.getHaving() == null && p.getSelectItems() != null
         && p.getSelectItems().size() == 1 && p.getWithItemsList() == null) {
       return p.getSelectItems().get(0).getExpression();
