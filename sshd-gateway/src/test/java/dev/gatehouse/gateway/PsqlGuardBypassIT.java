@@ -64,21 +64,19 @@ class PsqlGuardBypassIT {
 
   /**
    * {@code psql -c} with text that starts with a backslash lexes the whole text, newlines
-   * included, as one command and its arguments; checkExecText judges the second line as SQL, where
-   * a backtick is an operator character. psql runs the backtick (popen of /bin/sh; the sandbox
-   * has no shell, so psql reports the failure).
+   * included, as one command and its arguments: the guard once judged the second line as SQL, where
+   * a backtick is an operator character, and psql ran the backtick. Such text must be one line.
    */
   @Test
   void execBacktickOnTheSecondLineOfASlashCommandIsRefused() throws Exception {
     SshResult r = gw.ssh(alice, "prod-db").run("\\echo a\n`id`");
-    System.out.println("exec backtick: " + r);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(77);
     assertThat(r.err()).as(r.toString()).contains("gatehouse: blocked by rule psql-meta-command");
   }
 
   /**
-   * psql's pty is in canonical mode (only ECHO is cleared), so the kernel applies VERASE (DEL,
-   * 0x7f) to the line the gateway writes. The guard does not refuse DEL (only chars below 0x20);
+   * psql's pty was in canonical mode (only ECHO cleared), so the kernel applied VERASE (DEL,
+   * 0x7f) to the line the gateway writes. The guard did not refuse DEL (only chars below 0x20);
    * JLine's quoted-insert (Ctrl-V) puts one in the line. The guard reads {@code '<DEL>\qecho …}
    * as a string; psql receives {@code \qecho …}.
    */
@@ -95,7 +93,7 @@ class PsqlGuardBypassIT {
   }
 
   /**
-   * The kernel's canonical-mode line buffer holds 4095 bytes: a longer line reaches psql cut
+   * The kernel's canonical-mode line buffer holds 4095 bytes: a longer line reached psql cut
    * short (its closing quote dropped), while the guard reads all of it. The next line's quote
    * closes psql's string and opens one for the guard.
    */
@@ -112,7 +110,7 @@ class PsqlGuardBypassIT {
   }
 
   /**
-   * SET client_encoding = 'SHIFT_JIS_2004' is allowed (the proxy's list of unsafe encodings lacks
+   * SET client_encoding = 'SHIFT_JIS_2004' was allowed (the proxy's list of unsafe encodings lacked
    * it) and psql then lexes by it: C3 81 5C ("Á\" in UTF-8) is a katakana and one two-byte
    * character, so psql's E'…' ends at the next quote, where the guard still reads an escaped quote.
    */
@@ -137,7 +135,6 @@ class PsqlGuardBypassIT {
       Thread.sleep(100);
       screen = tmux.screen();
     }
-    System.out.println(marker + " screen:\n" + screen);
     assertThat(ran.matcher(screen).find()).as("psql ran \\qecho behind the guard; screen:\n" + screen).isFalse();
   }
 }

@@ -53,7 +53,7 @@ class PsqlLoadsSharedObjectIT {
   @BeforeAll
   static void start() throws Exception {
     pg = PostgresServer.start(false);
-    socketDir = SocketDirectories.create("attack");
+    socketDir = SocketDirectories.create();
     StatementGate allowAll = sql -> StatementGate.Decision.allow();
     proxy = PgProxyServer.unix(socketDir.resolve(".s.PGSQL.5432"), peer -> true,
         new PostgresSettings("127.0.0.1", pg.port, "app", "app_rw", "file:" + pg.passwordFile(), null, null, null),

@@ -222,7 +222,7 @@ public final class PsqlSession extends RecordedSession implements Command {
    * path, or sharing the runAs uid, does not let another session or a local user in.
    */
   private void openProxy() throws IOException {
-    runDir = SocketDirectories.create(id);
+    runDir = SocketDirectories.create();
     Path socket = runDir.resolve(".s.PGSQL.5432");
     UnixUser runAs = services.runAsUsers().get(target.name());
     int expectedUid = runAs != null ? runAs.uid() : UnixUser.currentUid();

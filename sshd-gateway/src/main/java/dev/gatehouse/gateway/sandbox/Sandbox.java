@@ -131,10 +131,6 @@ public final class Sandbox {
     return new Launch(wrap(runAs, tree, argv, !terminal));
   }
 
-  /** The psql binary the sandbox runs (the real one, not a wrapper script). */
-  public Path psqlBinary() throws IOException {
-    return psqlFiles().binary;
-  }
 
   private List<String> wrap(UnixUser runAs, List<String> tree, List<String> argv, boolean newSession) {
     if (runAs == null ? UnixUser.currentUid() == 0 : runAs.uid() == 0 || runAs.gid() == 0) {

@@ -21,7 +21,7 @@ public final class SocketDirectories {
   private SocketDirectories() {}
 
   /** A new directory for one session's socket. */
-  public static Path create(String sessionId) throws IOException {
+  public static Path create() throws IOException {
     byte[] name = new byte[16];
     RANDOM.nextBytes(name);
     Path dir = parent().resolve(HexFormat.of().formatHex(name));

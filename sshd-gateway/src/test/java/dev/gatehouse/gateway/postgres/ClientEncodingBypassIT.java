@@ -183,13 +183,11 @@ class ClientEncodingBypassIT {
       while (true) {
         String m = PgProxyIT.readMessage(in);
         messages.add(m);
-        System.out.println("  <- " + m);
         if (m.startsWith("Z")) {
           return messages;
         }
       }
     } catch (EOFException | java.net.SocketException e) {
-      System.out.println("  <- (connection closed)");
       return messages;
     }
   }

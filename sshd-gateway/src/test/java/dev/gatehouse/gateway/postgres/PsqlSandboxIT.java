@@ -37,7 +37,7 @@ class PsqlSandboxIT {
   static void start() throws Exception {
     pg = PostgresServer.start(false);
     policy = TestPolicy.forServer(pg);
-    socketDir = SocketDirectories.create("test");
+    socketDir = SocketDirectories.create();
     proxy = PgProxyServer.unix(socketDir.resolve(".s.PGSQL.5432"), peer -> peers.add(peer.pid()),
         PgProxyIT.settings(pg), policy, policy, policy, new CancelRegistry());
     Files.setPosixFilePermissions(socketDir.resolve(".s.PGSQL.5432"),

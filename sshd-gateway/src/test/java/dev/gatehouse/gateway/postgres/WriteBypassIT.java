@@ -107,7 +107,6 @@ class WriteBypassIT {
   @Test
   void explainWithAQuotedAnalyzeOptionRunsAnUnseenUncountedDelete() throws Exception {
     Psql.Result r = psql("EXPLAIN (\"analyze\") DELETE FROM orders WHERE id > 0");
-    System.out.println("explain-quoted-analyze: " + r + " orders left: " + count("orders"));
     assertThat(r.exit()).as(r.toString()).isNotZero();
     assertThat(r.err()).as(r.toString()).contains("orders-writes");
     assertThat(count("orders")).isEqualTo("3000");
@@ -122,7 +121,6 @@ class WriteBypassIT {
   void overwritingTheSnapshotSettingHidesTheRowsFromTheCheck() throws Exception {
     Psql.Result r = psql("DELETE FROM items WHERE id > 0; SELECT pg_catalog.set_config('gatehouse.rows_before',"
         + " string_agg(oid::text || ':1000000000', ','), true) IS NOT NULL FROM pg_class WHERE oid >= 16384");
-    System.out.println("snapshot-overwrite (simple): " + r + " items left: " + count("items"));
     assertThat(r.err()).as(r.toString()).contains("max-rows-changed");
     assertThat(count("items")).isEqualTo("3000");
   }
@@ -138,7 +136,6 @@ class WriteBypassIT {
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("max-rows-changed");
     } finally {
-      System.out.println("snapshot-overwrite (jdbc): items left: " + count("items"));
     }
     assertThat(count("items")).isEqualTo("3000");
   }
@@ -151,7 +148,6 @@ class WriteBypassIT {
   @Test
   void aVolatileFunctionCalledByAttributeNotationIsNeitherReviewedNorCounted() throws Exception {
     Psql.Result r = psql("SELECT count(i.archive) FROM items i");
-    System.out.println("attribute-notation: " + r + " items left: " + count("items"));
     assertThat(r.exit()).as(r.toString()).isNotZero();
     assertThat(count("items")).isEqualTo("3000");
   }
@@ -164,7 +160,6 @@ class WriteBypassIT {
   @Test
   void aQualifiedAndABareNameOfTheSameColumnIsNoCondition() throws Exception {
     Psql.Result r = psql("DELETE FROM flags WHERE flags.id = id");
-    System.out.println("tautology: " + r + " flags left: " + count("flags"));
     assertThat(r.err()).as(r.toString()).contains("delete-without-where");
     assertThat(count("flags")).isEqualTo("500");
   }
