@@ -174,3 +174,26 @@ CREATE FUNCTION leak() RETURNS text LANGUAGE sql RETURN (SELECT string_agg(u::te
 DO $$ BEGIN INSERT INTO notes SELECT id + 10, u::text FROM users u; END $$
 ALTER TABLE users ALTER COLUMN name TYPE text USING users::text
 CREATE TABLE leak (LIKE users); ALTER TABLE users INHERIT leak; SELECT * FROM leak; ALTER TABLE users NO INHERIT leak
+-- Predicates that rebuild a whole value in one query: each row of a cross join with
+-- generate_series tests one character against one candidate, and the rows that pass spell it.
+-- [rebuild]: each of these shows a whole value when run straight against the server.
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1 AND ascii(substr(u.ssn, p, 1)) = g
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,40) p, generate_series(32,126) g WHERE u.id = 1 AND substr(u.email, p, 1) = chr(g)
+[rebuild] SELECT string_agg(cs.c, '' ORDER BY p) FROM users u, generate_series(1,20) p, (SELECT chr(g) AS c FROM generate_series(32,126) g) cs WHERE u.id = 2 AND substr(u.ssn, p, 1) = cs.c
+[rebuild] SELECT (SELECT string_agg(chr(g), '' ORDER BY p) FROM generate_series(1,20) p, generate_series(32,126) g WHERE ascii(substr(u.ssn, p, 1)) = g) FROM users u WHERE u.id = 1
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u JOIN generate_series(1,20) p ON true JOIN generate_series(32,126) g ON ascii(substr(u.ssn, p, 1)) = g WHERE u.id = 1
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM generate_series(1,20) p, generate_series(32,126) g WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = 1 AND ascii(substr(u.ssn, p, 1)) = g)
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM generate_series(1,20) p, generate_series(32,126) g WHERE g IN (SELECT ascii(substr(ssn, p, 1)) FROM users WHERE id = 1)
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FILTER (WHERE ascii(substr(u.ssn, p, 1)) = g) FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1
+[rebuild] SELECT string_agg(CASE WHEN ascii(substr(u.ssn, p, 1)) = g THEN chr(g) END, '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM (SELECT p, g FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1 GROUP BY p, g HAVING max(ascii(substr(u.ssn, p, 1))) = g) x
+[rebuild] SELECT string_agg(chr(s.g), '' ORDER BY s.p) FROM (SELECT u.ssn, p, g FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1) s WHERE ascii(substr(s.ssn, s.p, 1)) = s.g
+[rebuild] WITH s AS (SELECT u.email AS e, p, g FROM users u, generate_series(1,40) p, generate_series(32,126) g WHERE u.id = 2) SELECT string_agg(chr(g), '' ORDER BY p) FROM s WHERE substr(e, p, 1) = chr(g)
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, LATERAL generate_series(1, length(u.ssn)) p, generate_series(32,126) g WHERE u.id = 1 AND ascii(substr(u.ssn, p, 1)) = g
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u CROSS JOIN LATERAL (SELECT p, g FROM generate_series(1,20) p, generate_series(32,126) g WHERE ascii(substr(u.ssn, p, 1)) = g) x WHERE u.id = 1
+[rebuild] UPDATE notes SET note = (SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1 AND ascii(substr(u.ssn, p, 1)) = g) WHERE id = 1
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1 AND (CASE WHEN ascii(substr(u.ssn, p, 1)) = g THEN true END)
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(32,126) g WHERE u.id = 1 AND position(chr(g) IN substr(u.ssn, p, 1)) = 1
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(45,57) g WHERE u.id = 1 AND substr(u.ssn, p, 1) LIKE chr(g)
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(45,57) g WHERE u.id = 1 AND u.ssn LIKE repeat('_', p - 1) || chr(g) || '%'
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(45,57) g WHERE u.id = 1 AND g <> 46 AND u.ssn ~ ('^.{' || (p - 1) || '}' || chr(g))

@@ -34,6 +34,7 @@ import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.LateralSubSelect;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
@@ -63,6 +64,11 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 final class ColumnOrigins {
   enum Kind {
     CLEAN,
+    /**
+     * Depends on masked values only through which rows a masked test let through (a subquery
+     * with such a test, a count of a masked column): one bit per row, counted as a test.
+     */
+    GATED,
     BARE,
     DERIVED
   }
@@ -80,9 +86,12 @@ final class ColumnOrigins {
       return kind == Kind.BARE ? new Flow(Kind.DERIVED, source) : this;
     }
 
+    /** Carries a masked value (plain or computed); {@link Kind#GATED} does not. */
     boolean tainted() {
-      return kind != Kind.CLEAN;
+      return kind == Kind.BARE || kind == Kind.DERIVED;
     }
+
+    static final Flow GATED = new Flow(Kind.GATED, null);
   }
 
   record Col(String name, Flow flow) {}
@@ -92,7 +101,16 @@ final class ColumnOrigins {
    * {@code rest}, the flow of any further column whose name or position is not known (a table's
    * columns that are not masked), or {@code null} when there are none.
    */
-  record Columns(List<Col> known, Flow rest) {
+  record Columns(List<Col> known, Flow rest, boolean gated) {
+    Columns(List<Col> known, Flow rest) {
+      this(known, rest, false);
+    }
+
+    /** The same columns, from rows that a masked test chose when {@code gated}. */
+    Columns gatedIf(boolean g) {
+      return g && !gated ? new Columns(known, rest, true) : this;
+    }
+
     Flow all() {
       Flow f = rest == null ? Flow.CLEAN : rest;
       for (Col c : known) {
@@ -126,8 +144,74 @@ final class ColumnOrigins {
     }
   }
 
-  /** A FROM item in scope under the name queries use for it. */
-  private record Relation(String name, Columns columns) {}
+  /**
+   * A FROM item in scope under the name queries use for it. Compared by identity: the same table
+   * twice in one FROM is two relations, whose rows a cross join pairs.
+   */
+  private static final class Relation {
+    private final String name;
+    private final Columns columns;
+
+    Relation(String name, Columns columns) {
+      this.name = name;
+      this.columns = columns;
+    }
+
+    String name() {
+      return name;
+    }
+
+    Columns columns() {
+      return columns;
+    }
+  }
+
+  /**
+   * The masked tests one query level makes, each a way its rows or values can depend on masked
+   * values: the one FROM item its WHERE/ON/HAVING tests read (tests of one relation's row answer
+   * together, as the row's presence), a subquery or FROM item whose rows a masked test chose, an
+   * outer join's or a FILTER's masked condition, a count of a masked column. One level may make
+   * one: two would let a cross join, a UNION or two result columns answer two questions about
+   * the same row in one query (the reconstruction of a value one character at a time).
+   */
+  private static final class Level {
+    final Set<Object> tests = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    final List<String> described = new ArrayList<>();
+
+    void add(Object key, String what) {
+      if (tests.add(key)) {
+        described.add(what);
+      }
+    }
+  }
+
+  private final java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>();
+
+  private Level level() {
+    Level l = levels.peek();
+    if (l == null) {
+      throw new IllegalStateException("no query level");
+    }
+    return l;
+  }
+
+  /** Runs one query level; its result is gated when the level makes a masked test. */
+  private Columns inLevel(java.util.function.Supplier<Columns> body) {
+    Level l = new Level();
+    levels.push(l);
+    Columns out;
+    try {
+      out = body.get();
+    } finally {
+      levels.pop();
+    }
+    if (l.tests.size() > 1) {
+      throw new Refusal("one query tests masked columns in " + l.tests.size() + " ways (" + String.join("; ", l.described)
+          + "); a query may test the masked columns of one relation against constants, so that it learns at most one"
+          + " bit about each row");
+    }
+    return out.gatedIf(!l.tests.isEmpty());
+  }
 
   /** Names a query can see: its FROM items, its CTEs, and (outward) the enclosing queries'. */
   private static final class Scope {
@@ -206,13 +290,16 @@ final class ColumnOrigins {
     if (st instanceof Select s) {
       requireMaskable(query(s, scope));
     } else if (st instanceof Insert ins) {
-      insert(ins, scope, true);
+      inLevel(() -> insert(ins, scope, true));
     } else if (st instanceof net.sf.jsqlparser.statement.update.Update upd) {
-      update(upd, scope, true);
+      inLevel(() -> update(upd, scope, true));
     } else if (st instanceof Delete del) {
-      delete(del, scope, true);
+      inLevel(() -> delete(del, scope, true));
     } else if (st instanceof Merge m) {
-      merge(m, scope);
+      inLevel(() -> {
+        merge(m, scope);
+        return new Columns(List.of(), null);
+      });
     } else if (st instanceof CreateTable ct && ct.getSelect() != null) {
       requireClean(query(ct.getSelect(), scope), "CREATE TABLE " + ct.getTable() + " AS would copy");
     } else if (st instanceof CreateView cv) {
@@ -232,7 +319,7 @@ final class ColumnOrigins {
   private Columns query(Select select, Scope outer) {
     queryDepth++;
     try {
-      return queryAt(select, outer);
+      return inLevel(() -> queryAt(select, outer));
     } finally {
       queryDepth--;
     }
@@ -245,10 +332,10 @@ final class ColumnOrigins {
       out = plain(ps, scope);
     } else if (select instanceof SetOperationList set) {
       out = setOperation(set, scope);
-      walkAll(set.getOrderByElements(), scope);
+      orderBy(set.getOrderByElements(), out, scope);
     } else if (select instanceof ParenthesedSelect p) {
       out = query(p.getSelect(), scope);
-      walkAll(p.getOrderByElements(), scope);
+      orderBy(p.getOrderByElements(), out, scope);
     } else if (select instanceof Values v) {
       out = values(v, scope);
     } else if (select instanceof TableStatement t) {
@@ -308,11 +395,11 @@ final class ColumnOrigins {
     if (st instanceof Select s) {
       body = query(s, scope);
     } else if (st instanceof net.sf.jsqlparser.statement.insert.ParenthesedInsert i) {
-      body = insert(i.getInsert(), scope, false);
+      body = inLevel(() -> insert(i.getInsert(), scope, false));
     } else if (st instanceof net.sf.jsqlparser.statement.update.ParenthesedUpdate u) {
-      body = update(u.getUpdate(), scope, false);
+      body = inLevel(() -> update(u.getUpdate(), scope, false));
     } else if (st instanceof net.sf.jsqlparser.statement.delete.ParenthesedDelete d) {
-      body = delete(d.getDelete(), scope, false);
+      body = inLevel(() -> delete(d.getDelete(), scope, false));
     } else {
       throw new Refusal("the WITH item " + w.getAliasName() + " cannot be analysed for masked columns");
     }
@@ -342,15 +429,15 @@ final class ColumnOrigins {
         join(j, scope);
       }
     }
-    // Predicates: they may read masked columns (the documented one-bit-per-query inference), but
-    // the functions they call and the subqueries they hold are still checked.
-    walk(ps.getWhere(), scope);
-    walk(ps.getGroupBy(), scope);
-    walk(ps.getHaving(), scope);
-    walk(ps.getQualify(), scope);
-    walk(ps.getDistinct(), scope);
+    // Predicates may test masked columns against constants: the documented one bit per row and
+    // query. Grouping may use a plain masked column (equal values group together, as they show),
+    // not a value computed from one (GROUP BY substr(ssn, 1, 1) sorts rows by a part of it).
+    predicate(ps.getWhere(), scope, null, "WHERE");
+    predicate(ps.getHaving(), scope, null, "HAVING");
+    predicate(ps.getQualify(), scope, null, "QUALIFY");
+    notComputed(ps.getGroupBy(), scope, "GROUP BY");
+    notComputed(ps.getDistinct(), scope, "DISTINCT ON");
     walk(ps.getWindowDefinitions(), scope);
-    walkAll(ps.getOrderByElements(), scope);
     List<Col> cols = new ArrayList<>();
     Flow rest = null;
     for (SelectItem<?> item : ps.getSelectItems()) {
@@ -384,6 +471,7 @@ final class ColumnOrigins {
       }
     }
     Columns out = new Columns(cols, rest);
+    orderBy(ps.getOrderByElements(), out, scope);
     if (ps.getIntoTables() != null && !ps.getIntoTables().isEmpty()) {
       requireClean(out, "SELECT INTO " + ps.getIntoTables().get(0) + " would copy");
     }
@@ -393,7 +481,11 @@ final class ColumnOrigins {
   private Columns setOperation(SetOperationList set, Scope scope) {
     List<Columns> branches = new ArrayList<>();
     for (Select s : set.getSelects()) {
-      branches.add(query(s, scope));
+      Columns b = query(s, scope);
+      if (b.gated()) {
+        level().add(s, "a branch of " + set.getOperations().get(0) + " whose rows a masked test chose");
+      }
+      branches.add(b);
     }
     Columns first = branches.get(0);
     boolean aligned = branches.stream().allMatch(b -> b.rest() == null && b.known().size() == first.known().size());
@@ -471,18 +563,29 @@ final class ColumnOrigins {
   // ---- FROM
 
   private void from(FromItem item, Scope scope) {
+    int before = scope.relations.size();
+    fromItem(item, scope);
+    for (Relation r : scope.relations.subList(before, scope.relations.size())) {
+      if (r.columns().gated()) {
+        level().add(r, "the FROM item " + (r.name() == null ? shorten(String.valueOf(item)) : r.name())
+            + ", whose rows a masked test chose");
+      }
+    }
+  }
+
+  private void fromItem(FromItem item, Scope scope) {
     if (item instanceof Table t) {
       scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias())));
     } else if (item instanceof ParenthesedSelect p) {
       // Only LATERAL sees the FROM items before it.
       Scope sees = p instanceof LateralSubSelect ? scope : scope.outer;
       Columns c = query(p.getSelect(), sees == null ? new Scope(null) : inheritCtes(sees, scope));
-      walkAll(p.getOrderByElements(), scope);
+      orderBy(p.getOrderByElements(), c, scope);
       scope.relations.add(new Relation(aliasOr(p.getAlias(), null), aliased(c, p.getAlias())));
     } else if (item instanceof ParenthesedFromItem pf) {
       Scope inner = new Scope(scope.outer);
       inner.ctes.putAll(allCtes(scope));
-      from(pf.getFromItem(), inner);
+      fromItem(pf.getFromItem(), inner);
       if (pf.getJoins() != null) {
         for (Join j : pf.getJoins()) {
           join(j, inner);
@@ -534,7 +637,14 @@ final class ColumnOrigins {
     List<Relation> left = List.copyOf(scope.relations);
     from(j.getFromItem(), scope);
     Relation right = scope.relations.get(scope.relations.size() - 1);
-    walkAll(j.getOnExpressions(), scope);
+    // An inner join's ON filters rows as WHERE does; an outer join's decides, for each row of the
+    // preserved side, whether the other side's columns are null: a separate answer.
+    boolean outer = j.isLeft() || j.isRight() || j.isFull() || j.isOuter();
+    if (j.getOnExpressions() != null) {
+      for (Expression on : j.getOnExpressions()) {
+        predicate(on, scope, outer ? j : null, outer ? "an outer join's ON" : "ON");
+      }
+    }
     List<String> merged = new ArrayList<>();
     if (j.getUsingColumns() != null) {
       for (Column c : j.getUsingColumns()) {
@@ -598,7 +708,7 @@ final class ColumnOrigins {
       for (int i = 0; i < c.known().size(); i++) {
         cols.add(new Col(i < names.size() ? names.get(i) : c.known().get(i).name(), c.known().get(i).flow()));
       }
-      return new Columns(cols, null);
+      return new Columns(cols, null, c.gated());
     }
     // Positions are not known (a table's unmasked columns are not listed): any renamed column may
     // be any masked one, still plain (renaming keeps the origin).
@@ -607,7 +717,7 @@ final class ColumnOrigins {
       cols.add(new Col(n, any));
     }
     cols.addAll(c.known());
-    return new Columns(cols, c.rest());
+    return new Columns(cols, c.rest(), c.gated());
   }
 
   private static String aliasOr(Alias a, String name) {
@@ -713,11 +823,27 @@ final class ColumnOrigins {
       return Flow.CLEAN; // count(*)
     }
     if (node instanceof ExistsExpression e) {
-      walk(e.getRightExpression(), scope, seen); // checked; its rows only answer yes or no
-      return Flow.CLEAN;
+      // Its rows only answer yes or no: a test, when a masked one chose them.
+      Flow f = walk(e.getRightExpression(), scope, seen);
+      return f.kind() == Kind.CLEAN ? Flow.CLEAN : Flow.GATED;
     }
     if (node instanceof Select s) {
-      return query(s, scope).all().derived();
+      Columns c = query(s, scope);
+      if (c.gated()) {
+        level().add(s, "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
+      }
+      return c.all().derived().max(c.gated() ? Flow.GATED : Flow.CLEAN);
+    }
+    if (node instanceof OrderByElement o) {
+      Flow f = walk(o.getExpression(), scope, seen);
+      if (f.tainted()) {
+        throw new Refusal("ordering by the masked column " + f.source()
+            + " would tell how its values compare with each other; order by another column");
+      }
+      return f;
+    }
+    if (node instanceof net.sf.jsqlparser.expression.PartitionByClause p) {
+      return notComputed(p.getPartitionExpressionList(), scope, "PARTITION BY");
     }
     if (node instanceof AnalyticExpression a) {
       // PARTITION BY, ORDER BY and FILTER only choose and order rows, like a query's ORDER BY;
@@ -725,6 +851,20 @@ final class ColumnOrigins {
       Flow args = walkFields(a, scope, seen);
       if (args.tainted()) {
         call(List.of(String.valueOf(a.getName())), args);
+      }
+      if (a.getFilterExpression() != null) {
+        // FILTER (WHERE <masked test>) answers its own question about each row, beside WHERE's.
+        Level here = new Level();
+        levels.push(here);
+        try {
+          predicate(a.getFilterExpression(), scope, null, "FILTER");
+        } finally {
+          levels.pop();
+        }
+        if (!here.tests.isEmpty()) {
+          level().add(a, "FILTER (WHERE " + shorten(String.valueOf(a.getFilterExpression())) + ")");
+          args = args.max(Flow.GATED);
+        }
       }
       if (a.getType() != AnalyticType.OVER && a.getType() != AnalyticType.FILTER_ONLY) {
         return args; // WITHIN GROUP (ORDER BY x): the ordered values are the arguments (mode, percentile_disc)
@@ -737,8 +877,13 @@ final class ColumnOrigins {
     }
     Flow f = walkFields(node, scope, seen);
     if (node instanceof Function fn && isCount(fn)) {
-      // A count depends only on which values are null or equal: what a WHERE clause learns too.
-      return Flow.CLEAN;
+      // A count of a masked value depends only on which values are null or equal: one answer
+      // about each row, as a WHERE test gives.
+      if (f.tainted()) {
+        level().add(fn, fn + ", which counts by masked values");
+        return Flow.GATED;
+      }
+      return f.kind() == Kind.GATED ? Flow.GATED : Flow.CLEAN;
     }
     if (node instanceof Function fn && f.tainted()) {
       List<String> parts = fn.getMultipartName() == null || fn.getMultipartName().isEmpty()
@@ -785,6 +930,228 @@ final class ColumnOrigins {
     return f;
   }
 
+  // ---- predicates
+
+  /** Names PostgreSQL reads as values, not columns, where JSqlParser sees a column. */
+  private static final Set<String> CONSTANT_NAMES = Set.of(
+      "true", "false", "null", "unknown", "current_date", "current_time", "current_timestamp", "localtime",
+      "localtimestamp", "current_user", "session_user", "user", "current_role", "current_catalog",
+      "current_schema");
+
+  /** Functions whose value changes from one row to the next: no constant to test against. */
+  private static final Set<String> ROW_VARYING = Set.of(
+      "random", "random_normal", "setseed", "clock_timestamp", "timeofday", "nextval", "currval", "lastval",
+      "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7",
+      "txid_current", "pg_current_xact_id", "row_number", "generate_series", "unnest");
+
+  /**
+   * A condition (WHERE, ON, HAVING, FILTER, a write's WHERE). Each top-level conjunct that reads
+   * a masked value must test one masked column of one relation against constants — no other
+   * column, no subquery, no value that changes from row to row — so that, for each row, the
+   * conjuncts together answer one question whose only unknown is that row's value. The tested
+   * relation is recorded as the level's test ({@code separate}, for an outer join's ON or a
+   * MERGE branch, records that condition as a test of its own).
+   */
+  private void predicate(Expression e, Scope scope, Object separate, String clause) {
+    if (e == null) {
+      return;
+    }
+    List<Expression> conjuncts = new ArrayList<>();
+    conjuncts(e, conjuncts);
+    for (Expression c : conjuncts) {
+      Flow f = walk(c, scope);
+      if (!f.tainted()) {
+        continue;
+      }
+      Tested t = new Tested();
+      pure(c, scope, t, f, clause);
+      if (t.relation == null) {
+        throw new Refusal("the " + clause + " condition " + shorten(String.valueOf(c))
+            + " reads the masked column " + f.source() + " through a value the analysis cannot follow");
+      }
+      if (separate != null) {
+        level().add(separate, "the " + clause + " condition " + shorten(String.valueOf(c)));
+      } else {
+        level().add(t.relation, "conditions on " + f.source());
+      }
+    }
+  }
+
+  private static void conjuncts(Expression e, List<Expression> out) {
+    if (e instanceof net.sf.jsqlparser.expression.operators.conditional.AndExpression a) {
+      conjuncts(a.getLeftExpression(), out);
+      conjuncts(a.getRightExpression(), out);
+    } else if (e instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> l
+        && l.size() == 1) {
+      conjuncts((Expression) l.get(0), out);
+    } else {
+      out.add(e);
+    }
+  }
+
+  /** The one masked column a conjunct tests: its relation and name. */
+  private static final class Tested {
+    Relation relation;
+    String column;
+  }
+
+  /** Checks that {@code node}, part of a masked conjunct, holds only constants and one masked column. */
+  private void pure(Object node, Scope scope, Tested t, Flow f, String clause) {
+    if (node == null) {
+      return;
+    }
+    if (node instanceof Collection<?> c) {
+      for (Object o : c) {
+        pure(o, scope, t, f, clause);
+      }
+      return;
+    }
+    String cls = node.getClass().getName();
+    if (!cls.startsWith("net.sf.jsqlparser.") || cls.startsWith("net.sf.jsqlparser.parser.")) {
+      return;
+    }
+    String why = null;
+    if (node instanceof Column c) {
+      String name = unquote(c.getColumnName());
+      if (c.getTable() == null && CONSTANT_NAMES.contains(name)) {
+        return;
+      }
+      Flow cf = column(c, scope);
+      if (!cf.tainted()) {
+        why = "compares it with " + c + ", which is not a constant";
+      } else {
+        Relation r = relationOf(c, scope);
+        if (r == null) {
+          why = "reads " + c + ", whose FROM item the analysis cannot tell";
+        } else if (t.relation == null) {
+          t.relation = r;
+          t.column = name;
+          return;
+        } else if (t.relation == r && t.column.equals(name)) {
+          return;
+        } else {
+          why = "compares two masked values (" + t.column + ", " + c + ")";
+        }
+      }
+    } else if (node instanceof Select || node instanceof ExistsExpression) {
+      why = "holds a subquery";
+    } else if (node instanceof AllColumns || node instanceof AllTableColumns || node instanceof AnalyticExpression) {
+      why = "holds " + node;
+    } else if (node instanceof Function fn && fn.getName() != null
+        && ROW_VARYING.contains(unquote(fn.getMultipartName().get(fn.getMultipartName().size() - 1)))) {
+      why = "calls " + fn.getName() + "(), whose value changes from row to row";
+    }
+    if (why != null) {
+      throw new Refusal("the " + clause + " condition " + shorten(String.valueOf(node)) + " on the masked column "
+          + f.source() + " " + why + "; a condition may test one masked column against constants only");
+    }
+    for (Class<?> k = node.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+      for (Field field : k.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive() || field.getType() == String.class) {
+          continue;
+        }
+        try {
+          field.setAccessible(true);
+          pure(field.get(node), scope, t, f, clause);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          if (e instanceof Refusal r) {
+            throw r;
+          }
+          throw new Refusal("a " + node.getClass().getSimpleName() + " cannot be analysed for masked columns");
+        }
+      }
+    }
+  }
+
+  /** The FROM item a column reference reads, or null when it cannot be told. */
+  private static Relation relationOf(Column c, Scope scope) {
+    String name = unquote(c.getColumnName());
+    Table t = c.getTable();
+    if (t != null && t.getName() != null) {
+      if (t.getSchemaName() != null) {
+        return null;
+      }
+      Relation r = scope.relation(unquote(t.getName()));
+      return r != null && r.columns().hasKnown(name) ? r : null;
+    }
+    for (Scope s = scope; s != null; s = s.outer) {
+      Relation found = null;
+      for (Relation r : s.relations) {
+        if (r.columns().hasKnown(name)) {
+          if (found != null) {
+            return null;
+          }
+          found = r;
+        }
+      }
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * GROUP BY, DISTINCT ON, PARTITION BY: a plain masked column groups equal values, as they show
+   * anyway; a value computed from one would sort rows by a part of it.
+   */
+  private Flow notComputed(Object keys, Scope scope, String clause) {
+    if (keys == null) {
+      return Flow.CLEAN;
+    }
+    if (keys instanceof Collection<?> c) {
+      Flow f = Flow.CLEAN;
+      for (Object o : c) {
+        f = f.max(notComputed(o, scope, clause));
+      }
+      return f;
+    }
+    if (keys instanceof net.sf.jsqlparser.statement.select.GroupByElement g) {
+      return notComputed(g.getGroupByExpressionList(), scope, clause).max(notComputed(g.getGroupingSets(), scope, clause));
+    }
+    if (keys instanceof net.sf.jsqlparser.statement.select.Distinct d) {
+      return notComputed(d.getOnSelectItems(), scope, clause);
+    }
+    if (keys instanceof SelectItem<?> i) {
+      return notComputed(i.getExpression(), scope, clause);
+    }
+    if (!(keys instanceof Expression e)) {
+      return walk(keys, scope);
+    }
+    Flow f = output(e, scope);
+    if (f.kind() == Kind.DERIVED) {
+      throw new Refusal(clause + " over a value computed from the masked column " + f.source()
+          + " would sort rows by a part of it; group by the column itself or another column");
+    }
+    return f;
+  }
+
+  /**
+   * ORDER BY, which may name an output column or its position: ordering by a masked value tells
+   * how the values compare with each other, many bits in one query.
+   */
+  private void orderBy(List<OrderByElement> elements, Columns out, Scope scope) {
+    if (elements == null) {
+      return;
+    }
+    for (OrderByElement o : elements) {
+      Expression e = o.getExpression();
+      Flow f;
+      if (e instanceof net.sf.jsqlparser.expression.LongValue n) {
+        int i = (int) n.getValue() - 1;
+        f = out.rest() == null && i >= 0 && i < out.known().size() ? out.known().get(i).flow() : out.all();
+      } else if (e instanceof Column c && c.getTable() == null && out.hasKnown(unquote(c.getColumnName()))) {
+        f = out.find(unquote(c.getColumnName()));
+      } else {
+        f = walk(o, scope);
+      }
+      if (f.tainted()) {
+        throw new Refusal("ordering by the masked column " + f.source()
+            + " would tell how its values compare with each other; order by another column");
+      }
+    }
+  }
+
   // ---- writes
 
   private Columns insert(Insert ins, Scope outer, boolean toClient) {
@@ -822,7 +1189,7 @@ final class ColumnOrigins {
       if (ins.getConflictAction().getUpdateSets() != null) {
         updateSets(targetName, ins.getConflictAction().getUpdateSets(), s);
       }
-      walk(ins.getConflictAction().getWhereExpression(), s);
+      predicate(ins.getConflictAction().getWhereExpression(), s, null, "ON CONFLICT ... WHERE");
     }
     Scope returning = new Scope(scope);
     returning.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
@@ -843,7 +1210,7 @@ final class ColumnOrigins {
     if (upd.getJoins() != null) {
       upd.getJoins().forEach(j -> join(j, scope));
     }
-    walk(upd.getWhere(), scope);
+    predicate(upd.getWhere(), scope, null, "WHERE");
     updateSets(targetName, upd.getUpdateSets(), scope);
     return returning(upd.getReturningClause(), scope, toClient);
   }
@@ -857,7 +1224,7 @@ final class ColumnOrigins {
     if (del.getJoins() != null) {
       del.getJoins().forEach(j -> join(j, scope));
     }
-    walk(del.getWhere(), scope);
+    predicate(del.getWhere(), scope, null, "WHERE");
     return returning(del.getReturningClause(), scope, toClient);
   }
 
@@ -872,16 +1239,16 @@ final class ColumnOrigins {
       Table t = m.getUsingTable();
       scope.relations.add(new Relation(aliasOr(m.getUsingAlias(), unquote(t.getName())), table(t, scope)));
     }
-    walk(m.getOnCondition(), scope);
+    predicate(m.getOnCondition(), scope, null, "MERGE ... ON");
     List<MergeOperation> ops = m.getOperations() == null ? List.of() : m.getOperations();
     for (MergeOperation op : ops) {
       if (op instanceof MergeUpdate u) {
-        walk(u.getAndPredicate(), scope);
-        walk(u.getWhereCondition(), scope);
+        predicate(u.getAndPredicate(), scope, u, "WHEN MATCHED AND");
+        predicate(u.getWhereCondition(), scope, u, "WHEN MATCHED ... WHERE");
         updateSets(targetName, u.getUpdateSets(), scope);
       } else if (op instanceof MergeInsert i) {
-        walk(i.getAndPredicate(), scope);
-        walk(i.getWhereCondition(), scope);
+        predicate(i.getAndPredicate(), scope, i, "WHEN NOT MATCHED AND");
+        predicate(i.getWhereCondition(), scope, i, "WHEN NOT MATCHED ... WHERE");
         List<?> values = i.getValues() == null ? List.of() : i.getValues();
         for (int k = 0; k < values.size(); k++) {
           String into = i.getColumns() != null && k < i.getColumns().size()

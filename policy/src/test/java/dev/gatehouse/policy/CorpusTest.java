@@ -84,7 +84,11 @@ class CorpusTest {
 
   /** Ordinary statements over the masked tables ({@code corpus/ordinary-masked.sql}). */
   static List<String> ordinaryMasked() {
-    try (InputStream in = CorpusTest.class.getResourceAsStream("/corpus/ordinary-masked.sql")) {
+    return lines("/corpus/ordinary-masked.sql");
+  }
+
+  private static List<String> lines(String resource) {
+    try (InputStream in = CorpusTest.class.getResourceAsStream(resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .lines()
           .filter(l -> !l.isBlank() && !l.startsWith("--"))
@@ -96,8 +100,9 @@ class CorpusTest {
 
   /**
    * False refusals of the masking rule on ordinary work: every statement the judge allows in the
-   * corpus, and the ordinary statements over the masked tables. None is expected; the count is
-   * printed for the record.
+   * corpus, and the ordinary statements over the masked tables, all pass; the few ordinary
+   * statements refused on purpose (ordering by a masked column, testing it against a subquery)
+   * are listed in their own file and must stay refused. The count is printed for the record.
    */
   @Test
   void ordinaryWorkIsNotRefusedByTheMaskingRule() {
@@ -108,9 +113,12 @@ class CorpusTest {
         .filter(sql -> derivations.violation(sql, StandardConformingStrings.ON).isPresent())
         .map(sql -> sql + "  <- " + derivations.violation(sql, StandardConformingStrings.ON).orElseThrow())
         .toList();
-    System.out.printf("masking rule: %d of %d ordinary statements refused%n", refused.size(), ordinary.size());
-    refused.forEach(r -> System.out.println("  refused: " + r));
+    List<String> onPurpose = lines("/corpus/ordinary-masked-refused.sql");
+    System.out.printf("masking rule: %d of %d ordinary statements refused (%d of them on purpose, listed)%n",
+        refused.size() + onPurpose.size(), ordinary.size() + onPurpose.size(), onPurpose.size());
     assertThat(refused).isEmpty();
+    assertThat(onPurpose).allSatisfy(sql ->
+        assertThat(derivations.violation(sql, StandardConformingStrings.ON)).as(sql).isPresent());
   }
 
   @Test

@@ -250,12 +250,12 @@ class MaskedErrorsIT {
 
   @Test
   void psqlOnTheBastionShowsTheSqlstateAndNoMaskedValue() throws Exception {
-    String sql = "SELECT id FROM users WHERE (ssn||' '||replace(email,'@','#'))::int = 0";
+    String sql = "SELECT id FROM users WHERE (ssn||' #')::int = 0";
     SshResult r = gw.ssh(alice, "prod-db").run(sql);
     assertThat(r.exitCode()).as(r.toString()).isNotZero();
     assertNoSecret(sql, r.out() + r.err());
     assertThat(r.err()).contains("gatehouse: error hidden").contains("SQLSTATE 22P02");
-    JsonNode line = auditHas(sql, "123-45-6789 alice#example.com");
+    JsonNode line = auditHas(sql, "123-45-6789 #");
     assertThat(line.path("sqlState").asText()).isEqualTo("22P02");
     assertThat(line.path("code").asText()).isEqualTo("GH3007I");
   }

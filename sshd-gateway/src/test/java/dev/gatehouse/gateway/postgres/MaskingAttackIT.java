@@ -47,7 +47,7 @@ class MaskingAttackIT {
   static PgProxyServer proxy;
   static SqlJudge judge;
 
-  record Attempt(String sql, boolean viaErrorText) {
+  record Attempt(String sql, boolean viaErrorText, boolean rebuildsAValue) {
     @Override
     public String toString() {
       return sql;
@@ -97,7 +97,9 @@ class MaskingAttackIT {
           continue;
         }
         boolean error = line.startsWith("[error] ");
-        all.add(new Attempt(error ? line.substring("[error] ".length()) : line, error));
+        boolean rebuild = line.startsWith("[rebuild] ");
+        String sql = error || rebuild ? line.substring(line.indexOf("] ") + 2) : line;
+        all.add(new Attempt(sql, error, rebuild));
       }
       return all;
     }
@@ -110,6 +112,21 @@ class MaskingAttackIT {
   @Test
   void theCorpusHasAtLeastAHundredAttempts() throws IOException {
     assertThat(attempts().stream().filter(a -> !a.viaErrorText())).hasSizeGreaterThanOrEqualTo(100);
+  }
+
+  /**
+   * The attempts that rebuild a value from conditions are real: straight against the server, as
+   * the same role, each shows a whole masked value (which the proxy then must refuse).
+   */
+  @Test
+  void theRebuildingAttemptsShowWholeValuesWithoutTheProxy() throws Exception {
+    List<Attempt> rebuilding = attempts().stream().filter(Attempt::rebuildsAValue).toList();
+    assertThat(rebuilding).hasSizeGreaterThanOrEqualTo(15);
+    for (Attempt a : rebuilding) {
+      String seen = pg.superSql("app", "SET ROLE app_rw;\n" + a.sql() + ";\nSELECT note FROM notes WHERE id = 1;");
+      leftBehind();
+      assertThat(SECRETS).as(a.sql() + "\n" + seen).anyMatch(seen::contains);
+    }
   }
 
   @Test
