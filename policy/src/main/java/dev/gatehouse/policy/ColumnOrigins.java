@@ -151,10 +151,17 @@ final class ColumnOrigins {
   private static final class Relation {
     private final String name;
     private final Columns columns;
+    /** A table's own rows (not a subquery, CTE or function): one row per stored row. */
+    private final boolean base;
 
     Relation(String name, Columns columns) {
+      this(name, columns, false);
+    }
+
+    Relation(String name, Columns columns, boolean base) {
       this.name = name;
       this.columns = columns;
+      this.base = base;
     }
 
     String name() {
@@ -350,9 +357,22 @@ final class ColumnOrigins {
     } else {
       throw new Refusal("a " + select.getClass().getSimpleName() + " query cannot be analysed for masked columns");
     }
-    walk(select.getLimit(), scope);
-    walk(select.getOffset(), scope);
-    walk(select.getFetch(), scope);
+    for (Object bound : new Object[] {select.getLimit(), select.getOffset(), select.getFetch()}) {
+      Flow f = walk(bound, scope);
+      if (f.tainted()) {
+        throw new Refusal("LIMIT, OFFSET or FETCH computed from the masked column " + f.source()
+            + " would choose rows by its value");
+      }
+    }
+    if (select instanceof SetOperationList set && out.all().tainted()) {
+      for (Object op : set.getOperations()) {
+        String o = String.valueOf(op).toUpperCase(Locale.ROOT);
+        if (!o.equals("UNION ALL")) {
+          throw new Refusal(o + " compares rows holding the masked column " + out.all().source()
+              + " with each other; use UNION ALL or leave the column out");
+        }
+      }
+    }
     return out;
   }
 
@@ -471,6 +491,12 @@ final class ColumnOrigins {
       }
     }
     Columns out = new Columns(cols, rest);
+    if (ps.getDistinct() != null && out.all().tainted()) {
+      // DISTINCT compares the values and sorts or hashes them: the rows then come back in (or
+      // counted by) an order of the masked values.
+      throw new Refusal("DISTINCT over the masked column " + out.all().source()
+          + " compares and orders its values; leave it out or use count(DISTINCT …)");
+    }
     orderBy(ps.getOrderByElements(), out, scope);
     if (ps.getIntoTables() != null && !ps.getIntoTables().isEmpty()) {
       requireClean(out, "SELECT INTO " + ps.getIntoTables().get(0) + " would copy");
@@ -575,7 +601,8 @@ final class ColumnOrigins {
 
   private void fromItem(FromItem item, Scope scope) {
     if (item instanceof Table t) {
-      scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias())));
+      boolean base = t.getSchemaName() != null || scope.cte(unquote(t.getName())) == null;
+      scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias()), base));
     } else if (item instanceof ParenthesedSelect p) {
       // Only LATERAL sees the FROM items before it.
       Scope sees = p instanceof LateralSubSelect ? scope : scope.outer;
@@ -607,6 +634,10 @@ final class ColumnOrigins {
     } else if (item instanceof TableFunction tf) {
       // A set-returning function's rows carry no origin: whatever masked value goes in is derived.
       Flow f = walk(tf.getFunction(), scope).derived();
+      if (f.tainted()) {
+        throw new Refusal("the rows of " + tf.getFunction().getName() + "() would depend on the masked column "
+            + f.source());
+      }
       scope.relations.add(new Relation(aliasOr(tf.getAlias(), unquote(tf.getFunction().getName())),
           aliased(new Columns(List.of(), f), tf.getAlias())));
     } else {
@@ -677,6 +708,10 @@ final class ColumnOrigins {
         f = f.max(lf);
       }
       f = f.max(right.columns().hasKnown(name) ? right.columns().find(name) : null);
+      if (f.tainted()) {
+        throw new Refusal("JOIN USING/NATURAL compares the masked column " + f.source()
+            + " with another relation's column; join on another column");
+      }
       cols.add(new Col(name, f.derived()));
     }
     scope.relations.add(0, new Relation(MERGED, new Columns(cols, null)));
@@ -845,6 +880,13 @@ final class ColumnOrigins {
     if (node instanceof net.sf.jsqlparser.expression.PartitionByClause p) {
       return notComputed(p.getPartitionExpressionList(), scope, "PARTITION BY");
     }
+    if (node instanceof net.sf.jsqlparser.expression.WindowElement w) {
+      Flow f = walkFields(w, scope, seen);
+      if (f.tainted()) {
+        throw new Refusal("a window frame computed from the masked column " + f.source() + " would choose rows by its value");
+      }
+      return f;
+    }
     if (node instanceof AnalyticExpression a) {
       // PARTITION BY, ORDER BY and FILTER only choose and order rows, like a query's ORDER BY;
       // the value comes from the function's arguments.
@@ -884,6 +926,11 @@ final class ColumnOrigins {
         return Flow.GATED;
       }
       return f.kind() == Kind.GATED ? Flow.GATED : Flow.CLEAN;
+    }
+    if (node instanceof Function fn && f.tainted() && fn.getName() != null
+        && ROW_MAKING_OR_TIMED.contains(unquote(fn.getMultipartName().get(fn.getMultipartName().size() - 1)))) {
+      throw new Refusal(fn.getName() + "() given the masked column " + f.source()
+          + " would tell its value by how many rows it makes or how long it takes");
     }
     if (node instanceof Function fn && f.tainted()) {
       List<String> parts = fn.getMultipartName() == null || fn.getMultipartName().isEmpty()
@@ -938,6 +985,19 @@ final class ColumnOrigins {
       "localtimestamp", "current_user", "session_user", "user", "current_role", "current_catalog",
       "current_schema");
 
+  /**
+   * Built-in set-returning functions (the number of rows they make is a value of its own) and
+   * functions whose time is visible: given a masked value, each tells more than one bit.
+   */
+  static final Set<String> ROW_MAKING_OR_TIMED = Set.of(
+      "generate_series", "generate_subscripts", "unnest", "regexp_matches", "regexp_split_to_table",
+      "string_to_table", "json_array_elements", "json_array_elements_text", "jsonb_array_elements",
+      "jsonb_array_elements_text", "json_each", "json_each_text", "jsonb_each", "jsonb_each_text",
+      "json_object_keys", "jsonb_object_keys", "json_populate_recordset", "jsonb_populate_recordset",
+      "json_to_recordset", "jsonb_to_recordset", "jsonb_path_query", "jsonb_path_query_tz", "ts_debug",
+      "ts_parse", "ts_stat", "pg_options_to_table", "aclexplode", "xpath_table", "pg_sleep", "pg_sleep_for",
+      "pg_sleep_until");
+
   /** Functions whose value changes from one row to the next: no constant to test against. */
   private static final Set<String> ROW_VARYING = Set.of(
       "random", "random_normal", "setseed", "clock_timestamp", "timeofday", "nextval", "currval", "lastval",
@@ -969,6 +1029,13 @@ final class ColumnOrigins {
         throw new Refusal("the " + clause + " condition " + shorten(String.valueOf(c))
             + " reads the masked column " + f.source() + " through a value the analysis cannot follow");
       }
+      // Other columns of the same stored row are as fixed as the masked one; a subquery's or a
+      // join's rows may repeat a masked value beside values that change from copy to copy.
+      if (t.relations.size() > 1 || t.columns.size() > 1 && !t.relation.base) {
+        throw new Refusal("the " + clause + " condition " + shorten(String.valueOf(c)) + " on the masked column "
+            + f.source() + " compares it with a value that is not a constant or a column of the same table row;"
+            + " a condition may test one table's row against constants only");
+      }
       if (separate != null) {
         level().add(separate, "the " + clause + " condition " + shorten(String.valueOf(c)));
       } else {
@@ -993,6 +1060,8 @@ final class ColumnOrigins {
   private static final class Tested {
     Relation relation;
     String column;
+    final Set<String> columns = new java.util.HashSet<>();
+    final Set<Relation> relations = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   }
 
   /** Checks that {@code node}, part of a masked conjunct, holds only constants and one masked column. */
@@ -1013,25 +1082,24 @@ final class ColumnOrigins {
     String why = null;
     if (node instanceof Column c) {
       String name = unquote(c.getColumnName());
-      if (c.getTable() == null && CONSTANT_NAMES.contains(name)) {
+      if (c.getTable() == null && !c.getColumnName().startsWith("\"") && CONSTANT_NAMES.contains(name)) {
         return;
       }
       Flow cf = column(c, scope);
-      if (!cf.tainted()) {
-        why = "compares it with " + c + ", which is not a constant";
+      Relation r = relationOf(c, scope);
+      if (cf.kind() == Kind.DERIVED) {
+        why = "reads " + c + ", a value computed from it elsewhere in the statement";
+      } else if (r == null) {
+        why = cf.tainted() ? "reads " + c + ", whose FROM item the analysis cannot tell"
+            : "compares it with " + c + ", which is not a constant";
       } else {
-        Relation r = relationOf(c, scope);
-        if (r == null) {
-          why = "reads " + c + ", whose FROM item the analysis cannot tell";
-        } else if (t.relation == null) {
+        t.columns.add(name);
+        t.relations.add(r);
+        if (cf.tainted() && t.relation == null) {
           t.relation = r;
           t.column = name;
-          return;
-        } else if (t.relation == r && t.column.equals(name)) {
-          return;
-        } else {
-          why = "compares two masked values (" + t.column + ", " + c + ")";
         }
+        return;
       }
     } else if (node instanceof Select || node instanceof ExistsExpression) {
       why = "holds a subquery";
@@ -1063,14 +1131,20 @@ final class ColumnOrigins {
     }
   }
 
+  private static boolean noRelationsOutside(Scope s) {
+    for (Scope o = s.outer; o != null; o = o.outer) {
+      if (!o.relations.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The FROM item a column reference reads, or null when it cannot be told. */
   private static Relation relationOf(Column c, Scope scope) {
     String name = unquote(c.getColumnName());
     Table t = c.getTable();
     if (t != null && t.getName() != null) {
-      if (t.getSchemaName() != null) {
-        return null;
-      }
       Relation r = scope.relation(unquote(t.getName()));
       return r != null && r.columns().hasKnown(name) ? r : null;
     }
@@ -1086,6 +1160,14 @@ final class ColumnOrigins {
       }
       if (found != null) {
         return found;
+      }
+      if (s.relations.size() == 1 && s.relations.get(0).columns().rest() != null && noRelationsOutside(s)) {
+        // The only FROM item here, whose other columns are not listed; with an enclosing query
+        // the name could be one of its columns instead, so then it is not told.
+        return s.relations.get(0);
+      }
+      if (!s.relations.isEmpty()) {
+        return null;
       }
     }
     return null;
@@ -1119,9 +1201,11 @@ final class ColumnOrigins {
       return walk(keys, scope);
     }
     Flow f = output(e, scope);
-    if (f.kind() == Kind.DERIVED) {
-      throw new Refusal(clause + " over a value computed from the masked column " + f.source()
-          + " would sort rows by a part of it; group by the column itself or another column");
+    if (f.tainted()) {
+      // Grouping sorts or hashes by the key: the groups, and the rows in them, come back in an
+      // order of the masked values, which rows with values of one's own would place.
+      throw new Refusal(clause + " over the masked column " + f.source()
+          + " sorts rows by its values; group by another column or count with count(DISTINCT …)");
     }
     return f;
   }

@@ -129,7 +129,6 @@ class MaskedDerivationsTest {
       "SELECT u.id, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.email = 'a@b.c'",
       "SELECT * FROM users JOIN orders USING (id)",
       "SELECT id FROM users UNION SELECT id FROM orders",
-      "SELECT email FROM users GROUP BY email HAVING count(*) > 1",
       "SELECT (SELECT count(*) FROM users WHERE ssn IS NULL) AS missing",
       "SELECT u.email, x.n FROM users u, LATERAL (SELECT count(*) AS n FROM orders o WHERE o.user_id = u.id) x",
       "SELECT x FROM users u, LATERAL (SELECT u.ssn AS x) l",
@@ -176,10 +175,14 @@ class MaskedDerivationsTest {
       "SELECT id FROM users WHERE email IN (SELECT email FROM users WHERE id > 3)",
       "SELECT id, row_number() OVER (ORDER BY email) FROM users",
       "SELECT first_value(id) OVER (PARTITION BY ssn ORDER BY email) FROM users",
+      "SELECT email FROM users GROUP BY email HAVING count(*) > 1",
+      "SELECT email, count(*) FROM users GROUP BY email",
+      "SELECT DISTINCT email FROM users",
   })
   void orderingOrComparingMaskedValuesAmongThemselvesIsRefused(String sql) {
     assertThat(derivations.violation(sql, StandardConformingStrings.ON)).as(sql).get().asString()
-        .containsAnyOf("ordering by the masked column", "compares two masked values", "holds a subquery");
+        .containsAnyOf("ordering by the masked column", "sorts rows by its values", "holds a subquery",
+            "not a constant or a column of the same table row", "compares and orders its values");
   }
 
   /**
@@ -203,9 +206,6 @@ class MaskedDerivationsTest {
       "SELECT u.id, (SELECT 1 WHERE u.ssn LIKE '1%') AS a, (SELECT 1 WHERE u.ssn LIKE '_2%') AS b FROM users u",
       "SELECT u.id, x.one FROM users u LEFT JOIN (SELECT 1 AS one) x ON u.ssn LIKE '1%' WHERE u.ssn LIKE '_2%'",
       "SELECT u.id FROM users u, LATERAL (SELECT 1 WHERE u.ssn LIKE '1%') a, LATERAL (SELECT 1 WHERE u.ssn LIKE '_2%') b",
-      "SELECT id FROM users WHERE ssn LIKE '1%' OR name = 'x'",
-      "SELECT id FROM users WHERE ssn < name",
-      "SELECT id FROM users WHERE (id = 1 AND ssn < '5') OR (id = 2 AND ssn < '3')",
       "SELECT id FROM users WHERE ssn < chr(65 + (random() * 26)::int)",
       "SELECT g FROM generate_series(1, 20) g WHERE g = (SELECT length(ssn) FROM users WHERE id = 1)",
       "SELECT g FROM generate_series(1, 20) g WHERE EXISTS (SELECT 1 FROM users WHERE id = 1 AND length(ssn) = g)",
@@ -224,8 +224,6 @@ class MaskedDerivationsTest {
       "WITH s AS (SELECT id FROM users WHERE ssn LIKE '1%') SELECT a.id, b.id FROM s a, s b",
       "SELECT * FROM (SELECT id FROM users WHERE ssn LIKE '1%') a, (SELECT id FROM users WHERE ssn LIKE '_2%') b",
       "SELECT (SELECT count(*) FROM users WHERE id = 1 AND ssn LIKE '1%'), (SELECT count(*) FROM users WHERE id = 1 AND ssn LIKE '_2%')",
-      "SELECT id FROM users WHERE ssn = email",
-      "SELECT id FROM users WHERE ssn || email = 'x'",
       "SELECT * FROM (SELECT u.id, u.ssn, g FROM users u, generate_series(1, 9) g) s WHERE substr(s.ssn, s.g, 1) = '1'",
       "UPDATE notes SET note = 'x' WHERE id IN (SELECT id FROM users WHERE ssn LIKE '1%') OR id IN (SELECT -id FROM users WHERE ssn LIKE '_2%')",
       "SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM generate_series(1, 9) g WHERE substr(u.ssn, g, 1) = '1')",
@@ -247,7 +245,15 @@ class MaskedDerivationsTest {
       "SELECT g FROM users u, generate_series(1, 3) g WHERE u.id = 1 AND u.ssn LIKE '1%'",
       "SELECT id FROM users WHERE ssn = $1",
       "SELECT count(email) FROM users",
-      "SELECT email, count(*) FROM users GROUP BY email",
+      "SELECT id FROM users WHERE ssn = email",
+      "SELECT id FROM users WHERE id IN (1, 2) AND ssn LIKE '4%'",
+      "SELECT id FROM users WHERE status IN ('a', 'b') AND email = 'x'",
+      "SELECT id FROM users WHERE (id = 1 AND ssn < '5') OR (id = 2 AND ssn < '3')",
+      "SELECT id FROM users WHERE ssn < name",
+      "SELECT id FROM users WHERE ssn LIKE '1%' OR name = 'x'",
+      "SELECT id FROM users WHERE ssn || email = 'x'",
+      "SELECT id FROM users WHERE email ILIKE '%foo%' OR name ILIKE '%foo%'",
+      "SELECT id FROM users WHERE public.users.email = 'x'",
       "UPDATE users SET name = 'x' WHERE email = 'a@b.c'",
   })
   void oneQuestionAboutEachRowIsAllowed(String sql) {
