@@ -465,8 +465,9 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
 
     @Override
-    public Decision settle(String sql, Decision review, Hold hold) {
-      return remember(inner.settle(sql, review, hold));
+    public Decision settle(String sql, dev.gatehouse.policy.StandardConformingStrings standardStrings, Decision review,
+        Hold hold) {
+      return remember(inner.settle(sql, standardStrings, review, hold));
     }
 
     @Override

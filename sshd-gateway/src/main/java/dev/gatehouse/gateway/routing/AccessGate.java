@@ -167,7 +167,7 @@ final class AccessGate implements Command, ChannelDataReceiver {
       ApprovalRequest r = desk.store().pendingAccess(user.identity(), target.name(), Instant.now()).orElse(null);
       if (r == null) {
         Approvers a = target.approverRule().orElseThrow();
-        r = desk.request(new NewApprovalRequest(ApprovalKind.ACCESS, user.identity(), target.name(), "", "access-review",
+        r = desk.request(new NewApprovalRequest(ApprovalKind.ACCESS, user.identity(), target.name(), "", "", "access-review",
             why, a.groups(), a.min(), null, desk.ttl(), duration), null);
       }
       requestId = r.id();

@@ -226,10 +226,8 @@ public abstract class RecordedSession implements LiveSession {
     } else {
       services.audit().tryRecord(code, fields);
     }
-    String oneLine = sql.replaceAll("\\s+", " ").strip();
     try {
-      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": "
-          + (oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine));
+      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(sql));
     } catch (IOException e) {
       recordingFailed(e);
     }
