@@ -33,6 +33,8 @@ class ApprovalKeyTest {
     "SELECT a.b FROM s.t|SELECT a . b FROM s . t",
     "SELECT 1 + -2|SELECT 1+-2",
     "SELECT x::int|SELECT x :: int",
+    // an operator never ends in - or + (unless it holds one of ~!@#%^&|`?): a<-1 is a < -1
+    "SELECT a<-1|SELECT a < - 1",
     "UPDATE t SET a = 'x  y' /* why */ WHERE id = 1|UPDATE t SET a='x  y'/* why */WHERE id=1",
   })
   void whiteSpaceBetweenTokensMayDiffer(String a, String b) {
@@ -71,7 +73,6 @@ class ApprovalKeyTest {
     "delete from orders where id = 7|DELETE FROM orders WHERE id = 7",
     // tokens split or joined by white space
     "SELECT 1.5|SELECT 1 .5",
-    "SELECT a<-1|SELECT a< -1",
     "SELECT $1|SELECT $ 1",
     "SELECT x FROM t WHERE a = 1 -- c|SELECT x FROM t WHERE a = 1 - - c",
     // text the lexer cannot read: compared exactly from the error on

@@ -94,8 +94,8 @@ class ApprovalStoreTest {
   }
 
   @Test
-  void anApprovalIsUsedOnceForTheSameNormalisedStatementOfTheSameRequester() throws Exception {
-    ApprovalRequest r = ask("ALTER TABLE t\n   ADD c int;", 1);
+  void anApprovalIsUsedOnceForTheSameKeyByTheSameRequesterOnTheSameTarget() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
     assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isPresent();
     assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD d int"), T0)).isEmpty();
