@@ -12,7 +12,9 @@ import java.util.List;
  * the same sequence of tokens and comments, each compared by kind and by its exact source text —
  * keywords and names as written (case kept), string literals, quoted identifiers and
  * dollar-quoted bodies character for character, every comment character for character. Runs of
- * white space between pieces may differ, and trailing semicolons may be left out; nothing else.
+ * white space between pieces may differ (but for a vertical tab, which PostgreSQL 15 refuses and 16
+ * reads as a blank: a run holding one is kept as written), and trailing semicolons may be left
+ * out; nothing else.
  *
  * <p>Folding white space in a cleaned-up copy of the text is not the same: the newline that ends
  * a {@code --} comment is white space, and folding it turns {@code id = 7 -- note OR id > 0} (a
@@ -32,6 +34,7 @@ import java.util.List;
 public final class ApprovalKey {
   /** Marks the key's format; a key in another format (an older store's) never equals one of these. */
   static final String FORMAT = "sql1:";
+  private static final char VERTICAL_TAB = 0x0B;
 
   private ApprovalKey() {}
 
@@ -60,17 +63,29 @@ public final class ApprovalKey {
 
   /**
    * Each piece as its kind, the length of its source and the source itself (length-prefixed, so
-   * no two sequences encode alike); trailing semicolons are left out.
+   * no two sequences encode alike); trailing semicolons are left out. White space between pieces
+   * is left out too, unless it holds a vertical tab: a blank from PostgreSQL 16 on, but an error
+   * to 15, so such a gap is kept as written.
    */
   private static void append(StringBuilder b, String sql, List<Token> pieces) {
     int last = pieces.size();
     while (last > 0 && pieces.get(last - 1).type() == Type.SEMICOLON) {
       last--;
     }
+    int gapStart = 0;
     for (int k = 0; k < last; k++) {
       Token t = pieces.get(k);
+      gap(b, sql, gapStart, t.start());
       String source = sql.substring(t.start(), t.end());
       b.append(t.type().ordinal()).append(',').append(source.length()).append(':').append(source);
+      gapStart = t.end();
+    }
+    gap(b, sql, gapStart, sql.length()); // the trailing semicolons and blanks; kept only with a vertical tab
+  }
+
+  private static void gap(StringBuilder b, String sql, int from, int to) {
+    if (sql.substring(from, to).indexOf(VERTICAL_TAB) >= 0) {
+      b.append("gap,").append(to - from).append(':').append(sql, from, to);
     }
   }
 

@@ -603,6 +603,8 @@ final class SqlLexer {
       token();
     }
     if (out.size() != before + 1 || out.get(before).type() != Type.STRING) {
+      // what was read after UESCAPE is part of the error, not a token before it
+      out.subList(before, out.size()).clear();
       throw new ScanError("UESCAPE must be followed by a simple string literal");
     }
     String esc = out.remove(before).text();
@@ -727,6 +729,12 @@ final class SqlLexer {
       if (isDigit(sign)) {
         i++;
         digits();
+        // scan.l's {integer_junk}/{decimal_junk} is the number before the e followed by a whole
+        // identifier, and flex takes the longest match: e3 and a $ after it are one identifier,
+        // so 1e3$ is junk (1e+3$ is not: the sign ends it).
+        if (at(i) == '$' && !splitNumbers) {
+          throw new ScanError(TRAILING_JUNK + " numeric literal");
+        }
       } else if ((sign == '+' || sign == '-') && isDigit(at(i + 2))) {
         i += 2;
         digits();

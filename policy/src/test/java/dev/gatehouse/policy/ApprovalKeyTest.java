@@ -85,6 +85,12 @@ class ApprovalKeyTest {
   }
 
   @Test
+  void aVerticalTabBetweenTokensIsKeptAsWrittenForPostgres15RefusesIt() {
+    assertThat(key("SELECT\u000b1")).isNotEqualTo(key("SELECT 1")).isEqualTo(key("SELECT\u000b1"));
+    assertThat(key("SELECT 'a'\u000b\n'b'")).isNotEqualTo(key("SELECT 'a' 'b'"));
+  }
+
+  @Test
   void aUnicodeSpaceIsALetterToPostgresSoItJoinsWhatItSeemsToSeparate() {
     assertThat(key("UPDATE orders o SET note = 'x' WHERE false"))
         .isNotEqualTo(key("UPDATE orders o\u2003WHERE\u2003false SET note = 'x'"))
@@ -120,6 +126,14 @@ class ApprovalKeyTest {
       rest.delete(pieces.get(k).start(), pieces.get(k).end());
     }
     assertThat(rest.toString()).isBlank();
+  }
+
+  @Test
+  void aBadUescapeLeavesNothingOfWhatFollowedItAsAToken() {
+    String sql = "SELECT u&';' UESCAPE $\"$'$$ AS x";
+    List<Token> pieces = SqlLexer.tokenizeWithComments(sql, true);
+    assertThat(pieces).extracting(Token::type).containsExactly(Type.WORD, Type.ERROR);
+    assertThat(pieces.get(1).start()).isEqualTo(7);
   }
 
   @Test
