@@ -7,6 +7,7 @@ import dev.gatehouse.policy.Approvers;
 import dev.gatehouse.policy.SqlPolicy;
 import dev.gatehouse.policy.StandardConformingStrings;
 import dev.gatehouse.recorder.StatementMarker;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.NewApprovalRequest;
@@ -124,8 +125,10 @@ public final class ApprovalGate implements StatementGate {
         }
         case DENIED -> {
           var d = done.denial();
-          yield new Decision(Decision.DENIED, review.rule(), "denied by " + (d == null ? "an approver" : d.approver())
-              + " (request " + r.id() + ")" + (d == null || d.comment() == null ? "" : ": " + d.comment()));
+          // The approver's words reach the requester's terminal (psql prints the error): as data.
+          yield new Decision(Decision.DENIED, review.rule(), "denied by "
+              + (d == null ? "an approver" : VisibleText.inline(d.approver())) + " (request " + r.id() + ")"
+              + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment())));
         }
         case CANCELLED -> new Decision(Decision.CANCELLED, review.rule(), "approval request " + r.id() + " cancelled");
         default -> new Decision(Decision.EXPIRED, review.rule(),

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class Webhook implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhook.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final int MAX_STATEMENT_CHARS = 10_000;
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gh-approvals-webhook");
     t.setDaemon(true);
@@ -62,7 +63,13 @@ final class Webhook implements AutoCloseable {
     }
     t.append(r.rule() == null ? "" : " (rule " + VisibleText.inline(r.rule()) + ")").append(":\n");
     if (r.kind() != ApprovalKind.ACCESS) {
-      t.append(ApprovalText.GUTTER).append(VisibleText.indented(r.statement(), ApprovalText.GUTTER)).append('\n');
+      // Chat tools cut long messages (Slack at 40,000 characters) without saying so: cut first, and say so.
+      String shown = VisibleText.indented(r.statement(), ApprovalText.GUTTER);
+      if (shown.length() > MAX_STATEMENT_CHARS) {
+        shown = shown.substring(0, MAX_STATEMENT_CHARS) + "… [cut: " + r.statement().length()
+            + " characters in all; the request holds the whole statement]";
+      }
+      t.append(ApprovalText.GUTTER).append(shown).append('\n');
     }
     if (r.reason() != null && !r.reason().isBlank()) {
       t.append(r.kind() == ApprovalKind.ACCESS ? "reason: " : "why: ").append(VisibleText.inline(r.reason())).append('\n');

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.Durations;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.policy.Approvers;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.NewApprovalRequest;
@@ -201,8 +202,8 @@ final class AccessGate implements Command, ChannelDataReceiver {
       case APPROVED -> open();
       case DENIED -> {
         var d = done.denial();
-        end(EXIT_REFUSED, "gatehouse: access denied by " + (d == null ? "an approver" : d.approver())
-            + " (request " + done.id() + ")" + (d == null || d.comment() == null ? "" : ": " + d.comment()));
+        end(EXIT_REFUSED, "gatehouse: access denied by " + (d == null ? "an approver" : VisibleText.inline(d.approver()))
+            + " (request " + done.id() + ")" + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment())));
       }
       case CANCELLED -> end(EXIT_REFUSED, "gatehouse: access request " + done.id() + " cancelled");
       default -> end(EXIT_REFUSED, "gatehouse: access request " + done.id() + " expired without a decision");
