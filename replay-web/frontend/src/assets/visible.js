@@ -42,17 +42,36 @@ export const HIDDEN = [
   [0xe0000, 0xe0fff],
 ];
 
-/** Whether the code point is shown as an escape. */
-export function hidden(cp) {
+/** Combining marks that stack on one character (VisibleText.STACKING): two in a row are shown, the rest escaped. */
+export const STACKING = [
+  [0x0300, 0x036f],
+  [0x0483, 0x0489],
+  [0x1ab0, 0x1aff],
+  [0x1dc0, 0x1dff],
+  [0x20d0, 0x20ff],
+  [0xfe20, 0xfe2f],
+];
+const MAX_STACKED = 2;
+
+function within(table, cp) {
   let lo = 0;
-  let hi = HIDDEN.length - 1;
+  let hi = table.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    if (cp < HIDDEN[mid][0]) hi = mid - 1;
-    else if (cp > HIDDEN[mid][1]) lo = mid + 1;
+    if (cp < table[mid][0]) hi = mid - 1;
+    else if (cp > table[mid][1]) lo = mid + 1;
     else return true;
   }
   return false;
+}
+
+/** Whether the code point is shown as an escape. */
+export function hidden(cp) {
+  return within(HIDDEN, cp);
+}
+
+export function stacking(cp) {
+  return within(STACKING, cp);
 }
 
 /** \n, \r, \t; \xHH up to U+007F; \u{HHHH} above (as VisibleText.escape). */
@@ -68,9 +87,11 @@ export function escape(cp) {
 export function visible(text) {
   if (text === null || text === undefined) return "";
   let out = "";
+  let stacked = 0;
   for (const ch of String(text)) {
     const cp = ch.codePointAt(0);
-    out += hidden(cp) ? escape(cp) : ch;
+    stacked = stacking(cp) ? stacked + 1 : 0;
+    out += hidden(cp) || stacked > MAX_STACKED ? escape(cp) : ch;
   }
   return out;
 }
@@ -85,11 +106,13 @@ export function visibleLines(text) {
   const s = String(text);
   let out = "";
   const chars = [...s];
+  let stacked = 0;
   for (let k = 0; k < chars.length; k++) {
     const cp = chars[k].codePointAt(0);
+    stacked = stacking(cp) ? stacked + 1 : 0;
     if (cp === 0x0a) out += "\n";
     else if (cp === 0x0d) out += chars[k + 1] === "\n" ? "\\r" : "\\r\n";
-    else out += hidden(cp) ? escape(cp) : chars[k];
+    else out += hidden(cp) || stacked > MAX_STACKED ? escape(cp) : chars[k];
   }
   return out;
 }

@@ -15,6 +15,9 @@ package dev.gatehouse.recorder;
  * of a name, so a name with an em space in it looks like two names); fillers that render as nothing;
  * variation selectors and tag characters; lone surrogates and noncharacters. The table is explicit
  * code point ranges, not Unicode categories, so it does not move with the JVM's Unicode version.
+ * Combining marks that stack on one character are shown as themselves two in a row at most (as
+ * Vietnamese needs); the rest of a longer run is escaped, for a tower of them drawn over the lines
+ * above and below hides those lines.
  *
  * <p>The escapes: {@code \n}, {@code \r}, {@code \t}; {@code \xHH} for the other characters up to
  * U+007F; <code>&#92;u{HHHH}</code> above. A backslash in the text is shown as itself, so a statement's
@@ -59,17 +62,34 @@ public final class VisibleText {
     {0xE0000, 0xE0FFF}, // tags, variation selectors supplement
   };
 
+  /** Combining marks that stack (diacritics, enclosing marks), the stuff of text towers. */
+  private static final int[][] STACKING = {
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x20D0, 0x20FF}, {0xFE20, 0xFE2F},
+  };
+
+  /** How many stacking marks in a row are shown as themselves. */
+  static final int MAX_STACKED = 2;
+
   private VisibleText() {}
 
   /** Whether {@code cp} is shown as an escape rather than as itself. */
   public static boolean hidden(int cp) {
+    return in(HIDDEN, cp);
+  }
+
+  /** Whether {@code cp} is a combining mark that stacks on the character before it. */
+  public static boolean stacking(int cp) {
+    return in(STACKING, cp);
+  }
+
+  private static boolean in(int[][] table, int cp) {
     int lo = 0;
-    int hi = HIDDEN.length - 1;
+    int hi = table.length - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      if (cp < HIDDEN[mid][0]) {
+      if (cp < table[mid][0]) {
         hi = mid - 1;
-      } else if (cp > HIDDEN[mid][1]) {
+      } else if (cp > table[mid][1]) {
         lo = mid + 1;
       } else {
         return true;
@@ -106,7 +126,13 @@ public final class VisibleText {
       return s;
     }
     StringBuilder b = new StringBuilder(s.length() + 16);
-    s.codePoints().forEach(cp -> append(b, cp));
+    int stacked = 0;
+    for (int k = 0; k < s.length(); ) {
+      int cp = s.codePointAt(k);
+      k += Character.charCount(cp);
+      stacked = stacking(cp) ? stacked + 1 : 0;
+      append(b, cp, stacked);
+    }
     return b.toString();
   }
 
@@ -123,9 +149,11 @@ public final class VisibleText {
       return s;
     }
     StringBuilder b = new StringBuilder(s.length() + 16);
+    int stacked = 0;
     for (int k = 0; k < s.length(); ) {
       int cp = s.codePointAt(k);
       k += Character.charCount(cp);
+      stacked = stacking(cp) ? stacked + 1 : 0;
       if (cp == '\n') {
         b.append('\n');
       } else if (cp == '\r') {
@@ -134,7 +162,7 @@ public final class VisibleText {
           b.append('\n');
         }
       } else {
-        append(b, cp);
+        append(b, cp, stacked);
       }
     }
     return b.toString();
@@ -191,17 +219,22 @@ public final class VisibleText {
   }
 
   private static boolean anyHidden(String s) {
+    int stacked = 0;
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);
       if (c < 0x20 || (c >= 0x7F && (Character.isSurrogate(c) ? hiddenAround(s, k) : hidden(c)))) {
+        return true;
+      }
+      stacked = stacking(c) ? stacked + 1 : 0; // every stacking mark is in the BMP
+      if (stacked > MAX_STACKED) {
         return true;
       }
     }
     return false;
   }
 
-  private static void append(StringBuilder b, int cp) {
-    if (hidden(cp)) {
+  private static void append(StringBuilder b, int cp, int stacked) {
+    if (hidden(cp) || stacked > MAX_STACKED) {
       b.append(escape(cp));
     } else {
       b.appendCodePoint(cp);

@@ -73,6 +73,14 @@ class VisibleTextTest {
   }
 
   @Test
+  void aTowerOfCombiningMarksIsCutToTwoAndTheRestShownEscaped() {
+    // Vietnamese stacks two; a tower of them is drawn over the lines around it
+    assertThat(VisibleText.inline("Vie\u0323\u0302t")).isEqualTo("Vie\u0323\u0302t");
+    assertThat(VisibleText.lines("z\u0301\u0302\u0303\u0304a\n\u0301\u0302\u0303"))
+        .isEqualTo("z\u0301\u0302\\u{0303}\\u{0304}a\n\u0301\u0302\\u{0303}");
+  }
+
+  @Test
   void theTableIsSortedAndCoversTheNamedCharacters() {
     int[][] ranges = VisibleText.hiddenRanges();
     for (int k = 1; k < ranges.length; k++) {

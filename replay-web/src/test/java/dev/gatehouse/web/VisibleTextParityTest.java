@@ -29,6 +29,7 @@ class VisibleTextParityTest {
       "\u001b]52;c;aGk=\u0007\u001b]0;T\u0007\u001b[2K\rfake\u001b[8mhidden\u001b[0m",
       "abc\u202edcba \u2066x\u2069 a\u200bb a\u2003b \ufeff \u009b2J \u0085 \u007f",
       "tag\udb40\udc01 lone\ud800 emoji\ud83d\ude00 é 中 E'\\n' \\x1b",
+      "Vie\u0323\u0302t z\u0301\u0302\u0303\u0304\u0305\u0306a\u20dd\u20de\u20df\u0489 o\u0301\n\u0301\u0302\u0303",
       "");
 
   @Test
@@ -41,7 +42,7 @@ class VisibleTextParityTest {
       Files.writeString(input, JSON.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
           .writeValueAsString(TEXTS), StandardCharsets.UTF_8);
       Files.writeString(script, """
-          import { hidden, visible, visibleLines } from %s;
+          import { hidden, stacking, visible, visibleLines } from %s;
           import { readFileSync } from "node:fs";
           const ranges = [];
           let start = -1;
@@ -50,9 +51,17 @@ class VisibleTextParityTest {
             if (h && start < 0) start = cp;
             if (!h && start >= 0) { ranges.push([start, cp - 1]); start = -1; }
           }
+          const stack = [];
+          start = -1;
+          for (let cp = 0; cp <= 0x10ffff + 1; cp++) {
+            const h = cp <= 0x10ffff && stacking(cp);
+            if (h && start < 0) start = cp;
+            if (!h && start >= 0) { stack.push([start, cp - 1]); start = -1; }
+          }
           const texts = JSON.parse(readFileSync(process.argv[2], "utf8"));
           process.stdout.write(JSON.stringify({
             ranges,
+            stack,
             inline: texts.map(visible),
             lines: texts.map(visibleLines),
           }));
@@ -72,6 +81,20 @@ class VisibleTextParityTest {
       js.get("ranges").forEach(r -> jsRanges.add(List.of(r.get(0).asInt(), r.get(1).asInt())));
       // Adjacent table rows read as one run when every code point is tried.
       assertThat(jsRanges).isEqualTo(merged(javaRanges));
+      List<List<Integer>> jsStack = new ArrayList<>();
+      js.get("stack").forEach(r -> jsStack.add(List.of(r.get(0).asInt(), r.get(1).asInt())));
+      List<List<Integer>> javaStack = new ArrayList<>();
+      for (int cp = 0, start = -1; cp <= 0x110000; cp++) {
+        boolean h = cp <= 0x10ffff && VisibleText.stacking(cp);
+        if (h && start < 0) {
+          start = cp;
+        }
+        if (!h && start >= 0) {
+          javaStack.add(List.of(start, cp - 1));
+          start = -1;
+        }
+      }
+      assertThat(jsStack).isEqualTo(javaStack);
       for (int k = 0; k < TEXTS.size(); k++) {
         assertThat(js.get("inline").get(k).asText()).as("inline %d", k).isEqualTo(VisibleText.inline(TEXTS.get(k)));
         assertThat(js.get("lines").get(k).asText()).as("lines %d", k).isEqualTo(VisibleText.lines(TEXTS.get(k)));
