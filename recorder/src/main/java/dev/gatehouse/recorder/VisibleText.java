@@ -176,7 +176,8 @@ public final class VisibleText {
 
   /**
    * JSON text as Jackson writes it (which escapes C0 controls inside strings itself), with every
-   * other hidden character inside its strings written as a JSON <code>&#92;uXXXX</code> escape: the same
+   * other hidden character (and a third stacked combining mark) inside its strings written as a
+   * JSON <code>&#92;uXXXX</code> escape: the same
    * value for a JSON reader, and nothing hidden for a person reading the raw text. Characters
    * outside strings are only JSON's own punctuation and white space, and are kept.
    */
@@ -184,19 +185,16 @@ public final class VisibleText {
     if (json == null) {
       return null;
     }
-    boolean any = false;
-    for (int k = 0; k < json.length() && !any; k++) {
-      char c = json.charAt(k);
-      any = c >= 0x7F && hidden(c);
-    }
-    if (!any) {
+    if (!anyHidden(json)) {
       return json;
     }
     StringBuilder b = new StringBuilder(json.length() + 16);
+    int stacked = 0;
     for (int k = 0; k < json.length(); k++) {
       char c = json.charAt(k);
+      stacked = stacking(c) ? stacked + 1 : 0;
       // Per UTF-16 unit: a hidden supplementary character is written as its escaped surrogate pair.
-      boolean escape = c >= 0x7F && (Character.isSurrogate(c) ? hiddenAround(json, k) : hidden(c));
+      boolean escape = c >= 0x7F && (Character.isSurrogate(c) ? hiddenAround(json, k) : hidden(c) || stacked > MAX_STACKED);
       if (escape) {
         b.append(String.format("\\u%04x", (int) c));
       } else {

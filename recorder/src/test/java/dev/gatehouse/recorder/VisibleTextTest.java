@@ -26,7 +26,8 @@ class VisibleTextTest {
       "\ufeff", // BOM
       "\u007f", // DEL
       "tag\udb40\udc01", // U+E0001 language tag
-      "lone\ud800"); // lone surrogate
+      "lone\ud800", // lone surrogate
+      "z\u0301\u0302\u0303\u0304\u0305"); // a tower of combining marks
 
   @Test
   void noControlOrInvisibleCharacterSurvivesInlineOrLines() {
@@ -66,6 +67,8 @@ class VisibleTextTest {
       json.codePoints().forEach(cp -> assertThat(VisibleText.hidden(cp)).as("U+%04X in %s", cp, json).isFalse());
       assertThat(JSON.readTree(json).get("statement").asText()).isEqualTo(a);
       assertThat(JSON.readTree(json).get("ok").asText()).isEqualTo("é😀");
+      // nothing left for a text filter to escape (which would break the JSON)
+      assertThat(VisibleText.lines(json)).isEqualTo(json);
     }
     // pretty-printed JSON keeps its own line breaks
     String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.createObjectNode().put("a", "\u202e"));
