@@ -279,11 +279,10 @@ async function approve() {
   await shot("09-approved");
 }
 
-/** Control, bidi and zero-width characters (as the server's VisibleText hides them, in part). */
-const HIDDEN_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00a0\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/u;
-
 async function hostileCard() {
   step = "hostile-card";
+  // Control, bidi and zero-width characters (as the server's VisibleText hides them, in part).
+  const HIDDEN_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00a0\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/u;
   await page.goto(base + "/approvals");
   const card = page.locator(`li.approval[data-approval-id="${env.GH_HOSTILE_ID}"]`);
   await card.waitFor();
