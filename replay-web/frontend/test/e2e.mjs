@@ -13,6 +13,9 @@
 //   GH_TERMINATE_REASON    this reason and sees the page report the end
 //   GH_SELF_STATEMENT    (optional) a pending request of the logged-in user: its card must say they may not decide it
 //   GH_APPROVE_STATEMENT (optional) a pending approval with this statement is approved on /approvals
+//   GH_HOSTILE_ID        (optional) a pending request whose statement and reason hold escape sequences, a CR
+//                          and bidi overrides: its card must show them as escapes (nothing hidden), the CR as a
+//                          line break
 //   GH_PERF_SESSIONS     (optional) comma-separated session ids: time from navigation to first frame for each
 //   GH_PERF_ONLY         (optional) 1: log in and measure only
 //   GH_PERF_REPEAT       (optional) runs per session, each in a fresh page (default 1)
@@ -79,6 +82,7 @@ try {
   if (env.GH_BLOCKED_TEXT) await clickBlockedMarker();
   if (env.GH_BLOCKED_TEXT) await blockedHitLandsOnIt();
   if (env.GH_LIVE_IDENTITY) await watchLiveAndTerminate();
+  if (env.GH_HOSTILE_ID) await hostileCard();
   if (env.GH_APPROVE_STATEMENT) await approve();
   if (env.GH_PERF_SESSIONS) await measureFirstFrame();
   if (!env.GH_PERF_ONLY) await logout();
@@ -273,6 +277,24 @@ async function approve() {
   await page.locator("#decided tr", { hasText: statement }).first().waitFor({ timeout: 10000 });
   report({ step, statement, status });
   await shot("09-approved");
+}
+
+async function hostileCard() {
+  step = "hostile-card";
+  // Control, bidi and zero-width characters (as the server's VisibleText hides them, in part).
+  const HIDDEN_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00a0\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/u;
+  await page.goto(base + "/approvals");
+  const card = page.locator(`li.approval[data-approval-id="${env.GH_HOSTILE_ID}"]`);
+  await card.waitFor();
+  const statement = await card.locator("pre.statement").textContent();
+  const whole = await card.textContent();
+  const title = await page.title();
+  for (const [what, text] of [["statement", statement], ["card", whole], ["title", title]]) {
+    const hit = HIDDEN_CHARS.exec(what === "statement" ? text.replaceAll("\n", "") : text);
+    if (hit) throw new Error(`the ${what} shows U+${hit[0].codePointAt(0).toString(16).padStart(4, "0")} raw: ${JSON.stringify(text)}`);
+  }
+  await shot("08-hostile-card");
+  report({ step, statement, lines: statement.split("\n").length, card: whole });
 }
 
 async function logout() {

@@ -2,7 +2,7 @@
 // countdown; approve/deny with a comment. Polls every 2 s and updates cards in place, so a comment
 // being typed survives the refresh. Refusals (self-approval, not an approver, ...) are shown on
 // the card they concern.
-import { ApiError, api, describeSlug, el, formatInstant, showError, start } from "./common.js?v={{v}}";
+import { ApiError, api, describeSlug, el, formatInstant, lines, showError, start, visible } from "./common.js?v={{v}}";
 
 const POLL_MS = 2000;
 const pendingList = document.getElementById("pending");
@@ -98,9 +98,12 @@ function addCard(r) {
 function updateCard(card, r) {
   card.request = r;
   const li = card.li;
-  li.querySelector(".target").textContent = `${r.requester ?? "?"} → ${r.target ?? "?"}`;
+  li.querySelector(".target").textContent = visible(`${r.requester ?? "?"} → ${r.target ?? "?"}`);
   const pre = li.querySelector(".statement");
-  pre.textContent = r.kind === "access" ? `access to ${r.target ?? "?"}${r.duration ? ` for ${r.duration}` : ""}` : r.statement ?? "";
+  // The statement exactly, every line break kept: a line end decides what a -- comment hides.
+  pre.replaceChildren(
+    r.kind === "access" ? visible(`access to ${r.target ?? "?"}${r.duration ? ` for ${r.duration}` : ""}`) : lines(r.statement ?? ""),
+  );
   pre.classList.toggle("access", r.kind === "access");
   const fields = li.querySelector(".fields");
   const rows = [
@@ -141,7 +144,7 @@ function updateCard(card, r) {
   for (const b of li.querySelectorAll(".decide button")) b.disabled = !may || card.busy === true;
   li.querySelector(".decide").hidden = !may;
   const mayNot = li.querySelector(".may-not");
-  mayNot.textContent = may ? "" : whyNot(r);
+  mayNot.textContent = may ? "" : visible(whyNot(r));
   mayNot.hidden = may;
   tickCard(card);
 }
@@ -169,7 +172,7 @@ async function decide(card, action) {
 }
 
 function setCardStatus(card, text, kind) {
-  card.status.textContent = text;
+  card.status.textContent = visible(text);
   card.status.className = "card-status status-" + kind;
   card.status.hidden = false;
 }
@@ -208,7 +211,7 @@ function renderDecided(decided) {
         el("td", {}, el("span", { class: "badge state-" + r.state }, r.state)),
         el("td", {}, r.requester ?? ""),
         el("td", {}, r.target ?? ""),
-        el("td", {}, el("code", {}, r.statement ?? "")),
+        el("td", {}, el("code", { class: "statement-text" }, lines(r.statement ?? ""))),
         el("td", {}, (r.decisions ?? []).map((d) => `${decisionWord(d.decision)} by ${d.approver}${d.comment ? ` (“${d.comment}”)` : ""}`).join("; ")),
         el("td", {}, formatInstant(r.createdAt)),
       ),

@@ -1,5 +1,10 @@
 // Shared by the three pages: the JSON API client, the page header, small DOM and format helpers.
-// Server data only ever reaches the page through textContent / attributes, never innerHTML.
+// Server data only ever reaches the page through textContent / attributes, never innerHTML, and
+// every string of it through visible() (one line) or lines() (line breaks kept): control and
+// invisible characters are shown as escapes, never rendered.
+import { visible, visibleLines } from "./visible.js?v={{v}}";
+
+export { visible, visibleLines };
 
 /** An API answer that was not 2xx: status and the server's error slug ({"error": slug}). */
 export class ApiError extends Error {
@@ -83,7 +88,7 @@ export function renderHeader(user, current) {
   }
   const who = el("span", { class: "who", "data-testid": "identity" }, user.identity ?? "");
   if (Array.isArray(user.roles) && user.roles.length > 0) {
-    who.title = "roles: " + user.roles.join(", ");
+    who.title = visible("roles: " + user.roles.join(", "));
     who.append(" ", el("span", { class: "roles" }, "(" + user.roles.join(", ") + ")"));
   }
   const logout = el("button", { type: "button", class: "link" }, "Log out");
@@ -100,18 +105,30 @@ export function renderHeader(user, current) {
   header.replaceChildren(nav, el("div", { class: "user" }, who, logout));
 }
 
-/** Makes an element: attributes (null/false skipped) and children (strings become text nodes). */
+/** Attributes a person reads (tooltips, labels): shown through visible() like text. */
+const READ_ATTRIBUTES = new Set(["title", "aria-label", "alt", "placeholder"]);
+
+/**
+ * Makes an element: attributes (null/false skipped) and children. A string child becomes a text
+ * node through visible() — on one line, nothing hidden; a Node child (lines(), another el()) is
+ * taken as it is.
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === null || v === undefined || v === false) continue;
-    node.setAttribute(k, v === true ? "" : String(v));
+    node.setAttribute(k, v === true ? "" : READ_ATTRIBUTES.has(k) ? visible(String(v)) : String(v));
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
-    node.append(c instanceof Node ? c : String(c));
+    node.append(c instanceof Node ? c : visible(String(c)));
   }
   return node;
+}
+
+/** Text whose line breaks matter (a statement): a text node for an element with white-space: pre-wrap. */
+export function lines(text) {
+  return document.createTextNode(visibleLines(text));
 }
 
 /** Shows an error in the page's #error region (role=alert), or clears it with null. */
@@ -129,7 +146,7 @@ export function showError(err, context) {
   } else {
     text = `${context ? context + ": " : ""}${err?.message ?? err}`;
   }
-  box.replaceChildren(text);
+  box.replaceChildren(visible(text));
   box.hidden = false;
 }
 

@@ -9,9 +9,11 @@ import {
   formatInstant,
   formatOffset,
   hasRole,
+  lines,
   showError,
   start,
   verdictOf,
+  visible,
 } from "./common.js?v={{v}}";
 
 const id = decodeURIComponent(location.pathname.replace(/^\/sessions\//, "").replace(/\/$/, ""));
@@ -167,7 +169,7 @@ function playerFailed(message) {
   const size = Number(s?.bytes ?? 0);
   notice.replaceChildren(
     "The player could not load this recording",
-    message ? ` (${message})` : "",
+    message ? visible(` (${message})`) : "",
     size > 0 ? `; it is ${(size / 1048576).toFixed(0)} MiB` : "",
     ". ",
     downloadLink("Download it"),
@@ -283,8 +285,8 @@ function updatePosition() {
 }
 
 function renderHead(s) {
-  document.title = `${s.identity ?? ""} → ${s.target ?? ""} · Gatehouse`;
-  document.getElementById("title").textContent = `${s.identity ?? "?"} → ${s.target ?? "?"}`;
+  document.title = visible(`${s.identity ?? ""} → ${s.target ?? ""} · Gatehouse`);
+  document.getElementById("title").textContent = visible(`${s.identity ?? "?"} → ${s.target ?? "?"}`);
   const end = s.end ? new Date(s.end) : null;
   const duration = end ? (end - new Date(s.start)) / 1000 : null;
   const rows = [
@@ -313,9 +315,9 @@ function renderHead(s) {
     missing: "✗ recording MISSING",
     pending: "integrity check pending",
   }[status] ?? `integrity: ${status}`;
-  integrity.textContent = label;
+  integrity.textContent = visible(label);
   integrity.className = "badge integrity integrity-" + status;
-  integrity.title = s.integrity?.detail ?? "";
+  integrity.title = visible(s.integrity?.detail ?? "");
   integrity.dataset.status = status;
   integrity.hidden = false;
   if (s.integrity?.detail && status !== "ok") {
@@ -341,7 +343,7 @@ function renderMarkers(markers) {
       { type: "button", class: `marker verdict-${v}`, "data-t": m.t, "data-index": m.index, "data-verdict": v },
       el("span", { class: "t" }, formatOffset(m.t)),
       m.verdict ? el("span", { class: `badge verdict-${v}` }, v === "other" ? m.verdict : v) : null,
-      el("span", { class: "label" }, labelText(m)),
+      el("span", { class: "label" }, lines(labelText(m))),
       m.rule ? el("span", { class: "rule" }, "rule " + m.rule) : null,
       m.approver ? el("span", { class: "approver" }, "approved by " + m.approver) : null,
     );
@@ -404,7 +406,7 @@ function setupTerminate(user) {
     button.disabled = true;
     try {
       await api(`/api/sessions/${encodeURIComponent(id)}/terminate`, { body: { reason: text } });
-      notice.textContent = "Termination requested: " + text;
+      notice.textContent = visible("Termination requested: " + text);
       notice.hidden = false;
       button.hidden = true;
     } catch (e) {

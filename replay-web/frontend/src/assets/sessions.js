@@ -1,6 +1,6 @@
 // Sessions page: search + filters (kept in the URL's query, so a search can be shared and the back
 // button works), results with hit snippets that link to their moment in the recording, "load more".
-import { api, el, formatDuration, formatInstant, formatOffset, showError, start, verdictOf } from "./common.js?v={{v}}";
+import { api, el, formatDuration, formatInstant, formatOffset, showError, start, verdictOf, visible } from "./common.js?v={{v}}";
 
 const FIELDS = ["q", "identity", "target", "from", "to", "state", "flagged"];
 const PAGE = 50;
@@ -166,7 +166,8 @@ function sessionRows(s, query) {
 }
 
 /** The text with each query word marked (<mark>), built from text nodes only. */
-function highlight(text, query) {
+function highlight(raw, query) {
+  const text = visible(raw); // recorded output or a statement: nothing in it acts on the page
   const words = query
     .split(/\s+/)
     .map((w) => w.replace(/^"|"$/g, ""))

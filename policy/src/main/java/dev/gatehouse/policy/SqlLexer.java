@@ -40,6 +40,8 @@ final class SqlLexer {
   private final boolean standardStrings;
   private final boolean splitNumbers;
   private final List<Token> out = new ArrayList<>();
+  /** Where each comment between tokens starts, and where it ends (filled by {@link #skipBlanks}). */
+  private final java.util.TreeMap<Integer, Integer> comments = new java.util.TreeMap<>();
   private int i;
 
   private SqlLexer(String s, boolean standardStrings, boolean splitNumbers) {
@@ -74,6 +76,33 @@ final class SqlLexer {
 
   static List<Token> tokenize(String sql) {
     return tokenize(sql, true);
+  }
+
+  /**
+   * The tokens of {@code sql} with its comments in place, in source order: every character of the
+   * text that is not white space between two of these pieces belongs to exactly one of them. A
+   * comment is a {@link Type#COMMENT} token whose text is its source. Comments inside a token's
+   * extent (between a {@code U&} literal and its {@code UESCAPE}, between the parts of a continued
+   * string, after the start of an error) are part of that token.
+   */
+  static List<Token> tokenizeWithComments(String sql, boolean standardConformingStrings) {
+    SqlLexer lx = new SqlLexer(sql, standardConformingStrings, false);
+    lx.run();
+    List<Token> pieces = new ArrayList<>(lx.out.size() + lx.comments.size());
+    int k = 0;
+    for (var c : lx.comments.entrySet()) {
+      while (k < lx.out.size() && lx.out.get(k).end() <= c.getKey()) {
+        pieces.add(lx.out.get(k++));
+      }
+      if (k < lx.out.size() && lx.out.get(k).start() <= c.getKey()) {
+        continue; // inside this token's extent
+      }
+      pieces.add(new Token(Type.COMMENT, sql.substring(c.getKey(), c.getValue()), c.getKey(), c.getValue()));
+    }
+    while (k < lx.out.size()) {
+      pieces.add(lx.out.get(k++));
+    }
+    return List.copyOf(pieces);
   }
 
   /** Splits at every {@code ;} token; empty statements (only comments or blanks) are dropped. */
@@ -250,9 +279,13 @@ final class SqlLexer {
       if (isSpace(c)) {
         i++;
       } else if (c == '-' && at(i + 1) == '-') {
+        int st = i;
         i = endOfLine(i);
+        comments.put(st, i);
       } else if (c == '/' && at(i + 1) == '*') {
+        int st = i;
         blockComment();
+        comments.put(st, i);
       } else {
         return;
       }
@@ -292,7 +325,8 @@ final class SqlLexer {
     char c = s.charAt(i);
     char c1 = at(i + 1);
     if (c == '\'') {
-      add(Type.STRING, quoted(i, i, standardStrings ? Quoting.PLAIN : Quoting.ESCAPED), i);
+      int st = i; // quoted() moves i: the start must be taken first
+      add(Type.STRING, quoted(st, st, standardStrings ? Quoting.PLAIN : Quoting.ESCAPED), st);
     } else if (c == '"') {
       quotedIdentifier(i, i, false);
     } else if ((c == 'b' || c == 'B' || c == 'x' || c == 'X') && c1 == '\'') {
@@ -569,6 +603,8 @@ final class SqlLexer {
       token();
     }
     if (out.size() != before + 1 || out.get(before).type() != Type.STRING) {
+      // what was read after UESCAPE is part of the error, not a token before it
+      out.subList(before, out.size()).clear();
       throw new ScanError("UESCAPE must be followed by a simple string literal");
     }
     String esc = out.remove(before).text();
@@ -693,6 +729,12 @@ final class SqlLexer {
       if (isDigit(sign)) {
         i++;
         digits();
+        // scan.l's {integer_junk}/{decimal_junk} is the number before the e followed by a whole
+        // identifier, and flex takes the longest match: e3 and a $ after it are one identifier,
+        // so 1e3$ is junk (1e+3$ is not: the sign ends it).
+        if (at(i) == '$' && !splitNumbers) {
+          throw new ScanError(TRAILING_JUNK + " numeric literal");
+        }
       } else if ((sign == '+' || sign == '-') && isDigit(at(i + 2))) {
         i += 2;
         digits();

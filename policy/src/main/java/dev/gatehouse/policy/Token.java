@@ -28,6 +28,11 @@ record Token(Type type, String text, int start, int end) {
     SEMICOLON,
     DOT,
     /**
+     * A {@code --} or {@code /* *}{@code /} comment, only from {@link SqlLexer#tokenizeWithComments}
+     * (every other reading drops comments).
+     */
+    COMMENT,
+    /**
      * What the server's scanner refuses, or this lexer is not sure of (an unterminated string or
      * comment, an invalid escape, a NUL): the text cannot be understood. Always the last token.
      */

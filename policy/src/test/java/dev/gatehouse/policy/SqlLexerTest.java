@@ -99,10 +99,13 @@ class SqlLexerTest {
   @Test
   void numbersRunningIntoLettersAreErrorsAsInPostgres15() {
     assertThat(SqlLexer.tokenize("1.5e-3 .5 1. 1..2").stream().map(Token::text)).containsExactly("1.5e-3", ".5", "1.", "1", "..", "2");
-    for (String junk : List.of("1or 1=1", "1e+x", "1e- 2", "0x1F", "1_000", "1.5e3x", "$1a", "1\u00e9")) {
+    for (String junk : List.of("1or 1=1", "1e+x", "1e- 2", "0x1F", "1_000", "1.5e3x", "$1a", "1\u00e9", "1e3$b$ x $b$", ".5e3$")) {
       List<Token> ts = SqlLexer.tokenize(junk);
       assertThat(ts.get(ts.size() - 1).type()).as(junk).isEqualTo(Type.ERROR);
     }
+    // the sign ends the identifier that would run on from the e: a number, then a dollar quote
+    assertThat(SqlLexer.tokenize("1e+3$b$ x $b$")).extracting(Token::type).containsExactly(Type.NUMBER, Type.STRING);
+    assertThat(SqlLexer.tokenize("1$b$ x $b$")).extracting(Token::type).containsExactly(Type.NUMBER, Type.STRING);
   }
 
   @Test

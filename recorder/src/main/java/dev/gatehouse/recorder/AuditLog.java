@@ -133,7 +133,7 @@ public final class AuditLog implements AutoCloseable {
         line.put("prev", prev);
         prev = hashOf(prev, line);
         line.put("hash", prev);
-        out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(lineBytes(line));
       }
       ByteBuffer bb = ByteBuffer.wrap(out.toByteArray());
       long pos = size;
@@ -172,7 +172,7 @@ public final class AuditLog implements AutoCloseable {
       line.put("prev", head.hash());
       String hash = hashOf(head.hash(), line);
       line.put("hash", hash);
-      byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = lineBytes(line);
       ByteBuffer bb = ByteBuffer.wrap(bytes);
       long pos = size;
       while (bb.hasRemaining()) {
@@ -228,6 +228,16 @@ public final class AuditLog implements AutoCloseable {
       throw new IOException(
           "audit log " + file + ": last line (byte " + start + ") is not a valid audit entry", e);
     }
+  }
+
+  /**
+   * A line as written: JSON escapes every control character in its strings, and {@link
+   * VisibleText#json} every other character that would act on or hide from the terminal of someone
+   * reading the file. The hash does not depend on it: it is taken over the canonical JSON of the
+   * parsed values.
+   */
+  private static byte[] lineBytes(ObjectNode line) throws IOException {
+    return (VisibleText.json(JSON.writeValueAsString(line)) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /** SHA-256 hex of prev + canonical JSON of the line without "hash". */

@@ -55,6 +55,25 @@ class AuditLogTest {
   }
 
   @Test
+  void aLineShowsEveryControlAndInvisibleCharacterEscapedAndStillVerifies() throws Exception {
+    String statement = "SELECT 1 -- \u001b]52;c;aGk=\u0007 \u009b2J \u202eevil\u2066 \u200b\u007f x";
+    ChainHead head;
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.STATEMENT_BLOCKED, Map.of("sessionId", "s1", "statement", statement));
+      log.appendAll(List.of(new AuditLog.Pending("GH3001W", "statement-blocked", Map.of("statement", statement))));
+      head = log.head();
+    }
+    byte[] raw = Files.readAllBytes(auditFile);
+    String text = new String(raw, StandardCharsets.UTF_8);
+    text.codePoints().forEach(cp -> assertThat(VisibleText.hidden(cp) && cp != '\n').as("U+%04X", cp).isFalse());
+    assertThat(text).containsIgnoringCase("\\u001b]52").contains("\\u009b").contains("\\u202e").contains("\\u2066");
+    for (String line : lines()) {
+      assertThat(AuditLog.JSON.readTree(line).get("statement").asText()).isEqualTo(statement);
+    }
+    assertThat(verify(head).problems()).isEmpty();
+  }
+
+  @Test
   void aChainOfLinesVerifies() throws Exception {
     ChainHead head = writeFive();
     assertThat(head.seq()).isEqualTo(5);

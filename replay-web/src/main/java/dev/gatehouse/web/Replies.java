@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import dev.gatehouse.recorder.VisibleText;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -48,7 +49,8 @@ public final class Replies {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     byte[] bytes;
     try {
-      bytes = JSON.writeValueAsBytes(body);
+      // Exact values; characters that would hide text from a person reading the raw answer as escapes.
+      bytes = VisibleText.json(JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       callback.failed(e);
       return true;
@@ -76,7 +78,7 @@ public final class Replies {
   static boolean page(Response response, Callback callback, int status, String title, String message) {
     common(response, PAGE_CSP);
     String html = "<!doctype html><meta charset=utf-8><title>Gatehouse: " + escape(title) + "</title>"
-        + "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p><p><a href=\"/\">Gatehouse</a></p>\n";
+        + "<h1>" + escape(title) + "</h1><p>" + escape(VisibleText.inline(message)) + "</p><p><a href=\"/\">Gatehouse</a></p>\n";
     return text(response, callback, status, "text/html; charset=utf-8", html);
   }
 
@@ -126,12 +128,12 @@ public final class Replies {
     return b.toString();
   }
 
-  /** User text for a log or audit line: control characters replaced, at most {@code max} characters. */
+  /** User text for a log or audit line: control and invisible characters made visible, at most {@code max} characters. */
   static String clean(String s, int max) {
     if (s == null) {
       return null;
     }
-    String c = s.replaceAll("\\p{Cntrl}", " ").strip();
+    String c = VisibleText.inline(s.strip());
     return c.length() > max ? c.substring(0, max) : c;
   }
 }

@@ -349,8 +349,9 @@ public final class Gateway implements AutoCloseable {
       for (KillRequest k : index.takeKillRequests()) {
         LiveSession live = registry.find(k.sessionId());
         if (live != null) {
-          live.terminate("killed", "gatehouse: session terminated by " + k.by()
-              + (k.reason() == null || k.reason().isBlank() ? "" : ": " + k.reason()));
+          // The person's terminal shows who and why: their words as data, nothing that acts on it.
+          live.terminate("killed", "gatehouse: session terminated by " + dev.gatehouse.recorder.VisibleText.inline(k.by())
+              + (k.reason() == null || k.reason().isBlank() ? "" : ": " + dev.gatehouse.recorder.VisibleText.inline(k.reason())));
         }
       }
     } catch (IOException | RuntimeException e) {

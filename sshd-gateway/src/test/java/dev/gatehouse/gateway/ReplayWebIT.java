@@ -558,7 +558,9 @@ class ReplayWebIT {
   void onlyAnApproverDecidesAndEveryoneElseIsTold() throws Exception {
     String requester = GatewayFixture.uniqueIdentity("req");
     ApprovalRequest req = gw.gateway().approvals().request(new NewApprovalRequest(ApprovalKind.STATEMENT, requester,
-        "shell", "DELETE FROM orders WHERE id = 7", "orders-writes", "refund", List.of("dba-leads"), 1, null,
+        "shell", "DELETE FROM orders WHERE id = 7",
+        dev.gatehouse.policy.ApprovalKey.of("DELETE FROM orders WHERE id = 7", dev.gatehouse.policy.StandardConformingStrings.ON),
+        "orders-writes", "refund", List.of("dba-leads"), 1, null,
         Duration.ofMinutes(10), null), null);
     Browser self = login(requester, List.of("dev", "dba-leads"));
     Browser outsider = login(GatewayFixture.uniqueIdentity("outsider"), List.of("dev"));

@@ -18,9 +18,13 @@ import java.util.List;
  * with every answer message kept, so a test sees how many statements the server ran.
  */
 public final class PgWireClient implements AutoCloseable {
-  /** What the server answered to one Query message, up to its ReadyForQuery. */
+  /**
+   * What the server answered to one Query message, up to its ReadyForQuery; {@code notices} are
+   * the NoticeResponses as {@code SEVERITY: message} (with {@code debug_print_parse} and {@code
+   * client_min_messages = log}, the parse trees).
+   */
   public record Reply(List<String> completed, List<List<String>> columns, List<List<String>> rows, String errorCode,
-      String errorMessage, boolean empty) {
+      String errorMessage, boolean empty, List<String> notices) {
     /** Statements the server ran to completion (CommandComplete messages). */
     public int ran() {
       return completed.size();
@@ -104,6 +108,7 @@ public final class PgWireClient implements AutoCloseable {
     String code = null;
     String message = null;
     boolean empty = false;
+    List<String> notices = new ArrayList<>();
     while (true) {
       int type = in.readUnsignedByte();
       byte[] m = message();
@@ -116,10 +121,11 @@ public final class PgWireClient implements AutoCloseable {
           code = field(m, 'C');
           message = field(m, 'M');
         }
+        case 'N' -> notices.add(field(m, 'V') + ": " + field(m, 'M') + (field(m, 'D') == null ? "" : "\n" + field(m, 'D')));
         case 'Z' -> {
-          return new Reply(completed, columns, rows, code, message, empty);
+          return new Reply(completed, columns, rows, code, message, empty, notices);
         }
-        default -> {} // notices, parameter changes
+        default -> {} // parameter changes
       }
     }
   }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A request for a human's approval: of one statement ({@link ApprovalKind#STATEMENT}, bound to the
- * requester, the target and the normalised statement, single use) or of access to a target for
+ * requester, the target and the statement's key, single use) or of access to a target for
  * {@code accessDuration} ({@link ApprovalKind#ACCESS}).
  *
  * <p>{@code usableUntil} is set on approval: a statement approval may be used once until then (the
@@ -20,7 +20,7 @@ public record ApprovalRequest(
     String requester,
     String target,
     String statement,
-    String normalized,
+    String statementKey,
     String rule,
     String reason,
     Instant createdAt,

@@ -33,10 +33,10 @@ import dev.gatehouse.recorder.SqliteFile;
  * ({@link #expireDue}, and every read that returns them).
  */
 public final class ApprovalStore implements AutoCloseable {
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
   private static final String HEX = "0123456789ABCDEF";
   private static final String COLUMNS =
-      "id, kind, state, requester, target, statement, normalized, rule, reason, created_ms, expires_ms,"
+      "id, kind, state, requester, target, statement, statement_key, rule, reason, created_ms, expires_ms,"
           + " approver_groups, approvers_needed, session_id, ttl_ms, access_ms, decided_ms, usable_until_ms,"
           + " used_ms, used_by_session";
 
@@ -61,7 +61,7 @@ public final class ApprovalStore implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS apr_requests ("
               + " id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('statement','access')),"
               + " state TEXT NOT NULL CHECK (state IN ('pending','approved','denied','expired','cancelled')),"
-              + " requester TEXT NOT NULL, target TEXT NOT NULL, statement TEXT NOT NULL, normalized TEXT NOT NULL,"
+              + " requester TEXT NOT NULL, target TEXT NOT NULL, statement TEXT NOT NULL, statement_key TEXT NOT NULL,"
               + " rule TEXT, reason TEXT, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
               + " approver_groups TEXT NOT NULL, approvers_needed INTEGER NOT NULL, session_id TEXT,"
               + " ttl_ms INTEGER NOT NULL, access_ms INTEGER, decided_ms INTEGER, usable_until_ms INTEGER,"
@@ -78,6 +78,12 @@ public final class ApprovalStore implements AutoCloseable {
         int v = rs.next() ? rs.getInt(1) : 0;
         if (v == 0) {
           st.executeUpdate("INSERT INTO apr_schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+        } else if (v == 1) {
+          // Version 1 matched statements by a whitespace-folded copy of their text, which folded
+          // away the newline ending a -- comment. Those copies must never match a key again.
+          st.executeUpdate("ALTER TABLE apr_requests RENAME COLUMN normalized TO statement_key");
+          st.executeUpdate("UPDATE apr_requests SET statement_key = 'folded-v1:' || statement_key");
+          st.executeUpdate("UPDATE apr_schema_version SET version = " + SCHEMA_VERSION);
         } else if (v > SCHEMA_VERSION) {
           throw new IllegalStateException("approvals store " + databaseFile + " has schema version " + v
               + ", newer than this build's " + SCHEMA_VERSION + "; upgrade Gatehouse");
@@ -94,7 +100,6 @@ public final class ApprovalStore implements AutoCloseable {
 
   /** Stores a new pending request under a fresh short id (four hex digits while they last). */
   public synchronized ApprovalRequest create(NewApprovalRequest r, Instant now) throws IOException {
-    String normalized = normalize(r.statement());
     for (int attempt = 0; attempt < 40; attempt++) {
       String id = newId(attempt < 16 ? 4 : attempt < 32 ? 6 : 8);
       try (PreparedStatement ps = db.prepareStatement(
@@ -104,7 +109,7 @@ public final class ApprovalStore implements AutoCloseable {
         ps.setString(3, r.requester());
         ps.setString(4, r.target());
         ps.setString(5, r.statement());
-        ps.setString(6, normalized);
+        ps.setString(6, r.statementKey());
         ps.setString(7, r.rule());
         ps.setString(8, r.reason());
         ps.setLong(9, now.toEpochMilli());
@@ -333,18 +338,21 @@ public final class ApprovalStore implements AutoCloseable {
   }
 
   /**
-   * An approved, unused statement approval of this requester for this target and statement
-   * (compared normalised), still usable at {@code now}.
+   * An approved, unused statement approval of this requester for this target whose statement has
+   * {@code statementKey}, still usable at {@code now}.
    */
   public synchronized Optional<ApprovalRequest> usableStatementApproval(
-      String requester, String target, String statement, Instant now) throws IOException {
+      String requester, String target, String statementKey, Instant now) throws IOException {
+    if (statementKey == null || statementKey.isEmpty()) {
+      return Optional.empty();
+    }
     try (PreparedStatement ps = db.prepareStatement(
         "SELECT " + COLUMNS + " FROM apr_requests WHERE requester=? AND target=? AND kind='statement'"
-            + " AND state='approved' AND used_ms IS NULL AND normalized=? AND usable_until_ms > ?"
+            + " AND state='approved' AND used_ms IS NULL AND statement_key=? AND usable_until_ms > ?"
             + " ORDER BY decided_ms LIMIT 1")) {
       ps.setString(1, requester);
       ps.setString(2, target);
-      ps.setString(3, normalize(statement));
+      ps.setString(3, statementKey);
       ps.setLong(4, now.toEpochMilli());
       return rows(ps).stream().findFirst();
     } catch (SQLException e) {
@@ -393,47 +401,6 @@ public final class ApprovalStore implements AutoCloseable {
     } catch (SQLException e) {
       throw fault("look up pending access requests", e);
     }
-  }
-
-  /**
-   * Statement text compared for reuse: runs of whitespace outside quotes become one space, and
-   * surrounding whitespace and trailing semicolons go. Case and literals are kept: {@code
-   * DELETE … WHERE id=1} and {@code … id=2} are different statements.
-   */
-  public static String normalize(String sql) {
-    if (sql == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(sql.length());
-    char quote = 0;
-    boolean space = false;
-    for (int i = 0; i < sql.length(); i++) {
-      char c = sql.charAt(i);
-      if (quote != 0) {
-        b.append(c);
-        if (c == quote) {
-          quote = 0;
-        }
-        continue;
-      }
-      if (Character.isWhitespace(c)) {
-        space = true;
-        continue;
-      }
-      if (space && b.length() > 0) {
-        b.append(' ');
-      }
-      space = false;
-      if (c == '\'' || c == '"') {
-        quote = c;
-      }
-      b.append(c);
-    }
-    int end = b.length();
-    while (end > 0 && (b.charAt(end - 1) == ';' || b.charAt(end - 1) == ' ')) {
-      end--;
-    }
-    return b.substring(0, end);
   }
 
   private List<ApprovalRequest> query(String sql) throws IOException {

@@ -3,12 +3,19 @@ package dev.gatehouse.recorder.approval;
 import java.time.Duration;
 import java.util.List;
 
-/** What a session asks for; the store gives it an id, times and state. */
+/**
+ * What a session asks for; the store gives it an id, times and state.
+ *
+ * @param statement the statement exactly as it was sent (empty for access requests)
+ * @param statementKey what a later statement must match to use the approval (the policy's {@code
+ *     ApprovalKey} of the statement); empty for access requests. The store compares keys only.
+ */
 public record NewApprovalRequest(
     ApprovalKind kind,
     String requester,
     String target,
     String statement,
+    String statementKey,
     String rule,
     String reason,
     List<String> approverGroups,
@@ -33,7 +40,11 @@ public record NewApprovalRequest(
     if (kind == ApprovalKind.ACCESS && (accessDuration == null || accessDuration.isNegative() || accessDuration.isZero())) {
       throw new IllegalArgumentException("duration: an access request needs a positive duration");
     }
+    if (kind == ApprovalKind.STATEMENT && (statementKey == null || statementKey.isEmpty())) {
+      throw new IllegalArgumentException("statementKey: a statement request needs the key its statement is matched by");
+    }
     approverGroups = List.copyOf(approverGroups);
     statement = statement == null ? "" : statement;
+    statementKey = statementKey == null ? "" : statementKey;
   }
 }

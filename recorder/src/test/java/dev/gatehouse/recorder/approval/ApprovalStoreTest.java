@@ -30,7 +30,12 @@ class ApprovalStoreTest {
 
   private ApprovalRequest ask(String statement, int min) throws Exception {
     return store.create(new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db", statement,
-        "ddl", "ALTER TABLE changes the schema", List.of("dba-leads"), min, "s-1", Duration.ofMinutes(10), null), T0);
+        key(statement), "ddl", "ALTER TABLE changes the schema", List.of("dba-leads"), min, "s-1", Duration.ofMinutes(10), null), T0);
+  }
+
+  /** A stand-in for the policy's key: the store only stores and compares what it is given. */
+  private static String key(String statement) {
+    return "k:" + statement;
   }
 
   @Test
@@ -89,22 +94,58 @@ class ApprovalStoreTest {
   }
 
   @Test
-  void anApprovalIsUsedOnceForTheSameNormalisedStatementOfTheSameRequester() throws Exception {
-    ApprovalRequest r = ask("ALTER TABLE t\n   ADD c int;", 1);
+  void anApprovalIsUsedOnceForTheSameKeyByTheSameRequesterOnTheSameTarget() throws Exception {
+    ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "ALTER TABLE t ADD c int", T0)).isPresent();
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "ALTER TABLE t ADD d int", T0)).isEmpty();
-    assertThat(store.usableStatementApproval("carol@example.com", "prod-db", "ALTER TABLE t ADD c int", T0)).isEmpty();
-    assertThat(store.usableStatementApproval("alice@example.com", "other-db", "ALTER TABLE t ADD c int", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isPresent();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD d int"), T0)).isEmpty();
+    assertThat(store.usableStatementApproval("carol@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "other-db", key("ALTER TABLE t ADD c int"), T0)).isEmpty();
     assertThat(store.use(r.id(), "s-2", T0)).isTrue();
     assertThat(store.use(r.id(), "s-3", T0)).isFalse();
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "ALTER TABLE t ADD c int", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isEmpty();
   }
 
   @Test
-  void normalisingKeepsLiteralsAndCase() {
-    assertThat(ApprovalStore.normalize("  UPDATE t  SET a = 'x  y'\n WHERE id=1 ;; ")).isEqualTo("UPDATE t SET a = 'x  y' WHERE id=1");
-    assertThat(ApprovalStore.normalize("select 1")).isNotEqualTo(ApprovalStore.normalize("SELECT 1"));
+  void theStatementIsKeptExactlyAndMatchedByItsKeyOnly() throws Exception {
+    String sql = "DELETE FROM orders WHERE id = 7 -- per ticket 42\nOR id > 0";
+    ApprovalRequest r = ask(sql, 1);
+    assertThat(store.find(r.id()).orElseThrow().statement()).isEqualTo(sql);
+    store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key(sql), T0)).isPresent();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", sql, T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "", T0)).isEmpty();
+    assertThatThrownBy(() -> new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db", sql, "",
+        "ddl", null, List.of("dba-leads"), 1, null, Duration.ofMinutes(10), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statementKey");
+  }
+
+  @Test
+  void aVersionOneStoreIsUpgradedAndItsFoldedTextsNeverMatchAgain() throws Exception {
+    store.close();
+    Path old = dir.resolve("v1.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + old); var st = c.createStatement()) {
+      st.executeUpdate("CREATE TABLE apr_schema_version (version INTEGER NOT NULL)");
+      st.executeUpdate("INSERT INTO apr_schema_version VALUES (1)");
+      st.executeUpdate("CREATE TABLE apr_requests ( id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL,"
+          + " requester TEXT NOT NULL, target TEXT NOT NULL, statement TEXT NOT NULL, normalized TEXT NOT NULL,"
+          + " rule TEXT, reason TEXT, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+          + " approver_groups TEXT NOT NULL, approvers_needed INTEGER NOT NULL, session_id TEXT,"
+          + " ttl_ms INTEGER NOT NULL, access_ms INTEGER, decided_ms INTEGER, usable_until_ms INTEGER,"
+          + " used_ms INTEGER, used_by_session TEXT)");
+      st.executeUpdate("INSERT INTO apr_requests VALUES ('ABCD','statement','approved','alice@example.com','prod-db',"
+          + "'DELETE FROM orders WHERE id = 7 -- note OR id > 0','k:DELETE FROM orders WHERE id = 7 -- note OR id > 0',"
+          + "'orders-writes',NULL," + T0.toEpochMilli() + "," + T0.plusSeconds(600).toEpochMilli() + ",'dba-leads',1,NULL,"
+          + "600000,NULL," + T0.toEpochMilli() + "," + T0.plusSeconds(600).toEpochMilli() + ",NULL,NULL)");
+    }
+    store = ApprovalStore.open(old);
+    ApprovalRequest r = store.find("ABCD").orElseThrow();
+    assertThat(r.statement()).isEqualTo("DELETE FROM orders WHERE id = 7 -- note OR id > 0");
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db",
+        key("DELETE FROM orders WHERE id = 7 -- note OR id > 0"), T0)).isEmpty();
+    store.close();
+    store = ApprovalStore.open(old); // opening again keeps version 2 and changes nothing more
+    assertThat(store.find("ABCD").orElseThrow().statementKey()).isEqualTo("folded-v1:k:DELETE FROM orders WHERE id = 7 -- note OR id > 0");
   }
 
   @Test
@@ -116,7 +157,7 @@ class ApprovalStoreTest {
 
   @Test
   void anAccessApprovalOpensAWindowOfItsDuration() throws Exception {
-    ApprovalRequest r = store.create(new NewApprovalRequest(ApprovalKind.ACCESS, "alice@example.com", "prod-db", "",
+    ApprovalRequest r = store.create(new NewApprovalRequest(ApprovalKind.ACCESS, "alice@example.com", "prod-db", "", "",
         null, "incident 42", List.of("dba-leads"), 1, null, Duration.ofMinutes(10), Duration.ofHours(1)), T0);
     assertThat(store.pendingAccess("alice@example.com", "prod-db", T0)).isPresent();
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0.plusSeconds(60));

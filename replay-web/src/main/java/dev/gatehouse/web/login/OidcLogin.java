@@ -185,7 +185,7 @@ public final class OidcLogin {
   }
 
   private static String clean(String s) {
-    String c = String.valueOf(s).replaceAll("\\p{Cntrl}", " ");
+    String c = dev.gatehouse.recorder.VisibleText.inline(String.valueOf(s));
     return c.length() > 100 ? c.substring(0, 100) : c;
   }
 }

@@ -156,23 +156,26 @@ public final class ApprovalDesk implements AutoCloseable {
   }
 
   /**
-   * Takes an approved, unused approval of this statement for one use, with its audit line; empty
-   * when there is none.
+   * Takes an approved, unused approval of the statement {@code sql} (whose key is {@code key}) for
+   * one use, with its audit line; empty when there is none.
    */
-  public Optional<ApprovalRequest> useStatementApproval(String requester, String target, String sql, String sessionId)
-      throws IOException {
-    Optional<ApprovalRequest> a = store.usableStatementApproval(requester, target, sql, clock.instant());
+  public Optional<ApprovalRequest> useStatementApproval(String requester, String target, String key, String sql,
+      String sessionId) throws IOException {
+    Optional<ApprovalRequest> a = store.usableStatementApproval(requester, target, key, clock.instant());
     if (a.isPresent() && store.use(a.get().id(), sessionId, clock.instant())) {
-      used(a.get(), sessionId);
+      used(a.get(), sessionId, sql);
       return a;
     }
     return Optional.empty();
   }
 
-  /** Takes the approval a waiter was released with; false if it was used or expired meanwhile. */
-  public boolean use(ApprovalRequest approved, String sessionId) throws IOException {
+  /**
+   * Takes the approval a waiter was released with, for the statement {@code sql} it holds; false
+   * if it was used or expired meanwhile.
+   */
+  public boolean use(ApprovalRequest approved, String sessionId, String sql) throws IOException {
     if (store.use(approved.id(), sessionId, clock.instant())) {
-      used(approved, sessionId);
+      used(approved, sessionId, sql);
       return true;
     }
     return false;
@@ -184,7 +187,7 @@ public final class ApprovalDesk implements AutoCloseable {
    * (default one minute) later the session is closed.
    */
   public void openedUnderAccess(ApprovalRequest grant, LiveSession session) {
-    used(grant, session.id());
+    used(grant, session.id(), null);
     windows.add(new AccessWindow(session, grant.usableUntil()));
   }
 
@@ -210,11 +213,16 @@ public final class ApprovalDesk implements AutoCloseable {
     }
   }
 
-  /** Queued like an allowed statement's line (group commit): the held statement need not wait for the disk. */
-  private void used(ApprovalRequest a, String sessionId) {
+  /**
+   * Queued like an allowed statement's line (group commit): the held statement need not wait for
+   * the disk. {@code statement} is the text that runs, exactly; when it is not the approved text
+   * character for character (white space between tokens may differ), the approved text is there too.
+   */
+  private void used(ApprovalRequest a, String sessionId, String statement) {
+    String ran = statement == null ? a.statement() : statement;
     audit.recordLater(AuditCode.APPROVAL_USED, "requestId", a.id(), "kind", a.kind().wireName(), "sessionId", sessionId,
         "identity", a.requester(), "target", a.target(), "approvers", String.join(",", a.approvers()),
-        "statement", a.statement());
+        "statement", ran, "approvedStatement", ran.equals(a.statement()) ? null : a.statement());
   }
 
   public List<ApprovalRequest> list(Set<ApprovalState> states, int limit) throws IOException {

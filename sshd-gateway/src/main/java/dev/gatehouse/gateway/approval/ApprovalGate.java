@@ -2,9 +2,12 @@ package dev.gatehouse.gateway.approval;
 
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.postgres.StatementGate;
+import dev.gatehouse.policy.ApprovalKey;
 import dev.gatehouse.policy.Approvers;
 import dev.gatehouse.policy.SqlPolicy;
 import dev.gatehouse.policy.StandardConformingStrings;
+import dev.gatehouse.recorder.StatementMarker;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.NewApprovalRequest;
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * here.
  *
  * <pre>
- *  review ─▶ an unused approval of this statement by this person on this target? ─ yes ─▶ run it
+ *  review ─▶ an unused approval of this statement (its ApprovalKey) by this person on this target? ─ yes ─▶ run it
  *         └▶ no approvers configured ─▶ refused (77)
  *         └▶ new request (audit GH3002I, webhook, marker)
  *              ├ GATEHOUSE_NOWAIT=1 ─▶ "approval pending: request 7F3A" (76); the retry runs
@@ -82,15 +85,18 @@ public final class ApprovalGate implements StatementGate {
   }
 
   @Override
-  public Decision settle(String sql, Decision review, Hold hold) {
+  public Decision settle(String sql, StandardConformingStrings standardStrings, Decision review, Hold hold) {
     Approvers approvers = (sqlPolicy == null ? java.util.Optional.<Approvers>empty() : sqlPolicy.approversOf(review.rule()))
         .or(target::approverRule).orElse(null);
     if (approvers == null || desk == null) {
       return new Decision(Decision.REVIEW, review.rule(), review.reason()
           + " (target " + target.name() + " names no approvers, so it cannot be approved)");
     }
+    // The approval is bound to the statement as the server reads it (ApprovalKey), never to a
+    // cleaned-up copy of its text.
+    String key = ApprovalKey.of(sql, standardStrings);
     try {
-      var reuse = desk.useStatementApproval(session.identity(), target.name(), sql, session.sessionId());
+      var reuse = desk.useStatementApproval(session.identity(), target.name(), key, sql, session.sessionId());
       if (reuse.isPresent()) {
         session.marker(approvedMarker(reuse.get(), sql));
         // The approved request's reason: a row-limit approval is for the count it names.
@@ -99,9 +105,9 @@ public final class ApprovalGate implements StatementGate {
       // A waiting session is tied to its request (if it dies, the request is cancelled); a NOWAIT
       // request outlives its session by design: the agent retries in a new one.
       ApprovalRequest r = desk.request(new NewApprovalRequest(ApprovalKind.STATEMENT, session.identity(),
-          target.name(), sql, review.rule(), review.reason(), approvers.groups(), approvers.min(),
+          target.name(), sql, key, review.rule(), review.reason(), approvers.groups(), approvers.min(),
           noWait ? null : session.sessionId(), desk.ttl(), null), session.sessionId());
-      session.marker("review " + review.rule() + " (request " + r.id() + "): " + oneLine(sql));
+      session.marker("review " + review.rule() + " (request " + r.id() + "): " + StatementMarker.text(sql));
       String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
       if (noWait) {
         return new Decision(Decision.PENDING, review.rule(), "approval pending: request " + r.id()
@@ -111,7 +117,7 @@ public final class ApprovalGate implements StatementGate {
       ApprovalRequest done = await(r, hold);
       return switch (done.state()) {
         case APPROVED -> {
-          if (desk.use(done, session.sessionId())) {
+          if (desk.use(done, session.sessionId(), sql)) {
             session.marker(approvedMarker(done, sql));
             yield Decision.allow();
           }
@@ -119,8 +125,10 @@ public final class ApprovalGate implements StatementGate {
         }
         case DENIED -> {
           var d = done.denial();
-          yield new Decision(Decision.DENIED, review.rule(), "denied by " + (d == null ? "an approver" : d.approver())
-              + " (request " + r.id() + ")" + (d == null || d.comment() == null ? "" : ": " + d.comment()));
+          // The approver's words reach the requester's terminal (psql prints the error): as data.
+          yield new Decision(Decision.DENIED, review.rule(), "denied by "
+              + (d == null ? "an approver" : VisibleText.inline(d.approver())) + " (request " + r.id() + ")"
+              + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment())));
         }
         case CANCELLED -> new Decision(Decision.CANCELLED, review.rule(), "approval request " + r.id() + " cancelled");
         default -> new Decision(Decision.EXPIRED, review.rule(),
@@ -150,12 +158,8 @@ public final class ApprovalGate implements StatementGate {
     }
   }
 
+  /** The marker of a statement run under an approval: the text that runs, not the approved one. */
   static String approvedMarker(ApprovalRequest a, String sql) {
-    return "approved by " + String.join(", ", a.approvers()) + " (request " + a.id() + "): " + oneLine(sql);
-  }
-
-  private static String oneLine(String sql) {
-    String one = sql.replaceAll("\\s+", " ").strip();
-    return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+    return "approved by " + String.join(", ", a.approvers()) + " (request " + a.id() + "): " + StatementMarker.text(sql);
   }
 }

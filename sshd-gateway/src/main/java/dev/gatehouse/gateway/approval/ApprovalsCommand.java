@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.approval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalRefused;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.ApprovalState;
@@ -81,7 +82,7 @@ public final class ApprovalsCommand implements Command {
         boolean all = text.contains("--all");
         List<ApprovalRequest> rs = visible(all);
         if (text.contains("--format json")) {
-          say(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ApprovalJson.of(rs)));
+          say(out, VisibleText.json(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ApprovalJson.of(rs))));
         } else {
           say(out, ApprovalText.table(rs, Instant.now()).stripTrailing());
         }
@@ -119,10 +120,14 @@ public final class ApprovalsCommand implements Command {
         .toList();
   }
 
+  /**
+   * Everything this command prints passes here: text from requesters and approvers is already
+   * made visible where it is formatted; this is the second wall, for anything that was not.
+   */
   private void say(OutputStream to, String text) {
     try {
       String nl = pty ? "\r\n" : "\n";
-      to.write((text.replace("\n", nl) + nl).getBytes(StandardCharsets.UTF_8));
+      to.write((VisibleText.lines(text).replace("\n", nl) + nl).getBytes(StandardCharsets.UTF_8));
       to.flush();
     } catch (IOException e) {
       // client gone

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.approval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class Webhook implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhook.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final int MAX_STATEMENT_CHARS = 10_000;
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gh-approvals-webhook");
     t.setDaemon(true);
@@ -38,21 +41,45 @@ final class Webhook implements AutoCloseable {
     if (hook == null) {
       return;
     }
-    byte[] body = JSON.writeValueAsBytes(payload(r, link));
+    byte[] body = VisibleText.json(JSON.writeValueAsString(payload(r, link))).getBytes(StandardCharsets.UTF_8);
     sender.execute(() -> send(hook, body, r.id(), 2));
   }
 
+  /**
+   * The announcement. {@code text} is what a person reads in the chat: plain text ({@code mrkdwn}
+   * off, so nothing in a statement or reason formats, links or mentions; {@code &}, {@code <},
+   * {@code >} escaped as Slack requires), the statement whole on its own lines behind the same
+   * {@code | } gutter as {@code ssh approvals@ list}, requester text made visible ({@link
+   * VisibleText}). {@code request} is the exact data, JSON-escaped.
+   */
   static ObjectNode payload(ApprovalRequest r, String link) {
-    String what = r.kind() == ApprovalKind.ACCESS
-        ? "access to *" + r.target() + "* for " + ApprovalJson.duration(r.accessDuration())
-        : "on *" + r.target() + "*: `" + oneLine(r.statement()) + "`";
-    String text = "Gatehouse approval request " + r.id() + ": " + r.requester() + " asks " + what
-        + (r.rule() == null ? "" : " (rule " + r.rule() + ")")
-        + (r.reason() == null ? "" : " — " + r.reason())
-        + ". Approvers: " + String.join(", ", r.approverGroups()) + ", expires " + r.expiresAt() + "."
-        + (link == null ? " Decide: ssh approvals@<gateway> 'approve " + r.id() + "'" : " Decide: " + link);
+    StringBuilder t = new StringBuilder("Gatehouse approval request ").append(r.id()).append(": ")
+        .append(VisibleText.inline(r.requester()));
+    if (r.kind() == ApprovalKind.ACCESS) {
+      t.append(" asks for access to ").append(VisibleText.inline(r.target())).append(" for ")
+          .append(ApprovalJson.duration(r.accessDuration()));
+    } else {
+      t.append(" asks to run on ").append(VisibleText.inline(r.target()));
+    }
+    t.append(r.rule() == null ? "" : " (rule " + VisibleText.inline(r.rule()) + ")").append(":\n");
+    if (r.kind() != ApprovalKind.ACCESS) {
+      // Chat tools cut long messages (Slack at 40,000 characters) without saying so: cut first, and say so.
+      String shown = VisibleText.indented(r.statement(), ApprovalText.GUTTER);
+      if (shown.length() > MAX_STATEMENT_CHARS) {
+        shown = shown.substring(0, MAX_STATEMENT_CHARS) + "… [cut: " + r.statement().length()
+            + " characters in all; the request holds the whole statement]";
+      }
+      t.append(ApprovalText.GUTTER).append(shown).append('\n');
+    }
+    if (r.reason() != null && !r.reason().isBlank()) {
+      t.append(r.kind() == ApprovalKind.ACCESS ? "reason: " : "why: ").append(VisibleText.inline(r.reason())).append('\n');
+    }
+    t.append("Approvers: ").append(VisibleText.inline(String.join(", ", r.approverGroups())))
+        .append(", expires ").append(r.expiresAt()).append(".\n")
+        .append(link == null ? "Decide: ssh approvals@<gateway> 'approve " + r.id() + "'" : "Decide: " + link);
     ObjectNode n = JSON.createObjectNode();
-    n.put("text", text);
+    n.put("text", slackEscape(t.toString()));
+    n.put("mrkdwn", false);
     n.set("request", ApprovalJson.of(r));
     if (link != null) {
       n.put("url", link);
@@ -60,9 +87,9 @@ final class Webhook implements AutoCloseable {
     return n;
   }
 
-  private static String oneLine(String s) {
-    String one = s.replaceAll("\\s+", " ").strip();
-    return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+  /** Slack reads {@code <...>} as links and mentions: the three characters it asks to escape. */
+  static String slackEscape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   private void send(URI hook, byte[] body, String id, int attempts) {

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.gateway.Audit;
 import dev.gatehouse.gateway.approval.ApprovalDesk;
 import dev.gatehouse.gateway.approval.ApprovalJson;
@@ -65,7 +66,7 @@ final class ApprovalsCli implements Runnable {
       try (ApprovalStore store = ApprovalStore.open(cfg.databaseFile())) {
         List<ApprovalRequest> rs = store.list(states, limit, Instant.now());
         if (format == SessionsCommand.Format.json) {
-          System.out.println(JSON.writeValueAsString(ApprovalJson.of(rs)));
+          System.out.println(VisibleText.json(JSON.writeValueAsString(ApprovalJson.of(rs))));
         } else {
           System.out.print(ApprovalText.table(rs, Instant.now()));
         }

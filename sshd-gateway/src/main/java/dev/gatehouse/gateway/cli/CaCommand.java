@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.cli;
 
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.gateway.Audit;
 import dev.gatehouse.gateway.config.Durations;
 import dev.gatehouse.gateway.config.GatewayConfig;
@@ -192,12 +193,12 @@ final class CaCommand implements Runnable {
           m.put("validBefore", b.validBefore().toString());
           rows.add(m);
         }
-        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+        System.out.println(VisibleText.json(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows)));
         return 0;
       }
       System.out.printf("%-20s  %-28s  %-52s  %s%n", "SERIAL", "IDENTITY", "KEY", "VALID UNTIL");
       for (var b : list) {
-        System.out.printf("%-20s  %-28s  %-52s  %s%n", Long.toUnsignedString(b.serial()), b.identity(),
+        System.out.printf("%-20s  %-28s  %-52s  %s%n", Long.toUnsignedString(b.serial()), VisibleText.inline(b.identity()),
             b.keyFingerprint(), b.validBefore());
       }
       return 0;

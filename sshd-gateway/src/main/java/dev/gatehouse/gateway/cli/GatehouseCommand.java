@@ -33,12 +33,21 @@ public final class GatehouseCommand implements Runnable {
     if (!serve && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-    System.exit(execute(args));
+    // Before anything prints (the logger binds System.err when it starts): text from users,
+    // requesters and identity providers reaches this terminal with its control characters visible.
+    System.setOut(VisibleOutput.over(java.io.FileDescriptor.out));
+    System.setErr(VisibleOutput.over(java.io.FileDescriptor.err));
+    int code = execute(args);
+    System.out.flush();
+    System.err.flush();
+    System.exit(code);
   }
 
   /** Runs a command line and returns its exit code (tests call this in-process). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new GatehouseCommand());
+    // No ANSI styling: the output is text, and the CLI's output filter would show it escaped.
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("gatehouse: " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.TargetConfig;
@@ -101,7 +102,7 @@ final class PolicyCommand implements Runnable {
             continue;
           }
           // each line is a connection of its own: EXECUTE runs what PREPARE in the same line made
-          out.println(JSON.writeValueAsString(judgeLine(gate.forConnection(), line, n)));
+          out.println(VisibleText.json(JSON.writeValueAsString(judgeLine(gate.forConnection(), line, n))));
           out.flush();
         }
       }

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.gateway.Audit;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.recorder.AuditCode;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Parameters;
     })
 final class SessionsCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String STATEMENT_GUTTER = "    | ";
 
   @Override
   public void run() {
@@ -88,12 +90,13 @@ final class SessionsCommand implements Runnable {
       }
       PrintStream out = System.out;
       if (format == Format.json) {
-        out.println(JSON.writeValueAsString(list.stream().map(SessionsCommand::json).toList()));
+        out.println(VisibleText.json(JSON.writeValueAsString(list.stream().map(SessionsCommand::json).toList())));
         return 0;
       }
       out.printf("%-16s  %-24s  %-12s  %-20s  %-11s  %s%n", "ID", "IDENTITY", "TARGET", "START", "STATE", "EXIT");
       for (SessionRecord s : list) {
-        out.printf("%-16s  %-24s  %-12s  %-20s  %-11s  %s%n", s.id(), s.identity(), s.target(),
+        out.printf("%-16s  %-24s  %-12s  %-20s  %-11s  %s%n", VisibleText.inline(s.id()), VisibleText.inline(s.identity()),
+            VisibleText.inline(s.target()),
             s.start().toString().substring(0, 19) + "Z", s.state().name().toLowerCase(Locale.ROOT),
             s.exitStatus() == null ? "-" : s.exitStatus());
       }
@@ -125,18 +128,22 @@ final class SessionsCommand implements Runnable {
       List<Map<String, Object>> statements = statements(cfg, id);
       m.put("statements", statements);
       if (format == Format.json) {
-        System.out.println(JSON.writeValueAsString(m));
+        System.out.println(VisibleText.json(JSON.writeValueAsString(m)));
       } else {
         m.forEach((k, v) -> {
           if (!k.equals("statements")) {
-            System.out.printf("%-14s %s%n", k + ":", v == null ? "-" : v);
+            System.out.printf("%-14s %s%n", k + ":", v == null ? "-" : VisibleText.inline(String.valueOf(v)));
           }
         });
         if (!statements.isEmpty()) {
+          // Each statement whole and exact, every line of it behind the gutter (a line end decides
+          // what a -- comment hides); what came from the user made visible.
           System.out.println("statements:");
           for (Map<String, Object> st : statements) {
-            System.out.printf("  %s  %-6s %-22s %s%n", st.get("time"), st.get("verdict"),
-                st.get("rule") == null ? "" : st.get("rule"), st.get("statement"));
+            System.out.printf("  %s  %-6s %s%n", st.get("time"), VisibleText.inline(String.valueOf(st.get("verdict"))),
+                st.get("rule") == null ? "" : VisibleText.inline(String.valueOf(st.get("rule"))));
+            System.out.println(STATEMENT_GUTTER
+                + VisibleText.indented(String.valueOf(st.get("statement")), STATEMENT_GUTTER));
           }
         }
       }

@@ -437,7 +437,8 @@ public final class PgProxySession implements Runnable {
 
   /** A row-limit review found by the server thread, settled like any review (it may wait). */
   Decision settleLater(String sql, Decision review) {
-    return settle(sql, review);
+    // Judged (and run) earlier under a value this thread cannot be sure of: both readings.
+    return settle(sql, StandardConformingStrings.UNKNOWN, review);
   }
 
   /** Tells the gate of a refusal the server thread decided without settling it. */
@@ -809,15 +810,15 @@ public final class PgProxySession implements Runnable {
     if (!d.review()) {
       return d;
     }
-    Decision settled = settle(sql, d);
+    Decision settled = settle(sql, reading, d);
     return d.readsMasked() ? settled.readingMasked() : settled; // an approval does not unhide errors
   }
 
   /** A review: held here (this thread waits; no other is made) until the gate has decided. */
-  private Decision settle(String sql, Decision review) {
+  private Decision settle(String sql, StandardConformingStrings reading, Decision review) {
     Decision d;
     try {
-      d = gate.settle(sql, review, hold);
+      d = gate.settle(sql, reading, review, hold);
     } catch (RuntimeException e) {
       LOG.error("{}: settling a review failed; refusing the statement", name, e);
       return review;

@@ -31,9 +31,10 @@ public interface StatementGate {
 
   /**
    * Turns a {@code review} into the final decision, on the session's client thread (which holds
-   * the statement meanwhile). The default keeps the review: refused.
+   * the statement meanwhile). {@code standardStrings} is the reading the statement was judged
+   * with (an approval is bound to it). The default keeps the review: refused.
    */
-  default Decision settle(String sql, Decision review, Hold hold) {
+  default Decision settle(String sql, StandardConformingStrings standardStrings, Decision review, Hold hold) {
     return review;
   }
 

@@ -203,7 +203,7 @@ public final class PsqlSession extends RecordedSession implements Command {
     services.audit().tryRecord(AuditCode.STATEMENT_BLOCKED, "sessionId", id, "identity", user.identity(),
         "target", target.name(), "rule", "psql-meta-command", "reason", r.reason(), "statement", r.command());
     try {
-      recording.marker("blocked psql-meta-command: " + r.command());
+      recording.marker("blocked psql-meta-command: " + dev.gatehouse.recorder.StatementMarker.text(r.command()));
     } catch (IOException e) {
       recordingFailed(e);
     }
@@ -465,8 +465,9 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
 
     @Override
-    public Decision settle(String sql, Decision review, Hold hold) {
-      return remember(inner.settle(sql, review, hold));
+    public Decision settle(String sql, dev.gatehouse.policy.StandardConformingStrings standardStrings, Decision review,
+        Hold hold) {
+      return remember(inner.settle(sql, standardStrings, review, hold));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.Durations;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.policy.Approvers;
+import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.NewApprovalRequest;
@@ -167,7 +168,7 @@ final class AccessGate implements Command, ChannelDataReceiver {
       ApprovalRequest r = desk.store().pendingAccess(user.identity(), target.name(), Instant.now()).orElse(null);
       if (r == null) {
         Approvers a = target.approverRule().orElseThrow();
-        r = desk.request(new NewApprovalRequest(ApprovalKind.ACCESS, user.identity(), target.name(), "", "access-review",
+        r = desk.request(new NewApprovalRequest(ApprovalKind.ACCESS, user.identity(), target.name(), "", "", "access-review",
             why, a.groups(), a.min(), null, desk.ttl(), duration), null);
       }
       requestId = r.id();
@@ -201,8 +202,8 @@ final class AccessGate implements Command, ChannelDataReceiver {
       case APPROVED -> open();
       case DENIED -> {
         var d = done.denial();
-        end(EXIT_REFUSED, "gatehouse: access denied by " + (d == null ? "an approver" : d.approver())
-            + " (request " + done.id() + ")" + (d == null || d.comment() == null ? "" : ": " + d.comment()));
+        end(EXIT_REFUSED, "gatehouse: access denied by " + (d == null ? "an approver" : VisibleText.inline(d.approver()))
+            + " (request " + done.id() + ")" + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment())));
       }
       case CANCELLED -> end(EXIT_REFUSED, "gatehouse: access request " + done.id() + " cancelled");
       default -> end(EXIT_REFUSED, "gatehouse: access request " + done.id() + " expired without a decision");

@@ -92,10 +92,10 @@ public abstract class RecordedSession implements LiveSession {
           SessionRecording.open(
               services.config().dataDir(), services.index(), services.audit(), id, user, target.name(),
               columns, rows, term,
-              execCommand == null ? target.name() : target.name() + ": " + execCommand,
+              execCommand == null ? target.name() : target.name() + ": " + dev.gatehouse.recorder.VisibleText.inline(execCommand),
               services.config().recording().input());
       if (execCommand != null) {
-        recording.marker("exec: " + execCommand);
+        recording.marker("exec: " + dev.gatehouse.recorder.StatementMarker.text(execCommand));
       }
       return true;
     } catch (IOException | RuntimeException e) {
@@ -166,7 +166,7 @@ public abstract class RecordedSession implements LiveSession {
     byte[] line = framed(message);
     try {
       recording.output(line, 0, line.length);
-      recording.marker("gatehouse: " + reason);
+      recording.marker("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(reason));
     } catch (IOException e) {
       // Ending anyway.
     }
@@ -226,10 +226,8 @@ public abstract class RecordedSession implements LiveSession {
     } else {
       services.audit().tryRecord(code, fields);
     }
-    String oneLine = sql.replaceAll("\\s+", " ").strip();
     try {
-      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": "
-          + (oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine));
+      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(sql));
     } catch (IOException e) {
       recordingFailed(e);
     }

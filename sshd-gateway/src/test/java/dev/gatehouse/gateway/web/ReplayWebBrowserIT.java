@@ -95,6 +95,15 @@ class ReplayWebBrowserIT {
     ownCall.add(own);
     assertThat(gw.exec(ownCall).exitCode()).isEqualTo(76);
 
+    // A request whose statement and reason hold escape sequences, a CR and bidi overrides (the
+    // ssh paths that carry them are RequesterTextIT's): the approver's page shows them as escapes.
+    String hostileSql = "UPDATE orders SET note = 'x' WHERE id = 1 -- \u001b]52;c;aGk=\u0007 \u001b[2K\rLOOKS FINE"
+        + " \u001b[8mhidden\u001b[0m \u202eevil\u202c zero\u200bwidth";
+    String hostileId = gw.gateway.approvals().request(new dev.gatehouse.recorder.approval.NewApprovalRequest(
+        dev.gatehouse.recorder.approval.ApprovalKind.STATEMENT, "mallory-" + tag + "@example.com", "prod-db", hostileSql,
+        dev.gatehouse.policy.ApprovalKey.of(hostileSql, dev.gatehouse.policy.StandardConformingStrings.ON), "ddl",
+        "why\u001b]0;TITLE\u0007\u202e", List.of("dba-leads"), 1, null, Duration.ofMinutes(10), null), null).id();
+
     // Someone still at work on the shell target: a line every half second, watched live and terminated.
     String carol = "carol-" + tag + "@example.com";
     String reason = "incident " + tag + ": stop now";
@@ -114,6 +123,7 @@ class ReplayWebBrowserIT {
       env.put("GH_EXPECT_SCREEN", "select '" + probe + "' as probe;");
       env.put("GH_BLOCKED_TEXT", "drop table orders");
       env.put("GH_APPROVE_STATEMENT", ddl);
+      env.put("GH_HOSTILE_ID", hostileId);
       env.put("GH_SELF_STATEMENT", own);
       env.put("GH_LIVE_IDENTITY", carol);
       env.put("GH_LIVE_TEXT", "tick-");
@@ -145,6 +155,11 @@ class ReplayWebBrowserIT {
     assertThat(watched.path("later").asInt()).isGreaterThanOrEqualTo(watched.path("first").asInt() + 2);
     assertThat(step(steps, "terminate").path("notice").asText()).contains("ended");
     assertThat(step(steps, "self-request").path("shown").asText()).contains("your own request");
+    JsonNode hostile = step(steps, "hostile-card");
+    assertThat(hostile.path("statement").asText()).contains("\\x1b]52;c;aGk=\\x07").contains("\\x1b[8mhidden")
+        .contains("\\u{202e}evil\\u{202c}").contains("zero\\u{200b}width").contains("\\x1b[2K\\r\nLOOKS FINE");
+    assertThat(hostile.path("lines").asInt()).as("the CR ends a line, as it ends a -- comment").isEqualTo(2);
+    assertThat(hostile.path("card").asText()).contains("why\\x1b]0;TITLE\\x07\\u{202e}");
     assertThat(step(steps, "logout").path("apiMeStatus").asInt()).isEqualTo(401);
 
     // What the approver did in the browser: the store says so, and the agent's retry now runs (once).
