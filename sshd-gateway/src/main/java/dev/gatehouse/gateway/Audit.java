@@ -29,6 +29,21 @@ public final class Audit {
     this.observer = observer;
   }
 
+  /** Lines that settle what a recording's integrity rests on: the chain head goes to the journal after each. */
+  private static final java.util.Set<AuditCode> SEALS = java.util.EnumSet.of(AuditCode.SESSION_END,
+      AuditCode.SESSION_INTERRUPTED, AuditCode.SESSION_INDEX_ALTERED, AuditCode.RECORDING_PRUNED,
+      AuditCode.AUDIT_CHAIN_REWRITTEN, AuditCode.GATEWAY_STOP);
+
+  private volatile Runnable sealed = () -> { };
+
+  /**
+   * Runs {@code afterSeal} right after each line of {@link #SEALS} is on disk (the gateway writes the
+   * chain head to the journal then, so no later rewrite of that line goes unseen).
+   */
+  public void onSealed(Runnable afterSeal) {
+    this.sealed = afterSeal;
+  }
+
   public Audit(AuditLog log) {
     this.log = log;
     this.writer = new Thread(this::writeLater, "gh-audit");
@@ -91,6 +106,9 @@ public final class Audit {
     Map<String, Object> f = fields(keyValues);
     log.append(code.code(), code.event(), f);
     observer.accept(code, f);
+    if (SEALS.contains(code)) {
+      sealed.run();
+    }
   }
 
   public void tryRecord(AuditCode code, Object... keyValues) {
