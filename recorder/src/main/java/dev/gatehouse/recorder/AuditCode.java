@@ -45,7 +45,7 @@ public enum AuditCode {
           + " left as found and the row restored from the end line; carries what was found"),
   AUDIT_CHAIN_REWRITTEN(
       "GH5003E", "audit-chain-rewritten",
-      "a line whose hash the gateway had logged to the journal was changed or removed; carries seq and both hashes"),
+      "a line whose hash the gateway had logged to the journal was changed or removed; carries lineSeq, expectedHash and detail"),
   STATEMENT_ERROR_HIDDEN(
       "GH3007I", "statement-error-hidden",
       "an error or notice about a statement touching a masked column reached the client with its SQLSTATE only;"

@@ -188,7 +188,8 @@ public final class AuditLog implements AutoCloseable {
           event,
           Collections.unmodifiableMap(new LinkedHashMap<>(fields)),
           head.hash(),
-          hash);
+          hash,
+          size);
     } finally {
       jvmLock.unlock();
     }

@@ -15,8 +15,13 @@ public record ChainHead(long seq, String hash) {
   /** The text the gateway logs (to stderr, the journal under systemd) for each head it records. */
   public static final String JOURNAL_PREFIX = "audit chain head ";
 
-  private static final Pattern IN_JOURNAL =
-      Pattern.compile(Pattern.quote(JOURNAL_PREFIX) + "seq=([0-9]{1,18}) hash=([0-9a-f]{64})\\b");
+  /**
+   * The gateway's own line: the whole message (a line of its own, or after the logger's
+   * {@code [INFO] Gateway - }), so that a user-supplied text the gateway logs elsewhere (a user
+   * name, say) cannot add a head.
+   */
+  private static final Pattern IN_JOURNAL = Pattern.compile("(?m)(?:^|\\[INFO\\] Gateway - )"
+      + Pattern.quote(JOURNAL_PREFIX) + "seq=([0-9]{1,18}) hash=([0-9a-f]{64})[ \\t]*\\r?$");
   private static final Pattern SEQ_HASH = Pattern.compile("([0-9]{1,18}):([0-9a-f]{64})");
 
   static ChainHead empty() {
@@ -39,9 +44,9 @@ public record ChainHead(long seq, String hash) {
   }
 
   /**
-   * Every {@code audit chain head seq=N hash=H} in a text, in order: the gateway's log as the
-   * journal keeps it ({@code journalctl -u gatehouse -o cat}, or with timestamps and prefixes; the
-   * rest of each line is ignored).
+   * Every {@code audit chain head seq=N hash=H} line of the gateway in a text, in order: its log as
+   * the journal keeps it ({@code journalctl -u gatehouse}, with or without {@code -o cat}), or those
+   * messages alone, one a line.
    */
   public static List<ChainHead> fromJournal(CharSequence text) {
     List<ChainHead> out = new ArrayList<>();

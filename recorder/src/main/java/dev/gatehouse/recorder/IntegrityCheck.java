@@ -286,10 +286,10 @@ public final class IntegrityCheck {
 
   /**
    * Checks one session, as the replay page shows it: the recording's SHA-256 against the index's
-   * and against its first end line, whose own hash must recompute and which the next line must link
-   * to; no second end line; no altered index found at a start; no repair (nothing vouches for a
-   * recording before its repair); the chain as far as {@code witness} (the gateway serving the page)
-   * saw it not rewritten. An {@code active} row is {@code pending} only while no end line exists and
+   * and against its first end line, whose own hash must recompute and which the next line (itself
+   * intact) must link to; no second end line; no altered index found at a start; no repair (nothing
+   * vouches for a recording before its repair); the lines {@code witness} (the gateway serving the
+   * page) wrote to the journal still in place, the end line among them when it ended in this run. An {@code active} row is {@code pending} only while no end line exists and
    * it started after {@code witness}'s start-up repair; without a witness, the files alone decide.
    * Reads the recording and the audit log from its end back to the session's start line. The whole
    * chain's continuity, and the journal, are {@link #verify}'s job.
@@ -351,7 +351,7 @@ public final class IntegrityCheck {
       altered.add("the recording's SHA-256 differs from the session-end audit line's (seq " + seq + ")");
     }
     if (witness != null) {
-      ChainWitness.Breach b = witness.breach();
+      ChainWitness.Breach b = witness.breach(seq);
       if (b != null && seq <= b.seq()) {
         altered.add("the audit log was rewritten after this gateway logged its head at seq " + b.seq()
             + " to the journal (" + b.detail() + "); this session's end line (seq " + seq + ") is in that part");
@@ -380,7 +380,8 @@ public final class IntegrityCheck {
       } catch (IOException e) {
         n = null;
       }
-      if (n == null || !hash.equals(n.path("prev").asText())) {
+      if (n == null || !hash.equals(n.path("prev").asText())
+          || !AuditLog.hashOf(n.path("prev").asText(), n).equals(n.path("hash").asText())) {
         return "the audit line after the session-end line does not link to it: the chain was rewritten there";
       }
       return null;

@@ -269,9 +269,9 @@ class TamperedChainTest {
     try (AuditLog log = AuditLog.open(auditFile)) {
       ChainWitness w = ChainWitness.start(log, Instant.now(), heard::add);
       assertThat(w.witness().seq()).isEqualTo(2);
-      assertThat(w.breach()).isNull();
+      assertThat(w.breach(2)).isNull();
       rewriteChain(lines -> setSha(lines, "s1", "0".repeat(64)));
-      ChainWitness.Breach b = w.breach();
+      ChainWitness.Breach b = w.breach(2);
       assertThat(b).isNotNull();
       assertThat(b.seq()).isEqualTo(2);
       assertThat(heard).hasSize(1);
@@ -280,8 +280,37 @@ class TamperedChainTest {
       w.witness();
       List<String> l = Files.readAllLines(auditFile);
       Files.writeString(auditFile, String.join("\n", l.subList(0, 2)) + "\n");
-      assertThat(w.breach().detail()).contains("line seq 3").contains("gone");
+      assertThat(w.breach(3).detail()).contains("line seq 3").contains("gone");
       assertThat(heard).hasSize(2);
+    }
+  }
+
+  @Test
+  void theWitnessFindsAnEditedEndLineItWitnessedEarlierInTheRun() throws Exception {
+    List<ChainWitness.Breach> heard = new ArrayList<>();
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.GATEWAY_START, Map.of());
+      ChainWitness w = ChainWitness.start(log, Instant.now(), heard::add);
+      finished("s1", "a\r\n");
+      assertThat(w.witness().seq()).isEqualTo(3); // as the gateway does right after an end line
+      finished("s2", "b\r\n");
+      assertThat(w.witness().seq()).isEqualTo(5);
+      List<String> l = new ArrayList<>(Files.readAllLines(auditFile));
+      ObjectNode end = (ObjectNode) AuditLog.JSON.readTree(l.get(2));
+      end.put("sha256", "f".repeat(64));
+      end.remove("hash");
+      end.put("hash", AuditLog.hashOf(end.get("prev").asText(), end));
+      l.set(2, AuditLog.JSON.writeValueAsString(end));
+      Files.writeString(auditFile, String.join("\n", l) + "\n");
+
+      assertThat(w.breach(5)).as("the last witnessed line is untouched").isNull();
+      ChainWitness.Breach b = w.breach(3);
+      assertThat(b).isNotNull();
+      assertThat(b.seq()).isEqualTo(3);
+      assertThat(b.detail()).contains("line seq 3").contains("now reads");
+      assertThat(heard).containsExactly(b);
+      assertThat(w.breach(3)).as("still reported, not heard again").isEqualTo(b);
+      assertThat(heard).hasSize(1);
     }
   }
 
@@ -293,8 +322,12 @@ class TamperedChainTest {
         Mar 03 10:00:01 bastion gatehouse[812]: 2026-03-03T10:00:01.123Z [INFO] Gateway - audit chain head seq=12 hash=%s
         Mar 03 10:00:02 bastion gatehouse[812]: 2026-03-03T10:00:02.000Z [INFO] Gateway - something else seq=13 hash=%s
         2026-03-03T10:01:01.000Z [INFO] Gateway - audit chain head seq=40 hash=%s
-        """.formatted(h1, h2, h2);
-    assertThat(ChainHead.fromJournal(journal)).containsExactly(new ChainHead(12, h1), new ChainHead(40, h2));
+        2026-03-03T10:01:02.000Z [WARN] TargetRouter - no target 'audit chain head seq=41 hash=%s'
+        2026-03-03T10:01:03.000Z [INFO] Gateway - user audit chain head seq=42 hash=%s
+        audit chain head seq=43 hash=%s
+        """.formatted(h1, h2, h2, h1, h1, h2);
+    assertThat(ChainHead.fromJournal(journal))
+        .containsExactly(new ChainHead(12, h1), new ChainHead(40, h2), new ChainHead(43, h2));
     assertThat(ChainHead.parse("12:" + h1)).isEqualTo(new ChainHead(12, h1));
     assertThat(new ChainHead(12, h1).journalLine()).isEqualTo("audit chain head seq=12 hash=" + h1);
   }

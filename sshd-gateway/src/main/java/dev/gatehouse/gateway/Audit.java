@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.AuditEntry;
 import dev.gatehouse.recorder.AuditLog;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -34,13 +35,13 @@ public final class Audit {
       AuditCode.SESSION_INTERRUPTED, AuditCode.SESSION_INDEX_ALTERED, AuditCode.RECORDING_PRUNED,
       AuditCode.AUDIT_CHAIN_REWRITTEN, AuditCode.GATEWAY_STOP);
 
-  private volatile Runnable sealed = () -> { };
+  private volatile java.util.function.Consumer<AuditLog.Mark> sealed = m -> { };
 
   /**
-   * Runs {@code afterSeal} right after each line of {@link #SEALS} is on disk (the gateway writes the
-   * chain head to the journal then, so no later rewrite of that line goes unseen).
+   * Calls {@code afterSeal} with each line of {@link #SEALS} right after it is on disk (the gateway
+   * writes that line's hash to the journal then, so no later rewrite of it goes unseen).
    */
-  public void onSealed(Runnable afterSeal) {
+  public void onSealed(java.util.function.Consumer<AuditLog.Mark> afterSeal) {
     this.sealed = afterSeal;
   }
 
@@ -104,10 +105,10 @@ public final class Audit {
 
   public void record(AuditCode code, Object... keyValues) throws IOException {
     Map<String, Object> f = fields(keyValues);
-    log.append(code.code(), code.event(), f);
+    AuditEntry written = log.append(code.code(), code.event(), f);
     observer.accept(code, f);
     if (SEALS.contains(code)) {
-      sealed.run();
+      sealed.accept(written.mark());
     }
   }
 

@@ -170,7 +170,7 @@ public final class Gateway implements AutoCloseable {
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
     g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
-    g.timers.scheduleAtFixedRate(g::journalChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    g.timers.scheduleAtFixedRate(() -> g.journalChainHead(), CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
     g.timers.scheduleAtFixedRate(g::retentionSweep, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
     return g;
   }
@@ -431,7 +431,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Every minute and after each line that ends a session: the chain head to the journal. */
+  /** Every minute: the chain head to the journal. */
   private void journalChainHead() {
     try {
       // stderr goes to the system journal under systemd: a copy of the chain head off the data disk.
@@ -441,11 +441,20 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Right after each line that ends a session (or records a finding about one): its hash to the journal. */
+  private void journalChainHead(AuditLog.Mark written) {
+    try {
+      LOG.info(witness.witness(written).journalLine());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("audit chain head unavailable: {}", e.toString());
+    }
+  }
+
   /** A line whose hash went to the journal changed: someone rewrote the audit log under the gateway. */
   private void chainRewritten(ChainWitness.Breach b) {
     LOG.error("AUDIT CHAIN REWRITTEN: {}; the journal holds the hash logged for seq {} ({}); run `gatehouse sessions"
         + " verify --journal` with this journal", b.detail(), b.seq(), b.expectedHash());
-    audit.tryRecord(AuditCode.AUDIT_CHAIN_REWRITTEN, "seq", b.seq(), "expectedHash", b.expectedHash(),
+    audit.tryRecord(AuditCode.AUDIT_CHAIN_REWRITTEN, "lineSeq", b.seq(), "expectedHash", b.expectedHash(),
         "detail", b.detail());
   }
 
