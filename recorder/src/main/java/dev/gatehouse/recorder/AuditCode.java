@@ -39,6 +39,10 @@ public enum AuditCode {
       "GH3005W", "approval-refused", "a decision was refused (reason slug: self-approval, not-an-approver, ...)"),
   APPROVAL_CLOSED(
       "GH3006I", "approval-closed", "a request ended without a decision: expired or cancelled (reason slug)"),
+  RECORDING_CHECKPOINT(
+      "GH2009I", "recording-checkpoint",
+      "a live session's recording so far (every minute): sessionId, size, sha256 of its first size bytes; a"
+          + " recording cut by a crash is checked against its last one"),
   SESSION_INDEX_ALTERED(
       "GH2008W", "session-index-altered",
       "at start the index called a session active although the audit log had already ended it: the recording was"

@@ -45,7 +45,13 @@ import java.util.regex.Pattern;
  * responsible for that; this class cannot tell.
  */
 public final class AuditLog implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Reads lines strictly: a key given twice is an error, not "the last one wins", so that no line
+   * can carry a second value that other tools (a SIEM, jq) show while the hash covers only one.
+   */
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
   static final Set<String> RESERVED = Set.of("seq", "time", "code", "event", "prev", "hash");
   private static final Pattern CODE = Pattern.compile("GH[0-9]{4}[IWE]");
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();

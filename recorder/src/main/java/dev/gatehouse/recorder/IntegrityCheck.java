@@ -38,6 +38,7 @@ public final class IntegrityCheck {
   private static final String INDEX_ALTERED = AuditCode.SESSION_INDEX_ALTERED.event();
   private static final String REWRITTEN = AuditCode.AUDIT_CHAIN_REWRITTEN.event();
   private static final String PRUNED = AuditCode.RECORDING_PRUNED.event();
+  private static final String CHECKPOINT = AuditCode.RECORDING_CHECKPOINT.event();
 
   /** One session-end or session-interrupted line, as far as the checks need it. */
   record EndLine(long seq, String event, String sha256, JsonNode line) {}
@@ -65,6 +66,7 @@ public final class IntegrityCheck {
     Map<String, List<EndLine>> ends = new HashMap<>();
     Map<String, Long> starts = new LinkedHashMap<>();
     Set<String> prunedIds = new HashSet<>();
+    Map<String, JsonNode> checkpoints = new HashMap<>(); // each session's last one before its end
 
     // The journal's heads by seq; two hashes for one seq mean the chain changed under the gateway.
     TreeMap<Long, Set<String>> wanted = new TreeMap<>();
@@ -141,6 +143,8 @@ public final class IntegrityCheck {
           starts.putIfAbsent(sessionId, seq);
         } else if (sessionId != null && event.equals(PRUNED)) {
           prunedIds.add(sessionId);
+        } else if (sessionId != null && event.equals(CHECKPOINT) && !ends.containsKey(sessionId)) {
+          checkpoints.put(sessionId, n);
         } else if (event.equals(INDEX_ALTERED)) {
           problems.add("audit seq " + seq + ": session " + sessionId + ": " + indexAlteredText(n));
         } else if (event.equals(REWRITTEN)) {
@@ -209,6 +213,14 @@ public final class IntegrityCheck {
         } else {
           notes.add("LIVE " + id + ": running on the gateway (pid " + running.pid() + ")");
         }
+        JsonNode cp = checkpoints.get(s.id());
+        if (first == null && cp != null) {
+          StartupRepair.CheckpointCheck c = StartupRepair.CheckpointCheck.of(cp, file);
+          if (!c.holds()) {
+            problems.add(id + ": its recording's first " + c.size() + " bytes no longer hash to " + c.sha256()
+                + " as its checkpoint at audit seq " + c.seq() + " says: changed while it ran");
+          }
+        }
         continue;
       }
       checked++;
@@ -242,7 +254,12 @@ public final class IntegrityCheck {
             + ") says " + audited);
       }
       if (first.event().equals(INTERRUPTED)) {
-        notes.add("REPAIRED " + id + ": " + repairText(first.line(), first.seq()));
+        JsonNode cp = checkpoints.get(s.id());
+        StartupRepair.CheckpointCheck c = cp == null ? null : StartupRepair.CheckpointCheck.of(cp, file);
+        if (c != null && !c.holds()) {
+          problems.add(id + ": " + checkpointBroken(c));
+        }
+        notes.add("REPAIRED " + id + ": " + repairText(first.line(), first.seq(), c));
       }
     }
     return new IntegrityReport(lines, checked, problems, notes, matched.size());
@@ -255,7 +272,12 @@ public final class IntegrityCheck {
         + ", the end line says " + n.path("endSha256").asText("?");
   }
 
-  private static String repairText(JsonNode n, long seq) {
+  private static String checkpointBroken(StartupRepair.CheckpointCheck c) {
+    return "its recording's first " + c.size() + " bytes no longer hash to " + c.sha256() + " as its last checkpoint"
+        + " (audit seq " + c.seq() + ") says: the recording was changed before the start-up repair";
+  }
+
+  private static String repairText(JsonNode n, long seq, StartupRepair.CheckpointCheck c) {
     StringBuilder b = new StringBuilder("the gateway stopped without ending it; at the next start (audit seq ")
         .append(seq).append(") its recording was repaired: ");
     if (n.hasNonNull("foundSha256")) {
@@ -268,7 +290,15 @@ public final class IntegrityCheck {
     if (n.has("size")) {
       b.append(" (").append(n.path("size").asLong()).append(" bytes)");
     }
-    b.append("; nothing vouches for the recording from before that repair");
+    if (c == null) {
+      b.append("; no recording checkpoint precedes it (a session younger than a minute has none): nothing"
+          + " vouches for the recording from before that repair");
+    } else if (c.holds()) {
+      b.append("; its first ").append(c.size()).append(" bytes match its last checkpoint (audit seq ")
+          .append(c.seq()).append("); nothing vouches for the bytes after them, written before that repair");
+    } else {
+      b.append("; ").append(checkpointBroken(c));
+    }
     return b.toString();
   }
 
@@ -282,6 +312,20 @@ public final class IntegrityCheck {
     final List<Long> endOffsets = new ArrayList<>();
     final List<Integer> endLengths = new ArrayList<>();
     final List<JsonNode> indexAltered = new ArrayList<>();
+    /** In file order. */
+    final List<JsonNode> checkpoints = new ArrayList<>();
+
+    /** The last checkpoint line before the first end line (or at all, while there is none). */
+    JsonNode lastCheckpoint() {
+      long before = ends.isEmpty() ? Long.MAX_VALUE : ends.get(0).seq();
+      JsonNode last = null;
+      for (JsonNode c : checkpoints) {
+        if (c.path("seq").asLong() < before) {
+          last = c;
+        }
+      }
+      return last;
+    }
   }
 
   /**
@@ -316,6 +360,23 @@ public final class IntegrityCheck {
             + (found.startSeq >= 0 ? "at audit seq " + found.startSeq : "(no session-start line)")
             + ", before this gateway's start-up repair (seq " + witness.startHead().seq()
             + "), which ends every session left active");
+      }
+      if (witness != null) {
+        // Lines cut off the end (this session's end line among them?) show as a breach of the last head.
+        ChainWitness.Breach b = witness.breach(-1);
+        if (b != null && found.startSeq <= b.seq()) {
+          altered.add("the audit log was rewritten after this gateway logged its head at seq " + b.seq()
+              + " to the journal (" + b.detail() + "); this session's lines are in that part");
+        }
+      }
+      JsonNode cp = found.lastCheckpoint();
+      if (first == null && cp != null) {
+        StartupRepair.CheckpointCheck c =
+            StartupRepair.CheckpointCheck.of(cp, s.path() == null ? null : dataDir.resolve(s.path()));
+        if (!c.holds()) {
+          altered.add("the recording's first " + c.size() + " bytes no longer hash to " + c.sha256()
+              + " as its checkpoint at audit seq " + c.seq() + " says: changed while it ran");
+        }
       }
       if (altered.isEmpty()) {
         return new RecordingIntegrity(RecordingIntegrity.PENDING, "the session is still running");
@@ -358,7 +419,8 @@ public final class IntegrityCheck {
       }
     }
     if (first.event().equals(INTERRUPTED)) {
-      altered.add(repairText(end, seq));
+      JsonNode cp = found.lastCheckpoint();
+      altered.add(repairText(end, seq, cp == null ? null : StartupRepair.CheckpointCheck.of(cp, file)));
     }
     if (!altered.isEmpty()) {
       return new RecordingIntegrity(RecordingIntegrity.ALTERED, String.join("; ", altered));
@@ -456,6 +518,8 @@ public final class IntegrityCheck {
       out.endLengths.add(0, to - from);
     } else if (event.equals(INDEX_ALTERED)) {
       out.indexAltered.add(0, n);
+    } else if (event.equals(CHECKPOINT)) {
+      out.checkpoints.add(0, n);
     } else if (event.equals(START)) {
       out.startSeq = seq;
       return true;

@@ -213,6 +213,19 @@ class TamperedChainTest {
   }
 
   @Test
+  void aKeyGivenTwiceInALineIsNotAnEntry() throws Exception {
+    SessionRecord s = finished("s1", "rm -rf /srv\r\n");
+    List<String> l = new ArrayList<>(Files.readAllLines(auditFile));
+    // A reader where the last key wins would still compute the old hash: the line would "verify"
+    // while jq or a SIEM that keeps the first key shows the other value.
+    l.set(1, l.get(1).replace("\"sha256\":", "\"sha256\":\"" + "0".repeat(64) + "\",\"sha256\":"));
+    Files.writeString(auditFile, String.join("\n", l) + "\n");
+    assertThat(verify(List.of(), null).problems()).anySatisfy(p -> assertThat(p).contains("audit seq 2")
+        .contains("does not parse"));
+    assertThat(IntegrityCheck.session(dataDir, auditFile, s, null).status()).isEqualTo(RecordingIntegrity.ALTERED);
+  }
+
+  @Test
   void startupRepairNeverRehashesASessionThatHasAnEndLine() throws Exception {
     SessionRecord s = finished("s1", "rm -rf /srv\r\n");
     String original = s.sha256();
@@ -260,6 +273,78 @@ class TamperedChainTest {
       assertThat(f.what().size()).isEqualTo(sizeBefore - "[9.5, \"o\", \"half".length());
       assertThat(f.session().sha256()).isNotEqualTo(before);
     });
+  }
+
+  /** A session cut by a killed gateway, with a checkpoint line for what was on disk then. */
+  SessionRecord cutWithCheckpoint(String id, String before, String after) throws Exception {
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Path file = Recordings.pathFor(dataDir, id, start);
+    AsciicastWriter w = AsciicastWriter.create(file, AsciicastWriterTest.header(id));
+    byte[] b = before.getBytes(StandardCharsets.UTF_8);
+    w.output(b, 0, b.length);
+    w.flushFromBackground();
+    RecordingCheckpoint cp = w.checkpoint();
+    assertThat(cp.size()).isEqualTo(Files.size(file));
+    assertThat(cp.sha256()).isEqualTo(Recordings.sha256(file));
+    byte[] a = after.getBytes(StandardCharsets.UTF_8);
+    w.output(a, 0, a.length);
+    w.close(); // stands in for what a killed writer left: the later bytes on disk, no end line
+    index.started(new SessionRecord(id, "alice", "db", "c", start, null, null, 0,
+        dataDir.relativize(file).toString(), null, SessionState.ACTIVE));
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.SESSION_START, Map.of("sessionId", id));
+      log.append(AuditCode.RECORDING_CHECKPOINT, Map.of("sessionId", id, "size", cp.size(), "sha256", cp.sha256()));
+    }
+    return index.find(id).orElseThrow();
+  }
+
+  @Test
+  void aRecordingEditedBeforeItsLastCheckpointIsAProblemAfterTheRepair() throws Exception {
+    SessionRecord s = cutWithCheckpoint("cp", "rm -rf /srv\r\n", "exit\r\n");
+    edit(s, "rm -rf", "ls -la");
+    List<StartupRepair.Finding> found = StartupRepair.run(dataDir, auditFile, index);
+    assertThat(found).singleElement().isInstanceOfSatisfying(StartupRepair.Repaired.class, f -> {
+      assertThat(f.checkpoint().seq()).isEqualTo(2);
+      assertThat(f.checkpoint().holds()).isFalse();
+    });
+    SessionRecord repaired = index.find("cp").orElseThrow();
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.SESSION_INTERRUPTED, Map.of("sessionId", "cp", "sha256", repaired.sha256()));
+    }
+    IntegrityReport r = verify(List.of(), null);
+    assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("session cp")
+        .contains("as its last checkpoint (audit seq 2) says: the recording was changed before the start-up repair"));
+    RecordingIntegrity page = IntegrityCheck.session(dataDir, auditFile, repaired, null);
+    assertThat(page.status()).isEqualTo(RecordingIntegrity.ALTERED);
+    assertThat(page.detail()).contains("the recording was changed before the start-up repair");
+  }
+
+  @Test
+  void aRepairedRecordingThatMatchesItsCheckpointIsListedWithWhatNothingVouchesFor() throws Exception {
+    SessionRecord s = cutWithCheckpoint("cp", "whoami\r\n", "rm -rf /srv\r\n");
+    edit(s, "rm -rf", "ls -la"); // after the checkpoint: nothing can tell
+    StartupRepair.run(dataDir, auditFile, index);
+    SessionRecord repaired = index.find("cp").orElseThrow();
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.SESSION_INTERRUPTED, Map.of("sessionId", "cp", "sha256", repaired.sha256()));
+    }
+    IntegrityReport r = verify(List.of(), null);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.notes()).singleElement().asString().startsWith("REPAIRED session cp")
+        .contains("match its last checkpoint (audit seq 2); nothing vouches for the bytes after them");
+    assertThat(IntegrityCheck.session(dataDir, auditFile, repaired, null).status())
+        .isEqualTo(RecordingIntegrity.ALTERED);
+  }
+
+  @Test
+  void aLiveRecordingEditedBeforeItsCheckpointIsAProblemWhileItRuns() throws Exception {
+    SessionRecord s = cutWithCheckpoint("cp", "rm -rf /srv\r\n", "");
+    RunningGateway running = new RunningGateway(7, 0, Instant.EPOCH); // started before the session
+    assertThat(verify(List.of(), running).problems()).isEmpty();
+    edit(s, "rm -rf", "ls -la");
+    assertThat(verify(List.of(), running).problems()).singleElement().asString().contains("session cp")
+        .contains("changed while it ran");
+    assertThat(IntegrityCheck.session(dataDir, auditFile, s, null).detail()).contains("changed while it ran");
   }
 
   @Test

@@ -59,8 +59,10 @@ public final class DataDirLock implements AutoCloseable {
       throw new IOException("another gateway is running on data directory " + dataDir + " (in this process)");
     }
     try {
+      // Never through a symbolic link: the lock file is truncated and written.
       FileChannel ch = FileChannel.open(file,
-          Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+          Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       long deadline = System.nanoTime() + wait.toNanos();
       while (true) {

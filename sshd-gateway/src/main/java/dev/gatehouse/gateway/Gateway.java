@@ -170,7 +170,9 @@ public final class Gateway implements AutoCloseable {
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
     g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
-    g.timers.scheduleAtFixedRate(() -> g.journalChainHead(), CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    g.timers.scheduleAtFixedRate(g::journalChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    long checkpointMs = config.recording().checkpoint().toMillis();
+    g.timers.scheduleAtFixedRate(g::checkpointTick, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
     g.timers.scheduleAtFixedRate(g::retentionSweep, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
     return g;
   }
@@ -412,9 +414,15 @@ public final class Gateway implements AutoCloseable {
       SessionRecord r = f.session();
       if (f instanceof StartupRepair.Repaired rep) {
         SessionIndex.Interrupted what = rep.what();
+        StartupRepair.CheckpointCheck cp = rep.checkpoint();
         audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
             "target", r.target(), "sha256", r.sha256(), "bytes", r.bytes(), "foundSha256", what.foundSha256(),
-            "foundSize", what.foundSize() < 0 ? null : what.foundSize(), "size", what.size() < 0 ? null : what.size());
+            "foundSize", what.foundSize() < 0 ? null : what.foundSize(), "size", what.size() < 0 ? null : what.size(),
+            "checkpointSeq", cp == null ? null : cp.seq(), "checkpointHolds", cp == null ? null : cp.holds());
+        if (cp != null && !cp.holds()) {
+          LOG.error("session {}: its recording's first {} bytes no longer match its last checkpoint (audit seq {}):"
+              + " it was changed before this repair", r.id(), cp.size(), cp.seq());
+        }
         LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired"
             + " (sha256 {} -> {})", r.id(), r.identity(), r.target(), what.foundSha256(), r.sha256());
       } else if (f instanceof StartupRepair.AlreadyEnded ended) {
@@ -431,7 +439,27 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Every minute: the chain head to the journal. */
+  /**
+   * Every recording.checkpoint (1m): a checkpoint of each live recording, then the chain head
+   * (covering them) to the journal. A gateway killed later leaves recordings whose bytes up to
+   * their checkpoint are vouched for.
+   */
+  private void checkpointTick() {
+    if (registry.size() == 0) {
+      return;
+    }
+    for (LiveSession s : registry.all()) {
+      try {
+        s.checkpoint();
+      } catch (RuntimeException e) {
+        LOG.error("recording checkpoint of session {}: {}", s.id(), e.toString());
+      }
+    }
+    audit.flush();
+    journalChainHead();
+  }
+
+  /** Every minute, and after checkpoints: the chain head to the journal. */
   private void journalChainHead() {
     try {
       // stderr goes to the system journal under systemd: a copy of the chain head off the data disk.

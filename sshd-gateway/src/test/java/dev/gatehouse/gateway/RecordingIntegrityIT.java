@@ -330,21 +330,37 @@ class RecordingIntegrityIT {
   }
 
   @Test
-  void aSessionCutByAKilledGatewayAndEditedBeforeTheRestartShowsItsRepair(@TempDir Path dir) throws Exception {
+  void aRecordingCutByAKilledGatewayAndEditedBeforeTheRestartFailsAgainstItsCheckpoint(@TempDir Path dir)
+      throws Exception {
     try (Bastion b = new Bastion(dir)) {
       b.start();
       String identity = GatewayFixture.uniqueIdentity("crash");
       SshClientKey key = b.clients.sign(identity, List.of("dev"));
       String secret = word("SECRET");
       SessionRecord live;
+      JsonNode checkpoint;
       try (GatewayFixture.Running ssh = b.clients.ssh(key, "shell").timeout(Duration.ofSeconds(60))
           .start("echo " + secret + "; sleep 60")) {
         ssh.awaitStdout(secret, Duration.ofSeconds(20));
         live = b.clients.awaitSession(identity, r -> r.state() == SessionState.ACTIVE);
-        Thread.sleep(500); // the recorder flushes at least every 100 ms
+        Path cast = b.recording(live);
+        // recording.checkpoint is 1s here: wait for one that covers the output on disk.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode covering = null;
+        while (covering == null) {
+          assertThat(System.nanoTime()).as("a checkpoint covering %s", secret).isLessThan(deadline);
+          long onDisk = Files.readString(cast).contains(secret) ? Files.size(cast) : Long.MAX_VALUE;
+          covering = b.clients.auditLines().stream()
+              .filter(field("code", "GH2009I").and(field("sessionId", live.id())))
+              .filter(n -> n.path("size").asLong() >= onDisk).findFirst().orElse(null);
+          Thread.sleep(200);
+        }
+        checkpoint = covering;
         b.gw.signal("KILL");
         b.gw.awaitExit(Duration.ofSeconds(10));
       }
+      assertThat(b.firstRunHeadAt(checkpoint.path("seq").asLong()))
+          .as("a head covering the checkpoint went to the journal").isNotNull();
 
       GatewayFixture.CliResult down = b.verify();
       assertThat(down.exitCode()).as(down.out()).isEqualTo(1);
@@ -358,12 +374,19 @@ class RecordingIntegrityIT {
       JsonNode repair = b.clients.awaitAudit("session-interrupted",
           field("event", "session-interrupted").and(field("sessionId", live.id())));
       assertThat(repair.path("foundSha256").asText()).isEqualTo(editedSha);
+      assertThat(repair.path("checkpointSeq").asLong()).isEqualTo(checkpoint.path("seq").asLong());
+      assertThat(repair.path("checkpointHolds").asBoolean(true)).isFalse();
 
+      String broken = "its recording's first " + checkpoint.path("size").asLong() + " bytes no longer hash to "
+          + checkpoint.path("sha256").asText() + " as its last checkpoint (audit seq " + checkpoint.path("seq").asLong()
+          + ") says: the recording was changed before the start-up repair";
       GatewayFixture.CliResult verify = b.verify();
-      assertThat(verify.out()).contains("REPAIRED session " + live.id()).contains("found sha256 " + editedSha);
+      assertThat(verify.exitCode()).as(verify.out()).isEqualTo(1);
+      assertThat(verify.out()).contains("PROBLEM session " + live.id() + ": " + broken)
+          .contains("REPAIRED session " + live.id()).contains("found sha256 " + editedSha);
       JsonNode integrity = b.integrity(live.id());
       assertThat(integrity.path("status").asText()).isEqualTo("altered");
-      assertThat(integrity.path("detail").asText()).contains("the gateway stopped without ending it");
+      assertThat(integrity.path("detail").asText()).contains("the gateway stopped without ending it").contains(broken);
     }
   }
 
@@ -411,6 +434,8 @@ class RecordingIntegrityIT {
           oidc:
             issuer: "%s"
             clientId: %s
+          recording:
+            checkpoint: 1s
           targets:
             - name: shell
               type: command

@@ -216,9 +216,13 @@ final class SessionsCommand implements Runnable {
         RunningGateway running = DataDirLock.probe(cfg.dataDir()).orElse(null);
         report = IntegrityCheck.verify(cfg.dataDir(), cfg.auditFile(), index, heads, running);
       }
+      // Problems, the summary line, then what holds but an auditor should know: a clean run's
+      // output starts with "OK:".
       for (String p : report.problems()) {
         System.out.println("PROBLEM " + p);
       }
+      System.out.printf("%s: %d audit lines, %d sessions checked, %d problems%n",
+          report.ok() ? "OK" : "FAILED", report.auditLines(), report.sessionsChecked(), report.problems().size());
       for (String n : report.notes()) {
         System.out.println(n);
       }
@@ -229,8 +233,6 @@ final class SessionsCommand implements Runnable {
         System.out.printf("journal: %d of %d heads found in the chain%n", report.journalHeadsMatched(),
             heads.stream().map(ChainHead::seq).filter(q -> q > 0).distinct().count());
       }
-      System.out.printf("%s: %d audit lines, %d sessions checked, %d problems%n",
-          report.ok() ? "OK" : "FAILED", report.auditLines(), report.sessionsChecked(), report.problems().size());
       return report.ok() ? 0 : 1;
     }
   }
