@@ -66,7 +66,7 @@ public final class IntegrityCheck {
     Map<String, List<EndLine>> ends = new HashMap<>();
     Map<String, Long> starts = new LinkedHashMap<>();
     Set<String> prunedIds = new HashSet<>();
-    Map<String, JsonNode> checkpoints = new HashMap<>(); // each session's last one before its end
+    Map<String, List<JsonNode>> checkpoints = new HashMap<>(); // each session's, before its end
 
     // The journal's heads by seq; two hashes for one seq mean the chain changed under the gateway.
     TreeMap<Long, Set<String>> wanted = new TreeMap<>();
@@ -144,7 +144,7 @@ public final class IntegrityCheck {
         } else if (sessionId != null && event.equals(PRUNED)) {
           prunedIds.add(sessionId);
         } else if (sessionId != null && event.equals(CHECKPOINT) && !ends.containsKey(sessionId)) {
-          checkpoints.put(sessionId, n);
+          checkpoints.computeIfAbsent(sessionId, k -> new ArrayList<>()).add(n);
         } else if (event.equals(INDEX_ALTERED)) {
           problems.add("audit seq " + seq + ": session " + sessionId + ": " + indexAlteredText(n));
         } else if (event.equals(REWRITTEN)) {
@@ -213,13 +213,9 @@ public final class IntegrityCheck {
         } else {
           notes.add("LIVE " + id + ": running on the gateway (pid " + running.pid() + ")");
         }
-        JsonNode cp = checkpoints.get(s.id());
-        if (first == null && cp != null) {
-          StartupRepair.CheckpointCheck c = StartupRepair.CheckpointCheck.of(cp, file);
-          if (!c.holds()) {
-            problems.add(id + ": its recording's first " + c.size() + " bytes no longer hash to " + c.sha256()
-                + " as its checkpoint at audit seq " + c.seq() + " says: changed while it ran");
-          }
+        CheckpointCheck c = first == null ? CheckpointCheck.of(checkpoints.getOrDefault(s.id(), List.of()), file) : null;
+        if (c != null && !c.holds()) {
+          problems.add(id + ": " + checkpointBroken(c, "it was changed while it ran"));
         }
         continue;
       }
@@ -253,12 +249,12 @@ public final class IntegrityCheck {
         problems.add(id + ": recording has sha256 " + actual + " but its session-end audit line (seq " + first.seq()
             + ") says " + audited);
       }
+      CheckpointCheck c = CheckpointCheck.of(checkpoints.getOrDefault(s.id(), List.of()), file);
+      if (c != null && !c.holds()) {
+        problems.add(id + ": " + checkpointBroken(c, first.event().equals(INTERRUPTED)
+            ? "the recording was changed before the start-up repair" : "the recording is not the one that was written"));
+      }
       if (first.event().equals(INTERRUPTED)) {
-        JsonNode cp = checkpoints.get(s.id());
-        StartupRepair.CheckpointCheck c = cp == null ? null : StartupRepair.CheckpointCheck.of(cp, file);
-        if (c != null && !c.holds()) {
-          problems.add(id + ": " + checkpointBroken(c));
-        }
         notes.add("REPAIRED " + id + ": " + repairText(first.line(), first.seq(), c));
       }
     }
@@ -272,12 +268,12 @@ public final class IntegrityCheck {
         + ", the end line says " + n.path("endSha256").asText("?");
   }
 
-  private static String checkpointBroken(StartupRepair.CheckpointCheck c) {
-    return "its recording's first " + c.size() + " bytes no longer hash to " + c.sha256() + " as its last checkpoint"
-        + " (audit seq " + c.seq() + ") says: the recording was changed before the start-up repair";
+  private static String checkpointBroken(CheckpointCheck c, String meaning) {
+    return "its recording's first " + c.size() + " bytes no longer hash to " + c.sha256() + " as its checkpoint"
+        + " (audit seq " + c.seq() + ") says: " + meaning;
   }
 
-  private static String repairText(JsonNode n, long seq, StartupRepair.CheckpointCheck c) {
+  private static String repairText(JsonNode n, long seq, CheckpointCheck c) {
     StringBuilder b = new StringBuilder("the gateway stopped without ending it; at the next start (audit seq ")
         .append(seq).append(") its recording was repaired: ");
     if (n.hasNonNull("foundSha256")) {
@@ -297,7 +293,7 @@ public final class IntegrityCheck {
       b.append("; its first ").append(c.size()).append(" bytes match its last checkpoint (audit seq ")
           .append(c.seq()).append("); nothing vouches for the bytes after them, written before that repair");
     } else {
-      b.append("; ").append(checkpointBroken(c));
+      b.append("; ").append(checkpointBroken(c, "the recording was changed before the start-up repair"));
     }
     return b.toString();
   }
@@ -315,16 +311,10 @@ public final class IntegrityCheck {
     /** In file order. */
     final List<JsonNode> checkpoints = new ArrayList<>();
 
-    /** The last checkpoint line before the first end line (or at all, while there is none). */
-    JsonNode lastCheckpoint() {
+    /** The checkpoint lines before the first end line (all of them while there is none). */
+    List<JsonNode> checkpointsBeforeEnd() {
       long before = ends.isEmpty() ? Long.MAX_VALUE : ends.get(0).seq();
-      JsonNode last = null;
-      for (JsonNode c : checkpoints) {
-        if (c.path("seq").asLong() < before) {
-          last = c;
-        }
-      }
-      return last;
+      return checkpoints.stream().filter(c -> c.path("seq").asLong() < before).toList();
     }
   }
 
@@ -369,14 +359,11 @@ public final class IntegrityCheck {
               + " to the journal (" + b.detail() + "); this session's lines are in that part");
         }
       }
-      JsonNode cp = found.lastCheckpoint();
-      if (first == null && cp != null) {
-        StartupRepair.CheckpointCheck c =
-            StartupRepair.CheckpointCheck.of(cp, s.path() == null ? null : dataDir.resolve(s.path()));
-        if (!c.holds()) {
-          altered.add("the recording's first " + c.size() + " bytes no longer hash to " + c.sha256()
-              + " as its checkpoint at audit seq " + c.seq() + " says: changed while it ran");
-        }
+      CheckpointCheck c = first == null
+          ? CheckpointCheck.of(found.checkpointsBeforeEnd(), s.path() == null ? null : dataDir.resolve(s.path()))
+          : null;
+      if (c != null && !c.holds()) {
+        altered.add(checkpointBroken(c, "it was changed while it ran"));
       }
       if (altered.isEmpty()) {
         return new RecordingIntegrity(RecordingIntegrity.PENDING, "the session is still running");
@@ -418,9 +405,11 @@ public final class IntegrityCheck {
             + " to the journal (" + b.detail() + "); this session's end line (seq " + seq + ") is in that part");
       }
     }
+    CheckpointCheck c = CheckpointCheck.of(found.checkpointsBeforeEnd(), file);
     if (first.event().equals(INTERRUPTED)) {
-      JsonNode cp = found.lastCheckpoint();
-      altered.add(repairText(end, seq, cp == null ? null : StartupRepair.CheckpointCheck.of(cp, file)));
+      altered.add(repairText(end, seq, c));
+    } else if (c != null && !c.holds()) {
+      altered.add(checkpointBroken(c, "the recording is not the one that was written"));
     }
     if (!altered.isEmpty()) {
       return new RecordingIntegrity(RecordingIntegrity.ALTERED, String.join("; ", altered));

@@ -43,25 +43,13 @@ public final class StartupRepair {
 
   /**
    * Cut by a stopped gateway: repaired; {@code what} has the hashes before and after; {@code
-   * checkpoint} is the session's last {@code recording-checkpoint} line and whether the repaired
-   * file's first bytes still match it (null: none was written, the session was younger than a
-   * minute).
+   * checkpoint} says whether the repaired file still matches the session's checkpoint lines (null:
+   * none was written, the session was younger than recording.checkpoint).
    */
   public record Repaired(SessionIndex.Interrupted what, CheckpointCheck checkpoint) implements Finding {
     @Override
     public SessionRecord session() {
       return what.session();
-    }
-  }
-
-  /** A recording checked against the checkpoint line at {@code seq}: its first {@code size} bytes hash to {@code sha256}? */
-  public record CheckpointCheck(long seq, long size, String sha256, boolean holds) {
-    /** Checks {@code file} (null: missing) against the checkpoint line {@code n}. */
-    static CheckpointCheck of(JsonNode n, Path file) throws IOException {
-      long size = n.path("size").asLong(-1);
-      String sha = n.path("sha256").asText("");
-      String actual = file != null && Files.isRegularFile(file) && size >= 0 ? Recordings.sha256Prefix(file, size) : null;
-      return new CheckpointCheck(n.path("seq").asLong(-1), size, sha, sha.equals(actual));
     }
   }
 
@@ -81,16 +69,15 @@ public final class StartupRepair {
     }
     Set<String> ids = new HashSet<>();
     active.forEach(s -> ids.add(s.id()));
-    Map<String, JsonNode> checkpoints = new HashMap<>();
+    Map<String, List<JsonNode>> checkpoints = new HashMap<>();
     Map<String, JsonNode> ends = firstEndLines(auditFile, ids, checkpoints);
     List<Finding> out = new ArrayList<>();
     for (SessionRecord s : active) {
       JsonNode end = ends.get(s.id());
       if (end == null) {
         SessionIndex.Interrupted what = index.markInterrupted(s, dataDir);
-        JsonNode cp = checkpoints.get(s.id());
-        out.add(new Repaired(what, cp == null ? null
-            : CheckpointCheck.of(cp, s.path() == null ? null : dataDir.resolve(s.path()))));
+        out.add(new Repaired(what, CheckpointCheck.of(checkpoints.getOrDefault(s.id(), List.of()),
+            s.path() == null ? null : dataDir.resolve(s.path()))));
         continue;
       }
       Path file = s.path() == null ? null : dataDir.resolve(s.path());
@@ -115,9 +102,9 @@ public final class StartupRepair {
 
   /**
    * The first session-end or session-interrupted line of each of {@code ids}, reading the log once;
-   * fills {@code checkpoints} with each one's last recording-checkpoint line before that.
+   * fills {@code checkpoints} with each one's recording-checkpoint lines before that.
    */
-  static Map<String, JsonNode> firstEndLines(Path auditFile, Set<String> ids, Map<String, JsonNode> checkpoints)
+  static Map<String, JsonNode> firstEndLines(Path auditFile, Set<String> ids, Map<String, List<JsonNode>> checkpoints)
       throws IOException {
     Map<String, JsonNode> out = new HashMap<>();
     if (!Files.exists(auditFile)) {
@@ -148,7 +135,7 @@ public final class StartupRepair {
         if ((event.equals(end) || event.equals(interrupted)) && id != null && ids.contains(id)) {
           out.putIfAbsent(id, n);
         } else if (event.equals(checkpoint) && id != null && ids.contains(id)) {
-          checkpoints.put(id, n);
+          checkpoints.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
         }
       }
     }

@@ -313,7 +313,7 @@ class TamperedChainTest {
     }
     IntegrityReport r = verify(List.of(), null);
     assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("session cp")
-        .contains("as its last checkpoint (audit seq 2) says: the recording was changed before the start-up repair"));
+        .contains("as its checkpoint (audit seq 2) says: the recording was changed before the start-up repair"));
     RecordingIntegrity page = IntegrityCheck.session(dataDir, auditFile, repaired, null);
     assertThat(page.status()).isEqualTo(RecordingIntegrity.ALTERED);
     assertThat(page.detail()).contains("the recording was changed before the start-up repair");
@@ -345,6 +345,55 @@ class TamperedChainTest {
     assertThat(verify(List.of(), running).problems()).singleElement().asString().contains("session cp")
         .contains("changed while it ran");
     assertThat(IntegrityCheck.session(dataDir, auditFile, s, null).detail()).contains("changed while it ran");
+  }
+
+  @Test
+  void aLiveRecordingReplacedUnderAnAppendedEndLineFailsAgainstItsEarlierCheckpoint() throws Exception {
+    // While the session runs (and after a checkpoint of it), the attacker appends its end line and a
+    // checkpoint for a recording of their own, sets the row to closed, and kills the gateway so the
+    // session never writes its own end line.
+    SessionRecord s = cutWithCheckpoint("cp", "rm -rf /srv\r\n", "");
+    Path file = dataDir.resolve(s.path());
+    Files.writeString(file, Files.readString(file).replace("rm -rf", "ls -la"));
+    String fake = Recordings.sha256(file);
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.RECORDING_CHECKPOINT, Map.of("sessionId", "cp", "size", Files.size(file), "sha256", fake));
+      log.append(AuditCode.SESSION_END, Map.of("sessionId", "cp", "sha256", fake));
+    }
+    index.ended("cp", Instant.now(), 0, 0, fake, SessionState.CLOSED);
+    assertThat(StartupRepair.run(dataDir, auditFile, index)).as("nothing active").isEmpty();
+
+    IntegrityReport r = verify(List.of(), null);
+    assertThat(r.problems()).singleElement().asString().contains("session cp")
+        .contains("as its checkpoint (audit seq 2) says: the recording is not the one that was written");
+    RecordingIntegrity page = IntegrityCheck.session(dataDir, auditFile, index.find("cp").orElseThrow(), null);
+    assertThat(page.status()).isEqualTo(RecordingIntegrity.ALTERED);
+    assertThat(page.detail()).contains("the recording is not the one that was written");
+  }
+
+  @Test
+  void aFinishedRecordingMatchesEveryCheckpointItsSessionWrote() throws Exception {
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Path file = Recordings.pathFor(dataDir, "long", start);
+    AsciicastWriter w = AsciicastWriter.create(file, AsciicastWriterTest.header("long"));
+    index.started(new SessionRecord("long", "alice", "db", "c", start, null, null, 0,
+        dataDir.relativize(file).toString(), null, SessionState.ACTIVE));
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.SESSION_START, Map.of("sessionId", "long"));
+      for (int i = 0; i < 5; i++) {
+        byte[] b = ("line " + i + "\r\n").getBytes(StandardCharsets.UTF_8);
+        w.output(b, 0, b.length);
+        w.flushFromBackground();
+        RecordingCheckpoint cp = w.checkpoint();
+        log.append(AuditCode.RECORDING_CHECKPOINT, Map.of("sessionId", "long", "size", cp.size(), "sha256", cp.sha256()));
+      }
+      ClosedRecording rec = w.close();
+      index.ended("long", Instant.now(), 0, rec.outputBytes(), rec.sha256(), SessionState.CLOSED);
+      log.append(AuditCode.SESSION_END, Map.of("sessionId", "long", "sha256", rec.sha256()));
+    }
+    assertThat(verify(List.of(), null).problems()).isEmpty();
+    assertThat(IntegrityCheck.session(dataDir, auditFile, index.find("long").orElseThrow(), null).status())
+        .isEqualTo(RecordingIntegrity.OK);
   }
 
   @Test

@@ -30,6 +30,7 @@ import dev.gatehouse.keys.UserCertificateChecker;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditLog;
 import dev.gatehouse.recorder.ChainWitness;
+import dev.gatehouse.recorder.CheckpointCheck;
 import dev.gatehouse.recorder.KillRequest;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.SessionState;
@@ -414,13 +415,13 @@ public final class Gateway implements AutoCloseable {
       SessionRecord r = f.session();
       if (f instanceof StartupRepair.Repaired rep) {
         SessionIndex.Interrupted what = rep.what();
-        StartupRepair.CheckpointCheck cp = rep.checkpoint();
+        CheckpointCheck cp = rep.checkpoint();
         audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
             "target", r.target(), "sha256", r.sha256(), "bytes", r.bytes(), "foundSha256", what.foundSha256(),
             "foundSize", what.foundSize() < 0 ? null : what.foundSize(), "size", what.size() < 0 ? null : what.size(),
             "checkpointSeq", cp == null ? null : cp.seq(), "checkpointHolds", cp == null ? null : cp.holds());
         if (cp != null && !cp.holds()) {
-          LOG.error("session {}: its recording's first {} bytes no longer match its last checkpoint (audit seq {}):"
+          LOG.error("session {}: its recording's first {} bytes no longer match its checkpoint (audit seq {}):"
               + " it was changed before this repair", r.id(), cp.size(), cp.seq());
         }
         LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired"

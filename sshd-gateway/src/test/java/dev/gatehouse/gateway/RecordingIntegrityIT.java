@@ -359,8 +359,9 @@ class RecordingIntegrityIT {
         b.gw.signal("KILL");
         b.gw.awaitExit(Duration.ofSeconds(10));
       }
-      assertThat(b.firstRunHeadAt(checkpoint.path("seq").asLong()))
-          .as("a head covering the checkpoint went to the journal").isNotNull();
+      assertThat(dev.gatehouse.recorder.ChainHead.fromJournal(Files.readString(b.journal())))
+          .as("a head covering the checkpoint went to the journal")
+          .anySatisfy(h -> assertThat(h.seq()).isGreaterThanOrEqualTo(checkpoint.path("seq").asLong()));
 
       GatewayFixture.CliResult down = b.verify();
       assertThat(down.exitCode()).as(down.out()).isEqualTo(1);
@@ -374,11 +375,17 @@ class RecordingIntegrityIT {
       JsonNode repair = b.clients.awaitAudit("session-interrupted",
           field("event", "session-interrupted").and(field("sessionId", live.id())));
       assertThat(repair.path("foundSha256").asText()).isEqualTo(editedSha);
-      assertThat(repair.path("checkpointSeq").asLong()).isEqualTo(checkpoint.path("seq").asLong());
+      // The first checkpoint (by size) that no longer holds: one taken after the secret was on disk.
+      long failedSeq = repair.path("checkpointSeq").asLong();
+      JsonNode failed = b.clients.auditLines().stream().filter(n -> n.path("seq").asLong() == failedSeq)
+          .findFirst().orElseThrow();
+      assertThat(failed.path("code").asText()).isEqualTo("GH2009I");
+      assertThat(failed.path("sessionId").asText()).isEqualTo(live.id());
+      assertThat(failedSeq).isLessThanOrEqualTo(checkpoint.path("seq").asLong());
       assertThat(repair.path("checkpointHolds").asBoolean(true)).isFalse();
 
-      String broken = "its recording's first " + checkpoint.path("size").asLong() + " bytes no longer hash to "
-          + checkpoint.path("sha256").asText() + " as its last checkpoint (audit seq " + checkpoint.path("seq").asLong()
+      String broken = "its recording's first " + failed.path("size").asLong() + " bytes no longer hash to "
+          + failed.path("sha256").asText() + " as its checkpoint (audit seq " + failedSeq
           + ") says: the recording was changed before the start-up repair";
       GatewayFixture.CliResult verify = b.verify();
       assertThat(verify.exitCode()).as(verify.out()).isEqualTo(1);
