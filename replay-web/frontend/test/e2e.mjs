@@ -5,7 +5,7 @@
 //   GH_LOGIN_USER        subject typed into the OIDC provider's login page (mock-oauth2-server)
 //   GH_LOGIN_CLAIMS      JSON claims typed into its "claims" box, e.g. {"email":"a@x","groups":["security"]}
 //   GH_EXPECT_IDENTITY   identity the page header must show after login
-//   GH_SEARCH            text to search for; a hit for it must exist
+//   GH_SEARCH            (optional) text to search for; a hit for it must exist
 //   GH_EXPECT_SCREEN     text the player's terminal must show at that hit
 //   GH_BLOCKED_TEXT      (optional) a blocked statement: its side-panel entry is clicked, the player must land on it
 //   GH_LIVE_IDENTITY     (optional) whose active session to watch live; it prints GH_LIVE_TEXT<n> lines with
@@ -16,6 +16,8 @@
 //   GH_HOSTILE_ID        (optional) a pending request whose statement and reason hold escape sequences, a CR
 //                          and bidi overrides: its card must show them as escapes (nothing hidden), the CR as a
 //                          line break
+//   GH_INTEGRITY_SESSIONS (optional) comma-separated session ids: each session page's integrity badge as shown
+//                        (one {"step":"integrity","id",...,"status","text"} line each)
 //   GH_PERF_SESSIONS     (optional) comma-separated session ids: time from navigation to first frame for each
 //   GH_PERF_ONLY         (optional) 1: log in and measure only
 //   GH_PERF_REPEAT       (optional) runs per session, each in a fresh page (default 1)
@@ -78,12 +80,13 @@ try {
   );
 
   await login();
-  if (!env.GH_PERF_ONLY) await searchAndOpenHit();
+  if (!env.GH_PERF_ONLY && env.GH_SEARCH) await searchAndOpenHit();
   if (env.GH_BLOCKED_TEXT) await clickBlockedMarker();
   if (env.GH_BLOCKED_TEXT) await blockedHitLandsOnIt();
   if (env.GH_LIVE_IDENTITY) await watchLiveAndTerminate();
   if (env.GH_HOSTILE_ID) await hostileCard();
   if (env.GH_APPROVE_STATEMENT) await approve();
+  if (env.GH_INTEGRITY_SESSIONS) await integrityBadges();
   if (env.GH_PERF_SESSIONS) await measureFirstFrame();
   if (!env.GH_PERF_ONLY) await logout();
   step = "page-problems";
@@ -308,6 +311,19 @@ async function logout() {
   const me = await context.request.get(base + "/api/me", { maxRedirects: 0 });
   if (me.status() !== 401) throw new Error(`after logout /api/me answered ${me.status()}, not 401`);
   report({ step, url: page.url(), apiMeStatus: me.status() });
+}
+
+async function integrityBadges() {
+  step = "integrity";
+  for (const id of env.GH_INTEGRITY_SESSIONS.split(",").filter(Boolean)) {
+    await page.goto(`${base}/sessions/${encodeURIComponent(id)}`);
+    const badge = page.locator("#integrity[data-status]");
+    await badge.waitFor();
+    const status = await badge.getAttribute("data-status");
+    const text = (await badge.textContent()).trim();
+    report({ step, id, status, text, title: await badge.getAttribute("title") });
+    await shot(`integrity-${id}`);
+  }
 }
 
 async function measureFirstFrame() {

@@ -188,6 +188,28 @@ public final class AsciicastWriter {
   }
 
   /** Output bytes seen, raw, before decoding and escaping. */
+  /**
+   * The recording so far as it is on disk: the size of the whole lines written to the file and the
+   * SHA-256 of those bytes (the running hash the final one continues). Null once closed or failed.
+   * A checkpoint in the audit log lets a recording cut by a crash be checked up to that size.
+   */
+  public RecordingCheckpoint checkpoint() {
+    lock.lock();
+    try {
+      if (closed != null || failure != null) {
+        return null;
+      }
+      try {
+        MessageDigest copy = (MessageDigest) digest.clone();
+        return new RecordingCheckpoint(fileSize, Recordings.hex(copy.digest()));
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public long bytesWritten() {
     return outputBytes;
   }

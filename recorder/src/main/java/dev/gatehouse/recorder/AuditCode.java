@@ -12,7 +12,9 @@ public enum AuditCode {
   SESSION_END("GH2001I", "session-end", "a session ended; carries sessionId and sha256"),
   SESSION_KILLED("GH2002W", "session-killed", "a session was ended by an operator"),
   SESSION_INTERRUPTED(
-      "GH2003W", "session-interrupted", "a session was cut by a gateway crash; found at start"),
+      "GH2003W", "session-interrupted",
+      "a session was cut by a gateway crash; found at start and its recording repaired: carries sha256 (after the"
+          + " repair) and what the repair found (foundSha256, foundSize, size)"),
   RECORDING_FAILED("GH2004E", "recording-failed", "writing the recording failed; session ended"),
   TARGET_FAILED(
       "GH2005W", "target-failed", "the target could not be reached or refused the gateway (reason slug)"),
@@ -37,6 +39,17 @@ public enum AuditCode {
       "GH3005W", "approval-refused", "a decision was refused (reason slug: self-approval, not-an-approver, ...)"),
   APPROVAL_CLOSED(
       "GH3006I", "approval-closed", "a request ended without a decision: expired or cancelled (reason slug)"),
+  RECORDING_CHECKPOINT(
+      "GH2009I", "recording-checkpoint",
+      "a live session's recording so far (every minute): sessionId, size, sha256 of its first size bytes; a"
+          + " recording cut by a crash is checked against its last one"),
+  SESSION_INDEX_ALTERED(
+      "GH2008W", "session-index-altered",
+      "at start the index called a session active although the audit log had already ended it: the recording was"
+          + " left as found and the row restored from the end line; carries what was found"),
+  AUDIT_CHAIN_REWRITTEN(
+      "GH5003E", "audit-chain-rewritten",
+      "a line whose hash the gateway had logged to the journal was changed or removed; carries lineSeq, expectedHash and detail"),
   STATEMENT_ERROR_HIDDEN(
       "GH3007I", "statement-error-hidden",
       "an error or notice about a statement touching a masked column reached the client with its SQLSTATE only;"

@@ -3,7 +3,7 @@ package dev.gatehouse.recorder;
 import java.time.Instant;
 import java.util.Map;
 
-/** One line of the audit log, as appended. */
+/** One line of the audit log, as appended; {@code offset} is the byte where it starts in the file. */
 public record AuditEntry(
     long seq,
     Instant time,
@@ -11,4 +11,11 @@ public record AuditEntry(
     String event,
     Map<String, Object> fields,
     String prev,
-    String hash) {}
+    String hash,
+    long offset) {
+
+  /** This line as a {@link AuditLog.Mark}: what the writer itself put there, to be checked later. */
+  public AuditLog.Mark mark() {
+    return new AuditLog.Mark(offset, new ChainHead(seq, hash));
+  }
+}

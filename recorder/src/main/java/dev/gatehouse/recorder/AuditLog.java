@@ -45,10 +45,18 @@ import java.util.regex.Pattern;
  * responsible for that; this class cannot tell.
  */
 public final class AuditLog implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Reads lines strictly: a key given twice is an error, not "the last one wins", so that no line
+   * can carry a second value that other tools (a SIEM, jq) show while the hash covers only one.
+   */
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
   static final Set<String> RESERVED = Set.of("seq", "time", "code", "event", "prev", "hash");
   private static final Pattern CODE = Pattern.compile("GH[0-9]{4}[IWE]");
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  /** No line the gateway writes comes near this; a longer one is not read whole. */
+  static final int MAX_LINE_BYTES = 64 << 20;
 
   private final Path file;
   private final FileChannel channel;
@@ -186,7 +194,8 @@ public final class AuditLog implements AutoCloseable {
           event,
           Collections.unmodifiableMap(new LinkedHashMap<>(fields)),
           head.hash(),
-          hash);
+          hash,
+          size);
     } finally {
       jvmLock.unlock();
     }
@@ -194,17 +203,108 @@ public final class AuditLog implements AutoCloseable {
 
   /** seq and hash of the last line, read from the file (another process may have appended). */
   public ChainHead head() throws IOException {
+    return mark().head();
+  }
+
+  /**
+   * Where the last line starts, and its seq and hash: what the gateway logs to the journal, and
+   * checks again later with {@link #breach}. An empty log gives offset -1 and the genesis head.
+   */
+  public record Mark(long offset, ChainHead head) {}
+
+  /** The last line's {@link Mark}, read under a shared lock. */
+  public Mark mark() throws IOException {
     jvmLock.lock();
     try (FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
-      return readHead(channel.size());
+      return readLast(channel.size());
     } finally {
       jvmLock.unlock();
     }
   }
 
+  /**
+   * Whether the line {@code m} names is still in place, unchanged: a line starting at its offset
+   * that carries its seq and hash and whose hash recomputes. Any rewrite of that line or of a line
+   * before it (which changes every later hash, or shifts the offsets) breaks it, as does cutting
+   * the file. Returns what differs, or null when the line holds.
+   */
+  public String breach(Mark m) throws IOException {
+    if (m.offset() < 0) {
+      return null; // an empty log was witnessed: nothing to hold
+    }
+    jvmLock.lock();
+    try (FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
+      return breachIn(channel, m);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  /** {@link #breach} on any open channel of an audit file (the web side opens its own, read-only). */
+  static String breachIn(FileChannel ch, Mark m) throws IOException {
+    String where = "line seq " + m.head().seq() + " (byte " + m.offset() + ")";
+    if (m.offset() > 0) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      if (ch.read(one, m.offset() - 1) != 1 || one.get(0) != '\n') {
+        return where + " no longer starts a line: the log was cut or rewritten";
+      }
+    }
+    byte[] line = lineAt(ch, m.offset());
+    if (line == null) {
+      return where + " is gone: the log was cut";
+    }
+    JsonNode n;
+    try {
+      n = JSON.readTree(line);
+    } catch (IOException e) {
+      n = null;
+    }
+    if (n == null || !n.isObject()) {
+      return where + " is no longer an audit entry";
+    }
+    long seq = n.path("seq").asLong(-1);
+    String hash = n.path("hash").asText("");
+    if (seq != m.head().seq() || !hash.equals(m.head().hash())) {
+      return where + " now reads seq " + seq + " hash " + hash + ", not hash " + m.head().hash();
+    }
+    if (!hashOf(n.path("prev").asText(), n).equals(hash)) {
+      return where + " was edited: its hash no longer matches its contents";
+    }
+    return null;
+  }
+
+  /** The line starting at {@code offset} without its newline, or null at or past the end of the file. */
+  static byte[] lineAt(FileChannel ch, long offset) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteBuffer bb = ByteBuffer.allocate(8192);
+    long pos = offset;
+    while (true) {
+      bb.clear();
+      int n = ch.read(bb, pos);
+      if (n <= 0) {
+        return pos == offset ? null : out.toByteArray();
+      }
+      for (int i = 0; i < n; i++) {
+        if (bb.get(i) == '\n') {
+          out.write(bb.array(), 0, i);
+          return out.toByteArray();
+        }
+      }
+      out.write(bb.array(), 0, n);
+      pos += n;
+      if (out.size() > MAX_LINE_BYTES) {
+        throw new IOException("audit line at byte " + offset + " is longer than " + MAX_LINE_BYTES + " bytes");
+      }
+    }
+  }
+
   private ChainHead readHead(long size) throws IOException {
+    return readLast(size).head();
+  }
+
+  private Mark readLast(long size) throws IOException {
     if (size == 0) {
-      return ChainHead.empty();
+      return new Mark(-1, ChainHead.empty());
     }
     long lastNl = Recordings.lastNewline(channel, size);
     if (lastNl != size - 1) {
@@ -223,7 +323,7 @@ public final class AuditLog implements AutoCloseable {
     }
     try {
       JsonNode n = JSON.readTree(bb.array());
-      return new ChainHead(n.get("seq").asLong(), n.get("hash").asText());
+      return new Mark(start, new ChainHead(n.get("seq").asLong(), n.get("hash").asText()));
     } catch (IOException | NullPointerException e) {
       throw new IOException(
           "audit log " + file + ": last line (byte " + start + ") is not a valid audit entry", e);

@@ -83,6 +83,24 @@ public final class Recordings {
     return hex(md.digest());
   }
 
+  /** SHA-256 of the file's first {@code size} bytes, or null when the file is shorter. */
+  public static String sha256Prefix(Path file, long size) throws IOException {
+    MessageDigest md = newSha256();
+    byte[] b = new byte[128 * 1024];
+    long left = size;
+    try (InputStream in = Files.newInputStream(file)) {
+      while (left > 0) {
+        int n = in.read(b, 0, (int) Math.min(b.length, left));
+        if (n < 0) {
+          return null;
+        }
+        md.update(b, 0, n);
+        left -= n;
+      }
+    }
+    return hex(md.digest());
+  }
+
   /** {@code dataDir/recordings/YYYY/MM/DD/<sessionId>.cast}, by the UTC date of start. */
   public static Path pathFor(Path dataDir, String sessionId, Instant start) {
     if (!SAFE_ID.matcher(sessionId).matches()) {

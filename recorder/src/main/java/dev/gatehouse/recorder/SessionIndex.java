@@ -237,43 +237,58 @@ public final class SessionIndex implements AutoCloseable {
     }
   }
 
-  /**
-   * At gateway start: sessions still active belong to a gateway that died. Each recording is
-   * repaired; the session gets end = start + the last event's time (or the file's mtime when there
-   * are no events), bytes = output bytes in the file (UTF-8, after decoding), the sha256 of the
-   * repaired file, state interrupted. A missing or headerless file still ends the session, with
-   * what can be known. Returns the updated rows.
-   */
-  public synchronized List<SessionRecord> markActiveInterrupted(Path dataDir) throws IOException {
-    List<SessionRecord> out = new ArrayList<>();
-    for (SessionRecord s :
-        list(new SessionQuery(null, null, SessionState.ACTIVE, null, null, Integer.MAX_VALUE))) {
-      Instant end = s.start();
-      long bytes = 0;
-      String sha = null;
-      Path file = s.path() == null ? null : dataDir.resolve(s.path());
-      if (file == null || !Files.isRegularFile(file)) {
-        log.warn("interrupted session {}: recording {} is missing", s.id(), file);
-      } else {
-        try {
-          sha = Recordings.repair(file).sha256();
-          Scan scan = scan(file);
-          bytes = scan.outputBytes;
-          end =
-              scan.lastEventMicros >= 0
-                  ? s.start().plus(scan.lastEventMicros, ChronoUnit.MICROS)
-                  : Files.getLastModifiedTime(file).toInstant();
-        } catch (RecordingHeaderMissingException e) {
-          log.warn("interrupted session {}: {}", s.id(), e.getMessage());
-          sha = Recordings.sha256(file);
-          end = Files.getLastModifiedTime(file).toInstant();
-        }
-      }
-      end = end.truncatedTo(ChronoUnit.MILLIS);
-      ended(s.id(), end, null, bytes, sha, SessionState.INTERRUPTED);
-      out.add(find(s.id()).orElseThrow());
-    }
+  /** Sessions the index calls active, oldest first. */
+  public synchronized List<SessionRecord> active() throws IOException {
+    List<SessionRecord> out =
+        new ArrayList<>(list(new SessionQuery(null, null, SessionState.ACTIVE, null, null, Integer.MAX_VALUE)));
+    java.util.Collections.reverse(out);
     return out;
+  }
+
+  /**
+   * What {@link #markInterrupted} found and stored: the file's SHA-256 and size before the repair
+   * (null and -1 when it was missing) and the row as it is now.
+   */
+  public record Interrupted(SessionRecord session, String foundSha256, long foundSize, long size) {}
+
+  /**
+   * Ends a session a stopped gateway left active, whose end no audit line records: the recording
+   * is repaired; the session gets end = start + the last event's time (or the file's mtime when
+   * there are no events), bytes = output bytes in the file (UTF-8, after decoding), the sha256 of
+   * the repaired file, state interrupted. A missing or headerless file still ends the session, with
+   * what can be known. The caller has made sure no end line exists (see {@link StartupRepair}).
+   */
+  public synchronized Interrupted markInterrupted(SessionRecord s, Path dataDir) throws IOException {
+    Instant end = s.start();
+    long bytes = 0;
+    String sha = null;
+    String foundSha = null;
+    long foundSize = -1;
+    long size = -1;
+    Path file = s.path() == null ? null : dataDir.resolve(s.path());
+    if (file == null || !Files.isRegularFile(file)) {
+      log.warn("interrupted session {}: recording {} is missing", s.id(), file);
+    } else {
+      foundSha = Recordings.sha256(file);
+      foundSize = Files.size(file);
+      try {
+        sha = Recordings.repair(file).sha256();
+        Scan scan = scan(file);
+        bytes = scan.outputBytes;
+        end =
+            scan.lastEventMicros >= 0
+                ? s.start().plus(scan.lastEventMicros, ChronoUnit.MICROS)
+                : Files.getLastModifiedTime(file).toInstant();
+      } catch (RecordingHeaderMissingException e) {
+        log.warn("interrupted session {}: {}", s.id(), e.getMessage());
+        sha = Recordings.sha256(file);
+        end = Files.getLastModifiedTime(file).toInstant();
+      }
+      size = Files.size(file);
+    }
+    end = end.truncatedTo(ChronoUnit.MILLIS);
+    ended(s.id(), end, null, bytes, sha, SessionState.INTERRUPTED);
+    return new Interrupted(find(s.id()).orElseThrow(), foundSha, foundSize, size);
   }
 
   private static final class Scan {

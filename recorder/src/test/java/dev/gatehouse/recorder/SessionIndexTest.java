@@ -95,8 +95,10 @@ class SessionIndexTest {
       idx.started(
           new SessionRecord("gone", "bob", "db", "c", start, null, null, 0, "recordings/none.cast",
               null, SessionState.ACTIVE));
-      var marked = idx.markActiveInterrupted(dataDir);
-      assertThat(marked).extracting(SessionRecord::id).containsExactlyInAnyOrder("s1", "gone");
+      var marked = StartupRepair.run(dataDir, dataDir.resolve("audit/audit.jsonl"), idx);
+      assertThat(marked).extracting(StartupRepair.Finding::session).extracting(SessionRecord::id)
+          .containsExactlyInAnyOrder("s1", "gone");
+      assertThat(marked).allSatisfy(f -> assertThat(f).isInstanceOf(StartupRepair.Repaired.class));
       SessionRecord s1 = idx.find("s1").orElseThrow();
       assertThat(s1.state()).isEqualTo(SessionState.INTERRUPTED);
       assertThat(s1.sha256()).isEqualTo(Recordings.sha256(dataDir.resolve(rel)));

@@ -3,6 +3,7 @@ package dev.gatehouse.web;
 import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ public interface ReplayWebContext {
   Path auditFile();
 
   LiveSessions live();
+
+  /**
+   * What this gateway process saw of the audit chain: its start-up repair's head (sessions that
+   * began before it are not run here) and the heads it wrote to the journal since, checked again.
+   */
+  ChainWitness chainWitness();
 
   /** Null when the gateway has no approvals. */
   Approvals approvals();

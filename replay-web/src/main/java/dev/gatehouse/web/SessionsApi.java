@@ -110,7 +110,7 @@ final class SessionsApi {
       m.addObject().put("t", k.t()).put("label", k.label()).put("kind", k.kind()).put("verdict", k.verdict())
           .put("rule", k.rule()).put("approver", k.approver()).put("text", k.text());
     }
-    RecordingIntegrity integrity = IntegrityCheck.session(ctx.dataDir(), ctx.auditFile(), s);
+    RecordingIntegrity integrity = IntegrityCheck.session(ctx.dataDir(), ctx.auditFile(), s, ctx.chainWitness());
     body.putObject("integrity").put("status", integrity.status()).put("detail", integrity.detail());
     body.put("recordingUrl", "/api/sessions/" + s.id() + "/recording");
     // What the download (and the player) will load: the .cast file's size now.

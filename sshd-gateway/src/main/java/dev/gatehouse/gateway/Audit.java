@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.AuditEntry;
 import dev.gatehouse.recorder.AuditLog;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -27,6 +28,21 @@ public final class Audit {
 
   public void observe(java.util.function.BiConsumer<AuditCode, Map<String, Object>> observer) {
     this.observer = observer;
+  }
+
+  /** Lines that settle what a recording's integrity rests on: the chain head goes to the journal after each. */
+  private static final java.util.Set<AuditCode> SEALS = java.util.EnumSet.of(AuditCode.SESSION_END,
+      AuditCode.SESSION_INTERRUPTED, AuditCode.SESSION_INDEX_ALTERED, AuditCode.RECORDING_PRUNED,
+      AuditCode.AUDIT_CHAIN_REWRITTEN, AuditCode.GATEWAY_STOP);
+
+  private volatile java.util.function.Consumer<AuditLog.Mark> sealed = m -> { };
+
+  /**
+   * Calls {@code afterSeal} with each line of {@link #SEALS} right after it is on disk (the gateway
+   * writes that line's hash to the journal then, so no later rewrite of it goes unseen).
+   */
+  public void onSealed(java.util.function.Consumer<AuditLog.Mark> afterSeal) {
+    this.sealed = afterSeal;
   }
 
   public Audit(AuditLog log) {
@@ -89,8 +105,11 @@ public final class Audit {
 
   public void record(AuditCode code, Object... keyValues) throws IOException {
     Map<String, Object> f = fields(keyValues);
-    log.append(code.code(), code.event(), f);
+    AuditEntry written = log.append(code.code(), code.event(), f);
     observer.accept(code, f);
+    if (SEALS.contains(code)) {
+      sealed.accept(written.mark());
+    }
   }
 
   public void tryRecord(AuditCode code, Object... keyValues) {

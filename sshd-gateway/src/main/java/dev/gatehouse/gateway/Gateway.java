@@ -29,19 +29,22 @@ import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.keys.UserCertificateChecker;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditLog;
-import dev.gatehouse.recorder.ChainHead;
+import dev.gatehouse.recorder.ChainWitness;
+import dev.gatehouse.recorder.CheckpointCheck;
 import dev.gatehouse.recorder.KillRequest;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.SessionState;
 import dev.gatehouse.recorder.approval.ApprovalStore;
 import dev.gatehouse.gateway.approval.ApprovalDesk;
 import dev.gatehouse.recorder.SessionRecord;
+import dev.gatehouse.recorder.StartupRepair;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +74,8 @@ public final class Gateway implements AutoCloseable {
   private static final long CONTROL_PERIOD_MS = 300;
   private static final long CHAIN_HEAD_PERIOD_S = 60;
 
+  private final DataDirLock dataDirLock;
+  private final ChainWitness witness;
   private final CertificateAuthority ca;
   private final CertificateLedger ledger;
   private final SessionIndex index;
@@ -92,12 +97,9 @@ public final class Gateway implements AutoCloseable {
   private volatile GatewayServices services;
   private long revocationVersion;
 
-  private Gateway(GatewayConfig config, Path configFile) throws IOException, ConfigException {
+  private Gateway(GatewayConfig config, Path configFile, DataDirLock lock) throws IOException, ConfigException {
     Path dataDir = config.dataDir();
-    Files.createDirectories(dataDir);
-    // The data directory holds keys, the store and recordings: nobody else reads it, a child
-    // running as a target's runAs user included.
-    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+    dataDirLock = lock;
     ca = CertificateAuthority.init(config.caDirectory(), config.ssh().hostNames());
     ledger = CertificateLedger.open(config.databaseFile());
     index = SessionIndex.open(config.databaseFile());
@@ -115,12 +117,15 @@ public final class Gateway implements AutoCloseable {
     approvals = new ApprovalDesk(approvalStore, audit, () -> services.config(), timers, Clock.systemUTC());
     sandbox = Sandbox.probe(pathsChildrenNeverSee(config, configFile), probeUser());
     services = servicesFor(config);
-    for (SessionRecord r : index.markActiveInterrupted(dataDir)) {
-      audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
-          "target", r.target(), "sha256", r.sha256(), "bytes", r.bytes());
-      LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired",
-          r.id(), r.identity(), r.target());
-    }
+    repairLeftActive(config);
+    Instant startedAt = Instant.now();
+    witness = ChainWitness.start(auditLog, startedAt, this::chainRewritten);
+    dataDirLock.record(witness.startHead().seq(), startedAt);
+    LOG.info(witness.startHead().journalLine());
+    // From here on, every line that ends a session (or records a finding about one) has the chain
+    // head written to the journal right after it: a copy off the data disk of the hash that vouches
+    // for the recording.
+    audit.onSealed(this::journalChainHead);
     // A pending request whose session died with a stopped gateway can never be used: cancelled.
     approvals.cancelOrphans(this::sessionActive);
     revocationVersion = ledger.revocationVersion();
@@ -134,7 +139,19 @@ public final class Gateway implements AutoCloseable {
 
   /** The same, naming the file the configuration came from (hidden from every session). */
   public static Gateway start(GatewayConfig config, Path configFile) throws IOException, ConfigException {
-    Gateway g = new Gateway(config, configFile);
+    Path dataDir = config.dataDir();
+    Files.createDirectories(dataDir);
+    // The data directory holds keys, the store and recordings: nobody else reads it, a child
+    // running as a target's runAs user included.
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+    DataDirLock lock = DataDirLock.acquire(dataDir, Duration.ofSeconds(5));
+    Gateway g;
+    try {
+      g = new Gateway(config, configFile, lock);
+    } catch (IOException | ConfigException | RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
     try {
       g.server.start();
     } catch (IOException e) {
@@ -144,7 +161,7 @@ public final class Gateway implements AutoCloseable {
     if (config.web() != null) {
       try {
         g.web = WebServer.start(config.web(), () -> g.services.config(), g::port, g.ca, g.ledger, g.tokenVerifier, g.audit,
-            g.index, g.registry, g.approvals);
+            g.index, g.registry, g.approvals, g.witness);
       } catch (IOException e) {
         g.server.stop(true);
         g.closeStores();
@@ -154,7 +171,9 @@ public final class Gateway implements AutoCloseable {
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
     g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
-    g.timers.scheduleAtFixedRate(g::logChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    g.timers.scheduleAtFixedRate(g::journalChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
+    long checkpointMs = config.recording().checkpoint().toMillis();
+    g.timers.scheduleAtFixedRate(g::checkpointTick, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
     g.timers.scheduleAtFixedRate(g::retentionSweep, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
     return g;
   }
@@ -209,7 +228,7 @@ public final class Gateway implements AutoCloseable {
           running.ssh().listen());
     }
     services = servicesFor(config);
-    audit.tryRecord(AuditCode.GATEWAY_START, "event", "reload", "targets", config.targets().size());
+    audit.tryRecord(AuditCode.GATEWAY_START, "reason", "reload", "targets", config.targets().size());
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
@@ -388,14 +407,90 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void logChainHead() {
+  /**
+   * At start, before listening: every session the index still calls active was left behind by a
+   * stopped gateway. Each finding is an audit line saying what was found (see {@link StartupRepair}).
+   */
+  private void repairLeftActive(GatewayConfig config) throws IOException {
+    for (StartupRepair.Finding f : StartupRepair.run(config.dataDir(), config.auditFile(), index)) {
+      SessionRecord r = f.session();
+      if (f instanceof StartupRepair.Repaired rep) {
+        SessionIndex.Interrupted what = rep.what();
+        CheckpointCheck cp = rep.checkpoint();
+        audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
+            "target", r.target(), "sha256", r.sha256(), "bytes", r.bytes(), "foundSha256", what.foundSha256(),
+            "foundSize", what.foundSize() < 0 ? null : what.foundSize(), "size", what.size() < 0 ? null : what.size(),
+            "checkpointSeq", cp == null ? null : cp.seq(), "checkpointHolds", cp == null ? null : cp.holds());
+        if (cp != null && !cp.holds()) {
+          LOG.error("session {}: its recording's first {} bytes no longer match its checkpoint (audit seq {}):"
+              + " it was changed before this repair", r.id(), cp.size(), cp.seq());
+        }
+        LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired"
+            + " (sha256 {} -> {})", r.id(), r.identity(), r.target(), what.foundSha256(), r.sha256());
+      } else if (f instanceof StartupRepair.AlreadyEnded ended) {
+        audit.record(AuditCode.SESSION_INDEX_ALTERED, "sessionId", r.id(), "identity", r.identity(),
+            "target", r.target(), "foundState", ended.found().state().wireName(),
+            "foundSha256", ended.found().sha256(), "endSeq", ended.endSeq(), "endEvent", ended.endEvent(),
+            "endSha256", ended.endSha256(), "recordingSha256", ended.recordingSha256(),
+            "restoredState", r.state().wireName());
+        LOG.error("session {} ({} on {}): the index called it active although the audit log ended it at seq {}:"
+            + " the index was altered; the row is restored from the audit log and the recording left as found"
+            + " (its sha256 now {}, the end line says {})", r.id(), r.identity(), r.target(), ended.endSeq(),
+            ended.recordingSha256(), ended.endSha256());
+      }
+    }
+  }
+
+  /**
+   * Every recording.checkpoint (1m): a checkpoint of each live recording, then the chain head
+   * (covering them) to the journal. A gateway killed later leaves recordings whose bytes up to
+   * their checkpoint are vouched for.
+   */
+  private void checkpointTick() {
+    if (registry.size() == 0) {
+      return;
+    }
+    for (LiveSession s : registry.all()) {
+      try {
+        s.checkpoint();
+      } catch (RuntimeException e) {
+        LOG.error("recording checkpoint of session {}: {}", s.id(), e.toString());
+      }
+    }
+    audit.flush();
+    journalChainHead();
+  }
+
+  /** Every minute, and after checkpoints: the chain head to the journal. */
+  private void journalChainHead() {
     try {
-      ChainHead head = auditLog.head();
-      // stdout goes to the system journal under systemd: a copy of the chain head off the data disk.
-      LOG.info("audit chain head seq={} hash={}", head.seq(), head.hash());
+      // stderr goes to the system journal under systemd: a copy of the chain head off the data disk.
+      LOG.info(witness.witness().journalLine());
     } catch (IOException | RuntimeException e) {
       LOG.error("audit chain head unavailable: {}", e.toString());
     }
+  }
+
+  /** Right after each line that ends a session (or records a finding about one): its hash to the journal. */
+  private void journalChainHead(AuditLog.Mark written) {
+    try {
+      LOG.info(witness.witness(written).journalLine());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("audit chain head unavailable: {}", e.toString());
+    }
+  }
+
+  /** A line whose hash went to the journal changed: someone rewrote the audit log under the gateway. */
+  private void chainRewritten(ChainWitness.Breach b) {
+    LOG.error("AUDIT CHAIN REWRITTEN: {}; the journal holds the hash logged for seq {} ({}); run `gatehouse sessions"
+        + " verify --journal` with this journal", b.detail(), b.seq(), b.expectedHash());
+    audit.tryRecord(AuditCode.AUDIT_CHAIN_REWRITTEN, "lineSeq", b.seq(), "expectedHash", b.expectedHash(),
+        "detail", b.detail());
+  }
+
+  /** What this gateway saw of the audit chain (for the replay page's integrity status). */
+  public ChainWitness chainWitness() {
+    return witness;
   }
 
   /** Stops accepting, tells live sessions, closes their recordings, then the stores. */
@@ -450,6 +545,7 @@ public final class Gateway implements AutoCloseable {
     index.close();
     ledger.close();
     auditLog.close();
+    dataDirLock.close();
   }
 
   public InetSocketAddress boundAddress() {

@@ -70,12 +70,17 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Runs a one-shot {@code gatehouse ARGS} from the same jar; stdout and stderr apart. */
   static GatewayFixture.CliResult cli(String... args) throws IOException, InterruptedException {
+    return cliWithInput(Path.of("/dev/null"), args);
+  }
+
+  /** The same, with {@code stdin} as its standard input (a pipe from journalctl, say). */
+  static GatewayFixture.CliResult cliWithInput(Path stdin, String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
     argv.addAll(Arrays.asList(args));
     Path io = Files.createTempDirectory("gh-cli-");
     try {
       ProcessBuilder pb = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
           .redirectOutput(io.resolve("out").toFile())
           .redirectError(io.resolve("err").toFile());
       pb.environment().remove("GATEHOUSE_CONFIG");

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.DataDirLock;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditLog;
 import dev.gatehouse.recorder.ChainHead;
 import dev.gatehouse.recorder.IntegrityCheck;
 import dev.gatehouse.recorder.IntegrityReport;
+import dev.gatehouse.recorder.RunningGateway;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.SessionQuery;
 import dev.gatehouse.recorder.SessionRecord;
@@ -181,34 +183,63 @@ final class SessionsCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Check the audit chain and every recording against the index; exit 1 on any problem.")
+      description = {"Check the audit chain, every recording and every session's state against the chain;"
+          + " exit 1 on any problem.",
+          "Pass the chain heads the gateway wrote to the journal (--journal, --expect-head): a consistent"
+          + " rewrite of the audit log is caught only against them."})
   static final class Verify implements Callable<Integer> {
     @Mixin ConfigOption config;
 
     @Option(names = "--expect-head", paramLabel = "SEQ:HASH",
-        description = "The chain head as logged to the journal; detects lines deleted from the end.")
-    String expectHead;
+        description = "A chain head as logged to the journal (`audit chain head seq=SEQ hash=HASH`): the line with"
+            + " that seq must have that hash. Repeatable.")
+    List<String> expectHeads = new java.util.ArrayList<>();
+
+    @Option(names = "--journal", paramLabel = "FILE",
+        description = "The gateway's log as the journal keeps it, `-` for stdin (journalctl -u gatehouse -o cat |"
+            + " gatehouse sessions verify --journal -): every `audit chain head seq=N hash=H` in it is checked.")
+    String journal;
 
     @Override
     public Integer call() throws Exception {
       GatewayConfig cfg = config.load();
-      ChainHead expected = null;
-      if (expectHead != null) {
-        String[] p = expectHead.split(":", 2);
-        if (p.length != 2) {
-          throw new IllegalArgumentException("--expect-head: use SEQ:HASH");
+      List<ChainHead> heads = new java.util.ArrayList<>();
+      for (String h : expectHeads) {
+        heads.add(ChainHead.parse(h));
+      }
+      if (journal != null) {
+        String text = journal.equals("-")
+            ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            : java.nio.file.Files.readString(java.nio.file.Path.of(journal), java.nio.charset.StandardCharsets.UTF_8);
+        List<ChainHead> found = ChainHead.fromJournal(text);
+        if (found.isEmpty()) {
+          System.err.println("gatehouse: no `audit chain head seq=N hash=H` line in " + (journal.equals("-") ? "stdin" : journal));
+          return 2;
         }
-        expected = new ChainHead(Long.parseLong(p[0]), p[1]);
+        heads.addAll(found);
       }
       IntegrityReport report;
       try (SessionIndex index = SessionIndex.open(cfg.databaseFile())) {
-        report = IntegrityCheck.verify(cfg.dataDir(), cfg.auditFile(), index, expected);
+        RunningGateway running = DataDirLock.probe(cfg.dataDir()).orElse(null);
+        report = IntegrityCheck.verify(cfg.dataDir(), cfg.auditFile(), index, heads, running);
       }
+      // Problems, the summary line, then what holds but an auditor should know: a clean run's
+      // output starts with "OK:".
       for (String p : report.problems()) {
         System.out.println("PROBLEM " + p);
       }
       System.out.printf("%s: %d audit lines, %d sessions checked, %d problems%n",
           report.ok() ? "OK" : "FAILED", report.auditLines(), report.sessionsChecked(), report.problems().size());
+      for (String n : report.notes()) {
+        System.out.println(n);
+      }
+      if (heads.isEmpty()) {
+        System.out.println("NOTE no journal heads given: a consistent rewrite of the audit log cannot be told from the"
+            + " original without them (--journal or --expect-head)");
+      } else {
+        System.out.printf("journal: %d of %d heads found in the chain%n", report.journalHeadsMatched(),
+            heads.stream().map(ChainHead::seq).filter(q -> q > 0).distinct().count());
+      }
       return report.ok() ? 0 : 1;
     }
   }

@@ -13,18 +13,29 @@ import java.time.Duration;
  * and how much is kept; below {@code minFreeDisk} ("5%" or a size such as "20GiB") on the data
  * disk, new sessions are refused before the disk fills (a full disk would end live ones).
  */
-public record RecordingSettings(Boolean input, Retention retention, String minFreeDisk) {
+public record RecordingSettings(Boolean input, Retention retention, String minFreeDisk, Duration checkpoint) {
   public static final String DEFAULT_MIN_FREE = "5%";
+  /**
+   * How often each live recording's size and SHA-256 so far go to the audit log (and the chain head
+   * after them to the journal): what a gateway crash can leave unvouched for is at most this much of
+   * each live recording.
+   */
+  public static final Duration DEFAULT_CHECKPOINT = Duration.ofMinutes(1);
 
   public RecordingSettings {
     input = input != null && input;
     retention = retention == null ? new Retention(null, null) : retention;
     minFreeDisk = minFreeDisk == null ? DEFAULT_MIN_FREE : minFreeDisk.trim();
     freeSpaceRule(minFreeDisk);
+    checkpoint = checkpoint == null ? DEFAULT_CHECKPOINT : checkpoint;
+    if (checkpoint.compareTo(Duration.ofSeconds(1)) < 0 || checkpoint.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("recording.checkpoint: " + Durations.format(checkpoint)
+          + " must be between 1s and 1h");
+    }
   }
 
   public static RecordingSettings defaults() {
-    return new RecordingSettings(false, null, null);
+    return new RecordingSettings(false, null, null, null);
   }
 
   /** {@code recording.retention}: {maxAge: 365d, maxBytes: 500GiB}; both optional. */

@@ -123,6 +123,14 @@ public abstract class RecordedSession implements LiveSession {
     }, period, period, TimeUnit.MILLISECONDS));
   }
 
+  @Override
+  public final void checkpoint() {
+    SessionRecording r = recording;
+    if (r != null) {
+      r.checkpoint();
+    }
+  }
+
   protected final void touch() {
     lastActivity = System.nanoTime();
   }

@@ -21,4 +21,7 @@ public interface LiveSession {
 
   /** Whether the session has ended (its recording is closed). */
   boolean ended();
+
+  /** Writes a checkpoint of its recording so far to the audit log (see SessionRecording#checkpoint). */
+  default void checkpoint() {}
 }

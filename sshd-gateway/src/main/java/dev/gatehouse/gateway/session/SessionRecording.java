@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.recorder.AsciicastWriter;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.ClosedRecording;
+import dev.gatehouse.recorder.RecordingCheckpoint;
 import dev.gatehouse.recorder.RecordingHeader;
 import dev.gatehouse.recorder.Recordings;
 import dev.gatehouse.recorder.SessionIndex;
@@ -98,6 +99,21 @@ public final class SessionRecording {
 
   public void marker(String label) throws IOException {
     feed.marker(label);
+  }
+
+  /**
+   * Writes a {@code recording-checkpoint} line: the size and SHA-256 of what is on disk so far. A
+   * recording cut by a crash is checked against its last one, so that whoever can write the data
+   * directory cannot change what was recorded before it unseen. Nothing once closed.
+   */
+  public synchronized void checkpoint() {
+    if (closed != null) {
+      return;
+    }
+    RecordingCheckpoint c = writer.checkpoint();
+    if (c != null) {
+      audit.recordLater(AuditCode.RECORDING_CHECKPOINT, "sessionId", id, "size", c.size(), "sha256", c.sha256());
+    }
   }
 
   /** Closes the file, writes the index row and the session-end audit line (with the file's SHA-256). */

@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.approval.ApprovalRefused;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
@@ -43,12 +44,13 @@ final class GatewayReplayContext implements ReplayWebContext {
   private final SessionRegistry registry;
   private final ApprovalDesk approvals;
   private final Audit audit;
+  private final ChainWitness witness;
   private volatile GatewayConfig lastConfig;
   private volatile WebConfig lastWebConfig;
 
   GatewayReplayContext(Supplier<GatewayConfig> config, IntSupplier webPort, IdTokenVerifier idTokens,
       AccessTokenVerifier accessTokens, SessionIndex index, SearchIndex search, SessionRegistry registry,
-      ApprovalDesk approvals, Audit audit) {
+      ApprovalDesk approvals, Audit audit, ChainWitness witness) {
     this.config = config;
     this.webPort = webPort;
     this.idTokens = idTokens;
@@ -58,6 +60,7 @@ final class GatewayReplayContext implements ReplayWebContext {
     this.registry = registry;
     this.approvals = approvals;
     this.audit = audit;
+    this.witness = witness;
   }
 
   @Override
@@ -122,6 +125,11 @@ final class GatewayReplayContext implements ReplayWebContext {
   @Override
   public Path auditFile() {
     return config.get().auditFile();
+  }
+
+  @Override
+  public ChainWitness chainWitness() {
+    return witness;
   }
 
   @Override

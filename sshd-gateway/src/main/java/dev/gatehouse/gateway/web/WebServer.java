@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.keys.oidc.OidcSettings;
+import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
 import dev.gatehouse.recorder.search.SearchIndexer;
@@ -62,8 +63,8 @@ public final class WebServer implements AutoCloseable {
 
   public static WebServer start(
       WebSettings web, Supplier<GatewayConfig> config, IntSupplier sshPort, CertificateAuthority ca, CertificateLedger ledger,
-      IdTokenVerifier verifier, Audit audit, SessionIndex index, SessionRegistry registry, ApprovalDesk approvals)
-      throws IOException {
+      IdTokenVerifier verifier, Audit audit, SessionIndex index, SessionRegistry registry, ApprovalDesk approvals,
+      ChainWitness witness) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("gh-web");
     threads.setDaemon(true);
@@ -103,7 +104,7 @@ public final class WebServer implements AutoCloseable {
       Metrics metrics = new Metrics();
       audit.observe(metrics::audited);
       replay = ReplayWeb.create(server, new GatewayReplayContext(config, connector::getLocalPort, verifier, accessTokens,
-          index, search, registry, approvals, audit), metrics);
+          index, search, registry, approvals, audit, witness), metrics);
       server.setHandler(new Handler.Sequence(issuance, new Health(), replay.handler(), new NotFound()));
     } else {
       server.setHandler(new Handler.Sequence(issuance, new Health(), new NotFound()));

@@ -44,7 +44,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * {@code replay-web/frontend/test/e2e.mjs} in Debian's headless Chromium. Web roles: group
  * security is auditor, dba-leads approver.
  */
-final class BrowserGateway implements AutoCloseable {
+public final class BrowserGateway implements AutoCloseable {
   static final Path CHROMIUM = Path.of(System.getProperty("gatehouse.chromium", "/usr/bin/chromium"));
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -158,6 +158,22 @@ final class BrowserGateway implements AutoCloseable {
 
   /** Runs e2e.mjs against this gateway; fails with its output unless it ends with E2E-OK. */
   List<JsonNode> runBrowser(String name, Map<String, String> extraEnv, Duration timeout) throws Exception {
+    return runE2e(webUrl, name, extraEnv, timeout);
+  }
+
+  /**
+   * Runs e2e.mjs in headless Chromium against the gateway web UI at {@code webUrl} (any gateway:
+   * in this process or a {@code serve} of its own); returns its step lines. Fails with its output
+   * unless it ends with E2E-OK, and when Chromium, node or playwright-core is missing.
+   */
+  public static List<JsonNode> runE2e(String webUrl, String name, Map<String, String> extraEnv, Duration timeout)
+      throws Exception {
+    assertThat(Files.isExecutable(CHROMIUM)).as("Chromium missing at %s (apt-get install -y chromium)", CHROMIUM)
+        .isTrue();
+    Path frontend = frontendDir();
+    assertThat(frontend.resolve("node_modules/playwright-core"))
+        .as("playwright-core not installed under %s: the Maven build runs `npm ci` there", frontend)
+        .isDirectory();
     Path shots = Path.of("target", "replay-web-e2e", name).toAbsolutePath();
     Files.createDirectories(shots);
     ProcessBuilder pb = new ProcessBuilder("node", "test/e2e.mjs").directory(frontend.toFile()).redirectErrorStream(true);
@@ -186,7 +202,7 @@ final class BrowserGateway implements AutoCloseable {
     return steps;
   }
 
-  static JsonNode step(List<JsonNode> steps, String name) {
+  public static JsonNode step(List<JsonNode> steps, String name) {
     return steps.stream().filter(n -> n.path("step").asText().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no step " + name + " in " + steps));
   }
