@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.config.OidcConfig;
 import dev.gatehouse.gateway.config.Secrets;
 import dev.gatehouse.gateway.config.WebSettings;
 import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.recorder.AuditCode;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -43,12 +45,13 @@ final class GatewayReplayContext implements ReplayWebContext {
   private final SessionRegistry registry;
   private final ApprovalDesk approvals;
   private final Audit audit;
+  private final CertificateLedger ledger;
   private volatile GatewayConfig lastConfig;
   private volatile WebConfig lastWebConfig;
 
   GatewayReplayContext(Supplier<GatewayConfig> config, IntSupplier webPort, IdTokenVerifier idTokens,
       AccessTokenVerifier accessTokens, SessionIndex index, SearchIndex search, SessionRegistry registry,
-      ApprovalDesk approvals, Audit audit) {
+      ApprovalDesk approvals, Audit audit, CertificateLedger ledger) {
     this.config = config;
     this.webPort = webPort;
     this.idTokens = idTokens;
@@ -58,6 +61,7 @@ final class GatewayReplayContext implements ReplayWebContext {
     this.registry = registry;
     this.approvals = approvals;
     this.audit = audit;
+    this.ledger = ledger;
   }
 
   @Override
@@ -143,6 +147,11 @@ final class GatewayReplayContext implements ReplayWebContext {
         return approvals.decide(id, identity, groups, approve, comment, "web");
       }
     };
+  }
+
+  @Override
+  public boolean revoked(String identity, Instant since) throws IOException {
+    return ledger.isIdentityRevoked(identity, since);
   }
 
   @Override
