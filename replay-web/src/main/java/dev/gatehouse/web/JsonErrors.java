@@ -12,8 +12,8 @@ import org.eclipse.jetty.util.Callback;
  * that escaped a handler) is the same {@code {"error": slug, "message": ...}} JSON with the same
  * security headers as every other answer, on every path, never Jetty's HTML page.
  *
- * <p>A 5xx never shows the exception's text (it may hold internals); the log has it. A 4xx shows
- * Jetty's reason, one line, at most {@value #MAX_MESSAGE} characters.
+ * <p>A 500 never shows the exception's text (it may hold internals); the log has it. Other statuses
+ * show Jetty's reason, one line, at most {@value #MAX_MESSAGE} characters.
  */
 public final class JsonErrors implements Request.Handler {
   static final int MAX_MESSAGE = 200;
@@ -26,7 +26,8 @@ public final class JsonErrors implements Request.Handler {
       status = 500;
     }
     String message;
-    if (status >= 500) {
+    if (status == 500) {
+      // An exception escaped a handler: its text may hold internals; the log has it.
       message = "the server could not answer; see its log";
     } else {
       Object reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
@@ -47,6 +48,7 @@ public final class JsonErrors implements Request.Handler {
       case 413 -> "body-too-large";
       case 414 -> "uri-too-long";
       case 415 -> "unsupported-media-type";
+      case 426 -> "upgrade-required";
       case 431 -> "headers-too-large";
       case 501 -> "not-implemented";
       case 503 -> "unavailable";

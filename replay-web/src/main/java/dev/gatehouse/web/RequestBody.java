@@ -49,18 +49,21 @@ public final class RequestBody {
   private final int max;
   private final Handler then;
   private final Refusals refusals;
+  private final Duration within;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   /** Set once by whichever comes first: the whole body, a refusal, or the deadline. */
   private final AtomicBoolean finished = new AtomicBoolean();
   private Scheduler.Task deadline;
 
-  private RequestBody(Request request, Response response, Callback callback, int max, Handler then, Refusals refusals) {
+  private RequestBody(Request request, Response response, Callback callback, int max, Handler then, Refusals refusals,
+      Duration within) {
     this.request = request;
     this.response = response;
     this.callback = callback;
     this.max = max;
     this.then = then;
     this.refusals = refusals;
+    this.within = within;
   }
 
   /**
@@ -74,13 +77,18 @@ public final class RequestBody {
   /** The same, telling {@code refusals} of each refusal before it is answered. */
   public static void read(Request request, Response response, Callback callback, int max, Handler then,
       Refusals refusals) {
-    RequestBody body = new RequestBody(request, response, callback, max, then, refusals);
+    read(request, response, callback, max, then, refusals, DEADLINE);
+  }
+
+  static void read(Request request, Response response, Callback callback, int max, Handler then, Refusals refusals,
+      Duration within) {
+    RequestBody body = new RequestBody(request, response, callback, max, then, refusals, within);
     if (request.getLength() > max) {
       body.tooLarge();
       return;
     }
     body.deadline = request.getComponents().getScheduler()
-        .schedule(body::tooSlow, DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        .schedule(body::tooSlow, within.toMillis(), TimeUnit.MILLISECONDS);
     body.readAvailable();
   }
 
@@ -146,7 +154,7 @@ public final class RequestBody {
 
   private void tooSlow() {
     if (finish()) {
-      refuse(408, "body-too-slow", "the request body did not arrive within " + DEADLINE.toSeconds() + " s");
+      refuse(408, "body-too-slow", "the request body did not arrive within " + within.toMillis() + " ms");
     }
   }
 

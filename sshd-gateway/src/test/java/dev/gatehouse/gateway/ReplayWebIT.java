@@ -22,12 +22,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -124,8 +129,20 @@ class ReplayWebIT {
 
   static Browser login(String email, List<String> groups) throws Exception {
     Browser b = new Browser(email);
-    idp.enqueueCallback(new DefaultOAuth2TokenCallback(REALM, "sub-" + email, "JWT", List.of(OidcGatewayFixture.CLIENT),
-        Map.of("email", email, "groups", groups), 300));
+    HttpResponse<String> back = codeFlow(b, Map.of("email", email, "groups", groups));
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    assertThat(back.headers().firstValue("Location")).contains("/sessions/x?y=1");
+    b.sessionCookie = back.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("gh_session=")).toList();
+    JsonNode me = b.json("/api/me");
+    assertThat(me.path("identity").asText()).isEqualTo(email);
+    b.csrf = me.path("csrf").asText();
+    return b;
+  }
+
+  /** The code flow up to the gateway's answer to the callback, the provider's ID token carrying {@code claims}. */
+  static HttpResponse<String> codeFlow(Browser b, Map<String, Object> claims) throws Exception {
+    idp.enqueueCallback(new DefaultOAuth2TokenCallback(REALM, "sub-" + b.email, "JWT", List.of(OidcGatewayFixture.CLIENT),
+        claims, 300));
     HttpResponse<String> start = b.get("/auth/login?return=" + URLEncoder.encode("/sessions/x?y=1", StandardCharsets.UTF_8));
     assertThat(start.statusCode()).isEqualTo(302);
     String authorize = start.headers().firstValue("Location").orElseThrow();
@@ -137,15 +154,7 @@ class ReplayWebIT {
     assertThat(atIdp.statusCode()).as(atIdp.body()).isEqualTo(302);
     String callback = atIdp.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(gw.webUrl() + "/auth/callback?");
-    HttpResponse<String> back = b.http.send(HttpRequest.newBuilder(URI.create(callback)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-    assertThat(back.headers().firstValue("Location")).contains("/sessions/x?y=1");
-    b.sessionCookie = back.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("gh_session=")).toList();
-    JsonNode me = b.json("/api/me");
-    assertThat(me.path("identity").asText()).isEqualTo(email);
-    b.csrf = me.path("csrf").asText();
-    return b;
+    return b.http.send(HttpRequest.newBuilder(URI.create(callback)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String bearer(MockOAuth2Server server, String clientId, String email, List<String> groups) {
@@ -169,7 +178,7 @@ class ReplayWebIT {
   }
 
   static String word(String prefix) {
-    return prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return prefix + UUID.randomUUID().toString().substring(0, 8);
   }
 
   // ---- login, pages, headers ----------------------------------------------------------------
@@ -470,6 +479,122 @@ class ReplayWebIT {
     assertThat(auditor.post("/auth/logout", "").statusCode()).isEqualTo(403);
     assertThat(auditor.postWithCsrf("/auth/logout", "").statusCode()).isEqualTo(200);
     assertThat(auditor.get("/api/me").statusCode()).isEqualTo(401);
+  }
+
+  // ---- identities and revocation ------------------------------------------------------------
+
+  static Stream<Arguments> unusableIdentities() {
+    String unique = UUID.randomUUID().toString().substring(0, 8);
+    return Stream.of(
+        Arguments.of("a comma in the identity",
+            Map.of("email", "alice" + unique + ",root@example.com"), "identity-unusable"),
+        Arguments.of("a right-to-left override in the identity",
+            Map.of("email", "alice" + unique + "\u202e@example.com"), "identity-unusable"),
+        Arguments.of("email_verified as the string \"false\"",
+            Map.of("email", "alice" + unique + "@example.com", "email_verified", "false"), "email-unverified"),
+        Arguments.of("email_verified false",
+            Map.of("email", "bob" + unique + "@example.com", "email_verified", false), "email-unverified"));
+  }
+
+  @ParameterizedTest(name = "{0}: login and bearer refused as {2}")
+  @MethodSource("unusableIdentities")
+  void anIdentityTheGatewayCannotCarryOrAnUnverifiedEmailGetsNoSessionAndNoApi(String name,
+      Map<String, Object> claims, String slug) throws Exception {
+    Map<String, Object> withGroups = new HashMap<>(claims);
+    withGroups.put("groups", List.of("security"));
+    Browser b = new Browser((String) claims.get("email"));
+
+    HttpResponse<String> back = codeFlow(b, withGroups);
+
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(401);
+    assertThat(back.body()).contains("Login refused").contains(slug);
+    assertThat(back.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("gh_session=") && !c.startsWith("gh_session=;"));
+    assertThat(b.get("/api/me").statusCode()).isEqualTo(401);
+    String token = otherClaimsBearer(withGroups);
+    HttpResponse<String> api = withBearer(token, "GET", "/api/me", null);
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(api.body()).path("message").asText()).contains(slug);
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && slug.equals(l.path("reason").asText()) && "web-login".equals(l.path("via").asText()));
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && slug.equals(l.path("reason").asText()) && "web-bearer".equals(l.path("via").asText()));
+  }
+
+  static String otherClaimsBearer(Map<String, Object> claims) {
+    return idp.issueToken(REALM, OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback(REALM, "sub-x", "JWT",
+        List.of(OidcGatewayFixture.CLIENT), claims, 300)).serialize();
+  }
+
+  @Test
+  void revokingAnIdentityEndsItsBrowserSessionTokensAndLiveViewsAtOnce() throws Exception {
+    String alice = GatewayFixture.uniqueIdentity("revoked");
+    Browser browser = login(alice, List.of("dev", "security"));
+    Browser bystander = login(GatewayFixture.uniqueIdentity("bystander"), List.of("dev", "security"));
+    String token = bearer(idp, OidcGatewayFixture.CLIENT, alice, List.of("dev", "security"));
+    assertThat(withBearer(token, "GET", "/api/me", null).statusCode()).isEqualTo(200);
+    String watchedUser = GatewayFixture.uniqueIdentity("watched");
+    try (GatewayFixture.Running watched = ssh.ssh(ssh.sign(watchedUser, List.of("dev")), "shell")
+            .timeout(Duration.ofSeconds(60)).start("echo started; sleep 40");
+        GatewayFixture.Running own = ssh.ssh(ssh.sign(alice, List.of("dev")), "shell")
+            .timeout(Duration.ofSeconds(60)).start("echo started; sleep 40")) {
+      watched.awaitStdout("started", WAIT);
+      own.awaitStdout("started", WAIT);
+      SessionRecord live = ssh.awaitSession(watchedUser, s -> s.state() == SessionState.ACTIVE);
+      // alice, an auditor, watches someone else's session live.
+      CompletableFuture<Integer> closed = new CompletableFuture<>();
+      WebSocket ws = browser.http.newWebSocketBuilder().header("Origin", gw.webUrl().toString())
+          .buildAsync(URI.create(gw.webUrl().toString().replace("http", "ws") + "/api/sessions/" + live.id() + "/live"),
+              new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                  closed.complete(status);
+                  return null;
+                }
+              }).get(10, TimeUnit.SECONDS);
+
+      // The real CLI, in a process of its own, as the operator runs it.
+      GatewayFixture.CliResult revoke = GatewayProcess.cli("ca", "revoke", "--identity", alice, "--config",
+          dir.resolve("gatehouse.yaml").toString());
+      long revokedAt = System.nanoTime();
+      assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+
+      HttpResponse<String> me = browser.get("/api/me");
+      assertThat(me.statusCode()).as("right after the CLI returned: %s", me.body()).isEqualTo(401);
+      assertThat(JSON.readTree(me.body()).path("error").asText()).isEqualTo("revoked");
+      assertThat(browser.get("/api/sessions").statusCode()).isEqualTo(401);
+      HttpResponse<String> page = browser.get("/approvals");
+      assertThat(page.statusCode()).isEqualTo(302);
+      assertThat(page.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/auth/login"));
+      HttpResponse<String> api = withBearer(token, "GET", "/api/me", null);
+      assertThat(api.statusCode()).isEqualTo(401);
+      assertThat(JSON.readTree(api.body()).path("message").asText()).contains("revoked");
+      assertThat(bystander.json("/api/me").path("identity").asText()).isEqualTo(bystander.email);
+
+      // Her live view and her SSH session end as well, within the bound the SSH side's tests hold
+      // (2.5 s: the view re-checks every 0.5 s, the control loop runs every 0.3 s).
+      assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
+      SshResult ended = own.await();
+      assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofMillis(2500));
+      assertThat(ended.err()).contains("was revoked; session closed");
+      assertThat(watched.isAlive()).as("the watched session goes on").isTrue();
+      ws.abort();
+    }
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && "revoked".equals(l.path("reason").asText()) && alice.equals(l.path("identity").asText())
+        && "web-cookie".equals(l.path("via").asText()));
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && "revoked".equals(l.path("reason").asText()) && "web-bearer".equals(l.path("via").asText()));
+
+    // A revocation ends what was issued until then, it bans nobody (the provider decides who may log
+    // in): a login from a later second works. Revocations count in whole seconds, so wait for the next.
+    Thread.sleep(1100);
+    assertThat(login(alice, List.of("dev")).json("/api/me").path("identity").asText()).isEqualTo(alice);
   }
 
   // ---- live and terminate ----------------------------------------------------------------

@@ -50,8 +50,11 @@ public final class WebServer implements AutoCloseable {
   static final Duration CATCH_UP = Duration.ofSeconds(30);
   /** The request line (path and query) and all headers together; beyond: 414 or 431. */
   static final int MAX_REQUEST_HEADER = 16 * 1024;
-  /** No endpoint takes a larger body (certificate requests are the largest): a second wall, 413. */
-  static final int MAX_REQUEST_BODY = 64 * 1024;
+  /**
+   * A second wall for request bodies (413): every endpoint that takes a body bounds it tighter
+   * itself (64 KiB certificate requests, 16 KiB approvals and terminations) and answers first.
+   */
+  static final int MAX_REQUEST_BODY = 1024 * 1024;
   /** Open connections at once; past it the listener stops accepting until some close. */
   static final int MAX_CONNECTIONS = 512;
   /** A connection with nothing to read or write for this long is closed... */
@@ -144,7 +147,7 @@ public final class WebServer implements AutoCloseable {
   /**
    * Every request body is bounded before it reaches a handler: a declared length over {@link
    * #MAX_REQUEST_BODY} is refused unread, a streamed one as it passes it. Handlers that read a body
-   * bound it again, tighter, with a deadline ({@link dev.gatehouse.web.RequestBody}).
+   * bound it tighter, with a deadline ({@link dev.gatehouse.web.RequestBody}), and answer first.
    */
   private static Handler bounded(Handler handler) {
     SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BODY, -1);
