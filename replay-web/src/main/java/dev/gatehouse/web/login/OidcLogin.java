@@ -20,6 +20,7 @@ import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import dev.gatehouse.keys.oidc.BoundedHttpSender;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.keys.oidc.ProviderMetadata;
 import dev.gatehouse.keys.oidc.TokenRejected;
@@ -52,6 +53,8 @@ public final class OidcLogin {
   static final Duration PENDING_TTL = Duration.ofMinutes(10);
   static final int MAX_PENDING = 10_000;
   private static final int HTTP_TIMEOUT_MS = 5000;
+  /** A token response is a few KiB; more is refused before it fills the heap. */
+  private static final BoundedHttpSender SENDER = new BoundedHttpSender(256 * 1024, Duration.ofMillis(HTTP_TIMEOUT_MS));
 
   /** What the browser is sent to, and the state to bind in its cookie. */
   public record Begin(URI authorizationUrl, String state) {}
@@ -158,7 +161,7 @@ public final class OidcLogin {
     http.setFollowRedirects(false);
     TokenResponse response;
     try {
-      response = OIDCTokenResponseParser.parse(http.send());
+      response = OIDCTokenResponseParser.parse(http.send(SENDER));
     } catch (IOException e) {
       throw new LoginRefused("provider-unavailable", "the token endpoint cannot be reached: " + e.getMessage());
     } catch (ParseException e) {
