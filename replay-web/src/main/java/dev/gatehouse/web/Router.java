@@ -276,7 +276,7 @@ final class Router extends Handler.Abstract {
         } catch (LoginRefused e) {
           return Replies.page(response, callback, 503, "Login unavailable", e.getMessage());
         }
-        Response.addCookie(response, cookie(Authenticator.LOGIN_COOKIE, begin.state(), "/auth/", 600));
+        Response.addCookie(response, cookie(Authenticator.LOGIN_COOKIE, begin.cookie(), "/auth/", 600));
         return Replies.redirect(response, callback, begin.authorizationUrl().toString());
       }
       case "/auth/callback" -> {

@@ -234,6 +234,64 @@ class ReplayWebIT {
   }
 
   @Test
+  void aLoginCookieThatWasAlteredOrBelongsToAnotherLoginIsRefused() throws Exception {
+    // Two logins started in two browsers; each gets its sealed gh_login cookie and its state.
+    Browser one = new Browser(GatewayFixture.uniqueIdentity("seal"));
+    Browser two = new Browser(GatewayFixture.uniqueIdentity("seal"));
+    String stateOne = queryParam(one.get("/auth/login").headers().firstValue("Location").orElseThrow(), "state");
+    HttpResponse<String> startTwo = two.get("/auth/login");
+    String cookieTwo = startTwo.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("gh_login="))
+        .findFirst().orElseThrow().split(";")[0].substring("gh_login=".length());
+    char last = cookieTwo.charAt(cookieTwo.length() - 2);
+    String altered = cookieTwo.substring(0, cookieTwo.length() - 2) + (last == 'A' ? 'B' : 'A')
+        + cookieTwo.charAt(cookieTwo.length() - 1);
+
+    for (String cookie : List.of(cookieTwo, altered, "", "not-base64!", "A".repeat(60))) {
+      // Browser one's state with browser two's cookie (or a broken one): the state is not in it.
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          url("/auth/callback?code=abc&state=" + stateOne)).header("Cookie", "gh_login=" + cookie).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(cookie).isEqualTo(401);
+      assertThat(r.body()).contains("not started in this browser").doesNotContainIgnoringCase("exception");
+    }
+    assertThat(gw.auditLines().stream().filter(l -> "GH1001W".equals(l.path("code").asText())
+        && "bad-state".equals(l.path("reason").asText())).count()).isGreaterThanOrEqualTo(5);
+  }
+
+  static String queryParam(String url, String name) {
+    for (String p : URI.create(url).getRawQuery().split("&")) {
+      if (p.startsWith(name + "=")) {
+        return p.substring(name.length() + 1);
+      }
+    }
+    throw new AssertionError(name + " not in " + url);
+  }
+
+  @Test
+  void aFloodOfLoginsStartedAndNeverFinishedLocksNobodyOut() throws Exception {
+    // More abandoned logins than a server-side table of logins in progress could hold (it held
+    // 10 000 and then refused every login for 10 minutes): they are in the attackers' cookies.
+    HttpClient attacker = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    List<CompletableFuture<HttpResponse<Void>>> started = new ArrayList<>();
+    for (int i = 0; i < 12_000; i++) {
+      started.add(attacker.sendAsync(HttpRequest.newBuilder(url("/auth/login")).build(),
+          HttpResponse.BodyHandlers.discarding()));
+      if (started.size() == 64) {
+        for (CompletableFuture<HttpResponse<Void>> f : started) {
+          assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
+        }
+        started.clear();
+      }
+    }
+    for (CompletableFuture<HttpResponse<Void>> f : started) {
+      assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
+    }
+
+    Browser late = login(GatewayFixture.uniqueIdentity("late"), List.of("dev"));
+    assertThat(late.json("/api/me").path("identity").asText()).isEqualTo(late.email);
+  }
+
+  @Test
   void onlySameSiteReturnPathsAreFollowed() throws Exception {
     for (String evil : List.of("//evil.example", "https://evil.example/", "/\\evil.example", "javascript:alert(1)")) {
       Browser b = new Browser(GatewayFixture.uniqueIdentity("ret"));
