@@ -163,6 +163,25 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
     stop();
   }
 
+  /** A viewer sends nothing: a message (at most {@link ReplayWeb#MAX_INCOMING}) ends the view. */
+  @Override
+  public void onWebSocketText(String message) {
+    refuseMessage();
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    callback.succeed();
+    refuseMessage();
+  }
+
+  private synchronized void refuseMessage() {
+    if (session != null) {
+      session.close(StatusCode.POLICY_VIOLATION, "the live view takes no messages", Callback.NOOP);
+    }
+    stop();
+  }
+
   @Override
   public synchronized void onWebSocketClose(int statusCode, String reason) {
     stop();

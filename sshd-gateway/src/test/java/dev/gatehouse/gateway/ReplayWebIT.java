@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -717,6 +718,40 @@ class ReplayWebIT {
     }
     assertThat(gw.auditLines()).anyMatch(l -> "GH2002W".equals(l.path("code").asText())
         && "incident 7".equals(l.path("reason").asText()) && "web".equals(l.path("via").asText()));
+  }
+
+  @ParameterizedTest(name = "a viewer who sends {0} characters is cut off with {1}")
+  @CsvSource({"5, 1008", "10000, 1009"})
+  void aLiveViewerWhoSendsIsCutOff(int length, int status) throws Exception {
+    String me = GatewayFixture.uniqueIdentity("talker");
+    SshClientKey key = ssh.sign(me, List.of("dev"));
+    Browser owner = login(me, List.of("dev"));
+    try (GatewayFixture.Running running = ssh.ssh(key, "shell").timeout(Duration.ofSeconds(30))
+        .start("echo started; sleep 20")) {
+      running.awaitStdout("started", WAIT);
+      SessionRecord live = ssh.awaitSession(me, s -> s.state() == SessionState.ACTIVE);
+      CompletableFuture<Integer> closed = new CompletableFuture<>();
+      WebSocket ws = owner.http.newWebSocketBuilder().header("Origin", gw.webUrl().toString())
+          .buildAsync(URI.create(gw.webUrl().toString().replace("http", "ws") + "/api/sessions/" + live.id() + "/live"),
+              new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                  closed.complete(code);
+                  return null;
+                }
+              }).get(10, TimeUnit.SECONDS);
+
+      ws.sendText("x".repeat(length), true);
+
+      assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(status);
+      ws.abort();
+    }
   }
 
   @Test
