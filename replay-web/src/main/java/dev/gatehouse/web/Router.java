@@ -249,16 +249,13 @@ final class Router extends Handler.Abstract {
   // ---- /auth -----------------------------------------------------------------------------
 
   private boolean authPath(String path, String method, Request request, Response response, Callback callback) {
-    QueryString q;
     try {
-      q = QueryString.of(request);
+      return authPath(path, method, QueryString.of(request), request, response, callback);
     } catch (QueryString.Malformed e) {
-      return Replies.page(response, callback, 400, "Bad request", e.getMessage());
-    }
-    try {
-      return authPath(path, method, q, request, response, callback);
-    } catch (QueryString.Malformed e) {
-      authFailed(request, "malformed-request", null, "login");
+      if (path.equals("/auth/callback")) {
+        // A login answer that cannot be read is a refused login.
+        authFailed(request, "malformed-request", null, "login");
+      }
       return Replies.page(response, callback, 400, "Bad request", e.getMessage());
     }
   }
