@@ -277,6 +277,26 @@ public final class CertificateLedger implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a credential of {@code identity} that came into being at {@code issuedAt} (a browser
+   * login, an access or ID token's {@code iat}) is covered by a {@code ca revoke --identity}: the
+   * same rule as for certificates, at second precision, so a credential from the second of the
+   * revocation counts as revoked.
+   */
+  public synchronized boolean isIdentityRevoked(String identity, Instant issuedAt) throws IOException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT EXISTS (SELECT 1 FROM ca_revocations WHERE identity = ? AND revoked_at >= ?)")) {
+      query.setString(1, identity);
+      query.setLong(2, Math.multiplyExact(issuedAt.getEpochSecond(), 1000L));
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    } catch (SQLException | ArithmeticException e) {
+      throw failure("check revocation of identity " + identity, e);
+    }
+  }
+
   /** Grows with every revocation by any process; one indexed read. */
   public synchronized long revocationVersion() throws IOException {
     try (Statement statement = connection.createStatement();

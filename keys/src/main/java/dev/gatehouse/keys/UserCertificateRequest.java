@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * What a user certificate should say. Validated on construction; each message names the field.
  *
- * @param identity key id and sole principal: non-blank, no ',' (principals are a comma list in
- *     ssh-keygen and authorized_keys), no whitespace or control characters
+ * @param identity key id and sole principal, as {@link IdentityName} allows (no ',', white space,
+ *     control or format characters)
  * @param groups each {@code [A-Za-z0-9._@-]+}; travel in the {@code groups@gatehouse.dev} extension
  * @param ttl positive, at most 366 days
  * @param sourceAddress null, or comma-separated addresses / CIDR blocks
@@ -32,12 +32,9 @@ public record UserCertificateRequest(
     if (identity == null || identity.isBlank()) {
       throw new IllegalArgumentException("identity must not be blank");
     }
-    for (int i = 0; i < identity.length(); i++) {
-      char c = identity.charAt(i);
-      if (c == ',' || Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
-        throw new IllegalArgumentException(
-            "identity must not contain ',' whitespace or control characters (at index " + i + ")");
-      }
+    String problem = IdentityName.problem(identity);
+    if (problem != null) {
+      throw new IllegalArgumentException("identity " + problem);
     }
     groups = groups == null ? List.of() : List.copyOf(groups);
     for (String group : groups) {

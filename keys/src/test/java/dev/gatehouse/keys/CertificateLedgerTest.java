@@ -72,6 +72,20 @@ class CertificateLedgerTest {
   }
 
   @Test
+  void identityRevocationCoversLoginsAndTokensFromBeforeItAndItsOwnSecond() throws Exception {
+    Instant revokedAt = Instant.parse("2026-11-29T07:00:00.100Z");
+    try (CertificateLedger ledger = CertificateLedger.open(database(), java.time.Clock.fixed(revokedAt,
+        java.time.ZoneOffset.UTC))) {
+      ledger.revokeIdentity("alice", "compromised", "admin");
+
+      assertThat(ledger.isIdentityRevoked("alice", revokedAt.minusSeconds(3600))).isTrue();
+      assertThat(ledger.isIdentityRevoked("alice", revokedAt.plusMillis(800))).as("same second").isTrue();
+      assertThat(ledger.isIdentityRevoked("alice", revokedAt.plusMillis(900))).as("next second").isFalse();
+      assertThat(ledger.isIdentityRevoked("bob", revokedAt.minusSeconds(3600))).isFalse();
+    }
+  }
+
+  @Test
   void serialThatWasNeverIssuedCanBeRevoked() throws Exception {
     try (CertificateLedger ledger = CertificateLedger.open(database())) {
       ledger.revokeSerial(Long.MAX_VALUE, "break-glass cert handed out", "admin");

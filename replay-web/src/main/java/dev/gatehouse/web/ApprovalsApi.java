@@ -24,6 +24,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class ApprovalsApi {
   static final int LIMIT = 500;
+  /** A comment is at most 1000 characters; the JSON around it fits in 16 KiB. */
+  static final int MAX_BODY = 16 * 1024;
 
   private final ReplayWebContext ctx;
 
@@ -38,15 +40,15 @@ final class ApprovalsApi {
       return Replies.json(response, callback, 200, out);
     }
     Set<ApprovalState> states = EnumSet.noneOf(ApprovalState.class);
-    String state = Request.extractQueryParameters(request).getValue("state");
-    if (state != null && !state.isBlank() && !state.equals("all")) {
-      try {
+    try {
+      String state = QueryString.of(request).get("state");
+      if (state != null && !state.isBlank() && !state.equals("all")) {
         for (String s : state.split(",")) {
           states.add(ApprovalState.fromWire(s.strip()));
         }
-      } catch (IllegalArgumentException e) {
-        return Replies.error(response, callback, 400, "bad-request", e.getMessage());
       }
+    } catch (QueryString.Malformed | IllegalArgumentException e) {
+      return Replies.error(response, callback, 400, "bad-request", e.getMessage());
     }
     for (ApprovalRequest r : desk.list(states, LIMIT)) {
       if (maySee(caller, r)) {
@@ -62,19 +64,23 @@ final class ApprovalsApi {
     if (desk == null) {
       return Replies.error(response, callback, 404, "not-found", "this gateway has no approvals");
     }
-    JsonNode body = Replies.body(request, 16 * 1024);
-    if (body == null) {
-      return Replies.error(response, callback, 400, "bad-request", "the body must be a JSON object {\"comment\": ...}");
-    }
-    String comment = Replies.clean(body.path("comment").asText(""), 1000);
-    try {
-      ApprovalRequest r = desk.decide(id, caller.identity(), new LinkedHashSet<>(caller.groups()), approve,
-          comment.isEmpty() ? null : comment);
-      return Replies.json(response, callback, 200, json(caller, r));
-    } catch (ApprovalRefused e) {
-      int status = e.slug().equals("not-found") ? 404 : 403;
-      return Replies.error(response, callback, status, e.slug(), e.getMessage());
-    }
+    RequestBody.read(request, response, callback, MAX_BODY, bytes -> {
+      JsonNode body = Replies.jsonObject(bytes);
+      if (body == null) {
+        Replies.error(response, callback, 400, "bad-request", "the body must be a JSON object {\"comment\": ...}");
+        return;
+      }
+      String comment = Replies.clean(body.path("comment").asText(""), 1000);
+      try {
+        ApprovalRequest r = desk.decide(id, caller.identity(), new LinkedHashSet<>(caller.groups()), approve,
+            comment.isEmpty() ? null : comment);
+        Replies.json(response, callback, 200, json(caller, r));
+      } catch (ApprovalRefused e) {
+        int status = e.slug().equals("not-found") ? 404 : 403;
+        Replies.error(response, callback, status, e.slug(), e.getMessage());
+      }
+    });
+    return true;
   }
 
   static boolean maySee(Caller caller, ApprovalRequest r) {

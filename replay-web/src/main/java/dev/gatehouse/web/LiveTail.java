@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code WS /api/sessions/{id}/live}: follows a running session's growing .cast file (the gateway
  * writes it out at least every 100 ms) and sends it as asciicast v2, one text frame per line: the
  * header first, then each event ({@code [t, "o", "..."]}, markers and resizes too) as written.
- * When the session has ended and the file is read to its end, the socket is closed (1000).
+ * When the session has ended and the file is read to its end, the socket is closed (1000). When
+ * the viewer's own access ends (logout, the browser session's limits, the bearer token's expiry, a
+ * revocation of the identity) the socket is closed with 1008 within {@link #STATE_CHECK_TICKS} ticks.
  *
  * <p>Polls every {@link #POLL_MS} on a shared scheduler; reads at most {@link #READ_CHUNK} per
  * tick and sends the next lines only when the client has taken the last ones, so a slow viewer
@@ -46,6 +49,7 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
 
   private final Path file;
   private final State state;
+  private final BooleanSupplier access;
   private final ScheduledExecutorService scheduler;
   private final Deque<String> lines = new ArrayDeque<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -57,9 +61,10 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
   private Session session;
   private ScheduledFuture<?> task;
 
-  LiveTail(Path file, State state, ScheduledExecutorService scheduler) {
+  LiveTail(Path file, State state, BooleanSupplier access, ScheduledExecutorService scheduler) {
     this.file = file;
     this.state = state;
+    this.access = access;
     this.scheduler = scheduler;
   }
 
@@ -84,6 +89,11 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
       return;
     }
     try {
+      if (ticks % STATE_CHECK_TICKS == 0 && !access.getAsBoolean()) {
+        session.close(StatusCode.POLICY_VIOLATION, "access ended", Callback.NOOP);
+        stop();
+        return;
+      }
       if (ticks++ % STATE_CHECK_TICKS == 0 && !ended) {
         SessionRecord s = state.current();
         // Ended: read what is on disk now, then close once it is all sent.
@@ -150,6 +160,25 @@ public final class LiveTail implements Session.Listener.AutoDemanding {
   private synchronized void failed(Throwable t) {
     sending = false;
     lines.clear();
+    stop();
+  }
+
+  /** A viewer sends nothing: a message (at most {@link ReplayWeb#MAX_INCOMING}) ends the view. */
+  @Override
+  public void onWebSocketText(String message) {
+    refuseMessage();
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    callback.succeed();
+    refuseMessage();
+  }
+
+  private synchronized void refuseMessage() {
+    if (session != null) {
+      session.close(StatusCode.POLICY_VIOLATION, "the live view takes no messages", Callback.NOOP);
+    }
     stop();
   }
 

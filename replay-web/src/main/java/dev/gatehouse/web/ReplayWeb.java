@@ -20,6 +20,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * </pre>
  */
 public final class ReplayWeb implements AutoCloseable {
+  static final int MAX_INCOMING = 4 * 1024;
   private final Metrics metrics;
   private final ScheduledExecutorService scheduler;
   private final WebSocketUpgradeHandler handler;
@@ -32,7 +33,11 @@ public final class ReplayWeb implements AutoCloseable {
       return t;
     });
     this.handler = WebSocketUpgradeHandler.from(server, container -> {
-      container.setMaxTextMessageSize(64 * 1024);
+      // The live view only sends; a viewer has nothing to say. Whatever it sends anyway is bounded
+      // on the wire (a frame) and inflated (a message), so a compressed bomb ends the socket (1009).
+      container.setMaxFrameSize(MAX_INCOMING);
+      container.setMaxTextMessageSize(MAX_INCOMING);
+      container.setMaxBinaryMessageSize(MAX_INCOMING);
       container.setIdleTimeout(java.time.Duration.ofMinutes(10));
     });
     handler.setHandler(new Router(ctx, metrics, scheduler, Clock.systemUTC()));

@@ -6,7 +6,9 @@ import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * What the gateway supplies to the web side. {@link #config()} is read on every request, so a
@@ -40,6 +42,12 @@ public interface ReplayWebContext {
 
   /** Null when the gateway has no approvals. */
   Approvals approvals();
+
+  /**
+   * Whether a credential of {@code identity} that came to be at {@code since} (a browser login, a
+   * token's {@code iat}) is covered by a revocation of the identity ({@code ca revoke --identity}).
+   */
+  boolean revoked(String identity, Instant since) throws IOException;
 
   /** Writes one audit line (key/value pairs); never throws. */
   void audit(AuditCode code, Object... keyValues);

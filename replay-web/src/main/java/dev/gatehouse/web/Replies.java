@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import dev.gatehouse.recorder.VisibleText;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -92,21 +90,13 @@ public final class Replies {
     return true;
   }
 
-  /** The request body as JSON (an empty body is an empty object); null when too big or not JSON. */
-  static JsonNode body(Request request, int max) {
-    long declared = request.getLength();
-    if (declared > max) {
-      return null;
+  /** A request body as a JSON object (an empty body is an empty object); null when it is not one. */
+  static JsonNode jsonObject(byte[] body) {
+    if (body.length == 0) {
+      return JSON.createObjectNode();
     }
-    try (InputStream in = Request.asInputStream(request)) {
-      byte[] b = in.readNBytes(max + 1);
-      if (b.length > max) {
-        return null;
-      }
-      if (b.length == 0) {
-        return JSON.createObjectNode();
-      }
-      JsonNode n = JSON.readTree(b);
+    try {
+      JsonNode n = JSON.readTree(body);
       return n != null && n.isObject() ? n : null;
     } catch (IOException e) {
       return null;

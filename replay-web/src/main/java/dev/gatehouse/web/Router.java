@@ -29,7 +29,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,7 @@ final class Router extends Handler.Abstract {
     this.metrics = metrics;
     this.scheduler = scheduler;
     this.webSessions = new WebSessions(() -> ctx.config().sessionIdle(), () -> ctx.config().sessionMax(), clock);
-    this.auth = new Authenticator(ctx::config, webSessions, ctx.accessTokens());
+    this.auth = new Authenticator(ctx::config, webSessions, ctx.accessTokens(), ctx::revoked, clock);
     this.login = new OidcLogin(ctx::config, ctx.idTokens(), clock);
     this.sessions = new SessionsApi(ctx);
     this.approvals = new ApprovalsApi(ctx);
@@ -114,10 +113,14 @@ final class Router extends Handler.Abstract {
     return null;
   }
 
-  /** Pages only need a browser session; a bad one simply means logging in again. */
+  /** Pages only need a browser session; a bad or revoked one (audited) simply means logging in again. */
   private Caller pageCaller(Request request) {
-    WebSession s = webSessions.find(Authenticator.cookie(request, Authenticator.SESSION_COOKIE));
-    return s == null ? null : new Caller(s.identity(), s.groups(), auth.roles(s.groups()), s.csrf(), false);
+    try {
+      return auth.browser(request);
+    } catch (LoginRefused e) {
+      authFailed(request, e.slug(), e.identity(), "cookie");
+      return null;
+    }
   }
 
   // ---- /api ------------------------------------------------------------------------------
@@ -128,9 +131,17 @@ final class Router extends Handler.Abstract {
     try {
       caller = auth.caller(request);
     } catch (LoginRefused e) {
-      authFailed(request, e.slug(), null, "bearer");
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-      return Replies.error(response, callback, 401, "invalid-token", "the bearer token was refused: " + e.slug());
+      boolean bearer = request.getHeaders().contains(HttpHeader.AUTHORIZATION);
+      authFailed(request, e.slug(), e.identity(), bearer ? "bearer" : "cookie");
+      if (e.slug().equals(Authenticator.REVOCATION_CHECK_FAILED)) {
+        return Replies.error(response, callback, 503, e.slug(), "the revocations cannot be read; try again later");
+      }
+      if (bearer) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+        return Replies.error(response, callback, 401, "invalid-token", "the bearer token was refused: " + e.slug());
+      }
+      // The browser's session ended (revoked) or cannot be told apart: the page sends it to the login.
+      return Replies.error(response, callback, 401, e.slug(), e.getMessage());
     }
     if (caller == null) {
       return Replies.error(response, callback, 401, "login-required", "log in at /auth/login");
@@ -213,7 +224,7 @@ final class Router extends Handler.Abstract {
       if (rq.getSubProtocols().contains(LIVE_PROTOCOL)) {
         rs.setAcceptedSubProtocol(LIVE_PROTOCOL);
       }
-      return new LiveTail(file, () -> ctx.search().find(s.id()).orElse(null), scheduler);
+      return new LiveTail(file, () -> ctx.search().find(s.id()).orElse(null), () -> auth.stillValid(caller), scheduler);
     }, request, response, callback);
     if (!upgraded) {
       return Replies.error(response, callback, 400, "websocket-required", "open this URL as a WebSocket");
@@ -238,7 +249,19 @@ final class Router extends Handler.Abstract {
   // ---- /auth -----------------------------------------------------------------------------
 
   private boolean authPath(String path, String method, Request request, Response response, Callback callback) {
-    Fields q = Request.extractQueryParameters(request);
+    try {
+      return authPath(path, method, QueryString.of(request), request, response, callback);
+    } catch (QueryString.Malformed e) {
+      if (path.equals("/auth/callback")) {
+        // A login answer that cannot be read is a refused login.
+        authFailed(request, "malformed-request", null, "login");
+      }
+      return Replies.page(response, callback, 400, "Bad request", e.getMessage());
+    }
+  }
+
+  private boolean authPath(String path, String method, QueryString q, Request request, Response response,
+      Callback callback) throws QueryString.Malformed {
     switch (path) {
       case "/auth/login" -> {
         if (!HttpMethod.GET.is(method)) {
@@ -246,11 +269,11 @@ final class Router extends Handler.Abstract {
         }
         OidcLogin.Begin begin;
         try {
-          begin = login.begin(q.getValue("return"));
+          begin = login.begin(q.get("return"));
         } catch (LoginRefused e) {
           return Replies.page(response, callback, 503, "Login unavailable", e.getMessage());
         }
-        Response.addCookie(response, cookie(Authenticator.LOGIN_COOKIE, begin.state(), "/auth/", 600));
+        Response.addCookie(response, cookie(Authenticator.LOGIN_COOKIE, begin.cookie(), "/auth/", 600));
         return Replies.redirect(response, callback, begin.authorizationUrl().toString());
       }
       case "/auth/callback" -> {
@@ -260,10 +283,12 @@ final class Router extends Handler.Abstract {
         Response.addCookie(response, cookie(Authenticator.LOGIN_COOKIE, "", "/auth/", 0));
         OidcLogin.Done done;
         try {
-          done = login.complete(q.getValue("state"), Authenticator.cookie(request, Authenticator.LOGIN_COOKIE),
-              q.getValue("code"), q.getValue("error"));
+          done = login.complete(q.get("state"), Authenticator.cookie(request, Authenticator.LOGIN_COOKIE),
+              q.get("code"), q.get("error"));
+          // An ID token from before a revocation of its identity buys no session after it.
+          auth.checkNotRevoked(done.token().identity(), done.token().issuedAt());
         } catch (LoginRefused e) {
-          authFailed(request, e.slug(), null, "login");
+          authFailed(request, e.slug(), e.identity(), "login");
           return Replies.page(response, callback, 401, "Login refused", e.getMessage());
         }
         WebSession s = webSessions.create(done.token().identity(), done.token().groups());

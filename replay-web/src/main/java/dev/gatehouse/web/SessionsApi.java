@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 /**
  * {@code /api/sessions}: search and list, one session with its markers and integrity, and
@@ -39,6 +38,8 @@ final class SessionsApi {
   /** Session ids as the gateway makes them and as recordings are named; anything else is not found. */
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   static final int DEFAULT_LIMIT = 50;
+  /** A termination reason is at most 500 characters; the JSON around it fits in 16 KiB. */
+  static final int MAX_BODY = 16 * 1024;
 
   private final ReplayWebContext ctx;
 
@@ -47,20 +48,20 @@ final class SessionsApi {
   }
 
   boolean list(Caller caller, Request request, Response response, Callback callback) throws IOException {
-    Fields p = Request.extractQueryParameters(request);
     SearchQuery q;
     try {
+      QueryString p = QueryString.of(request);
       q = new SearchQuery(
-          p.getValue("q"),
-          blankToNull(p.getValue("identity")),
-          blankToNull(p.getValue("target")),
-          state(p.getValue("state")),
-          instant(p.getValue("from"), "from"),
-          instant(p.getValue("to"), "to"),
-          bool(p.getValue("flagged"), "flagged"),
-          blankToNull(p.getValue("cursor")),
-          limit(p.getValue("limit")));
-    } catch (IllegalArgumentException e) {
+          p.get("q"),
+          blankToNull(p.get("identity")),
+          blankToNull(p.get("target")),
+          state(p.get("state")),
+          instant(p.get("from"), "from"),
+          instant(p.get("to"), "to"),
+          bool(p.get("flagged"), "flagged"),
+          blankToNull(p.get("cursor")),
+          limit(p.get("limit")));
+    } catch (QueryString.Malformed | IllegalArgumentException e) {
       return Replies.error(response, callback, 400, "bad-request", e.getMessage());
     }
     if (!caller.auditor()) {
@@ -130,22 +131,27 @@ final class SessionsApi {
     if (!caller.auditor()) {
       return Replies.error(response, callback, 403, "forbidden", "only auditors terminate sessions");
     }
-    JsonNode body = Replies.body(request, 16 * 1024);
-    if (body == null) {
-      return Replies.error(response, callback, 400, "bad-request", "the body must be a JSON object {\"reason\": ...}");
-    }
-    String reason = Replies.clean(body.path("reason").asText(""), 500);
-    SessionRecord s = found.get();
-    if (s.state() != SessionState.ACTIVE) {
-      return Replies.error(response, callback, 409, "not-active", "session " + s.id() + " is " + s.state().wireName());
-    }
-    ctx.index().requestKill(s.id(), caller.identity(), reason);
-    ctx.audit(AuditCode.SESSION_KILLED, "sessionId", s.id(), "by", caller.identity(), "reason", reason, "via", "web",
-        "requestedAt", Instant.now().toString());
-    ObjectNode out = Replies.JSON.createObjectNode();
-    out.put("id", s.id());
-    out.put("status", "terminating");
-    return Replies.json(response, callback, 202, out);
+    RequestBody.read(request, response, callback, MAX_BODY, bytes -> {
+      JsonNode body = Replies.jsonObject(bytes);
+      if (body == null) {
+        Replies.error(response, callback, 400, "bad-request", "the body must be a JSON object {\"reason\": ...}");
+        return;
+      }
+      String reason = Replies.clean(body.path("reason").asText(""), 500);
+      SessionRecord s = found.get();
+      if (s.state() != SessionState.ACTIVE) {
+        Replies.error(response, callback, 409, "not-active", "session " + s.id() + " is " + s.state().wireName());
+        return;
+      }
+      ctx.index().requestKill(s.id(), caller.identity(), reason);
+      ctx.audit(AuditCode.SESSION_KILLED, "sessionId", s.id(), "by", caller.identity(), "reason", reason, "via", "web",
+          "requestedAt", Instant.now().toString());
+      ObjectNode out = Replies.JSON.createObjectNode();
+      out.put("id", s.id());
+      out.put("status", "terminating");
+      Replies.json(response, callback, 202, out);
+    });
+    return true;
   }
 
   /** The session if it exists, its id is well-formed and the caller may see it. */

@@ -169,6 +169,17 @@ class IssuanceIT {
         attack("a token whose payload was changed after signing", 401, "bad-signature",
             withToken(() -> tampered(token(Map.of()), "email", "mallory@example.com"))),
         attack("a token without the identity claim", 401, "missing-identity", withToken(() -> token(Map.of("email", ABSENT)))),
+        attack("a token whose email_verified is the string \"false\"", 401, "email-unverified",
+            withToken(() -> token(Map.of("email_verified", "false")))),
+        attack("a token whose email_verified is false", 401, "email-unverified",
+            withToken(() -> token(Map.of("email_verified", false)))),
+        attack("an identity with a comma", 401, "identity-unusable",
+            withToken(() -> token("corp", List.of(CLIENT), "alice,root@example.com", Map.of()))),
+        attack("an identity with a right-to-left override", 401, "identity-unusable",
+            withToken(() -> token("corp", List.of(CLIENT), "alice\u202emoc.elpmaxe@", Map.of()))),
+        attack("a token issued before its identity was revoked", 401, "revoked", IssuanceIT::tokenFromBeforeARevocation),
+        attack("a body over 64 KiB", 413, "body-too-large",
+            () -> request(token(Map.of()), publicKey + " " + "x".repeat(70_000))),
         attack("a certificate instead of a public key", 400, "bad-public-key", () -> request(token(Map.of()), certificateLine)),
         attack("malformed JSON", 400, "malformed-request", () -> "{\"idToken\": \"abc\", \"publicKey\": "));
   }
@@ -200,6 +211,20 @@ class IssuanceIT {
     String jwt = token(Map.of());
     try {
       assertThat(post(gw.webUrl(), request(jwt, publicKey)).statusCode()).isEqualTo(200);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return request(jwt, publicKey);
+  }
+
+  /** A token minted, then its identity revoked with the real CLI: the token must not buy a certificate. */
+  static String tokenFromBeforeARevocation() {
+    String identity = unique();
+    String jwt = token("corp", List.of(CLIENT), identity, Map.of());
+    try {
+      GatewayFixture.CliResult revoke = GatewayProcess.cli("ca", "revoke", "--identity", identity, "--config",
+          dir.resolve("gw").resolve("gatehouse.yaml").toString());
+      assertThat(revoke.exitCode()).as(revoke.err()).isZero();
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }

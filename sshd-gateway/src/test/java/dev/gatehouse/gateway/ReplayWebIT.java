@@ -22,12 +22,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -124,8 +130,20 @@ class ReplayWebIT {
 
   static Browser login(String email, List<String> groups) throws Exception {
     Browser b = new Browser(email);
-    idp.enqueueCallback(new DefaultOAuth2TokenCallback(REALM, "sub-" + email, "JWT", List.of(OidcGatewayFixture.CLIENT),
-        Map.of("email", email, "groups", groups), 300));
+    HttpResponse<String> back = codeFlow(b, Map.of("email", email, "groups", groups));
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    assertThat(back.headers().firstValue("Location")).contains("/sessions/x?y=1");
+    b.sessionCookie = back.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("gh_session=")).toList();
+    JsonNode me = b.json("/api/me");
+    assertThat(me.path("identity").asText()).isEqualTo(email);
+    b.csrf = me.path("csrf").asText();
+    return b;
+  }
+
+  /** The code flow up to the gateway's answer to the callback, the provider's ID token carrying {@code claims}. */
+  static HttpResponse<String> codeFlow(Browser b, Map<String, Object> claims) throws Exception {
+    idp.enqueueCallback(new DefaultOAuth2TokenCallback(REALM, "sub-" + b.email, "JWT", List.of(OidcGatewayFixture.CLIENT),
+        claims, 300));
     HttpResponse<String> start = b.get("/auth/login?return=" + URLEncoder.encode("/sessions/x?y=1", StandardCharsets.UTF_8));
     assertThat(start.statusCode()).isEqualTo(302);
     String authorize = start.headers().firstValue("Location").orElseThrow();
@@ -137,15 +155,7 @@ class ReplayWebIT {
     assertThat(atIdp.statusCode()).as(atIdp.body()).isEqualTo(302);
     String callback = atIdp.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(gw.webUrl() + "/auth/callback?");
-    HttpResponse<String> back = b.http.send(HttpRequest.newBuilder(URI.create(callback)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-    assertThat(back.headers().firstValue("Location")).contains("/sessions/x?y=1");
-    b.sessionCookie = back.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("gh_session=")).toList();
-    JsonNode me = b.json("/api/me");
-    assertThat(me.path("identity").asText()).isEqualTo(email);
-    b.csrf = me.path("csrf").asText();
-    return b;
+    return b.http.send(HttpRequest.newBuilder(URI.create(callback)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String bearer(MockOAuth2Server server, String clientId, String email, List<String> groups) {
@@ -169,7 +179,7 @@ class ReplayWebIT {
   }
 
   static String word(String prefix) {
-    return prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return prefix + UUID.randomUUID().toString().substring(0, 8);
   }
 
   // ---- login, pages, headers ----------------------------------------------------------------
@@ -222,6 +232,64 @@ class ReplayWebIT {
     assertThat(r.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("gh_session=") && !c.startsWith("gh_session=;"));
     assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
         && "bad-state".equals(l.path("reason").asText()));
+  }
+
+  @Test
+  void aLoginCookieThatWasAlteredOrBelongsToAnotherLoginIsRefused() throws Exception {
+    // Two logins started in two browsers; each gets its sealed gh_login cookie and its state.
+    Browser one = new Browser(GatewayFixture.uniqueIdentity("seal"));
+    Browser two = new Browser(GatewayFixture.uniqueIdentity("seal"));
+    String stateOne = queryParam(one.get("/auth/login").headers().firstValue("Location").orElseThrow(), "state");
+    HttpResponse<String> startTwo = two.get("/auth/login");
+    String cookieTwo = startTwo.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("gh_login="))
+        .findFirst().orElseThrow().split(";")[0].substring("gh_login=".length());
+    char last = cookieTwo.charAt(cookieTwo.length() - 2);
+    String altered = cookieTwo.substring(0, cookieTwo.length() - 2) + (last == 'A' ? 'B' : 'A')
+        + cookieTwo.charAt(cookieTwo.length() - 1);
+
+    for (String cookie : List.of(cookieTwo, altered, "", "not-base64!", "A".repeat(60))) {
+      // Browser one's state with browser two's cookie (or a broken one): the state is not in it.
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          url("/auth/callback?code=abc&state=" + stateOne)).header("Cookie", "gh_login=" + cookie).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(cookie).isEqualTo(401);
+      assertThat(r.body()).contains("not started in this browser").doesNotContainIgnoringCase("exception");
+    }
+    assertThat(gw.auditLines().stream().filter(l -> "GH1001W".equals(l.path("code").asText())
+        && "bad-state".equals(l.path("reason").asText())).count()).isGreaterThanOrEqualTo(5);
+  }
+
+  static String queryParam(String url, String name) {
+    for (String p : URI.create(url).getRawQuery().split("&")) {
+      if (p.startsWith(name + "=")) {
+        return p.substring(name.length() + 1);
+      }
+    }
+    throw new AssertionError(name + " not in " + url);
+  }
+
+  @Test
+  void aFloodOfLoginsStartedAndNeverFinishedLocksNobodyOut() throws Exception {
+    // More abandoned logins than a server-side table of logins in progress could hold (it held
+    // 10 000 and then refused every login for 10 minutes): they are in the attackers' cookies.
+    HttpClient attacker = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    List<CompletableFuture<HttpResponse<Void>>> started = new ArrayList<>();
+    for (int i = 0; i < 12_000; i++) {
+      started.add(attacker.sendAsync(HttpRequest.newBuilder(url("/auth/login")).build(),
+          HttpResponse.BodyHandlers.discarding()));
+      if (started.size() == 64) {
+        for (CompletableFuture<HttpResponse<Void>> f : started) {
+          assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
+        }
+        started.clear();
+      }
+    }
+    for (CompletableFuture<HttpResponse<Void>> f : started) {
+      assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(302);
+    }
+
+    Browser late = login(GatewayFixture.uniqueIdentity("late"), List.of("dev"));
+    assertThat(late.json("/api/me").path("identity").asText()).isEqualTo(late.email);
   }
 
   @Test
@@ -472,6 +540,122 @@ class ReplayWebIT {
     assertThat(auditor.get("/api/me").statusCode()).isEqualTo(401);
   }
 
+  // ---- identities and revocation ------------------------------------------------------------
+
+  static Stream<Arguments> unusableIdentities() {
+    String unique = UUID.randomUUID().toString().substring(0, 8);
+    return Stream.of(
+        Arguments.of("a comma in the identity",
+            Map.of("email", "alice" + unique + ",root@example.com"), "identity-unusable"),
+        Arguments.of("a right-to-left override in the identity",
+            Map.of("email", "alice" + unique + "\u202e@example.com"), "identity-unusable"),
+        Arguments.of("email_verified as the string \"false\"",
+            Map.of("email", "alice" + unique + "@example.com", "email_verified", "false"), "email-unverified"),
+        Arguments.of("email_verified false",
+            Map.of("email", "bob" + unique + "@example.com", "email_verified", false), "email-unverified"));
+  }
+
+  @ParameterizedTest(name = "{0}: login and bearer refused as {2}")
+  @MethodSource("unusableIdentities")
+  void anIdentityTheGatewayCannotCarryOrAnUnverifiedEmailGetsNoSessionAndNoApi(String name,
+      Map<String, Object> claims, String slug) throws Exception {
+    Map<String, Object> withGroups = new HashMap<>(claims);
+    withGroups.put("groups", List.of("security"));
+    Browser b = new Browser((String) claims.get("email"));
+
+    HttpResponse<String> back = codeFlow(b, withGroups);
+
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(401);
+    assertThat(back.body()).contains("Login refused").contains(slug);
+    assertThat(back.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("gh_session=") && !c.startsWith("gh_session=;"));
+    assertThat(b.get("/api/me").statusCode()).isEqualTo(401);
+    String token = otherClaimsBearer(withGroups);
+    HttpResponse<String> api = withBearer(token, "GET", "/api/me", null);
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(api.body()).path("message").asText()).contains(slug);
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && slug.equals(l.path("reason").asText()) && "web-login".equals(l.path("via").asText()));
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && slug.equals(l.path("reason").asText()) && "web-bearer".equals(l.path("via").asText()));
+  }
+
+  static String otherClaimsBearer(Map<String, Object> claims) {
+    return idp.issueToken(REALM, OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback(REALM, "sub-x", "JWT",
+        List.of(OidcGatewayFixture.CLIENT), claims, 300)).serialize();
+  }
+
+  @Test
+  void revokingAnIdentityEndsItsBrowserSessionTokensAndLiveViewsAtOnce() throws Exception {
+    String alice = GatewayFixture.uniqueIdentity("revoked");
+    Browser browser = login(alice, List.of("dev", "security"));
+    Browser bystander = login(GatewayFixture.uniqueIdentity("bystander"), List.of("dev", "security"));
+    String token = bearer(idp, OidcGatewayFixture.CLIENT, alice, List.of("dev", "security"));
+    assertThat(withBearer(token, "GET", "/api/me", null).statusCode()).isEqualTo(200);
+    String watchedUser = GatewayFixture.uniqueIdentity("watched");
+    try (GatewayFixture.Running watched = ssh.ssh(ssh.sign(watchedUser, List.of("dev")), "shell")
+            .timeout(Duration.ofSeconds(60)).start("echo started; sleep 40");
+        GatewayFixture.Running own = ssh.ssh(ssh.sign(alice, List.of("dev")), "shell")
+            .timeout(Duration.ofSeconds(60)).start("echo started; sleep 40")) {
+      watched.awaitStdout("started", WAIT);
+      own.awaitStdout("started", WAIT);
+      SessionRecord live = ssh.awaitSession(watchedUser, s -> s.state() == SessionState.ACTIVE);
+      // alice, an auditor, watches someone else's session live.
+      CompletableFuture<Integer> closed = new CompletableFuture<>();
+      WebSocket ws = browser.http.newWebSocketBuilder().header("Origin", gw.webUrl().toString())
+          .buildAsync(URI.create(gw.webUrl().toString().replace("http", "ws") + "/api/sessions/" + live.id() + "/live"),
+              new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                  closed.complete(status);
+                  return null;
+                }
+              }).get(10, TimeUnit.SECONDS);
+
+      // The real CLI, in a process of its own, as the operator runs it.
+      GatewayFixture.CliResult revoke = GatewayProcess.cli("ca", "revoke", "--identity", alice, "--config",
+          dir.resolve("gatehouse.yaml").toString());
+      long revokedAt = System.nanoTime();
+      assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+
+      HttpResponse<String> me = browser.get("/api/me");
+      assertThat(me.statusCode()).as("right after the CLI returned: %s", me.body()).isEqualTo(401);
+      assertThat(JSON.readTree(me.body()).path("error").asText()).isEqualTo("revoked");
+      assertThat(browser.get("/api/sessions").statusCode()).isEqualTo(401);
+      HttpResponse<String> page = browser.get("/approvals");
+      assertThat(page.statusCode()).isEqualTo(302);
+      assertThat(page.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/auth/login"));
+      HttpResponse<String> api = withBearer(token, "GET", "/api/me", null);
+      assertThat(api.statusCode()).isEqualTo(401);
+      assertThat(JSON.readTree(api.body()).path("message").asText()).contains("revoked");
+      assertThat(bystander.json("/api/me").path("identity").asText()).isEqualTo(bystander.email);
+
+      // Her live view and her SSH session end as well, within the bound the SSH side's tests hold
+      // (2.5 s: the view re-checks every 0.5 s, the control loop runs every 0.3 s).
+      assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
+      SshResult ended = own.await();
+      assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofMillis(2500));
+      assertThat(ended.err()).contains("was revoked; session closed");
+      assertThat(watched.isAlive()).as("the watched session goes on").isTrue();
+      ws.abort();
+    }
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && "revoked".equals(l.path("reason").asText()) && alice.equals(l.path("identity").asText())
+        && "web-cookie".equals(l.path("via").asText()));
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && "revoked".equals(l.path("reason").asText()) && "web-bearer".equals(l.path("via").asText()));
+
+    // A revocation ends what was issued until then, it bans nobody (the provider decides who may log
+    // in): a login from a later second works. Revocations count in whole seconds, so wait for the next.
+    Thread.sleep(1100);
+    assertThat(login(alice, List.of("dev")).json("/api/me").path("identity").asText()).isEqualTo(alice);
+  }
+
   // ---- live and terminate ----------------------------------------------------------------
 
   @Test
@@ -534,6 +718,40 @@ class ReplayWebIT {
     }
     assertThat(gw.auditLines()).anyMatch(l -> "GH2002W".equals(l.path("code").asText())
         && "incident 7".equals(l.path("reason").asText()) && "web".equals(l.path("via").asText()));
+  }
+
+  @ParameterizedTest(name = "a viewer who sends {0} characters is cut off with {1}")
+  @CsvSource({"5, 1008", "10000, 1009"})
+  void aLiveViewerWhoSendsIsCutOff(int length, int status) throws Exception {
+    String me = GatewayFixture.uniqueIdentity("talker");
+    SshClientKey key = ssh.sign(me, List.of("dev"));
+    Browser owner = login(me, List.of("dev"));
+    try (GatewayFixture.Running running = ssh.ssh(key, "shell").timeout(Duration.ofSeconds(30))
+        .start("echo started; sleep 20")) {
+      running.awaitStdout("started", WAIT);
+      SessionRecord live = ssh.awaitSession(me, s -> s.state() == SessionState.ACTIVE);
+      CompletableFuture<Integer> closed = new CompletableFuture<>();
+      WebSocket ws = owner.http.newWebSocketBuilder().header("Origin", gw.webUrl().toString())
+          .buildAsync(URI.create(gw.webUrl().toString().replace("http", "ws") + "/api/sessions/" + live.id() + "/live"),
+              new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                  closed.complete(code);
+                  return null;
+                }
+              }).get(10, TimeUnit.SECONDS);
+
+      ws.sendText("x".repeat(length), true);
+
+      assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(status);
+      ws.abort();
+    }
   }
 
   @Test

@@ -106,17 +106,21 @@ final class GatewayClient {
   }
 
   private Map<String, Object> send(HttpRequest.Builder request, String what) throws LoginFailed {
-    HttpResponse<byte[]> response;
+    HttpResponse<java.io.InputStream> response;
+    byte[] bytes;
     try {
       response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+          HttpResponse.BodyHandlers.ofInputStream());
+      // Bounded before it is read: never more than MAX_BODY + 1 bytes in memory.
+      try (java.io.InputStream in = response.body()) {
+        bytes = in.readNBytes(MAX_BODY + 1);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LoginFailed("interrupted during " + what, new InterruptedIOException());
     } catch (IOException e) {
       throw new LoginFailed("cannot reach the gateway at " + base + " (" + what + "): " + describe(e), e);
     }
-    byte[] bytes = response.body();
     if (bytes.length > MAX_BODY) {
       throw new LoginFailed(what + " answered more than " + MAX_BODY + " bytes");
     }

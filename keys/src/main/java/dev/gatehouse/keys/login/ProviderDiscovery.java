@@ -3,6 +3,7 @@ package dev.gatehouse.keys.login;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.gatehouse.keys.oidc.BoundedHttpSender;
 import dev.gatehouse.keys.oidc.OidcSettings;
 import dev.gatehouse.keys.oidc.ProviderMetadata;
 import java.io.IOException;
@@ -11,6 +12,9 @@ import java.net.URI;
 /** The identity provider's endpoints from its discovery document, checked as the gateway checks them. */
 final class ProviderDiscovery {
   static final int TIMEOUT_MS = 15_000;
+  /** Discovery documents and token responses are a few KiB; more is refused before it fills the heap. */
+  private static final BoundedHttpSender SENDER =
+      new BoundedHttpSender(512 * 1024, java.time.Duration.ofMillis(TIMEOUT_MS));
 
   private ProviderDiscovery() {}
 
@@ -65,7 +69,7 @@ final class ProviderDiscovery {
     request.setReadTimeout(TIMEOUT_MS);
     request.setFollowRedirects(false);
     try {
-      return request.send();
+      return request.send(SENDER);
     } catch (IOException e) {
       throw new LoginFailed("cannot reach the identity provider (" + what + "): " + GatewayClient.describe(e), e);
     }

@@ -28,7 +28,8 @@ import java.util.Set;
  * carry a signature from a key in the issuer's JWKS (the same cached discovery and JWKS as ID
  * tokens), be within exp/nbf (with the skew), have been issued to this client ({@code azp} equals
  * {@code oidc.clientId}, or, without {@code azp}, {@code aud} contains it) and carry the identity
- * claim. Opaque (non-JWT) access tokens are refused: introspection is not supported. Thread-safe.
+ * claim under the same rules as an ID token (a usable identity; {@code email_verified} absent or
+ * {@code true}). Opaque (non-JWT) access tokens are refused: introspection is not supported. Thread-safe.
  */
 public final class AccessTokenVerifier {
   private final OidcSettings settings;
@@ -89,12 +90,11 @@ public final class AccessTokenVerifier {
     if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
       throw new TokenRejected(TokenRejected.NOT_YET_VALID, "not valid before " + nbf.toInstant());
     }
-    Object identity = IdTokenVerifier.claim(claims, settings.identityClaim());
-    if (!(identity instanceof String id) || id.isBlank() || id.chars().anyMatch(Character::isISOControl)) {
-      throw new TokenRejected(TokenRejected.MISSING_IDENTITY, "no usable " + settings.identityClaim() + " claim");
-    }
+    String id = IdTokenVerifier.identity(claims, settings.identityClaim());
     String subject = claims.getSubject() == null ? id : claims.getSubject();
-    Instant issuedAt = claims.getIssueTime() == null ? now : claims.getIssueTime().toInstant();
+    // Without iat the token's age is unknown: it counts as issued at the epoch, so that any
+    // revocation of the identity covers it (fail closed; providers set iat).
+    Instant issuedAt = claims.getIssueTime() == null ? Instant.EPOCH : claims.getIssueTime().toInstant();
     return new VerifiedToken(id, groups(claims), subject, claims.getIssuer(),
         claims.getJWTID() == null ? "" : claims.getJWTID(), issuedAt, exp.toInstant());
   }

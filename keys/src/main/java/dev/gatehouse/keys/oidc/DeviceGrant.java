@@ -120,14 +120,18 @@ public final class DeviceGrant {
     HttpRequest req = HttpRequest.newBuilder(url).timeout(HTTP_TIMEOUT)
         .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-    HttpResponse<byte[]> resp;
+    HttpResponse<java.io.InputStream> resp;
+    byte[] body;
     try {
-      resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while calling " + url);
     }
-    byte[] body = resp.body();
+    // Bounded before it is read: never more than MAX_BODY + 1 bytes in memory.
+    try (java.io.InputStream in = resp.body()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
     if (body.length > MAX_BODY) {
       throw new IOException(url + " answered more than " + MAX_BODY + " bytes");
     }

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.keys.IdentityName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -228,21 +229,43 @@ public final class IdTokenVerifier {
   }
 
   private String identity(JWTClaimsSet claims) throws TokenRejected {
-    String name = settings.identityClaim();
+    return identity(claims, settings.identityClaim());
+  }
+
+  /**
+   * The identity claim's value, checked: a non-blank string ({@code missing-identity}) that a
+   * certificate can carry ({@code identity-unusable}, see {@link IdentityName}); for the {@code
+   * email} claim, {@code email_verified} absent or exactly the JSON boolean {@code true}
+   * ({@code email-unverified}: the string "false", as some providers send it, and equally "true",
+   * 0, null or anything else is refused). Shared by ID and access tokens.
+   */
+  static String identity(JWTClaimsSet claims, String name) throws TokenRejected {
     Object value = claim(claims, name);
     if (!(value instanceof String identity) || identity.isBlank()) {
       throw new TokenRejected(
           TokenRejected.MISSING_IDENTITY,
           value == null ? "no " + name + " claim" : "claim " + name + " is not a non-blank string");
     }
-    if (identity.chars().anyMatch(Character::isISOControl)) {
-      throw new TokenRejected(TokenRejected.MISSING_IDENTITY, "claim " + name + " contains control characters");
+    String problem = IdentityName.problem(identity);
+    if (problem != null) {
+      throw new TokenRejected(TokenRejected.IDENTITY_UNUSABLE,
+          "claim " + name + " cannot be an identity: it " + problem);
     }
-    if (name.equals("email") && Boolean.FALSE.equals(claims.getClaim("email_verified"))) {
-      throw new TokenRejected(
-          TokenRejected.MISSING_IDENTITY, "email " + quote(identity) + " is not verified by the provider (email_verified false)");
+    if (name.equals("email") && claims.getClaims().containsKey("email_verified")
+        && !Boolean.TRUE.equals(claims.getClaims().get("email_verified"))) {
+      Object verified = claims.getClaims().get("email_verified");
+      throw new TokenRejected(TokenRejected.EMAIL_UNVERIFIED, "email " + quote(identity)
+          + " is not verified by the provider (email_verified is " + describe(verified) + ", not true)");
     }
     return identity;
+  }
+
+  /** A claim value's JSON shape for a message: a string is quoted, so "false" and false differ. */
+  private static String describe(Object value) {
+    if (value instanceof String s) {
+      return "the string " + quote(s);
+    }
+    return value == null ? "null" : quote(String.valueOf(value));
   }
 
   private List<String> groups(JWTClaimsSet claims) {

@@ -16,6 +16,12 @@ public final class TokenRejected extends Exception {
   public static final String STALE = "stale";
   public static final String REPLAYED = "replayed";
   public static final String MISSING_IDENTITY = "missing-identity";
+  /** The identity claim holds a value no certificate can carry ({@link dev.gatehouse.keys.IdentityName}). */
+  public static final String IDENTITY_UNUSABLE = "identity-unusable";
+  /** The identity is an e-mail address the provider does not vouch for: {@code email_verified} not {@code true}. */
+  public static final String EMAIL_UNVERIFIED = "email-unverified";
+  /** Issued no later than a {@code ca revoke --identity} of its identity (checked by the gateway). */
+  public static final String REVOKED = "revoked";
   /** Discovery or the JWKS could not be fetched: no token is accepted (fail closed). */
   public static final String PROVIDER_UNAVAILABLE = "provider-unavailable";
   /** The replay guard could not record the token: refused rather than risk a second use. */

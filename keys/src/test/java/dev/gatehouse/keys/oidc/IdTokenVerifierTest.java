@@ -223,6 +223,57 @@ class IdTokenVerifierTest {
     assertThat(metadata.jwksUri()).isEqualTo(idp.jwksUrl("corp").uri());
   }
 
+  static Stream<Arguments> usableIdentities() {
+    return Stream.of(
+        Arguments.of("email", "alice@example.com", true),
+        Arguments.of("email", "jürgen+ops@exämple.com", true),
+        Arguments.of("email", "o'brien=x@example.com", true),
+        Arguments.of("email", "a".repeat(244) + "@example.com", true),
+        Arguments.of("preferred_username", "CORP\\alice", false));
+  }
+
+  @ParameterizedTest(name = "{1} in {0} is an identity")
+  @MethodSource("usableIdentities")
+  void identitiesACertificateCanCarryAreAcceptedByBothVerifiers(String claim, String identity, boolean verified)
+      throws Exception {
+    OidcSettings settings = new OidcSettings(corp(), CLIENT, claim, null, null, null);
+    Map<String, Object> claims = new HashMap<>(Map.of(claim, identity));
+    if (verified) {
+      claims.put("email_verified", true);
+    }
+
+    assertThat(new IdTokenVerifier(settings, replays, Clock.systemUTC()).verify(token(claims)).identity())
+        .isEqualTo(identity);
+    assertThat(new AccessTokenVerifier(settings, Clock.systemUTC()).verify(token(claims)).identity())
+        .isEqualTo(identity);
+  }
+
+  @Test
+  void emailVerifiedIsOnlyCheckedWhenTheIdentityIsTheEmail() throws Exception {
+    IdTokenVerifier byUsername =
+        new IdTokenVerifier(new OidcSettings(corp(), CLIENT, "preferred_username", null, null, null), replays,
+            Clock.systemUTC());
+
+    assertThat(byUsername.verify(token(Map.of("preferred_username", "alice", "email_verified", "false"))).identity())
+        .isEqualTo("alice");
+  }
+
+  @ParameterizedTest(name = "{0}: access token refused as {1} too")
+  @MethodSource("identityAttacks")
+  void accessTokensObeyTheSameIdentityRules(String name, String reason, Supplier<String> token) {
+    AccessTokenVerifier access = new AccessTokenVerifier(new OidcSettings(corp(), CLIENT), Clock.systemUTC());
+
+    assertThatThrownBy(() -> access.verify(token.get()))
+        .isInstanceOfSatisfying(TokenRejected.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
+  static Stream<Arguments> identityAttacks() {
+    return attacks().filter(a -> {
+      String reason = (String) a.get()[1];
+      return reason.equals("email-unverified") || reason.equals("identity-unusable") || reason.equals("missing-identity");
+    });
+  }
+
   // ---- the attack table ----
 
   static Stream<Arguments> attacks() {
@@ -274,10 +325,26 @@ class IdTokenVerifierTest {
         attack("a token without the identity claim", "missing-identity", () -> token(Map.of("email", ABSENT))),
         attack("a token with a blank identity", "missing-identity", () -> token(Map.of("email", " "))),
         attack("a token whose identity is no string", "missing-identity", () -> token(Map.of("email", List.of("a@b")))),
-        attack(
-            "a token whose email is not verified",
-            "missing-identity",
-            () -> token(Map.of("email_verified", false))),
+        attack("a token whose email is not verified", "email-unverified", () -> token(Map.of("email_verified", false))),
+        attack("a token whose email_verified is the string \"false\"", "email-unverified",
+            () -> token(Map.of("email_verified", "false"))),
+        attack("a token whose email_verified is the string \"true\"", "email-unverified",
+            () -> token(Map.of("email_verified", "true"))),
+        attack("a token whose email_verified is the number 1", "email-unverified",
+            () -> token(Map.of("email_verified", 1))),
+        attack("a token whose email_verified is an object", "email-unverified",
+            () -> token(Map.of("email_verified", Map.of("value", true)))),
+        attack("an identity with a comma", "identity-unusable", () -> token(Map.of("email", "alice,root@example.com"))),
+        attack("an identity with a space", "identity-unusable", () -> token(Map.of("email", "alice @example.com"))),
+        attack("an identity with a no-break space", "identity-unusable", () -> token(Map.of("email", "\u00a0alice@example.com"))),
+        attack("an identity with an escape sequence", "identity-unusable",
+            () -> token(Map.of("email", "alice\u001b[8m@example.com"))),
+        attack("an identity with a right-to-left override", "identity-unusable",
+            () -> token(Map.of("email", "alice\u202emoc.elpmaxe@"))),
+        attack("an identity with a zero-width space", "identity-unusable",
+            () -> token(Map.of("email", "ali\u200bce@example.com"))),
+        attack("an identity of 257 characters", "identity-unusable",
+            () -> token(Map.of("email", "a".repeat(245) + "@example.com"))),
         attack("text that is no JWT", "malformed", () -> "not-a-token"),
         attack("three parts of garbage", "malformed", () -> "abc.def.ghi"));
   }

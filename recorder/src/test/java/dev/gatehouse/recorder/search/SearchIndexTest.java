@@ -88,6 +88,24 @@ class SearchIndexTest {
         .extracting(x -> x.session().id()).containsExactly("s1");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"-999999999-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z", "-0001-12-31T23:59:59Z",
+      "+10000-01-01T00:00:00Z"})
+  void timesOutsideFourDigitYearsAreRefusedNamingTheParameter(String time) {
+    Instant t = Instant.parse(time);
+    assertThatThrownBy(() -> new SearchQuery(null, null, null, null, t, null, null, null, 50))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("from: ");
+    assertThatThrownBy(() -> new SearchQuery(null, null, null, null, null, t, null, null, 50))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("to: ");
+  }
+
+  @Test
+  void theFirstAndLastSupportedTimesSearch() throws Exception {
+    session("r1", "alice", T0, "m:allow: SELECT 1");
+    assertThat(ids(search.search(new SearchQuery(null, null, null, null, SearchQuery.EARLIEST, SearchQuery.LATEST, null,
+        null, 50)))).containsExactly("r1");
+  }
+
   @Test
   void outputIsSearchableWithoutEscapeSequences() throws Exception {
     session("o1", "alice", T0, "\u001b[1;31mcritical\u001b[0m fail\u001b]0;title\u0007ure in \u001b[Kpayments\r\n");

@@ -1,14 +1,21 @@
 package dev.gatehouse.web.login;
 
 import dev.gatehouse.recorder.SessionRecord;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Who is asking: a browser session (cookie; {@code csrf} is its token) or a bearer access token
- * ({@code csrf} null). Roles come from the groups at the time of the request.
+ * Who is asking: a browser session (cookie; {@code csrf} is its token, {@code sessionId} its id) or
+ * a bearer access token ({@code csrf} and {@code sessionId} null). Roles come from the groups at the
+ * time of the request.
+ *
+ * @param since when the credential came to be (the login, or the token's {@code iat}): a
+ *     revocation of the identity at or after it ends the credential
+ * @param until when a bearer token expires; null for a browser session (its own limits apply)
  */
-public record Caller(String identity, List<String> groups, Set<String> roles, String csrf, boolean bearer) {
+public record Caller(String identity, List<String> groups, Set<String> roles, String csrf, boolean bearer,
+    String sessionId, Instant since, Instant until) {
   public Caller {
     groups = List.copyOf(groups);
     roles = Set.copyOf(roles);

@@ -60,6 +60,10 @@ public final class DeviceLogin {
   /** Verifies the ID token and binds the proven key to its identity for oidc.certificateTtl. */
   KeyBinding bind(String idToken, PublicKey key, String client) throws TokenRejected, IOException {
     VerifiedToken token = verifier.verify(idToken);
+    // A token from before a revocation of its identity binds no key after it.
+    if (ledger.isIdentityRevoked(token.identity(), token.issuedAt())) {
+      throw new TokenRejected(TokenRejected.REVOKED, "access of " + token.identity() + " was revoked");
+    }
     List<String> groups = new ArrayList<>();
     for (String g : token.groups()) {
       String name = g.startsWith("/") ? g.substring(1) : g;

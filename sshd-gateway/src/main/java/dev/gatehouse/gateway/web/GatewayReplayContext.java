@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.config.OidcConfig;
 import dev.gatehouse.gateway.config.Secrets;
 import dev.gatehouse.gateway.config.WebSettings;
 import dev.gatehouse.gateway.session.SessionRegistry;
+import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.recorder.AuditCode;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -45,12 +47,13 @@ final class GatewayReplayContext implements ReplayWebContext {
   private final ApprovalDesk approvals;
   private final Audit audit;
   private final ChainWitness witness;
+  private final CertificateLedger ledger;
   private volatile GatewayConfig lastConfig;
   private volatile WebConfig lastWebConfig;
 
   GatewayReplayContext(Supplier<GatewayConfig> config, IntSupplier webPort, IdTokenVerifier idTokens,
       AccessTokenVerifier accessTokens, SessionIndex index, SearchIndex search, SessionRegistry registry,
-      ApprovalDesk approvals, Audit audit, ChainWitness witness) {
+      ApprovalDesk approvals, Audit audit, ChainWitness witness, CertificateLedger ledger) {
     this.config = config;
     this.webPort = webPort;
     this.idTokens = idTokens;
@@ -61,6 +64,7 @@ final class GatewayReplayContext implements ReplayWebContext {
     this.approvals = approvals;
     this.audit = audit;
     this.witness = witness;
+    this.ledger = ledger;
   }
 
   @Override
@@ -151,6 +155,11 @@ final class GatewayReplayContext implements ReplayWebContext {
         return approvals.decide(id, identity, groups, approve, comment, "web");
       }
     };
+  }
+
+  @Override
+  public boolean revoked(String identity, Instant since) throws IOException {
+    return ledger.isIdentityRevoked(identity, since);
   }
 
   @Override

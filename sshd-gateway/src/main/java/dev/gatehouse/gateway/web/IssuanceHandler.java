@@ -10,13 +10,13 @@ import dev.gatehouse.keys.CertificateAuthority;
 import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.keys.PublicKeys;
 import dev.gatehouse.web.Replies;
+import dev.gatehouse.web.RequestBody;
 import dev.gatehouse.keys.UserCertificateRequest;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.keys.oidc.TokenRejected;
 import dev.gatehouse.keys.oidc.VerifiedToken;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *      signature, once) ─▶ sign key: key id = identity, groups ─▶ ledger (serial, sub, iss) ─▶ audit
  * </pre>
  *
- * A bad, stale, replayed or foreign token gets 401 with its reason slug and never a certificate.
+ * A bad, stale, replayed or foreign token gets 401 with its reason slug and never a certificate, as
+ * does one issued before a revocation of its identity ({@code revoked}). The body is bounded before
+ * it is read ({@link RequestBody}: 64 KiB, 10 s).
  */
 final class IssuanceHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(IssuanceHandler.class);
@@ -117,7 +118,7 @@ final class IssuanceHandler extends Handler.Abstract {
     return doc;
   }
 
-  private void issue(Request request, Response response, Callback callback) throws Exception {
+  private void issue(Request request, Response response, Callback callback) {
     String client = Request.getRemoteAddr(request);
     GatewayConfig c = config.get();
     if (c.oidc() == null || verifier == null) {
@@ -128,14 +129,16 @@ final class IssuanceHandler extends Handler.Abstract {
       refuse(response, callback, 429, "rate-limited", "too many requests from " + client, null, client);
       return;
     }
+    // Over 64 KiB (declared or streamed) or slower than 10 s: refused, audited, the rest never read.
+    RequestBody.read(request, response, callback, MAX_BODY, bytes -> issue(bytes, c, client, response, callback),
+        (slug, message) -> audit.tryRecord(AuditCode.AUTH_FAILED, "reason", slug, "detail", message, "client", client,
+            "via", "POST /v1/certificates"));
+  }
+
+  private void issue(byte[] bytes, GatewayConfig c, String client, Response response, Callback callback) {
     JsonNode body;
     try {
-      String text = Content.Source.asString(request, StandardCharsets.UTF_8);
-      if (text.length() > MAX_BODY) {
-        refuse(response, callback, 413, "body-too-large", "request body over 64 KiB", null, client);
-        return;
-      }
-      body = JSON.readTree(text);
+      body = JSON.readTree(bytes);
     } catch (IOException e) {
       refuse(response, callback, 400, "malformed-request", "body is not JSON", null, client);
       return;
@@ -157,6 +160,17 @@ final class IssuanceHandler extends Handler.Abstract {
     } catch (TokenRejected e) {
       int status = e.reason().equals("provider-unavailable") || e.reason().equals("replay-check-failed") ? 503 : 401;
       refuse(response, callback, status, e.reason(), e.getMessage(), null, client);
+      return;
+    }
+    try {
+      // A token from before a revocation of its identity buys no certificate after it.
+      if (ledger.isIdentityRevoked(token.identity(), token.issuedAt())) {
+        refuse(response, callback, 401, TokenRejected.REVOKED, "access of " + token.identity() + " was revoked; log in again",
+            token.identity(), client);
+        return;
+      }
+    } catch (IOException e) {
+      refuse(response, callback, 503, "revocation-check-failed", "the revocations cannot be read", token.identity(), client);
       return;
     }
     if (!perIdentity.allow(token.identity())) {

@@ -16,6 +16,7 @@ import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
 import dev.gatehouse.recorder.search.SearchIndexer;
+import dev.gatehouse.web.JsonErrors;
 import dev.gatehouse.web.Metrics;
 import dev.gatehouse.web.ReplayWeb;
 import java.time.Duration;
@@ -27,12 +28,14 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -46,6 +49,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class WebServer implements AutoCloseable {
   static final Duration CATCH_UP = Duration.ofSeconds(30);
+  /** The request line (path and query) and all headers together; beyond: 414 or 431. */
+  static final int MAX_REQUEST_HEADER = 16 * 1024;
+  /**
+   * A second wall for request bodies (413): every endpoint that takes a body bounds it tighter
+   * itself (64 KiB certificate requests, 16 KiB approvals and terminations) and answers first.
+   */
+  static final int MAX_REQUEST_BODY = 1024 * 1024;
+  /** Open connections at once; past it the listener stops accepting until some close. */
+  static final int MAX_CONNECTIONS = 512;
+  /** A connection with nothing to read or write for this long is closed... */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** ...and for this long while {@link #MAX_CONNECTIONS} are open. */
+  static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(5);
   private final Server server;
   private final ServerConnector connector;
   private final ReplayWeb replay;
@@ -71,6 +87,7 @@ public final class WebServer implements AutoCloseable {
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
+    http.setRequestHeaderSize(MAX_REQUEST_HEADER);
     ServerConnector connector;
     if (web.tls() != null) {
       KeyStore ks = PemKeyStore.of(
@@ -88,7 +105,13 @@ public final class WebServer implements AutoCloseable {
     ListenAddress listen = web.listenAddress();
     connector.setHost(listen.host());
     connector.setPort(listen.port());
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
+    NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, connector);
+    limit.setEndPointIdleTimeout(IDLE_TIMEOUT_AT_LIMIT.toMillis());
+    server.addBean(limit);
+    // Jetty's own answers (431, 414, 413, a bad URI, an escaped exception) as JSON with the headers.
+    server.setErrorHandler(new JsonErrors());
     IssuanceHandler issuance = new IssuanceHandler(config, sshPort, ca, ledger, verifier, audit, Clock.systemUTC());
     ReplayWeb replay = null;
     SearchIndexer indexer = null;
@@ -104,10 +127,10 @@ public final class WebServer implements AutoCloseable {
       Metrics metrics = new Metrics();
       audit.observe(metrics::audited);
       replay = ReplayWeb.create(server, new GatewayReplayContext(config, connector::getLocalPort, verifier, accessTokens,
-          index, search, registry, approvals, audit, witness), metrics);
-      server.setHandler(new Handler.Sequence(issuance, new Health(), replay.handler(), new NotFound()));
+          index, search, registry, approvals, audit, witness, ledger), metrics);
+      server.setHandler(bounded(new Handler.Sequence(issuance, new Health(), replay.handler(), new NotFound())));
     } else {
-      server.setHandler(new Handler.Sequence(issuance, new Health(), new NotFound()));
+      server.setHandler(bounded(new Handler.Sequence(issuance, new Health(), new NotFound())));
     }
     try {
       server.start();
@@ -120,6 +143,17 @@ public final class WebServer implements AutoCloseable {
       throw new IOException("cannot listen on web.listen " + web.listen() + ": " + e.getMessage(), e);
     }
     return new WebServer(server, connector, replay, indexer, search);
+  }
+
+  /**
+   * Every request body is bounded before it reaches a handler: a declared length over {@link
+   * #MAX_REQUEST_BODY} is refused unread, a streamed one as it passes it. Handlers that read a body
+   * bound it tighter, with a deadline ({@link dev.gatehouse.web.RequestBody}), and answer first.
+   */
+  private static Handler bounded(Handler handler) {
+    SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BODY, -1);
+    limit.setHandler(handler);
+    return limit;
   }
 
   public int port() {
