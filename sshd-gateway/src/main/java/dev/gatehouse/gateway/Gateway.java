@@ -87,6 +87,12 @@ public final class Gateway implements AutoCloseable {
   private WebServer web;
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
+  /**
+   * The control loop alone: revocations, expiry and kills keep their one-second promise whatever
+   * else the gateway's timers are doing.
+   */
+  private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(daemon("gh-control"));
+  private DeviceLogin deviceLogin;
   private final GatewaySshServer server;
   private final Sandbox sandbox;
   private volatile GatewayServices services;
@@ -153,7 +159,7 @@ public final class Gateway implements AutoCloseable {
     }
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
-    g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
+    g.control.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
     g.timers.scheduleAtFixedRate(g::logChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
     g.timers.scheduleAtFixedRate(g::retentionSweep, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
     return g;
@@ -214,7 +220,7 @@ public final class Gateway implements AutoCloseable {
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
     return new GatewayServices(config, runAsUsers(config), sandbox, index, audit, registry, downstream, cancels,
-        PostgresTargets.of(config), pumps, timers, approvals);
+        PostgresTargets.of(config), pumps, timers, approvals, ledger);
   }
 
   /**
@@ -307,9 +313,9 @@ public final class Gateway implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<NamedFactory<Cipher>> factories = (List) ciphers.getParsedFactories();
     sshd.setCipherFactories(factories);
-    DeviceLogin deviceLogin = tokenVerifier == null
+    deviceLogin = tokenVerifier == null
         ? null
-        : new DeviceLogin(config.oidc(), tokenVerifier, ledger, audit, timers, Clock.systemUTC());
+        : new DeviceLogin(config.oidc(), tokenVerifier, ledger, audit, Clock.systemUTC());
     UserCertificateChecker checker = new UserCertificateChecker(
         ca::trustedUserCaKeys, ledger::isRevoked, Clock.systemUTC(), deviceLogin == null ? null : ledger::binding);
     CertificateLogin.install(sshd, config.ssh(), checker, audit, deviceLogin);
@@ -372,7 +378,7 @@ public final class Gateway implements AutoCloseable {
     audit.tryRecord(AuditCode.SESSION_KILLED, "identity", u.identity(), "serial", Long.toUnsignedString(u.serial()),
         "reason", why, "client", u.clientAddress());
     // Give the sessions a moment to write their last line and close their recordings.
-    timers.schedule(() -> s.close(false), any ? 1500 : 0, TimeUnit.MILLISECONDS);
+    control.schedule(() -> s.close(false), any ? 1500 : 0, TimeUnit.MILLISECONDS);
   }
 
   /** The daily retention sweep (the first a minute after start). */
@@ -431,6 +437,7 @@ public final class Gateway implements AutoCloseable {
     }
     audit.flush();
     audit.tryRecord(AuditCode.GATEWAY_STOP, "liveSessions", registry.size());
+    control.shutdownNow();
     timers.shutdownNow();
     pumps.shutdownNow();
     closeStores();
@@ -439,6 +446,9 @@ public final class Gateway implements AutoCloseable {
   private void closeStores() {
     if (web != null) {
       web.close();
+    }
+    if (deviceLogin != null) {
+      deviceLogin.close();
     }
     approvals.close();
     approvalStore.close();
