@@ -178,6 +178,11 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Device logins waiting for their person now (0 without oidc). */
+  public int deviceLoginsWaiting() {
+    return deviceLogin == null ? 0 : deviceLogin.waiting();
+  }
+
   public ApprovalDesk approvals() {
     return approvals;
   }

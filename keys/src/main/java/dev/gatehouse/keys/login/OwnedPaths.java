@@ -109,7 +109,7 @@ final class OwnedPaths {
     requireOwnedAndClosed(file, what, uid);
     int mode = attribute(file, "mode");
     if (secret && (mode & GROUP_OR_OTHER_ANY) != 0) {
-      throw new LoginFailed(what + " " + file + " is readable by " + who(mode) + " (mode "
+      throw new LoginFailed(what + " " + file + " is open to " + whoAny(mode) + " (mode "
           + Integer.toOctalString(mode & 0777) + "): the key may be known to others. Fix: remove it (and its .pub "
           + "and -cert.pub) and log in again for a new key");
     }
@@ -149,6 +149,12 @@ final class OwnedPaths {
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       throw new LoginFailed("cannot read the owner and mode of " + p + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String whoAny(int mode) {
+    boolean group = (mode & 0070) != 0;
+    boolean other = (mode & 0007) != 0;
+    return group && other ? "group and others" : group ? "its group" : "others";
   }
 
   private static String who(int mode) {

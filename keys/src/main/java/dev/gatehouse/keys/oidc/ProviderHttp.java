@@ -99,6 +99,16 @@ public final class ProviderHttp implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(form)), url, maxBody);
   }
 
+  /** POST {@code body} with these headers (e.g. a token request made by another library). */
+  public CompletableFuture<Answer> post(URI url, java.util.Map<String, String> headers, String body, int maxBody) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+    headers.forEach(b::header);
+    if (!headers.containsKey("Accept")) {
+      b.header("Accept", "application/json");
+    }
+    return exchange(b, url, maxBody);
+  }
+
   private CompletableFuture<Answer> exchange(HttpRequest.Builder builder, URI url, int maxBody) {
     HttpRequest request = builder.timeout(deadline).build();
     AtomicReference<CappedBody> body = new AtomicReference<>();

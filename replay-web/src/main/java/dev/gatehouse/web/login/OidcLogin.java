@@ -11,7 +11,9 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.common.contenttype.ContentType;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -21,6 +23,7 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
+import dev.gatehouse.keys.oidc.ProviderHttp;
 import dev.gatehouse.keys.oidc.ProviderMetadata;
 import dev.gatehouse.keys.oidc.TokenRejected;
 import dev.gatehouse.keys.oidc.VerifiedToken;
@@ -51,7 +54,8 @@ import java.util.function.Supplier;
 public final class OidcLogin {
   static final Duration PENDING_TTL = Duration.ofMinutes(10);
   static final int MAX_PENDING = 10_000;
-  private static final int HTTP_TIMEOUT_MS = 5000;
+  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+  private static final int MAX_TOKEN_ANSWER = 256 * 1024;
 
   /** What the browser is sent to, and the state to bind in its cookie. */
   public record Begin(URI authorizationUrl, String state) {}
@@ -62,6 +66,7 @@ public final class OidcLogin {
   private final IdTokenVerifier verifier;
   private final Clock clock;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final ProviderHttp idp = new ProviderHttp(HTTP_TIMEOUT);
 
   public OidcLogin(Supplier<WebConfig> config, IdTokenVerifier verifier, Clock clock) {
     this.config = config;
@@ -153,12 +158,21 @@ public final class OidcLogin {
         : new TokenRequest.Builder(provider.tokenEndpoint(),
             new ClientSecretBasic(new ClientID(c.clientId()), new Secret(c.clientSecret())), grant).build();
     HTTPRequest http = request.toHTTPRequest();
-    http.setConnectTimeout(HTTP_TIMEOUT_MS);
-    http.setReadTimeout(HTTP_TIMEOUT_MS);
-    http.setFollowRedirects(false);
+    // Sent through ProviderHttp: one deadline for the whole exchange (a provider trickling its
+    // answer cannot hold a web thread), the answer capped, no redirects.
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    http.getHeaderMap().forEach((name, values) -> {
+      if (!values.isEmpty()) {
+        headers.put(name, values.get(0));
+      }
+    });
     TokenResponse response;
     try {
-      response = OIDCTokenResponseParser.parse(http.send());
+      ProviderHttp.Answer answer = ProviderHttp.await(idp.post(http.getURI(), headers, http.getBody(), MAX_TOKEN_ANSWER));
+      HTTPResponse got = new HTTPResponse(answer.status());
+      got.setEntityContentType(ContentType.APPLICATION_JSON);
+      got.setBody(answer.text());
+      response = OIDCTokenResponseParser.parse(got);
     } catch (IOException e) {
       throw new LoginRefused("provider-unavailable", "the token endpoint cannot be reached: " + e.getMessage());
     } catch (ParseException e) {

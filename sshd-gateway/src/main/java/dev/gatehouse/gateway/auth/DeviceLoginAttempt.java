@@ -223,7 +223,8 @@ final class DeviceLoginAttempt {
         return;
       }
       if (poll instanceof DeviceGrant.Failed f) {
-        outcome = end(false, "device-login-" + f.reason().replace('_', '-'), f.message());
+        String slug = f.reason().equals("expired_token") ? "expired" : f.reason().replace('_', '-');
+        outcome = end(false, "device-login-" + slug, f.message());
       } else {
         idToken = ((DeviceGrant.Approved) poll).idToken();
       }

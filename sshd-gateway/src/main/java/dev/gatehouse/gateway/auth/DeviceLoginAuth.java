@@ -49,15 +49,15 @@ final class DeviceLoginAuth extends AbstractUserAuth {
       if (key == null) {
         return Boolean.FALSE;
       }
+      String fingerprint = KeyUtils.getFingerPrint(key);
       if (session.getAttribute(DeviceLoginAttempt.KEY) != null) {
-        refuse(session, "device-login-once", "this connection already had its device login code; connect again");
+        refuse(session, fingerprint, "device-login-once", "this connection already had its device login code; connect again");
         return Boolean.FALSE;
       }
-      String fingerprint = KeyUtils.getFingerPrint(key);
       PendingDeviceLogins.Admission admission =
           login.pending.admit(AddressBucket.of(ClientAddress.of(session)), fingerprint);
       if (admission instanceof PendingDeviceLogins.Refused r) {
-        refuse(session, r.reason(), r.message());
+        refuse(session, fingerprint, r.reason(), r.message());
         return Boolean.FALSE;
       }
       String keyState = session.getAttribute(CertificateUserAuth.PROVEN_KEY_STATE);
@@ -91,11 +91,11 @@ final class DeviceLoginAuth extends AbstractUserAuth {
     }
   }
 
-  private void refuse(ServerSession session, String reason, String message) {
+  private void refuse(ServerSession session, String fingerprint, String reason, String message) {
     session.setAttribute(AuthFailures.SEEN, Boolean.TRUE);
     if (session.computeAttributeIfAbsent(AUDITED, k -> new HashSet<>()).add(reason)) {
       login.audit.tryRecord(AuditCode.AUTH_FAILED, "reason", reason, "detail", message, "target", getUsername(),
-          "client", ClientAddress.text(session), "via", "device-login");
+          "client", ClientAddress.text(session), "via", "device-login", "fingerprint", fingerprint);
     }
     try {
       Buffer banner = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_BANNER);
