@@ -219,6 +219,10 @@ public final class Gateway implements AutoCloseable {
       LOG.warn("reload: ssh.* changed; that takes effect at the next restart (still listening on {})",
           running.ssh().listen());
     }
+    if (!java.util.Objects.equals(config.oidc() == null ? null : config.oidc().deviceLogin(),
+        running.oidc() == null ? null : running.oidc().deviceLogin())) {
+      LOG.warn("reload: oidc.deviceLogin changed; the device login's limits change at the next restart");
+    }
     services = servicesFor(config);
     audit.tryRecord(AuditCode.GATEWAY_START, "event", "reload", "targets", config.targets().size());
   }

@@ -85,8 +85,9 @@ final class DeviceLoginAttempt {
 
   /** Asks the provider for a code; the returned exception is what MINA waits on meanwhile. */
   synchronized AsyncAuthException start() {
+    // Async from the first step: not even the request is built on MINA's I/O thread.
     login.grant()
-        .thenCompose(g -> g.startAsync(login.oidc.scopes()).thenApply(p -> new Issued(g, p)))
+        .thenComposeAsync(g -> g.startAsync(login.oidc.scopes()).thenApply(p -> new Issued(g, p)), login.work)
         .whenCompleteAsync(this::codeIssued, login.work);
     return async;
   }
