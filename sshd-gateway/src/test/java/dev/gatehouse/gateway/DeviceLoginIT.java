@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -195,6 +196,99 @@ class DeviceLoginIT {
       assertThat(g.gateway().deviceLoginsWaiting()).as("places freed when clients leave").isZero();
     } finally {
       sessions.forEach(GatewayFixture.Running::close);
+    }
+  }
+
+  /**
+   * An identity provider that answers discovery properly and then misbehaves on the device
+   * endpoint: trickles its answer a byte at a time, floods a gigabyte, or redirects.
+   */
+  private static com.sun.net.httpserver.HttpServer hostileProvider(String behaviour) throws Exception {
+    var server = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "hostile-idp");
+      t.setDaemon(true);
+      return t;
+    }));
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    server.createContext("/.well-known/openid-configuration", ex -> {
+      byte[] body = ("{\"issuer\":\"" + base + "\",\"authorization_endpoint\":\"" + base + "/auth\","
+          + "\"token_endpoint\":\"" + base + "/token\",\"device_authorization_endpoint\":\"" + base + "/device\","
+          + "\"jwks_uri\":\"" + base + "/jwks\",\"response_types_supported\":[\"code\"],"
+          + "\"subject_types_supported\":[\"public\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.createContext("/device", ex -> {
+      try (ex) {
+        switch (behaviour) {
+          case "trickle" -> {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, 0);
+            var out = ex.getResponseBody();
+            for (int i = 0; i < 600; i++) {
+              out.write(' ');
+              out.flush();
+              Thread.sleep(100);
+            }
+          }
+          case "flood" -> {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, 1L << 30);
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            for (int i = 0; i < (1 << 14); i++) {
+              ex.getResponseBody().write(chunk);
+            }
+          }
+          default -> {
+            ex.getResponseHeaders().set("Location", base + "/elsewhere");
+            ex.sendResponseHeaders(302, -1);
+          }
+        }
+      } catch (IOException | InterruptedException gone) {
+        // the gateway hung up, as it should
+      }
+    });
+    server.start();
+    return server;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "a provider that answers with a {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"trickle", "flood", "redirect"})
+  void aHostileProviderFailsDeviceLoginsInTimeAndNothingElse(String behaviour) throws Exception {
+    var idp = hostileProvider(behaviour);
+    String issuer = "http://127.0.0.1:" + idp.getAddress().getPort();
+    Path d = Files.createDirectories(dir.resolve("hostile-" + behaviour));
+    GatewayFixture g = GatewayFixture.start(d, "", "oidc: { issuer: \"" + issuer + "\", clientId: gatehouse }\n" + TARGETS);
+    try (g; DeviceLoginClient clients = new DeviceLoginClient(g, DeviceLoginClient.Misbehaviour.NONE)) {
+      List<DeviceLoginClient.Login> logins = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        logins.add(clients.start("devbox", DeviceLoginClient.newKey()));
+      }
+      SshClientKey person = g.sign(GatewayFixture.uniqueIdentity("hostile"), List.of("dev"));
+      Duration login = clients.certificateLogin("devbox", person);
+      System.out.printf("MEASURE provider %s, 5 device logins asking it: certificate login %d ms%n", behaviour,
+          login.toMillis());
+      // Generous: the hostile provider runs in this JVM too and competes for the machine's two
+      // cores (the flood writes as fast as it can); the 1 s contract is held by the frozen-IdP test.
+      assertThat(login).isLessThan(Duration.ofSeconds(3));
+      long t0 = System.nanoTime();
+      for (DeviceLoginClient.Login l : logins) {
+        assertThat(refusedWithoutCode(l)).isTrue();
+        JsonNode failed = g.awaitAudit("unavailable",
+            field("reason", "device-login-unavailable").and(field("fingerprint", l.fingerprint())));
+        assertThat(failed.path("detail").asText()).contains(issuer + "/device");
+      }
+      // Within the 10 s deadline of one exchange (plus margin), never longer.
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+      assertThat(g.gateway().deviceLoginsWaiting()).isZero();
+    } finally {
+      idp.stop(0);
     }
   }
 

@@ -308,9 +308,33 @@ final class DeviceLoginAttempt {
       session.setAttribute(AuthFailures.SEEN, Boolean.TRUE);
       login.audit.tryRecord(AuditCode.AUTH_FAILED, "reason", reason, "detail", detail, "target", target,
           "client", client, "via", "device-login", "fingerprint", KeyUtils.getFingerPrint(key));
+      tell(reason);
     }
     AsyncAuthException answer = async;
     return () -> answer.setAuthed(authed);
+  }
+
+  /** One banner line telling the person why (the audit line has the details). */
+  private void tell(String reason) {
+    String why = switch (reason) {
+      case "device-login-abandoned" -> null; // the client is gone or went on
+      case "device-login-expired" -> "not approved in time; connect again for a new code";
+      case "device-login-unavailable" -> "the identity provider did not answer in time; try again later";
+      case "device-login-access-denied" -> "denied at the identity provider";
+      case "device-login-protocol" -> "the client answered out of turn";
+      default -> "refused (" + reason + ")";
+    };
+    if (why == null || !session.isOpen()) {
+      return;
+    }
+    try {
+      Buffer banner = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_BANNER);
+      banner.putString("gatehouse: device login ended: " + why + "\r\n");
+      banner.putString(""); // language
+      session.writePacket(banner);
+    } catch (IOException | RuntimeException e) {
+      // The client is gone; the audit line stands.
+    }
   }
 
   private static void run(Runnable outcome) {
