@@ -292,8 +292,8 @@ final class DeviceLoginAttempt {
   }
 
   /**
-   * Under the lock: the login is over. Returns what to run outside the lock (the answer to MINA),
-   * {@code reason} null for a success (audited by the caller).
+   * Under the lock: the login is over. Returns what to run outside the lock (the banner and the
+   * answer to MINA), {@code reason} null for a success (audited by the caller).
    */
   private Runnable end(boolean authed, String reason, String detail) {
     state = State.DONE;
@@ -308,10 +308,14 @@ final class DeviceLoginAttempt {
       session.setAttribute(AuthFailures.SEEN, Boolean.TRUE);
       login.audit.tryRecord(AuditCode.AUTH_FAILED, "reason", reason, "detail", detail, "target", target,
           "client", client, "via", "device-login", "fingerprint", KeyUtils.getFingerPrint(key));
-      tell(reason);
     }
     AsyncAuthException answer = async;
-    return () -> answer.setAuthed(authed);
+    return () -> {
+      if (reason != null) {
+        tell(reason);
+      }
+      answer.setAuthed(authed);
+    };
   }
 
   /** One banner line telling the person why (the audit line has the details). */
