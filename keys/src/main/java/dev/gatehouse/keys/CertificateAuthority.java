@@ -282,6 +282,18 @@ public final class CertificateAuthority {
    */
   public OpenSshCertificate signTargetCertificate(
       PublicKey subjectKey, String identity, String principal, Duration validity) throws IOException {
+    if (validity == null || validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("validity must be positive, was " + validity);
+    }
+    return signTargetCertificate(subjectKey, identity, principal, clock.instant().plus(validity));
+  }
+
+  /**
+   * The same, valid until {@code validBefore} (rounded down to the second, as certificates count):
+   * the session's end, and never later than the person's own certificate or key binding.
+   */
+  public OpenSshCertificate signTargetCertificate(
+      PublicKey subjectKey, String identity, String principal, Instant validBefore) throws IOException {
     requireCertifiable(subjectKey);
     if (identity == null || identity.isBlank()) {
       throw new IllegalArgumentException("identity must not be blank");
@@ -289,10 +301,10 @@ public final class CertificateAuthority {
     if (principal == null || principal.isBlank() || principal.contains(",")) {
       throw new IllegalArgumentException("principal must be one non-blank name without ','");
     }
-    if (validity == null || validity.isNegative() || validity.isZero()) {
-      throw new IllegalArgumentException("validity must be positive, was " + validity);
-    }
     Instant now = clock.instant();
+    if (validBefore == null || !validBefore.isAfter(now)) {
+      throw new IllegalArgumentException("validBefore must be in the future, was " + validBefore);
+    }
     return OpenSshCertificateSigner.sign(
         new OpenSshCertificateSigner.Body(
             OpenSshCertificate.Type.USER,
@@ -301,7 +313,7 @@ public final class CertificateAuthority {
             identity,
             List.of(principal),
             now.minus(Duration.ofMinutes(1)).getEpochSecond(),
-            now.plus(validity).getEpochSecond(),
+            validBefore.getEpochSecond(),
             Map.of(),
             Map.of("permit-pty", "")),
         targetCa);

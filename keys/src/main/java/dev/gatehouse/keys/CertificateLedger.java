@@ -84,7 +84,33 @@ public final class CertificateLedger implements AutoCloseable {
 
   static CertificateLedger open(Path databaseFile, Clock clock) throws IOException {
     Connection connection = SqliteStore.open(databaseFile, SCHEMA, "certificate ledger");
-    return new CertificateLedger(databaseFile, connection, clock);
+    CertificateLedger ledger = new CertificateLedger(databaseFile, connection, clock);
+    try {
+      ledger.addColumnIfMissing("ca_key_bindings", "bound_from", "TEXT NOT NULL DEFAULT ''");
+    } catch (IOException e) {
+      ledger.close();
+      throw e;
+    }
+    return ledger;
+  }
+
+  /** Schema growth for stores made by an earlier version (SQLite has no ADD COLUMN IF NOT EXISTS). */
+  private synchronized void addColumnIfMissing(String table, String column, String type) throws IOException {
+    try (Statement st = connection.createStatement()) {
+      try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+        while (rs.next()) {
+          if (column.equals(rs.getString("name"))) {
+            return;
+          }
+        }
+      }
+      st.executeUpdate("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("duplicate column")) {
+        return; // another process added it just now
+      }
+      throw failure("add column " + table + "." + column, e);
+    }
   }
 
   /** A random positive 63-bit serial not yet in the ledger (random so serials reveal no count). */
@@ -163,8 +189,8 @@ public final class CertificateLedger implements AutoCloseable {
    */
   public synchronized void bindKey(KeyBinding b) throws IOException {
     try (PreparedStatement up = connection.prepareStatement(
-        "INSERT OR REPLACE INTO ca_key_bindings(key_fingerprint, serial, identity, groups, bound_at, valid_before, bound_by)"
-            + " VALUES (?,?,?,?,?,?,?)")) {
+        "INSERT OR REPLACE INTO ca_key_bindings(key_fingerprint, serial, identity, groups, bound_at, valid_before, bound_by,"
+            + " bound_from) VALUES (?,?,?,?,?,?,?,?)")) {
       up.setString(1, b.keyFingerprint());
       up.setLong(2, b.serial());
       up.setString(3, b.identity());
@@ -172,6 +198,7 @@ public final class CertificateLedger implements AutoCloseable {
       up.setLong(5, b.boundAt().getEpochSecond());
       up.setLong(6, b.validBefore().getEpochSecond());
       up.setString(7, b.boundBy());
+      up.setString(8, b.boundFrom());
       up.executeUpdate();
     } catch (SQLException e) {
       throw failure("bind key " + b.keyFingerprint(), e);
@@ -183,7 +210,8 @@ public final class CertificateLedger implements AutoCloseable {
   /** The binding of a key (by its SHA256 fingerprint), if any; expired ones are returned too. */
   public synchronized java.util.Optional<KeyBinding> binding(String keyFingerprint) throws IOException {
     try (PreparedStatement q = connection.prepareStatement(
-        "SELECT serial, identity, groups, bound_at, valid_before, bound_by FROM ca_key_bindings WHERE key_fingerprint = ?")) {
+        "SELECT serial, identity, groups, bound_at, valid_before, bound_by, bound_from FROM ca_key_bindings"
+            + " WHERE key_fingerprint = ?")) {
       q.setString(1, keyFingerprint);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
@@ -192,7 +220,7 @@ public final class CertificateLedger implements AutoCloseable {
         String groups = rs.getString(3);
         return java.util.Optional.of(new KeyBinding(rs.getLong(1), keyFingerprint, rs.getString(2),
             groups.isEmpty() ? List.of() : Arrays.asList(groups.split(",")),
-            Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), rs.getString(6)));
+            Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), rs.getString(6), rs.getString(7)));
       }
     } catch (SQLException e) {
       throw failure("look up key binding", e);
@@ -201,7 +229,8 @@ public final class CertificateLedger implements AutoCloseable {
 
   /** Every binding (of one identity when not null), newest first. */
   public synchronized List<KeyBinding> bindings(String identityOrNull) throws IOException {
-    String sql = "SELECT key_fingerprint, serial, identity, groups, bound_at, valid_before, bound_by FROM ca_key_bindings"
+    String sql = "SELECT key_fingerprint, serial, identity, groups, bound_at, valid_before, bound_by, bound_from"
+        + " FROM ca_key_bindings"
         + (identityOrNull == null ? "" : " WHERE identity = ?") + " ORDER BY bound_at DESC";
     try (PreparedStatement q = connection.prepareStatement(sql)) {
       if (identityOrNull != null) {
@@ -213,13 +242,45 @@ public final class CertificateLedger implements AutoCloseable {
           String groups = rs.getString(4);
           out.add(new KeyBinding(rs.getLong(2), rs.getString(1), rs.getString(3),
               groups.isEmpty() ? List.of() : Arrays.asList(groups.split(",")),
-              Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)), rs.getString(7)));
+              Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)), rs.getString(7),
+              rs.getString(8)));
         }
       }
       return out;
     } catch (SQLException e) {
       throw failure("list key bindings", e);
     }
+  }
+
+  /**
+   * Ends the binding of a key: its serial is revoked first (so live sessions that use it end within
+   * a second, on every gateway sharing this store), then the row is removed, so a later device
+   * login may bind the key afresh. The removed binding, or empty when the key had none.
+   */
+  public synchronized java.util.Optional<KeyBinding> unbindKey(String keyFingerprint, String reason, String by)
+      throws IOException {
+    java.util.Optional<KeyBinding> b = binding(keyFingerprint);
+    if (b.isEmpty()) {
+      return b;
+    }
+    revokeSerial(b.get().serial(), reason, by);
+    try (PreparedStatement del = connection.prepareStatement(
+        "DELETE FROM ca_key_bindings WHERE key_fingerprint = ? AND serial = ?")) {
+      del.setString(1, keyFingerprint);
+      del.setLong(2, b.get().serial());
+      del.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("unbind key " + keyFingerprint, e);
+    }
+    return b;
+  }
+
+  /** Whether a binding is active, expired or revoked at {@code now} (revoked wins over expired). */
+  public synchronized KeyBinding.State state(KeyBinding b, Instant now) throws IOException {
+    if (isRevoked(b.serial(), b.identity(), b.boundAt())) {
+      return KeyBinding.State.REVOKED;
+    }
+    return now.isBefore(b.validBefore()) ? KeyBinding.State.ACTIVE : KeyBinding.State.EXPIRED;
   }
 
   /** Revokes one serial; any serial, also one this ledger never issued (e.g. a break-glass cert). */

@@ -221,6 +221,19 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aTargetCertificateEndsAtTheGivenInstantRoundedDown() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.init(data.resolve("ca"), HOSTS);
+    Path key = SshKeygen.newKey(data, "session-end", "ed25519");
+    Instant end = Instant.now().plusSeconds(90).plusMillis(700);
+
+    OpenSshCertificate cert = ca.signTargetCertificate(SshKeygen.publicKey(key), "alice@example.com", "deploy", end);
+
+    assertThat(cert.getValidBefore()).isEqualTo(end.getEpochSecond());
+    assertThatThrownBy(() -> ca.signTargetCertificate(SshKeygen.publicKey(key), "alice@example.com", "deploy",
+        Instant.now().minusSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void ed25519KeysComeFromBouncyCastleThroughMinasProviderRegistrar() throws Exception {
     // Java 17's own Ed25519 keys are not what MINA's ed25519 codecs expect; sshd-common registers
     // BouncyCastle's EdDSA when bcprov is on the class path, and everything here relies on that.

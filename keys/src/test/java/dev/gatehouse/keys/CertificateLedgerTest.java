@@ -154,4 +154,69 @@ class CertificateLedgerTest {
       assertThat(ledger.isRevoked(3049, "x", Instant.now())).isTrue();
     }
   }
+
+  private static KeyBinding binding(long serial, String fp, String identity, Instant boundAt, long seconds) {
+    return new KeyBinding(serial, fp, identity, List.of("dev"), boundAt, boundAt.plusSeconds(seconds),
+        "device login oidc:https://idp sub=1", "198.51.100.7");
+  }
+
+  @Test
+  void aBindingIsActiveThenExpiredAndRevokedWinsOverBoth() throws Exception {
+    try (CertificateLedger ledger = CertificateLedger.open(database())) {
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // stored in seconds
+      KeyBinding b = binding(ledger.nextSerial(), "SHA256:key1", "alice", now.minusSeconds(10), 60);
+      ledger.bindKey(b);
+      assertThat(ledger.binding("SHA256:key1")).contains(b);
+      assertThat(ledger.binding("SHA256:key1").orElseThrow().boundFrom()).isEqualTo("198.51.100.7");
+      assertThat(ledger.state(b, now)).isEqualTo(KeyBinding.State.ACTIVE);
+      assertThat(ledger.state(b, now.plusSeconds(60))).isEqualTo(KeyBinding.State.EXPIRED);
+      ledger.revokeSerial(b.serial(), "", "admin");
+      assertThat(ledger.state(b, now)).isEqualTo(KeyBinding.State.REVOKED);
+      assertThat(ledger.state(b, now.plusSeconds(60))).isEqualTo(KeyBinding.State.REVOKED);
+    }
+  }
+
+  @Test
+  void unbindingRevokesTheSerialRemovesTheRowAndLeavesOtherKeysAlone() throws Exception {
+    try (CertificateLedger gateway = CertificateLedger.open(database());
+        CertificateLedger cli = CertificateLedger.open(database())) {
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      KeyBinding mine = binding(gateway.nextSerial(), "SHA256:key1", "alice", now, 3600);
+      KeyBinding other = binding(gateway.nextSerial(), "SHA256:key2", "alice", now, 3600);
+      gateway.bindKey(mine);
+      gateway.bindKey(other);
+      long version = gateway.revocationVersion();
+
+      assertThat(cli.unbindKey("SHA256:key1", "lost", "operator:root")).contains(mine);
+
+      assertThat(gateway.revocationVersion()).isGreaterThan(version); // running gateways notice
+      assertThat(gateway.isRevoked(mine.serial(), "alice", mine.boundAt())).isTrue();
+      assertThat(gateway.binding("SHA256:key1")).isEmpty();
+      assertThat(gateway.binding("SHA256:key2")).contains(other);
+      assertThat(cli.unbindKey("SHA256:key1", "", "operator:root")).isEmpty();
+      // A new device login may bind the key again, under a new serial.
+      KeyBinding again = binding(gateway.nextSerial(), "SHA256:key1", "bob", now.plusSeconds(1), 3600);
+      gateway.bindKey(again);
+      assertThat(gateway.state(again, now.plusSeconds(2))).isEqualTo(KeyBinding.State.ACTIVE);
+    }
+  }
+
+  @Test
+  void aStoreFromBeforeBoundFromGainsTheColumnAndKeepsItsBindings() throws Exception {
+    java.nio.file.Files.createDirectories(database().getParent());
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + database());
+        java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("CREATE TABLE ca_key_bindings (key_fingerprint TEXT PRIMARY KEY, serial INTEGER NOT NULL,"
+          + " identity TEXT NOT NULL, groups TEXT NOT NULL, bound_at INTEGER NOT NULL, valid_before INTEGER NOT NULL,"
+          + " bound_by TEXT NOT NULL)");
+      st.executeUpdate("INSERT INTO ca_key_bindings VALUES ('SHA256:old', 7, 'alice', 'dev', 1000, 2000, 'device login')");
+    }
+    try (CertificateLedger ledger = CertificateLedger.open(database());
+        CertificateLedger second = CertificateLedger.open(database())) {
+      KeyBinding old = ledger.binding("SHA256:old").orElseThrow();
+      assertThat(old.identity()).isEqualTo("alice");
+      assertThat(old.boundFrom()).isEmpty();
+      assertThat(second.bindings("alice")).containsExactly(old);
+    }
+  }
 }

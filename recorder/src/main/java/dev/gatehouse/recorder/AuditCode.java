@@ -28,6 +28,9 @@ public enum AuditCode {
   GATEWAY_STOP("GH5001I", "gateway-stop", "the gateway stopped"),
   AUDIT_CHAIN_HEAD("GH5002I", "audit-chain-head", "periodic record of the chain head"),
   KEY_BOUND("GH4002I", "key-bound", "a plain key was bound to an identity after a device login"),
+  KEY_UNBOUND(
+      "GH4003W", "key-unbound",
+      "a key binding was removed and its serial revoked, by its owner (via ssh) or an operator (ca unbind)"),
   RECORDING_PRUNED(
       "GH2006I", "recording-pruned", "retention removed a finished recording; carries sessionId and sha256"),
   SESSION_REFUSED("GH2007W", "session-refused", "a session was refused before it started (reason slug)"),

@@ -92,6 +92,12 @@ public final class Gateway implements AutoCloseable {
   private WebServer web;
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("gh-timer"));
+  /**
+   * The control loop alone: revocations, expiry and kills keep their one-second promise whatever
+   * else the gateway's timers are doing.
+   */
+  private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(daemon("gh-control"));
+  private DeviceLogin deviceLogin;
   private final GatewaySshServer server;
   private final Sandbox sandbox;
   private volatile GatewayServices services;
@@ -170,7 +176,7 @@ public final class Gateway implements AutoCloseable {
     }
     g.audit.record(AuditCode.GATEWAY_START, "listen", config.ssh().listen(), "port", g.port(),
         "targets", config.targets().size());
-    g.timers.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
+    g.control.scheduleWithFixedDelay(g::controlTick, CONTROL_PERIOD_MS, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
     g.timers.scheduleAtFixedRate(g::journalChainHead, CHAIN_HEAD_PERIOD_S, CHAIN_HEAD_PERIOD_S, TimeUnit.SECONDS);
     long checkpointMs = config.recording().checkpoint().toMillis();
     g.timers.scheduleAtFixedRate(g::checkpointTick, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
@@ -189,6 +195,11 @@ public final class Gateway implements AutoCloseable {
     } catch (IOException e) {
       return true; // cannot tell: leave the request to its expiry
     }
+  }
+
+  /** Device logins waiting for their person now (0 without oidc). */
+  public int deviceLoginsWaiting() {
+    return deviceLogin == null ? 0 : deviceLogin.waiting();
   }
 
   public ApprovalDesk approvals() {
@@ -227,13 +238,17 @@ public final class Gateway implements AutoCloseable {
       LOG.warn("reload: ssh.* changed; that takes effect at the next restart (still listening on {})",
           running.ssh().listen());
     }
+    if (!java.util.Objects.equals(config.oidc() == null ? null : config.oidc().deviceLogin(),
+        running.oidc() == null ? null : running.oidc().deviceLogin())) {
+      LOG.warn("reload: oidc.deviceLogin changed; the device login's limits change at the next restart");
+    }
     services = servicesFor(config);
     audit.tryRecord(AuditCode.GATEWAY_START, "reason", "reload", "targets", config.targets().size());
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
     return new GatewayServices(config, runAsUsers(config), sandbox, index, audit, registry, downstream, cancels,
-        PostgresTargets.of(config), pumps, timers, approvals);
+        PostgresTargets.of(config), pumps, timers, approvals, ledger);
   }
 
   /**
@@ -326,9 +341,9 @@ public final class Gateway implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<NamedFactory<Cipher>> factories = (List) ciphers.getParsedFactories();
     sshd.setCipherFactories(factories);
-    DeviceLogin deviceLogin = tokenVerifier == null
+    deviceLogin = tokenVerifier == null
         ? null
-        : new DeviceLogin(config.oidc(), tokenVerifier, ledger, audit, timers, Clock.systemUTC());
+        : new DeviceLogin(config.oidc(), tokenVerifier, ledger, audit, Clock.systemUTC());
     UserCertificateChecker checker = new UserCertificateChecker(
         ca::trustedUserCaKeys, ledger::isRevoked, Clock.systemUTC(), deviceLogin == null ? null : ledger::binding);
     CertificateLogin.install(sshd, config.ssh(), checker, audit, deviceLogin);
@@ -392,7 +407,7 @@ public final class Gateway implements AutoCloseable {
     audit.tryRecord(AuditCode.SESSION_KILLED, "identity", u.identity(), "serial", Long.toUnsignedString(u.serial()),
         "reason", why, "client", u.clientAddress());
     // Give the sessions a moment to write their last line and close their recordings.
-    timers.schedule(() -> s.close(false), any ? 1500 : 0, TimeUnit.MILLISECONDS);
+    control.schedule(() -> s.close(false), any ? 1500 : 0, TimeUnit.MILLISECONDS);
   }
 
   /** The daily retention sweep (the first a minute after start). */
@@ -527,6 +542,7 @@ public final class Gateway implements AutoCloseable {
     }
     audit.flush();
     audit.tryRecord(AuditCode.GATEWAY_STOP, "liveSessions", registry.size());
+    control.shutdownNow();
     timers.shutdownNow();
     pumps.shutdownNow();
     closeStores();
@@ -535,6 +551,9 @@ public final class Gateway implements AutoCloseable {
   private void closeStores() {
     if (web != null) {
       web.close();
+    }
+    if (deviceLogin != null) {
+      deviceLogin.close();
     }
     approvals.close();
     approvalStore.close();

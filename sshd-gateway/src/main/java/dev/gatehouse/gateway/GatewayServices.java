@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.postgres.CancelRegistry;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.sandbox.Sandbox;
+import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.gateway.terminal.UnixUser;
 import dev.gatehouse.recorder.SessionIndex;
 import java.util.Map;
@@ -29,4 +30,5 @@ public record GatewayServices(
     PostgresTargets postgres,
     ExecutorService pumps,
     ScheduledExecutorService timers,
-    ApprovalDesk approvals) {}
+    ApprovalDesk approvals,
+    CertificateLedger ledger) {}

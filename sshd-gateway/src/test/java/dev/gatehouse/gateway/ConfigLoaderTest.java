@@ -65,6 +65,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void deviceLoginLimitsHaveDefaultsAndBadOnesNameTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, """
+        oidc: { issuer: "https://idp.example.com/realms/corp", clientId: gatehouse }
+        """);
+    var d = ConfigLoader.load(file).oidc().deviceLogin();
+    assertThat(d.maxPending()).isEqualTo(100);
+    assertThat(d.maxPendingPerAddress()).isEqualTo(10);
+    assertThat(d.timeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+
+    Files.writeString(file, """
+        oidc:
+          issuer: "https://idp.example.com/realms/corp"
+          clientId: gatehouse
+          deviceLogin: { maxPending: 4, maxPendingPerAddress: 5 }
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file + ":4")
+        .hasMessageContaining("key oidc.deviceLogin")
+        .hasMessageContaining("maxPendingPerAddress: 5 must be between 1 and maxPending (4)");
+  }
+
+  @Test
   void validFileLoadsWithDefaultsAndARelativeDataDirBesideTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gatehouse.yaml");
     Files.writeString(file, """

@@ -105,10 +105,15 @@ final class GatewayFixture implements AutoCloseable {
    * lines under ssh: and the {@code targets} block), loads it with the real loader, starts.
    */
   static GatewayFixture start(Path dir, String sshExtra, String targets) throws Exception {
+    return start(dir, "127.0.0.1:0", sshExtra, targets);
+  }
+
+  /** The same, listening on {@code listen} (e.g. "[::]:0" for both IPv4 and IPv6 clients). */
+  static GatewayFixture start(Path dir, String listen, String sshExtra, String targets) throws Exception {
     Path dataDir = dir.resolve("data");
     StringBuilder yaml = new StringBuilder();
     yaml.append("dataDir: \"").append(dataDir).append("\"\n");
-    yaml.append("ssh:\n  listen: \"127.0.0.1:0\"\n  hostNames: [127.0.0.1, localhost]\n");
+    yaml.append("ssh:\n  listen: \"").append(listen).append("\"\n  hostNames: [127.0.0.1, localhost]\n");
     for (String line : sshExtra.lines().toList()) {
       yaml.append("  ").append(line).append('\n');
     }

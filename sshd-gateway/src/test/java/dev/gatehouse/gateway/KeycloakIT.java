@@ -35,6 +35,7 @@ class KeycloakIT {
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
   @BeforeAll
+  @Timeout(value = 400, unit = TimeUnit.SECONDS) // Keycloak's first start builds for minutes on a loaded machine
   static void start() throws Exception {
     keycloak = KeycloakServer.start(dir);
     java.nio.file.Files.createDirectories(dir.resolve("gw"));

@@ -69,8 +69,37 @@ final class KeycloakServer implements AutoCloseable {
     pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin-" + port);
     Process p = pb.start();
     KeycloakServer server = new KeycloakServer(p, port, log);
-    server.awaitUp(Duration.ofSeconds(180));
+    server.awaitUp(Duration.ofSeconds(360)); // a loaded machine: its first start builds (augments) for minutes
     return server;
+  }
+
+  /**
+   * Stops Keycloak's JVM with SIGSTOP until the returned handle is closed (SIGCONT): its listening
+   * socket stays open, so connections are accepted by the kernel and never answered — a hung
+   * identity provider. Close it in a finally.
+   */
+  AutoCloseable freeze() throws Exception {
+    ProcessHandle jvm = jvm();
+    signal("STOP", jvm.pid());
+    return () -> signal("CONT", jvm.pid());
+  }
+
+  /** The JVM kc.sh runs (its child, or kc.sh itself after an exec). */
+  private ProcessHandle jvm() {
+    ProcessHandle self = process.toHandle();
+    if (self.info().command().map(c -> c.endsWith("/java")).orElse(false)) {
+      return self;
+    }
+    return self.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("no Keycloak JVM below kc.sh (pid " + self.pid() + ")"));
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + signal + " " + pid + " failed: " + out);
+    }
   }
 
   String issuer() {

@@ -226,6 +226,73 @@ class LoginIT {
     }
   }
 
+  // ---- a login directory someone else could change ----
+
+  private static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void aSwappedPublicKeyGetsTheCertificateOnlyForThePrivateKeysOwnPublicKey(@TempDir Path userHome) throws Exception {
+    String email = unique("swap");
+    Path home = Files.createDirectories(userHome.resolve(".gatehouse"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+    GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-C", "victim", "-f", home.resolve("id_ed25519").toString());
+    String victim = GatewayFixture.keygen("-l", "-f", home.resolve("id_ed25519").toString()).split(" ")[1];
+    // Another user's key put where login used to read the public key from.
+    Path mallory = dir.resolve("mallory-" + UUID.randomUUID());
+    GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-C", "mallory", "-f", mallory.toString());
+    String attacker = GatewayFixture.keygen("-l", "-f", mallory + ".pub").split(" ")[1];
+    Files.copy(Path.of(mallory + ".pub"), home.resolve("id_ed25519.pub"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    nextLoginIs(email, List.of("dev"));
+    LoginRun login = LoginRun.start(userHome, Map.of(), "login", "--gateway", gw.webUrl().toString(), "--no-browser",
+        "--no-ssh-config");
+    String url = login.awaitLine("Open this URL to log in: ").substring("Open this URL to log in: ".length());
+    assertThat(BROWSER.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(200);
+    login.awaitExit(0);
+
+    String listing = GatewayFixture.keygen("-L", "-f", home.resolve("id_ed25519-cert.pub").toString());
+    assertThat(listing).contains("Public key: ED25519-CERT " + victim).doesNotContain(attacker)
+        .contains("Key ID: \"" + email + "\"");
+    assertThat(GatewayFixture.keygen("-l", "-f", home.resolve("id_ed25519.pub").toString())).contains(victim);
+    assertThat(mode(home.resolve("id_ed25519-cert.pub"))).isEqualTo("rw-------");
+    assertThat(mode(home.resolve("id_ed25519"))).isEqualTo("rw-------");
+    assertThat(mode(home.resolve("known_hosts"))).isEqualTo("rw-------");
+    assertThat(mode(home.resolve("ssh_config"))).isEqualTo("rw-------");
+    SshResult ok = ssh(userHome, home.resolve("ssh_config"), "shell@gatehouse", "echo ok");
+    assertThat(ok.out()).as("%s", ok).isEqualTo("ok\n");
+  }
+
+  @Test
+  void aGroupWritableHomeIsRefusedBeforeAnyLoginNamingThePathAndTheFix(@TempDir Path userHome) throws Exception {
+    Path home = Files.createDirectories(userHome.resolve("alice"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxr-x"));
+    LoginRun login = LoginRun.start(home, Map.of(), "login", "--gateway", gw.webUrl().toString(), "--no-browser");
+    login.awaitExit(1);
+    assertThat(login.err().strip()).isEqualTo("gatehouse: login failed: " + home
+        + " (above the login directory) is writable by its group (mode 775): another user could replace what login"
+        + " keeps below it. Fix: chmod go-w " + home);
+    assertThat(login.out()).noneMatch(l -> l.startsWith("Open this URL"));
+    assertThat(home.resolve(".gatehouse")).doesNotExist();
+  }
+
+  @Test
+  void aSymlinkedPrivateKeyIsRefused(@TempDir Path userHome) throws Exception {
+    Path home = Files.createDirectories(userHome.resolve(".gatehouse"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+    Path mallory = dir.resolve("mallory-" + UUID.randomUUID());
+    GatewayFixture.keygen("-q", "-t", "ed25519", "-N", "", "-f", mallory.toString());
+    Files.createSymbolicLink(home.resolve("id_ed25519"), mallory);
+    LoginRun login = LoginRun.start(userHome, Map.of(), "login", "--gateway", gw.webUrl().toString(), "--no-browser",
+        "--no-ssh-config");
+    login.awaitExit(1);
+    assertThat(login.err()).contains(home.resolve("id_ed25519") + " is a symbolic link");
+    assertThat(login.out()).noneMatch(l -> l.startsWith("Open this URL"));
+    assertThat(home.resolve("id_ed25519-cert.pub")).doesNotExist();
+  }
+
   // ---- helpers ----
 
   static SshResult ssh(Path userHome, Path config, String destination, String command) throws Exception {

@@ -4,14 +4,17 @@ import static dev.gatehouse.gateway.GatewayFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.keys.UserCertificateRequest;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +88,9 @@ class SshTargetIT {
         + "    allow: { groups: [dev] }\n";
     gw = GatewayFixture.start(dir, "", targets);
     // The host would take any of these; what the gateway passes on is the question.
-    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_* GATEHOUSE_*");
+    // ExposeAuthInfo: a session can read the certificate the gateway logged in with ($SSH_USER_AUTH).
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_* GATEHOUSE_*",
+        "ExposeAuthInfo yes");
     certHost.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(),
         "HostCertificate " + certHost.hostKey() + "-cert.pub");
   }
@@ -208,6 +213,44 @@ class SshTargetIT {
     String line = sshd.awaitLog("Accepted publickey for " + SshdProcess.TARGET_USER
         + " from 127\\.0\\.0\\.1 .*ID " + Pattern.quote(key.identity()) + " \\(serial \\d+\\).*");
     assertThat(line).contains("CERT");
+  }
+
+  /** The certificate the gateway used on the host, as the host's sshd exposes it to the session. */
+  private static OpenSshCertificate hostSideCertificate(SshClientKey key, String target) throws Exception {
+    SshResult r = gw.ssh(key, target).run("cat \"$SSH_USER_AUTH\"");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    String line = r.out().lines().filter(l -> l.startsWith("publickey ssh-ed25519-cert-v01@openssh.com ")).findFirst()
+        .orElseThrow(() -> new AssertionError("no certificate in $SSH_USER_AUTH: " + r));
+    Path file = Files.createTempFile(dir, "host-side-", "-cert.pub");
+    Files.writeString(file, line.substring("publickey ".length()) + "\n");
+    // ssh-keygen reads it as the host did: the gateway's per-session certificate, for this person.
+    assertThat(GatewayFixture.keygen("-L", "-f", file.toString())).contains("Key ID: \"" + key.identity() + "\"");
+    return (OpenSshCertificate) GatewayFixture.readPublicKey(file);
+  }
+
+  @Test
+  void theHostsCertificateEndsNoLaterThanThePersonsOwn() throws Exception {
+    // The target allows 8 h sessions; this person's certificate ends in 3 minutes.
+    SshClientKey key = gw.sign(new UserCertificateRequest(GatewayFixture.uniqueIdentity("short-cert"), List.of("dev"),
+        Duration.ofMinutes(3), null, true, true, false, false));
+    long personEnds = ((OpenSshCertificate) GatewayFixture.readPublicKey(key.certificate())).getValidBefore();
+
+    OpenSshCertificate onHost = hostSideCertificate(key, "host");
+
+    assertThat(onHost.getValidBefore()).isLessThanOrEqualTo(personEnds);
+    assertThat(onHost.getValidBefore()).isGreaterThan(Instant.now().getEpochSecond());
+  }
+
+  @Test
+  void theHostsCertificateEndsWithTheSessionsLongestLifeWhenThatComesFirst() throws Exception {
+    // A person's certificate for an hour, on a target whose sessions last at most 3 s.
+    SshClientKey key = person("short-session");
+    long before = Instant.now().getEpochSecond();
+
+    OpenSshCertificate onHost = hostSideCertificate(key, "short-host");
+
+    // maxSessionLength + one minute (targets' clocks drift), nowhere near the person's hour.
+    assertThat(onHost.getValidBefore()).isBetween(before + 63 - 2, Instant.now().getEpochSecond() + 63);
   }
 
   @Test

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *  write id_ed25519-cert.pub, known_hosts, ssh_config; ssh-add -t lifetime; Include in ~/.ssh/config
  * </pre>
  *
- * The ID token is sent only to the gateway and never printed.
+ * The ID token is sent only to the gateway and never printed. Nothing in a directory another user
+ * can write is trusted ({@link LoginFiles}).
  */
 public final class Login {
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -63,6 +64,8 @@ public final class Login {
       throw new LoginFailed("--alias '" + options.alias() + "' must be a plain host name ([A-Za-z0-9._-])");
     }
     LoginFiles files = new LoginFiles(options.home());
+    // Before any login: a directory another user can change is refused, not used.
+    files.requireSafe(options.userSshConfig());
     GatewayClient gateway = new GatewayClient(options.gateway());
     GatewayClient.GatewayConfig config = gateway.config();
     ProviderMetadata provider = ProviderDiscovery.discover(config.issuer(), config.clientId());
@@ -174,6 +177,7 @@ public final class Login {
   /** {@code login --status}: prints the stored certificate; true when it is still valid. */
   public static boolean status(Path home, PrintStream out, Clock clock) throws LoginFailed {
     LoginFiles files = new LoginFiles(home);
+    OwnedPaths.requireOwnFileIfPresent(files.certificate(), "the certificate", OwnedPaths.myUid(), false);
     CertificateStatus s = CertificateStatus.read(files.certificate());
     Instant now = clock.instant();
     out.println("identity: " + s.identity());

@@ -8,15 +8,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.config.keys.loader.openssh.OpenSSHKeyPairResourceParser;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 /**
  * The files login keeps under its home ({@code ~/.gatehouse}): the ed25519 key pair, the
  * certificate beside it, known_hosts and the ssh_config snippet; and the {@code Include} line in
  * the user's own {@code ~/.ssh/config}.
+ *
+ * <p>Trusts nothing another user could have put there: the directories are checked first
+ * ({@link #requireSafe}, {@link OwnedPaths}), files are read without following links and written by
+ * creating a new file and renaming it over the old name (which replaces a link, never writes
+ * through it), the public key sent to be signed is derived from the private key, and the
+ * certificate the gateway returns must certify that key. Everything but the public key is 0600.
  */
 public final class LoginFiles {
   public static final String KEY = "id_ed25519";
@@ -51,26 +68,72 @@ public final class LoginFiles {
     return home.resolve("ssh_config");
   }
 
-  /** The key pair, made with ssh-keygen when missing; true when it was made now. */
-  boolean ensureKey() throws LoginFailed {
+  /**
+   * Refuses, before anything is fetched or written, a login directory (or {@code ~/.ssh} when
+   * {@code userSshConfig} is not null) that another user could change: see {@link OwnedPaths}.
+   * Makes the login directory (0700) when it is missing.
+   */
+  void requireSafe(Path userSshConfig) throws LoginFailed {
+    int uid = OwnedPaths.myUid();
     try {
-      if (!Files.isDirectory(home)) {
-        Files.createDirectories(home);
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+      if (!OwnedPaths.exists(home)) {
+        Path parent = home.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+          Files.createDirectories(parent);
+        }
+        if (parent != null) {
+          OwnedPaths.requireSafeAncestors(parent, uid);
+        }
+        Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
+    } catch (IOException e) {
+      throw e instanceof LoginFailed lf ? lf : new LoginFailed("cannot make " + home + ": " + e.getMessage(), e);
+    }
+    OwnedPaths.requireOwnDirectory(home, "the login directory", uid);
+    OwnedPaths.requireOwnFileIfPresent(privateKey(), "the private key", uid, true);
+    for (Path f : List.of(publicKey(), certificate(), knownHosts(), sshConfig())) {
+      OwnedPaths.requireOwnFileIfPresent(f, "the file", uid, false);
+    }
+    if (userSshConfig != null) {
+      Path dir = userSshConfig.toAbsolutePath().normalize().getParent();
+      if (OwnedPaths.exists(dir)) {
+        OwnedPaths.requireOwnDirectory(dir, "the ssh directory", uid);
+      } else if (dir.getParent() != null && Files.isDirectory(dir.getParent())) {
+        OwnedPaths.requireSafeAncestors(dir.getParent(), uid);
+      }
+      OwnedPaths.requireOwnFileIfPresent(userSshConfig.toAbsolutePath().normalize(), "your ssh config", uid, false);
+    }
+  }
+
+  /**
+   * The key pair, made with ssh-keygen when missing; true when it was made now. The public key is
+   * always derived from the private key ({@link #publicKeyLine}); a {@code .pub} beside it that
+   * says otherwise is rewritten.
+   */
+  boolean ensureKey() throws LoginFailed {
+    requireSafe(null);
+    try {
       boolean made = false;
-      if (!Files.exists(privateKey())) {
+      if (!OwnedPaths.exists(privateKey())) {
+        // The directory is the user's alone (requireSafe), so nothing can appear here meanwhile.
         Files.deleteIfExists(publicKey());
         Files.deleteIfExists(certificate());
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "gatehouse", "-f", privateKey().toString());
         made = true;
-      } else if (!Files.exists(publicKey())) {
-        String pub = run("ssh-keygen", "-y", "-f", privateKey().toString());
-        Files.writeString(publicKey(), pub.trim() + " gatehouse\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(privateKey(), PosixFilePermissions.fromString("rw-------"));
       }
-      Files.setPosixFilePermissions(privateKey(), PosixFilePermissions.fromString("rw-------"));
-      if (!publicKeyLine().startsWith("ssh-ed25519 ")) {
-        throw new LoginFailed(publicKey() + " is not an ed25519 key; move it away and log in again");
+      PublicKey derived = derivedPublicKey();
+      if (!KeyPairProvider.SSH_ED25519.equals(KeyUtils.getKeyType(derived))) {
+        throw new LoginFailed(privateKey() + " is not an ed25519 key; move it away and log in again");
+      }
+      String line = PublicKeyEntry.toString(derived);
+      boolean pubMatches = false;
+      if (OwnedPaths.exists(publicKey())) {
+        String[] f = new String(OwnedPaths.read(publicKey()), StandardCharsets.UTF_8).trim().split("\\s+");
+        pubMatches = f.length >= 2 && line.equals(f[0] + " " + f[1]);
+      }
+      if (!pubMatches) {
+        writeAtomically(publicKey(), line + " gatehouse\n", "rw-r--r--");
       }
       return made;
     } catch (IOException e) {
@@ -78,16 +141,51 @@ public final class LoginFiles {
     }
   }
 
-  String publicKeyLine() throws IOException {
-    return Files.readString(publicKey(), StandardCharsets.UTF_8).trim();
+  /** The public half of the private key file itself (read without following links). */
+  PublicKey derivedPublicKey() throws IOException {
+    byte[] text = OwnedPaths.read(privateKey());
+    Collection<KeyPair> pairs;
+    try {
+      pairs = OpenSSHKeyPairResourceParser.INSTANCE.loadKeyPairs(null, NamedResource.ofName(privateKey().toString()),
+          null, new String(text, StandardCharsets.US_ASCII));
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      throw new LoginFailed(privateKey() + " is not an unencrypted OpenSSH private key: " + e.getMessage(), e);
+    }
+    if (pairs == null || pairs.size() != 1) {
+      throw new LoginFailed(privateKey() + " holds " + (pairs == null ? 0 : pairs.size()) + " keys; expected one");
+    }
+    return pairs.iterator().next().getPublic();
   }
 
+  /** What is sent to be signed: "ssh-ed25519 AAAA…", derived from the private key, never read from .pub. */
+  String publicKeyLine() throws IOException {
+    return PublicKeyEntry.toString(derivedPublicKey());
+  }
+
+  /**
+   * Writes the certificate (0600) after checking that it certifies this login's own key under the
+   * identity the gateway named.
+   */
   void writeCertificate(String certificate, String identity) throws IOException {
-    writeAtomically(certificate(), certificate.trim() + " " + identity + "\n", "rw-r--r--");
+    PublicKey certified;
+    try {
+      certified = AuthorizedKeyEntry.parseAuthorizedKeyEntry(certificate.trim())
+          .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      throw new LoginFailed("the gateway's certificate cannot be read: " + e.getMessage(), e);
+    }
+    if (!(certified instanceof OpenSshCertificate cert)
+        || !KeyUtils.compareKeys(cert.getCertPubKey(), derivedPublicKey())) {
+      throw new LoginFailed("the gateway answered with a certificate for another key than " + privateKey());
+    }
+    if (!identity.equals(cert.getId()) || identity.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new LoginFailed("the gateway's certificate names another identity than its answer");
+    }
+    writeAtomically(certificate(), certificate.trim() + " " + identity + "\n", "rw-------");
   }
 
   void writeKnownHosts(String line) throws IOException {
-    writeAtomically(knownHosts(), line.trim() + "\n", "rw-r--r--");
+    writeAtomically(knownHosts(), line.trim() + "\n", "rw-------");
   }
 
   void writeSshConfig(String alias, String sshHost, int sshPort) throws IOException {
@@ -99,7 +197,7 @@ public final class LoginFiles {
         + "  CertificateFile " + quote(certificate()) + "\n"
         + "  UserKnownHostsFile " + quote(knownHosts()) + "\n"
         + "  IdentitiesOnly yes\n";
-    writeAtomically(sshConfig(), text, "rw-r--r--");
+    writeAtomically(sshConfig(), text, "rw-------");
   }
 
   /** The line that pulls the snippet into an ssh_config. */
@@ -114,8 +212,8 @@ public final class LoginFiles {
   boolean includeIn(Path userConfig) throws IOException {
     String include = includeLine();
     List<String> lines = new ArrayList<>();
-    if (Files.exists(userConfig)) {
-      lines.addAll(Files.readAllLines(userConfig, StandardCharsets.UTF_8));
+    if (OwnedPaths.exists(userConfig)) {
+      lines.addAll(new String(OwnedPaths.read(userConfig), StandardCharsets.UTF_8).lines().toList());
       for (String l : lines) {
         if (l.trim().replaceAll("\\s+", " ").equalsIgnoreCase(include)) {
           return false;
@@ -131,13 +229,13 @@ public final class LoginFiles {
     // First: ssh_config takes the first value it finds, and an Include after a Host block would
     // belong to that block.
     lines.add(0, include);
-    String perms = Files.exists(userConfig) ? permissions(userConfig) : "rw-------";
+    String perms = OwnedPaths.exists(userConfig) ? permissions(userConfig) : "rw-------";
     writeAtomically(userConfig, String.join("\n", lines) + "\n", perms);
     return true;
   }
 
   private static String permissions(Path file) throws IOException {
-    Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+    Set<PosixFilePermission> p = Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     return PosixFilePermissions.toString(p);
   }
 

@@ -3,13 +3,7 @@ package dev.gatehouse.keys.oidc;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *       waiting out the timeout again.
  * </ul>
  *
- * Plain HTTP GETs with connect and request timeouts, no redirects, bodies capped at {@link
- * #MAX_BODY}. Every URL obeys the issuer's rule: https, unless on loopback.
+ * Plain HTTP GETs through {@link ProviderHttp}: one deadline for the whole exchange (a provider
+ * that trickles its answer is cut off), no redirects, bodies capped at {@link #MAX_BODY}. Every URL
+ * obeys the issuer's rule: https, unless on loopback.
  */
 final class OidcProvider {
   static final Duration REFETCH_INTERVAL = Duration.ofSeconds(30);
@@ -42,8 +37,7 @@ final class OidcProvider {
 
   private final OidcSettings settings;
   private final Clock clock;
-  private final Duration timeout;
-  private final HttpClient http;
+  private final ProviderHttp http;
 
   private ProviderMetadata metadata;
   private Instant metadataFetchedAt;
@@ -55,13 +49,7 @@ final class OidcProvider {
   OidcProvider(OidcSettings settings, Clock clock, Duration timeout) {
     this.settings = settings;
     this.clock = clock;
-    this.timeout = timeout;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    this.http = new ProviderHttp(timeout);
   }
 
   synchronized ProviderMetadata metadata() throws IOException {
@@ -176,35 +164,11 @@ final class OidcProvider {
   }
 
   private String get(URI url) throws IOException {
-    HttpRequest request =
-        HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while fetching " + url);
-    } catch (IOException e) {
-      throw new IOException("cannot fetch " + url + ": " + describe(e), e);
+    ProviderHttp.Answer answer = ProviderHttp.await(http.get(url, MAX_BODY));
+    if (answer.status() != 200) {
+      throw new IOException("fetching " + url + " answered HTTP " + answer.status());
     }
-    try (InputStream in = response.body()) {
-      byte[] body = in.readNBytes(MAX_BODY + 1);
-      if (response.statusCode() != 200) {
-        throw new IOException("fetching " + url + " answered HTTP " + response.statusCode());
-      }
-      if (body.length > MAX_BODY) {
-        throw new IOException("fetching " + url + " answered more than " + MAX_BODY + " bytes");
-      }
-      return new String(body, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().contains(url.toString())) {
-        throw e;
-      }
-      throw new IOException("cannot read " + url + ": " + describe(e), e);
-    }
+    return answer.text();
   }
 
-  private static String describe(IOException e) {
-    return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-  }
 }

@@ -11,7 +11,9 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.common.contenttype.ContentType;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -20,8 +22,8 @@ import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
-import dev.gatehouse.keys.oidc.BoundedHttpSender;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
+import dev.gatehouse.keys.oidc.ProviderHttp;
 import dev.gatehouse.keys.oidc.ProviderMetadata;
 import dev.gatehouse.keys.oidc.TokenRejected;
 import dev.gatehouse.keys.oidc.VerifiedToken;
@@ -36,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -64,9 +67,8 @@ public final class OidcLogin {
   static final Duration PENDING_TTL = Duration.ofMinutes(10);
   private static final String SEAL_VERSION = "gh-login-1";
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int HTTP_TIMEOUT_MS = 5000;
-  /** A token response is a few KiB; more is refused before it fills the heap. */
-  private static final BoundedHttpSender SENDER = new BoundedHttpSender(256 * 1024, Duration.ofMillis(HTTP_TIMEOUT_MS));
+  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+  private static final int MAX_TOKEN_ANSWER = 256 * 1024;
 
   /** What the browser is sent to, and the sealed login to put in its gh_login cookie. */
   public record Begin(URI authorizationUrl, String cookie) {}
@@ -77,6 +79,7 @@ public final class OidcLogin {
   private final IdTokenVerifier verifier;
   private final Clock clock;
   private final SecretKey sealKey;
+  private final ProviderHttp idp = new ProviderHttp(HTTP_TIMEOUT);
 
   public OidcLogin(Supplier<WebConfig> config, IdTokenVerifier verifier, Clock clock) {
     this.config = config;
@@ -171,12 +174,21 @@ public final class OidcLogin {
         : new TokenRequest.Builder(provider.tokenEndpoint(),
             new ClientSecretBasic(new ClientID(c.clientId()), new Secret(c.clientSecret())), grant).build();
     HTTPRequest http = request.toHTTPRequest();
-    http.setConnectTimeout(HTTP_TIMEOUT_MS);
-    http.setReadTimeout(HTTP_TIMEOUT_MS);
-    http.setFollowRedirects(false);
+    // Sent through ProviderHttp: one deadline for the whole exchange (a provider trickling its
+    // answer cannot hold a web thread), the answer capped, no redirects.
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    http.getHeaderMap().forEach((name, values) -> {
+      if (!values.isEmpty()) {
+        headers.put(name, values.get(0));
+      }
+    });
     TokenResponse response;
     try {
-      response = OIDCTokenResponseParser.parse(http.send(SENDER));
+      ProviderHttp.Answer answer = ProviderHttp.await(idp.post(http.getURI(), headers, http.getBody(), MAX_TOKEN_ANSWER));
+      HTTPResponse got = new HTTPResponse(answer.status());
+      got.setEntityContentType(ContentType.APPLICATION_JSON);
+      got.setBody(answer.text());
+      response = OIDCTokenResponseParser.parse(got);
     } catch (IOException e) {
       throw new LoginRefused("provider-unavailable", "the token endpoint cannot be reached: " + e.getMessage());
     } catch (ParseException e) {

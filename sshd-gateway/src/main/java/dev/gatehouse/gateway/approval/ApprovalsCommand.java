@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.recorder.VisibleText;
+import dev.gatehouse.gateway.auth.OwnBindings;
 import dev.gatehouse.recorder.approval.ApprovalRefused;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.ApprovalState;
@@ -26,6 +27,8 @@ import org.apache.sshd.server.command.Command;
  *  ssh approvals@gw list [--all] [--format json]   pending requests they may decide, and their own
  *  ssh approvals@gw 'approve 7F3A [comment]'       exit 0, or 77 with "gatehouse: refused (slug): …"
  *  ssh approvals@gw 'deny 7F3A [comment]'
+ *  ssh approvals@gw bindings [--format json]       the caller's own key bindings (device login)
+ *  ssh approvals@gw 'unbind SHA256:… [reason]'     end one of them ({@link OwnBindings})
  * </pre>
  *
  * An interactive login prints the list and this usage. Not a recorded session: each decision is an
@@ -36,7 +39,7 @@ public final class ApprovalsCommand implements Command {
   static final int EXIT_REFUSED = 77;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USAGE = "usage: ssh approvals@gatehouse 'list [--all] [--format json]' | "
-      + "'approve ID [comment]' | 'deny ID [comment]'";
+      + "'approve ID [comment]' | 'deny ID [comment]' | 'bindings [--format json]' | 'unbind KEY [reason]'";
 
   private final GatewayServices services;
   private final AuthenticatedUser user;
@@ -105,11 +108,32 @@ public final class ApprovalsCommand implements Command {
           return EXIT_REFUSED;
         }
       }
+      case "bindings" -> {
+        return show(new OwnBindings(services.ledger(), services.audit()).list(user, text.contains("--format json")));
+      }
+      case "unbind" -> {
+        if (words.length < 2) {
+          say(err, "gatehouse: unbind needs a key fingerprint (SHA256:...); " + USAGE);
+          return EXIT_MALFORMED;
+        }
+        return show(new OwnBindings(services.ledger(), services.audit())
+            .unbind(user, words[1], words.length > 2 ? words[2] : null));
+      }
       default -> {
         say(err, "gatehouse: unknown approvals command '" + verb + "'; " + USAGE);
         return EXIT_MALFORMED;
       }
     }
+  }
+
+  private int show(OwnBindings.Outcome o) {
+    if (!o.out().isEmpty()) {
+      say(out, o.out().stripTrailing());
+    }
+    if (!o.err().isEmpty()) {
+      say(err, o.err().stripTrailing());
+    }
+    return o.exitCode();
   }
 
   /** Requests this person may decide (in an approver group), and their own. */

@@ -4,7 +4,6 @@ import dev.gatehouse.gateway.Audit;
 import dev.gatehouse.recorder.AuditCode;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -12,8 +11,8 @@ import org.apache.sshd.common.session.SessionListener;
 /**
  * Limits before login and the audit of logins that never happened.
  *
- * <p>Counts unauthenticated connections per source address and closes one that goes over {@code
- * maxConnectionsPerAddress}. A connection that closes without authenticating and without a
+ * <p>Counts unauthenticated connections per source address ({@link AddressBucket}: all loopback
+ * addresses are one, IPv6 by /64) and closes one that goes over {@code maxConnectionsPerAddress}. A connection that closes without authenticating and without a
  * refused certificate (a client that only offered a password, plain keys it never signed with, or
  * that timed out) is audited with a reason too: every failure leaves a line.
  */
@@ -26,7 +25,8 @@ final class AuthFailures implements SessionListener {
 
   private final Audit audit;
   private final int maxPerAddress;
-  private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
+  /** Unauthenticated connections per address bucket; compute() keeps count and removal atomic. */
+  private final Map<String, Integer> pending = new ConcurrentHashMap<>();
 
   AuthFailures(Audit audit, int maxPerAddress) {
     this.audit = audit;
@@ -36,8 +36,9 @@ final class AuthFailures implements SessionListener {
   @Override
   public void sessionCreated(Session session) {
     String addr = ClientAddress.text(session);
-    int n = pending.computeIfAbsent(addr, k -> new AtomicInteger()).incrementAndGet();
-    session.setAttribute(COUNTED, addr);
+    String bucket = AddressBucket.of(ClientAddress.of(session));
+    int n = pending.merge(bucket, 1, Integer::sum);
+    session.setAttribute(COUNTED, bucket);
     if (n > maxPerAddress) {
       session.setAttribute(OVER_LIMIT, Boolean.TRUE);
       audit.tryRecord(
@@ -77,10 +78,7 @@ final class AuthFailures implements SessionListener {
     if (addr == null) {
       return false;
     }
-    AtomicInteger n = pending.get(addr);
-    if (n != null && n.decrementAndGet() <= 0) {
-      pending.remove(addr, n);
-    }
+    pending.computeIfPresent(addr, (k, n) -> n <= 1 ? null : n - 1);
     return true;
   }
 }

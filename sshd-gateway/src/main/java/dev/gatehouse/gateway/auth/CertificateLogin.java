@@ -58,6 +58,7 @@ public final class CertificateLogin {
     server.setKeyboardInteractiveAuthenticator(null);
     server.setGSSAuthenticator(null);
     server.setHostBasedAuthenticator(null);
+    // A device login sets its own connection's timeout, once, to its fixed deadline.
     CoreModuleProperties.AUTH_TIMEOUT.set(server, ssh.authTimeout());
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, ssh.maxAuthAttempts());
     server.addSessionListener(new AuthFailures(audit, ssh.maxConnectionsPerAddress()));

@@ -38,6 +38,15 @@ final class CertificateUserAuth extends UserAuthPublicKey {
    */
   static final AttributeKey<PublicKey> PROVEN_PLAIN_KEY = new AttributeKey<>();
 
+  /** Why the proven key did not log in: not-a-certificate (unbound), binding-expired or revoked. */
+  static final AttributeKey<String> PROVEN_KEY_STATE = new AttributeKey<>();
+
+  /**
+   * Refusals of a plain key that a device login can cure: no binding yet, or one that expired or
+   * was revoked (a new login at the identity provider replaces it).
+   */
+  private static final Set<String> REBINDABLE = Set.of("not-a-certificate", "binding-expired", "revoked");
+
   private final UserCertificateChecker checker;
   private final Audit audit;
   private final boolean deviceLogin;
@@ -65,7 +74,7 @@ final class CertificateUserAuth extends UserAuthPublicKey {
     }
     CertificateCheck check = checker.check(key, ClientAddress.of(session));
     if (check instanceof CertificateCheck.Rejected r) {
-      if (deviceLogin && r.reason().equals("not-a-certificate") && !(key instanceof OpenSshCertificate)) {
+      if (deviceLogin && REBINDABLE.contains(r.reason()) && !(key instanceof OpenSshCertificate)) {
         return proveForDeviceLogin(session, key, r, buffer, init);
       }
       refuse(session, r.reason(), r.detail());
@@ -115,6 +124,7 @@ final class CertificateUserAuth extends UserAuthPublicKey {
     }
     if (Boolean.TRUE.equals(result)) {
       session.setAttribute(PROVEN_PLAIN_KEY, key);
+      session.setAttribute(PROVEN_KEY_STATE, r.reason());
       refuse(session, r.reason(), r.detail() + "; possession proven, device login offered");
       return Boolean.FALSE;
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.cli;
 
 import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.auth.OwnBindings;
 import dev.gatehouse.gateway.config.Durations;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.keys.CertificateAuthority;
@@ -31,14 +32,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ca",
     mixinStandardHelpOptions = true,
-    description = "Certificate authority: init, sign, known-hosts, revoke, target-key, bindings.",
+    description = "Certificate authority: init, sign, known-hosts, revoke, target-key, bindings, unbind.",
     subcommands = {
       CaCommand.Init.class,
       CaCommand.Sign.class,
       CaCommand.KnownHosts.class,
       CaCommand.Revoke.class,
       CaCommand.TargetKey.class,
-      CaCommand.Bindings.class
+      CaCommand.Bindings.class,
+      CaCommand.Unbind.class
     })
 final class CaCommand implements Runnable {
   @Override
@@ -166,7 +168,7 @@ final class CaCommand implements Runnable {
   }
 
   @Command(name = "bindings", mixinStandardHelpOptions = true,
-      description = "List plain keys bound to identities by a device login (no-client-install path).")
+      description = "List plain keys bound to identities by a device login, each active, expired or revoked.")
   static final class Bindings implements Callable<Integer> {
     @Mixin ConfigOption config;
 
@@ -177,29 +179,65 @@ final class CaCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       GatewayConfig cfg = config.load();
+      java.time.Instant now = java.time.Instant.now();
       List<dev.gatehouse.keys.KeyBinding> list;
+      List<dev.gatehouse.keys.KeyBinding.State> states = new ArrayList<>();
       try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile())) {
         list = ledger.bindings(identity);
+        for (var b : list) {
+          states.add(ledger.state(b, now));
+        }
       }
       if (format.equals("json")) {
         List<java.util.Map<String, Object>> rows = new ArrayList<>();
-        for (var b : list) {
-          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-          m.put("serial", Long.toUnsignedString(b.serial()));
-          m.put("fingerprint", b.keyFingerprint());
-          m.put("identity", b.identity());
-          m.put("groups", b.groups());
-          m.put("boundAt", b.boundAt().toString());
-          m.put("validBefore", b.validBefore().toString());
-          rows.add(m);
+        for (int i = 0; i < list.size(); i++) {
+          rows.add(OwnBindings.row(list.get(i), states.get(i)));
         }
         System.out.println(VisibleText.json(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows)));
         return 0;
       }
-      System.out.printf("%-20s  %-28s  %-52s  %s%n", "SERIAL", "IDENTITY", "KEY", "VALID UNTIL");
-      for (var b : list) {
-        System.out.printf("%-20s  %-28s  %-52s  %s%n", Long.toUnsignedString(b.serial()), VisibleText.inline(b.identity()),
-            b.keyFingerprint(), b.validBefore());
+      System.out.printf("%-20s  %-8s  %-28s  %-52s  %-16s  %s%n", "SERIAL", "STATE", "IDENTITY", "KEY", "BOUND FROM",
+          "VALID UNTIL");
+      for (int i = 0; i < list.size(); i++) {
+        var b = list.get(i);
+        System.out.printf("%-20s  %-8s  %-28s  %-52s  %-16s  %s%n", Long.toUnsignedString(b.serial()),
+            states.get(i).label(), VisibleText.inline(b.identity()), b.keyFingerprint(), b.boundFrom().isEmpty() ? "-" : b.boundFrom(),
+            b.validBefore());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "unbind", mixinStandardHelpOptions = true,
+      description = {"Remove a key binding: its serial is revoked (live sessions using it end within a second) "
+          + "and the key may be bound again by a new device login."})
+  static final class Unbind implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Option(names = "--fingerprint", required = true, paramLabel = "SHA256:...",
+        description = "The key's fingerprint, as `ca bindings` shows it.")
+    String fingerprint;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why (goes to the audit log).")
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.load();
+      String by = "operator:" + System.getProperty("user.name");
+      try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile());
+          AuditLog log = AuditLog.open(cfg.auditFile())) {
+        var removed = ledger.unbindKey(fingerprint.trim(), reason, by);
+        if (removed.isEmpty()) {
+          System.err.println("gatehouse: no binding for key " + fingerprint.trim() + " (see gatehouse ca bindings)");
+          return 1;
+        }
+        var b = removed.get();
+        new Audit(log).record(AuditCode.KEY_UNBOUND, "fingerprint", b.keyFingerprint(), "identity", b.identity(),
+            "serial", Long.toUnsignedString(b.serial()), "boundFrom", b.boundFrom(), "by", by, "via", "ca unbind",
+            "reason", reason);
+        System.out.println("unbound " + b.keyFingerprint() + " of " + b.identity() + " (serial "
+            + Long.toUnsignedString(b.serial()) + " revoked)");
       }
       return 0;
     }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The company's identity provider. A verified ID token buys an SSH certificate valid for {@code
  * certificateTtl} (default 8h, never more than {@code maxCertificateTtl}), not the token's few
- * minutes. {@code maxTokenAge}: how fresh a token must be (its iat) to be exchanged.
+ * minutes. {@code maxTokenAge}: how fresh a token must be (its iat) to be exchanged. {@code
+ * deviceLogin}: the limits of the device login for people without the CLI.
  */
 public record OidcConfig(
     URI issuer,
@@ -17,7 +18,8 @@ public record OidcConfig(
     List<String> scopes,
     Duration certificateTtl,
     Duration maxCertificateTtl,
-    Duration maxTokenAge) {
+    Duration maxTokenAge,
+    DeviceLoginSettings deviceLogin) {
   public OidcConfig {
     if (issuer == null) {
       throw new IllegalArgumentException("oidc.issuer: missing");
@@ -31,6 +33,7 @@ public record OidcConfig(
     certificateTtl = certificateTtl == null ? Duration.ofHours(8) : certificateTtl;
     maxCertificateTtl = maxCertificateTtl == null ? Duration.ofHours(24) : maxCertificateTtl;
     maxTokenAge = maxTokenAge == null ? Duration.ofMinutes(5) : maxTokenAge;
+    deviceLogin = deviceLogin == null ? DeviceLoginSettings.defaults() : deviceLogin;
     if (certificateTtl.isNegative() || certificateTtl.isZero()) {
       throw new IllegalArgumentException("oidc.certificateTtl: must be positive");
     }

@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -54,9 +55,14 @@ public final class DownstreamClient implements AutoCloseable {
 
   /**
    * Connects and logs in as {@code settings.user()} with a certificate whose key id is the person
-   * and whose validity is the session's. Blocking: call it off MINA's I/O threads.
+   * and which is valid until {@code validBefore}. Blocking: call it off MINA's I/O threads.
    */
-  ClientSession connect(SshTargetSettings settings, String identity, Duration validity) throws DownstreamFailure {
+  ClientSession connect(SshTargetSettings settings, String identity, Instant validBefore) throws DownstreamFailure {
+    if (!validBefore.isAfter(Instant.now().plusSeconds(1))) {
+      // The person's certificate or binding ends now: no certificate for the host outlives it.
+      throw new DownstreamFailure("cert-expired", "the login's certificate or key binding has expired ("
+          + validBefore + "); log in again", null);
+    }
     PinnedHostKey pin = PinnedHostKey.parse(settings.hostKey(), settings.host());
     AttributeRepository context = AttributeRepository.ofKeyValuePair(PinnedHostKey.KEY, pin);
     long timeout = settings.connectTimeout().toMillis();
@@ -72,7 +78,7 @@ public final class DownstreamClient implements AutoCloseable {
     }
     try {
       KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-      OpenSshCertificate cert = ca.signTargetCertificate(key.getPublic(), identity, settings.user(), validity);
+      OpenSshCertificate cert = ca.signTargetCertificate(key.getPublic(), identity, settings.user(), validBefore);
       session.addPublicKeyIdentity(new KeyPair(cert, key.getPrivate()));
       AuthFuture auth = session.auth();
       auth.verify(timeout);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -131,9 +132,19 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     services.pumps().execute(named("connect-" + id, () -> connect(size, term)));
   }
 
+  /**
+   * When the gateway's certificate for the host ends: the session's longest life plus a minute,
+   * but never after the person's own certificate or key binding (the control loop ends the
+   * session then; the host should not accept that certificate any longer either).
+   */
+  Instant targetCertificateEnd(Instant now) {
+    Instant bySession = now.plus(target.maxSessionLength()).plusSeconds(60);
+    return user.validBefore().isBefore(bySession) ? user.validBefore() : bySession;
+  }
+
   private void connect(WindowSize size, String term) {
     try {
-      hostSession = downstream.connect(target.ssh(), user.identity(), target.maxSessionLength().plusMinutes(1));
+      hostSession = downstream.connect(target.ssh(), user.identity(), targetCertificateEnd(Instant.now()));
       if (!endReason.equals("exit")) {
         // Ended (drain, kill, revocation, client gone) while connecting: run nothing on the host.
         closeHost();
