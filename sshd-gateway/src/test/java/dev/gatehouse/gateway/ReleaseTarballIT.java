@@ -173,10 +173,27 @@ class ReleaseTarballIT {
     assertThat(r.stdout()).isEqualTo("gatehouse " + VERSION + "\n");
   }
 
+  /** The embedded defaults as shipped in the jar (gatehouse-defaults.yaml). */
+  private static String embeddedDefaults() throws IOException {
+    try (InputStream in = ReleaseTarballIT.class.getResourceAsStream("/gatehouse-defaults.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Every loopback port the embedded defaults listen on (SSH, and the web if they set it). */
+  private static List<Integer> defaultsPorts(String defaults) {
+    return java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(defaults).results()
+        .map(m -> Integer.parseInt(m.group(1))).toList();
+  }
+
   @Test
   void quickStartFromTheReleaseServesOnTheEmbeddedDefaultsWithoutWarnings() throws Exception {
     assumeTrue(!Files.exists(Path.of("/etc/gatehouse/gatehouse.yaml")), "no /etc/gatehouse/gatehouse.yaml here");
-    assumeTrue(portFree(DEFAULTS_PORT), "127.0.0.1:" + DEFAULTS_PORT + " free for the embedded defaults");
+    List<Integer> ports = defaultsPorts(embeddedDefaults());
+    assertThat(ports).contains(DEFAULTS_PORT);
+    for (int port : ports) {
+      assumeTrue(portFree(port), "127.0.0.1:" + port + " free for the embedded defaults");
+    }
     Path release = unpack();
     Path cwd = Files.createDirectories(dir.resolve("quickstart"));
     // java, and id: the gateway looks up the account sessions run as when it is root.
@@ -203,13 +220,15 @@ class ReleaseTarballIT {
     assumeTrue(UnixUser.canSwitchUsers(), "a gateway that switches users (root)");
     Path release = unpack();
     int port = SshdProcess.freePort();
-    String defaults;
-    try (InputStream in = ReleaseTarballIT.class.getResourceAsStream("/gatehouse-defaults.yaml")) {
-      defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    String defaults = embeddedDefaults();
     assertThat(defaults).contains("listen: \"127.0.0.1:" + DEFAULTS_PORT + "\"").doesNotContain("runAs");
+    // Free ports instead of the defaults' fixed ones: SSH on the one this test connects to.
+    for (int fixed : defaultsPorts(defaults)) {
+      int free = fixed == DEFAULTS_PORT ? port : SshdProcess.freePort();
+      defaults = defaults.replace("127.0.0.1:" + fixed, "127.0.0.1:" + free);
+    }
     Path config = dir.resolve("gatehouse.yaml");
-    Files.writeString(config, defaults.replace(":" + DEFAULTS_PORT + "\"", ":" + port + "\""));
+    Files.writeString(config, defaults);
 
     Served s = serve(dir, Map.of("PATH", pathWith("java", "id").toString()), port,
         release.resolve("bin/gatehouse").toString(), "serve", "--config", config.toString());
@@ -285,8 +304,8 @@ class ReleaseTarballIT {
         } catch (IOException notYet) {
           String log = Files.readString(err);
           if (!p.isAlive()) {
-            // Another program took the defaults' fixed port between the check and the start.
-            assumeTrue(!log.contains("cannot listen on 127.0.0.1:" + DEFAULTS_PORT), log);
+            // Another program took one of the defaults' fixed ports between the check and the start.
+            assumeTrue(!log.contains("cannot listen on") && !log.contains("Address already in use"), log);
             throw new AssertionError("gateway exited " + p.exitValue() + " before listening:\n"
                 + Files.readString(out) + log);
           }
