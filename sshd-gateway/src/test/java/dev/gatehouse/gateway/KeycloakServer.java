@@ -69,7 +69,14 @@ final class KeycloakServer implements AutoCloseable {
     pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin-" + port);
     Process p = pb.start();
     KeycloakServer server = new KeycloakServer(p, port, log);
-    server.awaitUp(Duration.ofSeconds(180));
+    try {
+      server.awaitUp(Duration.ofSeconds(180));
+    } catch (Throwable e) {
+      // Also when JUnit's timeout interrupts the wait: a Keycloak left running outlives the build
+      // and slows every later one on the machine.
+      p.destroyForcibly();
+      throw e;
+    }
     return server;
   }
 
