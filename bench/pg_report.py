@@ -117,7 +117,7 @@ p("")
 p("The paths:")
 p("")
 p(f"- **Gatehouse `ssh -L`:** `bin/gatehouse serve` with a `postgres` target `prod-db` whose "
-  "policy is DESIGN.md's `default-sql` (block: drop-database, drop-table, truncate, "
+  "policy is the example `default-sql` (block: drop-database, drop-table, truncate, "
   "delete-without-where, update-without-where; review: ddl, grant, role-change, server-files, "
   "copy-program, dynamic-sql, system-settings; unclassified: review; the three operator rules "
   "no-xml-export, orders-writes, no-sleep) with **masking on**: columns "
@@ -157,7 +157,7 @@ p("pgbench `-S` is one `SELECT abalance FROM pgbench_accounts WHERE aid = :aid` 
   "`-M extended` as Parse/Bind/Describe/Execute/Sync with an unnamed statement (the proxy judges "
   "the Parse). Ratios are of tps in the same case of the same run.")
 p("")
-p("Issue 5's aims: **the whole path** Gatehouse ≥ 0.8× OpenSSH's plain `ssh -L`; **the proxy "
+p("The aims: **the whole path** Gatehouse ≥ 0.8× OpenSSH's plain `ssh -L`; **the proxy "
   "alone**: its ratio to direct at or above pgbouncer's ratio to direct.")
 p("")
 
@@ -293,7 +293,7 @@ if not jmh:
 else:
     p(f"JMH 1.37 (bench-jmh/, `java -cp … org.openjdk.jmh.Main {m['jmh_opts']}`): **short runs**, "
       "one fork, 3 × 1 s warm-up and 5 × 1 s measurement per benchmark, on the same shared "
-      "machine; the error columns say how far to trust them. The policy is DESIGN.md's "
+      "machine; the error columns say how far to trust them. The policy is the example "
       "`default-sql` (as above, masked columns `users.email`, `users.card`), built with "
       "`PolicyConfig.parse`; the judge is `new SqlJudge(policy, 500 ms, cache)` as PostgresTargets "
       "makes it.")
@@ -495,7 +495,7 @@ p("2. **The derivation check parses every statement again, on a new thread each 
   "columns and returns rows calls `CCJSqlParserUtil.parseStatements(sql)` — no cache, and "
   "JSqlParser's one-argument overload creates an `Executors.newSingleThreadExecutor()` per call "
   "(checked with `javap -c` on jsqlparser-5.3.jar): one new thread per statement, the \"convenience "
-  "overloads leak threads\" pattern issue 5 warns about, outside the judge's bounded parser pool. "
+  "overloads leak threads\" pattern, outside the judge's bounded parser pool. "
   "Evidence from this run: "
   + (f"**{pj['thread_starts']:,} threads started** in the proxy JVM during its measured runs "
      f"for {int(jvm_cpu('proxy')[1]):,} statements ({pj['thread_starts'] / max(jvm_cpu('proxy')[1], 1):.2f} per statement); {pct(share(pj, 'threads', 'pool-'))} of its Java "

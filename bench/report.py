@@ -122,8 +122,8 @@ w(f"Throughput is `ssh … 'head -c {nbytes} /dev/zero' | wc -c` timed from the 
   "~/.bashrc as Gatehouse's bare `bash -c` does.")
 w("")
 w("**Ratio = Gatehouse / OpenSSH.** For throughput higher is better: 1.00× is parity, the aim "
-  "(issue 2) is ≥ 0.75×. For session setup (time of `ssh … true`) lower is better: the aim "
-  "(issue 3) is ≤ 1.5×.")
+  "is ≥ 0.75×. For session setup (time of `ssh … true`) lower is better: the aim "
+  "is ≤ 1.5×.")
 w("")
 w("## Results")
 w("")
@@ -254,7 +254,7 @@ if any(lat.values()):
       "from `write()` to the moment it comes back in that session's output (readline's echo through the remote "
       "PTY), then it waits 10 ms before the next (Enter, untimed, every 50). Before that, an untimed 50-key "
       "round of the same kind. "
-      "p99 is the nearest-rank 99th percentile of the samples (the 297th of 300). Aim (issue 3): at most "
+      "p99 is the nearest-rank 99th percentile of the samples (the 297th of 300). Aim: at most "
       "2 ms added at p99 over direct OpenSSH.")
     w("")
     w("| path | median ms | p99 ms | min–max ms | added at median | added at p99 | aim | met? |")
@@ -391,7 +391,7 @@ if os.path.exists(os.path.join(d, "keycloak.txt")):
     kc = [l.strip() for l in open(os.path.join(d, "keycloak.txt")) if l.startswith("MEASURE")]
 mvn_cmd = open(os.path.join(d, "mvn-cmd.txt")).read().strip() if os.path.exists(os.path.join(d, "mvn-cmd.txt")) else ""
 if iss or kc or mvn_cmd:
-    w("## Certificate issuance (issue 4)")
+    w("## Certificate issuance")
     w("")
     w("`POST /v1/certificates` over real HTTP on loopback to the gateway's web listener, with ID tokens from a "
       "real OIDC provider (navikt's mock-oauth2-server, in-process): the JUnit benchmark "

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs Gatehouse as a systemd service on this host (run as root from a built checkout:
-# ./mvnw -DskipTests package && sudo systemd/install.sh). Idempotent; keeps an existing config.
+# Installs Gatehouse as a systemd service on this host. Run as root from an unpacked release
+# (tar xzf gatehouse-VERSION.tar.gz && sudo gatehouse-VERSION/systemd/install.sh), or from a
+# source checkout after ./mvnw package. Idempotent; keeps an existing config. DESTDIR=DIR stages
+# every file under DIR instead (no accounts, no systemctl).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/sshd-gateway/target/gatehouse.jar"
 prefix="${DESTDIR:-}"
-[ -f "$jar" ] || { echo "install: $jar missing; run ./mvnw -DskipTests package first" >&2; exit 1; }
+# The release keeps the jar in lib/; a checkout builds it into sshd-gateway/target/.
+jar="$here/lib/gatehouse.jar"
+[ -f "$jar" ] || jar="$here/sshd-gateway/target/gatehouse.jar"
+[ -f "$jar" ] || { echo "install: no gatehouse.jar in $here/lib or $here/sshd-gateway/target (in a checkout, run ./mvnw -Dmaven.test.skip=true package first)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || [ -n "${DESTDIR:-}" ] || { echo "install: run as root" >&2; exit 1; }
 
 install -D -m 0644 "$jar" "$prefix/usr/share/gatehouse/gatehouse.jar"
@@ -16,7 +20,11 @@ SH
 install -D -m 0644 "$here/systemd/gatehouse.service" "$prefix/etc/systemd/system/gatehouse.service"
 install -D -m 0644 "$here/systemd/gatehouse.sysusers" "$prefix/usr/lib/sysusers.d/gatehouse.conf"
 install -D -m 0644 "$here/systemd/gatehouse.tmpfiles" "$prefix/usr/lib/tmpfiles.d/gatehouse.conf"
-install -D -m 0644 "$here/docs/operations.md" "$prefix/usr/share/doc/gatehouse/operations.md"
+for doc in "$here"/docs/*.md "$here/LICENSE" "$here/README.md"; do
+  if [ -f "$doc" ]; then
+    install -D -m 0644 "$doc" "$prefix/usr/share/doc/gatehouse/${doc##*/}"
+  fi
+done
 if [ ! -f "$prefix/etc/gatehouse/gatehouse.yaml" ]; then
   install -D -m 0640 "$here/systemd/gatehouse.yaml" "$prefix/etc/gatehouse/gatehouse.yaml"
 fi

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The statement corpus ({@code corpus/statements.jsonl}, run through {@code policy test} by the
- * gateway's PolicyTestCommandTest too) against the DESIGN.md default-sql policy in {@code
+ * gateway's PolicyTestCommandTest too) against the example default-sql policy of docs/policy.md in {@code
  * corpus/policy.json}.
  */
 class CorpusTest {

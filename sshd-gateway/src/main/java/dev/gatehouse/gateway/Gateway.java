@@ -102,8 +102,15 @@ public final class Gateway implements AutoCloseable {
   private final Sandbox sandbox;
   private volatile GatewayServices services;
   private long revocationVersion;
+  /**
+   * Running on the embedded defaults (no config file: the quick start). Their demo target has no
+   * runAs on purpose, so what would be a warning about an operator's file is only noted.
+   */
+  private final boolean embeddedDefaults;
 
-  private Gateway(GatewayConfig config, Path configFile, DataDirLock lock) throws IOException, ConfigException {
+  private Gateway(GatewayConfig config, Path configFile, DataDirLock lock, boolean embeddedDefaults)
+      throws IOException, ConfigException {
+    this.embeddedDefaults = embeddedDefaults;
     Path dataDir = config.dataDir();
     dataDirLock = lock;
     ca = CertificateAuthority.init(config.caDirectory(), config.ssh().hostNames());
@@ -138,13 +145,21 @@ public final class Gateway implements AutoCloseable {
     server = buildServer(config);
   }
 
-  /** Starts a gateway on the given configuration; the CA is made on first start. */
+  /** Starts a gateway on a configuration built in code; the CA is made on first start. */
   public static Gateway start(GatewayConfig config) throws IOException, ConfigException {
-    return start(config, null);
+    return start(config, null, false);
   }
 
-  /** The same, naming the file the configuration came from (hidden from every session). */
+  /**
+   * The same, naming the file the configuration came from (hidden from every session); {@code
+   * null} means the embedded defaults ({@code serve} without a config file).
+   */
   public static Gateway start(GatewayConfig config, Path configFile) throws IOException, ConfigException {
+    return start(config, configFile, configFile == null);
+  }
+
+  private static Gateway start(GatewayConfig config, Path configFile, boolean embeddedDefaults)
+      throws IOException, ConfigException {
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
     // The data directory holds keys, the store and recordings: nobody else reads it, a child
@@ -153,7 +168,7 @@ public final class Gateway implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dataDir, Duration.ofSeconds(5));
     Gateway g;
     try {
-      g = new Gateway(config, configFile, lock);
+      g = new Gateway(config, configFile, lock, embeddedDefaults);
     } catch (IOException | ConfigException | RuntimeException | Error e) {
       lock.close();
       throw e;
@@ -247,8 +262,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
-    return new GatewayServices(config, runAsUsers(config), sandbox, index, audit, registry, downstream, cancels,
-        PostgresTargets.of(config), pumps, timers, approvals, ledger);
+    return new GatewayServices(config, runAsUsers(config, embeddedDefaults), sandbox, index, audit, registry, downstream,
+        cancels, PostgresTargets.of(config), pumps, timers, approvals, ledger);
   }
 
   /**
@@ -257,9 +272,12 @@ public final class Gateway implements AutoCloseable {
    * CAP_SETGID under the systemd unit) never starts a child as uid 0: a target without runAs runs
    * as 'nobody', and a runAs of uid 0 is refused. A gateway that cannot switch users runs children
    * as its own user inside the sandbox (whose user and mount namespaces are then the boundary), so
-   * a configured runAs is an error rather than a silent no-op.
+   * a configured runAs is an error rather than a silent no-op. A missing runAs is a warning in an
+   * operator's file, but only a note on the embedded defaults, whose demo target is meant to run as
+   * 'nobody' and which nobody can edit.
    */
-  static Map<String, UnixUser> runAsUsers(GatewayConfig config) throws IOException, ConfigException {
+  static Map<String, UnixUser> runAsUsers(GatewayConfig config, boolean embeddedDefaults)
+      throws IOException, ConfigException {
     Map<String, UnixUser> users = new HashMap<>();
     boolean root = UnixUser.canSwitchUsers(); // root, or CAP_SETUID+CAP_SETGID
     for (TargetConfig t : config.targets()) {
@@ -267,7 +285,10 @@ public final class Gateway implements AutoCloseable {
         continue;
       }
       if (t.runAs() == null) {
-        if (root) {
+        if (root && embeddedDefaults) {
+          LOG.info("target '{}' (embedded defaults): its sessions run as 'nobody'", t.name());
+          users.put(t.name(), UnixUser.lookup("nobody"));
+        } else if (root) {
           LOG.warn("target '{}' has no runAs: its sessions run as 'nobody'", t.name());
           users.put(t.name(), UnixUser.lookup("nobody"));
         } else {

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * a local process on a free loopback port in dev mode, with the {@code corp} realm imported from
  * src/test/resources/keycloak: users alice (group dev) and bob (group ops), public client
  * {@code gatehouse} with the device grant and PKCE. Keycloak needs Java 21+: the JDK is found
- * under /usr/lib/jvm (Temurin 25 on these machines).
+ * under /usr/lib/jvm (any vendor's, e.g. Temurin 25).
  */
 final class KeycloakServer implements AutoCloseable {
   static final String REALM = "corp";
@@ -69,7 +69,14 @@ final class KeycloakServer implements AutoCloseable {
     pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin-" + port);
     Process p = pb.start();
     KeycloakServer server = new KeycloakServer(p, port, log);
-    server.awaitUp(Duration.ofSeconds(360)); // a loaded machine: its first start builds (augments) for minutes
+    try {
+      server.awaitUp(Duration.ofSeconds(360)); // a loaded machine: its first start builds (augments) for minutes
+    } catch (Throwable e) {
+      // Also when JUnit's timeout interrupts the wait: a Keycloak left running outlives the build
+      // and slows every later one on the machine.
+      p.destroyForcibly();
+      throw e;
+    }
     return server;
   }
 

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Time to judge one query string with {@link SqlJudge} under DESIGN.md's default-sql policy, as
+ * Time to judge one query string with {@link SqlJudge} under the example default-sql policy (docs/policy.md), as
  * the wire proxy does for every Query and Parse message: lexing, splitting, classification
  * (JSqlParser on the judge's bounded parser pool, with its time limit) and the verdict.
  *

@@ -5,7 +5,7 @@ import dev.gatehouse.policy.SqlPolicy;
 import java.util.List;
 import java.util.Map;
 
-/** DESIGN.md's {@code policies.default-sql} example, as the YAML loader would hand it over. */
+/** The {@code policies.default-sql} example of docs/policy.md, as the YAML loader would hand it over. */
 final class DefaultSqlPolicy {
   static final List<String> DETECTORS = List.of("email", "credit-card", "iban", "api-key", "private-key", "jwt");
 

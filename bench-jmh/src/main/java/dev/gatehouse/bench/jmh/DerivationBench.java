@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
  * from a masked column. It has no cache: every statement that names a table with masked columns
  * and returns rows is parsed again. Mixes as in {@link ClassifyBench}; masked columns
  * {@code pgbench_accounts.abalance, pgbench_accounts.filler} for {@code pgbench} (as bench/postgres
- * configures the gateway) and {@code users.email, users.card} for {@code corpus} (DESIGN.md's).
+ * configures the gateway) and {@code users.email, users.card} for {@code corpus} (the example policy's).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The JSON form of a request, as {@code approvals list --format json}, {@code GET /api/approvals}
- * and the webhook give it: DESIGN.md's fields {@code id, state, requester, target, statement,
+ * and the webhook give it: the documented fields (docs/approvals.md) {@code id, state, requester, target, statement,
  * rule, reason, createdAt, expiresAt}, then {@code kind}, {@code approvers}, {@code decisions},
  * {@code duration} (access), {@code usableUntil}, {@code usedAt}.
  */

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
     description = "Policies: test a target's policy against statements.",
     subcommands = {PolicyCommand.Test.class})
 final class PolicyCommand implements Runnable {
-  /** sysexits EX_DATAERR: the DESIGN.md code for an unknown target or a malformed request. */
+  /** sysexits EX_DATAERR: the documented code (docs/architecture.md) for an unknown target or a malformed request. */
   static final int EXIT_UNKNOWN_TARGET = 65;
 
   @Override

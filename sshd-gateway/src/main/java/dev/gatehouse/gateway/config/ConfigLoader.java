@@ -26,7 +26,7 @@ import java.util.List;
  * Reads gatehouse.yaml. Unknown keys and bad values fail naming file, line and key; keys of
  * capabilities not built yet are accepted and reported by {@link #warnings(GatewayConfig)}.
  *
- * <p>Lookup order (DESIGN.md): {@code --config}, {@code $GATEHOUSE_CONFIG}, {@code
+ * <p>Lookup order (docs/configuration.md): {@code --config}, {@code $GATEHOUSE_CONFIG}, {@code
  * /etc/gatehouse/gatehouse.yaml}, else embedded defaults with data in ./var/gatehouse.
  */
 public final class ConfigLoader {

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PostgresTargets implements AutoCloseable {
   /**
-   * When a postgres target names no policy: DESIGN.md's default — destructive statements
+   * When a postgres target names no policy: the built-in default (docs/policy.md) — destructive statements
    * blocked, risky ones to review, nothing unclassified let through.
    */
   static final SqlPolicy BUILT_IN_DEFAULT = new SqlPolicy(

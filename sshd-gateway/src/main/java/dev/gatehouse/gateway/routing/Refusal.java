@@ -10,8 +10,8 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 
 /**
- * A request the gateway answers with one line on stderr and an exit code (DESIGN.md: 65 unknown
- * target or malformed request, 77 refused by the target's access rules). The line starts with
+ * A request the gateway answers with one line on stderr and an exit code (docs/architecture.md:
+ * 65 unknown target or malformed request, 77 refused by the target's access rules). The line starts with
  * "gatehouse: " so an agent can parse it.
  */
 final class Refusal implements Command {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gatehouse policy test} through the real command line: the policy module's statement corpus
- * against the DESIGN.md default-sql policy, read from a gatehouse.yaml as an operator writes it.
+ * against the example default-sql policy of docs/policy.md, read from a gatehouse.yaml as an operator writes it.
  */
 class PolicyTestCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
