@@ -5,6 +5,8 @@ import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
+import dev.gatehouse.web.login.LoginLinks;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -36,4 +38,10 @@ public interface ReplayWebContext {
 
   /** Writes one audit line (key/value pairs); never throws. */
   void audit(AuditCode code, Object... keyValues);
+
+  /** Writes one audit line, or throws: for what must not happen unaudited (a login). */
+  void auditOrFail(AuditCode code, Object... keyValues) throws IOException;
+
+  /** The one-time operator links in the gateway's store ({@code web.localLogin}). */
+  LoginLinks loginLinks();
 }

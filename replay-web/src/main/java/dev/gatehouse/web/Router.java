@@ -51,6 +51,7 @@ final class Router extends Handler.Abstract {
   private final WebSessions webSessions;
   private final Authenticator auth;
   private final OidcLogin login;
+  private final LocalLoginEndpoint localLogin;
   private final SessionsApi sessions;
   private final ApprovalsApi approvals;
   private final ScheduledExecutorService scheduler;
@@ -62,6 +63,8 @@ final class Router extends Handler.Abstract {
     this.webSessions = new WebSessions(() -> ctx.config().sessionIdle(), () -> ctx.config().sessionMax(), clock);
     this.auth = new Authenticator(ctx::config, webSessions, ctx.accessTokens());
     this.login = new OidcLogin(ctx::config, ctx.idTokens(), clock);
+    this.localLogin = new LocalLoginEndpoint(ctx, webSessions,
+        id -> cookie(Authenticator.SESSION_COOKIE, id, "/", ctx.config().sessionMax().toSeconds()));
     this.sessions = new SessionsApi(ctx);
     this.approvals = new ApprovalsApi(ctx);
   }
@@ -116,8 +119,7 @@ final class Router extends Handler.Abstract {
 
   /** Pages only need a browser session; a bad one simply means logging in again. */
   private Caller pageCaller(Request request) {
-    WebSession s = webSessions.find(Authenticator.cookie(request, Authenticator.SESSION_COOKIE));
-    return s == null ? null : new Caller(s.identity(), s.groups(), auth.roles(s.groups()), s.csrf(), false);
+    return auth.sessionCaller(webSessions.find(Authenticator.cookie(request, Authenticator.SESSION_COOKIE)));
   }
 
   // ---- /api ------------------------------------------------------------------------------
@@ -244,6 +246,9 @@ final class Router extends Handler.Abstract {
         if (!HttpMethod.GET.is(method)) {
           return false;
         }
+        if (LoginPage.shows(ctx.config(), q.getValue(LoginPage.WITH))) {
+          return LoginPage.send(ctx.config(), q.getValue("return"), response, callback);
+        }
         OidcLogin.Begin begin;
         try {
           begin = login.begin(q.getValue("return"));
@@ -272,6 +277,12 @@ final class Router extends Handler.Abstract {
         Response.addCookie(response, cookie(Authenticator.SESSION_COOKIE, s.id(), "/",
             ctx.config().sessionMax().toSeconds()));
         return Replies.redirect(response, callback, done.returnPath());
+      }
+      case "/auth/local" -> {
+        if (!HttpMethod.GET.is(method)) {
+          return false;
+        }
+        return localLogin.handle(q.getValue("token"), request, response, callback);
       }
       case "/auth/logout" -> {
         if (!HttpMethod.POST.is(method)) {

@@ -18,7 +18,9 @@ import org.eclipse.jetty.server.Request;
 /**
  * Finds the caller of a request: {@code Authorization: Bearer} (a JWT access token from {@code
  * oidc.issuer} issued to {@code oidc.clientId}) wins over the {@code gh_session} cookie. Roles are
- * computed from the groups and {@code web.roles} on every request.
+ * computed from the groups and {@code web.roles} on every request; the operator's session (a
+ * one-time link, {@link LoginLinks}) holds every role. Without {@code oidc} there is no bearer token
+ * to check: an {@code Authorization} header is refused.
  */
 public final class Authenticator {
   public static final String SESSION_COOKIE = "gh_session";
@@ -42,6 +44,9 @@ public final class Authenticator {
    */
   public Caller caller(Request request) throws LoginRefused {
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization != null && accessTokens == null) {
+      throw new LoginRefused("unsupported-authorization", "this gateway has no oidc: bearer tokens cannot be checked");
+    }
     if (authorization != null) {
       if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw new LoginRefused("unsupported-authorization", "only Bearer tokens are accepted");
@@ -54,9 +59,24 @@ public final class Authenticator {
       }
       return new Caller(t.identity(), t.groups(), roles(t.groups()), null, true);
     }
-    WebSession s = sessions.find(cookie(request, SESSION_COOKIE));
+    return sessionCaller(sessions.find(cookie(request, SESSION_COOKIE)));
+  }
+
+  /**
+   * The caller of a live browser session, or null. An operator's session (one-time link) ends
+   * once {@code web.localLogin} is off (a reload): it holds every role, so it must not outlive
+   * the setting that allowed it.
+   */
+  public Caller sessionCaller(WebSession s) {
     if (s == null) {
       return null;
+    }
+    if (s.operator()) {
+      if (!config.get().localLogin()) {
+        sessions.remove(s.id());
+        return null;
+      }
+      return new Caller(s.identity(), s.groups(), Set.of(WebConfig.AUDITOR, WebConfig.APPROVER), s.csrf(), false, true);
     }
     return new Caller(s.identity(), s.groups(), roles(s.groups()), s.csrf(), false);
   }

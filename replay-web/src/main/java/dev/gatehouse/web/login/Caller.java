@@ -7,11 +7,21 @@ import java.util.Set;
 /**
  * Who is asking: a browser session (cookie; {@code csrf} is its token) or a bearer access token
  * ({@code csrf} null). Roles come from the groups at the time of the request.
+ *
+ * @param operator the bastion's operator, logged in with a one-time link: every web role, and
+ *     decides approvals as {@code gatehouse approvals approve --as} does (the operator vouches, no
+ *     approver group needed; still never their own request, once per request)
  */
-public record Caller(String identity, List<String> groups, Set<String> roles, String csrf, boolean bearer) {
+public record Caller(String identity, List<String> groups, Set<String> roles, String csrf, boolean bearer,
+    boolean operator) {
   public Caller {
     groups = List.copyOf(groups);
     roles = Set.copyOf(roles);
+  }
+
+  /** A caller who is not the local operator. */
+  public Caller(String identity, List<String> groups, Set<String> roles, String csrf, boolean bearer) {
+    this(identity, groups, roles, csrf, bearer, false);
   }
 
   public boolean auditor() {
