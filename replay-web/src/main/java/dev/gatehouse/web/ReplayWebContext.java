@@ -16,10 +16,10 @@ import java.nio.file.Path;
 public interface ReplayWebContext {
   WebConfig config();
 
-  /** Checks the ID token of a browser login (also gives the provider's endpoints). */
+  /** Checks the ID token of a browser login (also gives the provider's endpoints); null without oidc. */
   IdTokenVerifier idTokens();
 
-  /** Checks bearer access tokens on the JSON API. */
+  /** Checks bearer access tokens on the JSON API; null without oidc (then bearer tokens are refused). */
   AccessTokenVerifier accessTokens();
 
   SessionIndex index();
