@@ -57,7 +57,7 @@ final class LocalLoginEndpoint {
       link = ctx.loginLinks().redeem(token);
     } catch (LoginRefused e) {
       ctx.audit(AuditCode.LOCAL_LOGIN_FAILED, "reason", e.slug(), "via", VIA, "client", client,
-          "linkId", token == null ? null : linkIdOf(token));
+          "linkId", LoginLinks.wellFormed(token) ? LoginLinks.linkIdOf(token) : null);
       return refuse(request, response, callback, 401, e.slug(),
           e.getMessage() + ". Run gatehouse web login-link on the bastion for a new link.");
     } catch (IOException e) {
@@ -76,11 +76,6 @@ final class LocalLoginEndpoint {
     }
     Response.addCookie(response, sessionCookie.apply(s.id()));
     return Replies.redirect(response, callback, "/");
-  }
-
-  /** The audit log's name for a link: well-formed tokens only (anything else is not worth a name). */
-  private static String linkIdOf(String token) {
-    return token.matches("[A-Za-z0-9_-]{43}") ? LoginLinks.linkIdOf(token) : null;
   }
 
   private static boolean refuse(Request request, Response response, Callback callback, int status, String slug,

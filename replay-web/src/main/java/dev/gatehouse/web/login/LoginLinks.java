@@ -111,7 +111,7 @@ public final class LoginLinks {
    *     {@value #EXPIRED}
    */
   public Redeemed redeem(String token) throws LoginRefused, IOException {
-    if (token == null || !TOKEN.matcher(token).matches()) {
+    if (!wellFormed(token)) {
       throw new LoginRefused(UNKNOWN, "this login link is not one this gateway made");
     }
     String hash = sha256(token);
@@ -167,6 +167,11 @@ public final class LoginLinks {
         s.execute(SCHEMA);
       }
     });
+  }
+
+  /** Whether {@code token} could be one of ours: 43 base64url characters (256 bits). */
+  public static boolean wellFormed(String token) {
+    return token != null && TOKEN.matcher(token).matches();
   }
 
   /** The first 12 hex digits of the token's SHA-256: names a link in the audit log. */
