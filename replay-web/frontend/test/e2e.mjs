@@ -2,6 +2,10 @@
 // ReplayWebBrowserIT, or by hand): headless Debian Chromium driven by playwright-core.
 //
 //   GH_BASE_URL          http://127.0.0.1:PORT of the gateway's web listener (required)
+//   GH_LOGIN_LINK        (optional) a one-time operator link (/auth/local?token=…): log in with it instead of
+//                          the OIDC provider; the second use of it must show the refusal page (token-used)
+//   GH_REPLAY_IDENTITY   (optional) open this identity's newest session from the sessions page and wait until
+//   GH_REPLAY_TEXT         the player shows this text (replay from the list, without a search)
 //   GH_LOGIN_USER        subject typed into the OIDC provider's login page (mock-oauth2-server)
 //   GH_LOGIN_CLAIMS      JSON claims typed into its "claims" box, e.g. {"email":"a@x","groups":["security"]}
 //   GH_EXPECT_IDENTITY   identity the page header must show after login
@@ -79,8 +83,10 @@ try {
     ),
   );
 
-  await login();
-  if (!env.GH_PERF_ONLY && env.GH_SEARCH) await searchAndOpenHit();
+  if (env.GH_LOGIN_LINK) await linkLogin();
+  else await login();
+  if (env.GH_REPLAY_IDENTITY) await replayFromList();
+  if (env.GH_SEARCH && !env.GH_PERF_ONLY) await searchAndOpenHit();
   if (env.GH_BLOCKED_TEXT) await clickBlockedMarker();
   if (env.GH_BLOCKED_TEXT) await blockedHitLandsOnIt();
   if (env.GH_LIVE_IDENTITY) await watchLiveAndTerminate();
@@ -142,6 +148,45 @@ async function login() {
     throw new Error(`paging by 1 listed ${ids.length} rows (${new Set(ids).size} distinct), the first page of 50 had ${all}`);
   }
   report({ step, pages: clicks + 1, sessions: ids.length });
+}
+
+async function linkLogin() {
+  step = "login";
+  const link = env.GH_LOGIN_LINK;
+  // Before: "/" without a session shows the login page, which offers what is configured.
+  await page.goto(base + "/");
+  await page.locator("#login-local").waitFor();
+  const offered = (await page.textContent("main")).replace(/\s+/g, " ").trim();
+  const oidcOffered = await page.locator("#login-oidc").count();
+  await shot("01-login-page");
+  await Promise.all([page.waitForURL((u) => u.origin === new URL(base).origin && u.pathname === "/"), page.goto(link)]);
+  const identity = required("GH_EXPECT_IDENTITY");
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="identity"]')?.textContent?.includes(want),
+    identity,
+  );
+  const header = (await page.textContent('[data-testid="identity"]')).trim();
+  await page.waitForSelector("table#sessions tr.session");
+  const all = await page.locator("tr.session").count();
+  report({ step, url: page.url(), identity, header, sessionsShown: all, loginPage: offered, oidcOffered });
+  await shot("02-sessions");
+}
+
+async function replayFromList() {
+  step = "replay";
+  const who = env.GH_REPLAY_IDENTITY;
+  const text = required("GH_REPLAY_TEXT");
+  await page.goto(`${base}/?identity=${encodeURIComponent(who)}`);
+  const row = page.locator("tr.session", { hasText: who }).first();
+  await row.waitFor();
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith("/sessions/")), row.locator("a.session-link").click()]);
+  // Press play as a person would, once the page has made its player.
+  await page.waitForFunction(() => window.gatehouse?.player);
+  await page.evaluate(() => window.gatehouse.player.play());
+  const screen = await waitForScreen(text);
+  const integrity = await page.getAttribute("#integrity", "data-status");
+  report({ step, url: page.url(), integrity, screen: screen.slice(-5) });
+  await shot("03-replay");
 }
 
 async function searchAndOpenHit() {
@@ -305,12 +350,23 @@ async function logout() {
   await page.goto(base + "/");
   await page.locator('[data-testid="identity"]').waitFor();
   await page.getByRole("button", { name: "Log out" }).click();
-  // Back at "/", the server no longer knows us: it sends us to the OIDC provider again.
-  await page.waitForSelector('input[name="username"]');
+  // Back at "/", the server no longer knows us: it sends us to the OIDC provider again (or, with
+  // operator links, to the login page that says how to get one).
+  await page.waitForSelector(env.GH_LOGIN_LINK ? "#login-local" : 'input[name="username"]');
   // The browser's cookies (shared with context.request) no longer open the API.
   const me = await context.request.get(base + "/api/me", { maxRedirects: 0 });
   if (me.status() !== 401) throw new Error(`after logout /api/me answered ${me.status()}, not 401`);
   report({ step, url: page.url(), apiMeStatus: me.status() });
+
+  if (env.GH_LOGIN_LINK) {
+    // The same link again: refused with its slug, and no session.
+    step = "link-reused";
+    const answer = await page.goto(env.GH_LOGIN_LINK);
+    const shown = (await page.textContent("body")).replace(/\s+/g, " ").trim();
+    await shot("10-link-reused");
+    const again = await context.request.get(base + "/api/me", { maxRedirects: 0 });
+    report({ step, status: answer.status(), shown, apiMeStatus: again.status() });
+  }
 }
 
 async function integrityBadges() {

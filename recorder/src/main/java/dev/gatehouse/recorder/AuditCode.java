@@ -8,6 +8,17 @@ public enum AuditCode {
   AUTH_OK("GH1000I", "auth-ok", "a user authenticated"),
   AUTH_FAILED("GH1001W", "auth-failed", "authentication failed; field reason is a slug"),
   CONNECTION_REFUSED("GH1002W", "connection-refused", "a connection was refused by limits"),
+  LOCAL_LOGIN(
+      "GH1003I", "local-login",
+      "the bastion's operator logged in to the web with a one-time link (web.localLogin); carries linkId, issuedBy"),
+  LOCAL_LOGIN_FAILED(
+      "GH1004W", "local-login-failed",
+      "a one-time operator link was refused; field reason is a slug (token-unknown, token-used, token-expired,"
+          + " local-login-off)"),
+  LOCAL_LOGIN_LINK(
+      "GH1005I", "local-login-link",
+      "a one-time operator link was made (gatehouse serve, gatehouse web login-link); carries linkId, expiresAt, via,"
+          + " never the link"),
   SESSION_START("GH2000I", "session-start", "a session to a target started"),
   SESSION_END("GH2001I", "session-end", "a session ended; carries sessionId and sha256"),
   SESSION_KILLED("GH2002W", "session-killed", "a session was ended by an operator"),

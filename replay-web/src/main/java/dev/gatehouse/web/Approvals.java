@@ -16,8 +16,11 @@ public interface Approvals {
   List<ApprovalRequest> list(Set<ApprovalState> states, int limit) throws IOException;
 
   /**
-   * One approver's decision, taken through the web ({@code via} web).
+   * One approver's decision, taken through the web ({@code via} web; {@code web-local} for the
+   * operator).
    *
+   * @param groups the approver's groups; null for the bastion's operator logged in with a one-time
+   *     link, who vouches as {@code gatehouse approvals approve --as} does
    * @throws ApprovalRefused with its slug (not-found, not-pending, expired, self-approval,
    *     not-an-approver, already-decided)
    */

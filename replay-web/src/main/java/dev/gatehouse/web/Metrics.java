@@ -35,7 +35,7 @@ public final class Metrics {
       case STATEMENT_ALLOWED -> statements.get("allow").increment();
       case STATEMENT_BLOCKED -> statements.get("block").increment();
       case REVIEW_REQUESTED -> statements.get("review").increment();
-      case AUTH_FAILED -> {
+      case AUTH_FAILED, LOCAL_LOGIN_FAILED -> {
         Object r = fields.get("reason");
         String reason = r instanceof String s && SLUG.matcher(s).matches() ? s : "other";
         if (!authFailures.containsKey(reason) && authFailures.size() >= MAX_REASONS) {

@@ -8,12 +8,13 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * The web side of the gateway: OIDC login, the JSON API over the session index, recordings and
- * approvals, the live view, the metrics and the UI's pages. The gateway supplies a {@link
+ * The web side of the gateway: OIDC login and one-time operator links, the JSON API over the
+ * session index, recordings and approvals, the live view, the metrics and the UI's pages. The gateway supplies a {@link
  * ReplayWebContext} and mounts {@link #handler()}; paths it does not serve fall through.
  *
  * <pre>
  *  browser ──/auth/login──▶ IdP ──/auth/callback──▶ gh_session cookie
+ *  browser ──/auth/local?token=… (operator link, web.localLogin)──▶ gh_session cookie (operator@local)
  *  browser/script ──/api/... (cookie + X-CSRF-Token, or Bearer)──▶ Router ──▶ SearchIndex / SessionIndex /
  *      recordings on disk / Approvals
  *  browser ──WS /api/sessions/{id}/live──▶ LiveTail (follows the .cast file)

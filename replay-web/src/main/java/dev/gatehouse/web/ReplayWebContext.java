@@ -6,6 +6,7 @@ import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
+import dev.gatehouse.web.login.LoginLinks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,10 +18,10 @@ import java.time.Instant;
 public interface ReplayWebContext {
   WebConfig config();
 
-  /** Checks the ID token of a browser login (also gives the provider's endpoints). */
+  /** Checks the ID token of a browser login (also gives the provider's endpoints); null without oidc. */
   IdTokenVerifier idTokens();
 
-  /** Checks bearer access tokens on the JSON API. */
+  /** Checks bearer access tokens on the JSON API; null without oidc (then bearer tokens are refused). */
   AccessTokenVerifier accessTokens();
 
   SessionIndex index();
@@ -51,4 +52,10 @@ public interface ReplayWebContext {
 
   /** Writes one audit line (key/value pairs); never throws. */
   void audit(AuditCode code, Object... keyValues);
+
+  /** Writes one audit line, or throws: for what must not happen unaudited (a login). */
+  void auditOrFail(AuditCode code, Object... keyValues) throws IOException;
+
+  /** The one-time operator links in the gateway's store ({@code web.localLogin}). */
+  LoginLinks loginLinks();
 }

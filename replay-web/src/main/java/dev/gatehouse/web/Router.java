@@ -50,6 +50,7 @@ final class Router extends Handler.Abstract {
   private final WebSessions webSessions;
   private final Authenticator auth;
   private final OidcLogin login;
+  private final LocalLoginEndpoint localLogin;
   private final SessionsApi sessions;
   private final ApprovalsApi approvals;
   private final ScheduledExecutorService scheduler;
@@ -61,6 +62,8 @@ final class Router extends Handler.Abstract {
     this.webSessions = new WebSessions(() -> ctx.config().sessionIdle(), () -> ctx.config().sessionMax(), clock);
     this.auth = new Authenticator(ctx::config, webSessions, ctx.accessTokens(), ctx::revoked, clock);
     this.login = new OidcLogin(ctx::config, ctx.idTokens(), clock);
+    this.localLogin = new LocalLoginEndpoint(ctx, webSessions,
+        id -> cookie(Authenticator.SESSION_COOKIE, id, "/", ctx.config().sessionMax().toSeconds()));
     this.sessions = new SessionsApi(ctx);
     this.approvals = new ApprovalsApi(ctx);
   }
@@ -267,6 +270,9 @@ final class Router extends Handler.Abstract {
         if (!HttpMethod.GET.is(method)) {
           return false;
         }
+        if (LoginPage.shows(ctx.config(), q.get(LoginPage.WITH))) {
+          return LoginPage.send(ctx.config(), q.get("return"), response, callback);
+        }
         OidcLogin.Begin begin;
         try {
           begin = login.begin(q.get("return"));
@@ -297,6 +303,12 @@ final class Router extends Handler.Abstract {
         Response.addCookie(response, cookie(Authenticator.SESSION_COOKIE, s.id(), "/",
             ctx.config().sessionMax().toSeconds()));
         return Replies.redirect(response, callback, done.returnPath());
+      }
+      case "/auth/local" -> {
+        if (!HttpMethod.GET.is(method)) {
+          return false;
+        }
+        return localLogin.handle(q.get("token"), request, response, callback);
       }
       case "/auth/logout" -> {
         if (!HttpMethod.POST.is(method)) {

@@ -126,4 +126,62 @@ class ConfigLoaderTest {
         .hasMessageContaining(message)
         .hasMessageNotContaining("T0KEN");
   }
+
+  @Test
+  void theEmbeddedDefaultsServeTheReplayWebOnLoopbackWithOperatorLinksAndWarnAboutNothing() throws Exception {
+    GatewayConfig c = ConfigLoader.defaults();
+    assertThat(c.web().listen()).isEqualTo("127.0.0.1:8080");
+    assertThat(c.web().localLogin()).isTrue();
+    assertThat(c.web().tls()).isNull();
+    assertThat(c.oidc()).isNull();
+    assertThat(ConfigLoader.warnings(c)).isEmpty();
+  }
+
+  @Test
+  void operatorLinksAreOffInAFileThatDoesNotTurnThemOn(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, "web:\n  listen: \"127.0.0.1:8080\"\n");
+    GatewayConfig c = ConfigLoader.load(file);
+    assertThat(c.web().localLogin()).isFalse();
+    assertThat(ConfigLoader.warnings(c)).anySatisfy(w -> assertThat(w).contains("neither oidc nor web.localLogin"));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "127.0.0.1:8080|",
+      "127.1.2.3:8080|",
+      "'[::1]:8080'|",
+      "localhost:8080|",
+      "LOCALHOST:0|",
+      "0.0.0.0:8080|web.localLogin: a one-time login link would cross the network in clear on web.listen 0.0.0.0:8080",
+      "'[::]:8080'|web.localLogin",
+      "10.0.0.5:8080|web.localLogin",
+      "'[::ffff:127.0.0.1]:8080'|",
+      "bastion.example.com:8080|web.localLogin",
+      "127.0.0.1.example.com:8080|web.localLogin"})
+  void operatorLinksNeedALoopbackListenWithoutTls(String listen, String refusal, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, "web:\n  listen: \"" + listen + "\"\n  localLogin: true\n");
+    if (refusal == null) {
+      assertThat(ConfigLoader.load(file).web().localLogin()).isTrue();
+    } else {
+      assertThatThrownBy(() -> ConfigLoader.load(file))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining(refusal)
+          .hasMessageContaining("set web.tls");
+    }
+  }
+
+  @Test
+  void operatorLinksOnAnyAddressWorkUnderTls(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, """
+        web:
+          listen: "0.0.0.0:8443"
+          tls: { certificate: "file:/etc/gatehouse/tls.crt", key: "file:/etc/gatehouse/tls.key" }
+          localLogin: true
+        """);
+    assertThat(ConfigLoader.load(file).web().localLogin()).isTrue();
+  }
 }

@@ -142,6 +142,26 @@ final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  String stdout() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  /** Waits up to {@code timeout} for the gateway's stdout (what it prints for people) to match {@code pattern}. */
+  java.util.regex.Matcher awaitStdout(java.util.regex.Pattern pattern, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      java.util.regex.Matcher m = pattern.matcher(stdout());
+      if (m.find()) {
+        return m;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("gateway never printed " + pattern + ":\n" + output());
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** Everything the gateway printed, for failure messages. */
   String output() throws IOException {
     return "--- gateway stdout ---\n" + Files.readString(stdout) + "\n--- gateway stderr ---\n" + stderr();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.gateway.web.BrowserGateway;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
 import java.io.IOException;
@@ -592,7 +591,7 @@ class RecordingIntegrityIT {
       env.put("GH_LOGIN_CLAIMS", JSON.writeValueAsString(Map.of("email", AUDITOR, "groups", List.of("security"))));
       env.put("GH_EXPECT_IDENTITY", AUDITOR);
       env.put("GH_INTEGRITY_SESSIONS", String.join(",", sessionIds));
-      return BrowserGateway.runE2e("http://127.0.0.1:" + webPort, "integrity-" + name, env, Duration.ofMinutes(3));
+      return dev.gatehouse.gateway.web.E2eBrowser.run("http://127.0.0.1:" + webPort, "integrity-" + name, env, Duration.ofMinutes(3));
     }
 
     @Override

@@ -21,7 +21,9 @@ import org.eclipse.jetty.server.Request;
 /**
  * Finds the caller of a request: {@code Authorization: Bearer} (a JWT access token from {@code
  * oidc.issuer} issued to {@code oidc.clientId}) wins over the {@code gh_session} cookie. Roles are
- * computed from the groups and {@code web.roles} on every request.
+ * computed from the groups and {@code web.roles} on every request; the operator's session (a
+ * one-time link, {@link LoginLinks}) holds every role. Without {@code oidc} there is no bearer token
+ * to check: an {@code Authorization} header is refused.
  *
  * <p>Every request also asks the gateway's revocations: a {@code ca revoke --identity} ends that
  * identity's browser sessions started until then and refuses its access tokens issued until then,
@@ -61,6 +63,9 @@ public final class Authenticator {
       if (authorization.size() > 1) {
         throw new LoginRefused("unsupported-authorization", "more than one Authorization header");
       }
+      if (accessTokens == null) {
+        throw new LoginRefused("unsupported-authorization", "this gateway has no oidc: bearer tokens cannot be checked");
+      }
       String value = authorization.get(0);
       if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw new LoginRefused("unsupported-authorization", "only Bearer tokens are accepted");
@@ -72,7 +77,7 @@ public final class Authenticator {
         throw new LoginRefused(e.reason(), e.getMessage());
       }
       checkNotRevoked(t.identity(), t.issuedAt());
-      return new Caller(t.identity(), t.groups(), roles(t.groups()), null, true, null, t.issuedAt(), t.expiresAt());
+      return new Caller(t.identity(), t.groups(), roles(t.groups()), null, true, null, t.issuedAt(), t.expiresAt(), false);
     }
     return browser(request);
   }
@@ -83,7 +88,15 @@ public final class Authenticator {
       throw new LoginRefused("ambiguous-cookie",
           "the request carries more than one " + SESSION_COOKIE + " cookie; clear this site's cookies and log in again");
     }
-    WebSession s = sessions.find(cookie(request, SESSION_COOKIE));
+    return sessionCaller(sessions.find(cookie(request, SESSION_COOKIE)));
+  }
+
+  /**
+   * The caller of a live browser session, or null. An operator's session (one-time link) ends
+   * once {@code web.localLogin} is off (a reload): it holds every role, so it must not outlive
+   * the setting that allowed it.
+   */
+  private Caller sessionCaller(WebSession s) throws LoginRefused {
     if (s == null) {
       return null;
     }
@@ -93,7 +106,15 @@ public final class Authenticator {
       sessions.remove(s.id());
       throw e;
     }
-    return new Caller(s.identity(), s.groups(), roles(s.groups()), s.csrf(), false, s.id(), s.created(), null);
+    if (s.operator()) {
+      if (!config.get().localLogin()) {
+        sessions.remove(s.id());
+        return null;
+      }
+      return new Caller(s.identity(), s.groups(), Set.of(WebConfig.AUDITOR, WebConfig.APPROVER), s.csrf(), false,
+          s.id(), s.created(), null, true);
+    }
+    return new Caller(s.identity(), s.groups(), roles(s.groups()), s.csrf(), false, s.id(), s.created(), null, false);
   }
 
   /**

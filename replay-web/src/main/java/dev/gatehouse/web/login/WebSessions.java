@@ -34,6 +34,15 @@ public final class WebSessions {
   }
 
   public WebSession create(String identity, List<String> groups) {
+    return create(identity, groups, false);
+  }
+
+  /** A session of the bastion's operator, from a one-time link ({@link WebSession#operator()}). */
+  public WebSession createOperator(String identity) {
+    return create(identity, List.of(), true);
+  }
+
+  private WebSession create(String identity, List<String> groups, boolean operator) {
     Instant now = clock.instant();
     if (sessions.size() >= MAX) {
       sweep(now);
@@ -42,7 +51,7 @@ public final class WebSessions {
             .ifPresent(e -> sessions.remove(e.getKey()));
       }
     }
-    WebSession s = new WebSession(random(), identity, groups, random(), now);
+    WebSession s = new WebSession(random(), identity, groups, random(), now, operator);
     sessions.put(s.id(), new Entry(s, now));
     return s;
   }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       LoginCommand.class,
       PolicyCommand.class,
       ApprovalsCli.class,
+      WebCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GatehouseCommand implements Runnable {

@@ -3,6 +3,9 @@ package dev.gatehouse.gateway.cli;
 import dev.gatehouse.gateway.Gateway;
 import dev.gatehouse.gateway.config.ConfigLoader;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.web.OperatorLinks;
+import dev.gatehouse.web.login.LoginLinks;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +64,7 @@ final class ServeCommand implements Callable<Integer> {
     }, "gh-shutdown"));
     running.set(gateway);
     printWelcome(cfg, gateway, file);
+    printOperatorLink(cfg, gateway, file);
     stopped.await();
     return 0;
   }
@@ -79,6 +83,28 @@ final class ServeCommand implements Callable<Integer> {
         host, port, cfg.dataDir(), file == null ? "embedded defaults" : file,
         file == null ? "" : " --config " + file, file == null ? "" : " --config " + file,
         port, target, host.equals("0.0.0.0") ? "localhost" : host);
+    System.out.flush();
+  }
+
+  /**
+   * With {@code web.localLogin}: a one-time link that logs the operator in to the replay web. On
+   * stdout only (the terminal of the quick start, or the journal under systemd), never in the log.
+   */
+  private static void printOperatorLink(GatewayConfig cfg, Gateway gateway, Path file) {
+    if (cfg.web() == null || !cfg.web().localLogin()) {
+      return;
+    }
+    OperatorLinks.OperatorLink link;
+    try {
+      link = OperatorLinks.issue(cfg, gateway.webPort(), "serve");
+    } catch (IOException e) {
+      LOG.error("no operator link: {} (try: gatehouse web login-link)", e.getMessage());
+      return;
+    }
+    System.out.printf(
+        "Replay sessions in the browser: open this link (it works once, for %d minutes; "
+            + "bin/gatehouse web login-link%s makes another):%n  %s%n%n",
+        LoginLinks.TTL.toMinutes(), file == null ? "" : " --config " + file, link.url());
     System.out.flush();
   }
 }

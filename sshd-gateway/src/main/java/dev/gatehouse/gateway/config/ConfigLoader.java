@@ -112,8 +112,9 @@ public final class ConfigLoader {
   /** Keys present in the file that this version accepts but does not act on yet. */
   public static List<String> warnings(GatewayConfig c) {
     List<String> w = new ArrayList<>();
-    if (c.web() != null && c.oidc() == null) {
-      w.add("web is set but oidc is not: the issuance endpoints answer 503 until oidc is configured");
+    if (c.web() != null && c.oidc() == null && !c.web().localLogin()) {
+      w.add("web is set but neither oidc nor web.localLogin is: no one can log in to the replay web, and the"
+          + " issuance endpoints answer 503 until oidc is configured");
     }
     for (TargetConfig t : c.targets()) {
       if (t.type() == TargetType.KUBERNETES) {

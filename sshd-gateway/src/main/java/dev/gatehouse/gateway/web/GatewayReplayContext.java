@@ -21,11 +21,13 @@ import dev.gatehouse.web.Approvals;
 import dev.gatehouse.web.LiveSessions;
 import dev.gatehouse.web.ReplayWebContext;
 import dev.gatehouse.web.WebConfig;
+import dev.gatehouse.web.login.LoginLinks;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -76,16 +78,7 @@ final class GatewayReplayContext implements ReplayWebContext {
     }
     WebSettings web = c.web();
     OidcConfig oidc = c.oidc();
-    String scheme = web.tls() == null ? "http" : "https";
-    String publicUrl = web.publicUrl();
-    if (publicUrl == null) {
-      String host = web.listenAddress().host();
-      if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-        host = "localhost";
-      }
-      publicUrl = scheme + "://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
-          + ":" + webPort.getAsInt();
-    }
+    String publicUrl = web.baseUrl(webPort.getAsInt());
     String secret = null;
     if (web.clientSecret() != null) {
       try {
@@ -94,8 +87,9 @@ final class GatewayReplayContext implements ReplayWebContext {
         LOG.error("web.clientSecret cannot be read ({}); logging in as a public client", e.getMessage());
       }
     }
-    w = new WebConfig(URI.create(publicUrl), web.tls() != null || publicUrl.startsWith("https://"), oidc.issuer(),
-        oidc.clientId(), secret, oidc.scopes(), web.roles(), web.sessionIdle(), web.sessionMax());
+    w = new WebConfig(URI.create(publicUrl), web.tls() != null || publicUrl.startsWith("https://"),
+        oidc == null ? null : oidc.issuer(), oidc == null ? null : oidc.clientId(), secret,
+        oidc == null ? null : oidc.scopes(), web.roles(), web.sessionIdle(), web.sessionMax(), web.localLogin());
     lastConfig = c;
     lastWebConfig = w;
     return w;
@@ -152,7 +146,7 @@ final class GatewayReplayContext implements ReplayWebContext {
       @Override
       public ApprovalRequest decide(String id, String identity, Set<String> groups, boolean approve, String comment)
           throws IOException, ApprovalRefused {
-        return approvals.decide(id, identity, groups, approve, comment, "web");
+        return approvals.decide(id, identity, groups, approve, comment, groups == null ? "web-local" : "web");
       }
     };
   }
@@ -165,5 +159,15 @@ final class GatewayReplayContext implements ReplayWebContext {
   @Override
   public void audit(AuditCode code, Object... keyValues) {
     audit.tryRecord(code, keyValues);
+  }
+
+  @Override
+  public void auditOrFail(AuditCode code, Object... keyValues) throws IOException {
+    audit.record(code, keyValues);
+  }
+
+  @Override
+  public LoginLinks loginLinks() {
+    return new LoginLinks(config.get().databaseFile(), Clock.systemUTC());
   }
 }

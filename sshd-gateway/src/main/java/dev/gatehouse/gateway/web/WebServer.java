@@ -43,7 +43,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The HTTP side of the gateway on {@code web.listen}: HTTPS from {@code web.tls}, or plain HTTP
  * behind a TLS-terminating proxy. Serves {@code /v1} (certificate issuance), {@code /healthz} and,
- * with {@code oidc}, the replay web ({@code /auth}, {@code /api}, {@code /metrics}, the UI), whose
+ * with {@code oidc} or {@code web.localLogin}, the replay web ({@code /auth}, {@code /api}, {@code /metrics}, the UI), whose
  * search index it keeps filled: every session that ends here is indexed at once, others by a
  * catch-up every {@link #CATCH_UP}.
  */
@@ -117,11 +117,11 @@ public final class WebServer implements AutoCloseable {
     SearchIndexer indexer = null;
     SearchIndex search = null;
     GatewayConfig c = config.get();
-    if (c.oidc() != null && verifier != null) {
+    if ((c.oidc() != null && verifier != null) || web.localLogin()) {
       search = SearchIndex.open(c.databaseFile(), c.dataDir());
       indexer = SearchIndexer.start(search, CATCH_UP);
       index.onEnded(indexer::sessionEnded);
-      AccessTokenVerifier accessTokens = new AccessTokenVerifier(new OidcSettings(c.oidc().issuer(), c.oidc().clientId(),
+      AccessTokenVerifier accessTokens = c.oidc() == null ? null : new AccessTokenVerifier(new OidcSettings(c.oidc().issuer(), c.oidc().clientId(),
           c.oidc().identityClaim(), c.oidc().groupsClaim(), c.oidc().maxTokenAge(), OidcSettings.DEFAULT_CLOCK_SKEW),
           Clock.systemUTC());
       Metrics metrics = new Metrics();

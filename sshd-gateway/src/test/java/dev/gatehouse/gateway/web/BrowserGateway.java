@@ -44,9 +44,8 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * {@code replay-web/frontend/test/e2e.mjs} in Debian's headless Chromium. Web roles: group
  * security is auditor, dba-leads approver.
  */
-public final class BrowserGateway implements AutoCloseable {
-  static final Path CHROMIUM = Path.of(System.getProperty("gatehouse.chromium", "/usr/bin/chromium"));
-  static final ObjectMapper JSON = new ObjectMapper();
+final class BrowserGateway implements AutoCloseable {
+  static final ObjectMapper JSON = E2eBrowser.JSON;
 
   final Path dir;
   MockOAuth2Server idp;
@@ -74,19 +73,7 @@ public final class BrowserGateway implements AutoCloseable {
   }
 
   private void startAll() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM))
-        .as("Chromium missing at %s: the browser test needs Debian's chromium (apt-get install -y chromium;"
-            + " .ci/run installs it). It is not downloaded by the build.", CHROMIUM)
-        .isTrue();
-    try {
-      run("node", "--version");
-    } catch (IOException e) {
-      throw new AssertionError("node is not installed: the browser test runs replay-web/frontend/test/e2e.mjs with it", e);
-    }
-    frontend = frontendDir();
-    assertThat(frontend.resolve("node_modules/playwright-core"))
-        .as("playwright-core not installed under %s: the Maven build runs `npm ci` there", frontend)
-        .isDirectory();
+    frontend = E2eBrowser.checkInstalled();
 
     idp = new MockOAuth2Server(new OAuth2Config(true));
     idp.start(InetAddress.getLoopbackAddress(), 0);
@@ -158,68 +145,11 @@ public final class BrowserGateway implements AutoCloseable {
 
   /** Runs e2e.mjs against this gateway; fails with its output unless it ends with E2E-OK. */
   List<JsonNode> runBrowser(String name, Map<String, String> extraEnv, Duration timeout) throws Exception {
-    return runE2e(webUrl, name, extraEnv, timeout);
+    return E2eBrowser.run(webUrl, name, extraEnv, timeout);
   }
 
-  /**
-   * Runs e2e.mjs in headless Chromium against the gateway web UI at {@code webUrl} (any gateway:
-   * in this process or a {@code serve} of its own); returns its step lines. Fails with its output
-   * unless it ends with E2E-OK, and when Chromium, node or playwright-core is missing.
-   */
-  public static List<JsonNode> runE2e(String webUrl, String name, Map<String, String> extraEnv, Duration timeout)
-      throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM)).as("Chromium missing at %s (apt-get install -y chromium)", CHROMIUM)
-        .isTrue();
-    Path frontend = frontendDir();
-    assertThat(frontend.resolve("node_modules/playwright-core"))
-        .as("playwright-core not installed under %s: the Maven build runs `npm ci` there", frontend)
-        .isDirectory();
-    Path shots = Path.of("target", "replay-web-e2e", name).toAbsolutePath();
-    Files.createDirectories(shots);
-    ProcessBuilder pb = new ProcessBuilder("node", "test/e2e.mjs").directory(frontend.toFile()).redirectErrorStream(true);
-    pb.environment().put("GH_BASE_URL", webUrl);
-    pb.environment().put("GH_SCREENSHOTS", shots.toString());
-    pb.environment().put("GH_CHROMIUM", CHROMIUM.toString());
-    pb.environment().putAll(extraEnv);
-    Path log = shots.resolve("e2e.log");
-    pb.redirectOutput(log.toFile());
-    Process p = pb.start();
-    boolean done = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
-    if (!done) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    String out = Files.readString(log);
-    assertThat(done).as("e2e.mjs did not finish; its output:%n%s", out).isTrue();
-    assertThat(p.exitValue()).as("e2e.mjs failed (screenshots in %s):%n%s", shots, out).isZero();
-    assertThat(out).contains("E2E-OK");
-    List<JsonNode> steps = new ArrayList<>();
-    for (String line : out.split("\n")) {
-      if (line.startsWith("{\"step\"")) {
-        steps.add(JSON.readTree(line));
-      }
-    }
-    return steps;
-  }
-
-  public static JsonNode step(List<JsonNode> steps, String name) {
-    return steps.stream().filter(n -> n.path("step").asText().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no step " + name + " in " + steps));
-  }
-
-  static Path frontendDir() {
-    String prop = System.getProperty("gatehouse.frontendDir");
-    if (prop != null) {
-      return Path.of(prop).toAbsolutePath().normalize();
-    }
-    Path here = Path.of("").toAbsolutePath();
-    for (Path p = here; p != null; p = p.getParent()) {
-      Path f = p.resolve("replay-web/frontend");
-      if (Files.isRegularFile(f.resolve("test/e2e.mjs"))) {
-        return f;
-      }
-    }
-    throw new AssertionError("replay-web/frontend not found above " + here);
+  static JsonNode step(List<JsonNode> steps, String name) {
+    return E2eBrowser.step(steps, name);
   }
 
   // ---- ssh, certificates, the index ------------------------------------------------------
