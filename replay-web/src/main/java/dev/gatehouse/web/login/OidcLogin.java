@@ -11,9 +11,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.common.contenttype.ContentType;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -23,7 +21,7 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
-import dev.gatehouse.keys.oidc.ProviderHttp;
+import dev.gatehouse.keys.oidc.BoundedHttpSender;
 import dev.gatehouse.keys.oidc.ProviderMetadata;
 import dev.gatehouse.keys.oidc.TokenRejected;
 import dev.gatehouse.keys.oidc.VerifiedToken;
@@ -38,7 +36,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -79,7 +76,7 @@ public final class OidcLogin {
   private final IdTokenVerifier verifier;
   private final Clock clock;
   private final SecretKey sealKey;
-  private final ProviderHttp idp = new ProviderHttp(HTTP_TIMEOUT);
+  private final BoundedHttpSender idp = new BoundedHttpSender(MAX_TOKEN_ANSWER, HTTP_TIMEOUT);
 
   public OidcLogin(Supplier<WebConfig> config, IdTokenVerifier verifier, Clock clock) {
     this.config = config;
@@ -174,21 +171,11 @@ public final class OidcLogin {
         : new TokenRequest.Builder(provider.tokenEndpoint(),
             new ClientSecretBasic(new ClientID(c.clientId()), new Secret(c.clientSecret())), grant).build();
     HTTPRequest http = request.toHTTPRequest();
-    // Sent through ProviderHttp: one deadline for the whole exchange (a provider trickling its
-    // answer cannot hold a web thread), the answer capped, no redirects.
-    Map<String, String> headers = new java.util.LinkedHashMap<>();
-    http.getHeaderMap().forEach((name, values) -> {
-      if (!values.isEmpty()) {
-        headers.put(name, values.get(0));
-      }
-    });
+    // One deadline for the whole exchange (a provider trickling its answer cannot hold a web
+    // thread), the answer capped, no redirects.
     TokenResponse response;
     try {
-      ProviderHttp.Answer answer = ProviderHttp.await(idp.post(http.getURI(), headers, http.getBody(), MAX_TOKEN_ANSWER));
-      HTTPResponse got = new HTTPResponse(answer.status());
-      got.setEntityContentType(ContentType.APPLICATION_JSON);
-      got.setBody(answer.text());
-      response = OIDCTokenResponseParser.parse(got);
+      response = OIDCTokenResponseParser.parse(http.send(idp));
     } catch (IOException e) {
       throw new LoginRefused("provider-unavailable", "the token endpoint cannot be reached: " + e.getMessage());
     } catch (ParseException e) {
