@@ -127,9 +127,38 @@ public final class MaskedDerivations {
       "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
 
   private Optional<String> judge(String sql, List<Token> tokens) {
-    Optional<String> path = searchPathChange(tokens);
-    if (path.isPresent()) {
-      return path;
+    // Several statements in one text: each is judged on its own (its first word decides how).
+    List<List<Token>> statements = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i <= tokens.size(); i++) {
+      if (i == tokens.size() || tokens.get(i).type() == Token.Type.SEMICOLON) {
+        if (i > from) {
+          statements.add(tokens.subList(from, i));
+        }
+        from = i + 1;
+      }
+    }
+    if (statements.size() <= 1) {
+      return judgeOne(sql, tokens);
+    }
+    for (List<Token> st : statements) {
+      String text = sql.substring(st.get(0).start(), st.get(st.size() - 1).end());
+      Optional<String> v = judgeOne(text, SqlLexer.tokenize(text));
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One statement. */
+  private Optional<String> judgeOne(String sql, List<Token> tokens) {
+    if (tokens.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> resolution = NameResolution.violation(tokens).or(() -> RoutineBodies.violation(tokens));
+    if (resolution.isPresent()) {
+      return resolution;
     }
     Set<String> names = new TreeSet<>();
     for (Token t : tokens) {
@@ -194,63 +223,6 @@ public final class MaskedDerivations {
         return INERT.contains(first) ? Optional.empty() : textOnly(first, named, inText, sql);
       }
     }
-  }
-
-  /**
-   * The masking rule judges calls and operators by name: {@code lower} or {@code =} are
-   * PostgreSQL's own only while pg_catalog is searched first, as it is unless a search_path names
-   * it later. While columns are masked, a statement that mentions search_path (as a word, or in a
-   * string that dynamic SQL or set_config may use) is allowed only as {@code SHOW}, {@code RESET},
-   * or a plain {@code SET [SESSION|LOCAL] search_path TO/=} list (also in {@code ALTER ROLE/DATABASE
-   * … SET}) that does not name pg_catalog.
-   */
-  static Optional<String> searchPathChange(List<Token> tokens) {
-    // SELECT set_config('search_path', '<list>', true|false), as drivers and pg_dump send it
-    List<String> shape = tokens.stream().map(t -> t.type() == Token.Type.STRING ? "'" : t.text().toLowerCase(Locale.ROOT)).toList();
-    if (shape.size() >= 9 && shape.subList(0, 5).equals(List.of("select", "set_config", "(", "'", ","))
-        && tokens.get(3).text().equalsIgnoreCase("search_path") && shape.get(5).equals("'") && shape.get(6).equals(",")
-        && Set.of("true", "false").contains(shape.get(7)) && shape.get(8).equals(")")
-        && shape.subList(9, shape.size()).stream().allMatch(";"::equals)) {
-      return tokens.get(5).text().toLowerCase(Locale.ROOT).contains("pg_catalog")
-          ? Optional.of("a search_path that names pg_catalog could put functions and operators of another schema before"
-              + " PostgreSQL's own, which the masking rule takes them for")
-          : Optional.empty();
-    }
-    int at = -1;
-    for (int i = 0; i < tokens.size(); i++) {
-      Token t = tokens.get(i);
-      boolean name = (t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) && t.text().equalsIgnoreCase("search_path");
-      boolean inString = t.type() == Token.Type.STRING && t.text().toLowerCase(Locale.ROOT).contains("search_path");
-      if (inString || name && at >= 0) {
-        return Optional.of("this statement changes search_path in a way the masking rule cannot follow; while columns are"
-            + " masked, set it with SET search_path TO schema, … (pg_catalog stays first)");
-      }
-      if (name) {
-        at = i;
-      }
-    }
-    if (at < 0) {
-      return Optional.empty();
-    }
-    String first = tokens.get(0).text().toLowerCase(Locale.ROOT);
-    if (first.equals("show") || first.equals("reset")) {
-      return Optional.empty();
-    }
-    boolean set = at > 0 && (tokens.get(at - 1).is("set") || tokens.get(at - 1).is("session") || tokens.get(at - 1).is("local"));
-    if (!set || !Set.of("set", "alter").contains(first)) {
-      return Optional.of("this statement uses search_path in a way the masking rule cannot follow; while columns are"
-          + " masked, set it with SET search_path TO schema, … (pg_catalog stays first)");
-    }
-    for (int i = at + 1; i < tokens.size(); i++) {
-      Token t = tokens.get(i);
-      boolean plain = t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT || t.type() == Token.Type.STRING
-          || t.type() == Token.Type.COMMA || t.type() == Token.Type.SEMICOLON || t.text().equals("=");
-      if (!plain || t.text().toLowerCase(Locale.ROOT).contains("pg_catalog")) {
-        return Optional.of("a search_path that names pg_catalog (" + t.text() + ") or is computed could put functions and"
-            + " operators of another schema before PostgreSQL's own, which the masking rule takes them for");
-      }
-    }
-    return Optional.empty();
   }
 
   /**
