@@ -196,7 +196,7 @@ final class NameResolution {
 
   private static Optional<String> shadows(String name, String what) {
     if (name != null && FunctionCatalog.BuiltIns.isBuiltIn(new FunctionCall(null, name))) {
-      return Optional.of("a " + what + " named " + name + ", as one of PostgreSQL's own functions, could be chosen over"
+      return Optional.of((what.equals("aggregate") ? "an " : "a ") + what + " named " + name + ", as one of PostgreSQL's own functions, could be chosen over"
           + " it for arguments of other types and receive masked values; while columns are masked, give it another name");
     }
     return Optional.empty();
