@@ -83,6 +83,12 @@ public final class MaskedDerivations {
       return Optional.empty();
     }
     List<Token> tokens = SqlLexer.tokenize(sql);
+    // These rules read string literals (a search_path list, a routine's body), which the cache's
+    // fingerprint abstracts away: they run on every call, before it.
+    Optional<String> resolution = nameResolutionOrBody(tokens);
+    if (resolution.isPresent()) {
+      return resolution;
+    }
     // Literals are abstracted away in the fingerprint, but a body or string naming a masked column
     // decides the verdict of a statement the analysis reads only as text (DO, CREATE FUNCTION).
     String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql);
@@ -110,6 +116,10 @@ public final class MaskedDerivations {
     if (SqlLexer.readsTheSameEitherWay(SqlLexer.tokenize(sql, true), off)) {
       return on;
     }
+    Optional<String> offResolution = nameResolutionOrBody(off);
+    if (offResolution.isPresent()) {
+      return Optional.of("read with standard_conforming_strings off: " + offResolution.get());
+    }
     for (Token t : off) {
       String name = t.isName() ? t.text().toLowerCase(Locale.ROOT) : "";
       if (masked.containsKey(name) || exposingViews.containsKey(name) || QUERY_FUNCTIONS.contains(name)) {
@@ -126,8 +136,8 @@ public final class MaskedDerivations {
       "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set", "reset", "show", "discard",
       "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
 
-  private Optional<String> judge(String sql, List<Token> tokens) {
-    // Several statements in one text: each is judged on its own (its first word decides how).
+  /** The statements of a text, as token lists split at each {@code ;}. */
+  private static List<List<Token>> statements(List<Token> tokens) {
     List<List<Token>> statements = new ArrayList<>();
     int from = 0;
     for (int i = 0; i <= tokens.size(); i++) {
@@ -138,6 +148,23 @@ public final class MaskedDerivations {
         from = i + 1;
       }
     }
+    return statements;
+  }
+
+  /** {@link NameResolution} and {@link RoutineBodies}, statement by statement. */
+  private static Optional<String> nameResolutionOrBody(List<Token> tokens) {
+    for (List<Token> st : statements(tokens)) {
+      Optional<String> v = NameResolution.violation(st).or(() -> RoutineBodies.violation(st));
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> judge(String sql, List<Token> tokens) {
+    // Several statements in one text: each is judged on its own (its first word decides how).
+    List<List<Token>> statements = statements(tokens);
     if (statements.size() <= 1) {
       return judgeOne(sql, tokens);
     }

@@ -73,8 +73,8 @@ class MaskedArgumentFunctionsIT {
       array.append(array.length() == 0 ? "" : ",").append('"').append(n.replace("\"", "\\\"")).append('"');
     }
     String set = "'{" + array + "}'::name[]";
-    String offending = pg.superSql("postgres", "SELECT coalesce(string_agg(DISTINCT proname || ':' || proretset || ':'"
-        + " || provolatile, ' '), '') FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace"
+    String offending = pg.superSql("postgres", "SELECT coalesce(string_agg(DISTINCT proname || ':' || proretset::text || ':'"
+        + " || provolatile::text, ' '), '') FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace"
         + " AND proname = ANY (" + set + ") AND (proretset OR provolatile = 'v')");
     assertThat(offending).as("listed names with a set-returning or volatile overload").isEmpty();
     String found = pg.superSql("postgres", "SELECT count(DISTINCT proname) FROM pg_proc"
