@@ -101,14 +101,36 @@ final class ColumnOrigins {
    * {@code rest}, the flow of any further column whose name or position is not known (a table's
    * columns that are not masked), or {@code null} when there are none.
    */
-  record Columns(List<Col> known, Flow rest, boolean gated) {
+  record Columns(List<Col> known, Flow rest, Object gate) {
     Columns(List<Col> known, Flow rest) {
-      this(known, rest, false);
+      this(known, rest, null);
     }
 
-    /** The same columns, from rows that a masked test chose when {@code gated}. */
-    Columns gatedIf(boolean g) {
-      return g && !gated ? new Columns(known, rest, true) : this;
+    /** The rows were chosen by a masked test. */
+    boolean gated() {
+      return gate != null;
+    }
+
+    /**
+     * The same columns, from rows that the masked test {@code test} chose: the key that test is
+     * counted under, so that a level reached by the same test along two paths (a WITH item and a
+     * subquery reading it) counts it once.
+     */
+    Columns gatedBy(Object test) {
+      return test == null || test == gate ? this : new Columns(known, rest, test);
+    }
+
+    // Compared by shape (a recursive WITH settles when its columns stop changing), not by which
+    // objects the tests are.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Columns c && known.equals(c.known) && java.util.Objects.equals(rest, c.rest)
+          && gated() == c.gated();
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(known, rest, gated());
     }
 
     Flow all() {
@@ -153,22 +175,14 @@ final class ColumnOrigins {
     private final Columns columns;
     /** A table's own rows (not a subquery, CTE or function): one row per stored row. */
     private final boolean base;
-    /** What its masked test counts under: the WITH item it reads, else the relation itself. */
-    private final Object key;
-
     Relation(String name, Columns columns) {
-      this(name, columns, false, null);
+      this(name, columns, false);
     }
 
-    Relation(String name, Columns columns, boolean base, Object key) {
+    Relation(String name, Columns columns, boolean base) {
       this.name = name;
       this.columns = columns;
       this.base = base;
-      this.key = key == null ? this : key;
-    }
-
-    Object key() {
-      return key;
     }
 
     String name() {
@@ -191,8 +205,28 @@ final class ColumnOrigins {
   private static final class Level {
     final Set<Object> tests = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     final List<String> described = new ArrayList<>();
-    /** WITH items a FROM item of this level already reads: a second reference is a second relation. */
+    /** Tests whose rows a FROM item of this level already reads: a second FROM item over them pairs them anew. */
     final Set<Object> read = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** Tests that came up from below: the key of the test that chose some rows read here. */
+    final Set<Object> propagated = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** A FROM item of this level → the test that chose its rows. */
+    final Map<Object, Object> aliases = new IdentityHashMap<>();
+
+    /** A test that chose rows read here, counted under that test's own key. */
+    void addGate(Object gate, String what) {
+      propagated.add(gate);
+      add(gate, what);
+    }
+
+    /**
+     * What the rows of this level are gated by: the one test that came up from below when that is
+     * all it has, else this level's own (two levels' tests of one relation ask different questions).
+     */
+    Object gate() {
+      Object only = tests.iterator().next();
+      return propagated.contains(only) ? only : this;
+    }
 
     void add(Object key, String what) {
       if (tests.add(key)) {
@@ -226,7 +260,7 @@ final class ColumnOrigins {
           + "); a query may test the masked columns of one relation against constants, so that it learns at most one"
           + " bit about each row");
     }
-    return out.gatedIf(!l.tests.isEmpty());
+    return l.tests.isEmpty() ? out : out.gatedBy(l.gate());
   }
 
   /** Names a query can see: its FROM items, its CTEs, and (outward) the enclosing queries'. */
@@ -424,13 +458,13 @@ final class ColumnOrigins {
    * Every WITH item whose rows a masked test chose is a test of the level that owns the WITH,
    * read or not: a data-modifying one runs (and stores what its test chose) whether the main
    * query reads it or not, so each counts once toward the statement's one question about a row.
-   * A FROM reference to the item counts under the same key ({@link Relation#key}).
+   * A subquery or FROM item reading the item counts under the same key ({@link Columns#gate}).
    */
   private void countCteTests(List<WithItem<?>> items, Scope scope) {
     for (WithItem<?> w : items) {
       Columns c = scope.ctes.get(unquote(w.getAliasName()));
       if (c != null && c.gated()) {
-        level().add(c, "the WITH item " + w.getAliasName() + ", whose rows a masked test chose");
+        level().addGate(c.gate(), "the WITH item " + w.getAliasName() + ", whose rows a masked test chose");
       }
     }
   }
@@ -536,7 +570,7 @@ final class ColumnOrigins {
     for (Select s : set.getSelects()) {
       Columns b = query(s, scope);
       if (b.gated()) {
-        level().add(s, "a branch of " + set.getOperations().get(0) + " whose rows a masked test chose");
+        level().addGate(b.gate(), "a branch of " + set.getOperations().get(0) + " whose rows a masked test chose");
       }
       branches.add(b);
     }
@@ -620,10 +654,14 @@ final class ColumnOrigins {
     fromItem(item, scope);
     for (Relation r : scope.relations.subList(before, scope.relations.size())) {
       if (r.columns().gated()) {
-        // The first reference to a WITH item counts under the item's own key (already counted for
-        // the level that owns the WITH, when that is this one); a further one pairs its rows anew.
-        Object key = r.key() != r && level().read.add(r.key()) ? r.key() : r;
-        level().add(key, "the FROM item " + (r.name() == null ? shorten(String.valueOf(item)) : r.name())
+        // Counted under the test that chose its rows (a WITH item read here is counted once with
+        // the WITH); a second FROM item over the same rows pairs them anew, a test of its own.
+        Level here = level();
+        boolean first = here.read.add(r.columns().gate());
+        if (first) {
+          here.aliases.put(r, r.columns().gate()); // a condition on its rows asks with the same question
+        }
+        here.addGate(first ? r.columns().gate() : r, "the FROM item " + (r.name() == null ? shorten(String.valueOf(item)) : r.name())
             + ", whose rows a masked test chose");
       }
     }
@@ -631,9 +669,9 @@ final class ColumnOrigins {
 
   private void fromItem(FromItem item, Scope scope) {
     if (item instanceof Table t) {
-      Columns cte = t.getSchemaName() != null ? null : scope.cte(unquote(t.getName()));
+      boolean base = t.getSchemaName() != null || scope.cte(unquote(t.getName())) == null;
       scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias()),
-          cte == null, cte));
+          base));
     } else if (item instanceof ParenthesedSelect p) {
       // Only LATERAL sees the FROM items before it.
       Scope sees = p instanceof LateralSubSelect ? scope : scope.outer;
@@ -774,7 +812,7 @@ final class ColumnOrigins {
       for (int i = 0; i < c.known().size(); i++) {
         cols.add(new Col(i < names.size() ? names.get(i) : c.known().get(i).name(), c.known().get(i).flow()));
       }
-      return new Columns(cols, null, c.gated());
+      return new Columns(cols, null, c.gate());
     }
     // Positions are not known (a table's unmasked columns are not listed): any renamed column may
     // be any masked one, still plain (renaming keeps the origin).
@@ -783,7 +821,7 @@ final class ColumnOrigins {
       cols.add(new Col(n, any));
     }
     cols.addAll(c.known());
-    return new Columns(cols, c.rest(), c.gated());
+    return new Columns(cols, c.rest(), c.gate());
   }
 
   private static String aliasOr(Alias a, String name) {
@@ -896,7 +934,7 @@ final class ColumnOrigins {
     if (node instanceof Select s) {
       Columns c = query(s, scope);
       if (c.gated()) {
-        level().add(s, "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
+        level().addGate(c.gate(), "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
       }
       return c.all().derived().max(c.gated() ? Flow.GATED : Flow.CLEAN);
     }
@@ -1085,7 +1123,8 @@ final class ColumnOrigins {
       if (separate != null) {
         level().add(separate, "the " + clause + " condition " + shorten(String.valueOf(c)));
       } else {
-        level().add(t.relation, "conditions on " + f.source());
+        Level here = level();
+        here.add(here.aliases.getOrDefault(t.relation, t.relation), "conditions on " + f.source());
       }
     }
   }
@@ -1342,7 +1381,7 @@ final class ColumnOrigins {
     Columns source = ins.getSelect() == null ? new Columns(List.of(), null) : query(ins.getSelect(), scope);
     if (source.gated()) {
       // The rows written are the ones a masked test chose: that test is this statement's question.
-      level().add(ins.getSelect(), "the rows INSERT takes from " + shorten(String.valueOf(ins.getSelect()))
+      level().addGate(source.gate(), "the rows INSERT takes from " + shorten(String.valueOf(ins.getSelect()))
           + ", which a masked test chose");
     }
     for (int i = 0; i < source.known().size(); i++) {
@@ -1459,7 +1498,7 @@ final class ColumnOrigins {
       } else if (values.size() == 1 && values.get(0) instanceof Select s) {
         Columns c = query(s, scope);
         if (c.gated()) {
-          level().add(s, "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
+          level().addGate(c.gate(), "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
         }
         for (int i = 0; i < cols.size(); i++) {
           Flow f = c.rest() == null && i < c.known().size() ? c.known().get(i).flow() : c.all();

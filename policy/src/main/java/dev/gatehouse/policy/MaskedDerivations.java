@@ -91,7 +91,7 @@ public final class MaskedDerivations {
     }
     // Literals are abstracted away in the fingerprint, but a body or string naming a masked column
     // decides the verdict of a statement the analysis reads only as text (DO, CREATE FUNCTION).
-    String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql);
+    String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql) + "\u0000" + viewsInText(sql);
     Optional<String> known = cache.get(key);
     if (known != null) {
       return known;
@@ -207,8 +207,11 @@ public final class MaskedDerivations {
             + " select its columns by name");
       }
     }
+    // A routine's or DO block's body is a string: a view named in it is read when the code runs.
+    boolean body = !tokens.isEmpty() && (tokens.get(0).is("create") || tokens.get(0).is("do"));
+    String lowerText = sql.toLowerCase(Locale.ROOT);
     for (Map.Entry<String, String> v : exposingViews.entrySet()) {
-      if (names.contains(v.getKey())) {
+      if (names.contains(v.getKey()) || body && containsWord(lowerText, v.getKey())) {
         return Optional.of("view " + v.getKey() + " exposes the masked column " + v.getValue()
             + " without its origin; select from the table instead");
       }
@@ -294,6 +297,18 @@ public final class MaskedDerivations {
         if (containsWord(lower, c)) {
           found.add(c);
         }
+      }
+    }
+    return found;
+  }
+
+  /** Views exposing masked columns named anywhere in the text, string literals and bodies included. */
+  private Set<String> viewsInText(String sql) {
+    Set<String> found = new TreeSet<>();
+    String lower = sql.toLowerCase(Locale.ROOT);
+    for (String v : exposingViews.keySet()) {
+      if (containsWord(lower, v)) {
+        found.add(v);
       }
     }
     return found;

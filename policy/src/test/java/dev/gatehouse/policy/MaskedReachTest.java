@@ -113,6 +113,10 @@ class MaskedReachTest {
       "SELECT (WITH a AS (SELECT id FROM users WHERE ssn LIKE '1%') SELECT 1), id FROM users WHERE ssn LIKE '_2%'",
       "WITH a AS (UPDATE notes SET note = (SELECT max(id)::text FROM users WHERE ssn LIKE '1%') RETURNING 1)"
           + " SELECT id FROM users WHERE ssn LIKE '_2%'",
+      "WITH a AS (SELECT id, ssn FROM users) SELECT (SELECT count(*) FROM a WHERE ssn LIKE '1%'),"
+          + " (SELECT count(*) FROM a WHERE ssn LIKE '_2%')",
+      "WITH a AS (SELECT id FROM users WHERE ssn LIKE '1%') SELECT (SELECT count(*) FROM a WHERE id IN"
+          + " (SELECT id FROM users WHERE ssn LIKE '_2%'))",
   })
   void everyWithItemAndWriteSourceCountsTowardOneQuestion(String sql) {
     assertThat(reason(sql)).as(sql).isNotNull();
@@ -125,6 +129,9 @@ class MaskedReachTest {
       "WITH a AS (INSERT INTO notes SELECT id, 'x' FROM users WHERE ssn LIKE '1%' RETURNING 1) SELECT 1",
       "WITH a AS (SELECT id FROM notes) SELECT id FROM users WHERE ssn LIKE '1%'",
       "INSERT INTO notes SELECT id, 'x' FROM users WHERE ssn LIKE '1%'",
+      "WITH a AS (SELECT id FROM users WHERE ssn LIKE '1%') SELECT * FROM notes WHERE id IN (SELECT id FROM a)",
+      "WITH a AS (SELECT id FROM users WHERE ssn LIKE '1%') SELECT (SELECT count(*) FROM a), (SELECT max(id) FROM a)",
+      "WITH a AS (SELECT id, ssn FROM users WHERE ssn LIKE '1%') SELECT id FROM a WHERE ssn LIKE '_2%'",
   })
   void oneQuestionThroughAWithItemStaysAllowed(String sql) {
     assertThat(reason(sql)).as(sql).isNull();
@@ -253,6 +260,20 @@ class MaskedReachTest {
     assertThat(reason("SELECT set_config('search_path', 'public, pg_catalog', false)")).isNotNull();
     assertThat(reason("SET search_path TO 'pg_catalog', 'public'")).isNull();
     assertThat(reason("SET search_path TO 'public', 'pg_catalog'")).isNotNull();
+  }
+
+  @Test
+  void aRoutineBodyReadingAViewThatExposesAMaskedColumnIsRefused() {
+    MaskedDerivations withView = new MaskedDerivations(MaskedDerivations.byTable(List.of("users.ssn")),
+        Map.of("v_users", "users.ssn"));
+    String harmless = "CREATE FUNCTION f() RETURNS SETOF record LANGUAGE sql AS $$ SELECT * FROM notes $$";
+    String viaView = "CREATE FUNCTION f() RETURNS SETOF record LANGUAGE sql AS $$ SELECT * FROM v_users $$";
+    assertThat(withView.violation(harmless, StandardConformingStrings.ON)).isEmpty();
+    assertThat(withView.violation(viaView, StandardConformingStrings.ON)).get().asString().contains("v_users");
+    assertThat(withView.violation("DO $$ BEGIN PERFORM * FROM v_users; END $$", StandardConformingStrings.ON))
+        .isPresent();
+    assertThat(withView.violation("SELECT id FROM notes WHERE note = 'see v_users'", StandardConformingStrings.ON))
+        .isEmpty();
   }
 
   @Test
