@@ -175,6 +175,7 @@ final class ColumnOrigins {
     private final Columns columns;
     /** A table's own rows (not a subquery, CTE or function): one row per stored row. */
     private final boolean base;
+
     Relation(String name, Columns columns) {
       this(name, columns, false);
     }
@@ -661,8 +662,8 @@ final class ColumnOrigins {
         if (first) {
           here.aliases.put(r, r.columns().gate()); // a condition on its rows asks with the same question
         }
-        here.addGate(first ? r.columns().gate() : r, "the FROM item " + (r.name() == null ? shorten(String.valueOf(item)) : r.name())
-            + ", whose rows a masked test chose");
+        here.addGate(first ? r.columns().gate() : r, "the FROM item "
+            + (r.name() == null ? shorten(String.valueOf(item)) : r.name()) + ", whose rows a masked test chose");
       }
     }
   }
@@ -670,8 +671,7 @@ final class ColumnOrigins {
   private void fromItem(FromItem item, Scope scope) {
     if (item instanceof Table t) {
       boolean base = t.getSchemaName() != null || scope.cte(unquote(t.getName())) == null;
-      scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias()),
-          base));
+      scope.relations.add(new Relation(aliasOr(t.getAlias(), unquote(t.getName())), aliased(table(t, scope), t.getAlias()), base));
     } else if (item instanceof ParenthesedSelect p) {
       // Only LATERAL sees the FROM items before it.
       Scope sees = p instanceof LateralSubSelect ? scope : scope.outer;
