@@ -41,3 +41,9 @@ EXPLAIN SELECT * FROM users WHERE email = 'a@b.c'
 CREATE INDEX users_email_lower ON users (lower(email))
 SELECT id, length(name) FROM users WHERE email IS NOT NULL
 SELECT users.email FROM users WHERE users.id = 2
+SELECT id, name FROM users WHERE nullif(email, '') IS NULL
+SELECT id FROM users WHERE coalesce(card, '') = ''
+SELECT id FROM users WHERE greatest(length(email), 0) > 20 OR least(email, 'a') = 'a'
+SELECT id, count(*) FROM users WHERE email LIKE '%@example.com' GROUP BY 1
+SELECT id FROM users WHERE substring(email FROM '@(.*)$') = 'example.com'
+SELECT id FROM users WHERE email::varchar(100) = 'alice@example.com'

@@ -101,14 +101,36 @@ final class ColumnOrigins {
    * {@code rest}, the flow of any further column whose name or position is not known (a table's
    * columns that are not masked), or {@code null} when there are none.
    */
-  record Columns(List<Col> known, Flow rest, boolean gated) {
+  record Columns(List<Col> known, Flow rest, Object gate) {
     Columns(List<Col> known, Flow rest) {
-      this(known, rest, false);
+      this(known, rest, null);
     }
 
-    /** The same columns, from rows that a masked test chose when {@code gated}. */
-    Columns gatedIf(boolean g) {
-      return g && !gated ? new Columns(known, rest, true) : this;
+    /** The rows were chosen by a masked test. */
+    boolean gated() {
+      return gate != null;
+    }
+
+    /**
+     * The same columns, from rows that the masked test {@code test} chose: the key that test is
+     * counted under, so that a level reached by the same test along two paths (a WITH item and a
+     * subquery reading it) counts it once.
+     */
+    Columns gatedBy(Object test) {
+      return test == null || test == gate ? this : new Columns(known, rest, test);
+    }
+
+    // Compared by shape (a recursive WITH settles when its columns stop changing), not by which
+    // objects the tests are.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Columns c && known.equals(c.known) && java.util.Objects.equals(rest, c.rest)
+          && gated() == c.gated();
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(known, rest, gated());
     }
 
     Flow all() {
@@ -184,6 +206,28 @@ final class ColumnOrigins {
   private static final class Level {
     final Set<Object> tests = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     final List<String> described = new ArrayList<>();
+    /** Tests whose rows a FROM item of this level already reads: a second FROM item over them pairs them anew. */
+    final Set<Object> read = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** Tests that came up from below: the key of the test that chose some rows read here. */
+    final Set<Object> propagated = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** A FROM item of this level → the test that chose its rows. */
+    final Map<Object, Object> aliases = new IdentityHashMap<>();
+
+    /** A test that chose rows read here, counted under that test's own key. */
+    void addGate(Object gate, String what) {
+      propagated.add(gate);
+      add(gate, what);
+    }
+
+    /**
+     * What the rows of this level are gated by: the one test that came up from below when that is
+     * all it has, else this level's own (two levels' tests of one relation ask different questions).
+     */
+    Object gate() {
+      Object only = tests.iterator().next();
+      return propagated.contains(only) ? only : this;
+    }
 
     void add(Object key, String what) {
       if (tests.add(key)) {
@@ -217,7 +261,7 @@ final class ColumnOrigins {
           + "); a query may test the masked columns of one relation against constants, so that it learns at most one"
           + " bit about each row");
     }
-    return out.gatedIf(!l.tests.isEmpty());
+    return l.tests.isEmpty() ? out : out.gatedBy(l.gate());
   }
 
   /** Names a query can see: its FROM items, its CTEs, and (outward) the enclosing queries'. */
@@ -386,6 +430,7 @@ final class ColumnOrigins {
       for (WithItem<?> w : items) {
         scope.ctes.put(unquote(w.getAliasName()), cte(w, scope));
       }
+      countCteTests(items, scope);
       return scope;
     }
     // A recursive CTE reads its own rows: start from nothing masked and repeat until the columns
@@ -403,10 +448,26 @@ final class ColumnOrigins {
         scope.ctes.put(unquote(w.getAliasName()), cte(w, scope));
       }
       if (before.equals(scope.ctes)) {
+        countCteTests(items, scope);
         return scope;
       }
     }
     throw new Refusal("a recursive WITH over masked columns whose flow does not settle");
+  }
+
+  /**
+   * Every WITH item whose rows a masked test chose is a test of the level that owns the WITH,
+   * read or not: a data-modifying one runs (and stores what its test chose) whether the main
+   * query reads it or not, so each counts once toward the statement's one question about a row.
+   * A subquery or FROM item reading the item counts under the same key ({@link Columns#gate}).
+   */
+  private void countCteTests(List<WithItem<?>> items, Scope scope) {
+    for (WithItem<?> w : items) {
+      Columns c = scope.ctes.get(unquote(w.getAliasName()));
+      if (c != null && c.gated()) {
+        level().addGate(c.gate(), "the WITH item " + w.getAliasName() + ", whose rows a masked test chose");
+      }
+    }
   }
 
   private Columns cte(WithItem<?> w, Scope scope) {
@@ -455,8 +516,6 @@ final class ColumnOrigins {
     predicate(ps.getWhere(), scope, null, "WHERE");
     predicate(ps.getHaving(), scope, null, "HAVING");
     predicate(ps.getQualify(), scope, null, "QUALIFY");
-    notComputed(ps.getGroupBy(), scope, "GROUP BY");
-    notComputed(ps.getDistinct(), scope, "DISTINCT ON");
     walk(ps.getWindowDefinitions(), scope);
     List<Col> cols = new ArrayList<>();
     Flow rest = null;
@@ -491,6 +550,9 @@ final class ColumnOrigins {
       }
     }
     Columns out = new Columns(cols, rest);
+    // After the output columns: GROUP BY and DISTINCT ON may name one by position or alias.
+    grouping(ps.getGroupBy(), out, scope, "GROUP BY");
+    grouping(ps.getDistinct(), out, scope, "DISTINCT ON");
     if (ps.getDistinct() != null && out.all().tainted()) {
       // DISTINCT compares the values and sorts or hashes them: the rows then come back in (or
       // counted by) an order of the masked values.
@@ -509,7 +571,7 @@ final class ColumnOrigins {
     for (Select s : set.getSelects()) {
       Columns b = query(s, scope);
       if (b.gated()) {
-        level().add(s, "a branch of " + set.getOperations().get(0) + " whose rows a masked test chose");
+        level().addGate(b.gate(), "a branch of " + set.getOperations().get(0) + " whose rows a masked test chose");
       }
       branches.add(b);
     }
@@ -593,8 +655,15 @@ final class ColumnOrigins {
     fromItem(item, scope);
     for (Relation r : scope.relations.subList(before, scope.relations.size())) {
       if (r.columns().gated()) {
-        level().add(r, "the FROM item " + (r.name() == null ? shorten(String.valueOf(item)) : r.name())
-            + ", whose rows a masked test chose");
+        // Counted under the test that chose its rows (a WITH item read here is counted once with
+        // the WITH); a second FROM item over the same rows pairs them anew, a test of its own.
+        Level here = level();
+        boolean first = here.read.add(r.columns().gate());
+        if (first) {
+          here.aliases.put(r, r.columns().gate()); // a condition on its rows asks with the same question
+        }
+        here.addGate(first ? r.columns().gate() : r, "the FROM item "
+            + (r.name() == null ? shorten(String.valueOf(item)) : r.name()) + ", whose rows a masked test chose");
       }
     }
   }
@@ -743,7 +812,7 @@ final class ColumnOrigins {
       for (int i = 0; i < c.known().size(); i++) {
         cols.add(new Col(i < names.size() ? names.get(i) : c.known().get(i).name(), c.known().get(i).flow()));
       }
-      return new Columns(cols, null, c.gated());
+      return new Columns(cols, null, c.gate());
     }
     // Positions are not known (a table's unmasked columns are not listed): any renamed column may
     // be any masked one, still plain (renaming keeps the origin).
@@ -752,7 +821,7 @@ final class ColumnOrigins {
       cols.add(new Col(n, any));
     }
     cols.addAll(c.known());
-    return new Columns(cols, c.rest(), c.gated());
+    return new Columns(cols, c.rest(), c.gate());
   }
 
   private static String aliasOr(Alias a, String name) {
@@ -865,7 +934,7 @@ final class ColumnOrigins {
     if (node instanceof Select s) {
       Columns c = query(s, scope);
       if (c.gated()) {
-        level().add(s, "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
+        level().addGate(c.gate(), "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
       }
       return c.all().derived().max(c.gated() ? Flow.GATED : Flow.CLEAN);
     }
@@ -892,7 +961,7 @@ final class ColumnOrigins {
       // the value comes from the function's arguments.
       Flow args = walkFields(a, scope, seen);
       if (args.tainted()) {
-        call(List.of(String.valueOf(a.getName())), args);
+        call(List.of(String.valueOf(a.getName())), -1, args);
       }
       if (a.getFilterExpression() != null) {
         // FILTER (WHERE <masked test>) answers its own question about each row, beside WHERE's.
@@ -918,26 +987,48 @@ final class ColumnOrigins {
       throw new Refusal("a nested " + st.getClass().getSimpleName() + " cannot be analysed for masked columns");
     }
     Flow f = walkFields(node, scope, seen);
-    if (node instanceof Function fn && isCount(fn)) {
-      // A count of a masked value depends only on which values are null or equal: one answer
-      // about each row, as a WHERE test gives.
-      if (f.tainted()) {
-        level().add(fn, fn + ", which counts by masked values");
-        return Flow.GATED;
-      }
-      return f.kind() == Kind.GATED ? Flow.GATED : Flow.CLEAN;
+    if (node instanceof Function fn && isCount(fn) && f.tainted() && countsPlainColumn(fn, scope)) {
+      // A count of a plain masked column (also DISTINCT) depends only on which values are null or
+      // equal: one answer about each row, as a WHERE test gives. A count of anything computed
+      // from one is not: over a generated series, count(CASE WHEN g < ascii(...) ...) is the
+      // value itself, so such a count is a derived value (below).
+      level().add(fn, fn + ", which counts by masked values");
+      return Flow.GATED;
     }
-    if (node instanceof Function fn && f.tainted() && fn.getName() != null
-        && ROW_MAKING_OR_TIMED.contains(unquote(fn.getMultipartName().get(fn.getMultipartName().size() - 1)))) {
-      throw new Refusal(fn.getName() + "() given the masked column " + f.source()
-          + " would tell its value by how many rows it makes or how long it takes");
+    if (node instanceof Function fn && isCount(fn) && !f.tainted()) {
+      return f.kind() == Kind.GATED ? Flow.GATED : Flow.CLEAN;
     }
     if (node instanceof Function fn && f.tainted()) {
       List<String> parts = fn.getMultipartName() == null || fn.getMultipartName().isEmpty()
           ? List.of(String.valueOf(fn.getName())) : fn.getMultipartName();
-      call(parts, f);
+      call(parts, arguments(fn), f);
+      return f.derived();
+    }
+    if (node instanceof net.sf.jsqlparser.expression.CastExpression c && f.tainted() && !BuiltInTypes.isBuiltIn(c)) {
+      // A cast to a type of one's own runs the cast function or domain check someone wrote.
+      throw new Refusal("the masked column " + f.source() + " is cast to " + c.getColDataType()
+          + ", which is not one of PostgreSQL's own types (its cast or checks could keep the value)");
     }
     return f;
+  }
+
+  /** count(x) or count(DISTINCT x) of one plain column whose masked value keeps its origin. */
+  private boolean countsPlainColumn(Function fn, Scope scope) {
+    if (fn.getParameters() == null || fn.getParameters().size() != 1 || fn.getKeep() != null) {
+      return false;
+    }
+    return fn.getParameters().get(0) instanceof Column c && column(c, scope).kind() == Kind.BARE;
+  }
+
+  /** How many arguments a call passes; -1 for a keyword form ({@code substring(x FROM 2)}). */
+  private static int arguments(Function fn) {
+    if (fn.getParameters() == null) {
+      return fn.getNamedParameters() != null ? -1 : 0;
+    }
+    if (fn.getParameters().size() == 1 && fn.getParameters().get(0) instanceof AllColumns) {
+      return 0; // count(*)
+    }
+    return fn.getParameters().size();
   }
 
   private static boolean isCount(Function fn) {
@@ -946,14 +1037,20 @@ final class ColumnOrigins {
         && (parts.size() == 1 || unquote(parts.get(0)).equals("pg_catalog"));
   }
 
-  /** A call given a masked value: only a read-only built-in may have it. */
-  private static void call(List<String> nameParts, Flow args) {
+  /**
+   * A call given a masked value: only one of PostgreSQL's own functions that return one value,
+   * neither set-returning nor volatile, with an argument count pg_catalog has ({@link
+   * ScalarBuiltIns}); {@code arguments} -1 when not known.
+   */
+  private static void call(List<String> nameParts, int arguments, Flow args) {
     String name = unquote(nameParts.get(nameParts.size() - 1));
     String schema = nameParts.size() > 1 ? unquote(nameParts.get(nameParts.size() - 2)) : null;
     FunctionCall call = new FunctionCall(schema, name);
-    if (!FunctionCatalog.BuiltIns.isBuiltIn(call) || STORING_BUILT_INS.contains(call.name())) {
-      throw new Refusal("the masked column " + args.source() + " is passed to " + call
-          + "(), which is not a read-only built-in function and could store or return it unmasked");
+    if (!ScalarBuiltIns.accepts(schema, name, arguments)) {
+      throw new Refusal("the masked column " + args.source() + " is passed to " + call + "()"
+          + (arguments >= 0 ? " with " + arguments + " argument" + (arguments == 1 ? "" : "s") : "")
+          + ", which is not one of PostgreSQL's own functions that return one value and neither make rows,"
+          + " store nor time it (pg_catalog, immutable or stable, not set-returning)");
     }
   }
 
@@ -984,19 +1081,6 @@ final class ColumnOrigins {
       "true", "false", "null", "unknown", "current_date", "current_time", "current_timestamp", "localtime",
       "localtimestamp", "current_user", "session_user", "user", "current_role", "current_catalog",
       "current_schema");
-
-  /**
-   * Built-in set-returning functions (the number of rows they make is a value of its own) and
-   * functions whose time is visible: given a masked value, each tells more than one bit.
-   */
-  static final Set<String> ROW_MAKING_OR_TIMED = Set.of(
-      "generate_series", "generate_subscripts", "unnest", "regexp_matches", "regexp_split_to_table",
-      "string_to_table", "json_array_elements", "json_array_elements_text", "jsonb_array_elements",
-      "jsonb_array_elements_text", "json_each", "json_each_text", "jsonb_each", "jsonb_each_text",
-      "json_object_keys", "jsonb_object_keys", "json_populate_recordset", "jsonb_populate_recordset",
-      "json_to_recordset", "jsonb_to_recordset", "jsonb_path_query", "jsonb_path_query_tz", "ts_debug",
-      "ts_parse", "ts_stat", "pg_options_to_table", "aclexplode", "xpath_table", "pg_sleep", "pg_sleep_for",
-      "pg_sleep_until");
 
   /** Functions whose value changes from one row to the next: no constant to test against. */
   private static final Set<String> ROW_VARYING = Set.of(
@@ -1039,7 +1123,8 @@ final class ColumnOrigins {
       if (separate != null) {
         level().add(separate, "the " + clause + " condition " + shorten(String.valueOf(c)));
       } else {
-        level().add(t.relation, "conditions on " + f.source());
+        Level here = level();
+        here.add(here.aliases.getOrDefault(t.relation, t.relation), "conditions on " + f.source());
       }
     }
   }
@@ -1174,6 +1259,55 @@ final class ColumnOrigins {
   }
 
   /**
+   * GROUP BY and DISTINCT ON, whose keys may also be an output column's position ({@code GROUP BY
+   * 1}) or alias ({@code GROUP BY x}), as ORDER BY's may, and ROLLUP, CUBE and GROUPING SETS
+   * lists: each key resolved to the value it groups by before it is judged.
+   */
+  private void grouping(Object keys, Columns out, Scope scope, String clause) {
+    if (keys == null) {
+      return;
+    }
+    if (keys instanceof Collection<?> c) {
+      for (Object o : c) {
+        grouping(o, out, scope, clause);
+      }
+      return;
+    }
+    if (keys instanceof net.sf.jsqlparser.statement.select.GroupByElement g) {
+      grouping(g.getGroupByExpressionList(), out, scope, clause);
+      grouping(g.getGroupingSets(), out, scope, clause);
+      return;
+    }
+    if (keys instanceof net.sf.jsqlparser.statement.select.Distinct d) {
+      grouping(d.getOnSelectItems(), out, scope, clause);
+      return;
+    }
+    if (keys instanceof SelectItem<?> i) {
+      grouping(i.getExpression(), out, scope, clause);
+      return;
+    }
+    if (keys instanceof Function fn && fn.getMultipartName() != null && fn.getMultipartName().size() == 1
+        && Set.of("rollup", "cube").contains(unquote(fn.getName()))) {
+      grouping(fn.getParameters(), out, scope, clause + " " + fn.getName().toUpperCase(Locale.ROOT));
+      return;
+    }
+    Flow f = null;
+    if (keys instanceof net.sf.jsqlparser.expression.LongValue n) {
+      int i = (int) n.getValue() - 1;
+      f = out.rest() == null && i >= 0 && i < out.known().size() ? out.known().get(i).flow() : out.all();
+    } else if (keys instanceof Column c && c.getTable() == null && out.hasKnown(unquote(c.getColumnName()))
+        && out.find(unquote(c.getColumnName())).tainted()) {
+      // An input column of that name would win in GROUP BY; either may be meant, so take the output.
+      f = out.find(unquote(c.getColumnName()));
+    }
+    if (f != null && f.tainted()) {
+      throw new Refusal(clause + " over the masked column " + f.source() + " (" + keys + ", an output column)"
+          + " sorts rows by its values; group by another column or count with count(DISTINCT …)");
+    }
+    notComputed(keys, scope, clause);
+  }
+
+  /**
    * GROUP BY, DISTINCT ON, PARTITION BY: a plain masked column groups equal values, as they show
    * anyway; a value computed from one would sort rows by a part of it.
    */
@@ -1245,6 +1379,11 @@ final class ColumnOrigins {
     List<String> targetColumns = ins.getColumns() == null ? null
         : ins.getColumns().stream().map(c -> unquote(c.getColumnName())).toList();
     Columns source = ins.getSelect() == null ? new Columns(List.of(), null) : query(ins.getSelect(), scope);
+    if (source.gated()) {
+      // The rows written are the ones a masked test chose: that test is this statement's question.
+      level().addGate(source.gate(), "the rows INSERT takes from " + shorten(String.valueOf(ins.getSelect()))
+          + ", which a masked test chose");
+    }
     for (int i = 0; i < source.known().size(); i++) {
       String into = targetColumns != null && i < targetColumns.size() ? targetColumns.get(i) : null;
       written(targetName, into, source.known().get(i).flow());
@@ -1358,6 +1497,9 @@ final class ColumnOrigins {
         }
       } else if (values.size() == 1 && values.get(0) instanceof Select s) {
         Columns c = query(s, scope);
+        if (c.gated()) {
+          level().addGate(c.gate(), "the subquery " + shorten(String.valueOf(s)) + ", whose rows a masked test chose");
+        }
         for (int i = 0; i < cols.size(); i++) {
           Flow f = c.rest() == null && i < c.known().size() ? c.known().get(i).flow() : c.all();
           written(targetName, cols.get(i), f);

@@ -83,9 +83,15 @@ public final class MaskedDerivations {
       return Optional.empty();
     }
     List<Token> tokens = SqlLexer.tokenize(sql);
+    // These rules read string literals (a search_path list, a routine's body), which the cache's
+    // fingerprint abstracts away: they run on every call, before it.
+    Optional<String> resolution = nameResolutionOrBody(tokens);
+    if (resolution.isPresent()) {
+      return resolution;
+    }
     // Literals are abstracted away in the fingerprint, but a body or string naming a masked column
     // decides the verdict of a statement the analysis reads only as text (DO, CREATE FUNCTION).
-    String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql);
+    String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql) + "\u0000" + viewsInText(sql);
     Optional<String> known = cache.get(key);
     if (known != null) {
       return known;
@@ -110,6 +116,10 @@ public final class MaskedDerivations {
     if (SqlLexer.readsTheSameEitherWay(SqlLexer.tokenize(sql, true), off)) {
       return on;
     }
+    Optional<String> offResolution = nameResolutionOrBody(off);
+    if (offResolution.isPresent()) {
+      return Optional.of("read with standard_conforming_strings off: " + offResolution.get());
+    }
     for (Token t : off) {
       String name = t.isName() ? t.text().toLowerCase(Locale.ROOT) : "";
       if (masked.containsKey(name) || exposingViews.containsKey(name) || QUERY_FUNCTIONS.contains(name)) {
@@ -126,10 +136,56 @@ public final class MaskedDerivations {
       "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set", "reset", "show", "discard",
       "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
 
+  /** The statements of a text, as token lists split at each {@code ;}. */
+  private static List<List<Token>> statements(List<Token> tokens) {
+    List<List<Token>> statements = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i <= tokens.size(); i++) {
+      if (i == tokens.size() || tokens.get(i).type() == Token.Type.SEMICOLON) {
+        if (i > from) {
+          statements.add(tokens.subList(from, i));
+        }
+        from = i + 1;
+      }
+    }
+    return statements;
+  }
+
+  /** {@link NameResolution} and {@link RoutineBodies}, statement by statement. */
+  private static Optional<String> nameResolutionOrBody(List<Token> tokens) {
+    for (List<Token> st : statements(tokens)) {
+      Optional<String> v = NameResolution.violation(st).or(() -> RoutineBodies.violation(st));
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
   private Optional<String> judge(String sql, List<Token> tokens) {
-    Optional<String> path = searchPathChange(tokens);
-    if (path.isPresent()) {
-      return path;
+    // Several statements in one text: each is judged on its own (its first word decides how).
+    List<List<Token>> statements = statements(tokens);
+    if (statements.size() <= 1) {
+      return judgeOne(sql, tokens);
+    }
+    for (List<Token> st : statements) {
+      String text = sql.substring(st.get(0).start(), st.get(st.size() - 1).end());
+      Optional<String> v = judgeOne(text, SqlLexer.tokenize(text));
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One statement. */
+  private Optional<String> judgeOne(String sql, List<Token> tokens) {
+    if (tokens.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> resolution = NameResolution.violation(tokens).or(() -> RoutineBodies.violation(tokens));
+    if (resolution.isPresent()) {
+      return resolution;
     }
     Set<String> names = new TreeSet<>();
     for (Token t : tokens) {
@@ -151,8 +207,11 @@ public final class MaskedDerivations {
             + " select its columns by name");
       }
     }
+    // A routine's or DO block's body is a string: a view named in it is read when the code runs.
+    boolean body = !tokens.isEmpty() && (tokens.get(0).is("create") || tokens.get(0).is("do"));
+    String lowerText = sql.toLowerCase(Locale.ROOT);
     for (Map.Entry<String, String> v : exposingViews.entrySet()) {
-      if (names.contains(v.getKey())) {
+      if (names.contains(v.getKey()) || body && containsWord(lowerText, v.getKey())) {
         return Optional.of("view " + v.getKey() + " exposes the masked column " + v.getValue()
             + " without its origin; select from the table instead");
       }
@@ -197,63 +256,6 @@ public final class MaskedDerivations {
   }
 
   /**
-   * The masking rule judges calls and operators by name: {@code lower} or {@code =} are
-   * PostgreSQL's own only while pg_catalog is searched first, as it is unless a search_path names
-   * it later. While columns are masked, a statement that mentions search_path (as a word, or in a
-   * string that dynamic SQL or set_config may use) is allowed only as {@code SHOW}, {@code RESET},
-   * or a plain {@code SET [SESSION|LOCAL] search_path TO/=} list (also in {@code ALTER ROLE/DATABASE
-   * … SET}) that does not name pg_catalog.
-   */
-  static Optional<String> searchPathChange(List<Token> tokens) {
-    // SELECT set_config('search_path', '<list>', true|false), as drivers and pg_dump send it
-    List<String> shape = tokens.stream().map(t -> t.type() == Token.Type.STRING ? "'" : t.text().toLowerCase(Locale.ROOT)).toList();
-    if (shape.size() >= 9 && shape.subList(0, 5).equals(List.of("select", "set_config", "(", "'", ","))
-        && tokens.get(3).text().equalsIgnoreCase("search_path") && shape.get(5).equals("'") && shape.get(6).equals(",")
-        && Set.of("true", "false").contains(shape.get(7)) && shape.get(8).equals(")")
-        && shape.subList(9, shape.size()).stream().allMatch(";"::equals)) {
-      return tokens.get(5).text().toLowerCase(Locale.ROOT).contains("pg_catalog")
-          ? Optional.of("a search_path that names pg_catalog could put functions and operators of another schema before"
-              + " PostgreSQL's own, which the masking rule takes them for")
-          : Optional.empty();
-    }
-    int at = -1;
-    for (int i = 0; i < tokens.size(); i++) {
-      Token t = tokens.get(i);
-      boolean name = (t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) && t.text().equalsIgnoreCase("search_path");
-      boolean inString = t.type() == Token.Type.STRING && t.text().toLowerCase(Locale.ROOT).contains("search_path");
-      if (inString || name && at >= 0) {
-        return Optional.of("this statement changes search_path in a way the masking rule cannot follow; while columns are"
-            + " masked, set it with SET search_path TO schema, … (pg_catalog stays first)");
-      }
-      if (name) {
-        at = i;
-      }
-    }
-    if (at < 0) {
-      return Optional.empty();
-    }
-    String first = tokens.get(0).text().toLowerCase(Locale.ROOT);
-    if (first.equals("show") || first.equals("reset")) {
-      return Optional.empty();
-    }
-    boolean set = at > 0 && (tokens.get(at - 1).is("set") || tokens.get(at - 1).is("session") || tokens.get(at - 1).is("local"));
-    if (!set || !Set.of("set", "alter").contains(first)) {
-      return Optional.of("this statement uses search_path in a way the masking rule cannot follow; while columns are"
-          + " masked, set it with SET search_path TO schema, … (pg_catalog stays first)");
-    }
-    for (int i = at + 1; i < tokens.size(); i++) {
-      Token t = tokens.get(i);
-      boolean plain = t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT || t.type() == Token.Type.STRING
-          || t.type() == Token.Type.COMMA || t.type() == Token.Type.SEMICOLON || t.text().equals("=");
-      if (!plain || t.text().toLowerCase(Locale.ROOT).contains("pg_catalog")) {
-        return Optional.of("a search_path that names pg_catalog (" + t.text() + ") or is computed could put functions and"
-            + " operators of another schema before PostgreSQL's own, which the masking rule takes them for");
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
    * A statement the analysis does not follow (ALTER … USING, CREATE FUNCTION, DO, a trigger): it
    * may move values wherever its text says, so it is refused when that text — bodies and strings
    * included — names a masked column of a table it names.
@@ -295,6 +297,18 @@ public final class MaskedDerivations {
         if (containsWord(lower, c)) {
           found.add(c);
         }
+      }
+    }
+    return found;
+  }
+
+  /** Views exposing masked columns named anywhere in the text, string literals and bodies included. */
+  private Set<String> viewsInText(String sql) {
+    Set<String> found = new TreeSet<>();
+    String lower = sql.toLowerCase(Locale.ROOT);
+    for (String v : exposingViews.keySet()) {
+      if (containsWord(lower, v)) {
+        found.add(v);
       }
     }
     return found;
