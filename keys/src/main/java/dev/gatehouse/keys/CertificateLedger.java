@@ -253,26 +253,51 @@ public final class CertificateLedger implements AutoCloseable {
   }
 
   /**
-   * Ends the binding of a key: its serial is revoked first (so live sessions that use it end within
-   * a second, on every gateway sharing this store), then the row is removed, so a later device
-   * login may bind the key afresh. The removed binding, or empty when the key had none.
+   * Ends the binding of a key — of {@code identityOrNull}'s, when given, so that a caller who may
+   * end only their own bindings ends nothing else, even if the key was bound again to someone else
+   * a moment ago. One statement picks and removes the row ({@code WHERE key_fingerprint = ? AND
+   * identity = ?}), and the revocation of exactly that row's serial is written in the same
+   * transaction: live sessions that use it end within a second, on every gateway sharing this
+   * store, and a later device login may bind the key afresh. The removed binding, or empty when
+   * the key had none (of that identity).
    */
-  public synchronized java.util.Optional<KeyBinding> unbindKey(String keyFingerprint, String reason, String by)
-      throws IOException {
-    java.util.Optional<KeyBinding> b = binding(keyFingerprint);
-    if (b.isEmpty()) {
-      return b;
-    }
-    revokeSerial(b.get().serial(), reason, by);
-    try (PreparedStatement del = connection.prepareStatement(
-        "DELETE FROM ca_key_bindings WHERE key_fingerprint = ? AND serial = ?")) {
-      del.setString(1, keyFingerprint);
-      del.setLong(2, b.get().serial());
-      del.executeUpdate();
+  public synchronized java.util.Optional<KeyBinding> unbindKey(
+      String keyFingerprint, String identityOrNull, String reason, String by) throws IOException {
+    String sql = "DELETE FROM ca_key_bindings WHERE key_fingerprint = ?" + (identityOrNull == null ? "" : " AND identity = ?")
+        + " RETURNING serial, identity, groups, bound_at, valid_before, bound_by, bound_from";
+    try {
+      connection.setAutoCommit(false);
+      try {
+        java.util.Optional<KeyBinding> removed = java.util.Optional.empty();
+        try (PreparedStatement del = connection.prepareStatement(sql)) {
+          del.setString(1, keyFingerprint);
+          if (identityOrNull != null) {
+            del.setString(2, identityOrNull);
+          }
+          try (ResultSet rs = del.executeQuery()) {
+            if (rs.next()) {
+              String groups = rs.getString(3);
+              removed = java.util.Optional.of(new KeyBinding(rs.getLong(1), keyFingerprint, rs.getString(2),
+                  groups.isEmpty() ? List.of() : Arrays.asList(groups.split(",")),
+                  Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), rs.getString(6),
+                  rs.getString(7)));
+            }
+          }
+        }
+        if (removed.isPresent()) {
+          insertRevocation(removed.get().serial(), null, reason, by);
+        }
+        connection.commit();
+        return removed;
+      } catch (SQLException | IOException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
     } catch (SQLException e) {
       throw failure("unbind key " + keyFingerprint, e);
     }
-    return b;
   }
 
   /** Whether a binding is active, expired or revoked at {@code now} (revoked wins over expired). */

@@ -187,17 +187,39 @@ class CertificateLedgerTest {
       gateway.bindKey(other);
       long version = gateway.revocationVersion();
 
-      assertThat(cli.unbindKey("SHA256:key1", "lost", "operator:root")).contains(mine);
+      assertThat(cli.unbindKey("SHA256:key1", null, "lost", "operator:root")).contains(mine);
 
       assertThat(gateway.revocationVersion()).isGreaterThan(version); // running gateways notice
       assertThat(gateway.isRevoked(mine.serial(), "alice", mine.boundAt())).isTrue();
       assertThat(gateway.binding("SHA256:key1")).isEmpty();
       assertThat(gateway.binding("SHA256:key2")).contains(other);
-      assertThat(cli.unbindKey("SHA256:key1", "", "operator:root")).isEmpty();
+      assertThat(cli.unbindKey("SHA256:key1", null, "", "operator:root")).isEmpty();
       // A new device login may bind the key again, under a new serial.
       KeyBinding again = binding(gateway.nextSerial(), "SHA256:key1", "bob", now.plusSeconds(1), 3600);
       gateway.bindKey(again);
       assertThat(gateway.state(again, now.plusSeconds(2))).isEqualTo(KeyBinding.State.ACTIVE);
+    }
+  }
+
+  @Test
+  void unbindingForOneIdentityLeavesAKeyBoundToAnotherAloneAndRevokesNothing() throws Exception {
+    try (CertificateLedger gateway = CertificateLedger.open(database());
+        CertificateLedger cli = CertificateLedger.open(database())) {
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      // The key was bound to bob, then bound again to alice (a new device login replaces it).
+      gateway.bindKey(binding(gateway.nextSerial(), "SHA256:key1", "bob", now, 3600));
+      KeyBinding alices = binding(gateway.nextSerial(), "SHA256:key1", "alice", now, 3600);
+      gateway.bindKey(alices);
+      long version = gateway.revocationVersion();
+
+      // bob, who looked it up before the rebinding, asks to end his binding of it.
+      assertThat(cli.unbindKey("SHA256:key1", "bob", "mine", "owner:bob")).isEmpty();
+
+      assertThat(gateway.binding("SHA256:key1")).contains(alices);
+      assertThat(gateway.revocationVersion()).isEqualTo(version);
+      assertThat(gateway.state(alices, now)).isEqualTo(KeyBinding.State.ACTIVE);
+      assertThat(cli.unbindKey("SHA256:key1", "alice", "lost", "owner:alice")).contains(alices);
+      assertThat(gateway.state(alices, now)).isEqualTo(KeyBinding.State.REVOKED);
     }
   }
 

@@ -11,14 +11,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
  * What the certificate login stored says: identity (key id), groups ({@code groups@gatehouse.dev}),
- * serial and expiry.
+ * serial, expiry, and the fingerprint of the CA that signed it ({@code signedBy}).
  */
-public record CertificateStatus(String identity, List<String> groups, long serial, Instant validBefore) {
+public record CertificateStatus(
+    String identity, List<String> groups, long serial, Instant validBefore, String signedBy) {
   static final String GROUPS_EXTENSION = "groups@gatehouse.dev";
 
   public CertificateStatus {
@@ -29,24 +31,30 @@ public record CertificateStatus(String identity, List<String> groups, long seria
     return now.isBefore(validBefore);
   }
 
-  /** Reads an OpenSSH certificate file ({@code id_ed25519-cert.pub}). */
+  /** Reads an OpenSSH certificate file ({@code id_ed25519-cert.pub}); login itself reads it through {@link LoginFiles}. */
   public static CertificateStatus read(Path certificateFile) throws LoginFailed {
     String line;
     try {
-      line = Files.readString(certificateFile, StandardCharsets.UTF_8).trim();
+      line = Files.readString(certificateFile, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new LoginFailed("no certificate at " + certificateFile + "; run gatehouse login --gateway URL");
     } catch (IOException e) {
       throw new LoginFailed("cannot read " + certificateFile + ": " + e.getMessage(), e);
     }
+    return parse(line, certificateFile);
+  }
+
+  /** Parses the text of a certificate file; {@code where} names it in messages. */
+  static CertificateStatus parse(String text, Path where) throws LoginFailed {
+    String line = text.trim();
     PublicKey key;
     try {
       key = AuthorizedKeyEntry.parseAuthorizedKeyEntry(line).resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new LoginFailed(certificateFile + " is not an OpenSSH certificate: " + e.getMessage(), e);
+      throw new LoginFailed(where + " is not an OpenSSH certificate: " + e.getMessage(), e);
     }
     if (!(key instanceof OpenSshCertificate cert)) {
-      throw new LoginFailed(certificateFile + " holds a plain key, not a certificate");
+      throw new LoginFailed(where + " holds a plain key, not a certificate");
     }
     List<String> groups = new ArrayList<>();
     String value = cert.getExtensionsMap().get(GROUPS_EXTENSION);
@@ -56,6 +64,7 @@ public record CertificateStatus(String identity, List<String> groups, long seria
     long before = cert.getValidBefore();
     // OpenSSH's "forever" is 2^64-1, a negative long here.
     Instant validBefore = before < 0 ? Instant.MAX : Instant.ofEpochSecond(before);
-    return new CertificateStatus(cert.getId(), groups, cert.getSerial(), validBefore);
+    return new CertificateStatus(cert.getId(), groups, cert.getSerial(), validBefore,
+        KeyUtils.getFingerPrint(cert.getCaPubKey()));
   }
 }

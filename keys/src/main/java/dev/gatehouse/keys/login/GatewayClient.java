@@ -1,12 +1,10 @@
 package dev.gatehouse.keys.login;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.gatehouse.keys.oidc.ProviderHttp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,17 +17,19 @@ import java.util.Map;
 /**
  * The gateway's issuance endpoints as the login client calls them: {@code GET /v1/config} and
  * {@code POST /v1/certificates}. The ID token goes only to an https URL, or plain http on loopback.
+ * Each exchange, body included, ends within {@link #TIMEOUT}; answers are capped at 256 KiB.
  */
 final class GatewayClient {
   static final Duration TIMEOUT = Duration.ofSeconds(15);
   private static final int MAX_BODY = 256 * 1024;
 
+  /** Shared by every client in the process; its threads end when idle. No redirects. */
+  private static final ProviderHttp HTTP = new ProviderHttp(TIMEOUT);
+
   private final URI base;
-  private final HttpClient http;
 
   GatewayClient(URI gateway) throws LoginFailed {
     this.base = normalize(gateway);
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   URI base() {
@@ -59,7 +59,7 @@ final class GatewayClient {
   record Grant(String certificate, String identity, List<String> groups, Instant validBefore, String serial) {}
 
   GatewayConfig config() throws LoginFailed {
-    Map<String, Object> doc = send(HttpRequest.newBuilder(base.resolve(base.getPath() + "/v1/config")).GET(), "GET /v1/config");
+    Map<String, Object> doc = send(base.resolve(base.getPath() + "/v1/config"), null, "GET /v1/config");
     String issuer = string(doc, "issuer");
     String clientId = string(doc, "clientId");
     if (issuer == null || clientId == null) {
@@ -87,10 +87,7 @@ final class GatewayClient {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("idToken", idToken);
     body.put("publicKey", publicKeyLine);
-    Map<String, Object> doc = send(
-        HttpRequest.newBuilder(base.resolve(base.getPath() + "/v1/certificates"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body))),
+    Map<String, Object> doc = send(base.resolve(base.getPath() + "/v1/certificates"), JSONObjectUtils.toJSONString(body),
         "POST /v1/certificates");
     String certificate = string(doc, "certificate");
     String identity = string(doc, "identity");
@@ -105,35 +102,31 @@ final class GatewayClient {
     }
   }
 
-  private Map<String, Object> send(HttpRequest.Builder request, String what) throws LoginFailed {
-    HttpResponse<java.io.InputStream> response;
-    byte[] bytes;
+  private Map<String, Object> send(URI url, String postJsonOrNull, String what) throws LoginFailed {
+    ProviderHttp.Answer response;
     try {
-      response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      // Bounded before it is read: never more than MAX_BODY + 1 bytes in memory.
-      try (java.io.InputStream in = response.body()) {
-        bytes = in.readNBytes(MAX_BODY + 1);
-      }
-    } catch (InterruptedException e) {
+      // One deadline for the whole exchange and a capped body (ProviderHttp): a gateway, or
+      // anything posing as one, that trickles its answer cannot hold login past TIMEOUT.
+      response = ProviderHttp.await(postJsonOrNull == null
+          ? HTTP.get(url, MAX_BODY)
+          : HTTP.post(url, Map.of("Content-Type", "application/json"), postJsonOrNull, MAX_BODY));
+    } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
-      throw new LoginFailed("interrupted during " + what, new InterruptedIOException());
+      throw new LoginFailed("interrupted during " + what, e);
     } catch (IOException e) {
       throw new LoginFailed("cannot reach the gateway at " + base + " (" + what + "): " + describe(e), e);
     }
-    if (bytes.length > MAX_BODY) {
-      throw new LoginFailed(what + " answered more than " + MAX_BODY + " bytes");
-    }
+    byte[] bytes = response.body();
     Map<String, Object> doc;
     try {
       doc = JSONObjectUtils.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
     } catch (ParseException e) {
-      throw new LoginFailed(what + " at " + base + " answered HTTP " + response.statusCode() + " without JSON; is this a Gatehouse gateway?");
+      throw new LoginFailed(what + " at " + base + " answered HTTP " + response.status() + " without JSON; is this a Gatehouse gateway?");
     }
-    if (response.statusCode() != 200) {
+    if (response.status() != 200) {
       String error = string(doc, "error");
       String message = string(doc, "message");
-      throw new LoginFailed("the gateway refused " + what + " (HTTP " + response.statusCode() + ")"
+      throw new LoginFailed("the gateway refused " + what + " (HTTP " + response.status() + ")"
           + (error == null ? "" : ": " + error) + (message == null ? "" : ": " + message));
     }
     return doc;

@@ -86,7 +86,7 @@ public final class Login {
     } catch (IOException e) {
       throw new LoginFailed("cannot write to " + files.home() + ": " + e.getMessage(), e);
     }
-    CertificateStatus status = CertificateStatus.read(files.certificate());
+    CertificateStatus status = files.readCertificate();
     Duration lifetime = Duration.between(clock.instant(), status.validBefore());
 
     out.println((keyMade ? "Made key " : "Reused key ") + files.privateKey());
@@ -176,13 +176,13 @@ public final class Login {
 
   /** {@code login --status}: prints the stored certificate; true when it is still valid. */
   public static boolean status(Path home, PrintStream out, Clock clock) throws LoginFailed {
-    LoginFiles files = new LoginFiles(home);
-    OwnedPaths.requireOwnFileIfPresent(files.certificate(), "the certificate", OwnedPaths.myUid(), false);
-    CertificateStatus s = CertificateStatus.read(files.certificate());
+    // The same checks as a login: what another user could have put there is not reported as yours.
+    CertificateStatus s = new LoginFiles(home).readCertificate();
     Instant now = clock.instant();
     out.println("identity: " + s.identity());
     out.println("groups:   " + (s.groups().isEmpty() ? "(none)" : String.join(", ", s.groups())));
     out.println("serial:   " + Long.toUnsignedString(s.serial()));
+    out.println("ca:       " + s.signedBy());
     if (s.validAt(now)) {
       out.println("valid until " + s.validBefore() + " (" + human(Duration.between(now, s.validBefore())) + " left)");
     } else {

@@ -2,10 +2,8 @@ package dev.gatehouse.keys.login;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
@@ -29,16 +27,20 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
  * certificate beside it, known_hosts and the ssh_config snippet; and the {@code Include} line in
  * the user's own {@code ~/.ssh/config}.
  *
- * <p>Trusts nothing another user could have put there: the directories are checked first
- * ({@link #requireSafe}, {@link OwnedPaths}), files are read without following links and written by
- * creating a new file and renaming it over the old name (which replaces a link, never writes
- * through it), the public key sent to be signed is derived from the private key, and the
- * certificate the gateway returns must certify that key. Everything but the public key is 0600.
+ * <p>Trusts nothing another user could have put there: every path is walked as given and checked
+ * first ({@link #requireSafe}, {@link OwnedPaths}); every read and write then goes through the
+ * opened directory that was checked ({@link LoginDirectory}): files are read without following
+ * links, only after they were checked, and written by creating a new file and renaming it over the
+ * old name (which replaces a link, never writes through it). The private key is read once; the
+ * public key sent to be signed is derived from what was read, and the certificate the gateway
+ * returns must certify that key. Everything but the public key is 0600.
  */
 public final class LoginFiles {
   public static final String KEY = "id_ed25519";
 
   private final Path home;
+  /** The public half of the private key, from the one read of it (see {@link #ensureKey}). */
+  private PublicKey key;
 
   public LoginFiles(Path home) {
     this.home = home.toAbsolutePath().normalize();
@@ -70,70 +72,97 @@ public final class LoginFiles {
 
   /**
    * Refuses, before anything is fetched or written, a login directory (or {@code ~/.ssh} when
-   * {@code userSshConfig} is not null) that another user could change: see {@link OwnedPaths}.
-   * Makes the login directory (0700) when it is missing.
+   * {@code userSshConfig} is not null) that another user could change, or a file in it that is not
+   * the user's alone: see {@link OwnedPaths}. Makes the login directory (0700), and directories
+   * missing above it (0700), when they are missing — each only after the one above it passed.
    */
   void requireSafe(Path userSshConfig) throws LoginFailed {
     int uid = OwnedPaths.myUid();
-    try {
-      if (!OwnedPaths.exists(home)) {
-        Path parent = home.getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-          Files.createDirectories(parent);
-        }
-        if (parent != null) {
-          OwnedPaths.requireSafeAncestors(parent, uid);
-        }
-        Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    makeMissing(home, uid);
+    try (LoginDirectory dir = LoginDirectory.open(home, "the login directory", uid)) {
+      OwnedPaths.requireOwnFileIfPresent(dir.real().resolve(KEY), privateKey(), "the private key", uid, true);
+      for (String f : List.of(KEY + ".pub", KEY + "-cert.pub", "known_hosts", "ssh_config")) {
+        OwnedPaths.requireOwnFileIfPresent(dir.real().resolve(f), home.resolve(f), "the file", uid, false);
       }
-    } catch (IOException e) {
-      throw e instanceof LoginFailed lf ? lf : new LoginFailed("cannot make " + home + ": " + e.getMessage(), e);
-    }
-    OwnedPaths.requireOwnDirectory(home, "the login directory", uid);
-    OwnedPaths.requireOwnFileIfPresent(privateKey(), "the private key", uid, true);
-    for (Path f : List.of(publicKey(), certificate(), knownHosts(), sshConfig())) {
-      OwnedPaths.requireOwnFileIfPresent(f, "the file", uid, false);
     }
     if (userSshConfig != null) {
-      Path dir = userSshConfig.toAbsolutePath().normalize().getParent();
-      if (OwnedPaths.exists(dir)) {
-        OwnedPaths.requireOwnDirectory(dir, "the ssh directory", uid);
-      } else if (dir.getParent() != null && Files.isDirectory(dir.getParent())) {
-        OwnedPaths.requireSafeAncestors(dir.getParent(), uid);
+      Path config = userSshConfig.toAbsolutePath().normalize();
+      Path sshDir = config.getParent();
+      OwnedPaths.Walk w = OwnedPaths.walk(sshDir, uid);
+      if (w.complete()) {
+        try (LoginDirectory dir = LoginDirectory.open(sshDir, "the ssh directory", uid)) {
+          OwnedPaths.requireOwnFileIfPresent(dir.real().resolve(config.getFileName().toString()), config,
+              "your ssh config", uid, false);
+        }
       }
-      OwnedPaths.requireOwnFileIfPresent(userSshConfig.toAbsolutePath().normalize(), "your ssh config", uid, false);
+      // else: the walk checked everything above the missing part; includeIn makes it (0700).
     }
   }
 
   /**
-   * The key pair, made with ssh-keygen when missing; true when it was made now. The public key is
-   * always derived from the private key ({@link #publicKeyLine}); a {@code .pub} beside it that
-   * says otherwise is rewritten.
+   * Makes {@code dir} and what is missing above it, 0700, each only below a directory that passed
+   * the walk. {@code dir} itself is judged by {@link LoginDirectory#open} afterwards, as the login
+   * directory, not as a directory on the way.
+   */
+  private static void makeMissing(Path dir, int uid) throws LoginFailed {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (abs.getParent() == null) {
+      return;
+    }
+    for (int round = 0; round <= abs.getNameCount() + OwnedPaths.MAX_LINKS; round++) {
+      OwnedPaths.Walk w = OwnedPaths.walk(abs.getParent(), uid);
+      Path next = w.complete()
+          ? w.reached().resolve(abs.getFileName().toString())
+          : w.reached().resolve(w.missing().get(0));
+      if (w.complete() && OwnedPaths.statIfExists(next) != null) {
+        return;
+      }
+      try {
+        // Exclusive: if someone made it first, this fails and the next walk judges theirs.
+        Files.createDirectory(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // walk again
+      } catch (IOException e) {
+        throw new LoginFailed("cannot make " + next + ": " + e.getMessage(), e);
+      }
+    }
+    throw new LoginFailed("cannot make " + dir + ": it keeps changing");
+  }
+
+  private LoginDirectory open() throws LoginFailed {
+    return LoginDirectory.open(home, "the login directory", OwnedPaths.myUid());
+  }
+
+  /**
+   * The key pair, made with ssh-keygen when missing; true when it was made now. The private key is
+   * read once, here, and the public key login sends is derived from what was read ({@link
+   * #publicKeyLine}); a {@code .pub} beside it that says otherwise is rewritten.
    */
   boolean ensureKey() throws LoginFailed {
     requireSafe(null);
-    try {
+    try (LoginDirectory dir = open()) {
       boolean made = false;
-      if (!OwnedPaths.exists(privateKey())) {
+      if (!dir.exists(KEY)) {
         // The directory is the user's alone (requireSafe), so nothing can appear here meanwhile.
-        Files.deleteIfExists(publicKey());
-        Files.deleteIfExists(certificate());
-        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "gatehouse", "-f", privateKey().toString());
+        dir.delete(KEY + ".pub");
+        dir.delete(KEY + "-cert.pub");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "gatehouse", "-f", dir.real().resolve(KEY).toString());
         made = true;
-        Files.setPosixFilePermissions(privateKey(), PosixFilePermissions.fromString("rw-------"));
+        dir.chmod(KEY, "rw-------");
       }
-      PublicKey derived = derivedPublicKey();
+      PublicKey derived = readKey(dir);
       if (!KeyPairProvider.SSH_ED25519.equals(KeyUtils.getKeyType(derived))) {
         throw new LoginFailed(privateKey() + " is not an ed25519 key; move it away and log in again");
       }
       String line = PublicKeyEntry.toString(derived);
+      byte[] pub = dir.read(KEY + ".pub", "the file", false, 64 * 1024);
       boolean pubMatches = false;
-      if (OwnedPaths.exists(publicKey())) {
-        String[] f = new String(OwnedPaths.read(publicKey()), StandardCharsets.UTF_8).trim().split("\\s+");
+      if (pub != null) {
+        String[] f = new String(pub, StandardCharsets.UTF_8).trim().split("\\s+");
         pubMatches = f.length >= 2 && line.equals(f[0] + " " + f[1]);
       }
       if (!pubMatches) {
-        writeAtomically(publicKey(), line + " gatehouse\n", "rw-r--r--");
+        dir.write(KEY + ".pub", line + " gatehouse\n", "rw-r--r--");
       }
       return made;
     } catch (IOException e) {
@@ -141,9 +170,15 @@ public final class LoginFiles {
     }
   }
 
-  /** The public half of the private key file itself (read without following links). */
-  PublicKey derivedPublicKey() throws IOException {
-    byte[] text = OwnedPaths.read(privateKey());
+  /** The public half of the private key, as read (once) from the checked directory. */
+  private synchronized PublicKey readKey(LoginDirectory dir) throws IOException {
+    if (key != null) {
+      return key;
+    }
+    byte[] text = dir.read(KEY, "the private key", true, 64 * 1024);
+    if (text == null) {
+      throw new LoginFailed("no private key at " + privateKey() + "; run gatehouse login again");
+    }
     Collection<KeyPair> pairs;
     try {
       pairs = OpenSSHKeyPairResourceParser.INSTANCE.loadKeyPairs(null, NamedResource.ofName(privateKey().toString()),
@@ -154,7 +189,20 @@ public final class LoginFiles {
     if (pairs == null || pairs.size() != 1) {
       throw new LoginFailed(privateKey() + " holds " + (pairs == null ? 0 : pairs.size()) + " keys; expected one");
     }
-    return pairs.iterator().next().getPublic();
+    key = pairs.iterator().next().getPublic();
+    return key;
+  }
+
+  /** The public half of the private key login read (once); read now if it was not yet. */
+  PublicKey derivedPublicKey() throws IOException {
+    synchronized (this) {
+      if (key != null) {
+        return key;
+      }
+    }
+    try (LoginDirectory dir = open()) {
+      return readKey(dir);
+    }
   }
 
   /** What is sent to be signed: "ssh-ed25519 AAAA…", derived from the private key, never read from .pub. */
@@ -181,11 +229,33 @@ public final class LoginFiles {
     if (!identity.equals(cert.getId()) || identity.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new LoginFailed("the gateway's certificate names another identity than its answer");
     }
-    writeAtomically(certificate(), certificate.trim() + " " + identity + "\n", "rw-------");
+    try (LoginDirectory dir = open()) {
+      dir.write(KEY + "-cert.pub", certificate.trim() + " " + identity + "\n", "rw-------");
+    }
+  }
+
+  /** The stored certificate, read from the checked directory (refused when missing or not the user's alone). */
+  CertificateStatus readCertificate() throws LoginFailed {
+    OwnedPaths.Walk above = home.getParent() == null ? null : OwnedPaths.walk(home.getParent(), OwnedPaths.myUid());
+    if (above != null && !above.complete()
+        || above != null && OwnedPaths.statIfExists(above.reached().resolve(home.getFileName().toString())) == null) {
+      throw new LoginFailed("no certificate at " + certificate() + "; run gatehouse login --gateway URL");
+    }
+    try (LoginDirectory dir = open()) {
+      byte[] bytes = dir.read(KEY + "-cert.pub", "the certificate", false, 64 * 1024);
+      if (bytes == null) {
+        throw new LoginFailed("no certificate at " + certificate() + "; run gatehouse login --gateway URL");
+      }
+      return CertificateStatus.parse(new String(bytes, StandardCharsets.UTF_8), certificate());
+    } catch (IOException e) {
+      throw e instanceof LoginFailed lf ? lf : new LoginFailed("cannot read " + certificate() + ": " + e.getMessage(), e);
+    }
   }
 
   void writeKnownHosts(String line) throws IOException {
-    writeAtomically(knownHosts(), line.trim() + "\n", "rw-------");
+    try (LoginDirectory dir = open()) {
+      dir.write("known_hosts", line.trim() + "\n", "rw-------");
+    }
   }
 
   void writeSshConfig(String alias, String sshHost, int sshPort) throws IOException {
@@ -197,7 +267,9 @@ public final class LoginFiles {
         + "  CertificateFile " + quote(certificate()) + "\n"
         + "  UserKnownHostsFile " + quote(knownHosts()) + "\n"
         + "  IdentitiesOnly yes\n";
-    writeAtomically(sshConfig(), text, "rw-------");
+    try (LoginDirectory dir = open()) {
+      dir.write("ssh_config", text, "rw-------");
+    }
   }
 
   /** The line that pulls the snippet into an ssh_config. */
@@ -210,50 +282,51 @@ public final class LoginFiles {
    * absent). True when the file changed; false when it already included the snippet.
    */
   boolean includeIn(Path userConfig) throws IOException {
+    int uid = OwnedPaths.myUid();
+    Path config = userConfig.toAbsolutePath().normalize();
+    String name = config.getFileName().toString();
+    makeMissing(config.getParent(), uid);
     String include = includeLine();
-    List<String> lines = new ArrayList<>();
-    if (OwnedPaths.exists(userConfig)) {
-      lines.addAll(new String(OwnedPaths.read(userConfig), StandardCharsets.UTF_8).lines().toList());
-      for (String l : lines) {
-        if (l.trim().replaceAll("\\s+", " ").equalsIgnoreCase(include)) {
-          return false;
+    try (LoginDirectory dir = LoginDirectory.open(config.getParent(), "the ssh directory", uid)) {
+      OwnedPaths.Stat existing =
+          OwnedPaths.requireOwnFileIfPresent(dir.real().resolve(name), config, "your ssh config", uid, false);
+      List<String> lines = new ArrayList<>();
+      byte[] old = dir.read(name, "your ssh config", false, 1 << 20);
+      if (old != null) {
+        lines.addAll(new String(old, StandardCharsets.UTF_8).lines().toList());
+        for (String l : lines) {
+          if (l.trim().replaceAll("\\s+", " ").equalsIgnoreCase(include)) {
+            return false;
+          }
         }
       }
-    } else {
-      Path dir = userConfig.toAbsolutePath().getParent();
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      }
+      // First: ssh_config takes the first value it finds, and an Include after a Host block would
+      // belong to that block.
+      lines.add(0, include);
+      String perms = existing == null ? "rw-------" : PosixFilePermissions.toString(modeBits(existing.mode()));
+      dir.write(name, String.join("\n", lines) + "\n", perms);
+      return true;
     }
-    // First: ssh_config takes the first value it finds, and an Include after a Host block would
-    // belong to that block.
-    lines.add(0, include);
-    String perms = OwnedPaths.exists(userConfig) ? permissions(userConfig) : "rw-------";
-    writeAtomically(userConfig, String.join("\n", lines) + "\n", perms);
-    return true;
   }
 
-  private static String permissions(Path file) throws IOException {
-    Set<PosixFilePermission> p = Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    return PosixFilePermissions.toString(p);
+  private static Set<PosixFilePermission> modeBits(int mode) {
+    Set<PosixFilePermission> p = java.util.EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+    };
+    for (int i = 0; i < order.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        p.add(order[i]);
+      }
+    }
+    return p;
   }
 
   static String quote(Path p) {
     String s = p.toString();
     return s.matches(".*\\s.*") ? "\"" + s + "\"" : s;
-  }
-
-  private static void writeAtomically(Path file, String text, String perms) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms)));
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 
   /** Runs an OpenSSH tool with no terminal; its stdout, or a LoginFailed with its output. */

@@ -1,37 +1,70 @@
 package dev.gatehouse.keys.login;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Whether the places {@code gatehouse login} reads and writes are the user's alone. Another user
- * who can write to the login directory (or to a directory above it) could swap the public key for
- * theirs and get a certificate naming the victim, or point a file at one of their own; so login
- * refuses, naming the path and the fix, as OpenSSH's StrictModes does:
+ * who can change any directory on the way to the login directory could swap the key for theirs
+ * and get a certificate naming the victim, or point a file at one of their own; so login refuses,
+ * naming the path and the fix, as OpenSSH's StrictModes does.
+ *
+ * <p>The path is walked as given (absolute, normalised), one component at a time from {@code /},
+ * never resolved first: resolving first would check where a link points today, not the directory
+ * holding the link, which is what decides where it points tomorrow.
  *
  * <ul>
- *   <li>the directory and every file login uses in it: owned by the user, not writable by group or
- *       others, never a symbolic link (files are opened with {@code NOFOLLOW_LINKS});
- *   <li>every directory above it (resolved): owned by the user or root, not writable by group or
- *       others — except a root-owned sticky directory such as /tmp, where nobody can rename or
- *       delete what is not theirs.
+ *   <li>every component on the way: owned by the user or root; a directory on the way is not
+ *       writable by group or others, except a root-owned sticky directory such as /tmp, where
+ *       nobody can rename or delete an entry that is not theirs — which is why the entry below it
+ *       must be the user's or root's, never another user's;
+ *   <li>a symbolic link on the way (such as /home pointing to /usr/home) is followed only when it
+ *       is the user's or root's and sits in a directory nobody else can write (not even a sticky
+ *       one), so nobody else can repoint it; its target is then walked the same way. Links are
+ *       followed at most {@value #MAX_LINKS} times, as the kernel does;
+ *   <li>the login directory itself and every file login uses in it: owned by the user, not
+ *       writable by group or others, never a symbolic link; a private key not readable by them
+ *       either.
  * </ul>
+ *
+ * <p>The walk yields the link-free path of what it checked and its file key (device and inode), so
+ * that what is opened afterwards can be compared with what was checked ({@link LoginDirectory}).
  */
 final class OwnedPaths {
+  static final int MAX_LINKS = 40;
   private static final int GROUP_OR_OTHER_WRITE = 0022;
   private static final int GROUP_OR_OTHER_ANY = 0077;
   private static final int STICKY = 01000;
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
   private OwnedPaths() {}
+
+  /** What lstat says of one path: owner, mode, type and file key (device and inode). */
+  record Stat(int uid, int mode, Object fileKey, boolean link, boolean directory, boolean regular) {
+    boolean openToOthers() {
+      return (mode & GROUP_OR_OTHER_WRITE) != 0;
+    }
+
+    boolean rootSticky() {
+      return uid == 0 && (mode & STICKY) != 0;
+    }
+  }
+
+  /**
+   * How far a walk got: {@code reached} is the link-free path of the deepest component that
+   * exists (all of it checked), {@code missing} the names below it that do not exist yet.
+   */
+  record Walk(Path reached, Stat stat, List<String> missing) {
+    boolean complete() {
+      return missing.isEmpty();
+    }
+  }
 
   /** The user's numeric id (on Linux, the owner of /proc/self). */
   static int myUid() throws LoginFailed {
@@ -43,112 +76,186 @@ final class OwnedPaths {
   }
 
   /**
-   * {@code dir} is a real directory of the user's, not writable by others, below safe directories.
-   * {@code what} names it in messages ("the login directory").
+   * Walks {@code dir} from {@code /} as given, checking every component that exists (see the class
+   * comment); stops at the first that does not exist.
    */
-  static void requireOwnDirectory(Path dir, String what, int uid) throws LoginFailed {
-    Path abs = dir.toAbsolutePath().normalize();
-    if (!Files.exists(abs, NOFOLLOW)) {
-      throw new LoginFailed(what + " " + abs + " does not exist");
-    }
-    if (Files.isSymbolicLink(abs)) {
-      throw new LoginFailed(what + " " + abs + " is a symbolic link; login never follows links there. Fix: make it a "
-          + "directory of your own (or pass --home with one)");
-    }
-    if (!Files.isDirectory(abs, NOFOLLOW)) {
-      throw new LoginFailed(what + " " + abs + " is not a directory");
-    }
-    requireOwnedAndClosed(abs, what, uid);
-    Path parent = abs.getParent();
-    if (parent != null) {
-      requireSafeAncestors(parent, uid);
+  static Walk walk(Path dir, int uid) throws LoginFailed {
+    Path path = dir.toAbsolutePath().normalize();
+    int links = 0;
+    walk:
+    while (true) {
+      Path at = path.getRoot();
+      Stat atStat = stat(at);
+      requireOnTheWay(at, atStat, uid);
+      int n = path.getNameCount();
+      for (int i = 0; i < n; i++) {
+        Path next = at.resolve(path.getName(i).toString());
+        Stat s = statIfExists(next);
+        if (s == null) {
+          List<String> missing = new ArrayList<>();
+          for (int j = i; j < n; j++) {
+            missing.add(path.getName(j).toString());
+          }
+          return new Walk(at, atStat, List.copyOf(missing));
+        }
+        requireOwnerTrusted(next, s, uid);
+        if (s.link()) {
+          if (atStat.openToOthers()) {
+            throw new LoginFailed(next + " (above the login directory) is a symbolic link in " + at
+                + ", which others can write (mode " + Integer.toOctalString(atStat.mode() & 07777) + "): whoever can "
+                + "write there could point it elsewhere. Fix: give login the path without the link (--home "
+                + realOrTarget(next) + "/…)");
+          }
+          if (++links > MAX_LINKS) {
+            throw new LoginFailed(dir + " goes through more than " + MAX_LINKS + " symbolic links");
+          }
+          Path target;
+          try {
+            target = at.resolve(Files.readSymbolicLink(next)).normalize();
+          } catch (IOException e) {
+            throw new LoginFailed("cannot read the symbolic link " + next + ": " + e.getMessage(), e);
+          }
+          // Start again from / with the link replaced by its target: the target is walked too.
+          path = i + 1 < n ? target.resolve(path.subpath(i + 1, n)) : target;
+          continue walk;
+        }
+        requireOnTheWay(next, s, uid);
+        at = next;
+        atStat = s;
+      }
+      return new Walk(at, atStat, List.of());
     }
   }
 
-  /** Every directory from {@code dir} (resolved) up to /: the user's or root's, not open to others. */
-  static void requireSafeAncestors(Path dir, int uid) throws LoginFailed {
-    Path real;
+  /** Where a link points, for a message; the link itself when it cannot be read. */
+  private static String realOrTarget(Path link) {
     try {
-      real = dir.toRealPath();
+      return link.toRealPath().toString();
     } catch (IOException e) {
-      throw new LoginFailed("cannot resolve " + dir + ": " + e.getMessage(), e);
+      return link.toString();
     }
-    for (Path p = real; p != null; p = p.getParent()) {
-      int owner = attribute(p, "uid");
-      int mode = attribute(p, "mode");
-      if (owner != uid && owner != 0) {
-        throw new LoginFailed(p + " (above the login directory) is owned by uid " + owner + ", not by you (uid " + uid
-            + ") or root: its owner could replace what login keeps below it. Fix: keep the login directory "
-            + "(--home) under a directory of your own");
-      }
-      boolean openToOthers = (mode & GROUP_OR_OTHER_WRITE) != 0;
-      boolean rootSticky = owner == 0 && (mode & STICKY) != 0;
-      if (openToOthers && !rootSticky) {
-        throw new LoginFailed(p + " (above the login directory) is writable by " + who(mode) + " (mode "
-            + Integer.toOctalString(mode & 07777) + "): another user could replace what login keeps below it. "
-            + "Fix: chmod go-w " + p);
-      }
+  }
+
+  /** Every directory from {@code dir} up to /, walked as given; {@code dir}'s link-free path. */
+  static Path requireSafeAncestors(Path dir, int uid) throws LoginFailed {
+    Walk w = walk(dir, uid);
+    if (!w.complete()) {
+      throw new LoginFailed(w.reached().resolve(w.missing().get(0)) + " does not exist");
     }
+    requireDirectory(w.reached(), w.stat());
+    return w.reached();
   }
 
   /**
-   * When {@code file} exists: a regular file (not a link) of the user's, not writable by group or
-   * others, and with {@code secret} not readable by them either.
+   * {@code dir} is a real directory of the user's (not a link), not writable by others, below
+   * safe directories. {@code what} names it in messages ("the login directory"). Returns its
+   * link-free path and what lstat said of it.
    */
-  static void requireOwnFileIfPresent(Path file, String what, int uid, boolean secret) throws LoginFailed {
-    if (!Files.exists(file, NOFOLLOW)) {
-      return;
+  static Walk requireOwnDirectory(Path dir, String what, int uid) throws LoginFailed {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path name = abs.getFileName();
+    if (name == null) {
+      throw new LoginFailed(what + " cannot be " + abs);
     }
-    if (Files.isSymbolicLink(file)) {
-      throw new LoginFailed(what + " " + file + " is a symbolic link; login never follows links there. Fix: remove the "
-          + "link (rm " + file + ") and log in again");
+    Path parent = requireSafeAncestors(abs.getParent(), uid);
+    Path real = parent.resolve(name.toString());
+    Stat s = statIfExists(real);
+    if (s == null) {
+      throw new LoginFailed(what + " " + abs + " does not exist");
     }
-    if (!Files.isRegularFile(file, NOFOLLOW)) {
-      throw new LoginFailed(what + " " + file + " is not a regular file");
+    if (s.link()) {
+      throw new LoginFailed(what + " " + abs + " is a symbolic link; login never follows links there. Fix: make it a "
+          + "directory of your own (or pass --home with one)");
     }
-    requireOwnedAndClosed(file, what, uid);
-    int mode = attribute(file, "mode");
-    if (secret && (mode & GROUP_OR_OTHER_ANY) != 0) {
-      throw new LoginFailed(what + " " + file + " is open to " + whoAny(mode) + " (mode "
-          + Integer.toOctalString(mode & 0777) + "): the key may be known to others. Fix: remove it (and its .pub "
-          + "and -cert.pub) and log in again for a new key");
+    if (!s.directory()) {
+      throw new LoginFailed(what + " " + abs + " is not a directory");
     }
+    requireOwnedAndClosed(abs, s, what, uid);
+    return new Walk(real, s, List.of());
   }
 
-  private static void requireOwnedAndClosed(Path p, String what, int uid) throws LoginFailed {
-    int owner = attribute(p, "uid");
-    int mode = attribute(p, "mode");
-    if (owner != uid) {
-      throw new LoginFailed(what + " " + p + " is owned by uid " + owner + ", not by you (uid " + uid + "): "
-          + "its owner could swap the key or certificate login uses. Fix: use a directory of your own (--home DIR)");
+  /**
+   * When {@code file} (a link-free path, shown as {@code shown}) exists: a regular file (not a
+   * link) of the user's, not writable by group or others, and with {@code secret} not readable by
+   * them either. What lstat said of it, or null when it does not exist.
+   */
+  static Stat requireOwnFileIfPresent(Path file, Path shown, String what, int uid, boolean secret) throws LoginFailed {
+    Stat s = statIfExists(file);
+    if (s == null) {
+      return null;
     }
-    if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
-      throw new LoginFailed(what + " " + p + " is writable by " + who(mode) + " (mode "
-          + Integer.toOctalString(mode & 07777) + "): another user could swap the key or certificate login uses. "
+    if (s.link()) {
+      throw new LoginFailed(what + " " + shown + " is a symbolic link; login never follows links there. Fix: remove the "
+          + "link (rm " + shown + ") and log in again");
+    }
+    if (!s.regular()) {
+      throw new LoginFailed(what + " " + shown + " is not a regular file");
+    }
+    requireOwnedAndClosed(shown, s, what, uid);
+    if (secret && (s.mode() & GROUP_OR_OTHER_ANY) != 0) {
+      throw new LoginFailed(what + " " + shown + " is open to " + whoAny(s.mode()) + " (mode "
+          + Integer.toOctalString(s.mode() & 0777) + "): the key may be known to others. Fix: remove it (and its .pub "
+          + "and -cert.pub) and log in again for a new key");
+    }
+    return s;
+  }
+
+  /** A component on the way: the user's or root's, and a directory closed to others unless root's and sticky. */
+  private static void requireOnTheWay(Path p, Stat s, int uid) throws LoginFailed {
+    requireOwnerTrusted(p, s, uid);
+    if (s.openToOthers() && !s.rootSticky()) {
+      throw new LoginFailed(p + " (above the login directory) is writable by " + who(s.mode()) + " (mode "
+          + Integer.toOctalString(s.mode() & 07777) + "): another user could replace what login keeps below it. "
           + "Fix: chmod go-w " + p);
     }
   }
 
-  /** Reads a file without following a link in its last component. */
-  static byte[] read(Path file) throws IOException {
-    try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-        InputStream in = Channels.newInputStream(ch)) {
-      return in.readNBytes(1 << 20);
+  private static void requireOwnerTrusted(Path p, Stat s, int uid) throws LoginFailed {
+    if (s.uid() != uid && s.uid() != 0) {
+      throw new LoginFailed(p + " (above the login directory) is owned by uid " + s.uid() + ", not by you (uid " + uid
+          + ") or root: its owner could replace what login keeps below it. Fix: keep the login directory "
+          + "(--home) under a directory of your own");
     }
   }
 
-  static boolean exists(Path file) {
-    return Files.exists(file, NOFOLLOW);
+  private static void requireDirectory(Path p, Stat s) throws LoginFailed {
+    if (!s.directory()) {
+      throw new LoginFailed(p + " (above the login directory) is not a directory");
+    }
   }
 
-  private static int attribute(Path p, String name) throws LoginFailed {
+  private static void requireOwnedAndClosed(Path p, Stat s, String what, int uid) throws LoginFailed {
+    if (s.uid() != uid) {
+      throw new LoginFailed(what + " " + p + " is owned by uid " + s.uid() + ", not by you (uid " + uid + "): "
+          + "its owner could swap the key or certificate login uses. Fix: use a directory of your own (--home DIR)");
+    }
+    if (s.openToOthers()) {
+      throw new LoginFailed(what + " " + p + " is writable by " + who(s.mode()) + " (mode "
+          + Integer.toOctalString(s.mode() & 07777) + "): another user could swap the key or certificate login uses. "
+          + "Fix: chmod go-w " + p);
+    }
+  }
+
+  /** lstat of {@code p}; null when it does not exist. */
+  static Stat statIfExists(Path p) throws LoginFailed {
     try {
-      return (Integer) Files.getAttribute(p, "unix:" + name, NOFOLLOW);
+      Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode,fileKey,isSymbolicLink,isDirectory,isRegularFile",
+          NOFOLLOW);
+      return new Stat((Integer) a.get("uid"), (Integer) a.get("mode"), a.get("fileKey"),
+          (Boolean) a.get("isSymbolicLink"), (Boolean) a.get("isDirectory"), (Boolean) a.get("isRegularFile"));
     } catch (NoSuchFileException e) {
-      throw new LoginFailed(p + " disappeared while login checked it");
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
       throw new LoginFailed("cannot read the owner and mode of " + p + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Stat stat(Path p) throws LoginFailed {
+    Stat s = statIfExists(p);
+    if (s == null) {
+      throw new LoginFailed(p + " disappeared while login checked it");
+    }
+    return s;
   }
 
   private static String whoAny(int mode) {

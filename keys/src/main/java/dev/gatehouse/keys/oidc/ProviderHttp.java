@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * HTTP to the identity provider, built so that nothing the provider does can hold its caller:
+ * HTTP to the identity provider (and, from {@code gatehouse login}, to the gateway's issuance
+ * endpoints), built so that nothing the other side does can hold its caller:
  *
  * <ul>
  *   <li>one deadline for the whole exchange — connect, headers and body. The JDK client's own

@@ -190,4 +190,136 @@ class LoginFilesTest {
         .hasMessageContaining(ssh.resolve("config") + " is a symbolic link");
     assertThat(Files.readAllLines(elsewhere)).isEqualTo(List.of("Host *"));
   }
+
+  // ---- the path as given: links on the way ----------------------------------------------------
+
+  /** Like /home -> /usr/home: a link of root's or the user's in a directory nobody else can write is followed. */
+  @Test
+  void aLinkOnTheWayInADirectoryOnlyTheUserCanWriteIsFollowed() throws Exception {
+    Path closed = Files.createDirectories(dir.resolve("closed"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path real = Files.createDirectories(dir.resolve("usr-home"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createSymbolicLink(closed.resolve("home"), real);
+    LoginFiles files = new LoginFiles(closed.resolve("home/.gatehouse"));
+
+    assertThat(files.ensureKey()).isTrue();
+
+    assertThat(Files.isRegularFile(real.resolve(".gatehouse/id_ed25519"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(mode(real.resolve(".gatehouse"))).isEqualTo("rwx------");
+    assertThat(files.publicKeyLine()).isEqualTo(publicLine(real.resolve(".gatehouse/id_ed25519")));
+  }
+
+  /** Even the user's own link is refused in a directory others can write, sticky or not: only closed ones. */
+  @Test
+  void theUsersOwnLinkInAStickyDirectoryIsRefusedNamingTheDirectory() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    sh("chmod", "1777", tmp.toString());
+    Path real = Files.createDirectories(dir.resolve("mine"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    LoginFiles files = new LoginFiles(link.resolve(".gatehouse"));
+
+    assertThatThrownBy(() -> files.requireSafe(null)).isInstanceOf(LoginFailed.class)
+        .hasMessageContaining(link + " (above the login directory) is a symbolic link in " + tmp)
+        .hasMessageContaining("mode 1777")
+        .hasMessageContaining("--home " + real);
+    assertThat(Files.exists(real.resolve(".gatehouse"))).isFalse();
+  }
+
+  /** A link whose target goes through a directory others can write is judged at its target. */
+  @Test
+  void theTargetOfALinkOnTheWayIsWalkedToo() throws Exception {
+    Path closed = Files.createDirectories(dir.resolve("closed"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path open = Files.createDirectories(dir.resolve("open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path inside = Files.createDirectories(open.resolve("inside"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createSymbolicLink(closed.resolve("home"), Path.of("../open/inside"));
+    LoginFiles files = new LoginFiles(closed.resolve("home/.gatehouse"));
+
+    assertThatThrownBy(() -> files.requireSafe(null)).isInstanceOf(LoginFailed.class)
+        .hasMessageContaining(open + " (above the login directory) is writable by group and others (mode 777)");
+    assertThat(Files.exists(inside.resolve(".gatehouse"))).isFalse();
+  }
+
+  @Test
+  void aLoopOfLinksIsRefusedNotFollowedForEver() throws Exception {
+    Path closed = Files.createDirectories(dir.resolve("closed"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createSymbolicLink(closed.resolve("a"), Path.of("b"));
+    Files.createSymbolicLink(closed.resolve("b"), Path.of("a"));
+    assertThatThrownBy(() -> new LoginFiles(closed.resolve("a/.gatehouse")).requireSafe(null))
+        .isInstanceOf(LoginFailed.class).hasMessageContaining("more than 40 symbolic links");
+  }
+
+  /** Missing directories on the way are made private, one at a time below directories that passed. */
+  @Test
+  void aMissingLoginDirectoryAndItsMissingParentsAreMadePrivateUnderASharedStickyDirectory() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    sh("chmod", "1777", tmp.toString());
+    LoginFiles files = new LoginFiles(tmp.resolve("x/y/.gatehouse"));
+    files.requireSafe(null);
+    assertThat(mode(tmp.resolve("x"))).isEqualTo("rwx------");
+    assertThat(mode(tmp.resolve("x/y"))).isEqualTo("rwx------");
+    assertThat(mode(tmp.resolve("x/y/.gatehouse"))).isEqualTo("rwx------");
+  }
+
+  // ---- the key is read once ------------------------------------------------------------------
+
+  /**
+   * Login reads the private key once and sends, and accepts a certificate for, the key it read:
+   * whatever replaces the file afterwards is not what gets signed.
+   */
+  @Test
+  void theKeySentIsTheKeyReadOnceNotWhatisInTheFileLater() throws Exception {
+    LoginFiles files = new LoginFiles(dir.resolve("home"));
+    files.ensureKey();
+    String mine = publicLine(files.privateKey());
+    Path mallory = attackerKey();
+    Files.copy(mallory, files.privateKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    assertThat(files.publicKeyLine()).isEqualTo(mine).isNotEqualTo(publicLine(mallory));
+    Path ca = dir.resolve("ca");
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ca.toString());
+    sh("ssh-keygen", "-q", "-s", ca.toString(), "-I", "alice@example.com", "-n", "alice@example.com", mallory + ".pub");
+    String theirs = Files.readString(Path.of(mallory + "-cert.pub"));
+    assertThatThrownBy(() -> files.writeCertificate(theirs, "alice@example.com")).isInstanceOf(LoginFailed.class)
+        .hasMessageContaining("certificate for another key");
+  }
+
+  // ---- login --status ------------------------------------------------------------------------
+
+  @Test
+  void statusNamesTheCaThatSignedTheCertificate() throws Exception {
+    LoginFiles files = new LoginFiles(dir.resolve("home"));
+    files.ensureKey();
+    Path ca = dir.resolve("ca");
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ca.toString());
+    sh("ssh-keygen", "-q", "-s", ca.toString(), "-I", "alice@example.com", "-n", "alice@example.com", "-V", "+1h",
+        files.publicKey().toString());
+    String caFingerprint = sh("ssh-keygen", "-l", "-f", ca + ".pub").split(" ")[1];
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+    boolean valid = Login.status(files.home(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        java.time.Clock.systemUTC());
+
+    assertThat(valid).isTrue();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("identity: alice@example.com")
+        .contains("ca:       " + caFingerprint);
+  }
+
+  @Test
+  void statusWithoutALoginDirectorySaysToLogIn() {
+    assertThatThrownBy(() -> Login.status(dir.resolve("nothing-here"), new java.io.PrintStream(
+        java.io.OutputStream.nullOutputStream()), java.time.Clock.systemUTC()))
+        .isInstanceOf(LoginFailed.class).hasMessageContaining("no certificate at").hasMessageContaining("gatehouse login");
+    assertThat(Files.exists(dir.resolve("nothing-here"))).isFalse();
+  }
+
+  private static String publicLine(Path privateKey) throws Exception {
+    String[] f = sh("ssh-keygen", "-y", "-f", privateKey.toString()).trim().split(" ");
+    return f[0] + " " + f[1];
+  }
 }

@@ -71,7 +71,9 @@ public final class OwnBindings {
           + " is bound to " + user.identity() + "; see: ssh approvals@<gateway> bindings");
     }
     String why = reason == null ? "" : reason;
-    var removed = ledger.unbindKey(fingerprint, why, "owner:" + user.identity());
+    // Only a binding of this identity's, in the same statement that removes it: if the key was
+    // bound to someone else since the look-up above, nothing is removed.
+    var removed = ledger.unbindKey(fingerprint, user.identity(), why, "owner:" + user.identity());
     if (removed.isEmpty()) {
       return new Outcome(77, "", "gatehouse: refused (no-such-binding): key " + printable(fingerprint) + " was unbound meanwhile");
     }

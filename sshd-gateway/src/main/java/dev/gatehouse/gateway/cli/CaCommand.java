@@ -227,7 +227,7 @@ final class CaCommand implements Runnable {
       String by = "operator:" + System.getProperty("user.name");
       try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile());
           AuditLog log = AuditLog.open(cfg.auditFile())) {
-        var removed = ledger.unbindKey(fingerprint.trim(), reason, by);
+        var removed = ledger.unbindKey(fingerprint.trim(), null, reason, by);
         if (removed.isEmpty()) {
           System.err.println("gatehouse: no binding for key " + fingerprint.trim() + " (see gatehouse ca bindings)");
           return 1;
