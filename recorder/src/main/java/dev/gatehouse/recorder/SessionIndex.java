@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionIndex.class);
-  static final int SCHEMA_VERSION = 1;
+  /** 2 added {@code exit_signal} and {@code command}; a version-1 index gains them when opened. */
+  static final int SCHEMA_VERSION = 2;
 
   private static final String COLUMNS =
       "id, identity, target, client_address, start_ms, end_ms, exit_status, bytes, path, sha256,"
-          + " state";
+          + " state, exit_signal, command";
 
   private final Path databaseFile;
   private final Connection db;
@@ -58,7 +59,8 @@ public final class SessionIndex implements AutoCloseable {
               + " id TEXT PRIMARY KEY, identity TEXT, target TEXT, client_address TEXT,"
               + " start_ms INTEGER NOT NULL, end_ms INTEGER, exit_status INTEGER,"
               + " bytes INTEGER NOT NULL DEFAULT 0, path TEXT, sha256 TEXT,"
-              + " state TEXT NOT NULL CHECK (state IN ('active','closed','interrupted')))");
+              + " state TEXT NOT NULL CHECK (state IN ('active','closed','interrupted')),"
+              + " exit_signal TEXT, command TEXT)");
       st.executeUpdate(
           "CREATE INDEX IF NOT EXISTS rec_sessions_start ON rec_sessions (start_ms DESC)");
       st.executeUpdate(
@@ -75,6 +77,14 @@ public final class SessionIndex implements AutoCloseable {
         int v = rs.next() ? rs.getInt(1) : 0;
         if (v == 0) {
           st.executeUpdate("INSERT INTO rec_schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+        } else if (v == 1) {
+          // An index written by an earlier version: its rows keep what they had (no signal, no
+          // command), new rows get both. In the same transaction as the version, so a failure
+          // leaves the index as it was.
+          st.executeUpdate("ALTER TABLE rec_sessions ADD COLUMN exit_signal TEXT");
+          st.executeUpdate("ALTER TABLE rec_sessions ADD COLUMN command TEXT");
+          st.executeUpdate("UPDATE rec_schema_version SET version=" + SCHEMA_VERSION);
+          log.info("session index {}: schema upgraded from version 1 to {}", databaseFile, SCHEMA_VERSION);
         } else if (v > SCHEMA_VERSION) {
           throw new IllegalStateException(
               "session index "
@@ -99,7 +109,7 @@ public final class SessionIndex implements AutoCloseable {
   public synchronized void started(SessionRecord s) throws IOException {
     try (PreparedStatement ps =
         db.prepareStatement(
-            "INSERT INTO rec_sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,'active')")) {
+            "INSERT INTO rec_sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,'active',?,?)")) {
       ps.setString(1, s.id());
       ps.setString(2, s.identity());
       ps.setString(3, s.target());
@@ -110,6 +120,8 @@ public final class SessionIndex implements AutoCloseable {
       ps.setLong(8, s.bytes());
       ps.setString(9, s.path());
       ps.setString(10, s.sha256());
+      ps.setString(11, s.exitSignal());
+      ps.setString(12, s.command());
       ps.executeUpdate();
     } catch (SQLException e) {
       throw fault("record start of session " + s.id(), e);
@@ -121,19 +133,32 @@ public final class SessionIndex implements AutoCloseable {
    *
    * @throws IllegalArgumentException if no session has this id
    */
-  public synchronized void ended(
+  public void ended(
       String id, Instant end, Integer exitStatus, long bytes, String sha256, SessionState state)
+      throws IOException {
+    ended(id, end, exitStatus, null, bytes, sha256, state);
+  }
+
+  /**
+   * Records the end of a session whose program may have been killed by {@code exitSignal} (then
+   * {@code exitStatus} is null).
+   *
+   * @throws IllegalArgumentException if no session has this id
+   */
+  public synchronized void ended(
+      String id, Instant end, Integer exitStatus, String exitSignal, long bytes, String sha256, SessionState state)
       throws IOException {
     try (PreparedStatement ps =
         db.prepareStatement(
-            "UPDATE rec_sessions SET end_ms=?, exit_status=?, bytes=?, sha256=?, state=?"
+            "UPDATE rec_sessions SET end_ms=?, exit_status=?, bytes=?, sha256=?, state=?, exit_signal=?"
                 + " WHERE id=?")) {
       setMillis(ps, 1, end);
       setInt(ps, 2, exitStatus);
       ps.setLong(3, bytes);
       ps.setString(4, sha256);
       ps.setString(5, state.wireName());
-      ps.setString(6, id);
+      ps.setString(6, exitSignal);
+      ps.setString(7, id);
       if (ps.executeUpdate() == 0) {
         throw new IllegalArgumentException("no session " + id + " in index " + databaseFile);
       }
@@ -399,7 +424,9 @@ public final class SessionIndex implements AutoCloseable {
         rs.getLong(8),
         rs.getString(9),
         rs.getString(10),
-        SessionState.fromWireName(rs.getString(11)));
+        SessionState.fromWireName(rs.getString(11)),
+        rs.getString(12),
+        rs.getString(13));
   }
 
   private static void setMillis(PreparedStatement ps, int i, Instant t) throws SQLException {

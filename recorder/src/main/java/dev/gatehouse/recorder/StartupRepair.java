@@ -94,7 +94,8 @@ public final class StartupRepair {
       }
       Integer exit = end.path("exitStatus").canConvertToInt() && end.hasNonNull("exitStatus")
           ? end.get("exitStatus").asInt() : null;
-      index.ended(s.id(), at, exit, end.path("bytes").asLong(0), sha, state);
+      String signal = end.hasNonNull("signal") ? end.get("signal").asText() : null;
+      index.ended(s.id(), at, exit, signal, end.path("bytes").asLong(0), sha, state);
       out.add(new AlreadyEnded(s, index.find(s.id()).orElseThrow(), end.path("seq").asLong(-1), event, sha, now));
     }
     return out;

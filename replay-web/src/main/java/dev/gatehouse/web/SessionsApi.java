@@ -185,6 +185,7 @@ final class SessionsApi {
     o.put("end", s.end() == null ? null : s.end().toString());
     o.put("state", s.state().wireName());
     o.put("exitStatus", s.exitStatus());
+    o.put("exitSignal", s.exitSignal());
     o.put("clientAddress", s.clientAddress());
     o.put("flagged", flagged);
     return o;

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.auth.DeviceLogin;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
+import dev.gatehouse.gateway.config.RestartOnlyKeys;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.session.LiveSession;
@@ -244,21 +245,20 @@ public final class Gateway implements AutoCloseable {
     GatewayConfig running = services.config();
     // The store, audit log, CA and listener were opened at start from dataDir and ssh.*. A new
     // dataDir would send new recordings to a directory the index and `sessions verify` do not
-    // look in, so it is refused; ssh.* cannot change under a bound listener, so say so.
+    // look in, so it is refused; the other keys used only at start are named, and keep their
+    // running values until a restart.
     if (!config.dataDir().equals(running.dataDir())) {
       throw new ConfigException("dataDir: " + running.dataDir() + " -> " + config.dataDir()
           + " cannot change on reload; restart the gateway to move the data directory");
     }
-    if (!config.ssh().equals(running.ssh())) {
-      LOG.warn("reload: ssh.* changed; that takes effect at the next restart (still listening on {})",
-          running.ssh().listen());
-    }
-    if (!java.util.Objects.equals(config.oidc() == null ? null : config.oidc().deviceLogin(),
-        running.oidc() == null ? null : running.oidc().deviceLogin())) {
-      LOG.warn("reload: oidc.deviceLogin changed; the device login's limits change at the next restart");
+    List<String> restartNeeded = RestartOnlyKeys.changed(running, config);
+    if (!restartNeeded.isEmpty()) {
+      LOG.warn("reload: {} changed; these take effect only when the gateway is restarted (until then the running"
+          + " values stay)", String.join(", ", restartNeeded));
     }
     services = servicesFor(config);
-    audit.tryRecord(AuditCode.GATEWAY_START, "reason", "reload", "targets", config.targets().size());
+    audit.tryRecord(AuditCode.GATEWAY_START, "reason", "reload", "targets", config.targets().size(),
+        "restartNeeded", restartNeeded);
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {

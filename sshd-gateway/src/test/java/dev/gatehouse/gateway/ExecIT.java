@@ -95,4 +95,40 @@ class ExecIT {
     assertThat(end.path("signal").asText()).isEqualTo("KILL");
     assertThat(end.has("exitStatus")).isFalse();
   }
+
+  @Test
+  void sessionsListAndShowNameTheSignalAndTheCommandOfAnExecSession() throws Exception {
+    SshClientKey key = dev("term");
+    SshResult r = gw.ssh(key, "shell").run("kill -TERM $$");
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+
+    GatewayFixture.CliResult table = gw.cli("sessions", "list", "--identity", key.identity());
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    List<String> rows = table.out().lines().toList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0)).endsWith("EXIT");
+    assertThat(rows.get(1)).startsWith(s.id()).endsWith("  TERM");
+
+    GatewayFixture.CliResult json = gw.cli("sessions", "list", "--identity", key.identity(), "--format", "json");
+    JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get(0);
+    assertThat(row.get("exitStatus").isNull()).as(json.out()).isTrue();
+    assertThat(row.get("exitSignal").asText()).isEqualTo("TERM");
+    assertThat(row.get("command").asText()).isEqualTo("kill -TERM $$");
+
+    GatewayFixture.CliResult show = gw.cli("sessions", "show", s.id());
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out().lines()).contains("command:       kill -TERM $$", "exitStatus:    -", "exitSignal:    TERM");
+  }
+
+  @Test
+  void anInteractiveSessionHasNoCommandAndItsExitStatus() throws Exception {
+    SshClientKey key = dev("nocmd");
+    SshResult r = gw.ssh(key, "shell").options("-tt").stdin("exit 4\n").run(null);
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(4);
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+
+    GatewayFixture.CliResult show = gw.cli("sessions", "show", s.id());
+    assertThat(show.out().lines()).contains("command:       -", "exitStatus:    4", "exitSignal:    -");
+  }
 }

@@ -59,6 +59,25 @@ class ForwardingIT {
   }
 
   @Test
+  void aRefusedForwardTellsTheClientHowToForwardOnItsStderr() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("fwd-why"), List.of("dev"));
+    int local = freePort();
+    // What a user types for a database on the bastion: "localhost" names no target. OpenSSH shows the
+    // refusal at its default log level, INFO.
+    try (GatewayFixture.Running ssh = gw.ssh(key, "shell")
+        .options("-o", "LogLevel=INFO", "-N", "-L", local + ":localhost:5433").start(null)) {
+      try (Socket s = connectWithin(local, Duration.ofSeconds(10), ssh)) {
+        s.setSoTimeout(10_000);
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      // OpenSSH prints the CHANNEL_OPEN_FAILURE's description after the reason.
+      ssh.awaitStdoutOrErr("TARGET@gw", Duration.ofSeconds(10));
+      assertThat(ssh.stderrSoFar().lines()).anyMatch(l -> l.matches("channel \\d+: open failed: administratively"
+          + " prohibited: gatehouse: forwarding goes to a postgres target by name: ssh -L PORT:TARGET:5432 TARGET@gw"));
+    }
+  }
+
+  @Test
   void remoteForwardIsRefused() throws Exception {
     SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("fwd-r"), List.of("dev"));
 

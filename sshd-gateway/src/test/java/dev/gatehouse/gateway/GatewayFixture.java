@@ -241,7 +241,8 @@ final class GatewayFixture implements AutoCloseable {
         // No agent, except for a test of agent forwarding (-A), which needs one to forward.
         "-o", "IdentityAgent=" + (options.contains("-A") ? "SSH_AUTH_SOCK" : "none"),
         "-o", "ConnectTimeout=10",
-        "-o", "LogLevel=ERROR",
+        // Quiet unless a test asks for what a user sees at OpenSSH's default level (INFO).
+        "-o", options.stream().filter(o -> o.startsWith("LogLevel=")).findFirst().orElse("LogLevel=ERROR"),
         "-i", key.key().toString(),
         "-o", "IdentityFile=" + key.key()));
     if (key.certificate() != null) {

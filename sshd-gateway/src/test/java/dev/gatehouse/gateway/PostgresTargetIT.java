@@ -99,6 +99,53 @@ class PostgresTargetIT {
         .and(GatewayFixture.field("rule", "drop-table"))).path("identity").asText()).isEqualTo(alice.identity());
   }
 
+  @Test
+  void aBlockedStatementsReasonIsOneStderrLine() throws Exception {
+    SshResult r = gw.ssh(alice, "prod-db").run("DROP TABLE orders");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(77);
+    // psql's own "ERROR:  blocked by rule …" is not shown beside it: one line an agent can parse.
+    assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
+    assertThat(r.err()).startsWith("gatehouse: blocked by rule drop-table: ").endsWith("\n").doesNotContain("ERROR");
+    assertThat(pg.superSql("app", "select count(*) from pg_tables where tablename = 'orders'")).isEqualTo("1");
+  }
+
+  @Test
+  void ctrlCAtThePsqlPromptClearsTheStatementAndShowsAFreshPrompt(@TempDir Path tmp) throws Exception {
+    try (Tmux tmux = Tmux.start(tmp, 120, 30, gw.sshArgv(alice, "prod-db", List.of("-t")))) {
+      tmux.awaitScreen("prod-db=>", Duration.ofSeconds(20));
+      tmux.type("select 'left unfinished'");
+      tmux.awaitScreen("prod-db->", Duration.ofSeconds(10));
+      tmux.run("send-keys", "-t", "gh", "C-c");
+      awaitLastLine(tmux, "prod-db=>");
+      // Ctrl-C on an empty prompt: again a fresh prompt, nothing else.
+      tmux.run("send-keys", "-t", "gh", "C-c");
+      awaitLastLine(tmux, "prod-db=>");
+      // The statement was cleared in psql too: the next one runs alone.
+      tmux.type("select 7 as after_ctrl_c; ");
+      tmux.awaitScreen("after_ctrl_c[\\s\\S]*7[\\s\\S]*\\(1 row\\)", Duration.ofSeconds(10));
+      awaitLastLine(tmux, "prod-db=>");
+      assertThat(tmux.screen()).doesNotContain("Query buffer reset").doesNotContain("syntax error");
+      tmux.type("\\q");
+      tmux.awaitExit(Duration.ofSeconds(30));
+    }
+  }
+
+  /** Waits until the screen's last non-blank line is {@code prompt} (the cursor's line: a fresh prompt). */
+  private static void awaitLastLine(Tmux tmux, String prompt) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      String screen = tmux.screen();
+      List<String> lines = screen.lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
+      if (!lines.isEmpty() && lines.get(lines.size() - 1).equals(prompt)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the last line never became a fresh '" + prompt + "' prompt:\n" + screen);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"\u2003", "\u00a0", "\u3000", "\ufeff", "\u00e9", "x"})
   void aDeleteBehindADollarTagGluedToANameIsBlockedWithExit77(String beforeTag) throws Exception {

@@ -113,6 +113,57 @@ class ReloadDrainIT {
   }
 
   @Test
+  void sighupNamesEachChangedKeyThatNeedsARestartInTheLogAndTheAuditLine() throws Exception {
+    int port = SshdProcess.freePort();
+    Path configFile = dir.resolve("gatehouse.yaml");
+    serve(configFile, config(dir, port, "", "shell"), port);
+    Path audit = dir.resolve("data").resolve("audit").resolve("audit.jsonl");
+
+    // Only a target added: everything applies.
+    Files.writeString(configFile, config(dir, port, "", "shell", "added"));
+    gateway.signal("HUP");
+    JsonNode first = awaitReloadLine(audit, 1);
+    assertThat(first.path("code").asText()).isEqualTo("GH5000I");
+    assertThat(first.path("restartNeeded").isArray()).as("%s", first).isTrue();
+    assertThat(first.path("restartNeeded")).as("%s", first).isEmpty();
+
+    // The web listener, a recording timer and an SSH limit are built at start.
+    Files.writeString(configFile, config(dir, port,
+        "web:\n  listen: \"127.0.0.1:0\"\nrecording:\n  checkpoint: 30s\n", "shell", "added")
+        .replace("hostNames: [127.0.0.1, localhost]", "hostNames: [127.0.0.1, localhost]\n  maxAuthAttempts: 3"));
+    gateway.signal("HUP");
+    JsonNode second = awaitReloadLine(audit, 2);
+    List<String> named = new java.util.ArrayList<>();
+    second.path("restartNeeded").forEach(n -> named.add(n.asText()));
+    assertThat(named).containsExactly("ssh.maxAuthAttempts", "web.listen", "recording.checkpoint");
+    assertThat(gateway.awaitStderr("ssh.maxAuthAttempts, web.listen, recording.checkpoint changed", Duration.ofSeconds(5)))
+        .containsPattern("WARN.*reload: ssh.maxAuthAttempts, web.listen, recording.checkpoint changed; these take effect"
+            + " only when the gateway is restarted");
+    assertThat(gateway.isAlive()).isTrue();
+  }
+
+  /** The {@code n}th reload's GH5000I line in the audit log, waiting up to 5 s for it. */
+  private JsonNode awaitReloadLine(Path audit, int n) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      List<JsonNode> reloads = new java.util.ArrayList<>();
+      for (String line : Files.readAllLines(audit)) {
+        JsonNode j = JSON.readTree(line);
+        if (j.path("reason").asText().equals("reload")) {
+          reloads.add(j);
+        }
+      }
+      if (reloads.size() >= n) {
+        return reloads.get(n - 1);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no reload #" + n + " in the audit log:\n" + gateway.output());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void sighupWithABadConfigIsRefusedAndTheRunningConfigStays() throws Exception {
     int port = SshdProcess.freePort();
     Path configFile = dir.resolve("gatehouse.yaml");

@@ -48,7 +48,7 @@ public final class SearchIndex implements AutoCloseable {
 
   private static final String COLUMNS =
       "s.id, s.identity, s.target, s.client_address, s.start_ms, s.end_ms, s.exit_status, s.bytes, s.path,"
-          + " s.sha256, s.state";
+          + " s.sha256, s.state, s.exit_signal, s.command";
 
   private final Path databaseFile;
   private final Path dataDir;
@@ -352,9 +352,9 @@ public final class SearchIndex implements AutoCloseable {
               more = true;
               break;
             }
-            long sid = rs.getLong(12);
+            long sid = rs.getLong(14);
             sids.add(rs.wasNull() ? null : sid);
-            out.add(new SearchResult(row(rs), rs.getInt(13) == 1, List.of()));
+            out.add(new SearchResult(row(rs), rs.getInt(15) == 1, List.of()));
           }
         }
       }
@@ -452,7 +452,7 @@ public final class SearchIndex implements AutoCloseable {
     Integer exitStatus = rs.wasNull() ? null : exit;
     return new SessionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
         Instant.ofEpochMilli(rs.getLong(5)), end, exitStatus, rs.getLong(8), rs.getString(9), rs.getString(10),
-        SessionState.fromWireName(rs.getString(11)));
+        SessionState.fromWireName(rs.getString(11)), rs.getString(12), rs.getString(13));
   }
 
   @Override

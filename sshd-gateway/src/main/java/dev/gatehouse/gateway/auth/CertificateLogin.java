@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.auth;
 
+import dev.gatehouse.gateway.ChannelOpenRefusals;
 import dev.gatehouse.gateway.Audit;
 import dev.gatehouse.gateway.config.SshSettings;
 import dev.gatehouse.keys.UserCertificateChecker;
@@ -14,7 +15,6 @@ import org.apache.sshd.server.auth.UserAuth;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
@@ -50,8 +50,9 @@ public final class CertificateLogin {
           };
       server.setUserAuthFactories(List.of(certificates, device));
     }
-    // Notes the requested user name of failed logins for the audit (see AuthFailures).
-    server.setServiceFactories(List.of(UserNameRecordingAuthService.FACTORY, ServerConnectionServiceFactory.INSTANCE));
+    // Notes the requested user name of failed logins for the audit (see AuthFailures); refused
+    // channel opens tell the client why (see ChannelOpenRefusals).
+    server.setServiceFactories(List.of(UserNameRecordingAuthService.FACTORY, ChannelOpenRefusals.FACTORY));
     // Reached only through CertificateUserAuth, after the checker accepted this very key.
     server.setPublickeyAuthenticator(CertificateLogin::isVetted);
     server.setPasswordAuthenticator(null);

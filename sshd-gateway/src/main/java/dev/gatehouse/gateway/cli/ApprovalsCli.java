@@ -60,7 +60,7 @@ final class ApprovalsCli implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       EnumSet<ApprovalState> states = all ? EnumSet.noneOf(ApprovalState.class)
           : EnumSet.of(state == null ? ApprovalState.PENDING : ApprovalState.fromWire(state));
       try (ApprovalStore store = ApprovalStore.open(cfg.databaseFile())) {
@@ -89,7 +89,7 @@ final class ApprovalsCli implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gh-cli-approvals");
         t.setDaemon(true);

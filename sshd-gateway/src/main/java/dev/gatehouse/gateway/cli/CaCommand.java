@@ -105,9 +105,10 @@ final class CaCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      // The key first: a mistyped path must not leave a new CA behind.
+      PublicKey key = readPublicKey(publicKey);
       GatewayConfig cfg = config.load();
       CertificateAuthority ca = ca(cfg);
-      PublicKey key = readPublicKey(publicKey);
       Duration lifetime = Durations.parse(ttl);
       UserCertificateRequest req = new UserCertificateRequest(
           identity, groups, lifetime, sourceAddress, !noPty, true, false, false);
@@ -135,10 +136,11 @@ final class CaCommand implements Runnable {
   }
 
   static PublicKey readPublicKey(Path file) throws IOException {
+    String text = InputFileUnusable.readText(file, "--public-key", "make a key with: ssh-keygen -t ed25519");
     try {
-      return PublicKeys.parseUserKey(Files.readString(file, StandardCharsets.UTF_8));
+      return PublicKeys.parseUserKey(text);
     } catch (IOException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
+      throw new IOException("--public-key " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -149,8 +151,8 @@ final class CaCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
-      System.out.println(ca(cfg).knownHostsLine(knownHostsNames(cfg)));
+      GatewayConfig cfg = config.loadWithCa();
+      System.out.println(CertificateAuthority.load(cfg.caDirectory()).knownHostsLine(knownHostsNames(cfg)));
       return 0;
     }
   }
@@ -162,7 +164,7 @@ final class CaCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      System.out.println(ca(config.load()).targetCaPublicKeyLine());
+      System.out.println(CertificateAuthority.load(config.loadWithCa().caDirectory()).targetCaPublicKeyLine());
       return 0;
     }
   }
@@ -178,7 +180,7 @@ final class CaCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       java.time.Instant now = java.time.Instant.now();
       List<dev.gatehouse.keys.KeyBinding> list;
       List<dev.gatehouse.keys.KeyBinding.State> states = new ArrayList<>();
@@ -223,7 +225,7 @@ final class CaCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       String by = "operator:" + System.getProperty("user.name");
       try (CertificateLedger ledger = CertificateLedger.open(cfg.databaseFile());
           AuditLog log = AuditLog.open(cfg.auditFile())) {

@@ -52,7 +52,10 @@ public final class GatehouseCommand implements Runnable {
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("gatehouse: " + e.getMessage());
-          return e instanceof dev.gatehouse.gateway.config.ConfigException ? EXIT_CONFIG : 1;
+          if (e instanceof dev.gatehouse.gateway.config.ConfigException) {
+            return EXIT_CONFIG;
+          }
+          return e instanceof InputFileUnusable ? InputFileUnusable.EXIT_NO_INPUT : 1;
         });
     return cl.execute(args);
   }

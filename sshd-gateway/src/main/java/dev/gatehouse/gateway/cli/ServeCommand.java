@@ -24,7 +24,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path file = ConfigLoader.locate(config.file);
-    GatewayConfig cfg = config.load();
+    GatewayConfig cfg = file == null ? ConfigLoader.defaults() : ConfigLoader.load(file);
     for (String w : ConfigLoader.warnings(cfg)) {
       LOG.warn("config: {}", w);
     }

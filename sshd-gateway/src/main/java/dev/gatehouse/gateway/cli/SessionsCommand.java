@@ -57,11 +57,13 @@ final class SessionsCommand implements Runnable {
     m.put("id", s.id());
     m.put("identity", s.identity());
     m.put("target", s.target());
+    m.put("command", s.command());
     m.put("clientAddress", s.clientAddress());
     m.put("start", s.start() == null ? null : s.start().toString());
     m.put("end", s.end() == null ? null : s.end().toString());
     m.put("state", s.state().name().toLowerCase(Locale.ROOT));
     m.put("exitStatus", s.exitStatus());
+    m.put("exitSignal", s.exitSignal());
     m.put("bytes", s.bytes());
     m.put("path", s.path());
     m.put("sha256", s.sha256());
@@ -84,7 +86,7 @@ final class SessionsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       SessionState st = state == null ? null : SessionState.valueOf(state.toUpperCase(Locale.ROOT));
       List<SessionRecord> list;
       try (SessionIndex index = SessionIndex.open(cfg.databaseFile())) {
@@ -100,10 +102,18 @@ final class SessionsCommand implements Runnable {
         out.printf("%-16s  %-24s  %-12s  %-20s  %-11s  %s%n", VisibleText.inline(s.id()), VisibleText.inline(s.identity()),
             VisibleText.inline(s.target()),
             s.start().toString().substring(0, 19) + "Z", s.state().name().toLowerCase(Locale.ROOT),
-            s.exitStatus() == null ? "-" : s.exitStatus());
+            exit(s));
       }
       return 0;
     }
+  }
+
+  /** How the session's program ended, as the EXIT column shows it: a status, a signal name, or -. */
+  static String exit(SessionRecord s) {
+    if (s.exitStatus() != null) {
+      return s.exitStatus().toString();
+    }
+    return s.exitSignal() == null ? "-" : VisibleText.inline(s.exitSignal());
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one session.")
@@ -116,7 +126,7 @@ final class SessionsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       Optional<SessionRecord> s;
       try (SessionIndex index = SessionIndex.open(cfg.databaseFile())) {
         s = index.find(id);
@@ -202,7 +212,7 @@ final class SessionsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       List<ChainHead> heads = new java.util.ArrayList<>();
       for (String h : expectHeads) {
         heads.add(ChainHead.parse(h));
@@ -210,7 +220,8 @@ final class SessionsCommand implements Runnable {
       if (journal != null) {
         String text = journal.equals("-")
             ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-            : java.nio.file.Files.readString(java.nio.file.Path.of(journal), java.nio.charset.StandardCharsets.UTF_8);
+            : InputFileUnusable.readText(java.nio.file.Path.of(journal), "--journal",
+                "save the gateway's log first, e.g. journalctl -u gatehouse -o cat > FILE, or pass - for stdin");
         List<ChainHead> found = ChainHead.fromJournal(text);
         if (found.isEmpty()) {
           System.err.println("gatehouse: no `audit chain head seq=N hash=H` line in " + (journal.equals("-") ? "stdin" : journal));
@@ -253,7 +264,7 @@ final class SessionsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       if (!cfg.recording().retention().policy().limitsAnything()) {
         System.out.println("recording.retention sets no limit: nothing to prune");
         return 0;
@@ -286,7 +297,7 @@ final class SessionsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig cfg = config.load();
+      GatewayConfig cfg = config.loadWithStore();
       String by = "operator:" + System.getProperty("user.name");
       try (SessionIndex index = SessionIndex.open(cfg.databaseFile());
           AuditLog log = AuditLog.open(cfg.auditFile())) {

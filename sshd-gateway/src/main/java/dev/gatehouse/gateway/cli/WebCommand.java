@@ -53,8 +53,7 @@ final class WebCommand implements Runnable {
             + " so that a link can name the gateway");
       }
       if (!Files.isRegularFile(cfg.databaseFile())) {
-        throw new ConfigException("no Gatehouse data at " + cfg.dataDir()
-            + " (use --config, $GATEHOUSE_CONFIG or /etc/gatehouse/gatehouse.yaml)");
+        throw ConfigOption.noData(cfg);
       }
       OperatorLinks.OperatorLink link = OperatorLinks.issue(cfg, port, "cli:" + System.getProperty("user.name"));
       System.out.println(link.url());

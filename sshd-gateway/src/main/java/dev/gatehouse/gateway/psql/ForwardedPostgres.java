@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.psql;
 
+import dev.gatehouse.gateway.ChannelOpenRefusals;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
@@ -80,6 +81,8 @@ public final class ForwardedPostgres extends AbstractServerChannel {
     if (refusal != null) {
       services.audit().tryRecord(AuditCode.CONNECTION_REFUSED, "reason", "forward-refused", "identity",
           user == null ? null : user.identity(), "destination", host + ":" + port, "detail", refusal);
+      // The one line the user sees: OpenSSH prints it after "open failed: administratively prohibited:".
+      ChannelOpenRefusals.describe(getSession(), getRecipient(), "gatehouse: " + refusal);
       f.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
           refusal));
       return f;
@@ -91,6 +94,8 @@ public final class ForwardedPostgres extends AbstractServerChannel {
       toClient = new ChannelOutputStream(this, getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
       session = new Recorded(services, target, user, this);
       if (!session.open()) {
+        ChannelOpenRefusals.describe(getSession(), getRecipient(),
+            "gatehouse: session refused: the recording cannot be written; tell the bastion's operator");
         f.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
             "the recording cannot be written"));
         return f;
@@ -116,7 +121,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
     }
     Optional<TargetConfig> t = services.config().target(host);
     if (t.isEmpty() || t.get().type() != TargetType.POSTGRES) {
-      return "forwarding goes only to a postgres target by name (ssh -L PORT:TARGET:5432)";
+      return "forwarding goes to a postgres target by name: ssh -L PORT:TARGET:5432 TARGET@gw";
     }
     if (!t.get().allow().permits(user.identity(), user.groups())) {
       return user.identity() + " may not use target '" + host + "'";
@@ -168,6 +173,11 @@ public final class ForwardedPostgres extends AbstractServerChannel {
 
     boolean open() {
       return openRecording(80, 24, "dumb");
+    }
+
+    @Override
+    protected String indexedCommand() {
+      return null; // the recording's title says "forwarded connection"; the client sent no command
     }
 
     void run() {

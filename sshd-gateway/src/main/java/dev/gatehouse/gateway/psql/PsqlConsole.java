@@ -37,6 +37,8 @@ final class PsqlConsole {
   private volatile boolean stopped;
   private volatile CountDownLatch synced = new CountDownLatch(1);
   private volatile boolean psqlGone;
+  /** psql's output up to the next marker is the answer to the console's own line: not shown. */
+  private volatile boolean hideUntilSynced;
   private Terminal terminal;
 
   PsqlConsole(PsqlSession session, InputStream in, OutputStream out, String term, WindowSize size, ChildProcess psql) {
@@ -73,8 +75,14 @@ final class PsqlConsole {
           line = reader.readLine(prompt);
         } catch (UserInterruptException e) {
           if (guard.outsideQuotesAndComments()) {
+            // As Ctrl-C at psql's own prompt: the query buffer cleared, a fresh prompt, no message.
+            // psql's "\r" clears it; its "Query buffer reset (cleared)." is not shown, and the next
+            // prompt waits until psql has read the line, so nothing of psql's lands after it.
             guard.reset();
-            send("\\r\n"); // psql: reset the query buffer, as Ctrl-C at psql's own prompt does
+            hideUntilSynced = true;
+            send("\\r\n");
+            sync();
+            guard.psqlCaughtUp();
           } else {
             // Inside a string or comment psql would read \r as text: resetting only the guard
             // would leave it reading the next lines differently from psql.
@@ -162,7 +170,10 @@ final class PsqlConsole {
           if (at < 0) {
             break;
           }
-          out.writeRecorded(data, from, at - from);
+          if (!hideUntilSynced) {
+            out.writeRecorded(data, from, at - from);
+          }
+          hideUntilSynced = false;
           from = at + marker.length;
           while (from < data.length && (data[from] == '\r' || data[from] == '\n')) {
             from++;
@@ -175,7 +186,9 @@ final class PsqlConsole {
         if (keep > 0 && !startsPartialMarker(data, flushTo)) {
           flushTo = data.length;
         }
-        out.writeRecorded(data, from, flushTo - from);
+        if (!hideUntilSynced) {
+          out.writeRecorded(data, from, flushTo - from);
+        }
         held = java.util.Arrays.copyOfRange(data, flushTo, data.length);
       }
     } catch (IOException e) {

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class PsqlSession extends RecordedSession implements Command {
   private static final Logger LOG = LoggerFactory.getLogger(PsqlSession.class);
   private static final int EXIT_BLOCKED = 77;
+  /** A stderr "line" longer than this is passed on without waiting for its end. */
+  private static final int MAX_HELD_ERROR_LINE = 64 * 1024;
   private static final int EXIT_APPROVAL_REFUSED = 75;
   private static final int EXIT_APPROVAL_PENDING = 76;
 
@@ -72,6 +74,8 @@ public final class PsqlSession extends RecordedSession implements Command {
   private volatile PgProxyServer proxy;
   private volatile ChildProcess psql;
   private volatile PsqlConsole console;
+  /** The refusal's one line took the place of psql's ERROR line on stderr (exec). */
+  private volatile boolean refusalShown;
 
   public PsqlSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
     super(services, target, user, execCommand);
@@ -282,17 +286,62 @@ public final class PsqlSession extends RecordedSession implements Command {
   private void copy(boolean stdout) {
     byte[] buf = new byte[64 * 1024];
     OutputStream dest = stdout ? out : err;
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
     try {
       int n;
       while ((n = stdout ? psql.readOutput(buf, 0, buf.length) : psql.readError(buf, 0, buf.length)) > 0) {
         touch();
-        recording.output(buf, 0, n);
-        dest.write(buf, 0, n);
-        dest.flush();
+        if (stdout) {
+          show(dest, buf, 0, n);
+          continue;
+        }
+        // stderr line by line, so that the proxy's refusal can be told apart (see errorLine).
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '\n') {
+            line.write(buf, from, i + 1 - from);
+            from = i + 1;
+            byte[] l = errorLine(line.toByteArray());
+            show(dest, l, 0, l.length);
+            line.reset();
+          }
+        }
+        line.write(buf, from, n - from);
+        if (line.size() > MAX_HELD_ERROR_LINE) {
+          show(dest, line.toByteArray(), 0, line.size());
+          line.reset();
+        }
+      }
+      if (line.size() > 0) {
+        show(dest, line.toByteArray(), 0, line.size());
       }
     } catch (IOException e) {
       LOG.debug("session {} psql pump ended: {}", id, e.toString());
     }
+  }
+
+  private void show(OutputStream dest, byte[] b, int off, int len) throws IOException {
+    recording.output(b, off, len);
+    dest.write(b, off, len);
+    dest.flush();
+  }
+
+  /**
+   * One line of psql's stderr as the user sees it. psql prints the proxy's refusal as {@code ERROR:
+   * blocked by rule …}; the user gets the one documented line {@code gatehouse: blocked by rule …}
+   * in its place (and not both), at the same point of the output.
+   */
+  private byte[] errorLine(byte[] line) {
+    GatedStatements.Refusal refusal = gate.lastRefusal();
+    if (refusal == null) {
+      return line;
+    }
+    String text = new String(line, StandardCharsets.UTF_8);
+    if (!text.strip().equals("ERROR:  " + refusal.describe())) {
+      return line;
+    }
+    refusalShown = true;
+    return utf8("gatehouse: " + refusal.describe() + "\n");
   }
 
   private void awaitExec() {
@@ -311,8 +360,11 @@ public final class PsqlSession extends RecordedSession implements Command {
     int code = status.code();
     GatedStatements.Refusal refusal = gate.lastRefusal();
     if (refusal != null) {
-      // psql printed the server-style ERROR already; this line is the contract for agents.
-      sayQuietly("gatehouse: " + refusal.describe());
+      // The contract for agents: one stderr line. Normally it took the place of psql's ERROR line
+      // (errorLine); when psql printed none, it is said here.
+      if (!refusalShown) {
+        sayQuietly("gatehouse: " + refusal.describe());
+      }
       code = refusal.exitCode();
       endReason = refusal.verdict();
     }

@@ -93,7 +93,7 @@ public abstract class RecordedSession implements LiveSession {
               services.config().dataDir(), services.index(), services.audit(), id, user, target.name(),
               columns, rows, term,
               execCommand == null ? target.name() : target.name() + ": " + dev.gatehouse.recorder.VisibleText.inline(execCommand),
-              services.config().recording().input());
+              services.config().recording().input(), indexedCommand());
       if (execCommand != null) {
         recording.marker("exec: " + dev.gatehouse.recorder.StatementMarker.text(execCommand));
       }
@@ -105,6 +105,11 @@ public abstract class RecordedSession implements LiveSession {
       sayQuietly("gatehouse: session refused: the recording cannot be written (" + e.getMessage() + ")");
       return false;
     }
+  }
+
+  /** The command the session index shows for this session: the client's exec command, if any. */
+  protected String indexedCommand() {
+    return execCommand;
   }
 
   /** Registers the session and starts the idle and maximum-length clocks. */

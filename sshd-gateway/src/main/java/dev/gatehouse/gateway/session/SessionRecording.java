@@ -45,10 +45,13 @@ public final class SessionRecording {
     this.feed = new RecordingFeed(writer, id);
   }
 
-  /** Opens the recording file, the index row and the session-start audit line; any failure refuses the session. */
+  /**
+   * Opens the recording file, the index row and the session-start audit line; any failure refuses
+   * the session. {@code command} is an exec session's command (null when interactive).
+   */
   public static SessionRecording open(
       Path dataDir, SessionIndex index, Audit audit, String id, AuthenticatedUser user, String target,
-      int columns, int rows, String term, String title, boolean recordInput) throws IOException {
+      int columns, int rows, String term, String title, boolean recordInput, String command) throws IOException {
     Instant start = Instant.now();
     Path file = Recordings.pathFor(dataDir, id, start);
     AsciicastWriter writer =
@@ -59,7 +62,7 @@ public final class SessionRecording {
       index.started(
           new SessionRecord(
               id, user.identity(), target, user.clientAddress(), start, null, null, 0,
-              dataDir.relativize(file).toString(), null, SessionState.ACTIVE));
+              dataDir.relativize(file).toString(), null, SessionState.ACTIVE, null, command));
       audit.record(
           AuditCode.SESSION_START,
           "sessionId", id,
@@ -140,7 +143,7 @@ public final class SessionRecording {
       audit.tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", e.getMessage());
     }
     try {
-      index.ended(id, Instant.now(), exitStatus, bytes, sha, state);
+      index.ended(id, Instant.now(), exitStatus, signal, bytes, sha, state);
     } catch (IOException e) {
       audit.tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", "index: " + e.getMessage());
     }
