@@ -141,9 +141,16 @@ final class KeycloakServer implements AutoCloseable {
   com.fasterxml.jackson.databind.JsonNode deviceTokens(String user, String password) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = issuer() + "/protocol/openid-connect";
+    // The realm's client wants PKCE (S256) on the device grant too.
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    String verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     HttpResponse<String> device = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/device"))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("client_id=" + CLIENT_ID + "&scope=openid")).build(),
+        .POST(HttpRequest.BodyPublishers.ofString("client_id=" + CLIENT_ID + "&scope=openid&code_challenge_method=S256"
+            + "&code_challenge=" + challenge)).build(),
         HttpResponse.BodyHandlers.ofString());
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     var code = json.readTree(device.body());
@@ -154,7 +161,8 @@ final class KeycloakServer implements AutoCloseable {
     HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(base + "/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id="
-            + CLIENT_ID + "&device_code=" + URLEncoder.encode(code.path("device_code").asText(), StandardCharsets.UTF_8)))
+            + CLIENT_ID + "&code_verifier=" + verifier
+            + "&device_code=" + URLEncoder.encode(code.path("device_code").asText(), StandardCharsets.UTF_8)))
         .build(), HttpResponse.BodyHandlers.ofString());
     if (tokens.statusCode() != 200) {
       throw new AssertionError("Keycloak's token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
