@@ -28,11 +28,19 @@ public sealed interface CertificateCheck {
   /**
    * @param reason a stable slug for the audit log ({@code cert-expired}, {@code unknown-ca}, ...)
    * @param detail one line for the audit log; never key material beyond fingerprints
+   * @param ourCertificate the key is a user certificate whose CA is trusted here and whose CA
+   *     signature verified: the gateway knows it issued it, so it may tell the client why it is
+   *     refused (a certificate of another CA learns nothing)
    */
-  record Rejected(String reason, String detail) implements CertificateCheck {
+  record Rejected(String reason, String detail, boolean ourCertificate) implements CertificateCheck {
     public Rejected {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
+    }
+
+    /** A refusal of a key the gateway does not know as one of its certificates. */
+    public Rejected(String reason, String detail) {
+      this(reason, detail, false);
     }
   }
 }

@@ -117,27 +117,27 @@ public final class UserCertificateChecker {
           "bad-signature", who + ": CA signature (" + cert.getSignatureAlgorithm() + ") does not verify");
     }
     if (cert.getType() != OpenSshCertificate.Type.USER) {
-      return new Rejected("not-a-user-certificate", who + " is a " + cert.getType() + " certificate");
+      return new Rejected("not-a-user-certificate", who + " is a " + cert.getType() + " certificate", true);
     }
 
     Instant now = clock.instant();
     long nowSecond = now.getEpochSecond();
     // Unsigned: valid-before "forever" is 2^64-1.
     if (Long.compareUnsigned(cert.getValidAfter(), nowSecond + CLOCK_SKEW.toSeconds()) > 0) {
-      return new Rejected("cert-not-yet-valid", who + " valid from " + instant(cert.getValidAfter()) + ", now " + now);
+      return new Rejected("cert-not-yet-valid", who + " valid from " + instant(cert.getValidAfter()) + ", now " + now, true);
     }
     if (Long.compareUnsigned(nowSecond, cert.getValidBefore()) >= 0) {
-      return new Rejected("cert-expired", who + " expired " + instant(cert.getValidBefore()) + ", now " + now);
+      return new Rejected("cert-expired", who + " expired " + instant(cert.getValidBefore()) + ", now " + now, true);
     }
 
     List<String> principals = OpenSshCertificateSigner.principals(cert);
     if (principals.isEmpty()) {
       // OpenSSH would let a principal-less certificate log in as anyone; we never do.
-      return new Rejected("no-principals", who + " has no principals");
+      return new Rejected("no-principals", who + " has no principals", true);
     }
     String identity = cert.getId();
     if (identity == null || identity.isBlank() || !principals.contains(identity)) {
-      return new Rejected("principal-mismatch", who + ": key id is not one of the principals " + principals);
+      return new Rejected("principal-mismatch", who + ": key id is not one of the principals " + principals, true);
     }
 
     for (OpenSshCertificate.CertificateOption option : cert.getCriticalOptions()) {
@@ -147,18 +147,18 @@ public final class UserCertificateChecker {
         try {
           allowed = SourceAddresses.parse(option.getData());
         } catch (IllegalArgumentException e) {
-          return new Rejected("malformed-certificate", who + ": " + oneLine(e.getMessage()));
+          return new Rejected("malformed-certificate", who + ": " + oneLine(e.getMessage()), true);
         }
         if (!allowed.contains(clientAddress)) {
           return new Rejected(
               "source-address",
               who + " is limited to source-address " + allowed + ", client "
-                  + (clientAddress == null ? "unknown" : clientAddress.getHostAddress()));
+                  + (clientAddress == null ? "unknown" : clientAddress.getHostAddress()), true);
         }
       } else {
         // Includes force-command: the gateway decides what runs in a session and has no use for
         // a command pinned in the certificate; refusing is safer than silently ignoring it.
-        return new Rejected("unknown-critical-option", who + " has critical option " + oneLine(name));
+        return new Rejected("unknown-critical-option", who + " has critical option " + oneLine(name), true);
       }
     }
 
@@ -170,7 +170,7 @@ public final class UserCertificateChecker {
         for (String group : value.split(",", -1)) {
           if (!GROUP.matcher(group).matches()) {
             return new Rejected(
-                "malformed-certificate", who + ": " + GROUPS_EXTENSION + " has an invalid group name");
+                "malformed-certificate", who + ": " + GROUPS_EXTENSION + " has an invalid group name", true);
           }
           groups.add(group);
         }
@@ -181,10 +181,10 @@ public final class UserCertificateChecker {
     Instant validAfter = instant(cert.getValidAfter());
     try {
       if (revocations.isRevoked(serial, identity, validAfter)) {
-        return new Rejected("revoked", who + " is revoked");
+        return new Rejected("revoked", who + " is revoked", true);
       }
     } catch (IOException | RuntimeException e) {
-      return new Rejected("revocation-check-failed", who + ": " + oneLine(e.getMessage()));
+      return new Rejected("revocation-check-failed", who + ": " + oneLine(e.getMessage()), true);
     }
 
     return new Accepted(

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -257,6 +258,10 @@ class UserCertificateCheckerTest {
     Rejected rejected = (Rejected) result;
     assertThat(rejected.reason()).as(situation + ": " + rejected.detail()).isEqualTo(slug);
     assertThat(rejected.detail()).doesNotContain("\n").doesNotContain("PRIVATE");
+    // Only a certificate our CA verifiably signed may be told why (a banner); a plain key, another
+    // CA's certificate or a forged signature learns nothing.
+    boolean ours = !Set.of("not-a-certificate", "unknown-ca", "bad-signature").contains(slug);
+    assertThat(rejected.ourCertificate()).as(situation).isEqualTo(ours);
   }
 
   @Test

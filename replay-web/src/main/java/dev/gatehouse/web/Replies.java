@@ -64,6 +64,16 @@ public final class Replies {
     return json(response, callback, status, b);
   }
 
+  /** As {@link #error}, with the refusal's own slug in {@code reason} (e.g. why a bearer token is invalid). */
+  public static boolean error(Response response, Callback callback, int status, String slug, String reason,
+      String message) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("error", slug);
+    b.put("reason", reason);
+    b.put("message", message);
+    return json(response, callback, status, b);
+  }
+
   static boolean text(Response response, Callback callback, int status, String contentType, String body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);

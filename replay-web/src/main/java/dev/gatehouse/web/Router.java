@@ -141,7 +141,7 @@ final class Router extends Handler.Abstract {
       }
       if (bearer) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-        return Replies.error(response, callback, 401, "invalid-token", "the bearer token was refused: " + e.slug());
+        return Replies.error(response, callback, 401, "invalid-token", e.slug(), "the bearer token was refused: " + e.slug());
       }
       // The browser's session ended (revoked) or cannot be told apart: the page sends it to the login.
       return Replies.error(response, callback, 401, e.slug(), e.getMessage());

@@ -9,12 +9,14 @@ import dev.gatehouse.keys.UserCertificateRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,120 @@ class AuthenticationIT {
     assertThat(gw.sessionsOf(identity)).isEmpty();
   }
 
+  // ---- the one line a refused person reads (SSH userauth banner) ---------------------------
+
+  /** "14:02 UTC" on today's UTC date, else with the date, as the gateway writes it. */
+  private static String when(long epochSecond) {
+    Instant t = Instant.ofEpochSecond(epochSecond);
+    boolean today = t.atZone(ZoneOffset.UTC).toLocalDate().equals(LocalDate.now(ZoneOffset.UTC));
+    return DateTimeFormatter.ofPattern(today ? "HH:mm 'UTC'" : "yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+        .format(t);
+  }
+
+  private static OpenSshCertificate certificate(SshClientKey key) throws Exception {
+    return (OpenSshCertificate) GatewayFixture.readPublicKey(key.certificate());
+  }
+
+  static Stream<Arguments> refusedCertificatesOfOurs() {
+    return Stream.of(
+        Arguments.of("expired", "cert-expired", (Attack) id ->
+            gw.keygenSign(gw.userCaKey(), id, "-n", id, "-V", "-2h:-1m")),
+        Arguments.of("not yet valid", "cert-not-yet-valid", (Attack) id ->
+            gw.keygenSign(gw.userCaKey(), id, "-n", id, "-V", "+1h:+2h")),
+        Arguments.of("revoked", "revoked", (Attack) id -> {
+          SshClientKey k = gw.sign(id, List.of("dev"));
+          try (CertificateLedger ledger = CertificateLedger.open(gw.dataDir().resolve("gatehouse.db"))) {
+            ledger.revokeSerial(k.serial(), "test", "AuthenticationIT");
+          }
+          return k;
+        }),
+        Arguments.of("for another principal", "principal-mismatch", (Attack) id ->
+            gw.keygenSign(gw.userCaKey(), id, "-n", "root")),
+        Arguments.of("from elsewhere", "source-address", (Attack) id ->
+            gw.sign(new UserCertificateRequest(id, List.of("dev"), Duration.ofHours(1), "10.9.9.9/32",
+                true, true, false, false))));
+  }
+
+  @ParameterizedTest(name = "a certificate of ours {0} is refused with one line saying why ({1})")
+  @MethodSource("refusedCertificatesOfOurs")
+  void aRefusedCertificateOfOursIsToldWhyInOneBannerLine(String name, String reason, Attack attack) throws Exception {
+    String identity = GatewayFixture.uniqueIdentity("told");
+    SshClientKey key = attack.key(identity);
+    String user = "shell-" + UUID.randomUUID().toString().substring(0, 8);
+    OpenSshCertificate cert = certificate(key);
+    String expected = switch (reason) {
+      case "cert-expired" -> "gatehouse: certificate expired at " + when(cert.getValidBefore()) + " — run gatehouse login";
+      case "cert-not-yet-valid" -> "gatehouse: certificate not valid before " + when(cert.getValidAfter())
+          + " — check the clocks, or run gatehouse login";
+      case "revoked" -> "gatehouse: certificate revoked — run gatehouse login";
+      case "principal-mismatch" -> "gatehouse: certificate does not name its identity as a principal — run gatehouse login";
+      default -> "gatehouse: certificate not valid from 127.0.0.1 (source-address) — run gatehouse login";
+    };
+
+    // ssh as people run it: the key and the certificate beside it, default LogLevel (banners shown).
+    SshResult r;
+    try (StockSshHome home = StockSshHome.of(dir, gw, key)) {
+      r = home.run(user, "echo should-not-run");
+    }
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).as("%s", r).contains(expected).contains("Permission denied");
+    // One line per connection: the plain key beside it, refused too, adds nothing.
+    assertThat(r.err().split("gatehouse:", -1)).as("%s", r).hasSize(2);
+    gw.awaitAudit("GH1001W " + reason + " for " + user,
+        field("code", "GH1001W").and(field("target", user)).and(field("reason", reason)));
+  }
+
+  @Test
+  void withoutOidcAPlainKeyIsToldItHasNoCertificateOnceTheClientRanOutOfKeys() throws Exception {
+    SshClientKey key = gw.plainKey(GatewayFixture.uniqueIdentity("plain"));
+    String user = "shell-" + UUID.randomUUID().toString().substring(0, 8);
+
+    SshResult r;
+    try (StockSshHome home = StockSshHome.of(dir, gw, key)) {
+      r = home.run(user, "echo should-not-run");
+    }
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    assertThat(r.err()).as("%s", r)
+        .contains("gatehouse: this key has no Gatehouse certificate — run gatehouse login or ask for one")
+        .contains("Permission denied (publickey,keyboard-interactive)");
+    gw.awaitAudit("GH1001W not-a-certificate for " + user,
+        field("code", "GH1001W").and(field("target", user)).and(field("reason", "not-a-certificate")));
+  }
+
+  @Test
+  void aPlainKeyFollowedByItsGoodCertificateShowsNoLine() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("quiet"), List.of("dev"));
+
+    SshResult r;
+    try (StockSshHome home = StockSshHome.of(dir, gw, key)) {
+      r = home.run("shell", "echo in");
+    }
+
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).isEqualTo("in\n");
+    assertThat(r.err()).doesNotContain("gatehouse:");
+  }
+
+  @Test
+  void aCertificateFromAnotherCaIsToldNothing() throws Exception {
+    String identity = GatewayFixture.uniqueIdentity("foreign");
+    SshClientKey key = gw.keygenSign(gw.newKey("foreign-ca"), identity, "-n", identity, "-V", "-2h:-1m");
+    String user = "shell-" + UUID.randomUUID().toString().substring(0, 8);
+
+    SshResult r;
+    try (StockSshHome home = StockSshHome.of(dir, gw, key)) {
+      r = home.run(user, "echo should-not-run");
+    }
+
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    assertThat(r.err()).contains("Permission denied").doesNotContain("gatehouse:");
+    gw.awaitAudit("GH1001W unknown-ca for " + user,
+        field("code", "GH1001W").and(field("target", user)).and(field("reason", "unknown-ca")));
+  }
+
   @Test
   void hostCertificateOfferedAsUserCertificateIsRefused() throws Exception {
     // A client that does send a host certificate (MINA's; host key still checked against the CA).
@@ -140,7 +256,9 @@ class AuthenticationIT {
         .run("echo should-not-run");
 
     assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
-    assertThat(r.err()).contains("Permission denied (publickey)");
+    // keyboard-interactive is offered only to tell a client that ran out of keys why; it never prompts.
+    assertThat(r.err()).contains("Permission denied (publickey,keyboard-interactive)");
+    assertThat(r.err()).doesNotContain("gatehouse:");
     gw.awaitAudit("GH1001W no-certificate-offered for " + user,
         field("code", "GH1001W").and(field("target", user)).and(field("reason", "no-certificate-offered")));
   }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
 /**
  * The server's memory while it streams a 10 MiB recording (bench/search runs it): a real gateway
@@ -41,8 +40,8 @@ public final class DownloadMemoryBench {
       }
       SessionRecord s = ssh.awaitSession(me, x -> x.state() != SessionState.ACTIVE);
       long size = Files.size(gw.config().dataDir().resolve(s.path()));
-      String token = idp.issueToken("corp", OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback("corp", "sub",
-          "JWT", List.of(OidcGatewayFixture.CLIENT), Map.of("email", me, "groups", List.of("dev")), 3600)).serialize();
+      String token = OidcGatewayFixture.accessToken(idp, "corp", OidcGatewayFixture.CLIENT, "sub",
+          Map.of("email", me, "groups", List.of("dev")));
       String url = gw.webUrl() + "/api/sessions/" + s.id() + "/recording";
 
       long baselineLive = liveHeap();

@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,8 +80,8 @@ class HostileHttpIT {
   // ---- requests --------------------------------------------------------------------------
 
   static String bearer(String email, List<String> groups) {
-    return idp.issueToken(REALM, OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback(REALM, "sub-" + email, "JWT",
-        List.of(OidcGatewayFixture.CLIENT), Map.of("email", email, "groups", groups), 300)).serialize();
+    return OidcGatewayFixture.accessToken(idp, REALM, OidcGatewayFixture.CLIENT, "sub-" + email,
+        Map.of("email", email, "groups", groups));
   }
 
   static String head(String requestLine, String... headers) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +16,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * End to end with a real Keycloak: people in different groups log in at the identity provider
@@ -26,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class KeycloakIT {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Pattern DEVICE_URL = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/realms/corp/device\\?user_code=[A-Z-]+)");
 
   @TempDir static Path dir;
@@ -101,6 +109,97 @@ class KeycloakIT {
     SshResult revoked = batch(key, "devbox", "echo after-revoke");
     assertThat(revoked.exitCode()).isEqualTo(255);
     assertThat(revoked.out()).isEmpty();
+  }
+
+  // ---- a certificate with oidc on, whatever order ssh offers keys in ---------------------------
+
+  static Stream<Arguments> keyOrders() {
+    return Stream.of(
+        Arguments.of("an ssh-agent holding the key, then its certificate (as ssh-add adds them)",
+            StockSshHome.AgentOrder.KEY_THEN_CERTIFICATE),
+        Arguments.of("an ssh-agent holding the certificate, then the key", StockSshHome.AgentOrder.CERTIFICATE_THEN_KEY),
+        Arguments.of("no agent: the key file, then the -cert.pub beside it", null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keyOrders")
+  void aCertificateLogsInWithOidcOnWhateverOrderSshOffersTheKeyAndTheCertificateIn(String name,
+      StockSshHome.AgentOrder order) throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("order"), List.of("dev"));
+    try (StockSshHome home = StockSshHome.of(dir, gw, key)) {
+      if (order != null) {
+        home.withAgent(order);
+        List<String> held = home.agentKeys();
+        assertThat(held).hasSize(2);
+        assertThat(held.get(order == StockSshHome.AgentOrder.KEY_THEN_CERTIFICATE ? 1 : 0))
+            .startsWith("ssh-ed25519-cert-v01@openssh.com ");
+      }
+
+      SshResult r = home.run("devbox", "echo certificate-ok");
+
+      assertThat(r.exitCode()).as("%s", r).isZero();
+      assertThat(r.out()).isEqualTo("certificate-ok\n");
+      assertThat(r.err()).doesNotContain("device login").doesNotContain("gatehouse:");
+    }
+    gw.awaitAudit("GH1000I for " + key.identity(), GatewayFixture.field("code", "GH1000I")
+        .and(GatewayFixture.field("identity", key.identity())));
+    assertThat(gw.cli("ca", "bindings").out()).doesNotContain(key.identity());
+  }
+
+  @Test
+  void aPlainKeyAloneInAStockSetupStillGetsTheDeviceLogin() throws Exception {
+    SshClientKey key = gw.plainKey("carol-stock");
+    String fp = fingerprint(key.key());
+    try (StockSshHome home = StockSshHome.of(dir, gw, key).withAgent(StockSshHome.AgentOrder.KEY_THEN_CERTIFICATE)) {
+      List<String> argv = home.argv("devbox");
+      argv.add("echo device-ok");
+      Process ssh = home.processBuilder(argv).start();
+      keycloak.approveDevice(URI.create(awaitDeviceUrl(ssh)), "bob", "bob-pw");
+      assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      // bob is in ops, devbox is for dev: logged in through the device login, then refused by the target.
+      assertThat(ssh.exitValue()).isEqualTo(77);
+    }
+    JsonNode bound = gw.awaitAudit("key-bound", GatewayFixture.field("event", "key-bound")
+        .and(GatewayFixture.field("fingerprint", fp)));
+    assertThat(bound.path("identity").asText()).isEqualTo("bob@example.com");
+  }
+
+  @Test
+  void anExpiredCertificateIsToldWhyWithOidcOnToo() throws Exception {
+    String identity = GatewayFixture.uniqueIdentity("expired");
+    SshClientKey key = gw.keygenSign(gw.userCaKey(), identity, "-n", identity, "-V", "-2h:-1m");
+    SshResult r;
+    try (StockSshHome home = StockSshHome.of(dir, gw, key)) {
+      // Batch mode: no device login for the plain key beside it; the certificate's line shows anyway.
+      r = home.run("devbox", "echo never", "-o", "BatchMode=yes");
+    }
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(255);
+    assertThat(r.err()).as("%s", r).containsPattern("gatehouse: certificate expired at [0-9: -]+ UTC — run gatehouse login");
+    gw.awaitAudit("cert-expired", GatewayFixture.field("reason", "cert-expired").and(GatewayFixture.field("target", "devbox")));
+  }
+
+  // ---- bearer tokens on /api: Keycloak's real tokens ---------------------------------------
+
+  @Test
+  void keycloaksAccessTokenOpensTheApiAndItsIdTokenIsRefused() throws Exception {
+    JsonNode tokens = keycloak.deviceTokens("bob", "bob-pw");
+    HttpClient http = HttpClient.newHttpClient();
+    URI me = URI.create("http://127.0.0.1:" + gw.gateway().webPort() + "/api/me");
+
+    HttpResponse<String> access = http.send(HttpRequest.newBuilder(me)
+        .header("Authorization", "Bearer " + tokens.path("access_token").asText()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(access.statusCode()).as(access.body()).isEqualTo(200);
+    assertThat(JSON.readTree(access.body()).path("identity").asText()).isEqualTo("bob@example.com");
+
+    HttpResponse<String> id = http.send(HttpRequest.newBuilder(me)
+        .header("Authorization", "Bearer " + tokens.path("id_token").asText()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(id.statusCode()).as(id.body()).isEqualTo(401);
+    assertThat(JSON.readTree(id.body()).path("error").asText()).isEqualTo("invalid-token");
+    assertThat(JSON.readTree(id.body()).path("reason").asText()).isEqualTo("id-token-as-bearer");
+    gw.awaitAudit("id-token-as-bearer", GatewayFixture.field("code", "GH1001W")
+        .and(GatewayFixture.field("reason", "id-token-as-bearer")).and(GatewayFixture.field("via", "web-bearer")));
   }
 
   @Test

@@ -133,6 +133,43 @@ final class KeycloakServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Keycloak's real tokens for {@code user}: a device login of client gatehouse (scope openid,
+   * approved as a browser would), then its token response with {@code access_token} and {@code
+   * id_token}.
+   */
+  com.fasterxml.jackson.databind.JsonNode deviceTokens(String user, String password) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = issuer() + "/protocol/openid-connect";
+    // The realm's client wants PKCE (S256) on the device grant too.
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    String verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    HttpResponse<String> device = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/device"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("client_id=" + CLIENT_ID + "&scope=openid&code_challenge_method=S256"
+            + "&code_challenge=" + challenge)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var code = json.readTree(device.body());
+    if (device.statusCode() != 200) {
+      throw new AssertionError("Keycloak's device endpoint answered " + device.statusCode() + ": " + device.body());
+    }
+    approveDevice(URI.create(code.path("verification_uri_complete").asText()), user, password);
+    HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(base + "/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id="
+            + CLIENT_ID + "&code_verifier=" + verifier
+            + "&device_code=" + URLEncoder.encode(code.path("device_code").asText(), StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (tokens.statusCode() != 200) {
+      throw new AssertionError("Keycloak's token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
+    }
+    return json.readTree(tokens.body());
+  }
+
   private static URI formAction(Page page) {
     Matcher m = FORM_ACTION.matcher(page.body());
     if (!m.find()) {

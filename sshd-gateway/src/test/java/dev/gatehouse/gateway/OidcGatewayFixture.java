@@ -70,6 +70,45 @@ final class OidcGatewayFixture implements AutoCloseable {
         .serialize();
   }
 
+  /**
+   * An access token from realm {@code realm} as the mock provider's token endpoint issues one to
+   * client {@code clientId}: for the API (audience "default"), requested by the client (azp).
+   */
+  static String accessToken(MockOAuth2Server idp, String realm, String clientId, String subject, Map<String, Object> claims) {
+    return idp.issueToken(realm, clientId, new DefaultOAuth2TokenCallback(realm, subject, "JWT", List.of("default"),
+        claims, 300)).serialize();
+  }
+
+  /**
+   * What the mock provider's token endpoint really answers to an authorization-code login of
+   * client gatehouse (with a nonce): {@code access_token} and {@code id_token}, the person's
+   * {@code claims} in both.
+   */
+  static JsonNode codeFlowTokens(MockOAuth2Server idp, String realm, String subject, Map<String, Object> claims)
+      throws Exception {
+    idp.enqueueCallback(new DefaultOAuth2TokenCallback(realm, subject, "JWT", null, claims, 300));
+    String redirect = "http://127.0.0.1/callback";
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+    URI authorize = URI.create(idp.authorizationEndpointUrl(realm) + "?client_id=" + CLIENT
+        + "&response_type=code&scope=openid%20email&state=s1&nonce=n1&redirect_uri="
+        + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8));
+    var login = http.send(java.net.http.HttpRequest.newBuilder(authorize).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    String location = login.headers().firstValue("Location").orElseThrow(() -> new AssertionError(login.body()));
+    String code = location.replaceAll(".*[?&]code=([^&]+).*", "$1");
+    String form = "grant_type=authorization_code&client_id=" + CLIENT + "&code=" + code + "&redirect_uri="
+        + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8);
+    var tokens = http.send(java.net.http.HttpRequest.newBuilder(idp.tokenEndpointUrl(realm).uri())
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (tokens.statusCode() != 200) {
+      throw new AssertionError("token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
+    }
+    return JSON.readTree(tokens.body());
+  }
+
   Gateway gateway() {
     return gateway;
   }

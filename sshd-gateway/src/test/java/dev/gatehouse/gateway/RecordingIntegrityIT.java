@@ -32,7 +32,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -568,9 +567,8 @@ class RecordingIntegrityIT {
 
     /** GET /api/sessions/{id} as an auditor with a bearer token: its integrity object. */
     JsonNode integrity(String id) throws Exception {
-      String token = idp.issueToken(REALM, OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback(REALM,
-          "sub-auditor", "JWT", List.of(OidcGatewayFixture.CLIENT),
-          Map.of("email", AUDITOR, "groups", List.of("security")), 300)).serialize();
+      String token = OidcGatewayFixture.accessToken(idp, REALM, OidcGatewayFixture.CLIENT, "sub-auditor",
+          Map.of("email", AUDITOR, "groups", List.of("security")));
       HttpResponse<String> r;
       try {
         r = HttpClient.newHttpClient().send(

@@ -159,8 +159,7 @@ class ReplayWebIT {
   }
 
   static String bearer(MockOAuth2Server server, String clientId, String email, List<String> groups) {
-    return server.issueToken(REALM, clientId, new DefaultOAuth2TokenCallback(REALM, "sub-" + email, "JWT",
-        List.of(clientId), Map.of("email", email, "groups", groups), 300)).serialize();
+    return OidcGatewayFixture.accessToken(server, REALM, clientId, "sub-" + email, Map.of("email", email, "groups", groups));
   }
 
   static HttpResponse<String> withBearer(String token, String method, String path, String body) throws Exception {
@@ -509,6 +508,26 @@ class ReplayWebIT {
   }
 
   @Test
+  void theProvidersIdTokenIsRefusedAsABearerTokenWhileItsAccessTokenWorks() throws Exception {
+    String me = GatewayFixture.uniqueIdentity("kinds");
+    JsonNode tokens = OidcGatewayFixture.codeFlowTokens(idp, REALM, "sub-" + me,
+        Map.of("email", me, "groups", List.of("dev")));
+
+    HttpResponse<String> access = withBearer(tokens.path("access_token").asText(), "GET", "/api/me", null);
+    assertThat(access.statusCode()).as(access.body()).isEqualTo(200);
+    assertThat(JSON.readTree(access.body()).path("identity").asText()).isEqualTo(me);
+
+    HttpResponse<String> id = withBearer(tokens.path("id_token").asText(), "GET", "/api/me", null);
+    assertThat(id.statusCode()).as(id.body()).isEqualTo(401);
+    JsonNode body = JSON.readTree(id.body());
+    assertThat(body.path("error").asText()).isEqualTo("invalid-token");
+    assertThat(body.path("reason").asText()).isEqualTo("id-token-as-bearer");
+    assertThat(id.headers().firstValue("WWW-Authenticate")).contains("Bearer error=\"invalid_token\"");
+    assertThat(gw.auditLines()).anyMatch(l -> "GH1001W".equals(l.path("code").asText())
+        && "id-token-as-bearer".equals(l.path("reason").asText()) && "web-bearer".equals(l.path("via").asText()));
+  }
+
+  @Test
   void aBearerTokenFromAnotherIssuerIsRefused() throws Exception {
     String me = GatewayFixture.uniqueIdentity("foreign");
     HttpResponse<String> r = withBearer(bearer(otherIdp, OidcGatewayFixture.CLIENT, me, List.of("security")),
@@ -580,8 +599,7 @@ class ReplayWebIT {
   }
 
   static String otherClaimsBearer(Map<String, Object> claims) {
-    return idp.issueToken(REALM, OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback(REALM, "sub-x", "JWT",
-        List.of(OidcGatewayFixture.CLIENT), claims, 300)).serialize();
+    return OidcGatewayFixture.accessToken(idp, REALM, OidcGatewayFixture.CLIENT, "sub-x", claims);
   }
 
   @Test

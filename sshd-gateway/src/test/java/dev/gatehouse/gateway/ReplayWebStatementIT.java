@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,9 +85,8 @@ class ReplayWebStatementIT {
   }
 
   static JsonNode get(String path) throws Exception {
-    String token = idp.issueToken("corp", OidcGatewayFixture.CLIENT, new DefaultOAuth2TokenCallback("corp", "sub", "JWT",
-        List.of(OidcGatewayFixture.CLIENT), Map.of("email", "auditor@example.com", "groups", List.of("security")), 300))
-        .serialize();
+    String token = OidcGatewayFixture.accessToken(idp, "corp", OidcGatewayFixture.CLIENT, "sub",
+        Map.of("email", "auditor@example.com", "groups", List.of("security")));
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(web + path))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("%s: %s", path, r.body()).isEqualTo(200);

@@ -29,7 +29,8 @@ import java.util.Set;
  * tokens), be within exp/nbf (with the skew), have been issued to this client ({@code azp} equals
  * {@code oidc.clientId}, or, without {@code azp}, {@code aud} contains it) and carry the identity
  * claim under the same rules as an ID token (a usable identity; {@code email_verified} absent or
- * {@code true}). Opaque (non-JWT) access tokens are refused: introspection is not supported. Thread-safe.
+ * {@code true}). It must be an access token, not an ID token or another JWT of the issuer ({@link
+ * AccessTokenType}). Opaque (non-JWT) access tokens are refused: introspection is not supported. Thread-safe.
  */
 public final class AccessTokenVerifier {
   private final OidcSettings settings;
@@ -91,6 +92,8 @@ public final class AccessTokenVerifier {
       throw new TokenRejected(TokenRejected.NOT_YET_VALID, "not valid before " + nbf.toInstant());
     }
     String id = IdTokenVerifier.identity(claims, settings.identityClaim());
+    // An ID token for this client passes every check above; it is a one-time login proof, not a key to the API.
+    AccessTokenType.require(header, claims, settings.clientId());
     String subject = claims.getSubject() == null ? id : claims.getSubject();
     // Without iat the token's age is unknown: it counts as issued at the epoch, so that any
     // revocation of the identity covers it (fail closed; providers set iat).

@@ -22,6 +22,10 @@ public final class TokenRejected extends Exception {
   public static final String EMAIL_UNVERIFIED = "email-unverified";
   /** Issued no later than a {@code ca revoke --identity} of its identity (checked by the gateway). */
   public static final String REVOKED = "revoked";
+  /** An ID token sent where an access token belongs ({@link AccessTokenType}). */
+  public static final String ID_TOKEN_AS_BEARER = "id-token-as-bearer";
+  /** A JWT of the issuer that is neither an access token nor an ID token (refresh, logout, ...). */
+  public static final String NOT_AN_ACCESS_TOKEN = "not-an-access-token";
   /** Discovery or the JWKS could not be fetched: no token is accepted (fail closed). */
   public static final String PROVIDER_UNAVAILABLE = "provider-unavailable";
   /** The replay guard could not record the token: refused rather than risk a second use. */

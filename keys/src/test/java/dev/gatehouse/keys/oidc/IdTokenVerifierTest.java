@@ -244,7 +244,9 @@ class IdTokenVerifierTest {
 
     assertThat(new IdTokenVerifier(settings, replays, Clock.systemUTC()).verify(token(claims)).identity())
         .isEqualTo(identity);
-    assertThat(new AccessTokenVerifier(settings, Clock.systemUTC()).verify(token(claims)).identity())
+    // An access token's shape: for the API ("default", as the provider issues them), requested by this client.
+    assertThat(new AccessTokenVerifier(settings, Clock.systemUTC())
+        .verify(token("corp", CLIENT, List.of("default"), claims)).identity())
         .isEqualTo(identity);
   }
 

@@ -18,9 +18,10 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
- * Installs certificate-only login on a MINA server: publickey is the only method offered
- * (passwords, keyboard-interactive, host-based and GSSAPI are never advertised), the limits
- * before login are set, and every failure is audited.
+ * Installs certificate-only login on a MINA server: publickey is the only method that can log in;
+ * keyboard-interactive is offered without prompts, for the device login with {@code oidc} and
+ * otherwise only to tell a client that ran out of keys why (passwords, host-based and GSSAPI are
+ * never advertised). The limits before login are set, and every failure is audited.
  */
 public final class CertificateLogin {
   private CertificateLogin() {}
@@ -39,7 +40,16 @@ public final class CertificateLogin {
           }
         };
     if (deviceLogin == null) {
-      server.setUserAuthFactories(List.of(certificates));
+      // Keyboard-interactive that never prompts: only to tell a client that ran out of keys why
+      // its plain key was refused (PlainKeyNoticeAuth).
+      UserAuthFactory notice =
+          new AbstractUserAuthFactory(PlainKeyNoticeAuth.NAME) {
+            @Override
+            public UserAuth createUserAuth(ServerSession session) {
+              return new PlainKeyNoticeAuth();
+            }
+          };
+      server.setUserAuthFactories(List.of(certificates, notice));
     } else {
       UserAuthFactory device =
           new AbstractUserAuthFactory(DeviceLoginAuth.NAME) {

@@ -6,7 +6,9 @@ import dev.gatehouse.keys.UserCertificateChecker;
 import dev.gatehouse.recorder.AuditCode;
 import java.security.PublicKey;
 import java.security.SignatureException;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -74,10 +76,12 @@ final class CertificateUserAuth extends UserAuthPublicKey {
     }
     CertificateCheck check = checker.check(key, ClientAddress.of(session));
     if (check instanceof CertificateCheck.Rejected r) {
-      if (deviceLogin && REBINDABLE.contains(r.reason()) && !(key instanceof OpenSshCertificate)) {
+      if (deviceLogin && REBINDABLE.contains(r.reason()) && !(key instanceof OpenSshCertificate)
+          && session.getAttribute(PROVEN_PLAIN_KEY) == null) {
         return proveForDeviceLogin(session, key, r, buffer, init);
       }
       refuse(session, r.reason(), r.detail());
+      tell(session, key, r);
       return Boolean.FALSE;
     }
     CertificateCheck.Accepted accepted = (CertificateCheck.Accepted) check;
@@ -109,6 +113,15 @@ final class CertificateUserAuth extends UserAuthPublicKey {
    * No-client-install path: let MINA check that the client holds the plain key (PK_OK, then the
    * signature), remember the proven key for the keyboard-interactive device login, and still
    * refuse this method — a plain key alone never logs in.
+   *
+   * <p>The proof must leave the connection as it found it, because OpenSSH offers a plain key
+   * before the certificate beside it and that certificate must still log in: only the first plain
+   * key of a connection is proven (later ones are refused at once, so a full agent does not spend
+   * ssh.maxAuthAttempts on proofs), and the key is taken off MINA's list of keys already used to
+   * authenticate ({@link UserAuthPublicKey#AUTHENTICATED_KEYS}), which would otherwise make MINA
+   * silently refuse every later key with the same public half — the certificate of this very key.
+   * The device login itself starts only in keyboard-interactive, which clients try after the
+   * last key and certificate they have.
    */
   private Boolean proveForDeviceLogin(
       ServerSession session, PublicKey key, CertificateCheck.Rejected r, Buffer buffer, boolean init) throws Exception {
@@ -123,6 +136,11 @@ final class CertificateUserAuth extends UserAuthPublicKey {
       session.removeAttribute(VETTED_KEY);
     }
     if (Boolean.TRUE.equals(result)) {
+      // A proof, not a login: MINA recorded the key as used; undo that (see above).
+      List<PublicKey> used = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
+      if (used != null) {
+        used.removeIf(k -> KeyUtils.compareKeys(k, key));
+      }
       session.setAttribute(PROVEN_PLAIN_KEY, key);
       session.setAttribute(PROVEN_KEY_STATE, r.reason());
       refuse(session, r.reason(), r.detail() + "; possession proven, device login offered");
@@ -141,6 +159,23 @@ final class CertificateUserAuth extends UserAuthPublicKey {
           "detail", detail,
           "target", getUsername(),
           "client", ClientAddress.text(session));
+    }
+  }
+
+  /**
+   * The person's one line (RefusalBanner): at once for a refused certificate of ours; for a plain
+   * key without oidc only when the client has run out of keys (PlainKeyNoticeAuth), since OpenSSH
+   * offers the plain key before its certificate and a line on every good login would be noise.
+   */
+  private static void tell(ServerSession session, PublicKey key, CertificateCheck.Rejected r) {
+    if (r.ourCertificate() && key instanceof OpenSshCertificate cert) {
+      RefusalBanner.send(session, RefusalBanner.forCertificate(r.reason(), cert, ClientAddress.of(session),
+          Instant.now()));
+    } else if (key instanceof OpenSshCertificate) {
+      // Another CA's certificate (or a forged one) learns nothing, not even the plain-key line.
+      session.setAttribute(RefusalBanner.FOREIGN_CERTIFICATE, Boolean.TRUE);
+    } else if (r.reason().equals("not-a-certificate")) {
+      session.setAttribute(RefusalBanner.PLAIN_KEY_REFUSED, Boolean.TRUE);
     }
   }
 
