@@ -106,6 +106,30 @@ for proto, c, go, pd, bd in summary:
     pm = "–" if pd is None or bd is None else ("yes" if pd >= bd else "**no**")
     w(f"| {CASE_NAMES.get(proto, proto)} `-c {c}` | **{fr(go)}** | ≥ {aim:.1f}× | {met} | {fr(pd)} | {fr(bd)} | {pm} |")
 w("")
+# CPU per transaction: each process tree's CPU during the run over the transactions completed.
+MIDDLE = {"direct": [], "pgbouncer": ["pgbouncer"], "openssh": ["ssh-client-openssh", "sshd"],
+          "gatehouse": ["ssh-client-gatehouse", "gatehouse-jvm"], "proxy": ["proxy-jvm"]}
+ROLE = {"ssh-client-openssh": "ssh client", "sshd": "sshd", "ssh-client-gatehouse": "ssh client",
+        "gatehouse-jvm": "Gatehouse JVM", "proxy-jvm": "proxy JVM", "pgbouncer": "pgbouncer"}
+w("**CPU per transaction** (µs of CPU per pgbench transaction, median over the repeats: each process "
+  "tree's utime+stime during the run, children included, over the transactions it completed; *background* is "
+  "the CPU the machine spent outside this bench's processes during the run, in CPU-seconds per second of run, "
+  f"out of {meta.get('nproc')}):\n")
+w("| case | path | in the middle (µs/xact) | postgres | pgbench | background (CPU-s/s) |")
+w("|---|---|---|---:|---:|---:|")
+for cs in meta.get("cases", "").split():
+    proto, c = cs.split(":")
+    for p, label in PATHS:
+        rs = [runs[k] for _, t, k in series(p, f"{proto}-c{c}") if t is not None]
+        if not rs:
+            continue
+        def per(role):
+            return statistics.median(r["cpu_s"].get(role, 0) / r["xacts"] * 1e6 for r in rs if r.get("xacts"))
+        mid = ", ".join(f"{ROLE[x]} {per(x):.0f}" for x in MIDDLE[p]) or "–"
+        bg = statistics.median((r["machine_cpu_s"] - sum(r["cpu_s"].values())) / r["wall_s"] for r in rs)
+        w(f"| {CASE_NAMES.get(proto, proto)} `-c {c}` | {label} | {mid} | {per('postgres'):.0f} | "
+          f"{per('pgbench'):.0f} | {bg:.2f} |")
+w("")
 ex = os.path.join(d, "exec.txt")
 if os.path.exists(ex):
     rows = [l.split(None, 3) for l in open(ex) if l.strip()]
