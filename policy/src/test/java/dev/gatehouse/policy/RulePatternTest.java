@@ -1,8 +1,6 @@
 package dev.gatehouse.policy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.re2j.Pattern;
 import java.util.List;
@@ -24,7 +22,7 @@ class RulePatternTest {
     for (String regex : PATTERNS) {
       Pattern p = Pattern.compile(regex);
       for (String text : TEXTS) {
-        assertEquals(p.matcher(text).find(), Rule.found(p, text), regex + " on " + text);
+        assertThat(Rule.found(p, text)).as(regex + " on " + text).isEqualTo(p.matcher(text).find());
       }
     }
   }
@@ -32,10 +30,10 @@ class RulePatternTest {
   @Test
   void caseFoldedLiteralMatchesAnyCaseAndRe2sUnicodeFoldingStillApplies() {
     Pattern p = Pattern.compile("(?i)pg_sleep");
-    assertTrue(Rule.found(p, "SELECT PG_SLEEP(10)"));
-    assertTrue(Rule.found(p, "select pg_\u017Fleep(1)"), "RE2 folds U+017F (long s) to s: still refused");
-    assertFalse(Rule.found(p, "select pg_sleeq(1)"));
-    assertFalse(Rule.found(Pattern.compile("pg_sleep"), "SELECT PG_SLEEP(1)"), "without (?i) case matters");
+    assertThat(Rule.found(p, "SELECT PG_SLEEP(10)")).isTrue();
+    assertThat(Rule.found(p, "select pg_\u017Fleep(1)")).as("RE2 folds U+017F (long s) to s: still refused").isTrue();
+    assertThat(Rule.found(p, "select pg_sleeq(1)")).isFalse();
+    assertThat(Rule.found(Pattern.compile("pg_sleep"), "SELECT PG_SLEEP(1)")).as("without (?i) case matters").isFalse();
   }
 
   @Test
@@ -45,9 +43,9 @@ class RulePatternTest {
         .get("p");
     SqlJudge judge = new SqlJudge(policy, java.time.Duration.ofSeconds(2), 100);
     try {
-      assertEquals("block", judge.judge("SELECT Pg_Sleep(1)").verdict().label());
-      assertEquals("block", judge.judge("select /* x */ pg_sleep(1)").verdict().label());
-      assertEquals("allow", judge.judge("select 1").verdict().label());
+      assertThat(judge.judge("SELECT Pg_Sleep(1)").verdict().label()).isEqualTo("block");
+      assertThat(judge.judge("select /* x */ pg_sleep(1)").verdict().label()).isEqualTo("block");
+      assertThat(judge.judge("select 1").verdict().label()).isEqualTo("allow");
     } finally {
       judge.close();
     }
