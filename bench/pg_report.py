@@ -132,9 +132,9 @@ p(f"- **Gatehouse `ssh -L`:** `bin/gatehouse serve` with a `postgres` target `pr
 p(f"- **OpenSSH `ssh -L`:** a private `/usr/sbin/sshd -D` (UsePAM no, public-key login, "
   f"`AllowTcpForwarding local`, `PermitOpen` the database), the same client with "
   f"`ssh -N -L P:127.0.0.1:PGPORT -c {m['cipher']}`, plain known_hosts line. No policy, no audit.")
-p("- **proxy alone:** `ProxyBenchMain` (test scope, sshd-gateway/src/test/java/dev/gatehouse/"
-  "gateway/bench/) runs `PgProxyServer.tcp(127.0.0.1:0, …)` with the gate and masker "
-  "`PostgresTargets.of(config).open(target)` gives a session of the same target from the same "
+p("- **proxy alone:** `ProxyBenchMain` (test scope of the `pgwire-proxy` module, which has no SSH "
+  "server: pgwire-proxy/src/test/java/dev/gatehouse/gateway/bench/) runs `PgProxyServer.tcp(127.0.0.1:0, …)` "
+  "with the gate and masker `TargetAccess.open` gives a gateway session of the same target from the same "
   "YAML: the same policy, verdict cache, masked columns and detectors. No SSH, no audit log, no "
   "recording: statements are only counted.")
 p("- **pgbouncer:** Debian's pgbouncer, `pool_mode = session`, `auth_type = scram-sha-256` with an "

@@ -69,7 +69,53 @@ public record Rule(
     if (!functions.isEmpty() && stmtFunctions.stream().noneMatch(functions::contains)) {
       return false;
     }
-    return pattern == null || pattern.matcher(sql).find() || pattern.matcher(canonical).find();
+    return pattern == null || found(pattern, sql) || found(pattern, canonical);
+  }
+
+  /**
+   * {@code pattern.matcher(text).find()}, without RE2/J's automaton when it is not needed: every
+   * statement of a policy goes through its pattern rules (a verdict cache cannot hold them: they
+   * read the text, literals included), and the common rule is a plain word such as {@code
+   * (?i)pg_sleep}. For such a literal and a text of ASCII only, a (case-folded) substring search
+   * finds exactly what RE2 finds; anything else (a metacharacter, a flag, a non-ASCII text, where
+   * RE2's case folding also matches characters such as U+017F for {@code s}) goes to RE2.
+   */
+  static boolean found(Pattern pattern, String text) {
+    String regex = pattern.pattern();
+    boolean fold = regex.startsWith("(?i)");
+    String literal = fold ? regex.substring(4) : regex;
+    if (pattern.flags() != 0 || literal.isEmpty() || !plainWord(literal) || !ascii(text)) {
+      return pattern.matcher(text).find();
+    }
+    if (!fold) {
+      return text.contains(literal);
+    }
+    for (int i = 0, last = text.length() - literal.length(); i <= last; i++) {
+      if (text.regionMatches(true, i, literal, 0, literal.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Letters, digits, '_', ' ' and '-' only: characters that mean themselves in a regular expression. */
+  private static boolean plainWord(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ' ' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean tableMatches(String stmtTable) {

@@ -61,6 +61,14 @@ public final class AuditLog implements AutoCloseable {
   private final Path file;
   private final FileChannel channel;
   private final ReentrantLock jvmLock;
+  /**
+   * The file's size right after this instance's last append, and the head it wrote (under the
+   * locks): while the size is still that, no one else has appended, so the head need not be read
+   * back and parsed from the file (a group commit per statement did that every time). Any other
+   * writer, another instance or process, or a cut, changes the size and the head is read again.
+   */
+  private long writtenSize = -1;
+  private ChainHead writtenHead;
 
   private AuditLog(Path file, FileChannel channel, ReentrantLock jvmLock) {
     this.file = file;
@@ -124,7 +132,7 @@ public final class AuditLog implements AutoCloseable {
     jvmLock.lock();
     try (FileLock ignored = channel.lock()) {
       long size = channel.size();
-      ChainHead head = readHead(size);
+      ChainHead head = headAt(size);
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       long seq = head.seq();
       String prev = head.hash();
@@ -136,7 +144,7 @@ public final class AuditLog implements AutoCloseable {
         line.put("code", p.code());
         line.put("event", p.event());
         for (Map.Entry<String, ?> f : p.fields().entrySet()) {
-          line.set(f.getKey(), JSON.valueToTree(f.getValue()));
+          putField(line, f.getKey(), f.getValue());
         }
         line.put("prev", prev);
         prev = hashOf(prev, line);
@@ -149,6 +157,8 @@ public final class AuditLog implements AutoCloseable {
         pos += channel.write(bb, pos);
       }
       channel.force(false);
+      writtenSize = pos;
+      writtenHead = new ChainHead(seq, prev);
     } finally {
       jvmLock.unlock();
     }
@@ -167,7 +177,7 @@ public final class AuditLog implements AutoCloseable {
     jvmLock.lock();
     try (FileLock ignored = channel.lock()) {
       long size = channel.size();
-      ChainHead head = readHead(size);
+      ChainHead head = headAt(size);
       Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       ObjectNode line = JSON.createObjectNode();
       line.put("seq", head.seq() + 1);
@@ -175,7 +185,7 @@ public final class AuditLog implements AutoCloseable {
       line.put("code", code);
       line.put("event", event);
       for (Map.Entry<String, ?> f : fields.entrySet()) {
-        line.set(f.getKey(), JSON.valueToTree(f.getValue()));
+        putField(line, f.getKey(), f.getValue());
       }
       line.put("prev", head.hash());
       String hash = hashOf(head.hash(), line);
@@ -187,6 +197,8 @@ public final class AuditLog implements AutoCloseable {
         pos += channel.write(bb, pos);
       }
       channel.force(false); // fdatasync: the line is on disk before the action it records goes on
+      writtenSize = pos;
+      writtenHead = new ChainHead(head.seq() + 1, hash);
       return new AuditEntry(
           head.seq() + 1,
           time,
@@ -300,6 +312,36 @@ public final class AuditLog implements AutoCloseable {
 
   private ChainHead readHead(long size) throws IOException {
     return readLast(size).head();
+  }
+
+  /** The chain head of a file of {@code size} bytes, under the locks: see {@link #writtenSize}. */
+  private ChainHead headAt(long size) throws IOException {
+    if (size == writtenSize && writtenHead != null) {
+      return writtenHead;
+    }
+    writtenSize = -1; // read from the file; set again once this instance has appended
+    writtenHead = null;
+    return readHead(size);
+  }
+
+  /**
+   * A field as {@code valueToTree} would give it, scalars directly: the same JSON text and so the
+   * same hash, without a round trip through a token buffer for every field of every line.
+   */
+  private static void putField(ObjectNode line, String key, Object value) {
+    if (value == null) {
+      line.putNull(key);
+    } else if (value instanceof String v) {
+      line.put(key, v);
+    } else if (value instanceof Integer v) {
+      line.put(key, v);
+    } else if (value instanceof Long v) {
+      line.put(key, v);
+    } else if (value instanceof Boolean v) {
+      line.put(key, v);
+    } else {
+      line.set(key, JSON.valueToTree(value));
+    }
   }
 
   private Mark readLast(long size) throws IOException {

@@ -194,4 +194,59 @@ class AuditLogTest {
     Files.delete(file);
     assertThat(verify(null).problems()).anySatisfy(p -> assertThat(p).contains("session s1").contains("missing"));
   }
+
+  @Test
+  void groupCommitsChainOntoLinesAnotherWriterAppendedInBetween() throws Exception {
+    try (AuditLog a = AuditLog.open(auditFile); AuditLog b = AuditLog.open(auditFile)) {
+      a.appendAll(List.of(pending("a1"), pending("a2")));
+      b.append(AuditCode.STATEMENT_BLOCKED, Map.of("statement", "b1")); // a's remembered head is stale now
+      a.appendAll(List.of(pending("a3")));
+      a.appendAll(List.of(pending("a4"))); // a wrote the last line itself: no re-read
+      b.append(AuditCode.STATEMENT_BLOCKED, Map.of("statement", "b2"));
+    }
+    IntegrityReport r = verify(null);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.auditLines()).isEqualTo(6L);
+    assertThat(lines()).extracting(l -> l.replaceAll(".*\"statement\":\"([^\"]*)\".*", "$1"))
+        .containsExactly("a1", "a2", "b1", "a3", "a4", "b2");
+  }
+
+  @Test
+  void aLogCutBehindAWritersBackIsReadAgainNotChainedOntoWhatWasCut() throws Exception {
+    try (AuditLog a = AuditLog.open(auditFile)) {
+      a.appendAll(List.of(pending("a1"), pending("a2"), pending("a3")));
+      List<String> l = lines();
+      l.remove(2);
+      rewrite(l); // the last line cut by someone else: the size changed
+      a.appendAll(List.of(pending("a4")));
+    }
+    IntegrityReport r = verify(null);
+    assertThat(r.problems()).isEmpty(); // a4 follows a2, the line now last, as a fresh read would chain it
+    assertThat(lines()).hasSize(3);
+    assertThat(lines().get(2)).contains("\"seq\":3").contains("a4");
+  }
+
+  @Test
+  void scalarFieldsAreWrittenAsJacksonWritesThem() throws Exception {
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("s", "text");
+    fields.put("i", 42);
+    fields.put("l", 5_000_000_000L);
+    fields.put("b", true);
+    fields.put("z", null);
+    fields.put("d", 1.5);
+    fields.put("list", List.of(1, "x"));
+    try (AuditLog a = AuditLog.open(auditFile)) {
+      a.appendAll(List.of(
+          new AuditLog.Pending(AuditCode.STATEMENT_ALLOWED.code(), AuditCode.STATEMENT_ALLOWED.event(), fields)));
+    }
+    assertThat(lines().get(0)).contains(
+        "\"s\":\"text\",\"i\":42,\"l\":5000000000,\"b\":true,\"z\":null,\"d\":1.5,\"list\":[1,\"x\"]");
+    assertThat(verify(null).problems()).isEmpty();
+  }
+
+  private static AuditLog.Pending pending(String statement) {
+    return new AuditLog.Pending(AuditCode.STATEMENT_ALLOWED.code(), AuditCode.STATEMENT_ALLOWED.event(),
+        Map.of("statement", statement));
+  }
 }

@@ -61,6 +61,7 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -353,6 +354,10 @@ public final class Gateway implements AutoCloseable {
     ListenAddress listen = config.ssh().listenAddress();
     sshd.setHost(listen.host());
     sshd.setPort(listen.port());
+    // MINA leaves Nagle on. Every statement through ssh -L is one small packet each way, and an
+    // answer written in two TCP segments (channel data, then a window adjust or the next reply)
+    // would wait for the client's delayed ACK: milliseconds per statement on an idle connection.
+    CoreModuleProperties.TCP_NODELAY.set(sshd, true);
     sshd.setKeyPairProvider(KeyPairProvider.wrap(ca.hostKeyPair()));
     sshd.setHostKeyCertificateProvider(session -> List.of(ca.hostCertificate()));
     BuiltinCiphers.ParseResult ciphers = BuiltinCiphers.parseCiphersList(config.ssh().ciphers());
