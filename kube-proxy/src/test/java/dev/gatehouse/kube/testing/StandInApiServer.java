@@ -71,7 +71,7 @@ public final class StandInApiServer implements AutoCloseable {
 
   /** Creates an object through the CRUD store as a client would (POST to its collection). */
   public void create(String collectionPath, String json) throws IOException, InterruptedException {
-    java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpClient c = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
     java.net.http.HttpResponse<String> r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + collectionPath))
         .header("Content-Type", "application/json")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
