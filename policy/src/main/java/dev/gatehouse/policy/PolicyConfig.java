@@ -21,7 +21,15 @@ import java.util.TreeMap;
  * {@code policies.default-sql.block[2]: 'drop-tables' is no built-in rule (...)}.
  */
 public final class PolicyConfig {
-  private static final Set<String> POLICY_KEYS = Set.of("block", "review", "unclassified", "rules", "mask", "maxRowsChanged");
+  private static final Set<String> POLICY_KEYS = Set.of("type", "block", "review", "unclassified", "rules", "mask", "maxRowsChanged");
+  private static final Set<String> KUBE_POLICY_KEYS = Set.of("type", "block", "review", "unclassified", "rules", "mask");
+  private static final Set<String> KUBE_RULE_KEYS = Set.of("name", "verbs", "resources", "namespaces", "verdict", "approvers");
+  private static final Set<String> KUBE_MASK_KEYS = Set.of("secrets", "detectors");
+  private static final Set<String> KUBE_VERBS =
+      Set.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "proxy", "*");
+  /** {@code policies.NAME.type}: what a policy judges. */
+  public static final String TYPE_SQL = "sql";
+  public static final String TYPE_KUBERNETES = "kubernetes";
   private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict", "approvers");
   private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -30,7 +38,11 @@ public final class PolicyConfig {
 
   private PolicyConfig() {}
 
-  /** Parses {@code policies:}; {@code null} or empty gives no policies. */
+  /**
+   * Parses the {@code type: sql} policies of {@code policies:} (the default type); {@code null} or
+   * empty gives no policies. Every policy's {@code type} is checked here, so a wrong one fails
+   * whichever parser runs first.
+   */
   public static Map<String, SqlPolicy> parse(Map<String, Object> policiesNode) {
     Map<String, SqlPolicy> result = new LinkedHashMap<>();
     if (policiesNode == null) {
@@ -39,12 +51,171 @@ public final class PolicyConfig {
     for (Map.Entry<String, Object> e : policiesNode.entrySet()) {
       String name = e.getKey();
       String at = "policies." + name;
-      if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(at + ": a policy name is letters, digits, '.', '_' or '-' (max 63)");
+      Map<String, Object> m = named(name, e.getValue(), at);
+      if (type(m, at).equals(TYPE_SQL)) {
+        result.put(name, policy(name, m, at));
       }
-      result.put(name, policy(name, map(e.getValue(), at), at));
     }
     return Map.copyOf(result);
+  }
+
+  /** Parses the {@code type: kubernetes} policies of {@code policies:}. */
+  public static Map<String, KubePolicy> parseKubernetes(Map<String, Object> policiesNode) {
+    Map<String, KubePolicy> result = new LinkedHashMap<>();
+    if (policiesNode == null) {
+      return result;
+    }
+    for (Map.Entry<String, Object> e : policiesNode.entrySet()) {
+      String name = e.getKey();
+      String at = "policies." + name;
+      Map<String, Object> m = named(name, e.getValue(), at);
+      if (type(m, at).equals(TYPE_KUBERNETES)) {
+        result.put(name, kubePolicy(name, m, at));
+      }
+    }
+    return Map.copyOf(result);
+  }
+
+  /** Each policy's type ({@code sql} when unset), in file order. */
+  public static Map<String, String> types(Map<String, Object> policiesNode) {
+    Map<String, String> result = new LinkedHashMap<>();
+    if (policiesNode == null) {
+      return result;
+    }
+    for (Map.Entry<String, Object> e : policiesNode.entrySet()) {
+      String at = "policies." + e.getKey();
+      result.put(e.getKey(), type(named(e.getKey(), e.getValue(), at), at));
+    }
+    return result;
+  }
+
+  private static Map<String, Object> named(String name, Object node, String at) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(at + ": a policy name is letters, digits, '.', '_' or '-' (max 63)");
+    }
+    return map(node, at);
+  }
+
+  private static String type(Map<String, Object> m, String at) {
+    if (m.get("type") == null) {
+      return TYPE_SQL;
+    }
+    String t = scalar(m.get("type"), at + ".type");
+    return switch (t) {
+      case TYPE_SQL, TYPE_KUBERNETES -> t;
+      case "shell" -> throw new IllegalArgumentException(
+          at + ".type: 'shell' policies are not built in this version (sql, kubernetes)");
+      default -> throw new IllegalArgumentException(at + ".type: '" + t + "' must be sql or kubernetes");
+    };
+  }
+
+  private static KubePolicy kubePolicy(String name, Map<String, Object> m, String at) {
+    unknownKeys(m, KUBE_POLICY_KEYS, at);
+    List<String> block = kubeBuiltIns(m.get("block"), at + ".block");
+    List<String> review = kubeBuiltIns(m.get("review"), at + ".review");
+    Unclassified unclassified = unclassified(m.get("unclassified"), at + ".unclassified");
+    List<KubeRule> rules = new ArrayList<>();
+    Set<String> ruleNames = new HashSet<>();
+    List<Object> rl = list(m.get("rules"), at + ".rules");
+    for (int i = 0; i < rl.size(); i++) {
+      String rat = at + ".rules[" + i + "]";
+      KubeRule r = kubeRule(map(rl.get(i), rat), rat);
+      if (!ruleNames.add(r.name())) {
+        throw new IllegalArgumentException(rat + ".name: '" + r.name() + "' is used by another rule");
+      }
+      rules.add(r);
+    }
+    boolean secrets = true;
+    List<String> detectors = List.of();
+    if (m.get("mask") != null) {
+      Map<String, Object> mask = map(m.get("mask"), at + ".mask");
+      unknownKeys(mask, KUBE_MASK_KEYS, at + ".mask");
+      Object s = mask.get("secrets");
+      if (s != null) {
+        if (!(s instanceof Boolean b)) {
+          throw new IllegalArgumentException(at + ".mask.secrets: must be true or false, not " + describe(s));
+        }
+        secrets = b;
+      }
+      detectors = strings(mask.get("detectors"), at + ".mask.detectors");
+      for (int i = 0; i < detectors.size(); i++) {
+        if (!ContentDetectors.NAMES.contains(detectors.get(i))) {
+          throw new IllegalArgumentException(at + ".mask.detectors[" + i + "]: '" + detectors.get(i)
+              + "' is no detector (" + String.join(", ", ContentDetectors.NAMES) + ")");
+        }
+      }
+    }
+    return new KubePolicy(name, block, review, unclassified, rules, secrets, detectors);
+  }
+
+  private static KubeRule kubeRule(Map<String, Object> m, String at) {
+    unknownKeys(m, KUBE_RULE_KEYS, at);
+    if (m.get("name") == null) {
+      throw new IllegalArgumentException(at + ".name: missing");
+    }
+    String name = scalar(m.get("name"), at + ".name");
+    if (!NAME.matcher(name).matches() || KubeBuiltIn.byLabel(name).isPresent() || name.equals("unclassified")) {
+      throw new IllegalArgumentException(
+          at + ".name: '" + name + "' must be letters, digits, '.', '_' or '-' and not a built-in class's name");
+    }
+    List<String> verbs = strings(m.get("verbs"), at + ".verbs");
+    for (int i = 0; i < verbs.size(); i++) {
+      if (!KUBE_VERBS.contains(verbs.get(i).toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(at + ".verbs[" + i + "]: '" + verbs.get(i) + "' is no API verb ("
+            + String.join(", ", new java.util.TreeSet<>(KUBE_VERBS)) + ")");
+      }
+    }
+    List<String> resources = strings(m.get("resources"), at + ".resources");
+    for (int i = 0; i < resources.size(); i++) {
+      if (!resources.get(i).matches("\\*|[a-z0-9.-]+(/([a-z0-9.-]+|\\*))?|\\*/[a-z0-9.-]+")) {
+        throw new IllegalArgumentException(at + ".resources[" + i + "]: '" + resources.get(i)
+            + "' must be a resource (secrets), resource/subresource (deployments/scale, pods/*) or *");
+      }
+    }
+    List<String> namespaces = strings(m.get("namespaces"), at + ".namespaces");
+    Object v = m.get("verdict");
+    if (v == null) {
+      throw new IllegalArgumentException(at + ".verdict: missing (block or review)");
+    }
+    String verdict = scalar(v, at + ".verdict");
+    Rule.Outcome outcome = switch (verdict) {
+      case "block" -> Rule.Outcome.BLOCK;
+      case "review" -> Rule.Outcome.REVIEW;
+      default -> throw new IllegalArgumentException(at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
+    };
+    if (verbs.isEmpty() && resources.isEmpty() && namespaces.isEmpty()) {
+      throw new IllegalArgumentException(at + ": a rule needs at least one of verbs, resources, namespaces");
+    }
+    Approvers approvers = m.get("approvers") == null ? null : Approvers.parse(m.get("approvers"), at + ".approvers");
+    if (approvers != null && outcome != Rule.Outcome.REVIEW) {
+      throw new IllegalArgumentException(at + ".approvers: only a rule with verdict review has approvers");
+    }
+    return new KubeRule(name, verbs, resources, namespaces, outcome, approvers);
+  }
+
+  private static List<String> kubeBuiltIns(Object node, String at) {
+    List<String> names = strings(node, at);
+    for (int i = 0; i < names.size(); i++) {
+      if (KubeBuiltIn.byLabel(names.get(i)).isEmpty()) {
+        throw new IllegalArgumentException(at + "[" + i + "]: '" + names.get(i) + "' is no built-in kubernetes class ("
+            + String.join(", ", KubeBuiltIn.labels()) + ")");
+      }
+    }
+    return names.stream().distinct().toList();
+  }
+
+  private static Unclassified unclassified(Object u, String at) {
+    if (u == null) {
+      return Unclassified.REVIEW;
+    }
+    String s = scalar(u, at);
+    return switch (s) {
+      case "review" -> Unclassified.REVIEW;
+      case "block" -> Unclassified.BLOCK;
+      case "allow" -> throw new IllegalArgumentException(
+          at + ": 'allow' is never allowed: what the judge cannot classify is reviewed or blocked");
+      default -> throw new IllegalArgumentException(at + ": '" + s + "' must be review or block");
+    };
   }
 
   private static SqlPolicy policy(String name, Map<String, Object> m, String at) {

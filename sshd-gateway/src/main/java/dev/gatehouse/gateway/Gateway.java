@@ -14,6 +14,8 @@ import dev.gatehouse.gateway.session.Pruning;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.postgres.CancelRegistry;
+import dev.gatehouse.gateway.kube.KubeProxies;
+import dev.gatehouse.gateway.kube.KubeTargets;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.psql.ForwardedPostgres;
 import dev.gatehouse.gateway.config.OidcConfig;
@@ -90,6 +92,8 @@ public final class Gateway implements AutoCloseable {
   private final IdTokenVerifier tokenVerifier;
   private final ApprovalStore approvalStore;
   private final ApprovalDesk approvals;
+  /** The kubernetes targets' API proxies: kept across reloads (live sessions hold tokens on them). */
+  private final KubeProxies kubeProxies = new KubeProxies();
   private final SqliteReplayGuard replayGuard;
   private WebServer web;
   private final ExecutorService pumps = Executors.newCachedThreadPool(daemon("gh-pump"));
@@ -263,8 +267,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
+    KubeTargets kube = KubeTargets.of(config, kubeProxies); // first: a policy of the wrong type is named by its key
     return new GatewayServices(config, runAsUsers(config, embeddedDefaults), sandbox, index, audit, registry, downstream,
-        cancels, PostgresTargets.of(config), pumps, timers, approvals, ledger);
+        cancels, PostgresTargets.of(config), kube, pumps, timers, approvals, ledger);
   }
 
   /**
@@ -327,6 +332,12 @@ public final class Gateway implements AutoCloseable {
       if (t.postgres() != null) {
         secrets.add(t.postgres().password());
         secrets.add(t.postgres().rootCert());
+      }
+      if (t.kubernetes() != null) {
+        secrets.add(t.kubernetes().token());
+        secrets.add(t.kubernetes().rootCert());
+        secrets.add(t.kubernetes().clientCert());
+        secrets.add(t.kubernetes().clientKey());
       }
     }
     if (config.web() != null && config.web().tls() != null) {
@@ -583,6 +594,7 @@ public final class Gateway implements AutoCloseable {
     }
     approvals.close();
     approvalStore.close();
+    kubeProxies.close();
     if (replayGuard != null) {
       replayGuard.close();
     }

@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.session.SessionRegistry;
 import dev.gatehouse.gateway.sshtarget.DownstreamClient;
 import dev.gatehouse.gateway.postgres.CancelRegistry;
+import dev.gatehouse.gateway.kube.KubeTargets;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.keys.CertificateLedger;
@@ -28,6 +29,7 @@ public record GatewayServices(
     DownstreamClient downstream,
     CancelRegistry cancels,
     PostgresTargets postgres,
+    KubeTargets kube,
     ExecutorService pumps,
     ScheduledExecutorService timers,
     ApprovalDesk approvals,

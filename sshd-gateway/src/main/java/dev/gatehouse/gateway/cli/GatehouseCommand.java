@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       ApprovalsCli.class,
       WebCommand.class,
+      KubeconfigCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GatehouseCommand implements Runnable {

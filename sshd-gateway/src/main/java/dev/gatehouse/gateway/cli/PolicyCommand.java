@@ -50,6 +50,8 @@ final class PolicyCommand implements Runnable {
       description = {
         "Reads JSON lines {\"sql\": \"...\"} on stdin and writes one JSON line per input:",
         "{\"sql\":..., \"verdict\":\"allow|block|review\", \"rule\":..., \"reason\":...}.",
+        "For a kubernetes target the lines are {\"method\":\"DELETE\",\"path\":\"/api/v1/namespaces/prod\",",
+        "\"body\":{...}} (body optional) and the answers add \"request\" and \"verb\".",
         "Resolves no secrets and opens no connection. A line that is not such an object gets",
         "{\"line\": N, \"error\": ...} and the rest are still judged.",
         "Exit 65 when the target is unknown or has no policy."
@@ -76,6 +78,9 @@ final class PolicyCommand implements Runnable {
       if (t.isEmpty()) {
         System.err.println("gatehouse: unknown target '" + target + "'");
         return EXIT_UNKNOWN_TARGET;
+      }
+      if (t.get().type() == dev.gatehouse.gateway.config.TargetType.KUBERNETES) {
+        return kubernetes(cfg, t.get());
       }
       String name = t.get().policy();
       if (name == null || name.isBlank()) {
@@ -107,6 +112,72 @@ final class PolicyCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    /**
+     * A kubernetes target: lines {@code {"method":"DELETE","path":"/api/v1/namespaces/prod","body":{...}}}
+     * (body optional; the path may carry a query), read as the proxy reads requests and judged by the
+     * target's policy (the built-in default when it names none).
+     */
+    private Integer kubernetes(GatewayConfig cfg, TargetConfig t) throws ConfigException, IOException {
+      dev.gatehouse.gateway.kube.KubeTargets.checkPolicyTypes(cfg);
+      dev.gatehouse.gateway.kube.KubeTargets targets =
+          dev.gatehouse.gateway.kube.KubeTargets.of(cfg, new dev.gatehouse.gateway.kube.KubeProxies());
+      dev.gatehouse.policy.KubeJudge judge = new dev.gatehouse.policy.KubeJudge(targets.policyFor(t));
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line;
+      int n = 0;
+      while ((line = in.readLine()) != null) {
+        n++;
+        if (!line.isBlank()) {
+          System.out.println(VisibleText.json(JSON.writeValueAsString(judgeRequest(judge, line, n))));
+          System.out.flush();
+        }
+      }
+      return 0;
+    }
+
+    private static Map<String, Object> judgeRequest(dev.gatehouse.policy.KubeJudge judge, String line, int n) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      JsonNode node;
+      try {
+        node = JSON.readTree(line);
+      } catch (JsonProcessingException e) {
+        m.put("line", n);
+        m.put("error", "not JSON: " + e.getOriginalMessage());
+        return m;
+      }
+      if (node == null || !node.isObject() || !node.path("method").isTextual() || !node.path("path").isTextual()) {
+        m.put("line", n);
+        m.put("error", "expected an object with string \"method\" and \"path\" (and an optional \"body\")");
+        return m;
+      }
+      String method = node.get("method").asText();
+      String target = node.get("path").asText();
+      int q = target.indexOf('?');
+      dev.gatehouse.policy.KubeRequest r;
+      m.put("method", method);
+      m.put("path", target);
+      try {
+        r = dev.gatehouse.kube.RequestInfoParser.parse(method, q < 0 ? target : target.substring(0, q),
+            q < 0 ? null : target.substring(q + 1));
+      } catch (dev.gatehouse.kube.RequestInfoParser.Unparseable e) {
+        m.put("verdict", "block");
+        m.put("rule", "unparseable");
+        m.put("reason", e.getMessage() + " (the proxy never forwards it)");
+        return m;
+      }
+      JsonNode body = node.get("body");
+      if (body != null && !body.isNull()) {
+        r = r.withBody(JSON.convertValue(body, Object.class), false);
+      }
+      dev.gatehouse.policy.Verdict v = judge.judge(r);
+      m.put("request", r.describe());
+      m.put("verb", r.verb());
+      m.put("verdict", v.label());
+      m.put("rule", v.rule());
+      m.put("reason", v.reason());
+      return m;
     }
 
     private static Map<String, Object> judgeLine(PolicyGate gate, String line, int n) {

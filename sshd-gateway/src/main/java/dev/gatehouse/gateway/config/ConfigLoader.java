@@ -118,8 +118,8 @@ public final class ConfigLoader {
     }
     for (TargetConfig t : c.targets()) {
       if (t.type() == TargetType.KUBERNETES) {
-        w.add("target '" + t.name() + "': type " + t.type().label()
-            + " is not served in this version; sessions to it are refused");
+        w.add("target '" + t.name() + "': kubernetes targets are served through ssh -L (PORT:" + t.name()
+            + ":443) only in this version; shell and exec sessions to it are refused");
       }
       if (t.type() == TargetType.POSTGRES && t.approverRule().isEmpty()) {
         w.add("target '" + t.name() + "': no approvers, so statements the policy sends to review are refused");

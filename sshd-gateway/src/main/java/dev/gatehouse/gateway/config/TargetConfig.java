@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * <p>For {@code command} targets, {@code command} is the interactive argv and {@code exec} the
  * argv to which a client's exec request is appended as one argument (default {@code command +
  * "-c"}). The child gets only {@code env} plus TERM and LANG/LC_*, and runs as {@code runAs}.
+ *
+ * <p>{@code kubernetes} targets are reached through the gateway's API proxy ({@code ssh -L
+ * PORT:TARGET:443 TARGET@gw}); {@code policy} must name a {@code type: kubernetes} policy.
  */
 public record TargetConfig(
     String name,
@@ -26,6 +29,7 @@ public record TargetConfig(
     Duration maxSessionLength,
     PostgresSettings postgres,
     SshTargetSettings ssh,
+    KubernetesSettings kubernetes,
     JsonNode approvers,
     String access,
     String policy) {
@@ -73,6 +77,9 @@ public record TargetConfig(
       }
       if (type == TargetType.SSH && ssh == null) {
         throw new IllegalArgumentException("ssh: an ssh target needs {host, port, user, hostKey}");
+      }
+      if (type == TargetType.KUBERNETES && kubernetes == null) {
+        throw new IllegalArgumentException("kubernetes: a kubernetes target needs {server, token | clientCert + clientKey}");
       }
       command = command == null ? List.of() : List.copyOf(command);
       exec = exec == null ? List.of() : List.copyOf(exec);

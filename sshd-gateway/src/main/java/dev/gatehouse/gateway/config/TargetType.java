@@ -3,7 +3,7 @@ package dev.gatehouse.gateway.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Locale;
 
-/** The kinds of target. Only {@code command} is served in this version; the rest are refused. */
+/** The kinds of target. */
 public enum TargetType {
   COMMAND,
   SSH,

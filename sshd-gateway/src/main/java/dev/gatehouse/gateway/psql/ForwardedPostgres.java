@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.gateway.kube.KubeTunnel;
 import dev.gatehouse.gateway.postgres.PgProxySession;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.routing.RecordedSession;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code ssh -N -L 15432:prod-db:5432 prod-db@gw}: a direct-tcpip channel whose destination host
- * names a postgres target this person may use goes into the same wire proxy as psql on the
+ * names a postgres target (or a kubernetes target: then {@link KubeTunnel} relays it into the API
+ * proxy) this person may use goes into the same wire proxy as psql on the
  * bastion (same policy, masking, audit, recording of statement markers) — the gateway opens no
  * TCP connection to "prod-db". The destination port is ignored; every other forward is refused.
  *
@@ -88,6 +90,9 @@ public final class ForwardedPostgres extends AbstractServerChannel {
       return f;
     }
     TargetConfig target = services.config().target(host).orElseThrow();
+    if (target.type() == TargetType.KUBERNETES) {
+      return kube(f, target, user);
+    }
     try {
       fromClient = new ChannelPipedInputStream(this, getLocalWindow());
       pipe = new ChannelPipedOutputStream(fromClient);
@@ -111,6 +116,28 @@ public final class ForwardedPostgres extends AbstractServerChannel {
     return f;
   }
 
+  /** The kubernetes API proxy's forward: the channel's bytes relayed to the proxy as this person. */
+  private OpenFuture kube(OpenFuture f, TargetConfig target, AuthenticatedUser user) {
+    try {
+      fromClient = new ChannelPipedInputStream(this, getLocalWindow());
+      pipe = new ChannelPipedOutputStream(fromClient);
+      toClient = new ChannelOutputStream(this, getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
+      KubeTunnel tunnel = new KubeTunnel(services, target, user, fromClient, toClient, () -> close(false));
+      if (!tunnel.open()) {
+        f.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
+            "the recording cannot be written"));
+        return f;
+      }
+      signalChannelOpenSuccess();
+      f.setOpened();
+      services.pumps().execute(tunnel::run);
+    } catch (RuntimeException e) {
+      signalChannelOpenFailure(e);
+      f.setException(e);
+    }
+    return f;
+  }
+
   /** Why this forward is refused, or null: only into a proxied target this person may use. */
   private String refusal(AuthenticatedUser user, String host) {
     if (user == null) {
@@ -120,7 +147,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
       return "the certificate does not permit port forwarding";
     }
     Optional<TargetConfig> t = services.config().target(host);
-    if (t.isEmpty() || t.get().type() != TargetType.POSTGRES) {
+    if (t.isEmpty() || (t.get().type() != TargetType.POSTGRES && t.get().type() != TargetType.KUBERNETES)) {
       return "forwarding goes to a postgres target by name: ssh -L PORT:TARGET:5432 TARGET@gw";
     }
     if (!t.get().allow().permits(user.identity(), user.groups())) {

@@ -247,6 +247,32 @@ public abstract class RecordedSession implements LiveSession {
   }
 
   /**
+   * A Kubernetes API request went through the session's proxy (or was refused there): an audit line
+   * always; a recording marker ({@code verdict rule: request -> status (ms)}) unless {@code marker}
+   * is false (discovery and health checks, which kubectl sends before every command).
+   */
+  protected final void requestJudged(String request, String verdict, String rule, String reason, int status,
+      long millis, String via, boolean marker) {
+    touch();
+    AuditCode code = switch (verdict) {
+      case "allow" -> AuditCode.STATEMENT_ALLOWED;
+      case "review" -> AuditCode.REVIEW_REQUESTED;
+      default -> AuditCode.STATEMENT_BLOCKED;
+    };
+    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "request", request,
+        "verdict", verdict, "rule", rule, "reason", reason, "status", status, "durationMs", millis, "via", via};
+    if (code == AuditCode.STATEMENT_ALLOWED) {
+      services.audit().recordLater(code, fields);
+    } else {
+      services.audit().tryRecord(code, fields);
+    }
+    if (marker) {
+      mark(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(request)
+          + " -> " + status + " (" + millis + " ms)");
+    }
+  }
+
+  /**
    * A statement's statement log for the wire proxy: every judged statement, and the full text of
    * errors and notices the client got hidden because the statement touches a masked column.
    */

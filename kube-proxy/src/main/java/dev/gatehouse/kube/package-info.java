@@ -1,0 +1,24 @@
+/**
+ * The Kubernetes API proxy: one protocol, no SSH (an enforcer rule keeps it so), shared by kubectl
+ * on the bastion and {@code ssh -L} forwards.
+ *
+ * <pre>
+ *  kubectl            KubeProxy (loopback)                         policy             API server
+ *    │  HTTP/1.1         │                                            │                   │
+ *    │──request────────▶ │ session ← bearer token | PROXY v2 TLV      │                   │
+ *    │                   │ Impersonate-* from the client? ─▶ 403      │                   │
+ *    │                   │ RequestInfoParser (as k8s.io/apiserver)    │                   │
+ *    │                   │   cannot parse ─▶ 400, never forwarded     │                   │
+ *    │                   │ bounded body (JSON / YAML only)            │                   │
+ *    │                   │──KubeRequest──────────────────────────────▶│ KubeJudge         │
+ *    │                   │◀─allow | review | block────────────────────│                   │
+ *    │◀──403 Status──────│ block (or review not approved)             │                   │
+ *    │                   │──same request, proxy's credentials, Impersonate-User/-Group,──▶│
+ *    │                   │  Accept without protobuf, identity encoding                    │
+ *    │                   │◀──JSON / watch events / text───────────────────────────────────│
+ *    │◀──masked──────────│ ResponseMasker: Secret data, Table rows, last-applied,         │
+ *    │                   │   detectors over other strings                                 │
+ *    │                   │──Exchange──▶ ProxySession.Listener (audit line, recording marker)
+ * </pre>
+ */
+package dev.gatehouse.kube;
