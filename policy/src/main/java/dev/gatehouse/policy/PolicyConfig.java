@@ -44,24 +44,21 @@ public final class PolicyConfig {
    * whichever parser runs first.
    */
   public static Map<String, SqlPolicy> parse(Map<String, Object> policiesNode) {
-    Map<String, SqlPolicy> result = new LinkedHashMap<>();
-    if (policiesNode == null) {
-      return result;
-    }
-    for (Map.Entry<String, Object> e : policiesNode.entrySet()) {
-      String name = e.getKey();
-      String at = "policies." + name;
-      Map<String, Object> m = named(name, e.getValue(), at);
-      if (type(m, at).equals(TYPE_SQL)) {
-        result.put(name, policy(name, m, at));
-      }
-    }
-    return Map.copyOf(result);
+    return ofType(policiesNode, TYPE_SQL, PolicyConfig::policy);
   }
 
   /** Parses the {@code type: kubernetes} policies of {@code policies:}. */
   public static Map<String, KubePolicy> parseKubernetes(Map<String, Object> policiesNode) {
-    Map<String, KubePolicy> result = new LinkedHashMap<>();
+    return ofType(policiesNode, TYPE_KUBERNETES, PolicyConfig::kubePolicy);
+  }
+
+  private interface PolicyParser<P> {
+    P parse(String name, Map<String, Object> m, String at);
+  }
+
+  /** The policies of one {@code type}, parsed; every policy's type is checked on the way. */
+  private static <P> Map<String, P> ofType(Map<String, Object> policiesNode, String wanted, PolicyParser<P> parser) {
+    Map<String, P> result = new LinkedHashMap<>();
     if (policiesNode == null) {
       return result;
     }
@@ -69,8 +66,8 @@ public final class PolicyConfig {
       String name = e.getKey();
       String at = "policies." + name;
       Map<String, Object> m = named(name, e.getValue(), at);
-      if (type(m, at).equals(TYPE_KUBERNETES)) {
-        result.put(name, kubePolicy(name, m, at));
+      if (type(m, at).equals(wanted)) {
+        result.put(name, parser.parse(name, m, at));
       }
     }
     return Map.copyOf(result);

@@ -119,21 +119,7 @@ public final class VisibleText {
 
   /** On one line: every hidden character escaped, line ends too. {@code null} stays null. */
   public static String inline(String s) {
-    if (s == null) {
-      return null;
-    }
-    if (!anyHidden(s)) {
-      return s;
-    }
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    int stacked = 0;
-    for (int k = 0; k < s.length(); ) {
-      int cp = s.codePointAt(k);
-      k += Character.charCount(cp);
-      stacked = stacking(cp) ? stacked + 1 : 0;
-      append(b, cp, stacked);
-    }
-    return b.toString();
+    return shown(s, false);
   }
 
   /**
@@ -142,6 +128,10 @@ public final class VisibleText {
    * other hidden character escaped. The result holds no control character but {@code \n}.
    */
   public static String lines(String s) {
+    return shown(s, true);
+  }
+
+  private static String shown(String s, boolean keepLines) {
     if (s == null) {
       return null;
     }
@@ -154,9 +144,9 @@ public final class VisibleText {
       int cp = s.codePointAt(k);
       k += Character.charCount(cp);
       stacked = stacking(cp) ? stacked + 1 : 0;
-      if (cp == '\n') {
+      if (keepLines && cp == '\n') {
         b.append('\n');
-      } else if (cp == '\r') {
+      } else if (keepLines && cp == '\r') {
         b.append("\\r");
         if (k >= s.length() || s.charAt(k) != '\n') {
           b.append('\n');
