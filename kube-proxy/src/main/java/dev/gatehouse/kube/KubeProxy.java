@@ -122,6 +122,11 @@ public final class KubeProxy implements AutoCloseable {
     return "http://127.0.0.1:" + bearer.getLocalPort() + ProxyHandler.SESSION_PREFIX + token;
   }
 
+  /** The message of the API {@code Status} the client gets for a refused request. */
+  public static String refusalMessage(dev.gatehouse.policy.Verdict v) {
+    return ProxyHandler.refusal(v);
+  }
+
   /** The door for relayed tunnels (PROXY v2 header with the token first). */
   public InetSocketAddress tunnelAddress() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), tunnel.getLocalPort());

@@ -146,7 +146,8 @@ final class ProxyHandler extends Handler.Abstract {
     Verdict verdict = session.judge().judge(r);
     if (verdict instanceof Verdict.Review review) {
       try {
-        Verdict decided = session.reviews().decide(r, review);
+        Verdict decided = session.reviews().decide(r, review,
+            approvalKey(method, rawPath, request.getHttpURI().getQuery(), body));
         verdict = decided instanceof Verdict.Allow ? review : decided;
         if (!(decided instanceof Verdict.Allow)) {
           finish(session, response, r, decided, 403, "Forbidden", start);
@@ -367,13 +368,33 @@ final class ProxyHandler extends Handler.Abstract {
 
   private void finish(ProxySession session, Response response, KubeRequest r, Verdict v, int code, String reason,
       long start) {
-    status(response, code, reason, refusal(v));
+    // The session hears of the refusal before the client does: a caller that reads the client's
+    // output (the gateway's exec path) then always knows the verdict behind an error it sees.
     session.listener().completed(new ProxySession.Exchange(r, v, code, millis(start), false, null));
+    status(response, code, reason, refusal(v));
   }
 
   /** The one line an agent can parse: {@code gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod}. */
   static String refusal(Verdict v) {
     return "gatehouse: blocked by rule " + v.rule() + ": " + v.reason();
+  }
+
+  /**
+   * What an approval is bound to: the SHA-256 of the method, the raw path, the raw query and the
+   * body's bytes, each length-prefixed (so no two different requests share a key).
+   */
+  static String approvalKey(String method, String rawPath, String query, byte[] body) {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      for (byte[] part : new byte[][] {method.getBytes(StandardCharsets.UTF_8), rawPath.getBytes(StandardCharsets.UTF_8),
+          (query == null ? "" : query).getBytes(StandardCharsets.UTF_8), body}) {
+        d.update(java.nio.ByteBuffer.allocate(8).putLong(part.length).array());
+        d.update(part);
+      }
+      return "kube:" + java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always there", e);
+    }
   }
 
   /** An API-server style {@code Status} answer. */

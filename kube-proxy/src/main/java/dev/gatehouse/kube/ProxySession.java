@@ -20,13 +20,17 @@ public final class ProxySession {
     void completed(Exchange exchange);
   }
 
-  /** Decides a request the policy sends to review: allow (approved) or a block; may wait. */
+  /**
+   * Decides a request the policy sends to review: allow (approved) or a block; may wait (the client
+   * waits with it). {@code approvalKey} identifies exactly this request — method, path, query and
+   * body bytes ({@link ProxyHandler#approvalKey}) — so an approval is never used for another one.
+   */
   @FunctionalInterface
   public interface Reviews {
-    Verdict decide(KubeRequest request, Verdict.Review review) throws InterruptedException;
+    Verdict decide(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException;
 
     /** No way to ask anyone: a review is refused (fail closed). */
-    Reviews REFUSE = (r, v) -> new Verdict.Block(v.rule(), v.reason() + " (needs approval)");
+    Reviews REFUSE = (r, v, k) -> new Verdict.Block(v.rule(), v.reason() + " (needs approval)");
   }
 
   /**

@@ -274,7 +274,7 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Resolves the runAs user of each target whose children run on the bastion (command targets,
-   * and psql for postgres targets). A gateway that may switch users (root, or CAP_SETUID and
+   * psql for postgres targets, kubectl for kubernetes targets). A gateway that may switch users (root, or CAP_SETUID and
    * CAP_SETGID under the systemd unit) never starts a child as uid 0: a target without runAs runs
    * as 'nobody', and a runAs of uid 0 is refused. A gateway that cannot switch users runs children
    * as its own user inside the sandbox (whose user and mount namespaces are then the boundary), so
@@ -287,7 +287,7 @@ public final class Gateway implements AutoCloseable {
     Map<String, UnixUser> users = new HashMap<>();
     boolean root = UnixUser.canSwitchUsers(); // root, or CAP_SETUID+CAP_SETGID
     for (TargetConfig t : config.targets()) {
-      if (t.type() != TargetType.COMMAND && t.type() != TargetType.POSTGRES) {
+      if (t.type() != TargetType.COMMAND && t.type() != TargetType.POSTGRES && t.type() != TargetType.KUBERNETES) {
         continue;
       }
       if (t.runAs() == null) {
