@@ -334,4 +334,118 @@ class KubectlOnBastionIT {
         .contains("block delete-namespace: DELETE namespaces/prod");
     assertThat(Asciinema.cat(cast)).contains("web-1");
   }
+
+  @Test
+  void execItInTheConsoleIsHeldForApprovalThenRelayedAndRecorded() throws Exception {
+    SshClientKey dave = gw.sign(GatewayFixture.uniqueIdentity("dave"), List.of("sre"));
+    int execsBefore = api.execs().size();
+    try (InteractiveProcess c = gw.interactive(dave, "prod-k8s")) {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      int mark = c.length();
+      c.send("exec -it web-1 -c web -- sh\r");
+      String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
+      Matcher m = REQUEST_ID.matcher(seen.substring(Math.min(mark, seen.length())));
+      assertThat(m.find()).as(seen).isTrue();
+      assertThat(api.execs()).as("held: the API server has not seen the exec").hasSize(execsBefore);
+      SshResult ok = gw.ssh(bob, "approvals").run("approve " + m.group(1));
+      assertThat(ok.exitCode()).as("%s", ok).isZero();
+      c.await("$ ", mark, Duration.ofSeconds(30));
+      mark = c.length();
+      c.send("echo hello-from-the-pod\r");
+      c.await("hello-from-the-pod\r\n", mark, Duration.ofSeconds(20));
+      mark = c.length();
+      c.send("exit\r");
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(20));
+      c.send("exit\r");
+      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
+    }
+    assertThat(api.execs()).hasSize(execsBefore + 1);
+    var exec = api.execs().get(execsBefore);
+    assertThat(exec.protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(exec.path()).startsWith("/api/v1/namespaces/app/pods/web-1/exec?").contains("command=sh")
+        .contains("container=web").contains("tty=true");
+    assertThat(exec.headers().get("authorization")).containsExactly("Bearer proxy-upstream-token");
+    assertThat(exec.headers().get("impersonate-user")).containsExactly(dave.identity());
+    assertThat(exec.resizes()).as("kubectl sends its terminal's size").isNotEmpty();
+    assertThat(exec.stdin().toString()).contains("echo hello-from-the-pod\r");
+    SessionRecord s = gw.awaitSession(dave.identity(), x -> x.state() == SessionState.CLOSED);
+    Path cast = gw.dataDir().resolve(s.path());
+    assertThat(Files.readString(cast)).contains("exec pod web-1 container web in namespace app: sh")
+        .contains("approved by " + bob.identity()).contains("hello-from-the-pod");
+    assertThat(Asciinema.cat(cast)).contains("hello-from-the-pod");
+  }
+
+  @Test
+  void execThroughSshDashLIsRecordedFromTheProxysStream() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    SshClientKey erin = gw.sign(GatewayFixture.uniqueIdentity("erin"), List.of("sre"));
+    Process ssh = new ProcessBuilder(gw.sshArgv(erin, "prod-k8s", List.of("-N", "-L", port + ":prod-k8s:443",
+        "-o", "ExitOnForwardFailure=yes"))).redirectErrorStream(true).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (true) {
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+          break;
+        } catch (java.io.IOException e) {
+          assertThat(System.nanoTime()).as("the ssh -L port opens").isLessThan(deadline);
+          Thread.sleep(100);
+        }
+      }
+      Path home = Files.createDirectories(dir.resolve("erin-home"));
+      var kubectl = dev.gatehouse.kube.testing.Kubectl.against(home, "http://127.0.0.1:" + port, null);
+      var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return kubectl.runWithInput("echo through-the-tunnel\nexit\n", "exec", "-i", "web-1", "-n", "app", "--", "sh");
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      String id = awaitPendingRequest("POST pods/web-1/exec in namespace app", "GET pods/web-1/exec in namespace app");
+      assertThat(gw.ssh(bob, "approvals").run("approve " + id).exitCode()).isZero();
+      var r = result.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("through-the-tunnel\n");
+    } finally {
+      ssh.destroy();
+      ssh.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    // Each connection through the forward is a session of its own: the exec's is the one with output.
+    SessionRecord s = null;
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (s == null && System.nanoTime() < until) {
+      s = gw.sessionsOf(erin.identity()).stream().filter(x -> x.state() == SessionState.CLOSED && x.bytes() > 0)
+          .findFirst().orElse(null);
+      Thread.sleep(100);
+    }
+    assertThat(s).as("a closed forward session with the exec's output").isNotNull();
+    String cast = Files.readString(gw.dataDir().resolve(s.path()));
+    assertThat(cast).contains("exec pod web-1 container web in namespace app: sh").contains("through-the-tunnel\\n")
+        .contains("approved by " + bob.identity());
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  /** The id of the pending approval request whose statement is one of {@code statements}. */
+  private static String awaitPendingRequest(String... statements) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      GatewayFixture.CliResult r = gw.cli("approvals", "list", "--format", "json");
+      for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())) {
+        if (n.path("state").asText().equals("pending") && List.of(statements).contains(n.path("statement").asText())) {
+          return n.path("id").asText();
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no pending request for " + String.join(" or ", statements));
+  }
 }

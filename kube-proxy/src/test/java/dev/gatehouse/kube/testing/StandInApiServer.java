@@ -38,6 +38,7 @@ public final class StandInApiServer implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final ExecFront front;
 
   /** Held, so the level sticks (JUL keeps loggers weakly): one line per request drowns a failing test's output. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -59,10 +60,22 @@ public final class StandInApiServer implements AutoCloseable {
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), d, false);
     server.start(InetAddress.getLoopbackAddress(), 0);
+    try {
+      front = new ExecFront(server.getPort(), seen::add);
+    } catch (IOException e) {
+      server.shutdown();
+      throw new UncheckedIOException(e);
+    }
   }
 
+  /** The front door: exec and attach over WebSocket served by {@link ExecFront}, everything else by the mock. */
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return "http://127.0.0.1:" + front.port();
+  }
+
+  /** The exec and attach streams served so far (path, subprotocol, resizes, stdin). */
+  public List<ExecFront.Exec> execs() {
+    return front.execs();
   }
 
   public List<Seen> requests() {
@@ -259,6 +272,7 @@ public final class StandInApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    front.close();
     server.shutdown();
   }
 }

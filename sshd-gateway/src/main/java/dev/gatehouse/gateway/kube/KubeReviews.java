@@ -75,13 +75,30 @@ final class KubeReviews implements ProxySession.Reviews {
     this.outcomes = outcomes;
   }
 
+  /** Refusals of this kubectl run by request: kubectl asks again for a refused stream (SPDY after WebSocket). */
+  private final java.util.Map<String, Refused> refusedThisRun = new ConcurrentHashMap<>();
+
+  /** A new kubectl run starts: what the last one was refused may be asked anew. */
+  void newRun() {
+    refusedThisRun.clear();
+  }
+
   @Override
   public Verdict decide(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException {
+    Refused before = refusedThisRun.get(approvalKey);
+    if (before != null) {
+      outcomes.refused(before);
+      return before.verdict();
+    }
+    return judge(request, review, approvalKey);
+  }
+
+  private Verdict judge(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException {
     String text = request.describe();
     Approvers approvers = policy.approversOf(review.rule()).or(target::approverRule).orElse(null);
     if (approvers == null || desk == null) {
       String why = review.reason() + " (target " + target.name() + " names no approvers, so it cannot be approved)";
-      return refuse(review, why, "gatehouse: needs approval (rule " + review.rule() + "): " + why, EXIT_BLOCKED);
+      return refuse(approvalKey, review, why, "gatehouse: needs approval (rule " + review.rule() + "): " + why, EXIT_BLOCKED);
     }
     try {
       var reuse = desk.useStatementApproval(session.identity(), target.name(), approvalKey, text, session.sessionId());
@@ -99,7 +116,7 @@ final class KubeReviews implements ProxySession.Reviews {
       if (noWait) {
         String why = "approval pending: request " + r.id() + " (approvers: " + who
             + "); run the same command again once it is approved";
-        return refuse(review, why, "gatehouse: " + why, EXIT_APPROVAL_PENDING);
+        return refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_PENDING);
       }
       outcomes.notice("gatehouse: waiting for approval (request " + r.id() + ", approvers: " + who + ") — Ctrl-C to cancel");
       ApprovalRequest done = await(r);
@@ -110,34 +127,36 @@ final class KubeReviews implements ProxySession.Reviews {
             yield Verdict.ALLOW;
           }
           String why = "approval " + r.id() + " could not be used";
-          yield refuse(review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
         }
         case DENIED -> {
           var d = done.denial();
           // The approver's words reach the requester's terminal: as data.
           String why = "denied by " + (d == null ? "an approver" : VisibleText.inline(d.approver())) + " (request "
               + r.id() + ")" + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment()));
-          yield refuse(review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
         }
         case CANCELLED -> {
           String why = "approval request " + r.id() + " cancelled";
-          yield refuse(review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
         }
         default -> {
           String why = "approval request " + r.id() + " expired without a decision";
-          yield refuse(review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
         }
       };
     } catch (IOException e) {
       LOG.error("session {}: approvals store failed; refusing the request", session.sessionId(), e);
       String why = review.reason() + " (the approvals store is unavailable)";
-      return refuse(review, why, "gatehouse: needs approval (rule " + review.rule() + "): " + why, EXIT_BLOCKED);
+      return refuse(approvalKey, review, why, "gatehouse: needs approval (rule " + review.rule() + "): " + why, EXIT_BLOCKED);
     }
   }
 
-  private Verdict refuse(Verdict.Review review, String why, String line, int exitCode) {
+  private Verdict refuse(String approvalKey, Verdict.Review review, String why, String line, int exitCode) {
     Verdict.Block b = new Verdict.Block(review.rule(), why);
-    outcomes.refused(new Refused(b, line, exitCode));
+    Refused r = new Refused(b, line, exitCode);
+    refusedThisRun.put(approvalKey, r);
+    outcomes.refused(r);
     return b;
   }
 

@@ -227,7 +227,8 @@ public final class KubectlSession extends RecordedSession implements Command {
             reviewRefusals.put(r.verdict(), r);
           }
         });
-    token = proxy.open(new ProxySession(user.identity(), user.groups(), policy, this::completed, reviews));
+    token = proxy.open(new ProxySession(user.identity(), user.groups(), policy, this::completed, reviews,
+        this::streamOpened));
     sessionDir = SocketDirectories.create();
     Path kubeconfig = sessionDir.resolve("kubeconfig");
     String ns = target.kubernetes().namespace() == null ? "default" : target.kubernetes().namespace();
@@ -270,11 +271,34 @@ public final class KubectlSession extends RecordedSession implements Command {
     }
   }
 
+  /**
+   * An exec or attach stream opened: its marker. Its bytes are not taken from the proxy: kubectl
+   * shows them on its own terminal (or stdout), which this session records already.
+   */
+  private ProxySession.Stream streamOpened(KubeRequest r, String pod, String container, List<String> command,
+      boolean tty) {
+    synchronized (ending) {
+      if (!isFinished()) {
+        mark(streamMarker(r, pod, container, command));
+      }
+    }
+    return null;
+  }
+
+  /** {@code exec pod web-1 container web in namespace app: sh -c date}. */
+  static String streamMarker(KubeRequest r, String pod, String container, List<String> command) {
+    return r.subresource() + " pod " + VisibleText.inline(pod)
+        + (container.isEmpty() ? "" : " container " + VisibleText.inline(container))
+        + (r.namespace().isEmpty() ? "" : " in namespace " + VisibleText.inline(r.namespace()))
+        + (command.isEmpty() ? "" : ": " + dev.gatehouse.recorder.StatementMarker.text(String.join(" ", command)));
+  }
+
   // ---- one kubectl run ----
 
   /** Starts kubectl for one checked command, on a pty or on pipes. */
   ChildProcess startKubectl(KubectlCommandLine.Parsed command, boolean withPty, WindowSize sz) throws IOException {
     refusal.set(null);
+    reviews.newRun();
     refusalShown = false;
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOME", "/tmp");
