@@ -426,6 +426,32 @@ class KubectlOnBastionIT {
         .contains("approved by " + bob.identity());
   }
 
+  @Test
+  void anExecCommandThroughTheExecPathRunsOnceApprovedAndItsRetryNeedsNoSecondRequest() throws Exception {
+    SshClientKey frank = gw.sign(GatewayFixture.uniqueIdentity("frank"), List.of("sre"));
+    SshResult pending = gw.ssh(frank, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1")
+        .timeout(Duration.ofSeconds(60)).run("exec web-2 -- echo from-an-agent");
+    assertThat(pending.exitCode()).as("%s", pending).isEqualTo(76);
+    assertThat(pending.err().lines().count()).as("%s", pending).isEqualTo(1);
+    Matcher m = REQUEST_ID.matcher(pending.err());
+    assertThat(m.find()).isTrue();
+    // kubectl tried WebSocket, then SPDY: one request to approve, not two.
+    GatewayFixture.CliResult list = gw.cli("approvals", "list", "--format", "json");
+    long mine = 0;
+    for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out())) {
+      if (n.path("requester").asText().equals(frank.identity())) {
+        mine++;
+        assertThat(n.path("statement").asText()).isEqualTo("GET pods/web-2/exec in namespace app");
+      }
+    }
+    assertThat(mine).isEqualTo(1);
+    assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();
+    SshResult ran = gw.ssh(frank, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1")
+        .timeout(Duration.ofSeconds(60)).run("exec web-2 -- echo from-an-agent");
+    assertThat(ran.exitCode()).as("%s", ran).isZero();
+    assertThat(ran.out()).isEqualTo("from-an-agent\n");
+  }
+
   private static String readQuietly(Path p) {
     try {
       return Files.readString(p);
