@@ -162,8 +162,9 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
   }
 
   @Override
-  public void onWebSocketClose(int statusCode, String reason) {
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     closeBoth(statusCode, reason);
+    callback.succeed();
   }
 
   @Override
