@@ -262,6 +262,12 @@ public final class Gateway implements AutoCloseable {
           + " values stay)", String.join(", ", restartNeeded));
     }
     services = servicesFor(config);
+    if (web != null) {
+      int ended = web.configChanged();
+      if (ended > 0) {
+        LOG.warn("reload: web.localLogin is off: {} operator browser session(s) ended", ended);
+      }
+    }
     audit.tryRecord(AuditCode.GATEWAY_START, "reason", "reload", "targets", config.targets().size(),
         "restartNeeded", restartNeeded);
   }

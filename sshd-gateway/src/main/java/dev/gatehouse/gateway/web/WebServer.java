@@ -160,6 +160,11 @@ public final class WebServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** See {@link ReplayWeb#configChanged}; nothing when the replay web is not served. */
+  public int configChanged() {
+    return replay == null ? 0 : replay.configChanged();
+  }
+
   @Override
   public void close() {
     try {
