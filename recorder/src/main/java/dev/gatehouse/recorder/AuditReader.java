@@ -1,6 +1,7 @@
 package dev.gatehouse.recorder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +10,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,7 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Lines end at '\n' only (a bare CR is JSON white space inside a line, not a line end); each is
  * parsed strictly ({@link AuditLog#JSON}) and must be byte for byte what the gateway writes for the
- * values it holds ({@link AuditLog#lineBytes}). The chain's hash covers the parsed values, not the
+ * values it holds ({@link AuditLog#lineBytes}): its escapes, no white space, numbers as Jackson
+ * writes them, the keys seq, time, code, event first and prev, hash last (the event's own fields
+ * may come in any order between them, see {@link #asWritten}). The chain's hash covers the parsed values, not the
  * bytes, so without that rule a line could be spelled another way (a JSON escape in a string, white
  * space between fields, keys in another order) and keep its hash: a reader looking at bytes would
  * then see another line than one looking at values. A line spelled otherwise is a {@link
@@ -174,7 +180,7 @@ public final class AuditReader implements AutoCloseable {
     }
     byte[] written;
     try {
-      written = AuditLog.lineBytes(n);
+      written = AuditLog.lineBytes(asWritten((ObjectNode) n));
     } catch (IOException e) {
       written = null;
     }
@@ -186,6 +192,36 @@ public final class AuditReader implements AutoCloseable {
     }
     return new Line(number, offset, len, n, null);
   }
+
+  /**
+   * The line's values in the order the gateway writes its keys: seq, time, code, event, the event's
+   * own fields, prev, hash. The event's fields keep the order they have in the line: the gateway
+   * writes them in the order its caller gave them, which the values do not tell, and the hash is
+   * defined over sorted keys, so their order changes nothing any reader sees.
+   */
+  private static ObjectNode asWritten(ObjectNode n) {
+    ObjectNode out = AuditLog.JSON.createObjectNode();
+    for (String k : HEAD) {
+      if (n.has(k)) {
+        out.set(k, n.get(k));
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!AuditLog.RESERVED.contains(f.getKey())) {
+        out.set(f.getKey(), f.getValue());
+      }
+    }
+    for (String k : TAIL) {
+      if (n.has(k)) {
+        out.set(k, n.get(k));
+      }
+    }
+    return out;
+  }
+
+  private static final List<String> HEAD = List.of("seq", "time", "code", "event");
+  private static final List<String> TAIL = List.of("prev", "hash");
 
   /** Closes under the writers' in-process lock: closing a channel can drop this process's file locks. */
   @Override

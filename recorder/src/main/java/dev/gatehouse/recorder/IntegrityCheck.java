@@ -339,6 +339,16 @@ public final class IntegrityCheck {
         "SHA-256 " + actual + " matches the index and audit line seq " + seq);
   }
 
+  /**
+   * Reads the audit log into the replay page's index ahead of the first page view (which would
+   * otherwise read every line while someone waits); later checks read only what was appended.
+   */
+  public static void prepare(Path auditFile) throws IOException {
+    if (Files.exists(auditFile)) {
+      AuditIndex.of(auditFile).look("");
+    }
+  }
+
   /** Null when the line after the end line (if any) carries the end line's hash as its prev. */
   private static String nextLineLinkBreak(Path auditFile, long offset, int length, String hash) throws IOException {
     try (AuditReader r = AuditReader.open(auditFile)) {
