@@ -377,6 +377,16 @@ class ReplayWebIT {
     JsonNode after = auditor.json("/api/sessions/" + audited.id());
     assertThat(after.path("integrity").path("status").asText()).isEqualTo("altered");
     assertThat(after.path("integrity").path("detail").asText()).contains("does not match its own hash");
+
+    // A broken chain vouches for no session: the page checks the whole log, as verify does. The
+    // line put back as it was, the chain holds again (and the other tests' pages on this gateway
+    // are not broken by this one's edit).
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(audit.toFile(), "rw")) {
+      raf.seek(offset);
+      raf.write(original.getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(auditor.json("/api/sessions/" + audited.id()).path("integrity").path("status").asText())
+        .isEqualTo("ok");
   }
 
   // ---- search ---------------------------------------------------------------------------------
