@@ -34,7 +34,7 @@ final class AuditIndex {
   };
 
   /** What a look found, for one session. */
-  record View(SessionLines session, List<String> chainProblems, List<String> rewritten) {}
+  record View(SessionLines session, List<String> chainProblems, List<ChainScan.Rewritten> rewritten) {}
 
   private final Path file;
   private Object fileKey;

@@ -32,8 +32,14 @@ final class ChainScan implements AuditReader.LineVisitor {
 
   /** Problems of the chain itself, in file order: each names its seq and line. */
   final List<String> problems = new ArrayList<>();
+  /**
+   * A line in which a gateway recorded that it found the chain rewritten: no line up to {@code
+   * upToSeq} (the witnessed line found changed) can be trusted.
+   */
+  record Rewritten(long upToSeq, String text) {}
+
   /** Lines in which a gateway recorded that it found the chain rewritten. */
-  final List<String> rewritten = new ArrayList<>();
+  final List<Rewritten> rewritten = new ArrayList<>();
   long lines;
   ChainHead last = ChainHead.empty();
   private final BiConsumer<String, AuditReader.Line> sessionLine;
@@ -91,7 +97,8 @@ final class ChainScan implements AuditReader.LineVisitor {
     }
     String event = l.event();
     if (event.equals(REWRITTEN)) {
-      rewritten.add("audit seq " + seq + ": a gateway found the audit chain rewritten: " + n.path("detail").asText());
+      rewritten.add(new Rewritten(n.path("lineSeq").asLong(Long.MAX_VALUE),
+          "audit seq " + seq + ": a gateway found the audit chain rewritten: " + n.path("detail").asText()));
     }
     String sessionId = l.sessionId();
     if (sessionId != null) {

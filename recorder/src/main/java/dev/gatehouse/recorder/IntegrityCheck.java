@@ -65,7 +65,7 @@ public final class IntegrityCheck {
     }
     problems.addAll(scan.problems);
     problems.addAll(scan.unmatchedHeads());
-    problems.addAll(scan.rewritten);
+    scan.rewritten.forEach(w -> problems.add(w.text()));
     long lines = scan.lines;
 
     List<SessionRecord> rows = index.list(SessionQuery.all());
@@ -244,7 +244,14 @@ public final class IntegrityCheck {
             ? "" : "s") + " (`gatehouse sessions verify` lists them; the first: " + v.chainProblems().get(0)
             + "): a broken chain vouches for no session");
       }
-      altered.addAll(v.rewritten());
+      // A rewrite a gateway found covers the lines up to the one it found changed: this session's
+      // when any of its lines is among them (all of them when it has none to tell).
+      long firstSeq = found.firstSeq();
+      for (ChainScan.Rewritten w : v.rewritten()) {
+        if (firstSeq < 0 || firstSeq <= w.upToSeq()) {
+          altered.add(w.text());
+        }
+      }
     } else {
       found = new SessionLines();
       altered.add("the audit log " + auditFile + " does not exist");

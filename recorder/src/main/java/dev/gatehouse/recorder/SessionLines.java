@@ -40,6 +40,21 @@ final class SessionLines {
     }
   }
 
+  /** The lowest seq of any of its lines, or -1 when it has none. */
+  long firstSeq() {
+    long min = Long.MAX_VALUE;
+    for (long s : starts) {
+      min = Math.min(min, s);
+    }
+    for (EndLine e : ends) {
+      min = Math.min(min, e.seq());
+    }
+    for (JsonNode n : checkpoints) {
+      min = Math.min(min, n.path("seq").asLong(Long.MAX_VALUE));
+    }
+    return min == Long.MAX_VALUE ? -1 : min;
+  }
+
   /** The seq of the first session-start line, or -1. */
   long startSeq() {
     return starts.isEmpty() ? -1 : starts.get(0);
