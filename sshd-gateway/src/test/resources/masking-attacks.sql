@@ -270,3 +270,6 @@ INSERT INTO notes SELECT id + 100, U&"\0073sn" FROM users
 CREATE MATERIALIZED VIEW leak AS SELECT U&"\0073sn" FROM users
 -- A trigger on the table named with Unicode escapes copies each updated row (an ordinary UPDATE fires it).
 CREATE FUNCTION leakt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO notes VALUES (200 + NEW.id, NEW::text); RETURN NEW; END $$; CREATE TRIGGER leak BEFORE UPDATE ON U&"\0075sers" FOR EACH ROW EXECUTE FUNCTION leakt(); UPDATE users SET name = name WHERE id = 1; DROP TRIGGER leak ON users; DROP FUNCTION leakt()
+COPY (SELECT U&"\0073sn" FROM users) TO STDOUT
+-- Masked columns are known by table name: a renamed table is a table without masked columns (same OID, same rows).
+ALTER TABLE users RENAME TO leak; SELECT ssn || '' FROM leak; ALTER TABLE leak RENAME TO users
