@@ -267,7 +267,7 @@ CREATE FUNCTION leak(r text) RETURNS bool LANGUAGE sql IMMUTABLE AS $$ SELECT lo
 SELECT U&"\0073sn" || '' FROM users
 SELECT upper(u.U&"\0065mail") FROM users u
 INSERT INTO notes SELECT id + 100, U&"\0073sn" FROM users
-CREATE MATERIALIZED VIEW leak AS SELECT U&"\0073sn" FROM users
+CREATE TABLE leak AS SELECT U&"\0073sn" FROM users
 -- A trigger on the table named with Unicode escapes copies each updated row (an ordinary UPDATE fires it).
 CREATE FUNCTION leakt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO notes VALUES (200 + NEW.id, NEW::text); RETURN NEW; END $$; CREATE TRIGGER leak BEFORE UPDATE ON U&"\0075sers" FOR EACH ROW EXECUTE FUNCTION leakt(); UPDATE users SET name = name WHERE id = 1; DROP TRIGGER leak ON users; DROP FUNCTION leakt()
 COPY (SELECT U&"\0073sn" FROM users) TO STDOUT
