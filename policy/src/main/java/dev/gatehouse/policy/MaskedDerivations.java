@@ -209,7 +209,8 @@ public final class MaskedDerivations {
             + " select its columns by name");
       }
     }
-    String first = tokens.get(0).type() == Token.Type.WORD ? tokens.get(0).text() : "";
+    // The first word decides how the statement is read ("(SELECT …) UNION ALL (…)" is a query).
+    String first = tokens.stream().filter(t -> t.type() == Token.Type.WORD).map(Token::text).findFirst().orElse("");
     if (first.equals("cluster") && tokens.stream().noneMatch(t -> t.isName() && !t.is("cluster") && !t.is("verbose"))) {
       return Optional.of("CLUSTER without a table rewrites every table clustered before, in the order of an index;"
           + " for a table with masked columns that order is the order of masked values. Name the table");
