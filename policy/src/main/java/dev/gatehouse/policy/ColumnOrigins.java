@@ -354,8 +354,15 @@ final class ColumnOrigins {
     } else if (st instanceof CreateTable ct && ct.getSelect() != null) {
       requireClean(query(ct.getSelect(), scope), "CREATE TABLE " + ct.getTable() + " AS would copy");
     } else if (st instanceof CreateView cv) {
-      requireClean(query(cv.getSelect(), scope),
-          (cv.isMaterialized() ? "the materialized view " : "the view ") + cv.getView() + " would expose");
+      Columns rows = query(cv.getSelect(), scope);
+      requireClean(rows, (cv.isMaterialized() ? "the materialized view " : "the view ") + cv.getView() + " would expose");
+      if (!cv.isMaterialized() && rows.gated()) {
+        // A view asks its question again in every query that reads it, where the analysis does
+        // not see it: two such views (or one and a WHERE) would be two questions in one query. A
+        // materialized view, like CREATE TABLE AS, keeps the one answer it got.
+        throw new Refusal("the view " + cv.getView() + " would choose its rows by a test of a masked column, a"
+            + " question asked again, unseen, in every query reading it; test the column in those queries instead");
+      }
     } else {
       throw new Refusal("a " + st.getClass().getSimpleName() + " naming a table with masked columns ("
           + describeMasked() + ") cannot be analysed");

@@ -106,6 +106,16 @@ class MaskedTableStatementsTest {
     assertThat(refused(sql)).as(sql).isTrue();
   }
 
+  /** A view re-asks its masked test unseen in each query reading it; a materialized view keeps one answer. */
+  @Test
+  void aViewWhoseRowsAMaskedTestChoosesIsRefused() {
+    assertThat(refused("CREATE VIEW v1 AS SELECT id FROM users WHERE ssn LIKE '1%'")).isTrue();
+    assertThat(refused("CREATE VIEW v1 AS SELECT id FROM users WHERE id IN (SELECT id FROM users WHERE email > 'b')"))
+        .isTrue();
+    assertThat(refused("CREATE VIEW v1 AS SELECT id, name FROM users WHERE id < 10")).isFalse();
+    assertThat(refused("CREATE MATERIALIZED VIEW m1 AS SELECT id FROM users WHERE ssn LIKE '1%'")).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "ALTER TABLE users RENAME TO leak",
