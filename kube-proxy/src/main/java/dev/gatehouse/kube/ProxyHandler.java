@@ -375,13 +375,13 @@ final class ProxyHandler extends Handler.Abstract {
           out.write(all);
           return null;
         }
-        JsonNode tree;
+        byte[] masked;
         try {
-          tree = JSON.readTree(all);
+          masked = masker.maskDocument(all, secretContext);
         } catch (JsonProcessingException e) {
           throw new IOException("the API server's JSON does not parse: " + firstLine(e.getOriginalMessage()), e);
         }
-        out.write(JSON.writeValueAsBytes(masker.mask(tree, secretContext)));
+        out.write(masked);
       } else if (masker.detects()) {
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
