@@ -46,8 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>
  *   java -cp CLASSPATH dev.gatehouse.kube.KubeProxyBenchMain --out results.json [--gets 1000]
- *       [--list-gets 1000] [--pods 200] [--repeats 3] [--warmup-gets 2000] [--warmup-list-gets 200]
- *       [--secrets 5000] [--config-maps 5000] [--mask-repeats 5] [--mask-passes 3] [--mask-warmup 5]
+ *       [--list-gets 200] [--pods 200] [--repeats 3] [--warmup-gets 2000] [--warmup-list-gets 200]
+ *       [--secrets 5000] [--config-maps 5000] [--mask-repeats 3] [--mask-passes 3] [--mask-warmup 2]
  * </pre>
  *
  * Writes every measurement, with the 1-minute loadavg before and after each, to {@code --out} as
@@ -81,9 +81,9 @@ public final class KubeProxyBenchMain {
         }
         a.put(args[i].substring(2), args[i + 1]);
       }
-      Options o = new Options(num(a, "gets", 1000), num(a, "list-gets", 1000), num(a, "pods", 200),
+      Options o = new Options(num(a, "gets", 1000), num(a, "list-gets", 200), num(a, "pods", 200),
           num(a, "repeats", 3), num(a, "warmup-gets", 2000), num(a, "warmup-list-gets", 200), num(a, "secrets", 5000),
-          num(a, "config-maps", 5000), num(a, "mask-repeats", 5), num(a, "mask-passes", 3), num(a, "mask-warmup", 5),
+          num(a, "config-maps", 5000), num(a, "mask-repeats", 3), num(a, "mask-passes", 3), num(a, "mask-warmup", 2),
           Path.of(a.getOrDefault("out", "kube-bench.json")));
       a.keySet().removeAll(List.of("gets", "list-gets", "pods", "repeats", "warmup-gets", "warmup-list-gets", "secrets",
           "config-maps", "mask-repeats", "mask-passes", "mask-warmup", "out"));
