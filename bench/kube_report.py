@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes docs/PERFORMANCE-kubernetes.md (to stdout) from one bench/kube temp dir.
 
+bench/kube-NOTES.md (hand-written analysis) is appended as it stands.
 Inputs in DIR: meta.env (machine, load, revision, command) and results.json (KubeProxyBenchMain:
 latencyRuns, maskRuns, documents, maskLists, jvm, options). Every figure on the page comes from
 these two files; nothing is typed in by hand.
 """
 import json
+import math
 import os
 import statistics
 import sys
@@ -84,7 +86,8 @@ w("- **The client** is one JDK `HttpClient` (HTTP/1.1, keep-alive, `Accept: appl
 w(f"- **Interleaving.** {opts['repeats']} repeats; in each, the pod case then the list case, each direct and "
   "through the proxy back to back, the order of the two paths alternating from repeat to repeat. A run is "
   f"{opts['gets']:,} GETs (pod) or {opts['listGets']:,} GETs (list). p50 and p99 are nearest-rank percentiles "
-  "of one run; the tables give the **median** over the repeats and the range (min–max) after it. "
+  f"of one run (p99 of {opts['listGets']:,} GETs is the {opts['listGets'] - math.ceil(0.99 * opts['listGets']) + 1}"
+  f"{'rd' if opts['listGets'] - math.ceil(0.99 * opts['listGets']) + 1 == 3 else 'th'}-slowest); the tables give the **median** over the repeats and the range (min–max) after it. "
   "*Added* is proxy minus direct within the same repeat.")
 w(f"- **Masking** is the proxy's own call for a whole JSON answer (`ResponseMasker.maskDocument`: parse, mask "
   f"in place, write), timed over a SecretList of {lists['secrets']['items']:,} Secrets and, for comparison, a "
@@ -182,4 +185,8 @@ for r in mruns:
     w(f"| masking {r['list']} {r['op']} repeat {r['repeat']} | {r['loadBefore'].split()[0]} | {r['loadAfter'].split()[0]} |")
 w("")
 w("</details>")
+w("")
+# bench/kube-NOTES.md, hand-written analysis, is appended as it stands.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "kube-NOTES.md")) as f:
+    w(f.read().rstrip("\n"))
 print("\n".join(out))
