@@ -62,7 +62,9 @@ final class CommandReader {
     if (p.root.hasError()) {
       unclassified.add("the text does not parse as bash" + where(p, p.root, via));
     }
-    walk(p.root, new Ctx(p, via, depth), 0);
+    Ctx ctx = new Ctx(p, via, depth);
+    lineBreaks(p.root, ctx, 0);
+    walk(p.root, ctx, 0);
   }
 
   /**
@@ -162,13 +164,53 @@ final class CommandReader {
       case "comment" -> {}
       case "command" -> command(n, c, depth, null);
       case "redirected_statement" -> redirected(n, c, depth);
-      case "pipeline" -> pipeline(n, c, depth);
+      case "pipeline" -> pipeline(n, c, depth, null);
       case "function_definition" -> function(n, c, depth);
       case "variable_assignment" -> assignment(n, c, depth);
       case "declaration_command", "unset_command" -> declaration(n, c, depth);
       case "command_substitution" -> substitution(n, c, depth);
       case "file_redirect", "heredoc_redirect", "herestring_redirect" -> redirect(n, c, depth, new Feed());
       default -> children(n, c, depth);
+    }
+  }
+
+  /**
+   * tree-sitter-bash can read a line break as the space between two words of one command (a line
+   * that starts with a backslash); bash ends the command there. Such a reading is not bash's.
+   */
+  private void lineBreaks(TSNode n, Ctx c, int depth) {
+    if (depth > MAX_TREE_DEPTH) {
+      return;
+    }
+    switch (n.getType()) {
+      case "command", "file_redirect", "herestring_redirect", "heredoc_redirect", "declaration_command",
+          "unset_command" -> lineBreakInside(n, c);
+      case "word", "concatenation" -> {
+        if (ShellWords.bareNewline(c.p.text(n))) {
+          unclassified.add("the grammar read a line break inside a word, where bash ends the command: "
+              + shown(c.p.text(n).strip()));
+        }
+      }
+      default -> {}
+    }
+    for (int i = 0; i < n.getChildCount(); i++) {
+      lineBreaks(n.getChild(i), c, depth + 1);
+    }
+  }
+
+  private void lineBreakInside(TSNode n, Ctx c) {
+    int pos = -1;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (ch.getType().equals("heredoc_redirect") || ch.getType().equals("heredoc_body")) {
+        return; // what follows a here-document's start is its body, on the next lines by design
+      }
+      if (pos >= 0 && ch.getStartByte() > pos && c.p.slice(pos, ch.getStartByte()).indexOf('\n') >= 0) {
+        unclassified.add("the grammar read a line break inside a command, where bash ends it: "
+            + shown(c.p.text(n).strip()));
+        return;
+      }
+      pos = ch.getEndByte();
     }
   }
 
@@ -189,7 +231,23 @@ final class CommandReader {
       children(n, c, depth);
       return;
     }
-    String inner = src.length() >= 2 && src.endsWith("`") ? src.substring(1, src.length() - 1) : src.substring(1);
+    // bash ends `…` at the first backquote not escaped by a backslash; the grammar may not.
+    int end = -1;
+    for (int i = 1; i < src.length(); i++) {
+      char ch = src.charAt(i);
+      if (ch == '\\') {
+        i++;
+      } else if (ch == '`') {
+        end = i;
+        break;
+      }
+    }
+    if (end != src.length() - 1) {
+      unclassified.add("the grammar's end of a `…` substitution is not bash's: " + shown(src));
+      children(n, c, depth);
+      return;
+    }
+    String inner = src.substring(1, src.length() - 1);
     boolean inDoubleQuotes = insideDoubleQuotes(n);
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < inner.length(); i++) {
@@ -244,10 +302,34 @@ final class CommandReader {
     if (body == null) {
       return;
     }
-    if (body.getType().equals("command")) {
-      command(body, c, depth + 1, feed);
-    } else {
-      walk(body, c, depth + 1);
+    withFeedForLast(body, c, depth + 1, feed);
+  }
+
+  /**
+   * The grammar hangs a redirection written after {@code a && b} or {@code a | b} on the whole list
+   * or pipeline; bash gives it to the last command ({@code b}). A compound command ({@code { … }},
+   * {@code ( … )}, {@code while}) keeps it for itself.
+   */
+  private void withFeedForLast(TSNode n, Ctx c, int depth, Feed feed) {
+    switch (n.getType()) {
+      case "command" -> command(n, c, depth, feed);
+      case "pipeline" -> pipeline(n, c, depth, feed);
+      case "list", "negated_command" -> {
+        int last = -1;
+        for (int i = 0; i < n.getChildCount(); i++) {
+          if (n.getChild(i).isNamed()) {
+            last = i;
+          }
+        }
+        for (int i = 0; i < n.getChildCount(); i++) {
+          if (i == last) {
+            withFeedForLast(n.getChild(i), c, depth + 1, feed);
+          } else {
+            walk(n.getChild(i), c, depth + 1);
+          }
+        }
+      }
+      default -> walk(n, c, depth);
     }
   }
 
@@ -357,18 +439,35 @@ final class CommandReader {
     feed.text = body;
   }
 
-  private void pipeline(TSNode n, Ctx c, int depth) {
+  private void pipeline(TSNode n, Ctx c, int depth, Feed lastFeed) {
     List<String> upstream = new ArrayList<>();
     boolean first = true;
+    int last = -1;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      if (n.getChild(i).isNamed()) {
+        last = i;
+      }
+    }
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       if (!ch.isNamed()) {
         continue;
       }
       int before = commands.size();
-      if (ch.getType().equals("command")) {
-        Feed feed = new Feed();
+      if (i == last && lastFeed != null && !ch.getType().equals("command")) {
+        int mark = commands.size();
+        withFeedForLast(ch, c, depth + 1, lastFeed);
         if (!first) {
+          for (int j = mark; j < commands.size(); j++) {
+            ShellCommand sc = commands.get(j);
+            if (sc.stdin() == ShellCommand.Stdin.TERMINAL) {
+              commands.set(j, sc.withStdin(ShellCommand.Stdin.PIPE, upstream));
+            }
+          }
+        }
+      } else if (ch.getType().equals("command")) {
+        Feed feed = i == last && lastFeed != null ? lastFeed : new Feed();
+        if (!first && feed.stdin == ShellCommand.Stdin.TERMINAL) {
           feed.stdin = ShellCommand.Stdin.PIPE;
         }
         command(ch, c, depth + 1, feed, List.copyOf(upstream));
@@ -497,6 +596,12 @@ final class CommandReader {
     List<Word> words = new ArrayList<>();
     words.add(name);
     words.addAll(args);
+    for (Word w : words) {
+      if (ShellWords.bareNewline(w.source())) {
+        unclassified.add("the grammar read a line break inside a word, where bash ends the command: "
+            + shown(w.source().strip()));
+      }
+    }
     simple(words, c.p.text(n), c, feed, upstream, 0);
   }
 

@@ -62,7 +62,58 @@ public final class ShellWords {
     StringBuilder v = new StringBuilder();
     boolean[] literal = {true};
     append(p, n, v, literal, true);
+    if (literal[0] && braceExpansion(p.text(n))) {
+      literal[0] = false;
+    }
     return new Word(p.text(n), v.toString(), literal[0]);
+  }
+
+  private static final java.util.regex.Pattern BRACES = java.util.regex.Pattern.compile("\\{[^{}]*(,|\\.\\.)[^{}]*}");
+
+  /**
+   * Whether bash would brace-expand the word: an unquoted {@code {…,…}} or {@code {…..…}} (the
+   * grammar may split it over several nodes, so the word's own text is looked at, quoted parts and
+   * escaped characters blanked).
+   */
+  private static boolean braceExpansion(String source) {
+    if (source.indexOf('{') < 0) {
+      return false;
+    }
+    return BRACES.matcher(shape(source)).find();
+  }
+
+  /**
+   * Whether a word's text holds a newline outside quotes: bash ends the command there, so a
+   * grammar that put it inside one word did not read the text as bash does.
+   */
+  static boolean bareNewline(String source) {
+    return source.indexOf('\n') >= 0 && shape(source).indexOf("\n") >= 0;
+  }
+
+  /** The word's text with quoted parts and escaped characters blanked to {@code x}. */
+  private static String shape(String source) {
+    StringBuilder shape = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < source.length(); i++) {
+      char c = source.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\' && quote == '"') {
+          i++;
+        }
+        shape.append('x');
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        shape.append('x');
+      } else if (c == '\\') {
+        i++;
+        shape.append("xx");
+      } else {
+        shape.append(c);
+      }
+    }
+    return shape.toString();
   }
 
   private static void append(BashGrammar.Parsed p, TSNode n, StringBuilder v, boolean[] literal, boolean wordStart) {
