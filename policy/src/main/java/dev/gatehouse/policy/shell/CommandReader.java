@@ -23,6 +23,8 @@ final class CommandReader {
   private static final int MAX_TREE_DEPTH = 200;
   private static final int MAX_COMMANDS = 2_000;
 
+  private static final Set<String> RESERVED = Set.of("{", "}", "(", ")", "!", "if", "then", "else", "elif", "fi", "do",
+      "done", "case", "esac", "while", "until", "for", "in", "select", "function", "[[", "]]");
   private final List<ShellCommand> commands = new ArrayList<>();
   private final List<ShellReading.Redirect> writes = new ArrayList<>();
   private final List<ShellReading.Assignment> assignments = new ArrayList<>();
@@ -265,6 +267,39 @@ final class CommandReader {
     code(b.toString(), c.via, c.codeDepth + 1);
   }
 
+  /** `…` in an unquoted here-document's body run when it is expanded; the grammar leaves them as text. */
+  private void backquotesIn(String body, Ctx c) {
+    int open = -1;
+    StringBuilder inner = new StringBuilder();
+    for (int i = 0; i < body.length(); i++) {
+      char ch = body.charAt(i);
+      if (ch == '\\' && i + 1 < body.length()) {
+        char next = body.charAt(i + 1);
+        if (open >= 0) {
+          inner.append("\\$`".indexOf(next) >= 0 ? String.valueOf(next) : "\\" + next);
+        }
+        i++;
+        continue;
+      }
+      if (ch == '`') {
+        if (open < 0) {
+          open = i;
+          inner.setLength(0);
+        } else {
+          code(inner.toString(), via(c.via, "<<"), c.codeDepth + 1);
+          open = -1;
+        }
+        continue;
+      }
+      if (open >= 0) {
+        inner.append(ch);
+      }
+    }
+    if (open >= 0) {
+      unclassified.add("an unterminated `…` in a here-document");
+    }
+  }
+
   private static boolean insideDoubleQuotes(TSNode n) {
     for (TSNode p = n.getParent(); p != null && !p.isNull(); p = p.getParent()) {
       String t = p.getType();
@@ -413,6 +448,7 @@ final class CommandReader {
     String body = c.p.slice(bodyStart, bodyEnd);
     boolean quoted = delimiter.contains("'") || delimiter.contains("\"") || delimiter.contains("\\");
     if (!quoted) {
+      backquotesIn(body, c);
       if (expands || body.contains("$") || body.contains("`")) {
         feed.textUnknown = true;
         return;
@@ -617,6 +653,12 @@ final class CommandReader {
       return;
     }
     String path = name.value();
+    if (RESERVED.contains(name.source())) {
+      // bash reads an unquoted reserved word there as syntax (time { …; }, coproc { …; }): the
+      // grammar's reading is not bash's.
+      unclassified.add("a reserved word read as a command name: " + shown(text));
+      return;
+    }
     String base = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path;
     if (base.isEmpty()) {
       unclassified.add("the command name is a directory: " + shown(name.source()));
@@ -629,7 +671,7 @@ final class CommandReader {
     if (feed.stdin == ShellCommand.Stdin.TEXT && Interpreters.readsCodeFromStdin(sc)) {
       if (feed.textUnknown || feed.text == null) {
         unclassified.add(base + " reads code from a here-document only known when it runs");
-      } else if (Wrappers.BASH_LIKE.contains(base)) {
+      } else if (Wrappers.BASH_LIKE.contains(base) || base.equals("source") || base.equals(".")) {
         code(feed.text, via(c.via, base + " <<"), c.codeDepth + 1);
       }
     }

@@ -137,8 +137,13 @@ final class Interpreters {
     return Source.STDIN;
   }
 
-  /** A shell or interpreter that takes its code from standard input. */
+  private static final Set<String> STDIN_FILES = Set.of("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-");
+
+  /** A shell or interpreter that takes its code from standard input ({@code . /dev/stdin} too). */
   static boolean readsCodeFromStdin(ShellCommand c) {
+    if (c.name().equals("source") || c.name().equals(".")) {
+      return !c.args().isEmpty() && STDIN_FILES.contains(c.args().get(c.args().get(0).value().equals("--") && c.args().size() > 1 ? 1 : 0).value());
+    }
     return isShellOrLanguage(c.name()) && source(c) == Source.STDIN;
   }
 }

@@ -105,6 +105,9 @@ public enum ShellClass {
           + "|/etc/systemd/system/.*\\.timer|/(usr/)?lib/systemd/system/.*\\.timer");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
+  /** GNU sed's e command, after an optional address: {@code e id}, {@code 1e id}, {@code /x/e}. */
+  private static final Pattern SED_EXEC = Pattern.compile(
+      "(^|[;\\n{}])\\s*(([0-9]+|\\$|/[^/]*/)(,([0-9]+|\\$|/[^/]*/))?)?\\s*!?\\s*e(\\s|$|;)");
   private static final Pattern AWK_EXEC = Pattern.compile("system\\s*\\(|\\|\\s*getline|print[f]?[^;}]*\\|\\s*\"|\\|&");
 
   /** What in {@code c} puts it in this class, or empty. */
@@ -187,6 +190,20 @@ public enum ShellClass {
       }
     }
     return Optional.empty();
+  }
+
+  /** {@code cd /}, {@code cd /etc}, {@code cd} (home), {@code cd ~}: the place a relative recursive delete would hit. */
+  static boolean changesToRoot(ShellCommand c) {
+    if (!c.name().equals("cd") && !c.name().equals("pushd")) {
+      return false;
+    }
+    List<Word> ops = operands(c);
+    return ops.isEmpty() || ops.stream().anyMatch(w -> !w.literal() || rootish(w.value()));
+  }
+
+  /** {@code rm -rf *}, {@code rm -rf .}, {@code rm -rf ./*}: a recursive delete of where the shell stands. */
+  static boolean relativeRecursiveDelete(ShellCommand c) {
+    return c.name().equals("rm") && recursive(c) && operands(c).stream().anyMatch(w -> w.value().matches("\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*"));
   }
 
   /** Every command name some class looks for: a function or alias of one of these names is tampering. */
@@ -520,7 +537,8 @@ public enum ShellClass {
         || a.contains("--table"))) {
       return false;
     }
-    return !(a.contains("--help") || a.contains("-V") || a.contains("--version")) && !operands(c).isEmpty();
+    // Any target counts, a negative one too: kill -9 -1 signals every process it may.
+    return !(a.contains("--help") || a.contains("-V") || a.contains("--version")) && !a.isEmpty();
   }
 
   private static boolean firewallChange(ShellCommand c) {
@@ -620,9 +638,9 @@ public enum ShellClass {
       return s == Interpreters.Source.INLINE
           || s == Interpreters.Source.STDIN && c.stdin() != ShellCommand.Stdin.TERMINAL;
     }
-    if (Wrappers.isShell(n)) {
+    if (Wrappers.isShell(n) || n.equals("source") || n.equals(".")) {
       // A shell reading code from a pipe: what it runs is whatever the pipe carries.
-      return Interpreters.source(c) == Interpreters.Source.STDIN && c.stdin() == ShellCommand.Stdin.PIPE;
+      return Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE;
     }
     List<String> a = c.argValues();
     if (n.matches("g?awk|mawk|nawk|busybox")) {
@@ -631,8 +649,7 @@ public enum ShellClass {
     switch (n) {
       case "sed", "gsed" -> {
         // GNU sed's e command and the e flag of s run shell commands.
-        return a.stream().anyMatch(v -> v.matches("(?s)(.*[;\\n{]\\s*)?e(\\s.*)?|(?s)s(.).*\\1.*\\1[gpIiMm0-9w]*e[gpIiMm0-9]*"))
-            || a.stream().anyMatch(v -> v.matches("(?s)-[a-zA-Z]*e") == false && v.matches("(?s)--expression=e(\\s.*)?"));
+        return a.stream().anyMatch(v -> SED_EXEC.matcher(v).find() || v.matches("(?s)s(.).*\\1.*\\1[gpIiMm0-9w]*e[gpIiMm0-9]*"));
       }
       case "tar", "gtar", "bsdtar" -> {
         return a.stream().anyMatch(v -> v.startsWith("--to-command") || v.startsWith("--checkpoint-action")

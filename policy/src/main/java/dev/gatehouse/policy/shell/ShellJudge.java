@@ -64,10 +64,25 @@ public final class ShellJudge {
     if (!r.exact()) {
       v = v.strictest(policy.unclassified().verdict(r.unclassified().get(0)));
     }
-    for (ShellCommand c : r.commands()) {
-      var uncertain = ShellClass.uncertainDelete(c);
-      if (uncertain.isPresent() && block.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
-        v = v.strictest(policy.unclassified().verdict("recursive delete of a path only known when it runs: " + uncertain.get()));
+    if (block.contains(ShellClass.RECURSIVE_DELETE_ROOT) || review.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
+      boolean toRoot = r.commands().stream().anyMatch(ShellClass::changesToRoot);
+      for (ShellCommand c : r.commands()) {
+        var uncertain = ShellClass.uncertainDelete(c);
+        if (uncertain.isPresent()) {
+          v = v.strictest(policy.unclassified().verdict("recursive delete of a path only known when it runs: " + uncertain.get()));
+        }
+        if (toRoot && ShellClass.relativeRecursiveDelete(c)) {
+          String what = "cd to the root, then " + c.text();
+          v = v.strictest(block.contains(ShellClass.RECURSIVE_DELETE_ROOT) ? new Verdict.Block("recursive-delete-root", what)
+              : new Verdict.Review("recursive-delete-root", what));
+        }
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      String known = w.target().value().replace(String.valueOf(Word.UNKNOWN), "");
+      if (!w.target().literal() && (known.startsWith("/dev/") || known.startsWith("/proc/"))
+          && (block.contains(ShellClass.RAW_DEVICE_WRITE) || block.contains(ShellClass.POWER))) {
+        v = v.strictest(policy.unclassified().verdict("writes a device only known when it runs: " + w.text()));
       }
     }
     for (ShellClass c : review) {

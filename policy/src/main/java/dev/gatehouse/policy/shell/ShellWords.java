@@ -62,7 +62,7 @@ public final class ShellWords {
     StringBuilder v = new StringBuilder();
     boolean[] literal = {true};
     append(p, n, v, literal, true);
-    if (literal[0] && braceExpansion(p.text(n))) {
+    if (literal[0] && (braceExpansion(p.text(n)) || glob(p.text(n)))) {
       literal[0] = false;
     }
     return new Word(p.text(n), v.toString(), literal[0]);
@@ -80,6 +80,13 @@ public final class ShellWords {
       return false;
     }
     return BRACES.matcher(shape(source)).find();
+  }
+
+  private static final java.util.regex.Pattern GLOB = java.util.regex.Pattern.compile("[*?]|\\[[^]]+]");
+
+  /** Whether bash would expand the word as a pathname pattern (unquoted {@code *}, {@code ?}, {@code [...]}). */
+  private static boolean glob(String source) {
+    return GLOB.matcher(shape(source)).find();
   }
 
   /**

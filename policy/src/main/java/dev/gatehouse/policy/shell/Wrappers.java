@@ -99,7 +99,14 @@ final class Wrappers {
         }
         yield a.isEmpty() ? List.of() : List.of(new Code(a.stream().map(Word::value).collect(Collectors.joining(" ")), "eval"));
       }
-      case "su", "runuser" -> su(name, a);
+      case "su" -> su(name, a);
+      case "runuser" -> {
+        // runuser -u USER [--] COMMAND runs the command itself; without -u it is su's form.
+        Opts o = Opts.scan(a, 0, "ugGswc", Set.of("--user", "--group", "--supp-group", "--shell", "--command",
+            "--session-command", "--whitelist-environment"));
+        yield o.unknown() ? unknown(name) : o.value('u', "--user") != null && o.value('c', "--command") == null
+            ? inner(a, o.end, name) : su(name, a);
+      }
       case "sg" -> sg(a);
       case "script" -> optionValue(a, "c", Set.of("--command"), "aeEfqtTIOBm", Set.of("--log-timing", "--log-in",
           "--log-out", "--log-io", "--logging-format", "--output-limit", "--timing", "--echo"), "script -c");
@@ -107,6 +114,41 @@ final class Wrappers {
       case "watch" -> watch(a);
       case "xargs" -> xargs(a);
       case "find" -> find(a);
+      case "alias" -> {
+        // An alias's value is code bash runs where the alias is used (expand_aliases can be turned on).
+        List<Step> steps = new ArrayList<>();
+        for (Word w : a) {
+          if (!w.literal()) {
+            steps.add(new Unknown("alias with a value only known when it runs"));
+          } else if (w.value().indexOf('=') > 0) {
+            steps.add(new Code(w.value().substring(w.value().indexOf('=') + 1), "alias"));
+          }
+        }
+        yield steps;
+      }
+      case "trap" -> {
+        // trap 'CODE' SIGNAL…: the code runs later, in this shell.
+        int i = 0;
+        while (i < a.size() && a.get(i).literal() && (a.get(i).value().equals("--") || a.get(i).value().matches("-[lp]+"))) {
+          if (a.get(i).value().equals("--")) {
+            i++;
+            break;
+          }
+          i++;
+        }
+        if (i >= a.size() || a.size() - i < 2) {
+          yield List.of();
+        }
+        yield a.get(i).literal() ? List.of(new Code(a.get(i).value(), "trap"))
+            : List.of(new Unknown("trap with code only known when it runs"));
+      }
+      case "source", "." -> {
+        if (a.isEmpty()) {
+          yield List.of();
+        }
+        Word file = a.get(0).literal() && a.get(0).value().equals("--") && a.size() > 1 ? a.get(1) : a.get(0);
+        yield file.literal() ? List.of() : List.of(new Unknown(name + " of a file only known when it runs"));
+      }
       case "busybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
           ? List.of() : List.of(new Inner(a, "busybox"));
       default -> isShell(name) ? shell(name, a) : List.of();
@@ -234,12 +276,18 @@ final class Wrappers {
       break;
     }
     if (!c) {
-      return List.of();
+      // bash FILE: a script; one only known when it runs (bash <(curl …)) is not read.
+      return i < a.size() && !a.get(i).literal()
+          ? List.of(new Unknown(name + " runs a script only known when it runs")) : List.of();
     }
     if (i >= a.size()) {
       return List.of();
     }
     Word code = a.get(i);
+    if (i + 1 < a.size() && code.literal() && code.value().contains("$")) {
+      // sh -c 'rm "$@"' _ -rf /: the code's arguments come from the words after it.
+      return List.of(new Unknown(name + " -c code that reads its arguments ($0, $1, $@)"));
+    }
     if (OTHER_SHELLS.contains(name)) {
       return List.of(new Unknown(name + " -c: code in a language other than bash's"));
     }
