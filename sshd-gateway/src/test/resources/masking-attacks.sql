@@ -255,3 +255,21 @@ CREATE FUNCTION leak() RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$ BEGIN 
 [rebuild] SELECT string_agg(chr((SELECT count(CASE WHEN g < ascii(substr(u.ssn, p, 1)) THEN 1 END)::int FROM generate_series(0,127) g)), '' ORDER BY p) FROM users u, generate_series(1,11) p WHERE u.id = 1
 [rebuild] SELECT string_agg(chr((SELECT count((g < ascii(substr(u.email, p, 1))) OR NULL)::int FROM generate_series(0,127) g)), '' ORDER BY p) FROM users u, generate_series(1,17) p WHERE u.id = 1
 [rebuild] SELECT string_agg(chr((SELECT count(DISTINCT int4smaller(ascii(substr(u.ssn, p, 1)), g))::int - 1 FROM generate_series(0,127) g)), '' ORDER BY p) FROM users u, generate_series(1,11) p WHERE u.id = 1
+-- Round 3: routine bodies and statements the analysis does not follow.
+-- A Unicode-escaped identifier (U&"\0075sers") names the table to PostgreSQL but not to a word search of the body.
+DO $$ BEGIN INSERT INTO notes SELECT 100 + id, U&"\0073sn" FROM U&"\0075sers"; END $$
+CREATE FUNCTION leak() RETURNS SETOF text LANGUAGE sql AS $$ SELECT U&"\0073sn" || '' FROM U&"\0075sers" $$; SELECT leak(); DROP FUNCTION leak()
+-- A CHECK constraint added by ALTER TABLE runs a function on every existing row, whole row included.
+CREATE FUNCTION leak(r text) RETURNS bool LANGUAGE plpgsql AS $$ BEGIN INSERT INTO notes VALUES (100 + length(r), r); RETURN true; END $$; ALTER TABLE users ADD CONSTRAINT leak CHECK (leak(users::text)); ALTER TABLE users DROP CONSTRAINT leak; DROP FUNCTION leak(text)
+-- CREATE INDEX is let through as planner-only, but an expression index runs its (immutable) function on every row.
+CREATE FUNCTION leak(r text) RETURNS bool LANGUAGE sql IMMUTABLE AS $$ SELECT lo_from_bytea(0, convert_to(r, 'UTF8')) > 0 $$; CREATE INDEX leak ON users (leak(ssn)); DROP INDEX leak; DROP FUNCTION leak(text)
+-- A Unicode-escaped column name at the top level: PostgreSQL reads ssn, the analysis a column of no name it knows.
+SELECT U&"\0073sn" || '' FROM users
+SELECT upper(u.U&"\0065mail") FROM users u
+INSERT INTO notes SELECT id + 100, U&"\0073sn" FROM users
+CREATE TABLE leak AS SELECT U&"\0073sn" FROM users
+-- A trigger on the table named with Unicode escapes copies each updated row (an ordinary UPDATE fires it).
+CREATE FUNCTION leakt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO notes VALUES (200 + NEW.id, NEW::text); RETURN NEW; END $$; CREATE TRIGGER leak BEFORE UPDATE ON U&"\0075sers" FOR EACH ROW EXECUTE FUNCTION leakt(); UPDATE users SET name = name WHERE id = 1; DROP TRIGGER leak ON users; DROP FUNCTION leakt()
+COPY (SELECT U&"\0073sn" FROM users) TO STDOUT
+-- Masked columns are known by table name: a renamed table is a table without masked columns (same OID, same rows).
+ALTER TABLE users RENAME TO leak; SELECT ssn || '' FROM leak; ALTER TABLE leak RENAME TO users

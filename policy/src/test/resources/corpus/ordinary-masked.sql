@@ -38,7 +38,6 @@ DELETE FROM users WHERE email = 'gone@example.com' RETURNING *
 COPY users (id, name) TO STDOUT
 COPY (SELECT id, name FROM users) TO STDOUT
 EXPLAIN SELECT * FROM users WHERE email = 'a@b.c'
-CREATE INDEX users_email_lower ON users (lower(email))
 SELECT id, length(name) FROM users WHERE email IS NOT NULL
 SELECT users.email FROM users WHERE users.id = 2
 SELECT id, name FROM users WHERE nullif(email, '') IS NULL

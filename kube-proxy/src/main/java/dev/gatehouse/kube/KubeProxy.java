@@ -74,7 +74,16 @@ public final class KubeProxy implements AutoCloseable {
       server.addConnector(c);
     }
     KubeProxy proxy = new KubeProxy(target, server, bearer, tunnel);
-    server.setHandler(new ProxyHandler(target, upstream, proxy::session));
+    // exec and attach streams are WebSocket upgrades (StreamRelay); an interactive shell may be
+    // quiet for long: the session's own idle limit ends it, not the socket's.
+    org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler ws =
+        org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler.from(server, c -> {
+          c.setIdleTimeout(java.time.Duration.ofDays(1));
+          c.setMaxBinaryMessageSize(StreamRelay.MAX_MESSAGE);
+          c.setMaxTextMessageSize(StreamRelay.MAX_MESSAGE);
+        });
+    ws.setHandler(new ProxyHandler(target, upstream, proxy::session));
+    server.setHandler(ws);
     try {
       server.start();
     } catch (Exception e) {
@@ -120,6 +129,11 @@ public final class KubeProxy implements AutoCloseable {
   /** The server URL of a session's kubeconfig on the bastion: the bearer door with the token in the path. */
   public String sessionUrl(String token) {
     return "http://127.0.0.1:" + bearer.getLocalPort() + ProxyHandler.SESSION_PREFIX + token;
+  }
+
+  /** The message of the API {@code Status} the client gets for a refused request. */
+  public static String refusalMessage(dev.gatehouse.policy.Verdict v) {
+    return ProxyHandler.refusal(v);
   }
 
   /** The door for relayed tunnels (PROXY v2 header with the token first). */

@@ -74,8 +74,9 @@ final class ProxyHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     long start = System.nanoTime();
     try {
-      serve(request, response, start);
-      callback.succeeded();
+      if (!serve(request, response, callback, start)) {
+        callback.succeeded();
+      }
     } catch (Throwable t) {
       LOG.debug("kubernetes proxy {}: request ended: {}", target, t.toString());
       callback.failed(t);
@@ -83,7 +84,8 @@ final class ProxyHandler extends Handler.Abstract {
     return true;
   }
 
-  private void serve(Request request, Response response, long start) throws IOException {
+  /** Serves one request; true when the callback was handed on (a stream upgrade) rather than left to the caller. */
+  private boolean serve(Request request, Response response, Callback callback, long start) throws IOException {
     String door = request.getConnectionMetaData().getConnector().getName();
     String rawPath = request.getHttpURI().getPath();
     String token = token(request, door);
@@ -96,7 +98,7 @@ final class ProxyHandler extends Handler.Abstract {
     ProxySession session = sessions.apply(door, token);
     if (session == null) {
       status(response, 401, "Unauthorized", "gatehouse: no session for this connection (the session ended or the token is wrong)");
-      return;
+      return false;
     }
     String method = request.getMethod();
     KubeRequest r;
@@ -107,7 +109,7 @@ final class ProxyHandler extends Handler.Abstract {
           "", "", "", List.of(), false, null, false);
       Verdict v = new Verdict.Block("unparseable", seen.describe() + ": " + e.getMessage());
       finish(session, response, seen, v, 400, "BadRequest", start);
-      return;
+      return false;
     }
     for (HttpField f : request.getHeaders()) {
       if (f.getLowerCaseName().startsWith("impersonate-")) {
@@ -119,7 +121,7 @@ final class ProxyHandler extends Handler.Abstract {
       // Never forwarded, whatever the policy: the person is the session's, not the client's to choose.
       Verdict v = new Verdict.Block("impersonate", r.describe() + " with Impersonate-* headers");
       finish(session, response, r, v, 403, "Forbidden", start);
-      return;
+      return false;
     }
     byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
@@ -128,7 +130,7 @@ final class ProxyHandler extends Handler.Abstract {
     if (body.length > MAX_BODY) {
       Verdict v = new Verdict.Block("body-too-large", r.describe() + ": request body over " + MAX_BODY + " bytes");
       finish(session, response, r, v, 413, "RequestEntityTooLarge", start);
-      return;
+      return false;
     }
     if (body.length > 0) {
       String ct = request.getHeaders().get("Content-Type");
@@ -139,36 +141,86 @@ final class ProxyHandler extends Handler.Abstract {
         Verdict v = new Verdict.Block("unreadable-body", r.describe() + ": body of type " + ct + " cannot be read: "
             + firstLine(e.getMessage()));
         finish(session, response, r, v, 415, "UnsupportedMediaType", start);
-        return;
+        return false;
       }
       r = r.withBody(tree, false);
     }
     Verdict verdict = session.judge().judge(r);
     if (verdict instanceof Verdict.Review review) {
       try {
-        Verdict decided = session.reviews().decide(r, review);
+        // kubectl opens a stream over WebSocket (GET) and falls back to SPDY (POST): one approval covers both.
+        String keyMethod = request.getHeaders().get("Upgrade") != null ? "STREAM" : method;
+        Verdict decided = session.reviews().decide(r, review,
+            approvalKey(keyMethod, rawPath, request.getHttpURI().getQuery(), body));
         verdict = decided instanceof Verdict.Allow ? review : decided;
         if (!(decided instanceof Verdict.Allow)) {
           finish(session, response, r, decided, 403, "Forbidden", start);
-          return;
+          return false;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         finish(session, response, r, new Verdict.Block(review.rule(), review.reason() + " (approval wait ended)"), 403,
             "Forbidden", start);
-        return;
+        return false;
       }
     } else if (verdict instanceof Verdict.Block) {
       finish(session, response, r, verdict, 403, "Forbidden", start);
-      return;
+      return false;
     }
-    if (request.getHeaders().get("Upgrade") != null) {
-      String why = r.describe() + ": streaming upgrades (exec, attach, port-forward) are not served by this version";
+    String upgrade = request.getHeaders().get("Upgrade");
+    if (upgrade != null) {
+      if (upgrade.equalsIgnoreCase("websocket") && r.resourceRequest() && r.apiGroup().isEmpty()
+          && r.resource().equals("pods") && StreamRelay.RELAYED.contains(r.subresource())) {
+        return relay(session, request, response, callback, rawPath, r, verdict, start);
+      }
+      String why = r.describe() + ": this stream is not relayed (exec and attach over WebSocket are; SPDY and "
+          + "port-forward are not)";
       status(response, 501, "NotImplemented", "gatehouse: " + why);
       session.listener().completed(new ProxySession.Exchange(r, verdict, 501, millis(start), false, why));
-      return;
+      return false;
     }
     forward(session, request, rawPath, response, r, verdict, body, start);
+    return false;
+  }
+
+  /**
+   * An exec or attach over WebSocket: the API server's side first (with the proxy's credentials
+   * and the client's subprotocols), then the client's upgrade with the subprotocol the API server
+   * chose. A stream the API server does not open is answered as a normal error, never upgraded.
+   */
+  private boolean relay(ProxySession session, Request request, Response response, Callback callback, String rawPath,
+      KubeRequest r, Verdict verdict, long start) {
+    org.eclipse.jetty.websocket.server.ServerWebSocketContainer container =
+        org.eclipse.jetty.websocket.server.ServerWebSocketContainer.get(request.getContext());
+    List<String> protocols = new java.util.ArrayList<>();
+    for (String h : request.getHeaders().getValuesList("Sec-WebSocket-Protocol")) {
+      for (String p : h.split(",")) {
+        if (!p.isBlank()) {
+          protocols.add(p.strip());
+        }
+      }
+    }
+    String query = request.getHttpURI().getQuery();
+    StreamRelay.Target t = StreamRelay.target(r, query);
+    ProxySession.Stream stream = session.streams().opened(r, t.pod(), t.container(), t.command(), t.tty());
+    StreamRelay.Opened opened = StreamRelay.open(upstream, session, rawPath, query, protocols, stream,
+        java.time.Duration.ofSeconds(30));
+    if (opened.relay() == null || container == null) {
+      String why = opened.error() != null ? opened.error() : "the proxy cannot take WebSocket upgrades";
+      if (stream != null) {
+        stream.closed();
+      }
+      status(response, 502, "ServiceUnavailable", "gatehouse: " + why);
+      session.listener().completed(new ProxySession.Exchange(r, verdict, 502, millis(start), true, why));
+      return false;
+    }
+    session.listener().completed(new ProxySession.Exchange(r, verdict, 101, millis(start), true, null));
+    return container.upgrade((rq, rs, cb) -> {
+      if (opened.subprotocol() != null && !opened.subprotocol().isEmpty()) {
+        rs.setAcceptedSubProtocol(opened.subprotocol());
+      }
+      return opened.relay();
+    }, request, response, callback);
   }
 
   private static String token(Request request, String door) {
@@ -323,13 +375,13 @@ final class ProxyHandler extends Handler.Abstract {
           out.write(all);
           return null;
         }
-        JsonNode tree;
+        byte[] masked;
         try {
-          tree = JSON.readTree(all);
+          masked = masker.maskDocument(all, secretContext);
         } catch (JsonProcessingException e) {
           throw new IOException("the API server's JSON does not parse: " + firstLine(e.getOriginalMessage()), e);
         }
-        out.write(JSON.writeValueAsBytes(masker.mask(tree, secretContext)));
+        out.write(masked);
       } else if (masker.detects()) {
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
@@ -367,13 +419,33 @@ final class ProxyHandler extends Handler.Abstract {
 
   private void finish(ProxySession session, Response response, KubeRequest r, Verdict v, int code, String reason,
       long start) {
-    status(response, code, reason, refusal(v));
+    // The session hears of the refusal before the client does: a caller that reads the client's
+    // output (the gateway's exec path) then always knows the verdict behind an error it sees.
     session.listener().completed(new ProxySession.Exchange(r, v, code, millis(start), false, null));
+    status(response, code, reason, refusal(v));
   }
 
   /** The one line an agent can parse: {@code gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod}. */
   static String refusal(Verdict v) {
     return "gatehouse: blocked by rule " + v.rule() + ": " + v.reason();
+  }
+
+  /**
+   * What an approval is bound to: the SHA-256 of the method, the raw path, the raw query and the
+   * body's bytes, each length-prefixed (so no two different requests share a key).
+   */
+  static String approvalKey(String method, String rawPath, String query, byte[] body) {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      for (byte[] part : new byte[][] {method.getBytes(StandardCharsets.UTF_8), rawPath.getBytes(StandardCharsets.UTF_8),
+          (query == null ? "" : query).getBytes(StandardCharsets.UTF_8), body}) {
+        d.update(java.nio.ByteBuffer.allocate(8).putLong(part.length).array());
+        d.update(part);
+      }
+      return "kube:" + java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always there", e);
+    }
   }
 
   /** An API-server style {@code Status} answer. */

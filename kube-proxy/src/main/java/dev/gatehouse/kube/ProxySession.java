@@ -20,13 +20,38 @@ public final class ProxySession {
     void completed(Exchange exchange);
   }
 
-  /** Decides a request the policy sends to review: allow (approved) or a block; may wait. */
+  /**
+   * Decides a request the policy sends to review: allow (approved) or a block; may wait (the client
+   * waits with it). {@code approvalKey} identifies exactly this request — method, path, query and
+   * body bytes ({@link ProxyHandler#approvalKey}) — so an approval is never used for another one.
+   */
   @FunctionalInterface
   public interface Reviews {
-    Verdict decide(KubeRequest request, Verdict.Review review) throws InterruptedException;
+    Verdict decide(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException;
 
     /** No way to ask anyone: a review is refused (fail closed). */
-    Reviews REFUSE = (r, v) -> new Verdict.Block(v.rule(), v.reason() + " (needs approval)");
+    Reviews REFUSE = (r, v, k) -> new Verdict.Block(v.rule(), v.reason() + " (needs approval)");
+  }
+
+  /** The terminal stream of one exec or attach, as the session records it. */
+  public interface Stream {
+    /** Bytes of the container's stdout or stderr, as the client gets them. */
+    void output(byte[] b, int off, int len);
+
+    /** The client's terminal size changed. */
+    void resize(int columns, int rows);
+
+    /** The stream ended (either side). */
+    void closed();
+  }
+
+  /** Told when an exec or attach stream opens, after its verdict and once the API server accepted it. */
+  @FunctionalInterface
+  public interface Streams {
+    /** Returns where the stream's bytes go (null: nowhere). */
+    Stream opened(KubeRequest request, String pod, String container, List<String> command, boolean tty);
+
+    Streams NONE = (r, pod, container, command, tty) -> null;
   }
 
   /**
@@ -42,14 +67,25 @@ public final class ProxySession {
   private final ResponseMasker masker;
   private final Listener listener;
   private final Reviews reviews;
+  private final Streams streams;
 
   public ProxySession(String identity, List<String> groups, KubePolicy policy, Listener listener, Reviews reviews) {
+    this(identity, groups, policy, listener, reviews, Streams.NONE);
+  }
+
+  public ProxySession(String identity, List<String> groups, KubePolicy policy, Listener listener, Reviews reviews,
+      Streams streams) {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.groups = List.copyOf(groups);
     this.judge = new KubeJudge(policy);
     this.masker = new ResponseMasker(policy.maskSecrets(), policy.detectors());
     this.listener = listener == null ? e -> {} : listener;
     this.reviews = reviews == null ? Reviews.REFUSE : reviews;
+    this.streams = streams == null ? Streams.NONE : streams;
+  }
+
+  Streams streams() {
+    return streams;
   }
 
   public String identity() {

@@ -12,7 +12,10 @@
  *    │                   │ bounded body (JSON / YAML only)            │                   │
  *    │                   │──KubeRequest──────────────────────────────▶│ KubeJudge         │
  *    │                   │◀─allow | review | block────────────────────│                   │
+ *    │   (waits)         │ review ─▶ ProxySession.Reviews (the gateway's approval desk)   │
  *    │◀──403 Status──────│ block (or review not approved)             │                   │
+ *    │══ exec/attach WS ═│ StreamRelay: upstream stream first, then the client's upgrade ═▶│
+ *    │                   │   stdout/stderr, resizes ─▶ ProxySession.Stream (recording)    │
  *    │                   │──same request, proxy's credentials, Impersonate-User/-Group,──▶│
  *    │                   │  Accept without protobuf, identity encoding                    │
  *    │                   │◀──JSON / watch events / text───────────────────────────────────│

@@ -143,4 +143,49 @@ class KubeProxyIT {
     assertThat(r.exit()).isNotZero();
     assertThat(api.requests()).noneMatch(s -> s.path().startsWith("/api/v1/namespaces/app/pods"));
   }
+
+  @Test
+  void execOverWebSocketIsRelayedWithTheProxysCredentialsAndItsOutputReported() throws Exception {
+    StringBuilder recorded = new StringBuilder();
+    List<String> opened = new CopyOnWriteArrayList<>();
+    ProxySession.Streams streams = (r, pod, container, command, tty) -> {
+      opened.add(r.subresource() + " " + pod + " " + container + " " + command + " tty=" + tty);
+      return new ProxySession.Stream() {
+        @Override
+        public void output(byte[] b, int off, int len) {
+          synchronized (recorded) {
+            recorded.append(new String(b, off, len, StandardCharsets.UTF_8));
+          }
+        }
+
+        @Override
+        public void resize(int columns, int rows) {}
+
+        @Override
+        public void closed() {
+          opened.add("closed");
+        }
+      };
+    };
+    // Reviews that approve at once: this test is about the relay, not the approval.
+    String token = proxy.open(new ProxySession("alice@example.com", List.of("sre"), POLICY, exchanges::add,
+        (r, v, k) -> dev.gatehouse.policy.Verdict.ALLOW, streams));
+    Kubectl k = Kubectl.against(dir.resolve("exec"), proxy.sessionUrl(token), null);
+    Kubectl.Result r = k.runWithInput("echo relayed-line\nexit\n", "exec", "-i", "web-1", "-n", "app", "-c", "web",
+        "--", "sh");
+    assertThat(r.exit()).as(r.err() + exchanges + api.requests()).isZero();
+    assertThat(r.out()).isEqualTo("relayed-line\n");
+    assertThat(api.execs()).hasSize(1);
+    assertThat(api.execs().get(0).protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(api.execs().get(0).headers().get("authorization")).containsExactly("Bearer upstream-token-xyz");
+    assertThat(api.execs().get(0).headers().get("impersonate-user")).containsExactly("alice@example.com");
+    assertThat(opened).first().isEqualTo("exec web-1 web [sh] tty=false");
+    synchronized (recorded) {
+      assertThat(recorded.toString()).isEqualTo("relayed-line\n");
+    }
+    assertThat(exchanges).anySatisfy(e -> {
+      assertThat(e.request().subresource()).isEqualTo("exec");
+      assertThat(e.status()).isEqualTo(101);
+    });
+  }
 }

@@ -354,8 +354,15 @@ final class ColumnOrigins {
     } else if (st instanceof CreateTable ct && ct.getSelect() != null) {
       requireClean(query(ct.getSelect(), scope), "CREATE TABLE " + ct.getTable() + " AS would copy");
     } else if (st instanceof CreateView cv) {
-      requireClean(query(cv.getSelect(), scope),
-          (cv.isMaterialized() ? "the materialized view " : "the view ") + cv.getView() + " would expose");
+      Columns rows = query(cv.getSelect(), scope);
+      requireClean(rows, (cv.isMaterialized() ? "the materialized view " : "the view ") + cv.getView() + " would expose");
+      if (!cv.isMaterialized() && rows.gated()) {
+        // A view asks its question again in every query that reads it, where the analysis does
+        // not see it: two such views (or one and a WHERE) would be two questions in one query. A
+        // materialized view, like CREATE TABLE AS, keeps the one answer it got.
+        throw new Refusal("the view " + cv.getView() + " would choose its rows by a test of a masked column, a"
+            + " question asked again, unseen, in every query reading it; test the column in those queries instead");
+      }
     } else {
       throw new Refusal("a " + st.getClass().getSimpleName() + " naming a table with masked columns ("
           + describeMasked() + ") cannot be analysed");
@@ -1292,7 +1299,7 @@ final class ColumnOrigins {
       return;
     }
     Flow f = null;
-    if (keys instanceof net.sf.jsqlparser.expression.LongValue n) {
+    if (position(keys) instanceof net.sf.jsqlparser.expression.LongValue n) {
       int i = (int) n.getValue() - 1;
       f = out.rest() == null && i >= 0 && i < out.known().size() ? out.known().get(i).flow() : out.all();
     } else if (keys instanceof Column c && c.getTable() == null && out.hasKnown(unquote(c.getColumnName()))
@@ -1345,6 +1352,24 @@ final class ColumnOrigins {
   }
 
   /**
+   * The key without its parentheses: PostgreSQL's grammar drops them, so {@code ORDER BY (2)} and
+   * {@code GROUP BY ((2))} are positions as {@code ORDER BY 2} is.
+   */
+  private static Object position(Object key) {
+    Object k = key;
+    while (true) {
+      if (k instanceof net.sf.jsqlparser.expression.Parenthesis p) {
+        k = p.getExpression();
+      } else if (k instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> l
+          && l.size() == 1) {
+        k = l.get(0);
+      } else {
+        return k;
+      }
+    }
+  }
+
+  /**
    * ORDER BY, which may name an output column or its position: ordering by a masked value tells
    * how the values compare with each other, many bits in one query.
    */
@@ -1355,7 +1380,7 @@ final class ColumnOrigins {
     for (OrderByElement o : elements) {
       Expression e = o.getExpression();
       Flow f;
-      if (e instanceof net.sf.jsqlparser.expression.LongValue n) {
+      if (position(e) instanceof net.sf.jsqlparser.expression.LongValue n) {
         int i = (int) n.getValue() - 1;
         f = out.rest() == null && i >= 0 && i < out.known().size() ? out.known().get(i).flow() : out.all();
       } else if (e instanceof Column c && c.getTable() == null && out.hasKnown(unquote(c.getColumnName()))) {
@@ -1397,6 +1422,7 @@ final class ColumnOrigins {
       updateSets(targetName, ins.getSetUpdateSets(), s);
     }
     if (ins.getConflictAction() != null) {
+      conflictTarget(targetName, ins.getConflictTarget());
       Scope s = new Scope(scope);
       s.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
       List<Col> excluded = new ArrayList<>();
@@ -1417,6 +1443,42 @@ final class ColumnOrigins {
     Scope returning = new Scope(scope);
     returning.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
     return returning(ins.getReturningClause(), returning, toClient);
+  }
+
+  /**
+   * {@code ON CONFLICT} on a table with masked columns compares each row written with every stored
+   * row through the arbiter unique indexes, and lets the statement go on: which of a thousand rows
+   * were written, updated or skipped ({@code DO NOTHING RETURNING id}, or a later SELECT of them)
+   * tells which guesses a stored masked value matches — many questions in one statement. Allowed
+   * only with a conflict target of plain columns none of which is masked ({@code ON CONFLICT (id)}),
+   * whose arbiter is then an index of those columns only; without a target (any unique index), with
+   * {@code ON CONSTRAINT}, an expression or an index predicate, refused.
+   */
+  private void conflictTarget(String targetName, net.sf.jsqlparser.statement.insert.InsertConflictTarget target) {
+    if (!masked.containsKey(targetName)) {
+      return;
+    }
+    String why = null;
+    if (target == null) {
+      why = "without a conflict target any unique index, one over a masked column too, decides";
+    } else if (target.getConstraintName() != null || target.getIndexExpression() != null
+        || target.getWhereExpression() != null || target.getIndexColumnNames() == null
+        || target.getIndexColumnNames().isEmpty()) {
+      why = "only a list of plain columns as the conflict target can be checked";
+    } else {
+      for (String c : target.getIndexColumnNames()) {
+        String name = unquote(c);
+        if (name == null || !name.matches("[\\p{L}_][\\p{L}\\p{N}_$]*") || masked.get(targetName).contains(name)) {
+          why = "the conflict target " + c + " is not a plain column without masking";
+          break;
+        }
+      }
+    }
+    if (why != null) {
+      throw new Refusal("INSERT … ON CONFLICT into " + targetName + ", which has masked columns ("
+          + String.join(", ", masked.get(targetName)) + "), would tell which of the rows written match stored values: " + why
+          + ". Name plain unmasked columns: ON CONFLICT (id)");
+    }
   }
 
   private Columns update(net.sf.jsqlparser.statement.update.Update upd, Scope outer, boolean toClient) {

@@ -90,13 +90,15 @@ public final class MaskedDerivations {
       return resolution;
     }
     // Literals are abstracted away in the fingerprint, but a body or string naming a masked column
-    // decides the verdict of a statement the analysis reads only as text (DO, CREATE FUNCTION).
-    String key = SqlLexer.fingerprint(tokens) + "\u0000" + mentionedInText(sql) + "\u0000" + viewsInText(sql);
+    // decides the verdict of a statement the analysis reads only as text (DO, CREATE FUNCTION),
+    // and a number may be a position (ORDER BY 2): those stay in the key.
+    Set<String> words = Mentions.words(tokens);
+    String key = SqlLexer.fingerprintKeepingPositions(tokens) + "\u0000" + mentioned(words) + "\u0000" + views(words);
     Optional<String> known = cache.get(key);
     if (known != null) {
       return known;
     }
-    Optional<String> v = judge(sql, tokens);
+    Optional<String> v = judge(tokens);
     cache.put(key, v);
     return v;
   }
@@ -120,8 +122,7 @@ public final class MaskedDerivations {
     if (offResolution.isPresent()) {
       return Optional.of("read with standard_conforming_strings off: " + offResolution.get());
     }
-    for (Token t : off) {
-      String name = t.isName() ? t.text().toLowerCase(Locale.ROOT) : "";
+    for (String name : Mentions.words(off)) {
       if (masked.containsKey(name) || exposingViews.containsKey(name) || QUERY_FUNCTIONS.contains(name)) {
         return Optional.of("read with standard_conforming_strings off this statement uses " + name
             + " in a way that cannot be analysed for the masked columns " + anyMasked());
@@ -130,9 +131,15 @@ public final class MaskedDerivations {
     return on;
   }
 
-  /** Statements that cannot read a column's values into anything another statement could see. */
+  /**
+   * Statements that cannot read a column's values into anything another statement could see, nor
+   * run code of their own over a table's rows, nor give a table another name: the only ones besides
+   * queries and writes (which are parsed and followed) that may name a table with masked columns.
+   * Not CLUSTER: it rewrites the table in the order of an index, which a masked column's index makes
+   * the order of its values.
+   */
   private static final Set<String> INERT = Set.of(
-      "drop", "truncate", "lock", "vacuum", "analyze", "analyse", "grant", "revoke", "reindex", "cluster", "comment",
+      "drop", "truncate", "lock", "vacuum", "analyze", "analyse", "grant", "revoke", "reindex", "comment",
       "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set", "reset", "show", "discard",
       "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
 
@@ -162,15 +169,10 @@ public final class MaskedDerivations {
     return Optional.empty();
   }
 
-  private Optional<String> judge(String sql, List<Token> tokens) {
+  private Optional<String> judge(List<Token> tokens) {
     // Several statements in one text: each is judged on its own (its first word decides how).
-    List<List<Token>> statements = statements(tokens);
-    if (statements.size() <= 1) {
-      return judgeOne(sql, tokens);
-    }
-    for (List<Token> st : statements) {
-      String text = sql.substring(st.get(0).start(), st.get(st.size() - 1).end());
-      Optional<String> v = judgeOne(text, SqlLexer.tokenize(text));
+    for (List<Token> st : statements(tokens)) {
+      Optional<String> v = judgeOne(st);
       if (v.isPresent()) {
         return v;
       }
@@ -178,8 +180,8 @@ public final class MaskedDerivations {
     return Optional.empty();
   }
 
-  /** One statement. */
-  private Optional<String> judgeOne(String sql, List<Token> tokens) {
+  /** One statement, as the lexer read it (names decoded: {@code U&"\0073sn"} is {@code ssn}). */
+  private Optional<String> judgeOne(List<Token> tokens) {
     if (tokens.isEmpty()) {
       return Optional.empty();
     }
@@ -189,7 +191,7 @@ public final class MaskedDerivations {
     }
     Set<String> names = new TreeSet<>();
     for (Token t : tokens) {
-      if (t.type() == Token.Type.WORD || t.type() == Token.Type.IDENT) {
+      if (t.isName()) {
         names.add(t.text().toLowerCase(Locale.ROOT));
       }
     }
@@ -207,94 +209,158 @@ public final class MaskedDerivations {
             + " select its columns by name");
       }
     }
+    // The first word decides how the statement is read ("(SELECT …) UNION ALL (…)" is a query).
+    String first = tokens.stream().filter(t -> t.type() == Token.Type.WORD).map(Token::text).findFirst().orElse("");
+    if (first.equals("cluster") && tokens.stream().noneMatch(t -> t.isName() && !t.is("cluster") && !t.is("verbose"))) {
+      return Optional.of("CLUSTER without a table rewrites every table clustered before, in the order of an index;"
+          + " for a table with masked columns that order is the order of masked values. Name the table");
+    }
     // A routine's or DO block's body is a string: a view named in it is read when the code runs.
-    boolean body = !tokens.isEmpty() && (tokens.get(0).is("create") || tokens.get(0).is("do"));
-    String lowerText = sql.toLowerCase(Locale.ROOT);
+    boolean body = first.equals("create") || first.equals("do");
+    Set<String> words = Mentions.words(tokens);
     for (Map.Entry<String, String> v : exposingViews.entrySet()) {
-      if (names.contains(v.getKey()) || body && containsWord(lowerText, v.getKey())) {
+      if (names.contains(v.getKey()) || body && words.contains(v.getKey())) {
         return Optional.of("view " + v.getKey() + " exposes the masked column " + v.getValue()
             + " without its origin; select from the table instead");
       }
     }
+    if (first.equals("explain") && explainAnalyzes(tokens) && names.contains("execute")) {
+      return Optional.of("EXPLAIN ANALYZE EXECUTE runs a prepared statement the masking rule does not see here and reports"
+          + " each plan node's row count; while columns are masked, EXPLAIN ANALYZE the statement itself");
+    }
     String table = masked.keySet().stream().filter(names::contains).findFirst().orElse(null);
-    Set<String> inText = mentionedInText(sql);
+    Set<String> inText = mentioned(words);
     if (table == null && inText.isEmpty()) {
       return Optional.empty();
     }
-    List<String> words = tokens.stream().filter(t -> t.type() == Token.Type.WORD).map(Token::text).toList();
-    String first = words.isEmpty() ? "" : words.get(0);
     String named = table != null ? table : inText.iterator().next();
     switch (first) {
       case "copy" -> {
-        return table == null ? Optional.empty() : copyViolation(sql, tokens, table);
+        return table == null ? Optional.empty() : copyViolation(tokens, table);
       }
       case "declare" -> {
         // DECLARE c CURSOR ... FOR <query>: FETCH returns the query's rows, judge the query.
         int at = indexOfWord(tokens, "for");
-        return at < 0 ? Optional.of("a cursor over " + named + " that cannot be analysed")
-            : parsedViolation(sql.substring(tokens.get(at).end()), named, false);
+        return at < 0 || at + 1 >= tokens.size() ? Optional.of("a cursor over " + named + " that cannot be analysed")
+            : parsedViolation(tokens.subList(at + 1, tokens.size()), named, false);
       }
-      case "prepare", "explain" -> {
-        // PREPARE name [(types)] AS <statement>; EXPLAIN [options] <statement> (ANALYZE runs it).
-        int at = first.equals("prepare") ? indexOfWord(tokens, "as") + 1 : statementAfterExplain(tokens);
-        return at <= 0 || at >= tokens.size() ? Optional.of("a " + first + " naming " + named + " that cannot be analysed")
-            : judge(sql.substring(tokens.get(at).start()), SqlLexer.tokenize(sql.substring(tokens.get(at).start())));
+      case "prepare" -> {
+        // PREPARE name [(types)] AS <statement>
+        int at = indexOfWord(tokens, "as") + 1;
+        return at <= 0 || at >= tokens.size() ? Optional.of("a PREPARE naming " + named + " that cannot be analysed")
+            : judge(tokens.subList(at, tokens.size()));
       }
-      case "select", "with", "values", "table", "insert", "update", "delete", "merge", "create" -> {
-        if (first.equals("create") && words.size() > 1 && Set.of("index", "unique").contains(words.get(1))) {
-          return Optional.empty(); // an index is read only by the planner
+      case "explain" -> {
+        // EXPLAIN [options] <statement>; ANALYZE runs it and shows each plan node's row count.
+        int at = statementAfterExplain(tokens);
+        if (at <= 0 || at >= tokens.size()) {
+          return Optional.of("an EXPLAIN naming " + named + " that cannot be analysed");
         }
-        if (first.equals("create") && !words.contains("as")) {
-          return textOnly(first, named, inText, sql);
+        if (explainAnalyzes(tokens)) {
+          return Optional.of("EXPLAIN ANALYZE of a statement over " + named + ", which has masked columns, reports each"
+              + " plan node's row count: every filter and index condition on a masked column answers a question of"
+              + " its own about each row. Use EXPLAIN without ANALYZE");
         }
-        return parsedViolation(sql, named, false);
+        return judge(tokens.subList(at, tokens.size()));
+      }
+      case "select", "with", "values", "table", "insert", "update", "delete", "merge" -> {
+        return parsedViolation(tokens, named, false);
+      }
+      case "create" -> {
+        return createsFromQuery(tokens) ? parsedViolation(tokens, named, false) : unfollowed(tokens, inText);
       }
       default -> {
-        return INERT.contains(first) ? Optional.empty() : textOnly(first, named, inText, sql);
+        return INERT.contains(first) ? Optional.empty() : unfollowed(tokens, inText);
       }
     }
   }
 
+  /** Words that may come between CREATE and TABLE or VIEW. */
+  private static final Set<String> RELATION_MODIFIERS =
+      Set.of("or", "replace", "temp", "temporary", "unlogged", "global", "local", "materialized", "recursive");
+
   /**
-   * A statement the analysis does not follow (ALTER … USING, CREATE FUNCTION, DO, a trigger): it
-   * may move values wherever its text says, so it is refused when that text — bodies and strings
-   * included — names a masked column of a table it names.
+   * Whether a CREATE statement makes a table or view from a query ({@code CREATE [MATERIALIZED]
+   * VIEW … AS}, {@code CREATE TABLE … AS}, {@code AS} outside parentheses): the query is parsed and
+   * followed. Any other CREATE is a statement the analysis does not follow.
    */
-  private Optional<String> textOnly(String kind, String table, Set<String> inText, String sql) {
+  private static boolean createsFromQuery(List<Token> tokens) {
+    int i = 1;
+    while (i < tokens.size() && tokens.get(i).type() == Token.Type.WORD && RELATION_MODIFIERS.contains(tokens.get(i).text())) {
+      i++;
+    }
+    if (i >= tokens.size() || !(tokens.get(i).is("table") || tokens.get(i).is("view"))) {
+      return false;
+    }
+    int depth = 0;
+    for (; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.type() == Token.Type.LPAREN) {
+        depth++;
+      } else if (t.type() == Token.Type.RPAREN) {
+        depth--;
+      } else if (depth == 0 && t.is("as")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A statement the analysis does not follow — any DDL (ALTER, CREATE INDEX, TRIGGER, RULE,
+   * POLICY, STATISTICS, a table LIKE, INHERITS or PARTITION OF one), CLUSTER, DO, CALL, CREATE
+   * FUNCTION — is refused when its text, bodies and strings included, names a table with masked
+   * columns. Such a statement may move values wherever its text says ({@code ALTER … USING}), run
+   * code over every row ({@code ADD CONSTRAINT … CHECK (f(users::text))}, an index expression, a
+   * trigger, a rule, a row security policy; a unique index makes every write a comparison with
+   * every stored value), or give the table or a column another name, which the masking rule, knowing
+   * masked columns by name, would not know.
+   */
+  private Optional<String> unfollowed(List<Token> tokens, Set<String> inText) {
+    String kind = kind(tokens);
     for (String t : inText) {
       if (!masked.containsKey(t)) {
         continue;
       }
       for (String c : masked.get(t)) {
         if (inText.contains(c)) {
-          return Optional.of("the masked column " + t + "." + c + " appears in a " + kind.toUpperCase(Locale.ROOT)
+          return Optional.of("the masked column " + t + "." + c + " appears in a " + kind
               + " statement whose data flow cannot be analysed");
         }
       }
-      // A whole-row reference (u::text, users::text in ALTER … USING) or an inheritance link
-      // carries every column without naming one: the table alone is enough — except for an ALTER
-      // that moves no values (ADD COLUMN, RENAME, …: no USING, INHERIT or ATTACH).
-      String lower = sql.toLowerCase(Locale.ROOT);
-      if (kind.equals("alter") && !containsWord(lower, "using") && !containsWord(lower, "inherit")
-          && !containsWord(lower, "attach")) {
-        continue;
-      }
-      return Optional.of("the table " + t + ", which has masked columns, appears in a " + kind.toUpperCase(Locale.ROOT)
-          + " statement whose data flow cannot be analysed");
+      return Optional.of("the table " + t + ", which has masked columns, appears in a " + kind + " statement whose"
+          + " data flow cannot be analysed: while columns are masked, such statements may not name it (they could run"
+          + " code over its rows, rename it or copy it)");
     }
     return Optional.empty();
   }
 
-  /** Masked tables and columns named anywhere in the text, string literals and bodies included. */
-  private Set<String> mentionedInText(String sql) {
+  /** The statement's kind for a reason: {@code DO}, {@code CLUSTER}, {@code CREATE INDEX}, {@code ALTER TABLE}. */
+  private static String kind(List<Token> tokens) {
+    String first = tokens.get(0).text().toUpperCase(Locale.ROOT);
+    if (!tokens.get(0).is("create") && !tokens.get(0).is("alter")) {
+      return first;
+    }
+    for (Token t : tokens.subList(1, tokens.size())) {
+      if (t.type() != Token.Type.WORD) {
+        break;
+      }
+      if (!RELATION_MODIFIERS.contains(t.text()) && !t.is("unique")) {
+        return first + " " + t.text().toUpperCase(Locale.ROOT);
+      }
+    }
+    return first;
+  }
+
+  /** Masked tables and columns among the words (names, strings and bodies, decoded). */
+  private Set<String> mentioned(Set<String> words) {
     Set<String> found = new TreeSet<>();
-    String lower = sql.toLowerCase(Locale.ROOT);
     for (Map.Entry<String, Set<String>> e : masked.entrySet()) {
-      if (containsWord(lower, e.getKey())) {
+      if (words.contains(e.getKey())) {
         found.add(e.getKey());
       }
       for (String c : e.getValue()) {
-        if (containsWord(lower, c)) {
+        if (words.contains(c)) {
           found.add(c);
         }
       }
@@ -302,32 +368,27 @@ public final class MaskedDerivations {
     return found;
   }
 
-  /** Views exposing masked columns named anywhere in the text, string literals and bodies included. */
-  private Set<String> viewsInText(String sql) {
+  /** Views exposing masked columns among the words. */
+  private Set<String> views(Set<String> words) {
     Set<String> found = new TreeSet<>();
-    String lower = sql.toLowerCase(Locale.ROOT);
     for (String v : exposingViews.keySet()) {
-      if (containsWord(lower, v)) {
+      if (words.contains(v)) {
         found.add(v);
       }
     }
     return found;
   }
 
-  private static boolean containsWord(String text, String word) {
-    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-      boolean before = i == 0 || !isNameChar(text.charAt(i - 1));
-      int end = i + word.length();
-      boolean after = end >= text.length() || !isNameChar(text.charAt(end));
-      if (before && after) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isNameChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+  /**
+   * Whether an EXPLAIN may run its statement: ANALYZE among its options in any spelling the server
+   * takes ({@code ANALYSE}, {@code (ANALYZE)}, {@code ("analyze" on)}, {@code U&"…"}). {@code (ANALYZE
+   * false)} counts too: fail closed.
+   */
+  private static boolean explainAnalyzes(List<Token> tokens) {
+    int at = statementAfterExplain(tokens);
+    List<Token> options = tokens.subList(0, at < 0 ? tokens.size() : at);
+    return options.stream().anyMatch(t -> t.isName()
+        && (t.text().equalsIgnoreCase("analyze") || t.text().equalsIgnoreCase("analyse")));
   }
 
   /** The index of the first token of the statement EXPLAIN explains, or -1. */
@@ -359,7 +420,7 @@ public final class MaskedDerivations {
    * COPY's rows carry no column origins (the proxy cannot mask them in place): any masked column
    * in them is a violation, bare or not. COPY … FROM only reads.
    */
-  private Optional<String> copyViolation(String sql, List<Token> tokens, String table) {
+  private Optional<String> copyViolation(List<Token> tokens, String table) {
     if (indexOfWord(tokens, "from") >= 0 && indexOfWord(tokens, "to") < 0) {
       return Optional.empty();
     }
@@ -379,8 +440,10 @@ public final class MaskedDerivations {
       if (end < 0) {
         return Optional.of(reason);
       }
-      String query = sql.substring(tokens.get(1).end(), tokens.get(end).start());
-      return parsedViolation(query, table, true).map(r -> "COPY: " + r);
+      if (end == 2) {
+        return Optional.of(reason);
+      }
+      return parsedViolation(tokens.subList(2, end), table, true).map(r -> "COPY: " + r);
     }
     // COPY table [(columns)] TO …
     int open = -1;
@@ -414,8 +477,7 @@ public final class MaskedDerivations {
    * A DELETE the parser does not read ({@code ONLY}, {@code WHERE CURRENT OF}) moves no value
    * anywhere unless it returns rows or calls a function that could keep its argument.
    */
-  private static boolean deleteReturningNothing(String sql) {
-    List<Token> tokens = SqlLexer.tokenize(sql);
+  private static boolean deleteReturningNothing(List<Token> tokens) {
     if (tokens.isEmpty() || !tokens.get(0).text().equals("delete") || indexOfWord(tokens, "returning") >= 0
         || indexOfWord(tokens, "with") >= 0) {
       return false;
@@ -443,9 +505,12 @@ public final class MaskedDerivations {
 
   /**
    * Parses and follows the masked columns through the statement ({@link ColumnOrigins});
-   * {@code copy}: the rows go to COPY, where even a bare masked column would leave unmasked.
+   * {@code copy}: the rows go to COPY, where even a bare masked column would leave unmasked. The
+   * parser reads the tokens as this lexer read them ({@link SqlLexer#canonical}): {@code U&"\0073sn"}
+   * reaches it as {@code "ssn"}, a dollar-quoted or {@code E''} string as a plain one, comments gone.
    */
-  private Optional<String> parsedViolation(String sql, String table, boolean copy) {
+  private Optional<String> parsedViolation(List<Token> tokens, String table, boolean copy) {
+    String sql = SqlLexer.canonical(tokens);
     Statements parsed;
     try {
       // In this thread (the convenience parseStatements(String) starts an executor per call).
@@ -454,7 +519,7 @@ public final class MaskedDerivations {
       parsed = null;
     }
     if (parsed == null || parsed.isEmpty()) {
-      return deleteReturningNothing(sql) ? Optional.empty()
+      return deleteReturningNothing(tokens) ? Optional.empty()
           : Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
     }
     ColumnOrigins origins = new ColumnOrigins(masked);

@@ -1,6 +1,7 @@
 package dev.gatehouse.policy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,13 @@ import java.util.regex.Pattern;
  * {@code U&"..."}, schema-qualified or not) or as a word inside a string constant, where dynamic
  * SQL ({@code DO} bodies, {@code EXECUTE format(...)}) keeps the names it will run. Read the way
  * the server reads the text; when {@code standard_conforming_strings} is not known, both ways.
+ *
+ * <p>A string constant is searched twice: for the words its value holds as it is, and for the
+ * names the server would read if it ran the value as SQL (a routine's or DO block's body), decoded
+ * by the same lexer: {@code $$ SELECT U&"\0073sn" FROM U&"\0075sers" $$} mentions {@code ssn} and
+ * {@code users}, though neither word is in its text. Bodies nest (a body may hold a string that is
+ * run again), so the search goes down {@value #NESTING} levels; a string deeper than that is
+ * searched as words only.
  */
 final class Mentions {
   /** A name as it can appear inside a string: letters, digits, _ and $ (the scanner's identifier characters). */
@@ -33,28 +41,48 @@ final class Mentions {
       return Optional.empty();
     }
     for (List<Token> tokens : readings(sql, standardStrings)) {
-      for (Token t : tokens) {
-        if (t.type() == Token.Type.ERROR) {
-          if (unreadableCounts) {
-            return Optional.of(UNREADABLE);
-          }
-        } else if (t.isName()) {
-          String n = t.text().toLowerCase(Locale.ROOT);
-          if (names.contains(n)) {
-            return Optional.of(n);
-          }
-        } else if (t.type() == Token.Type.STRING) {
-          Matcher m = WORD_IN_STRING.matcher(t.text());
-          while (m.find()) {
-            String w = m.group().toLowerCase(Locale.ROOT);
-            if (names.contains(w)) {
-              return Optional.of(w);
-            }
-          }
+      if (unreadableCounts && !tokens.isEmpty() && tokens.get(tokens.size() - 1).type() == Token.Type.ERROR) {
+        return Optional.of(UNREADABLE);
+      }
+      for (String w : words(tokens)) {
+        if (names.contains(w)) {
+          return Optional.of(w);
         }
       }
     }
     return Optional.empty();
+  }
+
+  /** How deep strings are read again as SQL: a body, a string in a body, and two more. */
+  static final int NESTING = 4;
+
+  /**
+   * Every word the tokens may name something by, lower-case, in order of appearance: each name
+   * (decoded: {@code U&"\0075sers"} is {@code users}), each word of each string constant's value,
+   * and — read as SQL with {@code standard_conforming_strings} on and off — the words of each
+   * string constant's value, down {@value #NESTING} levels.
+   */
+  static Set<String> words(List<Token> tokens) {
+    Set<String> out = new LinkedHashSet<>();
+    words(tokens, 0, out);
+    return out;
+  }
+
+  private static void words(List<Token> tokens, int depth, Set<String> out) {
+    for (Token t : tokens) {
+      if (t.isName()) {
+        out.add(t.text().toLowerCase(Locale.ROOT));
+      } else if (t.type() == Token.Type.STRING) {
+        Matcher m = WORD_IN_STRING.matcher(t.text());
+        while (m.find()) {
+          out.add(m.group().toLowerCase(Locale.ROOT));
+        }
+        if (depth < NESTING) {
+          words(SqlLexer.tokenize(t.text(), true), depth + 1, out);
+          words(SqlLexer.tokenize(t.text(), false), depth + 1, out);
+        }
+      }
+    }
   }
 
   private static List<List<Token>> readings(String sql, StandardConformingStrings standardStrings) {

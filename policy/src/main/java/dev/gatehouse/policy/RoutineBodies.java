@@ -44,26 +44,22 @@ final class RoutineBodies {
       return Optional.empty();
     }
     String language = kind.equals("DO") ? "plpgsql" : "sql";
-    StringBuilder body = new StringBuilder();
-    for (int i = 0; i < tokens.size(); i++) {
-      Token t = tokens.get(i);
-      if (t.is("language") && i + 1 < tokens.size()) {
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      if (tokens.get(i).is("language")) {
         Token l = tokens.get(i + 1);
         language = l.type() == Token.Type.STRING || l.type() == Token.Type.IDENT ? l.text() : l.text().toLowerCase(Locale.ROOT);
-      }
-      if (t.type() == Token.Type.STRING) {
-        body.append(t.text()).append('\n');
-      } else if (t.isName()) {
-        body.append(' ').append(t.text()).append(' ');
       }
     }
     if (!LANGUAGES.contains(language)) {
       return Optional.of("a " + kind + " in language " + language + " runs code whose SQL the masking rule cannot"
           + " follow; while columns are masked, use sql or plpgsql");
     }
-    String text = body.toString().toLowerCase(Locale.ROOT);
+    // The body's words as the server will read them when it runs: U&"…" names decoded, in the
+    // body and in strings inside it (EXECUTE spelled U&"\0045XECUTE" is no statement, but a
+    // function name or search_path spelled so is the function or setting).
+    Set<String> words = Mentions.words(tokens);
     for (String word : RUNNERS) {
-      if (containsWord(text, word)) {
+      if (words.contains(word)) {
         return Optional.of("a " + kind + " whose body uses " + word + " builds SQL or changes settings at run time;"
             + " its rows would carry no column origin and could hold masked values unmasked. While columns are"
             + " masked, write the statements out (static SQL)");
@@ -91,21 +87,5 @@ final class RoutineBodies {
       return tokens.get(i).text().toUpperCase(Locale.ROOT);
     }
     return null;
-  }
-
-  private static boolean containsWord(String text, String word) {
-    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-      boolean before = i == 0 || !isNameChar(text.charAt(i - 1));
-      int end = i + word.length();
-      boolean after = end >= text.length() || !isNameChar(text.charAt(end));
-      if (before && after) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isNameChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
   }
 }

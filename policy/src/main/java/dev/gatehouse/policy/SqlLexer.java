@@ -136,7 +136,7 @@ final class SqlLexer {
    * tokens this lexer read, whatever its own idea of E-strings or nested comments.
    */
   static String canonical(List<Token> tokens) {
-    return render(tokens, false);
+    return render(tokens, false, false);
   }
 
   /**
@@ -145,10 +145,30 @@ final class SqlLexer {
    * verdict, the setting name in {@code set_config('role', ...)}, is kept.
    */
   static String fingerprint(List<Token> tokens) {
-    return render(tokens, true);
+    return render(tokens, true, false);
   }
 
-  private static String render(List<Token> tokens, boolean abstractLiterals) {
+  /**
+   * As {@link #fingerprint}, but a number that may be a position keeps its text: in {@code ORDER
+   * BY 2}, {@code GROUP BY 2}, {@code DISTINCT ON (2)} (also parenthesized, {@code ORDER BY (2)},
+   * and in a list, {@code GROUP BY ROLLUP (1, 2)}) the number picks an output column, so two
+   * statements differing only there may read different columns. Kept: every number right after
+   * {@code BY}, {@code (} or {@code ,} — more than the positions (function arguments, VALUES), never
+   * fewer.
+   */
+  static String fingerprintKeepingPositions(List<Token> tokens) {
+    return render(tokens, true, true);
+  }
+
+  private static boolean mayBePosition(List<Token> tokens, int k) {
+    if (k == 0) {
+      return false;
+    }
+    Token before = tokens.get(k - 1);
+    return before.is("by") || before.type() == Type.LPAREN || before.type() == Type.COMMA;
+  }
+
+  private static String render(List<Token> tokens, boolean abstractLiterals, boolean keepPositions) {
     StringBuilder b = new StringBuilder();
     Token prev = null;
     for (int k = 0; k < tokens.size(); k++) {
@@ -165,7 +185,7 @@ final class SqlLexer {
             b.append('\'').append(v.replace("'", "''")).append('\'');
           }
         }
-        case NUMBER -> b.append(abstractLiterals ? "?" : t.text());
+        case NUMBER -> b.append(abstractLiterals && !(keepPositions && mayBePosition(tokens, k)) ? "?" : t.text());
         case IDENT -> b.append('"').append(t.text().replace("\"", "\"\"")).append('"');
         // A name with $ or characters from U+0080 (never a keyword) goes quoted: the parser might
         // read a Unicode space in it as a blank, where the server reads one name.

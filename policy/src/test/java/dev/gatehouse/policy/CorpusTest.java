@@ -109,11 +109,13 @@ class CorpusTest {
     MaskedDerivations derivations = new MaskedDerivations(MaskedDerivations.byTable(policy().mask().columns()), Map.of());
     List<String> ordinary = new java.util.ArrayList<>(ordinaryMasked());
     cases().stream().filter(c -> c.verdict().equals("allow")).map(Case::sql).forEach(ordinary::add);
+    List<String> onPurpose = lines("/corpus/ordinary-masked-refused.sql");
+    // An allowed statement of the judge's corpus may be one the masking rule refuses on purpose.
+    ordinary.removeAll(onPurpose);
     List<String> refused = ordinary.stream()
         .filter(sql -> derivations.violation(sql, StandardConformingStrings.ON).isPresent())
         .map(sql -> sql + "  <- " + derivations.violation(sql, StandardConformingStrings.ON).orElseThrow())
         .toList();
-    List<String> onPurpose = lines("/corpus/ordinary-masked-refused.sql");
     System.out.printf("masking rule: %d of %d ordinary statements refused (%d of them on purpose, listed)%n",
         refused.size() + onPurpose.size(), ordinary.size() + onPurpose.size(), onPurpose.size());
     assertThat(refused).isEmpty();

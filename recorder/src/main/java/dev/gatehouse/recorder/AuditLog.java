@@ -92,8 +92,12 @@ public final class AuditLog implements AutoCloseable {
               Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE),
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
     }
-    Path key = abs.toRealPath();
-    return new AuditLog(abs, ch, JVM_LOCKS.computeIfAbsent(key, k -> new ReentrantLock()));
+    return new AuditLog(abs, ch, jvmLock(abs));
+  }
+
+  /** The in-process lock every writer and reader of {@code file} in this JVM takes (see the class comment). */
+  static ReentrantLock jvmLock(Path file) throws IOException {
+    return JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize().toRealPath(), k -> new ReentrantLock());
   }
 
   /** Appends with a code from {@link AuditCode}. */
@@ -265,14 +269,14 @@ public final class AuditLog implements AutoCloseable {
     if (line == null) {
       return where + " is gone: the log was cut";
     }
-    JsonNode n;
-    try {
-      n = JSON.readTree(line);
-    } catch (IOException e) {
-      n = null;
-    }
-    if (n == null || !n.isObject()) {
+    AuditReader.Line read = AuditReader.parse(line, 0, line.length, -1, m.offset(),
+        m.offset() + line.length < ch.size());
+    JsonNode n = read.entry();
+    if (n == null) {
       return where + " is no longer an audit entry";
+    }
+    if (read.problem() != null) {
+      return where + ": " + read.problem();
     }
     long seq = n.path("seq").asLong(-1);
     String hash = n.path("hash").asText("");
@@ -363,22 +367,23 @@ public final class AuditLog implements AutoCloseable {
     while (bb.hasRemaining()) {
       channel.read(bb, start + bb.position());
     }
-    try {
-      JsonNode n = JSON.readTree(bb.array());
-      return new Mark(start, new ChainHead(n.get("seq").asLong(), n.get("hash").asText()));
-    } catch (IOException | NullPointerException e) {
+    // Read as every reader reads it; a line spelled otherwise still links (verify reports it).
+    JsonNode n = AuditReader.parse(bb.array(), 0, bb.capacity(), -1, start, true).entry();
+    if (n == null) {
       throw new IOException(
-          "audit log " + file + ": last line (byte " + start + ") is not a valid audit entry", e);
+          "audit log " + file + ": last line (byte " + start + ") is not a valid audit entry");
     }
+    return new Mark(start, new ChainHead(n.get("seq").asLong(), n.get("hash").asText()));
   }
 
   /**
    * A line as written: JSON escapes every control character in its strings, and {@link
    * VisibleText#json} every other character that would act on or hide from the terminal of someone
    * reading the file. The hash does not depend on it: it is taken over the canonical JSON of the
-   * parsed values.
+   * parsed values. Written from parsed values it gives the same bytes again, which is how {@link
+   * AuditReader} tells a line as written from one spelled otherwise.
    */
-  private static byte[] lineBytes(ObjectNode line) throws IOException {
+  static byte[] lineBytes(JsonNode line) throws IOException {
     return (VisibleText.json(JSON.writeValueAsString(line)) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 

@@ -2,22 +2,14 @@ package dev.gatehouse.recorder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * {@code gatehouse sessions verify} and the replay page's integrity status.
@@ -28,20 +20,17 @@ import java.util.TreeMap;
  * change) never overrides the chain: a row that says {@code active} for a session the chain has
  * ended is a problem, not a reason to skip it. The chain itself can be rewritten consistently by
  * whoever can write the file; the heads the gateway wrote to the system journal catch that.
+ *
+ * <p>Both read the log through {@link AuditReader} and check the chain with {@link ChainScan}: a
+ * line spelled otherwise than the gateway writes it (the hash covers values, not bytes) is a
+ * problem, so no reader can be shown another line than the one the chain vouches for.
  */
 public final class IntegrityCheck {
   private IntegrityCheck() {}
 
-  private static final String END = AuditCode.SESSION_END.event();
-  private static final String INTERRUPTED = AuditCode.SESSION_INTERRUPTED.event();
-  private static final String START = AuditCode.SESSION_START.event();
-  private static final String INDEX_ALTERED = AuditCode.SESSION_INDEX_ALTERED.event();
-  private static final String REWRITTEN = AuditCode.AUDIT_CHAIN_REWRITTEN.event();
-  private static final String PRUNED = AuditCode.RECORDING_PRUNED.event();
-  private static final String CHECKPOINT = AuditCode.RECORDING_CHECKPOINT.event();
-
-  /** One session-end or session-interrupted line, as far as the checks need it. */
-  record EndLine(long seq, String event, String sha256, JsonNode line) {}
+  private static final String INTERRUPTED = ChainScan.INTERRUPTED;
+  /** The field of a session-interrupted line whose session the start-up repair would not vouch for. */
+  public static final String NOT_REPAIRED = "notRepairedBecause";
 
   /** As {@link #verify(Path, Path, SessionIndex, List, RunningGateway)} with at most one head and no gateway running. */
   public static IntegrityReport verify(
@@ -50,11 +39,11 @@ public final class IntegrityCheck {
   }
 
   /**
-   * Checks that every audit line parses, seqs run 1, 2, 3..., each prev is the hash of the line
+   * Checks that every audit line parses and is written as the gateway writes it, seqs run 1, 2, 3..., each prev is the hash of the line
    * before and each hash recomputes; that the chain holds every head in {@code journalHeads} (the
    * line with that seq has that hash: a rewrite of that line or any before it, or a cut, is caught);
    * that no line records a rewrite or an altered index found by a gateway; and for every session in
-   * the index: that it ended at most once in the chain; that a finished session's file exists and
+   * the index: that it started and ended at most once in the chain; that a finished session's file exists and
    * its SHA-256 equals both the index's and its first end line's; that an {@code active} one has no
    * end line and is run by {@code running} (null: no gateway runs on this data directory).
    */
@@ -63,107 +52,21 @@ public final class IntegrityCheck {
       throws IOException {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    Map<String, List<EndLine>> ends = new HashMap<>();
-    Map<String, Long> starts = new LinkedHashMap<>();
-    Set<String> prunedIds = new HashSet<>();
-    Map<String, List<JsonNode>> checkpoints = new HashMap<>(); // each session's, before its end
-
-    // The journal's heads by seq; two hashes for one seq mean the chain changed under the gateway.
-    TreeMap<Long, Set<String>> wanted = new TreeMap<>();
-    for (ChainHead h : journalHeads) {
-      if (h.seq() > 0) {
-        wanted.computeIfAbsent(h.seq(), k -> new LinkedHashSet<>()).add(h.hash());
+    Map<String, SessionLines> sessions = new HashMap<>();
+    ChainScan scan = new ChainScan(journalHeads, (id, l) -> {
+      if (ChainScan.SESSION_EVENTS.contains(l.event())) {
+        sessions.computeIfAbsent(id, k -> new SessionLines()).add(l);
       }
-    }
-    for (Map.Entry<Long, Set<String>> w : wanted.entrySet()) {
-      if (w.getValue().size() > 1) {
-        problems.add("the journal recorded " + w.getValue().size() + " different hashes for audit seq " + w.getKey()
-            + " (" + String.join(", ", w.getValue()) + "): the chain was rewritten while the gateway ran");
-      }
-    }
-    Set<Long> matched = new HashSet<>();
-
-    long lines = 0;
-    ChainHead last = ChainHead.empty();
+    });
     if (Files.exists(auditFile)) {
-      byte[] all = Files.readAllBytes(auditFile);
-      int start = 0;
-      while (start < all.length) {
-        int nl = indexOf(all, start);
-        boolean partial = nl < 0;
-        int end = partial ? all.length : nl;
-        lines++;
-        String text = new String(all, start, end - start, StandardCharsets.UTF_8);
-        start = end + 1;
-        long expectedSeq = last.seq() + 1;
-        JsonNode n;
-        try {
-          n = AuditLog.JSON.readTree(text);
-        } catch (IOException e) {
-          n = null;
-        }
-        if (n == null || !n.isObject() || !n.path("seq").canConvertToLong() || !n.has("hash")) {
-          problems.add(
-              "audit seq " + expectedSeq + " (line " + lines + "): "
-                  + (partial ? "partial last line, cut off" : "line does not parse as an entry"));
-          continue;
-        }
-        if (partial) {
-          problems.add("audit seq " + n.get("seq").asLong() + " (line " + lines + "): no newline");
-        }
-        long seq = n.get("seq").asLong();
-        String hash = n.get("hash").asText();
-        String prev = n.path("prev").asText();
-        if (seq != expectedSeq) {
-          problems.add("audit seq " + seq + " (line " + lines + "): expected seq " + expectedSeq
-              + "; a line is missing, duplicated or out of order");
-        }
-        if (!prev.equals(last.hash())) {
-          problems.add("audit seq " + seq + " (line " + lines
-              + "): prev does not match the hash of the line before (seq " + last.seq() + ")");
-        }
-        if (!AuditLog.hashOf(prev, n).equals(hash)) {
-          problems.add("audit seq " + seq + " (line " + lines + "): hash does not match its contents (edited)");
-        }
-        Set<String> journal = wanted.get(seq);
-        if (journal != null && matched.add(seq)) {
-          for (String h : journal) {
-            if (!h.equals(hash)) {
-              problems.add("audit seq " + seq + " (line " + lines + ") has hash " + hash + " but the journal recorded "
-                  + h + ": the chain was rewritten at or before this line");
-            }
-          }
-        }
-        String event = n.path("event").asText();
-        String sessionId = n.hasNonNull("sessionId") ? n.get("sessionId").asText() : null;
-        if (sessionId != null && (event.equals(END) || event.equals(INTERRUPTED))) {
-          ends.computeIfAbsent(sessionId, k -> new ArrayList<>())
-              .add(new EndLine(seq, event, n.path("sha256").asText(null), n));
-        } else if (sessionId != null && event.equals(START)) {
-          starts.putIfAbsent(sessionId, seq);
-        } else if (sessionId != null && event.equals(PRUNED)) {
-          prunedIds.add(sessionId);
-        } else if (sessionId != null && event.equals(CHECKPOINT) && !ends.containsKey(sessionId)) {
-          checkpoints.computeIfAbsent(sessionId, k -> new ArrayList<>()).add(n);
-        } else if (event.equals(INDEX_ALTERED)) {
-          problems.add("audit seq " + seq + ": session " + sessionId + ": " + indexAlteredText(n));
-        } else if (event.equals(REWRITTEN)) {
-          problems.add("audit seq " + seq + ": a gateway found the audit chain rewritten: " + n.path("detail").asText());
-        }
-        last = new ChainHead(seq, hash);
-      }
+      AuditReader.forEach(auditFile, scan);
     } else {
       problems.add("audit log " + auditFile + " does not exist");
     }
-    for (Map.Entry<Long, Set<String>> w : wanted.entrySet()) {
-      if (!matched.contains(w.getKey())) {
-        problems.add(
-            (w.getKey() > last.seq()
-                    ? "audit chain ends at seq " + last.seq() + " hash " + last.hash() + " but the journal recorded seq "
-                    : "the chain has no line seq " + w.getKey() + " although the journal recorded seq ")
-                + w.getKey() + " hash " + String.join(", ", w.getValue()) + "; lines were cut off or rewritten");
-      }
-    }
+    problems.addAll(scan.problems);
+    problems.addAll(scan.unmatchedHeads());
+    scan.rewritten.forEach(w -> problems.add(w.text()));
+    long lines = scan.lines;
 
     List<SessionRecord> rows = index.list(SessionQuery.all());
     Set<String> indexed = new HashSet<>();
@@ -172,25 +75,33 @@ public final class IntegrityCheck {
     }
     // A session the audit log saw start must still be in the index, unless retention pruned it
     // (and said so in the chain): a row and file deleted together are found here.
-    for (String started : starts.keySet()) {
-      if (!indexed.contains(started) && !prunedIds.contains(started)) {
-        problems.add("session " + started + ": started in the audit log but missing from the index (deleted?)");
+    for (Map.Entry<String, SessionLines> e : sessions.entrySet()) {
+      if (!e.getValue().starts.isEmpty() && !indexed.contains(e.getKey()) && !e.getValue().pruned) {
+        problems.add("session " + e.getKey() + ": started in the audit log but missing from the index (deleted?)");
+      }
+      for (JsonNode n : e.getValue().indexAltered) {
+        problems.add("audit seq " + n.path("seq").asLong() + ": session " + e.getKey() + ": " + indexAlteredText(n));
       }
     }
     int checked = 0;
     for (SessionRecord s : rows) {
       String id = "session " + s.id();
-      List<EndLine> sessionEnds = ends.getOrDefault(s.id(), List.of());
+      SessionLines found = sessions.getOrDefault(s.id(), new SessionLines());
+      List<SessionLines.EndLine> sessionEnds = found.ends;
       if (sessionEnds.size() > 1) {
         problems.add(id + ": the audit log ends it " + sessionEnds.size() + " times (seq "
             + String.join(", ", sessionEnds.stream().map(e -> String.valueOf(e.seq())).toList())
             + "); a session ends once, so the lines after the first were added");
       }
-      EndLine first = sessionEnds.isEmpty() ? null : sessionEnds.get(0);
+      if (found.starts.size() > 1) {
+        problems.add(id + ": the audit log starts it " + found.starts.size() + " times (seq "
+            + SessionLines.seqs(found.starts) + "); a session starts once, so the lines after the first were added");
+      }
+      SessionLines.EndLine first = found.firstEnd();
       Path file = s.path() == null ? null : dataDir.resolve(s.path());
       if (s.state() == SessionState.ACTIVE) {
         checked++;
-        Long startSeq = starts.get(s.id());
+        Long startSeq = found.starts.isEmpty() ? null : found.startSeq();
         if (first != null) {
           problems.add(id + ": the index says active, but the audit log ended it at seq " + first.seq()
               + " (" + first.event() + ")");
@@ -213,7 +124,7 @@ public final class IntegrityCheck {
         } else {
           notes.add("LIVE " + id + ": running on the gateway (pid " + running.pid() + ")");
         }
-        CheckpointCheck c = first == null ? CheckpointCheck.of(checkpoints.getOrDefault(s.id(), List.of()), file) : null;
+        CheckpointCheck c = first == null ? CheckpointCheck.of(found.checkpointsBeforeEnd(), file) : null;
         if (c != null && !c.holds()) {
           problems.add(id + ": " + checkpointBroken(c, "it was changed while it ran"));
         }
@@ -249,16 +160,18 @@ public final class IntegrityCheck {
         problems.add(id + ": recording has sha256 " + actual + " but its session-end audit line (seq " + first.seq()
             + ") says " + audited);
       }
-      CheckpointCheck c = CheckpointCheck.of(checkpoints.getOrDefault(s.id(), List.of()), file);
+      CheckpointCheck c = CheckpointCheck.of(found.checkpointsBeforeEnd(), file);
       if (c != null && !c.holds()) {
         problems.add(id + ": " + checkpointBroken(c, first.event().equals(INTERRUPTED)
             ? "the recording was changed before the start-up repair" : "the recording is not the one that was written"));
       }
-      if (first.event().equals(INTERRUPTED)) {
+      if (first.event().equals(INTERRUPTED) && first.line().hasNonNull(NOT_REPAIRED)) {
+        problems.add(id + ": " + repairText(first.line(), first.seq(), c));
+      } else if (first.event().equals(INTERRUPTED)) {
         notes.add("REPAIRED " + id + ": " + repairText(first.line(), first.seq(), c));
       }
     }
-    return new IntegrityReport(lines, checked, problems, notes, matched.size());
+    return new IntegrityReport(lines, checked, problems, notes, scan.matched.size());
   }
 
   private static String indexAlteredText(JsonNode n) {
@@ -274,6 +187,12 @@ public final class IntegrityCheck {
   }
 
   private static String repairText(JsonNode n, long seq, CheckpointCheck c) {
+    if (n.hasNonNull(NOT_REPAIRED)) {
+      return "the gateway stopped without ending it; at the next start (audit seq " + seq + ") it was neither"
+          + " repaired nor hashed, for the audit log could not vouch that it had not ended: "
+          + n.get(NOT_REPAIRED).asText() + "; nothing vouches for its recording (sha256 then "
+          + n.path("recordingSha256").asText("none") + ")";
+    }
     StringBuilder b = new StringBuilder("the gateway stopped without ending it; at the next start (audit seq ")
         .append(seq).append(") its recording was repaired: ");
     if (n.hasNonNull("foundSha256")) {
@@ -300,61 +219,71 @@ public final class IntegrityCheck {
 
   // ---- one session, for the replay page -----------------------------------------------------
 
-  /** What the audit log says about one session, found reading it backwards. */
-  static final class SessionLines {
-    long startSeq = -1;
-    /** In file order. */
-    final List<EndLine> ends = new ArrayList<>();
-    final List<Long> endOffsets = new ArrayList<>();
-    final List<Integer> endLengths = new ArrayList<>();
-    final List<JsonNode> indexAltered = new ArrayList<>();
-    /** In file order. */
-    final List<JsonNode> checkpoints = new ArrayList<>();
-
-    /** The checkpoint lines before the first end line (all of them while there is none). */
-    List<JsonNode> checkpointsBeforeEnd() {
-      long before = ends.isEmpty() ? Long.MAX_VALUE : ends.get(0).seq();
-      return checkpoints.stream().filter(c -> c.path("seq").asLong() < before).toList();
-    }
-  }
-
   /**
-   * Checks one session, as the replay page shows it: the recording's SHA-256 against the index's
-   * and against its first end line, whose own hash must recompute and which the next line (itself
-   * intact) must link to; no second end line; no altered index found at a start; no repair (nothing
-   * vouches for a recording before its repair); the lines {@code witness} (the gateway serving the
-   * page) wrote to the journal still in place, the end line among them when it ended in this run. An {@code active} row is {@code pending} only while no end line exists and
-   * it started after {@code witness}'s start-up repair; without a witness, the files alone decide.
-   * Reads the recording and the audit log from its end back to the session's start line. The whole
-   * chain's continuity, and the journal, are {@link #verify}'s job.
+   * Checks one session, as the replay page shows it, from the same reading of the log as {@link
+   * #verify} ({@link AuditIndex}: every line, every byte): no problem in the chain (a line that
+   * does not parse, is not written as the gateway writes it, is out of order or does not link,
+   * anywhere: a broken chain vouches for no session); no line in which a gateway found the chain
+   * rewritten; the recording's SHA-256 against the index's and against its first end line; one
+   * start and one end line at most; no altered index found at a start; no repair (nothing vouches
+   * for a recording before its repair); the lines {@code witness} (the gateway serving the page)
+   * wrote to the journal still in place, the end line among them when it ended in this run. An
+   * {@code active} row is {@code pending} only while no end line exists and it started after
+   * {@code witness}'s start-up repair; without a witness, the files alone decide. The journal's
+   * heads are {@link #verify}'s job.
    */
   public static RecordingIntegrity session(Path dataDir, Path auditFile, SessionRecord s, ChainWitness witness)
       throws IOException {
-    SessionLines found = Files.exists(auditFile) ? sessionLines(auditFile, s.id()) : new SessionLines();
     List<String> altered = new ArrayList<>();
-    EndLine first = found.ends.isEmpty() ? null : found.ends.get(0);
+    SessionLines found;
+    if (Files.exists(auditFile)) {
+      AuditIndex.View v = AuditIndex.of(auditFile).look(s.id());
+      found = v.session();
+      if (!v.chainProblems().isEmpty()) {
+        altered.add("the audit log has " + v.chainProblems().size() + " problem" + (v.chainProblems().size() == 1
+            ? "" : "s") + " (`gatehouse sessions verify` lists them; the first: " + v.chainProblems().get(0)
+            + "): a broken chain vouches for no session");
+      }
+      // A rewrite a gateway found covers the lines up to the one it found changed: this session's
+      // when any of its lines is among them (all of them when it has none to tell).
+      long firstSeq = found.firstSeq();
+      for (ChainScan.Rewritten w : v.rewritten()) {
+        if (firstSeq < 0 || firstSeq <= w.upToSeq()) {
+          altered.add(w.text());
+        }
+      }
+    } else {
+      found = new SessionLines();
+      altered.add("the audit log " + auditFile + " does not exist");
+    }
+    SessionLines.EndLine first = found.firstEnd();
     if (found.ends.size() > 1) {
       altered.add("the audit log ends this session " + found.ends.size() + " times (seq "
           + String.join(", ", found.ends.stream().map(e -> String.valueOf(e.seq())).toList())
           + "): a session ends once, so the lines after the first were added");
     }
+    if (found.starts.size() > 1) {
+      altered.add("the audit log starts this session " + found.starts.size() + " times (seq "
+          + SessionLines.seqs(found.starts) + "): a session starts once, so the lines after the first were added");
+    }
     for (JsonNode n : found.indexAltered) {
       altered.add("audit seq " + n.path("seq").asLong() + ": " + indexAlteredText(n));
     }
+    long startSeq = found.startSeq();
     if (s.state() == SessionState.ACTIVE) {
       if (first != null) {
         altered.add(0, "the index says active, but the audit log ended this session at seq " + first.seq());
-      } else if (witness != null && (found.startSeq >= 0 ? found.startSeq <= witness.startHead().seq()
+      } else if (witness != null && (startSeq >= 0 ? startSeq <= witness.startHead().seq()
           : s.start().isBefore(witness.startedAt()))) {
         altered.add(0, "the index says active, but no gateway runs this session: it started "
-            + (found.startSeq >= 0 ? "at audit seq " + found.startSeq : "(no session-start line)")
+            + (startSeq >= 0 ? "at audit seq " + startSeq : "(no session-start line)")
             + ", before this gateway's start-up repair (seq " + witness.startHead().seq()
             + "), which ends every session left active");
       }
       if (witness != null) {
         // Lines cut off the end (this session's end line among them?) show as a breach of the last head.
         ChainWitness.Breach b = witness.breach(-1);
-        if (b != null && found.startSeq <= b.seq()) {
+        if (b != null && startSeq <= b.seq()) {
           altered.add("the audit log was rewritten after this gateway logged its head at seq " + b.seq()
               + " to the journal (" + b.detail() + "); this session's lines are in that part");
         }
@@ -390,8 +319,7 @@ public final class IntegrityCheck {
     if (!AuditLog.hashOf(end.path("prev").asText(), end).equals(end.path("hash").asText())) {
       altered.add("the session-end audit line (seq " + seq + ") does not match its own hash (edited)");
     }
-    String linkBreak = nextLineLinkBreak(auditFile, found.endOffsets.get(0), found.endLengths.get(0),
-        end.path("hash").asText());
+    String linkBreak = nextLineLinkBreak(auditFile, first.offset(), first.length(), end.path("hash").asText());
     if (linkBreak != null) {
       altered.add(linkBreak);
     }
@@ -418,123 +346,29 @@ public final class IntegrityCheck {
         "SHA-256 " + actual + " matches the index and audit line seq " + seq);
   }
 
+  /**
+   * Reads the audit log into the replay page's index ahead of the first page view (which would
+   * otherwise read every line while someone waits); later checks read only what was appended.
+   */
+  public static void prepare(Path auditFile) throws IOException {
+    if (Files.exists(auditFile)) {
+      AuditIndex.of(auditFile).look("");
+    }
+  }
+
   /** Null when the line after the end line (if any) carries the end line's hash as its prev. */
   private static String nextLineLinkBreak(Path auditFile, long offset, int length, String hash) throws IOException {
-    try (FileChannel ch = FileChannel.open(auditFile, StandardOpenOption.READ)) {
-      byte[] next = AuditLog.lineAt(ch, offset + length + 1);
+    try (AuditReader r = AuditReader.open(auditFile)) {
+      AuditReader.Line next = r.lineAt(offset + length + 1, -1);
       if (next == null) {
         return null; // the end line is the last line: only the journal vouches for it
       }
-      JsonNode n;
-      try {
-        n = AuditLog.JSON.readTree(next);
-      } catch (IOException e) {
-        n = null;
-      }
+      JsonNode n = next.entry();
       if (n == null || !hash.equals(n.path("prev").asText())
           || !AuditLog.hashOf(n.path("prev").asText(), n).equals(n.path("hash").asText())) {
         return "the audit line after the session-end line does not link to it: the chain was rewritten there";
       }
       return null;
     }
-  }
-
-  /**
-   * The session's start, end and index-altered lines, read from the end of the log backwards until
-   * its session-start line: the sessions people open are mostly recent, so a large log is not read
-   * whole for each page view. Lines are split on '\n' bytes (safe in UTF-8).
-   */
-  static SessionLines sessionLines(Path auditFile, String sessionId) throws IOException {
-    SessionLines out = new SessionLines();
-    byte[] needle = sessionId.getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(auditFile, StandardOpenOption.READ)) {
-      long pos = ch.size();
-      byte[] carry = new byte[0]; // the start of a line whose end was in the block read before
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-      while (true) {
-        int n = (int) Math.min(buf.capacity(), pos);
-        pos -= n;
-        buf.clear().limit(n);
-        while (buf.hasRemaining()) {
-          if (ch.read(buf, pos + buf.position()) < 0) {
-            throw new IOException("the audit log " + auditFile + " shrank while it was read");
-          }
-        }
-        byte[] block = new byte[n + carry.length];
-        System.arraycopy(buf.array(), 0, block, 0, n);
-        System.arraycopy(carry, 0, block, n, carry.length);
-        int end = block.length;
-        for (int i = block.length - 1; i >= -1; i--) {
-          if (i >= 0 && block[i] != '\n') {
-            continue;
-          }
-          if (i < 0 && pos > 0) {
-            break; // the first line of this block may start in the one before
-          }
-          if (collect(out, block, i + 1, end, pos + i + 1, needle, sessionId)) {
-            return out;
-          }
-          end = i;
-        }
-        if (pos == 0) {
-          return out;
-        }
-        carry = Arrays.copyOfRange(block, 0, end);
-      }
-    }
-  }
-
-  /** Adds the line if it is about the session; true once its session-start line is reached. */
-  private static boolean collect(SessionLines out, byte[] b, int from, int to, long offset, byte[] needle,
-      String sessionId) {
-    if (to - from < needle.length || !contains(b, from, to, needle)) {
-      return false;
-    }
-    JsonNode n;
-    try {
-      n = AuditLog.JSON.readTree(b, from, to - from);
-    } catch (IOException e) {
-      return false;
-    }
-    if (n == null || !sessionId.equals(n.path("sessionId").asText(null))) {
-      return false;
-    }
-    String event = n.path("event").asText();
-    long seq = n.path("seq").asLong(-1);
-    if (event.equals(END) || event.equals(INTERRUPTED)) {
-      out.ends.add(0, new EndLine(seq, event, n.path("sha256").asText(null), n));
-      out.endOffsets.add(0, offset);
-      out.endLengths.add(0, to - from);
-    } else if (event.equals(INDEX_ALTERED)) {
-      out.indexAltered.add(0, n);
-    } else if (event.equals(CHECKPOINT)) {
-      out.checkpoints.add(0, n);
-    } else if (event.equals(START)) {
-      out.startSeq = seq;
-      return true;
-    }
-    return false;
-  }
-
-  private static boolean contains(byte[] b, int from, int to, byte[] needle) {
-    outer:
-    for (int i = from; i <= to - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (b[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static int indexOf(byte[] b, int from) {
-    for (int i = from; i < b.length; i++) {
-      if (b[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -1,9 +1,7 @@
 package dev.gatehouse.recorder;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * At gateway start, before it listens: every session the index still calls {@code active} was left
@@ -29,15 +25,18 @@ import java.util.regex.Pattern;
  *   <li>an end line exists: the session had ended, so its row was changed afterwards. Nothing is
  *       repaired or hashed into the record: the recording is left as found, the row is restored
  *       from the first end line (the chain's word), and the finding says what was found.
+ *   <li>no end line, but the log cannot vouch for that: a line about the session is spelled
+ *       otherwise than the gateway writes it, or a line does not parse at all. Nothing is repaired
+ *       or hashed either; the row is marked interrupted without a hash ({@link Unvouched}).
  * </ul>
+ *
+ * <p>The log is read with {@link AuditReader}, as {@code sessions verify} reads it.
  */
 public final class StartupRepair {
-  private static final Pattern SESSION_ID = Pattern.compile("\"sessionId\"\\s*:\\s*\"([^\"\\\\]*)\"");
-
   private StartupRepair() {}
 
   /** One session found active at start. */
-  public sealed interface Finding permits Repaired, AlreadyEnded {
+  public sealed interface Finding permits Repaired, AlreadyEnded, Unvouched {
     SessionRecord session();
   }
 
@@ -62,6 +61,15 @@ public final class StartupRepair {
       SessionRecord found, SessionRecord session, long endSeq, String endEvent, String endSha256,
       String recordingSha256) implements Finding {}
 
+  /**
+   * No end line, but the audit log cannot vouch that none exists: a line about the session is not
+   * written as the gateway writes it, or a line does not parse at all (it could be anyone's). Nothing
+   * is repaired or hashed: the row is marked interrupted with no hash, and {@code reason} says why;
+   * {@code recordingSha256} is the file's hash now (null when missing), for the record only.
+   */
+  public record Unvouched(SessionRecord found, SessionRecord session, String reason, String recordingSha256)
+      implements Finding {}
+
   public static List<Finding> run(Path dataDir, Path auditFile, SessionIndex index) throws IOException {
     List<SessionRecord> active = index.active();
     if (active.isEmpty()) {
@@ -69,21 +77,49 @@ public final class StartupRepair {
     }
     Set<String> ids = new HashSet<>();
     active.forEach(s -> ids.add(s.id()));
-    Map<String, List<JsonNode>> checkpoints = new HashMap<>();
-    Map<String, JsonNode> ends = firstEndLines(auditFile, ids, checkpoints);
+    Map<String, SessionLines> lines = new HashMap<>();
+    Map<String, String> respelled = new HashMap<>();
+    List<String> unreadable = new ArrayList<>();
+    if (Files.exists(auditFile)) {
+      // The reader every check uses: lines split at '\n' only, each parsed, its form checked.
+      AuditReader.forEach(auditFile, l -> {
+        if (l.entry() == null) {
+          unreadable.add("audit line " + l.number() + " (byte " + l.offset() + "): " + l.problem());
+          return;
+        }
+        String id = l.sessionId();
+        if (id == null || !ids.contains(id)) {
+          return;
+        }
+        lines.computeIfAbsent(id, k -> new SessionLines()).add(l);
+        if (l.problem() != null) {
+          respelled.putIfAbsent(id, "audit line " + l.number() + " (seq " + l.seq() + ") about it: " + l.problem());
+        }
+      });
+    }
     List<Finding> out = new ArrayList<>();
     for (SessionRecord s : active) {
-      JsonNode end = ends.get(s.id());
-      if (end == null) {
-        SessionIndex.Interrupted what = index.markInterrupted(s, dataDir);
-        out.add(new Repaired(what, CheckpointCheck.of(checkpoints.getOrDefault(s.id(), List.of()),
-            s.path() == null ? null : dataDir.resolve(s.path()))));
+      SessionLines found = lines.getOrDefault(s.id(), new SessionLines());
+      SessionLines.EndLine first = found.firstEnd();
+      Path file = s.path() == null ? null : dataDir.resolve(s.path());
+      if (first == null && (respelled.containsKey(s.id()) || !unreadable.isEmpty())) {
+        String reason = respelled.containsKey(s.id()) ? respelled.get(s.id())
+            : unreadable.get(0) + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more)" : "")
+                + ": it could have been this session's end line";
+        String now = file != null && Files.isRegularFile(file) ? Recordings.sha256(file) : null;
+        index.ended(s.id(), s.start(), null, 0, null, SessionState.INTERRUPTED);
+        out.add(new Unvouched(s, index.find(s.id()).orElseThrow(), reason, now));
         continue;
       }
-      Path file = s.path() == null ? null : dataDir.resolve(s.path());
+      if (first == null) {
+        SessionIndex.Interrupted what = index.markInterrupted(s, dataDir);
+        out.add(new Repaired(what, CheckpointCheck.of(found.checkpointsBeforeEnd(), file)));
+        continue;
+      }
+      JsonNode end = first.line();
       String now = file != null && Files.isRegularFile(file) ? Recordings.sha256(file) : null;
-      String sha = end.hasNonNull("sha256") ? end.get("sha256").asText() : null;
-      String event = end.path("event").asText();
+      String sha = first.sha256();
+      String event = first.event();
       SessionState state = event.equals(AuditCode.SESSION_END.event()) && sha != null
           ? SessionState.CLOSED : SessionState.INTERRUPTED;
       Instant at;
@@ -96,49 +132,7 @@ public final class StartupRepair {
           ? end.get("exitStatus").asInt() : null;
       String signal = end.hasNonNull("signal") ? end.get("signal").asText() : null;
       index.ended(s.id(), at, exit, signal, end.path("bytes").asLong(0), sha, state);
-      out.add(new AlreadyEnded(s, index.find(s.id()).orElseThrow(), end.path("seq").asLong(-1), event, sha, now));
-    }
-    return out;
-  }
-
-  /**
-   * The first session-end or session-interrupted line of each of {@code ids}, reading the log once;
-   * fills {@code checkpoints} with each one's recording-checkpoint lines before that.
-   */
-  static Map<String, JsonNode> firstEndLines(Path auditFile, Set<String> ids, Map<String, List<JsonNode>> checkpoints)
-      throws IOException {
-    Map<String, JsonNode> out = new HashMap<>();
-    if (!Files.exists(auditFile)) {
-      return out;
-    }
-    String end = AuditCode.SESSION_END.event();
-    String interrupted = AuditCode.SESSION_INTERRUPTED.event();
-    String checkpoint = AuditCode.RECORDING_CHECKPOINT.event();
-    try (BufferedReader r = Files.newBufferedReader(auditFile, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        Matcher m = SESSION_ID.matcher(line);
-        boolean candidate = false;
-        while (!candidate && m.find()) {
-          candidate = ids.contains(m.group(1)) && !out.containsKey(m.group(1));
-        }
-        if (!candidate) {
-          continue;
-        }
-        JsonNode n;
-        try {
-          n = AuditLog.JSON.readTree(line);
-        } catch (IOException e) {
-          continue; // verify reports lines that do not parse
-        }
-        String event = n.path("event").asText();
-        String id = n.path("sessionId").asText(null);
-        if ((event.equals(end) || event.equals(interrupted)) && id != null && ids.contains(id)) {
-          out.putIfAbsent(id, n);
-        } else if (event.equals(checkpoint) && id != null && ids.contains(id)) {
-          checkpoints.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
-        }
-      }
+      out.add(new AlreadyEnded(s, index.find(s.id()).orElseThrow(), first.seq(), event, sha, now));
     }
     return out;
   }

@@ -84,6 +84,34 @@ class VisibleTextTest {
   }
 
   @Test
+  void everyCombiningMarkThisJvmKnowsCountsTowardsATower() {
+    for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+      int t = Character.getType(cp);
+      boolean mark = t == Character.NON_SPACING_MARK || t == Character.ENCLOSING_MARK
+          || t == Character.COMBINING_SPACING_MARK;
+      if (mark) {
+        assertThat(VisibleText.stacking(cp)).as("U+%04X (general category M)", cp).isTrue();
+      }
+    }
+    assertThat(VisibleText.stacking('a')).isFalse();
+    assertThat(VisibleText.stacking(0x4e2d)).isFalse();
+  }
+
+  @Test
+  void marksOfDifferentScriptsAndKindsInOneRunAreCountedTogether() {
+    // acute, Thai mai tho, Devanagari visarga (Mc), Hebrew sheva: a run of four on one x
+    assertThat(VisibleText.inline("x\u0301\u0e49\u0903\u05b0 y"))
+        .isEqualTo("x\u0301\u0e49\\u{0903}\\u{05b0} y");
+    // a mark outside the Basic Multilingual Plane, in the JSON form too (an escaped surrogate pair)
+    String tremolo = "x" + "\ud834\udd67".repeat(3);
+    assertThat(VisibleText.inline(tremolo)).isEqualTo("x\ud834\udd67\ud834\udd67\\u{1d167}");
+    assertThat(VisibleText.json("{\"s\":\"" + tremolo + "\"}"))
+        .isEqualTo("{\"s\":\"x\ud834\udd67\ud834\udd67\\ud834\\udd67\"}");
+    // a base character ends the run: Thai with a vowel and a tone mark on each consonant is shown as is
+    assertThat(VisibleText.inline("\u0e19\u0e49\u0e33\u0e17\u0e35\u0e48")).isEqualTo("\u0e19\u0e49\u0e33\u0e17\u0e35\u0e48");
+  }
+
+  @Test
   void theTableIsSortedAndCoversTheNamedCharacters() {
     int[][] ranges = VisibleText.hiddenRanges();
     for (int k = 1; k < ranges.length; k++) {

@@ -25,6 +25,7 @@ public final class ReplayWeb implements AutoCloseable {
   private final Metrics metrics;
   private final ScheduledExecutorService scheduler;
   private final WebSocketUpgradeHandler handler;
+  private final Router router;
 
   private ReplayWeb(Server server, ReplayWebContext ctx, Metrics metrics) {
     this.metrics = metrics;
@@ -41,7 +42,17 @@ public final class ReplayWeb implements AutoCloseable {
       container.setMaxBinaryMessageSize(MAX_INCOMING);
       container.setIdleTimeout(java.time.Duration.ofMinutes(10));
     });
-    handler.setHandler(new Router(ctx, metrics, scheduler, Clock.systemUTC()));
+    this.router = new Router(ctx, metrics, scheduler, Clock.systemUTC());
+    handler.setHandler(router);
+  }
+
+  /**
+   * Call after the gateway's configuration was reloaded: what the new settings end, ends now
+   * rather than at a browser's next request (operator sessions once {@code web.localLogin} is off).
+   * Returns how many browser sessions ended.
+   */
+  public int configChanged() {
+    return router.configChanged();
   }
 
   /** Builds the handler for {@code server}; {@code metrics} is fed by the gateway's audit stream. */

@@ -68,6 +68,11 @@ final class Router extends Handler.Abstract {
     this.approvals = new ApprovalsApi(ctx);
   }
 
+  /** See {@link Authenticator#configChanged}. */
+  int configChanged() {
+    return auth.configChanged();
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);

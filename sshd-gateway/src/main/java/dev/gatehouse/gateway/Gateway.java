@@ -34,6 +34,7 @@ import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditLog;
 import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.CheckpointCheck;
+import dev.gatehouse.recorder.IntegrityCheck;
 import dev.gatehouse.recorder.KillRequest;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.SessionState;
@@ -262,6 +263,12 @@ public final class Gateway implements AutoCloseable {
           + " values stay)", String.join(", ", restartNeeded));
     }
     services = servicesFor(config);
+    if (web != null) {
+      int ended = web.configChanged();
+      if (ended > 0) {
+        LOG.warn("reload: web.localLogin is off: {} operator browser session(s) ended", ended);
+      }
+    }
     audit.tryRecord(AuditCode.GATEWAY_START, "reason", "reload", "targets", config.targets().size(),
         "restartNeeded", restartNeeded);
   }
@@ -275,7 +282,7 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Resolves the runAs user of each target whose children run on the bastion (command targets,
-   * and psql for postgres targets). A gateway that may switch users (root, or CAP_SETUID and
+   * psql for postgres targets, kubectl for kubernetes targets). A gateway that may switch users (root, or CAP_SETUID and
    * CAP_SETGID under the systemd unit) never starts a child as uid 0: a target without runAs runs
    * as 'nobody', and a runAs of uid 0 is refused. A gateway that cannot switch users runs children
    * as its own user inside the sandbox (whose user and mount namespaces are then the boundary), so
@@ -288,7 +295,7 @@ public final class Gateway implements AutoCloseable {
     Map<String, UnixUser> users = new HashMap<>();
     boolean root = UnixUser.canSwitchUsers(); // root, or CAP_SETUID+CAP_SETGID
     for (TargetConfig t : config.targets()) {
-      if (t.type() != TargetType.COMMAND && t.type() != TargetType.POSTGRES) {
+      if (t.type() != TargetType.COMMAND && t.type() != TargetType.POSTGRES && t.type() != TargetType.KUBERNETES) {
         continue;
       }
       if (t.runAs() == null) {
@@ -480,6 +487,13 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.warn("session {} ({} on {}) was left active by a stopped gateway: marked interrupted, recording repaired"
             + " (sha256 {} -> {})", r.id(), r.identity(), r.target(), what.foundSha256(), r.sha256());
+      } else if (f instanceof StartupRepair.Unvouched u) {
+        audit.record(AuditCode.SESSION_INTERRUPTED, "sessionId", r.id(), "identity", r.identity(),
+            "target", r.target(), "sha256", null, IntegrityCheck.NOT_REPAIRED, u.reason(),
+            "recordingSha256", u.recordingSha256());
+        LOG.error("session {} ({} on {}) was left active, but the audit log cannot vouch that it had not ended ({}):"
+            + " marked interrupted without repairing or hashing its recording (sha256 now {})", r.id(), r.identity(),
+            r.target(), u.reason(), u.recordingSha256());
       } else if (f instanceof StartupRepair.AlreadyEnded ended) {
         audit.record(AuditCode.SESSION_INDEX_ALTERED, "sessionId", r.id(), "identity", r.identity(),
             "target", r.target(), "foundState", ended.found().state().wireName(),

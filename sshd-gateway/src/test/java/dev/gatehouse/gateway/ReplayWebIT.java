@@ -377,6 +377,19 @@ class ReplayWebIT {
     JsonNode after = auditor.json("/api/sessions/" + audited.id());
     assertThat(after.path("integrity").path("status").asText()).isEqualTo("altered");
     assertThat(after.path("integrity").path("detail").asText()).contains("does not match its own hash");
+
+    // A broken chain vouches for no session: the page checks the whole log, as verify does. Put
+    // back as it was, the chain holds again, so the pages of this gateway's other sessions (the
+    // other tests') are not broken by this edit; this session's stays altered, for the gateway
+    // found its witnessed end line changed and recorded so.
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(audit.toFile(), "rw")) {
+      raf.seek(offset);
+      raf.write(original.getBytes(StandardCharsets.UTF_8));
+    }
+    JsonNode restored = auditor.json("/api/sessions/" + audited.id());
+    assertThat(restored.path("integrity").path("status").asText()).isEqualTo("altered");
+    assertThat(restored.path("integrity").path("detail").asText()).contains("found the audit chain rewritten")
+        .doesNotContain("does not match its own hash");
   }
 
   // ---- search ---------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ public final class StandInApiServer implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final ExecFront front;
 
   /** Held, so the level sticks (JUL keeps loggers weakly): one line per request drowns a failing test's output. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -59,10 +60,22 @@ public final class StandInApiServer implements AutoCloseable {
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), d, false);
     server.start(InetAddress.getLoopbackAddress(), 0);
+    try {
+      front = new ExecFront(server.getPort(), seen::add);
+    } catch (IOException e) {
+      server.shutdown();
+      throw new UncheckedIOException(e);
+    }
   }
 
+  /** The front door: exec and attach over WebSocket served by {@link ExecFront}, everything else by the mock. */
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return "http://127.0.0.1:" + front.port();
+  }
+
+  /** The exec and attach streams served so far (path, subprotocol, resizes, stdin). */
+  public List<ExecFront.Exec> execs() {
+    return front.execs();
   }
 
   public List<Seen> requests() {
@@ -100,6 +113,16 @@ public final class StandInApiServer implements AutoCloseable {
         return json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
       }
     }
+    java.util.regex.Matcher log = LOG.matcher(bare);
+    if (request.getMethod().equals("GET") && log.matches()) {
+      // The mock has no log subresource: a few lines of "the container's" output, as text.
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+          .setBody("started " + log.group(2) + "\nlistening on :8080\n");
+    }
+    java.util.regex.Matcher scale = SCALE.matcher(bare);
+    if (scale.matches()) {
+      return scale(crud, request, scale.group(1), scale.group(2), scale.group(3));
+    }
     MockResponse r = crud.dispatch(request);
     String accept = request.getHeader("Accept");
     if (request.getMethod().equals("GET") && accept != null && accept.contains("as=Table") && r.code() == 200
@@ -115,6 +138,54 @@ public final class StandInApiServer implements AutoCloseable {
       r.setHeader("Content-Type", "application/json"); // the API server always names its content type
     }
     return r;
+  }
+
+  private static final java.util.regex.Pattern LOG =
+      java.util.regex.Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
+  private static final java.util.regex.Pattern SCALE =
+      java.util.regex.Pattern.compile("/apis/apps/v1/namespaces/([^/]+)/(deployments|statefulsets|replicasets)/([^/]+)/scale");
+
+  /**
+   * The scale subresource the mock lacks: an autoscaling/v1 {@code Scale} read from the stored
+   * workload; a PATCH or PUT of it sets the workload's {@code spec.replicas} in the store.
+   */
+  private static MockResponse scale(KubernetesCrudDispatcher crud, RecordedRequest request, String ns, String kind,
+      String name) {
+    String path = "/apis/apps/v1/namespaces/" + ns + "/" + kind + "/" + name;
+    try {
+      if (!request.getMethod().equals("GET")) {
+        JsonNode change = JSON.readTree(request.getUtf8Body());
+        JsonNode replicas = change.path("spec").path("replicas");
+        if (!replicas.isInt()) {
+          return json(422, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":422}");
+        }
+        String patch = "{\"spec\":{\"replicas\":" + replicas.asInt() + "}}";
+        MockResponse patched = crud.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.PATCH,
+            path, io.fabric8.mockwebserver.http.Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+            new io.fabric8.mockwebserver.http.Buffer(patch.getBytes(StandardCharsets.UTF_8))));
+        if (patched.code() / 100 != 2) {
+          return json(patched.code(), "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+              + JSON.writeValueAsString("stand-in: " + patched.getBody().readUtf8()) + ",\"code\":" + patched.code() + "}");
+        }
+      }
+      MockResponse got = crud.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.GET, path,
+          io.fabric8.mockwebserver.http.Headers.builder().build(), new io.fabric8.mockwebserver.http.Buffer()));
+      if (got.code() / 100 != 2) {
+        return json(got.code(), "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+            + JSON.writeValueAsString("stand-in: " + got.getBody().readUtf8()) + ",\"code\":" + got.code() + "}");
+      }
+      JsonNode workload = JSON.readTree(got.getBody().readUtf8());
+      ObjectNode s = JSON.createObjectNode();
+      s.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+      s.putObject("metadata").put("name", name).put("namespace", ns)
+          .put("resourceVersion", workload.path("metadata").path("resourceVersion").asText());
+      int n = workload.path("spec").path("replicas").asInt(1);
+      s.putObject("spec").put("replicas", n);
+      s.putObject("status").put("replicas", n);
+      return json(200, JSON.writeValueAsString(s));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String query(String path, String key) {
@@ -201,6 +272,7 @@ public final class StandInApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    front.close();
     server.shutdown();
   }
 }

@@ -62,12 +62,23 @@ public final class Catalog {
         + " WHERE a.attnum > 0 AND NOT a.attisdropped AND (" + where + ")";
     Set<Long> origins = new HashSet<>();
     Map<String, String> views = new HashMap<>();
+    Set<String> found = new HashSet<>();
     for (List<String> row : query(settings, sql)) {
       int oid = (int) Long.parseLong(row.get(0));
       int attnum = Integer.parseInt(row.get(1));
       origins.add(key(oid, attnum));
+      found.add(row.get(2) + "." + row.get(3));
       if (row.get(4) != null) {
         views.put(row.get(4).toLowerCase(Locale.ROOT), row.get(2) + "." + row.get(3));
+      }
+    }
+    // Fail closed: an entry that names no column (renamed or dropped outside the gateway, a table
+    // off the search path) would otherwise leave that column's values unmasked.
+    for (String c : columns) {
+      String[] p = c.split("\\.");
+      if (!found.contains(p[p.length - 2] + "." + p[p.length - 1])) {
+        throw new IOException("mask.columns: '" + c + "' names no column of a table visible in the database"
+            + " (renamed or dropped?); sessions are refused until it names one, rather than shown unmasked");
       }
     }
     return new MaskedColumns(Set.copyOf(origins), Map.copyOf(views));

@@ -118,6 +118,16 @@ public final class Authenticator {
   }
 
   /**
+   * After a reload: when {@code web.localLogin} is now off, every operator session ends at once
+   * (they hold every role and must not outlive the setting, not even until a browser's next
+   * request: a reload off and on again must not bring them back). Live views of an operator see it
+   * at their next access check ({@link #stillValid}). Returns how many ended.
+   */
+  public int configChanged() {
+    return config.get().localLogin() ? 0 : sessions.removeIf(WebSession::operator);
+  }
+
+  /**
    * Refuses a credential of {@code identity} from {@code since} that a revocation covers (and,
    * failing closed, when the revocations cannot be read).
    */
@@ -139,6 +149,9 @@ public final class Authenticator {
    * For what outlasts its request (a live view).
    */
   public boolean stillValid(Caller caller) {
+    if (caller.operator() && !config.get().localLogin()) {
+      return false; // the setting that let the operator in is off
+    }
     if (caller.bearer()) {
       if (!clock.instant().isBefore(caller.until())) {
         return false;

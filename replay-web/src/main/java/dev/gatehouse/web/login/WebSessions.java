@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -72,6 +73,17 @@ public final class WebSessions {
     }
     sessions.replace(id, e, new Entry(e.session(), now));
     return e.session();
+  }
+
+  /** Ends every session {@code which} selects at once; returns how many. */
+  public int removeIf(Predicate<WebSession> which) {
+    int[] n = {0};
+    sessions.values().removeIf(e -> {
+      boolean drop = which.test(e.session());
+      n[0] += drop ? 1 : 0;
+      return drop;
+    });
+    return n[0];
   }
 
   public void remove(String id) {

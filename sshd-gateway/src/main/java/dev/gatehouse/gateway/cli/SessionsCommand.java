@@ -169,26 +169,23 @@ final class SessionsCommand implements Runnable {
     if (!java.nio.file.Files.exists(cfg.auditFile())) {
       return out;
     }
-    try (var lines = java.nio.file.Files.lines(cfg.auditFile())) {
-      for (String line : (Iterable<String>) lines::iterator) {
-        if (!line.contains(sessionId) || !line.contains("\"statement")) {
-          continue;
-        }
-        com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
-        if (!sessionId.equals(n.path("sessionId").asText()) || !n.has("verdict")) {
-          continue;
-        }
-        Map<String, Object> st = new LinkedHashMap<>();
-        st.put("time", n.path("time").asText());
-        st.put("statement", n.path("statement").asText());
-        st.put("verdict", n.path("verdict").asText());
-        st.put("rule", n.hasNonNull("rule") ? n.get("rule").asText() : null);
-        st.put("reason", n.hasNonNull("reason") ? n.get("reason").asText() : null);
-        st.put("rows", n.hasNonNull("rows") ? n.get("rows").asLong() : null);
-        st.put("durationMs", n.hasNonNull("durationMs") ? n.get("durationMs").asLong() : null);
-        out.add(st);
+    // The one reader of the audit log (lines end at '\n' only, each parsed): the lines of this
+    // session are those whose parsed sessionId is its id, however their bytes are spelled.
+    dev.gatehouse.recorder.AuditReader.forEach(cfg.auditFile(), l -> {
+      com.fasterxml.jackson.databind.JsonNode n = l.entry();
+      if (n == null || !sessionId.equals(l.sessionId()) || !n.has("verdict") || !n.has("statement")) {
+        return;
       }
-    }
+      Map<String, Object> st = new LinkedHashMap<>();
+      st.put("time", n.path("time").asText());
+      st.put("statement", n.path("statement").asText());
+      st.put("verdict", n.path("verdict").asText());
+      st.put("rule", n.hasNonNull("rule") ? n.get("rule").asText() : null);
+      st.put("reason", n.hasNonNull("reason") ? n.get("reason").asText() : null);
+      st.put("rows", n.hasNonNull("rows") ? n.get("rows").asLong() : null);
+      st.put("durationMs", n.hasNonNull("durationMs") ? n.get("durationMs").asLong() : null);
+      out.add(st);
+    });
     return out;
   }
 

@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The CLI's standard output and error, as the second wall behind the commands' own formatting:
- * every character {@link VisibleText#hidden} but newline and tab is written as its escape, so no
- * text a command prints — a statement, an identity, an IdP's error message, an exception's — can
- * reach the operator's terminal as a control sequence. Reads UTF-8 as it comes (a character may be
+ * every character {@link VisibleText#hidden} but newline and tab is written as its escape, and so
+ * is every combining mark past {@link VisibleText#MAX_STACKED} in a row (VisibleText's own rule, so
+ * a tower of them cannot be drawn over the lines around it), so no text a command prints — a
+ * statement, an identity, an IdP's error message, an exception's — can reach the operator's
+ * terminal as a control sequence or hide a line. Reads UTF-8 as it comes (a character may be
  * split across writes); a byte that is not part of valid UTF-8 is written as {@code \xHH}.
  */
 final class VisibleOutput extends FilterOutputStream {
@@ -21,6 +23,7 @@ final class VisibleOutput extends FilterOutputStream {
       .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
       .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
   private final byte[] pending = new byte[4];
+  private final VisibleText.Run run = new VisibleText.Run();
   private int have;
   private int need;
 
@@ -48,7 +51,8 @@ final class VisibleOutput extends FilterOutputStream {
       invalidPending(); // the sequence broke off; this byte starts afresh
     }
     if (b < 0x80) {
-      if (b == '\n' || b == '\t' || !VisibleText.hidden(b)) {
+      boolean escapes = run.escapes(b);
+      if (b == '\n' || b == '\t' || !escapes) {
         out.write(b);
       } else {
         out.write(VisibleText.escape(b).getBytes(StandardCharsets.US_ASCII));
@@ -58,6 +62,7 @@ final class VisibleOutput extends FilterOutputStream {
       have = 1;
       need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
     } else {
+      run.reset();
       hex(b); // a continuation byte alone, or a byte UTF-8 never uses
     }
   }
@@ -91,7 +96,7 @@ final class VisibleOutput extends FilterOutputStream {
       return;
     }
     int cp = s.codePointAt(0);
-    if (VisibleText.hidden(cp)) {
+    if (run.escapes(cp)) {
       out.write(VisibleText.escape(cp).getBytes(StandardCharsets.US_ASCII));
     } else {
       out.write(pending, 0, have);
@@ -101,6 +106,7 @@ final class VisibleOutput extends FilterOutputStream {
   }
 
   private void invalidPending() throws IOException {
+    run.reset(); // a byte that is not text carries no mark
     for (int k = 0; k < have; k++) {
       hex(pending[k] & 0xff);
     }

@@ -32,6 +32,9 @@ public final class KubeTunnel extends RecordedSession {
   private final OutputStream toClient;
   private final Runnable closeChannel;
   private volatile Socket socket;
+  private volatile KubeReviews reviews;
+  /** Held while the recording closes, and while a proxy report writes into it. */
+  private final Object ending = new Object();
 
   public KubeTunnel(GatewayServices services, TargetConfig target, AuthenticatedUser user, InputStream fromClient,
       OutputStream toClient, Runnable closeChannel) {
@@ -51,8 +54,24 @@ public final class KubeTunnel extends RecordedSession {
     String token = null;
     try {
       proxy = services.kube().proxy(target);
-      token = proxy.open(new ProxySession(user.identity(), user.groups(), services.kube().policyFor(target),
-          this::completed, null));
+      var policy = services.kube().policyFor(target);
+      // A forward has no screen: a held request is told in the recording and the audit only; the
+      // user's kubectl waits for the approver's decision.
+      KubeReviews reviews = new KubeReviews(services.approvals(), target, policy, approvalSession(), false,
+          new KubeReviews.Outcomes() {
+            @Override
+            public void notice(String line) {
+              LOG.info("forwarded session {}: {}", id(), line);
+            }
+
+            @Override
+            public void refused(KubeReviews.Refused r) {
+              // the client gets the proxy's 403 with the reason
+            }
+          });
+      this.reviews = reviews;
+      token = proxy.open(new ProxySession(user.identity(), user.groups(), policy, this::completed, reviews,
+          this::streamOpened));
       Socket s = new Socket();
       socket = s;
       s.connect(proxy.tunnelAddress(), 5000);
@@ -73,8 +92,14 @@ public final class KubeTunnel extends RecordedSession {
       if (proxy != null) {
         proxy.close(token);
       }
+      KubeReviews rv = reviews;
+      if (rv != null) {
+        rv.cancelWaiting("session-ended");
+      }
       closeSocket();
-      finishRecording(0, null);
+      synchronized (ending) {
+        finishRecording(0, null);
+      }
       closeChannel.run();
     }
   }
@@ -104,7 +129,62 @@ public final class KubeTunnel extends RecordedSession {
     KubeRequest r = e.request();
     Verdict v = e.verdict();
     boolean quiet = v instanceof Verdict.Allow && (r.discovery() || r.health());
-    requestJudged(r.describe(), v.label(), v.rule(), v.reason(), e.status(), e.millis(), "ssh -L", !quiet);
+    synchronized (ending) {
+      requestJudged(r.describe(), v.label(), v.rule(), v.reason(), e.status(), e.millis(), "ssh -L",
+          !quiet && !isFinished());
+    }
+  }
+
+  /**
+   * An exec or attach through the forward: the user's terminal is on their own machine, so the
+   * recording takes the stream from the proxy — the container's output and the client's resizes —
+   * after a marker naming pod, container and command.
+   */
+  private ProxySession.Stream streamOpened(KubeRequest r, String pod, String container, java.util.List<String> command,
+      boolean tty) {
+    synchronized (ending) {
+      if (isFinished()) {
+        return null;
+      }
+      mark(KubectlSession.streamMarker(r, pod, container, command));
+    }
+    return new ProxySession.Stream() {
+      @Override
+      public void output(byte[] b, int off, int len) {
+        synchronized (ending) {
+          if (!isFinished()) {
+            try {
+              touch();
+              recording.output(b, off, len);
+            } catch (IOException e) {
+              recordingFailed(e);
+            }
+          }
+        }
+      }
+
+      @Override
+      public void resize(int columns, int rows) {
+        synchronized (ending) {
+          if (!isFinished()) {
+            try {
+              recording.resize(columns, rows);
+            } catch (IOException e) {
+              recordingFailed(e);
+            }
+          }
+        }
+      }
+
+      @Override
+      public void closed() {
+        synchronized (ending) {
+          if (!isFinished()) {
+            mark(r.subresource() + " ended: pod " + dev.gatehouse.recorder.VisibleText.inline(pod));
+          }
+        }
+      }
+    };
   }
 
   private void closeSocket() {

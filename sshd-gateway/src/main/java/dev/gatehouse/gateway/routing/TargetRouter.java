@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.approval.ApprovalsCommand;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.gateway.kube.KubectlSession;
 import dev.gatehouse.gateway.sshtarget.SshTargetSession;
 import dev.gatehouse.gateway.psql.PsqlSession;
 import dev.gatehouse.recorder.AuditCode;
@@ -116,6 +117,9 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
     }
     if (t.type() == TargetType.SSH) {
       return new SshTargetSession(s, t, user, execCommand, s.downstream());
+    }
+    if (t.type() == TargetType.KUBERNETES) {
+      return new KubectlSession(s, t, user, execCommand);
     }
     if (t.type() != TargetType.COMMAND) {
       return new Refusal(Refusal.UNKNOWN_TARGET,

@@ -41,6 +41,9 @@ public final class Sandbox {
   private static final String SETSID = "/usr/bin/setsid";
   /** Where a psql sandbox finds its proxy's socket directory. */
   public static final String PSQL_SOCKET_DIR = "/run/gatehouse";
+  /** Where a kubectl sandbox finds its session's kubeconfig (and nothing else). */
+  public static final String KUBE_DIR = "/run/gatehouse";
+  private static final String KUBECTL = "/usr/bin/kubectl";
   /** The size of each writable tmpfs of a command target's sandbox (RAM, counted per mount). */
   static final long TMPFS_BYTES = 64L << 20;
   private static final List<String> TOP_LEVEL_LINKS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
@@ -131,6 +134,71 @@ public final class Sandbox {
     return new Launch(wrap(runAs, tree, argv, !terminal));
   }
 
+
+  /**
+   * kubectl: its (static) binary at /usr/bin/kubectl, {@code sessionDir} (the session's kubeconfig)
+   * at {@link #KUBE_DIR}, a private /tmp as its HOME, three harmless devices, and nothing else: no
+   * shell, no other program (so no plugin, editor or diff tool to start), no file of the bastion's.
+   * The network is the host's, because kubectl reaches its session's proxy on 127.0.0.1 (a
+   * loopback-only HTTP server that answers only the session's token, which is in that kubeconfig).
+   */
+  public Launch kubectl(UnixUser runAs, Path sessionDir, List<String> kubectlArgs, boolean terminal)
+      throws IOException {
+    Path binary = kubectlBinary();
+    String size = Long.toString(TMPFS_BYTES);
+    List<String> tree = new ArrayList<>(List.of("--ro-bind", binary.toString(), KUBECTL,
+        "--dir", "/dev", "--dev-bind", "/dev/null", "/dev/null",
+        "--dev-bind", "/dev/zero", "/dev/zero", "--dev-bind", "/dev/urandom", "/dev/urandom",
+        "--ro-bind", sessionDir.toString(), KUBE_DIR, "--size", size, "--tmpfs", "/tmp"));
+    if (terminal) {
+      tree.addAll(setsidFiles());
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(KUBECTL);
+    argv.addAll(kubectlArgs);
+    return new Launch(wrap(runAs, tree, argv, !terminal));
+  }
+
+  private volatile Path kubectl;
+  private volatile List<String> setsid;
+
+  private List<String> setsidFiles() throws IOException {
+    List<String> s = setsid;
+    if (s == null) {
+      s = withLibraries(Path.of(SETSID).toRealPath());
+      s = new ArrayList<>(s);
+      s.addAll(List.of("--ro-bind", Path.of(SETSID).toRealPath().toString(), SETSID));
+      setsid = s;
+    }
+    return s;
+  }
+
+  /**
+   * The real kubectl: /usr/bin/kubectl's target, or, where that is the Google Cloud SDK's version
+   * dispatcher (which picks and starts a sibling {@code kubectl.1.NN}), the sibling of its own version.
+   */
+  private Path kubectlBinary() throws IOException {
+    Path k = kubectl;
+    if (k != null) {
+      return k;
+    }
+    Path installed = Path.of(KUBECTL);
+    if (!Files.isExecutable(installed)) {
+      throw new IOException("kubectl is not installed (" + KUBECTL + ")");
+    }
+    Path real = installed.toRealPath();
+    Probe v = run(List.of(real.toString(), "version", "--client"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("v(\\d+)\\.(\\d+)\\.\\d+(-dispatcher)?").matcher(v.output);
+    if (m.find() && m.group(3) != null) {
+      Path sibling = real.resolveSibling("kubectl." + m.group(1) + "." + m.group(2));
+      if (!Files.isExecutable(sibling)) {
+        throw new IOException(KUBECTL + " is a version dispatcher without its kubectl " + m.group(1) + "." + m.group(2));
+      }
+      real = sibling.toRealPath();
+    }
+    kubectl = real;
+    return real;
+  }
 
   private List<String> wrap(UnixUser runAs, List<String> tree, List<String> argv, boolean newSession) {
     if (runAs == null ? UnixUser.currentUid() == 0 : runAs.uid() == 0 || runAs.gid() == 0) {
@@ -267,6 +335,17 @@ public final class Sandbox {
       }
     }
     binary = binary.toRealPath();
+    List<String> args = new ArrayList<>(withLibraries(binary));
+    args.addAll(List.of("--ro-bind-try", "/usr/lib/locale", "/usr/lib/locale",
+        "--ro-bind-try", "/usr/share/locale", "/usr/share/locale"));
+    return new PsqlFiles(binary, List.copyOf(args));
+  }
+
+  /**
+   * Read-only binds for {@code binary} (at its canonical path) and every library {@code ldd} names,
+   * the top-level library links and the loader's cache: what a dynamically linked program needs.
+   */
+  private static List<String> withLibraries(Path binary) throws IOException {
     Map<String, String> binds = new LinkedHashMap<>();
     binds.put(binary.toString(), binary.toString());
     Probe ldd = run(List.of("/usr/bin/ldd", binary.toString()));
@@ -292,10 +371,8 @@ public final class Sandbox {
         args.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), p.toString()));
       }
     }
-    args.addAll(List.of("--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-        "--ro-bind-try", "/usr/lib/locale", "/usr/lib/locale",
-        "--ro-bind-try", "/usr/share/locale", "/usr/share/locale"));
-    return new PsqlFiles(binary, List.copyOf(args));
+    args.addAll(List.of("--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"));
+    return args;
   }
 
   /** "libpq.so.5 => /lib/x86_64-linux-gnu/libpq.so.5 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)". */

@@ -13,6 +13,7 @@ import dev.gatehouse.keys.oidc.AccessTokenVerifier;
 import dev.gatehouse.keys.oidc.IdTokenVerifier;
 import dev.gatehouse.keys.oidc.OidcSettings;
 import dev.gatehouse.recorder.ChainWitness;
+import dev.gatehouse.recorder.IntegrityCheck;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.search.SearchIndex;
 import dev.gatehouse.recorder.search.SearchIndexer;
@@ -21,6 +22,7 @@ import dev.gatehouse.web.Metrics;
 import dev.gatehouse.web.ReplayWeb;
 import java.time.Duration;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.function.IntSupplier;
@@ -39,6 +41,8 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the gateway on {@code web.listen}: HTTPS from {@code web.tls}, or plain HTTP
@@ -48,6 +52,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * catch-up every {@link #CATCH_UP}.
  */
 public final class WebServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
   static final Duration CATCH_UP = Duration.ofSeconds(30);
   /** The request line (path and query) and all headers together; beyond: 414 or 431. */
   static final int MAX_REQUEST_HEADER = 16 * 1024;
@@ -142,6 +147,20 @@ public final class WebServer implements AutoCloseable {
       }
       throw new IOException("cannot listen on web.listen " + web.listen() + ": " + e.getMessage(), e);
     }
+    if (replay != null) {
+      // The replay page checks the whole audit chain; its first look reads every line (seconds on a
+      // large log), later ones only what was appended. Take that first look now, not in a page view.
+      Path auditFile = c.auditFile();
+      Thread warm = new Thread(() -> {
+        try {
+          IntegrityCheck.prepare(auditFile);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("reading the audit log ahead of the replay pages' integrity checks: {}", e.toString());
+        }
+      }, "gh-audit-index");
+      warm.setDaemon(true);
+      warm.start();
+    }
     return new WebServer(server, connector, replay, indexer, search);
   }
 
@@ -158,6 +177,11 @@ public final class WebServer implements AutoCloseable {
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** See {@link ReplayWeb#configChanged}; nothing when the replay web is not served. */
+  public int configChanged() {
+    return replay == null ? 0 : replay.configChanged();
   }
 
   @Override

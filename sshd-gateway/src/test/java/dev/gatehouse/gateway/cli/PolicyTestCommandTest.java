@@ -74,6 +74,8 @@ class PolicyTestCommandTest {
     List<String> out = r.out().lines().toList();
     assertThat(out).hasSameSizeAs(lines);
     List<String> wrong = new ArrayList<>();
+    List<String> refusedOnPurpose = Files.readAllLines(CORPUS.resolve("ordinary-masked-refused.sql")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("--")).toList();
     for (int i = 0; i < lines.size(); i++) {
       JsonNode want = JSON.readTree(lines.get(i));
       JsonNode got = JSON.readTree(out.get(i));
@@ -83,7 +85,10 @@ class PolicyTestCommandTest {
       // the judge would send for review too (an approver cannot let through what masking refuses).
       boolean maskedOverReview = want.get("verdict").asText().equals("review")
           && got.get("verdict").asText().equals("block") && got.get("rule").asText().equals("masked-column");
-      if (!same && !maskedOverReview) {
+      // … and refuses on purpose a few statements the judge allows (listed with their reasons).
+      boolean maskedOnPurpose = refusedOnPurpose.contains(want.get("sql").asText())
+          && got.get("verdict").asText().equals("block") && got.get("rule").asText().equals("masked-column");
+      if (!same && !maskedOverReview && !maskedOnPurpose) {
         wrong.add(lines.get(i) + " -> " + out.get(i));
       }
       if (got.get("verdict").asText().equals("allow")) {

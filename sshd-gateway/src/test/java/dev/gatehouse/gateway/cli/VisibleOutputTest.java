@@ -33,4 +33,12 @@ class VisibleOutputTest {
     assertThat(through(new byte[] {(byte) 0xc0, (byte) 0x9b, (byte) 0xed, (byte) 0xa0, (byte) 0x80}))
         .isEqualTo("\\xc0\\x9b\\xed\\xa0\\x80");
   }
+
+  @Test
+  void aTowerOfCombiningMarksReachesTheTerminalEscapedPastTwoEvenSplitAcrossWrites() throws Exception {
+    byte[] mark = "\u0e49".getBytes(StandardCharsets.UTF_8); // Thai mai tho, E0 B9 89
+    String shown = through("\u0e14\u0e49\u0301".getBytes(StandardCharsets.UTF_8), new byte[] {mark[0]},
+        new byte[] {mark[1], mark[2]}, "\u0e49 OR id > 0\n\u0301\u0301\u0301".getBytes(StandardCharsets.UTF_8));
+    assertThat(shown).isEqualTo("\u0e14\u0e49\u0301\\u{0e49}\\u{0e49} OR id > 0\n\u0301\u0301\\u{0301}");
+  }
 }

@@ -137,6 +137,25 @@ class MaskingAttackIT {
     assertThat(r.out()).as(r.toString()).hasLineCount(2).doesNotContain("471-20-9931", "alice@");
   }
 
+  /**
+   * Masked columns are named in the configuration; when the table is renamed outside the gateway,
+   * the entry names nothing, and resolving it (at every session start, remembered a minute) fails:
+   * the session is refused rather than shown the column unmasked.
+   */
+  @Test
+  void aMaskedTableRenamedOutsideTheGatewayRefusesNewSessions() throws Exception {
+    assertThat(Catalog.resolve(PgProxyIT.settings(pg), List.of("users.email", "users.ssn")).origins()).hasSize(2);
+    pg.superSql("app", "ALTER TABLE users RENAME TO users_renamed;");
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Catalog.resolve(PgProxyIT.settings(pg), List.of("users.email", "users.ssn")))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("'users.email' names no column");
+    } finally {
+      pg.superSql("app", "ALTER TABLE users_renamed RENAME TO users;");
+    }
+  }
+
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("corpus")
   void noMaskedValueReachesTheClient(Attempt attempt) throws Exception {

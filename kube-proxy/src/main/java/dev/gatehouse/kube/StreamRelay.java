@@ -1,0 +1,304 @@
+package dev.gatehouse.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.policy.KubeRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An exec or attach stream over WebSocket ({@code v5.channel.k8s.io} and the earlier channel
+ * protocols), relayed message by message once the request was judged: the proxy first opens the
+ * same stream to the API server with its own credentials, offering the client's subprotocols, and
+ * only then accepts the client's upgrade with the subprotocol the API server chose.
+ *
+ * <pre>
+ *  kubectl ══ WebSocket ══▶ StreamRelay (client endpoint) ══ WebSocket (proxy's credentials) ══▶ API server
+ *          ◀═ 1 stdout, 2 stderr, 3 error ═══════════════════════════════════════════════════
+ *          ═ 0 stdin, 4 resize, 255 close ═══════════════════════════════════════════════════▶
+ *                   │ stdout/stderr bytes and resizes ─▶ ProxySession.Stream (the recording)
+ * </pre>
+ *
+ * Every channel message has its channel number as its first byte (binary subprotocols); the
+ * relay changes nothing, it only reads the stdout and stderr channels for the recording and the
+ * resize channel's {@code {"Width":W,"Height":H}}. The {@code base64.channel.k8s.io} text
+ * variants are relayed, not recorded. (Public only because Jetty calls the endpoint's methods.)
+ */
+public final class StreamRelay implements Session.Listener.AutoDemanding, WebSocket.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final java.util.Set<String> RELAYED = java.util.Set.of("exec", "attach");
+  static final int STDOUT = 1;
+  static final int STDERR = 2;
+  static final int RESIZE = 4;
+  /** A message larger than this (the API server sends small ones) ends the stream. */
+  static final int MAX_MESSAGE = 4 * 1024 * 1024;
+
+  private final ProxySession.Stream stream;
+  private volatile WebSocket upstream;
+  private volatile Session client;
+  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final StringBuilder partialText = new StringBuilder();
+  /** Sends to the API server one after another (the JDK client allows one outstanding send). */
+  private CompletableFuture<?> upstreamSends = CompletableFuture.completedFuture(null);
+  private volatile boolean closed;
+
+  private StreamRelay(ProxySession.Stream stream) {
+    this.stream = stream;
+  }
+
+  /** What opening the upstream side gave: the relay and the chosen subprotocol, or why it failed. */
+  record Opened(StreamRelay relay, String subprotocol, String error) {}
+
+  /**
+   * Opens the stream to the API server. {@code stream} may be null (nothing is recorded).
+   */
+  static Opened open(Upstream upstream, ProxySession session, String rawPath, String query, List<String> protocols,
+      ProxySession.Stream stream, Duration timeout) {
+    StreamRelay relay = new StreamRelay(stream == null ? NO_STREAM : stream);
+    URI base = upstream.server();
+    String scheme = base.getScheme().equals("https") ? "wss" : "ws";
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+    URI uri = URI.create(scheme + "://" + base.getRawAuthority() + basePath + rawPath + (query == null ? "" : "?" + query));
+    WebSocket.Builder b = upstream.client().newWebSocketBuilder().connectTimeout(timeout);
+    if (!protocols.isEmpty()) {
+      b.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+    }
+    String auth = upstream.authorization();
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    if (upstream.impersonate()) {
+      b.header("Impersonate-User", session.identity());
+      for (String g : session.groups()) {
+        b.header("Impersonate-Group", g);
+      }
+    }
+    try {
+      WebSocket ws = b.buildAsync(uri, relay).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      relay.upstream = ws;
+      return new Opened(relay, ws.getSubprotocol(), null);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      String why = c instanceof java.net.http.WebSocketHandshakeException h
+          ? "the API server refused the stream (HTTP " + h.getResponse().statusCode() + ")"
+          : "the API server did not open the stream: " + c.getMessage();
+      return new Opened(null, null, why);
+    } catch (TimeoutException e) {
+      return new Opened(null, null, "the API server did not open the stream in " + timeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Opened(null, null, "interrupted");
+    }
+  }
+
+  /** Pod, container and command of an exec or attach request, from its query. */
+  static Target target(KubeRequest r, String query) {
+    String container = "";
+    List<String> command = new ArrayList<>();
+    boolean tty = false;
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        switch (k) {
+          case "container" -> container = v;
+          case "command" -> command.add(v);
+          case "tty" -> tty = v.equals("true") || v.equals("1");
+          default -> { }
+        }
+      }
+    }
+    return new Target(r.name(), container, List.copyOf(command), tty);
+  }
+
+  record Target(String pod, String container, List<String> command, boolean tty) {}
+
+  // ---- the client's side (Jetty) ----
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    client = session;
+    upstream.request(1);
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    byte[] b = new byte[payload.remaining()];
+    payload.get(b);
+    if (b.length > 1 && b[0] == RESIZE) {
+      resize(b);
+    }
+    sendUpstream(ws -> ws.sendBinary(ByteBuffer.wrap(b), true)).whenComplete((w, t) -> {
+      if (t == null) {
+        callback.succeed();
+      } else {
+        callback.fail(t);
+      }
+    });
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    sendUpstream(ws -> ws.sendText(message, true));
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    closeBoth(statusCode, reason);
+    callback.succeed();
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    LOG.debug("exec stream: client side failed: {}", cause.toString());
+    WebSocket ws = upstream;
+    if (ws != null) {
+      ws.abort();
+    }
+    ended();
+  }
+
+  private synchronized CompletableFuture<?> sendUpstream(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> send) {
+    upstreamSends = upstreamSends.handle((x, t) -> null).thenCompose(x -> send.apply(upstream));
+    return upstreamSends;
+  }
+
+  private void resize(byte[] b) {
+    try {
+      JsonNode size = JSON.readTree(new String(b, 1, b.length - 1, StandardCharsets.UTF_8));
+      int w = size.path("Width").asInt(0);
+      int h = size.path("Height").asInt(0);
+      if (w > 0 && h > 0) {
+        stream.resize(w, h);
+      }
+    } catch (IOException e) {
+      // not a size: relayed as it is, the API server answers it
+    }
+  }
+
+  // ---- the API server's side (JDK client) ----
+
+  @Override
+  public void onOpen(WebSocket webSocket) {
+    // Nothing is read until the client's side is open (onWebSocketOpen asks for the first message).
+  }
+
+  @Override
+  public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+    byte[] chunk = new byte[data.remaining()];
+    data.get(chunk);
+    partial.write(chunk, 0, chunk.length);
+    if (partial.size() > MAX_MESSAGE) {
+      closeBoth(1009, "message too big");
+      return null;
+    }
+    if (!last) {
+      webSocket.request(1);
+      return null;
+    }
+    byte[] msg = partial.toByteArray();
+    partial.reset();
+    if (msg.length > 1 && (msg[0] == STDOUT || msg[0] == STDERR)) {
+      stream.output(msg, 1, msg.length - 1);
+    }
+    client.sendBinary(ByteBuffer.wrap(msg), Callback.from(() -> webSocket.request(1), t -> webSocket.abort()));
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+    partialText.append(data);
+    if (partialText.length() > MAX_MESSAGE) {
+      closeBoth(1009, "message too big");
+      return null;
+    }
+    if (!last) {
+      webSocket.request(1);
+      return null;
+    }
+    String msg = partialText.toString();
+    partialText.setLength(0);
+    client.sendText(msg, Callback.from(() -> webSocket.request(1), t -> webSocket.abort()));
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    closeBoth(statusCode, reason);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket webSocket, Throwable error) {
+    LOG.debug("exec stream: API server side failed: {}", error.toString());
+    Session c = client;
+    if (c != null) {
+      c.close(1011, "the API server's stream failed", Callback.NOOP);
+    }
+    ended();
+  }
+
+  private void closeBoth(int statusCode, String reason) {
+    int code = sendable(statusCode) ? statusCode : 1000;
+    String why = reason == null ? "" : reason;
+    Session c = client;
+    if (c != null) {
+      c.close(code, why, Callback.NOOP);
+    }
+    WebSocket ws = upstream;
+    if (ws != null && !ws.isOutputClosed()) {
+      sendUpstream(w -> w.sendClose(code, why)).whenComplete((w, t) -> {
+        if (t != null) {
+          ws.abort();
+        }
+      });
+    }
+    ended();
+  }
+
+  private void ended() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    stream.closed();
+  }
+
+  /** Close codes an endpoint may send (not 1005, 1006, 1015, nor reserved ones). */
+  private static boolean sendable(int code) {
+    return code == 1000 || code == 1001 || code == 1002 || code == 1003 || (code >= 1007 && code <= 1011)
+        || (code >= 3000 && code <= 4999);
+  }
+
+  private static final ProxySession.Stream NO_STREAM = new ProxySession.Stream() {
+    @Override
+    public void output(byte[] b, int off, int len) {}
+
+    @Override
+    public void resize(int columns, int rows) {}
+
+    @Override
+    public void closed() {}
+  };
+}

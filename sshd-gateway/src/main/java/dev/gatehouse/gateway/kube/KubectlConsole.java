@@ -1,0 +1,247 @@
+package dev.gatehouse.gateway.kube;
+
+import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.ExitStatus;
+import dev.gatehouse.gateway.terminal.WindowSize;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.NonBlockingInputStream;
+
+/**
+ * The interactive kubectl console ({@code ssh -t prod-k8s@gw}): the gateway's own line editor
+ * (JLine over the SSH channel, as the psql console), prompt {@code prod-k8s> }, in-memory history,
+ * Ctrl-C for a fresh line, {@code exit} or Ctrl-D to leave. Each line is read exactly as an exec
+ * request is ({@link KubectlCommandLine}); a line that may run starts kubectl on a pseudo-terminal
+ * of its own and the console steps aside: the user's keys go to kubectl's terminal unchanged
+ * (Ctrl-C there interrupts kubectl, or the container's program under {@code exec -it}), its
+ * output comes back, recorded, until it ends and the prompt returns.
+ */
+final class KubectlConsole {
+  private final KubectlSession session;
+  private final InputStream in;
+  private final RecordedOutput out;
+  private final String term;
+  private volatile WindowSize size;
+  private volatile boolean stopped;
+  private volatile ChildProcess running;
+  private Terminal terminal;
+
+  KubectlConsole(KubectlSession session, InputStream in, OutputStream out, String term, WindowSize size) {
+    this.session = session;
+    this.in = in;
+    this.out = new RecordedOutput(out, session);
+    this.term = term;
+    this.size = size;
+  }
+
+  /** Runs until exit, Ctrl-D or the session's end; returns the session's exit code. */
+  int run() throws IOException {
+    terminal = TerminalBuilder.builder().system(false).streams(in, out).type(term)
+        .size(new Size(size.columns(), size.rows())).encoding(StandardCharsets.UTF_8).build();
+    LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("gatehouse-kubectl")
+        .variable(LineReader.HISTORY_FILE, null).variable(LineReader.HISTORY_SIZE, 500)
+        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
+    try {
+      while (!stopped) {
+        String line;
+        try {
+          line = reader.readLine(session.targetName() + "> ");
+        } catch (UserInterruptException e) {
+          continue; // Ctrl-C at the prompt: a fresh line, as in a shell
+        } catch (EndOfFileException e) {
+          break;
+        }
+        if (stopped) {
+          break;
+        }
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#")) {
+          continue;
+        }
+        if (t.equals("exit") || t.equals("quit") || t.equals("logout")) {
+          break;
+        }
+        KubectlCommandLine.Parsed command;
+        try {
+          command = KubectlCommandLine.parse(line);
+        } catch (KubectlCommandLine.Refused r) {
+          session.refusedLine(line, r);
+          continue;
+        }
+        session.lineRuns(line);
+        runKubectl(command);
+      }
+    } finally {
+      stopped = true;
+      terminal.close();
+    }
+    return 0; // leaving the console is a normal end, whatever the last command did
+  }
+
+  /** One kubectl run on a terminal of its own; the console relays keys and output until it ends. */
+  private int runKubectl(KubectlCommandLine.Parsed command) throws IOException {
+    terminal.writer().flush();
+    ChildProcess p = session.startKubectl(command, true, size);
+    running = p;
+    Attributes saved = terminal.enterRawMode();
+    Attributes raw = terminal.getAttributes();
+    // Every key goes to kubectl's own terminal, whose line discipline (or kubectl itself) reads it.
+    raw.setLocalFlag(Attributes.LocalFlag.ISIG, false);
+    raw.setInputFlag(Attributes.InputFlag.ICRNL, false);
+    raw.setOutputFlag(Attributes.OutputFlag.OPOST, false);
+    terminal.setAttributes(raw);
+    // waitFor closes the gateway's copy of kubectl's terminal when kubectl ends: then its output ends.
+    java.util.concurrent.CompletableFuture<ExitStatus> exit = new java.util.concurrent.CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        exit.complete(p.waitFor());
+      } catch (InterruptedException e) {
+        exit.complete(new ExitStatus(255, "KILL", false));
+      }
+    }, "gh-kubectl-wait-" + session.sessionId());
+    waiter.setDaemon(true);
+    waiter.start();
+    Thread output = new Thread(() -> relayOutput(p), "gh-kubectl-pty-" + session.sessionId());
+    output.setDaemon(true);
+    output.start();
+    byte[] buf = new byte[4096];
+    try {
+      NonBlockingInputStream keys = (NonBlockingInputStream) terminal.input();
+      while (output.isAlive() && !stopped) {
+        int c = keys.read(100);
+        if (c < 0) {
+          if (c == NonBlockingInputStream.EOF) {
+            break;
+          }
+          continue;
+        }
+        int n = 0;
+        buf[n++] = (byte) c;
+        while (n < buf.length && keys.available() > 0) {
+          int d = keys.read(1);
+          if (d < 0) {
+            break;
+          }
+          buf[n++] = (byte) d;
+        }
+        session.recordInput(buf, 0, n);
+        try {
+          p.writeInput(buf, 0, n);
+        } catch (IOException e) {
+          break; // kubectl ended meanwhile
+        }
+      }
+      if (stopped) {
+        p.hangUp();
+        p.kill();
+      }
+      ExitStatus status;
+      try {
+        status = exit.get();
+        output.join(2000);
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        Thread.currentThread().interrupt();
+        p.kill();
+        status = new ExitStatus(255, "KILL", false);
+      }
+      return session.finishRun(p, status);
+    } finally {
+      running = null;
+      terminal.setAttributes(saved);
+    }
+  }
+
+  private void relayOutput(ChildProcess p) {
+    byte[] buf = new byte[64 * 1024];
+    try {
+      int n;
+      while ((n = p.readOutput(buf, 0, buf.length)) > 0) {
+        out.writeRecorded(buf, 0, n);
+      }
+    } catch (IOException e) {
+      // kubectl's terminal closed
+    }
+  }
+
+  /** A line of the gateway's own (a refusal, "waiting for approval"), on a line of its own. */
+  void println(String text) {
+    byte[] b = (text + "\r\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      out.writeRecorded(b, 0, b.length);
+    } catch (IOException e) {
+      // the client went away
+    }
+  }
+
+  void resize(WindowSize s) {
+    size = s;
+    session.recordResize(s);
+    ChildProcess p = running;
+    if (p != null) {
+      p.resize(s);
+    }
+    Terminal t = terminal;
+    if (t != null) {
+      t.setSize(new Size(s.columns(), s.rows()));
+      if (p == null) {
+        t.raise(Terminal.Signal.WINCH);
+      }
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    Terminal t = terminal;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (IOException e) {
+        // ending anyway
+      }
+    }
+  }
+
+  /** Everything the user sees goes to the recording first, then to the SSH channel. */
+  private static final class RecordedOutput extends OutputStream {
+    private final OutputStream channel;
+    private final KubectlSession session;
+
+    RecordedOutput(OutputStream channel, KubectlSession session) {
+      this.channel = channel;
+      this.session = session;
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
+      session.recordOutput(b, off, len);
+      channel.write(b, off, len);
+    }
+
+    synchronized void writeRecorded(byte[] b, int off, int len) throws IOException {
+      if (len > 0) {
+        write(b, off, len);
+        flush();
+      }
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+      channel.flush();
+    }
+  }
+}

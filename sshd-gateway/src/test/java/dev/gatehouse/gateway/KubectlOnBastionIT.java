@@ -1,0 +1,478 @@
+package dev.gatehouse.gateway;
+
+import static dev.gatehouse.gateway.GatewayFixture.field;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.gateway.sandbox.Sandbox;
+import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.UnixUser;
+import dev.gatehouse.kube.testing.StandInApiServer;
+import dev.gatehouse.recorder.SessionRecord;
+import dev.gatehouse.recorder.SessionState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * kubectl on the bastion, end to end: the real OpenSSH client's exec requests and pty console to a
+ * kubernetes target, real kubectl 1.32 in the gateway's sandbox as 'nobody', the gateway's API
+ * proxy, and the stand-in API server (fabric8's mock, see docs/kubernetes.md). What the user sees
+ * (stdout, the one stderr line, the exit code), what the upstream received, what the audit and the
+ * recording say.
+ */
+class KubectlOnBastionIT {
+  private static final String SECRET_VALUE = "correct-horse-battery-staple-42";
+  private static final Pattern REQUEST_ID = Pattern.compile("request ([0-9A-F]{4,8})");
+  @TempDir static Path dir;
+  static StandInApiServer api;
+  static GatewayFixture gw;
+  static SshClientKey alice;
+  static SshClientKey bob;
+  static Path token;
+
+  @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
+
+  @BeforeAll
+  static void start() throws Exception {
+    api = new StandInApiServer();
+    api.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\"}}");
+    for (String pod : List.of("web-1", "web-2", "web-3")) {
+      api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + pod
+          + "\",\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}");
+    }
+    api.create("/api/v1/namespaces/app/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
+        + "\"namespace\":\"app\"},\"type\":\"Opaque\",\"data\":{\"password\":\"" + b64(SECRET_VALUE) + "\"}}");
+    token = dir.resolve("k8s-token");
+    Files.writeString(token, "proxy-upstream-token\n");
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    Files.createDirectories(dir.resolve("gw"));
+    gw = GatewayFixture.start(dir.resolve("gw"), "", """
+        targets:
+          - name: prod-k8s
+            type: kubernetes
+            kubernetes: { server: "%s", token: "file:%s", impersonate: true, namespace: app }
+            runAs: nobody
+            allow: { groups: [sre] }
+            approvers: { groups: [sre-leads] }
+            policy: default-kube
+        policies:
+          default-kube:
+            type: kubernetes
+            block:  [delete-namespace, delete-node, delete-crd, delete-persistent-volume, impersonate]
+            review: [exec, attach, portforward, node-proxy, delete, deletecollection, rbac-write, privileged-workload]
+            rules:
+              - { name: prod-secrets, verbs: [get, list, watch], resources: [secrets], namespaces: [prod], verdict: block }
+            mask: { secrets: true, detectors: [api-key, private-key, jwt] }
+        """.formatted(api.url(), token));
+    alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("sre"));
+    bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("sre-leads"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static SshResult exec(String command, String... options) throws Exception {
+    return gw.ssh(alice, "prod-k8s").options(options).timeout(Duration.ofSeconds(60)).run(command);
+  }
+
+  @Test
+  void execRunsKubectlOnTheBastionAsThePerson() throws Exception {
+    int before = api.requests().size();
+    SshResult r = exec("kubectl get pods -n app");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).contains("web-1").contains("web-3");
+    SshResult bare = exec("get pods");
+    assertThat(bare.exitCode()).as("%s", bare).isZero();
+    assertThat(bare.out()).as("the target's namespace is the default").contains("web-3");
+    StandInApiServer.Seen list = api.requests().subList(before, api.requests().size()).stream()
+        .filter(s -> s.path().startsWith("/api/v1/namespaces/app/pods")).findFirst().orElseThrow();
+    assertThat(list.authorization()).isEqualTo("Bearer proxy-upstream-token");
+    assertThat(list.impersonateUser()).containsExactly(alice.identity());
+    JsonNode audit = gw.awaitAudit("request allowed", field("identity", alice.identity())
+        .and(field("request", "GET pods in namespace app")).and(field("via", "kubectl")));
+    assertThat(audit.path("status").asInt()).isEqualTo(200);
+  }
+
+  @Test
+  void aBlockedRequestExits77WithOneStderrLineAndNeverReachesTheApiServer() throws Exception {
+    SshResult r = exec("delete namespace prod --wait=false");
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(77);
+    assertThat(r.err()).isEqualTo("gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod\n");
+    assertThat(api.requests()).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("namespaces/prod"));
+    gw.awaitAudit("blocked", field("event", "statement-blocked").and(field("identity", alice.identity()))
+        .and(field("rule", "delete-namespace")).and(field("via", "kubectl")));
+  }
+
+  @Test
+  void secretValuesStayMaskedThroughTheBastionsKubectl() throws Exception {
+    for (String cmd : List.of("get secret db -o yaml", "get secret db -o json", "get secrets --sort-by=.metadata.name")) {
+      SshResult r = exec(cmd);
+      assertThat(r.exitCode()).as(cmd + ": %s", r).isZero();
+      assertThat(r.out()).as(cmd).contains("db").doesNotContain(SECRET_VALUE).doesNotContain(b64(SECRET_VALUE));
+    }
+  }
+
+  /** Each way out of kubectl on the bastion, through the real ssh client: refused before kubectl starts. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiterString = "=>", quoteCharacter = '^', textBlock = """
+      edit deployment web                                => 77 => gatehouse: blocked by rule kubectl-allow-list: kubectl edit is not allowed here
+      foo bar                                            => 77 => gatehouse: blocked by rule kubectl-allow-list: kubectl foo is not an allowed command
+      port-forward pod/web-1 8080:80                     => 77 => kubectl port-forward is not allowed here
+      proxy --port=8001                                  => 77 => kubectl proxy is not allowed here
+      cp app/web-1:/etc/passwd /tmp/passwd               => 77 => kubectl cp is not allowed here
+      get pods --kubeconfig=/etc/gatehouse/gatehouse.yaml => 77 => flag --kubeconfig is not allowed here
+      get pods --server=http://127.0.0.1:1               => 77 => flag --server is not allowed here
+      get pods -s http://127.0.0.1:1                     => 77 => flag -s is not an allowed flag
+      get pods --token=stolen                            => 77 => flag --token is not allowed here
+      get pods --as=system:admin                         => 77 => flag --as is not allowed here
+      get pods --as-group=system:masters                 => 77 => flag --as-group is not allowed here
+      get pods --certificate-authority=/etc/ssl/x.pem    => 77 => flag --certificate-authority is not allowed here
+      get pods --client-certificate=/x                   => 77 => flag --client-certificate is not allowed here
+      get pods --username=admin --password=admin         => 77 => flag --username is not allowed here
+      get pods --cache-dir=/tmp/cache                    => 77 => flag --cache-dir is not allowed here
+      create -f /etc/passwd                              => 77 => -f reads only what you send
+      create secret generic x --from-file=/etc/shadow    => 77 => flag --from-file is not allowed here
+      create configmap x --from-env-file=/etc/environment => 77 => flag --from-env-file is not allowed here
+      apply -k https://example.com/repo                  => 77 => flag --kustomize is not allowed here
+      get --raw http://127.0.0.1:1/api                   => 77 => --raw takes a path on the API server
+      get pods | sh                                      => 65 => gatehouse: no pipes
+      get pods > /tmp/pods                               => 65 => gatehouse: no redirections
+      get pods $(id -u)                                  => 65 => gatehouse: no '$' expansion
+      get pods; delete ns prod                           => 65 => gatehouse: one command per line
+      get pods && delete ns prod                         => 65 => gatehouse: no '&' or '&&'
+      """)
+  void eachWayOutIsRefusedBeforeKubectlRuns(String command, int exit, String line) throws Exception {
+    int before = api.requests().size();
+    SshResult r = exec(command);
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(exit);
+    assertThat(r.err()).as("one line").contains(line).endsWith("\n");
+    assertThat(r.err().lines().count()).as("%s", r).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(api.requests()).as("kubectl never ran").hasSize(before);
+  }
+
+  @Test
+  void theClientsKubeconfigAndKubectlVariablesAreIgnored() throws Exception {
+    // ssh's SetEnv: the gateway passes none of these to kubectl, whose kubeconfig stays the session's.
+    SshResult r = exec("get pods", "-o", "SetEnv=KUBECONFIG=/nonexistent KUBECTL_EXTERNAL_DIFF=/bin/sh "
+        + "KUBECTL_COMMAND_HEADERS=false");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(r.out()).contains("web-1");
+  }
+
+  @Test
+  void kubectlInItsSandboxCannotReadTheGatewaysConfigOrSecrets() throws Exception {
+    // The second wall, without the allow-list in front: kubectl itself, in the sandbox the gateway
+    // gives it, asked to read the gateway's config and the upstream token, finds neither.
+    Sandbox sandbox = Sandbox.probe(List.of(gw.dataDir()), UnixUser.lookup("nobody"));
+    Path empty = dev.gatehouse.gateway.sandbox.SocketDirectories.create();
+    for (List<String> args : List.of(
+        List.of("--kubeconfig=" + gw.configFile(), "get", "pods"),
+        List.of("--kubeconfig=" + token, "get", "pods"),
+        List.of("--kubeconfig=/run/gatehouse/kubeconfig", "create", "-f", token.toString(), "--dry-run=client"),
+        List.of("--kubeconfig=/run/gatehouse/kubeconfig", "create", "-f", gw.dataDir().resolve("gatehouse.db").toString(),
+            "--dry-run=client"))) {
+      ChildProcess p = ChildProcess.startWithPipes(sandbox.kubectl(UnixUser.lookup("nobody"), empty, args, false),
+          Map.of("HOME", "/tmp", "PATH", "/usr/bin"));
+      p.closeInput();
+      byte[] buf = new byte[8192];
+      StringBuilder err = new StringBuilder();
+      int n;
+      while ((n = p.readError(buf, 0, buf.length)) > 0) {
+        err.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+      }
+      int code = p.waitFor().code();
+      p.closeDescriptors();
+      assertThat(code).as(args + ": " + err).isNotZero();
+      assertThat(err.toString()).as(String.join(" ", args)).containsAnyOf("no such file or directory", "does not exist")
+          .doesNotContain("proxy-upstream-token");
+    }
+  }
+
+  @Test
+  void createDescribeScaleLogsAndDeleteThroughTheExecPath() throws Exception {
+    String manifest = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"app\"},"
+        + "\"data\":{\"mode\":\"blue\"}}";
+    // --validate=false: client-side validation needs the OpenAPI documents, which the stand-in does not serve.
+    SshResult create = gw.ssh(alice, "prod-k8s").stdin(manifest).timeout(Duration.ofSeconds(60))
+        .run("create -f - --validate=false");
+    assertThat(create.exitCode()).as("%s", create).isZero();
+    assertThat(create.out()).contains("configmap/settings created");
+    assertThat(api.requests()).anyMatch(s -> s.method().equals("POST") && s.path().startsWith("/api/v1/namespaces/app/configmaps"));
+
+    SshResult describe = exec("describe pod web-1");
+    assertThat(describe.exitCode()).as("%s", describe).isZero();
+    assertThat(describe.out()).contains("Name:").contains("web-1").contains("nginx");
+
+    String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\",\"namespace\":\"app\"},"
+        + "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":"
+        + "{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}}}";
+    SshResult dep = gw.ssh(alice, "prod-k8s").stdin(deployment).timeout(Duration.ofSeconds(60))
+        .run("create -f - --validate=false");
+    assertThat(dep.exitCode()).as("%s", dep).isZero();
+    SshResult scale = exec("scale deployment web --replicas=3");
+    assertThat(scale.exitCode()).as("%s", scale).isZero();
+    assertThat(scale.out()).contains("deployment.apps/web scaled");
+    assertThat(api.requests()).anyMatch(s -> s.method().equals("PATCH")
+        && s.path().startsWith("/apis/apps/v1/namespaces/app/deployments/web/scale"));
+    SshResult logs = exec("logs web-1");
+    assertThat(logs.exitCode()).as("%s", logs).isZero();
+    assertThat(logs.out()).isEqualTo("started web-1\nlistening on :8080\n");
+  }
+
+  @Test
+  void aDeleteUnderReviewWaitsForTheApproverThenRuns() throws Exception {
+    try (GatewayFixture.Running held = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60))
+        .start("delete pod web-2 --wait=false")) {
+      held.awaitStdoutOrErr("waiting for approval (request ", Duration.ofSeconds(30));
+      Matcher m = REQUEST_ID.matcher(held.stderrSoFar());
+      assertThat(m.find()).as(held.stderrSoFar()).isTrue();
+      String id = m.group(1);
+      assertThat(api.requests()).as("held, not forwarded").noneMatch(s -> s.method().equals("DELETE"));
+      SshResult list = gw.ssh(bob, "approvals").run("list");
+      assertThat(list.out()).contains(id).contains("DELETE pods/web-2 in namespace app");
+      SshResult ok = gw.ssh(bob, "approvals").run("approve " + id);
+      assertThat(ok.exitCode()).as("%s", ok).isZero();
+      SshResult r = held.await();
+      assertThat(r.exitCode()).as("%s", r).isZero();
+      assertThat(r.out()).contains("pod \"web-2\" deleted");
+    }
+    assertThat(api.requests()).anyMatch(s -> s.method().equals("DELETE") && s.path().startsWith("/api/v1/namespaces/app/pods/web-2"));
+  }
+
+  @Test
+  void aDeniedRequestExits75AndNowaitExits76WithTheRequestId() throws Exception {
+    SshResult pending = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(pending.exitCode()).as("%s", pending).isEqualTo(76);
+    assertThat(pending.err().lines().count()).as("%s", pending).isEqualTo(1);
+    assertThat(pending.err()).startsWith("gatehouse: approval pending: request ");
+    Matcher m = REQUEST_ID.matcher(pending.err());
+    assertThat(m.find()).isTrue();
+    String id = m.group(1);
+    assertThat(api.requests()).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("web-3"));
+
+    // The approval is for exactly that request: another one (another pod) is not covered.
+    SshResult other = exec("delete pod web-1 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(other.exitCode()).as("%s", other).isEqualTo(76);
+    assertThat(other.err()).doesNotContain("request " + id + " ");
+    assertThat(gw.ssh(bob, "approvals").run("deny " + id + " not today").exitCode()).isZero();
+    SshResult retry = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(retry.exitCode()).as("a denied request is not approved: a new one is pending: %s", retry).isEqualTo(76);
+
+    try (GatewayFixture.Running held = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60))
+        .start("delete pod web-3 --wait=false")) {
+      held.awaitStdoutOrErr("waiting for approval (request ", Duration.ofSeconds(30));
+      Matcher h = REQUEST_ID.matcher(held.stderrSoFar());
+      assertThat(h.find()).isTrue();
+      assertThat(gw.ssh(bob, "approvals").run("deny " + h.group(1) + " use the rollout").exitCode()).isZero();
+      SshResult r = held.await();
+      assertThat(r.exitCode()).as("%s", r).isEqualTo(75);
+      assertThat(r.err()).endsWith("gatehouse: denied by " + bob.identity() + " (request " + h.group(1)
+          + "): use the rollout\n");
+    }
+    assertThat(api.requests()).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("web-3"));
+  }
+
+  @Test
+  void theConsoleRunsEachLineRefusesEscapesAndIsRecorded() throws Exception {
+    SshClientKey carol = gw.sign(GatewayFixture.uniqueIdentity("carol"), List.of("sre"));
+    try (InteractiveProcess c = gw.interactive(carol, "prod-k8s")) {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      int mark = c.length();
+      c.send("get pods -n app\r");
+      c.await("web-1", mark, Duration.ofSeconds(30));
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(30));
+      mark = c.length();
+      c.send("kubectl edit deployment web\r");
+      c.await("gatehouse: blocked by rule kubectl-allow-list: kubectl edit is not allowed here", mark, Duration.ofSeconds(10));
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(10));
+      mark = c.length();
+      c.send("get pods | sh\r");
+      c.await("gatehouse: no pipes", mark, Duration.ofSeconds(10));
+      mark = c.length();
+      c.send("delete namespace prod\r");
+      c.await("gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod", mark, Duration.ofSeconds(30));
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(10));
+      mark = c.length();
+      // Ctrl-C at the prompt: a fresh prompt; then the history brings back the first line.
+      c.send("get no\u0003");
+      c.await("prod-k8s> ", mark + 1, Duration.ofSeconds(10));
+      mark = c.length();
+      c.send("exit\r");
+      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
+    }
+    SessionRecord s = gw.awaitSession(carol.identity(), x -> x.state() == SessionState.CLOSED);
+    Path cast = gw.dataDir().resolve(s.path());
+    String text = Files.readString(cast);
+    assertThat(text).contains("web-1").contains("kubectl get pods -n app").contains("blocked kubectl-allow-list")
+        .contains("block delete-namespace: DELETE namespaces/prod");
+    assertThat(Asciinema.cat(cast)).contains("web-1");
+  }
+
+  @Test
+  void execItInTheConsoleIsHeldForApprovalThenRelayedAndRecorded() throws Exception {
+    SshClientKey dave = gw.sign(GatewayFixture.uniqueIdentity("dave"), List.of("sre"));
+    int execsBefore = api.execs().size();
+    try (InteractiveProcess c = gw.interactive(dave, "prod-k8s")) {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      int mark = c.length();
+      c.send("exec -it web-1 -c web -- sh\r");
+      String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
+      Matcher m = REQUEST_ID.matcher(seen.substring(Math.min(mark, seen.length())));
+      assertThat(m.find()).as(seen).isTrue();
+      assertThat(api.execs()).as("held: the API server has not seen the exec").hasSize(execsBefore);
+      SshResult ok = gw.ssh(bob, "approvals").run("approve " + m.group(1));
+      assertThat(ok.exitCode()).as("%s", ok).isZero();
+      c.await("$ ", mark, Duration.ofSeconds(30));
+      mark = c.length();
+      c.send("echo hello-from-the-pod\r");
+      c.await("hello-from-the-pod\r\n", mark, Duration.ofSeconds(20));
+      mark = c.length();
+      c.send("exit\r");
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(20));
+      c.send("exit\r");
+      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
+    }
+    assertThat(api.execs()).hasSize(execsBefore + 1);
+    var exec = api.execs().get(execsBefore);
+    assertThat(exec.protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(exec.path()).startsWith("/api/v1/namespaces/app/pods/web-1/exec?").contains("command=sh")
+        .contains("container=web").contains("tty=true");
+    assertThat(exec.headers().get("authorization")).containsExactly("Bearer proxy-upstream-token");
+    assertThat(exec.headers().get("impersonate-user")).containsExactly(dave.identity());
+    assertThat(exec.resizes()).as("kubectl sends its terminal's size").isNotEmpty();
+    assertThat(exec.stdin().toString()).contains("echo hello-from-the-pod\r");
+    SessionRecord s = gw.awaitSession(dave.identity(), x -> x.state() == SessionState.CLOSED);
+    Path cast = gw.dataDir().resolve(s.path());
+    assertThat(Files.readString(cast)).contains("exec pod web-1 container web in namespace app: sh")
+        .contains("approved by " + bob.identity()).contains("hello-from-the-pod");
+    assertThat(Asciinema.cat(cast)).contains("hello-from-the-pod");
+  }
+
+  @Test
+  void execThroughSshDashLIsRecordedFromTheProxysStream() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    SshClientKey erin = gw.sign(GatewayFixture.uniqueIdentity("erin"), List.of("sre"));
+    Process ssh = new ProcessBuilder(gw.sshArgv(erin, "prod-k8s", List.of("-N", "-L", port + ":prod-k8s:443",
+        "-o", "ExitOnForwardFailure=yes"))).redirectErrorStream(true).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (true) {
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+          break;
+        } catch (java.io.IOException e) {
+          assertThat(System.nanoTime()).as("the ssh -L port opens").isLessThan(deadline);
+          Thread.sleep(100);
+        }
+      }
+      Path home = Files.createDirectories(dir.resolve("erin-home"));
+      var kubectl = dev.gatehouse.kube.testing.Kubectl.against(home, "http://127.0.0.1:" + port, null);
+      var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return kubectl.runWithInput("echo through-the-tunnel\nexit\n", "exec", "-i", "web-1", "-n", "app", "--", "sh");
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      String id = awaitPendingRequest("POST pods/web-1/exec in namespace app", "GET pods/web-1/exec in namespace app");
+      assertThat(gw.ssh(bob, "approvals").run("approve " + id).exitCode()).isZero();
+      var r = result.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("through-the-tunnel\n");
+    } finally {
+      ssh.destroy();
+      ssh.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    // Each connection through the forward is a session of its own: the exec's is the one with output.
+    SessionRecord s = null;
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (s == null && System.nanoTime() < until) {
+      s = gw.sessionsOf(erin.identity()).stream().filter(x -> x.state() == SessionState.CLOSED && x.bytes() > 0)
+          .findFirst().orElse(null);
+      Thread.sleep(100);
+    }
+    assertThat(s).as("a closed forward session with the exec's output").isNotNull();
+    String cast = Files.readString(gw.dataDir().resolve(s.path()));
+    assertThat(cast).contains("exec pod web-1 container web in namespace app: sh").contains("through-the-tunnel\\n")
+        .contains("approved by " + bob.identity());
+  }
+
+  @Test
+  void anExecCommandThroughTheExecPathRunsOnceApprovedAndItsRetryNeedsNoSecondRequest() throws Exception {
+    // web-1: the other tests delete web-2 and leave web-1 (whose deletion is only ever pending or denied).
+    SshClientKey frank = gw.sign(GatewayFixture.uniqueIdentity("frank"), List.of("sre"));
+    SshResult pending = gw.ssh(frank, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1")
+        .timeout(Duration.ofSeconds(60)).run("exec web-1 -- echo from-an-agent");
+    assertThat(pending.exitCode()).as("%s", pending).isEqualTo(76);
+    assertThat(pending.err().lines().count()).as("%s", pending).isEqualTo(1);
+    Matcher m = REQUEST_ID.matcher(pending.err());
+    assertThat(m.find()).isTrue();
+    // kubectl tried WebSocket, then SPDY: one request to approve, not two.
+    GatewayFixture.CliResult list = gw.cli("approvals", "list", "--format", "json");
+    long mine = 0;
+    for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out())) {
+      if (n.path("requester").asText().equals(frank.identity())) {
+        mine++;
+        assertThat(n.path("statement").asText()).isEqualTo("GET pods/web-1/exec in namespace app");
+      }
+    }
+    assertThat(mine).isEqualTo(1);
+    assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();
+    SshResult ran = gw.ssh(frank, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1")
+        .timeout(Duration.ofSeconds(60)).run("exec web-1 -- echo from-an-agent");
+    assertThat(ran.exitCode()).as("%s", ran).isZero();
+    assertThat(ran.out()).isEqualTo("from-an-agent\n");
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  /** The id of the pending approval request whose statement is one of {@code statements}. */
+  private static String awaitPendingRequest(String... statements) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      GatewayFixture.CliResult r = gw.cli("approvals", "list", "--format", "json");
+      for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())) {
+        if (n.path("state").asText().equals("pending") && List.of(statements).contains(n.path("statement").asText())) {
+          return n.path("id").asText();
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no pending request for " + String.join(" or ", statements));
+  }
+}
