@@ -323,7 +323,17 @@ public abstract class RecordedSession implements LiveSession {
       sayQuietly("gatehouse: the command is not text (invalid UTF-8 or a NUL byte)");
       return dev.gatehouse.gateway.shell.ExecGuard.EXIT_NOT_TEXT;
     }
-    dev.gatehouse.policy.shell.ShellJudgement j = judge.get().judge(execCommand);
+    dev.gatehouse.policy.shell.ShellJudgement j;
+    try {
+      j = judge.get().judge(execCommand);
+    } catch (RuntimeException | LinkageError e) {
+      // Fail closed: a command the guard could not judge does not run.
+      LOG.error("session {}: the shell guard failed on an exec command; refusing it", id, e);
+      commandJudged(execCommand, "block", "guard-failed", "the command could not be judged", List.of(), "exact");
+      endReason = "refused";
+      sayQuietly("gatehouse: blocked by rule guard-failed: the command could not be judged");
+      return dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED;
+    }
     dev.gatehouse.policy.Verdict v = j.verdict();
     commandJudged(execCommand, v.label(), v.rule(), v.reason(), j.commands(), "exact");
     boolean noWait = "1".equals(channel.clientEnvironment().get("GATEHOUSE_NOWAIT"));

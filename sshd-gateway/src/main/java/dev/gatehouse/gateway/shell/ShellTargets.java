@@ -57,6 +57,13 @@ public final class ShellTargets {
       }
       judges.put(t.name(), new ShellJudge(policies.get(t.policy())));
     }
+    if (!judges.isEmpty()) {
+      try {
+        judges.values().iterator().next().judge("true"); // loads bash's grammar (a native library) now
+      } catch (RuntimeException | LinkageError e) {
+        throw new ConfigException("policies: the shell guard cannot load bash's grammar (tree-sitter native library): " + e, e);
+      }
+    }
     return new ShellTargets(Map.copyOf(judges));
   }
 
