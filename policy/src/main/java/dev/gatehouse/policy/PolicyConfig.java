@@ -30,6 +30,10 @@ public final class PolicyConfig {
   /** {@code policies.NAME.type}: what a policy judges. */
   public static final String TYPE_SQL = "sql";
   public static final String TYPE_KUBERNETES = "kubernetes";
+  public static final String TYPE_SHELL = "shell";
+  private static final Set<String> SHELL_POLICY_KEYS =
+      Set.of("type", "block", "review", "unclassified", "mode", "allowCommands", "rules", "mask");
+  private static final Set<String> SHELL_RULE_KEYS = Set.of("name", "commands", "args", "verdict", "approvers");
   private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict", "approvers");
   private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -50,6 +54,11 @@ public final class PolicyConfig {
   /** Parses the {@code type: kubernetes} policies of {@code policies:}. */
   public static Map<String, KubePolicy> parseKubernetes(Map<String, Object> policiesNode) {
     return ofType(policiesNode, TYPE_KUBERNETES, PolicyConfig::kubePolicy);
+  }
+
+  /** Parses the {@code type: shell} policies of {@code policies:}. */
+  public static Map<String, dev.gatehouse.policy.shell.ShellPolicy> parseShell(Map<String, Object> policiesNode) {
+    return ofType(policiesNode, TYPE_SHELL, PolicyConfig::shellPolicy);
   }
 
   private interface PolicyParser<P> {
@@ -99,11 +108,121 @@ public final class PolicyConfig {
     }
     String t = scalar(m.get("type"), at + ".type");
     return switch (t) {
-      case TYPE_SQL, TYPE_KUBERNETES -> t;
-      case "shell" -> throw new IllegalArgumentException(
-          at + ".type: 'shell' policies are not built in this version (sql, kubernetes)");
-      default -> throw new IllegalArgumentException(at + ".type: '" + t + "' must be sql or kubernetes");
+      case TYPE_SQL, TYPE_KUBERNETES, TYPE_SHELL -> t;
+      default -> throw new IllegalArgumentException(at + ".type: '" + t + "' must be sql, kubernetes or shell");
     };
+  }
+
+  private static dev.gatehouse.policy.shell.ShellPolicy shellPolicy(String name, Map<String, Object> m, String at) {
+    unknownKeys(m, SHELL_POLICY_KEYS, at);
+    List<String> block = shellClasses(m.get("block"), at + ".block");
+    List<String> review = shellClasses(m.get("review"), at + ".review");
+    Unclassified unclassified = unclassified(m.get("unclassified"), at + ".unclassified");
+    dev.gatehouse.policy.shell.ShellPolicy.Mode mode = dev.gatehouse.policy.shell.ShellPolicy.Mode.DENY_LIST;
+    if (m.get("mode") != null) {
+      String s = scalar(m.get("mode"), at + ".mode");
+      mode = switch (s) {
+        case "deny-list" -> dev.gatehouse.policy.shell.ShellPolicy.Mode.DENY_LIST;
+        case "allow-list" -> dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST;
+        default -> throw new IllegalArgumentException(at + ".mode: '" + s + "' must be deny-list or allow-list");
+      };
+    }
+    List<String> allow = strings(m.get("allowCommands"), at + ".allowCommands");
+    List<List<String>> allowCommands = new ArrayList<>();
+    for (int i = 0; i < allow.size(); i++) {
+      List<String> words = List.of(allow.get(i).trim().split("\\s+"));
+      for (String w : words) {
+        if (!w.matches("[A-Za-z0-9_./:+@%=,-]+")) {
+          throw new IllegalArgumentException(at + ".allowCommands[" + i + "]: '" + allow.get(i)
+              + "' must be a command name, optionally followed by words its arguments start with (\"systemctl status\")");
+        }
+      }
+      allowCommands.add(words);
+    }
+    if (mode == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST && allowCommands.isEmpty()) {
+      throw new IllegalArgumentException(at + ".allowCommands: mode allow-list needs at least one allowed command");
+    }
+    List<dev.gatehouse.policy.shell.ShellRule> rules = new ArrayList<>();
+    Set<String> ruleNames = new HashSet<>();
+    List<Object> rl = list(m.get("rules"), at + ".rules");
+    for (int i = 0; i < rl.size(); i++) {
+      String rat = at + ".rules[" + i + "]";
+      dev.gatehouse.policy.shell.ShellRule r = shellRule(map(rl.get(i), rat), rat);
+      if (!ruleNames.add(r.name())) {
+        throw new IllegalArgumentException(rat + ".name: '" + r.name() + "' is used by another rule");
+      }
+      rules.add(r);
+    }
+    List<String> detectors = List.of();
+    if (m.get("mask") != null) {
+      Map<String, Object> mask = map(m.get("mask"), at + ".mask");
+      unknownKeys(mask, Set.of("detectors"), at + ".mask");
+      detectors = strings(mask.get("detectors"), at + ".mask.detectors");
+      for (int i = 0; i < detectors.size(); i++) {
+        if (!ContentDetectors.NAMES.contains(detectors.get(i))) {
+          throw new IllegalArgumentException(at + ".mask.detectors[" + i + "]: '" + detectors.get(i)
+              + "' is no detector (" + String.join(", ", ContentDetectors.NAMES) + ")");
+        }
+      }
+    }
+    return new dev.gatehouse.policy.shell.ShellPolicy(name, block, review, unclassified, mode, allowCommands, rules, detectors);
+  }
+
+  private static dev.gatehouse.policy.shell.ShellRule shellRule(Map<String, Object> m, String at) {
+    unknownKeys(m, SHELL_RULE_KEYS, at);
+    if (m.get("name") == null) {
+      throw new IllegalArgumentException(at + ".name: missing");
+    }
+    String name = scalar(m.get("name"), at + ".name");
+    if (!NAME.matcher(name).matches() || dev.gatehouse.policy.shell.ShellClass.byLabel(name).isPresent()
+        || name.equals("unclassified") || name.equals("allow-list")) {
+      throw new IllegalArgumentException(
+          at + ".name: '" + name + "' must be letters, digits, '.', '_' or '-' and not a built-in class's name");
+    }
+    List<String> commands = strings(m.get("commands"), at + ".commands");
+    for (int i = 0; i < commands.size(); i++) {
+      if (!commands.get(i).matches("[A-Za-z0-9_./:+@%,-]+")) {
+        throw new IllegalArgumentException(at + ".commands[" + i + "]: '" + commands.get(i) + "' must be one command name");
+      }
+    }
+    Pattern args = null;
+    if (m.get("args") != null) {
+      String p = scalar(m.get("args"), at + ".args");
+      try {
+        args = Pattern.compile(p);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(at + ".args: not an RE2 pattern: " + e.getMessage(), e);
+      }
+    }
+    Object v = m.get("verdict");
+    if (v == null) {
+      throw new IllegalArgumentException(at + ".verdict: missing (block or review)");
+    }
+    String verdict = scalar(v, at + ".verdict");
+    Rule.Outcome outcome = switch (verdict) {
+      case "block" -> Rule.Outcome.BLOCK;
+      case "review" -> Rule.Outcome.REVIEW;
+      default -> throw new IllegalArgumentException(at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
+    };
+    if (commands.isEmpty() && args == null) {
+      throw new IllegalArgumentException(at + ": a rule needs commands, args or both");
+    }
+    Approvers approvers = m.get("approvers") == null ? null : Approvers.parse(m.get("approvers"), at + ".approvers");
+    if (approvers != null && outcome != Rule.Outcome.REVIEW) {
+      throw new IllegalArgumentException(at + ".approvers: only a rule with verdict review has approvers");
+    }
+    return new dev.gatehouse.policy.shell.ShellRule(name, commands, args, outcome, approvers);
+  }
+
+  private static List<String> shellClasses(Object node, String at) {
+    List<String> names = strings(node, at);
+    for (int i = 0; i < names.size(); i++) {
+      if (dev.gatehouse.policy.shell.ShellClass.byLabel(names.get(i)).isEmpty()) {
+        throw new IllegalArgumentException(at + "[" + i + "]: '" + names.get(i) + "' is no built-in shell class ("
+            + String.join(", ", dev.gatehouse.policy.shell.ShellClass.labels()) + ")");
+      }
+    }
+    return names.stream().distinct().toList();
   }
 
   private static KubePolicy kubePolicy(String name, Map<String, Object> m, String at) {

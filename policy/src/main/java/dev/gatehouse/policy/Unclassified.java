@@ -8,7 +8,7 @@ public enum Unclassified {
   REVIEW,
   BLOCK;
 
-  Verdict verdict(String reason) {
+  public Verdict verdict(String reason) {
     return this == BLOCK
         ? new Verdict.Block("unclassified", reason)
         : new Verdict.Review("unclassified", reason);

@@ -124,8 +124,8 @@ class KubeJudgeTest {
     assertThatThrownBy(() -> PolicyConfig.parseKubernetes(Map.of("k", Map.of("type", "kubernetes", "rules",
         List.of(Map.of("name", "r", "verbs", List.of("explode"), "verdict", "block"))))))
         .hasMessageStartingWith("policies.k.rules[0].verbs[0]: 'explode' is no API verb");
-    assertThatThrownBy(() -> PolicyConfig.parse(Map.of("s", Map.of("type", "shell"))))
-        .hasMessageStartingWith("policies.s.type: 'shell' policies are not built in this version");
+    assertThatThrownBy(() -> PolicyConfig.parse(Map.of("s", Map.of("type", "fish"))))
+        .hasMessageStartingWith("policies.s.type: 'fish' must be sql, kubernetes or shell");
     assertThatCode(() -> PolicyConfig.parse(Map.of("s", Map.of("type", "kubernetes", "maxRowsChanged", 5))))
         .as("the SQL parser leaves kubernetes policies to parseKubernetes").doesNotThrowAnyException();
     assertThatThrownBy(() -> PolicyConfig.parseKubernetes(Map.of("s", Map.of("type", "kubernetes", "maxRowsChanged", 5))))

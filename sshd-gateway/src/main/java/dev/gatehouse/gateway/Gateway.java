@@ -276,7 +276,8 @@ public final class Gateway implements AutoCloseable {
   private GatewayServices servicesFor(GatewayConfig config) throws IOException, ConfigException {
     KubeTargets kube = KubeTargets.of(config, kubeProxies); // first: a policy of the wrong type is named by its key
     return new GatewayServices(config, runAsUsers(config, embeddedDefaults), sandbox, index, audit, registry, downstream,
-        cancels, PostgresTargets.of(config), kube, pumps, timers, approvals, ledger);
+        cancels, PostgresTargets.of(config), kube, dev.gatehouse.gateway.shell.ShellTargets.of(config), pumps, timers,
+        approvals, ledger);
   }
 
   /**

@@ -30,6 +30,7 @@ public record GatewayServices(
     CancelRegistry cancels,
     PostgresTargets postgres,
     KubeTargets kube,
+    dev.gatehouse.gateway.shell.ShellTargets shell,
     ExecutorService pumps,
     ScheduledExecutorService timers,
     ApprovalDesk approvals,

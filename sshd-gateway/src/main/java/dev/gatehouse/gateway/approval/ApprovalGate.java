@@ -50,18 +50,35 @@ public final class ApprovalGate implements StatementGate {
   private final StatementGate policy;
   private final ApprovalDesk desk;
   private final TargetConfig target;
-  private final SqlPolicy sqlPolicy;
+  /** The approvers a policy rule names for itself (else the target's). */
+  private final java.util.function.Function<String, java.util.Optional<Approvers>> ruleApprovers;
   private final Session session;
   private final boolean noWait;
 
   public ApprovalGate(
       StatementGate policy, ApprovalDesk desk, TargetConfig target, SqlPolicy sqlPolicy, Session session, boolean noWait) {
+    this(policy, desk, target,
+        rule -> sqlPolicy == null ? java.util.Optional.empty() : sqlPolicy.approversOf(rule), session, noWait);
+  }
+
+  private ApprovalGate(StatementGate policy, ApprovalDesk desk, TargetConfig target,
+      java.util.function.Function<String, java.util.Optional<Approvers>> ruleApprovers, Session session, boolean noWait) {
     this.policy = policy;
     this.desk = desk;
     this.target = target;
-    this.sqlPolicy = sqlPolicy;
+    this.ruleApprovers = ruleApprovers;
     this.session = session;
     this.noWait = noWait;
+  }
+
+  /**
+   * The gate for texts that are not SQL (a shell command): it only settles reviews, each bound to
+   * the key the caller gives ({@link #settle(String, String, Decision, Hold)}).
+   */
+  public static ApprovalGate forCommands(ApprovalDesk desk, TargetConfig target,
+      java.util.function.Function<String, java.util.Optional<Approvers>> ruleApprovers, Session session, boolean noWait) {
+    return new ApprovalGate(sql -> new Decision(Decision.REVIEW, "unclassified", "not judged here"), desk, target,
+        ruleApprovers, session, noWait);
   }
 
   @Override
@@ -76,7 +93,7 @@ public final class ApprovalGate implements StatementGate {
 
   @Override
   public StatementGate forConnection() {
-    return new ApprovalGate(policy.forConnection(), desk, target, sqlPolicy, session, noWait);
+    return new ApprovalGate(policy.forConnection(), desk, target, ruleApprovers, session, noWait);
   }
 
   @Override
@@ -86,15 +103,21 @@ public final class ApprovalGate implements StatementGate {
 
   @Override
   public Decision settle(String sql, StandardConformingStrings standardStrings, Decision review, Hold hold) {
-    Approvers approvers = (sqlPolicy == null ? java.util.Optional.<Approvers>empty() : sqlPolicy.approversOf(review.rule()))
-        .or(target::approverRule).orElse(null);
+    // The approval is bound to the statement as the server reads it (ApprovalKey), never to a
+    // cleaned-up copy of its text.
+    return settle(sql, ApprovalKey.of(sql, standardStrings), review, hold);
+  }
+
+  /**
+   * Settles a review of {@code sql} (a statement or a command), whose approval is bound to {@code
+   * key}: an approval given for one key is never used for another.
+   */
+  public Decision settle(String sql, String key, Decision review, Hold hold) {
+    Approvers approvers = ruleApprovers.apply(review.rule()).or(target::approverRule).orElse(null);
     if (approvers == null || desk == null) {
       return new Decision(Decision.REVIEW, review.rule(), review.reason()
           + " (target " + target.name() + " names no approvers, so it cannot be approved)");
     }
-    // The approval is bound to the statement as the server reads it (ApprovalKey), never to a
-    // cleaned-up copy of its text.
-    String key = ApprovalKey.of(sql, standardStrings);
     try {
       var reuse = desk.useStatementApproval(session.identity(), target.name(), key, sql, session.sessionId());
       if (reuse.isPresent()) {

@@ -52,6 +52,8 @@ final class PolicyCommand implements Runnable {
         "{\"sql\":..., \"verdict\":\"allow|block|review\", \"rule\":..., \"reason\":...}.",
         "For a kubernetes target the lines are {\"method\":\"DELETE\",\"path\":\"/api/v1/namespaces/prod\",",
         "\"body\":{...}} (body optional) and the answers add \"request\" and \"verb\".",
+        "For a command or ssh target with a type: shell policy the lines are {\"command\":\"rm -rf /\"}",
+        "and the answers add \"commands\" (the names of every command found) and \"exact\".",
         "Resolves no secrets and opens no connection. A line that is not such an object gets",
         "{\"line\": N, \"error\": ...} and the rest are still judged.",
         "Exit 65 when the target is unknown or has no policy."
@@ -86,6 +88,10 @@ final class PolicyCommand implements Runnable {
       if (name == null || name.isBlank()) {
         System.err.println("gatehouse: target '" + target + "' has no policy");
         return EXIT_UNKNOWN_TARGET;
+      }
+      if (t.get().type() == dev.gatehouse.gateway.config.TargetType.COMMAND
+          || t.get().type() == dev.gatehouse.gateway.config.TargetType.SSH) {
+        return shell(cfg, t.get());
       }
       SqlPolicy policy = policies(cfg).get(name);
       if (policy == null) {
@@ -133,6 +139,52 @@ final class PolicyCommand implements Runnable {
           System.out.println(VisibleText.json(JSON.writeValueAsString(judgeRequest(judge, line, n))));
           System.out.flush();
         }
+      }
+      return 0;
+    }
+
+    /** A command or ssh target: lines {@code {"command":"rm -rf /"}}, judged as an exec request is. */
+    private Integer shell(GatewayConfig cfg, TargetConfig t) throws ConfigException, IOException {
+      dev.gatehouse.policy.shell.ShellJudge judge = dev.gatehouse.gateway.shell.ShellTargets.of(cfg).judge(t).orElseThrow();
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line;
+      int n = 0;
+      while ((line = in.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+          node = null;
+          m.put("line", n);
+          m.put("error", "not JSON: " + e.getOriginalMessage());
+        }
+        if (node != null) {
+          JsonNode command = node.get("command");
+          if (!node.isObject() || command == null || !command.isTextual()) {
+            m.put("line", n);
+            m.put("error", "expected an object with a string \"command\"");
+          } else if (command.asText().indexOf('\0') >= 0) {
+            m.put("command", command.asText());
+            m.put("verdict", "block");
+            m.put("rule", "not-text");
+            m.put("reason", "the command is not text (a NUL byte); at the gateway it exits 65");
+          } else {
+            dev.gatehouse.policy.shell.ShellJudgement j = judge.judge(command.asText());
+            m.put("command", command.asText());
+            m.put("verdict", j.verdict().label());
+            m.put("rule", j.verdict().rule());
+            m.put("reason", j.verdict().reason());
+            m.put("commands", j.commands());
+            m.put("exact", j.exact());
+          }
+        }
+        System.out.println(VisibleText.json(JSON.writeValueAsString(m)));
+        System.out.flush();
       }
       return 0;
     }

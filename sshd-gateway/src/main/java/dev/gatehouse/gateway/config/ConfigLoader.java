@@ -124,6 +124,13 @@ public final class ConfigLoader {
       if (t.type() == TargetType.POSTGRES && t.approverRule().isEmpty()) {
         w.add("target '" + t.name() + "': no approvers, so statements the policy sends to review are refused");
       }
+      if ((t.type() == TargetType.COMMAND || t.type() == TargetType.SSH) && t.policy() != null) {
+        if (t.approverRule().isEmpty()) {
+          w.add("target '" + t.name() + "': no approvers, so commands the policy sends to review are refused");
+        }
+        w.add("target '" + t.name() + "': its policy judges exec requests (ssh " + t.name()
+            + "@gw 'CMD'); interactive sessions are recorded but not judged in this version");
+      }
     }
     return w;
   }

@@ -52,8 +52,8 @@ final class CommandSession extends RecordedSession implements Command {
   private ExitCallback exitCallback;
   private GatewayChannel channel;
   private volatile boolean pty;
-  private ChildProcess child;
-  private InputPump inputPump;
+  private volatile ChildProcess child;
+  private volatile InputPump inputPump;
 
   CommandSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
     super(services, target, user, execCommand);
@@ -102,39 +102,62 @@ final class CommandSession extends RecordedSession implements Command {
         exitCallback.onExit(1, "recording unavailable");
         return;
       }
-      try {
-        List<String> argv = new ArrayList<>(execCommand == null ? target.command() : target.exec());
-        if (execCommand != null) {
-          argv.add(execCommand);
-        }
-        Map<String, String> childEnv = childEnvironment(term);
-        Sandbox.Launch launch = services.sandbox().command(services.runAsUsers().get(target.name()), argv, pty);
-        child = pty
-            ? ChildProcess.startWithPty(launch, childEnv, size)
-            : ChildProcess.startWithPipes(launch, childEnv);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("session {}: cannot start {}: {}", id, target.name(), e.toString());
-        endReason = "start-failed";
-        finishRecording(1, null);
-        sayQuietly("gatehouse: cannot start target '" + target.name() + "': " + e.getMessage());
-        exitCallback.onExit(1, "start failed");
-        return;
-      }
-      started();
-      LOG.info("session {} started: {} on {} ({}, pid {})", id, user.identity(), target.name(),
-          execCommand == null ? "shell" : "exec", child.pid());
+      // Client input waits in the pump's queue until the child runs (the shell guard may first
+      // hold an exec command for approval).
       inputPump = new InputPump();
       channel.setDataReceiver(inputPump);
-      env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
-      services.pumps().execute(named("out-" + id, () -> pump(true)));
-      if (!child.hasPty()) {
-        services.pumps().execute(named("err-" + id, () -> pump(false)));
-      } else {
-        pumpsDone.countDown();
+      if (execCommand != null && services.shell().judge(target).isPresent()) {
+        services.pumps().execute(named("guard-" + id, () -> {
+          try (var again = MDC.putCloseable("session", id)) {
+            Integer refused = guardExec(channel);
+            if (refused != null) {
+              inputPump.stop();
+              if (finishRecording(refused, null)) {
+                exitCallback.onExit(refused, endReason);
+              }
+              return;
+            }
+            launch(env, size, term);
+          }
+        }));
+        return;
       }
-      services.pumps().execute(named("in-" + id, inputPump::run));
-      services.pumps().execute(named("wait-" + id, this::awaitExit));
+      launch(env, size, term);
     }
+  }
+
+  private void launch(Environment env, WindowSize size, String term) {
+    try {
+      List<String> argv = new ArrayList<>(execCommand == null ? target.command() : target.exec());
+      if (execCommand != null) {
+        argv.add(execCommand);
+      }
+      Map<String, String> childEnv = childEnvironment(term);
+      Sandbox.Launch launch = services.sandbox().command(services.runAsUsers().get(target.name()), argv, pty);
+      child = pty
+          ? ChildProcess.startWithPty(launch, childEnv, size)
+          : ChildProcess.startWithPipes(launch, childEnv);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("session {}: cannot start {}: {}", id, target.name(), e.toString());
+      endReason = "start-failed";
+      inputPump.stop();
+      finishRecording(1, null);
+      sayQuietly("gatehouse: cannot start target '" + target.name() + "': " + e.getMessage());
+      exitCallback.onExit(1, "start failed");
+      return;
+    }
+    started();
+    LOG.info("session {} started: {} on {} ({}, pid {})", id, user.identity(), target.name(),
+        execCommand == null ? "shell" : "exec", child.pid());
+    env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
+    services.pumps().execute(named("out-" + id, () -> pump(true)));
+    if (!child.hasPty()) {
+      services.pumps().execute(named("err-" + id, () -> pump(false)));
+    } else {
+      pumpsDone.countDown();
+    }
+    services.pumps().execute(named("in-" + id, inputPump::run));
+    services.pumps().execute(named("wait-" + id, this::awaitExit));
   }
 
   private Map<String, String> childEnvironment(String term) {
@@ -220,6 +243,7 @@ final class CommandSession extends RecordedSession implements Command {
   @Override
   public void destroy(ChannelSession channelSession) {
     // The channel closed (client disconnected, or we finished): make sure the child goes.
+    cancelHeldExec();
     if (child != null && !isFinished()) {
       if (endReason.equals("exit")) {
         endReason = "client-closed";

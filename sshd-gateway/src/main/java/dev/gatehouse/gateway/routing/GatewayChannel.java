@@ -24,6 +24,7 @@ public final class GatewayChannel extends ChannelSession {
   private static final int MAX_ENV_VARS = 64;
   private final Map<String, String> clientEnv = new ConcurrentHashMap<>();
   private volatile boolean ptyRequested;
+  private volatile boolean execNotText;
   private volatile String exitSignal;
   private volatile boolean coreDumped;
 
@@ -37,6 +38,11 @@ public final class GatewayChannel extends ChannelSession {
 
   public boolean ptyRequested() {
     return ptyRequested;
+  }
+
+  /** Whether the exec request's command was not text (invalid UTF-8 or a NUL byte). */
+  public boolean execNotText() {
+    return execNotText;
   }
 
   /** The receiver client data goes to now (a session started from the menu replaces the menu's). */
@@ -73,6 +79,16 @@ public final class GatewayChannel extends ChannelSession {
     }
     clientEnv.put(name, value);
     return super.handleEnvParsed(name, value);
+  }
+
+  @Override
+  protected RequestHandler.Result handleExec(String request, Buffer buffer, boolean wantReply) throws IOException {
+    // MINA decodes the command as UTF-8, replacing what is not: look at the bytes the client sent.
+    int at = buffer.rpos();
+    byte[] raw = buffer.getBytes();
+    buffer.rpos(at);
+    execNotText = !dev.gatehouse.gateway.shell.ExecGuard.isText(raw);
+    return super.handleExec(request, buffer, wantReply);
   }
 
   @Override

@@ -301,6 +301,96 @@ public abstract class RecordedSession implements LiveSession {
     mark("error hidden (SQLSTATE " + sqlState + "): the statement reads a masked column");
   }
 
+  private volatile Runnable heldExecCancel;
+
+  /**
+   * The shell guard on an exec request ({@code ssh web-1@gw 'CMD'}) of a target with a {@code type:
+   * shell} policy: judges CMD before anything runs, audits and marks the verdict, and settles a
+   * review with approvals (this call then waits: run it off MINA's I/O threads). Returns null when
+   * CMD may run; otherwise the exit code, the user having been told why in one line.
+   */
+  protected final Integer guardExec(GatewayChannel channel) {
+    if (execCommand == null) {
+      return null;
+    }
+    var judge = services.shell().judge(target);
+    if (judge.isEmpty()) {
+      return null;
+    }
+    if (channel.execNotText()) {
+      commandJudged(execCommand, "block", "not-text", "the command is not text (invalid UTF-8 or a NUL byte)", List.of(), "exact");
+      endReason = "refused";
+      sayQuietly("gatehouse: the command is not text (invalid UTF-8 or a NUL byte)");
+      return dev.gatehouse.gateway.shell.ExecGuard.EXIT_NOT_TEXT;
+    }
+    dev.gatehouse.policy.shell.ShellJudgement j;
+    try {
+      j = judge.get().judge(execCommand);
+    } catch (RuntimeException | LinkageError e) {
+      // Fail closed: a command the guard could not judge does not run.
+      LOG.error("session {}: the shell guard failed on an exec command; refusing it", id, e);
+      commandJudged(execCommand, "block", "guard-failed", "the command could not be judged", List.of(), "exact");
+      endReason = "refused";
+      sayQuietly("gatehouse: blocked by rule guard-failed: the command could not be judged");
+      return dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED;
+    }
+    dev.gatehouse.policy.Verdict v = j.verdict();
+    commandJudged(execCommand, v.label(), v.rule(), v.reason(), j.commands(), "exact");
+    boolean noWait = "1".equals(channel.clientEnvironment().get("GATEHOUSE_NOWAIT"));
+    dev.gatehouse.gateway.approval.ApprovalGate gate = dev.gatehouse.gateway.approval.ApprovalGate.forCommands(
+        services.approvals(), target, rule -> judge.get().policy().approversOf(rule), approvalSession(), noWait);
+    dev.gatehouse.gateway.postgres.StatementGate.Decision d =
+        dev.gatehouse.gateway.shell.ExecGuard.decide(j, execCommand, gate, new dev.gatehouse.gateway.postgres.StatementGate.Hold() {
+          @Override
+          public void notice(String message) {
+            sayQuietly("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(message));
+          }
+
+          @Override
+          public AutoCloseable onCancel(Runnable onCancel) {
+            heldExecCancel = onCancel;
+            return () -> heldExecCancel = null;
+          }
+        });
+    if (d.allowed()) {
+      return null;
+    }
+    endReason = d.verdict();
+    sayQuietly("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(d.describe()));
+    return dev.gatehouse.gateway.shell.ExecGuard.exitCode(d);
+  }
+
+  /** The client went away while an exec command waited for approval: its request is cancelled. */
+  protected final void cancelHeldExec() {
+    Runnable r = heldExecCancel;
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  /**
+   * A shell command was judged: its audit line (the command's text, verdict, rule, reason, the
+   * names of the commands in it, and {@code source}: {@code exact} when read from the exact text)
+   * and its marker in the recording.
+   */
+  protected final void commandJudged(String text, String verdict, String rule, String reason, List<String> commands,
+      String source) {
+    touch();
+    AuditCode code = switch (verdict) {
+      case "allow" -> AuditCode.STATEMENT_ALLOWED;
+      case "review" -> AuditCode.REVIEW_REQUESTED;
+      default -> AuditCode.STATEMENT_BLOCKED;
+    };
+    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", text,
+        "verdict", verdict, "rule", rule, "reason", reason, "commands", commands, "source", source};
+    if (code == AuditCode.STATEMENT_ALLOWED) {
+      services.audit().recordLater(code, fields);
+    } else {
+      services.audit().tryRecord(code, fields);
+    }
+    mark(verdict + (rule == null ? "" : " " + rule) + " (" + source + "): " + dev.gatehouse.recorder.StatementMarker.text(text));
+  }
+
   /** What an approval gate needs of this session: its id, the person, and markers. */
   protected final dev.gatehouse.gateway.approval.ApprovalGate.Session approvalSession() {
     return new dev.gatehouse.gateway.approval.ApprovalGate.Session() {

@@ -105,6 +105,13 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
   }
 
   private Command sessionFor(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
+    if (execCommand == null && s.shell().judge(t).map(j -> j.policy().mode()
+        == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
+      // The guard judges exec requests only in this version: an allow-list promises that nothing
+      // else runs, which an unjudged interactive shell would break.
+      return new Refusal(Refusal.REFUSED, "target '" + t.name()
+          + "' has an allow-list shell policy: only exec requests (ssh " + t.name() + "@gw 'CMD') are admitted");
+    }
     if (t.type() == TargetType.POSTGRES) {
       return new PsqlSession(s, t, user, execCommand);
     }

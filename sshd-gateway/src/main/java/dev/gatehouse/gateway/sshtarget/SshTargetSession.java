@@ -143,6 +143,14 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   }
 
   private void connect(WindowSize size, String term) {
+    Integer refused = guardExec(channel);
+    if (refused != null) {
+      // Judged before the host is even contacted: nothing of a refused command reaches it.
+      if (finishRecording(refused, null)) {
+        exitCallback.onExit(refused, endReason);
+      }
+      return;
+    }
     try {
       hostSession = downstream.connect(target.ssh(), user.identity(), targetCertificateEnd(Instant.now()));
       if (!endReason.equals("exit")) {
@@ -364,6 +372,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
 
   @Override
   public void destroy(ChannelSession channelSession) {
+    cancelHeldExec();
     if (!isFinished()) {
       if (endReason.equals("exit")) {
         endReason = "client-closed";

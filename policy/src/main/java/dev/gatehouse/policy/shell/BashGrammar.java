@@ -1,0 +1,61 @@
+package dev.gatehouse.policy.shell;
+
+import java.nio.charset.StandardCharsets;
+import org.treesitter.TSNode;
+import org.treesitter.TSParser;
+import org.treesitter.TSTree;
+import org.treesitter.TreeSitterBash;
+
+/**
+ * bash's grammar (tree-sitter-bash) behind a small door: one parser per thread (a tree-sitter
+ * parser is not thread-safe; a language is), a time limit per text, and text slices by the
+ * parser's UTF-8 byte offsets.
+ */
+final class BashGrammar {
+  /** A text that takes longer to parse is unclassified. */
+  private static final long PARSE_LIMIT_MICROS = 200_000;
+
+  private static final TreeSitterBash BASH = new TreeSitterBash();
+  private static final ThreadLocal<TSParser> PARSER = ThreadLocal.withInitial(() -> {
+    TSParser p = new TSParser();
+    if (!p.setLanguage(BASH)) {
+      throw new IllegalStateException("tree-sitter-bash does not match the tree-sitter runtime's language version");
+    }
+    p.setTimeoutMicros(PARSE_LIMIT_MICROS);
+    return p;
+  });
+
+  /** A parsed text: its tree and its bytes (node offsets are byte offsets into them). */
+  static final class Parsed {
+    final TSTree tree; // kept: the nodes point into it
+    final TSNode root;
+    final byte[] utf8;
+
+    private Parsed(TSTree tree, byte[] utf8) {
+      this.tree = tree;
+      this.root = tree.getRootNode();
+      this.utf8 = utf8;
+    }
+
+    String text(TSNode n) {
+      return slice(n.getStartByte(), n.getEndByte());
+    }
+
+    String slice(int from, int to) {
+      return new String(utf8, from, to - from, StandardCharsets.UTF_8);
+    }
+  }
+
+  private BashGrammar() {}
+
+  /** The tree of {@code text}, or null when the parser gave up (time limit). */
+  static Parsed parse(String text) {
+    TSParser p = PARSER.get();
+    TSTree tree = p.parseString(null, text);
+    if (tree == null) {
+      p.reset();
+      return null;
+    }
+    return new Parsed(tree, text.getBytes(StandardCharsets.UTF_8));
+  }
+}

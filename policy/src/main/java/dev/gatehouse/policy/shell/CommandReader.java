@@ -1,0 +1,707 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.treesitter.TSNode;
+
+/**
+ * Walks bash's parse tree of a text and collects what {@link ShellReading} reports. Every node is
+ * visited (so a {@code $(…)} anywhere — an argument, an assignment, a redirection, a here-document,
+ * a {@code case} word, a {@code [[ … ]]} test — is found); simple commands are then unwrapped
+ * ({@link Wrappers}) and code handed to a shell is read again, to a bounded depth.
+ *
+ * <p>Where tree-sitter's reading is known to differ from bash's, this class reads as bash does:
+ * the inside of {@code `…`} is read again after bash's backslash processing (tree-sitter does not
+ * see {@code \`…\`} nested inside), and a here-document or here-string fed to a shell is read as
+ * that shell's code.
+ */
+final class CommandReader {
+  static final int MAX_TEXT_BYTES = 64 * 1024;
+  private static final int MAX_CODE_DEPTH = 12;
+  private static final int MAX_TREE_DEPTH = 200;
+  private static final int MAX_COMMANDS = 2_000;
+
+  private static final Set<String> RESERVED = Set.of("{", "}", "(", ")", "!", "if", "then", "else", "elif", "fi", "do",
+      "done", "case", "esac", "while", "until", "for", "in", "select", "function", "[[", "]]");
+  private final List<ShellCommand> commands = new ArrayList<>();
+  private final List<ShellReading.Redirect> writes = new ArrayList<>();
+  private final List<ShellReading.Assignment> assignments = new ArrayList<>();
+  private final List<ShellReading.FunctionDefinition> functions = new ArrayList<>();
+  private final Set<String> unclassified = new LinkedHashSet<>();
+
+  /** One parsed text being walked: its tree, how it is reached, how deep in code-in-code. */
+  private record Ctx(BashGrammar.Parsed p, List<String> via, int codeDepth) {}
+
+  ShellReading read(String text) {
+    if (text.indexOf('\0') >= 0) {
+      unclassified.add("the text holds a NUL byte");
+    } else if (text.length() * 3L > MAX_TEXT_BYTES && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+      unclassified.add("the text is longer than " + MAX_TEXT_BYTES + " bytes");
+    } else {
+      code(text, List.of(), 0);
+    }
+    return new ShellReading(text, commands, writes, assignments, functions, List.copyOf(unclassified));
+  }
+
+  private void code(String text, List<String> via, int depth) {
+    if (depth > MAX_CODE_DEPTH) {
+      unclassified.add("code nested more than " + MAX_CODE_DEPTH + " levels deep");
+      return;
+    }
+    BashGrammar.Parsed p = BashGrammar.parse(text);
+    if (p == null) {
+      unclassified.add("the text took too long to parse");
+      return;
+    }
+    String joined = withoutLineContinuations(p);
+    if (joined != null) {
+      // bash drops backslash-newline before it splits words; tree-sitter may split there instead.
+      code(joined, via, depth + 1);
+      return;
+    }
+    if (p.root.hasError()) {
+      unclassified.add("the text does not parse as bash" + where(p, p.root, via));
+    }
+    Ctx ctx = new Ctx(p, via, depth);
+    lineBreaks(p.root, ctx, 0);
+    walk(p.root, ctx, 0);
+  }
+
+  /**
+   * The text with every line continuation (an unescaped backslash before a newline, outside single
+   * quotes, comments and quoted here-documents) removed, as bash reads it; null when there is none.
+   */
+  private static String withoutLineContinuations(BashGrammar.Parsed p) {
+    byte[] b = p.utf8;
+    List<Integer> live = new ArrayList<>();
+    for (int i = 1; i < b.length; i++) {
+      if (b[i] != '\n' || b[i - 1] != '\\') {
+        continue;
+      }
+      int slashes = 0;
+      for (int j = i - 1; j >= 0 && b[j] == '\\'; j--) {
+        slashes++;
+      }
+      if (slashes % 2 == 0 || !continuationAt(p, i - 1)) {
+        continue;
+      }
+      live.add(i - 1);
+    }
+    if (live.isEmpty()) {
+      return null;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+    int from = 0;
+    for (int at : live) {
+      out.write(b, from, at - from);
+      from = at + 2;
+    }
+    out.write(b, from, b.length - from);
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static boolean continuationAt(BashGrammar.Parsed p, int at) {
+    TSNode n = p.root.getDescendantForByteRange(at, at + 1);
+    for (; n != null && !n.isNull(); n = n.getParent()) {
+      switch (n.getType()) {
+        case "raw_string", "comment", "ansi_c_string" -> {
+          return false;
+        }
+        case "heredoc_body" -> {
+          TSNode redirect = n.getParent();
+          for (int i = 0; redirect != null && !redirect.isNull() && i < redirect.getChildCount(); i++) {
+            if (redirect.getChild(i).getType().equals("heredoc_start")) {
+              String d = p.text(redirect.getChild(i));
+              return !(d.contains("'") || d.contains("\"") || d.contains("\\"));
+            }
+          }
+          return true;
+        }
+        default -> {}
+      }
+    }
+    return true;
+  }
+
+  private static String where(BashGrammar.Parsed p, TSNode root, List<String> via) {
+    TSNode bad = firstError(root, 0);
+    String in = via.isEmpty() ? "" : " (in " + String.join(" / ", via) + ")";
+    if (bad == null) {
+      return in;
+    }
+    String near = p.slice(bad.getStartByte(), Math.min(p.utf8.length, Math.max(bad.getEndByte(), bad.getStartByte() + 1)));
+    if (near.length() > 40) {
+      near = near.substring(0, 40) + "…";
+    }
+    return in + " near '" + near + "'";
+  }
+
+  private static TSNode firstError(TSNode n, int depth) {
+    if (n.isError() || n.isMissing()) {
+      return n;
+    }
+    if (depth > MAX_TREE_DEPTH || !n.hasError()) {
+      return null;
+    }
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode e = firstError(n.getChild(i), depth + 1);
+      if (e != null) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private void walk(TSNode n, Ctx c, int depth) {
+    if (depth > MAX_TREE_DEPTH) {
+      unclassified.add("the text nests more than " + MAX_TREE_DEPTH + " levels deep");
+      return;
+    }
+    if (n.isError() || n.isMissing()) {
+      unclassified.add("the text does not parse as bash" + where(c.p, n, c.via));
+    }
+    switch (n.getType()) {
+      case "comment" -> {}
+      case "command" -> command(n, c, depth, null);
+      case "redirected_statement" -> redirected(n, c, depth);
+      case "pipeline" -> pipeline(n, c, depth, null);
+      case "function_definition" -> function(n, c, depth);
+      case "variable_assignment" -> assignment(n, c, depth);
+      case "declaration_command", "unset_command" -> declaration(n, c, depth);
+      case "command_substitution" -> substitution(n, c, depth);
+      case "file_redirect", "heredoc_redirect", "herestring_redirect" -> redirect(n, c, depth, new Feed());
+      default -> children(n, c, depth);
+    }
+  }
+
+  /**
+   * tree-sitter-bash can read a line break as the space between two words of one command (a line
+   * that starts with a backslash); bash ends the command there. Such a reading is not bash's.
+   */
+  private void lineBreaks(TSNode n, Ctx c, int depth) {
+    if (depth > MAX_TREE_DEPTH) {
+      return;
+    }
+    switch (n.getType()) {
+      case "command", "file_redirect", "herestring_redirect", "heredoc_redirect", "declaration_command",
+          "unset_command" -> lineBreakInside(n, c);
+      case "word", "concatenation" -> {
+        if (ShellWords.bareNewline(c.p.text(n))) {
+          unclassified.add("the grammar read a line break inside a word, where bash ends the command: "
+              + shown(c.p.text(n).strip()));
+        }
+      }
+      default -> {}
+    }
+    for (int i = 0; i < n.getChildCount(); i++) {
+      lineBreaks(n.getChild(i), c, depth + 1);
+    }
+  }
+
+  private void lineBreakInside(TSNode n, Ctx c) {
+    int pos = -1;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (ch.getType().equals("heredoc_redirect") || ch.getType().equals("heredoc_body")) {
+        return; // what follows a here-document's start is its body, on the next lines by design
+      }
+      if (pos >= 0 && ch.getStartByte() > pos && c.p.slice(pos, ch.getStartByte()).indexOf('\n') >= 0) {
+        unclassified.add("the grammar read a line break inside a command, where bash ends it: "
+            + shown(c.p.text(n).strip()));
+        return;
+      }
+      pos = ch.getEndByte();
+    }
+  }
+
+  private void children(TSNode n, Ctx c, int depth) {
+    for (int i = 0; i < n.getChildCount(); i++) {
+      walk(n.getChild(i), c, depth + 1);
+    }
+  }
+
+  /**
+   * {@code $(…)} as the grammar read it; {@code `…`} read again from its text after bash's
+   * backslash processing ({@code \\}, {@code \`}, {@code \$} lose the backslash), so nested
+   * backticks are seen as bash sees them.
+   */
+  private void substitution(TSNode n, Ctx c, int depth) {
+    String src = c.p.text(n);
+    if (!src.startsWith("`")) {
+      children(n, c, depth);
+      return;
+    }
+    // bash ends `…` at the first backquote not escaped by a backslash; the grammar may not.
+    int end = -1;
+    for (int i = 1; i < src.length(); i++) {
+      char ch = src.charAt(i);
+      if (ch == '\\') {
+        i++;
+      } else if (ch == '`') {
+        end = i;
+        break;
+      }
+    }
+    if (end != src.length() - 1) {
+      unclassified.add("the grammar's end of a `…` substitution is not bash's: " + shown(src));
+      children(n, c, depth);
+      return;
+    }
+    String inner = src.substring(1, src.length() - 1);
+    boolean inDoubleQuotes = insideDoubleQuotes(n);
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < inner.length(); i++) {
+      char ch = inner.charAt(i);
+      if (ch == '\\' && i + 1 < inner.length()) {
+        char next = inner.charAt(i + 1);
+        if (next == '\\' || next == '`' || next == '$' || (inDoubleQuotes && next == '"')) {
+          b.append(next);
+          i++;
+          continue;
+        }
+      }
+      b.append(ch);
+    }
+    code(b.toString(), c.via, c.codeDepth + 1);
+  }
+
+  /** `…` in an unquoted here-document's body run when it is expanded; the grammar leaves them as text. */
+  private void backquotesIn(String body, Ctx c) {
+    int open = -1;
+    StringBuilder inner = new StringBuilder();
+    for (int i = 0; i < body.length(); i++) {
+      char ch = body.charAt(i);
+      if (ch == '\\' && i + 1 < body.length()) {
+        char next = body.charAt(i + 1);
+        if (open >= 0) {
+          inner.append("\\$`".indexOf(next) >= 0 ? String.valueOf(next) : "\\" + next);
+        }
+        i++;
+        continue;
+      }
+      if (ch == '`') {
+        if (open < 0) {
+          open = i;
+          inner.setLength(0);
+        } else {
+          code(inner.toString(), via(c.via, "<<"), c.codeDepth + 1);
+          open = -1;
+        }
+        continue;
+      }
+      if (open >= 0) {
+        inner.append(ch);
+      }
+    }
+    if (open >= 0) {
+      unclassified.add("an unterminated `…` in a here-document");
+    }
+  }
+
+  private static boolean insideDoubleQuotes(TSNode n) {
+    for (TSNode p = n.getParent(); p != null && !p.isNull(); p = p.getParent()) {
+      String t = p.getType();
+      if (t.equals("string")) {
+        return true;
+      }
+      if (t.equals("command_substitution") || t.equals("command") || t.equals("program")) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** What a command's redirections feed it (a here-document's text) and where its input comes from. */
+  private static final class Feed {
+    ShellCommand.Stdin stdin = ShellCommand.Stdin.TERMINAL;
+    String text; // here-document or here-string body, when known exactly
+    boolean textUnknown;
+  }
+
+  private void redirected(TSNode n, Ctx c, int depth) {
+    Feed feed = new Feed();
+    TSNode body = null;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      String t = ch.getType();
+      if (t.equals("file_redirect") || t.equals("heredoc_redirect") || t.equals("herestring_redirect")) {
+        redirect(ch, c, depth + 1, feed);
+      } else if (body == null && ch.isNamed()) {
+        body = ch;
+      } else {
+        walk(ch, c, depth + 1);
+      }
+    }
+    if (body == null) {
+      return;
+    }
+    withFeedForLast(body, c, depth + 1, feed);
+  }
+
+  /**
+   * The grammar hangs a redirection written after {@code a && b} or {@code a | b} on the whole list
+   * or pipeline; bash gives it to the last command ({@code b}). A compound command ({@code { … }},
+   * {@code ( … )}, {@code while}) keeps it for itself.
+   */
+  private void withFeedForLast(TSNode n, Ctx c, int depth, Feed feed) {
+    switch (n.getType()) {
+      case "command" -> command(n, c, depth, feed);
+      case "pipeline" -> pipeline(n, c, depth, feed);
+      case "list", "negated_command" -> {
+        int last = -1;
+        for (int i = 0; i < n.getChildCount(); i++) {
+          if (n.getChild(i).isNamed()) {
+            last = i;
+          }
+        }
+        for (int i = 0; i < n.getChildCount(); i++) {
+          if (i == last) {
+            withFeedForLast(n.getChild(i), c, depth + 1, feed);
+          } else {
+            walk(n.getChild(i), c, depth + 1);
+          }
+        }
+      }
+      default -> walk(n, c, depth);
+    }
+  }
+
+  private void redirect(TSNode n, Ctx c, int depth, Feed feed) {
+    String t = n.getType();
+    if (t.equals("heredoc_redirect")) {
+      heredoc(n, c, depth, feed);
+      return;
+    }
+    if (t.equals("herestring_redirect")) {
+      for (int i = 0; i < n.getNamedChildCount(); i++) {
+        TSNode w = n.getNamedChild(i);
+        walk(w, c, depth + 1);
+        Word word = ShellWords.word(c.p, w);
+        feed.stdin = ShellCommand.Stdin.TEXT;
+        if (word.literal()) {
+          feed.text = word.value() + "\n";
+        } else {
+          feed.textUnknown = true;
+        }
+      }
+      return;
+    }
+    String op = null;
+    TSNode dest = null;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (!ch.isNamed()) {
+        op = c.p.text(ch);
+      } else if (!ch.getType().equals("file_descriptor")) {
+        dest = ch;
+        walk(ch, c, depth + 1);
+      }
+    }
+    if (op == null || dest == null) {
+      return;
+    }
+    if (op.contains(">")) {
+      Word w = ShellWords.word(c.p, dest);
+      boolean fdDup = op.endsWith("&") && (w.value().matches("[0-9]+-?") || w.value().equals("-"));
+      if (!fdDup) {
+        writes.add(new ShellReading.Redirect(w, c.p.text(n)));
+      }
+    } else if (op.equals("<")) {
+      feed.stdin = ShellCommand.Stdin.FILE;
+    }
+  }
+
+  private void heredoc(TSNode n, Ctx c, int depth, Feed feed) {
+    String delimiter = "";
+    int bodyStart = -1;
+    int bodyEnd = -1;
+    boolean expands = false;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      switch (ch.getType()) {
+        case "heredoc_start" -> delimiter = c.p.text(ch);
+        case "heredoc_body" -> {
+          bodyStart = ch.getStartByte();
+          bodyEnd = ch.getEndByte();
+          for (int j = 0; j < ch.getNamedChildCount(); j++) {
+            if (!ch.getNamedChild(j).getType().equals("heredoc_content")) {
+              expands = true;
+            }
+          }
+          walk(ch, c, depth + 1);
+        }
+        case "heredoc_end" -> {
+          if (bodyStart >= 0) {
+            bodyEnd = ch.getStartByte();
+          }
+        }
+        default -> walk(ch, c, depth + 1);
+      }
+    }
+    feed.stdin = ShellCommand.Stdin.TEXT;
+    if (bodyStart < 0) {
+      feed.text = "";
+      return;
+    }
+    String body = c.p.slice(bodyStart, bodyEnd);
+    boolean quoted = delimiter.contains("'") || delimiter.contains("\"") || delimiter.contains("\\");
+    if (!quoted) {
+      backquotesIn(body, c);
+      if (expands || body.contains("$") || body.contains("`")) {
+        feed.textUnknown = true;
+        return;
+      }
+      // An unquoted delimiter: \\ \$ \` and backslash-newline are processed in the body.
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < body.length(); i++) {
+        char ch = body.charAt(i);
+        if (ch == '\\' && i + 1 < body.length() && "\\$`\n".indexOf(body.charAt(i + 1)) >= 0) {
+          if (body.charAt(i + 1) != '\n') {
+            b.append(body.charAt(i + 1));
+          }
+          i++;
+          continue;
+        }
+        b.append(ch);
+      }
+      body = b.toString();
+    }
+    String op = c.p.text(n);
+    if (op.startsWith("<<-")) {
+      body = body.replaceAll("(?m)^\t+", "");
+    }
+    feed.text = body;
+  }
+
+  private void pipeline(TSNode n, Ctx c, int depth, Feed lastFeed) {
+    List<String> upstream = new ArrayList<>();
+    boolean first = true;
+    int last = -1;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      if (n.getChild(i).isNamed()) {
+        last = i;
+      }
+    }
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (!ch.isNamed()) {
+        continue;
+      }
+      int before = commands.size();
+      if (i == last && lastFeed != null && !ch.getType().equals("command")) {
+        int mark = commands.size();
+        withFeedForLast(ch, c, depth + 1, lastFeed);
+        if (!first) {
+          for (int j = mark; j < commands.size(); j++) {
+            ShellCommand sc = commands.get(j);
+            if (sc.stdin() == ShellCommand.Stdin.TERMINAL) {
+              commands.set(j, sc.withStdin(ShellCommand.Stdin.PIPE, upstream));
+            }
+          }
+        }
+      } else if (ch.getType().equals("command")) {
+        Feed feed = i == last && lastFeed != null ? lastFeed : new Feed();
+        if (!first && feed.stdin == ShellCommand.Stdin.TERMINAL) {
+          feed.stdin = ShellCommand.Stdin.PIPE;
+        }
+        command(ch, c, depth + 1, feed, List.copyOf(upstream));
+      } else if (ch.getType().equals("redirected_statement") && !first) {
+        int mark = commands.size();
+        redirected(ch, c, depth + 1);
+        // A redirection of its own input wins over the pipe; else the pipe feeds it.
+        for (int j = mark; j < commands.size(); j++) {
+          ShellCommand sc = commands.get(j);
+          if (sc.stdin() == ShellCommand.Stdin.TERMINAL) {
+            commands.set(j, sc.withStdin(ShellCommand.Stdin.PIPE, upstream));
+          }
+        }
+      } else {
+        walk(ch, c, depth + 1);
+        if (!first) {
+          // A compound command in a pipe ({ …; }, ( … ), while): its commands may all read the pipe.
+          for (int j = before; j < commands.size(); j++) {
+            ShellCommand sc = commands.get(j);
+            if (sc.stdin() == ShellCommand.Stdin.TERMINAL) {
+              commands.set(j, sc.withStdin(ShellCommand.Stdin.PIPE, upstream));
+            }
+          }
+        }
+      }
+      for (int j = before; j < commands.size(); j++) {
+        upstream.add(commands.get(j).name());
+      }
+      first = false;
+    }
+  }
+
+  private void function(TSNode n, Ctx c, int depth) {
+    TSNode nameNode = n.getChildByFieldName("name");
+    String name = nameNode == null || nameNode.isNull() ? "" : ShellWords.word(c.p, nameNode).value();
+    int before = commands.size();
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (nameNode == null || !TSNode.eq(ch, nameNode)) {
+        walk(ch, c, depth + 1);
+      }
+    }
+    boolean self = false;
+    for (int j = before; j < commands.size(); j++) {
+      self |= commands.get(j).name().equals(name);
+    }
+    functions.add(new ShellReading.FunctionDefinition(name, self, c.p.text(n)));
+  }
+
+  private void assignment(TSNode n, Ctx c, int depth) {
+    TSNode nameNode = n.getChildByFieldName("name");
+    TSNode value = n.getChildByFieldName("value");
+    String name = nameNode == null || nameNode.isNull() ? c.p.text(n) : c.p.text(nameNode);
+    Word w = value == null || value.isNull() ? Word.literal("", "") : ShellWords.word(c.p, value);
+    assignments.add(new ShellReading.Assignment(name, w, c.p.text(n)));
+    children(n, c, depth);
+  }
+
+  /** declare/typeset/export/local/readonly and unset: a command of their own, and the variables they set. */
+  private void declaration(TSNode n, Ctx c, int depth) {
+    String keyword = null;
+    List<Word> args = new ArrayList<>();
+    boolean unset = n.getType().equals("unset_command");
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (!ch.isNamed()) {
+        if (keyword == null) {
+          keyword = c.p.text(ch);
+        }
+        continue;
+      }
+      if (ch.getType().equals("variable_assignment")) {
+        assignment(ch, c, depth + 1);
+        TSNode value = ch.getChildByFieldName("value");
+        String nm = c.p.text(ch.getChildByFieldName("name"));
+        Word v = value == null || value.isNull() ? Word.literal("", "") : ShellWords.word(c.p, value);
+        args.add(new Word(c.p.text(ch), nm + "=" + v.value(), v.literal()));
+      } else {
+        walk(ch, c, depth + 1);
+        Word w = ShellWords.word(c.p, ch);
+        args.add(w);
+        if (unset && w.literal() && !w.value().startsWith("-")) {
+          assignments.add(new ShellReading.Assignment(w.value(), null, c.p.text(n)));
+        }
+      }
+    }
+    if (keyword != null) {
+      add(new ShellCommand(keyword, keyword, args, c.p.text(n), c.via, ShellCommand.Stdin.TERMINAL, List.of()));
+    }
+  }
+
+  private void command(TSNode n, Ctx c, int depth, Feed feed) {
+    command(n, c, depth, feed, List.of());
+  }
+
+  private void command(TSNode n, Ctx c, int depth, Feed feed, List<String> upstream) {
+    if (feed == null) {
+      feed = new Feed();
+    }
+    Word name = null;
+    List<Word> args = new ArrayList<>();
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      String t = ch.getType();
+      if (!ch.isNamed()) {
+        continue;
+      }
+      switch (t) {
+        case "variable_assignment" -> assignment(ch, c, depth + 1);
+        case "file_redirect", "heredoc_redirect", "herestring_redirect" -> redirect(ch, c, depth + 1, feed);
+        case "command_name" -> {
+          walk(ch, c, depth + 1);
+          TSNode w = ch.getNamedChildCount() == 1 ? ch.getNamedChild(0) : ch;
+          name = ShellWords.word(c.p, w);
+        }
+        case "comment" -> {}
+        default -> {
+          walk(ch, c, depth + 1);
+          args.add(ShellWords.word(c.p, ch));
+        }
+      }
+    }
+    if (name == null) {
+      return;
+    }
+    List<Word> words = new ArrayList<>();
+    words.add(name);
+    words.addAll(args);
+    for (Word w : words) {
+      if (ShellWords.bareNewline(w.source())) {
+        unclassified.add("the grammar read a line break inside a word, where bash ends the command: "
+            + shown(w.source().strip()));
+      }
+    }
+    simple(words, c.p.text(n), c, feed, upstream, 0);
+  }
+
+  /** One simple command's words: record it, then what it runs. */
+  private void simple(List<Word> words, String text, Ctx c, Feed feed, List<String> upstream, int wrapDepth) {
+    Word name = words.get(0);
+    if (!name.literal() || name.value().isEmpty()) {
+      unclassified.add("the command name is not a literal word: " + shown(name.source()));
+      return;
+    }
+    if (commands.size() >= MAX_COMMANDS) {
+      unclassified.add("more than " + MAX_COMMANDS + " commands");
+      return;
+    }
+    String path = name.value();
+    if (RESERVED.contains(name.source())) {
+      // bash reads an unquoted reserved word there as syntax (time { …; }, coproc { …; }): the
+      // grammar's reading is not bash's.
+      unclassified.add("a reserved word read as a command name: " + shown(text));
+      return;
+    }
+    String base = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path;
+    if (base.isEmpty()) {
+      unclassified.add("the command name is a directory: " + shown(name.source()));
+      return;
+    }
+    ShellCommand.Stdin stdin = feed.stdin;
+    ShellCommand sc = new ShellCommand(base, path, words.subList(1, words.size()), text, c.via, stdin,
+        stdin == ShellCommand.Stdin.PIPE ? upstream : List.of());
+    add(sc);
+    if (feed.stdin == ShellCommand.Stdin.TEXT && Interpreters.readsCodeFromStdin(sc)) {
+      if (feed.textUnknown || feed.text == null) {
+        unclassified.add(base + " reads code from a here-document only known when it runs");
+      } else if (Wrappers.BASH_LIKE.contains(base) || base.equals("source") || base.equals(".")) {
+        code(feed.text, via(c.via, base + " <<"), c.codeDepth + 1);
+      }
+    }
+    if (wrapDepth > MAX_CODE_DEPTH) {
+      unclassified.add("commands wrapped more than " + MAX_CODE_DEPTH + " levels deep");
+      return;
+    }
+    for (Wrappers.Step step : Wrappers.unwrap(base, sc.args())) {
+      if (step instanceof Wrappers.Inner in) {
+        Ctx inner = new Ctx(c.p, via(c.via, in.via()), c.codeDepth);
+        simple(in.words(), text, inner, feed, upstream, wrapDepth + 1);
+      } else if (step instanceof Wrappers.Code code) {
+        code(code.text(), via(c.via, code.via()), c.codeDepth + 1);
+      } else if (step instanceof Wrappers.Unknown u) {
+        unclassified.add(u.reason());
+      }
+    }
+  }
+
+  private void add(ShellCommand sc) {
+    commands.add(sc);
+  }
+
+  private static List<String> via(List<String> outer, String step) {
+    List<String> v = new ArrayList<>(outer);
+    v.add(step);
+    return v;
+  }
+
+  private static String shown(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Shells and language interpreters: how an invocation gets its code — inline ({@code -c}, {@code
+ * -e}), from a script file, from standard input, or from a person at a prompt.
+ */
+final class Interpreters {
+  /** How a shell or interpreter gets its code. */
+  enum Source {
+    /** {@code -c CODE}, {@code -e CODE}: in its arguments. */
+    INLINE,
+    /** A script file it is given. */
+    SCRIPT,
+    /** No code given: it reads standard input (a prompt when that is a terminal). */
+    STDIN,
+    /** It runs a module or does not run code ({@code python3 -m http.server}, {@code bash --version}). */
+    OTHER
+  }
+
+  static final Set<String> LANGUAGES = Set.of("python", "python2", "python3", "pypy", "pypy3", "perl", "perl5", "ruby",
+      "irb", "node", "nodejs", "deno", "bun", "php", "lua", "luajit", "Rscript", "R", "tclsh", "wish", "expect",
+      "osascript", "jshell", "groovy", "scala", "julia", "guile", "racket", "sbcl", "ghci", "erl", "iex", "elixir",
+      "powershell", "pwsh");
+
+  /** The option that takes inline code, per language. */
+  private static String inlineOptions(String name) {
+    if (name.startsWith("python") || name.startsWith("pypy")) {
+      return "c";
+    }
+    return switch (name) {
+      case "perl", "perl5" -> "eE";
+      case "ruby", "lua", "luajit", "Rscript", "R", "osascript", "julia", "elixir", "erl" -> "e";
+      case "node", "nodejs", "bun" -> "ep";
+      case "php" -> "r";
+      case "expect", "pwsh", "powershell" -> "c";
+      default -> "";
+    };
+  }
+
+  private static final Set<String> LONG_INLINE = Set.of("--eval", "--print", "-Command", "-command", "-EncodedCommand",
+      "--command", "--expr", "-eval");
+
+  private Interpreters() {}
+
+  static boolean isLanguage(String name) {
+    return LANGUAGES.contains(name) || name.matches("python[0-9.]+|pypy[0-9.]*|perl[0-9.]+|ruby[0-9.]+|php[0-9.]+|lua[0-9.]+|node[0-9]+");
+  }
+
+  static boolean isShellOrLanguage(String name) {
+    return Wrappers.isShell(name) || isLanguage(name);
+  }
+
+  /** Where {@code c}'s code comes from; {@link Source#OTHER} for a command that is neither a shell nor a language. */
+  static Source source(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    if (Wrappers.isShell(n)) {
+      return shellSource(a);
+    }
+    if (!isLanguage(n)) {
+      return Source.OTHER;
+    }
+    String inline = inlineOptions(n);
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (LONG_INLINE.contains(v) || v.startsWith("--eval=") || v.startsWith("--print=")) {
+        return Source.INLINE;
+      }
+      if (v.equals("--") || v.equals("-")) {
+        return i + 1 < a.size() && !v.equals("-") ? Source.SCRIPT : Source.STDIN;
+      }
+      if (v.startsWith("-") && v.length() > 1 && !v.startsWith("--")) {
+        for (int j = 1; j < v.length(); j++) {
+          if (inline.indexOf(v.charAt(j)) >= 0) {
+            return Source.INLINE;
+          }
+        }
+        if ((n.startsWith("python") || n.startsWith("pypy")) && v.contains("m")) {
+          return Source.OTHER; // python -m module
+        }
+        if ((n.startsWith("python") || n.startsWith("pypy")) && (v.equals("-X") || v.equals("-W"))) {
+          i++;
+        }
+        if (v.equals("-V") || v.equals("--version") || v.equals("-h")) {
+          return Source.OTHER;
+        }
+        continue;
+      }
+      if (v.startsWith("--")) {
+        if (v.equals("--version") || v.equals("--help")) {
+          return Source.OTHER;
+        }
+        continue;
+      }
+      return Source.SCRIPT;
+    }
+    return Source.STDIN;
+  }
+
+  private static Source shellSource(List<Word> a) {
+    boolean stdinFlag = false;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--") || v.equals("-")) {
+        return i + 1 < a.size() && !stdinFlag ? Source.SCRIPT : Source.STDIN;
+      }
+      if (v.equals("--version") || v.equals("--help")) {
+        return Source.OTHER;
+      }
+      if (v.equals("--rcfile") || v.equals("--init-file")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        continue;
+      }
+      if ((v.startsWith("-") || v.startsWith("+")) && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'c') {
+            return Source.INLINE;
+          }
+          if (ch == 's') {
+            stdinFlag = true;
+          }
+          if (ch == 'o' || ch == 'O') {
+            i++;
+          }
+        }
+        continue;
+      }
+      return stdinFlag ? Source.STDIN : Source.SCRIPT;
+    }
+    return Source.STDIN;
+  }
+
+  private static final Set<String> STDIN_FILES = Set.of("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-");
+
+  /** A shell or interpreter that takes its code from standard input ({@code . /dev/stdin} too). */
+  static boolean readsCodeFromStdin(ShellCommand c) {
+    if (c.name().equals("source") || c.name().equals(".")) {
+      return !c.args().isEmpty() && STDIN_FILES.contains(c.args().get(c.args().get(0).value().equals("--") && c.args().size() > 1 ? 1 : 0).value());
+    }
+    return isShellOrLanguage(c.name()) && source(c) == Source.STDIN;
+  }
+}

@@ -1,0 +1,906 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in classes of shell commands a {@code type: shell} policy lists under {@code block}
+ * or {@code review}. Each looks at every simple command of a reading (wrapped ones included), the
+ * files it writes by redirection, the variables it sets and the functions it defines. docs/policy.md
+ * lists each with examples.
+ */
+public enum ShellClass {
+  RECURSIVE_DELETE_ROOT("recursive-delete-root"),
+  FILESYSTEM_FORMAT("filesystem-format"),
+  RAW_DEVICE_WRITE("raw-device-write"),
+  POWER("power"),
+  FORK_BOMB("fork-bomb"),
+  HISTORY_TAMPER("history-tamper"),
+  AUDIT_TAMPER("audit-tamper"),
+  SUDO("sudo"),
+  PACKAGE_CHANGE("package-change"),
+  SERVICE_CHANGE("service-change"),
+  PROCESS_KILL("process-kill"),
+  FIREWALL_CHANGE("firewall-change"),
+  USER_CHANGE("user-change"),
+  SCHEDULER_CHANGE("scheduler-change"),
+  CURL_PIPE_SHELL("curl-pipe-shell"),
+  INTERPRETER_INLINE("interpreter-inline"),
+  REMOTE_COPY("remote-copy"),
+  NESTED_SHELL("nested-shell"),
+  GUARD_TAMPER("guard-tamper");
+
+  private final String label;
+
+  ShellClass(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public static Optional<ShellClass> byLabel(String label) {
+    return Arrays.stream(values()).filter(c -> c.label.equals(label)).findFirst();
+  }
+
+  public static List<String> labels() {
+    return Arrays.stream(values()).map(ShellClass::label).toList();
+  }
+
+  // ---- what the classes know ---------------------------------------------------------------------
+
+  private static final Set<String> SYSTEM_DIRS = Set.of("bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64",
+      "libx32", "opt", "proc", "root", "run", "sbin", "srv", "sys", "usr", "var", "mnt", "media", "snap");
+  private static final Pattern BLOCK_DEVICE = Pattern.compile(
+      "/dev/(sd[a-z]+[0-9]*|hd[a-z]+[0-9]*|vd[a-z]+[0-9]*|xvd[a-z]+[0-9]*|nvme[0-9].*|mmcblk[0-9].*|md[0-9_].*|md/.*"
+          + "|dm-[0-9]+|mapper/.*|disk/.*|loop[0-9]+|nbd[0-9]+.*|rbd[0-9]+.*|zd[0-9]+.*|bcache[0-9]+|drbd[0-9]+|mtd.*"
+          + "|ram[0-9]+|root|sg[0-9]+|sr[0-9]+|st[0-9]+|nst[0-9]+|fd[0-9]+|mem|kmem|port|nvram|pmem[0-9]+.*)");
+  private static final Set<String> FORMAT = Set.of("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs",
+      "wipefs", "blkdiscard", "fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "cgdisk", "parted", "partprobe");
+  private static final Set<String> POWER_NAMES = Set.of("shutdown", "reboot", "halt", "poweroff", "kexec");
+  private static final Set<String> SYSTEMCTL_POWER = Set.of("reboot", "poweroff", "halt", "kexec", "suspend", "hibernate",
+      "hybrid-sleep", "suspend-then-hibernate", "rescue", "emergency", "soft-reboot", "default", "exit");
+  private static final Set<String> SYSTEMCTL_CHANGE = Set.of("start", "stop", "restart", "reload", "try-restart",
+      "reload-or-restart", "try-reload-or-restart", "force-reload", "condrestart", "enable", "disable", "reenable",
+      "mask", "unmask", "kill", "daemon-reload", "daemon-reexec", "set-property", "edit", "link", "preset",
+      "preset-all", "revert", "isolate", "set-default", "add-wants", "add-requires", "clean", "freeze", "thaw",
+      "bind", "mount-image", "reset-failed", "import-environment", "set-environment", "unset-environment");
+  private static final Set<String> LOG_SERVICES = Set.of("auditd", "rsyslog", "syslog", "syslog-ng", "systemd-journald",
+      "journald", "rsyslogd", "auditd.service", "rsyslog.service", "syslog.service", "syslog-ng.service",
+      "systemd-journald.service", "systemd-journald.socket", "systemd-journald-audit.socket", "auditbeat", "filebeat",
+      "osqueryd", "falco", "wazuh-agent", "ossec", "fluentd", "fluent-bit", "vector", "promtail", "td-agent");
+  private static final Set<String> KILLERS = Set.of("kill", "killall", "pkill", "skill", "slay", "killall5", "xkill", "tkill");
+  private static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "aria2c", "http", "https", "httpie",
+      "lwp-request", "GET", "lynx", "links", "elinks", "w3m", "nc", "ncat", "netcat", "socat", "openssl", "ftp",
+      "tftp", "lftp", "scp", "sftp", "rsync", "busybox", "xh", "curlie", "wget2", "gsutil", "aws", "rclone");
+  private static final Set<String> COPIERS = Set.of("scp", "sftp", "ftp", "lftp", "tftp", "nc", "ncat", "netcat",
+      "socat", "smbclient", "azcopy", "croc", "magic-wormhole", "wormhole", "sshfs");
+  private static final Set<String> USER_TOOLS = Set.of("useradd", "userdel", "usermod", "adduser", "deluser", "addgroup",
+      "delgroup", "groupadd", "groupdel", "groupmod", "passwd", "chpasswd", "gpasswd", "newusers", "vipw", "vigr",
+      "visudo", "chsh", "chfn", "lusermod", "luseradd", "luserdel", "pw", "smbpasswd", "pwconv", "pwunconv", "grpconv");
+  private static final Set<String> SUDO_NAMES = Set.of("sudo", "doas", "pkexec", "su", "runuser", "sudoedit", "run0",
+      "ksu", "calife", "super");
+  private static final Set<String> WRITERS = Set.of("tee", "cp", "mv", "install", "ln", "dd", "truncate", "sed", "perl",
+      "rsync", "touch", "chmod", "chown", "chattr", "rm", "shred", "unlink", "vi", "vim", "nano", "ed", "ex", "emacs",
+      "sponge", "patch", "tar", "unzip", "cpio");
+  private static final Set<String> REMOVERS = Set.of("rm", "shred", "truncate", "unlink", "mv", "ln", "cp", "tee",
+      "dd", "srm", "wipe");
+  private static final Pattern HISTORY_FILE = Pattern.compile(
+      "(^|/)(\\.[A-Za-z0-9_-]*_history|\\.history|\\.lesshst|\\.viminfo|\\.zhistory|\\.histfile|\\.local/share/fish/fish_history)$");
+  private static final Set<String> HISTORY_VARS = Set.of("HISTFILE", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL",
+      "HISTIGNORE", "HISTTIMEFORMAT", "HISTCMD");
+  private static final Set<String> GUARD_VARS = Set.of("PROMPT_COMMAND", "PS0", "PS1", "PS2", "PS4", "BASH_ENV", "ENV",
+      "SHELLOPTS", "BASHOPTS", "LD_PRELOAD", "LD_AUDIT", "BASH_XTRACEFD", "PROMPT_DIRTRIM", "BASH_LOADABLES_PATH");
+  private static final Pattern AUTH_FILE = Pattern.compile(
+      "/etc/(passwd|shadow|group|gshadow|sudoers|sudoers\\.d(/.*)?|subuid|subgid|login\\.defs|pam\\.d(/.*)?|security(/.*)?|doas\\.conf)"
+          + "-?|(.*/)?\\.ssh/authorized_keys2?|(.*/)?\\.ssh(/.*)?|/root/.*|/etc/ssh/sshd_config(\\.d/.*)?");
+  private static final Pattern SCHEDULE_FILE = Pattern.compile(
+      "/etc/(cron[^/]*(/.*)?|anacrontab|at\\.allow|at\\.deny)|/var/spool/(cron|at|anacron)(/.*)?"
+          + "|/etc/systemd/system/.*\\.timer|/(usr/)?lib/systemd/system/.*\\.timer");
+  private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
+      + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
+  /** GNU sed's e command, after an optional address: {@code e id}, {@code 1e id}, {@code /x/e}. */
+  private static final Pattern SED_EXEC = Pattern.compile(
+      "(^|[;\\n{}])\\s*(([0-9]+|\\$|/[^/]*/)(,([0-9]+|\\$|/[^/]*/))?)?\\s*!?\\s*e(\\s|$|;)");
+  private static final Pattern AWK_EXEC = Pattern.compile("system\\s*\\(|\\|\\s*getline|print[f]?[^;}]*\\|\\s*\"|\\|&");
+
+  /** What in {@code c} puts it in this class, or empty. */
+  Optional<String> command(ShellCommand c) {
+    boolean hit = switch (this) {
+      case RECURSIVE_DELETE_ROOT -> recursiveDeleteRoot(c);
+      case FILESYSTEM_FORMAT -> format(c);
+      case RAW_DEVICE_WRITE -> rawDeviceWrite(c);
+      case POWER -> power(c);
+      case FORK_BOMB -> false;
+      case HISTORY_TAMPER -> historyTamper(c);
+      case AUDIT_TAMPER -> auditTamper(c);
+      case SUDO -> SUDO_NAMES.contains(c.name());
+      case PACKAGE_CHANGE -> packageChange(c);
+      case SERVICE_CHANGE -> serviceChange(c);
+      case PROCESS_KILL -> processKill(c);
+      case FIREWALL_CHANGE -> firewallChange(c);
+      case USER_CHANGE -> userChange(c);
+      case SCHEDULER_CHANGE -> schedulerChange(c);
+      case CURL_PIPE_SHELL -> Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE
+          && c.upstream().stream().anyMatch(DOWNLOADERS::contains);
+      case INTERPRETER_INLINE -> interpreterInline(c);
+      case REMOTE_COPY -> remoteCopy(c);
+      case NESTED_SHELL -> nestedShell(c);
+      case GUARD_TAMPER -> guardTamper(c);
+    };
+    return hit ? Optional.of(c.text()) : Optional.empty();
+  }
+
+  /** What a write by redirection puts in this class, or empty. */
+  Optional<String> write(ShellReading.Redirect w) {
+    String p = normalize(w.target().value());
+    boolean hit = switch (this) {
+      case RAW_DEVICE_WRITE -> BLOCK_DEVICE.matcher(p).matches();
+      case POWER -> p.equals("/proc/sysrq-trigger");
+      case HISTORY_TAMPER -> HISTORY_FILE.matcher(p).find();
+      case AUDIT_TAMPER -> LOG_FILE.matcher(p).matches();
+      case USER_CHANGE -> AUTH_FILE.matcher(p).matches();
+      case SCHEDULER_CHANGE -> SCHEDULE_FILE.matcher(p).matches();
+      default -> false;
+    };
+    return hit ? Optional.of(w.text()) : Optional.empty();
+  }
+
+  /** What setting (or unsetting) a variable puts in this class, or empty. */
+  Optional<String> assignment(ShellReading.Assignment a) {
+    boolean hit = switch (this) {
+      case HISTORY_TAMPER -> HISTORY_VARS.contains(a.name());
+      case GUARD_TAMPER -> GUARD_VARS.contains(a.name()) || a.name().startsWith("BASH_FUNC_");
+      default -> false;
+    };
+    return hit ? Optional.of(a.text()) : Optional.empty();
+  }
+
+  /** What defining a function puts in this class, or empty. */
+  Optional<String> function(ShellReading.FunctionDefinition f, Set<String> knownNames) {
+    boolean hit = switch (this) {
+      case FORK_BOMB -> f.selfCalling();
+      case GUARD_TAMPER -> knownNames.contains(f.name()) || f.name().equals("command_not_found_handle")
+          || f.name().contains("/");
+      default -> false;
+    };
+    return hit ? Optional.of(f.text()) : Optional.empty();
+  }
+
+  /**
+   * Whether {@code c} is a recursive delete whose target is only known when it runs and could be
+   * the root ({@code rm -rf "$DIR"/}): the judge treats that as unclassified, not as allowed.
+   */
+  static Optional<String> uncertainDelete(ShellCommand c) {
+    if (!c.name().equals("rm") || !recursive(c)) {
+      return Optional.empty();
+    }
+    for (Word w : operands(c)) {
+      if (!w.literal()) {
+        String known = w.value().replace(String.valueOf(Word.UNKNOWN), "");
+        if (known.isEmpty() || rootish(known) || known.equals("/*")) {
+          return Optional.of(c.text());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code cd /}, {@code cd /etc}, {@code cd} (home), {@code cd ~}: the place a relative recursive delete would hit. */
+  static boolean changesToRoot(ShellCommand c) {
+    if (!c.name().equals("cd") && !c.name().equals("pushd")) {
+      return false;
+    }
+    List<Word> ops = operands(c);
+    return ops.isEmpty() || ops.stream().anyMatch(w -> !w.literal() || rootish(w.value()));
+  }
+
+  /** {@code rm -rf *}, {@code rm -rf .}, {@code rm -rf ./*}: a recursive delete of where the shell stands. */
+  static boolean relativeRecursiveDelete(ShellCommand c) {
+    return c.name().equals("rm") && recursive(c) && operands(c).stream().anyMatch(w -> w.value().matches("\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*"));
+  }
+
+  /** Every command name some class looks for: a function or alias of one of these names is tampering. */
+  static Set<String> knownNames() {
+    Set<String> s = new java.util.HashSet<>();
+    s.addAll(FORMAT);
+    s.addAll(POWER_NAMES);
+    s.addAll(KILLERS);
+    s.addAll(DOWNLOADERS);
+    s.addAll(COPIERS);
+    s.addAll(USER_TOOLS);
+    s.addAll(SUDO_NAMES);
+    s.addAll(WRITERS);
+    s.addAll(Wrappers.BASH_LIKE);
+    s.addAll(Wrappers.OTHER_SHELLS);
+    s.addAll(Interpreters.LANGUAGES);
+    s.addAll(List.of("ls", "cat", "cd", "echo", "printf", "grep", "less", "more", "tail", "head", "ps", "systemctl",
+        "service", "journalctl", "crontab", "at", "iptables", "nft", "ufw", "apt", "apt-get", "yum", "dnf", "rpm", "dpkg",
+        "history", "env", "command", "builtin", "exec", "eval", "source", ".", "alias", "unalias", "trap", "type", "which",
+        "find", "xargs", "ssh", "kubectl", "docker", "git", "mount", "umount", "id", "whoami", "pwd", "test", "[",
+        "true", "false", "exit", "set", "unset", "export", "declare", "hash", "enable", "shopt", "read", "mapfile",
+        "time", "timeout", "nice", "nohup", "stdbuf", "watch", "script", "chroot", "awk", "sed", "python3", "python"));
+    return Set.copyOf(s);
+  }
+
+  // ---- the classes -------------------------------------------------------------------------------
+
+  private static boolean recursiveDeleteRoot(ShellCommand c) {
+    switch (c.name()) {
+      case "rm" -> {
+        if (c.argValues().contains("--no-preserve-root")) {
+          return true;
+        }
+        return recursive(c) && operands(c).stream().anyMatch(w -> rootish(w.value()));
+      }
+      case "chmod", "chown", "chgrp", "setfacl", "chattr" -> {
+        return recursive(c) && operands(c).stream().skip(c.name().equals("chattr") || c.name().equals("setfacl") ? 0 : 1)
+            .anyMatch(w -> rootish(w.value()));
+      }
+      case "find" -> {
+        if (!c.argValues().contains("-delete")) {
+          return false;
+        }
+        for (Word w : c.args()) {
+          String v = w.value();
+          if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
+            break;
+          }
+          if (rootish(v)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case "shred", "srm", "wipe" -> {
+        return recursive(c) && operands(c).stream().anyMatch(w -> rootish(w.value()));
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static boolean recursive(ShellCommand c) {
+    return flag(c, 'r') || flag(c, 'R') || c.argValues().contains("--recursive");
+  }
+
+  /** {@code /}, a top-level system directory, {@code /*}, {@code ~} (however written: {@code //}, {@code /./}, {@code /usr/..}). */
+  static boolean rootish(String raw) {
+    if (raw.contains(String.valueOf(Word.UNKNOWN))) {
+      return false;
+    }
+    if (raw.equals("~") || raw.equals("~/") || raw.equals("~/*") || raw.equals("~/.*") || raw.matches("~[a-z_][a-z0-9_-]*/?")) {
+      return true;
+    }
+    if (!raw.startsWith("/")) {
+      return false;
+    }
+    String p = normalize(raw);
+    if (p.equals("/") || p.equals("/*") || p.equals("/.*") || p.equals("/**") || p.matches("/[*?\\[].*")) {
+      return true;
+    }
+    String[] parts = p.substring(1).split("/");
+    if (parts.length == 1 && SYSTEM_DIRS.contains(parts[0])) {
+      return true;
+    }
+    return parts.length == 2 && SYSTEM_DIRS.contains(parts[0]) && (parts[1].equals("*") || parts[1].equals(".*"));
+  }
+
+  /** A path with {@code //}, {@code /./} and {@code dir/..} resolved as the kernel would (symlinks aside). */
+  static String normalize(String path) {
+    if (!path.startsWith("/")) {
+      return path;
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : path.split("/+")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        if (!out.isEmpty()) {
+          out.remove(out.size() - 1);
+        }
+        continue;
+      }
+      out.add(part);
+    }
+    return "/" + String.join("/", out);
+  }
+
+  private static boolean format(ShellCommand c) {
+    String n = c.name();
+    List<String> a = c.argValues();
+    if (n.startsWith("mkfs") || n.startsWith("mke2fs") || n.equals("mkswap") || n.equals("wipefs") || n.equals("blkdiscard")
+        || n.equals("mkdosfs") || n.equals("mkntfs") || n.equals("mkexfatfs")) {
+      return !a.contains("--help") && !a.contains("-V") && !a.contains("--version");
+    }
+    if (Set.of("fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "cgdisk").contains(n)) {
+      return !(flag(c, 'l') || a.contains("--list") || flag(c, 'd') || a.contains("--dump") || a.contains("-V")
+          || a.contains("--version") || flag(c, 'p') && n.equals("sgdisk") || a.contains("--print"));
+    }
+    if (n.equals("parted")) {
+      return !(flag(c, 'l') || a.contains("--list") || a.stream().allMatch(v -> v.startsWith("/dev/") || v.equals("print")
+          || v.startsWith("-")));
+    }
+    return switch (n) {
+      case "zpool" -> firstOperandIn(c, Set.of("destroy", "create", "labelclear", "replace", "split"));
+      case "zfs" -> firstOperandIn(c, Set.of("destroy", "rollback"));
+      case "lvremove", "vgremove", "pvremove", "pvcreate", "vgcreate", "lvcreate" -> true;
+      case "cryptsetup" -> firstOperandIn(c, Set.of("luksFormat", "erase", "luksErase", "reencrypt"));
+      case "mdadm" -> a.contains("--create") || flag(c, 'C') || a.contains("--zero-superblock");
+      case "dmsetup" -> firstOperandIn(c, Set.of("remove", "remove_all", "wipe_table"));
+      default -> false;
+    };
+  }
+
+  private static boolean rawDeviceWrite(ShellCommand c) {
+    switch (c.name()) {
+      case "dd" -> {
+        return c.argValues().stream().anyMatch(v -> v.startsWith("of=") && BLOCK_DEVICE.matcher(normalize(v.substring(3))).matches());
+      }
+      case "tee", "shred", "cp", "cat", "pv", "install", "truncate", "ddrescue", "badblocks", "hdparm", "nvme", "sg_format",
+          "flashrom", "scrub", "wipe" -> {
+        if (c.name().equals("badblocks") && !(flag(c, 'w') || flag(c, 'n'))) {
+          return false;
+        }
+        if (c.name().equals("hdparm") && c.argValues().stream().noneMatch(v -> v.startsWith("--security-erase")
+            || v.startsWith("--trim-sector") || v.equals("--write-sector") || v.equals("--fwdownload"))) {
+          return false;
+        }
+        if (c.name().equals("nvme") && !firstOperandIn(c, Set.of("format", "sanitize", "write", "write-zeroes"))) {
+          return false;
+        }
+        if (c.name().equals("cat") || c.name().equals("pv")) {
+          return false; // they write only through a redirection, which is judged as a write
+        }
+        List<Word> ops = operands(c);
+        if (c.name().equals("cp") || c.name().equals("install")) {
+          return !ops.isEmpty() && BLOCK_DEVICE.matcher(normalize(ops.get(ops.size() - 1).value())).matches();
+        }
+        return ops.stream().anyMatch(w -> BLOCK_DEVICE.matcher(normalize(w.value())).matches());
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static boolean power(ShellCommand c) {
+    String n = c.name();
+    if (POWER_NAMES.contains(n)) {
+      return !(c.argValues().contains("--help") || n.equals("shutdown") && flag(c, 'c'));
+    }
+    if (n.equals("systemctl") || n.equals("loginctl")) {
+      String verb = systemctlVerb(c);
+      if (verb == null) {
+        return false;
+      }
+      if (SYSTEMCTL_POWER.contains(verb) && !verb.equals("default") || verb.equals("default") && n.equals("systemctl")) {
+        return true;
+      }
+      if (verb.equals("isolate") || verb.equals("start")) {
+        return operands(c).stream().anyMatch(w -> w.value().matches(
+            "(reboot|poweroff|halt|kexec|rescue|emergency|shutdown|suspend|hibernate|runlevel[016])(\\.target)?"));
+      }
+      return false;
+    }
+    if (n.equals("init") || n.equals("telinit")) {
+      return operands(c).stream().anyMatch(w -> w.value().matches("[016sS]"));
+    }
+    return false;
+  }
+
+  private static boolean historyTamper(ShellCommand c) {
+    String n = c.name();
+    if (n.equals("history")) {
+      return flag(c, 'c') || flag(c, 'd') || flag(c, 'w') || flag(c, 'r') || flag(c, 'a') || flag(c, 'n') || flag(c, 's');
+    }
+    if (n.equals("set")) {
+      List<String> a = c.argValues();
+      for (int i = 0; i + 1 < a.size(); i++) {
+        if (a.get(i).equals("+o") && a.get(i + 1).equals("history")) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod")) {
+      return c.args().stream().anyMatch(w -> HISTORY_FILE.matcher(normalize(stripOption(w.value()))).find());
+    }
+    return false;
+  }
+
+  private static boolean auditTamper(ShellCommand c) {
+    String n = c.name();
+    if (n.equals("auditctl")) {
+      return flag(c, 'D') || flag(c, 'e') || flag(c, 'd') || flag(c, 'W') || flag(c, 'R');
+    }
+    if (n.equals("setenforce")) {
+      return operands(c).stream().anyMatch(w -> w.value().equals("0") || w.value().equalsIgnoreCase("permissive"));
+    }
+    if (n.equals("aa-teardown") || n.equals("aa-disable") || n.equals("aa-complain")) {
+      return true;
+    }
+    if (n.equals("journalctl")) {
+      return c.argValues().stream().anyMatch(v -> v.startsWith("--vacuum") || v.equals("--rotate") || v.startsWith("--relinquish"));
+    }
+    if (n.equals("systemctl")) {
+      String verb = systemctlVerb(c);
+      return verb != null && Set.of("stop", "disable", "mask", "kill", "restart", "edit", "revert", "freeze").contains(verb)
+          && operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
+    }
+    if (n.equals("service") || n.equals("rc-service") || n.equals("invoke-rc.d")) {
+      List<Word> ops = operands(c);
+      return ops.size() >= 2 && LOG_SERVICES.contains(ops.get(0).value())
+          && Set.of("stop", "restart", "force-stop", "disable").contains(ops.get(1).value());
+    }
+    if (c.path().startsWith("/etc/init.d/") && LOG_SERVICES.contains(n)) {
+      return operands(c).stream().anyMatch(w -> Set.of("stop", "restart").contains(w.value()));
+    }
+    if (KILLERS.contains(n)) {
+      return operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
+    }
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f')) {
+      return c.args().stream().anyMatch(w -> LOG_FILE.matcher(normalize(stripOption(w.value()))).matches());
+    }
+    if (n.equals("sed") || n.equals("perl")) {
+      return (flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))
+          && operands(c).stream().anyMatch(w -> LOG_FILE.matcher(normalize(w.value())).matches());
+    }
+    return false;
+  }
+
+  private static boolean packageChange(ShellCommand c) {
+    String n = c.name();
+    Set<String> verbs = switch (n) {
+      case "apt", "apt-get", "aptitude", "nala" -> Set.of("install", "remove", "purge", "upgrade", "dist-upgrade",
+          "full-upgrade", "autoremove", "autopurge", "reinstall", "build-dep", "markauto", "unmarkauto", "safe-upgrade");
+      case "yum", "dnf", "microdnf", "tdnf", "dnf5" -> Set.of("install", "remove", "erase", "update", "upgrade", "downgrade",
+          "reinstall", "autoremove", "swap", "group", "groupinstall", "groupremove", "localinstall", "update-minimal",
+          "distro-sync", "module", "upgrade-minimal", "mark", "history");
+      case "zypper" -> Set.of("in", "install", "rm", "remove", "up", "update", "dup", "dist-upgrade", "patch", "si",
+          "source-install", "ar", "addrepo", "rr", "removerepo");
+      case "apk" -> Set.of("add", "del", "upgrade", "fix");
+      case "snap" -> Set.of("install", "remove", "refresh", "revert", "disable", "enable");
+      case "flatpak" -> Set.of("install", "uninstall", "update", "remove");
+      case "pip", "pip3", "pipx", "uv" -> Set.of("install", "uninstall");
+      case "gem" -> Set.of("install", "uninstall", "update");
+      case "npm", "pnpm", "yarn" -> Set.of("install", "i", "uninstall", "remove", "update", "add");
+      case "brew", "port", "pkg", "pkg_add", "emerge", "nix-env", "xbps-install", "xbps-remove", "eopkg", "slackpkg",
+          "swupd", "conda", "mamba" -> null;
+      default -> Set.of();
+    };
+    if (verbs == null) {
+      return true;
+    }
+    if (!verbs.isEmpty()) {
+      if (Set.of("npm", "pnpm", "yarn").contains(n)) {
+        return firstOperandIn(c, verbs) && (c.argValues().contains("-g") || c.argValues().contains("--global"));
+      }
+      return firstOperandIn(c, verbs);
+    }
+    return switch (n) {
+      case "dpkg" -> flag(c, 'i') || flag(c, 'r') || flag(c, 'P') || c.argValues().stream().anyMatch(v ->
+          Set.of("--install", "--remove", "--purge", "--unpack", "--configure", "--set-selections",
+              "--clear-selections", "--force-all").contains(v) || v.startsWith("--force"));
+      case "rpm" -> flag(c, 'i') && !flag(c, 'q') || flag(c, 'U') || flag(c, 'F') || flag(c, 'e')
+          || c.argValues().stream().anyMatch(v -> Set.of("--install", "--upgrade", "--freshen", "--erase", "--reinstall").contains(v));
+      case "pacman", "yay", "paru" -> c.argValues().stream().anyMatch(v -> v.matches("-[SRU][A-Za-z]*|--(sync|remove|upgrade)"))
+          && !c.argValues().stream().anyMatch(v -> v.matches("-S[a-z]*[sil][a-z]*") && !v.contains("y") && !v.contains("u"));
+      case "dpkg-reconfigure", "update-alternatives", "alternatives", "add-apt-repository", "apt-key", "rpmkeys" ->
+          !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
+      default -> false;
+    };
+  }
+
+  private static boolean serviceChange(ShellCommand c) {
+    String n = c.name();
+    if (n.equals("systemctl")) {
+      String verb = systemctlVerb(c);
+      return verb != null && SYSTEMCTL_CHANGE.contains(verb);
+    }
+    if (n.equals("service") || n.equals("rc-service") || n.equals("invoke-rc.d")) {
+      List<Word> ops = operands(c);
+      return ops.size() >= 2 && !Set.of("status", "describe").contains(ops.get(1).value()) || c.argValues().contains("--full-restart");
+    }
+    if (c.path().startsWith("/etc/init.d/") || c.path().startsWith("/etc/rc.d/")) {
+      return operands(c).stream().anyMatch(w -> !w.value().equals("status"));
+    }
+    return switch (n) {
+      case "update-rc.d", "chkconfig", "rc-update", "systemd-run", "insserv", "sysv-rc-conf" ->
+          !(n.equals("chkconfig") && (c.args().isEmpty() || c.argValues().contains("--list")))
+              && !(n.equals("rc-update") && (firstOperandIn(c, Set.of("show")) || c.args().isEmpty()));
+      case "initctl", "start", "stop", "restart", "reload" -> !n.equals("initctl")
+          || firstOperandIn(c, Set.of("start", "stop", "restart", "reload", "emit", "reload-configuration"));
+      case "supervisorctl" -> firstOperandIn(c, Set.of("start", "stop", "restart", "reload", "update", "shutdown",
+          "remove", "add", "signal", "clear"));
+      case "launchctl" -> firstOperandIn(c, Set.of("load", "unload", "bootstrap", "bootout", "kickstart", "stop", "start",
+          "enable", "disable", "remove", "submit"));
+      case "sv", "s6-svc", "runsv" -> true;
+      default -> false;
+    };
+  }
+
+  private static boolean processKill(ShellCommand c) {
+    if (!KILLERS.contains(c.name())) {
+      return false;
+    }
+    List<String> a = c.argValues();
+    if (c.name().equals("kill") && (a.contains("-l") || a.contains("-L") || a.contains("--list") || a.contains("-0")
+        || a.contains("--table"))) {
+      return false;
+    }
+    // Any target counts, a negative one too: kill -9 -1 signals every process it may.
+    return !(a.contains("--help") || a.contains("-V") || a.contains("--version")) && !a.isEmpty();
+  }
+
+  private static boolean firewallChange(ShellCommand c) {
+    String n = c.name();
+    List<String> a = c.argValues();
+    if (n.matches("(ip6?|eb|arp)tables(-legacy|-nft)?")) {
+      return a.stream().anyMatch(v -> v.matches("-[AIDRFXPNEZ][A-Za-z]*|--(append|insert|delete|replace|flush|delete-chain"
+          + "|policy|new-chain|rename-chain|zero)(=.*)?"));
+    }
+    if (n.matches("(ip6?|eb|arp)tables(-legacy|-nft)?-restore|iptables-apply|ipset|conntrack")) {
+      return !(n.equals("ipset") && firstOperandIn(c, Set.of("list", "save", "test", "-L", "help", "version")))
+          && !(n.equals("conntrack") && (flag(c, 'L') || a.contains("--dump") || flag(c, 'E') || a.contains("--event")));
+    }
+    if (n.equals("nft")) {
+      return flag(c, 'f') || a.contains("--file") || firstOperandIn(c, Set.of("add", "insert", "delete", "flush",
+          "create", "replace", "reset", "destroy", "rename", "-f"));
+    }
+    if (n.equals("ufw")) {
+      return firstOperandIn(c, Set.of("allow", "deny", "reject", "limit", "delete", "insert", "enable", "disable",
+          "reset", "default", "route", "prepend", "reload", "logging"));
+    }
+    if (n.equals("firewall-cmd") || n.equals("firewall-offline-cmd")) {
+      return a.stream().anyMatch(v -> v.matches("--(add|remove|set|new|delete|change|reload|complete-reload|panic-on"
+          + "|runtime-to-permanent|lockdown-on|direct|permanent|zone=.*--add).*"));
+    }
+    if (n.equals("ip")) {
+      List<Word> ops = operands(c);
+      if (ops.size() < 2) {
+        return false;
+      }
+      String obj = ops.get(0).value();
+      String verb = ops.get(1).value();
+      return obj.matches("r|ro|rou|rout|route|ru|rul|rule|a|ad|add|addr|addre|addres|address|l|li|lin|link|n|ne|nei|neig"
+          + "|neigh|tunnel|tun|xfrm|x|netns|tuntap|vrf|mroute|maddr")
+          && verb.matches("add|a|del|d|delete|change|chg|replace|repl|set|s|flush|f|append|app|exec|prepend");
+    }
+    if (n.equals("route")) {
+      return firstOperandIn(c, Set.of("add", "del", "delete", "flush", "change"));
+    }
+    if (n.equals("ifconfig")) {
+      return operands(c).size() >= 2;
+    }
+    if (n.equals("ifdown") || n.equals("ifup") || n.equals("ifenslave") || n.equals("brctl") && !firstOperandIn(c, Set.of("show"))) {
+      return true;
+    }
+    if (n.equals("nmcli")) {
+      return a.stream().anyMatch(v -> v.matches("up|down|modify|mod|delete|del|add|off|disconnect|reload|load|import"));
+    }
+    if (n.equals("sysctl")) {
+      return flag(c, 'w') || flag(c, 'p') || a.contains("--write") || a.contains("--load") || a.contains("--system")
+          || operands(c).stream().anyMatch(w -> w.value().contains("="));
+    }
+    return n.equals("tc") && a.stream().anyMatch(v -> v.matches("add|del|delete|change|replace|link"));
+  }
+
+  private static boolean userChange(ShellCommand c) {
+    String n = c.name();
+    if (USER_TOOLS.contains(n)) {
+      return !(n.equals("passwd") && (flag(c, 'S') || c.argValues().contains("--status")));
+    }
+    if (n.equals("chage")) {
+      return !(flag(c, 'l') || c.argValues().contains("--list"));
+    }
+    if (WRITERS.contains(n)) {
+      if (Set.of("sed", "perl").contains(n) && !(flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))) {
+        return false;
+      }
+      return writtenPaths(c).stream().anyMatch(p -> AUTH_FILE.matcher(p).matches());
+    }
+    return false;
+  }
+
+  private static boolean schedulerChange(ShellCommand c) {
+    String n = c.name();
+    if (n.equals("crontab")) {
+      return !(flag(c, 'l') || c.argValues().contains("--list") || c.argValues().contains("-V"));
+    }
+    if (n.equals("at") || n.equals("batch") || n.equals("atrm")) {
+      return !(flag(c, 'l') || c.argValues().contains("-V") || c.argValues().contains("--help"));
+    }
+    if (n.equals("systemd-run")) {
+      return c.argValues().stream().anyMatch(v -> v.startsWith("--on-"));
+    }
+    if (WRITERS.contains(n)) {
+      if (Set.of("sed", "perl").contains(n) && !flag(c, 'i')) {
+        return false;
+      }
+      return writtenPaths(c).stream().anyMatch(p -> SCHEDULE_FILE.matcher(p).matches());
+    }
+    return false;
+  }
+
+  private static boolean interpreterInline(ShellCommand c) {
+    String n = c.name();
+    if (Interpreters.isLanguage(n)) {
+      Interpreters.Source s = Interpreters.source(c);
+      return s == Interpreters.Source.INLINE
+          || s == Interpreters.Source.STDIN && c.stdin() != ShellCommand.Stdin.TERMINAL;
+    }
+    if (Wrappers.isShell(n) || n.equals("source") || n.equals(".")) {
+      // A shell reading code from a pipe: what it runs is whatever the pipe carries.
+      return Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE;
+    }
+    List<String> a = c.argValues();
+    if (n.matches("g?awk|mawk|nawk|busybox")) {
+      return a.stream().anyMatch(v -> AWK_EXEC.matcher(v).find());
+    }
+    switch (n) {
+      case "sed", "gsed" -> {
+        // GNU sed's e command and the e flag of s run shell commands.
+        return a.stream().anyMatch(v -> SED_EXEC.matcher(v).find() || v.matches("(?s)s(.).*\\1.*\\1[gpIiMm0-9w]*e[gpIiMm0-9]*"));
+      }
+      case "tar", "gtar", "bsdtar" -> {
+        return a.stream().anyMatch(v -> v.startsWith("--to-command") || v.startsWith("--checkpoint-action")
+            || v.startsWith("--use-compress-program") || v.startsWith("--info-script") || v.startsWith("--new-volume-script")
+            || v.startsWith("--rsh-command")) || shortFlagIn(c, 'I') || shortFlagIn(c, 'F');
+      }
+      case "zip" -> {
+        return a.contains("-TT") || a.stream().anyMatch(v -> v.startsWith("--unzip-command"));
+      }
+      case "ssh", "scp", "sftp", "rsync" -> {
+        return a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
+            + "|ProxyUseFdpass|Match\\s+exec).*")) || n.equals("rsync") && a.stream().anyMatch(v ->
+            v.startsWith("--rsh=") && !v.matches("--rsh=['\"]?ssh( .*)?") || v.startsWith("--rsync-path"));
+      }
+      case "git" -> {
+        return a.stream().anyMatch(v -> v.matches("(?i)(core\\.(pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy)"
+            + "|alias\\..*=!|.*\\.(textconv|command|cmd|helper)|uploadpack\\.packobjectshook|sequence\\.editor"
+            + "|diff\\.external|gpg\\.program|credential\\.helper).*=.*"))
+            || a.stream().anyMatch(v -> v.startsWith("--upload-pack") || v.startsWith("--receive-pack") || v.startsWith("--exec"))
+            || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff");
+      }
+      case "vim", "vi", "nvim", "view", "ex", "gvim" -> {
+        return a.stream().anyMatch(v -> v.matches("(?s)(\\+|-c|--cmd).*") && v.contains("!") || v.matches("(?s)\\+.*(py|lua|perl|ruby|sys).*"))
+            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd"));
+      }
+      case "less", "more", "man" -> {
+        return a.stream().anyMatch(v -> v.startsWith("-P") && n.equals("man") || v.startsWith("--pager") || v.equals("-H")
+            && n.equals("man") || v.startsWith("--html"));
+      }
+      case "gdb" -> {
+        return a.stream().anyMatch(v -> v.equals("-ex") || v.equals("--eval-command") || v.startsWith("--eval-command=")
+            || v.equals("-x") || v.equals("--batch"));
+      }
+      case "find" -> {
+        return a.stream().anyMatch(v -> v.equals("-fprintf") || v.equals("-fprint") || v.equals("-fls"));
+      }
+      case "env" -> {
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static boolean remoteCopy(ShellCommand c) {
+    String n = c.name();
+    List<String> a = c.argValues();
+    if (COPIERS.contains(n)) {
+      return !(a.contains("-V") || a.contains("--version") || a.contains("-h") && !n.equals("scp"));
+    }
+    switch (n) {
+      case "rsync" -> {
+        return operands(c).stream().anyMatch(w -> w.value().matches("(?s)[^/]*::?.*|rsync://.*") && !w.value().startsWith("/"))
+            || a.stream().anyMatch(v -> v.equals("-e") || v.startsWith("--rsh"));
+      }
+      case "rclone" -> {
+        return firstOperandIn(c, Set.of("copy", "sync", "move", "copyto", "moveto", "bisync", "mount", "serve", "copyurl", "rcat"));
+      }
+      case "curl", "curlie", "xh", "http", "https" -> {
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i);
+          String next = i + 1 < a.size() ? a.get(i + 1) : "";
+          if (v.equals("-T") || v.startsWith("--upload-file") || v.startsWith("-T") && v.length() > 2) {
+            return true;
+          }
+          if (v.matches("-F|--form|--form-string") || v.startsWith("--form=") || v.startsWith("-F") && v.length() > 2) {
+            return true;
+          }
+          if (v.matches("-d|--data|--data-binary|--data-raw|--data-urlencode|--json") && next.contains("@")) {
+            return true;
+          }
+          if (v.matches("(-d|--data(-binary|-urlencode)?=?|--json=?)@.*") || v.matches("--data(-binary|-urlencode)?=.*@.*")) {
+            return true;
+          }
+          if (n.equals("http") || n.equals("https") || n.equals("xh")) {
+            if (v.contains("@") && v.matches("[A-Za-z0-9_-]+[=:]?@.*")) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      case "wget", "wget2" -> {
+        return a.stream().anyMatch(v -> v.startsWith("--post-file") || v.startsWith("--body-file") || v.startsWith("--ftp-user"));
+      }
+      case "aws" -> {
+        return a.size() >= 2 && a.get(0).equals("s3") && Set.of("cp", "sync", "mv").contains(a.get(1));
+      }
+      case "gsutil", "gcloud" -> {
+        return a.stream().anyMatch(v -> Set.of("cp", "rsync", "mv").contains(v)) && a.stream().anyMatch(v -> v.startsWith("gs://"));
+      }
+      case "ssh" -> {
+        return c.stdin() == ShellCommand.Stdin.PIPE || c.stdin() == ShellCommand.Stdin.FILE;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static boolean nestedShell(ShellCommand c) {
+    String n = c.name();
+    if (Interpreters.isShellOrLanguage(n)) {
+      Interpreters.Source s = Interpreters.source(c);
+      boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> w.value().matches("-[A-Za-z]*i[A-Za-z]*"));
+      return interactiveFlag || s == Interpreters.Source.STDIN && c.stdin() == ShellCommand.Stdin.TERMINAL;
+    }
+    List<String> a = c.argValues();
+    switch (n) {
+      case "su", "runuser", "ksu" -> {
+        return a.stream().noneMatch(v -> v.equals("-c") || v.matches("-[a-zA-Z]*c[a-zA-Z]*") || v.startsWith("--command")
+            || v.startsWith("--session-command"));
+      }
+      case "sudo", "doas" -> {
+        boolean shellFlag = a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[is][A-Za-z]*") || v.equals("--login") || v.equals("--shell"));
+        return shellFlag && !Wrappers.unwrap(n, c.args()).stream().anyMatch(s -> s instanceof Wrappers.Inner);
+      }
+      case "script" -> {
+        return a.stream().noneMatch(v -> v.equals("-c") || v.startsWith("--command")) && !a.contains("-V") && !a.contains("--help");
+      }
+      case "chroot", "nsenter", "unshare", "newgrp", "sg", "machinectl", "toolbox", "distrobox", "systemd-nspawn", "lxc-attach",
+          "firejail", "bwrap", "flatpak-spawn", "schroot", "busybox" -> {
+        if (n.equals("machinectl")) {
+          return firstOperandIn(c, Set.of("shell", "login"));
+        }
+        if (n.equals("busybox")) {
+          return !a.isEmpty() && Wrappers.isShell(a.get(0)) && a.size() == 1;
+        }
+        return Wrappers.unwrap(n, c.args()).isEmpty();
+      }
+      case "tmux", "screen", "byobu", "zellij", "dtach", "abduco" -> {
+        return !(firstOperandIn(c, Set.of("ls", "list-sessions", "list-windows", "list-panes", "has-session", "-ls", "-list"))
+            || a.contains("-V") || a.contains("-v") && n.equals("screen"));
+      }
+      case "ssh", "mosh", "telnet", "rsh", "rlogin" -> {
+        return remoteShellWithoutCommand(c);
+      }
+      case "systemd-run" -> {
+        return a.contains("--shell") || a.contains("-S") || a.contains("--pty") && operands(c).isEmpty();
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static boolean remoteShellWithoutCommand(ShellCommand c) {
+    if (!c.name().equals("ssh")) {
+      return true;
+    }
+    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "BbcDEeFIiJLlmOoPpQRSWw", Set.of());
+    if (o.has('N') || o.has('V') || o.has('Q') || o.has('G') || o.has('O')) {
+      return false;
+    }
+    return o.end + 1 >= c.args().size();
+  }
+
+  private static boolean guardTamper(ShellCommand c) {
+    String n = c.name();
+    List<String> a = c.argValues();
+    return switch (n) {
+      case "alias" -> a.stream().anyMatch(v -> v.contains("="));
+      case "unalias" -> true;
+      case "trap" -> !a.isEmpty() && !a.stream().allMatch(v -> v.equals("-l") || v.equals("-p"));
+      case "enable" -> !a.isEmpty() && !a.stream().allMatch(v -> v.matches("-[ap]+"));
+      case "hash" -> a.stream().anyMatch(v -> v.matches("-[a-z]*p[a-z]*"));
+      case "shopt" -> a.stream().anyMatch(v -> v.equals("expand_aliases") || v.equals("extdebug")) && !a.contains("-u")
+          && (a.contains("-s") || a.stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*")));
+      case "set" -> a.stream().anyMatch(v -> v.matches("[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"));
+      case "declare", "typeset", "export", "readonly", "local" -> a.stream().anyMatch(v -> v.matches("-[a-zA-Z]*f[a-zA-Z]*"))
+          && a.stream().anyMatch(v -> !v.startsWith("-"));
+      default -> false;
+    };
+  }
+
+  // ---- reading argv ------------------------------------------------------------------------------
+
+  /** A short flag given in any bundle before {@code --} ({@code -rf} has r and f). */
+  static boolean flag(ShellCommand c, char f) {
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (v.startsWith("-") && !v.startsWith("--") && v.length() > 1 && v.indexOf(f, 1) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean shortFlagIn(ShellCommand c, char f) {
+    return flag(c, f);
+  }
+
+  /** The arguments that are not options (everything after {@code --}). */
+  static List<Word> operands(ShellCommand c) {
+    List<Word> out = new ArrayList<>();
+    boolean ended = false;
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+        continue;
+      }
+      if (ended || !v.startsWith("-") || v.equals("-")) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  private static boolean firstOperandIn(ShellCommand c, Set<String> verbs) {
+    List<Word> ops = operands(c);
+    return !ops.isEmpty() && verbs.contains(ops.get(0).value().toLowerCase(Locale.ROOT))
+        || !ops.isEmpty() && verbs.contains(ops.get(0).value());
+  }
+
+  /** systemctl's verb: the first word that is neither an option nor an option's value. */
+  private static String systemctlVerb(ShellCommand c) {
+    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "tpHMnos", Set.of("--type", "--property", "--host", "--machine",
+        "--lines", "--output", "--signal", "--kill-whom", "--kill-value", "--root", "--state", "--job-mode", "--what",
+        "--timestamp", "--boot-loader-entry", "--reboot-argument", "--message", "--preset-mode", "--drop-in", "--image",
+        "--image-policy", "--when", "--check-inhibitors", "--legend"));
+    if (o.end < c.args().size()) {
+      return c.args().get(o.end).value();
+    }
+    // options may also follow the verb: the first operand anywhere
+    List<Word> ops = operands(c);
+    return ops.isEmpty() ? null : ops.get(0).value();
+  }
+
+  /** Paths a file-writing command writes (its operands; {@code of=} for dd; {@code --target-directory}). */
+  private static List<String> writtenPaths(ShellCommand c) {
+    List<String> out = new ArrayList<>();
+    for (Word w : c.args()) {
+      String v = stripOption(w.value());
+      if (v.startsWith("/") || v.startsWith("~") || v.contains(".ssh")) {
+        out.add(normalize(v));
+      }
+    }
+    return out;
+  }
+
+  /** {@code of=/dev/sda} → {@code /dev/sda}; {@code --file=/x} → {@code /x}. */
+  private static String stripOption(String v) {
+    int eq = v.indexOf('=');
+    if (eq > 0 && (v.startsWith("-") || v.matches("[a-z]+=.*"))) {
+      return v.substring(eq + 1);
+    }
+    return v;
+  }
+}

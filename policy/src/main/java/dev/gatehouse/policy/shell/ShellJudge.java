@@ -1,0 +1,161 @@
+package dev.gatehouse.policy.shell;
+
+import dev.gatehouse.policy.Rule;
+import dev.gatehouse.policy.Verdict;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Judges shell texts by a {@link ShellPolicy}: reads the text with bash's grammar ({@link
+ * ShellReading}) and takes the strictest verdict over every simple command in it, every file it
+ * writes by redirection, every variable it sets and every function it defines. A text that cannot
+ * be read exactly gets the policy's {@code unclassified} verdict (unless something in it is
+ * blocked outright). Pure and thread-safe: one judge serves every session of a policy.
+ */
+public final class ShellJudge {
+  /** In {@code allow-list} mode these run without being listed: they only move around or print. */
+  static final Set<String> HARMLESS = Set.of("cd", "pwd", "echo", "printf", "true", "false", ":", "test", "[", "exit",
+      "return", "break", "continue", "shift", "wait", "read", "type", "command", "builtin", "exec", "time", "eval",
+      "export", "declare", "typeset", "local", "readonly", "unset", "set");
+  /** In {@code allow-list} mode, setting these would change what a listed command runs. */
+  static final Set<String> LOOKUP_VARS = Set.of("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV",
+      "IFS", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "CDPATH", "PYTHONPATH", "PERL5LIB", "PERL5OPT", "RUBYOPT",
+      "NODE_OPTIONS", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "PAGER", "LESSOPEN", "EDITOR", "VISUAL", "SYSTEMD_PAGER");
+  private static final Set<String> SAFE_WRITES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
+
+  private final ShellPolicy policy;
+  private final List<ShellClass> block;
+  private final List<ShellClass> review;
+  private final Set<String> knownNames;
+
+  public ShellJudge(ShellPolicy policy) {
+    this.policy = policy;
+    this.block = policy.block().stream().map(l -> ShellClass.byLabel(l).orElseThrow()).toList();
+    this.review = policy.review().stream().map(l -> ShellClass.byLabel(l).orElseThrow()).toList();
+    Set<String> known = new HashSet<>(ShellClass.knownNames());
+    policy.allowCommands().forEach(entry -> known.add(entry.get(0)));
+    policy.rules().forEach(r -> known.addAll(r.commands()));
+    this.knownNames = Set.copyOf(known);
+  }
+
+  public ShellPolicy policy() {
+    return policy;
+  }
+
+  public ShellJudgement judge(String text) {
+    ShellReading r = ShellReading.read(text);
+    Verdict v = Verdict.ALLOW;
+    // Blocks first, so the line names the first blocking finding in the text.
+    for (ShellClass c : block) {
+      v = v.strictest(find(c, r, true));
+    }
+    for (ShellCommand c : r.commands()) {
+      for (ShellRule rule : policy.rules()) {
+        if (rule.verdict() == Rule.Outcome.BLOCK && rule.matches(c)) {
+          v = v.strictest(new Verdict.Block(rule.name(), c.text()));
+        }
+      }
+    }
+    if (policy.mode() == ShellPolicy.Mode.ALLOW_LIST) {
+      v = v.strictest(allowList(r));
+    }
+    if (!r.exact()) {
+      v = v.strictest(policy.unclassified().verdict(r.unclassified().get(0)));
+    }
+    if (block.contains(ShellClass.RECURSIVE_DELETE_ROOT) || review.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
+      boolean toRoot = r.commands().stream().anyMatch(ShellClass::changesToRoot);
+      for (ShellCommand c : r.commands()) {
+        var uncertain = ShellClass.uncertainDelete(c);
+        if (uncertain.isPresent()) {
+          v = v.strictest(policy.unclassified().verdict("recursive delete of a path only known when it runs: " + uncertain.get()));
+        }
+        if (toRoot && ShellClass.relativeRecursiveDelete(c)) {
+          String what = "cd to the root, then " + c.text();
+          v = v.strictest(block.contains(ShellClass.RECURSIVE_DELETE_ROOT) ? new Verdict.Block("recursive-delete-root", what)
+              : new Verdict.Review("recursive-delete-root", what));
+        }
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      String known = w.target().value().replace(String.valueOf(Word.UNKNOWN), "");
+      if (!w.target().literal() && (known.startsWith("/dev/") || known.startsWith("/proc/"))
+          && (block.contains(ShellClass.RAW_DEVICE_WRITE) || block.contains(ShellClass.POWER))) {
+        v = v.strictest(policy.unclassified().verdict("writes a device only known when it runs: " + w.text()));
+      }
+    }
+    for (ShellClass c : review) {
+      v = v.strictest(find(c, r, false));
+    }
+    for (ShellCommand c : r.commands()) {
+      for (ShellRule rule : policy.rules()) {
+        if (rule.verdict() == Rule.Outcome.REVIEW && rule.matches(c)) {
+          v = v.strictest(new Verdict.Review(rule.name(), c.text()));
+        }
+      }
+    }
+    return new ShellJudgement(v, r.commands().stream().map(ShellCommand::name).toList(), r.exact());
+  }
+
+  private Verdict find(ShellClass c, ShellReading r, boolean blocks) {
+    List<String> found = new ArrayList<>();
+    for (ShellCommand sc : r.commands()) {
+      c.command(sc).ifPresent(found::add);
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      c.write(w).ifPresent(found::add);
+    }
+    for (ShellReading.Assignment a : r.assignments()) {
+      c.assignment(a).ifPresent(found::add);
+    }
+    for (ShellReading.FunctionDefinition f : r.functions()) {
+      c.function(f, knownNames).ifPresent(found::add);
+    }
+    if (found.isEmpty()) {
+      return Verdict.ALLOW;
+    }
+    return blocks ? new Verdict.Block(c.label(), found.get(0)) : new Verdict.Review(c.label(), found.get(0));
+  }
+
+  private Verdict allowList(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (!HARMLESS.contains(c.name()) && !listed(c)) {
+        return new Verdict.Block("allow-list", c.name() + " is not in allowCommands: " + c.text());
+      }
+    }
+    for (ShellReading.Assignment a : r.assignments()) {
+      if (LOOKUP_VARS.contains(a.name()) || a.name().startsWith("LD_") || a.name().startsWith("BASH_FUNC_")) {
+        return new Verdict.Block("allow-list", "setting " + a.name() + " changes what the allowed commands run: " + a.text());
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      String p = ShellClass.normalize(w.target().value());
+      if (!w.target().literal() || !(SAFE_WRITES.contains(p) || p.matches("/dev/fd/[0-9]+"))) {
+        return new Verdict.Block("allow-list", "writes a file by redirection: " + w.text());
+      }
+    }
+    for (ShellReading.FunctionDefinition f : r.functions()) {
+      return new Verdict.Block("allow-list", "defines a function: " + f.name());
+    }
+    return Verdict.ALLOW;
+  }
+
+  /** {@code systemctl status} matches {@code systemctl --no-pager status nginx}: the name, then the first operands. */
+  private boolean listed(ShellCommand c) {
+    for (List<String> entry : policy.allowCommands()) {
+      if (!entry.get(0).equals(c.name()) && !entry.get(0).equals(c.path())) {
+        continue;
+      }
+      List<Word> ops = ShellClass.operands(c);
+      boolean ok = ops.size() >= entry.size() - 1;
+      for (int i = 1; ok && i < entry.size(); i++) {
+        ok = ops.get(i - 1).literal() && ops.get(i - 1).value().equals(entry.get(i));
+      }
+      if (ok) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

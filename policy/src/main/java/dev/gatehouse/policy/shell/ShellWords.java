@@ -1,0 +1,317 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.treesitter.TSNode;
+
+/**
+ * The shell word reader: what bash makes of one word after quote removal ({@code \rm}, {@code
+ * 'r'm}, {@code "rm"}, {@code r\<newline>m} and {@code $'\x72m'} are all {@code rm}), and whether
+ * that is known before it runs. Expansions ({@code $x}, {@code ${x}}, {@code $(…)}, backticks,
+ * {@code $((…))}), a leading {@code ~}, brace expansion ({@code {a,b}}, {@code {1..3}}) and
+ * unquoted glob characters make a word not literal.
+ *
+ * <p>{@link #split} gives the words of a one-command line, for consoles (the kubectl console) that
+ * take a command line and must read it as bash would.
+ */
+public final class ShellWords {
+  private ShellWords() {}
+
+  /**
+   * The literal words of {@code line} when it is exactly one simple command whose words are all
+   * literal (no operators, redirections, assignments, expansions or substitutions); else empty.
+   */
+  public static Optional<List<String>> split(String line) {
+    if (line == null || line.indexOf('\0') >= 0) {
+      return Optional.empty();
+    }
+    BashGrammar.Parsed p = BashGrammar.parse(line);
+    if (p == null || p.root.hasError()) {
+      return Optional.empty();
+    }
+    List<TSNode> statements = new ArrayList<>();
+    for (int i = 0; i < p.root.getNamedChildCount(); i++) {
+      TSNode c = p.root.getNamedChild(i);
+      if (!c.getType().equals("comment")) {
+        statements.add(c);
+      }
+    }
+    if (statements.size() != 1 || !statements.get(0).getType().equals("command")) {
+      return Optional.empty();
+    }
+    TSNode cmd = statements.get(0);
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < cmd.getNamedChildCount(); i++) {
+      TSNode c = cmd.getNamedChild(i);
+      TSNode w = c.getType().equals("command_name") ? c.getNamedChild(0) : c;
+      if (c.getType().endsWith("redirect") || c.getType().equals("variable_assignment") || w.isNull()) {
+        return Optional.empty();
+      }
+      Word word = word(p, w);
+      if (!word.literal()) {
+        return Optional.empty();
+      }
+      words.add(word.value());
+    }
+    return Optional.of(List.copyOf(words));
+  }
+
+  /** The word a node of the tree stands for. */
+  static Word word(BashGrammar.Parsed p, TSNode n) {
+    StringBuilder v = new StringBuilder();
+    boolean[] literal = {true};
+    append(p, n, v, literal, true);
+    if (literal[0] && (braceExpansion(p.text(n)) || glob(p.text(n)))) {
+      literal[0] = false;
+    }
+    return new Word(p.text(n), v.toString(), literal[0]);
+  }
+
+  private static final java.util.regex.Pattern BRACES = java.util.regex.Pattern.compile("\\{[^{}]*(,|\\.\\.)[^{}]*}");
+
+  /**
+   * Whether bash would brace-expand the word: an unquoted {@code {…,…}} or {@code {…..…}} (the
+   * grammar may split it over several nodes, so the word's own text is looked at, quoted parts and
+   * escaped characters blanked).
+   */
+  private static boolean braceExpansion(String source) {
+    if (source.indexOf('{') < 0) {
+      return false;
+    }
+    return BRACES.matcher(shape(source)).find();
+  }
+
+  private static final java.util.regex.Pattern GLOB = java.util.regex.Pattern.compile("[*?]|\\[[^]]+]");
+
+  /** Whether bash would expand the word as a pathname pattern (unquoted {@code *}, {@code ?}, {@code [...]}). */
+  private static boolean glob(String source) {
+    return GLOB.matcher(shape(source)).find();
+  }
+
+  /**
+   * Whether a word's text holds a newline outside quotes: bash ends the command there, so a
+   * grammar that put it inside one word did not read the text as bash does.
+   */
+  static boolean bareNewline(String source) {
+    return source.indexOf('\n') >= 0 && shape(source).indexOf("\n") >= 0;
+  }
+
+  /** The word's text with quoted parts and escaped characters blanked to {@code x}. */
+  private static String shape(String source) {
+    StringBuilder shape = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < source.length(); i++) {
+      char c = source.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\' && quote == '"') {
+          i++;
+        }
+        shape.append('x');
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        shape.append('x');
+      } else if (c == '\\') {
+        i++;
+        shape.append("xx");
+      } else {
+        shape.append(c);
+      }
+    }
+    return shape.toString();
+  }
+
+  private static void append(BashGrammar.Parsed p, TSNode n, StringBuilder v, boolean[] literal, boolean wordStart) {
+    switch (n.getType()) {
+      case "word", "number", "variable_name", "special_variable_name" ->
+          unquoted(p.text(n), v, literal, wordStart);
+      case "raw_string" -> {
+        String s = p.text(n);
+        v.append(s, 1, Math.max(1, s.length() - 1));
+      }
+      case "string" -> doubleQuoted(p, n, v, literal);
+      case "translated_string" -> {
+        boolean found = false;
+        for (int i = 0; i < n.getNamedChildCount(); i++) {
+          if (n.getNamedChild(i).getType().equals("string")) {
+            doubleQuoted(p, n.getNamedChild(i), v, literal);
+            found = true;
+          }
+        }
+        if (!found) {
+          unknown(v, literal);
+        }
+      }
+      case "ansi_c_string" -> {
+        String s = p.text(n);
+        if (!ansiC(s.substring(2, Math.max(2, s.length() - 1)), v)) {
+          unknown(v, literal);
+        }
+      }
+      case "concatenation" -> {
+        int pos = n.getStartByte();
+        boolean start = wordStart;
+        for (int i = 0; i < n.getChildCount(); i++) {
+          TSNode c = n.getChild(i);
+          if (c.getStartByte() > pos) {
+            unquoted(p.slice(pos, c.getStartByte()), v, literal, start);
+            start = false;
+          }
+          append(p, c, v, literal, start);
+          start = false;
+          pos = c.getEndByte();
+        }
+        if (pos < n.getEndByte()) {
+          unquoted(p.slice(pos, n.getEndByte()), v, literal, start);
+        }
+      }
+      default -> unknown(v, literal);
+    }
+  }
+
+  private static void unknown(StringBuilder v, boolean[] literal) {
+    v.append(Word.UNKNOWN);
+    literal[0] = false;
+  }
+
+  /** Unquoted text: backslash escapes, and what expands (globs, braces, a leading tilde, $, `). */
+  private static void unquoted(String s, StringBuilder v, boolean[] literal, boolean wordStart) {
+    if (wordStart && s.startsWith("~")) {
+      literal[0] = false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < s.length()) {
+          char next = s.charAt(++i);
+          if (next != '\n') {
+            v.append(next);
+          }
+        }
+        continue;
+      }
+      switch (c) {
+        case '*', '?', '$', '`' -> literal[0] = false;
+        case '[' -> {
+          if (s.indexOf(']', i + 1) > 0) {
+            literal[0] = false;
+          }
+        }
+        case '{' -> {
+          int close = s.indexOf('}', i + 1);
+          if (close > 0) {
+            String inside = s.substring(i + 1, close);
+            if (inside.contains(",") || inside.contains("..")) {
+              literal[0] = false;
+            }
+          }
+        }
+        default -> {}
+      }
+      v.append(c);
+    }
+  }
+
+  /** "…": its content (the gaps between children too), with the backslash escapes bash honours there. */
+  private static void doubleQuoted(BashGrammar.Parsed p, TSNode n, StringBuilder v, boolean[] literal) {
+    int pos = n.getStartByte();
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode c = n.getChild(i);
+      if (c.getStartByte() > pos) {
+        inDoubleQuotes(p.slice(pos, c.getStartByte()), v, literal);
+      }
+      switch (c.getType()) {
+        case "\"" -> {}
+        case "string_content" -> inDoubleQuotes(p.text(c), v, literal);
+        default -> unknown(v, literal);
+      }
+      pos = c.getEndByte();
+    }
+    if (pos < n.getEndByte()) {
+      inDoubleQuotes(p.slice(pos, n.getEndByte()), v, literal);
+    }
+  }
+
+  private static void inDoubleQuotes(String s, StringBuilder v, boolean[] literal) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char next = s.charAt(i + 1);
+        if (next == '$' || next == '`' || next == '"' || next == '\\') {
+          v.append(next);
+          i++;
+          continue;
+        }
+        if (next == '\n') {
+          i++;
+          continue;
+        }
+      } else if (c == '$' || c == '`') {
+        // An expansion the grammar left inside the content: not known.
+        if (i + 1 < s.length()) {
+          literal[0] = false;
+        }
+      }
+      v.append(c);
+    }
+  }
+
+  /** $'…' as bash decodes it; false for what this reader does not decode (a NUL ends the word in bash). */
+  static boolean ansiC(String s, StringBuilder v) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 >= s.length()) {
+        v.append(c);
+        continue;
+      }
+      char e = s.charAt(++i);
+      switch (e) {
+        case 'a' -> v.append('\u0007');
+        case 'b' -> v.append('\b');
+        case 'e', 'E' -> v.append('\u001b');
+        case 'f' -> v.append('\f');
+        case 'n' -> v.append('\n');
+        case 'r' -> v.append('\r');
+        case 't' -> v.append('\t');
+        case 'v' -> v.append('\u000b');
+        case '\\', '\'', '"', '?' -> v.append(e);
+        case 'x', 'u', 'U', '0', '1', '2', '3', '4', '5', '6', '7' -> {
+          int radix = e == 'x' || e == 'u' || e == 'U' ? 16 : 8;
+          int max = switch (e) {
+            case 'x' -> 2;
+            case 'u' -> 4;
+            case 'U' -> 8;
+            default -> 2; // the first octal digit is e itself
+          };
+          int start = radix == 8 ? i : i + 1;
+          int end = radix == 8 ? i + 1 : start;
+          while (end < s.length() && end - start < max + (radix == 8 ? 1 : 0) && Character.digit(s.charAt(end), radix) >= 0) {
+            end++;
+          }
+          if (end == start) {
+            v.append('\\').append(e);
+            continue;
+          }
+          int code = Integer.parseInt(s.substring(start, end), radix);
+          if (code == 0 || (radix == 8 && code > 0xff) || !Character.isValidCodePoint(code)) {
+            return false;
+          }
+          if (e == 'x' || radix == 8) {
+            if (code > 0x7f) {
+              return false; // one byte of a multi-byte character: not decoded here
+            }
+          }
+          v.appendCodePoint(code);
+          i = end - 1;
+        }
+        case 'c' -> {
+          return false;
+        }
+        default -> v.append('\\').append(e);
+      }
+    }
+    return true;
+  }
+}
