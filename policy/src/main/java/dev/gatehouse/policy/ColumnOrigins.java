@@ -56,9 +56,11 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * {@code USING} column loses the origin ({@link Kind#DERIVED}).
  *
  * <p>A statement is refused when a derived value would reach the client, or when a masked value —
- * bare or derived — would be written anywhere but into a masked column: another table, a new
- * table or view, {@code COPY}, or an argument of a function that is not a read-only built-in.
- * Predicates (WHERE, ON, HAVING, ORDER BY, grouping keys, EXISTS) may read masked columns.
+ * bare or derived — would be written anywhere but back into its own place ({@code SET ssn = ssn}):
+ * another table, a new table or view, {@code COPY}, another row or column or a computed value in a
+ * masked column (whose masked form would show it), or an argument of a function that is not a
+ * read-only built-in. Predicates (WHERE, ON, HAVING, ORDER BY, grouping keys, EXISTS) may read
+ * masked columns; a statement that does may call no volatile function ({@link VolatileCalls}).
  * Whatever the walk does not recognise is refused: the analysis fails closed.
  */
 final class ColumnOrigins {
