@@ -56,9 +56,11 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * {@code USING} column loses the origin ({@link Kind#DERIVED}).
  *
  * <p>A statement is refused when a derived value would reach the client, or when a masked value —
- * bare or derived — would be written anywhere but into a masked column: another table, a new
- * table or view, {@code COPY}, or an argument of a function that is not a read-only built-in.
- * Predicates (WHERE, ON, HAVING, ORDER BY, grouping keys, EXISTS) may read masked columns.
+ * bare or derived — would be written anywhere but back into its own place ({@code SET ssn = ssn}):
+ * another table, a new table or view, {@code COPY}, another row or column or a computed value in a
+ * masked column (whose masked form would show it), or an argument of a function that is not a
+ * read-only built-in. Predicates (WHERE, ON, HAVING, ORDER BY, grouping keys, EXISTS) may read
+ * masked columns; a statement that does may call no volatile function ({@link VolatileCalls}).
  * Whatever the walk does not recognise is refused: the analysis fails closed.
  */
 final class ColumnOrigins {
@@ -261,6 +263,9 @@ final class ColumnOrigins {
           + "); a query may test the masked columns of one relation against constants, so that it learns at most one"
           + " bit about each row");
     }
+    if (!l.tests.isEmpty()) {
+      readsMasked = true;
+    }
     return l.tests.isEmpty() ? out : out.gatedBy(l.gate());
   }
 
@@ -306,6 +311,8 @@ final class ColumnOrigins {
       "pg_stat_reset", "pg_create_restore_point", "pg_log_backend_memory_contexts");
 
   private final Map<String, Set<String>> masked;
+  /** Set when a masked value is read anywhere but as a bare result column ({@link #readsMasked()}). */
+  private boolean readsMasked;
 
   ColumnOrigins(Map<String, Set<String>> masked) {
     this.masked = masked;
@@ -313,12 +320,28 @@ final class ColumnOrigins {
 
   /** Checks one parsed statement; the reason it must be refused, or null. */
   String violation(Statement statement) {
+    readsMasked = false;
     try {
       statement(statement, new Scope(null));
+      if (readsMasked) {
+        // The statement tests (or computes, or writes) a masked value: each call in it could
+        // record which parts of a condition ran (VolatileCalls).
+        VolatileCalls.in(statement).ifPresent(r -> {
+          throw new Refusal(r);
+        });
+      }
       return null;
     } catch (Refusal r) {
       return r.getMessage();
     }
+  }
+
+  /**
+   * Whether the statement last checked reads a masked column anywhere but as a bare result column
+   * masked in place: in a condition, a computation, a count, a grouping or a write.
+   */
+  boolean readsMasked() {
+    return readsMasked;
   }
 
   /**
@@ -553,7 +576,7 @@ final class ColumnOrigins {
       } else {
         String name = item.getAlias() != null ? unquote(item.getAlias().getName())
             : e instanceof Column c ? unquote(c.getColumnName()) : "?column?";
-        cols.add(new Col(name, output(e, scope)));
+        cols.add(new Col(name, shown(e, scope)));
       }
     }
     Columns out = new Columns(cols, rest);
@@ -845,7 +868,24 @@ final class ColumnOrigins {
     return walk(e, scope).derived();
   }
 
+  /**
+   * A result column: a bare column is shown (masked in place when it is a masked one), which is
+   * not a read of its value; anything else is {@link #output}.
+   */
+  private Flow shown(Expression e, Scope scope) {
+    return e instanceof Column c ? columnFlow(c, scope) : output(e, scope);
+  }
+
+  /** A column reference read as a value: a masked one marks the statement as reading masked values. */
   private Flow column(Column c, Scope scope) {
+    Flow f = columnFlow(c, scope);
+    if (f.tainted()) {
+      readsMasked = true;
+    }
+    return f;
+  }
+
+  private Flow columnFlow(Column c, Scope scope) {
     String name = unquote(c.getColumnName());
     Table t = c.getTable();
     if (t != null && t.getName() != null) {
@@ -1114,6 +1154,7 @@ final class ColumnOrigins {
       if (!f.tainted()) {
         continue;
       }
+      readsMasked = true;
       Tested t = new Tested();
       pure(c, scope, t, f, clause);
       if (t.relation == null) {
@@ -1418,13 +1459,15 @@ final class ColumnOrigins {
     }
     if (ins.getSetUpdateSets() != null) {
       Scope s = new Scope(scope);
-      s.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
-      updateSets(targetName, ins.getSetUpdateSets(), s);
+      Relation row = new Relation(aliasOr(target.getAlias(), targetName), table(target, scope));
+      s.relations.add(row);
+      updateSets(targetName, row, ins.getSetUpdateSets(), s);
     }
     if (ins.getConflictAction() != null) {
       conflictTarget(targetName, ins.getConflictTarget());
       Scope s = new Scope(scope);
-      s.relations.add(new Relation(aliasOr(target.getAlias(), targetName), table(target, scope)));
+      Relation row = new Relation(aliasOr(target.getAlias(), targetName), table(target, scope));
+      s.relations.add(row);
       List<Col> excluded = new ArrayList<>();
       Flow rest = Flow.CLEAN;
       for (int i = 0; i < source.known().size(); i++) {
@@ -1436,7 +1479,7 @@ final class ColumnOrigins {
       }
       s.relations.add(new Relation("excluded", new Columns(excluded, rest.max(source.rest()))));
       if (ins.getConflictAction().getUpdateSets() != null) {
-        updateSets(targetName, ins.getConflictAction().getUpdateSets(), s);
+        updateSets(targetName, row, ins.getConflictAction().getUpdateSets(), s);
       }
       predicate(ins.getConflictAction().getWhereExpression(), s, null, "ON CONFLICT ... WHERE");
     }
@@ -1486,6 +1529,7 @@ final class ColumnOrigins {
     Table target = upd.getTable();
     String targetName = unquote(target.getName());
     from(target, scope);
+    Relation row = scope.relations.get(0);
     if (upd.getStartJoins() != null) {
       upd.getStartJoins().forEach(j -> join(j, scope));
     }
@@ -1496,7 +1540,7 @@ final class ColumnOrigins {
       upd.getJoins().forEach(j -> join(j, scope));
     }
     predicate(upd.getWhere(), scope, null, "WHERE");
-    updateSets(targetName, upd.getUpdateSets(), scope);
+    updateSets(targetName, row, upd.getUpdateSets(), scope);
     return returning(upd.getReturningClause(), scope, toClient);
   }
 
@@ -1518,6 +1562,7 @@ final class ColumnOrigins {
     Table target = m.getTable();
     String targetName = unquote(target.getName());
     from(target, scope);
+    Relation row = scope.relations.get(0);
     if (m.getFromItem() != null) {
       from(m.getFromItem(), scope);
     } else if (m.getUsingTable() != null) {
@@ -1530,7 +1575,7 @@ final class ColumnOrigins {
       if (op instanceof MergeUpdate u) {
         predicate(u.getAndPredicate(), scope, u, "WHEN MATCHED AND");
         predicate(u.getWhereCondition(), scope, u, "WHEN MATCHED ... WHERE");
-        updateSets(targetName, u.getUpdateSets(), scope);
+        updateSets(targetName, row, u.getUpdateSets(), scope);
       } else if (op instanceof MergeInsert i) {
         predicate(i.getAndPredicate(), scope, i, "WHEN NOT MATCHED AND");
         predicate(i.getWhereCondition(), scope, i, "WHEN NOT MATCHED ... WHERE");
@@ -1546,7 +1591,11 @@ final class ColumnOrigins {
     }
   }
 
-  private void updateSets(String targetName, List<UpdateSet> sets, Scope scope) {
+  /**
+   * SET lists of UPDATE, ON CONFLICT DO UPDATE and MERGE; {@code row} is the target's row, whose
+   * own column may be set to itself ({@code SET ssn = ssn}, a no-op that changes no masked form).
+   */
+  private void updateSets(String targetName, Relation row, List<UpdateSet> sets, Scope scope) {
     if (sets == null) {
       return;
     }
@@ -1555,7 +1604,11 @@ final class ColumnOrigins {
       List<?> values = set.getValues();
       if (values.size() == cols.size()) {
         for (int i = 0; i < cols.size(); i++) {
-          written(targetName, cols.get(i), output((Expression) values.get(i), scope));
+          Expression value = (Expression) values.get(i);
+          Flow f = output(value, scope);
+          if (!itself(position(value), cols.get(i), row, scope)) {
+            written(targetName, cols.get(i), f);
+          }
         }
       } else if (values.size() == 1 && values.get(0) instanceof Select s) {
         Columns c = query(s, scope);
@@ -1575,17 +1628,31 @@ final class ColumnOrigins {
     }
   }
 
+  /** Whether {@code value} is the column {@code column} of the target's own row {@code row}. */
+  private static boolean itself(Object value, String column, Relation row, Scope scope) {
+    return value instanceof Column c && column.equals(unquote(c.getColumnName())) && relationOf(c, scope) == row;
+  }
+
   /**
-   * A value written into {@code table.column}: a masked value may only go into a masked column,
-   * where it stays masked; {@code column} null means not known.
+   * A value written into {@code table.column} ({@code column} null when not known). No value read
+   * from a masked column may be written anywhere but back into its own place ({@link #itself}):
+   * into a plain column it would show unmasked; into a masked column — another row, another
+   * column, or the same one computed — it shows through its masked form, which is a function of
+   * what is stored and so of what the writer chose to store: whether it is NULL ({@code
+   * nullif(…)}), the tail {@code keep-last-4} leaves ({@code '*****' || substr(ssn, 1, 4)}), the
+   * digest of one character under {@code hash}.
    */
   private void written(String table, String column, Flow f) {
     if (!f.tainted()) {
       return;
     }
+    readsMasked = true;
     Set<String> maskedHere = masked.get(table);
     if (column != null && maskedHere != null && maskedHere.contains(column)) {
-      return;
+      throw new Refusal("a value read from the masked column " + f.source() + " would be written into the masked"
+          + " column " + table + "." + column + ", whose masked form would then show what the statement chose to store"
+          + " (whether it is NULL, its last characters, a digest of a part); write literals or parameters, or set a"
+          + " column to itself");
     }
     throw new Refusal("the masked column " + f.source() + " would be copied into " + table
         + (column == null ? "" : "." + column) + ", where it would no longer be masked");
@@ -1614,7 +1681,7 @@ final class ColumnOrigins {
       } else {
         String name = item.getAlias() != null ? unquote(item.getAlias().getName())
             : e instanceof Column c ? unquote(c.getColumnName()) : "?column?";
-        cols.add(new Col(name, output(e, scope)));
+        cols.add(new Col(name, shown(e, scope)));
       }
     }
     Columns out = new Columns(cols, rest);

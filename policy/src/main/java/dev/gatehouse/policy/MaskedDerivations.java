@@ -523,10 +523,12 @@ public final class MaskedDerivations {
           : Optional.of("the statement names " + table + ", which has masked columns, and cannot be analysed");
     }
     ColumnOrigins origins = new ColumnOrigins(masked);
+    boolean readsMasked = false;
     for (Statement st : parsed) {
       String v;
       try {
         v = copy ? origins.copyViolation(st) : origins.violation(st);
+        readsMasked |= origins.readsMasked();
       } catch (RuntimeException | StackOverflowError e) {
         v = "the statement names " + table + ", which has masked columns, and its analysis failed ("
             + e.getClass().getSimpleName() + ")";
@@ -535,7 +537,9 @@ public final class MaskedDerivations {
         return Optional.of(v);
       }
     }
-    return Optional.empty();
+    // Behind the walk over the parsed tree, the text itself: a volatile name followed by "(" in
+    // any form the parser read as something else.
+    return readsMasked ? VolatileCalls.inTokens(tokens) : Optional.empty();
   }
 
   private String anyMasked() {

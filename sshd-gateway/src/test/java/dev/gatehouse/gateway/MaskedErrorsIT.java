@@ -162,15 +162,19 @@ class MaskedErrorsIT {
   /**
    * A function that raises a NOTICE carrying the value it is given: passing a masked value to it
    * is refused by the masking rule (it could store or return it), so nothing runs and nothing
-   * shows; a notice from a statement that only reads a masked column in its predicate is hidden.
+   * shows; so is calling it beside a test of a masked column (a function of one's own could record
+   * which parts of the condition ran); a notice from a statement that names the masked table is
+   * hidden.
    */
   @Test
   void noticesOverMaskedValuesNeverShowTheValue() throws Exception {
-    String passed = "SELECT count(*) FROM users WHERE whisper(ssn) = 1";
-    Run refused = psql(passed);
-    assertNoSecret(passed, refused.stdout + refused.stderr);
-    assertThat(refused.stderr).contains("42501: blocked by rule masked-column:");
-    String sql = "SELECT count(*) FROM users WHERE ssn IS NOT NULL AND whisper(name) = 1";
+    for (String refusedSql : List.of("SELECT count(*) FROM users WHERE whisper(ssn) = 1",
+        "SELECT count(*) FROM users WHERE ssn IS NOT NULL AND whisper(name) = 1")) {
+      Run refused = psql(refusedSql);
+      assertNoSecret(refusedSql, refused.stdout + refused.stderr);
+      assertThat(refused.stderr).as(refusedSql).contains("42501: blocked by rule masked-column:");
+    }
+    String sql = "SELECT count(*) FROM users WHERE id > 0 AND whisper(name) = 1";
     Run r = psql(sql);
     assertThat(r.exit).as(r.toString()).isZero();
     assertNoSecret(sql, r.stdout + r.stderr);
@@ -239,7 +243,7 @@ class MaskedErrorsIT {
               e -> assertThat(e.getSQLState()).isEqualTo("22P02"));
         }
         try (Statement st = c.createStatement()) {
-          st.execute("SELECT count(*) FROM users WHERE ssn IS NOT NULL AND whisper(name) = 1");
+          st.execute("SELECT count(*) FROM users WHERE id > 0 AND whisper(name) = 1");
           for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
             assertNoSecret("notice over jdbc", describe(w));
           }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * {@code pg_catalog_scalar_functions.txt}) checked against a real PostgreSQL 15's {@code pg_proc}:
  * no overload of any listed name returns a set or is volatile, every name is in pg_catalog, and
  * the list is exactly what the criteria give (nothing missing that would be a false refusal,
- * nothing extra that would be a miss).
+ * nothing extra that would be a miss); and the list of volatile names ({@code
+ * pg_catalog_volatile_functions.txt}) is exactly pg_catalog's names with a volatile overload.
  */
 class MaskedArgumentFunctionsIT {
   /** The criteria the list was made with: one line a name, "name min-max[,min-max]", -1 for variadic. */
@@ -83,5 +84,26 @@ class MaskedArgumentFunctionsIT {
     // The attack's set-returning functions are not on it.
     assertThat(names).doesNotContain("txid_snapshot_xip", "pg_snapshot_xip", "pg_partition_tree", "generate_series",
         "unnest", "pg_sleep", "set_config");
+  }
+
+  /**
+   * The names no call of which may run in a statement that tests a masked value (resource {@code
+   * pg_catalog_volatile_functions.txt}): exactly pg_catalog's names with a volatile overload, so that
+   * a volatile built-in missing from it would be a miss and a stable one on it a false refusal.
+   */
+  @Test
+  void theVolatileListIsExactlyPgCatalogsNamesWithAVolatileOverload() throws Exception {
+    List<String> fromServer = pg.superSql("postgres", "SELECT DISTINCT proname FROM pg_proc"
+        + " WHERE pronamespace = 'pg_catalog'::regnamespace AND provolatile = 'v' ORDER BY 1").lines().toList();
+    assertThat(fromServer).contains("pg_sleep", "pg_sleep_for", "set_config", "pg_notify", "nextval", "clock_timestamp",
+        "timeofday", "random").doesNotContain("now", "current_setting");
+    try (InputStream in = MaskedArgumentFunctionsIT.class.getResourceAsStream(
+        "/dev/gatehouse/policy/pg_catalog_volatile_functions.txt")) {
+      assertThat(in).as("the policy jar carries the list").isNotNull();
+      List<String> listed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
+      assertThat(listed).containsExactlyElementsOf(fromServer);
+    }
   }
 }
