@@ -163,9 +163,14 @@ public abstract class RecordedSession implements LiveSession {
       return false;
     }
     timers.forEach(t -> t.cancel(false));
-    services.registry().remove(this);
-    if (recording != null) {
-      recording.close(exitStatus, signal, endReason);
+    try {
+      if (recording != null) {
+        recording.close(exitStatus, signal, endReason);
+      }
+    } finally {
+      // Only after the session-end line: the gateway's drain waits for an empty registry before
+      // it writes its stop line and closes the audit log.
+      services.registry().remove(this);
     }
     return true;
   }
