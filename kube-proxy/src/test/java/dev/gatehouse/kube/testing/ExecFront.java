@@ -206,7 +206,8 @@ public final class ExecFront implements AutoCloseable {
       }
     }
     String protocol = offered.contains("v5.channel.k8s.io") ? "v5.channel.k8s.io"
-        : offered.contains("v4.channel.k8s.io") ? "v4.channel.k8s.io" : null;
+        : offered.contains("v4.channel.k8s.io") ? "v4.channel.k8s.io"
+        : offered.contains("v4.base64.channel.k8s.io") ? "v4.base64.channel.k8s.io" : null;
     OutputStream out = s.getOutputStream();
     if (protocol == null) {
       out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -227,7 +228,8 @@ public final class ExecFront implements AutoCloseable {
     Map<String, List<String>> q = query(target);
     boolean tty = q.getOrDefault("tty", List.of("false")).contains("true");
     List<String> command = q.getOrDefault("command", List.of());
-    Shell shell = new Shell(out, tty);
+    boolean base64 = protocol.contains("base64");
+    Shell shell = new Shell(out, tty, base64);
     if (!command.isEmpty() && !command.get(0).equals("sh")) {
       shell.run(String.join(" ", command));
       shell.exit();
@@ -278,8 +280,11 @@ public final class ExecFront implements AutoCloseable {
       if (m.length == 0) {
         continue;
       }
-      int channel = m[0] & 0xff;
-      String data = new String(m, 1, m.length - 1, StandardCharsets.UTF_8);
+      int channel = base64 ? m[0] - '0' : m[0] & 0xff;
+      String data = base64
+          ? new String(Base64.getDecoder().decode(new String(m, 1, m.length - 1, StandardCharsets.US_ASCII)),
+              StandardCharsets.UTF_8)
+          : new String(m, 1, m.length - 1, StandardCharsets.UTF_8);
       switch (channel) {
         case 0 -> {
           exec.stdin().append(data);
@@ -322,11 +327,14 @@ public final class ExecFront implements AutoCloseable {
   private static final class Shell {
     private final OutputStream out;
     private final boolean tty;
+    /** v4.base64.channel.k8s.io: text messages, the channel as an ASCII digit, the data in base64. */
+    private final boolean base64;
     volatile boolean done;
 
-    Shell(OutputStream out, boolean tty) {
+    Shell(OutputStream out, boolean tty, boolean base64) {
       this.out = out;
       this.tty = tty;
+      this.base64 = base64;
     }
 
     void run(String cmd) throws IOException {
@@ -349,6 +357,10 @@ public final class ExecFront implements AutoCloseable {
 
     synchronized void send(int channel, String text) throws IOException {
       byte[] t = text.getBytes(StandardCharsets.UTF_8);
+      if (base64) {
+        frame(out, 0x1, ((char) ('0' + channel) + Base64.getEncoder().encodeToString(t)).getBytes(StandardCharsets.US_ASCII));
+        return;
+      }
       byte[] m = new byte[t.length + 1];
       m[0] = (byte) channel;
       System.arraycopy(t, 0, m, 1, t.length);
