@@ -122,6 +122,19 @@ class ForgedEndLineAttack19bIT {
           .isNotEqualTo("ok");
       assertThat(verify.exitCode() != 0 || verify.out().contains(live.id()))
           .as("sessions verify --journal names the session or fails:%n%s", verify.out()).isTrue();
+      // What the auditor is told: the forged line has no head of its own in the journal (the next
+      // start's head covers it, which proves nothing), and the start found it after the last head.
+      long forgedSeq = forged.path("seq").asLong();
+      assertThat(verify.exitCode()).as(verify.out()).isEqualTo(1);
+      assertThat(verify.out()).contains("PROBLEM audit seq " + forgedSeq + ": session " + live.id()
+          + ": its session-end line (seq " + forgedSeq + ") is not witnessed");
+      JsonNode flagged = b.clients.awaitAudit("GH2010W", field("code", "GH2010W").and(field("sessionId", live.id())));
+      assertThat(flagged.path("endSeq").asLong()).isEqualTo(forgedSeq);
+      assertThat(flagged.path("endSha256").asText()).isEqualTo(forgedSha);
+      assertThat(integrity.path("status").asText()).isEqualTo("altered");
+      assertThat(integrity.path("detail").asText()).contains("(seq " + forgedSeq + ") is not witnessed");
+      // The genuine session that ended before the crash stays ok.
+      assertThat(b.integrity(template.id()).path("status").asText()).isEqualTo("ok");
     }
   }
 }
