@@ -71,9 +71,10 @@ public final class IntegrityCheck {
           + ": the journal has no head for seq " + u.seq());
     }
     if (scan.beforeJournal > 0) {
-      notes.add("NOTE " + scan.beforeJournal + " line" + (scan.beforeJournal == 1 ? "" : "s")
-          + " ending a session lie before the journal's first head (seq " + scan.wanted().firstKey()
-          + "): the journal given does not reach back to them, only the chain vouches for them");
+      boolean one = scan.beforeJournal == 1;
+      notes.add("NOTE " + scan.beforeJournal + (one ? " line ending a session lies" : " lines ending a session lie")
+          + " before the journal's first head (seq " + scan.wanted().firstKey() + "): the journal given does not"
+          + " reach back to " + (one ? "it" : "them") + ", only the chain vouches for " + (one ? "it" : "them"));
     }
     long lines = scan.lines;
 

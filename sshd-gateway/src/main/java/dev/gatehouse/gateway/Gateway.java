@@ -576,12 +576,15 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * The last head the previous run logged to the journal. None recorded while the audit log has
-   * lines (the record was deleted, or the log was written without one): every end line in the log
+   * The last head the previous run logged to the journal; null when it is the chain's last line
+   * (nothing was written after it). None recorded while the audit log has lines (the record was deleted, or the log was written without one): every end line in the log
    * is then after it — fail closed.
    */
   private ChainHead lastJournaled(GatewayConfig config) throws IOException {
     java.util.Optional<ChainHead> h = journaled.read();
+    if (h.isPresent() && h.get().equals(auditLog.head())) {
+      return null; // the last line has its head in the journal (a clean stop): nothing after it to read for
+    }
     if (h.isPresent()) {
       return h.get();
     }

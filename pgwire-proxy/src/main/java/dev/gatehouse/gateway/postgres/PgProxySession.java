@@ -674,10 +674,14 @@ public final class PgProxySession implements Runnable {
       blocked = reserved;
       blockedSql = "a name starting with " + RowLimit.RESERVED_PREFIX;
     }
-    for (Map.Entry<Reading, Integer> r : reviewedExecutions.entrySet()) {
-      if (blocked == null && r.getValue() > 1) {
-        blocked = oneApprovalOneExecution(judged.get(r.getKey()), r.getValue());
-        blockedSql = r.getKey().sql();
+    // Counted by text: the same text read two ways (parsed again after a SET) is still executed twice.
+    Map<String, Integer> executionsOfText = new HashMap<>();
+    reviewedExecutions.forEach((r, n) -> executionsOfText.merge(r.sql(), n, Integer::sum));
+    for (Reading r : reviewedExecutions.keySet()) {
+      int n = executionsOfText.get(r.sql());
+      if (blocked == null && n > 1) {
+        blocked = oneApprovalOneExecution(judged.get(r), n);
+        blockedSql = r.sql();
       }
     }
     // Only now, with nothing else in the batch refused: one use of one approval per reviewed Execute.
