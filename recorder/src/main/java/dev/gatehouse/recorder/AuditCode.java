@@ -61,6 +61,11 @@ public enum AuditCode {
       "GH2008W", "session-index-altered",
       "at start the index called a session active although the audit log had already ended it: the recording was"
           + " left as found and the row restored from the end line; carries what was found"),
+  SESSION_END_UNWITNESSED(
+      "GH2010W", "session-end-unwitnessed",
+      "at start a session's end line was found after the last chain head the gateway had logged to the journal"
+          + " (written after that point: a gateway stopped before logging its head, or the line was added while none"
+          + " ran): the chain cannot vouch for it; carries endSeq, endEvent, endSha256, journaledSeq, recordingSha256"),
   AUDIT_CHAIN_REWRITTEN(
       "GH5003E", "audit-chain-rewritten",
       "a line whose hash the gateway had logged to the journal was changed or removed; carries lineSeq, expectedHash and detail"),

@@ -27,8 +27,15 @@ final class ChainScan implements AuditReader.LineVisitor {
   static final String REWRITTEN = AuditCode.AUDIT_CHAIN_REWRITTEN.event();
   static final String PRUNED = AuditCode.RECORDING_PRUNED.event();
   static final String CHECKPOINT = AuditCode.RECORDING_CHECKPOINT.event();
+  static final String UNWITNESSED = AuditCode.SESSION_END_UNWITNESSED.event();
   /** The events that say something about one session's recording. */
-  static final Set<String> SESSION_EVENTS = Set.of(START, END, INTERRUPTED, INDEX_ALTERED, PRUNED, CHECKPOINT);
+  static final Set<String> SESSION_EVENTS =
+      Set.of(START, END, INTERRUPTED, INDEX_ALTERED, PRUNED, CHECKPOINT, UNWITNESSED);
+  /**
+   * The lines that settle what a session's recording rests on: the gateway logs the chain head to
+   * the journal right after each of them, with that line's own seq.
+   */
+  static final Set<String> SEALED_SESSION_EVENTS = Set.of(END, INTERRUPTED, INDEX_ALTERED, UNWITNESSED);
 
   /** Problems of the chain itself, in file order: each names its seq and line. */
   final List<String> problems = new ArrayList<>();
@@ -46,6 +53,17 @@ final class ChainScan implements AuditReader.LineVisitor {
   /** The journal's heads by seq (verify with --journal), and which of them were found. */
   private final TreeMap<Long, Set<String>> wanted = new TreeMap<>();
   final Set<Long> matched = new HashSet<>();
+
+  /** A line that ends a session (or records a finding about one) with no journal head at its seq. */
+  record Unwitnessed(long seq, String event, String sessionId) {}
+
+  /**
+   * With journal heads: the sealed session lines at or after the journal's first head that the
+   * journal has no head for (each should have one at exactly its own seq), in file order.
+   */
+  final List<Unwitnessed> unwitnessed = new ArrayList<>();
+  /** Sealed session lines before the journal's first head: the journal cannot speak for them. */
+  long beforeJournal;
 
   ChainScan(List<ChainHead> journalHeads, BiConsumer<String, AuditReader.Line> sessionLine) {
     this.sessionLine = sessionLine;
@@ -103,6 +121,15 @@ final class ChainScan implements AuditReader.LineVisitor {
     String sessionId = l.sessionId();
     if (sessionId != null) {
       sessionLine.accept(sessionId, l);
+    }
+    if (!wanted.isEmpty() && sessionId != null && SEALED_SESSION_EVENTS.contains(event)) {
+      // A head logged at a later seq vouches only that the line was in the chain then: after a
+      // crash, the next start's head would vouch for lines added while no gateway ran.
+      if (seq < wanted.firstKey()) {
+        beforeJournal++;
+      } else if (!wanted.containsKey(seq)) {
+        unwitnessed.add(new Unwitnessed(seq, event, sessionId));
+      }
     }
     last = new ChainHead(seq, hash);
   }

@@ -66,6 +66,16 @@ public final class IntegrityCheck {
     problems.addAll(scan.problems);
     problems.addAll(scan.unmatchedHeads());
     scan.rewritten.forEach(w -> problems.add(w.text()));
+    for (ChainScan.Unwitnessed u : scan.unwitnessed) {
+      problems.add("audit seq " + u.seq() + ": session " + u.sessionId() + ": " + notWitnessedText(u.event(), u.seq())
+          + ": the journal has no head for seq " + u.seq());
+    }
+    if (scan.beforeJournal > 0) {
+      boolean one = scan.beforeJournal == 1;
+      notes.add("NOTE " + scan.beforeJournal + (one ? " line ending a session lies" : " lines ending a session lie")
+          + " before the journal's first head (seq " + scan.wanted().firstKey() + "): the journal given does not"
+          + " reach back to " + (one ? "it" : "them") + ", only the chain vouches for " + (one ? "it" : "them"));
+    }
     long lines = scan.lines;
 
     List<SessionRecord> rows = index.list(SessionQuery.all());
@@ -81,6 +91,17 @@ public final class IntegrityCheck {
       }
       for (JsonNode n : e.getValue().indexAltered) {
         problems.add("audit seq " + n.path("seq").asLong() + ": session " + e.getKey() + ": " + indexAlteredText(n));
+      }
+      for (JsonNode n : e.getValue().unwitnessed) {
+        long endSeq = n.path("endSeq").asLong(-1);
+        if (scan.wanted().containsKey(endSeq)) {
+          // The start-up could not tell; the journal given can: it holds the head logged for the line.
+          notes.add("WITNESSED session " + e.getKey() + ": a gateway start (audit seq " + n.path("seq").asLong()
+              + ") found its end line (seq " + endSeq + ") after the last head it had recorded; the journal"
+              + " given holds the head logged for it");
+        } else {
+          problems.add("audit seq " + n.path("seq").asLong() + ": session " + e.getKey() + ": " + unwitnessedText(n));
+        }
       }
     }
     int checked = 0;
@@ -181,6 +202,21 @@ public final class IntegrityCheck {
         + ", the end line says " + n.path("endSha256").asText("?");
   }
 
+  /** Why an end line that no journal head witnesses is not vouched for. */
+  private static String notWitnessedText(String event, long seq) {
+    return "its " + event + " line (seq " + seq + ") is not witnessed: the gateway logs the chain head to the journal"
+        + " right after every such line, so it was written after the last head the gateway logged (a gateway"
+        + " stopped between writing it and logging its head, or it was added while no gateway ran)";
+  }
+
+  private static String unwitnessedText(JsonNode n) {
+    return notWitnessedText(n.path("endEvent").asText("session-end"), n.path("endSeq").asLong(-1))
+        + "; a gateway start (the last head it had recorded: seq " + n.path("journaledSeq").asText("?")
+        + ") found it so; the end line says sha256 " + n.path("endSha256").asText("none")
+        + ", the recording then had " + n.path("recordingSha256").asText("none")
+        + " (`gatehouse sessions verify --journal` with the journal tells whether the gateway logged its head)";
+  }
+
   private static String checkpointBroken(CheckpointCheck c, String meaning) {
     return "its recording's first " + c.size() + " bytes no longer hash to " + c.sha256() + " as its checkpoint"
         + " (audit seq " + c.seq() + ") says: " + meaning;
@@ -268,6 +304,9 @@ public final class IntegrityCheck {
     }
     for (JsonNode n : found.indexAltered) {
       altered.add("audit seq " + n.path("seq").asLong() + ": " + indexAlteredText(n));
+    }
+    for (JsonNode n : found.unwitnessed) {
+      altered.add("audit seq " + n.path("seq").asLong() + ": " + unwitnessedText(n));
     }
     long startSeq = found.startSeq();
     if (s.state() == SessionState.ACTIVE) {

@@ -17,6 +17,8 @@ final class SessionLines {
   final List<Long> starts = new ArrayList<>();
   final List<EndLine> ends = new ArrayList<>();
   final List<JsonNode> indexAltered = new ArrayList<>();
+  /** Lines in which a start-up found an end line of this session the journal had no head for. */
+  final List<JsonNode> unwitnessed = new ArrayList<>();
   final List<JsonNode> checkpoints = new ArrayList<>();
   boolean pruned;
 
@@ -37,6 +39,8 @@ final class SessionLines {
       checkpoints.add(n);
     } else if (event.equals(ChainScan.INDEX_ALTERED)) {
       indexAltered.add(n);
+    } else if (event.equals(ChainScan.UNWITNESSED)) {
+      unwitnessed.add(n);
     }
   }
 

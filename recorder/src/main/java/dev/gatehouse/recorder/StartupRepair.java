@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,13 +31,19 @@ import java.util.Set;
  *       or hashed either; the row is marked interrupted without a hash ({@link Unvouched}).
  * </ul>
  *
+ * <p>And every session the index calls ended whose end line lies after the last chain head the
+ * gateway logged to the journal ({@link JournaledHead}): the gateway logs a head right after each
+ * end line it writes, so such a line was written after the crash point — by a gateway that
+ * stopped before logging its head, or by someone while no gateway ran. Nothing is changed; the
+ * finding ({@link NotWitnessed}) says the chain cannot vouch for it.
+ *
  * <p>The log is read with {@link AuditReader}, as {@code sessions verify} reads it.
  */
 public final class StartupRepair {
   private StartupRepair() {}
 
   /** One session found active at start. */
-  public sealed interface Finding permits Repaired, AlreadyEnded, Unvouched {
+  public sealed interface Finding permits Repaired, AlreadyEnded, Unvouched, NotWitnessed {
     SessionRecord session();
   }
 
@@ -70,9 +77,28 @@ public final class StartupRepair {
   public record Unvouched(SessionRecord found, SessionRecord session, String reason, String recordingSha256)
       implements Finding {}
 
+  /**
+   * An ended session whose first end line ({@code endSeq}) lies after {@code journaled}, the last
+   * head the gateway logged to the journal before this start: written after the crash point, so
+   * not vouched for. {@code recordingSha256} is the file's hash now (null when missing).
+   */
+  public record NotWitnessed(
+      SessionRecord session, long endSeq, String endEvent, String endSha256, ChainHead journaled,
+      String recordingSha256) implements Finding {}
+
+  /** As {@link #run(Path, Path, SessionIndex, ChainHead)} without the check against the journal. */
   public static List<Finding> run(Path dataDir, Path auditFile, SessionIndex index) throws IOException {
+    return run(dataDir, auditFile, index, null);
+  }
+
+  /**
+   * @param journaled the last chain head the gateway logged to the journal before this start;
+   *     null: not checked
+   */
+  public static List<Finding> run(Path dataDir, Path auditFile, SessionIndex index, ChainHead journaled)
+      throws IOException {
     List<SessionRecord> active = index.active();
-    if (active.isEmpty()) {
+    if (active.isEmpty() && journaled == null) {
       return List.of();
     }
     Set<String> ids = new HashSet<>();
@@ -80,6 +106,9 @@ public final class StartupRepair {
     Map<String, SessionLines> lines = new HashMap<>();
     Map<String, String> respelled = new HashMap<>();
     List<String> unreadable = new ArrayList<>();
+    // The first end line of each session after the journaled head, and the ones a start already flagged.
+    Map<String, AuditReader.Line> afterJournaled = new LinkedHashMap<>();
+    Set<String> flagged = new HashSet<>();
     if (Files.exists(auditFile)) {
       // The reader every check uses: lines split at '\n' only, each parsed, its form checked.
       AuditReader.forEach(auditFile, l -> {
@@ -88,6 +117,14 @@ public final class StartupRepair {
           return;
         }
         String id = l.sessionId();
+        if (id != null && journaled != null) {
+          String event = l.event();
+          if (event.equals(ChainScan.UNWITNESSED)) {
+            flagged.add(id + "@" + l.entry().path("endSeq").asLong());
+          } else if (l.seq() > journaled.seq() && (event.equals(ChainScan.END) || event.equals(ChainScan.INTERRUPTED))) {
+            afterJournaled.putIfAbsent(id, l);
+          }
+        }
         if (id == null || !ids.contains(id)) {
           return;
         }
@@ -133,6 +170,19 @@ public final class StartupRepair {
       String signal = end.hasNonNull("signal") ? end.get("signal").asText() : null;
       index.ended(s.id(), at, exit, signal, end.path("bytes").asLong(0), sha, state);
       out.add(new AlreadyEnded(s, index.find(s.id()).orElseThrow(), first.seq(), event, sha, now));
+    }
+    for (Map.Entry<String, AuditReader.Line> e : afterJournaled.entrySet()) {
+      AuditReader.Line end = e.getValue();
+      if (ids.contains(e.getKey()) || flagged.contains(e.getKey() + "@" + end.seq())) {
+        continue; // found active: the finding above says more; or flagged at an earlier start
+      }
+      SessionRecord s = index.find(e.getKey()).orElse(null);
+      if (s == null) {
+        continue; // not in the index: sessions verify reports a session started but missing
+      }
+      Path file = s.path() == null ? null : dataDir.resolve(s.path());
+      String now = file != null && Files.isRegularFile(file) ? Recordings.sha256(file) : null;
+      out.add(new NotWitnessed(s, end.seq(), end.event(), end.entry().path("sha256").asText(null), journaled, now));
     }
     return out;
   }

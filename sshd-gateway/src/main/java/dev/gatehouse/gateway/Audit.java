@@ -32,6 +32,7 @@ public final class Audit {
 
   /** Lines that settle what a recording's integrity rests on: the chain head goes to the journal after each. */
   private static final java.util.Set<AuditCode> SEALS = java.util.EnumSet.of(AuditCode.SESSION_END,
+      AuditCode.SESSION_END_UNWITNESSED,
       AuditCode.SESSION_INTERRUPTED, AuditCode.SESSION_INDEX_ALTERED, AuditCode.RECORDING_PRUNED,
       AuditCode.AUDIT_CHAIN_REWRITTEN, AuditCode.GATEWAY_STOP);
 

@@ -32,9 +32,11 @@ import dev.gatehouse.keys.CertificateLedger;
 import dev.gatehouse.keys.UserCertificateChecker;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditLog;
+import dev.gatehouse.recorder.ChainHead;
 import dev.gatehouse.recorder.ChainWitness;
 import dev.gatehouse.recorder.CheckpointCheck;
 import dev.gatehouse.recorder.IntegrityCheck;
+import dev.gatehouse.recorder.JournaledHead;
 import dev.gatehouse.recorder.KillRequest;
 import dev.gatehouse.recorder.SessionIndex;
 import dev.gatehouse.recorder.SessionState;
@@ -81,6 +83,8 @@ public final class Gateway implements AutoCloseable {
 
   private final DataDirLock dataDirLock;
   private final ChainWitness witness;
+  /** The last chain head logged to the journal, kept beside the audit log for the next start. */
+  private final JournaledHead journaled;
   private final CertificateAuthority ca;
   private final CertificateLedger ledger;
   private final SessionIndex index;
@@ -137,11 +141,14 @@ public final class Gateway implements AutoCloseable {
     approvals = new ApprovalDesk(approvalStore, audit, () -> services.config(), timers, Clock.systemUTC());
     sandbox = Sandbox.probe(pathsChildrenNeverSee(config, configFile), probeUser());
     services = servicesFor(config);
-    repairLeftActive(config);
+    journaled = JournaledHead.besides(config.auditFile());
+    // The start-up repair's own lines get their heads in the journal too, each right after its line.
+    audit.onSealed(written -> journal(written.head()));
+    repairLeftActive(config, lastJournaled(config));
     Instant startedAt = Instant.now();
     witness = ChainWitness.start(auditLog, startedAt, this::chainRewritten);
     dataDirLock.record(witness.startHead().seq(), startedAt);
-    LOG.info(witness.startHead().journalLine());
+    journal(witness.startHead());
     // From here on, every line that ends a session (or records a finding about one) has the chain
     // head written to the journal right after it: a copy off the data disk of the hash that vouches
     // for the recording.
@@ -471,9 +478,19 @@ public final class Gateway implements AutoCloseable {
    * At start, before listening: every session the index still calls active was left behind by a
    * stopped gateway. Each finding is an audit line saying what was found (see {@link StartupRepair}).
    */
-  private void repairLeftActive(GatewayConfig config) throws IOException {
-    for (StartupRepair.Finding f : StartupRepair.run(config.dataDir(), config.auditFile(), index)) {
+  private void repairLeftActive(GatewayConfig config, ChainHead journaledBefore) throws IOException {
+    for (StartupRepair.Finding f : StartupRepair.run(config.dataDir(), config.auditFile(), index, journaledBefore)) {
       SessionRecord r = f.session();
+      if (f instanceof StartupRepair.NotWitnessed nw) {
+        audit.record(AuditCode.SESSION_END_UNWITNESSED, "sessionId", r.id(), "identity", r.identity(),
+            "target", r.target(), "endSeq", nw.endSeq(), "endEvent", nw.endEvent(), "endSha256", nw.endSha256(),
+            "journaledSeq", nw.journaled().seq(), "recordingSha256", nw.recordingSha256());
+        LOG.error("session {} ({} on {}): its {} line (audit seq {}) lies after the last chain head logged to the"
+            + " journal (seq {}): written after that point, so nothing vouches for it (a gateway stopped before"
+            + " logging its head, or the line was added while none ran); `gatehouse sessions verify --journal` tells",
+            r.id(), r.identity(), r.target(), nw.endEvent(), nw.endSeq(), nw.journaled().seq());
+        continue;
+      }
       if (f instanceof StartupRepair.Repaired rep) {
         SessionIndex.Interrupted what = rep.what();
         CheckpointCheck cp = rep.checkpoint();
@@ -531,8 +548,7 @@ public final class Gateway implements AutoCloseable {
   /** Every minute, and after checkpoints: the chain head to the journal. */
   private void journalChainHead() {
     try {
-      // stderr goes to the system journal under systemd: a copy of the chain head off the data disk.
-      LOG.info(witness.witness().journalLine());
+      journal(witness.witness());
     } catch (IOException | RuntimeException e) {
       LOG.error("audit chain head unavailable: {}", e.toString());
     }
@@ -541,10 +557,43 @@ public final class Gateway implements AutoCloseable {
   /** Right after each line that ends a session (or records a finding about one): its hash to the journal. */
   private void journalChainHead(AuditLog.Mark written) {
     try {
-      LOG.info(witness.witness(written).journalLine());
+      journal(witness.witness(written));
     } catch (IOException | RuntimeException e) {
       LOG.error("audit chain head unavailable: {}", e.toString());
     }
+  }
+
+  /**
+   * A chain head to the journal (stderr goes to the system journal under systemd: a copy off the
+   * data disk), then beside the audit log as the last one logged, for the next start to compare.
+   */
+  private void journal(ChainHead head) {
+    LOG.info(head.journalLine());
+    try {
+      journaled.record(head);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("cannot record the last journaled chain head in {}: {}", journaled.file(), e.toString());
+    }
+  }
+
+  /**
+   * The last head the previous run logged to the journal; null when it is the chain's last line
+   * (nothing was written after it). None recorded while the audit log has lines (the record was deleted, or the log was written without one): every end line in the log
+   * is then after it — fail closed.
+   */
+  private ChainHead lastJournaled(GatewayConfig config) throws IOException {
+    java.util.Optional<ChainHead> h = journaled.read();
+    if (h.isPresent() && h.get().equals(auditLog.head())) {
+      return null; // the last line has its head in the journal (a clean stop): nothing after it to read for
+    }
+    if (h.isPresent()) {
+      return h.get();
+    }
+    if (Files.exists(config.auditFile()) && Files.size(config.auditFile()) > 0) {
+      LOG.error("{} is missing: no record of the last chain head logged to the journal, so no end line in the"
+          + " audit log is vouched for by it; `gatehouse sessions verify --journal` tells", journaled.file());
+    }
+    return new ChainHead(0, "0".repeat(64));
   }
 
   /** A line whose hash went to the journal changed: someone rewrote the audit log under the gateway. */

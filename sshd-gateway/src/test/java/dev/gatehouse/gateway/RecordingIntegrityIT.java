@@ -395,6 +395,65 @@ class RecordingIntegrityIT {
     }
   }
 
+  /**
+   * What an honest gateway leaves: sessions one after another and several at once, a reload
+   * (SIGHUP), a stop (SIGTERM), a second run, and a kill -9 under a live session repaired at the
+   * next start. Every end line has its own head in the journal: verify with the journal finds no
+   * problem, the start flags nothing (no GH2010W), and every finished session's page says ok.
+   */
+  @Test
+  void stopsAReloadManySessionsAndACrashLeaveEveryEndLineWitnessedByTheJournal(@TempDir Path dir) throws Exception {
+    try (Bastion b = new Bastion(dir)) {
+      b.start();
+      List<SessionRecord> done = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        done.add(b.session("serial" + i, "echo " + i));
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<SessionRecord>> parallel = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          String who = "parallel" + i;
+          parallel.add(pool.submit(() -> b.session(who, "echo " + who)));
+        }
+        for (var f : parallel) {
+          done.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      b.gw.signal("HUP");
+      b.clients.awaitAudit("reload", field("event", "gateway-start").and(field("reason", "reload")));
+      done.add(b.session("after-reload", "echo reloaded"));
+      b.stop();
+
+      b.start();
+      done.add(b.session("second-run", "echo again"));
+      String identity = GatewayFixture.uniqueIdentity("crashed");
+      SshClientKey key = b.clients.sign(identity, List.of("dev"));
+      String said = word("LIVE");
+      SessionRecord live;
+      try (GatewayFixture.Running ssh = b.clients.ssh(key, "shell").timeout(Duration.ofSeconds(60))
+          .start("echo " + said + "; sleep 60")) {
+        ssh.awaitStdout(said, Duration.ofSeconds(20));
+        live = b.clients.awaitSession(identity, r -> r.state() == SessionState.ACTIVE);
+        b.gw.signal("KILL");
+        b.gw.awaitExit(Duration.ofSeconds(10));
+      }
+      b.start();
+
+      GatewayFixture.CliResult verify = b.verify("--journal", b.journal().toString());
+      assertThat(verify.exitCode()).as(verify.out()).isZero();
+      assertThat(verify.out()).doesNotContain("PROBLEM").doesNotContain("not witnessed")
+          .contains("REPAIRED session " + live.id());
+      assertThat(b.clients.auditLines()).noneMatch(field("code", "GH2010W"));
+      for (SessionRecord s : done) {
+        assertThat(b.integrity(s.id()).path("status").asText()).as("page of %s", s.id()).isEqualTo("ok");
+      }
+      assertThat(Files.readString(dir.resolve("data/audit/journaled-head"))).startsWith("audit chain head seq=");
+    }
+  }
+
   @Test
   void aSecondGatewayOnTheSameDataDirectoryIsRefused(@TempDir Path dir) throws Exception {
     try (Bastion b = new Bastion(dir)) {

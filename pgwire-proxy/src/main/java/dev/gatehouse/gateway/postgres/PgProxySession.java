@@ -18,12 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -495,11 +493,28 @@ public final class PgProxySession implements Runnable {
             Decision.BLOCK, "function-call", "the FunctionCall protocol message is refused; call the function in a statement"));
   }
 
-  /** Judges a whole extended-protocol batch; forwards all of it, or none of it. */
+  /** A text as the judge read it: the same text may read differently after a SET runs. */
+  private record Reading(String sql, StandardConformingStrings strings) {}
+
+  /**
+   * Judges a whole extended-protocol batch; forwards all of it, or none of it.
+   *
+   * <p>Verdicts are judged once per text (and reading) of the batch, but a {@code review} is
+   * settled per execution: every Execute of a reviewed statement is one use of one approval, so
+   * the batch is counted whole first, and a batch that would execute a reviewed text more than once
+   * is refused before any approval is used or anything is forwarded. Approvals are used only once
+   * nothing else in the batch is refused.
+   */
   private void sendBatch(List<Wire.Message> batch, boolean sync) throws IOException {
     Map<String, String> stmts = new HashMap<>(); // this batch's changes; null value = closed
     Map<String, String> ports = new HashMap<>();
-    Set<String> judged = new HashSet<>();
+    // Verdicts of this batch (allow, block, or review not yet settled), one per text and reading.
+    Map<Reading, Decision> judged = new HashMap<>();
+    // The reviewed texts this batch executes, in order, with how many Executes each.
+    Map<Reading, Integer> reviewedExecutions = new LinkedHashMap<>();
+    // How the statements parsed (and the portals bound) in this batch were read; others: unknown.
+    Map<String, StandardConformingStrings> statementReadings = new HashMap<>();
+    Map<String, StandardConformingStrings> portalReadings = new HashMap<>();
     String maskedSql = null; // the first statement of the batch that touches a masked column
     List<Step> steps = new ArrayList<>(batch.size() + 4);
     boolean[] injectDescribe = new boolean[batch.size()];
@@ -529,17 +544,22 @@ public final class PgProxySession implements Runnable {
             blocked = encoding;
             blockedSql = sql;
           }
-          if (judged.add(sql)) {
-            Decision d = judge(sql, executes ? StandardConformingStrings.UNKNOWN : reading);
+          // A Parse runs nothing: a review is settled at the Executes (each one a use), but a
+          // block refuses the batch here.
+          Reading read = new Reading(sql, executes ? StandardConformingStrings.UNKNOWN : reading);
+          if (!judged.containsKey(read)) {
+            Decision d = verdict(read);
+            judged.put(read, d);
             if (d.readsMasked() && maskedSql == null) {
               maskedSql = sql;
             }
-            if (!d.allowed() && blocked == null) {
+            if (!d.allowed() && !d.review() && blocked == null) {
               blocked = d;
               blockedSql = sql;
             }
             forgets |= FORGETS.matcher(sql).find();
           }
+          statementReadings.put(stmt, read.strings());
           if (!stmt.isEmpty() && lookup(statements, stmts, stmt) == null && statements.size() + stmts.size() >= MAX_NAMED && blocked == null) {
             blocked = new Decision(Decision.BLOCK, "proxy-limit", "more than " + MAX_NAMED + " prepared statements in one session");
             blockedSql = sql;
@@ -557,6 +577,7 @@ public final class PgProxySession implements Runnable {
             blockedSql = sql;
           }
           ports.put(portal, sql == null ? UNKNOWN : sql);
+          portalReadings.put(portal, statementReadings.getOrDefault(stmt, StandardConformingStrings.UNKNOWN));
           steps.add(Step.of(Kind.BIND));
         }
         case 'D' -> {
@@ -584,13 +605,22 @@ public final class PgProxySession implements Runnable {
                   "Execute of portal \"" + portal + "\" whose statement the gateway did not see prepared");
               blockedSql = "EXECUTE portal " + portal;
             }
-          } else if (judged.add(sql)) {
-            // parsed in an earlier batch, under whatever value was in force then
-            Decision d = judge(sql, StandardConformingStrings.UNKNOWN);
-            if (d.readsMasked() && maskedSql == null) {
-              maskedSql = sql;
+          } else {
+            // Read as its Parse in this batch was; parsed in an earlier batch, under whatever
+            // value was in force then: both readings.
+            Reading read = new Reading(sql, portalReadings.getOrDefault(portal, StandardConformingStrings.UNKNOWN));
+            Decision d = judged.get(read);
+            if (d == null) {
+              d = verdict(read);
+              judged.put(read, d);
+              if (d.readsMasked() && maskedSql == null) {
+                maskedSql = sql;
+              }
             }
-            if (!d.allowed() && blocked == null) {
+            if (d.review()) {
+              // Every Execute is an execution, a portal's continuation after PortalSuspended too.
+              reviewedExecutions.merge(read, 1, Integer::sum);
+            } else if (!d.allowed() && blocked == null) {
               blocked = d;
               blockedSql = sql;
             }
@@ -626,8 +656,10 @@ public final class PgProxySession implements Runnable {
           reserved = reserved != null ? reserved : reserved(what == 'S' ? "prepared statement" : "portal", target);
           if (what == 'S') {
             stmts.put(target, null);
+            statementReadings.remove(target);
           } else if (what == 'P') {
             ports.put(target, null);
+            portalReadings.remove(target);
           } else {
             throw new ProtocolViolation("Close of unknown kind '" + Wire.printable(what) + "'");
           }
@@ -641,6 +673,26 @@ public final class PgProxySession implements Runnable {
     if (reserved != null && blocked == null) {
       blocked = reserved;
       blockedSql = "a name starting with " + RowLimit.RESERVED_PREFIX;
+    }
+    // Counted by text: the same text read two ways (parsed again after a SET) is still executed twice.
+    Map<String, Integer> executionsOfText = new HashMap<>();
+    reviewedExecutions.forEach((r, n) -> executionsOfText.merge(r.sql(), n, Integer::sum));
+    for (Reading r : reviewedExecutions.keySet()) {
+      int n = executionsOfText.get(r.sql());
+      if (blocked == null && n > 1) {
+        blocked = oneApprovalOneExecution(judged.get(r), n);
+        blockedSql = r.sql();
+      }
+    }
+    // Only now, with nothing else in the batch refused: one use of one approval per reviewed Execute.
+    for (Reading r : reviewedExecutions.keySet()) {
+      if (blocked == null) {
+        Decision d = settleReview(r.sql(), r.strings(), judged.get(r));
+        if (!d.allowed()) {
+          blocked = d;
+          blockedSql = r.sql();
+        }
+      }
     }
     sending.lock();
     try {
@@ -796,10 +848,17 @@ public final class PgProxySession implements Runnable {
     return standardConformingStrings;
   }
 
+  /** The verdict on one execution of {@code sql}, a review settled (one use of one approval). */
   private Decision judge(String sql, StandardConformingStrings reading) {
+    Decision d = verdict(new Reading(sql, reading));
+    return d.review() ? settleReview(sql, reading, d) : d;
+  }
+
+  /** The gate's verdict, a review not yet settled; a failing gate blocks. */
+  private Decision verdict(Reading read) {
     Decision d;
     try {
-      d = gate.judge(sql, reading);
+      d = gate.judge(read.sql(), read.strings());
     } catch (RuntimeException e) {
       LOG.error("{}: the statement gate failed; refusing the statement", name, e);
       return new Decision(Decision.BLOCK, "gate-error", "the policy could not judge the statement");
@@ -807,11 +866,23 @@ public final class PgProxySession implements Runnable {
     if (d == null || d.verdict() == null) {
       return new Decision(Decision.BLOCK, "gate-error", "the policy gave no verdict");
     }
-    if (!d.review()) {
-      return d;
-    }
-    Decision settled = settle(sql, reading, d);
-    return d.readsMasked() ? settled.readingMasked() : settled; // an approval does not unhide errors
+    return d;
+  }
+
+  private Decision settleReview(String sql, StandardConformingStrings reading, Decision review) {
+    Decision settled = settle(sql, reading, review);
+    return review.readsMasked() ? settled.readingMasked() : settled; // an approval does not unhide errors
+  }
+
+  /**
+   * The refusal of a batch that executes a reviewed text {@code executions} times: an approval
+   * covers one execution, and the batch runs all or nothing, so no approval is used for it.
+   */
+  static Decision oneApprovalOneExecution(Decision review, int executions) {
+    Decision d = new Decision(Decision.REVIEW, review.rule(), review.reason()
+        + "; one approval covers one execution and this batch executes the statement " + executions
+        + " times: send each execution in a batch of its own (one Sync each)");
+    return review.readsMasked() ? d.readingMasked() : d;
   }
 
   /** A review: held here (this thread waits; no other is made) until the gate has decided. */

@@ -8,7 +8,9 @@ import dev.gatehouse.policy.StandardConformingStrings;
  * the statement from the server; an unknown verdict or an exception blocks (fail closed).
  *
  * <p>A {@code review} verdict is then {@linkplain #settle settled}: with approvals, the statement
- * is held while a human decides and runs if approved; without them it stays refused.
+ * is held while a human decides and runs if approved; without them it stays refused. Settling is
+ * one use of one approval, so the proxy settles once per execution (each Query, each Execute),
+ * never for a Parse, and refuses an extended batch that would execute a reviewed text twice.
  */
 public interface StatementGate {
   Decision judge(String sql);

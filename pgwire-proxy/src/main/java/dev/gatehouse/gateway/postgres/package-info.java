@@ -15,7 +15,10 @@
  *   │                                    │   block/review: a failing stand-in │
  *   │                                    │   statement (aborts a transaction) │
  *   │ Parse/Bind/Describe/Execute… Sync ▶│ buffered to Sync/Flush; every Parse│
- *   │                                    │   and Execute judged; all or none ▶│
+ *   │                                    │   and Execute judged; a review is  │
+ *   │                                    │   settled per Execute (one use of  │
+ *   │                                    │   one approval; twice in a batch:  │
+ *   │                                    │   refused); all or none ──────────▶│
  *   │                                    │ a write (maxRowsChanged, RowLimit):│
  *   │                                    │   snapshot; S; check ─ one implicit▶│
  *   │                                    │   transaction: an over-limit check │
