@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * review answers 76 at once instead of waiting for an approver.
  *
  * <p>{@link #aCommandTheGuardRefusesDoesNotRun} holds texts bash runs {@code id} from while the
- * guard allowed them when this pass was written.
+ * guard allowed them when this pass was written; {@link #whatHeld} holds the variants that were
+ * refused.
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellGuardAttack17IT {
@@ -112,6 +113,36 @@ class ShellGuardAttack17IT {
       "git -c alias.x='!id' x",
   })
   void aCommandTheGuardRefusesDoesNotRun(String text) throws Exception {
+    assertRefusedAndNotRun(text, run(text));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "id",
+      "env -S'id'",
+      "env -C / id",
+      "timeout -k1 5 id",
+      "nice --adj 1 id",
+      "script --command id",
+      "watch -c id",
+      "eval 'i''d'",
+      "$'i\\x64'",
+      "i$'d'",
+      "echo $(( $(id) ))",
+      "echo \"${x:=$(id)}\"",
+      "x='a[$(id)]'; (( x ))",
+      "/usr/bin/i[d]",
+      "a=(id); \"${a[@]}\"",
+      "find /usr/bin -name id -exec {} \\;",
+      "trap id EXIT",
+      "trap 'id' DEBUG; :",
+      "case x in x) true;& y) id;; esac",
+      "coproc X { id; }",
+      "shopt -s extglob\n/usr/bin/@(id)",
+      "cat <<< $(id)",
+      "exec {fd}>/dev/null; id >&$fd",
+  })
+  void whatHeld(String text) throws Exception {
     assertRefusedAndNotRun(text, run(text));
   }
 }

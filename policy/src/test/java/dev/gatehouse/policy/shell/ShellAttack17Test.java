@@ -9,8 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Attack pass on the shell guard: texts bash runs a blocked or reviewed command from, each with the
  * least verdict docs/policy.md's default-shell policy must give it (block > review; unclassified is
- * at least review). {@link #bypasses} held texts the guard allowed when this pass was written (each
- * confirmed to run its command under bash 5.2 and through the gateway in ShellGuardAttack17IT).
+ * at least review). {@link #bypasses} holds texts the guard allowed when this pass was written; each
+ * form was run under bash 5.2 with {@code id} in place of the payload, and through the gateway in
+ * ShellGuardAttack17IT. {@link #held} holds the variants it refused.
  */
 class ShellAttack17Test {
 
@@ -52,6 +53,57 @@ class ShellAttack17Test {
       git -c alias.x='!id' x => review
       """)
   void bypasses(String text, String least) {
+    assertAtLeast(text, least);
+  }
+
+  @ParameterizedTest(name = "{1} at least: {0}")
+  @CsvSource(delimiterString = " => ", quoteCharacter = '~', textBlock = """
+      env -S'reboot' => block
+      env -vS reboot => block
+      env -C / reboot => block
+      env -- reboot => block
+      timeout -k1 5 reboot => block
+      timeout --kill 1 5 reboot => block
+      timeout --foreground 5 reboot => block
+      nice --adj 1 reboot => block
+      stdbuf --output=L reboot => block
+      setsid --fork reboot => block
+      chroot --skip-chdir / reboot => block
+      taskset -c 0 reboot => block
+      flock -o /tmp/l reboot => block
+      script --command reboot => block
+      watch -c reboot => block
+      watch -n1 -x reboot => block
+      unbuffer reboot => block
+      coproc reboot => block
+      builtin command reboot => block
+      eval 're''boot' => block
+      i$'d' ; $'re\\x62oot' => block
+      echo $(( $(reboot) )) => block
+      echo "${x:=$(reboot)}" => block
+      cat <<< $(reboot) => block
+      exec {fd}>/dev/null; reboot >&$fd => block
+      case x in x) true;& y) reboot;; esac => block
+      trap 'reboot' DEBUG; : => block
+      set -T; trap reboot RETURN => block
+      find . -maxdepth 0 -execdir sh -c reboot \\; => block
+      shopt -s extglob\\n/sbin/@(reboot) => block
+      x='a[$(reboot)]'; (( x )) => review
+      /sbin/re[b]oot => review
+      a=(reboot); "${a[@]}" => review
+      find /sbin -name reboot -exec {} \\; => review
+      coproc X { reboot; } => review
+      . <(echo reboot) => review
+      awk 'BEGIN { system ("id") }' => review
+      awk -e 'BEGIN{system("id")}' => review
+      sed 's/^/id/e' <<< x => review
+      python3 - <<< 'import os' => review
+      perl -E 'system "id"' => review
+      man -P id ls => review
+      tar -I id -cf /dev/null /dev/null => review
+      vim +'!id' => review
+      """)
+  void held(String text, String least) {
     assertAtLeast(text, least);
   }
 }
