@@ -78,6 +78,10 @@ class ShellGuardAttack17IT {
       "env --ignore-signal id",
       "env --default-signal id",
       "env --block-signal id",
+      // env takes every word with a = before the command for an assignment, a name that is no shell identifier too.
+      "env a-b=1 id",
+      // ... and bash imports BASH_FUNC_NAME%% from its environment as a function the guard never reads.
+      "env 'BASH_FUNC_ls%%=() { id; }' bash -c ls",
       // ionice -t (--ignore) takes no value; the guard reads the command as its value.
       "ionice -t id",
       // script -q/-f/-e take no value; the guard stops at them and never sees -c.

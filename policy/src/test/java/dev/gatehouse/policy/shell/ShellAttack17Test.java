@@ -27,6 +27,9 @@ class ShellAttack17Test {
       env --default-signal reboot => block
       env --block-signal mkfs.ext4 /dev/sda1 => block
       ionice -t reboot => block
+      env x.y=1 rm -rf / => block
+      env a-b=1 reboot => block
+      env 'BASH_FUNC_ls%%=() { reboot; }' bash -c ls => review
       eval -- rm -rf / => block
       script -qc 'rm -rf /' /dev/null => block
       script -fec reboot /dev/null => block
