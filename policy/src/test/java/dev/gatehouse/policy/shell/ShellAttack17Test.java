@@ -78,6 +78,11 @@ class ShellAttack17Test {
       watch -c reboot => block
       watch -n1 -x reboot => block
       unbuffer reboot => block
+      nohup -- reboot => block
+      builtin -- eval reboot => block
+      command -- command reboot => block
+      exec -a x -- reboot => block
+      time -p -- reboot => block
       coproc reboot => block
       builtin command reboot => block
       eval 're''boot' => block
