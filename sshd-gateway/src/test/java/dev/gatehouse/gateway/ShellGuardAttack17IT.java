@@ -46,7 +46,7 @@ class ShellGuardAttack17IT {
             type: shell
             block:  [recursive-delete-root, filesystem-format, raw-device-write, power, fork-bomb, history-tamper, audit-tamper]
             review: [sudo, package-change, service-change, process-kill, firewall-change, user-change, scheduler-change,
-                     curl-pipe-shell, interpreter-inline, remote-copy]
+                     curl-pipe-shell, interpreter-inline, remote-copy, guard-tamper]
             unclassified: review
             rules:
               - { name: no-id, commands: [id], verdict: block }

@@ -343,6 +343,11 @@ final class CommandReader {
     ShellCommand.Stdin stdin = ShellCommand.Stdin.TERMINAL;
     String text; // here-document or here-string body, when known exactly
     boolean textUnknown;
+    /**
+     * Words the grammar hangs on a redirection after its target ({@code rm 2>/dev/null -rf /}):
+     * bash reads them as the command's arguments.
+     */
+    final List<Word> extraArgs = new ArrayList<>();
   }
 
   private void redirected(TSNode n, Ctx c, int depth) {
@@ -360,7 +365,13 @@ final class CommandReader {
       }
     }
     if (body == null) {
+      if (!feed.extraArgs.isEmpty()) {
+        unclassified.add("words after a redirection with no command: " + shown(c.p.text(n)));
+      }
       return;
+    }
+    if (!feed.extraArgs.isEmpty() && !Set.of("command", "pipeline", "list", "negated_command").contains(body.getType())) {
+      unclassified.add("words after a compound command's redirection: " + shown(c.p.text(n)));
     }
     withFeedForLast(body, c, depth + 1, feed);
   }
@@ -404,6 +415,10 @@ final class CommandReader {
         TSNode w = n.getNamedChild(i);
         walk(w, c, depth + 1);
         Word word = ShellWords.word(c.p, w);
+        if (i > 0) {
+          feed.extraArgs.add(word);
+          continue;
+        }
         feed.stdin = ShellCommand.Stdin.TEXT;
         if (word.literal()) {
           feed.text = word.value() + "\n";
@@ -420,8 +435,12 @@ final class CommandReader {
       if (!ch.isNamed()) {
         op = c.p.text(ch);
       } else if (!ch.getType().equals("file_descriptor")) {
-        dest = ch;
         walk(ch, c, depth + 1);
+        if (dest == null) {
+          dest = ch;
+        } else {
+          feed.extraArgs.add(ShellWords.word(c.p, ch));
+        }
       }
     }
     if (op == null || dest == null) {
@@ -657,11 +676,15 @@ final class CommandReader {
       }
     }
     if (name == null) {
+      if (!feed.extraArgs.isEmpty()) {
+        unclassified.add("words after a redirection with no command: " + shown(c.p.text(n)));
+      }
       return;
     }
     List<Word> words = new ArrayList<>();
     words.add(name);
     words.addAll(args);
+    words.addAll(feed.extraArgs);
     for (Word w : words) {
       if (ShellWords.bareNewline(w.source())) {
         unclassified.add("the grammar read a line break inside a word, where bash ends the command: "

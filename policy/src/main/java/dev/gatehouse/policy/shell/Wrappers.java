@@ -128,8 +128,9 @@ final class Wrappers {
       case "su" -> su(name, a);
       case "runuser" -> {
         // runuser -u USER [--] COMMAND runs the command itself; without -u it is su's form.
-        Opts o = Opts.scan(a, 0, "ugGswc", Set.of("--user", "--group", "--supp-group", "--shell", "--command",
-            "--session-command", "--whitelist-environment"));
+        Opts o = Opts.scanKnown(a, "ugGswc", "flmpPhVT", Set.of("--user", "--group", "--supp-group", "--shell",
+            "--command", "--session-command", "--whitelist-environment"), Set.of("--fast", "--login",
+            "--preserve-environment", "--pty", "--no-pty", "--help", "--version"));
         yield o.unknown() ? unknown(name) : o.value('u', "--user") != null && o.value('c', "--command") == null
             ? inner(a, o.end, name) : su(name, a);
       }
