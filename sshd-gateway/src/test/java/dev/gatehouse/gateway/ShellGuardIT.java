@@ -41,7 +41,7 @@ class ShellGuardIT {
           type: shell
           block:  [recursive-delete-root, filesystem-format, raw-device-write, power, fork-bomb, history-tamper, audit-tamper]
           review: [sudo, package-change, service-change, process-kill, firewall-change, user-change, scheduler-change,
-                   curl-pipe-shell, interpreter-inline, remote-copy]
+                   curl-pipe-shell, interpreter-inline, remote-copy, guard-tamper]
           unclassified: review
           rules:
             - { name: echo-review, commands: [echo], args: "^needs-approval", verdict: review }

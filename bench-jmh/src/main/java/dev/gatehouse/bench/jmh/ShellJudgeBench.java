@@ -46,7 +46,7 @@ public class ShellJudgeBench {
         "block", List.of("recursive-delete-root", "filesystem-format", "raw-device-write", "power", "fork-bomb",
             "history-tamper", "audit-tamper"),
         "review", List.of("sudo", "package-change", "service-change", "process-kill", "firewall-change", "user-change",
-            "scheduler-change", "curl-pipe-shell", "interpreter-inline", "remote-copy"),
+            "scheduler-change", "curl-pipe-shell", "interpreter-inline", "remote-copy", "guard-tamper"),
         "unclassified", "review",
         "rules", List.of(
             Map.of("name", "kubectl-delete", "commands", List.of("kubectl"), "args", "(?i)^delete\\b", "verdict", "review"),

@@ -46,13 +46,35 @@ final class BashGrammar {
     }
   }
 
+  /** TSTree's native pointer; the binding does not make it public, and a NULL one must not be used. */
+  private static final java.lang.reflect.Method TREE_POINTER;
+
+  static {
+    try {
+      TREE_POINTER = TSTree.class.getDeclaredMethod("getPtr");
+      TREE_POINTER.setAccessible(true);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the tree-sitter binding has no TSTree.getPtr()", e);
+    }
+  }
+
   private BashGrammar() {}
+
+  private static long treePointer(TSTree tree) {
+    try {
+      return (long) TREE_POINTER.invoke(tree);
+    } catch (ReflectiveOperationException e) {
+      return 0; // unknown: read as the parser giving up (unclassified), never as a tree
+    }
+  }
 
   /** The tree of {@code text}, or null when the parser gave up (time limit). */
   static Parsed parse(String text) {
     TSParser p = PARSER.get();
     TSTree tree = p.parseString(null, text);
-    if (tree == null) {
+    if (tree == null || treePointer(tree) == 0) {
+      // The binding wraps the parser's NULL (time limit reached) in a TSTree; reading its root
+      // would crash the JVM.
       p.reset();
       return null;
     }

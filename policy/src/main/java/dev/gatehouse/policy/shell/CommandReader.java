@@ -30,6 +30,19 @@ final class CommandReader {
   private final List<ShellReading.Assignment> assignments = new ArrayList<>();
   private final List<ShellReading.FunctionDefinition> functions = new ArrayList<>();
   private final Set<String> unclassified = new LinkedHashSet<>();
+  /** A literal word whose text bash would run if it evaluated it again ({@code 'a[$(reboot)]'}). */
+  private String codeInLiteral;
+  /** Something in the text that evaluates a value again: arithmetic, indirection, a name-taking builtin. */
+  private String reEvaluator;
+
+  /** Builtins that take a variable name (subscript included, which is arithmetic) or arithmetic. */
+  private static final Set<String> NAME_TAKERS = Set.of("declare", "typeset", "local", "export", "readonly", "let",
+      "printf", "read", "test", "[", "unset", "mapfile", "readarray", "getopts", "wait", "source", ".");
+  /** Variables whose value bash expands again (prompts, set -x's prefix) or runs (PROMPT_COMMAND). */
+  private static final Set<String> EXPANDED_VARS = Set.of("PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND",
+      "BASH_ENV", "ENV");
+  private static final java.util.regex.Pattern RE_EVALUATES = java.util.regex.Pattern.compile(
+      "\\(\\(|\\$\\[|\\[\\[|\\$\\{!|\\$\\{[^}]*(@|\\[|:[^-=?+])");
 
   /** One parsed text being walked: its tree, how it is reached, how deep in code-in-code. */
   private record Ctx(BashGrammar.Parsed p, List<String> via, int codeDepth) {}
@@ -41,6 +54,10 @@ final class CommandReader {
       unclassified.add("the text is longer than " + MAX_TEXT_BYTES + " bytes");
     } else {
       code(text, List.of(), 0);
+    }
+    if (codeInLiteral != null && reEvaluator != null) {
+      unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
+          + " may evaluate it again");
     }
     return new ShellReading(text, commands, writes, assignments, functions, List.copyOf(unclassified));
   }
@@ -63,6 +80,10 @@ final class CommandReader {
     }
     if (p.root.hasError()) {
       unclassified.add("the text does not parse as bash" + where(p, p.root, via));
+    }
+    java.util.regex.Matcher m = RE_EVALUATES.matcher(text);
+    if (reEvaluator == null && m.find()) {
+      reEvaluator = "'" + m.group() + "'";
     }
     Ctx ctx = new Ctx(p, via, depth);
     lineBreaks(p.root, ctx, 0);
@@ -161,6 +182,10 @@ final class CommandReader {
     }
     if (n.isError() || n.isMissing()) {
       unclassified.add("the text does not parse as bash" + where(c.p, n, c.via));
+    }
+    switch (n.getType()) {
+      case "word", "raw_string", "string", "ansi_c_string", "concatenation" -> laterCode(ShellWords.word(c.p, n).value());
+      default -> {}
     }
     switch (n.getType()) {
       case "comment" -> {}
@@ -318,6 +343,11 @@ final class CommandReader {
     ShellCommand.Stdin stdin = ShellCommand.Stdin.TERMINAL;
     String text; // here-document or here-string body, when known exactly
     boolean textUnknown;
+    /**
+     * Words the grammar hangs on a redirection after its target ({@code rm 2>/dev/null -rf /}):
+     * bash reads them as the command's arguments.
+     */
+    final List<Word> extraArgs = new ArrayList<>();
   }
 
   private void redirected(TSNode n, Ctx c, int depth) {
@@ -335,7 +365,13 @@ final class CommandReader {
       }
     }
     if (body == null) {
+      if (!feed.extraArgs.isEmpty()) {
+        unclassified.add("words after a redirection with no command: " + shown(c.p.text(n)));
+      }
       return;
+    }
+    if (!feed.extraArgs.isEmpty() && !Set.of("command", "pipeline", "list", "negated_command").contains(body.getType())) {
+      unclassified.add("words after a compound command's redirection: " + shown(c.p.text(n)));
     }
     withFeedForLast(body, c, depth + 1, feed);
   }
@@ -379,6 +415,10 @@ final class CommandReader {
         TSNode w = n.getNamedChild(i);
         walk(w, c, depth + 1);
         Word word = ShellWords.word(c.p, w);
+        if (i > 0) {
+          feed.extraArgs.add(word);
+          continue;
+        }
         feed.stdin = ShellCommand.Stdin.TEXT;
         if (word.literal()) {
           feed.text = word.value() + "\n";
@@ -395,8 +435,12 @@ final class CommandReader {
       if (!ch.isNamed()) {
         op = c.p.text(ch);
       } else if (!ch.getType().equals("file_descriptor")) {
-        dest = ch;
         walk(ch, c, depth + 1);
+        if (dest == null) {
+          dest = ch;
+        } else {
+          feed.extraArgs.add(ShellWords.word(c.p, ch));
+        }
       }
     }
     if (op == null || dest == null) {
@@ -473,6 +517,7 @@ final class CommandReader {
       body = body.replaceAll("(?m)^\t+", "");
     }
     feed.text = body;
+    laterCode(body);
   }
 
   private void pipeline(TSNode n, Ctx c, int depth, Feed lastFeed) {
@@ -558,6 +603,10 @@ final class CommandReader {
     TSNode value = n.getChildByFieldName("value");
     String name = nameNode == null || nameNode.isNull() ? c.p.text(n) : c.p.text(nameNode);
     Word w = value == null || value.isNull() ? Word.literal("", "") : ShellWords.word(c.p, value);
+    laterCode(w.value());
+    if (reEvaluator == null && EXPANDED_VARS.contains(name.replaceAll("\\[.*", ""))) {
+      reEvaluator = "setting " + name;
+    }
     assignments.add(new ShellReading.Assignment(name, w, c.p.text(n)));
     children(n, c, depth);
   }
@@ -627,11 +676,15 @@ final class CommandReader {
       }
     }
     if (name == null) {
+      if (!feed.extraArgs.isEmpty()) {
+        unclassified.add("words after a redirection with no command: " + shown(c.p.text(n)));
+      }
       return;
     }
     List<Word> words = new ArrayList<>();
     words.add(name);
     words.addAll(args);
+    words.addAll(feed.extraArgs);
     for (Word w : words) {
       if (ShellWords.bareNewline(w.source())) {
         unclassified.add("the grammar read a line break inside a word, where bash ends the command: "
@@ -687,12 +740,33 @@ final class CommandReader {
         code(code.text(), via(c.via, code.via()), c.codeDepth + 1);
       } else if (step instanceof Wrappers.Unknown u) {
         unclassified.add(u.reason());
+      } else if (step instanceof Wrappers.Assign as) {
+        String v = as.word().value();
+        int eq = v.indexOf('=');
+        String nm = v.substring(0, eq);
+        Word value = Word.literal(v.substring(eq + 1), v.substring(eq + 1));
+        assignments.add(new ShellReading.Assignment(nm, value, text));
+        laterCode(value.value());
+        if (nm.startsWith("BASH_FUNC_") || value.value().startsWith("()")) {
+          // bash imports such a variable as a function, whose body the guard never sees as code.
+          unclassified.add(as.via() + " passes a function definition bash imports: " + shown(v));
+        }
       }
     }
   }
 
   private void add(ShellCommand sc) {
     commands.add(sc);
+    if (reEvaluator == null && NAME_TAKERS.contains(sc.name())) {
+      reEvaluator = sc.name();
+    }
+  }
+
+  /** Notes a literal value that holds {@code $(}, a backquote or {@code ${}: code if evaluated again. */
+  private void laterCode(String value) {
+    if (codeInLiteral == null && (value.contains("$(") || value.contains("`") || value.contains("${"))) {
+      codeInLiteral = value;
+    }
   }
 
   private static List<String> via(List<String> outer, String step) {

@@ -95,9 +95,22 @@ final class Interpreters {
         }
         continue;
       }
-      return Source.SCRIPT;
+      return scriptOrStdin(v);
     }
     return Source.STDIN;
+  }
+
+  /** A file name that is a file descriptor ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}). */
+  static boolean descriptorPath(String v) {
+    return v.equals("-") || v.matches("/+dev/+(stdin|fd/+[0-9]+)|/+proc/+(self|thread-self|[0-9]+)(/+task/+[0-9]+)?/+fd/+[0-9]+");
+  }
+
+  /** A script read from a descriptor is code from standard input or from a file the text opened: not a script on disk. */
+  private static Source scriptOrStdin(String v) {
+    if (!descriptorPath(v)) {
+      return Source.SCRIPT;
+    }
+    return v.matches("-|/+dev/+(stdin|fd/+0)|.*/fd/+0") ? Source.STDIN : Source.INLINE;
   }
 
   private static Source shellSource(List<Word> a) {
@@ -132,7 +145,7 @@ final class Interpreters {
         }
         continue;
       }
-      return stdinFlag ? Source.STDIN : Source.SCRIPT;
+      return stdinFlag ? Source.STDIN : scriptOrStdin(v);
     }
     return Source.STDIN;
   }

@@ -156,7 +156,8 @@ public enum ShellClass {
   Optional<String> assignment(ShellReading.Assignment a) {
     boolean hit = switch (this) {
       case HISTORY_TAMPER -> HISTORY_VARS.contains(a.name());
-      case GUARD_TAMPER -> GUARD_VARS.contains(a.name()) || a.name().startsWith("BASH_FUNC_");
+      case GUARD_TAMPER -> GUARD_VARS.contains(a.name()) || a.name().startsWith("BASH_FUNC_")
+          || a.value() != null && a.value().value().startsWith("()");
       default -> false;
     };
     return hit ? Optional.of(a.text()) : Optional.empty();
@@ -639,11 +640,24 @@ public enum ShellClass {
           || s == Interpreters.Source.STDIN && c.stdin() != ShellCommand.Stdin.TERMINAL;
     }
     if (Wrappers.isShell(n) || n.equals("source") || n.equals(".")) {
-      // A shell reading code from a pipe: what it runs is whatever the pipe carries.
-      return Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE;
+      // A shell reading code from a pipe: what it runs is whatever the pipe carries; from another
+      // descriptor (bash /dev/fd/3 3<<<…): code the text feeds it, not a script on disk.
+      return Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE
+          || Wrappers.isShell(n) && Interpreters.source(c) == Interpreters.Source.INLINE
+          && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
     List<String> a = c.argValues();
     if (n.matches("g?awk|mawk|nawk|busybox")) {
+      // awk -f /dev/stdin <<< 'BEGIN{system(…)}': its program comes from a descriptor the text feeds.
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i);
+        String file = v.equals("-f") || v.equals("--file") || v.equals("-E") || v.equals("--exec")
+            ? i + 1 < a.size() ? a.get(i + 1) : "" : v.startsWith("--file=") || v.startsWith("--exec=")
+            ? v.substring(v.indexOf('=') + 1) : v.matches("-[fE].+") ? v.substring(2) : null;
+        if (file != null && Interpreters.descriptorPath(file)) {
+          return true;
+        }
+      }
       return a.stream().anyMatch(v -> AWK_EXEC.matcher(v).find());
     }
     switch (n) {
@@ -665,9 +679,13 @@ public enum ShellClass {
             v.startsWith("--rsh=") && !v.matches("--rsh=['\"]?ssh( .*)?") || v.startsWith("--rsync-path"));
       }
       case "git" -> {
-        return a.stream().anyMatch(v -> v.matches("(?i)(core\\.(pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy)"
-            + "|alias\\..*=!|.*\\.(textconv|command|cmd|helper)|uploadpack\\.packobjectshook|sequence\\.editor"
-            + "|diff\\.external|gpg\\.program|credential\\.helper).*=.*"))
+        // Config keys whose value git runs as a command; any alias (a ! alias is shell code, and an
+        // alias may carry -c options of its own).
+        return a.stream().anyMatch(v -> v.matches("(?is)(core\\.(pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy"
+            + "|attributesfile|excludesfile)|alias\\.[^=]*|[^=]*\\.(textconv|command|cmd|helper|process|clean|smudge|program"
+            + "|path|tool|prompt)|uploadpack\\.packobjectshook|sequence\\.editor|diff\\.external|gpg\\.program"
+            + "|credential\\.helper|pager\\.[^=]*|interactive\\.difffilter|include\\.path|includeif\\..*)=.*"))
+            || a.stream().anyMatch(v -> v.startsWith("--config-env"))
             || a.stream().anyMatch(v -> v.startsWith("--upload-pack") || v.startsWith("--receive-pack") || v.startsWith("--exec"))
             || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff");
       }

@@ -21,13 +21,16 @@ import java.util.stream.Collectors;
  */
 final class Wrappers {
   /** What a wrapper runs. */
-  sealed interface Step permits Inner, Code, Unknown {}
+  sealed interface Step permits Inner, Code, Unknown, Assign {}
 
   /** It runs these words as a command ({@code via} says how). */
   record Inner(List<Word> words, String via) implements Step {}
 
   /** It runs this text as shell code. */
   record Code(String text, String via) implements Step {}
+
+  /** It sets this {@code NAME=VALUE} in the environment of what it runs. */
+  record Assign(Word word, String via) implements Step {}
 
   /** It runs something the reading cannot know. */
   record Unknown(String reason) implements Step {}
@@ -56,15 +59,34 @@ final class Wrappers {
           inner(a, Opts.scan(a, 0, "", Set.of()).endOr(a), name);
       case "exec" -> fromOpts(a, "a", Set.of(), name);
       case "time" -> fromOpts(a, "fo", Set.of("--format", "--output"), name);
-      case "nice" -> fromOpts(a, "n", Set.of("--adjustment"), name);
-      case "stdbuf" -> fromOpts(a, "ioe", Set.of("--input", "--output", "--error"), name);
-      case "setsid", "catchsegv" -> fromOpts(a, "", Set.of(), name);
+      case "nice" -> {
+        // nice -5 CMD is the old form of -n 5: a bundle of digits is the adjustment.
+        Opts o = Opts.scanKnown(a, "n", "0123456789", Set.of("--adjustment"), Set.of("--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
+      case "stdbuf" -> {
+        Opts o = Opts.scanKnown(a, "ioe", "", Set.of("--input", "--output", "--error"), Set.of("--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
+      case "setsid" -> {
+        Opts o = Opts.scanKnown(a, "", "cfwhV", Set.of(), Set.of("--ctty", "--fork", "--wait", "--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
+      case "catchsegv" -> fromOpts(a, "", Set.of(), name);
       case "ionice" -> {
-        Opts o = Opts.scan(a, 0, "cnpPut", Set.of("--class", "--classdata", "--pid", "--pgid", "--uid"));
+        Opts o = Opts.scanKnown(a, "cnpPu", "th", Set.of("--class", "--classdata", "--pid", "--pgid", "--uid"),
+            Set.of("--ignore", "--help", "--version"));
         yield o.unknown() ? unknown(name) : o.has('p') || o.has('P') || o.has('u') ? List.of() : inner(a, o.end, name);
       }
-      case "timeout" -> afterOperands(a, "sk", Set.of("--signal", "--kill-after"), 1, name);
-      case "chroot" -> afterOperands(a, "", Set.of("--userspec", "--groups"), 1, name);
+      case "timeout" -> {
+        Opts o = Opts.scanKnown(a, "sk", "pv", Set.of("--signal", "--kill-after"),
+            Set.of("--preserve-status", "--foreground", "--verbose", "--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end + 1, name);
+      }
+      case "chroot" -> {
+        Opts o = Opts.scanKnown(a, "", "", Set.of("--userspec", "--groups"), Set.of("--skip-chdir", "--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end + 1, name);
+      }
       case "taskset" -> {
         Opts o = Opts.scan(a, 0, "", Set.of());
         yield o.unknown() ? unknown(name) : o.has('p') ? List.of() : afterOperands(a, "", Set.of(), 1, name);
@@ -94,6 +116,10 @@ final class Wrappers {
           name);
       case "env" -> env(a);
       case "eval" -> {
+        // eval takes no options but skips a leading -- as every builtin does.
+        if (!a.isEmpty() && a.get(0).literal() && a.get(0).value().equals("--")) {
+          a = a.subList(1, a.size());
+        }
         if (a.stream().anyMatch(w -> !w.literal())) {
           yield unknown("eval of a text only known when it runs");
         }
@@ -102,14 +128,16 @@ final class Wrappers {
       case "su" -> su(name, a);
       case "runuser" -> {
         // runuser -u USER [--] COMMAND runs the command itself; without -u it is su's form.
-        Opts o = Opts.scan(a, 0, "ugGswc", Set.of("--user", "--group", "--supp-group", "--shell", "--command",
-            "--session-command", "--whitelist-environment"));
+        Opts o = Opts.scanKnown(a, "ugGswc", "flmpPhVT", Set.of("--user", "--group", "--supp-group", "--shell",
+            "--command", "--session-command", "--whitelist-environment"), Set.of("--fast", "--login",
+            "--preserve-environment", "--pty", "--no-pty", "--help", "--version"));
         yield o.unknown() ? unknown(name) : o.value('u', "--user") != null && o.value('c', "--command") == null
             ? inner(a, o.end, name) : su(name, a);
       }
       case "sg" -> sg(a);
-      case "script" -> optionValue(a, "c", Set.of("--command"), "aeEfqtTIOBm", Set.of("--log-timing", "--log-in",
-          "--log-out", "--log-io", "--logging-format", "--output-limit", "--timing", "--echo"), "script -c");
+      case "script" -> optionValue(a, "c", Set.of("--command"), "EBIOTmo", Set.of("--log-timing", "--log-in",
+          "--log-out", "--log-io", "--logging-format", "--output-limit", "--echo"), "aeFfqhVt",
+          Set.of("--append", "--return", "--force", "--flush", "--quiet", "--help", "--version", "--timing"), "script -c");
       case "flock" -> flock(a);
       case "watch" -> watch(a);
       case "xargs" -> xargs(a);
@@ -149,6 +177,42 @@ final class Wrappers {
         Word file = a.get(0).literal() && a.get(0).value().equals("--") && a.size() > 1 ? a.get(1) : a.get(0);
         yield file.literal() ? List.of() : List.of(new Unknown(name + " of a file only known when it runs"));
       }
+      case "mapfile", "readarray" -> {
+        // -C CALLBACK is code bash evaluates every -c lines.
+        Opts o = Opts.scanKnown(a, "dnOsuCc", "t", Set.of(), Set.of());
+        if (o.unknown()) {
+          yield unknown(name);
+        }
+        String cb = o.value('C', null);
+        yield !o.has('C') ? List.of() : cb == null ? List.of(new Unknown(name + " -C with code only known when it runs"))
+            : List.of(new Code(cb, name + " -C"));
+      }
+      case "compgen", "complete" -> {
+        // -C runs a command; -W's word list is expanded (command substitution included); -F names a function.
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (!a.get(i).literal()) {
+            yield List.of(new Unknown(name + " with an argument only known when it runs"));
+          }
+          if (v.equals("--")) {
+            break;
+          }
+          if (v.matches("-[A-Za-z]*[CW]") && i + 1 < a.size()) {
+            Word val = a.get(i + 1);
+            if (!val.literal()) {
+              yield List.of(new Unknown(name + " with code only known when it runs"));
+            }
+            steps.add(new Code(v.endsWith("C") ? val.value() : ": " + val.value(), name + " " + v));
+            i++;
+          } else if (v.matches("-[A-Za-z]*[CW].+")) {
+            yield List.of(new Unknown(name + ": an option with an attached value the guard does not read: " + v));
+          }
+        }
+        yield steps;
+      }
+      case "hash" -> a.stream().anyMatch(w -> !w.literal() || w.value().matches("-[a-zA-Z]*p.*"))
+          ? List.of(new Unknown("hash -p binds a name to a program the guard does not follow")) : List.of();
       case "busybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
           ? List.of() : List.of(new Inner(a, "busybox"));
       default -> isShell(name) ? shell(name, a) : List.of();
@@ -177,7 +241,8 @@ final class Wrappers {
       return unknown(via);
     }
     int i = o.end;
-    while (i < a.size() && a.get(i).literal() && isAssignment(a.get(i).value())) {
+    // sudo takes every word with a = in it for an assignment, not only a shell identifier's.
+    while (i < a.size() && a.get(i).literal() && a.get(i).value().indexOf('=') > 0) {
       i++;
     }
     if (i < a.size() && !a.get(i).literal() && a.get(i).value().indexOf('=') > 0) {
@@ -214,17 +279,26 @@ final class Wrappers {
   }
 
   private static List<Step> env(List<Word> a) {
-    Opts o = Opts.scan(a, 0, "uCS", Set.of("--unset", "--chdir", "--split-string", "--block-signal",
-        "--default-signal", "--ignore-signal"));
+    // GNU env's table; --block-signal, --default-signal and --ignore-signal take a value only attached (=SIG).
+    Opts o = Opts.scanKnown(a, "uCS", "i0v", Set.of("--unset", "--chdir", "--split-string"),
+        Set.of("--ignore-environment", "--null", "--block-signal", "--default-signal", "--ignore-signal",
+            "--list-signal-handling", "--debug", "--help", "--version"));
     if (o.unknown()) {
       return unknown("env");
     }
+    List<Step> steps = new ArrayList<>();
     int i = o.end;
-    while (i < a.size() && a.get(i).literal() && isAssignment(a.get(i).value())) {
-      i++;
+    if (i < a.size() && a.get(i).literal() && a.get(i).value().equals("-")) {
+      i++; // a lone - is -i
     }
-    if (i < a.size() && !a.get(i).literal() && a.get(i).value().indexOf('=') > 0) {
-      return unknown("env");
+    // env takes every word with a = in it for an assignment (a name bash would not accept too).
+    while (i < a.size() && a.get(i).value().indexOf('=') >= 0) {
+      Word w = a.get(i);
+      if (!w.literal()) {
+        return unknown("env");
+      }
+      steps.add(new Assign(w, "env"));
+      i++;
     }
     String split = o.value('S', "--split-string");
     if (split != null) {
@@ -237,9 +311,11 @@ final class Wrappers {
         }
         code.append(' ').append(quote(a.get(j).value()));
       }
-      return List.of(new Code(code.toString(), "env -S"));
+      steps.add(new Code(code.toString(), "env -S"));
+      return steps;
     }
-    return inner(a, i, "env");
+    steps.addAll(inner(a, i, "env"));
+    return steps;
   }
 
   private static List<Step> shell(String name, List<Word> a) {
@@ -299,7 +375,8 @@ final class Wrappers {
 
   private static List<Step> su(String name, List<Word> a) {
     return optionValue(a, "c", Set.of("--command", "--session-command"), "sgGwu",
-        Set.of("--shell", "--group", "--supp-group", "--whitelist-environment", "--user"), name + " -c");
+        Set.of("--shell", "--group", "--supp-group", "--whitelist-environment", "--user"), "flmpPhVT",
+        Set.of("--fast", "--login", "--preserve-environment", "--pty", "--help", "--version", "--no-pty"), name + " -c");
   }
 
   private static List<Step> sg(List<Word> a) {
@@ -323,7 +400,7 @@ final class Wrappers {
 
   /** Runs the value of {@code -X}/{@code --long} as shell code, wherever it stands (getopt permutes). */
   private static List<Step> optionValue(List<Word> a, String codeOpt, Set<String> codeLong, String withArg,
-      Set<String> longWithArg, String via) {
+      Set<String> longWithArg, String noArg, Set<String> longNoArg, String via) {
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
       if (!w.literal()) {
@@ -335,7 +412,12 @@ final class Wrappers {
       }
       if (v.startsWith("--")) {
         int eq = v.indexOf('=');
-        String opt = eq < 0 ? v : v.substring(0, eq);
+        String given = eq < 0 ? v : v.substring(0, eq);
+        // getopt_long takes an unambiguous prefix: --comm is --command.
+        String opt = Opts.longName(given, codeLong, longWithArg, longNoArg);
+        if (opt == null) {
+          return List.of(new Unknown(via + ": an option it is not known to take: " + given));
+        }
         if (codeLong.contains(opt)) {
           String code = eq >= 0 ? v.substring(eq + 1) : i + 1 < a.size() ? valueOf(a.get(i + 1)) : null;
           return code == null ? List.of(new Unknown(via + " with code only known when it runs")) : List.of(new Code(code, via));
@@ -348,6 +430,10 @@ final class Wrappers {
       if (v.startsWith("-") && v.length() > 1) {
         for (int j = 1; j < v.length(); j++) {
           char ch = v.charAt(j);
+          if (codeOpt.indexOf(ch) < 0 && withArg.indexOf(ch) < 0 && noArg.indexOf(ch) < 0) {
+            // Value-taking or not is not known: the next word may be its value or the code.
+            return List.of(new Unknown(via + ": an option it is not known to take: -" + ch));
+          }
           if (codeOpt.indexOf(ch) >= 0) {
             String code = j + 1 < v.length() ? v.substring(j + 1) : i + 1 < a.size() ? valueOf(a.get(i + 1)) : null;
             return code == null ? List.of(new Unknown(via + " with code only known when it runs")) : List.of(new Code(code, via));
@@ -405,10 +491,50 @@ final class Wrappers {
   }
 
   private static List<Step> xargs(List<Word> a) {
-    Opts o = Opts.scan(a, 0, "adEILnPs", Set.of("--arg-file", "--delimiter", "--max-lines", "--max-args",
-        "--max-procs", "--max-chars", "--process-slot-var"));
+    // GNU xargs's table; -e, -i and -l take a value only attached (-i{} , -l5).
+    Opts o = Opts.scanKnown(a, "adEILnPs", "0oprtx", "eil", Set.of("--arg-file", "--delimiter",
+        "--max-lines", "--max-args", "--max-procs", "--max-chars", "--process-slot-var"), Set.of("--null", "--eof",
+        "--replace", "--interactive", "--no-run-if-empty", "--verbose", "--exit", "--open-tty", "--show-limits",
+        "--help", "--version"));
     if (o.unknown()) {
       return unknown("xargs");
+    }
+    // -I R / -i[R] / --replace[=R]: each input line takes R's place in the command's words.
+    String replace = null;
+    for (int k = 0; k < o.end; k++) {
+      String v = a.get(k).value();
+      if (v.equals("--")) {
+        break;
+      }
+      if (v.startsWith("--")) {
+        if (v.startsWith("--replace")) {
+          replace = v.contains("=") ? v.substring(v.indexOf('=') + 1) : "{}";
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if ("adEILnPs".indexOf(ch) >= 0) {
+          String val = j + 1 < v.length() ? v.substring(j + 1) : k + 1 < a.size() ? a.get(++k).value() : "";
+          if (ch == 'I') {
+            replace = val;
+          }
+          break;
+        }
+        if ("eil".indexOf(ch) >= 0) {
+          if (ch == 'i') {
+            replace = j + 1 < v.length() ? v.substring(j + 1) : "{}";
+          }
+          break;
+        }
+      }
+    }
+    if (replace != null && !replace.isEmpty()) {
+      for (int k = o.end; k < a.size(); k++) {
+        if (a.get(k).value().contains(replace)) {
+          return List.of(new Unknown("xargs puts its input in the command's words (" + replace + ")"));
+        }
+      }
     }
     List<Word> words = new ArrayList<>(o.end >= a.size() ? List.of(new Word("echo", "echo", true)) : a.subList(o.end, a.size()));
     words.add(UNKNOWN_ARGS); // the arguments read from its input
@@ -530,6 +656,101 @@ final class Wrappers {
       }
       o.end = i;
       return o;
+    }
+
+    /**
+     * As {@link #scan}, for a program whose every option is known: a short option in neither
+     * {@code withArg} nor {@code noArg}, or a long one in neither set (nor an unambiguous prefix of
+     * one), makes the reading unknown — whether it takes the next word as its value decides what
+     * runs. A long option in {@code longNoArg} takes a value only attached ({@code --opt=V}).
+     */
+    static Opts scanKnown(List<Word> a, String withArg, String noArg, Set<String> longWithArg, Set<String> longNoArg) {
+      return scanKnown(a, withArg, noArg, "", longWithArg, longNoArg);
+    }
+
+    /** As above; a short option in {@code optArg} takes the rest of its bundle as its value, if any ({@code -i{}}). */
+    static Opts scanKnown(List<Word> a, String withArg, String noArg, String optArg, Set<String> longWithArg,
+        Set<String> longNoArg) {
+      int i = 0;
+      while (i < a.size() && a.get(i).literal()) {
+        String v = a.get(i).value();
+        if (v.equals("--")) {
+          i++;
+          break;
+        }
+        if (!v.startsWith("-") || v.equals("-")) {
+          break;
+        }
+        if (v.startsWith("--")) {
+          int eq = v.indexOf('=');
+          String name = longName(eq < 0 ? v : v.substring(0, eq), longWithArg, longNoArg);
+          if (name == null) {
+            return unknownOpts(i);
+          }
+          i += eq < 0 && longWithArg.contains(name) ? 2 : 1;
+          continue;
+        }
+        boolean next = false;
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (withArg.indexOf(ch) >= 0) {
+            next = j + 1 == v.length();
+            break;
+          }
+          if (optArg.indexOf(ch) >= 0) {
+            break;
+          }
+          if (noArg.indexOf(ch) < 0) {
+            return unknownOpts(i);
+          }
+        }
+        i += next ? 2 : 1;
+      }
+      // Options known: read them again with the value-taking tables (exact names for scan's sets).
+      Set<String> exact = new java.util.HashSet<>(longWithArg);
+      List<Word> canon = new ArrayList<>(a);
+      for (int k = 0; k < Math.min(i, a.size()); k++) {
+        String v = a.get(k).value();
+        if (a.get(k).literal() && v.startsWith("--") && v.length() > 2) {
+          int eq = v.indexOf('=');
+          String name = longName(eq < 0 ? v : v.substring(0, eq), longWithArg, longNoArg);
+          if (name != null) {
+            canon.set(k, new Word(a.get(k).source(), eq < 0 ? name : name + v.substring(eq), true));
+          }
+        }
+      }
+      Opts o = scan(canon, 0, withArg, exact);
+      o.end = i;
+      return o;
+    }
+
+    private static Opts unknownOpts(int at) {
+      Opts o = new Opts();
+      o.unknownWord = true;
+      o.end = at;
+      return o;
+    }
+
+    /** The long option {@code given} names (itself or the one option it is a prefix of); null when none or ambiguous. */
+    @SafeVarargs
+    static String longName(String given, Set<String>... sets) {
+      String found = null;
+      for (Set<String> set : sets) {
+        if (set.contains(given)) {
+          return given;
+        }
+      }
+      for (Set<String> set : sets) {
+        for (String l : set) {
+          if (l.startsWith(given) && given.length() > 2) {
+            if (found != null && !found.equals(l)) {
+              return null;
+            }
+            found = l;
+          }
+        }
+      }
+      return found;
     }
 
     /** getopt_long takes an unambiguous prefix of a long option. */

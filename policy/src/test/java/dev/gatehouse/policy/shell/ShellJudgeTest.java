@@ -18,7 +18,7 @@ class ShellJudgeTest {
       "block", List.of("recursive-delete-root", "filesystem-format", "raw-device-write", "power", "fork-bomb",
           "history-tamper", "audit-tamper"),
       "review", List.of("sudo", "package-change", "service-change", "process-kill", "firewall-change", "user-change",
-          "scheduler-change", "curl-pipe-shell", "interpreter-inline", "remote-copy"),
+          "scheduler-change", "curl-pipe-shell", "interpreter-inline", "remote-copy", "guard-tamper"),
       "unclassified", "review",
       "mode", "deny-list",
       "allowCommands", List.of("ls", "cat", "less", "grep", "tail", "journalctl", "systemctl status"),
