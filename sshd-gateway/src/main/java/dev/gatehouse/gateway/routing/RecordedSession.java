@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.session.LiveSession;
 import dev.gatehouse.gateway.session.SessionIds;
 import dev.gatehouse.gateway.session.SessionRecording;
+import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.server.Environment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -421,12 +423,22 @@ public abstract class RecordedSession implements LiveSession {
   }
 
   /** A numeric value the client sent in its pty or window-change request (0 when absent or bad). */
-  protected static int intEnv(org.apache.sshd.server.Environment env, String key) {
+  protected static int intEnv(Environment env, String key) {
     try {
       return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** The window the client asked for in its pty or window-change request. */
+  protected static WindowSize windowSize(Environment env) {
+    return new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+  }
+
+  /** The client's terminal type ({@code dumb} when it sent none). */
+  protected static String terminalType(Environment env) {
+    return env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
   }
 
   protected static Runnable named(String name, Runnable r) {
