@@ -228,23 +228,31 @@ public abstract class RecordedSession implements LiveSession {
   protected final void statementJudged(
       String sql, String verdict, String rule, String reason, long rows, java.time.Duration duration, String via) {
     touch();
+    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", sql,
+        "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+        "durationMs", duration == null ? null : duration.toMillis(), "via", via};
+    auditJudged(verdict, fields);
+    try {
+      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(sql));
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  /**
+   * The audit line of a judged statement, request or command: allowed ones in groups (the answer
+   * does not wait for the disk), a refusal or review written at once.
+   */
+  private void auditJudged(String verdict, Object[] fields) {
     AuditCode code = switch (verdict) {
       case "allow" -> AuditCode.STATEMENT_ALLOWED;
       case "review" -> AuditCode.REVIEW_REQUESTED;
       default -> AuditCode.STATEMENT_BLOCKED;
     };
-    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", sql,
-        "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-        "durationMs", duration == null ? null : duration.toMillis(), "via", via};
     if (code == AuditCode.STATEMENT_ALLOWED) {
       services.audit().recordLater(code, fields);
     } else {
       services.audit().tryRecord(code, fields);
-    }
-    try {
-      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(sql));
-    } catch (IOException e) {
-      recordingFailed(e);
     }
   }
 
@@ -256,18 +264,9 @@ public abstract class RecordedSession implements LiveSession {
   protected final void requestJudged(String request, String verdict, String rule, String reason, int status,
       long millis, String via, boolean marker) {
     touch();
-    AuditCode code = switch (verdict) {
-      case "allow" -> AuditCode.STATEMENT_ALLOWED;
-      case "review" -> AuditCode.REVIEW_REQUESTED;
-      default -> AuditCode.STATEMENT_BLOCKED;
-    };
     Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "request", request,
         "verdict", verdict, "rule", rule, "reason", reason, "status", status, "durationMs", millis, "via", via};
-    if (code == AuditCode.STATEMENT_ALLOWED) {
-      services.audit().recordLater(code, fields);
-    } else {
-      services.audit().tryRecord(code, fields);
-    }
+    auditJudged(verdict, fields);
     if (marker) {
       mark(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(request)
           + " -> " + status + " (" + millis + " ms)");
@@ -378,18 +377,9 @@ public abstract class RecordedSession implements LiveSession {
   protected final void commandJudged(String text, String verdict, String rule, String reason, List<String> commands,
       String source) {
     touch();
-    AuditCode code = switch (verdict) {
-      case "allow" -> AuditCode.STATEMENT_ALLOWED;
-      case "review" -> AuditCode.REVIEW_REQUESTED;
-      default -> AuditCode.STATEMENT_BLOCKED;
-    };
     Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", text,
         "verdict", verdict, "rule", rule, "reason", reason, "commands", commands, "source", source};
-    if (code == AuditCode.STATEMENT_ALLOWED) {
-      services.audit().recordLater(code, fields);
-    } else {
-      services.audit().tryRecord(code, fields);
-    }
+    auditJudged(verdict, fields);
     mark(verdict + (rule == null ? "" : " " + rule) + " (" + source + "): " + dev.gatehouse.recorder.StatementMarker.text(text));
   }
 
