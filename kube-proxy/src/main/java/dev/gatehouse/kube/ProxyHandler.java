@@ -279,16 +279,7 @@ final class ProxyHandler extends Handler.Abstract {
       b.header("Accept", "application/json");
     }
     b.header("Accept-Encoding", "identity");
-    String auth = upstream.authorization();
-    if (auth != null) {
-      b.header("Authorization", auth);
-    }
-    if (upstream.impersonate()) {
-      b.header("Impersonate-User", session.identity());
-      for (String g : session.groups()) {
-        b.header("Impersonate-Group", g);
-      }
-    }
+    upstream.identify(session, b::header);
     String method = request.getMethod();
     b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     HttpResponse<InputStream> up;

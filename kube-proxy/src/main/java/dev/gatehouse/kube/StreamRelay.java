@@ -81,16 +81,7 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
     if (!protocols.isEmpty()) {
       b.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
     }
-    String auth = upstream.authorization();
-    if (auth != null) {
-      b.header("Authorization", auth);
-    }
-    if (upstream.impersonate()) {
-      b.header("Impersonate-User", session.identity());
-      for (String g : session.groups()) {
-        b.header("Impersonate-Group", g);
-      }
-    }
+    upstream.identify(session, b::header);
     try {
       WebSocket ws = b.buildAsync(uri, relay).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       relay.upstream = ws;

@@ -15,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -78,13 +79,27 @@ public final class Upstream {
     return client;
   }
 
-  boolean impersonate() {
-    return impersonate;
+  /** The Authorization header value, or null when the client certificate authenticates. */
+  private String authorization() {
+    return token == null ? null : "Bearer " + new String(token, StandardCharsets.UTF_8);
   }
 
-  /** The Authorization header value, or null when the client certificate authenticates. */
-  String authorization() {
-    return token == null ? null : "Bearer " + new String(token, StandardCharsets.UTF_8);
+  /**
+   * The headers that say who asks, on a request or a stream alike: the proxy's bearer token (none
+   * when its client certificate authenticates) and, with {@code impersonate}, the person and their
+   * groups.
+   */
+  void identify(ProxySession session, BiConsumer<String, String> header) {
+    String auth = authorization();
+    if (auth != null) {
+      header.accept("Authorization", auth);
+    }
+    if (impersonate) {
+      header.accept("Impersonate-User", session.identity());
+      for (String g : session.groups()) {
+        header.accept("Impersonate-Group", g);
+      }
+    }
   }
 
   private static SSLContext tls(byte[] rootCert, byte[] clientCert, byte[] clientKey) throws IOException {

@@ -185,32 +185,12 @@ public final class PolicyConfig {
         throw new IllegalArgumentException(at + ".commands[" + i + "]: '" + commands.get(i) + "' must be one command name");
       }
     }
-    Pattern args = null;
-    if (m.get("args") != null) {
-      String p = scalar(m.get("args"), at + ".args");
-      try {
-        args = Pattern.compile(p);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(at + ".args: not an RE2 pattern: " + e.getMessage(), e);
-      }
-    }
-    Object v = m.get("verdict");
-    if (v == null) {
-      throw new IllegalArgumentException(at + ".verdict: missing (block or review)");
-    }
-    String verdict = scalar(v, at + ".verdict");
-    Rule.Outcome outcome = switch (verdict) {
-      case "block" -> Rule.Outcome.BLOCK;
-      case "review" -> Rule.Outcome.REVIEW;
-      default -> throw new IllegalArgumentException(at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
-    };
+    Pattern args = optionalPattern(m, "args", at);
+    Rule.Outcome outcome = ruleOutcome(m, at);
     if (commands.isEmpty() && args == null) {
       throw new IllegalArgumentException(at + ": a rule needs commands, args or both");
     }
-    Approvers approvers = m.get("approvers") == null ? null : Approvers.parse(m.get("approvers"), at + ".approvers");
-    if (approvers != null && outcome != Rule.Outcome.REVIEW) {
-      throw new IllegalArgumentException(at + ".approvers: only a rule with verdict review has approvers");
-    }
+    Approvers approvers = ruleApprovers(m, outcome, at);
     return new dev.gatehouse.policy.shell.ShellRule(name, commands, args, outcome, approvers);
   }
 
@@ -289,23 +269,11 @@ public final class PolicyConfig {
       }
     }
     List<String> namespaces = strings(m.get("namespaces"), at + ".namespaces");
-    Object v = m.get("verdict");
-    if (v == null) {
-      throw new IllegalArgumentException(at + ".verdict: missing (block or review)");
-    }
-    String verdict = scalar(v, at + ".verdict");
-    Rule.Outcome outcome = switch (verdict) {
-      case "block" -> Rule.Outcome.BLOCK;
-      case "review" -> Rule.Outcome.REVIEW;
-      default -> throw new IllegalArgumentException(at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
-    };
+    Rule.Outcome outcome = ruleOutcome(m, at);
     if (verbs.isEmpty() && resources.isEmpty() && namespaces.isEmpty()) {
       throw new IllegalArgumentException(at + ": a rule needs at least one of verbs, resources, namespaces");
     }
-    Approvers approvers = m.get("approvers") == null ? null : Approvers.parse(m.get("approvers"), at + ".approvers");
-    if (approvers != null && outcome != Rule.Outcome.REVIEW) {
-      throw new IllegalArgumentException(at + ".approvers: only a rule with verdict review has approvers");
-    }
+    Approvers approvers = ruleApprovers(m, outcome, at);
     return new KubeRule(name, verbs, resources, namespaces, outcome, approvers);
   }
 
@@ -398,35 +366,50 @@ public final class PolicyConfig {
     }
     List<String> tables = strings(m.get("tables"), at + ".tables");
     List<String> functions = strings(m.get("functions"), at + ".functions");
-    Pattern pattern = null;
-    if (m.get("pattern") != null) {
-      String p = scalar(m.get("pattern"), at + ".pattern");
-      try {
-        pattern = Pattern.compile(p);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(at + ".pattern: not an RE2 pattern: " + e.getMessage(), e);
-      }
+    Pattern pattern = optionalPattern(m, "pattern", at);
+    Rule.Outcome outcome = ruleOutcome(m, at);
+    if (kinds.isEmpty() && tables.isEmpty() && functions.isEmpty() && pattern == null) {
+      throw new IllegalArgumentException(at + ": a rule needs at least one of kinds, tables, functions, pattern");
     }
+    Approvers approvers = ruleApprovers(m, outcome, at);
+    return new Rule(name, kinds, tables, functions, pattern, outcome, approvers);
+  }
+
+  /** A rule's {@code verdict}: block or review, never allow (rules only tighten). */
+  private static Rule.Outcome ruleOutcome(Map<String, Object> m, String at) {
     Object v = m.get("verdict");
     if (v == null) {
       throw new IllegalArgumentException(at + ".verdict: missing (block or review)");
     }
     String verdict = scalar(v, at + ".verdict");
-    Rule.Outcome outcome =
-        switch (verdict) {
-          case "block" -> Rule.Outcome.BLOCK;
-          case "review" -> Rule.Outcome.REVIEW;
-          default -> throw new IllegalArgumentException(
-              at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
-        };
-    if (kinds.isEmpty() && tables.isEmpty() && functions.isEmpty() && pattern == null) {
-      throw new IllegalArgumentException(at + ": a rule needs at least one of kinds, tables, functions, pattern");
-    }
+    return switch (verdict) {
+      case "block" -> Rule.Outcome.BLOCK;
+      case "review" -> Rule.Outcome.REVIEW;
+      default -> throw new IllegalArgumentException(
+          at + ".verdict: '" + verdict + "' must be block or review (rules only tighten)");
+    };
+  }
+
+  /** A rule's {@code approvers}, or null; only a rule with verdict review has them. */
+  private static Approvers ruleApprovers(Map<String, Object> m, Rule.Outcome outcome, String at) {
     Approvers approvers = m.get("approvers") == null ? null : Approvers.parse(m.get("approvers"), at + ".approvers");
     if (approvers != null && outcome != Rule.Outcome.REVIEW) {
       throw new IllegalArgumentException(at + ".approvers: only a rule with verdict review has approvers");
     }
-    return new Rule(name, kinds, tables, functions, pattern, outcome, approvers);
+    return approvers;
+  }
+
+  /** An RE2 pattern under {@code key}, or null when the rule names none. */
+  private static Pattern optionalPattern(Map<String, Object> m, String key, String at) {
+    if (m.get(key) == null) {
+      return null;
+    }
+    String p = scalar(m.get(key), at + "." + key);
+    try {
+      return Pattern.compile(p);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(at + "." + key + ": not an RE2 pattern: " + e.getMessage(), e);
+    }
   }
 
   private static MaskSpec mask(Object node, String at) {

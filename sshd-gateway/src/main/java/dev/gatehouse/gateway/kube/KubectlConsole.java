@@ -2,6 +2,8 @@ package dev.gatehouse.gateway.kube;
 
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
+import dev.gatehouse.gateway.terminal.LineEditor;
+import dev.gatehouse.gateway.terminal.RecordedOutput;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +11,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Attributes;
-import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.NonBlockingInputStream;
 
 /**
@@ -34,28 +33,25 @@ final class KubectlConsole {
   private volatile WindowSize size;
   private volatile boolean stopped;
   private volatile ChildProcess running;
-  private Terminal terminal;
+  private LineEditor editor;
 
   KubectlConsole(KubectlSession session, InputStream in, OutputStream out, String term, WindowSize size) {
     this.session = session;
     this.in = in;
-    this.out = new RecordedOutput(out, session);
+    this.out = new RecordedOutput(out, session::recordOutput);
     this.term = term;
     this.size = size;
   }
 
   /** Runs until exit, Ctrl-D or the session's end; returns the session's exit code. */
   int run() throws IOException {
-    terminal = TerminalBuilder.builder().system(false).streams(in, out).type(term)
-        .size(new Size(size.columns(), size.rows())).encoding(StandardCharsets.UTF_8).build();
-    LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("gatehouse-kubectl")
-        .variable(LineReader.HISTORY_FILE, null).variable(LineReader.HISTORY_SIZE, 500)
-        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
+    editor = new LineEditor(in, out, term, size, "gatehouse-kubectl");
+    LineReader reader = editor.reader();
     try {
       while (!stopped) {
         String line;
         try {
-          line = reader.readLine(session.targetName() + "> ");
+          line = reader.readLine(session.target() + "> ");
         } catch (UserInterruptException e) {
           continue; // Ctrl-C at the prompt: a fresh line, as in a shell
         } catch (EndOfFileException e) {
@@ -83,13 +79,14 @@ final class KubectlConsole {
       }
     } finally {
       stopped = true;
-      terminal.close();
+      editor.terminal().close();
     }
     return 0; // leaving the console is a normal end, whatever the last command did
   }
 
   /** One kubectl run on a terminal of its own; the console relays keys and output until it ends. */
   private int runKubectl(KubectlCommandLine.Parsed command) throws IOException {
+    Terminal terminal = editor.terminal();
     terminal.writer().flush();
     ChildProcess p = session.startKubectl(command, true, size);
     running = p;
@@ -108,10 +105,10 @@ final class KubectlConsole {
       } catch (InterruptedException e) {
         exit.complete(new ExitStatus(255, "KILL", false));
       }
-    }, "gh-kubectl-wait-" + session.sessionId());
+    }, "gh-kubectl-wait-" + session.id());
     waiter.setDaemon(true);
     waiter.start();
-    Thread output = new Thread(() -> relayOutput(p), "gh-kubectl-pty-" + session.sessionId());
+    Thread output = new Thread(() -> relayOutput(p), "gh-kubectl-pty-" + session.id());
     output.setDaemon(true);
     output.start();
     byte[] buf = new byte[4096];
@@ -190,58 +187,17 @@ final class KubectlConsole {
     if (p != null) {
       p.resize(s);
     }
-    Terminal t = terminal;
-    if (t != null) {
-      t.setSize(new Size(s.columns(), s.rows()));
-      if (p == null) {
-        t.raise(Terminal.Signal.WINCH);
-      }
+    LineEditor e = editor;
+    if (e != null) {
+      e.resize(s, p == null); // the prompt is redrawn only when the console, not kubectl, has the terminal
     }
   }
 
   void stop() {
     stopped = true;
-    Terminal t = terminal;
-    if (t != null) {
-      try {
-        t.close();
-      } catch (IOException e) {
-        // ending anyway
-      }
-    }
-  }
-
-  /** Everything the user sees goes to the recording first, then to the SSH channel. */
-  private static final class RecordedOutput extends OutputStream {
-    private final OutputStream channel;
-    private final KubectlSession session;
-
-    RecordedOutput(OutputStream channel, KubectlSession session) {
-      this.channel = channel;
-      this.session = session;
-    }
-
-    @Override
-    public synchronized void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-      session.recordOutput(b, off, len);
-      channel.write(b, off, len);
-    }
-
-    synchronized void writeRecorded(byte[] b, int off, int len) throws IOException {
-      if (len > 0) {
-        write(b, off, len);
-        flush();
-      }
-    }
-
-    @Override
-    public synchronized void flush() throws IOException {
-      channel.flush();
+    LineEditor e = editor;
+    if (e != null) {
+      e.closeQuietly();
     }
   }
 }

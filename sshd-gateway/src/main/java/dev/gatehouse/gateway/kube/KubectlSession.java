@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
-import dev.gatehouse.gateway.routing.GatewayChannel;
-import dev.gatehouse.gateway.routing.RecordedSession;
+import dev.gatehouse.gateway.routing.StreamedSession;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.sandbox.SocketDirectories;
 import dev.gatehouse.gateway.terminal.ChildProcess;
@@ -18,10 +17,7 @@ import dev.gatehouse.policy.KubeRequest;
 import dev.gatehouse.policy.Verdict;
 import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.VisibleText;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
-import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,21 +53,14 @@ import org.slf4j.LoggerFactory;
  * the bastion's. kubectl gets no variables of the client's ({@code KUBECONFIG}, {@code KUBECTL_*}
  * are never passed).
  */
-public final class KubectlSession extends RecordedSession implements Command {
+public final class KubectlSession extends StreamedSession {
   private static final Logger LOG = LoggerFactory.getLogger(KubectlSession.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int EXIT_MALFORMED = 65;
-  private static final int MAX_HELD_ERROR_LINE = 64 * 1024;
 
   /** A refusal seen during one kubectl run: the line the exec path prints and its exit code. */
   record Refusal(String line, int exitCode, String proxyMessage) {}
 
-  private InputStream in;
-  private OutputStream out;
-  private OutputStream err;
-  private ExitCallback exitCallback;
-  private GatewayChannel channel;
-  private volatile boolean pty;
   private volatile String term = "dumb";
   private volatile WindowSize size;
   private Path sessionDir;
@@ -94,43 +80,9 @@ public final class KubectlSession extends RecordedSession implements Command {
   }
 
   @Override
-  public void setInputStream(InputStream in) {
-    this.in = in;
-  }
-
-  @Override
-  public void setOutputStream(OutputStream out) {
-    this.out = out;
-  }
-
-  @Override
-  public void setErrorStream(OutputStream err) {
-    this.err = err;
-  }
-
-  @Override
-  public void setExitCallback(ExitCallback callback) {
-    this.exitCallback = callback;
-  }
-
-  @Override
-  protected boolean userHasTerminal() {
-    return pty;
-  }
-
-  @Override
-  protected void tellUser(byte[] line) throws IOException {
-    OutputStream dest = pty ? out : err;
-    dest.write(line);
-    dest.flush();
-  }
-
-  @Override
-  public void start(ChannelSession channelSession, Environment env) throws IOException {
-    channel = (GatewayChannel) channelSession;
-    pty = channel.ptyRequested();
-    size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
-    term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+  protected void begin(Environment env, WindowSize size, String term) {
+    this.size = size;
+    this.term = term;
     if (execCommand == null && !pty) {
       sayQuietly("gatehouse: the kubectl console of '" + target.name() + "' needs a terminal (ssh -t), or pass the "
           + "command: ssh " + target.name() + "@gatehouse 'get pods'");
@@ -155,8 +107,7 @@ public final class KubectlSession extends RecordedSession implements Command {
     }
     started();
     KubectlCommandLine.Parsed command = parsed;
-    env.addSignalListener((ch, s) -> resized(new WindowSize(intEnv(env, Environment.ENV_COLUMNS),
-        intEnv(env, Environment.ENV_LINES))), Signal.WINCH);
+    env.addSignalListener((ch, s) -> resized(windowSize(env)), Signal.WINCH);
     // Starting the proxy resolves secrets and may wait: not on MINA's threads.
     services.pumps().execute(named("kubectl-start-" + id, () -> launch(command)));
   }
@@ -183,11 +134,7 @@ public final class KubectlSession extends RecordedSession implements Command {
     try {
       openProxy();
     } catch (IOException | RuntimeException e) {
-      LOG.error("session {}: cannot open the kubernetes proxy for {}: {}", id, target.name(), e.toString());
-      services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
-          "target", target.name(), "reason", "target-unavailable", "detail", String.valueOf(e.getMessage()));
-      endReason = "start-failed";
-      sayQuietly("gatehouse: cannot open target '" + target.name() + "': " + e.getMessage());
+      targetUnavailable("open the kubernetes proxy", e);
       end(1);
       return;
     }
@@ -399,36 +346,8 @@ public final class KubectlSession extends RecordedSession implements Command {
 
   /** kubectl's stdout (or its terminal) and stderr to the client, recorded; stderr line by line (see errorLine). */
   private void pump(ChildProcess p, boolean stdout, CountDownLatch done) {
-    byte[] buf = new byte[64 * 1024];
-    OutputStream dest = stdout ? out : err;
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
     try {
-      int n;
-      while ((n = stdout ? p.readOutput(buf, 0, buf.length) : p.readError(buf, 0, buf.length)) > 0) {
-        touch();
-        if (stdout) {
-          show(dest, buf, 0, n);
-          continue;
-        }
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-          if (buf[i] == '\n') {
-            line.write(buf, from, i + 1 - from);
-            from = i + 1;
-            byte[] l = errorLine(line.toByteArray());
-            show(dest, l, 0, l.length);
-            line.reset();
-          }
-        }
-        line.write(buf, from, n - from);
-        if (line.size() > MAX_HELD_ERROR_LINE) {
-          show(dest, line.toByteArray(), 0, line.size());
-          line.reset();
-        }
-      }
-      if (line.size() > 0) {
-        show(dest, line.toByteArray(), 0, line.size());
-      }
+      relayChildOutput(p, stdout, this::errorLine);
     } catch (IOException e) {
       LOG.debug("session {} kubectl pump ended: {}", id, e.toString());
     } finally {
@@ -458,15 +377,6 @@ public final class KubectlSession extends RecordedSession implements Command {
     return (seen.line() + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  private void show(OutputStream dest, byte[] b, int off, int len) throws IOException {
-    if (len == 0) {
-      return;
-    }
-    recording.output(b, off, len);
-    dest.write(b, off, len);
-    dest.flush();
-  }
-
   private void resized(WindowSize s) {
     size = s;
     KubectlConsole c = console;
@@ -482,14 +392,6 @@ public final class KubectlSession extends RecordedSession implements Command {
   }
 
   // ---- what the console needs ----
-
-  String targetName() {
-    return target.name();
-  }
-
-  String sessionId() {
-    return id;
-  }
 
   void recordOutput(byte[] b, int off, int len) throws IOException {
     touch();
@@ -531,15 +433,9 @@ public final class KubectlSession extends RecordedSession implements Command {
       cleanUp();
       return;
     }
-    ChildProcess p = kubectl;
-    if (p != null) {
-      p.hangUp();
-      p.kill();
-      p.stopReading();
-    }
+    endChild(kubectl);
     cleanUp();
-    LOG.info("session {} ended: exit {} ({})", id, code, endReason);
-    exitCallback.onExit(code, endReason);
+    exited(code);
   }
 
   private void cleanUp() {
@@ -571,16 +467,6 @@ public final class KubectlSession extends RecordedSession implements Command {
     KubeReviews r = reviews;
     if (r != null) {
       r.cancelWaiting("session-ended");
-    }
-  }
-
-  @Override
-  public void destroy(ChannelSession channelSession) {
-    if (!isFinished()) {
-      if (endReason.equals("exit")) {
-        endReason = "client-closed";
-      }
-      stopTarget();
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.psql;
 
 import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.LineEditor;
+import dev.gatehouse.gateway.terminal.RecordedOutput;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 
 /**
  * The interactive front of a psql session: the gateway edits each line (JLine over the SSH
@@ -39,12 +38,12 @@ final class PsqlConsole {
   private volatile boolean psqlGone;
   /** psql's output up to the next marker is the answer to the console's own line: not shown. */
   private volatile boolean hideUntilSynced;
-  private Terminal terminal;
+  private LineEditor editor;
 
   PsqlConsole(PsqlSession session, InputStream in, OutputStream out, String term, WindowSize size, ChildProcess psql) {
     this.session = session;
     this.in = in;
-    this.out = new RecordedOutput(out, session);
+    this.out = new RecordedOutput(out, session::recordOutput);
     this.term = term;
     this.size = size;
     this.psql = psql;
@@ -56,20 +55,18 @@ final class PsqlConsole {
 
   /** Runs until psql ends; returns the session's exit code. */
   int run() throws IOException {
-    terminal = TerminalBuilder.builder().system(false).streams(in, out).type(term)
-        .size(new Size(size.columns(), size.rows())).encoding(StandardCharsets.UTF_8).build();
+    editor = new LineEditor(in, out, term, size, "gatehouse-psql");
+    Terminal terminal = editor.terminal();
     terminal.handle(Terminal.Signal.INT, s -> interruptPsql());
-    LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("gatehouse-psql")
-        .variable(LineReader.HISTORY_FILE, null).variable(LineReader.HISTORY_SIZE, 500)
-        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
-    Thread pump = new Thread(this::pumpPsqlOutput, "gh-psql-pty-" + session.sessionId());
+    LineReader reader = editor.reader();
+    Thread pump = new Thread(this::pumpPsqlOutput, "gh-psql-pty-" + session.id());
     pump.setDaemon(true);
     pump.start();
     try {
       // psql's banner, then the first prompt.
       sync();
       while (!stopped && !psqlGone) {
-        String prompt = session.targetName() + (guard.inStatement() ? "-> " : "=> ");
+        String prompt = session.target() + (guard.inStatement() ? "-> " : "=> ");
         String line;
         try {
           line = reader.readLine(prompt);
@@ -235,57 +232,18 @@ final class PsqlConsole {
     size = s;
     psql.resize(s);
     session.recordResize(s);
-    Terminal t = terminal;
-    if (t != null) {
-      t.setSize(new Size(s.columns(), s.rows()));
-      t.raise(Terminal.Signal.WINCH);
+    LineEditor e = editor;
+    if (e != null) {
+      e.resize(s, true);
     }
   }
 
   void stop() {
     stopped = true;
     synced.countDown();
-    Terminal t = terminal;
-    if (t != null) {
-      try {
-        t.close();
-      } catch (IOException e) {
-        // Ending anyway.
-      }
-    }
-  }
-
-  /** Everything the user sees goes to the recording first, then to the SSH channel. */
-  private static final class RecordedOutput extends OutputStream {
-    private final OutputStream channel;
-    private final PsqlSession session;
-
-    RecordedOutput(OutputStream channel, PsqlSession session) {
-      this.channel = channel;
-      this.session = session;
-    }
-
-    @Override
-    public synchronized void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-      session.recordOutput(b, off, len);
-      channel.write(b, off, len);
-    }
-
-    synchronized void writeRecorded(byte[] b, int off, int len) throws IOException {
-      if (len > 0) {
-        write(b, off, len);
-        flush();
-      }
-    }
-
-    @Override
-    public synchronized void flush() throws IOException {
-      channel.flush();
+    LineEditor e = editor;
+    if (e != null) {
+      e.closeQuietly();
     }
   }
 }

@@ -8,8 +8,7 @@ import dev.gatehouse.gateway.postgres.PgProxyServer;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.postgres.ResultMasker;
 import dev.gatehouse.gateway.postgres.StatementGate;
-import dev.gatehouse.gateway.routing.GatewayChannel;
-import dev.gatehouse.gateway.routing.RecordedSession;
+import dev.gatehouse.gateway.routing.StreamedSession;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.sandbox.SocketDirectories;
 import dev.gatehouse.gateway.terminal.ChildProcess;
@@ -19,8 +18,6 @@ import dev.gatehouse.gateway.terminal.ExitStatus;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
-import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,22 +48,14 @@ import org.slf4j.LoggerFactory;
  * psql runs in its session's sandbox as the target's runAs user (never root) with
  * PSQLRC=/dev/null, no pager, editor or shell, and no password in its environment.
  */
-public final class PsqlSession extends RecordedSession implements Command {
+public final class PsqlSession extends StreamedSession {
   private static final Logger LOG = LoggerFactory.getLogger(PsqlSession.class);
   private static final int EXIT_BLOCKED = 77;
-  /** A stderr "line" longer than this is passed on without waiting for its end. */
-  private static final int MAX_HELD_ERROR_LINE = 64 * 1024;
   private static final int EXIT_APPROVAL_REFUSED = 75;
   private static final int EXIT_APPROVAL_PENDING = 76;
 
   private volatile GatedStatements gate;
   private volatile ResultMasker masker;
-  private InputStream in;
-  private OutputStream out;
-  private OutputStream err;
-  private ExitCallback exitCallback;
-  private GatewayChannel channel;
-  private volatile boolean pty;
   private Path runDir;
   private volatile PgProxyServer proxy;
   private volatile ChildProcess psql;
@@ -82,43 +68,7 @@ public final class PsqlSession extends RecordedSession implements Command {
   }
 
   @Override
-  public void setInputStream(InputStream in) {
-    this.in = in;
-  }
-
-  @Override
-  public void setOutputStream(OutputStream out) {
-    this.out = out;
-  }
-
-  @Override
-  public void setErrorStream(OutputStream err) {
-    this.err = err;
-  }
-
-  @Override
-  public void setExitCallback(ExitCallback callback) {
-    this.exitCallback = callback;
-  }
-
-  @Override
-  protected boolean userHasTerminal() {
-    return pty;
-  }
-
-  @Override
-  protected void tellUser(byte[] line) throws IOException {
-    OutputStream dest = pty ? out : err;
-    dest.write(line);
-    dest.flush();
-  }
-
-  @Override
-  public void start(ChannelSession channelSession, Environment env) throws IOException {
-    channel = (GatewayChannel) channelSession;
-    pty = channel.ptyRequested();
-    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
-    String term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+  protected void begin(Environment env, WindowSize size, String term) {
     if (execCommand == null && !pty) {
       sayQuietly("gatehouse: psql on '" + target.name() + "' needs a terminal (ssh -t), or pass the SQL: ssh "
           + target.name() + "@gatehouse 'SELECT ...'");
@@ -151,11 +101,7 @@ public final class PsqlSession extends RecordedSession implements Command {
       openProxy();
       psql = startPsql(size, term);
     } catch (IOException | RuntimeException e) {
-      LOG.error("session {}: cannot start psql for {}: {}", id, target.name(), e.toString());
-      services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
-          "target", target.name(), "reason", "target-unavailable", "detail", String.valueOf(e.getMessage()));
-      endReason = "start-failed";
-      sayQuietly("gatehouse: cannot open target '" + target.name() + "': " + e.getMessage());
+      targetUnavailable("start psql", e);
       end(1, null);
       return;
     }
@@ -169,8 +115,7 @@ public final class PsqlSession extends RecordedSession implements Command {
       awaitExec();
     } else {
       console = new PsqlConsole(this, in, out, term, size, psql);
-      env.addSignalListener((ch, s) -> console.resize(new WindowSize(
-          intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES))), Signal.WINCH);
+      env.addSignalListener((ch, s) -> console.resize(windowSize(env)), Signal.WINCH);
       runConsole();
     }
   }
@@ -282,48 +227,16 @@ public final class PsqlSession extends RecordedSession implements Command {
   }
 
 
-  /** Exec: psql's stdout and stderr to the client, recorded. */
+  /**
+   * Exec: psql's stdout and stderr to the client, recorded; stderr line by line, so that the
+   * proxy's refusal can be told apart (see errorLine).
+   */
   private void copy(boolean stdout) {
-    byte[] buf = new byte[64 * 1024];
-    OutputStream dest = stdout ? out : err;
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
     try {
-      int n;
-      while ((n = stdout ? psql.readOutput(buf, 0, buf.length) : psql.readError(buf, 0, buf.length)) > 0) {
-        touch();
-        if (stdout) {
-          show(dest, buf, 0, n);
-          continue;
-        }
-        // stderr line by line, so that the proxy's refusal can be told apart (see errorLine).
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-          if (buf[i] == '\n') {
-            line.write(buf, from, i + 1 - from);
-            from = i + 1;
-            byte[] l = errorLine(line.toByteArray());
-            show(dest, l, 0, l.length);
-            line.reset();
-          }
-        }
-        line.write(buf, from, n - from);
-        if (line.size() > MAX_HELD_ERROR_LINE) {
-          show(dest, line.toByteArray(), 0, line.size());
-          line.reset();
-        }
-      }
-      if (line.size() > 0) {
-        show(dest, line.toByteArray(), 0, line.size());
-      }
+      relayChildOutput(psql, stdout, this::errorLine);
     } catch (IOException e) {
       LOG.debug("session {} psql pump ended: {}", id, e.toString());
     }
-  }
-
-  private void show(OutputStream dest, byte[] b, int off, int len) throws IOException {
-    recording.output(b, off, len);
-    dest.write(b, off, len);
-    dest.flush();
   }
 
   /**
@@ -386,16 +299,9 @@ public final class PsqlSession extends RecordedSession implements Command {
       closeProxy();
       return;
     }
-    if (psql != null) {
-      // psql has nothing to save: end its sandbox outright (a hang-up alone can be ignored or,
-      // by a stopped process group, never seen).
-      psql.hangUp();
-      psql.kill();
-      psql.stopReading();
-    }
+    endChild(psql);
     closeProxy();
-    LOG.info("session {} ended: exit {} ({})", id, code, endReason);
-    exitCallback.onExit(code, endReason);
+    exited(code);
   }
 
   private void closeProxy() {
@@ -424,30 +330,12 @@ public final class PsqlSession extends RecordedSession implements Command {
     }
   }
 
-  @Override
-  public void destroy(ChannelSession channelSession) {
-    if (!isFinished()) {
-      if (endReason.equals("exit")) {
-        endReason = "client-closed";
-      }
-      stopTarget();
-    }
-  }
-
   // ---- what the console needs ----
 
   /** The session's standard_conforming_strings as the proxy last heard it; empty before that. */
   Optional<Boolean> standardConformingStrings() {
     PgProxyServer p = proxy;
     return p == null ? Optional.empty() : p.standardConformingStrings();
-  }
-
-  String sessionId() {
-    return id;
-  }
-
-  String targetName() {
-    return target.name();
   }
 
   void recordOutput(byte[] b, int off, int len) throws IOException {

@@ -8,7 +8,6 @@ import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +19,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,18 +37,13 @@ import org.slf4j.MDC;
  *  waiter: waitpid ─▶ drain pumps ─▶ close recording ─▶ exit-status | exit-signal
  * </pre>
  */
-final class CommandSession extends RecordedSession implements Command {
+final class CommandSession extends StreamedSession {
   private static final Logger LOG = LoggerFactory.getLogger(CommandSession.class);
   private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
   private static final Duration KILL_AFTER_HANGUP = Duration.ofSeconds(2);
   private static final int CHUNK = 256 * 1024;
 
   private final CountDownLatch pumpsDone = new CountDownLatch(2);
-  private OutputStream out;
-  private OutputStream err;
-  private ExitCallback exitCallback;
-  private GatewayChannel channel;
-  private volatile boolean pty;
   private volatile ChildProcess child;
   private volatile InputPump inputPump;
 
@@ -59,44 +51,9 @@ final class CommandSession extends RecordedSession implements Command {
     super(services, target, user, execCommand);
   }
 
+  /** Client input arrives through the ChannelDataReceiver installed here, not the channel's input stream. */
   @Override
-  public void setInputStream(InputStream in) {
-    // Input arrives through the ChannelDataReceiver installed in start().
-  }
-
-  @Override
-  public void setOutputStream(OutputStream out) {
-    this.out = out;
-  }
-
-  @Override
-  public void setErrorStream(OutputStream err) {
-    this.err = err;
-  }
-
-  @Override
-  public void setExitCallback(ExitCallback callback) {
-    this.exitCallback = callback;
-  }
-
-  @Override
-  protected boolean userHasTerminal() {
-    return pty;
-  }
-
-  @Override
-  protected void tellUser(byte[] line) throws IOException {
-    OutputStream dest = pty ? out : err;
-    dest.write(line);
-    dest.flush();
-  }
-
-  @Override
-  public void start(ChannelSession channelSession, Environment env) throws IOException {
-    this.channel = (GatewayChannel) channelSession;
-    pty = channel.ptyRequested();
-    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
-    String term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+  protected void begin(Environment env, WindowSize size, String term) {
     try (var ignored = MDC.putCloseable("session", id)) {
       if (!openRecording(size.columns(), size.rows(), term)) {
         exitCallback.onExit(1, "recording unavailable");
@@ -240,9 +197,12 @@ final class CommandSession extends RecordedSession implements Command {
     }, KILL_AFTER_HANGUP.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * The channel closed (client disconnected, or we finished): make sure the child goes. An exec
+   * command still held for approval is cancelled; before the child runs there is nothing to stop.
+   */
   @Override
   public void destroy(ChannelSession channelSession) {
-    // The channel closed (client disconnected, or we finished): make sure the child goes.
     cancelHeldExec();
     if (child != null && !isFinished()) {
       if (endReason.equals("exit")) {
@@ -253,7 +213,7 @@ final class CommandSession extends RecordedSession implements Command {
   }
 
   private void resize(Environment env) {
-    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    WindowSize size = windowSize(env);
     child.resize(size);
     try {
       recording.resize(size.columns(), size.rows());

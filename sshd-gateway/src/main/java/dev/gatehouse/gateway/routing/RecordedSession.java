@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.session.LiveSession;
 import dev.gatehouse.gateway.session.SessionIds;
 import dev.gatehouse.gateway.session.SessionRecording;
+import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.server.Environment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,23 +233,31 @@ public abstract class RecordedSession implements LiveSession {
   protected final void statementJudged(
       String sql, String verdict, String rule, String reason, long rows, java.time.Duration duration, String via) {
     touch();
+    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", sql,
+        "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
+        "durationMs", duration == null ? null : duration.toMillis(), "via", via};
+    auditJudged(verdict, fields);
+    try {
+      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(sql));
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  /**
+   * The audit line of a judged statement, request or command: allowed ones in groups (the answer
+   * does not wait for the disk), a refusal or review written at once.
+   */
+  private void auditJudged(String verdict, Object[] fields) {
     AuditCode code = switch (verdict) {
       case "allow" -> AuditCode.STATEMENT_ALLOWED;
       case "review" -> AuditCode.REVIEW_REQUESTED;
       default -> AuditCode.STATEMENT_BLOCKED;
     };
-    Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", sql,
-        "verdict", verdict, "rule", rule, "reason", reason, "rows", rows,
-        "durationMs", duration == null ? null : duration.toMillis(), "via", via};
     if (code == AuditCode.STATEMENT_ALLOWED) {
       services.audit().recordLater(code, fields);
     } else {
       services.audit().tryRecord(code, fields);
-    }
-    try {
-      recording.marker(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(sql));
-    } catch (IOException e) {
-      recordingFailed(e);
     }
   }
 
@@ -259,18 +269,9 @@ public abstract class RecordedSession implements LiveSession {
   protected final void requestJudged(String request, String verdict, String rule, String reason, int status,
       long millis, String via, boolean marker) {
     touch();
-    AuditCode code = switch (verdict) {
-      case "allow" -> AuditCode.STATEMENT_ALLOWED;
-      case "review" -> AuditCode.REVIEW_REQUESTED;
-      default -> AuditCode.STATEMENT_BLOCKED;
-    };
     Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "request", request,
         "verdict", verdict, "rule", rule, "reason", reason, "status", status, "durationMs", millis, "via", via};
-    if (code == AuditCode.STATEMENT_ALLOWED) {
-      services.audit().recordLater(code, fields);
-    } else {
-      services.audit().tryRecord(code, fields);
-    }
+    auditJudged(verdict, fields);
     if (marker) {
       mark(verdict + (rule == null ? "" : " " + rule) + ": " + dev.gatehouse.recorder.StatementMarker.text(request)
           + " -> " + status + " (" + millis + " ms)");
@@ -381,18 +382,9 @@ public abstract class RecordedSession implements LiveSession {
   protected final void commandJudged(String text, String verdict, String rule, String reason, List<String> commands,
       String source) {
     touch();
-    AuditCode code = switch (verdict) {
-      case "allow" -> AuditCode.STATEMENT_ALLOWED;
-      case "review" -> AuditCode.REVIEW_REQUESTED;
-      default -> AuditCode.STATEMENT_BLOCKED;
-    };
     Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target.name(), "statement", text,
         "verdict", verdict, "rule", rule, "reason", reason, "commands", commands, "source", source};
-    if (code == AuditCode.STATEMENT_ALLOWED) {
-      services.audit().recordLater(code, fields);
-    } else {
-      services.audit().tryRecord(code, fields);
-    }
+    auditJudged(verdict, fields);
     mark(verdict + (rule == null ? "" : " " + rule) + " (" + source + "): " + dev.gatehouse.recorder.StatementMarker.text(text));
   }
 
@@ -426,12 +418,22 @@ public abstract class RecordedSession implements LiveSession {
   }
 
   /** A numeric value the client sent in its pty or window-change request (0 when absent or bad). */
-  protected static int intEnv(org.apache.sshd.server.Environment env, String key) {
+  protected static int intEnv(Environment env, String key) {
     try {
       return Integer.parseInt(env.getEnv().getOrDefault(key, "0"));
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** The window the client asked for in its pty or window-change request. */
+  protected static WindowSize windowSize(Environment env) {
+    return new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+  }
+
+  /** The client's terminal type ({@code dumb} when it sent none). */
+  protected static String terminalType(Environment env) {
+    return env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
   }
 
   protected static Runnable named(String name, Runnable r) {

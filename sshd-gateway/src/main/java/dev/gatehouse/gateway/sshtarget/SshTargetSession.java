@@ -122,8 +122,8 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     this.channel = (GatewayChannel) channelSession;
     this.env = env;
     pty = channel.ptyRequested();
-    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
-    String term = env.getEnv().getOrDefault(Environment.ENV_TERM, "dumb");
+    WindowSize size = windowSize(env);
+    String term = terminalType(env);
     if (!openRecording(size.columns(), size.rows(), term)) {
       exitCallback.onExit(1, "recording unavailable");
       return;
@@ -321,7 +321,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   }
 
   private void resize() {
-    WindowSize size = new WindowSize(intEnv(env, Environment.ENV_COLUMNS), intEnv(env, Environment.ENV_LINES));
+    WindowSize size = windowSize(env);
     try {
       if (hostChannel instanceof org.apache.sshd.client.channel.PtyCapableChannelSession p) {
         p.sendWindowChange(size.columns(), size.rows());
