@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.gatehouse.policy.KubeRequest;
 import dev.gatehouse.policy.Verdict;
 import java.io.BufferedReader;
@@ -49,7 +54,16 @@ final class ProxyHandler extends Handler.Abstract {
   /** A whole (non-watch) JSON response is read to mask it: a list of 5,000 Secrets is far below this. */
   static final int MAX_RESPONSE = 512 * 1024 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new YAMLMapper();
+  /**
+   * Reads request bodies as strictly as the API server could read them differently: a repeated
+   * key (Go's decoder merges repeated objects, Jackson keeps the last) or anything after the value
+   * is refused, never guessed at.
+   */
+  private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  private static final YAMLMapper YAML = YAMLMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   /** Never sent upstream: hop-by-hop, the client's credentials, what the JDK client sets itself, encodings. */
   private static final Set<String> DROPPED_REQUEST = Set.of("connection", "keep-alive", "proxy-connection",
       "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "host",
@@ -137,6 +151,18 @@ final class ProxyHandler extends Handler.Abstract {
       Object tree;
       try {
         tree = bodyTree(ct, body);
+      } catch (AmbiguousBody e) {
+        // Judged as a body the proxy cannot read (a pod-bearing one is a privileged workload); what
+        // that does not block is still refused: an ambiguous body is never forwarded.
+        KubeRequest unreadable = r.withBody(null, true);
+        Verdict v = session.judge().judge(unreadable);
+        if (v instanceof Verdict.Block) {
+          finish(session, response, unreadable, v, 403, "Forbidden", start);
+        } else {
+          finish(session, response, unreadable, new Verdict.Block("ambiguous-body", r.describe() + ": " + e.getMessage()),
+              400, "BadRequest", start);
+        }
+        return false;
       } catch (IOException e) {
         Verdict v = new Verdict.Block("unreadable-body", r.describe() + ": body of type " + ct + " cannot be read: "
             + firstLine(e.getMessage()));
@@ -150,6 +176,7 @@ final class ProxyHandler extends Handler.Abstract {
       try {
         // kubectl opens a stream over WebSocket (GET) and falls back to SPDY (POST): one approval covers both.
         String keyMethod = request.getHeaders().get("Upgrade") != null ? "STREAM" : method;
+        review = withWhatRuns(r, review, request.getHttpURI().getQuery());
         Verdict decided = session.reviews().decide(r, review,
             approvalKey(keyMethod, rawPath, request.getHttpURI().getQuery(), body));
         verdict = decided instanceof Verdict.Allow ? review : decided;
@@ -223,6 +250,31 @@ final class ProxyHandler extends Handler.Abstract {
     }, request, response, callback);
   }
 
+  /**
+   * An exec or attach is approved on what it runs: the container and the command, as the API
+   * server reads them from the query (each argument quoted, so where one ends is plain), added to
+   * the reason the approver is shown.
+   */
+  static Verdict.Review withWhatRuns(KubeRequest r, Verdict.Review review, String rawQuery) {
+    if (!r.resourceRequest() || !r.apiGroup().isEmpty() || !r.resource().equals("pods")
+        || !StreamRelay.RELAYED.contains(r.subresource())) {
+      return review;
+    }
+    Map<String, List<String>> q = RequestInfoParser.query(rawQuery);
+    StringBuilder b = new StringBuilder(review.reason());
+    List<String> container = q.getOrDefault("container", List.of());
+    b.append("; container=").append(container.isEmpty() ? "(default)" : container.get(0));
+    List<String> command = q.getOrDefault("command", List.of());
+    if (!command.isEmpty()) {
+      try {
+        b.append(" command=").append(JSON.writeValueAsString(command));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return new Verdict.Review(review.rule(), b.toString());
+  }
+
   private static String token(Request request, String door) {
     if (KubeProxy.TUNNEL.equals(door)) {
       EndPoint ep = request.getConnectionMetaData().getConnection().getEndPoint();
@@ -242,18 +294,80 @@ final class ProxyHandler extends Handler.Abstract {
     return auth.substring(7).strip();
   }
 
+  /** A body that the API server may read differently from the proxy: refused, never forwarded. */
+  static final class AmbiguousBody extends IOException {
+    AmbiguousBody(String message) {
+      super(message);
+    }
+  }
+
   static Object bodyTree(String contentType, byte[] body) throws IOException {
     String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     int semi = ct.indexOf(';');
     String base = (semi < 0 ? ct : ct.substring(0, semi)).strip();
     if (base.equals("application/json") || base.equals("application/merge-patch+json")
         || base.equals("application/strategic-merge-patch+json") || base.equals("application/json-patch+json")) {
-      return JSON.readValue(body, Object.class);
+      try {
+        return STRICT_JSON.readValue(body, Object.class);
+      } catch (StreamReadException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+          throw new AmbiguousBody("a key appears twice in one object");
+        }
+        throw e;
+      } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("Trailing token")) {
+          throw new AmbiguousBody("more than one JSON value");
+        }
+        throw e;
+      }
     }
     if (base.equals("application/apply-patch+yaml") || base.equals("application/yaml")) {
-      return YAML.readValue(body, Object.class);
+      try {
+        plainYaml(body);
+        return YAML.readValue(body, Object.class);
+      } catch (StreamReadException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+          throw new AmbiguousBody("a key appears twice in one mapping");
+        }
+        throw e;
+      }
     }
     throw new IOException("only JSON and YAML bodies are read (no protobuf)");
+  }
+
+  /**
+   * The API server reads YAML with go-yaml (aliases resolved, merge keys merged, YAML 1.1 tags),
+   * Jackson does not read these the same way: a body with an anchor, an alias, an explicit tag, a
+   * merge key or more than one document is refused rather than read two ways.
+   */
+  private static void plainYaml(byte[] body) throws IOException {
+    try (YAMLParser p = (YAMLParser) YAML.getFactory().createParser(body)) {
+      int depth = 0;
+      int roots = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (p.isCurrentAlias()) {
+          throw new AmbiguousBody("YAML aliases are not read (write the value out)");
+        }
+        if (p.getObjectId() != null) {
+          throw new AmbiguousBody("YAML anchors are not read");
+        }
+        if (p.getTypeId() != null) {
+          throw new AmbiguousBody("explicit YAML tags are not read");
+        }
+        if (t == JsonToken.FIELD_NAME && p.currentName().equals("<<")) {
+          throw new AmbiguousBody("YAML merge keys are not read");
+        }
+        if (depth == 0 && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY && ++roots > 1) {
+          throw new AmbiguousBody("more than one YAML document");
+        }
+        if (t.isStructStart()) {
+          depth++;
+        } else if (t.isStructEnd()) {
+          depth--;
+        }
+      }
+    }
   }
 
   private void forward(ProxySession session, Request request, String rawPath, Response response, KubeRequest r,

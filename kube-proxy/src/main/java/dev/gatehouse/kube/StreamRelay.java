@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * Every channel message has its channel number as its first byte (binary subprotocols); the
  * relay changes nothing, it only reads the stdout and stderr channels for the recording and the
- * resize channel's {@code {"Width":W,"Height":H}}. The {@code base64.channel.k8s.io} text
- * variants are relayed, not recorded. (Public only because Jetty calls the endpoint's methods.)
+ * resize channel's {@code {"Width":W,"Height":H}}. The {@code base64.channel.k8s.io} variants
+ * send text messages instead: the channel as an ASCII digit, then the bytes in base64; those are
+ * decoded for the recording the same way, and a text message that does not decode ends the stream
+ * (output the recording cannot read is never shown). (Public only because Jetty calls the
+ * endpoint's methods.)
  */
 public final class StreamRelay implements Session.Listener.AutoDemanding, WebSocket.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
@@ -149,7 +152,28 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
 
   @Override
   public void onWebSocketText(String message) {
+    if (message.length() > 1 && message.charAt(0) == '0' + RESIZE) {
+      byte[] size = decodeText(message);
+      if (size != null) {
+        byte[] b = new byte[size.length + 1];
+        b[0] = RESIZE;
+        System.arraycopy(size, 0, b, 1, size.length);
+        resize(b);
+      }
+    }
     sendUpstream(ws -> ws.sendText(message, true));
+  }
+
+  /** The bytes of a base64 channel message (digit, then base64), or null when it is not one. */
+  static byte[] decodeText(String message) {
+    if (message.isEmpty() || message.charAt(0) < '0' || message.charAt(0) > '9') {
+      return null;
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(message.substring(1));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   @Override
@@ -228,6 +252,18 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
     }
     String msg = partialText.toString();
     partialText.setLength(0);
+    if (!msg.isEmpty() && (msg.charAt(0) == '0' + STDOUT || msg.charAt(0) == '0' + STDERR)) {
+      byte[] out = decodeText(msg);
+      if (out == null) {
+        closeBoth(1007, "an output message that is not base64");
+        return null;
+      }
+      stream.output(out, 0, out.length);
+    } else if (!msg.isEmpty() && (msg.charAt(0) < '0' || msg.charAt(0) > '9')) {
+      // Not a channel message: nothing a client would show, and nothing the recording could read.
+      closeBoth(1007, "a text message that is no channel message");
+      return null;
+    }
     client.sendText(msg, Callback.from(() -> webSocket.request(1), t -> webSocket.abort()));
     return null;
   }

@@ -30,7 +30,10 @@ public enum KubeBuiltIn {
   RBAC_WRITE("rbac-write"),
   /** get/list/watch of Secrets (values are masked all the same when mask.secrets is on). */
   SECRETS_READ("secrets-read"),
-  /** A create/update/patch whose body sets privileged, hostPID, hostIPC, hostNetwork, hostPath or added capabilities. */
+  /**
+   * A create/update/patch whose body sets privileged, hostPID, hostIPC or hostNetwork to anything
+   * but false, a hostPath, or added capabilities.
+   */
   PRIVILEGED_WORKLOAD("privileged-workload");
 
   private static final Set<String> DELETES = Set.of("delete", "deletecollection");
@@ -39,6 +42,8 @@ public enum KubeBuiltIn {
   /** Resources whose objects carry a pod template or are pods: an unreadable body here is taken as privileged. */
   private static final Set<String> POD_BEARING = Set.of("pods", "podtemplates", "replicationcontrollers", "deployments",
       "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs");
+
+  private static final Set<String> UPDATES = Set.of("update", "patch");
 
   private final String label;
 
@@ -64,26 +69,66 @@ public enum KubeBuiltIn {
     String res = r.resource();
     String sub = r.subresource();
     return switch (this) {
-      case DELETE_NAMESPACE -> r.resourceRequest() && core && res.equals("namespaces") && DELETES.contains(r.verb());
-      case DELETE_NODE -> r.resourceRequest() && core && res.equals("nodes") && DELETES.contains(r.verb());
+      case DELETE_NAMESPACE -> r.resourceRequest() && core && res.equals("namespaces") && deletes(r);
+      case DELETE_NODE -> r.resourceRequest() && core && res.equals("nodes") && deletes(r);
       case DELETE_CRD -> r.resourceRequest() && r.apiGroup().equals("apiextensions.k8s.io")
-          && res.equals("customresourcedefinitions") && DELETES.contains(r.verb());
+          && res.equals("customresourcedefinitions") && deletes(r);
       case DELETE_PERSISTENT_VOLUME -> r.resourceRequest() && core
-          && (res.equals("persistentvolumes") || res.equals("persistentvolumeclaims")) && DELETES.contains(r.verb());
+          && (res.equals("persistentvolumes") || res.equals("persistentvolumeclaims")) && deletes(r);
       case IMPERSONATE -> r.impersonation()
           || (r.resourceRequest() && core && res.equals("serviceaccounts") && sub.equals("token"));
-      case EXEC -> r.resourceRequest() && core && res.equals("pods") && sub.equals("exec");
+      // kubectl debug adds an ephemeral container: a command run inside the pod, as exec runs one.
+      case EXEC -> r.resourceRequest() && core && res.equals("pods") && (sub.equals("exec")
+          || (sub.equals("ephemeralcontainers") && UPDATES.contains(r.verb())));
       case ATTACH -> r.resourceRequest() && core && res.equals("pods") && sub.equals("attach");
       case PORTFORWARD -> r.resourceRequest() && core && res.equals("pods") && sub.equals("portforward");
       case NODE_PROXY -> r.resourceRequest() && (r.verb().equals("proxy") || (core && sub.equals("proxy")
           && (res.equals("nodes") || res.equals("pods") || res.equals("services"))));
-      case DELETE -> r.resourceRequest() && r.verb().equals("delete");
+      case DELETE -> r.resourceRequest() && (r.verb().equals("delete") || eviction(r));
       case DELETECOLLECTION -> r.resourceRequest() && r.verb().equals("deletecollection");
       case RBAC_WRITE -> r.resourceRequest() && r.apiGroup().equals("rbac.authorization.k8s.io") && WRITES.contains(r.verb());
       case SECRETS_READ -> r.resourceRequest() && core && res.equals("secrets") && READS.contains(r.verb());
       case PRIVILEGED_WORKLOAD -> r.resourceRequest() && Set.of("create", "update", "patch").contains(r.verb())
           && ((r.bodyUnreadable() && (POD_BEARING.contains(res) || !core)) || privileged(r.body()));
     };
+  }
+
+  /** An Eviction (what kubectl drain sends) deletes its pod: a create of pods/NAME/eviction. */
+  private static boolean eviction(KubeRequest r) {
+    return r.apiGroup().isEmpty() && r.resource().equals("pods") && r.subresource().equals("eviction")
+        && r.verb().equals("create");
+  }
+
+  /**
+   * The delete of an object, or an update/patch that hands it to the garbage collector: an owner
+   * reference (to an owner that does not exist, or is deleted later) gets the object deleted by the
+   * cluster. An update or patch whose body cannot be read counts as one.
+   */
+  private static boolean deletes(KubeRequest r) {
+    if (DELETES.contains(r.verb())) {
+      return true;
+    }
+    return UPDATES.contains(r.verb()) && (r.bodyUnreadable() || setsOwnerReferences(r.body()));
+  }
+
+  /**
+   * Whether a body (an object, a merge or strategic-merge patch, or a JSON patch's operations)
+   * sets {@code metadata.ownerReferences} to anything but null or an empty list.
+   */
+  static boolean setsOwnerReferences(Object body) {
+    if (body instanceof Map<?, ?> m && m.get("metadata") instanceof Map<?, ?> meta && meta.containsKey("ownerReferences")) {
+      Object refs = meta.get("ownerReferences");
+      return refs != null && !(refs instanceof List<?> l && l.isEmpty());
+    }
+    if (body instanceof List<?> ops) {
+      for (Object o : ops) {
+        if (o instanceof Map<?, ?> op && op.get("path") instanceof String path
+            && path.startsWith("/metadata/ownerReferences") && !"remove".equals(op.get("op")) && !"test".equals(op.get("op"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -97,7 +142,9 @@ public enum KubeBuiltIn {
       for (Map.Entry<?, ?> e : m.entrySet()) {
         String k = String.valueOf(e.getKey());
         Object v = e.getValue();
-        if (FLAGS.contains(k) && Boolean.TRUE.equals(v)) {
+        // Anything but false or absent counts: the API server's YAML reads y, yes, on (and their
+        // capitals) as true where a JSON reader sees a string.
+        if (FLAGS.contains(k) && v != null && !Boolean.FALSE.equals(v)) {
           return true;
         }
         if (k.equals("hostPath") && v != null) {

@@ -49,6 +49,11 @@ class KubeJudgeTest {
       "GET|list||app|pods|||allow|",
       "GET|get||app|pods|log|web|allow|",
       "PATCH|patch|apps|app|deployments|scale|web|allow|",
+      "POST|create||app|pods|eviction|web|review|delete",
+      "PATCH|patch||app|pods|ephemeralcontainers|web|review|exec",
+      "PUT|update||app|pods|ephemeralcontainers|web|review|exec",
+      "GET|get||app|pods|ephemeralcontainers|web|allow|",
+      "PATCH|patch||prod|namespaces||prod|allow|",
   })
   void theDefaultPolicy(String method, String verb, String group, String ns, String res, String sub, String name,
       String verdict, String rule) {
@@ -79,6 +84,34 @@ class KubeJudgeTest {
     assertThat(DEFAULT.judge(req("PUT", "update", "", "app", "pods", "", "p", volumes)).rule()).isEqualTo("privileged-workload");
     Map<String, Object> plain = Map.of("spec", Map.of("hostNetwork", false, "containers", List.of(Map.of("name", "c"))));
     assertThat(DEFAULT.judge(req("POST", "create", "", "app", "pods", "", "", plain)).label()).isEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "hostNetwork: {0}")
+  @CsvSource({"y", "yes", "on", "true", "1", "TRUE"})
+  void anyValueOfAPrivilegeFlagButFalseIsPrivileged(String spelling) {
+    Map<String, Object> pod = Map.of("spec", Map.of("hostNetwork", spelling, "containers", List.of(Map.of("name", "c"))));
+    assertThat(DEFAULT.judge(req("POST", "create", "", "app", "pods", "", "", pod)).rule()).isEqualTo("privileged-workload");
+  }
+
+  @Test
+  void anOwnerReferenceOnAProtectedObjectIsItsDelete() {
+    Map<String, Object> owned = Map.of("metadata", Map.of("ownerReferences", List.of(Map.of("kind", "Namespace", "name", "gone"))));
+    assertThat(DEFAULT.judge(req("PATCH", "patch", "", "prod", "namespaces", "", "prod", owned)).rule())
+        .isEqualTo("delete-namespace");
+    assertThat(DEFAULT.judge(req("PUT", "update", "", "", "nodes", "", "n1", owned)).rule()).isEqualTo("delete-node");
+    assertThat(DEFAULT.judge(req("PATCH", "patch", "", "", "persistentvolumes", "", "pv1", owned)).rule())
+        .isEqualTo("delete-persistent-volume");
+    assertThat(DEFAULT.judge(req("PATCH", "patch", "apiextensions.k8s.io", "", "customresourcedefinitions", "", "x", owned))
+        .rule()).isEqualTo("delete-crd");
+    List<Object> jsonPatch = List.of(Map.of("op", "add", "path", "/metadata/ownerReferences", "value", List.of()));
+    assertThat(DEFAULT.judge(req("PATCH", "patch", "", "prod", "namespaces", "status", "prod", jsonPatch)).rule())
+        .isEqualTo("delete-namespace");
+    Map<String, Object> cleared = new LinkedHashMap<>();
+    cleared.put("ownerReferences", null);
+    assertThat(DEFAULT.judge(req("PATCH", "patch", "", "prod", "namespaces", "", "prod", Map.of("metadata", cleared)))
+        .label()).isEqualTo("allow");
+    KubeRequest unreadable = req("PATCH", "patch", "", "prod", "namespaces", "", "prod", null).withBody(null, true);
+    assertThat(DEFAULT.judge(unreadable).rule()).isEqualTo("delete-namespace");
   }
 
   @Test
