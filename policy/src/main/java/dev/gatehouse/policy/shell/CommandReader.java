@@ -209,6 +209,9 @@ final class CommandReader {
     if (depth > MAX_TREE_DEPTH) {
       return;
     }
+    if (STRUCTURE.contains(n.getType())) {
+      escapedBlankBetween(n, c);
+    }
     switch (n.getType()) {
       case "command", "file_redirect", "herestring_redirect", "heredoc_redirect", "declaration_command",
           "unset_command" -> lineBreakInside(n, c);
@@ -222,6 +225,32 @@ final class CommandReader {
     }
     for (int i = 0; i < n.getChildCount(); i++) {
       lineBreaks(n.getChild(i), c, depth + 1);
+    }
+  }
+
+  /** Nodes whose children are separated by blanks only (no quoted or raw text between them). */
+  private static final java.util.Set<String> STRUCTURE = java.util.Set.of("program", "list", "pipeline", "subshell",
+      "compound_statement", "redirected_statement", "if_statement", "elif_clause", "else_clause", "while_statement",
+      "for_statement", "c_style_for_statement", "do_group", "function_definition", "negated_command",
+      "declaration_command", "unset_command", "file_redirect", "herestring_redirect", "case_statement");
+
+  /**
+   * tree-sitter-bash skips an escaped blank between tokens as if it were space; bash makes it part
+   * of a word ({@code ;\ rm} runs a command named " rm", {@code >\ f} writes to " f"). Between the
+   * words of one command the words are rebuilt ({@link ShellWords#join}); anywhere else such a
+   * reading is not bash's.
+   */
+  private void escapedBlankBetween(TSNode n, Ctx c) {
+    int pos = n.getStartByte();
+    for (int i = 0; i <= n.getChildCount(); i++) {
+      int next = i < n.getChildCount() ? n.getChild(i).getStartByte() : n.getEndByte();
+      if (next > pos && c.p.slice(pos, next).indexOf('\\') >= 0) {
+        unclassified.add("an escaped blank where the grammar saw space between words: " + shown(c.p.text(n)));
+        return;
+      }
+      if (i < n.getChildCount()) {
+        pos = Math.max(pos, n.getChild(i).getEndByte());
+      }
     }
   }
 
@@ -652,8 +681,9 @@ final class CommandReader {
     if (feed == null) {
       feed = new Feed();
     }
-    Word name = null;
-    List<Word> args = new ArrayList<>();
+    List<TSNode> nodes = new ArrayList<>();
+    List<Boolean> isWord = new ArrayList<>();
+    int nameAt = -1;
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       String t = ch.getType();
@@ -665,14 +695,28 @@ final class CommandReader {
         case "file_redirect", "heredoc_redirect", "herestring_redirect" -> redirect(ch, c, depth + 1, feed);
         case "command_name" -> {
           walk(ch, c, depth + 1);
-          TSNode w = ch.getNamedChildCount() == 1 ? ch.getNamedChild(0) : ch;
-          name = ShellWords.word(c.p, w);
+          nameAt = nodes.size();
         }
         case "comment" -> {}
-        default -> {
-          walk(ch, c, depth + 1);
-          args.add(ShellWords.word(c.p, ch));
-        }
+        default -> walk(ch, c, depth + 1);
+      }
+      boolean word = t.equals("command_name") || !(t.equals("variable_assignment") || t.endsWith("redirect") || t.equals("comment"));
+      nodes.add(word && t.equals("command_name") && ch.getNamedChildCount() == 1 ? ch.getNamedChild(0) : ch);
+      isWord.add(word);
+    }
+    Word name = null;
+    List<Word> args = new ArrayList<>();
+    List<ShellWords.Joined> joined = nodes.isEmpty() ? List.of() : ShellWords.join(c.p, nodes, isWord);
+    if (joined == null) {
+      unclassified.add("the words of a command are not separated as bash separates them (an escaped blank or an"
+          + " unusual blank between them): " + shown(c.p.text(n)));
+      return;
+    }
+    for (ShellWords.Joined j : joined) {
+      if (j.firstNode() == nameAt) {
+        name = j.word();
+      } else if (name != null) {
+        args.add(j.word());
       }
     }
     if (name == null) {

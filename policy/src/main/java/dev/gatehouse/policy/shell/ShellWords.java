@@ -41,20 +41,133 @@ public final class ShellWords {
       return Optional.empty();
     }
     TSNode cmd = statements.get(0);
-    List<String> words = new ArrayList<>();
+    List<TSNode> nodes = new ArrayList<>();
     for (int i = 0; i < cmd.getNamedChildCount(); i++) {
       TSNode c = cmd.getNamedChild(i);
       TSNode w = c.getType().equals("command_name") ? c.getNamedChild(0) : c;
       if (c.getType().endsWith("redirect") || c.getType().equals("variable_assignment") || w.isNull()) {
         return Optional.empty();
       }
-      Word word = word(p, w);
-      if (!word.literal()) {
+      nodes.add(w);
+    }
+    List<Joined> joined = join(p, nodes, java.util.Collections.nCopies(nodes.size(), true));
+    if (joined == null) {
+      return Optional.empty();
+    }
+    List<String> words = new ArrayList<>();
+    for (Joined j : joined) {
+      if (!j.word().literal()) {
         return Optional.empty();
       }
-      words.add(word.value());
+      words.add(j.word().value());
     }
     return Optional.of(List.copyOf(words));
+  }
+
+  /**
+   * tree-sitter-bash skips an escaped blank ({@code \\ }, {@code \\<tab>}) between tokens as if it
+   * were space, and may start a new word right after a quoted part ({@code 'a'\\x}); bash keeps both
+   * in the word. So the words of one command are rebuilt from the source between the grammar's
+   * nodes: text between two nodes that holds no unescaped blank glues them into one word, and an
+   * escaped blank there is a blank inside a word.
+   *
+   * @param nodes the command's children in source order that are words (true) or something else
+   *     (a redirection, an assignment: false)
+   * @return the words, in order, with the index of the first node each starts at; null when the
+   *     text between nodes holds something this reader does not place (a word glued to a
+   *     redirection or an assignment, an unusual blank such as a vertical tab or carriage return)
+   */
+  static List<Joined> join(BashGrammar.Parsed p, List<TSNode> nodes, List<Boolean> isWord) {
+    List<Joined> out = new ArrayList<>();
+    StringBuilder source = null;
+    StringBuilder value = null;
+    boolean literal = true;
+    int first = -1;
+    int sourceStart = -1;
+    for (int i = 0; i < nodes.size(); i++) {
+      TSNode n = nodes.get(i);
+      List<String> pieces = List.of("");
+      boolean glued = false;
+      if (i > 0) {
+        String gap = p.slice(nodes.get(i - 1).getEndByte(), n.getStartByte());
+        pieces = gapPieces(gap);
+        if (pieces == null) {
+          return null;
+        }
+        glued = pieces.size() == 1;
+        // the first piece belongs to the word before, the last to the node after
+        if (!pieces.get(0).isEmpty() && !isWord.get(i - 1)) {
+          return null;
+        }
+        if (!pieces.get(pieces.size() - 1).isEmpty() && !isWord.get(i)) {
+          return null;
+        }
+        if (glued && !pieces.get(0).isEmpty() && (!isWord.get(i - 1) || !isWord.get(i))) {
+          return null;
+        }
+      }
+      if (value != null) {
+        value.append(pieces.get(0));
+        if (!glued || !isWord.get(i)) {
+          out.add(new Joined(new Word(p.slice(sourceStart, nodes.get(i - 1).getEndByte()), value.toString(), literal), first));
+          value = null;
+        }
+      }
+      for (int k = 1; k < pieces.size() - 1; k++) {
+        if (!pieces.get(k).isEmpty()) {
+          out.add(new Joined(Word.literal(pieces.get(k), pieces.get(k)), i));
+        }
+      }
+      if (!isWord.get(i)) {
+        continue;
+      }
+      Word w = word(p, n);
+      if (value == null) {
+        String lead = pieces.size() > 1 ? pieces.get(pieces.size() - 1) : "";
+        value = new StringBuilder(lead);
+        literal = true;
+        first = i;
+        sourceStart = lead.isEmpty() ? n.getStartByte() : n.getStartByte() - 2 * lead.length();
+      }
+      value.append(w.value());
+      literal &= w.literal();
+    }
+    if (value != null) {
+      out.add(new Joined(new Word(p.slice(sourceStart, nodes.get(nodes.size() - 1).getEndByte()), value.toString(), literal), first));
+    }
+    return out;
+  }
+
+  /** One rebuilt word and the index of the node it starts at. */
+  record Joined(Word word, int firstNode) {}
+
+  /**
+   * The text between two nodes split at its unescaped blanks, escaped blanks kept as blanks; one
+   * piece when there is no unescaped blank (the nodes are one word); null for anything else.
+   */
+  static List<String> gapPieces(String gap) {
+    List<String> pieces = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean separated = false;
+    for (int i = 0; i < gap.length(); i++) {
+      char c = gap.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n') {
+        if (!separated) {
+          pieces.add(cur.toString());
+          cur.setLength(0);
+          separated = true;
+        }
+        continue;
+      }
+      if (c == '\\' && i + 1 < gap.length() && (gap.charAt(i + 1) == ' ' || gap.charAt(i + 1) == '\t')) {
+        cur.append(gap.charAt(++i));
+        separated = false;
+        continue;
+      }
+      return null;
+    }
+    pieces.add(cur.toString());
+    return pieces;
   }
 
   /** The word a node of the tree stands for. */

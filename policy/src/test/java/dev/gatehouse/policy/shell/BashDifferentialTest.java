@@ -34,6 +34,17 @@ class BashDifferentialTest {
   private static final List<String> STUBS = List.of("c0", "c1", "c2", "c3", "c4", "rm", "ls", "cat", "grep", "reboot", "kill");
   private static final List<String> REAL = List.of("env", "timeout", "nice", "nohup", "xargs", "find");
 
+  /**
+   * Texts on which an earlier generated run found the reading and bash apart, run under bash on
+   * every run before the generated ones (bash, not this list, says what they run).
+   */
+  private static final List<String> FOUND_BEFORE = List.of(
+      // tree-sitter skips an escaped blank between tokens and starts a new word after a quoted part
+      "A=1 c3 $(nice -n 1 'grep') `env A=2 \"c1\" r\\\nm \\$'ls'\\ a` <<'EOF'\nline $(c4 h)\nEOF\ntrue",
+      "c1 $'ls'\\ a", "c1 'ls'\\ a", "c1 \"ls\"\\ a", "c1 $'ls'\\x", "c1 $'l'$'s'\\ a b", "c1 a$'ls'\\ a",
+      "c1 \\ a", "c1 'a'\\ \\ b", "c1 a \\  b", "c1;\\ c2", "c1\\ x y", "A=1\\ c1", "c3 `c1 \\$'ls'\\ a`",
+      "c1 'a'\\\tb", "c1 a'b'c \"d\"e", "env 'c1'\\ x", "nice -n 1 \"c2\"\\x y");
+
   @TempDir Path dir;
 
   @Test
@@ -42,7 +53,7 @@ class BashDifferentialTest {
     long seed = Long.getLong("gatehouse.shellSeed", new Random().nextLong());
     System.out.println("BashDifferentialTest seed: " + seed + " (-Dgatehouse.shellSeed=" + seed + " repeats this run)");
     Random rnd = new Random(seed);
-    List<String> texts = new ArrayList<>();
+    List<String> texts = new ArrayList<>(FOUND_BEFORE);
     for (int i = 0; i < TEXTS; i++) {
       texts.add(new Generator(rnd).text());
     }
@@ -84,9 +95,9 @@ class BashDifferentialTest {
         texts.size(), commandsSeen, unclassified, failures.size());
     failures.stream().limit(20).forEach(f -> System.out.println("DISAGREEMENT " + f));
     assertThat(failures).as("commands bash ran that the reading did not find").isEmpty();
-    assertThat(commandsSeen).as("bash ran the generated commands (is the sandbox working?)").isGreaterThan(TEXTS);
+    assertThat(commandsSeen).as("bash ran the generated commands (is the sandbox working?)").isGreaterThan(texts.size());
     // Many generated texts are not valid bash at all (bash refuses them too): they are unclassified.
-    assertThat(unclassified).as("most generated texts are read exactly").isLessThan(TEXTS * 2 / 5);
+    assertThat(unclassified).as("most generated texts are read exactly").isLessThan(texts.size() * 2 / 5);
   }
 
   private static boolean judged(ShellReading r, List<String> run) {
