@@ -154,6 +154,13 @@ final class KubectlCommandLine {
     } catch (ShellWords.NotASimpleCommand e) {
       throw new Refused(e.getMessage(), true);
     }
+    // The shell guard's reading (bash's grammar, proven against bash) must see the same words;
+    // where it reads the line exactly and differently, neither reading is trusted. (It gives no
+    // reading for unquoted patterns such as jsonpath's [*], which this splitter keeps as text.)
+    java.util.Optional<List<String>> asBash = dev.gatehouse.policy.shell.ShellWords.split(line);
+    if (asBash.isPresent() && !asBash.get().equals(words)) {
+      throw new Refused("the line's quoting is read two ways; quote each argument plainly ('…')", true);
+    }
     if (!words.isEmpty() && words.get(0).equals("kubectl")) {
       words = words.subList(1, words.size());
     }
