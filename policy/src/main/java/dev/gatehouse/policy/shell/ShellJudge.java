@@ -114,6 +114,18 @@ public final class ShellJudge {
     Verdict v = j.verdict();
     Verdict tamper = find(ShellClass.GUARD_TAMPER, r, true);
     if (tamper instanceof Verdict.Allow) {
+      for (ShellReading.FunctionDefinition f : r.functions()) {
+        if (f.name().startsWith("__gh_")) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), "redefines the guard's hook: " + f.text());
+        }
+      }
+      for (ShellReading.Assignment a : r.assignments()) {
+        if (a.name().startsWith("__gh_")) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), "sets the guard's own variable: " + a.text());
+        }
+      }
+    }
+    if (tamper instanceof Verdict.Allow) {
       for (ShellCommand c : r.commands()) {
         String why = integrationTamper(c);
         if (why != null) {

@@ -33,7 +33,7 @@ class TypedLineTest {
   @ValueSource(strings = {"unset PROMPT_COMMAND", "PROMPT_COMMAND=", "PROMPT_COMMAND='echo hi'", "PS0=", "unset PS0",
       "PS1='$ '", "export PROMPT_COMMAND=x", "declare PS0=x", "trap 'echo' DEBUG", "trap '' RETURN", "trap - DEBUG",
       "set -o functrace", "enable -n printf", "enable -n read", "builtin() { :; }", "printf() { :; }",
-      "read() { :; }", "declare -f __gh_prompt", "exec zsh", "exec bash", "exec >/tmp/out", "exec 2>/dev/null",
+      "read() { :; }", "__gh_prompt() { :; }", "declare -f __gh_prompt", "exec zsh", "exec bash", "exec >/tmp/out", "exec 2>/dev/null",
       "stty -echo", "stty erase a", "stty kill x", "shopt -u promptvars", "alias ls='ls -la'", "unalias -a",
       "command_not_found_handle() { :; }", "readonly -f __gh_prompt", "BASH_ENV=/tmp/x bash -c true",
       "HISTFILE=/dev/null"})
