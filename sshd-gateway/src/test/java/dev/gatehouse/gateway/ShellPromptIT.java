@@ -98,7 +98,7 @@ class ShellPromptIT {
     try (Tmux t = shell(tmp, cid)) {
       t.type("echo RAN-BEFORE; rm -rf /");
       t.awaitScreen("^gatehouse: blocked by rule recursive-delete-root: rm -rf /\\n" + PROMPT + "$", WAIT);
-      assertThat(t.screen()).doesNotContain("RAN-BEFORE\n");
+      assertThat(t.screen()).doesNotContainPattern("(?m)^RAN-BEFORE$");
       t.type("echo still-here");
       t.awaitScreen("^still-here\\n" + PROMPT + "$", WAIT);
     }
@@ -113,7 +113,7 @@ class ShellPromptIT {
     try (Tmux t = shell(tmp, dee)) {
       t.type("echo needs-approval-then-ran");
       Matcher m = t.awaitScreen("waiting for approval \\(request ([0-9A-F]{4,8})[^)]*\\) — Ctrl-C to cancel", WAIT);
-      assertThat(t.screen()).doesNotContain("needs-approval-then-ran\n");
+      assertThat(t.screen()).doesNotContainPattern("(?m)^needs-approval-then-ran$");
       assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();
       t.awaitScreen("^needs-approval-then-ran\\n" + PROMPT + "$", WAIT);
     }
@@ -126,10 +126,10 @@ class ShellPromptIT {
       t.type("echo needs-approval-cancelled");
       t.awaitScreen("waiting for approval", WAIT);
       t.run("send-keys", "-t", "gh", "C-c");
-      t.awaitScreen("cancelled\\n" + PROMPT + "$", WAIT);
+      t.awaitScreen("cancelled\\n(\\^C)?" + PROMPT + "$", WAIT);
       t.type("echo after-cancel");
       t.awaitScreen("^after-cancel\\n" + PROMPT + "$", WAIT);
-      assertThat(t.screen()).doesNotContain("needs-approval-cancelled\n");
+      assertThat(t.screen()).doesNotContainPattern("(?m)^needs-approval-cancelled$");
     }
   }
 
@@ -138,7 +138,7 @@ class ShellPromptIT {
     SshClientKey fay = gw.sign(GatewayFixture.uniqueIdentity("fay"), List.of("dev"));
     try (Tmux t = shell(tmp, fay)) {
       t.type("echo 'first");
-      t.awaitScreen("^> $", WAIT);
+      t.awaitScreen("^> ?$", WAIT);
       t.type("second'; rm -rf /");
       t.awaitScreen("gatehouse: blocked by rule recursive-delete-root: rm -rf /\\n" + PROMPT + "$", WAIT);
       t.type("cat <<EOF");
