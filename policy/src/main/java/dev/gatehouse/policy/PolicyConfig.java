@@ -32,7 +32,7 @@ public final class PolicyConfig {
   public static final String TYPE_KUBERNETES = "kubernetes";
   public static final String TYPE_SHELL = "shell";
   private static final Set<String> SHELL_POLICY_KEYS =
-      Set.of("type", "block", "review", "unclassified", "mode", "allowCommands", "rules", "mask");
+      Set.of("type", "block", "review", "unclassified", "mode", "allowCommands", "rules", "mask", "onGuardLost");
   private static final Set<String> SHELL_RULE_KEYS = Set.of("name", "commands", "args", "verdict", "approvers");
   private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict", "approvers");
   private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
@@ -165,7 +165,19 @@ public final class PolicyConfig {
         }
       }
     }
-    return new dev.gatehouse.policy.shell.ShellPolicy(name, block, review, unclassified, mode, allowCommands, rules, detectors);
+    dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost onGuardLost = dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost.END;
+    if (m.get("onGuardLost") != null) {
+      String s = scalar(m.get("onGuardLost"), at + ".onGuardLost");
+      if (s.equals("screen")) {
+        throw new IllegalArgumentException(at + ".onGuardLost: 'screen' is not available in this version (the gateway"
+            + " cannot rebuild typed lines from a screen model yet); use 'end'");
+      }
+      if (!s.equals("end")) {
+        throw new IllegalArgumentException(at + ".onGuardLost: '" + s + "' must be end (or, in a later version, screen)");
+      }
+    }
+    return new dev.gatehouse.policy.shell.ShellPolicy(name, block, review, unclassified, mode, allowCommands, rules, detectors,
+        onGuardLost);
   }
 
   private static dev.gatehouse.policy.shell.ShellRule shellRule(Map<String, Object> m, String at) {

@@ -45,6 +45,14 @@ public enum AuditCode {
   RECORDING_PRUNED(
       "GH2006I", "recording-pruned", "retention removed a finished recording; carries sessionId and sha256"),
   SESSION_REFUSED("GH2007W", "session-refused", "a session was refused before it started (reason slug)"),
+  SHELL_GUARD_SUSPENDED(
+      "GH3020I", "shell-guard-suspended",
+      "an approved nested shell or interpreter runs: its input is not judged until the guarded prompt returns"
+          + " (state suspended) or it did return (state resumed)"),
+  SHELL_GUARD_LOST(
+      "GH3021W", "shell-guard-lost",
+      "the guarded shell started a command the gateway did not hand it, or its prompt integration never started;"
+          + " the session ends (reason slug)"),
   APPROVAL_DECIDED(
       "GH3003I", "approval-decided", "an approver approved or denied a request; carries requestId, approver, via"),
   APPROVAL_USED(

@@ -238,9 +238,12 @@ class ShellGuardIT {
     assertThat(refused.err()).isEqualTo("gatehouse: blocked by rule allow-list: id is not in allowCommands: id\n");
     assertThat(refused.out()).isEmpty();
 
-    SshResult shell = gw.ssh(alice, "web-strict").options("-tt").run(null);
-    assertThat(shell.exitCode()).as("an interactive shell is not judged, so an allow-list refuses it: %s", shell)
+    // An interactive bash is admitted only with a terminal, where the gateway judges each line;
+    // without one it would not be judged, so the allow-list refuses it.
+    SshResult noTerminal = gw.ssh(alice, "web-strict").options("-T").stdin("id\n").run(null);
+    assertThat(noTerminal.exitCode()).as("without a terminal an interactive shell is refused: %s", noTerminal)
         .isEqualTo(77);
+    assertThat(noTerminal.out()).doesNotContain("uid=");
   }
 
   @Test

@@ -98,6 +98,74 @@ public final class ShellJudge {
     return new ShellJudgement(v, r.commands().stream().map(ShellCommand::name).toList(), r.exact());
   }
 
+  /**
+   * A line typed at the prompt of an interactive shell the gateway guards: judged as {@link
+   * #judge}, and then two classes apply whether or not the policy lists them, since the guard of
+   * the prompt stands on them. {@code guard-tamper} is always blocked here (a review would let an
+   * approver switch the guard off for the rest of the session), together with what tampers with the
+   * gateway's own shell integration: {@code exec} in the guarded shell itself (replacing it, or
+   * moving its output away from the markers), {@code stty} changing the terminal's line handling,
+   * {@code shopt -u promptvars}. {@code nested-shell} is a review unless the policy blocks it:
+   * while a nested shell or interpreter runs, its input is not judged.
+   */
+  public ShellJudgement judgeTyped(String text) {
+    ShellJudgement j = judge(text);
+    ShellReading r = ShellReading.read(text);
+    Verdict v = j.verdict();
+    Verdict tamper = find(ShellClass.GUARD_TAMPER, r, true);
+    if (tamper instanceof Verdict.Allow) {
+      for (ShellReading.FunctionDefinition f : r.functions()) {
+        if (f.name().startsWith("__gh_")) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), "redefines the guard's hook: " + f.text());
+        }
+      }
+      for (ShellReading.Assignment a : r.assignments()) {
+        if (a.name().startsWith("__gh_")) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), "sets the guard's own variable: " + a.text());
+        }
+      }
+    }
+    if (tamper instanceof Verdict.Allow) {
+      for (ShellCommand c : r.commands()) {
+        String why = integrationTamper(c);
+        if (why != null) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);
+          break;
+        }
+      }
+    }
+    v = v.strictest(tamper);
+    if (!block.contains(ShellClass.NESTED_SHELL) && !review.contains(ShellClass.NESTED_SHELL)) {
+      v = v.strictest(find(ShellClass.NESTED_SHELL, r, false));
+    }
+    return new ShellJudgement(v, j.commands(), j.exact());
+  }
+
+  /** What in {@code c} would take the prompt away from the gateway's shell integration, or null. */
+  private static String integrationTamper(ShellCommand c) {
+    List<String> a = c.argValues();
+    switch (c.name()) {
+      case "exec" -> {
+        // exec in the guarded shell itself replaces it (no more prompts to own) or moves its
+        // descriptors (the markers would go elsewhere); inside bash -c or a subshell it would be
+        // harmless, but the reading does not tell a subshell apart: refused all the same.
+        return c.via().isEmpty() ? "exec in the guarded shell: " + c.text() : null;
+      }
+      case "stty" -> {
+        boolean onlyReads = a.isEmpty() || a.stream().allMatch(v -> v.equals("-a") || v.equals("--all") || v.equals("-g")
+            || v.equals("--save") || v.equals("size") || v.equals("speed"));
+        return onlyReads ? null : "stty changes how the terminal hands typed lines to the shell: " + c.text();
+      }
+      case "shopt" -> {
+        return a.contains("promptvars") && a.stream().anyMatch(v -> v.matches("-[a-z]*u[a-z]*"))
+            ? "turns off the prompt expansion the guard uses: " + c.text() : null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
   private Verdict find(ShellClass c, ShellReading r, boolean blocks) {
     List<String> found = new ArrayList<>();
     for (ShellCommand sc : r.commands()) {

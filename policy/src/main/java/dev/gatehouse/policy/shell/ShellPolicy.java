@@ -16,7 +16,27 @@ import java.util.Optional;
  */
 public record ShellPolicy(
     String name, List<String> block, List<String> review, Unclassified unclassified, Mode mode,
-    List<List<String>> allowCommands, List<ShellRule> rules, List<String> detectors) {
+    List<List<String>> allowCommands, List<ShellRule> rules, List<String> detectors, OnGuardLost onGuardLost) {
+
+  /**
+   * {@code policies.NAME.onGuardLost}: what an interactive session does when the shell's prompt
+   * markers show a command the gateway did not hand it ({@code end}: the session ends, the reason
+   * on screen and in the audit). {@code screen} (rebuilding lines from a screen model) is refused
+   * at config load in this version.
+   */
+  public enum OnGuardLost {
+    END("end");
+
+    private final String label;
+
+    OnGuardLost(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
 
   /** {@code policies.NAME.mode}. */
   public enum Mode {
@@ -51,6 +71,7 @@ public record ShellPolicy(
     allowCommands = (allowCommands == null ? List.<List<String>>of() : allowCommands).stream().map(List::copyOf).toList();
     rules = List.copyOf(rules == null ? List.of() : rules);
     detectors = List.copyOf(detectors == null ? List.of() : detectors);
+    onGuardLost = Objects.requireNonNullElse(onGuardLost, OnGuardLost.END);
     ContentDetectors.of(detectors); // an unknown name fails here
   }
 

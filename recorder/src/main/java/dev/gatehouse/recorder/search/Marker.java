@@ -26,7 +26,8 @@ public record Marker(double t, String label, String kind, String verdict, String
   public static final String EVENT = "event";
 
   private static final Pattern JUDGED =
-      Pattern.compile("(allow|block|review)(?: ([^\\s:(]+))?(?: \\(request [^)]*\\))?: (.*)", Pattern.DOTALL);
+      Pattern.compile("(allow|block|review)(?: ([^\\s:(]+))?(?: \\(request [^)]*\\))?(?: \\((?:exact|screen)\\))?: (.*)",
+          Pattern.DOTALL);
   private static final Pattern APPROVED =
       Pattern.compile("approved by ([^(]+?)(?: \\(request [^)]*\\))?: (.*)", Pattern.DOTALL);
   private static final Pattern BLOCKED = Pattern.compile("blocked ([^\\s:]+): (.*)", Pattern.DOTALL);

@@ -46,6 +46,8 @@ final class CommandSession extends StreamedSession {
   private final CountDownLatch pumpsDone = new CountDownLatch(2);
   private volatile ChildProcess child;
   private volatile InputPump inputPump;
+  /** The gateway's own prompt in front of an interactive bash with a shell policy; null otherwise. */
+  private volatile dev.gatehouse.gateway.shell.GuardedShell guarded;
 
   CommandSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
     super(services, target, user, execCommand);
@@ -61,6 +63,17 @@ final class CommandSession extends StreamedSession {
       }
       // Client input waits in the pump's queue until the child runs (the shell guard may first
       // hold an exec command for approval).
+      if (execCommand == null && !guardsPrompt() && services.shell().judge(target).map(j -> j.policy().mode()
+          == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
+        // An allow-list admits an interactive session only where the gateway owns the prompt (a terminal).
+        endReason = "refused";
+        sayQuietly("gatehouse: target '" + target.name() + "' has an allow-list shell policy: an interactive session"
+            + " needs a terminal (ssh -t), so that the gateway can judge each line");
+        if (finishRecording(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, null)) {
+          exitCallback.onExit(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, endReason);
+        }
+        return;
+      }
       inputPump = new InputPump();
       channel.setDataReceiver(inputPump);
       if (execCommand != null && services.shell().judge(target).isPresent()) {
@@ -86,6 +99,10 @@ final class CommandSession extends StreamedSession {
   private void launch(Environment env, WindowSize size, String term) {
     try {
       List<String> argv = new ArrayList<>(execCommand == null ? target.command() : target.exec());
+      boolean guard = guardsPrompt();
+      if (guard) {
+        argv = dev.gatehouse.gateway.shell.BashIntegration.argv(argv);
+      }
       if (execCommand != null) {
         argv.add(execCommand);
       }
@@ -94,6 +111,11 @@ final class CommandSession extends StreamedSession {
       child = pty
           ? ChildProcess.startWithPty(launch, childEnv, size)
           : ChildProcess.startWithPipes(launch, childEnv);
+      if (guard) {
+        guarded = new dev.gatehouse.gateway.shell.GuardedShell(new GuardedLines(), services.shell().judge(target).get(),
+            child, out, (b, off, len) -> recording.output(b, off, len), term, size);
+        guarded.integrate();
+      }
     } catch (IOException | RuntimeException e) {
       LOG.error("session {}: cannot start {}: {}", id, target.name(), e.toString());
       endReason = "start-failed";
@@ -107,7 +129,18 @@ final class CommandSession extends StreamedSession {
     LOG.info("session {} started: {} on {} ({}, pid {})", id, user.identity(), target.name(),
         execCommand == null ? "shell" : "exec", child.pid());
     env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
-    services.pumps().execute(named("out-" + id, () -> pump(true)));
+    if (guarded != null) {
+      services.pumps().execute(named("out-" + id, () -> {
+        try {
+          guarded.pumpOutput();
+        } finally {
+          pumpsDone.countDown();
+        }
+      }));
+      services.pumps().execute(named("prompt-" + id, this::runPrompt));
+    } else {
+      services.pumps().execute(named("out-" + id, () -> pump(true)));
+    }
     if (!child.hasPty()) {
       services.pumps().execute(named("err-" + id, () -> pump(false)));
     } else {
@@ -115,6 +148,21 @@ final class CommandSession extends StreamedSession {
     }
     services.pumps().execute(named("in-" + id, inputPump::run));
     services.pumps().execute(named("wait-" + id, this::awaitExit));
+  }
+
+  /** Whether the gateway owns this session's prompt: an interactive bash on a terminal, with a shell policy. */
+  private boolean guardsPrompt() {
+    return execCommand == null && pty && services.shell().judge(target).isPresent()
+        && dev.gatehouse.gateway.shell.BashIntegration.guardable(target.command());
+  }
+
+  private void runPrompt() {
+    try (var ignored = MDC.putCloseable("session", id)) {
+      guarded.run();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("session {}: the guarded prompt ended: {}", id, e.toString());
+      child.hangUp();
+    }
   }
 
   private Map<String, String> childEnvironment(String term) {
@@ -172,6 +220,9 @@ final class CommandSession extends StreamedSession {
       status = new ExitStatus(255, "KILL", false);
     }
     inputPump.stop();
+    if (guarded != null) {
+      guarded.end();
+    }
     if (!finishRecording(status.signalled() ? null : status.code(), status.signal())) {
       return;
     }
@@ -214,13 +265,91 @@ final class CommandSession extends StreamedSession {
 
   private void resize(Environment env) {
     WindowSize size = windowSize(env);
-    child.resize(size);
+    if (guarded != null) {
+      guarded.resize(size);
+    } else {
+      child.resize(size);
+    }
     try {
       recording.resize(size.columns(), size.rows());
     } catch (IOException e) {
       recordingFailed(e);
     }
   }
+
+  /** The guarded prompt's lines in this session's audit log and recording, as exec commands are. */
+  private final class GuardedLines implements dev.gatehouse.gateway.shell.GuardedShell.Session {
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public void judged(String text, dev.gatehouse.policy.shell.ShellJudgement j) {
+      dev.gatehouse.policy.Verdict v = j.verdict();
+      if (v instanceof dev.gatehouse.policy.Verdict.Allow) {
+        // Audited when it finishes, with its exit status and duration; marked now, where it starts.
+        touch();
+        mark("allow (exact): " + dev.gatehouse.recorder.StatementMarker.text(text));
+        commands.put(text, j.commands());
+        return;
+      }
+      commandJudged(text, v.label(), v.rule(), v.reason(), j.commands(), "exact");
+      commands.put(text, j.commands());
+    }
+
+    @Override
+    public void refused(String text, String rule, String reason) {
+      commandJudged(text, "block", rule, reason, List.of(), "exact");
+    }
+
+    @Override
+    public dev.gatehouse.gateway.postgres.StatementGate.Decision settle(dev.gatehouse.policy.shell.ShellJudgement j,
+        String text, dev.gatehouse.gateway.postgres.StatementGate.Hold hold) {
+      var judge = services.shell().judge(target).orElseThrow();
+      var gate = dev.gatehouse.gateway.approval.ApprovalGate.forCommands(services.approvals(), target,
+          rule -> judge.policy().approversOf(rule), approvalSession(), false);
+      return gate.settle(text, dev.gatehouse.gateway.shell.ExecGuard.key(text),
+          new dev.gatehouse.gateway.postgres.StatementGate.Decision(
+              dev.gatehouse.gateway.postgres.StatementGate.Decision.REVIEW, j.verdict().rule(), j.verdict().reason()),
+          hold);
+    }
+
+    @Override
+    public void finished(String text, String verdict, String rule, Integer exitStatus, Long millis) {
+      List<String> names = commands.remove(text);
+      services.audit().recordLater(dev.gatehouse.recorder.AuditCode.STATEMENT_ALLOWED, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "statement", text, "verdict", "allow", "rule", rule,
+          "reason", rule == null ? null : "approved", "commands", names == null ? List.of() : names, "source", "exact",
+          "exitStatus", exitStatus, "durationMs", millis);
+      mark((exitStatus == null ? "ended" : "exit " + exitStatus) + (millis == null ? "" : " (" + millis + " ms)") + ": "
+          + dev.gatehouse.recorder.StatementMarker.text(text));
+    }
+
+    @Override
+    public void guardSuspended(String text, boolean resumed) {
+      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_SUSPENDED, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "statement", text,
+          "state", resumed ? "resumed" : "suspended");
+      mark((resumed ? "guard resumed after: " : "guard suspended while it runs: ")
+          + dev.gatehouse.recorder.StatementMarker.text(text));
+    }
+
+    @Override
+    public void guardLost(String reason, String message) {
+      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_LOST, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "reason", reason);
+      terminate("guard-lost", message);
+    }
+
+    @Override
+    public void touch() {
+      CommandSession.this.touch();
+    }
+  }
+
+  /** The command names of lines judged and not yet finished (for their audit line). */
+  private final Map<String, List<String>> commands = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Client input: {@link #data} only queues and returns 0, so MINA does not widen the SSH window
@@ -264,13 +393,21 @@ final class CommandSession extends StreamedSession {
           }
           if (b == EOF) {
             if (!stopped) {
-              child.closeInput();
+              if (guarded != null) {
+                guarded.endOfInput();
+              } else {
+                child.closeInput();
+              }
             }
             return;
           }
           touch();
           recording.input(b, 0, b.length);
-          child.writeInput(b, 0, b.length);
+          if (guarded != null) {
+            guarded.input(b);
+          } else {
+            child.writeInput(b, 0, b.length);
+          }
           channel.getLocalWindow().release(b.length);
         }
       } catch (InterruptedException e) {

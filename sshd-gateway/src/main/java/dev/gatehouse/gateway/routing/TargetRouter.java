@@ -106,11 +106,13 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
 
   private Command sessionFor(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
     if (execCommand == null && s.shell().judge(t).map(j -> j.policy().mode()
-        == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
-      // The guard judges exec requests only in this version: an allow-list promises that nothing
-      // else runs, which an unjudged interactive shell would break.
+        == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)
+        && !(t.type() == TargetType.COMMAND && dev.gatehouse.gateway.shell.BashIntegration.guardable(t.command()))) {
+      // Where the gateway cannot own the prompt (a program other than bash, an ssh target), an
+      // allow-list promises that nothing else runs, which an unjudged interactive shell would break.
       return new Refusal(Refusal.REFUSED, "target '" + t.name()
-          + "' has an allow-list shell policy: only exec requests (ssh " + t.name() + "@gw 'CMD') are admitted");
+          + "' has an allow-list shell policy: only exec requests (ssh " + t.name() + "@gw 'CMD') and a guarded"
+          + " interactive bash are admitted");
     }
     if (t.type() == TargetType.POSTGRES) {
       return new PsqlSession(s, t, user, execCommand);

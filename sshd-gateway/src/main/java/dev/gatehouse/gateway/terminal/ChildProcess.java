@@ -279,8 +279,17 @@ public final class ChildProcess {
     closeSlave();
   }
 
+  private boolean slaveClosed;
+
+  /**
+   * Once only: {@link #waitFor} and {@link #closeDescriptors} both close it, and a second close
+   * would hit whatever file the gateway opened under the same number meanwhile.
+   */
   private synchronized void closeSlave() {
-    closeQuietly(ptySlave);
+    if (!slaveClosed) {
+      slaveClosed = true;
+      closeQuietly(ptySlave);
+    }
   }
 
   private interface FileActions {

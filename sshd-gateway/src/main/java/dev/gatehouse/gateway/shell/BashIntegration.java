@@ -1,0 +1,79 @@
+package dev.gatehouse.gateway.shell;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway's integration with an interactive bash: how bash is started and the two lines the
+ * gateway types into it before anything of the user's, after bash has read its startup files (so
+ * nothing in them can come after it).
+ *
+ * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name),
+ * removes every function and alias the startup files may have put in front of the builtins the
+ * hook uses, and enables those builtins again. Line two defines the hook and installs it:
+ * {@code PROMPT_COMMAND} runs it before each prompt, {@code PS0} marks each command's start; both
+ * and the hook function are made read-only, so no later line or script can unset or replace them.
+ *
+ * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
+ * {@code A;<nonce>} with a fresh random nonce, and reads lines from the terminal, without echo,
+ * until one ends with that nonce, which the gateway sends as soon as it sees the marker: whatever
+ * was typed while the last command ran and that command did not read is thrown away there, never
+ * read by bash as a command. Then it prints {@code P}, the user's prompt ({@code PS1} expanded)
+ * and {@code B}; bash's own {@code PS1} stays empty. Bash reads lines without readline
+ * ({@code --noediting}): the gateway edits the line, so no key binding or macro of readline can
+ * add to it.
+ */
+public final class BashIntegration {
+  private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
+      + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
+      + " \\enable printf read builtin local unset return exit set shopt trap readonly declare typeset kill;"
+      + " \\unset POSIXLY_CORRECT\n";
+  private static final String HOOK = "__gh_prompt() { local __gh_s=$? __gh_n __gh_l __gh_i=0;"
+      + " builtin printf '\\e]133;D;%s\\a' \"$__gh_s\"; __gh_n=$SRANDOM$SRANDOM$SRANDOM;"
+      + " builtin printf '\\e]133;A;%s\\a' \"$__gh_n\";"
+      + " while :; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && builtin exit 1;"
+      + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && builtin exit 1; done;"
+      + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=;"
+      + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\"; builtin return $__gh_s; };"
+      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND=__gh_prompt;"
+      + " builtin readonly -f __gh_prompt; builtin readonly PROMPT_COMMAND PS0\n";
+
+  private BashIntegration() {}
+
+  /**
+   * Whether an interactive session of {@code argv} is a bash the gateway can guard: the program is
+   * bash and it is not given code to run ({@code -c}) or a script.
+   */
+  public static boolean guardable(List<String> argv) {
+    if (argv.isEmpty()) {
+      return false;
+    }
+    String p = argv.get(0);
+    String base = p.substring(p.lastIndexOf('/') + 1);
+    if (!base.equals("bash")) {
+      return false;
+    }
+    for (String a : argv.subList(1, argv.size())) {
+      if (!a.startsWith("-") || a.equals("-") || a.equals("--") || a.matches("-[a-zA-Z]*c[a-zA-Z]*")
+          || a.equals("--rcfile") || a.equals("--init-file")) {
+        return false; // a script, code, or an rc file name as its own word: not an interactive shell we know
+      }
+    }
+    return true;
+  }
+
+  /** The argv bash starts with: the target's, without readline. */
+  public static List<String> argv(List<String> targetArgv) {
+    List<String> a = new ArrayList<>();
+    a.add(targetArgv.get(0));
+    a.add("--noediting");
+    a.addAll(targetArgv.subList(1, targetArgv.size()));
+    return a;
+  }
+
+  /** What the gateway types into bash first (after bash read its startup files). */
+  public static byte[] setup() {
+    return (CLEAN + HOOK).getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,582 @@
+package dev.gatehouse.gateway.shell;
+
+import dev.gatehouse.gateway.postgres.StatementGate.Decision;
+import dev.gatehouse.gateway.postgres.StatementGate.Hold;
+import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.LineEditor;
+import dev.gatehouse.gateway.terminal.RecordedOutput;
+import dev.gatehouse.gateway.terminal.WindowSize;
+import dev.gatehouse.policy.shell.ShellJudge;
+import dev.gatehouse.policy.shell.ShellJudgement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jline.reader.EOFError;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.Parser;
+import org.jline.reader.SyntaxError;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+
+/**
+ * An interactive bash under the shell guard: the gateway owns the prompt. bash runs with the
+ * gateway's integration ({@link BashIntegration}), whose OSC 133 markers tell the gateway when bash
+ * waits at its prompt; the markers are removed from what the user sees and from the recording.
+ *
+ * <pre>
+ *  state      client input goes to            bash's output
+ *  STARTING   the line editor (kept)          hidden (the integration's own lines)
+ *  PROMPTING  the line editor                 hidden; A: the nonce is sent; P…B: the prompt text
+ *  AT_PROMPT  the line editor: Enter ─▶ judge ─▶ allow: line + \n to bash ─▶ SENT
+ *                                              block: one line, a fresh prompt
+ *                                              review: held for approval (Ctrl-C cancels)
+ *  SENT       held until C                    hidden (the terminal's echo of the line)
+ *  RUNNING    raw to bash's terminal          shown; D: exit status; A: back to PROMPTING
+ * </pre>
+ *
+ * A {@code C} marker (a command started) that does not follow a line the gateway sent means bash
+ * read a command the gateway did not judge: the guard is lost and the session ends.
+ */
+public final class GuardedShell {
+  /** How long bash may take to read its startup files and show the first guarded prompt. */
+  static final Duration FIRST_PROMPT = Duration.ofSeconds(20);
+  /** A physical line longer than this could be cut by the terminal's canonical line buffer (4095). */
+  static final int MAX_PHYSICAL_LINE = 4000;
+
+  /** What the guarded shell needs of its session. */
+  public interface Session {
+    String id();
+
+    /** The line was judged: its audit line and recording marker (as for an exec command). */
+    void judged(String text, ShellJudgement j);
+
+    /** A line refused before judging (not text, too long): audit and marker as a block. */
+    void refused(String text, String rule, String reason);
+
+    /** Settles a review with approvals; may wait (the hold's cancel ends the wait). */
+    Decision settle(ShellJudgement j, String text, Hold hold);
+
+    /** A command the gateway handed to bash finished: its exit status and duration (null when unknown). */
+    void finished(String text, String verdict, String rule, Integer exitStatus, Long millis);
+
+    /** An approved nested shell started ({@code resumed} false) or its prompt came back (true). */
+    void guardSuspended(String text, boolean resumed);
+
+    /** The guard cannot stand: the session must end with {@code message} shown. */
+    void guardLost(String reason, String message);
+
+    void touch();
+  }
+
+  private enum State { STARTING, PROMPTING, AT_PROMPT, SENT, RUNNING, ENDED }
+
+  private final Session session;
+  private final ShellJudge judge;
+  private final ChildProcess bash;
+  private final RecordedOutput out;
+  private final String term;
+  private final PromptMarkers markers = new PromptMarkers();
+  private final QueueInput editorInput = new QueueInput();
+  private final List<byte[]> held = new ArrayList<>();
+  private final Object lock = new Object();
+  private State state = State.STARTING;
+  private StringBuilder promptText;
+  private boolean capturing;
+  private String prompt = "$ ";
+  /** The line bash runs now (for the D marker), its verdict, rule, and start time. */
+  private String running;
+  private String runningVerdict;
+  private String runningRule;
+  private boolean runningNested;
+  private long runningSince;
+  private volatile WindowSize size;
+  private volatile LineEditor editor;
+  private volatile Runnable cancelHeld;
+  private volatile boolean ended;
+
+  public GuardedShell(Session session, ShellJudge judge, ChildProcess bash, OutputStream channelOut,
+      RecordedOutput.Recorder recorder, String term, WindowSize size) {
+    this.session = session;
+    this.judge = judge;
+    this.bash = bash;
+    this.out = new RecordedOutput(channelOut, recorder);
+    this.term = term;
+    this.size = size;
+  }
+
+  /** Types the integration into bash; call once, right after bash started. */
+  public void integrate() throws IOException {
+    byte[] setup = BashIntegration.setup();
+    bash.writeInput(setup, 0, setup.length);
+  }
+
+  // ---- client input --------------------------------------------------------------------------
+
+  /** Client bytes: raw to bash while a command runs, else to the gateway's line editor. */
+  public void input(byte[] b) throws IOException {
+    synchronized (lock) {
+      switch (state) {
+        case RUNNING -> {
+          bash.writeInput(b, 0, b.length);
+          return;
+        }
+        case SENT -> {
+          if (b.length == 1 && b[0] == 3) {
+            bash.writeInput(b, 0, 1); // Ctrl-C while bash has not started the line: it drops it
+          } else {
+            held.add(b);
+          }
+          return;
+        }
+        default -> editorInput.offer(b);
+      }
+    }
+  }
+
+  /** The client sent EOF: as Ctrl-D. */
+  public void endOfInput() throws IOException {
+    input(new byte[] {4});
+  }
+
+  // ---- bash's output ---------------------------------------------------------------------------
+
+  /** Copies bash's terminal output to the user (markers removed) until bash's terminal closes. */
+  public void pumpOutput() {
+    byte[] buf = new byte[64 * 1024];
+    PromptMarkers.Sink sink = new PromptMarkers.Sink() {
+      @Override
+      public void text(byte[] b, int off, int len) throws IOException {
+        output(b, off, len);
+      }
+
+      @Override
+      public void marker(char kind, String payload) throws IOException {
+        GuardedShell.this.marker(kind, payload);
+      }
+    };
+    try {
+      int n;
+      while ((n = bash.readOutput(buf, 0, buf.length)) > 0) {
+        session.touch();
+        markers.feed(buf, 0, n, sink);
+      }
+    } catch (IOException e) {
+      // bash's terminal closed.
+    } finally {
+      end();
+    }
+  }
+
+  private void output(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return;
+    }
+    synchronized (lock) {
+      if (state == State.PROMPTING) {
+        if (capturing) {
+          promptText.append(new String(b, off, len, StandardCharsets.UTF_8));
+        }
+        return;
+      }
+      if (state != State.RUNNING && state != State.AT_PROMPT) {
+        return; // the integration's lines, the terminal's echo of a line the gateway sent
+      }
+    }
+    out.writeRecorded(b, off, len);
+  }
+
+  private void marker(char kind, String payload) throws IOException {
+    List<byte[]> flush = null;
+    String resumed = null;
+    synchronized (lock) {
+      switch (kind) {
+        case 'A' -> {
+          if (state == State.SENT || state == State.RUNNING) {
+            finishRunning(null);
+            if (runningNested) {
+              resumed = running;
+            }
+            running = null;
+            runningNested = false;
+            // What was typed while the line waited for bash goes to the next prompt's editor.
+            for (byte[] b : held) {
+              editorInput.offer(b);
+            }
+            held.clear();
+          }
+          if (state != State.ENDED) {
+            state = State.PROMPTING;
+            capturing = false;
+            promptText = new StringBuilder();
+            if (payload.matches("[0-9]{1,40}")) {
+              byte[] reply = (payload + "\n").getBytes(StandardCharsets.US_ASCII);
+              bash.writeInput(reply, 0, reply.length);
+            }
+          }
+        }
+        case 'P' -> {
+          if (state == State.PROMPTING) {
+            capturing = true;
+            promptText = new StringBuilder();
+          }
+        }
+        case 'B' -> {
+          if (state == State.PROMPTING) {
+            prompt = shownPrompt(promptText.toString());
+            state = State.AT_PROMPT;
+            lock.notifyAll();
+          }
+        }
+        case 'C' -> {
+          if (state == State.SENT) {
+            state = State.RUNNING;
+            runningSince = System.nanoTime();
+            flush = new ArrayList<>(held);
+            held.clear();
+          } else if (state != State.ENDED) {
+            // bash started a command it did not get from the gateway.
+            lost("unjudged-command", "gatehouse: the shell started a command the guard did not see; session closed");
+            return;
+          }
+        }
+        case 'D' -> {
+          if (state == State.RUNNING && running != null) {
+            Integer status = null;
+            try {
+              status = Integer.parseInt(payload.strip());
+            } catch (NumberFormatException e) {
+              // unknown
+            }
+            finishRunning(status);
+          }
+        }
+        default -> {
+          // not ours
+        }
+      }
+    }
+    if (resumed != null) {
+      session.guardSuspended(resumed, true);
+    }
+    if (flush != null) {
+      for (byte[] b : flush) {
+        bash.writeInput(b, 0, b.length);
+      }
+    }
+  }
+
+  /** Reports the running line once (the D marker, or the next prompt without one). */
+  private void finishRunning(Integer status) {
+    if (running == null || runningVerdict == null) {
+      return;
+    }
+    Long ms = state == State.RUNNING ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - runningSince) : null;
+    session.finished(running, runningVerdict, runningRule, status, ms);
+    runningVerdict = null;
+  }
+
+  /** The prompt as the line editor shows it: the user's PS1, without control characters other than ESC. */
+  private static String shownPrompt(String p) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c >= 0x20 && c != 0x7f || c == 0x1b) {
+        b.append(c);
+      }
+    }
+    String s = b.toString();
+    return s.length() > 500 ? s.substring(s.length() - 500) : s;
+  }
+
+  private void lost(String reason, String message) {
+    if (state == State.ENDED) {
+      return;
+    }
+    state = State.ENDED;
+    ended = true;
+    session.guardLost(reason, message);
+    LineEditor e = editor;
+    if (e != null) {
+      e.closeQuietly();
+    }
+  }
+
+  // ---- the prompt ----------------------------------------------------------------------------
+
+  /** The line editor's loop; returns when bash ends, the user ends the session, or the guard is lost. */
+  public void run() throws IOException {
+    LineEditor e = new LineEditor(editorInput, out, term, size, "gatehouse-shell");
+    editor = e;
+    ((org.jline.reader.impl.LineReaderImpl) e.reader()).setParser(new CompleteLines());
+    e.reader().setVariable(LineReader.SECONDARY_PROMPT_PATTERN, "> ");
+    Terminal terminal = e.terminal();
+    terminal.handle(Terminal.Signal.INT, s -> {
+      Runnable r = cancelHeld;
+      if (r != null) {
+        r.run();
+      }
+    });
+    try {
+      if (!awaitPrompt(FIRST_PROMPT)) {
+        synchronized (lock) {
+          if (!ended && state != State.ENDED) {
+            lost("integration-did-not-start", "gatehouse: the shell's prompt integration did not start; session closed");
+          }
+        }
+        return;
+      }
+      while (!ended) {
+        String p;
+        synchronized (lock) {
+          p = prompt;
+        }
+        String line;
+        try {
+          line = e.reader().readLine(p);
+        } catch (UserInterruptException x) {
+          continue; // Ctrl-C: the line is cleared, a fresh prompt
+        } catch (EndOfFileException x) {
+          if (!ended) {
+            hangUp();
+          }
+          return;
+        }
+        if (ended) {
+          return;
+        }
+        if (line.isBlank()) {
+          continue;
+        }
+        handle(line);
+        if (!awaitPrompt(null)) {
+          return;
+        }
+      }
+    } finally {
+      e.closeQuietly();
+    }
+  }
+
+  private void handle(String line) throws IOException {
+    String refusal = unsendable(line);
+    if (refusal != null) {
+      session.refused(line, "not-text", refusal);
+      say("gatehouse: blocked by rule not-text: " + refusal);
+      return;
+    }
+    ShellJudgement j;
+    try {
+      j = judge.judgeTyped(line);
+    } catch (RuntimeException | LinkageError x) {
+      session.refused(line, "guard-failed", "the command could not be judged");
+      say("gatehouse: blocked by rule guard-failed: the command could not be judged");
+      return;
+    }
+    session.judged(line, j);
+    Hold hold = new Hold() {
+      @Override
+      public void notice(String message) {
+        try {
+          say("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(message));
+        } catch (IOException x) {
+          // the client is gone; the wait ends with the session
+        }
+      }
+
+      @Override
+      public AutoCloseable onCancel(Runnable onCancel) {
+        cancelHeld = onCancel;
+        return () -> cancelHeld = null;
+      }
+    };
+    dev.gatehouse.policy.Verdict v = j.verdict();
+    Decision d = v instanceof dev.gatehouse.policy.Verdict.Allow ? Decision.allow()
+        : v instanceof dev.gatehouse.policy.Verdict.Block ? new Decision(Decision.BLOCK, v.rule(), v.reason())
+        : session.settle(j, line, hold);
+    if (!d.allowed()) {
+      say("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(d.describe()));
+      return;
+    }
+    boolean nested = "nested-shell".equals(j.verdict().rule());
+    if (nested) {
+      session.guardSuspended(line, false);
+    }
+    send(line, j.verdict().label().equals("review") ? "allow" : j.verdict().label(), j.verdict().rule(), nested);
+  }
+
+  /** Why a line cannot be handed to bash's terminal exactly as judged, or null. */
+  static String unsendable(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c < 0x20 && c != '\t' && c != '\n' || c == 0x7f || c >= 0x80 && c < 0xa0) {
+        return "the line holds a control character (U+" + String.format("%04X", (int) c) + ")";
+      }
+    }
+    for (String physical : line.split("\n", -1)) {
+      if (physical.getBytes(StandardCharsets.UTF_8).length > MAX_PHYSICAL_LINE) {
+        return "a line longer than " + MAX_PHYSICAL_LINE + " bytes (the terminal would cut it)";
+      }
+    }
+    return null;
+  }
+
+  private void send(String line, String verdict, String rule, boolean nested) throws IOException {
+    byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    synchronized (lock) {
+      if (state != State.AT_PROMPT) {
+        return;
+      }
+      state = State.SENT;
+      running = line;
+      runningVerdict = verdict;
+      runningRule = rule;
+      runningNested = nested;
+      bash.writeInput(b, 0, b.length);
+    }
+  }
+
+  /** Waits for the next guarded prompt; false when the session ends first (or, with a limit, on timeout). */
+  private boolean awaitPrompt(Duration limit) {
+    long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+    synchronized (lock) {
+      while (state != State.AT_PROMPT) {
+        if (ended || state == State.ENDED) {
+          return false;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          lock.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private void say(String message) throws IOException {
+    byte[] b = (message + "\r\n").getBytes(StandardCharsets.UTF_8);
+    out.writeRecorded(b, 0, b.length);
+  }
+
+  private void hangUp() {
+    try {
+      bash.closeInput(); // Ctrl-D at bash's own prompt: it exits
+    } catch (IOException x) {
+      // gone
+    }
+  }
+
+  public void resize(WindowSize s) {
+    size = s;
+    bash.resize(s);
+    LineEditor e = editor;
+    if (e != null) {
+      e.resize(s, false);
+    }
+  }
+
+  /** bash ended or the session is ending. */
+  public void end() {
+    synchronized (lock) {
+      if (state != State.ENDED) {
+        finishRunning(null);
+      }
+      state = State.ENDED;
+      ended = true;
+      lock.notifyAll();
+    }
+    editorInput.close();
+    Runnable r = cancelHeld;
+    if (r != null) {
+      r.run();
+    }
+    LineEditor e = editor;
+    if (e != null) {
+      e.closeQuietly();
+    }
+  }
+
+  /**
+   * Lines as bash would need them whole: an open quote, a trailing backslash, an unfinished
+   * here-document or compound command asks for another line (JLine's secondary prompt).
+   */
+  private static final class CompleteLines implements Parser {
+    private final DefaultParser words = new DefaultParser();
+
+    @Override
+    public ParsedLine parse(String line, int cursor, ParseContext context) throws SyntaxError {
+      if (context == ParseContext.ACCEPT_LINE && Incomplete.check(line)) {
+        throw new EOFError(-1, -1, "incomplete", "more");
+      }
+      try {
+        return words.parse(line, cursor, ParseContext.SPLIT_LINE);
+      } catch (SyntaxError e) {
+        return words.parse("", 0, ParseContext.SPLIT_LINE);
+      }
+    }
+  }
+
+  /** Client input for the line editor: bytes queued by {@link #input}, read by JLine's pump. */
+  private static final class QueueInput extends InputStream {
+    private static final byte[] CLOSED = new byte[0];
+    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4096);
+    private byte[] current;
+    private int pos;
+    private volatile boolean closed;
+
+    void offer(byte[] b) {
+      if (!closed && !queue.offer(b)) {
+        throw new IllegalStateException("line editor input queue full");
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      queue.offer(CLOSED);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (current == null || pos >= current.length) {
+        try {
+          current = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return -1;
+        }
+        pos = 0;
+        if (current == CLOSED) {
+          queue.offer(CLOSED);
+          return -1;
+        }
+      }
+      int n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+}

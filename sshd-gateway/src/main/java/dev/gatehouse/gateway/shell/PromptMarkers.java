@@ -1,0 +1,117 @@
+package dev.gatehouse.gateway.shell;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Finds and removes the shell integration's OSC 133 markers ({@code ESC ] 133 ; K [; payload]}
+ * ended by {@code ESC \} or BEL) in a terminal's output stream, across read boundaries. Everything
+ * else passes through unchanged, other escape sequences included. A sequence that starts like a
+ * marker but grows past {@link #MAX_MARKER} bytes is passed on as output.
+ */
+final class PromptMarkers {
+  static final int MAX_MARKER = 256;
+  private static final byte ESC = 0x1b;
+  private static final byte BEL = 0x07;
+  private static final byte[] PREFIX = {ESC, ']', '1', '3', '3', ';'};
+
+  /** What the stream holds, in order. */
+  interface Sink {
+    void text(byte[] b, int off, int len) throws IOException;
+
+    /** {@code kind}: A, P, B, C or D; {@code payload}: what followed {@code K;} (empty when none). */
+    void marker(char kind, String payload) throws IOException;
+  }
+
+  private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+
+  /** Feeds the next bytes of the stream. */
+  void feed(byte[] b, int off, int len, Sink sink) throws IOException {
+    byte[] data;
+    int from;
+    int end;
+    if (held.size() > 0) {
+      held.write(b, off, len);
+      data = held.toByteArray();
+      held.reset();
+      from = 0;
+      end = data.length;
+    } else {
+      data = b;
+      from = off;
+      end = off + len;
+    }
+    int textStart = from;
+    int i = from;
+    while (i < end) {
+      if (data[i] != ESC) {
+        i++;
+        continue;
+      }
+      int matched = prefixMatch(data, i, end);
+      if (matched < 0) {
+        i++;
+        continue;
+      }
+      if (matched < PREFIX.length) {
+        // The stream ends inside what may be a marker's prefix: keep it for the next read.
+        sink.text(data, textStart, i - textStart);
+        held.write(data, i, end - i);
+        return;
+      }
+      int stop = terminator(data, i + PREFIX.length, end);
+      if (stop == -1) {
+        if (end - i > MAX_MARKER) {
+          i++; // not ours after all: passed on
+          continue;
+        }
+        sink.text(data, textStart, i - textStart);
+        held.write(data, i, end - i);
+        return;
+      }
+      if (stop == -2 || stop - i > MAX_MARKER) {
+        i++;
+        continue;
+      }
+      sink.text(data, textStart, i - textStart);
+      String body = new String(data, i + PREFIX.length, stop - i - PREFIX.length, StandardCharsets.UTF_8);
+      int after = data[stop] == BEL ? stop + 1 : stop + 2;
+      if (!body.isEmpty()) {
+        int semi = body.indexOf(';');
+        sink.marker(body.charAt(0), semi < 0 ? "" : body.substring(semi + 1));
+      }
+      i = after;
+      textStart = after;
+    }
+    sink.text(data, textStart, end - textStart);
+  }
+
+  /** Bytes of the prefix matched at {@code at}: all of it, part (the data ends), or -1 (no marker). */
+  private static int prefixMatch(byte[] d, int at, int end) {
+    int k = 0;
+    while (k < PREFIX.length && at + k < end) {
+      if (d[at + k] != PREFIX[k]) {
+        return -1;
+      }
+      k++;
+    }
+    return k;
+  }
+
+  /** Index of the BEL or of the ESC of {@code ESC \}; -1 when not yet there; -2 for a broken sequence. */
+  private static int terminator(byte[] d, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (d[i] == BEL) {
+        return i;
+      }
+      if (d[i] == ESC) {
+        if (i + 1 >= end) {
+          return -1;
+        }
+        return d[i + 1] == '\\' ? i : -2;
+      }
+    }
+    return -1;
+  }
+}
