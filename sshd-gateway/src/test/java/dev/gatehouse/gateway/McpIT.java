@@ -35,6 +35,7 @@ class McpIT {
 
   @TempDir static Path dir;
   static PostgresServer pg;
+  static SshdProcess sshd;
   static GatewayFixture gw;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
@@ -48,6 +49,7 @@ class McpIT {
         INSERT INTO orders VALUES (1, 'one'), (2, 'two');
         """);
     Files.createDirectories(dir.resolve("gw"));
+    sshd = SshdProcess.prepare(dir.resolve("sshd"));
     gw = GatewayFixture.start(dir.resolve("gw"), "", """
         mcp: { maxOutputBytes: 64KiB }
         targets:
@@ -67,6 +69,11 @@ class McpIT {
             allow: { groups: [dev] }
             policy: default-shell
             approvers: { groups: [ops-leads], min: 1 }
+          - name: host-1
+            type: ssh
+            ssh: { host: 127.0.0.1, port: %d, user: %s, hostKey: "%s" }
+            allow: { groups: [dev] }
+            policy: default-shell
           - name: billing-db
             type: postgres
             postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
@@ -82,7 +89,9 @@ class McpIT {
             block: [recursive-delete-root]
             review: [sudo]
             unclassified: review
-        """.formatted(pg.port, pg.passwordFile(), pg.port, pg.passwordFile()));
+        """.formatted(pg.port, pg.passwordFile(), sshd.port(), SshdProcess.TARGET_USER, sshd.hostKeyLine(), pg.port,
+            pg.passwordFile()));
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
   }
 
   @AfterAll
@@ -92,6 +101,9 @@ class McpIT {
     }
     if (pg != null) {
       pg.close();
+    }
+    if (sshd != null) {
+      sshd.close();
     }
   }
 
@@ -135,7 +147,7 @@ class McpIT {
       assertThat(r.isError()).isFalse();
       JsonNode targets = body(r);
       assertThat(targets.isArray()).isTrue();
-      assertThat(targets.findValuesAsText("name")).containsExactly("prod-db", "web-1");
+      assertThat(targets.findValuesAsText("name")).containsExactly("prod-db", "web-1", "host-1");
       assertThat(targets.get(0).path("type").asText()).isEqualTo("postgres");
       assertThat(targets.get(0).path("description").asText()).isEqualTo("the shop's orders and users");
       assertThat(targets.get(1).path("type").asText()).isEqualTo("command");
@@ -274,6 +286,20 @@ class McpIT {
     JsonNode audit = gw.awaitAudit("blocked command", field("code", "GH3001W").and(field("identity", alice.identity())));
     assertThat(audit.path("statement").asText()).isEqualTo("rm -rf /");
     assertThat(audit.path("target").asText()).isEqualTo("web-1");
+  }
+
+  @Test
+  void runCommandOnAnSshTargetRunsOnTheHostAsTheTargetUserAfterTheGuard() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    try (McpSyncClient c = connect(alice)) {
+      McpSchema.CallToolResult r = call(c, "run_command", Map.of("target", "host-1", "command", "echo on-host; id -un"));
+      assertThat(r.isError()).as("%s", r).isFalse();
+      JsonNode b = body(r);
+      assertThat(b.path("stdout").asText()).isEqualTo("on-host\n" + SshdProcess.TARGET_USER + "\n");
+      assertThat(b.path("exitStatus").asInt()).isZero();
+      JsonNode blocked = body(call(c, "run_command", Map.of("target", "host-1", "command", "rm -rf /")));
+      assertThat(blocked.path("status").asText()).isEqualTo("blocked");
+    }
   }
 
   @Test

@@ -15,14 +15,17 @@ final class JsonRpcLines {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final int maxLine;
+  private final Runnable onTooLong;
   private final ByteArrayOutputStream in = new ByteArrayOutputStream();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private boolean inTooLong;
   private boolean outTooLong;
   private int owed;
 
-  JsonRpcLines(int maxLine) {
+  /** {@code onTooLong}: a line read passed {@code maxLine} (the SDK's transport stops reading then). */
+  JsonRpcLines(int maxLine, Runnable onTooLong) {
     this.maxLine = maxLine;
+    this.onTooLong = onTooLong;
   }
 
   synchronized void read(byte[] b, int off, int len) {
@@ -61,9 +64,12 @@ final class JsonRpcLines {
     if (!tooLong) {
       line.write(b, from, off + len - from);
       if (line.size() > maxLine) {
-        // The transport refuses such a line too (and ends): nothing to count.
+        // The transport refuses such a line too, and stops reading: the session ends.
         line.reset();
         tooLong = true;
+        if (reading) {
+          onTooLong.run();
+        }
       }
     }
     return tooLong;

@@ -74,7 +74,10 @@ public final class McpSshCommand implements Command {
       }
       connection = c;
       LOG.info("mcp session {} started: {} from {}", c.id(), user.identity(), user.clientAddress());
-      JsonRpcLines lines = new JsonRpcLines(MAX_LINE);
+      JsonRpcLines lines = new JsonRpcLines(MAX_LINE, () -> services.pumps().execute(() -> {
+        say("gatehouse: a JSON-RPC line longer than " + MAX_LINE + " bytes; session closed");
+        end(EXIT_MALFORMED, "line-too-long");
+      }));
       StdioServerTransportProvider transport = new StdioServerTransportProvider(McpToolSpecs.MAPPER,
           new UntilCallsAnswered(in, lines), new CountingAnswers(out, lines), MAX_LINE);
       server = McpToolSpecs.server(transport, exchange -> c, services.pumps(),
