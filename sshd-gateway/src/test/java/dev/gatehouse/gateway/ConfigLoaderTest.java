@@ -67,9 +67,7 @@ class ConfigLoaderTest {
     Files.writeString(file, "dataDir: /var/lib/gatehouse\nmcp:\n  maxOutputBytes: 12\n");
     assertThatThrownBy(() -> ConfigLoader.load(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining(file + ":3")
-        .hasMessageContaining("mcp")
-        .hasMessageContaining("maxOutputBytes: 12 must be between 1KiB and 1GiB");
+        .hasMessageContaining(file + ":2: key mcp: maxOutputBytes: 12 must be between 1KiB and 1GiB");
   }
 
   @Test
