@@ -77,6 +77,10 @@ public enum AuditCode {
   AUDIT_CHAIN_REWRITTEN(
       "GH5003E", "audit-chain-rewritten",
       "a line whose hash the gateway had logged to the journal was changed or removed; carries lineSeq, expectedHash and detail"),
+  MCP_TOOL_CALL(
+      "GH3008I", "mcp-tool-call",
+      "an agent called a tool of the MCP server: sessionId, identity, tool, target, arguments (the statement or"
+          + " command; never secrets), verdict (allow, block, review, pending, denied, expired, error), rule, reason"),
   STATEMENT_ERROR_HIDDEN(
       "GH3007I", "statement-error-hidden",
       "an error or notice about a statement touching a masked column reached the client with its SQLSTATE only;"

@@ -51,6 +51,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void mcpMaxOutputBytesDefaultsTo8MiBAndCapsWhatACallAsksFor(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\n");
+    var mcp = ConfigLoader.load(file).mcp();
+    assertThat(mcp.maxOutputBytesValue()).isEqualTo(8L << 20);
+    assertThat(mcp.callBytes(null)).isEqualTo(1L << 20);
+    assertThat(mcp.callBytes(100L)).isEqualTo(100L);
+    assertThat(mcp.callBytes(1L << 30)).isEqualTo(8L << 20);
+  }
+
+  @Test
+  void aBadMcpMaxOutputBytesNamesTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\nmcp:\n  maxOutputBytes: 12\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file + ":2: key mcp: maxOutputBytes: 12 must be between 1KiB and 1GiB");
+  }
+
+  @Test
   void badValueInACompactConstructorNamesTheKey(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gatehouse.yaml");
     Files.writeString(file, """

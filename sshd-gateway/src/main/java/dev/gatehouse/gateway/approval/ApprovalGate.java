@@ -45,6 +45,9 @@ public final class ApprovalGate implements StatementGate {
 
     /** A marker in the session's recording. */
     void marker(String text);
+
+    /** A request was made for a review of this session (an agent's tool result names it). */
+    default void requested(ApprovalRequest request) {}
   }
 
   private final StatementGate policy;
@@ -131,6 +134,7 @@ public final class ApprovalGate implements StatementGate {
           target.name(), sql, key, review.rule(), review.reason(), approvers.groups(), approvers.min(),
           noWait ? null : session.sessionId(), desk.ttl(), null), session.sessionId());
       session.marker("review " + review.rule() + " (request " + r.id() + "): " + StatementMarker.text(sql));
+      session.requested(r);
       String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
       if (noWait) {
         return new Decision(Decision.PENDING, review.rule(), "approval pending: request " + r.id()

@@ -137,7 +137,7 @@ public final class ConfigLoader {
 
   static GatewayConfig withDataDir(GatewayConfig c, Path dataDir) {
     return new GatewayConfig(
-        dataDir, c.ssh(), c.web(), c.oidc(), c.recording(), c.approvals(), c.targets(), c.policies());
+        dataDir, c.ssh(), c.web(), c.oidc(), c.recording(), c.approvals(), c.targets(), c.policies(), c.mcp());
   }
 
   private static String describe(String source, byte[] text, JsonMappingException e) {

@@ -19,7 +19,8 @@ public record GatewayConfig(
     RecordingSettings recording,
     ApprovalSettings approvals,
     List<TargetConfig> targets,
-    JsonNode policies) {
+    JsonNode policies,
+    McpSettings mcp) {
 
   public GatewayConfig {
     if (dataDir == null) {
@@ -28,6 +29,7 @@ public record GatewayConfig(
     ssh = ssh == null ? SshSettings.defaults() : ssh;
     recording = recording == null ? RecordingSettings.defaults() : recording;
     approvals = approvals == null ? ApprovalSettings.defaults() : approvals;
+    mcp = mcp == null ? McpSettings.defaults() : mcp;
     targets = targets == null ? List.of() : List.copyOf(targets);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < targets.size(); i++) {

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * argv to which a client's exec request is appended as one argument (default {@code command +
  * "-c"}). The child gets only {@code env} plus TERM and LANG/LC_*, and runs as {@code runAs}.
  *
+ * <p>{@code description} is what agents read about the target ({@code list_targets} of the MCP
+ * server); optional, one line.
+ *
  * <p>{@code kubernetes} targets are reached through the gateway's API proxy ({@code ssh -L
  * PORT:TARGET:443 TARGET@gw}); {@code policy} must name a {@code type: kubernetes} policy.
  */
@@ -32,12 +35,16 @@ public record TargetConfig(
     KubernetesSettings kubernetes,
     JsonNode approvers,
     String access,
-    String policy) {
+    String policy,
+    String description) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]*\\$?|[0-9]+");
   public static final String RESERVED_APPROVALS = "approvals";
+  /** The SSH user name of the MCP server for agents ({@code ssh mcp@gw}). */
+  public static final String RESERVED_MCP = "mcp";
+  private static final int MAX_DESCRIPTION = 1000;
 
   public TargetConfig {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -46,6 +53,12 @@ public record TargetConfig(
     }
     if (RESERVED_APPROVALS.equals(name)) {
       throw new IllegalArgumentException("name: 'approvals' is reserved for the approvals user");
+    }
+    if (RESERVED_MCP.equals(name)) {
+      throw new IllegalArgumentException("name: 'mcp' is reserved for the MCP server for agents (ssh mcp@gw)");
+    }
+    if (description != null && (description.length() > MAX_DESCRIPTION || description.chars().anyMatch(Character::isISOControl))) {
+      throw new IllegalArgumentException("description: at most " + MAX_DESCRIPTION + " characters, one line");
     }
     if (type == null) {
       throw new IllegalArgumentException("type: missing (command, ssh, postgres)");

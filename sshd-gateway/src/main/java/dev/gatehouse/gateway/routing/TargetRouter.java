@@ -47,6 +47,9 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
     if (TargetConfig.RESERVED_APPROVALS.equals(name)) {
       return new ApprovalsCommand(s, user, execCommand);
     }
+    if (TargetConfig.RESERVED_MCP.equals(name)) {
+      return new dev.gatehouse.gateway.mcp.McpSshCommand(s, user, execCommand);
+    }
     Optional<TargetConfig> target = s.config().target(name);
     if (target.isEmpty()) {
       if (execCommand == null) {

@@ -57,7 +57,7 @@ public final class DownstreamClient implements AutoCloseable {
    * Connects and logs in as {@code settings.user()} with a certificate whose key id is the person
    * and which is valid until {@code validBefore}. Blocking: call it off MINA's I/O threads.
    */
-  ClientSession connect(SshTargetSettings settings, String identity, Instant validBefore) throws DownstreamFailure {
+  public ClientSession connect(SshTargetSettings settings, String identity, Instant validBefore) throws DownstreamFailure {
     if (!validBefore.isAfter(Instant.now().plusSeconds(1))) {
       // The person's certificate or binding ends now: no certificate for the host outlives it.
       throw new DownstreamFailure("cert-expired", "the login's certificate or key binding has expired ("

@@ -6,7 +6,7 @@ import java.io.IOException;
  * The target host could not be reached or refused us. {@code reason} is a stable slug for the
  * audit line; the message is the one line the user sees.
  */
-final class DownstreamFailure extends IOException {
+public final class DownstreamFailure extends IOException {
   private final String reason;
 
   DownstreamFailure(String reason, String message, Throwable cause) {
@@ -14,7 +14,7 @@ final class DownstreamFailure extends IOException {
     this.reason = reason;
   }
 
-  String reason() {
+  public String reason() {
     return reason;
   }
 }

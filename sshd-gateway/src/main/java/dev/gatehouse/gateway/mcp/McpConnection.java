@@ -1,0 +1,318 @@
+package dev.gatehouse.gateway.mcp;
+
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.approval.ApprovalGate;
+import dev.gatehouse.gateway.auth.AuthenticatedUser;
+import dev.gatehouse.gateway.postgres.StatementLog;
+import dev.gatehouse.gateway.session.LiveSession;
+import dev.gatehouse.gateway.session.SessionIds;
+import dev.gatehouse.gateway.session.SessionRecording;
+import dev.gatehouse.recorder.AuditCode;
+import dev.gatehouse.recorder.StatementMarker;
+import dev.gatehouse.recorder.VisibleText;
+import dev.gatehouse.recorder.approval.ApprovalRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MCP connection as one recorded session (target {@value #TARGET}), whatever transport carries
+ * it: each tool call is written into the asciicast as text (the call, then its result), with a
+ * marker naming its verdict, and audited ({@code GH3008I mcp-tool-call}); statements and commands
+ * inside a call get their own audit lines ({@code GH3000I}…) naming the real target. The session is
+ * in the registry, so {@code sessions kill}, revocation and expiry end it like a terminal session.
+ */
+public final class McpConnection implements LiveSession {
+  private static final Logger LOG = LoggerFactory.getLogger(McpConnection.class);
+
+  /** The target name of MCP sessions in the index, the recording's header and the audit log. */
+  public static final String TARGET = "mcp";
+
+  /** The asciicast's width: results are wrapped by the player, not by us. */
+  private static final int COLUMNS = 120;
+  private static final int ROWS = 40;
+
+  private final GatewayServices services;
+  private final AuthenticatedUser user;
+  private final String via;
+  private final Runnable hangUp;
+  private final String id = SessionIds.next();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  /** What a running call can be stopped by (a proxy session, a child): ended with the session. */
+  private final Set<AutoCloseable> running = ConcurrentHashMap.newKeySet();
+  private volatile SessionRecording recording;
+  private volatile String endReason = "client-closed";
+
+  /**
+   * @param via the transport, for the audit lines ({@code ssh}; the HTTP transport its own)
+   * @param hangUp ends the transport's connection (the session was killed, or its certificate
+   *     revoked or expired)
+   */
+  public McpConnection(GatewayServices services, AuthenticatedUser user, String via, Runnable hangUp) {
+    this.services = services;
+    this.user = user;
+    this.via = via;
+    this.hangUp = hangUp;
+  }
+
+  GatewayServices services() {
+    return services;
+  }
+
+  /** Opens the recording and registers the session; false (and logged) when it cannot be recorded. */
+  public boolean open() {
+    try {
+      if (services.config().recording().diskTooFull(services.config().dataDir())) {
+        services.audit().tryRecord(AuditCode.SESSION_REFUSED, "identity", user.identity(), "target", TARGET,
+            "reason", "low-disk", "minFreeDisk", services.config().recording().minFreeDisk());
+        return false;
+      }
+      recording = SessionRecording.open(services.config().dataDir(), services.index(), services.audit(), id, user,
+          TARGET, COLUMNS, ROWS, "dumb", "mcp: tool calls by an agent (" + via + ")",
+          services.config().recording().input(), null);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("mcp session refused: recording unavailable: {}", e.toString());
+      services.audit().tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "identity", user.identity(),
+          "target", TARGET, "error", String.valueOf(e.getMessage()));
+      return false;
+    }
+    services.registry().add(this);
+    return true;
+  }
+
+  /** Closes the recording and the index row once; {@code reason} is the session's end reason. */
+  public void close(String reason) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    if (reason != null) {
+      endReason = reason;
+    }
+    stopRunning();
+    try {
+      if (recording != null) {
+        recording.close(0, null, endReason);
+      }
+    } finally {
+      services.registry().remove(this);
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public AuthenticatedUser user() {
+    return user;
+  }
+
+  @Override
+  public String target() {
+    return TARGET;
+  }
+
+  @Override
+  public void terminate(String reason, String message) {
+    if (finished.get()) {
+      return;
+    }
+    endReason = reason;
+    writeText(message + "\n");
+    mark("gatehouse: " + VisibleText.inline(reason));
+    services.audit().tryRecord(AuditCode.SESSION_KILLED, "sessionId", id, "identity", user.identity(),
+        "target", TARGET, "reason", reason);
+    close(reason);
+    hangUp.run();
+  }
+
+  @Override
+  public void warn(String message) {
+    writeText(message + "\n");
+    mark(message);
+  }
+
+  @Override
+  public boolean ended() {
+    return finished.get();
+  }
+
+  @Override
+  public void checkpoint() {
+    SessionRecording r = recording;
+    if (r != null) {
+      r.checkpoint();
+    }
+  }
+
+  /** Starts a call: its text in the recording. {@code shown} is the call as the recording shows it. */
+  Call begin(String tool, String target, String shown) {
+    writeText("\n$ " + tool + (target == null ? "" : " " + target) + (shown == null ? "" : "\n" + shown) + "\n");
+    return new Call(tool, target, shown);
+  }
+
+  /** Something a running call can be stopped with when the session ends (closed when the call ends). */
+  AutoCloseable running(AutoCloseable stop) {
+    running.add(stop);
+    return () -> running.remove(stop);
+  }
+
+  private void stopRunning() {
+    for (AutoCloseable c : List.copyOf(running)) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debug("mcp session {}: stopping a call: {}", id, e.toString());
+      }
+    }
+  }
+
+  /** One tool call: what its statements and approvals need, and its end. */
+  final class Call {
+    private final String tool;
+    private final String target;
+    private final String shown;
+    private final AtomicReference<ApprovalRequest> requested = new AtomicReference<>();
+
+    private Call(String tool, String target, String shown) {
+      this.tool = tool;
+      this.target = target;
+      this.shown = shown;
+    }
+
+    String sessionId() {
+      return id;
+    }
+
+    AuthenticatedUser user() {
+      return user;
+    }
+
+    /** The approval request this call made (a review, for the pending result), if any. */
+    ApprovalRequest requested() {
+      return requested.get();
+    }
+
+    /** The approval gate's view of this session: markers here, and the request it made. */
+    ApprovalGate.Session approvalSession() {
+      return new ApprovalGate.Session() {
+        @Override
+        public String sessionId() {
+          return id;
+        }
+
+        @Override
+        public String identity() {
+          return user.identity();
+        }
+
+        @Override
+        public void marker(String text) {
+          mark(text);
+        }
+
+        @Override
+        public void requested(ApprovalRequest request) {
+          requested.set(request);
+        }
+      };
+    }
+
+    /** The proxy's statement lines: audited with the real target, and marked here. */
+    StatementLog statementLog() {
+      return new StatementLog() {
+        @Override
+        public void statement(String sql, String verdict, String rule, String reason, long rows, Duration duration) {
+          judged(AuditCode.STATEMENT_ALLOWED, sql, verdict, rule, reason, "rows", rows,
+              "durationMs", duration == null ? null : duration.toMillis());
+        }
+
+        @Override
+        public void errorHidden(String sql, String sqlState, String text) {
+          services.audit().tryRecord(AuditCode.STATEMENT_ERROR_HIDDEN, "sessionId", id, "identity", user.identity(),
+              "target", target, "statement", sql, "sqlState", sqlState, "error", text, "via", "mcp");
+          mark("error hidden (SQLSTATE " + sqlState + "): the statement reads a masked column");
+        }
+      };
+    }
+
+    /** A shell command was judged on the target: its audit line and marker. */
+    void commandJudged(String text, String verdict, String rule, String reason, List<String> commands) {
+      judged(AuditCode.STATEMENT_ALLOWED, text, verdict, rule, reason, "commands", commands, "source", "exact");
+    }
+
+    private void judged(AuditCode allowed, String text, String verdict, String rule, String reason, Object... extra) {
+      Object[] base = {"sessionId", id, "identity", user.identity(), "target", target, "statement", text,
+          "verdict", verdict, "rule", rule, "reason", reason, "via", "mcp"};
+      Object[] fields = new Object[base.length + extra.length];
+      System.arraycopy(base, 0, fields, 0, base.length);
+      System.arraycopy(extra, 0, fields, base.length, extra.length);
+      AuditCode code = switch (verdict) {
+        case "allow" -> allowed;
+        case "review" -> AuditCode.REVIEW_REQUESTED;
+        default -> AuditCode.STATEMENT_BLOCKED;
+      };
+      if (code == AuditCode.STATEMENT_ALLOWED) {
+        services.audit().recordLater(code, fields);
+      } else {
+        services.audit().tryRecord(code, fields);
+      }
+      mark(verdict + (rule == null ? "" : " " + rule) + ": " + StatementMarker.text(text));
+    }
+
+    /** Ends the call: the result as text, the call's marker and its audit line. */
+    ToolResult end(ToolResult r) {
+      writeText(r.text() + "\n");
+      mark("mcp " + tool + (target == null ? "" : " " + target) + ": " + r.verdict()
+          + (r.rule() == null ? "" : " " + r.rule()));
+      services.audit().tryRecord(AuditCode.MCP_TOOL_CALL, "sessionId", id, "identity", user.identity(),
+          "target", target, "tool", tool, "arguments", shown, "verdict", r.verdict(), "rule", r.rule(),
+          "reason", r.reason(), "via", via);
+      return r;
+    }
+  }
+
+  /** Text into the recording as output (what a replay shows), made visible and with CR LF. */
+  private void writeText(String text) {
+    SessionRecording r = recording;
+    if (r == null) {
+      return;
+    }
+    byte[] b = VisibleText.lines(text).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      r.output(b, 0, b.length);
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  private void mark(String text) {
+    SessionRecording r = recording;
+    if (r == null) {
+      return;
+    }
+    try {
+      r.marker(text);
+    } catch (IOException e) {
+      recordingFailed(e);
+    }
+  }
+
+  /** Nothing runs unrecorded: the connection ends. */
+  private void recordingFailed(IOException e) {
+    LOG.error("mcp session {}: recording failed, ending the session: {}", id, e.toString());
+    services.audit().tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", String.valueOf(e.getMessage()));
+    if (!finished.get()) {
+      close("recording-failed");
+      hangUp.run();
+    }
+  }
+}
