@@ -40,11 +40,14 @@ public final class ContentDetectors {
               + "|[sr]k_live_[A-Za-z0-9]{16,}"
               + "|AIza[0-9A-Za-z_-]{35}"
               + "|sk-[A-Za-z0-9_-]{20,})");
+  private static final String KEY_WORDS =
+      "(?:api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?(?:access[_-]?)?key|client[_-]?secret"
+          + "|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|secret|token|password|passwd)";
   private static final Pattern KEY_ASSIGNMENT =
-      Pattern.compile(
-          "(?i)(?:api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?(?:access[_-]?)?key|client[_-]?secret"
-              + "|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|secret|token|password|passwd)"
-              + "[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9_\\-./+=~]{16,})");
+      Pattern.compile("(?i)" + KEY_WORDS + "[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9_\\-./+=~]{16,})");
+  /** A key word of {@link #KEY_ASSIGNMENT} ending the text (for {@link #assignmentMayContinue}). */
+  private static final Pattern KEY_WORD_AT_END = Pattern.compile("(?i)" + KEY_WORDS + "\\z");
+  private static final Pattern PRIVATE_KEY_END = Pattern.compile("-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----\\z");
   private static final Pattern PRIVATE_KEY =
       Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|\\z)");
   private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
@@ -203,20 +206,45 @@ public final class ContentDetectors {
     if (text == null || text.isEmpty() || detectors.isEmpty()) {
       return text;
     }
-    List<int[]> ranges = new ArrayList<>();
-    for (Detector d : detectors) {
-      d.find(text, ranges);
-    }
-    if (ranges.isEmpty()) {
+    List<int[]> values = values(text);
+    if (values.isEmpty()) {
       return text;
     }
-    ranges.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
     StringBuilder b = new StringBuilder(text.length());
+    int pos = 0;
+    for (int[] v : values) {
+      b.append(text, pos, v[0]).append(form.apply(text.substring(v[0], v[1])));
+      pos = v[1];
+    }
+    return b.append(text, pos, text.length()).toString();
+  }
+
+  /**
+   * The values to mask in {@code text}, in order and apart: {@code [start, end, detector]} where
+   * overlapping finds of several detectors are one value, named after the detector of its first
+   * find ({@code detector} indexes {@link #names()}).
+   */
+  List<int[]> values(String text) {
+    List<int[]> ranges = new ArrayList<>();
+    for (int i = 0; i < detectors.size(); i++) {
+      int before = ranges.size();
+      detectors.get(i).find(text, ranges);
+      for (int k = before; k < ranges.size(); k++) {
+        int[] r = ranges.get(k);
+        ranges.set(k, new int[] {r[0], r[1], i});
+      }
+    }
+    if (ranges.isEmpty()) {
+      return ranges;
+    }
+    ranges.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
+    List<int[]> values = new ArrayList<>();
     int pos = 0;
     int k = 0;
     while (k < ranges.size()) {
       int start = ranges.get(k)[0];
       int end = ranges.get(k)[1];
+      int detector = ranges.get(k)[2];
       k++;
       while (k < ranges.size() && ranges.get(k)[0] < end) {
         end = Math.max(end, ranges.get(k)[1]);
@@ -225,11 +253,67 @@ public final class ContentDetectors {
       if (start < pos) {
         start = pos;
       }
-      b.append(text, pos, start).append(form.apply(text.substring(start, end)));
+      values.add(new int[] {start, end, detector});
       pos = end;
     }
-    return b.append(text, pos, text.length()).toString();
+    return values;
   }
+
+  // ---- where a stream may be cut (OutputMasker) ----------------------------------------------------
+
+  /**
+   * Whether a value could run on from {@code text[..end)} when {@code text[end - 1]} is white
+   * space: only an {@code api-key} assignment can ({@code token:} and its value may stand on
+   * different lines), so this asks whether the text up to {@code end} ends in a key word, an
+   * optional quote, white space and at most one {@code :} or {@code =} with white space after it.
+   */
+  static boolean assignmentMayContinue(CharSequence text, int end) {
+    int j = end;
+    while (j > 0 && isSpace(text.charAt(j - 1))) {
+      j--;
+    }
+    if (j > 0 && (text.charAt(j - 1) == ':' || text.charAt(j - 1) == '=')) {
+      j--;
+      while (j > 0 && isSpace(text.charAt(j - 1))) {
+        j--;
+      }
+    }
+    if (j > 0 && (text.charAt(j - 1) == '"' || text.charAt(j - 1) == '\'')) {
+      j--;
+    }
+    int from = Math.max(0, j - 32); // the longest key word is 20 characters
+    return KEY_WORD_AT_END.matcher(text.subSequence(from, j)).find();
+  }
+
+  /** RE2's {@code \s}. */
+  static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+  }
+
+  /**
+   * The {@code [start, end]} spans of the {@code private-key} detector's matches in {@code text};
+   * a block with no END line yet ends at {@link Integer#MAX_VALUE} (it runs on past the text).
+   */
+  static List<int[]> privateKeyBlocks(String text) {
+    List<int[]> blocks = new ArrayList<>();
+    if (!text.contains("-----BEGIN ")) {
+      return blocks;
+    }
+    Matcher m = PRIVATE_KEY.matcher(text);
+    while (m.find()) {
+      boolean closed = PRIVATE_KEY_END.matcher(m.group()).find();
+      blocks.add(new int[] {m.start(), closed ? m.end() : Integer.MAX_VALUE});
+    }
+    return blocks;
+  }
+
+  /** The BEGIN line of a private-key block starting at {@code start} of {@code text}. */
+  static String privateKeyHeader(String text, int start) {
+    Matcher m = PRIVATE_KEY_HEADER.matcher(text.substring(start));
+    return m.lookingAt() ? m.group() : "";
+  }
+
+  private static final Pattern PRIVATE_KEY_HEADER = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----");
 
   // ---- detectors ---------------------------------------------------------------------------------
 
