@@ -80,8 +80,10 @@ public final class ContentDetectors {
             case "credit-card" -> ContentDetectors::cards;
             case "iban" -> ContentDetectors::ibans;
             case "api-key" -> (t, r) -> {
-              if (!prefilter || mayHoldKeyToken(t)) {
+              if (!prefilter) {
                 all(KEY_TOKENS, t, r);
+              } else if (mayHoldKeyToken(t)) {
+                keyTokensInRuns(t, r);
               }
               if (!prefilter || mayHoldKeyAssignment(t)) {
                 assignments(t, r);
@@ -96,19 +98,15 @@ public final class ContentDetectors {
         Detector full = d;
         d =
             switch (n) {
-              case "email" -> (t, r) -> {
-                if (t.indexOf('@') >= 0) {
-                  full.find(t, r);
-                }
-              };
+              case "email" -> ContentDetectors::emailsAroundAts;
               case "credit-card" -> (t, r) -> {
                 if (asciiDigits(t, 13)) {
-                  full.find(t, r);
+                  inRuns(t, r, ContentDetectors::cardRunEnd, 13, ContentDetectors::cards);
                 }
               };
               case "iban" -> (t, r) -> {
                 if (asciiDigits(t, 2)) {
-                  full.find(t, r);
+                  inRuns(t, r, ContentDetectors::ibanRunEnd, 15, ContentDetectors::ibans);
                 }
               };
               case "private-key" -> (t, r) -> {
@@ -130,6 +128,169 @@ public final class ContentDetectors {
   }
 
   // ---- prefilters: conditions every match of a pattern meets (RE2's \d is ASCII only) -------------
+  //
+  // RE2/J runs without a DFA, so a pattern with no literal start costs microseconds per character
+  // of text scanned. Where every match lies within a run of a few kinds of characters, the pattern
+  // runs only on the runs that can hold a match, each with one character of context on either
+  // side (what its \b reads). A match never crosses a run's end, and the search after a match goes
+  // on from its end in the run as it would in the whole text, so the matches are the same.
+
+  /** Where a run starting at i ends (exclusive), and how many of its characters count. */
+  @FunctionalInterface
+  private interface RunEnd {
+    /** Returns {@code end << 32 | counted}. */
+    long at(String t, int i);
+  }
+
+  private static boolean digit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean upperOrDigit(char c) {
+    return c >= 'A' && c <= 'Z' || digit(c);
+  }
+
+  /** {@code \d(?:[ -]?\d)*}: what a card match is made of; counts the digits. */
+  private static long cardRunEnd(String t, int i) {
+    if (!digit(t.charAt(i))) {
+      return -1;
+    }
+    int n = t.length();
+    int j = i + 1;
+    int digits = 1;
+    while (true) {
+      if (j < n && digit(t.charAt(j))) {
+        j++;
+      } else if (j + 1 < n && (t.charAt(j) == ' ' || t.charAt(j) == '-') && digit(t.charAt(j + 1))) {
+        j += 2;
+      } else {
+        break;
+      }
+      digits++;
+    }
+    return (long) j << 32 | digits;
+  }
+
+  /** {@code [A-Z0-9](?: ?[A-Z0-9])*}: what an IBAN match is made of; counts the characters. */
+  private static long ibanRunEnd(String t, int i) {
+    if (!upperOrDigit(t.charAt(i))) {
+      return -1;
+    }
+    int n = t.length();
+    int j = i + 1;
+    int count = 1;
+    while (true) {
+      if (j < n && upperOrDigit(t.charAt(j))) {
+        j++;
+      } else if (j + 1 < n && t.charAt(j) == ' ' && upperOrDigit(t.charAt(j + 1))) {
+        j += 2;
+      } else {
+        break;
+      }
+      count++;
+    }
+    return (long) j << 32 | count;
+  }
+
+  /** Runs {@code find} on each run holding at least {@code least} counted characters, with context. */
+  private static void inRuns(String t, List<int[]> ranges, RunEnd runs, int least, Detector find) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      long run = runs.at(t, i);
+      if (run < 0) {
+        i++;
+        continue;
+      }
+      int end = (int) (run >>> 32);
+      if ((int) run >= least) {
+        int from = Math.max(0, i - 1);
+        int to = Math.min(n, end + 1);
+        int before = ranges.size();
+        find.find(t.substring(from, to), ranges);
+        shift(ranges, before, from);
+      }
+      i = end;
+    }
+  }
+
+  private static void shift(List<int[]> ranges, int from, int by) {
+    for (int k = from; k < ranges.size(); k++) {
+      int[] r = ranges.get(k);
+      r[0] += by;
+      r[1] += by;
+    }
+  }
+
+  private static boolean tokenChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || c == '_' || c == '-';
+  }
+
+  /**
+   * {@link #KEY_TOKENS} on each run of {@code [A-Za-z0-9_-]} (what every token is made of) of at
+   * least 15 characters (the shortest token, {@code xoxb-} and ten) that holds a token's literal.
+   */
+  private static void keyTokensInRuns(String t, List<int[]> ranges) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      if (!tokenChar(t.charAt(i))) {
+        i++;
+        continue;
+      }
+      int end = i + 1;
+      while (end < n && tokenChar(t.charAt(end))) {
+        end++;
+      }
+      if (end - i >= 15) {
+        String run = t.substring(i, end);
+        if (mayHoldKeyToken(run)) {
+          int from = Math.max(0, i - 1);
+          int before = ranges.size();
+          all(KEY_TOKENS, t.substring(from, Math.min(n, end + 1)), ranges);
+          shift(ranges, before, from);
+        }
+      }
+      i = end;
+    }
+  }
+
+  private static boolean localChar(char c) {
+    return tokenChar(c) || c == '.' || c == '%' || c == '+';
+  }
+
+  private static boolean domainChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || c == '.' || c == '-';
+  }
+
+  /**
+   * {@link #EMAIL} around each {@code @}: a match holds exactly one, its local part is a run of
+   * local-part characters before it (from the end of the previous match at the earliest, where the
+   * whole-text search would go on) and its domain a run of domain characters after it.
+   */
+  private static void emailsAroundAts(String t, List<int[]> ranges) {
+    int n = t.length();
+    int lastEnd = 0;
+    int at = t.indexOf('@');
+    while (at >= 0) {
+      int s = at;
+      while (s > lastEnd && localChar(t.charAt(s - 1))) {
+        s--;
+      }
+      int e = at + 1;
+      while (e < n && domainChar(t.charAt(e))) {
+        e++;
+      }
+      if (s < at && e - at > 4) {
+        Matcher m = EMAIL.matcher(t.substring(s, e));
+        while (m.find()) {
+          ranges.add(new int[] {s + m.start(), s + m.end()});
+          lastEnd = s + m.end();
+        }
+      }
+      at = t.indexOf('@', Math.max(at + 1, lastEnd));
+    }
+  }
 
   private static boolean asciiDigits(String t, int atLeast) {
     int n = 0;
@@ -148,9 +309,16 @@ public final class ContentDetectors {
           "xox", "k_live_", "AIza", "sk-");
 
   static boolean mayHoldKeyToken(String t) {
-    for (String l : KEY_TOKEN_LITERALS) {
-      if (t.contains(l)) {
-        return true;
+    // One pass over the text, trying only the literals that start with the character at hand.
+    int n = t.length();
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
+        for (String l : KEY_TOKEN_LITERALS) {
+          if (l.charAt(0) == c && t.startsWith(l, i)) {
+            return true;
+          }
+        }
       }
     }
     return false;

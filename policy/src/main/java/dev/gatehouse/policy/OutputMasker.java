@@ -66,7 +66,8 @@ public final class OutputMasker {
   private byte[] buf = new byte[4096];
   private int len;
   private int parsed;
-  private final StringBuilder text = new StringBuilder();
+  private char[] text = new char[1024]; // the chars a terminal shows of buf[0, parsed)
+  private int tlen;
   private int[] at = new int[1024]; // byte offset in buf of each char of text
   private byte[] width = new byte[1024]; // its bytes (both halves of a surrogate pair: 4)
   /** Text passed on since the last safe cut (after a forced one): a value may still run on from it. */
@@ -144,7 +145,7 @@ public final class OutputMasker {
     OutputMasker m = new OutputMasker(detectors, form, out::write);
     m.append(stream, 0, stream.length);
     m.parse();
-    String t = m.text.toString();
+    String t = new String(m.text, 0, m.tlen);
     m.emit(t, 0, t.length(), m.parsed, detectors.values(t));
     m.put(m.buf, m.parsed, m.len - m.parsed);
     m.deliver();
@@ -162,14 +163,20 @@ public final class OutputMasker {
   }
 
   private void addChar(char c, int start, int w) {
-    int k = text.length();
-    if (k == at.length) {
-      at = java.util.Arrays.copyOf(at, k * 2);
-      width = java.util.Arrays.copyOf(width, k * 2);
+    room(1);
+    text[tlen] = c;
+    at[tlen] = start;
+    width[tlen] = (byte) w;
+    tlen++;
+  }
+
+  private void room(int n) {
+    if (tlen + n > at.length) {
+      int size = Math.max(at.length * 2, tlen + n);
+      text = java.util.Arrays.copyOf(text, size);
+      at = java.util.Arrays.copyOf(at, size);
+      width = java.util.Arrays.copyOf(width, size);
     }
-    text.append(c);
-    at[k] = start;
-    width[k] = (byte) w;
   }
 
   /** Reads buf[parsed, len) into text; stops before an incomplete UTF-8 character. */
@@ -179,11 +186,22 @@ public final class OutputMasker {
       int b = buf[i] & 0xff;
       switch (state) {
         case GROUND -> {
-          if (b == 0x1b) {
+          if (b < 0x80 && b != 0x1b) {
+            // the common case: a run of ASCII (controls included), one char per byte
+            int j = i;
+            while (j < len && buf[j] >= 0 && buf[j] != 0x1b) {
+              j++;
+            }
+            room(j - i);
+            for (int k = i; k < j; k++) {
+              text[tlen] = (char) buf[k];
+              at[tlen] = k;
+              width[tlen] = 1;
+              tlen++;
+            }
+            i = j;
+          } else if (b == 0x1b) {
             state = State.ESC;
-            i++;
-          } else if (b < 0x80) {
-            addChar((char) b, i, 1);
             i++;
           } else {
             int n = utf8Length(i);
@@ -320,18 +338,18 @@ public final class OutputMasker {
     if (len == 0) {
       return;
     }
-    if (text.length() == 0) {
+    if (tlen == 0) {
       // Only escape sequences (and perhaps an incomplete character): nothing a value could hold.
       put(buf, 0, parsed);
       drop(0);
       return;
     }
-    String t = carry.isEmpty() ? text.toString() : carry + text;
+    String t = carry.isEmpty() ? new String(text, 0, tlen) : carry + new String(text, 0, tlen);
     int c = carry.length();
     int p = safeCut(t, c);
     if (p > c) {
-      List<int[]> values = detectors.values(t.substring(0, p));
-      emit(t, c, p, p - c < text.length() ? at[p - c] : parsed, values);
+      List<int[]> values = detectors.values(p == t.length() ? t : t.substring(0, p));
+      emit(t, c, p, p - c < tlen ? at[p - c] : parsed, values);
       carry = "";
       drop(p - c);
       t = t.substring(p);
@@ -340,14 +358,14 @@ public final class OutputMasker {
     if (!forced && len <= HOLD_LIMIT) {
       return;
     }
-    if (text.length() == 0 && parsed == 0) {
+    if (tlen == 0 && parsed == 0) {
       return; // only an incomplete UTF-8 character is left
     }
     // Forced: pass on all that is read, and remember it, as a value may go on from it.
     List<int[]> values = detectors.values(t);
     emit(t, c, t.length(), parsed, values);
     carry = carryAfter(t);
-    drop(text.length());
+    drop(tlen);
   }
 
   /**
@@ -470,10 +488,11 @@ public final class OutputMasker {
 
   /** Forgets the first n chars of text and the bytes before the next one. */
   private void drop(int n) {
-    int bytes = n < text.length() ? at[n] : parsed;
-    text.delete(0, n);
-    int rest = at.length - n;
-    int keep = text.length();
+    int bytes = n < tlen ? at[n] : parsed;
+    int keep = tlen - n;
+    int rest = keep;
+    System.arraycopy(text, n, text, 0, keep);
+    tlen = keep;
     System.arraycopy(at, n, at, 0, keep);
     System.arraycopy(width, n, width, 0, keep);
     for (int k = 0; k < keep; k++) {
