@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@link #flush()} (the caller's idle flush: the program wrote nothing for {@link
- *       #IDLE_FLUSH}, so a prompt is not held) and the hold limit pass on what is held. The
+ *       #idleFlushAfter} its last read, so a prompt is not held) and the hold limit pass on what
+ *       is held. The
  *       characters passed on stay known (up to {@link #HOLD_LIMIT}, and a PEM block's BEGIN line
  *       always): when the value goes on, its later part is masked (its masked form in place of that
  *       part). So a value a program writes with a pause in it shows at most its part before the
@@ -40,8 +41,25 @@ public final class OutputMasker {
   /** The most bytes held back while a value may still be running on. */
   public static final int HOLD_LIMIT = 16 * 1024;
 
-  /** How long a caller lets held bytes wait for more output before {@link #flush()}. */
+  /**
+   * How long a caller lets held bytes wait for more output before {@link #flush()}, after a read
+   * of fewer than {@link #BULK_READ} bytes (a prompt, an echo, a line of output).
+   */
   public static final Duration IDLE_FLUSH = Duration.ofMillis(2);
+
+  /**
+   * The wait after a read of {@link #BULK_READ} bytes or more: bulk output is flowing, and a gap
+   * of a few milliseconds there is the machine being busy, not the program waiting for input.
+   */
+  public static final Duration BULK_IDLE_FLUSH = Duration.ofMillis(20);
+
+  /** A read this large means bulk output. */
+  public static final int BULK_READ = 8 * 1024;
+
+  /** How long to wait for more after a read of {@code lastRead} bytes before {@link #flush()}. */
+  public static Duration idleFlushAfter(int lastRead) {
+    return lastRead >= BULK_READ ? BULK_IDLE_FLUSH : IDLE_FLUSH;
+  }
 
   /** Input is taken in slices of this size, so the per-character tables stay small. */
   private static final int SLICE = 8 * 1024;

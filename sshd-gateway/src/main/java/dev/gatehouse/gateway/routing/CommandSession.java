@@ -137,18 +137,18 @@ final class CommandSession extends StreamedSession {
    * Copies one of the child's streams to the client, recorded. With output masking (the target's
    * shell policy has {@code mask.detectors}) the bytes go through an {@link OutputMasker} first,
    * which may hold back the end of a chunk where a value could go on: when the child then stays
-   * quiet for {@link OutputMasker#IDLE_FLUSH}, what is held is passed on (a prompt is not kept
-   * waiting). One poll per chunk, no timer.
+   * quiet for {@link OutputMasker#idleFlushAfter} the last read, what is held is passed on (a
+   * prompt is not kept waiting). One poll per chunk, no timer.
    */
   private void pump(boolean stdout) {
     byte[] buf = new byte[CHUNK];
     OutputStream dest = stdout ? out : err;
     OutputMasker masker = outputMasker((b, off, len) -> show(dest, b, off, len));
-    int idleMillis = (int) OutputMasker.IDLE_FLUSH.toMillis();
     try {
-      int n;
+      int n = 0;
       while (true) {
-        if (masker != null && masker.holding() && !child.awaitOutput(stdout, idleMillis)) {
+        if (masker != null && masker.holding()
+            && !child.awaitOutput(stdout, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
           masker.flush();
         }
         n = stdout ? child.readOutput(buf, 0, buf.length) : child.readError(buf, 0, buf.length);

@@ -18,8 +18,8 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  *
  * <p>With an {@link OutputMasker} the bytes read go through it first, and the tap and the writer
  * get what it passes on. It may hold back the end of a chunk where a value could go on: when the
- * next read does not complete at once, one timer of {@link OutputMasker#IDLE_FLUSH} is armed for
- * that read, and if the read is still waiting when it fires, what is held is passed on. Writes
+ * next read does not complete at once, one timer ({@link OutputMasker#idleFlushAfter} the last
+ * read) is armed for that read, and if the read is still waiting when it fires, what is held is passed on. Writes
  * stay one at a time (a flush's write and a read's write queue behind each other), in order.
  *
  * <p>Futures that are already done are handled in a loop, not in nested listeners (MINA warns that
@@ -53,6 +53,7 @@ final class AsyncPump {
   private Runnable afterQueued;
   private long reads; // counts reads, so an idle timer knows whether its read is still waiting
   private boolean readWaiting;
+  private int lastRead; // bytes of the last read: bulk output waits longer before an idle flush
 
   AsyncPump(IoInputStream from, IoOutputStream to, Tap tap, End end) {
     this(from, to, tap, end, null, null);
@@ -133,6 +134,7 @@ final class AsyncPump {
     if (n <= 0) {
       return !stopped;
     }
+    lastRead = n;
     byte[] data = new byte[n];
     System.arraycopy(buffer.array(), buffer.rpos(), data, 0, n);
     try {
@@ -258,7 +260,7 @@ final class AsyncPump {
       readWaiting = true;
       read = reads;
     }
-    timers.schedule(() -> idleFlush(read), OutputMasker.IDLE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+    timers.schedule(() -> idleFlush(read), OutputMasker.idleFlushAfter(lastRead).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The read armed for is still waiting: pass on what the masker holds. */
