@@ -406,6 +406,12 @@ public final class ContentDetectors {
     for (int i = 0; i < n; i++) {
       char c = t.charAt(i);
       if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
+        char next = i + 1 < n ? t.charAt(i + 1) : 0;
+        // the second character first: AK AS AG AI AR AN, gh gi gl, xo, k_, sk
+        if (c == 'A' && "KSGIRN".indexOf(next) < 0 || c == 'g' && next != 'h' && next != 'i' && next != 'l'
+            || c == 'x' && next != 'o' || c == 'k' && next != '_' || c == 's' && next != 'k') {
+          continue;
+        }
         for (String l : KEY_TOKEN_LITERALS) {
           if (l.charAt(0) == c && t.startsWith(l, i)) {
             return true;
@@ -430,13 +436,25 @@ public final class ContentDetectors {
     }
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);
-      char f = c < 128 ? (char) (c | 0x20) : 0;
-      if (f == 'k' || f == 's' || f == 't' || f == 'b' || f == 'p' || c >= 128) {
+      if (c >= 128) {
         for (String root : KEY_ROOTS) {
           if (t.regionMatches(true, i, root, 0, root.length())) {
             return true;
           }
         }
+        continue;
+      }
+      // each root starts with its own letter: at most one comparison per character
+      String root = switch (c | 0x20) {
+        case 'k' -> "key";
+        case 's' -> "secret";
+        case 't' -> "token";
+        case 'b' -> "bearer";
+        case 'p' -> "passw";
+        default -> null;
+      };
+      if (root != null && t.regionMatches(true, i, root, 0, root.length())) {
+        return true;
       }
     }
     return false;
