@@ -23,17 +23,15 @@ import java.util.Map;
  * (after a character no detector's value contains, or after a line end where no {@code key:}
  * assignment or PEM block is open); what follows is held back, at most {@link #HOLD_LIMIT} bytes.
  * Masking by chunks so is exactly masking the whole stream at once (a seeded differential test
- * proves it), as long as nothing forces an earlier cut:
+ * proves it), as long as nothing forces an earlier cut: {@link #flush()} (the caller's idle flush:
+ * the program wrote nothing for {@link #idleFlushAfter} its last read, so a prompt is not held) or
+ * the hold limit. Then what was passed on stays known (up to {@link #HOLD_LIMIT} characters, and
+ * an open PEM block's BEGIN line always): when a value goes on from it, its later part is masked
+ * (the value's masked form in place of that part). So a value a program writes with a pause in it
+ * shows at most its part before the pause.
  *
- * <ul>
- *   <li>{@link #flush()} (the caller's idle flush: the program wrote nothing for {@link
- *       #idleFlushAfter} its last read, so a prompt is not held) and the hold limit pass on what
- *       is held. The
- *       characters passed on stay known (up to {@link #HOLD_LIMIT}, and a PEM block's BEGIN line
- *       always): when the value goes on, its later part is masked (its masked form in place of that
- *       part). So a value a program writes with a pause in it shows at most its part before the
- *       pause.
- * </ul>
+ * <p>The detectors run as {@link ContentDetectors} runs them on text: this masker and the
+ * PostgreSQL and Kubernetes paths find the same values.
  *
  * <p>Not thread-safe: one stream, one caller at a time.
  */
@@ -508,7 +506,9 @@ public final class OutputMasker {
   private void drop(int n) {
     int bytes = n < tlen ? at[n] : parsed;
     int keep = tlen - n;
-    int rest = keep;
+    if (keep < 0) {
+      throw new IllegalStateException("dropping " + n + " chars of " + tlen);
+    }
     System.arraycopy(text, n, text, 0, keep);
     tlen = keep;
     System.arraycopy(at, n, at, 0, keep);
@@ -519,8 +519,5 @@ public final class OutputMasker {
     System.arraycopy(buf, bytes, buf, 0, len - bytes);
     len -= bytes;
     parsed -= bytes;
-    if (rest < 0) {
-      throw new IllegalStateException("dropped more than read");
-    }
   }
 }
