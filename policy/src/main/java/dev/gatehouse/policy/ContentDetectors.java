@@ -40,11 +40,14 @@ public final class ContentDetectors {
               + "|[sr]k_live_[A-Za-z0-9]{16,}"
               + "|AIza[0-9A-Za-z_-]{35}"
               + "|sk-[A-Za-z0-9_-]{20,})");
+  private static final String KEY_WORDS =
+      "(?:api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?(?:access[_-]?)?key|client[_-]?secret"
+          + "|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|secret|token|password|passwd)";
   private static final Pattern KEY_ASSIGNMENT =
-      Pattern.compile(
-          "(?i)(?:api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?(?:access[_-]?)?key|client[_-]?secret"
-              + "|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|secret|token|password|passwd)"
-              + "[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9_\\-./+=~]{16,})");
+      Pattern.compile("(?i)" + KEY_WORDS + "[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9_\\-./+=~]{16,})");
+  /** A key word of {@link #KEY_ASSIGNMENT} ending the text (for {@link #assignmentMayContinue}). */
+  private static final Pattern KEY_WORD_AT_END = Pattern.compile("(?i)" + KEY_WORDS + "\\z");
+  private static final Pattern PRIVATE_KEY_END = Pattern.compile("-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----\\z");
   private static final Pattern PRIVATE_KEY =
       Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|\\z)");
   private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
@@ -77,8 +80,10 @@ public final class ContentDetectors {
             case "credit-card" -> ContentDetectors::cards;
             case "iban" -> ContentDetectors::ibans;
             case "api-key" -> (t, r) -> {
-              if (!prefilter || mayHoldKeyToken(t)) {
+              if (!prefilter) {
                 all(KEY_TOKENS, t, r);
+              } else if (mayHoldKeyToken(t)) {
+                keyTokensInRuns(t, r);
               }
               if (!prefilter || mayHoldKeyAssignment(t)) {
                 assignments(t, r);
@@ -93,19 +98,15 @@ public final class ContentDetectors {
         Detector full = d;
         d =
             switch (n) {
-              case "email" -> (t, r) -> {
-                if (t.indexOf('@') >= 0) {
-                  full.find(t, r);
-                }
-              };
+              case "email" -> ContentDetectors::emailsAroundAts;
               case "credit-card" -> (t, r) -> {
                 if (asciiDigits(t, 13)) {
-                  full.find(t, r);
+                  inRuns(t, r, ContentDetectors::cardRunEnd, 13, ContentDetectors::cardsWithoutRegex);
                 }
               };
               case "iban" -> (t, r) -> {
                 if (asciiDigits(t, 2)) {
-                  full.find(t, r);
+                  inRuns(t, r, ContentDetectors::ibanRunEnd, 15, ContentDetectors::ibans);
                 }
               };
               case "private-key" -> (t, r) -> {
@@ -127,6 +128,261 @@ public final class ContentDetectors {
   }
 
   // ---- prefilters: conditions every match of a pattern meets (RE2's \d is ASCII only) -------------
+  //
+  // RE2/J runs without a DFA, so a pattern with no literal start costs microseconds per character
+  // of text scanned. Where every match lies within a run of a few kinds of characters, the pattern
+  // runs only on the runs that can hold a match, each with one character of context on either
+  // side (what its \b reads). A match never crosses a run's end, and the search after a match goes
+  // on from its end in the run as it would in the whole text, so the matches are the same.
+
+  /** Where a run starting at i ends (exclusive), and how many of its characters count. */
+  @FunctionalInterface
+  private interface RunEnd {
+    /** Returns {@code end << 32 | counted}. */
+    long at(String t, int i);
+  }
+
+  private static boolean digit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean upperOrDigit(char c) {
+    return c >= 'A' && c <= 'Z' || digit(c);
+  }
+
+  /** {@code \d(?:[ -]?\d)*}: what a card match is made of; counts the digits. */
+  private static long cardRunEnd(String t, int i) {
+    if (!digit(t.charAt(i))) {
+      return -1;
+    }
+    int n = t.length();
+    int j = i + 1;
+    int digits = 1;
+    while (true) {
+      if (j < n && digit(t.charAt(j))) {
+        j++;
+      } else if (j + 1 < n && (t.charAt(j) == ' ' || t.charAt(j) == '-') && digit(t.charAt(j + 1))) {
+        j += 2;
+      } else {
+        break;
+      }
+      digits++;
+    }
+    return (long) j << 32 | digits;
+  }
+
+  /** {@code [A-Z0-9](?: ?[A-Z0-9])*}: what an IBAN match is made of; counts the characters. */
+  private static long ibanRunEnd(String t, int i) {
+    if (!upperOrDigit(t.charAt(i))) {
+      return -1;
+    }
+    int n = t.length();
+    int j = i + 1;
+    int count = 1;
+    while (true) {
+      if (j < n && upperOrDigit(t.charAt(j))) {
+        j++;
+      } else if (j + 1 < n && t.charAt(j) == ' ' && upperOrDigit(t.charAt(j + 1))) {
+        j += 2;
+      } else {
+        break;
+      }
+      count++;
+    }
+    return (long) j << 32 | count;
+  }
+
+  /** Runs {@code find} on each run holding at least {@code least} counted characters, with context. */
+  private static void inRuns(String t, List<int[]> ranges, RunEnd runs, int least, Detector find) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      long run = runs.at(t, i);
+      if (run < 0) {
+        i++;
+        continue;
+      }
+      int end = (int) (run >>> 32);
+      if ((int) run >= least) {
+        int from = Math.max(0, i - 1);
+        int to = Math.min(n, end + 1);
+        int before = ranges.size();
+        find.find(t.substring(from, to), ranges);
+        shift(ranges, before, from);
+      }
+      i = end;
+    }
+  }
+
+  private static void shift(List<int[]> ranges, int from, int by) {
+    for (int k = from; k < ranges.size(); k++) {
+      int[] r = ranges.get(k);
+      r[0] += by;
+      r[1] += by;
+    }
+  }
+
+  private static boolean tokenChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || c == '_' || c == '-';
+  }
+
+  /**
+   * {@link #KEY_TOKENS} on each run of {@code [A-Za-z0-9_-]} (what every token is made of) of at
+   * least 15 characters (the shortest token, {@code xoxb-} and ten) that holds a token's literal.
+   */
+  private static void keyTokensInRuns(String t, List<int[]> ranges) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      if (!tokenChar(t.charAt(i))) {
+        i++;
+        continue;
+      }
+      int end = i + 1;
+      while (end < n && tokenChar(t.charAt(end))) {
+        end++;
+      }
+      if (end - i >= 15) {
+        String run = t.substring(i, end);
+        if (mayHoldKeyToken(run)) {
+          int from = Math.max(0, i - 1);
+          int before = ranges.size();
+          all(KEY_TOKENS, t.substring(from, Math.min(n, end + 1)), ranges);
+          shift(ranges, before, from);
+        }
+      }
+      i = end;
+    }
+  }
+
+  /**
+   * Where {@link #EMAIL} ends when its domain starts at {@code from} of a run of domain characters
+   * ending at {@code end}, or -1: what RE2's leftmost-first search picks, without running it (the
+   * NFA costs microseconds a value). The labels of {@code (?:\.label)*} are whole dot-separated
+   * segments (each is followed by a dot), so greedy means: as many leading segments as are valid
+   * labels (alphanumeric at both ends, hyphens inside) with a segment after them that starts with
+   * two letters, which the final {@code \.[A-Za-z]{2,}} takes with all its leading letters.
+   */
+  static int emailDomainEnd(String t, int from, int end) {
+    java.util.List<int[]> segments = new java.util.ArrayList<>();
+    int s = from;
+    for (int i = from; i <= end; i++) {
+      if (i == end || t.charAt(i) == '.') {
+        segments.add(new int[] {s, i});
+        s = i + 1;
+      }
+    }
+    // labels: the valid ones from the first on (the first is required)
+    int labels = 0;
+    while (labels < segments.size() && validLabel(t, segments.get(labels))) {
+      labels++;
+    }
+    for (int j = Math.min(labels, segments.size() - 1); j >= 1; j--) {
+      int[] tld = segments.get(j);
+      int k = tld[0];
+      while (k < tld[1] && asciiLetter(t.charAt(k))) {
+        k++;
+      }
+      if (k - tld[0] >= 2) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean asciiLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean validLabel(String t, int[] seg) {
+    if (seg[1] <= seg[0]) {
+      return false;
+    }
+    char first = t.charAt(seg[0]);
+    char last = t.charAt(seg[1] - 1);
+    return first != '-' && last != '-'; // the segment holds only letters, digits and hyphens
+  }
+
+  /**
+   * {@link #CARD} and the Luhn check on one run of digits with single separators, without the
+   * regex: from each start where {@code \b} holds (the text's start, or after a character that is
+   * not a word character), greedy {@code {12,18}} takes the most digits, 13 to 19, whose last is
+   * followed by a non-word character or the end; the search goes on after the match, Luhn or not.
+   */
+  static void cardsWithoutRegex(String t, List<int[]> ranges) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      if (!digit(t.charAt(i)) || i > 0 && wordChar(t.charAt(i - 1))) {
+        i++;
+        continue;
+      }
+      // digit ends: positions after the 1st, 2nd... digit of the run from i
+      int best = -1;
+      int digits = 0;
+      int j = i;
+      while (j < n && digit(t.charAt(j)) && digits < 19) {
+        digits++;
+        j++;
+        if (digits >= 13 && (j == n || !wordChar(t.charAt(j)))) {
+          best = j;
+        }
+        if (j + 1 < n && (t.charAt(j) == ' ' || t.charAt(j) == '-') && digit(t.charAt(j + 1))) {
+          j++;
+        }
+      }
+      if (best < 0) {
+        i++;
+        continue;
+      }
+      String d = t.substring(i, best).replace(" ", "").replace("-", "");
+      if (luhn(d)) {
+        ranges.add(new int[] {i, best});
+      }
+      i = best;
+    }
+  }
+
+  private static boolean wordChar(char c) {
+    return asciiLetter(c) || digit(c) || c == '_';
+  }
+
+  private static boolean localChar(char c) {
+    return tokenChar(c) || c == '.' || c == '%' || c == '+';
+  }
+
+  private static boolean domainChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || c == '.' || c == '-';
+  }
+
+  /**
+   * {@link #EMAIL} around each {@code @}: a match holds exactly one, its local part is a run of
+   * local-part characters before it (from the end of the previous match at the earliest, where the
+   * whole-text search would go on) and its domain a run of domain characters after it.
+   */
+  private static void emailsAroundAts(String t, List<int[]> ranges) {
+    int n = t.length();
+    int lastEnd = 0;
+    int at = t.indexOf('@');
+    while (at >= 0) {
+      int s = at;
+      while (s > lastEnd && localChar(t.charAt(s - 1))) {
+        s--;
+      }
+      int e = at + 1;
+      while (e < n && domainChar(t.charAt(e))) {
+        e++;
+      }
+      if (s < at && e - at > 4) {
+        int end = emailDomainEnd(t, at + 1, e);
+        if (end > 0) {
+          ranges.add(new int[] {s, end});
+          lastEnd = end;
+        }
+      }
+      at = t.indexOf('@', Math.max(at + 1, lastEnd));
+    }
+  }
 
   private static boolean asciiDigits(String t, int atLeast) {
     int n = 0;
@@ -145,9 +401,22 @@ public final class ContentDetectors {
           "xox", "k_live_", "AIza", "sk-");
 
   static boolean mayHoldKeyToken(String t) {
-    for (String l : KEY_TOKEN_LITERALS) {
-      if (t.contains(l)) {
-        return true;
+    // One pass over the text, trying only the literals that start with the character at hand.
+    int n = t.length();
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
+        char next = i + 1 < n ? t.charAt(i + 1) : 0;
+        // the second character first: AK AS AG AI AR AN, gh gi gl, xo, k_, sk
+        if (c == 'A' && "KSGIRN".indexOf(next) < 0 || c == 'g' && next != 'h' && next != 'i' && next != 'l'
+            || c == 'x' && next != 'o' || c == 'k' && next != '_' || c == 's' && next != 'k') {
+          continue;
+        }
+        for (String l : KEY_TOKEN_LITERALS) {
+          if (l.charAt(0) == c && t.startsWith(l, i)) {
+            return true;
+          }
+        }
       }
     }
     return false;
@@ -167,13 +436,25 @@ public final class ContentDetectors {
     }
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);
-      char f = c < 128 ? (char) (c | 0x20) : 0;
-      if (f == 'k' || f == 's' || f == 't' || f == 'b' || f == 'p' || c >= 128) {
+      if (c >= 128) {
         for (String root : KEY_ROOTS) {
           if (t.regionMatches(true, i, root, 0, root.length())) {
             return true;
           }
         }
+        continue;
+      }
+      // each root starts with its own letter: at most one comparison per character
+      String root = switch (c | 0x20) {
+        case 'k' -> "key";
+        case 's' -> "secret";
+        case 't' -> "token";
+        case 'b' -> "bearer";
+        case 'p' -> "passw";
+        default -> null;
+      };
+      if (root != null && t.regionMatches(true, i, root, 0, root.length())) {
+        return true;
       }
     }
     return false;
@@ -203,20 +484,45 @@ public final class ContentDetectors {
     if (text == null || text.isEmpty() || detectors.isEmpty()) {
       return text;
     }
-    List<int[]> ranges = new ArrayList<>();
-    for (Detector d : detectors) {
-      d.find(text, ranges);
-    }
-    if (ranges.isEmpty()) {
+    List<int[]> values = values(text);
+    if (values.isEmpty()) {
       return text;
     }
-    ranges.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
     StringBuilder b = new StringBuilder(text.length());
+    int pos = 0;
+    for (int[] v : values) {
+      b.append(text, pos, v[0]).append(form.apply(text.substring(v[0], v[1])));
+      pos = v[1];
+    }
+    return b.append(text, pos, text.length()).toString();
+  }
+
+  /**
+   * The values to mask in {@code text}, in order and apart: {@code [start, end, detector]} where
+   * overlapping finds of several detectors are one value, named after the detector of its first
+   * find ({@code detector} indexes {@link #names()}).
+   */
+  List<int[]> values(String text) {
+    List<int[]> ranges = new ArrayList<>();
+    for (int i = 0; i < detectors.size(); i++) {
+      int before = ranges.size();
+      detectors.get(i).find(text, ranges);
+      for (int k = before; k < ranges.size(); k++) {
+        int[] r = ranges.get(k);
+        ranges.set(k, new int[] {r[0], r[1], i});
+      }
+    }
+    if (ranges.isEmpty()) {
+      return ranges;
+    }
+    ranges.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
+    List<int[]> values = new ArrayList<>();
     int pos = 0;
     int k = 0;
     while (k < ranges.size()) {
       int start = ranges.get(k)[0];
       int end = ranges.get(k)[1];
+      int detector = ranges.get(k)[2];
       k++;
       while (k < ranges.size() && ranges.get(k)[0] < end) {
         end = Math.max(end, ranges.get(k)[1]);
@@ -225,11 +531,67 @@ public final class ContentDetectors {
       if (start < pos) {
         start = pos;
       }
-      b.append(text, pos, start).append(form.apply(text.substring(start, end)));
+      values.add(new int[] {start, end, detector});
       pos = end;
     }
-    return b.append(text, pos, text.length()).toString();
+    return values;
   }
+
+  // ---- where a stream may be cut (OutputMasker) ----------------------------------------------------
+
+  /**
+   * Whether a value could run on from {@code text[..end)} when {@code text[end - 1]} is white
+   * space: only an {@code api-key} assignment can ({@code token:} and its value may stand on
+   * different lines), so this asks whether the text up to {@code end} ends in a key word, an
+   * optional quote, white space and at most one {@code :} or {@code =} with white space after it.
+   */
+  static boolean assignmentMayContinue(CharSequence text, int end) {
+    int j = end;
+    while (j > 0 && isSpace(text.charAt(j - 1))) {
+      j--;
+    }
+    if (j > 0 && (text.charAt(j - 1) == ':' || text.charAt(j - 1) == '=')) {
+      j--;
+      while (j > 0 && isSpace(text.charAt(j - 1))) {
+        j--;
+      }
+    }
+    if (j > 0 && (text.charAt(j - 1) == '"' || text.charAt(j - 1) == '\'')) {
+      j--;
+    }
+    int from = Math.max(0, j - 32); // the longest key word is 20 characters
+    return KEY_WORD_AT_END.matcher(text.subSequence(from, j)).find();
+  }
+
+  /** RE2's {@code \s}. */
+  static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+  }
+
+  /**
+   * The {@code [start, end]} spans of the {@code private-key} detector's matches in {@code text};
+   * a block with no END line yet ends at {@link Integer#MAX_VALUE} (it runs on past the text).
+   */
+  static List<int[]> privateKeyBlocks(String text) {
+    List<int[]> blocks = new ArrayList<>();
+    if (!text.contains("-----BEGIN ")) {
+      return blocks;
+    }
+    Matcher m = PRIVATE_KEY.matcher(text);
+    while (m.find()) {
+      boolean closed = PRIVATE_KEY_END.matcher(m.group()).find();
+      blocks.add(new int[] {m.start(), closed ? m.end() : Integer.MAX_VALUE});
+    }
+    return blocks;
+  }
+
+  /** The BEGIN line of a private-key block starting at {@code start} of {@code text}. */
+  static String privateKeyHeader(String text, int start) {
+    Matcher m = PRIVATE_KEY_HEADER.matcher(text.substring(start));
+    return m.lookingAt() ? m.group() : "";
+  }
+
+  private static final Pattern PRIVATE_KEY_HEADER = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----");
 
   // ---- detectors ---------------------------------------------------------------------------------
 

@@ -19,7 +19,11 @@ class ContentDetectorsPrefilterTest {
     "rk_live_", "AIza", "sk-", "abcdefghijklmnopqrstuvwxyz0123456789", "Zq8x/Yk+2=~._-", "0123456789", "4111",
     " 1111", "-1111", "DE89", "3704", "GB82WEST", "12345698765432", "@", "alice", "example.com", ".", "-----BEGIN ",
     "RSA PRIVATE KEY-----", "-----END PRIVATE KEY-----", "eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxIn0", "sig_-x",
-    "é", "ı", "İ", "K", "k", "s", "S", "x", "9"
+    "é", "ı", "İ", "K", "k", "s", "S", "x", "9",
+    // e-mail domains and card runs as the hand-written matchers read them
+    "a@b.co", "x@-y.com", "x@y-.com", "@a..b.com", ".com9", ".c0m", "mail.example.co.uk", "-", "..", "%+", "_",
+    "4111 1111 1111 1111", "4111-1111-1111-1111", "1 ", " -", "  ", "41111111111111111111", "5500 0000 0000 0004",
+    "378282246310005", "a4111"
   };
 
   @Test

@@ -108,6 +108,23 @@ final class Fd implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to {@code millis} for something to read (or end of file, or an error, which the next
+   * read reports); false when nothing came. For the output masker's idle flush.
+   */
+  boolean awaitReadable(int millis) {
+    synchronized (readPoll) {
+      readPoll.setInt(0, fd);
+      readPoll.setShort(4, Posix.POLLIN);
+      readPoll.setShort(6, (short) 0);
+      try {
+        return Posix.poll(readPoll, 1, millis) > 0;
+      } catch (LastErrorException e) {
+        return true; // EINTR and the like: let the read find out
+      }
+    }
+  }
+
   private boolean readyNow(Memory pollfd) {
     pollfd.setInt(0, fd);
     pollfd.setShort(4, Posix.POLLIN);

@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
 import dev.gatehouse.gateway.terminal.WindowSize;
+import dev.gatehouse.policy.OutputMasker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -32,8 +33,8 @@ import org.slf4j.MDC;
  *
  * <pre>
  *  client ──data──▶ InputPump (queue; SSH window released after the write) ──▶ child stdin / pty
- *  child stdout/pty ──▶ output pump: recording.output() then channel out (blocks on the SSH window)
- *  child stderr ──▶ error pump: recording.output() then channel err        (pipes only)
+ *  child stdout/pty ──▶ output pump: [OutputMasker] recording.output() then channel out (blocks on the SSH window)
+ *  child stderr ──▶ error pump: [OutputMasker] recording.output() then channel err        (pipes only)
  *  waiter: waitpid ─▶ drain pumps ─▶ close recording ─▶ exit-status | exit-signal
  * </pre>
  */
@@ -180,28 +181,71 @@ final class CommandSession extends StreamedSession {
     return e;
   }
 
+  /**
+   * Copies one of the child's streams to the client, recorded. With output masking (the target's
+   * shell policy has {@code mask.detectors}) the bytes go through an {@link OutputMasker} first,
+   * which may hold back the end of a chunk where a value could go on: when the child then stays
+   * quiet for {@link OutputMasker#idleFlushAfter} the last read, what is held is passed on (a
+   * prompt is not kept waiting). One poll per chunk, no timer.
+   */
   private void pump(boolean stdout) {
     byte[] buf = new byte[CHUNK];
     OutputStream dest = stdout ? out : err;
+    OutputMasker masker = outputMasker((b, off, len) -> show(dest, b, off, len));
     try {
-      int n;
-      while ((n = stdout ? child.readOutput(buf, 0, buf.length) : child.readError(buf, 0, buf.length)) > 0) {
-        touch();
-        try {
-          recording.output(buf, 0, n);
-        } catch (IOException e) {
-          recordingFailed(e);
-          return;
+      int n = 0;
+      while (true) {
+        if (masker != null && masker.holding()
+            && !child.awaitOutput(stdout, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
+          masker.flush();
         }
-        dest.write(buf, 0, n);
-        dest.flush();
+        n = stdout ? child.readOutput(buf, 0, buf.length) : child.readError(buf, 0, buf.length);
+        if (n <= 0) {
+          break;
+        }
+        touch();
+        if (masker != null) {
+          masker.write(buf, 0, n);
+        } else {
+          show(dest, buf, 0, n);
+        }
       }
+      if (masker != null) {
+        masker.close();
+      }
+    } catch (RecordingStopped e) {
+      return;
+    } catch (RuntimeException e) {
+      // Fail closed: nothing more of this stream is shown unmasked; the session ends.
+      outputMaskingFailed(e);
+      child.stopReading();
     } catch (IOException e) {
       // The channel is closed (client gone) or the descriptor failed: the waiter ends the session.
       LOG.debug("session {} {} pump ended: {}", id, stdout ? "output" : "error", e.toString());
       child.hangUp();
     } finally {
       pumpsDone.countDown();
+    }
+  }
+
+  /** Records, then shows; a recording that cannot be written ends the session ({@link RecordingStopped}). */
+  private void show(OutputStream dest, byte[] b, int off, int len) throws IOException {
+    try {
+      recording.output(b, off, len);
+    } catch (IOException e) {
+      recordingFailed(e);
+      throw new RecordingStopped(e);
+    }
+    dest.write(b, off, len);
+    dest.flush();
+  }
+
+  /** The recording failed: the pump stops (the session is ending already). */
+  private static final class RecordingStopped extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RecordingStopped(IOException cause) {
+      super(cause);
     }
   }
 

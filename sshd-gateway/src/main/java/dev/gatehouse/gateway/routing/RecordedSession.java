@@ -39,6 +39,7 @@ public abstract class RecordedSession implements LiveSession {
   private final AtomicBoolean terminating = new AtomicBoolean();
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
   private volatile long lastActivity = System.nanoTime();
+  private final List<dev.gatehouse.policy.OutputMasker> maskers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   protected RecordedSession(GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand) {
     this.services = services;
@@ -158,6 +159,30 @@ public abstract class RecordedSession implements LiveSession {
   }
 
   /**
+   * A masker for one output stream of this session (stdout, stderr, or the terminal), writing to
+   * {@code sink} (which records, then shows); null when the target's policy masks no output. Its
+   * counts go into the session-end line.
+   */
+  protected final dev.gatehouse.policy.OutputMasker outputMasker(dev.gatehouse.policy.OutputMasker.Sink sink) {
+    var detectors = services.shell().outputDetectors(target);
+    if (detectors.isEmpty()) {
+      return null;
+    }
+    var m = new dev.gatehouse.policy.OutputMasker(detectors.get(), dev.gatehouse.policy.MaskForm.FULL, sink);
+    maskers.add(m);
+    return m;
+  }
+
+  /**
+   * The output masker failed: the session ends (fail closed; the bytes it could not judge are not
+   * shown), audited as {@code masking-failed}.
+   */
+  protected final void outputMaskingFailed(RuntimeException e) {
+    LOG.error("session {}: output masking failed; ending the session", id, e);
+    terminate("masking-failed", "gatehouse: the output could not be masked; session closed");
+  }
+
+  /**
    * Closes the recording, the index row and the session-end audit line; true only the first time.
    */
   protected final boolean finishRecording(Integer exitStatus, String signal) {
@@ -165,6 +190,13 @@ public abstract class RecordedSession implements LiveSession {
       return false;
     }
     timers.forEach(t -> t.cancel(false));
+    if (!maskers.isEmpty() && recording != null) {
+      java.util.Map<String, Long> masked = new java.util.TreeMap<>();
+      for (var m : maskers) {
+        m.maskedCounts().forEach((k, v) -> masked.merge(k, v, Long::sum));
+      }
+      recording.maskedValues(masked);
+    }
     try {
       if (recording != null) {
         recording.close(exitStatus, signal, endReason);

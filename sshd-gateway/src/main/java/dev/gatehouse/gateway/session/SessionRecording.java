@@ -30,6 +30,7 @@ public final class SessionRecording {
   private final boolean recordInput;
   private final RecordingFeed feed;
   private volatile ClosedRecording closed;
+  private volatile java.util.Map<String, Long> masked; // null: the session's output was not masked
 
   private SessionRecording(
       String id, Path dataDir, AsciicastWriter writer, SessionIndex index, Audit audit,
@@ -119,6 +120,14 @@ public final class SessionRecording {
     }
   }
 
+  /**
+   * The values the session's output masking replaced, by detector: the session-end line carries
+   * them as {@code masked} (a session whose output was not masked has no such field).
+   */
+  public void maskedValues(java.util.Map<String, Long> byDetector) {
+    masked = java.util.Map.copyOf(byDetector);
+  }
+
   /** Closes the file, writes the index row and the session-end audit line (with the file's SHA-256). */
   public synchronized void close(Integer exitStatus, String signal, String endReason) {
     if (closed != null) {
@@ -147,8 +156,7 @@ public final class SessionRecording {
     } catch (IOException e) {
       audit.tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", "index: " + e.getMessage());
     }
-    audit.tryRecord(
-        AuditCode.SESSION_END,
+    Object[] fields = {
         "sessionId", id,
         "identity", user.identity(),
         "target", target,
@@ -156,7 +164,14 @@ public final class SessionRecording {
         "signal", signal,
         "reason", endReason,
         "bytes", bytes,
-        "sha256", sha);
+        "sha256", sha};
+    java.util.Map<String, Long> m = masked;
+    if (m != null) {
+      fields = java.util.Arrays.copyOf(fields, fields.length + 2);
+      fields[fields.length - 2] = "masked";
+      fields[fields.length - 1] = new java.util.TreeMap<>(m);
+    }
+    audit.tryRecord(AuditCode.SESSION_END, fields);
   }
 
   Path dataDir() {

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
+import dev.gatehouse.policy.ContentDetectors;
 import dev.gatehouse.policy.PolicyConfig;
 import dev.gatehouse.policy.shell.ShellJudge;
 import dev.gatehouse.policy.shell.ShellPolicy;
@@ -65,6 +66,14 @@ public final class ShellTargets {
       }
     }
     return new ShellTargets(Map.copyOf(judges));
+  }
+
+  /**
+   * The content detectors that mask a guarded target's output ({@code mask.detectors} of its
+   * policy); empty when it has none.
+   */
+  public Optional<ContentDetectors> outputDetectors(TargetConfig target) {
+    return judge(target).map(j -> j.policy().detectors()).filter(d -> !d.isEmpty()).map(ContentDetectors::of);
   }
 
   /** The judge of a guarded target; empty for a target without a shell policy. */

@@ -200,9 +200,12 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     // Count the pumps before anything can report the channel closed: a command such as `true`
     // may be over before the next line runs.
     outputPumps.set(pty || execCommand == null ? 1 : 2);
-    AsyncPump out = new AsyncPump(hostChannel.getAsyncOut(), userOut, this::recordOutput, this::outputEnded);
+    // Output masking (the policy's mask.detectors): each pump masks before it records and writes.
+    AsyncPump out = new AsyncPump(hostChannel.getAsyncOut(), userOut, this::recordOutput, this::outputEnded,
+        this::outputMasker, services.timers());
     AsyncPump err = outputPumps.get() == 2
-        ? new AsyncPump(hostChannel.getAsyncErr(), userErr, this::recordOutput, this::outputEnded)
+        ? new AsyncPump(hostChannel.getAsyncErr(), userErr, this::recordOutput, this::outputEnded,
+            this::outputMasker, services.timers())
         : null;
     hostChannel.addCloseFutureListener(f -> hostClosed(out, err));
     out.start();
@@ -242,6 +245,9 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   }
 
   private void outputEnded(Throwable error) {
+    if (error instanceof AsyncPump.MaskingFailed e) {
+      outputMaskingFailed(e);
+    }
     if (error != null) {
       LOG.debug("session {} output pump ended: {}", id, error.toString());
     }

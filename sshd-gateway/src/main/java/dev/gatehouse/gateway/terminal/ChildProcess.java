@@ -145,6 +145,14 @@ public final class ChildProcess {
     return output.read(b, off, len);
   }
 
+  /**
+   * Waits up to {@code millis} for the child's stdout (or, with {@code stdout} false, its stderr)
+   * to have something to read; false when it stayed quiet.
+   */
+  public boolean awaitOutput(boolean stdout, int millis) {
+    return (stdout ? output : error).awaitReadable(millis);
+  }
+
   /** Reads the child's stderr; only without a pty. */
   public int readError(byte[] b, int off, int len) throws IOException {
     if (error == null) {

@@ -1,0 +1,523 @@
+package dev.gatehouse.policy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Masks a terminal's output stream with the content detectors before anyone sees it: the bytes a
+ * program writes go in (any chunking), the same bytes come out with every detected value replaced
+ * by its masked form.
+ *
+ * <p><b>What the detectors read.</b> The text a terminal shows: UTF-8 decoded, escape sequences
+ * left out (CSI such as colours {@code ESC[0m}, OSC such as titles up to BEL or ST, DCS/SOS/PM/APC
+ * strings, two- and three-byte ESC sequences), control characters ({@code \r}, {@code \n}, NUL...)
+ * kept as characters. So {@code ab ESC[0m c@example.com} is read as {@code abc@example.com}. A
+ * masked value's own escape sequences are written after its masked form (colours still end where
+ * they ended); everything outside values passes byte for byte, invalid UTF-8 and NULs included.
+ *
+ * <p><b>Chunks.</b> Output is passed on up to the last point where no value can run across
+ * (after a character no detector's value contains, or after a line end where no {@code key:}
+ * assignment or PEM block is open); what follows is held back, at most {@link #HOLD_LIMIT} bytes.
+ * Masking by chunks so is exactly masking the whole stream at once (a seeded differential test
+ * proves it), as long as nothing forces an earlier cut: {@link #flush()} (the caller's idle flush:
+ * the program wrote nothing for {@link #idleFlushAfter} its last read, so a prompt is not held) or
+ * the hold limit. Then what was passed on stays known (up to {@link #HOLD_LIMIT} characters, and
+ * an open PEM block's BEGIN line always): when a value goes on from it, its later part is masked
+ * (the value's masked form in place of that part). So a value a program writes with a pause in it
+ * shows at most its part before the pause.
+ *
+ * <p>The detectors run as {@link ContentDetectors} runs them on text: this masker and the
+ * PostgreSQL and Kubernetes paths find the same values.
+ *
+ * <p>Not thread-safe: one stream, one caller at a time.
+ */
+public final class OutputMasker {
+  /** The most bytes held back while a value may still be running on. */
+  public static final int HOLD_LIMIT = 16 * 1024;
+
+  /**
+   * How long a caller lets held bytes wait for more output before {@link #flush()}, after a read
+   * of fewer than {@link #BULK_READ} bytes (a prompt, an echo, a line of output).
+   */
+  public static final Duration IDLE_FLUSH = Duration.ofMillis(2);
+
+  /**
+   * The wait after a read of {@link #BULK_READ} bytes or more: bulk output is flowing, and a gap
+   * of a few milliseconds there is the machine being busy, not the program waiting for input.
+   */
+  public static final Duration BULK_IDLE_FLUSH = Duration.ofMillis(20);
+
+  /** A read this large means bulk output. */
+  public static final int BULK_READ = 8 * 1024;
+
+  /** How long to wait for more after a read of {@code lastRead} bytes before {@link #flush()}. */
+  public static Duration idleFlushAfter(int lastRead) {
+    return lastRead >= BULK_READ ? BULK_IDLE_FLUSH : IDLE_FLUSH;
+  }
+
+  /** Input is taken in slices of this size, so the per-character tables stay small. */
+  private static final int SLICE = 8 * 1024;
+
+  /** A string sequence (OSC, DCS...) longer than this is read as text again (fail safe). */
+  private static final int STRING_LIMIT = 4096;
+
+  /** Where masked output goes. */
+  @FunctionalInterface
+  public interface Sink {
+    void write(byte[] b, int off, int len) throws IOException;
+  }
+
+  private enum State { GROUND, ESC, ESC_INTERMEDIATE, CSI, STRING, STRING_ESC }
+
+  private final ContentDetectors detectors;
+  private final MaskForm form;
+  private final Sink sink;
+  private final long[] counts;
+
+  // Bytes not yet passed on: buf[0, parsed) read into text/at/width, buf[parsed, len) not yet.
+  private byte[] buf = new byte[4096];
+  private int len;
+  private int parsed;
+  private char[] text = new char[1024]; // the chars a terminal shows of buf[0, parsed)
+  private int tlen;
+  private int[] at = new int[1024]; // byte offset in buf of each char of text
+  private byte[] width = new byte[1024]; // its bytes (both halves of a surrogate pair: 4)
+  /** Text passed on since the last safe cut (after a forced one): a value may still run on from it. */
+  private String carry = "";
+
+  private byte[] obuf = new byte[SLICE]; // output of one call, handed to the sink at once
+  private int olen;
+
+  private State state = State.GROUND;
+  private int stringBytes;
+
+  public OutputMasker(ContentDetectors detectors, MaskForm form, Sink sink) {
+    this.detectors = detectors;
+    this.form = form;
+    this.sink = sink;
+    this.counts = new long[detectors.names().size()];
+  }
+
+  /** Takes output; passes on what can be judged now, masked. */
+  public void write(byte[] b, int off, int n) throws IOException {
+    while (n > 0) {
+      int k = Math.min(n, SLICE);
+      append(b, off, k);
+      parse();
+      pass(false);
+      off += k;
+      n -= k;
+    }
+    deliver();
+  }
+
+  /** Whether bytes are held back (the caller's idle flush has something to do). */
+  public boolean holding() {
+    return len > 0;
+  }
+
+  /**
+   * Passes on everything held, masked as far as it goes: the program is idle. An incomplete UTF-8
+   * character (it shows nothing yet) stays.
+   */
+  public void flush() throws IOException {
+    pass(true);
+    deliver();
+  }
+
+  /** End of the stream: passes on all that is left (a value open at the end runs to the end). */
+  public void close() throws IOException {
+    pass(true);
+    if (len > 0) {
+      put(buf, 0, len); // an incomplete UTF-8 character: shown as the terminal shows it
+      len = 0;
+      parsed = 0;
+    }
+    carry = "";
+    deliver();
+  }
+
+  /** Masked values so far, by detector name (only detectors that masked something). */
+  public Map<String, Long> maskedCounts() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        m.put(detectors.names().get(i), counts[i]);
+      }
+    }
+    return m;
+  }
+
+  /**
+   * The whole-stream reference: {@code stream} read at once, every value masked, no cuts. The
+   * streaming masker's output must equal this for any chunking (without idle flushes).
+   */
+  public static byte[] maskWhole(ContentDetectors detectors, MaskForm form, byte[] stream) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    OutputMasker m = new OutputMasker(detectors, form, out::write);
+    m.append(stream, 0, stream.length);
+    m.parse();
+    String t = new String(m.text, 0, m.tlen);
+    m.emit(t, 0, t.length(), m.parsed, detectors.values(t));
+    m.put(m.buf, m.parsed, m.len - m.parsed);
+    m.deliver();
+    return out.toByteArray();
+  }
+
+  // ---- reading the terminal's text ------------------------------------------------------------
+
+  private void append(byte[] b, int off, int n) {
+    if (len + n > buf.length) {
+      buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    }
+    System.arraycopy(b, off, buf, len, n);
+    len += n;
+  }
+
+  private void addChar(char c, int start, int w) {
+    room(1);
+    text[tlen] = c;
+    at[tlen] = start;
+    width[tlen] = (byte) w;
+    tlen++;
+  }
+
+  private void room(int n) {
+    if (tlen + n > at.length) {
+      int size = Math.max(at.length * 2, tlen + n);
+      text = java.util.Arrays.copyOf(text, size);
+      at = java.util.Arrays.copyOf(at, size);
+      width = java.util.Arrays.copyOf(width, size);
+    }
+  }
+
+  /** Reads buf[parsed, len) into text; stops before an incomplete UTF-8 character. */
+  private void parse() {
+    int i = parsed;
+    while (i < len) {
+      int b = buf[i] & 0xff;
+      switch (state) {
+        case GROUND -> {
+          if (b < 0x80 && b != 0x1b) {
+            // the common case: a run of ASCII (controls included), one char per byte
+            int j = i;
+            while (j < len && buf[j] >= 0 && buf[j] != 0x1b) {
+              j++;
+            }
+            room(j - i);
+            for (int k = i; k < j; k++) {
+              text[tlen] = (char) buf[k];
+              at[tlen] = k;
+              width[tlen] = 1;
+              tlen++;
+            }
+            i = j;
+          } else if (b == 0x1b) {
+            state = State.ESC;
+            i++;
+          } else {
+            int n = utf8Length(i);
+            if (n == 0) {
+              parsed = i;
+              return; // wait for the rest of the character
+            }
+            if (n < 0) {
+              addChar('\uFFFD', i, 1);
+              i++;
+            } else {
+              int cp = decode(i, n);
+              if (Character.isBmpCodePoint(cp)) {
+                addChar((char) cp, i, n);
+              } else {
+                addChar(Character.highSurrogate(cp), i, n);
+                addChar(Character.lowSurrogate(cp), i, n);
+              }
+              i += n;
+            }
+          }
+        }
+        case ESC -> {
+          i++;
+          if (b == '[') {
+            state = State.CSI;
+          } else if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') {
+            state = State.STRING;
+            stringBytes = 0;
+          } else if (b >= 0x20 && b <= 0x2f) {
+            state = State.ESC_INTERMEDIATE;
+          } else if (b == 0x1b) {
+            state = State.ESC;
+          } else if (b < 0x20 && b != 0x18 && b != 0x1a) {
+            addChar((char) b, i - 1, 1); // a control inside a sequence still acts (as xterm does)
+          } else if (b >= 0x80) {
+            state = State.GROUND;
+            i--; // not a sequence: read the byte as text
+          } else {
+            state = State.GROUND; // final byte, or CAN/SUB cancelling
+          }
+        }
+        case ESC_INTERMEDIATE, CSI -> {
+          i++;
+          if (b == 0x1b) {
+            state = State.ESC;
+          } else if (b == 0x18 || b == 0x1a) {
+            state = State.GROUND;
+          } else if (b < 0x20) {
+            addChar((char) b, i - 1, 1);
+          } else if (b >= 0x80) {
+            state = State.GROUND;
+            i--;
+          } else if (state == State.CSI ? b >= 0x40 && b <= 0x7e : b >= 0x30 && b <= 0x7e) {
+            state = State.GROUND;
+          }
+        }
+        case STRING -> {
+          i++;
+          if (b == 0x07 || b == 0x18 || b == 0x1a) {
+            state = State.GROUND;
+          } else if (b == 0x1b) {
+            state = State.STRING_ESC;
+          } else if (++stringBytes > STRING_LIMIT) {
+            state = State.GROUND; // so long a string may show on some terminals: read on as text
+          }
+        }
+        case STRING_ESC -> {
+          if (b == '\\') {
+            i++;
+            state = State.GROUND;
+          } else {
+            state = State.ESC; // ESC ends the string and starts a sequence of its own
+          }
+        }
+        default -> throw new IllegalStateException(state.toString());
+      }
+    }
+    parsed = i;
+  }
+
+  /** Bytes of the UTF-8 character at i: n, 0 when incomplete at the end, -1 when invalid. */
+  private int utf8Length(int i) {
+    int b = buf[i] & 0xff;
+    int n;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 3;
+      if (b == 0xe0) {
+        lo = 0xa0;
+      } else if (b == 0xed) {
+        hi = 0x9f;
+      }
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 4;
+      if (b == 0xf0) {
+        lo = 0x90;
+      } else if (b == 0xf4) {
+        hi = 0x8f;
+      }
+    } else {
+      return -1;
+    }
+    for (int k = 1; k < n; k++) {
+      if (i + k >= len) {
+        return 0;
+      }
+      int c = buf[i + k] & 0xff;
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xbf)) {
+        return -1;
+      }
+    }
+    return n;
+  }
+
+  private int decode(int i, int n) {
+    int cp = buf[i] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+    for (int k = 1; k < n; k++) {
+      cp = (cp << 6) | (buf[i + k] & 0x3f);
+    }
+    return cp;
+  }
+
+  // ---- where to cut, and masking up to the cut -------------------------------------------------
+
+  /**
+   * Passes on buf up to the last safe cut; with {@code forced}, everything read (the rest is then
+   * remembered as {@link #carry}). Also forced when more than {@link #HOLD_LIMIT} bytes are held.
+   */
+  private void pass(boolean forced) throws IOException {
+    if (len == 0) {
+      return;
+    }
+    if (tlen == 0) {
+      // Only escape sequences (and perhaps an incomplete character): nothing a value could hold.
+      put(buf, 0, parsed);
+      drop(0);
+      return;
+    }
+    String t = carry.isEmpty() ? new String(text, 0, tlen) : carry + new String(text, 0, tlen);
+    int c = carry.length();
+    int p = safeCut(t, c);
+    if (p > c) {
+      List<int[]> values = detectors.values(p == t.length() ? t : t.substring(0, p));
+      emit(t, c, p, p - c < tlen ? at[p - c] : parsed, values);
+      carry = "";
+      drop(p - c);
+      t = t.substring(p);
+      c = 0;
+    }
+    if (!forced && len <= HOLD_LIMIT) {
+      return;
+    }
+    if (tlen == 0 && parsed == 0) {
+      return; // only an incomplete UTF-8 character is left
+    }
+    // Forced: pass on all that is read, and remember it, as a value may go on from it.
+    List<int[]> values = detectors.values(t);
+    emit(t, c, t.length(), parsed, values);
+    carry = carryAfter(t);
+    drop(tlen);
+  }
+
+  /**
+   * The last position p in (c, t.length()] after which no value can go on: t[p-1] is a character
+   * no detector's value holds, or white space (not a blank) that no open assignment or PEM block
+   * spans. -1 when there is none.
+   */
+  private static int safeCut(String t, int c) {
+    List<int[]> blocks = ContentDetectors.privateKeyBlocks(t);
+    int p = t.length();
+    while (p > c) {
+      for (int[] b : blocks) {
+        if (b[0] < p && p < b[1]) {
+          p = b[0]; // inside a PEM block: only before it
+        }
+      }
+      if (p <= c) {
+        break;
+      }
+      char ch = t.charAt(p - 1);
+      if (breaks(ch)) {
+        return p;
+      }
+      if (ch != ' ' && ContentDetectors.isSpace(ch) && !ContentDetectors.assignmentMayContinue(t, p)) {
+        return p;
+      }
+      p--;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether no detector's value (or the key word and separator before an {@code api-key} value)
+   * can hold {@code ch}: ASCII letters and digits, {@code . _ % + - @ " ' : = / ~}, white space
+   * and the two characters RE2's case folding maps onto ASCII letters (the Kelvin sign and the
+   * long s) can; everything else cannot. None of the breaks is a word character, so the
+   * {@code \b} of a pattern reads the same on both sides of a cut.
+   */
+  static boolean breaks(char ch) {
+    if (ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9') {
+      return false;
+    }
+    return switch (ch) {
+      case '.', '_', '%', '+', '-', '@', '"', '\'', ':', '=', '/', '~', ' ', '\t', '\n', '\f', '\r', '\u212A', '\u017F' ->
+          false;
+      default -> true;
+    };
+  }
+
+  /**
+   * What a forced cut leaves to be remembered: the last {@link #HOLD_LIMIT} characters of t and,
+   * when a PEM block is still open and began before them, its BEGIN line in front.
+   */
+  private static String carryAfter(String t) {
+    int from = Math.max(0, t.length() - HOLD_LIMIT);
+    String kept = t.substring(from);
+    for (int[] b : ContentDetectors.privateKeyBlocks(t)) {
+      if (b[1] == Integer.MAX_VALUE && b[0] < from) {
+        return ContentDetectors.privateKeyHeader(t, b[0]) + "\n" + kept;
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * Writes buf[0, byteEnd): the chars t[c, p) of it (t[0, c) is the carry, already passed on)
+   * with each value replaced. A value that began in the carry has only its part from c replaced.
+   */
+  private void emit(String t, int c, int p, int byteEnd, List<int[]> values) throws IOException {
+    int pos = 0; // byte position in buf
+    for (int[] v : values) {
+      int s = Math.max(v[0], c);
+      int e = Math.min(v[1], p);
+      if (e <= s) {
+        continue;
+      }
+      int first = at[s - c];
+      int last = e - c - 1;
+      put(buf, pos, first - pos);
+      byte[] masked = form.apply(t.substring(v[0], v[1])).getBytes(StandardCharsets.UTF_8);
+      put(masked, 0, masked.length);
+      counts[v[2]]++;
+      // The value's escape sequences (and the bytes of controls inside them), after its mask.
+      int cursor = first;
+      for (int k = s - c; k <= last; k++) {
+        if (at[k] > cursor) {
+          put(buf, cursor, at[k] - cursor);
+        }
+        cursor = Math.max(cursor, at[k] + width[k]);
+      }
+      pos = cursor;
+    }
+    if (byteEnd > pos) {
+      put(buf, pos, byteEnd - pos);
+    }
+  }
+
+  private void put(byte[] b, int off, int n) {
+    if (n <= 0) {
+      return;
+    }
+    if (olen + n > obuf.length) {
+      obuf = java.util.Arrays.copyOf(obuf, Math.max(obuf.length * 2, olen + n));
+    }
+    System.arraycopy(b, off, obuf, olen, n);
+    olen += n;
+  }
+
+  /** Hands what was passed on to the sink, in one write. */
+  private void deliver() throws IOException {
+    if (olen > 0) {
+      int n = olen;
+      olen = 0;
+      sink.write(obuf, 0, n);
+    }
+    if (obuf.length > 512 * 1024) {
+      obuf = new byte[SLICE]; // a burst is over: do not keep its buffer
+    }
+  }
+
+  /** Forgets the first n chars of text and the bytes before the next one. */
+  private void drop(int n) {
+    int bytes = n < tlen ? at[n] : parsed;
+    int keep = tlen - n;
+    if (keep < 0) {
+      throw new IllegalStateException("dropping " + n + " chars of " + tlen);
+    }
+    System.arraycopy(text, n, text, 0, keep);
+    tlen = keep;
+    System.arraycopy(at, n, at, 0, keep);
+    System.arraycopy(width, n, width, 0, keep);
+    for (int k = 0; k < keep; k++) {
+      at[k] -= bytes;
+    }
+    System.arraycopy(buf, bytes, buf, 0, len - bytes);
+    len -= bytes;
+    parsed -= bytes;
+  }
+}
