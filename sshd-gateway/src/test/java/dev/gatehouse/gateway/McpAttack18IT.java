@@ -192,6 +192,134 @@ class McpAttack18IT {
     soft.assertAll();
   }
 
+  // ---------------------------------------------------------------- bounds, concurrency, the end of input
+
+  /**
+   * The arguments are echoed into the audit line and the recording: a statement of 4 MB (refused,
+   * too long) and one of 1 MB (run) leave a GH3008I line of a few KiB with an explicit "bytes more"
+   * marker, and a recording far smaller than what was sent.
+   */
+  @Test
+  void aHugeSqlArgumentIsBoundedInTheAuditLineAndTheRecording() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    try (McpSyncClient c = connect(alice)) {
+      McpSchema.CallToolResult tooLong = call(c, "sql_query",
+          Map.of("target", "prod-db", "sql", "SELECT 1 -- " + "y".repeat(4_000_000)));
+      assertThat(tooLong.isError()).isTrue();
+      assertThat(body(tooLong).path("error").asText()).isEqualTo("bad-arguments");
+      assertThat(text(tooLong).length()).isLessThan(1024);
+      McpSchema.CallToolResult ran = call(c, "sql_query",
+          Map.of("target", "prod-db", "sql", "SELECT 'big' AS b -- " + "y".repeat(1_000_000)));
+      assertThat(body(ran).path("rows").toString()).as("%s", text(ran)).isEqualTo("[[\"big\"]]");
+    }
+    gw.awaitSession(alice.identity(), s -> s.end() != null);
+    List<JsonNode> calls = gw.auditLines().stream()
+        .filter(l -> l.path("identity").asText().equals(alice.identity())
+            && l.path("event").asText().equals("mcp-tool-call"))
+        .toList();
+    assertThat(calls).hasSize(2);
+    for (JsonNode l : calls) {
+      assertThat(l.toString().length()).as("a GH3008I line").isLessThanOrEqualTo(8192);
+      assertThat(l.path("arguments").asText()).startsWith("SELECT ").matches("(?s).*…\\(\\d+ bytes more\\)$");
+    }
+    assertThat(recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
+  }
+
+  /** A command that floods stderr: what the result, the audit line and the recording hold stays bounded. */
+  @Test
+  void aHugeStderrIsBoundedInTheResultAndTheRecording() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    String flood = "while :; do printf 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\\n' >&2; done";
+    int resultSize;
+    try (McpSyncClient c = connect(alice)) {
+      McpSchema.CallToolResult r = call(c, "run_command", Map.of("target", "web-1", "command", flood));
+      JsonNode b = body(r);
+      assertThat(b.path("truncated").asBoolean()).as("%s", b.path("status")).isTrue();
+      assertThat(b.path("stderr").asText()).startsWith("eeee");
+      assertThat(b.path("stderr").asText().length() + b.path("stdout").asText().length()).isLessThanOrEqualTo(MAX_OUTPUT);
+      resultSize = text(r).length();
+      JsonNode small = body(call(c, "run_command", Map.of("target", "web-1", "command", flood, "maxBytes", 1000)));
+      assertThat(small.path("stderr").asText().length()).isLessThanOrEqualTo(1000);
+      assertThat(small.path("truncated").asBoolean()).isTrue();
+    }
+    gw.awaitSession(alice.identity(), s -> s.end() != null);
+    // The result's JSON escapes each newline (two characters for one byte).
+    assertThat(resultSize).isLessThanOrEqualTo(MAX_OUTPUT + MAX_OUTPUT / 40 + 1024);
+    assertThat(gw.auditLines()).filteredOn(l -> l.path("identity").asText().equals(alice.identity()))
+        .allSatisfy(l -> assertThat(l.toString().length()).isLessThanOrEqualTo(8192));
+    assertThat(recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
+  }
+
+  /**
+   * Six calls at once on one connection: four run, two are answered busy at once (audited like any
+   * call), and the connection serves calls again afterwards. Each call sleeps 8 s on the server so
+   * that all six are sent while the first four still run; the sends take milliseconds.
+   */
+  @Test
+  void moreThanFourCallsInFlightOnOneConnectionAreBusy() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try (McpSyncClient c = connect(alice)) {
+      List<CompletableFuture<McpSchema.CallToolResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        calls.add(CompletableFuture.supplyAsync(
+            () -> call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT pg_sleep(8) AS slept")), pool));
+      }
+      List<JsonNode> results = new ArrayList<>();
+      for (CompletableFuture<McpSchema.CallToolResult> f : calls) {
+        results.add(body(f.get(120, TimeUnit.SECONDS)));
+      }
+      assertThat(results).as("%s", results).filteredOn(b -> b.has("columns")).hasSize(4);
+      assertThat(results).as("%s", results).filteredOn(b -> b.path("error").asText().equals("busy")).hasSize(2);
+      assertThat(body(call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT 7 AS again")))
+          .path("rows").toString()).isEqualTo("[[\"7\"]]");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(gw.auditLines()).filteredOn(l -> l.path("identity").asText().equals(alice.identity())
+        && l.path("event").asText().equals("mcp-tool-call") && l.path("rule").asText().equals("busy")).hasSize(2);
+  }
+
+  /**
+   * Requests the SDK never answers (a call before initialize, a batch, a call after initialize but
+   * before the initialized notification) do not hold the session open: ssh exits 0 once its input
+   * ends, and nothing ran.
+   */
+  @Test
+  void unansweredRequestsDoNotHoldTheSessionOpenAfterInputEnds() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    String marker = "held-" + Long.toHexString(System.nanoTime());
+    String call = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"run_command\","
+        + "\"arguments\":{\"target\":\"web-1\",\"command\":\"echo " + marker + "\"}}}\n";
+    String beforeInit = call.formatted(1)
+        + "[{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_targets\"}}]\n";
+    String out = raw(alice, beforeInit.getBytes(StandardCharsets.UTF_8), 60);
+    assertThat(out).as(out).startsWith("exit 0").doesNotContain(marker);
+    String initOnly = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n" + call.formatted(3);
+    String out2 = raw(alice, initOnly.getBytes(StandardCharsets.UTF_8), 60);
+    assertThat(out2).as(out2).startsWith("exit 0").contains("\"id\":0").contains("serverInfo").doesNotContain(marker);
+    assertThat(gw.auditLines()).filteredOn(l -> l.toString().contains(marker)).isEmpty();
+  }
+
+  /** An argument the tool does not take is refused like any bad argument: in the shape, audited. */
+  @Test
+  void anArgumentTheToolDoesNotTakeIsBadArguments() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    try (McpSyncClient c = connect(alice)) {
+      McpSchema.CallToolResult r = call(c, "sql_query",
+          Map.of("target", "prod-db", "sql", "SELECT 1", "database", "postgres"));
+      assertThat(r.isError()).isTrue();
+      assertThat(body(r).path("error").asText()).isEqualTo("bad-arguments");
+      assertThat(body(r).path("message").asText()).contains("database");
+      McpSchema.CallToolResult lt = call(c, "list_targets", Map.of("all", true));
+      assertThat(body(lt).path("error").asText()).isEqualTo("bad-arguments");
+    }
+    assertThat(gw.auditLines()).filteredOn(l -> l.path("identity").asText().equals(alice.identity())
+        && l.path("event").asText().equals("mcp-tool-call") && l.path("rule").asText().equals("bad-arguments"))
+        .hasSize(2);
+  }
+
   // ---------------------------------------------------------------- what held
 
   @Test
