@@ -281,9 +281,9 @@ class McpAttack18IT {
   }
 
   /**
-   * Requests the SDK never answers (a call before initialize, a batch, a call after initialize but
-   * before the initialized notification) do not hold the session open: ssh exits 0 once its input
-   * ends, and nothing ran.
+   * Requests the SDK never answers (a call before initialize, a call after initialize but before
+   * the initialized notification) do not hold the session open: ssh exits 0 once its input ends,
+   * and nothing ran. A batch, which makes the SDK stop reading, ends the session at once (65).
    */
   @Test
   void unansweredRequestsDoNotHoldTheSessionOpenAfterInputEnds() throws Exception {
@@ -291,10 +291,20 @@ class McpAttack18IT {
     String marker = "held-" + Long.toHexString(System.nanoTime());
     String call = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"run_command\","
         + "\"arguments\":{\"target\":\"web-1\",\"command\":\"echo " + marker + "\"}}}\n";
-    String beforeInit = call.formatted(1)
-        + "[{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_targets\"}}]\n";
-    String out = raw(alice, beforeInit.getBytes(StandardCharsets.UTF_8), 60);
+    String out = raw(alice, call.formatted(1).getBytes(StandardCharsets.UTF_8), 60);
     assertThat(out).as(out).startsWith("exit 0").doesNotContain(marker);
+    // Kept open (no EOF): the batch alone must end the session.
+    Process p = new ProcessBuilder(gw.sshArgv(alice, "mcp", List.of("-T"))).start();
+    try {
+      p.getOutputStream().write(("[{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+          + "\"list_targets\"}}]\n").getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().flush();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ssh ended after a batch").isTrue();
+      assertThat(p.exitValue()).isEqualTo(65);
+      assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("batches are not served");
+    } finally {
+      p.destroyForcibly();
+    }
     String initOnly = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
         + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n" + call.formatted(3);
     String out2 = raw(alice, initOnly.getBytes(StandardCharsets.UTF_8), 60);

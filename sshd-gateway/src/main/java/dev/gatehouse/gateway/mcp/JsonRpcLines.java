@@ -18,12 +18,18 @@ import java.util.function.BooleanSupplier;
  * until then, and answers nothing to a batch or a line that is not a JSON-RPC object). Behind
  * that, the wait also ends when no call is running and nothing was written for {@link #IDLE}: a
  * request the SDK dropped otherwise cannot hold the session open.
+ *
+ * <p>A line the SDK's transport cannot read as one JSON-RPC message (a batch, a blank line, text
+ * that is not a JSON object, an object that is neither request, notification nor response) makes
+ * it stop reading for good and answer nothing: {@code onUnreadable} is told, so the session ends
+ * rather than stay open with nobody reading.
  */
 final class JsonRpcLines {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final int maxLine;
   private final Runnable onTooLong;
+  private final Runnable onUnreadable;
   private final ByteArrayOutputStream in = new ByteArrayOutputStream();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   /** How long the end of input waits on answers while nothing runs and nothing is written. */
@@ -35,10 +41,14 @@ final class JsonRpcLines {
   private boolean outTooLong;
   private int owed;
 
-  /** {@code onTooLong}: a line read passed {@code maxLine} (the SDK's transport stops reading then). */
-  JsonRpcLines(int maxLine, Runnable onTooLong) {
+  /**
+   * {@code onTooLong}: a line read passed {@code maxLine}; {@code onUnreadable}: a line read is not
+   * one JSON-RPC message. The SDK's transport stops reading after either.
+   */
+  JsonRpcLines(int maxLine, Runnable onTooLong, Runnable onUnreadable) {
     this.maxLine = maxLine;
     this.onTooLong = onTooLong;
+    this.onUnreadable = onUnreadable;
   }
 
   synchronized void read(byte[] b, int off, int len) {
@@ -102,8 +112,12 @@ final class JsonRpcLines {
   private void count(byte[] line, boolean reading) {
     boolean id = false;
     String method = null;
+    boolean answer = false;
     try (JsonParser p = JSON.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
+        if (reading) {
+          onUnreadable.run();
+        }
         return;
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -113,11 +127,20 @@ final class JsonRpcLines {
           id = true;
         } else if (name.equals("method")) {
           method = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : "";
+        } else if (name.equals("result") || name.equals("error")) {
+          answer = true;
         }
         p.skipChildren();
       }
     } catch (IOException e) {
-      return; // not JSON: the transport answers nothing to it either
+      if (reading) {
+        onUnreadable.run(); // not JSON
+      }
+      return;
+    }
+    if (reading && method == null && !answer) {
+      onUnreadable.run();
+      return;
     }
     if (reading && id && method != null) {
       if (initialized || method.equals("initialize")) {

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *                                                 tools ─▶ GatehouseTools (on the gateway's pumps)
  *  agent ◀──────────── channel stdout ◀─ JSON-RPC responses; stderr: one line when refused
  *  stdin ends ─▶ calls in flight finish and are answered ─▶ recording closed ─▶ exit 0
+ *  a line that is not one JSON-RPC message, or longer than 4 MiB ─▶ exit 65 (the SDK stops reading)
  * </pre>
  *
  * No pty (JSON-RPC is not for a terminal) and no command: both are refused with exit 65.
@@ -77,6 +78,9 @@ public final class McpSshCommand implements Command {
       JsonRpcLines lines = new JsonRpcLines(MAX_LINE, () -> services.pumps().execute(() -> {
         say("gatehouse: a JSON-RPC line longer than " + MAX_LINE + " bytes; session closed");
         end(EXIT_MALFORMED, "line-too-long");
+      }), () -> services.pumps().execute(() -> {
+        say("gatehouse: a line that is not one JSON-RPC message (batches are not served); session closed");
+        end(EXIT_MALFORMED, "not-json-rpc");
       }));
       StdioServerTransportProvider transport = new StdioServerTransportProvider(McpToolSpecs.MAPPER,
           new UntilCallsAnswered(in, lines), new CountingAnswers(out, lines), MAX_LINE);
