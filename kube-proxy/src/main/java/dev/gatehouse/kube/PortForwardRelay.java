@@ -44,7 +44,8 @@ public final class PortForwardRelay {
   /** What kubectl 1.30+ offers; the API server answers with it when its PortForwardWebsockets gate is on. */
   static final Set<String> PROTOCOLS = Set.of("SPDY/3.1+portforward.k8s.io");
 
-  private final ProxySession.Forward forward;
+  /** Set once the client's side is about to open: a forward that never opened is not reported as one. */
+  private volatile ProxySession.Forward forward;
   private final long start = System.nanoTime();
   private final SpdyDataCounter toPod = new SpdyDataCounter();
   private final SpdyDataCounter fromPod = new SpdyDataCounter();
@@ -52,15 +53,15 @@ public final class PortForwardRelay {
   private final Side upstream = new Side(false);
   private boolean ended;
 
-  private PortForwardRelay(ProxySession.Forward forward) {
-    this.forward = forward;
+  private PortForwardRelay() {
   }
 
   /** What opening the API server's side gave: the relay and the chosen subprotocol, or why not. */
   record Opened(PortForwardRelay relay, String subprotocol, String error) {}
 
-  /** The endpoint of the client's side, for its upgrade. */
-  Object clientEndpoint() {
+  /** The endpoint of the client's side, for its upgrade; {@code forward} hears of the end. */
+  Object clientEndpoint(ProxySession.Forward forward) {
+    this.forward = forward;
     return client;
   }
 
@@ -71,8 +72,8 @@ public final class PortForwardRelay {
 
   /** Opens the forward to the API server; the client's upgrade is accepted with {@link Opened#endpoint()} after. */
   static Opened open(Upstream up, ProxySession session, String rawPath, String query, List<String> protocols,
-      ProxySession.Forward forward, Duration timeout) {
-    PortForwardRelay relay = new PortForwardRelay(forward);
+      Duration timeout) {
+    PortForwardRelay relay = new PortForwardRelay();
     URI base = up.server();
     String scheme = base.getScheme().equals("https") ? "wss" : "ws";
     String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
@@ -196,6 +197,9 @@ public final class PortForwardRelay {
       }
       ended = true;
     }
-    forward.ended(toPod.count(), fromPod.count(), (System.nanoTime() - start) / 1_000_000);
+    ProxySession.Forward f = forward;
+    if (f != null) {
+      f.ended(toPod.count(), fromPod.count(), (System.nanoTime() - start) / 1_000_000);
+    }
   }
 }

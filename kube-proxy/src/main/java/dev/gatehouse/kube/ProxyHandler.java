@@ -257,16 +257,12 @@ final class ProxyHandler extends Handler.Abstract {
       session.listener().completed(new ProxySession.Exchange(r, verdict, 400, millis(start), false, why));
       return false;
     }
-    ProxySession.Forward forward = session.forwards().opened(r, PortForwardRelay.pod(r));
     PortForwardRelay.Opened opened = PortForwardRelay.open(upstream, session, rawPath, request.getHttpURI().getQuery(),
-        protocols.stream().filter(PortForwardRelay.PROTOCOLS::contains).toList(), forward,
-        java.time.Duration.ofSeconds(30));
+        protocols.stream().filter(PortForwardRelay.PROTOCOLS::contains).toList(), java.time.Duration.ofSeconds(30));
     if (opened.relay() == null || container == null) {
       String why = opened.error() != null ? opened.error() : "the proxy cannot take WebSocket upgrades";
       if (opened.relay() != null) {
         opened.relay().abandon();
-      } else {
-        forward.ended(0, 0, millis(start));
       }
       session.streamFailed(streamKey, why);
       status(response, 502, "ServiceUnavailable", "gatehouse: " + why);
@@ -276,7 +272,8 @@ final class ProxyHandler extends Handler.Abstract {
     session.listener().completed(new ProxySession.Exchange(r, verdict, 101, millis(start), true, null));
     boolean upgraded = container.upgrade((rq, rs, cb) -> {
       rs.setAcceptedSubProtocol(opened.subprotocol());
-      return opened.relay().clientEndpoint();
+      // told only now: a forward the client never got is neither marked nor audited as one
+      return opened.relay().clientEndpoint(session.forwards().opened(r, PortForwardRelay.pod(r)));
     }, request, response, callback);
     if (!upgraded) {
       opened.relay().abandon();
