@@ -67,7 +67,7 @@ w = lines.append
 w(f"Run {meta.get('date')}: Gatehouse at {meta.get('gatehouse_rev')}, {meta.get('nproc')} CPUs, "
   f"pgbench `-T {meta.get('seconds')}` per run, **{meta.get('repeats')} repeats**, the five paths of a case "
   f"one after another and the whole round repeated (order: direct, pgbouncer, OpenSSH, Gatehouse, proxy), "
-  f"`-j 2`, cipher `{meta.get('cipher')}` on both SSH paths; warm-up {meta.get('warm')} s per Java path and case, "
+  f"`-j 2` (`-j 1` at `-c 1`), cipher `{meta.get('cipher')}` on both SSH paths; warm-up {meta.get('warm')} s per Java path and case, "
   f"not counted. Measuring took {int(meta.get('protocol_secs', 0)) // 60} min {int(meta.get('protocol_secs', 0)) % 60} s, "
   f"the whole script {int(meta.get('total_secs', 0)) // 60} min {int(meta.get('total_secs', 0)) % 60} s. "
   f"Machine load: {meta.get('background_pct')} % CPU busy before the start (loadavg {meta.get('load_start')}), "
@@ -149,6 +149,21 @@ if os.path.exists(ex):
     if tg and to:
         r = statistics.median(tg) / statistics.median(to)
         w(f"\nGatehouse / OpenSSH: **{r:.2f}×** (aim ≤ 1.5×: {'met' if r <= 1.5 else '**not met**'}).\n")
+many = int(meta.get("many") or 0)
+if many:
+    w(f"**{many} clients through one `ssh -L`** (`pgbench -S -M simple -c {many} -j 2 -T {meta.get('seconds')}`, "
+      "once per path, after the repeats; every client is a channel of the one SSH connection and a "
+      "connection of its own to PostgreSQL, whose `max_connections` is 300 here):\n")
+    w("| path | exit code | tps | transactions | failed transactions | clients aborted | connection time (ms) |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for p, label in (("gatehouse", "Gatehouse `ssh -L`"), ("openssh", "OpenSSH `ssh -L`")):
+        r = runs.get(f"many-{p}-c{many}")
+        if r is None:
+            w(f"| {label} | – | – | – | – | – | – |")
+            continue
+        w(f"| {label} | {r.get('rc')} | {f0(r.get('tps'))} | {f0(r.get('xacts'))} | {f0(r.get('failed'))} | "
+          f"{r.get('aborted', '?')} | {f0(r.get('conn_ms'))} |")
+    w("")
 w("<details><summary>1-minute loadavg before → after each run</summary>\n")
 w("| run | before | after |")
 w("|---|---:|---:|")
