@@ -36,7 +36,7 @@ before, after = loads("load-before.txt"), loads("load-after.txt")
 PATHS = [("direct", "direct"), ("pgbouncer", "pgbouncer (session mode)"), ("openssh", "OpenSSH `ssh -L`"),
          ("gatehouse", "Gatehouse `ssh -L`"), ("proxy", "proxy alone (pgwire-proxy, no SSH)")]
 CASE_NAMES = {"simple": "`pgbench -S -M simple`", "extended": "`pgbench -S -M extended`",
-              "write": "`pgbench -N -M simple` (writes, row limit on)"}
+              "write": "`pgbench -N -M simple` (writes, row limit on, no masked columns)"}
 
 
 def series(path, case):
@@ -110,7 +110,8 @@ w("")
 MIDDLE = {"direct": [], "pgbouncer": ["pgbouncer"], "openssh": ["ssh-client-openssh", "sshd"],
           "gatehouse": ["ssh-client-gatehouse", "gatehouse-jvm"], "proxy": ["proxy-jvm"]}
 ROLE = {"ssh-client-openssh": "ssh client", "sshd": "sshd", "ssh-client-gatehouse": "ssh client",
-        "gatehouse-jvm": "Gatehouse JVM", "proxy-jvm": "proxy JVM", "pgbouncer": "pgbouncer"}
+        "gatehouse-jvm": "Gatehouse JVM", "proxy-jvm": "proxy JVM", "proxy-nocols-jvm": "proxy JVM",
+        "pgbouncer": "pgbouncer"}
 w("**CPU per transaction** (µs of CPU per pgbench transaction, median over the repeats: each process "
   "tree's utime+stime during the run, children included, over the transactions it completed; *background* is "
   "the CPU the machine spent outside this bench's processes during the run, in CPU-seconds per second of run, "
@@ -125,7 +126,8 @@ for cs in meta.get("cases", "").split():
             continue
         def per(role):
             return statistics.median(r["cpu_s"].get(role, 0) / r["xacts"] * 1e6 for r in rs if r.get("xacts"))
-        mid = ", ".join(f"{ROLE[x]} {per(x):.0f}" for x in MIDDLE[p]) or "–"
+        roles = ["proxy-nocols-jvm"] if p == "proxy" and proto == "write" else MIDDLE[p]
+        mid = ", ".join(f"{ROLE[x]} {per(x):.0f}" for x in roles) or "–"
         bg = statistics.median((r["machine_cpu_s"] - sum(r["cpu_s"].values())) / r["wall_s"] for r in rs)
         w(f"| {CASE_NAMES.get(proto, proto)} `-c {c}` | {label} | {mid} | {per('postgres'):.0f} | "
           f"{per('pgbench'):.0f} | {bg:.2f} |")
