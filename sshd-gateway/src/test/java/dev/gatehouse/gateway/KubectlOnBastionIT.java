@@ -252,9 +252,17 @@ class KubectlOnBastionIT {
     SshResult other = exec("delete pod web-1 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
     assertThat(other.exitCode()).as("%s", other).isEqualTo(76);
     assertThat(other.err()).doesNotContain("request " + id + " ");
+    // A retry while it is pending names the same request: approvers get one.
+    SshResult poll = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(poll.exitCode()).as("%s", poll).isEqualTo(76);
+    assertThat(poll.err()).startsWith("gatehouse: approval pending: request " + id + " ");
     assertThat(gw.ssh(bob, "approvals").run("deny " + id + " not today").exitCode()).isZero();
     SshResult retry = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
-    assertThat(retry.exitCode()).as("a denied request is not approved: a new one is pending: %s", retry).isEqualTo(76);
+    assertThat(retry.exitCode()).as("the denial is told to the retry: %s", retry).isEqualTo(75);
+    assertThat(retry.err()).isEqualTo("gatehouse: denied by " + bob.identity() + " (request " + id + "): not today\n");
+    SshResult anew = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(anew.exitCode()).as("told once: then a new request: %s", anew).isEqualTo(76);
+    assertThat(anew.err()).doesNotContain("request " + id + " ");
 
     try (GatewayFixture.Running held = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60))
         .start("delete pod web-3 --wait=false")) {

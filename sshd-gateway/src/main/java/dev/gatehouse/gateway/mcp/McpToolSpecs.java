@@ -81,11 +81,13 @@ public final class McpToolSpecs {
             """, false, connectionOf, calls),
         spec(GatehouseTools.KUBECTL, "Run kubectl on a kubernetes target",
             "Runs kubectl with the given arguments on a kubernetes target through Gatehouse's Kubernetes policy."
-                + " Returns {stdout, stderr, exitStatus, truncated}.",
+                + " Returns {stdout, stderr, exitStatus, truncated}. A request needing approval returns"
+                + " {status: pending, ...}: call again with the same args once approved.",
             """
             {"type":"object","properties":{
               "target":{"type":"string","description":"a kubernetes target from list_targets"},
-              "args":{"type":"array","items":{"type":"string"},"description":"kubectl's arguments, e.g. [\\"get\\",\\"pods\\"]"}},
+              "args":{"type":"array","items":{"type":"string"},"description":"kubectl's arguments, e.g. [\\"get\\",\\"pods\\"]"},
+              "maxBytes":{"type":"integer","minimum":1,"description":"output to keep, stdout and stderr together (default 1 MiB; the gateway caps it)"}},
              "required":["target","args"],"additionalProperties":false}
             """, false, connectionOf, calls),
         spec(GatehouseTools.APPROVAL_STATUS, "Show an approval request",
