@@ -9,6 +9,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -35,7 +36,18 @@ public final class McpToolSpecs {
    */
   public static io.modelcontextprotocol.server.McpAsyncServer server(McpServerTransportProvider provider,
       Function<McpAsyncServerExchange, McpConnection> connectionOf, Executor executor, String version) {
-    return McpServer.async(provider)
+    return configure(McpServer.async(provider), connectionOf, executor, version);
+  }
+
+  /** The same for a Streamable HTTP transport (sessions by {@code Mcp-Session-Id}). */
+  public static io.modelcontextprotocol.server.McpAsyncServer server(McpStreamableServerTransportProvider provider,
+      Function<McpAsyncServerExchange, McpConnection> connectionOf, Executor executor, String version) {
+    return configure(McpServer.async(provider), connectionOf, executor, version);
+  }
+
+  private static io.modelcontextprotocol.server.McpAsyncServer configure(McpServer.AsyncSpecification<?> spec,
+      Function<McpAsyncServerExchange, McpConnection> connectionOf, Executor executor, String version) {
+    return spec
         .jsonMapper(MAPPER)
         .serverInfo("gatehouse", version == null ? "dev" : version)
         .instructions("Gatehouse: the organisation's targets (databases, hosts, clusters) under your person's"
