@@ -16,8 +16,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +57,14 @@ public final class GatehouseTools {
     JsonNode a = args == null || args.isNull() ? ToolResult.JSON.createObjectNode() : args;
     String target = a.path("target").isTextual() ? a.path("target").asText() : null;
     McpConnection.Call call = conn.begin(tool, target, shown(tool, a));
+    if (!conn.enterCall()) {
+      return call.end(ToolResult.error("busy", McpConnection.MAX_CALLS_IN_FLIGHT
+          + " calls of this connection are running; call again when one has returned"));
+    }
     ToolResult r;
     try {
-      r = switch (tool) {
+      String unexpected = unexpectedArgument(tool, args);
+      r = unexpected != null ? ToolResult.error("bad-arguments", unexpected) : switch (tool) {
         case LIST_TARGETS -> listTargets(conn);
         case SQL_QUERY -> sqlQuery(conn, call, a);
         case RUN_COMMAND -> runCommand(conn, call, a);
@@ -70,7 +76,43 @@ public final class GatehouseTools {
       LOG.error("mcp session {}: {} failed", conn.id(), tool, e);
       r = ToolResult.error("failed", tool + " failed: " + e.getMessage());
     }
-    return call.end(r);
+    try {
+      return call.end(r);
+    } finally {
+      conn.leaveCall();
+    }
+  }
+
+  /**
+   * The arguments each tool takes, as its input schema in {@link McpToolSpecs} names them. The
+   * SDK's own schema check is off (it would answer outside the call: unaudited, unrecorded, not in
+   * the documented shape), so the tools check here: names outside these, and then each value's
+   * type and range in the tool itself, are {@code bad-arguments} results.
+   */
+  static final Map<String, Set<String>> ARGUMENTS = Map.of(
+      LIST_TARGETS, Set.of(),
+      SQL_QUERY, Set.of("target", "sql", "maxRows"),
+      RUN_COMMAND, Set.of("target", "command", "maxBytes"),
+      KUBECTL, Set.of("target", "args"),
+      APPROVAL_STATUS, Set.of("request"));
+
+  /** Why the arguments are not an object of the tool's argument names, or null. */
+  private static String unexpectedArgument(String tool, JsonNode args) {
+    if (args != null && !args.isNull() && !args.isObject()) {
+      return tool + " takes an object of arguments";
+    }
+    Set<String> names = ARGUMENTS.get(tool);
+    if (names == null || args == null) {
+      return null;
+    }
+    for (var it = args.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!names.contains(name)) {
+        return tool + " takes no argument '" + StatementMarker.text(TextLimit.cut(name, 256)) + "'; it takes "
+            + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names)));
+      }
+    }
+    return null;
   }
 
   /** What the recording and the audit line show of a call's arguments (statement or command text, never secrets). */

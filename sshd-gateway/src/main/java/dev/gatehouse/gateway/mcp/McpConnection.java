@@ -1,5 +1,9 @@
 package dev.gatehouse.gateway.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -39,6 +44,13 @@ public final class McpConnection implements LiveSession {
   private static final int COLUMNS = 120;
   private static final int ROWS = 40;
 
+  /**
+   * Calls one connection may have running at once; one more is answered {@code busy} at once
+   * (audited and recorded like every call), so that a connection holds at most this many threads
+   * and this many times {@code mcp.maxOutputBytes} of results.
+   */
+  static final int MAX_CALLS_IN_FLIGHT = 4;
+
   private final GatewayServices services;
   private final AuthenticatedUser user;
   private final String via;
@@ -47,6 +59,7 @@ public final class McpConnection implements LiveSession {
   private final AtomicBoolean finished = new AtomicBoolean();
   /** What a running call can be stopped by (a proxy session, a child): ended with the session. */
   private final Set<AutoCloseable> running = ConcurrentHashMap.newKeySet();
+  private final Semaphore inFlight = new Semaphore(MAX_CALLS_IN_FLIGHT);
   private volatile SessionRecording recording;
   private volatile String endReason = "client-closed";
 
@@ -153,10 +166,29 @@ public final class McpConnection implements LiveSession {
     }
   }
 
-  /** Starts a call: its text in the recording. {@code shown} is the call as the recording shows it. */
+  /**
+   * Starts a call: its text in the recording. {@code shown} is the call as the recording shows it;
+   * it and the target name (both the agent's text) are bounded there and in the audit line.
+   */
   Call begin(String tool, String target, String shown) {
-    writeText("\n$ " + tool + (target == null ? "" : " " + target) + (shown == null ? "" : "\n" + shown) + "\n");
-    return new Call(tool, target, shown);
+    String t = TextLimit.cut(target, TextLimit.AUDIT_FIELD_BYTES);
+    String recorded = TextLimit.cut(shown, TextLimit.RECORDED_ARGUMENT_BYTES);
+    writeText("\n$ " + tool + (t == null ? "" : " " + t) + (recorded == null ? "" : "\n" + recorded) + "\n");
+    return new Call(tool, t, TextLimit.cut(shown, TextLimit.AUDIT_FIELD_BYTES));
+  }
+
+  /** Takes a place among the calls in flight; false when {@value #MAX_CALLS_IN_FLIGHT} run already. */
+  boolean enterCall() {
+    return inFlight.tryAcquire();
+  }
+
+  void leaveCall() {
+    inFlight.release();
+  }
+
+  /** Whether a call is running (its answer is still to be written). */
+  boolean callsRunning() {
+    return inFlight.availablePermits() < MAX_CALLS_IN_FLIGHT;
   }
 
   /** Something a running call can be stopped with when the session ends (closed when the call ends). */
@@ -238,7 +270,8 @@ public final class McpConnection implements LiveSession {
         @Override
         public void errorHidden(String sql, String sqlState, String text) {
           services.audit().tryRecord(AuditCode.STATEMENT_ERROR_HIDDEN, "sessionId", id, "identity", user.identity(),
-              "target", target, "statement", sql, "sqlState", sqlState, "error", text, "via", "mcp");
+              "target", target, "statement", sql, "sqlState", sqlState,
+              "error", TextLimit.cut(text, TextLimit.AUDIT_FIELD_BYTES), "via", "mcp");
           mark("error hidden (SQLSTATE " + sqlState + "): the statement reads a masked column");
         }
       };
@@ -300,8 +333,17 @@ public final class McpConnection implements LiveSession {
       }
     }
 
-    /** Ends the call: the result as text, the call's marker and its audit line. */
-    ToolResult end(ToolResult r) {
+    /**
+     * Ends the call: the result as text, the call's marker and its audit line. Every string of the
+     * result is bounded by {@code mcp.maxOutputBytes} (a second wall behind each tool's own
+     * budget: a server's error text, a failure's message), the reason in the audit line by {@link
+     * TextLimit#AUDIT_FIELD_BYTES}.
+     */
+    ToolResult end(ToolResult result) {
+      int cap = (int) Math.min(services.config().mcp().maxOutputBytesValue(), Integer.MAX_VALUE - 64);
+      ToolResult r = new ToolResult(result.isError(), bounded(result.body(), cap), result.verdict(),
+          TextLimit.cut(result.rule(), TextLimit.AUDIT_FIELD_BYTES),
+          TextLimit.cut(result.reason(), TextLimit.AUDIT_FIELD_BYTES));
       writeText(r.text() + "\n");
       mark("mcp " + tool + (target == null ? "" : " " + target) + ": " + r.verdict()
           + (r.rule() == null ? "" : " " + r.rule()));
@@ -309,6 +351,56 @@ public final class McpConnection implements LiveSession {
           "target", target, "tool", tool, "arguments", shown, "verdict", r.verdict(), "rule", r.rule(),
           "reason", r.reason(), "via", via);
       return r;
+    }
+  }
+
+  /** {@code body} with each string cut to {@code maxBytes} (the same node when none is longer). */
+  private static JsonNode bounded(JsonNode body, int maxBytes) {
+    if (body == null) {
+      return null;
+    }
+    if (body.isTextual()) {
+      return TextLimit.fits(body.textValue(), maxBytes) ? body
+          : TextNode.valueOf(TextLimit.cut(body.textValue(), maxBytes));
+    }
+    if (body.isContainerNode() && tooLong(body, maxBytes)) {
+      JsonNode copy = body.deepCopy();
+      boundInPlace(copy, maxBytes);
+      return copy;
+    }
+    return body;
+  }
+
+  private static boolean tooLong(JsonNode node, int maxBytes) {
+    if (node.isTextual()) {
+      return !TextLimit.fits(node.textValue(), maxBytes);
+    }
+    for (JsonNode child : node) {
+      if (tooLong(child, maxBytes)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void boundInPlace(JsonNode node, int maxBytes) {
+    if (node instanceof ObjectNode o) {
+      for (var it = o.fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (e.getValue().isTextual()) {
+          e.setValue(TextNode.valueOf(TextLimit.cut(e.getValue().textValue(), maxBytes)));
+        } else {
+          boundInPlace(e.getValue(), maxBytes);
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i).isTextual()) {
+          a.set(i, TextNode.valueOf(TextLimit.cut(a.get(i).textValue(), maxBytes)));
+        } else {
+          boundInPlace(a.get(i), maxBytes);
+        }
+      }
     }
   }
 

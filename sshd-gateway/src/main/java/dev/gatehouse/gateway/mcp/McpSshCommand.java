@@ -87,8 +87,8 @@ public final class McpSshCommand implements Command {
 
   /**
    * The agent's input, counting the requests read; at its end, waits until each was answered (the
-   * SDK's transport stops writing once its input ended), then ends the session. A request that
-   * never gets an answer holds the end until the channel closes.
+   * SDK's transport stops writing once its input ended), then ends the session. Requests the SDK
+   * never answers (before initialization, batches, dropped lines) do not hold it (JsonRpcLines).
    */
   private final class UntilCallsAnswered extends FilterInputStream {
     private final JsonRpcLines lines;
@@ -115,7 +115,11 @@ public final class McpSshCommand implements Command {
         throw e;
       }
       if (n < 0) {
-        lines.awaitAnswered();
+        int dropped = lines.awaitAnswered(connection::callsRunning);
+        if (dropped > 0) {
+          LOG.info("mcp session {}: input ended; {} request(s) the server will not answer (sent before"
+              + " initialization, or not understood)", connection.id(), dropped);
+        }
         services.pumps().execute(() -> end(0, "exit"));
         return -1;
       }

@@ -54,6 +54,9 @@ public final class McpToolSpecs {
             + " identity and policy. Call list_targets first. A result {\"status\":\"pending\"} means a human must"
             + " approve: call the same tool with the same arguments again after retryAfter seconds.")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+        // The schemas are published for the agent; the tools check the arguments themselves, so that
+        // a refused argument is a call like any other: a bad-arguments result, audited and recorded.
+        .validateToolInputs(false)
         .tools(tools(connectionOf, executor))
         .build();
   }

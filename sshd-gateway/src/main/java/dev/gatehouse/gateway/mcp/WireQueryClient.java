@@ -19,7 +19,9 @@ import java.util.List;
  * <p>What it keeps is bounded: at most {@code maxRows} rows and {@code maxBytes} of values and
  * notices; the rest is read and dropped ({@code truncated}). The last statement of a
  * multi-statement text that returned rows gives the columns and rows; {@code rowCount} is the
- * count its CommandComplete tag names (rows selected or changed).
+ * count its CommandComplete tag names (rows selected or changed). An error's or a notice's text is
+ * read field by field and kept up to {@code maxBytes} too (PostgreSQL echoes the input it could
+ * not read, whole): the rest of a field is read and dropped, never buffered.
  */
 final class WireQueryClient {
   /** A message larger than this ends the call (the proxy never sends one this large for text). */
@@ -98,11 +100,11 @@ final class WireQueryClient {
             throw new IOException("the proxy asked for authentication method " + code);
           }
         }
-        case 'E' -> error = error(body(len));
+        case 'E' -> error = error(len);
         case 'N' -> {
-          byte[] body = body(len);
+          String m = message(len);
           if (notices != null) {
-            notices.add(field(body, 'M'));
+            notices.add(m);
           }
         }
         case 'Z' -> {
@@ -157,8 +159,7 @@ final class WireQueryClient {
           freshResult = false;
         }
         case 'N' -> {
-          byte[] body = body(len);
-          String m = field(body, 'M');
+          String m = message(len);
           if (m != null && m.length() <= budget) {
             notices.add(m);
             budget -= m.length();
@@ -166,7 +167,7 @@ final class WireQueryClient {
             truncated = true;
           }
         }
-        case 'E' -> error = error(body(len));
+        case 'E' -> error = error(len);
         case 'G' -> {
           // COPY FROM STDIN: there is no stdin here; end the copy so the server answers.
           skip(len);
@@ -259,8 +260,58 @@ final class WireQueryClient {
     }
   }
 
-  private static ServerError error(byte[] body) {
-    return new ServerError(field(body, 'C'), field(body, 'M'));
+  /** An ErrorResponse of {@code len} bytes: its SQLSTATE and its message, bounded. */
+  private ServerError error(int len) throws IOException {
+    String[] kept = fields(len, 'C', 'M');
+    return new ServerError(kept[0], kept[1]);
+  }
+
+  /** A NoticeResponse's message, bounded. */
+  private String message(int len) throws IOException {
+    return fields(len, 'M')[0];
+  }
+
+  /**
+   * Reads an ErrorResponse or NoticeResponse body of {@code len} bytes field by field and returns
+   * the fields named by {@code codes} (null where absent), each at most {@code maxBytes} of UTF-8
+   * with a {@code …(N bytes more)} marker when cut. What is not kept is read and dropped.
+   */
+  private String[] fields(int len, char... codes) throws IOException {
+    int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 64);
+    String[] kept = new String[codes.length];
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    while (len > 0) {
+      int code = in.readUnsignedByte();
+      len--;
+      if (code == 0) {
+        break;
+      }
+      int which = -1;
+      for (int i = 0; i < codes.length; i++) {
+        if (codes[i] == code) {
+          which = i;
+        }
+      }
+      value.reset();
+      long dropped = 0;
+      while (len > 0) {
+        int c = in.readUnsignedByte();
+        len--;
+        if (c == 0) {
+          break;
+        }
+        if (which >= 0 && value.size() < cap) {
+          value.write(c);
+        } else {
+          dropped++;
+        }
+      }
+      if (which >= 0) {
+        kept[which] = TextLimit.cut(value.toString(StandardCharsets.UTF_8), dropped, cap);
+      }
+    }
+    skip(len);
+    return kept;
   }
 
   private static String field0(byte[] body) {
@@ -269,22 +320,6 @@ final class WireQueryClient {
       end++;
     }
     return new String(body, 0, end, StandardCharsets.UTF_8);
-  }
-
-  private static String field(byte[] body, char code) {
-    int i = 0;
-    while (i < body.length && body[i] != 0) {
-      int c = body[i++];
-      int end = i;
-      while (end < body.length && body[end] != 0) {
-        end++;
-      }
-      if (c == code) {
-        return new String(body, i, end - i, StandardCharsets.UTF_8);
-      }
-      i = end + 1;
-    }
-    return null;
   }
 
   private static byte[] cstring(String s) {
