@@ -86,7 +86,7 @@ public enum AuditCode {
       "an error or notice about a statement touching a masked column reached the client with its SQLSTATE only;"
           + " carries the original text (field error)"),
   PORT_FORWARD_ENDED(
-      "GH3008I", "port-forward-ended",
+      "GH3009I", "port-forward-ended",
       "a kubectl port-forward through the Kubernetes proxy ended; carries request, bytesToPod and bytesFromPod (the"
           + " forwarded connections' bytes, counted, never recorded) and durationMs");
 
