@@ -36,7 +36,7 @@ before, after = loads("load-before.txt"), loads("load-after.txt")
 PATHS = [("direct", "direct"), ("pgbouncer", "pgbouncer (session mode)"), ("openssh", "OpenSSH `ssh -L`"),
          ("gatehouse", "Gatehouse `ssh -L`"), ("proxy", "proxy alone (pgwire-proxy, no SSH)")]
 CASE_NAMES = {"simple": "`pgbench -S -M simple`", "extended": "`pgbench -S -M extended`",
-              "write": "`pgbench -N -M simple` (writes, row limit on)"}
+              "write": "`pgbench -N -M simple` (writes, row limit on, no masked columns)"}
 
 
 def series(path, case):
@@ -67,7 +67,7 @@ w = lines.append
 w(f"Run {meta.get('date')}: Gatehouse at {meta.get('gatehouse_rev')}, {meta.get('nproc')} CPUs, "
   f"pgbench `-T {meta.get('seconds')}` per run, **{meta.get('repeats')} repeats**, the five paths of a case "
   f"one after another and the whole round repeated (order: direct, pgbouncer, OpenSSH, Gatehouse, proxy), "
-  f"`-j 2`, cipher `{meta.get('cipher')}` on both SSH paths; warm-up {meta.get('warm')} s per Java path and case, "
+  f"`-j 2` (`-j 1` at `-c 1`), cipher `{meta.get('cipher')}` on both SSH paths; warm-up {meta.get('warm')} s per Java path and case, "
   f"not counted. Measuring took {int(meta.get('protocol_secs', 0)) // 60} min {int(meta.get('protocol_secs', 0)) % 60} s, "
   f"the whole script {int(meta.get('total_secs', 0)) // 60} min {int(meta.get('total_secs', 0)) % 60} s. "
   f"Machine load: {meta.get('background_pct')} % CPU busy before the start (loadavg {meta.get('load_start')}), "
@@ -110,7 +110,8 @@ w("")
 MIDDLE = {"direct": [], "pgbouncer": ["pgbouncer"], "openssh": ["ssh-client-openssh", "sshd"],
           "gatehouse": ["ssh-client-gatehouse", "gatehouse-jvm"], "proxy": ["proxy-jvm"]}
 ROLE = {"ssh-client-openssh": "ssh client", "sshd": "sshd", "ssh-client-gatehouse": "ssh client",
-        "gatehouse-jvm": "Gatehouse JVM", "proxy-jvm": "proxy JVM", "pgbouncer": "pgbouncer"}
+        "gatehouse-jvm": "Gatehouse JVM", "proxy-jvm": "proxy JVM", "proxy-nocols-jvm": "proxy JVM",
+        "pgbouncer": "pgbouncer"}
 w("**CPU per transaction** (µs of CPU per pgbench transaction, median over the repeats: each process "
   "tree's utime+stime during the run, children included, over the transactions it completed; *background* is "
   "the CPU the machine spent outside this bench's processes during the run, in CPU-seconds per second of run, "
@@ -125,7 +126,8 @@ for cs in meta.get("cases", "").split():
             continue
         def per(role):
             return statistics.median(r["cpu_s"].get(role, 0) / r["xacts"] * 1e6 for r in rs if r.get("xacts"))
-        mid = ", ".join(f"{ROLE[x]} {per(x):.0f}" for x in MIDDLE[p]) or "–"
+        roles = ["proxy-nocols-jvm"] if p == "proxy" and proto == "write" else MIDDLE[p]
+        mid = ", ".join(f"{ROLE[x]} {per(x):.0f}" for x in roles) or "–"
         bg = statistics.median((r["machine_cpu_s"] - sum(r["cpu_s"].values())) / r["wall_s"] for r in rs)
         w(f"| {CASE_NAMES.get(proto, proto)} `-c {c}` | {label} | {mid} | {per('postgres'):.0f} | "
           f"{per('pgbench'):.0f} | {bg:.2f} |")
@@ -149,6 +151,21 @@ if os.path.exists(ex):
     if tg and to:
         r = statistics.median(tg) / statistics.median(to)
         w(f"\nGatehouse / OpenSSH: **{r:.2f}×** (aim ≤ 1.5×: {'met' if r <= 1.5 else '**not met**'}).\n")
+many = int(meta.get("many") or 0)
+if many:
+    w(f"**{many} clients through one `ssh -L`** (`pgbench -S -M simple -c {many} -j 2 -T {meta.get('seconds')}`, "
+      "once per path, after the repeats; every client is a channel of the one SSH connection and a "
+      "connection of its own to PostgreSQL, whose `max_connections` is 300 here):\n")
+    w("| path | exit code | tps | transactions | failed transactions | clients aborted | connection time (ms) |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for p, label in (("gatehouse", "Gatehouse `ssh -L`"), ("openssh", "OpenSSH `ssh -L`")):
+        r = runs.get(f"many-{p}-c{many}")
+        if r is None:
+            w(f"| {label} | – | – | – | – | – | – |")
+            continue
+        w(f"| {label} | {r.get('rc')} | {f0(r.get('tps'))} | {f0(r.get('xacts'))} | {f0(r.get('failed'))} | "
+          f"{r.get('aborted', '?')} | {f0(r.get('conn_ms'))} |")
+    w("")
 w("<details><summary>1-minute loadavg before → after each run</summary>\n")
 w("| run | before | after |")
 w("|---|---:|---:|")

@@ -116,6 +116,8 @@ def main():
            "machine_cpu_s": (after["_busy"] - before["_busy"]) / TICK,
            "cpu_s": cpu, "stdout": p.stdout, "stderr": p.stderr[-4000:]}
     rec.update(parse(p.stdout))
+    # Clients pgbench gave up on (connection lost, an error): "client 17 aborted in command 1 ...".
+    rec["aborted"] = len(re.findall(r"^pgbench: error: client \d+ aborted|^client \d+ aborted", p.stderr, re.M))
     with open(out, "w") as f:
         json.dump(rec, f, indent=1)
     sys.exit(p.returncode)

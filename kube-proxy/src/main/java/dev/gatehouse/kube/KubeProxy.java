@@ -44,9 +44,11 @@ public final class KubeProxy implements AutoCloseable {
   private final ServerConnector tunnel;
   private final Map<String, ProxySession> sessions = new ConcurrentHashMap<>();
   private final String target;
+  private final Upstream upstream;
 
-  private KubeProxy(String target, Server server, ServerConnector bearer, ServerConnector tunnel) {
+  private KubeProxy(String target, Upstream upstream, Server server, ServerConnector bearer, ServerConnector tunnel) {
     this.target = target;
+    this.upstream = upstream;
     this.server = server;
     this.bearer = bearer;
     this.tunnel = tunnel;
@@ -73,8 +75,8 @@ public final class KubeProxy implements AutoCloseable {
       c.setIdleTimeout(0); // watches and logs -f stay open as long as the client wants
       server.addConnector(c);
     }
-    KubeProxy proxy = new KubeProxy(target, server, bearer, tunnel);
-    // exec and attach streams are WebSocket upgrades (StreamRelay); an interactive shell may be
+    KubeProxy proxy = new KubeProxy(target, upstream, server, bearer, tunnel);
+    // exec, attach (StreamRelay) and port-forward (PortForwardRelay) are WebSocket upgrades; a shell may be
     // quiet for long: the session's own idle limit ends it, not the socket's.
     org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler ws =
         org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler.from(server, c -> {
@@ -168,5 +170,6 @@ public final class KubeProxy implements AutoCloseable {
     } catch (Exception e) {
       // stopping anyway
     }
+    upstream.close();
   }
 }

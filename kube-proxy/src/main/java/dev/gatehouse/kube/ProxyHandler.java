@@ -175,7 +175,7 @@ final class ProxyHandler extends Handler.Abstract {
     if (verdict instanceof Verdict.Review review) {
       try {
         // kubectl opens a stream over WebSocket (GET) and falls back to SPDY (POST): one approval covers both.
-        String keyMethod = request.getHeaders().get("Upgrade") != null ? "STREAM" : method;
+        String keyMethod = request.getHeaders().get("Upgrade") != null ? "STREAM" : method; // as streamKey below
         review = withWhatRuns(r, review, request.getHttpURI().getQuery());
         Verdict decided = session.reviews().decide(r, review,
             approvalKey(keyMethod, rawPath, request.getHttpURI().getQuery(), body));
@@ -196,12 +196,16 @@ final class ProxyHandler extends Handler.Abstract {
     }
     String upgrade = request.getHeaders().get("Upgrade");
     if (upgrade != null) {
-      if (upgrade.equalsIgnoreCase("websocket") && r.resourceRequest() && r.apiGroup().isEmpty()
-          && r.resource().equals("pods") && StreamRelay.RELAYED.contains(r.subresource())) {
-        return relay(session, request, response, callback, rawPath, r, verdict, start);
+      String streamKey = approvalKey("STREAM", rawPath, request.getHttpURI().getQuery(), body);
+      boolean pods = r.resourceRequest() && r.apiGroup().isEmpty() && r.resource().equals("pods");
+      if (upgrade.equalsIgnoreCase("websocket") && pods && StreamRelay.RELAYED.contains(r.subresource())) {
+        return relay(session, request, response, callback, rawPath, r, verdict, start, streamKey);
       }
-      String why = r.describe() + ": this stream is not relayed (exec and attach over WebSocket are; SPDY and "
-          + "port-forward are not)";
+      if (upgrade.equalsIgnoreCase("websocket") && pods && r.subresource().equals("portforward")
+          && session.forwards() != null) {
+        return forwardPorts(session, request, response, callback, rawPath, r, verdict, start, streamKey);
+      }
+      String why = notRelayed(r, upgrade, session, session.takeStreamFailure(streamKey));
       status(response, 501, "NotImplemented", "gatehouse: " + why);
       session.listener().completed(new ProxySession.Exchange(r, verdict, 501, millis(start), false, why));
       return false;
@@ -211,14 +215,73 @@ final class ProxyHandler extends Handler.Abstract {
   }
 
   /**
-   * An exec or attach over WebSocket: the API server's side first (with the proxy's credentials
-   * and the client's subprotocols), then the client's upgrade with the subprotocol the API server
-   * chose. A stream the API server does not open is answered as a normal error, never upgraded.
+   * Why a stream upgrade is not relayed, as the one line kubectl shows ({@code error: unable to
+   * upgrade connection: ...}). SPDY (kubectl before 1.30, or {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}
+   * / {@code KUBECTL_PORT_FORWARD_WEBSOCKETS=false}) is refused rather than relayed: its frames
+   * carry zlib-compressed headers the recording would have to decode, and every kubectl since 1.30
+   * speaks WebSocket. A WebSocket attempt that failed before (kubectl falls back to SPDY then) is
+   * named, or the user would only see the fallback's refusal.
    */
-  private boolean relay(ProxySession session, Request request, Response response, Callback callback, String rawPath,
-      KubeRequest r, Verdict verdict, long start) {
+  static String notRelayed(KubeRequest r, String upgrade, ProxySession session, String webSocketFailure) {
+    boolean pods = r.resourceRequest() && r.apiGroup().isEmpty() && r.resource().equals("pods");
+    boolean stream = pods && (StreamRelay.RELAYED.contains(r.subresource()) || r.subresource().equals("portforward"));
+    StringBuilder b = new StringBuilder(r.describe()).append(": ");
+    if (pods && r.subresource().equals("portforward") && session.forwards() == null) {
+      b.append("port-forward is not available here: it would listen on the bastion; forward the target with "
+          + "ssh -L and run kubectl port-forward on your own machine");
+    } else if (stream && upgrade.toUpperCase(Locale.ROOT).startsWith("SPDY/")) {
+      b.append("SPDY streams are not relayed by this gateway; use kubectl 1.30 or later, which speaks WebSocket "
+          + "(and do not set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)");
+      if (webSocketFailure != null) {
+        b.append("; the WebSocket attempt before failed: ").append(webSocketFailure);
+      }
+    } else {
+      b.append("this stream is not relayed (exec, attach and port-forward over WebSocket are)");
+    }
+    return b.toString();
+  }
+
+  /**
+   * A port-forward over WebSocket ({@link PortForwardRelay}): the API server's side first, then the
+   * client's upgrade with the subprotocol the API server chose. Counted, not recorded.
+   */
+  private boolean forwardPorts(ProxySession session, Request request, Response response, Callback callback,
+      String rawPath, KubeRequest r, Verdict verdict, long start, String streamKey) {
     org.eclipse.jetty.websocket.server.ServerWebSocketContainer container =
         org.eclipse.jetty.websocket.server.ServerWebSocketContainer.get(request.getContext());
+    List<String> protocols = subprotocols(request);
+    if (protocols.stream().noneMatch(PortForwardRelay.PROTOCOLS::contains)) {
+      String why = r.describe() + ": port-forward is relayed in " + PortForwardRelay.PROTOCOLS
+          + " only (kubectl 1.30 and later), not in " + protocols;
+      status(response, 400, "BadRequest", "gatehouse: " + why);
+      session.listener().completed(new ProxySession.Exchange(r, verdict, 400, millis(start), false, why));
+      return false;
+    }
+    PortForwardRelay.Opened opened = PortForwardRelay.open(upstream, session, rawPath, request.getHttpURI().getQuery(),
+        protocols.stream().filter(PortForwardRelay.PROTOCOLS::contains).toList(), java.time.Duration.ofSeconds(30));
+    if (opened.relay() == null || container == null) {
+      String why = opened.error() != null ? opened.error() : "the proxy cannot take WebSocket upgrades";
+      if (opened.relay() != null) {
+        opened.relay().abandon();
+      }
+      session.streamFailed(streamKey, why);
+      status(response, 502, "ServiceUnavailable", "gatehouse: " + why);
+      session.listener().completed(new ProxySession.Exchange(r, verdict, 502, millis(start), true, why));
+      return false;
+    }
+    session.listener().completed(new ProxySession.Exchange(r, verdict, 101, millis(start), true, null));
+    boolean upgraded = container.upgrade((rq, rs, cb) -> {
+      rs.setAcceptedSubProtocol(opened.subprotocol());
+      // told only now: a forward the client never got is neither marked nor audited as one
+      return opened.relay().clientEndpoint(session.forwards().opened(r, PortForwardRelay.pod(r)));
+    }, request, response, callback);
+    if (!upgraded) {
+      opened.relay().abandon();
+    }
+    return upgraded;
+  }
+
+  private static List<String> subprotocols(Request request) {
     List<String> protocols = new java.util.ArrayList<>();
     for (String h : request.getHeaders().getValuesList("Sec-WebSocket-Protocol")) {
       for (String p : h.split(",")) {
@@ -227,6 +290,19 @@ final class ProxyHandler extends Handler.Abstract {
         }
       }
     }
+    return protocols;
+  }
+
+  /**
+   * An exec or attach over WebSocket: the API server's side first (with the proxy's credentials
+   * and the client's subprotocols), then the client's upgrade with the subprotocol the API server
+   * chose. A stream the API server does not open is answered as a normal error, never upgraded.
+   */
+  private boolean relay(ProxySession session, Request request, Response response, Callback callback, String rawPath,
+      KubeRequest r, Verdict verdict, long start, String streamKey) {
+    org.eclipse.jetty.websocket.server.ServerWebSocketContainer container =
+        org.eclipse.jetty.websocket.server.ServerWebSocketContainer.get(request.getContext());
+    List<String> protocols = subprotocols(request);
     String query = request.getHttpURI().getQuery();
     StreamRelay.Target t = StreamRelay.target(r, query);
     ProxySession.Stream stream = session.streams().opened(r, t.pod(), t.container(), t.command(), t.tty());
@@ -237,6 +313,7 @@ final class ProxyHandler extends Handler.Abstract {
       if (stream != null) {
         stream.closed();
       }
+      session.streamFailed(streamKey, why);
       status(response, 502, "ServiceUnavailable", "gatehouse: " + why);
       session.listener().completed(new ProxySession.Exchange(r, verdict, 502, millis(start), true, why));
       return false;

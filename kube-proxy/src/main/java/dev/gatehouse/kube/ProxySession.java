@@ -54,6 +54,27 @@ public final class ProxySession {
     Streams NONE = (r, pod, container, command, tty) -> null;
   }
 
+  /** One port-forward through the proxy, told how many bytes it carried once it ends. */
+  @FunctionalInterface
+  public interface Forward {
+    /**
+     * The forward ended (either side). {@code toPod} and {@code fromPod} count the payload of the
+     * SPDY data frames each way: the bytes of the forwarded connections, not the framing.
+     */
+    void ended(long toPod, long fromPod, long millis);
+  }
+
+  /**
+   * Told when a port-forward opens, after its verdict and once the API server accepted it. A
+   * session without forwards (kubectl on the bastion, whose port-forward would listen on the
+   * bastion) never opens one: the proxy refuses the stream.
+   */
+  @FunctionalInterface
+  public interface Forwards {
+    /** Returns what hears of its end (never null). */
+    Forward opened(KubeRequest request, String pod);
+  }
+
   /**
    * One request as the session saw it: the request, the verdict, the HTTP status the client got,
    * how long it took, and the verdict's effect ({@code forwarded} false when the proxy answered
@@ -68,6 +89,12 @@ public final class ProxySession {
   private final Listener listener;
   private final Reviews reviews;
   private final Streams streams;
+  private final Forwards forwards;
+  /**
+   * Why the last WebSocket stream of a request failed, by its approval key: kubectl then falls
+   * back to SPDY, which is refused, and that refusal names the WebSocket failure it hides.
+   */
+  private final java.util.Map<String, String> streamFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ProxySession(String identity, List<String> groups, KubePolicy policy, Listener listener, Reviews reviews) {
     this(identity, groups, policy, listener, reviews, Streams.NONE);
@@ -75,6 +102,12 @@ public final class ProxySession {
 
   public ProxySession(String identity, List<String> groups, KubePolicy policy, Listener listener, Reviews reviews,
       Streams streams) {
+    this(identity, groups, policy, listener, reviews, streams, null);
+  }
+
+  /** {@code forwards} null: port-forward is refused on this session. */
+  public ProxySession(String identity, List<String> groups, KubePolicy policy, Listener listener, Reviews reviews,
+      Streams streams, Forwards forwards) {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.groups = List.copyOf(groups);
     this.judge = new KubeJudge(policy);
@@ -82,10 +115,25 @@ public final class ProxySession {
     this.listener = listener == null ? e -> {} : listener;
     this.reviews = reviews == null ? Reviews.REFUSE : reviews;
     this.streams = streams == null ? Streams.NONE : streams;
+    this.forwards = forwards;
   }
 
   Streams streams() {
     return streams;
+  }
+
+  /** Null when this session may not port-forward. */
+  Forwards forwards() {
+    return forwards;
+  }
+
+  void streamFailed(String approvalKey, String why) {
+    streamFailures.put(approvalKey, why);
+  }
+
+  /** Why the WebSocket stream of this request failed last (and forgets it), or null. */
+  String takeStreamFailure(String approvalKey) {
+    return streamFailures.remove(approvalKey);
   }
 
   public String identity() {

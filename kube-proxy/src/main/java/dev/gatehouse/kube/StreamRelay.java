@@ -313,7 +313,7 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
   }
 
   /** Close codes an endpoint may send (not 1005, 1006, 1015, nor reserved ones). */
-  private static boolean sendable(int code) {
+  static boolean sendable(int code) {
     return code == 1000 || code == 1001 || code == 1002 || code == 1003 || (code >= 1007 && code <= 1011)
         || (code >= 3000 && code <= 4999);
   }

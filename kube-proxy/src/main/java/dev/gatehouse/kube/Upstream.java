@@ -32,17 +32,25 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * audit log see them (the proxy's credentials then need the {@code impersonate} verb). The secrets
  * are resolved by the caller; nothing here is ever logged ({@link #toString()} names the server only).
  */
-public final class Upstream {
+public final class Upstream implements AutoCloseable {
   private final URI server;
   private final byte[] token;
   private final boolean impersonate;
   private final HttpClient client;
+  /** The TLS context of {@link #client} (null for http://), shared by {@link #tunnels}. */
+  private final SSLContext tls;
+  private final Duration connectTimeout;
+  /** Started at the first port-forward: most proxies never need it. */
+  private org.eclipse.jetty.websocket.client.WebSocketClient tunnels;
 
-  private Upstream(URI server, byte[] token, boolean impersonate, HttpClient client) {
+  private Upstream(URI server, byte[] token, boolean impersonate, HttpClient client, SSLContext tls,
+      Duration connectTimeout) {
     this.server = server;
     this.token = token;
     this.impersonate = impersonate;
     this.client = client;
+    this.tls = tls;
+    this.connectTimeout = connectTimeout;
   }
 
   /**
@@ -64,11 +72,13 @@ public final class Upstream {
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(connectTimeout);
+    SSLContext tls = null;
     if ("https".equals(scheme)) {
-      b.sslContext(tls(rootCert, clientCert, clientKey));
+      tls = tls(rootCert, clientCert, clientKey);
+      b.sslContext(tls);
     }
     byte[] t = token == null ? null : new String(token, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-    return new Upstream(server, t, impersonate, b.build());
+    return new Upstream(server, t, impersonate, b.build(), tls, connectTimeout);
   }
 
   URI server() {
@@ -77,6 +87,49 @@ public final class Upstream {
 
   HttpClient client() {
     return client;
+  }
+
+  /**
+   * The WebSocket client for port-forward streams (Jetty's: the JDK's refuses to offer a
+   * subprotocol such as {@code SPDY/3.1+portforward.k8s.io}), with the same trust and client
+   * certificate as {@link #client()} and the server's name verified.
+   */
+  synchronized org.eclipse.jetty.websocket.client.WebSocketClient tunnels() throws IOException {
+    if (tunnels == null) {
+      org.eclipse.jetty.client.HttpClient http = new org.eclipse.jetty.client.HttpClient();
+      http.setName("kube-upstream-tunnels");
+      http.setFollowRedirects(false);
+      http.setConnectTimeout(connectTimeout.toMillis());
+      org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+      if (tls != null) {
+        ssl.setSslContext(tls);
+      }
+      ssl.setEndpointIdentificationAlgorithm("HTTPS");
+      http.setSslContextFactory(ssl);
+      org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient(http);
+      ws.setIdleTimeout(Duration.ofDays(1)); // a quiet forward stays open; the session's own limits end it
+      ws.setMaxBinaryMessageSize(StreamRelay.MAX_MESSAGE);
+      ws.setMaxTextMessageSize(StreamRelay.MAX_MESSAGE);
+      try {
+        ws.start();
+      } catch (Exception e) {
+        throw new IOException("the WebSocket client for port-forward did not start: " + e.getMessage(), e);
+      }
+      tunnels = ws;
+    }
+    return tunnels;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (tunnels != null) {
+      try {
+        tunnels.stop();
+      } catch (Exception e) {
+        // stopping anyway
+      }
+      tunnels = null;
+    }
   }
 
   /** The Authorization header value, or null when the client certificate authenticates. */

@@ -16,6 +16,9 @@
  *    │◀──403 Status──────│ block (or review not approved)             │                   │
  *    │══ exec/attach WS ═│ StreamRelay: upstream stream first, then the client's upgrade ═▶│
  *    │                   │   stdout/stderr, resizes ─▶ ProxySession.Stream (recording)    │
+ *    │══ port-forward WS═│ PortForwardRelay (SPDY/3.1+portforward.k8s.io), same order ═══▶│
+ *    │                   │   SPDY data bytes counted ─▶ ProxySession.Forward (audit)      │
+ *    │◀──501 Status──────│ SPDY upgrades: refused, "use kubectl 1.30 or later"            │
  *    │                   │──same request, proxy's credentials, Impersonate-User/-Group,──▶│
  *    │                   │  Accept without protobuf, identity encoding                    │
  *    │                   │◀──JSON / watch events / text───────────────────────────────────│

@@ -2,7 +2,9 @@ package dev.gatehouse.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.kube.testing.ExecFront;
 import dev.gatehouse.kube.testing.Kubectl;
+import dev.gatehouse.kube.testing.PortForwarding;
 import dev.gatehouse.kube.testing.StandInApiServer;
 import dev.gatehouse.policy.KubePolicy;
 import dev.gatehouse.policy.Unclassified;
@@ -42,7 +44,8 @@ class KubeProxyIT {
     api = new StandInApiServer();
     api.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\"}}");
     api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-1\","
-        + "\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}");
+        + "\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]},"
+        + "\"status\":{\"phase\":\"Running\"}}");
     String lastApplied = "{\\\"apiVersion\\\":\\\"v1\\\",\\\"kind\\\":\\\"Secret\\\",\\\"metadata\\\":{\\\"name\\\":\\\"db\\\"},"
         + "\\\"stringData\\\":{\\\"password\\\":\\\"" + SECRET_VALUE + "\\\"}}";
     api.create("/api/v1/namespaces/app/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
@@ -187,5 +190,65 @@ class KubeProxyIT {
       assertThat(e.request().subresource()).isEqualTo("exec");
       assertThat(e.status()).isEqualTo(101);
     });
+  }
+
+  @Test
+  void portForwardOverWebSocketIsRelayedAndItsBytesCounted() throws Exception {
+    List<String> forwards = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<long[]> ended = new java.util.concurrent.CompletableFuture<>();
+    String token = proxy.open(new ProxySession("alice@example.com", List.of("sre"), POLICY, exchanges::add, null, null,
+        (r, pod) -> {
+          forwards.add(r.subresource() + " " + pod + " in " + r.namespace());
+          return (toPod, fromPod, millis) -> ended.complete(new long[] {toPod, fromPod});
+        }));
+    Kubectl k = Kubectl.against(dir.resolve("pf"), proxy.sessionUrl(token), null);
+    String line = "GET / HTTP/1.0 through the forward\n";
+    try (PortForwarding pf = PortForwarding.start(k, dir.resolve("pf"), "web-1", "app", ExecFront.ECHO_PORT)) {
+      pf.awaitForwarding(Duration.ofSeconds(60));
+      assertThat(pf.roundTrip(line, Duration.ofSeconds(30))).isEqualTo(line);
+      assertThat(pf.roundTrip("second connection", Duration.ofSeconds(30))).isEqualTo("second connection");
+    }
+    // kubectl's end closes the stream: the counts are the connections' bytes, without SPDY's framing
+    long[] counts = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long sent = line.length() + "second connection".length();
+    assertThat(counts).containsExactly(sent, sent);
+    assertThat(forwards).containsExactly("portforward web-1 in app");
+    var seen = api.execs().stream().filter(e -> e.path().contains("/portforward")).toList();
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).protocol()).isEqualTo("SPDY/3.1+portforward.k8s.io");
+    assertThat(seen.get(0).headers().get("authorization")).containsExactly("Bearer upstream-token-xyz");
+    assertThat(seen.get(0).headers().get("impersonate-user")).containsExactly("alice@example.com");
+    assertThat(seen.get(0).stdin().toString()).isEqualTo(line + "second connection");
+    assertThat(exchanges).anySatisfy(e -> {
+      assertThat(e.request().subresource()).isEqualTo("portforward");
+      assertThat(e.status()).isEqualTo(101);
+    });
+  }
+
+  @Test
+  void portForwardIsRefusedOnASessionWithoutForwards() throws Exception {
+    // kubectl on the bastion: its port-forward would listen on the bastion, so its session has none.
+    Kubectl.Result r = kubectl.runWithInput(null, "port-forward", "pod/web-1", "-n", "app", "--address=127.0.0.1",
+        "0:" + ExecFront.ECHO_PORT);
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("port-forward is not available here: it would listen on the bastion");
+    assertThat(api.execs()).noneMatch(e -> e.path().contains("/portforward"));
+  }
+
+  /** kubectl forced to SPDY (as kubectl before 1.30 speaks): refused with a line that says why and what to use. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"exec", "port-forward"})
+  void spdyStreamsAreRefusedNamingTheReasonAndTheFix(String what) throws Exception {
+    String token = proxy.open(new ProxySession("alice@example.com", List.of("sre"), POLICY, exchanges::add,
+        (r, v, key) -> dev.gatehouse.policy.Verdict.ALLOW, null, (r, pod) -> (a, b, c) -> { }));
+    Kubectl k = Kubectl.against(dir.resolve("spdy"), proxy.sessionUrl(token), null);
+    Kubectl.Result r = what.equals("exec")
+        ? k.runWithEnv(java.util.Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false"), "", "exec", "-i", "web-1", "-n",
+            "app", "--", "sh")
+        : k.runWithEnv(java.util.Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false"), null, "port-forward", "pod/web-1",
+            "-n", "app", "--address=127.0.0.1", "0:" + ExecFront.ECHO_PORT);
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).as(what).contains("SPDY streams are not relayed by this gateway; use kubectl 1.30 or later");
+    assertThat(api.execs()).as("nothing reached the API server's streams").isEmpty();
   }
 }

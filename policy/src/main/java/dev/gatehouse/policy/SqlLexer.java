@@ -53,10 +53,37 @@ final class SqlLexer {
 
   /** The tokens of {@code sql}; comments and white space are dropped. */
   static List<Token> tokenize(String sql, boolean standardConformingStrings) {
+    Recent recent = RECENT.get();
+    int slot = standardConformingStrings ? 0 : 1;
+    String seen = recent.sql[slot];
+    if (seen != null && (seen == sql || seen.equals(sql))) {
+      return recent.tokens[slot];
+    }
     SqlLexer lx = new SqlLexer(sql, standardConformingStrings, false);
     lx.run();
-    return List.copyOf(lx.out);
+    List<Token> tokens = List.copyOf(lx.out);
+    if (sql.length() <= Recent.MAX_CHARS) {
+      recent.sql[slot] = sql;
+      recent.tokens[slot] = tokens;
+    }
+    return tokens;
   }
+
+  /**
+   * The last text this thread tokenized in each reading, with its tokens. Judging one statement
+   * reads it several times (the judge, the masking checks, the row limit's plan, each from the
+   * text); the tokens are a pure function of the text and the reading and an immutable list, so
+   * the same text gets the same list back instead of being lexed again. One entry per reading and
+   * thread, and only for texts up to {@link #MAX_CHARS}: nothing large is kept alive.
+   */
+  private static final class Recent {
+    static final int MAX_CHARS = 16 * 1024;
+    final String[] sql = new String[2];
+    @SuppressWarnings("unchecked")
+    final List<Token>[] tokens = new List[2];
+  }
+
+  private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
 
   /**
    * The tokens as a server before PostgreSQL 15 reads them, where a number ends before the letter

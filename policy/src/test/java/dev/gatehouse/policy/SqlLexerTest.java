@@ -177,4 +177,22 @@ class SqlLexerTest {
     }
     return b.toString();
   }
+  @Test
+  void aTextReadAgainOnTheSameThreadGetsItsOwnTokensInEachReading() {
+    // The last text of each reading is kept per thread: a text read again, equal or the same
+    // object, gets the same tokens; another text or the other reading never gets them.
+    String sql = "SELECT 'a\\'; DROP TABLE t; --'";
+    List<Token> on = SqlLexer.tokenize(sql, true);
+    List<Token> off = SqlLexer.tokenize(sql, false);
+    assertThat(SqlLexer.readsTheSameEitherWay(on, off)).isFalse();
+    assertThat(on).extracting(Token::text).contains("drop");
+    assertThat(off).extracting(Token::text).doesNotContain("drop");
+    assertThat(SqlLexer.tokenize(new String(sql), true)).isEqualTo(on);
+    assertThat(SqlLexer.tokenize(sql, false)).isEqualTo(off);
+    assertThat(SqlLexer.tokenize("SELECT 1", true)).extracting(Token::text).containsExactly("select", "1");
+    assertThat(SqlLexer.tokenize(sql, true)).isEqualTo(on);
+    assertThat(SqlLexer.tokenize(sql + " ", true)).isEqualTo(on); // equal tokens, read afresh
+    assertThat(SqlLexer.tokenize(sql.replace("t;", "u;"), true)).extracting(Token::text).contains("u")
+        .doesNotContain("t");
+  }
 }

@@ -84,7 +84,11 @@ public enum AuditCode {
   STATEMENT_ERROR_HIDDEN(
       "GH3007I", "statement-error-hidden",
       "an error or notice about a statement touching a masked column reached the client with its SQLSTATE only;"
-          + " carries the original text (field error)");
+          + " carries the original text (field error)"),
+  PORT_FORWARD_ENDED(
+      "GH3009I", "port-forward-ended",
+      "a kubectl port-forward through the Kubernetes proxy ended; carries request, bytesToPod and bytesFromPod (the"
+          + " forwarded connections' bytes, counted, never recorded) and durationMs");
 
   private final String code;
   private final String event;

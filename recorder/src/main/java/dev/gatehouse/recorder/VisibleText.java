@@ -169,6 +169,10 @@ public final class VisibleText {
 
     /** Whether {@code cp}, coming next, is shown as an escape (hidden, or a mark past {@link #MAX_STACKED}). */
     public boolean escapes(int cp) {
+      if (cp >= 0x20 && cp <= 0x7E) { // printable ASCII: in neither table
+        stacked = 0;
+        return false;
+      }
       stacked = stacking(cp) ? stacked + 1 : 0;
       return hidden(cp) || stacked > MAX_STACKED;
     }
@@ -282,8 +286,19 @@ public final class VisibleText {
 
   /** Whether any character of {@code s} would be shown escaped. */
   private static boolean anyHidden(String s) {
+    int k = 0;
+    // Printable ASCII (U+0020..U+007E) is never hidden and never a mark: most statements, names
+    // and JSON lines are all of it, and are answered here without a table search per character.
+    // The first other character goes on through the rule, with no mark before it.
+    while (k < s.length()) {
+      char c = s.charAt(k);
+      if (c < 0x20 || c > 0x7E) {
+        break;
+      }
+      k++;
+    }
     Run run = new Run();
-    for (int k = 0; k < s.length(); ) {
+    while (k < s.length()) {
       int cp = s.codePointAt(k);
       k += Character.charCount(cp);
       if (run.escapes(cp)) {

@@ -125,4 +125,19 @@ class VisibleTextTest {
       assertThat(VisibleText.hidden(cp)).as("U+%04X", cp).isFalse();
     }
   }
+
+  @Test
+  void aCharacterAfterPlainAsciiIsShownAsItIsShownAlone() {
+    // Printable ASCII is passed over without the tables: every other code point right after it,
+    // and a tower of marks after it, must still be shown exactly as on its own.
+    for (int cp = 0; cp <= 0x10FFFF; cp = cp < 0x3200 ? cp + 1 : cp + 7) {
+      String alone = new String(Character.toChars(cp));
+      assertThat(VisibleText.inline("select 1 -- " + alone)).isEqualTo("select 1 -- " + VisibleText.inline(alone));
+      assertThat(VisibleText.json("{\"a\":\"x " + alone + "\"}"))
+          .isEqualTo("{\"a\":\"x " + VisibleText.json(alone) + "\"}");
+    }
+    assertThat(VisibleText.inline("ab\u0301\u0302\u0303")).isEqualTo("ab\u0301\u0302\\u{0303}");
+    assertThat(VisibleText.inline("a\u0301\u0302b\u0301\u0302")).isEqualTo("a\u0301\u0302b\u0301\u0302");
+    assertThat(VisibleText.inline("select \u007f")).isEqualTo("select \\x7f");
+  }
 }

@@ -196,7 +196,7 @@ public final class Gateway implements AutoCloseable {
     if (config.web() != null) {
       try {
         g.web = WebServer.start(config.web(), () -> g.services.config(), g::port, g.ca, g.ledger, g.tokenVerifier, g.audit,
-            g.index, g.registry, g.approvals, g.witness);
+            g.index, g.registry, g.approvals, g.witness, () -> g.services);
       } catch (IOException e) {
         g.server.stop(true);
         g.closeStores();

@@ -238,6 +238,41 @@ class ApprovalsIT {
   }
 
   @Test
+  void withNowaitRetriesWhilePendingAreOneRequestAndADenialIsToldOnce() throws Exception {
+    String sql = "ALTER TABLE ledger ADD COLUMN polled_col int";
+    SshResult first = gw.ssh(alice, "prod-db").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(sql);
+    assertThat(first.exitCode()).as(first.toString()).isEqualTo(76);
+    Matcher m = REQUEST_ID.matcher(first.err());
+    assertThat(m.find()).isTrue();
+    String id = m.group(1);
+    for (int poll = 0; poll < 3; poll++) {
+      SshResult again = gw.ssh(alice, "prod-db").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(sql);
+      assertThat(again.exitCode()).as(again.toString()).isEqualTo(76);
+      assertThat(again.err()).as("poll %d names the same request", poll)
+          .startsWith("gatehouse: approval pending: request " + id + " ");
+    }
+    SshResult listed = gw.ssh(bob, "approvals").run("list");
+    assertThat(listed.out().lines().filter(l -> l.startsWith("  | ") && l.contains(sql)).count()).as(listed.out()).isEqualTo(1);
+
+    assertThat(gw.ssh(bob, "approvals").run("deny " + id + " not now").exitCode()).isZero();
+    SshResult denied = gw.ssh(alice, "prod-db").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(sql);
+    assertThat(denied.exitCode()).as(denied.toString()).isEqualTo(75);
+    assertThat(denied.err()).contains("denied by " + bob.identity() + " (request " + id + "): not now");
+    // Told once: the same statement again is a new request.
+    SshResult anew = gw.ssh(alice, "prod-db").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(sql);
+    assertThat(anew.exitCode()).as(anew.toString()).isEqualTo(76);
+    assertThat(anew.err()).doesNotContain("request " + id + " ");
+    GatewayFixture.CliResult all = gw.cli("approvals", "list", "--all", "--format", "json");
+    long made = 0;
+    for (JsonNode n : JSON.readTree(all.out())) {
+      made += n.path("statement").asText().equals(sql) ? 1 : 0;
+    }
+    assertThat(made).as("one request, then one more after the denial was told").isEqualTo(2);
+    assertThat(pg.superSql("app", "select count(*) from information_schema.columns where table_name = 'ledger'"
+        + " and column_name = 'polled_col'")).isEqualTo("0");
+  }
+
+  @Test
   void aRuleWithTwoApproversWaitsForTheSecond() throws Exception {
     pg.superSql("app", "INSERT INTO ledger VALUES (20, 'two'), (21, 'keep')");
     try (GatewayFixture.Running held = gw.ssh(alice, "prod-db").start("DELETE FROM ledger WHERE id = 20")) {

@@ -158,6 +158,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theMcpEndpointIsOffUnlessTurnedOnAndNeedsOidc(@TempDir Path dir) throws Exception {
+    Path off = dir.resolve("off.yaml");
+    Files.writeString(off, "web:\n  listen: \"127.0.0.1:8080\"\n");
+    assertThat(ConfigLoader.load(off).web().mcp()).isFalse();
+
+    Path on = dir.resolve("on.yaml");
+    Files.writeString(on, """
+        web:
+          listen: "127.0.0.1:8080"
+          publicUrl: https://bastion.example.com/
+          mcp: true
+        oidc: { issuer: "https://idp.example.com/realms/corp", clientId: gatehouse }
+        """);
+    GatewayConfig c = ConfigLoader.load(on);
+    assertThat(c.web().mcp()).isTrue();
+    assertThat(c.web().mcpResource(8080)).isEqualTo("https://bastion.example.com/mcp");
+
+    Path noOidc = dir.resolve("no-oidc.yaml");
+    Files.writeString(noOidc, """
+        dataDir: /tmp/x
+        web:
+          listen: "127.0.0.1:8080"
+          mcp: true
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(noOidc))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(noOidc + ":4: web.mcp: the MCP endpoint needs oidc");
+  }
+
+  @Test
   void operatorLinksAreOffInAFileThatDoesNotTurnThemOn(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gatehouse.yaml");
     Files.writeString(file, "web:\n  listen: \"127.0.0.1:8080\"\n");

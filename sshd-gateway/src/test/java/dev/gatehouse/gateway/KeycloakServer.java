@@ -25,13 +25,17 @@ import java.util.stream.Stream;
 /**
  * A real Keycloak (the quarkus distribution unpacked by the build into target/keycloak) started as
  * a local process on a free loopback port in dev mode, with the {@code corp} realm imported from
- * src/test/resources/keycloak: users alice (group dev) and bob (group ops), public client
- * {@code gatehouse} with the device grant and PKCE. Keycloak needs Java 21+: the JDK is found
+ * src/test/resources/keycloak: users alice and carol (group dev) and bob (group ops), public client
+ * {@code gatehouse} with the device grant and PKCE; for agents' tokens, public clients {@code
+ * mcp-agent} (its tokens' audience includes {@value #MCP_RESOURCE}, RFC 8707) and {@code other-app}
+ * (no such audience), both with the password grant. Keycloak needs Java 21+: the JDK is found
  * under /usr/lib/jvm (any vendor's, e.g. Temurin 25).
  */
 final class KeycloakServer implements AutoCloseable {
   static final String REALM = "corp";
   static final String CLIENT_ID = "gatehouse";
+  /** The audience the realm's mcp-agent client puts in its tokens: a gateway's web.publicUrl + /mcp. */
+  static final String MCP_RESOURCE = "https://gatehouse.test/mcp";
   private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
 
   private final Process process;
@@ -168,6 +172,23 @@ final class KeycloakServer implements AutoCloseable {
       throw new AssertionError("Keycloak's token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
     }
     return json.readTree(tokens.body());
+  }
+
+  /**
+   * Keycloak's real tokens for {@code user} from client {@code clientId} (mcp-agent or other-app)
+   * by the password grant, scope openid: {@code access_token} and {@code id_token}.
+   */
+  com.fasterxml.jackson.databind.JsonNode passwordTokens(String clientId, String user, String password) throws Exception {
+    HttpResponse<String> tokens = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(issuer() + "/protocol/openid-connect/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&scope=openid&client_id=" + clientId
+            + "&username=" + user + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (tokens.statusCode() != 200) {
+      throw new AssertionError("Keycloak's token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(tokens.body());
   }
 
   private static URI formAction(Page page) {

@@ -13,9 +13,7 @@ import dev.gatehouse.recorder.SessionState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,6 +37,7 @@ class KubectlOnBastionIT {
   private static final String SECRET_VALUE = "correct-horse-battery-staple-42";
   private static final Pattern REQUEST_ID = Pattern.compile("request ([0-9A-F]{4,8})");
   @TempDir static Path dir;
+  static KubeTargetFixture k8s;
   static StandInApiServer api;
   static GatewayFixture gw;
   static SshClientKey alice;
@@ -49,52 +48,24 @@ class KubectlOnBastionIT {
 
   @BeforeAll
   static void start() throws Exception {
-    api = new StandInApiServer();
-    api.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\"}}");
-    for (String pod : List.of("web-1", "web-2", "web-3")) {
-      api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + pod
-          + "\",\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}");
-    }
-    api.create("/api/v1/namespaces/app/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
-        + "\"namespace\":\"app\"},\"type\":\"Opaque\",\"data\":{\"password\":\"" + b64(SECRET_VALUE) + "\"}}");
-    token = dir.resolve("k8s-token");
-    Files.writeString(token, "proxy-upstream-token\n");
-    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        targets:
-          - name: prod-k8s
-            type: kubernetes
-            kubernetes: { server: "%s", token: "file:%s", impersonate: true, namespace: app }
-            runAs: nobody
-            allow: { groups: [sre] }
-            approvers: { groups: [sre-leads] }
-            policy: default-kube
-        policies:
-          default-kube:
-            type: kubernetes
-            block:  [delete-namespace, delete-node, delete-crd, delete-persistent-volume, impersonate]
-            review: [exec, attach, portforward, node-proxy, delete, deletecollection, rbac-write, privileged-workload]
-            rules:
-              - { name: prod-secrets, verbs: [get, list, watch], resources: [secrets], namespaces: [prod], verdict: block }
-            mask: { secrets: true, detectors: [api-key, private-key, jwt] }
-        """.formatted(api.url(), token));
+    k8s = KubeTargetFixture.setup().pods("web-1", "web-2", "web-3").ttyPods("tty-1").secret("app", SECRET_VALUE).runAs()
+        .approvers().start(dir);
+    api = k8s.api;
+    gw = k8s.gw;
+    token = k8s.token;
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("sre"));
     bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("sre-leads"));
   }
 
   @AfterAll
   static void stop() {
-    if (gw != null) {
-      gw.close();
-    }
-    if (api != null) {
-      api.close();
+    if (k8s != null) {
+      k8s.close();
     }
   }
 
   private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return KubeTargetFixture.b64(s);
   }
 
   private static SshResult exec(String command, String... options) throws Exception {
@@ -281,9 +252,17 @@ class KubectlOnBastionIT {
     SshResult other = exec("delete pod web-1 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
     assertThat(other.exitCode()).as("%s", other).isEqualTo(76);
     assertThat(other.err()).doesNotContain("request " + id + " ");
+    // A retry while it is pending names the same request: approvers get one.
+    SshResult poll = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(poll.exitCode()).as("%s", poll).isEqualTo(76);
+    assertThat(poll.err()).startsWith("gatehouse: approval pending: request " + id + " ");
     assertThat(gw.ssh(bob, "approvals").run("deny " + id + " not today").exitCode()).isZero();
     SshResult retry = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
-    assertThat(retry.exitCode()).as("a denied request is not approved: a new one is pending: %s", retry).isEqualTo(76);
+    assertThat(retry.exitCode()).as("the denial is told to the retry: %s", retry).isEqualTo(75);
+    assertThat(retry.err()).isEqualTo("gatehouse: denied by " + bob.identity() + " (request " + id + "): not today\n");
+    SshResult anew = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    assertThat(anew.exitCode()).as("told once: then a new request: %s", anew).isEqualTo(76);
+    assertThat(anew.err()).doesNotContain("request " + id + " ");
 
     try (GatewayFixture.Running held = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60))
         .start("delete pod web-3 --wait=false")) {
@@ -453,6 +432,116 @@ class KubectlOnBastionIT {
     assertThat(ran.out()).isEqualTo("from-an-agent\n");
   }
 
+  @Test
+  void theConsolesHistoryRecallsThePreviousLineAndCtrlCDropsAHalfTypedOne() throws Exception {
+    SshClientKey gina = gw.sign(GatewayFixture.uniqueIdentity("gina"), List.of("sre"));
+    try (InteractiveProcess c = gw.interactive(gina, "prod-k8s")) {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      int mark = c.length();
+      c.send("get pods -n app\r");
+      c.await("web-1", mark, Duration.ofSeconds(30));
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(30));
+      mark = c.length();
+      // arrow up, as a terminal sends it in the application cursor mode the line editor switched on (ESC [ ? 1 h)
+      c.send("\u001bOA");
+      c.await("get pods -n app", mark, Duration.ofSeconds(10));
+      c.send("\r");
+      c.await("web-1", mark, Duration.ofSeconds(30));
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(30));
+      mark = c.length();
+      c.send("delete namespace prod");
+      c.await("delete namespace prod", mark, Duration.ofSeconds(10));
+      c.send("\u0003"); // Ctrl-C: the half-typed line is dropped, a fresh prompt
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(10));
+      int dropped = c.length();
+      c.send("\r"); // Enter on the fresh line: nothing of the dropped text runs
+      c.send("version --client\r");
+      c.await("Client Version", dropped, Duration.ofSeconds(30));
+      c.await("prod-k8s> ", c.transcript().indexOf("Client Version", dropped), Duration.ofSeconds(30));
+      assertThat(c.transcript().substring(dropped)).doesNotContain("delete-namespace");
+      c.send("exit\r");
+      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
+    }
+    SessionRecord s = gw.awaitSession(gina.identity(), x -> x.state() == SessionState.CLOSED);
+    String cast = Files.readString(gw.dataDir().resolve(s.path()));
+    assertThat(Pattern.compile("kubectl get pods -n app").matcher(cast).results().count())
+        .as("the recalled line ran a second time").isEqualTo(2);
+    assertThat(cast).contains("kubectl version --client").doesNotContain("kubectl delete namespace prod")
+        .doesNotContain("delete-namespace");
+    assertThat(gw.auditLines()).noneMatch(field("identity", gina.identity()).and(field("rule", "delete-namespace")));
+  }
+
+  @Test
+  void ctrlCWhileARequestWaitsForApprovalInTheConsoleWithdrawsTheRequest() throws Exception {
+    SshClientKey hank = gw.sign(GatewayFixture.uniqueIdentity("hank"), List.of("sre"));
+    String id;
+    try (InteractiveProcess c = gw.interactive(hank, "prod-k8s")) {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      int mark = c.length();
+      c.send("delete pod web-1 --wait=false\r");
+      String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
+      c.await("Ctrl-C to cancel", mark, Duration.ofSeconds(10));
+      Matcher m = REQUEST_ID.matcher(seen.substring(mark));
+      assertThat(m.find()).as(seen).isTrue();
+      id = m.group(1);
+      assertThat(gw.ssh(bob, "approvals").run("list").out()).as("pending before Ctrl-C").contains(id);
+      mark = c.length();
+      c.send("\u0003");
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(20));
+      c.send("exit\r");
+      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
+    }
+    JsonNode closed = gw.awaitAudit("the request cancelled", field("event", "approval-closed").and(field("requestId", id)));
+    assertThat(closed.path("state").asText()).isEqualTo("cancelled");
+    assertThat(closed.path("reason").asText()).isEqualTo("client-cancelled");
+    SshResult list = gw.ssh(bob, "approvals").run("list");
+    assertThat(list.exitCode()).as("%s", list).isZero();
+    assertThat(list.out()).as("withdrawn: no longer listed for the approvers").doesNotContain(id);
+    JsonNode all = KubeTargetFixture.JSON.readTree(gw.cli("approvals", "list", "--format", "json").out());
+    for (JsonNode n : all) {
+      assertThat(n.path("id").asText()).as("%s", n).isNotEqualTo(id);
+    }
+    assertThat(api.requests()).noneMatch(x -> x.method().equals("DELETE") && x.path().contains("/pods/web-1"));
+  }
+
+  @Test
+  void attachItInTheConsoleIsHeldForApprovalThenRelayedAndRecordedAsExecIs() throws Exception {
+    SshClientKey ivy = gw.sign(GatewayFixture.uniqueIdentity("ivy"), List.of("sre"));
+    int execsBefore = api.execs().size();
+    try (InteractiveProcess c = gw.interactive(ivy, "prod-k8s")) {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      int mark = c.length();
+      c.send("attach -it tty-1 -c web\r");
+      String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
+      Matcher m = REQUEST_ID.matcher(seen.substring(Math.min(mark, seen.length())));
+      assertThat(m.find()).as(seen).isTrue();
+      assertThat(api.execs()).as("held: the API server has not seen the attach").hasSize(execsBefore);
+      assertThat(gw.ssh(bob, "approvals").run("list").out()).contains("GET pods/tty-1/attach in namespace app");
+      assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();
+      c.await("$ ", mark, Duration.ofSeconds(30));
+      mark = c.length();
+      c.send("echo hello-from-attach\r");
+      c.await("hello-from-attach\r\n", mark, Duration.ofSeconds(20));
+      mark = c.length();
+      c.send("exit\r");
+      c.await("prod-k8s> ", mark, Duration.ofSeconds(20));
+      c.send("exit\r");
+      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
+    }
+    assertThat(api.execs()).hasSize(execsBefore + 1);
+    var attach = api.execs().get(execsBefore);
+    assertThat(attach.protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(attach.path()).startsWith("/api/v1/namespaces/app/pods/tty-1/attach?").contains("container=web")
+        .contains("tty=true");
+    assertThat(attach.headers().get("impersonate-user")).containsExactly(ivy.identity());
+    assertThat(attach.stdin().toString()).contains("echo hello-from-attach\r");
+    SessionRecord s = gw.awaitSession(ivy.identity(), x -> x.state() == SessionState.CLOSED);
+    Path cast = gw.dataDir().resolve(s.path());
+    assertThat(Files.readString(cast)).contains("attach pod tty-1 container web in namespace app")
+        .contains("approved by " + bob.identity()).contains("hello-from-attach");
+    assertThat(Asciinema.cat(cast)).contains("hello-from-attach");
+  }
+
   private static String readQuietly(Path p) {
     try {
       return Files.readString(p);
@@ -463,16 +552,6 @@ class KubectlOnBastionIT {
 
   /** The id of the pending approval request whose statement is one of {@code statements}. */
   private static String awaitPendingRequest(String... statements) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      GatewayFixture.CliResult r = gw.cli("approvals", "list", "--format", "json");
-      for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())) {
-        if (n.path("state").asText().equals("pending") && List.of(statements).contains(n.path("statement").asText())) {
-          return n.path("id").asText();
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no pending request for " + String.join(" or ", statements));
+    return k8s.awaitPending(null, statements);
   }
 }

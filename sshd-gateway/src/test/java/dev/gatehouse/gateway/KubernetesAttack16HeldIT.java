@@ -2,29 +2,18 @@ package dev.gatehouse.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.kube.testing.Kubectl;
 import dev.gatehouse.kube.testing.StandInApiServer;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +32,7 @@ class KubernetesAttack16HeldIT {
   private static final String SECRET_VALUE = "correct-horse-battery-staple-42";
   private static final String PROD_SECRET = "prod-only-value-7f1c2e";
   @TempDir static Path dir;
+  static KubeTargetFixture k8s;
   static StandInApiServer api;
   static GatewayFixture gw;
   static SshClientKey alice;
@@ -51,51 +41,22 @@ class KubernetesAttack16HeldIT {
 
   @BeforeAll
   static void start() throws Exception {
-    api = new StandInApiServer();
-    api.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\"}}");
-    api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-1\","
-        + "\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}");
-    api.create("/api/v1/namespaces/app/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
-        + "\"namespace\":\"app\"},\"type\":\"Opaque\",\"data\":{\"password\":\"" + b64(SECRET_VALUE) + "\"}}");
-    api.create("/api/v1/namespaces/prod/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
-        + "\"namespace\":\"prod\"},\"type\":\"Opaque\",\"data\":{\"password\":\"" + b64(PROD_SECRET) + "\"}}");
-    Path token = dir.resolve("k8s-token");
-    Files.writeString(token, "proxy-upstream-token\n");
-    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        targets:
-          - name: prod-k8s
-            type: kubernetes
-            kubernetes: { server: "%s", token: "file:%s", impersonate: true, namespace: app }
-            runAs: nobody
-            allow: { groups: [sre] }
-            approvers: { groups: [sre-leads] }
-            policy: default-kube
-        policies:
-          default-kube:
-            type: kubernetes
-            block:  [delete-namespace, delete-node, delete-crd, delete-persistent-volume, impersonate, privileged-workload]
-            review: [exec, attach, portforward, node-proxy, delete, deletecollection, rbac-write]
-            rules:
-              - { name: prod-secrets, verbs: [get, list, watch], resources: [secrets], namespaces: [prod], verdict: block }
-            mask: { secrets: true, detectors: [api-key, private-key, jwt] }
-        """.formatted(api.url(), token));
+    k8s = KubeTargetFixture.setup().pods("web-1").secret("app", SECRET_VALUE).secret("prod", PROD_SECRET).runAs()
+        .approvers().blockPrivileged().start(dir);
+    api = k8s.api;
+    gw = k8s.gw;
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("sre"));
   }
 
   @AfterAll
   static void stop() {
-    if (gw != null) {
-      gw.close();
-    }
-    if (api != null) {
-      api.close();
+    if (k8s != null) {
+      k8s.close();
     }
   }
 
   private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return KubeTargetFixture.b64(s);
   }
 
   private static String decoded(String path) {
@@ -130,7 +91,7 @@ class KubernetesAttack16HeldIT {
         "GET http://evil.example/api/v1/namespaces/prod/secrets/db",
         "GET /api/v1/namespaces/prod/secrets/db?x=%zz",
         "GET /api/v1/namespaces/prod/secrets/db%00");
-    try (Tunnel t = new Tunnel(alice, "paths")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "paths")) {
       for (String line : lines) {
         int before = api.requests().size();
         String answer = t.raw((line + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
@@ -147,7 +108,7 @@ class KubernetesAttack16HeldIT {
   /** Client impersonation in any spelling is refused; the client's Authorization never goes upstream. */
   @Test
   void impersonationInAnySpellingIsRefusedAndTheClientsAuthorizationNeverPasses() throws Exception {
-    try (Tunnel t = new Tunnel(alice, "imp")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "imp")) {
       for (String header : List.of("impersonate-user: system:admin", "IMPERSONATE-GROUP: system:masters",
           "Impersonate-Uid: 0", "Impersonate-Extra-Scopes: all", "impersonate-user : system:admin")) {
         int before = api.requests().size();
@@ -185,7 +146,7 @@ class KubernetesAttack16HeldIT {
         "DELETE /api/v1/namespaces?fieldSelector=metadata.name%3Dprod HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         "DELETE /api/v1/namespaces/prod/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         "DELETE /api/v1/namespaces/prod/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    try (Tunnel t = new Tunnel(alice, "framing")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "framing")) {
       for (String a : attempts) {
         t.raw(a.getBytes(StandardCharsets.ISO_8859_1));
         assertThat(api.requests()).as(a).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("namespaces"));
@@ -209,7 +170,7 @@ class KubernetesAttack16HeldIT {
   void aSecretsValueIsNeverVisibleWhateverTheAcceptOrEncoding(String spec) throws Exception {
     String path = spec.substring(0, spec.indexOf('|'));
     String accept = spec.substring(spec.indexOf('|') + 1);
-    try (Tunnel t = new Tunnel(alice, "accept-" + Integer.toHexString(spec.hashCode()))) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "accept-" + Integer.toHexString(spec.hashCode()))) {
       for (String encoding : List.of("gzip", "identity", "deflate, br")) {
         HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<byte[]> r = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port + path))
@@ -350,58 +311,6 @@ class KubernetesAttack16HeldIT {
         "get pods -n prod --warnings-as-errors", "auth whoami", "version", "cluster-info")) {
       SshResult r = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60)).run(command);
       assertThat(r.out() + r.err()).as(command).doesNotContain("proxy-upstream-token").doesNotContain(api.url());
-    }
-  }
-
-  /** ssh -N -L PORT:prod-k8s:443 as {@code key}: raw HTTP and the user's own kubectl through it. */
-  static final class Tunnel implements AutoCloseable {
-    final Process ssh;
-    final int port;
-
-    Tunnel(SshClientKey key, String name) throws Exception {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      List<String> argv = new ArrayList<>(gw.sshArgv(key, "prod-k8s", List.of("-N", "-L", port + ":prod-k8s:443",
-          "-o", "ExitOnForwardFailure=yes")));
-      ssh = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (true) {
-        try (Socket probe = new Socket("127.0.0.1", port)) {
-          break;
-        } catch (java.io.IOException e) {
-          assertThat(System.nanoTime()).as("the ssh -L port opens").isLessThan(deadline);
-          Thread.sleep(100);
-        }
-      }
-    }
-
-    /** Writes the bytes on one connection, then reads what comes back until the proxy closes or goes quiet. */
-    String raw(byte[] request) throws Exception {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        s.setSoTimeout(5_000);
-        OutputStream out = s.getOutputStream();
-        out.write(request);
-        out.flush();
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[8192];
-        try {
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            b.write(buf, 0, n);
-          }
-        } catch (java.net.SocketTimeoutException e) {
-          // keep-alive: what came so far is the answer
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      ssh.destroy();
-      ssh.waitFor(5, TimeUnit.SECONDS);
     }
   }
 }

@@ -2,20 +2,14 @@ package dev.gatehouse.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.kube.testing.Kubectl;
 import dev.gatehouse.kube.testing.StandInApiServer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +38,7 @@ class KubernetesAttack16IT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern REQUEST_ID = Pattern.compile("request ([0-9A-F]{4,8})");
   @TempDir static Path dir;
+  static KubeTargetFixture k8s;
   static StandInApiServer api;
   static GatewayFixture gw;
   static SshClientKey alice;
@@ -53,45 +48,17 @@ class KubernetesAttack16IT {
 
   @BeforeAll
   static void start() throws Exception {
-    api = new StandInApiServer();
-    api.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\"}}");
-    for (String pod : List.of("web-1", "web-2", "web-3")) {
-      api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + pod
-          + "\",\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}");
-    }
-    Path token = dir.resolve("k8s-token");
-    Files.writeString(token, "proxy-upstream-token\n");
-    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        targets:
-          - name: prod-k8s
-            type: kubernetes
-            kubernetes: { server: "%s", token: "file:%s", impersonate: true, namespace: app }
-            runAs: nobody
-            allow: { groups: [sre] }
-            approvers: { groups: [sre-leads] }
-            policy: default-kube
-        policies:
-          default-kube:
-            type: kubernetes
-            block:  [delete-namespace, delete-node, delete-crd, delete-persistent-volume, impersonate, privileged-workload]
-            review: [exec, attach, portforward, node-proxy, delete, deletecollection, rbac-write]
-            rules:
-              - { name: prod-secrets, verbs: [get, list, watch], resources: [secrets], namespaces: [prod], verdict: block }
-            mask: { secrets: true, detectors: [api-key, private-key, jwt] }
-        """.formatted(api.url(), token));
+    k8s = KubeTargetFixture.setup().pods("web-1", "web-2", "web-3").runAs().approvers().blockPrivileged().start(dir);
+    api = k8s.api;
+    gw = k8s.gw;
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("sre"));
     bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("sre-leads"));
   }
 
   @AfterAll
   static void stop() {
-    if (gw != null) {
-      gw.close();
-    }
-    if (api != null) {
-      api.close();
+    if (k8s != null) {
+      k8s.close();
     }
   }
 
@@ -118,7 +85,7 @@ class KubernetesAttack16IT {
             - {name: c, image: busybox, stdin: &t true}
           hostNetwork: %s
         """.formatted(name, spelling);
-    try (Tunnel t = new Tunnel(alice, name)) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, name)) {
       int before = api.requests().size();
       HttpResponse<String> r = t.post("/api/v1/namespaces/app/pods", "application/yaml", yaml);
       assertThat(api.requests().subList(before, api.requests().size()))
@@ -142,7 +109,7 @@ class KubernetesAttack16IT {
     String body = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"dup-spec\",\"namespace\":\"app\"},"
         + "\"spec\":{\"hostNetwork\":true},"
         + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}";
-    try (Tunnel t = new Tunnel(alice, "dup-spec")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "dup-spec")) {
       int before = api.requests().size();
       HttpResponse<String> r = t.post("/api/v1/namespaces/app/pods", "application/json", body);
       assertThat(api.requests().subList(before, api.requests().size()))
@@ -163,7 +130,7 @@ class KubernetesAttack16IT {
    */
   @Test
   void anEvictionIsHeldForReviewAsTheDeleteOfThatPodIs() throws Exception {
-    try (Tunnel t = new Tunnel(alice, "evict")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "evict")) {
       int before = api.requests().size();
       // What kubectl drain sends for each pod; the forward has no NOWAIT, so a held request would wait: bounded here.
       var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -196,9 +163,9 @@ class KubernetesAttack16IT {
    */
   @Test
   void kubectlDebugIsHeldForReviewAsExecIs() throws Exception {
-    try (Tunnel t = new Tunnel(alice, "debug")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(alice, "debug")) {
       int before = api.requests().size();
-      Kubectl.Result r = t.kubectl.run("debug", "web-1", "-n", "app", "--image=busybox", "--target=web",
+      Kubectl.Result r = t.kubectl().run("debug", "web-1", "-n", "app", "--image=busybox", "--target=web",
           "--attach=false", "--request-timeout=15s", "--", "sh", "-c", "cat /proc/1/root/etc/shadow");
       assertThat(api.requests().subList(before, api.requests().size()))
           .as("a command in the pod went to the API server without the exec review; kubectl: %s %s", r.out(), r.err())
@@ -239,7 +206,7 @@ class KubernetesAttack16IT {
     SshClientKey grace = gw.sign(GatewayFixture.uniqueIdentity("grace"), List.of("sre"));
     StringBuilder shown = new StringBuilder();
     java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
-    try (Tunnel t = new Tunnel(grace, "b64")) {
+    try (KubeTargetFixture.Tunnel t = k8s.tunnel(grace, "b64")) {
       URI uri = URI.create("ws://127.0.0.1:" + t.port + "/api/v1/namespaces/app/pods/web-1/exec"
           + "?command=cat-etc-shadow&container=web&stdout=true&stderr=true");
       var ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v4.base64.channel.k8s.io")
@@ -325,73 +292,10 @@ class KubernetesAttack16IT {
   // ---- helpers ----
 
   private static String awaitPending(SshClientKey requester, String statement) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      GatewayFixture.CliResult r = gw.cli("approvals", "list", "--format", "json");
-      for (JsonNode n : JSON.readTree(r.out())) {
-        if (n.path("requester").asText().equals(requester.identity()) && n.path("state").asText().equals("pending")
-            && n.path("statement").asText().equals(statement)) {
-          return n.path("id").asText();
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no pending request " + statement + " of " + requester.identity());
+    return k8s.awaitPending(requester, statement);
   }
 
   private static List<String> pendingStatements(SshClientKey requester) throws Exception {
-    GatewayFixture.CliResult r = gw.cli("approvals", "list", "--format", "json");
-    List<String> out = new ArrayList<>();
-    for (JsonNode n : JSON.readTree(r.out())) {
-      if (n.path("requester").asText().equals(requester.identity()) && n.path("state").asText().equals("pending")) {
-        out.add(n.path("statement").asText());
-      }
-    }
-    return out;
-  }
-
-  /** ssh -N -L PORT:prod-k8s:443 as {@code key}, {@code gatehouse kubeconfig}, the user's own kubectl and HTTP client. */
-  static final class Tunnel implements AutoCloseable {
-    final Process ssh;
-    final int port;
-    final Path home;
-    final Kubectl kubectl;
-
-    Tunnel(SshClientKey key, String name) throws Exception {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      List<String> argv = new ArrayList<>(gw.sshArgv(key, "prod-k8s", List.of("-N", "-L", port + ":prod-k8s:443",
-          "-o", "ExitOnForwardFailure=yes")));
-      ssh = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (true) {
-        try (Socket probe = new Socket("127.0.0.1", port)) {
-          break;
-        } catch (java.io.IOException e) {
-          assertThat(System.nanoTime()).as("the ssh -L port opens").isLessThan(deadline);
-          Thread.sleep(100);
-        }
-      }
-      GatewayFixture.CliResult kc = GatewayProcess.cli("kubeconfig", "prod-k8s", "--port", String.valueOf(port));
-      assertThat(kc.exitCode()).as(kc.err()).isZero();
-      home = Files.createDirectories(dir.resolve(name + "-home"));
-      Path config = home.resolve("gatehouse-kubeconfig");
-      Files.writeString(config, kc.out());
-      kubectl = Kubectl.withConfig(home, config);
-    }
-
-    HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-      HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      return c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    public void close() throws Exception {
-      ssh.destroy();
-      ssh.waitFor(5, TimeUnit.SECONDS);
-    }
+    return k8s.pendingStatements(requester);
   }
 }

@@ -7,19 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.ConfigLoader;
+import dev.gatehouse.kube.testing.ExecFront;
 import dev.gatehouse.kube.testing.Kubectl;
+import dev.gatehouse.kube.testing.PortForwarding;
 import dev.gatehouse.kube.testing.StandInApiServer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,93 +32,51 @@ class KubernetesTargetIT {
   private static final String SECRET_VALUE = "correct-horse-battery-staple-42";
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
+  static KubeTargetFixture k8s;
   static StandInApiServer api;
   static GatewayFixture gw;
   static SshClientKey alice;
   static SshClientKey mallory;
+  static SshClientKey bob;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
   @BeforeAll
   static void start() throws Exception {
-    api = new StandInApiServer();
-    api.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\"}}");
-    api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-1\","
-        + "\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\"}]}}");
-    api.create("/api/v1/namespaces/app/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
-        + "\"namespace\":\"app\"},\"type\":\"Opaque\",\"data\":{\"password\":\"" + b64(SECRET_VALUE) + "\"}}");
-    Path token = dir.resolve("k8s-token");
-    Files.writeString(token, "proxy-upstream-token\n");
-    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        targets:
-          - name: prod-k8s
-            type: kubernetes
-            kubernetes: { server: "%s", token: "file:%s", impersonate: true, namespace: app }
-            allow: { groups: [sre] }
-            policy: default-kube
-        policies:
-          default-kube:
-            type: kubernetes
-            block:  [delete-namespace, delete-node, delete-crd, delete-persistent-volume, impersonate]
-            review: [exec, attach, portforward, node-proxy, delete, deletecollection, rbac-write, privileged-workload]
-            rules:
-              - { name: prod-secrets, verbs: [get, list, watch], resources: [secrets], namespaces: [prod], verdict: block }
-            mask: { secrets: true, detectors: [api-key, private-key, jwt] }
-        """.formatted(api.url(), token));
+    k8s = KubeTargetFixture.setup().pods("web-1").secret("app", SECRET_VALUE).approvers().start(dir);
+    api = k8s.api;
+    gw = k8s.gw;
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("sre"));
     mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
+    bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("sre-leads"));
   }
 
   @AfterAll
   static void stop() {
-    if (gw != null) {
-      gw.close();
-    }
-    if (api != null) {
-      api.close();
+    if (k8s != null) {
+      k8s.close();
     }
   }
 
   private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return KubeTargetFixture.b64(s);
   }
 
-  /** ssh -N -L PORT:prod-k8s:443 as {@code key}, then {@code gatehouse kubeconfig}; kubectl with it. */
-  private static final class Tunnel implements AutoCloseable {
-    final Process ssh;
-    final Kubectl kubectl;
-
-    Tunnel(SshClientKey key, String name) throws Exception {
-      int port;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      List<String> argv = new ArrayList<>(gw.sshArgv(key, "prod-k8s", List.of("-N", "-L", port + ":prod-k8s:443",
-          "-o", "ExitOnForwardFailure=yes")));
-      ssh = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      awaitPort(port);
-      GatewayFixture.CliResult kc = GatewayProcess.cli("kubeconfig", "prod-k8s", "--port", String.valueOf(port));
-      assertThat(kc.exitCode()).as(kc.err()).isZero();
-      assertThat(kc.out()).contains("server: http://127.0.0.1:" + port).doesNotContain("token").doesNotContain("client-");
-      Path home = Files.createDirectories(dir.resolve(name + "-home"));
-      Path config = home.resolve("gatehouse-kubeconfig");
-      Files.writeString(config, kc.out());
-      kubectl = Kubectl.withConfig(home, config);
-    }
-
-    @Override
-    public void close() throws Exception {
-      ssh.destroy();
-      ssh.waitFor(5, TimeUnit.SECONDS);
-    }
+  /**
+   * ssh -N -L PORT:prod-k8s:443 as {@code key}, then {@code gatehouse kubeconfig}: a server on the
+   * forward's port and no credentials of any kind.
+   */
+  private static KubeTargetFixture.Tunnel tunnel(SshClientKey key, String name) throws Exception {
+    KubeTargetFixture.Tunnel t = k8s.tunnel(key, name);
+    assertThat(t.kubeconfig()).contains("server: http://127.0.0.1:" + t.port).doesNotContain("token")
+        .doesNotContain("client-");
+    return t;
   }
 
   @Test
   void kubectlThroughSshDashLListsPodsAsThePerson() throws Exception {
-    try (Tunnel t = new Tunnel(alice, "list")) {
-      Kubectl.Result r = t.kubectl.run("get", "pods", "-n", "app");
+    try (KubeTargetFixture.Tunnel t = tunnel(alice, "list")) {
+      Kubectl.Result r = t.kubectl().run("get", "pods", "-n", "app");
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(r.out()).contains("web-1");
     }
@@ -140,8 +94,8 @@ class KubernetesTargetIT {
 
   @Test
   void deleteNamespaceIsBlockedAuditedAndNeverReachesTheApiServer() throws Exception {
-    try (Tunnel t = new Tunnel(alice, "delete")) {
-      Kubectl.Result r = t.kubectl.run("delete", "namespace", "prod", "--wait=false");
+    try (KubeTargetFixture.Tunnel t = tunnel(alice, "delete")) {
+      Kubectl.Result r = t.kubectl().run("delete", "namespace", "prod", "--wait=false");
       assertThat(r.exit()).isNotZero();
       assertThat(r.err()).contains("gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod");
     }
@@ -154,17 +108,17 @@ class KubernetesTargetIT {
 
   @Test
   void secretValuesNeverShowInYamlJsonOrTheSortedTable() throws Exception {
-    try (Tunnel t = new Tunnel(alice, "secret")) {
+    try (KubeTargetFixture.Tunnel t = tunnel(alice, "secret")) {
       for (String[] args : new String[][] {
           {"get", "secret", "db", "-n", "app", "-o", "yaml"},
           {"get", "secret", "db", "-n", "app", "-o", "json"},
           {"get", "secrets", "-n", "app", "--sort-by=.metadata.name"}}) {
-        Kubectl.Result r = t.kubectl.run(args);
+        Kubectl.Result r = t.kubectl().run(args);
         assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
         assertThat(r.out()).as(String.join(" ", args)).contains("db")
             .doesNotContain(SECRET_VALUE).doesNotContain(b64(SECRET_VALUE));
       }
-      Kubectl.Result prod = t.kubectl.run("get", "secrets", "-n", "prod");
+      Kubectl.Result prod = t.kubectl().run("get", "secrets", "-n", "prod");
       assertThat(prod.exit()).isNotZero();
       assertThat(prod.err()).contains("gatehouse: blocked by rule prod-secrets: GET secrets in namespace prod");
     }
@@ -173,8 +127,8 @@ class KubernetesTargetIT {
   @Test
   void impersonationHeadersFromTheClientAreRefused() throws Exception {
     int before = api.requests().size();
-    try (Tunnel t = new Tunnel(alice, "as")) {
-      Kubectl.Result r = t.kubectl.run("get", "pods", "-n", "app", "--as=system:admin");
+    try (KubeTargetFixture.Tunnel t = tunnel(alice, "as")) {
+      Kubectl.Result r = t.kubectl().run("get", "pods", "-n", "app", "--as=system:admin");
       assertThat(r.exit()).isNotZero();
       assertThat(r.err()).contains("Forbidden");
     }
@@ -187,13 +141,52 @@ class KubernetesTargetIT {
   @Test
   void aPersonWhoMayNotUseTheTargetGetsNoForward() throws Exception {
     int before = api.requests().size();
-    try (Tunnel t = new Tunnel(mallory, "mallory")) {
-      Kubectl.Result r = t.kubectl.run("get", "pods", "-n", "app");
+    try (KubeTargetFixture.Tunnel t = tunnel(mallory, "mallory")) {
+      Kubectl.Result r = t.kubectl().run("get", "pods", "-n", "app");
       assertThat(r.exit()).isNotZero();
     }
     assertThat(api.requests()).hasSize(before);
     gw.awaitAudit("forward refused", GatewayFixture.field("identity", mallory.identity())
         .and(GatewayFixture.field("reason", "forward-refused")));
+  }
+
+  /**
+   * The user's own {@code kubectl port-forward} through {@code ssh -L}: held for approval (the
+   * default policy reviews {@code portforward}), then relayed; a TCP client of kubectl's local port
+   * reaches the pod's port (the stand-in's echo). The bytes are counted in the audit, not recorded.
+   */
+  @Test
+  void kubectlPortForwardThroughSshDashLRunsOnceApprovedAndItsBytesAreCountedNotRecorded() throws Exception {
+    SshClientKey paula = gw.sign(GatewayFixture.uniqueIdentity("paula"), List.of("sre"));
+    String line = "hello through kubectl port-forward\n";
+    try (KubeTargetFixture.Tunnel t = tunnel(paula, "pf");
+        PortForwarding pf = PortForwarding.start(t.kubectl(), dir.resolve("pf-out"), "web-1", "app", ExecFront.ECHO_PORT)) {
+      String id = k8s.awaitPending(paula, "GET pods/web-1/portforward in namespace app");
+      assertThat(api.execs()).as("held: the API server has not seen it").noneMatch(e -> e.path().contains("/portforward"));
+      assertThat(gw.ssh(bob, "approvals").run("list").out()).contains(id).contains("GET pods/web-1/portforward in namespace app");
+      assertThat(gw.ssh(bob, "approvals").run("approve " + id).exitCode()).isZero();
+      pf.awaitForwarding(Duration.ofSeconds(60));
+      assertThat(pf.roundTrip(line, Duration.ofSeconds(30))).isEqualTo(line);
+    }
+    var forwards = api.execs().stream().filter(e -> e.path().contains("/portforward")).toList();
+    assertThat(forwards).hasSize(1);
+    assertThat(forwards.get(0).path()).startsWith("/api/v1/namespaces/app/pods/web-1/portforward");
+    assertThat(forwards.get(0).protocol()).isEqualTo("SPDY/3.1+portforward.k8s.io");
+    assertThat(forwards.get(0).headers().get("authorization")).containsExactly("Bearer " + KubeTargetFixture.UPSTREAM_TOKEN);
+    assertThat(forwards.get(0).headers().get("impersonate-user")).containsExactly(paula.identity());
+    assertThat(forwards.get(0).stdin().toString()).as("what reached the pod's port").isEqualTo(line);
+    JsonNode ended = gw.awaitAudit("port-forward ended", GatewayFixture.field("event", "port-forward-ended")
+        .and(GatewayFixture.field("identity", paula.identity())));
+    assertThat(ended.path("request").asText()).isEqualTo("GET pods/web-1/portforward in namespace app");
+    assertThat(ended.path("bytesToPod").asLong()).isEqualTo(line.length());
+    assertThat(ended.path("bytesFromPod").asLong()).isEqualTo(line.length());
+    assertThat(ended.path("via").asText()).isEqualTo("ssh -L");
+    List<String> casts = new ArrayList<>();
+    for (var s : gw.sessionsOf(paula.identity())) {
+      casts.add(Files.readString(gw.dataDir().resolve(s.path())));
+    }
+    assertThat(casts).as("a marker for the forward").anyMatch(c -> c.contains("portforward pod web-1 in namespace app opened"));
+    assertThat(casts).as("its bytes are not recorded").noneMatch(c -> c.contains("hello through kubectl port-forward"));
   }
 
   @Test
@@ -244,17 +237,5 @@ class KubernetesTargetIT {
     GatewayFixture.CliResult serve = GatewayProcess.cli("serve", "--config", cfg.toString());
     assertThat(serve.exitCode()).isEqualTo(78);
     assertThat(serve.err()).contains("targets[0].policy");
-  }
-
-  private static void awaitPort(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new AssertionError("the ssh -L port " + port + " never opened");
   }
 }

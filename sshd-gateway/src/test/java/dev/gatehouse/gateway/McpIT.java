@@ -233,7 +233,21 @@ class McpIT {
       JsonNode status = body(call(c, "approval_status", Map.of("request", id)));
       assertThat(status.path("state").asText()).isEqualTo("pending");
       assertThat(status.path("statement").asText()).isEqualTo(ddl);
+
+      // An agent polling: the same request each time, not one more for the approvers per poll.
+      for (int poll = 0; poll < 3; poll++) {
+        JsonNode again = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl)));
+        assertThat(again.path("status").asText()).isEqualTo("pending");
+        assertThat(again.path("request").asText()).as("poll %d", poll).isEqualTo(id);
+      }
     }
+    // From another connection too.
+    try (McpSyncClient c = connect(alice)) {
+      assertThat(body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl))).path("request").asText())
+          .isEqualTo(id);
+    }
+    SshResult list = gw.ssh(lead, "approvals").run("list");
+    assertThat(list.out().lines().filter(l -> l.startsWith("  | ") && l.contains(ddl)).count()).as(list.out()).isEqualTo(1);
 
     SshResult approved = gw.ssh(lead, "approvals").run("approve " + id + " looks fine");
     assertThat(approved.exitCode()).as("%s", approved).isZero();
@@ -253,6 +267,29 @@ class McpIT {
       assertThat(third.path("status").asText()).isEqualTo("pending");
       assertThat(third.path("request").asText()).isNotEqualTo(id);
     }
+  }
+
+  @Test
+  void aDeniedCallIsToldOnceThenTheSameCallAsksAnew() throws Exception {
+    SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
+    SshClientKey lead = gw.sign(GatewayFixture.uniqueIdentity("lead"), List.of("dba-leads"));
+    String ddl = "CREATE TABLE mcp_denied_" + Long.toHexString(System.nanoTime()) + " (id int)";
+    try (McpSyncClient c = connect(alice)) {
+      String id = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl))).path("request").asText();
+      assertThat(gw.ssh(lead, "approvals").run("deny " + id + " not in prod").exitCode()).isZero();
+      McpSchema.CallToolResult denied = call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl));
+      assertThat(denied.isError()).isTrue();
+      JsonNode d = body(denied);
+      assertThat(d.path("status").asText()).isEqualTo("denied");
+      assertThat(d.path("rule").asText()).isEqualTo("ddl");
+      assertThat(d.path("reason").asText()).isEqualTo("denied by " + lead.identity() + " (request " + id + "): not in prod");
+      JsonNode anew = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl)));
+      assertThat(anew.path("status").asText()).isEqualTo("pending");
+      assertThat(anew.path("request").asText()).isNotEqualTo(id);
+    }
+    JsonNode call = gw.awaitAudit("the denied call", field("event", "mcp-tool-call").and(field("identity", alice.identity()))
+        .and(field("verdict", "denied")));
+    assertThat(call.path("arguments").asText()).isEqualTo(ddl);
   }
 
   @Test

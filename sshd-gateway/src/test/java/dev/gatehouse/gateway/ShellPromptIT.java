@@ -189,7 +189,8 @@ class ShellPromptIT {
   @ParameterizedTest(name = "tamper: {0}")
   @ValueSource(strings = {"unset PROMPT_COMMAND", "PROMPT_COMMAND=true", "PS0=", "PS1='x$ '", "trap 'echo' DEBUG",
       "enable -n printf", "builtin() { :; }", "__gh_prompt() { :; }", "exec >/tmp/out", "exec 2>/dev/null",
-      "stty -echo", "shopt -u promptvars", "alias ls=true", "declare -f __gh_prompt"})
+      "stty -echo", "shopt -u promptvars", "alias ls=true", "declare -f __gh_prompt", "set -o emacs", "set -o vi",
+      "set -H", "set -o history", "fc -s", "bind -x '\"Q\": true'"})
   void eachTamperRouteIsBlocked(String line, @TempDir Path tmp) throws Exception {
     SshClientKey n = gw.sign(GatewayFixture.uniqueIdentity("tamper"), List.of("dev"));
     try (Tmux t = shell(tmp, n)) {

@@ -31,6 +31,10 @@ import java.util.Set;
  * claim under the same rules as an ID token (a usable identity; {@code email_verified} absent or
  * {@code true}). It must be an access token, not an ID token or another JWT of the issuer ({@link
  * AccessTokenType}). Opaque (non-JWT) access tokens are refused: introspection is not supported. Thread-safe.
+ *
+ * <p>A resource server of its own (the MCP endpoint) verifies with {@link #verify(String, String)}:
+ * there the token is for us when its {@code aud} names that resource (RFC 8707: the token was
+ * asked for this resource, by whichever client) or its {@code azp} is {@code oidc.clientId}.
  */
 public final class AccessTokenVerifier {
   private final OidcSettings settings;
@@ -43,7 +47,18 @@ public final class AccessTokenVerifier {
     this.provider = new OidcProvider(settings, clock, IdTokenVerifier.HTTP_TIMEOUT);
   }
 
+  /** A token for the JSON API: issued to {@code oidc.clientId} ({@code azp}, or {@code aud} without one). */
   public VerifiedToken verify(String token) throws TokenRejected {
+    return verify(token, null);
+  }
+
+  /**
+   * A token for {@code resource} (an RFC 8707 resource indicator such as {@code
+   * https://bastion.example.com/mcp}): its {@code aud} contains {@code resource}, or its {@code azp}
+   * is {@code oidc.clientId}; anything else is {@link TokenRejected#WRONG_AUDIENCE}. Every other
+   * check is {@link #verify(String)}'s. {@code null} means the JSON API's rule.
+   */
+  public VerifiedToken verify(String token, String resource) throws TokenRejected {
     if (token == null || token.isBlank()) {
       throw new TokenRejected(TokenRejected.MALFORMED, "no token");
     }
@@ -74,9 +89,14 @@ public final class AccessTokenVerifier {
     }
     checkSignature(signed);
     Object azp = claims.getClaim("azp");
-    boolean forUs = azp != null ? settings.clientId().equals(azp) : claims.getAudience().contains(settings.clientId());
-    if (!forUs) {
-      throw new TokenRejected(TokenRejected.WRONG_AUDIENCE, "token was not issued to client " + settings.clientId());
+    if (resource == null) {
+      boolean forUs = azp != null ? settings.clientId().equals(azp) : claims.getAudience().contains(settings.clientId());
+      if (!forUs) {
+        throw new TokenRejected(TokenRejected.WRONG_AUDIENCE, "token was not issued to client " + settings.clientId());
+      }
+    } else if (!claims.getAudience().contains(resource) && !settings.clientId().equals(azp)) {
+      throw new TokenRejected(TokenRejected.WRONG_AUDIENCE, "token is neither for resource " + resource
+          + " (aud) nor issued to client " + settings.clientId() + " (azp)");
     }
     Instant now = clock.instant();
     Duration skew = settings.clockSkew();

@@ -126,4 +126,44 @@ class AccessTokenVerifierTest {
           .isInstanceOfSatisfying(TokenRejected.class, e -> assertThat(e.reason()).isEqualTo(refusal));
     }
   }
+  static final String MCP = "https://bastion.example.com/mcp";
+
+  /** A token of the provider requested by client {@code azp}, audience {@code aud}, typ Bearer. */
+  static String tokenOf(String azp, List<String> aud, Map<String, Object> claims) {
+    Map<String, Object> all = new HashMap<>(Map.of("email", "carol@example.com", "typ", "Bearer"));
+    all.putAll(claims);
+    return idp.issueToken("corp", azp, new DefaultOAuth2TokenCallback("corp", "carol-sub", "JWT", aud, all, 300))
+        .serialize();
+  }
+
+  static Stream<Arguments> resourceAudiences() {
+    return Stream.of(
+        Arguments.of("aud names the resource, another client asked (RFC 8707)", tokenOf("agent-app", List.of(MCP), Map.of()), null),
+        Arguments.of("aud names the resource among others", tokenOf("agent-app", List.of("account", MCP), Map.of()), null),
+        Arguments.of("azp is oidc.clientId, aud elsewhere", tokenOf(CLIENT, List.of("account"), Map.of()), null),
+        Arguments.of("another client, another audience", tokenOf("agent-app", List.of("account"), Map.of()), "wrong-audience"),
+        Arguments.of("another client, aud the client id only", tokenOf("agent-app", List.of(CLIENT), Map.of()), "wrong-audience"),
+        Arguments.of("a resource that only starts like ours", tokenOf("agent-app", List.of(MCP + "x"), Map.of()), "wrong-audience"),
+        Arguments.of("the resource's audience on an ID token", tokenOf("agent-app", List.of(MCP), Map.of("typ", "ID")), "id-token-as-bearer"));
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
+  @MethodSource("resourceAudiences")
+  void aResourceTakesTokensForItsAudienceOrIssuedToTheClient(String name, String token, String refusal) throws Exception {
+    if (refusal == null) {
+      VerifiedToken t = verifier().verify(token, MCP);
+      assertThat(t.identity()).isEqualTo("carol@example.com");
+    } else {
+      assertThatThrownBy(() -> verifier().verify(token, MCP))
+          .isInstanceOfSatisfying(TokenRejected.class, e -> assertThat(e.reason()).isEqualTo(refusal));
+    }
+  }
+
+  @Test
+  void theApiRuleIsUnchangedByTheResourceRule() {
+    // A token for the MCP resource requested by another client does not open the JSON API.
+    String forMcp = tokenOf("agent-app", List.of(MCP), Map.of());
+    assertThatThrownBy(() -> verifier().verify(forMcp))
+        .isInstanceOfSatisfying(TokenRejected.class, e -> assertThat(e.reason()).isEqualTo("wrong-audience"));
+  }
 }

@@ -29,12 +29,25 @@ import java.util.regex.Pattern;
  * 255 close in v5). Behind it runs a tiny "shell": it echoes typed input on a terminal, answers
  * {@code echo TEXT} with TEXT, ends at {@code exit} (or stdin's end) with a {@code Status} on
  * channel 3. The WebSocket framing (RFC 6455) is written here by hand: the mock negotiates no v5.
+ *
+ * <p>A pod's {@code portforward} is served here too, as kubectl 1.30+ asks for it: a WebSocket with
+ * the subprotocol {@code SPDY/3.1+portforward.k8s.io} carrying SPDY/3.1 frames (read and written
+ * with Netty's SPDY codec, which the mock's Vert.x brings along). Each forwarded connection is a
+ * pair of SPDY streams (headers {@code streamtype} data or error, {@code port}, {@code requestid});
+ * port {@value #ECHO_PORT} echoes every byte, any other port answers on the error stream as the
+ * kubelet does when nothing listens there.
  */
 public final class ExecFront implements AutoCloseable {
-  private static final Pattern STREAM = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/(exec|attach)");
+  private static final Pattern STREAM = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/(exec|attach|portforward)");
+  /** The one port of a pod that "listens" behind the stand-in's port-forward: it echoes. */
+  public static final int ECHO_PORT = 80;
+  static final String PORT_FORWARD = "SPDY/3.1+portforward.k8s.io";
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-  /** One exec or attach the front served: the request, the chosen subprotocol, resizes and stdin it got. */
+  /**
+   * One exec, attach or port-forward the front served: the request, the chosen subprotocol, resizes
+   * and stdin it got (for a port-forward: the bytes that reached the pod's port, and the ports asked for as resizes {port, 0}).
+   */
   public record Exec(String path, Map<String, List<String>> headers, String protocol, List<int[]> resizes, StringBuilder stdin) {}
 
   private final ServerSocket server;
@@ -208,6 +221,9 @@ public final class ExecFront implements AutoCloseable {
     String protocol = offered.contains("v5.channel.k8s.io") ? "v5.channel.k8s.io"
         : offered.contains("v4.channel.k8s.io") ? "v4.channel.k8s.io"
         : offered.contains("v4.base64.channel.k8s.io") ? "v4.base64.channel.k8s.io" : null;
+    if (target.contains("/portforward")) {
+      protocol = offered.contains(PORT_FORWARD) ? PORT_FORWARD : null;
+    }
     OutputStream out = s.getOutputStream();
     if (protocol == null) {
       out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -225,6 +241,10 @@ public final class ExecFront implements AutoCloseable {
     out.flush();
     Exec exec = new Exec(target, headers, protocol, new CopyOnWriteArrayList<>(), new StringBuilder());
     execs.add(exec);
+    if (protocol.equals(PORT_FORWARD)) {
+      portForward(in, out, exec);
+      return;
+    }
     Map<String, List<String>> q = query(target);
     boolean tty = q.getOrDefault("tty", List.of("false")).contains("true");
     List<String> command = q.getOrDefault("command", List.of());
@@ -247,22 +267,7 @@ public final class ExecFront implements AutoCloseable {
         return;
       }
       int opcode = b0 & 0x0f;
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = (in.read() << 8) | in.read();
-      } else if (len == 127) {
-        len = 0;
-        for (int i = 0; i < 8; i++) {
-          len = (len << 8) | in.read();
-        }
-      }
-      byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
-      byte[] payload = in.readNBytes((int) len);
-      if (mask != null) {
-        for (int i = 0; i < payload.length; i++) {
-          payload[i] ^= mask[i % 4];
-        }
-      }
+      byte[] payload = payload(in, b1);
       if (opcode == 0x8) {
         frame(out, 0x8, new byte[] {0x03, (byte) 0xe8});
         return;
@@ -321,6 +326,136 @@ public final class ExecFront implements AutoCloseable {
         default -> { }
       }
     }
+  }
+
+  // ---- the port-forward ----
+
+  /** SPDY/3.1 over the WebSocket's binary messages, until the client closes it. */
+  private static void portForward(InputStream in, OutputStream out, Exec exec) throws IOException {
+    io.netty.channel.embedded.EmbeddedChannel spdy = new io.netty.channel.embedded.EmbeddedChannel(
+        new io.netty.handler.codec.spdy.SpdyFrameCodec(io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1));
+    Map<Integer, String> types = new java.util.HashMap<>();
+    Map<Integer, String> requestOf = new java.util.HashMap<>();
+    Map<String, int[]> pairs = new java.util.HashMap<>(); // requestid -> {data stream, error stream}
+    java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+    try {
+      while (true) {
+        int b0 = in.read();
+        int b1 = in.read();
+        if (b0 < 0 || b1 < 0) {
+          return;
+        }
+        int opcode = b0 & 0x0f;
+        byte[] payload = payload(in, b1);
+        if (opcode == 0x8) {
+          frame(out, 0x8, new byte[] {0x03, (byte) 0xe8});
+          return;
+        }
+        if (opcode == 0x9) {
+          frame(out, 0xA, payload);
+          continue;
+        }
+        if (opcode == 0xA) {
+          continue;
+        }
+        message.write(payload);
+        if ((b0 & 0x80) == 0) {
+          continue;
+        }
+        spdy.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(message.toByteArray()));
+        message.reset();
+        Object f;
+        while ((f = spdy.readInbound()) != null) {
+          if (f instanceof io.netty.handler.codec.spdy.SpdySynStreamFrame syn) {
+            int id = syn.streamId();
+            String type = syn.headers().getAsString("streamtype");
+            String port = syn.headers().getAsString("port");
+            String request = syn.headers().getAsString("requestid");
+            types.put(id, type);
+            requestOf.put(id, request);
+            int[] pair = pairs.computeIfAbsent(request, k -> new int[2]);
+            pair["error".equals(type) ? 1 : 0] = id;
+            // One header at least: Netty writes an empty block as no bytes, which the client's zlib reader refuses.
+            io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame reply = new io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame(id);
+            reply.headers().set("streamtype", type);
+            spdy.writeOutbound(reply);
+            if ("data".equals(type)) {
+              exec.resizes().add(new int[] {Integer.parseInt(port), 0});
+              if (!String.valueOf(ECHO_PORT).equals(port)) {
+                // the kubelet's answer when nothing listens: on the error stream, then both end
+                if (pair[1] != 0) {
+                  spdy.writeOutbound(new io.netty.handler.codec.spdy.DefaultSpdyDataFrame(pair[1], io.netty.buffer.Unpooled
+                      .copiedBuffer("error forwarding port " + port + ": connection refused", StandardCharsets.UTF_8)));
+                }
+                end(spdy, pair);
+              }
+            }
+          } else if (f instanceof io.netty.handler.codec.spdy.SpdyDataFrame d) {
+            int id = d.streamId();
+            byte[] data = new byte[d.content().readableBytes()];
+            d.content().readBytes(data);
+            d.release();
+            if ("data".equals(types.get(id))) {
+              synchronized (exec.stdin()) {
+                exec.stdin().append(new String(data, StandardCharsets.ISO_8859_1));
+              }
+              if (data.length > 0) {
+                spdy.writeOutbound(new io.netty.handler.codec.spdy.DefaultSpdyDataFrame(id,
+                    io.netty.buffer.Unpooled.wrappedBuffer(data)));
+              }
+              if (d.isLast()) {
+                end(spdy, pairs.get(requestOf.get(id)));
+              }
+            }
+          } else if (f instanceof io.netty.handler.codec.spdy.SpdyPingFrame ping) {
+            spdy.writeOutbound(new io.netty.handler.codec.spdy.DefaultSpdyPingFrame(ping.id()));
+          } else if (f instanceof io.netty.util.ReferenceCounted rc) {
+            rc.release();
+          }
+        }
+        io.netty.buffer.ByteBuf o;
+        while ((o = spdy.readOutbound()) != null) {
+          byte[] bytes = new byte[o.readableBytes()];
+          o.readBytes(bytes);
+          o.release();
+          frame(out, 0x2, bytes);
+        }
+      }
+    } finally {
+      spdy.finishAndReleaseAll();
+    }
+  }
+
+  /** Both streams of one forwarded connection end (FIN), as the kubelet's do once the port's side closed. */
+  private static void end(io.netty.channel.embedded.EmbeddedChannel spdy, int[] pair) {
+    for (int id : pair) {
+      if (id != 0) {
+        io.netty.handler.codec.spdy.DefaultSpdyDataFrame fin = new io.netty.handler.codec.spdy.DefaultSpdyDataFrame(id);
+        fin.setLast(true);
+        spdy.writeOutbound(fin);
+      }
+    }
+  }
+
+  /** A frame's payload after its second byte: extended length, mask, data (unmasked). */
+  private static byte[] payload(InputStream in, int b1) throws IOException {
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = (in.read() << 8) | in.read();
+    } else if (len == 127) {
+      len = 0;
+      for (int i = 0; i < 8; i++) {
+        len = (len << 8) | in.read();
+      }
+    }
+    byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
+    byte[] payload = in.readNBytes((int) len);
+    if (mask != null) {
+      for (int i = 0; i < payload.length; i++) {
+        payload[i] ^= mask[i % 4];
+      }
+    }
+    return payload;
   }
 
   /** The "container's" shell: a few answers on the channels. */

@@ -46,15 +46,13 @@ public final class Kubectl {
   }
 
   public Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(BINARY.toString());
-    cmd.add("--kubeconfig=" + kubeconfig);
-    cmd.add("--request-timeout=30s");
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().clear();
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("PATH", "/usr/bin:/bin");
+    return runWithEnv(java.util.Map.of(), stdin, args);
+  }
+
+  /** Like {@link #runWithInput}, with variables added to kubectl's environment (e.g. {@code KUBECTL_*} switches). */
+  public Result runWithEnv(java.util.Map<String, String> env, String stdin, String... args)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = builder(env, args);
     Path out = Files.createTempFile(home, "out", ".txt");
     Path err = Files.createTempFile(home, "err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -68,5 +66,31 @@ public final class Kubectl {
       throw new IOException("kubectl " + String.join(" ", args) + " did not end in 90 s");
     }
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /**
+   * kubectl left running (e.g. {@code port-forward}), its stdout and stderr together in {@code
+   * output}; the caller stops it.
+   */
+  public Process start(Path output, String... args) throws IOException {
+    ProcessBuilder pb = builder(java.util.Map.of(), args);
+    pb.redirectErrorStream(true).redirectOutput(output.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    return p;
+  }
+
+  private ProcessBuilder builder(java.util.Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(BINARY.toString());
+    cmd.add("--kubeconfig=" + kubeconfig);
+    cmd.add("--request-timeout=30s");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().clear();
+    pb.environment().put("HOME", home.toString());
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().putAll(env);
+    return pb;
   }
 }

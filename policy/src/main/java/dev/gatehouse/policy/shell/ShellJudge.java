@@ -141,6 +141,42 @@ public final class ShellJudge {
     return new ShellJudgement(v, j.commands(), j.exact());
   }
 
+  /**
+   * Shell options under which bash would run something other than the line it reads from the
+   * gateway: its own line editor ({@code emacs}, {@code vi}: key bindings and macros add to the
+   * line) and history ({@code histexpand}: {@code !!:s/echo //}; {@code history}: the list that
+   * {@code fc} and {@code !} take lines from). The integration turns them off.
+   */
+  private static final Set<String> SHELL_READS_MORE = Set.of("emacs", "vi", "histexpand", "history");
+
+  /** {@code set} turning on an option of {@link #SHELL_READS_MORE} ({@code -H}, {@code -o vi}), or one only known when it runs. */
+  static boolean setTurnsOnReading(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      if (!w.literal()) {
+        return true;
+      }
+      String v = w.value();
+      if (v.equals("--") || !v.startsWith("-")) {
+        return false; // positional parameters follow
+      }
+      if (v.length() > 1 && v.indexOf('H', 1) > 0) {
+        return true;
+      }
+      if (v.matches("-[a-zA-Z]*o")) {
+        if (i + 1 >= a.size()) {
+          return false; // set -o alone lists the options
+        }
+        Word name = a.get(++i);
+        if (!name.literal() || SHELL_READS_MORE.contains(name.value())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** What in {@code c} would take the prompt away from the gateway's shell integration, or null. */
   private static String integrationTamper(ShellCommand c) {
     List<String> a = c.argValues();
@@ -157,8 +193,27 @@ public final class ShellJudge {
         return onlyReads ? null : "stty changes how the terminal hands typed lines to the shell: " + c.text();
       }
       case "shopt" -> {
-        return a.contains("promptvars") && a.stream().anyMatch(v -> v.matches("-[a-z]*u[a-z]*"))
-            ? "turns off the prompt expansion the guard uses: " + c.text() : null;
+        if (a.contains("promptvars") && a.stream().anyMatch(v -> v.matches("-[a-z]*u[a-z]*"))) {
+          return "turns off the prompt expansion the guard uses: " + c.text();
+        }
+        // shopt -o -s NAME sets what set -o NAME sets.
+        boolean setsOption = a.stream().anyMatch(v -> v.matches("-[a-z]*o[a-z]*"))
+            && a.stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*"));
+        boolean named = a.stream().anyMatch(SHELL_READS_MORE::contains) || c.args().stream().anyMatch(w -> !w.literal());
+        return setsOption && named ? "turns on line editing or history in the guarded shell: " + c.text() : null;
+      }
+      case "set" -> {
+        return setTurnsOnReading(c) ? "turns on line editing or history in the guarded shell: " + c.text() : null;
+      }
+      case "bind" -> {
+        // Key bindings and macros of readline make bash run text other than the line it reads.
+        boolean onlyReads = a.stream().allMatch(v -> v.matches("-[lpPvVsSX]+"));
+        return onlyReads ? null : "binds keys of the shell's own line editor: " + c.text();
+      }
+      case "fc" -> {
+        // fc runs lines from bash's own history list (edited, or with a substitution): unseen text.
+        boolean onlyLists = !a.isEmpty() && a.get(0).matches("-[lnr]*l[lnr]*");
+        return onlyLists ? null : "runs a command from the shell's history: " + c.text();
       }
       default -> {
         return null;

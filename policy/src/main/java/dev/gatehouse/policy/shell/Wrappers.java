@@ -170,6 +170,11 @@ final class Wrappers {
         yield a.get(i).literal() ? List.of(new Code(a.get(i).value(), "trap"))
             : List.of(new Unknown("trap with code only known when it runs"));
       }
+      case "fc" -> {
+        // fc -s / fc -e runs lines from bash's history list (history -s fills it): text the guard never sees.
+        boolean onlyLists = !a.isEmpty() && a.get(0).literal() && a.get(0).value().matches("-[lnr]*l[lnr]*");
+        yield onlyLists ? List.of() : List.of(new Unknown("fc runs a command from the shell's history, only known when it runs"));
+      }
       case "source", "." -> {
         if (a.isEmpty()) {
           yield List.of();

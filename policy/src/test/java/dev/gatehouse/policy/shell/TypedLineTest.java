@@ -43,11 +43,32 @@ class TypedLineTest {
     assertThat(v.rule()).as(line).isIn("guard-tamper", "history-tamper");
   }
 
+  @ParameterizedTest(name = "line editing or history turned back on: {0}")
+  @ValueSource(strings = {"set -o vi", "set -o emacs", "set -e -o emacs", "set -H", "set -eH", "set -o histexpand",
+      "set -o history", "set -o $opt", "shopt -s -o vi", "shopt -os histexpand", "bind '\"Q\": \"touch x\"'",
+      "bind -x '\"Q\": touch x'", "bind -f /tmp/inputrc", "fc", "fc -s", "fc -s echo=", "fc -e vi", "fc -e - 3",
+      "true && fc -s"})
+  void turningOnBashsOwnLineEditingOrHistoryIsBlocked(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+    assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
+  }
+
+  @ParameterizedTest(name = "fc in an exec command: {0}")
+  @ValueSource(strings = {"fc -s", "fc -e vi", "history -c; fc -s rm", "bash -c 'fc -s'"})
+  void fcRunningAHistoryLineIsUnclassifiedInExecCommands(String line) {
+    Verdict v = DEFAULT.judge(line).verdict();
+    assertThat(v.label()).as(line).isIn("review", "block");
+    assertThat(DEFAULT.judge(line).exact()).as(line).isFalse();
+  }
+
   @ParameterizedTest(name = "ordinary: {0}")
   @ValueSource(strings = {"ls -la", "cd /tmp && ls", "echo hi", "stty -a", "stty size", "cat /etc/hostname",
-      "python3 -V", "bash -n script.sh", "tmux ls", "grep -r x /etc", "less /etc/passwd"})
+      "python3 -V", "bash -n script.sh", "tmux ls", "grep -r x /etc", "less /etc/passwd", "set -e", "set +H",
+      "set -o", "set -o pipefail", "set -- -H vi", "set +o vi", "bind -p", "bind -l", "fc -l", "fc -ln 1 5", "fc -lr",
+      "read -r -s -p 'Password: ' pw; echo; echo \"got ${#pw} chars\"", "vi /tmp/x", "top", "less /tmp/x"})
   void ordinaryLinesStayAllowed(String line) {
-    assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(line).verdict()).as(line).isInstanceOf(Verdict.Allow.class);
   }
 
   @Test

@@ -33,7 +33,7 @@ import dev.gatehouse.recorder.SqliteFile;
  * ({@link #expireDue}, and every read that returns them).
  */
 public final class ApprovalStore implements AutoCloseable {
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
   private static final String HEX = "0123456789ABCDEF";
   private static final String COLUMNS =
       "id, kind, state, requester, target, statement, statement_key, rule, reason, created_ms, expires_ms,"
@@ -65,7 +65,7 @@ public final class ApprovalStore implements AutoCloseable {
               + " rule TEXT, reason TEXT, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
               + " approver_groups TEXT NOT NULL, approvers_needed INTEGER NOT NULL, session_id TEXT,"
               + " ttl_ms INTEGER NOT NULL, access_ms INTEGER, decided_ms INTEGER, usable_until_ms INTEGER,"
-              + " used_ms INTEGER, used_by_session TEXT)");
+              + " used_ms INTEGER, used_by_session TEXT, answered_ms INTEGER)");
       st.executeUpdate("CREATE INDEX IF NOT EXISTS apr_requests_state ON apr_requests (state, created_ms)");
       st.executeUpdate(
           "CREATE INDEX IF NOT EXISTS apr_requests_use ON apr_requests (requester, target, kind, state)");
@@ -83,6 +83,11 @@ public final class ApprovalStore implements AutoCloseable {
           // away the newline ending a -- comment. Those copies must never match a key again.
           st.executeUpdate("ALTER TABLE apr_requests RENAME COLUMN normalized TO statement_key");
           st.executeUpdate("UPDATE apr_requests SET statement_key = 'folded-v1:' || statement_key");
+          st.executeUpdate("UPDATE apr_schema_version SET version = " + SCHEMA_VERSION);
+        }
+        if (v == 1 || v == 2) {
+          // Version 3: when the refusal of a request nobody waits on was told to its retry.
+          st.executeUpdate("ALTER TABLE apr_requests ADD COLUMN answered_ms INTEGER");
           st.executeUpdate("UPDATE apr_schema_version SET version = " + SCHEMA_VERSION);
         } else if (v > SCHEMA_VERSION) {
           throw new IllegalStateException("approvals store " + databaseFile + " has schema version " + v
@@ -372,6 +377,43 @@ public final class ApprovalStore implements AutoCloseable {
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw fault("use approval " + id, e);
+    }
+  }
+
+  /**
+   * What became of the last request for this statement that nobody waits on (made by a {@code
+   * GATEHOUSE_NOWAIT} exec or an agent's tool call), for the same call again: the request while
+   * it is pending; once denied, expired or cancelled, that request once (it is then marked told,
+   * and the next call makes a new request), within the request's ttl after its decision. Empty
+   * when there is none of either. The caller expires what is due first ({@link #expireDue}), so
+   * that it can audit it.
+   */
+  public synchronized Optional<ApprovalRequest> openStatementRequest(
+      String requester, String target, String statementKey, Instant now) throws IOException {
+    if (statementKey == null || statementKey.isEmpty()) {
+      return Optional.empty();
+    }
+    try (PreparedStatement ps = db.prepareStatement(
+        "SELECT " + COLUMNS + " FROM apr_requests WHERE requester=? AND target=? AND kind='statement'"
+            + " AND session_id IS NULL AND statement_key=? AND (state='pending'"
+            + " OR (state IN ('denied','expired','cancelled') AND answered_ms IS NULL AND decided_ms + ttl_ms > ?))"
+            + " ORDER BY created_ms DESC LIMIT 1")) {
+      ps.setString(1, requester);
+      ps.setString(2, target);
+      ps.setString(3, statementKey);
+      ps.setLong(4, now.toEpochMilli());
+      Optional<ApprovalRequest> r = rows(ps).stream().findFirst();
+      if (r.isEmpty() || r.get().state() == ApprovalState.PENDING) {
+        return r;
+      }
+      try (PreparedStatement told = db.prepareStatement(
+          "UPDATE apr_requests SET answered_ms=? WHERE id=? AND answered_ms IS NULL")) {
+        told.setLong(1, now.toEpochMilli());
+        told.setString(2, r.get().id());
+        return told.executeUpdate() == 1 ? r : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw fault("look up earlier statement requests", e);
     }
   }
 

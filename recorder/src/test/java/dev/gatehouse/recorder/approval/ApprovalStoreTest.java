@@ -144,8 +144,53 @@ class ApprovalStoreTest {
     assertThat(store.usableStatementApproval("alice@example.com", "prod-db",
         key("DELETE FROM orders WHERE id = 7 -- note OR id > 0"), T0)).isEmpty();
     store.close();
-    store = ApprovalStore.open(old); // opening again keeps version 2 and changes nothing more
+    store = ApprovalStore.open(old); // opening again keeps version 3 and changes nothing more
     assertThat(store.find("ABCD").orElseThrow().statementKey()).isEqualTo("folded-v1:k:DELETE FROM orders WHERE id = 7 -- note OR id > 0");
+  }
+
+  private ApprovalRequest askWithoutWaiting(String statement) throws Exception {
+    return store.create(new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db", statement,
+        key(statement), "ddl", "DDL", List.of("dba-leads"), 1, null, Duration.ofMinutes(10), null), T0);
+  }
+
+  @Test
+  void aRetryFindsItsPendingRequestThenItsDenialOnceThenNothing() throws Exception {
+    String sql = "ALTER TABLE t ADD polled int";
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0)).isEmpty();
+    ApprovalRequest r = askWithoutWaiting(sql);
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0.plusSeconds(i)))
+          .get().extracting(ApprovalRequest::id).isEqualTo(r.id());
+    }
+    assertThat(store.openStatementRequest("carol@example.com", "prod-db", key(sql), T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "other-db", key(sql), T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql + " "), T0)).isEmpty();
+    store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), false, "no", "ssh", T0.plusSeconds(5));
+    ApprovalRequest told = store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0.plusSeconds(6)).orElseThrow();
+    assertThat(told.state()).isEqualTo(ApprovalState.DENIED);
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0.plusSeconds(7))).isEmpty();
+  }
+
+  @Test
+  void anApprovedRequestOrOneAWaitingSessionMadeIsNotARetrysEarlierRequest() throws Exception {
+    String sql = "ALTER TABLE t ADD approved int";
+    ApprovalRequest r = askWithoutWaiting(sql);
+    store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0)).isEmpty();
+    ApprovalRequest waited = ask("ALTER TABLE t ADD waited int", 1); // session s-1 waits on it
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", waited.statementKey(), T0)).isEmpty();
+  }
+
+  @Test
+  void anExpiredRequestIsToldWithinATtlOfItsExpiry() throws Exception {
+    String sql = "ALTER TABLE t ADD late int";
+    ApprovalRequest r = askWithoutWaiting(sql);
+    Instant expired = T0.plus(Duration.ofMinutes(10));
+    assertThat(store.expireDue(expired)).extracting(ApprovalRequest::id).containsExactly(r.id());
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), expired.plus(Duration.ofMinutes(11))))
+        .as("too late to be told: a new request").isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), expired.plusSeconds(1)))
+        .get().extracting(ApprovalRequest::state).isEqualTo(ApprovalState.EXPIRED);
   }
 
   @Test

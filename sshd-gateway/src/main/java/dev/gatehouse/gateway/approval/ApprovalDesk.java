@@ -170,6 +170,19 @@ public final class ApprovalDesk implements AutoCloseable {
   }
 
   /**
+   * For a retry that does not wait ({@code GATEHOUSE_NOWAIT}, an agent's tool call): the earlier
+   * request of this person for the statement or command with {@code key} on {@code target} — while
+   * it is pending the retry is told that same request (approvers get one request however often the
+   * caller polls); once denied, expired or cancelled, the retry is told so once. Empty when the
+   * retry should make a new request.
+   */
+  public Optional<ApprovalRequest> earlierRequest(String requester, String target, String key) throws IOException {
+    Instant now = clock.instant();
+    expireDue(now);
+    return store.openStatementRequest(requester, target, key, now);
+  }
+
+  /**
    * Takes the approval a waiter was released with, for the statement {@code sql} it holds; false
    * if it was used or expired meanwhile.
    */
@@ -250,10 +263,7 @@ public final class ApprovalDesk implements AutoCloseable {
       if (!windows.isEmpty()) {
         checkWindows(clock.instant());
       }
-      for (ApprovalRequest r : store.expireDue(clock.instant())) {
-        audit.tryRecord(AuditCode.APPROVAL_CLOSED, "requestId", r.id(), "state", "expired", "reason", "ttl",
-            "identity", r.requester(), "target", r.target());
-      }
+      expireDue(clock.instant());
       if (waiting.isEmpty()) {
         return;
       }
@@ -263,6 +273,13 @@ public final class ApprovalDesk implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("approvals: polling the store failed: {}", e.toString());
+    }
+  }
+
+  private void expireDue(Instant now) throws IOException {
+    for (ApprovalRequest r : store.expireDue(now)) {
+      audit.tryRecord(AuditCode.APPROVAL_CLOSED, "requestId", r.id(), "state", "expired", "reason", "ttl",
+          "identity", r.requester(), "target", r.target());
     }
   }
 

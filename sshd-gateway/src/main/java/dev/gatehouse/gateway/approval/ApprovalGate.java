@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *  review ─▶ an unused approval of this statement (its ApprovalKey) by this person on this target? ─ yes ─▶ run it
  *         └▶ no approvers configured ─▶ refused (77)
  *         └▶ new request (audit GH3002I, webhook, marker)
- *              ├ GATEHOUSE_NOWAIT=1 ─▶ "approval pending: request 7F3A" (76); the retry runs
+ *              ├ GATEHOUSE_NOWAIT=1 ─▶ "approval pending: request 7F3A" (76); a retry while it is pending
+ *              │    gets the same request; once approved the retry runs; denied/expired: told once (75)
  *              └ NOTICE "waiting for approval …" ─▶ wait (no thread of its own) until
  *                  approved ─▶ marker "approved by …", run │ denied / expired ─▶ ERROR (75)
  *                  Ctrl-C (CancelRequest) or the session ends ─▶ cancelled
@@ -128,6 +129,14 @@ public final class ApprovalGate implements StatementGate {
         // The approved request's reason: a row-limit approval is for the count it names.
         return new Decision(Decision.ALLOW, reuse.get().rule(), reuse.get().reason());
       }
+      String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
+      if (noWait) {
+        // A retry of a call that does not wait: the request it made already, not one more per poll.
+        var earlier = desk.earlierRequest(session.identity(), target.name(), key);
+        if (earlier.isPresent()) {
+          return earlierOutcome(earlier.get(), sql, review, who);
+        }
+      }
       // A waiting session is tied to its request (if it dies, the request is cancelled); a NOWAIT
       // request outlives its session by design: the agent retries in a new one.
       ApprovalRequest r = desk.request(new NewApprovalRequest(ApprovalKind.STATEMENT, session.identity(),
@@ -135,7 +144,6 @@ public final class ApprovalGate implements StatementGate {
           noWait ? null : session.sessionId(), desk.ttl(), null), session.sessionId());
       session.marker("review " + review.rule() + " (request " + r.id() + "): " + StatementMarker.text(sql));
       session.requested(r);
-      String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
       if (noWait) {
         return new Decision(Decision.PENDING, review.rule(), "approval pending: request " + r.id()
             + " (approvers: " + who + "); run the same statement again once it is approved");
@@ -150,13 +158,7 @@ public final class ApprovalGate implements StatementGate {
           }
           yield new Decision(Decision.EXPIRED, review.rule(), "approval " + r.id() + " could not be used");
         }
-        case DENIED -> {
-          var d = done.denial();
-          // The approver's words reach the requester's terminal (psql prints the error): as data.
-          yield new Decision(Decision.DENIED, review.rule(), "denied by "
-              + (d == null ? "an approver" : VisibleText.inline(d.approver())) + " (request " + r.id() + ")"
-              + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment())));
-        }
+        case DENIED -> new Decision(Decision.DENIED, review.rule(), denial(done));
         case CANCELLED -> new Decision(Decision.CANCELLED, review.rule(), "approval request " + r.id() + " cancelled");
         default -> new Decision(Decision.EXPIRED, review.rule(),
             "approval request " + r.id() + " expired without a decision");
@@ -165,6 +167,31 @@ public final class ApprovalGate implements StatementGate {
       LOG.error("session {}: approvals store failed; refusing the statement", session.sessionId(), e);
       return new Decision(Decision.REVIEW, review.rule(), review.reason() + " (the approvals store is unavailable)");
     }
+  }
+
+  /**
+   * A retry that found its earlier request: still pending (the same request, no new one), or its
+   * denial, expiry or cancellation, told once.
+   */
+  private Decision earlierOutcome(ApprovalRequest r, String sql, Decision review, String who) {
+    return switch (r.state()) {
+      case PENDING -> {
+        session.marker("review " + review.rule() + " (request " + r.id() + ", still pending): " + StatementMarker.text(sql));
+        session.requested(r);
+        yield new Decision(Decision.PENDING, review.rule(), "approval pending: request " + r.id()
+            + " (approvers: " + who + "); run the same statement again once it is approved");
+      }
+      case DENIED -> new Decision(Decision.DENIED, review.rule(), denial(r));
+      case CANCELLED -> new Decision(Decision.CANCELLED, review.rule(), "approval request " + r.id() + " cancelled");
+      default -> new Decision(Decision.EXPIRED, review.rule(), "approval request " + r.id() + " expired without a decision");
+    };
+  }
+
+  /** "denied by bob (request 7F3A): not today"; the approver's words reach the requester: as data. */
+  public static String denial(ApprovalRequest r) {
+    var d = r.denial();
+    return "denied by " + (d == null ? "an approver" : VisibleText.inline(d.approver())) + " (request " + r.id() + ")"
+        + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment()));
   }
 
   private ApprovalRequest await(ApprovalRequest r, Hold hold) throws IOException {

@@ -152,8 +152,8 @@ final class SessionsCommand implements Runnable {
           // what a -- comment hides); what came from the user made visible.
           System.out.println("statements:");
           for (Map<String, Object> st : statements) {
-            System.out.printf("  %s  %-6s %s%n", st.get("time"), VisibleText.inline(String.valueOf(st.get("verdict"))),
-                st.get("rule") == null ? "" : VisibleText.inline(String.valueOf(st.get("rule"))));
+            System.out.printf("  %s  %-6s %s%s%n", st.get("time"), VisibleText.inline(String.valueOf(st.get("verdict"))),
+                st.get("rule") == null ? "" : VisibleText.inline(String.valueOf(st.get("rule"))) + " ", ended(st));
             System.out.println(STATEMENT_GUTTER
                 + VisibleText.indented(String.valueOf(st.get("statement")), STATEMENT_GUTTER));
           }
@@ -163,7 +163,23 @@ final class SessionsCommand implements Runnable {
     }
   }
 
-  /** The session's statements from the audit log (each with its verdict, rule, rows and duration). */
+  /**
+   * How a command typed at a guarded prompt ended, as its recording marker says it: {@code exit 3
+   * (120 ms)}; empty for statements and exec commands (the session's exit status is theirs).
+   */
+  private static String ended(Map<String, Object> st) {
+    Object status = st.get("exitStatus");
+    if (status == null) {
+      return "";
+    }
+    return "exit " + status + (st.get("durationMs") == null ? "" : " (" + st.get("durationMs") + " ms)");
+  }
+
+  /**
+   * The session's statements and commands from the audit log, each with its verdict, rule, rows
+   * and duration; for a command its {@code source} ({@code exact} or {@code screen}) and, for a
+   * line typed at a guarded prompt, its exit status.
+   */
   static List<Map<String, Object>> statements(GatewayConfig cfg, String sessionId) throws java.io.IOException {
     List<Map<String, Object>> out = new java.util.ArrayList<>();
     if (!java.nio.file.Files.exists(cfg.auditFile())) {
@@ -184,6 +200,12 @@ final class SessionsCommand implements Runnable {
       st.put("reason", n.hasNonNull("reason") ? n.get("reason").asText() : null);
       st.put("rows", n.hasNonNull("rows") ? n.get("rows").asLong() : null);
       st.put("durationMs", n.hasNonNull("durationMs") ? n.get("durationMs").asLong() : null);
+      if (n.hasNonNull("source")) {
+        st.put("source", n.get("source").asText());
+      }
+      if (n.has("exitStatus")) {
+        st.put("exitStatus", n.hasNonNull("exitStatus") ? n.get("exitStatus").asInt() : null);
+      }
       out.add(st);
     });
     return out;

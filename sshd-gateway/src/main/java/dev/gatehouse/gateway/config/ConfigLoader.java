@@ -32,6 +32,8 @@ import java.util.List;
 public final class ConfigLoader {
   public static final Path SYSTEM_CONFIG = Path.of("/etc/gatehouse/gatehouse.yaml");
   private static final ObjectMapper YAML = mapper();
+  /** A message that starts with the dotted key it is about: {@code web.mcp: ...}. */
+  private static final java.util.regex.Pattern NAMED_KEY = java.util.regex.Pattern.compile("([A-Za-z]+(?:\\.[A-Za-z]+)+): ");
 
   private ConfigLoader() {}
 
@@ -155,7 +157,19 @@ public final class ConfigLoader {
               ? root.getMessage()
               : e.getOriginalMessage();
     }
-    int line = lineOf(text, e.getPath());
+    List<JsonMappingException.Reference> refs = e.getPath();
+    if (refs.isEmpty() && what != null) {
+      // A check across sections (GatewayConfig's) fails on the whole file: its message names its
+      // key first ("web.mcp: ..."), and the line shown is that key's.
+      java.util.regex.Matcher named = NAMED_KEY.matcher(what);
+      if (named.lookingAt()) {
+        refs = new ArrayList<>();
+        for (String part : named.group(1).split("\\.")) {
+          refs.add(new JsonMappingException.Reference(null, part));
+        }
+      }
+    }
+    int line = lineOf(text, refs);
     return source + (line > 0 ? ":" + line : at(e.getLocation())) + (key.isEmpty() ? "" : ": key " + key) + ": " + what;
   }
 

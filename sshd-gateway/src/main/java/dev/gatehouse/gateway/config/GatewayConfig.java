@@ -31,6 +31,11 @@ public record GatewayConfig(
     approvals = approvals == null ? ApprovalSettings.defaults() : approvals;
     mcp = mcp == null ? McpSettings.defaults() : mcp;
     targets = targets == null ? List.of() : List.copyOf(targets);
+    if (web != null && web.mcp() && oidc == null) {
+      // Fail closed: the MCP endpoint admits nobody but holders of the issuer's access tokens.
+      throw new IllegalArgumentException("web.mcp: the MCP endpoint needs oidc (its callers send access tokens of"
+          + " oidc.issuer); add an oidc section or set web.mcp: false");
+    }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < targets.size(); i++) {
       TargetConfig t = targets.get(i);

@@ -23,10 +23,13 @@ import java.util.Set;
  *     and {@code gatehouse web login-link}) log in as {@code operator@local} with every web role;
  *     default false. A link is a password in a URL: only on a loopback {@code listen} or under
  *     {@code tls}, so that it never crosses a network in clear
+ * @param mcp the MCP server for agents over HTTP ({@code POST}/{@code GET}/{@code DELETE /mcp},
+ *     Streamable HTTP, bearer access tokens of {@code oidc}); default false. Needs {@code oidc}
+ *     (checked by {@link GatewayConfig})
  */
 public record WebSettings(
     String listen, String publicUrl, Tls tls, Map<String, List<String>> roles, String clientSecret,
-    Duration sessionIdle, Duration sessionMax, Boolean localLogin) {
+    Duration sessionIdle, Duration sessionMax, Boolean localLogin, Boolean mcp) {
   public static final Set<String> ROLES = Set.of("auditor", "approver");
 
   public WebSettings {
@@ -37,6 +40,7 @@ public record WebSettings(
     }
     roles = roles == null ? Map.of() : Map.copyOf(roles);
     localLogin = localLogin != null && localLogin;
+    mcp = mcp != null && mcp;
     for (Map.Entry<String, List<String>> e : roles.entrySet()) {
       if (!ROLES.contains(e.getKey())) {
         throw new IllegalArgumentException("web.roles: unknown role '" + e.getKey() + "' (roles are auditor, approver)");
@@ -90,6 +94,14 @@ public record WebSettings(
     }
     return (tls == null ? "http" : "https") + "://"
         + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * The MCP resource's identifier (RFC 8707, RFC 9728): {@link #baseUrl} + {@code /mcp}. Access
+   * tokens whose audience names it are for this endpoint.
+   */
+  public String mcpResource(int port) {
+    return baseUrl(port) + "/mcp";
   }
 
   public ListenAddress listenAddress() {

@@ -9,7 +9,6 @@ import dev.gatehouse.policy.KubePolicy;
 import dev.gatehouse.policy.KubeRequest;
 import dev.gatehouse.policy.Verdict;
 import dev.gatehouse.recorder.StatementMarker;
-import dev.gatehouse.recorder.VisibleText;
 import dev.gatehouse.recorder.approval.ApprovalKind;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import dev.gatehouse.recorder.approval.NewApprovalRequest;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *  review ─▶ an unused approval of exactly this request (method, path, query, body) by this person? ─ yes ─▶ forward
  *         └▶ no approvers ─▶ refused (77)
  *         └▶ new request (audit GH3002I, webhook, marker "review RULE (request ID): DELETE pods/web-1 in namespace app")
- *              ├ GATEHOUSE_NOWAIT=1 ─▶ refused now, "approval pending: request ID" (76); the same request later runs
+ *              ├ GATEHOUSE_NOWAIT=1 ─▶ refused now, "approval pending: request ID" (76); a retry while it is
+ *              │    pending gets the same request; approved: the retry runs; denied/expired: told once (75)
  *              └ "waiting for approval (request ID ...)" to the user ─▶ wait until
  *                  approved ─▶ marker "approved by …", forward │ denied / expired / cancelled ─▶ refused (75)
  *                  kubectl ended (Ctrl-C) or the session ended ─▶ cancelled
@@ -45,8 +45,12 @@ final class KubeReviews implements ProxySession.Reviews {
   static final int EXIT_APPROVAL_REFUSED = 75;
   static final int EXIT_APPROVAL_PENDING = 76;
 
-  /** A review that ends in a refusal: the verdict the proxy answers with, and the one line and exit code of the exec path. */
-  record Refused(Verdict.Block verdict, String line, int exitCode) {}
+  /**
+   * A review that ends in a refusal: the verdict the proxy answers with, the one line and exit code
+   * of the exec path, and the status an agent's tool result names (blocked, pending, denied,
+   * expired, cancelled).
+   */
+  record Refused(Verdict.Block verdict, String line, int exitCode, String status) {}
 
   /** What the session is told. */
   interface Outcomes {
@@ -106,17 +110,23 @@ final class KubeReviews implements ProxySession.Reviews {
         session.marker(approved(reuse.get(), text));
         return Verdict.ALLOW;
       }
+      String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
+      if (noWait) {
+        // A retry that does not wait: the request it made already, not one more per poll.
+        var earlier = desk.earlierRequest(session.identity(), target.name(), approvalKey);
+        if (earlier.isPresent()) {
+          return earlierOutcome(earlier.get(), approvalKey, review, text, who);
+        }
+      }
       // A waiting session is tied to its request (if it dies, the request is cancelled); a NOWAIT
       // request outlives its session by design: the agent retries in a new one.
       ApprovalRequest r = desk.request(new NewApprovalRequest(ApprovalKind.STATEMENT, session.identity(), target.name(),
           text, approvalKey, review.rule(), review.reason(), approvers.groups(), approvers.min(),
           noWait ? null : session.sessionId(), desk.ttl(), null), session.sessionId());
       session.marker("review " + review.rule() + " (request " + r.id() + "): " + StatementMarker.text(text));
-      String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
+      session.requested(r);
       if (noWait) {
-        String why = "approval pending: request " + r.id() + " (approvers: " + who
-            + "); run the same command again once it is approved";
-        return refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_PENDING);
+        return pending(approvalKey, review, r, who);
       }
       outcomes.notice("gatehouse: waiting for approval (request " + r.id() + ", approvers: " + who + ") — Ctrl-C to cancel");
       ApprovalRequest done = await(r);
@@ -127,22 +137,19 @@ final class KubeReviews implements ProxySession.Reviews {
             yield Verdict.ALLOW;
           }
           String why = "approval " + r.id() + " could not be used";
-          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED, "expired");
         }
         case DENIED -> {
-          var d = done.denial();
-          // The approver's words reach the requester's terminal: as data.
-          String why = "denied by " + (d == null ? "an approver" : VisibleText.inline(d.approver())) + " (request "
-              + r.id() + ")" + (d == null || d.comment() == null ? "" : ": " + VisibleText.inline(d.comment()));
-          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          String why = ApprovalGate.denial(done);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED, "denied");
         }
         case CANCELLED -> {
           String why = "approval request " + r.id() + " cancelled";
-          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED, "cancelled");
         }
         default -> {
           String why = "approval request " + r.id() + " expired without a decision";
-          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED);
+          yield refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED, "expired");
         }
       };
     } catch (IOException e) {
@@ -152,9 +159,35 @@ final class KubeReviews implements ProxySession.Reviews {
     }
   }
 
+  private Verdict pending(String approvalKey, Verdict.Review review, ApprovalRequest r, String who) {
+    String why = "approval pending: request " + r.id() + " (approvers: " + who
+        + "); run the same command again once it is approved";
+    return refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_PENDING, "pending");
+  }
+
+  /** A retry that found its earlier request: still pending (the same request), or its refusal, told once. */
+  private Verdict earlierOutcome(ApprovalRequest r, String approvalKey, Verdict.Review review, String text, String who) {
+    if (r.state() == dev.gatehouse.recorder.approval.ApprovalState.PENDING) {
+      session.marker("review " + review.rule() + " (request " + r.id() + ", still pending): " + StatementMarker.text(text));
+      session.requested(r);
+      return pending(approvalKey, review, r, who);
+    }
+    String why = switch (r.state()) {
+      case DENIED -> ApprovalGate.denial(r);
+      case CANCELLED -> "approval request " + r.id() + " cancelled";
+      default -> "approval request " + r.id() + " expired without a decision";
+    };
+    return refuse(approvalKey, review, why, "gatehouse: " + why, EXIT_APPROVAL_REFUSED, r.state().wireName());
+  }
+
   private Verdict refuse(String approvalKey, Verdict.Review review, String why, String line, int exitCode) {
+    return refuse(approvalKey, review, why, line, exitCode, "blocked");
+  }
+
+  private Verdict refuse(String approvalKey, Verdict.Review review, String why, String line, int exitCode,
+      String status) {
     Verdict.Block b = new Verdict.Block(review.rule(), why);
-    Refused r = new Refused(b, line, exitCode);
+    Refused r = new Refused(b, line, exitCode, status);
     refusedThisRun.put(approvalKey, r);
     outcomes.refused(r);
     return b;

@@ -71,7 +71,7 @@ public final class KubeTunnel extends RecordedSession {
           });
       this.reviews = reviews;
       token = proxy.open(new ProxySession(user.identity(), user.groups(), policy, this::completed, reviews,
-          this::streamOpened));
+          this::streamOpened, this::forwardOpened));
       Socket s = new Socket();
       socket = s;
       s.connect(proxy.tunnelAddress(), 5000);
@@ -182,6 +182,33 @@ public final class KubeTunnel extends RecordedSession {
           if (!isFinished()) {
             mark(r.subresource() + " ended: pod " + dev.gatehouse.recorder.VisibleText.inline(pod));
           }
+        }
+      }
+    };
+  }
+
+  /**
+   * A port-forward through the forward: the bytes it carries are a connection's (a database's
+   * protocol, TLS), not a terminal, so they are counted, not recorded — an audit line when it ends,
+   * and a marker while the recording is open.
+   */
+  private ProxySession.Forward forwardOpened(KubeRequest r, String pod) {
+    synchronized (ending) {
+      if (!isFinished()) {
+        mark("portforward pod " + dev.gatehouse.recorder.VisibleText.inline(pod)
+            + (r.namespace().isEmpty() ? "" : " in namespace " + dev.gatehouse.recorder.VisibleText.inline(r.namespace()))
+            + " opened (bytes counted, not recorded)");
+      }
+    }
+    return (toPod, fromPod, millis) -> {
+      // Written even after the session ended (kubectl's end often ends both): the audit outlives the recording.
+      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.PORT_FORWARD_ENDED, "sessionId", id(),
+          "identity", user.identity(), "target", target.name(), "request", r.describe(), "bytesToPod", toPod,
+          "bytesFromPod", fromPod, "durationMs", millis, "via", "ssh -L");
+      synchronized (ending) {
+        if (!isFinished()) {
+          mark("portforward ended: pod " + dev.gatehouse.recorder.VisibleText.inline(pod) + ", " + toPod
+              + " bytes to the pod, " + fromPod + " from it");
         }
       }
     };

@@ -161,6 +161,14 @@ final class KubectlCommandLine {
     if (asBash.isPresent() && !asBash.get().equals(words)) {
       throw new Refused("the line's quoting is read two ways; quote each argument plainly ('…')", true);
     }
+    return parse(words);
+  }
+
+  /**
+   * Checks and rewrites a command given as words already (an agent's {@code args} array): no shell
+   * reading, the same allow-list. A leading {@code kubectl} is dropped as on a line.
+   */
+  static Parsed parse(List<String> words) throws Refused {
     if (!words.isEmpty() && words.get(0).equals("kubectl")) {
       words = words.subList(1, words.size());
     }

@@ -177,6 +177,15 @@ public final class KubectlSession extends StreamedSession {
     token = proxy.open(new ProxySession(user.identity(), user.groups(), policy, this::completed, reviews,
         this::streamOpened));
     sessionDir = SocketDirectories.create();
+    writeKubeconfig(services, target, proxy, token, sessionDir);
+  }
+
+  /**
+   * The kubeconfig naming the proxy and a session's token on it, in a session directory: only the
+   * runAs user reads it (the token in it is the session's whole authority).
+   */
+  static void writeKubeconfig(GatewayServices services, TargetConfig target, KubeProxy proxy, String token,
+      Path sessionDir) throws IOException {
     Path kubeconfig = sessionDir.resolve("kubeconfig");
     String ns = target.kubernetes().namespace() == null ? "default" : target.kubernetes().namespace();
     Map<String, Object> config = new LinkedHashMap<>();
@@ -191,11 +200,21 @@ public final class KubectlSession extends StreamedSession {
     Files.write(kubeconfig, JSON.writeValueAsBytes(config));
     UnixUser runAs = services.runAsUsers().get(target.name());
     if (runAs != null) {
-      // Only the runAs user reads it (the token in it is this session's whole authority).
       Files.setAttribute(kubeconfig, "unix:uid", runAs.uid());
       Files.setAttribute(kubeconfig, "unix:gid", runAs.gid());
       Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("r--------"));
     }
+  }
+
+  /** kubectl's whole environment: its kubeconfig, and no program to find besides itself. */
+  static Map<String, String> kubectlEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HOME", "/tmp");
+    env.put("KUBECONFIG", Sandbox.KUBE_DIR + "/kubeconfig");
+    env.put("PATH", "/usr/bin"); // kubectl alone is there: no plugin, editor or diff program to find
+    env.put("KUBE_EDITOR", "/nonexistent");
+    env.put("EDITOR", "/nonexistent");
+    return env;
   }
 
   /** Every request of this session's kubectl: audit line, marker, and the refusal the exec path reports. */
@@ -247,12 +266,7 @@ public final class KubectlSession extends StreamedSession {
     refusal.set(null);
     reviews.newRun();
     refusalShown = false;
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HOME", "/tmp");
-    env.put("KUBECONFIG", Sandbox.KUBE_DIR + "/kubeconfig");
-    env.put("PATH", "/usr/bin"); // kubectl alone is there: no plugin, editor or diff program to find
-    env.put("KUBE_EDITOR", "/nonexistent");
-    env.put("EDITOR", "/nonexistent");
+    Map<String, String> env = kubectlEnv();
     for (Map.Entry<String, String> c : channel.clientEnvironment().entrySet()) {
       if (c.getKey().equals("LANG") || c.getKey().startsWith("LC_")) {
         env.put(c.getKey(), c.getValue());

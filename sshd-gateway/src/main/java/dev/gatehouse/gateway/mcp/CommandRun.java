@@ -96,11 +96,21 @@ final class CommandRun {
     List<String> argv = new java.util.ArrayList<>(target.exec());
     argv.add(command);
     Sandbox.Launch launch = s.sandbox().command(s.runAsUsers().get(target.name()), argv, false);
+    return runChild(conn, launch, target.env(), out, "target '" + target.name() + "'");
+  }
+
+  /**
+   * Runs a sandboxed child on pipes without stdin, keeping its output in {@code out} (stopping it
+   * once the budget is spent); the result has its exit status. {@code what} names it in errors.
+   */
+  static ToolResult runChild(McpConnection conn, Sandbox.Launch launch, java.util.Map<String, String> env, Output out,
+      String what) throws IOException {
+    GatewayServices s = conn.services();
     ChildProcess child;
     try {
-      child = ChildProcess.startWithPipes(launch, target.env());
+      child = ChildProcess.startWithPipes(launch, env);
     } catch (IOException e) {
-      return ToolResult.error("target-failed", "cannot start target '" + target.name() + "': " + e.getMessage());
+      return ToolResult.error("target-failed", "cannot start " + what + ": " + e.getMessage());
     }
     CountDownLatch pumps = new CountDownLatch(2);
     AtomicBoolean stopped = new AtomicBoolean();
@@ -196,7 +206,7 @@ final class CommandRun {
   }
 
   /** stdout and stderr of one call, kept up to a shared budget. */
-  private static final class Output {
+  static final class Output {
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final AtomicLong left;

@@ -14,6 +14,7 @@ import dev.gatehouse.recorder.StatementMarker;
 import dev.gatehouse.recorder.approval.ApprovalRequest;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *  list_targets                      ─▶ the targets this person may use
  *  sql_query {target, sql, maxRows?} ─▶ SqlQuery: the target's wire proxy (judge, mask, row limit)
  *  run_command {target, command, maxBytes?} ─▶ CommandRun: shell guard, then the target's exec argv
+ *  kubectl {target, args, maxBytes?} ─▶ KubectlRun: allow-list, kubectl in the sandbox ─▶ the kube proxy judges each request
  *  approval_status {request}         ─▶ the request as GET /api/approvals shows it
  *  a review ─▶ approval request (never waits) ─▶ {"status":"pending",…}; the same call again runs once approved
  * </pre>
@@ -67,8 +69,7 @@ public final class GatehouseTools {
         case SQL_QUERY -> sqlQuery(conn, call, a);
         case RUN_COMMAND -> runCommand(conn, call, a);
         case APPROVAL_STATUS -> approvalStatus(conn, a);
-        case KUBECTL -> ToolResult.error("not-available",
-            "kubectl is not served by this gateway version's MCP server yet; use ssh -L PORT:TARGET:443 TARGET@gw");
+        case KUBECTL -> kubectl(conn, call, a);
         default -> ToolResult.error("unknown-tool", "no tool named '" + tool + "'");
       };
     } catch (IOException | RuntimeException e) {
@@ -120,8 +121,25 @@ public final class GatehouseTools {
       case SQL_QUERY -> text(a, "sql");
       case RUN_COMMAND -> text(a, "command");
       case APPROVAL_STATUS -> "request " + text(a, "request");
+      case KUBECTL -> a.path("args").isArray() ? "kubectl " + shellWords(a.path("args")) : null;
       default -> null;
     };
+  }
+
+  /** The args as one line a person could paste (words quoted where a shell would split them). */
+  private static String shellWords(JsonNode args) {
+    StringBuilder b = new StringBuilder();
+    for (JsonNode w : args) {
+      String s = w.isTextual() ? w.asText() : w.toString();
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      b.append(!s.isEmpty() && s.matches("[A-Za-z0-9_./:=,@%+-]+") ? s : "'" + s.replace("'", "'\\''") + "'");
+      if (b.length() > MAX_TEXT) {
+        break;
+      }
+    }
+    return b.toString();
   }
 
   private static String text(JsonNode a, String field) {
@@ -229,6 +247,41 @@ public final class GatehouseTools {
     }
     long maxBytes = conn.services().config().mcp().callBytes(want);
     return CommandRun.run(conn, call, (TargetConfig) t, command, maxBytes);
+  }
+
+  private static ToolResult kubectl(McpConnection conn, McpConnection.Call call, JsonNode a) throws IOException {
+    Object t = usable(conn, KUBECTL, a, List.of(TargetType.KUBERNETES));
+    if (t instanceof ToolResult refusal) {
+      return refusal;
+    }
+    JsonNode args = a.path("args");
+    if (!args.isArray() || args.isEmpty()) {
+      return ToolResult.error("bad-arguments", "args must be a non-empty array of strings, e.g. [\"get\", \"pods\"]");
+    }
+    List<String> words = new ArrayList<>();
+    long length = 0;
+    for (JsonNode w : args) {
+      if (!w.isTextual()) {
+        return ToolResult.error("bad-arguments", "args must hold strings only");
+      }
+      length += w.asText().length() + 1;
+      if (w.asText().indexOf('\0') >= 0) {
+        return ToolResult.error("bad-arguments", "args contain a NUL character");
+      }
+      words.add(w.asText());
+    }
+    if (length > MAX_TEXT) {
+      return ToolResult.error("bad-arguments", "args are longer than " + MAX_TEXT + " characters");
+    }
+    Long want = null;
+    JsonNode mb = a.path("maxBytes");
+    if (!mb.isMissingNode() && !mb.isNull()) {
+      if (!mb.isIntegralNumber() || !mb.canConvertToLong() || mb.asLong() < 1) {
+        return ToolResult.error("bad-arguments", "maxBytes must be a whole number from 1");
+      }
+      want = mb.asLong();
+    }
+    return KubectlRun.run(conn, call, (TargetConfig) t, words, conn.services().config().mcp().callBytes(want));
   }
 
   /** The request as GET /api/approvals shows it, to its requester and to those who may decide it. */

@@ -277,6 +277,33 @@ public final class McpConnection implements LiveSession {
       };
     }
 
+    /** Where a kubectl call's API requests are told: audit lines naming the real target, and markers. */
+    dev.gatehouse.gateway.kube.KubectlCall.Log kubeLog() {
+      return new dev.gatehouse.gateway.kube.KubectlCall.Log() {
+        @Override
+        public void request(String request, String verdict, String rule, String reason, int status, long millis,
+            boolean marker) {
+          Object[] fields = {"sessionId", id, "identity", user.identity(), "target", target, "request", request,
+              "verdict", verdict, "rule", rule, "reason", reason, "status", status, "durationMs", millis, "via", "mcp"};
+          audit(verdict, fields);
+          if (marker) {
+            mark(verdict + (rule == null ? "" : " " + rule) + ": " + StatementMarker.text(request) + " -> " + status
+                + " (" + millis + " ms)");
+          }
+        }
+
+        @Override
+        public void marker(String text) {
+          mark(text);
+        }
+      };
+    }
+
+    /** A command line refused before anything ran (kubectl's allow-list): its audit line and marker. */
+    void lineRefused(String text, String rule, String reason) {
+      judged(AuditCode.STATEMENT_ALLOWED, text, "block", rule, reason);
+    }
+
     /** A shell command was judged on the target: its audit line and marker. */
     void commandJudged(String text, String verdict, String rule, String reason, List<String> commands) {
       judged(AuditCode.STATEMENT_ALLOWED, text, verdict, rule, reason, "commands", commands, "source", "exact");
@@ -288,8 +315,14 @@ public final class McpConnection implements LiveSession {
       Object[] fields = new Object[base.length + extra.length];
       System.arraycopy(base, 0, fields, 0, base.length);
       System.arraycopy(extra, 0, fields, base.length, extra.length);
+      audit(verdict, fields);
+      mark(verdict + (rule == null ? "" : " " + rule) + ": " + StatementMarker.text(text));
+    }
+
+    /** A judged statement, command or request: allowed ones are queued (group commit), the rest written now. */
+    private void audit(String verdict, Object[] fields) {
       AuditCode code = switch (verdict) {
-        case "allow" -> allowed;
+        case "allow" -> AuditCode.STATEMENT_ALLOWED;
         case "review" -> AuditCode.REVIEW_REQUESTED;
         default -> AuditCode.STATEMENT_BLOCKED;
       };
@@ -298,7 +331,6 @@ public final class McpConnection implements LiveSession {
       } else {
         services.audit().tryRecord(code, fields);
       }
-      mark(verdict + (rule == null ? "" : " " + rule) + ": " + StatementMarker.text(text));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -35,7 +36,18 @@ public final class McpToolSpecs {
    */
   public static io.modelcontextprotocol.server.McpAsyncServer server(McpServerTransportProvider provider,
       Function<McpAsyncServerExchange, McpConnection> connectionOf, Executor executor, String version) {
-    return McpServer.async(provider)
+    return configure(McpServer.async(provider), connectionOf, executor, version);
+  }
+
+  /** The same for a Streamable HTTP transport (sessions by {@code Mcp-Session-Id}). */
+  public static io.modelcontextprotocol.server.McpAsyncServer server(McpStreamableServerTransportProvider provider,
+      Function<McpAsyncServerExchange, McpConnection> connectionOf, Executor executor, String version) {
+    return configure(McpServer.async(provider), connectionOf, executor, version);
+  }
+
+  private static io.modelcontextprotocol.server.McpAsyncServer configure(McpServer.AsyncSpecification<?> spec,
+      Function<McpAsyncServerExchange, McpConnection> connectionOf, Executor executor, String version) {
+    return spec
         .jsonMapper(MAPPER)
         .serverInfo("gatehouse", version == null ? "dev" : version)
         .instructions("Gatehouse: the organisation's targets (databases, hosts, clusters) under your person's"
@@ -84,11 +96,13 @@ public final class McpToolSpecs {
             """, false, connectionOf, calls),
         spec(GatehouseTools.KUBECTL, "Run kubectl on a kubernetes target",
             "Runs kubectl with the given arguments on a kubernetes target through Gatehouse's Kubernetes policy."
-                + " Returns {stdout, stderr, exitStatus, truncated}.",
+                + " Returns {stdout, stderr, exitStatus, truncated}. A request needing approval returns"
+                + " {status: pending, ...}: call again with the same args once approved.",
             """
             {"type":"object","properties":{
               "target":{"type":"string","description":"a kubernetes target from list_targets"},
-              "args":{"type":"array","items":{"type":"string"},"description":"kubectl's arguments, e.g. [\\"get\\",\\"pods\\"]"}},
+              "args":{"type":"array","items":{"type":"string"},"description":"kubectl's arguments, e.g. [\\"get\\",\\"pods\\"]"},
+              "maxBytes":{"type":"integer","minimum":1,"description":"output to keep, stdout and stderr together (default 1 MiB; the gateway caps it)"}},
              "required":["target","args"],"additionalProperties":false}
             """, false, connectionOf, calls),
         spec(GatehouseTools.APPROVAL_STATUS, "Show an approval request",

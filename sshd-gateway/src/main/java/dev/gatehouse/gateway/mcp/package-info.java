@@ -11,6 +11,7 @@
  *  ssh mcp@gw ─▶ McpSshCommand ─▶ SDK StdioServerTransportProvider (channel stdin/stdout)
  *                                   └▶ McpAsyncServer ─ McpToolSpecs ─▶ GatehouseTools ─┬▶ SqlQuery ─▶ WireQueryClient ─pipe─▶ PgProxySession ─▶ PostgreSQL
  *                                                                                        ├▶ CommandRun ─▶ shell guard ─▶ sandboxed child | exec channel on the host
+ *                                                                                        ├▶ KubectlRun ─▶ kube.KubectlCall (allow-list, kubeconfig) ─▶ sandboxed kubectl ─▶ KubeProxy
  *                                                                                        └▶ list_targets, approval_status
  *  every call ─▶ McpConnection: text + marker in the session's asciicast, GH3008I audit line
  * </pre>

@@ -54,6 +54,8 @@ final class RecordingFeed {
   private final Condition notFull = lock.newCondition();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile IOException failure;
+  /** Set by {@link #finish}: from then on everything queues behind the close. */
+  private volatile boolean finishing;
 
   RecordingFeed(AsciicastWriter writer, String sessionId) {
     this.writer = writer;
@@ -75,12 +77,34 @@ final class RecordingFeed {
     put(new Resize(cols, rows));
   }
 
+  /**
+   * A marker is a few dozen bytes appended to the writer's buffer: when nothing is queued or being
+   * written before it, it is written here, in order, instead of waking a pool thread for it (a
+   * forwarded database connection marks every statement, thousands a second). Otherwise it queues
+   * behind what is there. A write failure is thrown at once.
+   */
   void marker(String label) throws IOException {
+    if (failure == null && !finishing && queued.get() == 0 && draining.compareAndSet(false, true)) {
+      try {
+        writer.marker(label);
+      } catch (IOException ex) {
+        failed(ex);
+        throw ex;
+      } finally {
+        draining.set(false);
+        // Another thread's event may have been queued meanwhile: its drain could not start.
+        if (!queue.isEmpty()) {
+          schedule();
+        }
+      }
+      return;
+    }
     put(new Marker(label));
   }
 
   /** Waits until every queued event is written (or the writer failed); the writer is not closed. */
   void finish() throws IOException {
+    finishing = true;
     put(new Close());
     try {
       if (!closed.await(30, TimeUnit.SECONDS)) {
@@ -92,6 +116,16 @@ final class RecordingFeed {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  private void failed(IOException ex) {
+    failure = ex;
+    lock.lock();
+    try {
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -162,13 +196,7 @@ final class RecordingFeed {
             writer.marker(m.label());
           }
         } catch (IOException ex) {
-          failure = ex;
-          lock.lock();
-          try {
-            notFull.signalAll();
-          } finally {
-            lock.unlock();
-          }
+          failed(ex);
         }
       }
       if (++n >= BATCH) {

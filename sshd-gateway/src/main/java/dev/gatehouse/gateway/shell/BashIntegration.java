@@ -22,7 +22,10 @@ import java.util.List;
  * read by bash as a command. Then it prints {@code P}, the user's prompt ({@code PS1} expanded)
  * and {@code B}; bash's own {@code PS1} stays empty. Bash reads lines without readline
  * ({@code --noediting}): the gateway edits the line, so no key binding or macro of readline can
- * add to it.
+ * add to it. History expansion ({@code !!:s/echo //}) and bash's own history list (which {@code fc}
+ * re-runs) are turned off: the gateway's editor keeps the history, and every recalled line is
+ * judged again. Turning any of these back on ({@code set -o vi}, {@code set -H}, {@code bind},
+ * {@code fc}) is {@code guard-tamper} at the prompt.
  */
 public final class BashIntegration {
   private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
@@ -36,7 +39,7 @@ public final class BashIntegration {
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && builtin exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=;"
       + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\"; builtin return $__gh_s; };"
-      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND=__gh_prompt;"
+      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND=__gh_prompt; builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt; builtin readonly PROMPT_COMMAND PS0\n";
 
   private BashIntegration() {}

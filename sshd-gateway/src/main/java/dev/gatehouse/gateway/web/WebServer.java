@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.web;
 
 import dev.gatehouse.gateway.Audit;
+import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.mcp.McpHttpEndpoint;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.config.Secrets;
@@ -47,8 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of the gateway on {@code web.listen}: HTTPS from {@code web.tls}, or plain HTTP
  * behind a TLS-terminating proxy. Serves {@code /v1} (certificate issuance), {@code /healthz} and,
- * with {@code oidc} or {@code web.localLogin}, the replay web ({@code /auth}, {@code /api}, {@code /metrics}, the UI), whose
- * search index it keeps filled: every session that ends here is indexed at once, others by a
+ * with {@code oidc} or {@code web.localLogin}, the replay web ({@code /auth}, {@code /api}, {@code /metrics}, the UI), and
+ * with {@code web.mcp} the MCP server for agents ({@code /mcp}, {@link McpHttpEndpoint}). It keeps
+ * the replay web's search index filled: every session that ends here is indexed at once, others by a
  * catch-up every {@link #CATCH_UP}.
  */
 public final class WebServer implements AutoCloseable {
@@ -72,9 +75,11 @@ public final class WebServer implements AutoCloseable {
   private final ReplayWeb replay;
   private final SearchIndexer indexer;
   private final SearchIndex search;
+  private final McpHttpEndpoint mcp;
 
   private WebServer(Server server, ServerConnector connector, ReplayWeb replay, SearchIndexer indexer,
-      SearchIndex search) {
+      SearchIndex search, McpHttpEndpoint mcp) {
+    this.mcp = mcp;
     this.server = server;
     this.connector = connector;
     this.replay = replay;
@@ -85,7 +90,7 @@ public final class WebServer implements AutoCloseable {
   public static WebServer start(
       WebSettings web, Supplier<GatewayConfig> config, IntSupplier sshPort, CertificateAuthority ca, CertificateLedger ledger,
       IdTokenVerifier verifier, Audit audit, SessionIndex index, SessionRegistry registry, ApprovalDesk approvals,
-      ChainWitness witness) throws IOException {
+      ChainWitness witness, Supplier<GatewayServices> services) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("gh-web");
     threads.setDaemon(true);
@@ -119,6 +124,7 @@ public final class WebServer implements AutoCloseable {
     server.setErrorHandler(new JsonErrors());
     IssuanceHandler issuance = new IssuanceHandler(config, sshPort, ca, ledger, verifier, audit, Clock.systemUTC());
     ReplayWeb replay = null;
+    McpHttpEndpoint mcp = null;
     SearchIndexer indexer = null;
     SearchIndex search = null;
     GatewayConfig c = config.get();
@@ -133,13 +139,22 @@ public final class WebServer implements AutoCloseable {
       audit.observe(metrics::audited);
       replay = ReplayWeb.create(server, new GatewayReplayContext(config, connector::getLocalPort, verifier, accessTokens,
           index, search, registry, approvals, audit, witness, ledger), metrics);
-      server.setHandler(bounded(new Handler.Sequence(issuance, new Health(), replay.handler(), new NotFound())));
+      if (web.mcp() && accessTokens != null) {
+        // The MCP endpoint before the replay web: /mcp and its metadata are its own, whatever /api does.
+        mcp = McpHttpEndpoint.create(services, connector::getLocalPort, accessTokens);
+        server.setHandler(bounded(new Handler.Sequence(issuance, new Health(), mcp, replay.handler(), new NotFound())));
+      } else {
+        server.setHandler(bounded(new Handler.Sequence(issuance, new Health(), replay.handler(), new NotFound())));
+      }
     } else {
       server.setHandler(bounded(new Handler.Sequence(issuance, new Health(), new NotFound())));
     }
     try {
       server.start();
     } catch (Exception e) {
+      if (mcp != null) {
+        mcp.close();
+      }
       if (indexer != null) {
         indexer.close();
         search.close();
@@ -161,7 +176,7 @@ public final class WebServer implements AutoCloseable {
       warm.setDaemon(true);
       warm.start();
     }
-    return new WebServer(server, connector, replay, indexer, search);
+    return new WebServer(server, connector, replay, indexer, search, mcp);
   }
 
   /**
@@ -186,6 +201,9 @@ public final class WebServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (mcp != null) {
+      mcp.close(); // its sessions end recorded before the listener goes
+    }
     try {
       server.stop();
     } catch (Exception e) {
