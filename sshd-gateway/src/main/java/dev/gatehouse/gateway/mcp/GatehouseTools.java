@@ -93,7 +93,7 @@ public final class GatehouseTools {
       LIST_TARGETS, Set.of(),
       SQL_QUERY, Set.of("target", "sql", "maxRows"),
       RUN_COMMAND, Set.of("target", "command", "maxBytes"),
-      KUBECTL, Set.of("target", "args"),
+      KUBECTL, Set.of("target", "args", "maxBytes"),
       APPROVAL_STATUS, Set.of("request"));
 
   /** Why the arguments are not an object of the tool's argument names, or null. */
