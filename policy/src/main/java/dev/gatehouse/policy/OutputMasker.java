@@ -14,8 +14,12 @@ import java.util.Map;
  *
  * <p><b>What the detectors read.</b> The text a terminal shows: UTF-8 decoded, escape sequences
  * left out (CSI such as colours {@code ESC[0m}, OSC such as titles up to BEL or ST, DCS/SOS/PM/APC
- * strings, two- and three-byte ESC sequences), control characters ({@code \r}, {@code \n}, NUL...)
- * kept as characters. So {@code ab ESC[0m c@example.com} is read as {@code abc@example.com}. A
+ * strings, two- and three-byte ESC sequences) and characters that draw nothing and move nothing
+ * left out as well (NUL, BEL, SO/SI and the other C0 controls but backspace, tab, line feed,
+ * vertical tab, form feed and carriage return, which stay as characters; DEL; C1 controls; format
+ * characters such as U+200B, U+200C/D, U+2060, U+FEFF and the soft hyphen U+00AD; variation
+ * selectors and U+034F). So {@code ab ESC[0m c@exa NUL mple.com} is read as {@code
+ * abc@example.com}, as the eye reads it. A
  * masked value's own escape sequences are written after its masked form (colours still end where
  * they ended); everything outside values passes byte for byte, invalid UTF-8 and NULs included.
  *
@@ -210,6 +214,9 @@ public final class OutputMasker {
             }
             room(j - i);
             for (int k = i; k < j; k++) {
+              if (drawsNothing(buf[k])) {
+                continue; // its byte passes on; the detectors do not see it
+              }
               text[tlen] = (char) buf[k];
               at[tlen] = k;
               width[tlen] = 1;
@@ -230,7 +237,9 @@ public final class OutputMasker {
               i++;
             } else {
               int cp = decode(i, n);
-              if (Character.isBmpCodePoint(cp)) {
+              if (drawsNothing(cp)) {
+                // left out of the text, its bytes passed on
+              } else if (Character.isBmpCodePoint(cp)) {
                 addChar((char) cp, i, n);
               } else {
                 addChar(Character.highSurrogate(cp), i, n);
@@ -252,7 +261,9 @@ public final class OutputMasker {
           } else if (b == 0x1b) {
             state = State.ESC;
           } else if (b < 0x20 && b != 0x18 && b != 0x1a) {
-            addChar((char) b, i - 1, 1); // a control inside a sequence still acts (as xterm does)
+            if (!drawsNothing(b)) {
+              addChar((char) b, i - 1, 1); // a control inside a sequence still acts (as xterm does)
+            }
           } else if (b >= 0x80) {
             state = State.GROUND;
             i--; // not a sequence: read the byte as text
@@ -267,7 +278,9 @@ public final class OutputMasker {
           } else if (b == 0x18 || b == 0x1a) {
             state = State.GROUND;
           } else if (b < 0x20) {
-            addChar((char) b, i - 1, 1);
+            if (!drawsNothing(b)) {
+              addChar((char) b, i - 1, 1);
+            }
           } else if (b >= 0x80) {
             state = State.GROUND;
             i--;
@@ -297,6 +310,31 @@ public final class OutputMasker {
       }
     }
     parsed = i;
+  }
+
+  /**
+   * Whether a terminal draws nothing for {@code cp} and does not move the cursor: then a value
+   * written with it inside shows whole, so the detectors must read it whole. Backspace, tab, line
+   * feed, vertical tab, form feed and carriage return move the cursor and stay. Leaving out a
+   * character that some terminal does draw (SUB as a glyph) can only join what a value detector
+   * then masks: the safe side.
+   */
+  static boolean drawsNothing(int cp) {
+    if (cp < 0x20) {
+      return cp < 0x08 || cp > 0x0d;
+    }
+    if (cp < 0x7f) {
+      return false;
+    }
+    if (cp <= 0x9f) {
+      return true; // DEL and the C1 controls
+    }
+    int type = Character.getType(cp);
+    return type == Character.FORMAT // U+00AD, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+FEFF, tags
+        || cp == 0x034F // combining grapheme joiner
+        || cp >= 0xFE00 && cp <= 0xFE0F || cp >= 0xE0100 && cp <= 0xE01EF // variation selectors
+        || cp >= 0x180B && cp <= 0x180F // Mongolian free variation selectors
+        || cp == 0x2028 || cp == 0x2029;
   }
 
   /** Bytes of the UTF-8 character at i: n, 0 when incomplete at the end, -1 when invalid. */

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The streaming masker of terminal output: cut anywhere, it masks exactly as the whole stream
@@ -21,7 +23,8 @@ class OutputMaskerTest {
 
   /** Pieces of terminal output: parts of every detector's values, separators, escapes, UTF-8, NULs. */
   private static final String[] PIECES = {
-    "alice", "@", "example.com", ".", "bob.smith+x", "-", "_", " ", "\n", "\r\n", "\r", "\t", "\u0000", "\u0000\u0000",
+    "alice", "@", "example.com", ".", "bob.smith+x", "-", "_", " ", "\n", "\r\n", "\r", "\t", "\u0000", "\u0000\u0000", "\u0007", "\u000f",
+    "\u007f", "\u200b", "\u2060", "\u00ad", "\ufeff",
     "4111", " 1111", "-1111", "1111", "4111 1111 1111 1111", "5500-0000-0000-0004", "0123456789",
     "DE89 3704 0044 0532 0130 00", "DE89", "3704", "GB82WEST12345698765432",
     "api_key", "API-KEY", "token", "Token", "password", "\u212Aey", "=", ":", " : ", "\"", "'", "\n  ", ": \n",
@@ -100,7 +103,7 @@ class OutputMaskerTest {
       StringBuilder b = new StringBuilder();
       for (int i = 0, k = 1 + random.nextInt(20); i < k; i++) {
         String p = PIECES[random.nextInt(PIECES.length)];
-        if (!p.contains("\u001b")) {
+        if (!p.contains("\u001b") && p.codePoints().noneMatch(OutputMasker::drawsNothing)) {
           b.append(p);
         }
       }
@@ -129,6 +132,25 @@ class OutputMaskerTest {
   void controlCharactersAndInvalidBytesPassUnchanged() throws IOException {
     byte[] in = {0, 0, 'a', (byte) 0xff, '\r', 0x1b, '[', '2', 'K', (byte) 0xc3, 0, '\n'};
     assertThat(streamed(ALL, in, new int[] {3, 9})).isEqualTo(in);
+  }
+
+  @ParameterizedTest(name = "U+{0}")
+  @ValueSource(ints = {0x00, 0x07, 0x0e, 0x0f, 0x1c, 0x7f, 0x85, 0x9b, 0xad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff,
+      0xfe0f, 0x034f, 0x202e, 0xe0041})
+  void aCharacterThatDrawsNothingInsideAValueIsMaskedAcross(int invisible) throws IOException {
+    String inv = new String(Character.toChars(invisible));
+    byte[] in = ("mail: alice.secret@exam" + inv + "ple.com\n").getBytes(StandardCharsets.UTF_8);
+    for (int cut = 1; cut < in.length; cut++) {
+      // The screen shows the value whole; so must the detectors read it. The character's bytes follow the mask.
+      assertThat(new String(streamed(ALL, in, new int[] {cut}), StandardCharsets.UTF_8)).as("cut %d", cut)
+          .isEqualTo("mail: ********" + inv + "\n");
+    }
+  }
+
+  @Test
+  void aCharacterThatMovesTheCursorStillSeparatesValues() throws IOException {
+    byte[] out = streamed(ALL, "a@example.com\bb\tc@example.com\n".getBytes(StandardCharsets.UTF_8), new int[] {});
+    assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo("********\bb\t********\n");
   }
 
   @Test

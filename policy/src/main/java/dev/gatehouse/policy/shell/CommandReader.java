@@ -482,7 +482,9 @@ final class CommandReader {
         writes.add(new ShellReading.Redirect(w, c.p.text(n)));
       }
     } else if (op.equals("<")) {
-      feed.stdin = ShellCommand.Stdin.FILE;
+      // bash < /dev/tty reads the terminal as much as bash alone does: the person's next lines.
+      feed.stdin = Interpreters.terminalPath(ShellWords.word(c.p, dest).value())
+          ? ShellCommand.Stdin.TERMINAL : ShellCommand.Stdin.FILE;
     }
   }
 

@@ -105,6 +105,40 @@ final class Interpreters {
     return v.equals("-") || v.matches("/+dev/+(stdin|fd/+[0-9]+)|/+proc/+(self|thread-self|[0-9]+)(/+task/+[0-9]+)?/+fd/+[0-9]+");
   }
 
+  /**
+   * A file name that opens the session's terminal: {@code /dev/tty}, {@code /dev/pts/N}, the
+   * console, and the names of descriptors 0–2 ({@code /dev/stdin}, {@code /dev/fd/1}, {@code
+   * /proc/self/fd/2}, {@code /proc/$$/fd/0}), which are the terminal unless redirected. An unknown
+   * part where a number or a device name goes ({@code /dev/pts/$n}, {@code /proc/$$/fd/$k}) is
+   * taken to be one: a shell reading the terminal by name reads what the person types next,
+   * unjudged.
+   */
+  static boolean terminalPath(String v) {
+    String any = "[0-9]+|" + Word.UNKNOWN + "+";
+    return v.matches("/+dev/+(tty[0-9A-Za-z]*|pts/+(" + any + ")|console|stdin|stdout|stderr|fd/+([012]|" + Word.UNKNOWN + "+)|"
+        + Word.UNKNOWN + ".*)")
+        || v.matches("/+proc/+(self|thread-self|" + any + ")(/+task/+(" + any + "))?/+fd/+([012]|" + Word.UNKNOWN + "+)");
+  }
+
+  /**
+   * Whether {@code c} (a shell, an interpreter, {@code source} or {@code .}) is given the
+   * terminal by name as code: {@code bash /dev/tty}, {@code . /dev/tty}, {@code python3
+   * /proc/self/fd/0}; or a descriptor past 2 by name while its input is the terminal ({@code bash
+   * /dev/fd/3 3</dev/tty}: a redirection from the terminal makes the command's input the terminal).
+   */
+  static boolean readsTerminalByName(ShellCommand c) {
+    if (!isShellOrLanguage(c.name()) && !c.name().equals("source") && !c.name().equals(".")) {
+      return false;
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (terminalPath(v) || !v.equals("-") && descriptorPath(v) && c.stdin() == ShellCommand.Stdin.TERMINAL) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A script read from a descriptor is code from standard input or from a file the text opened: not a script on disk. */
   private static Source scriptOrStdin(String v) {
     if (!descriptorPath(v)) {

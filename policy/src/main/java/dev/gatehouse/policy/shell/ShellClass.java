@@ -771,6 +771,9 @@ public enum ShellClass {
 
   private static boolean nestedShell(ShellCommand c) {
     String n = c.name();
+    if (Interpreters.readsTerminalByName(c)) {
+      return true; // bash /dev/tty, . /dev/tty: it reads its code from the terminal, unjudged
+    }
     if (Interpreters.isShellOrLanguage(n)) {
       Interpreters.Source s = Interpreters.source(c);
       boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> w.value().matches("-[A-Za-z]*i[A-Za-z]*"));

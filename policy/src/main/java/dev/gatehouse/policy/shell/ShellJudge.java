@@ -177,6 +177,57 @@ public final class ShellJudge {
     return false;
   }
 
+  /** {@code tset}/{@code reset} given an erase, interrupt or kill character, or an option only known when it runs. */
+  private static boolean setsTerminalCharacters(ShellCommand c) {
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == '-' || v.charAt(0) == Word.UNKNOWN)) {
+        return true;
+      }
+      if (v.startsWith("-") && v.length() > 1 && v.substring(1).matches(".*[eik].*") && !v.startsWith("--")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code read} with {@code -e} in any bundle of options (before the first name), or an option
+   * only known when it runs; the arguments of {@code -a -d -i -n -N -p -t -u} are skipped.
+   */
+  private static boolean readsWithLineEditor(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == '-' || v.charAt(0) == Word.UNKNOWN)) {
+        return true;
+      }
+      if (!v.startsWith("-") || v.length() < 2) {
+        return false; // the first name: options end
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'e') {
+          return true;
+        }
+        if ("adinNptu".indexOf(ch) >= 0) {
+          if (j == v.length() - 1) {
+            i++; // its argument is the next word
+          }
+          break; // the rest of this word is its argument
+        }
+      }
+    }
+    return false;
+  }
+
   /** What in {@code c} would take the prompt away from the gateway's shell integration, or null. */
   private static String integrationTamper(ShellCommand c) {
     List<String> a = c.argValues();
@@ -191,6 +242,16 @@ public final class ShellJudge {
         boolean onlyReads = a.isEmpty() || a.stream().allMatch(v -> v.equals("-a") || v.equals("--all") || v.equals("-g")
             || v.equals("--save") || v.equals("size") || v.equals("speed"));
         return onlyReads ? null : "stty changes how the terminal hands typed lines to the shell: " + c.text();
+      }
+      case "tset", "reset" -> {
+        // -e/-i/-k set the erase, interrupt and kill characters: the terminal then edits the line
+        // the gateway judged before bash reads it (as stty erase does).
+        return setsTerminalCharacters(c) ? c.name() + " changes how the terminal hands typed lines to the shell: "
+            + c.text() : null;
+      }
+      case "read" -> {
+        // read -e reads with readline, whose shell-expand-line runs the substitutions in the buffer.
+        return readsWithLineEditor(c) ? "read -e turns on the shell's own line editor: " + c.text() : null;
       }
       case "shopt" -> {
         if (a.contains("promptvars") && a.stream().anyMatch(v -> v.matches("-[a-z]*u[a-z]*"))) {

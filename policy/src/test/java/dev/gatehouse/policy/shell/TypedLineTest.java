@@ -98,4 +98,49 @@ class TypedLineTest {
     p.put("onGuardLost", "ignore");
     assertThatThrownBy(() -> PolicyConfig.parseShell(Map.of("p", p))).hasMessageContaining("'ignore' must be end");
   }
+
+  @ParameterizedTest(name = "reads the terminal by name: {0}")
+  @ValueSource(strings = {"bash /dev/tty", "sh /dev/tty", "source /dev/tty", ". /dev/tty", "bash < /dev/tty",
+      "bash /proc/self/fd/0", "bash /proc/$$/fd/0", "bash /proc/$$/fd/$k", "bash /dev/pts/0",
+      "bash /dev/pts/$n", "sh /dev/stdout", "bash /dev/fd/2", "python3 /dev/tty", "perl /dev/tty",
+      "bash /dev/fd/3 3</dev/tty", "builtin source /dev/tty", "command . /dev/tty", "env bash /dev/tty"})
+  void aShellReadingTheTerminalByNameIsANestedShell(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isIn("review", "block");
+    // A name with a part only known when it runs is unclassified as well: held for review either way.
+    assertThat(v.rule()).as(line).isIn("nested-shell", "interpreter-inline", line.contains("$") ? "unclassified" : "nested-shell");
+    assertThat(DEFAULT.judgeTyped(line + "; true").verdict().label()).as(line).isNotEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "terminal characters or readline: {0}")
+  @ValueSource(strings = {"read -e x", "read -re x", "read -p '> ' -e x", "read -ei default x", "read $opt x",
+      "tset -e '#'", "tset -I -Q -e '#'", "reset -e '#'", "reset -I -Q -e '#'", "tset -k '#'", "tset -i x",
+      "tset -Qe#", "reset $opts", "stty erase '#'", "stty kill '#'", "stty -icanon", "stty $saved"})
+  void readlineInReadAndTerminalCharactersAreGuardTamper(String line) {
+    for (ShellJudge j : List.of(DEFAULT, allowList())) {
+      Verdict v = j.judgeTyped(line).verdict();
+      assertThat(v.label()).as(line).isEqualTo("block");
+      assertThat(v.rule()).as(line).isIn("guard-tamper", "allow-list");
+    }
+    // In allow-list mode a listed tset or reset is still refused, and so is read -e (read is always allowed there).
+    assertThat(allowList().judgeTyped(line).verdict().rule()).as(line)
+        .isEqualTo(line.startsWith("read") || line.startsWith("tset") || line.startsWith("reset") ? "guard-tamper"
+            : allowList().judgeTyped(line).verdict().rule());
+  }
+
+  @ParameterizedTest(name = "ordinary: {0}")
+  @ValueSource(strings = {"read -r x", "read -p 'e> ' x", "read -d e x", "read -t 5 -n 1 e", "read -a e", "tset -q",
+      "reset", "tset -I -Q", "bash script.sh", "cat /dev/tty", "echo x > /dev/tty", "bash -n /tmp/x.sh",
+      "python3 tool.py", "source ~/.env", "echo 0 > /tmp/x"})
+  void ordinaryUsesOfReadTsetAndScriptsStayAsTheyWere(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.rule()).as(line).isNotIn("guard-tamper", "nested-shell");
+  }
+
+  private static ShellJudge allowList() {
+    Map<String, Object> p = new HashMap<>(ShellJudgeTest.DEFAULT_SHELL);
+    p.put("mode", "allow-list");
+    p.put("allowCommands", List.of("ls", "tset", "reset", "stty", "echo"));
+    return ShellJudgeTest.judge(p);
+  }
 }

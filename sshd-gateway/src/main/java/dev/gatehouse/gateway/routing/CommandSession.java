@@ -34,6 +34,7 @@ import org.slf4j.MDC;
  * <pre>
  *  client ──data──▶ InputPump (queue; SSH window released after the write) ──▶ child stdin / pty
  *  child stdout/pty ──▶ output pump: [OutputMasker] recording.output() then channel out (blocks on the SSH window)
+ *                       (a guarded prompt: GuardedShell's pump, markers removed, then the same [OutputMasker])
  *  child stderr ──▶ error pump: [OutputMasker] recording.output() then channel err        (pipes only)
  *  waiter: waitpid ─▶ drain pumps ─▶ close recording ─▶ exit-status | exit-signal
  * </pre>
@@ -114,7 +115,7 @@ final class CommandSession extends StreamedSession {
           : ChildProcess.startWithPipes(launch, childEnv);
       if (guard) {
         guarded = new dev.gatehouse.gateway.shell.GuardedShell(new GuardedLines(), services.shell().judge(target).get(),
-            child, out, (b, off, len) -> recording.output(b, off, len), term, size);
+            child, out, (b, off, len) -> recording.output(b, off, len), term, size, this::outputMasker);
         guarded.integrate();
       }
     } catch (IOException | RuntimeException e) {
@@ -389,6 +390,11 @@ final class CommandSession extends StreamedSession {
     @Override
     public void touch() {
       CommandSession.this.touch();
+    }
+
+    @Override
+    public void outputMaskingFailed(RuntimeException e) {
+      CommandSession.this.outputMaskingFailed(e);
     }
   }
 

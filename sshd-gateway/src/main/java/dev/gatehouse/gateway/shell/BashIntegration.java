@@ -15,6 +15,11 @@ import java.util.List;
  * {@code PROMPT_COMMAND} runs it before each prompt, {@code PS0} marks each command's start; both
  * and the hook function are made read-only, so no later line or script can unset or replace them.
  *
+ * <p>The terminal's settings ({@code stty -g}) are saved when the integration starts, and the hook
+ * puts them back first at each prompt ({@code stty} found on the system's default path, not the
+ * user's {@code PATH}): a program that changed the erase or kill character ({@code tset -e},
+ * a crashed full-screen program) cannot have the terminal edit the next line the gateway sends.
+ *
  * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
  * {@code A;<nonce>} with a fresh random nonce, and reads lines from the terminal, without echo,
  * until one ends with that nonce, which the gateway sends as soon as it sees the marker: whatever
@@ -30,9 +35,11 @@ import java.util.List;
 public final class BashIntegration {
   private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
       + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
-      + " \\enable printf read builtin local unset return exit set shopt trap readonly declare typeset kill;"
+      + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
       + " \\unset POSIXLY_CORRECT\n";
-  private static final String HOOK = "__gh_prompt() { local __gh_s=$? __gh_n __gh_l __gh_i=0;"
+  private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
+      + " __gh_prompt() { local __gh_s=$? __gh_n __gh_l __gh_i=0;"
+      + " [[ -n $__gh_tty ]] && builtin command -p stty \"$__gh_tty\" 2>/dev/null;"
       + " builtin printf '\\e]133;D;%s\\a' \"$__gh_s\"; __gh_n=$SRANDOM$SRANDOM$SRANDOM;"
       + " builtin printf '\\e]133;A;%s\\a' \"$__gh_n\";"
       + " while :; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && builtin exit 1;"

@@ -8,6 +8,8 @@ import dev.gatehouse.gateway.terminal.RecordedOutput;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.policy.shell.ShellJudge;
 import dev.gatehouse.policy.shell.ShellJudgement;
+import dev.gatehouse.policy.OutputMasker;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -36,13 +39,20 @@ import org.jline.terminal.Terminal;
  * <pre>
  *  state      client input goes to            bash's output
  *  STARTING   the line editor (kept)          hidden (the integration's own lines)
- *  PROMPTING  the line editor                 hidden; A: the nonce is sent; P…B: the prompt text
+ *  PROMPTING  the line editor                 A: the nonce is sent (its echo, if any, hidden); P…B: the prompt text
  *  AT_PROMPT  the line editor: Enter ─▶ judge ─▶ allow: line + \n to bash ─▶ SENT
  *                                              block: one line, a fresh prompt
  *                                              review: held for approval (Ctrl-C cancels)
- *  SENT       held until C                    hidden (the terminal's echo of the line)
+ *  SENT       held until C                    the terminal's echo of the line hidden, all else shown
  *  RUNNING    raw to bash's terminal          shown; D: exit status; A: back to PROMPTING
  * </pre>
+ *
+ * Past the start, only the exact echo of what the gateway typed into bash is left out: any other
+ * byte (a background job's output, a program that forged a marker) is shown and recorded. With
+ * output masking (the policy's {@code mask.detectors}) everything shown of bash's, the prompt
+ * text included, goes through an {@link OutputMasker} after the markers are removed, then to the
+ * recording and the user; the masker is flushed at each marker (a prompt is never held back) and
+ * when bash stays quiet for {@link OutputMasker#idleFlushAfter} its last read.
  *
  * A {@code C} marker (a command started) that does not follow a line the gateway sent means bash
  * read a command the gateway did not judge: the guard is lost and the session ends.
@@ -76,6 +86,9 @@ public final class GuardedShell {
     void guardLost(String reason, String message);
 
     void touch();
+
+    /** The output masker failed: the session must end (fail closed). */
+    void outputMaskingFailed(RuntimeException e);
   }
 
   private enum State { STARTING, PROMPTING, AT_PROMPT, SENT, RUNNING, ENDED }
@@ -90,7 +103,6 @@ public final class GuardedShell {
   private final List<byte[]> held = new ArrayList<>();
   private final Object lock = new Object();
   private State state = State.STARTING;
-  private StringBuilder promptText;
   private boolean capturing;
   private String prompt = "$ ";
   /** The line bash runs now (for the D marker), its verdict, rule, and start time. */
@@ -103,15 +115,30 @@ public final class GuardedShell {
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
   private volatile boolean ended;
+  /** bash's output as shown (markers removed) goes through this when the policy masks output; else null. */
+  private final OutputMasker masker;
+  /** Masks each prompt's text on its own (null without masking); it writes into {@link #maskedPrompt}. */
+  private final OutputMasker promptMasker;
+  private final ByteArrayOutputStream maskedPrompt = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream promptBytes = new ByteArrayOutputStream();
+  /** The echo the terminal may give of what the gateway typed into bash (the line, the nonce): left out once. */
+  private byte[] echo = new byte[0];
+  private int echoed;
 
+  /**
+   * {@code masking} makes an output masker writing to the sink it is given, or returns null when
+   * the policy masks no output.
+   */
   public GuardedShell(Session session, ShellJudge judge, ChildProcess bash, OutputStream channelOut,
-      RecordedOutput.Recorder recorder, String term, WindowSize size) {
+      RecordedOutput.Recorder recorder, String term, WindowSize size, Function<OutputMasker.Sink, OutputMasker> masking) {
     this.session = session;
     this.judge = judge;
     this.bash = bash;
     this.out = new RecordedOutput(channelOut, recorder);
     this.term = term;
     this.size = size;
+    this.masker = masking.apply((b, off, len) -> out.writeRecorded(b, off, len));
+    this.promptMasker = masker == null ? null : masking.apply(maskedPrompt::write);
   }
 
   /** Types the integration into bash; call once, right after bash started. */
@@ -165,13 +192,28 @@ public final class GuardedShell {
       }
     };
     try {
-      int n;
-      while ((n = bash.readOutput(buf, 0, buf.length)) > 0) {
+      int n = 0;
+      while (true) {
+        if (masker != null && masker.holding()
+            && !bash.awaitOutput(true, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
+          masker.flush(); // bash is quiet: what is held (a value may go on) is shown now
+        }
+        n = bash.readOutput(buf, 0, buf.length);
+        if (n <= 0) {
+          break;
+        }
         session.touch();
         markers.feed(buf, 0, n, sink);
       }
+      if (masker != null) {
+        masker.close();
+      }
     } catch (IOException e) {
       // bash's terminal closed.
+    } catch (RuntimeException e) {
+      // Fail closed: nothing more of bash's output is shown unmasked; the session ends.
+      session.outputMaskingFailed(e);
+      bash.stopReading();
     } finally {
       end();
     }
@@ -182,20 +224,63 @@ public final class GuardedShell {
       return;
     }
     synchronized (lock) {
-      if (state == State.PROMPTING) {
-        if (capturing) {
-          promptText.append(new String(b, off, len, StandardCharsets.UTF_8));
-        }
+      if (state == State.STARTING || state == State.ENDED) {
+        return; // the integration's own lines
+      }
+      if (state == State.PROMPTING && capturing) {
+        promptBytes.write(b, off, len);
         return;
       }
-      if (state != State.RUNNING && state != State.AT_PROMPT) {
-        return; // the integration's lines, the terminal's echo of a line the gateway sent
+      if (state == State.PROMPTING || state == State.SENT) {
+        // The terminal's echo of the nonce or of the line the gateway typed is left out, byte for
+        // byte; from the first byte that is not that echo on, everything is shown.
+        while (len > 0 && echoed < echo.length && b[off] == echo[echoed]) {
+          echoed++;
+          off++;
+          len--;
+        }
+        if (len == 0) {
+          return;
+        }
+        echoed = echo.length;
       }
     }
-    out.writeRecorded(b, off, len);
+    show(b, off, len);
+  }
+
+  /** bash's output (markers removed) to the recording and the user, through the masker when there is one. */
+  private void show(byte[] b, int off, int len) throws IOException {
+    if (masker != null) {
+      masker.write(b, off, len);
+    } else {
+      out.writeRecorded(b, off, len);
+    }
+  }
+
+  /** The echo of {@code typed} the terminal gives: its line ends as CR LF. */
+  private void expectEcho(String typed) {
+    echo = typed.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+    echoed = 0;
+  }
+
+  /** The prompt's bytes as shown: masked on their own when the policy masks output. */
+  private String promptShown() throws IOException {
+    byte[] raw = promptBytes.toByteArray();
+    promptBytes.reset();
+    if (promptMasker == null) {
+      return new String(raw, StandardCharsets.UTF_8);
+    }
+    promptMasker.write(raw, 0, raw.length);
+    promptMasker.close();
+    String shown = maskedPrompt.toString(StandardCharsets.UTF_8);
+    maskedPrompt.reset();
+    return shown;
   }
 
   private void marker(char kind, String payload) throws IOException {
+    if (masker != null) {
+      masker.flush(); // what came before the marker is shown before the prompt is drawn
+    }
     List<byte[]> flush = null;
     String resumed = null;
     synchronized (lock) {
@@ -217,8 +302,10 @@ public final class GuardedShell {
           if (state != State.ENDED) {
             state = State.PROMPTING;
             capturing = false;
-            promptText = new StringBuilder();
+            promptBytes.reset();
+            expectEcho("");
             if (payload.matches("[0-9]{1,40}")) {
+              expectEcho(payload + "\n");
               byte[] reply = (payload + "\n").getBytes(StandardCharsets.US_ASCII);
               bash.writeInput(reply, 0, reply.length);
             }
@@ -227,12 +314,12 @@ public final class GuardedShell {
         case 'P' -> {
           if (state == State.PROMPTING) {
             capturing = true;
-            promptText = new StringBuilder();
+            promptBytes.reset();
           }
         }
         case 'B' -> {
           if (state == State.PROMPTING) {
-            prompt = shownPrompt(promptText.toString());
+            prompt = shownPrompt(promptShown());
             state = State.AT_PROMPT;
             lock.notifyAll();
           }
@@ -437,6 +524,7 @@ public final class GuardedShell {
         return;
       }
       state = State.SENT;
+      expectEcho(line + "\n");
       running = line;
       runningVerdict = verdict;
       runningRule = rule;
