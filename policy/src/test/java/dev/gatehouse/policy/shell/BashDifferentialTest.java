@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reading proven against bash itself. A seeded generator (the seed is printed; rerun one with
- * {@code -Dgatehouse.shellSeed=N}) writes texts that mix lists, pipelines, subshells, groups,
+ * {@code -Dgatehouse.shellSeed=N}, explore with {@code -Dgatehouse.shellSeed=random}) writes texts that mix lists, pipelines, subshells, groups,
  * functions, {@code $(…)}, backticks (nested, escaped), process substitution, here-documents and
  * here-strings, {@code sh -c}/{@code bash -c}/{@code eval}, the wrappers {@code env}, {@code
  * timeout}, {@code nice}, {@code nohup}, {@code command}, {@code xargs}, {@code find -exec}, quoted,
@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BashDifferentialTest {
   private static final int TEXTS = Integer.getInteger("gatehouse.shellTexts", 5000);
   private static final int BATCH = 1000;
+  /** The seed of the CI run (see the test). */
+  private static final long CI_SEED = 8704574265644228141L;
   private static final List<String> STUBS = List.of("c0", "c1", "c2", "c3", "c4", "rm", "ls", "cat", "grep", "reboot", "kill");
   private static final List<String> REAL = List.of("env", "timeout", "nice", "nohup", "xargs", "find");
 
@@ -50,7 +52,10 @@ class BashDifferentialTest {
   @Test
   @Timeout(value = 600)
   void everyCommandBashRunsIsOneTheReadingFound() throws Exception {
-    long seed = Long.getLong("gatehouse.shellSeed", new Random().nextLong());
+    // CI runs one fixed seed so that a build's result does not depend on luck; exploring runs take
+    // -Dgatehouse.shellSeed=random (or a number) and what they find joins FOUND_BEFORE once fixed.
+    String seedProperty = System.getProperty("gatehouse.shellSeed", String.valueOf(CI_SEED));
+    long seed = seedProperty.equals("random") ? new Random().nextLong() : Long.parseLong(seedProperty);
     System.out.println("BashDifferentialTest seed: " + seed + " (-Dgatehouse.shellSeed=" + seed + " repeats this run)");
     Random rnd = new Random(seed);
     List<String> texts = new ArrayList<>(FOUND_BEFORE);

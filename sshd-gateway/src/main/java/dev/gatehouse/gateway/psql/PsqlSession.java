@@ -59,6 +59,8 @@ public final class PsqlSession extends StreamedSession {
   private Path runDir;
   private volatile PgProxyServer proxy;
   private volatile ChildProcess psql;
+  /** Counted down once {@link #psql} is set (or its start failed): psql may connect before that. */
+  private final java.util.concurrent.CountDownLatch psqlPublished = new java.util.concurrent.CountDownLatch(1);
   private volatile PsqlConsole console;
   /** The refusal's one line took the place of psql's ERROR line on stderr (exec). */
   private volatile boolean refusalShown;
@@ -99,7 +101,11 @@ public final class PsqlSession extends StreamedSession {
           services.postgres().policyFor(target), approvalSession(), noWait()));
       masker = access.masker();
       openProxy();
-      psql = startPsql(size, term);
+      try {
+        psql = startPsql(size, term);
+      } finally {
+        psqlPublished.countDown();
+      }
     } catch (IOException | RuntimeException e) {
       targetUnavailable("start psql", e);
       end(1, null);
@@ -182,6 +188,13 @@ public final class PsqlSession extends StreamedSession {
 
   /** Whether the connecting process is this session's psql (or runs inside its sandbox). */
   private boolean ownPsql(UnixListener.Peer peer, int expectedUid) {
+    // psql can connect before the thread that started it has stored it (a busy machine): wait for
+    // that, briefly; a connection before any psql was started is still refused after the wait.
+    try {
+      psqlPublished.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     ChildProcess p = psql;
     boolean ok = p != null && peer.uid() == expectedUid && Sandbox.isDescendant(peer.pid(), p.pid());
     if (!ok) {
