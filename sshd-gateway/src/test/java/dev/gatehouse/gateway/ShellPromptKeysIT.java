@@ -274,7 +274,7 @@ class ShellPromptKeysIT {
       t.type("read -r -s -p 'Password: ' pw; echo; printf 'got %s chars\\n' \"${#pw}\"");
       t.awaitScreen("^Password: ?$", WAIT);
       t.type("hunter-s3cret42");
-      t.awaitScreen("^got 14 chars\\n" + PROMPT + "$", WAIT);
+      t.awaitScreen("^got 15 chars\\n" + PROMPT + "$", WAIT);
       assertThat(t.screen()).doesNotContain("hunter-s3cret");
     }
     assertThat(recordingsOf(gw, k)).as("typed input is not recorded by default").doesNotContain("hunter-s3cret");
