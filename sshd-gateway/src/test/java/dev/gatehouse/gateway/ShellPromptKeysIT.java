@@ -290,10 +290,11 @@ class ShellPromptKeysIT {
     try (Tmux t = shell(gw, tmp, k)) {
       // An allowed program prints what the integration prints when bash starts a command: the
       // gateway cannot tell it from bash starting a command it never handed over.
-      t.type("printf 'before-forged\\n\\033]133;C\\007'; sleep 30; echo NOT-REACHED");
+      // The last command's output (not-reached) differs from its typed text, which stays on screen.
+      t.type("printf 'before-forged\\n\\033]133;C\\007'; sleep 30; echo NOT-REACHED | tr A-Z a-z");
       t.awaitScreen("gatehouse: the shell started a command the guard did not see; session closed", WAIT);
       t.awaitExit(WAIT);
-      assertThat(t.screen()).doesNotContain("NOT-REACHED");
+      assertThat(t.screen()).doesNotContain("not-reached");
     }
     JsonNode lost = gw.awaitAudit("guard lost", field("code", "GH3021W").and(field("identity", k.identity())));
     assertThat(lost.path("reason").asText()).isEqualTo("unjudged-command");
