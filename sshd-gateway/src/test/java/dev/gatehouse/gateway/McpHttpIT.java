@@ -275,6 +275,45 @@ class McpHttpIT {
     }
   }
 
+  /** An {@code initialize} POST with a valid token and the given {@code Origin} headers. */
+  private static HttpResponse<String> initializeFrom(String token, String... origins) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream")
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString("""
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+             "capabilities":{},"clientInfo":{"name":"page","version":"1"}}}"""));
+    for (String o : origins) {
+      b.header("Origin", o);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aWebPageOfAnotherOriginIsRefusedEvenWithAValidTokenAndAgentsWithoutOriginAreServed() throws Exception {
+    String dave = accessToken("mcp-agent", List.of(RESOURCE), "dave@example.com", List.of("dev"));
+    for (String page : List.of("http://evil.example.com", "http://gatehouse.test", "https://gatehouse.test:8443", "null")) {
+      HttpResponse<String> r = initializeFrom(dave, page);
+      assertThat(r.statusCode()).as("Origin %s: %s", page, r.body()).isEqualTo(403);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+      assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("cross-origin");
+      assertThat(r.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    }
+    // Two Origin headers, one of them ours: refused, not the friendlier one picked.
+    assertThat(initializeFrom(dave, "https://gatehouse.test", "http://evil.example.com").statusCode()).isEqualTo(403);
+    gw.awaitAudit("the page refused", field("code", "GH1001W").and(field("reason", "cross-origin"))
+        .and(field("via", "mcp-http")));
+
+    // publicUrl's own origin however written (a default port, capitals), and no Origin at all (an agent).
+    for (String[] origins : List.of(new String[] {"https://gatehouse.test"}, new String[] {"https://GateHouse.test:443"},
+        new String[0])) {
+      HttpResponse<String> ok = initializeFrom(dave, origins);
+      assertThat(ok.statusCode()).as("Origin %s: %s", List.of(origins), ok.body()).isEqualTo(200);
+      assertThat(ok.headers().firstValue("Mcp-Session-Id")).isPresent();
+    }
+  }
+
   @Test
   void anotherPersonsTokenFindsNoSessionAndARevokedPersonsTokenStopsWorking() throws Exception {
     String carol = accessToken("mcp-agent", List.of(RESOURCE), "carol@example.com", List.of("dev"));

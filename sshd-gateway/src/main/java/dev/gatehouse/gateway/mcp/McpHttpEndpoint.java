@@ -15,7 +15,6 @@ import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.HttpHeaders;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -135,9 +134,10 @@ public final class McpHttpEndpoint extends Handler.Wrapper implements AutoClosea
     }
     GatewayConfig config = services.get().config();
     String resource = config.web().mcpResource(webPort.getAsInt());
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (origin != null && !origin.equals(originOf(resource))) {
-      // A page in a browser (DNS rebinding included) is not an agent: MCP's transport rule.
+    if (!BrowserOrigin.allowed(request.getHeaders().getValuesList(HttpHeader.ORIGIN), resource)) {
+      // A page in a browser (DNS rebinding included) is not an agent: MCP's transport rule. Before
+      // the token: the page learns nothing of it. The Host header is not the test: a reverse proxy
+      // in front may rewrite it, and a page cannot send a bearer token it does not have.
       failed(request, "cross-origin", null);
       return Replies.error(response, callback, 403, "cross-origin", "requests from web pages of other origins are refused");
     }
@@ -232,11 +232,6 @@ public final class McpHttpEndpoint extends Handler.Wrapper implements AutoClosea
 
   private String metadataUrl(GatewayConfig config) {
     return config.web().baseUrl(webPort.getAsInt()) + METADATA_PATH;
-  }
-
-  private static String originOf(String url) {
-    URI u = URI.create(url);
-    return u.getScheme() + "://" + u.getRawAuthority();
   }
 
   /** A tool call's answer and the event stream may be silent for minutes: see {@link #STREAM_IDLE}. */
