@@ -20,7 +20,7 @@ class BrowserOriginTest {
     assertThat(BrowserOrigin.allowed(List.of(origin), RESOURCE)).isTrue();
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource({
       "http://evil.example.com",
       "http://bastion.example.com",
