@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Opens N idle interactive sessions, measures the server, closes them all.
 
-  idle_sessions.py --n 500 --batch 10 --kind jvm|sshd --pid PID OUT.json -- ssh -tt ... 'REMOTE'
+  idle_sessions.py --n 1000 --batch 10 --timeout 120 --kind jvm|sshd --pid PID OUT.json -- ssh -tt ... 'REMOTE'
 
 Each session is one `ssh -tt` client (stdin/stdout pipes; -tt makes the server allocate a PTY)
 whose remote command starts an interactive shell with prompt PROMPT. Sessions are opened BATCH at
 a time and each batch waits for all its prompts before the next, so that at most BATCH connections
-are unauthenticated at once (Gatehouse's ssh.maxConnectionsPerAddress, sshd's MaxStartups).
+are unauthenticated at once (Gatehouse's ssh.maxConnectionsPerAddress, sshd's MaxStartups). A batch
+whose prompts do not all come within TIMEOUT seconds (default 120: a busy machine makes logins slow)
+fails the run.
+
+Each client holds three pipes here, so N sessions need about 3 N descriptors: the soft limit of
+open files is raised to the hard one at start, and a hard limit below what N needs fails at once
+(raise it with `ulimit -Hn` before the run) instead of failing half way.
 
 Measured before opening, with all N open and idle (after SETTLE seconds), and after closing:
   kind jvm:  the JVM PID's VmRSS and Threads (/proc/PID/status), and heap used/committed from
@@ -19,6 +25,7 @@ Writes all of it to OUT.json; exits 1 if any session failed to open.
 import json
 import os
 import re
+import resource
 import selectors
 import signal
 import subprocess
@@ -127,18 +134,31 @@ def measure_sshd(pid, detail=False):
     return res
 
 
+def raise_open_files(n):
+    """Soft RLIMIT_NOFILE up to the hard limit; exits when even that is too small for N clients."""
+    need = 3 * n + 64
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < need:
+        sys.exit(f"idle_sessions: {n} sessions need about {need} open files here, the hard limit is {hard} "
+                 f"(raise it: ulimit -Hn {need})")
+    if soft != resource.RLIM_INFINITY and soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def main():
     args = sys.argv[1:]
-    opts = {"--n": 500, "--batch": 10, "--kind": "jvm", "--pid": None}
+    opts = {"--n": 500, "--batch": 10, "--timeout": 120, "--kind": "jvm", "--pid": None}
     while args[0].startswith("--"):
         opts[args[0]] = args[1]
         args = args[2:]
     n, batch, kind, pid = int(opts["--n"]), int(opts["--batch"]), opts["--kind"], int(opts["--pid"])
+    timeout = float(opts["--timeout"])
+    raise_open_files(n)
     out, sep, cmd = args[0], args[1], args[2:]
     assert sep == "--" and cmd
     measure = measure_jvm if kind == "jvm" else measure_sshd
 
-    result = {"n": n, "batch": batch, "kind": kind}
+    result = {"n": n, "batch": batch, "kind": kind, "timeout": timeout}
     result["before"] = measure(pid)
     procs = []
     sel = selectors.DefaultSelector()
@@ -153,7 +173,7 @@ def main():
                 procs.append(p)
                 pending[p.stdout.fileno()] = (p, bytearray())
                 sel.register(p.stdout, selectors.EVENT_READ, p.stdout.fileno())
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + timeout
             while pending and time.monotonic() < deadline:
                 for key, _ in sel.select(timeout=1):
                     fd = key.data
@@ -167,7 +187,7 @@ def main():
                             failed = f"session {len(procs)} ended before its prompt: {bytes(buf[-200:])!r} " \
                                      f"{p.stderr.read(500)!r}"
             if pending:
-                failed = failed or f"{len(pending)} sessions of batch {b // batch} gave no prompt within 60 s"
+                failed = failed or f"{len(pending)} sessions of batch {b // batch} gave no prompt within {timeout:.0f} s"
             if failed:
                 raise RuntimeError(failed)
         result["open_seconds"] = time.monotonic() - t0
@@ -194,7 +214,7 @@ def main():
                 p.stdin.close()
             except (BrokenPipeError, OSError):
                 pass
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + max(30.0, 0.1 * len(procs))
         for p in procs:
             try:
                 p.wait(timeout=max(0.1, deadline - time.monotonic()))

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
+import dev.gatehouse.gateway.terminal.OutputBuffer;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.policy.OutputMasker;
 import java.io.IOException;
@@ -15,9 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.Signal;
@@ -187,10 +188,11 @@ final class CommandSession extends StreamedSession {
    * shell policy has {@code mask.detectors}) the bytes go through an {@link OutputMasker} first,
    * which may hold back the end of a chunk where a value could go on: when the child then stays
    * quiet for {@link OutputMasker#idleFlushAfter} the last read, what is held is passed on (a
-   * prompt is not kept waiting). One poll per chunk, no timer.
+   * prompt is not kept waiting). One poll per chunk, no timer. The read array is small while the
+   * child is quiet and large while it streams ({@link OutputBuffer}).
    */
   private void pump(boolean stdout) {
-    byte[] buf = new byte[CHUNK];
+    OutputBuffer buffer = new OutputBuffer(child, stdout, CHUNK);
     OutputStream dest = stdout ? out : err;
     OutputMasker masker = outputMasker((b, off, len) -> show(dest, b, off, len));
     try {
@@ -200,6 +202,7 @@ final class CommandSession extends StreamedSession {
             && !child.awaitOutput(stdout, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
           masker.flush();
         }
+        byte[] buf = buffer.next(n);
         n = stdout ? child.readOutput(buf, 0, buf.length) : child.readError(buf, 0, buf.length);
         if (n <= 0) {
           break;
@@ -408,7 +411,8 @@ final class CommandSession extends StreamedSession {
    */
   private final class InputPump implements ChannelDataReceiver {
     private static final byte[] EOF = new byte[0];
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4096);
+    // Linked, not an array: an idle session holds no 4096-slot array, and the bound is the same.
+    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(4096);
     private volatile boolean stopped;
 
     @Override
@@ -437,10 +441,8 @@ final class CommandSession extends StreamedSession {
     void run() {
       try {
         while (!stopped) {
-          byte[] b = queue.poll(250, TimeUnit.MILLISECONDS);
-          if (b == null) {
-            continue;
-          }
+          // stop() and close() queue EOF, so an idle session's pump sleeps here without waking.
+          byte[] b = queue.take();
           if (b == EOF) {
             if (!stopped) {
               if (guarded != null) {

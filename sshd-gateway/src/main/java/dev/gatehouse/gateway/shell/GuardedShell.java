@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.postgres.StatementGate.Decision;
 import dev.gatehouse.gateway.postgres.StatementGate.Hold;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.LineEditor;
+import dev.gatehouse.gateway.terminal.OutputBuffer;
 import dev.gatehouse.gateway.terminal.RecordedOutput;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.policy.shell.ShellJudge;
@@ -17,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jline.reader.EOFError;
@@ -179,7 +180,7 @@ public final class GuardedShell {
 
   /** Copies bash's terminal output to the user (markers removed) until bash's terminal closes. */
   public void pumpOutput() {
-    byte[] buf = new byte[64 * 1024];
+    OutputBuffer buffer = new OutputBuffer(bash, true, 64 * 1024);
     PromptMarkers.Sink sink = new PromptMarkers.Sink() {
       @Override
       public void text(byte[] b, int off, int len) throws IOException {
@@ -198,6 +199,7 @@ public final class GuardedShell {
             && !bash.awaitOutput(true, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
           masker.flush(); // bash is quiet: what is held (a value may go on) is shown now
         }
+        byte[] buf = buffer.next(n);
         n = bash.readOutput(buf, 0, buf.length);
         if (n <= 0) {
           break;
@@ -622,7 +624,8 @@ public final class GuardedShell {
   /** Client input for the line editor: bytes queued by {@link #input}, read by JLine's pump. */
   private static final class QueueInput extends InputStream {
     private static final byte[] CLOSED = new byte[0];
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4096);
+    // Linked, not an array: an idle session holds no 4096-slot array, and the bound is the same.
+    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(4096);
     private byte[] current;
     private int pos;
     private volatile boolean closed;

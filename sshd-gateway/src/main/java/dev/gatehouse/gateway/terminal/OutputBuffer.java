@@ -1,0 +1,53 @@
+package dev.gatehouse.gateway.terminal;
+
+/**
+ * The array an output pump reads one of a child's streams into: small while the child is quiet,
+ * large while it streams. A thousand idle sessions each holding a pump's large array for a prompt
+ * that never comes would be a quarter of the heap; a transfer read in small pieces would pay a
+ * system call and a recording event per few KiB.
+ *
+ * <p>It starts at {@link #SMALL}. A read that fills the small array means more is waiting: the
+ * next read gets the large one. Before each read with the large array, the stream is given
+ * {@link #QUIET_MILLIS} to have something to read; when it stays quiet the large array is let go
+ * and the pump waits with the small one. That wait ends the moment output arrives, so no byte is
+ * held back, and while output flows it costs one {@code poll} that returns at once.
+ */
+public final class OutputBuffer {
+  /** Enough for a prompt, an echo or a screenful of a command's output in one read. */
+  public static final int SMALL = 8 * 1024;
+  /** How long a stream must stay quiet before the pump gives its large array back. */
+  static final int QUIET_MILLIS = 100;
+
+  private final ChildProcess child;
+  private final boolean stdout;
+  private final int large;
+  private byte[] buf = new byte[SMALL];
+
+  /**
+   * @param stdout the child's stdout (or its terminal); false for its stderr
+   * @param large the size while output streams (at least {@link #SMALL})
+   */
+  public OutputBuffer(ChildProcess child, boolean stdout, int large) {
+    if (large < SMALL) {
+      throw new IllegalArgumentException("large buffer " + large + " below " + SMALL);
+    }
+    this.child = child;
+    this.stdout = stdout;
+    this.large = large;
+  }
+
+  /**
+   * The array for the next read, given how many bytes the last one returned (0 before the first).
+   * May wait up to {@link #QUIET_MILLIS}, never longer than output takes to arrive.
+   */
+  public byte[] next(int lastRead) {
+    if (lastRead == buf.length && buf.length < large) {
+      buf = new byte[large];
+      return buf;
+    }
+    if (buf.length > SMALL && !child.awaitOutput(stdout, QUIET_MILLIS)) {
+      buf = new byte[SMALL];
+    }
+    return buf;
+  }
+}
