@@ -20,6 +20,8 @@ Measured before opening, with all N open and idle (after SETTLE seconds), and af
   kind sshd: the sum of VmRSS and of Pss (/proc/P/smaps_rollup) over the processes descending from
              the listener PID, split into sshd processes (per-session monitor and child) and the
              rest (the shells), plus their thread count.
+  both:      CPU the server spent while all N sat idle (IDLE_CPU seconds, utime+stime from
+             /proc/P/stat; for sshd summed over its descendants), as a share of one CPU.
 Writes all of it to OUT.json; exits 1 if any session failed to open.
 """
 import json
@@ -34,6 +36,8 @@ import time
 
 PROMPT = b"ready> "
 SETTLE = 3.0
+IDLE_CPU = 10.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def status(pid):
@@ -89,6 +93,27 @@ def thread_groups(pid):
         g = re.sub(r"\d+", "*", g)
         groups[g] = groups.get(g, 0) + 1
     return dict(sorted(groups.items(), key=lambda kv: -kv[1]))
+
+
+def cpu_ticks(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                s = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        fields = s[s.rindex(")") + 2:].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def idle_cpu_pct(pid, kind):
+    """Share of one CPU the server used over IDLE_CPU seconds with every session idle."""
+    pids = lambda: [pid] if kind == "jvm" else [pid] + descendants(pid)
+    c0 = cpu_ticks(pids())
+    time.sleep(IDLE_CPU)
+    return 100.0 * (cpu_ticks(pids()) - c0) / CLK_TCK / IDLE_CPU
 
 
 def histogram(pid, top=12):
@@ -194,6 +219,7 @@ def main():
         time.sleep(SETTLE)
         alive = sum(1 for p in procs if p.poll() is None)
         result["alive"] = alive
+        result["idle_cpu_pct"] = idle_cpu_pct(pid, kind)
         result["with"] = measure(pid, detail=True)
         print(f"{kind}: {alive} of {n} sessions open in {result['open_seconds']:.1f} s", file=sys.stderr)
     except RuntimeError as e:
