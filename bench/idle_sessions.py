@@ -15,7 +15,7 @@ open files is raised to the hard one at start, and a hard limit below what N nee
 (raise it with `ulimit -Hn` before the run) instead of failing half way.
 
 Measured before opening, with all N open and idle (after SETTLE seconds), and after closing:
-  kind jvm:  the JVM PID's VmRSS and Threads (/proc/PID/status), and heap used/committed from
+  kind jvm:  the JVM PID's VmRSS and Threads (/proc/PID/status), its open descriptors, and heap used/committed from
              `jcmd PID GC.heap_info` right after `jcmd PID GC.run` (live heap, not garbage).
   kind sshd: the sum of VmRSS and of Pss (/proc/P/smaps_rollup) over the processes descending from
              the listener PID, split into sshd processes (per-session monitor and child) and the
@@ -129,6 +129,13 @@ def histogram(pid, top=12):
     return [{"bytes": b, "instances": n, "class": c} for b, n, c in rows[:top]]
 
 
+def open_fds(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0
+
+
 def measure_jvm(pid, detail=False):
     st = status(pid)
     groups = thread_groups(pid)
@@ -136,7 +143,7 @@ def measure_jvm(pid, detail=False):
     info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, check=True,
                           timeout=60).stdout
     m = re.search(r"total (\d+)K, used (\d+)K", info)
-    return {"rss_kb": int(st["VmRSS"].split()[0]), "threads": int(st["Threads"]),
+    return {"rss_kb": int(st["VmRSS"].split()[0]), "threads": int(st["Threads"]), "fds": open_fds(pid),
             "heap_used_kb": int(m.group(2)) if m else None, "heap_committed_kb": int(m.group(1)) if m else None,
             "heap_info": info.strip().splitlines()[1:3], "thread_groups": groups,
             **({"histogram": histogram(pid)} if detail else {})}

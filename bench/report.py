@@ -322,7 +322,8 @@ if any(ses.values()):
             per_thr = (wi["threads"] - b["threads"]) / n_open
             total = (f"RSS {mib(wi['rss_kb']):.0f} MiB (from {mib(b['rss_kb']):.0f}), heap used "
                      f"{mib(wi['heap_used_kb']):.0f} MiB of {mib(wi['heap_committed_kb']):.0f} committed, "
-                     f"{wi['threads']} threads (from {b['threads']})")
+                     f"{wi['threads']} threads (from {b['threads']})"
+                     + (f", {wi['fds']} open descriptors (from {b['fds']})" if "fds" in wi else ""))
             if "idle_cpu_pct" in r:
                 total += f"; idle, the JVM used {r['idle_cpu_pct']:.1f} % of one CPU"
             heap_ok = wi["heap_used_kb"] < 1024 * 1024 and n_open == r["n"] and not r.get("error")
