@@ -69,7 +69,7 @@ class ShellPromptSshIT {
   }
 
   private static Tmux shell(Path tmp, SshClientKey key, String target) throws Exception {
-    return Tmux.start(tmp, 120, 30, gw.sshArgv(key, target, List.of("-t")));
+    return Tmux.start(tmp, 200, 30, gw.sshArgv(key, target, List.of("-t")));
   }
 
   private static Tmux guarded(Path tmp, SshClientKey key) throws Exception {
@@ -90,18 +90,18 @@ class ShellPromptSshIT {
   void anAllowedLineRunsOnTheHostAndIsAuditedWithItsExitStatus(@TempDir Path tmp) throws Exception {
     SshClientKey ann = gw.sign(GatewayFixture.uniqueIdentity("ann"), List.of("dev"));
     try (Tmux t = guarded(tmp, ann)) {
-      t.type("echo hello-$(whoami) | tr a-z A-Z; (exit 3)");
-      t.awaitScreen("^HELLO-GH-TARGET\\n" + PROMPT + "$", WAIT);
+      t.type("whoami | tr a-z A-Z; (exit 3)");
+      t.awaitScreen("^GH-TARGET\\n" + PROMPT + "$", WAIT);
       t.type("exit");
       t.awaitExit(WAIT);
       assertThat(t.screen()).doesNotContain("133;", "__gh_", "POSIXLY_CORRECT", "BASH_VERSION");
     }
     JsonNode a = gw.awaitAudit("allowed line", field("code", "GH3000I").and(field("identity", ann.identity()))
-        .and(field("statement", "echo hello-$(whoami) | tr a-z A-Z; (exit 3)")));
+        .and(field("statement", "whoami | tr a-z A-Z; (exit 3)")));
     assertThat(a.path("exitStatus").asInt()).isEqualTo(3);
     assertThat(a.path("source").asText()).isEqualTo("exact");
     String cast = recordingsOf(ann);
-    assertThat(cast).contains("allow (exact): echo hello-$(whoami) | tr a-z A-Z; (exit 3)", "exit 3 (");
+    assertThat(cast).contains("allow (exact): whoami | tr a-z A-Z; (exit 3)", "exit 3 (");
     assertThat(cast).as("no integration marker and none of its code in the recording")
         .doesNotContain("133;", "\\u001b]133", "__gh_", "POSIXLY_CORRECT");
   }
