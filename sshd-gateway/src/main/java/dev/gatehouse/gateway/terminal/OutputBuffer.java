@@ -1,8 +1,8 @@
 package dev.gatehouse.gateway.terminal;
 
 /**
- * The array an output pump reads one of a child's streams into: small while the child is quiet,
- * large while it streams. A thousand idle sessions each holding a pump's large array for a prompt
+ * The array an output pump reads one of a child's streams (or a guarded shell's terminal) into:
+ * small while the stream is quiet, large while it streams. A thousand idle sessions each holding a pump's large array for a prompt
  * that never comes would be a quarter of the heap; a transfer read in small pieces would pay a
  * system call and a recording event per few KiB.
  *
@@ -18,22 +18,28 @@ public final class OutputBuffer {
   /** How long a stream must stay quiet before the pump gives its large array back. */
   static final int QUIET_MILLIS = 100;
 
-  private final ChildProcess child;
-  private final boolean stdout;
+  /** The stream read: whether it has output to read within {@code millis}. */
+  @FunctionalInterface
+  public interface Stream {
+    boolean awaitOutput(int millis);
+  }
+
+  private final Stream stream;
   private final int large;
   private byte[] buf = new byte[SMALL];
 
-  /**
-   * @param stdout the child's stdout (or its terminal); false for its stderr
-   * @param large the size while output streams (at least {@link #SMALL})
-   */
-  public OutputBuffer(ChildProcess child, boolean stdout, int large) {
+  /** @param large the size while output streams (at least {@link #SMALL}) */
+  public OutputBuffer(Stream stream, int large) {
     if (large < SMALL) {
       throw new IllegalArgumentException("large buffer " + large + " below " + SMALL);
     }
-    this.child = child;
-    this.stdout = stdout;
+    this.stream = stream;
     this.large = large;
+  }
+
+  /** For a child's stdout (or its terminal), or with {@code stdout} false its stderr. */
+  public static OutputBuffer of(ChildProcess child, boolean stdout, int large) {
+    return new OutputBuffer(millis -> child.awaitOutput(stdout, millis), large);
   }
 
   /**
@@ -45,7 +51,7 @@ public final class OutputBuffer {
       buf = new byte[large];
       return buf;
     }
-    if (buf.length > SMALL && !child.awaitOutput(stdout, QUIET_MILLIS)) {
+    if (buf.length > SMALL && !stream.awaitOutput(QUIET_MILLIS)) {
       buf = new byte[SMALL];
     }
     return buf;

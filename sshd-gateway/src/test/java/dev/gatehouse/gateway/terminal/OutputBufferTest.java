@@ -34,7 +34,7 @@ class OutputBufferTest {
   void aChildWaitingAtAPromptIsReadIntoTheSmallArray() throws IOException {
     child = ChildProcess.startWithPty(sh("printf 'ready> '; read line"), Map.of("TERM", "dumb"),
         new WindowSize(80, 24));
-    OutputBuffer buffer = new OutputBuffer(child, true, LARGE);
+    OutputBuffer buffer = OutputBuffer.of(child, true, LARGE);
     byte[] buf = buffer.next(0);
     int n = child.readOutput(buf, 0, buf.length);
 
@@ -47,7 +47,7 @@ class OutputBufferTest {
   void streamingOutputGetsTheLargeArrayAndAQuietChildGivesItBack() throws IOException {
     // 4 MiB in one write, then the child goes quiet (it waits for input that never comes).
     child = ChildProcess.startWithPipes(sh("dd if=/dev/zero bs=4194304 count=1 2>/dev/null; read line"), Map.of());
-    OutputBuffer buffer = new OutputBuffer(child, true, LARGE);
+    OutputBuffer buffer = OutputBuffer.of(child, true, LARGE);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     int largest = 0;
     int n = 0;
@@ -68,7 +68,7 @@ class OutputBufferTest {
   @Test
   void outputAfterAPauseWithTheLargeArrayHeldIsReadWhole() throws IOException {
     child = ChildProcess.startWithPipes(sh("dd if=/dev/zero bs=1048576 count=1 2>/dev/null; read line; echo after"), Map.of());
-    OutputBuffer buffer = new OutputBuffer(child, true, LARGE);
+    OutputBuffer buffer = OutputBuffer.of(child, true, LARGE);
     int total = 0;
     int n = 0;
     while (total < 1024 * 1024) {
