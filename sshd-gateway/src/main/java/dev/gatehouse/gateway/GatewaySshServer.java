@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway;
 
+import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 
@@ -10,8 +11,10 @@ final class GatewaySshServer extends SshServer {
   }
 
   void stopListening() {
-    if (acceptor != null) {
-      acceptor.unbind();
+    // Read once: a stop on another thread sets the field to null between a check and a use.
+    IoAcceptor listening = acceptor;
+    if (listening != null) {
+      listening.unbind();
     }
   }
 }

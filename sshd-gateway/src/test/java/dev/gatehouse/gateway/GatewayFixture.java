@@ -439,6 +439,15 @@ final class GatewayFixture implements AutoCloseable {
     }
   }
 
+  /** The recordings of all sessions of {@code key}'s identity, one after the other (what an auditor could read). */
+  String recordingsOf(SshClientKey key) throws IOException {
+    StringBuilder all = new StringBuilder();
+    for (SessionRecord s : sessionsOf(key.identity())) {
+      all.append(Files.readString(dataDir().resolve(s.path())));
+    }
+    return all.toString();
+  }
+
   /** The one session of {@code identity} once it matches {@code done}, waiting up to 5 s. */
   SessionRecord awaitSession(String identity, Predicate<SessionRecord> done) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

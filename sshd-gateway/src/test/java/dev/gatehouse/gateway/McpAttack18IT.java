@@ -1,22 +1,19 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.McpFixture.call;
+import static dev.gatehouse.gateway.McpFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.postgres.PostgresServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,11 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the real OpenSSH client, a real PostgreSQL and bash behind the gateway.
  */
 class McpAttack18IT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** mcp.maxOutputBytes in this gateway's config. */
-  private static final int MAX_OUTPUT = 64 * 1024;
+  private static final ObjectMapper JSON = McpFixture.JSON;
+  private static final int MAX_OUTPUT = McpFixture.MAX_OUTPUT;
 
   @TempDir static Path dir;
+  static McpFixture mcp;
   static PostgresServer pg;
   static GatewayFixture gw;
 
@@ -48,83 +45,21 @@ class McpAttack18IT {
 
   @BeforeAll
   static void start() throws Exception {
-    pg = PostgresServer.start(false);
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        mcp: { maxOutputBytes: 64KiB }
-        targets:
-          - name: prod-db
-            type: postgres
-            postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
-            allow: { groups: [dev] }
-            approvers: { groups: [dba-leads], min: 1 }
-            policy: default-sql
-          - name: web-1
-            type: command
-            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-            exec: ["/bin/bash", "-c"]
-            env: { PATH: "/usr/bin:/bin" }
-            runAs: nobody
-            allow: { groups: [dev] }
-            policy: default-shell
-            approvers: { groups: [ops-leads], min: 1 }
-          - name: billing-db
-            type: postgres
-            postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
-            allow: { groups: [finance] }
-        policies:
-          default-sql:
-            block: [drop-database, drop-table, truncate, delete-without-where, update-without-where]
-            review: [ddl, grant, role-change]
-            unclassified: review
-            mask: { columns: [users.email], form: keep-last-4 }
-          default-shell:
-            type: shell
-            block: [recursive-delete-root]
-            review: [sudo]
-            unclassified: review
-        """.formatted(pg.port, pg.passwordFile(), pg.port, pg.passwordFile()));
+    mcp = McpFixture.setup().requestTimeout(Duration.ofSeconds(120)).start(dir);
+    pg = mcp.pg;
+    gw = mcp.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
-    if (pg != null) {
-      pg.close();
+    if (mcp != null) {
+      mcp.close();
     }
   }
 
-  private static McpSyncClient connect(SshClientKey key) {
-    List<String> argv = new ArrayList<>(gw.sshArgv(key, "mcp", List.of("-T")));
-    ServerParameters params = ServerParameters.builder(argv.get(0)).args(argv.subList(1, argv.size())).build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(JSON)))
-        .requestTimeout(Duration.ofSeconds(120))
-        .initializationTimeout(Duration.ofSeconds(30))
-        .build();
-    client.initialize();
-    return client;
-  }
-
-  private static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> args) {
-    return c.callTool(new McpSchema.CallToolRequest(tool, args));
-  }
-
-  private static String text(McpSchema.CallToolResult r) {
-    return ((McpSchema.TextContent) r.content().get(0)).text();
-  }
-
+  /** The first content's JSON; unlike {@link McpFixture#body} it does not check that there is only one. */
   private static JsonNode body(McpSchema.CallToolResult r) throws Exception {
     return JSON.readTree(text(r));
-  }
-
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
   }
 
   // ---------------------------------------------------------------- findings
@@ -139,7 +74,7 @@ class McpAttack18IT {
   void aServerErrorMessageIsBoundedByMaxOutputBytes() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     int resultSize;
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "sql_query",
           Map.of("target", "prod-db", "sql", "SELECT repeat('x', 4000000)::int"));
       assertThat(r.isError()).isTrue();
@@ -151,7 +86,7 @@ class McpAttack18IT {
     org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
     soft.assertThat(resultSize).as("the error result's size").isLessThanOrEqualTo(MAX_OUTPUT + 1024);
     soft.assertThat(audit.toString().length()).as("the GH3008I audit line's size").isLessThanOrEqualTo(MAX_OUTPUT + 4096);
-    soft.assertThat(recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
+    soft.assertThat(gw.recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
     soft.assertAll();
   }
 
@@ -165,7 +100,7 @@ class McpAttack18IT {
   void argumentsTheSchemaRefusesAreABadArgumentsResultAndAudited() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     List<String> wrong = new ArrayList<>();
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       for (Object bad : List.of(-1, 1.5, "5", Map.of(), List.of(1))) {
         McpSchema.CallToolResult r = call(c, "sql_query",
             Map.of("target", "prod-db", "sql", "SELECT 'schema-probe'", "maxRows", bad));
@@ -202,7 +137,7 @@ class McpAttack18IT {
   @Test
   void aHugeSqlArgumentIsBoundedInTheAuditLineAndTheRecording() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult tooLong = call(c, "sql_query",
           Map.of("target", "prod-db", "sql", "SELECT 1 -- " + "y".repeat(4_000_000)));
       assertThat(tooLong.isError()).isTrue();
@@ -222,7 +157,7 @@ class McpAttack18IT {
       assertThat(l.toString().length()).as("a GH3008I line").isLessThanOrEqualTo(8192);
       assertThat(l.path("arguments").asText()).startsWith("SELECT ").matches("(?s).*…\\(\\d+ bytes more\\)$");
     }
-    assertThat(recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
+    assertThat(gw.recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
   }
 
   /** A command that floods stderr: what the result, the audit line and the recording hold stays bounded. */
@@ -231,7 +166,7 @@ class McpAttack18IT {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     String flood = "while :; do printf 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\\n' >&2; done";
     int resultSize;
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "run_command", Map.of("target", "web-1", "command", flood));
       JsonNode b = body(r);
       assertThat(b.path("truncated").asBoolean()).as("%s", b.path("status")).isTrue();
@@ -247,7 +182,7 @@ class McpAttack18IT {
     assertThat(resultSize).isLessThanOrEqualTo(MAX_OUTPUT + MAX_OUTPUT / 40 + 1024);
     assertThat(gw.auditLines()).filteredOn(l -> l.path("identity").asText().equals(alice.identity()))
         .allSatisfy(l -> assertThat(l.toString().length()).isLessThanOrEqualTo(8192));
-    assertThat(recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
+    assertThat(gw.recordingsOf(alice).length()).as("the recording's size").isLessThanOrEqualTo(4 * MAX_OUTPUT);
   }
 
   /**
@@ -259,7 +194,7 @@ class McpAttack18IT {
   void moreThanFourCallsInFlightOnOneConnectionAreBusy() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       List<CompletableFuture<McpSchema.CallToolResult>> calls = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         calls.add(CompletableFuture.supplyAsync(
@@ -316,7 +251,7 @@ class McpAttack18IT {
   @Test
   void anArgumentTheToolDoesNotTakeIsBadArguments() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "sql_query",
           Map.of("target", "prod-db", "sql", "SELECT 1", "database", "postgres"));
       assertThat(r.isError()).isTrue();
@@ -336,7 +271,7 @@ class McpAttack18IT {
   void maskedColumnsStayMaskedWhateverShapeTheQueryGivesThem() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     List<String> leaks = new ArrayList<>();
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       for (String sql : List.of(
           "SELECT row_to_json(u) FROM users u",
           "SELECT u FROM users u",
@@ -369,7 +304,7 @@ class McpAttack18IT {
   @Test
   void badMaxRowsAndMaxBytesAreBadArguments() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       for (Object bad : List.of(2147483648L, 1e12)) {
         McpSchema.CallToolResult r = call(c, "sql_query",
             Map.of("target", "prod-db", "sql", "SELECT 1", "maxRows", bad));
@@ -393,7 +328,7 @@ class McpAttack18IT {
   @Test
   void aTargetNameSpelledOtherwiseIsRefused() throws Exception {
     SshClientKey mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
-    try (McpSyncClient c = connect(mallory)) {
+    try (McpSyncClient c = mcp.connect(mallory)) {
       for (String t : List.of("billing-db", "billing-db ", " billing-db", "BILLING-DB", "billing\u2010db",
           "billing-db\u200b", "mcp", "approvals", "billing-db\n")) {
         McpSchema.CallToolResult r = call(c, "sql_query", Map.of("target", t, "sql", "SELECT 1"));
@@ -411,7 +346,7 @@ class McpAttack18IT {
     String table = "att_" + Long.toHexString(System.nanoTime());
     String ddl = "CREATE TABLE " + table + " (id int)";
     String id;
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       id = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl))).path("request").asText();
     }
     assertThat(id).isNotBlank();
@@ -419,7 +354,7 @@ class McpAttack18IT {
     SshResult self = gw.ssh(alice, "approvals").run("approve " + id + " mine");
     assertThat(self.exitCode()).as("%s", self).isNotZero();
     // Someone else's request is not shown to a person outside its approvers.
-    try (McpSyncClient c = connect(bob)) {
+    try (McpSyncClient c = mcp.connect(bob)) {
       JsonNode seen = body(call(c, "approval_status", Map.of("request", id)));
       assertThat(seen.path("error").asText()).isEqualTo("not-found");
       assertThat(seen.toString()).doesNotContain(table);
@@ -428,13 +363,13 @@ class McpAttack18IT {
     }
     assertThat(gw.ssh(lead, "approvals").run("approve " + id + " ok").exitCode()).isZero();
     // Another person sending the same text gets a request of their own, not alice's approval.
-    try (McpSyncClient c = connect(bob)) {
+    try (McpSyncClient c = mcp.connect(bob)) {
       JsonNode b = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl)));
       assertThat(b.path("status").asText()).isEqualTo("pending");
       assertThat(b.path("request").asText()).isNotEqualTo(id);
     }
     // Alice: the approved text with something else after it does not ride on the approval.
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "sql_query",
           Map.of("target", "prod-db", "sql", ddl + "; CREATE TABLE " + table + "_x (id int)"));
       assertThat(text(r)).contains("pending");
@@ -451,11 +386,11 @@ class McpAttack18IT {
     String table = "race_" + Long.toHexString(System.nanoTime());
     String ddl = "CREATE TABLE " + table + " (id int)";
     String id;
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       id = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl))).path("request").asText();
     }
     assertThat(gw.ssh(lead, "approvals").run("approve " + id + " ok").exitCode()).isZero();
-    try (McpSyncClient a = connect(alice); McpSyncClient b = connect(alice)) {
+    try (McpSyncClient a = mcp.connect(alice); McpSyncClient b = mcp.connect(alice)) {
       CompletableFuture<String> ra = CompletableFuture.supplyAsync(
           () -> text(call(a, "sql_query", Map.of("target", "prod-db", "sql", ddl))));
       CompletableFuture<String> rb = CompletableFuture.supplyAsync(
@@ -469,14 +404,14 @@ class McpAttack18IT {
   @Test
   void controlSequencesInACallAndItsOutputDoNotReachTheRecordingRaw() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "run_command",
           Map.of("target", "web-1", "command", "printf '\\033]0;pwned\\007\\033[2J\\302\\23331mX'"));
       assertThat(r.isError()).as("%s", r).isFalse();
       call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT E'\\x1b]0;pwned2\\x07' AS \"\u001b[31m\""));
     }
     gw.awaitSession(alice.identity(), s -> s.end() != null);
-    String cast = recordingsOf(alice);
+    String cast = gw.recordingsOf(alice);
     assertThat(cast).contains("pwned").contains("pwned2");
     // In the asciicast's JSON a control character the player would act on (ESC, CSI, BEL) is a
     // backslash-u escape not itself escaped; the visible six-character text a result shows is
@@ -516,7 +451,7 @@ class McpAttack18IT {
     String out2 = raw(alice, big, 120);
     System.out.println("RAW2: " + out2 + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     assertThat(out2).startsWith("exit 65");
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       assertThat(text(call(c, "list_targets", Map.of()))).contains("prod-db");
     }
   }

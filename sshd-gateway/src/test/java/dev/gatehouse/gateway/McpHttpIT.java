@@ -1,6 +1,9 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.McpFixture.body;
+import static dev.gatehouse.gateway.McpFixture.call;
+import static dev.gatehouse.gateway.McpHttpFixture.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.postgres.PostgresServer;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 class McpHttpIT {
   private static final String REALM = "corp";
   private static final String RESOURCE = "https://gatehouse.test/mcp";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** What the gateway's publicUrl is in this test: the name users and the identity provider see. */
-  private static final String PUBLIC_URL = "https://gatehouse.test";
-  private static final String HEADER = "Bearer resource_metadata=\"" + PUBLIC_URL + "/.well-known/oauth-protected-resource\"";
+  private static final ObjectMapper JSON = McpFixture.JSON;
 
   @TempDir static Path dir;
   static MockOAuth2Server idp;
+  static McpHttpFixture mcp;
   static PostgresServer pg;
   static GatewayFixture gw;
 
@@ -67,44 +64,15 @@ class McpHttpIT {
     for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
       warm.send(HttpRequest.newBuilder(URI.create(issuer() + path)).build(), HttpResponse.BodyHandlers.discarding());
     }
-    pg = PostgresServer.start(false);
-    pg.superSql("app", """
-        SET ROLE app_rw;
-        CREATE TABLE orders (id int PRIMARY KEY, note text);
-        INSERT INTO orders VALUES (1, 'one'), (2, 'two');
-        """);
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        web: { listen: "127.0.0.1:0", publicUrl: "%s", mcp: true }
-        oidc: { issuer: "%s", clientId: %s }
-        targets:
-          - name: prod-db
-            type: postgres
-            description: the shop's orders and users
-            postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
-            allow: { groups: [dev] }
-            policy: default-sql
-          - name: ops-db
-            type: postgres
-            postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
-            allow: { groups: [ops] }
-        policies:
-          default-sql:
-            block: [drop-database, drop-table, truncate, delete-without-where, update-without-where]
-            review: [ddl, grant, role-change]
-            unclassified: review
-            mask: { columns: [users.email], form: keep-last-4 }
-        """.formatted(PUBLIC_URL, issuer(), OidcGatewayFixture.CLIENT, pg.port, pg.passwordFile(), pg.port,
-            pg.passwordFile()));
+    mcp = McpHttpFixture.start(dir, issuer(), OidcGatewayFixture.CLIENT);
+    pg = mcp.pg;
+    gw = mcp.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
-    if (pg != null) {
-      pg.close();
+    if (mcp != null) {
+      mcp.close();
     }
     if (idp != null) {
       idp.shutdown();
@@ -124,65 +92,12 @@ class McpHttpIT {
         Map.of("email", email, "groups", groups, "scope", "openid email"), 300)).serialize();
   }
 
-  private static String base() {
-    return "http://127.0.0.1:" + gw.gateway().webPort();
-  }
-
-  /** The SDK's Streamable HTTP client on {@code /mcp}, every request with {@code token} as its bearer. */
-  private static McpSyncClient connect(String token) {
-    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base())
-        .endpoint("/mcp")
-        .jsonMapper(new JacksonMcpJsonMapper(JSON))
-        .httpRequestCustomizer((request, method, uri, body, context) ->
-            request.header("Authorization", "Bearer " + token))
-        .build();
-    McpSyncClient client = McpClient.sync(transport)
-        .requestTimeout(Duration.ofSeconds(60))
-        .initializationTimeout(Duration.ofSeconds(30))
-        .build();
-    client.initialize();
-    return client;
-  }
-
-  private static JsonNode body(McpSchema.CallToolResult r) throws Exception {
-    assertThat(r.content()).hasSize(1);
-    return JSON.readTree(((McpSchema.TextContent) r.content().get(0)).text());
-  }
-
-  private static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> args) {
-    return c.callTool(new McpSchema.CallToolRequest(tool, args));
-  }
-
-  /** A raw {@code initialize} POST to /mcp, with {@code authorization} as the header (none when null). */
-  private static HttpResponse<String> rawInitialize(String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/mcp"))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json, text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString("""
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-             "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""));
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void assertRefused(HttpResponse<String> r, String reason) throws Exception {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
-    assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(HEADER);
-    assertThat(JSON.readTree(r.body()).path("reason").asText()).isEqualTo(reason);
-  }
-
-  private static String recordingOf(SessionRecord s) throws Exception {
-    return Files.readString(gw.dataDir().resolve(s.path()));
-  }
-
   @Test
   void anAgentWithATokenForTheMcpResourceListsTargetsAndQueriesThroughThePolicy() throws Exception {
     // For the resource (RFC 8707 audience), requested by another client than gatehouse.
     String access = accessToken("mcp-agent", List.of(RESOURCE), "alice@example.com", List.of("dev"));
 
-    try (McpSyncClient c = connect(access)) {
+    try (McpSyncClient c = mcp.connect(access)) {
       JsonNode targets = body(call(c, "list_targets", Map.of()));
       assertThat(targets).hasSize(1);
       assertThat(targets.get(0).path("name").asText()).isEqualTo("prod-db");
@@ -214,7 +129,7 @@ class McpHttpIT {
     }
     // The client's close is a DELETE: the session ends, recorded.
     SessionRecord ended = gw.awaitSession("alice@example.com", s -> s.state() != SessionState.ACTIVE);
-    String cast = recordingOf(ended);
+    String cast = mcp.recordingOf(ended);
     assertThat(cast).contains("$ sql_query prod-db").contains("SELECT id, note FROM orders ORDER BY id")
         .contains("mcp sql_query prod-db: block drop-table");
     gw.awaitAudit("the call's line over http", field("code", "GH3008I").and(field("via", "http"))
@@ -228,7 +143,7 @@ class McpHttpIT {
   @Test
   void anAccessTokenIssuedToTheGatehouseClientIsAccepted() throws Exception {
     String bob = accessToken(OidcGatewayFixture.CLIENT, List.of("default"), "bob@example.com", List.of("ops"));
-    try (McpSyncClient c = connect(bob)) {
+    try (McpSyncClient c = mcp.connect(bob)) {
       JsonNode targets = body(call(c, "list_targets", Map.of()));
       assertThat(targets).hasSize(1);
       assertThat(targets.get(0).path("name").asText()).isEqualTo("ops-db");
@@ -240,31 +155,31 @@ class McpHttpIT {
     String idToken = OidcGatewayFixture.idToken(idp, REALM, "sub-alice", List.of(OidcGatewayFixture.CLIENT),
         Map.of("email", "alice@example.com", "groups", List.of("dev")));
 
-    assertRefused(rawInitialize("Bearer " + idToken), "id-token-as-bearer");
+    assertRefused(mcp.rawInitialize("Bearer " + idToken), "id-token-as-bearer");
     gw.awaitAudit("id token refused", field("code", "GH1001W").and(field("reason", "id-token-as-bearer"))
         .and(field("via", "mcp-http")));
     // The SDK's client gets no session with it either.
-    assertThatThrownBy(() -> connect(idToken)).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> mcp.connect(idToken)).isInstanceOf(RuntimeException.class);
   }
 
   @Test
   void aTokenForAnotherAudienceIsRefused() throws Exception {
     String other = accessToken("other-app", List.of("account"), "alice@example.com", List.of("dev"));
-    assertRefused(rawInitialize("Bearer " + other), "wrong-audience");
+    assertRefused(mcp.rawInitialize("Bearer " + other), "wrong-audience");
     gw.awaitAudit("wrong audience", field("code", "GH1001W").and(field("reason", "wrong-audience"))
         .and(field("via", "mcp-http")));
   }
 
   @Test
   void noTokenIs401WithTheHeaderAndTheMetadataNamesTheIssuer() throws Exception {
-    assertRefused(rawInitialize(null), "no-token");
-    assertRefused(rawInitialize("Bearer not-a-jwt"), "malformed");
-    assertRefused(rawInitialize("Basic YWxpY2U6cHc="), "unsupported-authorization");
+    assertRefused(mcp.rawInitialize(null), "no-token");
+    assertRefused(mcp.rawInitialize("Bearer not-a-jwt"), "malformed");
+    assertRefused(mcp.rawInitialize("Basic YWxpY2U6cHc="), "unsupported-authorization");
     gw.awaitAudit("no token", field("code", "GH1001W").and(field("reason", "no-token")).and(field("via", "mcp-http")));
 
     HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp")) {
-      HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
+      HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create(mcp.base() + path)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(m.statusCode()).isEqualTo(200);
       assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
@@ -318,12 +233,12 @@ class McpHttpIT {
   void anotherPersonsTokenFindsNoSessionAndARevokedPersonsTokenStopsWorking() throws Exception {
     String carol = accessToken("mcp-agent", List.of(RESOURCE), "carol@example.com", List.of("dev"));
     String alice = accessToken("mcp-agent", List.of(RESOURCE), "alice@example.com", List.of("dev"));
-    HttpResponse<String> init = rawInitialize("Bearer " + carol);
+    HttpResponse<String> init = mcp.rawInitialize("Bearer " + carol);
     assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
     String sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
 
     // Alice's valid token with carol's session id: no such session for her.
-    HttpResponse<String> hijack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+    HttpResponse<String> hijack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
         .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
         .header("Authorization", "Bearer " + alice).header("Mcp-Session-Id", sessionId)
         .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")).build(),
@@ -334,10 +249,10 @@ class McpHttpIT {
 
     // ca revoke --identity: her token stops working and her session ends, recorded.
     assertThat(gw.cli("ca", "revoke", "--identity", "carol@example.com").exitCode()).isZero();
-    assertRefused(rawInitialize("Bearer " + carol), "revoked");
+    assertRefused(mcp.rawInitialize("Bearer " + carol), "revoked");
     SessionRecord ended = gw.awaitSession("carol@example.com", s -> s.state() != SessionState.ACTIVE);
     assertThat(ended.target()).isEqualTo("mcp");
-    assertThat(recordingOf(ended)).contains("was revoked");
+    assertThat(mcp.recordingOf(ended)).contains("was revoked");
   }
 
   @Test

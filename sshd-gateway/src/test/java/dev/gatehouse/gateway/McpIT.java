@@ -1,21 +1,16 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.McpFixture.body;
+import static dev.gatehouse.gateway.McpFixture.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.postgres.PostgresServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,116 +26,31 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON, isError; and what the auditor sees: audit lines and the recording.
  */
 class McpIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dir;
+  static McpFixture mcp;
   static PostgresServer pg;
-  static SshdProcess sshd;
   static GatewayFixture gw;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
   @BeforeAll
   static void start() throws Exception {
-    pg = PostgresServer.start(false);
-    pg.superSql("app", """
-        SET ROLE app_rw;
-        CREATE TABLE orders (id int PRIMARY KEY, note text);
-        INSERT INTO orders VALUES (1, 'one'), (2, 'two');
-        """);
-    Files.createDirectories(dir.resolve("gw"));
-    sshd = SshdProcess.prepare(dir.resolve("sshd"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        mcp: { maxOutputBytes: 64KiB }
-        targets:
-          - name: prod-db
-            type: postgres
-            description: the shop's orders and users
-            postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
-            allow: { groups: [dev] }
-            approvers: { groups: [dba-leads], min: 1 }
-            policy: default-sql
-          - name: web-1
-            type: command
-            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-            exec: ["/bin/bash", "-c"]
-            env: { PATH: "/usr/bin:/bin" }
-            runAs: nobody
-            allow: { groups: [dev] }
-            policy: default-shell
-            approvers: { groups: [ops-leads], min: 1 }
-          - name: host-1
-            type: ssh
-            ssh: { host: 127.0.0.1, port: %d, user: %s, hostKey: "%s" }
-            allow: { groups: [dev] }
-            policy: default-shell
-          - name: billing-db
-            type: postgres
-            postgres: { host: 127.0.0.1, port: %d, database: app, user: app_rw, password: "file:%s", tls: disable }
-            allow: { groups: [finance] }
-        policies:
-          default-sql:
-            block: [drop-database, drop-table, truncate, delete-without-where, update-without-where]
-            review: [ddl, grant, role-change]
-            unclassified: review
-            mask: { columns: [users.email], form: keep-last-4 }
-          default-shell:
-            type: shell
-            block: [recursive-delete-root]
-            review: [sudo]
-            unclassified: review
-        """.formatted(pg.port, pg.passwordFile(), sshd.port(), SshdProcess.TARGET_USER, sshd.hostKeyLine(), pg.port,
-            pg.passwordFile()));
-    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+    mcp = McpFixture.setup().sshHost().start(dir);
+    pg = mcp.pg;
+    gw = mcp.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
+    if (mcp != null) {
+      mcp.close();
     }
-    if (pg != null) {
-      pg.close();
-    }
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
-
-  /** The SDK's client over `ssh -T mcp@127.0.0.1 -p PORT` with {@code key}'s certificate. */
-  private static McpSyncClient connect(SshClientKey key) {
-    List<String> argv = new ArrayList<>(gw.sshArgv(key, "mcp", List.of("-T")));
-    ServerParameters params = ServerParameters.builder(argv.get(0)).args(argv.subList(1, argv.size())).build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(JSON)))
-        .requestTimeout(Duration.ofSeconds(60))
-        .initializationTimeout(Duration.ofSeconds(30))
-        .build();
-    client.initialize();
-    return client;
-  }
-
-  private static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> args) {
-    return c.callTool(new McpSchema.CallToolRequest(tool, args));
-  }
-
-  /** The result's JSON, from its text content (what every client shows the model). */
-  private static JsonNode body(McpSchema.CallToolResult r) throws Exception {
-    assertThat(r.content()).hasSize(1);
-    return JSON.readTree(((McpSchema.TextContent) r.content().get(0)).text());
-  }
-
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
   }
 
   @Test
   void theServerOffersTheFiveToolsAndListsOnlyTheTargetsThePersonMayUse() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name)
           .containsExactlyInAnyOrder("list_targets", "sql_query", "run_command", "kubectl", "approval_status");
       McpSchema.CallToolResult r = call(c, "list_targets", Map.of());
@@ -153,7 +63,7 @@ class McpIT {
       assertThat(targets.get(1).path("type").asText()).isEqualTo("command");
     }
     SshClientKey fin = gw.sign(GatewayFixture.uniqueIdentity("fin"), List.of("finance"));
-    try (McpSyncClient c = connect(fin)) {
+    try (McpSyncClient c = mcp.connect(fin)) {
       assertThat(body(call(c, "list_targets", Map.of())).findValuesAsText("name")).containsExactly("billing-db");
     }
   }
@@ -161,7 +71,7 @@ class McpIT {
   @Test
   void aQueryOnAMaskedColumnReturnsMaskedValuesAndTheRowLimitTruncates() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "sql_query",
           Map.of("target", "prod-db", "sql", "SELECT id, email, name FROM users ORDER BY id"));
       assertThat(r.isError()).as("%s", r).isFalse();
@@ -191,7 +101,7 @@ class McpIT {
   @Test
   void aBlockedDropIsAnErrorResultAndTheTableStays() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "sql_query", Map.of("target", "prod-db", "sql", "DROP TABLE orders"));
       assertThat(r.isError()).isTrue();
       JsonNode b = body(r);
@@ -219,7 +129,7 @@ class McpIT {
     String ddl = "CREATE TABLE mcp_made_" + Long.toHexString(System.nanoTime()) + " (id int)";
     String table = ddl.split(" ")[2];
     String id;
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl));
       assertThat(r.isError()).as("pending is not an error").isFalse();
       JsonNode b = body(r);
@@ -242,7 +152,7 @@ class McpIT {
       }
     }
     // From another connection too.
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       assertThat(body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl))).path("request").asText())
           .isEqualTo(id);
     }
@@ -253,7 +163,7 @@ class McpIT {
     assertThat(approved.exitCode()).as("%s", approved).isZero();
 
     // The same call again, on a new connection: runs once.
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult again = call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl));
       assertThat(again.isError()).as("%s", again).isFalse();
       assertThat(body(again).has("status")).as("%s", body(again)).isFalse();
@@ -274,7 +184,7 @@ class McpIT {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     SshClientKey lead = gw.sign(GatewayFixture.uniqueIdentity("lead"), List.of("dba-leads"));
     String ddl = "CREATE TABLE mcp_denied_" + Long.toHexString(System.nanoTime()) + " (id int)";
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       String id = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl))).path("request").asText();
       assertThat(gw.ssh(lead, "approvals").run("deny " + id + " not in prod").exitCode()).isZero();
       McpSchema.CallToolResult denied = call(c, "sql_query", Map.of("target", "prod-db", "sql", ddl));
@@ -295,7 +205,7 @@ class McpIT {
   @Test
   void runCommandGoesThroughTheShellPolicyAndKeepsAtMostMaxBytes() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult ok = call(c, "run_command",
           Map.of("target", "web-1", "command", "echo hello | tr a-z A-Z; echo oops >&2; exit 3"));
       assertThat(ok.isError()).as("%s", ok).isFalse();
@@ -328,7 +238,7 @@ class McpIT {
   @Test
   void runCommandOnAnSshTargetRunsOnTheHostAsTheTargetUserAfterTheGuard() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       McpSchema.CallToolResult r = call(c, "run_command", Map.of("target", "host-1", "command", "echo on-host; id -un"));
       assertThat(r.isError()).as("%s", r).isFalse();
       JsonNode b = body(r);
@@ -342,7 +252,7 @@ class McpIT {
   @Test
   void aCertificateWithoutTheGroupCannotUseTheTarget() throws Exception {
     SshClientKey mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
-    try (McpSyncClient c = connect(mallory)) {
+    try (McpSyncClient c = mcp.connect(mallory)) {
       McpSchema.CallToolResult r = call(c, "sql_query", Map.of("target", "billing-db", "sql", "SELECT 1"));
       assertThat(r.isError()).isTrue();
       JsonNode b = body(r);
@@ -360,13 +270,13 @@ class McpIT {
   @Test
   void oneConnectionIsOneRecordedSessionWithEachCallAndItsVerdict() throws Exception {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    try (McpSyncClient c = connect(alice)) {
+    try (McpSyncClient c = mcp.connect(alice)) {
       call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT 'recorded-' || 42 AS v"));
       call(c, "run_command", Map.of("target", "web-1", "command", "rm -rf /"));
     }
     var session = gw.awaitSession(alice.identity(), s -> s.end() != null);
     assertThat(session.target()).isEqualTo("mcp");
-    String cast = recordingsOf(alice);
+    String cast = gw.recordingsOf(alice);
     assertThat(cast).contains("$ sql_query prod-db").contains("recorded-42");
     assertThat(cast).contains("mcp sql_query prod-db: allow")
         .contains("mcp run_command web-1: block recursive-delete-root");

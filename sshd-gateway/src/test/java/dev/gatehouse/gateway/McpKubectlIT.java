@@ -1,22 +1,17 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.McpFixture.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.kube.testing.StandInApiServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and the audit lines and recording.
  */
 class McpKubectlIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static StandInApiServer api;
   static GatewayFixture gw;
@@ -84,23 +78,11 @@ class McpKubectlIT {
   }
 
   private static McpSyncClient connect(SshClientKey key) {
-    List<String> argv = new ArrayList<>(gw.sshArgv(key, "mcp", List.of("-T")));
-    ServerParameters params = ServerParameters.builder(argv.get(0)).args(argv.subList(1, argv.size())).build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(JSON)))
-        .requestTimeout(Duration.ofSeconds(90))
-        .initializationTimeout(Duration.ofSeconds(30))
-        .build();
-    client.initialize();
-    return client;
+    return McpFixture.connect(gw, key, Duration.ofSeconds(90));
   }
 
   private static McpSchema.CallToolResult kubectl(McpSyncClient c, String... args) {
     return c.callTool(new McpSchema.CallToolRequest("kubectl", Map.of("target", "prod-k8s", "args", List.of(args))));
-  }
-
-  private static JsonNode body(McpSchema.CallToolResult r) throws Exception {
-    assertThat(r.content()).hasSize(1);
-    return JSON.readTree(((McpSchema.TextContent) r.content().get(0)).text());
   }
 
   /** The requests an approver sees in {@code ssh approvals@gw list} whose text (the "  | " lines) holds {@code text}. */

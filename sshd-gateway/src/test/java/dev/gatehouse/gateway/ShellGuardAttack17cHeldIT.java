@@ -1,8 +1,7 @@
 package dev.gatehouse.gateway;
 
-import static dev.gatehouse.gateway.ShellGuardAttack17cIT.WAIT;
 import static dev.gatehouse.gateway.ShellGuardAttack17cIT.EMAIL;
-import static dev.gatehouse.gateway.ShellGuardAttack17cIT.shell;
+import static dev.gatehouse.gateway.ShellPromptFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -23,17 +22,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellGuardAttack17cHeldIT {
   @TempDir static Path dir;
+  static ShellPromptFixture prompt;
   static GatewayFixture gw;
 
   @BeforeAll
   static void start() throws Exception {
-    gw = GatewayFixture.start(dir, "", ShellGuardAttack17cIT.TARGETS);
+    prompt = ShellPromptFixture.setup().policies(ShellGuardAttack17cIT.POLICIES).terminal(160, 40).start(dir);
+    gw = prompt.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
+    if (prompt != null) {
+      prompt.close();
     }
   }
 
@@ -57,7 +58,7 @@ class ShellGuardAttack17cHeldIT {
   })
   void whatHeldWasRefused(String scenario, @TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("held"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       ShellGuardAttack17cIT.play(t, scenario);
       t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
       t.run("send-keys", "-t", "gh", "C-c");
@@ -80,7 +81,7 @@ class ShellGuardAttack17cHeldIT {
   })
   void whatHeldForgedMarkersAndTypeAhead(String scenario, @TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("mark"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       ShellGuardAttack17cIT.play(t, scenario);
       ShellGuardAttack17cIT.assertIdNeverRan(t, scenario);
     }

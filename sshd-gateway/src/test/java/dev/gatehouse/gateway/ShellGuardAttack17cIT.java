@@ -1,11 +1,13 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.ShellPromptFixture.PROMPT;
+import static dev.gatehouse.gateway.ShellPromptFixture.WAIT;
+import static dev.gatehouse.gateway.ShellPromptFixture.keys;
+import static dev.gatehouse.gateway.ShellPromptFixture.literal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -31,30 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellGuardAttack17cIT {
-  static final Duration WAIT = Duration.ofSeconds(20);
-  static final String PROMPT = "gh-test\\$ ?";
   static final String EMAIL = "alice.secret@example.com";
-
-  @TempDir static Path dir;
-  static GatewayFixture gw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gw = GatewayFixture.start(dir, "", TARGETS);
-  }
-
-  /** docs/policy.md's default-shell, a rule that blocks id, output masking; PS1 known to the tests. */
-  static final String TARGETS = """
-        targets:
-          - name: web-1
-            type: command
-            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-            exec: ["/bin/bash", "-c"]
-            env: { PATH: "/usr/bin:/bin", PS1: "gh-test$ " }
-            runAs: nobody
-            allow: { groups: [dev] }
-            approvers: { groups: [ops-leads], min: 1 }
-            policy: default-shell
+  /** docs/policy.md's default-shell, a rule that blocks id, output masking. */
+  static final String POLICIES = """
         policies:
           default-shell:
             type: shell
@@ -67,17 +48,21 @@ class ShellGuardAttack17cIT {
             mask: { detectors: [email, credit-card, api-key, private-key, jwt] }
         """;
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
+  @TempDir static Path dir;
+  static ShellPromptFixture prompt;
+  static GatewayFixture gw;
+
+  @BeforeAll
+  static void start() throws Exception {
+    prompt = ShellPromptFixture.setup().policies(POLICIES).terminal(160, 40).start(dir);
+    gw = prompt.gw;
   }
 
-  static Tmux shell(GatewayFixture gw, Path tmp, SshClientKey key) throws Exception {
-    Tmux t = Tmux.start(tmp, 160, 40, gw.sshArgv(key, "web-1", List.of("-t")));
-    t.awaitScreen("^" + PROMPT + "$", WAIT);
-    return t;
+  @AfterAll
+  static void stop() throws Exception {
+    if (prompt != null) {
+      prompt.close();
+    }
   }
 
   static void play(Tmux t, String scenario) throws Exception {
@@ -85,12 +70,8 @@ class ShellGuardAttack17cIT {
       String arg = step.substring(2);
       switch (step.substring(0, 2)) {
         case "L:" -> t.type(arg);
-        case "R:" -> t.run("send-keys", "-t", "gh", "-l", arg);
-        case "K:" -> {
-          List<String> cmd = new ArrayList<>(List.of("send-keys", "-t", "gh"));
-          cmd.addAll(List.of(arg.split(" ")));
-          t.run(cmd.toArray(String[]::new));
-        }
+        case "R:" -> literal(t, arg);
+        case "K:" -> keys(t, arg.split(" "));
         default -> throw new IllegalArgumentException(step);
       }
       Thread.sleep(800);
@@ -135,7 +116,7 @@ class ShellGuardAttack17cIT {
   })
   void aCommandTheGuardRefusesDoesNotRun(String scenario, @TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("in"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       play(t, scenario);
       assertIdNeverRan(t, scenario);
     }
@@ -147,26 +128,18 @@ class ShellGuardAttack17cIT {
     return "printf %s " + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + " | base64 -d";
   }
 
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
-  }
-
   /** A plain value printed at the guarded prompt: the screen and the recording must show its mask. */
   @Test
   void aValuePrintedAtTheGuardedPromptIsMasked(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("mask"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type(printed("mail: " + EMAIL + "\n") + "; echo END-OF-OUTPUT");
       t.awaitScreen("^END-OF-OUTPUT\\n" + PROMPT + "$", WAIT);
       assertThat(t.screen()).doesNotContain(EMAIL).contains("mail: ********");
       t.type("exit");
       t.awaitExit(WAIT);
     }
-    assertThat(recordingsOf(k)).doesNotContain(EMAIL);
+    assertThat(gw.recordingsOf(k)).doesNotContain(EMAIL);
   }
 
   /**

@@ -1,12 +1,12 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.ShellPromptFixture.PROMPT;
+import static dev.gatehouse.gateway.ShellPromptFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
@@ -24,56 +24,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellPromptIT {
-  private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String PROMPT = "gh-test\\$ ?"; // capture-pane drops trailing blanks
-
   @TempDir static Path dir;
+  static ShellPromptFixture prompt;
   static GatewayFixture gw;
   static SshClientKey bob;
 
   @BeforeAll
   static void start() throws Exception {
-    String targets = """
-        targets:
-          - name: web-1
-            type: command
-            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-            exec: ["/bin/bash", "-c"]
-            env: { PATH: "/usr/bin:/bin", PS1: "gh-test$ " }
-            runAs: nobody
-            allow: { groups: [dev] }
-            policy: default-shell
-            approvers: { groups: [ops-leads], min: 1 }
-        """ + ShellGuardIT.POLICIES;
-    gw = GatewayFixture.start(dir, "", targets);
+    prompt = ShellPromptFixture.setup().start(dir);
+    gw = prompt.gw;
     bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("dev", "ops-leads"));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
+    if (prompt != null) {
+      prompt.close();
     }
-  }
-
-  private static Tmux shell(Path tmp, SshClientKey key) throws Exception {
-    Tmux t = Tmux.start(tmp, 120, 30, gw.sshArgv(key, "web-1", List.of("-t")));
-    t.awaitScreen("^" + PROMPT + "$", WAIT);
-    return t;
-  }
-
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
   }
 
   @Test
   void anAllowedLineRunsShowsItsOutputAndIsAuditedWithItsExitStatus(@TempDir Path tmp) throws Exception {
     SshClientKey ann = gw.sign(GatewayFixture.uniqueIdentity("ann"), List.of("dev"));
-    try (Tmux t = shell(tmp, ann)) {
+    try (Tmux t = prompt.shell(tmp, ann)) {
       t.type("echo hello | tr a-z A-Z; (exit 3)");
       t.awaitScreen("^HELLO\\n" + PROMPT + "$", WAIT);
       t.type("exit");
@@ -86,7 +59,7 @@ class ShellPromptIT {
     assertThat(a.path("exitStatus").asInt()).isEqualTo(3);
     assertThat(a.path("source").asText()).isEqualTo("exact");
     assertThat(a.has("durationMs")).isTrue();
-    String cast = recordingsOf(ann);
+    String cast = gw.recordingsOf(ann);
     assertThat(cast).contains("allow (exact): echo hello | tr a-z A-Z; (exit 3)", "exit 3 (");
     assertThat(cast).as("no integration marker and none of its code in the recording")
         .doesNotContain("133;", "\\u001b]133", "__gh_", "POSIXLY_CORRECT");
@@ -95,7 +68,7 @@ class ShellPromptIT {
   @Test
   void aBlockedLineShowsItsReasonAndAFreshPromptAndNothingRuns(@TempDir Path tmp) throws Exception {
     SshClientKey cid = gw.sign(GatewayFixture.uniqueIdentity("cid"), List.of("dev"));
-    try (Tmux t = shell(tmp, cid)) {
+    try (Tmux t = prompt.shell(tmp, cid)) {
       t.type("echo RAN-BEFORE; rm -rf /");
       t.awaitScreen("^gatehouse: blocked by rule recursive-delete-root: rm -rf /\\n" + PROMPT + "$", WAIT);
       assertThat(t.screen()).doesNotContainPattern("(?m)^RAN-BEFORE$");
@@ -104,13 +77,13 @@ class ShellPromptIT {
     }
     JsonNode a = gw.awaitAudit("blocked line", field("code", "GH3001W").and(field("identity", cid.identity())));
     assertThat(a.path("statement").asText()).isEqualTo("echo RAN-BEFORE; rm -rf /");
-    assertThat(recordingsOf(cid)).contains("block recursive-delete-root (exact): echo RAN-BEFORE; rm -rf /");
+    assertThat(gw.recordingsOf(cid)).contains("block recursive-delete-root (exact): echo RAN-BEFORE; rm -rf /");
   }
 
   @Test
   void aReviewLineWaitsAndRunsOnceApproved(@TempDir Path tmp) throws Exception {
     SshClientKey dee = gw.sign(GatewayFixture.uniqueIdentity("dee"), List.of("dev"));
-    try (Tmux t = shell(tmp, dee)) {
+    try (Tmux t = prompt.shell(tmp, dee)) {
       t.type("echo needs-approval-then-ran");
       Matcher m = t.awaitScreen("waiting for approval \\(request ([0-9A-F]{4,8})[^)]*\\) — Ctrl-C to cancel", WAIT);
       assertThat(t.screen()).doesNotContainPattern("(?m)^needs-approval-then-ran$");
@@ -122,7 +95,7 @@ class ShellPromptIT {
   @Test
   void ctrlCCancelsALineWaitingForApproval(@TempDir Path tmp) throws Exception {
     SshClientKey eve = gw.sign(GatewayFixture.uniqueIdentity("eve"), List.of("dev"));
-    try (Tmux t = shell(tmp, eve)) {
+    try (Tmux t = prompt.shell(tmp, eve)) {
       t.type("echo needs-approval-cancelled");
       t.awaitScreen("waiting for approval", WAIT);
       t.run("send-keys", "-t", "gh", "C-c");
@@ -136,7 +109,7 @@ class ShellPromptIT {
   @Test
   void anOpenQuoteAndAHereDocumentAreJudgedWhole(@TempDir Path tmp) throws Exception {
     SshClientKey fay = gw.sign(GatewayFixture.uniqueIdentity("fay"), List.of("dev"));
-    try (Tmux t = shell(tmp, fay)) {
+    try (Tmux t = prompt.shell(tmp, fay)) {
       t.type("echo 'first");
       t.awaitScreen("^> ?$", WAIT);
       t.type("second'; rm -rf /");
@@ -155,7 +128,7 @@ class ShellPromptIT {
   @Test
   void aRunningCommandGetsRawInputAndTypeAheadNeverReachesBashUnjudged(@TempDir Path tmp) throws Exception {
     SshClientKey gus = gw.sign(GatewayFixture.uniqueIdentity("gus"), List.of("dev"));
-    try (Tmux t = shell(tmp, gus)) {
+    try (Tmux t = prompt.shell(tmp, gus)) {
       t.type("cat > /tmp/typed; echo saved; cat /tmp/typed");
       Thread.sleep(500);
       t.type("rm -rf / as data");
@@ -177,7 +150,7 @@ class ShellPromptIT {
       "tmux", "screen", "ssh other-host"})
   void eachNestedShellRouteIsHeldOrRefused(String line, @TempDir Path tmp) throws Exception {
     SshClientKey n = gw.sign(GatewayFixture.uniqueIdentity("nest"), List.of("dev"));
-    try (Tmux t = shell(tmp, n)) {
+    try (Tmux t = prompt.shell(tmp, n)) {
       t.type(line);
       t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
       t.run("send-keys", "-t", "gh", "C-c");
@@ -193,7 +166,7 @@ class ShellPromptIT {
       "set -H", "set -o history", "fc -s", "bind -x '\"Q\": true'"})
   void eachTamperRouteIsBlocked(String line, @TempDir Path tmp) throws Exception {
     SshClientKey n = gw.sign(GatewayFixture.uniqueIdentity("tamper"), List.of("dev"));
-    try (Tmux t = shell(tmp, n)) {
+    try (Tmux t = prompt.shell(tmp, n)) {
       t.type(line);
       t.awaitScreen("^gatehouse: blocked by rule guard-tamper: .*\\n" + PROMPT + "$", WAIT);
       t.type("echo guard-intact");
@@ -204,7 +177,7 @@ class ShellPromptIT {
   @Test
   void anApprovedNestedShellSuspendsTheGuardAndTheGuardResumesAfterIt(@TempDir Path tmp) throws Exception {
     SshClientKey hal = gw.sign(GatewayFixture.uniqueIdentity("hal"), List.of("dev"));
-    try (Tmux t = shell(tmp, hal)) {
+    try (Tmux t = prompt.shell(tmp, hal)) {
       t.type("bash --norc --noprofile");
       Matcher m = t.awaitScreen("waiting for approval \\(request ([0-9A-F]{4,8})", WAIT);
       assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();

@@ -1,6 +1,10 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.ShellPromptFixture.PROMPT;
+import static dev.gatehouse.gateway.ShellPromptFixture.WAIT;
+import static dev.gatehouse.gateway.ShellPromptFixture.keys;
+import static dev.gatehouse.gateway.ShellPromptFixture.literal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,9 +12,7 @@ import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
 import dev.gatehouse.recorder.search.Marker;
 import dev.gatehouse.recorder.search.RecordingText;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -31,55 +33,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellPromptKeysIT {
-  private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String PROMPT = "gh-test\\$ ?";
-  static final String TARGETS = """
-      targets:
-        - name: web-1
-          type: command
-          command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-          exec: ["/bin/bash", "-c"]
-          env: { PATH: "/usr/bin:/bin", PS1: "gh-test$ " }
-          runAs: nobody
-          allow: { groups: [dev] }
-          policy: default-shell
-          approvers: { groups: [ops-leads], min: 1 }
-      """ + ShellGuardIT.POLICIES;
-
   @TempDir static Path dir;
+  static ShellPromptFixture prompt;
   static GatewayFixture gw;
   static SshClientKey bob;
 
   @BeforeAll
   static void start() throws Exception {
-    gw = GatewayFixture.start(dir, "", TARGETS);
+    prompt = ShellPromptFixture.setup().start(dir);
+    gw = prompt.gw;
     bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("dev", "ops-leads"));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
+    if (prompt != null) {
+      prompt.close();
     }
-  }
-
-  private static Tmux shell(GatewayFixture g, Path tmp, SshClientKey key) throws Exception {
-    Tmux t = Tmux.start(tmp, 120, 30, g.sshArgv(key, "web-1", List.of("-t")));
-    t.awaitScreen("^" + PROMPT + "$", WAIT);
-    return t;
-  }
-
-  private static void keys(Tmux t, String... keys) throws Exception {
-    String[] args = new String[keys.length + 3];
-    args[0] = "send-keys";
-    args[1] = "-t";
-    args[2] = "gh";
-    System.arraycopy(keys, 0, args, 3, keys.length);
-    t.run(args);
-  }
-
-  private static void literal(Tmux t, String text) throws Exception {
-    t.run("send-keys", "-t", "gh", "-l", text);
   }
 
   /** Waits until {@code regex} matches {@code n} times on the screen. */
@@ -112,18 +82,10 @@ class ShellPromptKeysIT {
     }
   }
 
-  private static String recordingsOf(GatewayFixture g, SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : g.sessionsOf(key.identity())) {
-      all.append(Files.readString(g.dataDir().resolve(s.path())));
-    }
-    return all.toString();
-  }
-
   @Test
   void arrowUpRecallsTheLineAndTheRecalledLineIsJudgedAgain(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("hist"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("echo hist-one");
       t.awaitScreen("^hist-one\\n" + PROMPT + "$", WAIT);
       keys(t, "Up");
@@ -146,7 +108,7 @@ class ShellPromptKeysIT {
   @Test
   void ctrlRFindsABlockedLineAndItIsBlockedAgain(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("ctrlr"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("echo rsearch-one; rm -rf /");
       t.awaitScreen("^gatehouse: blocked by rule recursive-delete-root: rm -rf /\\n" + PROMPT + "$", WAIT);
       t.type("echo unrelated-line");
@@ -188,7 +150,7 @@ class ShellPromptKeysIT {
   @Test
   void aDeniedApprovalDropsTheLineShowsTheReasonAndAFreshPrompt(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("denied"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("echo needs-approval-denied");
       Matcher m = t.awaitScreen("waiting for approval \\(request ([0-9A-F]{4,8})[^)]*\\) — Ctrl-C to cancel", WAIT);
       String id = m.group(1);
@@ -199,16 +161,15 @@ class ShellPromptKeysIT {
       t.awaitScreen("^after-deny\\n" + PROMPT + "$", WAIT);
       assertThat(t.screen()).doesNotContainPattern("(?m)^needs-approval-denied$");
     }
-    assertThat(recordingsOf(gw, k)).contains("review echo-review (request ").doesNotContain("approved by ");
+    assertThat(gw.recordingsOf(k)).contains("review echo-review (request ").doesNotContain("approved by ");
   }
 
   @Test
   void anExpiredApprovalDropsTheLineWithTheReason(@TempDir Path tmp) throws Exception {
     // A gateway of its own: approvals.ttl is gateway-wide, and 2 s here keeps the wait short.
-    Files.createDirectories(tmp.resolve("gw"));
-    try (GatewayFixture g = GatewayFixture.start(tmp.resolve("gw"), "", "approvals: { ttl: 2s }\n" + TARGETS)) {
-      SshClientKey k = g.sign(GatewayFixture.uniqueIdentity("expiry"), List.of("dev"));
-      try (Tmux t = shell(g, tmp.resolve("tmux"), k)) {
+    try (ShellPromptFixture g = ShellPromptFixture.setup().config("approvals: { ttl: 2s }").start(tmp.resolve("gw"))) {
+      SshClientKey k = g.gw.sign(GatewayFixture.uniqueIdentity("expiry"), List.of("dev"));
+      try (Tmux t = g.shell(tmp.resolve("tmux"), k)) {
         t.type("echo needs-approval-expiring");
         Matcher m = t.awaitScreen("waiting for approval \\(request ([0-9A-F]{4,8})", WAIT);
         t.awaitScreen("^gatehouse: approval request " + m.group(1) + " expired without a decision\\n" + PROMPT + "$",
@@ -223,7 +184,7 @@ class ShellPromptKeysIT {
   @Test
   void lessGetsRawKeysAndQuitsBackToTheGuardedPrompt(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("less"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("seq -f 'less-line-%g' 1 200 > /tmp/less-file; less /tmp/less-file");
       t.awaitScreen("^less-line-1$", WAIT);
       assertThat(t.screen()).doesNotContainPattern("(?m)^less-line-200$");
@@ -239,7 +200,7 @@ class ShellPromptKeysIT {
   @Test
   void viGetsRawKeysAndWritesTheFile(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("vi"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("cd /tmp && vi vi-file.txt");
       t.awaitScreen("^~", WAIT);
       keys(t, "i");
@@ -256,7 +217,7 @@ class ShellPromptKeysIT {
   @Test
   void topGetsRawKeysAndQuitsBackToTheGuardedPrompt(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("top"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("top");
       t.awaitScreen("PID +USER", WAIT);
       keys(t, "q");
@@ -269,7 +230,7 @@ class ShellPromptKeysIT {
   @Test
   void aPasswordPromptReadsTheKeysWithoutShowingOrRecordingThem(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("secret"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       // printf, not echo: the test policy's echo rule reviews an echo whose arguments are only known when it runs.
       t.type("read -r -s -p 'Password: ' pw; echo; printf 'got %s chars\\n' \"${#pw}\"");
       t.awaitScreen("^Password: ?$", WAIT);
@@ -280,14 +241,14 @@ class ShellPromptKeysIT {
       t.awaitScreen("^got 15 chars\\n" + PROMPT + "$", WAIT);
       assertThat(t.screen()).doesNotContain("hunter-s3cret");
     }
-    assertThat(recordingsOf(gw, k)).as("typed input is not recorded by default").doesNotContain("hunter-s3cret");
+    assertThat(gw.recordingsOf(k)).as("typed input is not recorded by default").doesNotContain("hunter-s3cret");
     assertThat(gw.auditLines().toString()).doesNotContain("hunter-s3cret");
   }
 
   @Test
   void aForgedCommandStartMarkerEndsTheSessionAsGuardLost(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("forged"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       // An allowed program prints what the integration prints when bash starts a command: the
       // gateway cannot tell it from bash starting a command it never handed over.
       // The last command's output (not-reached) differs from its typed text, which stays on screen.
@@ -305,7 +266,7 @@ class ShellPromptKeysIT {
   @Test
   void aForgedMarkerFromABackgroundJobAtThePromptEndsTheSession(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("bgforged"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("(sleep 1; printf '\\033]133;C\\007') &");
       t.awaitScreen("gatehouse: the shell started a command the guard did not see; session closed", WAIT);
       t.awaitExit(WAIT);
@@ -317,7 +278,7 @@ class ShellPromptKeysIT {
   @Test
   void bashsOwnHistoryExpansionRunsNothingTheGuardDidNotSee(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("bang"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("echo touch /tmp/bang-ran");
       t.awaitScreen("^touch /tmp/bang-ran\\n" + PROMPT + "$", WAIT);
       // Judged as the command "!!:s/echo" (no such program); bash with history expansion would run touch.
@@ -333,7 +294,7 @@ class ShellPromptKeysIT {
   @Test
   void sessionsShowAndTheReplayMarkersListTypedCommandsLikeExecCommands(@TempDir Path tmp) throws Exception {
     SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("shown"), List.of("dev"));
-    try (Tmux t = shell(gw, tmp, k)) {
+    try (Tmux t = prompt.shell(tmp, k)) {
       t.type("echo shown-line; (exit 3)");
       t.awaitScreen("^shown-line\\n" + PROMPT + "$", WAIT);
       t.type("echo shown-blocked; rm -rf /");

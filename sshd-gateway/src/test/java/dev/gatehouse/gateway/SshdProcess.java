@@ -93,12 +93,17 @@ final class SshdProcess implements AutoCloseable {
    * login, but not locked: sshd refuses a locked '!' account even with a certificate).
    */
   static synchronized void ensureTargetUser() throws IOException, InterruptedException {
-    if (run("id", "-u", TARGET_USER) != 0) {
-      int made = run("useradd", "-m", "-s", "/bin/bash", TARGET_USER);
+    ensureUser(TARGET_USER, "/bin/bash");
+  }
+
+  /** Makes a downstream account with login shell {@code shell} when it is missing (as above). */
+  static synchronized void ensureUser(String name, String shell) throws IOException, InterruptedException {
+    if (run("id", "-u", name) != 0) {
+      int made = run("useradd", "-m", "-s", shell, name);
       // Another test JVM may have made it meanwhile.
-      assertThat(made == 0 || run("id", "-u", TARGET_USER) == 0).as("useradd %s", TARGET_USER).isTrue();
+      assertThat(made == 0 || run("id", "-u", name) == 0).as("useradd %s", name).isTrue();
     }
-    assertThat(run("usermod", "-p", "*", TARGET_USER)).as("usermod -p '*' %s", TARGET_USER).isZero();
+    assertThat(run("usermod", "-s", shell, "-p", "*", name)).as("usermod -s %s -p '*' %s", shell, name).isZero();
   }
 
   /** Trusts one more user CA (sshd reads TrustedUserCAKeys at each login). */

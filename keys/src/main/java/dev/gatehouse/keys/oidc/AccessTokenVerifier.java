@@ -1,13 +1,10 @@
 package dev.gatehouse.keys.oidc;
 
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.IOException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +84,7 @@ public final class AccessTokenVerifier {
     if (!settings.issuer().toString().equals(claims.getIssuer())) {
       throw new TokenRejected(TokenRejected.WRONG_ISSUER, "token issuer is not the configured " + settings.issuer());
     }
-    checkSignature(signed);
+    SignatureCheck.check(signed, provider);
     Object azp = claims.getClaim("azp");
     if (resource == null) {
       boolean forUs = azp != null ? settings.clientId().equals(azp) : claims.getAudience().contains(settings.clientId());
@@ -120,29 +117,6 @@ public final class AccessTokenVerifier {
     Instant issuedAt = claims.getIssueTime() == null ? Instant.EPOCH : claims.getIssueTime().toInstant();
     return new VerifiedToken(id, groups(claims), subject, claims.getIssuer(),
         claims.getJWTID() == null ? "" : claims.getJWTID(), issuedAt, exp.toInstant());
-  }
-
-  private void checkSignature(SignedJWT signed) throws TokenRejected {
-    String keyId = signed.getHeader().getKeyID();
-    JWKSet keys;
-    try {
-      keys = provider.keys();
-      if (keyId != null && !SignatureCheck.hasKeyId(keys, keyId)) {
-        keys = provider.keysAfterUnknownKeyId();
-      }
-    } catch (IOException e) {
-      throw new TokenRejected(TokenRejected.PROVIDER_UNAVAILABLE, e.getMessage(), e);
-    }
-    List<JWK> candidates = SignatureCheck.candidates(keys, signed.getHeader());
-    if (candidates.isEmpty()) {
-      throw new TokenRejected(TokenRejected.UNKNOWN_KEY, "no fitting signing key in the provider's JWKS");
-    }
-    for (JWK key : candidates) {
-      if (SignatureCheck.verifies(signed, key)) {
-        return;
-      }
-    }
-    throw new TokenRejected(TokenRejected.BAD_SIGNATURE, "signature does not verify");
   }
 
   private List<String> groups(JWTClaimsSet claims) {

@@ -1,8 +1,6 @@
 package dev.gatehouse.keys.oidc;
 
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -123,7 +121,7 @@ public final class IdTokenVerifier {
           TokenRejected.WRONG_ISSUER,
           "token issuer " + quote(issuer) + " is not the configured " + settings.issuer());
     }
-    checkSignature(signed);
+    SignatureCheck.check(signed, provider);
     checkAudience(claims);
     Instant now = clock.instant();
     Instant expiresAt = checkTimes(claims, now);
@@ -146,35 +144,6 @@ public final class IdTokenVerifier {
     }
     return new VerifiedToken(
         identity, groups, subject, issuer, tokenId, claims.getIssueTime().toInstant(), expiresAt);
-  }
-
-  private void checkSignature(SignedJWT signed) throws TokenRejected {
-    JWSHeader header = signed.getHeader();
-    String keyId = header.getKeyID();
-    JWKSet keys;
-    try {
-      keys = provider.keys();
-      if (keyId != null && !SignatureCheck.hasKeyId(keys, keyId)) {
-        keys = provider.keysAfterUnknownKeyId();
-      }
-    } catch (IOException e) {
-      throw new TokenRejected(TokenRejected.PROVIDER_UNAVAILABLE, e.getMessage(), e);
-    }
-    List<JWK> candidates = SignatureCheck.candidates(keys, header);
-    if (candidates.isEmpty()) {
-      throw new TokenRejected(
-          TokenRejected.UNKNOWN_KEY,
-          (keyId == null ? "no key id and no" : "key id " + quote(keyId) + " names no")
-              + " " + header.getAlgorithm().getName() + " signing key in the provider's JWKS");
-    }
-    for (JWK key : candidates) {
-      if (SignatureCheck.verifies(signed, key)) {
-        return;
-      }
-    }
-    throw new TokenRejected(
-        TokenRejected.BAD_SIGNATURE,
-        "signature does not verify with " + (keyId == null ? "any fitting key" : "key " + quote(keyId)));
   }
 
   private void checkAudience(JWTClaimsSet claims) throws TokenRejected {
@@ -314,7 +283,8 @@ public final class IdTokenVerifier {
   }
 
   /** A claim value for a message: quoted, control characters replaced, at most 100 characters. */
-  private static String quote(String value) {
+  /** A value from a token for a message: control characters replaced, at most 100 characters, in quotes. */
+  static String quote(String value) {
     if (value == null) {
       return "(none)";
     }

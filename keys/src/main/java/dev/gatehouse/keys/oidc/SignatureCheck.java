@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -47,6 +48,41 @@ final class SignatureCheck {
   private static final byte[] ED448_SPKI_PREFIX = HexFormat.of().parseHex("3043300506032b6571033a00");
 
   private SignatureCheck() {}
+
+  /**
+   * Checks {@code signed}'s signature with {@code provider}'s keys, as ID and access tokens are
+   * checked alike: a key id the cached JWKS lacks fetches it once more (the provider rotated its
+   * keys), then every fitting key is tried. The reasons are {@code provider-unavailable}, {@code
+   * unknown-key} and {@code bad-signature}.
+   */
+  static void check(SignedJWT signed, OidcProvider provider) throws TokenRejected {
+    JWSHeader header = signed.getHeader();
+    String keyId = header.getKeyID();
+    JWKSet keys;
+    try {
+      keys = provider.keys();
+      if (keyId != null && !hasKeyId(keys, keyId)) {
+        keys = provider.keysAfterUnknownKeyId();
+      }
+    } catch (IOException e) {
+      throw new TokenRejected(TokenRejected.PROVIDER_UNAVAILABLE, e.getMessage(), e);
+    }
+    List<JWK> candidates = candidates(keys, header);
+    if (candidates.isEmpty()) {
+      throw new TokenRejected(
+          TokenRejected.UNKNOWN_KEY,
+          (keyId == null ? "no key id and no" : "key id " + IdTokenVerifier.quote(keyId) + " names no")
+              + " " + header.getAlgorithm().getName() + " signing key in the provider's JWKS");
+    }
+    for (JWK key : candidates) {
+      if (verifies(signed, key)) {
+        return;
+      }
+    }
+    throw new TokenRejected(
+        TokenRejected.BAD_SIGNATURE,
+        "signature does not verify with " + (keyId == null ? "any fitting key" : "key " + IdTokenVerifier.quote(keyId)));
+  }
 
   static boolean allowed(JWSAlgorithm algorithm) {
     return ALLOWED.contains(algorithm);

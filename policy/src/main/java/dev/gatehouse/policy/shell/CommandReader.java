@@ -459,13 +459,24 @@ final class CommandReader {
     }
     String op = null;
     TSNode dest = null;
+    String fd = ShellWords.gluedDescriptorOf(c.p, n);
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
-      if (!ch.isNamed()) {
+      if (ch.getType().equals("file_descriptor")) {
+        fd = c.p.text(ch);
+        if (!ShellWords.descriptor(fd)) {
+          // bash reads digits too large for a descriptor as a word of the command, the grammar as a descriptor.
+          unclassified.add("a redirection's descriptor bash reads as a word: " + shown(c.p.text(n)));
+        }
+      } else if (!ch.isNamed()) {
         op = c.p.text(ch);
-      } else if (!ch.getType().equals("file_descriptor")) {
+      } else if (ShellWords.gluedDescriptor(c.p, ch)) {
+        // cat 2>x 0<y: the grammar hangs the next redirection's descriptor on this one.
+        continue;
+      } else {
         walk(ch, c, depth + 1);
-        if (dest == null) {
+        // <&- and >&- (close the descriptor) are one token with no target: what follows are words of the command.
+        if (dest == null && !(op != null && op.endsWith("&-"))) {
           dest = ch;
         } else {
           feed.extraArgs.add(ShellWords.word(c.p, ch));
@@ -481,8 +492,9 @@ final class CommandReader {
       if (!fdDup) {
         writes.add(new ShellReading.Redirect(w, c.p.text(n)));
       }
-    } else if (op.equals("<")) {
+    } else if (op.equals("<") && (fd == null || fd.matches("0+"))) {
       // bash < /dev/tty reads the terminal as much as bash alone does: the person's next lines.
+      // Another descriptor (bash 3< FILE) leaves its input, the terminal, as it is.
       feed.stdin = Interpreters.terminalPath(ShellWords.word(c.p, dest).value())
           ? ShellCommand.Stdin.TERMINAL : ShellCommand.Stdin.FILE;
     }
@@ -686,6 +698,9 @@ final class CommandReader {
     List<TSNode> nodes = new ArrayList<>();
     List<Boolean> isWord = new ArrayList<>();
     int nameAt = -1;
+    // The grammar's command name is a redirection's descriptor (0</dev/tty sh, 0<<<x cat): bash's
+    // command name is the first word after it.
+    boolean nameIsDescriptor = false;
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       String t = ch.getType();
@@ -698,11 +713,14 @@ final class CommandReader {
         case "command_name" -> {
           walk(ch, c, depth + 1);
           nameAt = nodes.size();
+          nameIsDescriptor = ch.getNamedChildCount() == 1 && ShellWords.gluedDescriptor(c.p, ch.getNamedChild(0));
         }
         case "comment" -> {}
         default -> walk(ch, c, depth + 1);
       }
-      boolean word = t.equals("command_name") || !(t.equals("variable_assignment") || t.endsWith("redirect") || t.equals("comment"));
+      boolean word = t.equals("command_name") ? !nameIsDescriptor
+          : !(t.equals("variable_assignment") || t.endsWith("redirect") || t.equals("comment"))
+              && !ShellWords.gluedDescriptor(c.p, ch);
       nodes.add(word && t.equals("command_name") && ch.getNamedChildCount() == 1 ? ch.getNamedChild(0) : ch);
       isWord.add(word);
     }
@@ -715,11 +733,17 @@ final class CommandReader {
       return;
     }
     for (ShellWords.Joined j : joined) {
-      if (j.firstNode() == nameAt) {
+      if (j.firstNode() == nameAt || nameIsDescriptor && name == null && j.firstNode() > nameAt) {
         name = j.word();
       } else if (name != null) {
         args.add(j.word());
       }
+    }
+    List<Word> extraArgs = feed.extraArgs;
+    if (name == null && nameIsDescriptor && !extraArgs.isEmpty()) {
+      // 0</dev/tty sh: the grammar hangs the command's words on the redirection.
+      name = extraArgs.get(0);
+      extraArgs = extraArgs.subList(1, extraArgs.size());
     }
     if (name == null) {
       if (!feed.extraArgs.isEmpty()) {
@@ -730,14 +754,20 @@ final class CommandReader {
     List<Word> words = new ArrayList<>();
     words.add(name);
     words.addAll(args);
-    words.addAll(feed.extraArgs);
+    words.addAll(extraArgs);
     for (Word w : words) {
       if (ShellWords.bareNewline(w.source())) {
         unclassified.add("the grammar read a line break inside a word, where bash ends the command: "
             + shown(w.source().strip()));
       }
     }
-    simple(words, c.p.text(n), c, feed, upstream, 0);
+    String text = c.p.text(n);
+    TSNode last = n.getChildCount() == 0 ? null : n.getChild(n.getChildCount() - 1);
+    if ((nameIsDescriptor || last != null && ShellWords.gluedDescriptor(c.p, last))
+        && !n.getParent().isNull() && n.getParent().getType().equals("redirected_statement")) {
+      text = c.p.text(n.getParent()); // the descriptor's redirection too, not a bare "sh 0"
+    }
+    simple(words, text, c, feed, upstream, 0);
   }
 
   /** One simple command's words: record it, then what it runs. */

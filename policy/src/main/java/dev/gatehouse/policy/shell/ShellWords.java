@@ -3,6 +3,7 @@ package dev.gatehouse.policy.shell;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.treesitter.TSNode;
 
 /**
@@ -62,6 +63,55 @@ public final class ShellWords {
       words.add(j.word().value());
     }
     return Optional.of(List.copyOf(words));
+  }
+
+  /**
+   * Whether {@code n} is a redirection's file descriptor that the grammar read as a word: bash reads
+   * a word of digits only (that fits in an int) written right before a redirection operator as the
+   * descriptor it redirects ({@code sh 0</dev/tty} runs {@code sh} with the terminal as its
+   * input), while tree-sitter-bash reads {@code 0} there as an argument ({@code number}). A
+   * process substitution ({@code 0<(…)}) is no redirection: bash keeps it in the word.
+   */
+  private static final Set<String> GLUE_PARENTS = Set.of("command_name", "command", "file_redirect");
+
+  static boolean gluedDescriptor(BashGrammar.Parsed p, TSNode n) {
+    if (!n.getType().equals("number") || !descriptor(p.text(n))) {
+      return false;
+    }
+    int after = n.getEndByte();
+    if (after >= p.utf8.length || p.utf8[after] != '<' && p.utf8[after] != '>') {
+      return false; // &> and &>> begin with &: bash keeps the digits a word
+    }
+    TSNode at = n;
+    TSNode next = at.getNextSibling();
+    // The digits may sit at the end of a command_name, of a command (before a redirected_statement's
+    // redirections) or of the redirection before (cat 2>x 0<y): the node after is found going up.
+    while ((next == null || next.isNull()) && !at.getParent().isNull() && GLUE_PARENTS.contains(at.getParent().getType())) {
+      at = at.getParent();
+      next = at.getNextSibling();
+    }
+    return next != null && !next.isNull() && next.getType().endsWith("redirect") && next.getStartByte() == after;
+  }
+
+  /**
+   * The descriptor written right before redirection {@code r} as a word the grammar read apart
+   * ({@link #gluedDescriptor}), or null.
+   */
+  static String gluedDescriptorOf(BashGrammar.Parsed p, TSNode r) {
+    TSNode prev = r.getPrevSibling();
+    while (prev != null && !prev.isNull() && GLUE_PARENTS.contains(prev.getType()) && prev.getChildCount() > 0) {
+      prev = prev.getChild(prev.getChildCount() - 1);
+    }
+    return prev != null && !prev.isNull() && gluedDescriptor(p, prev) && prev.getEndByte() == r.getStartByte()
+        ? p.text(prev) : null;
+  }
+
+  /** Digits that bash takes as a descriptor number: they fit in an int (else bash keeps them a word). */
+  static boolean descriptor(String digits) {
+    if (!digits.matches("[0-9]{1,10}")) {
+      return false;
+    }
+    return Long.parseLong(digits) <= Integer.MAX_VALUE;
   }
 
   /**
@@ -336,7 +386,16 @@ public final class ShellWords {
         inDoubleQuotes(p.slice(pos, c.getStartByte()), v, literal);
       }
       switch (c.getType()) {
-        case "\"" -> {}
+        case "\"" -> {
+          // tree-sitter-bash's scanner may put blanks that are the string's whole content into the
+          // closing quote's token (" " reads as the tokens " and  "): they are content.
+          String q = p.text(c);
+          if (i > 0 && q.length() > 1 && q.endsWith("\"")) {
+            inDoubleQuotes(q.substring(0, q.length() - 1), v, literal);
+          } else if (!q.equals("\"")) {
+            unknown(v, literal);
+          }
+        }
         case "string_content" -> inDoubleQuotes(p.text(c), v, literal);
         default -> unknown(v, literal);
       }

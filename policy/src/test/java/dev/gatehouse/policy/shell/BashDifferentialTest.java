@@ -45,7 +45,13 @@ class BashDifferentialTest {
       "A=1 c3 $(nice -n 1 'grep') `env A=2 \"c1\" r\\\nm \\$'ls'\\ a` <<'EOF'\nline $(c4 h)\nEOF\ntrue",
       "c1 $'ls'\\ a", "c1 'ls'\\ a", "c1 \"ls\"\\ a", "c1 $'ls'\\x", "c1 $'l'$'s'\\ a b", "c1 a$'ls'\\ a",
       "c1 \\ a", "c1 'a'\\ \\ b", "c1 a \\  b", "c1;\\ c2", "c1\\ x y", "A=1\\ c1", "c3 `c1 \\$'ls'\\ a`",
-      "c1 'a'\\\tb", "c1 a'b'c \"d\"e", "env 'c1'\\ x", "nice -n 1 \"c2\"\\x y");
+      "c1 'a'\\\tb", "c1 a'b'c \"d\"e", "env 'c1'\\ x", "nice -n 1 \"c2\"\\x y",
+      // bash reads digits glued to a redirection operator as its descriptor; tree-sitter reads 0 as an argument
+      "c1 0</dev/null", "c1 a 0</dev/null b", "0</dev/null c1 x", "a=1 0</dev/null c2 y", "0<<<x c3 y", "c1 0<<<x y",
+      "c1 0>/dev/null a", "c1 0<&- b", "c1 3</dev/null", "c1 2147483648</dev/null", "c1 0<(c2 z)", "c1 0>(c2 z)",
+      "c1 0&>/dev/null", "c1 <&- b", "c1 2>&- b c",  // <&- and >&- take no target: the words after are arguments
+      // tree-sitter puts a double-quoted string's blanks-only content into its closing quote's token
+      "c''at \"(\"c4\" \"d q\")\"", "c1 \" \"", "c1 a\"  \"b", "c1 \"\t\" x");
 
   @TempDir Path dir;
 

@@ -34,12 +34,40 @@ class ShellReadingTest {
       for i in $(seq 3); do echo $i; done             => seq 3 ; echo ?
       echo ${a:-$(reboot)}                            => reboot ; echo ?
       chroot /srv/jail /bin/sh -c 'reboot'            => chroot /srv/jail /bin/sh -c reboot ; /bin/sh -c reboot ; reboot
+      sh 0</dev/tty                                   => sh
+      rm 0</dev/null -rf /                            => rm -rf /
+      0</dev/null rm -rf /                            => rm -rf /
+      a=1 0</dev/null rm -rf /                        => rm -rf /
+      0<<<x rm -rf /                                  => rm -rf /
+      cat 0<<<x y                                     => cat y
+      cat 2>&1 0>/dev/null a                          => cat a
+      cat 2>x 0<y z                                   => cat z
+      kubectl <&- delete                              => kubectl delete
+      kubectl 2>&- delete                             => kubectl delete
+      echo 0<(reboot)                                 => reboot ; echo 0?
+      cat "("c4" "d q")"                              => cat (c4 d q)
       """)
   void everyCommandBashWouldRunIsFound(String text, String expected) {
     ShellReading r = ShellReading.read(text);
     assertThat(r.unclassified()).as("%s", text).isEmpty();
     assertThat(r.commands().stream().map(c -> c.line().replace(Word.UNKNOWN, '?')).toList())
         .as("%s", text).containsExactlyInAnyOrderElementsOf(List.of(expected.split(" ; ")));
+  }
+
+  @Test
+  void digitsGluedToARedirectionAreItsDescriptorNotAnArgument() {
+    assertThat(ShellReading.read("sh 0</dev/tty").commands().get(0).argValues()).isEmpty();
+    assertThat(ShellReading.read("cat a 0>/dev/null b").commands().get(0).argValues()).containsExactly("a", "b");
+    // Too large for a descriptor: bash keeps the digits as an argument, the grammar does not.
+    assertThat(ShellReading.read("cat 2147483648</dev/null").exact()).isFalse();
+    assertThat(ShellReading.read("cat 0&>/dev/null").commands().get(0).argValues()).containsExactly("0");
+  }
+
+  @Test
+  void blanksAloneInDoubleQuotesAreAWordsContent() {
+    assertThat(ShellReading.read("cat \"(\"c4\" \"d q\")\"").commands().get(0).argValues())
+        .containsExactly("(c4 d", "q)");
+    assertThat(ShellReading.read("cat \" \" a\"\t\"b").commands().get(0).argValues()).containsExactly(" ", "a\tb");
   }
 
   @Test

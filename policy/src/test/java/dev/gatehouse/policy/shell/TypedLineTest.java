@@ -29,6 +29,16 @@ class TypedLineTest {
     // ssh is blocked by the example's no-ssh-hop rule; whatever the policy adds, never allowed.
   }
 
+  @ParameterizedTest(name = "the terminal through a descriptor: {0}")
+  @ValueSource(strings = {"sh 0</dev/tty", "bash 0</dev/tty", "0</dev/tty sh", "a=1 0</dev/tty sh", "sh 0</dev/pts/0",
+      "bash 3</etc/hostname", "bash 3<&0", "sh 0<&-"})
+  void aShellWhoseInputStaysOrBecomesTheTerminalIsANestedShell(String line) {
+    // As bash /dev/tty: the shell reads the person's next lines, unjudged.
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("review");
+    assertThat(v.rule()).as(line).isEqualTo("nested-shell");
+  }
+
   @ParameterizedTest(name = "tamper: {0}")
   @ValueSource(strings = {"unset PROMPT_COMMAND", "PROMPT_COMMAND=", "PROMPT_COMMAND='echo hi'", "PS0=", "unset PS0",
       "PS1='$ '", "export PROMPT_COMMAND=x", "declare PS0=x", "trap 'echo' DEBUG", "trap '' RETURN", "trap - DEBUG",

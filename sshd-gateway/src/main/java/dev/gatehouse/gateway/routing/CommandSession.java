@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
+import dev.gatehouse.gateway.terminal.OutputBuffer;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.policy.OutputMasker;
 import java.io.IOException;
@@ -15,9 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.Signal;
@@ -114,8 +115,8 @@ final class CommandSession extends StreamedSession {
           ? ChildProcess.startWithPty(launch, childEnv, size)
           : ChildProcess.startWithPipes(launch, childEnv);
       if (guard) {
-        guarded = new dev.gatehouse.gateway.shell.GuardedShell(new GuardedLines(), services.shell().judge(target).get(),
-            child, out, (b, off, len) -> recording.output(b, off, len), term, size, this::outputMasker);
+        guarded = new dev.gatehouse.gateway.shell.GuardedShell(guardedLines(null), services.shell().judge(target).get(),
+            dev.gatehouse.gateway.shell.ShellTerminal.of(child), out, (b, off, len) -> recording.output(b, off, len), term, size, this::outputMasker);
         guarded.integrate();
       }
     } catch (IOException | RuntimeException e) {
@@ -187,10 +188,11 @@ final class CommandSession extends StreamedSession {
    * shell policy has {@code mask.detectors}) the bytes go through an {@link OutputMasker} first,
    * which may hold back the end of a chunk where a value could go on: when the child then stays
    * quiet for {@link OutputMasker#idleFlushAfter} the last read, what is held is passed on (a
-   * prompt is not kept waiting). One poll per chunk, no timer.
+   * prompt is not kept waiting). One poll per chunk, no timer. The read array is small while the
+   * child is quiet and large while it streams ({@link OutputBuffer}).
    */
   private void pump(boolean stdout) {
-    byte[] buf = new byte[CHUNK];
+    OutputBuffer buffer = OutputBuffer.of(child, stdout, CHUNK);
     OutputStream dest = stdout ? out : err;
     OutputMasker masker = outputMasker((b, off, len) -> show(dest, b, off, len));
     try {
@@ -200,6 +202,7 @@ final class CommandSession extends StreamedSession {
             && !child.awaitOutput(stdout, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
           masker.flush();
         }
+        byte[] buf = buffer.next(n);
         n = stdout ? child.readOutput(buf, 0, buf.length) : child.readError(buf, 0, buf.length);
         if (n <= 0) {
           break;
@@ -322,85 +325,6 @@ final class CommandSession extends StreamedSession {
     }
   }
 
-  /** The guarded prompt's lines in this session's audit log and recording, as exec commands are. */
-  private final class GuardedLines implements dev.gatehouse.gateway.shell.GuardedShell.Session {
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public void judged(String text, dev.gatehouse.policy.shell.ShellJudgement j) {
-      dev.gatehouse.policy.Verdict v = j.verdict();
-      if (v instanceof dev.gatehouse.policy.Verdict.Allow) {
-        // Audited when it finishes, with its exit status and duration; marked now, where it starts.
-        touch();
-        mark("allow (exact): " + dev.gatehouse.recorder.StatementMarker.text(text));
-        commands.put(text, j.commands());
-        return;
-      }
-      commandJudged(text, v.label(), v.rule(), v.reason(), j.commands(), "exact");
-      commands.put(text, j.commands());
-    }
-
-    @Override
-    public void refused(String text, String rule, String reason) {
-      commandJudged(text, "block", rule, reason, List.of(), "exact");
-    }
-
-    @Override
-    public dev.gatehouse.gateway.postgres.StatementGate.Decision settle(dev.gatehouse.policy.shell.ShellJudgement j,
-        String text, dev.gatehouse.gateway.postgres.StatementGate.Hold hold) {
-      var judge = services.shell().judge(target).orElseThrow();
-      var gate = dev.gatehouse.gateway.approval.ApprovalGate.forCommands(services.approvals(), target,
-          rule -> judge.policy().approversOf(rule), approvalSession(), false);
-      return gate.settle(text, dev.gatehouse.gateway.shell.ExecGuard.key(text),
-          new dev.gatehouse.gateway.postgres.StatementGate.Decision(
-              dev.gatehouse.gateway.postgres.StatementGate.Decision.REVIEW, j.verdict().rule(), j.verdict().reason()),
-          hold);
-    }
-
-    @Override
-    public void finished(String text, String verdict, String rule, Integer exitStatus, Long millis) {
-      List<String> names = commands.remove(text);
-      services.audit().recordLater(dev.gatehouse.recorder.AuditCode.STATEMENT_ALLOWED, "sessionId", id,
-          "identity", user.identity(), "target", target.name(), "statement", text, "verdict", "allow", "rule", rule,
-          "reason", rule == null ? null : "approved", "commands", names == null ? List.of() : names, "source", "exact",
-          "exitStatus", exitStatus, "durationMs", millis);
-      mark((exitStatus == null ? "ended" : "exit " + exitStatus) + (millis == null ? "" : " (" + millis + " ms)") + ": "
-          + dev.gatehouse.recorder.StatementMarker.text(text));
-    }
-
-    @Override
-    public void guardSuspended(String text, boolean resumed) {
-      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_SUSPENDED, "sessionId", id,
-          "identity", user.identity(), "target", target.name(), "statement", text,
-          "state", resumed ? "resumed" : "suspended");
-      mark((resumed ? "guard resumed after: " : "guard suspended while it runs: ")
-          + dev.gatehouse.recorder.StatementMarker.text(text));
-    }
-
-    @Override
-    public void guardLost(String reason, String message) {
-      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_LOST, "sessionId", id,
-          "identity", user.identity(), "target", target.name(), "reason", reason);
-      terminate("guard-lost", message);
-    }
-
-    @Override
-    public void touch() {
-      CommandSession.this.touch();
-    }
-
-    @Override
-    public void outputMaskingFailed(RuntimeException e) {
-      CommandSession.this.outputMaskingFailed(e);
-    }
-  }
-
-  /** The command names of lines judged and not yet finished (for their audit line). */
-  private final Map<String, List<String>> commands = new java.util.concurrent.ConcurrentHashMap<>();
-
   /**
    * Client input: {@link #data} only queues and returns 0, so MINA does not widen the SSH window
    * until the child has taken the bytes; a child that stops reading stops the client (no
@@ -408,7 +332,8 @@ final class CommandSession extends StreamedSession {
    */
   private final class InputPump implements ChannelDataReceiver {
     private static final byte[] EOF = new byte[0];
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4096);
+    // Linked, not an array: an idle session holds no 4096-slot array, and the bound is the same.
+    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(4096);
     private volatile boolean stopped;
 
     @Override
@@ -437,10 +362,8 @@ final class CommandSession extends StreamedSession {
     void run() {
       try {
         while (!stopped) {
-          byte[] b = queue.poll(250, TimeUnit.MILLISECONDS);
-          if (b == null) {
-            continue;
-          }
+          // stop() and close() queue EOF, so an idle session's pump sleeps here without waking.
+          byte[] b = queue.take();
           if (b == EOF) {
             if (!stopped) {
               if (guarded != null) {

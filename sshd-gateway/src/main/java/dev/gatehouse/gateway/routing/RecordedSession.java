@@ -449,6 +449,108 @@ public abstract class RecordedSession implements LiveSession {
     }
   }
 
+  /**
+   * The guarded prompt's hooks into this session: its lines in the audit log and the recording (as
+   * exec commands are), approvals, and the session's end when the guard is lost.
+   * {@code notIntegrated} words the line shown when the integration never came up (null: the
+   * guarded shell's own wording).
+   */
+  protected final dev.gatehouse.gateway.shell.GuardedShell.Session guardedLines(
+      java.util.function.UnaryOperator<String> notIntegrated) {
+    return new GuardedLines(notIntegrated);
+  }
+
+  /** The guarded prompt's lines in this session's audit log and recording, as exec commands are. */
+  private final class GuardedLines implements dev.gatehouse.gateway.shell.GuardedShell.Session {
+    private final java.util.function.UnaryOperator<String> notIntegrated;
+
+    GuardedLines(java.util.function.UnaryOperator<String> notIntegrated) {
+      this.notIntegrated = notIntegrated;
+    }
+
+    @Override
+    public String notIntegrated(String why) {
+      return notIntegrated == null ? dev.gatehouse.gateway.shell.GuardedShell.Session.super.notIntegrated(why)
+          : notIntegrated.apply(why);
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public void judged(String text, dev.gatehouse.policy.shell.ShellJudgement j) {
+      dev.gatehouse.policy.Verdict v = j.verdict();
+      if (v instanceof dev.gatehouse.policy.Verdict.Allow) {
+        // Audited when it finishes, with its exit status and duration; marked now, where it starts.
+        touch();
+        mark("allow (exact): " + dev.gatehouse.recorder.StatementMarker.text(text));
+        commands.put(text, j.commands());
+        return;
+      }
+      commandJudged(text, v.label(), v.rule(), v.reason(), j.commands(), "exact");
+      commands.put(text, j.commands());
+    }
+
+    @Override
+    public void refused(String text, String rule, String reason) {
+      commandJudged(text, "block", rule, reason, List.of(), "exact");
+    }
+
+    @Override
+    public dev.gatehouse.gateway.postgres.StatementGate.Decision settle(dev.gatehouse.policy.shell.ShellJudgement j,
+        String text, dev.gatehouse.gateway.postgres.StatementGate.Hold hold) {
+      var judge = services.shell().judge(target).orElseThrow();
+      var gate = dev.gatehouse.gateway.approval.ApprovalGate.forCommands(services.approvals(), target,
+          rule -> judge.policy().approversOf(rule), approvalSession(), false);
+      return gate.settle(text, dev.gatehouse.gateway.shell.ExecGuard.key(text),
+          new dev.gatehouse.gateway.postgres.StatementGate.Decision(
+              dev.gatehouse.gateway.postgres.StatementGate.Decision.REVIEW, j.verdict().rule(), j.verdict().reason()),
+          hold);
+    }
+
+    @Override
+    public void finished(String text, String verdict, String rule, Integer exitStatus, Long millis) {
+      List<String> names = commands.remove(text);
+      services.audit().recordLater(dev.gatehouse.recorder.AuditCode.STATEMENT_ALLOWED, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "statement", text, "verdict", "allow", "rule", rule,
+          "reason", rule == null ? null : "approved", "commands", names == null ? List.of() : names, "source", "exact",
+          "exitStatus", exitStatus, "durationMs", millis);
+      mark((exitStatus == null ? "ended" : "exit " + exitStatus) + (millis == null ? "" : " (" + millis + " ms)") + ": "
+          + dev.gatehouse.recorder.StatementMarker.text(text));
+    }
+
+    @Override
+    public void guardSuspended(String text, boolean resumed) {
+      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_SUSPENDED, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "statement", text,
+          "state", resumed ? "resumed" : "suspended");
+      mark((resumed ? "guard resumed after: " : "guard suspended while it runs: ")
+          + dev.gatehouse.recorder.StatementMarker.text(text));
+    }
+
+    @Override
+    public void guardLost(String reason, String message) {
+      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_LOST, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "reason", reason);
+      terminate("guard-lost", message);
+    }
+
+    @Override
+    public void touch() {
+      RecordedSession.this.touch();
+    }
+
+    @Override
+    public void outputMaskingFailed(RuntimeException e) {
+      RecordedSession.this.outputMaskingFailed(e);
+    }
+  }
+
+  /** The command names of lines judged and not yet finished (for their audit line). */
+  private final java.util.Map<String, List<String>> commands = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A numeric value the client sent in its pty or window-change request (0 when absent or bad). */
   protected static int intEnv(Environment env, String key) {
     try {

@@ -110,9 +110,11 @@ public final class TargetRouter implements ShellFactory, CommandFactory {
   private Command sessionFor(GatewayServices s, TargetConfig t, AuthenticatedUser user, String execCommand) {
     if (execCommand == null && s.shell().judge(t).map(j -> j.policy().mode()
         == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)
-        && !(t.type() == TargetType.COMMAND && dev.gatehouse.gateway.shell.BashIntegration.guardable(t.command()))) {
-      // Where the gateway cannot own the prompt (a program other than bash, an ssh target), an
-      // allow-list promises that nothing else runs, which an unjudged interactive shell would break.
+        && !(t.type() == TargetType.COMMAND && dev.gatehouse.gateway.shell.BashIntegration.guardable(t.command()))
+        && t.type() != TargetType.SSH) {
+      // Where the gateway cannot own the prompt (a program other than bash), an allow-list promises
+      // that nothing else runs, which an unjudged interactive shell would break. An ssh target's
+      // session is guarded with a terminal and refused without one (SshTargetSession).
       return new Refusal(Refusal.REFUSED, "target '" + t.name()
           + "' has an allow-list shell policy: only exec requests (ssh " + t.name() + "@gw 'CMD') and a guarded"
           + " interactive bash are admitted");

@@ -82,6 +82,25 @@ public final class BashIntegration {
     return a;
   }
 
+  /**
+   * The exit status of {@link #remoteCommand} when the host's login shell is not bash 5.1 or later
+   * (the hook needs {@code $SRANDOM} and {@code ${var@P}}).
+   */
+  public static final int REMOTE_NOT_BASH = 97;
+
+  /**
+   * The command an {@code ssh} target's host runs (an exec request with a pty) instead of a plain
+   * shell: the login shell reads it with {@code -c}; if it is bash 5.1 or later it replaces itself
+   * with the same bash as a login shell without readline, which then reads its startup files and
+   * the lines of {@link #setup} (typed as the channel opens, waiting in the host's terminal);
+   * anything else exits {@link #REMOTE_NOT_BASH}. Written in the common part of POSIX shells and
+   * csh-like shells' syntax errors alike end it: only bash gets as far as a prompt.
+   */
+  public static String remoteCommand() {
+    return "case ${BASH_VERSION-} in 5.[1-9]*|[6-9].*|[1-9][0-9].*) exec \"$BASH\" --noediting -l;; esac; exit "
+        + REMOTE_NOT_BASH;
+  }
+
   /** What the gateway types into bash first (after bash read its startup files). */
   public static byte[] setup() {
     return (CLEAN + HOOK).getBytes(StandardCharsets.UTF_8);

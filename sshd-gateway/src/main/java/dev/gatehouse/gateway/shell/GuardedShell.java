@@ -2,8 +2,8 @@ package dev.gatehouse.gateway.shell;
 
 import dev.gatehouse.gateway.postgres.StatementGate.Decision;
 import dev.gatehouse.gateway.postgres.StatementGate.Hold;
-import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.LineEditor;
+import dev.gatehouse.gateway.terminal.OutputBuffer;
 import dev.gatehouse.gateway.terminal.RecordedOutput;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.policy.shell.ShellJudge;
@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jline.reader.EOFError;
@@ -85,6 +85,14 @@ public final class GuardedShell {
     /** The guard cannot stand: the session must end with {@code message} shown. */
     void guardLost(String reason, String message);
 
+    /**
+     * The line shown when the integration did not bring up a guarded prompt ({@code why}: what
+     * happened instead).
+     */
+    default String notIntegrated(String why) {
+      return "gatehouse: the shell's prompt integration did not start (" + why + "); session closed";
+    }
+
     void touch();
 
     /** The output masker failed: the session must end (fail closed). */
@@ -95,7 +103,7 @@ public final class GuardedShell {
 
   private final Session session;
   private final ShellJudge judge;
-  private final ChildProcess bash;
+  private final ShellTerminal bash;
   private final RecordedOutput out;
   private final String term;
   private final PromptMarkers markers = new PromptMarkers();
@@ -115,6 +123,8 @@ public final class GuardedShell {
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
   private volatile boolean ended;
+  /** The integration's first prompt came: from here on the gateway owns the prompt. */
+  private volatile boolean prompted;
   /** bash's output as shown (markers removed) goes through this when the policy masks output; else null. */
   private final OutputMasker masker;
   /** Masks each prompt's text on its own (null without masking); it writes into {@link #maskedPrompt}. */
@@ -129,7 +139,7 @@ public final class GuardedShell {
    * {@code masking} makes an output masker writing to the sink it is given, or returns null when
    * the policy masks no output.
    */
-  public GuardedShell(Session session, ShellJudge judge, ChildProcess bash, OutputStream channelOut,
+  public GuardedShell(Session session, ShellJudge judge, ShellTerminal bash, OutputStream channelOut,
       RecordedOutput.Recorder recorder, String term, WindowSize size, Function<OutputMasker.Sink, OutputMasker> masking) {
     this.session = session;
     this.judge = judge;
@@ -145,6 +155,11 @@ public final class GuardedShell {
   public void integrate() throws IOException {
     byte[] setup = BashIntegration.setup();
     bash.writeInput(setup, 0, setup.length);
+  }
+
+  /** Whether the integration brought up its first guarded prompt (false: bash never took it). */
+  public boolean prompted() {
+    return prompted;
   }
 
   // ---- client input --------------------------------------------------------------------------
@@ -179,7 +194,7 @@ public final class GuardedShell {
 
   /** Copies bash's terminal output to the user (markers removed) until bash's terminal closes. */
   public void pumpOutput() {
-    byte[] buf = new byte[64 * 1024];
+    OutputBuffer buffer = new OutputBuffer(bash::awaitOutput, 64 * 1024);
     PromptMarkers.Sink sink = new PromptMarkers.Sink() {
       @Override
       public void text(byte[] b, int off, int len) throws IOException {
@@ -195,9 +210,10 @@ public final class GuardedShell {
       int n = 0;
       while (true) {
         if (masker != null && masker.holding()
-            && !bash.awaitOutput(true, (int) OutputMasker.idleFlushAfter(n).toMillis())) {
+            && !bash.awaitOutput((int) OutputMasker.idleFlushAfter(n).toMillis())) {
           masker.flush(); // bash is quiet: what is held (a value may go on) is shown now
         }
+        byte[] buf = buffer.next(n);
         n = bash.readOutput(buf, 0, buf.length);
         if (n <= 0) {
           break;
@@ -321,6 +337,7 @@ public final class GuardedShell {
           if (state == State.PROMPTING) {
             prompt = shownPrompt(promptShown());
             state = State.AT_PROMPT;
+            prompted = true;
             lock.notifyAll();
           }
         }
@@ -417,7 +434,8 @@ public final class GuardedShell {
       if (!awaitPrompt(FIRST_PROMPT)) {
         synchronized (lock) {
           if (!ended && state != State.ENDED) {
-            lost("integration-did-not-start", "gatehouse: the shell's prompt integration did not start; session closed");
+            lost("integration-did-not-start",
+                session.notIntegrated("no guarded prompt within " + FIRST_PROMPT.toSeconds() + " s"));
           }
         }
         return;
@@ -622,7 +640,8 @@ public final class GuardedShell {
   /** Client input for the line editor: bytes queued by {@link #input}, read by JLine's pump. */
   private static final class QueueInput extends InputStream {
     private static final byte[] CLOSED = new byte[0];
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4096);
+    // Linked, not an array: an idle session holds no 4096-slot array, and the bound is the same.
+    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(4096);
     private byte[] current;
     private int pos;
     private volatile boolean closed;

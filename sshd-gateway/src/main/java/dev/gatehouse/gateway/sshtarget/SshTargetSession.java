@@ -5,6 +5,8 @@ import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.routing.GatewayChannel;
 import dev.gatehouse.gateway.routing.RecordedSession;
+import dev.gatehouse.gateway.shell.BashIntegration;
+import dev.gatehouse.gateway.shell.GuardedShell;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
@@ -48,6 +50,17 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Connecting and logging in to the host blocks, so it runs once on a pump thread, then returns.
+ *
+ * <p>An interactive session with a terminal on a target with a {@code type: shell} policy is
+ * guarded as an interactive bash on a {@code command} target is: the host runs
+ * {@link BashIntegration#remoteCommand} (its login bash again, without readline) with the
+ * integration typed in, and a {@link GuardedShell} owns the prompt, on threads of its own:
+ *
+ * <pre>
+ *  user asyncIn ──▶ guarded-input thread (record input) ──▶ GuardedShell.input ──▶ line editor | host pty
+ *  host asyncOut ──▶ RemoteTerminal ──▶ GuardedShell pump (markers out, [masker], record) ──▶ UserTerminalOutput
+ *  no first guarded prompt (not bash, ended, 20 s) ──▶ "the remote shell did not take the guard's integration"
+ * </pre>
  */
 public final class SshTargetSession extends RecordedSession implements AsyncCommand {
   private static final Logger LOG = LoggerFactory.getLogger(SshTargetSession.class);
@@ -64,6 +77,10 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   private volatile ClientChannel hostChannel;
   private volatile AsyncPump inputPump;
   private final AtomicInteger outputPumps = new AtomicInteger();
+  /** The gateway's prompt in front of the host's bash; null when the session is not guarded. */
+  private volatile GuardedShell guarded;
+  /** The user's channel while the guard runs (its one writer); null otherwise. */
+  private volatile UserTerminalOutput guardedOut;
 
   public SshTargetSession(
       GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand,
@@ -108,6 +125,12 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
 
   @Override
   protected void tellUser(byte[] line) throws IOException {
+    UserTerminalOutput g = guardedOut;
+    if (g != null) {
+      g.write(line);
+      g.flush();
+      return;
+    }
     IoOutputStream dest = pty ? userOut : userErr;
     // Best effort, bounded: a line for the user must not wait behind a stalled client forever.
     try {
@@ -126,6 +149,17 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     String term = terminalType(env);
     if (!openRecording(size.columns(), size.rows(), term)) {
       exitCallback.onExit(1, "recording unavailable");
+      return;
+    }
+    if (execCommand == null && !pty && services.shell().judge(target).map(j -> j.policy().mode()
+        == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
+      // An allow-list admits an interactive session only where the gateway owns the prompt (a terminal).
+      endReason = "refused";
+      sayQuietly("gatehouse: target '" + target.name() + "' has an allow-list shell policy: an interactive session"
+          + " needs a terminal (ssh -t), so that the gateway can judge each line");
+      if (finishRecording(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, null)) {
+        exitCallback.onExit(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, endReason);
+      }
       return;
     }
     started();
@@ -174,7 +208,12 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       ptyConfig.setPtyLines(size.rows());
       Map<PtyMode, Integer> modes = new HashMap<>(env.getPtyModes());
       ptyConfig.setPtyModes(modes);
-      if (execCommand == null) {
+      if (guardsPrompt()) {
+        // Not a shell request: the host runs its login bash again without readline, or ends (see remoteCommand).
+        ChannelExec exec = hostSession.createExecChannel(BashIntegration.remoteCommand(), ptyConfig, remoteEnv);
+        exec.setUsePty(true);
+        ch = exec;
+      } else if (execCommand == null) {
         ChannelShell shell = hostSession.createShellChannel(ptyConfig, remoteEnv);
         shell.setUsePty(pty);
         ch = shell;
@@ -197,6 +236,10 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     LOG.info("session {} started: {} on {} ({} via ssh {}@{})", id, user.identity(), target.name(),
         execCommand == null ? "shell" : "exec", target.ssh().user(), target.ssh().host());
     env.addSignalListener((c, signal) -> resize(), Signal.WINCH);
+    if (guardsPrompt()) {
+      startGuarded(size, term);
+      return;
+    }
     // Count the pumps before anything can report the channel closed: a command such as `true`
     // may be over before the next line runs.
     outputPumps.set(pty || execCommand == null ? 1 : 2);
@@ -218,6 +261,87 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     // channel to close then, so close it now; the pumps see EOF and finish the session as usual.
     if (!endReason.equals("exit")) {
       stopTarget();
+    }
+  }
+
+  /** Whether the gateway owns this session's prompt: interactive, with a terminal, on a target with a shell policy. */
+  private boolean guardsPrompt() {
+    return execCommand == null && pty && services.shell().judge(target).isPresent();
+  }
+
+  /**
+   * The guarded prompt over the host's channel: the integration is typed into the host's terminal
+   * at once (it waits there while the login bash reads its startup files), then the guard's
+   * threads take over. The session ends through {@link #outputEnded} when the host's output ends.
+   */
+  private void startGuarded(WindowSize size, String term) {
+    outputPumps.set(1);
+    RemoteTerminal remote = new RemoteTerminal(hostChannel);
+    UserTerminalOutput toUser = new UserTerminalOutput(userOut);
+    guardedOut = toUser;
+    GuardedShell g = new GuardedShell(
+        guardedLines(why -> "gatehouse: the remote shell did not take the guard's integration (" + why
+            + "); session closed"),
+        services.shell().judge(target).orElseThrow(), remote, toUser, this::recordOutput, term, size, this::outputMasker);
+    guarded = g;
+    hostChannel.addCloseFutureListener(f -> services.timers().schedule(() -> {
+      // The host's output normally ends with the channel; should its last read never complete, stop reading.
+      if (!isFinished()) {
+        remote.stopReading();
+      }
+    }, 3, java.util.concurrent.TimeUnit.SECONDS));
+    remote.start();
+    try {
+      g.integrate();
+    } catch (IOException e) {
+      LOG.debug("session {}: typing the integration: {}", id, e.toString());
+    }
+    services.pumps().execute(named("out-" + id, () -> {
+      try {
+        g.pumpOutput();
+      } finally {
+        outputEnded(null);
+      }
+    }));
+    services.pumps().execute(named("prompt-" + id, () -> {
+      try (var ignored = org.slf4j.MDC.putCloseable("session", id)) {
+        g.run();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("session {}: the guarded prompt ended: {}", id, e.toString());
+        stopTarget();
+      }
+    }));
+    services.pumps().execute(named("in-" + id, this::guardedInput));
+    if (!endReason.equals("exit")) {
+      stopTarget();
+    }
+  }
+
+  /** The user's input to the guarded prompt, recorded, until the user's EOF or the channel's end. */
+  private void guardedInput() {
+    GuardedShell g = guarded;
+    try {
+      while (!isFinished()) {
+        org.apache.sshd.common.util.buffer.ByteArrayBuffer buf = new org.apache.sshd.common.util.buffer.ByteArrayBuffer(8192);
+        org.apache.sshd.common.io.IoReadFuture read = userIn.read(buf);
+        read.await();
+        Throwable error = read.getException();
+        if (error != null) {
+          if (error instanceof java.io.EOFException) {
+            g.endOfInput();
+          }
+          return;
+        }
+        int n = read.getRead();
+        if (n <= 0) {
+          continue;
+        }
+        byte[] b = java.util.Arrays.copyOfRange(buf.array(), buf.rpos(), buf.rpos() + n);
+        recordInput(b, 0, n);
+        g.input(b);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("session {} guarded input ended: {}", id, e.toString());
     }
   }
 
@@ -291,6 +415,23 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     // Neither an exit status nor a signal, and the gateway did not end the session: the host
     // connection was lost (sshd killed, network cut, host rebooted). That is no success: tell the
     // user, audit it, and exit 255 as OpenSSH's client does when it loses the connection.
+    GuardedShell g = guarded;
+    if (g != null && !g.prompted() && endReason.equals("exit")) {
+      // The host's side ended before the guard's first prompt: its login shell is not bash, a
+      // forced command ran instead, or bash exited while reading its startup files.
+      String why = status != null && status == BashIntegration.REMOTE_NOT_BASH
+          ? "the login shell is not bash 5.1 or later"
+          : "the remote ended before the guard's first prompt"
+              + (status != null ? ", exit status " + status : signal != null ? ", signal " + signal : "");
+      guardedLines(null).guardLost(status != null && status == BashIntegration.REMOTE_NOT_BASH
+          ? "remote-shell-not-bash" : "integration-did-not-start",
+          "gatehouse: the remote shell did not take the guard's integration (" + why + "); session closed");
+      status = null; // the gateway ended the session: no exit status of the host's is passed on
+      signal = null;
+    }
+    if (g != null) {
+      g.end();
+    }
     boolean lost = status == null && signal == null && endReason.equals("exit");
     if (lost) {
       endReason = "target-lost";
@@ -329,6 +470,12 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   private void resize() {
     WindowSize size = windowSize(env);
     try {
+      GuardedShell g = guarded;
+      if (g != null) {
+        g.resize(size);
+        recording.resize(size.columns(), size.rows());
+        return;
+      }
       if (hostChannel instanceof org.apache.sshd.client.channel.PtyCapableChannelSession p) {
         p.sendWindowChange(size.columns(), size.rows());
       }

@@ -1,0 +1,57 @@
+package dev.gatehouse.gateway.sshtarget;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+
+/**
+ * The user's channel as a blocking stream, for the guarded prompt (its line editor, the host's
+ * output and the gateway's own lines): bytes collect until {@link #flush}, which sends them and
+ * waits until they are written. The one writer of the channel while the guard runs, so MINA's
+ * single write in flight is never exceeded.
+ */
+final class UserTerminalOutput extends OutputStream {
+  private static final int FLUSH_AT = 32 * 1024;
+  private final IoOutputStream to;
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+  UserTerminalOutput(IoOutputStream to) {
+    this.to = to;
+  }
+
+  @Override
+  public synchronized void write(int b) throws IOException {
+    pending.write(b);
+  }
+
+  @Override
+  public synchronized void write(byte[] b, int off, int len) throws IOException {
+    pending.write(b, off, len);
+    if (pending.size() >= FLUSH_AT) {
+      flush();
+    }
+  }
+
+  @Override
+  public synchronized void flush() throws IOException {
+    if (pending.size() == 0) {
+      return;
+    }
+    byte[] data = pending.toByteArray();
+    pending.reset();
+    IoWriteFuture w = to.writeBuffer(new ByteArrayBuffer(data));
+    try {
+      w.await();
+    } catch (InterruptedIOException e) {
+      Thread.currentThread().interrupt();
+      throw e;
+    }
+    if (!w.isWritten()) {
+      throw new IOException("cannot write to the user's channel", w.getException());
+    }
+  }
+}
