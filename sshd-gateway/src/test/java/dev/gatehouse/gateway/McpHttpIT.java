@@ -192,7 +192,7 @@ class McpHttpIT {
 
   /** An {@code initialize} POST with a valid token and the given {@code Origin} headers. */
   private static HttpResponse<String> initializeFrom(String token, String... origins) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
         .header("Content-Type", "application/json")
         .header("Accept", "application/json, text/event-stream")
         .header("Authorization", "Bearer " + token)
