@@ -122,7 +122,8 @@ public final class ReviewedRequest {
   /**
    * For a RoleBinding or ClusterRoleBinding body: the role it grants and to whom, on one line
    * ({@code grants ClusterRole cluster-admin to User alice, Group ops}) — before the body, so a
-   * list that shows only the first part of a long body still shows it. Null for anything else.
+   * list that shows only the first part of a long body still shows it. Null for anything else (a
+   * JSON patch, a list of operations, is read in the body itself).
    */
   static String grants(KubeRequest r) {
     boolean binding = r.resourceRequest() && r.apiGroup().equals("rbac.authorization.k8s.io")
@@ -147,7 +148,11 @@ public final class ReviewedRequest {
         }
       }
     }
-    b.append(" to ").append(to.isEmpty() ? "(no subjects)" : String.join(", ", to));
+    if (body.get("subjects") == null) {
+      b.append(" (subjects: not in this body)"); // a patch of the roleRef alone
+    } else {
+      b.append(" to ").append(to.isEmpty() ? "nobody" : String.join(", ", to));
+    }
     return b.toString();
   }
 
