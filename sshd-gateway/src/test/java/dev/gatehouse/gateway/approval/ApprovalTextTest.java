@@ -79,7 +79,7 @@ class ApprovalTextTest {
             + sha256(big) + "; shown whole by: ssh approvals@<gateway> 'show 7F3A', gatehouse approvals show 7F3A")
         .contains("\n  why: rbac-write\n").hasSizeLessThan(ApprovalText.MAX_LISTED_CHARS + 1_000);
     String whole = ApprovalText.whole(r, T0);
-    assertThat(whole).contains("  | " + "y".repeat(6_000) + "\"}\n  | LAST-LINE\n").doesNotContain("[cut:");
+    assertThat(whole).contains("  | {\"data\":\"" + "y".repeat(6_000) + "\"}\n  | LAST-LINE\n").doesNotContain("[cut:");
     String small = ApprovalText.table(List.of(request(ApprovalKind.STATEMENT, "eve@example.com", "SELECT 1", null,
         List.of())), T0);
     assertThat(small).contains("  | SELECT 1\n").doesNotContain("[cut:");
