@@ -172,13 +172,14 @@ final class ProxyHandler extends Handler.Abstract {
       r = r.withBody(tree, false);
     }
     Verdict verdict = session.judge().judge(r);
+    String contentType = request.getHeaders().get("Content-Type");
     if (verdict instanceof Verdict.Review review) {
       try {
         // kubectl opens a stream over WebSocket (GET) and falls back to SPDY (POST): one approval covers both.
         String keyMethod = request.getHeaders().get("Upgrade") != null ? "STREAM" : method; // as streamKey below
         review = withWhatRuns(r, review, request.getHttpURI().getQuery());
-        Verdict decided = session.reviews().decide(r, review,
-            approvalKey(keyMethod, rawPath, request.getHttpURI().getQuery(), body));
+        Verdict decided = session.reviews().decide(r, review, ReviewedRequest.of(r, keyMethod, method, rawPath,
+            request.getHttpURI().getQuery(), contentType, body));
         verdict = decided instanceof Verdict.Allow ? review : decided;
         if (!(decided instanceof Verdict.Allow)) {
           finish(session, response, r, decided, 403, "Forbidden", start);
@@ -196,7 +197,7 @@ final class ProxyHandler extends Handler.Abstract {
     }
     String upgrade = request.getHeaders().get("Upgrade");
     if (upgrade != null) {
-      String streamKey = approvalKey("STREAM", rawPath, request.getHttpURI().getQuery(), body);
+      String streamKey = ReviewedRequest.key("STREAM", rawPath, request.getHttpURI().getQuery(), contentType, body);
       boolean pods = r.resourceRequest() && r.apiGroup().isEmpty() && r.resource().equals("pods");
       if (upgrade.equalsIgnoreCase("websocket") && pods && StreamRelay.RELAYED.contains(r.subresource())) {
         return relay(session, request, response, callback, rawPath, r, verdict, start, streamKey);
@@ -610,24 +611,6 @@ final class ProxyHandler extends Handler.Abstract {
   /** The one line an agent can parse: {@code gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod}. */
   static String refusal(Verdict v) {
     return "gatehouse: blocked by rule " + v.rule() + ": " + v.reason();
-  }
-
-  /**
-   * What an approval is bound to: the SHA-256 of the method, the raw path, the raw query and the
-   * body's bytes, each length-prefixed (so no two different requests share a key).
-   */
-  static String approvalKey(String method, String rawPath, String query, byte[] body) {
-    try {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      for (byte[] part : new byte[][] {method.getBytes(StandardCharsets.UTF_8), rawPath.getBytes(StandardCharsets.UTF_8),
-          (query == null ? "" : query).getBytes(StandardCharsets.UTF_8), body}) {
-        d.update(java.nio.ByteBuffer.allocate(8).putLong(part.length).array());
-        d.update(part);
-      }
-      return "kube:" + java.util.HexFormat.of().formatHex(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always there", e);
-    }
   }
 
   /** An API-server style {@code Status} answer. */

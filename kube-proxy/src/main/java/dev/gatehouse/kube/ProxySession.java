@@ -22,12 +22,13 @@ public final class ProxySession {
 
   /**
    * Decides a request the policy sends to review: allow (approved) or a block; may wait (the client
-   * waits with it). {@code approvalKey} identifies exactly this request — method, path, query and
-   * body bytes ({@link ProxyHandler#approvalKey}) — so an approval is never used for another one.
+   * waits with it). {@code reviewed} holds the key that identifies exactly this request — method,
+   * path, query, Content-Type and body bytes — so an approval is never used for another one, and the
+   * text that shows the approver each of those parts ({@link ReviewedRequest}).
    */
   @FunctionalInterface
   public interface Reviews {
-    Verdict decide(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException;
+    Verdict decide(KubeRequest request, Verdict.Review review, ReviewedRequest reviewed) throws InterruptedException;
 
     /** No way to ask anyone: a review is refused (fail closed). */
     Reviews REFUSE = (r, v, k) -> new Verdict.Block(v.rule(), v.reason() + " (needs approval)");

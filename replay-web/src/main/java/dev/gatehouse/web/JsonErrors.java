@@ -37,7 +37,7 @@ public final class JsonErrors implements Request.Handler {
   }
 
   /** The slug of a status Jetty answers by itself. */
-  static String slug(int status) {
+  public static String slug(int status) {
     return switch (status) {
       case 400 -> "bad-request";
       case 401 -> "login-required";

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 import dev.gatehouse.recorder.VisibleText;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -40,21 +41,49 @@ public final class Replies {
     response.getHeaders().put("Content-Security-Policy", csp);
   }
 
+  /**
+   * The headers of every JSON answer, handed to {@code put} as name and value: {@link #json} sets
+   * them, and so does whatever writes answers through another API (the MCP SDK's servlet), before
+   * it writes, so that its answers, errors included, carry them too.
+   */
+  public static void apiHeaders(BiConsumer<String, String> put) {
+    put.accept(NOSNIFF.getName(), NOSNIFF.getValue());
+    put.accept(NO_REFERRER.getName(), NO_REFERRER.getValue());
+    put.accept(NO_FRAMES.getName(), NO_FRAMES.getValue());
+    put.accept("Content-Security-Policy", API_CSP);
+    put.accept(HttpHeader.CACHE_CONTROL.asString(), "no-store");
+  }
+
   public static boolean json(Response response, Callback callback, int status, JsonNode body) {
-    common(response, API_CSP);
+    apiHeaders(response.getHeaders()::put);
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     byte[] bytes;
     try {
-      // Exact values; characters that would hide text from a person reading the raw answer as escapes.
-      bytes = VisibleText.json(JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
+      bytes = jsonBytes(body);
     } catch (IOException e) {
       callback.failed(e);
       return true;
     }
     response.write(true, ByteBuffer.wrap(bytes), callback);
     return true;
+  }
+
+  /** Exact values; characters that would hide text from a person reading the raw answer as escapes. */
+  private static byte[] jsonBytes(JsonNode body) throws IOException {
+    return VisibleText.json(JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The body of every error answer: {@code {"error": slug, "message": ...}}, as {@link #error} writes it. */
+  public static byte[] errorBody(String slug, String message) {
+    ObjectNode b = JSON.createObjectNode();
+    b.put("error", slug);
+    b.put("message", message);
+    try {
+      return jsonBytes(b);
+    } catch (IOException e) {
+      throw new IllegalStateException("an error object always serializes", e);
+    }
   }
 
   public static boolean error(Response response, Callback callback, int status, String slug, String message) {
@@ -129,7 +158,7 @@ public final class Replies {
   }
 
   /** User text for a log or audit line: control and invisible characters made visible, at most {@code max} characters. */
-  static String clean(String s, int max) {
+  public static String clean(String s, int max) {
     if (s == null) {
       return null;
     }

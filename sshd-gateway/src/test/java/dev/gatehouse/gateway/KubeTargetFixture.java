@@ -170,14 +170,23 @@ final class KubeTargetFixture implements AutoCloseable {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The id of the pending approval request of {@code requester} (any, when null) whose statement is one of these. */
+  /**
+   * The first line of a Kubernetes request's approval text: what the API server reads, {@code
+   * DELETE pods/web-2 in namespace app} (the lines after it show the request whole).
+   */
+  static String summary(String statement) {
+    int nl = statement.indexOf('\n');
+    return nl < 0 ? statement : statement.substring(0, nl);
+  }
+
+  /** The id of the pending approval request of {@code requester} (any, when null) whose summary is one of these. */
   String awaitPending(SshClientKey requester, String... statements) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       GatewayFixture.CliResult r = gw.cli("approvals", "list", "--format", "json");
       for (JsonNode n : JSON.readTree(r.out())) {
         if ((requester == null || n.path("requester").asText().equals(requester.identity()))
-            && n.path("state").asText().equals("pending") && List.of(statements).contains(n.path("statement").asText())) {
+            && n.path("state").asText().equals("pending") && List.of(statements).contains(summary(n.path("statement").asText()))) {
           return n.path("id").asText();
         }
       }

@@ -421,7 +421,9 @@ class KubectlOnBastionIT {
     for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out())) {
       if (n.path("requester").asText().equals(frank.identity())) {
         mine++;
-        assertThat(n.path("statement").asText()).isEqualTo("GET pods/web-1/exec in namespace app");
+        assertThat(KubeTargetFixture.summary(n.path("statement").asText())).isEqualTo("GET pods/web-1/exec in namespace app");
+        assertThat(n.path("statement").asText()).contains("\nGET /api/v1/namespaces/app/pods/web-1/exec?")
+            .contains("\nquery command: echo\n");
       }
     }
     assertThat(mine).isEqualTo(1);

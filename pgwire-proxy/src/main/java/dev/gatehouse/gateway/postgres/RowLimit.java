@@ -141,6 +141,20 @@ public record RowLimit(long limit, RowWrites.Plan plan) {
         + grouped(approved) + " approved; undone";
   }
 
+  /**
+   * What a row-limit review's approval is bound to besides its statement: the count the approver
+   * is shown ({@code rows:2000}), so an approval of one count is never used for another (the table
+   * grew: the approver is asked again, with the new count). Null for any other review.
+   */
+  public static String approvalBinding(StatementGate.Decision review) {
+    if (review == null || !RULE.equals(review.rule())) {
+      return null;
+    }
+    long rows = approvedCount(review.reason());
+    // A row-limit review always names its count; one that does not is bound to nothing reusable.
+    return rows < 0 ? "rows:unknown" : "rows:" + rows;
+  }
+
   /** The count an approval of a {@link #reason} was given for, or -1. */
   static long approvedCount(String reason) {
     if (reason == null) {

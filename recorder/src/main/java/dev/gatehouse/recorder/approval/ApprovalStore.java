@@ -344,21 +344,25 @@ public final class ApprovalStore implements AutoCloseable {
 
   /**
    * An approved, unused statement approval of this requester for this target whose statement has
-   * {@code statementKey}, still usable at {@code now}.
+   * {@code statementKey} and that was asked for by {@code rule}, still usable at {@code now}. The
+   * rule is part of what was approved: one statement may need two decisions (an operator's rule,
+   * then the row count of {@code maxRowsChanged}), and an approval of one is never used for the
+   * other.
    */
   public synchronized Optional<ApprovalRequest> usableStatementApproval(
-      String requester, String target, String statementKey, Instant now) throws IOException {
-    if (statementKey == null || statementKey.isEmpty()) {
+      String requester, String target, String statementKey, String rule, Instant now) throws IOException {
+    if (statementKey == null || statementKey.isEmpty() || rule == null) {
       return Optional.empty();
     }
     try (PreparedStatement ps = db.prepareStatement(
         "SELECT " + COLUMNS + " FROM apr_requests WHERE requester=? AND target=? AND kind='statement'"
-            + " AND state='approved' AND used_ms IS NULL AND statement_key=? AND usable_until_ms > ?"
+            + " AND state='approved' AND used_ms IS NULL AND statement_key=? AND rule=? AND usable_until_ms > ?"
             + " ORDER BY decided_ms LIMIT 1")) {
       ps.setString(1, requester);
       ps.setString(2, target);
       ps.setString(3, statementKey);
-      ps.setLong(4, now.toEpochMilli());
+      ps.setString(4, rule);
+      ps.setLong(5, now.toEpochMilli());
       return rows(ps).stream().findFirst();
     } catch (SQLException e) {
       throw fault("look up statement approvals", e);
@@ -385,23 +389,25 @@ public final class ApprovalStore implements AutoCloseable {
    * GATEHOUSE_NOWAIT} exec or an agent's tool call), for the same call again: the request while
    * it is pending; once denied, expired or cancelled, that request once (it is then marked told,
    * and the next call makes a new request), within the request's ttl after its decision. Empty
-   * when there is none of either. The caller expires what is due first ({@link #expireDue}), so
+   * when there is none of either. Only a request of the same {@code rule} counts: the retry asks
+   * for the decision its step needs. The caller expires what is due first ({@link #expireDue}), so
    * that it can audit it.
    */
   public synchronized Optional<ApprovalRequest> openStatementRequest(
-      String requester, String target, String statementKey, Instant now) throws IOException {
-    if (statementKey == null || statementKey.isEmpty()) {
+      String requester, String target, String statementKey, String rule, Instant now) throws IOException {
+    if (statementKey == null || statementKey.isEmpty() || rule == null) {
       return Optional.empty();
     }
     try (PreparedStatement ps = db.prepareStatement(
         "SELECT " + COLUMNS + " FROM apr_requests WHERE requester=? AND target=? AND kind='statement'"
-            + " AND session_id IS NULL AND statement_key=? AND (state='pending'"
+            + " AND session_id IS NULL AND statement_key=? AND rule=? AND (state='pending'"
             + " OR (state IN ('denied','expired','cancelled') AND answered_ms IS NULL AND decided_ms + ttl_ms > ?))"
             + " ORDER BY created_ms DESC LIMIT 1")) {
       ps.setString(1, requester);
       ps.setString(2, target);
       ps.setString(3, statementKey);
-      ps.setLong(4, now.toEpochMilli());
+      ps.setString(4, rule);
+      ps.setLong(5, now.toEpochMilli());
       Optional<ApprovalRequest> r = rows(ps).stream().findFirst();
       if (r.isEmpty() || r.get().state() == ApprovalState.PENDING) {
         return r;

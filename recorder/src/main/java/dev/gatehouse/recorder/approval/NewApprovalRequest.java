@@ -9,6 +9,7 @@ import java.util.List;
  * @param statement the statement exactly as it was sent (empty for access requests)
  * @param statementKey what a later statement must match to use the approval (the policy's {@code
  *     ApprovalKey} of the statement); empty for access requests. The store compares keys only.
+ * @param rule the rule whose review asked for the approval; a later use must name the same rule
  */
 public record NewApprovalRequest(
     ApprovalKind kind,
@@ -42,6 +43,10 @@ public record NewApprovalRequest(
     }
     if (kind == ApprovalKind.STATEMENT && (statementKey == null || statementKey.isEmpty())) {
       throw new IllegalArgumentException("statementKey: a statement request needs the key its statement is matched by");
+    }
+    if (kind == ApprovalKind.STATEMENT && (rule == null || rule.isEmpty())) {
+      // A use matches the rule too: an approval of one review is never used for another's.
+      throw new IllegalArgumentException("rule: a statement request needs the rule that asked for it");
     }
     approverGroups = List.copyOf(approverGroups);
     statement = statement == null ? "" : statement;

@@ -97,13 +97,35 @@ class ApprovalStoreTest {
   void anApprovalIsUsedOnceForTheSameKeyByTheSameRequesterOnTheSameTarget() throws Exception {
     ApprovalRequest r = ask("ALTER TABLE t ADD c int", 1);
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isPresent();
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD d int"), T0)).isEmpty();
-    assertThat(store.usableStatementApproval("carol@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isEmpty();
-    assertThat(store.usableStatementApproval("alice@example.com", "other-db", key("ALTER TABLE t ADD c int"), T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), "ddl", T0)).isPresent();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD d int"), "ddl", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("carol@example.com", "prod-db", key("ALTER TABLE t ADD c int"), "ddl", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "other-db", key("ALTER TABLE t ADD c int"), "ddl", T0)).isEmpty();
     assertThat(store.use(r.id(), "s-2", T0)).isTrue();
     assertThat(store.use(r.id(), "s-3", T0)).isFalse();
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key("ALTER TABLE t ADD c int"), "ddl", T0)).isEmpty();
+  }
+
+  @Test
+  void anApprovalIsUsedOnlyForTheRuleItWasAskedFor() throws Exception {
+    String sql = "DELETE FROM orders WHERE id > 90";
+    ApprovalRequest rule = store.create(new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db",
+        sql, key(sql), "orders-writes", "DELETE on public.orders", List.of("dba-leads"), 1, null,
+        Duration.ofMinutes(10), null), T0);
+    store.decide(rule.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key(sql), "max-rows-changed", T0))
+        .as("a rule's approval for the row count's review").isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key(sql), "orders-writes", T0)).isPresent();
+    ApprovalRequest rows = store.create(new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db",
+        sql, key(sql), "max-rows-changed", "would change 10 rows of orders (limit 5); undone", List.of("dba-leads"), 1,
+        null, Duration.ofMinutes(10), null), T0);
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "orders-writes", T0))
+        .as("the row count's pending request for the rule's retry").isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "max-rows-changed", T0))
+        .get().extracting(ApprovalRequest::id).isEqualTo(rows.id());
+    assertThatThrownBy(() -> new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db", sql,
+        key(sql), null, null, List.of("dba-leads"), 1, null, Duration.ofMinutes(10), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rule");
   }
 
   @Test
@@ -112,9 +134,9 @@ class ApprovalStoreTest {
     ApprovalRequest r = ask(sql, 1);
     assertThat(store.find(r.id()).orElseThrow().statement()).isEqualTo(sql);
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key(sql), T0)).isPresent();
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", sql, T0)).isEmpty();
-    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", key(sql), "ddl", T0)).isPresent();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", sql, "ddl", T0)).isEmpty();
+    assertThat(store.usableStatementApproval("alice@example.com", "prod-db", "", "ddl", T0)).isEmpty();
     assertThatThrownBy(() -> new NewApprovalRequest(ApprovalKind.STATEMENT, "alice@example.com", "prod-db", sql, "",
         "ddl", null, List.of("dba-leads"), 1, null, Duration.ofMinutes(10), null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statementKey");
@@ -142,7 +164,7 @@ class ApprovalStoreTest {
     ApprovalRequest r = store.find("ABCD").orElseThrow();
     assertThat(r.statement()).isEqualTo("DELETE FROM orders WHERE id = 7 -- note OR id > 0");
     assertThat(store.usableStatementApproval("alice@example.com", "prod-db",
-        key("DELETE FROM orders WHERE id = 7 -- note OR id > 0"), T0)).isEmpty();
+        key("DELETE FROM orders WHERE id = 7 -- note OR id > 0"), "orders-writes", T0)).isEmpty();
     store.close();
     store = ApprovalStore.open(old); // opening again keeps version 3 and changes nothing more
     assertThat(store.find("ABCD").orElseThrow().statementKey()).isEqualTo("folded-v1:k:DELETE FROM orders WHERE id = 7 -- note OR id > 0");
@@ -156,19 +178,19 @@ class ApprovalStoreTest {
   @Test
   void aRetryFindsItsPendingRequestThenItsDenialOnceThenNothing() throws Exception {
     String sql = "ALTER TABLE t ADD polled int";
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", T0)).isEmpty();
     ApprovalRequest r = askWithoutWaiting(sql);
     for (int i = 0; i < 3; i++) {
-      assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0.plusSeconds(i)))
+      assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", T0.plusSeconds(i)))
           .get().extracting(ApprovalRequest::id).isEqualTo(r.id());
     }
-    assertThat(store.openStatementRequest("carol@example.com", "prod-db", key(sql), T0)).isEmpty();
-    assertThat(store.openStatementRequest("alice@example.com", "other-db", key(sql), T0)).isEmpty();
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql + " "), T0)).isEmpty();
+    assertThat(store.openStatementRequest("carol@example.com", "prod-db", key(sql), "ddl", T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "other-db", key(sql), "ddl", T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql + " "), "ddl", T0)).isEmpty();
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), false, "no", "ssh", T0.plusSeconds(5));
-    ApprovalRequest told = store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0.plusSeconds(6)).orElseThrow();
+    ApprovalRequest told = store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", T0.plusSeconds(6)).orElseThrow();
     assertThat(told.state()).isEqualTo(ApprovalState.DENIED);
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0.plusSeconds(7))).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", T0.plusSeconds(7))).isEmpty();
   }
 
   @Test
@@ -176,9 +198,9 @@ class ApprovalStoreTest {
     String sql = "ALTER TABLE t ADD approved int";
     ApprovalRequest r = askWithoutWaiting(sql);
     store.decide(r.id(), "bob@example.com", Set.of("dba-leads"), true, null, "ssh", T0);
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", T0)).isEmpty();
     ApprovalRequest waited = ask("ALTER TABLE t ADD waited int", 1); // session s-1 waits on it
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", waited.statementKey(), T0)).isEmpty();
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", waited.statementKey(), "ddl", T0)).isEmpty();
   }
 
   @Test
@@ -187,9 +209,9 @@ class ApprovalStoreTest {
     ApprovalRequest r = askWithoutWaiting(sql);
     Instant expired = T0.plus(Duration.ofMinutes(10));
     assertThat(store.expireDue(expired)).extracting(ApprovalRequest::id).containsExactly(r.id());
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), expired.plus(Duration.ofMinutes(11))))
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", expired.plus(Duration.ofMinutes(11))))
         .as("too late to be told: a new request").isEmpty();
-    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), expired.plusSeconds(1)))
+    assertThat(store.openStatementRequest("alice@example.com", "prod-db", key(sql), "ddl", expired.plusSeconds(1)))
         .get().extracting(ApprovalRequest::state).isEqualTo(ApprovalState.EXPIRED);
   }
 

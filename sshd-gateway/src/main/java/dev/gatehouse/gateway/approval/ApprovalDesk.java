@@ -156,12 +156,13 @@ public final class ApprovalDesk implements AutoCloseable {
   }
 
   /**
-   * Takes an approved, unused approval of the statement {@code sql} (whose key is {@code key}) for
-   * one use, with its audit line; empty when there is none.
+   * Takes an approved, unused approval of the statement {@code sql} (whose key is {@code key}) that
+   * was asked for by {@code rule}, for one use, with its audit line; empty when there is none. An
+   * approval given for one rule's review is never used for another's.
    */
-  public Optional<ApprovalRequest> useStatementApproval(String requester, String target, String key, String sql,
-      String sessionId) throws IOException {
-    Optional<ApprovalRequest> a = store.usableStatementApproval(requester, target, key, clock.instant());
+  public Optional<ApprovalRequest> useStatementApproval(String requester, String target, String key, String rule,
+      String sql, String sessionId) throws IOException {
+    Optional<ApprovalRequest> a = store.usableStatementApproval(requester, target, key, rule, clock.instant());
     if (a.isPresent() && store.use(a.get().id(), sessionId, clock.instant())) {
       used(a.get(), sessionId, sql);
       return a;
@@ -173,13 +174,14 @@ public final class ApprovalDesk implements AutoCloseable {
    * For a retry that does not wait ({@code GATEHOUSE_NOWAIT}, an agent's tool call): the earlier
    * request of this person for the statement or command with {@code key} on {@code target} — while
    * it is pending the retry is told that same request (approvers get one request however often the
-   * caller polls); once denied, expired or cancelled, the retry is told so once. Empty when the
-   * retry should make a new request.
+   * caller polls); once denied, expired or cancelled, the retry is told so once. Only a request
+   * {@code rule} made counts. Empty when the retry should make a new request.
    */
-  public Optional<ApprovalRequest> earlierRequest(String requester, String target, String key) throws IOException {
+  public Optional<ApprovalRequest> earlierRequest(String requester, String target, String key, String rule)
+      throws IOException {
     Instant now = clock.instant();
     expireDue(now);
-    return store.openStatementRequest(requester, target, key, now);
+    return store.openStatementRequest(requester, target, key, rule, now);
   }
 
   /**

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * here.
  *
  * <pre>
- *  review ─▶ an unused approval of this statement (its ApprovalKey) by this person on this target? ─ yes ─▶ run it
+ *  review ─▶ an unused approval of this statement (its ApprovalKey) for this rule by this person on this target? ─ yes ─▶ run it
  *         └▶ no approvers configured ─▶ refused (77)
  *         └▶ new request (audit GH3002I, webhook, marker)
  *              ├ GATEHOUSE_NOWAIT=1 ─▶ "approval pending: request 7F3A" (76); a retry while it is pending
@@ -108,13 +108,16 @@ public final class ApprovalGate implements StatementGate {
   @Override
   public Decision settle(String sql, StandardConformingStrings standardStrings, Decision review, Hold hold) {
     // The approval is bound to the statement as the server reads it (ApprovalKey), never to a
-    // cleaned-up copy of its text.
-    return settle(sql, ApprovalKey.of(sql, standardStrings), review, hold);
+    // cleaned-up copy of its text; a row-limit approval also to the count the approver was shown.
+    String key = ApprovalKey.of(sql, standardStrings);
+    String rows = dev.gatehouse.gateway.postgres.RowLimit.approvalBinding(review);
+    return settle(sql, rows == null ? key : key + "\n" + rows, review, hold);
   }
 
   /**
    * Settles a review of {@code sql} (a statement or a command), whose approval is bound to {@code
-   * key}: an approval given for one key is never used for another.
+   * key} and to the review's rule: an approval given for one key, or for another rule's review of
+   * the same text, is never used for this one.
    */
   public Decision settle(String sql, String key, Decision review, Hold hold) {
     Approvers approvers = ruleApprovers.apply(review.rule()).or(target::approverRule).orElse(null);
@@ -123,7 +126,8 @@ public final class ApprovalGate implements StatementGate {
           + " (target " + target.name() + " names no approvers, so it cannot be approved)");
     }
     try {
-      var reuse = desk.useStatementApproval(session.identity(), target.name(), key, sql, session.sessionId());
+      var reuse = desk.useStatementApproval(session.identity(), target.name(), key, review.rule(), sql,
+          session.sessionId());
       if (reuse.isPresent()) {
         session.marker(approvedMarker(reuse.get(), sql));
         // The approved request's reason: a row-limit approval is for the count it names.
@@ -132,7 +136,7 @@ public final class ApprovalGate implements StatementGate {
       String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
       if (noWait) {
         // A retry of a call that does not wait: the request it made already, not one more per poll.
-        var earlier = desk.earlierRequest(session.identity(), target.name(), key);
+        var earlier = desk.earlierRequest(session.identity(), target.name(), key, review.rule());
         if (earlier.isPresent()) {
           return earlierOutcome(earlier.get(), sql, review, who);
         }

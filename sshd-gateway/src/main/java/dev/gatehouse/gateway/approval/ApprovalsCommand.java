@@ -25,6 +25,7 @@ import org.apache.sshd.server.command.Command;
  *
  * <pre>
  *  ssh approvals@gw list [--all] [--format json]   pending requests they may decide, and their own
+ *  ssh approvals@gw 'show 7F3A [--format json]'    one of those whole, however long (a list cuts a very long one)
  *  ssh approvals@gw 'approve 7F3A [comment]'       exit 0, or 77 with "gatehouse: refused (slug): …"
  *  ssh approvals@gw 'deny 7F3A [comment]'
  *  ssh approvals@gw bindings [--format json]       the caller's own key bindings (device login)
@@ -39,7 +40,8 @@ public final class ApprovalsCommand implements Command {
   static final int EXIT_REFUSED = 77;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USAGE = "usage: ssh approvals@gatehouse 'list [--all] [--format json]' | "
-      + "'approve ID [comment]' | 'deny ID [comment]' | 'bindings [--format json]' | 'unbind KEY [reason]'";
+      + "'show ID [--format json]' | 'approve ID [comment]' | 'deny ID [comment]' | 'bindings [--format json]' | "
+      + "'unbind KEY [reason]'";
 
   private final GatewayServices services;
   private final AuthenticatedUser user;
@@ -91,6 +93,24 @@ public final class ApprovalsCommand implements Command {
         }
         return 0;
       }
+      case "show" -> {
+        if (words.length < 2 || words[1].startsWith("--")) {
+          say(err, "gatehouse: show needs a request id; " + USAGE);
+          return EXIT_MALFORMED;
+        }
+        ApprovalRequest r = desk.find(words[1]).filter(this::maySee).orElse(null);
+        if (r == null) {
+          // The same answer for a request that does not exist and one this person may not see.
+          say(err, "gatehouse: refused (not-found): no approval request " + VisibleText.inline(words[1]) + " for you");
+          return EXIT_REFUSED;
+        }
+        if (text.contains("--format json")) {
+          say(out, VisibleText.json(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ApprovalJson.of(r))));
+        } else {
+          say(out, ApprovalText.whole(r, Instant.now()).stripTrailing());
+        }
+        return 0;
+      }
       case "approve", "deny" -> {
         if (words.length < 2) {
           say(err, "gatehouse: " + verb + " needs a request id; " + USAGE);
@@ -139,9 +159,12 @@ public final class ApprovalsCommand implements Command {
   /** Requests this person may decide (in an approver group), and their own. */
   private List<ApprovalRequest> visible(boolean all) throws IOException {
     EnumSet<ApprovalState> states = all ? EnumSet.noneOf(ApprovalState.class) : EnumSet.of(ApprovalState.PENDING);
-    return services.approvals().list(states, 200).stream()
-        .filter(r -> r.requester().equals(user.identity()) || r.approverGroups().stream().anyMatch(user.groups()::contains))
-        .toList();
+    return services.approvals().list(states, 200).stream().filter(this::maySee).toList();
+  }
+
+  /** A request is shown to its requester and to the members of its approver groups. */
+  private boolean maySee(ApprovalRequest r) {
+    return r.requester().equals(user.identity()) || r.approverGroups().stream().anyMatch(user.groups()::contains);
   }
 
   /**

@@ -63,13 +63,9 @@ final class Webhook implements AutoCloseable {
     }
     t.append(r.rule() == null ? "" : " (rule " + VisibleText.inline(r.rule()) + ")").append(":\n");
     if (r.kind() != ApprovalKind.ACCESS) {
-      // Chat tools cut long messages (Slack at 40,000 characters) without saying so: cut first, and say so.
-      String shown = VisibleText.indented(r.statement(), ApprovalText.GUTTER);
-      if (shown.length() > MAX_STATEMENT_CHARS) {
-        shown = shown.substring(0, MAX_STATEMENT_CHARS) + "… [cut: " + r.statement().length()
-            + " characters in all; the request holds the whole statement]";
-      }
-      t.append(ApprovalText.GUTTER).append(shown).append('\n');
+      // Chat tools cut long messages (Slack at 40,000 characters) without saying so: cut first, and
+      // say so, with the size and SHA-256 of the whole and where to read it whole.
+      t.append(ApprovalText.statement(r, MAX_STATEMENT_CHARS));
     }
     if (r.reason() != null && !r.reason().isBlank()) {
       t.append(r.kind() == ApprovalKind.ACCESS ? "reason: " : "why: ").append(VisibleText.inline(r.reason())).append('\n');

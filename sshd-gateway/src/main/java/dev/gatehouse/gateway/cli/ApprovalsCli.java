@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gatehouse approvals list|approve|deny}: the bastion operator's path to the approvals
+ * {@code gatehouse approvals list|show|approve|deny}: the bastion operator's path to the approvals
  * store (the same one the gateways use, so a decision here releases a waiting session within a
  * second). {@code --as IDENTITY} names the approver the operator acts for; the audit line carries
  * the operator's own login too. The requester can never decide their own request.
@@ -34,8 +34,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "approvals",
     mixinStandardHelpOptions = true,
-    description = "Approval requests: list, approve, deny.",
-    subcommands = {ApprovalsCli.ListRequests.class, ApprovalsCli.Approve.class, ApprovalsCli.Deny.class})
+    description = "Approval requests: list, show, approve, deny.",
+    subcommands = {ApprovalsCli.ListRequests.class, ApprovalsCli.Show.class, ApprovalsCli.Approve.class,
+        ApprovalsCli.Deny.class})
 final class ApprovalsCli implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int EXIT_REFUSED = 77;
@@ -69,6 +70,34 @@ final class ApprovalsCli implements Runnable {
           System.out.println(VisibleText.json(JSON.writeValueAsString(ApprovalJson.of(rs))));
         } else {
           System.out.print(ApprovalText.table(rs, Instant.now()));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "One request whole, however long its statement (a list shows a very long one in its first part).")
+  static final class Show implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json") SessionsCommand.Format format;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = config.loadWithStore();
+      try (ApprovalStore store = ApprovalStore.open(cfg.databaseFile())) {
+        ApprovalRequest r = store.find(id).orElse(null);
+        if (r == null) {
+          System.err.println("gatehouse: refused (not-found): no approval request " + VisibleText.inline(id));
+          return EXIT_REFUSED;
+        }
+        if (format == SessionsCommand.Format.json) {
+          System.out.println(VisibleText.json(JSON.writeValueAsString(ApprovalJson.of(r))));
+        } else {
+          System.out.print(ApprovalText.whole(r, Instant.now()));
         }
       }
       return 0;

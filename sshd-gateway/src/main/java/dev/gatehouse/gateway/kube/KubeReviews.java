@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.approval.ApprovalDesk;
 import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.kube.ProxySession;
+import dev.gatehouse.kube.ReviewedRequest;
 import dev.gatehouse.policy.Approvers;
 import dev.gatehouse.policy.KubePolicy;
 import dev.gatehouse.policy.KubeRequest;
@@ -29,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * approver decides.
  *
  * <pre>
- *  review ─▶ an unused approval of exactly this request (method, path, query, body) by this person? ─ yes ─▶ forward
+ *  review ─▶ an unused approval of exactly this request (method, path, query, Content-Type, body) for this rule
+ *         │  by this person? ─ yes ─▶ forward
  *         └▶ no approvers ─▶ refused (77)
- *         └▶ new request (audit GH3002I, webhook, marker "review RULE (request ID): DELETE pods/web-1 in namespace app")
+ *         └▶ new request (audit GH3002I, webhook, marker "review RULE (request ID): DELETE pods/web-1 in namespace app …"),
+ *              its text the request whole (ReviewedRequest)
  *              ├ GATEHOUSE_NOWAIT=1 ─▶ refused now, "approval pending: request ID" (76); a retry while it is
  *              │    pending gets the same request; approved: the retry runs; denied/expired: told once (75)
  *              └ "waiting for approval (request ID ...)" to the user ─▶ wait until
@@ -88,24 +91,28 @@ final class KubeReviews implements ProxySession.Reviews {
   }
 
   @Override
-  public Verdict decide(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException {
-    Refused before = refusedThisRun.get(approvalKey);
+  public Verdict decide(KubeRequest request, Verdict.Review review, ReviewedRequest reviewed)
+      throws InterruptedException {
+    Refused before = refusedThisRun.get(reviewed.key());
     if (before != null) {
       outcomes.refused(before);
       return before.verdict();
     }
-    return judge(request, review, approvalKey);
+    return judge(review, reviewed);
   }
 
-  private Verdict judge(KubeRequest request, Verdict.Review review, String approvalKey) throws InterruptedException {
-    String text = request.describe();
+  private Verdict judge(Verdict.Review review, ReviewedRequest reviewed) throws InterruptedException {
+    // The approver sees what the approval is bound to: method, path and query, Content-Type, body.
+    String text = reviewed.text();
+    String approvalKey = reviewed.key();
     Approvers approvers = policy.approversOf(review.rule()).or(target::approverRule).orElse(null);
     if (approvers == null || desk == null) {
       String why = review.reason() + " (target " + target.name() + " names no approvers, so it cannot be approved)";
       return refuse(approvalKey, review, why, "gatehouse: needs approval (rule " + review.rule() + "): " + why, EXIT_BLOCKED);
     }
     try {
-      var reuse = desk.useStatementApproval(session.identity(), target.name(), approvalKey, text, session.sessionId());
+      var reuse = desk.useStatementApproval(session.identity(), target.name(), approvalKey, review.rule(), text,
+          session.sessionId());
       if (reuse.isPresent()) {
         session.marker(approved(reuse.get(), text));
         return Verdict.ALLOW;
@@ -113,7 +120,7 @@ final class KubeReviews implements ProxySession.Reviews {
       String who = String.join(", ", approvers.groups()) + (approvers.min() > 1 ? ", " + approvers.min() + " of them" : "");
       if (noWait) {
         // A retry that does not wait: the request it made already, not one more per poll.
-        var earlier = desk.earlierRequest(session.identity(), target.name(), approvalKey);
+        var earlier = desk.earlierRequest(session.identity(), target.name(), approvalKey, review.rule());
         if (earlier.isPresent()) {
           return earlierOutcome(earlier.get(), approvalKey, review, text, who);
         }

@@ -20,6 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import dev.gatehouse.web.JsonErrors;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpHeader;
@@ -112,6 +116,12 @@ public final class McpHttpEndpoint extends Handler.Wrapper implements AutoClosea
     ServletHolder holder = new ServletHolder("mcp", provider);
     holder.setAsyncSupported(true);
     servlets.addServlet(holder, PATH);
+    // What the SDK answers by itself has the web side's headers and error shape: its own error
+    // bodies through the filter, its sendError answers through the context's error handler.
+    FilterHolder answers = new FilterHolder(new McpErrorAnswers());
+    answers.setAsyncSupported(true);
+    servlets.addFilter(answers, PATH, EnumSet.of(DispatcherType.REQUEST));
+    servlets.setErrorHandler(new JsonErrors());
     return new McpHttpEndpoint(services, webPort, tokens, s.audit(), sessions, server, servlets);
   }
 

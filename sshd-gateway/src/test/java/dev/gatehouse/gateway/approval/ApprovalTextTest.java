@@ -64,7 +64,29 @@ class ApprovalTextTest {
 
     String big = "SELECT '" + "y".repeat(20_000) + "' -- tail OR true";
     String bigText = Webhook.payload(request(ApprovalKind.STATEMENT, "eve@example.com", big, null, List.of()), null).path("text").asText();
-    assertThat(bigText).contains("… [cut: " + big.length() + " characters in all; the request holds the whole statement]")
+    assertThat(bigText).contains("…\n  [cut: above is the first part; the whole text is 20,025 characters, 20,025 bytes, sha256 "
+            + sha256(big) + "; shown whole by: ssh approvals@&lt;gateway&gt; 'show 7F3A', gatehouse approvals show 7F3A")
         .doesNotContain("tail OR true").hasSizeLessThan(11_000);
+  }
+
+  @Test
+  void aListShowsAVeryLongStatementInItsFirstPartAndShowShowsItWhole() throws Exception {
+    String big = "{\"data\":\"" + "y".repeat(6_000) + "\"}\n" + "LAST-LINE";
+    ApprovalRequest r = request(ApprovalKind.STATEMENT, "eve@example.com", big, "rbac-write", List.of());
+    String listed = ApprovalText.table(List.of(r), T0);
+    assertThat(listed).doesNotContain("LAST-LINE")
+        .contains("…\n  [cut: above is the first part; the whole text is 6,021 characters, 6,021 bytes, sha256 "
+            + sha256(big) + "; shown whole by: ssh approvals@<gateway> 'show 7F3A', gatehouse approvals show 7F3A")
+        .contains("\n  why: rbac-write\n").hasSizeLessThan(ApprovalText.MAX_LISTED_CHARS + 1_000);
+    String whole = ApprovalText.whole(r, T0);
+    assertThat(whole).contains("  | {\"data\":\"" + "y".repeat(6_000) + "\"}\n  | LAST-LINE\n").doesNotContain("[cut:");
+    String small = ApprovalText.table(List.of(request(ApprovalKind.STATEMENT, "eve@example.com", "SELECT 1", null,
+        List.of())), T0);
+    assertThat(small).contains("  | SELECT 1\n").doesNotContain("[cut:");
+  }
+
+  private static String sha256(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 }
