@@ -303,3 +303,16 @@ ALTER TABLE users RENAME TO leak; SELECT ssn || '' FROM leak; ALTER TABLE leak R
 -- returns carries no origin.
 [rebuild] CREATE FUNCTION leak_cursor(c refcursor) RETURNS SETOF text LANGUAGE plpgsql STABLE AS $$ DECLARE r record; BEGIN LOOP FETCH c INTO r; EXIT WHEN NOT FOUND; RETURN NEXT r::text; END LOOP; END $$; DECLARE c CURSOR WITH HOLD FOR SELECT id, ssn, email FROM users; SELECT leak_cursor('c'); CLOSE c; DROP FUNCTION leak_cursor(refcursor)
 [rebuild] CREATE FUNCTION leak_cursor(c refcursor) RETURNS SETOF text LANGUAGE plpgsql AS $$ DECLARE v text; BEGIN LOOP FETCH c INTO v; EXIT WHEN NOT FOUND; RETURN NEXT v; END LOOP; END $$; DECLARE c CURSOR WITH HOLD FOR SELECT ssn FROM users; UPDATE notes SET note = (SELECT string_agg(v, ',') FROM leak_cursor('c') v) WHERE id = 1; CLOSE c; DROP FUNCTION leak_cursor(refcursor)
+-- Attack pass 13e, what held: spellings PostgreSQL reads as the masked table or column (a database-qualified
+-- name, a cast of the row to its own type, functional notation, a join's alias column list, TABLESAMPLE,
+-- jsonb_to_record, XMLTABLE) and views of other shapes; each shows whole values straight against the server.
+SELECT ssn || '' FROM app.public.users
+SELECT app.public.users.ssn || '' FROM app.public.users
+SELECT (u::text::users).ssn || '' FROM users u
+SELECT ssn(u) || '' FROM users u
+SELECT t.s || '' FROM (users u JOIN notes n ON n.id = u.id) AS t(i, e, nm, s)
+SELECT u.ssn || '' FROM users u TABLESAMPLE SYSTEM (100)
+SELECT * FROM ROWS FROM (jsonb_to_record((SELECT to_jsonb(u) FROM users u LIMIT 1))) AS x(ssn text)
+SELECT xt.s FROM users u, XMLTABLE('/r' PASSING xmlelement(name r, u.ssn) COLUMNS s text PATH '.') xt
+CREATE TEMP VIEW leak AS WITH s AS (SELECT * FROM users) SELECT * FROM s; SELECT ssn FROM leak
+CREATE VIEW leak AS SELECT (SELECT ssn FROM users LIMIT 1) AS s; SELECT s FROM leak

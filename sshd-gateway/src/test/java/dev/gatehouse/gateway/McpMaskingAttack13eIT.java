@@ -2,6 +2,7 @@ package dev.gatehouse.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.postgres.PostgresServer;
 import io.modelcontextprotocol.client.McpClient;
@@ -87,6 +88,23 @@ class McpMaskingAttack13eIT {
   private static void assertNoSecret(String sql, String shown) {
     for (String secret : SECRETS) {
       assertThat(shown).as("sql_query %s showed %s:\n%s", sql, secret, shown).doesNotContain(secret);
+    }
+  }
+
+  /**
+   * The tool masks a plain read by origin (the precondition of the attacks below: the target runs
+   * and the column is masked on this path).
+   */
+  @Test
+  void aPlainReadThroughSqlQueryIsMaskedInPlace() throws Exception {
+    SshClientKey mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
+    try (McpSyncClient c = connect(mallory)) {
+      String sql = "SELECT id, email FROM users ORDER BY id";
+      String shown = sqlQuery(c, sql);
+      JsonNode body = JSON.readTree(shown);
+      assertThat(body.path("rowCount").asLong()).as(shown).isEqualTo(2);
+      assertThat(body.path("rows").get(0).get(1).asText()).as(shown).isEqualTo("********");
+      assertNoSecret(sql, shown);
     }
   }
 
