@@ -2,7 +2,6 @@ package dev.gatehouse.policy;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -143,24 +142,20 @@ public final class MaskedDerivations {
       "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set", "reset", "show", "discard",
       "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
 
-  /** The statements of a text, as token lists split at each {@code ;}. */
+  /** The statements of a text, split as the server splits them ({@link SqlLexer#split}). */
   private static List<List<Token>> statements(List<Token> tokens) {
-    List<List<Token>> statements = new ArrayList<>();
-    int from = 0;
-    for (int i = 0; i <= tokens.size(); i++) {
-      if (i == tokens.size() || tokens.get(i).type() == Token.Type.SEMICOLON) {
-        if (i > from) {
-          statements.add(tokens.subList(from, i));
-        }
-        from = i + 1;
-      }
-    }
-    return statements;
+    return SqlLexer.statements(tokens);
   }
 
   /** {@link NameResolution} and {@link RoutineBodies}, statement by statement. */
   private static Optional<String> nameResolutionOrBody(List<Token> tokens) {
-    for (List<Token> st : statements(tokens)) {
+    SqlLexer.Split split = SqlLexer.split(tokens);
+    if (!split.certain()) {
+      // Pieces are not what the server runs, and the whole is no statement the analysis reads.
+      return Optional.of("cannot tell where this text's statements end (" + split.doubt() + "); while columns are"
+          + " masked such a text is refused");
+    }
+    for (List<Token> st : split.statements()) {
       Optional<String> v = NameResolution.violation(st).or(() -> RoutineBodies.violation(st));
       if (v.isPresent()) {
         return v;
