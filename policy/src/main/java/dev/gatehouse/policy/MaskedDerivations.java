@@ -347,6 +347,19 @@ public final class MaskedDerivations {
     return first;
   }
 
+  /**
+   * The first table with masked columns, masked column or view exposing one that {@code sql} names
+   * anywhere (strings and bodies included), or empty: what a cursor declared over it may hold.
+   */
+  public Optional<String> masked(String sql) {
+    if (masked.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> words = Mentions.words(SqlLexer.tokenize(sql));
+    Optional<String> table = masked.keySet().stream().filter(words::contains).sorted().findFirst();
+    return table.or(() -> mentioned(words).stream().findFirst()).or(() -> views(words).stream().findFirst());
+  }
+
   /** Masked tables and columns among the words (names, strings and bodies, decoded). */
   private Set<String> mentioned(Set<String> words) {
     Set<String> found = new TreeSet<>();
