@@ -44,7 +44,7 @@ class RowWritesTest {
       "CREATE TABLE t AS SELECT f() | true",
       "SELECT 1; DELETE FROM big WHERE id = 1 | true",
       "CREATE TABLE big2 AS SELECT g AS concurrently FROM generate_series(1, 5000) g | true",
-      "CREATE TABLE big2 (concurrently) AS SELECT g FROM generate_series(1, 5000) g | true",
+      "CREATE UNLOGGED TABLE big2 AS SELECT g AS concurrently FROM generate_series(1, 5000) g | true",
       "CREATE TABLE subscription AS SELECT g FROM generate_series(1, 5000) g | true",
       "CREATE TABLE concurrently AS SELECT g FROM generate_series(1, 5000) g | true",
       "REFRESH MATERIALIZED VIEW CONCURRENTLY mv | true",
