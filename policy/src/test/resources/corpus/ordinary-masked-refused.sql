@@ -21,3 +21,6 @@ CREATE INDEX users_email_lower ON users (lower(email))
 -- reference, a view) is not told from the text.
 EXPLAIN ANALYZE SELECT * FROM users WHERE id = 1
 EXPLAIN (ANALYZE, BUFFERS) UPDATE users SET a = 1 WHERE id = 2
+-- A cursor WITH HOLD over a table with masked columns outlives its transaction, where a function
+-- could read it by name and return its rows without origin; declared without HOLD it stays allowed.
+DECLARE c CURSOR WITH HOLD FOR SELECT * FROM users

@@ -2,7 +2,6 @@ package dev.gatehouse.policy;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -143,24 +142,20 @@ public final class MaskedDerivations {
       "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set", "reset", "show", "discard",
       "listen", "unlisten", "deallocate", "checkpoint", "fetch", "move", "close", "execute", "refresh");
 
-  /** The statements of a text, as token lists split at each {@code ;}. */
+  /** The statements of a text, split as the server splits them ({@link SqlLexer#split}). */
   private static List<List<Token>> statements(List<Token> tokens) {
-    List<List<Token>> statements = new ArrayList<>();
-    int from = 0;
-    for (int i = 0; i <= tokens.size(); i++) {
-      if (i == tokens.size() || tokens.get(i).type() == Token.Type.SEMICOLON) {
-        if (i > from) {
-          statements.add(tokens.subList(from, i));
-        }
-        from = i + 1;
-      }
-    }
-    return statements;
+    return SqlLexer.statements(tokens);
   }
 
   /** {@link NameResolution} and {@link RoutineBodies}, statement by statement. */
   private static Optional<String> nameResolutionOrBody(List<Token> tokens) {
-    for (List<Token> st : statements(tokens)) {
+    SqlLexer.Split split = SqlLexer.split(tokens);
+    if (!split.certain()) {
+      // Pieces are not what the server runs, and the whole is no statement the analysis reads.
+      return Optional.of("cannot tell where this text's statements end (" + split.doubt() + "); while columns are"
+          + " masked such a text is refused");
+    }
+    for (List<Token> st : split.statements()) {
       Optional<String> v = NameResolution.violation(st).or(() -> RoutineBodies.violation(st));
       if (v.isPresent()) {
         return v;
@@ -350,6 +345,19 @@ public final class MaskedDerivations {
       }
     }
     return first;
+  }
+
+  /**
+   * The first table with masked columns, masked column or view exposing one that {@code sql} names
+   * anywhere (strings and bodies included), or empty: what a cursor declared over it may hold.
+   */
+  public Optional<String> masked(String sql) {
+    if (masked.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> words = Mentions.words(SqlLexer.tokenize(sql));
+    Optional<String> table = masked.keySet().stream().filter(words::contains).sorted().findFirst();
+    return table.or(() -> mentioned(words).stream().findFirst()).or(() -> views(words).stream().findFirst());
   }
 
   /** Masked tables and columns among the words (names, strings and bodies, decoded). */

@@ -19,7 +19,12 @@ import java.util.Set;
  *   <li>changes settings ({@code set_config}, {@code pg_settings}, {@code SET}/{@code RESET} of
  *       search_path): the body could move pg_catalog later in search_path;
  *   <li>is in a language other than {@code sql} and {@code plpgsql}, whose dynamic SQL these
- *       words do not find ({@code spi_exec_query}, {@code plv8.execute}).
+ *       words do not find ({@code spi_exec_query}, {@code plv8.execute});
+ *   <li>uses cursors ({@code FETCH}, {@code MOVE}, {@code OPEN c …}, {@code refcursor}, {@code
+ *       CURSOR FOR}, which a {@code FOR r IN c} loop needs): a cursor is reached by its name, so a
+ *       body that names nothing masked can read the rows of a cursor the session declared over
+ *       masked columns ({@code FETCH c INTO r} with {@code c} given as {@code 'c'}); those rows
+ *       carry no column origin.
  * </ul>
  *
  * Ordinary functions — SQL and plpgsql with static statements — stay possible. Functions that
@@ -35,6 +40,9 @@ final class RoutineBodies {
       "database_to_xml", "database_to_xmlschema", "database_to_xml_and_xmlschema", "dblink", "dblink_exec",
       "dblink_open", "dblink_send_query", "ts_stat", "ts_rewrite", "xpath_table", "crosstab", "crosstab2", "crosstab3",
       "crosstab4", "connectby");
+
+  /** Words only a body that reads or opens cursors uses (OPEN is found by its shape: see {@link #opensCursor}). */
+  private static final Set<String> CURSOR_WORDS = Set.of("fetch", "move", "refcursor", "cursor");
 
   private RoutineBodies() {}
 
@@ -65,7 +73,46 @@ final class RoutineBodies {
             + " masked, write the statements out (static SQL)");
       }
     }
+    for (String word : CURSOR_WORDS) {
+      if (words.contains(word)) {
+        return Optional.of(cursorReason(kind, word));
+      }
+    }
+    if (opensCursor(tokens, 0)) {
+      return Optional.of(cursorReason(kind, "open"));
+    }
     return Optional.empty();
+  }
+
+  private static String cursorReason(String kind, String word) {
+    return "a " + kind + " whose body uses cursors (" + word + ") could read, by its name, a cursor the session"
+        + " declared over masked columns; the rows it returns carry no column origin. While columns are masked,"
+        + " read cursors with FETCH from the client, where their columns are masked";
+  }
+
+  /**
+   * plpgsql's {@code OPEN c [[NO] SCROLL] FOR …}, {@code OPEN c(args)} or {@code OPEN c;}, in the
+   * tokens or in any string read as SQL (down {@link Mentions#NESTING} levels): {@code open}
+   * followed by a name and then one of those. Not the word alone: {@code status = 'open'} and a
+   * column named {@code open} are ordinary.
+   */
+  private static boolean opensCursor(List<Token> tokens, int depth) {
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.isName() && t.text().equalsIgnoreCase("open") && i + 1 < tokens.size() && tokens.get(i + 1).isName()) {
+        Token after = i + 2 < tokens.size() ? tokens.get(i + 2) : null;
+        if (after == null || after.type() == Token.Type.SEMICOLON || after.type() == Token.Type.LPAREN
+            || after.is("for") || after.is("scroll") || after.is("no")) {
+          return true;
+        }
+      }
+      if (t.type() == Token.Type.STRING && depth < Mentions.NESTING
+          && (opensCursor(SqlLexer.tokenize(t.text(), true), depth + 1)
+              || opensCursor(SqlLexer.tokenize(t.text(), false), depth + 1))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** "DO", "FUNCTION" or "PROCEDURE" when the statement creates or runs one, else null. */

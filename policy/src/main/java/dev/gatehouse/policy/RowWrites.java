@@ -164,21 +164,56 @@ public final class RowWrites {
     return !READ_ONLY_FUNCTIONS.containsAll(s.functions());
   }
 
-  /** CREATE/DROP DATABASE or TABLESPACE, anything CONCURRENTLY, subscriptions. */
-  private static boolean outsideTransactionOnly(List<Token> tokens) {
+  /**
+   * The ddl statements PostgreSQL 15 cannot run inside a transaction block, known by their
+   * structure, word by word from the start ({@code CREATE [UNIQUE] INDEX CONCURRENTLY}, {@code DROP
+   * INDEX CONCURRENTLY}, {@code CREATE|DROP DATABASE|TABLESPACE}, {@code ALTER DATABASE name SET
+   * TABLESPACE}, {@code ALTER TABLE … DETACH PARTITION name CONCURRENTLY}, {@code
+   * CREATE|ALTER|DROP SUBSCRIPTION}); never by a word anywhere ({@code SELECT g AS concurrently}
+   * is a column's name). VACUUM, REINDEX, CLUSTER and ALTER SYSTEM are not ddl: their kinds are
+   * never counted. A statement wrongly taken as able to run in a transaction fails in the counting
+   * one and changes nothing; the other way round it would change rows uncounted.
+   */
+  static boolean outsideTransactionOnly(List<Token> tokens) {
     if (tokens.size() < 2) {
       return false;
     }
-    Token first = tokens.get(0);
-    Token second = tokens.get(1);
-    if ((first.is("create") || first.is("drop")) && (second.is("database") || second.is("tablespace"))) {
+    String first = word(tokens, 0);
+    String second = word(tokens, 1);
+    if ((first.equals("create") || first.equals("drop")) && (second.equals("database") || second.equals("tablespace"))) {
       return true;
     }
-    for (Token t : tokens) {
-      if (t.is("concurrently") || t.is("subscription")) {
-        return true;
+    if ((first.equals("create") || first.equals("alter") || first.equals("drop")) && second.equals("subscription")) {
+      return true;
+    }
+    if (first.equals("create")) {
+      int i = second.equals("unique") ? 2 : 1;
+      return word(tokens, i).equals("index") && word(tokens, i + 1).equals("concurrently");
+    }
+    if (first.equals("drop")) {
+      return second.equals("index") && word(tokens, 2).equals("concurrently");
+    }
+    if (first.equals("alter") && second.equals("database")) {
+      return tokens.size() == 6 && tokens.get(2).isName() && word(tokens, 3).equals("set")
+          && word(tokens, 4).equals("tablespace") && tokens.get(5).isName();
+    }
+    if (first.equals("alter") && second.equals("table")) {
+      // ALTER TABLE … DETACH PARTITION [schema.]name CONCURRENTLY: the last words, in this order.
+      int n = tokens.size();
+      if (!word(tokens, n - 1).equals("concurrently") || !tokens.get(n - 2).isName()) {
+        return false;
       }
+      int name = n - 2;
+      if (name >= 2 && tokens.get(name - 1).type() == Token.Type.DOT && tokens.get(name - 2).isName()) {
+        name -= 2;
+      }
+      return name >= 2 && word(tokens, name - 1).equals("partition") && word(tokens, name - 2).equals("detach");
     }
     return false;
+  }
+
+  /** The keyword at {@code i} (an unquoted word), or "" for anything else. */
+  private static String word(List<Token> tokens, int i) {
+    return i >= 0 && i < tokens.size() && tokens.get(i).type() == Token.Type.WORD ? tokens.get(i).text() : "";
   }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Judges query strings against one policy. Thread-safe; one per policy version, shared by every
@@ -136,9 +137,16 @@ public final class SqlJudge implements AutoCloseable {
   }
 
   private Judgement judge(String sql, List<Token> tokens, String note, PreparedStatements prepared, FunctionCatalog functions) {
+    SqlLexer.Split split = SqlLexer.split(tokens);
+    if (!split.certain()) {
+      // Never judged in pieces: pieces are not what the server runs.
+      Verdict v = policy.unclassified().verdict("cannot tell where this text's statements end (" + split.doubt() + ")" + note);
+      String text = split.statements().isEmpty() ? sql : SqlLexer.source(sql, split.statements().get(0));
+      return new Judgement(v, List.of(new StatementVerdict(text, StatementKinds.UNCLASSIFIED, Set.of(), Set.of(), v)));
+    }
     Verdict overall = Verdict.ALLOW;
     List<StatementVerdict> out = new ArrayList<>();
-    for (List<Token> st : SqlLexer.statements(tokens)) {
+    for (List<Token> st : split.statements()) {
       String text = SqlLexer.source(sql, st);
       StatementAnalyzer.Analysis a = prepared.resolve(analysis(st));
       prepared.learn(a);
@@ -198,9 +206,11 @@ public final class SqlJudge implements AutoCloseable {
   }
 
   private static boolean sameStatements(String sql, List<Token> a, List<Token> b) {
-    List<List<Token>> x = SqlLexer.statements(a);
-    List<List<Token>> y = SqlLexer.statements(b);
-    if (x.size() != y.size()) {
+    SqlLexer.Split sx = SqlLexer.split(a);
+    SqlLexer.Split sy = SqlLexer.split(b);
+    List<List<Token>> x = sx.statements();
+    List<List<Token>> y = sy.statements();
+    if (sx.certain() != sy.certain() || x.size() != y.size()) {
       return false;
     }
     for (int k = 0; k < x.size(); k++) {

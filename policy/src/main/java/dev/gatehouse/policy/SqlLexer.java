@@ -132,24 +132,145 @@ final class SqlLexer {
     return List.copyOf(pieces);
   }
 
-  /** Splits at every {@code ;} token; empty statements (only comments or blanks) are dropped. */
+  /**
+   * How a text splits into statements, as the server splits it. {@code doubt}: why the split is
+   * not certain, or null; a doubtful text is one "statement" of all its tokens (semicolons
+   * included), never pieces, and its consumers refuse it (unclassified, or refused while columns are
+   * masked).
+   */
+  record Split(List<List<Token>> statements, String doubt) {
+    boolean certain() {
+      return doubt == null;
+    }
+  }
+
+  /**
+   * The statements of a text, split where PostgreSQL 15's grammar splits them: at every {@code ;}
+   * except those inside the SQL-standard body of {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE …
+   * BEGIN ATOMIC … END}, where {@code ;} ends each statement of the body. Empty statements (only
+   * comments or blanks) are dropped. See {@link #split} for where the split is not certain.
+   */
   static List<List<Token>> statements(List<Token> tokens) {
+    return split(tokens).statements();
+  }
+
+  /**
+   * The split, with whether it is certain. In the grammar ({@code gram.y}) a {@code ;} appears in
+   * two places only: between statements ({@code stmtmulti}) and after each statement of a routine
+   * body ({@code BEGIN_P ATOMIC routine_body_stmt_list END_P}, the last part of {@code
+   * CreateFunctionStmt}). So outside a statement that starts with {@code CREATE [OR REPLACE]
+   * FUNCTION|PROCEDURE} every {@code ;} ends a statement. Inside one, {@code BEGIN ATOMIC} outside
+   * parentheses opens the body (nothing else in that statement can be the two words in a row), and
+   * the body ends at the first {@code END} that starts a statement of the body — right after
+   * {@code ATOMIC} or after a {@code ;}: no statement of a body starts with {@code END} (the
+   * grammar allows {@code BEGIN}/{@code END} transaction statements only at the top level, {@code
+   * TransactionStmtLegacy}), while an {@code END} elsewhere in it closes a {@code CASE} or is a
+   * column label ({@code SELECT 1 end}). psql's own heuristic (counting {@code BEGIN}, {@code CASE}
+   * and {@code END}) differs from the server there; this follows the server.
+   *
+   * <p>Not certain, so the whole text is one doubtful statement: a body that does not end (no
+   * {@code END} at a statement's start), a {@code ;} inside parentheses in a body, a body inside a
+   * body ({@code BEGIN ATOMIC} again), anything but {@code ;} or the end of the text after the
+   * body's {@code END}, and a lexer error inside a body.
+   */
+  static Split split(List<Token> tokens) {
     List<List<Token>> result = new ArrayList<>();
-    List<Token> cur = new ArrayList<>();
-    for (Token t : tokens) {
-      if (t.type() == Type.SEMICOLON) {
-        if (!cur.isEmpty()) {
-          result.add(List.copyOf(cur));
+    int from = 0;
+    try {
+      while (from < tokens.size()) {
+        int end = statementEnd(tokens, from);
+        if (end > from) {
+          result.add(List.copyOf(tokens.subList(from, end)));
         }
-        cur.clear();
-      } else {
-        cur.add(t);
+        from = end + 1; // past the ;
+      }
+    } catch (SplitDoubt d) {
+      return new Split(tokens.isEmpty() ? List.of() : List.of(List.copyOf(tokens)), d.getMessage());
+    }
+    return new Split(List.copyOf(result), null);
+  }
+
+  /** Why a text's statement boundaries are not certain. */
+  private static final class SplitDoubt extends Exception {
+    SplitDoubt(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** The index of the {@code ;} that ends the statement starting at {@code from}, or the size. */
+  private static int statementEnd(List<Token> tokens, int from) throws SplitDoubt {
+    int i = routineHeaderEnd(tokens, from);
+    if (i < 0) {
+      return nextSemicolon(tokens, from);
+    }
+    int depth = 0;
+    for (; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.type() == Type.SEMICOLON) {
+        return i; // a routine without a BEGIN ATOMIC body (AS '…', RETURN …)
+      } else if (t.type() == Type.LPAREN) {
+        depth++;
+      } else if (t.type() == Type.RPAREN) {
+        depth--;
+      } else if (depth == 0 && t.is("begin") && i + 1 < tokens.size() && tokens.get(i + 1).is("atomic")) {
+        int end = bodyEnd(tokens, i + 2);
+        if (end + 1 < tokens.size() && tokens.get(end + 1).type() != Type.SEMICOLON) {
+          throw new SplitDoubt("something follows the END of a BEGIN ATOMIC body");
+        }
+        return end + 1;
       }
     }
-    if (!cur.isEmpty()) {
-      result.add(List.copyOf(cur));
+    return tokens.size();
+  }
+
+  /** After {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE} at {@code from}: the next index; else -1. */
+  private static int routineHeaderEnd(List<Token> tokens, int from) {
+    int i = from;
+    if (i >= tokens.size() || !tokens.get(i).is("create")) {
+      return -1;
     }
-    return result;
+    i++;
+    if (i + 1 < tokens.size() && tokens.get(i).is("or") && tokens.get(i + 1).is("replace")) {
+      i += 2;
+    }
+    return i < tokens.size() && (tokens.get(i).is("function") || tokens.get(i).is("procedure")) ? i + 1 : -1;
+  }
+
+  /** The index of the body's {@code END}, the body's first token at {@code from}. */
+  private static int bodyEnd(List<Token> tokens, int from) throws SplitDoubt {
+    int i = from;
+    while (true) {
+      if (i >= tokens.size() || tokens.get(i).type() == Type.ERROR) {
+        throw new SplitDoubt("a BEGIN ATOMIC body without its END");
+      }
+      if (tokens.get(i).is("end")) {
+        return i;
+      }
+      int depth = 0;
+      for (; i < tokens.size() && tokens.get(i).type() != Type.SEMICOLON; i++) {
+        Token t = tokens.get(i);
+        if (t.type() == Type.LPAREN) {
+          depth++;
+        } else if (t.type() == Type.RPAREN) {
+          depth--;
+        } else if (t.is("begin") && i + 1 < tokens.size() && tokens.get(i + 1).is("atomic")) {
+          throw new SplitDoubt("a BEGIN ATOMIC body inside a BEGIN ATOMIC body");
+        }
+      }
+      if (depth != 0) {
+        throw new SplitDoubt("a ; inside parentheses in a BEGIN ATOMIC body");
+      }
+      i++; // past the ; that ends this statement of the body
+    }
+  }
+
+  private static int nextSemicolon(List<Token> tokens, int from) {
+    for (int i = from; i < tokens.size(); i++) {
+      if (tokens.get(i).type() == Type.SEMICOLON) {
+        return i;
+      }
+    }
+    return tokens.size();
   }
 
   /** The statement's text in the source, from its first token to its last. */

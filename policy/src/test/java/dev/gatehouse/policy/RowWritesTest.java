@@ -43,6 +43,19 @@ class RowWritesTest {
       "EXPLAIN ANALYZE DELETE FROM big | true",
       "CREATE TABLE t AS SELECT f() | true",
       "SELECT 1; DELETE FROM big WHERE id = 1 | true",
+      "CREATE TABLE big2 AS SELECT g AS concurrently FROM generate_series(1, 5000) g | true",
+      "CREATE UNLOGGED TABLE big2 AS SELECT g AS concurrently FROM generate_series(1, 5000) g | true",
+      "CREATE TABLE subscription AS SELECT g FROM generate_series(1, 5000) g | true",
+      "CREATE TABLE concurrently AS SELECT g FROM generate_series(1, 5000) g | true",
+      "REFRESH MATERIALIZED VIEW CONCURRENTLY mv | true",
+      "CREATE UNIQUE INDEX CONCURRENTLY i ON big (v) | false",
+      "CREATE INDEX i ON big ((v)) WHERE v > 0 | true",
+      "DROP INDEX CONCURRENTLY i | false",
+      "CREATE DATABASE d2 | false",
+      "DROP TABLESPACE ts | false",
+      "ALTER DATABASE d2 SET TABLESPACE ts | false",
+      "ALTER TABLE big DETACH PARTITION public.big_1 CONCURRENTLY | false",
+      "ALTER TABLE big ADD COLUMN concurrently int | true",
   })
   void onlyWhatCertainlyCannotWriteIsNotCounted(String sql, boolean counted) {
     assertThat(plan(sql) instanceof RowWrites.Counted).as(sql).isEqualTo(counted);
@@ -55,6 +68,12 @@ class RowWritesTest {
         new RowWrites.Piece("BEGIN;\nDELETE FROM big WHERE id > 0", true),
         new RowWrites.Piece("COMMIT", false),
         new RowWrites.Piece("UPDATE big SET v = 1 WHERE id = 1", true));
+  }
+
+  @Test
+  void theEndOfABeginAtomicBodyIsNoCommit() {
+    String sql = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END; DELETE FROM big WHERE id > 0";
+    assertThat(((RowWrites.Counted) plan(sql)).pieces()).containsExactly(new RowWrites.Piece(sql, true));
   }
 
   @Test

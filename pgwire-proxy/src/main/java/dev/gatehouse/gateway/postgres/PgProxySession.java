@@ -26,6 +26,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -85,6 +86,8 @@ public final class PgProxySession implements Runnable {
    * SET may have changed standard_conforming_strings without the report having arrived yet.
    */
   final AtomicInteger readyPending = new AtomicInteger();
+  /** ReadyForQuery messages relayed so far (counted before {@link #readyPending} goes down). */
+  final AtomicLong answered = new AtomicLong();
   /** An extended batch went out with Flush and no Sync: the server reports settings only at Sync. */
   private boolean flushedWithoutSync;
 
@@ -577,6 +580,10 @@ public final class PgProxySession implements Runnable {
             blockedSql = sql;
           }
           ports.put(portal, sql == null ? UNKNOWN : sql);
+          if (!portal.isEmpty() && sql != null && sql != UNKNOWN) {
+            tellGate();
+            gate.namedPortal(sql);
+          }
           portalReadings.put(portal, statementReadings.getOrDefault(stmt, StandardConformingStrings.UNKNOWN));
           steps.add(Step.of(Kind.BIND));
         }
@@ -854,10 +861,18 @@ public final class PgProxySession implements Runnable {
     return d.review() ? settleReview(sql, reading, d) : d;
   }
 
+  /** Tells the gate where the connection stands (read in this order: see ServerToClient.ready). */
+  private void tellGate() {
+    long unanswered = readyPending.get();
+    char status = transactionStatus;
+    gate.connection(answered.get(), unanswered, status);
+  }
+
   /** The gate's verdict, a review not yet settled; a failing gate blocks. */
   private Decision verdict(Reading read) {
     Decision d;
     try {
+      tellGate();
       d = gate.judge(read.sql(), read.strings());
     } catch (RuntimeException e) {
       LOG.error("{}: the statement gate failed; refusing the statement", name, e);

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.postgres;
 
 import dev.gatehouse.policy.FunctionCatalog;
 import dev.gatehouse.policy.Judgement;
+import dev.gatehouse.policy.MaskedCursors;
 import dev.gatehouse.policy.MaskedDerivations;
 import dev.gatehouse.policy.MaskedTouch;
 import dev.gatehouse.policy.PreparedStatements;
@@ -31,6 +32,14 @@ public final class PolicyGate implements StatementGate {
   private final MaskedTouch touch;
   private final StatisticsReads statistics;
   private final PreparedStatements prepared = new PreparedStatements();
+  private final MaskedCursors cursors = new MaskedCursors();
+  /**
+   * The number the next ReadyForQuery will have ({@link #connection}); {@code cursorsSince}: the
+   * one that answers the message which last opened a cursor over a masked table. Only an idle
+   * status at or after it (with nothing unanswered) says that cursor's transaction has ended.
+   */
+  private long nextAnswer = 1;
+  private long cursorsSince = Long.MAX_VALUE;
   /** The last judgement on this thread, so that the row plan of the same text costs no second judging. */
   private final ThreadLocal<Object[]> last = new ThreadLocal<>();
 
@@ -55,6 +64,24 @@ public final class PolicyGate implements StatementGate {
   @Override
   public Decision judge(String sql) {
     return judge(sql, StandardConformingStrings.UNKNOWN);
+  }
+
+  @Override
+  public synchronized void connection(long answered, long unanswered, char transactionStatus) {
+    if (unanswered == 0 && transactionStatus == 'I' && answered >= cursorsSince) {
+      cursors.transactionEnded();
+      cursorsSince = Long.MAX_VALUE;
+    }
+    nextAnswer = answered + unanswered + 1;
+  }
+
+  @Override
+  public synchronized void namedPortal(String sql) {
+    long before = cursors.openings();
+    cursors.portal(sql, derivations);
+    if (cursors.openings() != before) {
+      cursorsSince = nextAnswer; // the latest: its answer comes after every earlier one
+    }
   }
 
   @Override
@@ -83,6 +110,19 @@ public final class PolicyGate implements StatementGate {
       masked = derivations.violation(sql, standardStrings).or(() -> statistics.violation(sql, standardStrings));
     } catch (RuntimeException e) {
       masked = Optional.of("masking could not analyse this statement: " + e.getMessage());
+    }
+    if (masked.isEmpty()) {
+      try {
+        synchronized (this) {
+          long before = cursors.openings();
+          masked = cursors.check(j, derivations);
+          if (cursors.openings() != before) {
+            cursorsSince = nextAnswer; // the latest: its answer comes after every earlier one
+          }
+        }
+      } catch (RuntimeException e) {
+        masked = Optional.of("masking could not follow this connection's cursors: " + e.getMessage());
+      }
     }
     if (masked.isPresent()) {
       return new Decision(Decision.BLOCK, MASKED_COLUMN_RULE, masked.get(), readsMasked);

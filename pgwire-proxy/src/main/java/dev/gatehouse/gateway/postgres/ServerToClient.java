@@ -442,13 +442,15 @@ final class ServerToClient implements Runnable {
   }
 
   private void ready(Wire.Message m) throws IOException {
-    s.readyPending.decrementAndGet(); // after any ParameterStatus the server sent before it
     if (m.body().length == 1) {
       s.transactionStatus = (char) m.body()[0];
       if (m.body()[0] == 'I') {
         maskedTransaction = null;
       }
     }
+    // The status and the count first: a client thread that sees nothing pending sees them too.
+    s.answered.incrementAndGet();
+    s.readyPending.decrementAndGet(); // after any ParameterStatus the server sent before it
     s.copyIn = false;
     columns = null;
     rows = 0;

@@ -54,6 +54,17 @@ public interface StatementGate {
    */
   default void refusedLater(String sql, Decision refusal) {}
 
+  /**
+   * What the proxy knows of its connection to the server, told before each judging: how many
+   * ReadyForQuery messages came back, how many Query/Sync messages are still unanswered, and the
+   * transaction status of the last ReadyForQuery. A gate that keeps per-transaction state (open
+   * cursors) learns from it when a transaction has ended.
+   */
+  default void connection(long answered, long unanswered, char transactionStatus) {}
+
+  /** A Bind made the named portal of {@code sql} (the server's portals are cursors too). */
+  default void namedPortal(String sql) {}
+
   /** What a held statement can do with its client connection while it waits. */
   interface Hold {
     /** Sends a NoticeResponse (psql prints it at once, even while it waits for the result). */

@@ -135,6 +135,16 @@ final class SqlQuery {
     }
 
     @Override
+    public void connection(long answered, long unanswered, char transactionStatus) {
+      inner.connection(answered, unanswered, transactionStatus);
+    }
+
+    @Override
+    public void namedPortal(String sql) {
+      inner.namedPortal(sql);
+    }
+
+    @Override
     public Decision judge(String sql) {
       return remember(inner.judge(sql));
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.policy.MaskForm;
 import dev.gatehouse.policy.MaskedDerivations;
@@ -153,6 +154,63 @@ class MaskingAttackIT {
           .hasMessageContaining("'users.email' names no column");
     } finally {
       pg.superSql("app", "ALTER TABLE users_renamed RENAME TO users;");
+    }
+  }
+
+  /**
+   * A function created outside the gateway that reads a cursor by its name: while a cursor (or a
+   * named protocol-level portal) over the masked columns may be open, function calls are refused;
+   * once the transaction has ended they run again, and psql's FETCH_COUNT (a cursor read with
+   * FETCH) keeps working with the columns masked.
+   */
+  @Test
+  void anExistingFunctionCannotReadACursorOverMaskedColumns() throws Exception {
+    pg.superSql("app", """
+        SET ROLE app_rw;
+        CREATE OR REPLACE FUNCTION leak_existing(c refcursor) RETURNS SETOF text LANGUAGE plpgsql AS
+          $$ DECLARE r record; BEGIN LOOP FETCH c INTO r; EXIT WHEN NOT FOUND; RETURN NEXT r::text; END LOOP; END $$;
+        """);
+    try {
+      Psql.Result r = Psql.psql(Psql.conninfo(proxy.port(), ""), """
+          BEGIN;
+          DECLARE c CURSOR FOR SELECT id, ssn, email FROM users;
+          SELECT leak_existing('c');
+          ROLLBACK;
+          BEGIN;
+          DECLARE c CURSOR FOR SELECT id, ssn, email FROM users;
+          SELECT * FROM leak_existing('c') x, lower('a') y;
+          ROLLBACK;
+          SELECT lower('AfterTheTransaction');
+          \\set FETCH_COUNT 1
+          SELECT id, ssn FROM users ORDER BY id;
+          """);
+      Attempt a = new Attempt("cursor read by an existing function", false, false);
+      assertNoSecret("psql", a, r.out() + "\n" + r.err());
+      assertThat(r.err()).as(r.toString()).contains("blocked by rule masked-column")
+          .contains("may be open in this transaction");
+      assertThat(r.out()).as(r.toString()).contains("afterthetransaction").contains("1|********").contains("2|********");
+      // pgJDBC with a fetch size keeps a named portal open over the masked columns.
+      Properties p = new Properties();
+      p.setProperty("user", "anyone");
+      p.setProperty("password", "anything");
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/whatever", p)) {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement(); Statement other = c.createStatement()) {
+          st.setFetchSize(1);
+          ResultSet rs = st.executeQuery("SELECT id, ssn FROM users ORDER BY id");
+          assertThat(rs.next()).isTrue();
+          String portal;
+          try (ResultSet names = other.executeQuery("SELECT name FROM pg_cursors WHERE name <> ''")) {
+            assertThat(names.next()).as("a named portal is open").isTrue();
+            portal = names.getString(1);
+          }
+          assertThatThrownBy(() -> other.executeQuery("SELECT * FROM leak_existing('" + portal + "')"))
+              .isInstanceOf(SQLException.class).hasMessageContaining("masked-column");
+        }
+        c.rollback();
+      }
+    } finally {
+      pg.superSql("app", "DROP FUNCTION IF EXISTS leak_existing(refcursor);");
     }
   }
 

@@ -96,6 +96,36 @@ class RowLimitIT {
         .contains("needs approval (rule max-rows-changed): would change " + rows + " rows of " + table + " (limit 1,000)");
   }
 
+  /**
+   * A column named {@code concurrently} does not make a CREATE TABLE AS a statement that cannot
+   * run in a transaction: it is counted, refused and undone like any other write.
+   */
+  @Test
+  void aCreateTableAsWithAColumnNamedConcurrentlyIsCountedAndUndone() throws Exception {
+    for (String sql : List.of(
+        "CREATE TABLE big_alias AS SELECT g AS concurrently FROM generate_series(1, 5000) g",
+        "CREATE UNLOGGED TABLE big_alias AS SELECT g AS concurrently FROM generate_series(1, 5000) g",
+        "SELECT g AS concurrently INTO big_alias FROM generate_series(1, 5000) g")) {
+      Psql.Result r = psql(limited, null, "-v", "ON_ERROR_STOP=1", "-c", sql);
+      assertThat(r.exit()).as(sql + ": " + r).isNotZero();
+      assertThat(r.err()).as(sql + ": " + r).contains("would change 5,000 rows");
+      assertThat(pg.superSql("app", "SELECT to_regclass('public.big_alias') IS NULL")).as(sql).isEqualTo("t");
+    }
+  }
+
+  /**
+   * The END of a BEGIN ATOMIC body is part of its CREATE FUNCTION, not a COMMIT: the text is one
+   * counted unit, so the function and the deletion are undone together.
+   */
+  @Test
+  void aBeginAtomicBodyIsOneStatementOfACountedText() throws Exception {
+    Psql.Result r = psql(limited, null, "-v", "ON_ERROR_STOP=1", "-c",
+        "CREATE FUNCTION one_atomic() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END; DELETE FROM big WHERE id > 0");
+    assertRefused(r, "big", "5,000");
+    assertThat(count("big")).isEqualTo("5000");
+    assertThat(pg.superSql("app", "SELECT count(*) FROM pg_proc WHERE proname = 'one_atomic'")).isEqualTo("0");
+  }
+
   @Test
   void aDeleteOfFiveThousandRowsIsUndoneAndRefused() throws Exception {
     Psql.Result r = psql(limited, null, "-v", "ON_ERROR_STOP=1", "-c", "DELETE FROM big WHERE id > 0");

@@ -1,0 +1,102 @@
+package dev.gatehouse.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether one connection may have a cursor (or a named protocol-level portal, which is the same
+ * thing to the server) open over a table with masked columns, and what that forbids. The client
+ * reading such a cursor with {@code FETCH} gets its rows masked by origin; code reading it by
+ * name ({@code FETCH c INTO r} in a function given {@code 'c'}) returns the rows without origin.
+ * Bodies that use cursors are refused when created through the gateway ({@link RoutineBodies});
+ * functions that exist already are not read. So while such a cursor may be open, a statement that
+ * calls any function (or procedure, or DO block, or what the judge could not classify) is refused:
+ * the proxy does not know argument types, and a constant can name the cursor.
+ *
+ * <p>A cursor {@code WITH HOLD} over a masked table is refused outright: it outlives its
+ * transaction, and only a CLOSE the server confirmed would end it. Every other cursor and portal
+ * ends with its transaction, which the proxy sees as a ReadyForQuery saying idle after the
+ * statement that opened it: {@link #transactionEnded()}. Nothing is ever forgotten earlier (a
+ * {@code CLOSE} may fail, or be skipped after an error, while a {@code ROLLBACK TO SAVEPOINT} keeps
+ * the cursor), so the state errs towards refusing. psql's {@code FETCH_COUNT} (DECLARE, FETCH,
+ * CLOSE) calls no function in between and keeps working.
+ *
+ * <p>One per client connection, used by that connection's thread only.
+ */
+public final class MaskedCursors {
+  private String openOver;
+  private long openings;
+
+  /**
+   * Why a statement of {@code judgement} (the judge's, statement by statement, of one text) is
+   * refused, or empty; learns the cursors the text declares over masked tables (also when the text
+   * is then refused for another reason: that only makes later statements stricter).
+   */
+  public Optional<String> check(Judgement judgement, MaskedDerivations masking) {
+    if (!masking.active()) {
+      return Optional.empty();
+    }
+    for (StatementVerdict s : judgement.statements()) {
+      if (openOver != null && runsCode(s)) {
+        return Optional.of("a cursor over " + openOver + ", which has masked columns, may be open in this transaction;"
+            + " until the transaction ends (COMMIT or ROLLBACK) statements that call functions are refused: a"
+            + " function can read a cursor by its name, and what it returns carries no column origin");
+      }
+      if (s.kind().equals("declare")) {
+        Optional<String> table = masking.masked(s.sql());
+        if (table.isPresent()) {
+          if (withHold(s.sql())) {
+            return Optional.of("a cursor WITH HOLD over " + table.get() + ", which has masked columns, outlives its"
+                + " transaction, where code could read it by name; declare it without HOLD");
+          }
+          openOver = table.get();
+          openings++;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A named portal was bound to {@code sql}: while masking, one over a masked table counts as a cursor. */
+  public void portal(String sql, MaskedDerivations masking) {
+    if (masking.active()) {
+      masking.masked(sql).ifPresent(t -> {
+        openOver = t;
+        openings++;
+      });
+    }
+  }
+
+  /** The transaction in which the cursors were opened has ended: none is open now. */
+  public void transactionEnded() {
+    openOver = null;
+  }
+
+  /** How many cursors over masked tables were learned so far (a change: one was opened). */
+  public long openings() {
+    return openings;
+  }
+
+  /** Whether a cursor over a masked table may be open. */
+  public boolean mayBeOpen() {
+    return openOver != null;
+  }
+
+  private static boolean runsCode(StatementVerdict s) {
+    return !s.functions().isEmpty() || s.kind().equals("call") || s.kind().equals("do")
+        || s.kind().equals(StatementKinds.UNCLASSIFIED) || "unclassified".equals(s.verdict().rule());
+  }
+
+  private static boolean withHold(String sql) {
+    List<Token> tokens = SqlLexer.tokenize(sql);
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      if (tokens.get(i).is("for")) {
+        return false; // the query starts here
+      }
+      if (tokens.get(i).is("with") && tokens.get(i + 1).is("hold")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
