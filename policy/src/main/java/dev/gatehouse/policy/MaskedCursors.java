@@ -25,6 +25,8 @@ import java.util.Optional;
  */
 public final class MaskedCursors {
   private String openOver;
+  /** What the unnamed protocol portal was bound to, while it may still be open over a masked table. */
+  private String unnamedOver;
   private long openings;
 
   /**
@@ -37,8 +39,9 @@ public final class MaskedCursors {
       return Optional.empty();
     }
     for (StatementVerdict s : judgement.statements()) {
-      if (openOver != null && runsCode(s)) {
-        return Optional.of("a cursor over " + openOver + ", which has masked columns, may be open in this transaction;"
+      String over = openOver != null ? openOver : unnamedOver;
+      if (over != null && runsCode(s)) {
+        return Optional.of("a cursor over " + over + ", which has masked columns, may be open in this transaction;"
             + " until the transaction ends (COMMIT or ROLLBACK) statements that call functions are refused: a"
             + " function can read a cursor by its name, and what it returns carries no column origin");
       }
@@ -57,19 +60,36 @@ public final class MaskedCursors {
     return Optional.empty();
   }
 
-  /** A named portal was bound to {@code sql}: while masking, one over a masked table counts as a cursor. */
-  public void portal(String sql, MaskedDerivations masking) {
-    if (masking.active()) {
-      masking.masked(sql).ifPresent(t -> {
-        openOver = t;
-        openings++;
-      });
+  /**
+   * The portal {@code name} was bound to {@code sql} (null: a statement the proxy did not see
+   * prepared, taken as one over a masked table): while masking, one over a masked table counts as
+   * a cursor. The unnamed portal ({@code ""}) replaces the one before it, so binding it to anything
+   * else forgets that; a named one lasts until the transaction ends.
+   */
+  public void portal(String name, String sql, MaskedDerivations masking) {
+    if (!masking.active()) {
+      return;
     }
+    Optional<String> over = sql == null ? Optional.of("a statement the gateway did not see prepared") : masking.masked(sql);
+    if (name.isEmpty()) {
+      unnamedOver = over.orElse(null);
+    } else {
+      over.ifPresent(t -> openOver = t);
+    }
+    if (over.isPresent()) {
+      openings++;
+    }
+  }
+
+  /** A simple Query dropped the unnamed portal (the server does so before running the query). */
+  public void unnamedPortalDropped() {
+    unnamedOver = null;
   }
 
   /** The transaction in which the cursors were opened has ended: none is open now. */
   public void transactionEnded() {
     openOver = null;
+    unnamedOver = null;
   }
 
   /** How many cursors over masked tables were learned so far (a change: one was opened). */
@@ -79,7 +99,7 @@ public final class MaskedCursors {
 
   /** Whether a cursor over a masked table may be open. */
   public boolean mayBeOpen() {
-    return openOver != null;
+    return openOver != null || unnamedOver != null;
   }
 
   private static boolean runsCode(StatementVerdict s) {

@@ -106,9 +106,36 @@ class CursorMaskingTest {
   @Test
   void aNamedPortalOverAMaskedTableCountsAsACursor() {
     MaskedCursors cursors = new MaskedCursors();
-    cursors.portal("SELECT note FROM notes", MASKING);
+    cursors.portal("C_1", "SELECT note FROM notes", MASKING);
     assertThat(cursors.mayBeOpen()).isFalse();
-    cursors.portal("SELECT ssn FROM users", MASKING);
+    cursors.portal("C_1", "SELECT ssn FROM users", MASKING);
     assertThat(check(cursors, "SELECT leak('C_1')")).isPresent();
+  }
+
+  @Test
+  void theUnnamedPortalOverAMaskedTableCountsUntilItIsBoundAgainOrDropped() {
+    MaskedCursors cursors = new MaskedCursors();
+    cursors.portal("", "SELECT id, ssn FROM users ORDER BY id", MASKING);
+    assertThat(check(cursors, "SELECT leak('')")).isPresent();
+    // The next Bind of the unnamed portal replaces it: the server drops the old one first.
+    cursors.portal("", "SELECT note FROM notes", MASKING);
+    assertThat(cursors.mayBeOpen()).isFalse();
+    assertThat(check(cursors, "SELECT leak('')")).isEmpty();
+    cursors.portal("", "SELECT ssn FROM users", MASKING);
+    cursors.unnamedPortalDropped();
+    assertThat(check(cursors, "SELECT count(*) FROM notes")).isEmpty();
+    cursors.portal("", "SELECT ssn FROM users", MASKING);
+    cursors.transactionEnded();
+    assertThat(cursors.mayBeOpen()).isFalse();
+  }
+
+  @Test
+  void aPortalOfAStatementTheProxyDidNotSeePreparedCountsAsOneOverAMaskedTable() {
+    MaskedCursors cursors = new MaskedCursors();
+    cursors.portal("p1", null, MASKING);
+    assertThat(check(cursors, "SELECT leak('p1')")).isPresent();
+    MaskedCursors unnamed = new MaskedCursors();
+    unnamed.portal("", null, MASKING);
+    assertThat(check(unnamed, "SELECT leak('')")).isPresent();
   }
 }

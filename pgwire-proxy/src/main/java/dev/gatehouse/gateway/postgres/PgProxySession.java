@@ -264,6 +264,7 @@ public final class PgProxySession implements Runnable {
             sendBatch(batch, false);
             batchBytes = 0;
           }
+          gate.unnamedPortalDropped();
           query(m);
         }
         case 'P', 'B', 'D', 'E', 'C', 'H', 'S' -> {
@@ -496,6 +497,22 @@ public final class PgProxySession implements Runnable {
             Decision.BLOCK, "function-call", "the FunctionCall protocol message is refused; call the function in a statement"));
   }
 
+  /**
+   * Whether {@code batch} binds the unnamed portal before it executes anything: the server drops
+   * the unnamed portal left by an earlier batch at that Bind, so nothing of this batch can read it.
+   */
+  private static boolean rebindsUnnamedPortalFirst(List<Wire.Message> batch) {
+    for (Wire.Message m : batch) {
+      if (m.kind() == 'E') {
+        return false;
+      }
+      if (m.kind() == 'B' && m.body().length > 0 && m.body()[0] == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A text as the judge read it: the same text may read differently after a SET runs. */
   private record Reading(String sql, StandardConformingStrings strings) {}
 
@@ -513,6 +530,9 @@ public final class PgProxySession implements Runnable {
     Map<String, String> ports = new HashMap<>();
     // Verdicts of this batch (allow, block, or review not yet settled), one per text and reading.
     Map<Reading, Decision> judged = new HashMap<>();
+    if (rebindsUnnamedPortalFirst(batch)) {
+      gate.unnamedPortalDropped();
+    }
     // The reviewed texts this batch executes, in order, with how many Executes each.
     Map<Reading, Integer> reviewedExecutions = new LinkedHashMap<>();
     // How the statements parsed (and the portals bound) in this batch were read; others: unknown.
@@ -580,9 +600,11 @@ public final class PgProxySession implements Runnable {
             blockedSql = sql;
           }
           ports.put(portal, sql == null ? UNKNOWN : sql);
-          if (!portal.isEmpty() && sql != null && sql != UNKNOWN) {
-            tellGate();
-            gate.namedPortal(sql);
+          tellGate();
+          if (gate.portal(portal, sql == UNKNOWN ? null : sql)) {
+            // A cursor the gate must know of may be open from here on: what this batch judged
+            // allowed before it is judged again at its Execute.
+            judged.entrySet().removeIf(e -> e.getValue().allowed());
           }
           portalReadings.put(portal, statementReadings.getOrDefault(stmt, StandardConformingStrings.UNKNOWN));
           steps.add(Step.of(Kind.BIND));

@@ -76,12 +76,19 @@ public final class PolicyGate implements StatementGate {
   }
 
   @Override
-  public synchronized void namedPortal(String sql) {
+  public synchronized boolean portal(String name, String sql) {
     long before = cursors.openings();
-    cursors.portal(sql, derivations);
+    cursors.portal(name, sql, derivations);
     if (cursors.openings() != before) {
       cursorsSince = nextAnswer; // the latest: its answer comes after every earlier one
+      return true;
     }
+    return false;
+  }
+
+  @Override
+  public synchronized void unnamedPortalDropped() {
+    cursors.unnamedPortalDropped();
   }
 
   @Override

@@ -62,8 +62,21 @@ public interface StatementGate {
    */
   default void connection(long answered, long unanswered, char transactionStatus) {}
 
-  /** A Bind made the named portal of {@code sql} (the server's portals are cursors too). */
-  default void namedPortal(String sql) {}
+  /**
+   * A Bind made the portal {@code name} ({@code ""}: the unnamed one, which replaces the one before
+   * it) of {@code sql}, or of a statement the proxy did not see prepared ({@code sql} null). The
+   * server's portals are cursors too, and one left suspended (an Execute with a row limit) can be
+   * read by name by a function. Returns whether verdicts judged before may now be different.
+   */
+  default boolean portal(String name, String sql) {
+    return false;
+  }
+
+  /**
+   * The unnamed portal is gone before anything that follows runs: a simple Query (the server drops
+   * it first), or a batch that binds it again before any Execute.
+   */
+  default void unnamedPortalDropped() {}
 
   /** What a held statement can do with its client connection while it waits. */
   interface Hold {

@@ -140,8 +140,13 @@ final class SqlQuery {
     }
 
     @Override
-    public void namedPortal(String sql) {
-      inner.namedPortal(sql);
+    public boolean portal(String name, String sql) {
+      return inner.portal(name, sql);
+    }
+
+    @Override
+    public void unnamedPortalDropped() {
+      inner.unnamedPortalDropped();
     }
 
     @Override

@@ -413,8 +413,13 @@ public final class PsqlSession extends StreamedSession {
     }
 
     @Override
-    public void namedPortal(String sql) {
-      inner.namedPortal(sql);
+    public boolean portal(String name, String sql) {
+      return inner.portal(name, sql);
+    }
+
+    @Override
+    public void unnamedPortalDropped() {
+      inner.unnamedPortalDropped();
     }
 
     @Override
