@@ -214,6 +214,32 @@ class MaskingAttackIT {
     }
   }
 
+  /**
+   * The unnamed portal is a cursor too: Execute with a row limit leaves it suspended (PortalSuspended)
+   * until the next Bind of the unnamed portal, a simple Query or the end of the transaction, and a
+   * function finds it by the empty name ({@code leak_existing('')}). A named statement run in a
+   * named portal before the Sync does not replace it, so a function created outside the gateway
+   * that FETCHes from a cursor by name reads the rows the client did not fetch, unmasked.
+   */
+  @Test
+  void anExistingFunctionCannotReadTheSuspendedUnnamedPortal() throws Exception {
+    pg.superSql("app", """
+        SET ROLE app_rw;
+        CREATE OR REPLACE FUNCTION leak_existing(c refcursor) RETURNS SETOF text LANGUAGE plpgsql AS
+          $$ DECLARE r record; BEGIN LOOP FETCH c INTO r; EXIT WHEN NOT FOUND; RETURN NEXT r::text; END LOOP; END $$;
+        """);
+    try (RawPgClient c = new RawPgClient(proxy.port(), "anyone", "anything")) {
+      List<String> seen = c.parse("", "SELECT id, ssn, email FROM users ORDER BY id").bind("", "").execute("", 1)
+          .parse("s1", "SELECT * FROM leak_existing('')").bind("p1", "s1").execute("p1", 0)
+          .sync();
+      Attempt a = new Attempt("a suspended unnamed portal read by an existing function", false, false);
+      assertNoSecret("raw extended protocol", a, String.join("\n", seen));
+      assertThat(String.join("\n", seen)).as(seen.toString()).contains("masked-column");
+    } finally {
+      pg.superSql("app", "DROP FUNCTION IF EXISTS leak_existing(refcursor);");
+    }
+  }
+
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("corpus")
   void noMaskedValueReachesTheClient(Attempt attempt) throws Exception {
