@@ -250,8 +250,14 @@ public final class RequestInfoParser {
       } else if (c < 0x80) {
         b.write(c);
       } else {
-        byte[] u = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // A whole code point: one half of a surrogate pair on its own would be encoded as '?'.
+        int cp = s.codePointAt(i);
+        if (Character.isSurrogate(c) && Character.charCount(cp) == 1) {
+          throw new Unparseable("a lone surrogate in " + (query ? "the query" : "the path"));
+        }
+        byte[] u = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         b.write(u, 0, u.length);
+        i += Character.charCount(cp) - 1;
       }
     }
     String out = b.toString(java.nio.charset.StandardCharsets.UTF_8);

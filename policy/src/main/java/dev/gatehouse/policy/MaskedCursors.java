@@ -1,6 +1,8 @@
 package dev.gatehouse.policy;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,9 +26,13 @@ import java.util.Optional;
  * <p>One per client connection, used by that connection's thread only.
  */
 public final class MaskedCursors {
+  /** The masked table of a cursor DECLAREd in this transaction (the first one), or null. */
   private String openOver;
-  /** What the unnamed protocol portal was bound to, while it may still be open over a masked table. */
-  private String unnamedOver;
+  /**
+   * Protocol portals bound over a masked table, by name ({@code ""}: the unnamed one, forgotten when
+   * it is bound again or dropped), with the table.
+   */
+  private final Map<String, String> portals = new HashMap<>();
   private long openings;
 
   /**
@@ -35,11 +41,19 @@ public final class MaskedCursors {
    * is then refused for another reason: that only makes later statements stricter).
    */
   public Optional<String> check(Judgement judgement, MaskedDerivations masking) {
+    return check(judgement, masking, null);
+  }
+
+  /**
+   * The same, for statements that an Execute of protocol portal {@code running} runs (null: none):
+   * that portal is busy running them and cannot be read by name from inside, so it does not count.
+   */
+  public Optional<String> check(Judgement judgement, MaskedDerivations masking, String running) {
     if (!masking.active()) {
       return Optional.empty();
     }
     for (StatementVerdict s : judgement.statements()) {
-      String over = openOver != null ? openOver : unnamedOver;
+      String over = openOver != null ? openOver : otherPortal(running);
       if (over != null && runsCode(s)) {
         return Optional.of("a cursor over " + over + ", which has masked columns, may be open in this transaction;"
             + " until the transaction ends (COMMIT or ROLLBACK) statements that call functions are refused: a"
@@ -71,25 +85,32 @@ public final class MaskedCursors {
       return;
     }
     Optional<String> over = sql == null ? Optional.of("a statement the gateway did not see prepared") : masking.masked(sql);
-    if (name.isEmpty()) {
-      unnamedOver = over.orElse(null);
-    } else {
-      over.ifPresent(t -> openOver = t);
-    }
     if (over.isPresent()) {
+      portals.put(name, over.get());
       openings++;
+    } else if (name.isEmpty()) {
+      portals.remove(name);
     }
   }
 
-  /** A simple Query dropped the unnamed portal (the server does so before running the query). */
+  /** The unnamed portal is gone (a simple Query, or a batch binding it again before any Execute). */
   public void unnamedPortalDropped() {
-    unnamedOver = null;
+    portals.remove("");
   }
 
   /** The transaction in which the cursors were opened has ended: none is open now. */
   public void transactionEnded() {
     openOver = null;
-    unnamedOver = null;
+    portals.clear();
+  }
+
+  private String otherPortal(String running) {
+    for (Map.Entry<String, String> p : portals.entrySet()) {
+      if (!p.getKey().equals(running)) {
+        return p.getValue();
+      }
+    }
+    return null;
   }
 
   /** How many cursors over masked tables were learned so far (a change: one was opened). */
@@ -99,7 +120,7 @@ public final class MaskedCursors {
 
   /** Whether a cursor over a masked table may be open. */
   public boolean mayBeOpen() {
-    return openOver != null || unnamedOver != null;
+    return openOver != null || !portals.isEmpty();
   }
 
   private static boolean runsCode(StatementVerdict s) {

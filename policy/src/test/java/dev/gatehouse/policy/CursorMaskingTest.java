@@ -130,6 +130,16 @@ class CursorMaskingTest {
   }
 
   @Test
+  void aPortalDoesNotCountAgainstTheStatementItRunsButCountsAgainstAnotherPortals() {
+    MaskedCursors cursors = new MaskedCursors();
+    cursors.portal("", "SELECT count(*) FROM users", MASKING);
+    assertThat(cursors.check(JUDGE.judge("SELECT count(*) FROM users"), MASKING, "")).isEmpty();
+    cursors.portal("p1", "SELECT CASE WHEN $1 THEN leak('') END, ssn FROM users", MASKING);
+    assertThat(cursors.check(JUDGE.judge("SELECT CASE WHEN $1 THEN leak('') END, ssn FROM users"), MASKING, "p1")).isPresent();
+    assertThat(cursors.check(JUDGE.judge("SELECT count(*) FROM users"), MASKING, "")).isPresent();
+  }
+
+  @Test
   void aPortalOfAStatementTheProxyDidNotSeePreparedCountsAsOneOverAMaskedTable() {
     MaskedCursors cursors = new MaskedCursors();
     cursors.portal("p1", null, MASKING);

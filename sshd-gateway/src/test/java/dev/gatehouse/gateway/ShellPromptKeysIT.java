@@ -92,6 +92,8 @@ class ShellPromptKeysIT {
       t.awaitScreen("^" + PROMPT + "echo hist-one$", WAIT);
       keys(t, "Enter");
       awaitCount(t, "^hist-one$", 2);
+      // Keys typed before the prompt is back go to the running command (type-ahead is dropped).
+      t.awaitScreen("^hist-one\\n" + PROMPT + "$", WAIT);
       // Recalled and edited: the whole edited line is judged, not the history entry.
       keys(t, "Up");
       literal(t, "; rm -rf /");

@@ -640,7 +640,12 @@ public final class PgProxySession implements Runnable {
             Reading read = new Reading(sql, portalReadings.getOrDefault(portal, StandardConformingStrings.UNKNOWN));
             Decision d = judged.get(read);
             if (d == null) {
-              d = verdict(read);
+              gate.executing(portal);
+              try {
+                d = verdict(read);
+              } finally {
+                gate.executing(null);
+              }
               judged.put(read, d);
               if (d.readsMasked() && maskedSql == null) {
                 maskedSql = sql;

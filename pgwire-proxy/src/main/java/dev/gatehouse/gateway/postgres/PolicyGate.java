@@ -40,6 +40,8 @@ public final class PolicyGate implements StatementGate {
    */
   private long nextAnswer = 1;
   private long cursorsSince = Long.MAX_VALUE;
+  /** The portal whose Execute is being judged (null: a Parse or a simple Query). */
+  private String executingPortal;
   /** The last judgement on this thread, so that the row plan of the same text costs no second judging. */
   private final ThreadLocal<Object[]> last = new ThreadLocal<>();
 
@@ -92,6 +94,11 @@ public final class PolicyGate implements StatementGate {
   }
 
   @Override
+  public synchronized void executing(String portal) {
+    executingPortal = portal;
+  }
+
+  @Override
   public Decision judge(String sql, StandardConformingStrings standardStrings) {
     Judgement j;
     try {
@@ -122,7 +129,7 @@ public final class PolicyGate implements StatementGate {
       try {
         synchronized (this) {
           long before = cursors.openings();
-          masked = cursors.check(j, derivations);
+          masked = cursors.check(j, derivations, executingPortal);
           if (cursors.openings() != before) {
             cursorsSince = nextAnswer; // the latest: its answer comes after every earlier one
           }

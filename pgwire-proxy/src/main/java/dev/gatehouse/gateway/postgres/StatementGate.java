@@ -78,6 +78,17 @@ public interface StatementGate {
    */
   default void unnamedPortalDropped() {}
 
+  /**
+   * The judgements that follow are of an Execute of {@code portal} (null: of a Parse, which runs
+   * nothing). A portal that runs cannot be read by name by what it runs, so it does not count
+   * against its own statement.
+   *
+   * <p>Every gate that wraps another passes this and the three methods above on: their defaults
+   * do nothing, and a wrapper that drops them leaves the policy blind to the connection's cursors
+   * ({@code StatementGateWrappersTest}).
+   */
+  default void executing(String portal) {}
+
   /** What a held statement can do with its client connection while it waits. */
   interface Hold {
     /** Sends a NoticeResponse (psql prints it at once, even while it waits for the result). */

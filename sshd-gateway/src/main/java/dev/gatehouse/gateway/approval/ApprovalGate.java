@@ -106,6 +106,31 @@ public final class ApprovalGate implements StatementGate {
   }
 
   @Override
+  public void refusedLater(String sql, Decision refusal) {
+    policy.refusedLater(sql, refusal);
+  }
+
+  @Override
+  public void connection(long answered, long unanswered, char transactionStatus) {
+    policy.connection(answered, unanswered, transactionStatus);
+  }
+
+  @Override
+  public boolean portal(String name, String sql) {
+    return policy.portal(name, sql);
+  }
+
+  @Override
+  public void unnamedPortalDropped() {
+    policy.unnamedPortalDropped();
+  }
+
+  @Override
+  public void executing(String portal) {
+    policy.executing(portal);
+  }
+
+  @Override
   public Decision settle(String sql, StandardConformingStrings standardStrings, Decision review, Hold hold) {
     // The approval is bound to the statement as the server reads it (ApprovalKey), never to a
     // cleaned-up copy of its text; a row-limit approval also to the count the approver was shown.

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * Requests as text for a terminal: the ssh {@code approvals} user and the CLI print the same. An
@@ -65,7 +66,16 @@ public final class ApprovalText {
 
   /** The statement behind the gutter: whole, or cut at {@code max} characters of what is shown. */
   static String statement(ApprovalRequest r, int max) {
-    String shown = VisibleText.indented(r.statement(), GUTTER);
+    return statement(r, max, UnaryOperator.identity());
+  }
+
+  /**
+   * The same, escaped for a channel by {@code escape} (which turns one character into an entity
+   * of several, as Slack's {@code &amp;} does) and cut at {@code max} characters of the escaped
+   * text, never inside an entity: a cut made before escaping can grow past what the channel shows.
+   */
+  static String statement(ApprovalRequest r, int max, UnaryOperator<String> escape) {
+    String shown = escape.apply(VisibleText.indented(r.statement(), GUTTER));
     if (shown.length() <= max) {
       return GUTTER + shown + "\n";
     }
@@ -73,7 +83,11 @@ public final class ApprovalText {
     if (Character.isLowSurrogate(shown.charAt(cut)) && Character.isHighSurrogate(shown.charAt(cut - 1))) {
       cut--;
     }
-    return GUTTER + shown.substring(0, cut) + "…\n" + cutNote(r) + "\n";
+    int entity = shown.lastIndexOf('&', cut - 1);
+    if (entity >= 0 && entity > cut - 8 && shown.indexOf(';', entity) >= cut) {
+      cut = entity;
+    }
+    return GUTTER + shown.substring(0, cut) + "…\n" + escape.apply(cutNote(r)) + "\n";
   }
 
   private static String sha256(byte[] b) {

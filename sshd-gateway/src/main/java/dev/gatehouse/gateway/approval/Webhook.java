@@ -62,10 +62,13 @@ final class Webhook implements AutoCloseable {
       t.append(" asks to run on ").append(VisibleText.inline(r.target()));
     }
     t.append(r.rule() == null ? "" : " (rule " + VisibleText.inline(r.rule()) + ")").append(":\n");
+    StringBuilder text = new StringBuilder(slackEscape(t.toString()));
+    t.setLength(0);
     if (r.kind() != ApprovalKind.ACCESS) {
       // Chat tools cut long messages (Slack at 40,000 characters) without saying so: cut first, and
-      // say so, with the size and SHA-256 of the whole and where to read it whole.
-      t.append(ApprovalText.statement(r, MAX_STATEMENT_CHARS));
+      // say so, with the size and SHA-256 of the whole and where to read it whole. The cut counts
+      // the escaped text, which is what the chat tool counts.
+      text.append(ApprovalText.statement(r, MAX_STATEMENT_CHARS, Webhook::slackEscape));
     }
     if (r.reason() != null && !r.reason().isBlank()) {
       t.append(r.kind() == ApprovalKind.ACCESS ? "reason: " : "why: ").append(VisibleText.inline(r.reason())).append('\n');
@@ -74,7 +77,7 @@ final class Webhook implements AutoCloseable {
         .append(", expires ").append(r.expiresAt()).append(".\n")
         .append(link == null ? "Decide: ssh approvals@<gateway> 'approve " + r.id() + "'" : "Decide: " + link);
     ObjectNode n = JSON.createObjectNode();
-    n.put("text", slackEscape(t.toString()));
+    n.put("text", text.append(slackEscape(t.toString())).toString());
     n.put("mrkdwn", false);
     n.set("request", ApprovalJson.of(r));
     if (link != null) {

@@ -150,6 +150,11 @@ final class SqlQuery {
     }
 
     @Override
+    public void executing(String portal) {
+      inner.executing(portal);
+    }
+
+    @Override
     public Decision judge(String sql) {
       return remember(inner.judge(sql));
     }

@@ -423,6 +423,11 @@ public final class PsqlSession extends StreamedSession {
     }
 
     @Override
+    public void executing(String portal) {
+      inner.executing(portal);
+    }
+
+    @Override
     public Decision judge(String sql) {
       return remember(inner.judge(sql));
     }

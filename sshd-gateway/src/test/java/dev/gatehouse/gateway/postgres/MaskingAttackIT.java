@@ -235,6 +235,25 @@ class MaskingAttackIT {
       Attempt a = new Attempt("a suspended unnamed portal read by an existing function", false, false);
       assertNoSecret("raw extended protocol", a, String.join("\n", seen));
       assertThat(String.join("\n", seen)).as(seen.toString()).contains("masked-column");
+    }
+    try (RawPgClient c = new RawPgClient(proxy.port(), "anyone", "anything")) {
+      // The reading statement parsed (and judged) before the portal opens, in the same batch.
+      List<String> seen = c.parse("s1", "SELECT * FROM leak_existing('')")
+          .parse("", "SELECT id, ssn, email FROM users ORDER BY id").bind("", "").execute("", 1)
+          .bind("p1", "s1").execute("p1", 0)
+          .sync();
+      Attempt a = new Attempt("the reading statement parsed before the unnamed portal opened", false, false);
+      assertNoSecret("raw extended protocol", a, String.join("\n", seen));
+      assertThat(String.join("\n", seen)).as(seen.toString()).contains("masked-column");
+    }
+    try (RawPgClient c = new RawPgClient(proxy.port(), "anyone", "anything")) {
+      // Ordinary work in one transaction: a read of the masked table, then a query that calls a
+      // function in the next batch, which binds the unnamed portal again first (the old one is gone).
+      c.query("BEGIN").send();
+      c.parse("", "SELECT id, ssn FROM users ORDER BY id").bind("", "").execute("", 0).sync();
+      List<String> next = c.parse("", "SELECT count(*) FROM users").bind("", "").execute("", 0).sync();
+      assertThat(String.join("\n", next)).as(next.toString()).doesNotContain("masked-column").contains("C SELECT 1");
+      c.query("ROLLBACK").send();
     } finally {
       pg.superSql("app", "DROP FUNCTION IF EXISTS leak_existing(refcursor);");
     }
