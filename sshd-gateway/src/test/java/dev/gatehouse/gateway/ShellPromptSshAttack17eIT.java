@@ -28,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code echo '"; touch W; #'}), so {@code touch W} runs inside a command bash started for a
  * judged line (its {@code C} marker comes when the gateway expects it: the guard sees nothing).
  *
+ * <p>The guard refuses each of these at the prompt (guard-tamper, ShellAttack17eTest); here they come from a script the
+ * session sources ({@code . file}), which the guard does not read, so what is tested is the hook
+ * itself: it must stand on none of them, or end the session before bash reads another command.
+ *
  * <p>Each test asserts what must hold: the witness file the unjudged part would create does not
  * exist. Typing pauses between steps are pacing (a program started by a line is running when the
  * raw keys come), not assertions.
@@ -75,6 +79,14 @@ class ShellPromptSshAttack17eIT {
     t.run("send-keys", "-t", "gh", "-l", text);
   }
 
+  /** A script the session sources: what a typed line could not get past the guard. */
+  private static Path script(String text) throws Exception {
+    Path f = Path.of("/tmp", "gh-attack17e-" + UUID.randomUUID() + ".sh");
+    Files.writeString(f, text + "\n");
+    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    return f;
+  }
+
   private static Path witness() {
     return Path.of("/tmp", "gh-attack17e-" + UUID.randomUUID());
   }
@@ -110,9 +122,9 @@ class ShellPromptSshAttack17eIT {
     Path w = witness();
     Throwable after = null;
     try (Tmux t = guarded(tmp, "colon")) {
-      // Judged: a function named ':' (allowed), then sleep. From the next prompt on the hook's
-      // `while :` loop never runs, so nothing typed ahead is thrown away.
-      t.type(":() { return 1; }; sleep 3");
+      // Typed, a function named ':' is guard-tamper; sourced, it is defined all the same. A hook
+      // whose loop were `while :` would never read, and nothing typed ahead would be thrown away.
+      t.type(". " + script(":() { return 1; }") + "; sleep 3");
       Thread.sleep(1000);
       raw(t, "echo \""); // an unfinished line, left in the host's terminal
       // The next prompt comes after the raw echo of it (and the terminal's echo of the nonce, which
@@ -136,9 +148,9 @@ class ShellPromptSshAttack17eIT {
     Path w = witness();
     Throwable after = null;
     try (Tmux t = guarded(tmp, "srandom")) {
-      // Judged: unset SRANDOM (allowed). Its value is empty from then on: the hook's nonce is empty,
-      // the gateway sends no nonce line, and the hook takes the first line there is as the nonce's.
-      t.type("unset SRANDOM; SRANDOM=; sleep 3");
+      // Sourced: unset SRANDOM. A hook taking its nonce from $SRANDOM would have an empty one, and
+      // take the first line there is as the nonce's.
+      t.type(". " + script("unset SRANDOM; SRANDOM=") + "; sleep 3");
       Thread.sleep(1000);
       raw(t, "junk");
       t.run("send-keys", "-t", "gh", "Enter");
@@ -161,15 +173,36 @@ class ShellPromptSshAttack17eIT {
     Path w = witness();
     Throwable after = null;
     try (Tmux t = guarded(tmp, "readonly")) {
-      // Judged: readonly __gh_n (allowed). The hook's `local __gh_n` and `__gh_n=…` then fail and
-      // bash leaves the hook after the D marker: no A, so the gateway stays in "running" and passes
-      // every key on, while bash waits for a command.
-      t.type("readonly __gh_n");
+      // Sourced: readonly __gh_n (and the other names of the hook). The hook's `local` then fails;
+      // it must not leave bash reading commands while the gateway passes keys on: it says so (X)
+      // and the session ends before anything typed next reaches bash.
+      t.type(". " + script("readonly __gh_n __gh_l __gh_i __gh_ps1"));
       Thread.sleep(1000);
       t.type("touch " + w);
-      // The last wall: bash's C marker for a command the gateway did not send ends the session, but
-      // only once the command has started.
-      t.awaitScreen("gatehouse: the shell started a command the guard did not see; session closed", WAIT);
+      t.awaitScreen("gatehouse: the shell's prompt integration was broken \\(hook-variables\\); session closed", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNothingRan(w, after);
+  }
+
+  /**
+   * A D marker (the command ended) with no A after it: bash is at its prompt and would read keys
+   * as commands. The keys typed after it are held (the terminal never echoes them) and the session
+   * ends when no A comes within the gateway's bound (10 s; the wait here is twice that).
+   */
+  @Test
+  void keysAfterADoneMarkerWithoutAPromptAreHeldAndTheSessionEnds(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "donenoa")) {
+      t.type("printf 'forged-done\\033]133;D;0\\007\\n'; sleep 30");
+      t.awaitScreen("^forged-done$", WAIT);
+      raw(t, "touch " + w);
+      t.run("send-keys", "-t", "gh", "Enter");
+      t.awaitScreen("gatehouse: the shell's prompt integration did not bring up a prompt after a command; session closed",
+          WAIT);
+      assertThat(t.screen()).as("keys after D reached no terminal").doesNotContain("touch " + w);
     } catch (AssertionError | Exception e) {
       after = e;
     }
