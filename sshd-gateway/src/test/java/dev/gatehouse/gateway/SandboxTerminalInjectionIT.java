@@ -51,7 +51,7 @@ class SandboxTerminalInjectionIT {
         ? Files.readString(Path.of("/proc/sys/dev/tty/legacy_tiocsti")).strip() : "absent";
     SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("tiocsti"), List.of("dev"));
     try (Tmux t = Tmux.start(tmp, 160, 40, gw.sshArgv(key, "tty", List.of("-t")))) {
-      t.awaitScreen("gh\\$ $", WAIT);
+      t.awaitScreen("^gh\\$ ?$", WAIT);
       // Each byte of "echo INJECTED-$((6*7))\n" pushed into the terminal's input queue; what gets
       // through, bash reads as its next command once python3 exits.
       t.type("python3 -c 'import fcntl,termios; [fcntl.ioctl(0, termios.TIOCSTI, bytes([c])) for c in"
