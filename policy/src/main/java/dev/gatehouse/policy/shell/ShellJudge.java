@@ -126,6 +126,20 @@ public final class ShellJudge {
       }
     }
     if (tamper instanceof Verdict.Allow) {
+      for (ShellReading.FunctionDefinition f : r.functions()) {
+        String why = HookTamper.function(f);
+        if (why != null) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);
+        }
+      }
+      for (ShellCommand c : r.commands()) {
+        String why = HookTamper.command(c);
+        if (why != null && tamper instanceof Verdict.Allow) {
+          tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);
+        }
+      }
+    }
+    if (tamper instanceof Verdict.Allow) {
       for (ShellCommand c : r.commands()) {
         String why = integrationTamper(c);
         if (why != null) {

@@ -59,8 +59,18 @@ public final class Sandbox {
     this.noNestedUserNamespaces = noNestedUserNamespaces;
   }
 
-  /** A command line ready for {@code posix_spawn}. */
-  public record Launch(List<String> argv) {}
+  /**
+   * A command line ready for {@code posix_spawn}; {@code fd3}, when not null, is what the child
+   * reads on descriptor 3 (the seccomp filter bubblewrap loads with {@code --seccomp 3}).
+   */
+  public record Launch(List<String> argv, byte[] fd3) {
+    public Launch(List<String> argv) {
+      this(argv, null);
+    }
+  }
+
+  /** Every sandbox loads {@link TerminalInjectionFilter}: nothing inside can type into its terminal. */
+  private static final byte[] SECCOMP = TerminalInjectionFilter.program();
 
   /**
    * Checks once that bubblewrap works here, and what it may do: forbid further user namespaces
@@ -110,7 +120,7 @@ public final class Sandbox {
 
   /** A command target's program: the system's /usr and /etc read-only, the host's network. */
   public Launch command(UnixUser runAs, List<String> argv, boolean terminal) {
-    return new Launch(wrap(runAs, systemTree(this, freshProc), argv, !terminal));
+    return new Launch(wrap(runAs, systemTree(this, freshProc), argv, !terminal), SECCOMP);
   }
 
   /**
@@ -131,7 +141,7 @@ public final class Sandbox {
     if (terminal) {
       tree.addAll(List.of("--ro-bind", SETSID, SETSID));
     }
-    return new Launch(wrap(runAs, tree, argv, !terminal));
+    return new Launch(wrap(runAs, tree, argv, !terminal), SECCOMP);
   }
 
 
@@ -156,7 +166,7 @@ public final class Sandbox {
     List<String> argv = new ArrayList<>();
     argv.add(KUBECTL);
     argv.addAll(kubectlArgs);
-    return new Launch(wrap(runAs, tree, argv, !terminal));
+    return new Launch(wrap(runAs, tree, argv, !terminal), SECCOMP);
   }
 
   private volatile Path kubectl;
@@ -187,7 +197,7 @@ public final class Sandbox {
       throw new IOException("kubectl is not installed (" + KUBECTL + ")");
     }
     Path real = installed.toRealPath();
-    Probe v = run(List.of(real.toString(), "version", "--client"));
+    Probe v = runPlain(List.of(real.toString(), "version", "--client"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("v(\\d+)\\.(\\d+)\\.\\d+(-dispatcher)?").matcher(v.output);
     if (m.find() && m.group(3) != null) {
       Path sibling = real.resolveSibling("kubectl." + m.group(1) + "." + m.group(2));
@@ -221,7 +231,9 @@ public final class Sandbox {
     cmd.add(BWRAP);
     cmd.addAll(List.of(
         "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-        "--die-with-parent", "--cap-drop", "ALL", "--hostname", "gatehouse"));
+        "--die-with-parent", "--cap-drop", "ALL", "--hostname", "gatehouse",
+        // TerminalInjectionFilter, on descriptor 3 (see Launch): ioctl TIOCSTI/TIOCLINUX fail with EPERM.
+        "--seccomp", "3"));
     if (noNestedUserNamespaces) {
       cmd.add("--disable-userns");
     }
@@ -436,7 +448,23 @@ public final class Sandbox {
 
   private record Probe(int code, String output) {}
 
+  /** Runs a sandbox's argv as a session would, its seccomp filter on descriptor 3 (from a temporary file). */
   private static Probe run(List<String> argv) throws IOException {
+    if (!argv.contains("--seccomp")) {
+      return runPlain(argv);
+    }
+    Path filter = Files.createTempFile("gatehouse-seccomp-", ".bpf");
+    try {
+      Files.write(filter, SECCOMP);
+      List<String> viaShell = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" 3<\"$0\"", filter.toString()));
+      viaShell.addAll(argv);
+      return runPlain(viaShell);
+    } finally {
+      Files.deleteIfExists(filter);
+    }
+  }
+
+  private static Probe runPlain(List<String> argv) throws IOException {
     Process p = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     try {

@@ -37,17 +37,40 @@ public final class BashIntegration {
       + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
       + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
       + " \\unset POSIXLY_CORRECT\n";
+  /**
+   * The hook, called by {@code PROMPT_COMMAND} with the last exit status and whether POSIX mode was
+   * on. It leans on nothing a later line or script can redefine: its first act is an assignment
+   * (no command lookup) that turns on POSIX mode, where the special builtins ({@code unset},
+   * {@code exit}, {@code break}, {@code return}) are found before any function; {@code unset -f}
+   * then removes any function named after a builtin it calls, which it calls through
+   * {@code builtin}; its loop and tests are keywords ({@code while}, {@code [[ ]]}, {@code (( ))})
+   * that no function can shadow. Its nonce comes from the kernel's random source, never from a
+   * shell variable ({@code SRANDOM} can be unset and set). When something it stands on cannot be
+   * put right (a read-only function or variable it needs, a disabled builtin, no POSIX mode), it
+   * prints {@code X;<reason>} without any command (the error message of a redirection from a
+   * file named after the marker) and exits, or, if even {@code exit} is gone, reads the terminal
+   * away forever: bash never reads another command, and the gateway ends the session on the X.
+   */
   private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
-      + " __gh_prompt() { local __gh_s=$? __gh_n __gh_l __gh_i=0;"
+      + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
+      + " __gh_prompt() { POSIXLY_CORRECT=y; [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
+      + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
+      + " builtin enable builtin command printf read local return 2>/dev/null || __gh_lost disabled-builtin;"
+      + " builtin local __gh_s=$1 __gh_n __gh_l __gh_i=0 2>/dev/null || __gh_lost hook-variables;"
+      + " [[ -r /proc/sys/kernel/random/uuid ]] && __gh_n=$(</proc/sys/kernel/random/uuid);"
+      + " [[ -n $__gh_n ]] || __gh_n=$(builtin command -p od -An -tx1 -N16 /dev/urandom 2>/dev/null);"
+      + " __gh_n=${__gh_n//[!0-9a-f]/};"
+      + " [[ ${#__gh_n} -ge 32 && -z ${__gh_n@a}${__gh_l@a}${__gh_s@a} && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]*"
+      + " && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
       + " [[ -n $__gh_tty ]] && builtin command -p stty \"$__gh_tty\" 2>/dev/null;"
-      + " builtin printf '\\e]133;D;%s\\a' \"$__gh_s\"; __gh_n=$SRANDOM$SRANDOM$SRANDOM;"
-      + " builtin printf '\\e]133;A;%s\\a' \"$__gh_n\";"
-      + " while :; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && builtin exit 1;"
-      + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && builtin exit 1; done;"
-      + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=;"
+      + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s\\a' \"$__gh_s\" \"$__gh_n\";"
+      + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
+      + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
+      + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"
       + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\"; builtin return $__gh_s; };"
-      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND=__gh_prompt; builtin set +H +o history; builtin history -c;"
-      + " builtin readonly -f __gh_prompt; builtin readonly PROMPT_COMMAND PS0\n";
+      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\"';"
+      + " builtin set +H +o history; builtin history -c;"
+      + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0\n";
 
   private BashIntegration() {}
 

@@ -44,8 +44,16 @@ import org.jline.terminal.Terminal;
  *                                              block: one line, a fresh prompt
  *                                              review: held for approval (Ctrl-C cancels)
  *  SENT       held until C                    the terminal's echo of the line hidden, all else shown
- *  RUNNING    raw to bash's terminal          shown; D: exit status; A: back to PROMPTING
+ *  RUNNING    raw to bash's terminal          shown; D: exit status, then held; A: back to PROMPTING
  * </pre>
+ *
+ * The hook prints D (the command ended) and A (with a fresh nonce) together. From a D on, client
+ * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
+ * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
+ * and the guard is lost. An A is the hook's only when its payload has the form of its nonce (32 to
+ * 64 hex digits, from the kernel's random source) and was not seen before in the session; any other
+ * is ignored (a program's output). The hook prints X when it finds what it stands on broken
+ * (a read-only variable or function it needs, no POSIX mode): the guard is lost at once.
  *
  * Past the start, only the exact echo of what the gateway typed into bash is left out: any other
  * byte (a background job's output, a program that forged a marker) is shown and recorded. With
@@ -62,6 +70,13 @@ public final class GuardedShell {
   static final Duration FIRST_PROMPT = Duration.ofSeconds(20);
   /** A physical line longer than this could be cut by the terminal's canonical line buffer (4095). */
   static final int MAX_PHYSICAL_LINE = 4000;
+  /**
+   * How long the hook may take from its D marker to its A (both come from one printf in the same
+   * hook run, so milliseconds; generous for a loaded host or a slow link).
+   */
+  static final Duration DONE_TO_PROMPT = Duration.ofSeconds(10);
+  /** The form of the hook's nonce: hex digits of the kernel's random source. */
+  private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("[0-9a-f]{32,64}");
 
   /** What the guarded shell needs of its session. */
   public interface Session {
@@ -119,6 +134,12 @@ public final class GuardedShell {
   private String runningRule;
   private boolean runningNested;
   private long runningSince;
+  /** bash reported the running command done (D) and its A has not come yet: client input is held. */
+  private boolean done;
+  /** Counts D markers, so a stale deadline does nothing. */
+  private long doneCount;
+  /** Every nonce the hook sent this session: one seen again is not a fresh wall. */
+  private final java.util.Set<String> nonces = new java.util.HashSet<>();
   private volatile WindowSize size;
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
@@ -169,7 +190,11 @@ public final class GuardedShell {
     synchronized (lock) {
       switch (state) {
         case RUNNING -> {
-          bash.writeInput(b, 0, b.length);
+          if (done) {
+            held.add(b); // bash is back at its prompt: nothing goes to it raw until the next A
+          } else {
+            bash.writeInput(b, 0, b.length);
+          }
           return;
         }
         case SENT -> {
@@ -302,6 +327,10 @@ public final class GuardedShell {
     synchronized (lock) {
       switch (kind) {
         case 'A' -> {
+          if (!NONCE.matcher(payload).matches() || !nonces.add(payload)) {
+            return; // not the hook's (a program's output, or a wall already passed)
+          }
+          done = false;
           if (state == State.SENT || state == State.RUNNING) {
             finishRunning(null);
             if (runningNested) {
@@ -319,12 +348,9 @@ public final class GuardedShell {
             state = State.PROMPTING;
             capturing = false;
             promptBytes.reset();
-            expectEcho("");
-            if (payload.matches("[0-9]{1,40}")) {
-              expectEcho(payload + "\n");
-              byte[] reply = (payload + "\n").getBytes(StandardCharsets.US_ASCII);
-              bash.writeInput(reply, 0, reply.length);
-            }
+            expectEcho(payload + "\n");
+            byte[] reply = (payload + "\n").getBytes(StandardCharsets.US_ASCII);
+            bash.writeInput(reply, 0, reply.length);
           }
         }
         case 'P' -> {
@@ -353,7 +379,18 @@ public final class GuardedShell {
             return;
           }
         }
+        case 'X' -> {
+          String why = payload.matches("[a-z-]{1,40}") ? payload : "unknown";
+          lost("guard-hook-broken", "gatehouse: the shell's prompt integration was broken (" + why + "); session closed");
+          return;
+        }
         case 'D' -> {
+          if (state == State.RUNNING || state == State.SENT) {
+            done = true;
+            long mine = ++doneCount;
+            java.util.concurrent.CompletableFuture.delayedExecutor(DONE_TO_PROMPT.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> promptOverdue(mine));
+          }
           if (state == State.RUNNING && running != null) {
             Integer status = null;
             try {
@@ -375,6 +412,16 @@ public final class GuardedShell {
     if (flush != null) {
       for (byte[] b : flush) {
         bash.writeInput(b, 0, b.length);
+      }
+    }
+  }
+
+  /** No A came within {@link #DONE_TO_PROMPT} of the D numbered {@code which}: the hook did not reach its prompt. */
+  private void promptOverdue(long which) {
+    synchronized (lock) {
+      if (done && doneCount == which && state != State.ENDED) {
+        lost("guard-hook-stalled", "gatehouse: the shell's prompt integration did not bring up a prompt after a command;"
+            + " session closed");
       }
     }
   }

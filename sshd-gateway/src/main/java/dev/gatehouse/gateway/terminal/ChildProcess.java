@@ -72,7 +72,7 @@ public final class ChildProcess {
       String path = slavePath;
       int pid =
           spawn(
-              launch.argv(),
+              launch,
               env,
               fa -> {
                 // Opened without becoming the spawned process's controlling tty: the program in the
@@ -106,7 +106,7 @@ public final class ChildProcess {
       Posix.pipe2(err, Posix.O_CLOEXEC);
       int pid =
           spawn(
-              launch.argv(),
+              launch,
               env,
               fa -> {
                 check(Posix.posix_spawn_file_actions_adddup2(fa, in[0], 0), "adddup2");
@@ -304,9 +304,10 @@ public final class ChildProcess {
     void add(com.sun.jna.Pointer fa) throws IOException;
   }
 
-  private static int spawn(List<String> argv, Map<String, String> env, FileActions stdio) throws IOException {
+  private static int spawn(Sandbox.Launch launch, Map<String, String> env, FileActions stdio) throws IOException {
+    List<String> argv = launch.argv();
     try {
-      return SPAWNER.submit(() -> spawnHere(argv, env, stdio)).get();
+      return SPAWNER.submit(() -> spawnHere(argv, launch.fd3(), env, stdio)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting " + argv.get(0), e);
@@ -321,8 +322,13 @@ public final class ChildProcess {
     }
   }
 
-  private static int spawnHere(List<String> argv, Map<String, String> env, FileActions stdio)
+  /**
+   * {@code fd3}: bytes the child reads on descriptor 3 (through a pipe filled and closed before it
+   * starts; the sandbox's seccomp filter), or null.
+   */
+  private static int spawnHere(List<String> argv, byte[] fd3, Map<String, String> env, FileActions stdio)
       throws IOException {
+    int[] pipe = {-1, -1};
     Memory fa = new Memory(512);
     Memory attr = new Memory(512);
     Memory emptySet = new Memory(128);
@@ -333,7 +339,18 @@ public final class ChildProcess {
     check(Posix.posix_spawnattr_init(attr), "spawnattr_init");
     try {
       stdio.add(fa);
-      check(Posix.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
+      if (fd3 != null) {
+        Posix.pipe2(pipe, Posix.O_CLOEXEC);
+        Memory m = new Memory(fd3.length);
+        m.write(0, fd3, 0, fd3.length);
+        if (Posix.write(pipe[1], m, fd3.length) != fd3.length) { // well under a pipe's buffer: one write
+          throw new IOException("cannot hand the child its descriptor 3");
+        }
+        Posix.close(pipe[1]);
+        pipe[1] = -1;
+        check(Posix.posix_spawn_file_actions_adddup2(fa, pipe[0], 3), "adddup2");
+      }
+      check(Posix.posix_spawn_file_actions_addclosefrom_np(fa, fd3 != null ? 4 : 3), "addclosefrom_np");
       check(Posix.posix_spawn_file_actions_addchdir_np(fa, "/"), "addchdir_np");
       Posix.sigemptyset(emptySet);
       Posix.sigfillset(fullSet);
@@ -361,6 +378,11 @@ public final class ChildProcess {
     } finally {
       Posix.posix_spawn_file_actions_destroy(fa);
       Posix.posix_spawnattr_destroy(attr);
+      for (int fd : pipe) {
+        if (fd >= 0) {
+          Posix.close(fd);
+        }
+      }
     }
   }
 
