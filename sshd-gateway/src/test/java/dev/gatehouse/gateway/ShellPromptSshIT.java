@@ -155,6 +155,8 @@ class ShellPromptSshIT {
       t.type(line);
       t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
       t.run("send-keys", "-t", "gh", "C-c");
+      // Typing goes to the line editor once the held line is withdrawn and the prompt is back.
+      t.awaitScreen("\\n" + PROMPT + "$", WAIT);
       t.type("echo back-at-guarded-prompt");
       t.awaitScreen("^back-at-guarded-prompt\\n" + PROMPT + "$", WAIT);
     }
