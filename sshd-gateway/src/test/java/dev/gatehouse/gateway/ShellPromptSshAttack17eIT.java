@@ -1,0 +1,225 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attack pass on the guarded prompt of an {@code ssh} target, end to end as ShellPromptSshIT: the
+ * real OpenSSH client in tmux, the gateway, a real OpenSSH sshd on loopback, the account's login
+ * bash with Debian's skeleton dotfiles, docs/policy.md's default-shell policy.
+ *
+ * <p>The integration's hook throws away what was typed while a command ran by reading the terminal
+ * up to a line that ends with a fresh nonce. It leans on things an allowed line can change: the
+ * {@code :} of its {@code while :} loop (a function of that name wins over the builtin), the value
+ * of {@code $SRANDOM} (unset, it is an ordinary variable), and its own variable {@code __gh_n}
+ * (made read-only before the hook's {@code local} and assignment, the hook stops before its
+ * prompt). With the wall down, text typed while a command runs stays in the host's terminal: an
+ * unfinished line ({@code echo "}) is joined by bash to the next line the gateway judged and sent
+ * ({@code echo '"; touch W; #'}), so {@code touch W} runs inside a command bash started for a
+ * judged line (its {@code C} marker comes when the gateway expects it: the guard sees nothing).
+ *
+ * <p>Each test asserts what must hold: the witness file the unjudged part would create does not
+ * exist. Typing pauses between steps are pacing (a program started by a line is running when the
+ * raw keys come), not assertions.
+ */
+@ExtendWith(GatewayLogOnFailure.class)
+class ShellPromptSshAttack17eIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String PROMPT = SshdProcess.TARGET_USER + "@[^:\\n]*:~\\$ ?";
+
+  @TempDir static Path dir;
+  static SshdProcess sshd;
+  static GatewayFixture gw;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sshd = SshdProcess.prepare(dir.resolve("sshd"));
+    String targets = "targets:\n"
+        + "  - name: web-ssh\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: "
+        + SshdProcess.TARGET_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
+        + "    policy: default-shell\n    approvers: { groups: [ops-leads], min: 1 }\n"
+        + ShellGuardIT.POLICIES;
+    gw = GatewayFixture.start(dir, "", targets);
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (gw != null) {
+      gw.close();
+    }
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  private static Tmux guarded(Path tmp, String who) throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity(who), List.of("dev"));
+    Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(key, "web-ssh", List.of("-t")));
+    t.awaitScreen("^" + PROMPT + "$", WAIT);
+    return t;
+  }
+
+  /** Keys typed without Enter: while a command runs they go to the host's terminal as they are. */
+  private static void raw(Tmux t, String text) throws Exception {
+    t.run("send-keys", "-t", "gh", "-l", text);
+  }
+
+  private static Path witness() {
+    return Path.of("/tmp", "gh-attack17e-" + UUID.randomUUID());
+  }
+
+  /**
+   * The witness must not exist. When it does, the message says how the session went on after the
+   * unjudged command (the scenario's later steps, such as the guard's next prompt, or where they
+   * stopped).
+   */
+  private static void assertNothingRan(Path w, Throwable after) throws Exception {
+    boolean ran = Files.exists(w);
+    Files.deleteIfExists(w);
+    if (ran) {
+      AssertionError e = new AssertionError("an unjudged `touch " + w + "` ran on the host; "
+          + (after == null ? "every later step of the scenario passed as written"
+              : "the scenario then stopped: " + after.getMessage()));
+      if (after != null) {
+        e.addSuppressed(after);
+      }
+      throw e;
+    }
+    if (after != null) {
+      throw new AssertionError(after);
+    }
+  }
+
+  private static void awaitPromptAfter(Tmux t, String text) throws Exception {
+    t.awaitScreen(java.util.regex.Pattern.quote(text) + "(.|\\n)*^" + PROMPT + "$", WAIT);
+  }
+
+  @Test
+  void aColonFunctionDoesNotLetTypedAheadTextJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "colon")) {
+      // Judged: a function named ':' (allowed), then sleep. From the next prompt on the hook's
+      // `while :` loop never runs, so nothing typed ahead is thrown away.
+      t.type(":() { return 1; }; sleep 3");
+      Thread.sleep(1000);
+      raw(t, "echo \""); // an unfinished line, left in the host's terminal
+      // The next prompt comes after the raw echo of it (and the terminal's echo of the nonce, which
+      // bash now reads as part of that unfinished line).
+      t.awaitScreen("echo \"" + PROMPT, WAIT);
+      // Judged as one echo of a quoted string; bash reads it as the end of `echo "…` and then runs
+      // `touch W` and `unset -f :` (so the next prompts work again and the session goes on).
+      String line = "echo '\"; touch " + w + "; unset -f :; #'";
+      t.type(line);
+      awaitPromptAfter(t, line);
+      t.type("echo guard-still-up");
+      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNothingRan(w, after);
+  }
+
+  @Test
+  void anUnsetSrandomDoesNotLetTypedAheadTextJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "srandom")) {
+      // Judged: unset SRANDOM (allowed). Its value is empty from then on: the hook's nonce is empty,
+      // the gateway sends no nonce line, and the hook takes the first line there is as the nonce's.
+      t.type("unset SRANDOM; SRANDOM=; sleep 3");
+      Thread.sleep(1000);
+      raw(t, "junk");
+      t.run("send-keys", "-t", "gh", "Enter");
+      raw(t, "echo \"");
+      t.awaitScreen("echo \"" + PROMPT, WAIT);
+      // SRANDOM=7 in the unjudged part: a nonce the gateway sends again (777), so the session goes on.
+      String line = "echo '\"; touch " + w + "; SRANDOM=7; #'";
+      t.type(line);
+      awaitPromptAfter(t, line);
+      t.type("echo guard-still-up");
+      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNothingRan(w, after);
+  }
+
+  @Test
+  void aReadonlyNonceVariableDoesNotLeaveTheHostsBashReadingRawInput(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "readonly")) {
+      // Judged: readonly __gh_n (allowed). The hook's `local __gh_n` and `__gh_n=…` then fail and
+      // bash leaves the hook after the D marker: no A, so the gateway stays in "running" and passes
+      // every key on, while bash waits for a command.
+      t.type("readonly __gh_n");
+      Thread.sleep(1000);
+      t.type("touch " + w);
+      // The last wall: bash's C marker for a command the gateway did not send ends the session, but
+      // only once the command has started.
+      t.awaitScreen("gatehouse: the shell started a command the guard did not see; session closed", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNothingRan(w, after);
+  }
+
+  /**
+   * A {@code {name}} redirection ({@code bash {x}>/dev/null}) takes a shell out of
+   * {@code nested-shell}: the guard allows it, and the interactive bash it starts reads the
+   * person's next lines from the terminal, unjudged and without the integration (no markers: the
+   * gateway stays in "running" and passes every key on) until it exits.
+   */
+  @Test
+  void aShellWithANamedDescriptorRedirectionIsNotAnUnguardedNestedShell(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "namedfd")) {
+      t.type("bash {x}>/dev/null");
+      Thread.sleep(2000);
+      t.type("touch " + w);
+      Thread.sleep(1000);
+      t.type("exit");
+      t.awaitScreen("^" + PROMPT + "$", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNothingRan(w, after);
+  }
+
+  /**
+   * {@code sh < <(cat)}: the shell's code comes through a process substitution from {@code cat},
+   * which reads the terminal; the guard allows it ({@code cat | sh} is reviewed), and each line
+   * typed next runs unjudged.
+   */
+  @Test
+  void aShellReadingTheTerminalThroughAProcessSubstitutionIsNotUnjudged(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "procsub")) {
+      t.type("sh < <(cat)");
+      Thread.sleep(1000);
+      t.type("touch " + w);
+      Thread.sleep(1000);
+      t.run("send-keys", "-t", "gh", "C-d");
+      t.awaitScreen("^" + PROMPT + "$", WAIT);
+      t.type("echo guard-still-up");
+      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNothingRan(w, after);
+  }
+}
