@@ -105,10 +105,6 @@ public enum ShellClass {
           + "|/etc/systemd/system/.*\\.timer|/(usr/)?lib/systemd/system/.*\\.timer");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
-  /** GNU sed's e command, after an optional address: {@code e id}, {@code 1e id}, {@code /x/e}. */
-  private static final Pattern SED_EXEC = Pattern.compile(
-      "(^|[;\\n{}])\\s*(([0-9]+|\\$|/[^/]*/)(,([0-9]+|\\$|/[^/]*/))?)?\\s*!?\\s*e(\\s|$|;)");
-  private static final Pattern AWK_EXEC = Pattern.compile("system\\s*\\(|\\|\\s*getline|print[f]?[^;}]*\\|\\s*\"|\\|&");
 
   /** What in {@code c} puts it in this class, or empty. */
   Optional<String> command(ShellCommand c) {
@@ -678,23 +674,26 @@ public enum ShellClass {
           && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
     List<String> a = c.argValues();
-    if (n.matches("g?awk|mawk|nawk|busybox")) {
-      // awk -f /dev/stdin <<< 'BEGIN{system(…)}': its program comes from a descriptor the text feeds.
-      for (int i = 0; i < a.size(); i++) {
-        String v = a.get(i);
-        String file = v.equals("-f") || v.equals("--file") || v.equals("-E") || v.equals("--exec")
-            ? i + 1 < a.size() ? a.get(i + 1) : "" : v.startsWith("--file=") || v.startsWith("--exec=")
-            ? v.substring(v.indexOf('=') + 1) : v.matches("-[fE].+") ? v.substring(2) : null;
-        if (file != null && Interpreters.descriptorPath(file)) {
-          return true;
-        }
-      }
-      return a.stream().anyMatch(v -> AWK_EXEC.matcher(v).find());
+    if (n.matches("g?awk|mawk|nawk")) {
+      // awk -f /dev/stdin <<< 'BEGIN{system(…)}', awk -f /dev/tty: a program the text feeds or the
+      // person types next; a program that runs commands; a library loaded into awk.
+      ToolScripts.Source src = ToolScripts.awkSource(c.args());
+      return src.unknown() || src.loads() || src.files().stream().anyMatch(f -> !Interpreters.regularPath(f))
+          || src.inline().stream().anyMatch(p -> !p.literal() || ToolScripts.awkRunsCommands(p.value()));
     }
     switch (n) {
       case "sed", "gsed" -> {
-        // GNU sed's e command and the e flag of s run shell commands.
-        return a.stream().anyMatch(v -> SED_EXEC.matcher(v).find() || v.matches("(?s)s(.).*\\1.*\\1[gpIiMm0-9w]*e[gpIiMm0-9]*"));
+        // GNU sed's e command and the e flag of s run shell commands; a script read from the
+        // terminal (-f -, -f /dev/tty) or only known when it runs may hold them. --sandbox refuses them.
+        ToolScripts.Source src = ToolScripts.sedSource(c.args());
+        if (src.unknown()) {
+          return true;
+        }
+        if (src.sandboxed()) {
+          return false;
+        }
+        return src.files().stream().anyMatch(f -> !Interpreters.regularPath(f))
+            || src.inline().stream().anyMatch(p -> !p.literal() || ToolScripts.sed(p.value()).runsAny());
       }
       case "tar", "gtar", "bsdtar" -> {
         return a.stream().anyMatch(v -> v.startsWith("--to-command") || v.startsWith("--checkpoint-action")
