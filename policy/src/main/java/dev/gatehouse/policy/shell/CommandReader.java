@@ -671,7 +671,33 @@ final class CommandReader {
       reEvaluator = "setting " + name;
     }
     assignments.add(new ShellReading.Assignment(name, w, c.p.text(n)));
+    commandInValue(name, w, c, c.p.text(n));
     children(n, c, depth);
+  }
+
+  /**
+   * Variables whose value programs run as a shell command: pagers (git, man, systemctl, psql run
+   * {@code PAGER='touch W'} with {@code sh -c}), editors, less's input filters ({@code
+   * LESSOPEN='|cmd %s'}), ssh and askpass helpers.
+   */
+  static final Set<String> COMMAND_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
+      "BAT_PAGER", "LESSOPEN", "LESSCLOSE", "LESSEDIT", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
+      "SUDO_EDITOR", "KUBE_EDITOR", "SYSTEMD_EDITOR", "FCEDIT", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS",
+      "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER");
+
+  /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
+  private void commandInValue(String name, Word value, Ctx c, String text) {
+    String base = name.replaceAll("\\[.*", "");
+    if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
+      return;
+    }
+    if (!value.literal()) {
+      unclassified.add(base + " holds a command only known when it runs: " + shown(text));
+      return;
+    }
+    // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
+    String cmd = base.startsWith("LESS") ? value.value().replaceFirst("^\\|+", "") : value.value();
+    code(cmd, via(c.via, base), c.codeDepth + 1);
   }
 
   /** {@code for NAME in …} and {@code select NAME in …} set NAME, to each word in turn. */
@@ -718,6 +744,7 @@ final class CommandReader {
           // export "PS1=x": bash splits a quoted NAME=value argument as it does an assignment.
           String v = w.value().substring(set.end(1)).replaceFirst("^\\+?=", "");
           assignments.add(new ShellReading.Assignment(set.group(1), new Word(w.source(), v, w.literal()), c.p.text(n)));
+          commandInValue(set.group(1), new Word(w.source(), v, w.literal()), c, c.p.text(n));
         } else if (!unset && !w.literal() && !w.value().startsWith("-")) {
           unclassified.add("a declaration whose variable is only known when it runs: " + shown(c.p.text(n)));
         }
@@ -879,6 +906,7 @@ final class CommandReader {
         Word value = Word.literal(v.substring(eq + 1), v.substring(eq + 1));
         scoped.add(assignments.size());
         assignments.add(new ShellReading.Assignment(nm, value, text));
+        commandInValue(nm, value, inner(c, as.via()), text);
         laterCode(value.value());
         if (nm.startsWith("BASH_FUNC_") || value.value().startsWith("()")) {
           // bash imports such a variable as a function, whose body the guard never sees as code.
@@ -900,6 +928,10 @@ final class CommandReader {
     if (codeInLiteral == null && (value.contains("$(") || value.contains("`") || value.contains("${"))) {
       codeInLiteral = value;
     }
+  }
+
+  private static Ctx inner(Ctx c, String step) {
+    return new Ctx(c.p, via(c.via, step), c.codeDepth);
   }
 
   private static List<String> via(List<String> outer, String step) {

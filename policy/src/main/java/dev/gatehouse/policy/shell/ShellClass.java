@@ -724,8 +724,14 @@ public enum ShellClass {
             || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd"));
       }
       case "less", "more", "man" -> {
-        return a.stream().anyMatch(v -> v.startsWith("-P") && n.equals("man") || v.startsWith("--pager") || v.equals("-H")
-            && n.equals("man") || v.startsWith("--html"));
+        // less '+!cmd<newline>' types its argument as commands: ! and | run shell commands, v an
+        // editor. Only a line number, G, F, p, % or a search (no newline: the rest is its pattern)
+        // is a plain start position. A lesskey file or text binds keys to such commands.
+        boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
+            && !v.matches("\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || v.matches("-[a-zA-Z]*k.*")
+            && n.equals("less"));
+        return commands || a.stream().anyMatch(v -> v.startsWith("-P") && n.equals("man") || v.startsWith("--pager")
+            || v.equals("-H") && n.equals("man") || v.startsWith("--html"));
       }
       case "gdb" -> {
         return a.stream().anyMatch(v -> v.equals("-ex") || v.equals("--eval-command") || v.startsWith("--eval-command=")
