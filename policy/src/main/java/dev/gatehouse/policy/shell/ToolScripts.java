@@ -124,6 +124,8 @@ final class ToolScripts {
           case 'f', 'E' -> add(files, arg);
           case 'i' -> add(files, arg); // gawk -i FILE includes a source file (sed's -i is optionalArg)
           case 'l' -> loads |= !sed;
+          // mawk -W exec FILE (-We FILE): FILE is the program; other -W words are settings.
+          case 'W' -> unknown |= arg != null && arg.value().startsWith("e");
           default -> {}
         }
         break;

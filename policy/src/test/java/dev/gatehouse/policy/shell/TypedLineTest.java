@@ -212,7 +212,7 @@ class TypedLineTest {
       "sed -e p -e '/a/I e date' f", "sed \"s/$a/b/\" f", "awk -f /dev/tty f", "awk -f - f", "awk 'BEGIN{c=\"sh\"; print \"id\" | c}'",
       "awk 'BEGIN{f=\"system\"; @f(\"id\")}'", "gawk -l ./x.so 'BEGIN{}'", "awk 'BEGIN{\"date\" | getline d}'",
       "awk '{print |& \"sh\"}'", "gawk --source 'BEGIN{system(\"id\")}'", "less '+!id' f", "less $'+!touch /tmp/w\\n' f",
-      "less -k /tmp/keys f", "less --lesskey-src=/dev/tty f"})
+      "less -k /tmp/keys f", "less --lesskey-src=/dev/tty f", "mawk -W exec /dev/tty"})
   void aToolRunningCommandsFromAScriptItIsGivenIsInterpreterInline(String line) {
     Verdict v = DEFAULT.judgeTyped(line).verdict();
     assertThat(v.label()).as(line).isEqualTo("review");
