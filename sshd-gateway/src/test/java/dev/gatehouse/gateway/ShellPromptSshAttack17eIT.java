@@ -210,10 +210,11 @@ class ShellPromptSshAttack17eIT {
   }
 
   /**
-   * A {@code {name}} redirection ({@code bash {x}>/dev/null}) takes a shell out of
-   * {@code nested-shell}: the guard allows it, and the interactive bash it starts reads the
+   * A {@code {name}} redirection ({@code bash {x}>/dev/null}) took a shell out of
+   * {@code nested-shell}: the guard allowed it, and the interactive bash it started read the
    * person's next lines from the terminal, unjudged and without the integration (no markers: the
-   * gateway stays in "running" and passes every key on) until it exits.
+   * gateway stays in "running" and passes every key on) until it exited. It is held as a nested
+   * shell now, and the next line typed is judged.
    */
   @Test
   void aShellWithANamedDescriptorRedirectionIsNotAnUnguardedNestedShell(@TempDir Path tmp) throws Exception {
@@ -221,11 +222,16 @@ class ShellPromptSshAttack17eIT {
     Throwable after = null;
     try (Tmux t = guarded(tmp, "namedfd")) {
       t.type("bash {x}>/dev/null");
-      Thread.sleep(2000);
-      t.type("touch " + w);
+      // Refused (held for approval as a nested shell). What is typed next is judged as a line of
+      // its own: with the unset it is blocked whole, while a shell reading it unjudged would run
+      // the touch.
+      t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
+      t.type("touch " + w + "; unset PROMPT_COMMAND");
       Thread.sleep(1000);
-      t.type("exit");
+      t.run("send-keys", "-t", "gh", "C-c");
       t.awaitScreen("^" + PROMPT + "$", WAIT);
+      t.type("echo guard-still-up");
+      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
     } catch (AssertionError | Exception e) {
       after = e;
     }
@@ -234,8 +240,8 @@ class ShellPromptSshAttack17eIT {
 
   /**
    * {@code sh < <(cat)}: the shell's code comes through a process substitution from {@code cat},
-   * which reads the terminal; the guard allows it ({@code cat | sh} is reviewed), and each line
-   * typed next runs unjudged.
+   * which reads the terminal; the guard allowed it ({@code cat | sh} is reviewed), and each line
+   * typed next ran unjudged. It is held as a nested shell now, and the next line typed is judged.
    */
   @Test
   void aShellReadingTheTerminalThroughAProcessSubstitutionIsNotUnjudged(@TempDir Path tmp) throws Exception {
@@ -243,10 +249,13 @@ class ShellPromptSshAttack17eIT {
     Throwable after = null;
     try (Tmux t = guarded(tmp, "procsub")) {
       t.type("sh < <(cat)");
+      // Refused (held for approval as a nested shell). What is typed next is judged as a line of
+      // its own: with the unset it is blocked whole, while a shell reading it unjudged would run
+      // the touch.
+      t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
+      t.type("touch " + w + "; unset PROMPT_COMMAND");
       Thread.sleep(1000);
-      t.type("touch " + w);
-      Thread.sleep(1000);
-      t.run("send-keys", "-t", "gh", "C-d");
+      t.run("send-keys", "-t", "gh", "C-c");
       t.awaitScreen("^" + PROMPT + "$", WAIT);
       t.type("echo guard-still-up");
       t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);

@@ -34,10 +34,17 @@ final class CommandReader {
   private String codeInLiteral;
   /** Something in the text that evaluates a value again: arithmetic, indirection, a name-taking builtin. */
   private String reEvaluator;
+  /** How many texts were read as code so far: tells whether a command reached code of its own. */
+  private int codeReads;
+  /** Assignments made for one command only ({@code env VAR=x cmd}), by index: see {@link #command}. */
+  private final List<Integer> scoped = new ArrayList<>();
 
   /** Builtins that take a variable name (subscript included, which is arithmetic) or arithmetic. */
   private static final Set<String> NAME_TAKERS = Set.of("declare", "typeset", "local", "export", "readonly", "let",
       "printf", "read", "test", "[", "unset", "mapfile", "readarray", "getopts", "wait", "source", ".");
+  /** An argument of declare/export/… that sets a variable: {@code NAME=…}, {@code NAME[i]+=…}. */
+  private static final java.util.regex.Pattern DECLARED =
+      java.util.regex.Pattern.compile("(?s)([A-Za-z_][A-Za-z0-9_]*(?:\\[[^\\]]*\\])?)\\+?=.*");
   /** Variables whose value bash expands again (prompts, set -x's prefix) or runs (PROMPT_COMMAND). */
   private static final Set<String> EXPANDED_VARS = Set.of("PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND",
       "BASH_ENV", "ENV");
@@ -63,6 +70,7 @@ final class CommandReader {
   }
 
   private void code(String text, List<String> via, int depth) {
+    codeReads++;
     if (depth > MAX_CODE_DEPTH) {
       unclassified.add("code nested more than " + MAX_CODE_DEPTH + " levels deep");
       return;
@@ -196,6 +204,7 @@ final class CommandReader {
       case "variable_assignment" -> assignment(n, c, depth);
       case "declaration_command", "unset_command" -> declaration(n, c, depth);
       case "command_substitution" -> substitution(n, c, depth);
+      case "for_statement" -> loopVariable(n, c, depth);
       case "file_redirect", "heredoc_redirect", "herestring_redirect" -> redirect(n, c, depth, new Feed());
       default -> children(n, c, depth);
     }
@@ -460,6 +469,15 @@ final class CommandReader {
     String op = null;
     TSNode dest = null;
     String fd = ShellWords.gluedDescriptorOf(c.p, n);
+    String named = fd == null ? null : ShellWords.namedDescriptor(fd);
+    if (named != null) {
+      // {x}>f stores the new descriptor's number in x: a variable set, to a value the text does not
+      // hold; a subscript is evaluated as arithmetic ({a[$(reboot)]}>f runs reboot).
+      if (named.indexOf('[') >= 0 && named.substring(named.indexOf('[')).matches("(?s).*[$`].*")) {
+        unclassified.add("a named descriptor whose subscript bash evaluates: " + shown(c.p.text(n)));
+      }
+      assignments.add(new ShellReading.Assignment(named, new Word(fd, String.valueOf(Word.UNKNOWN), false), fd + c.p.text(n)));
+    }
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       if (ch.getType().equals("file_descriptor")) {
@@ -494,9 +512,11 @@ final class CommandReader {
       }
     } else if (op.equals("<") && (fd == null || fd.matches("0+"))) {
       // bash < /dev/tty reads the terminal as much as bash alone does: the person's next lines.
-      // Another descriptor (bash 3< FILE) leaves its input, the terminal, as it is.
-      feed.stdin = Interpreters.terminalPath(ShellWords.word(c.p, dest).value())
-          ? ShellCommand.Stdin.TERMINAL : ShellCommand.Stdin.FILE;
+      // Another descriptor (bash 3< FILE, bash {x}< FILE) leaves its input, the terminal, as it is.
+      // Only a file named literally that is not a device or a descriptor counts as a file: a
+      // process substitution (bash < <(cat)) or a name only known when it runs may be the terminal.
+      feed.stdin = Interpreters.regularPath(ShellWords.word(c.p, dest))
+          ? ShellCommand.Stdin.FILE : ShellCommand.Stdin.TERMINAL;
     }
   }
 
@@ -651,6 +671,45 @@ final class CommandReader {
       reEvaluator = "setting " + name;
     }
     assignments.add(new ShellReading.Assignment(name, w, c.p.text(n)));
+    commandInValue(name, w, c, c.p.text(n));
+    children(n, c, depth);
+  }
+
+  /**
+   * Variables whose value programs run as a shell command: pagers (git, man, systemctl, psql run
+   * {@code PAGER='touch W'} with {@code sh -c}), editors, less's input filters ({@code
+   * LESSOPEN='|cmd %s'}), ssh and askpass helpers.
+   */
+  static final Set<String> COMMAND_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
+      "BAT_PAGER", "LESSOPEN", "LESSCLOSE", "LESSEDIT", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
+      "SUDO_EDITOR", "KUBE_EDITOR", "SYSTEMD_EDITOR", "FCEDIT", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS",
+      "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER");
+
+  /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
+  private void commandInValue(String name, Word value, Ctx c, String text) {
+    String base = name.replaceAll("\\[.*", "");
+    if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
+      return;
+    }
+    if (!value.literal()) {
+      unclassified.add(base + " holds a command only known when it runs: " + shown(text));
+      return;
+    }
+    // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
+    String cmd = base.startsWith("LESS") ? value.value().replaceFirst("^\\|+", "") : value.value();
+    code(cmd, via(c.via, base), c.codeDepth + 1);
+  }
+
+  /** {@code for NAME in …} and {@code select NAME in …} set NAME, to each word in turn. */
+  private void loopVariable(TSNode n, Ctx c, int depth) {
+    for (int i = 0; i < n.getChildCount(); i++) {
+      TSNode ch = n.getChild(i);
+      if (ch.getType().equals("variable_name")) {
+        String nm = c.p.text(ch);
+        assignments.add(new ShellReading.Assignment(nm, new Word(nm, String.valueOf(Word.UNKNOWN), false), c.p.text(n)));
+        break;
+      }
+    }
     children(n, c, depth);
   }
 
@@ -680,6 +739,15 @@ final class CommandReader {
         if (unset && w.literal() && !w.value().startsWith("-")) {
           assignments.add(new ShellReading.Assignment(w.value(), null, c.p.text(n)));
         }
+        java.util.regex.Matcher set = DECLARED.matcher(w.value());
+        if (!unset && set.matches()) {
+          // export "PS1=x": bash splits a quoted NAME=value argument as it does an assignment.
+          String v = w.value().substring(set.end(1)).replaceFirst("^\\+?=", "");
+          assignments.add(new ShellReading.Assignment(set.group(1), new Word(w.source(), v, w.literal()), c.p.text(n)));
+          commandInValue(set.group(1), new Word(w.source(), v, w.literal()), c, c.p.text(n));
+        } else if (!unset && !w.literal() && !w.value().startsWith("-")) {
+          unclassified.add("a declaration whose variable is only known when it runs: " + shown(c.p.text(n)));
+        }
       }
     }
     if (keyword != null) {
@@ -701,6 +769,7 @@ final class CommandReader {
     // The grammar's command name is a redirection's descriptor (0</dev/tty sh, 0<<<x cat): bash's
     // command name is the first word after it.
     boolean nameIsDescriptor = false;
+    int scopedMark = scoped.size();
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       String t = ch.getType();
@@ -708,7 +777,10 @@ final class CommandReader {
         continue;
       }
       switch (t) {
-        case "variable_assignment" -> assignment(ch, c, depth + 1);
+        case "variable_assignment" -> {
+          scoped.add(assignments.size());
+          assignment(ch, c, depth + 1);
+        }
         case "file_redirect", "heredoc_redirect", "herestring_redirect" -> redirect(ch, c, depth + 1, feed);
         case "command_name" -> {
           walk(ch, c, depth + 1);
@@ -730,6 +802,7 @@ final class CommandReader {
     if (joined == null) {
       unclassified.add("the words of a command are not separated as bash separates them (an escaped blank or an"
           + " unusual blank between them): " + shown(c.p.text(n)));
+      scoped.subList(scopedMark, scoped.size()).clear();
       return;
     }
     for (ShellWords.Joined j : joined) {
@@ -749,6 +822,7 @@ final class CommandReader {
       if (!feed.extraArgs.isEmpty()) {
         unclassified.add("words after a redirection with no command: " + shown(c.p.text(n)));
       }
+      scoped.subList(scopedMark, scoped.size()).clear(); // VAR=x alone: it stays in the shell
       return;
     }
     List<Word> words = new ArrayList<>();
@@ -767,7 +841,16 @@ final class CommandReader {
         && !n.getParent().isNull() && n.getParent().getType().equals("redirected_statement")) {
       text = c.p.text(n.getParent()); // the descriptor's redirection too, not a bare "sh 0"
     }
+    int codeMark = codeReads;
     simple(words, text, c, feed, upstream, 0);
+    // VAR=x cmd and env VAR=x cmd set VAR for cmd alone, unless what cmd runs is code the reading
+    // read: bash reads that code under VAR (LC_ALL=x bash -c '…').
+    boolean reachesCode = codeReads != codeMark;
+    for (int i = scopedMark; i < scoped.size(); i++) {
+      int at = scoped.get(i);
+      assignments.set(at, assignments.get(at).withCommandOnly(!reachesCode));
+    }
+    scoped.subList(scopedMark, scoped.size()).clear();
   }
 
   /** One simple command's words: record it, then what it runs. */
@@ -821,7 +904,9 @@ final class CommandReader {
         int eq = v.indexOf('=');
         String nm = v.substring(0, eq);
         Word value = Word.literal(v.substring(eq + 1), v.substring(eq + 1));
+        scoped.add(assignments.size());
         assignments.add(new ShellReading.Assignment(nm, value, text));
+        commandInValue(nm, value, inner(c, as.via()), text);
         laterCode(value.value());
         if (nm.startsWith("BASH_FUNC_") || value.value().startsWith("()")) {
           // bash imports such a variable as a function, whose body the guard never sees as code.
@@ -843,6 +928,10 @@ final class CommandReader {
     if (codeInLiteral == null && (value.contains("$(") || value.contains("`") || value.contains("${"))) {
       codeInLiteral = value;
     }
+  }
+
+  private static Ctx inner(Ctx c, String step) {
+    return new Ctx(c.p, via(c.via, step), c.codeDepth);
   }
 
   private static List<String> via(List<String> outer, String step) {

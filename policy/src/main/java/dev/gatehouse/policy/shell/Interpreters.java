@@ -121,6 +121,23 @@ final class Interpreters {
   }
 
   /**
+   * Whether {@code w} names a file on disk the way a script's file is named: a literal word, not
+   * a process substitution, not a device under {@code /dev} (other than {@code /dev/null}) and not
+   * a descriptor by name ({@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}). Anything else may
+   * be the session's terminal.
+   */
+  static boolean regularPath(Word w) {
+    String v = w.value();
+    if (!w.literal() || v.isEmpty() || w.source().startsWith("<(") || w.source().startsWith(">(")) {
+      return false;
+    }
+    if (terminalPath(v) || descriptorPath(v) || v.matches("/+proc/+.*/fd(/.*)?")) {
+      return false;
+    }
+    return !v.matches("/+dev/+.*") || v.matches("/+dev/+null");
+  }
+
+  /**
    * Whether {@code c} (a shell, an interpreter, {@code source} or {@code .}) is given the
    * terminal by name as code: {@code bash /dev/tty}, {@code . /dev/tty}, {@code python3
    * /proc/self/fd/0}; or a descriptor past 2 by name while its input is the terminal ({@code bash

@@ -105,10 +105,6 @@ public enum ShellClass {
           + "|/etc/systemd/system/.*\\.timer|/(usr/)?lib/systemd/system/.*\\.timer");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
-  /** GNU sed's e command, after an optional address: {@code e id}, {@code 1e id}, {@code /x/e}. */
-  private static final Pattern SED_EXEC = Pattern.compile(
-      "(^|[;\\n{}])\\s*(([0-9]+|\\$|/[^/]*/)(,([0-9]+|\\$|/[^/]*/))?)?\\s*!?\\s*e(\\s|$|;)");
-  private static final Pattern AWK_EXEC = Pattern.compile("system\\s*\\(|\\|\\s*getline|print[f]?[^;}]*\\|\\s*\"|\\|&");
 
   /** What in {@code c} puts it in this class, or empty. */
   Optional<String> command(ShellCommand c) {
@@ -154,13 +150,44 @@ public enum ShellClass {
 
   /** What setting (or unsetting) a variable puts in this class, or empty. */
   Optional<String> assignment(ShellReading.Assignment a) {
+    // PS1[0]=x sets PS1, and every element of PROMPT_COMMAND runs: the variable, not the element, counts.
+    String v = a.variable();
     boolean hit = switch (this) {
-      case HISTORY_TAMPER -> HISTORY_VARS.contains(a.name());
-      case GUARD_TAMPER -> GUARD_VARS.contains(a.name()) || a.name().startsWith("BASH_FUNC_")
-          || a.value() != null && a.value().value().startsWith("()");
+      case HISTORY_TAMPER -> HISTORY_VARS.contains(v);
+      case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
+          || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
       default -> false;
     };
     return hit ? Optional.of(a.text()) : Optional.empty();
+  }
+
+  /**
+   * The variables that choose the character set bash reads its input in. The guard reads a line as
+   * UTF-8; under a character set whose multibyte characters may end in an ASCII byte (GBK, BIG5,
+   * SJIS) bash reads {@code "中\"} with the backslash inside a character, so the line it runs is
+   * not the line judged. {@code LOCPATH} chooses where a locale's name is looked up (a locale named
+   * {@code x.UTF-8} may then be anything).
+   */
+  static final Set<String> LOCALE_VARS = Set.of("LC_ALL", "LC_CTYPE", "LANG", "LOCPATH");
+  /** A locale whose character set reads as the guard reads: C/POSIX (bytes) or UTF-8. */
+  private static final Pattern SAME_READING_LOCALE = Pattern.compile(
+      "|C|POSIX|[A-Za-z0-9_+-]*\\.(?i:utf-?8)(@[A-Za-z0-9_+-]+)?");
+
+  /**
+   * Setting a locale variable in the shell itself (or for a command whose code the reading read)
+   * to anything but a literal C/POSIX or UTF-8 locale; any {@code LOCPATH}. A prefix for one
+   * command that runs no such code ({@code LC_ALL=C sort}) changes nothing bash reads; unsetting
+   * returns to the session's own locale.
+   */
+  private static boolean changesCharacterSet(ShellReading.Assignment a) {
+    if (!LOCALE_VARS.contains(a.variable()) || a.value() == null || a.commandOnly()) {
+      return false;
+    }
+    if (a.variable().equals("LOCPATH")) {
+      return true;
+    }
+    return !a.value().literal() || !a.name().equals(a.variable()) && !a.name().matches("[A-Za-z_]+\\[0*\\]")
+        || !SAME_READING_LOCALE.matcher(a.value().value()).matches() || a.text().matches("(?s)[^=]*\\+=.*");
   }
 
   /** What defining a function puts in this class, or empty. */
@@ -647,23 +674,26 @@ public enum ShellClass {
           && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
     List<String> a = c.argValues();
-    if (n.matches("g?awk|mawk|nawk|busybox")) {
-      // awk -f /dev/stdin <<< 'BEGIN{system(…)}': its program comes from a descriptor the text feeds.
-      for (int i = 0; i < a.size(); i++) {
-        String v = a.get(i);
-        String file = v.equals("-f") || v.equals("--file") || v.equals("-E") || v.equals("--exec")
-            ? i + 1 < a.size() ? a.get(i + 1) : "" : v.startsWith("--file=") || v.startsWith("--exec=")
-            ? v.substring(v.indexOf('=') + 1) : v.matches("-[fE].+") ? v.substring(2) : null;
-        if (file != null && Interpreters.descriptorPath(file)) {
-          return true;
-        }
-      }
-      return a.stream().anyMatch(v -> AWK_EXEC.matcher(v).find());
+    if (n.matches("g?awk|mawk|nawk")) {
+      // awk -f /dev/stdin <<< 'BEGIN{system(…)}', awk -f /dev/tty: a program the text feeds or the
+      // person types next; a program that runs commands; a library loaded into awk.
+      ToolScripts.Source src = ToolScripts.awkSource(c.args());
+      return src.unknown() || src.loads() || src.files().stream().anyMatch(f -> !Interpreters.regularPath(f))
+          || src.inline().stream().anyMatch(p -> !p.literal() || ToolScripts.awkRunsCommands(p.value()));
     }
     switch (n) {
       case "sed", "gsed" -> {
-        // GNU sed's e command and the e flag of s run shell commands.
-        return a.stream().anyMatch(v -> SED_EXEC.matcher(v).find() || v.matches("(?s)s(.).*\\1.*\\1[gpIiMm0-9w]*e[gpIiMm0-9]*"));
+        // GNU sed's e command and the e flag of s run shell commands; a script read from the
+        // terminal (-f -, -f /dev/tty) or only known when it runs may hold them. --sandbox refuses them.
+        ToolScripts.Source src = ToolScripts.sedSource(c.args());
+        if (src.unknown()) {
+          return true;
+        }
+        if (src.sandboxed()) {
+          return false;
+        }
+        return src.files().stream().anyMatch(f -> !Interpreters.regularPath(f))
+            || src.inline().stream().anyMatch(p -> !p.literal() || ToolScripts.sed(p.value()).runsAny());
       }
       case "tar", "gtar", "bsdtar" -> {
         return a.stream().anyMatch(v -> v.startsWith("--to-command") || v.startsWith("--checkpoint-action")
@@ -694,8 +724,14 @@ public enum ShellClass {
             || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd"));
       }
       case "less", "more", "man" -> {
-        return a.stream().anyMatch(v -> v.startsWith("-P") && n.equals("man") || v.startsWith("--pager") || v.equals("-H")
-            && n.equals("man") || v.startsWith("--html"));
+        // less '+!cmd<newline>' types its argument as commands: ! and | run shell commands, v an
+        // editor. Only a line number, G, F, p, % or a search (no newline: the rest is its pattern)
+        // is a plain start position. A lesskey file or text binds keys to such commands.
+        boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
+            && !v.matches("\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || v.matches("-[a-zA-Z]*k.*")
+            && n.equals("less"));
+        return commands || a.stream().anyMatch(v -> v.startsWith("-P") && n.equals("man") || v.startsWith("--pager")
+            || v.equals("-H") && n.equals("man") || v.startsWith("--html"));
       }
       case "gdb" -> {
         return a.stream().anyMatch(v -> v.equals("-ex") || v.equals("--eval-command") || v.startsWith("--eval-command=")
@@ -842,9 +878,69 @@ public enum ShellClass {
           && (a.contains("-s") || a.stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*")));
       case "set" -> a.stream().anyMatch(v -> v.matches("[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"));
       case "declare", "typeset", "export", "readonly", "local" -> a.stream().anyMatch(v -> v.matches("-[a-zA-Z]*f[a-zA-Z]*"))
-          && a.stream().anyMatch(v -> !v.startsWith("-"));
+          && a.stream().anyMatch(v -> !v.startsWith("-")) || namerefToLocale(c);
+      case "read", "mapfile", "readarray", "printf", "getopts", "wait" -> setsLocaleByName(c);
       default -> false;
     };
+  }
+
+  /**
+   * A builtin that stores what it reads or prints in a variable named by an argument ({@code read
+   * LC_ALL}, {@code printf -v LANG}, {@code mapfile LC_CTYPE}), naming a locale variable or a name
+   * only known when it runs: the value is only known when it runs.
+   */
+  private static boolean setsLocaleByName(ShellCommand c) {
+    List<Word> a = c.args();
+    boolean printf = c.name().equals("printf");
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      boolean nameSlot = printf ? i > 0 && a.get(i - 1).value().equals("-v") : !v.startsWith("-") || !w.literal();
+      if (!nameSlot) {
+        continue;
+      }
+      String name = v.replaceFirst("\\[.*", "");
+      if (LOCALE_VARS.contains(name) || !w.literal() && (printf || c.name().equals("read") && !optionArgument(a, i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether word {@code i} of {@code read}'s arguments is the argument of an option ({@code -p PROMPT}). */
+  private static boolean optionArgument(List<Word> a, int i) {
+    if (i == 0) {
+      return false;
+    }
+    String prev = a.get(i - 1).value();
+    return prev.matches("-[a-zA-Z]*[dinNptu]") ;
+  }
+
+  /**
+   * {@code declare -n r=LC_ALL} makes {@code r=…} set the locale; {@code declare -n r} alone makes
+   * r refer to whatever it holds. A nameref whose target is a locale variable, only known when it
+   * runs, or missing.
+   */
+  private static boolean namerefToLocale(ShellCommand c) {
+    boolean nameref = false;
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.equals("--")) {
+        continue;
+      }
+      if (v.startsWith("-") && w.literal()) {
+        nameref |= v.indexOf('n', 1) > 0;
+        continue;
+      }
+      if (!nameref) {
+        continue;
+      }
+      int eq = v.indexOf('=');
+      if (eq < 0 || !w.literal() || LOCALE_VARS.contains(v.substring(eq + 1).replaceFirst("\\[.*", ""))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- reading argv ------------------------------------------------------------------------------

@@ -323,7 +323,7 @@ public final class ShellJudge {
       }
     }
     for (ShellReading.Assignment a : r.assignments()) {
-      if (LOOKUP_VARS.contains(a.name()) || a.name().startsWith("LD_") || a.name().startsWith("BASH_FUNC_")) {
+      if (LOOKUP_VARS.contains(a.variable()) || a.name().startsWith("LD_") || a.name().startsWith("BASH_FUNC_")) {
         return new Verdict.Block("allow-list", "setting " + a.name() + " changes what the allowed commands run: " + a.text());
       }
     }

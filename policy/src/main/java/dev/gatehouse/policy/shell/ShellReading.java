@@ -39,8 +39,27 @@ public record ShellReading(
     }
   }
 
-  /** {@code name=value}; {@code value} is null for {@code unset name}. */
-  public record Assignment(String name, Word value, String text) {}
+  /**
+   * {@code name=value}; {@code value} is null for {@code unset name}. {@code commandOnly} when it
+   * is only in effect for one command that runs no code the reading read ({@code LANG=C sort},
+   * {@code env TZ=UTC date}); false when it stays in the shell or reaches code ({@code LC_ALL=x
+   * bash -c '…'}, whose code bash reads under it).
+   */
+  public record Assignment(String name, Word value, String text, boolean commandOnly) {
+    public Assignment(String name, Word value, String text) {
+      this(name, value, text, false);
+    }
+
+    /** The variable's name without an array subscript: {@code PS1[0]} sets {@code PS1}. */
+    public String variable() {
+      int b = name.indexOf('[');
+      return b < 0 ? name : name.substring(0, b);
+    }
+
+    Assignment withCommandOnly(boolean only) {
+      return new Assignment(name, value, text, only);
+    }
+  }
 
   /** A function the text defines; {@code selfCalling} when its body calls itself. */
   public record FunctionDefinition(String name, boolean selfCalling, String text) {}

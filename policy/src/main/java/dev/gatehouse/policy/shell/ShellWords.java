@@ -71,11 +71,22 @@ public final class ShellWords {
    * descriptor it redirects ({@code sh 0</dev/tty} runs {@code sh} with the terminal as its
    * input), while tree-sitter-bash reads {@code 0} there as an argument ({@code number}). A
    * process substitution ({@code 0<(…)}) is no redirection: bash keeps it in the word.
+   *
+   * <p>The same holds for bash's named descriptor: a word that is exactly {@code {NAME}} or {@code
+   * {NAME[SUBSCRIPT]}}, unquoted, written right before {@code <} or {@code >} ({@code bash
+   * {x}>/dev/null}) makes bash open a new descriptor and store its number in {@code NAME}; it is no
+   * argument and leaves descriptors 0–2 as they were. The grammar reads it as a word.
    */
   private static final Set<String> GLUE_PARENTS = Set.of("command_name", "command", "file_redirect");
 
+  /** bash's {@code {varname}} before a redirection operator: a name, or an array element. */
+  private static final java.util.regex.Pattern NAMED_DESCRIPTOR =
+      java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(\\[[^\\]]*\\])?\\}");
+
   static boolean gluedDescriptor(BashGrammar.Parsed p, TSNode n) {
-    if (!n.getType().equals("number") || !descriptor(p.text(n))) {
+    boolean digits = n.getType().equals("number") && descriptor(p.text(n));
+    boolean named = (n.getType().equals("word") || n.getType().equals("concatenation")) && namedDescriptor(p.text(n)) != null;
+    if (!digits && !named) {
       return false;
     }
     int after = n.getEndByte();
@@ -104,6 +115,15 @@ public final class ShellWords {
     }
     return prev != null && !prev.isNull() && gluedDescriptor(p, prev) && prev.getEndByte() == r.getStartByte()
         ? p.text(prev) : null;
+  }
+
+  /**
+   * The variable a named descriptor ({@code {x}}, {@code {a[1]}}) sets, without its braces, or
+   * null when {@code word} is not one.
+   */
+  static String namedDescriptor(String word) {
+    java.util.regex.Matcher m = NAMED_DESCRIPTOR.matcher(word);
+    return m.matches() ? word.substring(1, word.length() - 1) : null;
   }
 
   /** Digits that bash takes as a descriptor number: they fit in an int (else bash keeps them a word). */

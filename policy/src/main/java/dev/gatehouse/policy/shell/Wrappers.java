@@ -220,8 +220,24 @@ final class Wrappers {
           ? List.of(new Unknown("hash -p binds a name to a program the guard does not follow")) : List.of();
       case "busybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
           ? List.of() : List.of(new Inner(a, "busybox"));
+      case "sed", "gsed" -> sedCommands(a);
       default -> isShell(name) ? shell(name, a) : List.of();
     };
+  }
+
+  /** GNU sed's {@code e COMMAND}: sed runs COMMAND with {@code sh -c}, so it is read as code. */
+  private static List<Step> sedCommands(List<Word> a) {
+    ToolScripts.Source src = ToolScripts.sedSource(a);
+    if (src.sandboxed()) {
+      return List.of();
+    }
+    List<Step> steps = new ArrayList<>();
+    for (Word script : src.inline()) {
+      if (script.literal()) {
+        ToolScripts.sed(script.value()).commands().forEach(cmd -> steps.add(new Code(cmd, "sed e")));
+      }
+    }
+    return steps;
   }
 
   private static List<Step> unknown(String name) {

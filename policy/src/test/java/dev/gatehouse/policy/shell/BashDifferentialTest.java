@@ -50,6 +50,10 @@ class BashDifferentialTest {
       "c1 0</dev/null", "c1 a 0</dev/null b", "0</dev/null c1 x", "a=1 0</dev/null c2 y", "0<<<x c3 y", "c1 0<<<x y",
       "c1 0>/dev/null a", "c1 0<&- b", "c1 3</dev/null", "c1 2147483648</dev/null", "c1 0<(c2 z)", "c1 0>(c2 z)",
       "c1 0&>/dev/null", "c1 <&- b", "c1 2>&- b c",  // <&- and >&- take no target: the words after are arguments
+      // bash reads {name} glued to a redirection operator as a named descriptor; tree-sitter reads it as a word
+      "c1 {x}>/dev/null", "c1 a {x}</dev/null b", "c1 {a[1]}>/dev/null z", "c1 {x}<&0", "c1 {x}>&- y", "c1 a{x}>/dev/null",
+      "c1 \"{x}\">/dev/null", "c1 {x} >/dev/null", "c1 {x}&>/dev/null", "c1 {1x}>/dev/null", "c1 {x}<<<y z",
+      "c1 2>/dev/null {x}</dev/null w", "c1 < <(c2 z)", "c1 0< <(c2 z) y", "for LC_ALL in a; do c1 \"$LC_ALL\"; done",
       // tree-sitter puts a double-quoted string's blanks-only content into its closing quote's token
       "c''at \"(\"c4\" \"d q\")\"", "c1 \" \"", "c1 a\"  \"b", "c1 \"\t\" x");
 

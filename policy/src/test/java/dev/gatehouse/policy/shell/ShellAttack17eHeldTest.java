@@ -25,7 +25,7 @@ class ShellAttack17eHeldTest {
       ( sh ) < /dev/tty => review => nested-shell
       sh <<< "$(cat /dev/tty)" => review => unclassified
       cat /dev/tty | sh => review => interpreter-inline
-      python3 < <(cat) => review => interpreter-inline
+      python3 < <(cat) => review => nested-shell
       sh <(cat) => review => unclassified
       busybox sh -i => review => nested-shell
       xargs -I% sh -c % => review => unclassified

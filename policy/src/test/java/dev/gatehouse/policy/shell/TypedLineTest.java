@@ -147,6 +147,105 @@ class TypedLineTest {
     assertThat(v.rule()).as(line).isNotIn("guard-tamper", "nested-shell");
   }
 
+  @ParameterizedTest(name = "input not a file named literally: {0}")
+  @ValueSource(strings = {"bash {x}>/dev/null", "sh {fd}</dev/tty", "bash {x}<&0", "python3 {fd}</dev/null",
+      "bash {a[1]}>/dev/null", "perl {x}>&-", "sh 2>/dev/null {x}</etc/hostname", "sh < <(cat)", "bash < <(cat -)",
+      "sh 0< <(cat)", "bash < <(tee /dev/null)", "python3 < <(cat)", "bash < \"$f\"", "sh < $(echo /dev/tty)",
+      "bash < /dev/fd/3", "sh < /proc/self/fd/4", "bash < /dev/pts/1", "bash < /dev/ttyS0", "sh < /dev/stdin",
+      "ruby < /dev/console"})
+  void aShellWhoseInputIsNotALiteralFileIsANestedShell(String line) {
+    // A {name} redirection opens one more descriptor and leaves the input the terminal; a process
+    // substitution or a name only known when it runs may be the terminal.
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("review");
+    assertThat(v.rule()).as(line).isEqualTo("nested-shell");
+  }
+
+  @ParameterizedTest(name = "input a file or text: {0}")
+  @ValueSource(strings = {"bash < /tmp/setup.sh", "sh {x}>/dev/null < ./install.sh", "bash </dev/null", "sh -s < run.sh"})
+  void aShellReadingALiteralFileIsNoNestedShell(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.rule()).as(line).isNotIn("nested-shell", "guard-tamper");
+  }
+
+  @ParameterizedTest(name = "character set changed: {0}")
+  @ValueSource(strings = {"LC_ALL=zh_CN.GBK", "export LANG=ja_JP.SJIS", "LC_CTYPE=zh_TW.BIG5; ls", "declare -gx LC_ALL=zh_CN.GB18030",
+      "readonly LC_CTYPE=ko_KR.EUC-KR", "local LANG=zh_CN.GBK", "typeset -x LC_ALL=zh_CN.gbk", "export \"LC_ALL=zh_CN.GBK\"",
+      "LC_ALL=$l", "LC_ALL=\"$(cat /tmp/l)\"", "LC_ALL[0]=zh_CN.GBK", "LC_ALL+=x", "printf -v LC_ALL %s zh_CN.GBK",
+      "read LC_ALL", "read -r -p 'locale? ' LANG", "mapfile -t LC_CTYPE < /tmp/l", "readarray LC_ALL", "getopts ab LANG",
+      "declare -n r=LC_ALL", "declare -n r", "local -n ref=LC_CTYPE", "for LC_ALL in zh_CN.GBK; do :; done",
+      "select LANG in zh_CN.GBK; do break; done", "eval 'LC_ALL=zh_CN.GBK'", "eval LC_\"\"ALL=zh_CN.GBK",
+      "bash -c 'LC_ALL=zh_CN.GBK; echo hi'", "LC_ALL=zh_CN.GBK bash -c 'echo hi'", "env LC_ALL=zh_CN.GBK sh -c 'echo hi'",
+      "LC_ALL=zh_CN.GBK eval 'echo hi'", "LOCPATH=/tmp/loc", "export LOCPATH=/tmp/loc", "ls {LC_ALL}>/dev/null",
+      "LC_ALL=zh_CN.GBK bash <<'EOF'\necho hi\nEOF"})
+  void aLineThatChangesTheCharacterSetBashReadsInIsGuardTamper(String line) {
+    // Under GBK, BIG5 or SJIS bash reads "中\" with the backslash inside a character: the next
+    // lines would not be the lines judged.
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+    assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
+  }
+
+  @ParameterizedTest(name = "same reading: {0}")
+  @ValueSource(strings = {"LC_ALL=C", "export LC_ALL=C.UTF-8", "LANG=en_US.UTF-8", "export LANG=de_DE.utf8",
+      "LC_CTYPE=POSIX", "LC_ALL=", "unset LC_ALL", "LC_ALL=zh_CN.GBK sort /tmp/names", "LANG=ja_JP.SJIS ls -l",
+      "env LC_ALL=zh_CN.GBK date", "LC_ALL=C grep -c x /var/log/syslog", "echo \"$LANG\"", "printf '%s\\n' \"$LC_ALL\"",
+      "locale", "local -n ref=arr", "for l in a b; do echo $l; done", "read -r line"})
+  void aLocaleForOneCommandOrAUtf8LocaleIsAllowed(String line) {
+    assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "array element of a guard variable: {0}")
+  @ValueSource(strings = {"PROMPT_COMMAND[1]='touch /tmp/w'", "PS1[0]='$ '", "export PROMPT_COMMAND[0]=x",
+      "ls {PS0}>/dev/null", "export 'PROMPT_COMMAND=touch /tmp/w'", "declare \"PS1=x\"", "ls {__gh_n}>/dev/null"})
+  void settingAGuardVariableByAnyRouteIsGuardTamper(String line) {
+    // Every element of PROMPT_COMMAND runs before a prompt; PS1[0] is PS1.
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+    assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
+  }
+
+  @ParameterizedTest(name = "script from the terminal or running commands: {0}")
+  @ValueSource(strings = {"sed -f - /etc/hostname", "sed -f /dev/stdin f", "sed -f /dev/tty f", "sed --file=- f",
+      "sed --fi=/dev/tty f", "sed -nf - f", "sed -f- f", "sed f -f -", "sed -f \"$s\" f", "sed $opts f", "sed --expr='1e id' f",
+      "sed '1e id' f", "sed '1e id;touch /tmp/w' f", "sed 's/x/id/e' f", "sed '$!e' f", "sed '0~2 e date' f",
+      "sed -e p -e '/a/I e date' f", "sed \"s/$a/b/\" f", "awk -f /dev/tty f", "awk -f - f", "awk 'BEGIN{c=\"sh\"; print \"id\" | c}'",
+      "awk 'BEGIN{f=\"system\"; @f(\"id\")}'", "gawk -l ./x.so 'BEGIN{}'", "awk 'BEGIN{\"date\" | getline d}'",
+      "awk '{print |& \"sh\"}'", "gawk --source 'BEGIN{system(\"id\")}'", "less '+!id' f", "less $'+!touch /tmp/w\\n' f",
+      "less -k /tmp/keys f", "less --lesskey-src=/dev/tty f", "mawk -W exec /dev/tty"})
+  void aToolRunningCommandsFromAScriptItIsGivenIsInterpreterInline(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("review");
+    assertThat(v.rule()).as(line).isEqualTo("interpreter-inline");
+  }
+
+  @ParameterizedTest(name = "a plain edit: {0}")
+  @ValueSource(strings = {"sed -n '1,20p' /etc/nginx/nginx.conf", "sed -i 's/^#\\(.*\\)/\\1/' /tmp/f", "sed 's/e/E/g' f",
+      "sed '/^$/d' f", "sed -e :a -e '$!N;s/\\n//;ta' f", "sed -n '/start/,/end/p' f", "sed 'a see e' f", "sed -E 's/(a|b)+/x/' f",
+      "sed -f /etc/fix.sed f", "sed --sandbox '1e id' f", "sed --sandbox -f - f", "awk '{print $1}' f", "awk -F'|' '{print $2}' f",
+      "awk '/error|warn/ {n++} END {print n}' f", "awk '$3 > 5 || $4 < 2' f", "awk '{ n = $1 / 2; print n }' f",
+      "awk '{print $1 \"|\" $2}' f", "awk -f /usr/share/awk/x.awk f", "less +G f", "less +F /var/log/syslog",
+      "less +/error f", "more +10 f", "man -k ssh", "PAGER='less -R' git log", "GIT_PAGER=cat git diff"})
+  void aToolScriptThatRunsNoCommandsStaysAllowed(String line) {
+    assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "command in a variable: {0} => {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiterString = " => ", quoteCharacter = '~', textBlock = """
+      GIT_PAGER='rm -rf /' git log => recursive-delete-root
+      PAGER='reboot' man ls => power
+      export EDITOR='systemctl restart nginx' => service-change
+      env SYSTEMD_PAGER='kill -9 1' systemctl status => process-kill
+      LESSOPEN='|sudo id %s' less f => sudo
+      export PAGER="$p" => unclassified
+      """)
+  void aCommandHeldInAPagerOrEditorVariableIsJudgedAsCode(String line, String rule) {
+    // git, man, systemctl and less run these values with sh -c.
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isIn("review", "block");
+    assertThat(v.rule()).as(line).isEqualTo(rule);
+  }
+
   private static ShellJudge allowList() {
     Map<String, Object> p = new HashMap<>(ShellJudgeTest.DEFAULT_SHELL);
     p.put("mode", "allow-list");

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.routing;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import java.io.IOException;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.PtyMode;
@@ -68,10 +69,28 @@ public final class GatewayChannel extends ChannelSession {
         || name.startsWith("GATEHOUSE_");
   }
 
+  /**
+   * A locale the gateway passes on: C or POSIX, or one in UTF-8. In a locale of another character
+   * set (GBK, Big5, Shift_JIS) a byte of a multi-byte character can be a backslash or a quote to
+   * ASCII readers: bash would read a guarded line otherwise than the guard read it, and psql would
+   * pick a client encoding the proxy refuses.
+   */
+  static final Pattern SAFE_LOCALE = Pattern.compile("(?i)(C|POSIX|[A-Za-z]{1,8}(_[A-Za-z0-9]{1,8})?)(\\.(UTF-?8))?(@[A-Za-z0-9]{1,16})?");
+
+  static boolean acceptedEnvValue(String name, String value) {
+    if (name.equals("LANG") || name.startsWith("LC_")) {
+      var m = SAFE_LOCALE.matcher(value);
+      // A locale without a codeset in its name is C/POSIX only: "zh_CN" alone is GB2312.
+      return value.isEmpty() || (m.matches() && (m.group(4) != null || m.group(2) == null && m.group(1).matches("(?i)C|POSIX")));
+    }
+    return true;
+  }
+
   @Override
   protected RequestHandler.Result handleEnvParsed(String name, String value) throws IOException {
     if (!acceptedEnv(name)
         || value == null
+        || !acceptedEnvValue(name, value)
         || value.length() > MAX_ENV_VALUE
         || value.indexOf('\0') >= 0
         || clientEnv.size() >= MAX_ENV_VARS) {
