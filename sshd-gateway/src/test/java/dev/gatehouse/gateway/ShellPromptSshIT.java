@@ -156,7 +156,7 @@ class ShellPromptSshIT {
       t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
       t.run("send-keys", "-t", "gh", "C-c");
       // Typing goes to the line editor once the held line is withdrawn and the prompt is back.
-      t.awaitScreen("\\n" + PROMPT + "$", WAIT);
+      t.awaitScreen(PROMPT + "$", WAIT);
       t.type("echo back-at-guarded-prompt");
       t.awaitScreen("^back-at-guarded-prompt\\n" + PROMPT + "$", WAIT);
     }
