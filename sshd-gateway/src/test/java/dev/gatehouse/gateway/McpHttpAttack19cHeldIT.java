@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,75 +26,39 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class McpHttpAttack19cHeldIT {
-  private static final String REALM = "corp";
-  private static final String RESOURCE = "https://gatehouse.test/mcp";
-  private static final String PUBLIC_URL = "https://gatehouse.test";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  static MockOAuth2Server idp;
-  static GatewayFixture gw;
+  static McpWebFixture web;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
   @BeforeAll
   static void start() throws Exception {
-    idp = OidcGatewayFixture.startProvider();
-    HttpClient warm = HttpClient.newHttpClient();
-    for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
-      warm.send(HttpRequest.newBuilder(URI.create(issuer() + path)).build(), HttpResponse.BodyHandlers.discarding());
-    }
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
-        web: { listen: "127.0.0.1:0", publicUrl: "%s", mcp: true }
-        oidc: { issuer: "%s", clientId: %s }
-        targets:
-          - name: web-1
-            type: command
-            command: ["/bin/sh"]
-            allow: { groups: [dev] }
-        """.formatted(PUBLIC_URL, issuer(), OidcGatewayFixture.CLIENT));
+    web = McpWebFixture.start(dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
+    if (web != null) {
+      web.close();
     }
-    if (idp != null) {
-      idp.shutdown();
-    }
-  }
-
-  private static String issuer() {
-    return idp.issuerUrl(REALM).toString();
   }
 
   private static String token(String email) {
-    return idp.issueToken(REALM, "agent", new DefaultOAuth2TokenCallback(REALM, "sub-" + email, "JWT", List.of(RESOURCE),
-        Map.of("email", email, "groups", List.of("dev"), "scope", "openid email"), 300)).serialize();
+    return web.token(email);
   }
 
   private static String base() {
-    return "http://127.0.0.1:" + gw.gateway().webPort();
+    return web.base();
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-        .send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return McpWebFixture.send(b);
   }
 
   private static HttpRequest.Builder post(String token, String contentType, String accept, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/mcp"))
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    if (accept != null) {
-      b.header("Accept", accept);
-    }
-    return b;
+    return web.post(token, contentType, accept, body);
   }
 
   /** The web side's error shape: a JSON object with the security headers, whatever the status. */
