@@ -122,15 +122,17 @@ class IsolationIT {
   @Test
   void childEnvironmentIsTheTargetsEnvPlusLangAndLcFromTheClient() throws Exception {
     SshResult r = gw.ssh(key, "shell")
-        .options("-o", "SetEnv=LC_FOO=x EVIL=y LANG=C.UTF-8 GATEHOUSE_MODE=z LD_PRELOAD=/tmp/x.so")
+        .options("-o", "SetEnv=LC_FOO=de_DE.UTF-8 LC_CTYPE=zh_CN.GBK EVIL=y LANG=C.UTF-8 GATEHOUSE_MODE=z"
+            + " LD_PRELOAD=/tmp/x.so")
         .run("tr '\\0' '\\n' < /proc/$$/environ");
 
     assertThat(r.exitCode()).as("%s", r).isZero();
     // What the gateway passed to the child (the shell's own initial environment, before sh adds
-    // anything): the target's env, and of the client's only LANG and LC_*.
+    // anything): the target's env, and of the client's only LANG and LC_* naming C, POSIX or a
+    // UTF-8 locale (not GBK, whose multi-byte characters can hold a backslash or a quote).
     Set<String> env = new TreeSet<>(r.out().lines().toList());
     assertThat(env).containsExactlyInAnyOrder(
-        "PATH=/usr/bin:/bin", "PS1=gh$ ", "GH_TARGET_ENV=from-target", "LC_FOO=x", "LANG=C.UTF-8",
+        "PATH=/usr/bin:/bin", "PS1=gh$ ", "GH_TARGET_ENV=from-target", "LC_FOO=de_DE.UTF-8", "LANG=C.UTF-8",
         "PWD=/"); // PWD: the sandbox (bubblewrap) always sets it to the working directory
   }
 
