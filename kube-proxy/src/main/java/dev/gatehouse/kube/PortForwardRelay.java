@@ -92,6 +92,15 @@ public final class PortForwardRelay {
   void attach(ProxySession.Forward forward, ClientSink sink) {
     this.forward = forward;
     this.sink = sink;
+    boolean over;
+    synchronized (this) {
+      over = ended;
+    }
+    if (over) { // the API server's side ended while the 101 was on its way
+      sink.close(StatusCode.NORMAL, "the API server's side ended");
+      forward.ended(0, 0, (System.nanoTime() - start) / 1_000_000);
+      return;
+    }
     upstream.session.demand();
   }
 

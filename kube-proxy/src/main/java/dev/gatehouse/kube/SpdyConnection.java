@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -45,6 +46,9 @@ final class SpdyConnection extends AbstractConnection implements Connection.Upgr
     /** The client's side closed or failed. */
     void clientGone();
   }
+
+  /** How long the API server's own end may take after it failed to take a message. */
+  static final int UPSTREAM_END_GRACE_SECONDS = 10;
 
   private final SpdyFrames codec = new SpdyFrames();
   private final Peer peer;
@@ -118,9 +122,16 @@ final class SpdyConnection extends AbstractConnection implements Connection.Upgr
 
   private void readOnAfter(Throwable sendFailure) {
     if (sendFailure != null) {
+      // The API server's side did not take the client's last message: it is closing or broken, and
+      // its own end (with an exec's exit status) is relayed when it comes. Nothing more is read from
+      // the client; should that end not come, the stream ends here after a grace period.
       LOG.debug("kubernetes proxy: SPDY stream of {}: the API server's side failed: {}", what, sendFailure.toString());
-      peer.clientGone();
-      close();
+      CompletableFuture.delayedExecutor(UPSTREAM_END_GRACE_SECONDS, TimeUnit.SECONDS).execute(() -> {
+        if (getEndPoint().isOpen()) {
+          peer.clientGone();
+          close();
+        }
+      });
     } else if (!closing) {
       fillInterested();
     }

@@ -121,6 +121,12 @@ final class SpdyExecRelay implements SpdyConnection.Peer, StreamRelay.Client {
   @Override
   public void opened(SpdyConnection c) {
     connection = c;
+    synchronized (this) {
+      if (finished) { // the API server's side failed while the 101 was on its way
+        c.finish(true, false);
+        return;
+      }
+    }
     CompletableFuture.delayedExecutor(STREAM_WAIT_SECONDS, TimeUnit.SECONDS).execute(() -> {
       boolean waiting;
       synchronized (this) {
@@ -247,9 +253,12 @@ final class SpdyExecRelay implements SpdyConnection.Peer, StreamRelay.Client {
     return sent;
   }
 
-  /** The client's stdin ended: in v5, the API server is told (channel 255, stream 0). */
+  /**
+   * The client's stdin ended: in v5, the API server is told (channel 255, stream 0). The command
+   * may have ended already (its shell read {@code exit}), so a failure to tell it is no failure.
+   */
   private CompletableFuture<?> stdinClosed() {
-    return closeSignal ? relay.fromClient(new byte[] {(byte) 255, 0}) : null;
+    return closeSignal ? relay.fromClient(new byte[] {(byte) 255, 0}).exceptionally(t -> null) : null;
   }
 
   /** Each whole line of the resize stream is one size message (channel 4), which StreamRelay records. */
@@ -334,8 +343,10 @@ final class SpdyExecRelay implements SpdyConnection.Peer, StreamRelay.Client {
 
   @Override
   public void sendText(String message, Runnable sent, Consumer<Throwable> failed) {
-    // Only binary channel protocols are asked of the API server for a SPDY client.
+    // Only binary channel protocols are asked of the API server for a SPDY client: output the
+    // relay would have to guess at is not shown, the stream ends.
     failed.accept(new IOException("the API server sent a text message on a binary channel protocol"));
+    end(1002, "the API server sent a text message on a binary channel protocol");
   }
 
   @Override
