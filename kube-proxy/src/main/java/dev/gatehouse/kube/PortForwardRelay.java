@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * Nothing of the forwarded bytes is recorded: they are a connection's bytes (a database's wire
  * protocol, TLS, HTTP), not a terminal; the session's recording has the request's marker and the
- * audit has the counts. A text message (no SPDY frame) ends the forward. (Public only because
- * Jetty calls the endpoints' methods.)
+ * audit has the counts. A text message (no SPDY frame) ends the forward. A SPDY client's
+ * port-forward goes through this relay too, with {@link SpdyPortForward} as its {@link ClientSink}.
+ * (Public only because Jetty calls the endpoints' methods.)
  */
 public final class PortForwardRelay {
   private static final Logger LOG = LoggerFactory.getLogger(PortForwardRelay.class);
@@ -46,6 +47,8 @@ public final class PortForwardRelay {
 
   /** Set once the client's side is about to open: a forward that never opened is not reported as one. */
   private volatile ProxySession.Forward forward;
+  /** Where the API server's bytes go once the client's side is open. */
+  private volatile ClientSink sink;
   private final long start = System.nanoTime();
   private final SpdyDataCounter toPod = new SpdyDataCounter();
   private final SpdyDataCounter fromPod = new SpdyDataCounter();
@@ -54,6 +57,70 @@ public final class PortForwardRelay {
   private boolean ended;
 
   private PortForwardRelay() {
+  }
+
+  /**
+   * The client's side: its WebSocket session (each message a chunk of SPDY bytes), or its own SPDY
+   * connection ({@link SpdyPortForward}). Bytes from the API server go to it as they came.
+   */
+  interface ClientSink {
+    void send(ByteBuffer bytes, Runnable sent, java.util.function.Consumer<Throwable> failed);
+
+    void close(int code, String reason);
+  }
+
+  private static ClientSink webSocket(Session s) {
+    return new ClientSink() {
+      @Override
+      public void send(ByteBuffer bytes, Runnable sent, java.util.function.Consumer<Throwable> failed) {
+        s.sendBinary(bytes, Callback.from(sent, failed));
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        if (s.isOpen()) {
+          s.close(code, reason, Callback.NOOP);
+        }
+      }
+    };
+  }
+
+  /**
+   * A client's side that is no WebSocket (a SPDY connection) is open: {@code forward} hears of the
+   * end, and the API server's bytes are read from now on.
+   */
+  void attach(ProxySession.Forward forward, ClientSink sink) {
+    this.forward = forward;
+    this.sink = sink;
+    boolean over;
+    synchronized (this) {
+      over = ended;
+    }
+    if (over) { // the API server's side ended while the 101 was on its way
+      sink.close(StatusCode.NORMAL, "the API server's side ended");
+      forward.ended(0, 0, (System.nanoTime() - start) / 1_000_000);
+      return;
+    }
+    upstream.session.demand();
+  }
+
+  /** SPDY bytes from a client that is no WebSocket: counted, then sent to the API server as one message. */
+  void fromClient(ByteBuffer bytes, Runnable sent, java.util.function.Consumer<Throwable> failed) {
+    toPod.feed(bytes);
+    Session to = upstream.session;
+    if (to == null || !to.isOpen()) {
+      failed.accept(new IOException("the API server's side is closed"));
+      return;
+    }
+    to.sendBinary(bytes, Callback.from(sent, t -> {
+      failed.accept(t);
+      closeBoth(StatusCode.SERVER_ERROR, "the API server's side of the forward failed");
+    }));
+  }
+
+  /** The client's side (no WebSocket) ended or broke its protocol: both sides close. */
+  void clientClosed(int code, String reason) {
+    closeBoth(code, reason);
   }
 
   /** What opening the API server's side gave: the relay and the chosen subprotocol, or why not. */
@@ -133,6 +200,7 @@ public final class PortForwardRelay {
       session = s;
       // The client's side opens last (the API server's was opened first): now both read.
       if (isClient) {
+        sink = webSocket(s);
         s.demand();
         upstream.session.demand();
       }
@@ -141,18 +209,29 @@ public final class PortForwardRelay {
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
       (isClient ? toPod : fromPod).feed(payload);
+      Runnable sent = () -> {
+        callback.succeed();
+        session.demand();
+      };
+      java.util.function.Consumer<Throwable> failed = t -> {
+        callback.fail(t);
+        closeBoth(StatusCode.SERVER_ERROR, "the other side of the forward failed");
+      };
+      if (!isClient) {
+        ClientSink to = sink;
+        if (to == null) {
+          callback.fail(new IOException("the client's side is not open"));
+          return;
+        }
+        to.send(payload, sent, failed);
+        return;
+      }
       Session to = other().session;
       if (to == null) {
         callback.fail(new IOException("the other side is not open"));
         return;
       }
-      to.sendBinary(payload, Callback.from(() -> {
-        callback.succeed();
-        session.demand();
-      }, t -> {
-        callback.fail(t);
-        closeBoth(StatusCode.SERVER_ERROR, "the other side of the forward failed");
-      }));
+      to.sendBinary(payload, Callback.from(sent, failed));
     }
 
     @Override
@@ -185,11 +264,16 @@ public final class PortForwardRelay {
 
   private void closeBoth(int statusCode, String reason) {
     int code = StreamRelay.sendable(statusCode) ? statusCode : StatusCode.NORMAL;
-    for (Side s : new Side[] {client, upstream}) {
-      Session x = s.session;
-      if (x != null && x.isOpen()) {
-        x.close(code, reason == null ? "" : reason, Callback.NOOP);
-      }
+    String why = reason == null ? "" : reason;
+    ClientSink c = sink;
+    if (c != null) {
+      c.close(code, why);
+    } else if (client.session != null && client.session.isOpen()) {
+      client.session.close(code, why, Callback.NOOP);
+    }
+    Session x = upstream.session;
+    if (x != null && x.isOpen()) {
+      x.close(code, why, Callback.NOOP);
     }
     synchronized (this) {
       if (ended) {

@@ -206,6 +206,15 @@ final class ProxyHandler extends Handler.Abstract {
           && session.forwards() != null) {
         return forwardPorts(session, request, response, callback, rawPath, r, verdict, start, streamKey);
       }
+      // SPDY (kubectl before 1.30, or told not to use WebSocket): the same relays behind a SPDY front.
+      boolean spdy = upgrade.regionMatches(true, 0, "SPDY/", 0, 5);
+      if (spdy && pods && StreamRelay.RELAYED.contains(r.subresource())) {
+        return SpdyUpgrade.exec(upstream, session, request, response, callback, rawPath, r, verdict, start, streamKey);
+      }
+      if (spdy && pods && r.subresource().equals("portforward") && session.forwards() != null) {
+        return SpdyUpgrade.portForward(upstream, session, request, response, callback, rawPath, r, verdict, start,
+            streamKey);
+      }
       String why = notRelayed(r, upgrade, session, session.takeStreamFailure(streamKey));
       status(response, 501, "NotImplemented", "gatehouse: " + why);
       session.listener().completed(new ProxySession.Exchange(r, verdict, 501, millis(start), false, why));
@@ -217,29 +226,30 @@ final class ProxyHandler extends Handler.Abstract {
 
   /**
    * Why a stream upgrade is not relayed, as the one line kubectl shows ({@code error: unable to
-   * upgrade connection: ...}). SPDY (kubectl before 1.30, or {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}
-   * / {@code KUBECTL_PORT_FORWARD_WEBSOCKETS=false}) is refused rather than relayed: its frames
-   * carry zlib-compressed headers the recording would have to decode, and every kubectl since 1.30
-   * speaks WebSocket. A WebSocket attempt that failed before (kubectl falls back to SPDY then) is
+   * upgrade connection: ...}): port-forward on a session without forwards (kubectl on the bastion),
+   * or an upgrade of anything but exec, attach and port-forward, or in a protocol other than
+   * WebSocket and SPDY. A WebSocket attempt that failed before (kubectl falls back to SPDY then) is
    * named, or the user would only see the fallback's refusal.
    */
   static String notRelayed(KubeRequest r, String upgrade, ProxySession session, String webSocketFailure) {
     boolean pods = r.resourceRequest() && r.apiGroup().isEmpty() && r.resource().equals("pods");
-    boolean stream = pods && (StreamRelay.RELAYED.contains(r.subresource()) || r.subresource().equals("portforward"));
     StringBuilder b = new StringBuilder(r.describe()).append(": ");
     if (pods && r.subresource().equals("portforward") && session.forwards() == null) {
       b.append("port-forward is not available here: it would listen on the bastion; forward the target with "
           + "ssh -L and run kubectl port-forward on your own machine");
-    } else if (stream && upgrade.toUpperCase(Locale.ROOT).startsWith("SPDY/")) {
-      b.append("SPDY streams are not relayed by this gateway; use kubectl 1.30 or later, which speaks WebSocket "
-          + "(and do not set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false or KUBECTL_PORT_FORWARD_WEBSOCKETS=false)");
-      if (webSocketFailure != null) {
-        b.append("; the WebSocket attempt before failed: ").append(webSocketFailure);
-      }
     } else {
-      b.append("this stream is not relayed (exec, attach and port-forward over WebSocket are)");
+      b.append("this stream is not relayed (exec, attach and port-forward over WebSocket or SPDY/3.1 are; this is ")
+          .append(printable(upgrade)).append(")");
+    }
+    if (webSocketFailure != null) {
+      b.append("; the WebSocket attempt before failed: ").append(webSocketFailure);
     }
     return b.toString();
+  }
+
+  /** A header from the client, in a message: control characters escaped, at most 64 characters. */
+  private static String printable(String s) {
+    return SpdyExecRelay.printable(s);
   }
 
   /**
@@ -639,7 +649,7 @@ final class ProxyHandler extends Handler.Abstract {
     }
   }
 
-  private static long millis(long start) {
+  static long millis(long start) {
     return (System.nanoTime() - start) / 1_000_000;
   }
 

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * resize channel's {@code {"Width":W,"Height":H}}. The {@code base64.channel.k8s.io} variants
  * send text messages instead: the channel as an ASCII digit, then the bytes in base64; those are
  * decoded for the recording the same way, and a text message that does not decode ends the stream
- * (output the recording cannot read is never shown). (Public only because Jetty calls the
- * endpoint's methods.)
+ * (output the recording cannot read is never shown). A SPDY client's exec is the same relay with
+ * {@link SpdyExecRelay} as its {@link Client} side, so both transports are recorded by this code.
+ * (Public only because Jetty calls the endpoint's methods.)
  */
 public final class StreamRelay implements Session.Listener.AutoDemanding, WebSocket.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
@@ -56,7 +57,7 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
 
   private final ProxySession.Stream stream;
   private volatile WebSocket upstream;
-  private volatile Session client;
+  private volatile Client client;
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private final StringBuilder partialText = new StringBuilder();
   /** Sends to the API server one after another (the JDK client allows one outstanding send). */
@@ -65,6 +66,38 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
 
   private StreamRelay(ProxySession.Stream stream) {
     this.stream = stream;
+  }
+
+  /**
+   * The client's side of the stream: its WebSocket session, or the streams of its SPDY connection
+   * ({@link SpdyExecRelay}). Channel messages go to it as the API server sent them.
+   */
+  interface Client {
+    void sendBinary(byte[] message, Runnable sent, java.util.function.Consumer<Throwable> failed);
+
+    void sendText(String message, Runnable sent, java.util.function.Consumer<Throwable> failed);
+
+    /** Ends the client's side ({@code code} 1000: the API server ended the stream normally). */
+    void close(int code, String reason);
+  }
+
+  private static Client webSocket(Session s) {
+    return new Client() {
+      @Override
+      public void sendBinary(byte[] message, Runnable sent, java.util.function.Consumer<Throwable> failed) {
+        s.sendBinary(ByteBuffer.wrap(message), Callback.from(sent, failed));
+      }
+
+      @Override
+      public void sendText(String message, Runnable sent, java.util.function.Consumer<Throwable> failed) {
+        s.sendText(message, Callback.from(sent, failed));
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        s.close(code, reason, Callback.NOOP);
+      }
+    };
   }
 
   /** What opening the upstream side gave: the relay and the chosen subprotocol, or why it failed. */
@@ -130,18 +163,41 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
 
   @Override
   public void onWebSocketOpen(Session session) {
-    client = session;
+    attach(webSocket(session));
+  }
+
+  /** The client's side is open: the API server's messages are read from now on, one at a time. */
+  void attach(Client c) {
+    client = c;
     upstream.request(1);
+  }
+
+  /**
+   * A binary channel message from the client (its channel first): a resize is recorded, and the
+   * message goes to the API server as it is. Completes once the API server's side took it.
+   */
+  CompletableFuture<?> fromClient(byte[] b) {
+    if (b.length > 1 && b[0] == RESIZE) {
+      resize(b);
+    }
+    return sendUpstream(ws -> ws.sendBinary(ByteBuffer.wrap(b), true));
+  }
+
+  /** The client's side ended (or broke its protocol): both sides close with {@code code} and {@code reason}. */
+  void clientClosed(int code, String reason) {
+    closeBoth(code, reason);
+  }
+
+  /** The client's side failed: the API server's side is dropped. */
+  void clientFailed(Throwable cause) {
+    onWebSocketError(cause);
   }
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     byte[] b = new byte[payload.remaining()];
     payload.get(b);
-    if (b.length > 1 && b[0] == RESIZE) {
-      resize(b);
-    }
-    sendUpstream(ws -> ws.sendBinary(ByteBuffer.wrap(b), true)).whenComplete((w, t) -> {
+    fromClient(b).whenComplete((w, t) -> {
       if (t == null) {
         callback.succeed();
       } else {
@@ -235,7 +291,7 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
     if (msg.length > 1 && (msg[0] == STDOUT || msg[0] == STDERR)) {
       stream.output(msg, 1, msg.length - 1);
     }
-    client.sendBinary(ByteBuffer.wrap(msg), Callback.from(() -> webSocket.request(1), t -> webSocket.abort()));
+    client.sendBinary(msg, () -> webSocket.request(1), t -> webSocket.abort());
     return null;
   }
 
@@ -264,7 +320,7 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
       closeBoth(1007, "a text message that is no channel message");
       return null;
     }
-    client.sendText(msg, Callback.from(() -> webSocket.request(1), t -> webSocket.abort()));
+    client.sendText(msg, () -> webSocket.request(1), t -> webSocket.abort());
     return null;
   }
 
@@ -277,9 +333,9 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
   @Override
   public void onError(WebSocket webSocket, Throwable error) {
     LOG.debug("exec stream: API server side failed: {}", error.toString());
-    Session c = client;
+    Client c = client;
     if (c != null) {
-      c.close(1011, "the API server's stream failed", Callback.NOOP);
+      c.close(1011, "the API server's stream failed");
     }
     ended();
   }
@@ -287,9 +343,9 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
   private void closeBoth(int statusCode, String reason) {
     int code = sendable(statusCode) ? statusCode : 1000;
     String why = reason == null ? "" : reason;
-    Session c = client;
+    Client c = client;
     if (c != null) {
-      c.close(code, why, Callback.NOOP);
+      c.close(code, why);
     }
     WebSocket ws = upstream;
     if (ws != null && !ws.isOutputClosed()) {

@@ -18,7 +18,11 @@
  *    │                   │   stdout/stderr, resizes ─▶ ProxySession.Stream (recording)    │
  *    │══ port-forward WS═│ PortForwardRelay (SPDY/3.1+portforward.k8s.io), same order ═══▶│
  *    │                   │   SPDY data bytes counted ─▶ ProxySession.Forward (audit)      │
- *    │◀──501 Status──────│ SPDY upgrades: refused, "use kubectl 1.30 or later"            │
+ *    │══ exec/attach ════│ SpdyUpgrade: same order, then 101 Upgrade: SPDY/3.1            │
+ *    │   (SPDY/3.1)      │   SpdyConnection ─ SpdyExecRelay ─ StreamRelay (v5, v4) ══════▶│
+ *    │══ port-forward ═══│   SpdyConnection ─ SpdyPortForward ─ PortForwardRelay ════════▶│
+ *    │   (SPDY/3.1)      │   frames read by Netty's codec; malformed ─▶ GOAWAY, closed    │
+ *    │◀──501 Status──────│ other stream upgrades (proxy subresources, other protocols)    │
  *    │                   │──same request, proxy's credentials, Impersonate-User/-Group,──▶│
  *    │                   │  Accept without protobuf, identity encoding                    │
  *    │                   │◀──JSON / watch events / text───────────────────────────────────│

@@ -235,20 +235,155 @@ class KubeProxyIT {
     assertThat(api.execs()).noneMatch(e -> e.path().contains("/portforward"));
   }
 
-  /** kubectl forced to SPDY (as kubectl before 1.30 speaks): refused with a line that says why and what to use. */
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"exec", "port-forward"})
-  void spdyStreamsAreRefusedNamingTheReasonAndTheFix(String what) throws Exception {
+  /** kubectl told not to use WebSocket for exec and attach: it speaks SPDY/3.1, as kubectl before 1.30 does. */
+  private static final java.util.Map<String, String> SPDY_EXEC = java.util.Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+  private static final java.util.Map<String, String> SPDY_PORT_FORWARD = java.util.Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
+
+  /** What a session's exec streams recorded: the output, the resizes, when they closed. */
+  private static final class Recorded implements ProxySession.Streams {
+    final StringBuilder output = new StringBuilder();
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ProxySession.Stream opened(dev.gatehouse.policy.KubeRequest r, String pod, String container,
+        List<String> command, boolean tty) {
+      events.add(r.method() + " " + r.subresource() + " " + pod + " " + container + " " + command + " tty=" + tty);
+      return new ProxySession.Stream() {
+        @Override
+        public void output(byte[] b, int off, int len) {
+          synchronized (output) {
+            output.append(new String(b, off, len, StandardCharsets.UTF_8));
+          }
+        }
+
+        @Override
+        public void resize(int columns, int rows) {
+          events.add("resize " + columns + "x" + rows);
+        }
+
+        @Override
+        public void closed() {
+          events.add("closed");
+        }
+      };
+    }
+
+    String output() {
+      synchronized (output) {
+        return output.toString();
+      }
+    }
+  }
+
+  private Kubectl spdySession(String name, Recorded streams, ProxySession.Forwards forwards) throws Exception {
+    // Reviews that approve at once: these tests are about the relay, not the approval.
     String token = proxy.open(new ProxySession("alice@example.com", List.of("sre"), POLICY, exchanges::add,
-        (r, v, key) -> dev.gatehouse.policy.Verdict.ALLOW, null, (r, pod) -> (a, b, c) -> { }));
-    Kubectl k = Kubectl.against(dir.resolve("spdy"), proxy.sessionUrl(token), null);
-    Kubectl.Result r = what.equals("exec")
-        ? k.runWithEnv(java.util.Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false"), "", "exec", "-i", "web-1", "-n",
-            "app", "--", "sh")
-        : k.runWithEnv(java.util.Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false"), null, "port-forward", "pod/web-1",
-            "-n", "app", "--address=127.0.0.1", "0:" + ExecFront.ECHO_PORT);
+        (r, v, key) -> dev.gatehouse.policy.Verdict.ALLOW, streams, forwards));
+    return Kubectl.against(dir.resolve(name), proxy.sessionUrl(token), null);
+  }
+
+  @Test
+  void execOverSpdyRoundTripsStdinToStdoutAndTheOutputIsRecorded() throws Exception {
+    Recorded recorded = new Recorded();
+    Kubectl k = spdySession("spdy-exec", recorded, null);
+    Kubectl.Result r = k.runWithEnv(SPDY_EXEC, "echo relayed-over-spdy\nexit\n", "exec", "-i", "web-1", "-n", "app",
+        "-c", "web", "--", "sh");
+    assertThat(r.exit()).as(r.err() + exchanges).isZero();
+    assertThat(r.out()).isEqualTo("relayed-over-spdy\n");
+    assertThat(api.execs()).hasSize(1);
+    ExecFront.Exec up = api.execs().get(0);
+    // kubectl's SPDY request, relayed in the channel protocol of the WebSocket relay
+    assertThat(up.protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(up.stdin().toString()).isEqualTo("echo relayed-over-spdy\nexit\n");
+    assertThat(up.headers().get("authorization")).containsExactly("Bearer upstream-token-xyz");
+    assertThat(up.headers().get("impersonate-user")).containsExactly("alice@example.com");
+    assertThat(recorded.output()).isEqualTo("relayed-over-spdy\n");
+    assertThat(recorded.events).first().isEqualTo("POST exec web-1 web [sh] tty=false");
+    awaitEvent(recorded, "closed");
+    assertThat(exchanges).anySatisfy(e -> {
+      assertThat(e.request().method()).isEqualTo("POST");
+      assertThat(e.request().subresource()).isEqualTo("exec");
+      assertThat(e.status()).isEqualTo(101);
+    });
+  }
+
+  @Test
+  void execOverSpdyEndsWithTheCommandsExitCode() throws Exception {
+    Kubectl k = spdySession("spdy-exit", new Recorded(), null);
+    Kubectl.Result r = k.runWithEnv(SPDY_EXEC, null, "exec", "web-1", "-n", "app", "--", "exit", "3");
+    assertThat(r.exit()).as(r.err()).isEqualTo(3);
+    Kubectl.Result ok = k.runWithEnv(SPDY_EXEC, null, "exec", "web-1", "-n", "app", "--", "echo", "fine");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.out()).isEqualTo("fine\n");
+  }
+
+  @Test
+  void attachOverSpdyIsRelayedAndRecorded() throws Exception {
+    api.create("/api/v1/namespaces/app/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"att-1\","
+        + "\"namespace\":\"app\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\",\"stdin\":true}]},"
+        + "\"status\":{\"phase\":\"Running\"}}");
+    Recorded recorded = new Recorded();
+    Kubectl k = spdySession("spdy-attach", recorded, null);
+    Kubectl.Result r = k.runWithEnv(SPDY_EXEC, "echo attached-over-spdy\nexit\n", "attach", "-i", "att-1", "-n", "app",
+        "-c", "web");
+    assertThat(r.exit()).as(r.err() + exchanges).isZero();
+    assertThat(r.out()).contains("attached-over-spdy\n");
+    assertThat(api.execs()).singleElement().satisfies(e -> assertThat(e.path()).contains("/pods/att-1/attach"));
+    assertThat(recorded.output()).isEqualTo("attached-over-spdy\n");
+    assertThat(recorded.events).first().isEqualTo("POST attach att-1 web [] tty=false");
+  }
+
+  @Test
+  void portForwardOverSpdyIsRelayedAndItsBytesCountedBothWays() throws Exception {
+    List<String> forwards = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<long[]> ended = new java.util.concurrent.CompletableFuture<>();
+    Kubectl k = spdySession("spdy-pf", null, (r, pod) -> {
+      forwards.add(r.method() + " " + r.subresource() + " " + pod + " in " + r.namespace());
+      return (toPod, fromPod, millis) -> ended.complete(new long[] {toPod, fromPod});
+    });
+    String line = "bytes through a SPDY port-forward\n";
+    try (PortForwarding pf = PortForwarding.start(k, SPDY_PORT_FORWARD, dir.resolve("spdy-pf-out"), "web-1", "app",
+        ExecFront.ECHO_PORT)) {
+      pf.awaitForwarding(Duration.ofSeconds(60));
+      assertThat(pf.roundTrip(line, Duration.ofSeconds(30))).isEqualTo(line);
+      assertThat(pf.roundTrip("and a second connection", Duration.ofSeconds(30))).isEqualTo("and a second connection");
+    }
+    long[] counts = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long sent = line.length() + "and a second connection".length();
+    assertThat(counts).containsExactly(sent, sent);
+    assertThat(forwards).containsExactly("POST portforward web-1 in app");
+    var seen = api.execs().stream().filter(e -> e.path().contains("/portforward")).toList();
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).protocol()).isEqualTo("SPDY/3.1+portforward.k8s.io");
+    assertThat(seen.get(0).headers().get("authorization")).containsExactly("Bearer upstream-token-xyz");
+    assertThat(seen.get(0).stdin().toString()).isEqualTo(line + "and a second connection");
+    assertThat(exchanges).anySatisfy(e -> {
+      assertThat(e.request().subresource()).isEqualTo("portforward");
+      assertThat(e.status()).isEqualTo(101);
+    });
+  }
+
+  @Test
+  void aBlockedExecOverSpdyIsRefusedBeforeAnyStreamOpens() throws Exception {
+    KubePolicy blockExec = new KubePolicy("it", List.of("exec"), List.of(), Unclassified.REVIEW, List.of(), true, List.of());
+    String token = proxy.open(new ProxySession("alice@example.com", List.of("sre"), blockExec, exchanges::add, null));
+    Kubectl k = Kubectl.against(dir.resolve("spdy-blocked"), proxy.sessionUrl(token), null);
+    Kubectl.Result r = k.runWithEnv(SPDY_EXEC, "", "exec", "-i", "web-1", "-n", "app", "--", "sh");
     assertThat(r.exit()).isNotZero();
-    assertThat(r.err()).as(what).contains("SPDY streams are not relayed by this gateway; use kubectl 1.30 or later");
+    assertThat(r.err()).contains("gatehouse: blocked by rule exec");
     assertThat(api.execs()).as("nothing reached the API server's streams").isEmpty();
+    assertThat(exchanges).anySatisfy(e -> {
+      assertThat(e.request().subresource()).isEqualTo("exec");
+      assertThat(e.status()).isEqualTo(403);
+      assertThat(e.forwarded()).isFalse();
+    });
+  }
+
+  private static void awaitEvent(Recorded recorded, String event) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!recorded.events.contains(event) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(recorded.events).contains(event);
   }
 }

@@ -70,6 +70,7 @@ final class KubeTargetFixture implements AutoCloseable {
     private boolean runAs;
     private boolean approvers;
     private boolean blockPrivileged;
+    private boolean blockExec;
     private String topLevel = "";
 
     /** Running pods in namespace app, one container {@code web} (nginx). */
@@ -105,6 +106,12 @@ final class KubeTargetFixture implements AutoCloseable {
     /** {@code privileged-workload} is blocked (rather than reviewed): "blocked" is a plain answer. */
     Setup blockPrivileged() {
       blockPrivileged = true;
+      return this;
+    }
+
+    /** {@code exec} is blocked (rather than reviewed). */
+    Setup blockExec() {
+      blockExec = true;
       return this;
     }
 
@@ -151,7 +158,7 @@ final class KubeTargetFixture implements AutoCloseable {
                 mask: { secrets: true, detectors: [api-key, private-key, jwt] }
             """.formatted(api.url(), token, runAs ? "    runAs: nobody\n" : "",
                 approvers ? "    approvers: { groups: [sre-leads] }\n" : "",
-                blockPrivileged ? ", privileged-workload" : "", privileged));
+                (blockPrivileged ? ", privileged-workload" : "") + (blockExec ? ", exec" : ""), privileged));
         return new KubeTargetFixture(dir, api, gw, token);
       } catch (Exception | Error e) {
         api.close();

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * in {@code v5.channel.k8s.io} (or {@code v4}), the channel protocol of the API server: one binary
  * message per chunk, its first byte the channel (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize,
  * 255 close in v5). Behind it runs a tiny "shell": it echoes typed input on a terminal, answers
- * {@code echo TEXT} with TEXT, ends at {@code exit} (or stdin's end) with a {@code Status} on
+ * {@code echo TEXT} with TEXT, ends at {@code exit} (or stdin's end; {@code exit N} with exit code N) with a {@code Status} on
  * channel 3. The WebSocket framing (RFC 6455) is written here by hand: the mock negotiates no v5.
  *
  * <p>A pod's {@code portforward} is served here too, as kubectl 1.30+ asks for it: a WebSocket with
@@ -43,6 +43,8 @@ public final class ExecFront implements AutoCloseable {
   public static final int ECHO_PORT = 80;
   static final String PORT_FORWARD = "SPDY/3.1+portforward.k8s.io";
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  /** {@code exit N} (as the command, or a line of the shell): the stream ends with exit code N. */
+  private static final Pattern EXIT = Pattern.compile("exit (\\d{1,3})");
 
   /**
    * One exec, attach or port-forward the front served: the request, the chosen subprotocol, resizes
@@ -251,7 +253,13 @@ public final class ExecFront implements AutoCloseable {
     boolean base64 = protocol.contains("base64");
     Shell shell = new Shell(out, tty, base64);
     if (!command.isEmpty() && !command.get(0).equals("sh")) {
-      shell.run(String.join(" ", command));
+      String cmd = String.join(" ", command);
+      Matcher exit = EXIT.matcher(cmd);
+      if (exit.matches()) {
+        shell.exit(Integer.parseInt(exit.group(1)));
+        return;
+      }
+      shell.run(cmd);
       shell.exit();
       return;
     }
@@ -300,8 +308,9 @@ public final class ExecFront implements AutoCloseable {
             if (c == '\r' || c == '\n') {
               String cmd = line.toString().strip();
               line.setLength(0);
-              if (cmd.equals("exit")) {
-                shell.exit();
+              Matcher exit = EXIT.matcher(cmd);
+              if (cmd.equals("exit") || exit.matches()) {
+                shell.exit(cmd.equals("exit") ? 0 : Integer.parseInt(exit.group(1)));
                 break;
               }
               if (!cmd.isEmpty()) {
@@ -482,11 +491,19 @@ public final class ExecFront implements AutoCloseable {
     }
 
     void exit() throws IOException {
+      exit(0);
+    }
+
+    /** The kubelet's answer on the status channel: Success, or Failure with the exit code as its cause. */
+    void exit(int code) throws IOException {
       if (done) {
         return;
       }
       done = true;
-      send(3, "{\"metadata\":{},\"status\":\"Success\"}");
+      send(3, code == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
+          : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code: "
+              + "exit status " + code + "\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":"
+              + "\"ExitCode\",\"message\":\"" + code + "\"}]}}");
       frame(out, 0x8, new byte[] {0x03, (byte) 0xe8});
     }
 

@@ -73,7 +73,12 @@ public final class Kubectl {
    * output}; the caller stops it.
    */
   public Process start(Path output, String... args) throws IOException {
-    ProcessBuilder pb = builder(java.util.Map.of(), args);
+    return startWithEnv(java.util.Map.of(), output, args);
+  }
+
+  /** Like {@link #start}, with variables added to kubectl's environment (e.g. {@code KUBECTL_*} switches). */
+  public Process startWithEnv(java.util.Map<String, String> env, Path output, String... args) throws IOException {
+    ProcessBuilder pb = builder(env, args);
     pb.redirectErrorStream(true).redirectOutput(output.toFile());
     Process p = pb.start();
     p.getOutputStream().close();

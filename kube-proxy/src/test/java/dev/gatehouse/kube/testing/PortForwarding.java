@@ -29,13 +29,19 @@ public final class PortForwarding implements AutoCloseable {
   /** Starts kubectl port-forward on a free local port; {@link #awaitForwarding} waits for its listener. */
   public static PortForwarding start(Kubectl kubectl, Path dir, String pod, String namespace, int remotePort)
       throws IOException {
+    return start(kubectl, java.util.Map.of(), dir, pod, namespace, remotePort);
+  }
+
+  /** Like {@link #start(Kubectl, Path, String, String, int)}, with variables added to kubectl's environment. */
+  public static PortForwarding start(Kubectl kubectl, java.util.Map<String, String> env, Path dir, String pod,
+      String namespace, int remotePort) throws IOException {
     int local;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       local = s.getLocalPort();
     }
     Files.createDirectories(dir);
     Path out = Files.createTempFile(dir, "port-forward", ".txt");
-    Process p = kubectl.start(out, "port-forward", "pod/" + pod, "-n", namespace, "--address=127.0.0.1",
+    Process p = kubectl.startWithEnv(env, out, "port-forward", "pod/" + pod, "-n", namespace, "--address=127.0.0.1",
         local + ":" + remotePort);
     return new PortForwarding(p, out, local);
   }
