@@ -155,6 +155,29 @@ class SpdyAttack16sHeldTest {
     assertThat(exec.stdin().toString()).startsWith("echo split-ok\n");
   }
 
+  @Test
+  void aContainerWithABadEscapeNeverReachesTheApiServer() throws Exception {
+    // Go drops the pair (the API server would pick the default container); the proxy's own reading
+    // of the query for the recording fails on it, so the stream is not opened at all.
+    Answer a = upgradeThen(head("/api/v1/namespaces/app/pods/web-1/exec?container=%zz&command=sh&stdout=true",
+        "SPDY/3.1", "v5.channel.k8s.io"), new byte[0], false);
+    assertThat(a.head()).doesNotStartWith("HTTP/1.1 101");
+    Thread.sleep(300);
+    assertThat(api.execs()).isEmpty();
+  }
+
+  @Test
+  void aLowerCaseUpgradeIsRelayedAsTheSameJudgedExec() throws Exception {
+    DefaultSpdyDataFrame stdin = new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer("echo lower\nexit\n",
+        StandardCharsets.UTF_8));
+    stdin.setLast(true);
+    Answer a = upgradeThen(head(EXEC, "spdy/3.1", "v5.channel.k8s.io"),
+        frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdout"), syn(7, "stderr"), stdin), false);
+    assertThat(a.head()).startsWith("HTTP/1.1 101").contains("Upgrade: SPDY/3.1");
+    assertThat(a.data(5)).isEqualTo("lower\n");
+    assertThat(recorded.toString()).isEqualTo("lower\n");
+  }
+
   // ---- the raw client ----
 
   private static DefaultSpdySynStreamFrame syn(int id, String type) {
