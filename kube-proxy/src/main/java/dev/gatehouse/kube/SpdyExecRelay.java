@@ -86,10 +86,10 @@ final class SpdyExecRelay implements SpdyConnection.Peer, StreamRelay.Client {
    */
   static Set<String> expectedStreams(String query) {
     Map<String, List<String>> q = RequestInfoParser.query(query);
-    boolean tty = yes(q, "tty");
-    boolean stdin = yes(q, "stdin");
-    boolean stdout = yes(q, "stdout");
-    boolean stderr = yes(q, "stderr") && !tty;
+    boolean tty = StreamRelay.flag(q, "tty");
+    boolean stdin = StreamRelay.flag(q, "stdin");
+    boolean stdout = StreamRelay.flag(q, "stdout");
+    boolean stderr = StreamRelay.flag(q, "stderr") && !tty;
     if (!stdin && !stdout && !stderr) {
       return Set.of();
     }
@@ -108,12 +108,6 @@ final class SpdyExecRelay implements SpdyConnection.Peer, StreamRelay.Client {
       s.add("resize");
     }
     return s;
-  }
-
-  /** A query flag as the API server's parameter codec reads a bool (Go's strconv.ParseBool). */
-  private static boolean yes(Map<String, List<String>> q, String key) {
-    List<String> v = q.getOrDefault(key, List.of());
-    return !v.isEmpty() && Set.of("1", "t", "T", "true", "TRUE", "True").contains(v.get(0));
   }
 
   // ---- the client's frames ----

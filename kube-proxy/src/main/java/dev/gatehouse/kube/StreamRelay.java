@@ -6,13 +6,13 @@ import dev.gatehouse.policy.KubeRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -136,25 +136,22 @@ public final class StreamRelay implements Session.Listener.AutoDemanding, WebSoc
     }
   }
 
-  /** Pod, container and command of an exec or attach request, from its query. */
+  /**
+   * Pod, container and command of an exec or attach request, read from its query as the API
+   * server reads it (Go's url.ParseQuery: pairs with a ';' or a bad escape dropped; one-valued
+   * options take their first value), so the recording names what the approver saw and what runs.
+   */
   static Target target(KubeRequest r, String query) {
-    String container = "";
-    List<String> command = new ArrayList<>();
-    boolean tty = false;
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        switch (k) {
-          case "container" -> container = v;
-          case "command" -> command.add(v);
-          case "tty" -> tty = v.equals("true") || v.equals("1");
-          default -> { }
-        }
-      }
-    }
-    return new Target(r.name(), container, List.copyOf(command), tty);
+    Map<String, List<String>> q = RequestInfoParser.query(query);
+    List<String> containers = q.getOrDefault("container", List.of());
+    return new Target(r.name(), containers.isEmpty() ? "" : containers.get(0),
+        List.copyOf(q.getOrDefault("command", List.of())), flag(q, "tty"));
+  }
+
+  /** A query flag as the API server's parameter codec reads a bool (Go's strconv.ParseBool, first value). */
+  static boolean flag(Map<String, List<String>> q, String key) {
+    List<String> v = q.getOrDefault(key, List.of());
+    return !v.isEmpty() && Set.of("1", "t", "T", "true", "TRUE", "True").contains(v.get(0));
   }
 
   record Target(String pod, String container, List<String> command, boolean tty) {}
