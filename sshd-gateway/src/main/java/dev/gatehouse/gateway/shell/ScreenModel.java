@@ -25,6 +25,12 @@ import org.jline.utils.WCWidth;
 final class ScreenModel {
   /** A parameter list longer than this is not a real control sequence: its bytes are dropped. */
   private static final int MAX_PARAMS = 64;
+  /**
+   * The largest window modelled (a client may claim 4096 x 4096): wider or taller windows are
+   * modelled at this size, so their lines wrap here, not where the user's terminal wraps them.
+   */
+  static final int MAX_COLUMNS = 1024;
+  static final int MAX_ROWS = 512;
   private static final String[] ASCII = new String[128];
 
   static {
@@ -65,8 +71,8 @@ final class ScreenModel {
   private int utfCode;
 
   ScreenModel(int columns, int rows) {
-    this.columns = Math.max(2, columns);
-    this.rows = Math.max(2, rows);
+    this.columns = Math.max(2, Math.min(MAX_COLUMNS, columns));
+    this.rows = Math.max(2, Math.min(MAX_ROWS, rows));
     this.cells = new String[this.rows][this.columns];
     this.wrapped = new boolean[this.rows];
     this.bottom = this.rows - 1;
@@ -502,8 +508,8 @@ final class ScreenModel {
 
   /** The window changed size: rows keep their place from the top, the cursor's row stays on screen. */
   void resize(int newColumns, int newRows) {
-    newColumns = Math.max(2, newColumns);
-    newRows = Math.max(2, newRows);
+    newColumns = Math.max(2, Math.min(MAX_COLUMNS, newColumns));
+    newRows = Math.max(2, Math.min(MAX_ROWS, newRows));
     int drop = Math.max(0, y - (newRows - 1));
     cells = resized(cells, drop, newColumns, newRows);
     wrapped = resized(wrapped, drop, newRows);

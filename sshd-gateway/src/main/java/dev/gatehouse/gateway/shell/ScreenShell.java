@@ -208,8 +208,11 @@ public final class ScreenShell {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       LOG.debug("session {}: screen-mode input ended: {}", session.id(), e.toString());
+    } catch (RuntimeException e) {
+      // Fail closed: no more keys reach the shell; the user can still end the session.
+      LOG.warn("session {}: screen-mode input failed; keys are no longer passed on", session.id(), e);
     }
   }
 
@@ -362,9 +365,7 @@ public final class ScreenShell {
 
   /** A line of the gateway's own, on a line of its own (after the typed text, if the cursor is not at a line start). */
   private void say(String message) throws IOException {
-    if (masker != null) {
-      masker.flush();
-    }
+    // Not through the masker (the pump thread's alone): a value it holds back shows after this line.
     byte[] b;
     synchronized (screen) {
       b = ((screen.column() == 0 ? "" : "\r\n") + message + "\r\n").getBytes(StandardCharsets.UTF_8);
