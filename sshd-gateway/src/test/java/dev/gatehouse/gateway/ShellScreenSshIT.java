@@ -84,8 +84,8 @@ class ShellScreenSshIT {
   void aDashHostGoesOnInScreenModeAndAnAllowedLineRunsAuditedAsScreen(@TempDir Path tmp) throws Exception {
     SshClientKey ann = gw.sign(GatewayFixture.uniqueIdentity("ann"), List.of("dev"));
     try (Tmux t = screenShell(tmp, ann)) {
-      t.type("echo ok-$((6*7))");
-      t.awaitScreen("^ok-42\\n" + PROMPT + "$", WAIT);
+      t.type("echo screen-ok; whoami");
+      t.awaitScreen("^screen-ok\\n" + SH_USER + "\\n" + PROMPT + "$", WAIT);
       t.type("exit");
       t.awaitExit(WAIT);
       assertThat(t.screen()).as("nothing of the integration shows").doesNotContain("__gh_", "POSIXLY", "133;");
@@ -94,9 +94,9 @@ class ShellScreenSshIT {
     assertThat(lost.path("reason").asText()).isEqualTo("remote-shell-not-bash");
     assertThat(lost.path("mode").asText()).isEqualTo("screen");
     JsonNode a = gw.awaitAudit("allowed line", field("code", "GH3000I").and(field("identity", ann.identity()))
-        .and(field("statement", "echo ok-$((6*7))")));
+        .and(field("statement", "echo screen-ok; whoami")));
     assertThat(a.path("source").asText()).isEqualTo("screen");
-    assertThat(recordingsOf(ann)).contains("allow (screen): echo ok-$((6*7))",
+    assertThat(recordingsOf(ann)).contains("allow (screen): echo screen-ok; whoami",
         "guard lost (remote-shell-not-bash): commands are now judged from the screen");
   }
 
@@ -116,6 +116,11 @@ class ShellScreenSshIT {
     assertThat(a.path("statement").asText()).isEqualTo("touch " + witness + "; rm -rf /");
     assertThat(a.path("source").asText()).isEqualTo("screen");
     assertThat(recordingsOf(cid)).contains("block recursive-delete-root (screen): touch " + witness + "; rm -rf /");
+    String session = gw.sessionsOf(cid.identity()).get(0).id();
+    GatewayFixture.CliResult show = gw.cli("sessions", "show", session);
+    assertThat(show.out()).as(show.err()).contains("block  (screen) recursive-delete-root");
+    GatewayFixture.CliResult json = gw.cli("sessions", "show", session, "--format", "json");
+    assertThat(json.out()).as(json.err()).contains("\"source\":\"screen\"");
   }
 
   @Test

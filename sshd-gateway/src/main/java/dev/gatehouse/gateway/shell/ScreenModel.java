@@ -88,7 +88,8 @@ final class ScreenModel {
         if ((v & 0xc0) == 0x80) {
           utfCode = utfCode << 6 | v & 0x3f;
           if (--utfNeed == 0) {
-            codePoint(utfCode);
+            // Past U+10FFFF or a surrogate: no character (F5..F7 leads and ED A0.. decode to these).
+            codePoint(utfCode > 0x10ffff || utfCode >= 0xd800 && utfCode <= 0xdfff ? 0xfffd : utfCode);
           }
           continue;
         }

@@ -102,6 +102,16 @@ class ScreenModelTest {
   }
 
   @Test
+  void malformedUtf8ShowsAsReplacementCharacters() {
+    ScreenModel m = atPrompt(80, 24, "", "$ ");
+    ScreenModel.Prompt p = m.capture();
+    byte[] bad = {'a', (byte) 0xf7, (byte) 0xbf, (byte) 0xbf, (byte) 0xbf, (byte) 0xed, (byte) 0xa0, (byte) 0x80, (byte) 0xc3,
+        'b', (byte) 0xff};
+    m.feed(bad, 0, bad.length);
+    assertThat(m.rebuild(p)).isEqualTo("a\ufffd\ufffd\ufffdb\ufffd");
+  }
+
+  @Test
   void aPromptRedrawnDifferentlyLeavesTheWholeLineToBeJudged() {
     ScreenModel m = atPrompt(80, 24, "", "old$ ");
     assertThat(typed(m, "\r\u001b[Knew$ ls")).isEqualTo("new$ ls");
