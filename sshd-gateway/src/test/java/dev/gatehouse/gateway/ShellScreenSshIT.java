@@ -30,6 +30,8 @@ class ShellScreenSshIT {
   private static final String PROMPT = "\\$ ?";
   /** An account whose login shell is dash (the same one ShellPromptSshIT uses). */
   private static final String SH_USER = "gh-target-sh";
+  /** An account whose sshd forces an interactive dash whatever the client asks for (as in ShellPromptSshIT). */
+  private static final String FORCED_USER = "gh-target-fc";
   private static final String NOTICE = "gatehouse: the remote shell did not take the guard's integration (the login"
       + " shell is not bash 5.1 or later); commands are now judged from the screen (source: screen)";
   /** The ITs' shell policy, going on in screen mode where the guard cannot own the prompt. */
@@ -46,11 +48,17 @@ class ShellScreenSshIT {
     assertThat(POLICIES).contains("onGuardLost: screen");
     sshd = SshdProcess.prepare(dir.resolve("sshd"));
     SshdProcess.ensureUser(SH_USER, "/bin/sh");
-    String targets = "targets:\n  - name: dash-host\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port()
-        + ", user: " + SH_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-        + "    policy: default-shell\n    approvers: { groups: [ops-leads], min: 1 }\n" + POLICIES;
+    SshdProcess.ensureUser(FORCED_USER, "/bin/bash");
+    String host = "    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: %s, hostKey: \""
+        + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n    policy: default-shell\n"
+        + "    approvers: { groups: [ops-leads], min: 1 }\n";
+    String targets = "targets:\n"
+        + "  - name: dash-host\n" + String.format(host, SH_USER)
+        + "  - name: forced-host\n" + String.format(host, FORCED_USER)
+        + POLICIES;
     gw = GatewayFixture.start(dir, "", targets);
-    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(),
+        "Match User " + FORCED_USER, "  ForceCommand /bin/sh -i");
     bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("dev", "ops-leads"));
   }
 
@@ -137,6 +145,30 @@ class ShellScreenSshIT {
     }
     JsonNode r = gw.awaitAudit("review line", field("code", "GH3002I").and(field("identity", dee.identity())));
     assertThat(r.path("source").asText()).isEqualTo("screen");
+  }
+
+  /**
+   * A forced command that is an interactive dash never prints the integration's first prompt
+   * marker: the guard waits for it up to its deadline (20 s, the product's bound, allowed in full
+   * here), then hands the shell that is there to the screen mode.
+   */
+  @Test
+  void aShellThatNeverBringsUpTheGuardedPromptGoesOnInScreenModeAfterTheDeadline(@TempDir Path tmp) throws Exception {
+    SshClientKey hal = gw.sign(GatewayFixture.uniqueIdentity("hal"), List.of("dev"));
+    try (Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(hal, "forced-host", List.of("-t")))) {
+      t.awaitScreen("^gatehouse: the remote shell did not take the guard's integration \\(no guarded prompt within 20 s\\);"
+          + " commands are now judged from the screen \\(source: screen\\)$", WAIT.plusSeconds(20));
+      t.type("echo forced-ok; rm -rf /");
+      t.awaitScreen("^gatehouse: blocked by rule recursive-delete-root: rm -rf /$", WAIT);
+      t.type("echo forced-ok");
+      t.awaitScreen("^forced-ok\\n" + PROMPT + "$", WAIT);
+    }
+    JsonNode lost = gw.awaitAudit("guard lost", field("code", "GH3021W").and(field("identity", hal.identity())));
+    assertThat(lost.path("reason").asText()).isEqualTo("integration-did-not-start");
+    assertThat(lost.path("mode").asText()).isEqualTo("screen");
+    JsonNode blocked = gw.awaitAudit("blocked line", field("code", "GH3001W").and(field("identity", hal.identity())));
+    assertThat(blocked.path("statement").asText()).isEqualTo("echo forced-ok; rm -rf /");
+    assertThat(blocked.path("source").asText()).isEqualTo("screen");
   }
 
   @Test
