@@ -168,13 +168,11 @@ public final class PolicyConfig {
     dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost onGuardLost = dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost.END;
     if (m.get("onGuardLost") != null) {
       String s = scalar(m.get("onGuardLost"), at + ".onGuardLost");
-      if (s.equals("screen")) {
-        throw new IllegalArgumentException(at + ".onGuardLost: 'screen' is not available in this version (the gateway"
-            + " cannot rebuild typed lines from a screen model yet); use 'end'");
-      }
-      if (!s.equals("end")) {
-        throw new IllegalArgumentException(at + ".onGuardLost: '" + s + "' must be end (or, in a later version, screen)");
-      }
+      onGuardLost = switch (s) {
+        case "end" -> dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost.END;
+        case "screen" -> dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost.SCREEN;
+        default -> throw new IllegalArgumentException(at + ".onGuardLost: '" + s + "' must be end or screen");
+      };
     }
     return new dev.gatehouse.policy.shell.ShellPolicy(name, block, review, unclassified, mode, allowCommands, rules, detectors,
         onGuardLost);

@@ -51,8 +51,9 @@ public enum AuditCode {
           + " (state suspended) or it did return (state resumed)"),
   SHELL_GUARD_LOST(
       "GH3021W", "shell-guard-lost",
-      "the guarded shell started a command the gateway did not hand it, or its prompt integration never started;"
-          + " the session ends (reason slug)"),
+      "the guarded shell started a command the gateway did not hand it, or its prompt integration never started"
+          + " (reason slug); mode end: the session ends; mode screen (onGuardLost: screen, integration never"
+          + " started): the session goes on with lines judged from the screen"),
   APPROVAL_DECIDED(
       "GH3003I", "approval-decided", "an approver approved or denied a request; carries requestId, approver, via"),
   APPROVAL_USED(

@@ -19,13 +19,18 @@ public record ShellPolicy(
     List<List<String>> allowCommands, List<ShellRule> rules, List<String> detectors, OnGuardLost onGuardLost) {
 
   /**
-   * {@code policies.NAME.onGuardLost}: what an interactive session does when the shell's prompt
-   * markers show a command the gateway did not hand it ({@code end}: the session ends, the reason
-   * on screen and in the audit). {@code screen} (rebuilding lines from a screen model) is refused
-   * at config load in this version.
+   * {@code policies.NAME.onGuardLost}: what an interactive session does when the gateway cannot
+   * own the shell's prompt. {@code end} (the default): the session ends, the reason on screen and
+   * in the audit. {@code screen}: where the shell never took the integration (an {@code ssh} host
+   * whose login shell is not bash 5.1 or later, no first guarded prompt), the session goes on with
+   * each line rebuilt at Enter from a terminal-screen model and judged ({@code source: screen}, a
+   * guardrail, never exact). A guard lost after its first prompt (a forged or unexpected marker, a
+   * broken hook) always ends the session: every such loss can be caused at will from inside the
+   * session, and going on would make it a switch to the weaker mode.
    */
   public enum OnGuardLost {
-    END("end");
+    END("end"),
+    SCREEN("screen");
 
     private final String label;
 

@@ -97,16 +97,16 @@ class TypedLineTest {
   }
 
   @Test
-  void onGuardLostIsEndByDefaultAndScreenIsRefusedAtLoad() {
+  void onGuardLostIsEndByDefaultAndScreenIsAccepted() {
     assertThat(DEFAULT.policy().onGuardLost()).isEqualTo(ShellPolicy.OnGuardLost.END);
     Map<String, Object> p = new HashMap<>(ShellJudgeTest.DEFAULT_SHELL);
     p.put("onGuardLost", "end");
     assertThat(ShellJudgeTest.judge(p).policy().onGuardLost()).isEqualTo(ShellPolicy.OnGuardLost.END);
     p.put("onGuardLost", "screen");
-    assertThatThrownBy(() -> PolicyConfig.parseShell(Map.of("p", p)))
-        .hasMessageContaining("p.onGuardLost: 'screen' is not available in this version");
+    assertThat(PolicyConfig.parseShell(Map.of("p", p)).get("p").onGuardLost()).isEqualTo(ShellPolicy.OnGuardLost.SCREEN);
     p.put("onGuardLost", "ignore");
-    assertThatThrownBy(() -> PolicyConfig.parseShell(Map.of("p", p))).hasMessageContaining("'ignore' must be end");
+    assertThatThrownBy(() -> PolicyConfig.parseShell(Map.of("p", p)))
+        .hasMessageContaining("p.onGuardLost: 'ignore' must be end or screen");
   }
 
   @ParameterizedTest(name = "reads the terminal by name: {0}")

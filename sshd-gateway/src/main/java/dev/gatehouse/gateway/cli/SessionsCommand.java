@@ -152,7 +152,9 @@ final class SessionsCommand implements Runnable {
           // what a -- comment hides); what came from the user made visible.
           System.out.println("statements:");
           for (Map<String, Object> st : statements) {
-            System.out.printf("  %s  %-6s %s%s%n", st.get("time"), VisibleText.inline(String.valueOf(st.get("verdict"))),
+            // A line rebuilt from the screen says so: it is what the screen showed, not what the shell read.
+            System.out.printf("  %s  %-6s %s%s%s%n", st.get("time"), VisibleText.inline(String.valueOf(st.get("verdict"))),
+                "screen".equals(st.get("source")) ? "(screen) " : "",
                 st.get("rule") == null ? "" : VisibleText.inline(String.valueOf(st.get("rule"))) + " ", ended(st));
             System.out.println(STATEMENT_GUTTER
                 + VisibleText.indented(String.valueOf(st.get("statement")), STATEMENT_GUTTER));

@@ -452,7 +452,7 @@ public abstract class RecordedSession implements LiveSession {
   /**
    * The guarded prompt's hooks into this session: its lines in the audit log and the recording (as
    * exec commands are), approvals, and the session's end when the guard is lost.
-   * {@code notIntegrated} words the line shown when the integration never came up (null: the
+   * {@code notIntegrated} words the start of the line shown when the integration never came up (null: the
    * guarded shell's own wording).
    */
   protected final dev.gatehouse.gateway.shell.GuardedShell.Session guardedLines(
@@ -533,8 +533,26 @@ public abstract class RecordedSession implements LiveSession {
     @Override
     public void guardLost(String reason, String message) {
       services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_LOST, "sessionId", id,
-          "identity", user.identity(), "target", target.name(), "reason", reason);
+          "identity", user.identity(), "target", target.name(), "reason", reason, "mode", "end");
       terminate("guard-lost", message);
+    }
+
+    @Override
+    public void guardToScreen(String reason, String message) {
+      services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_LOST, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "reason", reason, "mode", "screen");
+      mark("guard lost (" + reason + "): " + dev.gatehouse.gateway.shell.ScreenShell.NOTICE);
+    }
+
+    @Override
+    public void screenJudged(String text, dev.gatehouse.policy.shell.ShellJudgement j) {
+      dev.gatehouse.policy.Verdict v = j.verdict();
+      commandJudged(text, v.label(), v.rule(), v.reason(), j.commands(), "screen");
+    }
+
+    @Override
+    public void screenRefused(String text, String rule, String reason) {
+      commandJudged(text, "block", rule, reason, List.of(), "screen");
     }
 
     @Override

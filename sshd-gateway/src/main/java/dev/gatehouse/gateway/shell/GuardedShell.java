@@ -101,11 +101,24 @@ public final class GuardedShell {
     void guardLost(String reason, String message);
 
     /**
-     * The line shown when the integration did not bring up a guarded prompt ({@code why}: what
-     * happened instead).
+     * The guard never stood and the policy says {@code onGuardLost: screen}: the session goes on in
+     * screen mode ({@link ScreenShell}, which shows {@code message}); audited as the guard lost, with
+     * the mode.
+     */
+    void guardToScreen(String reason, String message);
+
+    /** A line rebuilt from the screen was judged: its audit line and marker, {@code source: screen}. */
+    void screenJudged(String text, ShellJudgement j);
+
+    /** A line rebuilt from the screen was refused before judging: audit and marker as a block, {@code source: screen}. */
+    void screenRefused(String text, String rule, String reason);
+
+    /**
+     * The start of the line shown when the integration did not bring up a guarded prompt ({@code
+     * why}: what happened instead); the caller adds how the session goes on.
      */
     default String notIntegrated(String why) {
-      return "gatehouse: the shell's prompt integration did not start (" + why + "); session closed";
+      return "gatehouse: the shell's prompt integration did not start (" + why + ")";
     }
 
     void touch();
@@ -114,7 +127,7 @@ public final class GuardedShell {
     void outputMaskingFailed(RuntimeException e);
   }
 
-  private enum State { STARTING, PROMPTING, AT_PROMPT, SENT, RUNNING, ENDED }
+  private enum State { STARTING, PROMPTING, AT_PROMPT, SENT, RUNNING, SCREEN, ENDED }
 
   private final Session session;
   private final ShellJudge judge;
@@ -155,6 +168,9 @@ public final class GuardedShell {
   /** The echo the terminal may give of what the gateway typed into bash (the line, the nonce): left out once. */
   private byte[] echo = new byte[0];
   private int echoed;
+  private final Function<OutputMasker.Sink, OutputMasker> masking;
+  /** Set when the integration never came up and the policy says {@code onGuardLost: screen}. */
+  private volatile ScreenShell screen;
 
   /**
    * {@code masking} makes an output masker writing to the sink it is given, or returns null when
@@ -168,6 +184,7 @@ public final class GuardedShell {
     this.out = new RecordedOutput(channelOut, recorder);
     this.term = term;
     this.size = size;
+    this.masking = masking;
     this.masker = masking.apply((b, off, len) -> out.writeRecorded(b, off, len));
     this.promptMasker = masker == null ? null : masking.apply(maskedPrompt::write);
   }
@@ -183,10 +200,20 @@ public final class GuardedShell {
     return prompted;
   }
 
+  /** Whether the session went on in screen mode because the integration never came up. */
+  public boolean screenMode() {
+    return screen != null;
+  }
+
   // ---- client input --------------------------------------------------------------------------
 
   /** Client bytes: raw to bash while a command runs, else to the gateway's line editor. */
   public void input(byte[] b) throws IOException {
+    ScreenShell s = screen;
+    if (s != null) {
+      s.input(b);
+      return;
+    }
     synchronized (lock) {
       switch (state) {
         case RUNNING -> {
@@ -244,6 +271,13 @@ public final class GuardedShell {
           break;
         }
         session.touch();
+        ScreenShell s = screen;
+        if (s != null) {
+          // The screen mode took over the terminal: this chunk and the rest are its.
+          s.output(buf, 0, n);
+          s.pumpOutput();
+          break;
+        }
         markers.feed(buf, 0, n, sink);
       }
       if (masker != null) {
@@ -319,6 +353,9 @@ public final class GuardedShell {
   }
 
   private void marker(char kind, String payload) throws IOException {
+    if (screen != null) {
+      return; // the screen mode has the terminal: no marker means anything there
+    }
     if (masker != null) {
       masker.flush(); // what came before the marker is shown before the prompt is drawn
     }
@@ -449,6 +486,20 @@ public final class GuardedShell {
     return s.length() > 500 ? s.substring(s.length() - 500) : s;
   }
 
+  /**
+   * The integration never brought up its first prompt and the policy says {@code onGuardLost:
+   * screen}: the terminal is handed to a {@link ScreenShell} (client input and the shell's output
+   * go to it from now on). Only before the first guarded prompt: a guard lost later always ends
+   * the session (see {@link dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost}).
+   */
+  private void toScreen(String reason, String message) throws IOException {
+    state = State.SCREEN;
+    ScreenShell s = new ScreenShell(session, judge, bash, out, size, masking);
+    screen = s; // keys typed from now on queue for it
+    session.guardToScreen(reason, message);
+    s.start(message);
+  }
+
   private void lost(String reason, String message) {
     if (state == State.ENDED) {
       return;
@@ -481,8 +532,12 @@ public final class GuardedShell {
       if (!awaitPrompt(FIRST_PROMPT)) {
         synchronized (lock) {
           if (!ended && state != State.ENDED) {
-            lost("integration-did-not-start",
-                session.notIntegrated("no guarded prompt within " + FIRST_PROMPT.toSeconds() + " s"));
+            String why = session.notIntegrated("no guarded prompt within " + FIRST_PROMPT.toSeconds() + " s");
+            if (judge.policy().onGuardLost() == dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost.SCREEN) {
+              toScreen("integration-did-not-start", why + "; " + ScreenShell.NOTICE);
+            } else {
+              lost("integration-did-not-start", why + "; session closed");
+            }
           }
         }
         return;
@@ -636,6 +691,11 @@ public final class GuardedShell {
 
   public void resize(WindowSize s) {
     size = s;
+    ScreenShell sc = screen;
+    if (sc != null) {
+      sc.resize(s);
+      return;
+    }
     bash.resize(s);
     LineEditor e = editor;
     if (e != null) {
@@ -645,6 +705,10 @@ public final class GuardedShell {
 
   /** bash ended or the session is ending. */
   public void end() {
+    ScreenShell sc = screen;
+    if (sc != null) {
+      sc.end();
+    }
     synchronized (lock) {
       if (state != State.ENDED) {
         finishRunning(null);

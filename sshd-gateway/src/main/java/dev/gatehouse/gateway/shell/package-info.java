@@ -11,5 +11,10 @@
  *                                      approved ─▶ runs │ denied/expired ─▶ 75 │ NOWAIT ─▶ 76
  *                                      no approvers ─▶ 77
  * </pre>
+ *
+ * Interactively, {@link dev.gatehouse.gateway.shell.GuardedShell} owns bash's prompt (exact);
+ * where no guarded prompt comes up and the policy says {@code onGuardLost: screen},
+ * {@link dev.gatehouse.gateway.shell.ScreenShell} judges each line as a {@link
+ * dev.gatehouse.gateway.shell.ScreenModel} of the user's screen shows it at Enter (a guardrail).
  */
 package dev.gatehouse.gateway.shell;

@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.routing.GatewayChannel;
 import dev.gatehouse.gateway.routing.RecordedSession;
 import dev.gatehouse.gateway.shell.BashIntegration;
 import dev.gatehouse.gateway.shell.GuardedShell;
+import dev.gatehouse.gateway.shell.ScreenShell;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
 import java.io.IOException;
@@ -61,6 +62,15 @@ import org.slf4j.LoggerFactory;
  *  host asyncOut ──▶ RemoteTerminal ──▶ GuardedShell pump (markers out, [masker], record) ──▶ UserTerminalOutput
  *  no first guarded prompt (not bash, ended, 20 s) ──▶ "the remote shell did not take the guard's integration"
  * </pre>
+ *
+ * With {@code onGuardLost: screen} such a session goes on instead, judged from the screen by a
+ * {@link ScreenShell}: a login shell that is not bash (exit 97) gets a plain shell channel of its
+ * own; a guarded prompt that never came (20 s) leaves the shell that is there to the screen mode.
+ *
+ * <pre>
+ *  user asyncIn ──▶ guarded-input thread ──▶ ScreenShell.input ──▶ worker: keys raw, Enter judged ──▶ host pty
+ *  host asyncOut ──▶ RemoteTerminal ──▶ ScreenShell pump (screen model, [masker], record) ──▶ UserTerminalOutput
+ * </pre>
  */
 public final class SshTargetSession extends RecordedSession implements AsyncCommand {
   private static final Logger LOG = LoggerFactory.getLogger(SshTargetSession.class);
@@ -81,6 +91,14 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   private volatile GuardedShell guarded;
   /** The user's channel while the guard runs (its one writer); null otherwise. */
   private volatile UserTerminalOutput guardedOut;
+  /**
+   * The host's plain shell judged from the screen, after its login shell turned out not to be bash
+   * ({@code onGuardLost: screen}); null otherwise.
+   */
+  private volatile ScreenShell screen;
+  /** The pty and environment the host's channel was opened with (a screen-mode shell channel gets the same). */
+  private volatile PtyChannelConfiguration ptyConfig;
+  private volatile Map<String, Object> remoteEnv;
 
   public SshTargetSession(
       GatewayServices services, TargetConfig target, AuthenticatedUser user, String execCommand,
@@ -208,6 +226,8 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       ptyConfig.setPtyLines(size.rows());
       Map<PtyMode, Integer> modes = new HashMap<>(env.getPtyModes());
       ptyConfig.setPtyModes(modes);
+      this.ptyConfig = ptyConfig;
+      this.remoteEnv = remoteEnv;
       if (guardsPrompt()) {
         // Not a shell request: the host runs its login bash again without readline, or ends (see remoteCommand).
         ChannelExec exec = hostSession.createExecChannel(BashIntegration.remoteCommand(), ptyConfig, remoteEnv);
@@ -280,8 +300,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     UserTerminalOutput toUser = new UserTerminalOutput(userOut);
     guardedOut = toUser;
     GuardedShell g = new GuardedShell(
-        guardedLines(why -> "gatehouse: the remote shell did not take the guard's integration (" + why
-            + "); session closed"),
+        guardedLines(why -> "gatehouse: the remote shell did not take the guard's integration (" + why + ")"),
         services.shell().judge(target).orElseThrow(), remote, toUser, this::recordOutput, term, size, this::outputMasker);
     guarded = g;
     hostChannel.addCloseFutureListener(f -> services.timers().schedule(() -> {
@@ -319,7 +338,6 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
 
   /** The user's input to the guarded prompt, recorded, until the user's EOF or the channel's end. */
   private void guardedInput() {
-    GuardedShell g = guarded;
     try {
       while (!isFinished()) {
         org.apache.sshd.common.util.buffer.ByteArrayBuffer buf = new org.apache.sshd.common.util.buffer.ByteArrayBuffer(8192);
@@ -328,7 +346,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
         Throwable error = read.getException();
         if (error != null) {
           if (error instanceof java.io.EOFException) {
-            g.endOfInput();
+            keys(null);
           }
           return;
         }
@@ -338,10 +356,29 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
         }
         byte[] b = java.util.Arrays.copyOfRange(buf.array(), buf.rpos(), buf.rpos() + n);
         recordInput(b, 0, n);
-        g.input(b);
+        keys(b);
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("session {} guarded input ended: {}", id, e.toString());
+    }
+  }
+
+  /** The user's keys ({@code null}: EOF) to the guarded prompt, or to the screen mode once it took over. */
+  private void keys(byte[] b) throws IOException {
+    GuardedShell g = guarded; // read before the screen mode: it is set first and the guarded shell cleared after
+    ScreenShell s = screen;
+    if (s != null) {
+      if (b == null) {
+        s.endOfInput();
+      } else {
+        s.input(b);
+      }
+    } else if (g != null) {
+      if (b == null) {
+        g.endOfInput();
+      } else {
+        g.input(b);
+      }
     }
   }
 
@@ -416,7 +453,14 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     // connection was lost (sshd killed, network cut, host rebooted). That is no success: tell the
     // user, audit it, and exit 255 as OpenSSH's client does when it loses the connection.
     GuardedShell g = guarded;
-    if (g != null && !g.prompted() && endReason.equals("exit")) {
+    if (g != null && !g.prompted() && endReason.equals("exit") && status != null
+        && status == BashIntegration.REMOTE_NOT_BASH && screenOnGuardLost()) {
+      g.end();
+      if (startScreen()) {
+        return; // the session goes on over the host's plain shell
+      }
+    }
+    if (g != null && !g.prompted() && !g.screenMode() && endReason.equals("exit")) {
       // The host's side ended before the guard's first prompt: its login shell is not bash, a
       // forced command ran instead, or bash exited while reading its startup files.
       String why = status != null && status == BashIntegration.REMOTE_NOT_BASH
@@ -428,6 +472,10 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
           "gatehouse: the remote shell did not take the guard's integration (" + why + "); session closed");
       status = null; // the gateway ended the session: no exit status of the host's is passed on
       signal = null;
+    }
+    ScreenShell sc = screen;
+    if (sc != null) {
+      sc.end();
     }
     if (g != null) {
       g.end();
@@ -456,6 +504,64 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     exitCallback.onExit(status == null ? 255 : status);
   }
 
+  private boolean screenOnGuardLost() {
+    return services.shell().judge(target).map(j -> j.policy().onGuardLost()
+        == dev.gatehouse.policy.shell.ShellPolicy.OnGuardLost.SCREEN).orElse(false);
+  }
+
+  /**
+   * The host's login shell is not bash and the policy says {@code onGuardLost: screen}: a plain
+   * shell channel with the same pty (the integration's lines went to the first one, which is gone)
+   * judged from the screen by a {@link ScreenShell}. False when the host refuses the channel (the
+   * session then ends as with {@code end}).
+   */
+  private boolean startScreen() {
+    String message = "gatehouse: the remote shell did not take the guard's integration (the login shell is not bash"
+        + " 5.1 or later); " + ScreenShell.NOTICE;
+    ClientChannel ch;
+    try {
+      ChannelShell shell = hostSession.createShellChannel(ptyConfig, remoteEnv);
+      shell.setUsePty(true);
+      shell.setStreaming(StreamingChannel.Streaming.Async);
+      shell.open().verify(target.ssh().connectTimeout());
+      ch = shell;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("session {}: the host refused a shell channel for the screen mode: {}", id, e.toString());
+      return false;
+    }
+    hostChannel = ch;
+    RemoteTerminal remote = new RemoteTerminal(ch);
+    ScreenShell s = new ScreenShell(guardedLines(null), services.shell().judge(target).orElseThrow(), remote,
+        new dev.gatehouse.gateway.terminal.RecordedOutput(guardedOut, this::recordOutput), windowSize(env),
+        this::outputMasker);
+    guardedLines(null).guardToScreen("remote-shell-not-bash", message);
+    outputPumps.set(1);
+    screen = s;
+    guarded = null;
+    ch.addCloseFutureListener(f -> services.timers().schedule(() -> {
+      if (!isFinished()) {
+        remote.stopReading();
+      }
+    }, 3, java.util.concurrent.TimeUnit.SECONDS));
+    remote.start();
+    try {
+      s.start(message);
+    } catch (IOException e) {
+      LOG.debug("session {}: the screen-mode notice: {}", id, e.toString());
+    }
+    services.pumps().execute(named("out-" + id, () -> {
+      try {
+        s.pumpOutput();
+      } finally {
+        outputEnded(null);
+      }
+    }));
+    if (!endReason.equals("exit")) {
+      stopTarget(); // ended (drain, kill, client gone) meanwhile
+    }
+    return true;
+  }
+
   private void failed(String reason, String message) {
     LOG.warn("session {}: {} unavailable: {}", id, target.name(), message);
     services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
@@ -470,6 +576,12 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   private void resize() {
     WindowSize size = windowSize(env);
     try {
+      ScreenShell sc = screen;
+      if (sc != null) {
+        sc.resize(size);
+        recording.resize(size.columns(), size.rows());
+        return;
+      }
       GuardedShell g = guarded;
       if (g != null) {
         g.resize(size);
