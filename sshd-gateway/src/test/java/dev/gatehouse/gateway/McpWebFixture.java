@@ -30,13 +30,9 @@ final class McpWebFixture implements AutoCloseable {
   }
 
   static McpWebFixture start(Path dir) throws Exception {
-    MockOAuth2Server idp = OidcGatewayFixture.startProvider();
+    MockOAuth2Server idp = OidcGatewayFixture.startWarmProvider(REALM);
     try {
       String issuer = idp.issuerUrl(REALM).toString();
-      HttpClient warm = HttpClient.newHttpClient();
-      for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
-        warm.send(HttpRequest.newBuilder(URI.create(issuer + path)).build(), HttpResponse.BodyHandlers.discarding());
-      }
       Files.createDirectories(dir.resolve("gw"));
       GatewayFixture gw = GatewayFixture.start(dir.resolve("gw"), "", """
           web: { listen: "127.0.0.1:0", publicUrl: "%s", mcp: true }
