@@ -150,6 +150,22 @@ class ShellPromptSshAttack17eIT {
   }
 
   /**
+   * Leaves an unfinished line ({@code echo "}) in the host's terminal, then types a line judged as
+   * one echo of a quoted string; bash, joining the two, reads it as the end of {@code echo "…} and
+   * then runs {@code touch W} and {@code after}. The session must go on with the guard's prompt.
+   */
+  private static void joinAnUnfinishedLine(Tmux t, Path w, String after) throws Exception {
+    raw(t, "echo \"");
+    // The next prompt comes after the raw echo of it (and the terminal's echo of the nonce, which
+    // bash now reads as part of that unfinished line).
+    t.awaitScreen("echo \"" + PROMPT, WAIT);
+    String line = "echo '\"; touch " + w + "; " + after + " #'";
+    t.type(line);
+    awaitPromptAfter(t, line);
+    awaitGuardStillUp(t);
+  }
+
+  /**
    * {@code shell} is refused (held for approval as a nested shell). What is typed next is judged as
    * a line of its own: with the unset it is blocked whole, while a shell reading it unjudged would
    * run the touch.
@@ -171,16 +187,8 @@ class ShellPromptSshAttack17eIT {
       // whose loop were `while :` would never read, and nothing typed ahead would be thrown away.
       t.type(". " + script(":() { return 1; }") + "; sleep 3");
       Thread.sleep(1000);
-      raw(t, "echo \""); // an unfinished line, left in the host's terminal
-      // The next prompt comes after the raw echo of it (and the terminal's echo of the nonce, which
-      // bash now reads as part of that unfinished line).
-      t.awaitScreen("echo \"" + PROMPT, WAIT);
-      // Judged as one echo of a quoted string; bash reads it as the end of `echo "…` and then runs
-      // `touch W` and `unset -f :` (so the next prompts work again and the session goes on).
-      String line = "echo '\"; touch " + w + "; unset -f :; #'";
-      t.type(line);
-      awaitPromptAfter(t, line);
-      awaitGuardStillUp(t);
+      // `unset -f :` in the unjudged part, so the next prompts work again and the session goes on.
+      joinAnUnfinishedLine(t, w, "unset -f :;");
     });
   }
 
@@ -193,13 +201,8 @@ class ShellPromptSshAttack17eIT {
       Thread.sleep(1000);
       raw(t, "junk");
       press(t, "Enter");
-      raw(t, "echo \"");
-      t.awaitScreen("echo \"" + PROMPT, WAIT);
       // SRANDOM=7 in the unjudged part: a nonce the gateway sends again (777), so the session goes on.
-      String line = "echo '\"; touch " + w + "; SRANDOM=7; #'";
-      t.type(line);
-      awaitPromptAfter(t, line);
-      awaitGuardStillUp(t);
+      joinAnUnfinishedLine(t, w, "SRANDOM=7;");
     });
   }
 
