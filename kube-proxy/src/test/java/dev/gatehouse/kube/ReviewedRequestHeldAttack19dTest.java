@@ -1,5 +1,6 @@
 package dev.gatehouse.kube;
 
+import static dev.gatehouse.kube.ReviewedRequestTest.of;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,16 +14,6 @@ import org.junit.jupiter.api.Test;
 /** Tried against the approval key and the approver's text of a held Kubernetes request; these held. */
 class ReviewedRequestHeldAttack19dTest {
   private static final String PODS = "/api/v1/namespaces/app/pods";
-
-  private static ReviewedRequest of(String method, String path, String query, String contentType, String body)
-      throws Exception {
-    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    KubeRequest r = RequestInfoParser.parse(method, path, query);
-    if (bytes.length > 0) {
-      r = r.withBody(ProxyHandler.bodyTree(contentType, bytes), false);
-    }
-    return ReviewedRequest.of(r, method, method, path, query, contentType, bytes);
-  }
 
   @Test
   void spellingsTheServerMayReadAlikeStillGetKeysAndTextsOfTheirOwn() throws Exception {

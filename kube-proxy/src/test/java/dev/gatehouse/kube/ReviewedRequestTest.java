@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ReviewedRequestTest {
   private static final String BINDINGS = "/apis/rbac.authorization.k8s.io/v1/namespaces/app/rolebindings";
 
-  private static ReviewedRequest of(String method, String path, String query, String contentType, String body)
+  /** The request as the proxy reviews it: parsed, its body read as {@code contentType}. */
+  static ReviewedRequest of(String method, String path, String query, String contentType, String body)
       throws Exception {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     KubeRequest r = RequestInfoParser.parse(method, path, query);

@@ -6,13 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.postgres.PostgresServer;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import dev.gatehouse.gateway.postgres.RawPgClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,40 +91,20 @@ class ApprovalBatchAttack19bIT {
   @Test
   void aBatchExecutingTheApprovedTextTenTimesIsRefusedWholeAndTheApprovalStaysForOneExecution() throws Exception {
     String sql = "DELETE FROM orders WHERE id = (SELECT min(id) FROM orders)";
-    SshResult pending = gw.ssh(alice, "pg").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(sql);
-    assertThat(pending.exitCode()).as(pending.toString()).isEqualTo(76);
-    Matcher m = REQUEST_ID.matcher(pending.err());
-    assertThat(m.find()).as(pending.toString()).isTrue();
-    String id = m.group(1);
-    SshResult a = gw.ssh(bob, "approvals").run("approve " + id + " one row, the oldest");
-    assertThat(a.exitCode()).as(a.toString()).isZero();
+    String id = approveOnce(sql, "one row, the oldest");
     assertThat(pg.superSql("app", "select count(*) from orders")).isEqualTo("40");
 
-    int port = PostgresTargetIT.PostgresServerPort.free();
-    List<String> argv = new ArrayList<>(gw.sshArgv(alice, "pg", List.of("-N", "-L", port + ":pg:5432",
-        "-o", "ExitOnForwardFailure=yes")));
-    Process tunnel = new ProcessBuilder(argv).redirectErrorStream(true).start();
     String outcome;
-    try {
-      ApprovalBench.awaitPort(port);
-      Properties props = new Properties();
-      props.setProperty("user", "x");
-      props.setProperty("password", "x");
-      try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app?sslmode=disable", props);
-          PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int k = 0; k < 10; k++) {
-          ps.addBatch();
-        }
-        try {
-          int[] counts = ps.executeBatch();
-          outcome = "ran " + counts.length + " executions";
-        } catch (SQLException e) {
-          outcome = e.getSQLState() + " " + e.getMessage();
-        }
+    try (Tunnel t = tunnel(); Connection c = t.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int k = 0; k < 10; k++) {
+        ps.addBatch();
       }
-    } finally {
-      tunnel.destroy();
-      tunnel.waitFor(5, TimeUnit.SECONDS);
+      try {
+        int[] counts = ps.executeBatch();
+        outcome = "ran " + counts.length + " executions";
+      } catch (SQLException e) {
+        outcome = e.getSQLState() + " " + e.getMessage();
+      }
     }
 
     // One approval covers one execution, and a batch runs whole or not at all: the batch is
@@ -140,7 +114,7 @@ class ApprovalBatchAttack19bIT {
     assertThat(pg.superSql("app", "select count(*) from orders")).as("rows left after the batch").isEqualTo("40");
     JsonNode unused = request(id);
     assertThat(unused.path("state").asText()).isEqualTo("approved");
-    assertThat(unused.path("usedAt").isNull() || unused.path("usedAt").isMissingNode()).as(unused.toString()).isTrue();
+    assertThat(unused(unused)).as(unused.toString()).isTrue();
 
     // The same text executed once (its own batch) uses the approval: one row, the oldest.
     try (Tunnel t = tunnel(); Connection c = t.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -155,31 +129,29 @@ class ApprovalBatchAttack19bIT {
   void aPortalContinuedAfterPortalSuspendedIsASecondExecutionAndTheBatchIsRefused() throws Exception {
     String sql = "DELETE FROM invoices WHERE id IN (1, 2, 3) RETURNING id";
     String id = approveOnce(sql);
-    try (Tunnel t = tunnel(); RawClient raw = t.raw()) {
+    try (Tunnel t = tunnel(); RawPgClient raw = t.raw()) {
       // Parse, Bind, Execute with at most one row (PortalSuspended), Execute again, Sync.
-      raw.parse("", sql).bind("", "").execute("", 1).execute("", 1).sync();
-      List<String> answer = raw.readUntilReady();
+      List<String> answer = raw.parse("", sql).bind("", "").execute("", 1).execute("", 1).sync();
       assertThat(answer).as(answer.toString()).anySatisfy(m -> assertThat(m).startsWith("E")
           .contains("42501").contains("executes the statement 2 times"));
       assertThat(answer).noneSatisfy(m -> assertThat(m).startsWith("D"));
     }
     assertThat(pg.superSql("app", "select count(*) from invoices")).isEqualTo("40");
-    assertThat(request(id).path("usedAt").isNull() || request(id).path("usedAt").isMissingNode()).isTrue();
+    assertThat(unused(request(id))).isTrue();
   }
 
   @Test
   void aNamedStatementExecutedAgainInALaterBatchNeedsAnApprovalOfItsOwn() throws Exception {
     String sql = "DELETE FROM payments WHERE id = (SELECT min(id) FROM payments)";
     String first = approveOnce(sql);
-    try (Tunnel t = tunnel(); RawClient raw = t.raw()) {
-      raw.parse("del", sql).bind("", "del").execute("", 0).sync();
-      List<String> ran = raw.readUntilReady();
+    try (Tunnel t = tunnel(); RawPgClient raw = t.raw()) {
+      List<String> ran = raw.parse("del", sql).bind("", "del").execute("", 0).sync();
       assertThat(ran).as(ran.toString()).contains("C DELETE 1|");
       assertThat(pg.superSql("app", "select count(*) from payments")).isEqualTo("39");
       gw.awaitAudit("approval used", field("event", "approval-used").and(field("requestId", first)));
 
       // The statement the server still holds, executed again: a new request, held for a decision.
-      raw.bind("", "del").execute("", 0).sync();
+      raw.bind("", "del").execute("", 0).sendSync();
       String notice = raw.read();
       assertThat(notice).startsWith("N").contains("waiting for approval (request ");
       Matcher m = REQUEST_ID.matcher(notice);
@@ -197,13 +169,23 @@ class ApprovalBatchAttack19bIT {
 
   /** Asks with GATEHOUSE_NOWAIT (exit 76), then bob approves: one approved, unused request. */
   static String approveOnce(String sql) throws Exception {
+    return approveOnce(sql, "");
+  }
+
+  /** The same, bob's approval with {@code comment} (none when empty). */
+  static String approveOnce(String sql, String comment) throws Exception {
     SshResult pending = gw.ssh(alice, "pg").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(sql);
     assertThat(pending.exitCode()).as(pending.toString()).isEqualTo(76);
     Matcher m = REQUEST_ID.matcher(pending.err());
     assertThat(m.find()).as(pending.toString()).isTrue();
-    SshResult a = gw.ssh(bob, "approvals").run("approve " + m.group(1));
+    SshResult a = gw.ssh(bob, "approvals").run("approve " + m.group(1) + (comment.isEmpty() ? "" : " " + comment));
     assertThat(a.exitCode()).as(a.toString()).isZero();
     return m.group(1);
+  }
+
+  /** The request has not been used: no {@code usedAt}. */
+  static boolean unused(JsonNode request) {
+    return request.path("usedAt").isNull() || request.path("usedAt").isMissingNode();
   }
 
   static JsonNode request(String id) throws Exception {
@@ -220,9 +202,14 @@ class ApprovalBatchAttack19bIT {
     int port = PostgresTargetIT.PostgresServerPort.free();
     List<String> argv = new ArrayList<>(gw.sshArgv(alice, "pg", List.of("-N", "-L", port + ":pg:5432",
         "-o", "ExitOnForwardFailure=yes")));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    ApprovalBench.awaitPort(port);
-    return new Tunnel(p, port);
+    Tunnel t = new Tunnel(new ProcessBuilder(argv).redirectErrorStream(true).start(), port);
+    try {
+      ApprovalBench.awaitPort(port);
+      return t;
+    } catch (Exception | Error e) {
+      t.close();
+      throw e;
+    }
   }
 
   /** {@code ssh -N -L}: alice's own client reaches the target through it. */
@@ -234,101 +221,19 @@ class ApprovalBatchAttack19bIT {
       return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app?sslmode=disable", props);
     }
 
-    RawClient raw() throws Exception {
-      return new RawClient(new Socket("127.0.0.1", port));
+    /** The raw client through the tunnel: the gateway asks no password (the person is the ssh login). */
+    RawPgClient raw() throws Exception {
+      RawPgClient raw = new RawPgClient(port, "x", "x");
+      List<String> started = raw.startup();
+      assertThat(started.get(0)).as(started.toString()).isEqualTo("R ||||"); // AuthenticationOk
+      assertThat(started.get(started.size() - 1)).isEqualTo("Z I");
+      return raw;
     }
 
     @Override
     public void close() throws InterruptedException {
       ssh.destroy();
       ssh.waitFor(5, TimeUnit.SECONDS);
-    }
-  }
-
-  /** A hand-written extended-protocol client, for batches pgJDBC does not send. */
-  static final class RawClient implements AutoCloseable {
-    private final Socket socket;
-    private final DataOutputStream out;
-    private final DataInputStream in;
-    private final ByteArrayOutputStream batch = new ByteArrayOutputStream();
-
-    RawClient(Socket socket) throws Exception {
-      this.socket = socket;
-      socket.setSoTimeout(60_000);
-      out = new DataOutputStream(socket.getOutputStream());
-      in = new DataInputStream(socket.getInputStream());
-      byte[] params = "user\0x\0database\0y\0\0".getBytes(StandardCharsets.US_ASCII);
-      out.writeInt(8 + params.length);
-      out.writeInt(196608);
-      out.write(params);
-      out.flush();
-      List<String> started = readUntilReady();
-      assertThat(started.get(0)).as(started.toString()).isEqualTo("R ||||"); // AuthenticationOk
-      assertThat(started.get(started.size() - 1)).isEqualTo("Z I");
-    }
-
-    RawClient parse(String statement, String sql) throws IOException {
-      return message('P', cstring(statement), cstring(sql), new byte[] {0, 0});
-    }
-
-    RawClient bind(String portal, String statement) throws IOException {
-      return message('B', cstring(portal), cstring(statement), new byte[] {0, 0, 0, 0, 0, 0});
-    }
-
-    RawClient execute(String portal, int maxRows) throws IOException {
-      return message('E', cstring(portal), new byte[] {(byte) (maxRows >>> 24), (byte) (maxRows >>> 16),
-          (byte) (maxRows >>> 8), (byte) maxRows});
-    }
-
-    void sync() throws IOException {
-      message('S');
-      out.write(batch.toByteArray());
-      out.flush();
-      batch.reset();
-    }
-
-    private RawClient message(char type, byte[]... parts) throws IOException {
-      int len = 4;
-      for (byte[] p : parts) {
-        len += p.length;
-      }
-      DataOutputStream d = new DataOutputStream(batch);
-      d.writeByte(type);
-      d.writeInt(len);
-      for (byte[] p : parts) {
-        d.write(p);
-      }
-      return this;
-    }
-
-    private static byte[] cstring(String s) {
-      return (s + "\0").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** One message as "T body", NULs shown as '|'. */
-    String read() throws IOException {
-      int type = in.read();
-      if (type < 0) {
-        throw new EOFException();
-      }
-      byte[] body = in.readNBytes(in.readInt() - 4);
-      return (char) type + " " + new String(body, StandardCharsets.UTF_8).replace('\0', '|');
-    }
-
-    List<String> readUntilReady() throws IOException {
-      List<String> messages = new ArrayList<>();
-      while (true) {
-        String m = read();
-        messages.add(m);
-        if (m.startsWith("Z")) {
-          return messages;
-        }
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
     }
   }
 }

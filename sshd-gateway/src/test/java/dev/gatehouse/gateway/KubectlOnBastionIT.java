@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.UnixUser;
+import dev.gatehouse.kube.testing.ExecFront;
 import dev.gatehouse.kube.testing.StandInApiServer;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
@@ -70,6 +71,37 @@ class KubectlOnBastionIT {
 
   private static SshResult exec(String command, String... options) throws Exception {
     return gw.ssh(alice, "prod-k8s").options(options).timeout(Duration.ofSeconds(60)).run(command);
+  }
+
+  /** {@code command} as {@code who} with GATEHOUSE_NOWAIT: a request under review answers at once (exit 76). */
+  private static SshResult nowait(SshClientKey who, String command) throws Exception {
+    return gw.ssh(who, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").timeout(Duration.ofSeconds(60)).run(command);
+  }
+
+  /** The id of the request {@code held} waits for, from its "waiting for approval (request ID" line. */
+  private static String heldRequestId(GatewayFixture.Running held) throws Exception {
+    held.awaitStdoutOrErr("waiting for approval (request ", Duration.ofSeconds(30));
+    Matcher m = REQUEST_ID.matcher(held.stderrSoFar());
+    assertThat(m.find()).as(held.stderrSoFar()).isTrue();
+    return m.group(1);
+  }
+
+  /** {@code who}'s console on prod-k8s, at its first prompt. */
+  private static InteractiveProcess console(SshClientKey who) throws Exception {
+    InteractiveProcess c = gw.interactive(who, "prod-k8s");
+    try {
+      c.await("prod-k8s> ", Duration.ofSeconds(20));
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** The recording of {@code who}'s one session, once it is closed. */
+  private static Path closedSessionCast(SshClientKey who) throws Exception {
+    SessionRecord s = gw.awaitSession(who.identity(), x -> x.state() == SessionState.CLOSED);
+    return gw.dataDir().resolve(s.path());
   }
 
   @Test
@@ -221,10 +253,7 @@ class KubectlOnBastionIT {
   void aDeleteUnderReviewWaitsForTheApproverThenRuns() throws Exception {
     try (GatewayFixture.Running held = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60))
         .start("delete pod web-2 --wait=false")) {
-      held.awaitStdoutOrErr("waiting for approval (request ", Duration.ofSeconds(30));
-      Matcher m = REQUEST_ID.matcher(held.stderrSoFar());
-      assertThat(m.find()).as(held.stderrSoFar()).isTrue();
-      String id = m.group(1);
+      String id = heldRequestId(held);
       assertThat(api.requests()).as("held, not forwarded").noneMatch(s -> s.method().equals("DELETE"));
       SshResult list = gw.ssh(bob, "approvals").run("list");
       assertThat(list.out()).contains(id).contains("DELETE pods/web-2 in namespace app");
@@ -239,7 +268,7 @@ class KubectlOnBastionIT {
 
   @Test
   void aDeniedRequestExits75AndNowaitExits76WithTheRequestId() throws Exception {
-    SshResult pending = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    SshResult pending = nowait(alice, "delete pod web-3 --wait=false");
     assertThat(pending.exitCode()).as("%s", pending).isEqualTo(76);
     assertThat(pending.err().lines().count()).as("%s", pending).isEqualTo(1);
     assertThat(pending.err()).startsWith("gatehouse: approval pending: request ");
@@ -249,30 +278,28 @@ class KubectlOnBastionIT {
     assertThat(api.requests()).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("web-3"));
 
     // The approval is for exactly that request: another one (another pod) is not covered.
-    SshResult other = exec("delete pod web-1 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    SshResult other = nowait(alice, "delete pod web-1 --wait=false");
     assertThat(other.exitCode()).as("%s", other).isEqualTo(76);
     assertThat(other.err()).doesNotContain("request " + id + " ");
     // A retry while it is pending names the same request: approvers get one.
-    SshResult poll = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    SshResult poll = nowait(alice, "delete pod web-3 --wait=false");
     assertThat(poll.exitCode()).as("%s", poll).isEqualTo(76);
     assertThat(poll.err()).startsWith("gatehouse: approval pending: request " + id + " ");
     assertThat(gw.ssh(bob, "approvals").run("deny " + id + " not today").exitCode()).isZero();
-    SshResult retry = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    SshResult retry = nowait(alice, "delete pod web-3 --wait=false");
     assertThat(retry.exitCode()).as("the denial is told to the retry: %s", retry).isEqualTo(75);
     assertThat(retry.err()).isEqualTo("gatehouse: denied by " + bob.identity() + " (request " + id + "): not today\n");
-    SshResult anew = exec("delete pod web-3 --wait=false", "-o", "SetEnv=GATEHOUSE_NOWAIT=1");
+    SshResult anew = nowait(alice, "delete pod web-3 --wait=false");
     assertThat(anew.exitCode()).as("told once: then a new request: %s", anew).isEqualTo(76);
     assertThat(anew.err()).doesNotContain("request " + id + " ");
 
     try (GatewayFixture.Running held = gw.ssh(alice, "prod-k8s").timeout(Duration.ofSeconds(60))
         .start("delete pod web-3 --wait=false")) {
-      held.awaitStdoutOrErr("waiting for approval (request ", Duration.ofSeconds(30));
-      Matcher h = REQUEST_ID.matcher(held.stderrSoFar());
-      assertThat(h.find()).isTrue();
-      assertThat(gw.ssh(bob, "approvals").run("deny " + h.group(1) + " use the rollout").exitCode()).isZero();
+      String heldId = heldRequestId(held);
+      assertThat(gw.ssh(bob, "approvals").run("deny " + heldId + " use the rollout").exitCode()).isZero();
       SshResult r = held.await();
       assertThat(r.exitCode()).as("%s", r).isEqualTo(75);
-      assertThat(r.err()).endsWith("gatehouse: denied by " + bob.identity() + " (request " + h.group(1)
+      assertThat(r.err()).endsWith("gatehouse: denied by " + bob.identity() + " (request " + heldId
           + "): use the rollout\n");
     }
     assertThat(api.requests()).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("web-3"));
@@ -281,8 +308,7 @@ class KubectlOnBastionIT {
   @Test
   void theConsoleRunsEachLineRefusesEscapesAndIsRecorded() throws Exception {
     SshClientKey carol = gw.sign(GatewayFixture.uniqueIdentity("carol"), List.of("sre"));
-    try (InteractiveProcess c = gw.interactive(carol, "prod-k8s")) {
-      c.await("prod-k8s> ", Duration.ofSeconds(20));
+    try (InteractiveProcess c = console(carol)) {
       int mark = c.length();
       c.send("get pods -n app\r");
       c.await("web-1", mark, Duration.ofSeconds(30));
@@ -306,8 +332,7 @@ class KubectlOnBastionIT {
       c.send("exit\r");
       assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
     }
-    SessionRecord s = gw.awaitSession(carol.identity(), x -> x.state() == SessionState.CLOSED);
-    Path cast = gw.dataDir().resolve(s.path());
+    Path cast = closedSessionCast(carol);
     String text = Files.readString(cast);
     assertThat(text).contains("web-1").contains("kubectl get pods -n app").contains("blocked kubectl-allow-list")
         .contains("block delete-namespace: DELETE namespaces/prod");
@@ -317,21 +342,41 @@ class KubectlOnBastionIT {
   @Test
   void execItInTheConsoleIsHeldForApprovalThenRelayedAndRecorded() throws Exception {
     SshClientKey dave = gw.sign(GatewayFixture.uniqueIdentity("dave"), List.of("sre"));
+    ExecFront.Exec exec = heldThenRelayed(dave, "exec -it web-1 -c web -- sh", null, "hello-from-the-pod",
+        "exec pod web-1 container web in namespace app: sh");
+    assertThat(exec.path()).startsWith("/api/v1/namespaces/app/pods/web-1/exec?").contains("command=sh")
+        .contains("container=web").contains("tty=true");
+    assertThat(exec.headers().get("authorization")).containsExactly("Bearer proxy-upstream-token");
+    assertThat(exec.resizes()).as("kubectl sends its terminal's size").isNotEmpty();
+  }
+
+  /**
+   * In {@code who}'s console, {@code line} (an exec or attach with a terminal) is held for approval
+   * — the API server sees nothing of it, and bob's list shows {@code listed} when not null — until
+   * bob approves; then the pod's shell echoes {@code echo TEXT}, and exit leads back to the
+   * console. The API server saw one such stream, as the person and with what they typed; the
+   * recording says {@code recorded}, who approved it, and the pod's answer. Returns that stream.
+   */
+  private static ExecFront.Exec heldThenRelayed(SshClientKey who, String line, String listed, String text,
+      String recorded) throws Exception {
+    String what = line.substring(0, line.indexOf(' '));
     int execsBefore = api.execs().size();
-    try (InteractiveProcess c = gw.interactive(dave, "prod-k8s")) {
-      c.await("prod-k8s> ", Duration.ofSeconds(20));
+    try (InteractiveProcess c = console(who)) {
       int mark = c.length();
-      c.send("exec -it web-1 -c web -- sh\r");
+      c.send(line + "\r");
       String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
       Matcher m = REQUEST_ID.matcher(seen.substring(Math.min(mark, seen.length())));
       assertThat(m.find()).as(seen).isTrue();
-      assertThat(api.execs()).as("held: the API server has not seen the exec").hasSize(execsBefore);
+      assertThat(api.execs()).as("held: the API server has not seen the " + what).hasSize(execsBefore);
+      if (listed != null) {
+        assertThat(gw.ssh(bob, "approvals").run("list").out()).contains(listed);
+      }
       SshResult ok = gw.ssh(bob, "approvals").run("approve " + m.group(1));
       assertThat(ok.exitCode()).as("%s", ok).isZero();
       c.await("$ ", mark, Duration.ofSeconds(30));
       mark = c.length();
-      c.send("echo hello-from-the-pod\r");
-      c.await("hello-from-the-pod\r\n", mark, Duration.ofSeconds(20));
+      c.send("echo " + text + "\r");
+      c.await(text + "\r\n", mark, Duration.ofSeconds(20));
       mark = c.length();
       c.send("exit\r");
       c.await("prod-k8s> ", mark, Duration.ofSeconds(20));
@@ -339,42 +384,22 @@ class KubectlOnBastionIT {
       assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
     }
     assertThat(api.execs()).hasSize(execsBefore + 1);
-    var exec = api.execs().get(execsBefore);
+    ExecFront.Exec exec = api.execs().get(execsBefore);
     assertThat(exec.protocol()).isEqualTo("v5.channel.k8s.io");
-    assertThat(exec.path()).startsWith("/api/v1/namespaces/app/pods/web-1/exec?").contains("command=sh")
-        .contains("container=web").contains("tty=true");
-    assertThat(exec.headers().get("authorization")).containsExactly("Bearer proxy-upstream-token");
-    assertThat(exec.headers().get("impersonate-user")).containsExactly(dave.identity());
-    assertThat(exec.resizes()).as("kubectl sends its terminal's size").isNotEmpty();
-    assertThat(exec.stdin().toString()).contains("echo hello-from-the-pod\r");
-    SessionRecord s = gw.awaitSession(dave.identity(), x -> x.state() == SessionState.CLOSED);
-    Path cast = gw.dataDir().resolve(s.path());
-    assertThat(Files.readString(cast)).contains("exec pod web-1 container web in namespace app: sh")
-        .contains("approved by " + bob.identity()).contains("hello-from-the-pod");
-    assertThat(Asciinema.cat(cast)).contains("hello-from-the-pod");
+    assertThat(exec.headers().get("impersonate-user")).containsExactly(who.identity());
+    assertThat(exec.stdin().toString()).contains("echo " + text + "\r");
+    Path cast = closedSessionCast(who);
+    assertThat(Files.readString(cast)).contains(recorded).contains("approved by " + bob.identity()).contains(text);
+    assertThat(Asciinema.cat(cast)).contains(text);
+    return exec;
   }
 
   @Test
   void execThroughSshDashLIsRecordedFromTheProxysStream() throws Exception {
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
     SshClientKey erin = gw.sign(GatewayFixture.uniqueIdentity("erin"), List.of("sre"));
-    Process ssh = new ProcessBuilder(gw.sshArgv(erin, "prod-k8s", List.of("-N", "-L", port + ":prod-k8s:443",
-        "-o", "ExitOnForwardFailure=yes"))).redirectErrorStream(true).start();
-    try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (true) {
-        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-          break;
-        } catch (java.io.IOException e) {
-          assertThat(System.nanoTime()).as("the ssh -L port opens").isLessThan(deadline);
-          Thread.sleep(100);
-        }
-      }
+    try (KubeTargetFixture.Tunnel tunnel = k8s.tunnel(erin, "erin")) {
       Path home = Files.createDirectories(dir.resolve("erin-home"));
-      var kubectl = dev.gatehouse.kube.testing.Kubectl.against(home, "http://127.0.0.1:" + port, null);
+      var kubectl = dev.gatehouse.kube.testing.Kubectl.against(home, "http://127.0.0.1:" + tunnel.port, null);
       var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {
           return kubectl.runWithInput("echo through-the-tunnel\nexit\n", "exec", "-i", "web-1", "-n", "app", "--", "sh");
@@ -387,9 +412,6 @@ class KubectlOnBastionIT {
       var r = result.get(60, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(r.out()).isEqualTo("through-the-tunnel\n");
-    } finally {
-      ssh.destroy();
-      ssh.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
     }
     // Each connection through the forward is a session of its own: the exec's is the one with output.
     SessionRecord s = null;
@@ -409,8 +431,7 @@ class KubectlOnBastionIT {
   void anExecCommandThroughTheExecPathRunsOnceApprovedAndItsRetryNeedsNoSecondRequest() throws Exception {
     // web-1: the other tests delete web-2 and leave web-1 (whose deletion is only ever pending or denied).
     SshClientKey frank = gw.sign(GatewayFixture.uniqueIdentity("frank"), List.of("sre"));
-    SshResult pending = gw.ssh(frank, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1")
-        .timeout(Duration.ofSeconds(60)).run("exec web-1 -- echo from-an-agent");
+    SshResult pending = nowait(frank, "exec web-1 -- echo from-an-agent");
     assertThat(pending.exitCode()).as("%s", pending).isEqualTo(76);
     assertThat(pending.err().lines().count()).as("%s", pending).isEqualTo(1);
     Matcher m = REQUEST_ID.matcher(pending.err());
@@ -428,8 +449,7 @@ class KubectlOnBastionIT {
     }
     assertThat(mine).isEqualTo(1);
     assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();
-    SshResult ran = gw.ssh(frank, "prod-k8s").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1")
-        .timeout(Duration.ofSeconds(60)).run("exec web-1 -- echo from-an-agent");
+    SshResult ran = nowait(frank, "exec web-1 -- echo from-an-agent");
     assertThat(ran.exitCode()).as("%s", ran).isZero();
     assertThat(ran.out()).isEqualTo("from-an-agent\n");
   }
@@ -437,8 +457,7 @@ class KubectlOnBastionIT {
   @Test
   void theConsolesHistoryRecallsThePreviousLineAndCtrlCDropsAHalfTypedOne() throws Exception {
     SshClientKey gina = gw.sign(GatewayFixture.uniqueIdentity("gina"), List.of("sre"));
-    try (InteractiveProcess c = gw.interactive(gina, "prod-k8s")) {
-      c.await("prod-k8s> ", Duration.ofSeconds(20));
+    try (InteractiveProcess c = console(gina)) {
       int mark = c.length();
       c.send("get pods -n app\r");
       c.await("web-1", mark, Duration.ofSeconds(30));
@@ -464,8 +483,7 @@ class KubectlOnBastionIT {
       c.send("exit\r");
       assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
     }
-    SessionRecord s = gw.awaitSession(gina.identity(), x -> x.state() == SessionState.CLOSED);
-    String cast = Files.readString(gw.dataDir().resolve(s.path()));
+    String cast = Files.readString(closedSessionCast(gina));
     assertThat(Pattern.compile("kubectl get pods -n app").matcher(cast).results().count())
         .as("the recalled line ran a second time").isEqualTo(2);
     assertThat(cast).contains("kubectl version --client").doesNotContain("kubectl delete namespace prod")
@@ -477,8 +495,7 @@ class KubectlOnBastionIT {
   void ctrlCWhileARequestWaitsForApprovalInTheConsoleWithdrawsTheRequest() throws Exception {
     SshClientKey hank = gw.sign(GatewayFixture.uniqueIdentity("hank"), List.of("sre"));
     String id;
-    try (InteractiveProcess c = gw.interactive(hank, "prod-k8s")) {
-      c.await("prod-k8s> ", Duration.ofSeconds(20));
+    try (InteractiveProcess c = console(hank)) {
       int mark = c.length();
       c.send("delete pod web-1 --wait=false\r");
       String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
@@ -509,47 +526,10 @@ class KubectlOnBastionIT {
   @Test
   void attachItInTheConsoleIsHeldForApprovalThenRelayedAndRecordedAsExecIs() throws Exception {
     SshClientKey ivy = gw.sign(GatewayFixture.uniqueIdentity("ivy"), List.of("sre"));
-    int execsBefore = api.execs().size();
-    try (InteractiveProcess c = gw.interactive(ivy, "prod-k8s")) {
-      c.await("prod-k8s> ", Duration.ofSeconds(20));
-      int mark = c.length();
-      c.send("attach -it tty-1 -c web\r");
-      String seen = c.await("waiting for approval (request ", mark, Duration.ofSeconds(30));
-      Matcher m = REQUEST_ID.matcher(seen.substring(Math.min(mark, seen.length())));
-      assertThat(m.find()).as(seen).isTrue();
-      assertThat(api.execs()).as("held: the API server has not seen the attach").hasSize(execsBefore);
-      assertThat(gw.ssh(bob, "approvals").run("list").out()).contains("GET pods/tty-1/attach in namespace app");
-      assertThat(gw.ssh(bob, "approvals").run("approve " + m.group(1)).exitCode()).isZero();
-      c.await("$ ", mark, Duration.ofSeconds(30));
-      mark = c.length();
-      c.send("echo hello-from-attach\r");
-      c.await("hello-from-attach\r\n", mark, Duration.ofSeconds(20));
-      mark = c.length();
-      c.send("exit\r");
-      c.await("prod-k8s> ", mark, Duration.ofSeconds(20));
-      c.send("exit\r");
-      assertThat(c.waitFor(Duration.ofSeconds(20))).isZero();
-    }
-    assertThat(api.execs()).hasSize(execsBefore + 1);
-    var attach = api.execs().get(execsBefore);
-    assertThat(attach.protocol()).isEqualTo("v5.channel.k8s.io");
+    ExecFront.Exec attach = heldThenRelayed(ivy, "attach -it tty-1 -c web", "GET pods/tty-1/attach in namespace app",
+        "hello-from-attach", "attach pod tty-1 container web in namespace app");
     assertThat(attach.path()).startsWith("/api/v1/namespaces/app/pods/tty-1/attach?").contains("container=web")
         .contains("tty=true");
-    assertThat(attach.headers().get("impersonate-user")).containsExactly(ivy.identity());
-    assertThat(attach.stdin().toString()).contains("echo hello-from-attach\r");
-    SessionRecord s = gw.awaitSession(ivy.identity(), x -> x.state() == SessionState.CLOSED);
-    Path cast = gw.dataDir().resolve(s.path());
-    assertThat(Files.readString(cast)).contains("attach pod tty-1 container web in namespace app")
-        .contains("approved by " + bob.identity()).contains("hello-from-attach");
-    assertThat(Asciinema.cat(cast)).contains("hello-from-attach");
-  }
-
-  private static String readQuietly(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (java.io.IOException e) {
-      return "";
-    }
   }
 
   /** The id of the pending approval request whose statement is one of {@code statements}. */

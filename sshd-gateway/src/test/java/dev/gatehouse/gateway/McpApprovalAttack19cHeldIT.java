@@ -3,18 +3,10 @@ package dev.gatehouse.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.postgres.PostgresServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class McpApprovalAttack19cHeldIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dir;
+  static McpFixture mcp;
   static PostgresServer pg;
   static GatewayFixture gw;
 
@@ -43,9 +34,7 @@ class McpApprovalAttack19cHeldIT {
 
   @BeforeAll
   static void start() throws Exception {
-    pg = PostgresServer.start(false);
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
+    mcp = McpFixture.setup().requestTimeout(Duration.ofSeconds(120)).config(db -> """
         targets:
           - name: prod-db
             type: postgres
@@ -72,31 +61,21 @@ class McpApprovalAttack19cHeldIT {
             block: [recursive-delete-root]
             review: [process-kill]
             unclassified: review
-        """.formatted(pg.port, pg.passwordFile()));
+        """.formatted(db.port, db.passwordFile())).start(dir);
+    pg = mcp.pg;
+    gw = mcp.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
-    if (pg != null) {
-      pg.close();
+    if (mcp != null) {
+      mcp.close();
     }
   }
 
-  private static McpSyncClient connect(SshClientKey key) {
-    List<String> argv = new ArrayList<>(gw.sshArgv(key, "mcp", List.of("-T")));
-    ServerParameters params = ServerParameters.builder(argv.get(0)).args(argv.subList(1, argv.size())).build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(JSON)))
-        .requestTimeout(Duration.ofSeconds(120)).initializationTimeout(Duration.ofSeconds(30)).build();
-    client.initialize();
-    return client;
-  }
-
+  /** The tool's answer: the JSON of its text. */
   private static JsonNode call(McpSyncClient c, String tool, Map<String, Object> args) throws Exception {
-    McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest(tool, args));
-    return JSON.readTree(((McpSchema.TextContent) r.content().get(0)).text());
+    return McpFixture.JSON.readTree(McpFixture.text(McpFixture.call(c, tool, args)));
   }
 
   private static boolean tableExists(String name) throws Exception {
@@ -110,7 +89,7 @@ class McpApprovalAttack19cHeldIT {
     SshClientKey dba = gw.sign(GatewayFixture.uniqueIdentity("dba"), List.of("dba-leads"));
     String table = "t19c_" + Long.toHexString(System.nanoTime());
     String sql = "CREATE TABLE " + table + " (id int) -- harmless";
-    try (McpSyncClient a = connect(alice); McpSyncClient c = connect(carol)) {
+    try (McpSyncClient a = mcp.connect(alice); McpSyncClient c = mcp.connect(carol)) {
       JsonNode first = call(a, "sql_query", Map.of("target", "prod-db", "sql", sql));
       assertThat(first.path("status").asText()).as("%s", first).isEqualTo("pending");
       String id = first.path("request").asText();
@@ -155,7 +134,7 @@ class McpApprovalAttack19cHeldIT {
     SshClientKey alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     SshClientKey ops = gw.sign(GatewayFixture.uniqueIdentity("ops"), List.of("ops-leads"));
     String command = "kill 2147483646 2>/dev/null; echo approved-ran";
-    try (McpSyncClient a = connect(alice)) {
+    try (McpSyncClient a = mcp.connect(alice)) {
       JsonNode first = call(a, "run_command", Map.of("target", "web-1", "command", command));
       assertThat(first.path("status").asText()).as("%s", first).isEqualTo("pending");
       String id = first.path("request").asText();

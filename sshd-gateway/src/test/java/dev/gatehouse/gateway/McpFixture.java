@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What the MCP-over-SSH ITs share: a real PostgreSQL with the shop's {@code orders} table, a
@@ -59,6 +60,7 @@ final class McpFixture implements AutoCloseable {
   static final class Setup {
     private boolean sshHost;
     private Duration requestTimeout = Duration.ofSeconds(60);
+    private Function<PostgresServer, String> config;
 
     /** Adds {@code host-1}, an ssh target (group dev, the shell policy) on a real sshd. */
     Setup sshHost() {
@@ -72,7 +74,19 @@ final class McpFixture implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The gateway's config is {@code config} of the shop's database (its port and password file) in
+     * place of the agent's targets above: for ITs whose targets or policies differ.
+     */
+    Setup config(Function<PostgresServer, String> config) {
+      this.config = config;
+      return this;
+    }
+
     McpFixture start(Path dir) throws Exception {
+      if (sshHost && config != null) {
+        throw new IllegalStateException("sshHost() adds host-1 to the agent's targets, not to a config of the test's own");
+      }
       PostgresServer pg = startShopDatabase();
       SshdProcess sshd = null;
       GatewayFixture gw = null;
@@ -89,7 +103,7 @@ final class McpFixture implements AutoCloseable {
                   policy: default-shell
               """.formatted(sshd.port(), SshdProcess.TARGET_USER, sshd.hostKeyLine());
         }
-        gw = GatewayFixture.start(dir.resolve("gw"), "", """
+        gw = GatewayFixture.start(dir.resolve("gw"), "", config != null ? config.apply(pg) : """
             mcp: { maxOutputBytes: 64KiB }
             targets:
               - name: prod-db

@@ -1,9 +1,8 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.McpWebFixture.assertJsonErrorWithHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class McpHttpAttack19cHeldIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dir;
   static McpWebFixture web;
 
@@ -45,62 +42,36 @@ class McpHttpAttack19cHeldIT {
     }
   }
 
-  private static String token(String email) {
-    return web.token(email);
-  }
-
-  private static String base() {
-    return web.base();
-  }
-
-  private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return McpWebFixture.send(b);
-  }
-
-  private static HttpRequest.Builder post(String token, String contentType, String accept, String body) {
-    return web.post(token, contentType, accept, body);
-  }
-
-  /** The web side's error shape: a JSON object with the security headers, whatever the status. */
-  private static void assertJsonErrorWithHeaders(String what, HttpResponse<String> r) throws Exception {
-    String shown = what + ": " + r.statusCode() + " " + r.headers().map() + "\n" + r.body();
-    assertThat(r.statusCode()).as(shown).isBetween(400, 499);
-    assertThat(r.headers().firstValue("Content-Type").orElse("")).as(shown).startsWith("application/json");
-    assertThat(r.headers().firstValue("X-Content-Type-Options")).as(shown).hasValue("nosniff");
-    JsonNode body = JSON.readTree(r.body());
-    assertThat(body.isObject()).as(shown).isTrue();
-  }
-
   @Test
   void aBodyOverTheMessageLimitIsAJsonErrorWithTheSecurityHeaders() throws Exception {
     String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}}";
-    HttpResponse<String> r = send(post(token(GatewayFixture.uniqueIdentity("agent")),
+    HttpResponse<String> r = McpWebFixture.send(web.post(web.token(GatewayFixture.uniqueIdentity("agent")),
         "application/json", "application/json, text/event-stream", big));
     assertJsonErrorWithHeaders("body over 1 MiB", r);
   }
 
   @Test
   void anUnauthenticatedDeleteOrGetOfASessionIs401AndTheSessionLivesOn() throws Exception {
-    String token = token(GatewayFixture.uniqueIdentity("agent"));
-    HttpResponse<String> init = send(post(token, "application/json", "application/json, text/event-stream", """
+    String token = web.token(GatewayFixture.uniqueIdentity("agent"));
+    HttpResponse<String> init = McpWebFixture.send(web.post(token, "application/json", "application/json, text/event-stream", """
         {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
          "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""));
     assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
     String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     for (String method : List.of("DELETE", "GET")) {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+      HttpResponse<String> r = McpWebFixture.send(HttpRequest.newBuilder(URI.create(web.base() + "/mcp"))
           .header("Mcp-Session-Id", session).header("Accept", "text/event-stream")
           .method(method, HttpRequest.BodyPublishers.noBody()));
       assertJsonErrorWithHeaders("unauthenticated " + method, r);
       assertThat(r.statusCode()).isEqualTo(401);
-      HttpResponse<String> forged = send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
-          .header("Authorization", "Bearer " + token(GatewayFixture.uniqueIdentity("mallory")))
+      HttpResponse<String> forged = McpWebFixture.send(HttpRequest.newBuilder(URI.create(web.base() + "/mcp"))
+          .header("Authorization", "Bearer " + web.token(GatewayFixture.uniqueIdentity("mallory")))
           .header("Mcp-Session-Id", session).header("Accept", "text/event-stream")
           .method(method, HttpRequest.BodyPublishers.noBody()));
       assertJsonErrorWithHeaders("another person's " + method, forged);
       assertThat(forged.statusCode()).isEqualTo(404);
     }
-    HttpResponse<String> ping = send(post(token, "application/json", "application/json, text/event-stream",
+    HttpResponse<String> ping = McpWebFixture.send(web.post(token, "application/json", "application/json, text/event-stream",
         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").header("Mcp-Session-Id", session)
         .header("MCP-Protocol-Version", "2025-06-18"));
     assertThat(ping.statusCode()).as("the owner's session lives on: %s", ping.body()).isEqualTo(200);

@@ -1,9 +1,8 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.McpWebFixture.assertJsonErrorWithHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class McpHttpAttack19cIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dir;
   static McpWebFixture web;
 
@@ -44,42 +41,16 @@ class McpHttpAttack19cIT {
     }
   }
 
-  private static String token(String email) {
-    return web.token(email);
-  }
-
-  private static String base() {
-    return web.base();
-  }
-
-  private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return McpWebFixture.send(b);
-  }
-
-  private static HttpRequest.Builder post(String token, String contentType, String accept, String body) {
-    return web.post(token, contentType, accept, body);
-  }
-
-  /** The web side's error shape: a JSON object with the security headers, whatever the status. */
-  private static void assertJsonErrorWithHeaders(String what, HttpResponse<String> r) throws Exception {
-    String shown = what + ": " + r.statusCode() + " " + r.headers().map() + "\n" + r.body();
-    assertThat(r.statusCode()).as(shown).isBetween(400, 499);
-    assertThat(r.headers().firstValue("Content-Type").orElse("")).as(shown).startsWith("application/json");
-    assertThat(r.headers().firstValue("X-Content-Type-Options")).as(shown).hasValue("nosniff");
-    JsonNode body = JSON.readTree(r.body());
-    assertThat(body.isObject()).as(shown).isTrue();
-  }
-
   @Test
   void malformedJsonFromAnAuthenticatedAgentIsAJsonErrorWithTheSecurityHeaders() throws Exception {
-    HttpResponse<String> r = send(post(token(GatewayFixture.uniqueIdentity("agent")),
+    HttpResponse<String> r = McpWebFixture.send(web.post(web.token(GatewayFixture.uniqueIdentity("agent")),
         "application/json", "application/json, text/event-stream", "{\"jsonrpc\":\"2.0\",\"id\":1,"));
     assertJsonErrorWithHeaders("malformed JSON", r);
   }
 
   @Test
   void aWrongContentTypeIsAJsonErrorWithTheSecurityHeaders() throws Exception {
-    HttpResponse<String> r = send(post(token(GatewayFixture.uniqueIdentity("agent")),
+    HttpResponse<String> r = McpWebFixture.send(web.post(web.token(GatewayFixture.uniqueIdentity("agent")),
         "text/plain", "application/json, text/event-stream",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
     assertJsonErrorWithHeaders("text/plain body", r);
@@ -87,14 +58,14 @@ class McpHttpAttack19cIT {
 
   @Test
   void aMissingAcceptHeaderIsAJsonErrorWithTheSecurityHeaders() throws Exception {
-    HttpResponse<String> r = send(post(token(GatewayFixture.uniqueIdentity("agent")),
+    HttpResponse<String> r = McpWebFixture.send(web.post(web.token(GatewayFixture.uniqueIdentity("agent")),
         "application/json", null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
     assertJsonErrorWithHeaders("no Accept", r);
   }
 
   @Test
   void aToolCallWithoutASessionIsAJsonErrorWithTheSecurityHeaders() throws Exception {
-    HttpResponse<String> r = send(post(token(GatewayFixture.uniqueIdentity("agent")),
+    HttpResponse<String> r = McpWebFixture.send(web.post(web.token(GatewayFixture.uniqueIdentity("agent")),
         "application/json", "application/json, text/event-stream",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_targets\",\"arguments\":{}}}"));
     assertJsonErrorWithHeaders("tools/call without Mcp-Session-Id", r);
@@ -102,16 +73,16 @@ class McpHttpAttack19cIT {
 
   @Test
   void aGetWithoutASessionIsAJsonErrorWithTheSecurityHeaders() throws Exception {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
-        .header("Authorization", "Bearer " + token(GatewayFixture.uniqueIdentity("agent")))
+    HttpResponse<String> r = McpWebFixture.send(HttpRequest.newBuilder(URI.create(web.base() + "/mcp"))
+        .header("Authorization", "Bearer " + web.token(GatewayFixture.uniqueIdentity("agent")))
         .header("Accept", "text/event-stream").GET());
     assertJsonErrorWithHeaders("GET without Mcp-Session-Id", r);
   }
 
   @Test
   void aDeleteWithoutASessionIsAJsonErrorWithTheSecurityHeaders() throws Exception {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
-        .header("Authorization", "Bearer " + token(GatewayFixture.uniqueIdentity("agent")))
+    HttpResponse<String> r = McpWebFixture.send(HttpRequest.newBuilder(URI.create(web.base() + "/mcp"))
+        .header("Authorization", "Bearer " + web.token(GatewayFixture.uniqueIdentity("agent")))
         .DELETE());
     assertJsonErrorWithHeaders("DELETE without Mcp-Session-Id", r);
   }

@@ -43,22 +43,6 @@ class McpHttpErrorsIT {
     }
   }
 
-  private static String token(String email) {
-    return web.token(email);
-  }
-
-  private static String base() {
-    return web.base();
-  }
-
-  private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return McpWebFixture.send(b);
-  }
-
-  private static HttpRequest.Builder post(String token, String contentType, String accept, String body) {
-    return web.post(token, contentType, accept, body);
-  }
-
   private static final List<String> HEADERS = List.of("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
       "Content-Security-Policy", "Cache-Control");
 
@@ -83,26 +67,26 @@ class McpHttpErrorsIT {
 
   @Test
   void theSdksOwnErrorAnswersHaveTheErrorShapeAndTheHeaders() throws Exception {
-    String t = token(GatewayFixture.uniqueIdentity("agent"));
+    String t = web.token(GatewayFixture.uniqueIdentity("agent"));
     String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
-    assertErrorShape("malformed JSON", send(post(t, "application/json", "application/json, text/event-stream",
+    assertErrorShape("malformed JSON", McpWebFixture.send(web.post(t, "application/json", "application/json, text/event-stream",
         "{\"jsonrpc\":\"2.0\",\"id\":1,")), 400, "bad-request", "Invalid message format");
-    assertErrorShape("text/plain", send(post(t, "text/plain", "application/json, text/event-stream", ping)), 415,
+    assertErrorShape("text/plain", McpWebFixture.send(web.post(t, "text/plain", "application/json, text/event-stream", ping)), 415,
         "unsupported-media-type", "Content-Type must be application/json");
-    assertErrorShape("no Accept", send(post(t, "application/json", null, ping)), 400, "bad-request",
+    assertErrorShape("no Accept", McpWebFixture.send(web.post(t, "application/json", null, ping)), 400, "bad-request",
         "required in Accept header");
-    assertErrorShape("no session", send(post(t, "application/json", "application/json, text/event-stream", ping)), 400,
+    assertErrorShape("no session", McpWebFixture.send(web.post(t, "application/json", "application/json, text/event-stream", ping)), 400,
         "bad-request", "Session ID required");
-    assertErrorShape("GET, no session", send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+    assertErrorShape("GET, no session", McpWebFixture.send(HttpRequest.newBuilder(URI.create(web.base() + "/mcp"))
         .header("Authorization", "Bearer " + t).header("Accept", "text/event-stream").GET()), 400, "bad-request",
         "Session ID required");
-    assertErrorShape("DELETE, no session", send(HttpRequest.newBuilder(URI.create(base() + "/mcp"))
+    assertErrorShape("DELETE, no session", McpWebFixture.send(HttpRequest.newBuilder(URI.create(web.base() + "/mcp"))
         .header("Authorization", "Bearer " + t).DELETE()), 400, "bad-request", "Session ID required");
   }
 
   @Test
   void anInitializeStillOpensASessionWithTheHeaders() throws Exception {
-    HttpResponse<String> r = send(post(token(GatewayFixture.uniqueIdentity("agent")), "application/json",
+    HttpResponse<String> r = McpWebFixture.send(web.post(web.token(GatewayFixture.uniqueIdentity("agent")), "application/json",
         "application/json, text/event-stream", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

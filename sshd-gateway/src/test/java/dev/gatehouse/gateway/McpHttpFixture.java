@@ -1,13 +1,19 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.GatewayFixture.field;
+import static dev.gatehouse.gateway.McpFixture.body;
+import static dev.gatehouse.gateway.McpFixture.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.gateway.postgres.PostgresServer;
 import dev.gatehouse.recorder.SessionRecord;
+import dev.gatehouse.recorder.SessionState;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What the MCP-over-HTTP ITs share, whichever identity provider signs their tokens: a real
@@ -33,6 +40,10 @@ final class McpHttpFixture implements AutoCloseable {
   static final String PUBLIC_URL = "https://gatehouse.test";
   /** The WWW-Authenticate header of every 401 from /mcp. */
   static final String HEADER = "Bearer resource_metadata=\"" + PUBLIC_URL + "/.well-known/oauth-protected-resource\"";
+  /** A client's first request. */
+  static final String INITIALIZE = """
+      {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+       "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
   final PostgresServer pg;
   final GatewayFixture gw;
@@ -98,14 +109,23 @@ final class McpHttpFixture implements AutoCloseable {
 
   /** A raw {@code initialize} POST to /mcp, with {@code authorization} as the header (none when null). */
   HttpResponse<String> rawInitialize(String authorization) throws Exception {
+    return rawPost(authorization, INITIALIZE);
+  }
+
+  /**
+   * A raw POST of {@code json} to /mcp as a Streamable HTTP client sends it, with {@code
+   * authorization} as the header (none when null) and {@code headers} (name, value, ...) added.
+   */
+  HttpResponse<String> rawPost(String authorization, String json, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/mcp"))
         .header("Content-Type", "application/json")
         .header("Accept", "application/json, text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString("""
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-             "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""));
+        .POST(HttpRequest.BodyPublishers.ofString(json));
     if (authorization != null) {
       b.header("Authorization", authorization);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
     }
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -115,6 +135,72 @@ final class McpHttpFixture implements AutoCloseable {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
     assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(HEADER);
     assertThat(McpFixture.JSON.readTree(r.body()).path("reason").asText()).isEqualTo(reason);
+  }
+
+  /** {@link #rawInitialize} with {@code authorization} is refused for {@code reason}, and audited so. */
+  void assertRefusedAndAudited(String authorization, String reason) throws Exception {
+    assertRefused(rawInitialize(authorization), reason);
+    gw.awaitAudit("refused: " + reason, field("code", "GH1001W").and(field("reason", reason))
+        .and(field("via", "mcp-http")));
+  }
+
+  /** With {@code accessToken}, the agent's list_targets shows {@code target} alone. */
+  void assertOnlyTargetOf(String accessToken, String target) throws Exception {
+    try (McpSyncClient c = connect(accessToken)) {
+      JsonNode targets = body(call(c, "list_targets", Map.of()));
+      assertThat(targets).hasSize(1);
+      assertThat(targets.get(0).path("name").asText()).isEqualTo(target);
+    }
+  }
+
+  /**
+   * An agent's working session, whichever provider issued {@code accessToken} (alice@example.com in
+   * group dev, for the MCP resource): it lists prod-db alone, its read is answered, the email masked,
+   * the DROP blocked and ops-db refused, in a live session that the client's close ends (a DELETE),
+   * recorded and audited over HTTP; the table is intact.
+   */
+  void assertAliceQueriesThroughThePolicy(String accessToken) throws Exception {
+    try (McpSyncClient c = connect(accessToken)) {
+      JsonNode targets = body(call(c, "list_targets", Map.of()));
+      assertThat(targets).hasSize(1);
+      assertThat(targets.get(0).path("name").asText()).isEqualTo("prod-db");
+      assertThat(targets.get(0).path("description").asText()).isEqualTo("the shop's orders and users");
+
+      McpSchema.CallToolResult rows = call(c, "sql_query", Map.of("target", "prod-db",
+          "sql", "SELECT id, note FROM orders ORDER BY id"));
+      assertThat(rows.isError()).isFalse();
+      JsonNode r = body(rows);
+      assertThat(r.path("columns").toString()).isEqualTo("[\"id\",\"note\"]");
+      assertThat(r.path("rows").toString()).isEqualTo("[[\"1\",\"one\"],[\"2\",\"two\"]]");
+
+      JsonNode masked = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT email FROM users WHERE id = 1")));
+      assertThat(masked.path("rows").get(0).get(0).asText()).isNotEqualTo("alice@example.com").endsWith(".com");
+
+      McpSchema.CallToolResult drop = call(c, "sql_query", Map.of("target", "prod-db", "sql", "DROP TABLE orders"));
+      assertThat(drop.isError()).isTrue();
+      assertThat(body(drop).path("status").asText()).isEqualTo("blocked");
+      assertThat(body(drop).path("rule").asText()).isEqualTo("drop-table");
+
+      // Alice is in dev, not ops: the target is not hers, over HTTP as over SSH.
+      McpSchema.CallToolResult ops = call(c, "sql_query", Map.of("target", "ops-db", "sql", "SELECT 1"));
+      assertThat(ops.isError()).isTrue();
+      assertThat(body(ops).path("status").asText()).isEqualTo("refused");
+
+      SessionRecord live = gw.awaitSession("alice@example.com", s -> s.state() == SessionState.ACTIVE
+          && s.target().equals("mcp"));
+      assertThat(live.target()).isEqualTo("mcp");
+    }
+    // The client's close is a DELETE: the session ends, recorded.
+    SessionRecord ended = gw.awaitSession("alice@example.com", s -> s.state() != SessionState.ACTIVE);
+    String cast = recordingOf(ended);
+    assertThat(cast).contains("$ sql_query prod-db").contains("SELECT id, note FROM orders ORDER BY id")
+        .contains("mcp sql_query prod-db: block drop-table");
+    gw.awaitAudit("the call's line over http", field("code", "GH3008I").and(field("via", "http"))
+        .and(field("tool", "sql_query")).and(field("verdict", "allow")).and(field("identity", "alice@example.com")));
+    gw.awaitAudit("auth ok over http", field("code", "GH1000I").and(field("via", "mcp-http"))
+        .and(field("identity", "alice@example.com")));
+    // The table is intact.
+    assertThat(pg.superSql("app", "SELECT count(*) FROM orders")).contains("2");
   }
 
   String recordingOf(SessionRecord s) throws Exception {

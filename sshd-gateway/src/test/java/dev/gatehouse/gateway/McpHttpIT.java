@@ -1,19 +1,14 @@
 package dev.gatehouse.gateway;
 
 import static dev.gatehouse.gateway.GatewayFixture.field;
-import static dev.gatehouse.gateway.McpFixture.body;
-import static dev.gatehouse.gateway.McpFixture.call;
 import static dev.gatehouse.gateway.McpHttpFixture.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.gateway.postgres.PostgresServer;
 import dev.gatehouse.recorder.SessionRecord;
 import dev.gatehouse.recorder.SessionState;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,23 +44,14 @@ class McpHttpIT {
   @TempDir static Path dir;
   static MockOAuth2Server idp;
   static McpHttpFixture mcp;
-  static PostgresServer pg;
   static GatewayFixture gw;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
   @BeforeAll
   static void start() throws Exception {
-    idp = OidcGatewayFixture.startProvider();
-    // The provider's first answers are slow on a loaded machine (its JIT is cold), slower than the
-    // gateway's 5 s wait for discovery and keys, which then refuses tokens (provider-unavailable,
-    // fail closed): ask for both once before any test.
-    HttpClient warm = HttpClient.newHttpClient();
-    for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
-      warm.send(HttpRequest.newBuilder(URI.create(issuer() + path)).build(), HttpResponse.BodyHandlers.discarding());
-    }
+    idp = OidcGatewayFixture.startWarmProvider(REALM);
     mcp = McpHttpFixture.start(dir, issuer(), OidcGatewayFixture.CLIENT);
-    pg = mcp.pg;
     gw = mcp.gw;
   }
 
@@ -97,57 +83,13 @@ class McpHttpIT {
     // For the resource (RFC 8707 audience), requested by another client than gatehouse.
     String access = accessToken("mcp-agent", List.of(RESOURCE), "alice@example.com", List.of("dev"));
 
-    try (McpSyncClient c = mcp.connect(access)) {
-      JsonNode targets = body(call(c, "list_targets", Map.of()));
-      assertThat(targets).hasSize(1);
-      assertThat(targets.get(0).path("name").asText()).isEqualTo("prod-db");
-      assertThat(targets.get(0).path("description").asText()).isEqualTo("the shop's orders and users");
-
-      McpSchema.CallToolResult rows = call(c, "sql_query", Map.of("target", "prod-db",
-          "sql", "SELECT id, note FROM orders ORDER BY id"));
-      assertThat(rows.isError()).isFalse();
-      JsonNode r = body(rows);
-      assertThat(r.path("columns").toString()).isEqualTo("[\"id\",\"note\"]");
-      assertThat(r.path("rows").toString()).isEqualTo("[[\"1\",\"one\"],[\"2\",\"two\"]]");
-
-      JsonNode masked = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT email FROM users WHERE id = 1")));
-      assertThat(masked.path("rows").get(0).get(0).asText()).isNotEqualTo("alice@example.com").endsWith(".com");
-
-      McpSchema.CallToolResult drop = call(c, "sql_query", Map.of("target", "prod-db", "sql", "DROP TABLE orders"));
-      assertThat(drop.isError()).isTrue();
-      assertThat(body(drop).path("status").asText()).isEqualTo("blocked");
-      assertThat(body(drop).path("rule").asText()).isEqualTo("drop-table");
-
-      // Alice is in dev, not ops: the target is not hers, over HTTP as over SSH.
-      McpSchema.CallToolResult ops = call(c, "sql_query", Map.of("target", "ops-db", "sql", "SELECT 1"));
-      assertThat(ops.isError()).isTrue();
-      assertThat(body(ops).path("status").asText()).isEqualTo("refused");
-
-      SessionRecord live = gw.awaitSession("alice@example.com", s -> s.state() == SessionState.ACTIVE
-          && s.target().equals("mcp"));
-      assertThat(live.target()).isEqualTo("mcp");
-    }
-    // The client's close is a DELETE: the session ends, recorded.
-    SessionRecord ended = gw.awaitSession("alice@example.com", s -> s.state() != SessionState.ACTIVE);
-    String cast = mcp.recordingOf(ended);
-    assertThat(cast).contains("$ sql_query prod-db").contains("SELECT id, note FROM orders ORDER BY id")
-        .contains("mcp sql_query prod-db: block drop-table");
-    gw.awaitAudit("the call's line over http", field("code", "GH3008I").and(field("via", "http"))
-        .and(field("tool", "sql_query")).and(field("verdict", "allow")).and(field("identity", "alice@example.com")));
-    gw.awaitAudit("auth ok over http", field("code", "GH1000I").and(field("via", "mcp-http"))
-        .and(field("identity", "alice@example.com")));
-    // The table is intact.
-    assertThat(pg.superSql("app", "SELECT count(*) FROM orders")).contains("2");
+    mcp.assertAliceQueriesThroughThePolicy(access);
   }
 
   @Test
   void anAccessTokenIssuedToTheGatehouseClientIsAccepted() throws Exception {
     String bob = accessToken(OidcGatewayFixture.CLIENT, List.of("default"), "bob@example.com", List.of("ops"));
-    try (McpSyncClient c = mcp.connect(bob)) {
-      JsonNode targets = body(call(c, "list_targets", Map.of()));
-      assertThat(targets).hasSize(1);
-      assertThat(targets.get(0).path("name").asText()).isEqualTo("ops-db");
-    }
+    mcp.assertOnlyTargetOf(bob, "ops-db");
   }
 
   @Test
@@ -155,9 +97,7 @@ class McpHttpIT {
     String idToken = OidcGatewayFixture.idToken(idp, REALM, "sub-alice", List.of(OidcGatewayFixture.CLIENT),
         Map.of("email", "alice@example.com", "groups", List.of("dev")));
 
-    assertRefused(mcp.rawInitialize("Bearer " + idToken), "id-token-as-bearer");
-    gw.awaitAudit("id token refused", field("code", "GH1001W").and(field("reason", "id-token-as-bearer"))
-        .and(field("via", "mcp-http")));
+    mcp.assertRefusedAndAudited("Bearer " + idToken, "id-token-as-bearer");
     // The SDK's client gets no session with it either.
     assertThatThrownBy(() -> mcp.connect(idToken)).isInstanceOf(RuntimeException.class);
   }
@@ -165,17 +105,14 @@ class McpHttpIT {
   @Test
   void aTokenForAnotherAudienceIsRefused() throws Exception {
     String other = accessToken("other-app", List.of("account"), "alice@example.com", List.of("dev"));
-    assertRefused(mcp.rawInitialize("Bearer " + other), "wrong-audience");
-    gw.awaitAudit("wrong audience", field("code", "GH1001W").and(field("reason", "wrong-audience"))
-        .and(field("via", "mcp-http")));
+    mcp.assertRefusedAndAudited("Bearer " + other, "wrong-audience");
   }
 
   @Test
   void noTokenIs401WithTheHeaderAndTheMetadataNamesTheIssuer() throws Exception {
-    assertRefused(mcp.rawInitialize(null), "no-token");
+    mcp.assertRefusedAndAudited(null, "no-token");
     assertRefused(mcp.rawInitialize("Bearer not-a-jwt"), "malformed");
     assertRefused(mcp.rawInitialize("Basic YWxpY2U6cHc="), "unsupported-authorization");
-    gw.awaitAudit("no token", field("code", "GH1001W").and(field("reason", "no-token")).and(field("via", "mcp-http")));
 
     HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp")) {
@@ -192,17 +129,12 @@ class McpHttpIT {
 
   /** An {@code initialize} POST with a valid token and the given {@code Origin} headers. */
   private static HttpResponse<String> initializeFrom(String token, String... origins) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json, text/event-stream")
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofString("""
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-             "capabilities":{},"clientInfo":{"name":"page","version":"1"}}}"""));
-    for (String o : origins) {
-      b.header("Origin", o);
+    String[] headers = new String[2 * origins.length];
+    for (int i = 0; i < origins.length; i++) {
+      headers[2 * i] = "Origin";
+      headers[2 * i + 1] = origins[i];
     }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return mcp.rawPost("Bearer " + token, McpHttpFixture.INITIALIZE, headers);
   }
 
   @Test
@@ -238,11 +170,8 @@ class McpHttpIT {
     String sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
 
     // Alice's valid token with carol's session id: no such session for her.
-    HttpResponse<String> hijack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
-        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-        .header("Authorization", "Bearer " + alice).header("Mcp-Session-Id", sessionId)
-        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> hijack = mcp.rawPost("Bearer " + alice, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+        "Mcp-Session-Id", sessionId);
     assertThat(hijack.statusCode()).as(hijack.body()).isEqualTo(404);
     gw.awaitAudit("session of another", field("code", "GH1001W").and(field("reason", "session-not-owned"))
         .and(field("identity", "alice@example.com")));

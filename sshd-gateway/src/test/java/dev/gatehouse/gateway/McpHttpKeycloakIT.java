@@ -1,22 +1,12 @@
 package dev.gatehouse.gateway;
 
-import static dev.gatehouse.gateway.GatewayFixture.field;
-import static dev.gatehouse.gateway.McpFixture.body;
-import static dev.gatehouse.gateway.McpFixture.call;
-import static dev.gatehouse.gateway.McpHttpFixture.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.gateway.postgres.PostgresServer;
-import dev.gatehouse.recorder.SessionRecord;
-import dev.gatehouse.recorder.SessionState;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +31,6 @@ class McpHttpKeycloakIT {
   @TempDir static Path dir;
   static KeycloakServer keycloak;
   static McpHttpFixture mcp;
-  static PostgresServer pg;
-  static GatewayFixture gw;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
@@ -51,8 +39,6 @@ class McpHttpKeycloakIT {
   static void start() throws Exception {
     keycloak = KeycloakServer.start(dir);
     mcp = McpHttpFixture.start(dir, keycloak.issuer(), KeycloakServer.CLIENT_ID);
-    pg = mcp.pg;
-    gw = mcp.gw;
   }
 
   @AfterAll
@@ -65,77 +51,36 @@ class McpHttpKeycloakIT {
     }
   }
 
+  /** What a Keycloak token claims: its payload, decoded without checking the signature. */
+  private static JsonNode claims(String jwt) throws Exception {
+    return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+  }
+
   @Test
   void anAgentWithATokenForTheMcpResourceListsTargetsAndQueriesThroughThePolicy() throws Exception {
     JsonNode tokens = keycloak.passwordTokens("mcp-agent", "alice", "alice-pw");
     String access = tokens.path("access_token").asText();
     // Keycloak's token: for the resource (RFC 8707 audience), requested by another client than gatehouse.
-    JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(access.split("\\.")[1]));
+    JsonNode claims = claims(access);
     assertThat(claims.path("azp").asText()).isEqualTo("mcp-agent");
     assertThat(claims.path("aud").toString()).contains(KeycloakServer.MCP_RESOURCE);
 
-    try (McpSyncClient c = mcp.connect(access)) {
-      JsonNode targets = body(call(c, "list_targets", Map.of()));
-      assertThat(targets).hasSize(1);
-      assertThat(targets.get(0).path("name").asText()).isEqualTo("prod-db");
-      assertThat(targets.get(0).path("description").asText()).isEqualTo("the shop's orders and users");
-
-      McpSchema.CallToolResult rows = call(c, "sql_query", Map.of("target", "prod-db",
-          "sql", "SELECT id, note FROM orders ORDER BY id"));
-      assertThat(rows.isError()).isFalse();
-      JsonNode r = body(rows);
-      assertThat(r.path("columns").toString()).isEqualTo("[\"id\",\"note\"]");
-      assertThat(r.path("rows").toString()).isEqualTo("[[\"1\",\"one\"],[\"2\",\"two\"]]");
-
-      JsonNode masked = body(call(c, "sql_query", Map.of("target", "prod-db", "sql", "SELECT email FROM users WHERE id = 1")));
-      assertThat(masked.path("rows").get(0).get(0).asText()).isNotEqualTo("alice@example.com").endsWith(".com");
-
-      McpSchema.CallToolResult drop = call(c, "sql_query", Map.of("target", "prod-db", "sql", "DROP TABLE orders"));
-      assertThat(drop.isError()).isTrue();
-      assertThat(body(drop).path("status").asText()).isEqualTo("blocked");
-      assertThat(body(drop).path("rule").asText()).isEqualTo("drop-table");
-
-      // Alice is in dev, not ops: the target is not hers, over HTTP as over SSH.
-      McpSchema.CallToolResult ops = call(c, "sql_query", Map.of("target", "ops-db", "sql", "SELECT 1"));
-      assertThat(ops.isError()).isTrue();
-      assertThat(body(ops).path("status").asText()).isEqualTo("refused");
-
-      SessionRecord live = gw.awaitSession("alice@example.com", s -> s.state() == SessionState.ACTIVE
-          && s.target().equals("mcp"));
-      assertThat(live.target()).isEqualTo("mcp");
-    }
-    // The client's close is a DELETE: the session ends, recorded.
-    SessionRecord ended = gw.awaitSession("alice@example.com", s -> s.state() != SessionState.ACTIVE);
-    String cast = mcp.recordingOf(ended);
-    assertThat(cast).contains("$ sql_query prod-db").contains("SELECT id, note FROM orders ORDER BY id")
-        .contains("mcp sql_query prod-db: block drop-table");
-    gw.awaitAudit("the call's line over http", field("code", "GH3008I").and(field("via", "http"))
-        .and(field("tool", "sql_query")).and(field("verdict", "allow")).and(field("identity", "alice@example.com")));
-    gw.awaitAudit("auth ok over http", field("code", "GH1000I").and(field("via", "mcp-http"))
-        .and(field("identity", "alice@example.com")));
-    // The table is intact.
-    assertThat(pg.superSql("app", "SELECT count(*) FROM orders")).contains("2");
+    mcp.assertAliceQueriesThroughThePolicy(access);
   }
 
   @Test
   void anAccessTokenIssuedToTheGatehouseClientIsAccepted() throws Exception {
     JsonNode tokens = keycloak.deviceTokens("bob", "bob-pw");
-    try (McpSyncClient c = mcp.connect(tokens.path("access_token").asText())) {
-      JsonNode targets = body(call(c, "list_targets", Map.of()));
-      assertThat(targets).hasSize(1);
-      assertThat(targets.get(0).path("name").asText()).isEqualTo("ops-db");
-    }
+    mcp.assertOnlyTargetOf(tokens.path("access_token").asText(), "ops-db");
   }
 
   @Test
   void anIdTokenIsRefusedWithTheMetadataHeaderEvenWithTheResourceAudience() throws Exception {
     String idToken = keycloak.passwordTokens("mcp-agent", "alice", "alice-pw").path("id_token").asText();
-    JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(idToken.split("\\.")[1]));
+    JsonNode claims = claims(idToken);
     assertThat(claims.path("aud").toString()).contains(KeycloakServer.MCP_RESOURCE);
 
-    assertRefused(mcp.rawInitialize("Bearer " + idToken), "id-token-as-bearer");
-    gw.awaitAudit("id token refused", field("code", "GH1001W").and(field("reason", "id-token-as-bearer"))
-        .and(field("via", "mcp-http")));
+    mcp.assertRefusedAndAudited("Bearer " + idToken, "id-token-as-bearer");
     // The SDK's client gets no session with it either.
     assertThatThrownBy(() -> mcp.connect(idToken)).isInstanceOf(RuntimeException.class);
   }
@@ -143,8 +88,6 @@ class McpHttpKeycloakIT {
   @Test
   void aTokenForAnotherAudienceIsRefused() throws Exception {
     String other = keycloak.passwordTokens("other-app", "alice", "alice-pw").path("access_token").asText();
-    assertRefused(mcp.rawInitialize("Bearer " + other), "wrong-audience");
-    gw.awaitAudit("wrong audience", field("code", "GH1001W").and(field("reason", "wrong-audience"))
-        .and(field("via", "mcp-http")));
+    mcp.assertRefusedAndAudited("Bearer " + other, "wrong-audience");
   }
 }

@@ -3,18 +3,9 @@ package dev.gatehouse.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.gateway.postgres.PostgresServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,20 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  * (no {@code ddl} review: masking has to hold by itself, as it does for reviewed statements).
  */
 class McpMaskingAttack13eIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> SECRETS = List.of("alice@example.com", "bob@example.org");
 
   @TempDir static Path dir;
-  static PostgresServer pg;
+  static McpFixture mcp;
   static GatewayFixture gw;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
   @BeforeAll
   static void start() throws Exception {
-    pg = PostgresServer.start(false);
-    Files.createDirectories(dir.resolve("gw"));
-    gw = GatewayFixture.start(dir.resolve("gw"), "", """
+    mcp = McpFixture.setup().requestTimeout(Duration.ofSeconds(120)).config(db -> """
         targets:
           - name: prod-db
             type: postgres
@@ -56,33 +44,19 @@ class McpMaskingAttack13eIT {
             review: [grant, role-change]
             unclassified: review
             mask: { columns: [users.email], form: full }
-        """.formatted(pg.port, pg.passwordFile()));
+        """.formatted(db.port, db.passwordFile())).start(dir);
+    gw = mcp.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
+    if (mcp != null) {
+      mcp.close();
     }
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
-  private static McpSyncClient connect(SshClientKey key) {
-    List<String> argv = new ArrayList<>(gw.sshArgv(key, "mcp", List.of("-T")));
-    ServerParameters params = ServerParameters.builder(argv.get(0)).args(argv.subList(1, argv.size())).build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(JSON)))
-        .requestTimeout(Duration.ofSeconds(120))
-        .initializationTimeout(Duration.ofSeconds(30))
-        .build();
-    client.initialize();
-    return client;
   }
 
   private static String sqlQuery(McpSyncClient c, String sql) {
-    McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest("sql_query", Map.of("target", "prod-db", "sql", sql)));
-    return ((McpSchema.TextContent) r.content().get(0)).text();
+    return McpFixture.text(McpFixture.call(c, "sql_query", Map.of("target", "prod-db", "sql", sql)));
   }
 
   private static void assertNoSecret(String sql, String shown) {
@@ -98,10 +72,10 @@ class McpMaskingAttack13eIT {
   @Test
   void aPlainReadThroughSqlQueryIsMaskedInPlace() throws Exception {
     SshClientKey mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
-    try (McpSyncClient c = connect(mallory)) {
+    try (McpSyncClient c = mcp.connect(mallory)) {
       String sql = "SELECT id, email FROM users ORDER BY id";
       String shown = sqlQuery(c, sql);
-      JsonNode body = JSON.readTree(shown);
+      JsonNode body = McpFixture.JSON.readTree(shown);
       assertThat(body.path("rowCount").asLong()).as(shown).isEqualTo(2);
       assertThat(body.path("rows").get(0).get(1).asText()).as(shown).isEqualTo("********");
       assertNoSecret(sql, shown);
@@ -118,7 +92,7 @@ class McpMaskingAttack13eIT {
   @Test
   void aBeginAtomicFunctionDoesNotShowMaskedValues() throws Exception {
     SshClientKey mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
-    try (McpSyncClient c = connect(mallory)) {
+    try (McpSyncClient c = mcp.connect(mallory)) {
       String sql = "CREATE FUNCTION leak_atomic_mcp() RETURNS SETOF text LANGUAGE sql STABLE BEGIN ATOMIC SELECT 'x' AS concurrently;"
           + " SELECT email FROM users; END; SELECT leak_atomic_mcp()";
       String shown = sqlQuery(c, sql);
@@ -133,7 +107,7 @@ class McpMaskingAttack13eIT {
   @Test
   void aFunctionFetchingFromACursorDoesNotShowMaskedValues() throws Exception {
     SshClientKey mallory = gw.sign(GatewayFixture.uniqueIdentity("mallory"), List.of("dev"));
-    try (McpSyncClient c = connect(mallory)) {
+    try (McpSyncClient c = mcp.connect(mallory)) {
       String sql = "CREATE FUNCTION leak_cursor_mcp(c refcursor) RETURNS SETOF text LANGUAGE plpgsql STABLE AS"
           + " $$ DECLARE r record; BEGIN LOOP FETCH c INTO r; EXIT WHEN NOT FOUND; RETURN NEXT r::text; END LOOP; END $$;"
           + " DECLARE c CURSOR WITH HOLD FOR SELECT id, email FROM users; SELECT leak_cursor_mcp('c')";

@@ -1,5 +1,8 @@
 package dev.gatehouse.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,13 +33,9 @@ final class McpWebFixture implements AutoCloseable {
   }
 
   static McpWebFixture start(Path dir) throws Exception {
-    MockOAuth2Server idp = OidcGatewayFixture.startProvider();
+    MockOAuth2Server idp = OidcGatewayFixture.startWarmProvider(REALM);
     try {
       String issuer = idp.issuerUrl(REALM).toString();
-      HttpClient warm = HttpClient.newHttpClient();
-      for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
-        warm.send(HttpRequest.newBuilder(URI.create(issuer + path)).build(), HttpResponse.BodyHandlers.discarding());
-      }
       Files.createDirectories(dir.resolve("gw"));
       GatewayFixture gw = GatewayFixture.start(dir.resolve("gw"), "", """
           web: { listen: "127.0.0.1:0", publicUrl: "%s", mcp: true }
@@ -81,6 +80,16 @@ final class McpWebFixture implements AutoCloseable {
       b.header("Accept", accept);
     }
     return b;
+  }
+
+  /** The web side's error shape: a JSON object with the security headers, whatever the status. */
+  static void assertJsonErrorWithHeaders(String what, HttpResponse<String> r) throws Exception {
+    String shown = what + ": " + r.statusCode() + " " + r.headers().map() + "\n" + r.body();
+    assertThat(r.statusCode()).as(shown).isBetween(400, 499);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).as(shown).startsWith("application/json");
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).as(shown).hasValue("nosniff");
+    JsonNode body = McpFixture.JSON.readTree(r.body());
+    assertThat(body.isObject()).as(shown).isTrue();
   }
 
   @Override

@@ -42,6 +42,27 @@ final class OidcGatewayFixture implements AutoCloseable {
   }
 
   /**
+   * {@link #startProvider()}, asked once for {@code realm}'s discovery document and keys: its first
+   * answers are slow on a loaded machine (its JIT is cold), slower than the gateway's 5 s wait for
+   * them, which then refuses tokens (provider-unavailable, fail closed).
+   */
+  static MockOAuth2Server startWarmProvider(String realm) throws Exception {
+    MockOAuth2Server idp = startProvider();
+    try {
+      String issuer = idp.issuerUrl(realm).toString();
+      java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient();
+      for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
+        warm.send(java.net.http.HttpRequest.newBuilder(URI.create(issuer + path)).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+      }
+      return idp;
+    } catch (Exception | Error e) {
+      idp.shutdown();
+      throw e;
+    }
+  }
+
+  /**
    * Writes dir/gatehouse.yaml: dataDir dir/data, ssh and web on 127.0.0.1:0, oidc with {@code issuer}
    * and client id "gatehouse" plus {@code oidcExtra} lines (e.g. "certificateTtl: 2h"), {@code webExtra}
    * lines under web: (e.g. a tls block), the default targets; loads it with the real loader; starts.

@@ -79,6 +79,11 @@ class ShellPromptSshAttack17eIT {
     t.run("send-keys", "-t", "gh", "-l", text);
   }
 
+  /** One named key (tmux's name: {@code Enter}, {@code C-c}). */
+  private static void press(Tmux t, String key) throws Exception {
+    t.run("send-keys", "-t", "gh", key);
+  }
+
   /** A script the session sources: what a typed line could not get past the guard. */
   private static Path script(String text) throws Exception {
     Path f = Path.of("/tmp", "gh-attack17e-" + UUID.randomUUID() + ".sh");
@@ -117,62 +122,93 @@ class ShellPromptSshAttack17eIT {
     t.awaitScreen(java.util.regex.Pattern.quote(text) + "(.|\\n)*^" + PROMPT + "$", WAIT);
   }
 
-  @Test
-  void aColonFunctionDoesNotLetTypedAheadTextJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
+  /** One attack in a guarded session: {@code w} is the witness its unjudged part would create. */
+  @FunctionalInterface
+  private interface Scenario {
+    void run(Tmux t, Path w) throws Exception;
+  }
+
+  /**
+   * Runs {@code scenario} in a fresh guarded session of {@code who} and then asserts that its
+   * witness does not exist; a step that failed is reported with it (see {@link #assertNothingRan}).
+   */
+  private static void attempt(Path tmp, String who, Scenario scenario) throws Exception {
     Path w = witness();
     Throwable after = null;
-    try (Tmux t = guarded(tmp, "colon")) {
-      // Typed, a function named ':' is guard-tamper; sourced, it is defined all the same. A hook
-      // whose loop were `while :` would never read, and nothing typed ahead would be thrown away.
-      t.type(". " + script(":() { return 1; }") + "; sleep 3");
-      Thread.sleep(1000);
-      raw(t, "echo \""); // an unfinished line, left in the host's terminal
-      // The next prompt comes after the raw echo of it (and the terminal's echo of the nonce, which
-      // bash now reads as part of that unfinished line).
-      t.awaitScreen("echo \"" + PROMPT, WAIT);
-      // Judged as one echo of a quoted string; bash reads it as the end of `echo "…` and then runs
-      // `touch W` and `unset -f :` (so the next prompts work again and the session goes on).
-      String line = "echo '\"; touch " + w + "; unset -f :; #'";
-      t.type(line);
-      awaitPromptAfter(t, line);
-      t.type("echo guard-still-up");
-      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+    try (Tmux t = guarded(tmp, who)) {
+      scenario.run(t, w);
     } catch (AssertionError | Exception e) {
       after = e;
     }
     assertNothingRan(w, after);
   }
 
+  /** The session goes on with the guard's prompt: a line typed now is judged and answered. */
+  private static void awaitGuardStillUp(Tmux t) throws Exception {
+    t.type("echo guard-still-up");
+    t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+  }
+
+  /**
+   * Leaves an unfinished line ({@code echo "}) in the host's terminal, then types a line judged as
+   * one echo of a quoted string; bash, joining the two, reads it as the end of {@code echo "…} and
+   * then runs {@code touch W} and {@code after}. The session must go on with the guard's prompt.
+   */
+  private static void joinAnUnfinishedLine(Tmux t, Path w, String after) throws Exception {
+    raw(t, "echo \"");
+    // The next prompt comes after the raw echo of it (and the terminal's echo of the nonce, which
+    // bash now reads as part of that unfinished line).
+    t.awaitScreen("echo \"" + PROMPT, WAIT);
+    String line = "echo '\"; touch " + w + "; " + after + " #'";
+    t.type(line);
+    awaitPromptAfter(t, line);
+    awaitGuardStillUp(t);
+  }
+
+  /**
+   * {@code shell} is refused (held for approval as a nested shell). What is typed next is judged as
+   * a line of its own: with the unset it is blocked whole, while a shell reading it unjudged would
+   * run the touch.
+   */
+  private static void heldAsANestedShell(Tmux t, Path w, String shell) throws Exception {
+    t.type(shell);
+    t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
+    t.type("touch " + w + "; unset PROMPT_COMMAND");
+    Thread.sleep(1000);
+    press(t, "C-c");
+    t.awaitScreen("^" + PROMPT + "$", WAIT);
+    awaitGuardStillUp(t);
+  }
+
+  @Test
+  void aColonFunctionDoesNotLetTypedAheadTextJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
+    attempt(tmp, "colon", (t, w) -> {
+      // Typed, a function named ':' is guard-tamper; sourced, it is defined all the same. A hook
+      // whose loop were `while :` would never read, and nothing typed ahead would be thrown away.
+      t.type(". " + script(":() { return 1; }") + "; sleep 3");
+      Thread.sleep(1000);
+      // `unset -f :` in the unjudged part, so the next prompts work again and the session goes on.
+      joinAnUnfinishedLine(t, w, "unset -f :;");
+    });
+  }
+
   @Test
   void anUnsetSrandomDoesNotLetTypedAheadTextJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
-    Path w = witness();
-    Throwable after = null;
-    try (Tmux t = guarded(tmp, "srandom")) {
+    attempt(tmp, "srandom", (t, w) -> {
       // Sourced: unset SRANDOM. A hook taking its nonce from $SRANDOM would have an empty one, and
       // take the first line there is as the nonce's.
       t.type(". " + script("unset SRANDOM; SRANDOM=") + "; sleep 3");
       Thread.sleep(1000);
       raw(t, "junk");
-      t.run("send-keys", "-t", "gh", "Enter");
-      raw(t, "echo \"");
-      t.awaitScreen("echo \"" + PROMPT, WAIT);
+      press(t, "Enter");
       // SRANDOM=7 in the unjudged part: a nonce the gateway sends again (777), so the session goes on.
-      String line = "echo '\"; touch " + w + "; SRANDOM=7; #'";
-      t.type(line);
-      awaitPromptAfter(t, line);
-      t.type("echo guard-still-up");
-      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
-    } catch (AssertionError | Exception e) {
-      after = e;
-    }
-    assertNothingRan(w, after);
+      joinAnUnfinishedLine(t, w, "SRANDOM=7;");
+    });
   }
 
   @Test
   void aReadonlyNonceVariableDoesNotLeaveTheHostsBashReadingRawInput(@TempDir Path tmp) throws Exception {
-    Path w = witness();
-    Throwable after = null;
-    try (Tmux t = guarded(tmp, "readonly")) {
+    attempt(tmp, "readonly", (t, w) -> {
       // Sourced: readonly __gh_n (and the other names of the hook). The hook's `local` then fails;
       // it must not leave bash reading commands while the gateway passes keys on: it says so (X)
       // and the session ends before anything typed next reaches bash.
@@ -180,10 +216,7 @@ class ShellPromptSshAttack17eIT {
       Thread.sleep(1000);
       t.type("touch " + w);
       t.awaitScreen("gatehouse: the shell's prompt integration was broken \\(hook-variables\\); session closed", WAIT);
-    } catch (AssertionError | Exception e) {
-      after = e;
-    }
-    assertNothingRan(w, after);
+    });
   }
 
   /**
@@ -193,20 +226,15 @@ class ShellPromptSshAttack17eIT {
    */
   @Test
   void keysAfterADoneMarkerWithoutAPromptAreHeldAndTheSessionEnds(@TempDir Path tmp) throws Exception {
-    Path w = witness();
-    Throwable after = null;
-    try (Tmux t = guarded(tmp, "donenoa")) {
+    attempt(tmp, "donenoa", (t, w) -> {
       t.type("printf 'forged-done\\033]133;D;0\\007\\n'; sleep 30");
       t.awaitScreen("^forged-done$", WAIT);
       raw(t, "touch " + w);
-      t.run("send-keys", "-t", "gh", "Enter");
+      press(t, "Enter");
       t.awaitScreen("gatehouse: the shell's prompt integration did not bring up a prompt after a command; session closed",
           WAIT);
       assertThat(t.screen()).as("keys after D reached no terminal").doesNotContain("touch " + w);
-    } catch (AssertionError | Exception e) {
-      after = e;
-    }
-    assertNothingRan(w, after);
+    });
   }
 
   /**
@@ -218,24 +246,7 @@ class ShellPromptSshAttack17eIT {
    */
   @Test
   void aShellWithANamedDescriptorRedirectionIsNotAnUnguardedNestedShell(@TempDir Path tmp) throws Exception {
-    Path w = witness();
-    Throwable after = null;
-    try (Tmux t = guarded(tmp, "namedfd")) {
-      t.type("bash {x}>/dev/null");
-      // Refused (held for approval as a nested shell). What is typed next is judged as a line of
-      // its own: with the unset it is blocked whole, while a shell reading it unjudged would run
-      // the touch.
-      t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
-      t.type("touch " + w + "; unset PROMPT_COMMAND");
-      Thread.sleep(1000);
-      t.run("send-keys", "-t", "gh", "C-c");
-      t.awaitScreen("^" + PROMPT + "$", WAIT);
-      t.type("echo guard-still-up");
-      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
-    } catch (AssertionError | Exception e) {
-      after = e;
-    }
-    assertNothingRan(w, after);
+    attempt(tmp, "namedfd", (t, w) -> heldAsANestedShell(t, w, "bash {x}>/dev/null"));
   }
 
   /**
@@ -245,23 +256,6 @@ class ShellPromptSshAttack17eIT {
    */
   @Test
   void aShellReadingTheTerminalThroughAProcessSubstitutionIsNotUnjudged(@TempDir Path tmp) throws Exception {
-    Path w = witness();
-    Throwable after = null;
-    try (Tmux t = guarded(tmp, "procsub")) {
-      t.type("sh < <(cat)");
-      // Refused (held for approval as a nested shell). What is typed next is judged as a line of
-      // its own: with the unset it is blocked whole, while a shell reading it unjudged would run
-      // the touch.
-      t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
-      t.type("touch " + w + "; unset PROMPT_COMMAND");
-      Thread.sleep(1000);
-      t.run("send-keys", "-t", "gh", "C-c");
-      t.awaitScreen("^" + PROMPT + "$", WAIT);
-      t.type("echo guard-still-up");
-      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
-    } catch (AssertionError | Exception e) {
-      after = e;
-    }
-    assertNothingRan(w, after);
+    attempt(tmp, "procsub", (t, w) -> heldAsANestedShell(t, w, "sh < <(cat)"));
   }
 }

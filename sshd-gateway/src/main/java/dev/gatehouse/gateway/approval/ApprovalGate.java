@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.approval;
 
 import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.postgres.ForwardingStatementGate;
 import dev.gatehouse.gateway.postgres.StatementGate;
 import dev.gatehouse.policy.ApprovalKey;
 import dev.gatehouse.policy.Approvers;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *                  Ctrl-C (CancelRequest) or the session ends ─▶ cancelled
  * </pre>
  */
-public final class ApprovalGate implements StatementGate {
+public final class ApprovalGate extends ForwardingStatementGate {
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalGate.class);
 
   /** What the gate needs of its session. */
@@ -51,7 +52,6 @@ public final class ApprovalGate implements StatementGate {
     default void requested(ApprovalRequest request) {}
   }
 
-  private final StatementGate policy;
   private final ApprovalDesk desk;
   private final TargetConfig target;
   /** The approvers a policy rule names for itself (else the target's). */
@@ -67,7 +67,7 @@ public final class ApprovalGate implements StatementGate {
 
   private ApprovalGate(StatementGate policy, ApprovalDesk desk, TargetConfig target,
       java.util.function.Function<String, java.util.Optional<Approvers>> ruleApprovers, Session session, boolean noWait) {
-    this.policy = policy;
+    super(policy);
     this.desk = desk;
     this.target = target;
     this.ruleApprovers = ruleApprovers;
@@ -86,48 +86,8 @@ public final class ApprovalGate implements StatementGate {
   }
 
   @Override
-  public Decision judge(String sql) {
-    return policy.judge(sql);
-  }
-
-  @Override
-  public Decision judge(String sql, StandardConformingStrings standardStrings) {
-    return policy.judge(sql, standardStrings);
-  }
-
-  @Override
   public StatementGate forConnection() {
-    return new ApprovalGate(policy.forConnection(), desk, target, ruleApprovers, session, noWait);
-  }
-
-  @Override
-  public dev.gatehouse.gateway.postgres.RowLimit rowLimit(String sql) {
-    return policy.rowLimit(sql);
-  }
-
-  @Override
-  public void refusedLater(String sql, Decision refusal) {
-    policy.refusedLater(sql, refusal);
-  }
-
-  @Override
-  public void connection(long answered, long unanswered, char transactionStatus) {
-    policy.connection(answered, unanswered, transactionStatus);
-  }
-
-  @Override
-  public boolean portal(String name, String sql) {
-    return policy.portal(name, sql);
-  }
-
-  @Override
-  public void unnamedPortalDropped() {
-    policy.unnamedPortalDropped();
-  }
-
-  @Override
-  public void executing(String portal) {
-    policy.executing(portal);
+    return new ApprovalGate(inner.forConnection(), desk, target, ruleApprovers, session, noWait);
   }
 
   @Override

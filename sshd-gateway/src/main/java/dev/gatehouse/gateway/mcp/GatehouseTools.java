@@ -237,6 +237,19 @@ public final class GatehouseTools {
     if (bad != null) {
       return ToolResult.error("bad-arguments", bad);
     }
+    Object maxBytes = callBytes(conn, a);
+    if (maxBytes instanceof ToolResult refusal) {
+      return refusal;
+    }
+    return CommandRun.run(conn, call, (TargetConfig) t, command, (Long) maxBytes);
+  }
+
+  /**
+   * How many bytes of output the call may return: its {@code maxBytes} within mcp's limits (the
+   * default when absent), a {@code Long}; or the result refusing a value that is not a whole number
+   * from 1.
+   */
+  private static Object callBytes(McpConnection conn, JsonNode a) {
     Long want = null;
     JsonNode mb = a.path("maxBytes");
     if (!mb.isMissingNode() && !mb.isNull()) {
@@ -245,8 +258,7 @@ public final class GatehouseTools {
       }
       want = mb.asLong();
     }
-    long maxBytes = conn.services().config().mcp().callBytes(want);
-    return CommandRun.run(conn, call, (TargetConfig) t, command, maxBytes);
+    return conn.services().config().mcp().callBytes(want);
   }
 
   private static ToolResult kubectl(McpConnection conn, McpConnection.Call call, JsonNode a) throws IOException {
@@ -273,15 +285,11 @@ public final class GatehouseTools {
     if (length > MAX_TEXT) {
       return ToolResult.error("bad-arguments", "args are longer than " + MAX_TEXT + " characters");
     }
-    Long want = null;
-    JsonNode mb = a.path("maxBytes");
-    if (!mb.isMissingNode() && !mb.isNull()) {
-      if (!mb.isIntegralNumber() || !mb.canConvertToLong() || mb.asLong() < 1) {
-        return ToolResult.error("bad-arguments", "maxBytes must be a whole number from 1");
-      }
-      want = mb.asLong();
+    Object maxBytes = callBytes(conn, a);
+    if (maxBytes instanceof ToolResult refusal) {
+      return refusal;
     }
-    return KubectlRun.run(conn, call, (TargetConfig) t, words, conn.services().config().mcp().callBytes(want));
+    return KubectlRun.run(conn, call, (TargetConfig) t, words, (Long) maxBytes);
   }
 
   /** The request as GET /api/approvals shows it, to its requester and to those who may decide it. */

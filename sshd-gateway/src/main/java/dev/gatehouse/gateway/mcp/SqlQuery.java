@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.GatewayServices;
 import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.config.TargetConfig;
+import dev.gatehouse.gateway.postgres.ForwardingStatementGate;
 import dev.gatehouse.gateway.postgres.PgProxySession;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
-import dev.gatehouse.gateway.postgres.RowLimit;
 import dev.gatehouse.gateway.postgres.StatementGate;
 import dev.gatehouse.policy.StandardConformingStrings;
 import java.io.IOException;
@@ -116,8 +116,7 @@ final class SqlQuery {
    * The gate of this call, remembering its first refusal (blocked, a review's pending request,
    * denied…) so the result can say which, with the rule and reason, rather than the server's text.
    */
-  private static final class Remembering implements StatementGate {
-    private final StatementGate inner;
+  private static final class Remembering extends ForwardingStatementGate {
     final AtomicReference<Decision> refusal;
 
     Remembering(StatementGate inner) {
@@ -125,33 +124,13 @@ final class SqlQuery {
     }
 
     private Remembering(StatementGate inner, AtomicReference<Decision> refusal) {
-      this.inner = inner;
+      super(inner);
       this.refusal = refusal;
     }
 
     @Override
     public StatementGate forConnection() {
       return new Remembering(inner.forConnection(), refusal);
-    }
-
-    @Override
-    public void connection(long answered, long unanswered, char transactionStatus) {
-      inner.connection(answered, unanswered, transactionStatus);
-    }
-
-    @Override
-    public boolean portal(String name, String sql) {
-      return inner.portal(name, sql);
-    }
-
-    @Override
-    public void unnamedPortalDropped() {
-      inner.unnamedPortalDropped();
-    }
-
-    @Override
-    public void executing(String portal) {
-      inner.executing(portal);
     }
 
     @Override
@@ -171,11 +150,6 @@ final class SqlQuery {
         refusal.set(null); // the review was settled by an approval: it ran
       }
       return remember(d);
-    }
-
-    @Override
-    public RowLimit rowLimit(String sql) {
-      return inner.rowLimit(sql);
     }
 
     @Override

@@ -374,7 +374,7 @@ public final class PsqlSession extends StreamedSession {
    * 77 blocked (or a review nobody can approve), 76 approval pending ({@code GATEHOUSE_NOWAIT}),
    * 75 denied, expired or cancelled.
    */
-  static final class GatedStatements implements StatementGate {
+  static final class GatedStatements extends dev.gatehouse.gateway.postgres.ForwardingStatementGate {
     record Refusal(String verdict, String rule, String reason) {
       String describe() {
         return new Decision(verdict, rule, reason).describe();
@@ -389,7 +389,6 @@ public final class PsqlSession extends StreamedSession {
       }
     }
 
-    private final StatementGate inner;
     private final AtomicReference<Refusal> last;
 
     GatedStatements(StatementGate inner) {
@@ -397,7 +396,7 @@ public final class PsqlSession extends StreamedSession {
     }
 
     private GatedStatements(StatementGate inner, AtomicReference<Refusal> last) {
-      this.inner = inner;
+      super(inner);
       this.last = last;
     }
 
@@ -405,26 +404,6 @@ public final class PsqlSession extends StreamedSession {
     @Override
     public StatementGate forConnection() {
       return new GatedStatements(inner.forConnection(), last);
-    }
-
-    @Override
-    public void connection(long answered, long unanswered, char transactionStatus) {
-      inner.connection(answered, unanswered, transactionStatus);
-    }
-
-    @Override
-    public boolean portal(String name, String sql) {
-      return inner.portal(name, sql);
-    }
-
-    @Override
-    public void unnamedPortalDropped() {
-      inner.unnamedPortalDropped();
-    }
-
-    @Override
-    public void executing(String portal) {
-      inner.executing(portal);
     }
 
     @Override
@@ -441,11 +420,6 @@ public final class PsqlSession extends StreamedSession {
     public Decision settle(String sql, dev.gatehouse.policy.StandardConformingStrings standardStrings, Decision review,
         Hold hold) {
       return remember(inner.settle(sql, standardStrings, review, hold));
-    }
-
-    @Override
-    public dev.gatehouse.gateway.postgres.RowLimit rowLimit(String sql) {
-      return inner.rowLimit(sql);
     }
 
     @Override

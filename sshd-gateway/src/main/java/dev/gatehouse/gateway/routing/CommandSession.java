@@ -66,12 +66,7 @@ final class CommandSession extends StreamedSession {
       }
       // Client input waits in the pump's queue until the child runs (the shell guard may first
       // hold an exec command for approval).
-      if (execCommand == null && !guardsPrompt() && services.shell().judge(target).map(j -> j.policy().mode()
-          == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
-        // An allow-list admits an interactive session only where the gateway owns the prompt (a terminal).
-        endReason = "refused";
-        sayQuietly("gatehouse: target '" + target.name() + "' has an allow-list shell policy: an interactive session"
-            + " needs a terminal (ssh -t), so that the gateway can judge each line");
+      if (refusesInteractiveWithoutPrompt(guardsPrompt())) {
         if (finishRecording(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, null)) {
           exitCallback.onExit(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, endReason);
         }

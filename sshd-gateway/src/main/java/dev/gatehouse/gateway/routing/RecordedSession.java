@@ -243,6 +243,23 @@ public abstract class RecordedSession implements LiveSession {
     }
   }
 
+  /**
+   * An allow-list shell policy admits an interactive session only where the gateway owns the
+   * prompt (a terminal), so that it judges each line. For an interactive session of such a target
+   * without it ({@code gatewayOwnsPrompt} false): ends it as refused, telling the user why, and
+   * returns true; the caller then finishes the recording with the blocked exit status.
+   */
+  protected final boolean refusesInteractiveWithoutPrompt(boolean gatewayOwnsPrompt) {
+    if (execCommand != null || gatewayOwnsPrompt || !services.shell().judge(target).map(j -> j.policy().mode()
+        == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
+      return false;
+    }
+    endReason = "refused";
+    sayQuietly("gatehouse: target '" + target.name() + "' has an allow-list shell policy: an interactive session"
+        + " needs a terminal (ssh -t), so that the gateway can judge each line");
+    return true;
+  }
+
   protected final void sayQuietly(String message) {
     try {
       tellUser(framed(message));

@@ -3,7 +3,6 @@ package dev.gatehouse.gateway.sshtarget;
 import dev.gatehouse.gateway.shell.ShellTerminal;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.io.IoReadFuture;
-import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
@@ -122,16 +120,8 @@ final class RemoteTerminal implements ShellTerminal {
 
   @Override
   public synchronized void writeInput(byte[] b, int off, int len) throws IOException {
-    IoWriteFuture w = channel.getAsyncIn().writeBuffer(new ByteArrayBuffer(Arrays.copyOfRange(b, off, off + len)));
-    try {
-      w.await();
-    } catch (InterruptedIOException e) {
-      Thread.currentThread().interrupt();
-      throw e;
-    }
-    if (!w.isWritten()) {
-      throw new IOException("cannot type into the host's terminal", w.getException());
-    }
+    UserTerminalOutput.awaitWritten(channel.getAsyncIn().writeBuffer(new ByteArrayBuffer(Arrays.copyOfRange(b, off, off + len))),
+        "cannot type into the host's terminal");
   }
 
   @Override

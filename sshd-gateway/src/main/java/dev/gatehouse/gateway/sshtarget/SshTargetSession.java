@@ -169,12 +169,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       exitCallback.onExit(1, "recording unavailable");
       return;
     }
-    if (execCommand == null && !pty && services.shell().judge(target).map(j -> j.policy().mode()
-        == dev.gatehouse.policy.shell.ShellPolicy.Mode.ALLOW_LIST).orElse(false)) {
-      // An allow-list admits an interactive session only where the gateway owns the prompt (a terminal).
-      endReason = "refused";
-      sayQuietly("gatehouse: target '" + target.name() + "' has an allow-list shell policy: an interactive session"
-          + " needs a terminal (ssh -t), so that the gateway can judge each line");
+    if (refusesInteractiveWithoutPrompt(pty)) {
       if (finishRecording(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, null)) {
         exitCallback.onExit(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, endReason);
       }

@@ -43,7 +43,14 @@ final class UserTerminalOutput extends OutputStream {
     }
     byte[] data = pending.toByteArray();
     pending.reset();
-    IoWriteFuture w = to.writeBuffer(new ByteArrayBuffer(data));
+    awaitWritten(to.writeBuffer(new ByteArrayBuffer(data)), "cannot write to the user's channel");
+  }
+
+  /**
+   * Waits until MINA has written {@code w}: one write in flight at a time. A write that failed is
+   * an IOException with {@code failure} as its message and MINA's cause; an interrupt is kept.
+   */
+  static void awaitWritten(IoWriteFuture w, String failure) throws IOException {
     try {
       w.await();
     } catch (InterruptedIOException e) {
@@ -51,7 +58,7 @@ final class UserTerminalOutput extends OutputStream {
       throw e;
     }
     if (!w.isWritten()) {
-      throw new IOException("cannot write to the user's channel", w.getException());
+      throw new IOException(failure, w.getException());
     }
   }
 }

@@ -12,15 +12,21 @@ import java.util.List;
 
 /**
  * A hand-written extended-protocol client for batches pgJDBC never sends (an unnamed portal left
- * suspended while a named one runs). Messages are read back as "T body", NULs shown as '|'.
+ * suspended while a named one runs, a portal executed twice in one batch). Messages are read back
+ * as "T body", NULs shown as '|'. Public for the ITs that reach the proxy through {@code ssh -L}.
  */
-final class RawPgClient implements AutoCloseable {
+public final class RawPgClient implements AutoCloseable {
   private final Socket socket;
   private final DataOutputStream out;
   private final DataInputStream in;
   private final ByteArrayOutputStream batch = new ByteArrayOutputStream();
+  private final List<String> startup = new ArrayList<>();
 
-  RawPgClient(int port, String user, String password) throws IOException {
+  /**
+   * Connects to 127.0.0.1:{@code port} as {@code user} (database app), answers a cleartext
+   * password request with {@code password} and returns at the first ReadyForQuery.
+   */
+  public RawPgClient(int port, String user, String password) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(60_000);
     out = new DataOutputStream(socket.getOutputStream());
@@ -36,6 +42,7 @@ final class RawPgClient implements AutoCloseable {
         throw new EOFException();
       }
       byte[] body = in.readNBytes(in.readInt() - 4);
+      startup.add(shown(type, body));
       if (type == 'R' && body.length >= 4 && body[3] == 3) { // cleartext password asked for
         byte[] p = (password + "\0").getBytes(StandardCharsets.UTF_8);
         out.writeByte('p');
@@ -50,47 +57,74 @@ final class RawPgClient implements AutoCloseable {
     }
   }
 
-  RawPgClient parse(String statement, String sql) throws IOException {
+  /** What the server answered to the startup, up to and with ReadyForQuery ("R ||||" is AuthenticationOk). */
+  public List<String> startup() {
+    return List.copyOf(startup);
+  }
+
+  public RawPgClient parse(String statement, String sql) throws IOException {
     return message('P', cstring(statement), cstring(sql), new byte[] {0, 0});
   }
 
-  RawPgClient bind(String portal, String statement) throws IOException {
+  public RawPgClient bind(String portal, String statement) throws IOException {
     return message('B', cstring(portal), cstring(statement), new byte[] {0, 0, 0, 0, 0, 0});
   }
 
-  RawPgClient execute(String portal, int maxRows) throws IOException {
+  public RawPgClient execute(String portal, int maxRows) throws IOException {
     return message('E', cstring(portal), new byte[] {(byte) (maxRows >>> 24), (byte) (maxRows >>> 16),
         (byte) (maxRows >>> 8), (byte) maxRows});
   }
 
-  RawPgClient query(String sql) throws IOException {
+  public RawPgClient query(String sql) throws IOException {
     return message('Q', cstring(sql));
   }
 
   /** Sends the batch ending in Sync and returns every message up to ReadyForQuery. */
-  List<String> sync() throws IOException {
+  public List<String> sync() throws IOException {
+    sendSync();
+    return readUntilReady();
+  }
+
+  /**
+   * Sends the batch ending in Sync and reads nothing: for answers that come in parts (a notice
+   * while a statement is held), read with {@link #read()} and {@link #readUntilReady()}.
+   */
+  public void sendSync() throws IOException {
     message('S');
-    return send();
+    flush();
   }
 
   /** Sends the batch (ending in a Query) and returns every message up to ReadyForQuery. */
-  List<String> send() throws IOException {
-    out.write(batch.toByteArray());
-    out.flush();
-    batch.reset();
+  public List<String> send() throws IOException {
+    flush();
+    return readUntilReady();
+  }
+
+  /** The next message. */
+  public String read() throws IOException {
+    int type = in.read();
+    if (type < 0) {
+      throw new EOFException();
+    }
+    return shown(type, in.readNBytes(in.readInt() - 4));
+  }
+
+  /** Every message up to and with the next ReadyForQuery. */
+  public List<String> readUntilReady() throws IOException {
     List<String> messages = new ArrayList<>();
     while (true) {
-      int type = in.read();
-      if (type < 0) {
-        throw new EOFException();
-      }
-      byte[] body = in.readNBytes(in.readInt() - 4);
-      String m = (char) type + " " + new String(body, StandardCharsets.UTF_8).replace('\0', '|');
+      String m = read();
       messages.add(m);
-      if (type == 'Z') {
+      if (m.startsWith("Z")) {
         return messages;
       }
     }
+  }
+
+  private void flush() throws IOException {
+    out.write(batch.toByteArray());
+    out.flush();
+    batch.reset();
   }
 
   private RawPgClient message(char type, byte[]... parts) throws IOException {
@@ -105,6 +139,10 @@ final class RawPgClient implements AutoCloseable {
       d.write(p);
     }
     return this;
+  }
+
+  private static String shown(int type, byte[] body) {
+    return (char) type + " " + new String(body, StandardCharsets.UTF_8).replace('\0', '|');
   }
 
   private static byte[] cstring(String s) {
