@@ -155,7 +155,8 @@ public final class ShellJudge {
         }
       }
     }
-    v = v.strictest(tamper);
+    // At the prompt, tampering with the guard names itself ahead of the allow-list's own refusal.
+    v = tamper instanceof Verdict.Block && "allow-list".equals(v.rule()) ? tamper : v.strictest(tamper);
     if (!block.contains(ShellClass.NESTED_SHELL) && !review.contains(ShellClass.NESTED_SHELL)) {
       v = v.strictest(find(ShellClass.NESTED_SHELL, r, false));
     }
