@@ -55,6 +55,9 @@ final class CommandReader {
   /** {@code NAME=NUMBER} inside an arithmetic expression ({@code i=0}): NAME is plain afterwards. */
   private static final java.util.regex.Pattern PLAIN_IN_EXPR = java.util.regex.Pattern.compile(
       "(?<![A-Za-z0-9_=!<>+*/%&|^-])([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)\\s*(-?[0-9]+)(?![A-Za-z0-9_#\\[.])");
+  /** {@code $1}, {@code ${10}}, {@code $@}, {@code $*}, {@code $-} in an expression: values set outside the text. */
+  private static final java.util.regex.Pattern POSITIONAL_IN_EXPR =
+      java.util.regex.Pattern.compile("\\$\\{?[#!]?[0-9@*-]");
   private static final java.util.regex.Pattern PLAIN_VALUE = java.util.regex.Pattern.compile("[+-]?[0-9]+");
   private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** {@code ${NAME:=word}} and {@code ${NAME=word}}: bash assigns word to NAME when it is unset (or empty). */
@@ -1032,6 +1035,12 @@ final class CommandReader {
    * so an expression naming a variable not known in the same text to be plain is unclassified.
    */
   private void evaluates(String expression, String what) {
+    if (POSITIONAL_IN_EXPR.matcher(expression).find()) {
+      // set -- 'a[$(cmd)]' on one line, $(($1)) on the next; $- is letters, each string a name.
+      unclassified.add(what + " evaluates a positional parameter or $-, whose value is not known here: "
+          + shown(expression));
+      return;
+    }
     java.util.regex.Matcher set = PLAIN_IN_EXPR.matcher(expression);
     while (set.find()) {
       plainValues.add(set.group(1));

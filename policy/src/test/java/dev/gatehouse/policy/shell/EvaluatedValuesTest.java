@@ -28,7 +28,7 @@ class EvaluatedValuesTest {
 
   @ParameterizedTest(name = "known plain values: {0}")
   @ValueSource(strings = {"echo $((1 + 2))", "x=5; echo $((x * 2))", "for i in 1 2 3; do echo $((i * 2)); done",
-      "for ((i = 0; i < 3; i++)); do echo $i; done", "n=3; [[ $n -gt 2 ]] && echo big", "echo $((RANDOM % 6))",
+      "for ((i = 0; i < 3; i++)); do echo $i; done", "n=3; [[ $n -gt 2 ]] && echo big", "echo $((RANDOM % 6))", "echo $(($# + $? + $$))",
       "a[0]=1; echo ${a[0]}", "s=hello; echo ${s:1:2}", "printf -v n '%d' 42; echo $((n + 1))", "echo $((16#ff + 0x1f))",
       "ls \"${arr[@]}\"", "let i=1 i+=2"})
   void arithmeticOverValuesKnownToBePlainIsAllowed(String text) {
@@ -41,7 +41,8 @@ class EvaluatedValuesTest {
       "[[ $v -lt 3 ]]", "echo ${s:x:1}", "echo \"${x@P}\"", "echo ${!x}", "echo ${!1}", "read x; echo $((x))",
       "x=$(cat f); echo $((x))", "x=5; read x; echo $((x))", "declare -i n", "local -i n=3",
       "printf -v x '\\x24(id)'", "printf -v x '%b' '\\x24'", "printf -v x \"$fmt\"", "x=y; echo $((x))",
-      "echo $(( $(cat f) + 1 ))"})
+      "echo $(( $(cat f) + 1 ))", "echo $(($1 + 1))", "echo $(( ${10} ))", "echo $(($-))", "let x=$@",
+      "echo $(($_))"})
   void aValueNotKnownToBePlainEvaluatedAgainIsUnclassified(String text) {
     Verdict v = DEFAULT.judge(text).verdict();
     assertThat(v.label()).as(text).isEqualTo("review");
