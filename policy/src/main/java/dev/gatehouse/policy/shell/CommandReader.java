@@ -38,6 +38,38 @@ final class CommandReader {
   private int codeReads;
   /** Assignments made for one command only ({@code env VAR=x cmd}), by index: see {@link #command}. */
   private final List<Integer> scoped = new ArrayList<>();
+  /**
+   * Variables whose value is known, at this point of the walk, to be a plain number (or the name of
+   * one that is): bash may evaluate them as arithmetic without running anything. See {@link #evaluates}.
+   */
+  private final Set<String> plainValues = new java.util.HashSet<>();
+  /** Variables bash itself keeps numeric, whatever was assigned to them. */
+  private static final Set<String> ALWAYS_PLAIN = Set.of("RANDOM", "SRANDOM", "SECONDS", "LINENO", "BASHPID", "PPID",
+      "UID", "EUID", "EPOCHSECONDS");
+  /** Builtins that store a value they read, print or compute in variables they name. */
+  private static final Set<String> VALUE_SETTERS = Set.of("read", "printf", "mapfile", "readarray", "getopts", "wait",
+      "declare", "typeset", "local", "source", ".", "eval", "let");
+  /** A name in an arithmetic expression (not a digit's base or hex digits: {@code 16#ff}, {@code 0xff}). */
+  private static final java.util.regex.Pattern NAME_IN_EXPR =
+      java.util.regex.Pattern.compile("(?<![A-Za-z0-9_#@])[A-Za-z_][A-Za-z0-9_]*");
+  /** {@code NAME=NUMBER} inside an arithmetic expression ({@code i=0}): NAME is plain afterwards. */
+  private static final java.util.regex.Pattern PLAIN_IN_EXPR = java.util.regex.Pattern.compile(
+      "(?<![A-Za-z0-9_=!<>+*/%&|^-])([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)\\s*(-?[0-9]+)(?![A-Za-z0-9_#\\[.])");
+  /** {@code $1}, {@code ${10}}, {@code $@}, {@code $*}, {@code $-} in an expression: values set outside the text. */
+  private static final java.util.regex.Pattern POSITIONAL_IN_EXPR =
+      java.util.regex.Pattern.compile("\\$\\{?[#!]?[0-9@*-]");
+  private static final java.util.regex.Pattern PLAIN_VALUE = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+  private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** {@code ${NAME:=word}} and {@code ${NAME=word}}: bash assigns word to NAME when it is unset (or empty). */
+  private static final java.util.regex.Pattern EXPANSION_ASSIGNS =
+      java.util.regex.Pattern.compile("(?s)\\$\\{([A-Za-z_][A-Za-z0-9_]*(?:\\[[^\\]]*\\])?):?=.*}");
+  /** {@code ${s:OFFSET}}, {@code ${s:OFFSET:LENGTH}}: both arithmetic. */
+  private static final java.util.regex.Pattern SUBSTRING =
+      java.util.regex.Pattern.compile("(?s)\\$\\{!?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:\\[[^\\]]*\\])?:(?![-=?+])(.*)}");
+  /** {@code ${!NAME}}, {@code ${!NAME[i]}}: the value is a name (subscript included) bash looks up. */
+  private static final java.util.regex.Pattern INDIRECTION =
+      java.util.regex.Pattern.compile("(?s)\\$\\{!([A-Za-z_][A-Za-z0-9_]*|[0-9]+)(\\[(?![@*]\\])[^\\]]*\\])?([^*@\\[].*)?}");
+  private static final Set<String> ARITHMETIC_TESTS = Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge");
 
   /** Builtins that take a variable name (subscript included, which is arithmetic) or arithmetic. */
   private static final Set<String> NAME_TAKERS = Set.of("declare", "typeset", "local", "export", "readonly", "let",
@@ -193,6 +225,33 @@ final class CommandReader {
     }
     switch (n.getType()) {
       case "word", "raw_string", "string", "ansi_c_string", "concatenation" -> laterCode(ShellWords.word(c.p, n).value());
+      case "arithmetic_expansion" -> evaluates(c.p.text(n), "arithmetic");
+      case "subscript" -> {
+        String t = c.p.text(n);
+        int b = t.indexOf('[');
+        String index = b < 0 || !t.endsWith("]") ? t : t.substring(b + 1, t.length() - 1);
+        if (!index.equals("@") && !index.equals("*")) {
+          evaluates(index, "an array subscript");
+        }
+      }
+      case "expansion" -> expansion(n, c);
+      case "binary_expression" -> {
+        for (int i = 0; i < n.getChildCount(); i++) {
+          if (n.getChild(i).getType().equals("test_operator") && ARITHMETIC_TESTS.contains(c.p.text(n.getChild(i)))) {
+            for (int k = 0; k < n.getChildCount(); k++) {
+              if (k != i) {
+                evaluates(c.p.text(n.getChild(k)), "an arithmetic test");
+              }
+            }
+          }
+        }
+      }
+      case "c_style_for_statement" -> {
+        String t = c.p.text(n);
+        int open = t.indexOf("((");
+        int close = t.indexOf("))");
+        evaluates(open >= 0 && close > open ? t.substring(open + 2, close) : t, "arithmetic");
+      }
       default -> {}
     }
     switch (n.getType()) {
@@ -667,6 +726,7 @@ final class CommandReader {
     String name = nameNode == null || nameNode.isNull() ? c.p.text(n) : c.p.text(nameNode);
     Word w = value == null || value.isNull() ? Word.literal("", "") : ShellWords.word(c.p, value);
     laterCode(w.value());
+    assigned(name, w, c.p.text(n));
     if (reEvaluator == null && EXPANDED_VARS.contains(name.replaceAll("\\[.*", ""))) {
       reEvaluator = "setting " + name;
     }
@@ -707,6 +767,26 @@ final class CommandReader {
       if (ch.getType().equals("variable_name")) {
         String nm = c.p.text(ch);
         assignments.add(new ShellReading.Assignment(nm, new Word(nm, String.valueOf(Word.UNKNOWN), false), c.p.text(n)));
+        // for i in 1 2 3: i is plain when every word of the list is a literal number.
+        boolean plain = false;
+        boolean in = false;
+        for (int k = i + 1; k < n.getChildCount(); k++) {
+          TSNode item = n.getChild(k);
+          if (item.getType().equals("in")) {
+            in = true;
+            plain = true;
+          } else if (in && item.isNamed() && !item.getType().equals("do_group")) {
+            Word iw = ShellWords.word(c.p, item);
+            plain &= iw.literal() && PLAIN_VALUE.matcher(iw.value()).matches();
+          } else if (item.getType().equals("do_group")) {
+            break;
+          }
+        }
+        if (plain) {
+          plainValues.add(nm);
+        } else {
+          plainValues.remove(nm);
+        }
         break;
       }
     }
@@ -744,6 +824,7 @@ final class CommandReader {
           // export "PS1=x": bash splits a quoted NAME=value argument as it does an assignment.
           String v = w.value().substring(set.end(1)).replaceFirst("^\\+?=", "");
           assignments.add(new ShellReading.Assignment(set.group(1), new Word(w.source(), v, w.literal()), c.p.text(n)));
+          assigned(set.group(1), new Word(w.source(), v, w.literal()), c.p.text(n));
           commandInValue(set.group(1), new Word(w.source(), v, w.literal()), c, c.p.text(n));
         } else if (!unset && !w.literal() && !w.value().startsWith("-")) {
           unclassified.add("a declaration whose variable is only known when it runs: " + shown(c.p.text(n)));
@@ -908,6 +989,7 @@ final class CommandReader {
         assignments.add(new ShellReading.Assignment(nm, value, text));
         commandInValue(nm, value, inner(c, as.via()), text);
         laterCode(value.value());
+        assigned(nm, value, text);
         if (nm.startsWith("BASH_FUNC_") || value.value().startsWith("()")) {
           // bash imports such a variable as a function, whose body the guard never sees as code.
           unclassified.add(as.via() + " passes a function definition bash imports: " + shown(v));
@@ -918,9 +1000,253 @@ final class CommandReader {
 
   private void add(ShellCommand sc) {
     commands.add(sc);
+    valueSetter(sc);
     if (reEvaluator == null && NAME_TAKERS.contains(sc.name())) {
       reEvaluator = sc.name();
     }
+  }
+
+  /**
+   * A variable set to {@code value}: a literal that holds code ({@code x='b[$(reboot)]'}) is
+   * unclassified whether or not this text evaluates it again, since a later line may (the guard
+   * judges each line at the prompt alone); and whether the value is plain (see {@link #evaluates}).
+   */
+  private void assigned(String name, Word value, String text) {
+    String v = value == null ? "" : value.value();
+    if (v.contains("$(") || v.contains("`") || v.contains("${")) {
+      unclassified.add("a variable is set to a literal that holds code bash runs if it evaluates the value again: "
+          + shown(text));
+    }
+    int b = name.indexOf('[');
+    String base = b < 0 ? name : name.substring(0, b);
+    boolean plain = value != null && value.literal() && (PLAIN_VALUE.matcher(v).matches()
+        || IDENTIFIER.matcher(v).matches() && (plainValues.contains(v) || ALWAYS_PLAIN.contains(v)));
+    if (!plain) {
+      plainValues.remove(base);
+    } else if (b < 0) {
+      plainValues.add(base);
+    }
+  }
+
+  /**
+   * bash evaluates a variable's value as an arithmetic expression (recursively: {@code x='b[$(cmd)]'}
+   * runs cmd when {@code $((x))}, {@code a[x]=1}, {@code let x} or {@code [[ x -eq 0 ]]} evaluates
+   * it). A value set on an earlier line, by {@code read}, or by {@code printf -v} is not known here,
+   * so an expression naming a variable not known in the same text to be plain is unclassified.
+   */
+  private void evaluates(String expression, String what) {
+    if (POSITIONAL_IN_EXPR.matcher(expression).find()) {
+      // set -- 'a[$(cmd)]' on one line, $(($1)) on the next; $- is letters, each string a name.
+      unclassified.add(what + " evaluates a positional parameter or $-, whose value is not known here: "
+          + shown(expression));
+      return;
+    }
+    java.util.regex.Matcher set = PLAIN_IN_EXPR.matcher(expression);
+    while (set.find()) {
+      plainValues.add(set.group(1));
+    }
+    String e = set.replaceAll("0").replaceAll("[0-9]+#[0-9A-Za-z@_]+", "0");
+    java.util.regex.Matcher m = NAME_IN_EXPR.matcher(e);
+    while (m.find()) {
+      String name = m.group();
+      if (!plainValues.contains(name) && !ALWAYS_PLAIN.contains(name)) {
+        unclassified.add(what + " evaluates the value of " + name + ", which this text does not set to a plain number: "
+            + shown(expression));
+        return;
+      }
+    }
+  }
+
+  /**
+   * What a {@code ${…}} does beyond reading a value: {@code ${NAME:=word}} assigns (read as the
+   * assignment it is, so every rule on assignments applies); {@code ${x@P}} expands the value as a
+   * prompt (code included); {@code ${!x}} looks up the name the value holds (subscript included);
+   * {@code ${s:i:n}} evaluates its offsets.
+   */
+  private void expansion(TSNode n, Ctx c) {
+    String t = c.p.text(n);
+    java.util.regex.Matcher a = EXPANSION_ASSIGNS.matcher(t);
+    if (a.matches() && !t.startsWith("${!")) {
+      int op = -1;
+      for (int i = 0; i < n.getChildCount(); i++) {
+        String ty = n.getChild(i).getType();
+        if (ty.equals(":=") || ty.equals("=")) {
+          op = i;
+          break;
+        }
+      }
+      Word w;
+      if (op >= 0 && op + 3 == n.getChildCount() && n.getChild(op + 1).isNamed()
+          && n.getChild(op + 2).getType().equals("}")) {
+        w = ShellWords.word(c.p, n.getChild(op + 1));
+      } else if (op >= 0 && op + 2 == n.getChildCount() && n.getChild(op + 1).getType().equals("}")) {
+        w = Word.literal("", "");
+      } else {
+        w = new Word(t, String.valueOf(Word.UNKNOWN), false);
+      }
+      String raw = t.substring(t.indexOf('=') + 1, t.length() - 1);
+      if (raw.contains("$(") || raw.contains("`") || raw.contains("${")) {
+        w = new Word(raw, w.value() + raw, w.literal()); // quoted code stays visible to the checks on values
+      }
+      assignments.add(new ShellReading.Assignment(a.group(1), w, t));
+      laterCode(w.value());
+      assigned(a.group(1), w, t);
+      commandInValue(a.group(1), w, c, t);
+      if (reEvaluator == null && EXPANDED_VARS.contains(a.group(1).replaceAll("\\[.*", ""))) {
+        reEvaluator = "setting " + a.group(1);
+      }
+    }
+    java.util.regex.Matcher prompt = java.util.regex.Pattern.compile("(?s)\\$\\{!?([^}\\[@]*)(\\[[^\\]]*\\])?@P}").matcher(t);
+    if (prompt.matches()) {
+      String base = prompt.group(1);
+      if (!IDENTIFIER.matcher(base).matches()) {
+        unclassified.add("a prompt expansion of a value only known when it runs: " + shown(t));
+      } else {
+        evaluates(base, "a prompt expansion");
+      }
+    }
+    java.util.regex.Matcher ind = INDIRECTION.matcher(t);
+    if (ind.matches()) {
+      if (!IDENTIFIER.matcher(ind.group(1)).matches()) {
+        unclassified.add("an indirection through a value only known when it runs: " + shown(t));
+      } else {
+        evaluates(ind.group(1), "an indirection");
+      }
+    }
+    java.util.regex.Matcher sub = SUBSTRING.matcher(t);
+    if (sub.matches()) {
+      evaluates(sub.group(1), "a substring's offset");
+    }
+  }
+
+  /**
+   * A builtin that stores a value in a variable it names: the value is not known here. {@code
+   * printf -v NAME} is computed when its format and arguments are literal and simple; else
+   * unclassified ({@code printf -v x '\x24(cmd)'} makes code no literal holds). {@code let} and
+   * {@code declare -i} evaluate arithmetic; the integer attribute makes every later assignment
+   * (on any later line, {@code read} included) arithmetic, so it is unclassified.
+   */
+  private void valueSetter(ShellCommand sc) {
+    if (!VALUE_SETTERS.contains(sc.name())) {
+      return;
+    }
+    List<Word> a = sc.args();
+    switch (sc.name()) {
+      case "let" -> {
+        for (Word w : a) {
+          evaluates(w.source(), "let");
+        }
+        return;
+      }
+      case "printf" -> {
+        printfToVariable(sc);
+        return;
+      }
+      case "declare", "typeset", "local" -> {
+        for (Word w : a) {
+          if (!w.literal() && w.value().startsWith("-") || w.literal() && w.value().matches("-[a-zA-Z]*i[a-zA-Z]*")) {
+            unclassified.add("the integer attribute makes bash evaluate every value assigned to the variable: "
+                + shown(sc.text()));
+            return;
+          }
+        }
+        for (Word w : a) {
+          if (!w.value().contains("=")) {
+            plainValues.remove(w.value().replaceFirst("\\[.*", ""));
+          }
+        }
+        return;
+      }
+      default -> plainValues.clear(); // read, mapfile, getopts, source, eval: any variable may hold anything now
+    }
+  }
+
+  /** {@code printf -v NAME FORMAT ARGS}: the value it stores, when the guard can compute it exactly. */
+  private void printfToVariable(ShellCommand sc) {
+    List<Word> a = sc.args();
+    int i = 0;
+    String name = null;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        if (v.startsWith("-") || v.startsWith(String.valueOf(Word.UNKNOWN))) {
+          unclassified.add("printf with an option only known when it runs: " + shown(sc.text()));
+          return;
+        }
+        break;
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (v.equals("-v") && i + 1 < a.size()) {
+        name = a.get(i + 1).value();
+        if (!a.get(i + 1).literal()) {
+          unclassified.add("printf -v stores in a variable only known when it runs: " + shown(sc.text()));
+          return;
+        }
+        i += 2;
+      } else if (v.startsWith("-v") && v.length() > 2) {
+        name = v.substring(2);
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (name == null) {
+      return; // prints: what it prints is output, not code
+    }
+    String value = printfValue(a.subList(Math.min(i, a.size()), a.size()));
+    if (value == null) {
+      plainValues.remove(name.replaceFirst("\\[.*", ""));
+      unclassified.add("printf -v stores a value the guard cannot compute from the text: " + shown(sc.text()));
+      return;
+    }
+    assigned(name, Word.literal(value, value), sc.text());
+  }
+
+  /** What printf prints for a literal format with only %s, %d, %i and %% and literal arguments; else null. */
+  static String printfValue(List<Word> args) {
+    if (args.isEmpty() || args.stream().anyMatch(w -> !w.literal())) {
+      return null;
+    }
+    String f = args.get(0).value();
+    if (f.indexOf('\\') >= 0) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder();
+    int next = 1;
+    for (int k = 0; k < f.length(); k++) {
+      char ch = f.charAt(k);
+      if (ch != '%') {
+        out.append(ch);
+        continue;
+      }
+      if (k + 1 >= f.length()) {
+        return null;
+      }
+      char d = f.charAt(++k);
+      String arg = next < args.size() ? args.get(next).value() : null;
+      switch (d) {
+        case '%' -> out.append('%');
+        case 's' -> {
+          out.append(arg == null ? "" : arg);
+          next++;
+        }
+        case 'd', 'i' -> {
+          if (arg != null && !PLAIN_VALUE.matcher(arg).matches()) {
+            return null;
+          }
+          out.append(arg == null ? "0" : arg);
+          next++;
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return next < args.size() ? null : out.toString(); // printf reuses the format for more arguments
   }
 
   /** Notes a literal value that holds {@code $(}, a backquote or {@code ${}: code if evaluated again. */

@@ -96,7 +96,11 @@ public enum ShellClass {
   private static final Set<String> HISTORY_VARS = Set.of("HISTFILE", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL",
       "HISTIGNORE", "HISTTIMEFORMAT", "HISTCMD");
   private static final Set<String> GUARD_VARS = Set.of("PROMPT_COMMAND", "PS0", "PS1", "PS2", "PS4", "BASH_ENV", "ENV",
-      "SHELLOPTS", "BASHOPTS", "LD_PRELOAD", "LD_AUDIT", "BASH_XTRACEFD", "PROMPT_DIRTRIM", "BASH_LOADABLES_PATH");
+      "SHELLOPTS", "BASHOPTS", "LD_PRELOAD", "LD_AUDIT", "BASH_XTRACEFD", "PROMPT_DIRTRIM", "BASH_LOADABLES_PATH",
+      // bash expands MAILPATH's messages (command substitution included) before a prompt, unseen.
+      "MAILPATH", "MAIL", "MAILCHECK",
+      // change how bash reads the lines after: its compatibility level and POSIX mode.
+      "BASH_COMPAT", "POSIXLY_CORRECT");
   private static final Pattern AUTH_FILE = Pattern.compile(
       "/etc/(passwd|shadow|group|gshadow|sudoers|sudoers\\.d(/.*)?|subuid|subgid|login\\.defs|pam\\.d(/.*)?|security(/.*)?|doas\\.conf)"
           + "-?|(.*/)?\\.ssh/authorized_keys2?|(.*/)?\\.ssh(/.*)?|/root/.*|/etc/ssh/sshd_config(\\.d/.*)?");
@@ -232,6 +236,56 @@ public enum ShellClass {
   /** {@code rm -rf *}, {@code rm -rf .}, {@code rm -rf ./*}: a recursive delete of where the shell stands. */
   static boolean relativeRecursiveDelete(ShellCommand c) {
     return c.name().equals("rm") && recursive(c) && operands(c).stream().anyMatch(w -> w.value().matches("\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*"));
+  }
+
+  /**
+   * A recursive delete or permission change ({@code rm -r}, {@code chmod/chown/chgrp -R}, {@code
+   * shred/srm/wipe -r}, {@code find … -delete}) of a relative path that reaches a root-level
+   * directory from a working directory the guard does not know: one with a {@code ..} component
+   * ({@code ../../etc}), a glob at its top ({@code *}, {@code .*}, {@code ../*}) or a top-level
+   * system directory's name ({@code etc}, {@code usr}). Empty when there is none.
+   */
+  static Optional<String> relativeRootTarget(ShellCommand c) {
+    List<Word> targets;
+    switch (c.name()) {
+      case "rm", "shred", "srm", "wipe" -> targets = recursive(c) ? operands(c) : List.of();
+      case "chmod", "chown", "chgrp" -> {
+        List<Word> ops = operands(c);
+        boolean reference = c.argValues().stream().anyMatch(v -> v.startsWith("--reference"));
+        targets = !recursive(c) || ops.isEmpty() ? List.of() : ops.subList(reference ? 0 : 1, ops.size());
+      }
+      case "setfacl", "chattr" -> targets = recursive(c) ? operands(c) : List.of();
+      case "find" -> {
+        targets = new ArrayList<>();
+        if (c.argValues().contains("-delete")) {
+          for (Word w : c.args()) {
+            if (w.value().startsWith("-") || w.value().equals("(") || w.value().equals("!")) {
+              break;
+            }
+            targets.add(w);
+          }
+        }
+      }
+      default -> targets = List.of();
+    }
+    for (Word w : targets) {
+      String v = w.value();
+      if (v.isEmpty() || v.startsWith("/") || v.startsWith("~") || v.indexOf(Word.UNKNOWN) >= 0) {
+        continue;
+      }
+      String[] parts = v.split("/+");
+      String top = parts.length == 0 ? "" : parts[0];
+      int i = 0;
+      while (top.equals(".") && i + 1 < parts.length) {
+        top = parts[++i];
+      }
+      boolean up = java.util.Arrays.asList(parts).contains("..");
+      boolean glob = top.matches("[*?.\\[\\]!^]*[*?][*?.\\[\\]!^]*") || top.equals(".");
+      if (up || glob || SYSTEM_DIRS.contains(top)) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Every command name some class looks for: a function or alias of one of these names is tampering. */
@@ -874,14 +928,45 @@ public enum ShellClass {
       case "trap" -> !a.isEmpty() && !a.stream().allMatch(v -> v.equals("-l") || v.equals("-p"));
       case "enable" -> !a.isEmpty() && !a.stream().allMatch(v -> v.matches("-[ap]+"));
       case "hash" -> a.stream().anyMatch(v -> v.matches("-[a-z]*p[a-z]*"));
-      case "shopt" -> a.stream().anyMatch(v -> v.equals("expand_aliases") || v.equals("extdebug")) && !a.contains("-u")
+      case "shopt" -> a.stream().anyMatch(v -> v.equals("expand_aliases") || v.equals("extdebug") || v.equals("keyword"))
+          && !a.contains("-u")
           && (a.contains("-s") || a.stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*")));
-      case "set" -> a.stream().anyMatch(v -> v.matches("[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"));
+      case "set" -> a.stream().anyMatch(v -> v.matches("[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"))
+          || setsKeyword(c);
       case "declare", "typeset", "export", "readonly", "local" -> a.stream().anyMatch(v -> v.matches("-[a-zA-Z]*f[a-zA-Z]*"))
           && a.stream().anyMatch(v -> !v.startsWith("-")) || namerefToLocale(c);
       case "read", "mapfile", "readarray", "printf", "getopts", "wait" -> setsLocaleByName(c);
       default -> false;
     };
+  }
+
+  /**
+   * {@code set -k} ({@code set -o keyword}): every assignment-shaped word anywhere in a later
+   * command goes into its environment ({@code bash -c : BASH_ENV='$(cmd)'}), while the guard reads
+   * it as an argument. An option only known when it runs counts as well.
+   */
+  private static boolean setsKeyword(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-");
+      }
+      if (v.equals("--") || v.equals("-") || !v.startsWith("-")) {
+        return false;
+      }
+      if (v.matches("-[a-zA-Z]*k[a-zA-Z]*")) {
+        return true;
+      }
+      if (v.matches("-[a-zA-Z]*o")) {
+        if (i + 1 < a.size() && (!a.get(i + 1).literal() || a.get(i + 1).value().equals("keyword"))) {
+          return true;
+        }
+        i++;
+      }
+    }
+    return false;
   }
 
   /**
@@ -900,7 +985,7 @@ public enum ShellClass {
         continue;
       }
       String name = v.replaceFirst("\\[.*", "");
-      if (LOCALE_VARS.contains(name) || !w.literal() && (printf || c.name().equals("read") && !optionArgument(a, i))) {
+      if (LOCALE_VARS.contains(name) || GUARD_VARS.contains(name) || !w.literal() && (printf || c.name().equals("read") && !optionArgument(a, i))) {
         return true;
       }
     }

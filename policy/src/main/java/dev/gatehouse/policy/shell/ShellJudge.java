@@ -22,7 +22,8 @@ public final class ShellJudge {
   /** In {@code allow-list} mode, setting these would change what a listed command runs. */
   static final Set<String> LOOKUP_VARS = Set.of("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV",
       "IFS", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "CDPATH", "PYTHONPATH", "PERL5LIB", "PERL5OPT", "RUBYOPT",
-      "NODE_OPTIONS", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "PAGER", "LESSOPEN", "EDITOR", "VISUAL", "SYSTEMD_PAGER");
+      "NODE_OPTIONS", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "PAGER", "LESSOPEN", "EDITOR", "VISUAL", "SYSTEMD_PAGER",
+      "EXECIGNORE", "BASH_LOADABLES_PATH");
   private static final Set<String> SAFE_WRITES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
 
   private final ShellPolicy policy;
@@ -71,10 +72,16 @@ public final class ShellJudge {
         if (uncertain.isPresent()) {
           v = v.strictest(policy.unclassified().verdict("recursive delete of a path only known when it runs: " + uncertain.get()));
         }
-        if (toRoot && ShellClass.relativeRecursiveDelete(c)) {
+        var relative = ShellClass.relativeRootTarget(c);
+        if (toRoot && (ShellClass.relativeRecursiveDelete(c) || relative.isPresent())) {
           String what = "cd to the root, then " + c.text();
           v = v.strictest(block.contains(ShellClass.RECURSIVE_DELETE_ROOT) ? new Verdict.Block("recursive-delete-root", what)
               : new Verdict.Review("recursive-delete-root", what));
+        } else if (relative.isPresent()) {
+          // The working directory is not known across lines (nor from an earlier cd): the path may
+          // be a root-level directory.
+          v = v.strictest(policy.unclassified().verdict(
+              "recursive change of a relative path that may reach a root-level directory: " + relative.get()));
         }
       }
     }
@@ -148,7 +155,8 @@ public final class ShellJudge {
         }
       }
     }
-    v = v.strictest(tamper);
+    // At the prompt, tampering with the guard names itself ahead of the allow-list's own refusal.
+    v = tamper instanceof Verdict.Block && "allow-list".equals(v.rule()) ? tamper : v.strictest(tamper);
     if (!block.contains(ShellClass.NESTED_SHELL) && !review.contains(ShellClass.NESTED_SHELL)) {
       v = v.strictest(find(ShellClass.NESTED_SHELL, r, false));
     }
@@ -327,6 +335,12 @@ public final class ShellJudge {
         return new Verdict.Block("allow-list", "setting " + a.name() + " changes what the allowed commands run: " + a.text());
       }
     }
+    for (ShellCommand c : r.commands()) {
+      if (storesByName(c)) {
+        return new Verdict.Block("allow-list", c.name() + " may set a variable that changes what the allowed commands run: "
+            + c.text());
+      }
+    }
     for (ShellReading.Redirect w : r.writes()) {
       String p = ShellClass.normalize(w.target().value());
       if (!w.target().literal() || !(SAFE_WRITES.contains(p) || p.matches("/dev/fd/[0-9]+"))) {
@@ -339,10 +353,71 @@ public final class ShellJudge {
     return Verdict.ALLOW;
   }
 
+  /**
+   * {@code read PATH}, {@code printf -v PATH …}, {@code mapfile PATH}, {@code getopts o PATH}: a
+   * builtin that stores a value in a variable it names, naming one of {@link #LOOKUP_VARS} or a
+   * name only known when it runs.
+   */
+  private static boolean storesByName(ShellCommand c) {
+    if (!Set.of("read", "printf", "mapfile", "readarray", "getopts").contains(c.name())) {
+      return false;
+    }
+    List<Word> a = c.args();
+    boolean printf = c.name().equals("printf");
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (printf) {
+        if (v.equals("-v") && i + 1 < a.size()) {
+          Word n = a.get(i + 1);
+          return !n.literal() || LOOKUP_VARS.contains(n.value().replaceFirst("\\[.*", ""));
+        }
+        if (v.startsWith("-v")) {
+          return !w.literal() || LOOKUP_VARS.contains(v.substring(2).replaceFirst("\\[.*", ""));
+        }
+        if (!w.literal() || !v.startsWith("-")) {
+          return !w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN);
+        }
+        continue;
+      }
+      if (!w.literal() || LOOKUP_VARS.contains(v.replaceFirst("\\[.*", "")) || v.startsWith("LD_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The directories whose programs are the system's own: a listed name found there is the listed command. */
+  static final Set<String> SYSTEM_BIN_DIRS = Set.of("/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin",
+      "/usr/local/sbin");
+
+  /**
+   * Whether {@code c} runs the program an allow-list entry names: a bare name (found through PATH,
+   * which the allow-list mode does not let a text change), or an absolute path in {@link
+   * #SYSTEM_BIN_DIRS} ending in that name; an entry that is itself a path matches only that path.
+   * {@code /tmp/ls} or {@code ./cat} is another program that only shares the name.
+   */
+  private static boolean sameProgram(String entry, ShellCommand c) {
+    String written = normalize(c.path());
+    if (entry.contains("/")) {
+      return entry.equals(written);
+    }
+    if (!written.contains("/")) {
+      return entry.equals(written);
+    }
+    int slash = written.lastIndexOf('/');
+    String dir = slash == 0 ? "/" : written.substring(0, slash);
+    return SYSTEM_BIN_DIRS.contains(dir) && written.substring(slash + 1).equals(entry);
+  }
+
+  private static String normalize(String path) {
+    return path.startsWith("/") ? ShellClass.normalize(path) : path;
+  }
+
   /** {@code systemctl status} matches {@code systemctl --no-pager status nginx}: the name, then the first operands. */
   private boolean listed(ShellCommand c) {
     for (List<String> entry : policy.allowCommands()) {
-      if (!entry.get(0).equals(c.name()) && !entry.get(0).equals(c.path())) {
+      if (!sameProgram(entry.get(0), c)) {
         continue;
       }
       List<Word> ops = ShellClass.operands(c);
