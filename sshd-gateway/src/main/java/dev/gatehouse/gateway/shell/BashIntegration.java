@@ -51,12 +51,21 @@ public final class BashIntegration {
    * file named after the marker) and exits, or, if even {@code exit} is gone, reads the terminal
    * away forever: bash never reads another command, and the gateway ends the session on the X.
    */
+  /**
+   * The {@code shopt} options that change how the hook's own words and patterns are read; off
+   * while it runs, put back as the user had them before it returns.
+   */
+  private static final String SHOPT_OFF = "failglob nullglob extglob nocasematch nocaseglob lastpipe xpg_echo extdebug"
+      + " localvar_inherit localvar_unset dotglob globstar";
   private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
-      + " __gh_prompt() { POSIXLY_CORRECT=y; [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
+      + " __gh_prompt() { { POSIXLY_CORRECT=y; set +xv; } 2>/dev/null;"
+      + " [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
+      + " set -- \"$1\" \"$2\" \"$3\" \"$SHELLOPTS\" \"$BASHOPTS\"; set +euCfkaET +o pipefail;"
       + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
-      + " builtin enable builtin command printf read local return 2>/dev/null || __gh_lost disabled-builtin;"
-      + " builtin local __gh_s=$1 __gh_n __gh_l __gh_i=0 2>/dev/null || __gh_lost hook-variables;"
+      + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
+      + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges 2>/dev/null;"
+      + " builtin local __gh_s=\"$1\" __gh_n __gh_l __gh_i=0 2>/dev/null || __gh_lost hook-variables;"
       + " [[ -r /proc/sys/kernel/random/uuid ]] && __gh_n=$(</proc/sys/kernel/random/uuid);"
       + " [[ -n $__gh_n ]] || __gh_n=$(builtin command -p od -An -tx1 -N16 /dev/urandom 2>/dev/null);"
       + " __gh_n=${__gh_n//[!0-9a-f]/};"
@@ -67,8 +76,12 @@ public final class BashIntegration {
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"
-      + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\"; builtin return $__gh_s; };"
-      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\"';"
+      + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\";"
+      + " for __gh_l in " + SHOPT_OFF + "; do [[ :$5: == *:$__gh_l:* ]] && builtin shopt -s \"$__gh_l\"; done;"
+      + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
+      + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
+      + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
+      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0\n";
 
