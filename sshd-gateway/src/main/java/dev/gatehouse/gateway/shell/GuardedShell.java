@@ -94,6 +94,12 @@ public final class GuardedShell {
     /** A command the gateway handed to bash finished: its exit status and duration (null when unknown). */
     void finished(String text, String verdict, String rule, Integer exitStatus, Long millis);
 
+    /**
+     * A line the gateway handed to bash never ran: the hook's wall at the next prompt threw it away
+     * before bash read it (no command start was reported for it).
+     */
+    void drained(String text, String verdict, String rule);
+
     /** An approved nested shell started ({@code resumed} false) or its prompt came back (true). */
     void guardSuspended(String text, boolean resumed);
 
@@ -140,6 +146,8 @@ public final class GuardedShell {
   private long doneCount;
   /** Every nonce the hook sent this session: one seen again is not a fresh wall. */
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
+  /** The nonce the hook's last A announced for its next one (null until the first A). */
+  private String expectedNonce;
   private volatile WindowSize size;
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
@@ -327,12 +335,18 @@ public final class GuardedShell {
     synchronized (lock) {
       switch (kind) {
         case 'A' -> {
-          if (!NONCE.matcher(payload).matches() || !nonces.add(payload)) {
+          String wall = hookPrompt(payload);
+          if (wall == null) {
             return; // not the hook's (a program's output, or a wall already passed)
           }
+          payload = wall;
           done = false;
           if (state == State.SENT || state == State.RUNNING) {
-            finishRunning(null);
+            if (state == State.SENT) {
+              drained(); // the hook threw the line away before bash read it: it never ran
+            } else {
+              finishRunning(null);
+            }
             if (runningNested) {
               resumed = running;
             }
@@ -414,6 +428,40 @@ public final class GuardedShell {
         bash.writeInput(b, 0, b.length);
       }
     }
+  }
+
+  /**
+   * The nonce to answer when {@code payload} ({@code <nonce>;<next nonce>}) is the hook's A, else
+   * null. The first A (while the integration starts) only announces; every later one must carry
+   * the nonce the one before it announced. A program's output can print an A with any fresh
+   * nonce, but not that one: it exists only in the marker (removed from the output) and in the
+   * hook's own variable. Either nonce seen before in the session is refused.
+   */
+  private String hookPrompt(String payload) {
+    int semi = payload.indexOf(';');
+    if (semi < 0) {
+      return null;
+    }
+    String wall = payload.substring(0, semi);
+    String next = payload.substring(semi + 1);
+    if (!NONCE.matcher(wall).matches() || !NONCE.matcher(next).matches() || wall.equals(next)
+        || nonces.contains(next) || (expectedNonce == null ? state != State.STARTING : !expectedNonce.equals(wall))
+        || expectedNonce == null && nonces.contains(wall)) {
+      return null;
+    }
+    nonces.add(wall);
+    nonces.add(next);
+    expectedNonce = next;
+    return wall;
+  }
+
+  /** The line sent to bash was thrown away by the hook's wall before bash read it (no C came). */
+  private void drained() {
+    if (running == null || runningVerdict == null) {
+      return;
+    }
+    session.drained(running, runningVerdict, runningRule);
+    runningVerdict = null;
   }
 
   /** No A came within {@link #DONE_TO_PROMPT} of the D numbered {@code which}: the hook did not reach its prompt. */

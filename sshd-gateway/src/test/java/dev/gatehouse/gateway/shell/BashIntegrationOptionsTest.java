@@ -57,6 +57,11 @@ class BashIntegrationOptionsTest {
       assertThat(states.get(1)).as("the option as the user set it, after the hook ran").isEqualTo(states.get(0));
       assertThat(before + after).as("no X marker").doesNotContain("X:");
       assertThat(bash.text()).as("the typed-ahead line was run").doesNotContain("raw-42");
+      List<String> n = bash.nonces;
+      assertThat(n).hasSize(6);
+      assertThat(n.get(2)).as("each prompt's nonce is the one the prompt before announced").isEqualTo(n.get(1));
+      assertThat(n.get(4)).as("each prompt's nonce is the one the prompt before announced").isEqualTo(n.get(3));
+      assertThat(java.util.Set.copyOf(List.of(n.get(0), n.get(1), n.get(3), n.get(5)))).as("fresh nonces").hasSize(4);
       for (String nonce : bash.nonces) {
         assertThat(bash.text()).as("a nonce shown as text").doesNotContain(nonce);
       }
@@ -118,8 +123,9 @@ class BashIntegrationOptionsTest {
         public void marker(char kind, String payload) throws IOException {
           events.add(kind + ":" + payload);
           if (kind == 'A') {
-            nonces.add(payload);
-            write((payload + "\n").getBytes(StandardCharsets.US_ASCII)); // as the gateway answers
+            String[] wallAndNext = payload.split(";", -1);
+            nonces.addAll(List.of(wallAndNext));
+            write((wallAndNext[0] + "\n").getBytes(StandardCharsets.US_ASCII)); // as the gateway answers
           }
           synchronized (events) {
             events.notifyAll();
@@ -169,7 +175,7 @@ class BashIntegrationOptionsTest {
 
     void firstPrompt() throws InterruptedException {
       String m = awaitPrompt(0);
-      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{32} P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{32};[0-9a-f]{32} P: B:");
       mark = events.size();
     }
 
@@ -202,7 +208,7 @@ class BashIntegrationOptionsTest {
       synchronized (events) {
         mark = events.size();
       }
-      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{32} P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{32};[0-9a-f]{32} P: B:");
       return m;
     }
 
