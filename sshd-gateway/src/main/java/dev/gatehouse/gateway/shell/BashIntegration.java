@@ -21,8 +21,11 @@ import java.util.List;
  * a crashed full-screen program) cannot have the terminal edit the next line the gateway sends.
  *
  * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
- * {@code A;<nonce>} with a fresh random nonce, and reads lines from the terminal, without echo,
- * until one ends with that nonce, which the gateway sends as soon as it sees the marker: whatever
+ * {@code A;<nonce>;<next nonce>}: the nonce is the one the previous prompt announced as next (the
+ * first prompt draws both fresh), so the gateway knows each prompt's nonce before it comes and a
+ * program printing an A with a fresh nonce of its own is not taken for the hook. It reads lines
+ * from the terminal, without echo, until one ends with the nonce, which the gateway sends as soon
+ * as it sees the marker: whatever
  * was typed while the last command ran and that command did not read is thrown away there, never
  * read by bash as a command. Then it prints {@code P}, the user's prompt ({@code PS1} expanded)
  * and {@code B}; bash's own {@code PS1} stays empty. Bash reads lines without readline
@@ -31,6 +34,15 @@ import java.util.List;
  * re-runs) are turned off: the gateway's editor keeps the history, and every recalled line is
  * judged again. Turning any of these back on ({@code set -o vi}, {@code set -H}, {@code bind},
  * {@code fc}) is {@code guard-tamper} at the prompt.
+ *
+ * <p>The user's shell options do not change how the hook runs: {@code PROMPT_COMMAND} hands it
+ * {@code $-}; its first act (with its trace sent nowhere) turns POSIX mode on and tracing and
+ * verbose input off, then it keeps {@code $SHELLOPTS} and {@code $BASHOPTS} in its positional
+ * parameters (no variable a user could have made read-only), turns off every {@code set} and
+ * {@code shopt} option that changes how its words are expanded or its commands run
+ * ({@code -u -e -C -f -k -a -E -T}, {@code pipefail}, {@link #SHOPT_OFF}), and, as its very last
+ * acts after the prompt is printed, puts them back, {@code set -x} last, so nothing of it is
+ * traced. bash keeps {@code $?} across {@code PROMPT_COMMAND} itself.
  */
 public final class BashIntegration {
   private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"

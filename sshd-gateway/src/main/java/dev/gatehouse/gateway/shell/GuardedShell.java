@@ -50,9 +50,12 @@ import org.jline.terminal.Terminal;
  * The hook prints D (the command ended) and A (with a fresh nonce) together. From a D on, client
  * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
  * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
- * and the guard is lost. An A is the hook's only when its payload has the form of its nonce (32 to
- * 64 hex digits, from the kernel's random source) and was not seen before in the session; any other
- * is ignored (a program's output). The hook prints X when it finds what it stands on broken
+ * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next nonce>}
+ * (32 to 64 hex digits each, from the kernel's random source), its nonce is the one the hook's
+ * previous A announced (the first A, while starting, only announces) and neither was seen before
+ * in the session; any other is ignored (a program's output). So a C is only taken for a line the
+ * gateway sent after a prompt the hook itself brought up. A line sent whose C never came when
+ * the next A comes was thrown away by the hook's wall: it is reported as not run. The hook prints X when it finds what it stands on broken
  * (a read-only variable or function it needs, no POSIX mode): the guard is lost at once.
  *
  * Past the start, only the exact echo of what the gateway typed into bash is left out: any other
