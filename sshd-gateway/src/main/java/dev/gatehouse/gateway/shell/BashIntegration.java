@@ -40,7 +40,7 @@ import java.util.List;
  * verbose input off, then it keeps {@code $SHELLOPTS} and {@code $BASHOPTS} in its positional
  * parameters (no variable a user could have made read-only), turns off every {@code set} and
  * {@code shopt} option that changes how its words are expanded or its commands run
- * ({@code -u -e -C -f -k -a -E -T}, {@code pipefail}, {@link #SHOPT_OFF}), and, as its very last
+ * ({@code -u -e -C -f -k -a -E -T}, {@code pipefail}, {@code SHOPT_OFF}), and, as its very last
  * acts after the prompt is printed, puts them back, {@code set -x} last, so nothing of it is
  * traced. bash keeps {@code $?} across {@code PROMPT_COMMAND} itself.
  */
