@@ -13,8 +13,11 @@ import java.util.Map;
  * by its masked form.
  *
  * <p><b>What the detectors read.</b> The text a terminal shows: UTF-8 decoded, escape sequences
- * left out (CSI such as colours {@code ESC[0m}, OSC such as titles up to BEL or ST, DCS/SOS/PM/APC
- * strings, two- and three-byte ESC sequences) and characters that draw nothing and move nothing
+ * left out (CSI such as colours {@code ESC[0m}, two- and three-byte ESC sequences, OSC, DCS, SOS,
+ * PM and APC strings such as titles, each ended, on the safe side, wherever any terminal ends it:
+ * BEL, {@code ESC \}, CAN, SUB, ESC, an 8-bit C1 byte or a C1 control written as UTF-8; a string's
+ * body is read on its own as well, since a terminal may show a title, and a value in it is masked
+ * in place, its bytes written as {@code *}; an open string is held until it ends) and characters that draw nothing and move nothing
  * left out as well (NUL, BEL, SO/SI and the other C0 controls but backspace, tab, line feed,
  * vertical tab, form feed and carriage return, which stay as characters; DEL; C1 controls; format
  * characters such as U+200B, U+200C/D, U+2060, U+FEFF and the soft hyphen U+00AD; variation
@@ -98,6 +101,16 @@ public final class OutputMasker {
 
   private State state = State.GROUND;
   private int stringBytes;
+  /** Byte offset in buf of the last ESC read, and of the ESC that opened the string being read. */
+  private int escStart;
+  private int stringStart;
+  /** The body of the string being read: its chars and where each is in buf. */
+  private char[] body = new char[256];
+  private int[] bodyAt = new int[256];
+  private byte[] bodyWidth = new byte[256];
+  private int bodyLen;
+  /** The stream is ending: a string still open ends with it. */
+  private boolean closing;
 
   public OutputMasker(ContentDetectors detectors, MaskForm form, Sink sink) {
     this.detectors = detectors;
@@ -135,6 +148,8 @@ public final class OutputMasker {
 
   /** End of the stream: passes on all that is left (a value open at the end runs to the end). */
   public void close() throws IOException {
+    closing = true;
+    parse();
     pass(true);
     if (len > 0) {
       put(buf, 0, len); // an incomplete UTF-8 character: shown as the terminal shows it
@@ -164,6 +179,7 @@ public final class OutputMasker {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     OutputMasker m = new OutputMasker(detectors, form, out::write);
     m.append(stream, 0, stream.length);
+    m.closing = true;
     m.parse();
     String t = new String(m.text, 0, m.tlen);
     m.emit(t, 0, t.length(), m.parsed, detectors.values(t));
@@ -202,6 +218,8 @@ public final class OutputMasker {
   /** Reads buf[parsed, len) into text; stops before an incomplete UTF-8 character. */
   private void parse() {
     int i = parsed;
+    escStart = -1; // an ESC read by an earlier call sits at an offset since moved
+    read:
     while (i < len) {
       int b = buf[i] & 0xff;
       switch (state) {
@@ -225,6 +243,7 @@ public final class OutputMasker {
             i = j;
           } else if (b == 0x1b) {
             state = State.ESC;
+            escStart = i;
             i++;
           } else {
             int n = utf8Length(i);
@@ -256,10 +275,13 @@ public final class OutputMasker {
           } else if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') {
             state = State.STRING;
             stringBytes = 0;
+            stringStart = escStart >= 0 ? escStart : i - 1; // else its ESC was passed on: hold from here
+            bodyLen = 0;
           } else if (b >= 0x20 && b <= 0x2f) {
             state = State.ESC_INTERMEDIATE;
           } else if (b == 0x1b) {
             state = State.ESC;
+            escStart = i - 1;
           } else if (b < 0x20 && b != 0x18 && b != 0x1a) {
             if (!drawsNothing(b)) {
               addChar((char) b, i - 1, 1); // a control inside a sequence still acts (as xterm does)
@@ -275,6 +297,7 @@ public final class OutputMasker {
           i++;
           if (b == 0x1b) {
             state = State.ESC;
+            escStart = i - 1;
           } else if (b == 0x18 || b == 0x1a) {
             state = State.GROUND;
           } else if (b < 0x20) {
@@ -289,16 +312,60 @@ public final class OutputMasker {
           }
         }
         case STRING -> {
-          i++;
+          // A string ends wherever any terminal ends it: BEL, CAN, SUB, ESC, an 8-bit C1 byte
+          // (0x9C is ST) or a C1 control written as UTF-8 (U+009C; avt ends it at most C1
+          // controls). Its body is not part of the text around it; it is read on its own
+          // (a terminal may show a title) and a value there is masked in place.
           if (b == 0x07 || b == 0x18 || b == 0x1a) {
-            state = State.GROUND;
+            i++;
+            endString();
           } else if (b == 0x1b) {
+            i++;
             state = State.STRING_ESC;
-          } else if (++stringBytes > STRING_LIMIT) {
-            state = State.GROUND; // so long a string may show on some terminals: read on as text
+          } else if (b >= 0x80 && b <= 0x9f) {
+            i++;
+            endString(); // a raw C1 byte: a terminal reading bytes ends the string there
+          } else if (b < 0x80) {
+            if (b >= 0x20 && b != 0x7f) {
+              bodyChar((char) b, i, 1);
+            }
+            i++;
+            stringBytes++;
+          } else {
+            int n = utf8Length(i);
+            if (n == 0) {
+              if (!closing) {
+                break read; // wait for the rest of the character (the string is read again, whole)
+              }
+              n = -1;
+            }
+            if (n < 0) {
+              bodyChar('\uFFFD', i, 1);
+              i++;
+              stringBytes++;
+            } else {
+              int cp = decode(i, n);
+              if (cp <= 0x9f) {
+                endString(); // a C1 control written as UTF-8 ends the string on a terminal decoding first
+              } else if (drawsNothing(cp)) {
+                // left out of the body's text
+              } else if (Character.isBmpCodePoint(cp)) {
+                bodyChar((char) cp, i, n);
+              } else {
+                bodyChar(Character.highSurrogate(cp), i, n);
+                bodyChar(Character.lowSurrogate(cp), i, n);
+              }
+              i += n;
+              stringBytes += n;
+            }
+          }
+          if (state == State.STRING && stringBytes > STRING_LIMIT) {
+            endString(); // so long a string may show on some terminals: read on as text
           }
         }
         case STRING_ESC -> {
+          endString();
+          escStart = i - 1;
           if (b == '\\') {
             i++;
             state = State.GROUND;
@@ -309,7 +376,51 @@ public final class OutputMasker {
         default -> throw new IllegalStateException(state.toString());
       }
     }
+    if (state == State.STRING || state == State.STRING_ESC) {
+      if (closing) {
+        endString(); // the stream ends inside it: what the body holds is masked all the same
+        i = len;
+      } else {
+        // An open string is held whole and read again when more comes: its body's values are
+        // masked in place at its end, so none of it may be passed on before.
+        i = stringStart;
+        state = buf[stringStart] == 0x1b ? State.GROUND : State.ESC; // from its ESC, or from its ']' after it
+        bodyLen = 0;
+      }
+    }
     parsed = i;
+  }
+
+  /** A char of a string's body at byte {@code start} ({@code w} bytes). */
+  private void bodyChar(char c, int start, int w) {
+    if (bodyLen == bodyAt.length) {
+      bodyAt = java.util.Arrays.copyOf(bodyAt, bodyLen * 2);
+      bodyWidth = java.util.Arrays.copyOf(bodyWidth, bodyLen * 2);
+      body = java.util.Arrays.copyOf(body, bodyLen * 2);
+    }
+    body[bodyLen] = c;
+    bodyAt[bodyLen] = start;
+    bodyWidth[bodyLen] = (byte) w;
+    bodyLen++;
+  }
+
+  /**
+   * The string ends: the detectors read its body on its own, and each value's bytes are
+   * overwritten with {@code *} in place (same length: the offsets of what was read stay valid).
+   */
+  private void endString() {
+    state = State.GROUND;
+    if (bodyLen == 0) {
+      return;
+    }
+    String t = new String(body, 0, bodyLen);
+    for (int[] v : detectors.values(t)) {
+      for (int k = v[0]; k < v[1]; k++) {
+        java.util.Arrays.fill(buf, bodyAt[k], bodyAt[k] + bodyWidth[k], (byte) '*');
+      }
+      counts[v[2]]++;
+    }
+    bodyLen = 0;
   }
 
   /**

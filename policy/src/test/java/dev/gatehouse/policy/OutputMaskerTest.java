@@ -217,6 +217,33 @@ class OutputMaskerTest {
     assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain("alice@example.com");
   }
 
+  /** A value in a window title or any string body: some terminals show it, so it is masked there too. */
+  @Test
+  void aValueInsideAStringSequenceIsMasked() throws IOException {
+    for (String opener : new String[] {"\u001b]0;", "\u001b]2;", "\u001bP", "\u001b_", "\u001b^", "\u001bX"}) {
+      for (String end : new String[] {"\u0007", "\u001b\\"}) {
+        String in = opener + "mail alice@example.com card 4111 1111 1111 1111" + end + "shown\n";
+        byte[] out = streamed(ALL, in.getBytes(StandardCharsets.UTF_8), new int[] {3, 11});
+        assertThat(new String(out, StandardCharsets.UTF_8)).as(show(in.getBytes(StandardCharsets.UTF_8)))
+            .doesNotContain("alice@example.com").doesNotContain("4111 1111 1111 1111")
+            .startsWith(opener).endsWith(end + "shown\n");
+      }
+    }
+  }
+
+  /** An 8-bit C1 byte (raw, not UTF-8) ends a string on a terminal that reads bytes: what follows is text. */
+  @Test
+  void aRawC1ByteEndsAStringSequence() throws IOException {
+    for (int c1 : new int[] {0x9c, 0x85, 0x8d, 0x99, 0x9b, 0x90}) {
+      java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+      in.writeBytes("\u001b]0;t".getBytes(StandardCharsets.UTF_8));
+      in.write(c1);
+      in.writeBytes("alice@example.com 4111 1111 1111 1111\u0007\n".getBytes(StandardCharsets.UTF_8));
+      String shown = new String(streamed(ALL, in.toByteArray(), new int[] {5}), StandardCharsets.ISO_8859_1);
+      assertThat(shown).as("after 0x%02x", c1).doesNotContain("alice@example.com").doesNotContain("4111 1111 1111 1111");
+    }
+  }
+
   @Test
   void countsMaskedValuesByDetector() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -167,9 +167,12 @@ final class SessionsCommand implements Runnable {
 
   /**
    * How a command typed at a guarded prompt ended, as its recording marker says it: {@code exit 3
-   * (120 ms)}; empty for statements and exec commands (the session's exit status is theirs).
+   * (120 ms)}, or {@code not run} (the line was thrown away at the prompt); empty for statements and exec commands (the session's exit status is theirs).
    */
   private static String ended(Map<String, Object> st) {
+    if (Boolean.FALSE.equals(st.get("ran"))) {
+      return "not run";
+    }
     Object status = st.get("exitStatus");
     if (status == null) {
       return "";
@@ -204,6 +207,9 @@ final class SessionsCommand implements Runnable {
       st.put("durationMs", n.hasNonNull("durationMs") ? n.get("durationMs").asLong() : null);
       if (n.hasNonNull("source")) {
         st.put("source", n.get("source").asText());
+      }
+      if (n.has("ran")) {
+        st.put("ran", n.get("ran").asBoolean());
       }
       if (n.has("exitStatus")) {
         st.put("exitStatus", n.hasNonNull("exitStatus") ? n.get("exitStatus").asInt() : null);

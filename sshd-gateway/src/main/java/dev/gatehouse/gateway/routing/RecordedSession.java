@@ -539,6 +539,16 @@ public abstract class RecordedSession implements LiveSession {
     }
 
     @Override
+    public void drained(String text, String verdict, String rule) {
+      List<String> names = commands.remove(text);
+      services.audit().recordLater(dev.gatehouse.recorder.AuditCode.STATEMENT_ALLOWED, "sessionId", id,
+          "identity", user.identity(), "target", target.name(), "statement", text, "verdict", "allow", "rule", rule,
+          "reason", rule == null ? null : "approved", "commands", names == null ? List.of() : names, "source", "exact",
+          "ran", false, "exitStatus", null, "durationMs", null);
+      mark("not run (thrown away at the prompt): " + dev.gatehouse.recorder.StatementMarker.text(text));
+    }
+
+    @Override
     public void guardSuspended(String text, boolean resumed) {
       services.audit().tryRecord(dev.gatehouse.recorder.AuditCode.SHELL_GUARD_SUSPENDED, "sessionId", id,
           "identity", user.identity(), "target", target.name(), "statement", text,

@@ -21,8 +21,11 @@ import java.util.List;
  * a crashed full-screen program) cannot have the terminal edit the next line the gateway sends.
  *
  * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
- * {@code A;<nonce>} with a fresh random nonce, and reads lines from the terminal, without echo,
- * until one ends with that nonce, which the gateway sends as soon as it sees the marker: whatever
+ * {@code A;<nonce>;<next nonce>}: the nonce is the one the previous prompt announced as next (the
+ * first prompt draws both fresh), so the gateway knows each prompt's nonce before it comes and a
+ * program printing an A with a fresh nonce of its own is not taken for the hook. It reads lines
+ * from the terminal, without echo, until one ends with the nonce, which the gateway sends as soon
+ * as it sees the marker: whatever
  * was typed while the last command ran and that command did not read is thrown away there, never
  * read by bash as a command. Then it prints {@code P}, the user's prompt ({@code PS1} expanded)
  * and {@code B}; bash's own {@code PS1} stays empty. Bash reads lines without readline
@@ -31,6 +34,15 @@ import java.util.List;
  * re-runs) are turned off: the gateway's editor keeps the history, and every recalled line is
  * judged again. Turning any of these back on ({@code set -o vi}, {@code set -H}, {@code bind},
  * {@code fc}) is {@code guard-tamper} at the prompt.
+ *
+ * <p>The user's shell options do not change how the hook runs: {@code PROMPT_COMMAND} hands it
+ * {@code $-}; its first act (with its trace sent nowhere) turns POSIX mode on and tracing and
+ * verbose input off, then it keeps {@code $SHELLOPTS} and {@code $BASHOPTS} in its positional
+ * parameters (no variable a user could have made read-only), turns off every {@code set} and
+ * {@code shopt} option that changes how its words are expanded or its commands run
+ * ({@code -u -e -C -f -k -a -E -T}, {@code pipefail}, {@code SHOPT_OFF}), and, as its very last
+ * acts after the prompt is printed, puts them back, {@code set -x} last, so nothing of it is
+ * traced. bash keeps {@code $?} across {@code PROMPT_COMMAND} itself.
  */
 public final class BashIntegration {
   private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
@@ -51,24 +63,40 @@ public final class BashIntegration {
    * file named after the marker) and exits, or, if even {@code exit} is gone, reads the terminal
    * away forever: bash never reads another command, and the gateway ends the session on the X.
    */
+  /**
+   * The {@code shopt} options that change how the hook's own words and patterns are read; off
+   * while it runs, put back as the user had them before it returns.
+   */
+  private static final String SHOPT_OFF = "failglob nullglob extglob nocasematch nocaseglob lastpipe xpg_echo extdebug"
+      + " localvar_inherit localvar_unset dotglob globstar";
   private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
-      + " __gh_prompt() { POSIXLY_CORRECT=y; [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
+      + " __gh_prompt() { { POSIXLY_CORRECT=y; set +xv; } 2>/dev/null;"
+      + " [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
+      + " set -- \"$1\" \"$2\" \"$3\" \"$SHELLOPTS\" \"$BASHOPTS\"; set +euCfkaET +o pipefail;"
       + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
-      + " builtin enable builtin command printf read local return 2>/dev/null || __gh_lost disabled-builtin;"
-      + " builtin local __gh_s=$1 __gh_n __gh_l __gh_i=0 2>/dev/null || __gh_lost hook-variables;"
-      + " [[ -r /proc/sys/kernel/random/uuid ]] && __gh_n=$(</proc/sys/kernel/random/uuid);"
-      + " [[ -n $__gh_n ]] || __gh_n=$(builtin command -p od -An -tx1 -N16 /dev/urandom 2>/dev/null);"
-      + " __gh_n=${__gh_n//[!0-9a-f]/};"
-      + " [[ ${#__gh_n} -ge 32 && -z ${__gh_n@a}${__gh_l@a}${__gh_s@a} && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]*"
-      + " && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
+      + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
+      + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges 2>/dev/null;"
+      + " builtin local __gh_s=\"$1\" __gh_n __gh_l __gh_i=0 2>/dev/null || __gh_lost hook-variables;"
+      + " [[ -z ${__gh_m@a} ]] || __gh_lost hook-variables; __gh_n=$__gh_m; __gh_m=;"
+      + " while [[ -z $__gh_m ]]; do __gh_l=;"
+      + " [[ -r /proc/sys/kernel/random/uuid ]] && __gh_l=$(</proc/sys/kernel/random/uuid);"
+      + " [[ -n $__gh_l ]] || __gh_l=$(builtin command -p od -An -tx1 -N16 /dev/urandom 2>/dev/null);"
+      + " __gh_l=${__gh_l//[!0-9a-f]/}; [[ ${#__gh_l} -ge 32 ]] || __gh_lost nonce;"
+      + " [[ -n $__gh_n ]] && __gh_m=$__gh_l || __gh_n=$__gh_l; done;"
+      + " [[ ${#__gh_n} -ge 32 && ${#__gh_m} -ge 32 && -z ${__gh_n@a}${__gh_m@a}${__gh_l@a}${__gh_s@a}"
+      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
       + " [[ -n $__gh_tty ]] && builtin command -p stty \"$__gh_tty\" 2>/dev/null;"
-      + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s\\a' \"$__gh_s\" \"$__gh_n\";"
+      + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_m\";"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"
-      + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\"; builtin return $__gh_s; };"
-      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\"';"
+      + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\";"
+      + " for __gh_l in " + SHOPT_OFF + "; do [[ :$5: == *:$__gh_l:* ]] && builtin shopt -s \"$__gh_l\"; done;"
+      + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
+      + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
+      + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
+      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0\n";
 

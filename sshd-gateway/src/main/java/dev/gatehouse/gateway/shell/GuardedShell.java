@@ -50,9 +50,12 @@ import org.jline.terminal.Terminal;
  * The hook prints D (the command ended) and A (with a fresh nonce) together. From a D on, client
  * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
  * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
- * and the guard is lost. An A is the hook's only when its payload has the form of its nonce (32 to
- * 64 hex digits, from the kernel's random source) and was not seen before in the session; any other
- * is ignored (a program's output). The hook prints X when it finds what it stands on broken
+ * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next nonce>}
+ * (32 to 64 hex digits each, from the kernel's random source), its nonce is the one the hook's
+ * previous A announced (the first A, while starting, only announces) and neither was seen before
+ * in the session; any other is ignored (a program's output). So a C is only taken for a line the
+ * gateway sent after a prompt the hook itself brought up. A line sent whose C never came when
+ * the next A comes was thrown away by the hook's wall: it is reported as not run. The hook prints X when it finds what it stands on broken
  * (a read-only variable or function it needs, no POSIX mode): the guard is lost at once.
  *
  * Past the start, only the exact echo of what the gateway typed into bash is left out: any other
@@ -93,6 +96,12 @@ public final class GuardedShell {
 
     /** A command the gateway handed to bash finished: its exit status and duration (null when unknown). */
     void finished(String text, String verdict, String rule, Integer exitStatus, Long millis);
+
+    /**
+     * A line the gateway handed to bash never ran: the hook's wall at the next prompt threw it away
+     * before bash read it (no command start was reported for it).
+     */
+    void drained(String text, String verdict, String rule);
 
     /** An approved nested shell started ({@code resumed} false) or its prompt came back (true). */
     void guardSuspended(String text, boolean resumed);
@@ -153,6 +162,8 @@ public final class GuardedShell {
   private long doneCount;
   /** Every nonce the hook sent this session: one seen again is not a fresh wall. */
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
+  /** The nonce the hook's last A announced for its next one (null until the first A). */
+  private String expectedNonce;
   private volatile WindowSize size;
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
@@ -364,12 +375,18 @@ public final class GuardedShell {
     synchronized (lock) {
       switch (kind) {
         case 'A' -> {
-          if (!NONCE.matcher(payload).matches() || !nonces.add(payload)) {
+          String wall = hookPrompt(payload);
+          if (wall == null) {
             return; // not the hook's (a program's output, or a wall already passed)
           }
+          payload = wall;
           done = false;
           if (state == State.SENT || state == State.RUNNING) {
-            finishRunning(null);
+            if (state == State.SENT) {
+              drained(); // the hook threw the line away before bash read it: it never ran
+            } else {
+              finishRunning(null);
+            }
             if (runningNested) {
               resumed = running;
             }
@@ -451,6 +468,40 @@ public final class GuardedShell {
         bash.writeInput(b, 0, b.length);
       }
     }
+  }
+
+  /**
+   * The nonce to answer when {@code payload} ({@code <nonce>;<next nonce>}) is the hook's A, else
+   * null. The first A (while the integration starts) only announces; every later one must carry
+   * the nonce the one before it announced. A program's output can print an A with any fresh
+   * nonce, but not that one: it exists only in the marker (removed from the output) and in the
+   * hook's own variable. Either nonce seen before in the session is refused.
+   */
+  private String hookPrompt(String payload) {
+    int semi = payload.indexOf(';');
+    if (semi < 0) {
+      return null;
+    }
+    String wall = payload.substring(0, semi);
+    String next = payload.substring(semi + 1);
+    if (!NONCE.matcher(wall).matches() || !NONCE.matcher(next).matches() || wall.equals(next)
+        || nonces.contains(next) || (expectedNonce == null ? state != State.STARTING : !expectedNonce.equals(wall))
+        || expectedNonce == null && nonces.contains(wall)) {
+      return null;
+    }
+    nonces.add(wall);
+    nonces.add(next);
+    expectedNonce = next;
+    return wall;
+  }
+
+  /** The line sent to bash was thrown away by the hook's wall before bash read it (no C came). */
+  private void drained() {
+    if (running == null || runningVerdict == null) {
+      return;
+    }
+    session.drained(running, runningVerdict, runningRule);
+    runningVerdict = null;
   }
 
   /** No A came within {@link #DONE_TO_PROMPT} of the D numbered {@code which}: the hook did not reach its prompt. */
