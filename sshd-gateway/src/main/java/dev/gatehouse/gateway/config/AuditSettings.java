@@ -24,7 +24,7 @@ public record AuditSettings(Duration syncInterval) {
   public AuditSettings {
     syncInterval = syncInterval == null ? DEFAULT_SYNC_INTERVAL : syncInterval;
     if (syncInterval.isNegative() || syncInterval.compareTo(MAX_SYNC_INTERVAL) > 0) {
-      throw new IllegalArgumentException("audit.syncInterval: " + syncInterval.toMillis()
+      throw new IllegalArgumentException("syncInterval: " + syncInterval.toMillis()
           + "ms must be between 0ms (each group forced as written) and 1s");
     }
   }
