@@ -384,8 +384,6 @@ public final class Gateway implements AutoCloseable {
     // answer written in two TCP segments (channel data, then a window adjust or the next reply)
     // would wait for the client's delayed ACK: milliseconds per statement on an idle connection.
     CoreModuleProperties.TCP_NODELAY.set(sshd, true);
-    // Completion handlers on the threads that poll, not handed from one JDK thread to MINA's pool.
-    sshd.setIoServiceFactoryFactory(FixedGroupNio2ServiceFactory.factoryFactory("sshd-nio2-"));
     sshd.setKeyPairProvider(KeyPairProvider.wrap(ca.hostKeyPair()));
     sshd.setHostKeyCertificateProvider(session -> List.of(ca.hostCertificate()));
     BuiltinCiphers.ParseResult ciphers = BuiltinCiphers.parseCiphersList(config.ssh().ciphers());

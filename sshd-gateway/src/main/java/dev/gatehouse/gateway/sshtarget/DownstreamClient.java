@@ -1,6 +1,5 @@
 package dev.gatehouse.gateway.sshtarget;
 
-import dev.gatehouse.gateway.FixedGroupNio2ServiceFactory;
 import dev.gatehouse.gateway.config.SshTargetSettings;
 import dev.gatehouse.keys.CertificateAuthority;
 import java.io.IOException;
@@ -43,7 +42,6 @@ public final class DownstreamClient implements AutoCloseable {
 
   public static DownstreamClient start(CertificateAuthority ca, List<String> ciphers) {
     SshClient c = SshClient.setUpDefaultClient();
-    c.setIoServiceFactoryFactory(FixedGroupNio2ServiceFactory.factoryFactory("sshd-down-"));
     c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     c.setServerKeyVerifier(PinnedHostKey.VERIFIER);
