@@ -71,12 +71,12 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void auditSyncIntervalDefaultsTo10msAndTakesZero(@TempDir Path dir) throws Exception {
+  void auditSyncIntervalDefaultsToZeroAndTakesUpToASecond(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gatehouse.yaml");
     Files.writeString(file, "dataDir: /var/lib/gatehouse\n");
-    assertThat(ConfigLoader.load(file).audit().syncInterval()).isEqualTo(Duration.ofMillis(10));
-    Files.writeString(file, "dataDir: /var/lib/gatehouse\naudit:\n  syncInterval: 0ms\n");
     assertThat(ConfigLoader.load(file).audit().syncInterval()).isZero();
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\naudit:\n  syncInterval: 1s\n");
+    assertThat(ConfigLoader.load(file).audit().syncInterval()).isEqualTo(Duration.ofSeconds(1));
     Files.writeString(file, "dataDir: /var/lib/gatehouse\naudit:\n  syncInterval: 250ms\n");
     assertThat(ConfigLoader.load(file).audit().syncInterval()).isEqualTo(Duration.ofMillis(250));
   }

@@ -3,7 +3,7 @@ package dev.gatehouse.gateway.config;
 import java.time.Duration;
 
 /**
- * {@code audit: {syncInterval: 10ms}}. Lines that record what already happened (each allowed
+ * {@code audit: {syncInterval: 0ms}}. Lines that record what already happened (each allowed
  * statement, recording checkpoints, an approval used) are written in groups as they come and forced
  * to disk (fdatasync) at most {@code syncInterval} later, one fdatasync for every group written in
  * between: a crash of the gateway loses none of them, a power loss or kernel crash at most the last
@@ -13,11 +13,12 @@ import java.time.Duration;
  */
 public record AuditSettings(Duration syncInterval) {
   /**
-   * 10 ms: one fdatasync in place of the dozens of groups a busy gateway writes in that time, and a
-   * power loss takes at most that much of the allowed-statement lines with it (the statements'
-   * recordings, written back by the kernel on its own schedule, lose more).
+   * Zero: every group forced as it is written. Fewer fdatasyncs did not lower the gateway's CPU per
+   * statement measurably (docs/PERFORMANCE-postgres.md: the fdatasync is time the audit thread waits,
+   * off the answer's path, not CPU), so by default nothing is given up for them. An operator whose
+   * disk makes each fdatasync expensive may set an interval and accept what it can lose.
    */
-  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMillis(10);
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ZERO;
 
   private static final Duration MAX_SYNC_INTERVAL = Duration.ofSeconds(1);
 
