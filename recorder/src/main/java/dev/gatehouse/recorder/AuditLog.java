@@ -36,6 +36,10 @@ import java.util.regex.Pattern;
  *
  * <p>Several processes append (the gateway and CLI commands). Each append holds an exclusive file
  * lock, reads the last line's seq and hash from the file itself, appends one line and fdatasyncs.
+ * A group of lines may be appended without the fdatasync ({@link #appendAll(List, boolean)}): they
+ * are in the file at once (a crash of this process loses none of them), and reach the disk with the
+ * next {@link #sync}, the next forced append, or {@link #mark}, whichever comes first; until then a
+ * power loss or kernel crash can lose them.
  * Within one JVM a per-file lock comes first, because file locks belong to the whole JVM (two
  * channels on one file would throw {@code OverlappingFileLockException}) and closing any channel
  * on the file may drop them.
@@ -69,6 +73,10 @@ public final class AuditLog implements AutoCloseable {
    */
   private long writtenSize = -1;
   private ChainHead writtenHead;
+  /** Lines appended without an fdatasync since the last one (under the JVM lock). */
+  private boolean unsynced;
+  /** The file's size at this instance's last fdatasync: what is known to be on disk. */
+  private volatile long syncedSize;
 
   private AuditLog(Path file, FileChannel channel, ReentrantLock jvmLock) {
     this.file = file;
@@ -119,7 +127,17 @@ public final class AuditLog implements AutoCloseable {
    * such as every allowed SQL statement, where a disk flush per line would cap the gateway at a
    * few thousand statements a second. The chain is the same as line-by-line appends.
    */
-  public void appendAll(java.util.List<Pending> lines) throws IOException {
+  public void appendAll(List<Pending> lines) throws IOException {
+    appendAll(lines, true);
+  }
+
+  /**
+   * The same; with {@code sync} false the lines are written (in the file for every reader and safe
+   * from a crash of this process) but not forced to disk: that is left to {@link #sync} (or to the
+   * next forced append or {@link #mark}), so that lines recording what already happened can share
+   * one fdatasync over a short interval.
+   */
+  public void appendAll(List<Pending> lines, boolean sync) throws IOException {
     if (lines.isEmpty()) {
       return;
     }
@@ -160,7 +178,13 @@ public final class AuditLog implements AutoCloseable {
       while (bb.hasRemaining()) {
         pos += channel.write(bb, pos);
       }
-      channel.force(false);
+      if (sync) {
+        channel.force(false);
+        unsynced = false;
+        syncedSize = pos;
+      } else {
+        unsynced = true;
+      }
       writtenSize = pos;
       writtenHead = new ChainHead(seq, prev);
     } finally {
@@ -200,7 +224,11 @@ public final class AuditLog implements AutoCloseable {
       while (bb.hasRemaining()) {
         pos += channel.write(bb, pos);
       }
-      channel.force(false); // fdatasync: the line is on disk before the action it records goes on
+      // fdatasync: the line (and every line before it, also those appended without one) is on disk
+      // before the action it records goes on.
+      channel.force(false);
+      unsynced = false;
+      syncedSize = pos;
       writtenSize = pos;
       writtenHead = new ChainHead(head.seq() + 1, hash);
       return new AuditEntry(
@@ -217,6 +245,37 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Forces the lines this instance appended without an fdatasync to disk; nothing to do when there
+   * are none.
+   */
+  public void sync() throws IOException {
+    jvmLock.lock();
+    try {
+      syncLocked();
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  /** Under the JVM lock: every write to the file in this JVM is under it, so the size is what is forced. */
+  private void syncLocked() throws IOException {
+    if (unsynced) {
+      long size = channel.size();
+      channel.force(false);
+      unsynced = false;
+      syncedSize = size;
+    }
+  }
+
+  /**
+   * The file's size at this instance's last fdatasync (0 before the first): the bytes known to be
+   * on disk. Lines past it are in the file but may not survive a power loss yet.
+   */
+  public long syncedSize() {
+    return syncedSize;
+  }
+
   /** seq and hash of the last line, read from the file (another process may have appended). */
   public ChainHead head() throws IOException {
     return mark().head();
@@ -228,10 +287,15 @@ public final class AuditLog implements AutoCloseable {
    */
   public record Mark(long offset, ChainHead head) {}
 
-  /** The last line's {@link Mark}, read under a shared lock. */
+  /**
+   * The last line's {@link Mark}, read under a shared lock. Lines this instance appended without an
+   * fdatasync are forced first: a mark goes to the journal, and a head logged there must not name a
+   * line that a power loss can still take away.
+   */
   public Mark mark() throws IOException {
     jvmLock.lock();
     try (FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
+      syncLocked();
       return readLast(channel.size());
     } finally {
       jvmLock.unlock();
@@ -424,9 +488,14 @@ public final class AuditLog implements AutoCloseable {
     // Under the JVM lock: closing a channel can release another instance's lock on the file.
     jvmLock.lock();
     try {
+      syncLocked(); // lines appended without an fdatasync: on disk before the file is let go
+    } catch (IOException e) {
+      // They are in the file all the same, left to the kernel's write-back.
+    }
+    try {
       channel.close();
     } catch (IOException e) {
-      // Nothing is buffered here (every append was forced), so nothing is lost.
+      // Nothing is buffered here: every line is in the file.
     } finally {
       jvmLock.unlock();
     }

@@ -245,6 +245,57 @@ class AuditLogTest {
     assertThat(verify(null).problems()).isEmpty();
   }
 
+  @Test
+  void linesAppendedWithoutSyncAreInTheFileAtOnceAndOnDiskAfterTheNextSync() throws Exception {
+    try (AuditLog a = AuditLog.open(auditFile)) {
+      a.appendAll(List.of(pending("a1"), pending("a2")));
+      long forced = Files.size(auditFile);
+      assertThat(a.syncedSize()).isEqualTo(forced);
+
+      a.appendAll(List.of(pending("a3")), false);
+      a.appendAll(List.of(pending("a4")), false);
+      // Every reader sees them, chained as any other lines; the disk has them once a sync comes.
+      assertThat(lines()).hasSize(4);
+      assertThat(verify(null).problems()).isEmpty();
+      assertThat(a.syncedSize()).isEqualTo(forced).isLessThan(Files.size(auditFile));
+
+      a.sync();
+      assertThat(a.syncedSize()).isEqualTo(Files.size(auditFile));
+    }
+  }
+
+  @Test
+  void aLineAppendedOneByOneIsOnDiskWithEveryUnsyncedLineBeforeIt() throws Exception {
+    try (AuditLog a = AuditLog.open(auditFile)) {
+      a.appendAll(List.of(pending("a1"), pending("a2")), false);
+      assertThat(a.syncedSize()).isZero();
+      a.append(AuditCode.STATEMENT_BLOCKED, Map.of("statement", "b1")); // a line that must be on disk before its action
+      assertThat(a.syncedSize()).isEqualTo(Files.size(auditFile));
+    }
+    assertThat(lines()).extracting(l -> l.replaceAll(".*\"statement\":\"([^\"]*)\".*", "$1"))
+        .containsExactly("a1", "a2", "b1");
+  }
+
+  @Test
+  void aMarkForTheJournalNamesOnlyALineOnDisk() throws Exception {
+    try (AuditLog a = AuditLog.open(auditFile)) {
+      a.appendAll(List.of(pending("a1")));
+      a.appendAll(List.of(pending("a2"), pending("a3")), false);
+      AuditLog.Mark m = a.mark();
+      assertThat(m.head().seq()).isEqualTo(3);
+      assertThat(a.syncedSize()).isEqualTo(Files.size(auditFile)).isGreaterThan(m.offset());
+    }
+  }
+
+  @Test
+  void closingForcesLinesAppendedWithoutSync() throws Exception {
+    AuditLog a = AuditLog.open(auditFile);
+    a.appendAll(List.of(pending("a1")), false);
+    assertThat(a.syncedSize()).isZero();
+    a.close();
+    assertThat(a.syncedSize()).isEqualTo(Files.size(auditFile));
+  }
+
   private static AuditLog.Pending pending(String statement) {
     return new AuditLog.Pending(AuditCode.STATEMENT_ALLOWED.code(), AuditCode.STATEMENT_ALLOWED.event(),
         Map.of("statement", statement));

@@ -4,6 +4,7 @@ import dev.gatehouse.recorder.AuditCode;
 import dev.gatehouse.recorder.AuditEntry;
 import dev.gatehouse.recorder.AuditLog;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ public final class Audit {
   private final java.util.concurrent.LinkedBlockingQueue<AuditLog.Pending> later =
       new java.util.concurrent.LinkedBlockingQueue<>(100_000);
   private final Thread writer;
+  private final long syncIntervalNanos;
   private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
@@ -46,8 +48,23 @@ public final class Audit {
     this.sealed = afterSeal;
   }
 
+  /** Each group of queued lines forced to disk as it is written (the CLI's commands, tests). */
   public Audit(AuditLog log) {
+    this(log, Duration.ZERO);
+  }
+
+  /**
+   * {@code syncInterval} ({@code audit.syncInterval}): how long a queued line may stay written but
+   * not forced to disk. Each group of {@link #recordLater} lines is written at once; one fdatasync
+   * then covers every group written within the interval. Zero forces each group as it is written.
+   * {@link #record} is not affected: its line, and every line before it, is on disk before it returns.
+   */
+  public Audit(AuditLog log, Duration syncInterval) {
+    if (syncInterval.isNegative()) {
+      throw new IllegalArgumentException("audit sync interval must not be negative: " + syncInterval);
+    }
     this.log = log;
+    this.syncIntervalNanos = syncInterval.toNanos();
     this.writer = new Thread(this::writeLater, "gh-audit");
     writer.setDaemon(true);
     writer.start();
@@ -55,9 +72,11 @@ public final class Audit {
 
   /**
    * For high-rate events that record what already happened (each allowed SQL statement): queued
-   * and written by one thread in groups under a single fdatasync, so the client's answer does not
-   * wait for the disk. Lines keep their order; {@link #flush} waits for them (session end, stop).
-   * A full queue falls back to a direct write rather than dropping a line.
+   * and written by one thread in groups, so the client's answer does not wait for the disk. A group
+   * is in the file as soon as it is written (a crash of the gateway loses none of it); the
+   * fdatasync that puts it on disk comes at most the sync interval later, shared by every group
+   * written in between. Lines keep their order; {@link #flush} waits for them and forces them (a
+   * checkpoint, the stop). A full queue falls back to a direct write rather than dropping a line.
    */
   public void recordLater(AuditCode code, Object... keyValues) {
     Map<String, Object> f = fields(keyValues);
@@ -71,7 +90,7 @@ public final class Audit {
     }
   }
 
-  /** Waits (bounded) until the lines queued so far are on disk. */
+  /** Waits (bounded) until the lines queued so far are written, then forces them to disk. */
   public void flush() {
     long target = queued.get();
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
@@ -83,24 +102,65 @@ public final class Audit {
         return;
       }
     }
+    try {
+      log.sync();
+    } catch (IOException | RuntimeException e) {
+      LOG.error("audit log sync failed: {}", e.toString());
+    }
   }
 
+  /**
+   * The queue's writer: each group is written as soon as it is taken; the fdatasync is due the
+   * sync interval after the first group written since the last one, and waiting for the next line
+   * ends then.
+   */
   private void writeLater() {
     java.util.List<AuditLog.Pending> batch = new java.util.ArrayList<>();
+    boolean syncEach = syncIntervalNanos == 0;
+    long syncDue = 0;
+    boolean unsynced = false;
     while (true) {
       try {
-        batch.add(later.take());
+        AuditLog.Pending first;
+        if (!unsynced) {
+          first = later.take();
+        } else {
+          long wait = syncDue - System.nanoTime();
+          first = wait > 0 ? later.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS) : later.poll();
+        }
+        if (first != null) {
+          batch.add(first);
+        }
       } catch (InterruptedException e) {
+        syncQuietly();
         return;
       }
-      later.drainTo(batch, 1000);
-      try {
-        log.appendAll(batch);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("audit log write failed for {} queued lines: {}", batch.size(), e.toString());
+      if (!batch.isEmpty()) {
+        later.drainTo(batch, 1000);
+        try {
+          log.appendAll(batch, syncEach);
+          if (!syncEach && !unsynced) {
+            unsynced = true;
+            syncDue = System.nanoTime() + syncIntervalNanos;
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.error("audit log write failed for {} queued lines: {}", batch.size(), e.toString());
+        }
+        written.addAndGet(batch.size());
+        batch.clear();
       }
-      written.addAndGet(batch.size());
-      batch.clear();
+      if (unsynced && System.nanoTime() - syncDue >= 0) {
+        syncQuietly();
+        unsynced = false;
+      }
+    }
+  }
+
+  private void syncQuietly() {
+    try {
+      log.sync();
+    } catch (IOException | RuntimeException e) {
+      LOG.error("audit log sync failed: {}", e.toString());
     }
   }
 

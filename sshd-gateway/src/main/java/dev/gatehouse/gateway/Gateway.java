@@ -128,7 +128,7 @@ public final class Gateway implements AutoCloseable {
     ledger = CertificateLedger.open(config.databaseFile());
     index = SessionIndex.open(config.databaseFile());
     auditLog = AuditLog.open(config.auditFile());
-    audit = new Audit(auditLog);
+    audit = new Audit(auditLog, config.audit().syncInterval());
     downstream = DownstreamClient.start(ca, config.ssh().ciphers());
     if (config.oidc() != null) {
       replayGuard = SqliteReplayGuard.open(config.databaseFile());

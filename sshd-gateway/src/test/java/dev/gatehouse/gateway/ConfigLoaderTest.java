@@ -71,6 +71,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void auditSyncIntervalDefaultsToZeroAndTakesUpToASecond(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\n");
+    assertThat(ConfigLoader.load(file).audit().syncInterval()).isZero();
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\naudit:\n  syncInterval: 1s\n");
+    assertThat(ConfigLoader.load(file).audit().syncInterval()).isEqualTo(Duration.ofSeconds(1));
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\naudit:\n  syncInterval: 250ms\n");
+    assertThat(ConfigLoader.load(file).audit().syncInterval()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void anAuditSyncIntervalOverASecondNamesTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, "dataDir: /var/lib/gatehouse\naudit:\n  syncInterval: 2s\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file + ":2: key audit: syncInterval: 2000ms must be between 0ms");
+  }
+
+  @Test
   void badValueInACompactConstructorNamesTheKey(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gatehouse.yaml");
     Files.writeString(file, """

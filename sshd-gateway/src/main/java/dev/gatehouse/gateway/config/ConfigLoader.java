@@ -139,7 +139,7 @@ public final class ConfigLoader {
 
   static GatewayConfig withDataDir(GatewayConfig c, Path dataDir) {
     return new GatewayConfig(
-        dataDir, c.ssh(), c.web(), c.oidc(), c.recording(), c.approvals(), c.targets(), c.policies(), c.mcp());
+        dataDir, c.ssh(), c.web(), c.oidc(), c.recording(), c.approvals(), c.targets(), c.policies(), c.mcp(), c.audit());
   }
 
   private static String describe(String source, byte[] text, JsonMappingException e) {

@@ -20,7 +20,8 @@ public record GatewayConfig(
     ApprovalSettings approvals,
     List<TargetConfig> targets,
     JsonNode policies,
-    McpSettings mcp) {
+    McpSettings mcp,
+    AuditSettings audit) {
 
   public GatewayConfig {
     if (dataDir == null) {
@@ -30,6 +31,7 @@ public record GatewayConfig(
     recording = recording == null ? RecordingSettings.defaults() : recording;
     approvals = approvals == null ? ApprovalSettings.defaults() : approvals;
     mcp = mcp == null ? McpSettings.defaults() : mcp;
+    audit = audit == null ? AuditSettings.defaults() : audit;
     targets = targets == null ? List.of() : List.copyOf(targets);
     if (web != null && web.mcp() && oidc == null) {
       // Fail closed: the MCP endpoint admits nobody but holders of the issuer's access tokens.

@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * The configuration keys a reload cannot apply, because what they configure was built once at
  * start: the SSH listener and its authentication limits, the web listener and what it serves, the
- * OIDC verifiers and the device login, the recording checkpoint timer. The one place that compares
+ * OIDC verifiers and the device login, the recording checkpoint timer, the audit log's writer. The one place that compares
  * a running configuration with a new one key by key for them; a key added here is named by every
  * reload that changes it. ({@code dataDir} is not here: a reload that changes it is refused.)
  */
@@ -34,7 +34,8 @@ public final class RestartOnlyKeys {
       // The device login keeps the oidc section it started with (its certificates' lifetime too).
       new Key("oidc.certificateTtl", c -> c.oidc() == null ? null : c.oidc().certificateTtl()),
       new Key("oidc.deviceLogin", c -> c.oidc() == null ? null : c.oidc().deviceLogin()),
-      new Key("recording.checkpoint", c -> c.recording().checkpoint()));
+      new Key("recording.checkpoint", c -> c.recording().checkpoint()),
+      new Key("audit.syncInterval", c -> c.audit().syncInterval()));
 
   private RestartOnlyKeys() {}
 
