@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ways past the screen mode with ordinary keys (failing): the real OpenSSH client in tmux, the
+ * Ways past the screen mode with ordinary keys, now closed: the real OpenSSH client in tmux, the
  * gateway, a real sshd and an account whose login shell is dash, as in ShellScreenSshIT. The
  * line held back is {@code ssh …} (blocked by the policy's no-ssh-hop rule) followed by a
  * {@code touch} of a witness file: the witness existing means the blocked line ran on the host.
@@ -61,10 +61,10 @@ class ShellScreenAttack17sIT {
   }
 
   /**
-   * Ctrl-V (the terminal's literal-next) typed before Enter: the line is judged and blocked, and
-   * the gateway's Ctrl-C that should drop it goes into the line as a literal character instead.
-   * Backspace removes it (and its {@code ^C} echo, so the row is blank) and Enter is let through as
-   * an empty line: the shell runs the blocked line.
+   * Ctrl-V (the terminal's literal-next) typed before Enter made the gateway's Ctrl-C that drops
+   * a blocked line go into the line as a literal character; Backspace removed it and the next
+   * Enter, let through as an empty line, ran the blocked line. Ctrl-V no longer reaches the
+   * shell, and the refusal drops the line with Ctrl-U then Ctrl-C: the next Enter is an empty line.
    */
   @Test
   void ctrlVBeforeEnterTurnsTheRefusalsCtrlCIntoTextAndTheBlockedLineRunsOnTheNextEnter(@TempDir Path tmp)
@@ -80,8 +80,8 @@ class ShellScreenAttack17sIT {
       t.awaitScreen("^gatehouse: blocked by rule no-ssh-hop", WAIT);
       ShellPromptFixture.keys(t, "BSpace");
       ShellPromptFixture.keys(t, "Enter");
-      // The shell's next prompt, however the line ended, before the next line is typed.
-      t.awaitScreen("(?s)blocked by rule no-ssh-hop.*\\n" + PROMPT + "$", WAIT);
+      // The prompt after the Ctrl-C, then the one after the empty line, before the next line is typed.
+      t.awaitScreen("(?s)blocked by rule no-ssh-hop.*\\n" + PROMPT + "\\n" + PROMPT + "$", WAIT);
       t.type("echo after-a17s");
       t.awaitScreen("^after-a17s\\n" + PROMPT + "$", WAIT);
     }
@@ -92,10 +92,11 @@ class ShellScreenAttack17sIT {
 
   /**
    * A line longer than the window: its start (the blocked command) scrolls off the top before
-   * Enter, and only the rows still on the screen are judged, here {@code echo bbb…}, which is allowed.
+   * Enter, so the rows still on the screen ({@code echo bbb…}, which alone would be allowed) are
+   * not the line. It is refused as one the screen does not show whole.
    */
   @Test
-  void aLineLongerThanTheWindowIsJudgedByItsTailAlone(@TempDir Path tmp) throws Exception {
+  void aLineLongerThanTheWindowIsRefusedNotJudgedByItsTail(@TempDir Path tmp) throws Exception {
     SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("lon"), List.of("dev"));
     Path witness = witness();
     // "$ " and the head fill two 40-column rows; the tail fills five more, so the window's five
@@ -105,13 +106,17 @@ class ShellScreenAttack17sIT {
     try (Tmux t = Tmux.start(tmp, 40, 5, gw.sshArgv(key, "dash-host", List.of("-t")))) {
       t.awaitScreen("^" + PROMPT + "$", WAIT);
       t.type(line);
-      t.awaitScreen("^b+\\n" + PROMPT + "$", WAIT);
+      t.awaitScreen("(?s)\\ngatehouse: refused: the screen does not\\s*show the whole line \\(screen mode\\)\\n.*"
+          + "\\n" + PROMPT + "$", WAIT);
       t.type("echo after-a17s");
       t.awaitScreen("^after-a17s\\n" + PROMPT + "$", WAIT);
     }
     JsonNode judged = gw.awaitAudit("the long line", field("identity", key.identity()).and(n -> n.path("statement")
         .asText().contains("bbbb")));
-    assertThat(judged.path("statement").asText()).as("what was judged").contains("ssh -V");
+    assertThat(judged.path("code").asText()).isEqualTo("GH3001W");
+    assertThat(judged.path("verdict").asText()).isEqualTo("block");
+    assertThat(judged.path("rule").asText()).isEqualTo("screen-incomplete");
+    assertThat(judged.path("source").asText()).isEqualTo("screen");
     assertThat(witness).as("the blocked line did not run on the host").doesNotExist();
   }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attacks on the screen-mode line rebuild that get a command judged as something else (failing:
- * each is a way past the guardrail that the security model does not list). The bytes fed are what
- * dash's terminal shows: the remote's own output, then the tty's echo of ordinary typed keys.
+ * Attacks on the screen-mode line rebuild that got a command judged as something else. The bytes
+ * fed are what dash's terminal shows: the remote's own output, then the tty's echo of ordinary
+ * typed keys. Where the screen cannot show the whole line the model says so ({@code notWhole}),
+ * and the screen mode refuses the line; where the terminal's behaviour is modelled, the model
+ * matches it.
  */
 class ScreenModelAttack17sTest {
   private static final String DANGER = "ssh -o x evil.example";
@@ -23,7 +25,8 @@ class ScreenModelAttack17sTest {
     m.feed("$ ");
     ScreenModel.Prompt p = m.capture();
     m.feed(DANGER + "; echo " + "a".repeat(60));
-    assertThat(m.rebuild(p)).as("the judged line holds the command the shell runs").contains("ssh");
+    assertThat(m.rebuild(p)).as("only the tail is on the screen").doesNotContain("ssh");
+    assertThat(m.notWhole()).as("the line is refused").isEqualTo("the line's start is off the screen");
   }
 
   /** The same through a scroll region of two rows printed by the remote: the window's size does not matter. */
@@ -33,7 +36,8 @@ class ScreenModelAttack17sTest {
     m.feed("\u001b[1;2r\u001b[2;1H$ ");
     ScreenModel.Prompt p = m.capture();
     m.feed(DANGER + "; echo " + "a".repeat(200));
-    assertThat(m.rebuild(p)).as("the judged line holds the command the shell runs").contains("ssh");
+    assertThat(m.rebuild(p)).as("only the tail is on the screen").doesNotContain("ssh");
+    assertThat(m.notWhole()).as("the line is refused").isEqualTo("the line's start is off the screen");
   }
 
   /**
@@ -46,7 +50,8 @@ class ScreenModelAttack17sTest {
     m.feed("\u001b[?7l$ ");
     ScreenModel.Prompt p = m.capture();
     m.feed("echo " + " ".repeat(40) + "; " + DANGER + " #x");
-    assertThat(m.rebuild(p)).as("the judged line holds the command the shell runs").contains("ssh");
+    assertThat(m.rebuild(p)).as("the middle is overwritten").doesNotContain("ssh");
+    assertThat(m.notWhole()).as("the line is refused").isEqualTo("characters were written over the right margin");
   }
 
   /**
@@ -60,7 +65,9 @@ class ScreenModelAttack17sTest {
     m.feed("$ \u001b]2;");
     ScreenModel.Prompt p = m.capture();
     m.feed(DANGER);
-    assertThat(m.rebuild(p)).as("the typed line is not taken for an empty one").isNotEmpty();
+    assertThat(m.rebuild(p)).as("the row shows nothing typed").isEmpty();
+    assertThat(m.notWhole()).as("the line is refused, not let through as an empty one")
+        .isEqualTo("inside an unfinished control string");
   }
 
   /**
