@@ -12,8 +12,10 @@ import org.jline.utils.WCWidth;
  * <p>Understood: UTF-8 text (wide characters take two cells, combining ones join the cell before),
  * CR, LF, VT, FF, BS, TAB; ESC 7/8, D, E, M, c; CSI cursor moves (A B C D E F G H f d `),
  * erase (J K X), insert and delete (@ P L M), scroll (S T r), save/restore (s u), insert mode
- * (4h/4l), autowrap (?7) and the alternate screen (?47, ?1047, ?1049). OSC, DCS, APC, PM and SOS
- * strings are skipped to their end. Wrapping is deferred as xterm does it: a character written in
+ * (4h/4l), autowrap (?7), origin mode (?6), tab stops (ESC H, CSI g I Z), repeat (CSI b) and the
+ * alternate screen (?47, ?1047, ?1049). OSC, DCS, APC, PM and SOS strings are skipped to their end.
+ * What it cannot tell from the rows it keeps, it says ({@link #notWhole()}): a line whose start
+ * scrolled off, text written over the right margin without autowrap, a string left open. Wrapping is deferred as xterm does it: a character written in
  * the last column leaves the cursor there until the next one, which starts the next row and marks
  * the row before as wrapped.
  *
