@@ -119,4 +119,29 @@ class ShellScreenAttack17sIT {
     assertThat(judged.path("source").asText()).isEqualTo("screen");
     assertThat(witness).as("the blocked line did not run on the host").doesNotExist();
   }
+
+  /**
+   * An OSC string the host leaves open swallows the echo (and the prompt): the row stays empty,
+   * and the line was let through as an empty one. It is refused, and the refusal ends the string
+   * first so that the user's terminal shows it.
+   */
+  @Test
+  void aLineTypedIntoAnOpenOscStringIsRefusedAndTheRefusalIsShown(@TempDir Path tmp) throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("osc"), List.of("dev"));
+    Path witness = witness();
+    try (Tmux t = Tmux.start(tmp, 120, 30, gw.sshArgv(key, "dash-host", List.of("-t")))) {
+      t.awaitScreen("^" + PROMPT + "$", WAIT);
+      t.type("printf '\\033]2;'");
+      t.type("ssh -V 2>/dev/null; touch " + witness);
+      t.awaitScreen("^gatehouse: refused: the screen does not show the whole line \\(screen mode\\)$", WAIT);
+      t.awaitScreen("(?s)show the whole line \\(screen mode\\)\\n.*" + PROMPT + "$", WAIT);
+      t.type("echo after-a17s");
+      t.awaitScreen("^after-a17s\\n" + PROMPT + "$", WAIT);
+    }
+    JsonNode refused = gw.awaitAudit("the line typed into the string", field("identity", key.identity())
+        .and(field("rule", "screen-incomplete")));
+    assertThat(refused.path("verdict").asText()).isEqualTo("block");
+    assertThat(refused.path("source").asText()).isEqualTo("screen");
+    assertThat(witness).as("the line did not run on the host").doesNotExist();
+  }
 }

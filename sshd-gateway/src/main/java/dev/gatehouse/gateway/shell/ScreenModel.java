@@ -149,6 +149,10 @@ final class ScreenModel {
   }
 
   private void codePoint(int c) {
+    if ((c == 0x18 || c == 0x1a) && parse != Parse.TEXT && parse != Parse.STRING) {
+      parse = Parse.TEXT; // CAN and SUB cancel an escape sequence, as in xterm
+      return;
+    }
     switch (parse) {
       case TEXT -> {
         if (c == 0x1b) {
@@ -737,6 +741,19 @@ final class ScreenModel {
       return "origin mode is on";
     }
     return null;
+  }
+
+  /**
+   * What ends the escape sequence or string the remote left open (empty when none), so that a line
+   * of the gateway's own written after it is shown, not taken into the sequence.
+   */
+  String closeOpen() {
+    return switch (parse) {
+      case TEXT -> "";
+      case STRING -> "\u001b\\";
+      case STRING_ESC -> "\\";
+      default -> "\u0018";
+    };
   }
 
   /** The cursor's row with the rows wrapped into and out of it, as one text (trailing blanks kept). */

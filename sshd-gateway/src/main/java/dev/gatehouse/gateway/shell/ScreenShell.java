@@ -406,7 +406,9 @@ public final class ScreenShell {
     // Not through the masker (the pump thread's alone): a value it holds back shows after this line.
     byte[] b;
     synchronized (screen) {
-      b = ((screen.column() == 0 ? "" : "\r\n") + message + "\r\n").getBytes(StandardCharsets.UTF_8);
+      // A string or sequence the remote left open is ended first, or the terminal would swallow the line.
+      b = (screen.closeOpen() + (screen.column() == 0 ? "" : "\r\n") + message + "\r\n")
+          .getBytes(StandardCharsets.UTF_8);
       screen.feed(b, 0, b.length);
     }
     out.writeRecorded(b, 0, b.length);

@@ -188,9 +188,16 @@ class ScreenModelTest {
   void anOpenEscapeOrStringAtEnterIsNotWholeAndAClosedOneIs() {
     ScreenModel m = atPrompt(80, 24, "\u001bP1$r", "");
     assertThat(m.notWhole()).isEqualTo("inside an unfinished control string");
-    m.feed("\u001b\\$ ");
+    assertThat(m.closeOpen()).isEqualTo("\u001b\\");
+    m.feed(m.closeOpen() + "$ ");
     assertThat(typed(m, "id")).isEqualTo("id");
     assertThat(m.notWhole()).isNull();
+    assertThat(m.closeOpen()).isEmpty();
+    m.feed("\u001b[12");
+    assertThat(m.notWhole()).isEqualTo("inside an unfinished control string");
+    m.feed(m.closeOpen() + "ok");
+    assertThat(m.notWhole()).as("CAN ended the sequence").isNull();
+    assertThat(m.text()).startsWith("$ idok\n");
   }
 
   @Test
