@@ -12,8 +12,10 @@ import org.jline.utils.WCWidth;
  * <p>Understood: UTF-8 text (wide characters take two cells, combining ones join the cell before),
  * CR, LF, VT, FF, BS, TAB; ESC 7/8, D, E, M, c; CSI cursor moves (A B C D E F G H f d `),
  * erase (J K X), insert and delete (@ P L M), scroll (S T r), save/restore (s u), insert mode
- * (4h/4l), autowrap (?7) and the alternate screen (?47, ?1047, ?1049). OSC, DCS, APC, PM and SOS
- * strings are skipped to their end. Wrapping is deferred as xterm does it: a character written in
+ * (4h/4l), autowrap (?7), origin mode (?6), tab stops (ESC H, CSI g I Z), repeat (CSI b) and the
+ * alternate screen (?47, ?1047, ?1049). OSC, DCS, APC, PM and SOS strings are skipped to their end.
+ * What it cannot tell from the rows it keeps, it says ({@link #notWhole()}): a line whose start
+ * scrolled off, text written over the right margin without autowrap, a string left open. Wrapping is deferred as xterm does it: a character written in
  * the last column leaves the cursor there until the next one, which starts the next row and marks
  * the row before as wrapped.
  *
@@ -59,12 +61,30 @@ final class ScreenModel {
   private int top;
   private int bottom;
   private boolean autowrap = true;
+  /** The last character printed without autowrap landed in the last column, and the cursor stayed there. */
+  private boolean atMargin;
   private boolean insert;
   private boolean alternate;
   private String[][] mainCells;
   private boolean[] mainWrapped;
   private int savedX;
   private int savedY;
+  /** Origin mode (?6): cursor addresses count from the scroll region's top and stay inside it. */
+  private boolean origin;
+  /** tabs[c]: a tab stop at column c (every eighth column until the remote sets its own). */
+  private boolean[] tabs;
+  /** The last character printed, for REP ({@code CSI n b}); -1 after anything else. */
+  private int lastPrinted = -1;
+  /**
+   * cut[y]: row y continues a row that scrolled off (the top of the screen or of the scroll
+   * region): the start of its line is no longer on the screen. Moves with the rows, as wrapped does.
+   */
+  private boolean[] cut;
+  private boolean[] mainCut;
+  /** A character was written over the right margin without wrapping since the last capture. */
+  private boolean clipped;
+  /** The remote turned origin mode on since the last capture (a row address the model may misplace). */
+  private boolean originUsed;
   private Parse parse = Parse.TEXT;
   private final StringBuilder params = new StringBuilder();
   private int utfNeed;
@@ -75,7 +95,17 @@ final class ScreenModel {
     this.rows = Math.max(2, Math.min(MAX_ROWS, rows));
     this.cells = new String[this.rows][this.columns];
     this.wrapped = new boolean[this.rows];
+    this.cut = new boolean[this.rows];
     this.bottom = this.rows - 1;
+    this.tabs = defaultTabs(this.columns);
+  }
+
+  private static boolean[] defaultTabs(int columns) {
+    boolean[] t = new boolean[columns];
+    for (int c = 8; c < columns; c += 8) {
+      t[c] = true;
+    }
+    return t;
   }
 
   // ---- input -----------------------------------------------------------------------------------
@@ -119,6 +149,10 @@ final class ScreenModel {
   }
 
   private void codePoint(int c) {
+    if ((c == 0x18 || c == 0x1a) && parse != Parse.TEXT && parse != Parse.STRING) {
+      parse = Parse.TEXT; // CAN and SUB cancel an escape sequence, as in xterm
+      return;
+    }
     switch (parse) {
       case TEXT -> {
         if (c == 0x1b) {
@@ -176,6 +210,10 @@ final class ScreenModel {
 
   private void escape(int c) {
     parse = Parse.TEXT;
+    atMargin = false;
+    if (c != '[') {
+      lastPrinted = -1; // a CSI decides for itself (REP repeats across SGR)
+    }
     switch (c) {
       case '[' -> {
         parse = Parse.CSI;
@@ -191,6 +229,7 @@ final class ScreenModel {
       }
       case 'M' -> reverseIndex();
       case 'c' -> reset();
+      case 'H' -> tabs[x] = true;
       default -> {
         if (c >= 0x20 && c <= 0x2f) {
           parse = Parse.ESC_INTERMEDIATE;
@@ -200,6 +239,8 @@ final class ScreenModel {
   }
 
   private void control(int c) {
+    lastPrinted = -1;
+    atMargin = false;
     switch (c) {
       case 0x08 -> {
         wrapPending = false;
@@ -207,7 +248,7 @@ final class ScreenModel {
       }
       case 0x09 -> {
         wrapPending = false;
-        x = Math.min(columns - 1, (x / 8 + 1) * 8);
+        forwardTab(1);
       }
       case 0x0a, 0x0b, 0x0c -> lineFeed();
       case 0x0d -> {
@@ -232,6 +273,12 @@ final class ScreenModel {
       return;
     }
     w = w < 0 ? 1 : w;
+    lastPrinted = c;
+    if (!autowrap && x + w >= columns && cells[y][x] != null && atMargin) {
+      // Written over the last column without wrapping: what was there is gone from the screen,
+      // not from the line the shell holds.
+      clipped = true;
+    }
     if (wrapPending && autowrap) {
       wrapped[y] = true;
       x = 0;
@@ -240,6 +287,7 @@ final class ScreenModel {
     wrapPending = false;
     if (w == 2 && x == columns - 1) {
       if (!autowrap) {
+        clipped = true; // a wide character that does not fit: not shown at all
         return;
       }
       wrapped[y] = true;
@@ -256,8 +304,10 @@ final class ScreenModel {
     if (x + w >= columns) {
       x = columns - 1;
       wrapPending = autowrap;
+      atMargin = !autowrap;
     } else {
       x += w;
+      atMargin = false;
     }
   }
 
@@ -265,8 +315,16 @@ final class ScreenModel {
     boolean isPrivate = p.startsWith("?");
     int[] a = numbers(isPrivate ? p.substring(1) : p);
     int n = Math.max(1, a[0]);
-    if ("ABCDEFG`dHfJKX@PLMSTrsu".indexOf(f) >= 0) {
+    if ("ABCDEFG`dHfJKX@PLMSTrsuIZ".indexOf(f) >= 0) {
       wrapPending = false; // attributes (SGR) and modes leave a deferred wrap pending, as xterm does
+      atMargin = false;
+    }
+    if (f == 'b') {
+      repeat(n);
+      return;
+    }
+    if (f != 'm') {
+      lastPrinted = -1;
     }
     switch (f) {
       case 'A' -> y = Math.max(y >= top ? top : 0, y - n);
@@ -282,10 +340,19 @@ final class ScreenModel {
         x = 0;
       }
       case 'G', '`' -> x = clamp(n - 1, columns);
-      case 'd' -> y = clamp(n - 1, rows);
+      case 'd' -> y = row(n);
       case 'H', 'f' -> {
-        y = clamp(Math.max(1, a[0]) - 1, rows);
+        y = row(Math.max(1, a[0]));
         x = clamp(Math.max(1, a.length > 1 ? a[1] : 1) - 1, columns);
+      }
+      case 'I' -> forwardTab(n);
+      case 'Z' -> backTab(n);
+      case 'g' -> {
+        if (a[0] == 0) {
+          tabs[x] = false;
+        } else if (a[0] == 3) {
+          Arrays.fill(tabs, false);
+        }
       }
       case 'J' -> eraseDisplay(a[0]);
       case 'K' -> eraseLine(a[0]);
@@ -315,7 +382,7 @@ final class ScreenModel {
           top = t;
           bottom = b;
           x = 0;
-          y = 0;
+          y = origin ? top : 0;
         }
       }
       case 's' -> saveCursor();
@@ -333,9 +400,51 @@ final class ScreenModel {
         insert = set;
       } else if (isPrivate && m == 7) {
         autowrap = set;
+      } else if (isPrivate && m == 6) {
+        origin = set;
+        originUsed |= set;
+        x = 0;
+        y = set ? top : 0;
+        wrapPending = false;
       } else if (isPrivate && (m == 47 || m == 1047 || m == 1049)) {
         alternateScreen(set, m == 1049);
       }
+    }
+  }
+
+  /** Row {@code n} (1-based) of a cursor address: of the scroll region in origin mode, else of the screen. */
+  private int row(int n) {
+    return origin ? top + Math.min(Math.max(1, n) - 1, bottom - top) : clamp(n - 1, rows);
+  }
+
+  private void forwardTab(int n) {
+    for (int i = 0; i < n && x < columns - 1; i++) {
+      do {
+        x++;
+      } while (x < columns - 1 && !tabs[x]);
+    }
+  }
+
+  private void backTab(int n) {
+    for (int i = 0; i < n && x > 0; i++) {
+      do {
+        x--;
+      } while (x > 0 && !tabs[x]);
+    }
+  }
+
+  /**
+   * REP: the last character printed, {@code n} more times, as xterm does. At most one screenful:
+   * more would only scroll the same character through (and costs the gateway time, not the remote).
+   */
+  private void repeat(int n) {
+    int c = lastPrinted;
+    if (c < 0) {
+      return;
+    }
+    int times = Math.min(n, columns * rows);
+    for (int i = 0; i < times; i++) {
+      print(c);
     }
   }
 
@@ -349,13 +458,17 @@ final class ScreenModel {
       }
       mainCells = cells;
       mainWrapped = wrapped;
+      mainCut = cut;
       cells = new String[rows][columns];
       wrapped = new boolean[rows];
+      cut = new boolean[rows];
     } else {
       cells = mainCells;
       wrapped = mainWrapped;
+      cut = mainCut;
       mainCells = null;
       mainWrapped = null;
+      mainCut = null;
       if (cursor) {
         restoreCursor();
       }
@@ -372,6 +485,12 @@ final class ScreenModel {
     top = 0;
     bottom = rows - 1;
     autowrap = true;
+    atMargin = false;
+    origin = false;
+    tabs = defaultTabs(columns);
+    lastPrinted = -1;
+    cut = new boolean[rows];
+    mainCut = null;
     insert = false;
     alternate = false;
     mainCells = null;
@@ -409,28 +528,39 @@ final class ScreenModel {
 
   private void scrollUp(int from, int to, int n) {
     n = Math.min(n, to - from + 1);
+    // The row now first keeps its line's start only if the last row scrolled out did not wrap into it.
+    boolean lost = n <= to - from && (wrapped[from + n - 1] || cut[from + n]);
+    String[][] gone = Arrays.copyOfRange(cells, from, from + n);
     for (int r = from; r <= to; r++) {
       int src = r + n;
       if (src <= to) {
         cells[r] = cells[src];
         wrapped[r] = wrapped[src];
+        cut[r] = cut[src];
       } else {
-        cells[r] = new String[columns];
+        cells[r] = gone[r - (to - n + 1)]; // the rows scrolled out, reused blank
+        Arrays.fill(cells[r], null);
         wrapped[r] = false;
+        cut[r] = false;
       }
     }
+    cut[from] |= lost;
   }
 
   private void scrollDown(int from, int to, int n) {
     n = Math.min(n, to - from + 1);
+    String[][] gone = Arrays.copyOfRange(cells, to - n + 1, to + 1);
     for (int r = to; r >= from; r--) {
       int src = r - n;
       if (src >= from) {
         cells[r] = cells[src];
         wrapped[r] = wrapped[src];
+        cut[r] = cut[src];
       } else {
-        cells[r] = new String[columns];
+        cells[r] = gone[r - from]; // the rows scrolled out, reused blank
+        Arrays.fill(cells[r], null);
         wrapped[r] = false;
+        cut[r] = false;
       }
     }
   }
@@ -446,21 +576,24 @@ final class ScreenModel {
       case 0 -> {
         eraseLine(0);
         for (int r = y + 1; r < rows; r++) {
-          cells[r] = new String[columns];
+          Arrays.fill(cells[r], null);
           wrapped[r] = false;
+          cut[r] = false;
         }
       }
       case 1 -> {
         for (int r = 0; r < y; r++) {
-          cells[r] = new String[columns];
+          Arrays.fill(cells[r], null);
           wrapped[r] = false;
+          cut[r] = false;
         }
         eraseLine(1);
       }
       default -> {
         for (int r = 0; r < rows; r++) {
-          cells[r] = new String[columns];
+          Arrays.fill(cells[r], null);
           wrapped[r] = false;
+          cut[r] = false;
         }
       }
     }
@@ -512,15 +645,23 @@ final class ScreenModel {
     newColumns = Math.max(2, Math.min(MAX_COLUMNS, newColumns));
     newRows = Math.max(2, Math.min(MAX_ROWS, newRows));
     int drop = Math.max(0, y - (newRows - 1));
+    // Rows dropped from the top: the row now first keeps its line's start only if none wrapped into it.
+    boolean lost = drop > 0 && (wrapped[drop - 1] || cut[drop]);
+    boolean mainLost = drop > 0 && mainCells != null && (mainWrapped[drop - 1] || mainCut[drop]);
     cells = resized(cells, drop, newColumns, newRows);
     wrapped = resized(wrapped, drop, newRows);
+    cut = resized(cut, drop, newRows);
+    cut[0] |= lost;
     if (mainCells != null) {
       mainCells = resized(mainCells, drop, newColumns, newRows);
       mainWrapped = resized(mainWrapped, drop, newRows);
+      mainCut = resized(mainCut, drop, newRows);
+      mainCut[0] |= mainLost;
     }
     columns = newColumns;
     rows = newRows;
     y -= drop;
+    tabs = defaultTabs(columns);
     x = Math.min(x, columns - 1);
     top = 0;
     bottom = rows - 1;
@@ -556,6 +697,8 @@ final class ScreenModel {
   /** The cursor's line left of the cursor (its wrapped rows above included): the prompt of a line about to be typed. */
   Prompt capture() {
     int start = lineStart();
+    clipped = false;
+    originUsed = origin;
     StringBuilder b = new StringBuilder();
     for (int r = start; r < y; r++) {
       appendRow(b, r, columns);
@@ -575,6 +718,42 @@ final class ScreenModel {
       line = line.substring(prompt.text().length());
     }
     return line.strip();
+  }
+
+  /**
+   * Why the screen may not show the whole line typed since the last {@link #capture()}, or null
+   * when it does as far as the model can tell: the line's first row scrolled off (a line longer
+   * than the window or its scroll region), a character was written over the right margin with
+   * autowrap off, the remote left a string (OSC, DCS, APC, PM, SOS) or another sequence open, so
+   * the echo went into it, or origin mode was on.
+   */
+  String notWhole() {
+    if (parse != Parse.TEXT || utfNeed > 0) {
+      return "inside an unfinished control string";
+    }
+    if (cut[lineStart()]) {
+      return "the line's start is off the screen";
+    }
+    if (clipped) {
+      return "characters were written over the right margin";
+    }
+    if (origin || originUsed) {
+      return "origin mode is on";
+    }
+    return null;
+  }
+
+  /**
+   * What ends the escape sequence or string the remote left open (empty when none), so that a line
+   * of the gateway's own written after it is shown, not taken into the sequence.
+   */
+  String closeOpen() {
+    return switch (parse) {
+      case TEXT -> "";
+      case STRING -> "\u001b\\";
+      case STRING_ESC -> "\\";
+      default -> "\u0018";
+    };
   }
 
   /** The cursor's row with the rows wrapped into and out of it, as one text (trailing blanks kept). */

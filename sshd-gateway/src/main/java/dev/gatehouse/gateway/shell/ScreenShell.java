@@ -57,6 +57,12 @@ public final class ScreenShell {
 
   private static final byte[] CLOSED = new byte[0];
   private static final byte CTRL_C = 3;
+  private static final byte CTRL_U = 0x15;
+  /** The terminal's literal-next (VLNEXT) and readline's quoted-insert. */
+  private static final byte CTRL_V = 0x16;
+  /** Why a line is refused whose whole the screen does not show (the audit's rule slug). */
+  static final String NOT_SHOWN_RULE = "screen-incomplete";
+  static final String NOT_SHOWN = "refused: the screen does not show the whole line (screen mode)";
 
   private final GuardedShell.Session session;
   private final ShellJudge judge;
@@ -233,6 +239,26 @@ public final class ScreenShell {
   }
 
   private void raw(byte[] b, int off, int len) throws IOException {
+    boolean alternate;
+    synchronized (screen) {
+      alternate = screen.alternate();
+    }
+    if (!alternate) {
+      // Ctrl-V outside a full-screen program: it makes the next key literal in the tty and in
+      // readline, so the Ctrl-C that drops a refused line would go into the line as text and the
+      // line would run on the next Enter. A literal control character in a judged line is not
+      // something the screen shows either.
+      byte[] kept = new byte[len];
+      int n = 0;
+      for (int i = off; i < off + len; i++) {
+        if (b[i] != CTRL_V) {
+          kept[n++] = b[i];
+        }
+      }
+      b = kept;
+      off = 0;
+      len = n;
+    }
     if (len == 0) {
       return;
     }
@@ -300,8 +326,16 @@ public final class ScreenShell {
     typedSinceEnter = false;
     awaitEcho();
     String text;
+    String notWhole;
     synchronized (screen) {
       text = screen.alternate() ? "" : screen.rebuild(p);
+      notWhole = screen.alternate() ? null : screen.notWhole();
+    }
+    if (notWhole != null) {
+      // Fail closed: what the screen does not show cannot be judged (also a row that looks empty).
+      session.screenRefused(text, NOT_SHOWN_RULE, "the screen does not show the whole line: " + notWhole);
+      drop("gatehouse: " + NOT_SHOWN);
+      return false;
     }
     if (text.isEmpty()) {
       send(enter, 0, 1); // nothing new on the row: a password typed without echo, or an empty line
@@ -357,10 +391,14 @@ public final class ScreenShell {
     }
   }
 
-  /** The line is refused: its reason shown, then Ctrl-C to the shell, which drops the line it holds. */
+  /**
+   * The line is refused: its reason shown, then Ctrl-U and Ctrl-C to the shell, which drop the line
+   * it holds. Two keys, so that a literal-next still pending in the shell's terminal (one bound to
+   * another key with {@code stty lnext}) takes the Ctrl-U as text and the Ctrl-C still interrupts.
+   */
   private void drop(String reason) throws IOException {
     say(reason);
-    send(new byte[] {CTRL_C}, 0, 1);
+    send(new byte[] {CTRL_U, CTRL_C}, 0, 2);
   }
 
   /** A line of the gateway's own, on a line of its own (after the typed text, if the cursor is not at a line start). */
@@ -368,7 +406,9 @@ public final class ScreenShell {
     // Not through the masker (the pump thread's alone): a value it holds back shows after this line.
     byte[] b;
     synchronized (screen) {
-      b = ((screen.column() == 0 ? "" : "\r\n") + message + "\r\n").getBytes(StandardCharsets.UTF_8);
+      // A string or sequence the remote left open is ended first, or the terminal would swallow the line.
+      b = (screen.closeOpen() + (screen.column() == 0 ? "" : "\r\n") + message + "\r\n")
+          .getBytes(StandardCharsets.UTF_8);
       screen.feed(b, 0, b.length);
     }
     out.writeRecorded(b, 0, b.length);

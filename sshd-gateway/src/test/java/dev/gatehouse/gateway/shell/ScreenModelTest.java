@@ -149,4 +149,91 @@ class ScreenModelTest {
     m.resize(40, 4);
     assertThat(m.rebuild(p)).isEqualTo("echo hi");
   }
+
+  @Test
+  void aLineThatFitsIsWholeAndOneScrolledPastTheTopIsNot() {
+    ScreenModel m = atPrompt(10, 3, "one\r\ntwo\r\n", "$ ");
+    assertThat(typed(m, "rm -rf /srv/data")).isEqualTo("rm -rf /srv/data");
+    assertThat(m.notWhole()).as("earlier output scrolled off, the line did not").isNull();
+    m.feed("\r\n$ ");
+    ScreenModel.Prompt p = m.capture();
+    m.feed("echo 0123456789abcdefghijklmnopqrstu");
+    assertThat(m.rebuild(p)).doesNotStartWith("echo");
+    assertThat(m.notWhole()).isEqualTo("the line's start is off the screen");
+    m.feed("\r\n$ ");
+    assertThat(typed(m, "ls")).isEqualTo("ls");
+    assertThat(m.notWhole()).as("the next line, on the screen whole").isNull();
+  }
+
+  @Test
+  void aResizeThatDropsALinesStartFromTheTopMakesItNotWhole() {
+    ScreenModel m = atPrompt(10, 10, "", "$ ");
+    ScreenModel.Prompt p = m.capture();
+    m.feed("echo 0123456789abcdefghij");
+    assertThat(m.notWhole()).isNull();
+    m.resize(10, 2);
+    assertThat(m.notWhole()).isEqualTo("the line's start is off the screen");
+  }
+
+  @Test
+  void noAutowrapIsWholeUntilTheMarginIsWrittenOver() {
+    ScreenModel m = atPrompt(20, 5, "\u001b[?7l", "$ ");
+    assertThat(typed(m, "echo 0123456789abc")).isEqualTo("echo 0123456789abc");
+    assertThat(m.notWhole()).as("the last column written once: all shown").isNull();
+    m.feed("d");
+    assertThat(m.notWhole()).isEqualTo("characters were written over the right margin");
+  }
+
+  @Test
+  void anOpenEscapeOrStringAtEnterIsNotWholeAndAClosedOneIs() {
+    ScreenModel m = atPrompt(80, 24, "\u001bP1$r", "");
+    assertThat(m.notWhole()).isEqualTo("inside an unfinished control string");
+    assertThat(m.closeOpen()).isEqualTo("\u001b\\");
+    m.feed(m.closeOpen() + "$ ");
+    assertThat(typed(m, "id")).isEqualTo("id");
+    assertThat(m.notWhole()).isNull();
+    assertThat(m.closeOpen()).isEmpty();
+    m.feed("\u001b[12");
+    assertThat(m.notWhole()).isEqualTo("inside an unfinished control string");
+    m.feed(m.closeOpen() + "ok");
+    assertThat(m.notWhole()).as("CAN ended the sequence").isNull();
+    assertThat(m.text()).startsWith("$ idok\n");
+  }
+
+  @Test
+  void originModeIsModelledAndItsLinesAreNotWhole() {
+    ScreenModel m = atPrompt(80, 24, "\u001b[5;10r\u001b[?6h\u001b[2;3H", "$ ");
+    assertThat(m.text().split("\n", -1)[5]).isEqualTo("  $");
+    typed(m, "id");
+    assertThat(m.notWhole()).isEqualTo("origin mode is on");
+    m.feed("\u001b[?6l\u001b[r\r\n$ ");
+    typed(m, "id");
+    assertThat(m.notWhole()).as("origin mode off before the line began").isNull();
+  }
+
+  @Test
+  void tabStopsBackTabAndRepeatMoveTheCursorAsXtermDoes() {
+    ScreenModel m = new ScreenModel(80, 24);
+    m.feed("\t");
+    assertThat(m.column()).isEqualTo(8);
+    m.feed("\u001b[3g\u001b[5G\u001bH\r\t");
+    assertThat(m.column()).as("the only stop, set at column 5").isEqualTo(4);
+    m.feed("\t");
+    assertThat(m.column()).as("no stop further: the last column").isEqualTo(79);
+    m.feed("\u001b[Z");
+    assertThat(m.column()).isEqualTo(4);
+    m.feed("\rab\u001b[3bc");
+    assertThat(m.text()).startsWith("abbbbc\n");
+    m.feed("\r\n\u001b[3b");
+    assertThat(m.column()).as("no character to repeat after a control").isZero();
+  }
+
+  @Test
+  void clearingTheScreenReusesItsRows() {
+    ScreenModel m = atPrompt(4, 2, "ab\r\ncd", "");
+    m.feed("\u001b[2J");
+    assertThat(m.text()).isEqualTo("\n\n");
+    m.feed("\u001b[Hxy");
+    assertThat(m.text()).isEqualTo("xy\n\n");
+  }
 }
