@@ -1,33 +1,24 @@
 package dev.gatehouse.kube;
 
+import static dev.gatehouse.kube.testing.RawSpdyClient.syn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.kube.testing.ExecFront;
+import dev.gatehouse.kube.testing.RawSpdyClient;
+import dev.gatehouse.kube.testing.RawSpdyClient.Answer;
 import dev.gatehouse.kube.testing.StandInApiServer;
 import dev.gatehouse.policy.KubePolicy;
 import dev.gatehouse.policy.Unclassified;
 import dev.gatehouse.policy.Verdict;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.SpdySessionStatus;
-import io.netty.handler.codec.spdy.SpdySynReplyFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +38,7 @@ class SpdyAttack16sHeldTest {
   private KubeProxy proxy;
   private String token;
   private final StringBuffer recorded = new StringBuffer();
-  private final EmbeddedChannel client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  private final RawSpdyClient client = new RawSpdyClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -76,7 +67,7 @@ class SpdyAttack16sHeldTest {
 
   @AfterEach
   void stop() {
-    client.finishAndReleaseAll();
+    client.close();
     proxy.close();
     api.close();
   }
@@ -85,7 +76,7 @@ class SpdyAttack16sHeldTest {
   void aSynStreamReusingAnIdClosesTheExecAndReachesNothing() throws Exception {
     DefaultSpdyDataFrame typed = new DefaultSpdyDataFrame(1, Unpooled.copiedBuffer("echo sneaked\n", StandardCharsets.UTF_8));
     Answer a = upgradeThen(head(EXEC, "SPDY/3.1", "v5.channel.k8s.io"),
-        frames(syn(1, "error"), syn(1, "stdin"), typed), false);
+        client.frames(syn(1, "error"), syn(1, "stdin"), typed), false);
     assertThat(a.head()).startsWith("HTTP/1.1 101");
     assertThat(a.replies()).containsExactly(1);
     assertThat(a.data(1)).contains("stream id 1");
@@ -97,7 +88,7 @@ class SpdyAttack16sHeldTest {
   void aSecondStdinStreamClosesTheExecAndItsDataReachesNothing() throws Exception {
     DefaultSpdyDataFrame typed = new DefaultSpdyDataFrame(5, Unpooled.copiedBuffer("echo sneaked\n", StandardCharsets.UTF_8));
     Answer a = upgradeThen(head(EXEC, "SPDY/3.1", "v5.channel.k8s.io"),
-        frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdin"), typed), false);
+        client.frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdin"), typed), false);
     assertThat(a.replies()).containsExactly(1, 3);
     assertThat(a.data(1)).contains("a second 'stdin' stream");
     assertThat(a.goAway()).isEqualTo(SpdySessionStatus.PROTOCOL_ERROR);
@@ -110,7 +101,7 @@ class SpdyAttack16sHeldTest {
     DefaultSpdySynStreamFrame twoValued = new DefaultSpdySynStreamFrame(3, 0, (byte) 0);
     twoValued.headers().add("streamtype", "resize").add("streamtype", "stdin");
     DefaultSpdyDataFrame typed = new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer("echo sneaked\n", StandardCharsets.UTF_8));
-    Answer a = upgradeThen(head(EXEC, "SPDY/3.1", "v5.channel.k8s.io"), frames(syn(1, "error"), twoValued, typed), false);
+    Answer a = upgradeThen(head(EXEC, "SPDY/3.1", "v5.channel.k8s.io"), client.frames(syn(1, "error"), twoValued, typed), false);
     assertThat(a.replies()).containsExactly(1);
     assertThat(a.data(1)).contains("a 'resize' stream this request did not ask for");
     assertThat(a.goAway()).isEqualTo(SpdySessionStatus.PROTOCOL_ERROR);
@@ -146,7 +137,7 @@ class SpdyAttack16sHeldTest {
         StandardCharsets.UTF_8));
     stdin.setLast(true);
     Answer a = upgradeThen(head(EXEC, "SPDY/3.1", "v5.channel.k8s.io"),
-        frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdout"), syn(7, "stderr"), stdin), true);
+        client.frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdout"), syn(7, "stderr"), stdin), true);
     assertThat(a.replies()).containsExactly(1, 3, 5, 7);
     assertThat(a.data(5)).isEqualTo("split-ok\n");
     assertThat(a.data(1)).contains("\"status\":\"Success\"");
@@ -172,7 +163,7 @@ class SpdyAttack16sHeldTest {
         StandardCharsets.UTF_8));
     stdin.setLast(true);
     Answer a = upgradeThen(head(EXEC, "spdy/3.1", "v5.channel.k8s.io"),
-        frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdout"), syn(7, "stderr"), stdin), false);
+        client.frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdout"), syn(7, "stderr"), stdin), false);
     assertThat(a.head()).startsWith("HTTP/1.1 101").contains("Upgrade: SPDY/3.1");
     assertThat(a.data(5)).isEqualTo("lower\n");
     assertThat(recorded.toString()).isEqualTo("lower\n");
@@ -180,114 +171,13 @@ class SpdyAttack16sHeldTest {
 
   // ---- the raw client ----
 
-  private static DefaultSpdySynStreamFrame syn(int id, String type) {
-    DefaultSpdySynStreamFrame f = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
-    f.headers().set("streamtype", type);
-    return f;
-  }
-
   private String head(String path, String upgrade, String protocol) {
-    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n"
-        + "Connection: Upgrade\r\nUpgrade: " + upgrade + "\r\nX-Stream-Protocol-Version: " + protocol + "\r\n"
-        + "Content-Length: 0\r\n\r\n";
-  }
-
-  private byte[] frames(Object... frames) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Object f : frames) {
-      client.writeOutbound(f);
-    }
-    Object o;
-    while ((o = client.readOutbound()) != null) {
-      ByteBuf b = (ByteBuf) o;
-      byte[] a = new byte[b.readableBytes()];
-      b.readBytes(a);
-      b.release();
-      out.writeBytes(a);
-    }
-    return out.toByteArray();
-  }
-
-  private record Answer(String head, String body, List<Object> frames, boolean closed) {
-    List<Integer> replies() {
-      return frames.stream().filter(f -> f instanceof SpdySynReplyFrame).map(f -> ((SpdySynReplyFrame) f).streamId()).toList();
-    }
-
-    String data(int stream) {
-      StringBuilder b = new StringBuilder();
-      for (Object f : frames) {
-        if (f instanceof SpdyDataFrame d && d.streamId() == stream) {
-          b.append(d.content().toString(StandardCharsets.UTF_8));
-        }
-      }
-      return b.toString();
-    }
-
-    SpdySessionStatus goAway() {
-      return frames.stream().filter(f -> f instanceof SpdyGoAwayFrame).map(f -> ((SpdyGoAwayFrame) f).status())
-          .findFirst().orElse(null);
-    }
+    return RawSpdyClient.head(path, token, upgrade, protocol);
   }
 
   /** Sends {@code head}, then (after a 101) {@code after}, in one write or a byte at a time; reads until closed. */
   private Answer upgradeThen(String head, byte[] after, boolean byteByByte) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.bearerAddress().getPort())) {
-      s.setSoTimeout(15_000);
-      s.setTcpNoDelay(true);
-      OutputStream out = s.getOutputStream();
-      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream h = new ByteArrayOutputStream();
-      while (!h.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-        int c = in.read();
-        if (c < 0) {
-          break;
-        }
-        h.write(c);
-      }
-      String hs = h.toString(StandardCharsets.ISO_8859_1);
-      if (!hs.startsWith("HTTP/1.1 101")) {
-        int len = 0;
-        for (String line : hs.split("\r\n")) {
-          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-            len = Integer.parseInt(line.substring(15).strip());
-          }
-        }
-        return new Answer(hs, new String(in.readNBytes(len), StandardCharsets.UTF_8), List.of(), false);
-      }
-      if (byteByByte) {
-        for (byte b : after) {
-          out.write(b);
-          out.flush();
-        }
-      } else {
-        out.write(after);
-        out.flush();
-      }
-      EmbeddedChannel reader = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
-      List<Object> frames = new ArrayList<>();
-      boolean closed = false;
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          reader.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
-          Object f;
-          while ((f = reader.readInbound()) != null) {
-            frames.add(f);
-          }
-        }
-        closed = true;
-      } catch (java.net.SocketException e) {
-        closed = true;
-      } catch (java.net.SocketTimeoutException e) {
-        closed = false;
-      }
-      List<Object> copies = new ArrayList<>(frames);
-      reader.finishAndReleaseAll();
-      return new Answer(hs, "", copies, closed);
-    }
+    return RawSpdyClient.upgradeThen(proxy.bearerAddress().getPort(), head, after, byteByByte);
   }
 
   private ExecFront.Exec awaitOneUpstream() throws InterruptedException {

@@ -1,33 +1,23 @@
 package dev.gatehouse.kube;
 
+import static dev.gatehouse.kube.testing.RawSpdyClient.syn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.kube.testing.ExecFront;
+import dev.gatehouse.kube.testing.RawSpdyClient;
+import dev.gatehouse.kube.testing.RawSpdyClient.Answer;
 import dev.gatehouse.kube.testing.StandInApiServer;
 import dev.gatehouse.policy.KubePolicy;
 import dev.gatehouse.policy.Unclassified;
 import dev.gatehouse.policy.Verdict;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynStreamFrame;
-import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.SpdySessionStatus;
-import io.netty.handler.codec.spdy.SpdySynReplyFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +39,7 @@ class SpdyMalformedStreamTest {
   private StandInApiServer api;
   private KubeProxy proxy;
   private String token;
-  private final EmbeddedChannel client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  private final RawSpdyClient client = new RawSpdyClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -64,7 +54,7 @@ class SpdyMalformedStreamTest {
 
   @AfterEach
   void stop() {
-    client.finishAndReleaseAll();
+    client.close();
     proxy.close();
     api.close();
   }
@@ -82,7 +72,7 @@ class SpdyMalformedStreamTest {
 
   @Test
   void dataOnAStreamNeverOpenedClosesTheExec() throws Exception {
-    Answer a = upgradeThen(EXEC, "v4.channel.k8s.io", frames(new DefaultSpdyDataFrame(1,
+    Answer a = upgradeThen(EXEC, "v4.channel.k8s.io", client.frames(new DefaultSpdyDataFrame(1,
         Unpooled.copiedBuffer("echo sneaked\n", StandardCharsets.UTF_8))));
     assertThat(a.goAway()).isEqualTo(SpdySessionStatus.PROTOCOL_ERROR);
     assertThat(a.closed()).isTrue();
@@ -95,7 +85,7 @@ class SpdyMalformedStreamTest {
     DefaultSpdySynStreamFrame stdin = syn(3, "stdin");
     DefaultSpdySynStreamFrame bogus = syn(5, "bogus");
     DefaultSpdyDataFrame typed = new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer("echo sneaked\n", StandardCharsets.UTF_8));
-    Answer a = upgradeThen(EXEC, "v5.channel.k8s.io", frames(error, stdin, bogus, typed));
+    Answer a = upgradeThen(EXEC, "v5.channel.k8s.io", client.frames(error, stdin, bogus, typed));
     assertThat(a.replies()).containsExactly(1, 3);
     assertThat(a.data(1)).contains("\"status\":\"Failure\"").contains("a stream of unknown type 'bogus'");
     assertThat(a.goAway()).isEqualTo(SpdySessionStatus.PROTOCOL_ERROR);
@@ -107,7 +97,7 @@ class SpdyMalformedStreamTest {
   void anOversizedHeaderBlockClosesTheExec() throws Exception {
     DefaultSpdySynStreamFrame big = syn(1, "error");
     big.headers().set("padding", "x".repeat(SpdyFrames.MAX_HEADER_BLOCK + 1));
-    Answer a = upgradeThen(EXEC, "v4.channel.k8s.io", frames(big));
+    Answer a = upgradeThen(EXEC, "v4.channel.k8s.io", client.frames(big));
     assertThat(a.replies()).isEmpty();
     assertThat(a.goAway()).isEqualTo(SpdySessionStatus.PROTOCOL_ERROR);
     assertThat(a.closed()).isTrue();
@@ -119,7 +109,7 @@ class SpdyMalformedStreamTest {
     DefaultSpdySynStreamFrame bogus = syn(1, "bogus");
     bogus.headers().set("port", "80").set("requestid", "0");
     DefaultSpdyDataFrame data = new DefaultSpdyDataFrame(1, Unpooled.copiedBuffer("to the pod", StandardCharsets.UTF_8));
-    Answer a = upgradeThen(PORT_FORWARD, "portforward.k8s.io", frames(bogus, data));
+    Answer a = upgradeThen(PORT_FORWARD, "portforward.k8s.io", client.frames(bogus, data));
     assertThat(a.head()).startsWith("HTTP/1.1 101").contains("X-Stream-Protocol-Version: portforward.k8s.io");
     assertThat(a.closed()).isTrue();
     ExecFront.Exec forward = awaitOneUpstream();
@@ -139,102 +129,9 @@ class SpdyMalformedStreamTest {
 
   // ---- the raw client ----
 
-  private static DefaultSpdySynStreamFrame syn(int id, String type) {
-    DefaultSpdySynStreamFrame f = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
-    f.headers().set("streamtype", type);
-    return f;
-  }
-
-  private byte[] frames(Object... frames) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Object f : frames) {
-      client.writeOutbound(f);
-    }
-    Object o;
-    while ((o = client.readOutbound()) != null) {
-      ByteBuf b = (ByteBuf) o;
-      byte[] a = new byte[b.readableBytes()];
-      b.readBytes(a);
-      b.release();
-      out.writeBytes(a);
-    }
-    return out.toByteArray();
-  }
-
-  /** What the proxy answered: the HTTP head, then (after a 101) its frames until it closed. */
-  private record Answer(String head, String body, List<Object> frames, boolean closed) {
-    List<Integer> replies() {
-      return frames.stream().filter(f -> f instanceof SpdySynReplyFrame).map(f -> ((SpdySynReplyFrame) f).streamId()).toList();
-    }
-
-    String data(int stream) {
-      StringBuilder b = new StringBuilder();
-      for (Object f : frames) {
-        if (f instanceof SpdyDataFrame d && d.streamId() == stream) {
-          b.append(d.content().toString(StandardCharsets.UTF_8));
-        }
-      }
-      return b.toString();
-    }
-
-    SpdySessionStatus goAway() {
-      return frames.stream().filter(f -> f instanceof SpdyGoAwayFrame).map(f -> ((SpdyGoAwayFrame) f).status())
-          .findFirst().orElse(null);
-    }
-  }
-
   private Answer upgradeThen(String path, String protocol, byte[] after) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.bearerAddress().getPort())) {
-      s.setSoTimeout(15_000);
-      OutputStream out = s.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n"
-          + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: " + protocol + "\r\n"
-          + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-        int c = in.read();
-        if (c < 0) {
-          break;
-        }
-        head.write(c);
-      }
-      String h = head.toString(StandardCharsets.ISO_8859_1);
-      if (!h.startsWith("HTTP/1.1 101")) {
-        int len = 0;
-        for (String line : h.split("\r\n")) {
-          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-            len = Integer.parseInt(line.substring(15).strip());
-          }
-        }
-        return new Answer(h, new String(in.readNBytes(len), StandardCharsets.UTF_8), List.of(), false);
-      }
-      out.write(after);
-      out.flush();
-      EmbeddedChannel reader = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
-      List<Object> frames = new ArrayList<>();
-      boolean closed = false;
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          reader.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
-          Object f;
-          while ((f = reader.readInbound()) != null) {
-            frames.add(f);
-          }
-        }
-        closed = true;
-      } catch (java.net.SocketException e) {
-        closed = true; // reset by the proxy: closed as well
-      } catch (java.net.SocketTimeoutException e) {
-        closed = false;
-      }
-      List<Object> copies = new ArrayList<>(frames);
-      reader.finishAndReleaseAll();
-      return new Answer(h, "", copies, closed);
-    }
+    return RawSpdyClient.upgradeThen(proxy.bearerAddress().getPort(), RawSpdyClient.head(path, token, "SPDY/3.1", protocol),
+        after, false);
   }
 
   private ExecFront.Exec awaitOneUpstream() throws InterruptedException {
