@@ -101,7 +101,7 @@ class ShellGuardIT {
     assertThat(audit.path("statement").asText()).isEqualTo("echo ran-before; rm -rf /");
     assertThat(audit.path("rule").asText()).isEqualTo("recursive-delete-root");
     assertThat(audit.path("source").asText()).isEqualTo("exact");
-    assertThat(recordingsOf(ann)).contains("block recursive-delete-root (exact): echo ran-before; rm -rf /");
+    assertThat(gw.recordingsOf(ann)).contains("block recursive-delete-root (exact): echo ran-before; rm -rf /");
   }
 
   @Test
@@ -258,13 +258,5 @@ class ShellGuardIT {
     assertThat(lines.get(0)).contains("\"verdict\":\"block\"", "\"rule\":\"recursive-delete-root\"", "\"reason\":\"rm -rf /\"");
     assertThat(lines.get(1)).contains("\"verdict\":\"allow\"", "\"commands\":[\"ls\"]");
     assertThat(lines.get(2)).contains("\"verdict\":\"review\"", "\"rule\":\"unclassified\"", "\"exact\":false");
-  }
-
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
   }
 }

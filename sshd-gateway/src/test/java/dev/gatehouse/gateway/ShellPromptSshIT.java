@@ -4,7 +4,6 @@ import static dev.gatehouse.gateway.GatewayFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,14 +77,6 @@ class ShellPromptSshIT {
     return t;
   }
 
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
-  }
-
   @Test
   void anAllowedLineRunsOnTheHostAndIsAuditedWithItsExitStatus(@TempDir Path tmp) throws Exception {
     SshClientKey ann = gw.sign(GatewayFixture.uniqueIdentity("ann"), List.of("dev"));
@@ -100,7 +91,7 @@ class ShellPromptSshIT {
         .and(field("statement", "whoami | tr a-z A-Z; (exit 3)")));
     assertThat(a.path("exitStatus").asInt()).isEqualTo(3);
     assertThat(a.path("source").asText()).isEqualTo("exact");
-    String cast = recordingsOf(ann);
+    String cast = gw.recordingsOf(ann);
     assertThat(cast).contains("allow (exact): whoami | tr a-z A-Z; (exit 3)", "exit 3 (");
     assertThat(cast).as("no integration marker and none of its code in the recording")
         .doesNotContain("133;", "\\u001b]133", "__gh_", "POSIXLY_CORRECT");
@@ -119,7 +110,7 @@ class ShellPromptSshIT {
     assertThat(witness).as("nothing of the blocked line ran on the host").doesNotExist();
     JsonNode a = gw.awaitAudit("blocked line", field("code", "GH3001W").and(field("identity", cid.identity())));
     assertThat(a.path("statement").asText()).isEqualTo("touch " + witness + "; rm -rf /");
-    assertThat(recordingsOf(cid)).contains("block recursive-delete-root (exact): touch " + witness + "; rm -rf /");
+    assertThat(gw.recordingsOf(cid)).contains("block recursive-delete-root (exact): touch " + witness + "; rm -rf /");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static dev.gatehouse.gateway.GatewayFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,14 +79,6 @@ class ShellScreenSshIT {
     return t;
   }
 
-  private static String recordingsOf(SshClientKey key) throws Exception {
-    StringBuilder all = new StringBuilder();
-    for (var s : gw.sessionsOf(key.identity())) {
-      all.append(Files.readString(gw.dataDir().resolve(s.path())));
-    }
-    return all.toString();
-  }
-
   @Test
   void aDashHostGoesOnInScreenModeAndAnAllowedLineRunsAuditedAsScreen(@TempDir Path tmp) throws Exception {
     SshClientKey ann = gw.sign(GatewayFixture.uniqueIdentity("ann"), List.of("dev"));
@@ -104,7 +95,7 @@ class ShellScreenSshIT {
     JsonNode a = gw.awaitAudit("allowed line", field("code", "GH3000I").and(field("identity", ann.identity()))
         .and(field("statement", "echo screen-ok; whoami")));
     assertThat(a.path("source").asText()).isEqualTo("screen");
-    assertThat(recordingsOf(ann)).contains("allow (screen): echo screen-ok; whoami",
+    assertThat(gw.recordingsOf(ann)).contains("allow (screen): echo screen-ok; whoami",
         "guard lost (remote-shell-not-bash): commands are now judged from the screen");
   }
 
@@ -123,7 +114,7 @@ class ShellScreenSshIT {
     JsonNode a = gw.awaitAudit("blocked line", field("code", "GH3001W").and(field("identity", cid.identity())));
     assertThat(a.path("statement").asText()).isEqualTo("touch " + witness + "; rm -rf /");
     assertThat(a.path("source").asText()).isEqualTo("screen");
-    assertThat(recordingsOf(cid)).contains("block recursive-delete-root (screen): touch " + witness + "; rm -rf /");
+    assertThat(gw.recordingsOf(cid)).contains("block recursive-delete-root (screen): touch " + witness + "; rm -rf /");
     String session = gw.sessionsOf(cid.identity()).get(0).id();
     GatewayFixture.CliResult show = gw.cli("sessions", "show", session);
     assertThat(show.out()).as(show.err()).contains("block  (screen) recursive-delete-root");
