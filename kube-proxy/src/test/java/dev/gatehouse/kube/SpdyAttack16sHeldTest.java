@@ -38,6 +38,7 @@ class SpdyAttack16sHeldTest {
   private KubeProxy proxy;
   private String token;
   private final StringBuffer recorded = new StringBuffer();
+  private final List<String> resizes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final RawSpdyClient client = new RawSpdyClient();
 
   @BeforeEach
@@ -55,6 +56,7 @@ class SpdyAttack16sHeldTest {
 
       @Override
       public void resize(int columns, int rows) {
+        resizes.add(columns + "x" + rows);
       }
 
       @Override
@@ -148,13 +150,29 @@ class SpdyAttack16sHeldTest {
 
   @Test
   void aContainerWithABadEscapeNeverReachesTheApiServer() throws Exception {
-    // Go drops the pair (the API server would pick the default container); the proxy's own reading
-    // of the query for the recording fails on it, so the stream is not opened at all.
+    // Go drops the pair (the API server would pick the default container): the proxy does not open
+    // the stream at all.
     Answer a = upgradeThen(head("/api/v1/namespaces/app/pods/web-1/exec?container=%zz&command=sh&stdout=true",
         "SPDY/3.1", "v5.channel.k8s.io"), new byte[0], false);
     assertThat(a.head()).doesNotStartWith("HTTP/1.1 101");
     Thread.sleep(300);
     assertThat(api.execs()).isEmpty();
+  }
+
+  @Test
+  void aTerminalsResizesOverSpdyAreRecordedAndItsOutputIsOneStream() throws Exception {
+    DefaultSpdyDataFrame size = new DefaultSpdyDataFrame(7, Unpooled.copiedBuffer("{\"Width\":100,\"Height\":40}\n",
+        StandardCharsets.UTF_8));
+    DefaultSpdyDataFrame stdin = new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer("echo sized\nexit\n",
+        StandardCharsets.UTF_8));
+    stdin.setLast(true);
+    Answer a = upgradeThen(head("/api/v1/namespaces/app/pods/web-1/exec?container=web&command=sh&stdin=true&stdout=true"
+        + "&tty=true", "SPDY/3.1", "v5.channel.k8s.io"),
+        client.frames(syn(1, "error"), syn(3, "stdin"), syn(5, "stdout"), syn(7, "resize"), size, stdin), false);
+    assertThat(a.replies()).containsExactly(1, 3, 5, 7);
+    assertThat(a.data(5)).contains("sized");
+    assertThat(resizes).as("the recording's resizes").containsExactly("100x40");
+    assertThat(recorded.toString()).contains("sized");
   }
 
   @Test
