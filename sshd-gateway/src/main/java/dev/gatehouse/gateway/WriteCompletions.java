@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * inside {@link #onWritingThread}'s stream, as the JDK itself does on the group's threads; every other
  * task (reads, writes that had to wait for the socket) goes to the pool as before, so the group's
  * polling thread still hands every read on.
+ *
+ * <p>A task run here carries the JDK's binding of the thread to the group (a thread-local it never
+ * clears), so the JDK may later call up to 16 completions of that thread's writes directly without
+ * asking the pool, as it does on its own threads; that is the same handling as above.
  */
 public final class WriteCompletions {
   private static final Logger LOG = LoggerFactory.getLogger(WriteCompletions.class);
