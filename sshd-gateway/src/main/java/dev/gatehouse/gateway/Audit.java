@@ -28,6 +28,16 @@ public final class Audit {
   /** Sees every line as it is recorded or queued (the web's /metrics counts from it). */
   private volatile java.util.function.BiConsumer<AuditCode, Map<String, Object>> observer = (c, f) -> { };
 
+  /**
+   * How long the writer waits, after the first line of a group, for more lines to join it (unless
+   * {@link #GATHER_LINES} are queued already). At thousands of statements a second the lines of a
+   * millisecond share one wake-up, one file lock and one write instead of one each; a crash of the
+   * gateway can take at most this much more of the queue (docs/operations.md, lines still queued).
+   */
+  static final long GATHER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+
+  static final int GATHER_LINES = 256;
+
   public void observe(java.util.function.BiConsumer<AuditCode, Map<String, Object>> observer) {
     this.observer = observer;
   }
@@ -136,6 +146,13 @@ public final class Audit {
         return;
       }
       if (!batch.isEmpty()) {
+        if (later.size() < GATHER_LINES) {
+          // Let the lines of the next moment join this group: one wake-up, one lock and one write
+          // (and, without an interval, one fdatasync) for all of them. Producers do not wake this
+          // thread while it waits here (the queue wakes a taker only when it was empty and someone
+          // waits in take), and no answer waits for it: the lines record what already happened.
+          java.util.concurrent.locks.LockSupport.parkNanos(GATHER_NANOS);
+        }
         later.drainTo(batch, 1000);
         try {
           log.appendAll(batch, syncEach);

@@ -384,6 +384,9 @@ public final class Gateway implements AutoCloseable {
     // answer written in two TCP segments (channel data, then a window adjust or the next reply)
     // would wait for the client's delayed ACK: milliseconds per statement on an idle connection.
     CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+    // MINA's NIO2 transport; an answer's write into a forwarded channel completes on the proxy's
+    // thread that wrote it instead of waking one of MINA's workers for it.
+    sshd.setIoServiceFactoryFactory(WriteCompletions.factoryFactory());
     sshd.setKeyPairProvider(KeyPairProvider.wrap(ca.hostKeyPair()));
     sshd.setHostKeyCertificateProvider(session -> List.of(ca.hostCertificate()));
     BuiltinCiphers.ParseResult ciphers = BuiltinCiphers.parseCiphersList(config.ssh().ciphers());

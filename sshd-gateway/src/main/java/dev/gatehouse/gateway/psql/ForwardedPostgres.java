@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.psql;
 
 import dev.gatehouse.gateway.ChannelOpenRefusals;
 import dev.gatehouse.gateway.GatewayServices;
+import dev.gatehouse.gateway.WriteCompletions;
 import dev.gatehouse.gateway.approval.ApprovalGate;
 import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
@@ -96,7 +97,8 @@ public final class ForwardedPostgres extends AbstractServerChannel {
     try {
       fromClient = new ChannelPipedInputStream(this, getLocalWindow());
       pipe = new ChannelPipedOutputStream(fromClient);
-      toClient = new ChannelOutputStream(this, getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
+      toClient = WriteCompletions.onWritingThread(
+          new ChannelOutputStream(this, getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true));
       session = new Recorded(services, target, user, this);
       if (!session.open()) {
         ChannelOpenRefusals.describe(getSession(), getRecipient(),
