@@ -101,7 +101,7 @@ public final class ContentDetectors {
               case "email" -> ContentDetectors::emailsAroundAts;
               case "credit-card" -> (t, r) -> {
                 if (asciiDigits(t, 13)) {
-                  inRuns(t, r, ContentDetectors::cardRunEnd, 13, ContentDetectors::cardsWithoutRegex);
+                  cardsInRuns(t, r);
                 }
               };
               case "iban" -> (t, r) -> {
@@ -214,6 +214,27 @@ public final class ContentDetectors {
     }
   }
 
+  /**
+   * {@link #cardsWithoutRegex} on each run of {@link #cardRunEnd} with at least 13 digits, with one
+   * character of context on either side: {@link #inRuns} for cards, read in place (no copies).
+   */
+  private static void cardsInRuns(String t, List<int[]> ranges) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      if (!digit(t.charAt(i))) {
+        i++;
+        continue;
+      }
+      long run = cardRunEnd(t, i);
+      int end = (int) (run >>> 32);
+      if ((int) run >= 13) {
+        cardsWithoutRegex(t, Math.max(0, i - 1), Math.min(n, end + 1), ranges);
+      }
+      i = end;
+    }
+  }
+
   private static void shift(List<int[]> ranges, int from, int by) {
     for (int k = from; k < ranges.size(); k++) {
       int[] r = ranges.get(k);
@@ -264,42 +285,42 @@ public final class ContentDetectors {
    * two letters, which the final {@code \.[A-Za-z]{2,}} takes with all its leading letters.
    */
   static int emailDomainEnd(String t, int from, int end) {
-    java.util.List<int[]> segments = new java.util.ArrayList<>();
+    // Segment j may be the final label when j >= 1 and segments 0..j-1 are all valid labels: the
+    // last such segment that starts with two letters wins. One pass, no lists.
+    int best = -1;
     int s = from;
+    int j = 0;
     for (int i = from; i <= end; i++) {
       if (i == end || t.charAt(i) == '.') {
-        segments.add(new int[] {s, i});
+        if (j >= 1) {
+          int k = s;
+          while (k < i && asciiLetter(t.charAt(k))) {
+            k++;
+          }
+          if (k - s >= 2) {
+            best = k;
+          }
+        }
+        if (!validLabel(t, s, i)) {
+          break; // no later segment has only valid labels before it
+        }
         s = i + 1;
+        j++;
       }
     }
-    // labels: the valid ones from the first on (the first is required)
-    int labels = 0;
-    while (labels < segments.size() && validLabel(t, segments.get(labels))) {
-      labels++;
-    }
-    for (int j = Math.min(labels, segments.size() - 1); j >= 1; j--) {
-      int[] tld = segments.get(j);
-      int k = tld[0];
-      while (k < tld[1] && asciiLetter(t.charAt(k))) {
-        k++;
-      }
-      if (k - tld[0] >= 2) {
-        return k;
-      }
-    }
-    return -1;
+    return best;
   }
 
   private static boolean asciiLetter(char c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 
-  private static boolean validLabel(String t, int[] seg) {
-    if (seg[1] <= seg[0]) {
+  private static boolean validLabel(String t, int start, int end) {
+    if (end <= start) {
       return false;
     }
-    char first = t.charAt(seg[0]);
-    char last = t.charAt(seg[1] - 1);
+    char first = t.charAt(start);
+    char last = t.charAt(end - 1);
     return first != '-' && last != '-'; // the segment holds only letters, digits and hyphens
   }
 
@@ -310,10 +331,15 @@ public final class ContentDetectors {
    * followed by a non-word character or the end; the search goes on after the match, Luhn or not.
    */
   static void cardsWithoutRegex(String t, List<int[]> ranges) {
-    int n = t.length();
-    int i = 0;
+    cardsWithoutRegex(t, 0, t.length(), ranges);
+  }
+
+  /** {@link #cardsWithoutRegex(String, List)} on {@code t[lo, hi)} as if it were the whole text. */
+  private static void cardsWithoutRegex(String t, int lo, int hi, List<int[]> ranges) {
+    int n = hi;
+    int i = lo;
     while (i < n) {
-      if (!digit(t.charAt(i)) || i > 0 && wordChar(t.charAt(i - 1))) {
+      if (!digit(t.charAt(i)) || i > lo && wordChar(t.charAt(i - 1))) {
         i++;
         continue;
       }
@@ -335,8 +361,7 @@ public final class ContentDetectors {
         i++;
         continue;
       }
-      String d = t.substring(i, best).replace(" ", "").replace("-", "");
-      if (luhn(d)) {
+      if (luhn(t, i, best)) {
         ranges.add(new int[] {i, best});
       }
       i = best;
@@ -453,7 +478,9 @@ public final class ContentDetectors {
         case 'p' -> "passw";
         default -> null;
       };
-      if (root != null && t.regionMatches(true, i, root, 0, root.length())) {
+      // a root's second letter is e, o or a, which no other character folds to: compare it first
+      if (root != null && i + 1 < t.length() && (t.charAt(i + 1) | 0x20) == root.charAt(1)
+          && t.regionMatches(true, i, root, 0, root.length())) {
         return true;
       }
     }
@@ -559,6 +586,10 @@ public final class ContentDetectors {
     if (j > 0 && (text.charAt(j - 1) == '"' || text.charAt(j - 1) == '\'')) {
       j--;
     }
+    // Every key word ends in y, d, t, n or r, letters RE2's (?i) folds only to their other case.
+    if (j == 0 || "ydtnrYDTNR".indexOf(text.charAt(j - 1)) < 0) {
+      return false;
+    }
     int from = Math.max(0, j - 32); // the longest key word is 20 characters
     return KEY_WORD_AT_END.matcher(text.subSequence(from, j)).find();
   }
@@ -610,6 +641,31 @@ public final class ContentDetectors {
         ranges.add(new int[] {m.start(), m.end()});
       }
     }
+  }
+
+  /** {@link #luhn(String)} of the digits of {@code t[from, to)}, its blanks and hyphens left out. */
+  private static boolean luhn(String t, int from, int to) {
+    int sum = 0;
+    boolean twice = false;
+    for (int i = to - 1; i >= from; i--) {
+      char c = t.charAt(i);
+      if (c == ' ' || c == '-') {
+        continue;
+      }
+      int d = c - '0';
+      if (d < 0 || d > 9) {
+        return false;
+      }
+      if (twice) {
+        d *= 2;
+        if (d > 9) {
+          d -= 9;
+        }
+      }
+      sum += d;
+      twice = !twice;
+    }
+    return sum % 10 == 0;
   }
 
   static boolean luhn(String digits) {
