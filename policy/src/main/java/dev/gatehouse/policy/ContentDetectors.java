@@ -80,12 +80,13 @@ public final class ContentDetectors {
             case "credit-card" -> ContentDetectors::cards;
             case "iban" -> ContentDetectors::ibans;
             case "api-key" -> (t, r) -> {
+              int hints = prefilter ? keyHints(t) : KEY_TOKEN | KEY_ASSIGNMENT_HINT;
               if (!prefilter) {
                 all(KEY_TOKENS, t, r);
-              } else if (mayHoldKeyToken(t)) {
+              } else if ((hints & KEY_TOKEN) != 0) {
                 keyTokensInRuns(t, r);
               }
-              if (!prefilter || mayHoldKeyAssignment(t)) {
+              if ((hints & KEY_ASSIGNMENT_HINT) != 0) {
                 assignments(t, r);
               }
             };
@@ -426,21 +427,28 @@ public final class ContentDetectors {
           "xox", "k_live_", "AIza", "sk-");
 
   static boolean mayHoldKeyToken(String t) {
-    // One pass over the text, trying only the literals that start with the character at hand.
-    int n = t.length();
-    for (int i = 0; i < n; i++) {
-      char c = t.charAt(i);
-      if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
-        char next = i + 1 < n ? t.charAt(i + 1) : 0;
-        // the second character first: AK AS AG AI AR AN, gh gi gl, xo, k_, sk
-        if (c == 'A' && "KSGIRN".indexOf(next) < 0 || c == 'g' && next != 'h' && next != 'i' && next != 'l'
-            || c == 'x' && next != 'o' || c == 'k' && next != '_' || c == 's' && next != 'k') {
-          continue;
-        }
-        for (String l : KEY_TOKEN_LITERALS) {
-          if (l.charAt(0) == c && t.startsWith(l, i)) {
-            return true;
-          }
+    for (int i = 0; i < t.length(); i++) {
+      if (keyTokenAt(t, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether one of {@link #KEY_TOKEN_LITERALS} starts at {@code i}. */
+  private static boolean keyTokenAt(String t, int i) {
+    // Trying only the literals that start with the character at hand.
+    char c = t.charAt(i);
+    if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
+      char next = i + 1 < t.length() ? t.charAt(i + 1) : 0;
+      // the second character first: AK AS AG AI AR AN, gh gi gl, xo, k_, sk
+      if (c == 'A' && "KSGIRN".indexOf(next) < 0 || c == 'g' && next != 'h' && next != 'i' && next != 'l'
+          || c == 'x' && next != 'o' || c == 'k' && next != '_' || c == 's' && next != 'k') {
+        return false;
+      }
+      for (String l : KEY_TOKEN_LITERALS) {
+        if (l.charAt(0) == c && t.startsWith(l, i)) {
+          return true;
         }
       }
     }
@@ -460,31 +468,82 @@ public final class ContentDetectors {
       return false;
     }
     for (int i = 0; i < t.length(); i++) {
-      char c = t.charAt(i);
-      if (c >= 128) {
-        for (String root : KEY_ROOTS) {
-          if (t.regionMatches(true, i, root, 0, root.length())) {
-            return true;
-          }
-        }
-        continue;
-      }
-      // each root starts with its own letter: at most one comparison per character
-      String root = switch (c | 0x20) {
-        case 'k' -> "key";
-        case 's' -> "secret";
-        case 't' -> "token";
-        case 'b' -> "bearer";
-        case 'p' -> "passw";
-        default -> null;
-      };
-      // a root's second letter is e, o or a, which no other character folds to: compare it first
-      if (root != null && i + 1 < t.length() && (t.charAt(i + 1) | 0x20) == root.charAt(1)
-          && t.regionMatches(true, i, root, 0, root.length())) {
+      if (keyRootAt(t, i)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether one of {@link #KEY_ROOTS} starts at {@code i}, compared as {@link #mayHoldKeyAssignment} does. */
+  private static boolean keyRootAt(String t, int i) {
+    char c = t.charAt(i);
+    if (c >= 128) {
+      for (String root : KEY_ROOTS) {
+        if (t.regionMatches(true, i, root, 0, root.length())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    // each root starts with its own letter: at most one comparison per character
+    String root = switch (c | 0x20) {
+      case 'k' -> "key";
+      case 's' -> "secret";
+      case 't' -> "token";
+      case 'b' -> "bearer";
+      case 'p' -> "passw";
+      default -> null;
+    };
+    // a root's second letter is e, o or a, which no other character folds to: compare it first
+    return root != null && i + 1 < t.length() && (t.charAt(i + 1) | 0x20) == root.charAt(1)
+        && t.regionMatches(true, i, root, 0, root.length());
+  }
+
+  /** {@link #keyHints} bits: {@link #mayHoldKeyToken}, and {@link #mayHoldKeyAssignment}. */
+  private static final int KEY_TOKEN = 1;
+  private static final int KEY_ASSIGNMENT_HINT = 2;
+  private static final int KEY_SEPARATOR = 4;
+
+  /** What each ASCII character may start or be, in {@link #keyHints}' bits. */
+  private static final byte[] KEY_HINT = new byte[128];
+
+  static {
+    for (char c : "Agxks".toCharArray()) {
+      KEY_HINT[c] |= KEY_TOKEN;
+    }
+    for (char c : "kstbpKSTBP".toCharArray()) {
+      KEY_HINT[c] |= KEY_ASSIGNMENT_HINT;
+    }
+    KEY_HINT[':'] |= KEY_SEPARATOR;
+    KEY_HINT['='] |= KEY_SEPARATOR;
+  }
+
+  /**
+   * {@link #mayHoldKeyToken} and {@link #mayHoldKeyAssignment} in one pass over {@code t}: a
+   * table lookup per character, the comparisons only where a literal or a root may start.
+   */
+  static int keyHints(String t) {
+    int n = t.length();
+    int found = 0;
+    for (int i = 0; i < n && found != (KEY_TOKEN | KEY_ASSIGNMENT_HINT | KEY_SEPARATOR); i++) {
+      char c = t.charAt(i);
+      int h = c < 128 ? KEY_HINT[c] : KEY_ASSIGNMENT_HINT;
+      if (h == 0) {
+        continue;
+      }
+      if ((h & KEY_SEPARATOR) != 0) {
+        found |= KEY_SEPARATOR;
+      }
+      if ((h & KEY_TOKEN) != 0 && (found & KEY_TOKEN) == 0 && keyTokenAt(t, i)) {
+        found |= KEY_TOKEN;
+      }
+      if ((h & KEY_ASSIGNMENT_HINT) != 0 && (found & KEY_ASSIGNMENT_HINT) == 0 && keyRootAt(t, i)) {
+        found |= KEY_ASSIGNMENT_HINT;
+      }
+    }
+    boolean assignment = (found & (KEY_ASSIGNMENT_HINT | KEY_SEPARATOR)) == (KEY_ASSIGNMENT_HINT | KEY_SEPARATOR);
+    return (found & KEY_TOKEN) | (assignment ? KEY_ASSIGNMENT_HINT : 0);
   }
 
   public List<String> names() {

@@ -627,6 +627,11 @@ public final class OutputMasker {
       counts[v[2]]++;
       // The value's escape sequences (and the bytes of controls inside them), after its mask.
       int cursor = first;
+      if (at[last] + width[last] - first == last - (s - c) + 1) {
+        // as many bytes as chars: one byte each, nothing between them (the common case)
+        pos = at[last] + 1;
+        continue;
+      }
       for (int k = s - c; k <= last; k++) {
         if (at[k] > cursor) {
           put(buf, cursor, at[k] - cursor);
