@@ -589,7 +589,8 @@ public final class ContentDetectors {
    * find ({@code detector} indexes {@link #names()}).
    */
   List<int[]> values(String text) {
-    List<int[]> ranges = new ArrayList<>();
+    // sized for a value every few dozen characters (bulk output full of values), so it rarely grows
+    List<int[]> ranges = new ArrayList<>(Math.min(1024, 8 + text.length() / 16));
     for (int i = 0; i < detectors.size(); i++) {
       int before = ranges.size();
       detectors.get(i).find(text, ranges);
@@ -602,7 +603,7 @@ public final class ContentDetectors {
       return ranges;
     }
     ranges.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
-    List<int[]> values = new ArrayList<>();
+    List<int[]> values = new ArrayList<>(ranges.size());
     int pos = 0;
     int k = 0;
     while (k < ranges.size()) {
