@@ -359,6 +359,29 @@ class SshTargetIT {
   }
 
   @Test
+  void recordingOfBulkOutputHoldsEveryByteTheClientGotInOrder() throws Exception {
+    SshClientKey key = person("bulkrec");
+
+    // ~2 MB in many chunks: each is recorded from the very buffer the next chunk is read into.
+    SshResult r = gw.ssh(key, "host").run("seq 1 300000");
+    assertThat(r.exitCode()).as("exit %s, err %s", r.exitCode(), r.err()).isZero();
+
+    SessionRecord s = gw.awaitSession(key.identity(), x -> x.state() == SessionState.CLOSED);
+    StringBuilder recorded = new StringBuilder();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = Files.readAllLines(gw.dataDir().resolve(s.path()));
+    for (String l : lines.subList(1, lines.size())) { // the header first
+      JsonNode e = json.readTree(l);
+      if ("o".equals(e.path(1).asText())) {
+        recorded.append(e.path(2).asText());
+      }
+    }
+    assertThat(r.out().length()).isEqualTo(1_988_895); // seq 1 300000
+    assertThat(recorded.length()).isEqualTo(r.out().length());
+    assertThat(recorded.toString()).isEqualTo(r.out());
+  }
+
+  @Test
   void maximumSessionLengthEndsAnSshTargetSession() throws Exception {
     SshClientKey key = person("maxlen");
 

@@ -22,6 +22,9 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  * read) is armed for that read, and if the read is still waiting when it fires, what is held is passed on. Writes
  * stay one at a time (a flush's write and a read's write queue behind each other), in order.
  *
+ * <p>Without a masker the recording and the writer get the read buffer itself, not a copy: the
+ * recording copies what it keeps, and the buffer is not read into again before the write completed.
+ *
  * <p>Futures that are already done are handled in a loop, not in nested listeners (MINA warns that
  * chained listeners can overflow the stack).
  */
@@ -135,6 +138,20 @@ final class AsyncPump {
       return !stopped;
     }
     lastRead = n;
+    if (masker == null) {
+      // Unmasked: the tap (the recording copies what it keeps) and the writer see the read buffer
+      // itself. It is not read into again before this write completes.
+      try {
+        tap.accept(buffer.array(), buffer.rpos(), n);
+        synchronized (this) {
+          writing = true;
+        }
+        return write(new ByteArrayBuffer(buffer.array(), buffer.rpos(), n), this::run);
+      } catch (IOException | RuntimeException e) {
+        finish(e);
+        return false;
+      }
+    }
     byte[] data = new byte[n];
     System.arraycopy(buffer.array(), buffer.rpos(), data, 0, n);
     try {
@@ -152,7 +169,7 @@ final class AsyncPump {
         }
         writing = true;
       }
-      return write(out, this::run);
+      return write(new ByteArrayBuffer(out), this::run);
     } catch (IOException | RuntimeException e) {
       finish(e);
       return false;
@@ -193,10 +210,10 @@ final class AsyncPump {
   }
 
   /** Writes {@code out} (writing is set); true when it completed at once and the caller goes on. */
-  private boolean write(byte[] out, Runnable then) {
+  private boolean write(ByteArrayBuffer out, Runnable then) {
     IoWriteFuture write;
     try {
-      write = to.writeBuffer(new ByteArrayBuffer(out));
+      write = to.writeBuffer(out);
     } catch (IOException | RuntimeException e) {
       finish(e);
       return false;
@@ -236,7 +253,7 @@ final class AsyncPump {
         nextThen.run();
         return false;
       }
-      if (write(next, nextThen)) {
+      if (write(new ByteArrayBuffer(next), nextThen)) {
         nextThen.run();
       }
       return false;
@@ -286,7 +303,7 @@ final class AsyncPump {
       return;
     }
     if (out.length > 0) {
-      write(out, () -> {}); // nothing waits behind an idle flush but what it queued itself
+      write(new ByteArrayBuffer(out), () -> {}); // nothing waits behind an idle flush but what it queued itself
     }
   }
 
@@ -317,7 +334,7 @@ final class AsyncPump {
     }
     if (out == null) {
       finish(error);
-    } else if (out.length == 0 || write(out, () -> finish(null))) {
+    } else if (out.length == 0 || write(new ByteArrayBuffer(out), () -> finish(null))) {
       finish(null);
     }
   }

@@ -24,6 +24,11 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's own SSH client for {@code ssh} targets: one MINA client for all sessions (its NIO
@@ -32,6 +37,7 @@ import org.apache.sshd.common.AttributeRepository;
  * carries its pinned host key and logs in with a fresh key and a certificate minted for it.
  */
 public final class DownstreamClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DownstreamClient.class);
   private final SshClient client;
   private final CertificateAuthority ca;
 
@@ -46,9 +52,13 @@ public final class DownstreamClient implements AutoCloseable {
     c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     c.setServerKeyVerifier(PinnedHostKey.VERIFIER);
     CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(c, true);
+    // MINA leaves Nagle on; the user's side turns it off (see Gateway). The login's messages and
+    // every keystroke are small packets that Nagle would hold while an earlier one is unacknowledged.
+    CoreModuleProperties.TCP_NODELAY.set(c, true);
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<NamedFactory<Cipher>> factories = (List) BuiltinCiphers.parseCiphersList(ciphers).getParsedFactories();
     c.setCipherFactories(factories);
+    c.addSessionListener(KEX_DONE);
     c.start();
     return new DownstreamClient(c, ca);
   }
@@ -58,6 +68,23 @@ public final class DownstreamClient implements AutoCloseable {
    * and which is valid until {@code validBefore}. Blocking: call it off MINA's I/O threads.
    */
   public ClientSession connect(SshTargetSettings settings, String identity, Instant validBefore) throws DownstreamFailure {
+    return connect(settings, identity, validBefore, new SetupTrace());
+  }
+
+  /** When the first key exchange of a downstream session completed (System.nanoTime), for {@link SetupTrace}. */
+  private static final AttributeRepository.AttributeKey<Long> KEX_DONE_AT = new AttributeRepository.AttributeKey<>();
+
+  private static final SessionListener KEX_DONE = new SessionListener() {
+    @Override
+    public void sessionEvent(Session session, Event event) {
+      if (event == Event.KexCompleted && session.getAttribute(KEX_DONE_AT) == null) {
+        session.setAttribute(KEX_DONE_AT, System.nanoTime());
+      }
+    }
+  };
+
+  ClientSession connect(SshTargetSettings settings, String identity, Instant validBefore, SetupTrace trace)
+      throws DownstreamFailure {
     if (!validBefore.isAfter(Instant.now().plusSeconds(1))) {
       // The person's certificate or binding ends now: no certificate for the host outlives it.
       throw new DownstreamFailure("cert-expired", "the login's certificate or key binding has expired ("
@@ -71,6 +98,7 @@ public final class DownstreamClient implements AutoCloseable {
     try {
       session = client.connect(settings.user(), settings.host(), settings.port(), context, null)
           .verify(timeout).getSession();
+      trace.mark("tcp");
     } catch (IOException e) {
       Throwable root = rootCause(e);
       String slug = root instanceof ConnectException ? "target-refused" : "target-unreachable";
@@ -80,8 +108,23 @@ public final class DownstreamClient implements AutoCloseable {
       KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
       OpenSshCertificate cert = ca.signTargetCertificate(key.getPublic(), identity, settings.user(), validBefore);
       session.addPublicKeyIdentity(new KeyPair(cert, key.getPrivate()));
+      trace.mark("cert");
       AuthFuture auth = session.auth();
       auth.verify(timeout);
+      Long kexDone = session.getAttribute(KEX_DONE_AT);
+      if (kexDone != null) {
+        trace.mark("kex", kexDone);
+      }
+      trace.mark("auth");
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("downstream {}: kex {}, host key {}, cipher {}/{}, mac {}/{}", where,
+            session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS),
+            session.getNegotiatedKexParameter(KexProposalOption.SERVERKEYS),
+            session.getNegotiatedKexParameter(KexProposalOption.C2SENC),
+            session.getNegotiatedKexParameter(KexProposalOption.S2CENC),
+            session.getNegotiatedKexParameter(KexProposalOption.C2SMAC),
+            session.getNegotiatedKexParameter(KexProposalOption.S2CMAC));
+      }
       return session;
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       String hostKey = pin.failure();

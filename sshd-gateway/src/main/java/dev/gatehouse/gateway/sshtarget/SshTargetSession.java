@@ -76,6 +76,9 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   private static final Logger LOG = LoggerFactory.getLogger(SshTargetSession.class);
 
   private final DownstreamClient downstream;
+  /** Setup and teardown steps, for one debug line when the session ends. */
+  private final SetupTrace trace = new SetupTrace();
+  private volatile boolean outputSeen;
   private IoInputStream userIn;
   private IoOutputStream userOut;
   private IoOutputStream userErr;
@@ -169,6 +172,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       exitCallback.onExit(1, "recording unavailable");
       return;
     }
+    trace.mark("recording-open");
     if (refusesInteractiveWithoutPrompt(pty)) {
       if (finishRecording(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, null)) {
         exitCallback.onExit(dev.gatehouse.gateway.shell.ExecGuard.EXIT_BLOCKED, endReason);
@@ -190,6 +194,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   }
 
   private void connect(WindowSize size, String term) {
+    trace.mark("connect-task");
     Integer refused = guardExec(channel);
     if (refused != null) {
       // Judged before the host is even contacted: nothing of a refused command reaches it.
@@ -199,7 +204,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       return;
     }
     try {
-      hostSession = downstream.connect(target.ssh(), user.identity(), targetCertificateEnd(Instant.now()));
+      hostSession = downstream.connect(target.ssh(), user.identity(), targetCertificateEnd(Instant.now()), trace);
       if (!endReason.equals("exit")) {
         // Ended (drain, kill, revocation, client gone) while connecting: run nothing on the host.
         closeHost();
@@ -240,6 +245,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       }
       ch.setStreaming(StreamingChannel.Streaming.Async);
       ch.open().verify(target.ssh().connectTimeout());
+      trace.mark("channel-open");
       hostChannel = ch;
     } catch (DownstreamFailure e) {
       failed(e.reason(), e.getMessage());
@@ -265,7 +271,10 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
         ? new AsyncPump(hostChannel.getAsyncErr(), userErr, this::recordOutput, this::outputEnded,
             this::outputMasker, services.timers())
         : null;
-    hostChannel.addCloseFutureListener(f -> hostClosed(out, err));
+    hostChannel.addCloseFutureListener(f -> {
+      trace.mark("host-channel-closed");
+      hostClosed(out, err);
+    });
     out.start();
     if (err != null) {
       err.start();
@@ -378,6 +387,10 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   }
 
   private void recordOutput(byte[] b, int off, int len) throws IOException {
+    if (!outputSeen) {
+      outputSeen = true;
+      trace.mark("first-output");
+    }
     touch();
     try {
       recording.output(b, off, len);
@@ -434,6 +447,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   }
 
   private void hostClosedOrDrained() {
+    trace.mark("output-ended");
     ClientChannel ch = hostChannel;
     ClientSession hs = hostSession;
     // A lost connection sends nothing more: do not hold this I/O thread waiting for it.
@@ -444,6 +458,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     }
     Integer status = ch == null ? null : ch.getExitStatus();
     String signal = ch == null ? null : ch.getExitSignal();
+    trace.mark("exit-status");
     // Neither an exit status nor a signal, and the gateway did not end the session: the host
     // connection was lost (sshd killed, network cut, host rebooted). That is no success: tell the
     // user, audit it, and exit 255 as OpenSSH's client does when it loses the connection.
@@ -485,6 +500,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     if (!finishRecording(signal == null ? status : null, signal)) {
       return;
     }
+    trace.mark("recording-closed");
     if (lost) {
       services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
           "target", target.name(), "reason", "target-connection-lost");
@@ -497,6 +513,8 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
     }
     // No status: the gateway ended it (idle, kill, drain...) or the host was lost; never report 0.
     exitCallback.onExit(status == null ? 255 : status);
+    trace.mark("exit-sent");
+    LOG.debug("session {} timeline (ms since the session's exec or shell request): {}", id, trace);
   }
 
   private boolean screenOnGuardLost() {
