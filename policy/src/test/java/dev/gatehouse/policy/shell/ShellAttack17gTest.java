@@ -208,7 +208,8 @@ class ShellAttack17gTest {
    */
   @ParameterizedTest(name = "guarded variable through a nameref: {0}")
   @ValueSource(strings = {"declare -n r=BASH_ENV; export r=ENVF; bash -c :",
-      "declare -n r=BASH_ENV; export r=ENVF; bash ENVF2"})
+      "declare -n r=BASH_ENV; export r=ENVF; bash ENVF2",
+      "declare -n r=PS4; r=$(printf '\\x24(. ENVF)'); set -x; :"})
   void aGuardedVariableSetThroughANamerefIsRefused(String template, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("witness");
     Path envf = tmp.resolve("envf");
@@ -252,6 +253,83 @@ class ShellAttack17gTest {
     String input = "PS1=\n" + String.join("\n", lines) + "\nexit\n";
     String out = run(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
     assertThat(Files.exists(w)).as("each line allowed (%s); bash ran touch: %s", judged, out).isFalse();
+  }
+
+  /**
+   * The classes that name variables (history-tamper: HISTFILE, HISTSIZE…; guard-tamper: PS4,
+   * MAILCHECK…) judge an assignment by its variable's name, and a nameref sets a variable under
+   * another name: {@code declare -n h=HISTSIZE; h=0} empties the history as {@code HISTSIZE=0} does
+   * (blocked), yet is allowed. Only locale targets ({@code ShellClass.namerefToLocale}) and, at the
+   * prompt, the hook's own ({@code HookTamper.declaring}) are looked at.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{1} is judged as {0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiterString = " => ", textBlock = """
+      HISTSIZE=0 => declare -n h=HISTSIZE; h=0
+      HISTFILE=/dev/null => declare -n h=HISTFILE; h=/dev/null
+      HISTFILE=/dev/null => typeset -n h=HISTFILE; export h=/dev/null
+      HISTCONTROL=ignorespace => declare -n h=HISTCONTROL; h=ignorespace
+      PS4=x => declare -n r=PS4; r=x
+      MAILCHECK=0 => declare -n r=MAILCHECK; r=0
+      LD_PRELOAD=/tmp/x.so => declare -n r=LD_PRELOAD; export r=/tmp/x.so
+      """)
+  void aVariableSetThroughANamerefIsJudgedAsTheVariable(String direct, String viaNameref) {
+    Verdict d = DEFAULT.judge(direct).verdict();
+    Verdict n = DEFAULT.judge(viaNameref).verdict();
+    assertThat(d.label()).as(direct).isNotEqualTo("allow");
+    assertThat(n.label()).as(viaNameref).isEqualTo(d.label());
+    assertThat(DEFAULT.judgeTyped(viaNameref).verdict().label()).as(viaNameref).isEqualTo("block");
+  }
+
+  /**
+   * An arithmetic assignment sets a variable as an assignment does ({@code $(( HISTSIZE = 0 ))}
+   * sets HISTSIZE to 0), but the reading records assignments from {@code variable_assignment}
+   * nodes, {@code declare}-style arguments, loops, {@code ${NAME:=…}} and name-taking builtins
+   * only ({@code CommandReader.walk}: an {@code arithmetic_expansion} is only passed to {@code
+   * evaluates}, which notes plain values and never adds a {@code ShellReading.Assignment}). So
+   * history-tamper (blocked) and guard-tamper let these through. A bare {@code (( … ))} is
+   * unclassified for another reason (its "command name is not a literal word"); {@code $(( … ))}
+   * and a subscript, {@code ${a[HISTSIZE=0]}}, {@code a[HISTSIZE=0]=1}, are allowed.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{1} is judged as {0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiterString = " => ", textBlock = """
+      HISTSIZE=0 => : $(( HISTSIZE = 0 ))
+      HISTFILESIZE=0 => echo $(( HISTFILESIZE = 0 ))
+      HISTFILE=0 => : $(( HISTFILE = 0 ))
+      HISTSIZE=0 => : ${a[HISTSIZE=0]}
+      HISTSIZE=0 => a[HISTSIZE=0]=1
+      HISTSIZE=0 => : $(( HISTSIZE -= HISTSIZE ))
+      MAILCHECK=0 => : $(( MAILCHECK = 0 ))
+      """)
+  void anArithmeticAssignmentIsJudgedAsTheAssignmentItIs(String direct, String arithmetic) {
+    Verdict d = DEFAULT.judgeTyped(direct).verdict();
+    assertThat(d.label()).as(direct).isEqualTo("block");
+    Verdict a = DEFAULT.judgeTyped(arithmetic).verdict();
+    assertThat(a.label()).as(arithmetic).isEqualTo("block");
+    assertThat(DEFAULT.judge(arithmetic).verdict().label()).as(arithmetic).isEqualTo(DEFAULT.judge(direct).verdict().label());
+  }
+
+  /**
+   * {@code mode: allow-list} and an arithmetic assignment to PATH: {@code : $(( PATH = 0 ))} makes
+   * PATH the relative directory {@code 0}, so the listed {@code ls} is {@code ./0/ls} of whatever
+   * directory one {@code cd}s to ({@code cd} and {@code :} are HARMLESS). {@code ShellJudge.allowList}
+   * checks LOOKUP_VARS on recorded assignments only (see above).
+   */
+  @ParameterizedTest(name = "allow-list, PATH by arithmetic: {0}")
+  @ValueSource(strings = {"cd DIR; : $(( PATH = 0 )); ls", "cd DIR; : ${a[PATH=0]}; ls", "cd DIR; echo $((PATH=0)); ls"})
+  void anAllowListRunsOnlyTheListedProgramWhenArithmeticSetsPath(String template, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("witness");
+    Path bin = Files.createDirectory(tmp.resolve("0"));
+    Path ls = bin.resolve("ls");
+    Files.writeString(ls, "#!/bin/sh\n/usr/bin/touch " + w + "\n");
+    Files.setPosixFilePermissions(ls, PosixFilePermissions.fromString("rwx------"));
+    String text = template.replace("DIR", tmp.toString());
+    assertThat(ALLOW_LIST.judge("PATH=0; ls").verdict().rule()).isEqualTo("allow-list");
+    ShellJudgement j = ALLOW_LIST.judgeTyped(text);
+    if (!(j.verdict() instanceof Verdict.Allow)) {
+      return;
+    }
+    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(w)).as("allow-list allowed %s (%s); bash ran ./0/ls: %s", text, j.commands(), out).isFalse();
   }
 
   static boolean allowedWithoutTouch(ShellJudgement j) {
