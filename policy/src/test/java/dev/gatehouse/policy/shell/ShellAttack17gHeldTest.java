@@ -6,6 +6,7 @@ import dev.gatehouse.policy.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,5 +62,17 @@ class ShellAttack17gHeldTest {
     Verdict v = DEFAULT.judgeTyped(line).verdict();
     assertThat(v.label()).as(line).isEqualTo("block");
     assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
+  }
+
+  /**
+   * Support for ShellAttack17gTest's root-delete cases: what bash makes of those words, from
+   * {@code /} (printf only: nothing is deleted). Passes now; shows the words reach /etc and /usr.
+   */
+  @Test
+  void bashExpandsThoseWordsToRootLevelDirectories(@TempDir Path tmp) throws Exception {
+    String out = ShellAttack17gTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c",
+        "cd / && printf '%s\\n' /e* /{etc,usr} e* ?tc [e]tc {etc,usr} ~+/etc"), "");
+    assertThat(out.lines().toList()).contains("/etc", "/usr", "etc", "usr", "//etc");
+    assertThat(out.lines().filter(l -> l.equals("etc")).count()).isGreaterThanOrEqualTo(3);
   }
 }

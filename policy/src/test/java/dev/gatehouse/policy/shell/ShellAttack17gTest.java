@@ -332,6 +332,46 @@ class ShellAttack17gTest {
     assertThat(Files.exists(w)).as("allow-list allowed %s (%s); bash ran ./0/ls: %s", text, j.commands(), out).isFalse();
   }
 
+  /**
+   * {@code recursive-delete-root} (blocked): "rm -r of /, /*, a top-level system directory …
+   * however written". {@code ShellClass.rootish} matches a normalized absolute path that is
+   * {@code /}, starts with a glob character right after the slash ({@code /[*?\\[].*}), or is exactly
+   * a SYSTEM_DIRS name (optionally {@code /*} under it). A glob that starts with a letter
+   * ({@code /e*}) and brace expansion ({@code /{etc,usr}}, {@code /e{t,}c}) are none of these:
+   * bash expands them to {@code /etc} and {@code /usr} (the test shows what bash expands each
+   * word to, from {@code /}). The same holds after {@code cd /} for relative words: {@code
+   * ShellClass.relativeRootTarget} counts a glob only when its top holds nothing but glob
+   * characters, and {@code relativeRecursiveDelete} knows {@code *}, {@code .}, {@code ./*}…; so
+   * {@code e*}, {@code ?tc}, {@code [e]tc}, {@code {etc,usr}} are allowed. {@code ~+} is {@code
+   * $PWD} (tilde expansion), which neither {@code rootish} (it knows {@code ~} and {@code ~user})
+   * nor the relative rules read: {@code cd / && rm -rf ~+/etc}, and {@code rm -rf ~+/*} from an
+   * unknown directory (as {@code rm -rf *} is, refused). {@code find -delete} with no starting
+   * point searches {@code .}: {@code relativeRootTarget} takes the words before the first option
+   * as targets and finds none. {@code rm -rf /{,}} is {@code rm -rf / /}; {@code /etc/{a,}*} is
+   * {@code /etc/a* /etc/*}.
+   */
+  @ParameterizedTest(name = "a root delete written otherwise: {0}")
+  @ValueSource(strings = {"rm -rf /{,}", "rm -rf /e*", "rm -rf /{etc,usr}", "rm -rf /etc/{a,}*", "rm -rf /e*/*", "rm -rf /e{t,}c", "chmod -R 000 /u{sr,}",
+      "cd / && rm -rf e*", "cd / && rm -rf ?tc", "cd / && rm -rf [e]tc", "cd / && rm -rf {etc,usr}",
+      "cd / && rm -rf \"e\"*", "cd / && chmod -R 000 e*", "cd / && rm -rf ~+/etc", "cd / && rm -rf ~+/*",
+      "cd / && find -delete", "cd / && find -mindepth 1 -delete"})
+  void aRootDeleteWrittenWithAGlobABraceOrATildeIsRefused(String line) throws Exception {
+    assertThat(DEFAULT.judge("rm -rf /etc").verdict().rule()).isEqualTo("recursive-delete-root");
+    assertThat(DEFAULT.judge("cd / && rm -rf etc").verdict().rule()).isEqualTo("recursive-delete-root");
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+    assertThat(v.rule()).as(line).isEqualTo("recursive-delete-root");
+  }
+
+  /** From a directory the guard does not know, as {@code rm -rf *} is: at least unclassified. */
+  @ParameterizedTest(name = "relative, unknown directory: {0}")
+  @ValueSource(strings = {"rm -rf ~+/*", "rm -rf ~+", "find -delete", "find -mindepth 1 -delete"})
+  void aRecursiveDeleteOfTheWorkingDirectoryWrittenOtherwiseIsRefused(String line) {
+    assertThat(DEFAULT.judge("rm -rf *").verdict().label()).isNotEqualTo("allow");
+    assertThat(DEFAULT.judge("find . -delete").verdict().label()).isNotEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isIn("block", "review");
+  }
+
   static boolean allowedWithoutTouch(ShellJudgement j) {
     return j.verdict() instanceof Verdict.Allow && !j.commands().contains("touch");
   }
