@@ -372,6 +372,44 @@ class ShellAttack17gTest {
     assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isIn("block", "review");
   }
 
+  /**
+   * Brace expansion. The reading keeps a word's {@code {a,b}} and {@code {a..z}} as they are
+   * written ({@code ShellWords}: the word is literal, its value the text with the braces), and the
+   * classes match paths by exact names and patterns ({@code /dev/sd[a-z]…}, {@code /etc/passwd},
+   * {@code .bash_history}, SYSTEM_DIRS). bash expands {@code /dev/sd{a..a}} to {@code /dev/sda}
+   * and {@code /etc/pass{wd,}} to {@code /etc/passwd /etc/pass} before the command runs, so the
+   * command writes the device or file the class names. A redirection target with braces is
+   * already "only known when it runs" ({@code > /dev/sd{a,}}: unclassified); arguments are not.
+   * Some classes match loosely enough to still catch it ({@code mkfs.ext4 /dev/sd{a..a}1},
+   * {@code truncate -s0 /var/log/auth.{log,}}, {@code tee /etc/cron.d/{x,}}). A glob in the
+   * path is the same hole ({@code /dev/sd?}, {@code /etc/passw?}, {@code ~/.bash_hist*}: bash
+   * expands them to the existing files): BLOCK_DEVICE and the file patterns match the text, and
+   * {@code /dev/nvme0n?} is caught only because its pattern ends in {@code .*}.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{1} is judged as {0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiterString = " => ", quoteCharacter = '~', textBlock = """
+      dd if=/dev/zero of=/dev/sda => dd if=/dev/zero of=/dev/sd{a..a}
+      echo x | tee /dev/sda => echo x | tee /dev/sd{a..a}
+      shred /dev/sda => shred /dev/sd{a..a}
+      cp /dev/zero /dev/sda => cp /dev/zero /dev/sd{a..a}
+      rm -rf /etc => rm -rf /e{t..t}c
+      rm ~/.bash_history => rm ~/.bash_hist{ory,}
+      echo x >> /etc/sudoers => echo x >> /etc/sudo{ers,}
+      echo x | tee -a /etc/passwd => echo x | tee -a /etc/pass{wd,}
+      dd if=/dev/zero of=/dev/sda => dd if=/dev/zero of=/dev/sd?
+      shred /dev/sda => shred /dev/sd?
+      echo x | tee /dev/sda => echo x | tee /dev/sd[a]
+      echo x | tee -a /etc/passwd => echo x | tee -a /etc/passw?
+      echo x >> /etc/sudoers => echo x >> /etc/sudoer[s]
+      rm ~/.bash_history => rm ~/.bash_hist*
+      """)
+  void aPathWrittenWithBraceExpansionOrAGlobIsJudgedAsThePathItExpandsTo(String direct, String braced) {
+    Verdict d = DEFAULT.judgeTyped(direct).verdict();
+    assertThat(d.label()).as(direct).isNotEqualTo("allow");
+    Verdict b = DEFAULT.judgeTyped(braced).verdict();
+    assertThat(b.label()).as(braced).isEqualTo(d.label());
+  }
+
   static boolean allowedWithoutTouch(ShellJudgement j) {
     return j.verdict() instanceof Verdict.Allow && !j.commands().contains("touch");
   }
