@@ -410,6 +410,33 @@ class ShellAttack17gTest {
     assertThat(b.label()).as(braced).isEqualTo(d.label());
   }
 
+  /**
+   * An exec request with a terminal ({@code ssh -t web-1@gw 'read -e x'}): {@code read -e} reads
+   * with readline, whose {@code shell-expand-line} (M-C-e) runs the command substitutions in the
+   * buffer. {@code ShellJudge.judgeTyped} refuses {@code read -e} at the guarded prompt
+   * ({@code integrationTamper}: "read -e turns on the shell's own line editor"), but that check
+   * runs only for typed lines; the exec path ({@code RecordedSession} calls {@code judge}) allows
+   * it, in allow-list mode too ({@code read} is HARMLESS). What is typed into read is never judged.
+   * Run here under {@code script} (util-linux) for a terminal, typing {@code $(touch W)}, ESC C-e,
+   * Enter.
+   */
+  @ParameterizedTest(name = "exec with a terminal: {0}")
+  @ValueSource(strings = {"read -e x", "read -e -p 'name: ' x; echo \"$x\""})
+  void readWithTheLineEditorInAnExecRequestRunsNothingUnjudged(String text, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("witness");
+    assertThat(DEFAULT.judgeTyped(text).verdict().rule()).isEqualTo("guard-tamper");
+    for (ShellJudge judge : List.of(DEFAULT, ALLOW_LIST)) {
+      ShellJudgement j = judge.judge(text);
+      if (!(j.verdict() instanceof Verdict.Allow)) {
+        continue;
+      }
+      String out = run(tmp, List.of("script", "-qec", "bash --norc --noprofile -c '" + text.replace("'", "'\\''") + "'",
+          "/dev/null"), "$(touch " + w + ")\u001b\u0005\r");
+      assertThat(Files.exists(w)).as("%s allowed %s (%s); with a terminal, M-C-e ran touch: %s",
+          judge == DEFAULT ? "deny-list" : "allow-list", text, j.commands(), out).isFalse();
+    }
+  }
+
   static boolean allowedWithoutTouch(ShellJudgement j) {
     return j.verdict() instanceof Verdict.Allow && !j.commands().contains("touch");
   }
