@@ -75,4 +75,16 @@ class ShellAttack17gHeldTest {
     assertThat(out.lines().toList()).contains("/etc", "/usr", "etc", "usr", "//etc");
     assertThat(out.lines().filter(l -> l.equals("etc")).count()).isGreaterThanOrEqualTo(3);
   }
+
+  /**
+   * {@code wait -p LD_PRELOAD}: guard-tamper through {@code ShellClass.setsLocaleByName}, which
+   * takes GUARD_VARS names in the slot a builtin stores into (PATH is not one: see
+   * ShellAttack17gTest.anAllowListRefusesSettingALookupVariableByAnyRoute).
+   */
+  @ParameterizedTest(name = "refused: {0}")
+  @ValueSource(strings = {"ls & wait -n -p LD_PRELOAD", "ls & wait -p LD_PRELOAD"})
+  void waitStoringIntoAGuardedVariableIsRefused(String line) {
+    assertThat(ShellAttack17gTest.ALLOW_LIST.judgeTyped(line).verdict().label()).as(line).isEqualTo("block");
+    assertThat(DEFAULT.judge(line).verdict().label()).as(line).isNotEqualTo("allow");
+  }
 }

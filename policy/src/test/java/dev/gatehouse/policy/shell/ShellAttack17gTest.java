@@ -437,6 +437,22 @@ class ShellAttack17gTest {
     }
   }
 
+  /**
+   * docs/policy.md, allow-list: setting a variable that changes what a listed command runs
+   * ({@code PATH}, {@code LD_*}, …) is refused "by any route". Routes the judge lets through:
+   * {@code wait -p NAME} stores a job's PID in NAME ({@code wait} is HARMLESS and {@code
+   * ShellJudge.storesByName} lists read/printf/mapfile/readarray/getopts only; PATH becomes a
+   * relative directory named by the PID), a nameref, an arithmetic assignment.
+   */
+  @ParameterizedTest(name = "allow-list, PATH or LD_* by another route: {0}")
+  @ValueSource(strings = {"ls & wait -p PATH; ls", "declare -n P=PATH; P=/tmp/b; ls",
+      "declare -n L=LD_PRELOAD; export L=/tmp/x.so; ls", ": $(( PATH = 0 )); ls", ": ${a[PATH=0]}; ls"})
+  void anAllowListRefusesSettingALookupVariableByAnyRoute(String line) {
+    assertThat(ALLOW_LIST.judge("read PATH").verdict().rule()).isEqualTo("allow-list");
+    Verdict v = ALLOW_LIST.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+  }
+
   static boolean allowedWithoutTouch(ShellJudgement j) {
     return j.verdict() instanceof Verdict.Allow && !j.commands().contains("touch");
   }
