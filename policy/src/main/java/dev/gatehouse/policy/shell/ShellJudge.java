@@ -133,6 +133,12 @@ public final class ShellJudge {
       }
     }
     if (tamper instanceof Verdict.Allow) {
+      String why = HookTamper.reads(r);
+      if (why != null) {
+        tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);
+      }
+    }
+    if (tamper instanceof Verdict.Allow) {
       for (ShellReading.FunctionDefinition f : r.functions()) {
         String why = HookTamper.function(f);
         if (why != null) {
