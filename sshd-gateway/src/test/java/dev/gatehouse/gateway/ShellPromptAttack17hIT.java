@@ -1,7 +1,9 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.GatewayFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +44,7 @@ class ShellPromptAttack17hIT {
   @TempDir static Path dir;
   static SshdProcess sshd;
   static GatewayFixture gw;
+  static SshClientKey approver;
 
   @BeforeAll
   static void start() throws Exception {
@@ -53,6 +56,7 @@ class ShellPromptAttack17hIT {
         + ShellGuardIT.POLICIES;
     gw = GatewayFixture.start(dir, "", targets);
     sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+    approver = gw.sign(GatewayFixture.uniqueIdentity("approver17h"), List.of("dev", "ops-leads"));
   }
 
   @AfterAll
@@ -65,8 +69,7 @@ class ShellPromptAttack17hIT {
     }
   }
 
-  private static Tmux guarded(Path tmp, String who) throws Exception {
-    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity(who), List.of("dev"));
+  private static Tmux guarded(Path tmp, SshClientKey key) throws Exception {
     Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(key, "web-ssh", List.of("-t")));
     t.awaitScreen("^" + PROMPT + "$", WAIT);
     return t;
@@ -77,11 +80,40 @@ class ShellPromptAttack17hIT {
     t.run("send-keys", "-t", "gh", "Enter");
   }
 
-  /** Runs a judged line that prints the hook's next nonce and then sleeps; returns the nonce. */
+  /**
+   * Runs a judged line that prints the hook's next nonce and then sleeps; returns the nonce. The
+   * direct read ({@code "$__gh_m"}) is refused as guard-tamper, on screen. The nonce is then taken
+   * through a line the judge can only send to review (a name built when it runs, evaluated in
+   * arithmetic: bash's error names the value when it starts with a digit), which an approver
+   * approves; tried at fresh prompts until the nonce shows. The gateway's own check on raw input is
+   * what must hold then.
+   */
   private static String nonceWhileRunning(Tmux t) throws Exception {
     t.type("printf 'nonce=%s\\n' \"$__gh_m\"; sleep 6");
-    Matcher m = t.awaitScreen("^nonce=([0-9a-f]{32,64})$", WAIT);
-    return m.group(1);
+    t.awaitScreen("^gatehouse: blocked by rule guard-tamper: .*$", WAIT);
+    t.awaitScreen("^" + PROMPT + "$", WAIT);
+    for (int i = 0; i < 40; i++) {
+      String tag = "try" + i + "-done";
+      t.type("a=_; y=\"${a}${a}gh_m\"; (: $((y))) 2>&1 | grep -o 'token is \"[0-9a-f]*' && sleep 6; echo " + tag);
+      Matcher held = t.awaitScreen("echo " + tag + "\\ngatehouse: waiting for approval \\(request (\\S+),", WAIT);
+      SshResult ok = gw.ssh(approver, "approvals").run("approve " + held.group(1));
+      assertThat(ok.exitCode()).as("%s", ok).isZero();
+      Matcher m = t.awaitScreen("(^token is \"([0-9a-f]{32,64})$)|(^" + tag + "$)", WAIT);
+      if (m.group(2) != null) {
+        return m.group(2);
+      }
+      t.awaitScreen("^" + PROMPT + "$", WAIT);
+    }
+    throw new AssertionError("the nonce never started with a digit in 40 prompts");
+  }
+
+  /** The gateway saw the nonce of the next wall in raw input and ended the session (screen and audit). */
+  private static void assertNonceTypedEndsTheSession(Tmux t, SshClientKey k) throws Exception {
+    t.awaitScreen("^gatehouse: guard-tamper: the input typed while a command ran carries the guard's nonce;"
+        + " session closed$", WAIT);
+    t.awaitExit(WAIT);
+    JsonNode lost = gw.awaitAudit("guard lost", field("code", "GH3021W").and(field("identity", k.identity())));
+    assertThat(lost.path("reason").asText()).isEqualTo("nonce-typed");
   }
 
   private static void assertNoWitness(Path w, Throwable after) throws Exception {
@@ -106,12 +138,14 @@ class ShellPromptAttack17hIT {
   void typeAheadAfterTheLeakedNonceDoesNotRun(@TempDir Path tmp) throws Exception {
     Path w = Path.of("/tmp", "gh-attack17h-" + UUID.randomUUID());
     Throwable after = null;
-    try (Tmux t = guarded(tmp, "nonce-typeahead")) {
+    SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("nonce-typeahead"), List.of("dev"));
+    try (Tmux t = guarded(tmp, k)) {
       String nonce = nonceWhileRunning(t);
       raw(t, "x" + nonce);
       raw(t, ": > " + w); // a builtin redirection: bash creates W itself, right after its C marker
       t.awaitScreen("(" + PROMPT + "$)|session closed", WAIT);
       Thread.sleep(3000); // pacing: what bash reads from its terminal has run by then
+      assertNonceTypedEndsTheSession(t, k);
     } catch (AssertionError | Exception e) {
       after = e;
     }
@@ -129,15 +163,15 @@ class ShellPromptAttack17hIT {
   void anUnfinishedLineAfterTheLeakedNonceDoesNotJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
     Path w = Path.of("/tmp", "gh-attack17h-" + UUID.randomUUID());
     Throwable after = null;
-    try (Tmux t = guarded(tmp, "nonce-join")) {
+    SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("nonce-join"), List.of("dev"));
+    try (Tmux t = guarded(tmp, k)) {
       String nonce = nonceWhileRunning(t);
-      raw(t, "x" + nonce);
+      // The nonce split over two writes: the check holds across chunks.
+      t.run("send-keys", "-t", "gh", "-l", "x" + nonce.substring(0, 10));
+      raw(t, nonce.substring(10));
       raw(t, "echo \"");
-      t.awaitScreen(PROMPT + "$", WAIT); // the prompt the hook drew (after the echo of the nonce line)
-      t.type("echo '\"; touch " + w + "; #'");
-      Thread.sleep(3000); // pacing: the joined line has run by then
-      t.type("echo guard-still-up");
-      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+      assertNonceTypedEndsTheSession(t, k);
+      // The attacker's next step finds no prompt: the session is gone, nothing joins anything.
     } catch (AssertionError | Exception e) {
       after = e;
     }
