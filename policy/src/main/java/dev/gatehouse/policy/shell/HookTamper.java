@@ -160,8 +160,10 @@ final class HookTamper {
     }
     for (ShellReading.Assignment a : r.assignments()) {
       texts.add(a.text());
-      texts.add(a.value().source());
-      texts.add(a.value().value());
+      if (a.value() != null) { // null: a name without a value (declare x, unset x)
+        texts.add(a.value().source());
+        texts.add(a.value().value());
+      }
     }
     for (ShellReading.Redirect w : r.writes()) {
       texts.add(w.text());
