@@ -1198,7 +1198,7 @@ public enum ShellClass {
         return true;
       }
       for (String part : n.split("/")) {
-        if (PathPatterns.componentCouldBe(part, Set.of(".ssh", "authorized_keys", "authorized_keys2"))) {
+        if (PathPatterns.componentCouldBe(part, Set.of(".ssh"))) {
           return true;
         }
       }
