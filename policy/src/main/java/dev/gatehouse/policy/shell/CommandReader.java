@@ -80,6 +80,22 @@ final class CommandReader {
   /** Variables whose value bash expands again (prompts, set -x's prefix) or runs (PROMPT_COMMAND). */
   private static final Set<String> EXPANDED_VARS = Set.of("PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND",
       "BASH_ENV", "ENV");
+  /** Variables bash evaluates a value assigned to as arithmetic ({@code OPTIND=x} evaluates x's value). */
+  static final Set<String> ARITHMETIC_VARS = Set.of("OPTIND", "RANDOM", "SRANDOM", "HISTCMD");
+  /** A variable name with a subscript, as a name-taking builtin gets it ({@code 'a[x]'}). */
+  private static final java.util.regex.Pattern SUBSCRIPTED =
+      java.util.regex.Pattern.compile("(?s)([A-Za-z_][A-Za-z0-9_]*)\\[(.*)\\]");
+  /** An assignment inside an arithmetic expression: {@code NAME = …}, {@code NAME[i] += …}, {@code NAME <<= …}. */
+  private static final java.util.regex.Pattern ASSIGN_IN_EXPR = java.util.regex.Pattern.compile(
+      "(?<![A-Za-z0-9_#@$])([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\[[^\\]]*\\])?\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)");
+  /** {@code ++NAME}, {@code NAME--}: an assignment too. */
+  private static final java.util.regex.Pattern STEP_IN_EXPR = java.util.regex.Pattern.compile(
+      "(?:\\+\\+|--)\\s*([A-Za-z_][A-Za-z0-9_]*)|(?<![A-Za-z0-9_#@$])([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\[[^\\]]*\\])?\\s*(?:\\+\\+|--)");
+  /** {@code -v NAME} and {@code -R NAME} in a {@code [ … ]} or {@code [[ … ]]} test: NAME's subscript is evaluated. */
+  private static final java.util.regex.Pattern NAME_TEST =
+      java.util.regex.Pattern.compile("(?<=\\s)-[vR]\\s+((?:'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"|\\\\.|[^\\s;&|)])+)");
+  /** An element of an array literal with an index: {@code [x]=1}, {@code [x]+=1}. */
+  private static final java.util.regex.Pattern INDEXED_ELEMENT = java.util.regex.Pattern.compile("(?s)\\[(.*?)\\]\\+?=.*");
   private static final java.util.regex.Pattern RE_EVALUATES = java.util.regex.Pattern.compile(
       "\\(\\(|\\$\\[|\\[\\[|\\$\\{!|\\$\\{[^}]*(@|\\[|:[^-=?+])");
 
@@ -235,6 +251,15 @@ final class CommandReader {
         }
       }
       case "expansion" -> expansion(n, c);
+      case "test_command" -> testCommand(n, c);
+      case "array" -> {
+        for (int i = 0; i < n.getNamedChildCount(); i++) {
+          java.util.regex.Matcher el = INDEXED_ELEMENT.matcher(c.p.text(n.getNamedChild(i)));
+          if (el.matches()) {
+            evaluates(el.group(1), "an array element's index");
+          }
+        }
+      }
       case "binary_expression" -> {
         for (int i = 0; i < n.getChildCount(); i++) {
           if (n.getChild(i).getType().equals("test_operator") && ARITHMETIC_TESTS.contains(c.p.text(n.getChild(i)))) {
@@ -1004,6 +1029,147 @@ final class CommandReader {
     if (reEvaluator == null && NAME_TAKERS.contains(sc.name())) {
       reEvaluator = sc.name();
     }
+    nameArguments(sc);
+    if (sc.argValues().contains("dotglob") && (sc.name().equals("shopt") && sc.argValues().stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*"))
+        || Wrappers.isShell(sc.name()))) {
+      // The classes judge a pattern in a path as bash matches it by default: no hidden names for * and ?.
+      unclassified.add("dotglob makes patterns match hidden files, which the guard judges as bash's default does: "
+          + shown(sc.text()));
+    }
+    if (sc.name().equals("read") && ShellJudge.readsWithLineEditor(sc)) {
+      // With a terminal (an exec request with one too), readline's shell-expand-line runs the
+      // substitutions in what is typed into read: text the guard never sees.
+      unclassified.add("read -e reads with the shell's own line editor, which may run what is typed unjudged: "
+          + shown(sc.text()));
+    }
+  }
+
+  /**
+   * The variable names a builtin takes as arguments: bash evaluates a subscript in one as
+   * arithmetic ({@code printf -v 'a[x]'}, {@code read 'a[x]'}, {@code test -v 'a[x]'}, {@code
+   * unset 'a[x]'}, {@code declare 'a[x]=1'}), and a nameref's target names the variable its
+   * assignments set ({@code declare -n r=HISTSIZE; r=0} sets HISTSIZE): recorded as an assignment
+   * to the target, whose value is only known when it runs.
+   */
+  private void nameArguments(ShellCommand sc) {
+    List<Word> a = sc.args();
+    String what = sc.name() + "'s variable name";
+    switch (sc.name()) {
+      case "printf" -> {
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (v.equals("-v") && i + 1 < a.size()) {
+            nameArgument(a.get(i + 1).value(), what, sc.text());
+          } else if (v.startsWith("-v") && v.length() > 2) {
+            nameArgument(v.substring(2), what, sc.text());
+          }
+        }
+      }
+      case "test", "[" -> {
+        for (int i = 0; i + 1 < a.size(); i++) {
+          String v = a.get(i).value();
+          if (v.equals("-v") || v.equals("-R")) {
+            nameArgument(a.get(i + 1).value(), what, sc.text());
+          }
+        }
+      }
+      case "read", "unset", "mapfile", "readarray", "getopts", "wait" -> {
+        for (Word w : a) {
+          String v = w.value();
+          if (v.indexOf(Word.UNKNOWN) >= 0) {
+            if (sc.name().equals("unset") && !v.startsWith("-")) {
+              unclassified.add("unset of a variable only known when it runs (a subscript in it is evaluated): "
+                  + shown(sc.text()));
+            }
+            continue;
+          }
+          java.util.regex.Matcher m = SUBSCRIPTED.matcher(v);
+          if (m.matches()) {
+            nameArgument(v, what, sc.text());
+          }
+          if (!sc.name().equals("unset") && ARITHMETIC_VARS.contains(v)) {
+            unclassified.add(sc.name() + " stores a value only known when it runs in " + v
+                + ", which bash evaluates as arithmetic: " + shown(sc.text()));
+          }
+        }
+      }
+      case "declare", "typeset", "local", "export", "readonly" -> {
+        boolean nameref = false;
+        boolean options = true;
+        for (Word w : a) {
+          String v = w.value();
+          if (options && v.equals("--")) {
+            options = false;
+            continue;
+          }
+          if (options && v.startsWith("-") && v.length() > 1) {
+            nameref |= v.indexOf('n', 1) > 0 && !sc.name().equals("export");
+            continue;
+          }
+          if (options && v.startsWith("+")) {
+            continue;
+          }
+          int eq = v.indexOf('=');
+          String name = eq < 0 ? v : v.substring(0, eq).replaceFirst("\\+$", "");
+          if (name.indexOf(Word.UNKNOWN) < 0 && SUBSCRIPTED.matcher(name).matches()) {
+            nameArgument(name, what, sc.text());
+          }
+          if (nameref && eq >= 0) {
+            String target = v.substring(eq + 1);
+            if (target.indexOf(Word.UNKNOWN) >= 0) {
+              continue; // a target only known when it runs: guard-tamper (ShellClass)
+            }
+            nameArgument(target, "a nameref's target", sc.text());
+            if (IDENTIFIER.matcher(target.replaceFirst("\\[.*", "")).matches()) {
+              assignments.add(new ShellReading.Assignment(target, new Word(v, String.valueOf(Word.UNKNOWN), false),
+                  sc.text()));
+              plainValues.remove(target.replaceFirst("\\[.*", ""));
+            }
+          }
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** A variable name a builtin takes: a subscript in it is evaluated as arithmetic. */
+  private void nameArgument(String name, String what, String text) {
+    if (name.indexOf(Word.UNKNOWN) >= 0) {
+      unclassified.add(what + " is only known when it runs (a subscript in it would be evaluated): " + shown(text));
+      return;
+    }
+    java.util.regex.Matcher m = SUBSCRIPTED.matcher(name);
+    if (m.matches() && !m.group(2).equals("@") && !m.group(2).equals("*")) {
+      evaluates(m.group(2), what + "'s subscript");
+    }
+  }
+
+  /**
+   * {@code [ … ]} and {@code [[ … ]]}: {@code -v NAME} evaluates NAME's subscript; and {@code [}
+   * (read by the grammar as a test, not a command) takes names as {@code test} does.
+   */
+  private void testCommand(TSNode n, Ctx c) {
+    String t = c.p.text(n);
+    if (reEvaluator == null && !t.startsWith("[[")) {
+      reEvaluator = "[";
+    }
+    java.util.regex.Matcher m = NAME_TEST.matcher(t);
+    while (m.find()) {
+      String raw = m.group(1);
+      if (raw.matches("(?s)\\w*") ) {
+        continue;
+      }
+      if (raw.indexOf('$') >= 0 || raw.indexOf('`') >= 0) {
+        // single-quoted code is evaluated through the subscript; else a name only known when it runs
+        int b = raw.indexOf('[');
+        if (b >= 0 || !raw.startsWith("'")) {
+          unclassified.add("a -v test of a name that holds code or is only known when it runs: " + shown(raw));
+        }
+        continue;
+      }
+      String name = raw.replaceAll("['\"\\\\]", "");
+      nameArgument(name, "a -v test's variable name", t);
+    }
   }
 
   /**
@@ -1019,6 +1185,18 @@ final class CommandReader {
     }
     int b = name.indexOf('[');
     String base = b < 0 ? name : name.substring(0, b);
+    if (base.equals("GLOBIGNORE") && value != null) {
+      unclassified.add("GLOBIGNORE makes patterns match hidden files, which the guard judges as bash's default does: "
+          + shown(text));
+    }
+    if (ARITHMETIC_VARS.contains(base) && value != null) {
+      if (!value.literal() || v.indexOf(Word.UNKNOWN) >= 0) {
+        unclassified.add("a value only known when it runs is assigned to " + base + ", which bash evaluates as arithmetic: "
+            + shown(text));
+      } else {
+        evaluates(v, "an assignment to " + base);
+      }
+    }
     boolean plain = value != null && value.literal() && (PLAIN_VALUE.matcher(v).matches()
         || IDENTIFIER.matcher(v).matches() && (plainValues.contains(v) || ALWAYS_PLAIN.contains(v)));
     if (!plain) {
@@ -1035,6 +1213,7 @@ final class CommandReader {
    * so an expression naming a variable not known in the same text to be plain is unclassified.
    */
   private void evaluates(String expression, String what) {
+    arithmeticAssignments(expression);
     if (POSITIONAL_IN_EXPR.matcher(expression).find()) {
       // set -- 'a[$(cmd)]' on one line, $(($1)) on the next; $- is letters, each string a name.
       unclassified.add(what + " evaluates a positional parameter or $-, whose value is not known here: "
@@ -1054,6 +1233,30 @@ final class CommandReader {
             + shown(expression));
         return;
       }
+    }
+  }
+
+  /**
+   * An arithmetic expression sets the variables it assigns ({@code $(( HISTSIZE = 0 ))}, {@code
+   * ${a[PATH=0]}}, {@code (( n++ ))}): recorded as assignments (value only known when it runs), so
+   * the rules on assignments judge them as they judge {@code NAME=…}.
+   */
+  private void arithmeticAssignments(String expression) {
+    if (expression.indexOf('=') < 0 && !expression.contains("++") && !expression.contains("--")) {
+      return;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    java.util.regex.Matcher m = ASSIGN_IN_EXPR.matcher(expression);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    java.util.regex.Matcher s = STEP_IN_EXPR.matcher(expression);
+    while (s.find()) {
+      names.add(s.group(1) != null ? s.group(1) : s.group(2));
+    }
+    for (String name : names) {
+      assignments.add(new ShellReading.Assignment(name, new Word(expression, String.valueOf(Word.UNKNOWN), false),
+          "arithmetic assignment: " + shown(expression)));
     }
   }
 

@@ -132,4 +132,153 @@ final class HookTamper {
   private static boolean touches(Word w) {
     return !w.literal() || protectedName(w.value());
   }
+
+  /** Builtins that list every variable with their values when given no names. */
+  private static final Set<String> LISTING = Set.of("declare", "typeset", "local", "readonly");
+
+  /**
+   * Why {@code r} (a line typed at the guarded prompt) could read the hook's own state, or null.
+   * The hook keeps the nonce of the next prompt's wall in {@code __gh_m}: a line that prints it
+   * lets raw type-ahead end the wall early. Refused: any text naming a {@code __gh_} variable (in
+   * the line as typed, or in any command the reading found in it: {@code eval}, {@code bash -c});
+   * an indirect expansion {@code ${!x}} (the name is only known when it runs) and a listing of
+   * names {@code ${!p*}} whose prefix could match; {@code set} with no literal argument, {@code
+   * declare}/{@code typeset}/{@code local}/{@code readonly} with no names (they print every
+   * variable); {@code compgen -v}, {@code compgen -A variable} or with an option only known when
+   * it runs.
+   */
+  static String reads(ShellReading r) {
+    List<String> texts = new java.util.ArrayList<>();
+    texts.add(r.text());
+    for (ShellCommand c : r.commands()) {
+      texts.add(c.text());
+      texts.add(c.path());
+      for (Word w : c.args()) {
+        texts.add(w.source());
+        texts.add(w.value());
+      }
+    }
+    for (ShellReading.Assignment a : r.assignments()) {
+      texts.add(a.text());
+      if (a.value() != null) { // null: a name without a value (declare x, unset x)
+        texts.add(a.value().source());
+        texts.add(a.value().value());
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      texts.add(w.text());
+    }
+    for (String t : texts) {
+      if (t.contains("__gh_")) {
+        return "names a variable of the guard's hook: " + r.text();
+      }
+      if (t.contains("@P}")) {
+        return "prompt expansion of a value (expands what the value names when it runs): " + t;
+      }
+      String why = indirection(t);
+      if (why != null) {
+        return why;
+      }
+    }
+    for (ShellCommand c : r.commands()) {
+      String why = listsVariables(c);
+      if (why != null) {
+        return why;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code ${!name}} (indirect: the name is the value of {@code name}, only known when it runs)
+   * or {@code ${!prefix*}}/{@code ${!prefix@}} whose prefix is one of {@code __gh_}'s. Allowed:
+   * the keys of an array {@code ${!a[@]}}/{@code ${!a[*]}} and {@code ${!#}} (the last positional
+   * parameter).
+   */
+  static String indirection(String t) {
+    int at = t.indexOf("${!");
+    while (at >= 0) {
+      int i = at + 3;
+      int start = i;
+      while (i < t.length() && (Character.isLetterOrDigit(t.charAt(i)) || t.charAt(i) == '_')) {
+        i++;
+      }
+      String name = t.substring(start, i);
+      String rest = t.substring(i);
+      boolean identifier = name.matches("[A-Za-z_][A-Za-z0-9_]*");
+      if (identifier && (rest.startsWith("[@]}") || rest.startsWith("[*]}"))) {
+        // the keys of an array
+      } else if (name.isEmpty() && rest.startsWith("#}")) {
+        // the last positional parameter
+      } else if (identifier && (rest.startsWith("*}") || rest.startsWith("@}"))) {
+        if ("__gh_".startsWith(name) || name.startsWith("__gh")) {
+          return "lists the names of the guard's own variables: " + t;
+        }
+      } else {
+        return "indirect expansion (a variable named only when it runs): " + t;
+      }
+      at = t.indexOf("${!", at + 3);
+    }
+    return null;
+  }
+
+  /** {@code set}, {@code declare}, {@code compgen -v}… printing every variable (the hook's own with them), or null. */
+  private static String listsVariables(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    if (n.equals("set")) {
+      // set alone prints every variable; an argument only known when it runs may be empty.
+      return a.stream().noneMatch(Word::literal) ? "prints every variable, the guard's own with them: " + c.text() : null;
+    }
+    if (LISTING.contains(n)) {
+      String flags = "";
+      boolean named = false;
+      for (Word w : a) {
+        String v = w.value();
+        int eq = v.indexOf('=');
+        String name = eq < 0 ? v : v.substring(0, eq);
+        if (name.isEmpty() || name.indexOf(Word.UNKNOWN) >= 0) {
+          // declare -p "$x": a name only known when it runs (and none at all when it is empty).
+          return "declares or prints a variable named only when it runs: " + c.text();
+        }
+        if (!named && w.literal() && (v.startsWith("-") || v.startsWith("+")) && v.length() > 1 && !v.equals("--")) {
+          flags += v.substring(1);
+          continue;
+        }
+        named |= !v.equals("--");
+      }
+      if (named) {
+        return null;
+      }
+      // Only -f/-F with no names lists functions (their text, not the variables' values).
+      return !flags.isEmpty() && flags.matches("[fF]+") ? null
+          : "prints every variable, the guard's own with them: " + c.text();
+    }
+    if (n.equals("compgen")) {
+      for (int i = 0; i < a.size(); i++) {
+        Word w = a.get(i);
+        String v = w.value();
+        if (!w.literal()) {
+          return "compgen with an option only known when it runs: " + c.text();
+        }
+        if (v.equals("--")) {
+          break;
+        }
+        if (v.startsWith("-") && v.length() > 1) {
+          if (v.indexOf('v', 1) > 0) {
+            return "lists the names of every variable, the guard's own with them: " + c.text();
+          }
+          int k = v.indexOf('A', 1);
+          if (k > 0) {
+            Word action = k == v.length() - 1 ? (i + 1 < a.size() ? a.get(++i) : null)
+                : Word.literal(v.substring(k + 1), v.substring(k + 1));
+            if (action != null && (!action.literal() || action.value().equals("variable"))) {
+              return "lists the names of every variable, the guard's own with them: " + c.text();
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
 }

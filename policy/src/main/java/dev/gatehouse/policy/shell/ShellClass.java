@@ -107,6 +107,17 @@ public enum ShellClass {
   private static final Pattern SCHEDULE_FILE = Pattern.compile(
       "/etc/(cron[^/]*(/.*)?|anacrontab|at\\.allow|at\\.deny)|/var/spool/(cron|at|anacron)(/.*)?"
           + "|/etc/systemd/system/.*\\.timer|/(usr/)?lib/systemd/system/.*\\.timer");
+  /** AUTH_FILE without its {@code .ssh} parts, which may be anywhere: for paths written with a pattern. */
+  private static final Pattern AUTH_FILE_ANCHORED = Pattern.compile(
+      "/etc/(passwd|shadow|group|gshadow|sudoers|sudoers\\.d(/.*)?|subuid|subgid|login\\.defs|pam\\.d(/.*)?|security(/.*)?|doas\\.conf)"
+          + "-?|/root/.*|/etc/ssh/sshd_config(\\.d/.*)?");
+  /** Names of history files, for a pattern in a path's last component. */
+  private static final List<String> HISTORY_NAMES = List.of(".bash_history", ".zsh_history", ".sh_history",
+      ".python_history", ".mysql_history", ".psql_history", ".sqlite_history", ".node_repl_history", ".rediscli_history",
+      ".history", ".lesshst", ".viminfo", ".zhistory", ".histfile");
+  private static final Pattern HISTORY_NAME_SHAPE = Pattern.compile(
+      "\\.[A-Za-z0-9_-]*(_history)?|\\.history|\\.lesshst|\\.viminfo|\\.zhistory|\\.histfile");
+  private static final Pattern SYSRQ = Pattern.compile("/proc/sysrq-trigger");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
 
@@ -139,14 +150,14 @@ public enum ShellClass {
 
   /** What a write by redirection puts in this class, or empty. */
   Optional<String> write(ShellReading.Redirect w) {
-    String p = normalize(w.target().value());
+    String p = w.target().value();
     boolean hit = switch (this) {
-      case RAW_DEVICE_WRITE -> BLOCK_DEVICE.matcher(p).matches();
-      case POWER -> p.equals("/proc/sysrq-trigger");
-      case HISTORY_TAMPER -> HISTORY_FILE.matcher(p).find();
-      case AUDIT_TAMPER -> LOG_FILE.matcher(p).matches();
-      case USER_CHANGE -> AUTH_FILE.matcher(p).matches();
-      case SCHEDULER_CHANGE -> SCHEDULE_FILE.matcher(p).matches();
+      case RAW_DEVICE_WRITE -> device(p);
+      case POWER -> PathPatterns.couldMatch(SYSRQ, p);
+      case HISTORY_TAMPER -> historyFile(p);
+      case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
+      case USER_CHANGE -> authFile(p);
+      case SCHEDULER_CHANGE -> PathPatterns.couldMatch(SCHEDULE_FILE, p);
       default -> false;
     };
     return hit ? Optional.of(w.text()) : Optional.empty();
@@ -235,7 +246,32 @@ public enum ShellClass {
 
   /** {@code rm -rf *}, {@code rm -rf .}, {@code rm -rf ./*}: a recursive delete of where the shell stands. */
   static boolean relativeRecursiveDelete(ShellCommand c) {
-    return c.name().equals("rm") && recursive(c) && operands(c).stream().anyMatch(w -> w.value().matches("\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*"));
+    if (!c.name().equals("rm") || !recursive(c)) {
+      return false;
+    }
+    for (Word w : operands(c)) {
+      List<String> words = PathPatterns.braces(w.value());
+      if (words == null) {
+        return true;
+      }
+      for (String v : words) {
+        if (workingDirectory(v).matches("\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*|\\./\\.\\*|\\./\\.")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {@code ~+} is {@code $PWD} and {@code ~-} {@code $OLDPWD} (tilde expansion): read as the relative path {@code .}. */
+  static String workingDirectory(String v) {
+    if (v.equals("~+") || v.equals("~-")) {
+      return ".";
+    }
+    if (v.startsWith("~+/") || v.startsWith("~-/")) {
+      return "." + v.substring(2);
+    }
+    return v;
   }
 
   /**
@@ -264,25 +300,37 @@ public enum ShellClass {
             }
             targets.add(w);
           }
+          if (targets.isEmpty()) {
+            targets.add(Word.literal(".", ".")); // find with no starting point searches .
+          }
         }
       }
       default -> targets = List.of();
     }
     for (Word w : targets) {
-      String v = w.value();
-      if (v.isEmpty() || v.startsWith("/") || v.startsWith("~") || v.indexOf(Word.UNKNOWN) >= 0) {
+      if (w.value().indexOf(Word.UNKNOWN) >= 0) {
         continue;
       }
-      String[] parts = v.split("/+");
-      String top = parts.length == 0 ? "" : parts[0];
-      int i = 0;
-      while (top.equals(".") && i + 1 < parts.length) {
-        top = parts[++i];
-      }
-      boolean up = java.util.Arrays.asList(parts).contains("..");
-      boolean glob = top.matches("[*?.\\[\\]!^]*[*?][*?.\\[\\]!^]*") || top.equals(".");
-      if (up || glob || SYSTEM_DIRS.contains(top)) {
+      List<String> words = PathPatterns.braces(w.value());
+      if (words == null) {
         return Optional.of(c.text());
+      }
+      for (String word : words) {
+        String v = workingDirectory(word);
+        if (v.isEmpty() || v.startsWith("/") || v.startsWith("~")) {
+          continue;
+        }
+        String[] parts = v.split("/+");
+        String top = parts.length == 0 ? "" : parts[0];
+        int i = 0;
+        while (top.equals(".") && i + 1 < parts.length) {
+          top = parts[++i];
+        }
+        boolean up = java.util.Arrays.asList(parts).contains("..");
+        boolean glob = top.matches("[*?.\\[\\]!^]*[*?][*?.\\[\\]!^]*") || top.equals(".");
+        if (up || glob || PathPatterns.componentCouldBe(top, SYSTEM_DIRS)) {
+          return Optional.of(c.text());
+        }
       }
     }
     return Optional.empty();
@@ -358,6 +406,23 @@ public enum ShellClass {
     if (raw.contains(String.valueOf(Word.UNKNOWN))) {
       return false;
     }
+    List<String> words = PathPatterns.braces(raw);
+    if (words == null) {
+      return raw.startsWith("/") || raw.startsWith("~") || raw.startsWith("{"); // too many words to judge one by one
+    }
+    for (String w : words) {
+      if (rootishWord(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One word after brace expansion: {@code /}, {@code /*}, a top-level system directory or all
+   * under it, also as a pattern that could match one ({@code /e*}, {@code /[e]tc}, {@code /u?r/*}).
+   */
+  private static boolean rootishWord(String raw) {
     if (raw.equals("~") || raw.equals("~/") || raw.equals("~/*") || raw.equals("~/.*") || raw.matches("~[a-z_][a-z0-9_-]*/?")) {
       return true;
     }
@@ -369,10 +434,11 @@ public enum ShellClass {
       return true;
     }
     String[] parts = p.substring(1).split("/");
-    if (parts.length == 1 && SYSTEM_DIRS.contains(parts[0])) {
+    if (parts.length == 1 && PathPatterns.componentCouldBe(parts[0], SYSTEM_DIRS)) {
       return true;
     }
-    return parts.length == 2 && SYSTEM_DIRS.contains(parts[0]) && (parts[1].equals("*") || parts[1].equals(".*"));
+    return parts.length == 2 && PathPatterns.componentCouldBe(parts[0], SYSTEM_DIRS)
+        && (parts[1].equals(".*") || parts[1].matches("[*?]*\\*[*?]*"));
   }
 
   /** A path with {@code //}, {@code /./} and {@code dir/..} resolved as the kernel would (symlinks aside). */
@@ -425,7 +491,7 @@ public enum ShellClass {
   private static boolean rawDeviceWrite(ShellCommand c) {
     switch (c.name()) {
       case "dd" -> {
-        return c.argValues().stream().anyMatch(v -> v.startsWith("of=") && BLOCK_DEVICE.matcher(normalize(v.substring(3))).matches());
+        return c.argValues().stream().anyMatch(v -> v.startsWith("of=") && device(v.substring(3)));
       }
       case "tee", "shred", "cp", "cat", "pv", "install", "truncate", "ddrescue", "badblocks", "hdparm", "nvme", "sg_format",
           "flashrom", "scrub", "wipe" -> {
@@ -444,9 +510,9 @@ public enum ShellClass {
         }
         List<Word> ops = operands(c);
         if (c.name().equals("cp") || c.name().equals("install")) {
-          return !ops.isEmpty() && BLOCK_DEVICE.matcher(normalize(ops.get(ops.size() - 1).value())).matches();
+          return !ops.isEmpty() && device(ops.get(ops.size() - 1).value());
         }
-        return ops.stream().anyMatch(w -> BLOCK_DEVICE.matcher(normalize(w.value())).matches());
+        return ops.stream().anyMatch(w -> device(w.value()));
       }
       default -> {
         return false;
@@ -494,7 +560,7 @@ public enum ShellClass {
       return false;
     }
     if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod")) {
-      return c.args().stream().anyMatch(w -> HISTORY_FILE.matcher(normalize(stripOption(w.value()))).find());
+      return c.args().stream().anyMatch(w -> historyFile(stripOption(w.value())));
     }
     return false;
   }
@@ -530,11 +596,11 @@ public enum ShellClass {
       return operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
     }
     if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f')) {
-      return c.args().stream().anyMatch(w -> LOG_FILE.matcher(normalize(stripOption(w.value()))).matches());
+      return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())));
     }
     if (n.equals("sed") || n.equals("perl")) {
       return (flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))
-          && operands(c).stream().anyMatch(w -> LOG_FILE.matcher(normalize(w.value())).matches());
+          && operands(c).stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, w.value()));
     }
     return false;
   }
@@ -688,7 +754,7 @@ public enum ShellClass {
       if (Set.of("sed", "perl").contains(n) && !(flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))) {
         return false;
       }
-      return writtenPaths(c).stream().anyMatch(p -> AUTH_FILE.matcher(p).matches());
+      return writtenPaths(c).stream().anyMatch(ShellClass::authFile);
     }
     return false;
   }
@@ -708,7 +774,7 @@ public enum ShellClass {
       if (Set.of("sed", "perl").contains(n) && !flag(c, 'i')) {
         return false;
       }
-      return writtenPaths(c).stream().anyMatch(p -> SCHEDULE_FILE.matcher(p).matches());
+      return writtenPaths(c).stream().anyMatch(p -> PathPatterns.couldMatch(SCHEDULE_FILE, p));
     }
     return false;
   }
@@ -1085,16 +1151,59 @@ public enum ShellClass {
     return ops.isEmpty() ? null : ops.get(0).value();
   }
 
-  /** Paths a file-writing command writes (its operands; {@code of=} for dd; {@code --target-directory}). */
+  /**
+   * Paths a file-writing command writes (its operands; {@code of=} for dd; {@code --target-directory}),
+   * as written: brace expansion and patterns are judged by the matchers ({@link PathPatterns}).
+   */
   private static List<String> writtenPaths(ShellCommand c) {
     List<String> out = new ArrayList<>();
     for (Word w : c.args()) {
       String v = stripOption(w.value());
-      if (v.startsWith("/") || v.startsWith("~") || v.contains(".ssh")) {
-        out.add(normalize(v));
+      if (v.startsWith("/") || v.startsWith("~") || v.contains(".ssh") || v.startsWith("{")) {
+        out.add(v);
       }
     }
     return out;
+  }
+
+  /** A block device, however written ({@code /dev/sd{a..a}}, {@code /dev/sd?}). */
+  static boolean device(String raw) {
+    return PathPatterns.couldMatch(BLOCK_DEVICE, raw);
+  }
+
+  /** A history file, however written ({@code ~/.bash_hist{ory,}}, {@code ~/.bash_hist*}). */
+  static boolean historyFile(String raw) {
+    return PathPatterns.couldFind(HISTORY_FILE, HISTORY_NAMES, HISTORY_NAME_SHAPE, raw);
+  }
+
+  /**
+   * An account or sudo file, however written ({@code /etc/pass{wd,}}, {@code /etc/passw?}): a
+   * pattern counts when its literal start could continue to one of {@code /etc}'s files, or when
+   * one of its components could be {@code .ssh}.
+   */
+  static boolean authFile(String raw) {
+    List<String> words = PathPatterns.braces(raw);
+    if (words == null) {
+      return true;
+    }
+    for (String w : words) {
+      String n = normalize(w);
+      if (!PathPatterns.hasGlob(n)) {
+        if (AUTH_FILE.matcher(n).matches()) {
+          return true;
+        }
+        continue;
+      }
+      if (PathPatterns.couldMatch(AUTH_FILE_ANCHORED, n)) {
+        return true;
+      }
+      for (String part : n.split("/")) {
+        if (PathPatterns.componentCouldBe(part, Set.of(".ssh"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** {@code of=/dev/sda} → {@code /dev/sda}; {@code --file=/x} → {@code /x}. */

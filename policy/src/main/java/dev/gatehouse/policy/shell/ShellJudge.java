@@ -133,6 +133,12 @@ public final class ShellJudge {
       }
     }
     if (tamper instanceof Verdict.Allow) {
+      String why = HookTamper.reads(r);
+      if (why != null) {
+        tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);
+      }
+    }
+    if (tamper instanceof Verdict.Allow) {
       for (ShellReading.FunctionDefinition f : r.functions()) {
         String why = HookTamper.function(f);
         if (why != null) {
@@ -220,7 +226,7 @@ public final class ShellJudge {
    * {@code read} with {@code -e} in any bundle of options (before the first name), or an option
    * only known when it runs; the arguments of {@code -a -d -i -n -N -p -t -u} are skipped.
    */
-  private static boolean readsWithLineEditor(ShellCommand c) {
+  static boolean readsWithLineEditor(ShellCommand c) {
     List<Word> a = c.args();
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
@@ -359,7 +365,7 @@ public final class ShellJudge {
    * name only known when it runs.
    */
   private static boolean storesByName(ShellCommand c) {
-    if (!Set.of("read", "printf", "mapfile", "readarray", "getopts").contains(c.name())) {
+    if (!Set.of("read", "printf", "mapfile", "readarray", "getopts", "wait").contains(c.name())) {
       return false;
     }
     List<Word> a = c.args();

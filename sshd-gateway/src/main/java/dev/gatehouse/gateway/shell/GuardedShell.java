@@ -164,6 +164,8 @@ public final class GuardedShell {
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
   /** The nonce the hook's last A announced for its next one (null until the first A). */
   private String expectedNonce;
+  /** The last raw input bytes passed to bash while the current command runs (as ISO-8859-1), for {@link #typesNonce}. */
+  private final StringBuilder rawTail = new StringBuilder();
   private volatile WindowSize size;
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
@@ -230,6 +232,11 @@ public final class GuardedShell {
         case RUNNING -> {
           if (done) {
             held.add(b); // bash is back at its prompt: nothing goes to it raw until the next A
+          } else if (typesNonce(b)) {
+            // The next wall line ends in that nonce: typed raw, it would end the hook's drain of
+            // type-ahead early and what follows it would run unjudged. Not forwarded.
+            lost("nonce-typed", "gatehouse: guard-tamper: the input typed while a command ran carries the"
+                + " guard's nonce; session closed");
           } else {
             bash.writeInput(b, 0, b.length);
           }
@@ -492,7 +499,27 @@ public final class GuardedShell {
     nonces.add(wall);
     nonces.add(next);
     expectedNonce = next;
+    rawTail.setLength(0);
     return wall;
+  }
+
+  /**
+   * Whether the raw input passed to bash while this command runs, with {@code b} added, contains
+   * the nonce the next wall line will carry (announced by the last A). Exact substring match
+   * across chunk boundaries: the nonce is 32 to 64 hex digits from the kernel, never typed by
+   * chance.
+   */
+  boolean typesNonce(byte[] b) {
+    String n = expectedNonce;
+    if (n == null) {
+      return false;
+    }
+    rawTail.append(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+    boolean found = rawTail.indexOf(n) >= 0;
+    if (rawTail.length() > n.length()) {
+      rawTail.delete(0, rawTail.length() - n.length());
+    }
+    return found;
   }
 
   /** The line sent to bash was thrown away by the hook's wall before bash read it (no C came). */

@@ -1,0 +1,60 @@
+package dev.gatehouse.policy.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.policy.Verdict;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Lines typed at the guarded prompt that could read the hook's own state (the next wall's nonce in
+ * {@code __gh_m}) are refused as {@code guard-tamper}; ordinary lines that read or declare other
+ * variables stay allowed, and exec requests (no hook) are not affected.
+ */
+class HookTamperReadsTest {
+  private static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
+
+  @ParameterizedTest(name = "reads the hook's state: {0}")
+  @ValueSource(strings = {
+      "printf 'nonce=%s\\n' \"$__gh_m\"; sleep 6", "echo $__gh_m", "echo ${__gh_m}", "echo \"${__gh_n:0:8}\"",
+      "echo ${#__gh_m}", "declare -p __gh_m", "typeset -p __gh_m", "local -p __gh_m", "printf -v x %s \"$__gh_m\"",
+      "[[ -v __gh_m ]] && echo yes", "test -v __gh_m", "echo ${!__gh*}", "echo ${!__g@}", "echo ${!_*}", "echo ${!__*}",
+      "x=__gh_m; echo ${!x}", "echo ${!x}", "echo \"${!name}\"", "echo ${!1}", "echo ${!x:-a}", "eval 'echo $__g''h_m'",
+      "bash -c 'echo $__gh_m'", "a=__gh_; echo hi", "set", "set | grep gh_m", "set $x", "declare -p", "declare",
+      "typeset -p", "typeset", "local", "readonly", "readonly -p", "declare -a", "declare -x", "declare -p \"$y\"",
+      "declare -p $y x", "typeset -p ${y}", "compgen -v", "compgen -v __", "compgen -A variable", "compgen -Avariable",
+      "compgen -A variable -- _", "compgen -b -v", "compgen -A $x", "compgen $opt", "echo ${y@P}",
+      "true && { set; } | cat"})
+  void readingTheHooksStateIsRefused(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+    assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
+  }
+
+  @ParameterizedTest(name = "ordinary: {0}")
+  @ValueSource(strings = {"set -e", "set -o", "set +o", "set -o pipefail", "set -- a b", "set -eu",
+      "declare -a arr=(1 2)", "declare x=1", "declare -p HOME", "declare -f", "declare -F",
+      "typeset -p PATH", "local x=$HOME", "export FOO=bar", "export -p", "echo $HOME", "printf '%s\\n' \"$x\"",
+      "echo ${!#}", "compgen -c ls",
+      "compgen -A command ls", "compgen -f /tmp", "complete -p", "echo ${#HOME}", "env | grep HOME", "printenv HOME",
+      "readonly x=1", "echo gh_m"})
+  void ordinaryLinesStayAllowed(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line + ": " + v).isEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "not the hook's state: {0}")
+  @ValueSource(strings = {"arr=(a b); echo ${!arr[@]}", "echo ${!arr[*]}", "echo ${!HOST*}", "declare -i n=3"})
+  void keysOfAnArrayAndOtherPrefixesAreNotGuardTamper(String line) {
+    // Whatever else the policy makes of them (an expansion the reading does not evaluate), not this refusal.
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.rule()).as(line + ": " + v).isNotEqualTo("guard-tamper");
+  }
+
+  @ParameterizedTest(name = "exec request: {0}")
+  @ValueSource(strings = {"set", "declare -p", "compgen -v", "echo ${!x}"})
+  void execRequestsHaveNoHookAndAreNotJudgedForIt(String line) {
+    // Without a guarded prompt there is no hook state to read: judge() does not refuse these.
+    assertThat(DEFAULT.judge(line).verdict().rule()).as(line).isNotEqualTo("guard-tamper");
+  }
+}
