@@ -1,0 +1,146 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attack pass (round 17h) on the guarded prompt, end to end as ShellPromptSshAttack17eIT: the real
+ * OpenSSH client in tmux, the gateway, a real OpenSSH sshd on loopback (so a witness file in /tmp
+ * is seen by the test), the account's login bash, the ShellGuardIT policies.
+ *
+ * <p>The nonce that ends the hook's read of type-ahead is readable by the user's own commands. The
+ * hook keeps the next prompt's nonce in the global shell variable {@code __gh_m}
+ * (BashIntegration.HOOK: {@code __gh_n=$__gh_m; __gh_m=<fresh>}); GuardedShell#wallNonce trusts
+ * that it "exists only in the marker (removed from the output) and in the hook's own variable", but
+ * ShellJudge.judgeTyped refuses only assignments to {@code __gh_*} and definitions of such
+ * functions, not reading them: {@code printf 'nonce=%s\n' "$__gh_m"}, {@code declare -p __gh_m},
+ * {@code set} are all allowed. A judged line prints the nonce and then runs long enough for raw keys
+ * to be typed ({@code ...; sleep 6}). While it runs the user types, raw into bash's terminal, a line
+ * ending with that nonce and then more lines. At the next prompt the hook's read loop
+ * ({@code [[ $__gh_l == *"$__gh_n" ]] && break}) stops at the typed line, and bash reads what
+ * follows it as commands, never judged.
+ *
+ * <p>Each test asserts what must hold: the witness file the unjudged part would create does not
+ * exist. Typing pauses are pacing, not assertions.
+ */
+@ExtendWith(GatewayLogOnFailure.class)
+class ShellPromptAttack17hIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String PROMPT = SshdProcess.TARGET_USER + "@[^:\\n]*:~\\$ ?";
+
+  @TempDir static Path dir;
+  static SshdProcess sshd;
+  static GatewayFixture gw;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sshd = SshdProcess.prepare(dir.resolve("sshd"));
+    String targets = "targets:\n"
+        + "  - name: web-ssh\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: "
+        + SshdProcess.TARGET_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
+        + "    policy: default-shell\n    approvers: { groups: [ops-leads], min: 1 }\n"
+        + ShellGuardIT.POLICIES;
+    gw = GatewayFixture.start(dir, "", targets);
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (gw != null) {
+      gw.close();
+    }
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  private static Tmux guarded(Path tmp, String who) throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity(who), List.of("dev"));
+    Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(key, "web-ssh", List.of("-t")));
+    t.awaitScreen("^" + PROMPT + "$", WAIT);
+    return t;
+  }
+
+  private static void raw(Tmux t, String text) throws Exception {
+    t.run("send-keys", "-t", "gh", "-l", text);
+    t.run("send-keys", "-t", "gh", "Enter");
+  }
+
+  /** Runs a judged line that prints the hook's next nonce and then sleeps; returns the nonce. */
+  private static String nonceWhileRunning(Tmux t) throws Exception {
+    t.type("printf 'nonce=%s\\n' \"$__gh_m\"; sleep 6");
+    Matcher m = t.awaitScreen("^nonce=([0-9a-f]{32,64})$", WAIT);
+    return m.group(1);
+  }
+
+  private static void assertNoWitness(Path w, Throwable after) throws Exception {
+    boolean ran = Files.exists(w);
+    Files.deleteIfExists(w);
+    if (ran) {
+      AssertionError e = new AssertionError("an unjudged command created " + w + " on the host; "
+          + (after == null ? "every later step passed" : "then: " + after.getMessage()));
+      throw e;
+    }
+    if (after != null) {
+      throw new AssertionError(after);
+    }
+  }
+
+  /**
+   * Type-ahead after a line ending with the leaked nonce: bash reads {@code touch W} at the prompt
+   * the hook just drew. (The gateway sees a C marker it did not send a line for and closes the
+   * session: after the command started.)
+   */
+  @Test
+  void typeAheadAfterTheLeakedNonceDoesNotRun(@TempDir Path tmp) throws Exception {
+    Path w = Path.of("/tmp", "gh-attack17h-" + UUID.randomUUID());
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "nonce-typeahead")) {
+      String nonce = nonceWhileRunning(t);
+      raw(t, "x" + nonce);
+      raw(t, ": > " + w); // a builtin redirection: bash creates W itself, right after its C marker
+      t.awaitScreen("(" + PROMPT + "$)|session closed", WAIT);
+      Thread.sleep(3000); // pacing: what bash reads from its terminal has run by then
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNoWitness(w, after);
+  }
+
+  /**
+   * The same wall, then an unfinished line ({@code echo "}) typed ahead: bash, at the prompt the
+   * hook drew, reads it and waits for the closing quote (PS2 is empty: nothing shows). The next
+   * line the user types is judged as one harmless {@code echo '"; touch W; #'} and sent; bash joins
+   * it to the open string and runs {@code touch W}. Its C marker comes after a line the gateway
+   * sent, so the guard sees nothing and the session goes on.
+   */
+  @Test
+  void anUnfinishedLineAfterTheLeakedNonceDoesNotJoinTheNextJudgedLine(@TempDir Path tmp) throws Exception {
+    Path w = Path.of("/tmp", "gh-attack17h-" + UUID.randomUUID());
+    Throwable after = null;
+    try (Tmux t = guarded(tmp, "nonce-join")) {
+      String nonce = nonceWhileRunning(t);
+      raw(t, "x" + nonce);
+      raw(t, "echo \"");
+      t.awaitScreen(PROMPT + "$", WAIT); // the prompt the hook drew (after the echo of the nonce line)
+      t.type("echo '\"; touch " + w + "; #'");
+      Thread.sleep(3000); // pacing: the joined line has run by then
+      t.type("echo guard-still-up");
+      t.awaitScreen("^guard-still-up\\n" + PROMPT + "$", WAIT);
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNoWitness(w, after);
+  }
+}
