@@ -14,17 +14,22 @@ import java.util.Map;
  *
  * <p><b>What the detectors read.</b> The text a terminal shows: UTF-8 decoded, escape sequences
  * left out (CSI such as colours {@code ESC[0m}, two- and three-byte ESC sequences, OSC, DCS, SOS,
- * PM and APC strings such as titles, each ended, on the safe side, wherever any terminal ends it:
- * BEL, {@code ESC \}, CAN, SUB, ESC, an 8-bit C1 byte or a C1 control written as UTF-8; a string's
- * body is read on its own as well, since a terminal may show a title, and a value in it is masked
- * in place, its bytes written as {@code *}; an open string is held until it ends) and characters that draw nothing and move nothing
- * left out as well (NUL, BEL, SO/SI and the other C0 controls but backspace, tab, line feed,
- * vertical tab, form feed and carriage return, which stay as characters; DEL; C1 controls; format
- * characters such as U+200B, U+200C/D, U+2060, U+FEFF and the soft hyphen U+00AD; variation
- * selectors and U+034F). So {@code ab ESC[0m c@exa NUL mple.com} is read as {@code
- * abc@example.com}, as the eye reads it. A
- * masked value's own escape sequences are written after its masked form (colours still end where
- * they ended); everything outside values passes byte for byte, invalid UTF-8 and NULs included.
+ * PM and APC strings such as titles, and the same opened by C1 controls, raw or written as UTF-8,
+ * as xterm.js and avt open them; a string ends where the terminals agree it ends: CAN, SUB, ESC, a
+ * C1 control and, in an OSC, BEL; a string's body is read on its own as well, since a terminal may
+ * show a title, and a value in it is masked in place, its bytes written as {@code *}; an open
+ * string is held until it ends) and characters that draw nothing and move nothing left out as well
+ * (NUL, BEL, SO/SI and the other C0 controls but backspace, tab, line feed, vertical tab, form feed
+ * and carriage return, which stay as characters; DEL; C1 controls; format characters such as
+ * U+200B, U+200C/D, U+2060, U+FEFF and the soft hyphen U+00AD; variation selectors, U+034F and the
+ * other default-ignorable code points). So {@code ab ESC[0m c@exa NUL mple.com} is read as {@code
+ * abc@example.com}, as the eye reads it. Where terminals disagree (the chars of a sequence opened
+ * by a C1 control, what follows a BEL or a non-ASCII char in a DCS/SOS/PM/APC, a string's rest
+ * past {@link #STRING_LIMIT}, a non-ASCII char ending an ESC or CSI sequence, invalid UTF-8), the
+ * chars are read both ways: the detectors run on the text with them and without them, and a value
+ * of either reading is masked. A masked value's own escape sequences are written after its masked
+ * form (colours still end where they ended); everything outside values passes byte for byte,
+ * invalid UTF-8 and NULs included.
  *
  * <p><b>Chunks.</b> Output is passed on up to the last point where no value can run across
  * (after a character no detector's value contains, or after a line end where no {@code key:}
