@@ -135,6 +135,9 @@ public final class OutputMasker {
   private int[] bodyAt = new int[256];
   private byte[] bodyWidth = new byte[256];
   private int bodyLen;
+  /** Where terminals disagree about the string's end: the body is read in parts there as well. */
+  private int[] bodyCuts = new int[4];
+  private int bodyCutCount;
   /** The stream is ending: a string still open ends with it. */
   private boolean closing;
 
@@ -392,7 +395,7 @@ public final class OutputMasker {
           } else if (b == 0x07) {
             i++;
             stringBytes++;
-            maskBody(); // where a terminal ends the string: its body so far is read on its own
+            bodyCut(); // where a terminal ends the string: its body so far is read on its own too
             ambString = true;
           } else if (b == 0x1b) {
             i++;
@@ -425,7 +428,7 @@ public final class OutputMasker {
                 endString(); // a C1 control written as UTF-8 ends the string on a terminal decoding first
                 c1(cp, i, n);
               } else if (stringKind != ']' && !ambString) {
-                maskBody();
+                bodyCut();
                 ambString = true; // xterm.js: the string ends here, the char dropped; avt reads on
               } else if (!drawsNothing(cp)) {
                 stringChar(cp, i, n);
@@ -467,6 +470,7 @@ public final class OutputMasker {
         state = first == 0x1b || first >= 0x80 ? State.GROUND : State.ESC; // from its opener, or from its ']' after an ESC
         tlen = stringTlen;
         bodyLen = 0;
+        bodyCutCount = 0;
         ambString = false;
         c1Seq = false;
       }
@@ -541,6 +545,7 @@ public final class OutputMasker {
     stringStart = start;
     stringTlen = tlen;
     bodyLen = 0;
+    bodyCutCount = 0;
     holdString = true;
     ambString = byC1;
     c1Seq = byC1;
@@ -587,17 +592,46 @@ public final class OutputMasker {
 
   private void maskBody() {
     if (bodyLen == 0) {
+      bodyCutCount = 0;
       return;
     }
-    String t = new String(body, 0, bodyLen);
+    maskBodyPart(0, bodyLen);
+    int from = 0;
+    for (int k = 0; k < bodyCutCount; k++) {
+      maskBodyPart(from, bodyCuts[k]);
+      from = bodyCuts[k];
+    }
+    if (from > 0) {
+      maskBodyPart(from, bodyLen);
+    }
+    bodyCutCount = 0;
+    bodyLen = 0;
+  }
+
+  /** A point in the body where some terminal ends the string (masked at its end, not now: it may be read again). */
+  private void bodyCut() {
+    if (bodyCutCount > 0 && bodyCuts[bodyCutCount - 1] == bodyLen || bodyLen == 0) {
+      return;
+    }
+    if (bodyCutCount == bodyCuts.length) {
+      bodyCuts = java.util.Arrays.copyOf(bodyCuts, bodyCutCount * 2);
+    }
+    bodyCuts[bodyCutCount++] = bodyLen;
+  }
+
+  private void maskBodyPart(int from, int to) {
+    if (to <= from) {
+      return;
+    }
+    String t = new String(body, from, to - from);
     for (int[] v : detectors.values(t)) {
-      for (int k = v[0]; k < v[1]; k++) {
+      for (int k = from + v[0]; k < from + v[1]; k++) {
         java.util.Arrays.fill(buf, bodyAt[k], bodyAt[k] + bodyWidth[k], (byte) '*');
       }
       counts[v[2]]++;
     }
-    bodyLen = 0;
   }
+
 
   /**
    * Whether a terminal draws nothing for {@code cp} and does not move the cursor: then a value
