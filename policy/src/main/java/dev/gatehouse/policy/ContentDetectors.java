@@ -80,12 +80,13 @@ public final class ContentDetectors {
             case "credit-card" -> ContentDetectors::cards;
             case "iban" -> ContentDetectors::ibans;
             case "api-key" -> (t, r) -> {
+              int hints = prefilter ? keyHints(t) : KEY_TOKEN | KEY_ASSIGNMENT_HINT;
               if (!prefilter) {
                 all(KEY_TOKENS, t, r);
-              } else if (mayHoldKeyToken(t)) {
+              } else if ((hints & KEY_TOKEN) != 0) {
                 keyTokensInRuns(t, r);
               }
-              if (!prefilter || mayHoldKeyAssignment(t)) {
+              if ((hints & KEY_ASSIGNMENT_HINT) != 0) {
                 assignments(t, r);
               }
             };
@@ -101,7 +102,7 @@ public final class ContentDetectors {
               case "email" -> ContentDetectors::emailsAroundAts;
               case "credit-card" -> (t, r) -> {
                 if (asciiDigits(t, 13)) {
-                  inRuns(t, r, ContentDetectors::cardRunEnd, 13, ContentDetectors::cardsWithoutRegex);
+                  cardsInRuns(t, r);
                 }
               };
               case "iban" -> (t, r) -> {
@@ -214,6 +215,27 @@ public final class ContentDetectors {
     }
   }
 
+  /**
+   * {@link #cardsWithoutRegex} on each run of {@link #cardRunEnd} with at least 13 digits, with one
+   * character of context on either side: {@link #inRuns} for cards, read in place (no copies).
+   */
+  private static void cardsInRuns(String t, List<int[]> ranges) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      if (!digit(t.charAt(i))) {
+        i++;
+        continue;
+      }
+      long run = cardRunEnd(t, i);
+      int end = (int) (run >>> 32);
+      if ((int) run >= 13) {
+        cardsWithoutRegex(t, Math.max(0, i - 1), Math.min(n, end + 1), ranges);
+      }
+      i = end;
+    }
+  }
+
   private static void shift(List<int[]> ranges, int from, int by) {
     for (int k = from; k < ranges.size(); k++) {
       int[] r = ranges.get(k);
@@ -264,42 +286,42 @@ public final class ContentDetectors {
    * two letters, which the final {@code \.[A-Za-z]{2,}} takes with all its leading letters.
    */
   static int emailDomainEnd(String t, int from, int end) {
-    java.util.List<int[]> segments = new java.util.ArrayList<>();
+    // Segment j may be the final label when j >= 1 and segments 0..j-1 are all valid labels: the
+    // last such segment that starts with two letters wins. One pass, no lists.
+    int best = -1;
     int s = from;
+    int j = 0;
     for (int i = from; i <= end; i++) {
       if (i == end || t.charAt(i) == '.') {
-        segments.add(new int[] {s, i});
+        if (j >= 1) {
+          int k = s;
+          while (k < i && asciiLetter(t.charAt(k))) {
+            k++;
+          }
+          if (k - s >= 2) {
+            best = k;
+          }
+        }
+        if (!validLabel(t, s, i)) {
+          break; // no later segment has only valid labels before it
+        }
         s = i + 1;
+        j++;
       }
     }
-    // labels: the valid ones from the first on (the first is required)
-    int labels = 0;
-    while (labels < segments.size() && validLabel(t, segments.get(labels))) {
-      labels++;
-    }
-    for (int j = Math.min(labels, segments.size() - 1); j >= 1; j--) {
-      int[] tld = segments.get(j);
-      int k = tld[0];
-      while (k < tld[1] && asciiLetter(t.charAt(k))) {
-        k++;
-      }
-      if (k - tld[0] >= 2) {
-        return k;
-      }
-    }
-    return -1;
+    return best;
   }
 
   private static boolean asciiLetter(char c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 
-  private static boolean validLabel(String t, int[] seg) {
-    if (seg[1] <= seg[0]) {
+  private static boolean validLabel(String t, int start, int end) {
+    if (end <= start) {
       return false;
     }
-    char first = t.charAt(seg[0]);
-    char last = t.charAt(seg[1] - 1);
+    char first = t.charAt(start);
+    char last = t.charAt(end - 1);
     return first != '-' && last != '-'; // the segment holds only letters, digits and hyphens
   }
 
@@ -310,10 +332,15 @@ public final class ContentDetectors {
    * followed by a non-word character or the end; the search goes on after the match, Luhn or not.
    */
   static void cardsWithoutRegex(String t, List<int[]> ranges) {
-    int n = t.length();
-    int i = 0;
+    cardsWithoutRegex(t, 0, t.length(), ranges);
+  }
+
+  /** {@link #cardsWithoutRegex(String, List)} on {@code t[lo, hi)} as if it were the whole text. */
+  private static void cardsWithoutRegex(String t, int lo, int hi, List<int[]> ranges) {
+    int n = hi;
+    int i = lo;
     while (i < n) {
-      if (!digit(t.charAt(i)) || i > 0 && wordChar(t.charAt(i - 1))) {
+      if (!digit(t.charAt(i)) || i > lo && wordChar(t.charAt(i - 1))) {
         i++;
         continue;
       }
@@ -335,8 +362,7 @@ public final class ContentDetectors {
         i++;
         continue;
       }
-      String d = t.substring(i, best).replace(" ", "").replace("-", "");
-      if (luhn(d)) {
+      if (luhn(t, i, best)) {
         ranges.add(new int[] {i, best});
       }
       i = best;
@@ -401,21 +427,28 @@ public final class ContentDetectors {
           "xox", "k_live_", "AIza", "sk-");
 
   static boolean mayHoldKeyToken(String t) {
-    // One pass over the text, trying only the literals that start with the character at hand.
-    int n = t.length();
-    for (int i = 0; i < n; i++) {
-      char c = t.charAt(i);
-      if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
-        char next = i + 1 < n ? t.charAt(i + 1) : 0;
-        // the second character first: AK AS AG AI AR AN, gh gi gl, xo, k_, sk
-        if (c == 'A' && "KSGIRN".indexOf(next) < 0 || c == 'g' && next != 'h' && next != 'i' && next != 'l'
-            || c == 'x' && next != 'o' || c == 'k' && next != '_' || c == 's' && next != 'k') {
-          continue;
-        }
-        for (String l : KEY_TOKEN_LITERALS) {
-          if (l.charAt(0) == c && t.startsWith(l, i)) {
-            return true;
-          }
+    for (int i = 0; i < t.length(); i++) {
+      if (keyTokenAt(t, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether one of {@link #KEY_TOKEN_LITERALS} starts at {@code i}. */
+  private static boolean keyTokenAt(String t, int i) {
+    // Trying only the literals that start with the character at hand.
+    char c = t.charAt(i);
+    if (c == 'A' || c == 'g' || c == 'x' || c == 'k' || c == 's') {
+      char next = i + 1 < t.length() ? t.charAt(i + 1) : 0;
+      // the second character first: AK AS AG AI AR AN, gh gi gl, xo, k_, sk
+      if (c == 'A' && "KSGIRN".indexOf(next) < 0 || c == 'g' && next != 'h' && next != 'i' && next != 'l'
+          || c == 'x' && next != 'o' || c == 'k' && next != '_' || c == 's' && next != 'k') {
+        return false;
+      }
+      for (String l : KEY_TOKEN_LITERALS) {
+        if (l.charAt(0) == c && t.startsWith(l, i)) {
+          return true;
         }
       }
     }
@@ -435,29 +468,82 @@ public final class ContentDetectors {
       return false;
     }
     for (int i = 0; i < t.length(); i++) {
-      char c = t.charAt(i);
-      if (c >= 128) {
-        for (String root : KEY_ROOTS) {
-          if (t.regionMatches(true, i, root, 0, root.length())) {
-            return true;
-          }
-        }
-        continue;
-      }
-      // each root starts with its own letter: at most one comparison per character
-      String root = switch (c | 0x20) {
-        case 'k' -> "key";
-        case 's' -> "secret";
-        case 't' -> "token";
-        case 'b' -> "bearer";
-        case 'p' -> "passw";
-        default -> null;
-      };
-      if (root != null && t.regionMatches(true, i, root, 0, root.length())) {
+      if (keyRootAt(t, i)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether one of {@link #KEY_ROOTS} starts at {@code i}, compared as {@link #mayHoldKeyAssignment} does. */
+  private static boolean keyRootAt(String t, int i) {
+    char c = t.charAt(i);
+    if (c >= 128) {
+      for (String root : KEY_ROOTS) {
+        if (t.regionMatches(true, i, root, 0, root.length())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    // each root starts with its own letter: at most one comparison per character
+    String root = switch (c | 0x20) {
+      case 'k' -> "key";
+      case 's' -> "secret";
+      case 't' -> "token";
+      case 'b' -> "bearer";
+      case 'p' -> "passw";
+      default -> null;
+    };
+    // a root's second letter is e, o or a, which no other character folds to: compare it first
+    return root != null && i + 1 < t.length() && (t.charAt(i + 1) | 0x20) == root.charAt(1)
+        && t.regionMatches(true, i, root, 0, root.length());
+  }
+
+  /** {@link #keyHints} bits: {@link #mayHoldKeyToken}, and {@link #mayHoldKeyAssignment}. */
+  private static final int KEY_TOKEN = 1;
+  private static final int KEY_ASSIGNMENT_HINT = 2;
+  private static final int KEY_SEPARATOR = 4;
+
+  /** What each ASCII character may start or be, in {@link #keyHints}' bits. */
+  private static final byte[] KEY_HINT = new byte[128];
+
+  static {
+    for (char c : "Agxks".toCharArray()) {
+      KEY_HINT[c] |= KEY_TOKEN;
+    }
+    for (char c : "kstbpKSTBP".toCharArray()) {
+      KEY_HINT[c] |= KEY_ASSIGNMENT_HINT;
+    }
+    KEY_HINT[':'] |= KEY_SEPARATOR;
+    KEY_HINT['='] |= KEY_SEPARATOR;
+  }
+
+  /**
+   * {@link #mayHoldKeyToken} and {@link #mayHoldKeyAssignment} in one pass over {@code t}: a
+   * table lookup per character, the comparisons only where a literal or a root may start.
+   */
+  static int keyHints(String t) {
+    int n = t.length();
+    int found = 0;
+    for (int i = 0; i < n && found != (KEY_TOKEN | KEY_ASSIGNMENT_HINT | KEY_SEPARATOR); i++) {
+      char c = t.charAt(i);
+      int h = c < 128 ? KEY_HINT[c] : KEY_ASSIGNMENT_HINT;
+      if (h == 0) {
+        continue;
+      }
+      if ((h & KEY_SEPARATOR) != 0) {
+        found |= KEY_SEPARATOR;
+      }
+      if ((h & KEY_TOKEN) != 0 && (found & KEY_TOKEN) == 0 && keyTokenAt(t, i)) {
+        found |= KEY_TOKEN;
+      }
+      if ((h & KEY_ASSIGNMENT_HINT) != 0 && (found & KEY_ASSIGNMENT_HINT) == 0 && keyRootAt(t, i)) {
+        found |= KEY_ASSIGNMENT_HINT;
+      }
+    }
+    boolean assignment = (found & (KEY_ASSIGNMENT_HINT | KEY_SEPARATOR)) == (KEY_ASSIGNMENT_HINT | KEY_SEPARATOR);
+    return (found & KEY_TOKEN) | (assignment ? KEY_ASSIGNMENT_HINT : 0);
   }
 
   public List<String> names() {
@@ -503,7 +589,8 @@ public final class ContentDetectors {
    * find ({@code detector} indexes {@link #names()}).
    */
   List<int[]> values(String text) {
-    List<int[]> ranges = new ArrayList<>();
+    // sized for a value every few dozen characters (bulk output full of values), so it rarely grows
+    List<int[]> ranges = new ArrayList<>(Math.min(1024, 8 + text.length() / 16));
     for (int i = 0; i < detectors.size(); i++) {
       int before = ranges.size();
       detectors.get(i).find(text, ranges);
@@ -516,7 +603,7 @@ public final class ContentDetectors {
       return ranges;
     }
     ranges.sort(Comparator.comparingInt((int[] r) -> r[0]).thenComparingInt(r -> -r[1]));
-    List<int[]> values = new ArrayList<>();
+    List<int[]> values = new ArrayList<>(ranges.size());
     int pos = 0;
     int k = 0;
     while (k < ranges.size()) {
@@ -558,6 +645,10 @@ public final class ContentDetectors {
     }
     if (j > 0 && (text.charAt(j - 1) == '"' || text.charAt(j - 1) == '\'')) {
       j--;
+    }
+    // Every key word ends in y, d, t, n or r, letters RE2's (?i) folds only to their other case.
+    if (j == 0 || "ydtnrYDTNR".indexOf(text.charAt(j - 1)) < 0) {
+      return false;
     }
     int from = Math.max(0, j - 32); // the longest key word is 20 characters
     return KEY_WORD_AT_END.matcher(text.subSequence(from, j)).find();
@@ -610,6 +701,31 @@ public final class ContentDetectors {
         ranges.add(new int[] {m.start(), m.end()});
       }
     }
+  }
+
+  /** {@link #luhn(String)} of the digits of {@code t[from, to)}, its blanks and hyphens left out. */
+  private static boolean luhn(String t, int from, int to) {
+    int sum = 0;
+    boolean twice = false;
+    for (int i = to - 1; i >= from; i--) {
+      char c = t.charAt(i);
+      if (c == ' ' || c == '-') {
+        continue;
+      }
+      int d = c - '0';
+      if (d < 0 || d > 9) {
+        return false;
+      }
+      if (twice) {
+        d *= 2;
+        if (d > 9) {
+          d -= 9;
+        }
+      }
+      sum += d;
+      twice = !twice;
+    }
+    return sum % 10 == 0;
   }
 
   static boolean luhn(String digits) {

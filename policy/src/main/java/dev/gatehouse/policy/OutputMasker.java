@@ -89,6 +89,8 @@ public final class OutputMasker {
   private final MaskForm form;
   private final Sink sink;
   private final long[] counts;
+  /** The masked form of every value when it does not depend on the value ({@link MaskForm#FULL}), else null. */
+  private final byte[] stars;
 
   // Bytes not yet passed on: buf[0, parsed) read into text/at/width, buf[parsed, len) not yet.
   private byte[] buf = new byte[4096];
@@ -146,6 +148,7 @@ public final class OutputMasker {
     this.form = form;
     this.sink = sink;
     this.counts = new long[detectors.names().size()];
+    this.stars = form == MaskForm.FULL ? MaskForm.STARS.getBytes(StandardCharsets.UTF_8) : null;
   }
 
   /** Takes output; passes on what can be judged now, masked. */
@@ -272,23 +275,33 @@ public final class OutputMasker {
       switch (state) {
         case GROUND -> {
           if (b < 0x80 && b != 0x1b) {
-            // the common case: a run of ASCII (controls included), one char per byte
-            int j = i;
-            while (j < len && buf[j] >= 0 && buf[j] != 0x1b) {
-              j++;
-            }
-            room(j - i);
-            for (int k = i; k < j; k++) {
-              if (drawsNothing(buf[k])) {
-                continue; // its byte passes on; the detectors do not see it
+            // the common case: a run of ASCII (controls included), one char per byte, in one pass
+            room(len - i);
+            char[] text = this.text;
+            int[] at = this.at;
+            byte[] width = this.width;
+            boolean[] amb = this.amb;
+            byte[] buf = this.buf;
+            int n = tlen;
+            int k = i;
+            for (; k < len; k++) {
+              byte x = buf[k];
+              if (x < 0x20 || x == 0x7f) { // a control, or a byte of UTF-8 (negative)
+                if (x < 0 || x == 0x1b) {
+                  break; // the run ends
+                }
+                if (drawsNothing(x)) {
+                  continue; // its byte passes on; the detectors do not see it
+                }
               }
-              text[tlen] = (char) buf[k];
-              at[tlen] = k;
-              width[tlen] = 1;
-              amb[tlen] = false;
-              tlen++;
+              text[n] = (char) x;
+              at[n] = k;
+              width[n] = 1;
+              amb[n] = false;
+              n++;
             }
-            i = j;
+            tlen = n;
+            i = k;
           } else if (b == 0x1b) {
             state = State.ESC;
             c1Seq = false;
@@ -924,11 +937,16 @@ public final class OutputMasker {
       int first = at[s - c];
       int last = e - c - 1;
       put(buf, pos, first - pos);
-      byte[] masked = form.apply(t.substring(v[0], v[1])).getBytes(StandardCharsets.UTF_8);
+      byte[] masked = stars != null ? stars : form.apply(t.substring(v[0], v[1])).getBytes(StandardCharsets.UTF_8);
       put(masked, 0, masked.length);
       counts[v[2]]++;
       // The value's escape sequences (and the bytes of controls inside them), after its mask.
       int cursor = first;
+      if (at[last] + width[last] - first == last - (s - c) + 1) {
+        // as many bytes as chars: one byte each, nothing between them (the common case)
+        pos = at[last] + 1;
+        continue;
+      }
       for (int k = s - c; k <= last; k++) {
         if (at[k] > cursor) {
           put(buf, cursor, at[k] - cursor);

@@ -44,6 +44,8 @@ class ContentDetectorsPrefilterTest {
       String expected = every.mask(text, MaskForm.FULL);
       assertEquals(expected, fast.mask(text, MaskForm.FULL), () -> "seed " + seed + ": " + text);
       assertEquals(every.matches(text), fast.matches(text), () -> "seed " + seed + ": " + text);
+      int hints = (ContentDetectors.mayHoldKeyToken(text) ? 1 : 0) | (ContentDetectors.mayHoldKeyAssignment(text) ? 2 : 0);
+      assertEquals(hints, ContentDetectors.keyHints(text), () -> "seed " + seed + ", key hints: " + text);
       if (!expected.equals(text)) {
         masked++;
       }
