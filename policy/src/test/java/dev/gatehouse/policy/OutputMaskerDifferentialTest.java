@@ -34,7 +34,8 @@ class OutputMaskerDifferentialTest {
     "-----END RSA PRIVATE KEY-----", "-----BEGIN ", "eyJhbGciOiJIUzI1NiJ9", ".eyJzdWIiOiIxIn0", ".sig_-x",
     "\u001b[0m", "\u001b[1;31m", "\u001b[K", "\u001b]0;title\u0007", "\u001b]0;mail a@b.co\u0007",
     "\u001b]8;;http://x\u001b\\", "\u001bP1$r\u001b\\", "\u001b(B", "\u001b7", "\u001b[?25l", "\u001b", "\u001b[",
-    "\u001b]", "\u001b_", "\u001b\u001b", "é", "日本", "😀", "ı", ";", "$ ", "(", ")", "!", "x", "9", "k", "s",
+    "\u001b]", "\u001b_", "\u001b\u001b", "\u009b", "\u009d", "\u0090", "\u009f", "\u001bX", "\u001b\\",
+    "\u001b\u007f", "\u001b[1\u00e9", "\u17b4", "é", "日本", "😀", "ı", ";", "$ ", "(", ")", "!", "x", "9", "k", "s",
     "deploy by alice.smith@example.com card 4111 1111 1111 1111 at 12:00\n",
     "The quick brown fox jumps over the lazy dog; 0123456789 ~!@#%^&*()\n"
   };

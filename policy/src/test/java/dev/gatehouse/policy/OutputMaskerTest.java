@@ -35,7 +35,10 @@ class OutputMaskerTest {
     "eyJhbGciOiJIUzI1NiJ9", ".eyJzdWIiOiIxIn0", ".sig_-x", "eyJ",
     "\u001b[0m", "\u001b[1;31m", "\u001b[K", "\u001b[2J\u001b[H", "\u001b]0;title\u0007", "\u001b]8;;http://x\u001b\\",
     "\u001b(B", "\u001b7", "\u001bP1$r\u001b\\", "\u001b[?25l", "\u001b", "\u001b[", "\u001b]",
-    "é", "日本", "😀", "ı", "(", ")", ";", "$ ", "# ", "|", "<>", ",", "!", "x", "9", "K", "s"
+    "é", "日本", "😀", "ı", "(", ")", ";", "$ ", "# ", "|", "<>", ",", "!", "x", "9", "K", "s",
+    // read differently by terminals: C1 introducers, BEL and non-ASCII in strings, ESC DEL, ESC é
+    "\u009b", "\u009d", "\u0090", "\u009f", "\u009c", "\u0085", "\u001b_", "\u001bX", "\u001b^", "\u001bP",
+    "\u001b\\", "\u001b\u007f", "\u001b[1\u00e9", "\u001b(\u00e9", "\u17b4", "\u1160"
   };
 
   private static byte[] corpusText(Random random, int pieces) {
