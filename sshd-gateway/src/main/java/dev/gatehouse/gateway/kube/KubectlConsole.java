@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
@@ -45,11 +46,12 @@ final class KubectlConsole {
   /** Runs until exit, Ctrl-D or the session's end; returns the session's exit code. */
   int run() throws IOException {
     editor = new LineEditor(in, out, term, size, "gatehouse-kubectl");
+    LineReader reader = editor.reader();
     try {
       while (!stopped) {
         String line;
         try {
-          line = editor.readLine(session.target() + "> ");
+          line = reader.readLine(session.target() + "> ");
         } catch (UserInterruptException e) {
           continue; // Ctrl-C at the prompt: a fresh line, as in a shell
         } catch (EndOfFileException e) {

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 
@@ -57,6 +58,7 @@ final class PsqlConsole {
     editor = new LineEditor(in, out, term, size, "gatehouse-psql");
     Terminal terminal = editor.terminal();
     terminal.handle(Terminal.Signal.INT, s -> interruptPsql());
+    LineReader reader = editor.reader();
     Thread pump = new Thread(this::pumpPsqlOutput, "gh-psql-pty-" + session.id());
     pump.setDaemon(true);
     pump.start();
@@ -67,7 +69,7 @@ final class PsqlConsole {
         String prompt = session.target() + (guard.inStatement() ? "-> " : "=> ");
         String line;
         try {
-          line = editor.readLine(prompt);
+          line = reader.readLine(prompt);
         } catch (UserInterruptException e) {
           if (guard.outsideQuotesAndComments()) {
             // As Ctrl-C at psql's own prompt: the query buffer cleared, a fresh prompt, no message.

@@ -627,7 +627,7 @@ public final class GuardedShell {
         }
         String line;
         try {
-          line = e.readLine(p);
+          line = e.reader().readLine(p);
         } catch (UserInterruptException x) {
           continue; // Ctrl-C: the line is cleared, a fresh prompt
         } catch (EndOfFileException x) {
