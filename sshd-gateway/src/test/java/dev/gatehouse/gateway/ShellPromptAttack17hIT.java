@@ -98,7 +98,7 @@ class ShellPromptAttack17hIT {
       Matcher held = t.awaitScreen("echo " + tag + "\\ngatehouse: waiting for approval \\(request (\\S+),", WAIT);
       SshResult ok = gw.ssh(approver, "approvals").run("approve " + held.group(1));
       assertThat(ok.exitCode()).as("%s", ok).isZero();
-      Matcher m = t.awaitScreen("(^token is \"([0-9a-f]{32,64})$)|(^" + tag + "$)", WAIT);
+      Matcher m = t.awaitScreen("(^token is \"([0-9a-f]{128})$)|(^" + tag + "$)", WAIT);
       if (m.group(2) != null) {
         return m.group(2);
       }
@@ -172,6 +172,34 @@ class ShellPromptAttack17hIT {
       raw(t, "echo \"");
       assertNonceTypedEndsTheSession(t, k);
       // The attacker's next step finds no prompt: the session is gone, nothing joins anything.
+    } catch (AssertionError | Exception e) {
+      after = e;
+    }
+    assertNoWitness(w, after);
+  }
+
+  /**
+   * The leaked nonce typed with a character erased inside it: the terminal's line discipline
+   * removes the erased byte, so bash's read gets a line ending in the exact nonce while the bytes
+   * the gateway passed never held it as one run. The gateway's check follows what the terminal can
+   * make of the input (the nonce's digits in order), so this ends the session as typing it plainly does.
+   */
+  @Test
+  void theLeakedNonceTypedWithAnErasedCharacterEndsTheSession(@TempDir Path tmp) throws Exception {
+    Path w = Path.of("/tmp", "gh-attack17k-" + UUID.randomUUID());
+    Throwable after = null;
+    SshClientKey k = gw.sign(GatewayFixture.uniqueIdentity("nonce-erase"), List.of("dev"));
+    try (Tmux t = guarded(tmp, k)) {
+      String nonce = nonceWhileRunning(t);
+      t.run("send-keys", "-t", "gh", "-l", "x" + nonce.substring(0, 20) + "q");
+      t.run("send-keys", "-t", "gh", "BSpace");
+      t.run("send-keys", "-t", "gh", "-l", nonce.substring(20, 40) + "zz");
+      t.run("send-keys", "-t", "gh", "C-w"); // word-erase: the terminal takes the whole run back to the x
+      t.run("send-keys", "-t", "gh", "-l", "x" + nonce.substring(0, 20) + "Z");
+      t.run("send-keys", "-t", "gh", "BSpace");
+      raw(t, nonce.substring(20));
+      raw(t, ": > " + w);
+      assertNonceTypedEndsTheSession(t, k);
     } catch (AssertionError | Exception e) {
       after = e;
     }

@@ -978,6 +978,11 @@ final class CommandReader {
       return;
     }
     String base = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path;
+    if (path.matches("/+(proc|dev/+fd)/.*") || base.equals("exe") && path.contains("/")) {
+      // /proc/self/exe is the shell itself, /proc/PID/exe or /dev/fd/N any program: not known by name.
+      unclassified.add("runs a program by its /proc or descriptor name: " + shown(name.source()));
+      return;
+    }
     if (base.isEmpty()) {
       unclassified.add("the command name is a directory: " + shown(name.source()));
       return;

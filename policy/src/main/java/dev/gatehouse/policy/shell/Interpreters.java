@@ -23,11 +23,12 @@ final class Interpreters {
   static final Set<String> LANGUAGES = Set.of("python", "python2", "python3", "pypy", "pypy3", "perl", "perl5", "ruby",
       "irb", "node", "nodejs", "deno", "bun", "php", "lua", "luajit", "Rscript", "R", "tclsh", "wish", "expect",
       "osascript", "jshell", "groovy", "scala", "julia", "guile", "racket", "sbcl", "ghci", "erl", "iex", "elixir",
-      "powershell", "pwsh");
+      "powershell", "pwsh", "ipython", "ipython3", "ptpython", "ptipython", "bpython", "bpython3", "ipdb", "pdb",
+      "pdb3");
 
   /** The option that takes inline code, per language. */
   private static String inlineOptions(String name) {
-    if (name.startsWith("python") || name.startsWith("pypy")) {
+    if (name.startsWith("python") || name.startsWith("pypy") || name.matches("i?pt?i?python3?|bpython3?")) {
       return "c";
     }
     return switch (name) {
@@ -39,6 +40,10 @@ final class Interpreters {
       default -> "";
     };
   }
+
+  /** Python modules that are an interactive prompt themselves ({@code python3 -m code}). */
+  private static final Set<String> REPL_MODULES = Set.of("code", "asyncio", "pdb", "IPython", "ptpython", "bpython",
+      "idlelib", "ptipython", "jupyter_console", "pudb", "ipdb");
 
   private static final Set<String> LONG_INLINE = Set.of("--eval", "--print", "-Command", "-command", "-EncodedCommand",
       "--command", "--expr", "-eval");
@@ -78,8 +83,13 @@ final class Interpreters {
             return Source.INLINE;
           }
         }
+        if ((n.startsWith("python") || n.startsWith("pypy")) && v.indexOf('i') > 0 && v.indexOf('i') < (v.indexOf('m') < 0 ? v.length() : v.indexOf('m'))) {
+          return Source.STDIN; // python -i: a prompt after the script or module
+        }
         if ((n.startsWith("python") || n.startsWith("pypy")) && v.contains("m")) {
-          return Source.OTHER; // python -m module
+          // python -m module; the ones that are themselves a prompt read the terminal.
+          String module = v.endsWith("m") ? (i + 1 < a.size() ? a.get(i + 1).value() : "") : v.substring(v.indexOf('m') + 1);
+          return REPL_MODULES.contains(module.split("\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0 ? Source.STDIN : Source.OTHER;
         }
         if ((n.startsWith("python") || n.startsWith("pypy")) && (v.equals("-X") || v.equals("-W"))) {
           i++;

@@ -968,6 +968,19 @@ public enum ShellClass {
       case "systemd-run" -> {
         return a.contains("--shell") || a.contains("-S") || a.contains("--pty") && operands(c).isEmpty();
       }
+      case "setarch", "linux32", "linux64", "i386", "x86_64", "uname26", "fakeroot" -> {
+        // Without a program they start a shell (setarch /bin/sh, fakeroot $SHELL).
+        return Wrappers.unwrap(n, c.args()).isEmpty() && !a.contains("--list") && !a.contains("--help")
+            && !a.contains("--version") && !a.contains("-h") && !a.contains("-V");
+      }
+      case "gdb", "gdb-multiarch", "cgdb" -> {
+        // gdb's prompt has a shell command; --batch runs no prompt.
+        return Wrappers.unwrap(n, c.args()).isEmpty() && a.stream().noneMatch(v -> v.matches("--?(batch|version|help|configuration)"));
+      }
+      case "sqlite3", "sqlite" -> {
+        // .shell and .system run a command line; given by -cmd or as the SQL argument they run at once.
+        return a.stream().anyMatch(v -> v.strip().matches("(?s)\\.(shell|system)\\b.*") || v.matches("(?s).*;\\s*\\.(shell|system)\\b.*"));
+      }
       default -> {
         return false;
       }

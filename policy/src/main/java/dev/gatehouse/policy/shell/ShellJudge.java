@@ -256,6 +256,18 @@ public final class ShellJudge {
     return false;
   }
 
+  /**
+   * Ways of reaching a command that run it in the shell itself, not in a new process: {@code
+   * command exec >F} and {@code eval 'exec >F'} are {@code exec >F}.
+   */
+  private static final Set<String> SAME_SHELL = Set.of("command", "builtin", "eval", "time", "alias", "trap", "source <<",
+      ". <<");
+
+  /** Whether {@code c} runs in the guarded shell's own process (not under bash -c, sudo, find -exec…). */
+  private static boolean inGuardedShell(ShellCommand c) {
+    return c.via().stream().allMatch(SAME_SHELL::contains);
+  }
+
   /** What in {@code c} would take the prompt away from the gateway's shell integration, or null. */
   private static String integrationTamper(ShellCommand c) {
     List<String> a = c.argValues();
@@ -264,7 +276,7 @@ public final class ShellJudge {
         // exec in the guarded shell itself replaces it (no more prompts to own) or moves its
         // descriptors (the markers would go elsewhere); inside bash -c or a subshell it would be
         // harmless, but the reading does not tell a subshell apart: refused all the same.
-        return c.via().isEmpty() ? "exec in the guarded shell: " + c.text() : null;
+        return inGuardedShell(c) ? "exec in the guarded shell: " + c.text() : null;
       }
       case "stty" -> {
         boolean onlyReads = a.isEmpty() || a.stream().allMatch(v -> v.equals("-a") || v.equals("--all") || v.equals("-g")

@@ -221,7 +221,36 @@ final class Wrappers {
       case "busybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
           ? List.of() : List.of(new Inner(a, "busybox"));
       case "sed", "gsed" -> sedCommands(a);
-      default -> isShell(name) ? shell(name, a) : List.of();
+      // Programs that run the command named in their arguments: read it as bash would run it.
+      case "valgrind" -> fromOpts(a, "", Set.of(), name); // every valgrind option is --name=value or a bare letter
+      case "dbus-launch" -> fromOpts(a, "", Set.of("--autolaunch", "--config-file"), name);
+      case "faketime" -> afterOperands(a, "p", Set.of("--date-prog"), 1, name);
+      case "dumb-init" -> fromOpts(a, "r", Set.of("--rewrite"), name);
+      case "tini" -> fromOpts(a, "pe", Set.of(), name);
+      case "sshpass" -> fromOpts(a, "fdpP", Set.of(), name);
+      case "ssh-agent" -> fromOpts(a, "aEPtO", Set.of(), name);
+      case "fakeroot" -> fromOpts(a, "lsib", Set.of("--lib", "--faked"), name);
+      case "numactl" -> fromOpts(a, "imNCpPwLoMIf", Set.of("--interleave", "--membind", "--cpunodebind", "--physcpubind",
+          "--preferred", "--preferred-many", "--weighted-interleave", "--length", "--offset", "--shmmode", "--shmid",
+          "--shm", "--file"), name);
+      case "rlwrap" -> a.stream().anyMatch(w -> !w.literal() || w.value().matches("-[A-Za-z]*z.*|--filter.*"))
+          ? List.of(new Unknown("rlwrap runs a filter program the guard does not read"))
+          : fromOpts(a, "bCDefFgHlOpPqsStwz", Set.of("--break-chars", "--command-name", "--history-no-dupes",
+              "--extra-char-after-completion", "--file", "--history-format", "--forget-matching", "--history-filename",
+              "--logfile", "--one-shot-rlwrap-prompt", "--prompt-colour", "--pre-given", "--quote-characters",
+              "--histsize", "--substitute-prompt", "--set-term-name", "--polling"), name);
+      case "gdb", "gdb-multiarch", "cgdb" -> gdb(a, name);
+      case "perf" -> a.size() > 1 && a.get(0).literal() && Set.of("stat", "record", "trace", "sched", "lock", "mem", "c2c",
+          "kmem", "kwork", "timechart", "ftrace", "iostat", "kvm", "top").contains(a.get(0).value())
+          && a.subList(1, a.size()).stream().anyMatch(w -> !w.literal() || !w.value().startsWith("-"))
+          ? List.of(new Unknown("perf " + a.get(0).value() + " with a command the guard does not read")) : List.of();
+      case "setarch" -> a.isEmpty() ? List.of() : a.get(0).literal() && !a.get(0).value().startsWith("-")
+          ? fromOpts(a.subList(1, a.size()), "", Set.of(), name) : fromOpts(a, "", Set.of(), name);
+      case "linux32", "linux64", "i386", "x86_64", "uname26" -> fromOpts(a, "", Set.of(), name);
+      case "capsh" -> capsh(a);
+      default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
+          "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
+          : List.of();
     };
   }
 
@@ -238,6 +267,58 @@ final class Wrappers {
       }
     }
     return steps;
+  }
+
+  /** The dynamic loader run as a program ({@code /lib64/ld-linux-x86-64.so.2 /bin/bash}): it runs the program it is given. */
+  static boolean isLoader(String name) {
+    return name.matches("ld(-linux[-a-z0-9_]*|64|-musl-[a-z0-9_]+)?\\.so(\\.[0-9]+)*|ld-[0-9.]+\\.so");
+  }
+
+  /**
+   * {@code gdb --args PROGRAM ARGS} runs the program; gdb's own commands given by option ({@code
+   * -ex 'shell …'}, {@code -x FILE}) can run anything and are not read. Without them gdb is an
+   * interactive prompt with a {@code shell} command ({@link ShellClass} reads it as a nested shell).
+   */
+  private static List<Step> gdb(List<Word> a, String name) {
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return List.of(new Unknown(name + " with an argument only known when it runs"));
+      }
+      if (v.equals("--args") || v.equals("-args")) {
+        return inner(a, i + 1, name + " --args");
+      }
+      if (v.matches("--?(ex|iex|eval-command|init-eval-command|x|ix|command|init-command)(=.*)?")) {
+        return List.of(new Unknown(name + " runs debugger commands the guard does not read: " + v));
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * capsh runs a shell with what follows {@code --} as its arguments (bash unless {@code
+   * --shell=PATH} says otherwise), and itself again with what follows {@code ==}.
+   */
+  private static List<Step> capsh(List<Word> a) {
+    String shell = "/bin/bash";
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      if (!w.literal()) {
+        return List.of(new Unknown("capsh with an argument only known when it runs"));
+      }
+      String v = w.value();
+      if (v.startsWith("--shell=")) {
+        shell = v.substring("--shell=".length());
+      } else if (v.equals("--") || v.equals("==")) {
+        List<Word> words = new ArrayList<>();
+        String prog = v.equals("--") ? shell : "capsh";
+        words.add(Word.literal(prog, prog));
+        words.addAll(a.subList(i + 1, a.size()));
+        return List.of(new Inner(words, "capsh"));
+      }
+    }
+    return List.of();
   }
 
   private static List<Step> unknown(String name) {

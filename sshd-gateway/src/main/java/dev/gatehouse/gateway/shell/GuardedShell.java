@@ -51,7 +51,7 @@ import org.jline.terminal.Terminal;
  * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
  * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
  * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next nonce>}
- * (32 to 64 hex digits each, from the kernel's random source), its nonce is the one the hook's
+ * (128 hex digits each, from the kernel's random source), its nonce is the one the hook's
  * previous A announced (the first A, while starting, only announces) and neither was seen before
  * in the session; any other is ignored (a program's output). So a C is only taken for a line the
  * gateway sent after a prompt the hook itself brought up. A line sent whose C never came when
@@ -79,7 +79,7 @@ public final class GuardedShell {
    */
   static final Duration DONE_TO_PROMPT = Duration.ofSeconds(10);
   /** The form of the hook's nonce: hex digits of the kernel's random source. */
-  private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("[0-9a-f]{32,64}");
+  private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("[0-9a-f]{128}");
 
   /** What the guarded shell needs of its session. */
   public interface Session {
@@ -164,8 +164,8 @@ public final class GuardedShell {
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
   /** The nonce the hook's last A announced for its next one (null until the first A). */
   private String expectedNonce;
-  /** The last raw input bytes passed to bash while the current command runs (as ISO-8859-1), for {@link #typesNonce}. */
-  private final StringBuilder rawTail = new StringBuilder();
+  /** How many digits of the next nonce the raw input since the last prompt holds in order, for {@link #typesNonce}. */
+  private int nonceTyped;
   private volatile WindowSize size;
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
@@ -434,6 +434,14 @@ public final class GuardedShell {
             runningSince = System.nanoTime();
             flush = new ArrayList<>(held);
             held.clear();
+            for (byte[] b : flush) {
+              if (typesNonce(b)) {
+                // Keys typed before the command started go to it raw: the same check as while it runs.
+                lost("nonce-typed", "gatehouse: guard-tamper: the input typed while a command ran carries the"
+                    + " guard's nonce; session closed");
+                return;
+              }
+            }
           } else if (state != State.ENDED) {
             // bash started a command it did not get from the gateway.
             lost("unjudged-command", "gatehouse: the shell started a command the guard did not see; session closed");
@@ -499,27 +507,37 @@ public final class GuardedShell {
     nonces.add(wall);
     nonces.add(next);
     expectedNonce = next;
-    rawTail.setLength(0);
+    nonceTyped = 0;
     return wall;
   }
 
   /**
-   * Whether the raw input passed to bash while this command runs, with {@code b} added, contains
-   * the nonce the next wall line will carry (announced by the last A). Exact substring match
-   * across chunk boundaries: the nonce is 32 to 64 hex digits from the kernel, never typed by
-   * chance.
+   * Whether the raw input passed to bash since the last prompt, with {@code b} added, could make
+   * the terminal hand bash a line ending in the nonce the next wall line will carry (announced by
+   * the last A). The terminal edits what it is given before bash reads it: erase, word-erase,
+   * kill and literal-next characters (whichever bytes the running program set for them) remove
+   * bytes, {@code istrip} clears the eighth bit, {@code iuclc} lowers case. So the check is not a
+   * substring match but whether the nonce's digits appear in order among the bytes typed, each
+   * taken without its eighth bit and in lower case: every line the terminal can make of the input
+   * is such a subsequence. The nonce is 128 hex digits from the kernel: ordinary typing does not
+   * hold them in order (a paste of kilobytes of hex digits while one command runs can, and ends
+   * the session: the guard cannot tell it from typing the nonce).
    */
   boolean typesNonce(byte[] b) {
     String n = expectedNonce;
     if (n == null) {
       return false;
     }
-    rawTail.append(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
-    boolean found = rawTail.indexOf(n) >= 0;
-    if (rawTail.length() > n.length()) {
-      rawTail.delete(0, rawTail.length() - n.length());
+    for (byte x : b) {
+      if (nonceTyped >= n.length()) {
+        break;
+      }
+      char c = Character.toLowerCase((char) (x & 0x7f));
+      if (c == n.charAt(nonceTyped)) {
+        nonceTyped++;
+      }
     }
-    return found;
+    return nonceTyped >= n.length();
   }
 
   /** The line sent to bash was thrown away by the hook's wall before bash read it (no C came). */

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * marker but grows past {@link #MAX_MARKER} bytes is passed on as output.
  */
 final class PromptMarkers {
-  static final int MAX_MARKER = 256;
+  /** Room for the hook's prompt marker: {@code A;<nonce>;<next nonce>}, 128 hex digits each. */
+  static final int MAX_MARKER = 512;
   private static final byte ESC = 0x1b;
   private static final byte BEL = 0x07;
   private static final byte[] PREFIX = {ESC, ']', '1', '3', '3', ';'};

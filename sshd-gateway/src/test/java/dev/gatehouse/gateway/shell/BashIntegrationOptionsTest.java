@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The integration's hook in a real bash, under every shell option a user can set from a line the
- * guard allows. bash runs interactive on pipes (no terminal: the hook's {@code stty} steps do
- * nothing); this test plays the gateway: it answers each {@code A} with its nonce and reads the
+ * guard allows. bash runs interactive on a pseudo-terminal of {@code script(1)} without echo; this
+ * test plays the gateway: it answers each {@code A} with its nonce and reads the
  * markers with {@link PromptMarkers}.
  *
  * <p>For each option: the line that sets it runs ({@code C}), the hook then reports it done
@@ -81,7 +81,7 @@ class BashIntegrationOptionsTest {
     }
   }
 
-  /** bash with the integration, on pipes, driven like the gateway drives it. */
+  /** bash with the integration, on a terminal, driven like the gateway drives it. */
   private static final class Bash implements AutoCloseable {
     private final Process p;
     private final OutputStream in;
@@ -101,8 +101,12 @@ class BashIntegrationOptionsTest {
     }
 
     static Bash start(Path home) throws IOException {
-      ProcessBuilder pb = new ProcessBuilder(BashIntegration.argv(List.of("bash", "--norc", "--noprofile", "-i")))
-          .redirectErrorStream(true);
+      // On a terminal of its own, as the gateway runs it (the hook ends bash when descriptors 0-2
+      // are not one terminal): script(1) gives it a pseudo-terminal, without echo, as the
+      // gateway's client side is not echoed back either.
+      ProcessBuilder pb = new ProcessBuilder("script", "-qfec",
+          "stty -echo; exec " + String.join(" ", BashIntegration.argv(List.of("bash", "--norc", "--noprofile", "-i"))),
+          "/dev/null").redirectErrorStream(true);
       pb.environment().put("HOME", home.toString());
       pb.environment().put("PS1", "gh-test$ ");
       pb.environment().remove("BASH_ENV");
@@ -175,7 +179,7 @@ class BashIntegrationOptionsTest {
 
     void firstPrompt() throws InterruptedException {
       String m = awaitPrompt(0);
-      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{32};[0-9a-f]{32} P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{128};[0-9a-f]{128} P: B:");
       mark = events.size();
     }
 
@@ -184,9 +188,8 @@ class BashIntegrationOptionsTest {
     }
 
     /**
-     * Types {@code l} once the running command started (its C marker): on a pipe bash reads its
-     * input in blocks, so a line written before it read the command could be in its own buffer,
-     * where no terminal would put it. The command sleeps a second: the line is there long before
+     * Types {@code l} once the running command started (its C marker), as the gateway passes keys
+     * raw only then. The command sleeps a second: the line is there long before
      * the hook's wall (no bound is asserted; a slow host would at worst run it, failing the test
      * toward "unsafe", never passing it falsely).
      */
@@ -208,7 +211,7 @@ class BashIntegrationOptionsTest {
       synchronized (events) {
         mark = events.size();
       }
-      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{32};[0-9a-f]{32} P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{128};[0-9a-f]{128} P: B:");
       return m;
     }
 
