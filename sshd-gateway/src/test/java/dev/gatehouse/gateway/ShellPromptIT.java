@@ -106,6 +106,41 @@ class ShellPromptIT {
     }
   }
 
+  /**
+   * Enter and Ctrl-C in one chunk (a quick typist on a slow link, or tmux writing both at once):
+   * the line editor's terminal raises the Ctrl-C as it arrives, ahead of the line it follows, so it
+   * used to be spent before the line was read and the line then waited for approval anyway. The
+   * gateway keeps it for that line: the hold is withdrawn at once.
+   */
+  @Test
+  void ctrlCTypedWithTheEnterCancelsTheHold(@TempDir Path tmp) throws Exception {
+    SshClientKey eva = gw.sign(GatewayFixture.uniqueIdentity("eva"), List.of("dev"));
+    try (Tmux t = prompt.shell(tmp, eva)) {
+      ShellPromptFixture.literal(t, "echo needs-approval-withdrawn");
+      t.awaitScreen("echo needs-approval-withdrawn$", WAIT);
+      ShellPromptFixture.literal(t, "\r\u0003"); // one write: Enter, then Ctrl-C
+      t.awaitScreen("cancelled\\n(\\^C)?" + PROMPT + "$", WAIT);
+      t.type("echo after-withdrawn");
+      t.awaitScreen("^after-withdrawn\\n" + PROMPT + "$", WAIT);
+      assertThat(t.screen()).doesNotContainPattern("(?m)^needs-approval-withdrawn$");
+    }
+  }
+
+  /** The same with a line that runs: the Ctrl-C reaches the command the line started. */
+  @Test
+  void ctrlCTypedWithTheEnterInterruptsTheCommand(@TempDir Path tmp) throws Exception {
+    SshClientKey eli = gw.sign(GatewayFixture.uniqueIdentity("eli"), List.of("dev"));
+    try (Tmux t = prompt.shell(tmp, eli)) {
+      ShellPromptFixture.literal(t, "sleep 30; echo slept-through | tr a-z A-Z");
+      t.awaitScreen("tr a-z A-Z$", WAIT);
+      ShellPromptFixture.literal(t, "\r\u0003");
+      t.awaitScreen("^" + PROMPT + "$", WAIT);
+      t.type("echo after-interrupt | tr a-z A-Z");
+      t.awaitScreen("^AFTER-INTERRUPT$", WAIT);
+      assertThat(t.screen()).doesNotContain("SLEPT-THROUGH");
+    }
+  }
+
   @Test
   void anOpenQuoteAndAHereDocumentAreJudgedWhole(@TempDir Path tmp) throws Exception {
     SshClientKey fay = gw.sign(GatewayFixture.uniqueIdentity("fay"), List.of("dev"));

@@ -166,6 +166,8 @@ public final class GuardedShell {
   private String expectedNonce;
   /** How many digits of the next nonce the raw input since the last prompt holds in order, for {@link #typesNonce}. */
   private int nonceTyped;
+  /** A Ctrl-C came in the same chunk as the Enter ahead of it: it belongs to the line being entered. */
+  private volatile boolean interruptAfterEnter;
   private volatile WindowSize size;
   private volatile LineEditor editor;
   private volatile Runnable cancelHeld;
@@ -250,9 +252,37 @@ public final class GuardedShell {
           }
           return;
         }
-        default -> editorInput.offer(b);
+        default -> {
+          int ctrlC = ctrlCAfterEnter(b);
+          if (ctrlC < 0) {
+            editorInput.offer(b);
+          } else {
+            // Enter and Ctrl-C in one chunk: the line editor's terminal raises Ctrl-C as a signal
+            // as it arrives, before the line ahead of it is read, so it would clear nothing and
+            // the line would still go on. It is kept for the line instead: it withdraws the line's
+            // hold, or interrupts the command the line starts (as a Ctrl-C typed a moment later does).
+            interruptAfterEnter = true;
+            editorInput.offer(java.util.Arrays.copyOfRange(b, 0, ctrlC));
+            if (ctrlC + 1 < b.length) {
+              editorInput.offer(java.util.Arrays.copyOfRange(b, ctrlC + 1, b.length));
+            }
+          }
+        }
       }
     }
+  }
+
+  /** The index of the first Ctrl-C that follows an Enter in {@code b}, or -1. */
+  static int ctrlCAfterEnter(byte[] b) {
+    boolean enter = false;
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == '\r' || b[i] == '\n') {
+        enter = true;
+      } else if (b[i] == 3 && enter) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The client sent EOF: as Ctrl-D. */
@@ -658,6 +688,7 @@ public final class GuardedShell {
           return;
         }
         if (line.isBlank()) {
+          interruptAfterEnter = false;
           continue;
         }
         handle(line);
@@ -673,6 +704,7 @@ public final class GuardedShell {
   private void handle(String line) throws IOException {
     String refusal = unsendable(line);
     if (refusal != null) {
+      interruptAfterEnter = false;
       session.refused(line, "not-text", refusal);
       say("gatehouse: blocked by rule not-text: " + refusal);
       return;
@@ -681,6 +713,7 @@ public final class GuardedShell {
     try {
       j = judge.judgeTyped(line);
     } catch (RuntimeException | LinkageError x) {
+      interruptAfterEnter = false;
       session.refused(line, "guard-failed", "the command could not be judged");
       say("gatehouse: blocked by rule guard-failed: the command could not be judged");
       return;
@@ -699,6 +732,10 @@ public final class GuardedShell {
       @Override
       public AutoCloseable onCancel(Runnable onCancel) {
         cancelHeld = onCancel;
+        if (interruptAfterEnter) {
+          interruptAfterEnter = false;
+          onCancel.run(); // the Ctrl-C came with the Enter
+        }
         return () -> cancelHeld = null;
       }
     };
@@ -707,6 +744,7 @@ public final class GuardedShell {
         : v instanceof dev.gatehouse.policy.Verdict.Block ? new Decision(Decision.BLOCK, v.rule(), v.reason())
         : session.settle(j, line, hold);
     if (!d.allowed()) {
+      interruptAfterEnter = false;
       say("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(d.describe()));
       return;
     }
@@ -715,6 +753,18 @@ public final class GuardedShell {
       session.guardSuspended(line, false);
     }
     send(line, j.verdict().label().equals("review") ? "allow" : j.verdict().label(), j.verdict().rule(), nested);
+    if (interruptAfterEnter) {
+      interruptAfterEnter = false;
+      // The Ctrl-C typed with the Enter reaches the command the line starts: held until bash
+      // reports the start (a signal while the hook still runs its last steps would cut it short).
+      synchronized (lock) {
+        if (state == State.SENT) {
+          held.add(new byte[] {3});
+        } else if (state == State.RUNNING && !done) {
+          bash.writeInput(new byte[] {3}, 0, 1);
+        }
+      }
+    }
   }
 
   /** Why a line cannot be handed to bash's terminal exactly as judged, or null. */
