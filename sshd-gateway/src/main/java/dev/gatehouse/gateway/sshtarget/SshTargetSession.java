@@ -224,7 +224,7 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       ptyConfig.setPtyType(term);
       ptyConfig.setPtyColumns(size.columns());
       ptyConfig.setPtyLines(size.rows());
-      Map<PtyMode, Integer> modes = new HashMap<>(env.getPtyModes());
+      Map<PtyMode, Integer> modes = guardsPrompt() ? GuardedPtyModes.of(env.getPtyModes()) : new HashMap<>(env.getPtyModes());
       ptyConfig.setPtyModes(modes);
       this.ptyConfig = ptyConfig;
       this.remoteEnv = remoteEnv;
