@@ -134,4 +134,45 @@ class ShellAttack17mTest {
         text, typed.verdict().label(), typed.verdict().rule()).isNotEqualTo("allow");
     assertThat(typed.verdict().rule()).as(text).isIn("nested-shell", "interpreter-inline");
   }
+
+  /**
+   * A here-document body line that starts with blanks (a space, a tab: indented text, or {@code
+   * <<-}'s tab-indented body) followed by a command substitution. bash expands the body of an
+   * unquoted delimiter and runs the substitution; tree-sitter-bash gives no {@code
+   * command_substitution} node for it there, so {@code CommandReader.heredoc} walks nothing and
+   * lists only {@code cat} (the body holds a {@code $}, so the fed text is only marked unknown, which
+   * matters only for a shell reading it). A {@code $(…)} not at the start of the line, or one in
+   * backquotes, is found. Exec request and typed line alike: allowed with {@code [cat]}; a blocked
+   * class ({@code $(reboot)}, {@code $(rm -rf /)}) in the same place is allowed too.
+   */
+  @ParameterizedTest(name = "here-document body: {0}")
+  @ValueSource(strings = {
+      "cat <<EOF\n $(touch WITNESS)\nEOF",
+      "cat <<EOF\n\t$(touch WITNESS)\nEOF",
+      "cat <<-EOF\n\t$(touch WITNESS)\n\tEOF",
+      "cat <<EOF\nline one\n  $(touch WITNESS) and more\nEOF",
+      "cat > notes.txt <<END\n $(touch WITNESS)\nEND"})
+  void aSubstitutionAtTheStartOfAnIndentedHereDocumentLineIsJudged(String template, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("witness");
+    String text = template.replace("WITNESS", w.toString());
+    ShellJudgement exec = DEFAULT.judge(text);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+      return;
+    }
+    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
+        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+  }
+
+  /** The same place holding a blocked class: the reading must find it (it finds it one character later). */
+  @ParameterizedTest(name = "here-document body, blocked class: {0}")
+  @ValueSource(strings = {"cat <<EOF\n $(reboot)\nEOF", "cat <<EOF\n\t$(rm -rf /)\nEOF"})
+  void aBlockedCommandAtTheStartOfAnIndentedHereDocumentLineIsBlocked(String template) {
+    String text = template;
+    String later = text.replace("\n $(", "\nx$(").replace("\n\t$(", "\nx$(");
+    assertThat(DEFAULT.judge(later).verdict().label()).as(later).isEqualTo("block");
+    assertThat(DEFAULT.judge(text).verdict().label()).as("%s: %s", text, DEFAULT.judge(text).commands()).isEqualTo("block");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("block");
+  }
 }
