@@ -414,6 +414,29 @@ final class CommandReader {
     code(b.toString(), c.via, c.codeDepth + 1);
   }
 
+  /** How many nodes of {@code type} are in {@code n}'s subtree. */
+  private static int count(TSNode n, String type) {
+    int k = n.getType().equals(type) ? 1 : 0;
+    for (int i = 0; i < n.getNamedChildCount(); i++) {
+      k += count(n.getNamedChild(i), type);
+    }
+    return k;
+  }
+
+  /** How many {@code $(} (not {@code $((}) not escaped by a backslash are in an unquoted here-document's body. */
+  static int dollarParens(String body) {
+    int k = 0;
+    for (int i = 0; i + 1 < body.length(); i++) {
+      char ch = body.charAt(i);
+      if (ch == '\\') {
+        i++;
+      } else if (ch == '$' && body.charAt(i + 1) == '(' && (i + 2 >= body.length() || body.charAt(i + 2) != '(')) {
+        k++;
+      }
+    }
+    return k;
+  }
+
   /** `…` in an unquoted here-document's body run when it is expanded; the grammar leaves them as text. */
   private void backquotesIn(String body, Ctx c) {
     int open = -1;
@@ -609,6 +632,7 @@ final class CommandReader {
     int bodyStart = -1;
     int bodyEnd = -1;
     boolean expands = false;
+    int substitutions = 0;
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       switch (ch.getType()) {
@@ -621,6 +645,7 @@ final class CommandReader {
               expands = true;
             }
           }
+          substitutions = count(ch, "command_substitution");
           walk(ch, c, depth + 1);
         }
         case "heredoc_end" -> {
@@ -640,6 +665,24 @@ final class CommandReader {
     boolean quoted = delimiter.contains("'") || delimiter.contains("\"") || delimiter.contains("\\");
     if (!quoted) {
       backquotesIn(body, c);
+      if (dollarParens(body) > substitutions) {
+        // The grammar leaves some $(…) of the body as text (one at the start of an indented
+        // line): read the body again with each line's leading blanks as a letter, where it reads
+        // them, as the command substitutions bash runs when it expands the body.
+        int from = bodyStart;
+        while (from > 0 && " \t".contains(c.p.slice(from - 1, from))) {
+          from--; // the grammar's body starts after the first line's blanks
+        }
+        String whole = c.p.slice(from, bodyEnd);
+        String again = whole.replaceAll("(?m)^[ \t]+", "x");
+        String end = "GH_HEREDOC_END";
+        if (again.equals(whole) || again.contains(end)) {
+          unclassified.add("a command substitution in a here-document that the reading does not follow");
+        } else {
+          code("cat <<" + end + "\n" + again + (again.endsWith("\n") ? "" : "\n") + end + "\n", via(c.via, "<<"),
+              c.codeDepth + 1);
+        }
+      }
       if (expands || body.contains("$") || body.contains("`")) {
         feed.textUnknown = true;
         return;

@@ -51,7 +51,38 @@ final class Interpreters {
   private Interpreters() {}
 
   static boolean isLanguage(String name) {
-    return LANGUAGES.contains(name) || name.matches("python[0-9.]+|pypy[0-9.]*|perl[0-9.]+|ruby[0-9.]+|php[0-9.]+|lua[0-9.]+|node[0-9]+");
+    return LANGUAGES.contains(name) || name.matches("python[0-9.]+|pypy[0-9.]*|perl[0-9.]+|ruby[0-9.]+|php[0-9.]+|lua[0-9.]+|node[0-9]+"
+        + "|tclsh[0-9.]+|wish[0-9.]+|irb[0-9.]+|guile-?[0-9.]+|jrunscript|lldb|jjs|rhino|ksh[0-9]*|mksh|yash|posh|hush");
+  }
+
+  /**
+   * A debugger or a prompt given as the script: {@code perl -d} (its debugger reads commands and
+   * runs perl typed at it), a python run on the file of a prompt module ({@code …/code.py},
+   * {@code pdb.py}).
+   */
+  static boolean debuggerOrReplScript(ShellCommand c) {
+    String n = c.name();
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.equals("--")) {
+        break;
+      }
+      if (n.startsWith("perl") && v.startsWith("-") && !v.startsWith("--")) {
+        for (int i = 1; i < v.length(); i++) {
+          char ch = v.charAt(i);
+          if (ch == 'd') {
+            return true;
+          }
+          if ("eEIMmlx0iCD".indexOf(ch) >= 0) {
+            break; // the rest of the bundle is this switch's value
+          }
+        }
+      }
+      if ((n.startsWith("python") || n.startsWith("pypy")) && v.matches(".*/(code|pdb|asyncio/__main__|idlelib/.*)\\.py")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isShellOrLanguage(String name) {

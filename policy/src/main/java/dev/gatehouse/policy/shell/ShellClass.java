@@ -171,10 +171,26 @@ public enum ShellClass {
       case HISTORY_TAMPER -> HISTORY_VARS.contains(v);
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
+      case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
+          && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+"));
+      case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
     };
     return hit ? Optional.of(a.text()) : Optional.empty();
   }
+
+  /**
+   * Variables a program reads as its own options, configuration or code: set, they make a
+   * command the guard judged run more ({@code TAR_OPTIONS='--checkpoint-action=exec=CMD' tar},
+   * {@code GIT_CONFIG_PARAMETERS="'alias.st'='!CMD'" git st}, {@code PERL5OPT=-d PERL5DB='system(…)'},
+   * {@code NODE_OPTIONS=--require=FILE}), as the same options on the command line do.
+   */
+  static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+      "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
+      "PERLLIB", "RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "ZIPOPT", "UNZIP",
+      "LESS", "MORE", "MANOPT", "MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
+      "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
+      "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
 
   /**
    * The variables that choose the character set bash reads its input in. The guard reads a line as
@@ -931,6 +947,9 @@ public enum ShellClass {
       return true; // bash /dev/tty, . /dev/tty: it reads its code from the terminal, unjudged
     }
     if (Interpreters.isShellOrLanguage(n)) {
+      if (Interpreters.debuggerOrReplScript(c)) {
+        return true; // perl -d, python3 …/code.py: a prompt that runs what is typed at it
+      }
       Interpreters.Source s = Interpreters.source(c);
       boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> w.value().matches("-[A-Za-z]*i[A-Za-z]*"));
       return interactiveFlag || s == Interpreters.Source.STDIN && c.stdin() == ShellCommand.Stdin.TERMINAL;

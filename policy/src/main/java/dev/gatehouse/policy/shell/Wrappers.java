@@ -222,7 +222,11 @@ final class Wrappers {
           ? List.of() : List.of(new Inner(a, "busybox"));
       case "sed", "gsed" -> sedCommands(a);
       // Programs that run the command named in their arguments: read it as bash would run it.
-      case "valgrind" -> fromOpts(a, "", Set.of(), name); // every valgrind option is --name=value or a bare letter
+      case "valgrind" -> fromOpts(a, "", Set.of(), name);
+      case "eatmydata" -> fromOpts(a, "", Set.of(), name);
+      case "hwloc-bind" -> afterOperands(a, "", Set.of("--cpubind", "--membind", "--get-last-cpu-location"), 1, name);
+      case "toybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
+          ? List.of() : List.of(new Inner(a, "toybox")); // every valgrind option is --name=value or a bare letter
       case "dbus-launch" -> fromOpts(a, "", Set.of("--autolaunch", "--config-file"), name);
       case "faketime" -> afterOperands(a, "p", Set.of("--date-prog"), 1, name);
       case "dumb-init" -> fromOpts(a, "r", Set.of("--rewrite"), name);

@@ -1,7 +1,6 @@
 package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,16 +29,15 @@ class ShellAttack17mHeldTest {
       "cat <<E\"O\"F\n$(touch WITNESS)\nEOF\necho $(touch WITNESS)",
       "echo $(cat <<EOF\n)\nEOF\ntouch WITNESS)",
       "echo \"${x:-\"}\"$(touch WITNESS)}\"",
-      "echo ${x/\"}\"/$(touch WITNESS)}",
       "case a in a) echo;; esac; echo $(case b in b) touch WITNESS;; esac)",
       "echo `echo \\`touch WITNESS\\``",
-      "echo $'\\'' $(touch WITNESS) '",
       "x=$'a\\'b'; echo $(touch WITNESS)"})
   void aTextBashReadsOtherwiseIsNotAllowedWithoutItsCommands(String template, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("witness");
     String text = template.replace("WITNESS", w.toString());
     ShellAttack17mTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assumeTrue(Files.exists(w), "bash did not run the touch here");
+    // Each text is an attack only if bash runs its touch: a case where it does not proves nothing.
+    assertThat(Files.exists(w)).as("bash ran the touch of %s", text).isTrue();
     for (ShellJudgement j : List.of(DEFAULT.judge(text), DEFAULT.judgeTyped(text))) {
       assertThat(j.verdict().label().equals("allow") && !j.commands().contains("touch"))
           .as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
