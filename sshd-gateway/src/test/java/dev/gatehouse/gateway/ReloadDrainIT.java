@@ -142,6 +142,26 @@ class ReloadDrainIT {
     assertThat(gateway.isAlive()).isTrue();
   }
 
+  /**
+   * Started under {@code nohup} (as an operator may, and as a build started with nohup runs this
+   * test), the JVM inherits an ignored SIGHUP and would leave it ignored: {@code kill -HUP} reloaded
+   * nothing. The gateway takes the signal over all the same.
+   */
+  @Test
+  void sighupReloadsAGatewayStartedUnderNohup() throws Exception {
+    int port = SshdProcess.freePort();
+    Path configFile = dir.resolve("gatehouse.yaml");
+    Files.writeString(configFile, config(dir, port, "", "shell"));
+    gateway = GatewayProcess.serve(dir, configFile, port, List.of("nohup"));
+    Path audit = dir.resolve("data").resolve("audit").resolve("audit.jsonl");
+    Files.writeString(configFile, config(dir, port, "", "shell", "added"));
+    gateway.signal("HUP");
+    JsonNode first = awaitReloadLine(audit, 1);
+    assertThat(first.path("targets").asInt()).as("%s", first).isEqualTo(2);
+    assertThat(gateway.stderr()).contains("SIGHUP was ignored when the gateway started");
+    assertThat(gateway.isAlive()).isTrue();
+  }
+
   /** The {@code n}th reload's GH5000I line in the audit log, waiting up to 5 s for it. */
   private JsonNode awaitReloadLine(Path audit, int n) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
