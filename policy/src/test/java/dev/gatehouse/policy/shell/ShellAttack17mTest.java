@@ -38,7 +38,24 @@ class ShellAttack17mTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
   private static boolean allowedWithoutTouch(ShellJudgement j) {
-    return j.verdict().label().equals("allow") && !j.commands().contains("touch");
+    return ShellAttack17gTest.allowedWithoutTouch(j);
+  }
+
+  /**
+   * The text (its {@code WITNESS} replaced by a file) refused by both the exec and the typed
+   * judgement, or listing its {@code touch}: else bash, given it, must not create the file.
+   */
+  private static void assertBashRunsNoUnjudgedTouch(String template, Path tmp) throws Exception {
+    Path w = tmp.resolve("witness");
+    String text = template.replace("WITNESS", w.toString());
+    ShellJudgement exec = DEFAULT.judge(text);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+      return;
+    }
+    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
+        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
   }
 
   static String run(Path dir, List<String> argv, String input) throws Exception {
@@ -72,16 +89,7 @@ class ShellAttack17mTest {
       "PERL5OPT=-d PERL5DB='system(q(touch WITNESS))' shasum /dev/null",
       "PERL5OPT=-d PERL5DB='system(q(touch WITNESS))' json_pp </dev/null"})
   void optionsGivenByTheEnvironmentRunOnlyWhatTheGuardJudged(String template, @TempDir Path tmp) throws Exception {
-    Path w = tmp.resolve("witness");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+    assertBashRunsNoUnjudgedTouch(template, tmp);
   }
 
   /** The same split over lines at the guarded prompt: each allowed alone, the second runs the command. */
@@ -153,16 +161,7 @@ class ShellAttack17mTest {
       "cat <<EOF\nline one\n  $(touch WITNESS) and more\nEOF",
       "cat > notes.txt <<END\n $(touch WITNESS)\nEND"})
   void aSubstitutionAtTheStartOfAnIndentedHereDocumentLineIsJudged(String template, @TempDir Path tmp) throws Exception {
-    Path w = tmp.resolve("witness");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+    assertBashRunsNoUnjudgedTouch(template, tmp);
   }
 
   /** The same place holding a blocked class: the reading must find it (it finds it one character later). */
