@@ -39,31 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellPromptSshAttack17eIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String PROMPT = SshdProcess.TARGET_USER + "@[^:\\n]*:~\\$ ?";
+  private static final String PROMPT = GuardedSshTargetFixture.PROMPT;
 
   @TempDir static Path dir;
-  static SshdProcess sshd;
+  static GuardedSshTargetFixture target;
   static GatewayFixture gw;
 
   @BeforeAll
   static void start() throws Exception {
-    sshd = SshdProcess.prepare(dir.resolve("sshd"));
-    String targets = "targets:\n"
-        + "  - name: web-ssh\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: "
-        + SshdProcess.TARGET_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-        + "    policy: default-shell\n    approvers: { groups: [ops-leads], min: 1 }\n"
-        + ShellGuardIT.POLICIES;
-    gw = GatewayFixture.start(dir, "", targets);
-    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
+    target = GuardedSshTargetFixture.start(dir);
+    gw = target.gw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
-    if (sshd != null) {
-      sshd.close();
+    if (target != null) {
+      target.close();
     }
   }
 
