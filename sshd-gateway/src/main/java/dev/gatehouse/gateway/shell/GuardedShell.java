@@ -260,7 +260,7 @@ public final class GuardedShell {
             // Enter and Ctrl-C in one chunk: the line editor's terminal raises Ctrl-C as a signal
             // as it arrives, before the line ahead of it is read, so it would clear nothing and
             // the line would still go on. It is kept for the line instead: it withdraws the line's
-            // hold, or interrupts the command the line starts (as a Ctrl-C typed a moment later does).
+            // hold, or the line itself before bash gets it.
             interruptAfterEnter = true;
             editorInput.offer(java.util.Arrays.copyOfRange(b, 0, ctrlC));
             if (ctrlC + 1 < b.length) {
@@ -748,23 +748,21 @@ public final class GuardedShell {
       say("gatehouse: " + dev.gatehouse.recorder.VisibleText.inline(d.describe()));
       return;
     }
+    String verdict = j.verdict().label().equals("review") ? "allow" : j.verdict().label();
+    if (interruptAfterEnter) {
+      // A Ctrl-C typed with the Enter: the line is withdrawn before bash gets it, as a terminal
+      // drops a line that Ctrl-C catches before the shell read it. (Passed on to bash once the
+      // command starts, it could come before the command has the terminal and be lost.)
+      interruptAfterEnter = false;
+      session.drained(line, verdict, j.verdict().rule());
+      say("^C");
+      return;
+    }
     boolean nested = "nested-shell".equals(j.verdict().rule());
     if (nested) {
       session.guardSuspended(line, false);
     }
-    send(line, j.verdict().label().equals("review") ? "allow" : j.verdict().label(), j.verdict().rule(), nested);
-    if (interruptAfterEnter) {
-      interruptAfterEnter = false;
-      // The Ctrl-C typed with the Enter reaches the command the line starts: held until bash
-      // reports the start (a signal while the hook still runs its last steps would cut it short).
-      synchronized (lock) {
-        if (state == State.SENT) {
-          held.add(new byte[] {3});
-        } else if (state == State.RUNNING && !done) {
-          bash.writeInput(new byte[] {3}, 0, 1);
-        }
-      }
-    }
+    send(line, verdict, j.verdict().rule(), nested);
   }
 
   /** Why a line cannot be handed to bash's terminal exactly as judged, or null. */
