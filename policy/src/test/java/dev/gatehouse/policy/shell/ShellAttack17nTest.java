@@ -1,0 +1,352 @@
+package dev.gatehouse.policy.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Attack pass 17n on the shell judge (after the here-document re-reading, the code-option
+ * variables and the interactive interpreters of 17m). Each test asserts the secure outcome against
+ * real bash; the only command the texts run is {@code touch} of a file in a temporary directory.
+ *
+ * <p><b>Here-documents: {@code $((…) )} that bash reads as a command substitution.</b> bash reads
+ * {@code $((} as arithmetic only when a matching {@code ))} closes it; {@code $((cmd) )}, {@code
+ * $(( (cmd) ) )}, {@code $((cmd)>f)} are a substitution of a subshell, and bash runs it when it
+ * expands an unquoted here-document's body. At the start of an indented body line tree-sitter
+ * gives no node for it, and {@code CommandReader.dollarParens} (which decides whether the body is
+ * read again) skips every {@code $((}: the body is not re-read and only {@code cat} is listed. The
+ * same skip lets a plain {@code $(…)} at the start of an indented line go unread when the body also
+ * holds a {@code $((…) )} the grammar does count ({@code x$((echo a) )}: the counts match). A
+ * blocked class ({@code $((reboot) )}, {@code $(reboot)} after such a line) is allowed too.
+ *
+ * <p><b>Here-documents: the re-reading's own text.</b> When the body is re-read, every line's
+ * leading blanks become a letter, inside the command substitution too: an inner {@code <<-X}
+ * whose end line is tab-indented ends there for bash but not in the re-read, which then takes the
+ * following lines ({@code touch W}) as here-document text up to a later {@code X}.
+ *
+ * <p><b>Variables that give a program its options or a command, not in the lists.</b> {@code ZIP}
+ * (zip reads it as {@code ZIPOPT}: {@code -TT CMD}), {@code DPKG_PAGER} (dpkg-query's pager on a
+ * terminal), {@code SELECTED_EDITOR} (sensible-editor runs it), {@code SYSTEMD_LESS} with {@code
+ * SYSTEMD_PAGERSECURE=0} (the options systemd hands less: {@code +!CMD}; {@code systemctl status}
+ * is allow-listed).
+ *
+ * <p><b>Known variables set by other routes.</b> {@code TAR_OPTIONS}, {@code ZIPOPT}, {@code
+ * GIT_CONFIG_PARAMETERS}, {@code GIT_EXTERNAL_DIFF}, {@code PAGER} set by {@code printf -v} or
+ * {@code read} (the reading does not take them as assignments of a value), or by {@code export} /
+ * {@code declare -x} of a name with an empty quote inside ({@code TAR_OPT''IONS=…}: bash's export
+ * removes the quotes; {@code export "TAR_OPTIONS=…"} is caught). {@code export BASH_E''NV=…} is
+ * allowed as an exec request; {@code export LD_PRE''LOAD=…} is allowed both ways where {@code
+ * LD_PRELOAD} is {@code guard-tamper}.
+ *
+ * <p><b>Known command-running options in other spellings.</b> GNU long options may be abbreviated
+ * ({@code tar --to-comm=}, {@code --use-comp=}, {@code --checkpoint-act=}; {@code zip
+ * --unzip-comm=}; {@code man --pag=}); gdb takes long options with one dash and by prefix ({@code
+ * -eval}, {@code --eval-comm=}, {@code -init-eval}); {@code zip -TT'CMD'} attached; sqlite3's dot
+ * commands by prefix ({@code .sh}), {@code .once |CMD}, {@code .output |CMD}, its {@code edit()}
+ * SQL function, and dot commands given on standard input; {@code fakeroot --faked CMD}.
+ *
+ * <p><b>Inline code the reading does not see as such.</b> Commands fed on standard input to
+ * programs that run them: {@code vim -es}/{@code ex -s} (Ex {@code !CMD}), {@code ed} ({@code
+ * !CMD}), gdb without {@code --batch} in an exec request, {@code vim -S /dev/stdin}, {@code -u
+ * /dev/stdin}; vim under its other names ({@code editor}, {@code vimdiff}) with {@code -c};
+ * {@code python3 -m timeit CODE} (and under {@code -m cProfile}); python's {@code
+ * --check-hash-based-pycs VALUE}, whose value the reading takes for the script, before {@code -c};
+ * {@code perl -M'MODULE;CODE'} (perl inserts it as {@code use MODULE;CODE}; without an {@code e}
+ * in it the reading misses it); {@code node --import=data:…} (a module given inline); {@code strace
+ * -o '|CMD'}; {@code make --eval}/{@code -E}, {@code make -f -} with a here-string.
+ *
+ * <p><b>A prompt judged allow.</b> {@code sqlite3} alone at the guarded prompt is sqlite's own
+ * prompt, whose {@code .shell} runs any command typed at it, unjudged.
+ */
+class ShellAttack17nTest {
+  static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
+
+  private static boolean allowedWithoutTouch(ShellJudgement j) {
+    return ShellAttack17gTest.allowedWithoutTouch(j);
+  }
+
+  /**
+   * The text (its {@code WITNESS} replaced by a file) refused by both the exec and the typed
+   * judgement, or listing its {@code touch}: else bash, given it, must not create the file. With
+   * {@code terminal}, bash runs it on a terminal ({@code script}), as at the guarded prompt.
+   */
+  private static void assertBashRunsNoUnjudgedTouch(String template, Path tmp, boolean terminal) throws Exception {
+    Path w = tmp.resolve("w");
+    String text = template.replace("WITNESS", w.toString());
+    ShellJudgement exec = DEFAULT.judge(text);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+      return;
+    }
+    String out = terminal
+        ? run(tmp, List.of("script", "-qec", text, "/dev/null"), "q\nq\n:q\n")
+        : run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
+        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+  }
+
+  static String run(Path dir, List<String> argv, String input) throws Exception {
+    Path log = Files.createTempFile(dir, "out", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().put("HOME", dir.toString());
+    pb.environment().put("SHELL", "/bin/bash"); // script -c runs $SHELL -c TEXT
+    for (String v : List.of("GIT_DIR", "PAGER", "MANPAGER", "LESS", "LESSOPEN", "EDITOR", "VISUAL", "SYSTEMD_PAGER",
+        "SYSTEMD_LESS", "DPKG_PAGER", "SELECTED_EDITOR", "ZIP", "ZIPOPT", "TAR_OPTIONS", "BASH_ENV", "ENV")) {
+      pb.environment().remove(v);
+    }
+    Process p = pb.start();
+    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().flush();
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    p.getOutputStream().close();
+    return Files.readString(log, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * {@code $((cmd) )} at the start of an indented here-document line: bash runs the subshell when
+   * it expands the body; the reading lists only {@code cat} (exec and typed alike).
+   */
+  @ParameterizedTest(name = "here-document $((…) ): {0}")
+  @ValueSource(strings = {
+      "cat <<EOF\n $((touch WITNESS) )\nEOF",
+      "cat <<EOF\n\t$((touch WITNESS) )\nEOF",
+      "cat <<-EOF\n\t$((touch WITNESS) )\n\tEOF",
+      "cat <<EOF\n $(( (touch WITNESS) ) )\nEOF",
+      "cat <<EOF\n $((touch WITNESS)>/dev/null)\nEOF",
+      "cat <<EOF\n $((touch WITNESS)|cat)\nEOF",
+      "cat <<EOF\n $((\ntouch WITNESS) )\nEOF",
+      "cat <<EOF >/dev/null\n $((touch WITNESS) )\nEOF",
+      "cat <<EOF | cat\n $((touch WITNESS) )\nEOF",
+      "cat <<EOF\n $((touch WITNESS) ) $(echo a)\nEOF",
+      // The grammar counts the first line's $((…) ) as a substitution, dollarParens does not: the
+      // counts match and the indented $(…) of the second line is never read.
+      "cat <<EOF\nx$((echo a) )\n $(touch WITNESS)\nEOF"})
+  void aSubshellSubstitutionInAnIndentedHereDocumentLineIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /** The same places holding a blocked class (judged only, never run): found one character later, missed here. */
+  @ParameterizedTest(name = "here-document, blocked class: {0}")
+  @ValueSource(strings = {"cat <<EOF\n $((reboot) )\nEOF", "cat <<EOF\nx$((echo a) )\n $(reboot)\nEOF"})
+  void aBlockedCommandInAnIndentedHereDocumentLineIsBlocked(String text) {
+    String later = "cat <<EOF\nx$((reboot) )\nEOF";
+    assertThat(DEFAULT.judge(later).verdict().label()).as(later).isEqualTo("block");
+    assertThat(DEFAULT.judge(text).verdict().label()).as("%s: %s", text, DEFAULT.judge(text).commands()).isEqualTo("block");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("block");
+  }
+
+  /**
+   * The re-reading itself parts from bash: it turns every line's leading blanks into a letter, also
+   * inside the command substitution it reads, so the tab-indented end of an inner {@code <<-X}
+   * ({@code \tX}, which bash takes for the end) becomes {@code xX}; the re-read inner body runs on
+   * to a later {@code X} line and swallows the commands between ({@code touch W}), listing {@code
+   * Y} as a command instead. Exec and typed alike allowed with {@code [cat, Y, cat, cat]}.
+   */
+  @ParameterizedTest(name = "here-document re-read: {0}")
+  @ValueSource(strings = {
+      "cat <<EOF\n $(cat <<-X\n\tX\ntouch WITNESS\ncat <<Y\nX\nY\n)\nEOF",
+      "cat <<EOF\n\t$(cat <<-X\n\tX\ntouch WITNESS\ncat <<Y\nX\nY\n)\nEOF",
+      "cat <<EOF\n $(cat <<-X\n\tX\ntouch WITNESS\ncat <<Y\nX\nY\n)\n$(echo a)\nEOF",
+      "f() { cat <<EOF\n $(cat <<-X\n\tX\ntouch WITNESS\ncat <<Y\nX\nY\n)\nEOF\n}; f"})
+  void theReReadHereDocumentBodyReadsAsBashDoes(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /** The same with a blocked class in the swallowed place (judged only, never run). */
+  @ParameterizedTest(name = "here-document re-read, blocked class: {0}")
+  @ValueSource(strings = {"cat <<EOF\n $(cat <<-X\n\tX\nreboot\ncat <<Y\nX\nY\n)\nEOF"})
+  void aBlockedCommandSwallowedByTheReReadIsBlocked(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as("%s: %s", text, DEFAULT.judge(text).commands()).isEqualTo("block");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("block");
+  }
+
+  /** Variables a program takes its options or a command from, in no list of the reading. */
+  @ParameterizedTest(name = "variable: {0}")
+  @ValueSource(strings = {
+      "ZIP='-T -TT \"touch WITNESS\"' zip a.zip /etc/hostname",
+      "SELECTED_EDITOR='touch WITNESS' sensible-editor x"})
+  void aVariableThatGivesAProgramACommandIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /** The same for programs that run their pager only on a terminal (the guarded prompt's case). */
+  @ParameterizedTest(name = "variable, on a terminal: {0}")
+  @ValueSource(strings = {
+      "DPKG_PAGER='touch WITNESS' dpkg-query -l",
+      "SYSTEMD_PAGERSECURE=0 SYSTEMD_LESS=$'+!touch WITNESS\\n' systemctl status --help",
+      "SYSTEMD_PAGERSECURE=0 SYSTEMD_LESS=$'+!touch WITNESS\\n' journalctl --help",
+      "export PAG''ER='touch WITNESS'; man ls",
+      "printf -v PAGER %s 'touch WITNESS'; export PAGER; man ls",
+      "read -r PAGER <<< 'touch WITNESS'; export PAGER; man ls",
+      "man --pag='touch WITNESS' ls"})
+  void aPagerVariableOrOptionOnATerminalIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, true);
+  }
+
+  /** Known variables set by printf -v, read, or export/declare of a name with an empty quote in it. */
+  @ParameterizedTest(name = "set another way: {0}")
+  @ValueSource(strings = {
+      "printf -v TAR_OPTIONS %s '--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; export TAR_OPTIONS; tar cf /dev/null /etc/hostname",
+      "read -r TAR_OPTIONS <<< '--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; export TAR_OPTIONS; tar cf /dev/null /etc/hostname",
+      "IFS= read -r -d '' TAR_OPTIONS < <(printf %s '--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'); export TAR_OPTIONS; tar cf /dev/null /etc/hostname",
+      "export TAR_OPT''IONS='--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; tar cf /dev/null /etc/hostname",
+      "declare -x TAR_OPT\"\"IONS='--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; tar cf /dev/null /etc/hostname",
+      "printf -v ZIPOPT %s '-T -TT \"touch WITNESS\"'; export ZIPOPT; zip a.zip /etc/hostname",
+      "printf -v GIT_CONFIG_PARAMETERS %s \"'alias.st'='!touch WITNESS'\"; export GIT_CONFIG_PARAMETERS; git st",
+      "read -r GIT_EXTERNAL_DIFF <<< 'touch WITNESS;:'; export GIT_EXTERNAL_DIFF; git diff --no-index /etc/hostname /etc/hosts",
+      "export BASH_E''NV=/dev/stdin; bash -c true <<< 'touch WITNESS'",
+      "declare -x BASH_E\"\"NV=/dev/stdin; bash -c true <<< 'touch WITNESS'"})
+  void aKnownVariableSetAnotherWayIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /** {@code export LD_PRE''LOAD=…} sets LD_PRELOAD (bash's export removes the quotes): judged as the plain name. */
+  @ParameterizedTest(name = "quoted name: {0}")
+  @ValueSource(strings = {"export LD_PRE''LOAD=/x.so; true", "declare -x LD_PRE\"\"LOAD=/x.so; true"})
+  void aQuotedNameIsJudgedAsTheNameBashSets(String text, @TempDir Path tmp) throws Exception {
+    // bash exported LD_PRELOAD: the loader of the next program run reports the missing library.
+    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text.replace("; true", "; /bin/true")), "");
+    assertThat(out).as("bash set LD_PRELOAD").contains("LD_PRELOAD");
+    String plain = text.replace("''", "").replace("\"\"", "");
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo(DEFAULT.judge(plain).verdict().label());
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo(DEFAULT.judgeTyped(plain).verdict().label());
+  }
+
+  /** Options the reading knows run a command, spelled another way bash's programs accept. */
+  @ParameterizedTest(name = "option spelling: {0}")
+  @ValueSource(strings = {
+      "tar cf a.tar /etc/hostname; tar xf a.tar --to-comm='touch WITNESS'",
+      "tar cf a.tar /etc/hostname; tar -x --to-c 'touch WITNESS' -f a.tar",
+      "tar cf a.tar --use-comp='touch WITNESS;:' /etc/hostname",
+      "tar -c -f a.tar --checkpoint=1 --checkpoint-act=exec='touch WITNESS' /etc/hostname",
+      "zip -T -TT'touch WITNESS' a.zip /etc/hostname",
+      "zip -T --unzip-comm='touch WITNESS' a.zip /etc/hostname",
+      "gdb -batch -nx --eval-comm='shell touch WITNESS'",
+      "gdb -batch -nx --eval-com 'shell touch WITNESS'",
+      "gdb -batch -nx -eval 'shell touch WITNESS'",
+      "gdb -batch -nx -init-eval 'shell touch WITNESS'",
+      "gdb -batch -nx -init-eval-c='shell touch WITNESS'",
+      "sqlite3 :memory: '.sh touch WITNESS'",
+      "sqlite3 :memory: '.syst touch WITNESS'",
+      "sqlite3 :memory: '.once |touch WITNESS' 'select 1;'",
+      "sqlite3 :memory: '.output |touch WITNESS' 'select 1;'",
+      "sqlite3 :memory: \"select edit('x','touch WITNESS');\"",
+      "sqlite3 -batch :memory: '.shell touch WITNESS'",
+      "sqlite3 :memory: 'select 1;' '.shell touch WITNESS'",
+      "fakeroot --faked 'touch WITNESS' true"})
+  void aKnownOptionSpelledAnotherWayIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /** Code a program runs, given inline (on its input or in its arguments) in a form the reading does not see as code. */
+  @ParameterizedTest(name = "inline code: {0}")
+  @ValueSource(strings = {
+      "vim -es <<< '!touch WITNESS'",
+      "ex -s <<< '!touch WITNESS'",
+      "echo '!touch WITNESS' | vim -es",
+      "vim -es -S /dev/stdin <<< '!touch WITNESS'",
+      "vim -Nes -u /dev/stdin <<< '!touch WITNESS'",
+      "editor -es -c '!touch WITNESS' -c q",
+      "vimdiff -es -c '!touch WITNESS' -c q",
+      "ed -s <<< '!touch WITNESS'",
+      "printf '!touch WITNESS\\n' | ed -s",
+      "gdb -q <<< 'shell touch WITNESS'",
+      "sqlite3 :memory: <<< '.shell touch WITNESS'",
+      "echo '.shell touch WITNESS' | sqlite3",
+      "sqlite3 -init /dev/stdin :memory: .quit <<< '.shell touch WITNESS'",
+      "python3 -m timeit -n 1 'import os; os.system(\"touch WITNESS\")'",
+      "python3 -m timeit -s'import os; os.system(\"touch WITNESS\")' pass",
+      "python3 -m cProfile -m timeit -n 1 'import os; os.system(\"touch WITNESS\")'",
+      "python3 --check-hash-based-pycs always -c 'import os; os.system(\"touch WITNESS\")'",
+      "node --import='data:text/javascript,import(\"child_process\").then(m=>m.execSync(\"touch WITNESS\"))' /dev/null",
+      "node --import 'data:text/javascript,import(\"child_process\").then(m=>m.execSync(\"touch WITNESS\"))' /dev/null",
+      "strace -o '|touch WITNESS' true",
+      "strace --output='|touch WITNESS' true",
+      "make -n --eval='$(shell touch WITNESS)'",
+      "make -n -E '$(shell touch WITNESS)'",
+      "make -f - <<< 'x: ; touch WITNESS'"})
+  void inlineCodeIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /**
+   * {@code perl -M'MODULE;CODE'}: perl runs {@code use MODULE;CODE;}. The reading looks for an
+   * {@code e} in the bundle; the code here has none (the file is named relative to the working
+   * directory, where bash runs).
+   */
+  @ParameterizedTest(name = "perl -M: {0}")
+  @ValueSource(strings = {"perl -M'POSIX;qx(touch w)' /dev/null", "perl '-MPOSIX;qx(touch w)' /dev/null"})
+  void perlModuleCodeIsJudged(String text, @TempDir Path tmp) throws Exception {
+    ShellJudgement exec = DEFAULT.judge(text);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+      return;
+    }
+    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(tmp.resolve("w"))).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch w: %s",
+        text, exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+  }
+
+  /**
+   * sqlite3 without SQL is its own prompt: {@code .shell CMD} typed at it runs CMD, unjudged.
+   * Real first (on a terminal, as at the prompt); then the judge must not allow it typed.
+   */
+  @ParameterizedTest(name = "prompt: {0}")
+  @ValueSource(strings = {"sqlite3", "sqlite3 :memory:"})
+  void sqlitesPromptIsANestedShell(String text, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), ".shell touch " + w + "\n.quit\n");
+    assumeTrue(Files.exists(w), "sqlite3 did not run the command typed at it here: " + out);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    assertThat(typed.verdict().label()).as("%s starts a prompt that ran `touch W` typed at it, unjudged; judged %s %s",
+        text, typed.verdict().label(), typed.verdict().rule()).isNotEqualTo("allow");
+    assertThat(typed.verdict().rule()).as(text).isEqualTo("nested-shell");
+  }
+
+  /**
+   * Close variants the judge handled (they pass): the same substitution not at a line's start, a
+   * subshell in {@code $( … )} at an indented start, the variables and options in their plain
+   * spellings, {@code export "NAME=…"}, {@code env -S}, {@code local -x}, a {@code for} variable.
+   */
+  @ParameterizedTest(name = "held: {0}")
+  @ValueSource(strings = {
+      "cat <<EOF\na $((touch WITNESS) )\nEOF",
+      "cat <<EOF\n$((touch WITNESS) )\nEOF",
+      "cat <<EOF\n\t$( (touch WITNESS) )\nEOF",
+      "cat <<EOF\n  \"$((touch WITNESS) )\"\nEOF",
+      "export \"TAR_OPTIONS=--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS\"; tar cf /dev/null /etc/hostname",
+      "env -S \"TAR_OPTIONS='--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS' tar cf /dev/null /etc/hostname\"",
+      "f() { local -x TAR_OPTIONS='--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; tar cf /dev/null /etc/hostname; }; f",
+      "for TAR_OPTIONS in '--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; do export TAR_OPTIONS; tar cf /dev/null /etc/hostname; done",
+      "tar cf a.tar /etc/hostname; tar xf a.tar --to-command='touch WITNESS'",
+      "zip -T -TT 'touch WITNESS' a.zip /etc/hostname",
+      "gdb -batch -nx -ex 'shell touch WITNESS'",
+      "vim -es --cmd '!touch WITNESS' -c q",
+      "ex -s '+!touch WITNESS' '+q'",
+      "perl -Mstrict -e 'system q(touch WITNESS)'",
+      "awk 'BEGIN{system(\"touch WITNESS\")}'",
+      "sed -n 's|.*|touch WITNESS|e' /etc/hostname",
+      "node -e 'require(\"child_process\").execSync(\"touch WITNESS\")'",
+      "cat <<-EOF\n\t$(cat <<X\n\tX\n\ttouch WITNESS\n\tcat <<Y\n\tX\n\tY\n\t)\n\tEOF"})
+  void heldVariants(String template, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String text = template.replace("WITNESS", w.toString());
+    run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(w)).as("bash ran the touch of %s", text).isTrue();
+    for (ShellJudgement j : List.of(DEFAULT.judge(text), DEFAULT.judgeTyped(text))) {
+      assertThat(allowedWithoutTouch(j)).as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
+    }
+  }
+}
