@@ -53,6 +53,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * commands by prefix ({@code .sh}), {@code .once |CMD}, {@code .output |CMD}, its {@code edit()}
  * SQL function, and dot commands given on standard input; {@code fakeroot --faked CMD}.
  *
+ * <p><b>Wrappers.</b> capsh's {@code -+} and {@code =+} (cap_launch forms of {@code --} and
+ * {@code ==}) run bash (or {@code --shell=}) with what follows, unread; {@code capsh -+} alone
+ * is a bash prompt judged allow.
+ *
  * <p><b>Inline code the reading does not see as such.</b> Commands fed on standard input to
  * programs that run them: {@code vim -es}/{@code ex -s} (Ex {@code !CMD}), {@code ed} ({@code
  * !CMD}), gdb without {@code --batch} in an exec request, {@code vim -S /dev/stdin}, {@code -u
@@ -130,6 +134,7 @@ class ShellAttack17nTest {
       "cat <<EOF >/dev/null\n $((touch WITNESS) )\nEOF",
       "cat <<EOF | cat\n $((touch WITNESS) )\nEOF",
       "cat <<EOF\n $((touch WITNESS) ) $(echo a)\nEOF",
+      "echo \"$(cat <<EOF\n $((touch WITNESS) )\nEOF\n)\"",
       // The grammar counts the first line's $((…) ) as a substitution, dollarParens does not: the
       // counts match and the indented $(…) of the second line is never read.
       "cat <<EOF\nx$((echo a) )\n $(touch WITNESS)\nEOF"})
@@ -316,6 +321,42 @@ class ShellAttack17nTest {
   }
 
   /**
+   * capsh's {@code -+} runs the shell (bash, or {@code --shell=PATH}) with the words after it, as
+   * {@code --} does but through cap_launch; {@code =+} does the same for capsh itself.
+   * {@code Wrappers.capsh} knows only {@code --} and {@code ==}: the command is not listed.
+   */
+  @ParameterizedTest(name = "capsh -+: {0}")
+  @ValueSource(strings = {
+      "capsh -+ -c 'touch WITNESS'",
+      "capsh --shell=/usr/bin/touch -+ WITNESS",
+      "capsh =+ -+ -c 'touch WITNESS'"})
+  void capshLaunchRunsOnlyWhatTheGuardJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /** The same holding a blocked class (judged only, never run). */
+  @ParameterizedTest(name = "capsh -+, blocked class: {0}")
+  @ValueSource(strings = {"capsh --shell=/bin/sh -+ -c reboot", "capsh -+ -c 'rm -rf /'"})
+  void aBlockedCommandBehindCapshLaunchIsBlocked(String text) {
+    String plain = text.replace("-+", "--");
+    assertThat(DEFAULT.judge(plain).verdict().label()).as(plain).isEqualTo("block");
+    assertThat(DEFAULT.judge(text).verdict().label()).as("%s: %s", text, DEFAULT.judge(text).commands()).isEqualTo("block");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("block");
+  }
+
+  /** {@code capsh -+} alone starts bash at the prompt (as {@code capsh --} does): a nested shell, judged allow. */
+  @ParameterizedTest(name = "capsh prompt: {0}")
+  @ValueSource(strings = {"capsh -+", "capsh =+ -+"})
+  void capshLaunchAloneIsANestedShell(String text, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), "touch " + w + "\nexit\n");
+    assumeTrue(Files.exists(w), "capsh gave no shell here: " + out);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    assertThat(typed.verdict().rule()).as("%s starts bash, which ran `touch W` typed at it; judged %s",
+        text, typed.verdict().label()).isEqualTo("nested-shell");
+  }
+
+  /**
    * Close variants the judge handled (they pass): the same substitution not at a line's start, a
    * subshell in {@code $( … )} at an indented start, the variables and options in their plain
    * spellings, {@code export "NAME=…"}, {@code env -S}, {@code local -x}, a {@code for} variable.
@@ -326,6 +367,9 @@ class ShellAttack17nTest {
       "cat <<EOF\n$((touch WITNESS) )\nEOF",
       "cat <<EOF\n\t$( (touch WITNESS) )\nEOF",
       "cat <<EOF\n  \"$((touch WITNESS) )\"\nEOF",
+      "cat <<EOF\n ${x:-$((touch WITNESS) )}\nEOF",
+      "cat <<EOF\n $(( 1 + $((touch WITNESS) ) ))\nEOF",
+      "capsh =+ -- -c 'touch WITNESS'",
       "export \"TAR_OPTIONS=--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS\"; tar cf /dev/null /etc/hostname",
       "env -S \"TAR_OPTIONS='--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS' tar cf /dev/null /etc/hostname\"",
       "f() { local -x TAR_OPTIONS='--checkpoint=1 --checkpoint-action=exec=touch\\ WITNESS'; tar cf /dev/null /etc/hostname; }; f",
