@@ -67,6 +67,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in it the reading misses it); {@code node --import=data:…} (a module given inline); {@code strace
  * -o '|CMD'}; {@code make --eval}/{@code -E}, {@code make -f -} with a here-string.
  *
+ * <p><b>Option values taken for the script.</b> python's {@code --check-hash-based-pycs MODE},
+ * node's {@code -r MODULE}/{@code --title T}/{@code -C COND}, perl's {@code -I DIR}, tclsh's
+ * {@code -encoding NAME}: {@code Interpreters.source} takes the value for a script on disk, so an
+ * interpreter that reads its code from a pipe or a here-string is allowed, and with nothing fed it
+ * is a prompt (or perl reading the terminal) judged allow; {@code python3 -m cProfile -m code}
+ * too (only the first module is looked at).
+ *
  * <p><b>A prompt judged allow.</b> {@code sqlite3} alone at the guarded prompt is sqlite's own
  * prompt, whose {@code .shell} runs any command typed at it, unjudged.
  */
@@ -318,6 +325,54 @@ class ShellAttack17nTest {
     assertThat(typed.verdict().label()).as("%s starts a prompt that ran `touch W` typed at it, unjudged; judged %s %s",
         text, typed.verdict().label(), typed.verdict().rule()).isNotEqualTo("allow");
     assertThat(typed.verdict().rule()).as(text).isEqualTo("nested-shell");
+  }
+
+  /**
+   * An option whose value is the next word, which the reading takes for the script: python's
+   * {@code --check-hash-based-pycs MODE}, node's {@code -r MODULE}, {@code --title T}, {@code -C
+   * COND}, perl's {@code -I DIR}, tclsh's {@code -encoding NAME}. With no script the interpreter
+   * reads its code from standard input: fed by a pipe or a here-string, it runs code the reading
+   * never sees as such ({@code interpreter-inline} is for code on standard input).
+   */
+  @ParameterizedTest(name = "option value taken for the script: {0}")
+  @ValueSource(strings = {
+      "echo 'import os; os.system(\"touch WITNESS\")' | python3 --check-hash-based-pycs always",
+      "python3 --check-hash-based-pycs always <<< 'import os; os.system(\"touch WITNESS\")'",
+      "echo 'require(\"child_process\").execSync(\"touch WITNESS\")' | node -r fs",
+      "node -r fs <<< 'require(\"child_process\").execSync(\"touch WITNESS\")'",
+      "node --title x <<< 'require(\"child_process\").execSync(\"touch WITNESS\")'",
+      "node -C dev <<< 'require(\"child_process\").execSync(\"touch WITNESS\")'",
+      "echo 'system q(touch WITNESS)' | perl -I /tmp",
+      "perl -I /tmp <<< 'system q(touch WITNESS)'",
+      "echo 'exec touch WITNESS' | tclsh -encoding utf-8"})
+  void codeOnStandardInputBehindAnOptionValueIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+  }
+
+  /**
+   * The same at the prompt with nothing fed: the interpreter reads the terminal (python's and
+   * node's prompt; perl reads a program up to Ctrl-D), or a prompt module runs under another
+   * ({@code python3 -m cProfile -m code}). Real first, on a terminal; then the typed judgement must
+   * not allow it.
+   */
+  @ParameterizedTest(name = "prompt behind an option: {0}")
+  @ValueSource(strings = {
+      "python3 --check-hash-based-pycs always",
+      "python3 -m cProfile -m code",
+      "node -r fs",
+      "node --title x",
+      "perl -I /tmp"})
+  void anInterpreterPromptBehindAnOptionValueIsANestedShell(String text, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String code = text.startsWith("python3") ? "import os; os.system('touch " + w + "')\nexit()\n"
+        : text.startsWith("node") ? "require('child_process').execSync('touch " + w + "')\n.exit\n"
+        : "system q(touch " + w + ");\n\u0004";
+    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), code);
+    assumeTrue(Files.exists(w), "the program did not run the code typed at it here: " + out);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    assertThat(typed.verdict().label()).as("%s read `touch W` typed at it and ran it, unjudged; judged %s %s",
+        text, typed.verdict().label(), typed.verdict().rule()).isNotEqualTo("allow");
+    assertThat(typed.verdict().rule()).as(text).isIn("nested-shell", "interpreter-inline");
   }
 
   /**
