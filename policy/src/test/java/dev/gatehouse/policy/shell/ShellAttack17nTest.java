@@ -65,7 +65,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * --check-hash-based-pycs VALUE}, whose value the reading takes for the script, before {@code -c};
  * {@code perl -M'MODULE;CODE'} (perl inserts it as {@code use MODULE;CODE}; without an {@code e}
  * in it the reading misses it); {@code node --import=data:…} (a module given inline); {@code strace
- * -o '|CMD'}; {@code make --eval}/{@code -E}, {@code make -f -} with a here-string.
+ * -o '|CMD'}; {@code make --eval}/{@code -E}, {@code make -f -} with a here-string; {@code npx -c
+ * CMD}, {@code npm exec --call=CMD}.
  *
  * <p><b>Option values taken for the script.</b> python's {@code --check-hash-based-pycs MODE},
  * node's {@code -r MODULE}/{@code --title T}/{@code -C COND}, perl's {@code -I DIR}, tclsh's
@@ -373,6 +374,31 @@ class ShellAttack17nTest {
     assertThat(typed.verdict().label()).as("%s read `touch W` typed at it and ran it, unjudged; judged %s %s",
         text, typed.verdict().label(), typed.verdict().rule()).isNotEqualTo("allow");
     assertThat(typed.verdict().rule()).as(text).isIn("nested-shell", "interpreter-inline");
+  }
+
+  /**
+   * {@code npx -c CMD} and {@code npm exec --call=CMD} run CMD with a shell: allowed with {@code
+   * [npx]}/{@code [npm]}. Run offline, in a network namespace of its own ({@code unshare -n}), so
+   * nothing is fetched.
+   */
+  @ParameterizedTest(name = "npm exec: {0}")
+  @ValueSource(strings = {
+      "npm_config_offline=true npm_config_update_notifier=false npx --offline -c 'touch WITNESS'",
+      "npm_config_offline=true npm_config_update_notifier=false npm exec --offline --call='touch WITNESS'"})
+  void npmExecRunsOnlyWhatTheGuardJudged(String template, @TempDir Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String text = template.replace("WITNESS", w.toString());
+    ShellJudgement exec = DEFAULT.judge(text);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+      return;
+    }
+    Path probe = tmp.resolve("probe");
+    run(tmp, List.of("unshare", "-n", "touch", probe.toString()), "");
+    assumeTrue(Files.exists(probe), "no network namespace here: the text is not run");
+    String out = run(tmp, List.of("unshare", "-n", "bash", "--norc", "--noprofile", "-c", text), "");
+    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
+        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
   }
 
   /**
