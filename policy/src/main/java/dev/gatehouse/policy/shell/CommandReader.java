@@ -1,9 +1,13 @@
 package dev.gatehouse.policy.shell;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.treesitter.TSNode;
 
 /**
@@ -414,27 +418,54 @@ final class CommandReader {
     code(b.toString(), c.via, c.codeDepth + 1);
   }
 
-  /** How many nodes of {@code type} are in {@code n}'s subtree. */
-  private static int count(TSNode n, String type) {
-    int k = n.getType().equals(type) ? 1 : 0;
-    for (int i = 0; i < n.getNamedChildCount(); i++) {
-      k += count(n.getNamedChild(i), type);
-    }
-    return k;
-  }
-
-  /** How many {@code $(} (not {@code $((}) not escaped by a backslash are in an unquoted here-document's body. */
-  static int dollarParens(String body) {
-    int k = 0;
+  /**
+   * Where an unquoted here-document's body holds a {@code $(} not escaped by a backslash (char
+   * offsets into {@code body}). {@code $((} counts too: bash reads it as arithmetic only when a
+   * matching {@code ))} closes it, and {@code $((cmd) )} is a command substitution of a subshell.
+   */
+  static List<Integer> dollarParens(String body) {
+    List<Integer> at = new ArrayList<>();
     for (int i = 0; i + 1 < body.length(); i++) {
       char ch = body.charAt(i);
       if (ch == '\\') {
         i++;
-      } else if (ch == '$' && body.charAt(i + 1) == '(' && (i + 2 >= body.length() || body.charAt(i + 2) != '(')) {
-        k++;
+      } else if (ch == '$' && body.charAt(i + 1) == '(') {
+        at.add(i);
       }
     }
-    return k;
+    return at;
+  }
+
+  /**
+   * Whether some {@code $(} of {@code text} (which starts at byte {@code from} of {@code p}) has no
+   * command substitution or arithmetic expansion of the grammar starting there: the grammar left it
+   * as text (one at the start of an indented here-document line), and bash runs it.
+   */
+  private static boolean missesSubstitutions(BashGrammar.Parsed p, TSNode scope, int from, String text) {
+    Set<Integer> nodes = new HashSet<>();
+    substitutionStarts(p, scope, nodes);
+    int bytes = 0;
+    int last = 0;
+    for (int at : dollarParens(text)) {
+      bytes += text.substring(last, at).getBytes(StandardCharsets.UTF_8).length;
+      last = at;
+      if (!nodes.contains(from + bytes)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The start bytes of the {@code $(…)} and {@code $((…))} nodes in {@code n}'s subtree. */
+  private static void substitutionStarts(BashGrammar.Parsed p, TSNode n, Set<Integer> into) {
+    String t = n.getType();
+    if ((t.equals("command_substitution") || t.equals("arithmetic_expansion"))
+        && p.slice(n.getStartByte(), Math.min(n.getEndByte(), n.getStartByte() + 2)).equals("$(")) {
+      into.add(n.getStartByte());
+    }
+    for (int i = 0; i < n.getNamedChildCount(); i++) {
+      substitutionStarts(p, n.getNamedChild(i), into);
+    }
   }
 
   /** `…` in an unquoted here-document's body run when it is expanded; the grammar leaves them as text. */
@@ -627,12 +658,15 @@ final class CommandReader {
     }
   }
 
+  /** A here-document line whose text, after its leading blanks (group 1), starts with {@code $(}. */
+  private static final Pattern INDENTED_SUBSTITUTION = Pattern.compile("(?m)^([ \t]+)\\$\\(");
+
   private void heredoc(TSNode n, Ctx c, int depth, Feed feed) {
     String delimiter = "";
     int bodyStart = -1;
     int bodyEnd = -1;
     boolean expands = false;
-    int substitutions = 0;
+    TSNode bodyNode = null;
     for (int i = 0; i < n.getChildCount(); i++) {
       TSNode ch = n.getChild(i);
       switch (ch.getType()) {
@@ -645,7 +679,7 @@ final class CommandReader {
               expands = true;
             }
           }
-          substitutions = count(ch, "command_substitution");
+          bodyNode = ch;
           walk(ch, c, depth + 1);
         }
         case "heredoc_end" -> {
@@ -665,22 +699,43 @@ final class CommandReader {
     boolean quoted = delimiter.contains("'") || delimiter.contains("\"") || delimiter.contains("\\");
     if (!quoted) {
       backquotesIn(body, c);
-      if (dollarParens(body) > substitutions) {
+      if (missesSubstitutions(c.p, bodyNode, bodyStart, body)) {
         // The grammar leaves some $(…) of the body as text (one at the start of an indented
-        // line): read the body again with each line's leading blanks as a letter, where it reads
-        // them, as the command substitutions bash runs when it expands the body.
+        // line): read the body again, as bash expands it, where the grammar reads them as the
+        // command substitutions bash runs.
         int from = bodyStart;
         while (from > 0 && " \t".contains(c.p.slice(from - 1, from))) {
           from--; // the grammar's body starts after the first line's blanks
         }
         String whole = c.p.slice(from, bodyEnd);
-        String again = whole.replaceAll("(?m)^[ \t]+", "x");
+        // <<- : bash drops every line's leading tabs when it reads the body, before it expands it.
+        String stripped = c.p.text(n).startsWith("<<-") ? whole.replaceAll("(?m)^\t+", "") : whole;
+        // Only a line whose text starts with $( gets its leading blanks as a letter: a line inside
+        // the substitution keeps its own (the tab-indented end of an inner <<-X stays an end).
+        StringBuilder b = new StringBuilder();
+        boolean rewritten = false;
+        boolean nestedLines = false;
+        Matcher m = INDENTED_SUBSTITUTION.matcher(stripped);
+        int last = 0;
+        while (m.find()) {
+          rewritten = true;
+          // A heredoc opened before this line may hold it as its text or its end line: the letter
+          // would change where it ends.
+          nestedLines |= stripped.substring(0, m.start()).contains("<<");
+          b.append(stripped, last, m.start()).append('x');
+          last = m.end(1);
+        }
+        String again = b.append(stripped.substring(last)).toString();
         String end = "GH_HEREDOC_END";
-        if (again.equals(whole) || again.contains(end)) {
+        String synthetic = "cat <<" + end + "\n" + again + (again.endsWith("\n") ? "" : "\n") + end + "\n";
+        BashGrammar.Parsed reread = BashGrammar.parse(synthetic);
+        if ((!rewritten && stripped.equals(whole)) || again.contains(end) || reread == null) {
           unclassified.add("a command substitution in a here-document that the reading does not follow");
         } else {
-          code("cat <<" + end + "\n" + again + (again.endsWith("\n") ? "" : "\n") + end + "\n", via(c.via, "<<"),
-              c.codeDepth + 1);
+          if (nestedLines || missesSubstitutions(reread, reread.root, 0, synthetic)) {
+            unclassified.add("a command substitution in a here-document that the reading does not follow");
+          }
+          code(synthetic, via(c.via, "<<"), c.codeDepth + 1);
         }
       }
       if (expands || body.contains("$") || body.contains("`")) {
