@@ -64,6 +64,9 @@ final class CommandReader {
       java.util.regex.Pattern.compile("\\$\\{?[#!]?[0-9@*-]");
   private static final java.util.regex.Pattern PLAIN_VALUE = java.util.regex.Pattern.compile("[+-]?[0-9]+");
   private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** A variable's name, or an array element's ({@code a[i]}): what read or printf -v may store in. */
+  private static final java.util.regex.Pattern IDENTIFIER_OR_ELEMENT =
+      java.util.regex.Pattern.compile("(?s)[A-Za-z_][A-Za-z0-9_]*(\\[.*\\])?");
   /** {@code ${NAME:=word}} and {@code ${NAME=word}}: bash assigns word to NAME when it is unset (or empty). */
   private static final java.util.regex.Pattern EXPANSION_ASSIGNS =
       java.util.regex.Pattern.compile("(?s)\\$\\{([A-Za-z_][A-Za-z0-9_]*(?:\\[[^\\]]*\\])?):?=.*}");
@@ -861,12 +864,14 @@ final class CommandReader {
   /**
    * Variables whose value programs run as a shell command: pagers (git, man, systemctl, psql run
    * {@code PAGER='touch W'} with {@code sh -c}), editors, less's input filters ({@code
-   * LESSOPEN='|cmd %s'}), ssh and askpass helpers.
+   * LESSOPEN='|cmd %s'}), ssh and askpass helpers; dpkg-query's pager ({@code DPKG_PAGER}),
+   * sensible-editor's {@code SELECTED_EDITOR}, psql's {@code PSQL_EDITOR}.
    */
   static final Set<String> COMMAND_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
       "BAT_PAGER", "LESSOPEN", "LESSCLOSE", "LESSEDIT", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
       "SUDO_EDITOR", "KUBE_EDITOR", "SYSTEMD_EDITOR", "FCEDIT", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS",
-      "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER");
+      "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER",
+      "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR");
 
   /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
   private void commandInValue(String name, Word value, Ctx c, String text) {
@@ -930,14 +935,35 @@ final class CommandReader {
         continue;
       }
       if (ch.getType().equals("variable_assignment")) {
+        if (gluedToNeighbour(n, i)) {
+          // bash's word is the assignment and the quote or word glued to it: its name is not the one read here.
+          unclassified.add("a declaration's assignment glued to another word: " + shown(c.p.text(n)));
+        }
         assignment(ch, c, depth + 1);
         TSNode value = ch.getChildByFieldName("value");
         String nm = c.p.text(ch.getChildByFieldName("name"));
         Word v = value == null || value.isNull() ? Word.literal("", "") : ShellWords.word(c.p, value);
         args.add(new Word(c.p.text(ch), nm + "=" + v.value(), v.literal()));
       } else {
-        walk(ch, c, depth + 1);
+        // export TAR_OPT''IONS=…: the grammar splits bash's one word at the quote (a name, then
+        // ''IONS=…), and export sets the name with the quotes removed: the nodes glued together
+        // are read as the one word bash reads.
+        List<TSNode> glued = new ArrayList<>(List.of(ch));
+        while (i + 1 < n.getChildCount() && n.getChild(i + 1).isNamed()
+            && !n.getChild(i + 1).getType().equals("variable_assignment")
+            && n.getChild(i + 1).getStartByte() == glued.get(glued.size() - 1).getEndByte()) {
+          glued.add(n.getChild(++i));
+        }
+        for (TSNode g : glued) {
+          walk(g, c, depth + 1);
+        }
         Word w = ShellWords.word(c.p, ch);
+        if (glued.size() > 1) {
+          List<ShellWords.Joined> j = ShellWords.join(c.p, glued, java.util.Collections.nCopies(glued.size(), true));
+          w = j != null && j.size() == 1 ? j.get(0).word()
+              : new Word(c.p.slice(ch.getStartByte(), glued.get(glued.size() - 1).getEndByte()),
+                  String.valueOf(Word.UNKNOWN), false);
+        }
         args.add(w);
         if (unset && w.literal() && !w.value().startsWith("-")) {
           assignments.add(new ShellReading.Assignment(w.value(), null, c.p.text(n)));
@@ -957,6 +983,13 @@ final class CommandReader {
     if (keyword != null) {
       add(new ShellCommand(keyword, keyword, args, c.p.text(n), c.via, ShellCommand.Stdin.TERMINAL, List.of()));
     }
+  }
+
+  /** Whether child {@code i} of {@code n} touches a named sibling, with no blank between them. */
+  private static boolean gluedToNeighbour(TSNode n, int i) {
+    TSNode ch = n.getChild(i);
+    return i > 0 && n.getChild(i - 1).isNamed() && n.getChild(i - 1).getEndByte() == ch.getStartByte()
+        || i + 1 < n.getChildCount() && n.getChild(i + 1).isNamed() && n.getChild(i + 1).getStartByte() == ch.getEndByte();
   }
 
   private void command(TSNode n, Ctx c, int depth, Feed feed) {
@@ -1089,6 +1122,7 @@ final class CommandReader {
     ShellCommand sc = new ShellCommand(base, path, words.subList(1, words.size()), text, c.via, stdin,
         stdin == ShellCommand.Stdin.PIPE ? upstream : List.of());
     add(sc);
+    storedVariables(sc, c);
     if (feed.stdin == ShellCommand.Stdin.TEXT && Interpreters.readsCodeFromStdin(sc)) {
       if (feed.textUnknown || feed.text == null) {
         unclassified.add(base + " reads code from a here-document only known when it runs");
@@ -1145,6 +1179,81 @@ final class CommandReader {
       unclassified.add("read -e reads with the shell's own line editor, which may run what is typed unjudged: "
           + shown(sc.text()));
     }
+  }
+
+  /**
+   * The variables a builtin stores a value in by name: read's names (or REPLY) and {@code -a}'s
+   * array, mapfile's and readarray's array (or MAPFILE), {@code printf -v}'s, getopts's, {@code
+   * wait -p}'s. Each is recorded as an assignment of a value only known when it runs ({@code printf
+   * -v}'s when the reading computes it), and a variable that holds a command is read as one
+   * assigned, so every rule on assignments ({@link ShellClass#assignment}: options that run code,
+   * the guard's and the history's variables; {@link #COMMAND_VARS}) judges {@code read -r PAGER}
+   * or {@code printf -v TAR_OPTIONS …} as it judges {@code NAME=value}. Options only known when it
+   * runs: every literal word may be a name. A name only known when it runs is left to the rules
+   * that refuse it ({@link #nameArguments}, the classes' {@code read}/{@code printf} rules).
+   */
+  private void storedVariables(ShellCommand sc, Ctx c) {
+    List<Word> a = sc.args();
+    Word unknown = new Word(sc.text(), String.valueOf(Word.UNKNOWN), false);
+    java.util.Map<Word, Word> stored = new java.util.LinkedHashMap<>();
+    Wrappers.Opts o = switch (sc.name()) {
+      case "read" -> Wrappers.Opts.scanKnown(a, "adinNptu", "ers", Set.of(), Set.of());
+      case "mapfile", "readarray" -> Wrappers.Opts.scanKnown(a, "dnOsuCc", "t", Set.of(), Set.of());
+      case "printf" -> Wrappers.Opts.scanKnown(a, "v", "", Set.of(), Set.of());
+      case "wait" -> Wrappers.Opts.scanKnown(a, "p", "fn", Set.of(), Set.of());
+      case "getopts" -> Wrappers.Opts.scanKnown(a, "", "", Set.of(), Set.of());
+      default -> null;
+    };
+    if (o == null) {
+      return;
+    }
+    if (o.unknown()) {
+      for (Word w : a) {
+        stored.put(w, unknown);
+      }
+    } else {
+      List<Word> operands = a.subList(Math.min(o.end, a.size()), a.size());
+      switch (sc.name()) {
+        case "read" -> {
+          operands.forEach(w -> stored.put(w, unknown));
+          if (o.has('a') && o.value('a', null) != null) {
+            stored.put(Word.literal(o.value('a', null), o.value('a', null)), unknown);
+          }
+          if (stored.isEmpty() && !o.has('a')) {
+            stored.put(Word.literal("REPLY", "REPLY"), unknown);
+          }
+        }
+        case "mapfile", "readarray" -> {
+          operands.forEach(w -> stored.put(w, unknown));
+          if (stored.isEmpty()) {
+            stored.put(Word.literal("MAPFILE", "MAPFILE"), unknown);
+          }
+        }
+        case "printf" -> {
+          String name = o.value('v', null);
+          if (name != null) {
+            String value = printfValue(operands);
+            stored.put(Word.literal(name, name), value == null ? unknown : Word.literal(value, value));
+          }
+        }
+        case "wait" -> {
+          if (o.value('p', null) != null) {
+            stored.put(Word.literal(o.value('p', null), o.value('p', null)), unknown);
+          }
+        }
+        default -> {
+          if (operands.size() > 1) {
+            stored.put(operands.get(1), unknown); // getopts OPTSTRING NAME
+          }
+        }
+      }
+    }
+    stored.forEach((w, value) -> {
+      if (w.literal() && IDENTIFIER_OR_ELEMENT.matcher(w.value()).matches()) {
+        assignments.add(new ShellReading.Assignment(w.value(), value, sc.text()));
+        commandInValue(w.value(), value, c, sc.text());
+      }
+    });
   }
 
   /**

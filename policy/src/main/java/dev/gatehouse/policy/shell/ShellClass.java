@@ -183,14 +183,18 @@ public enum ShellClass {
    * Variables a program reads as its own options, configuration or code: set, they make a
    * command the guard judged run more ({@code TAR_OPTIONS='--checkpoint-action=exec=CMD' tar},
    * {@code GIT_CONFIG_PARAMETERS="'alias.st'='!CMD'" git st}, {@code PERL5OPT=-d PERL5DB='system(…)'},
-   * {@code NODE_OPTIONS=--require=FILE}), as the same options on the command line do.
+   * {@code NODE_OPTIONS=--require=FILE}), as the same options on the command line do. {@code ZIP}
+   * is read as {@code ZIPOPT} ({@code -TT CMD}); {@code SYSTEMD_LESS} is the {@code LESS} systemd
+   * gives its pager ({@code +!CMD}); less's key files ({@code LESSKEY*}, {@code LESSKEY_CONTENT})
+   * may set {@code LESSOPEN}.
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
       "PERLLIB", "RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "ZIPOPT", "UNZIP",
       "LESS", "MORE", "MANOPT", "MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
       "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
-      "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
+      "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
+      "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT");
 
   /**
    * The variables that choose the character set bash reads its input in. The guard reads a line as
