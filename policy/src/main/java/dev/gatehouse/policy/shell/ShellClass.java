@@ -836,17 +836,22 @@ public enum ShellClass {
             || src.inline().stream().anyMatch(p -> !p.literal() || ToolScripts.sed(p.value()).runsAny());
       }
       case "tar", "gtar", "bsdtar" -> {
-        return a.stream().anyMatch(v -> v.startsWith("--to-command") || v.startsWith("--checkpoint-action")
-            || v.startsWith("--use-compress-program") || v.startsWith("--info-script") || v.startsWith("--new-volume-script")
-            || v.startsWith("--rsh-command")) || shortFlagIn(c, 'I') || shortFlagIn(c, 'F');
+        // Long options by any abbreviation getopt_long takes (--to-comm=, --use-comp=); --checkpoint
+        // itself is an option of its own, not --checkpoint-action.
+        return a.stream().anyMatch(v -> Wrappers.longOption(v, "to-command") || Wrappers.longOption(v, "checkpoint-action",
+            "checkpoint") || Wrappers.longOption(v, "use-compress-program") || Wrappers.longOption(v, "info-script")
+            || Wrappers.longOption(v, "new-volume-script") || Wrappers.longOption(v, "rsh-command")
+            || Wrappers.longOption(v, "rmt-command")) || shortFlagIn(c, 'I') || shortFlagIn(c, 'F');
       }
       case "zip" -> {
-        return a.contains("-TT") || a.stream().anyMatch(v -> v.startsWith("--unzip-command"));
+        // -TT CMD, also with CMD attached (-TT'CMD') or in a bundle; --unzip-command by any abbreviation.
+        return a.stream().anyMatch(v -> v.matches("(?s)-[^-]*TT.*") || Wrappers.longOption(v, "unzip-command"));
       }
       case "ssh", "scp", "sftp", "rsync" -> {
         return a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
             + "|ProxyUseFdpass|Match\\s+exec).*")) || n.equals("rsync") && a.stream().anyMatch(v ->
-            v.startsWith("--rsh=") && !v.matches("--rsh=['\"]?ssh( .*)?") || v.startsWith("--rsync-path"));
+            Wrappers.longOption(v, "rsh") && v.contains("=") && !v.matches("(?s)--[a-z]*=['\"]?ssh( .*)?")
+            || Wrappers.longOption(v, "rsync-path"));
       }
       case "git" -> {
         // Config keys whose value git runs as a command; any alias (a ! alias is shell code, and an
@@ -857,6 +862,9 @@ public enum ShellClass {
             + "|credential\\.helper|pager\\.[^=]*|interactive\\.difffilter|include\\.path|includeif\\..*)=.*"))
             || a.stream().anyMatch(v -> v.startsWith("--config-env"))
             || a.stream().anyMatch(v -> v.startsWith("--upload-pack") || v.startsWith("--receive-pack") || v.startsWith("--exec"))
+            // git's parse-options takes any unambiguous abbreviation of a subcommand's long option.
+            || a.stream().anyMatch(v -> Wrappers.longOption(v, "upload-pack") || Wrappers.longOption(v, "receive-pack")
+                || Wrappers.longOption(v, "exec") || Wrappers.longOption(v, "ext-diff"))
             || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff");
       }
       case "vim", "vi", "nvim", "view", "ex", "gvim" -> {
@@ -867,15 +875,26 @@ public enum ShellClass {
         // less '+!cmd<newline>' types its argument as commands: ! and | run shell commands, v an
         // editor. Only a line number, G, F, p, % or a search (no newline: the rest is its pattern)
         // is a plain start position. A lesskey file or text binds keys to such commands.
+        // Long options by any abbreviation (less and man's argp take them): --lessk=, --pag=, --ht=.
+        // man's -P PAGER and -H[BROWSER] (its value attached) also in a bundle of short options.
         boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
             && !v.matches("\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || v.matches("-[a-zA-Z]*k.*")
-            && n.equals("less"));
-        return commands || a.stream().anyMatch(v -> v.startsWith("-P") && n.equals("man") || v.startsWith("--pager")
-            || v.equals("-H") && n.equals("man") || v.startsWith("--html"));
+            && n.equals("less") || Wrappers.longOption(v, "lesskey-file") || Wrappers.longOption(v, "lesskey-src")
+            || Wrappers.longOption(v, "lesskey-content"));
+        return commands || a.stream().anyMatch(v -> v.matches("(?s)-[^-]*[PH].*") && n.equals("man") || v.startsWith("--pager")
+            || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html"));
       }
       case "gdb" -> {
-        return a.stream().anyMatch(v -> v.equals("-ex") || v.equals("--eval-command") || v.startsWith("--eval-command=")
-            || v.equals("-x") || v.equals("--batch"));
+        return a.stream().anyMatch(v -> Wrappers.gdbCommandOption(v) || v.equals("--batch"));
+      }
+      case "sqlite3", "sqlite" -> {
+        // Dot commands and SQL functions that run a program, given as arguments (-cmd, the SQL
+        // operands): the exec and the typed judgement alike. An SQL operand only known when it runs
+        // may be one.
+        List<Word> ops = sqliteOperands(c);
+        return a.stream().anyMatch(ShellClass::sqliteRunsCommands)
+            || ops != null && ops.stream().skip(1).anyMatch(w -> !w.literal() && !w.value().isEmpty()
+                && w.value().charAt(0) == Word.UNKNOWN);
       }
       case "find" -> {
         return a.stream().anyMatch(v -> v.equals("-fprintf") || v.equals("-fprint") || v.equals("-fls"));
@@ -898,7 +917,7 @@ public enum ShellClass {
     switch (n) {
       case "rsync" -> {
         return operands(c).stream().anyMatch(w -> w.value().matches("(?s)[^/]*::?.*|rsync://.*") && !w.value().startsWith("/"))
-            || a.stream().anyMatch(v -> v.equals("-e") || v.startsWith("--rsh"));
+            || a.stream().anyMatch(v -> v.equals("-e") || v.startsWith("--rsh") || Wrappers.longOption(v, "rsh"));
       }
       case "rclone" -> {
         return firstOperandIn(c, Set.of("copy", "sync", "move", "copyto", "moveto", "bisync", "mount", "serve", "copyurl", "rcat"));
@@ -992,9 +1011,10 @@ public enum ShellClass {
         return a.contains("--shell") || a.contains("-S") || a.contains("--pty") && operands(c).isEmpty();
       }
       case "setarch", "linux32", "linux64", "i386", "x86_64", "uname26", "fakeroot" -> {
-        // Without a program they start a shell (setarch /bin/sh, fakeroot $SHELL).
-        return Wrappers.unwrap(n, c.args()).isEmpty() && !a.contains("--list") && !a.contains("--help")
-            && !a.contains("--version") && !a.contains("-h") && !a.contains("-V");
+        // Without a program they start a shell (setarch /bin/sh, fakeroot $SHELL); the code fakeroot
+        // evaluates from its own options (--faked CMD) is no such program.
+        return Wrappers.unwrap(n, c.args()).stream().allMatch(s -> s instanceof Wrappers.Code) && !a.contains("--list")
+            && !a.contains("--help") && !a.contains("--version") && !a.contains("-h") && !a.contains("-V");
       }
       case "gdb", "gdb-multiarch", "cgdb" -> {
         // gdb's prompt has a shell command; --batch runs no prompt.
@@ -1002,12 +1022,99 @@ public enum ShellClass {
       }
       case "sqlite3", "sqlite" -> {
         // .shell and .system run a command line; given by -cmd or as the SQL argument they run at once.
-        return a.stream().anyMatch(v -> v.strip().matches("(?s)\\.(shell|system)\\b.*") || v.matches("(?s).*;\\s*\\.(shell|system)\\b.*"));
+        // Without SQL arguments sqlite3 reads its commands from the terminal (its prompt, or with
+        // -batch the same lines unprompted): .shell typed there runs unjudged.
+        return a.stream().anyMatch(v -> v.strip().matches("(?s)\\.(shell|system)\\b.*") || v.matches("(?s).*;\\s*\\.(shell|system)\\b.*"))
+            || sqlitePrompt(c);
       }
       default -> {
         return false;
       }
     }
+  }
+
+  /**
+   * sqlite3's operands (the database, then SQL or dot commands run in turn), its options and their
+   * values set aside ({@code -cmd TEXT}, {@code -separator SEP}; one or two dashes); null for
+   * {@code -A} (archive mode: the rest are its arguments).
+   */
+  private static List<Word> sqliteOperands(ShellCommand c) {
+    Set<String> oneValue = Set.of("cmd", "init", "newline", "nullvalue", "separator", "vfs", "maxsize", "mmap", "nonce",
+        "escape", "heap", "sorterref", "threadsafe", "screenwidth", "limit");
+    Set<String> twoValues = Set.of("lookaside", "pagecache");
+    List<Word> ops = new ArrayList<>();
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (a.get(i).literal() && v.startsWith("-") && v.length() > 1) {
+        String o = v.startsWith("--") ? v.substring(2) : v.substring(1);
+        if (o.equals("A") || o.startsWith("A")) {
+          return null;
+        }
+        i += oneValue.contains(o) ? 1 : twoValues.contains(o) ? 2 : 0;
+      } else {
+        ops.add(a.get(i));
+      }
+    }
+    return ops;
+  }
+
+  /**
+   * sqlite3 reading its commands from the terminal: no SQL operand after the database (or {@code
+   * -interactive}), its input the terminal, and not only asked for its version or help.
+   */
+  private static boolean sqlitePrompt(ShellCommand c) {
+    List<String> a = c.argValues();
+    if (a.stream().anyMatch(v -> v.matches("--?(version|help)"))) {
+      return false;
+    }
+    List<Word> ops = sqliteOperands(c);
+    return c.stdin() == ShellCommand.Stdin.TERMINAL && (ops != null && ops.size() < 2 || a.stream().anyMatch(
+        v -> v.matches("--?interactive")));
+  }
+
+  /**
+   * Whether sqlite3 text (an SQL operand, a {@code -cmd} value) runs a program or loads code. sqlite
+   * takes a dot command by any prefix of its name ({@code .sh} is {@code .shell}); every prefix
+   * counts here, also one shorter than sqlite's own minimum: {@code .shell}/{@code .system CMD},
+   * {@code .load LIB}, {@code .excel} (opens the file with the desktop's program), {@code .once} and
+   * {@code .output} to {@code |CMD} or with {@code -e}/{@code -x} (an editor, the desktop's program),
+   * {@code .import}/{@code .read} from {@code |CMD}; and the SQL functions {@code edit(TEXT,
+   * EDITOR)} (runs EDITOR) and {@code load_extension()}. A dot command only known when it runs counts.
+   */
+  static boolean sqliteRunsCommands(String text) {
+    if (text.matches("(?is).*\\b(edit|load_extension)[\"`\\]]?\\s*\\(.*")) {
+      return true;
+    }
+    for (String line : text.split("[\\n;]")) {
+      String l = line.strip();
+      if (!l.startsWith(".") || l.length() < 2) {
+        continue;
+      }
+      int end = 1;
+      while (end < l.length() && !Character.isWhitespace(l.charAt(end))) {
+        end++;
+      }
+      String cmd = l.substring(1, end).toLowerCase(Locale.ROOT);
+      String rest = l.substring(end);
+      if (cmd.indexOf(Word.UNKNOWN) >= 0) {
+        return true;
+      }
+      if (prefixOf(cmd, "shell", "system", "load", "excel")) {
+        return true;
+      }
+      if (prefixOf(cmd, "once", "output", "import", "read") && (rest.contains("|") || rest.indexOf(Word.UNKNOWN) >= 0)) {
+        return true;
+      }
+      if (prefixOf(cmd, "once", "output") && rest.matches("(?s).*(^|\\s)['\"]?--?[ex]['\"]?(\\s.*|$)")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean prefixOf(String given, String... names) {
+    return Arrays.stream(names).anyMatch(n -> n.startsWith(given));
   }
 
   private static boolean remoteShellWithoutCommand(ShellCommand c) {

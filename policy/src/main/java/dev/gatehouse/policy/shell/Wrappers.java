@@ -233,7 +233,7 @@ final class Wrappers {
       case "tini" -> fromOpts(a, "pe", Set.of(), name);
       case "sshpass" -> fromOpts(a, "fdpP", Set.of(), name);
       case "ssh-agent" -> fromOpts(a, "aEPtO", Set.of(), name);
-      case "fakeroot" -> fromOpts(a, "lsib", Set.of("--lib", "--faked"), name);
+      case "fakeroot" -> fakeroot(a);
       case "numactl" -> fromOpts(a, "imNCpPwLoMIf", Set.of("--interleave", "--membind", "--cpunodebind", "--physcpubind",
           "--preferred", "--preferred-many", "--weighted-interleave", "--length", "--offset", "--shmmode", "--shmid",
           "--shm", "--file"), name);
@@ -293,7 +293,7 @@ final class Wrappers {
       if (v.equals("--args") || v.equals("-args")) {
         return inner(a, i + 1, name + " --args");
       }
-      if (v.matches("--?(ex|iex|eval-command|init-eval-command|x|ix|command|init-command)(=.*)?")) {
+      if (gdbCommandOption(v)) {
         return List.of(new Unknown(name + " runs debugger commands the guard does not read: " + v));
       }
     }
@@ -301,8 +301,79 @@ final class Wrappers {
   }
 
   /**
+   * gdb's options that give it debugger commands to run (a {@code shell} command among them), in
+   * every spelling gdb's getopt_long_only takes: one dash or two, a value attached by {@code =} or
+   * the next word, any abbreviation ({@code -eval}, {@code -init-eval-c=}). {@code -e} (exec), {@code
+   * -c} (core) and {@code -i} (interpreter) are options of their own.
+   */
+  static boolean gdbCommandOption(String v) {
+    for (String o : List.of("command", "eval-command", "init-command", "init-eval-command", "early-init-command",
+        "early-init-eval-command", "x", "ex", "ix", "iex", "eix", "eiex")) {
+      if (longOptionOnly(v, o, "e", "c", "i")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * fakeroot (a sh script reading its options with getopt, abbreviations included) runs {@code eval
+   * $FAKED $FAKEDOPTS}: the value of {@code -f}/{@code --faked} is a command line it runs, and those
+   * of {@code -s} (into {@code FAKEDOPTS}), {@code -i} (a redirection) and {@code -l}/{@code --lib}
+   * ({@code eval echo}) are evaluated as shell words: read as code. Then it runs the command given.
+   */
+  private static List<Step> fakeroot(List<Word> a) {
+    Set<String> longWithArg = Set.of("--lib", "--faked", "--fd-base");
+    Set<String> longNoArg = Set.of("--unknown-is-real", "--version", "--help");
+    Opts o = Opts.scanKnown(a, "lfisb", "uvh", longWithArg, longNoArg);
+    if (o.unknown()) {
+      return unknown("fakeroot");
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < o.end && i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        break;
+      }
+      char opt = 0;
+      String value = null;
+      boolean next = false;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String longOpt = Opts.longName(eq < 0 ? v : v.substring(0, eq), longWithArg, longNoArg);
+        opt = "--lib".equals(longOpt) ? 'l' : "--faked".equals(longOpt) ? 'f' : 0;
+        value = eq < 0 ? null : v.substring(eq + 1);
+        next = eq < 0 && longWithArg.contains(longOpt);
+      } else {
+        for (int j = 1; j < v.length(); j++) {
+          if ("lfisb".indexOf(v.charAt(j)) >= 0) {
+            opt = v.charAt(j);
+            value = j + 1 < v.length() ? v.substring(j + 1) : null;
+            next = value == null;
+            break;
+          }
+        }
+      }
+      if (next && i + 1 < a.size()) {
+        i++;
+        if (!a.get(i).literal()) {
+          return List.of(new Unknown("fakeroot with an option value only known when it runs"));
+        }
+        value = a.get(i).value();
+      }
+      if (value != null && "lfis".indexOf(opt) >= 0 && opt != 0) {
+        steps.add(new Code(opt == 'f' ? value : ": " + value, "fakeroot -" + opt));
+      }
+    }
+    steps.addAll(inner(a, o.end, "fakeroot"));
+    return steps;
+  }
+
+  /**
    * capsh runs a shell with what follows {@code --} as its arguments (bash unless {@code
-   * --shell=PATH} says otherwise), and itself again with what follows {@code ==}.
+   * --shell=PATH} says otherwise), and itself again with what follows {@code ==}. {@code -+} and
+   * {@code =+} are the same through cap_launch (a child process): they run the same program with
+   * the same words.
    */
   private static List<Step> capsh(List<Word> a) {
     String shell = "/bin/bash";
@@ -314,15 +385,47 @@ final class Wrappers {
       String v = w.value();
       if (v.startsWith("--shell=")) {
         shell = v.substring("--shell=".length());
-      } else if (v.equals("--") || v.equals("==")) {
+      } else if (v.equals("--") || v.equals("==") || v.equals("-+") || v.equals("=+")) {
         List<Word> words = new ArrayList<>();
-        String prog = v.equals("--") ? shell : "capsh";
+        String prog = v.startsWith("-") ? shell : "capsh";
         words.add(Word.literal(prog, prog));
         words.addAll(a.subList(i + 1, a.size()));
         return List.of(new Inner(words, "capsh"));
       }
     }
     return List.of();
+  }
+
+  /**
+   * Whether {@code word} names the long option {@code --name} as GNU getopt_long reads it: {@code
+   * --name}, {@code --name=VALUE}, or an abbreviation of it ({@code tar --to-comm=CMD} is {@code
+   * --to-command}). An abbreviation shared with other options is refused by the program as
+   * ambiguous, but counts here (a prefix that could mean the option is read as the option), unless it
+   * is itself the exact name of another option ({@code shadows}: tar's {@code --checkpoint} is not
+   * {@code --checkpoint-action}), which getopt_long takes as that option. A name only known when it
+   * runs ({@code --to-$x}) counts when its known start could begin the option.
+   */
+  static boolean longOption(String word, String name, String... shadows) {
+    return word.startsWith("--") && namesOption(word.substring(2), name, shadows);
+  }
+
+  /** As {@link #longOption}, for getopt_long_only (gdb): the long option may also be given with one dash ({@code -eval}). */
+  static boolean longOptionOnly(String word, String name, String... shadows) {
+    return longOption(word, name, shadows)
+        || word.startsWith("-") && !word.startsWith("--") && namesOption(word.substring(1), name, shadows);
+  }
+
+  private static boolean namesOption(String given, String name, String... shadows) {
+    int eq = given.indexOf('=');
+    String n = eq < 0 ? given : given.substring(0, eq);
+    int unknown = n.indexOf(Word.UNKNOWN);
+    if (unknown >= 0) {
+      return name.startsWith(n.substring(0, unknown));
+    }
+    if (n.isEmpty()) {
+      return false;
+    }
+    return n.equals(name) || name.startsWith(n) && !List.of(shadows).contains(n);
   }
 
   private static List<Step> unknown(String name) {
