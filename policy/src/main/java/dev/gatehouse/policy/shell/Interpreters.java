@@ -99,34 +99,71 @@ final class Interpreters {
     if (!isLanguage(n)) {
       return Source.OTHER;
     }
+    if (n.startsWith("tclsh") || n.startsWith("wish")) {
+      return tclSource(a);
+    }
+    boolean python = n.startsWith("python") || n.startsWith("pypy");
     String inline = inlineOptions(n);
+    String valued = valueOptions(n);
+    Set<String> longValued = longValueOptions(n);
+    boolean unsure = false;
+    boolean interactive = false; // python -i: a prompt after the script, module or code
     for (int i = 0; i < a.size(); i++) {
       String v = a.get(i).value();
+      // An option the tables do not know, without =, may take this word as its value
+      // (node --max-old-space-size 4096): then the script is not this word.
+      boolean afterUnknownLong = unsure;
+      unsure = false;
       if (LONG_INLINE.contains(v) || v.startsWith("--eval=") || v.startsWith("--print=")) {
         return Source.INLINE;
       }
       if (v.equals("--") || v.equals("-")) {
-        return i + 1 < a.size() && !v.equals("-") ? Source.SCRIPT : Source.STDIN;
+        return interactive || !(i + 1 < a.size() && !v.equals("-")) ? Source.STDIN : Source.SCRIPT;
       }
       if (v.startsWith("-") && v.length() > 1 && !v.startsWith("--")) {
-        for (int j = 1; j < v.length(); j++) {
-          if (inline.indexOf(v.charAt(j)) >= 0) {
-            return Source.INLINE;
-          }
-        }
-        if ((n.startsWith("python") || n.startsWith("pypy")) && v.indexOf('i') > 0 && v.indexOf('i') < (v.indexOf('m') < 0 ? v.length() : v.indexOf('m'))) {
-          return Source.STDIN; // python -i: a prompt after the script or module
-        }
-        if ((n.startsWith("python") || n.startsWith("pypy")) && v.contains("m")) {
-          // python -m module; the ones that are themselves a prompt read the terminal.
-          String module = v.endsWith("m") ? (i + 1 < a.size() ? a.get(i + 1).value() : "") : v.substring(v.indexOf('m') + 1);
-          return REPL_MODULES.contains(module.split("\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0 ? Source.STDIN : Source.OTHER;
-        }
-        if ((n.startsWith("python") || n.startsWith("pypy")) && (v.equals("-X") || v.equals("-W"))) {
-          i++;
-        }
         if (v.equals("-V") || v.equals("--version") || v.equals("-h")) {
           return Source.OTHER;
+        }
+        if (n.startsWith("perl")) {
+          Source s = perlBundle(v);
+          if (s != null) {
+            return s;
+          }
+          if (v.matches("-[^IeEmM]*I")) {
+            i++; // perl -I DIR: the next word is the directory
+          }
+          continue;
+        }
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (inline.indexOf(ch) >= 0) {
+            return Source.INLINE;
+          }
+          if (python && ch == 'i') {
+            interactive = true;
+            continue;
+          }
+          if (valued.indexOf(ch) < 0) {
+            continue;
+          }
+          boolean attached = j + 1 < v.length();
+          Word value = attached ? new Word(v.substring(j + 1), v.substring(j + 1), a.get(i).literal())
+              : i + 1 < a.size() ? a.get(i + 1) : new Word("", "", true);
+          if (!attached) {
+            i++;
+          }
+          if (python && ch == 'm') {
+            // python -m module; the ones that are themselves a prompt read the terminal.
+            Source s = moduleSource(value.value(), a, i + 1);
+            return interactive && s != Source.INLINE ? Source.STDIN : s;
+          }
+          if (n.startsWith("php") && (ch == 'f' || ch == 'F')) {
+            return scriptOrStdin(value.value()); // php -f FILE, -F FILE: the script
+          }
+          if (ch == 'r' && n.startsWith("node") && preloadsInline(value)) {
+            return Source.INLINE;
+          }
+          break;
         }
         continue;
       }
@@ -134,11 +171,183 @@ final class Interpreters {
         if (v.equals("--version") || v.equals("--help")) {
           return Source.OTHER;
         }
+        int eq = v.indexOf('=');
+        String name = eq < 0 ? v : v.substring(0, eq);
+        if (n.startsWith("php") && Set.of("--run", "--process-begin", "--process-code", "--process-end").contains(name)) {
+          return Source.INLINE;
+        }
+        if (n.startsWith("php") && (name.equals("--file") || name.equals("--process-file"))) {
+          return eq >= 0 ? scriptOrStdin(v.substring(eq + 1)) : i + 1 < a.size() ? scriptOrStdin(a.get(i + 1).value()) : Source.STDIN;
+        }
+        if (longValued.contains(name)) {
+          Word value = eq >= 0 ? new Word(v.substring(eq + 1), v.substring(eq + 1), a.get(i).literal())
+              : i + 1 < a.size() ? a.get(i + 1) : new Word("", "", true);
+          if (NODE_PRELOADS.contains(name) && preloadsInline(value)) {
+            return Source.INLINE; // node --import=data:…: a module given inline, run before the script
+          }
+          if (eq < 0) {
+            i++;
+          }
+          continue;
+        }
+        unsure = eq < 0;
         continue;
       }
-      return scriptOrStdin(v);
+      if (afterUnknownLong && i + 1 == a.size() && !v.contains("/") && !v.contains(".")) {
+        return Source.STDIN; // the value of an option we do not know, or a script: it may read its code from standard input
+      }
+      return interactive ? Source.STDIN : scriptOrStdin(v);
     }
     return Source.STDIN;
+  }
+
+  /**
+   * Short options that take a value (the rest of the bundle, else the next word), per language;
+   * a value taken for the script would hide that the interpreter reads its code from standard
+   * input ({@code perl -I DIR}, {@code node -r MOD}) — perl's are read by {@link #perlBundle}.
+   */
+  private static String valueOptions(String name) {
+    if (name.startsWith("python") || name.startsWith("pypy")) {
+      return "mWXQ";
+    }
+    if (name.startsWith("node") || name.equals("bun")) {
+      return "rC";
+    }
+    if (name.startsWith("ruby")) {
+      return "CEIr";
+    }
+    if (name.startsWith("lua")) {
+      return "lj";
+    }
+    if (name.startsWith("php")) {
+      return "cdzftSF";
+    }
+    return "";
+  }
+
+  /** node's options that load a module before the script; a value given inline ({@code data:}) is code. */
+  private static final Set<String> NODE_PRELOADS = Set.of("--require", "--import", "--loader", "--experimental-loader");
+
+  /** Long options that take the next word as their value unless given with {@code =}, per language. */
+  private static Set<String> longValueOptions(String name) {
+    if (name.startsWith("python") || name.startsWith("pypy")) {
+      return Set.of("--check-hash-based-pycs");
+    }
+    if (name.startsWith("node") || name.equals("bun")) {
+      return NODE_LONG_VALUES;
+    }
+    if (name.startsWith("ruby")) {
+      return Set.of("--encoding", "--external-encoding", "--internal-encoding", "--enable", "--disable", "--dump",
+          "--backtrace-limit", "--crash-report", "--parser");
+    }
+    if (name.startsWith("php")) {
+      return Set.of("--php-ini", "--define", "--zend-extension", "--docroot", "--server", "--rf", "--rc", "--re", "--ri",
+          "--rz");
+    }
+    return Set.of();
+  }
+
+  private static final Set<String> NODE_LONG_VALUES = Set.of("--require", "--import", "--loader", "--experimental-loader",
+      "--conditions", "--title", "--input-type", "--inspect-port", "--debug-port", "--redirect-warnings", "--env-file",
+      "--env-file-if-exists", "--icu-data-dir", "--openssl-config", "--tls-cipher-list", "--tls-keylog",
+      "--unhandled-rejections", "--dns-result-order", "--diagnostic-dir", "--report-dir", "--report-directory",
+      "--report-filename", "--report-signal", "--heapsnapshot-signal", "--heapsnapshot-near-heap-limit",
+      "--max-http-header-size", "--experimental-policy", "--policy-integrity", "--secure-heap", "--secure-heap-min",
+      "--disable-proto", "--disable-warning", "--experimental-specifier-resolution", "--es-module-specifier-resolution",
+      "--experimental-default-type", "--experimental-sea-config", "--experimental-config-file", "--cpu-prof-dir",
+      "--cpu-prof-name", "--cpu-prof-interval", "--heap-prof-dir", "--heap-prof-name", "--heap-prof-interval",
+      "--watch-path", "--test-name-pattern", "--test-skip-pattern", "--test-reporter", "--test-reporter-destination",
+      "--test-shard", "--test-concurrency", "--test-timeout", "--localstorage-file", "--run", "--snapshot-blob",
+      "--build-snapshot-config", "--trace-event-categories", "--trace-event-file-pattern", "--stack-size",
+      "--stack-trace-limit", "--max-old-space-size", "--max-semi-space-size", "--use-largepages", "--v8-pool-size",
+      "--allow-fs-read", "--allow-fs-write", "--watch-kill-signal", "--inspect-publish-uid");
+
+  /** A module node loads before the script, given as code ({@code data:…}, another scheme, a descriptor) or unknown. */
+  private static boolean preloadsInline(Word w) {
+    String v = w.value();
+    return !w.literal() || v.matches("(?is)[a-z][a-z0-9+.-]+:.*") && !v.matches("(?i)node:.*") || !regularPath(w) && !v.isEmpty();
+  }
+
+  /**
+   * One bundle of perl switches: inline code for {@code -e}/{@code -E} anywhere in it (a switch
+   * that takes the rest of the bundle may hide one: fail closed), and for {@code -M}/{@code -m}
+   * whose value is more than a module and an import list: perl inserts {@code use VALUE;} in the
+   * program, so {@code -M'POSIX;CODE'} is code. Null when the bundle gives no code.
+   */
+  private static Source perlBundle(String v) {
+    for (int j = 1; j < v.length(); j++) {
+      char ch = v.charAt(j);
+      if (ch == 'e' || ch == 'E') {
+        return Source.INLINE;
+      }
+      if (ch == 'M' || ch == 'm') {
+        return v.substring(j + 1).matches(PERL_MODULE) ? null : Source.INLINE;
+      }
+      if (ch == 'I') {
+        return null; // -IDIR: the rest is the directory
+      }
+    }
+    return null;
+  }
+
+  /** A module name with an optional import list ({@code -MList::Util=sum,max}, {@code -M-warnings}). */
+  private static final String PERL_MODULE = "-?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*(=[A-Za-z0-9_:,.+/-]*)?";
+
+  /**
+   * A python module run by {@code -m}: a prompt ({@code code}, {@code pdb}), inline code ({@code
+   * timeit}'s statements and {@code -s} setup are Python in the arguments), or a runner of another
+   * module or script ({@code cProfile}, {@code profile}, {@code trace}), read in turn.
+   */
+  private static Source moduleSource(String module, List<Word> a, int next) {
+    if (REPL_MODULES.contains(module.split("\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0) {
+      return Source.STDIN;
+    }
+    if (module.equals("timeit")) {
+      return Source.INLINE;
+    }
+    if (!Set.of("cProfile", "profile", "trace").contains(module)) {
+      return Source.OTHER;
+    }
+    boolean trace = module.equals("trace");
+    boolean traceModule = false;
+    for (int k = next; k < a.size(); k++) {
+      String w = a.get(k).value();
+      if (w.equals("--")) {
+        continue;
+      }
+      if (!trace && (w.equals("-m") || w.startsWith("-m"))) {
+        String m = w.length() > 2 ? w.substring(2) : k + 1 < a.size() ? a.get(k + 1).value() : "";
+        return moduleSource(m, a, w.length() > 2 ? k + 1 : k + 2);
+      }
+      if (trace && w.equals("--module")) {
+        traceModule = true;
+        continue;
+      }
+      if (w.matches(trace ? "-[fC]|--file|--coverdir|--ignore-module|--ignore-dir" : "-[os]|--outfile|--sort")) {
+        k++;
+        continue;
+      }
+      if (w.startsWith("-") && !w.equals("-")) {
+        continue;
+      }
+      return traceModule ? moduleSource(w, a, k + 1) : scriptOrStdin(w);
+    }
+    return Source.OTHER;
+  }
+
+  /**
+   * tclsh and wish take a script only as their first word ({@code tclsh FILE}, {@code tclsh
+   * -encoding NAME FILE}); any other start leaves them reading standard input.
+   */
+  private static Source tclSource(List<Word> a) {
+    if (a.isEmpty()) {
+      return Source.STDIN;
+    }
+    String first = a.get(0).value();
+    if (first.equals("-encoding")) {
+      return a.size() > 2 && !a.get(2).value().startsWith("-") ? scriptOrStdin(a.get(2).value()) : Source.STDIN;
+    }
+    return first.startsWith("-") ? Source.STDIN : scriptOrStdin(first);
   }
 
   /** A file name that is a file descriptor ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}). */

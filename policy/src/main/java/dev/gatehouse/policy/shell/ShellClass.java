@@ -814,6 +814,9 @@ public enum ShellClass {
           && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
     List<String> a = c.argValues();
+    if (commandsFromInput(c) || makeGivenCode(c)) {
+      return true;
+    }
     if (n.matches("g?awk|mawk|nawk")) {
       // awk -f /dev/stdin <<< 'BEGIN{system(…)}', awk -f /dev/tty: a program the text feeds or the
       // person types next; a program that runs commands; a library loaded into awk.
@@ -867,7 +870,8 @@ public enum ShellClass {
                 || Wrappers.longOption(v, "exec") || Wrappers.longOption(v, "ext-diff"))
             || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff");
       }
-      case "vim", "vi", "nvim", "view", "ex", "gvim" -> {
+      case "vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff", "gvimdiff", "rvim", "rview", "evim", "eview", "gview",
+          "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk", "vim.gtk3", "vim.athena" -> {
         return a.stream().anyMatch(v -> v.matches("(?s)(\\+|-c|--cmd).*") && v.contains("!") || v.matches("(?s)\\+.*(py|lua|perl|ruby|sys).*"))
             || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd"));
       }
@@ -906,6 +910,146 @@ public enum ShellClass {
         return false;
       }
     }
+  }
+
+  /** vim under its names (Debian's {@code editor} is vim unless changed: read it as vim). */
+  private static final Set<String> VIM_NAMES = Set.of("vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff",
+      "gvimdiff", "rvim", "rview", "evim", "eview", "gview", "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk",
+      "vim.gtk3", "vim.athena");
+
+  /**
+   * Programs that run the commands fed on their standard input or in a startup file named as a
+   * descriptor, when what feeds them is not the person at the terminal: vim reads its keys from a
+   * non-terminal input ({@code :!CMD}) and in Ex mode ({@code -e}, {@code ex}) Ex commands
+   * ({@code !CMD}); {@code vim -S /dev/stdin}, {@code -u /dev/stdin}, {@code -s} (keys) from a
+   * descriptor; {@code ed} ({@code !CMD}); gdb without {@code --batch} ({@code shell CMD});
+   * sqlite3 without SQL in its arguments ({@code .shell CMD}), or {@code -init} from a descriptor.
+   */
+  private static boolean commandsFromInput(ShellCommand c) {
+    String n = c.name();
+    List<String> a = c.argValues();
+    // A file on disk redirected to it is read as a script file given by name is (bash < script.sh).
+    boolean fed = c.stdin() == ShellCommand.Stdin.PIPE || c.stdin() == ShellCommand.Stdin.TEXT;
+    if (VIM_NAMES.contains(n)) {
+      // vim - reads the text to edit from its input (and keys from the terminal), except in Ex mode.
+      boolean ex = n.equals("ex") || a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[eE][A-Za-z]*"));
+      if (fed && (ex || !a.contains("-"))) {
+        return true;
+      }
+      for (int i = 0; i < c.args().size(); i++) {
+        String v = a.get(i);
+        if (v.matches("-[SuUs]") && i + 1 < a.size() && !Interpreters.regularPath(c.args().get(i + 1))
+            || v.matches("-[SuU].+") && !Interpreters.regularPath(new Word(v.substring(2), v.substring(2), c.args().get(i).literal()))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (n.equals("ed")) {
+      return fed;
+    }
+    if (Set.of("gdb", "gdb-multiarch", "cgdb").contains(n)) {
+      return fed && a.stream().noneMatch(v -> v.matches("--?(batch|batch-silent|version|help|configuration)"));
+    }
+    if (n.equals("sqlite3") || n.equals("sqlite")) {
+      return sqliteReadsInput(c, fed);
+    }
+    return false;
+  }
+
+  /**
+   * sqlite3 reads SQL and dot commands ({@code .shell}) from its input unless SQL follows the
+   * database in its arguments, and from an {@code -init} file (a descriptor by name is fed text).
+   * A word only known when it runs might be the SQL or nothing: fed, that fails closed.
+   */
+  private static boolean sqliteReadsInput(ShellCommand c, boolean fed) {
+    List<Word> a = c.args();
+    int operands = 0;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (!a.get(i).literal()) {
+        return fed;
+      }
+      String o = v.startsWith("--") ? v.substring(1) : v; // sqlite3 takes --opt for -opt
+      if (o.equals("-init")) {
+        if (i + 1 < a.size() && !Interpreters.regularPath(a.get(i + 1))) {
+          return true;
+        }
+        i++;
+      } else if (o.matches("-(cmd|separator|newline|nullvalue|escape|heap|maxsize|mmap|vfs|nonce)")) {
+        i++;
+      } else if (o.matches("-(lookaside|pagecache)")) {
+        i += 2;
+      } else if (o.matches("-(version|help|A.*)")) {
+        return false;
+      } else if (!o.startsWith("-")) {
+        operands++;
+      }
+    }
+    return fed && operands < 2;
+  }
+
+  /**
+   * make runs make code given inline: {@code --eval}/{@code -E} (its {@code $(shell …)} and
+   * recipes), a makefile that is no file named literally ({@code -f -} with a here-string, {@code
+   * -f /dev/stdin}), and a variable on the command line that runs or expands code at once ({@code
+   * X!=CMD}, {@code X:=$(shell CMD)}) or carries shell code into the recipes that use it.
+   */
+  private static boolean makeGivenCode(ShellCommand c) {
+    if (!Set.of("make", "gmake", "remake").contains(c.name())) {
+      return false;
+    }
+    List<Word> a = c.args();
+    boolean options = true;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        options = false;
+        continue;
+      }
+      if (options && v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String name = eq < 0 ? v : v.substring(0, eq);
+        if (name.length() >= 4 && "--eval".startsWith(name)) {
+          return true;
+        }
+        if (name.length() >= 3 && "--file".startsWith(name) || name.length() >= 5 && "--makefile".startsWith(name)) {
+          Word f = eq >= 0 ? new Word(v.substring(eq + 1), v.substring(eq + 1), w.literal())
+              : i + 1 < a.size() ? a.get(++i) : new Word("", "", true);
+          if (!Interpreters.regularPath(f)) {
+            return true;
+          }
+        }
+        continue;
+      }
+      if (options && v.startsWith("-") && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'E') {
+            return true;
+          }
+          if (ch == 'f' || "CIoW".indexOf(ch) >= 0) {
+            boolean attached = j + 1 < v.length();
+            Word f = attached ? new Word(v.substring(j + 1), v.substring(j + 1), w.literal())
+                : i + 1 < a.size() ? a.get(++i) : new Word("", "", true);
+            if (ch == 'f' && !Interpreters.regularPath(f)) {
+              return true;
+            }
+            break;
+          }
+          if ("jlO".indexOf(ch) >= 0) {
+            break; // an optional value, attached
+          }
+        }
+        continue;
+      }
+      int eq = v.indexOf('=');
+      if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || v.substring(eq + 1).matches("(?s).*[$;|&`()<>\n].*"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean remoteCopy(ShellCommand c) {

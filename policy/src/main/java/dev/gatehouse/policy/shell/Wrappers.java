@@ -99,8 +99,7 @@ final class Wrappers {
       case "nsenter" -> fromOpts(a, "tSGwr", Set.of("--target", "--setuid", "--setgid", "--wd", "--root", "--env"), name);
       case "unshare" -> fromOpts(a, "SGRwl", Set.of("--setuid", "--setgid", "--root", "--wd", "--propagation",
           "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp"), name);
-      case "strace" -> fromOpts(a, "abeIoOpPsSuEX", Set.of("--output", "--trace", "--attach", "--user", "--env",
-          "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression"), name);
+      case "strace" -> strace(a);
       case "ltrace" -> fromOpts(a, "aeAlnopsuDFXw", Set.of("--output", "--library", "--indent", "--align"), name);
       case "sudo" -> sudo(a);
       case "doas" -> fromOptsSkippingAssignments(a, "uC", Set.of(), name);
@@ -252,6 +251,7 @@ final class Wrappers {
           ? fromOpts(a.subList(1, a.size()), "", Set.of(), name) : fromOpts(a, "", Set.of(), name);
       case "linux32", "linux64", "i386", "x86_64", "uname26" -> fromOpts(a, "", Set.of(), name);
       case "capsh" -> capsh(a);
+      case "npx", "npm" -> npmCall(a, name);
       default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
           : List.of();
@@ -298,6 +298,87 @@ final class Wrappers {
       }
     }
     return List.of();
+  }
+
+  private static final String STRACE_WITH_ARG = "abeIoOpPsSuEX";
+
+  /**
+   * strace runs the program after its options, and with {@code -o |CMD} or {@code -o !CMD}
+   * ({@code --output=}, any prefix of it) pipes its trace to CMD, run by the shell.
+   */
+  private static List<Step> strace(List<Word> a) {
+    Opts o = Opts.scan(a, 0, STRACE_WITH_ARG, Set.of("--output", "--trace", "--attach", "--user", "--env",
+        "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression"));
+    if (o.unknown()) {
+      return unknown("strace");
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < o.end; i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      Word out = null;
+      if (v.startsWith("--") && v.length() > 3) {
+        int eq = v.indexOf('=');
+        String n = eq < 0 ? v : v.substring(0, eq);
+        boolean output = n.length() > 3 && "--output".startsWith(n);
+        out = !output ? null : eq >= 0 ? new Word(v.substring(eq + 1), v.substring(eq + 1), w.literal())
+            : i + 1 < a.size() ? a.get(i + 1) : null;
+      } else if (v.startsWith("-") && !v.startsWith("--")) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (STRACE_WITH_ARG.indexOf(ch) >= 0) {
+            if (ch == 'o') {
+              out = j + 1 < v.length() ? new Word(v.substring(j + 1), v.substring(j + 1), w.literal())
+                  : i + 1 < a.size() ? a.get(i + 1) : null;
+            }
+            break;
+          }
+        }
+      }
+      if (out == null) {
+        continue;
+      }
+      String ov = out.value();
+      if (!out.literal() && (ov.isEmpty() || ov.charAt(0) == Word.UNKNOWN)) {
+        steps.add(new Unknown("strace -o with a file only known when it runs (|CMD runs a command)"));
+      } else if (ov.startsWith("|") || ov.startsWith("!")) {
+        steps.add(out.literal() ? new Code(ov.substring(1), "strace -o |")
+            : new Unknown("strace -o | with a command only known when it runs"));
+      }
+    }
+    steps.addAll(inner(a, o.end, "strace"));
+    return steps;
+  }
+
+  /**
+   * {@code npx -c CMD} and {@code npm exec --call CMD} ({@code -c}, {@code --call=}, an abbreviation
+   * nopt takes) run CMD with the script shell; a script shell set on the command line makes the
+   * language unknown.
+   */
+  private static List<Step> npmCall(List<Word> a, String name) {
+    List<Step> steps = new ArrayList<>();
+    boolean otherShell = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        break;
+      }
+      int eq = v.indexOf('=');
+      String opt = eq < 0 ? v : v.substring(0, eq);
+      otherShell |= opt.startsWith("--script-s");
+      boolean call = opt.equals("-c") || opt.length() >= 5 && "--call".startsWith(opt);
+      if (!call) {
+        continue;
+      }
+      Word code = eq >= 0 ? new Word(v.substring(eq + 1), v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+      if (code != null) {
+        steps.add(code.literal() ? new Code(code.value(), name + " --call")
+            : new Unknown(name + " --call with a command only known when it runs"));
+      }
+    }
+    return otherShell && !steps.isEmpty() ? List.of(new Unknown(name + " --call run by a script shell the guard does not read"))
+        : steps;
   }
 
   /**
