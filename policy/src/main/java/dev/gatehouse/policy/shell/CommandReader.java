@@ -871,7 +871,9 @@ final class CommandReader {
       "BAT_PAGER", "LESSOPEN", "LESSCLOSE", "LESSEDIT", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
       "SUDO_EDITOR", "KUBE_EDITOR", "SYSTEMD_EDITOR", "FCEDIT", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS",
       "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER",
-      "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR");
+      "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR",
+      // npm exec runs its --call option from the environment too (npm reads config names in either case).
+      "npm_config_call", "NPM_CONFIG_CALL");
 
   /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
   private void commandInValue(String name, Word value, Ctx c, String text) {
