@@ -70,6 +70,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * records an assignment of a value only known when it runs to the target; that is refused for the
  * option variables ({@code TAR_OPTIONS}: {@code interpreter-inline}) but not for the variables that
  * hold a command ({@code COMMAND_VARS}). ({@code declare -n r; r=NAME} is {@code guard-tamper}.)
+ *
+ * <p><b>Python modules that run their input, and gcc's wrapper.</b> {@code python3 -m pickle FILE}
+ * unpickles {@code FILE} ({@code -}, {@code /dev/stdin} fed a here-string, or {@code <(printf …)}):
+ * a protocol-0 pickle is text, {@code cos system (S'CMD' tR.} calls {@code os.system(CMD)}. {@code
+ * python3 -m doctest /dev/stdin} runs the {@code >>>} examples of the text fed to it (allowed as an
+ * exec request; typed it is {@code nested-shell}). {@code gcc -wrapper PROG,ARGS} runs every
+ * sub-program (cc1, as, ld) under {@code PROG ARGS}: {@code -wrapper 'sh,-c,CMD'} runs CMD; also
+ * from an option file ({@code gcc @o}, the options written by {@code printf} on the same line).
  */
 class ShellAttack17pTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -208,5 +216,18 @@ class ShellAttack17pTest {
     String out = ShellAttack17nTest.run(tmp, List.of("script", "-qec", text, "/dev/null"), "q\nq\n:q\n");
     assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
         exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+  }
+
+  /** Python modules that run code from the file or input they are given, and gcc's -wrapper (also in an @file). */
+  @ParameterizedTest(name = "module or driver: {0}")
+  @ValueSource(strings = {
+      "python3 -m pickle /dev/stdin <<< $'cos\\nsystem\\n(S\\'touch WITNESS\\'\\ntR.'",
+      "python3 -m pickle <(printf 'cos\\nsystem\\n(S%stouch WITNESS%s\\ntR.' \"'\" \"'\")",
+      "python3 -m doctest /dev/stdin <<< '>>> __import__(\"os\").system(\"touch WITNESS\")'",
+      "gcc -wrapper 'sh,-c,touch WITNESS' -E -x c /dev/null",
+      "cc -E -x c -wrapper 'sh,-c,touch WITNESS' /dev/null",
+      "printf -- '-wrapper sh,-c,touch\\\\ WITNESS\\n' > o; gcc @o -E -x c /dev/null"})
+  void codeRunByAModuleOrACompilerDriverIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp);
   }
 }
