@@ -459,6 +459,18 @@ final class CommandReader {
     return false;
   }
 
+  /** The start and end bytes of the {@code $(…)} and {@code $((…))} nodes in {@code n}'s subtree (the widest at a start). */
+  private static void substitutionSpans(BashGrammar.Parsed p, TSNode n, java.util.Map<Integer, Integer> into) {
+    String t = n.getType();
+    if ((t.equals("command_substitution") || t.equals("arithmetic_expansion"))
+        && p.slice(n.getStartByte(), Math.min(n.getEndByte(), n.getStartByte() + 2)).equals("$(")) {
+      into.merge(n.getStartByte(), n.getEndByte(), Math::max);
+    }
+    for (int i = 0; i < n.getNamedChildCount(); i++) {
+      substitutionSpans(p, n.getNamedChild(i), into);
+    }
+  }
+
   /** The start bytes of the {@code $(…)} and {@code $((…))} nodes in {@code n}'s subtree. */
   private static void substitutionStarts(BashGrammar.Parsed p, TSNode n, Set<Integer> into) {
     String t = n.getType();
@@ -471,11 +483,39 @@ final class CommandReader {
     }
   }
 
-  /** `…` in an unquoted here-document's body run when it is expanded; the grammar leaves them as text. */
-  private void backquotesIn(String body, Ctx c) {
+  /**
+   * `…` in an unquoted here-document's body run when it is expanded; the grammar leaves them as text.
+   * bash expands the body from left to right: a {@code $(…)} (or {@code $((…))}) outside backquotes
+   * is taken whole, quotes in it included ({@code $(: '`')} holds a literal backquote), and a
+   * backquote then runs to the next unescaped one. The {@code $(…)} the grammar found in the body
+   * (its byte ranges) are skipped so that a backquote quoted in one is not paired with a real one.
+   */
+  private void backquotesIn(String body, Ctx c, TSNode bodyNode, int bodyStart) {
+    java.util.Map<Integer, Integer> spans = new java.util.HashMap<>();
+    if (bodyNode != null) {
+      substitutionSpans(c.p, bodyNode, spans);
+    }
     int open = -1;
     StringBuilder inner = new StringBuilder();
+    int[] byteAt = new int[body.length() + 1]; // the byte of c.p at each char of the body
+    for (int i = 0, b = bodyStart; i <= body.length(); i++) {
+      byteAt[i] = b;
+      if (i < body.length()) {
+        char ch = body.charAt(i);
+        b += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isHighSurrogate(ch) ? 4 : Character.isLowSurrogate(ch) ? 0 : 3;
+      }
+    }
     for (int i = 0; i < body.length(); i++) {
+      Integer spanEnd = open < 0 ? spans.get(byteAt[i]) : null;
+      if (spanEnd != null) {
+        // The grammar reads this $(…) as a command substitution (walked with the body): skip it.
+        int j = i;
+        while (j < body.length() && byteAt[j] < spanEnd) {
+          j++;
+        }
+        i = j - 1;
+        continue;
+      }
       char ch = body.charAt(i);
       if (ch == '\\' && i + 1 < body.length()) {
         char next = body.charAt(i + 1);
@@ -661,6 +701,168 @@ final class CommandReader {
     }
   }
 
+  /**
+   * Whether the grammar ends the here-document {@code n} at the line where bash ends it. bash reads
+   * the body line by line (for an unquoted delimiter a backslash-newline joins two lines) and ends
+   * it at the first line that is exactly the delimiter after quote removal ({@code <<-}: also after
+   * the line's leading tabs, and only tabs). tree-sitter also ends it at the delimiter with blanks
+   * before or after it, or followed by a backslash; the lines up to bash's end are then text to
+   * bash (expanded: a {@code $(…)} there runs) and commands or comments to the reading. When they
+   * differ the text is unclassified; the body bash reads and the text after its end are read again
+   * so that a blocked command there is still found.
+   */
+  private boolean endsWhereBashEndsIt(TSNode n, Ctx c, boolean quoted, int bodyStart, Feed feed) {
+    String word = null;
+    TSNode end = null;
+    for (int i = 0; i < n.getChildCount(); i++) {
+      switch (n.getChild(i).getType()) {
+        case "heredoc_start" -> word = c.p.text(n.getChild(i));
+        case "heredoc_end" -> end = n.getChild(i);
+        default -> {}
+      }
+    }
+    byte[] b = c.p.utf8;
+    int from = bodyStart >= 0 ? bodyStart : end != null ? end.getStartByte() : -1;
+    if (word == null || from < 0) {
+      return true; // no body and no end: the grammar read nothing as the here-document's text
+    }
+    while (from > 0 && (b[from - 1] == ' ' || b[from - 1] == '\t')) {
+      from--; // the grammar's body and end start after the line's blanks
+    }
+    String delim = quoteRemoved(word);
+    boolean dash = c.p.text(n).startsWith("<<-");
+    int[] bash = delim == null || from == 0 || b[from - 1] != '\n' ? null
+        : bashHeredocEnd(b, from, delim.getBytes(StandardCharsets.UTF_8), !quoted, dash);
+    boolean same;
+    if (bash == null) {
+      same = false;
+    } else if (end == null) {
+      same = bash[0] < 0;
+    } else {
+      int lineEnd = bash[1] > bash[0] && b[bash[1] - 1] == '\n' ? bash[1] - 1 : bash[1];
+      int endLine = end.getStartByte();
+      while (endLine > 0 && (b[endLine - 1] == ' ' || b[endLine - 1] == '\t')) {
+        endLine--;
+      }
+      same = bash[0] == endLine && lineEnd == end.getEndByte();
+    }
+    if (same) {
+      return true;
+    }
+    unclassified.add("a here-document that bash ends at another line than the reading: <<" + shown(word));
+    if (bash == null) {
+      feed.textUnknown = true;
+      return false;
+    }
+    int bodyTo = bash[0] < 0 ? b.length : bash[0];
+    String body = c.p.slice(from, bodyTo);
+    if (dash) {
+      body = body.replaceAll("(?m)^\t+", "");
+    }
+    if (quoted) {
+      feed.text = body;
+    } else {
+      // Read the body bash expands as a here-document the grammar ends where bash does.
+      String mark = "GH_HEREDOC_END";
+      while (body.contains(mark)) {
+        mark += "_";
+      }
+      code("cat <<" + mark + "\n" + body + (body.isEmpty() || body.endsWith("\n") ? "" : "\n") + mark + "\n",
+          via(c.via, "<<"), c.codeDepth + 1);
+      feed.textUnknown = true;
+    }
+    if (bash[0] >= 0 && bash[1] < b.length) {
+      // What follows bash's end line: bash reads it as commands, the grammar read it out of step.
+      code(c.p.slice(bash[1], b.length), c.via, c.codeDepth + 1);
+    }
+    return false;
+  }
+
+  /**
+   * The start and end bytes of the line (its newline included) at which bash ends a here-document
+   * whose lines start at byte {@code from}, or {@code {-1, length}} when it reads to the end of the
+   * text. As bash's {@code read_secondary_line}: with {@code joins} a backslash-newline disappears
+   * and a backslash passes the next byte; the line is compared as it is and, for {@code <<-}, after
+   * its leading tabs.
+   */
+  private static int[] bashHeredocEnd(byte[] b, int from, byte[] delim, boolean joins, boolean dash) {
+    int i = from;
+    while (i < b.length) {
+      int start = i;
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      boolean passNext = false;
+      while (i < b.length) {
+        byte ch = b[i++];
+        if (passNext) {
+          passNext = false;
+        } else if (ch == '\\' && joins) {
+          if (i < b.length && b[i] == '\n') {
+            i++;
+            continue;
+          }
+          passNext = true;
+        }
+        if (ch == '\n') {
+          break;
+        }
+        line.write(ch);
+      }
+      byte[] l = line.toByteArray();
+      int tabs = 0;
+      while (dash && tabs < l.length && l[tabs] == '\t') {
+        tabs++;
+      }
+      if (java.util.Arrays.equals(l, delim)
+          || java.util.Arrays.equals(l, tabs, l.length, delim, 0, delim.length)) {
+        return new int[] {start, i};
+      }
+    }
+    return new int[] {-1, b.length};
+  }
+
+  /**
+   * A here-document's delimiter word after quote removal, the only expansion bash performs on it;
+   * null for {@code $'…'} and {@code $"…"}, which the lexer translates first (the reading does not).
+   */
+  private static String quoteRemoved(String word) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < word.length(); i++) {
+      char ch = word.charAt(i);
+      if (ch == '$' && i + 1 < word.length() && (word.charAt(i + 1) == '\'' || word.charAt(i + 1) == '"')) {
+        return null;
+      }
+      if (ch == '\\' && i + 1 < word.length()) {
+        if (word.charAt(++i) != '\n') {
+          out.append(word.charAt(i));
+        }
+      } else if (ch == '\'') {
+        int close = word.indexOf('\'', i + 1);
+        if (close < 0) {
+          return null;
+        }
+        out.append(word, i + 1, close);
+        i = close;
+      } else if (ch == '"') {
+        for (i++; i < word.length() && word.charAt(i) != '"'; i++) {
+          char q = word.charAt(i);
+          if (q == '\\' && i + 1 < word.length() && "$`\"\\\n".indexOf(word.charAt(i + 1)) >= 0) {
+            if (word.charAt(++i) != '\n') {
+              out.append(word.charAt(i));
+            }
+          } else {
+            out.append(q);
+          }
+        }
+        if (i >= word.length()) {
+          return null;
+        }
+      } else {
+        out.append(ch);
+      }
+    }
+    return out.toString();
+  }
+
   /** A here-document line whose text, after its leading blanks (group 1), starts with {@code $(}. */
   private static final Pattern INDENTED_SUBSTITUTION = Pattern.compile("(?m)^([ \t]+)\\$\\(");
 
@@ -694,14 +896,17 @@ final class CommandReader {
       }
     }
     feed.stdin = ShellCommand.Stdin.TEXT;
+    boolean quoted = delimiter.contains("'") || delimiter.contains("\"") || delimiter.contains("\\");
+    if (!endsWhereBashEndsIt(n, c, quoted, bodyStart, feed)) {
+      return;
+    }
     if (bodyStart < 0) {
       feed.text = "";
       return;
     }
     String body = c.p.slice(bodyStart, bodyEnd);
-    boolean quoted = delimiter.contains("'") || delimiter.contains("\"") || delimiter.contains("\\");
     if (!quoted) {
-      backquotesIn(body, c);
+      backquotesIn(body, c, bodyNode, bodyStart);
       if (missesSubstitutions(c.p, bodyNode, bodyStart, body)) {
         // The grammar leaves some $(…) of the body as text (one at the start of an indented
         // line): read the body again, as bash expands it, where the grammar reads them as the
