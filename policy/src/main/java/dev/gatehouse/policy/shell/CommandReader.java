@@ -40,6 +40,8 @@ final class CommandReader {
   private String reEvaluator;
   /** How many texts were read as code so far: tells whether a command reached code of its own. */
   private int codeReads;
+  /** Whether the text after a here-document's end that only bash takes was read again (done once). */
+  private boolean readPastHeredocEnd;
   /** Assignments made for one command only ({@code env VAR=x cmd}), by index: see {@link #command}. */
   private final List<Integer> scoped = new ArrayList<>();
   /**
@@ -771,8 +773,10 @@ final class CommandReader {
           via(c.via, "<<"), c.codeDepth + 1);
       feed.textUnknown = true;
     }
-    if (bash[0] >= 0 && bash[1] < b.length) {
+    if (bash[0] >= 0 && bash[1] < b.length && !readPastHeredocEnd) {
       // What follows bash's end line: bash reads it as commands, the grammar read it out of step.
+      // Once per reading: each here-document in the rest would read its own rest again.
+      readPastHeredocEnd = true;
       code(c.p.slice(bash[1], b.length), c.via, c.codeDepth + 1);
     }
     return false;
