@@ -1192,7 +1192,7 @@ final class CommandReader {
       }
     }
     if (keyword != null) {
-      add(new ShellCommand(keyword, keyword, args, c.p.text(n), c.via, ShellCommand.Stdin.TERMINAL, List.of()));
+      add(new ShellCommand(keyword, keyword, args, c.p.text(n), c.via, ShellCommand.Stdin.TERMINAL, List.of()), c);
     }
   }
 
@@ -1332,7 +1332,7 @@ final class CommandReader {
     ShellCommand.Stdin stdin = feed.stdin;
     ShellCommand sc = new ShellCommand(base, path, words.subList(1, words.size()), text, c.via, stdin,
         stdin == ShellCommand.Stdin.PIPE ? upstream : List.of());
-    add(sc);
+    add(sc, c);
     storedVariables(sc, c);
     if (feed.stdin == ShellCommand.Stdin.TEXT && Interpreters.readsCodeFromStdin(sc)) {
       if (feed.textUnknown || feed.text == null) {
@@ -1371,13 +1371,13 @@ final class CommandReader {
     }
   }
 
-  private void add(ShellCommand sc) {
+  private void add(ShellCommand sc, Ctx c) {
     commands.add(sc);
     valueSetter(sc);
     if (reEvaluator == null && NAME_TAKERS.contains(sc.name())) {
       reEvaluator = sc.name();
     }
-    nameArguments(sc);
+    nameArguments(sc, c);
     if (sc.argValues().contains("dotglob") && (sc.name().equals("shopt") && sc.argValues().stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*"))
         || Wrappers.isShell(sc.name()))) {
       // The classes judge a pattern in a path as bash matches it by default: no hidden names for * and ?.
@@ -1474,7 +1474,7 @@ final class CommandReader {
    * assignments set ({@code declare -n r=HISTSIZE; r=0} sets HISTSIZE): recorded as an assignment
    * to the target, whose value is only known when it runs.
    */
-  private void nameArguments(ShellCommand sc) {
+  private void nameArguments(ShellCommand sc, Ctx c) {
     List<Word> a = sc.args();
     String what = sc.name() + "'s variable name";
     switch (sc.name()) {
@@ -1544,9 +1544,12 @@ final class CommandReader {
             }
             nameArgument(target, "a nameref's target", sc.text());
             if (IDENTIFIER.matcher(target.replaceFirst("\\[.*", "")).matches()) {
-              assignments.add(new ShellReading.Assignment(target, new Word(v, String.valueOf(Word.UNKNOWN), false),
-                  sc.text()));
+              Word unknown = new Word(v, String.valueOf(Word.UNKNOWN), false);
+              assignments.add(new ShellReading.Assignment(target, unknown, sc.text()));
               plainValues.remove(target.replaceFirst("\\[.*", ""));
+              // r=CMD, read r, printf -v r set the target: a variable that holds a command
+              // (declare -n r=GIT_EXTERNAL_DIFF) is then set to a command only known when it runs.
+              commandInValue(target, unknown, c, sc.text());
             }
           }
         }

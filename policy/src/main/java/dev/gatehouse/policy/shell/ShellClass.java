@@ -844,7 +844,7 @@ public enum ShellClass {
         return a.stream().anyMatch(v -> Wrappers.longOption(v, "to-command") || Wrappers.longOption(v, "checkpoint-action",
             "checkpoint") || Wrappers.longOption(v, "use-compress-program") || Wrappers.longOption(v, "info-script")
             || Wrappers.longOption(v, "new-volume-script") || Wrappers.longOption(v, "rsh-command")
-            || Wrappers.longOption(v, "rmt-command")) || shortFlagIn(c, 'I') || shortFlagIn(c, 'F');
+            || Wrappers.longOption(v, "rmt-command")) || shortFlagIn(c, 'I') || shortFlagIn(c, 'F') || tarBundle(c);
       }
       case "zip" -> {
         // -TT CMD, also with CMD attached (-TT'CMD') or in a bundle; --unzip-command by any abbreviation.
@@ -910,6 +910,20 @@ public enum ShellClass {
         return false;
       }
     }
+  }
+
+  /**
+   * tar's old-style options: a first argument without a dash is a bundle of short options whose
+   * values are the next words in order ({@code tar cIf CMD a.tar}: {@code I} takes CMD). Its
+   * {@code I} (--use-compress-program) and {@code F} (--info-script) run a command, as dashed; a
+   * bundle only known when it runs may hold them.
+   */
+  private static boolean tarBundle(ShellCommand c) {
+    if (c.args().isEmpty()) {
+      return false;
+    }
+    String v = c.args().get(0).value();
+    return !v.startsWith("-") && (v.indexOf('I') >= 0 || v.indexOf('F') >= 0 || v.indexOf(Word.UNKNOWN) >= 0);
   }
 
   /** vim under its names (Debian's {@code editor} is vim unless changed: read it as vim). */

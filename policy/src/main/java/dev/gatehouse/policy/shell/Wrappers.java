@@ -252,10 +252,153 @@ final class Wrappers {
       case "linux32", "linux64", "i386", "x86_64", "uname26" -> fromOpts(a, "", Set.of(), name);
       case "capsh" -> capsh(a);
       case "npx", "npm" -> npmCall(a, name);
+      case "git" -> gitCommands(a);
       default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
           : List.of();
     };
+  }
+
+  /** git's options that take a value before the subcommand, given as the next word. */
+  private static final Set<String> GIT_GLOBAL_WITH_ARG = Set.of("-C", "-c", "--git-dir", "--work-tree", "--namespace",
+      "--super-prefix", "--config-env", "--attr-source");
+
+  /**
+   * A git subcommand's options whose value git runs as a shell command: short letters (a value
+   * attached, {@code -x'CMD'}, or the next word), the short letters that take a value of another
+   * kind (a bundle ends at one: {@code -S0xABC} is a key id), and long names (any unambiguous
+   * abbreviation, {@code =CMD} or the next word).
+   */
+  private record GitCommandOptions(String letters, String valueLetters, List<String> longs) {}
+
+  /**
+   * {@code rebase -x/--exec}, {@code clone}/{@code ls-remote -u/--upload-pack} (a local clone runs
+   * it with the shell), {@code fetch}/{@code pull --upload-pack}, {@code push --receive-pack/--exec},
+   * {@code difftool -x/--extcmd}, {@code filter-branch}'s filters (eval'd by its script), {@code
+   * send-email}'s {@code --*-cmd}. {@code grep -O[CMD]} takes its value only attached (below).
+   */
+  private static final java.util.Map<String, GitCommandOptions> GIT_COMMAND_OPTIONS = java.util.Map.of(
+      "rebase", new GitCommandOptions("x", "sXSC", List.of("exec")),
+      "clone", new GitCommandOptions("u", "objc", List.of("upload-pack")),
+      "ls-remote", new GitCommandOptions("u", "", List.of("upload-pack")),
+      "fetch", new GitCommandOptions("", "", List.of("upload-pack")),
+      "pull", new GitCommandOptions("", "", List.of("upload-pack")),
+      "push", new GitCommandOptions("", "o", List.of("receive-pack", "exec")),
+      "difftool", new GitCommandOptions("x", "t", List.of("extcmd")),
+      "filter-branch", new GitCommandOptions("", "d", List.of("env-filter", "tree-filter", "index-filter", "msg-filter",
+          "commit-filter", "parent-filter", "tag-name-filter", "setup")),
+      "send-email", new GitCommandOptions("", "", List.of("sendmail-cmd", "to-cmd", "cc-cmd", "header-cmd")));
+
+  /**
+   * git subcommands given a command on the line: read as code ({@code git rebase -x 'make test'}
+   * is judged as {@code make test}), a command only known when it runs is unknown. {@code bisect
+   * run} and {@code submodule foreach} run their words (one word is shell code; with more, git
+   * runs the first with the shell and the rest as its arguments). A subcommand only known when it
+   * runs is read with every subcommand's options.
+   */
+  private static List<Step> gitCommands(List<Word> a) {
+    int i = 0;
+    while (i < a.size() && a.get(i).literal() && a.get(i).value().startsWith("-")) {
+      i += GIT_GLOBAL_WITH_ARG.contains(a.get(i).value()) ? 2 : 1;
+    }
+    if (i >= a.size()) {
+      return List.of();
+    }
+    String sub = a.get(i).literal() ? a.get(i).value() : null;
+    List<Word> rest = a.subList(i + 1, a.size());
+    if (sub != null && (sub.equals("bisect") || sub.equals("submodule"))) {
+      String verb = sub.equals("bisect") ? "run" : "foreach";
+      int k = 0;
+      while (k < rest.size() && rest.get(k).literal() && rest.get(k).value().startsWith("-") && !verb.equals("run")) {
+        k++; // submodule's options (--quiet, --recursive) before and after foreach
+      }
+      if (k >= rest.size() || !rest.get(k).literal() || !rest.get(k).value().equals(verb)) {
+        return k < rest.size() && !rest.get(k).literal()
+            ? List.of(new Unknown("git " + sub + " with a verb only known when it runs")) : List.of();
+      }
+      int from = k + 1;
+      while (verb.equals("foreach") && from < rest.size() && rest.get(from).literal()
+          && rest.get(from).value().matches("--(recursive|quiet)|-q")) {
+        from++;
+      }
+      return gitRuns(rest.subList(from, rest.size()), "git " + sub + " " + verb);
+    }
+    List<GitCommandOptions> tables = new ArrayList<>();
+    if (sub == null) {
+      tables.addAll(GIT_COMMAND_OPTIONS.values());
+    } else if (GIT_COMMAND_OPTIONS.containsKey(sub)) {
+      tables.add(GIT_COMMAND_OPTIONS.get(sub));
+    }
+    boolean grep = sub == null || sub.equals("grep");
+    List<Step> steps = new ArrayList<>();
+    String via = "git " + (sub == null ? "" : sub);
+    for (int j = 0; j < rest.size(); j++) {
+      Word w = rest.get(j);
+      String v = w.value();
+      if (v.equals("--")) {
+        break;
+      }
+      Word next = j + 1 < rest.size() ? rest.get(j + 1) : null;
+      if (v.startsWith("--")) {
+        boolean attached = v.indexOf('=') > 0;
+        if (grep && Wrappers.longOption(v, "open-files-in-pager") && attached) {
+          steps.add(gitCode(w, v.substring(v.indexOf('=') + 1), via));
+        }
+        for (GitCommandOptions t : tables) {
+          if (t.longs().stream().anyMatch(l -> longOption(v, l))) {
+            steps.add(attached ? gitCode(w, v.substring(v.indexOf('=') + 1), via) : gitCode(next, null, via));
+            break;
+          }
+        }
+        continue;
+      }
+      if (!v.startsWith("-") || v.length() < 2) {
+        continue;
+      }
+      for (int k = 1; k < v.length(); k++) {
+        char ch = v.charAt(k);
+        String tail = v.substring(k + 1);
+        if (grep && ch == 'O') {
+          if (!tail.isEmpty()) {
+            steps.add(gitCode(w, tail, via)); // -O takes its value only attached
+          }
+          break;
+        }
+        final char f = ch;
+        if (tables.stream().anyMatch(t -> t.letters().indexOf(f) >= 0)) {
+          steps.add(tail.isEmpty() ? gitCode(next, null, via) : gitCode(w, tail, via));
+          break;
+        }
+        if (tables.stream().anyMatch(t -> t.valueLetters().indexOf(f) >= 0) || ch == Word.UNKNOWN) {
+          break;
+        }
+      }
+    }
+    return steps;
+  }
+
+  /** The value of a git option that runs a command: code when known (the word's rest, or the whole next word). */
+  private static Step gitCode(Word w, String attached, String via) {
+    if (w == null || !w.literal()) {
+      return new Unknown(via + " runs a command only known when it runs");
+    }
+    return new Code(attached != null ? attached : w.value(), via);
+  }
+
+  /** {@code git bisect run}'s and {@code submodule foreach}'s words: the first is run by the shell, the rest are its arguments. */
+  private static List<Step> gitRuns(List<Word> words, String via) {
+    if (words.isEmpty()) {
+      return List.of();
+    }
+    if (words.stream().anyMatch(w -> !w.literal())) {
+      return List.of(new Unknown(via + " runs a command only known when it runs"));
+    }
+    if (words.size() == 1) {
+      return List.of(new Code(words.get(0).value(), via));
+    }
+    // More words: a plain program name with its arguments, else code the guard cannot split from them.
+    return words.get(0).value().matches("[A-Za-z0-9_./+-]+") ? List.of(new Inner(words, via))
+        : List.of(new Unknown(via + " runs shell code with arguments the guard does not join"));
   }
 
   /** GNU sed's {@code e COMMAND}: sed runs COMMAND with {@code sh -c}, so it is read as code. */
