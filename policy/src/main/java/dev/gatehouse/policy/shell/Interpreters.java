@@ -295,15 +295,20 @@ final class Interpreters {
 
   /**
    * A python module run by {@code -m}: a prompt ({@code code}, {@code pdb}), inline code ({@code
-   * timeit}'s statements and {@code -s} setup are Python in the arguments), or a runner of another
-   * module or script ({@code cProfile}, {@code profile}, {@code trace}), read in turn.
+   * timeit}'s statements and {@code -s} setup are Python in the arguments; {@code pickle} unpickles
+   * its files or input, and a pickle calls any function; {@code doctest} runs the examples of the
+   * files it is given), or a runner of another module or script ({@code cProfile}, {@code profile},
+   * {@code trace}, {@code runpy MODULE}), read in turn.
    */
   private static Source moduleSource(String module, List<Word> a, int next) {
     if (REPL_MODULES.contains(module.split("\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0) {
       return Source.STDIN;
     }
-    if (module.equals("timeit")) {
+    if (Set.of("timeit", "pickle", "doctest").contains(module)) {
       return Source.INLINE;
+    }
+    if (module.equals("runpy")) {
+      return next < a.size() ? moduleSource(a.get(next).value(), a, next + 1) : Source.OTHER;
     }
     if (!Set.of("cProfile", "profile", "trace").contains(module)) {
       return Source.OTHER;

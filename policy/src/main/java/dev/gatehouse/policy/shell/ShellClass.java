@@ -186,7 +186,8 @@ public enum ShellClass {
    * {@code NODE_OPTIONS=--require=FILE}), as the same options on the command line do. {@code ZIP}
    * is read as {@code ZIPOPT} ({@code -TT CMD}); {@code SYSTEMD_LESS} is the {@code LESS} systemd
    * gives its pager ({@code +!CMD}); less's key files ({@code LESSKEY*}, {@code LESSKEY_CONTENT})
-   * may set {@code LESSOPEN}.
+   * may set {@code LESSOPEN}. {@code MANROFFOPT} holds the options man gives groff ({@code -U}:
+   * unsafe mode); {@code COMPILER_PATH} and {@code GCC_EXEC_PREFIX} are gcc's {@code -B}.
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -194,7 +195,7 @@ public enum ShellClass {
       "LESS", "MORE", "MANOPT", "MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
       "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
-      "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT");
+      "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX");
 
   /**
    * The variables that choose the character set bash reads its input in. The guard reads a line as
@@ -814,7 +815,7 @@ public enum ShellClass {
           && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
     List<String> a = c.argValues();
-    if (commandsFromInput(c) || makeGivenCode(c)) {
+    if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)) {
       return true;
     }
     if (n.matches("g?awk|mawk|nawk")) {
@@ -872,8 +873,13 @@ public enum ShellClass {
       }
       case "vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff", "gvimdiff", "rvim", "rview", "evim", "eview", "gview",
           "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk", "vim.gtk3", "vim.athena" -> {
+        // A +CMD is an Ex command, and Ex reaches the shell in too many spellings to list ({@code
+        // exe "\\x21CMD"}, {@code norm}, {@code call system()}, a {@code /pat/} address before a
+        // command): only a plain start position or a bare quit/write is harmless; any other +CMD,
+        // and every -c/--cmd (also at the end of a bundle: -esc CMD), counts as code.
         return a.stream().anyMatch(v -> v.matches("(?s)(\\+|-c|--cmd).*") && v.contains("!") || v.matches("(?s)\\+.*(py|lua|perl|ruby|sys).*"))
-            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd"));
+            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd") || v.matches("-[A-Za-z]*c"))
+            || a.stream().anyMatch(v -> v.startsWith("+") && !v.matches(VIM_HARMLESS_START));
       }
       case "less", "more", "man" -> {
         // less '+!cmd<newline>' types its argument as commands: ! and | run shell commands, v an
@@ -925,6 +931,15 @@ public enum ShellClass {
     String v = c.args().get(0).value();
     return !v.startsWith("-") && (v.indexOf('I') >= 0 || v.indexOf('F') >= 0 || v.indexOf(Word.UNKNOWN) >= 0);
   }
+
+  /**
+   * A vim {@code +CMD} that only places the cursor or ends the session: {@code +}, {@code +N},
+   * {@code +$}, a search {@code +/pat} or {@code +?pat} with no second delimiter, bar or backslash
+   * (after the closing delimiter of an address Ex takes a command), and a bare {@code q}/{@code
+   * wq}/{@code x}/{@code w} and their long forms.
+   */
+  private static final String VIM_HARMLESS_START = "\\+([0-9]*|\\$|/[^/|\\\\\n]*|\\?[^?|\\\\\n]*"
+      + "|q|qa|qall|quit|quita|quitall|wq|wqa|wqall|x|xa|xall|xit|exi|exit|w|wa|wall|write|up|update)";
 
   /** vim under its names (Debian's {@code editor} is vim unless changed: read it as vim). */
   private static final Set<String> VIM_NAMES = Set.of("vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff",
@@ -990,17 +1005,96 @@ public enum ShellClass {
           return true;
         }
         i++;
-      } else if (o.matches("-(cmd|separator|newline|nullvalue|escape|heap|maxsize|mmap|vfs|nonce)")) {
+      } else if (o.startsWith("-") && o.length() > 1 && SQLITE_ONE_VALUE.contains(o.substring(1))) {
         i++;
-      } else if (o.matches("-(lookaside|pagecache)")) {
+      } else if (o.startsWith("-") && o.length() > 1 && SQLITE_TWO_VALUES.contains(o.substring(1))) {
         i += 2;
       } else if (o.matches("-(version|help|A.*)")) {
         return false;
+      } else if (o.startsWith("-") && o.length() > 1 && !SQLITE_FLAGS.contains(o.substring(1))) {
+        // An option this table does not know may take the next word as its value (-threadsafe N
+        // was one): the database and the SQL are then not where the count puts them.
+        return fed;
       } else if (!o.startsWith("-")) {
         operands++;
       }
     }
     return fed && operands < 2;
+  }
+
+  /** groff and the programs of its family that take {@code -U}. */
+  private static final Set<String> ROFF_NAMES = Set.of("groff", "nroff", "troff", "gtroff", "gnroff", "gtbl-troff");
+
+  /**
+   * groff, nroff and troff in unsafe mode ({@code -U}) run {@code .sy CMD}, {@code .pso CMD} and
+   * {@code .pi CMD} requests of the text they format, from a pipe, a here-string or a file alike.
+   * getopt permutes, so {@code -U} counts anywhere, also inside a bundle ({@code -UTutf8}): any
+   * short-option word holding a {@code U} fails closed, as does a word only known when it runs.
+   */
+  private static boolean roffUnsafe(ShellCommand c) {
+    if (!ROFF_NAMES.contains(c.name())) {
+      return false;
+    }
+    return c.args().stream().anyMatch(w -> w.value().matches("(?s)-[^-].*") && w.value().indexOf('U') > 0
+        || !w.literal() && !w.value().isEmpty() && w.value().charAt(0) == Word.UNKNOWN);
+  }
+
+  /**
+   * ed takes a file operand that starts with {@code !} as a shell command whose output it reads
+   * ({@code ed '!CMD'}); the prompt of {@code -p}/{@code --prompt} is a value, not a file. An
+   * operand only known when it runs may be one.
+   */
+  private static boolean edShellFile(ShellCommand c) {
+    if (!c.name().equals("ed")) {
+      return false;
+    }
+    List<Word> a = c.args();
+    boolean options = true;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (options && v.equals("--")) {
+        options = false;
+        continue;
+      }
+      if (options && v.startsWith("--") && !v.contains("=")) {
+        if (v.length() >= 3 && "--prompt".startsWith(v)) {
+          i++;
+        }
+        continue;
+      }
+      if (options && v.startsWith("-") && v.length() > 1) {
+        int p = v.indexOf('p');
+        if (p > 0 && p == v.length() - 1 && !v.startsWith("--")) {
+          i++;
+        }
+        continue;
+      }
+      if (v.startsWith("!") || !a.get(i).literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The gcc and clang drivers run the programs of a compile (cc1, as, ld) under {@code -wrapper
+   * PROG,ARGS} ({@code sh,-c,CMD}), load code into the compiler with {@code -fplugin=}/{@code
+   * -fpass-plugin=}, take the programs themselves from a directory ({@code -B DIR}, {@code
+   * --exec-prefix}), a spec file ({@code -specs=}, which names the programs) or a path ({@code
+   * --ld-path=}, {@code -fuse-ld=PATH}), and load a plugin into the linker ({@code -Wl,-plugin,LIB}); options in a file ({@code @FILE}, clang's {@code --config}) are only known when
+   * it runs and may be any of these. An ordinary compile ({@code gcc -O2 -o x x.c}) is none.
+   */
+  private static boolean compilerDriverRuns(ShellCommand c) {
+    if (!c.name().matches("([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+|cpp|c89|c99|clang|clang\\+\\+|clang-cpp|gfortran|gccgo)(-[0-9.]+)?")) {
+      return false;
+    }
+    return c.args().stream().anyMatch(w -> {
+      String v = w.value();
+      return v.startsWith("@") || v.matches("(?s)--?(wrapper|specs|exec-prefix|ld-path|config|gcc-toolchain|gcc-install-dir)"
+          + "([= ].*)?") || v.startsWith("-B") || v.startsWith("-fplugin") || v.startsWith("-fpass-plugin") || v.equals("-load")
+          || v.matches("(?s)-fuse-ld=.*/.*|-Wl,.*plugin.*|--?plugin.*")
+          || !w.literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN;
+    });
   }
 
   /**
@@ -1196,10 +1290,18 @@ public enum ShellClass {
    * values set aside ({@code -cmd TEXT}, {@code -separator SEP}; one or two dashes); null for
    * {@code -A} (archive mode: the rest are its arguments).
    */
+  /** sqlite3's options that take one value, two values, and none (sqlite3 -help, and shell.c's hidden ones). */
+  private static final Set<String> SQLITE_ONE_VALUE = Set.of("cmd", "init", "newline", "nullvalue", "separator", "vfs",
+      "maxsize", "mmap", "nonce", "escape", "heap", "sorterref", "threadsafe", "screenwidth", "limit");
+  private static final Set<String> SQLITE_TWO_VALUES = Set.of("lookaside", "pagecache");
+  private static final Set<String> SQLITE_FLAGS = Set.of("append", "ascii", "bail", "batch", "box", "column", "csv",
+      "deserialize", "echo", "header", "noheader", "html", "interactive", "json", "line", "list", "markdown", "memtrace",
+      "nofollow", "quote", "readonly", "safe", "stats", "table", "tabs", "zip", "utf8", "no-utf8", "pcachetrace",
+      "multiplex", "vfstrace", "unsafe-testing", "ifexists", "no-rowid-in-view", "noinit");
+
   private static List<Word> sqliteOperands(ShellCommand c) {
-    Set<String> oneValue = Set.of("cmd", "init", "newline", "nullvalue", "separator", "vfs", "maxsize", "mmap", "nonce",
-        "escape", "heap", "sorterref", "threadsafe", "screenwidth", "limit");
-    Set<String> twoValues = Set.of("lookaside", "pagecache");
+    Set<String> oneValue = SQLITE_ONE_VALUE;
+    Set<String> twoValues = SQLITE_TWO_VALUES;
     List<Word> ops = new ArrayList<>();
     List<Word> a = c.args();
     for (int i = 0; i < a.size(); i++) {
