@@ -432,6 +432,10 @@ public final class McpConnection implements LiveSession {
 
   /** Nothing runs unrecorded: the connection ends. */
   private void recordingFailed(IOException e) {
+    if (e instanceof dev.gatehouse.gateway.session.RecordingEnded) {
+      LOG.debug("mcp session {}: {}", id, e.getMessage()); // raced the session's own close
+      return;
+    }
     LOG.error("mcp session {}: recording failed, ending the session: {}", id, e.toString());
     services.audit().tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", String.valueOf(e.getMessage()));
     if (!finished.get()) {

@@ -234,6 +234,11 @@ public abstract class RecordedSession implements LiveSession {
 
   /** The recording failed mid-session: the session ends, the user is told why. */
   protected final void recordingFailed(IOException e) {
+    if (e instanceof dev.gatehouse.gateway.session.RecordingEnded) {
+      // Output raced the session's own close: not shown, not a failure of the recording.
+      LOG.debug("session {}: {}", id, e.getMessage());
+      return;
+    }
     LOG.error("session {}: recording failed, ending the session: {}", id, e.toString());
     services.audit().tryRecord(AuditCode.RECORDING_FAILED, "sessionId", id, "error", String.valueOf(e.getMessage()));
     if (terminating.compareAndSet(false, true)) {

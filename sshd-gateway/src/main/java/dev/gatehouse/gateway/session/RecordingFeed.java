@@ -23,6 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>No thread per session: each feed drains as a task on a small shared pool, one task at a time
  * per feed (that keeps the order), giving the pool back after a batch so busy sessions cannot
  * starve the others. An idle session holds only its (empty) queue.
+ *
+ * <p>Once {@link #finish} has begun, every further event is refused with {@link RecordingEnded}
+ * (the writer is about to close): the caller, which records before it shows, shows nothing more.
  */
 final class RecordingFeed {
   static final int CAPACITY = 64;
@@ -54,11 +57,18 @@ final class RecordingFeed {
   private final Condition notFull = lock.newCondition();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile IOException failure;
-  /** Set by {@link #finish}: from then on everything queues behind the close. */
+  /**
+   * Set by {@link #finish} under {@link #admission}: from then on events are refused, so nothing
+   * can be queued behind the close (a pump racing the session's end gets {@link RecordingEnded}).
+   */
   private volatile boolean finishing;
+  /** Makes "not finishing, so queue it" one step against {@link #finish}'s "finishing, queue the close". */
+  private final Object admission = new Object();
+  private final String sessionId;
 
   RecordingFeed(AsciicastWriter writer, String sessionId) {
     this.writer = writer;
+    this.sessionId = sessionId;
   }
 
   void output(byte[] b, int off, int len) throws IOException {
@@ -104,8 +114,14 @@ final class RecordingFeed {
 
   /** Waits until every queued event is written (or the writer failed); the writer is not closed. */
   void finish() throws IOException {
-    finishing = true;
-    put(new Close());
+    synchronized (admission) {
+      if (!finishing) { // a second call only waits for the first one's close
+        finishing = true;
+        queued.incrementAndGet();
+        queue.add(new Close());
+      }
+    }
+    schedule();
     try {
       if (!closed.await(30, TimeUnit.SECONDS)) {
         throw new IOException("the recording did not drain in 30 s");
@@ -133,6 +149,9 @@ final class RecordingFeed {
     if (failure != null) {
       throw failure;
     }
+    if (finishing) {
+      throw new RecordingEnded(sessionId);
+    }
     if (queued.get() >= CAPACITY) {
       lock.lock();
       try {
@@ -149,8 +168,13 @@ final class RecordingFeed {
         throw failure;
       }
     }
-    queued.incrementAndGet();
-    queue.add(e);
+    synchronized (admission) {
+      if (finishing) {
+        throw new RecordingEnded(sessionId);
+      }
+      queued.incrementAndGet();
+      queue.add(e);
+    }
     schedule();
   }
 
@@ -197,6 +221,9 @@ final class RecordingFeed {
           }
         } catch (IOException ex) {
           failed(ex);
+        } catch (RuntimeException ex) {
+          // Never leave the drain flag set with events queued: the close would wait 30 s for nothing.
+          failed(new IOException("the recording writer failed: " + ex, ex));
         }
       }
       if (++n >= BATCH) {

@@ -109,6 +109,69 @@ class RecordingFeedTest {
     }
   }
 
+  /**
+   * Output handed over while the session closes its recording: each call either returns (and its
+   * bytes are in the file, before the writer closed) or is refused with {@link RecordingEnded},
+   * so the pump shows nothing the recording lacks. Before, late events were queued behind the close
+   * and their drain failed on the closed writer.
+   */
+  @Test
+  void outputRacingTheCloseIsEitherRecordedOrRefused() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Path file = dir.resolve("race" + round + ".cast");
+      AsciicastWriter w = writer(file);
+      RecordingFeed feed = new RecordingFeed(w, "s-race");
+      List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+      CountDownLatch started = new CountDownLatch(1);
+      Thread pump = new Thread(() -> {
+        for (int i = 0; ; i++) {
+          byte[] b = ("<" + i + ">").getBytes(StandardCharsets.UTF_8);
+          try {
+            feed.output(b, 0, b.length);
+            accepted.add("<" + i + ">");
+          } catch (RecordingEnded ended) {
+            refused.incrementAndGet();
+            return;
+          } catch (Throwable e) {
+            errors.add(e);
+            return;
+          }
+          if (i == 100) {
+            started.countDown();
+          }
+        }
+      });
+      pump.start();
+      started.await();
+      feed.finish();
+      w.close();
+      pump.join(30_000);
+      assertThat(pump.isAlive()).as("the pump was stopped by the close").isFalse();
+      assertThat(errors).isEmpty();
+      assertThat(refused.get()).as("the pump's next event after the close is refused").isEqualTo(1);
+      String recorded = String.join("", merged(events(file))).replaceFirst("^o:", "");
+      assertThat(recorded).isEqualTo(String.join("", accepted));
+    }
+  }
+
+  @Test
+  void nothingIsAcceptedOnceFinished() throws Exception {
+    Path file = dir.resolve("after.cast");
+    AsciicastWriter w = writer(file);
+    RecordingFeed feed = new RecordingFeed(w, "s-after");
+    byte[] b = "last".getBytes(StandardCharsets.UTF_8);
+    feed.output(b, 0, b.length);
+    feed.finish();
+    w.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed.output(b, 0, b.length))
+        .isInstanceOf(RecordingEnded.class).hasMessageContaining("s-after");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed.resize(100, 30)).isInstanceOf(RecordingEnded.class);
+    feed.finish(); // a second close only waits
+    assertThat(merged(events(file))).containsExactly("o:last");
+  }
+
   /** Adjacent output events joined, as the player shows them. */
   private static List<String> merged(List<String> events) {
     List<String> out = new ArrayList<>();
