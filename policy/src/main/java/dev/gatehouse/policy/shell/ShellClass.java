@@ -864,11 +864,14 @@ public enum ShellClass {
             + "|attributesfile|excludesfile)|alias\\.[^=]*|[^=]*\\.(textconv|command|cmd|helper|process|clean|smudge|program"
             + "|path|tool|prompt)|uploadpack\\.packobjectshook|sequence\\.editor|diff\\.external|gpg\\.program"
             + "|credential\\.helper|pager\\.[^=]*|interactive\\.difffilter|include\\.path|includeif\\..*)=.*"))
-            || a.stream().anyMatch(v -> v.startsWith("--config-env"))
-            || a.stream().anyMatch(v -> v.startsWith("--upload-pack") || v.startsWith("--receive-pack") || v.startsWith("--exec"))
-            // git's parse-options takes any unambiguous abbreviation of a subcommand's long option.
-            || a.stream().anyMatch(v -> Wrappers.longOption(v, "upload-pack") || Wrappers.longOption(v, "receive-pack")
-                || Wrappers.longOption(v, "exec") || Wrappers.longOption(v, "ext-diff"))
+            || a.stream().anyMatch(v -> v.startsWith("--config-env") || v.startsWith("--exec-path="))
+            // A subcommand Wrappers.gitCommands reads has its command options judged as commands
+            // there (and no --ext-diff); for any other, such an option (by any abbreviation, as
+            // parse-options takes them) is code the guard does not read.
+            || !Wrappers.gitCommandOptionsRead(a) && a.stream().anyMatch(v -> v.startsWith("--upload-pack")
+                || v.startsWith("--receive-pack") || v.startsWith("--exec") || Wrappers.longOption(v, "upload-pack")
+                || Wrappers.longOption(v, "receive-pack") || Wrappers.longOption(v, "exec")
+                || Wrappers.longOption(v, "ext-diff"))
             || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff");
       }
       case "vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff", "gvimdiff", "rvim", "rview", "evim", "eview", "gview",

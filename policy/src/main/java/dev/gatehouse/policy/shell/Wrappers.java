@@ -275,19 +275,37 @@ final class Wrappers {
    * {@code rebase -x/--exec}, {@code clone}/{@code ls-remote -u/--upload-pack} (a local clone runs
    * it with the shell), {@code fetch}/{@code pull --upload-pack}, {@code push --receive-pack/--exec},
    * {@code difftool -x/--extcmd}, {@code filter-branch}'s filters (eval'd by its script), {@code
-   * send-email}'s {@code --*-cmd}. {@code grep -O[CMD]} takes its value only attached (below).
+   * send-email}'s {@code --*-cmd}, {@code archive --exec} (with a local {@code --remote}), {@code
+   * fetch-pack}/{@code send-pack}'s pack programs. {@code grep -O[CMD]} takes its value only attached (below).
    */
-  private static final java.util.Map<String, GitCommandOptions> GIT_COMMAND_OPTIONS = java.util.Map.of(
-      "rebase", new GitCommandOptions("x", "sXSC", List.of("exec")),
-      "clone", new GitCommandOptions("u", "objc", List.of("upload-pack")),
-      "ls-remote", new GitCommandOptions("u", "", List.of("upload-pack")),
-      "fetch", new GitCommandOptions("", "", List.of("upload-pack")),
-      "pull", new GitCommandOptions("", "", List.of("upload-pack")),
-      "push", new GitCommandOptions("", "o", List.of("receive-pack", "exec")),
-      "difftool", new GitCommandOptions("x", "t", List.of("extcmd")),
-      "filter-branch", new GitCommandOptions("", "d", List.of("env-filter", "tree-filter", "index-filter", "msg-filter",
-          "commit-filter", "parent-filter", "tag-name-filter", "setup")),
-      "send-email", new GitCommandOptions("", "", List.of("sendmail-cmd", "to-cmd", "cc-cmd", "header-cmd")));
+  private static final java.util.Map<String, GitCommandOptions> GIT_COMMAND_OPTIONS = java.util.Map.ofEntries(
+      java.util.Map.entry("rebase", new GitCommandOptions("x", "sXSC", List.of("exec"))),
+      java.util.Map.entry("clone", new GitCommandOptions("u", "objc", List.of("upload-pack"))),
+      java.util.Map.entry("ls-remote", new GitCommandOptions("u", "", List.of("upload-pack"))),
+      java.util.Map.entry("fetch", new GitCommandOptions("", "", List.of("upload-pack"))),
+      java.util.Map.entry("pull", new GitCommandOptions("", "", List.of("upload-pack"))),
+      java.util.Map.entry("push", new GitCommandOptions("", "o", List.of("receive-pack", "exec"))),
+      java.util.Map.entry("difftool", new GitCommandOptions("x", "t", List.of("extcmd"))),
+      java.util.Map.entry("filter-branch", new GitCommandOptions("", "d", List.of("env-filter", "tree-filter", "index-filter", "msg-filter",
+          "commit-filter", "parent-filter", "tag-name-filter", "setup"))),
+      java.util.Map.entry("send-email", new GitCommandOptions("", "", List.of("sendmail-cmd", "to-cmd", "cc-cmd", "header-cmd"))),
+      java.util.Map.entry("archive", new GitCommandOptions("", "o", List.of("exec"))),
+      java.util.Map.entry("fetch-pack", new GitCommandOptions("", "", List.of("upload-pack", "exec"))),
+      java.util.Map.entry("send-pack", new GitCommandOptions("", "", List.of("receive-pack", "exec"))));
+
+  /**
+   * Whether {@link #gitCommands} reads the command options of this git command line (its
+   * subcommand is a literal word with a table above): then its {@code --exec}/{@code
+   * --upload-pack}/{@code --receive-pack} values are judged as the commands they are, and the
+   * class rule does not also call them inline code.
+   */
+  static boolean gitCommandOptionsRead(List<String> args) {
+    int i = 0;
+    while (i < args.size() && args.get(i).startsWith("-")) {
+      i += GIT_GLOBAL_WITH_ARG.contains(args.get(i)) ? 2 : 1;
+    }
+    return i < args.size() && GIT_COMMAND_OPTIONS.containsKey(args.get(i));
+  }
 
   /**
    * git subcommands given a command on the line: read as code ({@code git rebase -x 'make test'}

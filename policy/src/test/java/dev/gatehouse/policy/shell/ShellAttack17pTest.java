@@ -230,4 +230,41 @@ class ShellAttack17pTest {
   void codeRunByAModuleOrACompilerDriverIsJudged(String template, @TempDir Path tmp) throws Exception {
     assertBashRunsNoUnjudgedTouch(template, tmp);
   }
+
+  /**
+   * A git option that runs a command is read the same whichever spelling is used: before, {@code
+   * --exec='make test'} was {@code interpreter-inline} (a class rule) while {@code -x 'make test'}
+   * was judged as {@code make test} (the reading), and {@code archive}/{@code send-pack}'s options
+   * were only the class rule's.
+   */
+  @ParameterizedTest(name = "git spellings agree: {0}")
+  @ValueSource(strings = {
+      "git rebase -x 'make test' --root|git rebase --exec='make test' --root|git rebase --exec 'make test' --root"
+          + "|git rebase --exe='make test' --root|git rebase -x'make test' --root",
+      "git clone -u 'cat' r y|git clone --upload-pack=cat r y|git clone --upload-pack cat r y|git clone --upl=cat r y",
+      "git archive --remote=r --exec='ls -l' HEAD|git archive --remote=r --exec 'ls -l' HEAD|git archive --remote=r --ex='ls -l' HEAD",
+      "git -C s send-pack --receive-pack='ls -l' ../r HEAD|git -C s send-pack --exec='ls -l' ../r HEAD"})
+  void gitsSpellingsOfACommandOptionAreJudgedAlike(String spellings) {
+    String[] texts = spellings.split("\\|");
+    ShellJudgement first = DEFAULT.judge(texts[0]);
+    for (String t : texts) {
+      ShellJudgement j = DEFAULT.judge(t);
+      assertThat(j.verdict().label() + " " + j.commands()).as(t).isEqualTo(first.verdict().label() + " " + first.commands());
+    }
+    assertThat(first.verdict().label()).as(texts[0]).isEqualTo("allow");
+    assertThat(first.commands()).as(texts[0]).hasSizeGreaterThan(1);
+  }
+
+  /** git archive and send-pack running the command their option gives (real git, real bash). */
+  @ParameterizedTest(name = "git pack programs: {0}")
+  @ValueSource(strings = {
+      "git init -q r && git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m a"
+          + " && git archive --remote=r --exec='touch WITNESS;:' HEAD",
+      "git init -q r && git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m a && git init -q s"
+          + " && git -C s send-pack --receive-pack='touch WITNESS;:' ../r HEAD"})
+  void gitsPackProgramOptionsAreJudged(String template, @TempDir Path tmp) throws Exception {
+    assertBashRunsNoUnjudgedTouch(template, tmp);
+    String text = template.replace("WITNESS", tmp.resolve("w").toString());
+    assertThat(DEFAULT.judge(text).commands()).as(text).contains("touch");
+  }
 }
