@@ -3,12 +3,10 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.policy.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,10 +73,10 @@ class ShellAttack17fTest {
     String text = template.replace("WITNESS", w.toString());
     ShellJudgement exec = DEFAULT.judge(text);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+    if (!BashWitness.allowedWithoutTouch(exec) && !BashWitness.allowedWithoutTouch(typed)) {
       return; // refused, or the touch is judged: nothing unjudged runs
     }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
         exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
   }
@@ -94,10 +92,10 @@ class ShellAttack17fTest {
     String text = "printf -v x 'b[\\x24(touch " + w + ")]'; echo $((x))";
     ShellJudgement j = ALLOW_LIST.judgeTyped(text);
     assertThat(ALLOW_LIST.judgeTyped("touch " + w).verdict().rule()).isEqualTo("allow-list");
-    if (!allowedWithoutTouch(j)) {
+    if (!BashWitness.allowedWithoutTouch(j)) {
       return;
     }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("allow-list allowed %s (%s); bash ran touch: %s", text, j.commands(), out).isFalse();
   }
 
@@ -130,13 +128,13 @@ class ShellAttack17fTest {
     StringBuilder commands = new StringBuilder();
     for (String line : lines) {
       ShellJudgement j = DEFAULT.judgeTyped(line);
-      if (!allowedWithoutTouch(j)) {
+      if (!BashWitness.allowedWithoutTouch(j)) {
         return;
       }
       commands.append(line).append(" => ").append(j.commands()).append("; ");
     }
     String input = "PS1=\n" + String.join("\n", lines) + "\nexit\n";
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
     assertThat(Files.exists(w)).as("each line allowed (%s); bash ran touch: %s", commands, out).isFalse();
   }
 
@@ -188,20 +186,5 @@ class ShellAttack17fTest {
   void anAllowListDoesNotRunAnotherProgramUnderAListedName(String line) {
     assertThat(ALLOW_LIST.judgeTyped("ls -la").verdict().label()).isEqualTo("allow");
     assertThat(ALLOW_LIST.judgeTyped(line).verdict().label()).as(line).isIn("block", "review");
-  }
-
-  private static boolean allowedWithoutTouch(ShellJudgement j) {
-    return j.verdict() instanceof Verdict.Allow && !j.commands().contains("touch");
-  }
-
-  private static String run(Path dir, List<String> argv, String input) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().put("PATH", "/usr/bin:/bin");
-    Process p = pb.start();
-    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("bash ended").isTrue();
-    return out;
   }
 }

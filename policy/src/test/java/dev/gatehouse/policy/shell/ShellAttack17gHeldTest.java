@@ -46,7 +46,7 @@ class ShellAttack17gHeldTest {
     assertThat(exec.verdict()).as(text).isNotInstanceOf(Verdict.Allow.class);
     assertThat(typed.verdict()).as(text).isNotInstanceOf(Verdict.Allow.class);
     // bash does run the touch: the refusal is what keeps it from running.
-    ShellAttack17gTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("bash ran %s's hidden command (the refusal matters)", text).isTrue();
   }
 
@@ -70,7 +70,7 @@ class ShellAttack17gHeldTest {
    */
   @Test
   void bashExpandsThoseWordsToRootLevelDirectories(@TempDir Path tmp) throws Exception {
-    String out = ShellAttack17gTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c",
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c",
         "cd / && printf '%s\\n' /e* /{etc,usr} e* ?tc [e]tc {etc,usr} ~+/etc"), "");
     assertThat(out.lines().toList()).contains("/etc", "/usr", "etc", "usr", "//etc");
     assertThat(out.lines().filter(l -> l.equals("etc")).count()).isGreaterThanOrEqualTo(3);

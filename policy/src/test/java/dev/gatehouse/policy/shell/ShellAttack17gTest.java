@@ -3,13 +3,11 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.policy.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,16 +60,7 @@ class ShellAttack17gTest {
       "x=$(printf 'b[\\x24(touch WITNESS)]'); declare -n r='a[x]'; r=1",
       "x=$(printf 'b[\\x24(touch WITNESS)]'); a=(0); unset -v 'a[x]'"})
   void aSubscriptInsideANameArgumentIsEvaluatedUnseen(String template, @TempDir Path tmp) throws Exception {
-    Path w = tmp.resolve("witness");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /**
@@ -134,10 +123,10 @@ class ShellAttack17gTest {
     Path w = tmp.resolve("witness");
     assertThat(ALLOW_LIST.judgeTyped("touch " + w).verdict().rule()).isEqualTo("allow-list");
     ShellJudgement j = ALLOW_LIST.judge(text);
-    if (!allowedWithoutTouch(j)) {
+    if (!BashWitness.allowedWithoutTouch(j)) {
       return;
     }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "b[$(touch " + w + ")]\n");
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "b[$(touch " + w + ")]\n");
     assertThat(Files.exists(w)).as("allow-list allowed %s (%s); bash ran touch: %s", text, j.commands(), out).isFalse();
   }
 
@@ -158,13 +147,13 @@ class ShellAttack17gTest {
         continue; // read's data
       }
       ShellJudgement j = DEFAULT.judgeTyped(lines[i]);
-      if (!allowedWithoutTouch(j)) {
+      if (!BashWitness.allowedWithoutTouch(j)) {
         return;
       }
       judged.append(lines[i]).append(" => ").append(j.commands()).append("; ");
     }
     String input = "PS1=\n" + String.join("\n", lines) + "\nexit\n";
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
     assertThat(Files.exists(w)).as("each line allowed (%s); bash ran touch: %s", judged, out).isFalse();
   }
 
@@ -192,7 +181,7 @@ class ShellAttack17gTest {
     if (!(j.verdict() instanceof Verdict.Allow)) {
       return;
     }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("allow-list allowed %s (%s); bash ran %s/ls: %s", text, j.commands(), bin, out)
         .isFalse();
   }
@@ -219,10 +208,10 @@ class ShellAttack17gTest {
     String text = template.replace("ENVF2", envf2.toString()).replace("ENVF", envf.toString());
     assertThat(DEFAULT.judge("export BASH_ENV=" + envf + "; bash -c :").verdict().label()).isNotEqualTo("allow");
     ShellJudgement exec = DEFAULT.judge(text);
-    if (!allowedWithoutTouch(exec)) {
+    if (!BashWitness.allowedWithoutTouch(exec)) {
       return;
     }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("the guard allowed %s (%s); bash ran the BASH_ENV file: %s", text, exec.commands(), out)
         .isFalse();
   }
@@ -245,13 +234,13 @@ class ShellAttack17gTest {
     StringBuilder judged = new StringBuilder();
     for (String line : lines) {
       ShellJudgement j = DEFAULT.judgeTyped(line);
-      if (!allowedWithoutTouch(j)) {
+      if (!BashWitness.allowedWithoutTouch(j)) {
         return;
       }
       judged.append(line).append(" => ").append(j.commands()).append("; ");
     }
     String input = "PS1=\n" + String.join("\n", lines) + "\nexit\n";
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
     assertThat(Files.exists(w)).as("each line allowed (%s); bash ran touch: %s", judged, out).isFalse();
   }
 
@@ -328,7 +317,7 @@ class ShellAttack17gTest {
     if (!(j.verdict() instanceof Verdict.Allow)) {
       return;
     }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("allow-list allowed %s (%s); bash ran ./0/ls: %s", text, j.commands(), out).isFalse();
   }
 
@@ -430,7 +419,7 @@ class ShellAttack17gTest {
       if (!(j.verdict() instanceof Verdict.Allow)) {
         continue;
       }
-      String out = run(tmp, List.of("script", "-qec", "bash --norc --noprofile -c '" + text.replace("'", "'\\''") + "'",
+      String out = BashWitness.runOnSystemPath(tmp, List.of("script", "-qec", "bash --norc --noprofile -c '" + text.replace("'", "'\\''") + "'",
           "/dev/null"), "$(touch " + w + ")\u001b\u0005\r");
       assertThat(Files.exists(w)).as("%s allowed %s (%s); with a terminal, M-C-e ran touch: %s",
           judge == DEFAULT ? "deny-list" : "allow-list", text, j.commands(), out).isFalse();
@@ -451,20 +440,5 @@ class ShellAttack17gTest {
     assertThat(ALLOW_LIST.judge("read PATH").verdict().rule()).isEqualTo("allow-list");
     Verdict v = ALLOW_LIST.judgeTyped(line).verdict();
     assertThat(v.label()).as(line).isEqualTo("block");
-  }
-
-  static boolean allowedWithoutTouch(ShellJudgement j) {
-    return j.verdict() instanceof Verdict.Allow && !j.commands().contains("touch");
-  }
-
-  static String run(Path dir, List<String> argv, String input) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().put("PATH", "/usr/bin:/bin");
-    Process p = pb.start();
-    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("bash ended").isTrue();
-    return out;
   }
 }

@@ -35,7 +35,7 @@ class ShellAttack17mHeldTest {
   void aTextBashReadsOtherwiseIsNotAllowedWithoutItsCommands(String template, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("witness");
     String text = template.replace("WITNESS", w.toString());
-    ShellAttack17mTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     // Each text is an attack only if bash runs its touch: a case where it does not proves nothing.
     assertThat(Files.exists(w)).as("bash ran the touch of %s", text).isTrue();
     for (ShellJudgement j : List.of(DEFAULT.judge(text), DEFAULT.judgeTyped(text))) {

@@ -3,11 +3,9 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,44 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShellAttack17mTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  private static boolean allowedWithoutTouch(ShellJudgement j) {
-    return ShellAttack17gTest.allowedWithoutTouch(j);
-  }
-
-  /**
-   * The text (its {@code WITNESS} replaced by a file) refused by both the exec and the typed
-   * judgement, or listing its {@code touch}: else bash, given it, must not create the file.
-   */
-  private static void assertBashRunsNoUnjudgedTouch(String template, Path tmp) throws Exception {
-    Path w = tmp.resolve("witness");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
-  }
-
-  static String run(Path dir, List<String> argv, String input) throws Exception {
-    Path log = Files.createTempFile(dir, "out", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().put("HOME", dir.toString());
-    pb.environment().remove("GIT_DIR");
-    Process p = pb.start();
-    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().flush();
-    if (!p.waitFor(15, TimeUnit.SECONDS)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    p.getOutputStream().close();
-    return Files.readString(log, StandardCharsets.ISO_8859_1);
-  }
-
   /**
    * A program's options or configuration set through the environment, holding a command it runs:
    * exec request and typed line alike allowed, with no {@code touch} listed; bash runs it.
@@ -89,7 +49,7 @@ class ShellAttack17mTest {
       "PERL5OPT=-d PERL5DB='system(q(touch WITNESS))' shasum /dev/null",
       "PERL5OPT=-d PERL5DB='system(q(touch WITNESS))' json_pp </dev/null"})
   void optionsGivenByTheEnvironmentRunOnlyWhatTheGuardJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same split over lines at the guarded prompt: each allowed alone, the second runs the command. */
@@ -104,13 +64,13 @@ class ShellAttack17mTest {
     StringBuilder judged = new StringBuilder();
     for (String line : lines) {
       ShellJudgement j = DEFAULT.judgeTyped(line);
-      if (!allowedWithoutTouch(j)) {
+      if (!BashWitness.allowedWithoutTouch(j)) {
         return;
       }
       judged.append(line).append(" => ").append(j.commands()).append("; ");
     }
     String input = "PS1=\n" + String.join("\n", lines) + "\nexit\n";
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
+    String out = BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "--noediting", "-i"), input);
     assertThat(Files.exists(w)).as("each line allowed (%s); bash ran touch: %s", judged, out).isFalse();
   }
 
@@ -129,13 +89,13 @@ class ShellAttack17mTest {
       "perl -d /usr/bin/shasum /dev/null"})
   void anInteractiveInterpreterIsANestedShell(String template, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("witness");
-    String codePy = run(tmp, List.of("python3", "-c", "import code; print(code.__file__)"), "").strip();
+    String codePy = BashWitness.run(tmp, List.of("python3", "-c", "import code; print(code.__file__)"), "").strip();
     String text = template.replace("CODE_PY", codePy);
     String code = text.contains("perl") ? "system(q(touch " + w + "))\nq\n"
         : "import os; os.system('touch " + w + "')\nexit()\n";
     // Run on a terminal, as at the prompt (script gives it a pty): perl's debugger reads the
     // terminal, and PYTHONINSPECT, unlike -i, only gives a prompt when the input is one.
-    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), code);
+    String out = BashWitness.run(tmp, List.of("script", "-qec", text, "/dev/null"), code);
     assumeTrue(Files.exists(w), "the program did not run the code typed at it here: " + out);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
     assertThat(typed.verdict().label()).as("%s starts a prompt that ran `touch W` typed at it, unjudged; judged %s %s",
@@ -161,7 +121,7 @@ class ShellAttack17mTest {
       "cat <<EOF\nline one\n  $(touch WITNESS) and more\nEOF",
       "cat > notes.txt <<END\n $(touch WITNESS)\nEND"})
   void aSubstitutionAtTheStartOfAnIndentedHereDocumentLineIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same place holding a blocked class: the reading must find it (it finds it one character later). */

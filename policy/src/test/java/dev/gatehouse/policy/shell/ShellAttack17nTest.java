@@ -3,11 +3,9 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -81,51 +79,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShellAttack17nTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  private static boolean allowedWithoutTouch(ShellJudgement j) {
-    return ShellAttack17gTest.allowedWithoutTouch(j);
-  }
-
-  /**
-   * The text (its {@code WITNESS} replaced by a file) refused by both the exec and the typed
-   * judgement, or listing its {@code touch}: else bash, given it, must not create the file. With
-   * {@code terminal}, bash runs it on a terminal ({@code script}), as at the guarded prompt.
-   */
-  private static void assertBashRunsNoUnjudgedTouch(String template, Path tmp, boolean terminal) throws Exception {
-    Path w = tmp.resolve("w");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = terminal
-        ? run(tmp, List.of("script", "-qec", text, "/dev/null"), "q\nq\n:q\n")
-        : run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
-  }
-
-  static String run(Path dir, List<String> argv, String input) throws Exception {
-    Path log = Files.createTempFile(dir, "out", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().put("HOME", dir.toString());
-    pb.environment().put("SHELL", "/bin/bash"); // script -c runs $SHELL -c TEXT
-    for (String v : List.of("GIT_DIR", "PAGER", "MANPAGER", "LESS", "LESSOPEN", "EDITOR", "VISUAL", "SYSTEMD_PAGER",
-        "SYSTEMD_LESS", "DPKG_PAGER", "SELECTED_EDITOR", "ZIP", "ZIPOPT", "TAR_OPTIONS", "BASH_ENV", "ENV")) {
-      pb.environment().remove(v);
-    }
-    Process p = pb.start();
-    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().flush();
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-    p.getOutputStream().close();
-    return Files.readString(log, StandardCharsets.ISO_8859_1);
-  }
-
   /**
    * {@code $((cmd) )} at the start of an indented here-document line: bash runs the subshell when
    * it expands the body; the reading lists only {@code cat} (exec and typed alike).
@@ -147,7 +100,7 @@ class ShellAttack17nTest {
       // counts match and the indented $(…) of the second line is never read.
       "cat <<EOF\nx$((echo a) )\n $(touch WITNESS)\nEOF"})
   void aSubshellSubstitutionInAnIndentedHereDocumentLineIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same places holding a blocked class (judged only, never run): found one character later, missed here. */
@@ -174,7 +127,7 @@ class ShellAttack17nTest {
       "cat <<EOF\n $(cat <<-X\n\tX\ntouch WITNESS\ncat <<Y\nX\nY\n)\n$(echo a)\nEOF",
       "f() { cat <<EOF\n $(cat <<-X\n\tX\ntouch WITNESS\ncat <<Y\nX\nY\n)\nEOF\n}; f"})
   void theReReadHereDocumentBodyReadsAsBashDoes(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same with a blocked class in the swallowed place (judged only, never run). */
@@ -191,7 +144,7 @@ class ShellAttack17nTest {
       "ZIP='-T -TT \"touch WITNESS\"' zip a.zip /etc/hostname",
       "SELECTED_EDITOR='touch WITNESS' sensible-editor x"})
   void aVariableThatGivesAProgramACommandIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same for programs that run their pager only on a terminal (the guarded prompt's case). */
@@ -205,7 +158,7 @@ class ShellAttack17nTest {
       "read -r PAGER <<< 'touch WITNESS'; export PAGER; man ls",
       "man --pag='touch WITNESS' ls"})
   void aPagerVariableOrOptionOnATerminalIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, true);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
   }
 
   /** Known variables set by printf -v, read, or export/declare of a name with an empty quote in it. */
@@ -222,7 +175,7 @@ class ShellAttack17nTest {
       "export BASH_E''NV=/dev/stdin; bash -c true <<< 'touch WITNESS'",
       "declare -x BASH_E\"\"NV=/dev/stdin; bash -c true <<< 'touch WITNESS'"})
   void aKnownVariableSetAnotherWayIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** {@code export LD_PRE''LOAD=…} sets LD_PRELOAD (bash's export removes the quotes): judged as the plain name. */
@@ -230,7 +183,7 @@ class ShellAttack17nTest {
   @ValueSource(strings = {"export LD_PRE''LOAD=/x.so; true", "declare -x LD_PRE\"\"LOAD=/x.so; true"})
   void aQuotedNameIsJudgedAsTheNameBashSets(String text, @TempDir Path tmp) throws Exception {
     // bash exported LD_PRELOAD: the loader of the next program run reports the missing library.
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text.replace("; true", "; /bin/true")), "");
+    String out = BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text.replace("; true", "; /bin/true")), "");
     assertThat(out).as("bash set LD_PRELOAD").contains("LD_PRELOAD");
     String plain = text.replace("''", "").replace("\"\"", "");
     assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo(DEFAULT.judge(plain).verdict().label());
@@ -260,7 +213,7 @@ class ShellAttack17nTest {
       "sqlite3 :memory: 'select 1;' '.shell touch WITNESS'",
       "fakeroot --faked 'touch WITNESS' true"})
   void aKnownOptionSpelledAnotherWayIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** Code a program runs, given inline (on its input or in its arguments) in a form the reading does not see as code. */
@@ -291,7 +244,7 @@ class ShellAttack17nTest {
       "make -n -E '$(shell touch WITNESS)'",
       "make -f - <<< 'x: ; touch WITNESS'"})
   void inlineCodeIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /**
@@ -302,14 +255,7 @@ class ShellAttack17nTest {
   @ParameterizedTest(name = "perl -M: {0}")
   @ValueSource(strings = {"perl -M'POSIX;qx(touch w)' /dev/null", "perl '-MPOSIX;qx(touch w)' /dev/null"})
   void perlModuleCodeIsJudged(String text, @TempDir Path tmp) throws Exception {
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(tmp.resolve("w"))).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch w: %s",
-        text, exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, text, tmp, false); // the text names the witness w
   }
 
   /**
@@ -320,7 +266,7 @@ class ShellAttack17nTest {
   @ValueSource(strings = {"sqlite3", "sqlite3 :memory:"})
   void sqlitesPromptIsANestedShell(String text, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("w");
-    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), ".shell touch " + w + "\n.quit\n");
+    String out = BashWitness.run(tmp, List.of("script", "-qec", text, "/dev/null"), ".shell touch " + w + "\n.quit\n");
     assumeTrue(Files.exists(w), "sqlite3 did not run the command typed at it here: " + out);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
     assertThat(typed.verdict().label()).as("%s starts a prompt that ran `touch W` typed at it, unjudged; judged %s %s",
@@ -347,7 +293,7 @@ class ShellAttack17nTest {
       "perl -I /tmp <<< 'system q(touch WITNESS)'",
       "echo 'exec touch WITNESS' | tclsh -encoding utf-8"})
   void codeOnStandardInputBehindAnOptionValueIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /**
@@ -368,7 +314,7 @@ class ShellAttack17nTest {
     String code = text.startsWith("python3") ? "import os; os.system('touch " + w + "')\nexit()\n"
         : text.startsWith("node") ? "require('child_process').execSync('touch " + w + "')\n.exit\n"
         : "system q(touch " + w + ");\n\u0004";
-    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), code);
+    String out = BashWitness.run(tmp, List.of("script", "-qec", text, "/dev/null"), code);
     assumeTrue(Files.exists(w), "the program did not run the code typed at it here: " + out);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
     assertThat(typed.verdict().label()).as("%s read `touch W` typed at it and ran it, unjudged; judged %s %s",
@@ -390,13 +336,13 @@ class ShellAttack17nTest {
     String text = template.replace("WITNESS", w.toString());
     ShellJudgement exec = DEFAULT.judge(text);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+    if (!BashWitness.allowedWithoutTouch(exec) && !BashWitness.allowedWithoutTouch(typed)) {
       return;
     }
     Path probe = tmp.resolve("probe");
-    run(tmp, List.of("unshare", "-n", "touch", probe.toString()), "");
+    BashWitness.run(tmp, List.of("unshare", "-n", "touch", probe.toString()), "");
     assumeTrue(Files.exists(probe), "no network namespace here: the text is not run");
-    String out = run(tmp, List.of("unshare", "-n", "bash", "--norc", "--noprofile", "-c", text), "");
+    String out = BashWitness.run(tmp, List.of("unshare", "-n", "bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
         exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
   }
@@ -412,7 +358,7 @@ class ShellAttack17nTest {
       "capsh --shell=/usr/bin/touch -+ WITNESS",
       "capsh =+ -+ -c 'touch WITNESS'"})
   void capshLaunchRunsOnlyWhatTheGuardJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same holding a blocked class (judged only, never run). */
@@ -430,7 +376,7 @@ class ShellAttack17nTest {
   @ValueSource(strings = {"capsh -+", "capsh =+ -+"})
   void capshLaunchAloneIsANestedShell(String text, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("w");
-    String out = run(tmp, List.of("script", "-qec", text, "/dev/null"), "touch " + w + "\nexit\n");
+    String out = BashWitness.run(tmp, List.of("script", "-qec", text, "/dev/null"), "touch " + w + "\nexit\n");
     assumeTrue(Files.exists(w), "capsh gave no shell here: " + out);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
     assertThat(typed.verdict().rule()).as("%s starts bash, which ran `touch W` typed at it; judged %s",
@@ -468,10 +414,10 @@ class ShellAttack17nTest {
   void heldVariants(String template, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("w");
     String text = template.replace("WITNESS", w.toString());
-    run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+    BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
     assertThat(Files.exists(w)).as("bash ran the touch of %s", text).isTrue();
     for (ShellJudgement j : List.of(DEFAULT.judge(text), DEFAULT.judgeTyped(text))) {
-      assertThat(allowedWithoutTouch(j)).as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
+      assertThat(BashWitness.allowedWithoutTouch(j)).as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
     }
   }
 }

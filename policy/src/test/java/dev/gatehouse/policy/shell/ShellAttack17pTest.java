@@ -2,9 +2,7 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -82,27 +80,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShellAttack17pTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  private static boolean allowedWithoutTouch(ShellJudgement j) {
-    return ShellAttack17gTest.allowedWithoutTouch(j);
-  }
-
-  /**
-   * The text (its {@code WITNESS} replaced by a file) refused by both the exec and the typed
-   * judgement, or listing its {@code touch}: else bash, given it, must not create the file.
-   */
-  private static void assertBashRunsNoUnjudgedTouch(String template, Path tmp) throws Exception {
-    Path w = tmp.resolve("w");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = ShellAttack17nTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
-  }
-
   /**
    * A here-document end line that tree-sitter accepts and bash does not: the lines after it are
    * body text to bash (expanded, the substitution run) and commands or comments to the reading.
@@ -117,7 +94,7 @@ class ShellAttack17pTest {
       "cat <<EOF\nEOF \n# $(touch WITNESS)\nEOF",
       "echo \"$(cat <<true\ntrue \n# $(touch WITNESS)\ntrue\n)\""})
   void aHereDocumentEndsWhereBashEndsIt(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same holding a blocked class (judged only, never run). */
@@ -142,14 +119,14 @@ class ShellAttack17pTest {
       "git init -q r && git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m a"
           + " && FILTER_BRANCH_SQUELCH_WARNING=1 git -C r filter-branch --env-filter 'touch WITNESS' HEAD"})
   void gitOptionsThatRunACommandAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** tar's old-style bundle: {@code I} takes the first word after the bundle, {@code f} the next. */
   @ParameterizedTest(name = "tar bundle: {0}")
   @ValueSource(strings = {"tar cIf 'touch WITNESS;:' a.tar /etc/hostname"})
   void tarsOldStyleBundleIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** Programs that run commands given on their input or in their arguments, in forms the reading does not know. */
@@ -166,7 +143,7 @@ class ShellAttack17pTest {
       "sqlite3 -threadsafe 0 :memory: <<< '.shell touch WITNESS'",
       "echo '.shell touch WITNESS' | sqlite3 -threadsafe 1 :memory:"})
   void commandsGivenToAProgramAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** Backquotes in a here-document's body, paired by the reading with a backquote quoted inside a {@code $(…)}. */
@@ -176,7 +153,7 @@ class ShellAttack17pTest {
       "cat <<EOF\n$(: '`')\n'`touch WITNESS`'\n$(: '`')\nEOF",
       "cat <<EOF >/dev/null\nx $(: '`')'`touch WITNESS`'$(: '`') y\nEOF"})
   void backquotesInAHereDocumentArePairedAsBashPairsThem(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same holding a blocked class (judged only, never run). */
@@ -199,23 +176,14 @@ class ShellAttack17pTest {
       "declare -n r=GIT_EXTERNAL_DIFF; read -r r <<< 'touch WITNESS;:'; export r; git diff --no-index /etc/hostname /etc/hosts",
       "declare -n r=GIT_EXTERNAL_DIFF; printf -v r %s 'touch WITNESS;:'; export GIT_EXTERNAL_DIFF; git diff --no-index /etc/hostname /etc/hosts"})
   void aCommandVariableSetThroughANamerefIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** The same for PAGER, which man runs on a terminal (the guarded prompt's case). */
   @ParameterizedTest(name = "nameref, on a terminal: {0}")
   @ValueSource(strings = {"declare -n r=PAGER; r='touch WITNESS'; export r; man ls"})
   void aPagerSetThroughANamerefIsJudged(String template, @TempDir Path tmp) throws Exception {
-    Path w = tmp.resolve("w");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = ShellAttack17nTest.run(tmp, List.of("script", "-qec", text, "/dev/null"), "q\nq\n:q\n");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
   }
 
   /** Python modules that run code from the file or input they are given, and gcc's -wrapper (also in an @file). */
@@ -228,7 +196,7 @@ class ShellAttack17pTest {
       "cc -E -x c -wrapper 'sh,-c,touch WITNESS' /dev/null",
       "printf -- '-wrapper sh,-c,touch\\\\ WITNESS\\n' > o; gcc @o -E -x c /dev/null"})
   void codeRunByAModuleOrACompilerDriverIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /**
@@ -263,7 +231,7 @@ class ShellAttack17pTest {
       "git init -q r && git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m a && git init -q s"
           + " && git -C s send-pack --receive-pack='touch WITNESS;:' ../r HEAD"})
   void gitsPackProgramOptionsAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
     String text = template.replace("WITNESS", tmp.resolve("w").toString());
     assertThat(DEFAULT.judge(text).commands()).as(text).contains("touch");
   }

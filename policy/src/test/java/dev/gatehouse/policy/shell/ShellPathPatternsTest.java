@@ -70,7 +70,7 @@ class ShellPathPatternsTest {
   void braceExpansionIsBashs(@TempDir Path tmp) throws Exception {
     for (String w : List.of("/e{t,}c", "/{etc,usr}/{a,b{1..3}}", "/dev/sd{a..c}{1..2..1}", "x{5..1..2}y", "{a,b}{,c}",
         "/x{y}", "/a{b,c")) {
-      String out = ShellAttack17gTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c",
+      String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c",
           "printf '%s\\n' " + w), "");
       assertThat(PathPatterns.braces(w)).as(w).isEqualTo(out.lines().toList());
     }
