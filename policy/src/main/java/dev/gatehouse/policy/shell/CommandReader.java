@@ -696,10 +696,19 @@ final class CommandReader {
     } else if (op.equals("<") && (fd == null || fd.matches("0+"))) {
       // bash < /dev/tty reads the terminal as much as bash alone does: the person's next lines.
       // Another descriptor (bash 3< FILE, bash {x}< FILE) leaves its input, the terminal, as it is.
-      // Only a file named literally that is not a device or a descriptor counts as a file: a
-      // process substitution (bash < <(cat)) or a name only known when it runs may be the terminal.
-      feed.stdin = Interpreters.regularPath(ShellWords.word(c.p, dest))
-          ? ShellCommand.Stdin.FILE : ShellCommand.Stdin.TERMINAL;
+      // Only a file named literally that is not a device or a descriptor counts as a file: a name
+      // only known when it runs may be the terminal. A process substitution (bash < <(echo CMD))
+      // feeds it another command's output, which may itself be the terminal's (bash < <(cat)).
+      Word from = ShellWords.word(c.p, dest);
+      feed.stdin = Interpreters.regularPath(from) ? ShellCommand.Stdin.FILE
+          : from.source().startsWith("<(") ? ShellCommand.Stdin.SUBSTITUTION : ShellCommand.Stdin.TERMINAL;
+    } else if (op.equals("<&") && (fd == null || fd.matches("0+"))) {
+      // bash <&3 3< <(echo CMD): its input is whatever another descriptor holds (a pipe the text
+      // opened, a file, the terminal).
+      String v = ShellWords.word(c.p, dest).value();
+      if (!v.matches("0+")) {
+        feed.stdin = ShellCommand.Stdin.SUBSTITUTION;
+      }
     }
   }
 

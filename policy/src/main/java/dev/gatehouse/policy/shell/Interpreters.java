@@ -404,7 +404,7 @@ final class Interpreters {
     }
     for (Word w : c.args()) {
       String v = w.value();
-      if (terminalPath(v) || !v.equals("-") && descriptorPath(v) && c.stdin() == ShellCommand.Stdin.TERMINAL) {
+      if (terminalPath(v) || !v.equals("-") && descriptorPath(v) && c.inputMayBeTerminal()) {
         return true;
       }
     }

@@ -810,7 +810,7 @@ public enum ShellClass {
     if (Wrappers.isShell(n) || n.equals("source") || n.equals(".")) {
       // A shell reading code from a pipe: what it runs is whatever the pipe carries; from another
       // descriptor (bash /dev/fd/3 3<<<…): code the text feeds it, not a script on disk.
-      return Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE
+      return Interpreters.readsCodeFromStdin(c) && c.inputFromCommand()
           || Wrappers.isShell(n) && Interpreters.source(c) == Interpreters.Source.INLINE
           && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
@@ -961,7 +961,7 @@ public enum ShellClass {
     String n = c.name();
     List<String> a = c.argValues();
     // A file on disk redirected to it is read as a script file given by name is (bash < script.sh).
-    boolean fed = c.stdin() == ShellCommand.Stdin.PIPE || c.stdin() == ShellCommand.Stdin.TEXT;
+    boolean fed = c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.TEXT;
     if (VIM_NAMES.contains(n)) {
       // vim - reads the text to edit from its input (and keys from the terminal), except in Ex mode.
       boolean ex = n.equals("ex") || a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[eE][A-Za-z]*"));
@@ -1211,7 +1211,7 @@ public enum ShellClass {
         return a.stream().anyMatch(v -> Set.of("cp", "rsync", "mv").contains(v)) && a.stream().anyMatch(v -> v.startsWith("gs://"));
       }
       case "ssh" -> {
-        return c.stdin() == ShellCommand.Stdin.PIPE || c.stdin() == ShellCommand.Stdin.FILE;
+        return c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.FILE;
       }
       default -> {
         return false;
@@ -1230,7 +1230,7 @@ public enum ShellClass {
       }
       Interpreters.Source s = Interpreters.source(c);
       boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> w.value().matches("-[A-Za-z]*i[A-Za-z]*"));
-      return interactiveFlag || s == Interpreters.Source.STDIN && c.stdin() == ShellCommand.Stdin.TERMINAL;
+      return interactiveFlag || s == Interpreters.Source.STDIN && c.inputMayBeTerminal();
     }
     List<String> a = c.argValues();
     switch (n) {
@@ -1332,7 +1332,7 @@ public enum ShellClass {
       return false;
     }
     List<Word> ops = sqliteOperands(c);
-    return c.stdin() == ShellCommand.Stdin.TERMINAL && (ops != null && ops.size() < 2 || a.stream().anyMatch(
+    return c.inputMayBeTerminal() && (ops != null && ops.size() < 2 || a.stream().anyMatch(
         v -> v.matches("--?interactive")));
   }
 

@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  *     {@code sudo}, {@code sh -c}, {@code find -exec}, {@code eval}
  * @param stdin where its standard input comes from when that matters to a class: {@link
  *     Stdin#TERMINAL} (the session's own input), {@link Stdin#PIPE} (an earlier command of a
- *     pipeline; {@code upstream} names them), {@link Stdin#FILE} (a redirection) or {@link
- *     Stdin#TEXT} (a here-document or here-string, whose code the reading has judged as well)
+ *     pipeline; {@code upstream} names them), {@link Stdin#FILE} (a redirection), {@link
+ *     Stdin#TEXT} (a here-document or here-string, whose code the reading has judged as well) or
+ *     {@link Stdin#SUBSTITUTION} (a process substitution or another descriptor)
  * @param upstream the names of the commands that feed its pipe, for {@link Stdin#PIPE}
  */
 public record ShellCommand(
@@ -29,7 +30,22 @@ public record ShellCommand(
     TERMINAL,
     PIPE,
     FILE,
-    TEXT
+    TEXT,
+    /**
+     * Another command's output through a descriptor the text opens ({@code < <(cmd)}, {@code <&3
+     * 3< <(cmd)}): fed like a pipe, but that command may itself read the terminal ({@code <(cat)}).
+     */
+    SUBSTITUTION
+  }
+
+  /** Its input may be the session's own: the terminal, or a substitution whose command may read it. */
+  public boolean inputMayBeTerminal() {
+    return stdin == Stdin.TERMINAL || stdin == Stdin.SUBSTITUTION;
+  }
+
+  /** Its input is another command's output: a pipe, or a substitution. */
+  public boolean inputFromCommand() {
+    return stdin == Stdin.PIPE || stdin == Stdin.SUBSTITUTION;
   }
 
   public ShellCommand {

@@ -102,6 +102,13 @@ public final class ShellJudge {
         }
       }
     }
+    // A shell or interpreter reading its code from the session's own input runs what the guard
+    // never sees: at the prompt that input is the terminal, on an exec request the client's data
+    // (ssh web-1@gw bash < script, or ssh -t web-1@gw bash, an interactive shell). So nested-shell
+    // is a review whether the policy lists it or not (a block if the policy blocks it).
+    if (!block.contains(ShellClass.NESTED_SHELL) && !review.contains(ShellClass.NESTED_SHELL)) {
+      v = v.strictest(find(ShellClass.NESTED_SHELL, r, false));
+    }
     return new ShellJudgement(v, r.commands().stream().map(ShellCommand::name).toList(), r.exact());
   }
 
@@ -112,8 +119,8 @@ public final class ShellJudge {
    * approver switch the guard off for the rest of the session), together with what tampers with the
    * gateway's own shell integration: {@code exec} in the guarded shell itself (replacing it, or
    * moving its output away from the markers), {@code stty} changing the terminal's line handling,
-   * {@code shopt -u promptvars}. {@code nested-shell} is a review unless the policy blocks it:
-   * while a nested shell or interpreter runs, its input is not judged.
+   * {@code shopt -u promptvars}. ({@code nested-shell} is a review unless the policy blocks it,
+   * here as on an exec request: while a nested shell or interpreter runs, its input is not judged.)
    */
   public ShellJudgement judgeTyped(String text) {
     ShellJudgement j = judge(text);
@@ -163,9 +170,6 @@ public final class ShellJudge {
     }
     // At the prompt, tampering with the guard names itself ahead of the allow-list's own refusal.
     v = tamper instanceof Verdict.Block && "allow-list".equals(v.rule()) ? tamper : v.strictest(tamper);
-    if (!block.contains(ShellClass.NESTED_SHELL) && !review.contains(ShellClass.NESTED_SHELL)) {
-      v = v.strictest(find(ShellClass.NESTED_SHELL, r, false));
-    }
     return new ShellJudgement(v, j.commands(), j.exact());
   }
 

@@ -19,13 +19,13 @@ class ShellAttack17eHeldTest {
       bash 0<> /dev/tty => review => unclassified
       exec 3</dev/tty; sh <&3 => block => guard-tamper
       exec {fd}</dev/tty; sh <&$fd => block => guard-tamper
-      sh 3</dev/tty 0<&3 => review => nested-shell
-      sh <&3 => review => nested-shell
+      sh 3</dev/tty 0<&3 => review => interpreter-inline
+      sh <&3 => review => interpreter-inline
       { sh; } </dev/tty => review => nested-shell
       ( sh ) < /dev/tty => review => nested-shell
       sh <<< "$(cat /dev/tty)" => review => unclassified
       cat /dev/tty | sh => review => interpreter-inline
-      python3 < <(cat) => review => nested-shell
+      python3 < <(cat) => review => interpreter-inline
       sh <(cat) => review => unclassified
       busybox sh -i => review => nested-shell
       xargs -I% sh -c % => review => unclassified

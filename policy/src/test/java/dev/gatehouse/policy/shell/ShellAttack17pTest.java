@@ -235,4 +235,26 @@ class ShellAttack17pTest {
     String text = template.replace("WITNESS", tmp.resolve("w").toString());
     assertThat(DEFAULT.judge(text).commands()).as(text).contains("touch");
   }
+
+  /**
+   * Code fed to a program's input by a process substitution or another descriptor: bash reads it
+   * like a pipe ({@code echo CMD | bash} is {@code interpreter-inline}), but the reading took the
+   * input for the terminal, and on an exec request a nested shell was allowed, so these ran CMD
+   * unjudged. Found reviewing the 17p fixes.
+   */
+  @ParameterizedTest(name = "input from a substitution: {0}")
+  @ValueSource(strings = {
+      "bash < <(echo 'touch WITNESS')",
+      "sh 0< <(echo 'touch WITNESS')",
+      "bash 0<&3 3< <(echo 'touch WITNESS')",
+      "bash <&3 3< <(echo 'touch WITNESS')",
+      "{ bash; } < <(echo 'touch WITNESS')",
+      "(sh) < <(echo 'touch WITNESS')",
+      "ed -s < <(echo '!touch WITNESS')",
+      "ed -s <&3 3< <(echo '!touch WITNESS')",
+      "python3 < <(echo 'import os; os.system(\"touch WITNESS\")')",
+      "sqlite3 :memory: < <(echo '.shell touch WITNESS')"})
+  void codeFedThroughASubstitutionIsNotAllowed(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
 }

@@ -91,9 +91,20 @@ class TypedLineTest {
   }
 
   @Test
-  void execRequestsAreJudgedWithoutTheInteractiveDefaults() {
-    assertThat(DEFAULT.judge("bash").verdict().label()).isEqualTo("allow");
-    assertThat(DEFAULT.judgeTyped("bash").verdict().label()).isEqualTo("review");
+  void execRequestsReviewANestedShellAsThePromptDoes() {
+    // ssh web-1@gw bash < script, ssh -t web-1@gw bash: the shell reads the session's input, unjudged.
+    for (String text : List.of("bash", "python3", "sh -i", "sudo -i", "bash < <(cat)")) {
+      for (ShellJudgement j : List.of(DEFAULT.judge(text), DEFAULT.judgeTyped(text))) {
+        assertThat(j.verdict().label()).as(text).isEqualTo("review");
+      }
+    }
+    Map<String, Object> p = new HashMap<>(ShellJudgeTest.DEFAULT_SHELL);
+    p.put("block", List.of("nested-shell"));
+    assertThat(ShellJudgeTest.judge(p).judge("bash").verdict().label()).isEqualTo("block");
+    // A script on the target's disk, or given as code on the line, is no nested shell.
+    for (String text : List.of("bash deploy.sh", "bash -s < deploy.sh", "bash -c 'ls -la'", "python3 tool.py")) {
+      assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+    }
   }
 
   @Test
@@ -155,10 +166,16 @@ class TypedLineTest {
       "ruby < /dev/console"})
   void aShellWhoseInputIsNotALiteralFileIsANestedShell(String line) {
     // A {name} redirection opens one more descriptor and leaves the input the terminal; a process
-    // substitution or a name only known when it runs may be the terminal.
+    // substitution or a name only known when it runs may be the terminal. A process substitution
+    // also feeds it code from another command, as a pipe does (interpreter-inline, named first);
+    // without that class in the policy it is still a nested shell.
     Verdict v = DEFAULT.judgeTyped(line).verdict();
     assertThat(v.label()).as(line).isEqualTo("review");
-    assertThat(v.rule()).as(line).isEqualTo("nested-shell");
+    assertThat(v.rule()).as(line).isEqualTo(line.contains("< <(") ? "interpreter-inline" : "nested-shell");
+    Map<String, Object> p = new HashMap<>(ShellJudgeTest.DEFAULT_SHELL);
+    p.put("review", List.of("sudo"));
+    Verdict withoutInline = ShellJudgeTest.judge(p).judgeTyped(line).verdict();
+    assertThat(withoutInline.label() + " " + withoutInline.rule()).as(line).isEqualTo("review nested-shell");
   }
 
   @ParameterizedTest(name = "input a file or text: {0}")
