@@ -85,27 +85,6 @@ class ShellAttack17qTest {
 
   private static final String REPO = "git init -q r && git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m a";
 
-  private static boolean allowedWithoutTouch(ShellJudgement j) {
-    return ShellAttack17gTest.allowedWithoutTouch(j);
-  }
-
-  /**
-   * The text (its {@code WITNESS} replaced by a file) refused by both the exec and the typed
-   * judgement, or listing its {@code touch}: else bash, given it, must not create the file.
-   */
-  private static void assertBashRunsNoUnjudgedTouch(String template, Path tmp) throws Exception {
-    Path w = tmp.resolve("w");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = ShellAttack17nTest.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
-        exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
-  }
-
   /** An option whose value is {@code --}, followed by an option that runs a command. */
   @ParameterizedTest(name = "value --: {0}")
   @ValueSource(strings = {
@@ -117,7 +96,7 @@ class ShellAttack17qTest {
       REPO + " && git clone -q --no-local --server-option -- -u 'touch WITNESS;:' r y",
       REPO + " && git -C r -c user.name=a -c user.email=a@b rebase -q -X -- -x 'touch WITNESS' --root"})
   void anOptionValueDashDashDoesNotEndTheOptions(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** git clone's config option with its value in the same word. */
@@ -128,7 +107,7 @@ class ShellAttack17qTest {
       REPO + " && git clone -q -ccore.fsmonitor='touch WITNESS;:' r y && git -C y status",
       REPO + " && git clone -q --config=alias.x='!touch WITNESS' r y && git -C y x"})
   void cloneConfigWithAnAttachedValueIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** Config keys that run a command, and the ext:: transport, given on the command line. */
@@ -146,7 +125,7 @@ class ShellAttack17qTest {
           + " commit -qam b && git checkout -q - && echo c > f && git -c user.name=a -c user.email=a@b commit -qam c"
           + " && git -c merge.x.driver='touch WITNESS;:' -c user.name=a -c user.email=a@b merge -q o"})
   void gitConfigKeysAndTransportsThatRunACommandAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** git configuration written on the line and used by the next git command; helpers and aliases of subcommands. */
@@ -163,7 +142,7 @@ class ShellAttack17qTest {
       "git init -q s && git -C s -c user.name=a -c user.email=a@b commit -q --allow-empty -m a && git init -q r"
           + " && git -C r -c protocol.file.allow=always submodule -q add ../s s && git -C r submodule--helper foreach 'touch WITNESS'"})
   void gitConfigurationWrittenOnTheLineIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** vim's -c with its command attached; sqlite3's quoted dot commands and commented edit(). */
@@ -179,7 +158,7 @@ class ShellAttack17qTest {
       "sqlite3 :memory: \"select edit/**/('x','touch WITNESS;:')\"",
       "sqlite3 :memory: \"select edit--c\n('x','touch WITNESS;:')\""})
   void commandsInVimAndSqliteSpellingsAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** A command variable set by a for loop, or lowercased by declare -l. */
@@ -192,7 +171,7 @@ class ShellAttack17qTest {
       "declare -l GIT_EXTERNAL_DIFF; GIT_EXTERNAL_DIFF='TOUCH WITNESS;:'; export GIT_EXTERNAL_DIFF;"
           + " git diff --no-index /etc/hostname /etc/hosts"})
   void aCommandVariableSetByALoopOrACaseAttributeIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
   /** vim's startup commands given by VIMINIT/EXINIT, run on a terminal (the guarded prompt's case). */
@@ -206,10 +185,10 @@ class ShellAttack17qTest {
     String text = template.replace("WITNESS", w.toString());
     ShellJudgement exec = DEFAULT.judge(text);
     ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+    if (!BashWitness.allowedWithoutTouch(exec) && !BashWitness.allowedWithoutTouch(typed)) {
       return;
     }
-    String out = ShellAttack17nTest.run(tmp, List.of("script", "-qec", text, "/dev/null"), ":q\n:q\n");
+    String out = BashWitness.run(tmp, List.of("script", "-qec", text, "/dev/null"), ":q\n:q\n");
     assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran touch W: %s", text,
         exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
   }
@@ -236,6 +215,6 @@ class ShellAttack17qTest {
       "echo 'int main(){return 0;}' > x.c; CC='touch WITNESS;:' make x",
       "echo 'int main(){return 0;}' > x.c; export CC='touch WITNESS;:'; make x"})
   void programsThatRunACommandTheyAreGivenAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertBashRunsNoUnjudgedTouch(template, tmp);
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 }
