@@ -134,6 +134,28 @@ class ShellGuardIT {
         + " (target web-noapprovers names no approvers, so it cannot be approved)\n");
   }
 
+  /**
+   * A shell started by an exec request reads the client's data as its code: the guard never sees
+   * those commands, so it is held as a nested shell (before, it ran and so did what it was sent).
+   * The same for code fed through a process substitution.
+   */
+  @Test
+  void aShellReadingTheSessionsInputOnAnExecRequestIsHeldNotRun() throws Exception {
+    SshResult piped = gw.ssh(alice, "web-noapprovers").stdin("echo ran-inside\n").run("bash");
+    assertThat(piped.exitCode()).as("%s", piped).isEqualTo(77);
+    assertThat(piped.out()).isEmpty();
+    assertThat(piped.err()).isEqualTo("gatehouse: needs approval (rule nested-shell): bash"
+        + " (target web-noapprovers names no approvers, so it cannot be approved)\n");
+
+    SshResult fed = gw.ssh(alice, "web-noapprovers").run("bash < <(echo echo ran-inside)");
+    assertThat(fed.exitCode()).as("%s", fed).isEqualTo(77);
+    assertThat(fed.out()).isEmpty();
+    assertThat(fed.err()).startsWith("gatehouse: needs approval (rule interpreter-inline): ");
+
+    SshResult script = gw.ssh(alice, "web-noapprovers").run("printf 'echo from-a-file\\n' > /tmp/s.sh; bash /tmp/s.sh");
+    assertThat(script.out()).as("%s", script).isEqualTo("from-a-file\n");
+  }
+
   @Test
   void withNowaitAReviewExits76AndTheRetryAfterApprovalRunsOnce() throws Exception {
     SshClientKey dave = gw.sign(GatewayFixture.uniqueIdentity("dave"), List.of("dev"));
