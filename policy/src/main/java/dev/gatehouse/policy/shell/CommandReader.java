@@ -1126,9 +1126,14 @@ final class CommandReader {
           } else if (in && item.isNamed() && !item.getType().equals("do_group")) {
             Word iw = ShellWords.word(c.p, item);
             plain &= iw.literal() && PLAIN_VALUE.matcher(iw.value()).matches();
+            // Each word is assigned in turn, as NAME=word would be: a command variable's is a command.
+            commandInValue(nm, iw, c, c.p.text(n));
           } else if (item.getType().equals("do_group")) {
             break;
           }
+        }
+        if (!in) {
+          commandInValue(nm, new Word(nm, String.valueOf(Word.UNKNOWN), false), c, c.p.text(n)); // for NAME; do: "$@"
         }
         if (plain) {
           plainValues.add(nm);
@@ -1200,8 +1205,39 @@ final class CommandReader {
         }
       }
     }
+    caseAttribute(keyword, args, c.p.text(n));
     if (keyword != null) {
       add(new ShellCommand(keyword, keyword, args, c.p.text(n), c.via, ShellCommand.Stdin.TERMINAL, List.of()), c);
+    }
+  }
+
+  /**
+   * declare/typeset/local {@code -l}, {@code -u}, {@code -c} on a command variable: bash changes
+   * the case of every value assigned to it, in this statement or any later one (or one in a
+   * function read earlier), so the command it holds is not the text the reading judges ({@code
+   * declare -l GIT_EXTERNAL_DIFF='TOUCH W'} runs touch). Options only known when it runs may be one.
+   */
+  private void caseAttribute(String keyword, List<Word> args, String text) {
+    if (keyword == null || !Set.of("declare", "typeset", "local").contains(keyword)) {
+      return;
+    }
+    boolean cased = false;
+    for (Word w : args) {
+      String v = w.value();
+      if (v.startsWith("-") && (!w.literal() || v.matches("-[a-zA-Z]*[luc][a-zA-Z]*"))
+          || !w.literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN) {
+        cased = true;
+      }
+    }
+    if (!cased) {
+      return;
+    }
+    for (Word w : args) {
+      Matcher m = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*").matcher(w.value());
+      if (!w.value().startsWith("-") && m.lookingAt() && COMMAND_VARS.contains(m.group())) {
+        unclassified.add("a case attribute on a command variable (bash changes the case of its value): " + shown(text));
+        return;
+      }
     }
   }
 

@@ -176,6 +176,9 @@ final class Interpreters {
         if (n.startsWith("php") && Set.of("--run", "--process-begin", "--process-code", "--process-end").contains(name)) {
           return Source.INLINE;
         }
+        if (n.startsWith("node") && (name.equals("--env-file") || name.equals("--env-file-if-exists"))) {
+          return Source.INLINE; // its NODE_OPTIONS (--import=data:…) are options read from the file
+        }
         if (n.startsWith("php") && (name.equals("--file") || name.equals("--process-file"))) {
           return eq >= 0 ? scriptOrStdin(v.substring(eq + 1)) : i + 1 < a.size() ? scriptOrStdin(a.get(i + 1).value()) : Source.STDIN;
         }
@@ -297,14 +300,14 @@ final class Interpreters {
    * A python module run by {@code -m}: a prompt ({@code code}, {@code pdb}), inline code ({@code
    * timeit}'s statements and {@code -s} setup are Python in the arguments; {@code pickle} unpickles
    * its files or input, and a pickle calls any function; {@code doctest} runs the examples of the
-   * files it is given), or a runner of another module or script ({@code cProfile}, {@code profile},
+   * files it is given; {@code mailcap} runs the command a mailcap file holds for a type), or a runner of another module or script ({@code cProfile}, {@code profile},
    * {@code trace}, {@code runpy MODULE}), read in turn.
    */
   private static Source moduleSource(String module, List<Word> a, int next) {
     if (REPL_MODULES.contains(module.split("\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0) {
       return Source.STDIN;
     }
-    if (Set.of("timeit", "pickle", "doctest").contains(module)) {
+    if (Set.of("timeit", "pickle", "doctest", "mailcap").contains(module)) {
       return Source.INLINE;
     }
     if (module.equals("runpy")) {

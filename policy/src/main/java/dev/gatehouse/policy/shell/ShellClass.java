@@ -172,7 +172,7 @@ public enum ShellClass {
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
       case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
-          && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+"));
+          && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value()));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
     };
@@ -187,7 +187,11 @@ public enum ShellClass {
    * is read as {@code ZIPOPT} ({@code -TT CMD}); {@code SYSTEMD_LESS} is the {@code LESS} systemd
    * gives its pager ({@code +!CMD}); less's key files ({@code LESSKEY*}, {@code LESSKEY_CONTENT})
    * may set {@code LESSOPEN}. {@code MANROFFOPT} holds the options man gives groff ({@code -U}:
-   * unsafe mode); {@code COMPILER_PATH} and {@code GCC_EXEC_PREFIX} are gcc's {@code -B}.
+   * unsafe mode); {@code COMPILER_PATH} and {@code GCC_EXEC_PREFIX} are gcc's {@code -B}. vim runs
+   * {@code VIMINIT}/{@code EXINIT} ({@code GVIMINIT}) as Ex commands at startup, as a vimrc, and
+   * sources the scripts of {@code VIMRUNTIME} and {@code $VIM/vimfiles}; {@code MAILCAPS} lists
+   * the mailcap files whose commands {@code python3 -m mailcap} runs; groff runs its programs from
+   * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names.
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -195,7 +199,60 @@ public enum ShellClass {
       "LESS", "MORE", "MANOPT", "MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
       "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
-      "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX");
+      "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
+      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH");
+
+  /** The programs make's built-in rules run ({@code make -p}): {@code $(CC)} starts the recipe line. */
+  static final Set<String> MAKE_PROGRAM_VARS = Set.of("AR", "AS", "CC", "CO", "CPP", "CTANGLE", "CWEAVE", "CXX", "F77",
+      "FC", "GET", "LD", "LEX", "LINT", "M2C", "MAKEINFO", "OBJC", "PC", "RM", "TANGLE", "TEX", "TEXI2DVI", "WEAVE", "YACC");
+  /** Names of build tools a program variable may hold (with a target prefix or version suffix: arm-none-eabi-gcc, gcc-12). */
+  private static final Pattern BUILD_TOOL = Pattern.compile("([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+|cpp|c89|c99|clang"
+      + "|clang\\+\\+|clang-cpp|gfortran|gccgo|tcc|icc|icx|icpx|pcc|f77|f95|fort77|g77|as|gas|ld|ld\\.bfd|ld\\.gold|ld\\.lld"
+      + "|lld|gold|ar|gcc-ar|llvm-ar|ranlib|yacc|bison|byacc|lex|flex|m2c|pc|co|get|lint|rm|tex|texi2dvi|weave|cweave"
+      + "|tangle|ctangle|makeinfo)(-[0-9.]+)?");
+  /** Shell-inert characters: a value of only these is split into words by the recipe's shell and nothing more. */
+  private static final Pattern PLAIN_MAKE_VALUE = Pattern.compile("[A-Za-z0-9_./,:=+@%\\- \t]*");
+
+  /**
+   * A variable make's built-in rules put in the recipe line it hands to /bin/sh ({@code $(CC)
+   * $(CFLAGS) $(CPPFLAGS) …}), taken from the environment ({@code CC=CMD make x}, {@code export
+   * CC=CMD}) as from make's command line: code unless the recipe stays a build tool with
+   * options. A program variable must name a build tool (optionally behind ccache/distcc), a flag
+   * variable hold options; either only shell-inert characters ({@code $(shell …)} is make's own
+   * code, {@code ;}, quotes and the rest the shell's), none of the options that make the compiler
+   * run other programs ({@code -B}, {@code -wrapper}, {@code -fplugin}: {@link #compilerDriverRuns}).
+   * A value only known when it runs counts.
+   */
+  static boolean makeRuleCode(String name, Word value) {
+    boolean program = MAKE_PROGRAM_VARS.contains(name) || name.matches("(COMPILE|LINK|PREPROCESS|LINT)\\..*");
+    if (!program && !name.matches("[A-Z0-9_]*FLAGS|LDLIBS|LOADLIBES|TARGET_ARCH|TARGET_MACH|OUTPUT_OPTION")) {
+      return false;
+    }
+    String v = value.value();
+    if (!value.literal() || !PLAIN_MAKE_VALUE.matcher(v).matches()) {
+      return true;
+    }
+    List<Word> words = new ArrayList<>();
+    for (String part : v.strip().split("[ \t]+")) {
+      if (!part.isEmpty()) {
+        words.add(Word.literal(part, part));
+      }
+    }
+    if (program) {
+      int i = 0;
+      if (!words.isEmpty() && words.get(0).value().replaceFirst(".*/", "").matches("ccache|distcc|sccache|icecc")) {
+        i++;
+      }
+      if (i >= words.size() || !BUILD_TOOL.matcher(words.get(i).value().replaceFirst(".*/", "")).matches()) {
+        return true;
+      }
+      words = words.subList(i + 1, words.size());
+      if (words.stream().anyMatch(w -> !w.value().startsWith("-"))) {
+        return true;
+      }
+    }
+    return compilerDriverRuns(new ShellCommand("cc", "cc", words, "cc " + v, List.of(), ShellCommand.Stdin.TERMINAL, List.of()));
+  }
 
   /**
    * The variables that choose the character set bash reads its input in. The guard reads a line as
@@ -879,9 +936,10 @@ public enum ShellClass {
         // A +CMD is an Ex command, and Ex reaches the shell in too many spellings to list ({@code
         // exe "\\x21CMD"}, {@code norm}, {@code call system()}, a {@code /pat/} address before a
         // command): only a plain start position or a bare quit/write is harmless; any other +CMD,
-        // and every -c/--cmd (also at the end of a bundle: -esc CMD), counts as code.
+        // and every -c/--cmd counts as code: vim takes the rest of a word after the c of a bundle as
+        // the command (-esc CMD, -escCMD, '-cexe "\x21CMD"'), so any single-dash word holding a c does.
         return a.stream().anyMatch(v -> v.matches("(?s)(\\+|-c|--cmd).*") && v.contains("!") || v.matches("(?s)\\+.*(py|lua|perl|ruby|sys).*"))
-            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd") || v.matches("-[A-Za-z]*c"))
+            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd") || v.matches("(?s)-[^-].*") && v.indexOf('c') > 0)
             || a.stream().anyMatch(v -> v.startsWith("+") && !v.matches(VIM_HARMLESS_START));
       }
       case "less", "more", "man" -> {
@@ -894,8 +952,10 @@ public enum ShellClass {
             && !v.matches("\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || v.matches("-[a-zA-Z]*k.*")
             && n.equals("less") || Wrappers.longOption(v, "lesskey-file") || Wrappers.longOption(v, "lesskey-src")
             || Wrappers.longOption(v, "lesskey-content"));
-        return commands || a.stream().anyMatch(v -> v.matches("(?s)-[^-]*[PH].*") && n.equals("man") || v.startsWith("--pager")
-            || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html"));
+        // man's -C FILE (--config-file): its DEFINE lines name the formatter and pager man runs.
+        return commands || a.stream().anyMatch(v -> v.matches("(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
+            || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
+            || n.equals("man") && Wrappers.longOption(v, "config-file"));
       }
       case "gdb" -> {
         return a.stream().anyMatch(v -> Wrappers.gdbCommandOption(v) || v.equals("--batch"));
@@ -1025,8 +1085,13 @@ public enum ShellClass {
     return fed && operands < 2;
   }
 
-  /** groff and the programs of its family that take {@code -U}. */
-  private static final Set<String> ROFF_NAMES = Set.of("groff", "nroff", "troff", "gtroff", "gnroff", "gtbl-troff");
+  /**
+   * groff and the programs of its family that take {@code -U}: pic's unsafe mode runs {@code sh {
+   * CMD }}; grog ({@code --run}), groffer, its roff2* front ends, pdfroff and mmroff hand their
+   * options to groff.
+   */
+  private static final Set<String> ROFF_NAMES = Set.of("groff", "nroff", "troff", "gtroff", "gnroff", "gtbl-troff", "pic",
+      "gpic", "grog", "groffer", "roff2dvi", "roff2html", "roff2pdf", "roff2ps", "roff2text", "roff2x", "pdfroff", "mmroff");
 
   /**
    * groff, nroff and troff in unsafe mode ({@code -U}) run {@code .sy CMD}, {@code .pso CMD} and
@@ -1084,7 +1149,7 @@ public enum ShellClass {
    * PROG,ARGS} ({@code sh,-c,CMD}), load code into the compiler with {@code -fplugin=}/{@code
    * -fpass-plugin=}, take the programs themselves from a directory ({@code -B DIR}, {@code
    * --exec-prefix}), a spec file ({@code -specs=}, which names the programs) or a path ({@code
-   * --ld-path=}, {@code -fuse-ld=PATH}), and load a plugin into the linker ({@code -Wl,-plugin,LIB}); options in a file ({@code @FILE}, clang's {@code --config}) are only known when
+   * --ld-path=}, {@code -fuse-ld=PATH}; {@code --prefix} is {@code -B}), and load a plugin into the linker ({@code -Wl,-plugin,LIB}); options in a file ({@code @FILE}, clang's {@code --config}) are only known when
    * it runs and may be any of these. An ordinary compile ({@code gcc -O2 -o x x.c}) is none.
    */
   private static boolean compilerDriverRuns(ShellCommand c) {
@@ -1093,8 +1158,12 @@ public enum ShellClass {
     }
     return c.args().stream().anyMatch(w -> {
       String v = w.value();
+      // gcc takes its long options by any unique abbreviation (--pref DIR is --prefix, -B);
+      // -fcompare-debug=OPTS compiles a second time with OPTS (-B DIR among them).
       return v.startsWith("@") || v.matches("(?s)--?(wrapper|specs|exec-prefix|ld-path|config|gcc-toolchain|gcc-install-dir)"
           + "([= ].*)?") || v.startsWith("-B") || v.startsWith("-fplugin") || v.startsWith("-fpass-plugin") || v.equals("-load")
+          || Wrappers.longOption(v, "prefix") || Wrappers.longOption(v, "specs") || Wrappers.longOption(v, "for-linker")
+          && v.contains("plugin") || v.matches("(?s)-fcompare-debug=.*") && !v.matches("-fcompare-debug=(-g[a-z0-9-]*)?")
           || v.matches("(?s)-fuse-ld=.*/.*|-Wl,.*plugin.*|--?plugin.*")
           || !w.literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN;
     });
@@ -1156,7 +1225,8 @@ public enum ShellClass {
         continue;
       }
       int eq = v.indexOf('=');
-      if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || v.substring(eq + 1).matches("(?s).*[$;|&`()<>\n].*"))) {
+      if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || v.substring(eq + 1).matches("(?s).*[$;|&`()<>\n].*")
+          || makeRuleCode(v.substring(0, eq).replaceFirst("[:+?]+$", ""), new Word(v, v.substring(eq + 1), w.literal())))) {
         return true;
       }
     }
@@ -1346,7 +1416,7 @@ public enum ShellClass {
    * EDITOR)} (runs EDITOR) and {@code load_extension()}. A dot command only known when it runs counts.
    */
   static boolean sqliteRunsCommands(String text) {
-    if (text.matches("(?is).*\\b(edit|load_extension)[\"`\\]]?\\s*\\(.*")) {
+    if (SQLITE_CALL.matcher(text).find()) {
       return true;
     }
     for (String line : text.split("[\\n;]")) {
@@ -1354,13 +1424,31 @@ public enum ShellClass {
       if (!l.startsWith(".") || l.length() < 2) {
         continue;
       }
-      int end = 1;
-      while (end < l.length() && !Character.isWhitespace(l.charAt(end))) {
-        end++;
+      // shell.c's tokenizer: blanks after the dot skipped, a quoted name unquoted (its closing
+      // quote ends the word), backslash escapes resolved (\145 is e): a name holding one fails closed.
+      int start = 1;
+      while (start < l.length() && Character.isWhitespace(l.charAt(start))) {
+        start++;
       }
-      String cmd = l.substring(1, end).toLowerCase(Locale.ROOT);
+      int end = start;
+      String cmd;
+      if (start < l.length() && (l.charAt(start) == '"' || l.charAt(start) == '\'')) {
+        char q = l.charAt(start);
+        end = start + 1;
+        while (end < l.length() && l.charAt(end) != q) {
+          end += l.charAt(end) == '\\' && q == '"' && end + 1 < l.length() ? 2 : 1;
+        }
+        cmd = l.substring(start + 1, Math.min(end, l.length()));
+        end = Math.min(end + 1, l.length());
+      } else {
+        while (end < l.length() && !Character.isWhitespace(l.charAt(end))) {
+          end++;
+        }
+        cmd = l.substring(start, end);
+      }
+      cmd = cmd.toLowerCase(Locale.ROOT);
       String rest = l.substring(end);
-      if (cmd.indexOf(Word.UNKNOWN) >= 0) {
+      if (cmd.indexOf(Word.UNKNOWN) >= 0 || cmd.indexOf('\\') >= 0) {
         return true;
       }
       if (prefixOf(cmd, "shell", "system", "load", "excel")) {
@@ -1375,6 +1463,15 @@ public enum ShellClass {
     }
     return false;
   }
+
+  /**
+   * A call of {@code edit()} or {@code load_extension()}: the name bare or quoted as an identifier,
+   * then blanks and comments ({@code edit/**}{@code /(}, {@code edit--c\n(}) before its parenthesis,
+   * as SQL's tokenizer skips them. Matched in place, not after stripping comments, so a comment
+   * marker inside a string literal cannot hide a call.
+   */
+  private static final Pattern SQLITE_CALL = Pattern.compile(
+      "(?is)\\b(edit|load_extension)[\"`\\]]?(\\s|/\\*.*?\\*/|--[^\\n]*\\n)*\\(");
 
   private static boolean prefixOf(String given, String... names) {
     return Arrays.stream(names).anyMatch(n -> n.startsWith(given));

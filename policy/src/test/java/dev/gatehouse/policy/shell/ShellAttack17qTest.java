@@ -156,7 +156,9 @@ class ShellAttack17qTest {
       "sqlite3 -cmd '.\"sh\" touch WITNESS' :memory: '.q'",
       "sqlite3 :memory: '.\"import\" \"|touch WITNESS\" t'",
       "sqlite3 :memory: \"select edit/**/('x','touch WITNESS;:')\"",
-      "sqlite3 :memory: \"select edit--c\n('x','touch WITNESS;:')\""})
+      "sqlite3 :memory: \"select edit--c\n('x','touch WITNESS;:')\"",
+      "sqlite3 :memory: '.sh\\145ll touch WITNESS'",
+      "vim -N -u NONE -Nesc'exe \"\\x21touch WITNESS\"' '+q'"})
   void commandsInVimAndSqliteSpellingsAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -169,7 +171,8 @@ class ShellAttack17qTest {
       "declare -l GIT_EXTERNAL_DIFF='TOUCH WITNESS;:'; export GIT_EXTERNAL_DIFF; git diff --no-index /etc/hostname /etc/hosts",
       "typeset -lx GIT_EXTERNAL_DIFF='TOUCH WITNESS;:'; git diff --no-index /etc/hostname /etc/hosts",
       "declare -l GIT_EXTERNAL_DIFF; GIT_EXTERNAL_DIFF='TOUCH WITNESS;:'; export GIT_EXTERNAL_DIFF;"
-          + " git diff --no-index /etc/hostname /etc/hosts"})
+          + " git diff --no-index /etc/hostname /etc/hosts",
+      "set -- 'touch WITNESS;:'; for GIT_EXTERNAL_DIFF; do export GIT_EXTERNAL_DIFF; git diff --no-index /etc/hostname /etc/hosts; done"})
   void aCommandVariableSetByALoopOrACaseAttributeIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -213,7 +216,15 @@ class ShellAttack17qTest {
       "printf '%s\\n' \"NODE_OPTIONS=\\\"--import=data:text/javascript,import{execSync}from'child_process';"
           + "execSync('touch\\\\x20WITNESS')\\\"\" > e; node --env-file=e /dev/null",
       "echo 'int main(){return 0;}' > x.c; CC='touch WITNESS;:' make x",
-      "echo 'int main(){return 0;}' > x.c; export CC='touch WITNESS;:'; make x"})
+      "echo 'int main(){return 0;}' > x.c; export CC='touch WITNESS;:'; make x",
+      "mkdir b && printf '#!/bin/sh\\ntouch WITNESS\\n' > b/cc1 && chmod +x b/cc1 && gcc --pref b/ -E -x c /dev/null",
+      "mkdir b && printf '#!/bin/sh\\ntouch WITNESS\\n' > b/cc1 && chmod +x b/cc1 && echo 'int x;' > m.c"
+          + " && gcc -fcompare-debug=-Bb/ -c m.c",
+      "printf 'DEFINE nroff sh -c \"touch WITNESS\" sh\\n' > c; man --conf=c -l /etc/hostname",
+      "mkdir b && printf '#!/bin/sh\\ntouch WITNESS\\n' > b/troff && chmod +x b/troff && echo a > f"
+          + " && GROFF_BIN_PATH=$PWD/b groff f",
+      "echo 'int main(){return 0;}' > x.c; CC='touch WITNESS --' make x",
+      "echo 'int main(){return 0;}' > x.c; make CC='touch WITNESS --' x"})
   void programsThatRunACommandTheyAreGivenAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
