@@ -158,6 +158,7 @@ public enum ShellClass {
       case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
       case USER_CHANGE -> authFile(p);
       case SCHEDULER_CHANGE -> PathPatterns.couldMatch(SCHEDULE_FILE, p);
+      case INTERPRETER_INLINE -> gitConfigFile(p);
       default -> false;
     };
     return hit ? Optional.of(w.text()) : Optional.empty();
@@ -172,7 +173,9 @@ public enum ShellClass {
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
       case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
-          && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value()));
+          && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
+          || CONFIG_HOME_VARS.contains(v)
+          || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
     };
@@ -253,6 +256,15 @@ public enum ShellClass {
     }
     return compilerDriverRuns(new ShellCommand("cc", "cc", words, "cc " + v, List.of(), ShellCommand.Stdin.TERMINAL, List.of()));
   }
+
+  /**
+   * Where programs find their users' configuration files ({@code ~/.gitconfig}, {@code
+   * $XDG_CONFIG_HOME/git/config}, man's {@code ~/.manpath}, {@code ~/.mailcap}): set, a program
+   * reads configuration a file written on the line (or before) may hold, whose commands ({@code
+   * alias.x=!CMD}, {@code DEFINE nroff CMD}) the guard does not read. {@code GIT_ALLOW_PROTOCOL}
+   * naming {@code ext} allows the {@code ext::} transport, which runs its command.
+   */
+  static final Set<String> CONFIG_HOME_VARS = Set.of("HOME", "XDG_CONFIG_HOME", "XDG_CONFIG_DIRS");
 
   /**
    * The variables that choose the character set bash reads its input in. The guard reads a line as
@@ -875,6 +887,9 @@ public enum ShellClass {
     if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)) {
       return true;
     }
+    if (writesGitConfig(c)) {
+      return true;
+    }
     if (n.matches("g?awk|mawk|nawk")) {
       // awk -f /dev/stdin <<< 'BEGIN{system(…)}', awk -f /dev/tty: a program the text feeds or the
       // person types next; a program that runs commands; a library loaded into awk.
@@ -915,12 +930,15 @@ public enum ShellClass {
             || Wrappers.longOption(v, "rsync-path"));
       }
       case "git" -> {
-        // Config keys whose value git runs as a command; any alias (a ! alias is shell code, and an
-        // alias may carry -c options of its own).
-        return a.stream().anyMatch(v -> v.matches("(?is)(core\\.(pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy"
-            + "|attributesfile|excludesfile)|alias\\.[^=]*|[^=]*\\.(textconv|command|cmd|helper|process|clean|smudge|program"
-            + "|path|tool|prompt)|uploadpack\\.packobjectshook|sequence\\.editor|diff\\.external|gpg\\.program"
-            + "|credential\\.helper|pager\\.[^=]*|interactive\\.difffilter|include\\.path|includeif\\..*)=.*"))
+        // Config keys whose value git runs as a command, given as KEY=VALUE (-c, clone's --config,
+        // also attached) or written by git config; an ext:: URL (the transport runs its command;
+        // a literal one is code whatever allows it); a template directory (its hooks are copied
+        // into the new repository and run).
+        int at = Wrappers.gitSubcommand(a);
+        String sub = at < a.size() ? a.get(at) : "";
+        return a.stream().anyMatch(ShellClass::gitCommandPair) || gitConfigWrites(c)
+            || a.stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("ext::"))
+            || Set.of("clone", "init", "init-db").contains(sub) && a.stream().anyMatch(v -> Wrappers.longOption(v, "template"))
             || a.stream().anyMatch(v -> v.startsWith("--config-env") || v.startsWith("--exec-path="))
             // A subcommand Wrappers.gitCommands reads has its command options judged as commands
             // there (and no --ext-diff); for any other, such an option (by any abbreviation, as
@@ -929,7 +947,8 @@ public enum ShellClass {
                 || v.startsWith("--receive-pack") || v.startsWith("--exec") || Wrappers.longOption(v, "upload-pack")
                 || Wrappers.longOption(v, "receive-pack") || Wrappers.longOption(v, "exec")
                 || Wrappers.longOption(v, "ext-diff"))
-            || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff");
+            || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff")
+            || sub.equals("daemon");
       }
       case "vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff", "gvimdiff", "rvim", "rview", "evim", "eview", "gview",
           "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk", "vim.gtk3", "vim.athena" -> {
@@ -979,6 +998,129 @@ public enum ShellClass {
         return false;
       }
     }
+  }
+
+  /**
+   * git's configuration keys whose value is a command git runs (or a file of such keys, or a name
+   * git runs a command for): pagers, editors, helpers and the drivers of diff/merge/filter,
+   * {@code remote.NAME.uploadpack}/{@code receivepack} (a local fetch or push runs them with the
+   * shell), {@code core.alternateRefsCommand}, {@code gpg.ssh.defaultKeyCommand}, {@code
+   * submodule.NAME.update} ({@code !CMD}), {@code sendemail}'s commands and a program as its
+   * {@code smtpServer}, {@code imap.tunnel}, instaweb's server and browser, a template directory
+   * (its hooks), any alias (a {@code !} alias is shell code, and an alias may carry {@code -c}
+   * options of its own or rename a subcommand), and the protocol allowance of the {@code ext::}
+   * transport.
+   */
+  private static final String GIT_COMMAND_KEY = "(?is)(core\\.(pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy"
+      + "|attributesfile|excludesfile|alternaterefscommand)|alias\\.[^=]*|[^=]*\\.(textconv|command|cmd|helper|process"
+      + "|clean|smudge|program|path|tool|prompt|driver|uploadpack|receivepack|update)|uploadpack\\.packobjectshook"
+      + "|sequence\\.editor|diff\\.external|gpg\\.[^=]*program|gpg\\.ssh\\.defaultkeycommand|credential\\.helper"
+      + "|pager\\.[^=]*|interactive\\.difffilter|include\\.path|includeif\\..*|init\\.templatedir"
+      + "|sendemail\\.[^=]*(cmd|smtpserver)|imap\\.tunnel|instaweb\\.[^=]*|protocol\\.(ext\\.)?allow)";
+  private static final Pattern GIT_COMMAND_PAIR = Pattern.compile(GIT_COMMAND_KEY + "=.*");
+
+  /**
+   * git's configuration and hooks as files: anything in a {@code .git} directory, {@code
+   * .gitconfig}, {@code git/config} (XDG), a bare repository's {@code config} and {@code hooks/}.
+   * Written on the line ({@code printf '[alias]…!CMD' >> r/.git/config}, a hook made executable),
+   * they hold commands the next git command runs, as the keys of {@link #GIT_COMMAND_KEY} do.
+   */
+  private static final Pattern GIT_CONFIG_FILE = Pattern.compile(
+      "(?s)(.*/)?(\\.git(/.*)?|\\.gitconfig|config|config\\.worktree|hooks(/[^/]*)?)");
+
+  /** A command that writes (or makes executable) a file of {@link #GIT_CONFIG_FILE}: its target operands. */
+  private static boolean writesGitConfig(ShellCommand c) {
+    String n = c.name();
+    List<String> ops = operands(c).stream().map(Word::value).toList();
+    List<String> targets = switch (n) {
+      case "tee", "sponge", "chmod", "truncate" -> ops;
+      case "sed", "gsed", "perl" -> flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place"))
+          ? ops : List.of();
+      case "cp", "mv", "install", "ln", "rsync" -> c.argValues().stream().anyMatch(v -> v.startsWith("-t")
+          || v.startsWith("--target")) ? c.argValues() : ops.isEmpty() ? List.of() : List.of(ops.get(ops.size() - 1));
+      case "dd" -> c.argValues().stream().filter(v -> v.startsWith("of=")).map(v -> v.substring(3)).toList();
+      default -> List.of();
+    };
+    return targets.stream().anyMatch(ShellClass::gitConfigFile);
+  }
+
+  /**
+   * A path of {@link #GIT_CONFIG_FILE}, brace-expanded; a pattern when it names a {@code .git} or
+   * {@code hooks} directory ({@code r/.git/hooks/*}), not any pattern a name could continue ({@code
+   * /srv/app/*}, {@code sed -i … *}).
+   */
+  static boolean gitConfigFile(String raw) {
+    List<String> words = PathPatterns.braces(raw);
+    if (words == null) {
+      return true;
+    }
+    return words.stream().map(ShellClass::normalize).anyMatch(n -> PathPatterns.hasGlob(n)
+        ? n.matches("(?s).*(\\.git|hooks).*") : GIT_CONFIG_FILE.matcher(n).matches());
+  }
+
+  /**
+   * A git argument that sets a key of {@link #GIT_COMMAND_KEY}: {@code KEY=VALUE} as a word ({@code
+   * -c KEY=VALUE}, {@code clone --config KEY=VALUE}), clone's {@code --config=KEY=VALUE} by any
+   * abbreviation ({@code --conf=}), or {@code -cKEY=VALUE} with the pair attached, also after other
+   * short options in a bundle (parse-options takes a short option's value attached).
+   */
+  private static boolean gitCommandPair(String v) {
+    if (GIT_COMMAND_PAIR.matcher(v).matches()) {
+      return true;
+    }
+    if (v.startsWith("--")) {
+      return v.indexOf('=') > 0 && Wrappers.longOption(v, "config")
+          && GIT_COMMAND_PAIR.matcher(v.substring(v.indexOf('=') + 1)).matches();
+    }
+    for (int k = 1; v.startsWith("-") && k < v.length(); k++) {
+      if (v.charAt(k) == 'c' && GIT_COMMAND_PAIR.matcher(v.substring(k + 1)).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code git config} setting a key of {@link #GIT_COMMAND_KEY} ({@code git config KEY VALUE},
+   * also {@code set}, {@code --add}, {@code --replace-all}, {@code --global}, {@code --file F}),
+   * a key only known when it runs, or renaming a section (into {@code alias}): the next git command,
+   * on the line or later, runs the value as the same key given by {@code -c} would. Reading a key
+   * ({@code --get}, {@code -l}, {@code git config KEY}) and unsetting one change nothing run.
+   */
+  private static boolean gitConfigWrites(ShellCommand c) {
+    List<String> a = c.argValues();
+    int sub = Wrappers.gitSubcommand(a);
+    if (sub >= a.size() || !a.get(sub).equals("config")) {
+      return false;
+    }
+    List<Word> r = c.args().subList(sub + 1, c.args().size());
+    List<String> rv = a.subList(sub + 1, a.size());
+    if (rv.stream().anyMatch(v -> v.equals("rename-section") || Wrappers.longOption(v, "rename-section"))) {
+      return true;
+    }
+    // Options end at the first other word (git config stops there: a later --get is a value).
+    for (int j = 0; j < rv.size(); j++) {
+      String v = rv.get(j);
+      if (!v.startsWith("-")) {
+        if (v.matches("get|list|unset|remove-section|edit")) {
+          return false;
+        }
+        break;
+      }
+      if (v.matches("-l|-e|--get.*|--unset.*|--list|--remove-section|--edit")) {
+        return false;
+      }
+      if (v.matches("-f|--file|--blob|--type|--default|--comment|--value")) {
+        j++;
+      }
+    }
+    for (int j = 0; j + 1 < r.size(); j++) {
+      String v = rv.get(j);
+      if (r.get(j).literal() ? v.matches(GIT_COMMAND_KEY) : j == 0 || !rv.get(j - 1).startsWith("-")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -1613,8 +1755,24 @@ public enum ShellClass {
     return false;
   }
 
+  /**
+   * tar's short option {@code f} in any bundle before the {@code --} that ends the options: a
+   * {@code --} that may be an option's value ({@code -cf --}, {@code --file --}, an old-style
+   * bundle's value: {@code cf --}) does not end them.
+   */
   private static boolean shortFlagIn(ShellCommand c, char f) {
-    return flag(c, f);
+    List<String> a = c.argValues();
+    int bundled = !a.isEmpty() && !a.get(0).startsWith("-") ? a.get(0).length() : 0;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i);
+      if (v.equals("--") && i > bundled && !Wrappers.mayBeOptionValue(a, i, "bCfFgHIKLNTVX")) {
+        return false;
+      }
+      if (v.startsWith("-") && !v.startsWith("--") && v.length() > 1 && v.indexOf(f, 1) > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The arguments that are not options (everything after {@code --}). */

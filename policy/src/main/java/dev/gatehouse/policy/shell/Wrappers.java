@@ -307,6 +307,73 @@ final class Wrappers {
     return i < args.size() && GIT_COMMAND_OPTIONS.containsKey(args.get(i));
   }
 
+  /** Where git's subcommand is among its arguments (after the options before it): {@code args.size()} if none. */
+  static int gitSubcommand(List<String> args) {
+    int i = 0;
+    while (i < args.size() && args.get(i).startsWith("-")) {
+      i += GIT_GLOBAL_WITH_ARG.contains(args.get(i)) ? 2 : 1;
+    }
+    return Math.min(i, args.size());
+  }
+
+  /**
+   * git's commands by name (git 2.39's builtins and programs, and later releases'): git runs these
+   * before it looks for an alias, so any other subcommand may be an alias of one with command
+   * options ({@code git config alias.rb rebase; git rb -x CMD}) and is read as one only known when it runs.
+   */
+  static final Set<String> GIT_COMMANDS = Set.of("add", "add--interactive", "am", "annotate", "apply", "archimport",
+      "archive", "backfill", "bisect", "bisect--helper", "blame", "branch", "bugreport", "bundle", "cat-file",
+      "check-attr", "check-ignore", "check-mailmap", "check-ref-format", "checkout", "checkout--worker",
+      "checkout-index", "cherry", "cherry-pick", "citool", "clean", "clone", "column", "commit", "commit-graph",
+      "commit-tree", "config", "count-objects", "credential", "credential-cache", "credential-cache--daemon",
+      "credential-store", "cvsexportcommit", "cvsimport", "cvsserver", "daemon", "describe", "diagnose", "diff",
+      "diff-files", "diff-index", "diff-pairs", "diff-tree", "difftool", "difftool--helper", "env--helper",
+      "fast-export", "fast-import", "fetch", "fetch-pack", "filter-branch", "fmt-merge-msg", "for-each-ref",
+      "for-each-repo", "format-patch", "fsck", "fsck-objects", "fsmonitor--daemon", "gc", "get-tar-commit-id", "grep",
+      "gui", "hash-object", "help", "hook", "http-backend", "http-fetch", "http-push", "imap-send", "index-pack", "init",
+      "init-db", "instaweb", "interpret-trailers", "last-modified", "log", "ls-files", "ls-remote", "ls-tree",
+      "mailinfo", "mailsplit", "maintenance", "merge", "merge-base", "merge-file", "merge-index", "merge-octopus",
+      "merge-one-file", "merge-ours", "merge-recursive", "merge-recursive-ours", "merge-recursive-theirs",
+      "merge-resolve", "merge-subtree", "merge-tree", "mergetool", "mktag", "mktree", "multi-pack-index", "mv",
+      "name-rev", "notes", "p4", "pack-objects", "pack-redundant", "pack-refs", "patch-id", "pickaxe", "prune",
+      "prune-packed", "pull", "push", "quiltimport", "range-diff", "read-tree", "rebase", "receive-pack", "reflog",
+      "refs", "remote", "remote-ext", "remote-fd", "remote-ftp", "remote-ftps", "remote-http", "remote-https",
+      "repack", "replace", "replay", "repo", "request-pull", "rerere", "reset", "restore", "rev-list", "rev-parse",
+      "revert", "rm", "send-email", "send-pack", "sh-i18n--envsubst", "shell", "shortlog", "show", "show-branch",
+      "show-index", "show-ref", "sparse-checkout", "stage", "stash", "status", "stripspace", "submodule",
+      "submodule--helper", "subtree", "svn", "switch", "symbolic-ref", "tag", "unpack-file", "unpack-objects",
+      "update-index", "update-ref", "update-server-info", "upload-archive", "upload-archive--writer", "upload-pack",
+      "var", "verify-commit", "verify-pack", "verify-tag", "version", "web--browse", "whatchanged", "worktree",
+      "write-tree");
+
+  /**
+   * Whether the word at {@code i} may be the value of the option word before it, not an option
+   * of its own or the {@code --} that ends the options: getopt and git's parse-options give an
+   * option that takes a value the next word whatever it is ({@code tar -cf -- -I CMD}: the archive
+   * is {@code --}; {@code git grep -e -- -OCMD}: the pattern). Which options take a value is not
+   * known here, so any option word that could end with one counts: a long option without {@code =},
+   * a bundle of short letters none of which is in {@code complete} (a letter whose value is the
+   * rest of the word when attached).
+   */
+  static boolean mayBeOptionValue(List<String> a, int i, String complete) {
+    if (i == 0) {
+      return false;
+    }
+    String p = a.get(i - 1);
+    if (!p.startsWith("-") || p.equals("-") || p.equals("--")) {
+      return false;
+    }
+    if (p.startsWith("--")) {
+      return p.indexOf('=') < 0;
+    }
+    for (int k = 1; k < p.length() - 1; k++) {
+      if (complete.indexOf(p.charAt(k)) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * git subcommands given a command on the line: read as code ({@code git rebase -x 'make test'}
    * is judged as {@code make test}), a command only known when it runs is unknown. {@code bisect
@@ -324,7 +391,8 @@ final class Wrappers {
     }
     String sub = a.get(i).literal() ? a.get(i).value() : null;
     List<Word> rest = a.subList(i + 1, a.size());
-    if (sub != null && (sub.equals("bisect") || sub.equals("submodule"))) {
+    if (sub != null && (sub.equals("bisect") || sub.equals("submodule") || sub.equals("submodule--helper"))) {
+      // submodule--helper is the builtin git submodule hands foreach to; called by name, it runs the same.
       String verb = sub.equals("bisect") ? "run" : "foreach";
       int k = 0;
       while (k < rest.size() && rest.get(k).literal() && rest.get(k).value().startsWith("-") && !verb.equals("run")) {
@@ -342,18 +410,19 @@ final class Wrappers {
       return gitRuns(rest.subList(from, rest.size()), "git " + sub + " " + verb);
     }
     List<GitCommandOptions> tables = new ArrayList<>();
-    if (sub == null) {
+    if (sub == null || !GIT_COMMANDS.contains(sub)) {
       tables.addAll(GIT_COMMAND_OPTIONS.values());
     } else if (GIT_COMMAND_OPTIONS.containsKey(sub)) {
       tables.add(GIT_COMMAND_OPTIONS.get(sub));
     }
-    boolean grep = sub == null || sub.equals("grep");
+    boolean grep = sub == null || sub.equals("grep") || !GIT_COMMANDS.contains(sub);
     List<Step> steps = new ArrayList<>();
     String via = "git " + (sub == null ? "" : sub);
+    List<String> values = rest.stream().map(Word::value).toList();
     for (int j = 0; j < rest.size(); j++) {
       Word w = rest.get(j);
       String v = w.value();
-      if (v.equals("--")) {
+      if (v.equals("--") && !mayBeOptionValue(values, j, "")) {
         break;
       }
       Word next = j + 1 < rest.size() ? rest.get(j + 1) : null;

@@ -2,6 +2,7 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.policy.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -143,6 +144,48 @@ class ShellAttack17qTest {
           + " && git -C r -c protocol.file.allow=always submodule -q add ../s s && git -C r submodule--helper foreach 'touch WITNESS'"})
   void gitConfigurationWrittenOnTheLineIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * Found while fixing the above: tar's old-style bundle with the archive {@code --}; git's hooks
+   * and configuration as files written on the line (a repository's {@code .git/config}, a hook, a
+   * bare repository's {@code config}, a template directory's hooks); a section renamed into {@code
+   * alias}; {@code submodule.NAME.update} ({@code !CMD}).
+   */
+  @ParameterizedTest(name = "git files: {0}")
+  @ValueSource(strings = {
+      "tar cf -- -I 'touch WITNESS;:' /etc/hostname",
+      "git init -q r && printf '[alias]\\n\\tx = !touch WITNESS\\n' >> r/.git/config && git -C r x",
+      "git init -q r && printf '#!/bin/sh\\ntouch WITNESS\\n' > r/.git/hooks/post-commit && chmod +x r/.git/hooks/post-commit"
+          + " && git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m a",
+      "mkdir -p x/objects x/refs && echo 'ref: refs/heads/m' > x/HEAD && printf '[alias]\\n\\tq = !touch WITNESS\\n' > x/config"
+          + " && git -C x q",
+      REPO + " && mkdir -p t/hooks && printf '#!/bin/sh\\ntouch WITNESS\\n' > t/hooks/post-checkout && chmod +x t/hooks/post-checkout"
+          + " && git clone -q --template=t r y",
+      "mkdir -p t/hooks && printf '#!/bin/sh\\ntouch WITNESS\\n' > t/hooks/post-commit && chmod +x t/hooks/post-commit"
+          + " && git -c init.templateDir=$PWD/t init -q y && git -C y -c user.name=a -c user.email=a@b commit -q --allow-empty -m a",
+      REPO + " && git -C r config foo.x '!touch WITNESS' && git -C r config --rename-section foo alias && git -C r x",
+      "git init -q s && git -C s -c user.name=a -c user.email=a@b commit -q --allow-empty -m a && git init -q r"
+          + " && git -C r -c protocol.file.allow=always submodule -q add ../s s && git -C r -c user.name=a -c user.email=a@b commit -qm s"
+          + " && git -C s -c user.name=a -c user.email=a@b commit -q --allow-empty -m b"
+          + " && git -C r -c protocol.file.allow=always -c submodule.s.update='!touch WITNESS' submodule -q update --remote"})
+  void gitFilesWrittenOnTheLineAreJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** Everyday git and tar forms near the rules above stay allowed. */
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {
+      "git status", "git log --oneline -5 -- src", "git diff HEAD -- a.c", "git checkout -- a.c", "git grep -n -e foo -- src",
+      "git commit -m 'fix -- stuff'", "git push origin main", "git pull --rebase", "git fetch --all --prune", "git stash pop",
+      "git clone -o up https://example.com/r.git", "git clone -c user.name=a https://example.com/r.git",
+      "git config --global user.name a", "git config user.email a@b", "git config --get remote.origin.url", "git config -l",
+      "git config core.editor", "git -c protocol.file.allow=always submodule update --init", "git lfs pull",
+      "tar xzf a.tgz -C /tmp", "tar -xf a.tar -- b", "tar czf a.tgz src", "tar -tvf a.tar", "cat .git/config",
+      "echo x > .gitignore"})
+  void everydayGitAndTarFormsStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
   }
 
   /** vim's -c with its command attached; sqlite3's quoted dot commands and commented edit(). */
