@@ -49,6 +49,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * session's input are {@code nested-shell}, but on an exec request (whose input is the client's
  * data, not a person at an editor) these are allowed: {@code ShellClass.nestedShell} has no case
  * for them.
+ *
+ * <p><b>git's configuration written by a program the writers list does not know.</b> {@code
+ * ShellClass.writesGitConfig} knows the redirection, {@code tee}, {@code sponge}, {@code chmod},
+ * {@code truncate}, {@code sed -i}, {@code cp}/{@code mv}/{@code install}/{@code ln}/{@code rsync}
+ * and {@code dd of=}; a config written to {@code r/.git/config} (or {@code ~/.gitconfig}) by
+ * {@code uniq IN OUT}, {@code sort -o}, {@code iconv -o}, {@code xxd -r - OUT},
+ * sed's {@code w} command, awk's {@code print >}, or extracted by {@code tar -C r/.git -x} is
+ * allowed, and the next {@code git status} runs its {@code core.fsmonitor}.
  */
 class ShellAttack17rTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -181,5 +189,25 @@ class ShellAttack17rTest {
       "vimdiff -es"})
   void anEditorReadingTheExecRequestsInputIsANestedShell(String template, @TempDir Path tmp) throws Exception {
     assertExecInputNotRun(template, "!touch WITNESS\nq\n", tmp);
+  }
+
+  private static final String CFG = "git init -q r && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && ";
+
+  /** A git config file written by a program that writes files but is not in the writers list. */
+  @ParameterizedTest(name = "git config written: {0}")
+  @ValueSource(strings = {
+      CFG + "uniq cfg r/.git/config && git -C r status",
+      CFG + "cat cfg | uniq - r/.git/config && git -C r status",
+      CFG + "LC_ALL=C sort -r -o r/.git/config cfg && git -C r status",
+      CFG + "iconv -f utf-8 -t utf-8 -o r/.git/config cfg && git -C r status",
+      CFG + "xxd cfg | xxd -r - r/.git/config && git -C r status",
+      CFG + "sed -n 'w r/.git/config' cfg && git -C r status",
+      CFG + "sed -n 's/^//w r/.git/config' cfg && git -C r status",
+      CFG + "awk '{print > \"r/.git/config\"}' cfg && git -C r status",
+      CFG + "cd r/.git && uniq ../../cfg config && cd ../.. && git -C r status",
+      CFG + "tar --transform s,cfg,config, -cf t.tar cfg && tar -C r/.git -xf t.tar && git -C r status",
+      CFG + "uniq cfg ~/.gitconfig && git -C r status"})
+  void gitConfigurationWrittenByOtherProgramsIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 }
