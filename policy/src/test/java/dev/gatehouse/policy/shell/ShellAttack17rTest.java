@@ -57,6 +57,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code uniq IN OUT}, {@code sort -o}, {@code iconv -o}, {@code xxd -r - OUT},
  * sed's {@code w} command, awk's {@code print >}, or extracted by {@code tar -C r/.git -x} is
  * allowed, and the next {@code git status} runs its {@code core.fsmonitor}.
+ *
+ * <p><b>make's recipe shell and the rule variables with a dot.</b> {@code make SHELL=/usr/bin/env
+ * .SHELLFLAGS='touch W' x} runs every recipe line as {@code $(SHELL) $(.SHELLFLAGS) LINE}: {@code
+ * env touch W 'cc x.c -o x'} (also {@code SHELL=/usr/bin/touch .SHELLFLAGS=W}); values of plain
+ * characters, so the make rule's {@code $}/{@code ;}/{@code |} check passes them, and {@code
+ * ShellClass.makeRuleCode} does not know {@code SHELL} or {@code .SHELLFLAGS}. Of the built-in
+ * rules' dotted variables it knows {@code COMPILE.*}, {@code LINK.*}, {@code PREPROCESS.*}, {@code
+ * LINT.*} but not {@code YACC.y} or {@code LEX.l}: {@code make 'YACC.y=touch W' x.c} runs {@code
+ * touch W x.y} for the {@code %.c: %.y} rule.
  */
 class ShellAttack17rTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -208,6 +217,18 @@ class ShellAttack17rTest {
       CFG + "tar --transform s,cfg,config, -cf t.tar cfg && tar -C r/.git -xf t.tar && git -C r status",
       CFG + "uniq cfg ~/.gitconfig && git -C r status"})
   void gitConfigurationWrittenByOtherProgramsIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** make's recipe shell and flags, and the dotted rule variables make's built-in rules run. */
+  @ParameterizedTest(name = "make: {0}")
+  @ValueSource(strings = {
+      "echo 'int main(){}' > x.c; make SHELL=/usr/bin/env .SHELLFLAGS='touch WITNESS' x",
+      "echo 'int main(){}' > x.c; make SHELL=/usr/bin/touch .SHELLFLAGS=WITNESS x",
+      "echo 'all:;@echo hi' > Makefile; make SHELL=/usr/bin/env '.SHELLFLAGS=touch WITNESS'",
+      "echo a > x.y; make 'YACC.y=touch WITNESS' x.c",
+      "echo a > x.l; make 'LEX.l=touch WITNESS' x.c"})
+  void makesRecipeShellAndDottedRuleVariablesAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 }
