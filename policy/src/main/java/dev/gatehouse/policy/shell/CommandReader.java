@@ -569,6 +569,12 @@ final class CommandReader {
      * bash reads them as the command's arguments.
      */
     final List<Word> extraArgs = new ArrayList<>();
+    /**
+     * The input as the redirections written after the command's words left it ({@code bash <<<x
+     * 0<&3}: the grammar hangs the here-string on the command and 0<&3 after it), null when they
+     * do not set it: bash applies them after the command's own.
+     */
+    Feed later;
   }
 
   private void redirected(TSNode n, Ctx c, int depth) {
@@ -578,7 +584,17 @@ final class CommandReader {
       TSNode ch = n.getChild(i);
       String t = ch.getType();
       if (t.equals("file_redirect") || t.equals("heredoc_redirect") || t.equals("herestring_redirect")) {
+        ShellCommand.Stdin before = feed.stdin;
+        feed.stdin = null;
         redirect(ch, c, depth + 1, feed);
+        if (feed.stdin == null) {
+          feed.stdin = before;
+        } else {
+          feed.later = new Feed();
+          feed.later.stdin = feed.stdin;
+          feed.later.text = feed.text;
+          feed.later.textUnknown = feed.textUnknown;
+        }
       } else if (body == null && ch.isNamed()) {
         body = ch;
       } else {
@@ -628,7 +644,9 @@ final class CommandReader {
   private void redirect(TSNode n, Ctx c, int depth, Feed feed) {
     String t = n.getType();
     if (t.equals("heredoc_redirect")) {
-      heredoc(n, c, depth, feed);
+      TSNode d = n.getChildByFieldName("descriptor");
+      // bash 3<<EOF: the text is on descriptor 3; the input stays what it was.
+      heredoc(n, c, depth, d == null || d.isNull() || c.p.text(d).matches("0+") ? feed : new Feed());
       return;
     }
     if (t.equals("herestring_redirect")) {
@@ -692,6 +710,15 @@ final class CommandReader {
       boolean fdDup = op.endsWith("&") && (w.value().matches("[0-9]+-?") || w.value().equals("-"));
       if (!fdDup) {
         writes.add(new ShellReading.Redirect(w, c.p.text(n)));
+      }
+      if (fd != null && fd.matches("0+")) {
+        // 0>&N and 0>&N- put descriptor N on the input as 0<&N does (bash 3<&0 < f 0>&3 reads the
+        // session's input again, < f 0>&2 the terminal); 0>FILE opens a file for writing there,
+        // from which nothing is read. Redirections apply left to right: the last one is the input.
+        boolean descriptor = op.endsWith("&") && (!w.literal() || w.value().matches("[0-9]+-?"));
+        if (!(descriptor && w.value().matches("0+"))) {
+          feed.stdin = descriptor ? ShellCommand.Stdin.SUBSTITUTION : ShellCommand.Stdin.TERMINAL;
+        }
       }
     } else if (op.equals("<") && (fd == null || fd.matches("0+"))) {
       // bash < /dev/tty reads the terminal as much as bash alone does: the person's next lines.
@@ -1288,6 +1315,11 @@ final class CommandReader {
               && !ShellWords.gluedDescriptor(c.p, ch);
       nodes.add(word && t.equals("command_name") && ch.getNamedChildCount() == 1 ? ch.getNamedChild(0) : ch);
       isWord.add(word);
+    }
+    if (feed.later != null) {
+      feed.stdin = feed.later.stdin;
+      feed.text = feed.later.text;
+      feed.textUnknown = feed.later.textUnknown;
     }
     Word name = null;
     List<Word> args = new ArrayList<>();

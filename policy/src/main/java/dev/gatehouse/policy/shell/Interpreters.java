@@ -1,7 +1,9 @@
 package dev.gatehouse.policy.shell;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Shells and language interpreters: how an invocation gets its code — inline ({@code -c}, {@code
@@ -17,7 +19,13 @@ final class Interpreters {
     /** No code given: it reads standard input (a prompt when that is a terminal). */
     STDIN,
     /** It runs a module or does not run code ({@code python3 -m http.server}, {@code bash --version}). */
-    OTHER
+    OTHER,
+    /**
+     * A script by a name that may open the terminal or a descriptor rather than a file on disk
+     * ({@code bash /dev/tty}, {@code python3 /dev/std?n}, a relative {@code stdin} or {@code 0} in a
+     * working directory the text may have moved to {@code /dev} or {@code /proc/self/fd}).
+     */
+    TERMINAL
   }
 
   static final Set<String> LANGUAGES = Set.of("python", "python2", "python3", "pypy", "pypy3", "perl", "perl5", "ruby",
@@ -358,24 +366,138 @@ final class Interpreters {
     return first.startsWith("-") ? Source.STDIN : scriptOrStdin(first);
   }
 
-  /** A file name that is a file descriptor ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}). */
+  /**
+   * The name {@code v} as the kernel resolves it, as far as the name tells (symlinks aside, but for
+   * the descriptors'): {@code //}, {@code .} and {@code dir/..} collapsed; {@code /dev/fd}, {@code
+   * /dev/stdin}, {@code /dev/stdout}, {@code /dev/stderr} as {@code /proc/self/fd/…}; {@code
+   * /proc/X/task/Y/…} as {@code /proc/X/…}; {@code /proc/X/root} as the root. A relative name, or
+   * one under {@code /proc/X/cwd} or below a descriptor ({@code /dev/fd/3/stdin}, {@code
+   * /dev/fd/3/../stdin}: 3 may be a directory) starts in a directory the text does not know: it is
+   * returned relative. Unknown parts and patterns are kept as they are.
+   */
+  static String opened(String v) {
+    if (v.isEmpty() || v.equals("-")) {
+      return v;
+    }
+    boolean unknownDir = !v.startsWith("/");
+    List<String> out = new ArrayList<>();
+    for (String part : v.split("/+")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      boolean belowDescriptor = !unknownDir && out.size() == 4 && out.get(0).equals("proc") && out.get(2).equals("fd");
+      if (belowDescriptor) {
+        unknownDir = true;
+        out.clear();
+        if (part.equals("..")) {
+          continue;
+        }
+      }
+      if (part.equals("..")) {
+        if (!out.isEmpty()) {
+          out.remove(out.size() - 1);
+        }
+        continue;
+      }
+      out.add(part);
+      if (unknownDir) {
+        continue;
+      }
+      if (out.size() == 2 && out.get(0).equals("dev")) {
+        switch (part) {
+          case "fd" -> out = new ArrayList<>(List.of("proc", "self", "fd"));
+          case "stdin" -> out = new ArrayList<>(List.of("proc", "self", "fd", "0"));
+          case "stdout" -> out = new ArrayList<>(List.of("proc", "self", "fd", "1"));
+          case "stderr" -> out = new ArrayList<>(List.of("proc", "self", "fd", "2"));
+          default -> {}
+        }
+      } else if (out.size() == 4 && out.get(0).equals("proc") && out.get(2).equals("task")) {
+        out.subList(2, 4).clear();
+      } else if (out.size() == 3 && out.get(0).equals("proc") && part.equals("root")) {
+        out.clear();
+      } else if (out.size() == 3 && out.get(0).equals("proc") && part.equals("cwd")) {
+        unknownDir = true;
+        out.clear();
+      }
+    }
+    return (unknownDir ? "" : "/") + String.join("/", out);
+  }
+
+  /** A file name that is a file descriptor ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}), however spelt. */
   static boolean descriptorPath(String v) {
-    return v.equals("-") || v.matches("/+dev/+(stdin|fd/+[0-9]+)|/+proc/+(self|thread-self|[0-9]+)(/+task/+[0-9]+)?/+fd/+[0-9]+");
+    return v.equals("-") || opened(v).matches("/proc/[^/]+/fd/([0-9]+|" + Word.UNKNOWN + "+)");
   }
 
   /**
    * A file name that opens the session's terminal: {@code /dev/tty}, {@code /dev/pts/N}, the
    * console, and the names of descriptors 0–2 ({@code /dev/stdin}, {@code /dev/fd/1}, {@code
-   * /proc/self/fd/2}, {@code /proc/$$/fd/0}), which are the terminal unless redirected. An unknown
-   * part where a number or a device name goes ({@code /dev/pts/$n}, {@code /proc/$$/fd/$k}) is
-   * taken to be one: a shell reading the terminal by name reads what the person types next,
-   * unjudged.
+   * /proc/self/fd/2}, {@code /proc/$$/fd/0}), which are the terminal unless redirected, however
+   * spelt ({@code /dev/./stdin}, {@code /usr/../dev/stdin}, {@code /proc/self/root/dev/tty}). A
+   * pattern or an unknown part that could continue the name under {@code /dev} or {@code /proc}
+   * ({@code /dev/pts/$n}, {@code /d?v/stdin}, {@code /proc/*}{@code /fd/0}) is taken to be one: a
+   * shell reading the terminal by name reads what the person types next, unjudged.
    */
   static boolean terminalPath(String v) {
-    String any = "[0-9]+|" + Word.UNKNOWN + "+";
-    return v.matches("/+dev/+(tty[0-9A-Za-z]*|pts/+(" + any + ")|console|stdin|stdout|stderr|fd/+([012]|" + Word.UNKNOWN + "+)|"
-        + Word.UNKNOWN + ".*)")
-        || v.matches("/+proc/+(self|thread-self|" + any + ")(/+task/+(" + any + "))?/+fd/+([012]|" + Word.UNKNOWN + "+)");
+    String r = opened(v);
+    String any = "[^/]+";
+    if (r.matches("/dev/(tty[0-9A-Za-z]*|pts/" + any + "|console|char/.*)")
+        || r.matches("/proc/" + any + "/fd/([012]|" + Word.UNKNOWN + "+)")) {
+      return true;
+    }
+    int open = firstOpen(r);
+    if (open == r.length() || !r.startsWith("/") || descriptorPath(v)) {
+      return false;
+    }
+    String known = r.substring(0, open);
+    return "/dev/".startsWith(known) || "/proc/".startsWith(known) || known.startsWith("/dev/") || known.startsWith("/proc/");
+  }
+
+  /** Where the first unknown part or pattern character of {@code r} is; its length when there is none. */
+  private static int firstOpen(String r) {
+    for (int i = 0; i < r.length(); i++) {
+      char ch = r.charAt(i);
+      if (ch == Word.UNKNOWN || ch == '*' || ch == '?' || ch == '[' || ch == '{'
+          || (ch == '@' || ch == '!' || ch == '+') && i + 1 < r.length() && r.charAt(i + 1) == '(') {
+        return i;
+      }
+    }
+    return r.length();
+  }
+
+  /** The last part of a name under {@code /dev} or {@code /proc} that opens the terminal or a descriptor. */
+  private static final Pattern TERMINAL_LEAF = Pattern.compile("stdin|stdout|stderr|tty[0-9A-Za-z]*|console|[0-9]+(:[0-9]+)?");
+
+  /** Such names, for a pattern to be tried on. */
+  private static final List<String> TERMINAL_LEAVES = List.of("stdin", "stdout", "stderr", "tty", "tty1", "ttyS0", "console",
+      "0", "1", "2", "3", "9", "10", "255", "136:0");
+
+  /**
+   * Whether the script name {@code v} may open the terminal or a descriptor: a {@link
+   * #terminalPath} or {@link #descriptorPath} however spelt, or a name whose directory is not
+   * known (relative: the working directory may be {@code /dev} or {@code /dev/fd} after a {@code
+   * cd}, at the prompt after an earlier line's; an unknown part or a pattern in the directory; a
+   * {@code .} or {@code source} of a bare name searches {@code PATH}) and whose last part is, or
+   * could be, such a name ({@code stdin}, {@code 0}, {@code tty}, {@code $f}, {@code std?n}).
+   */
+  static boolean namesTerminal(String v) {
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String w : words) {
+      if (terminalPath(w) || descriptorPath(w)) {
+        return true;
+      }
+      String r = opened(w);
+      int slash = r.lastIndexOf('/');
+      String leaf = r.substring(slash + 1);
+      boolean dirKnown = r.startsWith("/") && firstOpen(r) > slash;
+      if (leaf.indexOf(Word.UNKNOWN) >= 0 || !dirKnown && (TERMINAL_LEAF.matcher(leaf).matches()
+          || PathPatterns.hasGlob(leaf) && PathPatterns.componentCouldBe(leaf, TERMINAL_LEAVES))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -389,10 +511,14 @@ final class Interpreters {
     if (!w.literal() || v.isEmpty() || w.source().startsWith("<(") || w.source().startsWith(">(")) {
       return false;
     }
-    if (terminalPath(v) || descriptorPath(v) || v.matches("/+proc/+.*/fd(/.*)?")) {
+    String r = opened(v);
+    if (terminalPath(v) || descriptorPath(v) || r.matches("/proc/.*/fd(/.*)?")) {
       return false;
     }
-    return !v.matches("/+dev/+.*") || v.matches("/+dev/+null");
+    if (!r.startsWith("/")) {
+      return !namesTerminal(v);
+    }
+    return !r.startsWith("/dev/") || r.equals("/dev/null");
   }
 
   /**
@@ -411,15 +537,25 @@ final class Interpreters {
         return true;
       }
     }
-    return false;
+    if (c.name().equals("source") || c.name().equals(".")) {
+      Word f = sourcedFile(c);
+      return f != null && namesTerminal(f.value());
+    }
+    return source(c) == Source.TERMINAL;
+  }
+
+  /** The file {@code source} or {@code .} reads; null when none is given. */
+  private static Word sourcedFile(ShellCommand c) {
+    List<Word> a = c.args();
+    return a.isEmpty() ? null : a.get(a.get(0).value().equals("--") && a.size() > 1 ? 1 : 0);
   }
 
   /** A script read from a descriptor is code from standard input or from a file the text opened: not a script on disk. */
   private static Source scriptOrStdin(String v) {
     if (!descriptorPath(v)) {
-      return Source.SCRIPT;
+      return namesTerminal(v) ? Source.TERMINAL : Source.SCRIPT;
     }
-    return v.matches("-|/+dev/+(stdin|fd/+0)|.*/fd/+0") ? Source.STDIN : Source.INLINE;
+    return v.equals("-") || opened(v).matches("/proc/[^/]+/fd/0") ? Source.STDIN : Source.INLINE;
   }
 
   private static Source shellSource(List<Word> a) {
@@ -459,12 +595,11 @@ final class Interpreters {
     return Source.STDIN;
   }
 
-  private static final Set<String> STDIN_FILES = Set.of("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-");
-
-  /** A shell or interpreter that takes its code from standard input ({@code . /dev/stdin} too). */
+  /** A shell or interpreter that takes its code from standard input ({@code . /dev/stdin} too, however spelt). */
   static boolean readsCodeFromStdin(ShellCommand c) {
     if (c.name().equals("source") || c.name().equals(".")) {
-      return !c.args().isEmpty() && STDIN_FILES.contains(c.args().get(c.args().get(0).value().equals("--") && c.args().size() > 1 ? 1 : 0).value());
+      Word f = sourcedFile(c);
+      return f != null && scriptOrStdin(f.value()) == Source.STDIN;
     }
     return isShellOrLanguage(c.name()) && source(c) == Source.STDIN;
   }

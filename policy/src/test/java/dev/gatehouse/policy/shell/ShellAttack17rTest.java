@@ -124,7 +124,11 @@ class ShellAttack17rTest {
       "cd /dev/fd && bash 0",
       "cd /proc/self/fd && bash 0",
       "cd /dev; . stdin",
-      "PATH=/dev:$PATH; . stdin"})
+      "PATH=/dev:$PATH; . stdin",
+      "bash ../../../../../../../../../../dev/stdin",
+      "bash /proc/self/cwd/../../../../../../../../../../dev/stdin",
+      "exec 3</dev; bash /dev/fd/3/stdin",
+      "exec 3</dev; bash /dev/fd/3/./stdin"})
   void aShellReadingTheSessionsInputByAnotherNameIsANestedShell(String template, @TempDir Path tmp) throws Exception {
     assertExecInputNotRun(template, "touch WITNESS\n", tmp);
   }
@@ -136,7 +140,10 @@ class ShellAttack17rTest {
       "python3 /usr/../dev/stdin",
       "python3 /dev/std?n",
       "python3 /d?v/stdin",
-      "python3 /dev/fd/[0]"})
+      "python3 /dev/fd/[0]",
+      "f=/dev/stdin; python3 \"$f\"",
+      "python3 /proc/self/task/*/fd/0",
+      "python3 /dev/{stdin,null}"})
   void pythonReadingTheSessionsInputByAnotherNameIsANestedShell(String template, @TempDir Path tmp) throws Exception {
     assertExecInputNotRun(template, "import os; os.system('touch WITNESS')\n", tmp);
   }
@@ -159,7 +166,9 @@ class ShellAttack17rTest {
       "bash 3<&0 0< /etc/hostname 0>&3",
       "sh -s 3<&0 < /etc/hostname 0>&3",
       "exec 3<&0; bash < /etc/hostname 0>&3",
-      "exec 3<&0; bash <<<'echo hi' 0>&3"})
+      "exec 3<&0; bash <<<'echo hi' 0>&3",
+      "exec 3<&0; bash <<<'echo hi' 0<&3",
+      "bash 3<<EOF\necho hi\nEOF"})
   void inputDuplicatedOntoZeroByGreaterAndIsTheSessionsInput(String template, @TempDir Path tmp) throws Exception {
     assertExecInputNotRun(template, "touch WITNESS\n", tmp);
   }
@@ -170,7 +179,8 @@ class ShellAttack17rTest {
       "bash < /etc/hostname 0>&2",
       "bash < /etc/hostname 0>&1",
       "bash 0< /etc/hostname 0>&2",
-      "sh -s < /etc/hostname 0>&2"})
+      "sh -s < /etc/hostname 0>&2",
+      "bash <<<'echo hi' 0</dev/tty"})
   void inputDuplicatedOntoZeroFromTheTerminalIsANestedShell(String template, @TempDir Path tmp) throws Exception {
     assertTerminalInputNotRun(template, "touch WITNESS\nexit\n", tmp);
   }
