@@ -227,7 +227,12 @@ public enum ShellClass {
    * A value only known when it runs counts.
    */
   static boolean makeRuleCode(String name, Word value) {
-    boolean program = MAKE_PROGRAM_VARS.contains(name) || name.matches("(COMPILE|LINK|PREPROCESS|LINT)\\..*");
+    if (name.equals(".SHELLFLAGS")) {
+      return !plainShellFlags(value);
+    }
+    // Every NAME.suffix (COMPILE.c, LINK.o, YACC.y, LEX.l, PREPROCESS.S) and CHECKOUT,v is a
+    // command line of a built-in rule.
+    boolean program = MAKE_PROGRAM_VARS.contains(name) || name.matches("(?s).+[.,].*");
     if (!program && !name.matches("[A-Z0-9_]*FLAGS|LDLIBS|LOADLIBES|TARGET_ARCH|TARGET_MACH|OUTPUT_OPTION")) {
       return false;
     }
@@ -255,6 +260,46 @@ public enum ShellClass {
       }
     }
     return compilerDriverRuns(new ShellCommand("cc", "cc", words, "cc " + v, List.of(), ShellCommand.Stdin.TERMINAL, List.of()));
+  }
+
+  /** The shells make may run its recipes with ({@code SHELL}, {@code MAKESHELL}): the recipe line stays shell code read as such. */
+  private static final Pattern PLAIN_MAKE_SHELL = Pattern.compile("(/usr)?(/bin/)?(sh|bash|dash)");
+
+  /**
+   * make runs every recipe line as {@code $(SHELL) $(.SHELLFLAGS) LINE}: a {@code SHELL} (or
+   * MS-DOS's {@code MAKESHELL}) on make's command line that is no plain shell runs its own program
+   * with the line as an argument ({@code SHELL=/usr/bin/env .SHELLFLAGS='touch W'}). make never
+   * takes {@code SHELL} from the environment, also not with {@code -e} (POSIX; GNU make 4.3 checked);
+   * {@code .SHELLFLAGS} it takes from the environment ({@code env .SHELLFLAGS=… make}) as from
+   * its command line.
+   */
+  static boolean makeShellCode(String name, Word value) {
+    return (name.equals("SHELL") || name.equals("MAKESHELL"))
+        && !(value.literal() && PLAIN_MAKE_SHELL.matcher(value.value().strip()).matches());
+  }
+
+  /**
+   * Flags a plain shell takes before {@code -c}: set options ({@code -e}, {@code -x}, {@code -o
+   * pipefail}, {@code -O extglob}) ending with a {@code c}; not {@code -s} or {@code -i} (they read
+   * the session's input), nor a word the shell would take for a script or its argument.
+   */
+  private static boolean plainShellFlags(Word value) {
+    if (!value.literal()) {
+      return false;
+    }
+    String[] words = value.value().strip().split("[ \t]+");
+    boolean c = false;
+    for (int i = 0; i < words.length; i++) {
+      String w = words[i];
+      if (w.matches("[-+][oO]") && i + 1 < words.length && words[i + 1].matches("[a-z_]+")) {
+        i++;
+      } else if (w.matches("[-+][aefhuvxBCEHPTnbmckt]+")) {
+        c |= w.indexOf('c') > 0;
+      } else {
+        return false;
+      }
+    }
+    return c;
   }
 
   /**
@@ -1028,7 +1073,17 @@ public enum ShellClass {
   private static final Pattern GIT_CONFIG_FILE = Pattern.compile(
       "(?s)(.*/)?(\\.git(/.*)?|\\.gitconfig|config|config\\.worktree|hooks(/[^/]*)?)");
 
-  /** A command that writes (or makes executable) a file of {@link #GIT_CONFIG_FILE}: its target operands. */
+  /**
+   * A command that may write git's configuration or hooks: a file of {@link #GIT_CONFIG_FILE} as
+   * the target operand of a known writer, or, failing closed, a git location named anywhere in the
+   * words of any program not known to only read ({@link #GIT_READERS}): {@code uniq IN OUT},
+   * {@code sort -o}, {@code iconv -o}, {@code xxd -r - OUT}, sed's {@code w FILE} and awk's {@code
+   * print > "FILE"} (the path inside the script word), {@code tar -C r/.git -x}. cp, mv, install
+   * and rsync read their sources ({@code cp .git/config /tmp/backup}): every other word counts,
+   * the sources too when cp links rather than copies ({@code -s}, {@code -l}); ln's target is the
+   * file the link writes through. What a wrapper runs is judged as its own command; its own
+   * options count here ({@code env -C r/.git …}).
+   */
   private static boolean writesGitConfig(ShellCommand c) {
     String n = c.name();
     List<String> ops = operands(c).stream().map(Word::value).toList();
@@ -1041,7 +1096,197 @@ public enum ShellClass {
       case "dd" -> c.argValues().stream().filter(v -> v.startsWith("of=")).map(v -> v.substring(3)).toList();
       default -> List.of();
     };
-    return targets.stream().anyMatch(ShellClass::gitConfigFile);
+    if (targets.stream().anyMatch(ShellClass::gitConfigFile)) {
+      return true;
+    }
+    return namedWords(c).stream().anyMatch(ShellClass::namesGitLocation);
+  }
+
+  /**
+   * Programs that only read the files they name (their writes, if any, are judged elsewhere:
+   * git's by its own rules, what find runs as its own command).
+   */
+  private static final Set<String> GIT_READERS = Set.of("cat", "tac", "less", "more", "head", "tail", "grep", "egrep",
+      "fgrep", "zgrep", "rg", "diff", "cmp", "ls", "stat", "wc", "file", "md5sum", "sha1sum", "sha224sum", "sha256sum",
+      "sha384sum", "sha512sum", "b2sum", "cksum", "sum", "od", "hexdump", "strings", "git", "test", "[", "[[", "realpath",
+      "readlink", "basename", "dirname", "cd", "pushd", "popd", "du", "find");
+
+  /** The words of {@code c} that may name a file it writes, for {@link #writesGitConfig}. */
+  private static List<Word> namedWords(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    List<String> av = c.argValues();
+    if (GIT_READERS.contains(n)) {
+      switch (n) {
+        case "less" -> {
+          // -o/-O FILE (--log-file, --LOG-FILE) copies the input to FILE, also at the end of a bundle.
+          return av.stream().anyMatch(v -> v.matches("(?s)-[^-]*[oO].*") || Wrappers.longOption(v, "log-file")
+              || Wrappers.longOption(v, "LOG-FILE")) ? a : List.of();
+        }
+        case "find" -> {
+          for (int i = 0; i < av.size(); i++) {
+            String v = av.get(i);
+            if (v.matches("-(delete|fprint0?|fprintf|fls)")) {
+              return a;
+            }
+            if (v.matches("-(exec|execdir|ok|okdir)") && (i + 1 >= a.size() || !a.get(i + 1).literal()
+                || !GIT_READERS.contains(av.get(i + 1).replaceFirst(".*/", "")))) {
+              return a;
+            }
+          }
+          return List.of();
+        }
+        case "git" -> {
+          // show/diff/log --output=FILE, format-patch -o/--output-directory, archive -o: git writes FILE.
+          List<Word> out = new ArrayList<>();
+          for (int i = 0; i < av.size(); i++) {
+            String v = av.get(i);
+            if (v.startsWith("--o") || v.matches("-o.+")) {
+              out.add(a.get(i));
+            } else if (v.equals("-o") && i + 1 < a.size()) {
+              out.add(a.get(i + 1));
+            }
+          }
+          return out;
+        }
+        default -> {
+          return List.of();
+        }
+      }
+    }
+    List<Word> own = a;
+    for (Wrappers.Step s : Wrappers.unwrap(n, a)) {
+      if (s instanceof Wrappers.Inner in && in.words().size() <= own.size()
+          && own.subList(own.size() - in.words().size(), own.size()).equals(in.words())) {
+        own = own.subList(0, own.size() - in.words().size());
+      }
+    }
+    switch (n) {
+      case "cp", "mv", "install", "rsync" -> {
+        boolean links = n.equals("cp") && av.stream().anyMatch(v -> v.matches("-[^-]*[sl].*")
+            || Wrappers.longOption(v, "symbolic-link") || Wrappers.longOption(v, "link"));
+        List<Word> ops = operands(c);
+        if (links || ops.size() < 2 || av.stream().anyMatch(v -> v.startsWith("-t") || v.startsWith("--target"))) {
+          return a;
+        }
+        List<Word> sources = ops.subList(0, ops.size() - 1);
+        return a.stream().filter(w -> !sources.contains(w)).toList();
+      }
+      case "dd" -> {
+        return a.stream().filter(w -> !w.value().startsWith("if=")).toList();
+      }
+      case "sed", "gsed", "awk", "gawk", "mawk", "nawk" -> {
+        // The files a script reads (sed -n p .git/config) are no writes; its words (w FILE, print >
+        // "FILE") and awk's assignments (-v f=…, f=… among the files) count. sed -i is a target above.
+        ToolScripts.Source src = n.contains("sed") ? ToolScripts.sedSource(a) : ToolScripts.awkSource(a);
+        List<Word> reads = operands(c).stream().filter(w -> !src.inline().contains(w) && w.value().indexOf('=') < 0).toList();
+        return a.stream().filter(w -> !reads.contains(w)).toList();
+      }
+      case "tar", "gtar", "bsdtar" -> {
+        // Creating or listing an archive reads its operands (tar czf repo.tgz .git); its options and
+        // their values count (the archive, --index-file). Any other mode may write under -C DIR.
+        boolean old = !av.isEmpty() && !av.get(0).startsWith("-");
+        String modes = av.stream().filter(v -> v.matches("-[^-].*")).map(v -> v.replaceFirst("[bCfFgHIKLNTVX].*", ""))
+            .reduce(old ? av.get(0) : "", String::concat);
+        boolean reads = modes.matches("[^xruA]*[ctd][^xruA]*") && av.stream().noneMatch(v -> v.startsWith("--")
+            && !v.matches("--(c|cr|cre|crea|creat|create|l|li|lis|list|d|di|dif|diff|com|comp|compa|compar|compare)([= ].*)?")
+            && (Wrappers.longOption(v, "extract") || Wrappers.longOption(v, "get") || Wrappers.longOption(v, "append")
+                || Wrappers.longOption(v, "update") || Wrappers.longOption(v, "delete") || Wrappers.longOption(v, "catenate")
+                || Wrappers.longOption(v, "concatenate")));
+        List<Word> kept = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          // --exclude=.git names what not to read or write.
+          if (!av.get(i).matches("--(exclude|exclude-from|exclude-tag[a-z-]*)(=.*)?")
+              && !(i > 0 && av.get(i - 1).matches("--(exclude|exclude-from|exclude-tag[a-z-]*)|-X"))) {
+            kept.add(a.get(i));
+          }
+        }
+        if (!reads) {
+          return kept;
+        }
+        int bundled = old ? (int) av.get(0).chars().filter(ch -> "bCfFgHIKLNTVX".indexOf(ch) >= 0).count() : 0;
+        List<Word> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          String v = av.get(i);
+          if ((i <= bundled && old || v.startsWith("-") || Wrappers.mayBeOptionValue(av, i, "bCfFgHIKLNTVX"))
+              && kept.contains(a.get(i))) {
+            out.add(a.get(i));
+          }
+        }
+        return out;
+      }
+      default -> {
+        return own;
+      }
+    }
+  }
+
+  /**
+   * A word that names a git location: in a {@code .git} directory or the directory itself (a
+   * {@code .git} file redirects the repository), {@code .gitconfig}, XDG {@code git/config}, a
+   * relative {@code hooks/…} (the working directory may be a repository's git directory), found
+   * anywhere in the word (a script's {@code w FILE}, an option's value); a pattern or brace whose
+   * component could be one of these; a word only known when it runs whose known end is {@code
+   * /config} or {@code /hooks/…} ({@code "$(ls -d r/.g*)"/config}).
+   */
+  static boolean namesGitLocation(Word w) {
+    String v = w.value();
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    if (u >= 0 && v.substring(u + 1).matches("(?s)/(config|config\\.worktree|hooks(/[^/]*)?)/?")) {
+      return true;
+    }
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      if (GIT_LOCATION.matcher(x).find()) {
+        return true;
+      }
+      if (PathPatterns.hasGlob(x)) {
+        for (String part : x.split("[/\\s\"'=:>]+")) {
+          if (PathPatterns.componentCouldBe(part, Set.of(".git", ".gitconfig"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern GIT_LOCATION = Pattern.compile("(?i)\\.git(/|$|[^a-z0-9_.\\-])|\\.gitconfig"
+      + "|(^|[^a-z0-9_.\\-])git/config|(^|[\\s\"'=:>(,])(\\./)?hooks(/|$)");
+
+  /**
+   * After a {@code cd}/{@code pushd} into a git directory ({@code cd r/.git}, {@code cd
+   * ~/.config/git}, a hooks directory), or into one only known when it runs, a relative path may
+   * be a configuration file or hook: every later command of the text that may write a file there
+   * counts (for a directory only known when it runs: one naming {@code config} or {@code hooks}).
+   */
+  static Optional<String> writesGitConfigAfterCd(ShellReading r) {
+    int entered = 0; // 0: none, 1: a directory only known when it runs, 2: a git directory
+    for (ShellCommand c : r.commands()) {
+      if (c.name().equals("cd") || c.name().equals("pushd")) {
+        for (Word w : operands(c)) {
+          String v = w.value();
+          if (v.indexOf(Word.UNKNOWN) >= 0) {
+            entered = Math.max(entered, 1);
+          } else if (namesGitLocation(w) || normalize(v).matches("(?is)(.*/)?(\\.config/git|[^/]*\\.git)/?|(\\./)?hooks(/.*)?")) {
+            entered = 2;
+          }
+        }
+        continue;
+      }
+      if (entered == 0) {
+        continue;
+      }
+      List<Word> words = namedWords(c);
+      if (!words.isEmpty() && (entered == 2 && !GIT_READERS.contains(c.name()) || words.stream().anyMatch(w ->
+          w.value().matches("(?s)(\\./)?(config|config\\.worktree|hooks(/.*)?)")))) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -1367,8 +1612,14 @@ public enum ShellClass {
         continue;
       }
       int eq = v.indexOf('=');
+      // make strips the blanks around a command-line variable's name ('CC = touch W --').
+      String name = eq > 0 ? v.substring(0, eq).replaceFirst("[:+?\\s]+$", "").strip() : "";
+      Word value = new Word(v, v.substring(eq + 1), w.literal());
       if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || v.substring(eq + 1).matches("(?s).*[$;|&`()<>\n].*")
-          || makeRuleCode(v.substring(0, eq).replaceFirst("[:+?]+$", ""), new Word(v, v.substring(eq + 1), w.literal())))) {
+          || makeRuleCode(name, value) || makeShellCode(name, value)
+          // make reads MAKEFLAGS given here as from the environment, and exports a command-line
+          // variable to its recipes: the variables programs read as code count as on the line.
+          || !value.value().isEmpty() && (CODE_OPTION_VARS.contains(name) || CONFIG_HOME_VARS.contains(name)))) {
         return true;
       }
     }
@@ -1445,6 +1696,9 @@ public enum ShellClass {
       return interactiveFlag || s == Interpreters.Source.STDIN && c.inputMayBeTerminal();
     }
     List<String> a = c.argValues();
+    if (lineEditorOnInput(c)) {
+      return true;
+    }
     switch (n) {
       case "su", "runuser", "ksu" -> {
         return a.stream().noneMatch(v -> v.equals("-c") || v.matches("-[a-zA-Z]*c[a-zA-Z]*") || v.startsWith("--command")
@@ -1498,6 +1752,25 @@ public enum ShellClass {
         return false;
       }
     }
+  }
+
+  /**
+   * A line editor reading its commands from the session's input, which runs {@code !CMD} lines:
+   * {@code ed} (not {@code red}, restricted: it refuses {@code !}), {@code ex} and vim under any of
+   * its names in Ex mode ({@code -e}, {@code -E}, also in a bundle: {@code -es}). On an exec
+   * request that input is the client's data, at the prompt the person's typing. Visual vim
+   * ({@code vim FILE}) is the editor limit the policy documents, and stays allowed.
+   */
+  private static boolean lineEditorOnInput(ShellCommand c) {
+    String n = c.name();
+    List<String> a = c.argValues();
+    if (!c.inputMayBeTerminal() || a.stream().anyMatch(v -> v.matches("--version|--help|-h"))) {
+      return false;
+    }
+    if (n.equals("ed")) {
+      return !a.contains("-V");
+    }
+    return VIM_NAMES.contains(n) && (n.equals("ex") || a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[eE][A-Za-z]*")));
   }
 
   /**

@@ -340,6 +340,9 @@ public final class ShellJudge {
     for (ShellReading.FunctionDefinition f : r.functions()) {
       c.function(f, knownNames).ifPresent(found::add);
     }
+    if (c == ShellClass.INTERPRETER_INLINE) {
+      ShellClass.writesGitConfigAfterCd(r).ifPresent(found::add);
+    }
     if (found.isEmpty()) {
       return Verdict.ALLOW;
     }

@@ -241,4 +241,38 @@ class ShellAttack17rTest {
   void makesRecipeShellAndDottedRuleVariablesAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  /**
+   * Found while fixing the above: make strips the blanks around a command-line variable's name
+   * ({@code 'CC = touch W --'} is {@code CC}), reads {@code MAKEFLAGS} given on its command line
+   * (its {@code SHELL=}/{@code .SHELLFLAGS=}), takes {@code .SHELLFLAGS} from the environment, and
+   * exports a command-line variable to its recipes ({@code GIT_CONFIG_PARAMETERS}); {@code env -C}
+   * enters the git directory for the program it runs; {@code cp -s} makes a link the next write
+   * goes through.
+   */
+  @ParameterizedTest(name = "make and git, found while fixing: {0}")
+  @ValueSource(strings = {
+      "echo 'int main(){}' > x.c; make 'CC = touch WITNESS --' x",
+      "echo 'all:;@echo hi' > Makefile; make 'MAKEFLAGS=SHELL=/usr/bin/touch .SHELLFLAGS=WITNESS'",
+      "echo 'all:;@echo hi' > Makefile; env '.SHELLFLAGS=-c \"touch WITNESS\";:' make",
+      "git init -q r && echo 'all:;@git -C r x' > Makefile && make \"GIT_CONFIG_PARAMETERS='alias.x'='!touch WITNESS'\"",
+      CFG + "env -C r/.git uniq ../../cfg config && git -C r status",
+      CFG + "cp -s $PWD/r/.git/config lnk && uniq cfg lnk && git -C r status"})
+  void foundWhileFixingMakeAndGitConfiguration(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** Everyday forms near the rules of groups 3-5 stay allowed (exec and typed). */
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {
+      "cat .git/config", "less .git/config", "grep url .git/config", "ls .git/hooks", "kubectl config view",
+      "npm config get x", "git config --get x", "cp .git/config /tmp/backup", "sed -n p .git/config",
+      "awk -F= '/url/{print $2}' .git/config", "tar czf repo.tgz .git", "tar czf x.tgz --exclude=.git .",
+      "find . -path ./.git -prune -o -type f -exec grep -l x {} +", "cd .git && ls", "git -C r status",
+      "vim file", "vi file", "red", "make", "make -j4 CC=gcc", "make SHELL=/bin/bash .SHELLFLAGS='-o pipefail -ec' x",
+      "make 'COMPILE.c=gcc -O2 -c' x", "vim -es < script.vim"})
+  void everydayFormsNearGroupsThreeToFiveStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
 }
