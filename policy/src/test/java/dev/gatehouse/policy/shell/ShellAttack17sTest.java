@@ -1,0 +1,168 @@
+package dev.gatehouse.policy.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Attack pass 17s on the shell judge (after the 17r fixes: script and input names resolved as the
+ * kernel does, {@code 0>&N}, line editors on the session's input, git configuration named by any
+ * non-reader, make's {@code SHELL}/{@code .SHELLFLAGS} and dotted variables). Each test asserts the
+ * secure outcome against real bash; the only command the texts run is {@code touch} of a file in a
+ * temporary directory. Every case is allowed by the exec (and the typed) judgement without {@code
+ * touch} in its commands.
+ *
+ * <p><b>The standard input by a link the line makes.</b> {@code Interpreters.opened}/{@code
+ * namesTerminal} resolve the spelling of a script or input name, not the symbolic links the same
+ * text creates: {@code ln -s /dev/stdin s && bash s}, {@code ln -s /proc/self/fd/0 s.sh && bash
+ * s.sh}, {@code ln -s /dev/stdin s; . ./s}, {@code ln -s /dev/stdin s; bash < s}, {@code cp -s
+ * /dev/stdin s; bash s}, {@code ln -s /dev/fd/0 x.py && python3 x.py} take {@code s} for a script
+ * (or input file) on disk, and run the exec request's data (at the prompt, what is typed next).
+ *
+ * <p><b>make's {@code MAKEFILES}.</b> GNU make reads every makefile named in {@code MAKEFILES}
+ * (environment or command line) before its own, and runs the {@code $(shell …)} in it while
+ * reading: {@code MAKEFILES=/dev/stdin make}, {@code make MAKEFILES=/dev/stdin}, {@code env
+ * MAKEFILES=/dev/./stdin make}, {@code export MAKEFILES=/proc/self/fd/0; make} are allowed (the
+ * variable is in neither the code-variable list nor {@code ShellClass.makeRuleCode}/{@code
+ * makeShellCode}), where {@code make -f /dev/stdin} is interpreter-inline.
+ *
+ * <p><b>git's configuration written by a name that does not say {@code .git}.</b> {@code
+ * ShellClass.writesGitConfig}'s fail-closed rule ({@code namesGitLocation}) looks for {@code .git},
+ * {@code .gitconfig}, {@code git/config} or a relative {@code hooks/} in the words; the known
+ * writers' targets are matched against the wider {@code GIT_CONFIG_FILE} (any {@code config}).
+ * A non-reader writing a git directory's {@code config} by another name is allowed: a
+ * separate git directory ({@code git init --separate-git-dir=g r && uniq cfg g/config}) or a bare
+ * one ({@code uniq cfg b/config}); the path found when it runs ({@code find r -name config -exec
+ * uniq cfg {} \;}, {@code find r -name config | xargs uniq cfg}: find is a reader and its {@code
+ * -exec} of a writer only counts its own words); {@code cd "$(find r -name hooks)" && uniq … ../config}
+ * and {@code … && uniq … ././config} (after a {@code cd} into a directory only known when it
+ * runs, only {@code (./)?config} counts); {@code env -C "$(git rev-parse --absolute-git-dir)" uniq
+ * … config} (env's own word is only known when it runs and does not end in {@code /config}).
+ *
+ * <p><b>xargs completing a command from the session's input.</b> {@code Wrappers} (xargs) judges
+ * the command xargs runs by the words written on the line, but xargs appends the words it reads
+ * from its input: on an exec request the client's data, at the prompt what is typed. Where the
+ * command is a shell, {@code env}, {@code nice} … the judge says its options are only known when it
+ * runs (unclassified), but {@code xargs git} (input {@code -c 'alias.x=!touch W' x}), {@code xargs
+ * git -C r}, {@code xargs find .} ({@code . -maxdepth 0 -exec touch W ;}), {@code xargs make}
+ * ({@code --eval=…}, {@code SHELL=… .SHELLFLAGS=…}), {@code xargs vim} ({@code -es '+!touch W'}),
+ * {@code xargs zip} ({@code -T -TT CMD}) and {@code xargs cp} (into {@code r/.git/config}) are
+ * allowed, and run what the input adds.
+ */
+class ShellAttack17sTest {
+  static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
+
+  /**
+   * The exec request's case: the text allowed by {@code judge} (or by {@code judgeTyped}), and bash
+   * given it with {@code input} (the client's data, then its end) on its standard input must not
+   * run touch.
+   */
+  private static void assertExecInputNotRun(String template, String input, Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String text = template.replace("WITNESS", w.toString());
+    ShellJudgement exec = DEFAULT.judge(text);
+    ShellJudgement typed = DEFAULT.judgeTyped(text);
+    if (!BashWitness.allowedWithoutTouch(exec) && !BashWitness.allowedWithoutTouch(typed)) {
+      return;
+    }
+    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text),
+        input.replace("WITNESS", w.toString()));
+    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran the touch of its input: %s",
+        text, exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+  }
+
+  /** A link to the standard input made on the line, then run as a script or read as the input. */
+  @ParameterizedTest(name = "stdin by a link: {0}")
+  @ValueSource(strings = {
+      "ln -s /dev/stdin s && bash s",
+      "ln -s /proc/self/fd/0 s.sh && bash s.sh",
+      "ln -s /dev/stdin s; . ./s",
+      "ln -s /dev/stdin s; bash < s",
+      "cp -s /dev/stdin s; bash s"})
+  void aShellReadingTheSessionsInputThroughALinkIsANestedShell(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "touch WITNESS\n", tmp);
+  }
+
+  @ParameterizedTest(name = "python, stdin by a link: {0}")
+  @ValueSource(strings = {"ln -s /dev/fd/0 x.py && python3 x.py"})
+  void pythonReadingTheSessionsInputThroughALinkIsANestedShell(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "import os; os.system('touch WITNESS')\n", tmp);
+  }
+
+  /** make reading a makefile named by MAKEFILES from the session's input. */
+  @ParameterizedTest(name = "MAKEFILES: {0}")
+  @ValueSource(strings = {
+      "MAKEFILES=/dev/stdin make",
+      "MAKEFILES=/dev/./stdin make",
+      "make MAKEFILES=/dev/stdin",
+      "env MAKEFILES=/dev/stdin make",
+      "export MAKEFILES=/proc/self/fd/0; make",
+      "echo 'all:;@:' > Makefile; MAKEFILES=/dev/stdin make"})
+  void makefilesFromTheSessionsInputAreJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "$(shell touch WITNESS)\n", tmp);
+  }
+
+  private static final String CFG = "git init -q r && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && ";
+
+  /** A git directory's config written by a non-reader under a name that does not say .git. */
+  @ParameterizedTest(name = "git config by another name: {0}")
+  @ValueSource(strings = {
+      "git init -q --separate-git-dir=g r && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && uniq cfg g/config && git -C r status",
+      "git init -q --bare b && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && uniq cfg b/config && git --git-dir=b --work-tree=. status",
+      CFG + "find r -name config -exec uniq cfg {} \\; && git -C r status",
+      CFG + "find r -name config | xargs uniq cfg && git -C r status",
+      CFG + "cd \"$(find r -name hooks)\" && uniq ../../../cfg ../config && cd ../../.. && git -C r status",
+      CFG + "cd \"$(find r -name .git)\" && uniq ../../cfg ././config && cd ../.. && git -C r status",
+      CFG + "env -C \"$(git -C r rev-parse --absolute-git-dir)\" uniq ../../cfg config && git -C r status"})
+  void gitConfigurationWrittenByAnotherNameIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** xargs appends the words of its input (the exec request's data) to the command it runs. */
+  @ParameterizedTest(name = "xargs git: {0}")
+  @ValueSource(strings = {"xargs git", "git init -q r; xargs git -C r", "xargs -r git", "xargs --arg-file=/dev/stdin git"})
+  void xargsCompletingGitFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "-c 'alias.x=!touch WITNESS' x\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs find: {0}")
+  @ValueSource(strings = {"xargs find .", "xargs -L1 find"})
+  void xargsCompletingFindFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, ". -maxdepth 0 -exec touch WITNESS ;\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs make: {0}")
+  @ValueSource(strings = {"xargs make"})
+  void xargsCompletingMakeFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "'--eval=all:;touch WITNESS'\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs make, recipe shell: {0}")
+  @ValueSource(strings = {"xargs make", "xargs make -f /dev/null"})
+  void xargsGivingMakeItsRecipeShellFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "SHELL=/usr/bin/touch .SHELLFLAGS=WITNESS -f /dev/null -E x:;:\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs vim: {0}")
+  @ValueSource(strings = {"xargs vim", "xargs vi"})
+  void xargsCompletingVimFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "-es '+!touch WITNESS' +q\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs zip: {0}")
+  @ValueSource(strings = {"echo a > f; xargs zip"})
+  void xargsCompletingZipFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "-q x.zip f -T -TT 'touch WITNESS'\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs cp: {0}")
+  @ValueSource(strings = {CFG + "xargs cp && git -C r status"})
+  void xargsCompletingCpIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "cfg r/.git/config\n", tmp);
+  }
+}
