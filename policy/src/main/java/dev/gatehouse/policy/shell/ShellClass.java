@@ -370,6 +370,47 @@ public enum ShellClass {
     return Optional.empty();
   }
 
+  /**
+   * Whether {@code c} is an {@code rm} xargs completes from its input where the words it reads may
+   * be options ({@code -rf --no-preserve-root /}): no {@code --} before them, and the input is not
+   * the names one {@code find} prints ({@code find . -name '*.log' | xargs rm -f}: each starts with
+   * a starting point). The session's data, {@code echo}'s or {@code ls}'s output ({@code -rf}) may.
+   */
+  static Optional<String> xargsDeleteOptions(ShellCommand c, List<ShellCommand> all) {
+    if (!c.name().equals("rm") || c.via().isEmpty() || !c.via().get(c.via().size() - 1).equals("xargs")
+        || c.args().isEmpty() || c.args().get(c.args().size() - 1).literal()) {
+      return Optional.empty();
+    }
+    for (Word w : c.args().subList(0, c.args().size() - 1)) {
+      if (w.value().equals("--")) {
+        return Optional.empty();
+      }
+    }
+    boolean findNames = c.stdin() == ShellCommand.Stdin.PIPE && c.upstream().equals(List.of("find"))
+        && all.stream().filter(f -> f.name().equals("find")).allMatch(ShellClass::printsNamesOnly);
+    return findNames ? Optional.empty() : Optional.of(c.text());
+  }
+
+  /** A find whose output is the names it finds, each starting with a starting point xargs does not split. */
+  private static boolean printsNamesOnly(ShellCommand f) {
+    boolean starts = true;
+    for (int i = 0; i < f.args().size(); i++) {
+      Word w = f.args().get(i);
+      String v = w.value();
+      if (starts && (v.matches("-[HLP]|-O[0-9]*") || v.equals("-D") && ++i > 0)) {
+        continue; // find's own options before the starting points
+      }
+      if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
+        starts = false;
+      }
+      // A starting point's blanks or quotes would be split by xargs; -printf, -ls and -exec print other text.
+      if (!w.literal() || starts && !v.matches("[A-Za-z0-9_./,+@%=:~-]+") || v.matches("-(f?printf|f?ls|exec(dir)?|ok(dir)?)")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code cd /}, {@code cd /etc}, {@code cd} (home), {@code cd ~}: the place a relative recursive delete would hit. */
   static boolean changesToRoot(ShellCommand c) {
     if (!c.name().equals("cd") && !c.name().equals("pushd")) {

@@ -72,6 +72,10 @@ public final class ShellJudge {
         if (uncertain.isPresent()) {
           v = v.strictest(policy.unclassified().verdict("recursive delete of a path only known when it runs: " + uncertain.get()));
         }
+        var fed = ShellClass.xargsDeleteOptions(c, r.commands());
+        if (fed.isPresent()) {
+          v = v.strictest(policy.unclassified().verdict("rm given options from xargs's input (-rf): " + fed.get()));
+        }
         var relative = ShellClass.relativeRootTarget(c);
         if (toRoot && (ShellClass.relativeRecursiveDelete(c) || relative.isPresent())) {
           String what = "cd to the root, then " + c.text();

@@ -1058,8 +1058,28 @@ final class Wrappers {
     }
     List<Word> words = new ArrayList<>(o.end >= a.size() ? List.of(new Word("echo", "echo", true)) : a.subList(o.end, a.size()));
     words.add(UNKNOWN_ARGS); // the arguments read from its input
+    Word program = words.get(0);
+    String base = program.value().substring(program.value().lastIndexOf('/') + 1);
+    if (program.literal() && !XARGS_ANY_WORDS.contains(base) && !base.equals("rm")) {
+      // The words it reads (the exec request's data, what is typed, another command's output) may
+      // be options or operands that decide what the program does (git -c alias.x=!CMD, find
+      // -exec, make --eval, vim +!CMD, zip -TT, cp into a git config): only known when it runs.
+      // rm is judged by the recursive-delete rule (ShellClass.uncertainDelete).
+      return List.of(new Inner(words, "xargs"), new Unknown("xargs gives " + program.shown()
+          + " words from its input, whose options and operands are only known when it runs"));
+    }
     return List.of(new Inner(words, "xargs"));
   }
+
+  /**
+   * Programs xargs may give any words: none has an option or operand that runs a command or writes
+   * a file's content (their manuals; {@code file -C} writes only a {@code NAME.mgc}), and kill's
+   * class is process-kill whatever it is given.
+   */
+  static final Set<String> XARGS_ANY_WORDS = Set.of("echo", "printf", "ls", "cat", "wc", "stat", "file", "basename",
+      "dirname", "realpath", "readlink", "du", "grep", "egrep", "fgrep", "head", "tail", "md5sum", "sha1sum",
+      "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum", "test", "true", "false", "touch", "mkdir",
+      "rmdir", "kill", "pkill", "killall");
 
   private static List<Step> find(List<Word> a) {
     List<Step> steps = new ArrayList<>();

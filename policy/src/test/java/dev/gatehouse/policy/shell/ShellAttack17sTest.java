@@ -165,4 +165,50 @@ class ShellAttack17sTest {
   void xargsCompletingCpIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
     assertExecInputNotRun(template, "cfg r/.git/config\n", tmp);
   }
+
+  @ParameterizedTest(name = "xargs writer: {0}")
+  @ValueSource(strings = {CFG + "xargs mv && git -C r status", CFG + "xargs install -m 644 && git -C r status"})
+  void xargsCompletingAWriterIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "cfg r/.git/config\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs dd: {0}")
+  @ValueSource(strings = {CFG + "xargs dd status=none && git -C r status"})
+  void xargsCompletingDdIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "if=cfg of=r/.git/config\n", tmp);
+  }
+
+  @ParameterizedTest(name = "xargs sort -o: {0}")
+  @ValueSource(strings = {"git init -q r && printf '[core]\\nfsmonitor = touch WITNESS;:\\n' > cfg && xargs sort && git -C r status"})
+  void xargsGivingSortAnOutputInGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
+    assertExecInputNotRun(template, "-o r/.git/config cfg\n", tmp);
+  }
+
+  /**
+   * Programs whose options from xargs's input run a command or write where they say, where running
+   * them here is not possible (no terminal for less's {@code !}, no unit for systemctl, no rsync
+   * installed), and rm given {@code -rf --no-preserve-root /}: not allowed.
+   */
+  @ParameterizedTest(name = "xargs, judged: {0}")
+  @ValueSource(strings = {"xargs systemctl", "xargs less", "xargs more", "xargs man", "xargs rsync", "xargs scp",
+      "xargs tee", "xargs uniq", "xargs sort", "xargs ln -sf", "xargs chmod 644", "xargs sqlite3 db", "xargs gdb",
+      "xargs docker", "xargs kubectl", "xargs psql", "xargs patch", "xargs curl", "xargs nice git", "xargs /usr/bin/git",
+      "xargs -0 git", "xargs -- git --", "xargs -n1 find", "xargs -P4 make", "xargs emacs", "xargs nano", "xargs ex",
+      "xargs unzip", "xargs gcc", "xargs groff", "xargs node", "xargs perl", "xargs ruby",
+      "echo --no-preserve-root -rf / | xargs rm", "ls | xargs rm -f", "xargs -a list rm", "xargs rm -f",
+      "find . -maxdepth 0 -printf '-rf /' | xargs rm -f", "find ' -rf ' | xargs rm"})
+  void xargsCompletingAProgramFromItsInputIsNotAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
+
+  /** What xargs gives any words to, and the names find prints to rm: still allowed. */
+  @ParameterizedTest(name = "xargs, everyday: {0}")
+  @ValueSource(strings = {"find . -name '*.log' | xargs rm -f", "find . -name '*.c' | xargs grep foo",
+      "ls | xargs -n1 echo", "xargs cat", "find . -type f -print0 | xargs -0 wc -l", "find . -print0 | xargs -0 rm -f",
+      "find /srv/app -type f -name '*.log' | xargs ls -lh", "xargs", "ls | xargs -n1 basename", "xargs rm -f --",
+      "find . -type f | xargs md5sum", "xargs du -sh", "xargs -r mkdir -p"})
+  void xargsGivingWordsToAHarmlessProgramIsAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
 }
