@@ -386,9 +386,28 @@ public enum ShellClass {
         return Optional.empty();
       }
     }
+    // Only NUL-separated names are names: without -0 xargs splits find's output at blanks (and
+    // reads quotes), so a directory named 'a -rf --no-preserve-root ' with a subdirectory ' b'
+    // hands rm the words -rf --no-preserve-root / b.
     boolean findNames = c.stdin() == ShellCommand.Stdin.PIPE && c.upstream().equals(List.of("find"))
-        && all.stream().filter(f -> f.name().equals("find")).allMatch(ShellClass::printsNamesOnly);
+        && all.stream().filter(f -> f.name().equals("find")).allMatch(f -> printsNamesOnly(f)
+            && f.argValues().contains("-print0"))
+        && all.stream().filter(x -> x.name().equals("xargs")).allMatch(ShellClass::splitsAtNulOnly);
     return findNames ? Optional.empty() : Optional.of(c.text());
+  }
+
+  /** xargs {@code -0}/{@code --null} (also in a bundle such as {@code -r0}) before the command it runs. */
+  private static boolean splitsAtNulOnly(ShellCommand xargs) {
+    for (Word w : xargs.args()) {
+      String v = w.value();
+      if (!w.literal() || !v.startsWith("-") || v.equals("--")) {
+        return false; // the command starts: no -0 before it
+      }
+      if (v.equals("--null") || v.matches("-[A-Za-z]*0[A-Za-z]*")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A find whose output is the names it finds, each starting with a starting point xargs does not split. */

@@ -196,7 +196,8 @@ class ShellAttack17sTest {
       "xargs -0 git", "xargs -- git --", "xargs -n1 find", "xargs -P4 make", "xargs emacs", "xargs nano", "xargs ex",
       "xargs unzip", "xargs gcc", "xargs groff", "xargs node", "xargs perl", "xargs ruby",
       "echo --no-preserve-root -rf / | xargs rm", "ls | xargs rm -f", "xargs -a list rm", "xargs rm -f",
-      "find . -maxdepth 0 -printf '-rf /' | xargs rm -f", "find ' -rf ' | xargs rm"})
+      "find . -maxdepth 0 -printf '-rf /' | xargs rm -f", "find ' -rf ' | xargs rm",
+      "find . -name '*.log' | xargs rm -f", "find . -print0 | xargs rm -f", "find . | xargs -0 rm -f"})
   void xargsCompletingAProgramFromItsInputIsNotAllowed(String text) {
     assertThat(DEFAULT.judge(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
     assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
@@ -204,11 +205,34 @@ class ShellAttack17sTest {
 
   /** What xargs gives any words to, and the names find prints to rm: still allowed. */
   @ParameterizedTest(name = "xargs, everyday: {0}")
-  @ValueSource(strings = {"find . -name '*.log' | xargs rm -f", "find . -name '*.c' | xargs grep foo",
-      "ls | xargs -n1 echo", "xargs cat", "find . -type f -print0 | xargs -0 wc -l", "find . -print0 | xargs -0 rm -f",
+  @ValueSource(strings = {"find . -name '*.log' -print0 | xargs -0 rm -f", "find . -name '*.c' | xargs grep foo",
+      "ls | xargs -n1 echo", "xargs cat", "find . -type f -print0 | xargs -0 wc -l", "find . -print0 | xargs -0 rm -f", "find . -print0 | xargs -r0 rm -f",
+      "find . -print0 | xargs --null rm -f",
       "find /srv/app -type f -name '*.log' | xargs ls -lh", "xargs", "ls | xargs -n1 basename", "xargs rm -f --",
       "find . -type f | xargs md5sum", "xargs du -sh", "xargs -r mkdir -p"})
   void xargsGivingWordsToAHarmlessProgramIsAllowed(String text) {
     assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
+
+  /**
+   * Names find prints, split by xargs at blanks: a directory named {@code a -r victim} hands rm
+   * the words {@code ./a -r victim}, and rm deletes the directory {@code victim} recursively (the
+   * same route reaches {@code rm -rf --no-preserve-root /}). Only NUL-separated names ({@code
+   * -print0 | xargs -0}) are names.
+   */
+  @org.junit.jupiter.api.Test
+  void findsNamesSplitByXargsDoNotAddOptionsToRm(@TempDir Path tmp) throws Exception {
+    String text = "find . -name 'a*' | xargs rm -f";
+    Files.createDirectories(tmp.resolve("a -r victim"));
+    Files.createDirectories(tmp.resolve("victim/sub"));
+    if (DEFAULT.judge(text).verdict() instanceof dev.gatehouse.policy.Verdict.Allow
+        || DEFAULT.judgeTyped(text).verdict() instanceof dev.gatehouse.policy.Verdict.Allow) {
+      BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), "");
+      assertThat(tmp.resolve("victim")).as("the guard allowed %s; rm deleted victim recursively", text).exists();
+    }
+    String safe = "find . -name 'a*' -print0 | xargs -0 rm -f";
+    assertThat(DEFAULT.judge(safe).verdict()).as(safe).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", safe), "");
+    assertThat(tmp.resolve("victim/sub")).as("NUL-separated names are only names").exists();
   }
 }
