@@ -140,6 +140,10 @@ final class Wrappers {
       case "flock" -> flock(a);
       case "watch" -> watch(a);
       case "xargs" -> xargs(a);
+      // GNU parallel joins its command words with the input (::: lists, files, standard input) and
+      // runs each line with a shell: code the guard can only know when it runs.
+      case "parallel", "sem" -> a.stream().allMatch(w -> w.literal() && w.value().matches("--?(version|help|citation)"))
+          ? List.of() : List.of(new Unknown(name + " runs its words joined with its input as shell code"));
       case "find" -> find(a);
       case "alias" -> {
         // An alias's value is code bash runs where the alias is used (expand_aliases can be turned on).

@@ -235,4 +235,17 @@ class ShellAttack17sTest {
     BashWitness.run(tmp, List.of("bash", "--norc", "--noprofile", "-c", safe), "");
     assertThat(tmp.resolve("victim/sub")).as("NUL-separated names are only names").exists();
   }
+
+  /**
+   * GNU parallel (and its {@code sem}) joins its command words with its input and runs each line
+   * with a shell; it was not read at all ({@code parallel 'touch W' ::: 1} allowed with {@code
+   * [parallel]}). Not installed here: judged only.
+   */
+  @ParameterizedTest(name = "parallel: {0}")
+  @ValueSource(strings = {"parallel 'touch W' ::: 1", "ls | parallel gzip", "parallel -j2 --pipe wc", "sem -j2 make"})
+  void gnuParallelIsNotAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label() + " " + DEFAULT.judge(text).verdict().rule()).as(text)
+        .isEqualTo("review unclassified");
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
 }
