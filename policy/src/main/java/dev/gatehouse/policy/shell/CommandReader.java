@@ -1461,6 +1461,11 @@ final class CommandReader {
       unclassified.add("dotglob makes patterns match hidden files, which the guard judges as bash's default does: "
           + shown(sc.text()));
     }
+    if (Interpreters.linksTerminal(sc)) {
+      // A later name for the terminal or a descriptor: what runs or reads it by that name (bash s,
+      // . ./s, bash < s) reads the session's input as a script on disk.
+      unclassified.add(sc.name() + " gives the terminal or a descriptor another name: " + shown(sc.text()));
+    }
     if (sc.name().equals("read") && ShellJudge.readsWithLineEditor(sc)) {
       // With a terminal (an exec request with one too), readline's shell-expand-line runs the
       // substitutions in what is typed into read: text the guard never sees.

@@ -501,6 +501,52 @@ final class Interpreters {
   }
 
   /**
+   * A command that gives the terminal or a descriptor another name, which a later {@code bash s},
+   * {@code . ./s} or {@code bash < s} then reads as a script on disk: {@code ln} (symbolic or hard,
+   * any options), {@code link} and {@code cp -s}/{@code -l} whose source may open the terminal or
+   * a descriptor ({@link #namesTerminal}: {@code /dev/stdin}, {@code /proc/self/fd/0}, {@code
+   * /dev/fd/0}, a name only known when it runs); {@code mv}, and {@code cp -P}/{@code -d}/{@code
+   * -a}/{@code -r} or {@code rsync -l}/{@code -a} (which copy a symbolic link as one; also with an
+   * option only known when it runs) of a source named as one ({@code mv /dev/stdin s}; a name
+   * wholly only known when it runs, {@code cp -r "$src" …}, stays theirs). The last operand is the
+   * new name, unless a target directory is given ({@code -t DIR}): then every operand counts.
+   */
+  static boolean linksTerminal(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    boolean unknownOption = a.stream().anyMatch(w -> !w.literal() && w.value().startsWith(String.valueOf(Word.UNKNOWN)));
+    // 2: makes a link (any source that may name the terminal counts); 1: moves or copies a
+    // symbolic link as one (a source named as the terminal or a descriptor counts).
+    int links = switch (n) {
+      case "ln", "link" -> 2;
+      case "mv" -> 1;
+      case "cp" -> a.stream().anyMatch(w -> w.value().matches("(?s)-[^-]*[sl].*")
+          || Wrappers.longOption(w.value(), "symbolic-link") || Wrappers.longOption(w.value(), "link")) ? 2
+          : unknownOption || a.stream().anyMatch(w -> w.value().matches("(?s)-[^-]*[PdarR].*")
+          || Wrappers.longOption(w.value(), "no-dereference") || Wrappers.longOption(w.value(), "archive")
+          || Wrappers.longOption(w.value(), "recursive")) ? 1 : 0;
+      case "rsync" -> unknownOption || a.stream().anyMatch(w -> w.value().matches("(?s)-[^-]*[la].*")
+          || Wrappers.longOption(w.value(), "links") || Wrappers.longOption(w.value(), "archive")) ? 1 : 0;
+      default -> 0;
+    };
+    if (links == 0) {
+      return false;
+    }
+    List<Word> ops = ShellClass.operands(c);
+    boolean targetDir = c.argValues().stream().anyMatch(v -> v.matches("(?s)-[^-]*t.*") && !n.equals("rsync")
+        || Wrappers.longOption(v, "target-directory"));
+    List<Word> sources = targetDir || ops.size() < 2 ? ops : ops.subList(0, ops.size() - 1);
+    for (Word w : sources) {
+      String v = w.value();
+      boolean named = terminalPath(v) || descriptorPath(v) || opened(v).matches("(?s)/proc/[^/]+/fd(/.*)?");
+      if (named || namesTerminal(v) && (links == 2 || v.indexOf(Word.UNKNOWN) < 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether {@code w} names a file on disk the way a script's file is named: a literal word, not
    * a process substitution, not a device under {@code /dev} (other than {@code /dev/null}) and not
    * a descriptor by name ({@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}). Anything else may

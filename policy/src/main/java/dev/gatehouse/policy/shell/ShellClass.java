@@ -174,7 +174,7 @@ public enum ShellClass {
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
       case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
           && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
-          || CONFIG_HOME_VARS.contains(v)
+          || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
@@ -276,6 +276,26 @@ public enum ShellClass {
   static boolean makeShellCode(String name, Word value) {
     return (name.equals("SHELL") || name.equals("MAKESHELL"))
         && !(value.literal() && PLAIN_MAKE_SHELL.matcher(value.value().strip()).matches());
+  }
+
+  /**
+   * GNU make expands {@code MAKEFILES} (from the environment or its command line) and reads every
+   * makefile it names before its own, running the {@code $(shell …)} in it while reading: as
+   * {@code make -f}, a name that is no file on disk ({@code /dev/stdin}, {@code /proc/self/fd/0},
+   * a name only known when it runs) is code the text feeds it, and a {@code $} is code make
+   * expands ({@code MAKEFILES='$(shell CMD)'}). A plain makefile's name is a script on disk.
+   */
+  static boolean makefilesCode(Word value) {
+    String v = value.value();
+    if (!value.literal() || v.indexOf('$') >= 0) {
+      return true;
+    }
+    for (String part : v.strip().split("[ \t\n]+")) {
+      if (!part.isEmpty() && !Interpreters.regularPath(new Word(part, part, true))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -1159,7 +1179,83 @@ public enum ShellClass {
     if (targets.stream().anyMatch(ShellClass::gitConfigFile)) {
       return true;
     }
+    if (n.equals("find") && findSelectsGitFile(c) && findRunsWriterOnFound(c)) {
+      return true;
+    }
     return namedWords(c).stream().anyMatch(ShellClass::namesGitLocation);
+  }
+
+  /** The names of git's configuration files, its directory and its hooks directory, as a path ends. */
+  private static final List<String> GIT_FILE_NAMES = List.of("config", "config.worktree", ".git", "hooks");
+
+  /** The hooks git runs (githooks(5)): a file of another name in {@code hooks/} runs nothing. */
+  private static final List<String> GIT_HOOK_NAMES = List.of("applypatch-msg", "pre-applypatch", "post-applypatch",
+      "pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-rebase", "post-checkout",
+      "post-merge", "pre-push", "pre-receive", "update", "proc-receive", "post-receive", "post-update",
+      "reference-transaction", "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
+      "fsmonitor-watchman", "p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit",
+      "post-index-change");
+
+  /**
+   * find's expression may select a git configuration file, hook or directory: a {@code -name}
+   * ({@code -iname}) that could be {@code config}, {@code .git}, {@code hooks} or a hook's name
+   * (find's patterns match a leading dot), a {@code -path} ({@code -wholename}, also {@code -i…})
+   * whose end could be one ({@code *}{@code /.git/*}: a {@code *} matches {@code /} there), any
+   * {@code -regex}, or a test only known when it runs.
+   */
+  static boolean findSelectsGitFile(ShellCommand c) {
+    List<Word> a = c.args();
+    List<String> leaves = new ArrayList<>(GIT_FILE_NAMES);
+    leaves.addAll(GIT_HOOK_NAMES);
+    for (int i = 0; i + 1 < a.size(); i++) {
+      String t = a.get(i).value();
+      if (!t.matches("-i?(name|path|wholename|regex)")) {
+        continue;
+      }
+      Word w = a.get(++i);
+      String v = w.value();
+      if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || t.endsWith("regex")) {
+        return true;
+      }
+      if (t.endsWith("name") && !t.endsWith("wholename")) {
+        Pattern g = PathPatterns.glob("x" + v);
+        if (leaves.stream().anyMatch(x -> g.matcher("x" + x).matches())) {
+          return true;
+        }
+        continue;
+      }
+      int star = v.lastIndexOf('*');
+      String tail = star < 0 ? v : v.substring(star + 1);
+      Pattern g = PathPatterns.glob("x" + tail);
+      for (String leaf : leaves) {
+        String end = (GIT_HOOK_NAMES.contains(leaf) ? "/hooks/" : "/") + leaf;
+        for (int k = 0; k <= end.length(); k++) {
+          String suffix = end.substring(k);
+          if ((star >= 0 || k == 0 || end.charAt(k - 1) == '/') && g.matcher("x" + suffix).matches()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** find's {@code -exec}/{@code -execdir}/{@code -ok}/{@code -okdir} of a program not known to only read, given the path found. */
+  private static boolean findRunsWriterOnFound(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).value().matches("-(exec|execdir|ok|okdir)")) {
+        continue;
+      }
+      boolean writer = i + 1 < a.size() && (!a.get(i + 1).literal()
+          || !GIT_READERS.contains(a.get(i + 1).value().replaceFirst(".*/", "")));
+      for (int j = i + 1; j < a.size() && !a.get(j).value().matches("[;+]"); j++) {
+        if (writer && a.get(j).value().contains("{}")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -1321,11 +1417,45 @@ public enum ShellClass {
    * After a {@code cd}/{@code pushd} into a git directory ({@code cd r/.git}, {@code cd
    * ~/.config/git}, a hooks directory), or into one only known when it runs, a relative path may
    * be a configuration file or hook: every later command of the text that may write a file there
-   * counts (for a directory only known when it runs: one naming {@code config} or {@code hooks}).
+   * counts (for a directory only known when it runs, {@code env -C} of one included: one naming a
+   * relative path ending in {@code config} or holding {@code hooks/}, {@code ../config}, {@code
+   * ././config}). A path under a git directory the text makes or names by a name without {@code
+   * .git} ({@code git init --bare b}, {@code --separate-git-dir=g}, {@code --git-dir=b}, {@code
+   * GIT_DIR=b}) counts as in {@code .git/}; xargs running a writer counts where a find of the text
+   * selects git's files ({@code find r -name config | xargs uniq cfg}).
    */
   static Optional<String> writesGitConfigAfterCd(ShellReading r) {
     int entered = 0; // 0: none, 1: a directory only known when it runs, 2: a git directory
+    Set<String> gitDirs = new java.util.HashSet<>();
+    boolean[] anyDir = {false}; // a git directory only known when it runs, or the working directory
     for (ShellCommand c : r.commands()) {
+      gitDirsMade(c, gitDirs, anyDir);
+    }
+    for (ShellReading.Assignment a : r.assignments()) {
+      if (a.variable().equals("GIT_DIR") && a.value() != null) {
+        addGitDir(a.value(), gitDirs, anyDir);
+      }
+    }
+    boolean foundGitFile = r.commands().stream().anyMatch(c -> c.name().equals("find") && findSelectsGitFile(c));
+    for (ShellCommand c : r.commands()) {
+      List<Word> named = namedWords(c);
+      if (named.stream().anyMatch(w -> {
+        String p = normalize(w.value());
+        return gitDirs.stream().anyMatch(d -> p.equals(d) || p.startsWith(d.equals("/") ? "/" : d + "/"))
+            || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|hooks(/.*)?)/?");
+      })) {
+        return Optional.of(c.text());
+      }
+      // find … -name config | xargs WRITER: xargs adds the paths found to the command's words.
+      if (foundGitFile && c.via().stream().anyMatch(v -> v.equals("xargs")) && !GIT_READERS.contains(c.name())) {
+        return Optional.of(c.text());
+      }
+    }
+    for (ShellCommand c : r.commands()) {
+      if (c.name().equals("env") && envChdirUnknown(c)) {
+        entered = Math.max(entered, 1);
+        continue;
+      }
       if (c.name().equals("cd") || c.name().equals("pushd")) {
         for (Word w : operands(c)) {
           String v = w.value();
@@ -1341,12 +1471,102 @@ public enum ShellClass {
         continue;
       }
       List<Word> words = namedWords(c);
+      // In a directory only known when it runs, any relative path may reach its git directory's
+      // files: ../config, ././config, ../hooks/pre-commit.
       if (!words.isEmpty() && (entered == 2 && !GIT_READERS.contains(c.name()) || words.stream().anyMatch(w ->
-          w.value().matches("(?s)(\\./)?(config|config\\.worktree|hooks(/.*)?)")))) {
+          w.value().matches("(?s)(?!/)(.*/)?(config|config\\.worktree)/?|(?!/)(.*/)?hooks(/.*)?")))) {
         return Optional.of(c.text());
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The git directories {@code c} makes or names by a name that need not say {@code .git}:
+   * {@code git init --bare DIR}, {@code git clone --bare}/{@code --mirror … DIR}, {@code
+   * --separate-git-dir[=]DIR} (init, clone), {@code git --git-dir[=]DIR}. Every word after a bare
+   * init's or clone's subcommand counts; a bare init without one (or {@code git --bare}) makes the
+   * working directory one.
+   */
+  private static void gitDirsMade(ShellCommand c, Set<String> dirs, boolean[] anyDir) {
+    if (!c.name().equals("git")) {
+      return;
+    }
+    List<Word> a = c.args();
+    List<String> av = c.argValues();
+    int sub = Wrappers.gitSubcommand(av);
+    for (int i = 0; i < a.size(); i++) {
+      String v = av.get(i);
+      boolean global = i < sub;
+      if (global && v.equals("--bare")) {
+        anyDir[0] = true;
+      }
+      if (global && v.startsWith("--git-dir") || !global && Wrappers.longOption(v, "separate-git-dir")) {
+        int eq = v.indexOf('=');
+        if (eq >= 0) {
+          addGitDir(new Word(v, v.substring(eq + 1), a.get(i).literal()), dirs, anyDir);
+        } else if (i + 1 < a.size()) {
+          addGitDir(a.get(++i), dirs, anyDir);
+        }
+      }
+    }
+    String s = sub < av.size() ? av.get(sub) : "";
+    if (!Set.of("init", "init-db", "clone").contains(s)) {
+      return;
+    }
+    List<String> rest = av.subList(sub + 1, av.size());
+    if (rest.stream().anyMatch(v -> v.startsWith("--") && (Wrappers.longOption(v, "bare") || s.equals("clone")
+        && Wrappers.longOption(v, "mirror")))) {
+      List<Word> words = a.subList(sub + 1, a.size()).stream().filter(w -> !w.value().startsWith("-")).toList();
+      if (words.isEmpty()) {
+        anyDir[0] = true;
+      }
+      words.forEach(w -> addGitDir(w, dirs, anyDir));
+    }
+  }
+
+  private static void addGitDir(Word w, Set<String> dirs, boolean[] anyDir) {
+    String v = w.value();
+    if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || PathPatterns.hasGlob(v)) {
+      anyDir[0] = true;
+    } else if (!v.isEmpty()) {
+      String d = normalize(v);
+      dirs.add(d.length() > 1 && d.endsWith("/") ? d.substring(0, d.length() - 1) : d);
+    }
+  }
+
+  /** {@code env -C DIR}/{@code --chdir[=]DIR} (also in a bundle: {@code -iC DIR}) whose DIR is only known when it runs. */
+  private static boolean envChdirUnknown(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+        return false; // options end at the first NAME=VALUE or the command
+      }
+      Word dir = null;
+      if (v.startsWith("--")) {
+        if (Wrappers.longOption(v, "chdir")) {
+          int eq = v.indexOf('=');
+          dir = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+        } else if (!v.contains("=") && (Wrappers.longOption(v, "unset") || Wrappers.longOption(v, "split-string"))) {
+          i++;
+        }
+      } else {
+        int at = v.indexOf('C');
+        int u = v.indexOf('u');
+        int sp = v.indexOf('S');
+        if (at > 0 && (u < 0 || at < u) && (sp < 0 || at < sp)) {
+          dir = at + 1 < v.length() ? new Word(v, v.substring(at + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+        } else if ((u > 0 || sp > 0) && v.length() == Math.max(u, sp) + 1) {
+          i++;
+        }
+      }
+      if (dir != null && (!dir.literal() || dir.value().indexOf(Word.UNKNOWN) >= 0)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -1676,7 +1896,7 @@ public enum ShellClass {
       String name = eq > 0 ? v.substring(0, eq).replaceFirst("[:+?\\s]+$", "").strip() : "";
       Word value = new Word(v, v.substring(eq + 1), w.literal());
       if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || v.substring(eq + 1).matches("(?s).*[$;|&`()<>\n].*")
-          || makeRuleCode(name, value) || makeShellCode(name, value)
+          || makeRuleCode(name, value) || makeShellCode(name, value) || name.equals("MAKEFILES") && makefilesCode(value)
           // make reads MAKEFLAGS given here as from the environment, and exports a command-line
           // variable to its recipes: the variables programs read as code count as on the line.
           || !value.value().isEmpty() && (CODE_OPTION_VARS.contains(name) || CONFIG_HOME_VARS.contains(name)))) {

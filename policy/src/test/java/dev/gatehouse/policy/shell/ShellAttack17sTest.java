@@ -83,7 +83,8 @@ class ShellAttack17sTest {
       "ln -s /proc/self/fd/0 s.sh && bash s.sh",
       "ln -s /dev/stdin s; . ./s",
       "ln -s /dev/stdin s; bash < s",
-      "cp -s /dev/stdin s; bash s"})
+      "cp -s /dev/stdin s; bash s",
+      "cp -a /dev/stdin s; bash s"})
   void aShellReadingTheSessionsInputThroughALinkIsANestedShell(String template, @TempDir Path tmp) throws Exception {
     assertExecInputNotRun(template, "touch WITNESS\n", tmp);
   }
@@ -116,6 +117,7 @@ class ShellAttack17sTest {
       "git init -q --bare b && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && uniq cfg b/config && git --git-dir=b --work-tree=. status",
       CFG + "find r -name config -exec uniq cfg {} \\; && git -C r status",
       CFG + "find r -name config | xargs uniq cfg && git -C r status",
+      CFG + "find r -path '*/.git/c*' -exec uniq cfg {} \\; && git -C r status",
       CFG + "cd \"$(find r -name hooks)\" && uniq ../../../cfg ../config && cd ../../.. && git -C r status",
       CFG + "cd \"$(find r -name .git)\" && uniq ../../cfg ././config && cd ../.. && git -C r status",
       CFG + "env -C \"$(git -C r rev-parse --absolute-git-dir)\" uniq ../../cfg config && git -C r status"})
