@@ -1259,13 +1259,14 @@ public enum ShellClass {
   }
 
   /**
-   * Programs that only read the files they name (their writes, if any, are judged elsewhere:
-   * git's by its own rules, what find runs as its own command).
+   * Programs that only read the files they name, or remove them (a removed config or hook runs
+   * nothing); their writes, if any, are judged elsewhere: git's by its own rules, what find runs
+   * as its own command.
    */
   private static final Set<String> GIT_READERS = Set.of("cat", "tac", "less", "more", "head", "tail", "grep", "egrep",
       "fgrep", "zgrep", "rg", "diff", "cmp", "ls", "stat", "wc", "file", "md5sum", "sha1sum", "sha224sum", "sha256sum",
       "sha384sum", "sha512sum", "b2sum", "cksum", "sum", "od", "hexdump", "strings", "git", "test", "[", "[[", "realpath",
-      "readlink", "basename", "dirname", "cd", "pushd", "popd", "du", "find");
+      "readlink", "basename", "dirname", "cd", "pushd", "popd", "du", "find", "rm", "rmdir", "unlink");
 
   /** The words of {@code c} that may name a file it writes, for {@link #writesGitConfig}. */
   private static List<Word> namedWords(ShellCommand c) {
