@@ -94,7 +94,9 @@ class ShellPromptAttack17kIT {
   void theShellStaysGuardedAfterAnOrdinaryCommandWithTypeAhead(@TempDir Path tmp) throws Exception {
     SshClientKey key = prompt.gw.sign(GatewayFixture.uniqueIdentity("ahead17k"), List.of("dev"));
     try (Tmux t = prompt.shell(tmp, key)) {
-      t.type("sleep 2; echo slept | tr a-z A-Z");
+      // The keys must reach the gateway while the command runs: on a loaded machine tmux's next
+      // send-keys can take seconds, so the command gives it a wide window.
+      t.type("sleep 6; echo slept | tr a-z A-Z");
       ShellPromptFixture.literal(t, "0123456789abcdef");
       t.awaitScreen("SLEPT$", WAIT); // after the terminal's echo of the keys typed ahead
       t.awaitScreen("^" + PROMPT + "$", WAIT);
