@@ -50,6 +50,24 @@ final class BashWitness {
   }
 
   /**
+   * An exec request whose client sends {@code input} ({@code WITNESS} replaced by the file): if the
+   * exec or the typed judgement allows the text without listing {@code touch}, bash given that
+   * input on its standard input must not create the file.
+   */
+  static void assertExecInputNotRun(ShellJudge judge, String template, String input, Path tmp) throws Exception {
+    Path w = tmp.resolve("w");
+    String text = template.replace("WITNESS", w.toString());
+    ShellJudgement exec = judge.judge(text);
+    ShellJudgement typed = judge.judgeTyped(text);
+    if (!allowedWithoutTouch(exec) && !allowedWithoutTouch(typed)) {
+      return;
+    }
+    String out = runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text), input.replace("WITNESS", w.toString()));
+    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran the touch of its input: %s",
+        text, exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
+  }
+
+  /**
    * Runs {@code argv} in {@code dir} (also its HOME) with {@code input} on its standard input and
    * the variables above unset; killed after 20 s (a text may start a program that waits). Returns
    * what it printed, both streams.

@@ -70,23 +70,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShellAttack17rTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  /**
-   * The exec request's case: the text allowed by {@code judge}, and bash given it with {@code
-   * input} (the client's data, then its end) on its standard input must not run touch.
-   */
-  private static void assertExecInputNotRun(String template, String input, Path tmp) throws Exception {
-    Path w = tmp.resolve("w");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    if (!BashWitness.allowedWithoutTouch(exec)) {
-      return;
-    }
-    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text),
-        input.replace("WITNESS", w.toString()));
-    assertThat(Files.exists(w)).as("the exec judgement allowed %s (%s %s); bash ran the touch of its input: %s", text,
-        exec.verdict().label(), exec.commands(), out).isFalse();
-  }
-
   /** The prompt's case: run on a terminal ({@code script}), {@code input} typed after it. */
   private static void assertTerminalInputNotRun(String template, String input, Path tmp) throws Exception {
     Path w = tmp.resolve("w");
@@ -130,7 +113,7 @@ class ShellAttack17rTest {
       "exec 3</dev; bash /dev/fd/3/stdin",
       "exec 3</dev; bash /dev/fd/3/./stdin"})
   void aShellReadingTheSessionsInputByAnotherNameIsANestedShell(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "touch WITNESS\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "touch WITNESS\n", tmp);
   }
 
   /** Interpreters given their standard input as the script by another name or a glob. */
@@ -145,7 +128,7 @@ class ShellAttack17rTest {
       "python3 /proc/self/task/*/fd/0",
       "python3 /dev/{stdin,null}"})
   void pythonReadingTheSessionsInputByAnotherNameIsANestedShell(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "import os; os.system('touch WITNESS')\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "import os; os.system('touch WITNESS')\n", tmp);
   }
 
   @ParameterizedTest(name = "perl, stdin by another name: {0}")
@@ -155,7 +138,7 @@ class ShellAttack17rTest {
       "perl /dev/std?n",
       "perl /dev/fd/?"})
   void perlReadingTheSessionsInputByAnotherNameIsANestedShell(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "system('touch WITNESS');\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "system('touch WITNESS');\n", tmp);
   }
 
   /** The input put back by 0>&N after a file or a here-string: the exec request's data. */
@@ -170,7 +153,7 @@ class ShellAttack17rTest {
       "exec 3<&0; bash <<<'echo hi' 0<&3",
       "bash 3<<EOF\necho hi\nEOF"})
   void inputDuplicatedOntoZeroByGreaterAndIsTheSessionsInput(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "touch WITNESS\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "touch WITNESS\n", tmp);
   }
 
   /** The input put back by 0>&1 or 0>&2 after a file: the terminal (at the prompt, or an exec request with a pty). */
@@ -207,7 +190,7 @@ class ShellAttack17rTest {
       "view -es",
       "vimdiff -es"})
   void anEditorReadingTheExecRequestsInputIsANestedShell(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "!touch WITNESS\nq\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "!touch WITNESS\nq\n", tmp);
   }
 
   private static final String CFG = "git init -q r && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && ";

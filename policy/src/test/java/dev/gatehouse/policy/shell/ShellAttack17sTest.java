@@ -57,25 +57,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShellAttack17sTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  /**
-   * The exec request's case: the text allowed by {@code judge} (or by {@code judgeTyped}), and bash
-   * given it with {@code input} (the client's data, then its end) on its standard input must not
-   * run touch.
-   */
-  private static void assertExecInputNotRun(String template, String input, Path tmp) throws Exception {
-    Path w = tmp.resolve("w");
-    String text = template.replace("WITNESS", w.toString());
-    ShellJudgement exec = DEFAULT.judge(text);
-    ShellJudgement typed = DEFAULT.judgeTyped(text);
-    if (!BashWitness.allowedWithoutTouch(exec) && !BashWitness.allowedWithoutTouch(typed)) {
-      return;
-    }
-    String out = BashWitness.runOnSystemPath(tmp, List.of("bash", "--norc", "--noprofile", "-c", text),
-        input.replace("WITNESS", w.toString()));
-    assertThat(Files.exists(w)).as("the guard allowed %s (exec: %s %s, typed: %s %s); bash ran the touch of its input: %s",
-        text, exec.verdict().label(), exec.commands(), typed.verdict().label(), typed.commands(), out).isFalse();
-  }
-
   /** A link to the standard input made on the line, then run as a script or read as the input. */
   @ParameterizedTest(name = "stdin by a link: {0}")
   @ValueSource(strings = {
@@ -86,13 +67,13 @@ class ShellAttack17sTest {
       "cp -s /dev/stdin s; bash s",
       "cp -a /dev/stdin s; bash s"})
   void aShellReadingTheSessionsInputThroughALinkIsANestedShell(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "touch WITNESS\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "touch WITNESS\n", tmp);
   }
 
   @ParameterizedTest(name = "python, stdin by a link: {0}")
   @ValueSource(strings = {"ln -s /dev/fd/0 x.py && python3 x.py"})
   void pythonReadingTheSessionsInputThroughALinkIsANestedShell(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "import os; os.system('touch WITNESS')\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "import os; os.system('touch WITNESS')\n", tmp);
   }
 
   /** make reading a makefile named by MAKEFILES from the session's input. */
@@ -105,7 +86,7 @@ class ShellAttack17sTest {
       "export MAKEFILES=/proc/self/fd/0; make",
       "echo 'all:;@:' > Makefile; MAKEFILES=/dev/stdin make"})
   void makefilesFromTheSessionsInputAreJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "$(shell touch WITNESS)\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "$(shell touch WITNESS)\n", tmp);
   }
 
   private static final String CFG = "git init -q r && printf '[core]\\n\\tfsmonitor = touch WITNESS;:\\n' > cfg && ";
@@ -129,61 +110,61 @@ class ShellAttack17sTest {
   @ParameterizedTest(name = "xargs git: {0}")
   @ValueSource(strings = {"xargs git", "git init -q r; xargs git -C r", "xargs -r git", "xargs --arg-file=/dev/stdin git"})
   void xargsCompletingGitFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "-c 'alias.x=!touch WITNESS' x\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "-c 'alias.x=!touch WITNESS' x\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs find: {0}")
   @ValueSource(strings = {"xargs find .", "xargs -L1 find"})
   void xargsCompletingFindFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, ". -maxdepth 0 -exec touch WITNESS ;\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, ". -maxdepth 0 -exec touch WITNESS ;\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs make: {0}")
   @ValueSource(strings = {"xargs make"})
   void xargsCompletingMakeFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "'--eval=all:;touch WITNESS'\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "'--eval=all:;touch WITNESS'\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs make, recipe shell: {0}")
   @ValueSource(strings = {"xargs make", "xargs make -f /dev/null"})
   void xargsGivingMakeItsRecipeShellFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "SHELL=/usr/bin/touch .SHELLFLAGS=WITNESS -f /dev/null -E x:;:\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "SHELL=/usr/bin/touch .SHELLFLAGS=WITNESS -f /dev/null -E x:;:\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs vim: {0}")
   @ValueSource(strings = {"xargs vim", "xargs vi"})
   void xargsCompletingVimFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "-es '+!touch WITNESS' +q\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "-es '+!touch WITNESS' +q\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs zip: {0}")
   @ValueSource(strings = {"echo a > f; xargs zip"})
   void xargsCompletingZipFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "-q x.zip f -T -TT 'touch WITNESS'\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "-q x.zip f -T -TT 'touch WITNESS'\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs cp: {0}")
   @ValueSource(strings = {CFG + "xargs cp && git -C r status"})
   void xargsCompletingCpIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "cfg r/.git/config\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "cfg r/.git/config\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs writer: {0}")
   @ValueSource(strings = {CFG + "xargs mv && git -C r status", CFG + "xargs install -m 644 && git -C r status"})
   void xargsCompletingAWriterIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "cfg r/.git/config\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "cfg r/.git/config\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs dd: {0}")
   @ValueSource(strings = {CFG + "xargs dd status=none && git -C r status"})
   void xargsCompletingDdIntoGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "if=cfg of=r/.git/config\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "if=cfg of=r/.git/config\n", tmp);
   }
 
   @ParameterizedTest(name = "xargs sort -o: {0}")
   @ValueSource(strings = {"git init -q r && printf '[core]\\nfsmonitor = touch WITNESS;:\\n' > cfg && xargs sort && git -C r status"})
   void xargsGivingSortAnOutputInGitConfigurationIsJudged(String template, @TempDir Path tmp) throws Exception {
-    assertExecInputNotRun(template, "-o r/.git/config cfg\n", tmp);
+    BashWitness.assertExecInputNotRun(DEFAULT, template, "-o r/.git/config cfg\n", tmp);
   }
 
   /**
