@@ -115,8 +115,10 @@ w(f"Throughput is `ssh … 'head -c {nbytes} /dev/zero' | wc -c` timed from the 
   "`wc`'s end, so it includes login (~0.1–0.2 s) and, for Gatehouse, the recording. MB/s are "
   "10⁶ bytes per second: **median** of the runs, (min–max) after it. Every run's byte count is "
   "checked. *exec* is without a PTY; *pty* is `ssh -tt`, where the kernel's pty layer limits both "
-  "servers, so PTY is compared with PTY only. NUL bytes (`/dev/zero`) are the recorder's worst "
-  "case (each becomes `\\u0000` in the asciicast JSON); the *text* row sends "
+  "servers, so PTY is compared with PTY only. A terminal shows nothing for a NUL byte "
+  "(`/dev/zero`), and the recording leaves NULs out; the *binary* row is the recorder's worst "
+  "case: random bytes read from a file, where invalid UTF-8 becomes U+FFFD and control bytes "
+  "`\\u00XX` in the asciicast JSON. The *text* row sends "
   f"`yes '{meta['text_line']}' | head -c {nbytes}` instead, output as a build log or `cat` of a "
   "source file looks, which the recorder copies almost 1:1. On the OpenSSH side the remote "
   "command runs as root through bash with `SetEnv SHLVL=1`, so Debian's bash skips root's "
@@ -133,7 +135,8 @@ w("")
 def tp_rows(server):
     for mode, label in (("exec", f"{size} of NULs, exec, no PTY (MB/s)"),
                         ("pty", f"{size} of NULs through a PTY, `-tt` (MB/s)"),
-                        ("text", f"{size} of ASCII text lines, exec, no PTY (MB/s)")):
+                        ("text", f"{size} of ASCII text lines, exec, no PTY (MB/s)"),
+                        ("binary", f"{size} of random bytes, exec, no PTY (MB/s)")):
         if not runs(server, mode):
             continue
         g, gbad, _ = summary(server, mode)
@@ -179,8 +182,8 @@ w("")
 w("Server-side CPU per transfer (median): the server process and its reaped children from "
   "/proc/PID/stat (utime+stime+cutime+cstime), so for OpenSSH the listener, the per-connection sshd "
   "processes and the command, for Gatehouse the JVM and the command; the client's `ssh` is not "
-  "counted. Then the recording Gatehouse left. The recording of NUL bytes is large because "
-  "asciicast is JSON: each NUL is written as `\\u0000` (6 bytes); ordinary text is about 1:1.")
+  "counted. Then the recording Gatehouse left: NULs are not written, ordinary text is about 1:1, "
+  "random bytes grow (U+FFFD is 3 bytes, a control byte `\\u00XX` 6).")
 w("")
 w("For the `ssh` target the server CPU is the gateway JVM's **plus** the downstream sshd's (both "
   "work for that transfer).")
@@ -188,7 +191,7 @@ w("")
 w("| case | wall s GH / OpenSSH | server CPU s GH / OpenSSH | recording size (median) |")
 w("|---|---:|---:|---:|")
 for server, tag in (("gatehouse", "command target"), ("gatehouse-ssh", "ssh target")):
-    for mode in ("exec", "pty", "text"):
+    for mode in ("exec", "pty", "text", "binary"):
         g, o = runs(server, mode), runs("openssh", mode)
         if not g or not o:
             continue
@@ -207,7 +210,7 @@ w("Per-thread CPU of the gateway JVM during the measured runs (all Gatehouse run
   "the time (pool threads take the name of their task: `gh-out-<session>` is the output pump that "
   "reads the child, writes the recording and writes the SSH channel).")
 for server, tag in (("gatehouse", "command target"), ("gatehouse-ssh", "ssh target")):
-  for mode in ("exec", "pty", "text"):
+  for mode in ("exec", "pty", "text", "binary"):
     ps = sorted(glob.glob(os.path.join(d, "profile", f"{server}-{mode}-*.json")))
     if not ps:
         continue

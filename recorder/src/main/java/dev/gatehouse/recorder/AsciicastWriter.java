@@ -41,6 +41,11 @@ public final class AsciicastWriter {
   static final long FLUSH_NANOS = 50_000_000L;
   /** Past this much buffered data, write it now regardless of age. */
   private static final int WRITE_THRESHOLD = 512 * 1024;
+  /**
+   * A burst's recording is forced to disk in the background every this many bytes, so that the
+   * force at close, which the session's end waits for, only has the tail left to write.
+   */
+  static final long BACKGROUND_FORCE_BYTES = 32L << 20;
   /** Input is escaped in slices so the worst-case expansion (6x) fits a bounded buffer. */
   private static final int SLICE = 64 * 1024;
 
@@ -68,8 +73,13 @@ public final class AsciicastWriter {
   private final long startNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final MessageDigest digest;
-  private final Utf8Escaper outputDecoder = new Utf8Escaper();
-  private final Utf8Escaper inputDecoder = new Utf8Escaper();
+  /**
+   * Output leaves NUL out: a terminal shows nothing for it (the output masker reads it the same
+   * way), and as {@code \u0000} it cost six bytes of file, hash and disk each. Input keeps it: a
+   * typed Ctrl-@ is a keystroke.
+   */
+  private final Utf8Escaper outputDecoder = new Utf8Escaper(true);
+  private final Utf8Escaper inputDecoder = new Utf8Escaper(false);
 
   // Guarded by lock.
   /**
@@ -88,6 +98,8 @@ public final class AsciicastWriter {
   private long dirtySince;
 
   private long fileSize;
+  /** fileSize when the last background force was asked for ({@link #writeBuffered}). */
+  private long forceAskedAt;
   private volatile long outputBytes;
   private IOException failure;
   private ClosedRecording closed;
@@ -226,6 +238,9 @@ public final class AsciicastWriter {
       lastActivity = now;
       if (type == 'o') {
         outputBytes += n;
+        if (!decoder.hasCarry() && allNul(b, off, n)) {
+          return; // nothing a terminal shows, and no open UTF-8 sequence for it to cut
+        }
       }
       int end = off + n;
       do {
@@ -259,7 +274,7 @@ public final class AsciicastWriter {
       closeOpenEvent();
       openEvent(type, now);
       ensure(utf8.length * 6 + 16);
-      len = new Utf8Escaper().escape(utf8, 0, utf8.length, buf, len);
+      len = new Utf8Escaper(false).escape(utf8, 0, utf8.length, buf, len);
       closeOpenEvent();
       writeIfDue(now);
     } catch (IOException e) {
@@ -267,6 +282,15 @@ public final class AsciicastWriter {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static boolean allNul(byte[] b, int off, int n) {
+    for (int i = off, end = off + n; i < end; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkUsable() throws IOException {
@@ -358,6 +382,10 @@ public final class AsciicastWriter {
     }
     digest.update(buf, 0, upTo);
     fileSize += upTo;
+    if (fileSize - forceAskedAt >= BACKGROUND_FORCE_BYTES) {
+      forceAskedAt = fileSize;
+      Syncer.INSTANCE.force(channel);
+    }
     System.arraycopy(buf, upTo, buf, 0, len - upTo);
     len -= upTo;
     dirtySince = System.nanoTime();
@@ -457,14 +485,21 @@ public final class AsciicastWriter {
   /**
    * Decodes UTF-8 and escapes it for a JSON string in one pass. Valid sequences are copied as they
    * are; an invalid byte or truncated sequence becomes one U+FFFD (the "maximal subpart" rule Java
-   * and browsers use); a sequence cut at the end of a call is carried to the next call.
+   * and browsers use); a sequence cut at the end of a call is carried to the next call. With
+   * {@code dropNul} a NUL still ends an open sequence (it is a byte of the stream) but is not
+   * written.
    */
   static final class Utf8Escaper {
+    private final boolean dropNul;
     private final byte[] pending = new byte[4];
     private int pendingLen;
     private int need; // continuation bytes still expected
     private int lo = 0x80;
     private int hi = 0xBF;
+
+    Utf8Escaper(boolean dropNul) {
+      this.dropNul = dropNul;
+    }
 
     boolean hasCarry() {
       return pendingLen > 0;
@@ -479,6 +514,7 @@ public final class AsciicastWriter {
       int lo = this.lo;
       int hi = this.hi;
       byte[] esc = ESCAPE;
+      boolean dropNul = this.dropNul;
       while (i < end) {
         if (need == 0) {
           // Hot path: a run of plain ASCII needs no decoding, only a table look-up per byte.
@@ -501,6 +537,9 @@ public final class AsciicastWriter {
           int x = src[i] & 0xff;
           i++;
           if (x < 0x80) {
+            if (x == 0 && dropNul) {
+              continue;
+            }
             if (esc[x] == 1) {
               out[p++] = '\\';
               out[p++] = shortEscape(x);

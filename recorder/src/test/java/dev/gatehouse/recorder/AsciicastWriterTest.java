@@ -82,6 +82,28 @@ class AsciicastWriterTest {
     assertThat(l.get(3).get(2).asText()).isEqualTo("SELECT 1 -> allow");
   }
 
+  /**
+   * A terminal shows nothing for NUL, so output leaves it out (six bytes of file each as JSON);
+   * it still cuts an open UTF-8 sequence, as it does on the terminal. Typed input keeps it.
+   */
+  @Test
+  void outputLeavesNulOutButInputKeepsIt() throws Exception {
+    Path f = dir.resolve("nul.cast");
+    AsciicastWriter w = AsciicastWriter.create(f, header("nul"));
+    out(w, new byte[65536]); // only NULs: no event at all
+    out(w, new byte[] {'a', 0, 0, 'b', (byte) 0xC3, 0, (byte) 0xA9, 'c'});
+    w.input(new byte[] {'x', 0, 'y'}, 0, 3);
+    ClosedRecording closed = w.close();
+
+    assertThat(Asciinema.catString(f)).isEqualTo("ab\uFFFD\uFFFDc");
+    List<JsonNode> events = lines(f).subList(1, lines(f).size());
+    assertThat(events).extracting(e -> e.get(1).asText()).containsExactly("o", "i");
+    assertThat(events.get(0).get(2).asText()).isEqualTo("ab\uFFFD\uFFFDc");
+    assertThat(events.get(1).get(2).asText()).isEqualTo("x\u0000y");
+    // The count of output bytes is of what the session sent, NULs included.
+    assertThat(closed.outputBytes()).isEqualTo(65536 + 8);
+  }
+
   @Test
   void utf8SplitAcrossCallsComesOutWholeAndInvalidBytesBecomeReplacementCharacters()
       throws Exception {
@@ -101,7 +123,7 @@ class AsciicastWriterTest {
     w.close();
 
     assertThat(Asciinema.catString(f))
-        .isEqualTo("é😀a\uFFFDb\uFFFDc\uFFFD\uFFFDd\u0000\u0007\u007f\"\\\n\uFFFD");
+        .isEqualTo("é😀a\uFFFDb\uFFFDc\uFFFD\uFFFDd\u0007\u007f\"\\\n\uFFFD");
     // Control characters are escaped: the file itself holds no raw control bytes but newlines.
     byte[] raw = Files.readAllBytes(f);
     for (byte b : raw) {
