@@ -42,6 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the 17s fix says the program's operands are only known when it runs: {@code git init -q r &&
  * patch -s -p0 && git -C r status} fed a diff of {@code r/.git/config} adding {@code core.fsmonitor}
  * runs it, and a diff creating an executable {@code r/.git/hooks/pre-commit} runs that on commit.
+ * {@code git apply} refuses paths through {@code .git}, but not a bare repository's {@code
+ * hooks/pre-commit} ({@code git init -q --bare b && git apply && git --git-dir=b … commit}).
  */
 class ShellAttack17tTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -116,6 +118,21 @@ class ShellAttack17tTest {
     String p = template.contains("-p0") ? "r/" : "a/";
     String diff = "diff --git " + p + ".git/hooks/pre-commit " + p + ".git/hooks/pre-commit\nnew file mode 100755\n"
         + "--- /dev/null\n+++ " + p + ".git/hooks/pre-commit\n@@ -0,0 +1,2 @@\n+#!/bin/sh\n+touch WITNESS\n";
+    BashWitness.assertExecInputNotRun(DEFAULT, template, diff, tmp);
+  }
+
+  /**
+   * git apply refuses a path through {@code .git}, not a bare repository's {@code hooks/}: outside
+   * a repository it applies the diff as patch does.
+   */
+  @ParameterizedTest(name = "git apply, bare hook from the input: {0}")
+  @ValueSource(strings = {
+      "git init -q --bare b && git apply && git --git-dir=b --work-tree=. -c user.name=g -c user.email=g@h commit -q --allow-empty -m x",
+      "git init -q --bare b && git apply --directory b && git --git-dir=b --work-tree=. -c user.name=g -c user.email=g@h commit -q --allow-empty -m x"})
+  void gitApplyWritingABareRepositorysHookFromTheSessionsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    String p = template.contains("--directory") ? "" : "b/";
+    String diff = "diff --git a/" + p + "hooks/pre-commit b/" + p + "hooks/pre-commit\nnew file mode 100755\n--- /dev/null\n"
+        + "+++ b/" + p + "hooks/pre-commit\n@@ -0,0 +1,2 @@\n+#!/bin/sh\n+touch WITNESS\n";
     BashWitness.assertExecInputNotRun(DEFAULT, template, diff, tmp);
   }
 }
