@@ -509,11 +509,22 @@ final class Interpreters {
    * -a}/{@code -r} or {@code rsync -l}/{@code -a} (which copy a symbolic link as one; also with an
    * option only known when it runs) of a source named as one ({@code mv /dev/stdin s}; a name
    * wholly only known when it runs, {@code cp -r "$src" …}, stays theirs). The last operand is the
-   * new name, unless a target directory is given ({@code -t DIR}): then every operand counts.
+   * new name, unless a target directory is given ({@code -t DIR}): then every operand counts. An
+   * archiver naming one ({@link #archivesTerminal}) and a find that may find one running a program
+   * on it ({@link #findCopiesTerminal}) count too.
    */
   static boolean linksTerminal(ShellCommand c) {
     String n = c.name();
     List<Word> a = c.args();
+    if (ARCHIVERS.contains(n)) {
+      // An archive holds a symbolic link as one and its extraction renames it at will (tar
+      // --transform, pax -s): a word naming the terminal, a descriptor or their directory counts.
+      boolean root = a.stream().anyMatch(w -> opened(archiverPath(w.value())).equals("/"));
+      return a.stream().anyMatch(w -> archivesTerminal(archiverPath(w.value()), root));
+    }
+    if (n.equals("find")) {
+      return findCopiesTerminal(a);
+    }
     boolean unknownOption = a.stream().anyMatch(w -> !w.literal() && w.value().startsWith(String.valueOf(Word.UNKNOWN)));
     // 2: makes a link (any source that may name the terminal counts); 1: moves or copies a
     // symbolic link as one (a source named as the terminal or a descriptor counts).
@@ -544,6 +555,86 @@ final class Interpreters {
       }
     }
     return false;
+  }
+
+  /** Programs that archive a symbolic link as one (and, extracting, give it any name). */
+  private static final Set<String> ARCHIVERS = Set.of("tar", "gtar", "bsdtar", "star", "cpio", "pax", "afio");
+
+  /** The path an archiver's word names: an option's attached value ({@code -C/dev}, {@code --directory=/dev}), else the word. */
+  private static String archiverPath(String v) {
+    if (!v.startsWith("-") || v.equals("-")) {
+      return v;
+    }
+    int eq = v.indexOf('=');
+    int slash = v.indexOf('/');
+    return eq >= 0 ? v.substring(eq + 1) : slash >= 0 ? v.substring(slash) : "";
+  }
+
+  /**
+   * An archiver's or find's word that may name the terminal, a descriptor or a directory holding
+   * them ({@code /dev}, {@code /dev/fd}, {@code /proc/self}, {@code fd}; {@code dev} or {@code proc}
+   * beside a {@code /}): a name wholly only known when it runs stays the archive's own, as for cp.
+   */
+  private static boolean archivesTerminal(String v, boolean root) {
+    if (v.isEmpty() || v.equals("-")) {
+      return false;
+    }
+    String r = opened(v);
+    if (terminalPath(v) || descriptorPath(v) || r.matches("(?s)/dev|/proc(/[^/]+(/fd)?)?")
+        || r.matches("(?s)([^/].*/)?(fd|pts|self|thread-self)") || root && r.matches("(?s)(dev|proc)(/.*)?")) {
+      return true;
+    }
+    return v.indexOf(Word.UNKNOWN) < 0 && !r.equals("/dev/null") && namesTerminal(v);
+  }
+
+  /** find's {@code -regex} (an emacs regular expression, near enough Java's) matching a descriptor's name; fails closed. */
+  private static boolean regexMayFindTerminal(String re) {
+    try {
+      Pattern p = Pattern.compile(re, Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+      return re.indexOf(Word.UNKNOWN) >= 0 || List.of("/dev/stdin", "/proc/self/fd/0", "/dev/fd/0", "/dev/tty", "./stdin",
+          "./fd/0", "./0").stream().anyMatch(x -> p.matcher(x).matches());
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return true;
+    }
+  }
+
+  /** Programs find may run on what it finds without making a name for it: they only read or print. */
+  private static final Set<String> FIND_READERS = Set.of("ls", "stat", "file", "cat", "head", "tail", "wc", "echo",
+      "printf", "readlink", "realpath", "basename", "dirname", "test", "[", "grep", "du", "md5sum", "sha256sum", "true",
+      "false");
+
+  /**
+   * find whose start points or name tests may name the terminal or a descriptor ({@code find /dev -name
+   * stdin}) running, on what it finds, a program that is not known to only read: {@code -exec cp
+   * -P {} s} copies the link as one, where cp's own source is only known when it runs.
+   */
+  private static boolean findCopiesTerminal(List<Word> a) {
+    boolean names = false;
+    boolean runs = false;
+    boolean expression = false;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      expression |= v.startsWith("-") || v.equals("(") || v.equals("!");
+      if (v.matches("-i?(name|path|wholename|lname)") && i + 1 < a.size()) {
+        names |= archivesTerminal(a.get(++i).value(), false);
+        continue;
+      }
+      if (v.matches("-i?regex") && i + 1 < a.size()) {
+        names |= regexMayFindTerminal(a.get(++i).value());
+        continue;
+      }
+      if (v.matches("-(exec|execdir|ok|okdir)")) {
+        Word p = i + 1 < a.size() ? a.get(i + 1) : null;
+        runs |= p != null && (!p.literal() || !FIND_READERS.contains(p.value().replaceFirst(".*/", "")));
+        while (i + 1 < a.size() && !a.get(i + 1).value().matches("[;+]")) {
+          i++;
+        }
+        continue;
+      }
+      // The start points; a test's value (-maxdepth 1) is not a name.
+      names |= !expression && archivesTerminal(v, false);
+    }
+    return names && runs;
   }
 
   /**

@@ -1182,7 +1182,106 @@ public enum ShellClass {
     if (n.equals("find") && findSelectsGitFile(c) && findRunsWriterOnFound(c)) {
       return true;
     }
+    if (patchesFromInput(c)) {
+      return true;
+    }
     return namedWords(c).stream().anyMatch(ShellClass::namesGitLocation);
+  }
+
+  /**
+   * patch and {@code git apply} write the files (and, from a git diff header, the modes) the diff
+   * they read names: only known when they run unless the diff is a file on disk named on the line
+   * ({@code patch -p1 < fix.diff}, {@code -i FILE}, {@code git apply fix.diff}). Read from the
+   * session's input (the exec request's data, what is typed), a pipe, a here-document or a
+   * descriptor, it may be a diff of {@code .git/config} or a new executable hook: git's
+   * {@code .git} check does not cover a bare repository's {@code config} and {@code hooks/}.
+   * Options by GNU patch's table and git apply's (permuted: an operand may come first); an
+   * option or word not known fails closed.
+   */
+  private static boolean patchesFromInput(ShellCommand c) {
+    List<Word> a = c.args();
+    int from;
+    String shortArg;
+    String shortNoArg;
+    List<String> longArg;
+    List<String> longNoArg;
+    if (c.name().equals("patch")) {
+      from = 0;
+      shortArg = "pFiorDVBYzgdx";
+      shortNoArg = "lcenuNREZTbtfsv";
+      longArg = List.of("strip", "fuzz", "input", "output", "reject-file", "ifdef", "version-control", "prefix",
+          "basename-prefix", "suffix", "get", "directory", "debug", "quoting-style", "reject-format", "read-only");
+      longNoArg = List.of("ignore-whitespace", "context", "ed", "normal", "unified", "forward", "reverse", "merge",
+          "remove-empty-files", "set-utc", "set-time", "backup", "backup-if-mismatch", "no-backup-if-mismatch", "batch",
+          "force", "quiet", "silent", "verbose", "dry-run", "posix", "binary", "version", "help");
+    } else if (c.name().equals("git")) {
+      from = Wrappers.gitSubcommand(c.argValues());
+      if (from >= a.size() || !a.get(from).value().equals("apply")) {
+        return false;
+      }
+      from++;
+      shortArg = "pC";
+      shortNoArg = "Rvq3N";
+      longArg = List.of("exclude", "include", "directory", "whitespace", "build-fake-ancestor");
+      longNoArg = List.of("stat", "numstat", "summary", "check", "index", "intent-to-add", "3way", "ours", "theirs",
+          "union", "apply", "no-add", "binary", "cached", "recount", "reject", "reverse", "unidiff-zero", "allow-empty",
+          "allow-binary-replacement", "verbose", "quiet", "unsafe-paths", "inaccurate-eof", "ignore-space-change",
+          "ignore-whitespace", "no-3way", "no-verbose", "no-index", "no-cached", "no-check", "no-stat", "no-reject");
+    } else {
+      return false;
+    }
+    List<Word> ops = new ArrayList<>();
+    Word input = null;
+    boolean ended = false;
+    for (int i = from; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN) || v.indexOf(Word.UNKNOWN) >= 0 && v.startsWith("-")) {
+        return true;
+      }
+      if (ended || !v.startsWith("-") || v.equals("-")) {
+        ops.add(w);
+        continue;
+      }
+      if (v.equals("--")) {
+        ended = true;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String name = longArg.stream().filter(x -> Wrappers.longOption(v, x)).findFirst().orElse(null);
+        if (name == null && longNoArg.stream().noneMatch(x -> Wrappers.longOption(v, x))) {
+          return true;
+        }
+        if (name != null) {
+          Word value = eq >= 0 ? Word.literal(v.substring(eq + 1), v.substring(eq + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+          if (name.equals("input")) {
+            input = value;
+          }
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (shortArg.indexOf(ch) >= 0) {
+          Word value = j + 1 < v.length() ? Word.literal(v.substring(j + 1), v.substring(j + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+          if (ch == 'i' && c.name().equals("patch")) {
+            input = value;
+          }
+          break;
+        }
+        if (shortNoArg.indexOf(ch) < 0) {
+          return true;
+        }
+      }
+    }
+    // patch [ORIGFILE [PATCHFILE]]: -i or a second operand names the diff; git apply reads every operand.
+    List<Word> diffs = c.name().equals("patch") ? (input != null ? List.of(input) : ops.size() > 1 ? List.of(ops.get(1)) : List.of())
+        : ops;
+    if (diffs.isEmpty()) {
+      return c.stdin() != ShellCommand.Stdin.FILE;
+    }
+    return diffs.stream().anyMatch(w -> !Interpreters.regularPath(w));
   }
 
   /** The names of git's configuration files, its directory and its hooks directory, as a path ends. */
