@@ -1521,8 +1521,9 @@ public enum ShellClass {
    * relative path ending in {@code config} or holding {@code hooks/}, {@code ../config}, {@code
    * ././config}). A path under a git directory the text makes or names by a name without {@code
    * .git} ({@code git init --bare b}, {@code --separate-git-dir=g}, {@code --git-dir=b}, {@code
-   * GIT_DIR=b}) counts as in {@code .git/}; xargs running a writer counts where a find of the text
-   * selects git's files ({@code find r -name config | xargs uniq cfg}).
+   * GIT_DIR=b}) counts as in {@code .git/}, and a {@code cd} into one as into a git directory
+   * (compared by {@link #spellings}: {@code cd ./b/}); xargs running a writer counts where a find of
+   * the text selects git's files ({@code find r -name config | xargs uniq cfg}).
    */
   static Optional<String> writesGitConfigAfterCd(ShellReading r) {
     int entered = 0; // 0: none, 1: a directory only known when it runs, 2: a git directory
@@ -1539,11 +1540,8 @@ public enum ShellClass {
     boolean foundGitFile = r.commands().stream().anyMatch(c -> c.name().equals("find") && findSelectsGitFile(c));
     for (ShellCommand c : r.commands()) {
       List<Word> named = namedWords(c);
-      if (named.stream().anyMatch(w -> {
-        String p = normalize(w.value());
-        return gitDirs.stream().anyMatch(d -> p.equals(d) || p.startsWith(d.equals("/") ? "/" : d + "/"))
-            || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|hooks(/.*)?)/?");
-      })) {
+      if (named.stream().anyMatch(w -> underGitDir(w.value(), gitDirs)
+            || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/?"))) {
         return Optional.of(c.text());
       }
       // find … -name config | xargs WRITER: xargs adds the paths found to the command's words.
@@ -1561,10 +1559,20 @@ public enum ShellClass {
           String v = w.value();
           if (v.indexOf(Word.UNKNOWN) >= 0) {
             entered = Math.max(entered, 1);
-          } else if (namesGitLocation(w) || normalize(v).matches("(?is)(.*/)?(\\.config/git|[^/]*\\.git)/?|(\\./)?hooks(/.*)?")) {
+          } else if (namesGitLocation(w) || normalize(v).matches("(?is)(.*/)?(\\.config/git|[^/]*\\.git)/?|(\\./)?hooks(/.*)?")
+              || underGitDir(v, gitDirs)) {
             entered = 2;
           }
         }
+        // Once the text makes or names a git directory, any other directory may hold one: a parent
+        // of it (cd x after git init --bare x/b, then b/config), or the way back (cd sub, ../b/config).
+        if (!gitDirs.isEmpty() || anyDir[0]) {
+          entered = Math.max(entered, 1);
+        }
+        continue;
+      }
+      if (c.name().equals("popd") && (!gitDirs.isEmpty() || anyDir[0])) {
+        entered = Math.max(entered, 1);
         continue;
       }
       if (entered == 0) {
@@ -1574,7 +1582,7 @@ public enum ShellClass {
       // In a directory only known when it runs, any relative path may reach its git directory's
       // files: ../config, ././config, ../hooks/pre-commit.
       if (!words.isEmpty() && (entered == 2 && !GIT_READERS.contains(c.name()) || words.stream().anyMatch(w ->
-          w.value().matches("(?s)(?!/)(.*/)?(config|config\\.worktree)/?|(?!/)(.*/)?hooks(/.*)?")))) {
+          w.value().matches("(?s)(?!/)(.*/)?(config|config\\.worktree|commondir)/?|(?!/)(.*/)?hooks(/.*)?")))) {
         return Optional.of(c.text());
       }
     }
@@ -1630,9 +1638,50 @@ public enum ShellClass {
     if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || PathPatterns.hasGlob(v)) {
       anyDir[0] = true;
     } else if (!v.isEmpty()) {
-      String d = normalize(v);
-      dirs.add(d.length() > 1 && d.endsWith("/") ? d.substring(0, d.length() - 1) : d);
+      dirs.addAll(spellings(v));
     }
+  }
+
+  /**
+   * {@code path} is a git directory of {@code dirs} or under one, compared by {@link #spellings}
+   * (a git directory {@code .} holds every relative path).
+   */
+  private static boolean underGitDir(String path, Set<String> dirs) {
+    for (String p : spellings(path)) {
+      for (String d : dirs) {
+        if (p.equals(d) || p.startsWith(d.equals("/") ? "/" : d + "/") || d.equals(".") && !p.startsWith("/")
+            && !p.equals("..") && !p.startsWith("../")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The forms a path is compared in: without {@code .} components, repeated or trailing {@code /}
+   * ({@code ./b//config} is {@code b/config}, {@code ./} is {@code .}), and also with {@code dir/..}
+   * resolved (the kernel resolves it only where dir is no symbolic link, so both count).
+   */
+  static Set<String> spellings(String path) {
+    if (path.startsWith("/")) {
+      return Set.of(normalize(path));
+    }
+    List<String> kept = new ArrayList<>();
+    List<String> resolved = new ArrayList<>();
+    for (String part : path.split("/+")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      kept.add(part);
+      if (part.equals("..") && !resolved.isEmpty() && !resolved.get(resolved.size() - 1).equals("..")) {
+        resolved.remove(resolved.size() - 1);
+      } else {
+        resolved.add(part);
+      }
+    }
+    return new java.util.HashSet<>(List.of(kept.isEmpty() ? "." : String.join("/", kept),
+        resolved.isEmpty() ? "." : String.join("/", resolved)));
   }
 
   /** {@code env -C DIR}/{@code --chdir[=]DIR} (also in a bundle: {@code -iC DIR}) whose DIR is only known when it runs. */

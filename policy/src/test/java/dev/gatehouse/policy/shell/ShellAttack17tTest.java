@@ -77,7 +77,11 @@ class ShellAttack17tTest {
       BARE_CFG + "GIT_DIR=b git init -q && cd b && uniq ../cfg config && git --work-tree=. status",
       CFG + "git init -q --separate-git-dir=g r && cd g && uniq ../cfg config && cd .. && git -C r status",
       CFG + "git init -q --separate-git-dir g r && pushd g >/dev/null && uniq ../cfg config && popd >/dev/null"
-          + " && git -C r status"})
+          + " && git -C r status",
+      // A cd into a parent of the git directory made, or out of the directory it was made in.
+      BARE_CFG + "git init -q --bare x/b && cd x && uniq ../cfg b/config && cd .. && git --git-dir=x/b --work-tree=. status",
+      BARE_CFG + "mkdir s && git init -q --bare b && cd s && uniq ../cfg ../b/config && cd .. && git --git-dir=b"
+          + " --work-tree=. status"})
   void gitConfigurationWrittenAfterACdIntoAGitDirectoryTheTextMadeIsJudged(String template, @TempDir Path tmp)
       throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
