@@ -564,6 +564,7 @@ final class CommandReader {
     ShellCommand.Stdin stdin = ShellCommand.Stdin.TERMINAL;
     String text; // here-document or here-string body, when known exactly
     boolean textUnknown;
+    String file; // the file a < redirection names, when stdin is FILE
     /**
      * Words the grammar hangs on a redirection after its target ({@code rm 2>/dev/null -rf /}):
      * bash reads them as the command's arguments.
@@ -594,6 +595,7 @@ final class CommandReader {
           feed.later.stdin = feed.stdin;
           feed.later.text = feed.text;
           feed.later.textUnknown = feed.textUnknown;
+          feed.later.file = feed.file;
         }
       } else if (body == null && ch.isNamed()) {
         body = ch;
@@ -729,6 +731,7 @@ final class CommandReader {
       Word from = ShellWords.word(c.p, dest);
       feed.stdin = Interpreters.regularPath(from) ? ShellCommand.Stdin.FILE
           : from.source().startsWith("<(") ? ShellCommand.Stdin.SUBSTITUTION : ShellCommand.Stdin.TERMINAL;
+      feed.file = from.value();
     } else if (op.equals("<&") && (fd == null || fd.matches("0+"))) {
       // bash <&3 3< <(echo CMD): its input is whatever another descriptor holds (a pipe the text
       // opened, a file, the terminal).
@@ -1320,6 +1323,7 @@ final class CommandReader {
       feed.stdin = feed.later.stdin;
       feed.text = feed.later.text;
       feed.textUnknown = feed.later.textUnknown;
+      feed.file = feed.later.file;
     }
     Word name = null;
     List<Word> args = new ArrayList<>();
@@ -1408,7 +1412,8 @@ final class CommandReader {
     }
     ShellCommand.Stdin stdin = feed.stdin;
     ShellCommand sc = new ShellCommand(base, path, words.subList(1, words.size()), text, c.via, stdin,
-        stdin == ShellCommand.Stdin.PIPE ? upstream : List.of());
+        stdin == ShellCommand.Stdin.PIPE ? upstream
+            : stdin == ShellCommand.Stdin.FILE && feed.file != null ? List.of(feed.file) : List.of());
     add(sc, c);
     storedVariables(sc, c);
     if (feed.stdin == ShellCommand.Stdin.TEXT && Interpreters.readsCodeFromStdin(sc)) {

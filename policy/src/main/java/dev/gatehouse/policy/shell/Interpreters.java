@@ -511,12 +511,22 @@ final class Interpreters {
    * wholly only known when it runs, {@code cp -r "$src" …}, stays theirs). The last operand is the
    * new name, unless a target directory is given ({@code -t DIR}): then every operand counts. An
    * archiver naming one ({@link #archivesTerminal}) and a find that may find one running a program
-   * on it ({@link #findCopiesTerminal}) count too.
+   * on it ({@link #findCopiesTerminal}) count too; so do an archiver reading the names to archive
+   * ({@link #archivesNamesRead}: tar's {@code -T}, zip's {@code -@}, only known when it runs) and
+   * git putting a symbolic link whose target is data into the index or a tree ({@link
+   * #gitLinksData}), which a checkout then makes.
    */
   static boolean linksTerminal(ShellCommand c) {
     String n = c.name();
     List<Word> a = c.args();
-    if (ARCHIVERS.contains(n)) {
+    if (n.equals("git")) {
+      return gitLinksData(c.argValues());
+    }
+    if (archivesNamesRead(n, c.argValues())) {
+      return true;
+    }
+    if (ARCHIVERS.contains(n) || n.equals("zip") && c.argValues().stream().anyMatch(v -> v.matches("(?s)-[^-]*y.*")
+        || Wrappers.longOption(v, "symlinks") || v.startsWith(String.valueOf(Word.UNKNOWN)))) {
       // An archive holds a symbolic link as one and its extraction renames it at will (tar
       // --transform, pax -s): a word naming the terminal, a descriptor or their directory counts.
       boolean root = a.stream().anyMatch(w -> opened(archiverPath(w.value())).equals("/"));
@@ -555,6 +565,98 @@ final class Interpreters {
       }
     }
     return false;
+  }
+
+  /**
+   * An archiver whose names to archive are read when it runs, so not judged as words: GNU tar's
+   * and bsdtar's {@code -T FILE}/{@code --files-from} (also bundled, {@code cfT}, and in any mode:
+   * the list may be the input, {@code -T -}, or a file the text writes), star's {@code list=};
+   * zip's {@code -@} (names from its input) when it keeps links as links ({@code -y}, {@code
+   * --symlinks}, an option only known when it runs).
+   */
+  private static boolean archivesNamesRead(String n, List<String> av) {
+    if (n.equals("zip")) {
+      boolean links = av.stream().anyMatch(v -> v.matches("(?s)-[^-]*y.*") || Wrappers.longOption(v, "symlinks")
+          || v.startsWith(String.valueOf(Word.UNKNOWN)));
+      return links && av.stream().anyMatch(v -> v.matches("(?s)-[^-]*@.*") || Wrappers.longOption(v, "names-stdin"));
+    }
+    if (!Set.of("tar", "gtar", "bsdtar", "star").contains(n)) {
+      return false;
+    }
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (Wrappers.longOption(v, "files-from") || v.startsWith("list=") || v.indexOf(Word.UNKNOWN) >= 0 && v.startsWith("-")) {
+        return true;
+      }
+      boolean old = i == 0 && !v.startsWith("-");
+      if (old || v.startsWith("-") && !v.startsWith("--")) {
+        for (int j = old ? 0 : 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'T') {
+            return true;
+          }
+          if ("bCfFgHIKLNVX".indexOf(ch) >= 0 && !old) {
+            break; // its value follows, attached or as the next word
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * git putting a symbolic link (mode 120000) whose target is data into the index or a tree, which
+   * a checkout ({@code git checkout -- s}, {@code checkout-index}, {@code read-tree -u}) then makes
+   * in the working tree ({@code s -> /dev/stdin}): {@code update-index --cacheinfo} with such a mode
+   * or one only known when it runs, {@code update-index --index-info}, {@code mktree}, {@code
+   * fast-import}, {@code unpack-objects} and {@code index-pack --stdin} (modes from the input),
+   * {@code hash-object -w} of another type than a blob (a tree).
+   */
+  private static boolean gitLinksData(List<String> av) {
+    int sub = Wrappers.gitSubcommand(av);
+    if (sub >= av.size()) {
+      return false;
+    }
+    List<String> rest = av.subList(sub + 1, av.size());
+    switch (av.get(sub)) {
+      case "mktree", "fast-import", "unpack-objects" -> {
+        return true;
+      }
+      case "index-pack" -> {
+        return rest.stream().anyMatch(v -> Wrappers.longOption(v, "stdin"));
+      }
+      case "hash-object" -> {
+        boolean write = rest.stream().anyMatch(v -> v.matches("-[^-]*w.*"));
+        for (int i = 0; i < rest.size(); i++) {
+          String v = rest.get(i);
+          String type = v.equals("-t") && i + 1 < rest.size() ? rest.get(i + 1) : v.startsWith("-t") && v.length() > 2
+              ? v.substring(2) : v.startsWith("--type") ? v.substring(v.indexOf('=') + 1) : null;
+          if (write && (type != null && !type.equals("blob") || Wrappers.longOption(v, "literally"))) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case "update-index" -> {
+        for (int i = 0; i < rest.size(); i++) {
+          String v = rest.get(i);
+          if (Wrappers.longOption(v, "index-info") || v.indexOf(Word.UNKNOWN) >= 0 && v.startsWith("-")) {
+            return true;
+          }
+          if (Wrappers.longOption(v, "cacheinfo")) {
+            String info = v.indexOf('=') >= 0 ? v.substring(v.indexOf('=') + 1) : i + 1 < rest.size() ? rest.get(i + 1) : "";
+            String mode = info.split(",", 2)[0];
+            if (!mode.matches("[0-7]{1,8}") || (Long.parseLong(mode, 8) & 0170000) == 0120000) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 
   /** Programs that archive a symbolic link as one (and, extracting, give it any name). */

@@ -1196,9 +1196,15 @@ public enum ShellClass {
    * descriptor, it may be a diff of {@code .git/config} or a new executable hook: git's
    * {@code .git} check does not cover a bare repository's {@code config} and {@code hooks/}.
    * Options by GNU patch's table and git apply's (permuted: an operand may come first); an
-   * option or word not known fails closed.
+   * option or word not known fails closed. {@code git am} reads a mailbox of such diffs the same
+   * way (its operands, else its input), unless it only goes on with, skips or ends one it began.
    */
   private static boolean patchesFromInput(ShellCommand c) {
+    return patchesFromInput(c, new ArrayList<>());
+  }
+
+  /** As {@link #patchesFromInput(ShellCommand)}; adds the diff files it names on disk to {@code named}. */
+  private static boolean patchesFromInput(ShellCommand c, List<Word> named) {
     List<Word> a = c.args();
     int from;
     String shortArg;
@@ -1216,6 +1222,9 @@ public enum ShellClass {
           "force", "quiet", "silent", "verbose", "dry-run", "posix", "binary", "version", "help");
     } else if (c.name().equals("git")) {
       from = Wrappers.gitSubcommand(c.argValues());
+      if (from < a.size() && a.get(from).value().equals("am")) {
+        return gitAmFromInput(c, from + 1, named);
+      }
       if (from >= a.size() || !a.get(from).value().equals("apply")) {
         return false;
       }
@@ -1278,10 +1287,141 @@ public enum ShellClass {
     // patch [ORIGFILE [PATCHFILE]]: -i or a second operand names the diff; git apply reads every operand.
     List<Word> diffs = c.name().equals("patch") ? (input != null ? List.of(input) : ops.size() > 1 ? List.of(ops.get(1)) : List.of())
         : ops;
+    return namedDiffs(c, diffs, named);
+  }
+
+  /** The diffs read: the named files, else the input; adds those on disk to {@code named}. */
+  private static boolean namedDiffs(ShellCommand c, List<Word> diffs, List<Word> named) {
     if (diffs.isEmpty()) {
+      if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty()) {
+        named.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
+      }
       return c.stdin() != ShellCommand.Stdin.FILE;
     }
+    named.addAll(diffs);
     return diffs.stream().anyMatch(w -> !Interpreters.regularPath(w));
+  }
+
+  /** git am's options (git am -h): with a value, without, and those that apply no new mailbox. */
+  private static final List<String> GIT_AM_LONG_ARG = List.of("quoted-cr", "whitespace", "directory", "exclude",
+      "include", "patch-format", "resolvemsg", "empty");
+  private static final List<String> GIT_AM_LONG_NO_ARG = List.of("interactive", "3way", "no-3way", "quiet", "signoff",
+      "no-signoff", "utf8", "no-utf8", "keep", "keep-non-patch", "message-id", "no-message-id", "keep-cr",
+      "no-keep-cr", "scissors", "no-scissors", "ignore-space-change", "ignore-whitespace", "reject", "allow-empty",
+      "committer-date-is-author-date", "ignore-date", "rerere-autoupdate", "no-rerere-autoupdate", "gpg-sign",
+      "no-gpg-sign", "no-verify", "verify");
+  private static final List<String> GIT_AM_RESUME = List.of("continue", "resolved", "skip", "abort", "quit",
+      "show-current-patch", "retry");
+
+  private static boolean gitAmFromInput(ShellCommand c, int from, List<Word> named) {
+    List<Word> a = c.args();
+    List<Word> ops = new ArrayList<>();
+    boolean ended = false;
+    for (int i = from; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN) || v.indexOf(Word.UNKNOWN) >= 0 && v.startsWith("-")) {
+        return true;
+      }
+      if (ended || !v.startsWith("-") || v.equals("-")) {
+        ops.add(w);
+        continue;
+      }
+      if (v.equals("--")) {
+        ended = true;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        if (GIT_AM_RESUME.stream().anyMatch(x -> Wrappers.longOption(v, x))) {
+          return false;
+        }
+        if (GIT_AM_LONG_ARG.stream().anyMatch(x -> Wrappers.longOption(v, x))) {
+          i += v.indexOf('=') < 0 ? 1 : 0;
+        } else if (GIT_AM_LONG_NO_ARG.stream().noneMatch(x -> Wrappers.longOption(v, x))) {
+          return true;
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'r') {
+          return false; // -r: --resolved
+        }
+        if (ch == 'S') {
+          break; // -S[KEYID]: its value only attached
+        }
+        if (ch == 'C' || ch == 'p') {
+          i += j + 1 < v.length() ? 0 : 1;
+          break;
+        }
+        if ("i3qsukmc".indexOf(ch) < 0) {
+          return true;
+        }
+      }
+    }
+    return namedDiffs(c, ops, named);
+  }
+
+  /**
+   * patch, {@code git apply} or {@code git am} of a diff file on disk that the same text writes:
+   * by a redirection ({@code cat > d}, {@code head -c 999 > d}: the session's input; {@code printf
+   * '… r/\056git/config …' > d}, {@code tr X . > d}: the text's own words, with the git name
+   * escaped where {@link #namesGitLocation} does not see it) or by a command not known to only read
+   * that names it ({@code tee d}, {@code dd of=d}, a writer fed by xargs or find). The diff is then
+   * no file on disk but the text's data, as from the input. Compared by the last component (a cd
+   * may lie between); a written name only known when it runs, or a pattern that may be it, counts.
+   */
+  static Optional<String> patchesDiffTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      List<Word> diffs = new ArrayList<>();
+      if (patchesFromInput(c, diffs) || diffs.isEmpty()) {
+        continue;
+      }
+      for (ShellReading.Redirect w : r.writes()) {
+        if (diffs.stream().anyMatch(d -> mayWrite(w.target(), d))) {
+          return Optional.of(c.text());
+        }
+      }
+      for (ShellCommand o : r.commands()) {
+        if (o == c || Set.of("echo", "printf").contains(o.name())) {
+          continue;
+        }
+        // xargs and find -exec add words only known when they run.
+        boolean fed = o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find ")) && !GIT_READERS.contains(o.name());
+        if (fed || namedWords(o).stream().anyMatch(w -> diffs.stream().anyMatch(d -> mayWrite(w, d)))) {
+          return Optional.of(c.text());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A written word (a path, an option's value, a script's {@code w FILE}) that may be the file {@code d}. */
+  private static boolean mayWrite(Word w, Word d) {
+    String leaf = d.value().replaceFirst("/+$", "");
+    leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+    if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
+      return true;
+    }
+    String v = w.value();
+    if (!w.literal() && v.isEmpty()) {
+      return true;
+    }
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+        String part = token.replaceFirst("/+$", "");
+        part = part.substring(part.lastIndexOf('/') + 1);
+        if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(leaf) || part.startsWith("-") && part.length() > 2
+            && part.substring(2).equals(leaf) || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The names of git's configuration files, its directory and its hooks directory, as a path ends. */

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *     pipeline; {@code upstream} names them), {@link Stdin#FILE} (a redirection), {@link
  *     Stdin#TEXT} (a here-document or here-string, whose code the reading has judged as well) or
  *     {@link Stdin#SUBSTITUTION} (a process substitution or another descriptor)
- * @param upstream the names of the commands that feed its pipe, for {@link Stdin#PIPE}
+ * @param upstream the names of the commands that feed its pipe, for {@link Stdin#PIPE}; the file's
+ *     path, for {@link Stdin#FILE}
  */
 public record ShellCommand(
     String name, String path, List<Word> args, String text, List<String> via, Stdin stdin, List<String> upstream) {
