@@ -1631,6 +1631,9 @@ public enum ShellClass {
     if (u >= 0 && v.substring(u + 1).matches("(?s)/(config|config\\.worktree|hooks(/[^/]*)?)/?")) {
       return true;
     }
+    if (knownEndPattern(v)) {
+      return true;
+    }
     List<String> words = PathPatterns.braces(v);
     if (words == null) {
       return true;
@@ -1678,10 +1681,17 @@ public enum ShellClass {
       }
     }
     boolean foundGitFile = r.commands().stream().anyMatch(c -> c.name().equals("find") && findSelectsGitFile(c));
+    Set<String> gitVars = gitOutputVariables(r);
+    for (ShellReading.Redirect w : r.writes()) {
+      if (gitOutputPath(w.target(), gitVars)) {
+        return Optional.of(w.text());
+      }
+    }
     for (ShellCommand c : r.commands()) {
       List<Word> named = namedWords(c);
       if (named.stream().anyMatch(w -> underGitDir(w.value(), gitDirs)
-            || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/?"))) {
+            || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/?")
+            || !WRITE_NO_WORD.contains(c.name()) && gitOutputPath(w, gitVars))) {
         return Optional.of(c.text());
       }
       // find … -name config | xargs WRITER: xargs adds the paths found to the command's words.
@@ -1689,15 +1699,26 @@ public enum ShellClass {
         return Optional.of(c.text());
       }
     }
+    // CDPATH set by the text (or named by a builtin that sets it: export, declare -n, read):
+    // cd info enters r/.git/info.
+    boolean cdpath = r.assignments().stream().anyMatch(a -> a.variable().equals("CDPATH") && a.value() != null)
+        || r.commands().stream().anyMatch(c -> !c.name().equals("unset") && !c.name().equals("cd")
+            && c.argValues().stream().anyMatch(v -> v.contains("CDPATH")));
     for (ShellCommand c : r.commands()) {
       if (c.name().equals("env") && envChdirUnknown(c)) {
         entered = Math.max(entered, 1);
         continue;
       }
       if (c.name().equals("cd") || c.name().equals("pushd")) {
-        for (Word w : operands(c)) {
+        List<Word> ops = operands(c);
+        // pushd alone swaps the stack's top two; pushd +N/-N rotates it: a directory the text
+        // entered before, or one of the stack bash had.
+        if (c.name().equals("pushd") && ops.isEmpty()) {
+          entered = Math.max(entered, 1);
+        }
+        for (Word w : ops) {
           String v = w.value();
-          if (v.indexOf(Word.UNKNOWN) >= 0) {
+          if (v.indexOf(Word.UNKNOWN) >= 0 || cdByShellState(c, w, cdpath)) {
             entered = Math.max(entered, 1);
           } else if (namesGitLocation(w) || normalize(v).matches("(?is)(.*/)?(\\.config/git|[^/]*\\.git)/?|(\\./)?hooks(/.*)?")
               || underGitDir(v, gitDirs)) {
@@ -1711,7 +1732,7 @@ public enum ShellClass {
         }
         continue;
       }
-      if (c.name().equals("popd") && (!gitDirs.isEmpty() || anyDir[0])) {
+      if (c.name().equals("popd")) {
         entered = Math.max(entered, 1);
         continue;
       }
@@ -1722,11 +1743,128 @@ public enum ShellClass {
       // In a directory only known when it runs, any relative path may reach its git directory's
       // files: ../config, ././config, ../hooks/pre-commit.
       if (!words.isEmpty() && (entered == 2 && !GIT_READERS.contains(c.name()) || words.stream().anyMatch(w ->
-          w.value().matches("(?s)(?!/)(.*/)?(config|config\\.worktree|commondir)/?|(?!/)(.*/)?hooks(/.*)?")))) {
+          w.value().matches("(?s)(?!/)(.*/)?(config|config\\.worktree|commondir)/?|(?!/)(.*/)?hooks(/.*)?")
+          || !w.value().startsWith("/") && knownEndPattern(Word.UNKNOWN + "/" + w.value())))) {
         return Optional.of(c.text());
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A cd/pushd operand whose directory is not the operand itself: {@code cd -} and {@code ~-}
+   * ({@code OLDPWD}), {@code ~+} ({@code PWD}), {@code ~N}/{@code +N}/{@code -N} (the directory
+   * stack), and with {@code CDPATH} set by the text a relative name bash looks up in it (not one
+   * starting with {@code ./} or {@code ../}, nor {@code .} or {@code ..}).
+   */
+  private static boolean cdByShellState(ShellCommand c, Word w, boolean cdpath) {
+    String v = w.value();
+    if (v.equals("-") || !w.literal() && v.matches("(?s)~[+-]?[0-9]*(/.*)?") && !v.matches("(?s)~(/.*)?")
+        || c.name().equals("pushd") && v.matches("[+-][0-9]+")) {
+      return true;
+    }
+    return cdpath && !v.startsWith("/") && !v.matches("(?s)\\.\\.?(/.*)?");
+  }
+
+  /**
+   * The variables the text sets from git's output ({@link #printsGitPaths}): by an assignment or
+   * {@code for} whose text runs it ({@code c=$(git rev-parse --git-path config)}), by {@code
+   * read}/{@code mapfile} fed while the text runs it, or from another such variable ({@code d=$c}).
+   */
+  private static Set<String> gitOutputVariables(ShellReading r) {
+    Set<String> vars = new java.util.HashSet<>();
+    boolean runsGit = r.commands().stream().anyMatch(ShellClass::printsGitPaths);
+    if (!runsGit) {
+      return vars;
+    }
+    for (boolean more = true; more; ) {
+      more = false;
+      for (ShellReading.Assignment a : r.assignments()) {
+        if (a.value() == null || a.value().literal() || vars.contains(a.variable())) {
+          continue;
+        }
+        boolean fed = r.commands().stream().anyMatch(c -> c.text().equals(a.text())
+            && c.stdin() != ShellCommand.Stdin.TERMINAL);
+        if (fed || refersTo(a.text(), vars) || textRunsGit(a.text())) {
+          vars.add(a.variable());
+          more = true;
+        }
+      }
+    }
+    return vars;
+  }
+
+  private static boolean textRunsGit(String text) {
+    return (text.indexOf('$') >= 0 || text.indexOf('`') >= 0 || text.indexOf('<') >= 0)
+        && ShellReading.read(text).commands().stream().anyMatch(ShellClass::printsGitPaths);
+  }
+
+  /**
+   * git asked for its paths or for text it stores: {@code rev-parse} ({@code --git-path config},
+   * {@code --git-dir}, {@code --absolute-git-dir}, {@code --git-common-dir}), {@code config}
+   * ({@code --show-origin}, a value), {@code var}, {@code worktree}, {@code show}, {@code
+   * cat-file}, git without a subcommand ({@code --exec-path}) or with one only known when it runs.
+   */
+  private static boolean printsGitPaths(ShellCommand c) {
+    if (!c.name().equals("git")) {
+      return false;
+    }
+    List<String> av = c.argValues();
+    int sub = Wrappers.gitSubcommand(av);
+    return sub >= av.size() || !c.args().get(sub).literal()
+        || Set.of("rev-parse", "config", "var", "worktree", "show", "cat-file").contains(av.get(sub));
+  }
+
+  /** Programs whose words name no file they write (their redirections are judged as writes). */
+  private static final Set<String> WRITE_NO_WORD = Set.of("echo", "printf", "test", "[", "[[", ":", "true", "false",
+      "export", "declare", "typeset", "local", "readonly", "let", "eval");
+
+  /** Whether {@code text} expands one of {@code vars} ({@code $c}, {@code ${c%/}}) or a name by indirection ({@code ${!p}}). */
+  private static boolean refersTo(String text, Set<String> vars) {
+    if (vars.isEmpty()) {
+      return false;
+    }
+    if (text.contains("${!")) {
+      return true;
+    }
+    for (String v : vars) {
+      if (Pattern.compile("\\$\\{?#?" + Pattern.quote(v) + "(?![A-Za-z0-9_])").matcher(text).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A file a command or redirection writes, named by git's output ({@code "$(git rev-parse
+   * --git-path config)"}, {@code "$c"} of {@link #gitOutputVariables}), unless its known end is a
+   * name none of git's configuration files or hooks has ({@code "app-$(git describe).tgz"},
+   * {@code "$(git rev-parse --show-toplevel)"/build/out.txt}).
+   */
+  private static boolean gitOutputPath(Word w, Set<String> gitVars) {
+    String v = w.value();
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    if (u < 0 || !(refersTo(w.source(), gitVars) || textRunsGit(": " + w.source()))) {
+      return false;
+    }
+    // A value, a tag or a key before it (VERSION=$(…), app:$(…)) is no path into git's directory;
+    // an option's value (--output=, dd's of=) is.
+    String start = v.substring(0, v.indexOf(Word.UNKNOWN)).replaceFirst("^(--[^=]*=|of=)", "");
+    if (start.contains("=") || start.contains(":")) {
+      return false;
+    }
+    String end = v.substring(u + 1);
+    int slash = end.lastIndexOf('/');
+    String leaf = end.substring(slash + 1);
+    if (PathPatterns.hasGlob(end)) {
+      return slash < 0 || patternCouldBeGitFile(end);
+    }
+    if (slash < 0) {
+      // The unknown part ends the directory and begins the name: any name ending in the known end.
+      return GIT_FILE_LEAVES.stream().anyMatch(n -> n.endsWith(leaf)) || GIT_HOOK_NAMES.stream().anyMatch(n -> n.endsWith(leaf));
+    }
+    return leaf.isEmpty() || leaf.equals(".") || leaf.equals("..") || GIT_FILE_LEAVES.contains(leaf)
+        || GIT_HOOK_NAMES.contains(leaf) || end.matches("(?s).*/hooks(/.*)?");
   }
 
   /**
@@ -1869,8 +2007,40 @@ public enum ShellClass {
       return true;
     }
     return words.stream().map(ShellClass::normalize).anyMatch(n -> PathPatterns.hasGlob(n)
-        ? n.matches("(?s).*(\\.git|hooks).*") : GIT_CONFIG_FILE.matcher(n).matches());
+        ? n.matches("(?s).*(\\.git|hooks).*") || knownEndPattern(n) : GIT_CONFIG_FILE.matcher(n).matches());
   }
+
+  /**
+   * A path pattern whose last component could be {@code config}, {@code config.worktree}, {@code
+   * commondir}, {@code .git} or {@code hooks}, or with a component before it that could be {@code
+   * hooks} ({@code confi[g]}, {@code c*g}, {@code h?oks/x}).
+   */
+  static boolean patternCouldBeGitFile(String pattern) {
+    String[] parts = pattern.split("/+");
+    if (parts.length == 0) {
+      return false;
+    }
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (PathPatterns.componentCouldBe(parts[i], Set.of("hooks"))) {
+        return true;
+      }
+    }
+    return PathPatterns.componentCouldBe(parts[parts.length - 1], GIT_FILE_LEAVES);
+  }
+
+  /**
+   * A word only known when it runs whose known end is a pattern that could match git's file and
+   * spells part of it ({@code "$(…)"/confi[g]}, {@code "$x"/c*g}; not {@code "$d"/*}, as {@code
+   * /srv/app/*} is not).
+   */
+  private static boolean knownEndPattern(String v) {
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    String end = u < 0 ? "" : v.substring(u + 1);
+    return end.startsWith("/") && PathPatterns.hasGlob(end) && patternCouldBeGitFile(end)
+        && end.replaceAll("\\[[^]]*]", "").matches("(?s).*[A-Za-z0-9].*");
+  }
+
+  private static final Set<String> GIT_FILE_LEAVES = Set.of("config", "config.worktree", "commondir", ".git", "hooks");
 
   /**
    * A git argument that sets a key of {@link #GIT_COMMAND_KEY}: {@code KEY=VALUE} as a word ({@code
