@@ -1703,7 +1703,8 @@ public enum ShellClass {
     // cd info enters r/.git/info.
     boolean cdpath = r.assignments().stream().anyMatch(a -> a.variable().equals("CDPATH") && a.value() != null)
         || r.commands().stream().anyMatch(c -> !c.name().equals("unset") && !c.name().equals("cd")
-            && c.argValues().stream().anyMatch(v -> v.contains("CDPATH")));
+            && c.argValues().stream().anyMatch(v -> v.contains("CDPATH")))
+        || setsCdableVars(r);
     for (ShellCommand c : r.commands()) {
       if (c.name().equals("env") && envChdirUnknown(c)) {
         entered = Math.max(entered, 1);
@@ -1752,6 +1753,17 @@ public enum ShellClass {
   }
 
   /**
+   * {@code shopt -s cdable_vars} (or {@code env BASHOPTS=cdable_vars bash}, a shopt of an option
+   * only known when it runs): a cd/pushd operand that is no directory then enters the value of the
+   * variable it names ({@code x=r/.git; cd x}), as a relative name does by {@code CDPATH}.
+   */
+  private static boolean setsCdableVars(ShellReading r) {
+    return r.commands().stream().anyMatch(c -> c.argValues().stream().anyMatch(v -> v.contains("cdable_vars"))
+            || c.name().equals("shopt") && c.args().stream().anyMatch(w -> !w.literal()))
+        || r.assignments().stream().anyMatch(a -> a.value() != null && a.value().value().contains("cdable_vars"));
+  }
+
+  /**
    * A cd/pushd operand whose directory is not the operand itself: {@code cd -} and {@code ~-}
    * ({@code OLDPWD}), {@code ~+} ({@code PWD}), {@code ~N}/{@code +N}/{@code -N} (the directory
    * stack), and with {@code CDPATH} set by the text a relative name bash looks up in it (not one
@@ -1774,8 +1786,16 @@ public enum ShellClass {
   private static Set<String> gitOutputVariables(ShellReading r) {
     Set<String> vars = new java.util.HashSet<>();
     boolean runsGit = r.commands().stream().anyMatch(ShellClass::printsGitPaths);
-    if (!runsGit) {
+    // A text that runs git (or names where its files are) may have a file named by another
+    // program's output written to be git's configuration: a variable set from such output counts.
+    boolean other = r.commands().stream().anyMatch(c -> c.name().equals("git") || c.args().stream()
+        .anyMatch(ShellClass::namesGitLocation)) || r.assignments().stream().anyMatch(a -> a.value() != null
+        && namesGitLocation(a.value()));
+    if (!runsGit && !other) {
       return vars;
+    }
+    if (other) {
+      vars.add(OTHER_OUTPUT);
     }
     for (boolean more = true; more; ) {
       more = false;
@@ -1785,13 +1805,37 @@ public enum ShellClass {
         }
         boolean fed = r.commands().stream().anyMatch(c -> c.text().equals(a.text())
             && c.stdin() != ShellCommand.Stdin.TERMINAL);
-        if (fed || refersTo(a.text(), vars) || textRunsGit(a.text())) {
+        if (runsGit && (fed || refersTo(a.text(), vars) || textRunsGit(a.text()))
+            || other && (printsOtherPath(a.text()) || refersTo(a.text(), vars))) {
           vars.add(a.variable());
           more = true;
         }
       }
     }
     return vars;
+  }
+
+  /**
+   * Marks, in {@link #gitOutputVariables}, a text that runs git or names a git location: there a
+   * file named by another program's output ({@link #printsOtherPath}) also counts as git's.
+   */
+  private static final String OTHER_OUTPUT = "\u0000";
+
+  /** Programs whose output names no file of git's: a temporary file, a date, the host or user. */
+  private static final Set<String> NO_PATH_PRINTERS = Set.of("git", "mktemp", "date", "hostname", "whoami", "id",
+      "uname", "nproc", "pwd");
+
+  /**
+   * A substitution whose output may be any path: a program other than {@link #NO_PATH_PRINTERS}
+   * ({@code find r -name config}, {@code ls -d r/.g*}{@code /c*g}, {@code realpath}, {@code printf
+   * 'r/\056git/config'}, {@code cat p}) or a file's text ({@code $(< p)}).
+   */
+  private static boolean printsOtherPath(String text) {
+    if (!Pattern.compile("\\$\\((?!\\()|`|<\\(").matcher(text).find()) {
+      return false;
+    }
+    List<ShellCommand> cs = ShellReading.read(": " + text).commands().stream().filter(c -> !c.name().equals(":")).toList();
+    return cs.isEmpty() || cs.stream().anyMatch(c -> !NO_PATH_PRINTERS.contains(c.name()));
   }
 
   private static boolean textRunsGit(String text) {
@@ -1844,7 +1888,8 @@ public enum ShellClass {
   private static boolean gitOutputPath(Word w, Set<String> gitVars) {
     String v = w.value();
     int u = v.lastIndexOf(Word.UNKNOWN);
-    if (u < 0 || !(refersTo(w.source(), gitVars) || textRunsGit(": " + w.source()))) {
+    if (u < 0 || !(refersTo(w.source(), gitVars) || textRunsGit(": " + w.source()) 
+        || gitVars.contains(OTHER_OUTPUT) && printsOtherPath(w.source()))) {
       return false;
     }
     // A value, a tag or a key before it (VERSION=$(…), app:$(…)) is no path into git's directory;
