@@ -1392,8 +1392,79 @@ public enum ShellClass {
           return Optional.of(c.text());
         }
       }
+      if (r.commands().stream().anyMatch(o -> o != c && derivesNamesFromTextData(r, o))) {
+        return Optional.of(c.text());
+      }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Programs that write files under names they derive from their operand or input or by default
+   * ({@code split} → {@code xaa}, {@code csplit} → {@code xx00}, {@code gunzip d.gz} → {@code d},
+   * an archive's members), so a diff file they write is not among the text's words.
+   */
+  private static final Set<String> DERIVED_NAME_WRITERS = Set.of("split", "csplit", "gzip", "gunzip", "pigz", "unpigz",
+      "bzip2", "bunzip2", "pbzip2", "lbzip2", "xz", "unxz", "pixz", "lzma", "unlzma", "zstd", "unzstd", "zstdmt",
+      "lz4", "unlz4", "lzip", "plzip", "lunzip", "lzop", "brotli", "compress", "uncompress", "unzip", "7z", "7za",
+      "7zr", "unrar", "tar", "bsdtar", "cpio", "ar", "uudecode", "git");
+  /** Of these, the ones reading the session's input as a rule (options not read: fail closed). */
+  private static final Set<String> DERIVED_FROM_INPUT = Set.of("split", "csplit", "cpio", "uudecode", "git");
+
+  /**
+   * {@code o} may write, under a name it derives, data the text writes or the session's input:
+   * split, csplit, cpio -i, uudecode, git mailinfo/mailsplit (git's subcommand only known when it
+   * runs too); tar reading its input (no {@code f}, or {@code -}); any such program with an operand
+   * the text writes ({@code gzip > d.gz && gunzip d.gz}, compared as in {@link #mayWrite}), only known
+   * when it runs, or {@code -}; and any of them where the text runs two (a chain).
+   */
+  private static boolean derivesNamesFromTextData(ShellReading r, ShellCommand o) {
+    if (!DERIVED_NAME_WRITERS.contains(o.name())) {
+      return false;
+    }
+    List<Word> a = o.args();
+    List<String> av = o.argValues();
+    if (o.name().equals("git")) {
+      int sub = Wrappers.gitSubcommand(av);
+      if (sub >= a.size() || !Set.of("mailinfo", "mailsplit").contains(av.get(sub)) && a.get(sub).literal()) {
+        return false;
+      }
+    }
+    if (DERIVED_FROM_INPUT.contains(o.name()) || r.commands().stream().filter(x -> x != o
+        && DERIVED_NAME_WRITERS.contains(x.name()) && !x.name().equals("git")).count() > 0) {
+      return true;
+    }
+    if (o.name().endsWith("tar") && av.stream().noneMatch(v -> v.startsWith("--f") || v.startsWith("-") && !v.startsWith("--")
+        && v.indexOf('f') > 0) && (av.isEmpty() || av.get(0).startsWith("-") || av.get(0).indexOf('f') < 0)) {
+      return true;
+    }
+    List<Word> operands = new ArrayList<>();
+    for (Word w : a) {
+      String v = w.value();
+      if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || v.equals("-") || v.startsWith("-si") || v.endsWith("=-")) {
+        return true;
+      }
+      if (!v.replaceAll("[./]", "").isEmpty()) {
+        operands.add(w); // a directory (tar -C .) is no data the text writes
+      }
+      // An archive's name attached to its option: --file=d.tar, tar -xfd.tar.
+      int at = v.startsWith("--") ? v.indexOf('=') : o.name().endsWith("tar") && v.startsWith("-") ? v.indexOf('f') : -1;
+      if (at > 0 && at + 1 < v.length()) {
+        operands.add(Word.literal(v.substring(at + 1), v.substring(at + 1)));
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      if (operands.stream().anyMatch(d -> mayWrite(w.target(), d))) {
+        return true;
+      }
+    }
+    for (ShellCommand x : r.commands()) {
+      if (x != o && !Set.of("echo", "printf").contains(x.name())
+          && namedWords(x).stream().anyMatch(w -> operands.stream().anyMatch(d -> mayWrite(w, d)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A written word (a path, an option's value, a script's {@code w FILE}) that may be the file {@code d}. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code mayWrite}); a program that derives the file it writes from its operand is not matched:
  * {@code split} (default prefix {@code x}: {@code xaa}; or prefix {@code d} → {@code daa}), {@code
  * csplit -f d} ({@code d00}), the decompressors ({@code gunzip d.gz}, {@code gzip -d}, {@code
- * bunzip2 d.bz2}, {@code unxz}/{@code xz -d d.xz} write {@code d}), and {@code git mailinfo m p}
+ * bunzip2 d.bz2}, {@code unxz}/{@code xz -d d.xz}, {@code unzstd d.zst} write {@code d}; a chain through
+ * {@code tar -xfT}), and {@code git mailinfo m p}
  * (its second operand is the patch it writes, from its input). The session's input ({@code gzip >
  * d.gz}, {@code split}, {@code git mailinfo} read it) is thus fed to patch, {@code git apply} and
  * {@code git am} as a file on disk.
@@ -89,7 +90,11 @@ class ShellAttack17vTest {
       "git init -q r && gzip > d.gz && gzip -d d.gz && patch -s -p0 -i d && git -C r status",
       "git init -q r && bzip2 > d.bz2 && bunzip2 d.bz2 && patch -s -p0 -i d && git -C r status",
       "git init -q r && xz > d.xz && unxz d.xz && patch -s -p0 -i d && git -C r status",
-      "git init -q r && xz > d.xz && xz -d d.xz && patch -s -p0 -i d && git -C r status"})
+      "git init -q r && xz > d.xz && xz -d d.xz && patch -s -p0 -i d && git -C r status",
+      "git init -q r && zstd -q > d.zst && unzstd -q d.zst && patch -s -p0 -i d && git -C r status",
+      "git init -q r && split -a 3 -l 999 && patch -s -p0 -i xaaa && git -C r status",
+      "git init -q r && gzip > d.gz && tar cf t.tar d.gz && rm d.gz && tar -xft.tar && gunzip d.gz && patch -s -p0 -i d"
+          + " && git -C r status"})
   void patchOfADiffFileWrittenUnderADerivedNameIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertExecInputNotRun(DEFAULT, template, CONFIG_DIFF, tmp);
   }
