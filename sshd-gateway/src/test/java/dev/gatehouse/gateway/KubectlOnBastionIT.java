@@ -305,26 +305,35 @@ class KubectlOnBastionIT {
     assertThat(api.requests()).noneMatch(s -> s.method().equals("DELETE") && s.path().contains("web-3"));
   }
 
+  /**
+   * Waits for {@code text} after {@code from}, then for the console's prompt after it; returns
+   * where the transcript ends then, in characters as {@link InteractiveProcess#await} counts (the
+   * next step's start).
+   */
+  private static int promptAfter(InteractiveProcess c, String text, int from, Duration timeout)
+      throws InterruptedException {
+    String s = c.await(text, from, timeout);
+    c.await("prod-k8s> ", s.indexOf(text, Math.min(from, s.length())) + text.length(), timeout);
+    return c.transcript().length();
+  }
+
   @Test
   void theConsoleRunsEachLineRefusesEscapesAndIsRecorded() throws Exception {
     SshClientKey carol = gw.sign(GatewayFixture.uniqueIdentity("carol"), List.of("sre"));
     try (InteractiveProcess c = console(carol)) {
+      // Each step waits for the prompt printed after its answer: keys sent while kubectl still
+      // runs go to kubectl, as a person's type-ahead would.
       int mark = c.length();
       c.send("get pods -n app\r");
-      c.await("web-1", mark, Duration.ofSeconds(30));
-      c.await("prod-k8s> ", mark, Duration.ofSeconds(30));
-      mark = c.length();
+      mark = promptAfter(c, "web-1", mark, Duration.ofSeconds(30));
       c.send("kubectl edit deployment web\r");
-      c.await("gatehouse: blocked by rule kubectl-allow-list: kubectl edit is not allowed here", mark, Duration.ofSeconds(10));
-      c.await("prod-k8s> ", mark, Duration.ofSeconds(10));
-      mark = c.length();
+      mark = promptAfter(c, "gatehouse: blocked by rule kubectl-allow-list: kubectl edit is not allowed here", mark,
+          Duration.ofSeconds(10));
       c.send("get pods | sh\r");
-      c.await("gatehouse: no pipes", mark, Duration.ofSeconds(10));
-      mark = c.length();
+      mark = promptAfter(c, "gatehouse: no pipes", mark, Duration.ofSeconds(10));
       c.send("delete namespace prod\r");
-      c.await("gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod", mark, Duration.ofSeconds(30));
-      c.await("prod-k8s> ", mark, Duration.ofSeconds(10));
-      mark = c.length();
+      mark = promptAfter(c, "gatehouse: blocked by rule delete-namespace: DELETE namespaces/prod", mark,
+          Duration.ofSeconds(30));
       // Ctrl-C at the prompt: a fresh prompt; then the history brings back the first line.
       // The keys are echoed before Ctrl-C is typed, as a person sees them: Ctrl-C is a signal
       // raised as it arrives, and keys still unread at that moment would stay for the next line.
