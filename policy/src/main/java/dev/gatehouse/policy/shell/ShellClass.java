@@ -1203,39 +1203,61 @@ public enum ShellClass {
     return patchesFromInput(c, new ArrayList<>());
   }
 
+  /**
+   * A diff reader's options, as its getopt reads them: short options with a value (attached or the
+   * next word), short options whose value is only ever attached, short options without one; the
+   * long ones likewise; the options that apply nothing new (git am's {@code --continue}, {@code -r});
+   * the option that names the diff file (patch's {@code -i}/{@code --input}), if any.
+   */
+  private record DiffOptions(String shortArg, String shortAttached, String shortNoArg, String shortResume,
+      List<String> longArg, List<String> longNoArg, List<String> longResume, char shortInput, String longInput) {}
+
+  /** GNU patch's table (patch --help). */
+  private static final DiffOptions PATCH_OPTIONS = new DiffOptions("pFiorDVBYzgdx", "", "lcenuNREZTbtfsv", "",
+      List.of("strip", "fuzz", "input", "output", "reject-file", "ifdef", "version-control", "prefix",
+          "basename-prefix", "suffix", "get", "directory", "debug", "quoting-style", "reject-format", "read-only"),
+      List.of("ignore-whitespace", "context", "ed", "normal", "unified", "forward", "reverse", "merge",
+          "remove-empty-files", "set-utc", "set-time", "backup", "backup-if-mismatch", "no-backup-if-mismatch", "batch",
+          "force", "quiet", "silent", "verbose", "dry-run", "posix", "binary", "version", "help"),
+      List.of(), 'i', "input");
+
+  /** git apply's (git apply -h). */
+  private static final DiffOptions GIT_APPLY_OPTIONS = new DiffOptions("pC", "", "Rvq3N", "",
+      List.of("exclude", "include", "directory", "whitespace", "build-fake-ancestor"),
+      List.of("stat", "numstat", "summary", "check", "index", "intent-to-add", "3way", "ours", "theirs",
+          "union", "apply", "no-add", "binary", "cached", "recount", "reject", "reverse", "unidiff-zero", "allow-empty",
+          "allow-binary-replacement", "verbose", "quiet", "unsafe-paths", "inaccurate-eof", "ignore-space-change",
+          "ignore-whitespace", "no-3way", "no-verbose", "no-index", "no-cached", "no-check", "no-stat", "no-reject"),
+      List.of(), '\0', null);
+
+  /** git am's (git am -h); {@code -S[KEYID]} takes its value only attached, {@code -r} is {@code --resolved}. */
+  private static final DiffOptions GIT_AM_OPTIONS = new DiffOptions("Cp", "S", "i3qsukmc", "r",
+      List.of("quoted-cr", "whitespace", "directory", "exclude", "include", "patch-format", "resolvemsg", "empty"),
+      List.of("interactive", "3way", "no-3way", "quiet", "signoff", "no-signoff", "utf8", "no-utf8", "keep",
+          "keep-non-patch", "message-id", "no-message-id", "keep-cr", "no-keep-cr", "scissors", "no-scissors",
+          "ignore-space-change", "ignore-whitespace", "reject", "allow-empty", "committer-date-is-author-date",
+          "ignore-date", "rerere-autoupdate", "no-rerere-autoupdate", "gpg-sign", "no-gpg-sign", "no-verify", "verify"),
+      List.of("continue", "resolved", "skip", "abort", "quit", "show-current-patch", "retry"), '\0', null);
+
   /** As {@link #patchesFromInput(ShellCommand)}; adds the diff files it names on disk to {@code named}. */
   private static boolean patchesFromInput(ShellCommand c, List<Word> named) {
     List<Word> a = c.args();
     int from;
-    String shortArg;
-    String shortNoArg;
-    List<String> longArg;
-    List<String> longNoArg;
+    DiffOptions options;
     if (c.name().equals("patch")) {
       from = 0;
-      shortArg = "pFiorDVBYzgdx";
-      shortNoArg = "lcenuNREZTbtfsv";
-      longArg = List.of("strip", "fuzz", "input", "output", "reject-file", "ifdef", "version-control", "prefix",
-          "basename-prefix", "suffix", "get", "directory", "debug", "quoting-style", "reject-format", "read-only");
-      longNoArg = List.of("ignore-whitespace", "context", "ed", "normal", "unified", "forward", "reverse", "merge",
-          "remove-empty-files", "set-utc", "set-time", "backup", "backup-if-mismatch", "no-backup-if-mismatch", "batch",
-          "force", "quiet", "silent", "verbose", "dry-run", "posix", "binary", "version", "help");
+      options = PATCH_OPTIONS;
     } else if (c.name().equals("git")) {
       from = Wrappers.gitSubcommand(c.argValues());
-      if (from < a.size() && a.get(from).value().equals("am")) {
-        return gitAmFromInput(c, from + 1, named);
-      }
-      if (from >= a.size() || !a.get(from).value().equals("apply")) {
+      String sub = from < a.size() ? a.get(from).value() : "";
+      if (sub.equals("am")) {
+        options = GIT_AM_OPTIONS;
+      } else if (sub.equals("apply")) {
+        options = GIT_APPLY_OPTIONS;
+      } else {
         return false;
       }
       from++;
-      shortArg = "pC";
-      shortNoArg = "Rvq3N";
-      longArg = List.of("exclude", "include", "directory", "whitespace", "build-fake-ancestor");
-      longNoArg = List.of("stat", "numstat", "summary", "check", "index", "intent-to-add", "3way", "ours", "theirs",
-          "union", "apply", "no-add", "binary", "cached", "recount", "reject", "reverse", "unidiff-zero", "allow-empty",
-          "allow-binary-replacement", "verbose", "quiet", "unsafe-paths", "inaccurate-eof", "ignore-space-change",
-          "ignore-whitespace", "no-3way", "no-verbose", "no-index", "no-cached", "no-check", "no-stat", "no-reject");
     } else {
       return false;
     }
@@ -1257,14 +1279,17 @@ public enum ShellClass {
         continue;
       }
       if (v.startsWith("--")) {
+        if (options.longResume().stream().anyMatch(x -> Wrappers.longOption(v, x))) {
+          return false;
+        }
         int eq = v.indexOf('=');
-        String name = longArg.stream().filter(x -> Wrappers.longOption(v, x)).findFirst().orElse(null);
-        if (name == null && longNoArg.stream().noneMatch(x -> Wrappers.longOption(v, x))) {
+        String name = options.longArg().stream().filter(x -> Wrappers.longOption(v, x)).findFirst().orElse(null);
+        if (name == null && options.longNoArg().stream().noneMatch(x -> Wrappers.longOption(v, x))) {
           return true;
         }
         if (name != null) {
           Word value = eq >= 0 ? Word.literal(v.substring(eq + 1), v.substring(eq + 1)) : i + 1 < a.size() ? a.get(++i) : null;
-          if (name.equals("input")) {
+          if (name.equals(options.longInput())) {
             input = value;
           }
         }
@@ -1272,20 +1297,27 @@ public enum ShellClass {
       }
       for (int j = 1; j < v.length(); j++) {
         char ch = v.charAt(j);
-        if (shortArg.indexOf(ch) >= 0) {
+        if (options.shortResume().indexOf(ch) >= 0) {
+          return false;
+        }
+        if (options.shortAttached().indexOf(ch) >= 0) {
+          break;
+        }
+        if (options.shortArg().indexOf(ch) >= 0) {
           Word value = j + 1 < v.length() ? Word.literal(v.substring(j + 1), v.substring(j + 1)) : i + 1 < a.size() ? a.get(++i) : null;
-          if (ch == 'i' && c.name().equals("patch")) {
+          if (ch == options.shortInput()) {
             input = value;
           }
           break;
         }
-        if (shortNoArg.indexOf(ch) < 0) {
+        if (options.shortNoArg().indexOf(ch) < 0) {
           return true;
         }
       }
     }
-    // patch [ORIGFILE [PATCHFILE]]: -i or a second operand names the diff; git apply reads every operand.
-    List<Word> diffs = c.name().equals("patch") ? (input != null ? List.of(input) : ops.size() > 1 ? List.of(ops.get(1)) : List.of())
+    // patch [ORIGFILE [PATCHFILE]]: -i or a second operand names the diff; git apply and git am read every operand.
+    List<Word> diffs = options == PATCH_OPTIONS
+        ? (input != null ? List.of(input) : ops.size() > 1 ? List.of(ops.get(1)) : List.of())
         : ops;
     return namedDiffs(c, diffs, named);
   }
@@ -1300,66 +1332,6 @@ public enum ShellClass {
     }
     named.addAll(diffs);
     return diffs.stream().anyMatch(w -> !Interpreters.regularPath(w));
-  }
-
-  /** git am's options (git am -h): with a value, without, and those that apply no new mailbox. */
-  private static final List<String> GIT_AM_LONG_ARG = List.of("quoted-cr", "whitespace", "directory", "exclude",
-      "include", "patch-format", "resolvemsg", "empty");
-  private static final List<String> GIT_AM_LONG_NO_ARG = List.of("interactive", "3way", "no-3way", "quiet", "signoff",
-      "no-signoff", "utf8", "no-utf8", "keep", "keep-non-patch", "message-id", "no-message-id", "keep-cr",
-      "no-keep-cr", "scissors", "no-scissors", "ignore-space-change", "ignore-whitespace", "reject", "allow-empty",
-      "committer-date-is-author-date", "ignore-date", "rerere-autoupdate", "no-rerere-autoupdate", "gpg-sign",
-      "no-gpg-sign", "no-verify", "verify");
-  private static final List<String> GIT_AM_RESUME = List.of("continue", "resolved", "skip", "abort", "quit",
-      "show-current-patch", "retry");
-
-  private static boolean gitAmFromInput(ShellCommand c, int from, List<Word> named) {
-    List<Word> a = c.args();
-    List<Word> ops = new ArrayList<>();
-    boolean ended = false;
-    for (int i = from; i < a.size(); i++) {
-      Word w = a.get(i);
-      String v = w.value();
-      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN) || v.indexOf(Word.UNKNOWN) >= 0 && v.startsWith("-")) {
-        return true;
-      }
-      if (ended || !v.startsWith("-") || v.equals("-")) {
-        ops.add(w);
-        continue;
-      }
-      if (v.equals("--")) {
-        ended = true;
-        continue;
-      }
-      if (v.startsWith("--")) {
-        if (GIT_AM_RESUME.stream().anyMatch(x -> Wrappers.longOption(v, x))) {
-          return false;
-        }
-        if (GIT_AM_LONG_ARG.stream().anyMatch(x -> Wrappers.longOption(v, x))) {
-          i += v.indexOf('=') < 0 ? 1 : 0;
-        } else if (GIT_AM_LONG_NO_ARG.stream().noneMatch(x -> Wrappers.longOption(v, x))) {
-          return true;
-        }
-        continue;
-      }
-      for (int j = 1; j < v.length(); j++) {
-        char ch = v.charAt(j);
-        if (ch == 'r') {
-          return false; // -r: --resolved
-        }
-        if (ch == 'S') {
-          break; // -S[KEYID]: its value only attached
-        }
-        if (ch == 'C' || ch == 'p') {
-          i += j + 1 < v.length() ? 0 : 1;
-          break;
-        }
-        if ("i3qsukmc".indexOf(ch) < 0) {
-          return true;
-        }
-      }
-    }
-    return namedDiffs(c, ops, named);
   }
 
   /**

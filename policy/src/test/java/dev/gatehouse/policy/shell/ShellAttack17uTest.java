@@ -1,5 +1,7 @@
 package dev.gatehouse.policy.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,5 +183,26 @@ class ShellAttack17uTest {
           + " && git -C r status"})
   void gitConfigurationNamedByAWordOnlyKnownWhenItRunsIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * The diff readers' option tables: a diff named on disk, and git am going on with a mailbox it
+   * began, stay allowed (exec and typed); with no diff named they read the session's input.
+   */
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {"patch -p1 < fix.diff", "patch -p1 -i fix.diff", "patch --input=fix.diff -p1",
+      "patch orig.c fix.diff", "git apply fix.diff", "git apply -p2 --index fix.diff", "git am p.mbox",
+      "git am -3 -s p.mbox", "git am -Skey p.mbox", "git am --continue", "git am -r", "git am --skip"})
+  void diffReadersNamingADiffOnDiskStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
+
+  @ParameterizedTest(name = "refused: {0}")
+  @ValueSource(strings = {"patch -p1", "patch -p1 -i -", "git apply", "git apply -p2 --index", "git am",
+      "git am -3 -s", "git am -Skey", "git am --bogus p.mbox"})
+  void diffReadersReadingTheSessionsInputAreJudged(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
   }
 }
