@@ -35,8 +35,18 @@ class AsciicastDecodingDifferentialTest {
 
   @Test
   void outputEventsCarryWhatPythonsDecoderReads() throws Exception {
+    differential(true);
+  }
+
+  /** Input keeps its NULs (a typed Ctrl-@ is a keystroke); otherwise it is decoded the same way. */
+  @Test
+  void inputEventsCarryWhatPythonsDecoderReadsNulsKept() throws Exception {
+    differential(false);
+  }
+
+  private void differential(boolean output) throws Exception {
     long seed = System.nanoTime();
-    System.out.println("AsciicastDecodingDifferentialTest seed " + seed);
+    System.out.println("AsciicastDecodingDifferentialTest seed " + seed + (output ? " (output)" : " (input)"));
     Random r = new Random(seed);
     List<byte[]> texts = new ArrayList<>();
     List<String> recorded = new ArrayList<>();
@@ -48,7 +58,11 @@ class AsciicastDecodingDifferentialTest {
       List<Integer> cuts = new ArrayList<>();
       for (int off = 0; off < bytes.length; ) {
         int n = Math.min(bytes.length - off, 1 + r.nextInt(r.nextBoolean() ? 8 : 700));
-        w.output(bytes, off, n);
+        if (output) {
+          w.output(bytes, off, n);
+        } else {
+          w.input(bytes, off, n);
+        }
         off += n;
         cuts.add(off);
       }
@@ -56,14 +70,14 @@ class AsciicastDecodingDifferentialTest {
       StringBuilder seen = new StringBuilder();
       List<JsonNode> lines = AsciicastWriterTest.lines(f);
       for (JsonNode e : lines.subList(1, lines.size())) {
-        assertThat(e.get(1).asText()).isEqualTo("o");
+        assertThat(e.get(1).asText()).isEqualTo(output ? "o" : "i");
         seen.append(e.get(2).asText());
       }
       texts.add(bytes);
       recorded.add(seen.toString());
       cutsOf.add(cuts);
     }
-    List<String> expected = python(texts);
+    List<String> expected = python(texts, output);
     for (int t = 0; t < TEXTS; t++) {
       String got = recorded.get(t);
       String want = expected.get(t);
@@ -79,15 +93,16 @@ class AsciicastDecodingDifferentialTest {
     }
   }
 
-  /** Each text decoded by Python 3, NULs left out, in one run of the interpreter. */
-  private List<String> python(List<byte[]> texts) throws Exception {
+  /** Each text decoded by Python 3 (NULs left out for output), in one run of the interpreter. */
+  private List<String> python(List<byte[]> texts, boolean dropNul) throws Exception {
     Path in = dir.resolve("texts.hex");
     Files.write(in, texts.stream().map(b -> HexFormat.of().formatHex(b)).toList());
     Process p = new ProcessBuilder("python3", "-c",
         "import sys, json\n"
             + "for l in open(sys.argv[1]):\n"
-            + "    print(json.dumps(bytes.fromhex(l.strip()).decode('utf-8', 'replace').replace('\\0', '')))",
-        in.toString())
+            + "    t = bytes.fromhex(l.strip()).decode('utf-8', 'replace')\n"
+            + "    print(json.dumps(t.replace('\\0', '') if sys.argv[2] == 'drop' else t))",
+        in.toString(), dropNul ? "drop" : "keep")
         .redirectErrorStream(true)
         .start();
     List<String> out = new ArrayList<>();
