@@ -1,5 +1,8 @@
 package dev.gatehouse.policy.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.policy.Verdict;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,7 +79,8 @@ class ShellAttack17wTest {
       CFG + "x=git; y=config; uniq cfg \"r/.$x/$y\"" + STATUS,
       CFG + "for d in .gi; do uniq cfg \"r/${d}t/config\"; done" + STATUS,
       CFG + "uniq cfg r/.gi${u}t/config" + STATUS,
-      CFG + "IFS=X; x=rX.gitXconfig; set -- $x; IFS=/; uniq cfg \"$*\"" + STATUS})
+      CFG + "IFS=X; x=rX.gitXconfig; set -- $x; IFS=/; uniq cfg \"$*\"" + STATUS,
+      CFG + "git init -q --bare b && x=b/co; uniq cfg \"${x}nfig\" && git --git-dir=b --work-tree=. status"})
   void gitConfigurationNamedByLiteralVariablesIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -114,6 +118,46 @@ class ShellAttack17wTest {
       CFG + "awk '{print > \"r/.gi\" \"t/config\"}' cfg" + STATUS})
   void gitConfigurationNamedByAnAwkExpressionIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * Everyday forms around the rules above. Still allowed: a variable set to a plain literal that
+   * names no git file, mktemp's output, a known end that no git file has, a loop over a pattern in
+   * a text without git, awk writing to one string constant. Now reviewed (a text that runs git
+   * writing a file only known when it runs, named by nothing the judge reads): {@code > "$log"},
+   * {@code > "$1"}, a variable not set before anything else (an earlier line's value at the prompt
+   * may be git's), awk writing to a name its script computes.
+   */
+  @ParameterizedTest(name = "still allowed: {0}")
+  @ValueSource(strings = {
+      "out=log.txt; git log > \"$out\"",
+      "out='log.txt' && git log > \"$out\"",
+      "d=build; mkdir -p \"$d\"; git status",
+      "x=v1.2; git archive -o \"app-$x.tgz\" HEAD",
+      "tmp=$(mktemp); git diff > \"$tmp\"",
+      "git diff > \"$(mktemp)\"",
+      "git status; echo done > \"$log.txt\"",
+      "git diff > \"$HOME/diff.txt\"",
+      "for f in *.txt; do wc -l \"$f\"; done",
+      "for f in *.txt; do cp \"$f\" backup/; done; git status",
+      "git log | awk '{print > \"out.txt\"}'",
+      "git log | awk '$3 > 100 {print $1}'",
+      "awk '{print > ($1 \".txt\")}' data"})
+  void everydayWritesAroundGitStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
+  }
+
+  @ParameterizedTest(name = "now reviewed: {0}")
+  @ValueSource(strings = {
+      "git status; echo done > \"$log\"",
+      "git log > \"$1\"",
+      "git status; x=a; cp cfg \"$x\"",
+      "false && x=a; git status; cp cfg \"$x\"",
+      "git log --format=%an | awk '{print > ($1 \".txt\")}'"})
+  void writesOfUnknownNamesInAGitTextAreReviewed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(Verdict.Review.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(Verdict.Review.class);
   }
 
   private static final String CONFIG_DIFF =
