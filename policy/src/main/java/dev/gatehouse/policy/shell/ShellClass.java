@@ -1726,7 +1726,7 @@ public enum ShellClass {
     boolean foundGitFile = r.commands().stream().anyMatch(c -> c.name().equals("find") && findSelectsGitFile(c));
     Set<String> gitVars = gitOutputVariables(r);
     for (ShellReading.Redirect w : r.writes()) {
-      if (gitOutputPath(w.target(), gitVars)) {
+      if (gitOutputPath(w.target(), gitVars, r)) {
         return Optional.of(w.text());
       }
     }
@@ -1734,7 +1734,11 @@ public enum ShellClass {
       List<Word> named = namedWords(c);
       if (named.stream().anyMatch(w -> underGitDir(w.value(), gitDirs)
             || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/?")
-            || !WRITE_NO_WORD.contains(c.name()) && gitOutputPath(w, gitVars))) {
+            || !WRITE_NO_WORD.contains(c.name()) && gitOutputPath(w, gitVars, r))) {
+        return Optional.of(c.text());
+      }
+      if (gitVars.contains(OTHER_OUTPUT) && Set.of("awk", "gawk", "mawk", "nawk").contains(c.name())
+          && ToolScripts.awkSource(c.args()).inline().stream().anyMatch(w -> awkWritesUnknownFile(w.value()))) {
         return Optional.of(c.text());
       }
       // find … -name config | xargs WRITER: xargs adds the paths found to the command's words.
@@ -1928,12 +1932,27 @@ public enum ShellClass {
    * name none of git's configuration files or hooks has ({@code "app-$(git describe).tgz"},
    * {@code "$(git rev-parse --show-toplevel)"/build/out.txt}).
    */
-  private static boolean gitOutputPath(Word w, Set<String> gitVars) {
+  private static boolean gitOutputPath(Word w, Set<String> gitVars, ShellReading r) {
     String v = w.value();
     int u = v.lastIndexOf(Word.UNKNOWN);
-    if (u < 0 || !(refersTo(w.source(), gitVars) || textRunsGit(": " + w.source()) 
-        || gitVars.contains(OTHER_OUTPUT) && printsOtherPath(w.source()))) {
+    if (u < 0) {
       return false;
+    }
+    if (!(refersTo(w.source(), gitVars) || textRunsGit(": " + w.source())
+        || gitVars.contains(OTHER_OUTPUT) && printsOtherPath(w.source()))) {
+      // In a text that runs git or names its files, any other word only known when it runs (an
+      // expansion operator, read, mapfile, a loop over a pattern, an array, "$*") may spell one:
+      // counted by its known end as git's output is, unless it only expands variables set to literals.
+      if (!gitVars.contains(OTHER_OUTPUT) || temporaryFile(w, r)) {
+        return false;
+      }
+      List<String> values = literalValues(w, r);
+      if (values != null) {
+        // A leaf git has in any git directory counts too: one the text makes as b (git init --bare b).
+        return values.stream().anyMatch(x -> namesGitLocation(Word.literal(x, x))
+            || x.matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/*")
+            || GIT_HOOK_NAMES.contains(x.replaceFirst("/*$", "").replaceFirst("(?s).*/", "")));
+      }
     }
     // A value, a tag or a key before it (VERSION=$(…), app:$(…)) is no path into git's directory;
     // an option's value (--output=, dd's of=) is.
@@ -1953,6 +1972,167 @@ public enum ShellClass {
     }
     return leaf.isEmpty() || leaf.equals(".") || leaf.equals("..") || GIT_FILE_LEAVES.contains(leaf)
         || GIT_HOOK_NAMES.contains(leaf) || end.matches("(?s).*/hooks(/.*)?");
+  }
+
+  /**
+   * An awk script with a {@code print}/{@code printf} to a file that is not one string constant:
+   * awk joins strings ({@code > ("r/.gi" "t/config")}, {@code > "d" n}) and reads variables, {@code
+   * ARGV[n]}, {@code FILENAME}, functions, so its name is only known when it runs. A {@code >}
+   * inside parentheses is a comparison; a script only known when it runs counts.
+   */
+  static boolean awkWritesUnknownFile(String script) {
+    if (script.indexOf(Word.UNKNOWN) >= 0) {
+      return true;
+    }
+    java.util.regex.Matcher m = Pattern.compile("(?<![A-Za-z0-9_])printf?(?![A-Za-z0-9_])").matcher(script);
+    while (m.find()) {
+      int depth = 0;
+      for (int i = m.end(); i < script.length(); i++) {
+        char ch = script.charAt(i);
+        if (ch == '"') {
+          for (i++; i < script.length() && script.charAt(i) != '"'; i++) {
+            if (script.charAt(i) == '\\') {
+              i++;
+            }
+          }
+        } else if (ch == '(') {
+          depth++;
+        } else if (ch == ')') {
+          depth--;
+        } else if (depth <= 0 && (ch == ';' || ch == '}' || ch == '\n')) {
+          break;
+        } else if (depth == 0 && ch == '>') {
+          int end = i + 1;
+          int d = 0;
+          for (; end < script.length(); end++) {
+            char e = script.charAt(end);
+            if (e == '"') {
+              for (end++; end < script.length() && script.charAt(end) != '"'; end++) {
+                if (script.charAt(end) == '\\') {
+                  end++;
+                }
+              }
+            } else if (e == '(') {
+              d++;
+            } else if (e == ')') {
+              d--;
+            } else if (d <= 0 && (e == ';' || e == '}' || e == '\n')) {
+              break;
+            }
+          }
+          String target = script.substring(i + 1, Math.min(end, script.length())).replaceFirst("^>", "").strip();
+          if (!target.matches("(?s)\"([^\"\\\\]|\\\\.)*\"")) {
+            return true;
+          }
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern MKTEMP = Pattern.compile("\"?\\$\\(mktemp( -[dqu]+)*\\)\"?");
+
+  /**
+   * A word that is all of mktemp's output without a template ({@code "$(mktemp)"}, or {@code "$t"}
+   * of {@code t=$(mktemp)}): a new {@code tmp.XXXXXXXXXX}, which no git file or hook is named.
+   */
+  private static boolean temporaryFile(Word w, ShellReading r) {
+    if (MKTEMP.matcher(w.source()).matches()) {
+      return true;
+    }
+    java.util.regex.Matcher m = Pattern.compile("\"?\\$(?:([A-Za-z_][A-Za-z0-9_]*)|\\{([A-Za-z_][A-Za-z0-9_]*)})\"?")
+        .matcher(w.source());
+    if (!m.matches()) {
+      return false;
+    }
+    String n = m.group(1) != null ? m.group(1) : m.group(2);
+    List<ShellReading.Assignment> set = r.assignments().stream().filter(a -> a.variable().equals(n)).toList();
+    return !set.isEmpty() && !r.text().contains("${!") && set.stream().allMatch(a -> a.name().equals(n)
+        && a.value() != null && MKTEMP.matcher(a.value().source()).matches());
+  }
+
+  /** A value bash neither splits nor expands further, unquoted or in double quotes. */
+  private static final Pattern PLAIN_LITERAL = Pattern.compile("[A-Za-z0-9_./,+:@%=-]*");
+
+  private static final Pattern LEADING_ASSIGNMENTS =
+      Pattern.compile("(\\s*[A-Za-z_][A-Za-z0-9_]*=([A-Za-z0-9_./,+:@%=-]*|\"[A-Za-z0-9_./,+:@%=-]*\"|'[A-Za-z0-9_./,+:@%=-]*')[ \\t]*(;|&&|\\n))+");
+
+  private static final Pattern SIMPLE_EXPANSION = Pattern.compile("\\$(?:([A-Za-z_][A-Za-z0-9_]*)|\\{([A-Za-z_][A-Za-z0-9_]*)})");
+
+  /**
+   * The values {@code w} may have when each of its unknown parts is {@code $x}/{@code ${x}} of a
+   * variable the text only sets to plain literals ({@code out=log.txt; git log > "$out"}): one per
+   * combination of the values set; null when any part is something else, a variable is also set
+   * otherwise (read, for, declare of an expansion, unset) or not at all, or the text sets {@code IFS}.
+   */
+  private static List<String> literalValues(Word w, ShellReading r) {
+    if (r.assignments().stream().anyMatch(a -> a.variable().equals("IFS")) || r.text().contains("${!")) {
+      return null;
+    }
+    String src = w.source();
+    java.util.regex.Matcher m = SIMPLE_EXPANSION.matcher(src);
+    List<String> names = new ArrayList<>();
+    List<int[]> spans = new ArrayList<>();
+    while (m.find()) {
+      names.add(m.group(1) != null ? m.group(1) : m.group(2));
+      spans.add(new int[] {m.start(), m.end()});
+    }
+    if (names.isEmpty() || names.size() != w.value().chars().filter(ch -> ch == Word.UNKNOWN).count()) {
+      return null;
+    }
+    List<List<String>> choices = new ArrayList<>();
+    for (String n : names) {
+      List<ShellReading.Assignment> set = r.assignments().stream().filter(a -> a.variable().equals(n)).toList();
+      // x=(…), x+=…, x[i]=…, ${x:=…}: a value other than the one written.
+      if (set.isEmpty() || r.text().matches("(?s).*(\\$\\{" + n + ":?[=?]|\\b" + n + "(\\[[^]]*])?\\+?=\\().*")
+          || r.text().matches("(?s).*\\b" + n + "(\\[[^]]*])?\\+=.*")) {
+        return null;
+      }
+      // Set first, before anything may skip it: otherwise the value may be an earlier line's at the
+      // prompt (false && x=a). An assignment to a readonly variable ends the line.
+      java.util.regex.Matcher lead = LEADING_ASSIGNMENTS.matcher(r.text());
+      if (!lead.lookingAt() || !Pattern.compile("(^|[;&\\s])" + n + "=").matcher(lead.group()).find()) {
+        return null;
+      }
+      List<String> vs = new ArrayList<>();
+      for (ShellReading.Assignment a : set) {
+        if (a.value() == null || !a.value().literal() || !a.name().equals(n)
+            || !PLAIN_LITERAL.matcher(a.value().value()).matches() || a.value().value().startsWith("~")) {
+          return null;
+        }
+        vs.add(a.value().value());
+      }
+      choices.add(vs.stream().distinct().toList());
+    }
+    List<String> out = new ArrayList<>(List.of(""));
+    List<String> sources = new ArrayList<>(List.of(""));
+    for (int i = 0; i < names.size(); i++) {
+      int from = i == 0 ? 0 : spans.get(i - 1)[1];
+      String between = src.substring(from, spans.get(i)[0]);
+      List<String> next = new ArrayList<>();
+      for (String s : sources) {
+        for (String c : choices.get(i)) {
+          next.add(s + between + c);
+        }
+      }
+      if (next.size() > 64) {
+        return null;
+      }
+      sources = next;
+    }
+    out.clear();
+    String tail = src.substring(spans.get(spans.size() - 1)[1]);
+    for (String s : sources) {
+      // Read again as written with the values in place: an expansion in single quotes, escaped or
+      // inside a substitution is no plain part, and leaves the word unknown.
+      List<ShellCommand> cs = ShellReading.read(": " + s + tail).commands();
+      if (cs.size() != 1 || cs.get(0).args().size() != 1 || !cs.get(0).args().get(0).literal()) {
+        return null;
+      }
+      out.add(cs.get(0).args().get(0).value());
+    }
+    return out;
   }
 
   /**
