@@ -1012,7 +1012,8 @@ public enum ShellClass {
     if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)) {
       return true;
     }
-    if (writesGitConfig(c) || namedWords(c).stream().anyMatch(ShellClass::startupFile)) {
+    // An editor writes what the person types into a program that runs commands anyway (vim's :!).
+    if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && namedWords(c).stream().anyMatch(ShellClass::startupFile)) {
       return true;
     }
     if (n.matches("g?awk|mawk|nawk")) {
@@ -1623,13 +1624,17 @@ public enum ShellClass {
    * and XDG {@code gdb/gdbinit}, {@code gdb/gdbearlyinit} ({@code shell CMD}); less's lesskey
    * source {@code .lesskey} and XDG {@code lesskey}, and the binary {@code .less} and XDG {@code
    * less} (an {@code #env} section sets {@code LESSOPEN=|CMD}, run by {@code less FILE} and by
-   * systemd's pager). Written on the line, as git's configuration is, the next run of the program
+   * systemd's pager); vim's {@code .vimrc}, {@code _vimrc}, {@code .gvimrc}, {@code .exrc}, {@code
+   * .vim/vimrc}, XDG {@code vim/vimrc} and neovim's {@code nvim/init.vim}, {@code nvim/init.lua}
+   * ({@code !CMD} when {@code vim FILE} starts). Written on the line, as git's configuration is, the next run of the program
    * runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
   private static final Pattern STARTUP_FILE = Pattern.compile(
-      "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less)|(.*/)?(\\.config|.*" + Word.UNKNOWN
-          + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less)");
+      "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/g?vimrc)"
+          + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
+  private static final Set<String> INTERACTIVE_EDITORS = Set.of("vi", "vim", "nvim", "gvim", "view", "vimdiff", "nano",
+      "pico", "emacs", "mg", "micro", "joe", "jed");
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
   static boolean startupFile(Word w) {
@@ -1645,7 +1650,8 @@ public enum ShellClass {
         }
         if (PathPatterns.hasGlob(n)) {
           String leaf = n.substring(n.lastIndexOf('/') + 1);
-          if (PathPatterns.componentCouldBe(leaf, Set.of(".gdbinit", ".gdbearlyinit", ".lesskey", ".less"))) {
+          if (PathPatterns.componentCouldBe(leaf, Set.of(".gdbinit", ".gdbearlyinit", ".lesskey", ".less", ".vimrc", ".gvimrc",
+              ".exrc"))) {
             return true;
           }
         }
