@@ -1415,7 +1415,14 @@ public enum ShellClass {
     List<String> av = c.argValues();
     for (int i = 0; i < av.size(); i++) {
       String v = av.get(i);
-      if (!v.startsWith("-") || v.equals("-") || v.equals("--") || v.startsWith("--")) {
+      if (v.equals("--check-hash-based-pycs")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("--") && v.length() > 2) {
+        continue;
+      }
+      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
         return null;
       }
       for (int j = 1; j < v.length(); j++) {
