@@ -158,7 +158,7 @@ public enum ShellClass {
       case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
       case USER_CHANGE -> authFile(p);
       case SCHEDULER_CHANGE -> PathPatterns.couldMatch(SCHEDULE_FILE, p);
-      case INTERPRETER_INLINE -> gitConfigFile(p);
+      case INTERPRETER_INLINE -> gitConfigFile(p) || startupFile(w.target());
       default -> false;
     };
     return hit ? Optional.of(w.text()) : Optional.empty();
@@ -1012,7 +1012,8 @@ public enum ShellClass {
     if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)) {
       return true;
     }
-    if (writesGitConfig(c)) {
+    // An editor writes what the person types into a program that runs commands anyway (vim's :!).
+    if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && namedWords(c).stream().anyMatch(ShellClass::startupFile)) {
       return true;
     }
     if (n.matches("g?awk|mawk|nawk")) {
@@ -1372,6 +1373,104 @@ public enum ShellClass {
   }
 
   /**
+   * {@code python3 -m MOD} puts the working directory first on {@code sys.path}: a module or
+   * package of MOD's top-level name the same text writes ({@code printf … > json.py && python3 -m
+   * json.tool f}, {@code json/__init__.py}, {@code json.pyc}, a copy into {@code json/}) is what
+   * it imports, as is one an archive or decompressor of the text may put there. Compared by path
+   * components (a cd may lie between); a written name only known when it runs, or a pattern that
+   * may be one, counts. Not with {@code -I} or {@code -P}, which leave the directory out. A module
+   * already on disk there is no data of the text (docs/security-model.md).
+   */
+  static Optional<String> runsModuleTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      String module = moduleRun(c);
+      if (module == null) {
+        continue;
+      }
+      String top = module.split("\\.")[0];
+      List<Word> written = new ArrayList<>();
+      r.writes().forEach(w -> written.add(w.target()));
+      for (ShellCommand o : r.commands()) {
+        if (o == c || Set.of("echo", "printf").contains(o.name())) {
+          continue;
+        }
+        if (DERIVED_NAME_WRITERS.contains(o.name()) && !o.name().equals("git")
+            || o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find "))) {
+          return Optional.of(c.text());
+        }
+        written.addAll(namedWords(o));
+      }
+      if (written.stream().anyMatch(w -> mayWriteModule(w, top))) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The module {@code python… -m MOD} runs with the working directory on its path, or null. */
+  private static String moduleRun(ShellCommand c) {
+    if (!c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
+      return null;
+    }
+    List<String> av = c.argValues();
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (v.equals("--check-hash-based-pycs")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("--") && v.length() > 2) {
+        continue;
+      }
+      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+        return null;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'I' || ch == 'P') {
+          return null;
+        }
+        if (ch == 'c') {
+          return null;
+        }
+        if (ch == 'm') {
+          return j + 1 < v.length() ? v.substring(j + 1) : i + 1 < av.size() ? av.get(i + 1) : null;
+        }
+        if (ch == 'W' || ch == 'X') {
+          if (j + 1 == v.length()) {
+            i++;
+          }
+          break;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A written word that may be, or hold, the module or package {@code top}: a path component {@code top} or {@code top.*}. */
+  private static boolean mayWriteModule(Word w, String top) {
+    String v = w.value();
+    if (!w.literal() && v.isEmpty()) {
+      return true;
+    }
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+        for (String part : token.split("/+")) {
+          if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(top) || part.startsWith(top + ".")
+              || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(top, top + ".py"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Programs that write files under names they derive from their operand or input or by default
    * ({@code split} → {@code xaa}, {@code csplit} → {@code xx00}, {@code gunzip d.gz} → {@code d},
    * an archive's members), so a diff file they write is not among the text's words.
@@ -1391,8 +1490,13 @@ public enum ShellClass {
    * when it runs, or {@code -}; and any of them where the text runs two (a chain).
    */
   private static boolean derivesNamesFromTextData(ShellReading r, ShellCommand o) {
-    if (!DERIVED_NAME_WRITERS.contains(o.name())) {
+    boolean backup = writesUnderDerivedName(o);
+    if (!DERIVED_NAME_WRITERS.contains(o.name()) && !backup) {
       return false;
+    }
+    if (backup && (o.name().matches("g?awk|mawk|nawk") || o.args().stream().anyMatch(w -> w.value().matches(
+        "(?s)/dev/(stdin|fd/.*)|/proc/.*")))) {
+      return true;
     }
     List<Word> a = o.args();
     List<String> av = o.argValues();
@@ -1439,6 +1543,60 @@ public enum ShellClass {
     return false;
   }
 
+  /**
+   * A command that writes a file under a name derived from a named one or computed: a backup by
+   * cp, mv, ln, install, rsync or patch ({@code -b}, {@code --backup[=numbered]}, a suffix or
+   * prefix: {@code f~}, {@code f.~1~}, {@code -S .o}); sed or perl {@code -i} with a suffix (the
+   * input before the edit, as {@code e.o}); savelog ({@code e.0}); a file renamed by an expression
+   * (perl's rename, mmv); awk writing to anything but one literal string ({@code print > ("d" 1)},
+   * {@code print > FILENAME "x"}, {@code toupper("d")}), or a program read from a file.
+   */
+  private static boolean writesUnderDerivedName(ShellCommand c) {
+    String n = c.name();
+    List<String> av = c.argValues();
+    switch (n) {
+      case "cp", "mv", "ln", "install", "rsync", "patch" -> {
+        String shortOpts = n.equals("patch") ? "bBYz" : "bS";
+        return av.stream().anyMatch(v -> v.startsWith("--backup") || v.startsWith("--suffix") || v.startsWith("--prefix")
+            || v.startsWith("--basename-prefix")) || shortOpts.chars().anyMatch(f -> flag(c, (char) f));
+      }
+      case "sed", "gsed", "perl" -> {
+        for (String v : av) {
+          if (v.equals("--")) {
+            return false;
+          }
+          int i = v.startsWith("-") && !v.startsWith("--") ? v.indexOf('i') : -1;
+          if (i > 0 && i + 1 < v.length() || v.startsWith("--in-place=")) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case "savelog", "rename", "prename", "file-rename", "perl-rename", "mmv" -> {
+        return true;
+      }
+      default -> {
+        if (!n.matches("g?awk|mawk|nawk")) {
+          return false;
+        }
+      }
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.matches("-f.*|--file.*|--include.*|-i.*")) {
+        return true;
+      }
+      java.util.regex.Matcher m = Pattern.compile(">>?").matcher(v);
+      while (m.find()) {
+        String rest = v.substring(m.end());
+        if (!rest.startsWith("=") && !rest.matches("(?s)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*([;}\\n].*)?")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A written word (a path, an option's value, a script's {@code w FILE}) that may be the file {@code d}. */
   private static boolean mayWrite(Word w, Word d) {
     String leaf = d.value().replaceFirst("/+$", "");
@@ -1461,6 +1619,48 @@ public enum ShellClass {
         if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(leaf) || part.startsWith("-") && part.length() > 2
             && part.substring(2).equals(leaf) || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))) {
           return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Startup files that hold commands a program runs, found in the home directory (or, for gdb's
+   * {@code .gdbinit}, also the working directory): gdb's {@code .gdbinit}, {@code .gdbearlyinit}
+   * and XDG {@code gdb/gdbinit}, {@code gdb/gdbearlyinit} ({@code shell CMD}); less's lesskey
+   * source {@code .lesskey} and XDG {@code lesskey}, and the binary {@code .less} and XDG {@code
+   * less} (an {@code #env} section sets {@code LESSOPEN=|CMD}, run by {@code less FILE} and by
+   * systemd's pager); vim's {@code .vimrc}, {@code _vimrc}, {@code .gvimrc}, {@code .exrc}, {@code
+   * .vim/vimrc}, XDG {@code vim/vimrc} and neovim's {@code nvim/init.vim}, {@code nvim/init.lua}
+   * ({@code !CMD} when {@code vim FILE} starts). Written on the line, as git's configuration is, the next run of the program
+   * runs what the text wrote. Compared by the path's end (the session starts in the home
+   * directory); an XDG name after a part only known when it runs counts.
+   */
+  private static final Pattern STARTUP_FILE = Pattern.compile(
+      "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/g?vimrc)"
+          + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
+  private static final Set<String> INTERACTIVE_EDITORS = Set.of("vi", "vim", "nvim", "gvim", "view", "vimdiff", "nano",
+      "pico", "emacs", "mg", "micro", "joe", "jed");
+
+  /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
+  static boolean startupFile(Word w) {
+    List<String> words = PathPatterns.braces(w.value());
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+        String n = (token.startsWith("/") ? normalize(token) : normalize("/" + token).substring(1)).replaceFirst("/+$", "");
+        if (STARTUP_FILE.matcher(n).matches()) {
+          return true;
+        }
+        if (PathPatterns.hasGlob(n)) {
+          String leaf = n.substring(n.lastIndexOf('/') + 1);
+          if (PathPatterns.componentCouldBe(leaf, Set.of(".gdbinit", ".gdbearlyinit", ".lesskey", ".less", ".vimrc", ".gvimrc",
+              ".exrc"))) {
+            return true;
+          }
         }
       }
     }

@@ -347,6 +347,7 @@ public final class ShellJudge {
     if (c == ShellClass.INTERPRETER_INLINE) {
       ShellClass.writesGitConfigAfterCd(r).ifPresent(found::add);
       ShellClass.patchesDiffTheTextWrites(r).ifPresent(found::add);
+      ShellClass.runsModuleTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

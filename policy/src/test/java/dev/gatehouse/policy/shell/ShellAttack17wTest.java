@@ -228,4 +228,14 @@ class ShellAttack17wTest {
   void pythonModuleWrittenInTheWorkingDirectoryIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  /** vim's startup file written in the home directory by the text that then starts vim (found while fixing 17w). */
+  @ParameterizedTest(name = "vimrc in HOME: {0}")
+  @ValueSource(strings = {
+      "printf 'silent !touch WITNESS\\nqa!\\n' > ~/.vimrc && vim f",
+      "mkdir -p ~/.vim && printf 'silent !touch WITNESS\\nqa!\\n' > ~/.vim/vimrc && vim f",
+      "printf 'silent !touch WITNESS\\nqa!\\n' | tee ~/.vimrc >/dev/null && vim f"})
+  void vimStartupFileWrittenInTheHomeDirectoryIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
+  }
 }
