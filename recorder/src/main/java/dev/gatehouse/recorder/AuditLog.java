@@ -77,6 +77,10 @@ public final class AuditLog implements AutoCloseable {
   private boolean unsynced;
   /** The file's size at this instance's last fdatasync: what is known to be on disk. */
   private volatile long syncedSize;
+  /** Writes each line's bytes and hash, with buffers kept from group to group (under the JVM lock). */
+  private final AuditLineWriter lineWriter = new AuditLineWriter();
+  /** A group's lines, written to the file at once (under the JVM lock). */
+  private final AuditLineWriter.Bytes group = new AuditLineWriter.Bytes(4096);
 
   private AuditLog(Path file, FileChannel channel, ReentrantLock jvmLock) {
     this.file = file;
@@ -155,29 +159,20 @@ public final class AuditLog implements AutoCloseable {
     try (FileLock ignored = channel.lock()) {
       long size = channel.size();
       ChainHead head = headAt(size);
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      AuditLineWriter.Bytes out = group;
+      out.reset();
       long seq = head.seq();
       String prev = head.hash();
       for (Pending p : lines) {
-        Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        ObjectNode line = JSON.createObjectNode();
-        line.put("seq", ++seq);
-        line.put("time", time.toString());
-        line.put("code", p.code());
-        line.put("event", p.event());
-        for (Map.Entry<String, ?> f : p.fields().entrySet()) {
-          putField(line, f.getKey(), f.getValue());
-        }
-        line.put("prev", prev);
-        prev = hashOf(prev, line);
-        line.put("hash", prev);
-        out.write(lineBytes(line));
+        String time = lineWriter.timeText(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        prev = lineWriter.write(++seq, time, p.code(), p.event(), p.fields(), prev, out);
       }
-      ByteBuffer bb = ByteBuffer.wrap(out.toByteArray());
+      ByteBuffer bb = ByteBuffer.wrap(out.buf, 0, out.size);
       long pos = size;
       while (bb.hasRemaining()) {
         pos += channel.write(bb, pos);
       }
+      out.shrink();
       if (sync) {
         channel.force(false);
         unsynced = false;
@@ -207,23 +202,16 @@ public final class AuditLog implements AutoCloseable {
       long size = channel.size();
       ChainHead head = headAt(size);
       Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      ObjectNode line = JSON.createObjectNode();
-      line.put("seq", head.seq() + 1);
-      line.put("time", time.toString());
-      line.put("code", code);
-      line.put("event", event);
-      for (Map.Entry<String, ?> f : fields.entrySet()) {
-        putField(line, f.getKey(), f.getValue());
-      }
-      line.put("prev", head.hash());
-      String hash = hashOf(head.hash(), line);
-      line.put("hash", hash);
-      byte[] bytes = lineBytes(line);
-      ByteBuffer bb = ByteBuffer.wrap(bytes);
+      AuditLineWriter.Bytes out = group;
+      out.reset();
+      String hash = lineWriter.write(
+          head.seq() + 1, lineWriter.timeText(time), code, event, fields, head.hash(), out);
+      ByteBuffer bb = ByteBuffer.wrap(out.buf, 0, out.size);
       long pos = size;
       while (bb.hasRemaining()) {
         pos += channel.write(bb, pos);
       }
+      out.shrink();
       // fdatasync: the line (and every line before it, also those appended without one) is on disk
       // before the action it records goes on.
       channel.force(false);
@@ -394,9 +382,11 @@ public final class AuditLog implements AutoCloseable {
 
   /**
    * A field as {@code valueToTree} would give it, scalars directly: the same JSON text and so the
-   * same hash, without a round trip through a token buffer for every field of every line.
+   * same hash, without a round trip through a token buffer for every field of every line. The
+   * tree form of a line that {@link AuditLineWriter} writes without building it (its differential
+   * test builds lines with this).
    */
-  private static void putField(ObjectNode line, String key, Object value) {
+  static void putField(ObjectNode line, String key, Object value) {
     if (value == null) {
       line.putNull(key);
     } else if (value instanceof String v) {

@@ -284,8 +284,12 @@ public final class VisibleText {
     return b.toString();
   }
 
-  /** Whether any character of {@code s} would be shown escaped. */
-  private static boolean anyHidden(String s) {
+  /**
+   * Whether any character of {@code s} would be shown escaped (by {@link #json} too: it escapes
+   * no more than this finds). A CharSequence so that the audit writer can ask of its buffer
+   * without making a String of every line.
+   */
+  static boolean anyHidden(CharSequence s) {
     int k = 0;
     // Printable ASCII (U+0020..U+007E) is never hidden and never a mark: most statements, names
     // and JSON lines are all of it, and are answered here without a table search per character.
@@ -299,7 +303,7 @@ public final class VisibleText {
     }
     Run run = new Run();
     while (k < s.length()) {
-      int cp = s.codePointAt(k);
+      int cp = Character.codePointAt(s, k);
       k += Character.charCount(cp);
       if (run.escapes(cp)) {
         return true;
