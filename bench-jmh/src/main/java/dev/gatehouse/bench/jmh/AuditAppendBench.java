@@ -43,6 +43,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * its dirty pages are dropped before the kernel writes them back, which otherwise stalls write(2)
  * for tens of milliseconds now and then on this shared disk and swamps the CPU cost measured here.
  * The cut makes the next group read the (empty) file's head again, once in 1024 groups.
+ *
+ * <p>The file is in {@code java.io.tmpdir}. On a disk shared with other work even the cut file
+ * stalls now and then (the journal); {@code -jvmArgsAppend -Djava.io.tmpdir=/dev/shm} puts it on
+ * tmpfs, which leaves the CPU cost: the serialisation, the hash and the system calls (file lock,
+ * size, write) of each group.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
