@@ -77,6 +77,8 @@ final class AuditLineWriter {
       throw e;
     } finally {
       Arrays.fill(values, null); // no caller's values kept alive between groups
+      canonical.shrink();
+      text.shrink();
     }
   }
 
@@ -253,6 +255,14 @@ final class AuditLineWriter {
       if (need > buf.length) {
         buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
       }
+    }
+
+    /** After a very long line: not kept for the life of the log. */
+    void shrink() {
+      if (buf.length > 1 << 20) {
+        buf = new char[512];
+      }
+      size = 0;
     }
 
     @Override

@@ -186,6 +186,14 @@ class AuditLineWriterDifferentialTest {
       }
       prev = hash;
     }
+    for (String big : new String[] {"x".repeat(3 << 20), "\u202e".repeat(1 << 20), "short"}) { // buffers grown, let go
+      Map<String, Object> fields = Map.of("statement", big);
+      byte[] expected = reference(1, "t", "GH3000I", "e", fields, prev, refHash);
+      out.reset();
+      prev = w.write(1, "t", "GH3000I", "e", fields, prev, out);
+      assertThat(prev).isEqualTo(refHash[0]);
+      assertThat(Arrays.copyOf(out.buf, out.size)).isEqualTo(expected);
+    }
     // The draw reached both of the writer's branches, and the fast one with non-ASCII text.
     assertThat(hidden).isGreaterThan(1000);
     assertThat(nonAscii).isGreaterThan(100);
