@@ -345,9 +345,9 @@ public final class ShellJudge {
       c.function(f, knownNames).ifPresent(found::add);
     }
     if (c == ShellClass.INTERPRETER_INLINE) {
-      ShellClass.writesGitConfigAfterCd(r).ifPresent(found::add);
-      ShellClass.patchesDiffTheTextWrites(r).ifPresent(found::add);
-      ShellClass.runsModuleTheTextWrites(r).ifPresent(found::add);
+      GitFiles.writesGitConfigAfterCd(r).ifPresent(found::add);
+      WrittenThenRun.patchesDiffTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

@@ -51,7 +51,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for them.
  *
  * <p><b>git's configuration written by a program the writers list does not know.</b> {@code
- * ShellClass.writesGitConfig} knows the redirection, {@code tee}, {@code sponge}, {@code chmod},
+ * GitFiles.writesGitConfig} knows the redirection, {@code tee}, {@code sponge}, {@code chmod},
  * {@code truncate}, {@code sed -i}, {@code cp}/{@code mv}/{@code install}/{@code ln}/{@code rsync}
  * and {@code dd of=}; a config written to {@code r/.git/config} (or {@code ~/.gitconfig}) by
  * {@code uniq IN OUT}, {@code sort -o}, {@code iconv -o}, {@code xxd -r - OUT},

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * makeShellCode}), where {@code make -f /dev/stdin} is interpreter-inline.
  *
  * <p><b>git's configuration written by a name that does not say {@code .git}.</b> {@code
- * ShellClass.writesGitConfig}'s fail-closed rule ({@code namesGitLocation}) looks for {@code .git},
+ * GitFiles.writesGitConfig}'s fail-closed rule ({@code namesGitLocation}) looks for {@code .git},
  * {@code .gitconfig}, {@code git/config} or a relative {@code hooks/} in the words; the known
  * writers' targets are matched against the wider {@code GIT_CONFIG_FILE} (any {@code config}).
  * A non-reader writing a git directory's {@code config} by another name is allowed: a

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * wholly only known when it runs to cp, though the find names {@code /dev} and {@code stdin}.
  *
  * <p><b>A {@code cd} into a git directory the text made.</b> {@code
- * ShellClass.writesGitConfigAfterCd} collects the git directories the text makes or names ({@code
+ * GitFiles.writesGitConfigAfterCd} collects the git directories the text makes or names ({@code
  * gitDirsMade}: {@code git init --bare b}, {@code --separate-git-dir g}, {@code --git-dir=b}, {@code
  * GIT_DIR=b}) but only matches them as a prefix of a written path; a {@code cd}/{@code pushd}
  * counts as entering a git directory only by {@code namesGitLocation} or a {@code .git} name, not
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p><b>patch writing git's configuration or hooks from the session's input.</b> patch reads the
  * diff (the exec request's data, at the prompt what is typed) from its standard input; the files it
  * writes, and with a git diff header their mode ({@code new file mode 100755}), are named there.
- * {@code ShellClass.writesGitConfig} judges the words of the line only, where for {@code xargs cp}
+ * {@code GitFiles.writesGitConfig} judges the words of the line only, where for {@code xargs cp}
  * the 17s fix says the program's operands are only known when it runs: {@code git init -q r &&
  * patch -s -p0 && git -C r status} fed a diff of {@code r/.git/config} adding {@code core.fsmonitor}
  * runs it, and a diff creating an executable {@code r/.git/hooks/pre-commit} runs that on commit.

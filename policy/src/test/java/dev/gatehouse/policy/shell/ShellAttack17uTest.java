@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the typed) judgement without {@code touch} in its commands.
  *
  * <p><b>patch and git apply of a diff file the text writes.</b> {@code
- * ShellClass.patchesFromInput} takes a diff named on the line ({@code -i d}, {@code < d}, {@code
+ * WrittenThenRun.patchesFromInput} takes a diff named on the line ({@code -i d}, {@code < d}, {@code
  * git apply d}) for a file on disk ({@code Interpreters.regularPath}), but the same text may have
  * written it: from the session's input ({@code cat > d}, {@code head -c 999 > d}: the exec
  * request's data, as {@code patch} alone reading it is judged), or from the text's own words with
@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * renames the entry, unzip makes the link.
  *
  * <p><b>A cd into a git directory by {@code CDPATH} or {@code OLDPWD}.</b> {@code
- * ShellClass.writesGitConfigAfterCd} judges the directory a cd enters by its operand only: {@code
+ * GitFiles.writesGitConfigAfterCd} judges the directory a cd enters by its operand only: {@code
  * CDPATH=r/.git cd info} (or {@code CDPATH=…;} before, or {@code CDPATH=$(git rev-parse …)})
  * enters {@code r/.git/info}, {@code OLDPWD=r/.git; cd -} and {@code OLDPWD=…; cd ~-} enter
  * {@code r/.git}; the operands {@code info}, {@code -}, {@code ~-} are neither git locations nor

@@ -12,13 +12,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * run is {@code touch} of a file in a temporary directory. Every case is allowed by the exec and the
  * typed judgement without {@code touch} in its commands.
  *
- * <p><b>A cd by {@code shopt -s cdable_vars}.</b> {@code ShellClass.writesGitConfigAfterCd} reads a
+ * <p><b>A cd by {@code shopt -s cdable_vars}.</b> {@code GitFiles.writesGitConfigAfterCd} reads a
  * cd/pushd operand as a directory name; with {@code cdable_vars} set (by the text: {@code shopt -s
  * cdable_vars}) an operand that is no directory is taken as a variable's name and bash enters its
  * value: {@code x=r/.git; cd x} (or {@code pushd x}) enters {@code r/.git}, so {@code uniq ../../cfg
  * config} there writes git's configuration. ({@code shopt -s cdable_vars} is not guard-tamper either.)
  *
- * <p><b>git's configuration named by another program's output.</b> {@code ShellClass.gitOutputPath}
+ * <p><b>git's configuration named by another program's output.</b> {@code GitFiles.gitOutputPath}
  * (via {@code printsGitPaths}) counts a written word wholly only known when it runs only when it
  * holds git's output; other programs print the same path: {@code find r -name config}, {@code ls -d
  * r/.g*}{@code /c*g}, {@code realpath r/.git/config}, {@code readlink -f r/.git/config} (the git
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rev-parse --git-path config > p}). {@code uniq cfg "$(…)"} then writes {@code r/.git/config}.
  *
  * <p><b>A diff file written by a program whose words do not spell its name.</b> {@code
- * ShellClass.patchesDiffTheTextWrites} compares the diff's last component with the written words
+ * WrittenThenRun.patchesDiffTheTextWrites} compares the diff's last component with the written words
  * ({@code mayWrite}); a program that derives the file it writes from its operand is not matched:
  * {@code split} (default prefix {@code x}: {@code xaa}; or prefix {@code d} → {@code daa}), {@code
  * csplit -f d} ({@code d00}), the decompressors ({@code gunzip d.gz}, {@code gzip -d}, {@code

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * touch} in its commands.
  *
  * <p><b>A written word made of variables the text sets to literals.</b> {@code
- * ShellClass.gitOutputVariables} skips an assignment whose value is literal ({@code
+ * GitFiles.gitOutputVariables} skips an assignment whose value is literal ({@code
  * a.value().literal()}), so {@code gitOutputPath} never counts a word that only expands such a
  * variable; {@code namesGitLocation} sees a word with an unknown part only by what follows its last
  * unknown part ({@code /config}, {@code /hooks/…}). {@code x=r/.git/config; uniq cfg "$x"} (the

@@ -1,0 +1,457 @@
+package dev.gatehouse.policy.shell;
+
+import static dev.gatehouse.policy.shell.ShellClass.*;
+import static dev.gatehouse.policy.shell.GitFiles.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The shell guard's reading of a file the text writes (or takes from the session's input) and
+ * then hands to a program that runs what it holds: a diff to patch, {@code git apply} or {@code
+ * git am} (which may write {@code .git/config} or a hook), a module to {@code python3 -m}. Also
+ * the programs that write under names they derive, for which the written file cannot be matched
+ * by name ({@code split}, backups, decompressors).
+ */
+final class WrittenThenRun {
+  private WrittenThenRun() {}
+
+  /**
+   * patch and {@code git apply} write the files (and, from a git diff header, the modes) the diff
+   * they read names: only known when they run unless the diff is a file on disk named on the line
+   * ({@code patch -p1 < fix.diff}, {@code -i FILE}, {@code git apply fix.diff}). Read from the
+   * session's input (the exec request's data, what is typed), a pipe, a here-document or a
+   * descriptor, it may be a diff of {@code .git/config} or a new executable hook: git's
+   * {@code .git} check does not cover a bare repository's {@code config} and {@code hooks/}.
+   * Options by GNU patch's table and git apply's (permuted: an operand may come first); an
+   * option or word not known fails closed. {@code git am} reads a mailbox of such diffs the same
+   * way (its operands, else its input), unless it only goes on with, skips or ends one it began.
+   */
+  static boolean patchesFromInput(ShellCommand c) {
+    return patchesFromInput(c, new ArrayList<>());
+  }
+
+  /**
+   * A diff reader's options, as its getopt reads them: short options with a value (attached or the
+   * next word), short options whose value is only ever attached, short options without one; the
+   * long ones likewise; the options that apply nothing new (git am's {@code --continue}, {@code -r});
+   * the option that names the diff file (patch's {@code -i}/{@code --input}), if any.
+   */
+  private record DiffOptions(String shortArg, String shortAttached, String shortNoArg, String shortResume,
+      List<String> longArg, List<String> longNoArg, List<String> longResume, char shortInput, String longInput) {}
+
+  /** GNU patch's table (patch --help). */
+  private static final DiffOptions PATCH_OPTIONS = new DiffOptions("pFiorDVBYzgdx", "", "lcenuNREZTbtfsv", "",
+      List.of("strip", "fuzz", "input", "output", "reject-file", "ifdef", "version-control", "prefix",
+          "basename-prefix", "suffix", "get", "directory", "debug", "quoting-style", "reject-format", "read-only"),
+      List.of("ignore-whitespace", "context", "ed", "normal", "unified", "forward", "reverse", "merge",
+          "remove-empty-files", "set-utc", "set-time", "backup", "backup-if-mismatch", "no-backup-if-mismatch", "batch",
+          "force", "quiet", "silent", "verbose", "dry-run", "posix", "binary", "version", "help"),
+      List.of(), 'i', "input");
+
+  /** git apply's (git apply -h). */
+  private static final DiffOptions GIT_APPLY_OPTIONS = new DiffOptions("pC", "", "Rvq3N", "",
+      List.of("exclude", "include", "directory", "whitespace", "build-fake-ancestor"),
+      List.of("stat", "numstat", "summary", "check", "index", "intent-to-add", "3way", "ours", "theirs",
+          "union", "apply", "no-add", "binary", "cached", "recount", "reject", "reverse", "unidiff-zero", "allow-empty",
+          "allow-binary-replacement", "verbose", "quiet", "unsafe-paths", "inaccurate-eof", "ignore-space-change",
+          "ignore-whitespace", "no-3way", "no-verbose", "no-index", "no-cached", "no-check", "no-stat", "no-reject"),
+      List.of(), '\0', null);
+
+  /** git am's (git am -h); {@code -S[KEYID]} takes its value only attached, {@code -r} is {@code --resolved}. */
+  private static final DiffOptions GIT_AM_OPTIONS = new DiffOptions("Cp", "S", "i3qsukmc", "r",
+      List.of("quoted-cr", "whitespace", "directory", "exclude", "include", "patch-format", "resolvemsg", "empty"),
+      List.of("interactive", "3way", "no-3way", "quiet", "signoff", "no-signoff", "utf8", "no-utf8", "keep",
+          "keep-non-patch", "message-id", "no-message-id", "keep-cr", "no-keep-cr", "scissors", "no-scissors",
+          "ignore-space-change", "ignore-whitespace", "reject", "allow-empty", "committer-date-is-author-date",
+          "ignore-date", "rerere-autoupdate", "no-rerere-autoupdate", "gpg-sign", "no-gpg-sign", "no-verify", "verify"),
+      List.of("continue", "resolved", "skip", "abort", "quit", "show-current-patch", "retry"), '\0', null);
+
+  /** As {@link #patchesFromInput(ShellCommand)}; adds the diff files it names on disk to {@code named}. */
+  static boolean patchesFromInput(ShellCommand c, List<Word> named) {
+    List<Word> a = c.args();
+    int from;
+    DiffOptions options;
+    if (c.name().equals("patch")) {
+      from = 0;
+      options = PATCH_OPTIONS;
+    } else if (c.name().equals("git")) {
+      from = Wrappers.gitSubcommand(c.argValues());
+      String sub = from < a.size() ? a.get(from).value() : "";
+      if (sub.equals("am")) {
+        options = GIT_AM_OPTIONS;
+      } else if (sub.equals("apply")) {
+        options = GIT_APPLY_OPTIONS;
+      } else {
+        return false;
+      }
+      from++;
+    } else {
+      return false;
+    }
+    List<Word> ops = new ArrayList<>();
+    Word input = null;
+    boolean ended = false;
+    for (int i = from; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN) || v.indexOf(Word.UNKNOWN) >= 0 && v.startsWith("-")) {
+        return true;
+      }
+      if (ended || !v.startsWith("-") || v.equals("-")) {
+        ops.add(w);
+        continue;
+      }
+      if (v.equals("--")) {
+        ended = true;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        if (options.longResume().stream().anyMatch(x -> Wrappers.longOption(v, x))) {
+          return false;
+        }
+        int eq = v.indexOf('=');
+        String name = options.longArg().stream().filter(x -> Wrappers.longOption(v, x)).findFirst().orElse(null);
+        if (name == null && options.longNoArg().stream().noneMatch(x -> Wrappers.longOption(v, x))) {
+          return true;
+        }
+        if (name != null) {
+          Word value = eq >= 0 ? Word.literal(v.substring(eq + 1), v.substring(eq + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+          if (name.equals(options.longInput())) {
+            input = value;
+          }
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (options.shortResume().indexOf(ch) >= 0) {
+          return false;
+        }
+        if (options.shortAttached().indexOf(ch) >= 0) {
+          break;
+        }
+        if (options.shortArg().indexOf(ch) >= 0) {
+          Word value = j + 1 < v.length() ? Word.literal(v.substring(j + 1), v.substring(j + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+          if (ch == options.shortInput()) {
+            input = value;
+          }
+          break;
+        }
+        if (options.shortNoArg().indexOf(ch) < 0) {
+          return true;
+        }
+      }
+    }
+    // patch [ORIGFILE [PATCHFILE]]: -i or a second operand names the diff; git apply and git am read every operand.
+    List<Word> diffs = options == PATCH_OPTIONS
+        ? (input != null ? List.of(input) : ops.size() > 1 ? List.of(ops.get(1)) : List.of())
+        : ops;
+    return namedDiffs(c, diffs, named);
+  }
+
+  /** The diffs read: the named files, else the input; adds those on disk to {@code named}. */
+  private static boolean namedDiffs(ShellCommand c, List<Word> diffs, List<Word> named) {
+    if (diffs.isEmpty()) {
+      if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty()) {
+        named.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
+      }
+      return c.stdin() != ShellCommand.Stdin.FILE;
+    }
+    named.addAll(diffs);
+    return diffs.stream().anyMatch(w -> !Interpreters.regularPath(w));
+  }
+
+  /**
+   * patch, {@code git apply} or {@code git am} of a diff file on disk that the same text writes:
+   * by a redirection ({@code cat > d}, {@code head -c 999 > d}: the session's input; {@code printf
+   * '… r/\056git/config …' > d}, {@code tr X . > d}: the text's own words, with the git name
+   * escaped where {@link GitFiles#namesGitLocation} does not see it) or by a command not known to only read
+   * that names it ({@code tee d}, {@code dd of=d}, a writer fed by xargs or find). The diff is then
+   * no file on disk but the text's data, as from the input. Compared by the last component (a cd
+   * may lie between); a written name only known when it runs, or a pattern that may be it, counts.
+   */
+  static Optional<String> patchesDiffTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      List<Word> diffs = new ArrayList<>();
+      if (patchesFromInput(c, diffs) || diffs.isEmpty()) {
+        continue;
+      }
+      for (ShellReading.Redirect w : r.writes()) {
+        if (diffs.stream().anyMatch(d -> mayWrite(w.target(), d))) {
+          return Optional.of(c.text());
+        }
+      }
+      for (ShellCommand o : r.commands()) {
+        if (o == c || Set.of("echo", "printf").contains(o.name())) {
+          continue;
+        }
+        // xargs and find -exec add words only known when they run.
+        boolean fed = o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find ")) && !GIT_READERS.contains(o.name());
+        if (fed || namedWords(o).stream().anyMatch(w -> diffs.stream().anyMatch(d -> mayWrite(w, d)))) {
+          return Optional.of(c.text());
+        }
+      }
+      if (r.commands().stream().anyMatch(o -> o != c && derivesNamesFromTextData(r, o))) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code python3 -m MOD} puts the working directory first on {@code sys.path}: a module or
+   * package of MOD's top-level name the same text writes ({@code printf … > json.py && python3 -m
+   * json.tool f}, {@code json/__init__.py}, {@code json.pyc}, a copy into {@code json/}) is what
+   * it imports, as is one an archive or decompressor of the text may put there. Compared by path
+   * components (a cd may lie between); a written name only known when it runs, or a pattern that
+   * may be one, counts. Not with {@code -I} or {@code -P}, which leave the directory out. A module
+   * already on disk there is no data of the text (docs/security-model.md).
+   */
+  static Optional<String> runsModuleTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      String module = moduleRun(c);
+      if (module == null) {
+        continue;
+      }
+      String top = module.split("\\.")[0];
+      List<Word> written = new ArrayList<>();
+      r.writes().forEach(w -> written.add(w.target()));
+      for (ShellCommand o : r.commands()) {
+        if (o == c || Set.of("echo", "printf").contains(o.name())) {
+          continue;
+        }
+        if (DERIVED_NAME_WRITERS.contains(o.name()) && !o.name().equals("git")
+            || o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find "))) {
+          return Optional.of(c.text());
+        }
+        written.addAll(namedWords(o));
+      }
+      if (written.stream().anyMatch(w -> mayWriteModule(w, top))) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The module {@code python… -m MOD} runs with the working directory on its path, or null. */
+  private static String moduleRun(ShellCommand c) {
+    if (!c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
+      return null;
+    }
+    List<String> av = c.argValues();
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (v.equals("--check-hash-based-pycs")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("--") && v.length() > 2) {
+        continue;
+      }
+      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+        return null;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'I' || ch == 'P') {
+          return null;
+        }
+        if (ch == 'c') {
+          return null;
+        }
+        if (ch == 'm') {
+          return j + 1 < v.length() ? v.substring(j + 1) : i + 1 < av.size() ? av.get(i + 1) : null;
+        }
+        if (ch == 'W' || ch == 'X') {
+          if (j + 1 == v.length()) {
+            i++;
+          }
+          break;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A written word that may be, or hold, the module or package {@code top}: a path component {@code top} or {@code top.*}. */
+  private static boolean mayWriteModule(Word w, String top) {
+    String v = w.value();
+    if (!w.literal() && v.isEmpty()) {
+      return true;
+    }
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+        for (String part : token.split("/+")) {
+          if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(top) || part.startsWith(top + ".")
+              || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(top, top + ".py"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Programs that write files under names they derive from their operand or input or by default
+   * ({@code split} → {@code xaa}, {@code csplit} → {@code xx00}, {@code gunzip d.gz} → {@code d},
+   * an archive's members), so a diff file they write is not among the text's words.
+   */
+  private static final Set<String> DERIVED_NAME_WRITERS = Set.of("split", "csplit", "gzip", "gunzip", "pigz", "unpigz",
+      "bzip2", "bunzip2", "pbzip2", "lbzip2", "xz", "unxz", "pixz", "lzma", "unlzma", "zstd", "unzstd", "zstdmt",
+      "lz4", "unlz4", "lzip", "plzip", "lunzip", "lzop", "brotli", "compress", "uncompress", "unzip", "7z", "7za",
+      "7zr", "unrar", "tar", "bsdtar", "cpio", "ar", "uudecode", "git");
+  /** Of these, the ones reading the session's input as a rule (options not read: fail closed). */
+  private static final Set<String> DERIVED_FROM_INPUT = Set.of("split", "csplit", "cpio", "uudecode", "git");
+
+  /**
+   * {@code o} may write, under a name it derives, data the text writes or the session's input:
+   * split, csplit, cpio -i, uudecode, git mailinfo/mailsplit (git's subcommand only known when it
+   * runs too); tar reading its input (no {@code f}, or {@code -}); any such program with an operand
+   * the text writes ({@code gzip > d.gz && gunzip d.gz}, compared as in {@link #mayWrite}), only known
+   * when it runs, or {@code -}; and any of them where the text runs two (a chain).
+   */
+  private static boolean derivesNamesFromTextData(ShellReading r, ShellCommand o) {
+    boolean backup = writesUnderDerivedName(o);
+    if (!DERIVED_NAME_WRITERS.contains(o.name()) && !backup) {
+      return false;
+    }
+    if (backup && (o.name().matches("g?awk|mawk|nawk") || o.args().stream().anyMatch(w -> w.value().matches(
+        "(?s)/dev/(stdin|fd/.*)|/proc/.*")))) {
+      return true;
+    }
+    List<Word> a = o.args();
+    List<String> av = o.argValues();
+    if (o.name().equals("git")) {
+      int sub = Wrappers.gitSubcommand(av);
+      if (sub >= a.size() || !Set.of("mailinfo", "mailsplit").contains(av.get(sub)) && a.get(sub).literal()) {
+        return false;
+      }
+    }
+    if (DERIVED_FROM_INPUT.contains(o.name()) || r.commands().stream().filter(x -> x != o
+        && DERIVED_NAME_WRITERS.contains(x.name()) && !x.name().equals("git")).count() > 0) {
+      return true;
+    }
+    if (o.name().endsWith("tar") && av.stream().noneMatch(v -> v.startsWith("--f") || v.startsWith("-") && !v.startsWith("--")
+        && v.indexOf('f') > 0) && (av.isEmpty() || av.get(0).startsWith("-") || av.get(0).indexOf('f') < 0)) {
+      return true;
+    }
+    List<Word> operands = new ArrayList<>();
+    for (Word w : a) {
+      String v = w.value();
+      if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || v.equals("-") || v.startsWith("-si") || v.endsWith("=-")) {
+        return true;
+      }
+      if (!v.replaceAll("[./]", "").isEmpty()) {
+        operands.add(w); // a directory (tar -C .) is no data the text writes
+      }
+      // An archive's name attached to its option: --file=d.tar, tar -xfd.tar.
+      int at = v.startsWith("--") ? v.indexOf('=') : o.name().endsWith("tar") && v.startsWith("-") ? v.indexOf('f') : -1;
+      if (at > 0 && at + 1 < v.length()) {
+        operands.add(Word.literal(v.substring(at + 1), v.substring(at + 1)));
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      if (operands.stream().anyMatch(d -> mayWrite(w.target(), d))) {
+        return true;
+      }
+    }
+    for (ShellCommand x : r.commands()) {
+      if (x != o && !Set.of("echo", "printf").contains(x.name())
+          && namedWords(x).stream().anyMatch(w -> operands.stream().anyMatch(d -> mayWrite(w, d)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A command that writes a file under a name derived from a named one or computed: a backup by
+   * cp, mv, ln, install, rsync or patch ({@code -b}, {@code --backup[=numbered]}, a suffix or
+   * prefix: {@code f~}, {@code f.~1~}, {@code -S .o}); sed or perl {@code -i} with a suffix (the
+   * input before the edit, as {@code e.o}); savelog ({@code e.0}); a file renamed by an expression
+   * (perl's rename, mmv); awk writing to anything but one literal string ({@code print > ("d" 1)},
+   * {@code print > FILENAME "x"}, {@code toupper("d")}), or a program read from a file.
+   */
+  private static boolean writesUnderDerivedName(ShellCommand c) {
+    String n = c.name();
+    List<String> av = c.argValues();
+    switch (n) {
+      case "cp", "mv", "ln", "install", "rsync", "patch" -> {
+        String shortOpts = n.equals("patch") ? "bBYz" : "bS";
+        return av.stream().anyMatch(v -> v.startsWith("--backup") || v.startsWith("--suffix") || v.startsWith("--prefix")
+            || v.startsWith("--basename-prefix")) || shortOpts.chars().anyMatch(f -> flag(c, (char) f));
+      }
+      case "sed", "gsed", "perl" -> {
+        for (String v : av) {
+          if (v.equals("--")) {
+            return false;
+          }
+          int i = v.startsWith("-") && !v.startsWith("--") ? v.indexOf('i') : -1;
+          if (i > 0 && i + 1 < v.length() || v.startsWith("--in-place=")) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case "savelog", "rename", "prename", "file-rename", "perl-rename", "mmv" -> {
+        return true;
+      }
+      default -> {
+        if (!n.matches("g?awk|mawk|nawk")) {
+          return false;
+        }
+      }
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.matches("-f.*|--file.*|--include.*|-i.*")) {
+        return true;
+      }
+      java.util.regex.Matcher m = Pattern.compile(">>?").matcher(v);
+      while (m.find()) {
+        String rest = v.substring(m.end());
+        if (!rest.startsWith("=") && !rest.matches("(?s)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*([;}\\n].*)?")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A written word (a path, an option's value, a script's {@code w FILE}) that may be the file {@code d}. */
+  private static boolean mayWrite(Word w, Word d) {
+    String leaf = d.value().replaceFirst("/+$", "");
+    leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+    if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
+      return true;
+    }
+    String v = w.value();
+    if (!w.literal() && v.isEmpty()) {
+      return true;
+    }
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+        String part = token.replaceFirst("/+$", "");
+        part = part.substring(part.lastIndexOf('/') + 1);
+        if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(leaf) || part.startsWith("-") && part.length() > 2
+            && part.substring(2).equals(leaf) || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
