@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * judgement without {@code touch} in its commands.
  *
  * <p><b>A "literal" variable changed by something that is no assignment the judge reads.</b>
- * {@code ShellClass.literalValues} reads {@code $x} by the values of {@code r.assignments()} when
+ * {@code GitFiles.literalValues} reads {@code $x} by the values of {@code r.assignments()} when
  * the text starts with {@code x=LITERAL}; {@code gitOutputPath} then only checks those values. But
  * bash also changes what {@code $x} expands to through: a nameref put on {@code x} itself ({@code
  * declare -n x=y}, {@code typeset -n x=y}; then {@code y=t/config} or {@code read y}: the
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Python program ({@code pip3 --version}, {@code pygmentize}, {@code yq}).
  *
  * <p><b>A module the {@code -m} module imports, written in the working directory.</b> The 17w rule
- * ({@code ShellClass.mayWriteModule}) compares written words with the top name of the module run
+ * ({@code WrittenThenRun.mayWriteModule}) compares written words with the top name of the module run
  * only; the working directory is first on {@code sys.path} for every import that module makes:
  * {@code argparse.py} for {@code json.tool}, {@code zipfile} and {@code venv}, {@code datetime.py}
  * for {@code calendar}, {@code gettext.py} for {@code http.server --help}.
