@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code WrittenThenRun.mayWriteModule}) compares written words with the top name of the module run
  * only; the working directory is first on {@code sys.path} for every import that module makes:
  * {@code argparse.py} for {@code json.tool}, {@code zipfile} and {@code venv}, {@code datetime.py}
- * for {@code calendar}, {@code gettext.py} for {@code http.server --help}.
+ * for {@code calendar}, {@code gettext.py} for {@code http.server --help}; likewise the script's
+ * directory for {@code python3 SCRIPT}, and {@code pytest} imports a {@code conftest.py} it finds
+ * (found while fixing).
  *
  * <p><b>vim's runtime directories in HOME.</b> {@code STARTUP_FILE} lists vimrc names only; vim
  * also sources at startup every {@code ~/.vim/plugin/*.vim}, {@code
@@ -122,7 +124,9 @@ class ShellAttack17xTest {
       MOD + "argparse.py && python3 -m zipfile -l /dev/null",
       MOD + "argparse.py && python3 -m venv --help",
       MOD + "datetime.py && python3 -m calendar",
-      MOD + "gettext.py && python3 -m http.server --help"})
+      MOD + "gettext.py && python3 -m http.server --help",
+      MOD + "conftest.py && pytest -q",
+      MOD + "argparse.py && echo import argparse > tool.py && python3 tool.py"})
   void moduleImportedByTheRunModuleIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
