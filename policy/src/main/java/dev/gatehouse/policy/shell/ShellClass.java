@@ -1016,7 +1016,8 @@ public enum ShellClass {
       return true;
     }
     // An editor writes what the person types into a program that runs commands anyway (vim's :!).
-    if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && namedWords(c).stream().anyMatch(ShellClass::startupFile)) {
+    if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && namedWords(c).stream().anyMatch(ShellClass::startupFile)
+        || copiesDotfilesIntoHome(c)) {
       return true;
     }
     if (n.matches("g?awk|mawk|nawk")) {
@@ -1142,21 +1143,82 @@ public enum ShellClass {
    * directory); an XDG name after a part only known when it runs counts.
    */
   private static final Pattern STARTUP_FILE = Pattern.compile(
-      "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/g?vimrc)"
+      "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/.*|\\.selected_editor"
+          + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py)"
           + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
   private static final Set<String> INTERACTIVE_EDITORS = Set.of("vi", "vim", "nvim", "gvim", "view", "vimdiff", "nano",
       "pico", "emacs", "mg", "micro", "joe", "jed");
 
+  /**
+   * A dotfile or dot-directory in a home directory: where programs find their configuration, and
+   * many run what it holds at their start (Python's user site {@code ~/.local/lib/python3.*}
+   * {@code /site-packages/*.pth}, vim's {@code ~/.vim/plugin}, sensible-editor's {@code
+   * ~/.selected_editor}, {@code ~/.config/**}, {@code ~/.psqlrc}, {@code ~/.sqliterc}, {@code
+   * ~/.hgrc}, {@code ~/.aws/config}, …): each pass found another, so all of them count. ssh's
+   * own key and host files are not run.
+   */
+  private static final Pattern HOME_DOTFILE = Pattern.compile(
+      "(?s)(~[^/]*|/root|/home/[^/]+)/(?!\\.ssh/(known_hosts[^/]*|id_[^/]*)$)(\\.(?!\\.?(/|$))|" + Word.UNKNOWN + ").*");
+
+  /**
+   * cp, mv, install, ln or rsync into a home directory itself ({@code cp dots/.vimrc ~/}, {@code
+   * rsync -a dots/ ~}): the names written are the sources' leaves, which {@link #namedWords} leaves
+   * out. A dotfile, a directory's contents (recursive), or a name only known when it runs counts.
+   */
+  private static boolean copiesDotfilesIntoHome(ShellCommand c) {
+    String n = c.name();
+    if (!Set.of("cp", "mv", "install", "ln", "rsync").contains(n)) {
+      return false;
+    }
+    List<Word> ops = operands(c);
+    List<String> av = c.argValues();
+    if (ops.isEmpty()) {
+      return false;
+    }
+    Word target = ops.get(ops.size() - 1);
+    List<Word> sources = ops.subList(0, ops.size() - 1);
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (v.startsWith("--target-directory") || v.startsWith("-t")) {
+        String t = v.startsWith("--") ? (v.contains("=") ? v.substring(v.indexOf('=') + 1) : i + 1 < av.size() ? av.get(i + 1) : "")
+            : v.length() > 2 ? v.substring(2) : i + 1 < av.size() ? av.get(i + 1) : "";
+        target = new Word(t, t, c.args().get(i).literal());
+        sources = ops;
+      }
+    }
+    String t = target.value();
+    if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && target.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/?")) {
+      t = "~" + t.substring(1);
+    }
+    if (!t.matches("(~[^/" + Word.UNKNOWN + "]*|/root|/home/[^/]+)/*")) {
+      return false;
+    }
+    boolean recursive = n.equals("rsync") || av.stream().anyMatch(v -> v.matches("-[^-]*[rRa].*") || v.startsWith("--recursive")
+        || v.startsWith("--archive"));
+    return recursive || sources.stream().anyMatch(w -> {
+      List<String> words = PathPatterns.braces(w.value());
+      return words == null || w.value().indexOf(Word.UNKNOWN) >= 0 || words.stream().anyMatch(x -> {
+        String leaf = x.replaceFirst("/+$", "");
+        leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+        return leaf.startsWith(".") || leaf.isEmpty();
+      });
+    });
+  }
+
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
   static boolean startupFile(Word w) {
-    List<String> words = PathPatterns.braces(w.value());
+    String value = w.value();
+    if (!value.isEmpty() && value.charAt(0) == Word.UNKNOWN && w.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/.*")) {
+      value = "~" + value.substring(1);
+    }
+    List<String> words = PathPatterns.braces(value);
     if (words == null) {
       return true;
     }
     for (String x : words) {
       for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
         String n = (token.startsWith("/") ? normalize(token) : normalize("/" + token).substring(1)).replaceFirst("/+$", "");
-        if (STARTUP_FILE.matcher(n).matches()) {
+        if (STARTUP_FILE.matcher(n).matches() || HOME_DOTFILE.matcher(n).matches()) {
           return true;
         }
         if (PathPatterns.hasGlob(n)) {

@@ -348,6 +348,7 @@ public final class ShellJudge {
       GitFiles.writesGitConfigAfterCd(r).ifPresent(found::add);
       WrittenThenRun.patchesDiffTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

@@ -217,7 +217,7 @@ final class WrittenThenRun {
       if (module == null) {
         continue;
       }
-      String top = module.split("\\.")[0];
+      String top = module.isEmpty() ? null : module.split("\\.")[0];
       List<Word> written = new ArrayList<>();
       r.writes().forEach(w -> written.add(w.target()));
       for (ShellCommand o : r.commands()) {
@@ -230,15 +230,75 @@ final class WrittenThenRun {
         }
         written.addAll(namedWords(o));
       }
-      if (written.stream().anyMatch(w -> mayWriteModule(w, top))) {
+      if (written.stream().anyMatch(w -> top != null && mayWriteModule(w, top) || mayWritePythonCode(w))) {
         return Optional.of(c.text());
       }
     }
     return Optional.empty();
   }
 
-  /** The module {@code python… -m MOD} runs with the working directory on its path, or null. */
+  /**
+   * vim (under any of its names) told to run a file the same text writes: {@code -S FILE} (or
+   * {@code Session.vim} without one), {@code -u FILE} (its vimrc), {@code -U FILE} (gvimrc),
+   * {@code -s FILE} (typed keys, {@code :!CMD}). Compared as {@link #patchesDiffTheTextWrites}
+   * compares diffs.
+   */
+  static Optional<String> vimRunsWhatTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (!c.name().matches("g?vim(diff)?|vi|nvim|g?view|ex|editor|rvim|rview|evim|eview|vimx|vim\\.[a-z0-9]+")) {
+        continue;
+      }
+      List<Word> a = c.args();
+      List<Word> files = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (v.equals("--")) {
+          break;
+        }
+        if (v.matches("-[SuUs]")) {
+          if (i + 1 < a.size() && !(v.equals("-S") && a.get(i + 1).value().startsWith("-"))) {
+            files.add(a.get(++i));
+          } else if (v.equals("-S")) {
+            files.add(Word.literal("Session.vim", "Session.vim"));
+          }
+        } else if (v.matches("(?s)-[SuU].+")) {
+          files.add(new Word(v.substring(2), v.substring(2), a.get(i).literal()));
+        }
+      }
+      if (!files.isEmpty() && writtenByTheText(r, c, files)) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One of {@code files} written by the text around {@code c}: a redirection, a program not known to only read, a derived name. */
+  private static boolean writtenByTheText(ShellReading r, ShellCommand c, List<Word> files) {
+    for (ShellReading.Redirect w : r.writes()) {
+      if (files.stream().anyMatch(d -> mayWrite(w.target(), d))) {
+        return true;
+      }
+    }
+    for (ShellCommand o : r.commands()) {
+      if (o == c || Set.of("echo", "printf").contains(o.name())) {
+        continue;
+      }
+      boolean fed = o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find ")) && !GIT_READERS.contains(o.name());
+      if (fed || namedWords(o).stream().anyMatch(w -> files.stream().anyMatch(d -> mayWrite(w, d)))) {
+        return true;
+      }
+    }
+    return r.commands().stream().anyMatch(o -> o != c && derivesNamesFromTextData(r, o));
+  }
+
+  /**
+   * The module {@code python… -m MOD} runs with the working directory on its path, empty for a
+   * script (whose directory is on it), or null.
+   */
   private static String moduleRun(ShellCommand c) {
+    if (c.name().matches("pytest(-3)?|py\\.test(-3)?")) {
+      return ""; // imports the test files and conftest.py it finds from the working directory
+    }
     if (!c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
       return null;
     }
@@ -252,7 +312,10 @@ final class WrittenThenRun {
       if (v.startsWith("--") && v.length() > 2) {
         continue;
       }
-      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+      if (v.equals("--") && i + 1 < av.size() && !av.get(i + 1).equals("-") || !v.startsWith("-")) {
+        return ""; // a script: its directory comes first on sys.path
+      }
+      if (v.equals("-") || v.equals("--")) {
         return null;
       }
       for (int j = 1; j < v.length(); j++) {
@@ -275,6 +338,34 @@ final class WrittenThenRun {
       }
     }
     return null;
+  }
+
+  /**
+   * A written word that may be Python code any module imports from the directory first on {@code
+   * sys.path} ({@code argparse.py} for {@code -m json.tool}, {@code datetime.py} for {@code -m
+   * calendar}): a source, compiled or extension module, a package's {@code __init__}, or a name
+   * only known when it runs.
+   */
+  private static boolean mayWritePythonCode(Word w) {
+    String v = w.value();
+    if (!w.literal() && v.isEmpty()) {
+      return true;
+    }
+    List<String> words = PathPatterns.braces(v);
+    if (words == null) {
+      return true;
+    }
+    for (String x : words) {
+      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+        for (String part : token.split("/+")) {
+          if (part.indexOf(Word.UNKNOWN) >= 0 || part.matches("(?s).*\\.(py|pyc|pyw|so)|__init__.*")
+              || PathPatterns.hasGlob(part) && part.matches("(?s).*\\.(p[^/]*|[^/]*y|[^/]*o|[^/]*c)")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** A written word that may be, or hold, the module or package {@code top}: a path component {@code top} or {@code top.*}. */
