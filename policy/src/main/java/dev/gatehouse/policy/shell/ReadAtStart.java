@@ -120,6 +120,9 @@ final class ReadAtStart {
         continue;
       }
       List<Word> a = c.args();
+      if (setsCredentialPlugin(c)) {
+        return Optional.of(c.text());
+      }
       for (int i = 0; i < a.size(); i++) {
         String v = a.get(i).value();
         Word f = null;
@@ -144,6 +147,29 @@ final class ReadAtStart {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@code kubectl config set-credentials --exec-command=CMD} ({@code --exec-*}, {@code
+   * --auth-provider*}) or {@code kubectl config set users.U.exec.command CMD}: kubectl writes the
+   * credential plugin into the configuration every later kubectl reads. A word only known when it
+   * runs may be one.
+   */
+  private static boolean setsCredentialPlugin(ShellCommand c) {
+    List<String> av = c.argValues();
+    int config = av.indexOf("config");
+    if (config < 0) {
+      return false;
+    }
+    List<Word> rest = c.args().subList(config + 1, c.args().size());
+    boolean credentials = av.contains("set-credentials");
+    boolean set = av.subList(config + 1, av.size()).contains("set");
+    if (!credentials && !set) {
+      return false;
+    }
+    return rest.stream().anyMatch(w -> !w.literal() || credentials && (w.value().startsWith("--exec")
+        || w.value().startsWith("--auth-provider")) || set && w.value().toLowerCase(java.util.Locale.ROOT)
+        .matches("(?s).*(exec|auth-provider|authprovider).*"));
   }
 
   /** A written word that is a directory the file is in ({@code cp -r d/. .}, {@code tar -C dir}). */

@@ -193,7 +193,11 @@ class ShellAttack17xTest {
       KUBE + "kubectl --kubeconfig=k logs p",
       KUBE + "kubectl --kubeconfig ./k get pods",
       KUBE + "kubectl --kubeconfig \"$PWD/k\" get pods",
-      KUBE + "cp k k2 && kubectl --kubeconfig=k2 version"})
+      KUBE + "cp k k2 && kubectl --kubeconfig=k2 version",
+      "kubectl config set-cluster c --server=https://127.0.0.1:1 && kubectl config set-credentials u"
+          + " --exec-api-version=client.authentication.k8s.io/v1beta1 --exec-command=touch --exec-arg=WITNESS"
+          + " --exec-interactive-mode=Never && kubectl config set-context c --cluster=c --user=u"
+          + " && kubectl config use-context c && kubectl get pods"})
   void kubeconfigNamedByAnOptionIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
