@@ -566,13 +566,57 @@ final class GitFiles {
   private static final Pattern SIMPLE_EXPANSION = Pattern.compile("\\$(?:([A-Za-z_][A-Za-z0-9_]*)|\\{([A-Za-z_][A-Za-z0-9_]*)})");
 
   /**
+   * Variables bash assigns itself (bash(1) "Shell Variables"): a literal the text "sets first" is
+   * replaced by getopts, {@code [[ =~ ]]}, cd, read, mapfile, coproc, or any command that runs.
+   */
+  private static final Set<String> BASH_SETS = Set.of("_", "BASH", "BASHOPTS", "BASHPID", "BASH_ALIASES",
+      "BASH_ARGC", "BASH_ARGV", "BASH_ARGV0", "BASH_CMDS", "BASH_COMMAND", "BASH_EXECUTION_STRING", "BASH_LINENO",
+      "BASH_LOADABLES_PATH", "BASH_REMATCH", "BASH_SOURCE", "BASH_SUBSHELL", "BASH_TRAPSIG", "BASH_VERSINFO",
+      "BASH_VERSION", "COMP_CWORD", "COMP_KEY", "COMP_LINE", "COMP_POINT", "COMP_TYPE", "COMP_WORDBREAKS",
+      "COMP_WORDS", "COMPREPLY", "COPROC", "DIRSTACK", "EPOCHREALTIME", "EPOCHSECONDS", "EUID", "FUNCNAME",
+      "GROUPS", "HISTCMD", "HOSTNAME", "HOSTTYPE", "LINENO", "MACHTYPE", "MAPFILE", "OLDPWD", "OPTARG", "OPTIND",
+      "OSTYPE", "PIPESTATUS", "PPID", "PWD", "RANDOM", "READLINE_ARGUMENT", "READLINE_LINE", "READLINE_MARK",
+      "READLINE_POINT", "REPLY", "SECONDS", "SHELLOPTS", "SHLVL", "SRANDOM", "UID", "COLUMNS", "LINES", "HOME",
+      "PATH", "IFS", "SHELL", "TERM");
+
+  private static final Set<String> DECLARES = Set.of("declare", "typeset", "local", "export", "readonly");
+
+  /**
+   * A command that may change any variable without an assignment the reading records: {@code
+   * source}/{@code .} and {@code eval} (code the judge does not read here), a nameref ({@code -n}
+   * of a declaration builtin: every assignment to its target, whatever it is, changes it), a
+   * declaration builtin under {@code builtin}/{@code command} or with options only known when it runs.
+   */
+  private static boolean setsVariablesUnread(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      String n = c.name();
+      if (n.equals("source") || n.equals(".") || n.equals("eval")) {
+        return true;
+      }
+      if ((n.equals("builtin") || n.equals("command")) && c.argValues().stream().anyMatch(DECLARES::contains)) {
+        return true;
+      }
+      if (DECLARES.contains(n)) {
+        for (Word a : c.args()) {
+          if (!a.literal() || a.value().startsWith("-") && !a.value().equals("--") && a.value().indexOf('n') > 0
+              || a.value().startsWith("+") && a.value().indexOf('n') > 0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * The values {@code w} may have when each of its unknown parts is {@code $x}/{@code ${x}} of a
    * variable the text only sets to plain literals ({@code out=log.txt; git log > "$out"}): one per
    * combination of the values set; null when any part is something else, a variable is also set
    * otherwise (read, for, declare of an expansion, unset) or not at all, or the text sets {@code IFS}.
    */
   private static List<String> literalValues(Word w, ShellReading r) {
-    if (r.assignments().stream().anyMatch(a -> a.variable().equals("IFS")) || r.text().contains("${!")) {
+    if (r.assignments().stream().anyMatch(a -> a.variable().equals("IFS")) || r.text().contains("${!")
+        || setsVariablesUnread(r)) {
       return null;
     }
     String src = w.source();
@@ -588,6 +632,9 @@ final class GitFiles {
     }
     List<List<String>> choices = new ArrayList<>();
     for (String n : names) {
+      if (BASH_SETS.contains(n)) {
+        return null;
+      }
       List<ShellReading.Assignment> set = r.assignments().stream().filter(a -> a.variable().equals(n)).toList();
       // x=(…), x+=…, x[i]=…, ${x:=…}: a value other than the one written.
       if (set.isEmpty() || r.text().matches("(?s).*(\\$\\{" + n + ":?[=?]|\\b" + n + "(\\[[^]]*])?\\+?=\\().*")

@@ -286,6 +286,16 @@ public final class ShellJudge {
         // harmless, but the reading does not tell a subshell apart: refused all the same.
         return inGuardedShell(c) ? "exec in the guarded shell: " + c.text() : null;
       }
+      case "declare", "typeset", "export", "readonly" -> {
+        // A nameref or a case attribute stays on the variable for the later lines: their x=LITERAL
+        // then sets another variable (y=t/config changes $x) or another value (T/CONFIG). (local's
+        // ends with its function, and at the prompt itself is an error.)
+        boolean attribute = c.args().stream().anyMatch(w -> !w.literal() && (w.value().isEmpty()
+            || w.value().charAt(0) == Word.UNKNOWN || w.value().startsWith("-"))
+            || w.value().matches("-[A-Za-z]*[nlu][A-Za-z]*"));
+        return attribute && inGuardedShell(c) ? "gives a variable a nameref or case attribute that later lines' assignments keep: "
+            + c.text() : null;
+      }
       case "stty" -> {
         boolean onlyReads = a.isEmpty() || a.stream().allMatch(v -> v.equals("-a") || v.equals("--all") || v.equals("-g")
             || v.equals("--save") || v.equals("size") || v.equals("speed"));
@@ -349,6 +359,8 @@ public final class ShellJudge {
       WrittenThenRun.patchesDiffTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);
+      ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
+      ReadAtStart.kubeconfigTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

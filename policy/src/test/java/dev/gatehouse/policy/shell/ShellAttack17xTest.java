@@ -164,7 +164,11 @@ class ShellAttack17xTest {
       "printf 'touch WITNESS\\n' > ~/.bash_profile && bash -lc 'echo x'",
       "printf 'touch WITNESS\\n' > ~/.bash_login && bash --login -c true",
       "printf 'touch WITNESS\\n' > ~/.profile && sh -l -c true",
-      "printf 'touch WITNESS\\n' > ~/.profile && env bash -l -c true"})
+      "printf 'touch WITNESS\\n' > ~/.profile && env bash -l -c true",
+      "printf 'touch WITNESS\\n' > ~/.bash_profile && exec -a -bash bash -c true",
+      "printf 'touch WITNESS\\n' > ~/.profile && exec -l sh -c true",
+      "cd ~ && printf 'touch WITNESS\\n' > .bash_logout && bash -o posix -l -c exit",
+      "printf 'touch WITNESS\\n' | tee ~/.bash_login > /dev/null && bash -l -c true"})
   void loginShellProfileWrittenByTheTextIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -190,8 +194,38 @@ class ShellAttack17xTest {
       KUBE + "kubectl --kubeconfig=k get pods",
       KUBE + "kubectl get pods --kubeconfig k",
       KUBE + "kubectl --kubeconfig k version",
-      KUBE + "kubectl --kubeconfig=k logs p"})
+      KUBE + "kubectl --kubeconfig=k logs p",
+      KUBE + "kubectl --kubeconfig ./k get pods",
+      KUBE + "kubectl --kubeconfig \"$PWD/k\" get pods",
+      KUBE + "cp k k2 && kubectl --kubeconfig=k2 version",
+      "kubectl config set-cluster c --server=https://127.0.0.1:1 && kubectl config set-credentials u"
+          + " --exec-api-version=client.authentication.k8s.io/v1beta1 --exec-command=touch --exec-arg=WITNESS"
+          + " --exec-interactive-mode=Never && kubectl config set-context c --cluster=c --user=u"
+          + " && kubectl config use-context c && kubectl get pods"})
   void kubeconfigNamedByAnOptionIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * At the prompt a variable keeps a nameref or case attribute for the later lines, where {@code
+   * x=LITERAL} then sets another variable or value: the line that gives it is refused there.
+   */
+  @ParameterizedTest(name = "typed attribute: {0}")
+  @ValueSource(strings = {"declare -n x=y", "typeset -n x", "declare -l x", "builtin declare -u x",
+      "declare -gn x=y", "command typeset -n x=BASH_REMATCH", "declare $o x"})
+  void typedAttributeKeptForLaterLinesIsBlocked(String line) {
+    dev.gatehouse.policy.Verdict v = DEFAULT.judgeTyped(line).verdict();
+    org.assertj.core.api.Assertions.assertThat(v.label()).as(line).isEqualTo("block");
+  }
+
+  /** Everyday forms near the fixes stay allowed, typed and as an exec request. */
+  @ParameterizedTest(name = "everyday: {0}")
+  @ValueSource(strings = {"x=build; mkdir -p \"$x\"; git status", "out=log.txt; git log > \"$out\"", "bash -lc 'echo hi'",
+      "echo hi > notes.txt; bash -lc 'echo hi'", "kubectl get pods", "kubectl --kubeconfig prod.yaml get pods",
+      "kubectl get pods > pods.txt; kubectl --kubeconfig=prod.yaml get pods", "source venv/bin/activate && python3 -V",
+      "export PATH=\"$PATH:/opt/bin\"", "declare -a a", "local -n ref=arr", "tar xf a.tar; make; ls -la"})
+  void everydayFormsStayAllowed(String line) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judge(line).verdict().label()).as(line).isEqualTo("allow");
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isEqualTo("allow");
   }
 }
