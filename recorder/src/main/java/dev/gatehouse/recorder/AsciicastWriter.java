@@ -639,7 +639,6 @@ public final class AsciicastWriter {
       long[] head = this.head;
       byte[] ninth = NINTH;
       while (i < end) {
-        int stretch = 16;
         if (state == 0) {
           // A run of plain ASCII needs no decoding, only a table look-up per byte.
           int run = i;
@@ -652,18 +651,24 @@ public final class AsciicastWriter {
           }
           if (run > i) {
             System.arraycopy(src, i, out, p, run - i);
-            if (run - i >= 16) {
-              stretch = 1; // text: the line's end, then back to copying
-            }
             p += run - i;
             i = run;
             if (i == end) {
               break;
             }
           }
+          int c = src[i];
+          if (c >= 0) {
+            // An ASCII byte to escape (a line's end in text): its escape, then back to copying.
+            LONGS.set(out, p, head[c]);
+            out[p + 8] = ninth[c];
+            p += step[c] & 0xf;
+            i++;
+            continue;
+          }
         }
         // Then a stretch through the tables: binary output has few plain runs worth looking for.
-        int stop = Math.min(end, i + stretch);
+        int stop = Math.min(end, i + 16);
         while (i < stop) {
           int k = state << 8 | (src[i++] & 0xff);
           int t = step[k];
