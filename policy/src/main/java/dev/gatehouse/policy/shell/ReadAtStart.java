@@ -1,6 +1,7 @@
 package dev.gatehouse.policy.shell;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -210,7 +211,7 @@ final class ReadAtStart {
     if (words == null) {
       return true;
     }
-    for (String x : words) {
+    for (String x : words.stream().flatMap(x -> Arrays.stream(ShellClass.pathTokens(x))).toList()) {
       String n = ShellClass.normalize(x).replaceFirst("/+$", "");
       int u = n.lastIndexOf(Word.UNKNOWN);
       String end = u < 0 ? n : n.substring(u + 1);

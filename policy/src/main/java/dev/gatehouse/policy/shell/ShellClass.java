@@ -825,6 +825,15 @@ public enum ShellClass {
 
   private static boolean packageChange(ShellCommand c) {
     String n = c.name();
+    if (n.matches("python[0-9.]*|pypy[0-9.]*")) {
+      // python3 -m pip is pip (a wheel's .pth runs in every later Python); ensurepip installs pip.
+      List<String> m = pythonModuleArgs(c.argValues());
+      return m != null && (m.get(0).equals("ensurepip") || m.get(0).equals("pip") && m.stream().skip(1)
+          .filter(v -> !v.startsWith("-")).findFirst().filter(PIP_VERBS::contains).isPresent());
+    }
+    if (n.matches("pip[0-9.]+")) {
+      n = "pip";
+    }
     Set<String> verbs = switch (n) {
       case "apt", "apt-get", "aptitude", "nala" -> Set.of("install", "remove", "purge", "upgrade", "dist-upgrade",
           "full-upgrade", "autoremove", "autopurge", "reinstall", "build-dep", "markauto", "unmarkauto", "safe-upgrade");
@@ -836,7 +845,8 @@ public enum ShellClass {
       case "apk" -> Set.of("add", "del", "upgrade", "fix");
       case "snap" -> Set.of("install", "remove", "refresh", "revert", "disable", "enable");
       case "flatpak" -> Set.of("install", "uninstall", "update", "remove");
-      case "pip", "pip3", "pipx", "uv" -> Set.of("install", "uninstall");
+      case "pip", "pip3" -> PIP_VERBS;
+      case "pipx", "uv" -> Set.of("install", "uninstall");
       case "gem" -> Set.of("install", "uninstall", "update");
       case "npm", "pnpm", "yarn" -> Set.of("install", "i", "uninstall", "remove", "update", "add");
       case "brew", "port", "pkg", "pkg_add", "emerge", "nix-env", "xbps-install", "xbps-remove", "eopkg", "slackpkg",
@@ -864,6 +874,47 @@ public enum ShellClass {
           !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
       default -> false;
     };
+  }
+
+  /** pip's download and wheel build a source distribution by running its setup code. */
+  private static final Set<String> PIP_VERBS = Set.of("install", "uninstall", "download", "wheel");
+
+  /** The module of {@code python -m MOD} and the words after it, or null (a script, -c, stdin). */
+  private static List<String> pythonModuleArgs(List<String> av) {
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (v.equals("--check-hash-based-pycs")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("--") && v.length() > 2) {
+        continue;
+      }
+      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+        return null;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'c') {
+          return null;
+        }
+        if (ch == 'm') {
+          List<String> out = new ArrayList<>();
+          if (j + 1 < v.length()) {
+            out.add(v.substring(j + 1));
+          }
+          out.addAll(av.subList(j + 1 < v.length() ? i + 1 : Math.min(i + 1, av.size()), av.size()));
+          return out.isEmpty() ? null : out;
+        }
+        if (ch == 'W' || ch == 'X') {
+          if (j + 1 == v.length()) {
+            i++;
+          }
+          break;
+        }
+      }
+    }
+    return null;
   }
 
   private static boolean serviceChange(ShellCommand c) {
@@ -1017,7 +1068,7 @@ public enum ShellClass {
     }
     // An editor writes what the person types into a program that runs commands anyway (vim's :!).
     if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && namedWords(c).stream().anyMatch(ShellClass::startupFile)
-        || copiesDotfilesIntoHome(c)) {
+        || copiesDotfilesIntoHome(c) || extractsIntoHome(c)) {
       return true;
     }
     if (n.matches("g?awk|mawk|nawk")) {
@@ -1144,7 +1195,9 @@ public enum ShellClass {
    */
   private static final Pattern STARTUP_FILE = Pattern.compile(
       "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/.*|\\.selected_editor"
-          + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py)"
+          + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc)"
+          // mvn sources these as shell code; login and interactive shells the profiles, for every user.
+          + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
           + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
   private static final Set<String> INTERACTIVE_EDITORS = Set.of("vi", "vim", "nvim", "gvim", "view", "vimdiff", "nano",
       "pico", "emacs", "mg", "micro", "joe", "jed");
@@ -1158,7 +1211,10 @@ public enum ShellClass {
    * own key and host files are not run.
    */
   private static final Pattern HOME_DOTFILE = Pattern.compile(
-      "(?s)(~[^/]*|/root|/home/[^/]+)/(?!\\.ssh/(known_hosts[^/]*|id_[^/]*)$)(\\.(?!\\.?(/|$))|" + Word.UNKNOWN + ").*");
+      "(?s)(~[^/]*|/root|/home/[^/]+)/(?!\\.ssh/(known_hosts[^/]*|id_[^/]*)$)(\\.(?!\\.?(/|$))|" + Word.UNKNOWN + ").*"
+          // A first part only known when it runs may be the home directory (${HOME%/}, $(echo ~),
+          // h=~; "$h", "$PWD" of a session that starts there): a dot-name right after it counts.
+          + "|[^/]*" + Word.UNKNOWN + "[^/]*/(?!\\.ssh/(known_hosts[^/]*|id_[^/]*)$)\\.(?!\\.?(/|$)).*");
 
   /**
    * cp, mv, install, ln or rsync into a home directory itself ({@code cp dots/.vimrc ~/}, {@code
@@ -1186,15 +1242,38 @@ public enum ShellClass {
         sources = ops;
       }
     }
+    boolean recursive = n.equals("rsync") || av.stream().anyMatch(v -> v.matches("-[^-]*[rRa].*") || v.startsWith("--recursive")
+        || v.startsWith("--archive"));
+    // Into a directory the written name is TARGET/leaf of the source (cp a.pth …/site-packages/);
+    // a tree copied into a site directory may hold a .pth.
+    for (Word s : sources) {
+      String leaf = s.value().replaceFirst("/+$", "");
+      leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+      String into = target.value().replaceFirst("/+$", "");
+      if (!leaf.isEmpty() && startupFile(new Word(target.source() + "/" + leaf, into + "/" + leaf, target.literal()))
+          || recursive && into.matches("(?s).*(site|dist)-packages(/.*)?")) {
+        return true;
+      }
+    }
     String t = target.value();
     if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && target.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/?")) {
       t = "~" + t.substring(1);
     }
+    if (t.matches("(?s)[^/]*" + Word.UNKNOWN + "[^/]*/*")) {
+      // A target only known when it runs may be the home directory: a dotfile, a directory's
+      // contents (t/., rsync's t/) or a name only known when it runs counts, not a plain tree.
+      return sources.stream().anyMatch(w -> {
+        List<String> words = PathPatterns.braces(w.value());
+        return words == null || w.value().indexOf(Word.UNKNOWN) >= 0 || words.stream().anyMatch(x -> {
+          String leaf = x.replaceFirst("/+$", "");
+          leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+          return leaf.startsWith(".") || leaf.isEmpty() || n.equals("rsync") && x.endsWith("/");
+        });
+      });
+    }
     if (!t.matches("(~[^/" + Word.UNKNOWN + "]*|/root|/home/[^/]+)/*")) {
       return false;
     }
-    boolean recursive = n.equals("rsync") || av.stream().anyMatch(v -> v.matches("-[^-]*[rRa].*") || v.startsWith("--recursive")
-        || v.startsWith("--archive"));
     return recursive || sources.stream().anyMatch(w -> {
       List<String> words = PathPatterns.braces(w.value());
       return words == null || w.value().indexOf(Word.UNKNOWN) >= 0 || words.stream().anyMatch(x -> {
@@ -1203,6 +1282,126 @@ public enum ShellClass {
         return leaf.startsWith(".") || leaf.isEmpty();
       });
     });
+  }
+
+  /**
+   * An extractor whose destination is a home directory, by any spelling a write to its dotfiles
+   * counts by, or a dot-directory of it: the archive's members are names the text does not spell,
+   * and may be dotfiles. Into the working directory is the session's data, not counted.
+   */
+  private static boolean extractsIntoHome(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    List<String> av = c.argValues();
+    List<Word> dest = new ArrayList<>();
+    switch (n) {
+      case "tar", "gtar", "bsdtar", "star" -> {
+        boolean extract = false;
+        for (int i = 0; i < av.size(); i++) {
+          String v = av.get(i);
+          if (v.startsWith("--")) {
+            extract |= Wrappers.longOption(v, "extract") || Wrappers.longOption(v, "get");
+            if (Wrappers.longOption(v, "directory")) {
+              dest.add(v.contains("=") ? suffix(a.get(i), v.indexOf('=') + 1) : i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
+            }
+            continue;
+          }
+          boolean old = i == 0 && !v.startsWith("-");
+          if (!old && !v.startsWith("-")) {
+            continue;
+          }
+          // Old style (xfC A DIR): each letter that takes a value takes the next word; with a dash
+          // the rest of the word is the value, or the next word.
+          int next = i + 1;
+          for (int j = old ? 0 : 1; j < v.length(); j++) {
+            char ch = v.charAt(j);
+            extract |= ch == 'x';
+            if ("fbCgHKLNTVX".indexOf(ch) < 0) {
+              continue;
+            }
+            Word value = !old && j + 1 < v.length() ? suffix(a.get(i), j + 1) : next < a.size() ? a.get(next) : UNKNOWN_WORD;
+            if (ch == 'C') {
+              dest.add(value);
+            }
+            if (!old) {
+              if (j + 1 == v.length()) {
+                i++;
+              }
+              break;
+            }
+            next++;
+          }
+          if (old) {
+            i = next - 1;
+          }
+        }
+        if (!extract) {
+          return false;
+        }
+      }
+      case "unzip" -> {
+        for (int i = 0; i < av.size(); i++) {
+          String v = av.get(i);
+          int d = v.indexOf('d');
+          if (v.startsWith("-") && !v.startsWith("--") && d > 0) {
+            dest.add(d + 1 < v.length() ? suffix(a.get(i), d + 1) : i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
+          }
+        }
+      }
+      case "cpio", "bsdcpio" -> {
+        for (int i = 0; i < av.size(); i++) {
+          String v = av.get(i);
+          if (Wrappers.longOption(v, "directory")) {
+            dest.add(v.contains("=") ? suffix(a.get(i), v.indexOf('=') + 1) : i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
+          } else if (v.matches("-[^-]*D.*")) {
+            int d = v.indexOf('D');
+            dest.add(d + 1 < v.length() ? suffix(a.get(i), d + 1) : i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
+          }
+        }
+      }
+      case "7z", "7za", "7zr", "unar" -> {
+        // 7z's -oDIR; unar's -o DIR (-output-directory).
+        for (int i = 0; i < av.size(); i++) {
+          String v = av.get(i);
+          if (n.equals("unar") && (v.equals("-o") || v.startsWith("-output-d") || v.startsWith("--output-d"))) {
+            dest.add(i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
+          } else if (!n.equals("unar") && v.startsWith("-o")) {
+            dest.add(suffix(a.get(i), 2));
+          }
+        }
+      }
+      case "unrar" -> {
+        // unrar x ARCHIVE [FILES] [DIR/]: the words after the archive.
+        List<Word> ops = a.stream().filter(w -> !w.value().startsWith("-")).toList();
+        dest.addAll(ops.subList(Math.min(2, ops.size()), ops.size()));
+      }
+      default -> {
+        return false;
+      }
+    }
+    return dest.stream().anyMatch(ShellClass::homeDirectory);
+  }
+
+  private static final Word UNKNOWN_WORD = new Word("$_", String.valueOf(Word.UNKNOWN), false);
+
+  private static Word suffix(Word w, int from) {
+    String v = w.value();
+    return new Word(w.source(), from <= v.length() ? v.substring(from) : "", w.literal());
+  }
+
+  /** A home directory (~, $HOME, /root, /home/U, a part only known when it runs) or a dot-directory in one. */
+  private static boolean homeDirectory(Word w) {
+    String t = w.value();
+    if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && w.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/?.*")) {
+      t = "~" + t.substring(1);
+    }
+    t = t.startsWith("/") ? normalize(t) : t;
+    return t.matches("(?s)(~[^/]*|/root|/home/[^/]+|[^/]*" + Word.UNKNOWN + "[^/]*)/*") || startupFile(w);
+  }
+
+  /** The parts of a word that may each be a path: itself, or the file names of a script it holds (awk's {@code > "F"}, sed's {@code w F}). */
+  static String[] pathTokens(String x) {
+    return x.split("[\\s\"'=:>(),;{}]+");
   }
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
@@ -1216,7 +1415,7 @@ public enum ShellClass {
       return true;
     }
     for (String x : words) {
-      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+      for (String token : pathTokens(x)) {
         String n = (token.startsWith("/") ? normalize(token) : normalize("/" + token).substring(1)).replaceFirst("/+$", "");
         if (STARTUP_FILE.matcher(n).matches() || HOME_DOTFILE.matcher(n).matches()) {
           return true;

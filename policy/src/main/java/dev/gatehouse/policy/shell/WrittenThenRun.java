@@ -534,7 +534,7 @@ final class WrittenThenRun {
       return true;
     }
     for (String x : words) {
-      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
+      for (String token : ShellClass.pathTokens(x)) {
         String part = token.replaceFirst("/+$", "");
         part = part.substring(part.lastIndexOf('/') + 1);
         if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(leaf) || part.startsWith("-") && part.length() > 2

@@ -209,4 +209,18 @@ class ShellAttack17yTest {
   void relativeDotfileInTheStartingDirectoryIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  /** A login shell's profile named in an awk or sed script word (found while fixing), and more spellings of home. */
+  @ParameterizedTest(name = "profile in a script word, home spellings: {0}")
+  @ValueSource(strings = {
+      "awk 'BEGIN{print \"touch WITNESS\" > \".profile\"}' && bash -lc true",
+      "echo 'touch WITNESS' > x && sed -n 'w .profile' x && bash -lc true",
+      RC + "\"${HOME:?}/.mavenrc\" && mvn -v",
+      RC + "\"$(realpath ~)/.mavenrc\" && mvn -v",
+      RC + "`echo ~`/.mavenrc && mvn -v",
+      DOT + "tar cf a.tar -C t . && tar -C ~ -xf a.tar && mvn -v",
+      RC + "m && mkdir -p d && cp m d/.mavenrc && cp d/.mavenrc . && mvn -v"})
+  void profileInAScriptWordAndOtherHomeSpellingsAreJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
 }
