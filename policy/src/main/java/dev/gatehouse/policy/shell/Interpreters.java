@@ -36,7 +36,7 @@ final class Interpreters {
 
   /** The option that takes inline code, per language. */
   private static String inlineOptions(String name) {
-    if (name.startsWith("python") || name.startsWith("pypy") || name.matches("i?pt?i?python3?|bpython3?")) {
+    if (name.startsWith("python") || name.startsWith("pypy") || name.matches("(i|pti?)?python3?|bpython3?")) {
       return "c";
     }
     return switch (name) {

@@ -173,6 +173,145 @@ final class ReadAtStart {
         .matches("(?s).*(exec|auth-provider|authprovider).*"));
   }
 
+  /**
+   * Where a program reads a configuration (or code) that runs commands, moved from its usual place
+   * by an option or a variable: docker's {@code --config DIR}/{@code DOCKER_CONFIG} (runs every
+   * {@code cli-plugins/docker-*} for its metadata), aws's {@code AWS_CONFIG_FILE}/{@code
+   * AWS_SHARED_CREDENTIALS_FILE} ({@code credential_process}, plugins), sqlite3's {@code -init}
+   * ({@code .shell}), ipython's profile and IPython directories ({@code startup/*.py}, {@code
+   * ipython_config.py}) and {@code --config}, ninja's {@code -f} (its {@code command =} lines), curl's
+   * {@code -K} (its {@code output =} writes any file, a startup file too).
+   *
+   * @param dir whether the option names a directory whose files are read
+   */
+  private record Moved(Set<String> programs, Set<String> options, Set<String> variables, boolean dir) {}
+
+  private static final List<Moved> MOVED = List.of(
+      new Moved(Set.of("docker"), Set.of("--config"), Set.of("DOCKER_CONFIG"), true),
+      new Moved(Set.of("aws"), Set.of(), Set.of("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"), false),
+      new Moved(Set.of("sqlite3", "sqlite"), Set.of("-init", "--init"), Set.of(), false),
+      new Moved(Set.of("ipython", "ipython3"), Set.of("--profile-dir", "--ipython-dir"), Set.of("IPYTHONDIR"), true),
+      new Moved(Set.of("ipython", "ipython3"), Set.of("--config"), Set.of(), false),
+      new Moved(Set.of("ninja"), Set.of("-f"), Set.of(), false),
+      new Moved(Set.of("curl"), Set.of("-K", "--config"), Set.of(), false));
+
+  /**
+   * A program of {@link #MOVED} whose configuration is named, by its option or a variable the text
+   * sets ({@code X=d prog}, {@code export X=d}), as a file or directory the text writes or may
+   * write, or that is no regular file named literally (ninja's {@code -f /dev/stdin}); {@code aws
+   * configure set} of a key that runs or loads code; ipython given a setting by {@code
+   * --Class.trait=} (its {@code exec_lines}, {@code exec_files}, {@code extensions} are code).
+   */
+  static Optional<String> configurationTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (c.name().equals("aws") && awsSetsCode(c) || c.name().matches("ipython3?") && c.args().stream()
+          .anyMatch(w -> !w.literal() && w.value().startsWith("-") || w.value().matches("(?s)--?[A-Za-z_]\\w*\\..*"))) {
+        return Optional.of(c.text());
+      }
+      for (Moved m : MOVED) {
+        if (!m.programs().contains(c.name())) {
+          continue;
+        }
+        List<Word> named = new ArrayList<>();
+        for (ShellReading.Assignment as : r.assignments()) {
+          if (m.variables().contains(as.variable()) && as.value() != null) {
+            named.add(as.value());
+          }
+        }
+        List<Word> a = c.args();
+        for (int i = 0; i < a.size(); i++) {
+          Word w = a.get(i);
+          String v = w.value();
+          if (v.equals("--") && !c.name().startsWith("sqlite")) {
+            break;
+          }
+          for (String o : m.options()) {
+            if (v.startsWith(o + "=")) {
+              named.add(new Word(v, v.substring(o.length() + 1), w.literal()));
+            } else if (v.equals(o) && i + 1 < a.size()) {
+              named.add(a.get(i + 1));
+            } else if (o.length() == 2 && v.matches("(?s)-[^-]+")) {
+              // A getopt bundle: ninja -nvf FILE, -fFILE (its -C, -j, -k, -l, -d, -t, -w take the
+              // rest); curl -sK FILE, -KFILE.
+              String flags = c.name().equals("ninja") ? v.replaceAll("(?s)[Cjkldtw].*", "") : v;
+              int f = flags.indexOf(o.charAt(1));
+              if (f > 0) {
+                named.add(f + 1 < v.length() ? new Word(v, v.substring(f + 1), w.literal())
+                    : i + 1 < a.size() ? a.get(i + 1) : Word.literal("", ""));
+              }
+            } else if (!w.literal() && v.startsWith("-")) {
+              // A word only known when it runs that may spell the option: its value is unknown too.
+              int u = v.indexOf(Word.UNKNOWN);
+              String k = u < 0 ? v : v.substring(0, u);
+              if (o.startsWith(k) || k.startsWith(o) || o.length() == 2 && k.matches("(?s)-[^-]*")) {
+                named.add(w);
+              }
+            }
+          }
+        }
+        for (Word f : named) {
+          if (!m.dir() && (!Interpreters.regularPath(f) || f.value().equals("-")) && !(f.literal() && f.value().equals("/dev/null"))
+              || (m.dir() ? dirTheTextMayWrite(r, c, f) : fileTheTextMayWrite(r, c, f))) {
+            return Optional.of(c.text());
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code aws configure set KEY VALUE} writes {@code ~/.aws/config} (no path on the line): a key
+   * that runs a command ({@code credential_process}, {@code cli_pager}) or loads a module ({@code
+   * plugins.*}); a key only known when it runs may be one.
+   */
+  private static boolean awsSetsCode(ShellCommand c) {
+    List<String> av = c.argValues();
+    int configure = av.indexOf("configure");
+    if (configure < 0 || !av.subList(configure, av.size()).contains("set")) {
+      return false;
+    }
+    return c.args().stream().skip(configure).anyMatch(w -> !w.literal()
+        || w.value().toLowerCase(java.util.Locale.ROOT).matches("(?s).*(process|pager|plugin).*"));
+  }
+
+  /** kubeconfigTheTextWrites' comparison: by the file's leaf, or any write when its name is only known when it runs. */
+  private static boolean fileTheTextMayWrite(ShellReading r, ShellCommand c, Word f) {
+    String fv = ShellClass.normalize(f.value());
+    int u = fv.lastIndexOf(Word.UNKNOWN);
+    String end = u < 0 ? fv : fv.substring(u + 1);
+    String leaf = end.substring(end.lastIndexOf('/') + 1);
+    Set<String> names = leaf.isEmpty() || u >= 0 && end.indexOf('/') < 0 ? null : Set.of(leaf);
+    return mayWrite(r, c, w -> names == null || mayName(w, names) || containsDirOf(w, fv));
+  }
+
+  /**
+   * A write into a directory: any written path with a component that may be the directory's last
+   * (a cd may lie between), one containing it, or any write when its name is only known when it runs.
+   */
+  private static boolean dirTheTextMayWrite(ShellReading r, ShellCommand c, Word d) {
+    String dv = ShellClass.normalize(d.value()).replaceFirst("/+$", "");
+    String leaf = dv.substring(dv.lastIndexOf('/') + 1);
+    boolean any = !d.literal() || leaf.isEmpty() || leaf.equals(".") || leaf.equals("..");
+    return mayWrite(r, c, w -> {
+      if (any || containsDirOf(w, dv)) {
+        return true;
+      }
+      List<String> words = PathPatterns.braces(w.value());
+      if (words == null) {
+        return true;
+      }
+      for (String x : words) {
+        for (String part : ShellClass.normalize(x).split("/+")) {
+          if (part.equals("..") || PathPatterns.componentCouldBe(part, Set.of(leaf))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    });
+  }
+
   /** A written word that is a directory the file is in ({@code cp -r d/. .}, {@code tar -C dir}). */
   private static boolean containsDirOf(Word w, String file) {
     if (!w.literal()) {

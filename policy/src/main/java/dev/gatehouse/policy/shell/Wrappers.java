@@ -255,7 +255,11 @@ final class Wrappers {
           ? fromOpts(a.subList(1, a.size()), "", Set.of(), name) : fromOpts(a, "", Set.of(), name);
       case "linux32", "linux64", "i386", "x86_64", "uname26" -> fromOpts(a, "", Set.of(), name);
       case "capsh" -> capsh(a);
-      case "npx", "npm" -> npmCall(a, name);
+      case "npx", "npm" -> {
+        List<Step> call = npmCall(a, name);
+        yield call.isEmpty() ? npmExec(a, name) : call;
+      }
+      case "cmake" -> cmakeCommand(a);
       case "git" -> gitCommands(a);
       default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
@@ -613,6 +617,110 @@ final class Wrappers {
     }
     return otherShell && !steps.isEmpty() ? List.of(new Unknown(name + " --call run by a script shell the guard does not read"))
         : steps;
+  }
+
+  /** npm's options of {@code exec} that take the next word as their value. */
+  private static final Set<String> NPM_VALUE_OPTIONS = Set.of("-p", "--package", "-w", "--workspace", "--loglevel",
+      "--registry", "--cache", "--prefix", "--userconfig", "--globalconfig", "-C");
+  /** npm's flags seen with {@code exec} (any other option without {@code =} may take the next word). */
+  private static final Set<String> NPM_FLAGS = Set.of("-y", "--yes", "--no-yes", "--no", "-q", "--quiet", "-s",
+      "--silent", "--ws", "--workspaces", "--include-workspace-root", "--offline", "--prefer-offline",
+      "--prefer-online", "-d", "--verbose");
+
+  /**
+   * {@code npm exec}/{@code npm x} (and the abbreviation {@code exe}) and {@code npx} run the command
+   * their operands name, from PATH or a package's bin: npm takes options anywhere before {@code --},
+   * npx only before the command. An option whose value-taking the guard does not know, or a word
+   * only known when it runs, fails closed.
+   */
+  private static List<Step> npmExec(List<Word> a, String name) {
+    boolean npx = name.equals("npx");
+    boolean exec = npx;
+    boolean options = true;
+    List<Word> command = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return List.of(new Unknown(name + " with an argument only known when it runs"));
+      }
+      if (options && v.equals("--")) {
+        options = false;
+        if (!exec) {
+          return List.of();
+        }
+        continue;
+      }
+      if (options && v.startsWith("-") && v.length() > 1) {
+        if (NPM_VALUE_OPTIONS.contains(v)) {
+          i++;
+        } else if (v.indexOf('=') < 0 && !NPM_FLAGS.contains(v) && (exec || command.isEmpty())) {
+          return List.of(new Unknown(name + ": an option the guard does not read: " + v));
+        }
+        continue;
+      }
+      if (!exec) {
+        if (!v.matches("x|exe|exec")) {
+          return List.of(); // another npm command: its operands are no command line
+        }
+        exec = true;
+        continue;
+      }
+      command.add(w);
+      if (npx) {
+        options = false;
+      }
+    }
+    return command.isEmpty() ? List.of() : List.of(new Inner(command, name + " exec"));
+  }
+
+  /**
+   * {@code cmake -E env [--unset=V | V=X]… [--] CMD}, {@code cmake -E time CMD} and {@code cmake -E
+   * chdir DIR CMD} run CMD (no shell between); cmake takes {@code -E} only as its first argument.
+   */
+  private static List<Step> cmakeCommand(List<Word> a) {
+    if (a.size() >= 3 && !a.get(0).literal() || a.size() >= 2 && a.get(0).value().equals("-E") && !a.get(1).literal()) {
+      return List.of(new Unknown("cmake with a command mode only known when it runs"));
+    }
+    if (a.size() < 3 || !a.get(0).value().equals("-E")) {
+      return List.of();
+    }
+    switch (a.get(1).value()) {
+      case "time" -> {
+        return inner(a, 2, "cmake -E time");
+      }
+      case "chdir" -> {
+        return inner(a, 3, "cmake -E chdir");
+      }
+      case "env" -> {
+        List<Step> steps = new ArrayList<>();
+        int i = 2;
+        for (; i < a.size(); i++) {
+          Word w = a.get(i);
+          String v = w.value();
+          if (!w.literal()) {
+            return List.of(new Unknown("cmake -E env with an argument only known when it runs"));
+          }
+          if (v.equals("--")) {
+            i++;
+            break; // what follows is the command, a word with = too
+          } else if (v.startsWith("--unset=")) {
+            continue;
+          } else if (v.startsWith("-")) {
+            return List.of(new Unknown("cmake -E env: an option the guard does not read: " + v));
+          } else if (v.indexOf('=') > 0) {
+            steps.add(new Assign(w, "cmake -E env"));
+          } else {
+            break;
+          }
+        }
+        steps.addAll(inner(a, i, "cmake -E env"));
+        return steps;
+      }
+      default -> {
+        return List.of();
+      }
+    }
   }
 
   /**

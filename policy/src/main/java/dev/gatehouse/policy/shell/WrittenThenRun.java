@@ -299,6 +299,12 @@ final class WrittenThenRun {
     if (c.name().matches("pytest(-3)?|py\\.test(-3)?")) {
       return ""; // imports the test files and conftest.py it finds from the working directory
     }
+    if (c.name().matches("ipython3?|pydoc[0-9.]*|flask") || c.name().equals("pygmentize")
+        && c.args().stream().anyMatch(w -> !w.literal() || w.value().matches("-[a-zA-Z]*x.*"))) {
+      // ipython, pydoc (-k walks every module) and flask (app.py, --app MOD) put the working
+      // directory on sys.path and import from it; pygmentize -x loads a lexer or formatter file.
+      return "";
+    }
     if (!c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
       return null;
     }

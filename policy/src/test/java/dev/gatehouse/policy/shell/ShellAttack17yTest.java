@@ -48,7 +48,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * analogue of {@code kubectl config set-credentials --exec-command}); sqlite3's {@code -init FILE}
  * ({@code .shell CMD}; {@code ShellClass.sqliteRunsCommands} only refuses {@code -init} from a
  * descriptor); ipython's {@code --profile-dir}, {@code --ipython-dir} and {@code IPYTHONDIR}
- * (a profile's {@code startup/*.py} and {@code ipython_config.py} run at start).
+ * (a profile's {@code startup/*.py} and {@code ipython_config.py} run at start); curl's {@code -K
+ * FILE}, whose {@code output =} writes {@code ~/.mavenrc} (found while fixing).
  *
  * <p><b>Python's site directory reached through a copy into it.</b> {@code STARTUP_FILE} matches
  * {@code (site|dist)-packages/….pth} by the written word, so {@code cp a.pth
@@ -146,7 +147,9 @@ class ShellAttack17yTest {
       "printf '.shell touch WITNESS\\n' > f && sqlite3 -init f :memory: .quit",
       "mkdir -p i/startup && " + PY + "i/startup/a.py && ipython --profile-dir=i /dev/null",
       "mkdir -p i/profile_default/startup && " + PY + "i/profile_default/startup/a.py && ipython --ipython-dir=i /dev/null",
-      "mkdir -p i/profile_default && " + PY + "i/profile_default/ipython_config.py && IPYTHONDIR=i ipython /dev/null"})
+      "mkdir -p i/profile_default && " + PY + "i/profile_default/ipython_config.py && IPYTHONDIR=i ipython /dev/null",
+      // curl's -K: its output = writes a home startup file no word of the text names.
+      RC + "t && printf 'url = \"file://%s/t\"\\noutput = \"%s/.mavenrc\"\\n' \"$PWD\" \"$HOME\" > c && curl -s -K c && mvn -v"})
   void configurationNamedByAnOptionOrVariableIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
