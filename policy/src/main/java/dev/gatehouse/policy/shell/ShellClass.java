@@ -827,7 +827,7 @@ public enum ShellClass {
     String n = c.name();
     if (n.matches("python[0-9.]*|pypy[0-9.]*")) {
       // python3 -m pip is pip (a wheel's .pth runs in every later Python); ensurepip installs pip.
-      List<String> m = pythonModuleArgs(c.argValues());
+      List<String> m = PythonRun.read(c.argValues()).module();
       return m != null && (m.get(0).equals("ensurepip") || m.get(0).equals("pip") && m.stream().skip(1)
           .filter(v -> !v.startsWith("-")).findFirst().filter(PIP_VERBS::contains).isPresent());
     }
@@ -879,42 +879,53 @@ public enum ShellClass {
   /** pip's download and wheel build a source distribution by running its setup code. */
   private static final Set<String> PIP_VERBS = Set.of("install", "uninstall", "download", "wheel");
 
-  /** The module of {@code python -m MOD} and the words after it, or null (a script, -c, stdin). */
-  private static List<String> pythonModuleArgs(List<String> av) {
-    for (int i = 0; i < av.size(); i++) {
-      String v = av.get(i);
-      if (v.equals("--check-hash-based-pycs")) {
-        i++;
-        continue;
-      }
-      if (v.startsWith("--") && v.length() > 2) {
-        continue;
-      }
-      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
-        return null;
-      }
-      for (int j = 1; j < v.length(); j++) {
-        char ch = v.charAt(j);
-        if (ch == 'c') {
-          return null;
+  /**
+   * How python reads its program, by its options: a script (its directory first on {@code
+   * sys.path}), {@code -m MOD} (the working directory first; {@code module} holds MOD and the words
+   * after it), {@code -c} code or its input; {@code isolated} with {@code -I} or {@code -P} before
+   * it (no such directory on the path).
+   */
+  record PythonRun(boolean script, List<String> module, boolean isolated) {
+    static PythonRun read(List<String> av) {
+      boolean isolated = false;
+      for (int i = 0; i < av.size(); i++) {
+        String v = av.get(i);
+        if (v.equals("--check-hash-based-pycs")) {
+          i++;
+          continue;
         }
-        if (ch == 'm') {
-          List<String> out = new ArrayList<>();
-          if (j + 1 < v.length()) {
-            out.add(v.substring(j + 1));
+        if (v.startsWith("--") && v.length() > 2) {
+          continue;
+        }
+        if (v.equals("--") && i + 1 < av.size() && !av.get(i + 1).equals("-") || !v.startsWith("-")) {
+          return new PythonRun(true, null, isolated);
+        }
+        if (v.equals("-") || v.equals("--")) {
+          return new PythonRun(false, null, isolated);
+        }
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'I' || ch == 'P') {
+            isolated = true;
+          } else if (ch == 'c') {
+            return new PythonRun(false, null, isolated);
+          } else if (ch == 'm') {
+            List<String> out = new ArrayList<>();
+            if (j + 1 < v.length()) {
+              out.add(v.substring(j + 1));
+            }
+            out.addAll(av.subList(j + 1 < v.length() ? i + 1 : Math.min(i + 1, av.size()), av.size()));
+            return new PythonRun(false, out.isEmpty() ? null : out, isolated);
+          } else if (ch == 'W' || ch == 'X') {
+            if (j + 1 == v.length()) {
+              i++;
+            }
+            break;
           }
-          out.addAll(av.subList(j + 1 < v.length() ? i + 1 : Math.min(i + 1, av.size()), av.size()));
-          return out.isEmpty() ? null : out;
-        }
-        if (ch == 'W' || ch == 'X') {
-          if (j + 1 == v.length()) {
-            i++;
-          }
-          break;
         }
       }
+      return new PythonRun(false, null, isolated);
     }
-    return null;
   }
 
   private static boolean serviceChange(ShellCommand c) {

@@ -308,42 +308,11 @@ final class WrittenThenRun {
     if (!c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
       return null;
     }
-    List<String> av = c.argValues();
-    for (int i = 0; i < av.size(); i++) {
-      String v = av.get(i);
-      if (v.equals("--check-hash-based-pycs")) {
-        i++;
-        continue;
-      }
-      if (v.startsWith("--") && v.length() > 2) {
-        continue;
-      }
-      if (v.equals("--") && i + 1 < av.size() && !av.get(i + 1).equals("-") || !v.startsWith("-")) {
-        return ""; // a script: its directory comes first on sys.path
-      }
-      if (v.equals("-") || v.equals("--")) {
-        return null;
-      }
-      for (int j = 1; j < v.length(); j++) {
-        char ch = v.charAt(j);
-        if (ch == 'I' || ch == 'P') {
-          return null;
-        }
-        if (ch == 'c') {
-          return null;
-        }
-        if (ch == 'm') {
-          return j + 1 < v.length() ? v.substring(j + 1) : i + 1 < av.size() ? av.get(i + 1) : null;
-        }
-        if (ch == 'W' || ch == 'X') {
-          if (j + 1 == v.length()) {
-            i++;
-          }
-          break;
-        }
-      }
+    PythonRun run = PythonRun.read(c.argValues());
+    if (run.isolated()) {
+      return null;
     }
-    return null;
+    return run.script() ? "" : run.module() == null ? null : run.module().get(0);
   }
 
   /**
@@ -353,29 +322,22 @@ final class WrittenThenRun {
    * only known when it runs.
    */
   private static boolean mayWritePythonCode(Word w) {
-    String v = w.value();
-    if (!w.literal() && v.isEmpty()) {
-      return true;
-    }
-    List<String> words = PathPatterns.braces(v);
-    if (words == null) {
-      return true;
-    }
-    for (String x : words) {
-      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
-        for (String part : token.split("/+")) {
-          if (part.indexOf(Word.UNKNOWN) >= 0 || part.matches("(?s).*\\.(py|pyc|pyw|so)|__init__.*")
-              || PathPatterns.hasGlob(part) && part.matches("(?s).*\\.(p[^/]*|[^/]*y|[^/]*o|[^/]*c)")) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
+    return anyWrittenName(w, false, part -> part.matches("(?s).*\\.(py|pyc|pyw|so)|__init__.*")
+        || PathPatterns.hasGlob(part) && part.matches("(?s).*\\.(p[^/]*|[^/]*y|[^/]*o|[^/]*c)"));
   }
 
   /** A written word that may be, or hold, the module or package {@code top}: a path component {@code top} or {@code top.*}. */
   private static boolean mayWriteModule(Word w, String top) {
+    return anyWrittenName(w, false, part -> part.equals(top) || part.startsWith(top + ".")
+        || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(top, top + ".py")));
+  }
+
+  /**
+   * Whether a written word may hold a name {@code test} accepts: in any of its brace expansions,
+   * any token a script or option value may put a name in, each path component of it (or only the
+   * last); a word or name only known when it runs always may.
+   */
+  private static boolean anyWrittenName(Word w, boolean lastOnly, java.util.function.Predicate<String> test) {
     String v = w.value();
     if (!w.literal() && v.isEmpty()) {
       return true;
@@ -385,10 +347,11 @@ final class WrittenThenRun {
       return true;
     }
     for (String x : words) {
-      for (String token : x.split("[\\s\"'=:>(),;{}]+")) {
-        for (String part : token.split("/+")) {
-          if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(top) || part.startsWith(top + ".")
-              || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(top, top + ".py"))) {
+      for (String token : pathTokens(x)) {
+        String trimmed = token.replaceFirst("/+$", "");
+        String[] parts = lastOnly ? new String[] {trimmed.substring(trimmed.lastIndexOf('/') + 1)} : token.split("/+");
+        for (String part : parts) {
+          if (part.indexOf(Word.UNKNOWN) >= 0 || test.test(part)) {
             return true;
           }
         }
@@ -526,29 +489,12 @@ final class WrittenThenRun {
 
   /** A written word (a path, an option's value, a script's {@code w FILE}) that may be the file {@code d}. */
   private static boolean mayWrite(Word w, Word d) {
-    String leaf = d.value().replaceFirst("/+$", "");
-    leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+    String trimmed = d.value().replaceFirst("/+$", "");
+    String leaf = trimmed.substring(trimmed.lastIndexOf('/') + 1);
     if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
       return true;
     }
-    String v = w.value();
-    if (!w.literal() && v.isEmpty()) {
-      return true;
-    }
-    List<String> words = PathPatterns.braces(v);
-    if (words == null) {
-      return true;
-    }
-    for (String x : words) {
-      for (String token : ShellClass.pathTokens(x)) {
-        String part = token.replaceFirst("/+$", "");
-        part = part.substring(part.lastIndexOf('/') + 1);
-        if (part.indexOf(Word.UNKNOWN) >= 0 || part.equals(leaf) || part.startsWith("-") && part.length() > 2
-            && part.substring(2).equals(leaf) || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return anyWrittenName(w, true, part -> part.equals(leaf) || part.startsWith("-") && part.length() > 2
+        && part.substring(2).equals(leaf) || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf)));
   }
 }
