@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Files a program reads as code when it starts, named by how it is started rather than by a
- * word the judge reads as code: a login shell's profiles and kubectl's {@code --kubeconfig}. A
+ * word the judge reads as code: a login shell's profiles, a configuration moved by an option or variable. A
  * text that writes (or may write) such a file and then starts the program runs what it wrote.
  */
 final class ReadAtStart {
@@ -110,47 +110,6 @@ final class ReadAtStart {
   }
 
   /**
-   * kubectl's {@code --kubeconfig FILE}/{@code --kubeconfig=FILE} naming a file the text writes or
-   * may write: its {@code users[].user.exec} credential plugin runs a command before kubectl
-   * contacts the server ({@code get}, {@code version}, {@code logs}). A name only known when it
-   * runs counts by its known end.
-   */
-  static Optional<String> kubeconfigTheTextWrites(ShellReading r) {
-    for (ShellCommand c : r.commands()) {
-      if (!c.name().equals("kubectl")) {
-        continue;
-      }
-      List<Word> a = c.args();
-      if (setsCredentialPlugin(c)) {
-        return Optional.of(c.text());
-      }
-      for (int i = 0; i < a.size(); i++) {
-        String v = a.get(i).value();
-        Word f = null;
-        if (v.startsWith("--kubeconfig=")) {
-          f = new Word(v, v.substring("--kubeconfig=".length()), a.get(i).literal());
-        } else if (v.equals("--kubeconfig") && i + 1 < a.size()) {
-          f = a.get(i + 1);
-        } else if (!a.get(i).literal() && v.startsWith("-")) {
-          f = a.get(i);
-        }
-        if (f == null) {
-          continue;
-        }
-        String fv = ShellClass.normalize(f.value());
-        int u = fv.lastIndexOf(Word.UNKNOWN);
-        String end = u < 0 ? fv : fv.substring(u + 1);
-        String leaf = end.substring(end.lastIndexOf('/') + 1);
-        Set<String> names = leaf.isEmpty() || u >= 0 && end.indexOf('/') < 0 ? null : Set.of(leaf);
-        if (mayWrite(r, c, w -> names == null || mayName(w, names) || containsDirOf(w, fv))) {
-          return Optional.of(c.text());
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
    * {@code kubectl config set-credentials --exec-command=CMD} ({@code --exec-*}, {@code
    * --auth-provider*}) or {@code kubectl config set users.U.exec.command CMD}: kubectl writes the
    * credential plugin into the configuration every later kubectl reads. A word only known when it
@@ -175,7 +134,8 @@ final class ReadAtStart {
 
   /**
    * Where a program reads a configuration (or code) that runs commands, moved from its usual place
-   * by an option or a variable: docker's {@code --config DIR}/{@code DOCKER_CONFIG} (runs every
+   * by an option or a variable: kubectl's {@code --kubeconfig} (its {@code users[].user.exec}
+   * credential plugin runs before kubectl contacts the server), docker's {@code --config DIR}/{@code DOCKER_CONFIG} (runs every
    * {@code cli-plugins/docker-*} for its metadata), aws's {@code AWS_CONFIG_FILE}/{@code
    * AWS_SHARED_CREDENTIALS_FILE} ({@code credential_process}, plugins), sqlite3's {@code -init}
    * ({@code .shell}), ipython's profile and IPython directories ({@code startup/*.py}, {@code
@@ -187,6 +147,7 @@ final class ReadAtStart {
   private record Moved(Set<String> programs, Set<String> options, Set<String> variables, boolean dir) {}
 
   private static final List<Moved> MOVED = List.of(
+      new Moved(Set.of("kubectl"), Set.of("--kubeconfig"), Set.of(), false),
       new Moved(Set.of("docker"), Set.of("--config"), Set.of("DOCKER_CONFIG"), true),
       new Moved(Set.of("aws"), Set.of(), Set.of("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"), false),
       new Moved(Set.of("sqlite3", "sqlite"), Set.of("-init", "--init"), Set.of(), false),
@@ -199,12 +160,12 @@ final class ReadAtStart {
    * A program of {@link #MOVED} whose configuration is named, by its option or a variable the text
    * sets ({@code X=d prog}, {@code export X=d}), as a file or directory the text writes or may
    * write, or that is no regular file named literally (ninja's {@code -f /dev/stdin}); {@code aws
-   * configure set} of a key that runs or loads code; ipython given a setting by {@code
+   * configure set} of a key that runs or loads code; kubectl writing a credential plugin; ipython given a setting by {@code
    * --Class.trait=} (its {@code exec_lines}, {@code exec_files}, {@code extensions} are code).
    */
   static Optional<String> configurationTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
-      if (c.name().equals("aws") && awsSetsCode(c) || c.name().matches("ipython3?") && c.args().stream()
+      if (c.name().equals("aws") && awsSetsCode(c) || c.name().equals("kubectl") && setsCredentialPlugin(c) || c.name().matches("ipython3?") && c.args().stream()
           .anyMatch(w -> !w.literal() && w.value().startsWith("-") || w.value().matches("(?s)--?[A-Za-z_]\\w*\\..*"))) {
         return Optional.of(c.text());
       }
@@ -275,7 +236,7 @@ final class ReadAtStart {
         || w.value().toLowerCase(java.util.Locale.ROOT).matches("(?s).*(process|pager|plugin).*"));
   }
 
-  /** kubeconfigTheTextWrites' comparison: by the file's leaf, or any write when its name is only known when it runs. */
+  /** A configuration file the text may write: by the file's leaf, or any write when its name is only known when it runs. */
   private static boolean fileTheTextMayWrite(ShellReading r, ShellCommand c, Word f) {
     String fv = ShellClass.normalize(f.value());
     int u = fv.lastIndexOf(Word.UNKNOWN);

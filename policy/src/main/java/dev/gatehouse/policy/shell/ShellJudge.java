@@ -360,7 +360,6 @@ public final class ShellJudge {
       WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
-      ReadAtStart.kubeconfigTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
