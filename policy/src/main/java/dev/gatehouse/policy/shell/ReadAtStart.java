@@ -140,7 +140,8 @@ final class ReadAtStart {
    * AWS_SHARED_CREDENTIALS_FILE} ({@code credential_process}, plugins), sqlite3's {@code -init}
    * ({@code .shell}), ipython's profile and IPython directories ({@code startup/*.py}, {@code
    * ipython_config.py}) and {@code --config}, ninja's {@code -f} (its {@code command =} lines), curl's
-   * {@code -K} (its {@code output =} writes any file, a startup file too).
+   * {@code -K} (its {@code output =} writes any file, a startup file too), psql's {@code -f} and
+   * {@code PSQLRC}/{@code PGSYSCONFDIR} ({@code \! CMD}).
    *
    * @param dir whether the option names a directory whose files are read
    */
@@ -154,7 +155,11 @@ final class ReadAtStart {
       new Moved(Set.of("ipython", "ipython3"), Set.of("--profile-dir", "--ipython-dir"), Set.of("IPYTHONDIR"), true),
       new Moved(Set.of("ipython", "ipython3"), Set.of("--config"), Set.of(), false),
       new Moved(Set.of("ninja"), Set.of("-f"), Set.of(), false),
-      new Moved(Set.of("curl"), Set.of("-K", "--config"), Set.of(), false));
+      new Moved(Set.of("curl"), Set.of("-K", "--config"), Set.of(), false),
+      // psql's -f (by any unique prefix of --file) and its startup file (\! CMD runs there);
+      // PGSYSCONFDIR holds the system-wide psqlrc.
+      new Moved(PsqlClient.NAMES, Set.of("-f", "--fi", "--fil", "--file"), Set.of("PSQLRC"), false),
+      new Moved(PsqlClient.NAMES, Set.of(), Set.of("PGSYSCONFDIR"), true));
 
   /**
    * A program of {@link #MOVED} whose configuration is named, by its option or a variable the text
@@ -194,7 +199,8 @@ final class ReadAtStart {
             } else if (o.length() == 2 && v.matches("(?s)-[^-]+")) {
               // A getopt bundle: ninja -nvf FILE, -fFILE (its -C, -j, -k, -l, -d, -t, -w take the
               // rest); curl -sK FILE, -KFILE.
-              String flags = c.name().equals("ninja") ? v.replaceAll("(?s)[Cjkldtw].*", "") : v;
+              String flags = c.name().equals("ninja") ? v.replaceAll("(?s)[Cjkldtw].*", "")
+                  : PsqlClient.NAMES.contains(c.name()) ? v.replaceAll("(?s)[cdhLopPRTUvF].*", "") : v;
               int f = flags.indexOf(o.charAt(1));
               if (f > 0) {
                 named.add(f + 1 < v.length() ? new Word(v, v.substring(f + 1), w.literal())

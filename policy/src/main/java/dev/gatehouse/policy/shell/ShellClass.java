@@ -1171,6 +1171,9 @@ public enum ShellClass {
       case "gdb" -> {
         return a.stream().anyMatch(v -> Wrappers.gdbCommandOption(v) || v.equals("--batch"));
       }
+      case "psql" -> {
+        return PsqlClient.runsCommands(c);
+      }
       case "sqlite3", "sqlite" -> {
         // Dot commands and SQL functions that run a program, given as arguments (-cmd, the SQL
         // operands): the exec and the typed judgement alike. An SQL operand only known when it runs
@@ -1618,6 +1621,9 @@ public enum ShellClass {
     if (n.equals("sqlite3") || n.equals("sqlite")) {
       return sqliteReadsInput(c, fed);
     }
+    if (PsqlClient.NAMES.contains(n)) {
+      return fed && PsqlClient.readsInput(c); // \! CMD in what the text feeds it
+    }
     return false;
   }
 
@@ -1925,6 +1931,10 @@ public enum ShellClass {
       case "gdb", "gdb-multiarch", "cgdb" -> {
         // gdb's prompt has a shell command; --batch runs no prompt.
         return Wrappers.unwrap(n, c.args()).isEmpty() && a.stream().noneMatch(v -> v.matches("--?(batch|version|help|configuration)"));
+      }
+      case "psql" -> {
+        // psql's prompt runs \! CMD and backquotes; on an exec request its input is the client's data.
+        return PsqlClient.readsInput(c) && c.inputMayBeTerminal();
       }
       case "sqlite3", "sqlite" -> {
         // .shell and .system run a command line; given by -cmd or as the SQL argument they run at once.
