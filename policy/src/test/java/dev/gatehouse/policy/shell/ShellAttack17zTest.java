@@ -39,9 +39,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code npm c edit}, {@code npm_config_editor=CMD}, or an {@code editor=} line of a user
  * configuration named by {@code --userconfig}/{@code NPM_CONFIG_USERCONFIG}, the moved
  * configuration of {@code ReadAtStart.MOVED} for npm); {@code npm explore PKG -- CMD} runs CMD
- * in {@code node_modules/PKG} with a shell, and is no wrapper {@code Wrappers} unfolds. ({@code
+ * in {@code node_modules/PKG} with a shell, and is no wrapper {@code Wrappers} unfolds. {@code npm
+ * config set editor CMD} writes the setting with no path on the line (the analogue of {@code aws
+ * configure set credential_process}), and {@code npm init --init-module=FILE} runs a JavaScript
+ * file the text writes (the moved {@code ~/.npm-init.js}). ({@code
  * EDITOR}/{@code VISUAL} are refused program variables; {@code npm --editor CMD config edit} with
  * the option first is refused.)
+ *
+ * <p><b>pip's {@code config edit}.</b> {@code pip3 config edit} (also {@code python3 -m pip})
+ * runs its {@code --editor} value, or {@code PIP_EDITOR}, with the configuration file as its
+ * argument; {@code ShellClass}'s pip reading ({@code PIP_VERBS}) knows the package verbs only, and
+ * {@code PIP_EDITOR} is no program variable. (An {@code editor =} line in a file named by {@code
+ * PIP_CONFIG_FILE} did not run here.)
  *
  * <p><b>A build file the text writes, found in the working directory or a {@code -C} directory.</b>
  * {@code ShellClass.makeGivenCode} refuses {@code make -f -}/{@code /dev/stdin}/{@code --eval},
@@ -72,7 +81,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code VIMINIT}, {@code EXINIT}; {@code GIT_CONFIG_COUNT}/{@code _PARAMETERS}/{@code _GLOBAL}/
  * {@code _SYSTEM}, {@code --config-env}, {@code GIT_TEMPLATE_DIR}, {@code --template} with hooks;
  * {@code PERL5OPT} ({@code -M'X;CODE'}), {@code PERL5DB}; {@code NODE_OPTIONS=--import=data:…},
- * {@code node --import data:}, {@code NODE_OPTIONS=--require} of a written file; tar {@code
+ * {@code node --import data:}, {@code man -P}/{@code --pager=}, {@code NODE_OPTIONS=--require} of a written file; tar {@code
  * --to-comm=}, {@code --checkpoint-act=}, {@code -I}, {@code --use-compress-prog=}, {@code -F},
  * {@code --info-scr=}, {@code --new-volume-script}; {@code zip -TT}/{@code --unzip-comm=}; {@code
  * find -fprintf ~/.mavenrc}; {@code make --eval}, {@code -E}, {@code MAKEFLAGS}, {@code MAKEFILES};
@@ -145,8 +154,21 @@ class ShellAttack17zTest {
       MOD + "npm edit a --editor='touch WITNESS'",
       MOD + "npm_config_editor='touch WITNESS' npm edit a",
       MOD + "npm explore a -- touch WITNESS",
-      MOD + "npm explore a -- 'touch WITNESS'"})
+      MOD + "npm explore a -- 'touch WITNESS'",
+      "npm config set editor 'touch WITNESS' && npm config edit",
+      "echo 'require(\"child_process\").execSync(\"touch WITNESS\")' > i.js && npm init -y --init-module=./i.js"})
   void npmEditorAndExploreAreJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** pip's config edit runs its editor setting. */
+  @ParameterizedTest(name = "pip config edit: {0}")
+  @ValueSource(strings = {
+      "pip3 config edit --editor 'touch WITNESS'",
+      "pip3 config --editor='touch WITNESS' edit",
+      "python3 -m pip config edit --editor 'touch WITNESS'",
+      "PIP_EDITOR='touch WITNESS' pip3 config edit"})
+  void pipConfigEditorIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
