@@ -135,7 +135,9 @@ class ShellAttack17zTest {
       PKG + "\"prepack\":\"touch WITNESS\"}}' > package.json && npm pack --dry-run",
       PKG + "\"preversion\":\"touch WITNESS\"}}' > package.json && npm version patch --no-git-tag-version",
       PKG + "\"install\":\"touch WITNESS\"}}' > package.json && npm rebuild",
-      "mkdir -p d && " + PKG + "\"x\":\"touch WITNESS\"}}' > d/package.json && npm --prefix d run x"})
+      "mkdir -p d && " + PKG + "\"x\":\"touch WITNESS\"}}' > d/package.json && npm --prefix d run x",
+      "npm init -y > /dev/null && npm pkg set scripts.x='touch WITNESS' && npm run x",
+      "mkdir -p d && " + PKG + "\"install\":\"touch WITNESS\"}}' > d/package.json && cd d && npm rebuild"})
   void npmScriptOfAWrittenPackageIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -156,7 +158,10 @@ class ShellAttack17zTest {
       MOD + "npm explore a -- touch WITNESS",
       MOD + "npm explore a -- 'touch WITNESS'",
       "npm config set editor 'touch WITNESS' && npm config edit",
-      "echo 'require(\"child_process\").execSync(\"touch WITNESS\")' > i.js && npm init -y --init-module=./i.js"})
+      "echo 'require(\"child_process\").execSync(\"touch WITNESS\")' > i.js && npm init -y --init-module=./i.js",
+      "npm conf set editor 'touch WITNESS' && npm config edit",
+      "npm config edit --ed='touch WITNESS'",
+      "NPM_CONFIG_EDITOR='touch WITNESS' npm config edit"})
   void npmEditorAndExploreAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -167,7 +172,9 @@ class ShellAttack17zTest {
       "pip3 config edit --editor 'touch WITNESS'",
       "pip3 config --editor='touch WITNESS' edit",
       "python3 -m pip config edit --editor 'touch WITNESS'",
-      "PIP_EDITOR='touch WITNESS' pip3 config edit"})
+      "PIP_EDITOR='touch WITNESS' pip3 config edit",
+      "pip3 config edit --edit='touch WITNESS'",
+      "PIP_Editor='touch WITNESS' pip3 config edit"})
   void pipConfigEditorIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
