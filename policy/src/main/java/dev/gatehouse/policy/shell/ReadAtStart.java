@@ -243,7 +243,7 @@ final class ReadAtStart {
   }
 
   /** A configuration file the text may write: by the file's leaf, or any write when its name is only known when it runs. */
-  private static boolean fileTheTextMayWrite(ShellReading r, ShellCommand c, Word f) {
+  static boolean fileTheTextMayWrite(ShellReading r, ShellCommand c, Word f) {
     String fv = ShellClass.normalize(f.value());
     int u = fv.lastIndexOf(Word.UNKNOWN);
     String end = u < 0 ? fv : fv.substring(u + 1);
@@ -312,7 +312,7 @@ final class ReadAtStart {
    * A word that may name a file whose last component is one of {@code names}: by its value, by
    * its known end after a part only known when it runs, or as a pattern.
    */
-  private static boolean mayName(Word w, Set<String> names) {
+  static boolean mayName(Word w, Set<String> names) {
     List<String> words = PathPatterns.braces(w.value());
     if (words == null) {
       return true;

@@ -361,6 +361,7 @@ public final class ShellJudge {
       WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
+      PackageScripts.runsWhatTheTextSets(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

@@ -660,6 +660,9 @@ final class Wrappers {
         continue;
       }
       if (!exec) {
+        if (!npx && v.length() >= 5 && "explore".startsWith(v)) {
+          return npmExplore(a, i + 1);
+        }
         if (!v.matches("x|exe|exec")) {
           return List.of(); // another npm command: its operands are no command line
         }
@@ -672,6 +675,42 @@ final class Wrappers {
       }
     }
     return command.isEmpty() ? List.of() : List.of(new Inner(command, name + " exec"));
+  }
+
+  /**
+   * {@code npm explore PKG [--] CMD…} joins the words after PKG with spaces and runs them with the
+   * script shell ({@code sh -c}) in {@code node_modules/PKG}; options anywhere before {@code --}.
+   */
+  private static List<Step> npmExplore(List<Word> a, int from) {
+    boolean options = true;
+    boolean pkg = false;
+    List<String> command = new ArrayList<>();
+    for (int i = from; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return List.of(new Unknown("npm explore with an argument only known when it runs"));
+      }
+      if (options && v.equals("--")) {
+        options = false;
+        continue;
+      }
+      if (options && v.startsWith("-") && v.length() > 1) {
+        if (NPM_VALUE_OPTIONS.contains(v)) {
+          i++;
+        } else if (v.indexOf('=') < 0 && !NPM_FLAGS.contains(v)) {
+          return List.of(new Unknown("npm explore: an option the guard does not read: " + v));
+        }
+        continue;
+      }
+      if (!pkg) {
+        pkg = true;
+      } else {
+        command.add(v);
+      }
+    }
+    String code = String.join(" ", command).trim();
+    return code.isEmpty() ? List.of() : List.of(new Code(code, "npm explore"));
   }
 
   /**
