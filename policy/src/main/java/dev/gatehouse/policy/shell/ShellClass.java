@@ -1186,6 +1186,9 @@ public enum ShellClass {
       case "find" -> {
         return a.stream().anyMatch(v -> v.equals("-fprintf") || v.equals("-fprint") || v.equals("-fls"));
       }
+      case "sort", "gsort", "split", "gsplit" -> {
+        return filterProgramRuns(c);
+      }
       case "env" -> {
         return false;
       }
@@ -1193,6 +1196,49 @@ public enum ShellClass {
         return false;
       }
     }
+  }
+
+  /** Compressors sort may pipe its temporary files through: each only packs and unpacks data. */
+  private static final Set<String> SORT_COMPRESSORS = Set.of("gzip", "pigz", "bzip2", "pbzip2", "lbzip2", "xz", "pixz",
+      "lzma", "zstd", "zstdmt", "lz4", "lzop", "lzip", "plzip", "brotli", "compress");
+
+  /**
+   * sort's {@code --compress-program=PROG} pipes its temporary files through PROG (a shell runs
+   * the sorted lines), split's {@code --filter=CMD} runs CMD with {@code sh -c} for every chunk:
+   * by any abbreviation getopt_long takes ({@code --co}, {@code --f}), the value attached or the
+   * next word. Only a known compressor by literal name is read; a {@code --} word only known when
+   * it runs that may spell the option fails closed.
+   */
+  private static boolean filterProgramRuns(ShellCommand c) {
+    boolean sort = c.name().endsWith("sort");
+    String option = sort ? "compress-program" : "filter";
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (!w.literal() && Wrappers.longOption(v, option)) {
+        return true;
+      }
+      if (!Wrappers.longOption(v, option) || sort && v.matches("--c(=.*)?")) {
+        continue; // sort's --c is ambiguous (--check)
+      }
+      if (!sort) {
+        return true; // CMD is shell text
+      }
+      int eq = v.indexOf('=');
+      Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(i + 1) : null;
+      if (value == null || !value.literal()) {
+        return true;
+      }
+      String prog = value.value().substring(value.value().lastIndexOf('/') + 1);
+      if (!SORT_COMPRESSORS.contains(prog) || !value.value().matches("[A-Za-z0-9_./-]+")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -359,6 +359,9 @@ public final class ShellJudge {
       WrittenThenRun.patchesDiffTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.buildRunsWhatTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.sqliteReadsWhatTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.pathHoldsWhatTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
       PackageScripts.runsWhatTheTextSets(r).ifPresent(found::add);

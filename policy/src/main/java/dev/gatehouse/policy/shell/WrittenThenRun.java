@@ -274,21 +274,212 @@ final class WrittenThenRun {
 
   /** One of {@code files} written by the text around {@code c}: a redirection, a program not known to only read, a derived name. */
   private static boolean writtenByTheText(ShellReading r, ShellCommand c, List<Word> files) {
+    return writtenByTheText(r, c, Set.of(), w -> files.stream().anyMatch(d -> mayWrite(w, d)));
+  }
+
+  /** As {@link #writtenByTheText(ShellReading, ShellCommand, List)}: a written word passing {@code t}, the programs {@code skip} aside. */
+  private static boolean writtenByTheText(ShellReading r, ShellCommand c, Set<String> skip,
+      java.util.function.Predicate<Word> t) {
     for (ShellReading.Redirect w : r.writes()) {
-      if (files.stream().anyMatch(d -> mayWrite(w.target(), d))) {
+      if (t.test(w.target())) {
         return true;
       }
     }
     for (ShellCommand o : r.commands()) {
-      if (o == c || Set.of("echo", "printf").contains(o.name())) {
+      if (o == c || Set.of("echo", "printf").contains(o.name()) || skip.contains(o.name())) {
         continue;
       }
       boolean fed = o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find ")) && !GIT_READERS.contains(o.name());
-      if (fed || namedWords(o).stream().anyMatch(w -> files.stream().anyMatch(d -> mayWrite(w, d)))) {
+      if (fed || namedWords(o).stream().anyMatch(t)) {
         return true;
       }
     }
     return r.commands().stream().anyMatch(o -> o != c && derivesNamesFromTextData(r, o));
+  }
+
+  /** Build files make, ninja, cmake and cpack read by default or include; and the endings of those they include. */
+  private static final Set<String> BUILD_FILES = Set.of("Makefile", "makefile", "GNUmakefile", "build.ninja",
+      "CMakeLists.txt", "CMakeCache.txt", "CMakePresets.json", "CMakeUserPresets.json");
+  private static final Pattern BUILD_FILE_ENDINGS = Pattern.compile("(?s).*\\.(cmake|ninja|mk|make)");
+
+  /**
+   * A build program run by a text that writes its build file: make (also {@code -f}/{@code
+   * --file}/{@code --makefile FILE}, {@code -C}/{@code --directory DIR}, in a bundle: {@code -sf},
+   * {@code -sC}), ninja ({@code -C DIR}, {@code -vC}), cmake and ccmake ({@code -S DIR}, {@code -C
+   * FILE}, an initial-cache script), cpack ({@code --config FILE}) run the recipes, {@code command
+   * =} lines and cmake code of the file they read. Counts: a written file named by such an option
+   * (or one that is no regular file by literal name); a written {@code Makefile}, {@code
+   * build.ninja}, {@code CMakeLists.txt}, {@code *.cmake}, {@code *.mk} anywhere (a cd may lie
+   * between); a write into a directory named by {@code -C}/{@code -S} or a cd of the text (a
+   * {@code mkdir} of it writes nothing the build reads), any when the directory is only known when
+   * it runs. Compared as {@link #patchesDiffTheTextWrites} compares diffs. {@code cmake -P} and
+   * {@code ctest -S} of a written script are a script brought in (docs/security-model.md).
+   */
+  static Optional<String> buildRunsWhatTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      String n = c.name();
+      if (!n.matches("g?make|ninja|c?cmake|cpack")) {
+        continue;
+      }
+      List<Word> files = new ArrayList<>();
+      List<Word> dirs = new ArrayList<>();
+      buildOptions(c, files, dirs);
+      for (ShellCommand o : r.commands()) {
+        if ((o.name().equals("cd") || o.name().equals("pushd")) && !o.args().isEmpty()) {
+          dirs.add(o.args().get(o.args().size() - 1));
+        }
+      }
+      List<Word> named = new ArrayList<>(files);
+      BUILD_FILES.forEach(f -> named.add(Word.literal(f, f)));
+      if (files.stream().anyMatch(f -> !Interpreters.regularPath(f)) || writtenByTheText(r, c, named)
+          || writtenByTheText(r, c, Set.of(), w -> anyWrittenName(w, true, part -> BUILD_FILE_ENDINGS.matcher(part).matches()
+              || PathPatterns.hasGlob(part) && mayEndLikeBuildFile(part)))) {
+        return Optional.of(c.text());
+      }
+      for (Word d : dirs) {
+        String dv = d.value().replaceFirst("/+$", "");
+        String leaf = dv.substring(dv.lastIndexOf('/') + 1);
+        if (leaf.equals(".") || leaf.equals("..") || leaf.equals("-") || d.literal() && leaf.isEmpty()) {
+          continue; // the working directory or one above: its build files are matched by name
+        }
+        boolean any = !d.literal() || leaf.indexOf(Word.UNKNOWN) >= 0;
+        if (writtenByTheText(r, c, Set.of("mkdir"), w -> any || anyWrittenName(w, false, part -> part.equals(leaf)
+            || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))))) {
+          return Optional.of(c.text());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * sqlite3 running a file the text writes as its commands ({@code .shell CMD}): {@code .read FILE}
+   * in an argument or a {@code -cmd} value (by any prefix of the name: {@code .rea}), or the file
+   * redirected to its input ({@code sqlite3 DB < f}). Compared as {@link #patchesDiffTheTextWrites}
+   * compares diffs; a {@code .read} whose file is only known when it runs counts.
+   */
+  static Optional<String> sqliteReadsWhatTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (!c.name().equals("sqlite3") && !c.name().equals("sqlite")) {
+        continue;
+      }
+      List<Word> files = new ArrayList<>();
+      boolean unknown = false;
+      for (Word w : c.args()) {
+        for (String line : w.value().split("\n")) {
+          java.util.regex.Matcher m = Pattern.compile("(?s)\\s*\\.\\s*['\"]?([A-Za-z]+)['\"]?(\\s+(.*))?").matcher(line);
+          if (!m.matches() || m.group(1).length() < 2 || !"read".startsWith(m.group(1))) {
+            continue;
+          }
+          String f = m.group(3) == null ? "" : m.group(3).strip().replaceAll("^['\"]|['\"]$", "");
+          unknown |= f.isEmpty() || f.indexOf(Word.UNKNOWN) >= 0;
+          files.add(Word.literal(f, f));
+        }
+      }
+      if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty()) {
+        files.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
+      }
+      if (unknown || !files.isEmpty() && writtenByTheText(r, c, files)) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A {@code PATH} the text sets ({@code PATH=d:$PATH cmd}, {@code export PATH=…}) holding a
+   * directory it writes into: a program found there ({@code d/foo}, a plugin {@code kubectl foo}
+   * runs as {@code kubectl-foo}, {@code git foo} as {@code git-foo}) is the text's own file
+   * (docs/security-model.md). Compared by the directory's last component (a cd may lie between);
+   * an empty entry or {@code .} is the working directory (any write counts); an entry other than
+   * {@code $PATH} whose name is only known when it runs ({@code $X}, {@code $(…)}) fails closed.
+   */
+  static Optional<String> pathHoldsWhatTheTextWrites(ShellReading r) {
+    for (ShellReading.Assignment as : r.assignments()) {
+      if (!as.variable().equals("PATH") || as.value() == null) {
+        continue;
+      }
+      String[] sources = as.value().source().replaceAll("^\"|\"$", "").split(":", -1);
+      String[] values = as.value().value().split(":", -1);
+      if (sources.length != values.length) {
+        return Optional.of(as.text());
+      }
+      for (int i = 0; i < values.length; i++) {
+        if (sources[i].matches("\"?\\$(PATH|\\{PATH})\"?")) {
+          continue;
+        }
+        String dv = values[i].replaceFirst("/+$", "");
+        String leaf = dv.substring(dv.lastIndexOf('/') + 1);
+        if (leaf.indexOf(Word.UNKNOWN) >= 0 || leaf.isEmpty() && !values[i].isEmpty() && !values[i].startsWith("/")) {
+          return Optional.of(as.text());
+        }
+        boolean any = values[i].isEmpty() || leaf.equals(".") || leaf.equals("..");
+        // The builtins setting it name the entry, and a mkdir of it writes no program there.
+        if (writtenByTheText(r, null, Set.of("export", "declare", "typeset", "local", "readonly", "env", "mkdir"), w -> any || anyWrittenName(w, false, part -> part.equals(leaf)
+            || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))))) {
+          return Optional.of(as.text());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A pattern whose end after its last wildcard may end a name of {@link #BUILD_FILE_ENDINGS}. */
+  private static boolean mayEndLikeBuildFile(String pattern) {
+    String tail = pattern.replaceFirst("(?s).*[*?\\]]", "");
+    return List.of(".cmake", ".ninja", ".mk", ".make").stream().anyMatch(e -> e.endsWith(tail));
+  }
+
+  /** The build file ({@code files}) and directory ({@code dirs}) options of make, ninja, cmake or cpack name. */
+  private static void buildOptions(ShellCommand c, List<Word> files, List<Word> dirs) {
+    String n = c.name();
+    List<Word> a = c.args();
+    boolean make = n.endsWith("make") && !n.endsWith("cmake");
+    // Short options with a value (attached or the next word), and those whose value is only attached.
+    String withValue = make ? "CfIoWE" : n.equals("ninja") ? "Cfjkldtw" : n.equals("cpack") ? "CGDPRB" : "SBCDUGTAPLWE";
+    String optional = make ? "jlO" : "";
+    String fileShort = make ? "f" : n.equals("ninja") ? "f" : n.equals("cpack") ? "" : "C";
+    String dirShort = make || n.equals("ninja") ? "C" : n.equals("cpack") ? "" : "S";
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        break;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        boolean file = make && (Wrappers.longOption(v, "file") || Wrappers.longOption(v, "makefile"))
+            || n.equals("cpack") && Wrappers.longOption(v, "config");
+        boolean dir = make && Wrappers.longOption(v, "directory");
+        if (file || dir) {
+          Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
+          (file ? files : dirs).add(value);
+        }
+        continue;
+      }
+      if (!v.startsWith("-") || v.length() < 2) {
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (optional.indexOf(ch) >= 0) {
+          break;
+        }
+        if (withValue.indexOf(ch) >= 0) {
+          Word value = j + 1 < v.length() ? new Word(v, v.substring(j + 1), w.literal())
+              : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
+          if (fileShort.indexOf(ch) >= 0) {
+            files.add(value);
+          } else if (dirShort.indexOf(ch) >= 0) {
+            dirs.add(value);
+          }
+          break;
+        }
+        if (!make && n.matches("c?cmake|cpack")) {
+          break; // cmake's other options are words of their own (-Wdev, -DVAR=…)
+        }
+      }
+    }
   }
 
   /**
