@@ -625,7 +625,7 @@ final class Wrappers {
   /** npm's flags seen with {@code exec} (any other option without {@code =} may take the next word). */
   private static final Set<String> NPM_FLAGS = Set.of("-y", "--yes", "--no-yes", "--no", "-q", "--quiet", "-s",
       "--silent", "--ws", "--workspaces", "--include-workspace-root", "--offline", "--prefer-offline",
-      "--prefer-online", "-d", "--verbose");
+      "--prefer-online", "-d", "--verbose", "-v", "--version", "-h", "--help", "--usage", "-l");
 
   /**
    * {@code npm exec}/{@code npm x} (and the abbreviation {@code exe}) and {@code npx} run the command
