@@ -56,6 +56,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * keytool}). The diagnostic {@code -XX:AbortVMOnException=java.lang.ClassNotFoundException} makes
  * the VM abort (and run OnError) when a main class is missing.
  *
+ * <p><b>Editors and sed reading commands from a written file.</b> The same gap as psql's: {@code
+ * echo '!CMD' | ed} is refused (fed input), but a file the text wrote given on standard input is
+ * "a file brought in", so {@code ed}, {@code ex -s} and {@code vim -es} run its {@code !CMD}
+ * lines; {@code sed -f} of a written script runs GNU sed's {@code e CMD} (refused when inline),
+ * and {@code awk -f} of a written program its {@code system()} (refused inline; perhaps the stated
+ * limit of a script brought in, but {@link WrittenThenRun} refuses the like of it for psql, sqlite3
+ * and cmake).
+ *
  * <p>Tried and already refused (or not running anything): {@code POSIXLY_CORRECT=1 psql db user -c
  * …} (guard-tamper); {@code psql -f /dev/fd/0}, {@code /proc/self/fd/0}, {@code -f <(…)}, {@code
  * < <(…)}, {@code 3<<<… -f /dev/fd/3}; {@code psql -f f} of a file written by {@code dd}, {@code
@@ -149,6 +157,20 @@ class ShellAttack17aaTest {
       "javac -J-XX:+UnlockDiagnosticVMOptions -J-XX:AbortVMOnException=java.lang.ClassNotFoundException '-J-XX:OnError=touch WITNESS' -version",
       "keytool -J-XX:+UnlockDiagnosticVMOptions -J-XX:AbortVMOnException=java.lang.ClassNotFoundException '-J-XX:OnError=touch WITNESS' -help"})
   void jvmErrorCommandIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  @ParameterizedTest(name = "commands from a written file: {0}")
+  @ValueSource(strings = {
+      "printf '!touch WITNESS\\nq\\n' > e; ed -s < e",
+      "printf '!touch WITNESS\\nq\\n' > e; ed -s /dev/null < e",
+      "printf '!touch WITNESS\\nq\\n' > e; ed -p: 0<e",
+      "printf '!touch WITNESS\\nq!\\n' > e; ex -s < e",
+      "printf '!touch WITNESS\\nq!\\n' > e; vim -es < e",
+      "printf '1e touch WITNESS\\n' > s; sed -f s /etc/hostname",
+      "printf '1e touch WITNESS\\n' > s; sed -nf s /etc/hostname",
+      "printf 'BEGIN{system(\\\"touch WITNESS\\\")}\\n' > a; awk -f a"})
+  void commandsFromAWrittenFileAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 }
