@@ -87,7 +87,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code sdiff --diff-program=./p}, {@code diff3 --diff-program=./p}, {@code timeout ./x}) is the
  * stated limit of docs/security-model.md; {@code sdiff}/{@code diff3} pass {@code -y}/{@code
  * --horizon-lines} first, so a program name alone ({@code touch}, {@code sh}) runs nothing.
- * {@code ~/.sqliterc} with {@code .shell} did not run under sqlite3 with SQL arguments.
+ * {@code ~/.sqliterc} with {@code .shell} did not run under sqlite3 with SQL arguments. Refused:
+ * {@code vim -S f}, {@code vim -u f}, {@code vim -c 'so f'}, {@code vim -s f}, {@code ex -S f}, {@code
+ * git -c include.path=f}; not running: {@code gdb -batch < f}, {@code bc < f}, {@code rvim -es < f}.
  */
 class ShellAttack17aaTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -169,7 +171,13 @@ class ShellAttack17aaTest {
       "printf '!touch WITNESS\\nq!\\n' > e; vim -es < e",
       "printf '1e touch WITNESS\\n' > s; sed -f s /etc/hostname",
       "printf '1e touch WITNESS\\n' > s; sed -nf s /etc/hostname",
-      "printf 'BEGIN{system(\\\"touch WITNESS\\\")}\\n' > a; awk -f a"})
+      "printf '!touch WITNESS\\nq!\\n' > e; vim -Es < e",
+      "printf '!touch WITNESS\\nq!\\n' > e; vi -es < e",
+      "printf '!touch WITNESS\\nq!\\n' > e; view -es < e",
+      "printf 'e touch WITNESS\\n' > s; echo x | sed --file=s",
+      "printf '#\\n' > f; printf '1e touch WITNESS\\n' > s; sed -i -f s f",
+      "printf 'BEGIN{system(\\\"touch WITNESS\\\")}\\n' > a; awk -f a",
+      "printf 'BEGIN{system(\\\"touch WITNESS\\\")}\\n' > a; mawk -f a"})
   void commandsFromAWrittenFileAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
