@@ -27,9 +27,10 @@ final class PackageScripts {
   /**
    * Files npm reads as code in the package it works on (or a parent, or a dependency under {@code
    * node_modules}): the {@code scripts} of {@code package.json}, a project {@code .npmrc} (its
-   * settings above), {@code binding.gyp} (the default {@code install} script runs node-gyp on it).
+   * settings above), {@code binding.gyp} (the default {@code install} script runs node-gyp on it),
+   * and the global configuration {@code PREFIX/etc/npmrc} (wherever the global prefix is moved to).
    */
-  private static final Set<String> NPM_PACKAGE_FILES = Set.of("package.json", ".npmrc", "binding.gyp");
+  private static final Set<String> NPM_PACKAGE_FILES = Set.of("package.json", ".npmrc", "binding.gyp", "npmrc");
 
   /** npm commands that run no script and no setting's command. */
   private static final Set<String> NPM_QUIET = Set.of("ls", "list", "la", "ll", "view", "v", "info", "show",
@@ -66,7 +67,7 @@ final class PackageScripts {
     List<Word> a = c.args();
     int operands = 0;
     boolean unsure = false;
-    boolean runs = false;
+    boolean runs = c.name().equals("npx"); // npm exec: its words name a package, not an npm command
     boolean options = true;
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
@@ -113,7 +114,33 @@ final class PackageScripts {
         return true;
       }
     }
-    return runs && writesPackageFile(r, c);
+    return runs && (writesPackageFile(r, c) || globalPrefixWritten(r, c));
+  }
+
+  /**
+   * A global prefix ({@code PREFIX}, {@code npm_config_prefix} in any case, or {@code --prefix}
+   * with {@code -g}/{@code --global}/{@code --location=global}) the text writes into: npm reads
+   * its global configuration from {@code PREFIX/etc/npmrc}.
+   */
+  private static boolean globalPrefixWritten(ShellReading r, ShellCommand c) {
+    List<Word> prefixes = new java.util.ArrayList<>();
+    for (ShellReading.Assignment as : r.assignments()) {
+      if (as.value() != null && (as.variable().equals("PREFIX") || as.variable().equalsIgnoreCase("npm_config_prefix"))) {
+        prefixes.add(as.value());
+      }
+    }
+    List<Word> a = c.args();
+    boolean global = a.stream().anyMatch(w -> w.value().matches("-g|--global|--location=global")
+        || w.value().equals("--location") && a.indexOf(w) + 1 < a.size() && a.get(a.indexOf(w) + 1).value().equals("global"));
+    for (int i = 0; global && i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--prefix") && i + 1 < a.size()) {
+        prefixes.add(a.get(i + 1));
+      } else if (v.startsWith("--prefix=")) {
+        prefixes.add(new Word(v, v.substring(9), a.get(i).literal()));
+      }
+    }
+    return prefixes.stream().anyMatch(p -> ReadAtStart.dirTheTextMayWrite(r, c, p));
   }
 
   /** Whether the npm command at {@code i} runs no script: a quiet command, or {@code config get}/{@code list}. */

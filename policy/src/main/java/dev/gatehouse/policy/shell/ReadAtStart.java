@@ -256,7 +256,7 @@ final class ReadAtStart {
    * A write into a directory: any written path with a component that may be the directory's last
    * (a cd may lie between), one containing it, or any write when its name is only known when it runs.
    */
-  private static boolean dirTheTextMayWrite(ShellReading r, ShellCommand c, Word d) {
+  static boolean dirTheTextMayWrite(ShellReading r, ShellCommand c, Word d) {
     String dv = ShellClass.normalize(d.value()).replaceFirst("/+$", "");
     String leaf = dv.substring(dv.lastIndexOf('/') + 1);
     boolean any = !d.literal() || leaf.isEmpty() || leaf.equals(".") || leaf.equals("..");

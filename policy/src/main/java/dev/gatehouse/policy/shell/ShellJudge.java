@@ -365,6 +365,7 @@ public final class ShellJudge {
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
       PackageScripts.runsWhatTheTextSets(r).ifPresent(found::add);
+      JvmOptions.readsWhatTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

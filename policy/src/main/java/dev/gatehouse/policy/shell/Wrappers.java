@@ -260,6 +260,10 @@ final class Wrappers {
         yield call.isEmpty() ? npmExec(a, name) : call;
       }
       case "cmake" -> cmakeCommand(a);
+      case "ctest" -> ctestCommand(a);
+      case "java", "javac", "javadoc", "javap", "jar", "jarsigner", "jdb", "jdeps", "jdeprscan", "jlink", "jmod", "jpackage",
+          "jshell", "keytool", "jcmd", "jconsole", "jinfo", "jmap", "jps", "jrunscript", "jstack", "jstat", "jstatd",
+          "serialver", "rmiregistry", "jhsdb", "jfr", "jimage", "jwebserver", "kinit", "klist", "ktab" -> jvmErrorCommands(a, name);
       case "git" -> gitCommands(a);
       default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
@@ -711,6 +715,67 @@ final class Wrappers {
     }
     String code = String.join(" ", command).trim();
     return code.isEmpty() ? List.of() : List.of(new Code(code, "npm explore"));
+  }
+
+  /**
+   * The JVM's {@code -XX:OnError=CMD} and {@code -XX:OnOutOfMemoryError=CMD}, on java's command
+   * line or passed by a JDK tool's launcher ({@code -J-XX:…}; jshell's {@code -R} to its remote
+   * VM): HotSpot splits CMD at each {@code ;} and runs every part with {@code /bin/sh -c}, {@code
+   * %p} replaced by the pid and {@code %%} by {@code %}. An option only known when it runs may be one.
+   */
+  private static List<Step> jvmErrorCommands(List<Word> a, String name) {
+    List<Step> steps = new ArrayList<>();
+    for (Word w : a) {
+      String v = w.value();
+      if (!name.equals("java")) {
+        if (!v.startsWith("-J") && !(name.equals("jshell") && v.startsWith("-R"))) {
+          continue;
+        }
+        v = v.substring(2);
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)-XX:(OnError|OnOutOfMemoryError)=(.*)").matcher(v);
+      if (!w.literal() && v.startsWith("-XX") && !v.matches("(?s)-XX:[+-]?[A-Za-z0-9_]+(=.*)?")) {
+        return List.of(new Unknown(name + " with a VM option only known when it runs"));
+      }
+      if (!m.matches()) {
+        continue;
+      }
+      if (m.group(2).indexOf(Word.UNKNOWN) >= 0) {
+        return List.of(new Unknown(name + " -XX:" + m.group(1) + " with a command only known when it runs"));
+      }
+      for (String part : m.group(2).split(";")) {
+        StringBuilder cmd = new StringBuilder();
+        for (int i = 0; i < part.length(); i++) {
+          char ch = part.charAt(i);
+          boolean esc = ch == '%' && i + 1 < part.length() && (part.charAt(i + 1) == '%' || part.charAt(i + 1) == 'p');
+          cmd.append(!esc ? String.valueOf(ch) : part.charAt(++i) == 'p' ? "1" : "%");
+        }
+        if (!cmd.toString().isBlank()) {
+          steps.add(new Code(cmd.toString(), name + " -XX:" + m.group(1)));
+        }
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * {@code ctest --build-and-test SRC BIN … --test-command CMD ARGS…} runs CMD with the words after
+   * it (no shell between); {@code --build-makeprogram PROG} runs PROG as the build tool.
+   */
+  private static List<Step> ctestCommand(List<Word> a) {
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      if (!w.literal() && w.value().startsWith("-")) {
+        return List.of(new Unknown("ctest with an option only known when it runs"));
+      }
+      if (w.value().startsWith("--build-makeprogram")) {
+        return List.of(new Unknown("ctest runs a build program the guard does not read"));
+      }
+      if (w.value().equals("--test-command")) {
+        return inner(a, i + 1, "ctest --test-command");
+      }
+    }
+    return List.of();
   }
 
   /**

@@ -312,13 +312,16 @@ final class WrittenThenRun {
    * build.ninja}, {@code CMakeLists.txt}, {@code *.cmake}, {@code *.mk} anywhere (a cd may lie
    * between); a write into a directory named by {@code -C}/{@code -S} or a cd of the text (a
    * {@code mkdir} of it writes nothing the build reads), any when the directory is only known when
-   * it runs. Compared as {@link #patchesDiffTheTextWrites} compares diffs. {@code cmake -P} and
-   * {@code ctest -S} of a written script are a script brought in (docs/security-model.md).
+   * it runs. Compared as {@link #patchesDiffTheTextWrites} compares diffs. {@code cmake -P} of a
+   * written script counts as a written {@code *.cmake}. ctest ({@code -S}/{@code -SP}/{@code
+   * -SR}/{@code --script}/{@code --script-new-process FILE[,…]}, a dashboard script; {@code
+   * --test-dir DIR}) reads the {@code CTestTestfile.cmake} of its directory as CMake code even with
+   * {@code -N}, and {@code --build-and-test} configures a source directory with cmake.
    */
   static Optional<String> buildRunsWhatTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
       String n = c.name();
-      if (!n.matches("g?make|ninja|c?cmake|cpack")) {
+      if (!n.matches("g?make|ninja|c?cmake|cpack|ctest")) {
         continue;
       }
       List<Word> files = new ArrayList<>();
@@ -434,6 +437,10 @@ final class WrittenThenRun {
   private static void buildOptions(ShellCommand c, List<Word> files, List<Word> dirs) {
     String n = c.name();
     List<Word> a = c.args();
+    if (n.equals("ctest")) {
+      ctestOptions(a, files, dirs);
+      return;
+    }
     boolean make = n.endsWith("make") && !n.endsWith("cmake");
     // Short options with a value (attached or the next word), and those whose value is only attached.
     String withValue = make ? "CfIoWE" : n.equals("ninja") ? "Cfjkldtw" : n.equals("cpack") ? "CGDPRB" : "SBCDUGTAPLWE";
@@ -477,6 +484,41 @@ final class WrittenThenRun {
         }
         if (!make && n.matches("c?cmake|cpack")) {
           break; // cmake's other options are words of their own (-Wdev, -DVAR=…)
+        }
+      }
+    }
+  }
+
+  /**
+   * ctest's dashboard scripts ({@code -S}, {@code -SP}, {@code -SR}, {@code --script}, {@code
+   * --script-new-process}, {@code FILE,DASHBOARD-OPTIONS}) and its test and build directories
+   * ({@code --test-dir}, {@code --build-and-test SRC BIN}); a value only known when it runs is kept
+   * as it is (and counts).
+   */
+  private static void ctestOptions(List<Word> a, List<Word> files, List<Word> dirs) {
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && v.startsWith("-") || !w.literal() && i == 0) {
+        files.add(w);
+        continue;
+      }
+      if (v.equals("--test-command")) {
+        break; // the rest is the test's command line (Wrappers)
+      }
+      boolean script = v.matches("-S[PR]?|--script|--script-new-process");
+      if (script && i + 1 < a.size() || v.matches("-S[PR]?.+|--script(-new-process)?=.*") && !script) {
+        String f = script ? a.get(++i).value() : v.replaceFirst("^(-S[PR]?|--script(-new-process)?=)", "");
+        Word fw = script ? a.get(i) : w;
+        String name = f.indexOf(',') >= 0 ? f.substring(0, f.indexOf(',')) : f;
+        files.add(new Word(fw.source(), name, fw.literal()));
+      } else if (v.equals("--test-dir") && i + 1 < a.size()) {
+        dirs.add(a.get(++i));
+      } else if (v.startsWith("--test-dir=")) {
+        dirs.add(new Word(v, v.substring(11), w.literal()));
+      } else if (v.equals("--build-and-test")) {
+        for (int k = i + 1; k < Math.min(i + 3, a.size()); k++) {
+          dirs.add(a.get(k));
         }
       }
     }
