@@ -339,6 +339,12 @@ final class WrittenThenRun {
               || PathPatterns.hasGlob(part) && mayEndLikeBuildFile(part)))) {
         return Optional.of(c.text());
       }
+      // What the build programs themselves write into their directories is generated from the
+      // project's files (cmake -B build, cmake --build build, make -C build): not the text's. cmake
+      // -E copies and writes files as the text asks, so with it in the text cmake counts.
+      boolean cmakeCopies = r.commands().stream().anyMatch(o -> o.name().matches("c?cmake") && o.argValues().contains("-E"));
+      Set<String> generators = cmakeCopies ? Set.of("mkdir", "make", "gmake", "ninja", "ctest", "cpack")
+          : Set.of("mkdir", "make", "gmake", "ninja", "ctest", "cpack", "cmake", "ccmake");
       for (Word d : dirs) {
         String dv = d.value().replaceFirst("/+$", "");
         String leaf = dv.substring(dv.lastIndexOf('/') + 1);
@@ -346,7 +352,7 @@ final class WrittenThenRun {
           continue; // the working directory or one above: its build files are matched by name
         }
         boolean any = !d.literal() || leaf.indexOf(Word.UNKNOWN) >= 0;
-        if (writtenByTheText(r, c, Set.of("mkdir"), w -> any || anyWrittenName(w, false, part -> part.equals(leaf)
+        if (writtenByTheText(r, c, generators, w -> any || anyWrittenName(w, false, part -> part.equals(leaf)
             || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))))) {
           return Optional.of(c.text());
         }
