@@ -199,7 +199,7 @@ final class PsqlClient {
     if (s.matches("(?s).*\\bcopy\\b.*") && (s.matches("(?s).*\\bprogram\\b.*") || s.indexOf(Word.UNKNOWN) >= 0)) {
       return true;
     }
-    return DYNAMIC_SQL.matcher(s.replaceAll("\\bconflict\\s+do\\s+(nothing|update)\\b", "")).find();
+    return DYNAMIC_SQL.matcher(s.replaceAll("(\\bconflict\\b[^;]*?)\\bdo(\\s+(nothing|update)\\b)", "$1$2")).find();
   }
 
   /** In lower case: the words of {@link #copiesToProgram}'s code built at run time. */
