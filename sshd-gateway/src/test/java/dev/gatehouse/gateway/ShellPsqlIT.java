@@ -103,7 +103,12 @@ class ShellPsqlIT {
       "printf '\\\\! id\\n' | psql",
       "psql <<< '\\! id'",
       "psql -f - <<< '\\! id'",
-      "psql -c '\\i /dev/stdin' <<< '\\! id'"})
+      "psql -c '\\i /dev/stdin' <<< '\\! id'",
+      "printf '\\\\! id\\n' > f; psql < f",
+      "echo '\\! id' > f && psql -X 0<f",
+      "echo '\\! id' > f && psql -1 < f",
+      "echo '\\! id' > f && psql -d app -U app_rw < f",
+      "echo '\\! id' | tee q.sql >/dev/null; psql -v ON_ERROR_STOP=1 < q.sql"})
   void psqlRunningACommandIsRefused(String text) throws Exception {
     assertThat(straight(text, "")).as("psql runs id for %s", text).contains("uid=");
     SshResult r = gw.ssh(alice, "web-1").options("-o", "SetEnv=GATEHOUSE_NOWAIT=1").run(text);

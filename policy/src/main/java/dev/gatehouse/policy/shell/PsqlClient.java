@@ -186,11 +186,25 @@ final class PsqlClient {
     return true;
   }
 
-  /** SQL that has the server run a program ({@code COPY … TO|FROM PROGRAM}), or may: a COPY with a part only known when it runs. */
+  /**
+   * SQL that has the server run a program ({@code COPY … TO|FROM PROGRAM}), or may: a COPY with a
+   * part only known when it runs; or code the server runs from a string it builds, where the words
+   * cannot be read ({@code EXECUTE 'CO'||'PY …'}, {@code E'PROGR\x41M'}): a {@code DO} block (not
+   * {@code ON CONFLICT DO NOTHING|UPDATE}), {@code EXECUTE}, a function, procedure or language
+   * created (a column named {@code language} alone stays read), dblink (a query string run on a
+   * connection), an escape string.
+   */
   private static boolean copiesToProgram(String sql) {
     String s = sql.toLowerCase(Locale.ROOT);
-    return s.matches("(?s).*\\bcopy\\b.*") && (s.matches("(?s).*\\bprogram\\b.*") || s.indexOf(Word.UNKNOWN) >= 0);
+    if (s.matches("(?s).*\\bcopy\\b.*") && (s.matches("(?s).*\\bprogram\\b.*") || s.indexOf(Word.UNKNOWN) >= 0)) {
+      return true;
+    }
+    return DYNAMIC_SQL.matcher(s.replaceAll("(\\bconflict\\b[^;]*?)\\bdo(\\s+(nothing|update)\\b)", "$1$2")).find();
   }
+
+  /** In lower case: the words of {@link #copiesToProgram}'s code built at run time. */
+  private static final Pattern DYNAMIC_SQL = Pattern.compile("\\b(do|execute|dblink\\w*)\\b"
+      + "|\\bcreate\\b(?s:.*)\\b(function|procedure|language)\\b|(?<![\\w$])(e|u&)'");
 
   /**
    * psql reads its commands from its standard input: no {@code -c} or {@code -f} (then psql runs

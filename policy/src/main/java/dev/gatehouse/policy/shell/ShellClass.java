@@ -1639,10 +1639,14 @@ public enum ShellClass {
    * sqlite3 without SQL in its arguments ({@code .shell CMD}), or {@code -init} from a descriptor.
    */
   private static boolean commandsFromInput(ShellCommand c) {
+    // A file on disk redirected to it is read as a script file given by name is (bash < script.sh).
+    return commandsFromInput(c, c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.TEXT);
+  }
+
+  /** As {@link #commandsFromInput(ShellCommand)}, with {@code fed} saying whether its input is a script. */
+  static boolean commandsFromInput(ShellCommand c, boolean fed) {
     String n = c.name();
     List<String> a = c.argValues();
-    // A file on disk redirected to it is read as a script file given by name is (bash < script.sh).
-    boolean fed = c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.TEXT;
     if (VIM_NAMES.contains(n)) {
       // vim - reads the text to edit from its input (and keys from the terminal), except in Ex mode.
       boolean ex = n.equals("ex") || a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[eE][A-Za-z]*"));

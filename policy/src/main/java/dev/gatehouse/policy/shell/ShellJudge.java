@@ -360,7 +360,7 @@ public final class ShellJudge {
       WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.buildRunsWhatTheTextWrites(r).ifPresent(found::add);
-      WrittenThenRun.sqliteReadsWhatTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.readsCommandsTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.pathHoldsWhatTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);

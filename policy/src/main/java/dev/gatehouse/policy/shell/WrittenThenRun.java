@@ -362,19 +362,39 @@ final class WrittenThenRun {
   }
 
   /**
-   * sqlite3 running a file the text writes as its commands ({@code .shell CMD}): {@code .read FILE}
-   * in an argument or a {@code -cmd} value (by any prefix of the name: {@code .rea}), or the file
-   * redirected to its input ({@code sqlite3 DB < f}). Compared as {@link #patchesDiffTheTextWrites}
-   * compares diffs; a {@code .read} whose file is only known when it runs counts.
+   * A program running a file the text writes as its commands: one that reads commands from its
+   * standard input ({@link ShellClass#commandsFromInput(ShellCommand, boolean)}: vim in Ex mode,
+   * {@code ed}, gdb, sqlite3, psql, each running {@code !CMD}, {@code shell CMD}, {@code .shell
+   * CMD}, {@code \! CMD}) with the file redirected to it ({@code ed -s < f}, {@code psql 0<f});
+   * a sed or awk script file ({@code sed -f f}, {@code --file=f}, {@code awk -f f}: GNU sed's
+   * {@code e CMD}, awk's {@code system()}), not sandboxed; sqlite3's {@code .read FILE} in an
+   * argument or a {@code -cmd} value (by any prefix of the name: {@code .rea}). Compared as
+   * {@link #patchesDiffTheTextWrites} compares diffs; a {@code .read} whose file is only known
+   * when it runs counts. A file the text does not write is a script brought in
+   * (docs/security-model.md).
    */
-  static Optional<String> sqliteReadsWhatTheTextWrites(ShellReading r) {
+  static Optional<String> readsCommandsTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
-      if (!c.name().equals("sqlite3") && !c.name().equals("sqlite")) {
-        continue;
-      }
       List<Word> files = new ArrayList<>();
+      Word input = c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty()
+          ? Word.literal(c.upstream().get(0), c.upstream().get(0)) : null;
+      if (input != null && commandsFromInput(c, true)) {
+        files.add(input);
+      }
+      if (c.name().matches("g?sed|g?awk|mawk|nawk")) {
+        ToolScripts.Source src = c.name().contains("sed") ? ToolScripts.sedSource(c.args()) : ToolScripts.awkSource(c.args());
+        for (Word f : src.sandboxed() ? List.<Word>of() : src.files()) {
+          // sed -f - and awk -f /dev/stdin read the script from the redirected file.
+          boolean stdin = f.value().matches("-|/dev/stdin|/dev/fd/0|/proc/self/fd/0");
+          if (!stdin) {
+            files.add(f);
+          } else if (input != null) {
+            files.add(input);
+          }
+        }
+      }
       boolean unknown = false;
-      for (Word w : c.args()) {
+      for (Word w : c.name().equals("sqlite3") || c.name().equals("sqlite") ? c.args() : List.<Word>of()) {
         for (String line : w.value().split("\n")) {
           java.util.regex.Matcher m = Pattern.compile("(?s)\\s*\\.\\s*['\"]?([A-Za-z]+)['\"]?(\\s+(.*))?").matcher(line);
           if (!m.matches() || m.group(1).length() < 2 || !"read".startsWith(m.group(1))) {
@@ -384,9 +404,6 @@ final class WrittenThenRun {
           unknown |= f.isEmpty() || f.indexOf(Word.UNKNOWN) >= 0;
           files.add(Word.literal(f, f));
         }
-      }
-      if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty()) {
-        files.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
       }
       if (unknown || !files.isEmpty() && writtenByTheText(r, c, files)) {
         return Optional.of(c.text());

@@ -35,6 +35,16 @@ class PsqlClientTest {
       psql -f - < /dev/null => interpreter-inline
       echo 'select 1' | psql => interpreter-inline
       psql <<< 'select 1' => interpreter-inline
+      psql -c "DO \\$\\$BEGIN EXECUTE 'CO'||'PY (select 1) TO PROGRAM ''id'''; END\\$\\$" => interpreter-inline
+      psql -c "do 'begin execute ''select 1''; end'" => interpreter-inline
+      psql -c "select E'PROGR\\x41M'" => interpreter-inline
+      psql -c "select U&'PROGR\\0041M'" => interpreter-inline
+      psql -c "create or replace function f() returns void language plpgsql as 'begin null; end'" => interpreter-inline
+      psql -c "create procedure p() begin atomic select 1; end" => interpreter-inline
+      psql -c "select dblink_exec('dbname=app', 'CO'||'PY (select 1) TO PROGRAM ''id''')" => interpreter-inline
+      echo '\\! id' > f && psql < f => interpreter-inline
+      echo '\\! id' > f && psql -X -1 0<f => interpreter-inline
+      echo '\\! id' | tee q.sql && psql -d app -U app_rw -v ON_ERROR_STOP=1 < q.sql => interpreter-inline
       """)
   void refused(String text, String rule) {
     for (ShellJudgement j : new ShellJudgement[] {ShellJudgeTest.DEFAULT.judge(text), ShellJudgeTest.DEFAULT.judgeTyped(text)}) {
@@ -57,6 +67,12 @@ class PsqlClientTest {
       psql -f migrate.sql
       psql -v ON_ERROR_STOP=1 -f migrate.sql
       psql < dump.sql
+      psql -X -1 -v ON_ERROR_STOP=1 -d app < dump.sql
+      psql -c "insert into t values (1) on conflict do nothing"
+      psql -c "insert into t values (1) on conflict (id) do update set n = 2"
+      psql -c "update t set done = true where id = 3"
+      psql -c 'delete from t where id = 3'
+      psql -c 'select language, count(*) from books group by 1'
       pg_dump app > app.sql
       """)
   void allowed(String text) {

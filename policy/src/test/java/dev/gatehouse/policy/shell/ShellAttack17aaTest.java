@@ -112,7 +112,10 @@ class ShellAttack17aaTest {
       "echo '\\! id' > f && psql -X 0<f",
       "echo '\\! id' > f && psql -1 < f",
       "echo '\\! id' > f && psql -d postgres -U postgres < f",
-      "echo '\\! id' | tee q.sql >/dev/null; psql -v ON_ERROR_STOP=1 < q.sql"})
+      "echo '\\! id' | tee q.sql >/dev/null; psql -v ON_ERROR_STOP=1 < q.sql",
+      // Found by the fixer: dblink runs a query string on a connection (as the superuser, to the
+      // same private server by its socket: the witness was created).
+      "psql -c \"CREATE EXTENSION IF NOT EXISTS dblink; SELECT dblink_exec('host=/tmp/pg port=55998 dbname=postgres', 'CO'||'PY (select 1) TO PROGRAM ''id''')\""})
   void psqlRunningAProgramIsRefused(String text) {
     for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
       assertThat(BashWitness.allowedWithoutTouch(j) && !j.commands().contains("id"))
@@ -180,5 +183,24 @@ class ShellAttack17aaTest {
       "printf 'BEGIN{system(\\\"touch WITNESS\\\")}\\n' > a; mawk -f a"})
   void commandsFromAWrittenFileAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** The same programs on files the text does not write: a script brought in (docs/security-model.md). */
+  @ParameterizedTest(name = "stays allowed: {0}")
+  @ValueSource(strings = {
+      "sed -f fix.sed notes.txt",
+      "sed -i -f fix.sed notes.txt",
+      "awk -f report.awk access.log",
+      "printf 'x\\n' > notes.txt && sed -f fix.sed notes.txt",
+      "awk -f report.awk access.log > report.txt",
+      "ed -s notes.txt < edits.ed",
+      "vim -es < cmds.vim",
+      "sqlite3 app.db < schema.sql",
+      "sqlite3 app.db 'select 1' > out.txt",
+      "psql < dump.sql",
+      "psql -c 'select 1' > out.txt && psql -c \"insert into t values (1) on conflict do nothing\""})
+  void commandsFromAFileNotWrittenStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("allow");
   }
 }
