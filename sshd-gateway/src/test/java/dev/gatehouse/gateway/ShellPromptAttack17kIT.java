@@ -76,9 +76,15 @@ class ShellPromptAttack17kIT {
     String in = "/tmp/gh17k-in-" + tag;
     String script = "/tmp/gh17k-" + tag + ".sh";
     try (Tmux t = prompt.shell(tmp, key)) {
-      t.type("echo 'echo needs-approval-ran | tr a-z A-Z' > " + in);
+      // Each line prints a word of its own once it ran: an empty prompt on the screen may still be
+      // the one the line is being typed into (the echo not drawn yet), and the next line would then
+      // go to the running command as typed-ahead keys.
+      t.type("echo 'echo needs-approval-ran | tr a-z A-Z' > " + in + " && echo input-written | tr a-z A-Z");
+      t.awaitScreen("^INPUT-WRITTEN$", WAIT);
       t.awaitScreen("^" + PROMPT + "$", WAIT);
-      t.type("echo 'exec " + redirect.replace("OUT", out).replace("IN", in) + "' > " + script);
+      t.type("echo 'exec " + redirect.replace("OUT", out).replace("IN", in) + "' > " + script
+          + " && echo script-written | tr a-z A-Z");
+      t.awaitScreen("^SCRIPT-WRITTEN$", WAIT);
       t.awaitScreen("^" + PROMPT + "$", WAIT);
       t.type(". " + script);
       t.awaitScreen("^gatehouse: the shell's prompt integration was broken \\(descriptors\\); session closed$", WAIT);
