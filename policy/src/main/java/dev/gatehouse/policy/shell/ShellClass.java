@@ -178,6 +178,7 @@ public enum ShellClass {
       case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
           && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
           || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
+          || v.matches("CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
@@ -1192,10 +1193,99 @@ public enum ShellClass {
       case "env" -> {
         return false;
       }
+      case "cmake", "ccmake" -> {
+        return cmakeGivenCommands(c);
+      }
       default -> {
         return false;
       }
     }
+  }
+
+  /**
+   * The {@code cmake -E} commands cmake documents ({@code cmake -E --help}; {@code env}, {@code
+   * time}, {@code chdir} are read as wrappers). The others are the generators' helpers: {@code
+   * __run_co_compile} runs its {@code --iwyu=}/{@code --tidy=}/{@code --launcher=}… lists and the
+   * command after {@code --}, {@code cmake_llvm_rc} its preprocessor, {@code cmake_link_script}
+   * each line of a file.
+   */
+  private static final Set<String> CMAKE_E_COMMANDS = Set.of("capabilities", "cat", "chdir", "compare_files", "copy",
+      "copy_directory", "copy_directory_if_different", "copy_directory_if_newer", "copy_if_different", "copy_if_newer",
+      "echo", "echo_append", "env", "environment", "make_directory", "md5sum", "sha1sum", "sha224sum", "sha256sum",
+      "sha384sum", "sha512sum", "remove", "remove_directory", "rename", "rm", "sleep", "tar", "time", "touch",
+      "touch_nocreate", "create_symlink", "create_hardlink", "true", "false");
+
+  /**
+   * cmake given commands on its command line: an undocumented {@code -E} command (one only known
+   * when it runs counts), or a {@code -D NAME[:TYPE]=VALUE} setting a program or rule variable
+   * ({@link #cmakeProgramCode}); a {@code -D} whose name is only known when it runs counts.
+   */
+  private static boolean cmakeGivenCommands(ShellCommand c) {
+    List<Word> a = c.args();
+    if (a.size() >= 2 && a.get(0).value().equals("-E")) {
+      return !a.get(1).literal() || !CMAKE_E_COMMANDS.contains(a.get(1).value());
+    }
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!v.startsWith("-D")) {
+        if (v.matches("-[SBCUGTAPLW]") || v.equals("-E")) {
+          i++; // an option's value: not a -D
+        }
+        continue;
+      }
+      Word d = v.equals("-D") ? (i + 1 < a.size() ? a.get(++i) : Word.literal("", "")) : new Word(w.source(), v.substring(2), w.literal());
+      String dv = d.value();
+      int eq = dv.indexOf('=');
+      String name = (eq < 0 ? dv : dv.substring(0, eq)).replaceFirst(":[^:]*$", "");
+      if (name.indexOf(Word.UNKNOWN) >= 0 || eq >= 0 && cmakeProgramCode(name,
+          new Word(d.source(), dv.substring(eq + 1), d.literal() || dv.substring(eq + 1).indexOf(Word.UNKNOWN) < 0))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A CMake variable naming a program the build runs (from {@code -D} or, for the launchers,
+   * the environment: {@code CMAKE_<LANG>_COMPILER_LAUNCHER}, {@code CMAKE_<LANG>_LINKER_LAUNCHER}),
+   * as a {@code ;}-list: program and arguments, no shell. Allowed: a launcher that is a compiler
+   * cache, a checker ({@code CMAKE_<LANG>_CLANG_TIDY}, {@code _CPPCHECK}, {@code _CPPLINT}, {@code
+   * _INCLUDE_WHAT_YOU_USE}) by its name, a compiler or binary tool of {@link #BUILD_TOOL}, with
+   * options that load nothing. A rule variable ({@code CMAKE_<LANG>_COMPILE_OBJECT}, {@code
+   * _LINK_EXECUTABLE}, {@code _CREATE_*}, {@code _ARCHIVE_*}), an emulator or a rule launcher
+   * is a command line: counts.
+   */
+  static boolean cmakeProgramCode(String name, Word value) {
+    if (!name.startsWith("CMAKE_") || value.value().isEmpty()) {
+      return false;
+    }
+    boolean launcher = name.matches("CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER");
+    boolean checker = name.matches("CMAKE_[A-Za-z0-9_]*(CLANG_TIDY|CPPCHECK|CPPLINT|INCLUDE_WHAT_YOU_USE|LINK_WHAT_YOU_USE_CHECK)");
+    boolean program = name.matches("CMAKE_([A-Za-z0-9]+_)?(COMPILER|LINKER|AR|RANLIB|NM|OBJCOPY|OBJDUMP|STRIP|ADDR2LINE"
+        + "|READELF|DLLTOOL|MT|MAKE_PROGRAM|COMPILER_AR|COMPILER_RANLIB|COMPILER_CLANG_SCAN_DEPS|RC_COMPILER)");
+    boolean rule = name.matches("CMAKE_[A-Za-z0-9_]*(_COMPILE_OBJECT|_LINK_EXECUTABLE|_CREATE_[A-Z_]+|_ARCHIVE_[A-Z]+"
+        + "|EMULATOR|RULE_LAUNCH_[A-Z]+|_LINK_[A-Z_]*RULE[A-Z_]*|_COMPILER_LAUNCHER_[A-Z]+)");
+    if (!launcher && !checker && !program && !rule) {
+      return false;
+    }
+    String v = value.value().strip();
+    if (rule || !value.literal() || !v.matches("[A-Za-z0-9_./,:=+@%;\\-]*")) {
+      return true;
+    }
+    List<String> parts = new ArrayList<>(List.of(v.split(";")));
+    parts.removeIf(String::isEmpty);
+    if (parts.isEmpty()) {
+      return false;
+    }
+    String tool = parts.get(0).replaceFirst(".*/", "");
+    boolean known = launcher ? tool.matches("ccache|sccache|distcc|icecc|buildcache")
+        : checker ? tool.matches("(clang-tidy|cppcheck|cpplint|include-what-you-use|iwyu|ldd)(-[0-9.]+)?")
+        : BUILD_TOOL.matcher(tool).matches() || tool.matches("(llvm-)?(nm|objcopy|objdump|strip|addr2line|readelf"
+            + "|dlltool|mt|make|gmake|ninja|ranlib|ar|clang-scan-deps|windres|rc)(-[0-9.]+)?");
+    return !known || parts.stream().skip(1).anyMatch(p -> !p.startsWith("-")
+        || p.toLowerCase(Locale.ROOT).matches("(?s).*(load|plugin|addon|exec|wrapper|rule|script).*") || p.startsWith("-B"))
+        || program && parts.size() > 1;
   }
 
   /** Compressors sort may pipe its temporary files through: each only packs and unpacks data. */

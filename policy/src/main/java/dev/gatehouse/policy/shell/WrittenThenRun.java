@@ -299,7 +299,8 @@ final class WrittenThenRun {
 
   /** Build files make, ninja, cmake and cpack read by default or include; and the endings of those they include. */
   private static final Set<String> BUILD_FILES = Set.of("Makefile", "makefile", "GNUmakefile", "build.ninja",
-      "CMakeLists.txt", "CMakeCache.txt", "CMakePresets.json", "CMakeUserPresets.json");
+      "CMakeLists.txt", "CMakeCache.txt", "CMakePresets.json", "CMakeUserPresets.json", "DartConfiguration.tcl",
+      "CTestCustom.ctest");
   private static final Pattern BUILD_FILE_ENDINGS = Pattern.compile("(?s).*\\.(cmake|ninja|mk|make)");
 
   /**
@@ -316,7 +317,14 @@ final class WrittenThenRun {
    * written script counts as a written {@code *.cmake}. ctest ({@code -S}/{@code -SP}/{@code
    * -SR}/{@code --script}/{@code --script-new-process FILE[,…]}, a dashboard script; {@code
    * --test-dir DIR}) reads the {@code CTestTestfile.cmake} of its directory as CMake code even with
-   * {@code -N}, and {@code --build-and-test} configures a source directory with cmake.
+   * {@code -N}, and {@code --build-and-test} configures a source directory with cmake. ctest's
+   * dashboard steps ({@code -T}, {@code -D}, {@code -M}) run the MakeCommand, ConfigureCommand,
+   * UpdateCommand… of its {@code DartConfiguration.tcl} (and read {@code CTestCustom.ctest}, {@code
+   * CTestConfig.cmake}). cmake's code files named by {@code --toolchain}, {@code -D}{@code
+   * CMAKE_TOOLCHAIN_FILE}, {@code CMAKE_PROJECT_[NAME_]INCLUDE[_BEFORE]}, {@code
+   * CMAKE_PROJECT_TOP_LEVEL_INCLUDES}, {@code CMAKE_USER_MAKE_RULES_OVERRIDE[_LANG]} and the
+   * {@code CMAKE_TOOLCHAIN_FILE} the text sets in the environment (read at the first {@code
+   * project()}, any name) count as files named by an option.
    */
   static Optional<String> buildRunsWhatTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
@@ -327,6 +335,13 @@ final class WrittenThenRun {
       List<Word> files = new ArrayList<>();
       List<Word> dirs = new ArrayList<>();
       buildOptions(c, files, dirs);
+      if (n.matches("c?cmake|ctest")) {
+        for (ShellReading.Assignment as : r.assignments()) {
+          if (as.variable().equals("CMAKE_TOOLCHAIN_FILE") && as.value() != null && !as.value().value().isEmpty()) {
+            cmakeCodeFile(as.value(), files);
+          }
+        }
+      }
       for (ShellCommand o : r.commands()) {
         if ((o.name().equals("cd") || o.name().equals("pushd")) && !o.args().isEmpty()) {
           dirs.add(o.args().get(o.args().size() - 1));
@@ -481,9 +496,14 @@ final class WrittenThenRun {
         boolean file = make && (Wrappers.longOption(v, "file") || Wrappers.longOption(v, "makefile"))
             || n.equals("cpack") && Wrappers.longOption(v, "config");
         boolean dir = make && Wrappers.longOption(v, "directory");
-        if (file || dir) {
+        boolean toolchain = n.matches("c?cmake") && Wrappers.longOption(v, "toolchain");
+        if (file || dir || toolchain) {
           Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
-          (file ? files : dirs).add(value);
+          if (toolchain) {
+            cmakeCodeFile(value, files);
+          } else {
+            (file ? files : dirs).add(value);
+          }
         }
         continue;
       }
@@ -498,7 +518,9 @@ final class WrittenThenRun {
         if (withValue.indexOf(ch) >= 0) {
           Word value = j + 1 < v.length() ? new Word(v, v.substring(j + 1), w.literal())
               : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
-          if (fileShort.indexOf(ch) >= 0) {
+          if (ch == 'D' && n.matches("c?cmake")) {
+            cmakeCacheCodeFiles(value, files);
+          } else if (fileShort.indexOf(ch) >= 0) {
             files.add(value);
           } else if (dirShort.indexOf(ch) >= 0) {
             dirs.add(value);
@@ -509,6 +531,40 @@ final class WrittenThenRun {
           break; // cmake's other options are words of their own (-Wdev, -DVAR=…)
         }
       }
+    }
+  }
+
+  /** cmake's cache variables naming files of CMake code it reads while configuring. */
+  private static final Pattern CMAKE_CODE_FILE_VARS = Pattern.compile("CMAKE_TOOLCHAIN_FILE|CMAKE_PROJECT_(.+_)?INCLUDE(_BEFORE)?"
+      + "|CMAKE_PROJECT_TOP_LEVEL_INCLUDES|CMAKE_USER_MAKE_RULES_OVERRIDE(_.+)?");
+
+  /** The code files a {@code -D NAME[:TYPE]=VALUE} names ({@code ;}-list); a name only known when it runs may be one. */
+  private static void cmakeCacheCodeFiles(Word d, List<Word> files) {
+    String v = d.value();
+    int eq = v.indexOf('=');
+    String name = (eq < 0 ? v : v.substring(0, eq)).replaceFirst(":[^:]*$", "");
+    if (name.indexOf(Word.UNKNOWN) >= 0) {
+      files.add(d);
+    } else if (eq >= 0 && CMAKE_CODE_FILE_VARS.matcher(name).matches()) {
+      for (String part : v.substring(eq + 1).split(";")) {
+        cmakeCodeFile(new Word(d.source(), part, d.literal() || part.indexOf(Word.UNKNOWN) < 0), files);
+      }
+    }
+  }
+
+  /**
+   * A code file cmake reads: compared by its leaf when only the directory is known when it runs
+   * ({@code $PWD/t}), else as it is (only known when it runs: counts).
+   */
+  private static void cmakeCodeFile(Word f, List<Word> files) {
+    String v = f.value();
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    String tail = u < 0 ? v : v.substring(u + 1);
+    String leaf = tail.substring(tail.lastIndexOf('/') + 1);
+    if (u >= 0 && tail.indexOf('/') >= 0 && !leaf.isEmpty() && !leaf.equals(".") && !leaf.equals("..")) {
+      files.add(Word.literal(leaf, leaf));
+    } else if (!v.isEmpty()) {
+      files.add(f);
     }
   }
 
