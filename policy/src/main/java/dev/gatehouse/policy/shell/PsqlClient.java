@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * host ({@code \!}, {@code \o |CMD}, {@code \copy … program}, backquoted arguments, {@code \e}'s
  * editor), and it reads them from its input unless {@code -c} or {@code -f} gives its commands: at
  * the terminal psql is a prompt that runs what is typed at it, like an interpreter's. The SQL it
- * sends is judged by a {@code postgres} target's policy, not here; the one SQL form read here is
- * {@code COPY … PROGRAM}, which runs a command on the database host.
+ * sends is judged by a {@code postgres} target's policy, not here; read here is only whether the
+ * server may run a program for it (COPY … PROGRAM, file_fdw's program option, ALTER SYSTEM's
+ * commands, SQL text run by a function): a {@code -c} string that is not a backslash command is
+ * allowed only as plain statements ({@link #copiesToProgram}).
  *
  * <p>Read as psql 15 reads its options (getopt_long: bundles, attached values, unique prefixes of
  * long names). A {@code -c} string whose first character is a backslash is one backslash command
@@ -133,7 +135,7 @@ final class PsqlClient {
   /**
    * psql given commands that run a program on this host: a {@code -c} backslash command other than
    * one that only shows something, or with a backquote; a {@code -c} string only known when it runs
-   * at its start (it may be a backslash command); {@code COPY … PROGRAM}; {@code -o |CMD}; an option
+   * at its start (it may be a backslash command); SQL but plain statements; {@code -o |CMD}; an option
    * only known when it runs.
    */
   static boolean runsCommands(ShellCommand c) {
@@ -187,24 +189,301 @@ final class PsqlClient {
   }
 
   /**
-   * SQL that has the server run a program ({@code COPY … TO|FROM PROGRAM}), or may: a COPY with a
-   * part only known when it runs; or code the server runs from a string it builds, where the words
-   * cannot be read ({@code EXECUTE 'CO'||'PY …'}, {@code E'PROGR\x41M'}): a {@code DO} block (not
-   * {@code ON CONFLICT DO NOTHING|UPDATE}), {@code EXECUTE}, a function, procedure or language
-   * created (a column named {@code language} alone stays read), dblink (a query string run on a
-   * connection), an escape string.
+   * SQL that has the server run a program, or may: anything but the plain statements {@link
+   * #plainStatement} reads (file_fdw's {@code OPTIONS (program …)}, {@code ALTER SYSTEM SET
+   * ssl_passphrase_command}, {@code COPY … PROGRAM}, {@code DO}, created functions all fall out of
+   * it without being named), a function in them that runs SQL text or touches the server's files
+   * ({@link #RUNS_TEXT}), or a part psql's server could read otherwise than here: an escape string
+   * or Unicode-escaped name ({@code E'…'}, {@code U&"…"}), a string read differently with {@code
+   * standard_conforming_strings} off, an unterminated quote or comment, a part only known when it
+   * runs where a name or keyword could be.
    */
   private static boolean copiesToProgram(String sql) {
-    String s = sql.toLowerCase(Locale.ROOT);
-    if (s.matches("(?s).*\\bcopy\\b.*") && (s.matches("(?s).*\\bprogram\\b.*") || s.indexOf(Word.UNKNOWN) >= 0)) {
+    List<Tok> standard = lex(sql, false);
+    List<Tok> escaped = lex(sql, true);
+    if (standard == null || escaped == null || !sameCode(standard, escaped)) {
       return true;
     }
-    return DYNAMIC_SQL.matcher(s.replaceAll("(\\bconflict\\b[^;]*?)\\bdo(\\s+(nothing|update)\\b)", "$1$2")).find();
+    List<Tok> statement = new ArrayList<>();
+    for (Tok t : standard) {
+      if (t.kind() != Kind.SEMI) {
+        statement.add(t);
+        continue;
+      }
+      if (!statement.isEmpty() && !plainStatement(statement)) {
+        return true;
+      }
+      statement.clear();
+    }
+    return !statement.isEmpty() && !plainStatement(statement);
   }
 
-  /** In lower case: the words of {@link #copiesToProgram}'s code built at run time. */
-  private static final Pattern DYNAMIC_SQL = Pattern.compile("\\b(do|execute|dblink\\w*)\\b"
-      + "|\\bcreate\\b(?s:.*)\\b(function|procedure|language)\\b|(?<![\\w$])(e|u&)'");
+  /** A token of SQL as the server's lexer (scan.l) splits it; a word in ASCII lower case as it folds names. */
+  private record Tok(Kind kind, String text) {}
+
+  private enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, PARAM, OP, SEMI, UNKNOWN }
+
+  /**
+   * The SQL's tokens, comments dropped; null where it cannot be read exactly: an unterminated
+   * string, name or comment, an escape string, a Unicode escape.
+   */
+  private static List<Tok> lex(String s, boolean backslashEscapes) {
+    List<Tok> out = new ArrayList<>();
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (s.startsWith("--", i)) {
+        while (i < n && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
+          i++;
+        }
+      } else if (s.startsWith("/*", i)) {
+        int depth = 0;
+        for (; i < n; i++) {
+          if (s.startsWith("/*", i)) {
+            depth++;
+            i++;
+          } else if (s.startsWith("*/", i)) {
+            depth--;
+            i++;
+            if (depth == 0) {
+              break;
+            }
+          }
+        }
+        if (depth != 0) {
+          return null;
+        }
+        i++;
+      } else if (c == '\'') {
+        i = endOfString(s, i + 1, backslashEscapes);
+        if (i < 0) {
+          return null;
+        }
+        out.add(new Tok(Kind.STRING, ""));
+      } else if (c == '"') {
+        int end = s.indexOf('"', i + 1);
+        StringBuilder name = new StringBuilder();
+        int from = i + 1;
+        while (end >= 0 && end + 1 < n && s.charAt(end + 1) == '"') {
+          name.append(s, from, end + 1);
+          from = end + 2;
+          end = s.indexOf('"', from);
+        }
+        if (end < 0) {
+          return null;
+        }
+        name.append(s, from, end);
+        out.add(new Tok(Kind.QUOTED_NAME, name.toString()));
+        i = end + 1;
+      } else if (c == '$' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
+        i++;
+        while (i < n && Character.isDigit(s.charAt(i))) {
+          i++;
+        }
+        out.add(new Tok(Kind.PARAM, ""));
+      } else if (c == '$') {
+        int j = i + 1;
+        while (j < n && nameChar(s.charAt(j)) && s.charAt(j) != '$') {
+          j++;
+        }
+        if (j < n && s.charAt(j) == '$' && (j == i + 1 || !Character.isDigit(s.charAt(i + 1)))) {
+          String tag = s.substring(i, j + 1);
+          int end = s.indexOf(tag, j + 1);
+          if (end < 0) {
+            return null;
+          }
+          out.add(new Tok(Kind.STRING, ""));
+          i = end + tag.length();
+        } else {
+          out.add(new Tok(Kind.OP, "$"));
+          i++;
+        }
+      } else if (Character.isDigit(c) || c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
+        // PostgreSQL 15: "1e" gives back its "e", "1abc" is a number and a name.
+        java.util.regex.Matcher m = NUMBER.matcher(s).region(i, n);
+        m.lookingAt();
+        i = m.end();
+        out.add(new Tok(Kind.NUMBER, ""));
+      } else if (nameStart(c)) {
+        int j = i;
+        while (j < n && nameChar(s.charAt(j))) {
+          j++;
+        }
+        String word = asciiLower(s.substring(i, j));
+        if (j < n && (s.charAt(j) == '\'' || s.charAt(j) == '"') && word.equals("e")) {
+          return null; // an escape string hides its words
+        }
+        if (word.equals("u") && (s.startsWith("&'", j) || s.startsWith("&\"", j))) {
+          return null; // a Unicode escape hides its words
+        }
+        if (j < n && s.charAt(j) == '\'' && (word.equals("b") || word.equals("x") || word.equals("n"))) {
+          i = endOfString(s, j + 1, backslashEscapes && word.equals("n"));
+          if (i < 0) {
+            return null;
+          }
+          out.add(new Tok(Kind.STRING, ""));
+          continue;
+        }
+        out.add(new Tok(Kind.WORD, word));
+        i = j;
+      } else if (c == Word.UNKNOWN) {
+        out.add(new Tok(Kind.UNKNOWN, ""));
+        i++;
+      } else {
+        out.add(new Tok(c == ';' ? Kind.SEMI : Kind.OP, String.valueOf(c)));
+        i++;
+      }
+    }
+    return out;
+  }
+
+  private static final Pattern NUMBER = Pattern.compile("(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+
+  /** Past the quote closing a string opened before {@code from}; -1 if none. */
+  private static int endOfString(String s, int from, boolean backslashEscapes) {
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (backslashEscapes && c == '\\') {
+        i++;
+      } else if (c == '\'') {
+        if (i + 1 < s.length() && s.charAt(i + 1) == '\'') {
+          i++;
+        } else {
+          return i + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static boolean nameStart(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;
+  }
+
+  private static boolean nameChar(char c) {
+    return nameStart(c) || c >= '0' && c <= '9' || c == '$';
+  }
+
+  /** The server folds only ASCII letters of a name. */
+  private static String asciiLower(String w) {
+    StringBuilder b = new StringBuilder(w.length());
+    for (char c : w.toCharArray()) {
+      b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+    }
+    return b.toString();
+  }
+
+  /** Both readings of the strings leave the same code around them. */
+  private static boolean sameCode(List<Tok> a, List<Tok> b) {
+    return a.equals(b);
+  }
+
+  /**
+   * Functions that run SQL text they are given or build (so the statement they run cannot be read
+   * here), or write or load the server's files and configuration: dblink's {@code dblink*} (a query
+   * on a connection, also to this server); the SQL/XML {@code query_to_xml*} and {@code
+   * cursor_to_xml*}; xml2's {@code xpath_table} and tablefunc's {@code connectby} (paste their
+   * text arguments into a query, several statements allowed); tablefunc's {@code crosstab*} and
+   * text search's {@code ts_stat} and {@code ts_rewrite} (run a query text); {@code lo_import}/
+   * {@code lo_export} and adminpack's {@code pg_file_*} (read and write the server's files, such as
+   * {@code postgresql.auto.conf}); {@code pg_reload_conf} (the server runs commands of its
+   * configuration, {@code ssl_passphrase_command}, on reload); pg_background's {@code
+   * pg_background*} (SQL text in a worker).
+   */
+  private static final Pattern RUNS_TEXT = Pattern.compile("dblink\\w*|query_to_xml\\w*|cursor_to_xml\\w*"
+      + "|xpath_table|connectby|crosstab\\w*|ts_stat|ts_rewrite|lo_import|lo_export|pg_file_\\w+|pg_reload_conf"
+      + "|pg_background\\w*");
+
+  /** Words a plain statement may start with, running no program of the server's beyond its own. */
+  private static final Set<String> PLAIN_FIRST = Set.of("select", "with", "values", "table", "show", "insert",
+      "update", "delete", "merge", "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
+      "set", "reset", "analyze", "analyse", "vacuum", "listen", "notify", "unlisten", "truncate");
+
+  /**
+   * One statement of a plain form: a query, a change of rows, transaction control, a session
+   * setting ({@code SET}, not {@code ALTER SYSTEM}), maintenance, {@code EXPLAIN} of a plain
+   * statement, {@code REFRESH MATERIALIZED VIEW}, creating a table or index, {@code ALTER TABLE}
+   * (without generic {@code OPTIONS}, a foreign table's {@code program}), dropping a table, index,
+   * view or sequence; no function of {@link #RUNS_TEXT}, no {@code EXECUTE}, no part only known
+   * when it runs but a value (after an operator, a parenthesis or a comma) or inside a string.
+   */
+  private static boolean plainStatement(List<Tok> t) {
+    for (int k = 0; k < t.size(); k++) {
+      Tok x = t.get(k);
+      boolean call = k + 1 < t.size() && t.get(k + 1).text().equals("(") && t.get(k + 1).kind() == Kind.OP;
+      if ((x.kind() == Kind.WORD || x.kind() == Kind.QUOTED_NAME)
+          && (call && RUNS_TEXT.matcher(asciiLower(x.text())).matches() || x.text().equals("execute")
+              || x.text().equals("cron") && k + 1 < t.size() && t.get(k + 1).text().equals("."))) {
+        return false; // pg_cron's cron.schedule runs SQL text later
+      }
+      if (x.kind() == Kind.UNKNOWN && (k == 0 || t.get(k - 1).kind() != Kind.OP || "=<>+-*/%(,[".indexOf(t.get(k - 1).text()) < 0)
+          || x.kind() == Kind.QUOTED_NAME && x.text().indexOf(Word.UNKNOWN) >= 0) {
+        return false;
+      }
+    }
+    return plainForm(t);
+  }
+
+  private static boolean plainForm(List<Tok> t) {
+    if (t.isEmpty() || t.get(0).kind() != Kind.WORD) {
+      return false;
+    }
+    String first = t.get(0).text();
+    if (PLAIN_FIRST.contains(first)) {
+      return true;
+    }
+    switch (first) {
+      case "explain" -> {
+        int k = 1;
+        if (k < t.size() && t.get(k).text().equals("(")) {
+          while (k < t.size() && !t.get(k).text().equals(")")) {
+            k++;
+          }
+          k++;
+        }
+        while (k < t.size() && Set.of("analyze", "analyse", "verbose").contains(t.get(k).text())
+            && t.get(k).kind() == Kind.WORD) {
+          k++;
+        }
+        return k < t.size() && plainForm(t.subList(k, t.size()));
+      }
+      case "refresh" -> {
+        return words(t, 1, "materialized", "view");
+      }
+      case "create" -> {
+        int k = 1;
+        while (k < t.size() && t.get(k).kind() == Kind.WORD
+            && Set.of("global", "local", "temp", "temporary", "unlogged", "unique").contains(t.get(k).text())) {
+          k++;
+        }
+        return words(t, k, "table") || words(t, k, "index");
+      }
+      case "alter" -> {
+        return words(t, 1, "table")
+            && t.stream().noneMatch(x -> x.kind() == Kind.WORD && x.text().equals("options"));
+      }
+      case "drop" -> {
+        return words(t, 1, "table") || words(t, 1, "index") || words(t, 1, "view") || words(t, 1, "sequence");
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** The statement has these unquoted words from token {@code k} on. */
+  private static boolean words(List<Tok> t, int k, String... words) {
+    for (String w : words) {
+      if (k >= t.size() || t.get(k).kind() != Kind.WORD || !t.get(k).text().equals(w)) {
+        return false;
+      }
+      k++;
+    }
+    return true;
+  }
 
   /**
    * psql reads its commands from its standard input: no {@code -c} or {@code -f} (then psql runs

@@ -45,6 +45,36 @@ class PsqlClientTest {
       echo '\\! id' > f && psql < f => interpreter-inline
       echo '\\! id' > f && psql -X -1 0<f => interpreter-inline
       echo '\\! id' | tee q.sql && psql -d app -U app_rw -v ON_ERROR_STOP=1 < q.sql => interpreter-inline
+      psql -c "create extension file_fdw" => interpreter-inline
+      psql -c "create foreign table t (a text) server s options (program 'id')" => interpreter-inline
+      psql -c "alter foreign table t options (add program 'id')" => interpreter-inline
+      psql -c "alter table t options (add program 'id')" => interpreter-inline
+      psql -c 'create foreign table t (a text) server s options (U&"progr\\0061m" ''id'')' => interpreter-inline
+      psql -c "alter system set ssl_passphrase_command = 'id'" => interpreter-inline
+      psql -c 'select 1' -c "ALTER SYSTEM SET ssl_passphrase_command TO 'id'" => interpreter-inline
+      psql -c 'select pg_reload_conf()' => interpreter-inline
+      psql -c "select * from xpath_table('a','b','x; co'||'py (select 1) to program ''id''; --','/x','true') as t(a int, b text)" => interpreter-inline
+      psql -c "select * from public . \\\"xpath_table\\\" ('a','b','x','/x','true') as t(a int, b text)" => interpreter-inline
+      psql -c "select query_to_xml('select 1', true, true, '')" => interpreter-inline
+      psql -c "select * from crosstab('select 1')" => interpreter-inline
+      psql -c "select * from connectby('t; select 1', 'a', 'b', '1', 0)" => interpreter-inline
+      psql -c "select ts_stat('select v from t')" => interpreter-inline
+      psql -c "select lo_export(1, '/var/lib/postgresql/x')" => interpreter-inline
+      psql -c "select cron.schedule('* * * * *', 'select 1')" => interpreter-inline
+      psql -c "select 1; copy (select 1) to program 'id'" => interpreter-inline
+      psql -c "select 1; /* x */ do 'begin null; end'" => interpreter-inline
+      psql -c "select 'a" => interpreter-inline
+      psql -c "select 1 /* x" => interpreter-inline
+      psql -c "select \\$x\\$ ; \\$y\\$" => interpreter-inline
+      psql -c "\\\"select\\\" 1" => interpreter-inline
+      psql -c "call p()" => interpreter-inline
+      psql -c "prepare p as select 1; execute p" => interpreter-inline
+      psql -c "load 'x'" => interpreter-inline
+      psql -c "create server s foreign data wrapper file_fdw" => interpreter-inline
+      psql -c "select 'a\\'; copy (select 1) to program 'id'; --'" => interpreter-inline
+      psql -c "select 1 $x" => interpreter-inline
+      psql -c "select * from $t" => interpreter-inline
+      psql -c "$q; select 1" => interpreter-inline
       """)
   void refused(String text, String rule) {
     for (ShellJudgement j : new ShellJudgement[] {ShellJudgeTest.DEFAULT.judge(text), ShellJudgeTest.DEFAULT.judgeTyped(text)}) {
@@ -73,6 +103,22 @@ class PsqlClientTest {
       psql -c "update t set done = true where id = 3"
       psql -c 'delete from t where id = 3'
       psql -c 'select language, count(*) from books group by 1'
+      psql -c 'vacuum analyze t'
+      psql -c 'create index on t (a)'
+      psql -c 'create unique index concurrently t_a on t (lower(a))'
+      psql -c "update t set a = 1 where id = $1"
+      psql -c "select * from t where name = '$1'"
+      psql -c 'begin; update t set n = n + 1; commit'
+      psql -c "with x as (select 1 a) select a, 'x;y' from x -- done;"
+      psql -c "explain analyze select * from t where a ~ '\\d+'"
+      psql -c 'show server_version'
+      psql -c "create table if not exists t (id int primary key, a text default 'do')"
+      psql -c 'alter table t add column b int'
+      psql -c 'drop table if exists t'
+      psql -c 'refresh materialized view v'
+      psql -c 'truncate t' -c 'table t'
+      psql -c "select \\$\\$a;b\\$\\$, count(*) from t"
+      psql -c "select pg_read_file('PG_VERSION')"
       pg_dump app > app.sql
       """)
   void allowed(String text) {
