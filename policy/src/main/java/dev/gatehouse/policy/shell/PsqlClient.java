@@ -154,7 +154,9 @@ final class PsqlClient {
       if (v.isEmpty()) {
         continue;
       }
-      if (v.charAt(0) == Word.UNKNOWN) {
+      // A part only known when it runs, anywhere: a value may hold "1; COPY … PROGRAM …" (psql
+      // sends a -c string's statements together) or a quote that ends its string early.
+      if (v.indexOf(Word.UNKNOWN) >= 0) {
         return true;
       }
       if (v.charAt(0) == '\\' ? !showsOnly(v) : copiesToProgram(v)) {

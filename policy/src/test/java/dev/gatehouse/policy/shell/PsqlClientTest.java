@@ -25,6 +25,9 @@ class PsqlClientTest {
       psql -c '\\i x.sql' => interpreter-inline
       psql -c "copy t to program 'id'" => interpreter-inline
       psql -c "$q" => interpreter-inline
+      psql -c "select * from t where id = $1" => interpreter-inline
+      psql -c "update t set a = 1 where id = $(cat f)" => interpreter-inline
+      psql -c "select * from t where name = '$1'" => interpreter-inline
       psql "$opts" => interpreter-inline
       psql -o '|id' -c 'select 1' => interpreter-inline
       psql --out='|id' -c 'select 1' => interpreter-inline
@@ -87,7 +90,6 @@ class PsqlClientTest {
   @CsvSource(delimiterString = " => ", quoteCharacter = '~', textBlock = """
       psql -At -c 'select 40 + 2'
       psql -h db -U app -d app -c 'select count(*) from users'
-      psql -c "select * from t where id = $1"
       psql -c '\\dt'
       psql -c '\\dt+ public.*'
       psql -c '\\l+'
@@ -106,8 +108,6 @@ class PsqlClientTest {
       psql -c 'vacuum analyze t'
       psql -c 'create index on t (a)'
       psql -c 'create unique index concurrently t_a on t (lower(a))'
-      psql -c "update t set a = 1 where id = $1"
-      psql -c "select * from t where name = '$1'"
       psql -c 'begin; update t set n = n + 1; commit'
       psql -c "with x as (select 1 a) select a, 'x;y' from x -- done;"
       psql -c "explain analyze select * from t where a ~ '\\d+'"
