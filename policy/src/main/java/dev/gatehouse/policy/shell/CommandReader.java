@@ -1126,6 +1126,22 @@ final class CommandReader {
   /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
   private void commandInValue(String name, Word value, Ctx c, String text) {
     String base = name.replaceAll("\\[.*", "");
+    if (JvmOptions.MAVEN_VARIABLES.contains(base) && value != null && !value.value().isEmpty()) {
+      // mvn passes it to java as options: -XX:OnError and a jdwp launch= run commands.
+      List<Word> words = JvmOptions.mavenWords(base, value);
+      if (words == null) {
+        unclassified.add(base + " holds JVM options only known when they run: " + shown(text));
+        return;
+      }
+      for (Wrappers.Step s : Wrappers.jvmErrorCommands(words, "java")) {
+        if (s instanceof Wrappers.Code code) {
+          code(code.text(), via(c.via, base), c.codeDepth + 1);
+        } else if (s instanceof Wrappers.Unknown u) {
+          unclassified.add(u.reason());
+        }
+      }
+      return;
+    }
     if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
       return;
     }

@@ -722,9 +722,14 @@ final class Wrappers {
    * line or passed by a JDK tool's launcher ({@code -J-XX:…}; jshell's {@code -R} to its remote
    * VM): HotSpot splits CMD at each {@code ;} and runs every part with {@code /bin/sh -c}, {@code
    * %p} replaced by the pid and {@code %%} by {@code %}. An option only known when it runs may be one.
+   * The debugger agent's {@code launch=CMD} ({@code -agentlib:jdwp=…}, {@code -Xrunjdwp:…}, or
+   * libjdwp by {@code -agentpath:}) runs CMD split at blanks, no shell, with the transport's name
+   * and the address appended, when the agent starts; an agent only known when it runs may be any.
    */
-  private static List<Step> jvmErrorCommands(List<Word> a, String name) {
+  static List<Step> jvmErrorCommands(List<Word> a, String name) {
     List<Step> steps = new ArrayList<>();
+    boolean program = false;
+    boolean value = false;
     for (Word w : a) {
       String v = w.value();
       if (!name.equals("java")) {
@@ -732,6 +737,43 @@ final class Wrappers {
           continue;
         }
         v = v.substring(2);
+      } else if (value) {
+        value = false;
+      } else if (!program) {
+        // java's own options end at the main class or -jar/-m; the rest are the program's.
+        value = v.matches("-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path|--add-modules"
+            + "|--limit-modules|--enable-native-access|--add-reads|--add-exports|--add-opens|--patch-module|--source");
+        program = v.equals("-jar") || v.equals("-m") || v.equals("--module") || w.literal() && !v.startsWith("-") && !v.startsWith("@");
+        if (!w.literal() && !value && jvmAgentMayBe(v)) {
+          return List.of(new Unknown(name + " with an agent only known when it runs"));
+        }
+      }
+      if (!name.equals("java") && !w.literal() && jvmAgentMayBe(v)) {
+        return List.of(new Unknown(name + " with an agent only known when it runs"));
+      }
+      String agent = v.startsWith("-agentlib:") || v.startsWith("-agentpath:") ? v.replaceFirst("(?s)^[^=]*=?", "")
+          : v.startsWith("-Xrun") ? v.replaceFirst("(?s)^[^:]*:?", "") : null;
+      if (agent != null) {
+        String transport = "";
+        String address = "0";
+        List<String> launch = new ArrayList<>();
+        for (String item : agent.split(",")) {
+          if (item.startsWith("launch=")) {
+            launch.add(item.substring(7));
+          } else if (item.startsWith("transport=")) {
+            transport = item.substring(10);
+          } else if (item.startsWith("address=")) {
+            address = item.substring(8);
+          }
+        }
+        for (String cmd : launch) {
+          StringBuilder line = new StringBuilder();
+          for (String part : (cmd + " " + transport + " " + address).strip().split("\\s+")) {
+            line.append(line.length() == 0 ? "" : " ").append(quote(part));
+          }
+          steps.add(new Code(line.toString(), name + " jdwp launch"));
+        }
+        continue;
       }
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)-XX:(OnError|OnOutOfMemoryError)=(.*)").matcher(v);
       if (!w.literal() && v.startsWith("-XX") && !v.matches("(?s)-XX:[+-]?[A-Za-z0-9_]+(=.*)?")) {
@@ -756,6 +798,18 @@ final class Wrappers {
       }
     }
     return steps;
+  }
+
+  /** A word only known when it runs that may spell an agent option (its known start is one, or begins one). */
+  private static boolean jvmAgentMayBe(String v) {
+    int u = v.indexOf(Word.UNKNOWN);
+    String k = u < 0 ? v : v.substring(0, u);
+    for (String p : List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xrun")) {
+      if (p.startsWith(k) || k.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -67,7 +67,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the text writes, holding {@code -XX:OnError="touch W"} (with {@code AbortVMOnException}, which
  * Maven's class loading triggers) or a JDWP {@code launch=}. {@link JvmOptions} reads those options
  * on java's own command line only; a written {@code .mvn/jvm.config} is not counted ({@code .mavenrc}
- * is).
+ * is). The script also runs {@code $JAVA_HOME/bin/java}: a {@code JAVA_HOME} whose {@code bin/java}
+ * the text writes (found by the fixer, Maven 3.8.7).
  *
  * <p><b>psql: the server runs a program without COPY or built code.</b> file_fdw (a contrib
  * extension shipped with the server) reads a foreign table from {@code OPTIONS (program 'CMD')},
@@ -215,7 +216,9 @@ class ShellAttack17abTest {
       OJDWP + "export MAVEN_OPTS=-XX:VMOptionsFile=o; mvn -v",
       OJDWP + "MAVEN_OPTS=@o mvn --version",
       OJDWP + "mkdir .mvn && echo @o > .mvn/jvm.config && mvn -v",
-      OJDWP + "mkdir .mvn && echo -XX:VMOptionsFile=o > .mvn/jvm.config && mvn -q -v"})
+      OJDWP + "mkdir .mvn && echo -XX:VMOptionsFile=o > .mvn/jvm.config && mvn -q -v",
+      // The mvn script runs $JAVA_HOME/bin/java.
+      "mkdir -p j/bin && printf '#!/bin/sh\\ntouch WITNESS\\n' > j/bin/java && chmod +x j/bin/java && JAVA_HOME=$PWD/j mvn -v"})
   void mavenJvmOptionsFromAWrittenFileAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
