@@ -1,5 +1,8 @@
 package dev.gatehouse.policy.shell;
 
+import dev.gatehouse.policy.SqlTokens;
+import dev.gatehouse.policy.SqlTokens.Kind;
+import dev.gatehouse.policy.SqlTokens.Tok;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -201,14 +204,16 @@ final class PsqlClient {
    * runs where a name or keyword could be.
    */
   private static boolean copiesToProgram(String sql) {
-    List<Tok> standard = lex(sql, false);
-    List<Tok> escaped = lex(sql, true);
-    if (standard == null || escaped == null || !sameCode(standard, escaped)) {
+    // Read as the SQL policy reads statements; the same code around the strings both with
+    // standard_conforming_strings on and off, as psql cannot tell which the server has.
+    List<Tok> standard = SqlTokens.read(sql, true);
+    List<Tok> escaped = SqlTokens.read(sql, false);
+    if (standard == null || escaped == null || !standard.equals(escaped)) {
       return true;
     }
     List<Tok> statement = new ArrayList<>();
     for (Tok t : standard) {
-      if (t.kind() != Kind.SEMI) {
+      if (t.kind() != Kind.SEMICOLON) {
         statement.add(t);
         continue;
       }
@@ -218,169 +223,6 @@ final class PsqlClient {
       statement.clear();
     }
     return !statement.isEmpty() && !plainStatement(statement);
-  }
-
-  /** A token of SQL as the server's lexer (scan.l) splits it; a word in ASCII lower case as it folds names. */
-  private record Tok(Kind kind, String text) {}
-
-  private enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, PARAM, OP, SEMI, UNKNOWN }
-
-  /**
-   * The SQL's tokens, comments dropped; null where it cannot be read exactly: an unterminated
-   * string, name or comment, an escape string, a Unicode escape.
-   */
-  private static List<Tok> lex(String s, boolean backslashEscapes) {
-    List<Tok> out = new ArrayList<>();
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if (s.startsWith("--", i)) {
-        while (i < n && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
-          i++;
-        }
-      } else if (s.startsWith("/*", i)) {
-        int depth = 0;
-        for (; i < n; i++) {
-          if (s.startsWith("/*", i)) {
-            depth++;
-            i++;
-          } else if (s.startsWith("*/", i)) {
-            depth--;
-            i++;
-            if (depth == 0) {
-              break;
-            }
-          }
-        }
-        if (depth != 0) {
-          return null;
-        }
-        i++;
-      } else if (c == '\'') {
-        i = endOfString(s, i + 1, backslashEscapes);
-        if (i < 0) {
-          return null;
-        }
-        out.add(new Tok(Kind.STRING, ""));
-      } else if (c == '"') {
-        int end = s.indexOf('"', i + 1);
-        StringBuilder name = new StringBuilder();
-        int from = i + 1;
-        while (end >= 0 && end + 1 < n && s.charAt(end + 1) == '"') {
-          name.append(s, from, end + 1);
-          from = end + 2;
-          end = s.indexOf('"', from);
-        }
-        if (end < 0) {
-          return null;
-        }
-        name.append(s, from, end);
-        out.add(new Tok(Kind.QUOTED_NAME, name.toString()));
-        i = end + 1;
-      } else if (c == '$' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
-        i++;
-        while (i < n && Character.isDigit(s.charAt(i))) {
-          i++;
-        }
-        out.add(new Tok(Kind.PARAM, ""));
-      } else if (c == '$') {
-        int j = i + 1;
-        while (j < n && nameChar(s.charAt(j)) && s.charAt(j) != '$') {
-          j++;
-        }
-        if (j < n && s.charAt(j) == '$' && (j == i + 1 || !Character.isDigit(s.charAt(i + 1)))) {
-          String tag = s.substring(i, j + 1);
-          int end = s.indexOf(tag, j + 1);
-          if (end < 0) {
-            return null;
-          }
-          out.add(new Tok(Kind.STRING, ""));
-          i = end + tag.length();
-        } else {
-          out.add(new Tok(Kind.OP, "$"));
-          i++;
-        }
-      } else if (Character.isDigit(c) || c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
-        // PostgreSQL 15: "1e" gives back its "e", "1abc" is a number and a name.
-        java.util.regex.Matcher m = NUMBER.matcher(s).region(i, n);
-        m.lookingAt();
-        i = m.end();
-        out.add(new Tok(Kind.NUMBER, ""));
-      } else if (nameStart(c)) {
-        int j = i;
-        while (j < n && nameChar(s.charAt(j))) {
-          j++;
-        }
-        String word = asciiLower(s.substring(i, j));
-        if (j < n && (s.charAt(j) == '\'' || s.charAt(j) == '"') && word.equals("e")) {
-          return null; // an escape string hides its words
-        }
-        if (word.equals("u") && (s.startsWith("&'", j) || s.startsWith("&\"", j))) {
-          return null; // a Unicode escape hides its words
-        }
-        if (j < n && s.charAt(j) == '\'' && (word.equals("b") || word.equals("x") || word.equals("n"))) {
-          i = endOfString(s, j + 1, backslashEscapes && word.equals("n"));
-          if (i < 0) {
-            return null;
-          }
-          out.add(new Tok(Kind.STRING, ""));
-          continue;
-        }
-        out.add(new Tok(Kind.WORD, word));
-        i = j;
-      } else if (c == Word.UNKNOWN) {
-        out.add(new Tok(Kind.UNKNOWN, ""));
-        i++;
-      } else {
-        out.add(new Tok(c == ';' ? Kind.SEMI : Kind.OP, String.valueOf(c)));
-        i++;
-      }
-    }
-    return out;
-  }
-
-  private static final Pattern NUMBER = Pattern.compile("(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
-
-  /** Past the quote closing a string opened before {@code from}; -1 if none. */
-  private static int endOfString(String s, int from, boolean backslashEscapes) {
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (backslashEscapes && c == '\\') {
-        i++;
-      } else if (c == '\'') {
-        if (i + 1 < s.length() && s.charAt(i + 1) == '\'') {
-          i++;
-        } else {
-          return i + 1;
-        }
-      }
-    }
-    return -1;
-  }
-
-  private static boolean nameStart(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;
-  }
-
-  private static boolean nameChar(char c) {
-    return nameStart(c) || c >= '0' && c <= '9' || c == '$';
-  }
-
-  /** The server folds only ASCII letters of a name. */
-  private static String asciiLower(String w) {
-    StringBuilder b = new StringBuilder(w.length());
-    for (char c : w.toCharArray()) {
-      b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-    }
-    return b.toString();
-  }
-
-  /** Both readings of the strings leave the same code around them. */
-  private static boolean sameCode(List<Tok> a, List<Tok> b) {
-    return a.equals(b);
   }
 
   /**
@@ -409,21 +251,17 @@ final class PsqlClient {
    * setting ({@code SET}, not {@code ALTER SYSTEM}), maintenance, {@code EXPLAIN} of a plain
    * statement, {@code REFRESH MATERIALIZED VIEW}, creating a table or index, {@code ALTER TABLE}
    * (without generic {@code OPTIONS}, a foreign table's {@code program}), dropping a table, index,
-   * view or sequence; no function of {@link #RUNS_TEXT}, no {@code EXECUTE}, no part only known
-   * when it runs but a value (after an operator, a parenthesis or a comma) or inside a string.
+   * view or sequence; no function of {@link #RUNS_TEXT}, no {@code EXECUTE} (a part only known when
+   * it runs is refused before: {@link #runsCommands}).
    */
   private static boolean plainStatement(List<Tok> t) {
     for (int k = 0; k < t.size(); k++) {
       Tok x = t.get(k);
-      boolean call = k + 1 < t.size() && t.get(k + 1).text().equals("(") && t.get(k + 1).kind() == Kind.OP;
-      if ((x.kind() == Kind.WORD || x.kind() == Kind.QUOTED_NAME)
-          && (call && RUNS_TEXT.matcher(asciiLower(x.text())).matches() || x.text().equals("execute")
+      boolean call = k + 1 < t.size() && t.get(k + 1).text().equals("(") && t.get(k + 1).kind() == Kind.PUNCT;
+      if ((x.kind() == Kind.WORD || x.kind() == Kind.NAME)
+          && (call && RUNS_TEXT.matcher(x.text().toLowerCase(Locale.ROOT)).matches() || x.text().equals("execute")
               || x.text().equals("cron") && k + 1 < t.size() && t.get(k + 1).text().equals("."))) {
         return false; // pg_cron's cron.schedule runs SQL text later
-      }
-      if (x.kind() == Kind.UNKNOWN && (k == 0 || t.get(k - 1).kind() != Kind.OP || "=<>+-*/%(,[".indexOf(t.get(k - 1).text()) < 0)
-          || x.kind() == Kind.QUOTED_NAME && x.text().indexOf(Word.UNKNOWN) >= 0) {
-        return false;
       }
     }
     return plainForm(t);
