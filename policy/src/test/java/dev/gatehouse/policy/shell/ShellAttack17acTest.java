@@ -1,0 +1,145 @@
+package dev.gatehouse.policy.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Attack pass 17ac on the shell judge (after 17ab). Each BashWitness case asserts the secure
+ * outcome against real bash; the only command the texts run is {@code touch} of a file in a
+ * temporary directory (also HOME and the working directory). Every case is allowed by the exec and
+ * the typed judgement without {@code touch} in its commands. Programs used: psql and PostgreSQL
+ * 15.18 (Debian), apt 2.6.1, GnuPG 2.2.40 ({@code gpg-agent}).
+ *
+ * <p><b>psql: the server runs a program through its own catalog.</b> {@link PsqlClient} allows
+ * {@code INSERT}, {@code UPDATE}, {@code MERGE} and {@code WITH} as plain statements whatever table
+ * they change, and a superuser (psql's usual {@code postgres} role on a trust or peer login) may
+ * change the system catalogs with them (no {@code allow_system_table_mods} needed for rows). An
+ * {@code UPDATE pg_proc} gives a built-in SQL-language function ({@code pg_sleep_for(interval)},
+ * returning void; {@code quote_literal(anyelement)} or {@code bit_length(text)} with {@code
+ * provolatile = 'v'} and a matching last statement or return type) the body {@code COPY (SELECT 1)
+ * TO PROGRAM 'CMD'} ({@code prosqlbody = NULL} so that {@code prosrc} is read); the next plain
+ * {@code SELECT pg_sleep_for('0')} (same {@code -c} string or a later {@code -c}) runs the body, and
+ * the server runs CMD with {@code sh -c}. The COPY is inside a string literal, which the SQL
+ * reading does not look into; no {@code copy} word, {@code DO}, {@code EXECUTE}, {@code CREATE
+ * FUNCTION} or function of {@code RUNS_TEXT} appears. The catalog may be named {@code
+ * pg_catalog.pg_proc} or {@code "pg_proc"}, changed through a data-modifying {@code WITH} or
+ * {@code MERGE}, or given a new row by {@code INSERT INTO pg_proc SELECT …} from an existing one.
+ * These cases only assert the judgement (there is no server in the policy unit tests); each was run
+ * exactly as written, with {@code id} replaced by {@code touch} of a witness file, with psql 15.18
+ * against a private PostgreSQL 15.18 server started as the {@code postgres} user ({@code initdb
+ * --auth=trust}, {@code -k DIR -p 55931 -c listen_addresses=''}, {@code PGHOST=DIR PGPORT=55931
+ * PGUSER=postgres}, a fresh database per case), and the witness file was created.
+ *
+ * <p><b>apt's hooks.</b> {@code apt-get update} (also {@code apt update}) is not a package change
+ * and is allowed; {@code -o APT::Update::Pre-Invoke::=CMD} (also {@code Post-Invoke}, {@code
+ * --option}, attached {@code -oNAME=CMD}, after the verb) has apt run CMD with {@code sh -c} before
+ * (after) the update, and so does the same setting in a configuration file the text writes, given
+ * by {@code -c FILE} or {@code APT_CONFIG=FILE}. The other {@code -o} settings in the cases only
+ * keep apt's state and cache in the working directory and its sources empty (no network, no write
+ * outside the temporary directory); {@code apt-get -o APT::Update::Pre-Invoke::=CMD update} runs
+ * CMD alike. Not running: {@code APT::Update::Post-Invoke-Success} with no source read (apt warns,
+ * so it is not a success).
+ *
+ * <p><b>gpg-agent runs the command it is given.</b> {@code gpg-agent --daemon CMD ARGS…} starts the
+ * agent and runs CMD ARGS (no shell) with the agent's environment, then exits with it; the judge
+ * lists only {@code gpg-agent} ({@code ssh-agent CMD} is read as a wrapper and refused, gpg-agent
+ * is not). The agent makes {@code ~/.gnupg} in HOME (the temporary directory).
+ *
+ * <p>Tried and already refused (or not running anything, or the stated limit): {@code git -c
+ * diff.external=}, {@code GIT_EXTERNAL_DIFF}, {@code core.pager}, {@code core.fsmonitor}, {@code
+ * core.sshCommand}, {@code alias.x=!}, {@code credential.helper=!}, {@code sequence.editor}, {@code
+ * gpg.program}, {@code core.editor}, textconv and clean filters with a written {@code
+ * .gitattributes}; {@code flock -c}, {@code flock F CMD}, {@code script -c}, {@code watch}, {@code
+ * setsid}, {@code unshare}, {@code busybox}, {@code xargs -a}, {@code find -execdir}/{@code -ok},
+ * {@code tar --checkpoint-action=exec}/{@code -I}/{@code --to-command}, {@code zip -TT}, {@code
+ * rsync -e}, {@code ssh -o ProxyCommand}/{@code LocalCommand}, {@code scp -S}, {@code env -S},
+ * {@code time}, {@code exec -a}, {@code command -p}, {@code coproc}, {@code trap … DEBUG}/{@code
+ * EXIT}, {@code PROMPT_COMMAND} in {@code bash -i}, {@code BASH_ENV}, {@code export -f}, aliases
+ * with {@code expand_aliases}, {@code a[$(…)]}, {@code ${x@P}}, {@code printf -v}, {@code read
+ * <<<}, brace and backslash names, {@code man -P}/{@code MANPAGER}/{@code MANOPT}, {@code
+ * LESSOPEN}, {@code systemd-run}, {@code su -c}, {@code runuser -c}, {@code split --filter},
+ * {@code groff -U}/{@code nroff -U} with {@code .sy}, {@code ssh-agent CMD}, {@code
+ * dbus-run-session}, {@code tmux new}, {@code taskset}, {@code chrt}, {@code prlimit}, {@code sg
+ * -c}, {@code setpriv}, {@code capsh}, {@code fakeroot}, {@code ionice}, {@code strace -o '!CMD'},
+ * {@code valgrind}, {@code make --eval}, {@code sqlite3 .shell}/{@code -cmd}, {@code gdb -ex
+ * '!CMD'}, {@code vim -es '+!CMD'}, {@code tclsh <<<}, {@code gcc -wrapper}, {@code -fplugin},
+ * {@code -specs}, {@code COMPILER_PATH}, {@code GCC_EXEC_PREFIX}, {@code ex -c '!CMD'}, {@code ed
+ * <<< '!CMD'}, {@code sort --compress-program}; {@code cmake -E env CC=}. Allowed but not shown
+ * here: {@code diff3 --diff-program=touch}/{@code sdiff --diff-program=touch} run the program
+ * (touch runs and rejects diff's options, so no witness); {@code install -s
+ * --strip-program=sh SRC DST} runs {@code sh DST} (a copy of SRC), and {@code run-parts DIR} runs
+ * the written executables in DIR: as {@code sh s} or {@code ./x} of a written file, which the
+ * judge already allows (a script brought in); {@code wget --use-askpass=PROG} runs PROG with the
+ * prompt as its argument (no shell, no witness name); {@code mvn exec:exec -Dexec.executable=} is
+ * allowed but needs the plugin (offline here); {@code jcmd PID VM.load}/{@code JVMTI.agent_load}
+ * is allowed but loads a library, not a program.
+ */
+class ShellAttack17acTest {
+  static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
+
+  /** A body for a void SQL function that has the server run {@code id}, as an SQL string in an SQL string. */
+  private static final String BODY = "'COPY (SELECT 1) TO PROGRAM ''id'''";
+
+  @ParameterizedTest(name = "psql catalog change runs a program: {0}")
+  @ValueSource(strings = {
+      "psql -c \"UPDATE pg_proc SET prosqlbody = NULL, prosrc = " + BODY
+          + " WHERE oid = 'pg_sleep_for(interval)'::regprocedure; SELECT pg_sleep_for('0')\"",
+      "psql -c \"UPDATE pg_proc SET prosqlbody = NULL, prosrc = " + BODY
+          + " WHERE oid = 'pg_sleep_for(interval)'::regprocedure\" -c \"SELECT pg_sleep_for('0')\"",
+      "psql -c \"UPDATE pg_catalog.pg_proc SET prosqlbody = NULL, prosrc = " + BODY
+          + " WHERE proname = 'pg_sleep_for'; SELECT pg_sleep_for('0')\"",
+      "psql -c \"UPDATE \\\"pg_proc\\\" SET prosqlbody = NULL, prosrc = " + BODY
+          + " WHERE proname = 'pg_sleep_for'; SELECT pg_sleep_for('1 ms')\"",
+      "psql -c \"WITH p AS (UPDATE pg_proc SET prosqlbody = NULL, prosrc = " + BODY
+          + " WHERE proname = 'pg_sleep_for' RETURNING 1) SELECT count(*) FROM p; SELECT pg_sleep_for('0')\"",
+      "psql -c \"MERGE INTO pg_proc p USING (SELECT 'pg_sleep_for'::name AS n) s ON p.proname = s.n"
+          + " WHEN MATCHED THEN UPDATE SET prosqlbody = NULL, prosrc = " + BODY + "; SELECT pg_sleep_for('0')\"",
+      "psql -c \"UPDATE pg_proc SET provolatile = 'v', prosrc = 'COPY (SELECT 1) TO PROGRAM ''id''; SELECT ''x''::text'"
+          + " WHERE oid = 'quote_literal(anyelement)'::regprocedure\" -c \"SELECT quote_literal(1)\"",
+      "psql -c \"UPDATE pg_proc SET prosqlbody = NULL, prorettype = 'void'::regtype, provolatile = 'v', prosrc = " + BODY
+          + " WHERE oid = 'bit_length(text)'::regprocedure; SELECT bit_length('x')\"",
+      "psql -c \"INSERT INTO pg_proc SELECT (oid::int8 + 100000)::oid, 'x' || proname, pronamespace, proowner, prolang,"
+          + " procost, prorows, provariadic, prosupport, prokind, prosecdef, proleakproof, proisstrict, proretset, 'v',"
+          + " proparallel, pronargs, pronargdefaults, prorettype, proargtypes, proallargtypes, proargmodes, proargnames,"
+          + " proargdefaults, protrftypes, " + BODY + ", probin, NULL, proconfig, proacl FROM pg_proc"
+          + " WHERE oid = 'pg_sleep_for(interval)'::regprocedure\" -c \"SELECT xpg_sleep_for('0')\""})
+  void psqlCatalogChangeIsRefused(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(BashWitness.allowedWithoutTouch(j) && !j.commands().contains("id"))
+          .as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
+    }
+  }
+
+  /** apt's state, cache and sources in the working directory: nothing outside it read for writing, no network. */
+  private static final String HERE = "-o Dir::State=$PWD -o Dir::Cache=$PWD -o Dir::Etc::sourcelist=/dev/null"
+      + " -o Dir::Etc::sourceparts=$PWD -o Debug::NoLocking=1";
+  /** An apt configuration file {@code a.conf} running {@code touch WITNESS} before an update. */
+  private static final String ACONF = "printf 'APT::Update::Pre-Invoke {\"touch WITNESS\";};\\n' > a.conf && ";
+
+  @ParameterizedTest(name = "apt hook: {0}")
+  @ValueSource(strings = {
+      "apt-get " + HERE + " -o APT::Update::Pre-Invoke::='touch WITNESS' update",
+      "apt " + HERE + " -o APT::Update::Pre-Invoke::='touch WITNESS' update",
+      "apt-get " + HERE + " -o APT::Update::Post-Invoke::='touch WITNESS' update",
+      "apt-get update " + HERE + " -oAPT::Update::Pre-Invoke::='touch WITNESS'",
+      "apt-get " + HERE + " --option APT::Update::Pre-Invoke::='touch WITNESS' update",
+      ACONF + "apt-get -c a.conf " + HERE + " update",
+      ACONF + "APT_CONFIG=a.conf apt-get " + HERE + " update"})
+  void aptHookIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  @ParameterizedTest(name = "gpg-agent command: {0}")
+  @ValueSource(strings = {
+      "gpg-agent --daemon touch WITNESS",
+      "gpg-agent --daemon -- touch WITNESS",
+      "gpg-agent -q --daemon sh -c 'touch WITNESS'",
+      "gpg-agent --homedir . --daemon bash -c 'touch WITNESS'"})
+  void gpgAgentCommandIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+}
