@@ -44,6 +44,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * CMD alike. Not running: {@code APT::Update::Post-Invoke-Success} with no source read (apt warns,
  * so it is not a success).
  *
+ * <p><b>apt's dpkg.</b> apt's library asks dpkg for the foreign architectures when it starts
+ * ({@code dpkg --print-foreign-architectures}), in read-only commands too: {@code apt-cache policy}
+ * and {@code show}, {@code apt list}, {@code apt-get check} and {@code -s upgrade}, {@code apt-mark
+ * showhold}, even {@code apt-config dump}. The program is {@code Dir::Bin::dpkg} and its first
+ * arguments are the {@code DPkg::Options} list, both settable by {@code -o}: {@code -o
+ * Dir::Bin::dpkg=/bin/sh -o DPkg::Options::=-c -o DPkg::Options::=CMD} runs {@code sh -c CMD
+ * --print-foreign-architectures}. The judge lists only the apt command.
+ *
  * <p><b>gpg-agent runs the command it is given.</b> {@code gpg-agent --daemon CMD ARGS…} starts the
  * agent and runs CMD ARGS (no shell) with the agent's environment, then exits with it; the judge
  * lists only {@code gpg-agent} ({@code ssh-agent CMD} is read as a wrapper and refused, gpg-agent
@@ -76,7 +84,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * judge already allows (a script brought in); {@code wget --use-askpass=PROG} runs PROG with the
  * prompt as its argument (no shell, no witness name); {@code mvn exec:exec -Dexec.executable=} is
  * allowed but needs the plugin (offline here); {@code jcmd PID VM.load}/{@code JVMTI.agent_load}
- * is allowed but loads a library, not a program.
+ * is allowed but loads a library, not a program; {@code gpg-connect-agent --exec}, {@code dirmngr
+ * --daemon CMD} and {@code scdaemon --daemon CMD} are allowed but did not run CMD.
  */
 class ShellAttack17acTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -130,6 +139,23 @@ class ShellAttack17acTest {
       ACONF + "apt-get -c a.conf " + HERE + " update",
       ACONF + "APT_CONFIG=a.conf apt-get " + HERE + " update"})
   void aptHookIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** apt's dpkg is {@code sh}, given {@code -c 'touch WITNESS'} by dpkg's options. */
+  private static final String DPKG = " -o Dir::Bin::dpkg=/bin/sh -o DPkg::Options::=-c -o DPkg::Options::='touch WITNESS' ";
+
+  @ParameterizedTest(name = "apt's dpkg program: {0}")
+  @ValueSource(strings = {
+      "apt-cache " + HERE + DPKG + "policy",
+      "apt-cache " + HERE + DPKG + "show bash",
+      "apt-cache policy " + HERE + " -o Dir::Bin::dpkg=sh -oDPkg::Options::=-c -oDPkg::Options::='touch WITNESS'",
+      "apt " + HERE + DPKG + "list",
+      "apt-get " + HERE + DPKG + "check",
+      "apt-get " + HERE + DPKG + "-s upgrade",
+      "apt-mark " + HERE + DPKG + "showhold",
+      "apt-config" + DPKG + "dump"})
+  void aptDpkgProgramIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
