@@ -52,6 +52,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Dir::Bin::dpkg=/bin/sh -o DPkg::Options::=-c -o DPkg::Options::=CMD} runs {@code sh -c CMD
  * --print-foreign-architectures}. The judge lists only the apt command.
  *
+ * <p><b>cmake -P of CMake code on its input.</b> A here-document fed to {@code cmake -P /dev/stdin}
+ * is refused, a here-string, a pipe or a process substitution is not. CMake 3.25 reads a script's
+ * byte-order mark first and seeks back to the start when there is none, which fails on a pipe
+ * ("File not seekable?", so the plain forms do not run); code that starts with a UTF-8 BOM ({@code
+ * $'\xef\xbb\xbf…'}, {@code $'\uFEFF…'}, the character itself in quotes, {@code printf
+ * '\357\273\277…'}, {@code echo -e}) needs no seek, and {@code cmake -P /dev/stdin} (also {@code
+ * /dev/fd/0}, {@code /proc/self/fd/0}, {@code <(…)}) runs its {@code execute_process}: inline code
+ * on the command line, not a file brought in. Not running: {@code cmake -P -}; without the BOM, a
+ * here-string shorter than the pipe buffer (bash 5.2 uses a pipe). Refused: {@code ctest -S
+ * /dev/stdin <<<}. Also allowed and running, but the stated limit of a written script ({@code cmake
+ * -P FILE}): {@code cmake -P /dev/stdin < f} of a file the text writes (listed as refused in 17aa,
+ * allowed now), {@code /dev/fd/3 3< f}, {@code /proc/self/cwd/f}, a symlink to it.
+ *
  * <p><b>gpg-agent runs the command it is given.</b> {@code gpg-agent --daemon CMD ARGS…} starts the
  * agent and runs CMD ARGS (no shell) with the agent's environment, then exits with it; the judge
  * lists only {@code gpg-agent} ({@code ssh-agent CMD} is read as a wrapper and refused, gpg-agent
@@ -156,6 +169,21 @@ class ShellAttack17acTest {
       "apt-mark " + HERE + DPKG + "showhold",
       "apt-config" + DPKG + "dump"})
   void aptDpkgProgramIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  @ParameterizedTest(name = "cmake -P of its input: {0}")
+  @ValueSource(strings = {
+      "cmake -P /dev/stdin <<< $'\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)'",
+      "cmake -P /dev/stdin <<< $'\\uFEFFexecute_process(COMMAND touch WITNESS)'",
+      "cmake -P /dev/stdin <<< '\uFEFFexecute_process(COMMAND touch WITNESS)'",
+      "cmake -P /dev/fd/0 <<< $'\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)'",
+      "printf '\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)\\n' | cmake -P /dev/stdin",
+      "printf '\\357\\273\\277execute_process(COMMAND touch WITNESS)\\n' | cmake -P /dev/stdin",
+      "echo -e '\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)' | cmake -P /dev/stdin",
+      "printf '\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)\\n' | cmake -P /proc/self/fd/0",
+      "cmake -P <(printf '\\357\\273\\277execute_process(COMMAND touch WITNESS)\\n')"})
+  void cmakeScriptOnItsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
