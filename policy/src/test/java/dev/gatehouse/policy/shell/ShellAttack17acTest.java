@@ -65,6 +65,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * -P FILE}): {@code cmake -P /dev/stdin < f} of a file the text writes (listed as refused in 17aa,
  * allowed now), {@code /dev/fd/3 3< f}, {@code /proc/self/cwd/f}, a symlink to it.
  *
+ * <p><b>Debian's tools run commands.</b> {@code start-stop-daemon --start --exec PROG -- ARGS}
+ * (also {@code -S -x}, {@code --startas}/{@code -a} with {@code --name}) runs PROG ARGS in the
+ * foreground without {@code --background}; {@code debconf [-o OWNER] PROG ARGS} runs PROG ARGS with
+ * a debconf frontend (it reads {@code /var/cache/debconf} and changes nothing there);
+ * {@code dpkg-buildpackage --hook-init=CMD} runs CMD with {@code sh -c} once {@code
+ * debian/changelog} and {@code debian/control} are read (data the text may write; the build itself
+ * then fails for want of {@code debian/rules}). The judge lists only the tool. Checked with dpkg
+ * 1.21 ({@code start-stop-daemon}, {@code dpkg-buildpackage}) and debconf 1.5.82. Not running
+ * without a {@code debian/} directory: {@code --hook-init}, {@code --check-command}, {@code
+ * dpkg-source --before-build}.
+ *
+ * <p><b>prove's interpreter.</b> Perl's {@code prove -e CMD} / {@code --exec=CMD} runs each test
+ * file with CMD (split at blanks, no shell, the file appended): {@code prove -e touch W} runs
+ * {@code touch W} (prove from Perl 5.36). Not running: {@code --exec='sh -c "CMD"'} (the quotes
+ * are not read).
+ *
  * <p><b>gpg-agent runs the command it is given.</b> {@code gpg-agent --daemon CMD ARGS…} starts the
  * agent and runs CMD ARGS (no shell) with the agent's environment, then exits with it; the judge
  * lists only {@code gpg-agent} ({@code ssh-agent CMD} is read as a wrapper and refused, gpg-agent
@@ -184,6 +200,32 @@ class ShellAttack17acTest {
       "printf '\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)\\n' | cmake -P /proc/self/fd/0",
       "cmake -P <(printf '\\357\\273\\277execute_process(COMMAND touch WITNESS)\\n')"})
   void cmakeScriptOnItsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  @ParameterizedTest(name = "Debian tool runs a command: {0}")
+  @ValueSource(strings = {
+      "start-stop-daemon --start --exec /usr/bin/touch -- WITNESS",
+      "start-stop-daemon -S -x /usr/bin/touch -- WITNESS",
+      "start-stop-daemon --start --oknodo --exec /usr/bin/touch -- WITNESS",
+      "start-stop-daemon -S -a /usr/bin/touch -n x -- WITNESS",
+      "start-stop-daemon --start --startas /bin/sh --name x -- -c 'touch WITNESS'",
+      "debconf touch WITNESS",
+      "debconf -o x touch WITNESS",
+      "debconf sh -c 'touch WITNESS'",
+      "mkdir debian && printf 'x (1.0) unstable; urgency=low\\n\\n  * x\\n\\n -- A <a@b.c>  Mon, 01 Jan 2024 00:00:00 +0000\\n'"
+          + " > debian/changelog && printf 'Source: x\\nMaintainer: A <a@b.c>\\n\\nPackage: x\\nArchitecture: all\\n"
+          + "Description: x\\n x\\n' > debian/control && dpkg-buildpackage --hook-init='touch WITNESS' -us -uc"})
+  void debianToolCommandIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  @ParameterizedTest(name = "prove's interpreter: {0}")
+  @ValueSource(strings = {
+      "prove -e touch WITNESS",
+      "prove --exec 'touch WITNESS' /dev/null",
+      "prove --exec=touch WITNESS"})
+  void proveExecIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
