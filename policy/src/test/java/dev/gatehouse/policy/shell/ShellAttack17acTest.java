@@ -81,6 +81,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code touch W} (prove from Perl 5.36). Not running: {@code --exec='sh -c "CMD"'} (the quotes
  * are not read).
  *
+ * <p><b>ssh-copy-id's ssh options.</b> {@code ssh-copy-id -o OPTION} passes the option to the
+ * {@code ssh} it runs; {@code ssh -o ProxyCommand=CMD} is refused, {@code ssh-copy-id -o
+ * ProxyCommand=CMD} is not (OpenSSH 9.2's ssh-copy-id; ssh runs CMD with the shell when it
+ * connects, before anything is sent). The key and {@code ~/.ssh} (in which ssh-copy-id makes its
+ * temporary directory; every admin has one) are made by the text because HOME is the empty
+ * temporary directory.
+ *
  * <p><b>gpg-agent runs the command it is given.</b> {@code gpg-agent --daemon CMD ARGS…} starts the
  * agent and runs CMD ARGS (no shell) with the agent's environment, then exits with it; the judge
  * lists only {@code gpg-agent} ({@code ssh-agent CMD} is read as a wrapper and refused, gpg-agent
@@ -226,6 +233,19 @@ class ShellAttack17acTest {
       "prove --exec 'touch WITNESS' /dev/null",
       "prove --exec=touch WITNESS"})
   void proveExecIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** A key pair {@code k}, {@code k.pub}, and the {@code .ssh} directory ssh-copy-id makes its temporary one in (HOME is the working directory). */
+  private static final String KEY = "mkdir -p .ssh && ssh-keygen -q -N '' -f k && ";
+
+  @ParameterizedTest(name = "ssh-copy-id's ssh options: {0}")
+  @ValueSource(strings = {
+      KEY + "ssh-copy-id -f -i k.pub -o ProxyCommand='touch WITNESS' x",
+      KEY + "ssh-copy-id -f -i k -o 'ProxyCommand touch WITNESS' x",
+      KEY + "ssh-copy-id -i k.pub -o ProxyCommand='touch WITNESS' x",
+      KEY + "ssh-copy-id -o ProxyCommand='touch WITNESS' -i k.pub -p 2222 root@x"})
+  void sshCopyIdOptionsAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
