@@ -264,7 +264,99 @@ final class PsqlClient {
         return false; // pg_cron's cron.schedule runs SQL text later
       }
     }
-    return plainForm(t);
+    return plainForm(t) && !writesCatalog(t);
+  }
+
+  /**
+   * A plain statement that changes a relation of the system catalogs, or may: a superuser's {@code
+   * UPDATE pg_proc SET prosrc = 'COPY … TO PROGRAM …'} (or {@code INSERT}/{@code MERGE} of such a
+   * row, also in a {@code WITH}) has the next call of that function run a program. The targets are
+   * read where a statement names what it writes ({@code UPDATE}, {@code INSERT INTO}, {@code MERGE
+   * INTO}, {@code SELECT … INTO}, {@code DELETE FROM}, {@code TRUNCATE}, {@code CREATE}/{@code
+   * ALTER}/{@code DROP TABLE}, {@code CREATE INDEX … ON}), anywhere in the statement; a catalog is a
+   * name with a part {@code pg_catalog}, {@code information_schema} or starting with {@code pg_}
+   * (search_path puts pg_catalog first, and its relations are all {@code pg_*}), quoted or not. A
+   * target not read as a name (a parameter, a parenthesis) fails closed, and so does an {@code ALTER
+   * TABLE} naming a catalog's relation or schema anywhere but as a function ({@code SET SCHEMA
+   * pg_catalog} moves a table into the catalog's schema).
+   */
+  private static boolean writesCatalog(List<Tok> t) {
+    String first = t.get(0).text();
+    for (int k = 0; first.equals("alter") && k < t.size(); k++) {
+      if (catalogName(t.get(k)) && !(k + 1 < t.size() && t.get(k + 1).text().equals("("))) {
+        return true; // a function's name (a default's pg_backend_pid()) is no relation
+      }
+    }
+    for (int k = 0; k < t.size(); k++) {
+      Tok x = t.get(k);
+      if (x.kind() != Kind.WORD) {
+        continue;
+      }
+      String prev = k > 0 && t.get(k - 1).kind() == Kind.WORD ? t.get(k - 1).text() : "";
+      if (k > 0 && t.get(k - 1).text().equals(".")) {
+        continue; // a column t.update
+      }
+      int target = switch (x.text()) {
+        // FOR [NO KEY] UPDATE locks rows; DO/THEN UPDATE SET and ON UPDATE … name no relation
+        case "update" -> prev.equals("for") || prev.equals("key") || prev.equals("as")
+            || k + 1 < t.size() && Set.of("set", "cascade", "restrict", "no").contains(t.get(k + 1).text())
+            && t.get(k + 1).kind() == Kind.WORD ? -1 : k + 1;
+        case "into" -> k + 1;
+        case "delete" -> words(t, k + 1, "from") ? k + 2 : -1;
+        case "table", "index" -> Set.of("create", "alter", "drop", "truncate").contains(first) ? k + 1 : -1;
+        case "on" -> first.equals("create") ? k + 1 : -1;
+        default -> k == 0 && x.text().equals("truncate") ? k + 1 : -1;
+      };
+      if (target < 0) {
+        continue;
+      }
+      // Words before the name: SELECT … INTO TEMP TABLE, IF [NOT] EXISTS, ONLY, CONCURRENTLY.
+      while (target < t.size() && t.get(target).kind() == Kind.WORD && Set.of("temp", "temporary", "unlogged",
+          "local", "global", "table", "only", "if", "not", "exists", "concurrently").contains(t.get(target).text())) {
+        target++;
+      }
+      if (x.text().equals("index") && first.equals("create")) {
+        continue; // CREATE INDEX [name] ON rel: read at ON
+      }
+      // A list of names: TRUNCATE a, ONLY b *, DROP TABLE a, b.
+      while (true) {
+        if (target >= t.size() || t.get(target).kind() != Kind.WORD && t.get(target).kind() != Kind.NAME) {
+          return true;
+        }
+        while (true) {
+          if (catalogName(t.get(target))) {
+            return true;
+          }
+          if (target + 2 < t.size() && t.get(target + 1).text().equals(".")
+              && (t.get(target + 2).kind() == Kind.WORD || t.get(target + 2).kind() == Kind.NAME)) {
+            target += 2;
+          } else {
+            break;
+          }
+        }
+        target++;
+        if (target < t.size() && t.get(target).text().equals("*")) {
+          target++;
+        }
+        if (!(target < t.size() && t.get(target).text().equals(",") && Set.of("truncate", "drop").contains(first))) {
+          break;
+        }
+        target++;
+        while (target < t.size() && t.get(target).kind() == Kind.WORD && t.get(target).text().equals("only")) {
+          target++;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A name of a catalog's relation or schema, quoted or not (read as the server folds, and in any case besides). */
+  private static boolean catalogName(Tok x) {
+    if (x.kind() != Kind.WORD && x.kind() != Kind.NAME) {
+      return false;
+    }
+    String n = x.text().toLowerCase(Locale.ROOT);
+    return n.startsWith("pg_") || n.equals("pg_catalog") || n.equals("information_schema");
   }
 
   private static boolean plainForm(List<Tok> t) {

@@ -1190,6 +1190,17 @@ public enum ShellClass {
       case "sort", "gsort", "split", "gsplit" -> {
         return filterProgramRuns(c);
       }
+      case "install", "ginstall" -> {
+        return namedProgramRuns(c, "strip-program", STRIPPERS, "s", "st", "str", "stri", "strip");
+      }
+      case "diff3", "sdiff" -> {
+        return namedProgramRuns(c, "diff-program", Set.of("diff", "gdiff"));
+      }
+      case "wget" -> {
+        // wget -e runs a .wgetrc command: use_askpass (any case, '_' and '-' ignored) is the option.
+        return namedProgramRuns(c, "use-askpass", Set.of(), "u", "us", "use", "use-")
+            || a.stream().anyMatch(v -> v.replaceAll("[-_]", "").toLowerCase(Locale.ROOT).contains("askpass"));
+      }
       case "env" -> {
         return false;
       }
@@ -1291,6 +1302,44 @@ public enum ShellClass {
   /** Compressors sort may pipe its temporary files through: each only packs and unpacks data. */
   private static final Set<String> SORT_COMPRESSORS = Set.of("gzip", "pigz", "bzip2", "pbzip2", "lbzip2", "xz", "pixz",
       "lzma", "zstd", "zstdmt", "lz4", "lzop", "lzip", "plzip", "brotli", "compress");
+
+  /** Programs install's {@code --strip-program} may name: each only strips the installed file. */
+  private static final Set<String> STRIPPERS = Set.of("strip", "llvm-strip", "eu-strip", "sstrip");
+
+  /**
+   * An option naming a program the command runs on its files: install's {@code
+   * --strip-program=PROG} (PROG runs on the installed copy: {@code sh} runs it as a script), diff3's
+   * and sdiff's {@code --diff-program=PROG}, wget's {@code --use-askpass=PROG} (run for a password
+   * prompt). By any abbreviation getopt_long takes, the value attached or the next word; only a
+   * program of {@code known} by literal name (also a cross tool's {@code ARCH-strip}) is read, any
+   * other fails closed, as does a {@code --} word only known when it runs that may spell the option.
+   */
+  private static boolean namedProgramRuns(ShellCommand c, String option, Set<String> known, String... shadows) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (!Wrappers.longOption(v, option, shadows)) {
+        continue;
+      }
+      if (!w.literal()) {
+        return true;
+      }
+      int eq = v.indexOf('=');
+      Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(i + 1) : null;
+      if (value == null || !value.literal() || !value.value().matches("[A-Za-z0-9_./+-]+")) {
+        return true;
+      }
+      String prog = value.value().substring(value.value().lastIndexOf('/') + 1);
+      if (!known.contains(prog) && !(known == STRIPPERS && prog.matches("[a-z0-9_.+-]+-strip"))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * sort's {@code --compress-program=PROG} pipes its temporary files through PROG (a shell runs

@@ -465,6 +465,61 @@ final class WrittenThenRun {
     return Optional.empty();
   }
 
+  /**
+   * run-parts of a directory the text writes into: it runs every executable file in DIR, so one
+   * the text writes (or makes executable) there runs as {@code ./x} would, unjudged. Compared by the
+   * directory's last component, as a {@code PATH} entry is; a directory only known when it runs,
+   * the working directory or one above, or an option run-parts does not have, fail closed; {@code
+   * --test}/{@code --list} only print the names (a {@code mkdir} of DIR writes no program there).
+   */
+  static Optional<String> runPartsRunsWhatTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (!c.name().equals("run-parts")) {
+        continue;
+      }
+      List<Word> a = c.args();
+      Word dir = null;
+      boolean lists = false;
+      boolean unknown = false;
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (!a.get(i).literal() && (v.startsWith("-") || !v.isEmpty() && v.charAt(0) == Word.UNKNOWN) && dir == null) {
+          unknown = true;
+        } else if (v.equals("--")) {
+          dir = i + 1 < a.size() ? a.get(i + 1) : null;
+          break;
+        } else if (v.equals("--test") || v.equals("--list")) {
+          lists = true;
+        } else if (v.matches("-[ua]|--(umask|arg|regex)")) {
+          i++;
+        } else if (v.startsWith("--")) {
+          unknown |= !v.matches("--(report|reverse|verbose|debug|lsbsysinit|new-session|exit-on-error|help|version|(regex|umask|arg)=.*)");
+        } else if (v.startsWith("-") && v.length() > 1) {
+          unknown |= !v.matches("-[vdhV]+");
+        } else {
+          dir = a.get(i);
+        }
+      }
+      if (lists && !unknown) {
+        continue;
+      }
+      if (unknown || dir == null) {
+        return Optional.of(c.text());
+      }
+      String dv = dir.value().replaceFirst("/+$", "");
+      String leaf = dv.substring(dv.lastIndexOf('/') + 1);
+      if (!dir.literal() || leaf.indexOf(Word.UNKNOWN) >= 0) {
+        return Optional.of(c.text());
+      }
+      boolean any = leaf.isEmpty() || leaf.equals(".") || leaf.equals("..");
+      if (writtenByTheText(r, c, Set.of("mkdir"), w -> any || anyWrittenName(w, false, part -> part.equals(leaf)
+          || PathPatterns.hasGlob(part) && PathPatterns.componentCouldBe(part, Set.of(leaf))))) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A pattern whose end after its last wildcard may end a name of {@link #BUILD_FILE_ENDINGS}. */
   private static boolean mayEndLikeBuildFile(String pattern) {
     String tail = pattern.replaceFirst("(?s).*[*?\\]]", "");

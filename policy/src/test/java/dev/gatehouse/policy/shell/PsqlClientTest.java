@@ -78,6 +78,21 @@ class PsqlClientTest {
       psql -c "select 1 $x" => interpreter-inline
       psql -c "select * from $t" => interpreter-inline
       psql -c "$q; select 1" => interpreter-inline
+      psql -c "update pg_proc set prosrc = 'x' where false" => interpreter-inline
+      psql -c "UPDATE ONLY PG_CATALOG.PG_PROC AS p SET prosrc = 'x' WHERE false" => interpreter-inline
+      psql -c 'update "pg_catalog"."pg_proc" set prosrc = 1' => interpreter-inline
+      psql -c "with x as (update pg_proc set prosrc = 'x' returning 1) select 1" => interpreter-inline
+      psql -c "insert into pg_catalog . pg_proc select * from pg_proc" => interpreter-inline
+      psql -c "merge into only pg_proc p using t on false when not matched then do nothing" => interpreter-inline
+      psql -c "explain analyze delete from pg_description" => interpreter-inline
+      psql -c 'truncate t, only pg_description' => interpreter-inline
+      psql -c 'select 1 into information_schema.x' => interpreter-inline
+      psql -c 'create table pg_catalog.x as select 1' => interpreter-inline
+      psql -c 'alter table t set schema pg_catalog' => interpreter-inline
+      psql -c 'drop table if exists t, pg_description' => interpreter-inline
+      psql -c 'create index on pg_proc (proname)' => interpreter-inline
+      psql -c "update pg_settings set setting = 'x' where name = 'y'" => interpreter-inline
+      psql -c 'update $1 set a = 1' => interpreter-inline
       """)
   void refused(String text, String rule) {
     for (ShellJudgement j : new ShellJudgement[] {ShellJudgeTest.DEFAULT.judge(text), ShellJudgeTest.DEFAULT.judgeTyped(text)}) {
@@ -119,6 +134,18 @@ class PsqlClientTest {
       psql -c 'truncate t' -c 'table t'
       psql -c "select \\$\\$a;b\\$\\$, count(*) from t"
       psql -c "select pg_read_file('PG_VERSION')"
+      psql -c "update orders set status='x' where id=1"
+      psql -c 'select * from t for update'
+      psql -c 'select * from t for no key update of t skip locked'
+      psql -c 'select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace'
+      psql -c 'insert into audit select now(), count(*) from pg_stat_activity'
+      psql -c 'update t set n = 1 from pg_class c where c.oid = t.id'
+      psql -c 'create table t (a int references u on update cascade on delete set null) on commit drop'
+      psql -c 'alter table t alter column a set default pg_backend_pid()'
+      psql -c 'vacuum pg_class'
+      psql -c 'select t.update from t'
+      psql -c 'select count(*) from users'
+      psql -c '\\dt+'
       pg_dump app > app.sql
       """)
   void allowed(String text) {

@@ -249,6 +249,29 @@ class ShellAttack17acTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
+  /** An executable script {@code p} running {@code touch WITNESS}, and files for the diff programs. */
+  private static final String PROG = "printf '#!/bin/sh\\ntouch WITNESS\\n' > p && chmod +x p && echo a > a && echo b > b && ";
+
+  @ParameterizedTest(name = "program named by an option: {0}")
+  @ValueSource(strings = {
+      "printf 'touch WITNESS\\n' > s && install -s --strip-program=sh s s2",
+      "printf 'touch WITNESS\\n' > s && install --strip-prog sh -s s s2",
+      "printf 'touch WITNESS\\n' > s && ginstall -s --strip-program=/bin/bash s s2",
+      PROG + "install -s --strip-program=./p a a2",
+      PROG + "diff3 --diff-program=./p a b a",
+      PROG + "diff3 --diff-p ./p a b a",
+      PROG + "sdiff --diff-program=./p a b",
+      PROG + "wget --use-askpass=./p http://127.0.0.1:9/",
+      PROG + "wget --use-a=./p --user=u http://127.0.0.1:9/",
+      PROG + "wget -e use_askpass=./p http://127.0.0.1:9/",
+      PROG + "wget -e useAskPass=./p http://127.0.0.1:9/",
+      "mkdir d && printf '#!/bin/sh\\ntouch WITNESS\\n' > d/x && chmod +x d/x && run-parts d",
+      "mkdir -p d && printf '#!/bin/sh\\ntouch WITNESS\\n' > x && install -m 755 x d/ && run-parts --report d/",
+      "mkdir d && cd d && printf '#!/bin/sh\\ntouch WITNESS\\n' > x && chmod +x x && run-parts ."})
+  void namedProgramIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
   @ParameterizedTest(name = "gpg-agent command: {0}")
   @ValueSource(strings = {
       "gpg-agent --daemon touch WITNESS",
