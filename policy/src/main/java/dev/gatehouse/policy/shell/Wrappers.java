@@ -1088,7 +1088,8 @@ final class Wrappers {
   /**
    * {@code dpkg-buildpackage --hook-NAME=CMD} runs CMD with {@code sh -c} (its {@code %} escapes
    * are data: package, version, directory); {@code --check-command=CMD} runs CMD and {@code
-   * --sign-command=CMD} runs CMD as the signing program. A hook word only known when it runs fails closed.
+   * --sign-command=CMD} runs CMD as the signing program; {@code -R}/{@code --rules-file} and {@code
+   * -r}/{@code --root-command} name programs it runs (their values attached). A hook word only known when it runs fails closed.
    */
   private static List<Step> dpkgBuildpackageHooks(List<Word> a) {
     List<Step> steps = new ArrayList<>();
@@ -1097,6 +1098,19 @@ final class Wrappers {
       String v = w.value();
       if (!w.literal() && v.startsWith("-") || v.startsWith("--") && v.indexOf(Word.UNKNOWN) >= 0) {
         return unknown("dpkg-buildpackage");
+      }
+      // -R/--rules-file is the build program with its words (debian/rules by default), -r/--root-command
+      // the program it runs the rules under: split at blanks, the target or the rules file appended.
+      java.util.regex.Matcher r = java.util.regex.Pattern.compile("(?s)(-R|--rules-file=|-r|--root-command=)(.+)").matcher(v);
+      if (r.matches()) {
+        List<Word> words = new ArrayList<>();
+        for (String part : r.group(2).strip().split("[ \t\n]+")) {
+          words.add(Word.literal(part, part));
+        }
+        String after = r.group(1).startsWith("-R") || r.group(1).startsWith("--rules") ? "clean" : "debian/rules";
+        words.add(Word.literal(after, after));
+        steps.add(new Inner(words, "dpkg-buildpackage " + r.group(1)));
+        continue;
       }
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)--(hook-([a-z]+)|check-command|sign-command)=(.*)").matcher(v);
       if (!m.matches()) {
