@@ -147,6 +147,10 @@ final class ReadAtStart {
    */
   private record Moved(Set<String> programs, Set<String> options, Set<String> variables, boolean dir) {}
 
+  /** apt's programs, which all read its configuration. */
+  private static final Set<String> APT_NAMES = Set.of("apt", "apt-get", "apt-cache", "apt-mark", "apt-config", "apt-cdrom",
+      "apt-ftparchive", "apt-sortpkgs", "apt-extracttemplates", "aptitude");
+
   private static final List<Moved> MOVED = List.of(
       new Moved(Set.of("kubectl"), Set.of("--kubeconfig"), Set.of(), false),
       new Moved(Set.of("docker"), Set.of("--config"), Set.of("DOCKER_CONFIG"), true),
@@ -159,7 +163,9 @@ final class ReadAtStart {
       // psql's -f (by any unique prefix of --file) and its startup file (\! CMD runs there);
       // PGSYSCONFDIR holds the system-wide psqlrc.
       new Moved(PsqlClient.NAMES, Set.of("-f", "--fi", "--fil", "--file"), Set.of("PSQLRC"), false),
-      new Moved(PsqlClient.NAMES, Set.of(), Set.of("PGSYSCONFDIR"), true));
+      new Moved(PsqlClient.NAMES, Set.of(), Set.of("PGSYSCONFDIR"), true),
+      // apt's -c FILE and APT_CONFIG: hooks (APT::Update::Pre-Invoke), dpkg's program and options.
+      new Moved(APT_NAMES, Set.of("-c", "--config-file"), Set.of("APT_CONFIG"), false));
 
   /**
    * A program of {@link #MOVED} whose configuration is named, by its option or a variable the text
@@ -172,6 +178,10 @@ final class ReadAtStart {
     for (ShellCommand c : r.commands()) {
       if (c.name().equals("aws") && awsSetsCode(c) || c.name().equals("kubectl") && setsCredentialPlugin(c) || c.name().matches("ipython3?") && c.args().stream()
           .anyMatch(w -> !w.literal() && w.value().startsWith("-") || w.value().matches("(?s)--?[A-Za-z_]\\w*\\..*"))) {
+        return Optional.of(c.text());
+      }
+      // dpkg-buildpackage runs debian/rules (and its hooks in debian/source): a write under debian/ may be it.
+      if (c.name().matches("dpkg-buildpackage|debuild|dpkg-source") && dirTheTextMayWrite(r, c, Word.literal("debian", "debian"))) {
         return Optional.of(c.text());
       }
       for (Moved m : MOVED) {
@@ -200,6 +210,7 @@ final class ReadAtStart {
               // A getopt bundle: ninja -nvf FILE, -fFILE (its -C, -j, -k, -l, -d, -t, -w take the
               // rest); curl -sK FILE, -KFILE.
               String flags = c.name().equals("ninja") ? v.replaceAll("(?s)[Cjkldtw].*", "")
+                  : APT_NAMES.contains(c.name()) ? v.replaceAll("(?s)[otaPp].*", "")
                   : PsqlClient.NAMES.contains(c.name()) ? v.replaceAll("(?s)[cdhLopPRTUvF].*", "") : v;
               int f = flags.indexOf(o.charAt(1));
               if (f > 0) {

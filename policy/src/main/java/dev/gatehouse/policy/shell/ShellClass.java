@@ -861,6 +861,9 @@ public enum ShellClass {
       if (Set.of("npm", "pnpm", "yarn").contains(n)) {
         return firstOperandIn(c, verbs) && (c.argValues().contains("-g") || c.argValues().contains("--global"));
       }
+      if (Set.of("apt", "apt-get", "aptitude", "nala").contains(n)) {
+        return firstOperandIn(c, verbs) || verbs.contains(aptVerb(c));
+      }
       return firstOperandIn(c, verbs);
     }
     return switch (n) {
@@ -875,6 +878,21 @@ public enum ShellClass {
           !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
       default -> false;
     };
+  }
+
+  /** apt's verb: the first word that is neither an option nor the value of {@code -o}, {@code -c}, {@code -t}, {@code -a}, {@code -P}. */
+  private static String aptVerb(ShellCommand c) {
+    List<String> a = c.argValues();
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i);
+      if (v.matches("--(option|config-file|target-release|default-release|host-architecture|build-profiles)")
+          || v.matches("-[^-]*[octaP]")) {
+        i++;
+      } else if (!v.startsWith("-")) {
+        return v.toLowerCase(Locale.ROOT);
+      }
+    }
+    return "";
   }
 
   /** pip's download and wheel build a source distribution by running its setup code. */
@@ -1207,10 +1225,89 @@ public enum ShellClass {
       case "cmake", "ccmake" -> {
         return cmakeGivenCommands(c);
       }
+      case "apt", "apt-get", "apt-cache", "apt-mark", "apt-config", "apt-cdrom", "apt-ftparchive", "apt-sortpkgs",
+          "apt-extracttemplates", "aptitude" -> {
+        return aptRunsPrograms(c);
+      }
       default -> {
         return false;
       }
     }
+  }
+
+  /**
+   * apt's settings that name a program it runs or a command it gives {@code sh -c}: the dpkg it
+   * asks for the foreign architectures when it starts (also {@code apt-cache}, {@code apt-config
+   * dump}), dpkg's options ({@code --pre-invoke=CMD}), the update, install and cli hooks,
+   * compressors, solvers, the cdrom mount commands, the proxy detector; the configuration tree it
+   * reads ({@code Dir}, {@code Dir::Etc}, {@code RootDir}). {@code Binary::PROG::} scopes a setting
+   * to one program. Names case-insensitive, as apt takes them.
+   */
+  private static final Pattern APT_PROGRAM_SETTING = Pattern.compile("(?i)(binary::[^:]*::)?(dir|dir::bin(::.*)?|dir::etc"
+      + "|dir::etc::(main|parts)|rootdir|dpkg::.*|apt::update::.*invoke.*|apt::periodic(::.*)?|apt::compressor::.*"
+      + "|apt::key::.*|aptcli::.*|acquire::.*(auto-?detect|::u?mount).*|methods(::.*)?)::?");
+  /** dpkg settings apt only passes on as plain data. */
+  private static final Pattern APT_DPKG_DATA = Pattern.compile("(?i)dpkg::(progress(-fancy)?(::.*)?|use-pty|lock::timeout"
+      + "|no-?triggers|configurepending|triggerspending|apport|stop-on-error|use-apport)");
+
+  /**
+   * apt given a setting by {@code -o NAME=VALUE} ({@code -oNAME=VALUE}, {@code --option}) that
+   * names a program or a command ({@link #APT_PROGRAM_SETTING}); a name only known when it runs
+   * may be one. dpkg's options are judged by value: only the {@code --force-conf…} answers and
+   * {@code --force-unsafe-io}, {@code --no-triggers} are data. A solver or planner named with a path.
+   * Any other name apt keeps and reads for data (it takes no code from it).
+   */
+  private static boolean aptRunsPrograms(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        break;
+      }
+      Word setting;
+      if (v.equals("-o") || v.equals("--option")) {
+        if (i + 1 >= a.size()) {
+          break;
+        }
+        setting = a.get(++i);
+      } else if (v.startsWith("--option=")) {
+        setting = new Word(w.source(), v.substring(9), w.literal());
+      } else if (v.matches("(?s)-[^-].*") && v.indexOf('o') > 0 && !v.substring(1, v.indexOf('o')).matches(".*[ctaPpsh].*")) {
+        int o = v.indexOf('o');
+        setting = o + 1 < v.length() ? new Word(w.source(), v.substring(o + 1), w.literal())
+            : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
+      } else {
+        if (!w.literal() && v.startsWith("-") && v.indexOf(Word.UNKNOWN) >= 0) {
+          return true; // may spell -o NAME=VALUE
+        }
+        continue;
+      }
+      String sv = setting.value();
+      int eq = sv.indexOf('=');
+      String name = (eq < 0 ? sv : sv.substring(0, eq)).strip();
+      String value = eq < 0 ? "" : sv.substring(eq + 1);
+      if (name.indexOf(Word.UNKNOWN) >= 0 || !setting.literal() && name.isEmpty()) {
+        return true;
+      }
+      String lower = name.toLowerCase(Locale.ROOT).replaceFirst("^binary::[^:]*::", "").replaceFirst("::$", "");
+      if (lower.matches("dpkg::(options|tools::options.*)")) {
+        if (!value.matches("--force-conf(old|new|def|miss|ask)|--force-unsafe-io|--no-triggers|")) {
+          return true;
+        }
+        continue;
+      }
+      if (lower.matches("apt::(solver|planner)")) {
+        if (!value.matches("[A-Za-z0-9_.+-]*") || value.startsWith(".")) {
+          return true;
+        }
+        continue;
+      }
+      if (APT_PROGRAM_SETTING.matcher(name + "::").matches() && !APT_DPKG_DATA.matcher(lower).matches()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

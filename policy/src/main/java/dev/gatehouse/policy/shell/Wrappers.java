@@ -138,6 +138,9 @@ final class Wrappers {
           "--log-out", "--log-io", "--logging-format", "--output-limit", "--echo"), "aeFfqhVt",
           Set.of("--append", "--return", "--force", "--flush", "--quiet", "--help", "--version", "--timing"), "script -c");
       case "flock" -> flock(a);
+      case "start-stop-daemon" -> startStopDaemon(a);
+      case "debconf" -> fromOpts(a, "ofp", Set.of("--owner", "--frontend", "--priority"), name);
+      case "dpkg-buildpackage" -> dpkgBuildpackageHooks(a);
       case "watch" -> watch(a);
       case "xargs" -> xargs(a);
       // GNU parallel joins its command words with the input (::: lists, files, standard input) and
@@ -1007,6 +1010,122 @@ final class Wrappers {
       return false;
     }
     return n.equals(name) || name.startsWith(n) && !List.of(shadows).contains(n);
+  }
+
+  /** start-stop-daemon's options with a value (start-stop-daemon --help). */
+  private static final String SSD_SHORT_ARG = "pxnugcsardNPIkOR";
+  private static final Set<String> SSD_LONG_ARG = Set.of("--pid", "--ppid", "--pidfile", "--exec", "--name", "--user",
+      "--group", "--chuid", "--signal", "--startas", "--chroot", "--chdir", "--nicelevel", "--procsched", "--iosched",
+      "--umask", "--output", "--retry", "--notify-timeout");
+
+  /**
+   * {@code start-stop-daemon --start} runs its {@code --startas} program (else its {@code --exec})
+   * with the words after {@code --}; stopping or a status runs nothing. An option it may take for
+   * another only known when it runs fails closed.
+   */
+  private static List<Step> startStopDaemon(List<Word> a) {
+    boolean start = false;
+    Word exec = null;
+    Word startas = null;
+    int i = 0;
+    for (; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && v.startsWith("-") || v.startsWith("-") && v.indexOf(Word.UNKNOWN) >= 0) {
+        return unknown("start-stop-daemon");
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String opt = eq < 0 ? v : v.substring(0, eq);
+        Word val = null;
+        if (SSD_LONG_ARG.contains(opt)) {
+          val = eq >= 0 ? new Word(w.source(), v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+        }
+        start |= opt.equals("--start");
+        if (opt.equals("--exec")) {
+          exec = val;
+        } else if (opt.equals("--startas")) {
+          startas = val;
+        }
+        continue;
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        continue; // getopt permutes: an operand is passed on only after --
+      }
+      for (int k = 1; k < v.length(); k++) {
+        char f = v.charAt(k);
+        start |= f == 'S';
+        if (SSD_SHORT_ARG.indexOf(f) >= 0) {
+          Word val = k + 1 < v.length() ? new Word(w.source(), v.substring(k + 1), w.literal())
+              : i + 1 < a.size() ? a.get(++i) : null;
+          if (f == 'x') {
+            exec = val;
+          } else if (f == 'a') {
+            startas = val;
+          }
+          break;
+        }
+      }
+    }
+    Word program = startas != null ? startas : exec;
+    if (!start || program == null) {
+      return List.of();
+    }
+    List<Word> words = new ArrayList<>();
+    words.add(program);
+    words.addAll(a.subList(Math.min(i, a.size()), a.size()));
+    return List.of(new Inner(words, "start-stop-daemon"));
+  }
+
+  /** dpkg-buildpackage's hooks (dpkg-buildpackage(1)). */
+  private static final Set<String> DPKG_BUILD_HOOKS = Set.of("init", "preclean", "source", "build", "binary",
+      "buildinfo", "changes", "postclean", "check", "sign", "done");
+
+  /**
+   * {@code dpkg-buildpackage --hook-NAME=CMD} runs CMD with {@code sh -c} (its {@code %} escapes
+   * are data: package, version, directory); {@code --check-command=CMD} runs CMD and {@code
+   * --sign-command=CMD} runs CMD as the signing program; {@code -R}/{@code --rules-file} and {@code
+   * -r}/{@code --root-command} name programs it runs (their values attached). A hook word only known when it runs fails closed.
+   */
+  private static List<Step> dpkgBuildpackageHooks(List<Word> a) {
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && v.startsWith("-") || v.startsWith("--") && v.indexOf(Word.UNKNOWN) >= 0) {
+        return unknown("dpkg-buildpackage");
+      }
+      // -R/--rules-file is the build program with its words (debian/rules by default), -r/--root-command
+      // the program it runs the rules under: split at blanks, the target or the rules file appended.
+      java.util.regex.Matcher r = java.util.regex.Pattern.compile("(?s)(-R|--rules-file=|-r|--root-command=)(.+)").matcher(v);
+      if (r.matches()) {
+        List<Word> words = new ArrayList<>();
+        for (String part : r.group(2).strip().split("[ \t\n]+")) {
+          words.add(Word.literal(part, part));
+        }
+        String after = r.group(1).startsWith("-R") || r.group(1).startsWith("--rules") ? "clean" : "debian/rules";
+        words.add(Word.literal(after, after));
+        steps.add(new Inner(words, "dpkg-buildpackage " + r.group(1)));
+        continue;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)--(hook-([a-z]+)|check-command|sign-command)=(.*)").matcher(v);
+      if (!m.matches()) {
+        continue;
+      }
+      if (m.group(2) != null && !DPKG_BUILD_HOOKS.contains(m.group(2))) {
+        continue;
+      }
+      String cmd = m.group(3);
+      if (cmd.isEmpty()) {
+        continue;
+      }
+      steps.add(new Code(cmd, "dpkg-buildpackage " + (m.group(2) != null ? "--hook-" + m.group(2) : m.group(1))));
+    }
+    return steps;
   }
 
   private static List<Step> unknown(String name) {

@@ -210,6 +210,11 @@ class ShellAttack17acTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
+  /** A source tree {@code d} with a changelog and control file: dpkg-buildpackage 1.21 runs {@code -R}/{@code --rules-file} (split at blanks, {@code clean} appended) and {@code -r} (before the rules) there. */
+  private static final String DEBIAN = "mkdir -p d/debian && printf 'x (1.0) unstable; urgency=low\\n\\n  * x\\n\\n -- A <a@b.c>  Mon, 01 Jan"
+      + " 2024 00:00:00 +0000\\n' > d/debian/changelog && printf 'Source: x\\nMaintainer: A <a@b.c>\\n\\nPackage: x\\n"
+      + "Architecture: all\\nDescription: x\\n x\\n' > d/debian/control && ";
+
   @ParameterizedTest(name = "Debian tool runs a command: {0}")
   @ValueSource(strings = {
       "start-stop-daemon --start --exec /usr/bin/touch -- WITNESS",
@@ -222,7 +227,9 @@ class ShellAttack17acTest {
       "debconf sh -c 'touch WITNESS'",
       "mkdir debian && printf 'x (1.0) unstable; urgency=low\\n\\n  * x\\n\\n -- A <a@b.c>  Mon, 01 Jan 2024 00:00:00 +0000\\n'"
           + " > debian/changelog && printf 'Source: x\\nMaintainer: A <a@b.c>\\n\\nPackage: x\\nArchitecture: all\\n"
-          + "Description: x\\n x\\n' > debian/control && dpkg-buildpackage --hook-init='touch WITNESS' -us -uc"})
+          + "Description: x\\n x\\n' > debian/control && dpkg-buildpackage --hook-init='touch WITNESS' -us -uc",
+      DEBIAN + "cd d && dpkg-buildpackage --rules-file='touch WITNESS' -us -uc -b",
+      DEBIAN + "cd d && dpkg-buildpackage -r'touch WITNESS' -us -uc -b"})
   void debianToolCommandIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
