@@ -1134,6 +1134,9 @@ public enum ShellClass {
         // -TT CMD, also with CMD attached (-TT'CMD') or in a bundle; --unzip-command by any abbreviation.
         return a.stream().anyMatch(v -> v.matches("(?s)-[^-]*TT.*") || Wrappers.longOption(v, "unzip-command"));
       }
+      case "ssh-copy-id" -> {
+        return sshCopyIdOptionsRun(c);
+      }
       case "ssh", "scp", "sftp", "rsync" -> {
         return a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
             + "|ProxyUseFdpass|Match\\s+exec).*")) || n.equals("rsync") && a.stream().anyMatch(v ->
@@ -1305,6 +1308,42 @@ public enum ShellClass {
       }
       if (APT_PROGRAM_SETTING.matcher(name + "::").matches() && !APT_DPKG_DATA.matcher(lower).matches()) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * ssh-copy-id hands its {@code -o OPTION} and {@code -F FILE} to the ssh it runs (OpenSSH 9.2's
+   * script, getopts {@code i:o:p:F:fnsh?}): an option ssh runs a command by, as for {@code ssh -o}
+   * (also attached, in a bundle, or only known when it runs), or a configuration that is no
+   * regular file named literally ({@code -F /dev/stdin}, {@code <(…)}). A written {@code -F} file
+   * is read by {@link WrittenThenRun#readsCommandsTheTextWrites}.
+   */
+  private static boolean sshCopyIdOptionsRun(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
+        return true; // an option (-o ProxyCommand=…) or its value only known when it runs
+      }
+      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if ("iopF".indexOf(ch) < 0) {
+          continue;
+        }
+        Word val = j + 1 < v.length() ? new Word(w.source(), v.substring(j + 1), w.literal())
+            : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
+        if (ch == 'o' && (!val.literal() || val.value().indexOf(Word.UNKNOWN) >= 0 || val.value().matches(
+            "(?is)\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|ProxyUseFdpass|Match|Include).*"))
+            || ch == 'F' && !Interpreters.regularPath(val)) {
+          return true;
+        }
+        break;
       }
     }
     return false;

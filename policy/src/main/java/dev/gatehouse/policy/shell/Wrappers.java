@@ -239,6 +239,8 @@ final class Wrappers {
       case "tini" -> fromOpts(a, "pe", Set.of(), name);
       case "sshpass" -> fromOpts(a, "fdpP", Set.of(), name);
       case "ssh-agent" -> fromOpts(a, "aEPtO", Set.of(), name);
+      case "gpg-agent" -> gpgAgent(a);
+      case "prove" -> prove(a);
       case "fakeroot" -> fakeroot(a);
       case "numactl" -> fromOpts(a, "imNCpPwLoMIf", Set.of("--interleave", "--membind", "--cpunodebind", "--physcpubind",
           "--preferred", "--preferred-many", "--weighted-interleave", "--length", "--offset", "--shmmode", "--shmid",
@@ -813,6 +815,143 @@ final class Wrappers {
       }
     }
     return false;
+  }
+
+  /** gpg-agent's long options that take a value (GnuPG 2.2's option table; an optional one takes the next word too). */
+  private static final Set<String> GPG_AGENT_WITH_ARG = Set.of("--display", "--ttyname", "--ttytype", "--lc-ctype",
+      "--lc-messages", "--xauthority", "--homedir", "--options", "--debug", "--debug-level", "--debug-wait", "--log-file",
+      "--scdaemon-program", "--extra-socket", "--browser-socket", "--ssh-fingerprint-digest", "--listen-backlog",
+      "--auto-expand-secmem", "--faked-system-time", "--default-cache-ttl", "--default-cache-ttl-ssh", "--max-cache-ttl",
+      "--max-cache-ttl-ssh", "--sys-trustlist-name", "--s2k-count", "--s2k-calibration", "--min-passphrase-len",
+      "--min-passphrase-nonalpha", "--check-passphrase-pattern", "--check-sym-passphrase-pattern",
+      "--max-passphrase-days", "--pinentry-program", "--pinentry-touch-file", "--pinentry-invisible-char",
+      "--pinentry-timeout", "--write-env-file");
+  private static final Set<String> GPG_AGENT_NO_ARG = Set.of("--gpgconf-list", "--gpgconf-test",
+      "--use-standard-socket-p", "--daemon", "--server", "--supervised", "--no-detach", "--sh", "--csh", "--steal-socket",
+      "--no-options", "--verbose", "--quiet", "--debug-all", "--debug-quick-random", "--debug-pinentry",
+      "--disable-scdaemon", "--disable-check-own-socket", "--keep-tty", "--keep-display", "--enable-ssh-support",
+      "--enable-putty-support", "--disable-extended-key-format", "--enable-extended-key-format",
+      "--ignore-cache-for-signing", "--no-allow-external-cache", "--no-allow-mark-trusted", "--allow-mark-trusted",
+      "--no-user-trustlist", "--allow-preset-passphrase", "--enforce-passphrase-constraints",
+      "--enable-passphrase-history", "--batch", "--no-allow-loopback-pinentry", "--allow-loopback-pinentry", "--grab",
+      "--no-grab", "--pinentry-formatted-passphrase", "--allow-emacs-pinentry", "--use-standard-socket",
+      "--no-use-standard-socket", "--help", "--version", "--warranty", "--dump-option-table", "--dump-options");
+
+  /**
+   * {@code gpg-agent [OPTIONS] --daemon CMD ARGS…} starts the agent and runs CMD ARGS (no shell)
+   * with the agent's environment, as {@code ssh-agent CMD} does (GnuPG 2.2: options end at the
+   * first other word, long ones by any unambiguous abbreviation). The programs it starts on
+   * demand for that command ({@code --pinentry-program}, {@code --scdaemon-program}, an {@code
+   * --options} file naming them) only known when it runs are unknown. dirmngr and scdaemon take
+   * no command ("usage: dirmngr [options] --daemon").
+   */
+  private static List<Step> gpgAgent(List<Word> a) {
+    Opts o = Opts.scanKnown(a, "", "scvq", GPG_AGENT_WITH_ARG, GPG_AGENT_NO_ARG);
+    if (o.unknown()) {
+      return unknown("gpg-agent");
+    }
+    for (String p : List.of("--pinentry-program", "--scdaemon-program", "--options")) {
+      String v = o.values.get(p);
+      if (o.longs.contains(p) && (v == null || v.indexOf(Word.UNKNOWN) >= 0)) {
+        return List.of(new Unknown("gpg-agent " + p + " only known when it runs"));
+      }
+    }
+    return inner(a, o.end, "gpg-agent");
+  }
+
+  /**
+   * Perl's {@code prove -e PROG}/{@code --exec PROG} (Getopt::Long, bundling: {@code -ePROG}, an
+   * abbreviation {@code --exe}) runs each test with PROG split at blanks, no shell, the test file
+   * and the words after {@code ::} appended: read as that command for each file operand (for
+   * {@code t/}, the default, with its name). Options prove does not know are passed through as
+   * test names; an option or a PROG only known when it runs is unknown.
+   */
+  private static List<Step> prove(List<Word> a) {
+    List<Word> exec = null;
+    List<Word> tests = new ArrayList<>();
+    List<Word> testArgs = List.of();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (w.literal() && v.equals("::")) {
+        testArgs = a.subList(i + 1, a.size());
+        break;
+      }
+      if (w.literal() && v.equals("--")) {
+        int end = a.subList(i + 1, a.size()).stream().map(Word::value).toList().indexOf("::");
+        tests.addAll(a.subList(i + 1, end < 0 ? a.size() : i + 1 + end));
+        testArgs = end < 0 ? List.of() : a.subList(i + 2 + end, a.size());
+        break;
+      }
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
+        return List.of(new Unknown("prove with an option only known when it runs"));
+      }
+      Word value = null;
+      if (v.startsWith("--") && v.length() > 2) {
+        int eq = v.indexOf('=');
+        String name = Opts.longName(eq < 0 ? v : v.substring(0, eq), PROVE_WITH_ARG, Set.of("--exec"));
+        if (name == null) {
+          continue; // a flag (or a word passed through)
+        }
+        value = eq >= 0 ? new Word(w.source(), v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+        if (name.equals("--exec") && value != null) {
+          exec = proveExec(value);
+          if (exec == null) {
+            return List.of(new Unknown("prove --exec only known when it runs"));
+          }
+        }
+        continue;
+      }
+      if (v.startsWith("-") && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if ("eIMPaj".indexOf(ch) >= 0) {
+            value = j + 1 < v.length() ? new Word(w.source(), v.substring(j + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+            if (ch == 'e' && value != null) {
+              exec = proveExec(value);
+              if (exec == null) {
+                return List.of(new Unknown("prove -e only known when it runs"));
+              }
+            }
+            break;
+          }
+        }
+        continue;
+      }
+      tests.add(w);
+    }
+    if (exec == null) {
+      return List.of();
+    }
+    if (tests.isEmpty()) {
+      tests.add(Word.literal("t/", "t/"));
+    }
+    List<Step> steps = new ArrayList<>();
+    for (Word t : tests) {
+      List<Word> words = new ArrayList<>(exec);
+      words.add(t);
+      words.addAll(testArgs);
+      steps.add(new Inner(words, "prove --exec"));
+    }
+    return steps;
+  }
+
+  /** prove's long options that take a value (the next word or {@code =V}), {@code --exec} aside. */
+  private static final Set<String> PROVE_WITH_ARG = Set.of("--ext", "--harness", "--source", "--formatter", "--archive",
+      "--jobs", "--state", "--statefile", "--rules", "--tapversion", "--rc");
+
+  /** The words of a prove {@code --exec} value (split at blanks), or null when only known when it runs. */
+  private static List<Word> proveExec(Word value) {
+    if (!value.literal() || value.value().indexOf(Word.UNKNOWN) >= 0) {
+      return null;
+    }
+    List<Word> words = new ArrayList<>();
+    for (String part : value.value().strip().split("\\s+")) {
+      if (!part.isEmpty()) {
+        words.add(Word.literal(quote(part), part));
+      }
+    }
+    return words;
   }
 
   /**

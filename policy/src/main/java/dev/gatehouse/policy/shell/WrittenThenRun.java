@@ -313,8 +313,8 @@ final class WrittenThenRun {
    * build.ninja}, {@code CMakeLists.txt}, {@code *.cmake}, {@code *.mk} anywhere (a cd may lie
    * between); a write into a directory named by {@code -C}/{@code -S} or a cd of the text (a
    * {@code mkdir} of it writes nothing the build reads), any when the directory is only known when
-   * it runs. Compared as {@link #patchesDiffTheTextWrites} compares diffs. {@code cmake -P} of a
-   * written script counts as a written {@code *.cmake}. ctest ({@code -S}/{@code -SP}/{@code
+   * it runs. Compared as {@link #patchesDiffTheTextWrites} compares diffs. {@code cmake -P FILE}
+   * is a file named by an option (a descriptor, {@code <(…)} or a written file counts). ctest ({@code -S}/{@code -SP}/{@code
    * -SR}/{@code --script}/{@code --script-new-process FILE[,…]}, a dashboard script; {@code
    * --test-dir DIR}) reads the {@code CTestTestfile.cmake} of its directory as CMake code even with
    * {@code -N}, and {@code --build-and-test} configures a source directory with cmake. ctest's
@@ -408,6 +408,12 @@ final class WrittenThenRun {
           }
         }
       }
+      if (c.name().equals("ssh-copy-id")) {
+        sshCopyIdConfig(c.args(), files);
+      }
+      if (c.name().equals("prove")) {
+        proveRcFiles(c.args(), files);
+      }
       boolean unknown = false;
       for (Word w : c.name().equals("sqlite3") || c.name().equals("sqlite") ? c.args() : List.<Word>of()) {
         for (String line : w.value().split("\n")) {
@@ -425,6 +431,45 @@ final class WrittenThenRun {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * prove's option files ({@code .proverc} of the working directory unless {@code --norc}, {@code
+   * --rc FILE}, {@code --rc=FILE}), read as its options: {@code --exec PROG} runs PROG.
+   */
+  private static void proveRcFiles(List<Word> a, List<Word> files) {
+    if (a.stream().noneMatch(w -> w.literal() && w.value().equals("--norc"))) {
+      files.add(Word.literal(".proverc", ".proverc"));
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--rc") && i + 1 < a.size()) {
+        files.add(a.get(++i));
+      } else if (v.startsWith("--rc=")) {
+        files.add(new Word(a.get(i).source(), v.substring(5), a.get(i).literal()));
+      }
+    }
+  }
+
+  /** ssh-copy-id's {@code -F FILE} (also attached or in a bundle): an ssh configuration, whose ProxyCommand ssh runs. */
+  private static void sshCopyIdConfig(List<Word> a, List<Word> files) {
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (!v.startsWith("-") || v.equals("--")) {
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if ("iopF".indexOf(ch) >= 0) {
+          Word val = j + 1 < v.length() ? new Word(a.get(i).source(), v.substring(j + 1), a.get(i).literal())
+              : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
+          if (ch == 'F') {
+            files.add(val);
+          }
+          break;
+        }
+      }
+    }
   }
 
   /**
@@ -538,7 +583,9 @@ final class WrittenThenRun {
     // Short options with a value (attached or the next word), and those whose value is only attached.
     String withValue = make ? "CfIoWE" : n.equals("ninja") ? "Cfjkldtw" : n.equals("cpack") ? "CGDPRB" : "SBCDUGTAPLWE";
     String optional = make ? "jlO" : "";
-    String fileShort = make ? "f" : n.equals("ninja") ? "f" : n.equals("cpack") ? "" : "C";
+    // cmake -P reads its script as CMake code (execute_process) whatever its name: a descriptor,
+    // a process substitution or a file the text writes is code the text gives.
+    String fileShort = make ? "f" : n.equals("ninja") ? "f" : n.equals("cpack") ? "" : "CP";
     String dirShort = make || n.equals("ninja") ? "C" : n.equals("cpack") ? "" : "S";
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
@@ -823,7 +870,9 @@ final class WrittenThenRun {
             return false;
           }
           int i = v.startsWith("-") && !v.startsWith("--") ? v.indexOf('i') : -1;
-          if (i > 0 && i + 1 < v.length() || v.startsWith("--in-place=")) {
+          // perl's -Ilib, -Mlist::Util, -e'…': the rest of a bundle after such a letter is its value.
+          boolean value = n.equals("perl") && i > 0 && v.substring(1, i).matches(".*[IMmeExdDClF0].*");
+          if (i > 0 && i + 1 < v.length() && !value || v.startsWith("--in-place=")) {
             return true;
           }
         }

@@ -61,9 +61,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /dev/fd/0}, {@code /proc/self/fd/0}, {@code <(…)}) runs its {@code execute_process}: inline code
  * on the command line, not a file brought in. Not running: {@code cmake -P -}; without the BOM, a
  * here-string shorter than the pipe buffer (bash 5.2 uses a pipe). Refused: {@code ctest -S
- * /dev/stdin <<<}. Also allowed and running, but the stated limit of a written script ({@code cmake
- * -P FILE}): {@code cmake -P /dev/stdin < f} of a file the text writes (listed as refused in 17aa,
- * allowed now), {@code /dev/fd/3 3< f}, {@code /proc/self/cwd/f}, a symlink to it.
+ * /dev/stdin <<<}. Also allowed and running: {@code cmake -P /dev/stdin < f} of a file the text
+ * writes (listed as refused in 17aa, allowed here), {@code cmake -P f}, {@code /dev/fd/3 3< f},
+ * {@code /proc/self/cwd/f}, a symlink to it; all refused since, as {@code ctest -S} of them is.
  *
  * <p><b>Debian's tools run commands.</b> {@code start-stop-daemon --start --exec PROG -- ARGS}
  * (also {@code -S -x}, {@code --startas}/{@code -a} with {@code --name}) runs PROG ARGS in the
@@ -79,7 +79,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p><b>prove's interpreter.</b> Perl's {@code prove -e CMD} / {@code --exec=CMD} runs each test
  * file with CMD (split at blanks, no shell, the file appended): {@code prove -e touch W} runs
  * {@code touch W} (prove from Perl 5.36). Not running: {@code --exec='sh -c "CMD"'} (the quotes
- * are not read).
+ * are not read). So does an {@code --exec} in a {@code .proverc} of the working directory the text
+ * writes (prove reads it first), and ssh-copy-id's {@code -F} configuration the text writes.
  *
  * <p><b>ssh-copy-id's ssh options.</b> {@code ssh-copy-id -o OPTION} passes the option to the
  * {@code ssh} it runs; {@code ssh -o ProxyCommand=CMD} is refused, {@code ssh-copy-id -o
@@ -112,14 +113,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code valgrind}, {@code make --eval}, {@code sqlite3 .shell}/{@code -cmd}, {@code gdb -ex
  * '!CMD'}, {@code vim -es '+!CMD'}, {@code tclsh <<<}, {@code gcc -wrapper}, {@code -fplugin},
  * {@code -specs}, {@code COMPILER_PATH}, {@code GCC_EXEC_PREFIX}, {@code ex -c '!CMD'}, {@code ed
- * <<< '!CMD'}, {@code sort --compress-program}; {@code cmake -E env CC=}. Allowed but not shown
- * here: {@code diff3 --diff-program=touch}/{@code sdiff --diff-program=touch} run the program
- * (touch runs and rejects diff's options, so no witness); {@code install -s
- * --strip-program=sh SRC DST} runs {@code sh DST} (a copy of SRC), and {@code run-parts DIR} runs
- * the written executables in DIR: as {@code sh s} or {@code ./x} of a written file, which the
- * judge already allows (a script brought in); {@code wget --use-askpass=PROG} runs PROG with the
- * prompt as its argument (no shell, no witness name); {@code mvn exec:exec -Dexec.executable=} is
- * allowed but needs the plugin (offline here); {@code jcmd PID VM.load}/{@code JVMTI.agent_load}
+ * <<< '!CMD'}, {@code sort --compress-program}; {@code cmake -E env CC=}. Reported as allowed by the attack and
+ * refused since (the {@code namedProgramIsJudged} cases): {@code diff3}/{@code sdiff
+ * --diff-program=PROG}, {@code install -s --strip-program=PROG}, {@code run-parts DIR} of a
+ * directory the text writes into, {@code wget --use-askpass=PROG}. Still allowed: {@code mvn exec:exec -Dexec.executable=}
+ * (needs the plugin, offline here); {@code jcmd PID VM.load}/{@code JVMTI.agent_load}
  * is allowed but loads a library, not a program; {@code gpg-connect-agent --exec}, {@code dirmngr
  * --daemon CMD} and {@code scdaemon --daemon CMD} are allowed but did not run CMD.
  */
@@ -205,7 +203,9 @@ class ShellAttack17acTest {
       "printf '\\357\\273\\277execute_process(COMMAND touch WITNESS)\\n' | cmake -P /dev/stdin",
       "echo -e '\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)' | cmake -P /dev/stdin",
       "printf '\\xef\\xbb\\xbfexecute_process(COMMAND touch WITNESS)\\n' | cmake -P /proc/self/fd/0",
-      "cmake -P <(printf '\\357\\273\\277execute_process(COMMAND touch WITNESS)\\n')"})
+      "cmake -P <(printf '\\357\\273\\277execute_process(COMMAND touch WITNESS)\\n')",
+      "echo 'execute_process(COMMAND touch WITNESS)' > f && cmake -P /dev/stdin < f",
+      "echo 'execute_process(COMMAND touch WITNESS)' > f && cmake -P f"})
   void cmakeScriptOnItsInputIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -238,7 +238,9 @@ class ShellAttack17acTest {
   @ValueSource(strings = {
       "prove -e touch WITNESS",
       "prove --exec 'touch WITNESS' /dev/null",
-      "prove --exec=touch WITNESS"})
+      "prove --exec=touch WITNESS",
+      "prove -vetouch WITNESS",
+      "printf -- '--exec touch\\n' > .proverc && prove WITNESS"})
   void proveExecIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -251,7 +253,9 @@ class ShellAttack17acTest {
       KEY + "ssh-copy-id -f -i k.pub -o ProxyCommand='touch WITNESS' x",
       KEY + "ssh-copy-id -f -i k -o 'ProxyCommand touch WITNESS' x",
       KEY + "ssh-copy-id -i k.pub -o ProxyCommand='touch WITNESS' x",
-      KEY + "ssh-copy-id -o ProxyCommand='touch WITNESS' -i k.pub -p 2222 root@x"})
+      KEY + "ssh-copy-id -o ProxyCommand='touch WITNESS' -i k.pub -p 2222 root@x",
+      KEY + "ssh-copy-id -f -i k.pub -foProxyCommand='touch WITNESS' x",
+      KEY + "printf 'ProxyCommand touch WITNESS\\n' > c && ssh-copy-id -f -i k.pub -F c x"})
   void sshCopyIdOptionsAreJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
