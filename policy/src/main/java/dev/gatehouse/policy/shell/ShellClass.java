@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -1135,10 +1136,10 @@ public enum ShellClass {
         return a.stream().anyMatch(v -> v.matches("(?s)-[^-]*TT.*") || Wrappers.longOption(v, "unzip-command"));
       }
       case "ssh-copy-id" -> {
-        return sshCopyIdOptionsRun(c);
+        return sshOptionsRun(c);
       }
       case "ssh", "scp", "sftp", "rsync" -> {
-        return a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
+        return !n.equals("rsync") && sshOptionsRun(c) || a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
             + "|ProxyUseFdpass|Match\\s+exec).*")) || n.equals("rsync") && a.stream().anyMatch(v ->
             Wrappers.longOption(v, "rsh") && v.contains("=") && !v.matches("(?s)--[a-z]*=['\"]?ssh( .*)?")
             || Wrappers.longOption(v, "rsync-path"));
@@ -1314,39 +1315,68 @@ public enum ShellClass {
   }
 
   /**
-   * ssh-copy-id hands its {@code -o OPTION} and {@code -F FILE} to the ssh it runs (OpenSSH 9.2's
-   * script, getopts {@code i:o:p:F:fnsh?}): an option ssh runs a command by, as for {@code ssh -o}
-   * (also attached, in a bundle, or only known when it runs), or a configuration that is no
-   * regular file named literally ({@code -F /dev/stdin}, {@code <(…)}). A written {@code -F} file
-   * is read by {@link WrittenThenRun#readsCommandsTheTextWrites}.
+   * The letters of OpenSSH's clients (9.2) whose options take a value: getopt strings of {@code
+   * ssh}, {@code scp}, {@code sftp}, and {@code i:o:p:F:} of the ssh-copy-id script, which hands
+   * {@code -o} and {@code -F} to the ssh it runs.
    */
-  private static boolean sshCopyIdOptionsRun(ShellCommand c) {
+  static final Map<String, String> SSH_VALUE_LETTERS = Map.of("ssh", "bceilmopBDEFIJLOQRSwW", "scp", "DFJPSXcilo",
+      "sftp", "cDilosSbBFJPRX", "ssh-copy-id", "iopF");
+
+  /**
+   * An OpenSSH client's options that have ssh run a command, read as getopt reads them (attached,
+   * in a bundle: {@code -4oProxyCommand=…}; ssh also reads options after the destination, up to
+   * the remote command): an {@code -o} option ssh runs a command by (also only known when it
+   * runs), or a configuration that is no regular file named literally ({@code -F /dev/stdin},
+   * {@code <(…)}). A written {@code -F} file is read by {@link
+   * WrittenThenRun#readsCommandsTheTextWrites}.
+   */
+  private static boolean sshOptionsRun(ShellCommand c) {
+    String letters = SSH_VALUE_LETTERS.get(c.name());
     List<Word> a = c.args();
+    int operands = 0;
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
       String v = w.value();
       if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
         return true; // an option (-o ProxyCommand=…) or its value only known when it runs
       }
-      if (!v.startsWith("-") || v.equals("-") || v.equals("--")) {
+      if (v.equals("--")) {
+        if (!c.name().equals("ssh-copy-id")) {
+          break;
+        }
+        continue;
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        // ssh goes on reading options after the destination; the next word starts the command.
+        if (c.name().equals("ssh") && ++operands > 1) {
+          break;
+        }
         continue;
       }
       for (int j = 1; j < v.length(); j++) {
         char ch = v.charAt(j);
-        if ("iopF".indexOf(ch) < 0) {
+        if (letters.indexOf(ch) < 0) {
           continue;
         }
         Word val = j + 1 < v.length() ? new Word(w.source(), v.substring(j + 1), w.literal())
             : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
         if (ch == 'o' && (!val.literal() || val.value().indexOf(Word.UNKNOWN) >= 0 || val.value().matches(
             "(?is)\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|ProxyUseFdpass|Match|Include).*"))
-            || ch == 'F' && !Interpreters.regularPath(val)) {
+            || ch == 'F' && !Interpreters.regularPath(val) && !underHome(val)) {
           return true;
         }
         break;
       }
     }
     return false;
+  }
+
+  /**
+   * {@code ~/…} of plain name characters: a file under the home directory, not a descriptor (a text
+   * that sets {@code HOME} is refused on its own).
+   */
+  private static boolean underHome(Word w) {
+    return w.source().matches("~/[\\w./-]*");
   }
 
   /**

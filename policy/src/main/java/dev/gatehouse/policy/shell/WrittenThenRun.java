@@ -408,8 +408,8 @@ final class WrittenThenRun {
           }
         }
       }
-      if (c.name().equals("ssh-copy-id")) {
-        sshCopyIdConfig(c.args(), files);
+      if (ShellClass.SSH_VALUE_LETTERS.containsKey(c.name())) {
+        sshConfig(c.args(), ShellClass.SSH_VALUE_LETTERS.get(c.name()), files);
       }
       if (c.name().equals("prove")) {
         proveRcFiles(c.args(), files);
@@ -451,8 +451,11 @@ final class WrittenThenRun {
     }
   }
 
-  /** ssh-copy-id's {@code -F FILE} (also attached or in a bundle): an ssh configuration, whose ProxyCommand ssh runs. */
-  private static void sshCopyIdConfig(List<Word> a, List<Word> files) {
+  /**
+   * An OpenSSH client's {@code -F FILE} (also attached or in a bundle; ssh-copy-id's, handed to
+   * ssh): an ssh configuration, whose ProxyCommand ssh runs. {@code letters} take a value.
+   */
+  private static void sshConfig(List<Word> a, String letters, List<Word> files) {
     for (int i = 0; i < a.size(); i++) {
       String v = a.get(i).value();
       if (!v.startsWith("-") || v.equals("--")) {
@@ -460,7 +463,7 @@ final class WrittenThenRun {
       }
       for (int j = 1; j < v.length(); j++) {
         char ch = v.charAt(j);
-        if ("iopF".indexOf(ch) >= 0) {
+        if (letters.indexOf(ch) >= 0) {
           Word val = j + 1 < v.length() ? new Word(a.get(i).source(), v.substring(j + 1), a.get(i).literal())
               : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
           if (ch == 'F') {

@@ -292,4 +292,40 @@ class ShellAttack17acTest {
   void gpgAgentCommandIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  /**
+   * A policy as the default one without its {@code no-ssh-hop} rule, which blocks every ssh: the
+   * class rule has to hold ssh's own command options on its own (found by the 17ac fixers: an
+   * {@code -o} in a bundle, after the destination, a written or descriptor {@code -F}).
+   */
+  static final ShellJudge WITHOUT_SSH_RULE;
+
+  static {
+    java.util.Map<String, Object> p = new java.util.HashMap<>(ShellJudgeTest.DEFAULT_SHELL);
+    p.put("rules", java.util.List.of(java.util.Map.of("name", "kubectl-delete", "commands", java.util.List.of("kubectl"),
+        "args", "(?i)^delete\\b", "verdict", "review")));
+    WITHOUT_SSH_RULE = ShellJudgeTest.judge(p);
+  }
+
+  @ParameterizedTest(name = "ssh's own command options: {0}")
+  @ValueSource(strings = {
+      "ssh -4oProxyCommand='touch WITNESS' x true",
+      "ssh -qoProxyCommand='touch WITNESS' x true",
+      "ssh x -oProxyCommand='touch WITNESS' true",
+      "printf 'Host x\\n ProxyCommand touch WITNESS\\n' > c; ssh -F c x true",
+      "printf 'Host x\\n ProxyCommand touch WITNESS\\n' > c; ssh -qF c x true",
+      "ssh -F /dev/stdin x true <<< 'ProxyCommand touch WITNESS'",
+      "ssh -qF /dev/stdin x true <<< 'ProxyCommand touch WITNESS'"})
+  void sshCommandOptionsAreJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(WITHOUT_SSH_RULE, template, tmp, false);
+  }
+
+  @org.junit.jupiter.api.Test
+  void everydaySshStaysAllowedWithoutTheSshRule() {
+    for (String t : java.util.List.of("ssh host uptime", "ssh -i ~/.ssh/id_ed25519 -p 2222 deploy@host 'systemctl status nginx'",
+        "ssh host grep -F x /etc/passwd", "ssh -F /etc/ssh/ssh_config host uptime", "ssh host ls -o foo",
+        "ssh -v -o ConnectTimeout=5 host uptime", "ssh-copy-id -i ~/.ssh/id_ed25519.pub root@host")) {
+      assertThat(WITHOUT_SSH_RULE.judge(t).verdict().label()).as(t).isEqualTo("allow");
+    }
+  }
 }
