@@ -269,6 +269,60 @@ final class Wrappers {
       case "java", "javac", "javadoc", "javap", "jar", "jarsigner", "jdb", "jdeps", "jdeprscan", "jlink", "jmod", "jpackage",
           "jshell", "keytool", "jcmd", "jconsole", "jinfo", "jmap", "jps", "jrunscript", "jstack", "jstat", "jstatd",
           "serialver", "rmiregistry", "jhsdb", "jfr", "jimage", "jwebserver", "kinit", "klist", "ktab" -> jvmErrorCommands(a, name);
+      // Programs that run the command they are given (17ad): their own options read as each reads them.
+      case "hyperfine" -> hyperfine(a);
+      case "heaptrack" -> heaptrack(a);
+      case "sotruss" -> sotruss(a);
+      case "memusage" -> memusage(a);
+      case "asciinema" -> asciinema(a);
+      case "choom" -> permuted(a, "np", "hV", Set.of("--adjust", "--pid"), Set.of("--help", "--version"), name,
+          o -> o.has('p') || o.longs.contains("--pid"));
+      case "uclampset" -> permuted(a, "mMp", "asRvhV", Set.of("--pid"), Set.of("--all-tasks", "--system",
+          "--reset-on-fork", "--verbose", "--help", "--version"), name,
+          o -> o.has('p') || o.has('s') || o.longs.contains("--pid") || o.longs.contains("--system"));
+      case "logsave" -> {
+        // getopt "+asv", then the log file and the program; "-" as the program reads standard input.
+        Opts o = Opts.scanKnown(a, "", "asv", Set.of(), Set.of());
+        yield o.unknown() ? unknown(name) : o.end + 1 < a.size() && a.get(o.end + 1).literal()
+            && a.get(o.end + 1).value().equals("-") ? List.of() : inner(a, o.end + 1, name);
+      }
+      case "fstab-decode" -> fstabDecode(a);
+      case "dpkg-architecture" -> dpkgArchitecture(a);
+      // gettext's getopt stops at the program ("+"); msgexec's builtin 0 and msgfilter's quot,
+      // boldquot, recode-sr-latin are read as commands of those names, which is no less strict.
+      case "msgexec" -> {
+        Opts o = Opts.scanKnown(a, "Di", "hVP", Set.of("--input", "--directory"), Set.of("--newline",
+            "--properties-input", "--stringtable-input", "--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
+      case "msgfilter" -> {
+        Opts o = Opts.scanKnown(a, "Diow", "EFhnpPsV", Set.of("--input", "--directory", "--output-file", "--width",
+            "--style"), Set.of("--newline", "--properties-input", "--stringtable-input", "--color", "--no-escape",
+            "--escape", "--force-po", "--indent", "--keep-header", "--no-location", "--add-location", "--strict",
+            "--properties-output", "--stringtable-output", "--no-wrap", "--sort-output", "--sort-by-file", "--help",
+            "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
+      // The two builds fakeroot is an alternative for, and the binary the valgrind script runs.
+      case "fakeroot-sysv", "fakeroot-tcp" -> fakeroot(a);
+      case "valgrind.bin" -> fromOpts(a, "", Set.of(), "valgrind");
+      case "systemd-cat" -> {
+        Opts o = Opts.scanKnown(a, "tp", "hV", Set.of("--identifier", "--priority", "--stderr-priority",
+            "--level-prefix", "--namespace"), Set.of("--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
+      case "debconf-apt-progress" -> debconfAptProgress(a);
+      case "pg_virtualenv" -> pgVirtualenv(a);
+      // moreutils, expect's unbuffer (above) and run-one: documented syntax only, anything else unknown.
+      case "chronic" -> leadingFlags(a, "ev", name);
+      case "ifne" -> leadingFlags(a, "n", name);
+      case "zrun", "run-one", "run-this-one", "keep-one-running", "run-one-constantly", "run-one-until-success",
+          "run-one-until-failure" -> leadingFlags(a, "", name);
+      case "lckdo" -> {
+        Opts o = Opts.scanKnown(a, "W", "qswx", Set.of(), Set.of());
+        yield o.unknown() ? unknown(name) : inner(a, o.end + 1, name);
+      }
+      case "pee", "mispipe" -> shellStrings(a, name);
       case "git" -> gitCommands(a);
       default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
@@ -1634,6 +1688,573 @@ final class Wrappers {
         }
         i = j;
       }
+    }
+    return steps;
+  }
+
+  /** Words a program splits at blanks with no shell, read the same by the shell only when they hold none of its syntax. */
+  private static final java.util.regex.Pattern PLAIN_COMMAND = java.util.regex.Pattern.compile("[A-Za-z0-9_./,:@%+=\\- \\t]*");
+
+  private static List<Word> plainWords(String text) {
+    List<Word> words = new ArrayList<>();
+    for (String part : text.strip().split("[ \t]+")) {
+      if (!part.isEmpty()) {
+        words.add(Word.literal(part, part));
+      }
+    }
+    return words;
+  }
+
+  /** hyperfine (clap: exact long names, short bundles, {@code -r=1}, options anywhere, {@code --} ends them). */
+  private static final Set<String> HYPERFINE_CODE = Set.of("--setup", "--prepare", "--cleanup", "--conclude");
+  private static final Set<String> HYPERFINE_WITH_ARG = Set.of("--warmup", "--min-runs", "--max-runs", "--runs",
+      "--setup", "--prepare", "--cleanup", "--conclude", "--parameter-step-size", "--style", "--shell", "--time-unit",
+      "--export-asciidoc", "--export-csv", "--export-json", "--export-markdown", "--export-orgmode", "--output",
+      "--command-name", "--sort", "--input", "--reference");
+  private static final Set<String> HYPERFINE_NO_ARG = Set.of("--ignore-failure", "--show-output", "--help", "--version");
+
+  /**
+   * hyperfine runs each benchmark command and each {@code -s}/{@code -p}/{@code -c}/{@code
+   * --conclude} command with {@code sh -c} (the shell {@code -S} names, split at blanks, with
+   * {@code -c}), or with {@code -N}/{@code -S none} split at blanks with no shell: that reading is
+   * taken only for words both readings agree on. {@code -P}/{@code -L} substitute values into the
+   * commands: unknown.
+   */
+  private static List<Step> hyperfine(List<Word> a) {
+    List<String> commands = new ArrayList<>();
+    String shell = null;
+    boolean noShell = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return List.of(new Unknown("hyperfine with an argument only known when it runs"));
+      }
+      if (v.equals("--")) {
+        commands.addAll(a.subList(i + 1, a.size()).stream().map(Word::value).toList());
+        if (a.subList(i + 1, a.size()).stream().anyMatch(x -> !x.literal())) {
+          return List.of(new Unknown("hyperfine with a command only known when it runs"));
+        }
+        break;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String n = eq < 0 ? v : v.substring(0, eq);
+        if (n.equals("--parameter-scan") || n.equals("--parameter-list")) {
+          return List.of(new Unknown("hyperfine substitutes parameter values into its commands"));
+        }
+        if (!HYPERFINE_WITH_ARG.contains(n) && !HYPERFINE_NO_ARG.contains(n)) {
+          return List.of(new Unknown("hyperfine: an option it is not known to take: " + n));
+        }
+        if (!HYPERFINE_WITH_ARG.contains(n)) {
+          continue;
+        }
+        String val;
+        if (eq >= 0) {
+          val = v.substring(eq + 1);
+        } else if (i + 1 < a.size()) {
+          Word next = a.get(++i);
+          if (!next.literal()) {
+            return List.of(new Unknown("hyperfine with an option value only known when it runs"));
+          }
+          val = next.value();
+        } else {
+          continue;
+        }
+        if (HYPERFINE_CODE.contains(n)) {
+          commands.add(val);
+        } else if (n.equals("--shell")) {
+          shell = val;
+        }
+        continue;
+      }
+      if (v.startsWith("-") && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'P' || ch == 'L') {
+            return List.of(new Unknown("hyperfine substitutes parameter values into its commands"));
+          }
+          if ("NihV".indexOf(ch) >= 0) {
+            noShell |= ch == 'N';
+            continue;
+          }
+          if ("wmMrspcDSun".indexOf(ch) < 0) {
+            return List.of(new Unknown("hyperfine: an option it is not known to take: -" + ch));
+          }
+          String val = v.substring(j + 1);
+          if (val.startsWith("=")) {
+            val = val.substring(1);
+          } else if (val.isEmpty() && i + 1 < a.size()) {
+            Word next = a.get(++i);
+            if (!next.literal()) {
+              return List.of(new Unknown("hyperfine with an option value only known when it runs"));
+            }
+            val = next.value();
+          }
+          if ("spc".indexOf(ch) >= 0) {
+            commands.add(val);
+          } else if (ch == 'S') {
+            shell = val;
+          }
+          break;
+        }
+        continue;
+      }
+      commands.add(v);
+    }
+    noShell |= shell != null && shell.strip().equals("none");
+    if (shell != null && shell.strip().equals("default")) {
+      shell = null;
+    }
+    List<Step> steps = new ArrayList<>();
+    for (String cmd : commands) {
+      if (noShell || shell != null) {
+        if (!PLAIN_COMMAND.matcher(cmd).matches() || shell != null && !noShell && !PLAIN_COMMAND.matcher(shell).matches()) {
+          steps.add(new Unknown("hyperfine splits its command (or shell) into words as the guard does not read: " + cmd));
+          continue;
+        }
+        List<Word> words = noShell ? plainWords(cmd) : new ArrayList<>(plainWords(shell));
+        if (!noShell) {
+          words.add(Word.literal("-c", "-c"));
+          words.add(Word.literal(quote(cmd), cmd));
+        }
+        if (!words.isEmpty()) {
+          steps.add(new Inner(words, "hyperfine"));
+        }
+      } else {
+        steps.add(new Code(cmd, "hyperfine"));
+      }
+    }
+    return steps;
+  }
+
+  /** Whether {@code v} is one of a sh script's case patterns for an option: {@code shortName}, or {@code min} up to {@code full}. */
+  private static boolean scriptOption(String v, String shortName, String min, String full) {
+    return v.equals(shortName) || min != null && v.startsWith(min) && full.startsWith(v);
+  }
+
+  /**
+   * heaptrack 1.4 (a sh script matching whole words): {@code -d}, {@code --use-inject}, {@code
+   * -r}, {@code -o FILE}, then {@code --} or the program and its arguments; {@code -p PID} and
+   * {@code -a FILE} run no program given.
+   */
+  private static List<Step> heaptrack(List<Word> a) {
+    int i = 0;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return unknown("heaptrack");
+      }
+      if (Set.of("-d", "--debug", "--use-inject", "-r", "--raw").contains(v)) {
+        i++;
+      } else if (Set.of("-o", "--output", "--output-file").contains(v)) {
+        i += 2;
+      } else if (Set.of("-h", "--help", "-v", "--version", "-p", "--pid", "-a", "--analyze").contains(v)) {
+        return List.of();
+      } else {
+        if (v.equals("--")) {
+          i++;
+        }
+        break;
+      }
+    }
+    if (i < a.size() && a.get(i).value().startsWith("-")) {
+      return unknown("heaptrack");
+    }
+    return inner(a, i, "heaptrack");
+  }
+
+  /** sotruss (glibc's sh script): whole words and their listed abbreviations; {@code -l LIB} is an audit library it loads. */
+  private static List<Step> sotruss(List<Word> a) {
+    int i = 0;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return unknown("sotruss");
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (scriptOption(v, "-?", "--h", "--help") || scriptOption(v, null, "--u", "--usage")
+          || scriptOption(v, null, "--v", "--version") || v.equals("--f")) {
+        return List.of();
+      }
+      if (scriptOption(v, "-l", "--l", "--lib")) {
+        return List.of(new Unknown("sotruss -l loads an audit library into the program it runs"));
+      }
+      if (scriptOption(v, "-F", "--fr", "--from") || scriptOption(v, "-T", "--t", "--to")
+          || scriptOption(v, "-o", "--o", "--output")) {
+        i += 2;
+      } else if (scriptOption(v, "-f", "--fo", "--follow") || scriptOption(v, "-e", "--e", "--exit")) {
+        i++;
+      } else if (v.startsWith("-")) {
+        return unknown("sotruss");
+      } else {
+        break;
+      }
+    }
+    return inner(a, i, "sotruss");
+  }
+
+  /**
+   * memusage (glibc's sh script) runs {@code eval $add_env '"$@"'}: the values of {@code
+   * -d}/{@code --data}, {@code -n}/{@code --progname} and {@code -b}/{@code --buffer} are split,
+   * globbed and evaluated as shell code, then the program runs with its arguments.
+   */
+  private static List<Step> memusage(List<Word> a) {
+    int i = 0;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return unknown("memusage");
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      int eq = v.startsWith("--") ? v.indexOf('=') : -1;
+      String n = eq < 0 ? v : v.substring(0, eq);
+      if (scriptOption(n, eq < 0 ? "-V" : null, "--v", "--version") || scriptOption(n, eq < 0 ? "-?" : null, "--h", "--help")
+          || scriptOption(n, null, "--us", "--usage") || Set.of("--p", "--t", "--ti", "--u").contains(n)) {
+        return eq < 0 || !n.startsWith("--v") && !n.startsWith("--h") && !n.startsWith("--us") ? List.of() : unknown("memusage");
+      }
+      boolean evaluated = scriptOption(n, "-n", "--pr", "--progname") || scriptOption(n, "-d", "--d", "--data")
+          || scriptOption(n, "-b", "--b", "--buffer");
+      boolean withArg = evaluated || scriptOption(n, "-p", "--pn", "--png") || scriptOption(n, null, "--tit", "--title")
+          || scriptOption(n, "-x", "--x", "--x-size") || scriptOption(n, "-y", "--y", "--y-size");
+      boolean noArg = scriptOption(n, "-u", "--un", "--unbuffered") || scriptOption(n, null, "--n", "--no-timer")
+          || scriptOption(n, "-m", "--m", "--mmap") || scriptOption(n, "-t", "--tim", "--time-based")
+          || scriptOption(n, "-T", "--to", "--total");
+      if (withArg) {
+        Word val = eq >= 0 ? Word.literal(v, v.substring(v.lastIndexOf('=') + 1)) : i + 1 < a.size() ? a.get(i + 1) : null;
+        if (evaluated && val != null && (!val.literal() || !PLAIN_COMMAND.matcher(val.value()).matches()
+            || val.value().contains(" ") || val.value().contains("\t"))) {
+          return List.of(new Unknown("memusage evaluates the value of " + n + " as shell code: " + val.shown()));
+        }
+        i += eq >= 0 ? 1 : 2;
+      } else if (noArg && eq < 0) {
+        i++;
+      } else if (v.startsWith("-")) {
+        return unknown("memusage");
+      } else {
+        break;
+      }
+    }
+    return inner(a, i, "memusage");
+  }
+
+  private static final Set<String> ASCIINEMA_REC_WITH_ARG = Set.of("--command", "--env", "--title", "--idle-time-limit",
+      "--cols", "--rows");
+  private static final Set<String> ASCIINEMA_REC_NO_ARG = Set.of("--stdin", "--append", "--raw", "--overwrite", "--yes",
+      "--quiet", "--help");
+
+  /**
+   * {@code asciinema rec} (argparse: options anywhere, long ones by a unique prefix, {@code
+   * -c=CMD}/{@code -cCMD}) runs its {@code -c}/{@code --command} with {@code sh -c}; without one
+   * it runs the command of its configuration file or {@code $SHELL}, read at the terminal.
+   */
+  private static List<Step> asciinema(List<Word> a) {
+    if (a.isEmpty() || !a.get(0).literal()) {
+      return a.isEmpty() ? List.of() : unknown("asciinema");
+    }
+    if (!a.get(0).value().equals("rec")) {
+      return List.of();
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int i = 1; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        if (v.startsWith("-") || v.charAt(0) == Word.UNKNOWN) {
+          return unknown("asciinema rec");
+        }
+        continue;
+      }
+      if (v.equals("--")) {
+        break;
+      }
+      String code = null;
+      boolean hasCode = false;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String n = Opts.longName(eq < 0 ? v : v.substring(0, eq), ASCIINEMA_REC_WITH_ARG, ASCIINEMA_REC_NO_ARG);
+        if (n == null) {
+          return unknown("asciinema rec");
+        }
+        if (ASCIINEMA_REC_WITH_ARG.contains(n)) {
+          Word val = eq >= 0 ? Word.literal(v, v.substring(eq + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+          if (n.equals("--command")) {
+            hasCode = true;
+            code = val == null || !val.literal() ? null : val.value();
+          }
+        }
+      } else if (v.startsWith("-") && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if ("yqh".indexOf(ch) >= 0) {
+            continue;
+          }
+          if ("cetit".indexOf(ch) < 0) {
+            return unknown("asciinema rec");
+          }
+          String rest = v.substring(j + 1);
+          if (rest.startsWith("=") && j > 1) {
+            return unknown("asciinema rec");
+          }
+          rest = rest.startsWith("=") ? rest.substring(1) : rest;
+          Word val = !rest.isEmpty() || v.endsWith("=") ? Word.literal(rest, rest) : i + 1 < a.size() ? a.get(++i) : null;
+          if (ch == 'c') {
+            hasCode = true;
+            code = val == null || !val.literal() ? null : val.value();
+          }
+          break;
+        }
+      }
+      if (hasCode) {
+        steps.add(code == null ? new Unknown("asciinema rec -c with a command only known when it runs") : new Code(code, "asciinema rec -c"));
+      }
+    }
+    if (steps.isEmpty()) {
+      steps.add(new Unknown("asciinema rec runs the command of its configuration or $SHELL"));
+    }
+    return steps;
+  }
+
+  /**
+   * A getopt_long program that permutes (no {@code +}): an option may follow the command's first
+   * word unless {@code --} came first (and POSIXLY_CORRECT stops at it), so a dash word there is unknown.
+   */
+  private static List<Step> permuted(List<Word> a, String withArg, String noArg, Set<String> longWithArg,
+      Set<String> longNoArg, String name, java.util.function.Predicate<Opts> runsNothing) {
+    Opts o = Opts.scanKnown(a, withArg, noArg, longWithArg, longNoArg);
+    if (o.unknown()) {
+      return unknown(name);
+    }
+    if (runsNothing.test(o)) {
+      return List.of();
+    }
+    boolean ended = false;
+    if (o.end > 0 && o.end <= a.size() && a.get(o.end - 1).literal() && a.get(o.end - 1).value().equals("--")) {
+      ended = true;
+      if (o.end > 1) {
+        String p = a.get(o.end - 2).value();
+        boolean takesNext = p.startsWith("--") ? p.indexOf('=') < 0 && Opts.longName(p, longWithArg) != null
+            : p.startsWith("-") && p.length() > 1 && withArg.indexOf(p.charAt(p.length() - 1)) >= 0
+            && p.chars().skip(1).limit(p.length() - 2).noneMatch(ch -> withArg.indexOf(ch) >= 0);
+        ended = !takesNext;
+      }
+    }
+    if (!ended && a.subList(Math.min(o.end, a.size()), a.size()).stream()
+        .anyMatch(w -> w.value().startsWith("-") || !w.literal() && w.value().charAt(0) == Word.UNKNOWN)) {
+      return List.of(new Unknown(name + " may take an option after the command's name"));
+    }
+    return inner(a, o.end, name);
+  }
+
+  /**
+   * fstab-decode (sysvinit) runs its arguments after decoding {@code \\}, {@code \011}, {@code
+   * \012}, {@code \040} and {@code \134} in each, the program's name included.
+   */
+  private static List<Step> fstabDecode(List<Word> a) {
+    List<Word> words = new ArrayList<>();
+    for (Word w : a) {
+      if (!w.value().contains("\\")) {
+        words.add(w);
+      } else if (!w.literal()) {
+        return List.of(new Unknown("fstab-decode decodes escapes in a word only known when it runs"));
+      } else {
+        String v = w.value();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+          char ch = v.charAt(i);
+          if (ch == '\\' && v.startsWith("\\", i + 1)) {
+            b.append('\\');
+            i++;
+          } else if (ch == '\\' && i + 4 <= v.length() && Set.of("011", "012", "040", "134").contains(v.substring(i + 1, i + 4))) {
+            b.append((char) Integer.parseInt(v.substring(i + 1, i + 4), 8));
+            i += 3;
+          } else {
+            b.append(ch);
+          }
+        }
+        words.add(new Word(w.source(), b.toString(), true));
+      }
+    }
+    return words.isEmpty() ? List.of() : List.of(new Inner(words, "fstab-decode"));
+  }
+
+  private static final Set<String> DPKG_ARCH_WITH_ARG = Set.of("-a", "--host-arch", "-t", "--host-type", "-A",
+      "--target-arch", "-T", "--target-type", "-W", "--match-wildcard", "-B", "--match-bits", "-E", "--match-endian",
+      "-e", "--equal", "-i", "--is", "--print-format", "-q", "--query");
+  private static final Set<String> DPKG_ARCH_NO_ARG = Set.of("-u", "--print-unset", "-l", "--list", "-s", "--print-set",
+      "-f", "--force", "-L", "--list-known");
+
+  /**
+   * dpkg-architecture first splits {@code -xVALUE} and {@code --name=VALUE} into two words up to
+   * an exact {@code -c} word (Dpkg::Getopt), then runs what follows {@code -c}/{@code --command}
+   * with Perl's {@code exec LIST}: one word with shell syntax in it runs with {@code sh -c}.
+   */
+  private static List<Step> dpkgArchitecture(List<Word> a) {
+    List<Word> args = new ArrayList<>();
+    boolean norm = true;
+    java.util.regex.Pattern shortOpt = java.util.regex.Pattern.compile("^(-[A-Za-z])(.+)$");
+    java.util.regex.Pattern longOpt = java.util.regex.Pattern.compile("^(--[A-Za-z-]+)=(.*)$");
+    for (Word w : a) {
+      String v = w.value();
+      if (norm && !w.literal() && (v.startsWith("-") || v.charAt(0) == Word.UNKNOWN)) {
+        return unknown("dpkg-architecture");
+      }
+      if (norm && v.matches("(?s).*[\r\u0085\u2028\u2029].*")) {
+        return unknown("dpkg-architecture");
+      }
+      java.util.regex.Matcher m = shortOpt.matcher(v);
+      java.util.regex.Matcher g = !norm ? null : m.find() ? m : longOpt.matcher(v);
+      if (g != null && (g == m || g.find())) {
+        args.add(Word.literal(g.group(1), g.group(1)));
+        args.add(Word.literal(g.group(2), g.group(2)));
+      } else {
+        norm &= !(w.literal() && v.equals("-c"));
+        args.add(w);
+      }
+    }
+    for (int i = 0; i < args.size(); i++) {
+      Word w = args.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return unknown("dpkg-architecture");
+      }
+      if (DPKG_ARCH_WITH_ARG.contains(v)) {
+        i++;
+      } else if (!DPKG_ARCH_NO_ARG.contains(v)) {
+        if (v.equals("-c") || v.equals("--command")) {
+          List<Word> rest = args.subList(i + 1, args.size());
+          if (rest.size() != 1) {
+            return rest.isEmpty() ? List.of() : List.of(new Inner(rest, "dpkg-architecture -c"));
+          }
+          Word one = rest.get(0);
+          if (!one.literal()) {
+            return List.of(new Unknown("dpkg-architecture -c with a command only known when it runs"));
+          }
+          return PLAIN_COMMAND.matcher(one.value()).matches() && !one.value().strip().matches("[A-Za-z_]*=.*")
+              ? List.of(new Inner(plainWords(one.value()), "dpkg-architecture -c"))
+              : List.of(new Code(one.value(), "dpkg-architecture -c"));
+        }
+        return Set.of("-?", "--help", "--version").contains(v) ? List.of() : unknown("dpkg-architecture");
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * debconf-apt-progress (Getopt::Long: one or two dashes, unique prefixes, any case, options
+   * anywhere before {@code --}) runs its command words.
+   */
+  private static List<Step> debconfAptProgress(List<Word> a) {
+    Set<String> withArg = Set.of("from", "to", "logfile", "dlwaypoint");
+    Set<String> noArg = Set.of("config", "start", "stop", "logstderr", "progress", "noprogress", "no-progress");
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return unknown("debconf-apt-progress");
+      }
+      if (v.equals("--")) {
+        return inner(a, i + 1, "debconf-apt-progress");
+      }
+      if (v.startsWith("-") && v.length() > 1) {
+        String n = v.replaceFirst("^--?", "").toLowerCase(java.util.Locale.ROOT);
+        int eq = n.indexOf('=');
+        String given = eq < 0 ? n : n.substring(0, eq);
+        List<String> hits = java.util.stream.Stream.concat(withArg.stream(), noArg.stream())
+            .filter(o -> o.equals(given) || !given.isEmpty() && o.startsWith(given)).toList();
+        String opt = hits.contains(given) ? given : hits.size() == 1 ? hits.get(0) : null;
+        if (opt == null) {
+          return unknown("debconf-apt-progress");
+        }
+        i += withArg.contains(opt) && eq < 0 ? 1 : 0;
+        continue;
+      }
+      if (a.subList(i + 1, a.size()).stream().anyMatch(x -> x.value().startsWith("-") || !x.literal())) {
+        return List.of(new Unknown("debconf-apt-progress may take an option after the command's name"));
+      }
+      return inner(a, i, "debconf-apt-progress");
+    }
+    return List.of();
+  }
+
+  /**
+   * pg_virtualenv (getopts {@code ac:i:ho:p:stv:}) runs its command in a new cluster, or {@code
+   * $SHELL} without one (and with {@code -s} when the command fails); the cluster's creation
+   * options {@code -c}, {@code -i}, {@code -o} (settings such as {@code archive_command}) are not read.
+   */
+  private static List<Step> pgVirtualenv(List<Word> a) {
+    int i = 0;
+    for (; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return unknown("pg_virtualenv");
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        break;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'h') {
+          return List.of();
+        }
+        if ("at".indexOf(ch) >= 0) {
+          continue;
+        }
+        if ("pv".indexOf(ch) < 0) {
+          return List.of(new Unknown("pg_virtualenv -" + ch + " is not read"));
+        }
+        i += j + 1 == v.length() ? 1 : 0;
+        break;
+      }
+    }
+    return i >= a.size() ? List.of(new Unknown("pg_virtualenv without a command runs $SHELL"))
+        : inner(a, i, "pg_virtualenv");
+  }
+
+  /** Flags from {@code flags} (bundled, {@code --} allowed when there are any), then the command. */
+  private static List<Step> leadingFlags(List<Word> a, String flags, String name) {
+    int i = 0;
+    while (i < a.size() && (a.get(i).value().startsWith("-") || !a.get(i).literal() && a.get(i).value().charAt(0) == Word.UNKNOWN)) {
+      String v = a.get(i).value();
+      if (!a.get(i).literal() || flags.isEmpty() || !v.equals("--") && !v.matches("-[" + flags + "]+")) {
+        return unknown(name);
+      }
+      i++;
+      if (v.equals("--")) {
+        break;
+      }
+    }
+    return inner(a, i, name);
+  }
+
+  /** moreutils' pee (each argument) and mispipe (its two) run their arguments with {@code sh -c}. */
+  private static List<Step> shellStrings(List<Word> a, String name) {
+    List<Step> steps = new ArrayList<>();
+    for (Word w : a) {
+      if (!w.literal()) {
+        return List.of(new Unknown(name + " with a command only known when it runs"));
+      }
+      if (name.equals("pee") && w.value().matches("--(no-)?ignore-(sigpipe|write-errors)")) {
+        continue;
+      }
+      if (w.value().startsWith("-")) {
+        return unknown(name);
+      }
+      steps.add(new Code(w.value(), name));
     }
     return steps;
   }

@@ -114,6 +114,25 @@ class ShellAttack17adTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
+  /** The same runners through their other options (found while fixing; each ran touch under bash here). */
+  @ParameterizedTest(name = "command runner option: {0}")
+  @ValueSource(strings = {
+      "hyperfine -r 1 -p 'touch WITNESS' true",
+      "hyperfine -r 1 -S bash 'touch WITNESS'",
+      "hyperfine -r 1 -N --prepare='touch WITNESS' true",
+      "memusage --data='x;touch WITNESS' true",
+      "dpkg-architecture -c 'touch WITNESS'",
+      "dpkg-architecture --command=touch WITNESS",
+      "choom -n 0 touch WITNESS",
+      "asciinema rec -c='touch WITNESS' x.cast",
+      "logsave -a /dev/null touch WITNESS",
+      "sotruss -f touch WITNESS",
+      "heaptrack -r touch WITNESS",
+      "fstab-decode 'tou''ch' WITNESS"})
+  void commandRunnerOptionIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
   /** A Python file that runs {@code touch WITNESS} and exits (pdb would restart it and wait). */
   private static final String PY = "printf 'import os\\nos.system(\"touch WITNESS\")\\nos._exit(0)\\n' > x.py && ";
 
