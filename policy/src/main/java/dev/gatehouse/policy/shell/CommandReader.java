@@ -1416,7 +1416,8 @@ final class CommandReader {
       unclassified.add("a reserved word read as a command name: " + shown(text));
       return;
     }
-    String base = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path;
+    // Another name of a program read by name (slogin, gdbtui, perl5.36-x86_64-linux-gnu) is read as it.
+    String base = ProgramNames.canonical(path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path);
     if (path.matches("/+(proc|dev/+fd)/.*") || base.equals("exe") && path.contains("/")) {
       // /proc/self/exe is the shell itself, /proc/PID/exe or /dev/fd/N any program: not known by name.
       unclassified.add("runs a program by its /proc or descriptor name: " + shown(name.source()));

@@ -60,7 +60,9 @@ final class Interpreters {
 
   static boolean isLanguage(String name) {
     return LANGUAGES.contains(name) || name.matches("python[0-9.]+|pypy[0-9.]*|perl[0-9.]+|ruby[0-9.]+|php[0-9.]+|lua[0-9.]+|node[0-9]+"
-        + "|tclsh[0-9.]+|wish[0-9.]+|irb[0-9.]+|guile-?[0-9.]+|jrunscript|lldb|jjs|rhino|ksh[0-9]*|mksh|yash|posh|hush");
+        + "|tclsh[0-9.]+|wish[0-9.]+|irb[0-9.]+|guile-?[0-9.]+|jrunscript|lldb|jjs|rhino|ksh[0-9]*|mksh|yash|posh|hush"
+        // lli: LLVM IR's interpreter/JIT, its module from a file or standard input (a call to system() is a command)
+        + "|lli(-[0-9.]+)?");
   }
 
   /**
@@ -70,6 +72,9 @@ final class Interpreters {
    */
   static boolean debuggerOrReplScript(ShellCommand c) {
     String n = c.name();
+    if (n.matches("i?pdb3?")) {
+      return true; // python -m pdb by its launcher: -c and the prompt take Python (!CMD, os.system)
+    }
     for (Word w : c.args()) {
       String v = w.value();
       if (v.equals("--")) {

@@ -1138,6 +1138,18 @@ public enum ShellClass {
       case "ssh-copy-id" -> {
         return sshOptionsRun(c);
       }
+      case "scalar" -> {
+        // scalar -c KEY=VALUE hands the setting to every git it runs, as git -c does (scalar.c
+        // pushes it with git_config_push_parameter): the keys git runs as commands, or one only
+        // known when it runs.
+        List<Word> w = c.args();
+        for (int i = 0; i + 1 < w.size(); i++) {
+          if (w.get(i).value().equals("-c") && !w.get(i + 1).literal()) {
+            return true;
+          }
+        }
+        return a.stream().anyMatch(GitFiles::gitCommandPair);
+      }
       case "ssh", "scp", "sftp", "rsync" -> {
         return !n.equals("rsync") && sshOptionsRun(c) || a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
             + "|ProxyUseFdpass|Match\\s+exec).*")) || n.equals("rsync") && a.stream().anyMatch(v ->

@@ -24,7 +24,9 @@ public record ShellRule(String name, List<String> commands, Pattern args, Rule.O
   }
 
   boolean matches(ShellCommand c) {
-    if (!commands.isEmpty() && !commands.contains(c.name()) && !commands.contains(c.path())) {
+    // c.name() is the program read (ssh for slogin); the name as written counts too.
+    String written = c.path().substring(c.path().lastIndexOf('/') + 1);
+    if (!commands.isEmpty() && !commands.contains(c.name()) && !commands.contains(c.path()) && !commands.contains(written)) {
       return false;
     }
     if (args == null) {

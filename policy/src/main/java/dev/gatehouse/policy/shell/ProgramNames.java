@@ -1,0 +1,48 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Other names under which a distribution installs a program the judge reads: a command by one of
+ * them is read as that program (its classes, wrappers and the policy's rules), so a second name
+ * does not carry the program past what its own name would meet.
+ */
+final class ProgramNames {
+  /**
+   * Symbolic links Debian installs to a program read by name: {@code slogin} (openssh-client, to
+   * ssh), {@code gdbtui} (gdb's {@code gdb -tui} script), {@code pdb3.11} (python3.11's pdb.py,
+   * what {@code pdb3} points at).
+   */
+  private static final Map<String, String> LINKS = Map.of("slogin", "ssh", "gdbtui", "gdb");
+
+  /**
+   * An interpreter by a version, a build flavour ({@code python3.11d}, {@code python3-dbg}) or an
+   * architecture triplet ({@code perl5.36-x86_64-linux-gnu}, libperl's name for the same perl)
+   * the judge's own names do not cover: read as the interpreter itself.
+   */
+  private static final Pattern INTERPRETER = Pattern.compile("(perl|python|pypy|ruby|php|node|nodejs|luajit|lua|tclsh|wish"
+      + "|irb|guile)-?[0-9][0-9.]*[a-z]*(-(beta|rc|alpha)[0-9]*)?(-dbg)?(-[a-z0-9_]+-linux-gnu[a-z0-9]*)?"
+      + "|(perl|python|pypy|ruby|php|node|nodejs|luajit|lua|tclsh|wish|irb|guile)[0-9.]*(-dbg)?-[a-z0-9_]+-linux-gnu[a-z0-9]*"
+      + "|(python|pypy)[0-9.]*(d|m|dm|-dbg)");
+
+  private ProgramNames() {}
+
+  /** The name {@code base} (a command's last path component) is read as. */
+  static String canonical(String base) {
+    String link = LINKS.get(base);
+    if (link != null) {
+      return link;
+    }
+    if (base.matches("pdb[0-9.]+")) {
+      return "pdb3"; // pdb3.11, pdb2.7: python's pdb.py under its version
+    }
+    if (Interpreters.isLanguage(base)) {
+      return base;
+    }
+    if (INTERPRETER.matcher(base).matches()) {
+      return base.replaceFirst("^(perl|python|pypy|ruby|php|nodejs|node|luajit|lua|tclsh|wish|irb|guile).*", "$1");
+    }
+    return base;
+  }
+}
