@@ -363,6 +363,7 @@ public final class ShellJudge {
       WrittenThenRun.readsCommandsTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.pathHoldsWhatTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runPartsRunsWhatTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.runsScriptTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
       PackageScripts.runsWhatTheTextSets(r).ifPresent(found::add);

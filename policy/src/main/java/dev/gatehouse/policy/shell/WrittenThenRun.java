@@ -568,6 +568,168 @@ final class WrittenThenRun {
     return Optional.empty();
   }
 
+  /**
+   * A shell or interpreter ({@link Interpreters#isShellOrLanguage}: sh, bash, perl, python3,
+   * tclsh, …) whose script (or redirected input: {@code sh < s}) is a file the same text writes
+   * directly, a command run by a path the text writes ({@code ./x}, {@code /tmp/x}, {@code d/x}), or {@code source}/{@code .} of one:
+   * the script is the text's own data (or a download), so running it is inline code. Directly:
+   * the text names the file as a write target ({@link #directlyWritten}). Compared as {@link
+   * #mayWrite} compares. Files a program writes under names it derives (git, tar, unzip, make,
+   * {@code cp -r} of a directory) do not count: a script brought by those, or written by an
+   * earlier request, is a script brought in (docs/security-model.md).
+   */
+  static Optional<String> runsScriptTheTextWrites(ShellReading r) {
+    List<Word> written = directlyWritten(r);
+    if (written.isEmpty()) {
+      return Optional.empty();
+    }
+    for (ShellCommand c : r.commands()) {
+      List<Word> scripts = new ArrayList<>();
+      if (c.path().contains("/")) {
+        scripts.add(Word.literal(c.path(), c.path()));
+      }
+      List<Word> a = c.args();
+      if ((c.name().equals("source") || c.name().equals(".")) && !a.isEmpty()) {
+        scripts.add(a.get(a.get(0).value().equals("--") && a.size() > 1 ? 1 : 0));
+      } else if (Interpreters.isShellOrLanguage(c.name()) && Interpreters.source(c) == Interpreters.Source.SCRIPT) {
+        // The script is the word at which source() first finds one.
+        for (int i = 0; i < a.size(); i++) {
+          ShellCommand upTo = new ShellCommand(c.name(), c.path(), a.subList(0, i + 1), c.text(), c.via(), c.stdin(), c.upstream());
+          if (Interpreters.source(upTo) == Interpreters.Source.SCRIPT) {
+            scripts.add(a.get(i));
+            break;
+          }
+        }
+      }
+      // sh < s: its code is the redirected file.
+      if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty() && Interpreters.readsCodeFromStdin(c)) {
+        scripts.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
+      }
+      for (Word d : scripts) {
+        String leaf = d.value().replaceFirst("/+$", "").replaceFirst(".*/", "");
+        // A script's name only known when it runs may be one the text wrote.
+        if (leaf.indexOf(Word.UNKNOWN) >= 0 || written.stream().anyMatch(w -> mayWrite(w, d))) {
+          return Optional.of(c.text());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** curl's short options that take a value (curl --help all). */
+  private static final String CURL_VALUED = "AbcCdDeEFHKmoPQrtTuUwxXyYz";
+
+  /**
+   * The words naming a file the text writes directly: redirections ({@code >}, {@code >>},
+   * {@code >|}, {@code &>}, a here-document into {@code cat > f}); {@code tee}'s files; {@code
+   * cp}/{@code mv}/{@code install}/{@code ln}'s target, and the source's last component in it (a
+   * target directory holds it); {@code dd of=}; {@code curl -o}/{@code --output}, and with {@code
+   * -O}/{@code --remote-name} the URL's last component ({@code -J}: a name only known when it runs);
+   * {@code wget -O}/{@code --output-document}, else the URL's last component; the files of {@code
+   * sed -i} and {@code perl -i}.
+   */
+  private static List<Word> directlyWritten(ShellReading r) {
+    List<Word> out = new ArrayList<>();
+    r.writes().forEach(w -> out.add(w.target()));
+    for (ShellCommand o : r.commands()) {
+      List<Word> a = o.args();
+      List<String> av = o.argValues();
+      switch (o.name()) {
+        case "tee" -> out.addAll(operands(o));
+        case "cp", "mv", "install", "ln" -> {
+          out.addAll(namedWords(o));
+          List<Word> ops = operands(o);
+          for (Word w : ops.size() > 1 || o.name().equals("ln") ? ops : List.<Word>of()) {
+            String v = w.value().replaceFirst("/+$", "");
+            String leaf = v.substring(v.lastIndexOf('/') + 1);
+            out.add(new Word(leaf, leaf, w.literal()));
+          }
+        }
+        case "dd" -> a.stream().filter(w -> w.value().startsWith("of=")).forEach(w ->
+            out.add(new Word(w.value().substring(3), w.value().substring(3), w.literal())));
+        case "curl" -> {
+          boolean remote = false;
+          List<Word> urls = new ArrayList<>();
+          for (int i = 0; i < a.size(); i++) {
+            String v = av.get(i);
+            if (v.startsWith("--")) {
+              if (v.startsWith("--output=")) {
+                out.add(Word.literal(v.substring(9), v.substring(9)));
+              } else if (v.equals("--output") && i + 1 < a.size()) {
+                out.add(a.get(++i));
+              } else if (v.startsWith("--remote-name")) {
+                remote = true;
+              } else if (v.equals("--remote-header-name")) {
+                out.add(new Word("", "", false));
+              } else if (v.equals("--url") && i + 1 < a.size()) {
+                urls.add(a.get(++i));
+              }
+              continue;
+            }
+            if (!v.startsWith("-") || v.length() < 2) {
+              urls.add(a.get(i));
+              continue;
+            }
+            for (int j = 1; j < v.length(); j++) {
+              char ch = v.charAt(j);
+              remote |= ch == 'O';
+              if (ch == 'J') {
+                out.add(new Word("", "", false));
+              }
+              if (CURL_VALUED.indexOf(ch) >= 0) {
+                Word value = j + 1 < v.length() ? Word.literal(v.substring(j + 1), v.substring(j + 1))
+                    : i + 1 < a.size() ? a.get(++i) : null;
+                if (ch == 'o' && value != null) {
+                  out.add(value);
+                }
+                break;
+              }
+            }
+          }
+          if (remote) {
+            urls.forEach(w -> out.add(urlLeaf(w)));
+          }
+        }
+        case "wget", "wget2" -> {
+          boolean named = false;
+          for (int i = 0; i < a.size(); i++) {
+            String v = av.get(i);
+            if (v.startsWith("--output-document=")) {
+              named = true;
+              out.add(Word.literal(v.substring(18), v.substring(18)));
+            } else if (v.equals("--output-document") || v.equals("-O")) {
+              named = true;
+              if (i + 1 < a.size()) {
+                out.add(a.get(++i));
+              }
+            } else if (v.matches("(?s)-[^-]*O.*")) {
+              named = true;
+              String value = v.substring(v.indexOf('O') + 1);
+              out.add(value.isEmpty() ? (i + 1 < a.size() ? a.get(++i) : new Word("", "", false)) : Word.literal(value, value));
+            }
+          }
+          if (!named) {
+            operands(o).forEach(w -> out.add(urlLeaf(w)));
+          }
+        }
+        case "sed", "gsed", "perl" -> {
+          if (av.stream().anyMatch(v -> v.startsWith("--in-place") || v.matches("(?s)-[^-]*i.*"))) {
+            out.addAll(operands(o));
+          }
+        }
+        default -> { }
+      }
+    }
+    return out;
+  }
+
+  /** The name curl -O or wget gives a download: the URL's path's last component. */
+  private static Word urlLeaf(Word url) {
+    String v = url.value().replaceFirst("[?#].*", "");
+    String leaf = v.substring(v.lastIndexOf('/') + 1);
+    return new Word(leaf, leaf, url.literal());
+  }
+
   /** A pattern whose end after its last wildcard may end a name of {@link #BUILD_FILE_ENDINGS}. */
   private static boolean mayEndLikeBuildFile(String pattern) {
     String tail = pattern.replaceFirst("(?s).*[*?\\]]", "");

@@ -1,5 +1,8 @@
 package dev.gatehouse.policy.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.policy.Verdict;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -162,6 +165,60 @@ class ShellAttack17adTest {
       "echo 'exec touch WITNESS' > x.tcl; tclsh ./x.tcl"})
   void writtenTclScriptIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * The general form of the Tcl case: a shell, an interpreter, {@code source}/{@code .} or a path
+   * run as a command, given a file the same text writes directly (each ran {@code touch} under
+   * bash 5.2 before the rule). Not by a {@code file://} download: that is no network here.
+   */
+  @ParameterizedTest(name = "written script run: {0}")
+  @ValueSource(strings = {
+      "printf 'touch WITNESS\\n' > s && sh s",
+      "printf 'touch WITNESS\\n' > s; bash s",
+      "cat > x <<'EOF'\ntouch WITNESS\nEOF\nchmod +x x; ./x",
+      "printf 'system(\"touch WITNESS\")' > p.pl && perl p.pl",
+      "printf 'import os\\nos.system(\"touch WITNESS\")\\n' > p.py && python3 p.py",
+      "echo 'touch WITNESS' > x && . ./x",
+      "echo 'touch WITNESS' > x && source x",
+      "echo 'touch WITNESS' > a && mkdir -p d && cp a d/ && sh d/a",
+      "echo 'touch WITNESS' > a && cp a b && chmod +x b && ./b",
+      "echo WITNESS > x && sed -i 's/^/touch /' x && sh x",
+      "tee x <<< 'touch WITNESS' > /dev/null; bash x",
+      "dd of=x <<< 'touch WITNESS' 2>/dev/null; sh x",
+      "echo 'touch WITNESS' > a && install -m 755 a b && ./b",
+      "echo 'touch WITNESS' > a && ln -s a l && bash -- l",
+      "echo 'touch WITNESS' > a && mv a b && sh -e ./b",
+      "printf 'touch WITNESS\\n' > s && /bin/sh s",
+      "printf 'touch WITNESS\\n' > s && env bash s",
+      "printf 'touch WITNESS\\n' > s && sh < s",
+      "printf 'import os\\nos.system(\"touch WITNESS\")\\n' > p.py && python3 -u p.py"})
+  void writtenScriptIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** A script the text does not write, or one brought by git, tar or make, is judged as before. */
+  @ParameterizedTest(name = "everyday: {0}")
+  @ValueSource(strings = {
+      "sh deploy.sh",
+      "./deploy.sh",
+      "bash deploy.sh > deploy.log 2>&1",
+      "./deploy.sh | tee deploy.log",
+      "git pull && ./deploy.sh",
+      "tar xzf app.tgz && cd app && ./install.sh",
+      "./configure && make",
+      "python3 report.py > report.txt",
+      "grep ERROR app.log > errors.txt && python3 analyze.py errors.txt",
+      "cp config.example config.yml && ./start.sh",
+      "bash < setup.sh",
+      "gcc -o hello hello.c && ./hello",
+      "make hello && ./hello",
+      "go build -o app . && ./app",
+      "python3 -m venv .venv && . .venv/bin/activate",
+      "git clone https://example.com/r.git && cd r && ./bootstrap.sh"})
+  void everydayScriptStaysAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
+    assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
   }
 
   @ParameterizedTest(name = "scalar -c: {0}")
