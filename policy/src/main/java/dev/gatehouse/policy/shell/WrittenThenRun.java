@@ -573,10 +573,12 @@ final class WrittenThenRun {
    * tclsh, …) whose script (or redirected input: {@code sh < s}) is a file the same text writes
    * directly, a command run by a path the text writes ({@code ./x}, {@code /tmp/x}, {@code d/x}), or {@code source}/{@code .} of one:
    * the script is the text's own data (or a download), so running it is inline code. Directly:
-   * the text names the file as a write target ({@link #directlyWritten}). Compared as {@link
-   * #mayWrite} compares. Files a program writes under names it derives (git, tar, unzip, make,
-   * {@code cp -r} of a directory) do not count: a script brought by those, or written by an
-   * earlier request, is a script brought in (docs/security-model.md).
+   * the text names the file as a write target ({@link #directlyWritten}), or, failing closed, any
+   * program not known to only read names it (compilers, linkers and build tools aside: a program
+   * compiled in the session). Compared as {@link #mayWrite} compares. Files a program writes under
+   * names it derives (git, tar, unzip, make, {@code cp -r} of a directory) do not count: a script
+   * brought by those, or written by an earlier request, is a script brought in
+   * (docs/security-model.md).
    */
   static Optional<String> runsScriptTheTextWrites(ShellReading r) {
     List<Word> written = directlyWritten(r);
@@ -584,28 +586,7 @@ final class WrittenThenRun {
       return Optional.empty();
     }
     for (ShellCommand c : r.commands()) {
-      List<Word> scripts = new ArrayList<>();
-      if (c.path().contains("/")) {
-        scripts.add(Word.literal(c.path(), c.path()));
-      }
-      List<Word> a = c.args();
-      if ((c.name().equals("source") || c.name().equals(".")) && !a.isEmpty()) {
-        scripts.add(a.get(a.get(0).value().equals("--") && a.size() > 1 ? 1 : 0));
-      } else if (Interpreters.isShellOrLanguage(c.name()) && Interpreters.source(c) == Interpreters.Source.SCRIPT) {
-        // The script is the word at which source() first finds one.
-        for (int i = 0; i < a.size(); i++) {
-          ShellCommand upTo = new ShellCommand(c.name(), c.path(), a.subList(0, i + 1), c.text(), c.via(), c.stdin(), c.upstream());
-          if (Interpreters.source(upTo) == Interpreters.Source.SCRIPT) {
-            scripts.add(a.get(i));
-            break;
-          }
-        }
-      }
-      // sh < s: its code is the redirected file.
-      if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty() && Interpreters.readsCodeFromStdin(c)) {
-        scripts.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
-      }
-      for (Word d : scripts) {
+      for (Word d : scriptsRun(c)) {
         String leaf = d.value().replaceFirst("/+$", "").replaceFirst(".*/", "");
         // A script's name only known when it runs may be one the text wrote.
         if (leaf.indexOf(Word.UNKNOWN) >= 0 || written.stream().anyMatch(w -> mayWrite(w, d))) {
@@ -615,6 +596,50 @@ final class WrittenThenRun {
     }
     return Optional.empty();
   }
+
+  /** The scripts {@code c} runs: a path run as a command, {@code source}/{@code .}'s file, a shell's or interpreter's script or redirected input. */
+  private static List<Word> scriptsRun(ShellCommand c) {
+    List<Word> scripts = new ArrayList<>();
+    if (c.path().contains("/")) {
+      scripts.add(Word.literal(c.path(), c.path()));
+    }
+    List<Word> a = c.args();
+    if ((c.name().equals("source") || c.name().equals(".")) && !a.isEmpty()) {
+      scripts.add(a.get(a.get(0).value().equals("--") && a.size() > 1 ? 1 : 0));
+    } else if (Interpreters.isShellOrLanguage(c.name()) && Interpreters.source(c) == Interpreters.Source.SCRIPT) {
+      // The script is the word at which source() first finds one.
+      for (int i = 0; i < a.size(); i++) {
+        ShellCommand upTo = new ShellCommand(c.name(), c.path(), a.subList(0, i + 1), c.text(), c.via(), c.stdin(), c.upstream());
+        if (Interpreters.source(upTo) == Interpreters.Source.SCRIPT) {
+          scripts.add(a.get(i));
+          break;
+        }
+      }
+    }
+    // sh < s: its code is the redirected file.
+    if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty() && Interpreters.readsCodeFromStdin(c)) {
+      scripts.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));
+    }
+    return scripts;
+  }
+
+  /**
+   * Compilers, linkers and build tools: what they write is a program compiled in the session, a
+   * stated limit (docs/security-model.md), not the text's data as a script. A C compiler's {@code
+   * -E} writes its preprocessed input as text, so it counts.
+   */
+  private static final Pattern BUILDERS = Pattern.compile("([a-z0-9_]+-)*(gcc|g\\+\\+|cc|c\\+\\+|clang(\\+\\+)?|tcc"
+      + "|gfortran|ld(\\.(bfd|gold|lld))?|ld\\.lld|lld|as|nasm|go|cargo|rustc|javac|kotlinc|scalac|ghc|zig|swiftc|make|gmake"
+      + "|cmake|ninja|meson|mvn|mvnw|gradle|gradlew|ant|bazel|bazelisk|dotnet|msbuild)(-[0-9.]+)?");
+
+  /**
+   * Programs that change a file's mode, owner or times, make a directory, look a program up, or set
+   * variables, send signals or print facts: they write no file's content.
+   */
+  private static final Set<String> NO_CONTENT = Set.of("chmod", "chown", "chgrp", "touch", "mkdir", "chattr", "setfacl",
+      "which", "type", "shellcheck", "kill", "export", "declare", "typeset", "local", "readonly", "unset", "set", "shift",
+      "sleep", "wait", "exit", "return", "true", "false", ":", "read", "date", "hostname", "whoami", "id", "uname", "nproc",
+      "pwd");
 
   /** curl's short options that take a value (curl --help all). */
   private static final String CURL_VALUED = "AbcCdDeEFHKmoPQrtTuUwxXyYz";
@@ -626,7 +651,9 @@ final class WrittenThenRun {
    * target directory holds it); {@code dd of=}; {@code curl -o}/{@code --output}, and with {@code
    * -O}/{@code --remote-name} the URL's last component ({@code -J}: a name only known when it runs);
    * {@code wget -O}/{@code --output-document}, else the URL's last component; the files of {@code
-   * sed -i} and {@code perl -i}.
+   * sed -i} and {@code perl -i}; failing closed, the words of every other program not known to
+   * only read ({@code sort -o s}, {@code uniq a s}, sed's {@code w s}, awk's {@code print > "s"}),
+   * or any name for one fed by xargs or find, but {@link #BUILDERS} and {@link #NO_CONTENT}.
    */
   private static List<Word> directlyWritten(ShellReading r) {
     List<Word> out = new ArrayList<>();
@@ -719,6 +746,38 @@ final class WrittenThenRun {
         }
         default -> { }
       }
+    }
+    // Failing closed, as for git's files: any program not known to only read writes what it names
+    // (sort -o s, uniq a s, xxd -r h s, openssl -out s, sed's w s, awk's print > "s", link a s),
+    // its own scripts aside; one fed by xargs or find writes names only known when it runs.
+    for (ShellCommand o : r.commands()) {
+      String n = o.name();
+      // gcc -E writes its input as text; cmake -E copies, renames and writes files as asked.
+      boolean asked = n.matches("(.*-)?(gcc|g\\+\\+|cc|c\\+\\+|clang(\\+\\+)?|cmake)(-[0-9.]+)?") && o.argValues().contains("-E");
+      if (Set.of("echo", "printf").contains(n) || NO_CONTENT.contains(n) || BUILDERS.matcher(n).matches() && !asked) {
+        continue;
+      }
+      if (n.equals("find")) {
+        // What find runs is a command of its own (below); -fprint/-fls name the list it writes.
+        List<String> av = o.argValues();
+        for (int i = 0; i + 1 < av.size(); i++) {
+          if (av.get(i).matches("-(fprint0?|fprintf|fls)")) {
+            out.add(o.args().get(i + 1));
+          }
+        }
+        continue;
+      }
+      if (o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find ")) && !GIT_READERS.contains(n)) {
+        out.add(new Word("", "", false));
+        continue;
+      }
+      // Its own script, and the words of the code it runs (sh -c, watch), which the reading
+      // judges as commands of their own.
+      List<Word> own = scriptsRun(o);
+      List<String> code = Wrappers.unwrap(n, o.args()).stream().filter(st -> st instanceof Wrappers.Code)
+          .map(st -> ((Wrappers.Code) st).text()).toList();
+      namedWords(o).stream().filter(w -> !own.contains(w) && code.stream().noneMatch(t -> t.contains(w.value())))
+          .forEach(out::add);
     }
     return out;
   }

@@ -30,7 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * string, which {@code writesUnderDerivedName} deliberately leaves alone), and {@code link A F}
  * (coreutils: a hard link, as {@code ln A F}, which is counted). The stated limit (a script written
  * under a name a program derives: {@code git pull}, {@code tar x}, {@code split}) does not cover
- * these: each names its output. Not kept: {@code split … - s; sh saa} (a derived name, stated),
+ * these: each names its output. Found while fixing (compilers and build tools stay the stated
+ * limit, but {@code gcc -E} writes its input as text and {@code cmake -E copy} copies it): {@code
+ * gcc -E -P -x c a.c -o s}, {@code cmake -E copy a s}, {@code find -exec sort -o s {} \;}. Not kept: {@code split … - s; sh saa} (a derived name, stated),
  * {@code sponge} and {@code rsync} (not installed here), {@code gpg --output} (ran nothing).
  *
  * <p><b>less under its other names.</b> The judge reads less's start commands ({@code less
@@ -83,7 +85,10 @@ class ShellAttack17aeTest {
       "echo 'touch WITNESS' > a && link a s && sh s",
       "echo 'exec touch WITNESS' | sort -o s.tcl; tclsh s.tcl",
       "echo 'system(\"touch WITNESS\")' | sort -o p.pl; perl p.pl",
-      "echo 'require(\"child_process\").execSync(\"touch WITNESS\")' | sort -o j.js; node j.js"})
+      "echo 'require(\"child_process\").execSync(\"touch WITNESS\")' | sort -o j.js; node j.js",
+      "echo 'touch WITNESS' > a.c; gcc -E -P -x c a.c -o s; sh s",
+      "echo 'touch WITNESS' > a; cmake -E copy a s && sh s",
+      "echo 'touch WITNESS' > a; find . -name a -exec sort -o s {} \\; ; sh s"})
   void scriptWrittenByAnyWriterIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
