@@ -12,9 +12,16 @@ final class ProgramNames {
   /**
    * Symbolic links Debian installs to a program read by name: {@code slogin} (openssh-client, to
    * ssh), {@code gdbtui} (gdb's {@code gdb -tui} script), {@code pdb3.11} (python3.11's pdb.py,
-   * what {@code pdb3} points at).
+   * what {@code pdb3} points at). Pagers that hand their arguments to less: {@code pager}
+   * (Debian's alternative), {@code sensible-pager} ({@code $PAGER}, else {@code pager}) and the
+   * decompressing scripts ({@code zless}, {@code xzless}/{@code lzless}, {@code zstdless}: {@code
+   * exec less "$@"} with their own LESSOPEN), so less's start commands ({@code +!CMD}, {@code -k})
+   * are read under these names too. {@code sensible-editor} runs {@code $VISUAL}, {@code $EDITOR}
+   * or {@code editor} (vim here) with its arguments: read as {@code editor}.
    */
-  private static final Map<String, String> LINKS = Map.of("slogin", "ssh", "gdbtui", "gdb");
+  private static final Map<String, String> LINKS = Map.of("slogin", "ssh", "gdbtui", "gdb", "pager", "less",
+      "sensible-pager", "less", "zless", "less", "xzless", "less", "lzless", "less", "zstdless", "less",
+      "sensible-editor", "editor");
 
   /**
    * An interpreter by a version, a build flavour ({@code python3.11d}, {@code python3-dbg}) or an

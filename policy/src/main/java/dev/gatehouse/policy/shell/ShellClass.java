@@ -1203,6 +1203,15 @@ public enum ShellClass {
             || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
             || n.equals("man") && Wrappers.longOption(v, "config-file"));
       }
+      case "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "x-www-browser",
+          "gnome-www-browser", "sensible-browser" -> {
+        // Chromium (x-www-browser here; sensible-browser runs it) starts the program a switch
+        // names, with one dash or two: --renderer-cmd-prefix='bash -c CMD', --utility-cmd-prefix,
+        // --gpu-launcher, --browser-subprocess-path; -g/--debug runs it under gdb. An extension is
+        // code, and reaches native-messaging hosts.
+        return a.stream().anyMatch(v -> v.matches("(?s)--?[^=]*(prefix|launcher|subprocess|gdb|debug|wrapper|extension).*")
+            || v.equals("-g"));
+      }
       case "gdb" -> {
         return a.stream().anyMatch(v -> Wrappers.gdbCommandOption(v) || v.equals("--batch"));
       }

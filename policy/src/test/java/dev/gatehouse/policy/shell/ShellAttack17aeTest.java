@@ -42,7 +42,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code xzless}/{@code lzless} (xz-utils 5.4.1) and {@code zstdless} (zstd 1.5.4), which hand
  * their options to less, run {@code $'+!CMD\n'} at the first screen unjudged. They need a
  * terminal, so the cases run under {@code script} as at the guarded prompt. ({@code bzless} is
- * {@code bzmore}, which does not read {@code +!}.)
+ * {@code bzmore}, which does not read {@code +!}.) Found with them: {@code sensible-editor}
+ * (sensible-utils 0.0.17) runs {@code editor} (vim.basic here) with its arguments, so {@code -c
+ * '!CMD'}; and chromium 1xx ({@code x-www-browser} and {@code gnome-www-browser} here, run by
+ * {@code sensible-browser} once {@code DISPLAY} is set) starts the program its {@code
+ * --renderer-cmd-prefix}/{@code --utility-cmd-prefix} names (one dash or two), headless, no
+ * display needed. Not bypasses: {@code zmore} refuses options, {@code xzmore}/{@code bzmore} take
+ * only files, {@code more +!…} is reviewed, {@code most} is not installed, {@code vimtutor}'s
+ * argument only picks a language.
  *
  * <p>Tried and already refused or not a bypass: {@code exec 3>s; … >&3; sh s}, {@code f=s; … >
  * $f; sh s}, {@code sh *}, {@code sh *.sh}, a write in a function or a subshell, {@code cat <<EOF
@@ -100,8 +107,19 @@ class ShellAttack17aeTest {
       "echo hi > f; zless $'+!touch WITNESS\\n' f",
       "echo hi > f; xzless $'+!touch WITNESS\\n' f",
       "echo hi > f; lzless $'+!touch WITNESS\\n' f",
-      "echo hi > f; zstdless $'+!touch WITNESS\\n' f"})
+      "echo hi > f; zstdless $'+!touch WITNESS\\n' f",
+      "echo hi > f; sensible-editor -c '!touch WITNESS' f"})
   void lessUnderAnotherNameIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
+  }
+
+  @ParameterizedTest(name = "browser switch that runs a program: {0}")
+  @ValueSource(strings = {
+      "chromium --headless --no-sandbox --renderer-cmd-prefix='bash -c touch${IFS}WITNESS' about:blank",
+      "chromium --headless --no-sandbox -renderer-cmd-prefix='bash -c touch${IFS}WITNESS' about:blank",
+      "x-www-browser --headless --no-sandbox --utility-cmd-prefix='bash -c touch${IFS}WITNESS' about:blank",
+      "DISPLAY=:0 sensible-browser --headless --no-sandbox --renderer-cmd-prefix='bash -c touch${IFS}WITNESS' about:blank"})
+  void browserLauncherSwitchIsJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 }
