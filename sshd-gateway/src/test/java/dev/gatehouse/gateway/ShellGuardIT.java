@@ -137,7 +137,8 @@ class ShellGuardIT {
   /**
    * A shell started by an exec request reads the client's data as its code: the guard never sees
    * those commands, so it is held as a nested shell (before, it ran and so did what it was sent).
-   * The same for code fed through a process substitution.
+   * The same for code fed through a process substitution, and for a script the request itself
+   * writes and then runs.
    */
   @Test
   void aShellReadingTheSessionsInputOnAnExecRequestIsHeldNotRun() throws Exception {
@@ -152,8 +153,12 @@ class ShellGuardIT {
     assertThat(fed.out()).isEmpty();
     assertThat(fed.err()).startsWith("gatehouse: needs approval (rule interpreter-inline): ");
 
+    // A script the same request writes and then runs is its own inline code: held, and not run.
     SshResult script = gw.ssh(alice, "web-noapprovers").run("printf 'echo from-a-file\\n' > /tmp/s.sh; bash /tmp/s.sh");
-    assertThat(script.out()).as("%s", script).isEqualTo("from-a-file\n");
+    assertThat(script.exitCode()).as("%s", script).isEqualTo(77);
+    assertThat(script.out()).isEmpty();
+    assertThat(script.err()).isEqualTo("gatehouse: needs approval (rule interpreter-inline): bash /tmp/s.sh"
+        + " (target web-noapprovers names no approvers, so it cannot be approved)\n");
   }
 
   @Test
