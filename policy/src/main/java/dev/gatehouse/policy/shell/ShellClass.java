@@ -1845,14 +1845,59 @@ public enum ShellClass {
         }
         case "git" -> {
           // show/diff/log --output=FILE, format-patch -o/--output-directory, archive -o: git writes FILE.
+          // parse-options also takes the value as the next word (git diff --output s).
           List<Word> out = new ArrayList<>();
           for (int i = 0; i < av.size(); i++) {
             String v = av.get(i);
             if (v.startsWith("--o") || v.matches("-o.+")) {
               out.add(a.get(i));
+              if (!v.contains("=") && v.length() > 3 && "--output-directory".startsWith(v) && i + 1 < a.size()) {
+                out.add(a.get(i + 1));
+              }
             } else if (v.equals("-o") && i + 1 < a.size()) {
               out.add(a.get(i + 1));
             }
+          }
+          int s = 0;
+          while (s < av.size() && av.get(s).startsWith("-")) {
+            s += av.get(s).matches("-C|-c|--git-dir|--work-tree|--namespace|--config-env|--super-prefix") ? 2 : 1;
+          }
+          String sub = s < av.size() ? av.get(s) : "";
+          List<Word> ops = new ArrayList<>();
+          boolean ended = false;
+          for (int i = s + 1; i < a.size(); i++) {
+            if (!ended && av.get(i).equals("--")) {
+              ended = true;
+            } else if (ended || !av.get(i).startsWith("-") || av.get(i).equals("-")) {
+              ops.add(a.get(i));
+            }
+          }
+          switch (sub) {
+            // git mv SRC… DST renames the text's own files to DST, or into it under their leaves.
+            case "mv" -> {
+              if (ops.size() >= 2) {
+                out.add(ops.get(ops.size() - 1));
+                for (Word w : ops.subList(0, ops.size() - 1)) {
+                  String t = w.value().replaceFirst("/+$", "");
+                  String leaf = t.substring(t.lastIndexOf('/') + 1);
+                  out.add(new Word(leaf, leaf, w.literal()));
+                }
+              }
+            }
+            // format-patch names its files NNNN-subject.patch, N (--numbered-files), vR-NNNN-…
+            // (--reroll-count), the commit message's lines verbatim within.
+            case "format-patch" -> {
+              if (!av.contains("--stdout")) {
+                out.add(Word.literal("[0-9v]*", "[0-9v]*"));
+              }
+            }
+            // A bundle's header lists the text's ref names as lines of text.
+            case "bundle" -> {
+              if (ops.size() >= 2 && ops.get(0).value().equals("create")) {
+                out.add(ops.get(1));
+              }
+            }
+            default -> { }
           }
           return out;
         }

@@ -616,6 +616,26 @@ final class WrittenThenRun {
         }
       }
     }
+    // java's source-file mode (JDK 11+): java A.java, java --source N FILE compile and run FILE.
+    if (c.name().equals("java")) {
+      boolean source = false;
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (v.equals("-jar") || v.equals("-m") || v.equals("--module") || v.startsWith("--module=")) {
+          break;
+        }
+        source |= v.equals("--source") || v.startsWith("--source=");
+        if (v.matches("-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path|--add-modules|--limit-modules"
+            + "|--enable-native-access|--add-reads|--add-exports|--add-opens|--patch-module|--source|-d|--describe-module")) {
+          i++;
+        } else if (!v.startsWith("-") && !v.startsWith("@")) {
+          if (source || v.endsWith(".java")) {
+            scripts.add(a.get(i));
+          }
+          break;
+        }
+      }
+    }
     // sh < s: its code is the redirected file.
     if (c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty() && Interpreters.readsCodeFromStdin(c)) {
       scripts.add(Word.literal(c.upstream().get(0), c.upstream().get(0)));

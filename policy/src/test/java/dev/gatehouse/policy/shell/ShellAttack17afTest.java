@@ -22,6 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * parse-options): the {@code --output} word itself is kept, not {@code s}, so {@code git diff
  * --no-index --output s /dev/null a} writes a diff whose added line {@code +;touch W} sh runs
  * ({@code +} is a command not found, then {@code touch}). ({@code --output=s} is counted.)
+ * Found by the fixer: {@code git bundle create s REF} writes {@code s} whose header lists the ref
+ * names as text lines, and a ref name may be {@code a;touch${IFS}W} ({@code sh s} runs it before
+ * the pack's binary stops it); {@code java --source 17 s} runs a source file of any name.
  *
  * <p><b>The compiler and build-tool exemption, around its {@code -E} check.</b> {@code BUILDERS}
  * write no script, except that {@code gcc -E} is counted because it writes its input as text. The
@@ -63,7 +66,8 @@ class ShellAttack17afTest {
   @ValueSource(strings = {
       "git init -q; echo 'touch WITNESS' > a; git add a; git mv a s; sh s",
       "git init -q && echo 'touch WITNESS' > a && git add a && git mv -f a s && bash s",
-      "echo ';touch WITNESS' > a; git diff --no-index --output s /dev/null a; sh s"})
+      "echo ';touch WITNESS' > a; git diff --no-index --output s /dev/null a; sh s",
+      "git init -q; git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x; git branch 'a;touch${IFS}WITNESS'; git bundle create s 'a;touch${IFS}WITNESS'; sh s"})
   void gitWriteIsCounted(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -82,7 +86,8 @@ class ShellAttack17afTest {
   @ParameterizedTest(name = "java source launcher: {0}")
   @ValueSource(strings = {
       "printf 'class A{public static void main(String[] a)throws Exception{new ProcessBuilder(\"touch\",\"WITNESS\").start().waitFor();}}' > A.java; java A.java",
-      "printf 'class A{public static void main(String[] a)throws Exception{new ProcessBuilder(\"touch\",\"WITNESS\").start().waitFor();}}' > A.java; java --source 17 A.java"})
+      "printf 'class A{public static void main(String[] a)throws Exception{new ProcessBuilder(\"touch\",\"WITNESS\").start().waitFor();}}' > A.java; java --source 17 A.java",
+      "printf 'class A{public static void main(String[] a)throws Exception{new ProcessBuilder(\"touch\",\"WITNESS\").start().waitFor();}}' > s; java -cp . --source 17 s"})
   void javaSourceFileIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
