@@ -645,8 +645,8 @@ final class WrittenThenRun {
 
   /**
    * Compilers, linkers and build tools: what they write is a program compiled in the session, a
-   * stated limit (docs/security-model.md), not the text's data as a script. A C compiler's {@code
-   * -E} writes its preprocessed input as text, so it counts.
+   * stated limit (docs/security-model.md), not the text's data as a script. A C compiler writing
+   * text ({@link #compilerWritesText}) and make's text rules ({@link #makeCopies}) count.
    */
   private static final Pattern BUILDERS = Pattern.compile("([a-z0-9_]+-)*(gcc|g\\+\\+|cc|c\\+\\+|clang(\\+\\+)?|tcc"
       + "|gfortran|ld(\\.(bfd|gold|lld))?|ld\\.lld|lld|as|nasm|go|cargo|rustc|javac|kotlinc|scalac|ghc|zig|swiftc|make|gmake"
@@ -772,8 +772,11 @@ final class WrittenThenRun {
     // its own scripts aside; one fed by xargs or find writes names only known when it runs.
     for (ShellCommand o : r.commands()) {
       String n = o.name();
-      // gcc -E writes its input as text; cmake -E copies, renames and writes files as asked.
-      boolean asked = n.matches("(.*-)?(gcc|g\\+\\+|cc|c\\+\\+|clang(\\+\\+)?|cmake)(-[0-9.]+)?") && o.argValues().contains("-E");
+      // A compiler writing text (gcc -E, --preprocess, -S, -save-temps, -M, -fdump-…, or an option
+      // not known to write only objects) writes its input as text, also under names it derives
+      // from its input's and output's; cmake -E copies, renames and writes files as asked.
+      boolean compiler = n.matches(C_COMPILERS);
+      boolean asked = compiler ? compilerWritesText(o, out) : n.matches("c?cmake(-[0-9.]+)?") && o.argValues().contains("-E");
       if (Set.of("echo", "printf").contains(n) || NO_CONTENT.contains(n) || BUILDERS.matcher(n).matches() && !asked) {
         continue;
       }
@@ -799,7 +802,170 @@ final class WrittenThenRun {
       namedWords(o).stream().filter(w -> !own.contains(w) && code.stream().noneMatch(t -> t.contains(w.value())))
           .forEach(out::add);
     }
+    makeCopies(r, out);
     return out;
+  }
+
+  /** The C compiler drivers among {@link #BUILDERS}. */
+  private static final String C_COMPILERS = "([a-z0-9_]+-)*(gcc|g\\+\\+|cc|c\\+\\+|clang(\\+\\+)?|tcc|gfortran)(-[0-9.]+)?";
+
+  /** GCC's options (gcc --help) that take the next word as their value. */
+  private static final Set<String> CC_VALUED = Set.of("-o", "-x", "-I", "-L", "-l", "-D", "-U", "-include", "-imacros",
+      "-isystem", "-iquote", "-idirafter", "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-isysroot", "-T", "-u", "-e",
+      "-z", "-B", "-MF", "-MT", "-MQ", "-Xlinker", "-Xassembler", "-Xpreprocessor", "--param", "-aux-info", "-dumpbase",
+      "-dumpbase-ext", "-dumpdir");
+
+  /**
+   * Options known to write only objects and programs, or to print to standard output: any other
+   * ({@code -E}, {@code --preprocess}, {@code -S}, {@code --assemble}, {@code -save-temps}, {@code
+   * -M…}, {@code -aux-info}, {@code -dumpbase}, {@code -Wp,}/{@code -Wa,}/{@code -Xlinker}, a word
+   * only known when it runs) may write text.
+   */
+  private static final Pattern CC_OBJECT_OPTIONS = Pattern.compile("-c|-o.+|-O.*|-g.*|-w|-W(?![pal],).*|-I.+|-L.+|-l.+"
+      + "|-D.+|-U.+|-x.+|-B.+|-std=.*|--std=.*|-ansi|-pedantic.*|-m.*|-shared|-static.*|-pthreads?|-pipe|-pie|-no-pie"
+      + "|-rdynamic|-s|-r|-v|-###|--version|--help.*|--target-help|-dump(version|fullversion|machine|specs)|-print-.*"
+      + "|-nostdlib.*|-nostdinc.*|-nodefaultlibs|-nostartfiles|-nolibc|-isystem.+|-iquote.+|-idirafter.+|--sysroot=.*"
+      + "|-f(?!(no-)?(dump|callgraph-info|stack-usage|opt-info|save-optimization-record|compare-debug|report-bug|plugin"
+      + "|lto-partition|debug-prefix-map|record-gcc-switches)).+|-include|-imacros|-isystem|-iquote|-idirafter|-iprefix"
+      + "|-iwithprefix|-iwithprefixbefore|-isysroot|-T|-u|-e|-z|-o|-x|-I|-L|-l|-D|-U|-B|-MF|-MT|-MQ|--param");
+
+  /** The linker options of {@code -Wl,} known to write only the program. */
+  private static final Pattern LD_OBJECT_OPTIONS = Pattern.compile("-(-)?(rpath(=.*)?|rpath-link(=.*)?|R|as-needed|no-as-needed"
+      + "|z|start-group|end-group|whole-archive|no-whole-archive|soname(=.*)?|h|O[0-9]|gc-sections|no-gc-sections|E|export-dynamic"
+      + "|enable-new-dtags|disable-new-dtags|Bstatic|Bdynamic|Bsymbolic.*|version-script(=.*)?|hash-style=.*|build-id(=.*)?"
+      + "|s|strip-all|S|strip-debug|no-undefined|allow-shlib-undefined|L.*|l.*|dynamic-linker(=.*)?|pie|no-pie|relax|icf=.*"
+      + "|fatal-warnings|warn-common|sort-common|eh-frame-hdr|wrap=.*|defsym=.*|unresolved-symbols=.*)");
+
+  /**
+   * Whether compiler {@code c} may write text (a preprocessed, assembly, dependency or dump file):
+   * then its words and the names it derives from its inputs' and output's ({@code a.i}, {@code
+   * prog-a.s}, {@code a.c.005t.original}, {@code x.d}) are added to {@code out}.
+   */
+  private static boolean compilerWritesText(ShellCommand c, List<Word> out) {
+    List<Word> a = c.args();
+    boolean text = false;
+    boolean named = false;
+    List<String> stems = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0) {
+        text = true;
+        named = true;
+        continue;
+      }
+      if (v.equals("-") || !v.startsWith("-")) {
+        String leaf = v.replaceFirst(".*/", "");
+        stems.add(leaf.replaceFirst("(.)\\.[^.]*$", "$1"));
+        continue;
+      }
+      if (v.startsWith("-Wl,") && java.util.Arrays.stream(v.substring(4).split(",")).allMatch(p -> !p.startsWith("-")
+          || LD_OBJECT_OPTIONS.matcher(p).matches())) {
+        continue;
+      }
+      if (!CC_OBJECT_OPTIONS.matcher(v).matches()) {
+        text = true;
+        named |= v.startsWith("-dump") || v.startsWith("-save-temps=") && !v.equals("-save-temps=cwd") && !v.equals("-save-temps=obj");
+      }
+      if (CC_VALUED.contains(v) && i + 1 < a.size()) {
+        Word value = a.get(++i);
+        if (v.equals("-o") && value.literal()) {
+          String leaf = value.value().replaceFirst(".*/", "");
+          stems.add(leaf);
+          stems.add(leaf + "-");
+          stems.add(leaf.replaceFirst("(.)\\.[^.]*$", "$1"));
+        } else if (v.equals("-o")) {
+          named = true;
+        }
+      } else if (v.matches("-o.+")) {
+        String leaf = v.substring(2).replaceFirst(".*/", "");
+        stems.add(leaf);
+        stems.add(leaf + "-");
+        stems.add(leaf.replaceFirst("(.)\\.[^.]*$", "$1"));
+      }
+    }
+    if (!text) {
+      return false;
+    }
+    if (named) {
+      out.add(new Word("", "", false));
+    }
+    // Derived names start with a stem and a dot, or the output's name and a dash.
+    for (String s : stems) {
+      String p = PathPatterns.hasGlob(s) ? "*" : s.endsWith("-") ? s + "*" : s + ".*";
+      out.add(Word.literal(p, p));
+    }
+    return true;
+  }
+
+  /**
+   * GNU make's built-in rules that copy or generate text rather than compile (make -p -f
+   * /dev/null): a target's prerequisite name patterns, {@code %} its name.
+   */
+  private static final List<String[]> MAKE_TEXT_RULES = List.of(new String[] {"%", "%.sh"}, new String[] {"%", "%,v"},
+      new String[] {"%", "RCS/%,v"}, new String[] {"%", "RCS/%"}, new String[] {"%", "s.%"}, new String[] {"%", "SCCS/s.%"},
+      new String[] {"%.c", "%.y"}, new String[] {"%.c", "%.l"}, new String[] {"%.c", "%.w"}, new String[] {"%.c", "%.ch"},
+      new String[] {"%.r", "%.l"}, new String[] {"%.m", "%.ym"}, new String[] {"%.f", "%.F"}, new String[] {"%.f", "%.r"},
+      new String[] {"%.s", "%.S"}, new String[] {"%.tex", "%.w"}, new String[] {"%.tex", "%.ch"}, new String[] {"%.tex", "%.web"},
+      new String[] {"%.p", "%.web"}, new String[] {"%.ln", "%.c"}, new String[] {"%.ln", "%.y"}, new String[] {"%.ln", "%.l"},
+      new String[] {"%.info", "%.texinfo"}, new String[] {"%.info", "%.texi"}, new String[] {"%.info", "%.txinfo"},
+      new String[] {"%.dvi", "%.tex"}, new String[] {"%.dvi", "%.texinfo"}, new String[] {"%.dvi", "%.texi"},
+      new String[] {"%.dvi", "%.txinfo"}, new String[] {"%.sym", "%.def"}, new String[] {"%.out", "%"});
+
+  /**
+   * make's targets it builds by a built-in rule copying text the text writes ({@code s} from {@code
+   * s.sh}: {@code cat s.sh > s}; yacc, lex, RCS, SCCS, cpp of {@code %.S}), or by any rule when the
+   * text sets a variable (a compiler's flags: {@code CFLAGS=-E}, {@code CC=…}): written names.
+   */
+  private static void makeCopies(ShellReading r, List<Word> out) {
+    boolean set = r.assignments().stream().anyMatch(as -> as.variable().matches("[A-Z][A-Z0-9_.]*"));
+    for (int round = 0; round < 2; round++) {
+      for (ShellCommand c : r.commands()) {
+        if (!c.name().matches("g?make")) {
+          continue;
+        }
+        List<Word> a = c.args();
+        boolean assigns = set || a.stream().anyMatch(w -> !w.value().startsWith("-") && w.value().contains("="));
+        for (int i = 0; i < a.size(); i++) {
+          Word w = a.get(i);
+          String v = w.value();
+          if (v.matches("-[^-]*[fCIoWE]") || v.matches("--(file|makefile|directory|include-dir|old-file|assume-old|what-if"
+              + "|new-file|assume-new|eval)")) {
+            i++;
+            continue;
+          }
+          if (v.startsWith("-") || v.contains("=") && w.literal()) {
+            continue;
+          }
+          String leaf = v.replaceFirst("/+$", "").replaceFirst(".*/", "");
+          if (assigns || !w.literal() || leaf.indexOf(Word.UNKNOWN) >= 0
+              || makeSources(leaf, 3).stream().anyMatch(p -> out.stream().anyMatch(x -> mayWrite(x, Word.literal(p, p))))) {
+            if (!out.contains(w)) {
+              out.add(w);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The names make's text rules build {@code target} from, through up to {@code depth} rules. */
+  private static Set<String> makeSources(String target, int depth) {
+    Set<String> found = new java.util.LinkedHashSet<>();
+    if (depth == 0 || target.isEmpty()) {
+      return found;
+    }
+    for (String[] rule : MAKE_TEXT_RULES) {
+      String suffix = rule[0].substring(1);
+      if (target.length() > suffix.length() && target.endsWith(suffix)) {
+        String stem = target.substring(0, target.length() - suffix.length());
+        String source = rule[1].replace("%", stem);
+        if (found.add(source)) {
+          found.addAll(makeSources(source.replaceFirst(".*/", ""), depth - 1));
+        }
+      }
+    }
+    return found;
   }
 
   /** The name curl -O or wget gives a download: the URL's path's last component. */

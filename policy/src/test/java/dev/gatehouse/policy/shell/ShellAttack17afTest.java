@@ -78,9 +78,35 @@ class ShellAttack17afTest {
       "echo 'touch WITNESS' > a.c; gcc -save-temps -c a.c; sh a.i",
       "echo 'touch WITNESS' > s.sh; make s; ./s",
       "echo 'touch WITNESS' > s.sh && make -s s && sh s",
-      "echo 'touch WITNESS' > s.sh; gmake s; . ./s"})
+      "echo 'touch WITNESS' > s.sh; gmake s; . ./s",
+      // Found while fixing: make's built-in rules run the compiler with the text's flags, and
+      // %.out: % is cp.
+      "echo 'touch WITNESS' > h.c; make CFLAGS='-P -E' h; sh h",
+      "echo 'touch WITNESS' > h.c; CFLAGS='-P -E' make -e h; sh h",
+      "echo 'touch WITNESS' > s; make s.out; sh s.out",
+      "echo 'touch WITNESS' > a.c; gcc -save-temps -o p a.c; sh p-a.i",
+      "echo 'touch WITNESS' > a.c; cc -P -E -o s a.c; sh s"})
   void builderCopyIsCounted(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** A program compiled in the session stays a stated limit. */
+  @ParameterizedTest(name = "everyday build: {0}")
+  @ValueSource(strings = {
+      "gcc -O2 -Wall -o app main.c && ./app",
+      "cc -c a.c && cc -o app a.o && ./app",
+      "g++ -std=c++17 -I include -o app main.cpp -Wl,-rpath,/opt/lib -L /opt/lib -lfoo && ./app",
+      "gcc -g -fsanitize=address -o t t.c && ./t",
+      "make && ./app",
+      "./configure && make",
+      "make -j4 all && ./app",
+      "make hello && ./hello",
+      "printf 'int main(void){return 0;}\\n' > hello.c && make hello && ./hello"})
+  void compiledProgramStaysAllowed(String text) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judge(text).verdict()).as(text)
+        .isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judgeTyped(text).verdict()).as(text)
+        .isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
   }
 
   @ParameterizedTest(name = "java source launcher: {0}")
