@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * -a[cdghlmns]=FILE} (also {@code -al=s}, {@code -ahl=s}, {@code -alm=s}, {@code -a=s}) writes a
  * listing whose lines are the source's lines, each behind a line number: a source {@code
  * /*\n;touch W\n*}{@code /} (a C comment, so the assembly succeeds) lists as {@code 2 ;touch W},
- * which sh runs as the command {@code 2} (not found) and then {@code touch W}. The listing's name is
+ * which sh runs as the command {@code 2} (not found) and then {@code touch W} (also through {@code
+ * bash -c 'sh s'}). The listing's name is
  * on the line as plainly as after {@code >}, and a shell, {@code .} or {@code ./run} then runs the
  * text's own data unjudged.
  *
@@ -39,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * program in {@code MAKE} (else {@code make}). So {@code MAKE=./x gcc -O2 -flto=2 a.c b.c -o p}
  * runs the text's own script {@code x} (the link then fails, its stage never made); also with
  * {@code export MAKE=./x} and {@code -flto=auto}, as {@code g++ -flto=4}, and at the link of
- * {@code -flto} objects ({@code gcc -flto=2 a.o b.o}). {@code
+ * {@code -flto} objects ({@code gcc -flto=2 a.o b.o}), and as {@code MAKE=$PWD/x cc}. {@code
  * MAKE=./x} is a file the text writes, run as a command: the written-then-run rule's {@code ./x}
  * in another form, but {@code scriptsRun} only reads the command's own path and the assignment is
  * not a {@code PATH}.
@@ -48,7 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and {@code -B./} with a written {@code as}, {@code -wrapper}, {@code --ld-path=./l}, {@code
  * COMPILER_PATH=.}, {@code GCC_EXEC_PREFIX=./}, {@code -fuse-ld=bfd -B.}, {@code gcc -c a.S
  * -Wa,-al=s}, {@code gcc -x c -E -P -o s - < a.c} (all reviewed); {@code make s SHELL=./x},
- * {@code make --eval '$(file >s,…)'} (reviewed); {@code sh s > s}, {@code bash s; bash s} (the
+ * {@code make --eval '$(file >s,…)'}, {@code MAKEFLAGS='SHELL=./x'}/{@code '-- SHELL=./x'}/{@code
+ * '--eval=…'}, {@code gcc -specs=f} (reviewed); {@code javac -J-XX:OnOutOfMemoryError=…} (lists
+ * the command), {@code JAVA_TOOL_OPTIONS=… javac} (reviewed); {@code sh s > s}, {@code bash s; bash s} (the
  * first run writing {@code s}), {@code sh /dev/fd/3 3<a}, {@code bash -s < a}, {@code exec 3<a; sh
  * <&3}, {@code sh <(cat a)}, {@code . <(cat a)}, {@code source /dev/stdin < a}, {@code $(<a)},
  * {@code `cat a`} (reviewed or blocked); {@code python3 -m py_compile}/{@code zipapp} then run,
@@ -57,7 +60,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code base32 -d}, {@code fold}, {@code expand} into a redirection, {@code sort -T . -o}, {@code
  * ln -s}, {@code cp -s}, {@code patch -o}, {@code xargs -a} (all reviewed). Allowed but ran
  * nothing: {@code ld -r -Map s} (a symbol {@code x;touch W} lists, but sh stops at a syntax error
- * before it), {@code javac -h .} ({@code A.h} holds no command), {@code rustc} (no toolchain
+ * before it), {@code javac -h .} ({@code A.h} holds no command), {@code CMAKE_MAKE_PROGRAM=./x cmake --build b} (no cache), {@code rustc} (no toolchain
  * configured here), {@code g++ -fmodule-mapper='|sh s' -c /dev/null} (no translation unit
  * compiled). Not kept: {@code csplit -f s a 1; sh s01} (ran, but a derived name: stated).
  */
@@ -72,7 +75,8 @@ class ShellAttack17agTest {
       "printf '/*\\n;touch WITNESS\\n*/\\n' > a.s; as --listing-lhs-width=2 -ahl=s -o a.o a.s; bash s",
       "printf '/*\\n;touch WITNESS\\n*/\\n' > a.s; as --MD d -alm=s -o a.o a.s; . ./s",
       "printf '/*\\n;touch WITNESS\\n*/\\n' > a.s; as -al=run a.s && chmod +x run && ./run",
-      "printf '/*\\n;touch WITNESS\\n*/\\n' > a.s; x86_64-linux-gnu-as -al=s a.s; sh s"})
+      "printf '/*\\n;touch WITNESS\\n*/\\n' > a.s; x86_64-linux-gnu-as -al=s a.s; sh s",
+      "printf '/*\\n;touch WITNESS\\n*/\\n' > a.s; as -al=s a.s -o a.o; bash -c 'sh s'"})
   void assemblerListingIsCounted(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -98,7 +102,8 @@ class ShellAttack17agTest {
       "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; MAKE=./x gcc -O2 -flto=2 -flto-partition=1to1 a.c b.c -o p",
       "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; export MAKE=./x; gcc -O2 -flto=auto a.c b.c -o p",
       "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.cc; echo 'int f();int main(){return f();}' > a.cc; MAKE=./x g++ -O2 -flto=4 a.cc b.cc -o p",
-      "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; gcc -c -flto a.c b.c && MAKE=./x gcc -flto=2 a.o b.o -o p"})
+      "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; gcc -c -flto a.c b.c && MAKE=./x gcc -flto=2 a.o b.o -o p",
+      "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; MAKE=$PWD/x cc -flto=2 a.c b.c"})
   void ltoMakeIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
