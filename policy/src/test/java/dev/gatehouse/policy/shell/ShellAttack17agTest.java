@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * text's own data unjudged.
  *
  * <p><b>g++ starts the module mapper the text names.</b> GCC 11+'s {@code
- * -fmodule-mapper=|PROGRAM ARGS} (with {@code -fmodules-ts}) spawns PROGRAM through the shell-less
- * pex interface to talk the module protocol; it runs before any module is read, for any
+ * -fmodule-mapper=|PROGRAM ARGS} (with {@code -fmodules-ts}) starts PROGRAM with its ARGS as a
+ * child to talk the module protocol with; it runs before any module is read, for any
  * translation unit ({@code int x;}). CC_OBJECT_OPTIONS reads every {@code -f…} not listed as a
  * dump as an object-only option, and no other check reads the value as a command, so {@code g++
  * -fmodules-ts '-fmodule-mapper=|touch W' -c a.cc} runs {@code touch} unjudged (also as {@code
