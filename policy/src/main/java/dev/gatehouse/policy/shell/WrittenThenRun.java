@@ -776,7 +776,9 @@ final class WrittenThenRun {
       // not known to write only objects) writes its input as text, also under names it derives
       // from its input's and output's; cmake -E copies, renames and writes files as asked.
       boolean compiler = n.matches(C_COMPILERS);
-      boolean asked = compiler ? compilerWritesText(o, out) : n.matches("c?cmake(-[0-9.]+)?") && o.argValues().contains("-E");
+      boolean asked = compiler ? compilerWritesText(o, out) : n.matches("c?cmake(-[0-9.]+)?") ? o.argValues().contains("-E")
+          : n.matches(ASSEMBLERS) ? !objectOnly(o, AS_OBJECT_OPTIONS.asMatchPredicate(), AS_VALUED)
+          : n.matches(LINKERS) && !objectOnly(o, LD_ONLY_OPTIONS.or(LD_OBJECT_OPTIONS.asMatchPredicate()), LD_VALUED);
       if (Set.of("echo", "printf").contains(n) || NO_CONTENT.contains(n) || BUILDERS.matcher(n).matches() && !asked) {
         continue;
       }
@@ -804,6 +806,68 @@ final class WrittenThenRun {
     }
     makeCopies(r, out);
     return out;
+  }
+
+  /** The assemblers among {@link #BUILDERS}, and GNU as's other names. */
+  private static final String ASSEMBLERS = "([a-z0-9_]+-)*g?as(-[0-9.]+)?";
+
+  /** The linkers among {@link #BUILDERS}. */
+  private static final String LINKERS = "([a-z0-9_]+-)*(ld(\\.(bfd|gold|lld))?|ld\\.lld|lld)(-[0-9.]+)?";
+
+  /** GNU as's options (as --help, Binutils 2.40) that take the next word as their value. */
+  private static final Set<String> AS_VALUED = Set.of("-o", "-I", "--defsym", "-defsym", "--debug-prefix-map",
+      "-debug-prefix-map");
+
+  /**
+   * GNU as's options known to write only the object (getopt_long_only: a long option also with
+   * one dash): any other ({@code -a…} listings, which repeat each source line as text, {@code
+   * --MD}'s dependency file, {@code @FILE}, an abbreviation) may write text.
+   */
+  private static final Pattern AS_OBJECT_OPTIONS = Pattern.compile("-o.+|-I.+|-[gWwXZJKLRMnqskfDVv]|-O[012s]?|-Q[yn]"
+      + "|--?(gen-debug|gstabs\\+?|gdwarf-[2-5]|gdwarf-cie-version=[0-9]+|gdwarf-sections|32|64|x32|no-warn|warn"
+      + "|fatal-warnings|version|help|target-help|keep-locals|mri|nocpp|no-pad-sections|execstack|noexecstack"
+      + "|compress-debug-sections(=[a-z-]+)?|nocompress-debug-sections|size-check=[a-z]+|elf-stt-common=[a-z]+"
+      + "|sectname-subst|generate-missing-build-notes=[a-z]+|gsframe|traditional-format|strip-local-absolute"
+      + "|reduce-memory-overheads|hash-size=[0-9]+|divide|multibyte-handling=[a-z-]+|statistics|dump-config|alternate"
+      + "|defsym=.*|debug-prefix-map=.*)|-m[A-Za-z0-9_-]+(=[A-Za-z0-9_.,+-]*)?");
+
+  /** ld's options (ld --help) that take the next word as their value. */
+  private static final Set<String> LD_VALUED = Set.of("-o", "--output", "-m", "-e", "--entry", "-T", "--script", "-L",
+      "--library-path", "-l", "--library", "-u", "--undefined", "-z", "-h", "-soname", "--soname", "-rpath", "--rpath",
+      "-rpath-link", "--rpath-link", "-dynamic-linker", "--dynamic-linker", "-plugin", "--plugin", "-plugin-opt",
+      "--plugin-opt", "--sysroot", "-O", "--hash-style", "--build-id", "--version-script", "--defsym", "--wrap");
+
+  /**
+   * ld's options known to write only the program (those of {@code -Wl,}, and a few more): any
+   * other ({@code -Map}, {@code -M}/{@code --print-map}, {@code --cref}, {@code -t}/{@code --trace},
+   * {@code --dependency-file}, {@code @FILE}) may write the inputs' symbol and file names as text.
+   */
+  private static final java.util.function.Predicate<String> LD_ONLY_OPTIONS = Pattern.compile("-o.+|--output=.*|-m.+|-e.+"
+      + "|--entry=.*|-T.+|--script=.*"
+      + "|-u.+|--undefined=.*|-r|--relocatable|-i|-shared|-Bshareable|-static|-nostdlib|-plugin(-opt)?=.*|--plugin(-opt)?=.*"
+      + "|--sysroot=.*|-x|--discard-all|-X|--discard-locals|--no-relax|-v|-V|--version|--help|-q|--emit-relocs|-n|-N"
+      + "|--no-dynamic-linker|-Bsymbolic|-g|--(no-)?warn-.*|--color-diagnostics.*|--no-undefined-version|-nopie"
+      + "|-f(ini|ini=.*)|--(no-)?print-gc-sections|--(no-)?ld-generated-unwind-info").asMatchPredicate();
+
+  /**
+   * Whether every word of {@code c} is an input, or an option {@code known} (its value among
+   * {@code valued}'s next words) to write only an object or program.
+   */
+  private static boolean objectOnly(ShellCommand c, java.util.function.Predicate<String> known, Set<String> valued) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || v.startsWith("@")) {
+        return false;
+      }
+      if (valued.contains(v)) {
+        i++;
+      } else if (v.startsWith("-") && !v.equals("-") && !known.test(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The C compiler drivers among {@link #BUILDERS}. */

@@ -81,6 +81,37 @@ class ShellAttack17agTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
+  /**
+   * ld's map lists each input's name as {@code LOAD NAME} before the first line sh cannot parse,
+   * so an object named {@code x;sh t} runs {@code t} from a map read as a script ({@code -Map s},
+   * {@code -Map=s}, {@code --Map s}; gcc's {@code -Wl,-Map=s} was already counted). Found by the 17ag fixer.
+   */
+  @ParameterizedTest(name = "linker map run as a script: {0}")
+  @ValueSource(strings = {
+      "printf 'touch WITNESS\\n' > t; printf '.globl x\\nx: nop\\n' > c.s; as -o 'x;sh t' c.s; ld -r -Map s 'x;sh t' -o r.o; sh s",
+      "printf 'touch WITNESS\\n' > t; printf '.globl x\\nx: nop\\n' > c.s; as -o 'x;sh t' c.s; ld -r -Map=s 'x;sh t' -o r.o; sh s",
+      "printf 'touch WITNESS\\n' > t; printf '.globl x\\nx: nop\\n' > c.s; as -o 'x;sh t' c.s; x86_64-linux-gnu-ld --Map s -r 'x;sh t' -o r.o; bash s",
+      "printf 'touch WITNESS\\n' > t; printf '.globl x\\nx: nop\\n' > c.s; as -o 'x;sh t' c.s; gcc -nostdlib -Wl,-Map=s 'x;sh t' -o p; sh s"})
+  void linkerMapIsCounted(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** Assembling and linking by hand stays a program compiled in the session. */
+  @ParameterizedTest(name = "everyday assembly: {0}")
+  @ValueSource(strings = {
+      "as -o a.o a.s && ld -o a a.o && ./a",
+      "as --64 -g -o a.o a.s && ld -static -e _start -o a a.o && ./a",
+      "as --gdwarf-5 -I inc -march=x86-64 -W -Z -o a.o a.s && ld -m elf_x86_64 -o a a.o -lc -L /usr/lib && ./a",
+      "x86_64-linux-gnu-as -o a.o a.s && x86_64-linux-gnu-ld -o a a.o && ./a",
+      "gcc -c a.s && gcc -o a a.o && ./a",
+      "as --version && ld --version"})
+  void everydayAssemblyStaysAllowed(String text) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judge(text).verdict()).as(text)
+        .isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judgeTyped(text).verdict()).as(text)
+        .isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
+
   @ParameterizedTest(name = "g++ module mapper program: {0}")
   @ValueSource(strings = {
       "echo 'int x;' > a.cc; g++ -fmodules-ts '-fmodule-mapper=|touch WITNESS' -c a.cc",
