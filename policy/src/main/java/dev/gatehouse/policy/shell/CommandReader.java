@@ -118,6 +118,7 @@ final class CommandReader {
       unclassified.add("the text is longer than " + MAX_TEXT_BYTES + " bytes");
     } else {
       code(text, List.of(), 0);
+      ltoMake();
     }
     if (codeInLiteral != null && reEvaluator != null) {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
@@ -1142,6 +1143,18 @@ final class CommandReader {
       }
       return;
     }
+    if (base.equals("CXX_MODULE_MAPPER") && value != null && !value.value().isEmpty()) {
+      // cc1plus reads it as -fmodule-mapper=: '|PROG ARGS' starts PROG, split at blanks, no shell.
+      if (!value.literal()) {
+        unclassified.add(base + " holds a module mapper only known when it runs: " + shown(text));
+      } else {
+        List<Word> words = Wrappers.moduleMapperProgram(value.value());
+        if (!words.isEmpty()) {
+          code(String.join(" ", words.stream().map(w -> quoted(w.value())).toList()), via(c.via, base), c.codeDepth + 1);
+        }
+      }
+      return;
+    }
     if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
       return;
     }
@@ -1152,6 +1165,35 @@ final class CommandReader {
     // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
     String cmd = base.startsWith("LESS") ? value.value().replaceFirst("^\\|+", "") : value.value();
     code(cmd, via(c.via, base), c.codeDepth + 1);
+  }
+
+  /**
+   * GCC's lto-wrapper runs the program in {@code MAKE} (one name, no shell) for a parallel link
+   * ({@code -flto=N}, {@code -flto=auto}, or {@code -flto=N} recorded in the objects at their
+   * compile, so also a link without {@code -flto}): a gcc driver or linker run in a text that sets
+   * {@code MAKE} runs its value as a command, wherever the assignment stands (a loop may set it
+   * before the next run).
+   */
+  private void ltoMake() {
+    if (commands.stream().noneMatch(sc -> sc.name().matches(
+        "([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+|c89|c99|gfortran|gccgo|gdc|gnat|ld|ld\\.bfd|ld\\.gold|collect2|lto-wrapper)(-[0-9.]+)?"))) {
+      return;
+    }
+    for (ShellReading.Assignment a : List.copyOf(assignments)) {
+      if (!a.variable().replaceAll("\\[.*", "").equals("MAKE") || a.value() == null || a.value().value().isEmpty()) {
+        continue;
+      }
+      if (!a.value().literal()) {
+        unclassified.add("MAKE, the program gcc's lto-wrapper runs, is only known when it runs: " + shown(a.text()));
+      } else if (!a.value().value().matches("make|gmake")) {
+        code(quoted(a.value().value()) + " -f lto.mk all", List.of("gcc lto-wrapper MAKE"), 1);
+      }
+    }
+  }
+
+  /** A word bash reads back as exactly {@code v}. */
+  static String quoted(String v) {
+    return "'" + v.replace("'", "'\\''") + "'";
   }
 
   /** {@code for NAME in …} and {@code select NAME in …} set NAME, to each word in turn. */
