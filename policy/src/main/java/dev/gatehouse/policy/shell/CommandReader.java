@@ -118,7 +118,7 @@ final class CommandReader {
       unclassified.add("the text is longer than " + MAX_TEXT_BYTES + " bytes");
     } else {
       code(text, List.of(), 0);
-      ltoMake();
+      makeProgram();
     }
     if (codeInLiteral != null && reEvaluator != null) {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
@@ -1170,23 +1170,36 @@ final class CommandReader {
   /**
    * GCC's lto-wrapper runs the program in {@code MAKE} (one name, no shell) for a parallel link
    * ({@code -flto=N}, {@code -flto=auto}, or {@code -flto=N} recorded in the objects at their
-   * compile, so also a link without {@code -flto}): a gcc driver or linker run in a text that sets
-   * {@code MAKE} runs its value as a command, wherever the assignment stands (a loop may set it
-   * before the next run).
+   * compile, so also a link without {@code -flto}), and make's recipes run it as {@code $(MAKE)}
+   * (from the environment or make's command line, which make exports to its recipes, whose gcc
+   * reads it): a {@code MAKE} the text sets anywhere (a loop may set it before the next run) runs
+   * as a command.
    */
-  private void ltoMake() {
-    if (commands.stream().noneMatch(sc -> sc.name().matches(
-        "([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+|c89|c99|gfortran|gccgo|gdc|gnat|ld|ld\\.bfd|ld\\.gold|collect2|lto-wrapper)(-[0-9.]+)?"))) {
-      return;
+  private void makeProgram() {
+    List<ShellReading.Assignment> set = new ArrayList<>();
+    for (ShellReading.Assignment a : assignments) {
+      if (a.variable().replaceAll("\\[.*", "").equals("MAKE") && a.value() != null) {
+        set.add(a);
+      }
     }
-    for (ShellReading.Assignment a : List.copyOf(assignments)) {
-      if (!a.variable().replaceAll("\\[.*", "").equals("MAKE") || a.value() == null || a.value().value().isEmpty()) {
+    for (ShellCommand sc : List.copyOf(commands)) {
+      if (sc.name().matches("g?make|remake")) {
+        for (Word w : sc.args()) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\\s*MAKE\\s*(?::{0,3}|\\?|\\+)=\\s*(.*)").matcher(w.value());
+          if (m.matches()) {
+            set.add(new ShellReading.Assignment("MAKE", new Word(w.source(), m.group(1), w.literal()), sc.text()));
+          }
+        }
+      }
+    }
+    for (ShellReading.Assignment a : set) {
+      if (a.value().value().isEmpty()) {
         continue;
       }
       if (!a.value().literal()) {
-        unclassified.add("MAKE, the program gcc's lto-wrapper runs, is only known when it runs: " + shown(a.text()));
-      } else if (!a.value().value().matches("make|gmake")) {
-        code(quoted(a.value().value()) + " -f lto.mk all", List.of("gcc lto-wrapper MAKE"), 1);
+        unclassified.add("MAKE, a program make's recipes and gcc's lto-wrapper run, is only known when it runs: " + shown(a.text()));
+      } else if (!a.value().value().strip().matches("(/usr)?(/bin/)?(make|gmake)")) {
+        code(quoted(a.value().value()) + " -f lto.mk all", List.of("MAKE"), 1);
       }
     }
   }
