@@ -118,6 +118,7 @@ final class CommandReader {
       unclassified.add("the text is longer than " + MAX_TEXT_BYTES + " bytes");
     } else {
       code(text, List.of(), 0);
+      makeProgram();
     }
     if (codeInLiteral != null && reEvaluator != null) {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
@@ -1142,6 +1143,18 @@ final class CommandReader {
       }
       return;
     }
+    if (base.equals("CXX_MODULE_MAPPER") && value != null && !value.value().isEmpty()) {
+      // cc1plus reads it as -fmodule-mapper=: '|PROG ARGS' starts PROG, split at blanks, no shell.
+      if (!value.literal()) {
+        unclassified.add(base + " holds a module mapper only known when it runs: " + shown(text));
+      } else {
+        List<Word> words = Wrappers.moduleMapperProgram(value.value());
+        if (!words.isEmpty()) {
+          code(String.join(" ", words.stream().map(w -> quoted(w.value())).toList()), via(c.via, base), c.codeDepth + 1);
+        }
+      }
+      return;
+    }
     if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
       return;
     }
@@ -1152,6 +1165,48 @@ final class CommandReader {
     // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
     String cmd = base.startsWith("LESS") ? value.value().replaceFirst("^\\|+", "") : value.value();
     code(cmd, via(c.via, base), c.codeDepth + 1);
+  }
+
+  /**
+   * GCC's lto-wrapper runs the program in {@code MAKE} (one name, no shell) for a parallel link
+   * ({@code -flto=N}, {@code -flto=auto}, or {@code -flto=N} recorded in the objects at their
+   * compile, so also a link without {@code -flto}), and make's recipes run it as {@code $(MAKE)}
+   * (from the environment or make's command line, which make exports to its recipes, whose gcc
+   * reads it): a {@code MAKE} the text sets anywhere (a loop may set it before the next run) runs
+   * as a command.
+   */
+  private void makeProgram() {
+    List<ShellReading.Assignment> set = new ArrayList<>();
+    for (ShellReading.Assignment a : assignments) {
+      if (a.variable().replaceAll("\\[.*", "").equals("MAKE") && a.value() != null) {
+        set.add(a);
+      }
+    }
+    for (ShellCommand sc : List.copyOf(commands)) {
+      if (sc.name().matches("g?make|remake")) {
+        for (Word w : sc.args()) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\\s*MAKE\\s*(?::{0,3}|\\?|\\+)=\\s*(.*)").matcher(w.value());
+          if (m.matches()) {
+            set.add(new ShellReading.Assignment("MAKE", new Word(w.source(), m.group(1), w.literal()), sc.text()));
+          }
+        }
+      }
+    }
+    for (ShellReading.Assignment a : set) {
+      if (a.value().value().isEmpty()) {
+        continue;
+      }
+      if (!a.value().literal()) {
+        unclassified.add("MAKE, a program make's recipes and gcc's lto-wrapper run, is only known when it runs: " + shown(a.text()));
+      } else if (!a.value().value().strip().matches("(/usr)?(/bin/)?(make|gmake)")) {
+        code(quoted(a.value().value()) + " -f lto.mk all", List.of("MAKE"), 1);
+      }
+    }
+  }
+
+  /** A word bash reads back as exactly {@code v}. */
+  static String quoted(String v) {
+    return "'" + v.replace("'", "'\\''") + "'";
   }
 
   /** {@code for NAME in …} and {@code select NAME in …} set NAME, to each word in turn. */

@@ -324,7 +324,7 @@ final class Wrappers {
       }
       case "pee", "mispipe" -> shellStrings(a, name);
       case "git" -> gitCommands(a);
-      default -> isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
+      default -> name.matches(GCC_DRIVER) ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
           : List.of();
     };
@@ -1319,6 +1319,54 @@ final class Wrappers {
       steps.add(new Code(cmd, "dpkg-buildpackage " + (m.group(2) != null ? "--hook-" + m.group(2) : m.group(1))));
     }
     return steps;
+  }
+
+  /** The gcc drivers that compile C++ (g++, c++, gcc -x c++; target-prefixed, versioned). */
+  private static final String GCC_DRIVER = "([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+)(-[0-9.]+)?";
+
+  /**
+   * GCC 11+'s {@code -fmodule-mapper=|PROG ARGS} starts PROG with ARGS (split at blanks, no
+   * shell; a last {@code ?IDENT} is cut off first) to talk the module protocol with. The other
+   * forms ({@code host:port}, {@code =socket}, {@code <>}, a mapping file) start nothing.
+   */
+  private static List<Step> moduleMapper(List<Word> a) {
+    List<Step> steps = new ArrayList<>();
+    for (Word w : a) {
+      String v = w.value();
+      if (!v.startsWith("-fmodule-mapper=") && !(!w.literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN
+          && w.source().contains("module-mapper"))) {
+        continue;
+      }
+      String spec = v.startsWith("-fmodule-mapper=") ? v.substring("-fmodule-mapper=".length()) : "";
+      if (!w.literal() && (spec.isEmpty() || spec.charAt(0) == Word.UNKNOWN || spec.startsWith("|"))) {
+        steps.add(new Unknown("g++ -fmodule-mapper= with a program only known when it runs"));
+        continue;
+      }
+      List<Word> words = moduleMapperProgram(spec);
+      if (!words.isEmpty()) {
+        steps.add(new Inner(words, "g++ -fmodule-mapper"));
+      }
+    }
+    return steps;
+  }
+
+  /** The program and arguments a module mapper spec starts: {@code |PROG ARGS[?IDENT]}; none for the other forms. */
+  static List<Word> moduleMapperProgram(String spec) {
+    if (!spec.startsWith("|")) {
+      return List.of();
+    }
+    String p = spec.substring(1);
+    int q = p.lastIndexOf('?');
+    if (q >= 0) {
+      p = p.substring(0, q);
+    }
+    List<Word> words = new ArrayList<>();
+    for (String part : p.split("[ \t\n]+")) {
+      if (!part.isEmpty()) {
+        words.add(Word.literal(part, part));
+      }
+    }
+    return words;
   }
 
   private static List<Step> unknown(String name) {

@@ -138,4 +138,45 @@ class ShellAttack17agTest {
   void ltoMakeIsJudged(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  @ParameterizedTest(name = "mapper and MAKE, other spellings: {0}")
+  @ValueSource(strings = {
+      "echo 'int x;' > a.cc; g++ -fmodules-ts '-fmodule-mapper=|touch WITNESS?ident' -c a.cc",
+      "echo 'int x;' > a.cc; env CXX_MODULE_MAPPER='|touch WITNESS' g++ -fmodules-ts -c a.cc",
+      "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; gcc -c -flto=2 a.c b.c && MAKE=./x gcc a.o b.o -o p",
+      "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; env MAKE=./x gcc -O2 -flto=2 a.c b.c -o p",
+      "printf '#!/bin/sh\\ntouch WITNESS\\n' > x; chmod +x x; echo 'int f(){return 1;}' > b.c; echo 'int f();int main(){return f();}' > a.c; for i in 1 2; do gcc -O2 -flto=2 a.c b.c -o p; export MAKE=./x; done"})
+  void otherSpellingsAreJudged(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * make runs a {@code MAKE} from the environment or its command line as {@code $(MAKE)} in every
+   * recursive recipe of a makefile already on disk (GNU make 4.3 checked with a makefile the text
+   * does not write), so no witness here: the judgement alone.
+   */
+  @ParameterizedTest(name = "MAKE for make's recipes: {0}")
+  @ValueSource(strings = {
+      "printf '#!/bin/sh\\nid\\n' > x; chmod +x x; make MAKE=./x",
+      "printf '#!/bin/sh\\nid\\n' > x; chmod +x x; MAKE=./x make all",
+      "printf '#!/bin/sh\\nid\\n' > x; chmod +x x; export MAKE=./x; make -j4"})
+  void makeProgramIsJudged(String text) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judge(text).verdict()).as(text)
+        .isNotInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
+
+  @ParameterizedTest(name = "everyday build stays allowed: {0}")
+  @ValueSource(strings = {
+      "gcc -O2 -flto -o app a.c b.c && ./app",
+      "g++ -std=c++20 -c a.cc",
+      "g++ -std=c++20 -fmodules-ts -c a.cc",
+      "g++ -fmodules-ts -fmodule-mapper=mapper.txt -c a.cc",
+      "MAKE=make gcc -flto=2 a.c b.c -o p",
+      "export MAKE=gmake; make -j4",
+      "make -j4 && ./app",
+      "CXX=g++ make"})
+  void everydayBuildStaysAllowed(String text) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judge(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judgeTyped(text).verdict()).as(text).isInstanceOf(dev.gatehouse.policy.Verdict.Allow.class);
+  }
 }
