@@ -58,11 +58,15 @@ final class Interpreters {
 
   private Interpreters() {}
 
+  // Compiled once: the judge asks this for every command of every text.
+  private static final java.util.regex.Pattern VERSIONED_LANGUAGE = java.util.regex.Pattern.compile(
+      "python[0-9.]+|pypy[0-9.]*|perl[0-9.]+|ruby[0-9.]+|php[0-9.]+|lua[0-9.]+|node[0-9]+"
+      + "|tclsh[0-9.]+|wish[0-9.]+|irb[0-9.]+|guile-?[0-9.]+|jrunscript|lldb|jjs|rhino|ksh[0-9]*|mksh|yash|posh|hush"
+      // lli: LLVM IR's interpreter/JIT, its module from a file or standard input (a call to system() is a command)
+      + "|lli(-[0-9.]+)?");
+
   static boolean isLanguage(String name) {
-    return LANGUAGES.contains(name) || name.matches("python[0-9.]+|pypy[0-9.]*|perl[0-9.]+|ruby[0-9.]+|php[0-9.]+|lua[0-9.]+|node[0-9]+"
-        + "|tclsh[0-9.]+|wish[0-9.]+|irb[0-9.]+|guile-?[0-9.]+|jrunscript|lldb|jjs|rhino|ksh[0-9]*|mksh|yash|posh|hush"
-        // lli: LLVM IR's interpreter/JIT, its module from a file or standard input (a call to system() is a command)
-        + "|lli(-[0-9.]+)?");
+    return LANGUAGES.contains(name) || VERSIONED_LANGUAGE.matcher(name).matches();
   }
 
   /**

@@ -2151,8 +2151,11 @@ public enum ShellClass {
    * --ld-path=}, {@code -fuse-ld=PATH}; {@code --prefix} is {@code -B}), and load a plugin into the linker ({@code -Wl,-plugin,LIB}); options in a file ({@code @FILE}, clang's {@code --config}) are only known when
    * it runs and may be any of these. An ordinary compile ({@code gcc -O2 -o x x.c}) is none.
    */
+  private static final Pattern COMPILER_DRIVER = Pattern.compile(
+      "([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+|cpp|c89|c99|clang|clang\\+\\+|clang-cpp|gfortran|gccgo)(-[0-9.]+)?");
+
   private static boolean compilerDriverRuns(ShellCommand c) {
-    if (!c.name().matches("([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+|cpp|c89|c99|clang|clang\\+\\+|clang-cpp|gfortran|gccgo)(-[0-9.]+)?")) {
+    if (!COMPILER_DRIVER.matcher(c.name()).matches()) {
       return false;
     }
     return c.args().stream().anyMatch(w -> {

@@ -324,7 +324,7 @@ final class Wrappers {
       }
       case "pee", "mispipe" -> shellStrings(a, name);
       case "git" -> gitCommands(a);
-      default -> name.matches(GCC_DRIVER) ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
+      default -> GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
           : List.of();
     };
@@ -576,8 +576,11 @@ final class Wrappers {
 
   /** The dynamic loader run as a program ({@code /lib64/ld-linux-x86-64.so.2 /bin/bash}): it runs the program it is given. */
   static boolean isLoader(String name) {
-    return name.matches("ld(-linux[-a-z0-9_]*|64|-musl-[a-z0-9_]+)?\\.so(\\.[0-9]+)*|ld-[0-9.]+\\.so");
+    return LOADER.matcher(name).matches();
   }
+
+  private static final java.util.regex.Pattern LOADER =
+      java.util.regex.Pattern.compile("ld(-linux[-a-z0-9_]*|64|-musl-[a-z0-9_]+)?\\.so(\\.[0-9]+)*|ld-[0-9.]+\\.so");
 
   /**
    * {@code gdb --args PROGRAM ARGS} runs the program; gdb's own commands given by option ({@code
@@ -1323,6 +1326,7 @@ final class Wrappers {
 
   /** The gcc drivers that compile C++ (g++, c++, gcc -x c++; target-prefixed, versioned). */
   private static final String GCC_DRIVER = "([A-Za-z0-9_.]+-)*(gcc|g\\+\\+|cc|c\\+\\+)(-[0-9.]+)?";
+  private static final java.util.regex.Pattern GCC_DRIVER_NAME = java.util.regex.Pattern.compile(GCC_DRIVER);
 
   /**
    * GCC 11+'s {@code -fmodule-mapper=|PROG ARGS} starts PROG with ARGS (split at blanks, no
