@@ -1352,14 +1352,40 @@ public enum ShellClass {
    * WrittenThenRun#readsCommandsTheTextWrites}.
    */
   private static boolean sshOptionsRun(ShellCommand c) {
+    for (SshOption o : sshOptions(c)) {
+      Word val = o.value();
+      if (o.letter() == '?'
+          || o.letter() == 'o' && (!val.literal() || val.value().indexOf(Word.UNKNOWN) >= 0
+              || SSH_COMMAND_OPTION.matcher(val.value()).matches())
+          || o.letter() == 'F' && !Interpreters.regularPath(val) && !underHome(val)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern SSH_COMMAND_OPTION = Pattern.compile(
+      "(?is)\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|ProxyUseFdpass|Match|Include).*");
+
+  /** One option of an OpenSSH client with its value; letter {@code ?}: a word only known when it runs, which may be any. */
+  record SshOption(char letter, Word value) {}
+
+  /**
+   * The value-taking options of an OpenSSH client ({@link #SSH_VALUE_LETTERS}) as its getopt reads
+   * them: attached, in a bundle, or the next word; ssh goes on reading options after the
+   * destination, up to the remote command; {@code --} ends them (ssh-copy-id's getopts skips it).
+   */
+  static List<SshOption> sshOptions(ShellCommand c) {
     String letters = SSH_VALUE_LETTERS.get(c.name());
+    List<SshOption> out = new ArrayList<>();
     List<Word> a = c.args();
     int operands = 0;
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
       String v = w.value();
       if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
-        return true; // an option (-o ProxyCommand=…) or its value only known when it runs
+        out.add(new SshOption('?', w));
+        continue;
       }
       if (v.equals("--")) {
         if (!c.name().equals("ssh-copy-id")) {
@@ -1368,28 +1394,21 @@ public enum ShellClass {
         continue;
       }
       if (!v.startsWith("-") || v.equals("-")) {
-        // ssh goes on reading options after the destination; the next word starts the command.
         if (c.name().equals("ssh") && ++operands > 1) {
-          break;
+          break; // the remote command
         }
         continue;
       }
       for (int j = 1; j < v.length(); j++) {
         char ch = v.charAt(j);
-        if (letters.indexOf(ch) < 0) {
-          continue;
+        if (letters.indexOf(ch) >= 0) {
+          out.add(new SshOption(ch, j + 1 < v.length() ? new Word(w.source(), v.substring(j + 1), w.literal())
+              : i + 1 < a.size() ? a.get(++i) : Word.literal("", "")));
+          break;
         }
-        Word val = j + 1 < v.length() ? new Word(w.source(), v.substring(j + 1), w.literal())
-            : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
-        if (ch == 'o' && (!val.literal() || val.value().indexOf(Word.UNKNOWN) >= 0 || val.value().matches(
-            "(?is)\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand|ProxyUseFdpass|Match|Include).*"))
-            || ch == 'F' && !Interpreters.regularPath(val) && !underHome(val)) {
-          return true;
-        }
-        break;
       }
     }
-    return false;
+    return out;
   }
 
   /**

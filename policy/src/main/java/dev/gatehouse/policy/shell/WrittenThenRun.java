@@ -409,7 +409,7 @@ final class WrittenThenRun {
         }
       }
       if (ShellClass.SSH_VALUE_LETTERS.containsKey(c.name())) {
-        sshConfig(c.args(), ShellClass.SSH_VALUE_LETTERS.get(c.name()), files);
+        ShellClass.sshOptions(c).stream().filter(o -> o.letter() == 'F').forEach(o -> files.add(o.value()));
       }
       if (c.name().equals("prove")) {
         proveRcFiles(c.args(), files);
@@ -447,30 +447,6 @@ final class WrittenThenRun {
         files.add(a.get(++i));
       } else if (v.startsWith("--rc=")) {
         files.add(new Word(a.get(i).source(), v.substring(5), a.get(i).literal()));
-      }
-    }
-  }
-
-  /**
-   * An OpenSSH client's {@code -F FILE} (also attached or in a bundle; ssh-copy-id's, handed to
-   * ssh): an ssh configuration, whose ProxyCommand ssh runs. {@code letters} take a value.
-   */
-  private static void sshConfig(List<Word> a, String letters, List<Word> files) {
-    for (int i = 0; i < a.size(); i++) {
-      String v = a.get(i).value();
-      if (!v.startsWith("-") || v.equals("--")) {
-        continue;
-      }
-      for (int j = 1; j < v.length(); j++) {
-        char ch = v.charAt(j);
-        if (letters.indexOf(ch) >= 0) {
-          Word val = j + 1 < v.length() ? new Word(a.get(i).source(), v.substring(j + 1), a.get(i).literal())
-              : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
-          if (ch == 'F') {
-            files.add(val);
-          }
-          break;
-        }
       }
     }
   }
