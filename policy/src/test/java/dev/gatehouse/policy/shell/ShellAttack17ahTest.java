@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * covers {@code --kubeconfig} only for files it sees written.
  *
  * <p><b>Deny-list (the docs' example policy): a script sed writes, then run.</b> {@code printf
- * 'touch W\n' | sed -n 1wks; sh ks} (also {@code . ./ks}, {@code source ks}, {@code bash -c 'sh
+ * 'touch W\n' | sed -n 1wks; sh ks} (also {@code . ./ks}, {@code source ks}, {@code sh <ks}, {@code dash ks}, {@code bash -c 'sh
  * ks'}, {@code sed 's/^//wks'}, {@code sed -e '$wks'}) is allowed with no command but printf, sed
  * and the shell listed; the same with {@code 'w ks'} is reviewed.
  *
@@ -66,7 +66,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * -o .lesskey}, {@code sort -o .lesskey}, {@code sed 'w .lesskey'} (reviewed or blocked); {@code
  * sort -oks; sh ks}, {@code sort -oks; . ./ks}, {@code sort -o.gitconfig; HOME=. git s} (reviewed);
  * {@code sed 'w.lesskey'; journalctl}/{@code systemctl status} (allowed, but no journal or systemd
- * here, so no pager ran: not kept).
+ * here, so no pager ran: not kept); {@code g++ -fmodule-mapper='|…'} and {@code CXX_MODULE_MAPPER} by
+ * prefix, {@code env} or {@code declare -x} (the touch is listed); {@code g++ @o} with a sed-written
+ * option file, {@code env MAKE=./x gcc -flto=2} (reviewed); {@code MAKE='sh x' gcc -flto=2} and
+ * {@code declare -x MAKE=./x} (allowed, but lto-wrapper runs MAKE as one program name and a
+ * sed-written file is not executable: no bypass).
  */
 class ShellAttack17ahTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -139,7 +143,9 @@ class ShellAttack17ahTest {
       "printf 'touch WITNESS\\n' | sed -n '1wks'; source ks",
       "printf 'touch WITNESS\\n' | sed -n '1wks'; bash -c 'sh ks'",
       "printf 'touch WITNESS\\n' | sed 's/^//wks'; sh ks",
-      "printf 'touch WITNESS\\n' | sed -e '$wks'; sh ks"})
+      "printf 'touch WITNESS\\n' | sed -e '$wks'; sh ks",
+      "printf 'touch WITNESS\\n' | sed -n wks; sh <ks",
+      "printf 'touch WITNESS\\n' | sed -n wks; dash ks"})
   void sedWritesAScriptUnderAGluedNameThenAShellRunsIt(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
