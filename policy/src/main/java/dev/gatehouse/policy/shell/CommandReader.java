@@ -649,7 +649,7 @@ final class CommandReader {
     if (t.equals("heredoc_redirect")) {
       TSNode d = n.getChildByFieldName("descriptor");
       // bash 3<<EOF: the text is on descriptor 3; the input stays what it was.
-      heredoc(n, c, depth, d == null || d.isNull() || c.p.text(d).matches("0+") ? feed : new Feed());
+      heredoc(n, c, depth, d == null || d.isNull() || Regexes.matches(c.p.text(d), "0+") ? feed : new Feed());
       return;
     }
     if (t.equals("herestring_redirect")) {
@@ -677,7 +677,7 @@ final class CommandReader {
     if (named != null) {
       // {x}>f stores the new descriptor's number in x: a variable set, to a value the text does not
       // hold; a subscript is evaluated as arithmetic ({a[$(reboot)]}>f runs reboot).
-      if (named.indexOf('[') >= 0 && named.substring(named.indexOf('[')).matches("(?s).*[$`].*")) {
+      if (named.indexOf('[') >= 0 && Regexes.matches(named.substring(named.indexOf('[')), "(?s).*[$`].*")) {
         unclassified.add("a named descriptor whose subscript bash evaluates: " + shown(c.p.text(n)));
       }
       assignments.add(new ShellReading.Assignment(named, new Word(fd, String.valueOf(Word.UNKNOWN), false), fd + c.p.text(n)));
@@ -710,20 +710,20 @@ final class CommandReader {
     }
     if (op.contains(">")) {
       Word w = ShellWords.word(c.p, dest);
-      boolean fdDup = op.endsWith("&") && (w.value().matches("[0-9]+-?") || w.value().equals("-"));
+      boolean fdDup = op.endsWith("&") && (Regexes.matches(w.value(), "[0-9]+-?") || w.value().equals("-"));
       if (!fdDup) {
         writes.add(new ShellReading.Redirect(w, c.p.text(n)));
       }
-      if (fd != null && fd.matches("0+")) {
+      if (fd != null && Regexes.matches(fd, "0+")) {
         // 0>&N and 0>&N- put descriptor N on the input as 0<&N does (bash 3<&0 < f 0>&3 reads the
         // session's input again, < f 0>&2 the terminal); 0>FILE opens a file for writing there,
         // from which nothing is read. Redirections apply left to right: the last one is the input.
-        boolean descriptor = op.endsWith("&") && (!w.literal() || w.value().matches("[0-9]+-?"));
-        if (!(descriptor && w.value().matches("0+"))) {
+        boolean descriptor = op.endsWith("&") && (!w.literal() || Regexes.matches(w.value(), "[0-9]+-?"));
+        if (!(descriptor && Regexes.matches(w.value(), "0+"))) {
           feed.stdin = descriptor ? ShellCommand.Stdin.SUBSTITUTION : ShellCommand.Stdin.TERMINAL;
         }
       }
-    } else if (op.equals("<") && (fd == null || fd.matches("0+"))) {
+    } else if (op.equals("<") && (fd == null || Regexes.matches(fd, "0+"))) {
       // bash < /dev/tty reads the terminal as much as bash alone does: the person's next lines.
       // Another descriptor (bash 3< FILE, bash {x}< FILE) leaves its input, the terminal, as it is.
       // Only a file named literally that is not a device or a descriptor counts as a file: a name
@@ -733,11 +733,11 @@ final class CommandReader {
       feed.stdin = Interpreters.regularPath(from) ? ShellCommand.Stdin.FILE
           : from.source().startsWith("<(") ? ShellCommand.Stdin.SUBSTITUTION : ShellCommand.Stdin.TERMINAL;
       feed.file = from.value();
-    } else if (op.equals("<&") && (fd == null || fd.matches("0+"))) {
+    } else if (op.equals("<&") && (fd == null || Regexes.matches(fd, "0+"))) {
       // bash <&3 3< <(echo CMD): its input is whatever another descriptor holds (a pipe the text
       // opened, a file, the terminal).
       String v = ShellWords.word(c.p, dest).value();
-      if (!v.matches("0+")) {
+      if (!Regexes.matches(v, "0+")) {
         feed.stdin = ShellCommand.Stdin.SUBSTITUTION;
       }
     }
@@ -799,7 +799,7 @@ final class CommandReader {
     int bodyTo = bash[0] < 0 ? b.length : bash[0];
     String body = c.p.slice(from, bodyTo);
     if (dash) {
-      body = body.replaceAll("(?m)^\t+", "");
+      body = Regexes.replaceAll(body, "(?m)^\t+", "");
     }
     if (quoted) {
       feed.text = body;
@@ -961,7 +961,7 @@ final class CommandReader {
         }
         String whole = c.p.slice(from, bodyEnd);
         // <<- : bash drops every line's leading tabs when it reads the body, before it expands it.
-        String stripped = c.p.text(n).startsWith("<<-") ? whole.replaceAll("(?m)^\t+", "") : whole;
+        String stripped = c.p.text(n).startsWith("<<-") ? Regexes.replaceAll(whole, "(?m)^\t+", "") : whole;
         // Only a line whose text starts with $( gets its leading blanks as a letter: a line inside
         // the substitution keeps its own (the tab-indented end of an inner <<-X stays an end).
         StringBuilder b = new StringBuilder();
@@ -1011,7 +1011,7 @@ final class CommandReader {
     }
     String op = c.p.text(n);
     if (op.startsWith("<<-")) {
-      body = body.replaceAll("(?m)^\t+", "");
+      body = Regexes.replaceAll(body, "(?m)^\t+", "");
     }
     feed.text = body;
     laterCode(body);
@@ -1102,7 +1102,7 @@ final class CommandReader {
     Word w = value == null || value.isNull() ? Word.literal("", "") : ShellWords.word(c.p, value);
     laterCode(w.value());
     assigned(name, w, c.p.text(n));
-    if (reEvaluator == null && EXPANDED_VARS.contains(name.replaceAll("\\[.*", ""))) {
+    if (reEvaluator == null && EXPANDED_VARS.contains(Regexes.replaceAll(name, "\\[.*", ""))) {
       reEvaluator = "setting " + name;
     }
     assignments.add(new ShellReading.Assignment(name, w, c.p.text(n)));
@@ -1126,7 +1126,7 @@ final class CommandReader {
 
   /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
   private void commandInValue(String name, Word value, Ctx c, String text) {
-    String base = name.replaceAll("\\[.*", "");
+    String base = Regexes.replaceAll(name, "\\[.*", "");
     if (JvmOptions.MAVEN_VARIABLES.contains(base) && value != null && !value.value().isEmpty()) {
       // mvn passes it to java as options: -XX:OnError and a jdwp launch= run commands.
       List<Word> words = JvmOptions.mavenWords(base, value);
@@ -1163,7 +1163,7 @@ final class CommandReader {
       return;
     }
     // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
-    String cmd = base.startsWith("LESS") ? value.value().replaceFirst("^\\|+", "") : value.value();
+    String cmd = base.startsWith("LESS") ? Regexes.replaceFirst(value.value(), "^\\|+", "") : value.value();
     code(cmd, via(c.via, base), c.codeDepth + 1);
   }
 
@@ -1178,12 +1178,12 @@ final class CommandReader {
   private void makeProgram() {
     List<ShellReading.Assignment> set = new ArrayList<>();
     for (ShellReading.Assignment a : assignments) {
-      if (a.variable().replaceAll("\\[.*", "").equals("MAKE") && a.value() != null) {
+      if (Regexes.replaceAll(a.variable(), "\\[.*", "").equals("MAKE") && a.value() != null) {
         set.add(a);
       }
     }
     for (ShellCommand sc : List.copyOf(commands)) {
-      if (sc.name().matches("g?make|remake")) {
+      if (Regexes.matches(sc.name(), "g?make|remake")) {
         for (Word w : sc.args()) {
           java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\\s*MAKE\\s*(?::{0,3}|\\?|\\+)=\\s*(.*)").matcher(w.value());
           if (m.matches()) {
@@ -1198,7 +1198,7 @@ final class CommandReader {
       }
       if (!a.value().literal()) {
         unclassified.add("MAKE, a program make's recipes and gcc's lto-wrapper run, is only known when it runs: " + shown(a.text()));
-      } else if (!a.value().value().strip().matches("(/usr)?(/bin/)?(make|gmake)")) {
+      } else if (!Regexes.matches(a.value().value().strip(), "(/usr)?(/bin/)?(make|gmake)")) {
         code(quoted(a.value().value()) + " -f lto.mk all", List.of("MAKE"), 1);
       }
     }
@@ -1297,7 +1297,7 @@ final class CommandReader {
         java.util.regex.Matcher set = DECLARED.matcher(w.value());
         if (!unset && set.matches()) {
           // export "PS1=x": bash splits a quoted NAME=value argument as it does an assignment.
-          String v = w.value().substring(set.end(1)).replaceFirst("^\\+?=", "");
+          String v = Regexes.replaceFirst(w.value().substring(set.end(1)), "^\\+?=", "");
           assignments.add(new ShellReading.Assignment(set.group(1), new Word(w.source(), v, w.literal()), c.p.text(n)));
           assigned(set.group(1), new Word(w.source(), v, w.literal()), c.p.text(n));
           commandInValue(set.group(1), new Word(w.source(), v, w.literal()), c, c.p.text(n));
@@ -1325,7 +1325,7 @@ final class CommandReader {
     boolean cased = false;
     for (Word w : args) {
       String v = w.value();
-      if (v.startsWith("-") && (!w.literal() || v.matches("-[a-zA-Z]*[luc][a-zA-Z]*"))
+      if (v.startsWith("-") && (!w.literal() || Regexes.matches(v, "-[a-zA-Z]*[luc][a-zA-Z]*"))
           || !w.literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN) {
         cased = true;
       }
@@ -1473,7 +1473,7 @@ final class CommandReader {
     }
     // Another name of a program read by name (slogin, gdbtui, perl5.36-x86_64-linux-gnu) is read as it.
     String base = ProgramNames.canonical(path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path);
-    if (path.matches("/+(proc|dev/+fd)/.*") || base.equals("exe") && path.contains("/")) {
+    if (Regexes.matches(path, "/+(proc|dev/+fd)/.*") || base.equals("exe") && path.contains("/")) {
       // /proc/self/exe is the shell itself, /proc/PID/exe or /dev/fd/N any program: not known by name.
       unclassified.add("runs a program by its /proc or descriptor name: " + shown(name.source()));
       return;
@@ -1532,7 +1532,7 @@ final class CommandReader {
       reEvaluator = sc.name();
     }
     nameArguments(sc, c);
-    if (sc.argValues().contains("dotglob") && (sc.name().equals("shopt") && sc.argValues().stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*"))
+    if (sc.argValues().contains("dotglob") && (sc.name().equals("shopt") && sc.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*"))
         || Wrappers.isShell(sc.name()))) {
       // The classes judge a pattern in a path as bash matches it by default: no hidden names for * and ?.
       unclassified.add("dotglob makes patterns match hidden files, which the guard judges as bash's default does: "
@@ -1692,7 +1692,7 @@ final class CommandReader {
             continue;
           }
           int eq = v.indexOf('=');
-          String name = eq < 0 ? v : v.substring(0, eq).replaceFirst("\\+$", "");
+          String name = eq < 0 ? v : Regexes.replaceFirst(v.substring(0, eq), "\\+$", "");
           if (name.indexOf(Word.UNKNOWN) < 0 && SUBSCRIPTED.matcher(name).matches()) {
             nameArgument(name, what, sc.text());
           }
@@ -1702,10 +1702,10 @@ final class CommandReader {
               continue; // a target only known when it runs: guard-tamper (ShellClass)
             }
             nameArgument(target, "a nameref's target", sc.text());
-            if (IDENTIFIER.matcher(target.replaceFirst("\\[.*", "")).matches()) {
+            if (IDENTIFIER.matcher(Regexes.replaceFirst(target, "\\[.*", "")).matches()) {
               Word unknown = new Word(v, String.valueOf(Word.UNKNOWN), false);
               assignments.add(new ShellReading.Assignment(target, unknown, sc.text()));
-              plainValues.remove(target.replaceFirst("\\[.*", ""));
+              plainValues.remove(Regexes.replaceFirst(target, "\\[.*", ""));
               // r=CMD, read r, printf -v r set the target: a variable that holds a command
               // (declare -n r=GIT_EXTERNAL_DIFF) is then set to a command only known when it runs.
               commandInValue(target, unknown, c, sc.text());
@@ -1741,7 +1741,7 @@ final class CommandReader {
     java.util.regex.Matcher m = NAME_TEST.matcher(t);
     while (m.find()) {
       String raw = m.group(1);
-      if (raw.matches("(?s)\\w*") ) {
+      if (Regexes.matches(raw, "(?s)\\w*") ) {
         continue;
       }
       if (raw.indexOf('$') >= 0 || raw.indexOf('`') >= 0) {
@@ -1752,7 +1752,7 @@ final class CommandReader {
         }
         continue;
       }
-      String name = raw.replaceAll("['\"\\\\]", "");
+      String name = Regexes.replaceAll(raw, "['\"\\\\]", "");
       nameArgument(name, "a -v test's variable name", t);
     }
   }
@@ -1809,7 +1809,7 @@ final class CommandReader {
     while (set.find()) {
       plainValues.add(set.group(1));
     }
-    String e = set.replaceAll("0").replaceAll("[0-9]+#[0-9A-Za-z@_]+", "0");
+    String e = Regexes.replaceAll(set.replaceAll("0"), "[0-9]+#[0-9A-Za-z@_]+", "0");
     java.util.regex.Matcher m = NAME_IN_EXPR.matcher(e);
     while (m.find()) {
       String name = m.group();
@@ -1880,7 +1880,7 @@ final class CommandReader {
       laterCode(w.value());
       assigned(a.group(1), w, t);
       commandInValue(a.group(1), w, c, t);
-      if (reEvaluator == null && EXPANDED_VARS.contains(a.group(1).replaceAll("\\[.*", ""))) {
+      if (reEvaluator == null && EXPANDED_VARS.contains(Regexes.replaceAll(a.group(1), "\\[.*", ""))) {
         reEvaluator = "setting " + a.group(1);
       }
     }
@@ -1932,7 +1932,7 @@ final class CommandReader {
       }
       case "declare", "typeset", "local" -> {
         for (Word w : a) {
-          if (!w.literal() && w.value().startsWith("-") || w.literal() && w.value().matches("-[a-zA-Z]*i[a-zA-Z]*")) {
+          if (!w.literal() && w.value().startsWith("-") || w.literal() && Regexes.matches(w.value(), "-[a-zA-Z]*i[a-zA-Z]*")) {
             unclassified.add("the integer attribute makes bash evaluate every value assigned to the variable: "
                 + shown(sc.text()));
             return;
@@ -1940,7 +1940,7 @@ final class CommandReader {
         }
         for (Word w : a) {
           if (!w.value().contains("=")) {
-            plainValues.remove(w.value().replaceFirst("\\[.*", ""));
+            plainValues.remove(Regexes.replaceFirst(w.value(), "\\[.*", ""));
           }
         }
         return;
@@ -1987,7 +1987,7 @@ final class CommandReader {
     }
     String value = printfValue(a.subList(Math.min(i, a.size()), a.size()));
     if (value == null) {
-      plainValues.remove(name.replaceFirst("\\[.*", ""));
+      plainValues.remove(Regexes.replaceFirst(name, "\\[.*", ""));
       unclassified.add("printf -v stores a value the guard cannot compute from the text: " + shown(sc.text()));
       return;
     }

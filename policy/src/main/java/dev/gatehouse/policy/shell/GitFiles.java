@@ -106,7 +106,7 @@ final class GitFiles {
     leaves.addAll(GIT_HOOK_NAMES);
     for (int i = 0; i + 1 < a.size(); i++) {
       String t = a.get(i).value();
-      if (!t.matches("-i?(name|path|wholename|regex)")) {
+      if (!Regexes.matches(t, "-i?(name|path|wholename|regex)")) {
         continue;
       }
       Word w = a.get(++i);
@@ -141,12 +141,12 @@ final class GitFiles {
   private static boolean findRunsWriterOnFound(ShellCommand c) {
     List<Word> a = c.args();
     for (int i = 0; i < a.size(); i++) {
-      if (!a.get(i).value().matches("-(exec|execdir|ok|okdir)")) {
+      if (!Regexes.matches(a.get(i).value(), "-(exec|execdir|ok|okdir)")) {
         continue;
       }
       boolean writer = i + 1 < a.size() && (!a.get(i + 1).literal()
-          || !GIT_READERS.contains(a.get(i + 1).value().replaceFirst(".*/", "")));
-      for (int j = i + 1; j < a.size() && !a.get(j).value().matches("[;+]"); j++) {
+          || !GIT_READERS.contains(Regexes.replaceFirst(a.get(i + 1).value(), ".*/", "")));
+      for (int j = i + 1; j < a.size() && !Regexes.matches(a.get(j).value(), "[;+]"); j++) {
         if (writer && a.get(j).value().contains("{}")) {
           return true;
         }
@@ -176,7 +176,7 @@ final class GitFiles {
   static boolean namesGitLocation(Word w) {
     String v = w.value();
     int u = v.lastIndexOf(Word.UNKNOWN);
-    if (u >= 0 && v.substring(u + 1).matches("(?s)/(config|config\\.worktree|hooks(/[^/]*)?)/?")) {
+    if (u >= 0 && Regexes.matches(v.substring(u + 1), "(?s)/(config|config\\.worktree|hooks(/[^/]*)?)/?")) {
       return true;
     }
     if (knownEndPattern(v)) {
@@ -191,7 +191,7 @@ final class GitFiles {
         return true;
       }
       if (PathPatterns.hasGlob(x)) {
-        for (String part : x.split("[/\\s\"'=:>]+")) {
+        for (String part : Regexes.split(x, "[/\\s\"'=:>]+")) {
           if (PathPatterns.componentCouldBe(part, Set.of(".git", ".gitconfig"))) {
             return true;
           }
@@ -238,7 +238,7 @@ final class GitFiles {
     for (ShellCommand c : r.commands()) {
       List<Word> named = namedWords(c);
       if (named.stream().anyMatch(w -> underGitDir(w.value(), gitDirs)
-            || anyDir[0] && w.value().matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/?")
+            || anyDir[0] && Regexes.matches(w.value(), "(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/?")
             || !WRITE_NO_WORD.contains(c.name()) && gitOutputPath(w, gitVars, r))) {
         return Optional.of(c.text());
       }
@@ -273,7 +273,7 @@ final class GitFiles {
           String v = w.value();
           if (v.indexOf(Word.UNKNOWN) >= 0 || cdByShellState(c, w, cdpath)) {
             entered = Math.max(entered, 1);
-          } else if (namesGitLocation(w) || normalize(v).matches("(?is)(.*/)?(\\.config/git|[^/]*\\.git)/?|(\\./)?hooks(/.*)?")
+          } else if (namesGitLocation(w) || Regexes.matches(normalize(v), "(?is)(.*/)?(\\.config/git|[^/]*\\.git)/?|(\\./)?hooks(/.*)?")
               || underGitDir(v, gitDirs)) {
             entered = 2;
           }
@@ -296,7 +296,7 @@ final class GitFiles {
       // In a directory only known when it runs, any relative path may reach its git directory's
       // files: ../config, ././config, ../hooks/pre-commit.
       if (!words.isEmpty() && (entered == 2 && !GIT_READERS.contains(c.name()) || words.stream().anyMatch(w ->
-          w.value().matches("(?s)(?!/)(.*/)?(config|config\\.worktree|commondir)/?|(?!/)(.*/)?hooks(/.*)?")
+          Regexes.matches(w.value(), "(?s)(?!/)(.*/)?(config|config\\.worktree|commondir)/?|(?!/)(.*/)?hooks(/.*)?")
           || !w.value().startsWith("/") && knownEndPattern(Word.UNKNOWN + "/" + w.value())))) {
         return Optional.of(c.text());
       }
@@ -323,11 +323,11 @@ final class GitFiles {
    */
   private static boolean cdByShellState(ShellCommand c, Word w, boolean cdpath) {
     String v = w.value();
-    if (v.equals("-") || !w.literal() && v.matches("(?s)~[+-]?[0-9]*(/.*)?") && !v.matches("(?s)~(/.*)?")
-        || c.name().equals("pushd") && v.matches("[+-][0-9]+")) {
+    if (v.equals("-") || !w.literal() && Regexes.matches(v, "(?s)~[+-]?[0-9]*(/.*)?") && !Regexes.matches(v, "(?s)~(/.*)?")
+        || c.name().equals("pushd") && Regexes.matches(v, "[+-][0-9]+")) {
       return true;
     }
-    return cdpath && !v.startsWith("/") && !v.matches("(?s)\\.\\.?(/.*)?");
+    return cdpath && !v.startsWith("/") && !Regexes.matches(v, "(?s)\\.\\.?(/.*)?");
   }
 
   /**
@@ -455,13 +455,13 @@ final class GitFiles {
       if (values != null) {
         // A leaf git has in any git directory counts too: one the text makes as b (git init --bare b).
         return values.stream().anyMatch(x -> namesGitLocation(Word.literal(x, x))
-            || x.matches("(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/*")
-            || GIT_HOOK_NAMES.contains(x.replaceFirst("/*$", "").replaceFirst("(?s).*/", "")));
+            || Regexes.matches(x, "(?s)(.*/)?(config|config\\.worktree|commondir|hooks(/.*)?)/*")
+            || GIT_HOOK_NAMES.contains(Regexes.replaceFirst(Regexes.replaceFirst(x, "/*$", ""), "(?s).*/", "")));
       }
     }
     // A value, a tag or a key before it (VERSION=$(…), app:$(…)) is no path into git's directory;
     // an option's value (--output=, dd's of=) is.
-    String start = v.substring(0, v.indexOf(Word.UNKNOWN)).replaceFirst("^(--[^=]*=|of=)", "");
+    String start = Regexes.replaceFirst(v.substring(0, v.indexOf(Word.UNKNOWN)), "^(--[^=]*=|of=)", "");
     if (start.contains("=") || start.contains(":")) {
       return false;
     }
@@ -476,7 +476,7 @@ final class GitFiles {
       return GIT_FILE_LEAVES.stream().anyMatch(n -> n.endsWith(leaf)) || GIT_HOOK_NAMES.stream().anyMatch(n -> n.endsWith(leaf));
     }
     return leaf.isEmpty() || leaf.equals(".") || leaf.equals("..") || GIT_FILE_LEAVES.contains(leaf)
-        || GIT_HOOK_NAMES.contains(leaf) || end.matches("(?s).*/hooks(/.*)?");
+        || GIT_HOOK_NAMES.contains(leaf) || Regexes.matches(end, "(?s).*/hooks(/.*)?");
   }
 
   /**
@@ -525,8 +525,8 @@ final class GitFiles {
               break;
             }
           }
-          String target = script.substring(i + 1, Math.min(end, script.length())).replaceFirst("^>", "").strip();
-          if (!target.matches("(?s)\"([^\"\\\\]|\\\\.)*\"")) {
+          String target = Regexes.replaceFirst(script.substring(i + 1, Math.min(end, script.length())), "^>", "").strip();
+          if (!Regexes.matches(target, "(?s)\"([^\"\\\\]|\\\\.)*\"")) {
             return true;
           }
           break;
@@ -767,7 +767,7 @@ final class GitFiles {
     }
     List<String> kept = new ArrayList<>();
     List<String> resolved = new ArrayList<>();
-    for (String part : path.split("/+")) {
+    for (String part : Regexes.split(path, "/+")) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }
@@ -827,7 +827,7 @@ final class GitFiles {
       return true;
     }
     return words.stream().map(ShellClass::normalize).anyMatch(n -> PathPatterns.hasGlob(n)
-        ? n.matches("(?s).*(\\.git|hooks).*") || knownEndPattern(n) : GIT_CONFIG_FILE.matcher(n).matches());
+        ? Regexes.matches(n, "(?s).*(\\.git|hooks).*") || knownEndPattern(n) : GIT_CONFIG_FILE.matcher(n).matches());
   }
 
   /**
@@ -836,7 +836,7 @@ final class GitFiles {
    * hooks} ({@code confi[g]}, {@code c*g}, {@code h?oks/x}).
    */
   static boolean patternCouldBeGitFile(String pattern) {
-    String[] parts = pattern.split("/+");
+    String[] parts = Regexes.split(pattern, "/+");
     if (parts.length == 0) {
       return false;
     }
@@ -857,7 +857,7 @@ final class GitFiles {
     int u = v.lastIndexOf(Word.UNKNOWN);
     String end = u < 0 ? "" : v.substring(u + 1);
     return end.startsWith("/") && PathPatterns.hasGlob(end) && patternCouldBeGitFile(end)
-        && end.replaceAll("\\[[^]]*]", "").matches("(?s).*[A-Za-z0-9].*");
+        && Regexes.matches(Regexes.replaceAll(end, "\\[[^]]*]", ""), "(?s).*[A-Za-z0-9].*");
   }
 
   private static final Set<String> GIT_FILE_LEAVES = Set.of("config", "config.worktree", "commondir", ".git", "hooks");
@@ -906,15 +906,15 @@ final class GitFiles {
     for (int j = 0; j < rv.size(); j++) {
       String v = rv.get(j);
       if (!v.startsWith("-")) {
-        if (v.matches("get|list|unset|remove-section|edit")) {
+        if (Regexes.matches(v, "get|list|unset|remove-section|edit")) {
           return false;
         }
         break;
       }
-      if (v.matches("-l|-e|--get.*|--unset.*|--list|--remove-section|--edit")) {
+      if (Regexes.matches(v, "-l|-e|--get.*|--unset.*|--list|--remove-section|--edit")) {
         return false;
       }
-      if (v.matches("-f|--file|--blob|--type|--default|--comment|--value")) {
+      if (Regexes.matches(v, "-f|--file|--blob|--type|--default|--comment|--value")) {
         j++;
       }
     }

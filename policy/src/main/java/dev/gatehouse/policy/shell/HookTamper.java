@@ -105,7 +105,7 @@ final class HookTamper {
       }
       names.add(w);
     }
-    if (unsetFunctions || names.isEmpty() || !n.equals("unset") && !n.equals("readonly") && flags.matches("p*")
+    if (unsetFunctions || names.isEmpty() || !n.equals("unset") && !n.equals("readonly") && Regexes.matches(flags, "p*")
         && !flags.isEmpty()) {
       return false; // unset -f removes functions; a bare declare/export -p lists
     }
@@ -205,7 +205,7 @@ final class HookTamper {
       }
       String name = t.substring(start, i);
       String rest = t.substring(i);
-      boolean identifier = name.matches("[A-Za-z_][A-Za-z0-9_]*");
+      boolean identifier = Regexes.matches(name, "[A-Za-z_][A-Za-z0-9_]*");
       if (identifier && (rest.startsWith("[@]}") || rest.startsWith("[*]}"))) {
         // the keys of an array
       } else if (name.isEmpty() && rest.startsWith("#}")) {
@@ -251,7 +251,7 @@ final class HookTamper {
         return null;
       }
       // Only -f/-F with no names lists functions (their text, not the variables' values).
-      return !flags.isEmpty() && flags.matches("[fF]+") ? null
+      return !flags.isEmpty() && Regexes.matches(flags, "[fF]+") ? null
           : "prints every variable, the guard's own with them: " + c.text();
     }
     if (n.equals("compgen")) {

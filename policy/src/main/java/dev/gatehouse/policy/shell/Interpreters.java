@@ -36,7 +36,7 @@ final class Interpreters {
 
   /** The option that takes inline code, per language. */
   private static String inlineOptions(String name) {
-    if (name.startsWith("python") || name.startsWith("pypy") || name.matches("(i|pti?)?python3?|bpython3?")) {
+    if (name.startsWith("python") || name.startsWith("pypy") || Regexes.matches(name, "(i|pti?)?python3?|bpython3?")) {
       return "c";
     }
     return switch (name) {
@@ -76,7 +76,7 @@ final class Interpreters {
    */
   static boolean debuggerOrReplScript(ShellCommand c) {
     String n = c.name();
-    if (n.matches("i?pdb3?")) {
+    if (Regexes.matches(n, "i?pdb3?")) {
       return true; // python -m pdb by its launcher: -c and the prompt take Python (!CMD, os.system)
     }
     for (Word w : c.args()) {
@@ -95,7 +95,7 @@ final class Interpreters {
           }
         }
       }
-      if ((n.startsWith("python") || n.startsWith("pypy")) && v.matches(".*/(code|pdb|asyncio/__main__|idlelib/.*)\\.py")) {
+      if ((n.startsWith("python") || n.startsWith("pypy")) && Regexes.matches(v, ".*/(code|pdb|asyncio/__main__|idlelib/.*)\\.py")) {
         return true;
       }
     }
@@ -146,7 +146,7 @@ final class Interpreters {
           if (s != null) {
             return s;
           }
-          if (v.matches("-[^IeEmM]*I")) {
+          if (Regexes.matches(v, "-[^IeEmM]*I")) {
             i++; // perl -I DIR: the next word is the directory
           }
           continue;
@@ -285,7 +285,7 @@ final class Interpreters {
   /** A module node loads before the script, given as code ({@code data:…}, another scheme, a descriptor) or unknown. */
   private static boolean preloadsInline(Word w) {
     String v = w.value();
-    return !w.literal() || v.matches("(?is)[a-z][a-z0-9+.-]+:.*") && !v.matches("(?i)node:.*") || !regularPath(w) && !v.isEmpty();
+    return !w.literal() || Regexes.matches(v, "(?is)[a-z][a-z0-9+.-]+:.*") && !Regexes.matches(v, "(?i)node:.*") || !regularPath(w) && !v.isEmpty();
   }
 
   /**
@@ -321,7 +321,7 @@ final class Interpreters {
    * {@code trace}, {@code runpy MODULE}), read in turn.
    */
   private static Source moduleSource(String module, List<Word> a, int next) {
-    if (REPL_MODULES.contains(module.split("\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0) {
+    if (REPL_MODULES.contains(Regexes.split(module, "\\.")[0]) || module.indexOf(Word.UNKNOWN) >= 0) {
       return Source.STDIN;
     }
     if (Set.of("timeit", "pickle", "doctest", "mailcap").contains(module)) {
@@ -390,7 +390,7 @@ final class Interpreters {
     }
     boolean unknownDir = !v.startsWith("/");
     List<String> out = new ArrayList<>();
-    for (String part : v.split("/+")) {
+    for (String part : Regexes.split(v, "/+")) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }
@@ -434,7 +434,7 @@ final class Interpreters {
 
   /** A file name that is a file descriptor ({@code /dev/stdin}, {@code /dev/fd/N}, {@code /proc/self/fd/N}, {@code -}), however spelt. */
   static boolean descriptorPath(String v) {
-    return v.equals("-") || opened(v).matches("/proc/[^/]+/fd/([0-9]+|" + Word.UNKNOWN + "+)");
+    return v.equals("-") || Regexes.matches(opened(v), "/proc/[^/]+/fd/([0-9]+|" + Word.UNKNOWN + "+)");
   }
 
   /**
@@ -448,9 +448,8 @@ final class Interpreters {
    */
   static boolean terminalPath(String v) {
     String r = opened(v);
-    String any = "[^/]+";
-    if (r.matches("/dev/(tty[0-9A-Za-z]*|pts/" + any + "|console|char/.*)")
-        || r.matches("/proc/" + any + "/fd/([012]|" + Word.UNKNOWN + "+)")) {
+    if (Regexes.matches(r, "/dev/(tty[0-9A-Za-z]*|pts/[^/]+|console|char/.*)")
+        || Regexes.matches(r, "/proc/[^/]+/fd/([012]|" + Word.UNKNOWN + "+)")) {
       return true;
     }
     int open = firstOpen(r);
@@ -534,7 +533,7 @@ final class Interpreters {
     if (archivesNamesRead(n, c.argValues())) {
       return true;
     }
-    if (ARCHIVERS.contains(n) || n.equals("zip") && c.argValues().stream().anyMatch(v -> v.matches("(?s)-[^-]*y.*")
+    if (ARCHIVERS.contains(n) || n.equals("zip") && c.argValues().stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*y.*")
         || Wrappers.longOption(v, "symlinks") || v.startsWith(String.valueOf(Word.UNKNOWN)))) {
       // An archive holds a symbolic link as one and its extraction renames it at will (tar
       // --transform, pax -s): a word naming the terminal, a descriptor or their directory counts.
@@ -550,12 +549,12 @@ final class Interpreters {
     int links = switch (n) {
       case "ln", "link" -> 2;
       case "mv" -> 1;
-      case "cp" -> a.stream().anyMatch(w -> w.value().matches("(?s)-[^-]*[sl].*")
+      case "cp" -> a.stream().anyMatch(w -> Regexes.matches(w.value(), "(?s)-[^-]*[sl].*")
           || Wrappers.longOption(w.value(), "symbolic-link") || Wrappers.longOption(w.value(), "link")) ? 2
-          : unknownOption || a.stream().anyMatch(w -> w.value().matches("(?s)-[^-]*[PdarR].*")
+          : unknownOption || a.stream().anyMatch(w -> Regexes.matches(w.value(), "(?s)-[^-]*[PdarR].*")
           || Wrappers.longOption(w.value(), "no-dereference") || Wrappers.longOption(w.value(), "archive")
           || Wrappers.longOption(w.value(), "recursive")) ? 1 : 0;
-      case "rsync" -> unknownOption || a.stream().anyMatch(w -> w.value().matches("(?s)-[^-]*[la].*")
+      case "rsync" -> unknownOption || a.stream().anyMatch(w -> Regexes.matches(w.value(), "(?s)-[^-]*[la].*")
           || Wrappers.longOption(w.value(), "links") || Wrappers.longOption(w.value(), "archive")) ? 1 : 0;
       default -> 0;
     };
@@ -563,12 +562,12 @@ final class Interpreters {
       return false;
     }
     List<Word> ops = ShellClass.operands(c);
-    boolean targetDir = c.argValues().stream().anyMatch(v -> v.matches("(?s)-[^-]*t.*") && !n.equals("rsync")
+    boolean targetDir = c.argValues().stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*t.*") && !n.equals("rsync")
         || Wrappers.longOption(v, "target-directory"));
     List<Word> sources = targetDir || ops.size() < 2 ? ops : ops.subList(0, ops.size() - 1);
     for (Word w : sources) {
       String v = w.value();
-      boolean named = terminalPath(v) || descriptorPath(v) || opened(v).matches("(?s)/proc/[^/]+/fd(/.*)?");
+      boolean named = terminalPath(v) || descriptorPath(v) || Regexes.matches(opened(v), "(?s)/proc/[^/]+/fd(/.*)?");
       if (named || namesTerminal(v) && (links == 2 || v.indexOf(Word.UNKNOWN) < 0)) {
         return true;
       }
@@ -585,9 +584,9 @@ final class Interpreters {
    */
   private static boolean archivesNamesRead(String n, List<String> av) {
     if (n.equals("zip")) {
-      boolean links = av.stream().anyMatch(v -> v.matches("(?s)-[^-]*y.*") || Wrappers.longOption(v, "symlinks")
+      boolean links = av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*y.*") || Wrappers.longOption(v, "symlinks")
           || v.startsWith(String.valueOf(Word.UNKNOWN)));
-      return links && av.stream().anyMatch(v -> v.matches("(?s)-[^-]*@.*") || Wrappers.longOption(v, "names-stdin"));
+      return links && av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*@.*") || Wrappers.longOption(v, "names-stdin"));
     }
     if (!Set.of("tar", "gtar", "bsdtar", "star").contains(n)) {
       return false;
@@ -635,7 +634,7 @@ final class Interpreters {
         return rest.stream().anyMatch(v -> Wrappers.longOption(v, "stdin"));
       }
       case "hash-object" -> {
-        boolean write = rest.stream().anyMatch(v -> v.matches("-[^-]*w.*"));
+        boolean write = rest.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*w.*"));
         for (int i = 0; i < rest.size(); i++) {
           String v = rest.get(i);
           String type = v.equals("-t") && i + 1 < rest.size() ? rest.get(i + 1) : v.startsWith("-t") && v.length() > 2
@@ -655,7 +654,7 @@ final class Interpreters {
           if (Wrappers.longOption(v, "cacheinfo")) {
             String info = v.indexOf('=') >= 0 ? v.substring(v.indexOf('=') + 1) : i + 1 < rest.size() ? rest.get(i + 1) : "";
             String mode = info.split(",", 2)[0];
-            if (!mode.matches("[0-7]{1,8}") || (Long.parseLong(mode, 8) & 0170000) == 0120000) {
+            if (!Regexes.matches(mode, "[0-7]{1,8}") || (Long.parseLong(mode, 8) & 0170000) == 0120000) {
               return true;
             }
           }
@@ -691,8 +690,8 @@ final class Interpreters {
       return false;
     }
     String r = opened(v);
-    if (terminalPath(v) || descriptorPath(v) || r.matches("(?s)/dev|/proc(/[^/]+(/fd)?)?")
-        || r.matches("(?s)([^/].*/)?(fd|pts|self|thread-self)") || root && r.matches("(?s)(dev|proc)(/.*)?")) {
+    if (terminalPath(v) || descriptorPath(v) || Regexes.matches(r, "(?s)/dev|/proc(/[^/]+(/fd)?)?")
+        || Regexes.matches(r, "(?s)([^/].*/)?(fd|pts|self|thread-self)") || root && Regexes.matches(r, "(?s)(dev|proc)(/.*)?")) {
       return true;
     }
     return v.indexOf(Word.UNKNOWN) < 0 && !r.equals("/dev/null") && namesTerminal(v);
@@ -726,18 +725,18 @@ final class Interpreters {
     for (int i = 0; i < a.size(); i++) {
       String v = a.get(i).value();
       expression |= v.startsWith("-") || v.equals("(") || v.equals("!");
-      if (v.matches("-i?(name|path|wholename|lname)") && i + 1 < a.size()) {
+      if (Regexes.matches(v, "-i?(name|path|wholename|lname)") && i + 1 < a.size()) {
         names |= archivesTerminal(a.get(++i).value(), false);
         continue;
       }
-      if (v.matches("-i?regex") && i + 1 < a.size()) {
+      if (Regexes.matches(v, "-i?regex") && i + 1 < a.size()) {
         names |= regexMayFindTerminal(a.get(++i).value());
         continue;
       }
-      if (v.matches("-(exec|execdir|ok|okdir)")) {
+      if (Regexes.matches(v, "-(exec|execdir|ok|okdir)")) {
         Word p = i + 1 < a.size() ? a.get(i + 1) : null;
-        runs |= p != null && (!p.literal() || !FIND_READERS.contains(p.value().replaceFirst(".*/", "")));
-        while (i + 1 < a.size() && !a.get(i + 1).value().matches("[;+]")) {
+        runs |= p != null && (!p.literal() || !FIND_READERS.contains(Regexes.replaceFirst(p.value(), ".*/", "")));
+        while (i + 1 < a.size() && !Regexes.matches(a.get(i + 1).value(), "[;+]")) {
           i++;
         }
         continue;
@@ -760,7 +759,7 @@ final class Interpreters {
       return false;
     }
     String r = opened(v);
-    if (terminalPath(v) || descriptorPath(v) || r.matches("/proc/.*/fd(/.*)?")) {
+    if (terminalPath(v) || descriptorPath(v) || Regexes.matches(r, "/proc/.*/fd(/.*)?")) {
       return false;
     }
     if (!r.startsWith("/")) {
@@ -803,7 +802,7 @@ final class Interpreters {
     if (!descriptorPath(v)) {
       return namesTerminal(v) ? Source.TERMINAL : Source.SCRIPT;
     }
-    return v.equals("-") || opened(v).matches("/proc/[^/]+/fd/0") ? Source.STDIN : Source.INLINE;
+    return v.equals("-") || Regexes.matches(opened(v), "/proc/[^/]+/fd/0") ? Source.STDIN : Source.INLINE;
   }
 
   private static Source shellSource(List<Word> a) {

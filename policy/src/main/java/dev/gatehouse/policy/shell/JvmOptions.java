@@ -25,10 +25,10 @@ final class JvmOptions {
   static Optional<String> readsWhatTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
       String n = c.name();
-      if (n.matches("mvn|mvnDebug|mvnw|mvnwDebug|mvnyjp") && mavenReadsWhatTheTextWrites(r, c)) {
+      if (Regexes.matches(n, "mvn|mvnDebug|mvnw|mvnwDebug|mvnyjp") && mavenReadsWhatTheTextWrites(r, c)) {
         return Optional.of(c.text());
       }
-      if (!n.matches("java|javac|javadoc|javap|jar|jarsigner|jdb|jdeps|jdeprscan|jlink|jmod|jpackage|jshell|keytool|jcmd"
+      if (!Regexes.matches(n, "java|javac|javadoc|javap|jar|jarsigner|jdb|jdeps|jdeprscan|jlink|jmod|jpackage|jshell|keytool|jcmd"
           + "|jconsole|jinfo|jmap|jps|jrunscript|jstack|jstat|jstatd|serialver|rmiregistry|jhsdb|jfr|jimage|jwebserver")) {
         continue;
       }
@@ -39,7 +39,7 @@ final class JvmOptions {
           value = false;
           continue;
         }
-        value = n.equals("java") && v.matches("-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path"
+        value = n.equals("java") && Regexes.matches(v, "-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path"
             + "|--add-modules|--limit-modules|--enable-native-access|--add-reads|--add-exports|--add-opens|--patch-module|--source");
         if (!n.equals("java")) {
           if (!v.startsWith("-J") && !(n.equals("jshell") && v.startsWith("-R"))) {
@@ -61,7 +61,7 @@ final class JvmOptions {
     String file = v.startsWith("@") && !v.startsWith("@@") && java ? v.substring(1)
         : v.startsWith("-XX:Flags=") ? v.substring(10) : v.startsWith("-XX:VMOptionsFile=") ? v.substring(18)
         : v.equals("-XX:+ReadVMOptionsFile") ? ".hotspotrc"
-        : v.startsWith("-javaagent:") || v.startsWith("-agentpath:") ? v.replaceFirst("(?s)^-[a-z]+:([^=]*).*", "$1") : null;
+        : v.startsWith("-javaagent:") || v.startsWith("-agentpath:") ? Regexes.replaceFirst(v, "(?s)^-[a-z]+:([^=]*).*", "$1") : null;
     if (file == null) {
       return false;
     }
@@ -120,16 +120,16 @@ final class JvmOptions {
     if (!value.literal()) {
       String rest = SELF.matcher(value.source()).replaceAll("");
       long unknowns = v.chars().filter(ch -> ch == Word.UNKNOWN).count();
-      if (!name.matches("MAVEN(_DEBUG)?_OPTS") || rest.matches("(?s).*[$`\\\\].*") || unknowns > countSelf(value.source())) {
+      if (!Regexes.matches(name, "MAVEN(_DEBUG)?_OPTS") || Regexes.matches(rest, "(?s).*[$`\\\\].*") || unknowns > countSelf(value.source())) {
         return null;
       }
     }
     List<Word> words = new ArrayList<>();
-    for (String part : v.strip().split("[ \t\n]+")) {
+    for (String part : Regexes.split(v.strip(), "[ \t\n]+")) {
       if (part.isEmpty() || part.equals(String.valueOf(Word.UNKNOWN))) {
         continue;
       }
-      if (part.matches("(?s).*[*?\\[\u0000].*")) {
+      if (Regexes.matches(part, "(?s).*[*?\\[\u0000].*")) {
         return null;
       }
       words.add(Word.literal(part, part));

@@ -81,7 +81,7 @@ final class PackageScripts {
       }
       if (options && v.startsWith("-") && v.length() > 1) {
         int eq = v.indexOf('=');
-        String key = (eq < 0 ? v : v.substring(0, eq)).replaceFirst("^--?", "").toLowerCase(Locale.ROOT);
+        String key = Regexes.replaceFirst((eq < 0 ? v : v.substring(0, eq)), "^--?", "").toLowerCase(Locale.ROOT);
         // nopt expands an abbreviation of a setting (--ed=, --scr=, --init-m=).
         if (key.length() >= 2 && NPM_CODE_SETTINGS.stream().anyMatch(s -> s.startsWith(key))) {
           return true;
@@ -109,7 +109,7 @@ final class PackageScripts {
       operands++;
     }
     for (ShellReading.Assignment as : r.assignments()) {
-      if (as.value() != null && as.variable().toLowerCase(Locale.ROOT).matches("npm_config_(user|global)config")
+      if (as.value() != null && Regexes.matches(as.variable().toLowerCase(Locale.ROOT), "npm_config_(user|global)config")
           && ReadAtStart.fileTheTextMayWrite(r, c, as.value())) {
         return true;
       }
@@ -130,7 +130,7 @@ final class PackageScripts {
       }
     }
     List<Word> a = c.args();
-    boolean global = a.stream().anyMatch(w -> w.value().matches("-g|--global|--location=global")
+    boolean global = a.stream().anyMatch(w -> Regexes.matches(w.value(), "-g|--global|--location=global")
         || w.value().equals("--location") && a.indexOf(w) + 1 < a.size() && a.get(a.indexOf(w) + 1).value().equals("global"));
     for (int i = 0; global && i < a.size(); i++) {
       String v = a.get(i).value();
@@ -179,7 +179,7 @@ final class PackageScripts {
       }
       int eq = v.indexOf('=');
       String key = (eq < 0 ? v : v.substring(0, eq)).replace('_', '-').toLowerCase(Locale.ROOT);
-      if (NPM_CODE_SETTINGS.contains(key) || key.matches("(user|global)config")) {
+      if (NPM_CODE_SETTINGS.contains(key) || Regexes.matches(key, "(user|global)config")) {
         return true;
       }
     }
@@ -206,8 +206,8 @@ final class PackageScripts {
       if (o.name().equals("npm") && o.argValues().contains("pkg")) {
         return true;
       }
-      boolean inPlace = o.name().matches("g?sed|perl") && o.argValues().stream()
-          .anyMatch(v -> v.matches("(?s)-[^-]*i.*") || v.startsWith("--in-place"));
+      boolean inPlace = Regexes.matches(o.name(), "g?sed|perl") && o.argValues().stream()
+          .anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*i.*") || v.startsWith("--in-place"));
       if (inPlace && o.args().stream().anyMatch(w -> ReadAtStart.mayName(w, NPM_PACKAGE_FILES))) {
         return true;
       }
@@ -229,20 +229,20 @@ final class PackageScripts {
    */
   private static boolean pipEditorRuns(ShellCommand c) {
     List<String> av = c.argValues();
-    if (c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
+    if (Regexes.matches(c.name(), "python[0-9.]*|pypy[0-9.]*")) {
       List<String> m = ShellClass.PythonRun.read(av).module();
       if (m == null || !m.get(0).equals("pip")) {
         return false;
       }
       av = m.subList(1, m.size());
-    } else if (!c.name().matches("pip[0-9.]*")) {
+    } else if (!Regexes.matches(c.name(), "pip[0-9.]*")) {
       return false;
     }
     if (!av.contains("config")) {
       return false;
     }
     return av.stream().anyMatch(v -> {
-      String k = v.replaceFirst("(?s)=.*", "");
+      String k = Regexes.replaceFirst(v, "(?s)=.*", "");
       return k.length() >= 4 && k.startsWith("--") && "--editor".startsWith(k);
     }) || c.args().stream().anyMatch(w -> !w.literal() && w.value().startsWith("-"));
   }

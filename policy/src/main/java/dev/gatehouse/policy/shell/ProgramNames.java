@@ -41,14 +41,14 @@ final class ProgramNames {
     if (link != null) {
       return link;
     }
-    if (base.matches("pdb[0-9.]+")) {
+    if (Regexes.matches(base, "pdb[0-9.]+")) {
       return "pdb3"; // pdb3.11, pdb2.7: python's pdb.py under its version
     }
     if (Interpreters.isLanguage(base)) {
       return base;
     }
     if (INTERPRETER.matcher(base).matches()) {
-      return base.replaceFirst("^(perl|python|pypy|ruby|php|nodejs|node|luajit|lua|tclsh|wish|irb|guile).*", "$1");
+      return Regexes.replaceFirst(base, "^(perl|python|pypy|ruby|php|nodejs|node|luajit|lua|tclsh|wish|irb|guile).*", "$1");
     }
     return base;
   }

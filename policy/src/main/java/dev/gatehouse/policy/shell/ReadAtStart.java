@@ -63,10 +63,10 @@ final class ReadAtStart {
         if (v.equals("--") || !v.startsWith("-")) {
           return false;
         }
-        if (v.matches("-[cl]*l[cl]*")) {
+        if (Regexes.matches(v, "-[cl]*l[cl]*")) {
           return i + 1 < a.size();
         }
-        if (v.matches("-[cl]*a")) {
+        if (Regexes.matches(v, "-[cl]*a")) {
           if (i + 1 >= a.size()) {
             return false;
           }
@@ -128,8 +128,8 @@ final class ReadAtStart {
       return false;
     }
     return rest.stream().anyMatch(w -> !w.literal() || credentials && (w.value().startsWith("--exec")
-        || w.value().startsWith("--auth-provider")) || set && w.value().toLowerCase(java.util.Locale.ROOT)
-        .matches("(?s).*(exec|auth-provider|authprovider).*"));
+        || w.value().startsWith("--auth-provider")) || set && Regexes.matches(
+        w.value().toLowerCase(java.util.Locale.ROOT), "(?s).*(exec|auth-provider|authprovider).*"));
   }
 
   /**
@@ -176,12 +176,12 @@ final class ReadAtStart {
    */
   static Optional<String> configurationTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
-      if (c.name().equals("aws") && awsSetsCode(c) || c.name().equals("kubectl") && setsCredentialPlugin(c) || c.name().matches("ipython3?") && c.args().stream()
-          .anyMatch(w -> !w.literal() && w.value().startsWith("-") || w.value().matches("(?s)--?[A-Za-z_]\\w*\\..*"))) {
+      if (c.name().equals("aws") && awsSetsCode(c) || c.name().equals("kubectl") && setsCredentialPlugin(c) || Regexes.matches(c.name(), "ipython3?") && c.args().stream()
+          .anyMatch(w -> !w.literal() && w.value().startsWith("-") || Regexes.matches(w.value(), "(?s)--?[A-Za-z_]\\w*\\..*"))) {
         return Optional.of(c.text());
       }
       // dpkg-buildpackage runs debian/rules (and its hooks in debian/source): a write under debian/ may be it.
-      if (c.name().matches("dpkg-buildpackage|debuild|dpkg-source") && dirTheTextMayWrite(r, c, Word.literal("debian", "debian"))) {
+      if (Regexes.matches(c.name(), "dpkg-buildpackage|debuild|dpkg-source") && dirTheTextMayWrite(r, c, Word.literal("debian", "debian"))) {
         return Optional.of(c.text());
       }
       for (Moved m : MOVED) {
@@ -206,12 +206,12 @@ final class ReadAtStart {
               named.add(new Word(v, v.substring(o.length() + 1), w.literal()));
             } else if (v.equals(o) && i + 1 < a.size()) {
               named.add(a.get(i + 1));
-            } else if (o.length() == 2 && v.matches("(?s)-[^-]+")) {
+            } else if (o.length() == 2 && Regexes.matches(v, "(?s)-[^-]+")) {
               // A getopt bundle: ninja -nvf FILE, -fFILE (its -C, -j, -k, -l, -d, -t, -w take the
               // rest); curl -sK FILE, -KFILE.
-              String flags = c.name().equals("ninja") ? v.replaceAll("(?s)[Cjkldtw].*", "")
-                  : APT_NAMES.contains(c.name()) ? v.replaceAll("(?s)[otaPp].*", "")
-                  : PsqlClient.NAMES.contains(c.name()) ? v.replaceAll("(?s)[cdhLopPRTUvF].*", "") : v;
+              String flags = c.name().equals("ninja") ? Regexes.replaceAll(v, "(?s)[Cjkldtw].*", "")
+                  : APT_NAMES.contains(c.name()) ? Regexes.replaceAll(v, "(?s)[otaPp].*", "")
+                  : PsqlClient.NAMES.contains(c.name()) ? Regexes.replaceAll(v, "(?s)[cdhLopPRTUvF].*", "") : v;
               int f = flags.indexOf(o.charAt(1));
               if (f > 0) {
                 named.add(f + 1 < v.length() ? new Word(v, v.substring(f + 1), w.literal())
@@ -221,7 +221,7 @@ final class ReadAtStart {
               // A word only known when it runs that may spell the option: its value is unknown too.
               int u = v.indexOf(Word.UNKNOWN);
               String k = u < 0 ? v : v.substring(0, u);
-              if (o.startsWith(k) || k.startsWith(o) || o.length() == 2 && k.matches("(?s)-[^-]*")) {
+              if (o.startsWith(k) || k.startsWith(o) || o.length() == 2 && Regexes.matches(k, "(?s)-[^-]*")) {
                 named.add(w);
               }
             }
@@ -250,7 +250,7 @@ final class ReadAtStart {
       return false;
     }
     return c.args().stream().skip(configure).anyMatch(w -> !w.literal()
-        || w.value().toLowerCase(java.util.Locale.ROOT).matches("(?s).*(process|pager|plugin).*"));
+        || Regexes.matches(w.value().toLowerCase(java.util.Locale.ROOT), "(?s).*(process|pager|plugin).*"));
   }
 
   /** A configuration file the text may write: by the file's leaf, or any write when its name is only known when it runs. */
@@ -268,7 +268,7 @@ final class ReadAtStart {
    * (a cd may lie between), one containing it, or any write when its name is only known when it runs.
    */
   static boolean dirTheTextMayWrite(ShellReading r, ShellCommand c, Word d) {
-    String dv = ShellClass.normalize(d.value()).replaceFirst("/+$", "");
+    String dv = Regexes.replaceFirst(ShellClass.normalize(d.value()), "/+$", "");
     String leaf = dv.substring(dv.lastIndexOf('/') + 1);
     boolean any = !d.literal() || leaf.isEmpty() || leaf.equals(".") || leaf.equals("..");
     return mayWrite(r, c, w -> {
@@ -280,7 +280,7 @@ final class ReadAtStart {
         return true;
       }
       for (String x : words) {
-        for (String part : ShellClass.normalize(x).split("/+")) {
+        for (String part : Regexes.split(ShellClass.normalize(x), "/+")) {
           if (part.equals("..") || PathPatterns.componentCouldBe(part, Set.of(leaf))) {
             return true;
           }
@@ -295,7 +295,7 @@ final class ReadAtStart {
     if (!w.literal()) {
       return true;
     }
-    String d = ShellClass.normalize(w.value()).replaceFirst("/+$", "");
+    String d = Regexes.replaceFirst(ShellClass.normalize(w.value()), "/+$", "");
     return d.isEmpty() || d.equals(".") || d.equals("..") || file.startsWith(d + "/");
   }
 
@@ -329,7 +329,7 @@ final class ReadAtStart {
       return true;
     }
     for (String x : words.stream().flatMap(x -> Arrays.stream(ShellClass.pathTokens(x))).toList()) {
-      String n = ShellClass.normalize(x).replaceFirst("/+$", "");
+      String n = Regexes.replaceFirst(ShellClass.normalize(x), "/+$", "");
       int u = n.lastIndexOf(Word.UNKNOWN);
       String end = u < 0 ? n : n.substring(u + 1);
       int slash = end.lastIndexOf('/');

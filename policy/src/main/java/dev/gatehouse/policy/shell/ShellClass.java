@@ -177,9 +177,9 @@ public enum ShellClass {
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
       case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
-          && (CODE_OPTION_VARS.contains(v) || v.matches("GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
+          && (CODE_OPTION_VARS.contains(v) || Regexes.matches(v, "GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
           || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
-          || v.matches("CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
+          || Regexes.matches(v, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
@@ -237,8 +237,8 @@ public enum ShellClass {
     }
     // Every NAME.suffix (COMPILE.c, LINK.o, YACC.y, LEX.l, PREPROCESS.S) and CHECKOUT,v is a
     // command line of a built-in rule.
-    boolean program = MAKE_PROGRAM_VARS.contains(name) || name.matches("(?s).+[.,].*");
-    if (!program && !name.matches("[A-Z0-9_]*FLAGS|LDLIBS|LOADLIBES|TARGET_ARCH|TARGET_MACH|OUTPUT_OPTION")) {
+    boolean program = MAKE_PROGRAM_VARS.contains(name) || Regexes.matches(name, "(?s).+[.,].*");
+    if (!program && !Regexes.matches(name, "[A-Z0-9_]*FLAGS|LDLIBS|LOADLIBES|TARGET_ARCH|TARGET_MACH|OUTPUT_OPTION")) {
       return false;
     }
     String v = value.value();
@@ -246,17 +246,17 @@ public enum ShellClass {
       return true;
     }
     List<Word> words = new ArrayList<>();
-    for (String part : v.strip().split("[ \t]+")) {
+    for (String part : Regexes.split(v.strip(), "[ \t]+")) {
       if (!part.isEmpty()) {
         words.add(Word.literal(part, part));
       }
     }
     if (program) {
       int i = 0;
-      if (!words.isEmpty() && words.get(0).value().replaceFirst(".*/", "").matches("ccache|distcc|sccache|icecc")) {
+      if (!words.isEmpty() && Regexes.matches(Regexes.replaceFirst(words.get(0).value(), ".*/", ""), "ccache|distcc|sccache|icecc")) {
         i++;
       }
-      if (i >= words.size() || !BUILD_TOOL.matcher(words.get(i).value().replaceFirst(".*/", "")).matches()) {
+      if (i >= words.size() || !BUILD_TOOL.matcher(Regexes.replaceFirst(words.get(i).value(), ".*/", "")).matches()) {
         return true;
       }
       words = words.subList(i + 1, words.size());
@@ -295,7 +295,7 @@ public enum ShellClass {
     if (!value.literal() || v.indexOf('$') >= 0) {
       return true;
     }
-    for (String part : v.strip().split("[ \t\n]+")) {
+    for (String part : Regexes.split(v.strip(), "[ \t\n]+")) {
       if (!part.isEmpty() && !Interpreters.regularPath(new Word(part, part, true))) {
         return true;
       }
@@ -312,13 +312,13 @@ public enum ShellClass {
     if (!value.literal()) {
       return false;
     }
-    String[] words = value.value().strip().split("[ \t]+");
+    String[] words = Regexes.split(value.value().strip(), "[ \t]+");
     boolean c = false;
     for (int i = 0; i < words.length; i++) {
       String w = words[i];
-      if (w.matches("[-+][oO]") && i + 1 < words.length && words[i + 1].matches("[a-z_]+")) {
+      if (Regexes.matches(w, "[-+][oO]") && i + 1 < words.length && Regexes.matches(words[i + 1], "[a-z_]+")) {
         i++;
-      } else if (w.matches("[-+][aefhuvxBCEHPTnbmckt]+")) {
+      } else if (Regexes.matches(w, "[-+][aefhuvxBCEHPTnbmckt]+")) {
         c |= w.indexOf('c') > 0;
       } else {
         return false;
@@ -361,8 +361,8 @@ public enum ShellClass {
     if (a.variable().equals("LOCPATH")) {
       return true;
     }
-    return !a.value().literal() || !a.name().equals(a.variable()) && !a.name().matches("[A-Za-z_]+\\[0*\\]")
-        || !SAME_READING_LOCALE.matcher(a.value().value()).matches() || a.text().matches("(?s)[^=]*\\+=.*");
+    return !a.value().literal() || !a.name().equals(a.variable()) && !Regexes.matches(a.name(), "[A-Za-z_]+\\[0*\\]")
+        || !SAME_READING_LOCALE.matcher(a.value().value()).matches() || Regexes.matches(a.text(), "(?s)[^=]*\\+=.*");
   }
 
   /** What defining a function puts in this class, or empty. */
@@ -428,7 +428,7 @@ public enum ShellClass {
       if (!w.literal() || !v.startsWith("-") || v.equals("--")) {
         return false; // the command starts: no -0 before it
       }
-      if (v.equals("--null") || v.matches("-[A-Za-z]*0[A-Za-z]*")) {
+      if (v.equals("--null") || Regexes.matches(v, "-[A-Za-z]*0[A-Za-z]*")) {
         return true;
       }
     }
@@ -441,14 +441,14 @@ public enum ShellClass {
     for (int i = 0; i < f.args().size(); i++) {
       Word w = f.args().get(i);
       String v = w.value();
-      if (starts && (v.matches("-[HLP]|-O[0-9]*") || v.equals("-D") && ++i > 0)) {
+      if (starts && (Regexes.matches(v, "-[HLP]|-O[0-9]*") || v.equals("-D") && ++i > 0)) {
         continue; // find's own options before the starting points
       }
       if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
         starts = false;
       }
       // A starting point's blanks or quotes would be split by xargs; -printf, -ls and -exec print other text.
-      if (!w.literal() || starts && !v.matches("[A-Za-z0-9_./,+@%=:~-]+") || v.matches("-(f?printf|f?ls|exec(dir)?|ok(dir)?)")) {
+      if (!w.literal() || starts && !Regexes.matches(v, "[A-Za-z0-9_./,+@%=:~-]+") || Regexes.matches(v, "-(f?printf|f?ls|exec(dir)?|ok(dir)?)")) {
         return false;
       }
     }
@@ -475,7 +475,7 @@ public enum ShellClass {
         return true;
       }
       for (String v : words) {
-        if (workingDirectory(v).matches("\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*|\\./\\.\\*|\\./\\.")) {
+        if (Regexes.matches(workingDirectory(v), "\\.?/?\\*|\\.|\\./|\\.\\.?/?\\*?|\\.\\*|\\./\\.\\*|\\./\\.")) {
           return true;
         }
       }
@@ -540,14 +540,14 @@ public enum ShellClass {
         if (v.isEmpty() || v.startsWith("/") || v.startsWith("~")) {
           continue;
         }
-        String[] parts = v.split("/+");
+        String[] parts = Regexes.split(v, "/+");
         String top = parts.length == 0 ? "" : parts[0];
         int i = 0;
         while (top.equals(".") && i + 1 < parts.length) {
           top = parts[++i];
         }
         boolean up = java.util.Arrays.asList(parts).contains("..");
-        boolean glob = top.matches("[*?.\\[\\]!^]*[*?][*?.\\[\\]!^]*") || top.equals(".");
+        boolean glob = Regexes.matches(top, "[*?.\\[\\]!^]*[*?][*?.\\[\\]!^]*") || top.equals(".");
         if (up || glob || PathPatterns.componentCouldBe(top, SYSTEM_DIRS)) {
           return Optional.of(c.text());
         }
@@ -643,14 +643,14 @@ public enum ShellClass {
    * under it, also as a pattern that could match one ({@code /e*}, {@code /[e]tc}, {@code /u?r/*}).
    */
   private static boolean rootishWord(String raw) {
-    if (raw.equals("~") || raw.equals("~/") || raw.equals("~/*") || raw.equals("~/.*") || raw.matches("~[a-z_][a-z0-9_-]*/?")) {
+    if (raw.equals("~") || raw.equals("~/") || raw.equals("~/*") || raw.equals("~/.*") || Regexes.matches(raw, "~[a-z_][a-z0-9_-]*/?")) {
       return true;
     }
     if (!raw.startsWith("/")) {
       return false;
     }
     String p = normalize(raw);
-    if (p.equals("/") || p.equals("/*") || p.equals("/.*") || p.equals("/**") || p.matches("/[*?\\[].*")) {
+    if (p.equals("/") || p.equals("/*") || p.equals("/.*") || p.equals("/**") || Regexes.matches(p, "/[*?\\[].*")) {
       return true;
     }
     String[] parts = p.substring(1).split("/");
@@ -658,7 +658,7 @@ public enum ShellClass {
       return true;
     }
     return parts.length == 2 && PathPatterns.componentCouldBe(parts[0], SYSTEM_DIRS)
-        && (parts[1].equals(".*") || parts[1].matches("[*?]*\\*[*?]*"));
+        && (parts[1].equals(".*") || Regexes.matches(parts[1], "[*?]*\\*[*?]*"));
   }
 
   /** A path with {@code //}, {@code /./} and {@code dir/..} resolved as the kernel would (symlinks aside). */
@@ -667,7 +667,7 @@ public enum ShellClass {
       return path;
     }
     List<String> out = new ArrayList<>();
-    for (String part : path.split("/+")) {
+    for (String part : Regexes.split(path, "/+")) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }
@@ -760,7 +760,7 @@ public enum ShellClass {
       return false;
     }
     if (n.equals("init") || n.equals("telinit")) {
-      return operands(c).stream().anyMatch(w -> w.value().matches("[016sS]"));
+      return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "[016sS]"));
     }
     return false;
   }
@@ -827,13 +827,13 @@ public enum ShellClass {
 
   private static boolean packageChange(ShellCommand c) {
     String n = c.name();
-    if (n.matches("python[0-9.]*|pypy[0-9.]*")) {
+    if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*")) {
       // python3 -m pip is pip (a wheel's .pth runs in every later Python); ensurepip installs pip.
       List<String> m = PythonRun.read(c.argValues()).module();
       return m != null && (m.get(0).equals("ensurepip") || m.get(0).equals("pip") && m.stream().skip(1)
           .filter(v -> !v.startsWith("-")).findFirst().filter(PIP_VERBS::contains).isPresent());
     }
-    if (n.matches("pip[0-9.]+")) {
+    if (Regexes.matches(n, "pip[0-9.]+")) {
       n = "pip";
     }
     Set<String> verbs = switch (n) {
@@ -873,8 +873,8 @@ public enum ShellClass {
               "--clear-selections", "--force-all").contains(v) || v.startsWith("--force"));
       case "rpm" -> flag(c, 'i') && !flag(c, 'q') || flag(c, 'U') || flag(c, 'F') || flag(c, 'e')
           || c.argValues().stream().anyMatch(v -> Set.of("--install", "--upgrade", "--freshen", "--erase", "--reinstall").contains(v));
-      case "pacman", "yay", "paru" -> c.argValues().stream().anyMatch(v -> v.matches("-[SRU][A-Za-z]*|--(sync|remove|upgrade)"))
-          && !c.argValues().stream().anyMatch(v -> v.matches("-S[a-z]*[sil][a-z]*") && !v.contains("y") && !v.contains("u"));
+      case "pacman", "yay", "paru" -> c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[SRU][A-Za-z]*|--(sync|remove|upgrade)"))
+          && !c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-S[a-z]*[sil][a-z]*") && !v.contains("y") && !v.contains("u"));
       case "dpkg-reconfigure", "update-alternatives", "alternatives", "add-apt-repository", "apt-key", "rpmkeys" ->
           !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
       default -> false;
@@ -886,8 +886,8 @@ public enum ShellClass {
     List<String> a = c.argValues();
     for (int i = 0; i < a.size(); i++) {
       String v = a.get(i);
-      if (v.matches("--(option|config-file|target-release|default-release|host-architecture|build-profiles)")
-          || v.matches("-[^-]*[octaP]")) {
+      if (Regexes.matches(v, "--(option|config-file|target-release|default-release|host-architecture|build-profiles)")
+          || Regexes.matches(v, "-[^-]*[octaP]")) {
         i++;
       } else if (!v.startsWith("-")) {
         return v.toLowerCase(Locale.ROOT);
@@ -992,11 +992,11 @@ public enum ShellClass {
   private static boolean firewallChange(ShellCommand c) {
     String n = c.name();
     List<String> a = c.argValues();
-    if (n.matches("(ip6?|eb|arp)tables(-legacy|-nft)?")) {
-      return a.stream().anyMatch(v -> v.matches("-[AIDRFXPNEZ][A-Za-z]*|--(append|insert|delete|replace|flush|delete-chain"
+    if (Regexes.matches(n, "(ip6?|eb|arp)tables(-legacy|-nft)?")) {
+      return a.stream().anyMatch(v -> Regexes.matches(v, "-[AIDRFXPNEZ][A-Za-z]*|--(append|insert|delete|replace|flush|delete-chain"
           + "|policy|new-chain|rename-chain|zero)(=.*)?"));
     }
-    if (n.matches("(ip6?|eb|arp)tables(-legacy|-nft)?-restore|iptables-apply|ipset|conntrack")) {
+    if (Regexes.matches(n, "(ip6?|eb|arp)tables(-legacy|-nft)?-restore|iptables-apply|ipset|conntrack")) {
       return !(n.equals("ipset") && firstOperandIn(c, Set.of("list", "save", "test", "-L", "help", "version")))
           && !(n.equals("conntrack") && (flag(c, 'L') || a.contains("--dump") || flag(c, 'E') || a.contains("--event")));
     }
@@ -1009,7 +1009,7 @@ public enum ShellClass {
           "reset", "default", "route", "prepend", "reload", "logging"));
     }
     if (n.equals("firewall-cmd") || n.equals("firewall-offline-cmd")) {
-      return a.stream().anyMatch(v -> v.matches("--(add|remove|set|new|delete|change|reload|complete-reload|panic-on"
+      return a.stream().anyMatch(v -> Regexes.matches(v, "--(add|remove|set|new|delete|change|reload|complete-reload|panic-on"
           + "|runtime-to-permanent|lockdown-on|direct|permanent|zone=.*--add).*"));
     }
     if (n.equals("ip")) {
@@ -1019,9 +1019,9 @@ public enum ShellClass {
       }
       String obj = ops.get(0).value();
       String verb = ops.get(1).value();
-      return obj.matches("r|ro|rou|rout|route|ru|rul|rule|a|ad|add|addr|addre|addres|address|l|li|lin|link|n|ne|nei|neig"
+      return Regexes.matches(obj, "r|ro|rou|rout|route|ru|rul|rule|a|ad|add|addr|addre|addres|address|l|li|lin|link|n|ne|nei|neig"
           + "|neigh|tunnel|tun|xfrm|x|netns|tuntap|vrf|mroute|maddr")
-          && verb.matches("add|a|del|d|delete|change|chg|replace|repl|set|s|flush|f|append|app|exec|prepend");
+          && Regexes.matches(verb, "add|a|del|d|delete|change|chg|replace|repl|set|s|flush|f|append|app|exec|prepend");
     }
     if (n.equals("route")) {
       return firstOperandIn(c, Set.of("add", "del", "delete", "flush", "change"));
@@ -1033,13 +1033,13 @@ public enum ShellClass {
       return true;
     }
     if (n.equals("nmcli")) {
-      return a.stream().anyMatch(v -> v.matches("up|down|modify|mod|delete|del|add|off|disconnect|reload|load|import"));
+      return a.stream().anyMatch(v -> Regexes.matches(v, "up|down|modify|mod|delete|del|add|off|disconnect|reload|load|import"));
     }
     if (n.equals("sysctl")) {
       return flag(c, 'w') || flag(c, 'p') || a.contains("--write") || a.contains("--load") || a.contains("--system")
           || operands(c).stream().anyMatch(w -> w.value().contains("="));
     }
-    return n.equals("tc") && a.stream().anyMatch(v -> v.matches("add|del|delete|change|replace|link"));
+    return n.equals("tc") && a.stream().anyMatch(v -> Regexes.matches(v, "add|del|delete|change|replace|link"));
   }
 
   private static boolean userChange(ShellCommand c) {
@@ -1102,7 +1102,7 @@ public enum ShellClass {
         || copiesDotfilesIntoHome(c) || extractsIntoHome(c)) {
       return true;
     }
-    if (n.matches("g?awk|mawk|nawk")) {
+    if (Regexes.matches(n, "g?awk|mawk|nawk")) {
       // awk -f /dev/stdin <<< 'BEGIN{system(…)}', awk -f /dev/tty: a program the text feeds or the
       // person types next; a program that runs commands; a library loaded into awk.
       ToolScripts.Source src = ToolScripts.awkSource(c.args());
@@ -1133,7 +1133,7 @@ public enum ShellClass {
       }
       case "zip" -> {
         // -TT CMD, also with CMD attached (-TT'CMD') or in a bundle; --unzip-command by any abbreviation.
-        return a.stream().anyMatch(v -> v.matches("(?s)-[^-]*TT.*") || Wrappers.longOption(v, "unzip-command"));
+        return a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*TT.*") || Wrappers.longOption(v, "unzip-command"));
       }
       case "ssh-copy-id" -> {
         return sshOptionsRun(c);
@@ -1151,9 +1151,9 @@ public enum ShellClass {
         return a.stream().anyMatch(GitFiles::gitCommandPair);
       }
       case "ssh", "scp", "sftp", "rsync" -> {
-        return !n.equals("rsync") && sshOptionsRun(c) || a.stream().anyMatch(v -> v.matches("(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
+        return !n.equals("rsync") && sshOptionsRun(c) || a.stream().anyMatch(v -> Regexes.matches(v, "(?i)(-o)?\\s*(ProxyCommand|LocalCommand|PermitLocalCommand|KnownHostsCommand"
             + "|ProxyUseFdpass|Match\\s+exec).*")) || n.equals("rsync") && a.stream().anyMatch(v ->
-            Wrappers.longOption(v, "rsh") && v.contains("=") && !v.matches("(?s)--[a-z]*=['\"]?ssh( .*)?")
+            Wrappers.longOption(v, "rsh") && v.contains("=") && !Regexes.matches(v, "(?s)--[a-z]*=['\"]?ssh( .*)?")
             || Wrappers.longOption(v, "rsync-path"));
       }
       case "git" -> {
@@ -1184,8 +1184,8 @@ public enum ShellClass {
         // command): only a plain start position or a bare quit/write is harmless; any other +CMD,
         // and every -c/--cmd counts as code: vim takes the rest of a word after the c of a bundle as
         // the command (-esc CMD, -escCMD, '-cexe "\x21CMD"'), so any single-dash word holding a c does.
-        return a.stream().anyMatch(v -> v.matches("(?s)(\\+|-c|--cmd).*") && v.contains("!") || v.matches("(?s)\\+.*(py|lua|perl|ruby|sys).*"))
-            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd") || v.matches("(?s)-[^-].*") && v.indexOf('c') > 0)
+        return a.stream().anyMatch(v -> Regexes.matches(v, "(?s)(\\+|-c|--cmd).*") && v.contains("!") || Regexes.matches(v, "(?s)\\+.*(py|lua|perl|ruby|sys).*"))
+            || a.stream().anyMatch(v -> v.equals("-c") || v.equals("--cmd") || Regexes.matches(v, "(?s)-[^-].*") && v.indexOf('c') > 0)
             || a.stream().anyMatch(v -> v.startsWith("+") && !v.matches(VIM_HARMLESS_START));
       }
       case "less", "more", "man" -> {
@@ -1195,11 +1195,11 @@ public enum ShellClass {
         // Long options by any abbreviation (less and man's argp take them): --lessk=, --pag=, --ht=.
         // man's -P PAGER and -H[BROWSER] (its value attached) also in a bundle of short options.
         boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
-            && !v.matches("\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || v.matches("-[a-zA-Z]*k.*")
+            && !Regexes.matches(v, "\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || Regexes.matches(v, "-[a-zA-Z]*k.*")
             && n.equals("less") || Wrappers.longOption(v, "lesskey-file") || Wrappers.longOption(v, "lesskey-src")
             || Wrappers.longOption(v, "lesskey-content"));
         // man's -C FILE (--config-file): its DEFINE lines name the formatter and pager man runs.
-        return commands || a.stream().anyMatch(v -> v.matches("(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
+        return commands || a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
             || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
             || n.equals("man") && Wrappers.longOption(v, "config-file"));
       }
@@ -1209,7 +1209,7 @@ public enum ShellClass {
         // names, with one dash or two: --renderer-cmd-prefix='bash -c CMD', --utility-cmd-prefix,
         // --gpu-launcher, --browser-subprocess-path; -g/--debug runs it under gdb. An extension is
         // code, and reaches native-messaging hosts.
-        return a.stream().anyMatch(v -> v.matches("(?s)--?[^=]*(prefix|launcher|subprocess|gdb|debug|wrapper|extension).*")
+        return a.stream().anyMatch(v -> Regexes.matches(v, "(?s)--?[^=]*(prefix|launcher|subprocess|gdb|debug|wrapper|extension).*")
             || v.equals("-g"));
       }
       case "gdb" -> {
@@ -1242,7 +1242,7 @@ public enum ShellClass {
       case "wget" -> {
         // wget -e runs a .wgetrc command: use_askpass (any case, '_' and '-' ignored) is the option.
         return namedProgramRuns(c, "use-askpass", Set.of(), "u", "us", "use", "use-")
-            || a.stream().anyMatch(v -> v.replaceAll("[-_]", "").toLowerCase(Locale.ROOT).contains("askpass"));
+            || a.stream().anyMatch(v -> Regexes.replaceAll(v, "[-_]", "").toLowerCase(Locale.ROOT).contains("askpass"));
       }
       case "env" -> {
         return false;
@@ -1298,7 +1298,7 @@ public enum ShellClass {
         setting = a.get(++i);
       } else if (v.startsWith("--option=")) {
         setting = new Word(w.source(), v.substring(9), w.literal());
-      } else if (v.matches("(?s)-[^-].*") && v.indexOf('o') > 0 && !v.substring(1, v.indexOf('o')).matches(".*[ctaPpsh].*")) {
+      } else if (Regexes.matches(v, "(?s)-[^-].*") && v.indexOf('o') > 0 && !Regexes.matches(v.substring(1, v.indexOf('o')), ".*[ctaPpsh].*")) {
         int o = v.indexOf('o');
         setting = o + 1 < v.length() ? new Word(w.source(), v.substring(o + 1), w.literal())
             : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
@@ -1315,15 +1315,15 @@ public enum ShellClass {
       if (name.indexOf(Word.UNKNOWN) >= 0 || !setting.literal() && name.isEmpty()) {
         return true;
       }
-      String lower = name.toLowerCase(Locale.ROOT).replaceFirst("^binary::[^:]*::", "").replaceFirst("::$", "");
-      if (lower.matches("dpkg::(options|tools::options.*)")) {
-        if (!value.matches("--force-conf(old|new|def|miss|ask)|--force-unsafe-io|--no-triggers|")) {
+      String lower = Regexes.replaceFirst(Regexes.replaceFirst(name.toLowerCase(Locale.ROOT), "^binary::[^:]*::", ""), "::$", "");
+      if (Regexes.matches(lower, "dpkg::(options|tools::options.*)")) {
+        if (!Regexes.matches(value, "--force-conf(old|new|def|miss|ask)|--force-unsafe-io|--no-triggers|")) {
           return true;
         }
         continue;
       }
-      if (lower.matches("apt::(solver|planner)")) {
-        if (!value.matches("[A-Za-z0-9_.+-]*") || value.startsWith(".")) {
+      if (Regexes.matches(lower, "apt::(solver|planner)")) {
+        if (!Regexes.matches(value, "[A-Za-z0-9_.+-]*") || value.startsWith(".")) {
           return true;
         }
         continue;
@@ -1416,7 +1416,7 @@ public enum ShellClass {
    * that sets {@code HOME} is refused on its own).
    */
   private static boolean underHome(Word w) {
-    return w.source().matches("~/[\\w./-]*");
+    return Regexes.matches(w.source(), "~/[\\w./-]*");
   }
 
   /**
@@ -1446,7 +1446,7 @@ public enum ShellClass {
       Word w = a.get(i);
       String v = w.value();
       if (!v.startsWith("-D")) {
-        if (v.matches("-[SBCUGTAPLW]") || v.equals("-E")) {
+        if (Regexes.matches(v, "-[SBCUGTAPLW]") || v.equals("-E")) {
           i++; // an option's value: not a -D
         }
         continue;
@@ -1454,7 +1454,7 @@ public enum ShellClass {
       Word d = v.equals("-D") ? (i + 1 < a.size() ? a.get(++i) : Word.literal("", "")) : new Word(w.source(), v.substring(2), w.literal());
       String dv = d.value();
       int eq = dv.indexOf('=');
-      String name = (eq < 0 ? dv : dv.substring(0, eq)).replaceFirst(":[^:]*$", "");
+      String name = Regexes.replaceFirst((eq < 0 ? dv : dv.substring(0, eq)), ":[^:]*$", "");
       if (name.indexOf(Word.UNKNOWN) >= 0 || eq >= 0 && cmakeProgramCode(name,
           new Word(d.source(), dv.substring(eq + 1), d.literal() || dv.substring(eq + 1).indexOf(Word.UNKNOWN) < 0))) {
         return true;
@@ -1477,17 +1477,17 @@ public enum ShellClass {
     if (!name.startsWith("CMAKE_") || value.value().isEmpty()) {
       return false;
     }
-    boolean launcher = name.matches("CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER");
-    boolean checker = name.matches("CMAKE_[A-Za-z0-9_]*(CLANG_TIDY|CPPCHECK|CPPLINT|INCLUDE_WHAT_YOU_USE|LINK_WHAT_YOU_USE_CHECK)");
-    boolean program = name.matches("CMAKE_([A-Za-z0-9]+_)?(COMPILER|LINKER|AR|RANLIB|NM|OBJCOPY|OBJDUMP|STRIP|ADDR2LINE"
+    boolean launcher = Regexes.matches(name, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER");
+    boolean checker = Regexes.matches(name, "CMAKE_[A-Za-z0-9_]*(CLANG_TIDY|CPPCHECK|CPPLINT|INCLUDE_WHAT_YOU_USE|LINK_WHAT_YOU_USE_CHECK)");
+    boolean program = Regexes.matches(name, "CMAKE_([A-Za-z0-9]+_)?(COMPILER|LINKER|AR|RANLIB|NM|OBJCOPY|OBJDUMP|STRIP|ADDR2LINE"
         + "|READELF|DLLTOOL|MT|MAKE_PROGRAM|COMPILER_AR|COMPILER_RANLIB|COMPILER_CLANG_SCAN_DEPS|RC_COMPILER)");
-    boolean rule = name.matches("CMAKE_[A-Za-z0-9_]*(_COMPILE_OBJECT|_LINK_EXECUTABLE|_CREATE_[A-Z_]+|_ARCHIVE_[A-Z]+"
+    boolean rule = Regexes.matches(name, "CMAKE_[A-Za-z0-9_]*(_COMPILE_OBJECT|_LINK_EXECUTABLE|_CREATE_[A-Z_]+|_ARCHIVE_[A-Z]+"
         + "|EMULATOR|RULE_LAUNCH_[A-Z]+|_LINK_[A-Z_]*RULE[A-Z_]*|_COMPILER_LAUNCHER_[A-Z]+)");
     if (!launcher && !checker && !program && !rule) {
       return false;
     }
     String v = value.value().strip();
-    if (rule || !value.literal() || !v.matches("[A-Za-z0-9_./,:=+@%;\\-]*")) {
+    if (rule || !value.literal() || !Regexes.matches(v, "[A-Za-z0-9_./,:=+@%;\\-]*")) {
       return true;
     }
     List<String> parts = new ArrayList<>(List.of(v.split(";")));
@@ -1495,13 +1495,13 @@ public enum ShellClass {
     if (parts.isEmpty()) {
       return false;
     }
-    String tool = parts.get(0).replaceFirst(".*/", "");
-    boolean known = launcher ? tool.matches("ccache|sccache|distcc|icecc|buildcache")
-        : checker ? tool.matches("(clang-tidy|cppcheck|cpplint|include-what-you-use|iwyu|ldd)(-[0-9.]+)?")
-        : BUILD_TOOL.matcher(tool).matches() || tool.matches("(llvm-)?(nm|objcopy|objdump|strip|addr2line|readelf"
+    String tool = Regexes.replaceFirst(parts.get(0), ".*/", "");
+    boolean known = launcher ? Regexes.matches(tool, "ccache|sccache|distcc|icecc|buildcache")
+        : checker ? Regexes.matches(tool, "(clang-tidy|cppcheck|cpplint|include-what-you-use|iwyu|ldd)(-[0-9.]+)?")
+        : BUILD_TOOL.matcher(tool).matches() || Regexes.matches(tool, "(llvm-)?(nm|objcopy|objdump|strip|addr2line|readelf"
             + "|dlltool|mt|make|gmake|ninja|ranlib|ar|clang-scan-deps|windres|rc)(-[0-9.]+)?");
     return !known || parts.stream().skip(1).anyMatch(p -> !p.startsWith("-")
-        || p.toLowerCase(Locale.ROOT).matches("(?s).*(load|plugin|addon|exec|wrapper|rule|script).*") || p.startsWith("-B"))
+        || Regexes.matches(p.toLowerCase(Locale.ROOT), "(?s).*(load|plugin|addon|exec|wrapper|rule|script).*") || p.startsWith("-B"))
         || program && parts.size() > 1;
   }
 
@@ -1536,11 +1536,11 @@ public enum ShellClass {
       }
       int eq = v.indexOf('=');
       Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(i + 1) : null;
-      if (value == null || !value.literal() || !value.value().matches("[A-Za-z0-9_./+-]+")) {
+      if (value == null || !value.literal() || !Regexes.matches(value.value(), "[A-Za-z0-9_./+-]+")) {
         return true;
       }
       String prog = value.value().substring(value.value().lastIndexOf('/') + 1);
-      if (!known.contains(prog) && !(known == STRIPPERS && prog.matches("[a-z0-9_.+-]+-strip"))) {
+      if (!known.contains(prog) && !(known == STRIPPERS && Regexes.matches(prog, "[a-z0-9_.+-]+-strip"))) {
         return true;
       }
     }
@@ -1567,7 +1567,7 @@ public enum ShellClass {
       if (!w.literal() && Wrappers.longOption(v, option)) {
         return true;
       }
-      if (!Wrappers.longOption(v, option) || sort && v.matches("--c(=.*)?")) {
+      if (!Wrappers.longOption(v, option) || sort && Regexes.matches(v, "--c(=.*)?")) {
         continue; // sort's --c is ambiguous (--check)
       }
       if (!sort) {
@@ -1579,7 +1579,7 @@ public enum ShellClass {
         return true;
       }
       String prog = value.value().substring(value.value().lastIndexOf('/') + 1);
-      if (!SORT_COMPRESSORS.contains(prog) || !value.value().matches("[A-Za-z0-9_./-]+")) {
+      if (!SORT_COMPRESSORS.contains(prog) || !Regexes.matches(value.value(), "[A-Za-z0-9_./-]+")) {
         return true;
       }
     }
@@ -1647,42 +1647,42 @@ public enum ShellClass {
         sources = ops;
       }
     }
-    boolean recursive = n.equals("rsync") || av.stream().anyMatch(v -> v.matches("-[^-]*[rRa].*") || v.startsWith("--recursive")
+    boolean recursive = n.equals("rsync") || av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[rRa].*") || v.startsWith("--recursive")
         || v.startsWith("--archive"));
     // Into a directory the written name is TARGET/leaf of the source (cp a.pth …/site-packages/);
     // a tree copied into a site directory may hold a .pth.
     for (Word s : sources) {
-      String leaf = s.value().replaceFirst("/+$", "");
+      String leaf = Regexes.replaceFirst(s.value(), "/+$", "");
       leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
-      String into = target.value().replaceFirst("/+$", "");
+      String into = Regexes.replaceFirst(target.value(), "/+$", "");
       if (!leaf.isEmpty() && startupFile(new Word(target.source() + "/" + leaf, into + "/" + leaf, target.literal()))
-          || recursive && into.matches("(?s).*(site|dist)-packages(/.*)?")) {
+          || recursive && Regexes.matches(into, "(?s).*(site|dist)-packages(/.*)?")) {
         return true;
       }
     }
     String t = target.value();
-    if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && target.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/?")) {
+    if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && Regexes.matches(target.source(), "(?s)\"?\\$(HOME|\\{HOME})\"?/?")) {
       t = "~" + t.substring(1);
     }
-    if (t.matches("(?s)[^/]*" + Word.UNKNOWN + "[^/]*/*")) {
+    if (Regexes.matches(t, "(?s)[^/]*" + Word.UNKNOWN + "[^/]*/*")) {
       // A target only known when it runs may be the home directory: a dotfile, a directory's
       // contents (t/., rsync's t/) or a name only known when it runs counts, not a plain tree.
       return sources.stream().anyMatch(w -> {
         List<String> words = PathPatterns.braces(w.value());
         return words == null || w.value().indexOf(Word.UNKNOWN) >= 0 || words.stream().anyMatch(x -> {
-          String leaf = x.replaceFirst("/+$", "");
+          String leaf = Regexes.replaceFirst(x, "/+$", "");
           leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
           return leaf.startsWith(".") || leaf.isEmpty() || n.equals("rsync") && x.endsWith("/");
         });
       });
     }
-    if (!t.matches("(~[^/" + Word.UNKNOWN + "]*|/root|/home/[^/]+)/*")) {
+    if (!Regexes.matches(t, "(~[^/" + Word.UNKNOWN + "]*|/root|/home/[^/]+)/*")) {
       return false;
     }
     return recursive || sources.stream().anyMatch(w -> {
       List<String> words = PathPatterns.braces(w.value());
       return words == null || w.value().indexOf(Word.UNKNOWN) >= 0 || words.stream().anyMatch(x -> {
-        String leaf = x.replaceFirst("/+$", "");
+        String leaf = Regexes.replaceFirst(x, "/+$", "");
         leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
         return leaf.startsWith(".") || leaf.isEmpty();
       });
@@ -1758,7 +1758,7 @@ public enum ShellClass {
           String v = av.get(i);
           if (Wrappers.longOption(v, "directory")) {
             dest.add(v.contains("=") ? suffix(a.get(i), v.indexOf('=') + 1) : i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
-          } else if (v.matches("-[^-]*D.*")) {
+          } else if (Regexes.matches(v, "-[^-]*D.*")) {
             int d = v.indexOf('D');
             dest.add(d + 1 < v.length() ? suffix(a.get(i), d + 1) : i + 1 < a.size() ? a.get(i + 1) : UNKNOWN_WORD);
           }
@@ -1797,22 +1797,22 @@ public enum ShellClass {
   /** A home directory (~, $HOME, /root, /home/U, a part only known when it runs) or a dot-directory in one. */
   private static boolean homeDirectory(Word w) {
     String t = w.value();
-    if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && w.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/?.*")) {
+    if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && Regexes.matches(w.source(), "(?s)\"?\\$(HOME|\\{HOME})\"?/?.*")) {
       t = "~" + t.substring(1);
     }
     t = t.startsWith("/") ? normalize(t) : t;
-    return t.matches("(?s)(~[^/]*|/root|/home/[^/]+|[^/]*" + Word.UNKNOWN + "[^/]*)/*") || startupFile(w);
+    return Regexes.matches(t, "(?s)(~[^/]*|/root|/home/[^/]+|[^/]*" + Word.UNKNOWN + "[^/]*)/*") || startupFile(w);
   }
 
   /** The parts of a word that may each be a path: itself, or the file names of a script it holds (awk's {@code > "F"}, sed's {@code w F}). */
   static String[] pathTokens(String x) {
-    return x.split("[\\s\"'=:>(),;{}]+");
+    return Regexes.split(x, "[\\s\"'=:>(),;{}]+");
   }
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
   static boolean startupFile(Word w) {
     String value = w.value();
-    if (!value.isEmpty() && value.charAt(0) == Word.UNKNOWN && w.source().matches("(?s)\"?\\$(HOME|\\{HOME})\"?/.*")) {
+    if (!value.isEmpty() && value.charAt(0) == Word.UNKNOWN && Regexes.matches(w.source(), "(?s)\"?\\$(HOME|\\{HOME})\"?/.*")) {
       value = "~" + value.substring(1);
     }
     List<String> words = PathPatterns.braces(value);
@@ -1821,7 +1821,7 @@ public enum ShellClass {
     }
     for (String x : words) {
       for (String token : pathTokens(x)) {
-        String n = (token.startsWith("/") ? normalize(token) : normalize("/" + token).substring(1)).replaceFirst("/+$", "");
+        String n = Regexes.replaceFirst((token.startsWith("/") ? normalize(token) : normalize("/" + token).substring(1)), "/+$", "");
         if (STARTUP_FILE.matcher(n).matches() || HOME_DOTFILE.matcher(n).matches()) {
           return true;
         }
@@ -1846,17 +1846,17 @@ public enum ShellClass {
       switch (n) {
         case "less" -> {
           // -o/-O FILE (--log-file, --LOG-FILE) copies the input to FILE, also at the end of a bundle.
-          return av.stream().anyMatch(v -> v.matches("(?s)-[^-]*[oO].*") || Wrappers.longOption(v, "log-file")
+          return av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[oO].*") || Wrappers.longOption(v, "log-file")
               || Wrappers.longOption(v, "LOG-FILE")) ? a : List.of();
         }
         case "find" -> {
           for (int i = 0; i < av.size(); i++) {
             String v = av.get(i);
-            if (v.matches("-(delete|fprint0?|fprintf|fls)")) {
+            if (Regexes.matches(v, "-(delete|fprint0?|fprintf|fls)")) {
               return a;
             }
-            if (v.matches("-(exec|execdir|ok|okdir)") && (i + 1 >= a.size() || !a.get(i + 1).literal()
-                || !GIT_READERS.contains(av.get(i + 1).replaceFirst(".*/", "")))) {
+            if (Regexes.matches(v, "-(exec|execdir|ok|okdir)") && (i + 1 >= a.size() || !a.get(i + 1).literal()
+                || !GIT_READERS.contains(Regexes.replaceFirst(av.get(i + 1), ".*/", "")))) {
               return a;
             }
           }
@@ -1868,7 +1868,7 @@ public enum ShellClass {
           List<Word> out = new ArrayList<>();
           for (int i = 0; i < av.size(); i++) {
             String v = av.get(i);
-            if (v.startsWith("--o") || v.matches("-o.+")) {
+            if (v.startsWith("--o") || Regexes.matches(v, "-o.+")) {
               out.add(a.get(i));
               if (!v.contains("=") && v.length() > 3 && "--output-directory".startsWith(v) && i + 1 < a.size()) {
                 out.add(a.get(i + 1));
@@ -1879,7 +1879,7 @@ public enum ShellClass {
           }
           int s = 0;
           while (s < av.size() && av.get(s).startsWith("-")) {
-            s += av.get(s).matches("-C|-c|--git-dir|--work-tree|--namespace|--config-env|--super-prefix") ? 2 : 1;
+            s += Regexes.matches(av.get(s), "-C|-c|--git-dir|--work-tree|--namespace|--config-env|--super-prefix") ? 2 : 1;
           }
           String sub = s < av.size() ? av.get(s) : "";
           List<Word> ops = new ArrayList<>();
@@ -1897,7 +1897,7 @@ public enum ShellClass {
               if (ops.size() >= 2) {
                 out.add(ops.get(ops.size() - 1));
                 for (Word w : ops.subList(0, ops.size() - 1)) {
-                  String t = w.value().replaceFirst("/+$", "");
+                  String t = Regexes.replaceFirst(w.value(), "/+$", "");
                   String leaf = t.substring(t.lastIndexOf('/') + 1);
                   out.add(new Word(leaf, leaf, w.literal()));
                 }
@@ -1934,7 +1934,7 @@ public enum ShellClass {
     }
     switch (n) {
       case "cp", "mv", "install", "rsync" -> {
-        boolean links = n.equals("cp") && av.stream().anyMatch(v -> v.matches("-[^-]*[sl].*")
+        boolean links = n.equals("cp") && av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[sl].*")
             || Wrappers.longOption(v, "symbolic-link") || Wrappers.longOption(v, "link"));
         List<Word> ops = operands(c);
         if (links || ops.size() < 2 || av.stream().anyMatch(v -> v.startsWith("-t") || v.startsWith("--target"))) {
@@ -1957,18 +1957,18 @@ public enum ShellClass {
         // Creating or listing an archive reads its operands (tar czf repo.tgz .git); its options and
         // their values count (the archive, --index-file). Any other mode may write under -C DIR.
         boolean old = !av.isEmpty() && !av.get(0).startsWith("-");
-        String modes = av.stream().filter(v -> v.matches("-[^-].*")).map(v -> v.replaceFirst("[bCfFgHIKLNTVX].*", ""))
+        String modes = av.stream().filter(v -> Regexes.matches(v, "-[^-].*")).map(v -> Regexes.replaceFirst(v, "[bCfFgHIKLNTVX].*", ""))
             .reduce(old ? av.get(0) : "", String::concat);
-        boolean reads = modes.matches("[^xruA]*[ctd][^xruA]*") && av.stream().noneMatch(v -> v.startsWith("--")
-            && !v.matches("--(c|cr|cre|crea|creat|create|l|li|lis|list|d|di|dif|diff|com|comp|compa|compar|compare)([= ].*)?")
+        boolean reads = Regexes.matches(modes, "[^xruA]*[ctd][^xruA]*") && av.stream().noneMatch(v -> v.startsWith("--")
+            && !Regexes.matches(v, "--(c|cr|cre|crea|creat|create|l|li|lis|list|d|di|dif|diff|com|comp|compa|compar|compare)([= ].*)?")
             && (Wrappers.longOption(v, "extract") || Wrappers.longOption(v, "get") || Wrappers.longOption(v, "append")
                 || Wrappers.longOption(v, "update") || Wrappers.longOption(v, "delete") || Wrappers.longOption(v, "catenate")
                 || Wrappers.longOption(v, "concatenate")));
         List<Word> kept = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
           // --exclude=.git names what not to read or write.
-          if (!av.get(i).matches("--(exclude|exclude-from|exclude-tag[a-z-]*)(=.*)?")
-              && !(i > 0 && av.get(i - 1).matches("--(exclude|exclude-from|exclude-tag[a-z-]*)|-X"))) {
+          if (!Regexes.matches(av.get(i), "--(exclude|exclude-from|exclude-tag[a-z-]*)(=.*)?")
+              && !(i > 0 && Regexes.matches(av.get(i - 1), "--(exclude|exclude-from|exclude-tag[a-z-]*)|-X"))) {
             kept.add(a.get(i));
           }
         }
@@ -2039,14 +2039,14 @@ public enum ShellClass {
     List<String> a = c.argValues();
     if (VIM_NAMES.contains(n)) {
       // vim - reads the text to edit from its input (and keys from the terminal), except in Ex mode.
-      boolean ex = n.equals("ex") || a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[eE][A-Za-z]*"));
+      boolean ex = n.equals("ex") || a.stream().anyMatch(v -> Regexes.matches(v, "-[A-Za-z]*[eE][A-Za-z]*"));
       if (fed && (ex || !a.contains("-"))) {
         return true;
       }
       for (int i = 0; i < c.args().size(); i++) {
         String v = a.get(i);
-        if (v.matches("-[SuUs]") && i + 1 < a.size() && !Interpreters.regularPath(c.args().get(i + 1))
-            || v.matches("-[SuU].+") && !Interpreters.regularPath(new Word(v.substring(2), v.substring(2), c.args().get(i).literal()))) {
+        if (Regexes.matches(v, "-[SuUs]") && i + 1 < a.size() && !Interpreters.regularPath(c.args().get(i + 1))
+            || Regexes.matches(v, "-[SuU].+") && !Interpreters.regularPath(new Word(v.substring(2), v.substring(2), c.args().get(i).literal()))) {
           return true;
         }
       }
@@ -2056,7 +2056,7 @@ public enum ShellClass {
       return fed;
     }
     if (Set.of("gdb", "gdb-multiarch", "cgdb").contains(n)) {
-      return fed && a.stream().noneMatch(v -> v.matches("--?(batch|batch-silent|version|help|configuration)"));
+      return fed && a.stream().noneMatch(v -> Regexes.matches(v, "--?(batch|batch-silent|version|help|configuration)"));
     }
     if (n.equals("sqlite3") || n.equals("sqlite")) {
       return sqliteReadsInput(c, fed);
@@ -2090,7 +2090,7 @@ public enum ShellClass {
         i++;
       } else if (o.startsWith("-") && o.length() > 1 && SQLITE_TWO_VALUES.contains(o.substring(1))) {
         i += 2;
-      } else if (o.matches("-(version|help|A.*)")) {
+      } else if (Regexes.matches(o, "-(version|help|A.*)")) {
         return false;
       } else if (o.startsWith("-") && o.length() > 1 && !SQLITE_FLAGS.contains(o.substring(1))) {
         // An option this table does not know may take the next word as its value (-threadsafe N
@@ -2121,7 +2121,7 @@ public enum ShellClass {
     if (!ROFF_NAMES.contains(c.name())) {
       return false;
     }
-    return c.args().stream().anyMatch(w -> w.value().matches("(?s)-[^-].*") && w.value().indexOf('U') > 0
+    return c.args().stream().anyMatch(w -> Regexes.matches(w.value(), "(?s)-[^-].*") && w.value().indexOf('U') > 0
         || !w.literal() && !w.value().isEmpty() && w.value().charAt(0) == Word.UNKNOWN);
   }
 
@@ -2181,11 +2181,11 @@ public enum ShellClass {
       String v = w.value();
       // gcc takes its long options by any unique abbreviation (--pref DIR is --prefix, -B);
       // -fcompare-debug=OPTS compiles a second time with OPTS (-B DIR among them).
-      return v.startsWith("@") || v.matches("(?s)--?(wrapper|specs|exec-prefix|ld-path|config|gcc-toolchain|gcc-install-dir)"
+      return v.startsWith("@") || Regexes.matches(v, "(?s)--?(wrapper|specs|exec-prefix|ld-path|config|gcc-toolchain|gcc-install-dir)"
           + "([= ].*)?") || v.startsWith("-B") || v.startsWith("-fplugin") || v.startsWith("-fpass-plugin") || v.equals("-load")
           || Wrappers.longOption(v, "prefix") || Wrappers.longOption(v, "specs") || Wrappers.longOption(v, "for-linker")
-          && v.contains("plugin") || v.matches("(?s)-fcompare-debug=.*") && !v.matches("-fcompare-debug=(-g[a-z0-9-]*)?")
-          || v.matches("(?s)-fuse-ld=.*/.*|-Wl,.*plugin.*|--?plugin.*")
+          && v.contains("plugin") || Regexes.matches(v, "(?s)-fcompare-debug=.*") && !Regexes.matches(v, "-fcompare-debug=(-g[a-z0-9-]*)?")
+          || Regexes.matches(v, "(?s)-fuse-ld=.*/.*|-Wl,.*plugin.*|--?plugin.*")
           || !w.literal() && !v.isEmpty() && v.charAt(0) == Word.UNKNOWN;
     });
   }
@@ -2247,9 +2247,9 @@ public enum ShellClass {
       }
       int eq = v.indexOf('=');
       // make strips the blanks around a command-line variable's name ('CC = touch W --').
-      String name = eq > 0 ? v.substring(0, eq).replaceFirst("[:+?\\s]+$", "").strip() : "";
+      String name = eq > 0 ? Regexes.replaceFirst(v.substring(0, eq), "[:+?\\s]+$", "").strip() : "";
       Word value = new Word(v, v.substring(eq + 1), w.literal());
-      if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || v.substring(eq + 1).matches("(?s).*[$;|&`()<>\n].*")
+      if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || Regexes.matches(v.substring(eq + 1), "(?s).*[$;|&`()<>\n].*")
           || makeRuleCode(name, value) || makeShellCode(name, value) || name.equals("MAKEFILES") && makefilesCode(value)
           // make reads MAKEFLAGS given here as from the environment, and exports a command-line
           // variable to its recipes: the variables programs read as code count as on the line.
@@ -2268,7 +2268,7 @@ public enum ShellClass {
     }
     switch (n) {
       case "rsync" -> {
-        return operands(c).stream().anyMatch(w -> w.value().matches("(?s)[^/]*::?.*|rsync://.*") && !w.value().startsWith("/"))
+        return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "(?s)[^/]*::?.*|rsync://.*") && !w.value().startsWith("/"))
             || a.stream().anyMatch(v -> v.equals("-e") || v.startsWith("--rsh") || Wrappers.longOption(v, "rsh"));
       }
       case "rclone" -> {
@@ -2281,17 +2281,17 @@ public enum ShellClass {
           if (v.equals("-T") || v.startsWith("--upload-file") || v.startsWith("-T") && v.length() > 2) {
             return true;
           }
-          if (v.matches("-F|--form|--form-string") || v.startsWith("--form=") || v.startsWith("-F") && v.length() > 2) {
+          if (Regexes.matches(v, "-F|--form|--form-string") || v.startsWith("--form=") || v.startsWith("-F") && v.length() > 2) {
             return true;
           }
-          if (v.matches("-d|--data|--data-binary|--data-raw|--data-urlencode|--json") && next.contains("@")) {
+          if (Regexes.matches(v, "-d|--data|--data-binary|--data-raw|--data-urlencode|--json") && next.contains("@")) {
             return true;
           }
-          if (v.matches("(-d|--data(-binary|-urlencode)?=?|--json=?)@.*") || v.matches("--data(-binary|-urlencode)?=.*@.*")) {
+          if (Regexes.matches(v, "(-d|--data(-binary|-urlencode)?=?|--json=?)@.*") || Regexes.matches(v, "--data(-binary|-urlencode)?=.*@.*")) {
             return true;
           }
           if (n.equals("http") || n.equals("https") || n.equals("xh")) {
-            if (v.contains("@") && v.matches("[A-Za-z0-9_-]+[=:]?@.*")) {
+            if (v.contains("@") && Regexes.matches(v, "[A-Za-z0-9_-]+[=:]?@.*")) {
               return true;
             }
           }
@@ -2326,7 +2326,7 @@ public enum ShellClass {
         return true; // perl -d, python3 …/code.py: a prompt that runs what is typed at it
       }
       Interpreters.Source s = Interpreters.source(c);
-      boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> w.value().matches("-[A-Za-z]*i[A-Za-z]*"));
+      boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*i[A-Za-z]*"));
       return interactiveFlag || s == Interpreters.Source.STDIN && c.inputMayBeTerminal();
     }
     List<String> a = c.argValues();
@@ -2335,11 +2335,11 @@ public enum ShellClass {
     }
     switch (n) {
       case "su", "runuser", "ksu" -> {
-        return a.stream().noneMatch(v -> v.equals("-c") || v.matches("-[a-zA-Z]*c[a-zA-Z]*") || v.startsWith("--command")
+        return a.stream().noneMatch(v -> v.equals("-c") || Regexes.matches(v, "-[a-zA-Z]*c[a-zA-Z]*") || v.startsWith("--command")
             || v.startsWith("--session-command"));
       }
       case "sudo", "doas" -> {
-        boolean shellFlag = a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[is][A-Za-z]*") || v.equals("--login") || v.equals("--shell"));
+        boolean shellFlag = a.stream().anyMatch(v -> Regexes.matches(v, "-[A-Za-z]*[is][A-Za-z]*") || v.equals("--login") || v.equals("--shell"));
         return shellFlag && !Wrappers.unwrap(n, c.args()).stream().anyMatch(s -> s instanceof Wrappers.Inner);
       }
       case "script" -> {
@@ -2373,7 +2373,7 @@ public enum ShellClass {
       }
       case "gdb", "gdb-multiarch", "cgdb" -> {
         // gdb's prompt has a shell command; --batch runs no prompt.
-        return Wrappers.unwrap(n, c.args()).isEmpty() && a.stream().noneMatch(v -> v.matches("--?(batch|version|help|configuration)"));
+        return Wrappers.unwrap(n, c.args()).isEmpty() && a.stream().noneMatch(v -> Regexes.matches(v, "--?(batch|version|help|configuration)"));
       }
       case "psql" -> {
         // psql's prompt runs \! CMD and backquotes; on an exec request its input is the client's data.
@@ -2383,7 +2383,7 @@ public enum ShellClass {
         // .shell and .system run a command line; given by -cmd or as the SQL argument they run at once.
         // Without SQL arguments sqlite3 reads its commands from the terminal (its prompt, or with
         // -batch the same lines unprompted): .shell typed there runs unjudged.
-        return a.stream().anyMatch(v -> v.strip().matches("(?s)\\.(shell|system)\\b.*") || v.matches("(?s).*;\\s*\\.(shell|system)\\b.*"))
+        return a.stream().anyMatch(v -> Regexes.matches(v.strip(), "(?s)\\.(shell|system)\\b.*") || Regexes.matches(v, "(?s).*;\\s*\\.(shell|system)\\b.*"))
             || sqlitePrompt(c);
       }
       default -> {
@@ -2402,13 +2402,13 @@ public enum ShellClass {
   private static boolean lineEditorOnInput(ShellCommand c) {
     String n = c.name();
     List<String> a = c.argValues();
-    if (!c.inputMayBeTerminal() || a.stream().anyMatch(v -> v.matches("--version|--help|-h"))) {
+    if (!c.inputMayBeTerminal() || a.stream().anyMatch(v -> Regexes.matches(v, "--version|--help|-h"))) {
       return false;
     }
     if (n.equals("ed")) {
       return !a.contains("-V");
     }
-    return VIM_NAMES.contains(n) && (n.equals("ex") || a.stream().anyMatch(v -> v.matches("-[A-Za-z]*[eE][A-Za-z]*")));
+    return VIM_NAMES.contains(n) && (n.equals("ex") || a.stream().anyMatch(v -> Regexes.matches(v, "-[A-Za-z]*[eE][A-Za-z]*")));
   }
 
   /**
@@ -2451,12 +2451,12 @@ public enum ShellClass {
    */
   private static boolean sqlitePrompt(ShellCommand c) {
     List<String> a = c.argValues();
-    if (a.stream().anyMatch(v -> v.matches("--?(version|help)"))) {
+    if (a.stream().anyMatch(v -> Regexes.matches(v, "--?(version|help)"))) {
       return false;
     }
     List<Word> ops = sqliteOperands(c);
     return c.inputMayBeTerminal() && (ops != null && ops.size() < 2 || a.stream().anyMatch(
-        v -> v.matches("--?interactive")));
+        v -> Regexes.matches(v, "--?interactive")));
   }
 
   /**
@@ -2472,7 +2472,7 @@ public enum ShellClass {
     if (SQLITE_CALL.matcher(text).find()) {
       return true;
     }
-    for (String line : text.split("[\\n;]")) {
+    for (String line : Regexes.split(text, "[\\n;]")) {
       String l = line.strip();
       if (!l.startsWith(".") || l.length() < 2) {
         continue;
@@ -2510,7 +2510,7 @@ public enum ShellClass {
       if (prefixOf(cmd, "once", "output", "import", "read") && (rest.contains("|") || rest.indexOf(Word.UNKNOWN) >= 0)) {
         return true;
       }
-      if (prefixOf(cmd, "once", "output") && rest.matches("(?s).*(^|\\s)['\"]?--?[ex]['\"]?(\\s.*|$)")) {
+      if (prefixOf(cmd, "once", "output") && Regexes.matches(rest, "(?s).*(^|\\s)['\"]?--?[ex]['\"]?(\\s.*|$)")) {
         return true;
       }
     }
@@ -2548,14 +2548,14 @@ public enum ShellClass {
       case "alias" -> a.stream().anyMatch(v -> v.contains("="));
       case "unalias" -> true;
       case "trap" -> !a.isEmpty() && !a.stream().allMatch(v -> v.equals("-l") || v.equals("-p"));
-      case "enable" -> !a.isEmpty() && !a.stream().allMatch(v -> v.matches("-[ap]+"));
-      case "hash" -> a.stream().anyMatch(v -> v.matches("-[a-z]*p[a-z]*"));
+      case "enable" -> !a.isEmpty() && !a.stream().allMatch(v -> Regexes.matches(v, "-[ap]+"));
+      case "hash" -> a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*p[a-z]*"));
       case "shopt" -> a.stream().anyMatch(v -> v.equals("expand_aliases") || v.equals("extdebug") || v.equals("keyword"))
           && !a.contains("-u")
-          && (a.contains("-s") || a.stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*")));
-      case "set" -> a.stream().anyMatch(v -> v.matches("[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"))
+          && (a.contains("-s") || a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*")));
+      case "set" -> a.stream().anyMatch(v -> Regexes.matches(v, "[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"))
           || setsKeyword(c);
-      case "declare", "typeset", "export", "readonly", "local" -> a.stream().anyMatch(v -> v.matches("-[a-zA-Z]*f[a-zA-Z]*"))
+      case "declare", "typeset", "export", "readonly", "local" -> a.stream().anyMatch(v -> Regexes.matches(v, "-[a-zA-Z]*f[a-zA-Z]*"))
           && a.stream().anyMatch(v -> !v.startsWith("-")) || namerefToLocale(c);
       case "read", "mapfile", "readarray", "printf", "getopts", "wait" -> setsLocaleByName(c);
       default -> false;
@@ -2578,10 +2578,10 @@ public enum ShellClass {
       if (v.equals("--") || v.equals("-") || !v.startsWith("-")) {
         return false;
       }
-      if (v.matches("-[a-zA-Z]*k[a-zA-Z]*")) {
+      if (Regexes.matches(v, "-[a-zA-Z]*k[a-zA-Z]*")) {
         return true;
       }
-      if (v.matches("-[a-zA-Z]*o")) {
+      if (Regexes.matches(v, "-[a-zA-Z]*o")) {
         if (i + 1 < a.size() && (!a.get(i + 1).literal() || a.get(i + 1).value().equals("keyword"))) {
           return true;
         }
@@ -2606,7 +2606,7 @@ public enum ShellClass {
       if (!nameSlot) {
         continue;
       }
-      String name = v.replaceFirst("\\[.*", "");
+      String name = Regexes.replaceFirst(v, "\\[.*", "");
       if (LOCALE_VARS.contains(name) || GUARD_VARS.contains(name) || !w.literal() && (printf || c.name().equals("read") && !optionArgument(a, i))) {
         return true;
       }
@@ -2620,7 +2620,7 @@ public enum ShellClass {
       return false;
     }
     String prev = a.get(i - 1).value();
-    return prev.matches("-[a-zA-Z]*[dinNptu]") ;
+    return Regexes.matches(prev, "-[a-zA-Z]*[dinNptu]") ;
   }
 
   /**
@@ -2643,7 +2643,7 @@ public enum ShellClass {
         continue;
       }
       int eq = v.indexOf('=');
-      if (eq < 0 || !w.literal() || LOCALE_VARS.contains(v.substring(eq + 1).replaceFirst("\\[.*", ""))) {
+      if (eq < 0 || !w.literal() || LOCALE_VARS.contains(Regexes.replaceFirst(v.substring(eq + 1), "\\[.*", ""))) {
         return true;
       }
     }
@@ -2781,7 +2781,7 @@ public enum ShellClass {
   /** {@code of=/dev/sda} → {@code /dev/sda}; {@code --file=/x} → {@code /x}. */
   private static String stripOption(String v) {
     int eq = v.indexOf('=');
-    if (eq > 0 && (v.startsWith("-") || v.matches("[a-z]+=.*"))) {
+    if (eq > 0 && (v.startsWith("-") || Regexes.matches(v, "[a-z]+=.*"))) {
       return v.substring(eq + 1);
     }
     return v;

@@ -200,7 +200,7 @@ public final class ShellJudge {
       if (v.length() > 1 && v.indexOf('H', 1) > 0) {
         return true;
       }
-      if (v.matches("-[a-zA-Z]*o")) {
+      if (Regexes.matches(v, "-[a-zA-Z]*o")) {
         if (i + 1 >= a.size()) {
           return false; // set -o alone lists the options
         }
@@ -223,7 +223,7 @@ public final class ShellJudge {
       if (!w.literal() && (v.isEmpty() || v.charAt(0) == '-' || v.charAt(0) == Word.UNKNOWN)) {
         return true;
       }
-      if (v.startsWith("-") && v.length() > 1 && v.substring(1).matches(".*[eik].*") && !v.startsWith("--")) {
+      if (v.startsWith("-") && v.length() > 1 && Regexes.matches(v.substring(1), ".*[eik].*") && !v.startsWith("--")) {
         return true;
       }
     }
@@ -292,7 +292,7 @@ public final class ShellJudge {
         // ends with its function, and at the prompt itself is an error.)
         boolean attribute = c.args().stream().anyMatch(w -> !w.literal() && (w.value().isEmpty()
             || w.value().charAt(0) == Word.UNKNOWN || w.value().startsWith("-"))
-            || w.value().matches("-[A-Za-z]*[nlu][A-Za-z]*"));
+            || Regexes.matches(w.value(), "-[A-Za-z]*[nlu][A-Za-z]*"));
         return attribute && inGuardedShell(c) ? "gives a variable a nameref or case attribute that later lines' assignments keep: "
             + c.text() : null;
       }
@@ -312,12 +312,12 @@ public final class ShellJudge {
         return readsWithLineEditor(c) ? "read -e turns on the shell's own line editor: " + c.text() : null;
       }
       case "shopt" -> {
-        if (a.contains("promptvars") && a.stream().anyMatch(v -> v.matches("-[a-z]*u[a-z]*"))) {
+        if (a.contains("promptvars") && a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*u[a-z]*"))) {
           return "turns off the prompt expansion the guard uses: " + c.text();
         }
         // shopt -o -s NAME sets what set -o NAME sets.
-        boolean setsOption = a.stream().anyMatch(v -> v.matches("-[a-z]*o[a-z]*"))
-            && a.stream().anyMatch(v -> v.matches("-[a-z]*s[a-z]*"));
+        boolean setsOption = a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*o[a-z]*"))
+            && a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*"));
         boolean named = a.stream().anyMatch(SHELL_READS_MORE::contains) || c.args().stream().anyMatch(w -> !w.literal());
         return setsOption && named ? "turns on line editing or history in the guarded shell: " + c.text() : null;
       }
@@ -326,12 +326,12 @@ public final class ShellJudge {
       }
       case "bind" -> {
         // Key bindings and macros of readline make bash run text other than the line it reads.
-        boolean onlyReads = a.stream().allMatch(v -> v.matches("-[lpPvVsSX]+"));
+        boolean onlyReads = a.stream().allMatch(v -> Regexes.matches(v, "-[lpPvVsSX]+"));
         return onlyReads ? null : "binds keys of the shell's own line editor: " + c.text();
       }
       case "fc" -> {
         // fc runs lines from bash's own history list (edited, or with a substitution): unseen text.
-        boolean onlyLists = !a.isEmpty() && a.get(0).matches("-[lnr]*l[lnr]*");
+        boolean onlyLists = !a.isEmpty() && Regexes.matches(a.get(0), "-[lnr]*l[lnr]*");
         return onlyLists ? null : "runs a command from the shell's history: " + c.text();
       }
       default -> {
@@ -394,7 +394,7 @@ public final class ShellJudge {
     }
     for (ShellReading.Redirect w : r.writes()) {
       String p = ShellClass.normalize(w.target().value());
-      if (!w.target().literal() || !(SAFE_WRITES.contains(p) || p.matches("/dev/fd/[0-9]+"))) {
+      if (!w.target().literal() || !(SAFE_WRITES.contains(p) || Regexes.matches(p, "/dev/fd/[0-9]+"))) {
         return new Verdict.Block("allow-list", "writes a file by redirection: " + w.text());
       }
     }
@@ -421,17 +421,17 @@ public final class ShellJudge {
       if (printf) {
         if (v.equals("-v") && i + 1 < a.size()) {
           Word n = a.get(i + 1);
-          return !n.literal() || LOOKUP_VARS.contains(n.value().replaceFirst("\\[.*", ""));
+          return !n.literal() || LOOKUP_VARS.contains(Regexes.replaceFirst(n.value(), "\\[.*", ""));
         }
         if (v.startsWith("-v")) {
-          return !w.literal() || LOOKUP_VARS.contains(v.substring(2).replaceFirst("\\[.*", ""));
+          return !w.literal() || LOOKUP_VARS.contains(Regexes.replaceFirst(v.substring(2), "\\[.*", ""));
         }
         if (!w.literal() || !v.startsWith("-")) {
           return !w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN);
         }
         continue;
       }
-      if (!w.literal() || LOOKUP_VARS.contains(v.replaceFirst("\\[.*", "")) || v.startsWith("LD_")) {
+      if (!w.literal() || LOOKUP_VARS.contains(Regexes.replaceFirst(v, "\\[.*", "")) || v.startsWith("LD_")) {
         return true;
       }
     }

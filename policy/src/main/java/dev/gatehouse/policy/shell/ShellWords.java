@@ -128,7 +128,7 @@ public final class ShellWords {
 
   /** Digits that bash takes as a descriptor number: they fit in an int (else bash keeps them a word). */
   static boolean descriptor(String digits) {
-    if (!digits.matches("[0-9]{1,10}")) {
+    if (!Regexes.matches(digits, "[0-9]{1,10}")) {
       return false;
     }
     return Long.parseLong(digits) <= Integer.MAX_VALUE;

@@ -145,7 +145,7 @@ final class Wrappers {
       case "xargs" -> xargs(a);
       // GNU parallel joins its command words with the input (::: lists, files, standard input) and
       // runs each line with a shell: code the guard can only know when it runs.
-      case "parallel", "sem" -> a.stream().allMatch(w -> w.literal() && w.value().matches("--?(version|help|citation)"))
+      case "parallel", "sem" -> a.stream().allMatch(w -> w.literal() && Regexes.matches(w.value(), "--?(version|help|citation)"))
           ? List.of() : List.of(new Unknown(name + " runs its words joined with its input as shell code"));
       case "find" -> find(a);
       case "alias" -> {
@@ -163,7 +163,7 @@ final class Wrappers {
       case "trap" -> {
         // trap 'CODE' SIGNAL…: the code runs later, in this shell.
         int i = 0;
-        while (i < a.size() && a.get(i).literal() && (a.get(i).value().equals("--") || a.get(i).value().matches("-[lp]+"))) {
+        while (i < a.size() && a.get(i).literal() && (a.get(i).value().equals("--") || Regexes.matches(a.get(i).value(), "-[lp]+"))) {
           if (a.get(i).value().equals("--")) {
             i++;
             break;
@@ -178,7 +178,7 @@ final class Wrappers {
       }
       case "fc" -> {
         // fc -s / fc -e runs lines from bash's history list (history -s fills it): text the guard never sees.
-        boolean onlyLists = !a.isEmpty() && a.get(0).literal() && a.get(0).value().matches("-[lnr]*l[lnr]*");
+        boolean onlyLists = !a.isEmpty() && a.get(0).literal() && Regexes.matches(a.get(0).value(), "-[lnr]*l[lnr]*");
         yield onlyLists ? List.of() : List.of(new Unknown("fc runs a command from the shell's history, only known when it runs"));
       }
       case "source", "." -> {
@@ -209,20 +209,20 @@ final class Wrappers {
           if (v.equals("--")) {
             break;
           }
-          if (v.matches("-[A-Za-z]*[CW]") && i + 1 < a.size()) {
+          if (Regexes.matches(v, "-[A-Za-z]*[CW]") && i + 1 < a.size()) {
             Word val = a.get(i + 1);
             if (!val.literal()) {
               yield List.of(new Unknown(name + " with code only known when it runs"));
             }
             steps.add(new Code(v.endsWith("C") ? val.value() : ": " + val.value(), name + " " + v));
             i++;
-          } else if (v.matches("-[A-Za-z]*[CW].+")) {
+          } else if (Regexes.matches(v, "-[A-Za-z]*[CW].+")) {
             yield List.of(new Unknown(name + ": an option with an attached value the guard does not read: " + v));
           }
         }
         yield steps;
       }
-      case "hash" -> a.stream().anyMatch(w -> !w.literal() || w.value().matches("-[a-zA-Z]*p.*"))
+      case "hash" -> a.stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "-[a-zA-Z]*p.*"))
           ? List.of(new Unknown("hash -p binds a name to a program the guard does not follow")) : List.of();
       case "busybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
           ? List.of() : List.of(new Inner(a, "busybox"));
@@ -245,7 +245,7 @@ final class Wrappers {
       case "numactl" -> fromOpts(a, "imNCpPwLoMIf", Set.of("--interleave", "--membind", "--cpunodebind", "--physcpubind",
           "--preferred", "--preferred-many", "--weighted-interleave", "--length", "--offset", "--shmmode", "--shmid",
           "--shm", "--file"), name);
-      case "rlwrap" -> a.stream().anyMatch(w -> !w.literal() || w.value().matches("-[A-Za-z]*z.*|--filter.*"))
+      case "rlwrap" -> a.stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "-[A-Za-z]*z.*|--filter.*"))
           ? List.of(new Unknown("rlwrap runs a filter program the guard does not read"))
           : fromOpts(a, "bCDefFgHlOpPqsStwz", Set.of("--break-chars", "--command-name", "--history-no-dupes",
               "--extra-char-after-completion", "--file", "--history-format", "--forget-matching", "--history-filename",
@@ -475,7 +475,7 @@ final class Wrappers {
       }
       int from = k + 1;
       while (verb.equals("foreach") && from < rest.size() && rest.get(from).literal()
-          && rest.get(from).value().matches("--(recursive|quiet)|-q")) {
+          && Regexes.matches(rest.get(from).value(), "--(recursive|quiet)|-q")) {
         from++;
       }
       return gitRuns(rest.subList(from, rest.size()), "git " + sub + " " + verb);
@@ -555,7 +555,7 @@ final class Wrappers {
       return List.of(new Code(words.get(0).value(), via));
     }
     // More words: a plain program name with its arguments, else code the guard cannot split from them.
-    return words.get(0).value().matches("[A-Za-z0-9_./+-]+") ? List.of(new Inner(words, via))
+    return Regexes.matches(words.get(0).value(), "[A-Za-z0-9_./+-]+") ? List.of(new Inner(words, via))
         : List.of(new Unknown(via + " runs shell code with arguments the guard does not join"));
   }
 
@@ -729,7 +729,7 @@ final class Wrappers {
         if (!npx && v.length() >= 5 && "explore".startsWith(v)) {
           return npmExplore(a, i + 1);
         }
-        if (!v.matches("x|exe|exec")) {
+        if (!Regexes.matches(v, "x|exe|exec")) {
           return List.of(); // another npm command: its operands are no command line
         }
         exec = true;
@@ -803,7 +803,7 @@ final class Wrappers {
         value = false;
       } else if (!program) {
         // java's own options end at the main class or -jar/-m; the rest are the program's.
-        value = v.matches("-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path|--add-modules"
+        value = Regexes.matches(v, "-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path|--add-modules"
             + "|--limit-modules|--enable-native-access|--add-reads|--add-exports|--add-opens|--patch-module|--source");
         program = v.equals("-jar") || v.equals("-m") || v.equals("--module") || w.literal() && !v.startsWith("-") && !v.startsWith("@");
         if (!w.literal() && !value && jvmAgentMayBe(v)) {
@@ -813,8 +813,8 @@ final class Wrappers {
       if (!name.equals("java") && !w.literal() && jvmAgentMayBe(v)) {
         return List.of(new Unknown(name + " with an agent only known when it runs"));
       }
-      String agent = v.startsWith("-agentlib:") || v.startsWith("-agentpath:") ? v.replaceFirst("(?s)^[^=]*=?", "")
-          : v.startsWith("-Xrun") ? v.replaceFirst("(?s)^[^:]*:?", "") : null;
+      String agent = v.startsWith("-agentlib:") || v.startsWith("-agentpath:") ? Regexes.replaceFirst(v, "(?s)^[^=]*=?", "")
+          : v.startsWith("-Xrun") ? Regexes.replaceFirst(v, "(?s)^[^:]*:?", "") : null;
       if (agent != null) {
         String transport = "";
         String address = "0";
@@ -830,7 +830,7 @@ final class Wrappers {
         }
         for (String cmd : launch) {
           StringBuilder line = new StringBuilder();
-          for (String part : (cmd + " " + transport + " " + address).strip().split("\\s+")) {
+          for (String part : Regexes.split((cmd + " " + transport + " " + address).strip(), "\\s+")) {
             line.append(line.length() == 0 ? "" : " ").append(quote(part));
           }
           steps.add(new Code(line.toString(), name + " jdwp launch"));
@@ -838,7 +838,7 @@ final class Wrappers {
         continue;
       }
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)-XX:(OnError|OnOutOfMemoryError)=(.*)").matcher(v);
-      if (!w.literal() && v.startsWith("-XX") && !v.matches("(?s)-XX:[+-]?[A-Za-z0-9_]+(=.*)?")) {
+      if (!w.literal() && v.startsWith("-XX") && !Regexes.matches(v, "(?s)-XX:[+-]?[A-Za-z0-9_]+(=.*)?")) {
         return List.of(new Unknown(name + " with a VM option only known when it runs"));
       }
       if (!m.matches()) {
@@ -1003,7 +1003,7 @@ final class Wrappers {
       return null;
     }
     List<Word> words = new ArrayList<>();
-    for (String part : value.value().strip().split("\\s+")) {
+    for (String part : Regexes.split(value.value().strip(), "\\s+")) {
       if (!part.isEmpty()) {
         words.add(Word.literal(quote(part), part));
       }
@@ -1300,7 +1300,7 @@ final class Wrappers {
       java.util.regex.Matcher r = java.util.regex.Pattern.compile("(?s)(-R|--rules-file=|-r|--root-command=)(.+)").matcher(v);
       if (r.matches()) {
         List<Word> words = new ArrayList<>();
-        for (String part : r.group(2).strip().split("[ \t\n]+")) {
+        for (String part : Regexes.split(r.group(2).strip(), "[ \t\n]+")) {
           words.add(Word.literal(part, part));
         }
         String after = r.group(1).startsWith("-R") || r.group(1).startsWith("--rules") ? "clean" : "debian/rules";
@@ -1365,7 +1365,7 @@ final class Wrappers {
       p = p.substring(0, q);
     }
     List<Word> words = new ArrayList<>();
-    for (String part : p.split("[ \t\n]+")) {
+    for (String part : Regexes.split(p, "[ \t\n]+")) {
       if (!part.isEmpty()) {
         words.add(Word.literal(part, part));
       }
@@ -1416,7 +1416,7 @@ final class Wrappers {
 
   static boolean isAssignment(String w) {
     int eq = w.indexOf('=');
-    return eq > 0 && w.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*");
+    return eq > 0 && Regexes.matches(w.substring(0, eq), "[A-Za-z_][A-Za-z0-9_]*");
   }
 
   private static List<Step> sudo(List<Word> a) {
@@ -1749,7 +1749,7 @@ final class Wrappers {
 
   private static List<Word> plainWords(String text) {
     List<Word> words = new ArrayList<>();
-    for (String part : text.strip().split("[ \t]+")) {
+    for (String part : Regexes.split(text.strip(), "[ \t]+")) {
       if (!part.isEmpty()) {
         words.add(Word.literal(part, part));
       }
@@ -2160,7 +2160,7 @@ final class Wrappers {
       if (norm && !w.literal() && (v.startsWith("-") || v.charAt(0) == Word.UNKNOWN)) {
         return unknown("dpkg-architecture");
       }
-      if (norm && v.matches("(?s).*[\r\u0085\u2028\u2029].*")) {
+      if (norm && Regexes.matches(v, "(?s).*[\r\u0085\u2028\u2029].*")) {
         return unknown("dpkg-architecture");
       }
       java.util.regex.Matcher m = shortOpt.matcher(v);
@@ -2191,7 +2191,7 @@ final class Wrappers {
           if (!one.literal()) {
             return List.of(new Unknown("dpkg-architecture -c with a command only known when it runs"));
           }
-          return PLAIN_COMMAND.matcher(one.value()).matches() && !one.value().strip().matches("[A-Za-z_]*=.*")
+          return PLAIN_COMMAND.matcher(one.value()).matches() && !Regexes.matches(one.value().strip(), "[A-Za-z_]*=.*")
               ? List.of(new Inner(plainWords(one.value()), "dpkg-architecture -c"))
               : List.of(new Code(one.value(), "dpkg-architecture -c"));
         }
@@ -2218,7 +2218,7 @@ final class Wrappers {
         return inner(a, i + 1, "debconf-apt-progress");
       }
       if (v.startsWith("-") && v.length() > 1) {
-        String n = v.replaceFirst("^--?", "").toLowerCase(java.util.Locale.ROOT);
+        String n = Regexes.replaceFirst(v, "^--?", "").toLowerCase(java.util.Locale.ROOT);
         int eq = n.indexOf('=');
         String given = eq < 0 ? n : n.substring(0, eq);
         List<String> hits = java.util.stream.Stream.concat(withArg.stream(), noArg.stream())
@@ -2300,7 +2300,7 @@ final class Wrappers {
       if (!w.literal()) {
         return List.of(new Unknown(name + " with a command only known when it runs"));
       }
-      if (name.equals("pee") && w.value().matches("--(no-)?ignore-(sigpipe|write-errors)")) {
+      if (name.equals("pee") && Regexes.matches(w.value(), "--(no-)?ignore-(sigpipe|write-errors)")) {
         continue;
       }
       if (w.value().startsWith("-")) {

@@ -217,7 +217,7 @@ final class WrittenThenRun {
       if (module == null) {
         continue;
       }
-      String top = module.isEmpty() ? null : module.split("\\.")[0];
+      String top = module.isEmpty() ? null : Regexes.split(module, "\\.")[0];
       List<Word> written = new ArrayList<>();
       r.writes().forEach(w -> written.add(w.target()));
       for (ShellCommand o : r.commands()) {
@@ -245,7 +245,7 @@ final class WrittenThenRun {
    */
   static Optional<String> vimRunsWhatTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
-      if (!c.name().matches("g?vim(diff)?|vi|nvim|g?view|ex|editor|rvim|rview|evim|eview|vimx|vim\\.[a-z0-9]+")) {
+      if (!Regexes.matches(c.name(), "g?vim(diff)?|vi|nvim|g?view|ex|editor|rvim|rview|evim|eview|vimx|vim\\.[a-z0-9]+")) {
         continue;
       }
       List<Word> a = c.args();
@@ -255,13 +255,13 @@ final class WrittenThenRun {
         if (v.equals("--")) {
           break;
         }
-        if (v.matches("-[SuUs]")) {
+        if (Regexes.matches(v, "-[SuUs]")) {
           if (i + 1 < a.size() && !(v.equals("-S") && a.get(i + 1).value().startsWith("-"))) {
             files.add(a.get(++i));
           } else if (v.equals("-S")) {
             files.add(Word.literal("Session.vim", "Session.vim"));
           }
-        } else if (v.matches("(?s)-[SuU].+")) {
+        } else if (Regexes.matches(v, "(?s)-[SuU].+")) {
           files.add(new Word(v.substring(2), v.substring(2), a.get(i).literal()));
         }
       }
@@ -329,13 +329,13 @@ final class WrittenThenRun {
   static Optional<String> buildRunsWhatTheTextWrites(ShellReading r) {
     for (ShellCommand c : r.commands()) {
       String n = c.name();
-      if (!n.matches("g?make|ninja|c?cmake|cpack|ctest")) {
+      if (!Regexes.matches(n, "g?make|ninja|c?cmake|cpack|ctest")) {
         continue;
       }
       List<Word> files = new ArrayList<>();
       List<Word> dirs = new ArrayList<>();
       buildOptions(c, files, dirs);
-      if (n.matches("c?cmake|ctest")) {
+      if (Regexes.matches(n, "c?cmake|ctest")) {
         for (ShellReading.Assignment as : r.assignments()) {
           if (as.variable().equals("CMAKE_TOOLCHAIN_FILE") && as.value() != null && !as.value().value().isEmpty()) {
             cmakeCodeFile(as.value(), files);
@@ -357,11 +357,11 @@ final class WrittenThenRun {
       // What the build programs themselves write into their directories is generated from the
       // project's files (cmake -B build, cmake --build build, make -C build): not the text's. cmake
       // -E copies and writes files as the text asks, so with it in the text cmake counts.
-      boolean cmakeCopies = r.commands().stream().anyMatch(o -> o.name().matches("c?cmake") && o.argValues().contains("-E"));
+      boolean cmakeCopies = r.commands().stream().anyMatch(o -> Regexes.matches(o.name(), "c?cmake") && o.argValues().contains("-E"));
       Set<String> generators = cmakeCopies ? Set.of("mkdir", "make", "gmake", "ninja", "ctest", "cpack")
           : Set.of("mkdir", "make", "gmake", "ninja", "ctest", "cpack", "cmake", "ccmake");
       for (Word d : dirs) {
-        String dv = d.value().replaceFirst("/+$", "");
+        String dv = Regexes.replaceFirst(d.value(), "/+$", "");
         String leaf = dv.substring(dv.lastIndexOf('/') + 1);
         if (leaf.equals(".") || leaf.equals("..") || leaf.equals("-") || d.literal() && leaf.isEmpty()) {
           continue; // the working directory or one above: its build files are matched by name
@@ -396,11 +396,11 @@ final class WrittenThenRun {
       if (input != null && commandsFromInput(c, true)) {
         files.add(input);
       }
-      if (c.name().matches("g?sed|g?awk|mawk|nawk")) {
+      if (Regexes.matches(c.name(), "g?sed|g?awk|mawk|nawk")) {
         ToolScripts.Source src = c.name().contains("sed") ? ToolScripts.sedSource(c.args()) : ToolScripts.awkSource(c.args());
         for (Word f : src.sandboxed() ? List.<Word>of() : src.files()) {
           // sed -f - and awk -f /dev/stdin read the script from the redirected file.
-          boolean stdin = f.value().matches("-|/dev/stdin|/dev/fd/0|/proc/self/fd/0");
+          boolean stdin = Regexes.matches(f.value(), "-|/dev/stdin|/dev/fd/0|/proc/self/fd/0");
           if (!stdin) {
             files.add(f);
           } else if (input != null) {
@@ -421,7 +421,7 @@ final class WrittenThenRun {
           if (!m.matches() || m.group(1).length() < 2 || !"read".startsWith(m.group(1))) {
             continue;
           }
-          String f = m.group(3) == null ? "" : m.group(3).strip().replaceAll("^['\"]|['\"]$", "");
+          String f = m.group(3) == null ? "" : Regexes.replaceAll(m.group(3).strip(), "^['\"]|['\"]$", "");
           unknown |= f.isEmpty() || f.indexOf(Word.UNKNOWN) >= 0;
           files.add(Word.literal(f, f));
         }
@@ -464,16 +464,16 @@ final class WrittenThenRun {
       if (!as.variable().equals("PATH") || as.value() == null) {
         continue;
       }
-      String[] sources = as.value().source().replaceAll("^\"|\"$", "").split(":", -1);
+      String[] sources = Regexes.replaceAll(as.value().source(), "^\"|\"$", "").split(":", -1);
       String[] values = as.value().value().split(":", -1);
       if (sources.length != values.length) {
         return Optional.of(as.text());
       }
       for (int i = 0; i < values.length; i++) {
-        if (sources[i].matches("\"?\\$(PATH|\\{PATH})\"?")) {
+        if (Regexes.matches(sources[i], "\"?\\$(PATH|\\{PATH})\"?")) {
           continue;
         }
-        String dv = values[i].replaceFirst("/+$", "");
+        String dv = Regexes.replaceFirst(values[i], "/+$", "");
         String leaf = dv.substring(dv.lastIndexOf('/') + 1);
         if (leaf.indexOf(Word.UNKNOWN) >= 0 || leaf.isEmpty() && !values[i].isEmpty() && !values[i].startsWith("/")) {
           return Optional.of(as.text());
@@ -514,12 +514,12 @@ final class WrittenThenRun {
           break;
         } else if (v.equals("--test") || v.equals("--list")) {
           lists = true;
-        } else if (v.matches("-[ua]|--(umask|arg|regex)")) {
+        } else if (Regexes.matches(v, "-[ua]|--(umask|arg|regex)")) {
           i++;
         } else if (v.startsWith("--")) {
-          unknown |= !v.matches("--(report|reverse|verbose|debug|lsbsysinit|new-session|exit-on-error|help|version|(regex|umask|arg)=.*)");
+          unknown |= !Regexes.matches(v, "--(report|reverse|verbose|debug|lsbsysinit|new-session|exit-on-error|help|version|(regex|umask|arg)=.*)");
         } else if (v.startsWith("-") && v.length() > 1) {
-          unknown |= !v.matches("-[vdhV]+");
+          unknown |= !Regexes.matches(v, "-[vdhV]+");
         } else {
           dir = a.get(i);
         }
@@ -530,7 +530,7 @@ final class WrittenThenRun {
       if (unknown || dir == null) {
         return Optional.of(c.text());
       }
-      String dv = dir.value().replaceFirst("/+$", "");
+      String dv = Regexes.replaceFirst(dir.value(), "/+$", "");
       String leaf = dv.substring(dv.lastIndexOf('/') + 1);
       if (!dir.literal() || leaf.indexOf(Word.UNKNOWN) >= 0) {
         return Optional.of(c.text());
@@ -563,7 +563,7 @@ final class WrittenThenRun {
     }
     for (ShellCommand c : r.commands()) {
       for (Word d : scriptsRun(c)) {
-        String leaf = d.value().replaceFirst("/+$", "").replaceFirst(".*/", "");
+        String leaf = Regexes.replaceFirst(Regexes.replaceFirst(d.value(), "/+$", ""), ".*/", "");
         // A script's name only known when it runs may be one the text wrote.
         if (leaf.indexOf(Word.UNKNOWN) >= 0 || written.stream().anyMatch(w -> mayWrite(w, d))) {
           return Optional.of(c.text());
@@ -601,7 +601,7 @@ final class WrittenThenRun {
           break;
         }
         source |= v.equals("--source") || v.startsWith("--source=");
-        if (v.matches("-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path|--add-modules|--limit-modules"
+        if (Regexes.matches(v, "-cp|-classpath|--class-path|-p|--module-path|--upgrade-module-path|--add-modules|--limit-modules"
             + "|--enable-native-access|--add-reads|--add-exports|--add-opens|--patch-module|--source|-d|--describe-module")) {
           i++;
         } else if (!v.startsWith("-") && !v.startsWith("@")) {
@@ -663,7 +663,7 @@ final class WrittenThenRun {
           out.addAll(namedWords(o));
           List<Word> ops = operands(o);
           for (Word w : ops.size() > 1 || o.name().equals("ln") ? ops : List.<Word>of()) {
-            String v = w.value().replaceFirst("/+$", "");
+            String v = Regexes.replaceFirst(w.value(), "/+$", "");
             String leaf = v.substring(v.lastIndexOf('/') + 1);
             out.add(new Word(leaf, leaf, w.literal()));
           }
@@ -725,7 +725,7 @@ final class WrittenThenRun {
               if (i + 1 < a.size()) {
                 out.add(a.get(++i));
               }
-            } else if (v.matches("(?s)-[^-]*O.*")) {
+            } else if (Regexes.matches(v, "(?s)-[^-]*O.*")) {
               named = true;
               String value = v.substring(v.indexOf('O') + 1);
               out.add(value.isEmpty() ? (i + 1 < a.size() ? a.get(++i) : new Word("", "", false)) : Word.literal(value, value));
@@ -736,7 +736,7 @@ final class WrittenThenRun {
           }
         }
         case "sed", "gsed", "perl" -> {
-          if (av.stream().anyMatch(v -> v.startsWith("--in-place") || v.matches("(?s)-[^-]*i.*"))) {
+          if (av.stream().anyMatch(v -> v.startsWith("--in-place") || Regexes.matches(v, "(?s)-[^-]*i.*"))) {
             out.addAll(operands(o));
           }
         }
@@ -752,7 +752,7 @@ final class WrittenThenRun {
       // not known to write only objects) writes its input as text, also under names it derives
       // from its input's and output's; cmake -E copies, renames and writes files as asked.
       boolean compiler = n.matches(C_COMPILERS);
-      boolean asked = compiler ? compilerWritesText(o, out) : n.matches("c?cmake(-[0-9.]+)?") ? o.argValues().contains("-E")
+      boolean asked = compiler ? compilerWritesText(o, out) : Regexes.matches(n, "c?cmake(-[0-9.]+)?") ? o.argValues().contains("-E")
           : n.matches(ASSEMBLERS) ? !objectOnly(o, AS_OBJECT_OPTIONS.asMatchPredicate(), AS_VALUED)
           : n.matches(LINKERS) && !objectOnly(o, LD_ONLY_OPTIONS.or(LD_OBJECT_OPTIONS.asMatchPredicate()), LD_VALUED);
       if (Set.of("echo", "printf").contains(n) || NO_CONTENT.contains(n) || BUILDERS.matcher(n).matches() && !asked) {
@@ -762,7 +762,7 @@ final class WrittenThenRun {
         // What find runs is a command of its own (below); -fprint/-fls name the list it writes.
         List<String> av = o.argValues();
         for (int i = 0; i + 1 < av.size(); i++) {
-          if (av.get(i).matches("-(fprint0?|fprintf|fls)")) {
+          if (Regexes.matches(av.get(i), "-(fprint0?|fprintf|fls)")) {
             out.add(o.args().get(i + 1));
           }
         }
@@ -895,8 +895,8 @@ final class WrittenThenRun {
         continue;
       }
       if (v.equals("-") || !v.startsWith("-")) {
-        String leaf = v.replaceFirst(".*/", "");
-        stems.add(leaf.replaceFirst("(.)\\.[^.]*$", "$1"));
+        String leaf = Regexes.replaceFirst(v, ".*/", "");
+        stems.add(Regexes.replaceFirst(leaf, "(.)\\.[^.]*$", "$1"));
         continue;
       }
       if (v.startsWith("-Wl,") && java.util.Arrays.stream(v.substring(4).split(",")).allMatch(p -> !p.startsWith("-")
@@ -910,18 +910,18 @@ final class WrittenThenRun {
       if (CC_VALUED.contains(v) && i + 1 < a.size()) {
         Word value = a.get(++i);
         if (v.equals("-o") && value.literal()) {
-          String leaf = value.value().replaceFirst(".*/", "");
+          String leaf = Regexes.replaceFirst(value.value(), ".*/", "");
           stems.add(leaf);
           stems.add(leaf + "-");
-          stems.add(leaf.replaceFirst("(.)\\.[^.]*$", "$1"));
+          stems.add(Regexes.replaceFirst(leaf, "(.)\\.[^.]*$", "$1"));
         } else if (v.equals("-o")) {
           named = true;
         }
-      } else if (v.matches("-o.+")) {
-        String leaf = v.substring(2).replaceFirst(".*/", "");
+      } else if (Regexes.matches(v, "-o.+")) {
+        String leaf = Regexes.replaceFirst(v.substring(2), ".*/", "");
         stems.add(leaf);
         stems.add(leaf + "-");
-        stems.add(leaf.replaceFirst("(.)\\.[^.]*$", "$1"));
+        stems.add(Regexes.replaceFirst(leaf, "(.)\\.[^.]*$", "$1"));
       }
     }
     if (!text) {
@@ -958,10 +958,10 @@ final class WrittenThenRun {
    * text sets a variable (a compiler's flags: {@code CFLAGS=-E}, {@code CC=…}): written names.
    */
   private static void makeCopies(ShellReading r, List<Word> out) {
-    boolean set = r.assignments().stream().anyMatch(as -> as.variable().matches("[A-Z][A-Z0-9_.]*"));
+    boolean set = r.assignments().stream().anyMatch(as -> Regexes.matches(as.variable(), "[A-Z][A-Z0-9_.]*"));
     for (int round = 0; round < 2; round++) {
       for (ShellCommand c : r.commands()) {
-        if (!c.name().matches("g?make")) {
+        if (!Regexes.matches(c.name(), "g?make")) {
           continue;
         }
         List<Word> a = c.args();
@@ -969,7 +969,7 @@ final class WrittenThenRun {
         for (int i = 0; i < a.size(); i++) {
           Word w = a.get(i);
           String v = w.value();
-          if (v.matches("-[^-]*[fCIoWE]") || v.matches("--(file|makefile|directory|include-dir|old-file|assume-old|what-if"
+          if (Regexes.matches(v, "-[^-]*[fCIoWE]") || Regexes.matches(v, "--(file|makefile|directory|include-dir|old-file|assume-old|what-if"
               + "|new-file|assume-new|eval)")) {
             i++;
             continue;
@@ -977,7 +977,7 @@ final class WrittenThenRun {
           if (v.startsWith("-") || v.contains("=") && w.literal()) {
             continue;
           }
-          String leaf = v.replaceFirst("/+$", "").replaceFirst(".*/", "");
+          String leaf = Regexes.replaceFirst(Regexes.replaceFirst(v, "/+$", ""), ".*/", "");
           if (assigns || !w.literal() || leaf.indexOf(Word.UNKNOWN) >= 0
               || makeSources(leaf, 3).stream().anyMatch(p -> out.stream().anyMatch(x -> mayWrite(x, Word.literal(p, p))))) {
             if (!out.contains(w)) {
@@ -1001,7 +1001,7 @@ final class WrittenThenRun {
         String stem = target.substring(0, target.length() - suffix.length());
         String source = rule[1].replace("%", stem);
         if (found.add(source)) {
-          found.addAll(makeSources(source.replaceFirst(".*/", ""), depth - 1));
+          found.addAll(makeSources(Regexes.replaceFirst(source, ".*/", ""), depth - 1));
         }
       }
     }
@@ -1010,14 +1010,14 @@ final class WrittenThenRun {
 
   /** The name curl -O or wget gives a download: the URL's path's last component. */
   private static Word urlLeaf(Word url) {
-    String v = url.value().replaceFirst("[?#].*", "");
+    String v = Regexes.replaceFirst(url.value(), "[?#].*", "");
     String leaf = v.substring(v.lastIndexOf('/') + 1);
     return new Word(leaf, leaf, url.literal());
   }
 
   /** A pattern whose end after its last wildcard may end a name of {@link #BUILD_FILE_ENDINGS}. */
   private static boolean mayEndLikeBuildFile(String pattern) {
-    String tail = pattern.replaceFirst("(?s).*[*?\\]]", "");
+    String tail = Regexes.replaceFirst(pattern, "(?s).*[*?\\]]", "");
     return List.of(".cmake", ".ninja", ".mk", ".make").stream().anyMatch(e -> e.endsWith(tail));
   }
 
@@ -1048,7 +1048,7 @@ final class WrittenThenRun {
         boolean file = make && (Wrappers.longOption(v, "file") || Wrappers.longOption(v, "makefile"))
             || n.equals("cpack") && Wrappers.longOption(v, "config");
         boolean dir = make && Wrappers.longOption(v, "directory");
-        boolean toolchain = n.matches("c?cmake") && Wrappers.longOption(v, "toolchain");
+        boolean toolchain = Regexes.matches(n, "c?cmake") && Wrappers.longOption(v, "toolchain");
         if (file || dir || toolchain) {
           Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
           if (toolchain) {
@@ -1070,7 +1070,7 @@ final class WrittenThenRun {
         if (withValue.indexOf(ch) >= 0) {
           Word value = j + 1 < v.length() ? new Word(v, v.substring(j + 1), w.literal())
               : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
-          if (ch == 'D' && n.matches("c?cmake")) {
+          if (ch == 'D' && Regexes.matches(n, "c?cmake")) {
             cmakeCacheCodeFiles(value, files);
           } else if (fileShort.indexOf(ch) >= 0) {
             files.add(value);
@@ -1079,7 +1079,7 @@ final class WrittenThenRun {
           }
           break;
         }
-        if (!make && n.matches("c?cmake|cpack")) {
+        if (!make && Regexes.matches(n, "c?cmake|cpack")) {
           break; // cmake's other options are words of their own (-Wdev, -DVAR=…)
         }
       }
@@ -1094,7 +1094,7 @@ final class WrittenThenRun {
   private static void cmakeCacheCodeFiles(Word d, List<Word> files) {
     String v = d.value();
     int eq = v.indexOf('=');
-    String name = (eq < 0 ? v : v.substring(0, eq)).replaceFirst(":[^:]*$", "");
+    String name = Regexes.replaceFirst((eq < 0 ? v : v.substring(0, eq)), ":[^:]*$", "");
     if (name.indexOf(Word.UNKNOWN) >= 0) {
       files.add(d);
     } else if (eq >= 0 && CMAKE_CODE_FILE_VARS.matcher(name).matches()) {
@@ -1137,9 +1137,9 @@ final class WrittenThenRun {
       if (v.equals("--test-command")) {
         break; // the rest is the test's command line (Wrappers)
       }
-      boolean script = v.matches("-S[PR]?|--script|--script-new-process");
-      if (script && i + 1 < a.size() || v.matches("-S[PR]?.+|--script(-new-process)?=.*") && !script) {
-        String f = script ? a.get(++i).value() : v.replaceFirst("^(-S[PR]?|--script(-new-process)?=)", "");
+      boolean script = Regexes.matches(v, "-S[PR]?|--script|--script-new-process");
+      if (script && i + 1 < a.size() || Regexes.matches(v, "-S[PR]?.+|--script(-new-process)?=.*") && !script) {
+        String f = script ? a.get(++i).value() : Regexes.replaceFirst(v, "^(-S[PR]?|--script(-new-process)?=)", "");
         Word fw = script ? a.get(i) : w;
         String name = f.indexOf(',') >= 0 ? f.substring(0, f.indexOf(',')) : f;
         files.add(new Word(fw.source(), name, fw.literal()));
@@ -1160,16 +1160,16 @@ final class WrittenThenRun {
    * script (whose directory is on it), or null.
    */
   private static String moduleRun(ShellCommand c) {
-    if (c.name().matches("pytest(-3)?|py\\.test(-3)?")) {
+    if (Regexes.matches(c.name(), "pytest(-3)?|py\\.test(-3)?")) {
       return ""; // imports the test files and conftest.py it finds from the working directory
     }
-    if (c.name().matches("ipython3?|pydoc[0-9.]*|flask") || c.name().equals("pygmentize")
-        && c.args().stream().anyMatch(w -> !w.literal() || w.value().matches("-[a-zA-Z]*x.*"))) {
+    if (Regexes.matches(c.name(), "ipython3?|pydoc[0-9.]*|flask") || c.name().equals("pygmentize")
+        && c.args().stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "-[a-zA-Z]*x.*"))) {
       // ipython, pydoc (-k walks every module) and flask (app.py, --app MOD) put the working
       // directory on sys.path and import from it; pygmentize -x loads a lexer or formatter file.
       return "";
     }
-    if (!c.name().matches("python[0-9.]*|pypy[0-9.]*")) {
+    if (!Regexes.matches(c.name(), "python[0-9.]*|pypy[0-9.]*")) {
       return null;
     }
     PythonRun run = PythonRun.read(c.argValues());
@@ -1186,8 +1186,8 @@ final class WrittenThenRun {
    * only known when it runs.
    */
   private static boolean mayWritePythonCode(Word w) {
-    return anyWrittenName(w, false, part -> part.matches("(?s).*\\.(py|pyc|pyw|so)|__init__.*")
-        || PathPatterns.hasGlob(part) && part.matches("(?s).*\\.(p[^/]*|[^/]*y|[^/]*o|[^/]*c)"));
+    return anyWrittenName(w, false, part -> Regexes.matches(part, "(?s).*\\.(py|pyc|pyw|so)|__init__.*")
+        || PathPatterns.hasGlob(part) && Regexes.matches(part, "(?s).*\\.(p[^/]*|[^/]*y|[^/]*o|[^/]*c)"));
   }
 
   /** A written word that may be, or hold, the module or package {@code top}: a path component {@code top} or {@code top.*}. */
@@ -1212,8 +1212,8 @@ final class WrittenThenRun {
     }
     for (String x : words) {
       for (String token : pathTokens(x)) {
-        String trimmed = token.replaceFirst("/+$", "");
-        String[] parts = lastOnly ? new String[] {trimmed.substring(trimmed.lastIndexOf('/') + 1)} : token.split("/+");
+        String trimmed = Regexes.replaceFirst(token, "/+$", "");
+        String[] parts = lastOnly ? new String[] {trimmed.substring(trimmed.lastIndexOf('/') + 1)} : Regexes.split(token, "/+");
         for (String part : parts) {
           if (part.indexOf(Word.UNKNOWN) >= 0 || test.test(part)) {
             return true;
@@ -1248,7 +1248,7 @@ final class WrittenThenRun {
     if (!DERIVED_NAME_WRITERS.contains(o.name()) && !backup) {
       return false;
     }
-    if (backup && (o.name().matches("g?awk|mawk|nawk") || o.args().stream().anyMatch(w -> w.value().matches(
+    if (backup && (Regexes.matches(o.name(), "g?awk|mawk|nawk") || o.args().stream().anyMatch(w -> w.value().matches(
         "(?s)/dev/(stdin|fd/.*)|/proc/.*")))) {
       return true;
     }
@@ -1274,7 +1274,7 @@ final class WrittenThenRun {
       if (!w.literal() || v.indexOf(Word.UNKNOWN) >= 0 || v.equals("-") || v.startsWith("-si") || v.endsWith("=-")) {
         return true;
       }
-      if (!v.replaceAll("[./]", "").isEmpty()) {
+      if (!Regexes.replaceAll(v, "[./]", "").isEmpty()) {
         operands.add(w); // a directory (tar -C .) is no data the text writes
       }
       // An archive's name attached to its option: --file=d.tar, tar -xfd.tar.
@@ -1321,7 +1321,7 @@ final class WrittenThenRun {
           }
           int i = v.startsWith("-") && !v.startsWith("--") ? v.indexOf('i') : -1;
           // perl's -Ilib, -Mlist::Util, -e'…': the rest of a bundle after such a letter is its value.
-          boolean value = n.equals("perl") && i > 0 && v.substring(1, i).matches(".*[IMmeExdDClF0].*");
+          boolean value = n.equals("perl") && i > 0 && Regexes.matches(v.substring(1, i), ".*[IMmeExdDClF0].*");
           if (i > 0 && i + 1 < v.length() && !value || v.startsWith("--in-place=")) {
             return true;
           }
@@ -1332,20 +1332,20 @@ final class WrittenThenRun {
         return true;
       }
       default -> {
-        if (!n.matches("g?awk|mawk|nawk")) {
+        if (!Regexes.matches(n, "g?awk|mawk|nawk")) {
           return false;
         }
       }
     }
     for (Word w : c.args()) {
       String v = w.value();
-      if (v.matches("-f.*|--file.*|--include.*|-i.*")) {
+      if (Regexes.matches(v, "-f.*|--file.*|--include.*|-i.*")) {
         return true;
       }
       java.util.regex.Matcher m = Pattern.compile(">>?").matcher(v);
       while (m.find()) {
         String rest = v.substring(m.end());
-        if (!rest.startsWith("=") && !rest.matches("(?s)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*([;}\\n].*)?")) {
+        if (!rest.startsWith("=") && !Regexes.matches(rest, "(?s)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*([;}\\n].*)?")) {
           return true;
         }
       }
@@ -1355,7 +1355,7 @@ final class WrittenThenRun {
 
   /** A written word (a path, an option's value, a script's {@code w FILE}) that may be the file {@code d}. */
   private static boolean mayWrite(Word w, Word d) {
-    String trimmed = d.value().replaceFirst("/+$", "");
+    String trimmed = Regexes.replaceFirst(d.value(), "/+$", "");
     String leaf = trimmed.substring(trimmed.lastIndexOf('/') + 1);
     if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
       return true;
