@@ -1804,9 +1804,25 @@ public enum ShellClass {
     return Regexes.matches(t, "(?s)(~[^/]*|/root|/home/[^/]+|[^/]*" + Word.UNKNOWN + "[^/]*)/*") || startupFile(w);
   }
 
-  /** The parts of a word that may each be a path: itself, or the file names of a script it holds (awk's {@code > "F"}, sed's {@code w F}). */
+  /**
+   * The parts of a word that may each be a path: itself, or the file names of a script it holds
+   * (awk's {@code > "F"}, sed's {@code w F}). A part that is a bundle of short options may carry
+   * a file name glued after any of its letters (getopt: {@code sort -muokc}, {@code less
+   * -So.lesskey} write {@code kc}, {@code .lesskey}), so what follows each letter counts too.
+   */
   static String[] pathTokens(String x) {
-    return Regexes.split(x, "[\\s\"'=:>(),;{}]+");
+    String[] tokens = Regexes.split(x, "[\\s\"'=:>(),;{}]+");
+    List<String> out = null;
+    for (String t : tokens) {
+      if (t.length() > 2 && t.charAt(0) == '-' && t.charAt(1) != '-') {
+        out = out != null ? out : new ArrayList<>(Arrays.asList(tokens));
+        // The letters end where a path would start; the name may follow the last of them.
+        for (int i = 2; i < t.length() && t.charAt(i - 1) != '/' && t.charAt(i - 1) != '.'; i++) {
+          out.add(t.substring(i));
+        }
+      }
+    }
+    return out == null ? tokens : out.toArray(String[]::new);
   }
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
