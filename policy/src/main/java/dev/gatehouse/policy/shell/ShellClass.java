@@ -1853,6 +1853,24 @@ public enum ShellClass {
     return false;
   }
 
+  /**
+   * The files a sed script writes, by their exact names ({@code 1wks}, {@code s/^//wks} glue the
+   * name to the command, so no token of the script word is it). The {@code -e} scripts join as
+   * lines, as sed joins them; a script file ({@code -f}), a word only known when it runs or a
+   * script not read exactly may write any file: a name only known when it runs stands for it.
+   */
+  private static List<Word> sedWrittenFiles(ToolScripts.Source src) {
+    if (src.sandboxed() && !src.unknown()) {
+      return List.of();
+    }
+    if (src.unknown() || !src.files().isEmpty() || src.inline().stream().anyMatch(w -> !w.literal())) {
+      return List.of(UNKNOWN_WORD);
+    }
+    String script = String.join("\n", src.inline().stream().map(Word::value).toList());
+    return ToolScripts.sedWrites(script).map(names -> names.stream().map(x -> new Word(x, x, true)).toList())
+        .orElse(List.of(UNKNOWN_WORD));
+  }
+
   /** The words of {@code c} that may name a file it writes, for {@link GitFiles#writesGitConfig}. */
   static List<Word> namedWords(ShellCommand c) {
     String n = c.name();
@@ -1967,7 +1985,11 @@ public enum ShellClass {
         // "FILE") and awk's assignments (-v f=…, f=… among the files) count. sed -i is a target above.
         ToolScripts.Source src = n.contains("sed") ? ToolScripts.sedSource(a) : ToolScripts.awkSource(a);
         List<Word> reads = operands(c).stream().filter(w -> !src.inline().contains(w) && w.value().indexOf('=') < 0).toList();
-        return a.stream().filter(w -> !reads.contains(w)).toList();
+        List<Word> out = new ArrayList<>(a.stream().filter(w -> !reads.contains(w)).toList());
+        if (n.contains("sed")) {
+          out.addAll(sedWrittenFiles(src));
+        }
+        return out;
       }
       case "tar", "gtar", "bsdtar" -> {
         // Creating or listing an archive reads its operands (tar czf repo.tgz .git); its options and

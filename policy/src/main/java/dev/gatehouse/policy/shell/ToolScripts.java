@@ -168,6 +168,21 @@ final class ToolScripts {
 
   /** Reads a sed script as GNU sed's compiler does (compile.c): addresses, then one command each. */
   static SedCommands sed(String s) {
+    return sed(s, new ArrayList<>());
+  }
+
+  /**
+   * The files a sed script writes ({@code w FILE}, {@code W FILE}, the {@code w FILE} flag of
+   * {@code s}): GNU sed takes the rest of the line after optional blanks as the name, glued to the
+   * command or not ({@code 1wks}, {@code $wks}, {@code s/^//wks}); {@code /dev/stdout} and {@code
+   * /dev/stderr} are no files. Empty when the script cannot be read exactly: it may write any file.
+   */
+  static Optional<List<String>> sedWrites(String s) {
+    List<String> writes = new ArrayList<>();
+    return sed(s, writes).runsUnknown() ? Optional.empty() : Optional.of(List.copyOf(writes));
+  }
+
+  private static SedCommands sed(String s, List<String> writes) {
     List<String> out = new ArrayList<>();
     int i = 0;
     int n = s.length();
@@ -197,14 +212,15 @@ final class ToolScripts {
         char cmd = s.charAt(i++);
         switch (cmd) {
           case '{', '}', '=', 'd', 'D', 'g', 'G', 'h', 'H', 'n', 'N', 'p', 'P', 'x', 'z', 'F' -> {}
-          case ':', 'b', 't', 'T', 'v' -> i = labelEnd(s, i, cmd == ':');
+          case ':', 'b', 't', 'T', 'v' -> i = labelEnd(s, i);
           case 'l', 'L', 'q', 'Q' -> {
             while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == ' ')) {
               i++;
             }
           }
           case 'a', 'i', 'c' -> i = textEnd(s, i);
-          case 'r', 'R', 'w', 'W' -> i = lineEnd(s, i);
+          case 'r', 'R' -> i = lineEnd(s, i);
+          case 'w', 'W' -> i = fileName(s, i, writes);
           case 'e' -> {
             int end = lineEnd(s, i);
             String command = s.substring(i, end).strip();
@@ -226,7 +242,7 @@ final class ToolScripts {
                 return new SedCommands(out, true); // runs the pattern space after the substitution
               }
               if (f == 'w') {
-                i = lineEnd(s, i);
+                i = fileName(s, i, writes);
               }
             }
           }
@@ -293,14 +309,28 @@ final class ToolScripts {
     return i;
   }
 
+  /** The file name of {@code w}: after blanks, to the end of the line (a {@code ;} or {@code \}} in it is part of it). */
+  private static int fileName(String s, int i, List<String> writes) {
+    int end = lineEnd(s, i);
+    String name = s.substring(blanks(s, i), end);
+    if (!name.isEmpty() && !name.equals("/dev/stdout") && !name.equals("/dev/stderr")) {
+      writes.add(name);
+    }
+    return end;
+  }
+
   private static int lineEnd(String s, int i) {
     int nl = s.indexOf('\n', i);
     return nl < 0 ? s.length() : nl;
   }
 
-  /** A label ends at a newline or, in GNU sed, a semicolon (for {@code :} only a newline or a semicolon too). */
-  private static int labelEnd(String s, int i, boolean colon) {
-    while (i < s.length() && s.charAt(i) != '\n' && s.charAt(i) != ';' && (colon || s.charAt(i) != '}')) {
+  /**
+   * A label ends at a newline or, in GNU sed 4.9 (read_label), a semicolon, a blank or a {@code
+   * \}}: {@code :a wks} and {@code b x wks} write {@code ks}.
+   */
+  private static int labelEnd(String s, int i) {
+    i = blanks(s, i);
+    while (i < s.length() && s.charAt(i) != ';' && s.charAt(i) != '}' && !Character.isWhitespace(s.charAt(i))) {
       i++;
     }
     return i;

@@ -145,7 +145,10 @@ class ShellAttack17ahTest {
       "printf 'touch WITNESS\\n' | sed 's/^//wks'; sh ks",
       "printf 'touch WITNESS\\n' | sed -e '$wks'; sh ks",
       "printf 'touch WITNESS\\n' | sed -n wks; sh <ks",
-      "printf 'touch WITNESS\\n' | sed -n wks; dash ks"})
+      "printf 'touch WITNESS\\n' | sed -n wks; dash ks",
+      // GNU sed 4.9 ends a label at a blank: the w after it is a command.
+      "printf 'touch WITNESS\\n' | sed -n ':a wks'; sh ks",
+      "printf 'touch WITNESS\\n' | sed -n -e ':x' -e 'tx wks'; sh ks"})
   void sedWritesAScriptUnderAGluedNameThenAShellRunsIt(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
