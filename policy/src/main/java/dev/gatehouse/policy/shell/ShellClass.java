@@ -1816,8 +1816,17 @@ public enum ShellClass {
     for (String t : tokens) {
       if (t.length() > 2 && t.charAt(0) == '-' && t.charAt(1) != '-') {
         out = out != null ? out : new ArrayList<>(Arrays.asList(tokens));
-        // The letters end where a path would start; the name may follow the last of them.
-        for (int i = 2; i < t.length() && t.charAt(i - 1) != '/' && t.charAt(i - 1) != '.'; i++) {
+        // The letters end where a path would start; the name may follow the last of them. A
+        // name's first part is at most NAME_MAX (255) bytes (longer, the kernel refuses it), so
+        // only the last 256 letters before it can start one.
+        int end = 2;
+        while (end < t.length() && t.charAt(end - 1) != '/' && t.charAt(end - 1) != '.') {
+          end++;
+        }
+        int slash = t.indexOf('/', 2);
+        int firstPartEnd = slash < 0 ? t.length() : slash;
+        // And a whole path is under PATH_MAX (4,096 bytes), so a longer rest names no file.
+        for (int i = Math.max(Math.max(2, firstPartEnd - 256), t.length() - 4096); i < end; i++) {
           out.add(t.substring(i));
         }
       }

@@ -1,9 +1,12 @@
 package dev.gatehouse.policy.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,6 +135,20 @@ class ShellAttack17ahTest {
       "printf '%s' 'KUBECONFIG' | sed -n 's/^/ /wkc'; kubectl get pods --kubeconfig=kc"})
   void aWrittenKubeconfigRunsItsCredentialPlugin(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("KUBECONFIG", KUBECONFIG), tmp, false);
+  }
+
+  /**
+   * getopt takes any number of letters before the one whose value is glued: a run of 300 {@code
+   * u} (real sort accepts it) still names {@code kc}; a run of 60,000 (the judge only looks at the
+   * letters that could start a name under NAME_MAX and PATH_MAX) is judged, and refused, too.
+   */
+  @Test
+  void aLongRunOfOptionLettersBeforeTheGluedNameIsStillRead(@TempDir Path tmp) throws Exception {
+    String template = "printf '%s' 'KUBECONFIG' | sort -" + "u".repeat(300) + "okc; kubectl get pods --kubeconfig=kc";
+    BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("KUBECONFIG", KUBECONFIG), tmp, false);
+    String huge = "sort -" + "u".repeat(60_000) + "okc f; kubectl get pods --kubeconfig=kc";
+    assertThat(WIDE_ALLOW_LIST.judge(huge).verdict().label()).isNotEqualTo("allow");
+    assertThat(WIDE_ALLOW_LIST.judgeTyped(huge).verdict().label()).isNotEqualTo("allow");
   }
 
   /** The docs' example deny-list policy: sed's w command glued to the script's name, then a shell runs it. */
