@@ -480,15 +480,23 @@ final class GitFiles {
   }
 
   /**
-   * An awk script with a {@code print}/{@code printf} to a file that is not one string constant:
+   * An awk script with a {@code print}/{@code printf} to a file that is not one string constant
+   * without escapes ({@code "\056git/config"} is awk's octal escape):
    * awk joins strings ({@code > ("r/.gi" "t/config")}, {@code > "d" n}) and reads variables, {@code
    * ARGV[n]}, {@code FILENAME}, functions, so its name is only known when it runs. A {@code >}
    * inside parentheses is a comparison; a script only known when it runs counts.
    */
   static boolean awkWritesUnknownFile(String script) {
+    List<String> targets = awkWriteTargets(script);
+    return targets == null || targets.stream().anyMatch(t -> !Regexes.matches(t, "(?s)\"[^\"\\\\]*\""));
+  }
+
+  /** The expressions an awk script's {@code print}/{@code printf} write to ({@code > E}, {@code >> E}); null for a script only known when it runs. */
+  static List<String> awkWriteTargets(String script) {
     if (script.indexOf(Word.UNKNOWN) >= 0) {
-      return true;
+      return null;
     }
+    List<String> targets = new ArrayList<>();
     java.util.regex.Matcher m = Pattern.compile("(?<![A-Za-z0-9_])printf?(?![A-Za-z0-9_])").matcher(script);
     while (m.find()) {
       int depth = 0;
@@ -525,15 +533,12 @@ final class GitFiles {
               break;
             }
           }
-          String target = Regexes.replaceFirst(script.substring(i + 1, Math.min(end, script.length())), "^>", "").strip();
-          if (!Regexes.matches(target, "(?s)\"([^\"\\\\]|\\\\.)*\"")) {
-            return true;
-          }
+          targets.add(Regexes.replaceFirst(script.substring(i + 1, Math.min(end, script.length())), "^>", "").strip());
           break;
         }
       }
     }
-    return false;
+    return targets;
   }
 
   private static final Pattern MKTEMP = Pattern.compile("\"?\\$\\(mktemp( -[dqu]+)*\\)\"?");

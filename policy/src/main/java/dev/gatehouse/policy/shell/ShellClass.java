@@ -1789,6 +1789,30 @@ public enum ShellClass {
 
   private static final Word UNKNOWN_WORD = new Word("$_", String.valueOf(Word.UNKNOWN), false);
 
+  /**
+   * A name a program computes when it runs, so that no word of the text is it: awk printing to
+   * anything but one string constant without escapes ({@code > sprintf(…)}, {@code > "\056lesskey"},
+   * {@code > $0}, {@code > (f g)}), tar renaming members ({@code --transform}, {@code --xform}, by
+   * any abbreviation; bsdtar's {@code -s}). It may be any file, a startup file too.
+   */
+  static final Word COMPUTED_NAME = new Word("(a name computed when it runs)", String.valueOf(Word.UNKNOWN), false);
+
+  private static final Pattern AWK_CONCATENATION = Pattern.compile("(?s)[\\w$\\[\\]\\s\".+-]*\"([^\"\\\\]*)\"");
+
+  /**
+   * {@link #COMPUTED_NAME} with a known end: awk's target a plain concatenation ending in a string
+   * constant without escapes ({@code > ($1 ".txt")}); a conditional or a call may end anywhere.
+   */
+  private static Word computedName(String target) {
+    String t = target.strip();
+    while (t.startsWith("(") && t.endsWith(")")) {
+      t = t.substring(1, t.length() - 1).strip();
+    }
+    java.util.regex.Matcher m = AWK_CONCATENATION.matcher(t);
+    String end = m.matches() ? m.group(1) : "";
+    return new Word(COMPUTED_NAME.source(), Word.UNKNOWN + end, false);
+  }
+
   private static Word suffix(Word w, int from) {
     String v = w.value();
     return new Word(w.source(), from <= v.length() ? v.substring(from) : "", w.literal());
@@ -1836,6 +1860,12 @@ public enum ShellClass {
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
   static boolean startupFile(Word w) {
+    // A name computed when it runs may be any of them, but for a known end naming a data file
+    // (awk's print > ($1 ".txt")), which no program reads at start.
+    if (w.source().equals(COMPUTED_NAME.source()) && !w.literal()
+        && !Regexes.matches(w.value(), "(?s).*\\.(txt|csv|tsv|log|out|dat|json|xml|html|md|err|tmp|bak)")) {
+      return true;
+    }
     String value = w.value();
     if (!value.isEmpty() && value.charAt(0) == Word.UNKNOWN && Regexes.matches(w.source(), "(?s)\"?\\$(HOME|\\{HOME})\"?/.*")) {
       value = "~" + value.substring(1);
@@ -1997,6 +2027,15 @@ public enum ShellClass {
         List<Word> out = new ArrayList<>(a.stream().filter(w -> !reads.contains(w)).toList());
         if (n.contains("sed")) {
           out.addAll(sedWrittenFiles(src));
+        } else {
+          for (Word p : src.inline()) {
+            List<String> targets = p.literal() ? GitFiles.awkWriteTargets(p.value()) : null;
+            for (String t : targets == null ? List.<String>of() : targets) {
+              if (!Regexes.matches(t, "(?s)\"[^\"\\\\]*\"")) {
+                out.add(computedName(t));
+              }
+            }
+          }
         }
         return out;
       }
@@ -2019,11 +2058,17 @@ public enum ShellClass {
             kept.add(a.get(i));
           }
         }
+        // Renamed members (tar -c k --tr 's/$/s/' | tar -x writes ks) are named by no word; the
+        // archive written may be extracted later in the text, so creating one counts too.
+        if (av.stream().anyMatch(v -> Wrappers.longOption(v, "transform") || Wrappers.longOption(v, "xform"))
+            || n.equals("bsdtar") && (shortFlagIn(c, 's') || old && av.get(0).indexOf('s') >= 0)) {
+          kept.add(COMPUTED_NAME);
+        }
         if (!reads) {
           return kept;
         }
         int bundled = old ? (int) av.get(0).chars().filter(ch -> "bCfFgHIKLNTVX".indexOf(ch) >= 0).count() : 0;
-        List<Word> out = new ArrayList<>();
+        List<Word> out = new ArrayList<>(kept.contains(COMPUTED_NAME) ? List.of(COMPUTED_NAME) : List.of());
         for (int i = 0; i < a.size(); i++) {
           String v = av.get(i);
           if ((i <= bundled && old || v.startsWith("-") || Wrappers.mayBeOptionValue(av, i, "bCfFgHIKLNTVX"))
