@@ -206,12 +206,15 @@ final class ReadAtStart {
               named.add(new Word(v, v.substring(o.length() + 1), w.literal()));
             } else if (v.equals(o) && i + 1 < a.size()) {
               named.add(a.get(i + 1));
-            } else if (o.length() == 2 && Regexes.matches(v, "(?s)-[^-]+")) {
+            } else if (c.name().equals("curl") && o.equals("--config") && Wrappers.longOption(v, "config") && i + 1 < a.size()) {
+              named.add(a.get(i + 1)); // curl takes a long option by any unique start (--conf FILE)
+            } else if (o.length() == 2 && Regexes.matches(v, c.name().equals("curl") ? "(?s)-[^-].*" : "(?s)-[^-]+")) {
               // A getopt bundle: ninja -nvf FILE, -fFILE (its -C, -j, -k, -l, -d, -t, -w take the
               // rest); curl -sK FILE, -KFILE.
               String flags = c.name().equals("ninja") ? Regexes.replaceAll(v, "(?s)[Cjkldtw].*", "")
                   : APT_NAMES.contains(c.name()) ? Regexes.replaceAll(v, "(?s)[otaPp].*", "")
-                  : PsqlClient.NAMES.contains(c.name()) ? Regexes.replaceAll(v, "(?s)[cdhLopPRTUvF].*", "") : v;
+                  : PsqlClient.NAMES.contains(c.name()) ? Regexes.replaceAll(v, "(?s)[cdhLopPRTUvF].*", "")
+                  : c.name().equals("curl") ? Regexes.replaceAll(v, "(?s)[" + ShellClass.CURL_SHORT_ARG.replace("K", "") + "].*", "") : v;
               int f = flags.indexOf(o.charAt(1));
               if (f > 0) {
                 named.add(f + 1 < v.length() ? new Word(v, v.substring(f + 1), w.literal())

@@ -1594,13 +1594,16 @@ public enum ShellClass {
    * less} (an {@code #env} section sets {@code LESSOPEN=|CMD}, run by {@code less FILE} and by
    * systemd's pager); vim's {@code .vimrc}, {@code _vimrc}, {@code .gvimrc}, {@code .exrc}, {@code
    * .vim/vimrc}, XDG {@code vim/vimrc} and neovim's {@code nvim/init.vim}, {@code nvim/init.lua}
-   * ({@code !CMD} when {@code vim FILE} starts). Written on the line, as git's configuration is, the next run of the program
+   * ({@code !CMD} when {@code vim FILE} starts); psql's {@code .psqlrc} and {@code .psqlrc-VERSION} ({@code \\! CMD},
+   * read with {@code -c} too); kubectl's {@code .kube/config} (an exec credential plugin); curl's {@code .curlrc}
+   * (in {@code ~}, {@code $CURL_HOME}, {@code $XDG_CONFIG_HOME}: its {@code output =} writes any file). Written on the line, as git's configuration is, the next run of the program
    * runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
   private static final Pattern STARTUP_FILE = Pattern.compile(
       "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/.*|\\.selected_editor"
-          + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc)"
+          + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc"
+          + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc)"
           // mvn sources these as shell code; login and interactive shells the profiles, for every user.
           + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
           + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
@@ -1883,7 +1886,7 @@ public enum ShellClass {
         if (PathPatterns.hasGlob(n)) {
           String leaf = n.substring(n.lastIndexOf('/') + 1);
           if (PathPatterns.componentCouldBe(leaf, Set.of(".gdbinit", ".gdbearlyinit", ".lesskey", ".less", ".vimrc", ".gvimrc",
-              ".exrc"))) {
+              ".exrc", ".psqlrc", ".curlrc"))) {
             return true;
           }
         }
@@ -2018,6 +2021,11 @@ public enum ShellClass {
       }
       case "dd" -> {
         return a.stream().filter(w -> !w.value().startsWith("if=")).toList();
+      }
+      case "curl" -> {
+        List<Word> out = new ArrayList<>(own);
+        out.addAll(curlWrittenNames(own, av));
+        return out;
       }
       case "sed", "gsed", "awk", "gawk", "mawk", "nawk" -> {
         // The files a script reads (sed -n p .git/config) are no writes; its words (w FILE, print >
@@ -2370,10 +2378,16 @@ public enum ShellClass {
         for (int i = 0; i < a.size(); i++) {
           String v = a.get(i);
           String next = i + 1 < a.size() ? a.get(i + 1) : "";
-          if (v.equals("-T") || v.startsWith("--upload-file") || v.startsWith("-T") && v.length() > 2) {
+          // Short options bundle (-sT FILE, -sTFILE, -sF k=@f) and long ones may be abbreviated (--upload-f).
+          if (v.equals("-T") || v.startsWith("--upload-file") || v.startsWith("-T") && v.length() > 2
+              || curlShort(v, 'T') || Wrappers.longOption(v, "upload-file")) {
             return true;
           }
-          if (Regexes.matches(v, "-F|--form|--form-string") || v.startsWith("--form=") || v.startsWith("-F") && v.length() > 2) {
+          if (Regexes.matches(v, "-F|--form|--form-string") || v.startsWith("--form=") || v.startsWith("-F") && v.length() > 2
+              || curlShort(v, 'F') || Wrappers.longOption(v, "form") || Wrappers.longOption(v, "form-string")) {
+            return true;
+          }
+          if (curlShort(v, 'd') && (v.endsWith("d") ? next.contains("@") : v.substring(v.indexOf('d') + 1).startsWith("@"))) {
             return true;
           }
           if (Regexes.matches(v, "-d|--data|--data-binary|--data-raw|--data-urlencode|--json") && next.contains("@")) {
@@ -2406,6 +2420,72 @@ public enum ShellClass {
         return false;
       }
     }
+  }
+
+  /** curl's short options that take a value: the rest of a bundle after one of them is that value. */
+  static final String CURL_SHORT_ARG = "EKCbcdDFPHhmoUQreXYytzTuAwx";
+
+  /** A bundle of curl's short options ({@code -sT}, {@code -sTfile}) holding {@code opt} as an option, not inside a value. */
+  static boolean curlShort(String v, char opt) {
+    if (v.length() < 2 || v.charAt(0) != '-' || v.charAt(1) == '-') {
+      return false;
+    }
+    for (int i = 1; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if (ch == opt) {
+        return true;
+      }
+      if (CURL_SHORT_ARG.indexOf(ch) >= 0) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The names curl may write beyond its words: a URL's {@code %xx} decoded ({@code -T - file:///…/%2elesskey}
+   * uploads to {@code .lesskey}; {@code -O} takes the leaf), its globbing ({@code [a-z]} any letter), an
+   * output name with {@code #N} (the glob's match), and {@code -J} (the server's name) only known when it runs.
+   */
+  private static List<Word> curlWrittenNames(List<Word> own, List<String> av) {
+    List<Word> out = new ArrayList<>();
+    boolean globoff = av.stream().anyMatch(v -> v.equals("-g") || curlShort(v, 'g') || Wrappers.longOption(v, "globoff"));
+    boolean serverName = av.stream().anyMatch(v -> curlShort(v, 'J') || Wrappers.longOption(v, "remote-header-name"));
+    for (Word w : own) {
+      String v = w.value();
+      String d = Regexes.matches(v, "(?s).*%[0-9A-Fa-f]{2}.*") ? percentDecoded(v) : v;
+      if (!globoff) {
+        d = Regexes.replaceAll(d, "\\[[^\\]]*\\]", "*");
+      }
+      if (Regexes.matches(d, "(?s).*#[0-9].*")) {
+        d = Regexes.replaceAll(d, "#[0-9]+", "*");
+        serverName = true;
+      }
+      if (!d.equals(v)) {
+        out.add(new Word(w.source(), d, w.literal()));
+      }
+    }
+    if (serverName) {
+      // A glob's * matches no dotfile: the name may be one.
+      out.add(Word.literal("*", "*"));
+      out.add(Word.literal(".*", ".*"));
+      out.add(UNKNOWN_WORD);
+    }
+    return out;
+  }
+
+  private static String percentDecoded(String v) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    byte[] in = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < in.length; i++) {
+      if (in[i] == '%' && i + 2 < in.length && Character.digit(in[i + 1], 16) >= 0 && Character.digit(in[i + 2], 16) >= 0) {
+        b.write(Character.digit(in[i + 1], 16) * 16 + Character.digit(in[i + 2], 16));
+        i += 2;
+      } else {
+        b.write(in[i]);
+      }
+    }
+    return b.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static boolean nestedShell(ShellCommand c) {

@@ -157,7 +157,9 @@ class ShellAttack17aiTest {
       "printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | sort -o x; printf 'output=\\056lesskey\\n' | curl -sK- file:///proc/self/cwd/x; less /etc/hostname",
       "printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | sort -o x; printf 'url=file:///proc/self/cwd/x\\noutput=.lesskey\\n' | curl -sK-; less /etc/hostname",
       "printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | sort -o x; printf 'output=\\056lesskey\\n' | sort -o .curlrc; curl -s file:///proc/self/cwd/x; less /etc/hostname",
-      "printf '%s' 'KUBECONFIG' | sort -o x; printf 'create-dirs\\noutput=\\056kube/config\\n' | curl -sK- file:///proc/self/cwd/x; kubectl get pods"})
+      "printf '%s' 'KUBECONFIG' | sort -o x; printf 'create-dirs\\noutput=\\056kube/config\\n' | curl -sK- file:///proc/self/cwd/x; kubectl get pods",
+      // Found while fixing: a plain relative .kube/config was no startup file.
+      "printf '%s' 'KUBECONFIG' | sort -o x; curl -s --create-dirs -o .kube/config file:///proc/self/cwd/x; kubectl get pods"})
   void curlWritesAStartupFileOverFileUrls(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("KUBECONFIG", KUBECONFIG), tmp, false);
   }
@@ -183,7 +185,10 @@ class ShellAttack17aiTest {
   @ParameterizedTest(name = "curl writes ~/.psqlrc, psql runs it: {0}")
   @ValueSource(strings = {
       "printf '\\\\! touch WITNESS\\n' | curl -sT - file:///proc/self/cwd/%2epsqlrc; psql -c 'select 1'",
-      "printf '\\\\! touch WITNESS\\n' | sort -o x; printf 'output=\\056psqlrc\\n' | curl -sK- file:///proc/self/cwd/x; psql -c 'select 1'"})
+      "printf '\\\\! touch WITNESS\\n' | sort -o x; printf 'output=\\056psqlrc\\n' | curl -sK- file:///proc/self/cwd/x; psql -c 'select 1'",
+      // Found while fixing: a plain name was not among the startup files either.
+      "printf '\\\\! touch WITNESS\\n' > .psqlrc; psql -c 'select 1'",
+      "printf '\\\\! touch WITNESS\\n' | sort -o .psqlrc; psql -c 'select 1'"})
   void curlWritesAPsqlrcThatPsqlRuns(String text) {
     for (ShellJudge judge : new ShellJudge[] {DEFAULT, WIDE_ALLOW_LIST}) {
       for (ShellJudgement j : new ShellJudgement[] {judge.judge(text), judge.judgeTyped(text)}) {
