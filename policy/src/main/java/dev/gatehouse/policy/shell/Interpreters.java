@@ -538,7 +538,20 @@ final class Interpreters {
       // An archive holds a symbolic link as one and its extraction renames it at will (tar
       // --transform, pax -s): a word naming the terminal, a descriptor or their directory counts.
       boolean root = a.stream().anyMatch(w -> opened(archiverPath(w.value())).equals("/"));
-      return a.stream().anyMatch(w -> archivesTerminal(archiverPath(w.value()), root));
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (tarNumberOption(n, v)) {
+          // A count, not a name (tar refuses anything but digits): --strip-components=1, or 1 after it.
+          if (v.indexOf('=') < 0 && i + 1 < a.size() && Regexes.matches(a.get(i + 1).value(), "[0-9]+")) {
+            i++;
+          }
+          continue;
+        }
+        if (archivesTerminal(archiverPath(v), root)) {
+          return true;
+        }
+      }
+      return false;
     }
     if (n.equals("find")) {
       return findCopiesTerminal(a);
@@ -669,6 +682,22 @@ final class Interpreters {
 
   /** Programs that archive a symbolic link as one (and, extracting, give it any name). */
   private static final Set<String> ARCHIVERS = Set.of("tar", "gtar", "bsdtar", "star", "cpio", "pax", "afio");
+
+  /** GNU tar's long options whose value is a number, by any abbreviation getopt_long takes. */
+  private static final List<String> TAR_NUMBER_OPTIONS =
+      List.of("strip-components", "blocking-factor", "record-size", "tape-length", "level", "occurrence");
+
+  /** {@code --strip-components=N} (digits only) or {@code --strip-components} whose value is the next word. */
+  private static boolean tarNumberOption(String n, String v) {
+    if (!n.equals("tar") && !n.equals("gtar") || !v.startsWith("--")) {
+      return false;
+    }
+    int eq = v.indexOf('=');
+    if (eq >= 0 && !Regexes.matches(v.substring(eq + 1), "[0-9]+")) {
+      return false;
+    }
+    return TAR_NUMBER_OPTIONS.stream().anyMatch(o -> Wrappers.longOption(v, o));
+  }
 
   /** The path an archiver's word names: an option's attached value ({@code -C/dev}, {@code --directory=/dev}), else the word. */
   private static String archiverPath(String v) {

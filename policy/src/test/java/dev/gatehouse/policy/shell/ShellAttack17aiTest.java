@@ -196,4 +196,28 @@ class ShellAttack17aiTest {
       }
     }
   }
+
+  /**
+   * tar's count options are no names: {@code --strip-components=1} was read as a file {@code 1},
+   * which in {@code /dev/fd} is a descriptor, and every such extraction was reviewed. The same
+   * word as an operand, or a non-number after the option, still counts.
+   */
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {
+      "tar --strip-components=1 -xf a.tar",
+      "tar --strip-components 1 -xzf node.tgz -C /opt/node",
+      "tar --strip=2 -xf a.tar"})
+  void tarCountOptionsAreNoNames(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "refused: {0}")
+  @ValueSource(strings = {
+      "tar --strip-components=1 -cf x.tar /dev/stdin",
+      "tar --strip-components /dev/stdin -cf x.tar",
+      "tar --level=0 -cf a.tar 1"})
+  void aDescriptorBesideACountOptionStillCounts(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isNotEqualTo("allow");
+  }
 }
