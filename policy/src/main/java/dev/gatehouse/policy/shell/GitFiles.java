@@ -547,7 +547,7 @@ final class GitFiles {
    * A word that is all of mktemp's output without a template ({@code "$(mktemp)"}, or {@code "$t"}
    * of {@code t=$(mktemp)}): a new {@code tmp.XXXXXXXXXX}, which no git file or hook is named.
    */
-  private static boolean temporaryFile(Word w, ShellReading r) {
+  static boolean temporaryFile(Word w, ShellReading r) {
     if (MKTEMP.matcher(w.source()).matches()) {
       return true;
     }
@@ -619,7 +619,7 @@ final class GitFiles {
    * combination of the values set; null when any part is something else, a variable is also set
    * otherwise (read, for, declare of an expansion, unset) or not at all, or the text sets {@code IFS}.
    */
-  private static List<String> literalValues(Word w, ShellReading r) {
+  static List<String> literalValues(Word w, ShellReading r) {
     if (r.assignments().stream().anyMatch(a -> a.variable().equals("IFS")) || r.text().contains("${!")
         || setsVariablesUnread(r)) {
       return null;

@@ -349,4 +349,106 @@ final class ReadAtStart {
     }
     return false;
   }
+
+  /** A known end naming a data file, which no program reads at its start. */
+  private static final java.util.regex.Pattern DATA_END =
+      java.util.regex.Pattern.compile("(?s).*\\.(txt|csv|tsv|log|out|dat|json|xml|html|md|err|tmp|bak|gz|tgz|zip|tar|bz2|xz|zst)");
+
+  /**
+   * A file the text writes under a name whose last part is only known when it runs ({@code
+   * f=$(printf '\\056lesskey'); printf … > "$f"}, {@code sort -o "$1"}, {@code curl -o "$n"},
+   * {@code tee "$x"}, {@code cp a "$d"}): in a session that starts in the home directory it may be
+   * {@code .lesskey}, {@code .psqlrc}, {@code .kube/config}'s directory or any other file read at
+   * start ({@link ShellClass#startupFile} by name), so it counts as one: unless each unknown part
+   * is a variable the text sets first to plain literals (then the values are judged by name), the
+   * word is all of mktemp's output, or its known end names a data file ({@code "$x.log"}). A file
+   * written on an earlier line is the stated limit, as for a script.
+   */
+  static Optional<String> writesUnknownStartupName(ShellReading r) {
+    for (ShellReading.Redirect w : r.writes()) {
+      if (unknownStartupName(w.target(), r)) {
+        return Optional.of(w.text());
+      }
+    }
+    for (ShellCommand c : r.commands()) {
+      for (Word w : outputWords(c)) {
+        if (unknownStartupName(w, r)) {
+          return Optional.of(c.text());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The words of the programs that write a file named on their line: tee, cp/mv/install/ln's target, dd of=, curl -o, wget -O, sort/shuf -o, uniq's output. */
+  private static List<Word> outputWords(ShellCommand c) {
+    List<Word> a = c.args();
+    List<Word> out = new ArrayList<>();
+    List<Word> ops = ShellClass.operands(c);
+    switch (c.name()) {
+      case "tee" -> out.addAll(ops);
+      case "cp", "mv", "install", "ln" -> {
+        if (!ops.isEmpty()) {
+          out.add(ops.get(ops.size() - 1));
+        }
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if ((v.equals("-t") || Wrappers.longOption(v, "target-directory") && v.indexOf('=') < 0) && i + 1 < a.size()) {
+            out.add(a.get(i + 1));
+          }
+        }
+      }
+      case "uniq" -> {
+        if (ops.size() > 1) {
+          out.add(ops.get(1));
+        }
+      }
+      case "dd" -> a.stream().filter(w -> w.value().startsWith("of=")).forEach(w ->
+          out.add(new Word(w.source().replaceFirst("^of=", ""), w.value().substring(3), w.literal())));
+      default -> {
+        String valued = switch (c.name()) {
+          case "curl", "sort", "shuf" -> "o";
+          case "wget", "wget2" -> "O";
+          default -> null;
+        };
+        if (valued == null) {
+          break;
+        }
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          int at = v.startsWith("-") && !v.startsWith("--") ? v.indexOf(valued, 1) : -1;
+          if (at == v.length() - 1 || Wrappers.longOption(v, c.name().startsWith("wget") ? "output-document" : "output")
+              && v.indexOf('=') < 0) {
+            if (i + 1 < a.size()) {
+              out.add(a.get(i + 1));
+            }
+          } else if (at > 0) {
+            // Glued: -o"$f", -sSLo"$f" (the rest of the word is the name).
+            String src = a.get(i).source();
+            int s0 = src.indexOf(valued, 1);
+            out.add(new Word(s0 < 0 ? "" : src.substring(s0 + 1), v.substring(at + 1), a.get(i).literal()));
+          } else if (v.startsWith("--") && v.indexOf('=') > 0
+              && Wrappers.longOption(v, c.name().startsWith("wget") ? "output-document" : "output")) {
+            int eq = a.get(i).source().indexOf('=');
+            out.add(new Word(eq < 0 ? "" : a.get(i).source().substring(eq + 1), v.substring(v.indexOf('=') + 1), a.get(i).literal()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean unknownStartupName(Word w, ShellReading r) {
+    String v = w.value();
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    if (w.literal() || u < 0 || v.indexOf('/', u) >= 0 || DATA_END.matcher(v.substring(u + 1)).matches()
+        || GitFiles.temporaryFile(w, r)) {
+      return false;
+    }
+    List<String> values = GitFiles.literalValues(w, r);
+    if (values != null) {
+      return values.stream().anyMatch(x -> ShellClass.startupFile(Word.literal(x, x)));
+    }
+    return true;
+  }
 }

@@ -356,6 +356,7 @@ public final class ShellJudge {
     }
     if (c == ShellClass.INTERPRETER_INLINE) {
       GitFiles.writesGitConfigAfterCd(r).ifPresent(found::add);
+      ReadAtStart.writesUnknownStartupName(r).ifPresent(found::add);
       WrittenThenRun.patchesDiffTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runsModuleTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.vimRunsWhatTheTextWrites(r).ifPresent(found::add);

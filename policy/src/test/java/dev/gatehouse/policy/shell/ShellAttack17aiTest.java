@@ -220,4 +220,37 @@ class ShellAttack17aiTest {
   void aDescriptorBesideACountOptionStillCounts(String text) {
     assertThat(DEFAULT.judge(text).verdict().label()).as(text).isNotEqualTo("allow");
   }
+
+  /**
+   * A name whose last part is only known when it runs may be {@code .lesskey} in a session that
+   * starts in the home directory: {@code > "$f"}, {@code tee}, {@code cp}'s target, {@code sort
+   * -o} and {@code curl -o} of a computed name wrote it, and the next less ran its LESSOPEN.
+   * Found by the lead after the 17ai fixes (the fixer's note on a wholly unknown name); each ran
+   * {@code touch} under bash 5.2 and less 590 before the fix.
+   */
+  @ParameterizedTest(name = "deny-list: a computed name written, then less: {0}")
+  @ValueSource(strings = {
+      "f=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > \"$f\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | tee \"$n\" > /dev/null; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; cp x \"$n\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | sort -o \"$n\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; curl -s -o \"$n\" file://$PWD/x; less /etc/hostname"})
+  void aComputedNameWrittenMayBeAStartupFile(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** Names that are no startup file however they run: a data file's end, mktemp's output, variables set to plain literals. */
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {
+      "out=log.txt; git log > \"$out\"",
+      "out=notes; echo hi > \"$out\"",
+      "t=$(mktemp); curl -o \"$t\" https://example.com/y",
+      "echo hi >> \"$LOGDIR/app.log\"",
+      "ls > /tmp/$USER.txt",
+      "echo $x > /dev/null",
+      "cp a.txt \"$dest/\"",
+      "curl -fsSL https://example.com/y -o out.tgz"})
+  void namesThatAreNoStartupFileStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+  }
 }
