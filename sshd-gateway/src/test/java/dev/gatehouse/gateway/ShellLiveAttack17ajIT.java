@@ -55,6 +55,7 @@ class ShellLiveAttack17ajIT {
         """;
     String targets = "targets:\n"
         + "  - name: web-noapprovers\n" + command + "    policy: default-shell\n"
+        + "  - name: web-strict\n" + command + "    policy: strict-shell\n"
         + ShellGuardIT.POLICIES;
     gw = GatewayFixture.start(dir, "", targets);
   }
@@ -133,6 +134,68 @@ class ShellLiveAttack17ajIT {
           .doesNotContain("exists() = true");
       assertThat(t).as("jdb reading the session's terminal is nested-shell, as `ssh -t web-1@gw bash` is")
           .contains("gatehouse: needs approval (rule nested-shell): jdb");
+    }
+  }
+
+  /**
+   * An exec request whose program reads the request's input as commands that run programs: {@code
+   * gpg-connect-agent} (GnuPG 2.2.40) starts its own gpg-agent and reads its commands from stdin;
+   * {@code /definqprog KEYPARAM PGM} has it run PGM (through the shell) when the agent inquires
+   * KEYPARAM, which {@code GENKEY} does. The text the judge sees is three allowed commands; what runs
+   * is {@code touch}, sent as data. The rest of the same text ({@code ls /tmp | tr a-z A-Z}) shows
+   * the witness in upper case, which neither the text nor the input holds.
+   */
+  @Test
+  void gpgConnectAgentOnAnExecRequestRunsWhatTheRequestsInputNames() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("gpg-exec"), List.of("dev"));
+    SshResult r = gw.ssh(key, "web-noapprovers")
+        .stdin("/definqprog KEYPARAM touch /tmp/gh-17aj-gpg\nGENKEY\n/bye\n")
+        .timeout(Duration.ofSeconds(60))
+        .run("mkdir -m 700 /tmp/g; gpg-connect-agent --homedir /tmp/g; ls /tmp | tr a-z A-Z");
+    assertThat(r.out()).as("gpg-connect-agent ran `touch /tmp/gh-17aj-gpg`, which the guard never judged: %s", r)
+        .doesNotContain("GH-17AJ-GPG");
+    assertThat(r.exitCode()).as("a program reading its commands from the request's input: held (refused here): %s", r)
+        .isEqualTo(77);
+  }
+
+  /**
+   * An {@code allow-list} target whose list holds {@code "systemctl status"} (docs/policy.md's own
+   * example of an entry whose options run nothing). systemd 252 pages its output (also {@code
+   * --help}, which needs no running systemd) through less on a terminal, and in "pager secure mode"
+   * (LESSSECURE=1: no {@code !}) unless {@code SYSTEMD_PAGERSECURE} is false; the mode is on by
+   * default here only because no logind owns the session. The judge refuses variables that change
+   * what a listed command runs ({@code PAGER}, {@code SYSTEMD_PAGER}, …) but does not know {@code
+   * SYSTEMD_PAGERSECURE}: {@code SYSTEMD_PAGERSECURE=0 systemctl status --help} is allowed, and
+   * less's {@code !touch …} typed into the pager runs unjudged. The witness is checked by a judged
+   * {@code ls /tmp} in the same session (the sandbox's private /tmp).
+   */
+  @Test
+  void allowListSystemctlStatusWithPagerSecureModeOffRunsACommandTheGuardNeverJudged() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("pager-strict"), List.of("dev"));
+    try (InteractiveProcess ssh = gw.interactive(key, "web-strict")) {
+      ssh.await("$ ", WAIT);
+      int from = ssh.length();
+      ssh.send("SYSTEMD_PAGERSECURE=0 systemctl status --help\r");
+      String t = awaitEither(ssh, from, "gatehouse: ", "Query or send control commands");
+      if (t.indexOf("gatehouse: ", from) < 0) {
+        Thread.sleep(1000); // pacing: less takes the terminal; no bound
+        ssh.send("!touch /tmp/gh-17aj-pager\r");
+        ssh.await("done", from, WAIT);
+        ssh.send("\r");
+        Thread.sleep(500);
+        ssh.send("q");
+        ssh.await("$ ", ssh.length() - 200, WAIT);
+        Thread.sleep(500);
+        int at = ssh.length();
+        ssh.send("ls /tmp\r");
+        ssh.await("$ ", at + 8, WAIT);
+        Thread.sleep(300);
+        t = ssh.transcript();
+        assertThat(t.substring(at)).as("less, started by systemctl with SYSTEMD_PAGERSECURE=0, ran `touch"
+            + " /tmp/gh-17aj-pager`, which the allow-list never judged; transcript:%n%s", t).doesNotContain("gh-17aj-pager");
+      }
+      assertThat(t.substring(from)).as("SYSTEMD_PAGERSECURE changes what the listed systemctl runs: refused, as PAGER is")
+          .contains("gatehouse: blocked by rule allow-list");
     }
   }
 }
