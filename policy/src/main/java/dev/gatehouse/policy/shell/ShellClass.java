@@ -176,7 +176,7 @@ public enum ShellClass {
       case HISTORY_TAMPER -> HISTORY_VARS.contains(v);
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
-      case INTERPRETER_INLINE -> a.value() != null && !a.value().value().isEmpty()
+      case INTERPRETER_INLINE -> CommandPrompts.pagerSecureOff(a) || a.value() != null && !a.value().value().isEmpty()
           && (CODE_OPTION_VARS.contains(v) || Regexes.matches(v, "GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
           || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
           || Regexes.matches(v, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
@@ -1094,7 +1094,8 @@ public enum ShellClass {
           && c.args().stream().anyMatch(w -> Interpreters.descriptorPath(w.value()));
     }
     List<String> a = c.argValues();
-    if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)) {
+    if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)
+        || n.equals("gpg-connect-agent") && CommandPrompts.connectAgentCode(c) || CommandPrompts.gnupgProgramOption(c)) {
       return true;
     }
     // An editor writes what the person types into a program that runs commands anyway (vim's :!).
@@ -2155,6 +2156,12 @@ public enum ShellClass {
     if (n.equals("ed")) {
       return fed;
     }
+    if (n.equals("jdb")) {
+      return fed && CommandPrompts.jdbPrompt(c); // print Runtime.getRuntime().exec(…)
+    }
+    if (n.equals("gpg-connect-agent")) {
+      return fed && CommandPrompts.connectAgentReadsInput(c); // /definqprog NAME PROG
+    }
     if (Set.of("gdb", "gdb-multiarch", "cgdb").contains(n)) {
       return fed && a.stream().noneMatch(v -> Regexes.matches(v, "--?(batch|batch-silent|version|help|configuration)"));
     }
@@ -2546,6 +2553,14 @@ public enum ShellClass {
       case "gdb", "gdb-multiarch", "cgdb" -> {
         // gdb's prompt has a shell command; --batch runs no prompt.
         return Wrappers.unwrap(n, c.args()).isEmpty() && a.stream().noneMatch(v -> Regexes.matches(v, "--?(batch|version|help|configuration)"));
+      }
+      case "jdb" -> {
+        // jdb's prompt evaluates Java (print Runtime.getRuntime().exec(…)) once a VM runs.
+        return CommandPrompts.jdbPrompt(c) && c.inputMayBeTerminal();
+      }
+      case "gpg-connect-agent" -> {
+        // /definqprog NAME PROG runs PROG when the agent inquires NAME; on an exec request the input is the client's data.
+        return CommandPrompts.connectAgentReadsInput(c) && c.inputMayBeTerminal();
       }
       case "psql" -> {
         // psql's prompt runs \! CMD and backquotes; on an exec request its input is the client's data.

@@ -23,7 +23,12 @@ public final class ShellJudge {
   static final Set<String> LOOKUP_VARS = Set.of("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV",
       "IFS", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "CDPATH", "PYTHONPATH", "PERL5LIB", "PERL5OPT", "RUBYOPT",
       "NODE_OPTIONS", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "PAGER", "LESSOPEN", "EDITOR", "VISUAL", "SYSTEMD_PAGER",
-      "EXECIGNORE", "BASH_LOADABLES_PATH");
+      "EXECIGNORE", "BASH_LOADABLES_PATH",
+      // what a pager or editor runs, and its secure mode (systemd unsets LESSSECURE unless SYSTEMD_PAGERSECURE is true)
+      "MANPAGER", "GIT_PAGER", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "SYSTEMD_EDITOR", "SYSTEMD_PAGERSECURE", "SYSTEMD_LESS",
+      "SYSTEMD_LESSCHARSET", "LESS", "LESSSECURE", "LESSSECURE_ALLOW", "LESSCLOSE", "LESSEDIT", "LESSECHO", "LESSKEY",
+      "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "LESSCHARSET", "MORE", "DPKG_PAGER",
+      "PSQL_PAGER", "PSQL_EDITOR", "BAT_PAGER", "SELECTED_EDITOR", "SUDO_EDITOR", "FCEDIT", "MANOPT", "BROWSER");
   private static final Set<String> SAFE_WRITES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
 
   private final ShellPolicy policy;

@@ -1,0 +1,209 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Programs whose prompt or input runs programs, read with their own option parsers: the JDK's
+ * debugger {@code jdb} ({@code print Runtime.getRuntime().exec(…)} at its prompt) and GnuPG's
+ * {@code gpg-connect-agent} ({@code /definqprog NAME PROG} has it run PROG through the shell when
+ * the agent inquires NAME; {@code /run FILE} reads such commands from a file), and the GnuPG
+ * options that name a program to start (GnuPG's option parser takes any unambiguous prefix of a
+ * long option and {@code --opt=value}: {@code gpg --agent-prog=PROG} starts PROG as the agent).
+ * Also variables that turn a pager's secure mode off: systemd 252 unsets {@code LESSSECURE} for
+ * its less unless {@code SYSTEMD_PAGERSECURE} parses as true ({@code 0}, {@code no} turn it off;
+ * a value it cannot parse counts as true), and less 590 is secure while {@code LESSSECURE} is
+ * non-empty, so an operator's {@code LESSSECURE=1} is undone by an empty value or {@code unset}.
+ */
+final class CommandPrompts {
+  private CommandPrompts() {}
+
+  /** jdb's options that end it before any prompt (OpenJDK 17's TTY.main). */
+  private static final Set<String> JDB_EXITS = Set.of("-version", "-help", "-h", "-?", "--help");
+  /** jdb's options that take the next word. */
+  private static final Set<String> JDB_VALUES = Set.of("-sourcepath", "-classpath", "-cp", "-attach", "-listen",
+      "-connect", "-dbgtrace", "-R", "-thotspot");
+
+  /** Whether jdb starts its prompt: any jdb but one whose options before the class end it. */
+  static boolean jdbPrompt(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      if (!w.literal()) {
+        return true;
+      }
+      String v = w.value();
+      if (JDB_EXITS.contains(v)) {
+        return false;
+      }
+      if (JDB_VALUES.contains(v)) {
+        i++;
+      } else if (!v.startsWith("-")) {
+        return true; // the class: the rest are its arguments
+      }
+    }
+    return true;
+  }
+
+  /** gpg-connect-agent's long options that take a value (GnuPG 2.2.40 and 2.4). */
+  private static final Set<String> GCA_VALUES = Set.of("--raw-socket", "--tcp-socket", "--run", "--homedir",
+      "--agent-program", "--dirmngr-program", "--keyboxd-program", "--chuid", "--options", "--debug", "--logger-fd",
+      "--log-file");
+  private static final Set<String> GCA_FLAGS = Set.of("--verbose", "--quiet", "--hex", "--decode", "--dirmngr",
+      "--keyboxd", "--no-ext-connect", "--subst", "--no-autostart", "--no-verbose", "--version", "--help", "--exec",
+      "--batch", "--no-history", "--no-options");
+  /** Its options that run a program or read commands from a file. */
+  private static final Set<String> GCA_CODE = Set.of("--run", "--exec", "--agent-program", "--dirmngr-program",
+      "--keyboxd-program", "--options");
+  /** Its own commands that neither run a program nor read commands from elsewhere. */
+  private static final Set<String> GCA_SAFE_COMMANDS = Set.of("/bye", "/echo", "/hex", "/nohex", "/decode",
+      "/nodecode", "/sleep", "/serverpid", "/help", "/showdef", "/showopen", "/cleardef");
+
+  /**
+   * gpg-connect-agent's options and commands read: whether they run a program or commands the text
+   * does not show (an option naming a program, {@code -r FILE}, {@code -E}; a command on its
+   * line other than an Assuan command for the agent or a harmless one of its own; a word only
+   * known when it runs).
+   */
+  static boolean connectAgentCode(ShellCommand c) {
+    List<Word> a = c.args();
+    boolean operands = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      if (!w.literal()) {
+        return true;
+      }
+      String v = w.value();
+      if (!operands && v.equals("--")) {
+        operands = true;
+        continue;
+      }
+      if (!operands && v.startsWith("--")) {
+        String name = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
+        String full = gnupgLong(name, GCA_VALUES, GCA_FLAGS);
+        if (full == null || GCA_CODE.contains(full)) {
+          return true;
+        }
+        if (GCA_VALUES.contains(full) && !v.contains("=")) {
+          i++;
+        }
+        continue;
+      }
+      if (!operands && v.length() > 1 && v.startsWith("-")) {
+        for (int k = 1; k < v.length(); k++) {
+          char o = v.charAt(k);
+          if (o == 'r' || o == 'E' || "vqsST".indexOf(o) < 0) {
+            return true;
+          }
+          if (o == 'S' || o == 'T') {
+            if (k == v.length() - 1) {
+              i++;
+            }
+            break;
+          }
+        }
+        continue;
+      }
+      operands = true;
+      String cmd = v.strip();
+      if (cmd.startsWith("/")) {
+        String head = cmd.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+        if (!GCA_SAFE_COMMANDS.contains(head) || cmd.contains("$")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether gpg-connect-agent reads commands from its input: no {@code /bye} among its own. */
+  static boolean connectAgentReadsInput(ShellCommand c) {
+    List<String> a = c.argValues();
+    if (a.contains("--version") || a.contains("--help") || a.contains("-h")) {
+      return false;
+    }
+    return a.stream().noneMatch(v -> v.strip().equals("/bye"));
+  }
+
+  /** GnuPG's long options (any unambiguous prefix) that name a program it starts, per program. */
+  private static Set<String> programOptions(String n) {
+    return switch (n) {
+      case "gpg", "gpg2" -> Set.of("--agent-program", "--dirmngr-program", "--keyboxd-program", "--photo-viewer",
+          "--exec-path");
+      case "gpgsm" -> Set.of("--agent-program", "--dirmngr-program", "--keyboxd-program", "--protect-tool-program");
+      case "gpg-agent" -> Set.of("--pinentry-program", "--scdaemon-program", "--tpm2daemon-program");
+      case "dirmngr" -> Set.of("--ldap-wrapper-program", "--http-wrapper-program");
+      case "gpgtar" -> Set.of("--gpg", "--gpg-args");
+      case "gpg-wks-client", "gpg-wks-server" -> Set.of("--gpg");
+      case "gpg-zip" -> Set.of("--gpg", "--gpg-args", "--tar", "--tar-args");
+      case "gpgconf" -> Set.of("--change-options", "--apply-profile");
+      default -> Set.of();
+    };
+  }
+
+  /**
+   * A GnuPG program given an option that names a program to start ({@code gpg --agent-program
+   * PROG}, {@code gpg-agent --pinentry-program}, {@code dirmngr --ldap-wrapper-program}, {@code
+   * gpgtar --gpg}) or writes one into its configuration ({@code gpgconf --change-options}, which
+   * reads {@code pinentry-program:…} lines), by any prefix GnuPG takes.
+   */
+  static boolean gnupgProgramOption(ShellCommand c) {
+    Set<String> code = programOptions(c.name());
+    if (code.isEmpty()) {
+      return false;
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (!w.literal() && v.startsWith("-")) {
+        return true;
+      }
+      if (v.startsWith("--") && v.length() > 2) {
+        String name = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
+        if (code.stream().anyMatch(o -> o.startsWith(name))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The full name of a GnuPG long option by exact name or unique prefix; null when none or ambiguous. */
+  private static String gnupgLong(String name, Set<String> values, Set<String> flags) {
+    if (values.contains(name) || flags.contains(name)) {
+      return name;
+    }
+    String found = null;
+    for (Set<String> s : List.of(values, flags)) {
+      for (String o : s) {
+        if (o.startsWith(name)) {
+          if (found != null && !found.equals(o)) {
+            return null;
+          }
+          found = o;
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * A variable that turns a pager's secure mode off: {@code SYSTEMD_PAGERSECURE} unset or with any
+   * value but a literal true one (systemd's parse_boolean: 1, yes, y, true, t, on, any case), {@code
+   * LESSSECURE} unset, empty or only known when it runs, any {@code LESSSECURE_ALLOW} (less 643+:
+   * features allowed in secure mode).
+   */
+  static boolean pagerSecureOff(ShellReading.Assignment a) {
+    Word value = a.value();
+    return switch (a.variable()) {
+      case "SYSTEMD_PAGERSECURE" -> value == null || !value.literal()
+          || !Regexes.matches(value.value().toLowerCase(Locale.ROOT), "1|yes|y|true|t|on");
+      case "LESSSECURE" -> value == null || !value.literal() || value.value().isEmpty();
+      case "LESSSECURE_ALLOW" -> value != null && !value.value().isEmpty();
+      default -> false;
+    };
+  }
+}
