@@ -1,0 +1,148 @@
+package dev.gatehouse.policy.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Attack pass 17ak on the shell judge (after 1410b03, the rule for a file written under a name
+ * only known when it runs, and e93a0b1, jdb/gpg-connect-agent). Each case asserts the secure
+ * outcome against real bash ({@link BashWitness#assertRunsNoUnjudgedTouch}): the only command the
+ * texts run is {@code touch} of a file in a temporary directory (also HOME and the working
+ * directory), and every case is allowed by the exec or the typed judgement without {@code touch}
+ * among its commands. Each was run as written under bash 5.2 on Debian 12 (less 590, GNU gzip,
+ * xz, bzip2, zstd, zip/zipnote/unzip, coreutils 9.1, OpenSSL 3, xxd, node 18, pgbench 15) and
+ * created the witness. Policies: the docs' deny-list ({@link ShellJudgeTest#DEFAULT}) and 17ai's
+ * wide allow-list ({@link ShellAttack17aiTest#WIDE_ALLOW_LIST}, with gzip, sed, curl, less).
+ *
+ * <p><b>Group 1: writers of a computed name that {@code ReadAtStart.outputWords} does not list.</b>
+ * {@code ReadAtStart.writesUnknownStartupName} only looks at redirections and at the words {@code
+ * outputWords} picks (tee, cp/mv/install/ln's target, {@code dd of=}, curl/sort/shuf {@code -o},
+ * wget {@code -O}, uniq's second operand). {@code iconv -o "$n"}/{@code --output="$n"}, {@code xxd
+ * -r h "$n"}, {@code openssl enc|base64 -out "$n"} and {@code csplit -f "$p" -b 'ey%.0d'} (the
+ * name is the prefix and the printf-style suffix) all write {@code ~/.lesskey} from
+ * {@code n=$(printf '\056lesskey')}, and the text is allowed; the docs list {@code iconv -o},
+ * {@code xxd -r h s}, {@code openssl … -out s} among the writers for the written-then-run rule, but
+ * the new startup-file rule does not reuse that list.
+ *
+ * <p><b>Group 2: names a decompressor or archiver derives.</b> gzip, gunzip, unxz, bunzip2 and
+ * {@code zstd -d} write their operand's name without its suffix: {@code "$n.gz"} passes the
+ * startup-file rule because its known end {@code .gz} is in {@code DATA_END}, yet {@code gunzip
+ * "$n.gz"} writes {@code "$n"} = {@code .lesskey}; even the literal {@code .lesskey.gz} is allowed
+ * ({@code ShellClass.startupFile} compares whole names, and no rule strips the suffix the way
+ * gzip does). {@code gzip -dN} takes the name from the gzip header, which is only in printf's
+ * octal data ({@code \056\154…}), written here by {@code sed -n wa.gz} or {@code curl -o a.gz
+ * file:///dev/stdin}: allowed by the wide allow-list too. {@code zipnote -w} renames a member
+ * ({@code @=.lesskey} in its input) and {@code unzip} extracts it under the new name.
+ *
+ * <p><b>Group 3: programs that run commands they read, not known as such.</b> {@code pgbench -f
+ * FILE} runs the script's {@code \shell CMD} and {@code \setshell VAR CMD} meta-commands with
+ * {@code sh -c}; {@code pgbench} is allowed with its script from a pipe ({@code -f /dev/stdin}), a
+ * here-string, a file the same text writes, or the session's input ({@code -f -}): no rule knows
+ * pgbench (psql's {@code -f} of a written file and a piped script are refused). Judge-only, like
+ * 17ai's psql cases: each ran against a private PostgreSQL 15 (initdb --auth=trust, a socket
+ * directory of its own, PGHOST/PGPORT/PGUSER set) and created the witness. {@code node inspect
+ * FILE} is node's debugger: its prompt's {@code exec EXPR} evaluates JavaScript in the debuggee
+ * ({@code require('child_process').execSync('touch W')}); {@code CommandPrompts} knows jdb and
+ * gdb but not node's inspector, so commands fed by a pipe run (lines that arrive before the
+ * debugger attaches are dropped, hence the sleeps).
+ *
+ * <p>Tried and already refused (or not a bypass here): redirections of every kind to {@code
+ * "$n"} ({@code >|}, {@code &>}, {@code &>>}, {@code >&}, {@code 2>}, {@code exec 3>}, {@code exec
+ * {fd}>}, here-string into {@code cat > "$n"}); {@code cp -T}, {@code cp -t}, {@code
+ * --target-directory=}, {@code mv}, {@code install}, {@code ln}, {@code ln -s "$n" a} then writing
+ * {@code a}, {@code tee --}, {@code dd of=}, {@code sort --output=}/{@code --out}, {@code sed "w
+ * $n"}, {@code ed <<< "w $n"}, {@code patch -o "$n"}, {@code git config -f "$n"}; {@code "$d/lesskey"},
+ * {@code "$d/config"}, {@code cp -r k "$d/"} into a computed {@code .kube} or {@code .config};
+ * the exemptions: a literal value later replaced by {@code read}, {@code printf -v}, {@code for},
+ * {@code mapfile}, {@code declare}/{@code export}, {@code set --}, {@code getopts}; {@code mktemp
+ * -p . -t XXX.lesskey}; backups named by a suffix ({@code cp}/{@code mv}/{@code ln}/{@code
+ * install -b -S key}, {@code sed -i'.less*'}). Prompts: sqlite3, ed, ex, vim -es, tclsh, wish,
+ * node/python3/jshell/jrunscript/pdb3 REPLs, {@code python3 -m code}/{@code asyncio}, gdb without
+ * {@code --batch} or with {@code -x}, tmux, script, sg/newgrp/chroot/nsenter/unshare, su/runuser,
+ * {@code sftp -b -}, {@code perl -d}, {@code make -f -}, {@code awk}/{@code sed -f -}. Allowed but
+ * not run here: {@code m4} ({@code syscmd}) and {@code dc} ({@code !}) are not installed; {@code
+ * vi} fed an exec's input is an editor's own escape (stated limit); {@code login -f root} (would
+ * write utmp/lastlog); {@code cpan}'s shell (first-run configuration, network); {@code man -l -}
+ * (groff's safer mode refuses {@code .sy}); {@code gdb -batch} reads no commands from its input.
+ */
+class ShellAttack17akTest {
+  static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
+  static final ShellJudge WIDE_ALLOW_LIST = ShellAttack17aiTest.WIDE_ALLOW_LIST;
+
+  /** A gzip stream whose header names {@code .lesskey} and whose data is {@code #env / LESSOPEN=|touch w %s}, as printf octal escapes. */
+  static final String GZ_NAMED_LESSKEY = "\\037\\213\\010\\010\\000\\000\\000\\000\\000\\003\\056\\154\\145\\163\\163\\153\\145\\171\\000\\123\\116\\315\\053\\343\\362\\161\\015\\016\\366\\017\\160\\365\\263\\255\\051\\311\\057\\115\\316\\120\\050\\127\\120\\055\\346\\002\\000\\355\\054\\054\\132\\032\\000\\000\\000";
+
+  /** Group 1, deny-list: iconv, xxd -r, openssl -out, csplit write ~/.lesskey under a computed name. */
+  @ParameterizedTest(name = "deny-list: a writer outputWords does not list writes ~/.lesskey: {0}")
+  @ValueSource(strings = {
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; iconv -f utf-8 -t utf-8 -o \"$n\" x; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; iconv -t utf-8 --output=\"$n\" x; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | xxd -p > x; xxd -r -p x \"$n\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | xxd > x; xxd -r x \"$n\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; openssl enc -in x -out \"$n\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | openssl enc -out \"$n\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; openssl base64 -in x -out y; openssl base64 -d -in y -out \"$n\"; less /etc/hostname",
+      "p=$(printf '\\056lessk'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; csplit -z -s -f \"$p\" -b 'ey%.0d' x 1; less /etc/hostname"})
+  void aWriterOutsideOutputWordsWritesALesskeyFile(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** Group 2, deny-list: a decompressor strips the suffix of a data-ended or literal name; zipnote renames a member. */
+  @ParameterizedTest(name = "deny-list: a decompressor or unzip derives ~/.lesskey: {0}")
+  @ValueSource(strings = {
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | gzip > \"$n.gz\"; gunzip \"$n.gz\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | gzip > \"$n.gz\"; gzip -d \"$n.gz\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | xz > \"$n.xz\"; unxz \"$n.xz\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | bzip2 > \"$n.bz2\"; bunzip2 \"$n.bz2\"; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | zstd -q > \"$n.zst\"; zstd -qd \"$n.zst\"; less /etc/hostname",
+      "printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' | gzip > .lesskey.gz; gunzip .lesskey.gz; less /etc/hostname",
+      "printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > x; gzip x; mv x.gz .lesskey.gz; gunzip .lesskey.gz; less /etc/hostname",
+      "n=$(printf '\\056lesskey'); printf '#env\\nLESSOPEN=|touch WITNESS %%s\\n' > \"$n.txt\"; zip -q a.zip \"$n.txt\"; printf '@ %s\\n@=%s\\n' \"$n.txt\" \"$n\" | zipnote -w a.zip; unzip -q a.zip; less /etc/hostname",
+      "printf 'GZ' > a.gz; gzip -dN a.gz; less /etc/hostname"})
+  void aDecompressorDerivesALesskeyFile(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("GZ", GZ_NAMED_LESSKEY), tmp, false);
+  }
+
+  /** Group 2, wide allow-list: gzip -dN restores the name .lesskey from the header of a stream sed or curl wrote. */
+  @ParameterizedTest(name = "wide allow-list: gzip -dN writes ~/.lesskey from its header: {0}")
+  @ValueSource(strings = {
+      "printf 'GZ' | sed -n wa.gz; gzip -dN a.gz; less /etc/hostname",
+      "printf 'GZ' | sed -n wa.gz; gzip -dNf a.gz; less /etc/hostname",
+      "printf 'GZ' | curl -s -o a.gz file:///dev/stdin; gzip -dN a.gz; less /etc/hostname"})
+  void gzipRestoresALesskeyNameFromItsHeader(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("GZ", GZ_NAMED_LESSKEY), tmp, false);
+  }
+
+  /**
+   * Group 3: pgbench runs its script's {@code \shell}/{@code \setshell}. Judge-only (no server
+   * in the test): each was run against a private PostgreSQL 15 and created the witness; the last
+   * takes its script from the exec's input ({@code \shell touch W} sent by the client).
+   */
+  @ParameterizedTest(name = "deny-list: pgbench runs a script's \\shell: {0}")
+  @ValueSource(strings = {
+      "printf '\\\\shell touch WITNESS\\n' | pgbench -n -t 1 -f /dev/stdin",
+      "printf '\\\\setshell v touch WITNESS\\n' | pgbench -n -t 1 -f /dev/stdin",
+      "pgbench -n -t 1 -f /dev/stdin <<< '\\shell touch WITNESS'",
+      "printf '\\\\shell touch WITNESS\\n' > x; pgbench -n -t 1 -f x",
+      "printf '\\\\shell touch WITNESS\\n' | sort -o x; pgbench -n -t 1 -f x",
+      "pgbench -n -t 1 -f -"})
+  void pgbenchRunsAScriptsShellCommand(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(BashWitness.allowedWithoutTouch(j)).as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
+    }
+  }
+
+  /** Group 3: node's debugger prompt, fed by a pipe, evaluates exec EXPR in the debuggee. */
+  @ParameterizedTest(name = "deny-list: node inspect fed commands: {0}")
+  @ValueSource(strings = {
+      "(sleep 3; printf \"exec require('child_process').execSync('touch WITNESS')\\n\"; sleep 3) | node inspect /dev/null",
+      "{ sleep 3; echo \"exec require('child_process').execSync('touch WITNESS')\"; sleep 3; } | node inspect /dev/null",
+      "(sleep 3; printf 'exec process.mainModule.require(\"child_process\").execSync(\"touch WITNESS\")\\n'; sleep 3) | timeout 20 node inspect /etc/hostname"})
+  void nodeInspectRunsFedDebuggerCommands(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+}
