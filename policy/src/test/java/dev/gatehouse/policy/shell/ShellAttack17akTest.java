@@ -35,7 +35,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code ShellClass.startupFile} compares whole names, and no rule strips the suffix the way
  * gzip does). {@code gzip -dN} takes the name from the gzip header, which is only in printf's
  * octal data ({@code \056\154…}), written here by {@code sed -n wa.gz} or {@code curl -o a.gz
- * file:///dev/stdin}: allowed by the wide allow-list too. {@code zipnote -w} renames a member
+ * file:///dev/stdin}: allowed by the wide allow-list too. The same derived names escape the
+ * written-then-run rule ({@code WrittenThenRun}, by last component) and the kubeconfig rule:
+ * {@code gzip > ks.gz; gunzip ks.gz; sh ks}, {@code unxz t.tcl.xz; tclsh t.tcl}, {@code gunzip
+ * a.java.gz; java a.java}, {@code gunzip .kube/config.gz; kubectl get pods} (the docs count a
+ * decompressor's derived name only for a diff given to patch or git apply). {@code zipnote -w} renames a member
  * ({@code @=.lesskey} in its input) and {@code unzip} extracts it under the new name.
  *
  * <p><b>Group 3: programs that run commands they read, not known as such.</b> {@code pgbench -f
@@ -105,6 +109,24 @@ class ShellAttack17akTest {
       "printf 'GZ' > a.gz; gzip -dN a.gz; less /etc/hostname"})
   void aDecompressorDerivesALesskeyFile(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("GZ", GZ_NAMED_LESSKEY), tmp, false);
+  }
+
+  /**
+   * Group 2, deny-list: the same derived names for the written-then-run rule and the kubeconfig:
+   * a script, a tcl or java source, or {@code ~/.kube/config} the text itself compresses and then
+   * decompresses (not an archive brought in: its content is the text's printf).
+   */
+  @ParameterizedTest(name = "deny-list: a decompressed file the text wrote is run: {0}")
+  @ValueSource(strings = {
+      "printf 'touch WITNESS\\n' | gzip > ks.gz; gunzip ks.gz; sh ks",
+      "printf 'touch WITNESS\\n' | gzip > ks.gz; gzip -d ks.gz; bash ks",
+      "printf 'touch WITNESS\\n' | gzip > ks.gz; gunzip -k ks.gz; sh ks",
+      "printf 'touch WITNESS\\n' | zstd -q -o ks.zst; unzstd -q ks.zst; sh ks",
+      "printf 'exec touch WITNESS\\n' | xz > t.tcl.xz; unxz t.tcl.xz; tclsh t.tcl",
+      "printf 'class A{public static void main(String[] a)throws Exception{new ProcessBuilder(\"touch\",\"WITNESS\").start().waitFor();}}' | gzip > a.java.gz; gunzip a.java.gz; java a.java",
+      "mkdir .kube; printf '%s' 'KUBECONFIG' | gzip > .kube/config.gz; gunzip .kube/config.gz; kubectl get pods"})
+  void aDecompressedFileTheTextWroteIsRun(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("KUBECONFIG", ShellAttack17ahTest.KUBECONFIG), tmp, false);
   }
 
   /** Group 2, wide allow-list: gzip -dN restores the name .lesskey from the header of a stream sed or curl wrote. */
