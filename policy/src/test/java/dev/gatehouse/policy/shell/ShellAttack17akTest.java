@@ -52,7 +52,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * FILE} is node's debugger: its prompt's {@code exec EXPR} evaluates JavaScript in the debuggee
  * ({@code require('child_process').execSync('touch W')}); {@code CommandPrompts} knows jdb and
  * gdb but not node's inspector, so commands fed by a pipe run (lines that arrive before the
- * debugger attaches are dropped, hence the sleeps).
+ * debugger attaches are dropped, hence the sleeps). {@code pg_ctl -o "-c archive_command=…"} and
+ * {@code postgres -c archive_command=…} start a server that runs the command on each finished WAL
+ * segment: no rule reads the server's settings as a command (psql's {@code ALTER SYSTEM} is
+ * refused for the same reason, {@code ssl_passphrase_command}).
  *
  * <p>Tried and already refused (or not a bypass here): redirections of every kind to {@code
  * "$n"} ({@code >|}, {@code &>}, {@code &>>}, {@code >&}, {@code 2>}, {@code exec 3>}, {@code exec
@@ -153,6 +156,25 @@ class ShellAttack17akTest {
       "printf '\\\\shell touch WITNESS\\n' | sort -o x; pgbench -n -t 1 -f x",
       "pgbench -n -t 1 -f -"})
   void pgbenchRunsAScriptsShellCommand(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(BashWitness.allowedWithoutTouch(j)).as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
+    }
+  }
+
+  /**
+   * Group 3: a PostgreSQL server started with a setting that runs a command ({@code archive_mode=on},
+   * {@code archive_command='touch W'}, through {@code pg_ctl -o} or {@code postgres -c}); a WAL
+   * switch after a write runs it (psql's {@code create table} and {@code select pg_switch_wal()}
+   * are plain statements). Judge-only (postgres refuses to run as root; a data directory is
+   * needed): restarting a private PostgreSQL 15 so, then the two psql statements, created the
+   * witness within a second.
+   */
+  @ParameterizedTest(name = "deny-list: postgres started with archive_command: {0}")
+  @ValueSource(strings = {
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d -o \"-c archive_mode=on -c archive_command='touch WITNESS'\" -w start; psql -c 'create table t(a int)'; psql -c 'select pg_switch_wal()'",
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d -o \"-c archive_mode=on -c archive_command='touch WITNESS'\" -w restart",
+      "/usr/lib/postgresql/15/bin/postgres -D d -c archive_mode=on -c archive_command='touch WITNESS'"})
+  void aPostgresServerStartedWithAnArchiveCommand(String text) {
     for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
       assertThat(BashWitness.allowedWithoutTouch(j)).as("%s: %s %s", text, j.verdict().label(), j.commands()).isFalse();
     }
