@@ -39,7 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * written-then-run rule ({@code WrittenThenRun}, by last component) and the kubeconfig rule:
  * {@code gzip > ks.gz; gunzip ks.gz; sh ks}, {@code unxz t.tcl.xz; tclsh t.tcl}, {@code gunzip
  * a.java.gz; java a.java}, {@code gunzip .kube/config.gz; kubectl get pods} (the docs count a
- * decompressor's derived name only for a diff given to patch or git apply). {@code zipnote -w} renames a member
+ * decompressor's derived name only for a diff given to patch or git apply). Likewise {@code printf
+ * '\037\213…' | tar -xz} extracts a member {@code .lesskey} whose name is only in printf's octal
+ * data (both policies): not an archive brought in, its bytes are the text's own. {@code zipnote -w} renames a member
  * ({@code @=.lesskey} in its input) and {@code unzip} extracts it under the new name.
  *
  * <p><b>Group 3: programs that run commands they read, not known as such.</b> {@code pgbench -f
@@ -82,6 +84,9 @@ class ShellAttack17akTest {
 
   /** A gzip stream whose header names {@code .lesskey} and whose data is {@code #env / LESSOPEN=|touch w %s}, as printf octal escapes. */
   static final String GZ_NAMED_LESSKEY = "\\037\\213\\010\\010\\000\\000\\000\\000\\000\\003\\056\\154\\145\\163\\163\\153\\145\\171\\000\\123\\116\\315\\053\\343\\362\\161\\015\\016\\366\\017\\160\\365\\263\\255\\051\\311\\057\\115\\316\\120\\050\\127\\120\\055\\346\\002\\000\\355\\054\\054\\132\\032\\000\\000\\000";
+
+  /** A gzip-compressed ustar archive of one member, {@code .lesskey}, holding {@code #env / LESSOPEN=|touch w %s}, as printf octal escapes. */
+  static final String TGZ_OF_LESSKEY = "\\037\\213\\010\\000\\000\\000\\000\\000\\002\\003\\355\\315\\273\\012\\203\\100\\024\\204\\341\\123\\373\\024\\013\\301\\066\\034\\314\\242\\125\\112\\073\\111\\004\\237\\100\\302\\202\\220\\240\\340\\172\\041\\220\\207\\167\\261\\021\\322\\107\\002\\376\\137\\063\\303\\064\\163\\176\\071\\357\\237\\356\\055\\077\\244\\101\\152\\355\\232\\301\\167\\252\\136\\222\\255\\257\\173\\146\\023\\025\\243\\262\\203\\321\\017\\165\\037\\056\\345\\230\\116\\256\\235\\242\\042\\257\\252\\173\\231\\337\\256\\237\\241\\033\\037\\215\\231\\115\\354\\043\\001\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\374\\261\\005\\115\\020\\122\\171\\000\\050\\000\\000";
 
   /** Group 1, deny-list: iconv, xxd -r, openssl -out, csplit write ~/.lesskey under a computed name. */
   @ParameterizedTest(name = "deny-list: a writer outputWords does not list writes ~/.lesskey: {0}")
@@ -140,6 +145,17 @@ class ShellAttack17akTest {
       "printf 'GZ' | curl -s -o a.gz file:///dev/stdin; gzip -dN a.gz; less /etc/hostname"})
   void gzipRestoresALesskeyNameFromItsHeader(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("GZ", GZ_NAMED_LESSKEY), tmp, false);
+  }
+
+  /** Group 2, both policies: tar extracts an archive that is only printf's octal data; its member is .lesskey. */
+  @ParameterizedTest(name = "tar extracts a printf'd archive holding ~/.lesskey: {0}")
+  @ValueSource(strings = {
+      "printf 'TGZ' | tar -xz; less /etc/hostname",
+      "printf 'TGZ' | tar -xzf -; less /etc/hostname",
+      "printf 'TGZ' | gzip -d | tar -x; less /etc/hostname"})
+  void tarExtractsAPrintfArchiveHoldingALesskeyFile(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("TGZ", TGZ_OF_LESSKEY), tmp, false);
+    BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("TGZ", TGZ_OF_LESSKEY), tmp, false);
   }
 
   /**
