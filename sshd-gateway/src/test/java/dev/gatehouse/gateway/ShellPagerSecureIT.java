@@ -30,6 +30,7 @@ class ShellPagerSecureIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   @TempDir static Path dir;
+  static SshdProcess sshd;
   static GatewayFixture gw;
 
   static final String POLICIES = """
@@ -48,6 +49,7 @@ class ShellPagerSecureIT {
 
   @BeforeAll
   static void start() throws Exception {
+    sshd = SshdProcess.prepare(dir.resolve("sshd"));
     String command = """
             type: command
             command: ["/bin/bash", "--noprofile", "--norc", "-i"]
@@ -60,14 +62,21 @@ class ShellPagerSecureIT {
         + "  - name: web-strict\n" + command + offEnv + "    policy: strict-shell\n"
         + "  - name: web-deny\n" + command + offEnv + "    policy: deny-shell\n"
         + "  - name: plain\n" + command + "    env: { PATH: \"/usr/bin:/bin\" }\n"
+        + "  - name: host-1\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: "
+        + SshdProcess.TARGET_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n"
+        + "    allow: { groups: [dev] }\n    policy: deny-shell\n"
         + POLICIES;
     gw = GatewayFixture.start(dir, "", targets);
+    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine());
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (gw != null) {
       gw.close();
+    }
+    if (sshd != null) {
+      sshd.close();
     }
   }
 
@@ -120,6 +129,22 @@ class ShellPagerSecureIT {
       at = ssh.length();
       ssh.send("printenv LESSSECURE SYSTEMD_PAGERSECURE | sed s/1/still-on/ | paste -sd+ -\r");
       ssh.await("still-on+still-on", at + 40, WAIT);
+    }
+  }
+
+  /** On an ssh target the integration exports both read-only in the host's guarded bash. */
+  @Test
+  void anSshTargetsGuardedBashHasBothReadOnly() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("pager-ssh"), List.of("dev"));
+    try (InteractiveProcess ssh = gw.interactive(key, "host-1")) {
+      ssh.await("$ ", WAIT);
+      int at = ssh.length();
+      ssh.send("LESSSECURE= printenv LESSSECURE SYSTEMD_PAGERSECURE | sed s/1/on/ | paste -sd+ -\r");
+      ssh.await("$ ", at + 30, WAIT);
+      Thread.sleep(300); // pacing: the rest of the prompt; no bound
+      at = ssh.length();
+      ssh.send("declare -p LESSSECURE SYSTEMD_PAGERSECURE | sed s/1/on/ | paste -sd+ -\r");
+      ssh.await("declare -rx LESSSECURE=\"on\"+declare -rx SYSTEMD_PAGERSECURE=\"on\"", at + 20, WAIT);
     }
   }
 
