@@ -206,4 +206,62 @@ final class CommandPrompts {
       default -> false;
     };
   }
+
+  private static final Set<String> PAGER_SECURE_VARIABLES = Set.of("LESSSECURE", "SYSTEMD_PAGERSECURE");
+
+  /**
+   * A command that starts a program without the pager's secure mode the gateway sets, other than
+   * by an assignment ({@link #pagerSecureOff}): {@code env -u LESSSECURE less f} ({@code
+   * --unset=}, any spelling naming one of the variables), {@code env -i}/{@code env -}/{@code
+   * --ignore-environment} (an empty environment: neither is set), and the export taken away
+   * ({@code declare +x LESSSECURE}, {@code typeset}, {@code local}; {@code export -n}), after
+   * which every program bash starts runs without it. Fails closed: a word only known when it runs
+   * among env's options or a declaration's names counts.
+   */
+  static boolean pagerSecureDropped(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    if (n.equals("env")) {
+      for (Word w : a) {
+        String v = w.value();
+        if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
+          return true;
+        }
+        if (!v.startsWith("-")) {
+          if (v.indexOf('=') >= 0) {
+            continue; // an assignment: judged as one
+          }
+          break; // the command
+        }
+        if (v.equals("-") || Regexes.matches(v, "-[^-]*i.*")
+            || Wrappers.longOption(v, "ignore-environment")
+            || PAGER_SECURE_VARIABLES.stream().anyMatch(v::contains)) {
+          return true;
+        }
+      }
+      // -u NAME with the name as the next word
+      for (int i = 0; i + 1 < a.size(); i++) {
+        String v = a.get(i).value();
+        if ((Regexes.matches(v, "-[^-]*u") || Wrappers.longOption(v, "unset") && v.indexOf('=') < 0)
+            && (PAGER_SECURE_VARIABLES.contains(a.get(i + 1).value()) || !a.get(i + 1).literal())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (Set.of("declare", "typeset", "local", "export").contains(n)) {
+      boolean unexport = false;
+      for (Word w : a) {
+        String v = w.value();
+        if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN)) {
+          unexport = true; // an option only known when it runs may be +x
+        } else if (Regexes.matches(v, "\\+[a-zA-Z]*x[a-zA-Z]*") || n.equals("export") && Regexes.matches(v, "-[a-zA-Z]*n[a-zA-Z]*")) {
+          unexport = true;
+        }
+      }
+      return unexport && a.stream().anyMatch(w -> !w.literal()
+          || PAGER_SECURE_VARIABLES.contains(Regexes.replaceFirst(w.value(), "=.*", "")));
+    }
+    return false;
+  }
 }

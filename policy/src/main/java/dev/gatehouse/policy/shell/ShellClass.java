@@ -1095,7 +1095,8 @@ public enum ShellClass {
     }
     List<String> a = c.argValues();
     if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)
-        || n.equals("gpg-connect-agent") && CommandPrompts.connectAgentCode(c) || CommandPrompts.gnupgProgramOption(c)) {
+        || n.equals("gpg-connect-agent") && CommandPrompts.connectAgentCode(c) || CommandPrompts.gnupgProgramOption(c)
+        || CommandPrompts.pagerSecureDropped(c)) {
       return true;
     }
     // An editor writes what the person types into a program that runs commands anyway (vim's :!).

@@ -160,4 +160,35 @@ class ShellAttack17ajTest {
   void everydayDenyListStaysAllowed(String text) {
     assertAllowed(DEFAULT, text);
   }
+
+  /**
+   * The gateway starts guarded targets with {@code LESSSECURE=1} and {@code SYSTEMD_PAGERSECURE=1};
+   * a program started without them has a pager whose {@code !} runs commands. Besides an
+   * assignment, env's {@code -u}/{@code --unset}, an empty environment ({@code -i}, {@code -},
+   * {@code --ignore-environment}, any abbreviation) and the export taken away ({@code declare
+   * +x}, {@code typeset +x}, {@code local +x}, {@code export -n}) drop them. Found by the lead
+   * after the pager change: each was allowed before.
+   */
+  @ParameterizedTest(name = "refused: {0}")
+  @ValueSource(strings = {
+      "env -u LESSSECURE less f",
+      "env --unset=LESSSECURE less f",
+      "env -u SYSTEMD_PAGERSECURE systemctl status nginx",
+      "env -i less f",
+      "env - less f",
+      "env --ignore-env less f",
+      "env -iu X journalctl -u nginx",
+      "declare +x LESSSECURE; less f",
+      "typeset +x SYSTEMD_PAGERSECURE; journalctl",
+      "export -n LESSSECURE; less f"})
+  void droppingThePagerSecureModeIsRefused(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isNotEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isNotEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {"env LANG=C less f", "env -u HOME ls", "declare +x FOO", "env FOO=1 ls", "env ls -la"})
+  void otherEnvironmentChangesStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+  }
 }

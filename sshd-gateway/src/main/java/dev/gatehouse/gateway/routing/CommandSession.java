@@ -175,6 +175,11 @@ final class CommandSession extends StreamedSession {
     if (pty || client.containsKey("TERM")) {
       e.put("TERM", term);
     }
+    if (services.shell().judge(target).isPresent()) {
+      // A pager's ! (and |, v, :e) would run what it is typed unjudged: less and systemd's pager
+      // in secure mode, over whatever the target's own env says.
+      e.putAll(dev.gatehouse.gateway.shell.BashIntegration.PAGER_SECURE_ENV);
+    }
     return e;
   }
 

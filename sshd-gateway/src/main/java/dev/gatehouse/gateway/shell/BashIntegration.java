@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.shell;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The gateway's integration with an interactive bash: how bash is started and the two lines the
@@ -14,6 +15,9 @@ import java.util.List;
  * hook uses, and enables those builtins again. Line two defines the hook and installs it:
  * {@code PROMPT_COMMAND} runs it before each prompt, {@code PS0} marks each command's start; both
  * and the hook function are made read-only, so no later line or script can unset or replace them.
+ * It ends by exporting {@code LESSSECURE=1} and {@code SYSTEMD_PAGERSECURE=1} read-only
+ * ({@link #PAGER_SECURE_ENV}): less and systemd's pager stay in secure mode, and an assignment
+ * that would turn it off ({@code LESSSECURE= less f}) is refused by bash itself.
  *
  * <p>The terminal's settings ({@code stty -g}) are saved when the integration starts, and the hook
  * puts them back first at each prompt ({@code stty} found on the system's default path, not the
@@ -101,7 +105,18 @@ public final class BashIntegration {
       + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
       + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
-      + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0\n";
+      + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0;"
+      + " builtin declare -rx LESSSECURE=1 SYSTEMD_PAGERSECURE=1 2>/dev/null\n";
+
+  /**
+   * The environment every program on a target with a shell policy starts with (a {@code command}
+   * target's, over the target's own {@code env}; the hook line exports them read-only on an
+   * {@code ssh} target's bash): less 590 is in secure mode while {@code LESSSECURE} is non-empty
+   * (no {@code !}, {@code |}, {@code v}, {@code :e}, log or lesskey files), and systemd 252's pager
+   * (journalctl, systemctl) keeps it with {@code SYSTEMD_PAGERSECURE=1}. A pager's {@code !}
+   * would otherwise run what is typed into it, never judged.
+   */
+  public static final Map<String, String> PAGER_SECURE_ENV = Map.of("LESSSECURE", "1", "SYSTEMD_PAGERSECURE", "1");
 
   private BashIntegration() {}
 

@@ -81,6 +81,26 @@ class BashIntegrationOptionsTest {
     }
   }
 
+  /**
+   * The integration exports less's and systemd's pager secure mode read-only: programs see both
+   * set to 1, and bash refuses to assign either (the program still runs with 1), or to unset it.
+   */
+  @Test
+  void pagerSecureModeIsExportedReadOnly(@TempDir Path home) throws Exception {
+    try (Bash bash = Bash.start(home)) {
+      bash.firstPrompt();
+      bash.line("builtin printf 'env:%s\\n' \"$(printenv LESSSECURE SYSTEMD_PAGERSECURE | tr '\\n' ,)\"");
+      bash.promptAfterCommand();
+      bash.line("LESSSECURE= SYSTEMD_PAGERSECURE=0 printenv LESSSECURE SYSTEMD_PAGERSECURE | sed 's/^/tmp:/'");
+      bash.promptAfterCommand();
+      bash.line("unset LESSSECURE SYSTEMD_PAGERSECURE; builtin printf 'after:%s,%s\\n' \"$LESSSECURE\" \"$SYSTEMD_PAGERSECURE\"");
+      bash.promptAfterCommand();
+      assertThat(bash.text()).as("output:%n%s", bash.text())
+          .contains("env:1,1,", "tmp:1", "LESSSECURE: readonly variable", "after:1,1")
+          .doesNotContain("tmp:0", "tmp:\r", "tmp:\n");
+    }
+  }
+
   /** bash with the integration, on a terminal, driven like the gateway drives it. */
   private static final class Bash implements AutoCloseable {
     private final Process p;
