@@ -376,8 +376,197 @@ final class ReadAtStart {
           return Optional.of(c.text());
         }
       }
+      for (Word w : otherWrittenWords(c)) {
+        if (unknownStartupName(w, r)) {
+          return Optional.of(c.text());
+        }
+      }
+      for (Word w : derivedNames(c)) {
+        if (ShellClass.startupFile(w) || unknownStartupName(w, r)) {
+          return Optional.of(c.text());
+        }
+      }
     }
     return Optional.empty();
+  }
+
+  /** The programs {@link #outputWords} reads exactly. */
+  private static final Set<String> OUTPUT_WORDS_READ = Set.of("tee", "cp", "mv", "install", "ln", "uniq", "dd", "curl",
+      "sort", "shuf", "wget", "wget2");
+
+  /**
+   * Programs that write no file named by a word of theirs (a container's or unit's logs, a
+   * process, a host): {@code docker logs $id}, {@code systemctl status $u}.
+   */
+  private static final Set<String> NAMES_NO_FILE = Set.of("systemctl", "journalctl", "ping", "ps", "pgrep", "pkill",
+      "killall", "getent", "host", "dig", "nslookup", "man", "printenv", "expr", "seq", "ss", "netstat", "ip", "uptime",
+      "free", "df", "lsof");
+
+  /** Of docker, podman and kubectl, the subcommands that write no local file named by a word. */
+  private static final Set<String> CONTAINER_NO_FILE = Set.of("logs", "ps", "inspect", "stop", "start", "restart", "kill",
+      "rm", "rmi", "top", "stats", "describe", "get", "delete", "port", "pause", "unpause", "wait", "images", "version",
+      "info", "exec", "scale", "rollout", "events");
+
+  /**
+   * Failing closed, as {@code WrittenThenRun.directlyWritten} does for the written-then-run rule:
+   * the words of any other program not known to only read ({@code iconv -o}, {@code xxd -r h s},
+   * {@code openssl … -out s}, {@code csplit -f P -b S}: {@link ShellClass#namedWords}), but the
+   * programs that write no content ({@code WrittenThenRun.NO_CONTENT}: kill, mkdir, …) or no file
+   * named by a word ({@link #NAMES_NO_FILE}, docker/podman/kubectl's {@link #CONTAINER_NO_FILE}).
+   */
+  private static List<Word> otherWrittenWords(ShellCommand c) {
+    String n = c.name();
+    if (OUTPUT_WORDS_READ.contains(n) || Set.of("echo", "printf").contains(n) || WrittenThenRun.NO_CONTENT.contains(n)
+        || NAMES_NO_FILE.contains(n)) {
+      return List.of();
+    }
+    if (Set.of("docker", "podman", "kubectl").contains(n)) {
+      List<Word> a = c.args();
+      for (int i = 0; i < a.size(); i++) {
+        if (!a.get(i).literal()) {
+          break;
+        }
+        if (!a.get(i).value().startsWith("-")) {
+          if (CONTAINER_NO_FILE.contains(a.get(i).value())) {
+            return List.of();
+          }
+          break;
+        }
+      }
+    }
+    if (COMPRESSORS.contains(n) && !decompresses(c)) {
+      // Compressing writes each operand's name and a suffix (a data end); zstd's -o names the output.
+      List<Word> a = c.args();
+      List<Word> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (!a.get(i).literal() && v.startsWith("-") || v.startsWith("--") && Wrappers.longOption(v, "output")) {
+          out.add(a.get(i));
+        } else if (Regexes.matches(v, "(?s)-[^-]*o.*")) {
+          out.add(v.endsWith("o") && i + 1 < a.size() ? a.get(i + 1) : a.get(i));
+        }
+      }
+      return out;
+    }
+    // A sed or awk script in a file (sed -f fix.sed) is read as any name by namedWords: a script
+    // brought in, as for a script run; its words on the line count.
+    return ShellClass.namedWords(c).stream().filter(w -> w != ShellClass.UNKNOWN_WORD).toList();
+  }
+
+  /** A compressed file's suffix, which a decompressor strips from its name ({@code .tgz}: to {@code .tar}). */
+  private static final java.util.regex.Pattern COMPRESSED_END =
+      java.util.regex.Pattern.compile("(?s)(.*)\\.(gz|z|Z|xz|lzma|bz2|zst|lz|lz4|br|tgz|taz|tbz2?|txz)(\"?)");
+
+  /** Decompressors by name; {@link #COMPRESSORS} decompress with {@code -d}/{@code --decompress}/{@code --uncompress}. */
+  private static final Set<String> DECOMPRESSORS = Set.of("gunzip", "unxz", "bunzip2", "unzstd", "unlzma", "unlz4",
+      "lunzip", "unpigz", "uncompress");
+  private static final Set<String> COMPRESSORS = Set.of("gzip", "xz", "bzip2", "zstd", "zstdmt", "lzma", "lz4", "lzip",
+      "plzip", "pigz", "pbzip2", "lbzip2", "pixz", "brotli", "compress", "lzop");
+
+  /** The first commands of a pipe whose bytes are the text's own data. */
+  private static final Set<String> TEXT_BYTES = Set.of("printf", "echo", "base64", "base32", "basenc", "xxd", "yes");
+
+  /** Any name. */
+  private static final Word ANY_NAME = new Word("", String.valueOf(Word.UNKNOWN), false);
+
+  /** A decompressor run by {@code c}: by name, or a compressor with {@code -d}; writing to standard output or testing, none. */
+  static boolean decompresses(ShellCommand c) {
+    String n = c.name();
+    boolean d = DECOMPRESSORS.contains(n);
+    boolean stdout = false;
+    for (String v : c.argValues()) {
+      if (v.equals("--")) {
+        break;
+      }
+      if (v.startsWith("--")) {
+        d |= Wrappers.longOption(v, "decompress") || Wrappers.longOption(v, "uncompress");
+        stdout |= Wrappers.longOption(v, "stdout") || Wrappers.longOption(v, "to-stdout") || Wrappers.longOption(v, "test")
+            || Wrappers.longOption(v, "list");
+      } else if (v.startsWith("-") && v.length() > 1) {
+        // zstd's -o FILE and gzip's -S SUF end a bundle; what follows is their value.
+        String flags = Regexes.replaceFirst(v, "(?s)[oS].*", "");
+        d |= flags.indexOf('d') > 0;
+        stdout |= flags.indexOf('c') > 0 || flags.indexOf('t') > 0 || flags.indexOf('l') > 0;
+      }
+    }
+    return (d && (DECOMPRESSORS.contains(n) || COMPRESSORS.contains(n))) && !stdout;
+  }
+
+  /**
+   * The names a decompressor or archiver derives rather than the text spelling them: {@code
+   * gunzip X.gz} (gzip/xz/bzip2/zstd {@code -d}, unxz, bunzip2, unzstd, …) writes {@code X}; with
+   * {@code -N}/{@code --name} (the name in the gzip header), {@code -S} (a suffix of its own) or
+   * an operand only partly known past its suffix, any name. tar extracting an archive that is the
+   * text's own bytes ({@code printf … | tar -xz}, a here-string) or the session's input (no
+   * {@code f}, or {@code f -}): its members are that data, any name. {@code zipnote -w} renames
+   * an archive's members to names in its input: any name.
+   */
+  static List<Word> derivedNames(ShellCommand c) {
+    String n = c.name();
+    List<String> av = c.argValues();
+    if (n.equals("zipnote")) {
+      return av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*w.*") || Wrappers.longOption(v, "write"))
+          ? List.of(ANY_NAME) : List.of();
+    }
+    if (Regexes.matches(n, "g?tar|bsdtar")) {
+      return tarReadsTextBytes(c) ? List.of(ANY_NAME) : List.of();
+    }
+    if (!decompresses(c)) {
+      return List.of();
+    }
+    List<Word> out = new ArrayList<>();
+    for (String v : av) {
+      if (v.startsWith("--") ? Wrappers.longOption(v, "name") || Wrappers.longOption(v, "suffix")
+          : v.startsWith("-") && Regexes.matches(Regexes.replaceFirst(v, "(?s)o.*", ""), "(?s)-[^-]*[NS].*")) {
+        return List.of(ANY_NAME);
+      }
+    }
+    for (Word w : ShellClass.operands(c)) {
+      java.util.regex.Matcher m = COMPRESSED_END.matcher(w.value());
+      if (!m.matches()) {
+        // No suffix it knows: it refuses the file, unless the word is only known when it runs.
+        if (!w.literal()) {
+          out.add(w);
+        }
+        continue;
+      }
+      String ext = m.group(2);
+      String tail = ext.startsWith("t") && ext.length() > 2 ? ".tar" : "";
+      java.util.regex.Matcher s = COMPRESSED_END.matcher(w.source());
+      String src = s.matches() ? s.group(1) + tail + s.group(3) : w.source();
+      out.add(new Word(src, m.group(1) + tail, w.literal()));
+    }
+    return out;
+  }
+
+  /** tar extracting from its input (no {@code f}, or {@code f -}) when that input is the text's own bytes or the session's. */
+  private static boolean tarReadsTextBytes(ShellCommand c) {
+    List<String> av = c.argValues();
+    boolean extract = false;
+    String file = null;
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (v.startsWith("--")) {
+        extract |= Wrappers.longOption(v, "extract") || Wrappers.longOption(v, "get");
+        if (Wrappers.longOption(v, "file")) {
+          file = v.indexOf('=') > 0 ? v.substring(v.indexOf('=') + 1) : i + 1 < av.size() ? av.get(i + 1) : "-";
+        }
+      } else if (v.startsWith("-") || i == 0) {
+        // tar's first word is a bundle of letters even without its dash (tar xzf a.tgz).
+        String letters = Regexes.replaceFirst(v, "^-", "");
+        int f = letters.indexOf('f');
+        String modes = f < 0 ? letters : letters.substring(0, f);
+        extract |= modes.indexOf('x') >= 0;
+        if (f >= 0) {
+          file = f + 1 < letters.length() ? letters.substring(f + 1) : i + 1 < av.size() ? av.get(i + 1) : "-";
+        }
+      }
+    }
+    if (!extract || file != null && !file.equals("-")) {
+      return false;
+    }
+    return c.stdin() == ShellCommand.Stdin.TERMINAL || c.stdin() == ShellCommand.Stdin.TEXT
+        || c.inputFromCommand() && c.upstream().stream().anyMatch(TEXT_BYTES::contains);
   }
 
   /** The words of the programs that write a file named on their line: tee, cp/mv/install/ln's target, dd of=, curl -o, wget -O, sort/shuf -o, uniq's output. */
@@ -441,7 +630,10 @@ final class ReadAtStart {
   private static boolean unknownStartupName(Word w, ShellReading r) {
     String v = w.value();
     int u = v.lastIndexOf(Word.UNKNOWN);
-    if (w.literal() || u < 0 || v.indexOf('/', u) >= 0 || DATA_END.matcher(v.substring(u + 1)).matches()
+    // A compressed end is no data file when the text decompresses: gunzip "$n.gz" writes "$n".
+    boolean stripped = COMPRESSED_END.matcher(v.substring(u + 1)).matches() && r.commands().stream()
+        .anyMatch(c -> decompresses(c) || !derivedNames(c).isEmpty());
+    if (w.literal() || u < 0 || v.indexOf('/', u) >= 0 || DATA_END.matcher(v.substring(u + 1)).matches() && !stripped
         || GitFiles.temporaryFile(w, r)) {
       return false;
     }

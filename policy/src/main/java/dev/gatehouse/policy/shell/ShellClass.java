@@ -1792,7 +1792,7 @@ public enum ShellClass {
     return dest.stream().anyMatch(ShellClass::homeDirectory);
   }
 
-  private static final Word UNKNOWN_WORD = new Word("$_", String.valueOf(Word.UNKNOWN), false);
+  static final Word UNKNOWN_WORD = new Word("$_", String.valueOf(Word.UNKNOWN), false);
 
   /**
    * A name a program computes when it runs, so that no word of the text is it: awk printing to

@@ -632,7 +632,7 @@ final class WrittenThenRun {
    * Programs that change a file's mode, owner or times, make a directory, look a program up, or set
    * variables, send signals or print facts: they write no file's content.
    */
-  private static final Set<String> NO_CONTENT = Set.of("chmod", "chown", "chgrp", "touch", "mkdir", "chattr", "setfacl",
+  static final Set<String> NO_CONTENT = Set.of("chmod", "chown", "chgrp", "touch", "mkdir", "chattr", "setfacl",
       "which", "type", "shellcheck", "kill", "export", "declare", "typeset", "local", "readonly", "unset", "set", "shift",
       "sleep", "wait", "exit", "return", "true", "false", ":", "read", "date", "hostname", "whoami", "id", "uname", "nproc",
       "pwd");
@@ -779,6 +779,13 @@ final class WrittenThenRun {
           .map(st -> ((Wrappers.Code) st).text()).toList();
       namedWords(o).stream().filter(w -> !own.contains(w) && code.stream().noneMatch(t -> t.contains(w.value())))
           .forEach(out::add);
+    }
+    // A decompressor writes its operand's name without the suffix (gunzip ks.gz writes ks), or any
+    // name (-N); tar and zipnote the members of the text's own bytes: when the data is the text's.
+    for (ShellCommand o : r.commands()) {
+      if (Regexes.matches(o.name(), "g?tar|bsdtar|zipnote") || derivesNamesFromTextData(r, o)) {
+        out.addAll(ReadAtStart.derivedNames(o));
+      }
     }
     makeCopies(r, out);
     return out;

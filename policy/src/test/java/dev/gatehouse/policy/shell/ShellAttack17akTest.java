@@ -158,6 +158,21 @@ class ShellAttack17akTest {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("TGZ", TGZ_OF_LESSKEY), tmp, false);
   }
 
+  /** Groups 1 and 2: readers, programs that write no file, and decompressing or extracting what is brought in stay allowed. */
+  @ParameterizedTest(name = "everyday: {0}")
+  @ValueSource(strings = {
+      "echo $x", "podman logs $id", "docker logs $id", "grep foo \"$f\"", "cat \"$f\"", "ls \"$d\"",
+      "id=$(docker ps -q | head -1); docker logs $id", "systemctl status \"$u\"",
+      "gunzip access.log.gz; less access.log", "tar xzf release.tgz && ./install.sh", "zcat a.gz | grep x",
+      "curl -o a.tgz https://example.org/a.tgz && tar xzf a.tgz", "curl -sL https://example.org/a.tgz | tar xz",
+      "gzip -dc a.tgz | tar -x", "tar -xzf a.tgz -C out", "gunzip -c a.gz > a.txt", "gzip big.log", "xz -d a.xz",
+      "f=$(ls *.log | head -1); gzip \"$f\"", "zstd -q \"$f\"", "iconv -f latin1 -t utf-8 -o out.txt in.txt", "xxd -r -p hex.txt out.bin",
+      "openssl enc -d -aes-256-cbc -in a.enc -out a.txt", "sed -f fix.sed notes.txt"})
+  void everydayFormsStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text + ": " + DEFAULT.judge(text)).isEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text + ": " + DEFAULT.judgeTyped(text)).isEqualTo("allow");
+  }
+
   /**
    * Group 3: pgbench runs its script's {@code \shell}/{@code \setshell}. Judge-only (no server
    * in the test): each was run against a private PostgreSQL 15 and created the witness; the last
