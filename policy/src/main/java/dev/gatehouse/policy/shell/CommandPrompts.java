@@ -46,6 +46,28 @@ final class CommandPrompts {
     return true;
   }
 
+  /**
+   * node's debugger: {@code node inspect SCRIPT} (also {@code -p PID}, {@code HOST:PORT}; node 18's
+   * {@code debug} alias) reads commands at its own prompt, whose {@code exec EXPR} evaluates
+   * JavaScript in the debuggee. The subcommand is node's first operand, after any options (node 20
+   * takes {@code node --no-warnings inspect f}); a word after an option without {@code =} may be
+   * that option's value, so the scan goes on past it. {@code --inspect-brk} is a server, no prompt.
+   */
+  static boolean nodeDebugger(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("inspect") || v.equals("debug")) {
+        return true;
+      }
+      if (v.equals("--") || !v.startsWith("-") && !(i > 0 && a.get(i - 1).value().startsWith("-")
+          && a.get(i - 1).value().indexOf('=') < 0 && !a.get(i - 1).value().equals("-"))) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   /** gpg-connect-agent's long options that take a value (GnuPG 2.2.40 and 2.4). */
   private static final Set<String> GCA_VALUES = Set.of("--raw-socket", "--tcp-socket", "--run", "--homedir",
       "--agent-program", "--dirmngr-program", "--keyboxd-program", "--chuid", "--options", "--debug", "--logger-fd",

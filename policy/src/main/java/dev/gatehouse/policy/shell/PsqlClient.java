@@ -429,4 +429,219 @@ final class PsqlClient {
     }
     return r.commands().isEmpty() && r.files().isEmpty() && !r.noInput();
   }
+
+  /** pgbench's short options that take a value (pgbench 15's getopt string). */
+  private static final String PGBENCH_SHORT_WITH_VALUE = "bcDfFhIjLMpPRstTU";
+  /** pgbench 15's long options, with those taking a value marked by a trailing '='. */
+  private static final List<String> PGBENCH_LONG = List.of("builtin=", "client=", "connect", "debug", "define=",
+      "file=", "fillfactor=", "host=", "initialize", "init-steps=", "jobs=", "log", "latency-limit=", "protocol=",
+      "no-vacuum", "port=", "progress=", "quiet", "report-latencies", "report-per-command", "rate=", "scale=",
+      "select-only", "skip-some-updates", "transactions=", "time=", "username=", "vacuum-all", "aggregate-interval=",
+      "foreign-keys", "index-tablespace=", "log-prefix=", "max-tries=", "partition-method=", "partitions=",
+      "progress-timestamp", "random-seed=", "sampling-rate=", "show-script=", "tablespace=", "unlogged-tables",
+      "failures-detailed", "verbose-errors", "help", "version");
+
+  /**
+   * The custom scripts pgbench runs ({@code -f FILE[@W]}, {@code --file=}, any unique prefix, in a
+   * bundle), without their weight: their {@code \shell CMD} and {@code \setshell VAR CMD} run CMD
+   * through {@code sh -c}. Null when an option is only known when it runs or not one pgbench
+   * knows (it may be {@code -f}). {@code -b} names a builtin script: no file.
+   */
+  static List<Word> pgbenchScripts(ShellCommand c) {
+    List<Word> files = new ArrayList<>();
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.startsWith("-") || !v.isEmpty() && v.charAt(0) == Word.UNKNOWN)) {
+        return null;
+      }
+      if (v.equals("--")) {
+        break;
+      }
+      Word value = null;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String name = v.substring(2, eq < 0 ? v.length() : eq);
+        String found = null;
+        for (String o : PGBENCH_LONG) {
+          String bare = o.endsWith("=") ? o.substring(0, o.length() - 1) : o;
+          if (bare.equals(name)) {
+            found = o;
+            break;
+          }
+          if (!name.isEmpty() && bare.startsWith(name)) {
+            if (found != null) {
+              return null; // ambiguous: pgbench refuses it
+            }
+            found = o;
+          }
+        }
+        if (found == null) {
+          return null;
+        }
+        if (found.endsWith("=")) {
+          value = eq >= 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+          if (found.equals("file=") && value != null) {
+            files.add(value);
+          }
+        }
+        continue;
+      }
+      if (v.startsWith("-") && v.length() > 1) {
+        for (int k = 1; k < v.length(); k++) {
+          char o = v.charAt(k);
+          if (PGBENCH_SHORT_WITH_VALUE.indexOf(o) >= 0) {
+            value = k + 1 < v.length() ? new Word(v, v.substring(k + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+            if (o == 'f' && value != null) {
+              files.add(value);
+            }
+            break;
+          }
+        }
+      }
+    }
+    List<Word> out = new ArrayList<>();
+    for (Word f : files) {
+      // FILE@W: pgbench takes the last '@' followed by a weight as the weight.
+      int at = f.value().lastIndexOf('@');
+      out.add(at > 0 ? new Word(f.source(), f.value().substring(0, at), f.literal()) : f);
+    }
+    return out;
+  }
+
+  /**
+   * pgbench running a script that is not a file on disk named literally: its input ({@code -f
+   * -}, {@code /dev/stdin}, a descriptor, a pipe), a name only known when it runs, or an option
+   * not read here. {@code -f script.sql} is a script brought in, as {@code psql -f migrate.sql}.
+   */
+  static boolean pgbenchRunsInline(ShellCommand c) {
+    List<Word> scripts = pgbenchScripts(c);
+    return scripts == null || scripts.stream().anyMatch(f -> f.value().equals("-") || !Interpreters.regularPath(f));
+  }
+
+  /** pgbench running a script file the text writes ({@code printf '\\shell CMD' > x; pgbench -f x}). */
+  static java.util.Optional<String> pgbenchRunsWhatTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (c.name().equals("pgbench")) {
+        List<Word> scripts = pgbenchScripts(c);
+        if (scripts != null && scripts.stream().anyMatch(f -> ReadAtStart.fileTheTextMayWrite(r, c, f))) {
+          return java.util.Optional.of(c.text());
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** PostgreSQL's server programs and the Debian wrappers that start it or write its settings. */
+  static final Set<String> SERVER_NAMES = Set.of("postgres", "postmaster", "pg_ctl", "pg_ctlcluster",
+      "pg_createcluster", "pg_conftool", "pg_upgradecluster");
+
+  /**
+   * Server settings that run a command or load code, read as the server reads a name (any case,
+   * '-' as '_'): the {@code *_command}s ({@code archive_command}, {@code restore_command}, {@code
+   * archive_cleanup_command}, {@code recovery_end_command}, {@code ssl_passphrase_command}),
+   * the {@code *_preload_libraries}, {@code dynamic_library_path}, {@code archive_library}, {@code
+   * jit_provider}, and {@code config_file} (a file holding any of them).
+   */
+  private static final Pattern CODE_SETTING = Pattern.compile("(?s).*(command|librar|jit_provider|config_file).*");
+
+  private static boolean namesCodeSetting(String v) {
+    return CODE_SETTING.matcher(v.toLowerCase(Locale.ROOT).replace('-', '_')).matches();
+  }
+
+  /**
+   * A PostgreSQL server started (or its configuration written) with a setting that runs a command
+   * or loads code: {@code postgres -c archive_command=…}, {@code --archive-command=…}, {@code pg_ctl
+   * -o "…"} (pg_ctl passes the string through {@code sh -c}: any word of it counts), the Debian
+   * wrappers' {@code -o}/{@code --pgoption}/{@code set}; {@code pg_ctl -p PROG} (the program it
+   * starts as the server); a word only known when it runs in an option's place or an option's
+   * value. {@code pg_ctl -D d start}, {@code pg_ctl -o '-p 5433' start}, {@code initdb -D d} are
+   * not.
+   */
+  static boolean serverRunsSetting(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      String prev = i > 0 ? a.get(i - 1).value() : "";
+      boolean settingValue = Regexes.matches(prev, "-[A-Za-z]*[oc]|--options|--pgoption|set");
+      if (!w.literal() && v.indexOf(Word.UNKNOWN) >= 0
+          && (v.startsWith("-") || v.charAt(0) == Word.UNKNOWN && !Regexes.matches(prev, "-[A-Za-z]*D|--pgdata") || settingValue)) {
+        return true;
+      }
+      if (namesCodeSetting(v)) {
+        return true;
+      }
+      if (c.name().equals("pg_ctl") && Regexes.matches(v, "--(pgdata|log|mode|options|timeout|silent)?[a-z-]*") && v.indexOf('=') < 0
+          && Regexes.matches(v, "--(p|pg|pgd|pgda|pgdat|pgdata|l|lo|log|m|mo|mod|mode|o|op|opt|opti|optio|option|options|t|ti|tim|time|timeo|timeou|timeout)")) {
+        i++; // a long option's value: read above as a word of its own
+        continue;
+      }
+      if (c.name().equals("pg_ctl") && v.startsWith("-") && !v.startsWith("--")) {
+        // getopt "cD:e:l:m:N:o:p:P:sS:t:U:wW": a value ends the bundle.
+        String flags = Regexes.replaceAll(v.substring(1), "(?s)([DelmNoPStU]).*", "$1");
+        if (flags.indexOf('p') >= 0) {
+          return true; // -p PROG: the program pg_ctl starts as postgres
+        }
+        if (flags.equals(v.substring(1)) && Regexes.matches(flags, ".*[DelmNoPStU]")) {
+          i++; // the value is the next word (already read above as a word of its own)
+          if (i < a.size() && namesCodeSetting(a.get(i).value())) {
+            return true;
+          }
+          if (i < a.size() && !a.get(i).literal() && flags.endsWith("o")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A setting given to every connection's server process by {@code PGOPTIONS} ({@code -c
+   * session_preload_libraries=…} loads code for a superuser): one of {@link #CODE_SETTING}'s, or a
+   * value only known when it runs.
+   */
+  static boolean pgoptionsCode(ShellReading.Assignment a) {
+    return a.variable().equals("PGOPTIONS") && a.value() != null
+        && (!a.value().literal() || namesCodeSetting(a.value().value()));
+  }
+
+  /**
+   * A server started on a data directory or configuration the text writes: {@code -D DIR}/{@code
+   * --pgdata=DIR}/{@code PGDATA} (its {@code postgresql.conf}, {@code postgresql.auto.conf}), or
+   * any server program while the text writes a {@code postgresql.conf} or {@code
+   * postgresql.auto.conf}.
+   */
+  static java.util.Optional<String> serverReadsWhatTheTextWrites(ShellReading r) {
+    for (ShellCommand c : r.commands()) {
+      if (!SERVER_NAMES.contains(c.name()) || c.name().equals("pg_conftool")) {
+        continue;
+      }
+      List<Word> dirs = new ArrayList<>();
+      for (ShellReading.Assignment as : r.assignments()) {
+        if (as.variable().equals("PGDATA") && as.value() != null) {
+          dirs.add(as.value());
+        }
+      }
+      List<Word> a = c.args();
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (Regexes.matches(v, "-[A-Za-z]*D|--pgdata") && i + 1 < a.size()) {
+          dirs.add(a.get(i + 1));
+        } else if (Regexes.matches(v, "(?s)-D.+")) {
+          dirs.add(new Word(v, v.substring(2), a.get(i).literal()));
+        } else if (v.startsWith("--pgdata=")) {
+          dirs.add(new Word(v, v.substring(9), a.get(i).literal()));
+        }
+      }
+      if (ReadAtStart.fileTheTextMayWrite(r, c, Word.literal("postgresql.conf", "postgresql.conf"))
+          || ReadAtStart.fileTheTextMayWrite(r, c, Word.literal("postgresql.auto.conf", "postgresql.auto.conf"))
+          || dirs.stream().anyMatch(d -> ReadAtStart.dirTheTextMayWrite(r, c, d))) {
+        return java.util.Optional.of(c.text());
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

@@ -176,7 +176,7 @@ public enum ShellClass {
       case HISTORY_TAMPER -> HISTORY_VARS.contains(v);
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
-      case INTERPRETER_INLINE -> CommandPrompts.pagerSecureOff(a) || a.value() != null && !a.value().value().isEmpty()
+      case INTERPRETER_INLINE -> CommandPrompts.pagerSecureOff(a) || PsqlClient.pgoptionsCode(a) || a.value() != null && !a.value().value().isEmpty()
           && (CODE_OPTION_VARS.contains(v) || Regexes.matches(v, "GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
           || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
           || Regexes.matches(v, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
@@ -1084,7 +1084,9 @@ public enum ShellClass {
     if (Interpreters.isLanguage(n)) {
       Interpreters.Source s = Interpreters.source(c);
       return s == Interpreters.Source.INLINE
-          || s == Interpreters.Source.STDIN && c.stdin() != ShellCommand.Stdin.TERMINAL;
+          || s == Interpreters.Source.STDIN && c.stdin() != ShellCommand.Stdin.TERMINAL
+          || n.startsWith("node") && CommandPrompts.nodeDebugger(c)
+          && (c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.TEXT); // exec EXPR fed to its prompt
     }
     if (Wrappers.isShell(n) || n.equals("source") || n.equals(".")) {
       // A shell reading code from a pipe: what it runs is whatever the pipe carries; from another
@@ -1096,7 +1098,8 @@ public enum ShellClass {
     List<String> a = c.argValues();
     if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)
         || n.equals("gpg-connect-agent") && CommandPrompts.connectAgentCode(c) || CommandPrompts.gnupgProgramOption(c)
-        || CommandPrompts.pagerSecureDropped(c)) {
+        || CommandPrompts.pagerSecureDropped(c) || n.equals("pgbench") && PsqlClient.pgbenchRunsInline(c)
+        || PsqlClient.SERVER_NAMES.contains(n) && PsqlClient.serverRunsSetting(c)) {
       return true;
     }
     // An editor writes what the person types into a program that runs commands anyway (vim's :!).
@@ -2504,6 +2507,9 @@ public enum ShellClass {
     if (Interpreters.isShellOrLanguage(n)) {
       if (Interpreters.debuggerOrReplScript(c)) {
         return true; // perl -d, python3 …/code.py: a prompt that runs what is typed at it
+      }
+      if (n.startsWith("node") && CommandPrompts.nodeDebugger(c) && c.inputMayBeTerminal()) {
+        return true; // node inspect: its prompt's exec EXPR runs JavaScript
       }
       Interpreters.Source s = Interpreters.source(c);
       boolean interactiveFlag = Wrappers.isShell(n) && c.args().stream().anyMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*i[A-Za-z]*"));

@@ -374,6 +374,8 @@ public final class ShellJudge {
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
       PackageScripts.runsWhatTheTextSets(r).ifPresent(found::add);
       JvmOptions.readsWhatTheTextWrites(r).ifPresent(found::add);
+      PsqlClient.pgbenchRunsWhatTheTextWrites(r).ifPresent(found::add);
+      PsqlClient.serverReadsWhatTheTextWrites(r).ifPresent(found::add);
     }
     if (found.isEmpty()) {
       return Verdict.ALLOW;

@@ -220,4 +220,50 @@ class ShellAttack17akTest {
   void nodeInspectRunsFedDebuggerCommands(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  /** The fixes for group 3 keep everyday forms allowed: builtin and on-disk pgbench scripts, plain server control, node scripts. */
+  @ParameterizedTest(name = "deny-list: still allowed: {0}")
+  @ValueSource(strings = {
+      "pgbench -i -s 10 bench",
+      "pgbench -c 4 -j 2 -T 60 -b select-only bench",
+      "pgbench -n -t 100 -f script.sql@5 bench",
+      "pgbench --file=script.sql -P 5 bench",
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d start",
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d -l logfile stop",
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d status",
+      "/usr/lib/postgresql/15/bin/pg_ctl -o '-p 5433' -D d start",
+      "/usr/lib/postgresql/15/bin/pg_ctl --options '-p 5433' --pgdata d start",
+      "/usr/lib/postgresql/15/bin/initdb -D d",
+      "/usr/lib/postgresql/15/bin/postgres -D d -c listen_addresses='' -p 5433",
+      "node app.js",
+      "node --no-warnings app.js",
+      "psql -c 'select 1'"})
+  void everydayServerAndBenchFormsStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("allow");
+  }
+
+  /** Forms around group 3 the same rules refuse (judge-only). */
+  @ParameterizedTest(name = "deny-list: refused: {0}")
+  @ValueSource(strings = {
+      "pgbench -n -t 1 --fi=/dev/stdin <<< '\\shell touch WITNESS'",
+      "pgbench -n -t 1 -f /dev/stdin@3 <<< '\\shell touch WITNESS'",
+      "printf '\\shell touch WITNESS\\n' > x; pgbench -n -t 1 -f x@2",
+      "pgbench -n -t 1 -f \"$s\"",
+      "/usr/lib/postgresql/15/bin/postgres -D d --archive-command='touch WITNESS' --archive-mode=on",
+      "/usr/lib/postgresql/15/bin/postgres -D d -c ssl_passphrase_command='touch WITNESS'",
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d -p ./x start",
+      "/usr/lib/postgresql/15/bin/pg_ctl -D d -o \"$opts\" start",
+      "echo \"archive_command='touch WITNESS'\" >> d/postgresql.conf; /usr/lib/postgresql/15/bin/pg_ctl -D d start",
+      "echo \"restore_command='touch WITNESS'\" > d/postgresql.auto.conf; /usr/lib/postgresql/15/bin/postgres -D d",
+      "PGOPTIONS='-c session_preload_libraries=/tmp/x.so' psql -c 'select 1'",
+      "pg_createcluster -o archive_command='touch WITNESS' 15 x",
+      "pg_conftool 15 main set archive_command 'touch WITNESS'",
+      "echo 'exec process.exit()' | node inspect app.js",
+      "node inspect app.js"})
+  void formsAroundGroupThreeAreRefused(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.commands()).isNotEqualTo("allow");
+    }
+  }
 }
