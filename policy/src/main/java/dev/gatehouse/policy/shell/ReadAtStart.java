@@ -448,9 +448,62 @@ final class ReadAtStart {
       }
       return out;
     }
-    // A sed or awk script in a file (sed -f fix.sed) is read as any name by namedWords: a script
-    // brought in, as for a script run; its words on the line count.
-    return ShellClass.namedWords(c).stream().filter(w -> w != ShellClass.UNKNOWN_WORD).toList();
+    return outputOptionWords(c);
+  }
+
+  /** Option names programs commonly give their output file (iconv, patch, gpg, openssl, uudecode, pandoc, …). */
+  private static final List<String> OUTPUT_OPTIONS = List.of("-o", "-out", "--out", "--output", "--output-file",
+      "--outfile", "--output-document");
+
+  /**
+   * A program's output file named by an output option ({@code iconv -o "$n"}, {@code --output=},
+   * {@code openssl … -out "$n"}, glued {@code -o"$n"}) and the output operands of the programs that
+   * take one ({@code xxd -r IN OUT}; csplit's and split's {@code -f}/{@code --prefix} and split's
+   * prefix operand, whose names start with it). Not every word of every program: a computed
+   * argument of {@code vim "$f"}, {@code jq . "$f"}, {@code make "$target"} is not a file written.
+   */
+  private static List<Word> outputOptionWords(ShellCommand c) {
+    List<Word> a = c.args();
+    List<Word> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      int eq = v.indexOf('=');
+      String name = eq < 0 ? v : v.substring(0, eq);
+      if (OUTPUT_OPTIONS.contains(name) || v.startsWith("--") && Wrappers.longOption(v, "output")) {
+        if (eq >= 0) {
+          int se = w.source().indexOf('=');
+          out.add(new Word(se < 0 ? "" : w.source().substring(se + 1), v.substring(eq + 1), w.literal()));
+        } else if (i + 1 < a.size()) {
+          out.add(a.get(i + 1));
+        }
+      } else if (v.startsWith("-o") && !v.startsWith("--") && v.length() > 2 && v.indexOf(Word.UNKNOWN) == 2) {
+        out.add(new Word(w.source().substring(Math.min(2, w.source().length())), v.substring(2), w.literal()));
+      }
+    }
+    List<Word> ops = ShellClass.operands(c);
+    switch (c.name()) {
+      case "xxd" -> {
+        if (a.stream().anyMatch(w -> Regexes.matches(w.value(), "-[^-]*r.*|--?revert")) && ops.size() > 1) {
+          out.add(ops.get(ops.size() - 1));
+        }
+      }
+      case "csplit", "split" -> {
+        for (int i = 0; i + 1 < a.size(); i++) {
+          String v = a.get(i).value();
+          if (v.equals("-f") || v.startsWith("--") && Wrappers.longOption(v, "prefix") && v.indexOf('=') < 0) {
+            out.add(a.get(i + 1));
+          } else if (v.startsWith("--") && Wrappers.longOption(v, "prefix")) {
+            out.add(new Word("", v.substring(v.indexOf('=') + 1), a.get(i).literal()));
+          }
+        }
+        if (c.name().equals("split") && ops.size() > 1) {
+          out.add(ops.get(ops.size() - 1));
+        }
+      }
+      default -> { }
+    }
+    return out;
   }
 
   /** A compressed file's suffix, which a decompressor strips from its name ({@code .tgz}: to {@code .tar}). */
