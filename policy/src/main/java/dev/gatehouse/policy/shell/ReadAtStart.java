@@ -386,6 +386,9 @@ final class ReadAtStart {
           return Optional.of(c.text());
         }
       }
+      if (extractsTextArchive(r, c)) {
+        return Optional.of(c.text());
+      }
     }
     return Optional.empty();
   }
@@ -477,7 +480,8 @@ final class ReadAtStart {
         } else if (i + 1 < a.size()) {
           out.add(a.get(i + 1));
         }
-      } else if (v.startsWith("-o") && !v.startsWith("--") && v.length() > 2 && v.indexOf(Word.UNKNOWN) == 2) {
+      } else if (v.startsWith("-o") && !v.startsWith("--") && v.length() > 2 && v.indexOf(Word.UNKNOWN) >= 2) {
+        // getopt takes the rest of the word as -o's value (iconv -o./"$n"), not only an unknown part right after it.
         out.add(new Word(w.source().substring(Math.min(2, w.source().length())), v.substring(2), w.literal()));
       }
     }
@@ -564,6 +568,9 @@ final class ReadAtStart {
     if (Regexes.matches(n, "g?tar|bsdtar")) {
       return tarReadsTextBytes(c) ? List.of(ANY_NAME) : List.of();
     }
+    if (n.equals("split") || n.equals("csplit")) {
+      return splitNames(c);
+    }
     if (!decompresses(c)) {
       return List.of();
     }
@@ -590,6 +597,271 @@ final class ReadAtStart {
       out.add(new Word(src, m.group(1) + tail, w.literal()));
     }
     return out;
+  }
+
+  /**
+   * The names split and csplit write: the prefix (split's second operand or {@code x}, csplit's
+   * {@code -f}/{@code --prefix} or {@code xx}), then split's generated suffix ({@code -a N}
+   * letters, {@code -d} digits, {@code -x} hex; by default two letters that widen) and {@code
+   * --additional-suffix}, or csplit's {@code -b}/{@code --suffix-format} printf format ({@code
+   * %02d} by default, {@code -n N}: {@code %0Nd}; {@code %.0d} prints piece 0 as nothing). Each
+   * name where there are few, else a pattern ({@code .lessk*}) compared as a glob; none when the
+   * prefix is only known when it runs ({@link #outputOptionWords} has it).
+   */
+  private static List<Word> splitNames(ShellCommand c) {
+    boolean csplit = c.name().equals("csplit");
+    String valued = csplit ? "bfn" : "abClnt";
+    String prefix = null;
+    String format = "%02d";
+    String alphabet = "abcdefghijklmnopqrstuvwxyz";
+    String extra = "";
+    int length = -1;
+    boolean known = true;
+    List<Word> ops = new ArrayList<>();
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        ops.addAll(a.subList(i + 1, a.size()));
+        break;
+      }
+      String opt = null;
+      Word value = null;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        for (String o : csplit ? List.of("prefix", "suffix-format", "digits")
+            : List.of("suffix-length", "additional-suffix", "numeric-suffixes", "hex-suffixes")) {
+          if (Wrappers.longOption(v, o)) {
+            opt = o;
+          }
+        }
+        if (opt == null) {
+          if (eq < 0 && Regexes.matches(v, "--(b|by|byt|byte|bytes|li|lin|line|lines|line-b.*|n|nu|num|numb|numbe|number"
+              + "|se|sep.*|f|fi|fil|filt|filte|filter)")) {
+            i++; // split's valued options other than the names'
+          }
+          known &= w.literal();
+          continue;
+        }
+        boolean optional = opt.endsWith("-suffixes");
+        if (eq >= 0) {
+          value = new Word("", v.substring(eq + 1), w.literal());
+        } else if (!optional && i + 1 < a.size()) {
+          value = a.get(++i);
+        }
+      } else if (v.startsWith("-") && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (!csplit && (ch == 'd' || ch == 'x')) {
+            alphabet = ch == 'd' ? "0123456789" : "0123456789abcdef";
+          } else if (valued.indexOf(ch) >= 0) {
+            opt = String.valueOf(ch);
+            value = j + 1 < v.length() ? new Word("", v.substring(j + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+            break;
+          } else if (ch == Word.UNKNOWN) {
+            known = false;
+          }
+        }
+        if (opt == null) {
+          continue;
+        }
+      } else {
+        ops.add(w);
+        continue;
+      }
+      if (value != null && !value.literal()) {
+        if (opt.equals("f") || opt.equals("prefix")) {
+          return List.of();
+        }
+        known = false;
+        continue;
+      }
+      String x = value == null ? null : value.value();
+      switch (opt) {
+        case "f", "prefix" -> prefix = x;
+        case "b", "suffix-format" -> format = x;
+        case "n", "digits" -> format = "%0" + x + "d";
+        case "a", "suffix-length" -> length = x != null && Regexes.matches(x, "[0-9]{1,3}") ? Integer.parseInt(x) : -2;
+        case "additional-suffix" -> extra = x;
+        case "numeric-suffixes", "hex-suffixes" -> alphabet = opt.startsWith("n") ? "0123456789" : "0123456789abcdef";
+        default -> { }
+      }
+    }
+    if (!csplit) {
+      if (ops.size() > 1) {
+        if (!ops.get(1).literal()) {
+          return List.of();
+        }
+        prefix = ops.get(1).value();
+      }
+    }
+    prefix = prefix == null ? (csplit ? "xx" : "x") : prefix;
+    if (format == null || extra == null || length == -2) {
+      known = false;
+    }
+    List<Word> out = new ArrayList<>();
+    String any = prefix + "*";
+    if (known && csplit) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)((?:[^%]|%%)*)%([-+ #0']*)([0-9]*)(?:\\.([0-9]*))?([diuoxX])"
+          + "((?:[^%]|%%)*)").matcher(format);
+      if (m.matches()) {
+        String pre = m.group(1).replace("%%", "%");
+        String post = m.group(6).replace("%%", "%");
+        for (int k = 0; k < 1000; k++) {
+          String name = prefix + pre + printfInteger(k, m.group(2), m.group(3), m.group(4), m.group(5).charAt(0)) + post;
+          out.add(Word.literal(name, name));
+        }
+        // Pieces past 999 have a longer number: compared as a pattern.
+        any = prefix + pre + "[0-9a-fA-FxX+ ]*" + post;
+      }
+    } else if (known) {
+      int n = length < 0 ? 2 : length;
+      double count = Math.pow(alphabet.length(), n);
+      if (n > 0 && count <= 1000) {
+        for (int k = 0; k < (int) count; k++) {
+          StringBuilder s = new StringBuilder();
+          for (int d = 0, r = k; d < n; d++, r /= alphabet.length()) {
+            s.insert(0, alphabet.charAt(r % alphabet.length()));
+          }
+          String name = prefix + s + extra;
+          out.add(Word.literal(name, name));
+        }
+      }
+      // Past the last name of the default length the suffix widens.
+      any = length < 0 || count > 1000 ? prefix + "*" + extra : null;
+    }
+    if (any != null) {
+      // A literal part holding a pattern's characters is compared as any name with the prefix.
+      String literalParts = any.replace("[0-9a-fA-FxX+ ]*", "").replace("*", "");
+      out.add(Regexes.matches(literalParts, "(?s).*[*?\\[\\]{}].*") ? Word.literal(prefix, prefix + "*")
+          : Word.literal(any, any));
+    }
+    return out;
+  }
+
+  /** printf's {@code %d}/{@code %i}/{@code %u}/{@code %o}/{@code %x}/{@code %X} of a number at least 0, with flags, width and precision. */
+  private static String printfInteger(int k, String flags, String width, String precision, char conversion) {
+    int radix = conversion == 'o' ? 8 : conversion == 'x' || conversion == 'X' ? 16 : 10;
+    String digits = Integer.toString(k, radix);
+    digits = conversion == 'X' ? digits.toUpperCase(java.util.Locale.ROOT) : digits;
+    String sign = radix == 10 && flags.indexOf('+') >= 0 ? "+" : radix == 10 && flags.indexOf(' ') >= 0 ? " " : "";
+    if (precision != null) {
+      int p = precision.isEmpty() ? 0 : Integer.parseInt(precision);
+      digits = p == 0 && k == 0 ? "" : "0".repeat(Math.max(0, p - digits.length())) + digits;
+    }
+    if (flags.indexOf('#') >= 0) {
+      digits = radix == 8 && !digits.startsWith("0") ? "0" + digits : radix == 16 && k != 0 ? (conversion == 'X' ? "0X" : "0x") + digits : digits;
+    }
+    int w = width.isEmpty() ? 0 : Integer.parseInt(width);
+    String body = sign + digits;
+    if (body.length() >= w) {
+      return body;
+    }
+    if (flags.indexOf('-') >= 0) {
+      return body + " ".repeat(w - body.length());
+    }
+    if (flags.indexOf('0') >= 0 && precision == null) {
+      return sign + "0".repeat(w - body.length()) + digits;
+    }
+    return " ".repeat(w - body.length()) + body;
+  }
+
+  /** Archivers that extract the files of an archive operand (or their input). */
+  private static final Set<String> EXTRACTORS = Set.of("unzip", "jar", "7z", "7za", "7zr", "unrar", "ar", "pax", "cpio",
+      "bsdcpio", "funzip");
+
+  /**
+   * An archive made of the text's own bytes extracted: tar (extracting), unzip, jar, 7z, unrar,
+   * ar, pax, cpio, {@code python3 -m zipfile}/{@code tarfile}, whose archive is a file the text
+   * writes from its own bytes ({@link #textBytesFiles}: {@code printf … > a.tgz; tar xzf a.tgz},
+   * {@code tar -xz < a.tgz}, {@code cat a.tgz | tar -xz}, {@code gzip -dc a.tgz | tar -x}) or a
+   * process substitution in a text that makes bytes ({@code tar -xzf <(printf …)}, {@code tar -xz
+   * < <(printf …)}): the members are that data, any name. Compared by last component, as a script
+   * written then run is. An archive brought in ({@code curl -o a.tgz URL && tar xzf a.tgz}, one
+   * already on disk) is the stated limit.
+   */
+  static boolean extractsTextArchive(ShellReading r, ShellCommand c) {
+    String n = c.name();
+    List<String> av = c.argValues();
+    boolean python = Regexes.matches(n, "python[0-9.]*") && av.stream().anyMatch(v -> Regexes.matches(v, "(-m)?(zip|tar)file"));
+    if (!python && !EXTRACTORS.contains(n) && !(Regexes.matches(n, "g?tar|bsdtar") && tarExtracts(av))) {
+      return false;
+    }
+    if (r.commands().stream().noneMatch(x -> TEXT_BYTES.contains(x.name()) || x.stdin() == ShellCommand.Stdin.TEXT)) {
+      return false;
+    }
+    List<Word> own = textBytesFiles(r);
+    if (c.stdin() == ShellCommand.Stdin.SUBSTITUTION
+        || c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty() && sameArchive(own, Word.literal(c.upstream().get(0), c.upstream().get(0)))) {
+      return true;
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (w.source().startsWith("<(") || sameArchive(own, w)) {
+        return true;
+      }
+      // Glued: --file=a.tgz, tar -xzfa.tgz.
+      int at = v.startsWith("--") ? v.indexOf('=') : v.startsWith("-") || w == c.args().get(0) ? v.indexOf('f') : -1;
+      if (at > 0 && at + 1 < v.length() && sameArchive(own, new Word("", v.substring(at + 1), w.literal()))) {
+        return true;
+      }
+    }
+    if (c.inputFromCommand()) {
+      for (ShellCommand x : r.commands()) {
+        if (x != c && c.upstream().contains(x.name()) && x.args().stream().anyMatch(w -> sameArchive(own, w))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** tar's options extract: {@code x} in its first bundle (with or without a dash) or a short bundle, {@code --extract}, {@code --get}. */
+  private static boolean tarExtracts(List<String> av) {
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      if (v.startsWith("--") ? Wrappers.longOption(v, "extract") || Wrappers.longOption(v, "get")
+          : (v.startsWith("-") || i == 0) && Regexes.replaceFirst(Regexes.replaceFirst(v, "^-", ""), "(?s)[fCTXbHKNgLVI].*", "")
+              .indexOf('x') >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Files a text that makes bytes (printf, echo, base64, xxd, a here-document) writes: its
+   * redirections ({@code printf … > a.zip}, {@code printf … | gzip -d > a.tar}) and {@code xxd
+   * -r}'s output. Redirections are not tied to their command here, so any counts.
+   */
+  private static List<Word> textBytesFiles(ShellReading r) {
+    List<Word> out = new ArrayList<>();
+    r.writes().forEach(w -> out.add(w.target()));
+    for (ShellCommand x : r.commands()) {
+      if (TEXT_BYTES.contains(x.name())) {
+        out.addAll(outputOptionWords(x));
+      }
+    }
+    return out;
+  }
+
+  /** A written word that may be the archive {@code d}: by last component, or a name only known when it runs; a directory is none. */
+  private static boolean sameArchive(List<Word> written, Word d) {
+    String dv = Regexes.replaceFirst(d.value(), "/+$", "");
+    String leaf = dv.substring(dv.lastIndexOf('/') + 1);
+    if (d.literal() && (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..") || leaf.startsWith("-"))) {
+      return false;
+    }
+    for (Word w : written) {
+      String wv = Regexes.replaceFirst(w.value(), "/+$", "");
+      String wl = wv.substring(wv.lastIndexOf('/') + 1);
+      if (!w.literal() && wl.indexOf(Word.UNKNOWN) >= 0 || leaf.indexOf(Word.UNKNOWN) >= 0 && !written.isEmpty()
+          || wl.equals(leaf) || PathPatterns.hasGlob(wl) && PathPatterns.componentCouldBe(wl, Set.of(leaf))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** tar extracting from its input (no {@code f}, or {@code f -}) when that input is the text's own bytes or the session's. */

@@ -786,6 +786,9 @@ final class WrittenThenRun {
       if (Regexes.matches(o.name(), "g?tar|bsdtar|zipnote") || derivesNamesFromTextData(r, o)) {
         out.addAll(ReadAtStart.derivedNames(o));
       }
+      if (ReadAtStart.extractsTextArchive(r, o)) {
+        out.add(new Word("", "", false)); // an archive of the text's own bytes: its members are any name
+      }
     }
     makeCopies(r, out);
     return out;
