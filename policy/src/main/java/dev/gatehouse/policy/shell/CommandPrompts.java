@@ -221,9 +221,10 @@ final class CommandPrompts {
   static boolean pagerSecureOff(ShellReading.Assignment a) {
     Word value = a.value();
     return switch (a.variable()) {
-      case "SYSTEMD_PAGERSECURE" -> value == null || !value.literal()
+      case "SYSTEMD_PAGERSECURE" -> value == null || !value.literal() || a.name().indexOf('[') >= 0
           || !Regexes.matches(value.value().toLowerCase(Locale.ROOT), "1|yes|y|true|t|on");
-      case "LESSSECURE" -> value == null || !value.literal() || value.value().isEmpty();
+      // An element (LESSSECURE[0]=1 too) makes the variable an array, which bash does not export.
+      case "LESSSECURE" -> value == null || !value.literal() || value.value().isEmpty() || a.name().indexOf('[') >= 0;
       case "LESSSECURE_ALLOW" -> value != null && !value.value().isEmpty();
       default -> false;
     };
@@ -235,55 +236,185 @@ final class CommandPrompts {
    * A command that starts a program without the pager's secure mode the gateway sets, other than
    * by an assignment ({@link #pagerSecureOff}): {@code env -u LESSSECURE less f} ({@code
    * --unset=}, any spelling naming one of the variables), {@code env -i}/{@code env -}/{@code
-   * --ignore-environment} (an empty environment: neither is set), and the export taken away
-   * ({@code declare +x LESSSECURE}, {@code typeset}, {@code local}; {@code export -n}), after
-   * which every program bash starts runs without it. Fails closed: a word only known when it runs
-   * among env's options or a declaration's names counts.
+   * --ignore-environment} anywhere among env's options (after {@code -C DIR}, in a bundle, among
+   * the words of a {@code -S} string, which env reads as options again), bash's {@code exec -c},
+   * {@code setpriv --reset-env}, {@code nsenter -e} (the target's environment), daemontools'
+   * {@code envdir} and runit's {@code chpst -e} (an empty file unsets), and the export taken away
+   * ({@code declare +x LESSSECURE}, {@code typeset}, {@code local}, {@code readonly}; {@code
+   * export -n}) or the variable made an array or a nameref ({@code declare -a}/{@code -A}/{@code
+   * -n}, {@code declare LESSSECURE[1]}: bash exports neither), after which every program bash
+   * starts runs without it. Fails closed: a word only known when it runs among the options or a
+   * declaration's names counts, and so does an option not in the program's table.
+   * {@code sudo}, {@code su}, {@code runuser} and {@code systemd-run} (which reset the environment
+   * too) are reviewed as they are.
    */
   static boolean pagerSecureDropped(ShellCommand c) {
     String n = c.name();
     List<Word> a = c.args();
     if (n.equals("env")) {
+      return envClears(new java.util.ArrayDeque<>(a));
+    }
+    if (n.equals("exec")) {
+      return execClears(a);
+    }
+    if (n.equals("setpriv")) {
+      // setpriv's options take values (--reuid=, --groups …): any word naming --reset-env counts.
+      return a.stream().anyMatch(w -> !w.literal() && (w.value().isEmpty() || w.value().charAt(0) == Word.UNKNOWN
+          || w.value().startsWith("-")) || w.literal() && Wrappers.longOption(w.value(), "reset-env"));
+    }
+    if (n.equals("nsenter")) {
       for (Word w : a) {
         String v = w.value();
-        if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
-          return true;
-        }
-        if (!v.startsWith("-")) {
-          if (v.indexOf('=') >= 0) {
-            continue; // an assignment: judged as one
-          }
-          break; // the command
-        }
-        if (v.equals("-") || Regexes.matches(v, "-[^-]*i.*")
-            || Wrappers.longOption(v, "ignore-environment")
-            || PAGER_SECURE_VARIABLES.stream().anyMatch(v::contains)) {
-          return true;
-        }
-      }
-      // -u NAME with the name as the next word
-      for (int i = 0; i + 1 < a.size(); i++) {
-        String v = a.get(i).value();
-        if ((Regexes.matches(v, "-[^-]*u") || Wrappers.longOption(v, "unset") && v.indexOf('=') < 0)
-            && (PAGER_SECURE_VARIABLES.contains(a.get(i + 1).value()) || !a.get(i + 1).literal())) {
+        if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))
+            || Wrappers.longOption(v, "env") || Regexes.matches(v, "-[a-zA-Z]*e.*")) {
           return true;
         }
       }
       return false;
     }
-    if (Set.of("declare", "typeset", "local", "export").contains(n)) {
+    if (n.equals("envdir") || n.equals("chpst") && a.stream().anyMatch(w -> !w.literal()
+        || Regexes.matches(w.value(), "-[a-zA-Z]*e.*"))) {
+      return true;
+    }
+    if (Set.of("declare", "typeset", "local", "export", "readonly").contains(n)) {
       boolean unexport = false;
       for (Word w : a) {
         String v = w.value();
         if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN)) {
           unexport = true; // an option only known when it runs may be +x
-        } else if (Regexes.matches(v, "\\+[a-zA-Z]*x[a-zA-Z]*") || n.equals("export") && Regexes.matches(v, "-[a-zA-Z]*n[a-zA-Z]*")) {
+        } else if (Regexes.matches(v, "\\+[a-zA-Z]*x[a-zA-Z]*") || n.equals("export") && Regexes.matches(v, "-[a-zA-Z]*n[a-zA-Z]*")
+            || !n.equals("export") && Regexes.matches(v, "-[a-zA-Z]*[aAn][a-zA-Z]*")) {
           unexport = true;
         }
       }
-      return unexport && a.stream().anyMatch(w -> !w.literal()
-          || PAGER_SECURE_VARIABLES.contains(Regexes.replaceFirst(w.value(), "=.*", "")));
+      // A subscript makes an array whatever the options (declare LESSSECURE[1]).
+      return a.stream().anyMatch(w -> Regexes.matches(w.value(), "(LESSSECURE|SYSTEMD_PAGERSECURE)\\[.*"))
+          || unexport && a.stream().anyMatch(w -> {
+            // The name before = (arr=(1 2) is no literal word, its name is).
+            String name = Regexes.replaceFirst(w.value(), "=.*", "");
+            return name.indexOf(Word.UNKNOWN) >= 0 || PAGER_SECURE_VARIABLES.contains(name);
+          });
     }
     return false;
+  }
+
+  private static boolean unknownOption(Word w) {
+    String v = w.value();
+    return !w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"));
+  }
+
+  /**
+   * GNU env's options (getopt with {@code +}: they end at the first operand, an assignment or the
+   * command) clear the environment or unset either variable. A {@code -S} string's words are put
+   * back in front of the rest and read as options again, as env does; one with quotes, escapes or
+   * {@code $} (env's own splitting) counts.
+   */
+  private static boolean envClears(java.util.Deque<Word> q) {
+    while (!q.isEmpty()) {
+      Word w = q.poll();
+      String v = w.value();
+      if (unknownOption(w)) {
+        return true;
+      }
+      if (!w.literal() || v.equals("--") || !v.startsWith("-")) {
+        return false; // an assignment (judged as one) or the command
+      }
+      if (v.equals("-") || PAGER_SECURE_VARIABLES.stream().anyMatch(v::contains)) {
+        return true;
+      }
+      String value = null;
+      boolean split = false;
+      boolean valued = false;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        if (Wrappers.longOption(v, "ignore-environment")) {
+          return true;
+        }
+        split = Wrappers.longOption(v, "split-string");
+        valued = split || Wrappers.longOption(v, "unset") || Wrappers.longOption(v, "chdir");
+        if (!valued && !List.of("null", "block-signal", "default-signal", "ignore-signal", "list-signal-handling",
+            "debug", "help", "version").stream().anyMatch(o -> Wrappers.longOption(v, o))) {
+          return true; // not in env's table
+        }
+        if (valued) {
+          value = eq >= 0 ? v.substring(eq + 1) : null;
+        }
+      } else {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'i') {
+            return true;
+          }
+          if (ch == 'u' || ch == 'C' || ch == 'S') {
+            valued = true;
+            split = ch == 'S';
+            value = j + 1 < v.length() ? v.substring(j + 1) : null;
+            break;
+          }
+          if (ch != '0' && ch != 'v') {
+            return true; // not in env's table
+          }
+        }
+      }
+      if (valued && value == null) {
+        Word next = q.poll();
+        if (next == null) {
+          return false;
+        }
+        if (!next.literal()) {
+          return true;
+        }
+        value = next.value();
+      }
+      if (valued && PAGER_SECURE_VARIABLES.stream().anyMatch(value::contains)) {
+        return true; // -u LESSSECURE (a -C directory so named counts too)
+      }
+      if (split) {
+        if (Regexes.matches(value, "(?s).*['\"\\\\$#].*")) {
+          return true;
+        }
+        List<String> words = List.of(value.trim().split("[ \t\n]+"));
+        for (int k = words.size() - 1; k >= 0; k--) {
+          if (!words.get(k).isEmpty()) {
+            q.push(new Word(words.get(k), words.get(k), true));
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** bash's {@code exec [-cl] [-a NAME] COMMAND}: {@code -c} runs the command with an empty environment. */
+  private static boolean execClears(List<Word> a) {
+    boolean clear = false;
+    int i = 0;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (unknownOption(w)) {
+        return true;
+      }
+      if (!w.literal() || !v.startsWith("-") || v.equals("-")) {
+        break;
+      }
+      i++;
+      if (v.equals("--")) {
+        break;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'c') {
+          clear = true;
+        } else if (ch == 'a') {
+          if (j + 1 == v.length()) {
+            i++; // the name is the next word
+          }
+          break;
+        } else if (ch != 'l') {
+          return true; // not in exec's table
+        }
+      }
+    }
+    return clear && i < a.size();
   }
 }

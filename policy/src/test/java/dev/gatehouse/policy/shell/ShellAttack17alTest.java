@@ -181,7 +181,10 @@ class ShellAttack17alTest {
       "(exec -c less /etc/hostname)",
       "exec -c -a less less /etc/hostname",
       "declare -a LESSSECURE; less /etc/hostname",
-      "declare -A LESSSECURE; less /etc/hostname"})
+      "declare -A LESSSECURE; less /etc/hostname",
+      "typeset -A LESSSECURE; less /etc/hostname",
+      "declare -g -a LESSSECURE; less /etc/hostname",
+      "exec -ca less less /etc/hostname"})
   void lessStartedWithoutSecureModeBothPolicies(String text, @TempDir Path tmp) throws Exception {
     assertPagerRunsNoUnjudgedTouch(DEFAULT, text, tmp);
     assertPagerRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, text, tmp);
@@ -191,6 +194,8 @@ class ShellAttack17alTest {
   @ParameterizedTest(name = "deny-list: less without secure mode: {0}")
   @ValueSource(strings = {
       "LESSSECURE[1]=x; less /etc/hostname",
+      "LESSSECURE[0]=1; less /etc/hostname",
+      "declare LESSSECURE[0]=1; less /etc/hostname",
       "env -S'-i' less /etc/hostname",
       "env --split-string='-i less /etc/hostname'",
       "env -C / -i less /etc/hostname",
