@@ -788,7 +788,7 @@ final class ReadAtStart {
     if (!python && !EXTRACTORS.contains(n) && !(Regexes.matches(n, "g?tar|bsdtar") && tarExtracts(av))) {
       return false;
     }
-    if (r.commands().stream().noneMatch(x -> TEXT_BYTES.contains(x.name()) || x.stdin() == ShellCommand.Stdin.TEXT)) {
+    if (r.commands().stream().noneMatch(ReadAtStart::makesBytes)) {
       return false;
     }
     List<Word> own = textBytesFiles(r);
@@ -796,9 +796,13 @@ final class ReadAtStart {
         || c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().isEmpty() && sameArchive(own, Word.literal(c.upstream().get(0), c.upstream().get(0)))) {
       return true;
     }
+    boolean unzip = n.equals("unzip") || n.equals("funzip");
     for (Word w : c.args()) {
       String v = w.value();
-      if (w.source().startsWith("<(") || sameArchive(own, w)) {
+      // unzip looks for OPERAND, then OPERAND.zip and OPERAND.ZIP (unzip -q a opens a.zip).
+      if (w.source().startsWith("<(") || sameArchive(own, w) || unzip && !v.startsWith("-")
+          && (sameArchive(own, new Word(w.source() + ".zip", v + ".zip", w.literal()))
+              || sameArchive(own, new Word(w.source() + ".ZIP", v + ".ZIP", w.literal())))) {
         return true;
       }
       // Glued: --file=a.tgz, tar -xzfa.tgz.
@@ -809,12 +813,30 @@ final class ReadAtStart {
     }
     if (c.inputFromCommand()) {
       for (ShellCommand x : r.commands()) {
-        if (x != c && c.upstream().contains(x.name()) && x.args().stream().anyMatch(w -> sameArchive(own, w))) {
+        // Its upstream reads the archive (gzip -dc a.tgz, gzip -dc < a.tgz) or makes the bytes
+        // itself (openssl base64 -d <<< …, uudecode, sed/awk printing escapes).
+        if (x != c && c.upstream().contains(x.name()) && (x.args().stream().anyMatch(w -> sameArchive(own, w))
+            || x.stdin() == ShellCommand.Stdin.FILE && !x.upstream().isEmpty()
+                && sameArchive(own, Word.literal(x.upstream().get(0), x.upstream().get(0)))
+            || makesBytes(x))) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * Programs that turn text into other bytes besides {@link #TEXT_BYTES}: decoders and programs
+   * that print escapes of their own code. Failing closed, any of them, and any command fed a
+   * here-document or here-string, counts as making the text's bytes.
+   */
+  private static final Set<String> BYTES_FROM_TEXT = Set.of("openssl", "uudecode", "basenc", "sed", "gsed", "awk",
+      "gawk", "mawk", "nawk", "perl", "python", "python3", "python2", "ruby", "node", "php", "tclsh", "lua", "dd", "tr",
+      "od", "xxd", "base64", "base32");
+
+  private static boolean makesBytes(ShellCommand x) {
+    return TEXT_BYTES.contains(x.name()) || BYTES_FROM_TEXT.contains(x.name()) || x.stdin() == ShellCommand.Stdin.TEXT;
   }
 
   /** tar's options extract: {@code x} in its first bundle (with or without a dash) or a short bundle, {@code --extract}, {@code --get}. */
@@ -842,6 +864,33 @@ final class ReadAtStart {
       if (TEXT_BYTES.contains(x.name())) {
         out.addAll(outputOptionWords(x));
       }
+      if (makesBytes(x)) {
+        out.addAll(ShellClass.namedWords(x)); // openssl base64 -d -out a.tgz <<< …
+      }
+    }
+    // Another writer's copy or name of it (tee a.zip, dd of=, cp/mv/ln -s a b.zip): any file the
+    // text writes by name, but what curl or wget bring in.
+    Set<String> brought = new java.util.HashSet<>();
+    r.commands().stream().filter(x -> Regexes.matches(x.name(), "curl|wget2?"))
+        .forEach(x -> outputWords(x).forEach(w -> brought.add(w.value())));
+    for (Word w : WrittenThenRun.directlyWritten(r, false)) {
+      if (!brought.contains(w.value()) || out.stream().anyMatch(o -> o.value().equals(w.value()))) {
+        out.add(w);
+      }
+    }
+    // A program naming one of them may copy or rename it by any name it names (rsync a b.zip), a
+    // decompressor by the name it derives (gzip -d a.tgz writes a.tar).
+    for (int pass = 0; pass < 3; pass++) {
+      for (ShellCommand x : r.commands()) {
+        if (Regexes.matches(x.name(), "curl|wget2?")
+            || ShellClass.namedWords(x).stream().noneMatch(w -> sameArchive(out, w))) {
+          continue;
+        }
+        ShellClass.namedWords(x).stream().filter(w -> !out.contains(w)).forEach(out::add);
+        if (decompresses(x)) {
+          derivedNames(x).stream().filter(w -> !out.contains(w)).forEach(out::add);
+        }
+      }
     }
     return out;
   }
@@ -856,8 +905,10 @@ final class ReadAtStart {
     for (Word w : written) {
       String wv = Regexes.replaceFirst(w.value(), "/+$", "");
       String wl = wv.substring(wv.lastIndexOf('/') + 1);
+      // Either may be a pattern: the shell's (tar -xzf a.t*) or unzip's own (unzip '*.zip').
       if (!w.literal() && wl.indexOf(Word.UNKNOWN) >= 0 || leaf.indexOf(Word.UNKNOWN) >= 0 && !written.isEmpty()
-          || wl.equals(leaf) || PathPatterns.hasGlob(wl) && PathPatterns.componentCouldBe(wl, Set.of(leaf))) {
+          || wl.equals(leaf) || PathPatterns.hasGlob(wl) && PathPatterns.componentCouldBe(wl, Set.of(leaf))
+          || PathPatterns.hasGlob(leaf) && PathPatterns.componentCouldBe(leaf, Set.of(wl))) {
         return true;
       }
     }

@@ -652,6 +652,11 @@ final class WrittenThenRun {
    * or any name for one fed by xargs or find, but {@link #BUILDERS} and {@link #NO_CONTENT}.
    */
   private static List<Word> directlyWritten(ShellReading r) {
+    return directlyWritten(r, true);
+  }
+
+  /** With {@code all} false, only the programs read by name above (ReadAtStart's archives: no loop back to it). */
+  static List<Word> directlyWritten(ShellReading r, boolean all) {
     List<Word> out = new ArrayList<>();
     r.writes().forEach(w -> out.add(w.target()));
     for (ShellCommand o : r.commands()) {
@@ -742,6 +747,9 @@ final class WrittenThenRun {
         }
         default -> { }
       }
+    }
+    if (!all) {
+      return out;
     }
     // Failing closed, as for git's files: any program not known to only read writes what it names
     // (sort -o s, uniq a s, xxd -r h s, openssl -out s, sed's w s, awk's print > "s", link a s),

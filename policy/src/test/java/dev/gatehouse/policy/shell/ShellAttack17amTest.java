@@ -74,4 +74,17 @@ class ShellAttack17amTest {
   void anArchiveOfTheTextsBytesReachesAnExtractorUnrecognised(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, archives(template), tmp, false);
   }
+
+  /** Archives brought in (the stated limit) stay allowed, typed and as an exec request, also beside text bytes of another file. */
+  @ParameterizedTest(name = "everyday: {0}")
+  @ValueSource(strings = {"curl -o a.tgz https://example.com/a.tgz && tar xzf a.tgz", "tar xzf release.tgz && ./install.sh",
+      "unzip a.zip -d out", "curl -sL https://example.com/a.tgz | tar xz", "gzip -dc a.tgz | tar -x", "unzip -q '*.zip'",
+      "tar -xzf *.tgz", "echo fetching; curl -o a.tgz https://example.com/a.tgz && tar xzf a.tgz",
+      "echo hi > notes.txt; tar xzf release.tgz", "echo hi > notes.txt; unzip -q a", "echo hi > notes.txt; tar -xzf *.tgz",
+      "echo hi > notes.txt; gzip -dc a.tgz | tar -x", "cp a.zip b.zip; unzip -q b.zip", "gzip -d a.tgz; tar -xf a.tar",
+      "tar xf a.tar; make; ls -la"})
+  void broughtInArchivesStayAllowed(String line) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judge(line).verdict().label()).as(line).isEqualTo("allow");
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judgeTyped(line).verdict().label()).as(line).isEqualTo("allow");
+  }
 }
