@@ -878,7 +878,7 @@ final class ReadAtStart {
         out.add(w);
       }
     }
-    // A program naming one of them may copy or rename it by any name it names (rsync a b.zip), a
+    // A program naming one of them may copy or rename it by any name it names (link a b.zip), a
     // decompressor by the name it derives (gzip -d a.tgz writes a.tar).
     for (int pass = 0; pass < 3; pass++) {
       for (ShellCommand x : r.commands()) {

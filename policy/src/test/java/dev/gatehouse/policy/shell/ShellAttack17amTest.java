@@ -32,6 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * upstream named printf/echo/base64/base32/basenc/xxd/yes) or written with {@code -out a.tgz}
  * (only TEXT_BYTES programs' output options enter {@code textBytesFiles}).
  *
+ * <p>Added by the fixer, also creating the witness before the fix: {@code link a b.zip} (no
+ * program in the copy list), {@code openssl enc -d -base64 -in x -out a.tgz}, {@code tar -xzf ./*.tgz}.
+ *
  * <p>Tried and refused here (the guard refused, or bash made no witness): {@code printf … 1<>
  * a.zip} / {@code 1<> a.tgz} then extract; GNU {@code sed 's/.*&#47;\x1f\x8b…/' <<< x | tar -xz}
  * and {@code > a.tgz; tar -xzf a.tgz} (deny-list); on 17ai's wide allow-list (tar, gzip, sed,
@@ -70,7 +73,11 @@ class ShellAttack17amTest {
       "printf 'ZK' > a; cp a b.zip; unzip -q b.zip; sh ks",
       "printf 'ZK' | tee a.zip > /dev/null; unzip -q a.zip; sh ks",
       "printf 'GK' > a.tgz; gzip -d a.tgz; tar -xf a.tar; sh ks",
-      "printf 'GK' > a.tgz; gzip -dc < a.tgz | tar -x; sh ks"})
+      "printf 'GK' > a.tgz; gzip -dc < a.tgz | tar -x; sh ks",
+      "printf 'ZIP' > a; link a b.zip; unzip -q b.zip; less /etc/hostname",
+      "printf 'TGZ' > a; link a b.tgz; tar -xzf b.tgz; less /etc/hostname",
+      "printf 'B64' > x; openssl enc -d -base64 -A -in x -out a.tgz; tar -xzf a.tgz; less /etc/hostname",
+      "printf 'TGZ' > a.tgz; tar -xzf ./*.tgz; less /etc/hostname"})
   void anArchiveOfTheTextsBytesReachesAnExtractorUnrecognised(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, archives(template), tmp, false);
   }
