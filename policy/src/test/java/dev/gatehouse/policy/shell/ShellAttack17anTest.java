@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </ul>
  *
  * <p>Caveat: less's secure mode ({@code LESSSECURE=1}, which the gateway exports) disables {@code
- * --lesskey-src} and {@code -o}/{@code -O}; checked here: with {@code LESSSECURE=1} the first
- * group creates no witness. The judge itself treats both as code (it reviews the lowercase
+ * --lesskey-src} and {@code -o}/{@code -O}; checked here: with {@code LESSSECURE=1} neither
+ * group creates the witness. The judge itself treats both as code (it reviews the lowercase
  * spellings), as 17ah's {@code less -o.lesskey} finding was; the witness runs without it.
  *
  * <p>Tried and already refused (or not a bypass): {@code unset LESSSECURE} (also {@code -v},
