@@ -1199,10 +1199,11 @@ public enum ShellClass {
         // is a plain start position. A lesskey file or text binds keys to such commands.
         // Long options by any abbreviation (less and man's argp take them): --lessk=, --pag=, --ht=.
         // man's -P PAGER and -H[BROWSER] (its value attached) also in a bundle of short options.
+        // less takes its long option names in any case (--LESSKEY-SRC=, --Lesskey-Src): compared lowercased.
         boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
-            && !Regexes.matches(v, "\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || v.startsWith("--lesskey") || Regexes.matches(v, "-[a-zA-Z]*k.*")
-            && n.equals("less") || Wrappers.longOption(v, "lesskey-file") || Wrappers.longOption(v, "lesskey-src")
-            || Wrappers.longOption(v, "lesskey-content"));
+            && !Regexes.matches(v, "\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || Regexes.matches(v, "-[a-zA-Z]*k.*") && n.equals("less")
+            || lessLongOption(v, "lesskey-file") || lessLongOption(v, "lesskey-src") || lessLongOption(v, "lesskey-content")
+            || v.toLowerCase(Locale.ROOT).startsWith("--lesskey"));
         // man's -C FILE (--config-file): its DEFINE lines name the formatter and pager man runs.
         return commands || a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
             || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
@@ -1866,6 +1867,15 @@ public enum ShellClass {
     return out == null ? tokens : out.toArray(String[]::new);
   }
 
+  /**
+   * A long option of less by any abbreviation, in any letter case: less 590 matches long option
+   * names ignoring case ({@code --Log-File=f} logs like {@code --log-file=f}, {@code --LESSKEY-SRC}
+   * reads a key file), so the word is compared lowercased.
+   */
+  static boolean lessLongOption(String word, String name) {
+    return Wrappers.longOption(word.toLowerCase(Locale.ROOT), name);
+  }
+
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
   static boolean startupFile(Word w) {
     // A name computed when it runs may be any of them, but for a known end naming a data file
@@ -1927,8 +1937,7 @@ public enum ShellClass {
       switch (n) {
         case "less" -> {
           // -o/-O FILE (--log-file, --LOG-FILE) copies the input to FILE, also at the end of a bundle.
-          return av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[oO].*") || Wrappers.longOption(v, "log-file")
-              || Wrappers.longOption(v, "LOG-FILE")) ? a : List.of();
+          return av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[oO].*") || lessLongOption(v, "log-file")) ? a : List.of();
         }
         case "find" -> {
           for (int i = 0; i < av.size(); i++) {
