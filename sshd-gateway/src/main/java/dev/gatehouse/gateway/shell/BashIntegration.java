@@ -16,8 +16,9 @@ import java.util.Map;
  * {@code PROMPT_COMMAND} runs it before each prompt, {@code PS0} marks each command's start; both
  * and the hook function are made read-only, so no later line or script can unset or replace them.
  * It ends by exporting {@code LESSSECURE=1} and {@code SYSTEMD_PAGERSECURE=1} read-only
- * ({@link #PAGER_SECURE_ENV}): less and systemd's pager stay in secure mode, and an assignment
- * that would turn it off ({@code LESSSECURE= less f}) is refused by bash itself.
+ * ({@link #PAGER_SECURE_ENV}): less and systemd's pager stay in secure mode, and bash keeps the
+ * value against an assignment that would turn it off ({@code LESSSECURE= less f} prints "readonly
+ * variable" and still runs less with {@code LESSSECURE=1}); the judge refuses such lines as well.
  *
  * <p>The terminal's settings ({@code stty -g}) are saved when the integration starts, and the hook
  * puts them back first at each prompt ({@code stty} found on the system's default path, not the
