@@ -55,6 +55,38 @@ public final class BashIntegration {
       + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
       + " \\unset POSIXLY_CORRECT\n";
   /**
+   * The environment every program on a target with a shell policy starts with (a {@code command}
+   * target's, over the target's own {@code env}; the hook line exports them read-only on an
+   * {@code ssh} target's bash): less 590 is in secure mode while {@code LESSSECURE} is non-empty
+   * (no {@code !}, {@code |}, {@code v}, {@code :e}, log or lesskey files), and systemd 252's pager
+   * (journalctl, systemctl) keeps it with {@code SYSTEMD_PAGERSECURE=1}. A pager's {@code !}
+   * would otherwise run what is typed into it, never judged.
+   */
+  public static final Map<String, String> PAGER_SECURE_ENV = Map.of("LESSSECURE", "1", "SYSTEMD_PAGERSECURE", "1");
+
+  /**
+   * {@link #PAGER_SECURE_ENV} as the words of {@code declare -rx}, in name order; the values are
+   * plain words (a letter or digit each), so no quoting is needed, and a value that is not one
+   * fails the class's loading rather than reaching the shell.
+   */
+  private static String pagerSecureAssignments() {
+    StringBuilder words = new StringBuilder();
+    new java.util.TreeMap<>(PAGER_SECURE_ENV).forEach((name, value) -> {
+      if (!name.matches("[A-Z_]+") || !value.matches("[A-Za-z0-9]+")) {
+        throw new IllegalStateException("not a plain assignment: " + name);
+      }
+      words.append(' ').append(name).append('=').append(value);
+    });
+    return words.toString();
+  }
+
+  /**
+   * The {@code shopt} options that change how the hook's own words and patterns are read; off
+   * while it runs, put back as the user had them before it returns.
+   */
+  private static final String SHOPT_OFF = "failglob nullglob extglob nocasematch nocaseglob lastpipe xpg_echo extdebug"
+      + " localvar_inherit localvar_unset dotglob globstar";
+  /**
    * The hook, called by {@code PROMPT_COMMAND} with the last exit status and whether POSIX mode was
    * on. It leans on nothing a later line or script can redefine: its first act is an assignment
    * (no command lookup) that turns on POSIX mode, where the special builtins ({@code unset},
@@ -68,12 +100,6 @@ public final class BashIntegration {
    * file named after the marker) and exits, or, if even {@code exit} is gone, reads the terminal
    * away forever: bash never reads another command, and the gateway ends the session on the X.
    */
-  /**
-   * The {@code shopt} options that change how the hook's own words and patterns are read; off
-   * while it runs, put back as the user had them before it returns.
-   */
-  private static final String SHOPT_OFF = "failglob nullglob extglob nocasematch nocaseglob lastpipe xpg_echo extdebug"
-      + " localvar_inherit localvar_unset dotglob globstar";
   private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
       + " __gh_prompt() { { POSIXLY_CORRECT=y; set +xv; } 2>/dev/null;"
@@ -107,17 +133,8 @@ public final class BashIntegration {
       + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0;"
-      + " builtin declare -rx LESSSECURE=1 SYSTEMD_PAGERSECURE=1 2>/dev/null\n";
+      + " builtin declare -rx" + pagerSecureAssignments() + " 2>/dev/null\n";
 
-  /**
-   * The environment every program on a target with a shell policy starts with (a {@code command}
-   * target's, over the target's own {@code env}; the hook line exports them read-only on an
-   * {@code ssh} target's bash): less 590 is in secure mode while {@code LESSSECURE} is non-empty
-   * (no {@code !}, {@code |}, {@code v}, {@code :e}, log or lesskey files), and systemd 252's pager
-   * (journalctl, systemctl) keeps it with {@code SYSTEMD_PAGERSECURE=1}. A pager's {@code !}
-   * would otherwise run what is typed into it, never judged.
-   */
-  public static final Map<String, String> PAGER_SECURE_ENV = Map.of("LESSSECURE", "1", "SYSTEMD_PAGERSECURE", "1");
 
   private BashIntegration() {}
 
