@@ -187,7 +187,12 @@ class ShellAttack17aoTest {
       "printf 'touch WITNESS\\n' | bzip2 > ks.bz; bunzip2 ks.bz; sh ks",
       "printf 'touch WITNESS\\n' | bzip2 > k; bunzip2 k; sh k.out",
       "printf 'touch WITNESS\\n' | xz > ks.tlz; unxz ks.tlz; sh ks.tar",
-      "printf 'touch WITNESS\\n' | zstd -q > ks.tzst; unzstd -q ks.tzst; sh ks.tar"})
+      "printf 'touch WITNESS\\n' | zstd -q > ks.tzst; unzstd -q ks.tzst; sh ks.tar",
+      // Found while fixing: zstd's .zstd and .tlz4, bzip2's NAME.out of any other end, gzip's -GZ.
+      "printf 'touch WITNESS\\n' | zstd -q > ks.zstd; unzstd -q ks.zstd; sh ks",
+      "printf 'touch WITNESS\\n' | zstd -q > ks.tlz4; unzstd -q ks.tlz4; sh ks.tar",
+      "printf 'touch WITNESS\\n' | bzip2 > ks.BZ2; bunzip2 ks.BZ2; sh ks.BZ2.out",
+      "printf 'touch WITNESS\\n' | gzip > ks-GZ; gunzip ks-GZ; sh ks"})
   void decompressorSuffixesTheJudgeDoesNotKnow(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("LESSKEY", LESSKEY), tmp, false);
   }
@@ -206,7 +211,10 @@ class ShellAttack17aoTest {
       "LESSKEY | lz4 -q > .lesskey.lz4; lz4 -q --multiple .lesskey.lz4; less /etc/hostname",
       "LESSKEY | lz4 -q > a.lz4; n=$(printf '\\056lesskey'); lz4 -q a.lz4 \"$n\"; less /etc/hostname",
       "printf 'touch WITNESS\\n' | lz4 -q > a.lz4; lz4 -qm a.lz4; sh a",
-      "printf 'touch WITNESS\\n' | lz4 -q > ks.lz4; lz4 -q --multiple ks.lz4; sh ks"})
+      "printf 'touch WITNESS\\n' | lz4 -q > ks.lz4; lz4 -q --multiple ks.lz4; sh ks",
+      // Found while fixing: lz4's -l is its legacy format, not a listing; a profile for a login shell.
+      "printf 'touch WITNESS\\n' | lz4 -q > ks.lz4; lz4 -qlm ks.lz4; sh ks",
+      "printf 'touch WITNESS\\n' | lz4 -q > .profile.lz4; lz4 -qm .profile.lz4; bash -lc :"})
   void lz4DecompressesWithoutD(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("LESSKEY", LESSKEY), tmp, false);
   }
@@ -231,7 +239,10 @@ class ShellAttack17aoTest {
       "dpkg-deb -x <(printf 'DEB') .; less /etc/hostname",
       "printf 'DEB' > a.deb; dpkg -x a.deb .; less /etc/hostname",
       "printf 'DK' > a.deb; dpkg-deb -x a.deb .; sh ks",
-      "printf 'DK' | dpkg-deb -x - .; . ./ks"})
+      "printf 'DK' | dpkg-deb -x - .; . ./ks",
+      // Found while fixing: a bundle, and dpkg's -X.
+      "printf 'DK' > a.deb; dpkg-deb -vx a.deb .; sh ks",
+      "printf 'DK' > a.deb; dpkg -X a.deb . > /dev/null; sh ks"})
   void dpkgDebExtractsTheTextsOwnPackage(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, debs(template), tmp, false);
   }
