@@ -314,10 +314,12 @@ final class ReadAtStart {
       if (o == run || Set.of("echo", "printf").contains(o.name())) {
         continue;
       }
-      if (DERIVED_WRITERS.contains(o.name()) || o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find "))) {
+      if (DERIVED_WRITERS.contains(o.name()) || dpkgExtracts(o)
+          || o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find "))) {
         return true;
       }
       written.addAll(ShellClass.namedWords(o));
+      written.addAll(derivedNames(o)); // lz4 -m .profile.lz4, unlzma .profile.lzma
     }
     return written.stream().anyMatch(t::test);
   }
@@ -438,9 +440,13 @@ final class ReadAtStart {
       }
     }
     if (COMPRESSORS.contains(n) && !decompresses(c)) {
-      // Compressing writes each operand's name and a suffix (a data end); zstd's -o names the output.
+      // Compressing writes each operand's name and a suffix (a data end); zstd's -o names the
+      // output, lz4's second operand (without -m) too.
       List<Word> a = c.args();
       List<Word> out = new ArrayList<>();
+      if (n.equals("lz4") && !lz4Multiple(c.argValues()) && lz4Operands(c).size() > 1) {
+        out.add(lz4Operands(c).get(1));
+      }
       for (int i = 0; i < a.size(); i++) {
         String v = a.get(i).value();
         if (!a.get(i).literal() && v.startsWith("-") || v.startsWith("--") && Wrappers.longOption(v, "output")) {
@@ -510,9 +516,48 @@ final class ReadAtStart {
     return out;
   }
 
-  /** A compressed file's suffix, which a decompressor strips from its name ({@code .tgz}: to {@code .tar}). */
+  /** gzip's suffixes, in any letter case: gzip lowercases a name's end before comparing it ({@code .TGZ} to {@code .tar}). */
+  private static final String GZIP_ENDS = "(?i:\\.gz|\\.z|-gz|-z|_z|\\.tgz|\\.taz)";
+
+  /**
+   * The suffixes each decompressor strips from an operand's name, as it reads them ({@code .t…}
+   * ones to {@code .tar}); all but gzip's in their letter case: gzip (and uncompress, a gzip
+   * script) {@link #GZIP_ENDS}, pigz also {@code .zz}, {@code -zz}, {@code .zip}; bzip2 {@code
+   * .bz2}, {@code .bz}, {@code .tbz2}, {@code .tbz}; xz, lzma and unlzma (any format xz reads)
+   * {@code .xz}, {@code .txz}, {@code .lzma}, {@code .tlz}, {@code .lz}; zstd {@code .zst},
+   * {@code .zstd}, {@code .tzst} and the formats it reads ({@code .gz}, {@code .tgz}, {@code .xz},
+   * {@code .txz}, {@code .lzma}, {@code .lz4}, {@code .tlz4}); lz4 {@code .lz4}; lzip {@code .lz},
+   * {@code .tlz}; brotli {@code .br}; lzop {@code .lzo}, {@code .tzo}; pixz {@code .xz}, {@code .txz}, {@code .tpxz}.
+   */
+  private static final String[][] ENDS_BY_PROGRAM = {{GZIP_ENDS, "gzip", "gunzip", "compress", "uncompress"},
+      {GZIP_ENDS + "|\\.zz|-zz|\\.zip", "pigz", "unpigz"}, {"\\.bz2|\\.bz|\\.tbz2|\\.tbz", "bzip2", "bunzip2", "pbzip2", "lbzip2"},
+      {"\\.xz|\\.txz|\\.lzma|\\.tlz|\\.lz", "xz", "unxz", "lzma", "unlzma"}, {"\\.xz|\\.txz|\\.tpxz", "pixz"},
+      {"\\.zst|\\.zstd|\\.tzst|\\.gz|\\.tgz|\\.xz|\\.txz|\\.lzma|\\.lz4|\\.tlz4", "zstd", "unzstd", "zstdmt"},
+      {"\\.lz4", "lz4", "unlz4"}, {"\\.lz|\\.tlz", "lzip", "lunzip", "plzip"}, {"\\.br", "brotli"}, {"\\.lzo|\\.tzo", "lzop"}};
+
+  private static final java.util.Map<String, java.util.regex.Pattern> STRIPPED_ENDS = strippedEnds();
+
+  /** Of any decompressor, an end it strips. */
   private static final java.util.regex.Pattern COMPRESSED_END =
-      java.util.regex.Pattern.compile("(?s)(.*)\\.(gz|z|Z|xz|lzma|bz2|zst|lz|lz4|br|tgz|taz|tbz2?|txz)(\"?)");
+      compressedEnd(String.join("|", Arrays.stream(ENDS_BY_PROGRAM).map(e -> e[0]).toList()));
+
+  /** bzip2 and lzip name the output of an operand without a suffix of theirs {@code NAME.out}. */
+  private static final Set<String> NAME_OUT = Set.of("bzip2", "bunzip2", "pbzip2", "lbzip2", "lzip", "lunzip", "plzip");
+
+  private static java.util.Map<String, java.util.regex.Pattern> strippedEnds() {
+    java.util.Map<String, java.util.regex.Pattern> m = new java.util.HashMap<>();
+    for (String[] e : ENDS_BY_PROGRAM) {
+      for (int i = 1; i < e.length; i++) {
+        m.put(e[i], compressedEnd(e[0]));
+      }
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  /** A name (not only a directory's {@code /}) ending in one of {@code ends}, a closing quote after it in a source. */
+  private static java.util.regex.Pattern compressedEnd(String ends) {
+    return java.util.regex.Pattern.compile("(?s)(.*[^/])(" + ends + ")(\"?)");
+  }
 
   /** Decompressors by name; {@link #COMPRESSORS} decompress with {@code -d}/{@code --decompress}/{@code --uncompress}. */
   private static final Set<String> DECOMPRESSORS = Set.of("gunzip", "unxz", "bunzip2", "unzstd", "unlzma", "unlz4",
@@ -526,10 +571,14 @@ final class ReadAtStart {
   /** Any name. */
   private static final Word ANY_NAME = new Word("", String.valueOf(Word.UNKNOWN), false);
 
-  /** A decompressor run by {@code c}: by name, or a compressor with {@code -d}; writing to standard output or testing, none. */
+  /**
+   * A decompressor run by {@code c}: by name, a compressor with {@code -d}, or lz4 choosing to by
+   * its operand ({@link #lz4DecompressesByName}); writing to standard output or testing, none.
+   */
   static boolean decompresses(ShellCommand c) {
     String n = c.name();
-    boolean d = DECOMPRESSORS.contains(n);
+    boolean lz4 = n.equals("lz4");
+    boolean d = DECOMPRESSORS.contains(n) || lz4 && lz4DecompressesByName(c);
     boolean stdout = false;
     for (String v : c.argValues()) {
       if (v.equals("--")) {
@@ -543,15 +592,63 @@ final class ReadAtStart {
         // zstd's -o FILE and gzip's -S SUF end a bundle; what follows is their value.
         String flags = Regexes.replaceFirst(v, "(?s)[oS].*", "");
         d |= flags.indexOf('d') > 0;
-        stdout |= flags.indexOf('c') > 0 || flags.indexOf('t') > 0 || flags.indexOf('l') > 0;
+        // lz4's -l is its legacy format, not a listing (lz4 -dl a.lz4 writes a).
+        stdout |= flags.indexOf('c') > 0 || flags.indexOf('t') > 0 || flags.indexOf('l') > 0 && !lz4;
       }
     }
     return (d && (DECOMPRESSORS.contains(n) || COMPRESSORS.contains(n))) && !stdout;
   }
 
   /**
+   * lz4 without {@code -d} or {@code -z} (lz4 1.9 {@code -H}): its first operand ending in {@code
+   * .lz4} (one only known when it runs may) chooses decompression, of every operand with {@code
+   * -m}/{@code -r}; without them into its second operand, else into the name without {@code .lz4}
+   * when standard output is a terminal, which the judge cannot know.
+   */
+  private static boolean lz4DecompressesByName(ShellCommand c) {
+    for (String v : c.argValues()) {
+      if (v.startsWith("--") ? v.equals("--compress") : v.startsWith("-") && Regexes.matches(v, "(?s)-[^D]*z.*")) {
+        return false;
+      }
+    }
+    List<Word> ops = lz4Operands(c);
+    if (ops.isEmpty()) {
+      return false;
+    }
+    String first = ops.get(0).value();
+    int u = first.lastIndexOf(Word.UNKNOWN);
+    // One only known when it runs may end in .lz4, unless its known end cannot.
+    return first.endsWith(".lz4") || u >= 0 && ".lz4".endsWith(first.substring(u + 1));
+  }
+
+  /** lz4's operands: its words but options and {@code -D}'s dictionary. */
+  private static List<Word> lz4Operands(ShellCommand c) {
+    List<Word> out = new ArrayList<>();
+    List<Word> a = c.args();
+    boolean ended = false;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+      } else if (ended || !v.startsWith("-") || v.equals("-")) {
+        out.add(a.get(i));
+      } else if (Regexes.matches(v, "-[^BD]*D")) {
+        i++; // -D FILE (after -B, D is a block mode)
+      }
+    }
+    return out;
+  }
+
+  /** lz4's {@code -m}/{@code --multiple} or {@code -r}: every operand is an input. */
+  private static boolean lz4Multiple(List<String> av) {
+    return av.stream().anyMatch(v -> v.equals("--multiple") || !v.startsWith("--") && Regexes.matches(v, "(?s)-[^D]*[mr].*"));
+  }
+
+  /**
    * The names a decompressor or archiver derives rather than the text spelling them: {@code
-   * gunzip X.gz} (gzip/xz/bzip2/zstd {@code -d}, unxz, bunzip2, unzstd, …) writes {@code X}; with
+   * gunzip X.gz} (gzip/xz/bzip2/zstd {@code -d}, unxz, bunzip2, unzstd, …) writes {@code X}, by
+   * the suffixes each strips ({@link #STRIPPED_ENDS}; bzip2 and lzip name another {@code X.out}),
+   * lz4 also its second operand; with
    * {@code -N}/{@code --name} (the name in the gzip header), {@code -S} (a suffix of its own) or
    * an operand only partly known past its suffix, any name. tar extracting an archive that is the
    * text's own bytes ({@code printf … | tar -xz}, a here-string) or the session's input (no
@@ -581,18 +678,30 @@ final class ReadAtStart {
         return List.of(ANY_NAME);
       }
     }
-    for (Word w : ShellClass.operands(c)) {
-      java.util.regex.Matcher m = COMPRESSED_END.matcher(w.value());
+    java.util.regex.Pattern end = STRIPPED_ENDS.getOrDefault(n, COMPRESSED_END);
+    List<Word> operands = ShellClass.operands(c);
+    if ((n.equals("lz4") || n.equals("unlz4")) && !lz4Multiple(av)) {
+      // lz4 FILE.lz4 OUT writes OUT, as it names it.
+      operands = lz4Operands(c);
+      if (operands.size() > 1) {
+        return List.of(operands.get(1));
+      }
+    }
+    for (Word w : operands) {
+      java.util.regex.Matcher m = end.matcher(w.value());
       if (!m.matches()) {
-        // No suffix it knows: it refuses the file, unless the word is only known when it runs.
+        // No suffix it knows: bzip2 and lzip write NAME.out, the others refuse the file, unless
+        // the word is only known when it runs.
         if (!w.literal()) {
           out.add(w);
+        } else if (NAME_OUT.contains(n) && !w.value().equals("-")) {
+          out.add(new Word(w.source() + ".out", w.value() + ".out", true));
         }
         continue;
       }
-      String ext = m.group(2);
-      String tail = ext.startsWith("t") && ext.length() > 2 ? ".tar" : "";
-      java.util.regex.Matcher s = COMPRESSED_END.matcher(w.source());
+      String ext = m.group(2).toLowerCase(java.util.Locale.ROOT);
+      String tail = ext.startsWith(".t") && ext.length() > 3 ? ".tar" : "";
+      java.util.regex.Matcher s = end.matcher(w.source());
       String src = s.matches() ? s.group(1) + tail + s.group(3) : w.source();
       out.add(new Word(src, m.group(1) + tail, w.literal()));
     }
@@ -785,7 +894,7 @@ final class ReadAtStart {
     String n = c.name();
     List<String> av = c.argValues();
     boolean python = Regexes.matches(n, "python[0-9.]*") && av.stream().anyMatch(v -> Regexes.matches(v, "(-m)?(zip|tar)file"));
-    if (!python && !EXTRACTORS.contains(n) && !(Regexes.matches(n, "g?tar|bsdtar") && tarExtracts(av))) {
+    if (!python && !EXTRACTORS.contains(n) && !(Regexes.matches(n, "g?tar|bsdtar") && tarExtracts(av)) && !dpkgExtracts(c)) {
       return false;
     }
     if (r.commands().stream().noneMatch(ReadAtStart::makesBytes)) {
@@ -821,6 +930,30 @@ final class ReadAtStart {
             || makesBytes(x))) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * dpkg-deb's actions that write a package's members into a directory: {@code -x}/{@code
+   * --extract}, {@code -X}/{@code --vextract}, {@code -R}/{@code --raw-extract}, {@code -e}/{@code
+   * --control} (tar extracts the control members too, by any name); dpkg hands {@code -x}, {@code
+   * -X} and {@code -e} to it (its {@code -R} is {@code --recursive}). Short options bundle, and
+   * {@code -z}/{@code -Z}/{@code -S} (dpkg's {@code -D}) take the rest of the word, as dpkg's parser reads them.
+   */
+  static boolean dpkgExtracts(ShellCommand c) {
+    boolean deb = c.name().equals("dpkg-deb");
+    if (!deb && !c.name().equals("dpkg")) {
+      return false;
+    }
+    for (String v : c.argValues()) {
+      if (v.equals("--")) {
+        break;
+      }
+      if (Set.of("--extract", "--vextract", "--control").contains(v) || deb && v.equals("--raw-extract")
+          || !v.startsWith("--") && Regexes.matches(v, deb ? "(?s)-[^zZS]*[xXRe].*" : "(?s)-[^D]*[xXe].*")) {
+        return true;
       }
     }
     return false;
@@ -1007,7 +1140,7 @@ final class ReadAtStart {
     String v = w.value();
     int u = v.lastIndexOf(Word.UNKNOWN);
     // A compressed end is no data file when the text decompresses: gunzip "$n.gz" writes "$n".
-    boolean stripped = COMPRESSED_END.matcher(v.substring(u + 1)).matches() && r.commands().stream()
+    boolean stripped = COMPRESSED_END.matcher(v.substring(Math.max(u, 0))).matches() && r.commands().stream()
         .anyMatch(c -> decompresses(c) || !derivedNames(c).isEmpty());
     if (w.literal() || u < 0 || v.indexOf('/', u) >= 0 || DATA_END.matcher(v.substring(u + 1)).matches() && !stripped
         || GitFiles.temporaryFile(w, r)) {

@@ -1789,6 +1789,14 @@ public enum ShellClass {
         List<Word> ops = a.stream().filter(w -> !w.value().startsWith("-")).toList();
         dest.addAll(ops.subList(Math.min(2, ops.size()), ops.size()));
       }
+      case "dpkg-deb", "dpkg" -> {
+        // dpkg-deb -x DEB DIR (-X, -R, -e): the words after the package.
+        if (!ReadAtStart.dpkgExtracts(c)) {
+          return false;
+        }
+        List<Word> ops = operands(c);
+        dest.addAll(ops.subList(Math.min(1, ops.size()), ops.size()));
+      }
       default -> {
         return false;
       }

@@ -224,7 +224,7 @@ final class WrittenThenRun {
         if (o == c || Set.of("echo", "printf").contains(o.name())) {
           continue;
         }
-        if (DERIVED_NAME_WRITERS.contains(o.name()) && !o.name().equals("git")
+        if (DERIVED_NAME_WRITERS.contains(o.name()) && !o.name().equals("git") || ReadAtStart.dpkgExtracts(o)
             || o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find "))) {
           return Optional.of(c.text());
         }
