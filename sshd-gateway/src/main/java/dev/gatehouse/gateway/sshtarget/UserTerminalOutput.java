@@ -48,14 +48,16 @@ final class UserTerminalOutput extends OutputStream {
 
   /**
    * Waits until MINA has written {@code w}: one write in flight at a time. A write that failed is
-   * an IOException with {@code failure} as its message and MINA's cause; an interrupt is kept.
+   * an IOException with {@code failure} as its message and MINA's cause. An interrupt (the line
+   * editor interrupts its own thread on Ctrl-C) does not end the wait early: a write left in
+   * flight would make the next one fail with MINA's WritePendingException and end the session. So
+   * the wait goes on to the write's end (a closing channel ends it too), and the interrupt is then
+   * kept and reported as an InterruptedIOException.
    */
   static void awaitWritten(IoWriteFuture w, String failure) throws IOException {
-    try {
-      w.await();
-    } catch (InterruptedIOException e) {
-      Thread.currentThread().interrupt();
-      throw e;
+    w.awaitUninterruptibly();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("interrupted while writing");
     }
     if (!w.isWritten()) {
       throw new IOException(failure, w.getException());
