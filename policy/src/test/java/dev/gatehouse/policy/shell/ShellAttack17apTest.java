@@ -140,7 +140,11 @@ class ShellAttack17apTest {
       CONNECT + "git remote-ext x 'touch WITNESS'",
       CONNECT + "git --no-pager remote-ext x 'touch WITNESS'",
       "git remote-ext x 'touch WITNESS' <<< 'connect git-upload-pack'",
-      "echo connect git-upload-pack | git remote-ext origin touch\\ WITNESS"})
+      "echo connect git-upload-pack | git remote-ext origin touch\\ WITNESS",
+      // fix17apC's variants: git's dashed name for it, an option value (--shallow-file's) before it, a name only known when it runs
+      CONNECT + "/usr/lib/git-core/git-remote-ext x 'touch WITNESS'",
+      CONNECT + "git --shallow-file x remote-ext y 'touch WITNESS'",
+      CONNECT + "git \"$(echo remote-ext)\" x 'touch WITNESS'"})
   void denyListGitRemoteExt(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -151,7 +155,8 @@ class ShellAttack17apTest {
       CONNECT + "git --git-dir log remote-ext x 'touch WITNESS'",
       CONNECT + "git --work-tree log remote-ext x 'touch WITNESS'",
       CONNECT + "git --namespace diff remote-ext x 'touch WITNESS'",
-      CONNECT + "git --namespace status remote-ext x 'touch WITNESS'"})
+      CONNECT + "git --namespace status remote-ext x 'touch WITNESS'",
+      CONNECT + "git --shallow-file log remote-ext x 'touch WITNESS'"})
   void wideAllowListGitOptionValueAsSubcommand(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template, tmp, false);
   }
