@@ -1482,6 +1482,15 @@ final class CommandReader {
       unclassified.add("the command name is a directory: " + shown(name.source()));
       return;
     }
+    String gitBuiltin = base.startsWith("git-") ? base.substring(4) : "";
+    if (Wrappers.GIT_COMMANDS.contains(gitBuiltin)) {
+      // git's exec directory names each command git-X (/usr/lib/git-core/git-remote-ext, a link
+      // to git): git.c runs a program so named as git X, so it is read as git X.
+      List<Word> asGit = new ArrayList<>(words);
+      asGit.add(1, Word.literal(gitBuiltin, gitBuiltin));
+      words = asGit;
+      base = "git";
+    }
     ShellCommand.Stdin stdin = feed.stdin;
     ShellCommand sc = new ShellCommand(base, path, words.subList(1, words.size()), text, c.via, stdin,
         stdin == ShellCommand.Stdin.PIPE ? upstream

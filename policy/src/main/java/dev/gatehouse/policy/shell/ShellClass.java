@@ -1180,7 +1180,11 @@ public enum ShellClass {
                 || Wrappers.longOption(v, "receive-pack") || Wrappers.longOption(v, "exec")
                 || Wrappers.longOption(v, "ext-diff"))
             || firstOperandIn(c, Set.of("daemon")) || a.contains("--ext-diff")
-            || sub.equals("daemon");
+            || sub.equals("daemon")
+            // remote-ext, the ext:: transport's helper, named by hand: git remote-ext REMOTE CMD runs
+            // CMD when its input asks to connect, as an ext:: URL does. A subcommand only known when
+            // it runs may be it.
+            || sub.equals("remote-ext") || gitSubcommandUnknown(c.args());
       }
       case "vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff", "gvimdiff", "rvim", "rview", "evim", "eview", "gview",
           "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk", "vim.gtk3", "vim.athena" -> {
@@ -2920,12 +2924,21 @@ public enum ShellClass {
         || !ops.isEmpty() && verbs.contains(ops.get(0).value());
   }
 
+  /** Whether git's subcommand, or an option word before it (it may take the next word), is only known when it runs. */
+  private static boolean gitSubcommandUnknown(List<Word> a) {
+    int i = 0;
+    while (i < a.size() && a.get(i).literal() && a.get(i).value().startsWith("-")) {
+      i += Wrappers.GIT_GLOBAL_WITH_ARG.contains(a.get(i).value()) ? 2 : 1;
+    }
+    return i < a.size() && !a.get(i).literal();
+  }
+
   /** systemctl's verb: the first word that is neither an option nor an option's value. */
   private static String systemctlVerb(ShellCommand c) {
-    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "tpHMnos", Set.of("--type", "--property", "--host", "--machine",
+    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "tpPHMnosC", Set.of("--type", "--property", "--host", "--machine",
         "--lines", "--output", "--signal", "--kill-whom", "--kill-value", "--root", "--state", "--job-mode", "--what",
         "--timestamp", "--boot-loader-entry", "--reboot-argument", "--message", "--preset-mode", "--drop-in", "--image",
-        "--image-policy", "--when", "--check-inhibitors", "--legend"));
+        "--image-policy", "--when", "--check-inhibitors", "--legend", "--capsule", "--kill-subgroup", "--boot-loader-menu"));
     if (o.end < c.args().size()) {
       return c.args().get(o.end).value();
     }

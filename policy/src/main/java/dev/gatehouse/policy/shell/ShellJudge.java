@@ -473,13 +473,16 @@ public final class ShellJudge {
     return path.startsWith("/") ? ShellClass.normalize(path) : path;
   }
 
-  /** {@code systemctl status} matches {@code systemctl --no-pager status nginx}: the name, then the first operands. */
+  /**
+   * {@code systemctl status} matches {@code systemctl --no-pager status nginx}: the name, then the
+   * first operands as the program reads them ({@link ListedOperands}: not an option's value).
+   */
   private boolean listed(ShellCommand c) {
     for (List<String> entry : policy.allowCommands()) {
       if (!sameProgram(entry.get(0), c)) {
         continue;
       }
-      List<Word> ops = ShellClass.operands(c);
+      List<Word> ops = entry.size() == 1 ? List.of() : ListedOperands.of(c);
       boolean ok = ops.size() >= entry.size() - 1;
       for (int i = 1; ok && i < entry.size(); i++) {
         ok = ops.get(i - 1).literal() && ops.get(i - 1).value().equals(entry.get(i));

@@ -330,9 +330,9 @@ final class Wrappers {
     };
   }
 
-  /** git's options that take a value before the subcommand, given as the next word. */
-  private static final Set<String> GIT_GLOBAL_WITH_ARG = Set.of("-C", "-c", "--git-dir", "--work-tree", "--namespace",
-      "--super-prefix", "--config-env", "--attr-source");
+  /** git's options that take a value before the subcommand, given as the next word (git.c's handle_options). */
+  static final Set<String> GIT_GLOBAL_WITH_ARG = Set.of("-C", "-c", "--git-dir", "--work-tree", "--namespace",
+      "--super-prefix", "--config-env", "--attr-source", "--shallow-file");
 
   /**
    * A git subcommand's options whose value git runs as a shell command: short letters (a value
