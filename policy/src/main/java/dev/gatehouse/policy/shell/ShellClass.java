@@ -199,7 +199,9 @@ public enum ShellClass {
    * {@code VIMINIT}/{@code EXINIT} ({@code GVIMINIT}) as Ex commands at startup, as a vimrc, and
    * sources the scripts of {@code VIMRUNTIME} and {@code $VIM/vimfiles}; {@code MAILCAPS} lists
    * the mailcap files whose commands {@code python3 -m mailcap} runs; groff runs its programs from
-   * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names.
+   * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names. man-db's
+   * {@code MANLESS} is its less prompt (a {@code $} ends it and starts less's options, as for {@code
+   * man -r}), and older man-db hands it to less as the whole {@code LESS}.
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -208,7 +210,7 @@ public enum ShellClass {
       "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
-      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH");
+      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS");
 
   /** The programs make's built-in rules run ({@code make -p}): {@code $(CC)} starts the recipe line. */
   static final Set<String> MAKE_PROGRAM_VARS = Set.of("AR", "AS", "CC", "CO", "CPP", "CTANGLE", "CWEAVE", "CXX", "F77",
@@ -1211,7 +1213,7 @@ public enum ShellClass {
         // man's -C FILE (--config-file): its DEFINE lines name the formatter and pager man runs.
         return commands || a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
             || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
-            || n.equals("man") && Wrappers.longOption(v, "config-file"));
+            || n.equals("man") && Wrappers.longOption(v, "config-file")) || n.equals("man") && manPromptHoldsLessOptions(a);
       }
       case "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "x-www-browser",
           "gnome-www-browser", "sensible-browser" -> {
@@ -1606,14 +1608,18 @@ public enum ShellClass {
    * .vim/vimrc}, XDG {@code vim/vimrc} and neovim's {@code nvim/init.vim}, {@code nvim/init.lua}
    * ({@code !CMD} when {@code vim FILE} starts); psql's {@code .psqlrc} and {@code .psqlrc-VERSION} ({@code \\! CMD},
    * read with {@code -c} too); kubectl's {@code .kube/config} (an exec credential plugin); curl's {@code .curlrc}
-   * (in {@code ~}, {@code $CURL_HOME}, {@code $XDG_CONFIG_HOME}: its {@code output =} writes any file). Written on the line, as git's configuration is, the next run of the program
-   * runs what the text wrote. Compared by the path's end (the session starts in the home
+   * (in {@code ~}, {@code $CURL_HOME}, {@code $XDG_CONFIG_HOME}: its {@code output =} writes any file); man-db's
+   * {@code .manpath} (its {@code DEFINE pager CMD} is the pager man runs); ssh's {@code .ssh/config}
+   * ({@code ProxyCommand}, {@code LocalCommand}: ssh, git over ssh, scp and rsync read it); the sqlite3
+   * shell's {@code .sqliterc} ({@code .system CMD} at its start); {@code .mailcap} (the viewer commands
+   * {@code see}, {@code run-mailcap} and Python's mailcap run). Written on the line, as git's
+   * configuration is, the next run of the program runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
   private static final Pattern STARTUP_FILE = Pattern.compile(
       "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/.*|\\.selected_editor"
           + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc"
-          + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc)"
+          + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc|\\.manpath|\\.ssh/config|\\.sqliterc|\\.mailcap)"
           // mvn sources these as shell code; login and interactive shells the profiles, for every user.
           + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
           + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
@@ -1884,6 +1890,50 @@ public enum ShellClass {
    * names ignoring case ({@code --Log-File=f} logs like {@code --log-file=f}, {@code --LESSKEY-SRC}
    * reads a key file), so the word is compared lowercased.
    */
+  /** man's short options that take a value (man --help): the rest of a bundle after one is that value. */
+  private static final String MAN_SHORT_ARG = "CRLmMSsePEpTHX";
+
+  /**
+   * man's {@code -r}/{@code --prompt} STRING (also at the end of a bundle, {@code -7rSTRING}; by any
+   * abbreviation argp takes) holding a {@code $}, or a part only known when it runs: man-db hands
+   * less {@code LESS=-ix8RmPm<STRING>$PM<STRING>$} without escaping it, so a {@code $} ends the
+   * prompt and what follows is less's own options ({@code $-o.lesskey$}: a log file; man's page
+   * documents it as "further options for less"). Only man's {@code $MAN_PN} placeholder is no end.
+   * A word after another option that takes a value is read as a prompt too (failing closed).
+   */
+  static boolean manPromptHoldsLessOptions(List<String> a) {
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i);
+      if (v.equals("--")) {
+        return false;
+      }
+      String prompt = null;
+      if (v.startsWith("--")) {
+        if (Wrappers.longOption(v, "prompt")) {
+          prompt = v.contains("=") ? v.substring(v.indexOf('=') + 1) : i + 1 < a.size() ? a.get(i + 1) : "";
+        }
+      } else if (v.startsWith("-")) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'r') {
+            prompt = j + 1 < v.length() ? v.substring(j + 1) : i + 1 < a.size() ? a.get(i + 1) : "";
+            break;
+          }
+          if (MAN_SHORT_ARG.indexOf(ch) >= 0) {
+            break;
+          }
+        }
+      }
+      if (prompt != null) {
+        String ends = prompt.replace("$MAN_PN", "");
+        if (ends.indexOf('$') >= 0 || ends.indexOf(Word.UNKNOWN) >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static boolean lessLongOption(String word, String name) {
     return Wrappers.longOption(word.toLowerCase(Locale.ROOT), name);
   }
@@ -1913,7 +1963,7 @@ public enum ShellClass {
         if (PathPatterns.hasGlob(n)) {
           String leaf = n.substring(n.lastIndexOf('/') + 1);
           if (PathPatterns.componentCouldBe(leaf, Set.of(".gdbinit", ".gdbearlyinit", ".lesskey", ".less", ".vimrc", ".gvimrc",
-              ".exrc", ".psqlrc", ".curlrc"))) {
+              ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap"))) {
             return true;
           }
         }
@@ -2480,10 +2530,12 @@ public enum ShellClass {
    * output name with {@code #N} (the glob's match), and {@code -J} (the server's name) only known when it runs.
    */
   private static List<Word> curlWrittenNames(List<Word> own, List<String> av) {
-    List<Word> out = new ArrayList<>();
+    List<Word> out = new ArrayList<>(curlOutputDirNames(own));
+    List<Word> named = new ArrayList<>(own);
+    named.addAll(out);
     boolean globoff = av.stream().anyMatch(v -> v.equals("-g") || curlShort(v, 'g') || Wrappers.longOption(v, "globoff"));
     boolean serverName = av.stream().anyMatch(v -> curlShort(v, 'J') || Wrappers.longOption(v, "remote-header-name"));
-    for (Word w : own) {
+    for (Word w : named) {
       String v = w.value();
       String d = Regexes.matches(v, "(?s).*%[0-9A-Fa-f]{2}.*") ? percentDecoded(v) : v;
       if (!globoff) {
@@ -2502,6 +2554,51 @@ public enum ShellClass {
       out.add(Word.literal("*", "*"));
       out.add(Word.literal(".*", ".*"));
       out.add(UNKNOWN_WORD);
+    }
+    return out;
+  }
+
+  /** More distinct {@code --output-dir} values than this (one per {@code --next} part) count as any name. */
+  private static final int CURL_OUTPUT_DIRS_READ = 8;
+
+  /**
+   * The names curl writes under {@code --output-dir DIR} (any unique prefix from {@code
+   * --output-}; curl takes its value as the next word, no {@code =}): curl puts each {@code -o NAME}
+   * and each {@code -O} URL's leaf in DIR, so {@code --output-dir .kube -o config} writes {@code
+   * .kube/config}. Every word that is no option is joined whole and by its leaf; a DIR only known
+   * when it runs may be any directory, so the names under it count as computed.
+   */
+  private static List<Word> curlOutputDirNames(List<Word> own) {
+    Set<Word> dirs = new java.util.LinkedHashSet<>();
+    Set<Integer> dirAt = new java.util.HashSet<>();
+    for (int i = 0; i + 1 < own.size(); i++) {
+      String v = own.get(i).value();
+      if (v.startsWith("--output-") && Wrappers.longOption(v, "output-dir")) {
+        dirAt.add(++i);
+        dirs.add(own.get(i));
+      }
+    }
+    if (dirs.isEmpty()) {
+      return List.of();
+    }
+    if (dirs.size() > CURL_OUTPUT_DIRS_READ) {
+      return List.of(COMPUTED_NAME);
+    }
+    List<Word> out = new ArrayList<>();
+    for (Word dir : dirs) {
+      boolean known = dir.value().indexOf(Word.UNKNOWN) < 0;
+      String prefix = Regexes.replaceFirst(dir.value(), "/+$", "") + "/";
+      for (int i = 0; i < own.size(); i++) {
+        Word w = own.get(i);
+        String v = w.value();
+        if (v.startsWith("-") || dirAt.contains(i)) {
+          continue;
+        }
+        for (String name : List.of(v, v.substring(v.lastIndexOf('/') + 1))) {
+          out.add(known ? new Word(w.source(), prefix + name, dir.literal() && w.literal())
+              : new Word(COMPUTED_NAME.source(), prefix + name, false));
+        }
+      }
     }
     return out;
   }

