@@ -367,6 +367,7 @@ final class ReadAtStart {
    * written on an earlier line is the stated limit, as for a script.
    */
   static Optional<String> writesUnknownStartupName(ShellReading r) {
+    List<Word> environment = ShellClass.simpleBackupSuffixes(r);
     for (ShellReading.Redirect w : r.writes()) {
       if (unknownStartupName(w.target(), r)) {
         return Optional.of(w.text());
@@ -384,6 +385,12 @@ final class ReadAtStart {
         }
       }
       for (Word w : derivedNames(c)) {
+        if (ShellClass.startupFile(w) || unknownStartupName(w, r)) {
+          return Optional.of(c.text());
+        }
+      }
+      // A backup suffixed by the SIMPLE_BACKUP_SUFFIX the text sets (ShellClass.namedWords has -S's).
+      for (Word w : environment.isEmpty() ? List.<Word>of() : ShellClass.backupNames(c, environment)) {
         if (ShellClass.startupFile(w) || unknownStartupName(w, r)) {
           return Optional.of(c.text());
         }

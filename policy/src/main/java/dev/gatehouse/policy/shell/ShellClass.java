@@ -2068,6 +2068,7 @@ public enum ShellClass {
                 out.add(ops.get(1));
               }
             }
+            case "archive", "checkout-index" -> out.addAll(gitComposedNames(a.subList(s + 1, a.size()), sub));
             default -> { }
           }
           return out;
@@ -2090,10 +2091,13 @@ public enum ShellClass {
             || Wrappers.longOption(v, "symbolic-link") || Wrappers.longOption(v, "link"));
         List<Word> ops = operands(c);
         if (links || ops.size() < 2 || av.stream().anyMatch(v -> v.startsWith("-t") || v.startsWith("--target"))) {
-          return a;
+          return withBackups(a, c);
         }
         List<Word> sources = ops.subList(0, ops.size() - 1);
-        return a.stream().filter(w -> !sources.contains(w)).toList();
+        return withBackups(a.stream().filter(w -> !sources.contains(w)).toList(), c);
+      }
+      case "ln", "perl" -> {
+        return withBackups(own, c);
       }
       case "dd" -> {
         return a.stream().filter(w -> !w.value().startsWith("if=")).toList();
@@ -2111,6 +2115,7 @@ public enum ShellClass {
         List<Word> out = new ArrayList<>(a.stream().filter(w -> !reads.contains(w)).toList());
         if (n.contains("sed")) {
           out.addAll(sedWrittenFiles(src));
+          out.addAll(backupNames(c, List.of()));
         } else {
           for (Word p : src.inline()) {
             List<String> targets = p.literal() ? GitFiles.awkWriteTargets(p.value()) : null;
@@ -2166,6 +2171,321 @@ public enum ShellClass {
         return own;
       }
     }
+  }
+
+  /** {@code words} and the backups {@code c} may keep ({@link #backupNames}, the environment's suffix aside). */
+  private static List<Word> withBackups(List<Word> words, ShellCommand c) {
+    List<Word> backups = backupNames(c, List.of());
+    if (backups.isEmpty()) {
+      return words;
+    }
+    List<Word> out = new ArrayList<>(words);
+    out.addAll(backups);
+    return out;
+  }
+
+  /** Of cp, mv, ln and install, the short options that take a value (coreutils 9.1's getopt strings). */
+  private static final Map<String, String> BACKUP_WRITER_VALUED = Map.of("cp", "St", "mv", "St", "ln", "St", "install", "Sgmot");
+
+  /** Their long options that take a value as the next word, by any abbreviation getopt_long takes. */
+  private static final List<String> BACKUP_WRITER_LONG_VALUED = List.of("suffix", "target-directory", "sparse", "no-preserve",
+      "group", "mode", "owner", "strip-program");
+
+  /**
+   * The names of the backups a command keeps of the files it replaces, which no word of the text
+   * spells. cp, mv, ln and install (coreutils' backupfile) with {@code -b}, {@code --backup[=CONTROL]}
+   * or {@code -S SUF}/{@code --suffix=SUF} (which makes backups too) rename an existing destination
+   * to DEST + the simple suffix ({@code -S}, else SIMPLE_BACKUP_SUFFIX, one of {@code
+   * environment}, else {@code ~}; one holding a {@code /} is {@code ~}) or DEST.~N~ (numbered, by
+   * CONTROL or VERSION_CONTROL): {@code cp -b -S sskey y .le} keeps {@code .lesskey}. DEST is the
+   * last operand and, as it may be a directory, each source's leaf in it or in {@code -t DIR}.
+   * GNU sed's {@code -iSUF}/{@code --in-place=SUF} and perl's {@code -iSUF} keep each input file as
+   * FILE + SUF, or as SUF with each {@code *} replaced by FILE. A suffix only known when it runs
+   * makes a name computed when it runs ({@link #COMPUTED_NAME}), which may be any file.
+   */
+  static List<Word> backupNames(ShellCommand c, List<Word> environment) {
+    String n = c.name();
+    List<Word> a = c.args();
+    List<Word> out = new ArrayList<>();
+    if (Set.of("sed", "gsed", "perl").contains(n)) {
+      Word suffix = inPlaceSuffix(c);
+      if (suffix != null) {
+        List<Word> inline = n.equals("perl") ? List.of() : ToolScripts.sedSource(a).inline();
+        long stars = suffix.value().chars().filter(ch -> ch == '*').count();
+        long built = 0;
+        for (Word f : operands(c)) {
+          long length = suffix.value().length() + Math.max(1, stars) * f.value().length();
+          // A name longer than PATH_MAX (4,096 bytes) names no file: not built.
+          if (inline.contains(f) || length > 4096) {
+            continue;
+          }
+          if ((built += length) > COMPOSED_NAMES_BUILT) {
+            return List.of(COMPUTED_NAME);
+          }
+          out.add(stars > 0
+              ? composed(Word.literal("", ""), new Word(suffix.source(), suffix.value().replace("*", f.value()),
+                  suffix.literal() && f.literal()))
+              : composed(f, suffix));
+        }
+      }
+      return out;
+    }
+    String valued = BACKUP_WRITER_VALUED.get(n);
+    if (valued == null) {
+      return out;
+    }
+    boolean backup = false;
+    Word suffix = null;
+    Word directory = null;
+    List<Word> ops = new ArrayList<>();
+    boolean ended = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+      } else if (ended || !v.startsWith("-") || v.equals("-")) {
+        ops.add(w);
+      } else if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        Word value = eq >= 0 ? suffix(w, eq + 1) : null;
+        if ((eq < 0 ? v : v.substring(0, eq)).indexOf(Word.UNKNOWN) >= 0) {
+          // An option only known when it runs may be --suffix with any value.
+          backup = true;
+          suffix = UNKNOWN_WORD;
+        } else if (Wrappers.longOption(v, "backup")) {
+          backup = true;
+        } else if (BACKUP_WRITER_LONG_VALUED.stream().anyMatch(o -> Wrappers.longOption(v, o))) {
+          if (value == null && i + 1 < a.size()) {
+            value = a.get(++i);
+          }
+          if (Wrappers.longOption(v, "suffix")) {
+            backup = true;
+            suffix = value;
+          } else if (Wrappers.longOption(v, "target-directory")) {
+            directory = value;
+          }
+        }
+      } else {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          backup |= ch == 'b';
+          if (ch == Word.UNKNOWN) {
+            backup = true; // letters only known when it runs may be -S with any suffix
+            suffix = UNKNOWN_WORD;
+            break;
+          }
+          if (valued.indexOf(ch) >= 0) {
+            // getopt: the rest of the bundle is the value, else the next word.
+            Word value = j + 1 < v.length() ? suffix(w, j + 1) : i + 1 < a.size() ? a.get(++i) : null;
+            if (ch == 'S') {
+              backup = true;
+              suffix = value;
+            } else if (ch == 't') {
+              directory = value;
+            }
+            break;
+          }
+        }
+      }
+    }
+    if (!backup) {
+      return out;
+    }
+    List<Word> suffixes = new ArrayList<>();
+    if (suffix != null) {
+      suffixes.add(suffix);
+    } else {
+      suffixes.addAll(environment);
+    }
+    suffixes.add(Word.literal("~", "~"));
+    suffixes.add(Word.literal(".~[1-9]*~", ".~[1-9]*~")); // numbered backups, as a pattern
+    List<Word> named = new ArrayList<>(); // destinations as the text names them
+    if (directory == null && !ops.isEmpty()) {
+      Word last = ops.get(ops.size() - 1);
+      // ln TARGET makes the link under TARGET's leaf in the working directory.
+      named.add(ops.size() == 1 && n.equals("ln") ? leafOf(last) : last);
+      directory = ops.size() > 1 ? last : null;
+      ops = ops.subList(0, ops.size() - 1);
+    }
+    // Into a directory, each source's destination is DIRECTORY/leaf.
+    List<Word> sources = directory == null ? List.of() : ops;
+    long built = 0;
+    for (int i = 0; i < named.size() + sources.size(); i++) {
+      boolean into = i >= named.size();
+      Word d = into ? sources.get(i - named.size()) : named.get(i);
+      long length = d.value().length() + (into ? directory.value().length() + 1 : 0);
+      if ((built += suffixes.size() * length + suffixes.stream().mapToLong(x -> x.value().length()).sum()) > COMPOSED_NAMES_BUILT) {
+        return List.of(COMPUTED_NAME);
+      }
+      if (into) {
+        Word leaf = leafOf(d);
+        d = new Word(directory.source() + "/" + leaf.source(), directory.value() + "/" + leaf.value(),
+            directory.literal() && leaf.literal());
+      }
+      for (Word x : suffixes) {
+        out.add(composed(d, x.value().indexOf('/') >= 0 ? Word.literal("~", "~") : x));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How many characters of names {@link #backupNames} and {@link #gitComposedNames} build for one
+   * command (a name glued to each of many words); more stand for any name (a name computed when it
+   * runs). Everyday lines build a few dozen.
+   */
+  private static final long COMPOSED_NAMES_BUILT = 1 << 16;
+
+  /** A path's last component, as the word it came from. */
+  private static Word leafOf(Word w) {
+    String v = Regexes.replaceFirst(w.value(), "/+$", "");
+    String s = Regexes.replaceFirst(w.source(), "/+$", "");
+    return new Word(s.substring(s.lastIndexOf('/') + 1), v.substring(v.lastIndexOf('/') + 1), w.literal());
+  }
+
+  /**
+   * {@code name} + {@code suffix}: with a suffix only known when it runs or a name computed when it
+   * runs, a name computed when it runs (any name); a name only partly known keeps the known suffix
+   * as its end ({@code "$d~"}).
+   */
+  private static Word composed(Word name, Word suffix) {
+    String v = name.value() + suffix.value();
+    return !suffix.literal() || !name.literal() && name.source().equals(COMPUTED_NAME.source())
+        ? new Word(COMPUTED_NAME.source(), v, false)
+        : new Word(name.source() + suffix.source(), v, name.literal());
+  }
+
+  /**
+   * The backup suffix of sed's or perl's in-place edit, or null: GNU sed's {@code -i[SUF]} in a
+   * bundle after flags ({@code -ni.bak}; after {@code e}, {@code f} or {@code l} the rest is their
+   * value), {@code --in-place=SUF} by any abbreviation; perl's {@code -i[SUF]} after flags that take
+   * no value ({@code -pi.bak}). An empty suffix keeps no backup.
+   */
+  private static Word inPlaceSuffix(ShellCommand c) {
+    boolean perl = c.name().equals("perl");
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (v.equals("--") || perl && !v.startsWith("-")) {
+        return null; // perl's first operand is its script or its files
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        if (!perl && eq > 0 && Wrappers.longOption(v, "in-place") && eq + 1 < v.length()) {
+          return suffix(w, eq + 1);
+        }
+      } else if (v.startsWith("-") && v.length() > 1) {
+        String values = perl ? "IMmeExdDClF0" : "efl";
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'i') {
+            return j + 1 < v.length() ? suffix(w, j + 1) : null;
+          }
+          if (ch == Word.UNKNOWN) {
+            return UNKNOWN_WORD; // letters only known when it runs may be -i with any suffix
+          }
+          if (values.indexOf(ch) >= 0) {
+            break;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The values the text gives SIMPLE_BACKUP_SUFFIX (by assignment, {@code export}, a command's
+   * prefix), which cp, mv, ln and install append to a backup's name; an unset value is unknown.
+   * More than a few different values count as one only known when it runs (bounds the names built).
+   */
+  static List<Word> simpleBackupSuffixes(ShellReading r) {
+    List<Word> out = new ArrayList<>();
+    for (ShellReading.Assignment as : r.assignments()) {
+      if (as.variable().equals("SIMPLE_BACKUP_SUFFIX")) {
+        Word v = as.value() != null ? as.value() : UNKNOWN_WORD;
+        if (out.stream().noneMatch(x -> x.value().equals(v.value()) && x.literal() == v.literal())) {
+          out.add(v);
+        }
+        if (out.size() > 8) {
+          return List.of(UNKNOWN_WORD);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The names git composes for what it writes: {@code git archive}'s members are the last {@code
+   * --prefix} before an {@code --add-virtual-file=PATH:CONTENT} + PATH (a quoted PATH is C-unquoted:
+   * any name) and before an {@code --add-file=FILE} + FILE's leaf, and the last {@code --prefix} +
+   * each tracked path; {@code git checkout-index --prefix=P} writes P + each path it is given, or
+   * each path of the index ({@code -a}, {@code --stdin}). The prefix is glued as given ({@code
+   * --prefix=.less} and {@code key} make {@code .lesskey}). The tracked paths are only known when it
+   * runs: they count (a name computed when it runs) when the prefix glues to them or is a
+   * dot-directory, where programs read their configuration; under a plain directory ({@code
+   * --prefix=proj/}) they are the repository's own names. The members reach the disk when the
+   * archive is extracted (by a pipe or a file, any extractor), so they count as written by git.
+   */
+  private static List<Word> gitComposedNames(List<Word> a, String sub) {
+    List<Word> out = new ArrayList<>();
+    Word prefix = Word.literal("", "");
+    List<Word> paths = new ArrayList<>();
+    boolean all = false;
+    long built = 0;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      // Each word may be glued to the prefix once: past the bound, any name.
+      if ((built += prefix.value().length() + v.length()) > COMPOSED_NAMES_BUILT) {
+        return List.of(COMPUTED_NAME);
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        paths.add(w);
+        continue;
+      }
+      if (!v.startsWith("--") || v.equals("--")) {
+        continue;
+      }
+      // parse-options takes a value glued by = or as the next word.
+      int eq = v.indexOf('=');
+      Word value = eq >= 0 ? suffix(w, eq + 1) : i + 1 < a.size() ? a.get(i + 1) : Word.literal("", "");
+      boolean next = eq < 0;
+      if (Wrappers.longOption(v, "prefix")) {
+        // A prefix only known when it runs may glue to any path: a name computed when it runs.
+        prefix = value.literal() ? value : new Word(COMPUTED_NAME.source(), value.value(), false);
+      } else if (sub.equals("archive") && Wrappers.longOption(v, "add-virtual-file")) {
+        String path = value.value();
+        int colon = path.indexOf(':');
+        path = colon < 0 ? path : path.substring(0, colon);
+        out.add(path.startsWith("\"") ? new Word(COMPUTED_NAME.source(), prefix.value() + Word.UNKNOWN, false)
+            : composed(prefix, new Word(path, path, value.literal())));
+      } else if (sub.equals("archive") && Wrappers.longOption(v, "add-file")) {
+        out.add(composed(prefix, leafOf(value)));
+      } else {
+        all |= Wrappers.longOption(v, "all") || Wrappers.longOption(v, "stdin");
+        next = false;
+      }
+      i += next ? 1 : 0;
+    }
+    all |= sub.equals("archive") || a.stream().anyMatch(w -> Regexes.matches(w.value(), "-[a-z]*a[a-z]*"));
+    String p = prefix.value();
+    if (p.isEmpty()) {
+      return out;
+    }
+    if (sub.equals("checkout-index")) {
+      // Its operands are paths of the index (archive's are the tree and its paths).
+      for (Word f : paths) {
+        if ((built += p.length() + f.value().length()) > COMPOSED_NAMES_BUILT) {
+          return List.of(COMPUTED_NAME);
+        }
+        out.add(composed(prefix, f));
+      }
+    }
+    boolean dotDirectory = Arrays.stream(Regexes.split(p, "/+")).anyMatch(x -> x.startsWith(".") && !x.equals(".") && !x.equals(".."));
+    if (all && (!prefix.literal() || !p.endsWith("/") || dotDirectory)) {
+      out.add(new Word(COMPUTED_NAME.source(), p + Word.UNKNOWN, false));
+    }
+    return out;
   }
 
   /**

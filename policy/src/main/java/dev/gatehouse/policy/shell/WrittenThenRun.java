@@ -754,6 +754,7 @@ final class WrittenThenRun {
     // Failing closed, as for git's files: any program not known to only read writes what it names
     // (sort -o s, uniq a s, xxd -r h s, openssl -out s, sed's w s, awk's print > "s", link a s),
     // its own scripts aside; one fed by xargs or find writes names only known when it runs.
+    List<Word> backupSuffixes = ShellClass.simpleBackupSuffixes(r);
     for (ShellCommand o : r.commands()) {
       String n = o.name();
       // A compiler writing text (gcc -E, --preprocess, -S, -save-temps, -M, -fdump-…, or an option
@@ -787,6 +788,9 @@ final class WrittenThenRun {
           .map(st -> ((Wrappers.Code) st).text()).toList();
       namedWords(o).stream().filter(w -> !own.contains(w) && code.stream().noneMatch(t -> t.contains(w.value())))
           .forEach(out::add);
+      if (!backupSuffixes.isEmpty()) {
+        out.addAll(ShellClass.backupNames(o, backupSuffixes)); // SIMPLE_BACKUP_SUFFIX=s cp -b y k writes ks
+      }
     }
     // A decompressor writes its operand's name without the suffix (gunzip ks.gz writes ks), or any
     // name (-N); tar and zipnote the members of the text's own bytes: when the data is the text's.

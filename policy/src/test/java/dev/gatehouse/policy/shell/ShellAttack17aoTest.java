@@ -300,4 +300,22 @@ class ShellAttack17aoTest {
   void gitComposesTheNames(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("REPO ", REPO).replace("LESSKEY", LESSKEY), tmp, false);
   }
+
+  @ParameterizedTest(name = "deny-list, found while fixing (fix17aoB): backups and git's composed names: {0}")
+  @ValueSource(strings = {
+      "export SIMPLE_BACKUP_SUFFIX=s; printf 'touch WITNESS\\n' > k; printf y > y; cp -b y k; sh ks",
+      "printf 'touch WITNESS\\n' > k; printf y > y; cp --backup=numbered y k; sh k.~1~",
+      "printf 'touch WITNESS\\n' > k; printf y > y; VERSION_CONTROL=t mv -b y k; sh k.~1~",
+      "mkdir d; printf 'touch WITNESS\\n' > d/k; printf y > k; cp -bS s k d; sh d/ks",
+      "printf 'touch WITNESS\\n' > k; sed --in-place=s -n p k; sh ks",
+      "printf 'touch WITNESS\\n' > k; sed -i'*s' -n p k; sh ks",
+      "printf 'touch WITNESS\\n' > k; perl -i's' -ne print k; sh ks",
+      "git init -q; printf 'touch WITNESS\\n' > s; git add s; echo s | git checkout-index --stdin --prefix=k; sh ks",
+      "git init -q; LESSKEY > key; git add key; git -c user.name=a -c user.email=a@a commit -qm m; git archive --prefix=.less HEAD | tar -x; less /etc/hostname",
+      "REPO git archive --add-virtual-file='\"\\056lesskey\":'$'#env\\nLESSOPEN=|touch WITNESS %s\\n' HEAD | tar -x; less /etc/hostname",
+      "REPO git archive --format=zip --add-virtual-file=ks:'touch WITNESS' HEAD > a.zip; unzip -q a.zip; sh ks",
+      "REPO printf 'touch WITNESS\\n' > s; git archive --pre=k --add-f=s HEAD | tar -x; sh ks"})
+  void backupsAndGitNamesFoundWhileFixing(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("REPO ", REPO).replace("LESSKEY", LESSKEY), tmp, false);
+  }
 }
