@@ -55,8 +55,18 @@ final class UserTerminalOutput extends OutputStream {
    * kept and reported as an InterruptedIOException.
    */
   static void awaitWritten(IoWriteFuture w, String failure) throws IOException {
-    w.awaitUninterruptibly();
-    if (Thread.currentThread().isInterrupted()) {
+    // Not MINA's awaitUninterruptibly: it swallows the interrupt, and the Ctrl-C would be lost.
+    boolean interrupted = false;
+    while (true) {
+      try {
+        w.await();
+        break;
+      } catch (InterruptedIOException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing");
     }
     if (!w.isWritten()) {
