@@ -231,6 +231,22 @@ class ShellAttack17arTest {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template, tmp, true);
   }
 
+  /**
+   * Found while fixing (fix17arF): less 590 writes its searches to its history file by default
+   * too, {@code ~/.lesshst} or {@code $XDG_DATA_HOME/lesshst}: a pattern ending in {@code ";touch
+   * W #} is a line {@code sh} runs. Each created the witness under bash 5.2 before the fix.
+   */
+  @ParameterizedTest(name = "deny-list, at the prompt: less's history file run as a script: {0}")
+  @ValueSource(strings = {
+      "less '+/x\";touch WITNESS #' /etc/hostname; sh .lesshst",
+      "less '+/x\";touch WITNESS #' /etc/hostname; . ./.lesshst",
+      "less -p 'x\";touch WITNESS #' /etc/hostname; sh .lesshst",
+      "XDG_DATA_HOME=. less '+/x\";touch WITNESS #' /etc/hostname; sh lesshst",
+      "LESSHISTFILE=ks less '+/x\";touch WITNESS #' /etc/hostname; sh ks"})
+  void lessHistoryRunAsAScript(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
+  }
+
   @ParameterizedTest(name = "deny-list: ssh-keygen's FILE.pub ends in the comment: {0}")
   @ValueSource(strings = {
       "ssh-keygen -q -N '' -C $'\\ntouch WITNESS\\n' -fks; sh ks.pub",
