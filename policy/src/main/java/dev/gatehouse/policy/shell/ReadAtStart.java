@@ -686,7 +686,8 @@ final class ReadAtStart {
       }
     }
     java.util.regex.Pattern end = STRIPPED_ENDS.getOrDefault(n, COMPRESSED_END);
-    List<Word> operands = ShellClass.operands(c);
+    List<Word> outputDirs = ZSTD_NAMES.contains(n) ? zstdOutputDirs(c.args()) : List.of();
+    List<Word> operands = ShellClass.operands(c).stream().filter(w -> outputDirs.stream().noneMatch(d -> d == w)).toList();
     if ((n.equals("lz4") || n.equals("unlz4")) && !lz4Multiple(av)) {
       // lz4 FILE.lz4 OUT writes OUT, as it names it.
       operands = lz4Operands(c);
@@ -711,6 +712,79 @@ final class ReadAtStart {
       java.util.regex.Matcher s = end.matcher(w.source());
       String src = s.matches() ? s.group(1) + tail + s.group(3) : w.source();
       out.add(new Word(src, m.group(1) + tail, w.literal()));
+    }
+    return outputDirs.isEmpty() ? out : underOutputDirs(out, outputDirs);
+  }
+
+  /** The names zstd derives and writes under {@code --output-dir-flat}/{@code --output-dir-mirror}, else none. */
+  static List<Word> namesUnderOutputDirs(ShellCommand c) {
+    return zstdOutputDirs(c.args()).isEmpty() ? List.of() : derivedNames(c);
+  }
+
+  /** zstd's names: {@code zstdmt} and {@code unzstd} are zstd (zstdcat writes to standard output). */
+  private static final Set<String> ZSTD_NAMES = Set.of("zstd", "zstdmt", "unzstd");
+
+  /** More {@code --output-dir-*} values than this count as any directory. */
+  private static final int OUTPUT_DIRS_READ = 8;
+
+  /** The characters of names joined under output directories past which they count as any name. */
+  private static final long OUTPUT_DIR_NAMES_BUILT = 1 << 16;
+
+  /**
+   * zstd's {@code --output-dir-flat DIR} and {@code --output-dir-mirror DIR} (zstdcli.c reads each
+   * by its exact start, its value after {@code =} or as the next word, anywhere among the
+   * operands): the words that are DIR, each an option's value rather than an input.
+   */
+  private static List<Word> zstdOutputDirs(List<Word> a) {
+    List<Word> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        break;
+      }
+      for (String option : List.of("--output-dir-flat", "--output-dir-mirror")) {
+        if (v.startsWith(option)) {
+          boolean glued = v.length() > option.length() && v.charAt(option.length()) == '=';
+          Word w = a.get(i);
+          if (glued) {
+            String dir = v.substring(option.length() + 1);
+            out.add(new Word(dir, dir, w.literal()));
+          } else if (i + 1 < a.size()) {
+            out.add(a.get(++i));
+          }
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The derived names as zstd writes them under {@code --output-dir-flat DIR} (DIR + the name's
+   * leaf) or {@code --output-dir-mirror DIR} (DIR + the input's path, without a leading {@code /}
+   * or {@code ./}; one holding {@code ..} is refused): each name joined whole and by its leaf, so
+   * {@code --output-dir-flat .kube config.zst} writes {@code .kube/config}. A DIR only known when it
+   * runs may be any directory: the names under it count as computed.
+   */
+  private static List<Word> underOutputDirs(List<Word> names, List<Word> dirs) {
+    if (dirs.size() > OUTPUT_DIRS_READ) {
+      return List.of(ShellClass.COMPUTED_NAME);
+    }
+    List<Word> out = new ArrayList<>();
+    long built = 0;
+    for (Word dir : dirs) {
+      boolean known = dir.value().indexOf(Word.UNKNOWN) < 0;
+      String prefix = Regexes.replaceFirst(dir.value(), "/+$", "") + "/";
+      for (Word w : names) {
+        String v = w.value();
+        for (String name : List.of(v, v.substring(v.lastIndexOf('/') + 1))) {
+          if ((built += prefix.length() + name.length()) > OUTPUT_DIR_NAMES_BUILT) {
+            return List.of(ShellClass.COMPUTED_NAME);
+          }
+          out.add(known ? new Word(dir.source() + "/" + w.source(), prefix + name, dir.literal() && w.literal())
+              : new Word(ShellClass.COMPUTED_NAME.source(), prefix + name, false));
+        }
+      }
     }
     return out;
   }

@@ -179,6 +179,7 @@ public enum ShellClass {
       case INTERPRETER_INLINE -> CommandPrompts.pagerSecureOff(a) || PsqlClient.pgoptionsCode(a) || a.value() != null && !a.value().value().isEmpty()
           && (CODE_OPTION_VARS.contains(v) || Regexes.matches(v, "GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
           || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
+          || v.equals("LESSHISTFILE") && lessHistoryKept(a.value())
           || Regexes.matches(v, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
@@ -1990,6 +1991,20 @@ public enum ShellClass {
         .orElse(List.of(UNKNOWN_WORD));
   }
 
+  /** less's default history files, by their last component (the session starts in the home directory). */
+  private static final List<Word> LESS_HISTORY_NAMES = List.of(Word.literal(".lesshst", ".lesshst"),
+      Word.literal("lesshst", "lesshst"));
+
+  /**
+   * A {@code LESSHISTFILE} less writes its history to (its searches, {@code '+/PATTERN'} among
+   * them, and shell commands, as lines of text): any value but {@code -} and {@code /dev/null},
+   * which keep none (less 590; empty is the default file). A startup file named so ({@code
+   * .lesskey}, {@code .manpath}) or a script run later gets the text's lines.
+   */
+  static boolean lessHistoryKept(Word value) {
+    return !value.literal() || !Set.of("-", "/dev/null").contains(value.value());
+  }
+
   /** The words of {@code c} that may name a file it writes, for {@link GitFiles#writesGitConfig}. */
   static List<Word> namedWords(ShellCommand c) {
     String n = c.name();
@@ -1999,7 +2014,14 @@ public enum ShellClass {
       switch (n) {
         case "less" -> {
           // -o/-O FILE (--log-file, --LOG-FILE) copies the input to FILE, also at the end of a bundle.
-          return av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[oO].*") || lessLongOption(v, "log-file")) ? a : List.of();
+          // less also saves its searches ('+/PATTERN' too) and shell commands to its history file:
+          // by default ~/.lesshst or $XDG_DATA_HOME/lesshst (less 590), named by their last component
+          // (a LESSHISTFILE the text sets is refused as an assignment: lessHistoryKept).
+          List<Word> out = new ArrayList<>(LESS_HISTORY_NAMES);
+          if (av.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[oO].*") || lessLongOption(v, "log-file"))) {
+            out.addAll(a);
+          }
+          return out;
         }
         case "find" -> {
           for (int i = 0; i < av.size(); i++) {
@@ -2102,6 +2124,12 @@ public enum ShellClass {
       case "dd" -> {
         return a.stream().filter(w -> !w.value().startsWith("if=")).toList();
       }
+      case "zstd", "zstdmt", "unzstd" -> {
+        // --output-dir-flat/-mirror DIR: the names it derives are written in DIR (.config/git/config).
+        List<Word> out = new ArrayList<>(own);
+        out.addAll(ReadAtStart.namesUnderOutputDirs(c));
+        return out;
+      }
       case "curl" -> {
         List<Word> out = new ArrayList<>(own);
         out.addAll(curlWrittenNames(own, av));
@@ -2109,9 +2137,12 @@ public enum ShellClass {
       }
       case "sed", "gsed", "awk", "gawk", "mawk", "nawk" -> {
         // The files a script reads (sed -n p .git/config) are no writes; its words (w FILE, print >
-        // "FILE") and awk's assignments (-v f=…, f=… among the files) count. sed -i is a target above.
+        // "FILE") and awk's assignments (-v f=…, f=… among the files) count. An in-place edit
+        // (sed -i, gawk -i inplace) rewrites each file it is given: they count as written.
         ToolScripts.Source src = n.contains("sed") ? ToolScripts.sedSource(a) : ToolScripts.awkSource(a);
-        List<Word> reads = operands(c).stream().filter(w -> !src.inline().contains(w) && w.value().indexOf('=') < 0).toList();
+        boolean inPlace = n.contains("sed") ? sedEditsInPlace(a) : awkIncludes(a);
+        List<Word> reads = inPlace ? List.of()
+            : operands(c).stream().filter(w -> !src.inline().contains(w) && w.value().indexOf('=') < 0).toList();
         List<Word> out = new ArrayList<>(a.stream().filter(w -> !reads.contains(w)).toList());
         if (n.contains("sed")) {
           out.addAll(sedWrittenFiles(src));
@@ -2171,6 +2202,88 @@ public enum ShellClass {
         return own;
       }
     }
+  }
+
+  /**
+   * GNU sed's in-place edit, which rewrites each file operand: {@code -i[SUF]} alone or in a
+   * bundle of flags ({@code -ni}, {@code -si}, {@code -Ei.bak}; after {@code e}, {@code f} or
+   * {@code l} the rest is their value), {@code --in-place[=SUF]} by any abbreviation getopt_long
+   * takes ({@code --i}: no other long option starts so); an option only known when it runs may be it.
+   */
+  static boolean sedEditsInPlace(List<Word> a) {
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        return false;
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        continue;
+      }
+      if (!w.literal() || v.startsWith("--") && Wrappers.longOption(v, "in-place")) {
+        return true;
+      }
+      if (v.startsWith("--")) {
+        // --expression/--file/--line-length SCRIPT: the next word is their value.
+        if (v.indexOf('=') < 0 && (Wrappers.longOption(v, "expression") || Wrappers.longOption(v, "file")
+            || Wrappers.longOption(v, "line-length"))) {
+          i++;
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'i') {
+          return true;
+        }
+        if ("efl".indexOf(ch) >= 0) {
+          i += j + 1 < v.length() ? 0 : 1; // -e SCRIPT: the next word is the script
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * gawk's {@code -i FILE}/{@code --include=FILE}: a source library found by AWKPATH, among them
+   * gawk's own {@code inplace} ({@code awk -i inplace PROG FILE} rewrites FILE with PROG's
+   * output), which any other library may load too: its operands count as written.
+   */
+  private static final List<String> AWK_LONG_VALUED = List.of("file", "field-separator", "assign", "exec", "load", "source");
+
+  private static boolean awkIncludes(List<Word> a) {
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--") || !v.startsWith("-") || v.equals("-")) {
+        return false; // the program or the first file: options end
+      }
+      if (!w.literal() || v.startsWith("--") && Wrappers.longOption(v, "include")) {
+        return true;
+      }
+      if (v.startsWith("--")) {
+        // --assign NAME=VALUE, --file F, …: the next word is their value.
+        if (v.indexOf('=') < 0 && AWK_LONG_VALUED.stream().anyMatch(o -> Wrappers.longOption(v, o))) {
+          i++;
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'i') {
+          return true;
+        }
+        if ("fFvElexWZ".indexOf(ch) >= 0) {
+          i += j + 1 < v.length() ? 0 : 1; // -v NAME=VALUE: the next word is the value
+          break;
+        }
+        if ("dDLop".indexOf(ch) >= 0) {
+          break; // -oFILE, -L…: the rest of the bundle is their optional value
+        }
+      }
+    }
+    return false;
   }
 
   /** {@code words} and the backups {@code c} may keep ({@link #backupNames}, the environment's suffix aside). */
