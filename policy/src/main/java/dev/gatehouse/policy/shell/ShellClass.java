@@ -180,6 +180,7 @@ public enum ShellClass {
           && (CODE_OPTION_VARS.contains(v) || Regexes.matches(v, "GIT_CONFIG_(KEY|VALUE)_[0-9]+") || makeRuleCode(v, a.value())
           || CONFIG_HOME_VARS.contains(v) || v.equals("MAKEFILES") && makefilesCode(a.value())
           || v.equals("LESSHISTFILE") && lessHistoryKept(a.value())
+          || DBUS_ADDRESS_VARS.contains(v) && !plainBusAddress(a.value())
           || Regexes.matches(v, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
@@ -212,6 +213,33 @@ public enum ShellClass {
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
       "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS");
+
+  /**
+   * The D-Bus bus addresses systemd's sd-bus (systemctl, busctl, networkctl, systemd-run,
+   * systemd-analyze, loginctl …) and libdbus read: an address {@code unixexec:path=PROG,argv1=…}
+   * starts PROG with those arguments to talk to it ({@code autolaunch:} starts dbus-launch), so
+   * {@code DBUS_SESSION_BUS_ADDRESS=unixexec:path=sh,argv1=-c,argv2=CMD systemctl --user status}
+   * runs CMD unjudged.
+   */
+  static final Set<String> DBUS_ADDRESS_VARS = Set.of("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS",
+      "DBUS_STARTER_ADDRESS");
+
+  /**
+   * A bus address that only connects: known when the text is read, each of its {@code ;}-separated
+   * addresses a socket ({@code unix:}, {@code tcp:}, {@code nonce-tcp:}; the transport name is
+   * compared as written, as sd-bus and libdbus compare it). Anything else may start a program.
+   */
+  static boolean plainBusAddress(Word value) {
+    if (!value.literal() || value.value().indexOf(Word.UNKNOWN) >= 0) {
+      return false;
+    }
+    for (String address : value.value().split(";", -1)) {
+      if (!address.isEmpty() && !address.startsWith("unix:") && !address.startsWith("tcp:") && !address.startsWith("nonce-tcp:")) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** The programs make's built-in rules run ({@code make -p}): {@code $(CC)} starts the recipe line. */
   static final Set<String> MAKE_PROGRAM_VARS = Set.of("AR", "AS", "CC", "CO", "CPP", "CTANGLE", "CWEAVE", "CXX", "F77",
@@ -2868,7 +2896,8 @@ public enum ShellClass {
           || makeRuleCode(name, value) || makeShellCode(name, value) || name.equals("MAKEFILES") && makefilesCode(value)
           // make reads MAKEFLAGS given here as from the environment, and exports a command-line
           // variable to its recipes: the variables programs read as code count as on the line.
-          || !value.value().isEmpty() && (CODE_OPTION_VARS.contains(name) || CONFIG_HOME_VARS.contains(name)))) {
+          || !value.value().isEmpty() && (CODE_OPTION_VARS.contains(name) || CONFIG_HOME_VARS.contains(name)
+          || DBUS_ADDRESS_VARS.contains(name) && !plainBusAddress(value)))) {
         return true;
       }
     }
