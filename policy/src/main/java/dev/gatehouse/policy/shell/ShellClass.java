@@ -2119,6 +2119,19 @@ public enum ShellClass {
               }
             }
             case "archive", "checkout-index" -> out.addAll(gitComposedNames(a.subList(s + 1, a.size()), sub));
+            // update-index --cacheinfo puts PATH into the index with a blob the text may make; any
+            // checkout (checkout-index -a, checkout -- ., restore, reset --hard) then writes PATH.
+            case "update-index" -> out.addAll(gitCacheinfoPaths(a.subList(s + 1, a.size())));
+            case "config" -> out.addAll(gitConfigFileWritten(a.subList(s + 1, a.size())));
+            // mailinfo MSG PATCH writes its input's message to MSG and its patch to PATCH; merge-file
+            // writes the merge into its first file (-L's labels and -p aside: all counted);
+            // interpret-trailers --in-place rewrites its files.
+            case "mailinfo", "merge-file" -> out.addAll(ops);
+            case "interpret-trailers" -> {
+              if (av.stream().anyMatch(v -> v.length() > 3 && Wrappers.longOption(v, "in-place"))) {
+                out.addAll(ops);
+              }
+            }
             default -> { }
           }
           return out;
@@ -2156,6 +2169,11 @@ public enum ShellClass {
         // --output-dir-flat/-mirror DIR: the names it derives are written in DIR (.config/git/config).
         List<Word> out = new ArrayList<>(own);
         out.addAll(ReadAtStart.namesUnderOutputDirs(c));
+        return out;
+      }
+      case "ssh-keygen" -> {
+        List<Word> out = new ArrayList<>(own);
+        out.addAll(sshKeygenDerivedNames(own));
         return out;
       }
       case "curl" -> {
@@ -2312,6 +2330,58 @@ public enum ShellClass {
       }
     }
     return false;
+  }
+
+  /** ssh-keygen's options that take a value (OpenSSH 9.2's getopt string). */
+  private static final String SSH_KEYGEN_VALUED = "CDEFIMNOPRVYZabfmnrstwz";
+
+  /**
+   * The files ssh-keygen writes under names it derives from a key file's ({@code -f FILE}, or an
+   * operand): a new key, or a comment changed ({@code -c}), writes FILE.pub, a public key line
+   * ending in the comment as given ({@code -C ';touch W'}); signing ({@code -s CA FILE…}) writes
+   * FILE-cert.pub (FILE without its .pub), which keeps the key's comment; {@code -R}/{@code -H}
+   * keep the known-hosts file as FILE.old. Without a key file, a new key is ~/.ssh/id_TYPE. A word
+   * only known when it runs may be {@code -f} or the file.
+   */
+  private static List<Word> sshKeygenDerivedNames(List<Word> a) {
+    List<Word> keys = new ArrayList<>();
+    boolean ended = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (ended || !v.startsWith("-") || v.equals("-") || v.indexOf(Word.UNKNOWN) >= 0) {
+        keys.add(w);
+        continue;
+      }
+      if (v.equals("--")) {
+        ended = true;
+        continue;
+      }
+      // getopt: a valued option takes the rest of its bundle, else the next word.
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (SSH_KEYGEN_VALUED.indexOf(ch) >= 0) {
+          Word value = j + 1 < v.length() ? suffix(w, j + 1) : i + 1 < a.size() ? a.get(++i) : null;
+          if (ch == 'f' && value != null) {
+            keys.add(value);
+          }
+          break;
+        }
+      }
+    }
+    if (keys.isEmpty()) {
+      return List.of(Word.literal("~/.ssh/id_*", "~/.ssh/id_*"));
+    }
+    List<Word> out = new ArrayList<>();
+    for (Word k : keys) {
+      out.add(composed(k, Word.literal(".pub", ".pub")));
+      out.add(composed(k, Word.literal(".old", ".old")));
+      String v = k.value();
+      Word base = !v.endsWith(".pub") ? k : new Word(k.source().endsWith(".pub") ? k.source().substring(0, k.source().length() - 4)
+          : v.substring(0, v.length() - 4), v.substring(0, v.length() - 4), k.literal());
+      out.add(composed(base, Word.literal("-cert.pub", "-cert.pub")));
+    }
+    return out;
   }
 
   /** {@code words} and the backups {@code c} may keep ({@link #backupNames}, the environment's suffix aside). */
@@ -2627,6 +2697,106 @@ public enum ShellClass {
       out.add(new Word(COMPUTED_NAME.source(), p + Word.UNKNOWN, false));
     }
     return out;
+  }
+
+  /**
+   * The paths {@code git update-index --cacheinfo} puts into the index (git 2.39's
+   * cacheinfo_callback): {@code MODE,OBJECT,PATH} as one word, PATH all after the object's comma,
+   * else the three words {@code MODE OBJECT PATH} ({@code --cacheinfo=…} is refused). A mode or
+   * object only known when it runs hides where PATH starts (a name computed when it runs, with the
+   * known end); a first word wholly only known when it runs may be either form, and an option only
+   * known when it runs may be {@code --cacheinfo}.
+   */
+  private static List<Word> gitCacheinfoPaths(List<Word> a) {
+    List<Word> out = new ArrayList<>();
+    for (int i = 0; i + 1 < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        break;
+      }
+      boolean unknownOption = !v.isEmpty() && v.charAt(0) == Word.UNKNOWN || v.startsWith("-") && v.indexOf(Word.UNKNOWN) >= 0;
+      if (!unknownOption && !(v.length() > 3 && Wrappers.longOption(v, "cacheinfo"))) {
+        continue;
+      }
+      Word info = a.get(i + 1);
+      String iv = info.value();
+      int first = iv.indexOf(',');
+      int second = first < 0 ? -1 : iv.indexOf(',', first + 1);
+      int unknown = iv.indexOf(Word.UNKNOWN);
+      if (second >= 0 && (unknown < 0 || unknown > second)) {
+        out.add(suffix(info, second + 1));
+      } else if (unknown >= 0) {
+        out.add(new Word(COMPUTED_NAME.source(), iv.substring(iv.lastIndexOf(Word.UNKNOWN)), false));
+      }
+      if ((first < 0 || unknown == 0) && i + 3 < a.size()) {
+        out.add(a.get(i + 3));
+      }
+    }
+    return out;
+  }
+
+  /** git's own configuration files: what runs from them is judged by their keys ({@link GitFiles#gitConfigWrites}). */
+  private static final Pattern GIT_OWN_CONFIG = Pattern.compile("(?s)(.*/)?(\\.gitconfig|\\.git/config|\\.config/git/config"
+      + "|config\\.worktree)|/etc/gitconfig");
+
+  /**
+   * The file {@code git config --file FILE} writes ({@code -f FILE}, {@code -fFILE} also after
+   * other short options in a bundle, {@code --file=FILE} by any abbreviation): an ini file whose
+   * {@code <TAB>KEY = VALUE} lines a shell runs as commands ({@code git config -f ks a.touch W}
+   * gives {@code [a]} and {@code touch = W}). None when it only reads ({@code --get…}, {@code
+   * -l}/{@code --list}, before the first operand, or newer git's {@code get}/{@code list}), nor for
+   * {@link #GIT_OWN_CONFIG}. An option only known when it runs may be {@code --file}, naming any later word.
+   */
+  private static List<Word> gitConfigFileWritten(List<Word> a) {
+    List<Word> files = new ArrayList<>();
+    boolean reads = false;
+    boolean operand = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!v.startsWith("-") || v.equals("-")) {
+        if (!operand && Regexes.matches(v, "get|list")) {
+          reads = true;
+        }
+        // git 2.39's options end at the first operand: one only known when it runs before it may be --file.
+        if (!operand && v.indexOf(Word.UNKNOWN) == 0) {
+          files.addAll(a.subList(i, a.size()));
+          break;
+        }
+        operand = true;
+        continue;
+      }
+      if (v.indexOf(Word.UNKNOWN) >= 0) {
+        files.addAll(a.subList(i, a.size()));
+        break;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        if (v.length() > 3 && Wrappers.longOption(v, "file")) {
+          files.add(eq >= 0 ? suffix(w, eq + 1) : i + 1 < a.size() ? a.get(++i) : Word.literal("", ""));
+        } else if (!operand && (v.startsWith("--get") || v.length() > 3 && Wrappers.longOption(v, "list"))) {
+          reads = true;
+        }
+        continue;
+      }
+      // Short options: -f FILE, -t TYPE take a value (attached or the next word); -l lists.
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'f' || ch == 't') {
+          Word value = j + 1 < v.length() ? suffix(w, j + 1) : i + 1 < a.size() ? a.get(++i) : Word.literal("", "");
+          if (ch == 'f') {
+            files.add(value);
+          }
+          break;
+        }
+        reads |= ch == 'l' && !operand;
+      }
+    }
+    if (reads) {
+      return List.of();
+    }
+    return files.stream().filter(f -> f.value().indexOf(Word.UNKNOWN) >= 0 || !GIT_OWN_CONFIG.matcher(normalize(f.value())).matches())
+        .toList();
   }
 
   /**

@@ -145,7 +145,9 @@ class ShellAttack17arTest {
       "git init -q; h=$(LESSKEY | git hash-object -w --stdin); git update-index --add --cacheinfo 100644,$h,.lesskey; git checkout-index -a; less /etc/hostname",
       "git init -q; h=$(LESSKEY | git hash-object -w --stdin); git update-index --add --cacheinfo 100644,$h,.lesskey; git checkout -- .; less /etc/hostname",
       "git init -q; h=$(LESSKEY | git hash-object -w --stdin); git update-index --add --cacheinfo 100644,$h,.lesskey; git restore .lesskey; less /etc/hostname",
-      "git init -q; h=$(printf '%s' 'KUBECONFIG' | git hash-object -w --stdin); git update-index --add --cacheinfo 100644,$h,.kube/config; git checkout-index -a; kubectl get pods"})
+      "git init -q; h=$(printf '%s' 'KUBECONFIG' | git hash-object -w --stdin); git update-index --add --cacheinfo 100644,$h,.kube/config; git checkout-index -a; kubectl get pods",
+      // fix17arE's variants: a global option before the checkout.
+      "git init -q; printf 'touch WITNESS\\n' > s; h=$(git hash-object -w s); git update-index --add --cacheinfo 100644,$h,ks; git -C . checkout-index -a; sh ks"})
   void gitCacheinfoThenCheckout(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, expand(template), tmp, false);
   }
@@ -197,8 +199,27 @@ class ShellAttack17arTest {
       "printf 'From: a <a@a>\\nSubject: x\\n\\ntouch WITNESS\\n' > m; git mailinfo ks p < m > /dev/null; sh ks",
       "printf 'From: a <a@a>\\nSubject: x\\n\\nx\\n---\\ntouch WITNESS\\n' | git mailinfo m ks > /dev/null; sh ks",
       "printf 'From: a <a@a>\\nSubject: x\\n\\ntouch WITNESS\\n' | git mailinfo ks p > /dev/null; . ./ks",
-      "printf 'From: a <a@a>\\nSubject: x\\n\\ntouch WITNESS\\n' | git mailinfo -k ks p > /dev/null; bash ks"})
+      "printf 'From: a <a@a>\\nSubject: x\\n\\ntouch WITNESS\\n' | git mailinfo -k ks p > /dev/null; bash ks",
+      // fix17arE's variant: --encoding takes the next word.
+      "printf 'From: a <a@a>\\nSubject: x\\n\\ntouch WITNESS\\n' | git mailinfo --encoding utf8 ks p > /dev/null; sh ks"})
   void gitMailinfoWritesAScript(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * fix17arE: more git writers of a file the line names: {@code git config} with {@code -f} in a
+   * bundle or {@code --file} abbreviated, {@code merge-file} writing its first file, {@code
+   * interpret-trailers --in-place} (a trailer line {@code x: ;touch W}), both rewriting a file
+   * that exists: {@code git init}'s {@code .git/description}, which no writer of the text names.
+   */
+  @ParameterizedTest(name = "deny-list: git writes a file it names, then sh runs it: {0}")
+  @ValueSource(strings = {
+      "git config -zf ks a.touch WITNESS; sh ks",
+      "git config --fil=ks a.touch WITNESS; sh ks",
+      "git config -f ks --replace-all a.touch WITNESS; sh ks",
+      "git init -q; printf 'touch WITNESS\\n' > o; git merge-file .git/description .git/description o; sh .git/description",
+      "git init -q; git interpret-trailers --in-place --trailer 'x: ;touch WITNESS' .git/description; sh .git/description"})
+  void gitWritesANamedFile(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
@@ -253,7 +274,9 @@ class ShellAttack17arTest {
       "ssh-keygen -q -N '' -C $'\\ntouch WITNESS\\n' -f ./ks; . ./ks.pub",
       "ssh-keygen -q -N '' -t ed25519 -C $'\\ntouch WITNESS\\n' -f ks; bash ks.pub",
       "ssh-keygen -q -N '' -C ';touch WITNESS' -f ks; sh ks.pub",
-      "ssh-keygen -q -N '' -C '$(touch WITNESS)' -f ks; sh ks.pub"})
+      "ssh-keygen -q -N '' -C '$(touch WITNESS)' -f ks; sh ks.pub",
+      // fix17arE's variant: -c changes the comment of a key the text made.
+      "ssh-keygen -q -N '' -f ks; ssh-keygen -q -c -C ';touch WITNESS' -f ks; sh ks.pub"})
   void sshKeygenPublicKeyComment(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
