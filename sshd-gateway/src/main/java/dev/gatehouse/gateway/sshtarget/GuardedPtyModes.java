@@ -12,8 +12,10 @@ import org.apache.sshd.common.channel.PtyMode;
  * {@code kill}, {@code eol}, {@code istrip}, {@code iuclc}) before {@code ssh -t} would make the
  * terminal hand bash another line than the one the guard judged ({@code echo a'Q; touch W #'}
  * becomes {@code echo a; touch W #'}), or mangle the integration itself. So a special character
- * is taken from the client only when it is a control character other than line ends, which no
- * line the gateway types holds (it refuses lines with control characters); every input and local
+ * is taken from the client only when it is a control character no line the gateway types holds:
+ * not a line end, and not TAB, which a typed line may hold ({@code GuardedShell.unsendable} lets
+ * it through: with {@code stty erase ^I} the host's terminal turned a judged {@code ls;#<TAB>touch
+ * W} into {@code ls;touch W}); every input and local
  * mode that changes or rewrites typed bytes is set to what a fresh terminal has.
  */
 final class GuardedPtyModes {
@@ -40,7 +42,7 @@ final class GuardedPtyModes {
     m.putAll(client);
     for (Map.Entry<PtyMode, Integer> s : SPECIAL.entrySet()) {
       Integer v = client.get(s.getKey());
-      boolean control = v != null && (v == 255 || v == 127 || v >= 1 && v < 0x20 && v != '\n' && v != '\r');
+      boolean control = v != null && (v == 255 || v == 127 || v >= 1 && v < 0x20 && v != '\n' && v != '\r' && v != '\t');
       m.put(s.getKey(), control ? v : s.getValue());
     }
     for (PtyMode f : FIXED) {

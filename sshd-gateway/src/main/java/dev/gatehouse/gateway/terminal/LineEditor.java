@@ -13,7 +13,9 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The gateway's own line editor for a console session (psql, kubectl): JLine over the SSH
  * channel's streams, never the bastion's own terminal, with an in-memory history of 500 lines (no
- * history file) and no {@code !} event expansion.
+ * history file) and no {@code !} event expansion. JLine's edit-and-execute (Ctrl-X Ctrl-E, {@code v}
+ * in vi command mode) is gone: it writes the line to a file on the bastion and opens an editor
+ * there, on the gateway's host, with the gateway's rights.
  */
 public final class LineEditor {
   private final Terminal terminal;
@@ -26,6 +28,8 @@ public final class LineEditor {
     reader = LineReaderBuilder.builder().terminal(terminal).appName(appName)
         .variable(LineReader.HISTORY_FILE, null).variable(LineReader.HISTORY_SIZE, 500)
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
+    // A widget that does nothing and fails: JLine beeps, the line stays as it was.
+    reader.getWidgets().put(LineReader.EDIT_AND_EXECUTE_COMMAND, () -> false);
   }
 
   public Terminal terminal() {

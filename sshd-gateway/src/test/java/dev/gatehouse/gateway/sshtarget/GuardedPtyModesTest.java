@@ -26,4 +26,13 @@ class GuardedPtyModesTest {
     assertThat(m).containsEntry(PtyMode.VERASE, 8).containsEntry(PtyMode.VINTR, 3).containsEntry(PtyMode.VEOF, 255)
         .containsEntry(PtyMode.ECHO, 0).containsEntry(PtyMode.IUTF8, 1).containsEntry(PtyMode.TTY_OP_ISPEED, 38400);
   }
+
+  /** A typed line may hold a TAB (Ctrl-V TAB): as erase, kill or a signal key it would edit the judged line. */
+  @Test
+  void tabIsNeverASpecialCharacter() {
+    Map<PtyMode, Integer> m = GuardedPtyModes.of(Map.of(PtyMode.VERASE, 9, PtyMode.VKILL, 9, PtyMode.VWERASE, 9,
+        PtyMode.VQUIT, 9, PtyMode.VSUSP, 9, PtyMode.VINTR, 9));
+    assertThat(m).containsEntry(PtyMode.VERASE, 127).containsEntry(PtyMode.VKILL, 21).containsEntry(PtyMode.VWERASE, 23)
+        .containsEntry(PtyMode.VQUIT, 28).containsEntry(PtyMode.VSUSP, 26).containsEntry(PtyMode.VINTR, 3);
+  }
 }
