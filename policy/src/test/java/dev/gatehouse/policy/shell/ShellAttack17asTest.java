@@ -162,7 +162,11 @@ class ShellAttack17asTest {
   @ParameterizedTest(name = "deny-list, exec: history expansion after set -o history -H: {0}")
   @ValueSource(strings = {
       "set -o history -H\n: touch WITNESS\n!:1-2",
-      "set -o history -H\n: \"$Q(touch WITNESS)\"\nls !:1:s/Q//"})
+      "set -o history -H\n: \"$Q(touch WITNESS)\"\nls !:1:s/Q//",
+      // Variants found while fixing (each created the witness): set reads on past a +option, and
+      // the nested text's ! spelled by an escape the outer text does not show.
+      "set +e -o history -H\n: touch WITNESS\n!:1-2",
+      "bash -c $'set -o history -H\\n: touch WITNESS\\n\\x21:1-2'"})
   void denyListHistoryExpansion(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -232,6 +236,15 @@ class ShellAttack17asTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, PLANT + rest, tmp, false);
   }
 
+  /** Found while fixing: PYTHONUSERBASE of a directory a written one is renamed into (its .pth runs). */
+  @ParameterizedTest(name = "deny-list: PYTHONUSERBASE's site-packages renamed in whole: {0}")
+  @ValueSource(strings = {
+      "mkdir -p d u/lib/python3.11; printf 'import os; os.system(\"touch WITNESS\")\\n' > d/x.pth; "
+          + "mv d u/lib/python3.11/site-packages; PYTHONUSERBASE=u yq --version"})
+  void denyListPythonUserBase(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
   // Group 6: gpg.conf's agent-program, in a home or options file the text writes.
 
   static final String SCRIPT = "printf '#!/bin/sh\\ntouch WITNESS\\n' > s; chmod +x s; ";
@@ -242,7 +255,12 @@ class ShellAttack17asTest {
       "mkdir -m 700 g; printf 'agent-program ./s\\n' > g/gpg.conf; export GNUPGHOME=g; gpg --card-status",
       "mkdir -m 700 g; printf 'agent-program ./s\\n' > g/gpg.conf; gpg --homedir g --card-status",
       "printf 'agent-program ./s\\n' > o; gpg --options o --card-status",
-      "mkdir -m 700 .gnupg; printf 'agent-program ./s\\n' > .gnupg/gpg.conf; gpg --card-status"})
+      "mkdir -m 700 .gnupg; printf 'agent-program ./s\\n' > .gnupg/gpg.conf; gpg --card-status",
+      // Variants found while fixing (each created the witness): the home moved in whole, and
+      // GnuPG's options by a start of their names.
+      "mkdir g; printf 'agent-program ./s\\n' > g/gpg.conf; mv g .gnupg; gpg --card-status",
+      "mkdir -m 700 g; printf 'agent-program ./s\\n' > g/gpg.conf; gpg --home g --card-status",
+      "printf 'agent-program ./s\\n' > o; gpg --opt=o --card-status"})
   void denyListGnupgConfiguration(String rest, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, SCRIPT + rest, tmp, false);
   }
