@@ -40,6 +40,10 @@ final class CommandReader {
   private String reEvaluator;
   /** How many texts were read as code so far: tells whether a command reached code of its own. */
   private int codeReads;
+  /** A command turning bash's history expansion on ({@link ShellJudge#turnsOnHistory}), or null. */
+  private String historyOn;
+  /** A {@code !} word of the code read that history expansion replaces ({@link #HISTORY_EVENT}), or null. */
+  private String historyEvent;
   /** Whether the text after a here-document's end that only bash takes was read again (done once). */
   private boolean readPastHeredocEnd;
   /** Assignments made for one command only ({@code env VAR=x cmd}), by index: see {@link #command}. */
@@ -108,6 +112,14 @@ final class CommandReader {
   private static final java.util.regex.Pattern RE_EVALUATES = java.util.regex.Pattern.compile(
       "\\(\\(|\\$\\[|\\[\\[|\\$\\{!|\\$\\{[^}]*(@|\\[|:[^-=?+])");
 
+  /**
+   * A {@code !} that bash's history expansion reads as an event ({@code !!}, {@code !:1-2}, {@code
+   * !-1}, {@code !^:s/Q//}): any but one before a blank, a line's end or {@code =}, which it leaves
+   * (bash's history_no_expand_chars). Failing closed, also one in single quotes or after a
+   * backslash, which it leaves too.
+   */
+  private static final Pattern HISTORY_EVENT = Pattern.compile("![^\\s=]\\S{0,40}");
+
   /** One parsed text being walked: its tree, how it is reached, how deep in code-in-code. */
   private record Ctx(BashGrammar.Parsed p, List<String> via, int codeDepth) {}
 
@@ -119,6 +131,13 @@ final class CommandReader {
     } else {
       code(text, List.of(), 0);
       makeProgram();
+    }
+    if (historyOn != null && historyEvent != null) {
+      // Once a line turns history and its expansion on (bash -c reads, saves and expands each later
+      // line), bash replaces a later line's ! word by words of earlier lines before it parses it:
+      // the line it runs is not the one read here.
+      unclassified.add("history expansion is turned on (" + shown(historyOn) + ") and bash replaces "
+          + shown(historyEvent) + " with words of an earlier line before it reads it");
     }
     if (codeInLiteral != null && reEvaluator != null) {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
@@ -146,6 +165,10 @@ final class CommandReader {
     }
     if (p.root.hasError()) {
       unclassified.add("the text does not parse as bash" + where(p, p.root, via));
+    }
+    Matcher event = historyEvent == null ? HISTORY_EVENT.matcher(text) : null;
+    if (event != null && event.find()) {
+      historyEvent = event.group();
     }
     java.util.regex.Matcher m = RE_EVALUATES.matcher(text);
     if (reEvaluator == null && m.find()) {
@@ -1536,6 +1559,9 @@ final class CommandReader {
 
   private void add(ShellCommand sc, Ctx c) {
     commands.add(sc);
+    if (historyOn == null && ShellJudge.turnsOnHistory(sc)) {
+      historyOn = sc.text();
+    }
     valueSetter(sc);
     if (reEvaluator == null && NAME_TAKERS.contains(sc.name())) {
       reEvaluator = sc.name();

@@ -141,7 +141,9 @@ final class ReadAtStart {
    * ({@code .shell}), ipython's profile and IPython directories ({@code startup/*.py}, {@code
    * ipython_config.py}) and {@code --config}, ninja's {@code -f} (its {@code command =} lines), curl's
    * {@code -K} (its {@code output =} writes any file, a startup file too), psql's {@code -f} and
-   * {@code PSQLRC}/{@code PGSYSCONFDIR} ({@code \! CMD}).
+   * {@code PSQLRC}/{@code PGSYSCONFDIR} ({@code \! CMD}), GnuPG's {@code --homedir DIR} and {@code
+   * --options FILE} (by any start GnuPG takes: {@code --home DIR}, {@code --opt=FILE}; {@code
+   * gpg.conf}'s {@code agent-program ./s} runs when gpg needs its agent, {@code --card-status}).
    *
    * @param dir whether the option names a directory whose files are read
    */
@@ -150,6 +152,14 @@ final class ReadAtStart {
   /** apt's programs, which all read its configuration. */
   private static final Set<String> APT_NAMES = Set.of("apt", "apt-get", "apt-cache", "apt-mark", "apt-config", "apt-cdrom",
       "apt-ftparchive", "apt-sortpkgs", "apt-extracttemplates", "aptitude");
+
+  /**
+   * GnuPG's programs: each reads its options from its home directory ({@code --homedir}, {@code
+   * GNUPGHOME}, else {@code ~/.gnupg}) or {@code --options FILE}, and starts gpg-agent there.
+   */
+  private static final Set<String> GNUPG_NAMES = Set.of("gpg", "gpg2", "gpgv", "gpgv2", "gpgsm", "gpg-agent", "dirmngr",
+      "dirmngr-client", "scdaemon", "keyboxd", "gpgconf", "gpg-connect-agent", "gpg-card", "gpgtar", "gpg-zip",
+      "gpg-wks-client", "gpg-wks-server", "gpgcompose");
 
   private static final List<Moved> MOVED = List.of(
       new Moved(Set.of("kubectl"), Set.of("--kubeconfig"), Set.of(), false),
@@ -165,7 +175,11 @@ final class ReadAtStart {
       new Moved(PsqlClient.NAMES, Set.of("-f", "--fi", "--fil", "--file"), Set.of("PSQLRC"), false),
       new Moved(PsqlClient.NAMES, Set.of(), Set.of("PGSYSCONFDIR"), true),
       // apt's -c FILE and APT_CONFIG: hooks (APT::Update::Pre-Invoke), dpkg's program and options.
-      new Moved(APT_NAMES, Set.of("-c", "--config-file"), Set.of("APT_CONFIG"), false));
+      new Moved(APT_NAMES, Set.of("-c", "--config-file"), Set.of("APT_CONFIG"), false),
+      // GnuPG's home holds gpg.conf, gpg-agent.conf, dirmngr.conf, scdaemon.conf, common.conf, …
+      // (programs to start: agent-program, pinentry-program, …); GNUPGHOME is read below, for any program.
+      new Moved(GNUPG_NAMES, Set.of("--homedir"), Set.of(), true),
+      new Moved(GNUPG_NAMES, Set.of("--options"), Set.of(), false));
 
   /**
    * A program of {@link #MOVED} whose configuration is named, by its option or a variable the text
@@ -175,6 +189,15 @@ final class ReadAtStart {
    * --Class.trait=} (its {@code exec_lines}, {@code exec_files}, {@code extensions} are code).
    */
   static Optional<String> configurationTheTextWrites(ShellReading r) {
+    for (ShellReading.Assignment as : r.assignments()) {
+      // Every program that runs gpg reads GNUPGHOME's configuration, not only GnuPG's own (git
+      // commit -S, git verify-commit: dirmngr-program with auto-key-retrieve); empty, it is ~/.gnupg.
+      Word home = as.value();
+      if (as.variable().equals("GNUPGHOME") && home != null && !(home.literal() && home.value().isEmpty())
+          && (GitFiles.temporaryFile(home, r) ? writesUnderNewDirectory(r) : dirTheTextMayWrite(r, null, home))) {
+        return Optional.of(as.text());
+      }
+    }
     for (ShellCommand c : r.commands()) {
       if (c.name().equals("aws") && awsSetsCode(c) || c.name().equals("kubectl") && setsCredentialPlugin(c) || Regexes.matches(c.name(), "ipython3?") && c.args().stream()
           .anyMatch(w -> !w.literal() && w.value().startsWith("-") || Regexes.matches(w.value(), "(?s)--?[A-Za-z_]\\w*\\..*"))) {
@@ -182,6 +205,12 @@ final class ReadAtStart {
       }
       // dpkg-buildpackage runs debian/rules (and its hooks in debian/source): a write under debian/ may be it.
       if (Regexes.matches(c.name(), "dpkg-buildpackage|debuild|dpkg-source") && dirTheTextMayWrite(r, c, Word.literal("debian", "debian"))) {
+        return Optional.of(c.text());
+      }
+      // gpg's default home is ~/.gnupg, the session's starting directory: a directory moved, copied
+      // or linked there whole (mv g .gnupg) brings its gpg.conf (by name, .gnupg/gpg.conf is a startup file).
+      if (GNUPG_NAMES.contains(c.name()) && r.commands().stream().anyMatch(o -> o != c
+          && outputWords(o).stream().anyMatch(w -> mayName(w, Set.of(".gnupg"))))) {
         return Optional.of(c.text());
       }
       for (Moved m : MOVED) {
@@ -208,6 +237,10 @@ final class ReadAtStart {
               named.add(a.get(i + 1));
             } else if (c.name().equals("curl") && o.equals("--config") && Wrappers.longOption(v, "config") && i + 1 < a.size()) {
               named.add(a.get(i + 1)); // curl takes a long option by any unique start (--conf FILE)
+            } else if (GNUPG_NAMES.contains(c.name()) && v.startsWith("--") && gnupgStartOf(v, o)) {
+              // GnuPG takes a long option by any start (--home DIR, --opt=FILE).
+              int eq = v.indexOf('=');
+              named.add(eq > 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(i + 1) : Word.literal("", ""));
             } else if (o.length() == 2 && Regexes.matches(v, c.name().equals("curl") ? "(?s)-[^-].*" : "(?s)-[^-]+")) {
               // A getopt bundle: ninja -nvf FILE, -fFILE (its -C, -j, -k, -l, -d, -t, -w take the
               // rest); curl -sK FILE, -KFILE.
@@ -239,6 +272,33 @@ final class ReadAtStart {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the text may write under a directory mktemp makes new ({@code GNUPGHOME="$(mktemp -d)"}):
+   * only by a name holding it, which the text spells with a word only known when it runs ({@code
+   * "$GNUPGHOME/gpg.conf"}, {@code cp f "$t"}), or by a relative name after a {@code cd}.
+   */
+  private static boolean writesUnderNewDirectory(ShellReading r) {
+    if (r.writes().stream().anyMatch(w -> !w.target().literal())) {
+      return true;
+    }
+    for (ShellCommand o : r.commands()) {
+      if (Set.of("cd", "pushd", "popd").contains(o.name())) {
+        return true;
+      }
+      if (!Set.of("echo", "printf").contains(o.name()) && !WrittenThenRun.NO_CONTENT.contains(o.name())
+          && o.args().stream().anyMatch(w -> !w.literal())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code v}'s name (before any {@code =}) is a start of GnuPG's long option {@code o}, beyond {@code --}. */
+  private static boolean gnupgStartOf(String v, String o) {
+    String name = v.indexOf('=') < 0 ? v : v.substring(0, v.indexOf('='));
+    return name.length() > 2 && o.startsWith(name);
   }
 
   /**
@@ -311,17 +371,47 @@ final class ReadAtStart {
     List<Word> written = new ArrayList<>();
     r.writes().forEach(w -> written.add(w.target()));
     for (ShellCommand o : r.commands()) {
-      if (o == run || Set.of("echo", "printf").contains(o.name())) {
+      // echo and printf write by redirection only; chmod, mkdir, touch, export, … write no content.
+      if (o == run || Set.of("echo", "printf").contains(o.name()) || WrittenThenRun.NO_CONTENT.contains(o.name())) {
         continue;
       }
       if (DERIVED_WRITERS.contains(o.name()) || dpkgExtracts(o)
           || o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find "))) {
         return true;
       }
+      if (gnupgWritesOnlyOutput(o)) {
+        written.addAll(outputOptionWords(o));
+        continue;
+      }
       written.addAll(ShellClass.namedWords(o));
       written.addAll(derivedNames(o)); // lz4 -m .profile.lz4, unlzma .profile.lzma
     }
     return written.stream().anyMatch(t::test);
+  }
+
+  /**
+   * A GnuPG program (not gpgtar or gpg-zip, which extract archives) that writes a file only by
+   * {@code --output}: its other words ({@code --homedir DIR}, key ids, files it reads) name nothing
+   * it writes (its home gets keyrings and a trust database, no program to start). Not so with
+   * {@code --decrypt-files}/{@code --encrypt-files}/{@code --multifile} (names derived from the
+   * operands), a short bundle with {@code o}, or an option only known when it runs.
+   */
+  private static boolean gnupgWritesOnlyOutput(ShellCommand o) {
+    if (!GNUPG_NAMES.contains(o.name()) || Set.of("gpgtar", "gpg-zip").contains(o.name())) {
+      return false;
+    }
+    List<Word> a = o.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      String before = i > 0 ? a.get(i - 1).value() : "";
+      boolean homeOrOptions = gnupgStartOf(before, "--homedir") || gnupgStartOf(before, "--options");
+      if (Regexes.matches(v, "(?s)--(decrypt-|encrypt-|multi).*|-[^-]*o.*")
+          || !w.literal() && !homeOrOptions && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

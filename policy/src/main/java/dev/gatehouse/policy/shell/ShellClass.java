@@ -203,7 +203,13 @@ public enum ShellClass {
    * the mailcap files whose commands {@code python3 -m mailcap} runs; groff runs its programs from
    * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names. man-db's
    * {@code MANLESS} is its less prompt (a {@code $} ends it and starts less's options, as for {@code
-   * man -r}), and older man-db hands it to less as the whole {@code LESS}.
+   * man -r}), and older man-db hands it to less as the whole {@code LESS}. Python loads its code
+   * from where {@code PYTHONPLATLIBDIR} (the standard library's directory under the prefix: {@code
+   * ../../tmp/x} is any directory) and {@code PYTHONUSERBASE} (the user site, whose {@code .pth}
+   * files run) say, and with {@code PYTHONPYCACHEPREFIX} every module's {@code .pyc} from under
+   * that prefix, an unchecked hash-based one without looking at the source ({@code
+   * PREFIX/usr/lib/python3.11/sitecustomize.cpython-311.pyc}): in any program whose interpreter is
+   * Python ({@code yq}, {@code pip3}), not only {@code python3}.
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -212,7 +218,8 @@ public enum ShellClass {
       "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
-      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS");
+      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS",
+      "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE");
 
   /**
    * The D-Bus bus addresses systemd's sd-bus (systemctl, busctl, networkctl, systemd-run,
@@ -1641,14 +1648,18 @@ public enum ShellClass {
    * {@code .manpath} (its {@code DEFINE pager CMD} is the pager man runs); ssh's {@code .ssh/config}
    * ({@code ProxyCommand}, {@code LocalCommand}: ssh, git over ssh, scp and rsync read it); the sqlite3
    * shell's {@code .sqliterc} ({@code .system CMD} at its start); {@code .mailcap} (the viewer commands
-   * {@code see}, {@code run-mailcap} and Python's mailcap run). Written on the line, as git's
+   * {@code see}, {@code run-mailcap} and Python's mailcap run); GnuPG's {@code .gnupg/*.conf}
+   * ({@code gpg.conf}, {@code gpg-agent.conf}, {@code dirmngr.conf}, {@code scdaemon.conf}, {@code
+   * common.conf}: {@code agent-program}, {@code pinentry-program}, … start programs). Written on the line, as git's
    * configuration is, the next run of the program runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
   private static final Pattern STARTUP_FILE = Pattern.compile(
       "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/.*|\\.selected_editor"
           + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc"
-          + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc|\\.manpath|\\.ssh/config|\\.sqliterc|\\.mailcap)"
+          + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc|\\.manpath|\\.ssh/config|\\.sqliterc|\\.mailcap"
+          // GnuPG's home: its *.conf name programs to start (gpg.conf's agent-program, gpg-agent.conf's pinentry-program).
+          + "|\\.gnupg/[^/]*\\.conf)"
           // mvn sources these as shell code; login and interactive shells the profiles, for every user.
           + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
           + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");

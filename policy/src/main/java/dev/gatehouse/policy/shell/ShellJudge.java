@@ -195,6 +195,35 @@ public final class ShellJudge {
 
   /** {@code set} turning on an option of {@link #SHELL_READS_MORE} ({@code -H}, {@code -o vi}), or one only known when it runs. */
   static boolean setTurnsOnReading(ShellCommand c) {
+    return setTurnsOn(c, SHELL_READS_MORE);
+  }
+
+  /**
+   * The options under which bash replaces a later line's {@code !} words ({@code !:1-2}, {@code
+   * !^:s/Q//}) from its history list before it parses the line: {@code histexpand}, which needs
+   * {@code history} on (and an interactive bash, {@code bash -i -c}, has it on already). In {@code
+   * bash -c} each line of the string is read, saved and expanded once a line turns both on.
+   */
+  private static final Set<String> HISTORY_OPTIONS = Set.of("histexpand", "history");
+
+  /**
+   * {@code set -H}, {@code set -o history}, {@code shopt -o -s histexpand} (either option: the other
+   * may be on already), or a {@code set}/{@code shopt -o -s} of an option only known when it runs.
+   */
+  static boolean turnsOnHistory(ShellCommand c) {
+    return c.name().equals("set") && setTurnsOn(c, HISTORY_OPTIONS) || c.name().equals("shopt") && shoptTurnsOn(c, HISTORY_OPTIONS);
+  }
+
+  /** {@code shopt -o -s NAME…} (as {@code set -o NAME}) of one of {@code options}, or of a name only known when it runs. */
+  private static boolean shoptTurnsOn(ShellCommand c, Set<String> options) {
+    List<String> a = c.argValues();
+    boolean setsOption = a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*o[a-z]*"))
+        && a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*"));
+    return setsOption && (a.stream().anyMatch(options::contains) || c.args().stream().anyMatch(w -> !w.literal()));
+  }
+
+  /** {@code set} turning on one of {@code options} ({@code -H} is {@code histexpand}), or an option only known when it runs. */
+  private static boolean setTurnsOn(ShellCommand c, Set<String> options) {
     List<Word> a = c.args();
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
@@ -202,10 +231,15 @@ public final class ShellJudge {
         return true;
       }
       String v = w.value();
-      if (v.equals("--") || !v.startsWith("-")) {
+      if (v.equals("--") || v.equals("-") || !v.startsWith("-") && !v.startsWith("+")) {
         return false; // positional parameters follow
       }
-      if (v.length() > 1 && v.indexOf('H', 1) > 0) {
+      if (v.startsWith("+")) {
+        // +e, +o NAME turn options off, and set reads on past them (set +e -H).
+        i += Regexes.matches(v, "\\+[a-zA-Z]*o") ? 1 : 0;
+        continue;
+      }
+      if (v.length() > 1 && v.indexOf('H', 1) > 0 && options.contains("histexpand")) {
         return true;
       }
       if (Regexes.matches(v, "-[a-zA-Z]*o")) {
@@ -213,7 +247,7 @@ public final class ShellJudge {
           return false; // set -o alone lists the options
         }
         Word name = a.get(++i);
-        if (!name.literal() || SHELL_READS_MORE.contains(name.value())) {
+        if (!name.literal() || options.contains(name.value())) {
           return true;
         }
       }
@@ -324,10 +358,7 @@ public final class ShellJudge {
           return "turns off the prompt expansion the guard uses: " + c.text();
         }
         // shopt -o -s NAME sets what set -o NAME sets.
-        boolean setsOption = a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*o[a-z]*"))
-            && a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*"));
-        boolean named = a.stream().anyMatch(SHELL_READS_MORE::contains) || c.args().stream().anyMatch(w -> !w.literal());
-        return setsOption && named ? "turns on line editing or history in the guarded shell: " + c.text() : null;
+        return shoptTurnsOn(c, SHELL_READS_MORE) ? "turns on line editing or history in the guarded shell: " + c.text() : null;
       }
       case "set" -> {
         return setTurnsOnReading(c) ? "turns on line editing or history in the guarded shell: " + c.text() : null;
