@@ -1467,14 +1467,22 @@ final class CommandReader {
     int codeMark = codeReads;
     simple(words, text, c, feed, upstream, 0);
     // VAR=x cmd and env VAR=x cmd set VAR for cmd alone, unless what cmd runs is code the reading
-    // read: bash reads that code under VAR (LC_ALL=x bash -c '…').
+    // read: bash reads that code under VAR (LC_ALL=x bash -c '…'), or cmd is a special builtin,
+    // before which POSIX mode (set -o posix, POSIXLY_CORRECT) keeps the assignment in the shell
+    // (set -o posix; LC_ALL=zh_CN.GBK : switched bash's locale for the lines after it).
     boolean reachesCode = codeReads != codeMark;
+    boolean kept = !name.literal() || name.value().indexOf(Word.UNKNOWN) >= 0
+        || POSIX_SPECIAL_BUILTINS.contains(name.value());
     for (int i = scopedMark; i < scoped.size(); i++) {
       int at = scoped.get(i);
-      assignments.set(at, assignments.get(at).withCommandOnly(!reachesCode));
+      assignments.set(at, assignments.get(at).withCommandOnly(!reachesCode && !kept));
     }
     scoped.subList(scopedMark, scoped.size()).clear();
   }
+
+  /** POSIX's special builtins (and bash's source): in POSIX mode an assignment before one stays in the shell. */
+  static final Set<String> POSIX_SPECIAL_BUILTINS = Set.of("break", ":", ".", "source", "continue", "eval", "exec",
+      "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset");
 
   /** One simple command's words: record it, then what it runs. */
   private void simple(List<Word> words, String text, Ctx c, Feed feed, List<String> upstream, int wrapDepth) {
