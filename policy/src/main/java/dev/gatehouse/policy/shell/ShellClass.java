@@ -392,7 +392,7 @@ public enum ShellClass {
    * command that runs no such code ({@code LC_ALL=C sort}) changes nothing bash reads; unsetting
    * returns to the session's own locale.
    */
-  private static boolean changesCharacterSet(ShellReading.Assignment a) {
+  static boolean changesCharacterSet(ShellReading.Assignment a) {
     if (!LOCALE_VARS.contains(a.variable()) || a.value() == null || a.commandOnly()) {
       return false;
     }

@@ -73,6 +73,15 @@ public final class ShellJudge {
     if (!r.exact()) {
       v = v.strictest(policy.unclassified().verdict(r.unclassified().get(0)));
     }
+    // Whatever the policy's classes: after a double-byte locale (GBK, BIG5, SHIFT_JIS) bash reads
+    // the text's later bytes as other characters than the judge did (a backslash as half of one).
+    for (ShellReading.Assignment a : r.assignments()) {
+      if (ShellClass.changesCharacterSet(a)) {
+        v = v.strictest(policy.unclassified().verdict(
+            "the text changes the shell's character set, and bash reads what follows otherwise: " + a.text()));
+        break;
+      }
+    }
     if (block.contains(ShellClass.RECURSIVE_DELETE_ROOT) || review.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
       boolean toRoot = r.commands().stream().anyMatch(ShellClass::changesToRoot);
       for (ShellCommand c : r.commands()) {
