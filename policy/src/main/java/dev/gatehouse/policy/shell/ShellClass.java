@@ -201,7 +201,11 @@ public enum ShellClass {
    * the mailcap files whose commands {@code python3 -m mailcap} runs; groff runs its programs from
    * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names. man-db's
    * {@code MANLESS} is its less prompt (a {@code $} ends it and starts less's options, as for {@code
-   * man -r}), and older man-db hands it to less as the whole {@code LESS}.
+   * man -r}), and older man-db hands it to less as the whole {@code LESS}. less's {@code
+   * LESSMETACHARS}/{@code LESSMETAESCAPE} say how it quotes a file name or tag it puts in the
+   * commands it runs ({@code LESSMETACHARS=Z LESSGLOBALTAGS=global less -t '$(CMD)'} runs CMD, also
+   * in secure mode; empty, they are the safe defaults). git-mergetool--lib sources its tools from
+   * {@code MERGE_TOOLS_DIR} ({@code git difftool -t vimdiff} runs {@code ./vimdiff} with {@code .}).
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -210,7 +214,8 @@ public enum ShellClass {
       "RSYNC_CONNECT_PROG", "WGETRC", "CURL_HOME", "KUBECONFIG", "SSH_ASKPASS_REQUIRE", "GIT_EXEC_PATH",
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
-      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS");
+      "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS",
+      "LESSMETACHARS", "LESSMETAESCAPE", "MERGE_TOOLS_DIR");
 
   /** The programs make's built-in rules run ({@code make -p}): {@code $(CC)} starts the recipe line. */
   static final Set<String> MAKE_PROGRAM_VARS = Set.of("AR", "AS", "CC", "CO", "CPP", "CTANGLE", "CWEAVE", "CXX", "F77",
