@@ -1137,13 +1137,17 @@ final class CommandReader {
    * Variables whose value programs run as a shell command: pagers (git, man, systemctl, psql run
    * {@code PAGER='touch W'} with {@code sh -c}), editors, less's input filters ({@code
    * LESSOPEN='|cmd %s'}), ssh and askpass helpers; dpkg-query's pager ({@code DPKG_PAGER}),
-   * sensible-editor's {@code SELECTED_EDITOR}, psql's {@code PSQL_EDITOR}.
+   * sensible-editor's {@code SELECTED_EDITOR}, psql's {@code PSQL_EDITOR}; less's {@code
+   * LESSGLOBALTAGS} (less 590 looks a {@code -t} tag up with {@code popen("$LESSGLOBALTAGS -x
+   * TAG")}, also in secure mode), git-difftool--helper's {@code GIT_DIFFTOOL_EXTCMD} ({@code eval}'d,
+   * what {@code difftool -x} sets) and kubectl diff's {@code KUBECTL_EXTERNAL_DIFF} (no shell: see
+   * {@link #kubectlDiffCommand}).
    */
   static final Set<String> COMMAND_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
       "BAT_PAGER", "LESSOPEN", "LESSCLOSE", "LESSEDIT", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
       "SUDO_EDITOR", "KUBE_EDITOR", "SYSTEMD_EDITOR", "FCEDIT", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS",
       "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER",
-      "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR",
+      "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR", "LESSGLOBALTAGS", "GIT_DIFFTOOL_EXTCMD", "KUBECTL_EXTERNAL_DIFF",
       // npm exec runs its --call option from the environment too (npm reads config names in either case).
       "npm_config_call", "NPM_CONFIG_CALL");
 
@@ -1178,6 +1182,11 @@ final class CommandReader {
       }
       return;
     }
+    if (base.equals("GIT_DIFF_TOOL") && value != null && !value.value().isEmpty()) {
+      // git difftool's tool name (what --tool sets): git-mergetool--lib sources mergetools/NAME.
+      Wrappers.gitToolName(value, "GIT_DIFF_TOOL").ifPresent(reason -> unclassified.add(reason + ": " + shown(text)));
+      return;
+    }
     if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
       return;
     }
@@ -1186,8 +1195,26 @@ final class CommandReader {
       return;
     }
     // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
-    String cmd = base.startsWith("LESS") ? Regexes.replaceFirst(value.value(), "^\\|+", "") : value.value();
+    String cmd = base.equals("KUBECTL_EXTERNAL_DIFF") ? kubectlDiffCommand(value.value())
+        : base.startsWith("LESS") ? Regexes.replaceFirst(value.value(), "^\\|+", "") : value.value();
     code(cmd, via(c.via, base), c.codeDepth + 1);
+  }
+
+  /**
+   * The command {@code kubectl diff} runs for {@code KUBECTL_EXTERNAL_DIFF}, as shell words: kubectl
+   * splits the value at each space (no shell), runs the first field as the program and keeps of
+   * the rest only the fields of letters, digits, {@code -} and {@code =} (kubectl 1.32's
+   * {@code DiffProgram.getCommand}), before its two directories.
+   */
+  static String kubectlDiffCommand(String value) {
+    String[] fields = value.split(" ", -1);
+    StringBuilder cmd = new StringBuilder(quoted(fields[0]));
+    for (int i = 1; i < fields.length; i++) {
+      if (Regexes.matches(fields[i], "[a-zA-Z0-9=-]+")) {
+        cmd.append(' ').append(quoted(fields[i]));
+      }
+    }
+    return cmd.toString();
   }
 
   /**

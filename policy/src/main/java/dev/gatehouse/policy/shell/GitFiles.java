@@ -27,12 +27,13 @@ final class GitFiles {
    * submodule.NAME.update} ({@code !CMD}), {@code sendemail}'s commands and a program as its
    * {@code smtpServer}, {@code imap.tunnel}, instaweb's server and browser, a template directory
    * (its hooks), any alias (a {@code !} alias is shell code, and an alias may carry {@code -c}
-   * options of its own or rename a subcommand), and the protocol allowance of the {@code ext::}
-   * transport.
+   * options of its own or rename a subcommand), the protocol allowance of the {@code ext::}
+   * transport, and difftool's and mergetool's tool names ({@code diff.tool}, {@code diff.guitool},
+   * …: git sources {@code mergetools/NAME}, a path with a {@code /} in it).
    */
   private static final String GIT_COMMAND_KEY = "(?is)(core\\.(pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy"
       + "|attributesfile|excludesfile|alternaterefscommand)|alias\\.[^=]*|[^=]*\\.(textconv|command|cmd|helper|process"
-      + "|clean|smudge|program|path|tool|prompt|driver|uploadpack|receivepack|update)|uploadpack\\.packobjectshook"
+      + "|clean|smudge|program|path|tool|guitool|prompt|driver|uploadpack|receivepack|update)|uploadpack\\.packobjectshook"
       + "|sequence\\.editor|diff\\.external|gpg\\.[^=]*program|gpg\\.ssh\\.defaultkeycommand|credential\\.helper"
       + "|pager\\.[^=]*|interactive\\.difffilter|include\\.path|includeif\\..*|init\\.templatedir"
       + "|sendemail\\.[^=]*(cmd|smtpserver)|imap\\.tunnel|instaweb\\.[^=]*|protocol\\.(ext\\.)?allow)";

@@ -209,7 +209,11 @@ public enum ShellClass {
    * files run) say, and with {@code PYTHONPYCACHEPREFIX} every module's {@code .pyc} from under
    * that prefix, an unchecked hash-based one without looking at the source ({@code
    * PREFIX/usr/lib/python3.11/sitecustomize.cpython-311.pyc}): in any program whose interpreter is
-   * Python ({@code yq}, {@code pip3}), not only {@code python3}.
+   * Python ({@code yq}, {@code pip3}), not only {@code python3}. less's {@code
+   * LESSMETACHARS}/{@code LESSMETAESCAPE} say how it quotes a file name or tag it puts in the
+   * commands it runs ({@code LESSMETACHARS=Z LESSGLOBALTAGS=global less -t '$(CMD)'} runs CMD, also
+   * in secure mode; empty, they are the safe defaults). git-mergetool--lib sources its tools from
+   * {@code MERGE_TOOLS_DIR} ({@code git difftool -t vimdiff} runs {@code ./vimdiff} with {@code .}).
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -219,7 +223,7 @@ public enum ShellClass {
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
       "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS",
-      "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE");
+      "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE", "LESSMETACHARS", "LESSMETAESCAPE", "MERGE_TOOLS_DIR");
 
   /**
    * The D-Bus bus addresses systemd's sd-bus (systemctl, busctl, networkctl, systemd-run,

@@ -29,7 +29,7 @@ public final class ShellJudge {
       "SYSTEMD_LESSCHARSET", "LESS", "LESSSECURE", "LESSSECURE_ALLOW", "LESSCLOSE", "LESSEDIT", "LESSECHO", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "LESSCHARSET", "MORE", "DPKG_PAGER",
       "PSQL_PAGER", "PSQL_EDITOR", "BAT_PAGER", "SELECTED_EDITOR", "SUDO_EDITOR", "FCEDIT", "MANOPT", "BROWSER",
-      "MANLESS",
+      "MANLESS", "LESSGLOBALTAGS", "LESSMETACHARS", "LESSMETAESCAPE",
       // sd-bus and libdbus start the program of a unixexec: (or autolaunch:) bus address
       "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DBUS_STARTER_ADDRESS");
   private static final Set<String> SAFE_WRITES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");

@@ -487,7 +487,7 @@ final class Wrappers {
       tables.add(GIT_COMMAND_OPTIONS.get(sub));
     }
     boolean grep = sub == null || sub.equals("grep") || !GIT_COMMANDS.contains(sub);
-    List<Step> steps = new ArrayList<>();
+    List<Step> steps = new ArrayList<>(gitToolNames(sub, rest));
     String via = "git " + (sub == null ? "" : sub);
     List<String> values = rest.stream().map(Word::value).toList();
     for (int j = 0; j < rest.size(); j++) {
@@ -533,6 +533,62 @@ final class Wrappers {
       }
     }
     return steps;
+  }
+
+  /**
+   * The tool names given to {@code git difftool}/{@code mergetool}: {@code -t NAME}, {@code -tNAME}
+   * (also after other letters of a bundle, {@code -yt NAME}, as parse-options reads it), {@code
+   * --tool=NAME}, {@code --tool NAME} (mergetool's script takes any {@code --tool*}), each checked by
+   * {@link #gitToolName}. A subcommand only known when it runs may be either; an alias (a name git
+   * has no command for) may stand for one, and is read by {@code --tool} only ({@code -t} is
+   * checkout's and branch's {@code --track}, before a branch like {@code origin/main}).
+   */
+  private static List<Step> gitToolNames(String sub, List<Word> rest) {
+    boolean toolCommand = sub == null || sub.equals("difftool") || sub.equals("mergetool");
+    if (!toolCommand && GIT_COMMANDS.contains(sub)) {
+      return List.of();
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int j = 0; j < rest.size(); j++) {
+      String v = rest.get(j).value();
+      if (v.equals("--")) {
+        break;
+      }
+      Word next = j + 1 < rest.size() ? rest.get(j + 1) : null;
+      Word name = null;
+      if (v.startsWith("--tool") && !v.startsWith("--tool-help")) {
+        int eq = v.indexOf('=');
+        name = eq > 0 ? new Word(v, v.substring(eq + 1), rest.get(j).literal()) : next;
+      } else if (toolCommand && Regexes.matches(v, "(?s)-[dgy]*t.*")) {
+        // After difftool's own flags the t of a bundle takes the rest of the word, or the next one
+        // (a bundle with a diff option in it is handed to diff whole).
+        String tail = v.substring(v.indexOf('t') + 1);
+        name = tail.isEmpty() ? next : new Word(v, tail, rest.get(j).literal());
+      }
+      if (name == next && name != null) {
+        j++;
+      }
+      gitToolName(name, "git " + (sub == null ? "" : sub)).ifPresent(reason -> steps.add(new Unknown(reason)));
+    }
+    return steps;
+  }
+
+  /**
+   * Why a git difftool/mergetool tool name may run code of the text's choosing, or empty:
+   * git-mergetool--lib (git 2.39) sources {@code $MERGE_TOOLS_DIR/NAME} ({@code $(git
+   * --exec-path)/mergetools/NAME}) as shell code, so a name with a {@code /} reaches any file ({@code
+   * ../../../../proc/self/cwd/t}), and a name only known when it runs may be such a path.
+   */
+  static java.util.Optional<String> gitToolName(Word name, String via) {
+    if (name == null) {
+      return java.util.Optional.empty();
+    }
+    if (!name.literal()) {
+      return java.util.Optional.of(via + " names a difftool/mergetool tool only known when it runs (git sources mergetools/NAME)");
+    }
+    return name.value().contains("/")
+        ? java.util.Optional.of(via + " names a difftool/mergetool tool by a path, a file git sources as shell code: " + name.value())
+        : java.util.Optional.empty();
   }
 
   /** The value of a git option that runs a command: code when known (the word's rest, or the whole next word). */

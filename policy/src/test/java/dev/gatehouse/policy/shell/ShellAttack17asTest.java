@@ -145,6 +145,16 @@ class ShellAttack17asTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
   }
 
+  /** Fix pass 17asG: less quotes a tag by LESSMETACHARS/LESSMETAESCAPE, so setting them makes the tag code. */
+  @ParameterizedTest(name = "deny-list, at the prompt: LESSMETACHARS leaves less's tag unquoted: {0}")
+  @ValueSource(strings = {
+      "LESSMETACHARS=Z LESSGLOBALTAGS=echo less -t '$(touch WITNESS)'",
+      "export LESSMETACHARS=Z LESSGLOBALTAGS=echo; less --tag '$(touch WITNESS)'"})
+  void denyListLessMetachars(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
+    BashWitness.assertRunsNoUnjudgedTouch(ALLOW_LIST, template, tmp, true);
+  }
+
   // Group 2: set -o history -H in an exec's bash -c: later lines are history-expanded.
 
   @ParameterizedTest(name = "allow-list [ls, cat, less, …], exec: history expansion after set -o history -H: {0}")
@@ -203,6 +213,18 @@ class ShellAttack17asTest {
       "git difftool -y --tool=../../../../proc/self/cwd/t --no-index a b",
       "git difftool -y -t ../../../../proc/self/cwd/t --no-index a b"})
   void denyListDifftoolToolPath(String rest, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, TWO_FILES + "printf 'touch WITNESS\\n' > t; " + rest, tmp, false);
+  }
+
+  /** Fix pass 17asG: the same tool file by other routes (git 2.39: the gui tool key, a bundle, a computed name, the tools' directory). */
+  @ParameterizedTest(name = "deny-list: git difftool sources a tool file of the text's choosing: {0}")
+  @ValueSource(strings = {
+      "git -c diff.guitool=../../../../proc/self/cwd/t difftool -g -y --no-index a b",
+      "git difftool -yt../../../../proc/self/cwd/t --no-index a b",
+      "n=../../../../proc/self/cwd/t; git difftool -y --tool \"$n\" --no-index a b",
+      "export GIT_DIFF_TOOL=../../../../proc/self/cwd/t; git difftool -y --no-index a b",
+      "cp t vimdiff; MERGE_TOOLS_DIR=. git difftool -y -t vimdiff --no-index a b"})
+  void denyListDifftoolToolFile(String rest, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, TWO_FILES + "printf 'touch WITNESS\\n' > t; " + rest, tmp, false);
   }
 
