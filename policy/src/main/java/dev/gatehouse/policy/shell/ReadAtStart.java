@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Files a program reads as code when it starts, named by how it is started rather than by a
@@ -180,6 +181,145 @@ final class ReadAtStart {
       // (programs to start: agent-program, pinentry-program, …); GNUPGHOME is read below, for any program.
       new Moved(GNUPG_NAMES, Set.of("--homedir"), Set.of(), true),
       new Moved(GNUPG_NAMES, Set.of("--options"), Set.of(), false));
+
+  /**
+   * At most this many characters of names a moved directory brings are judged (the size of the
+   * longest text): a text that brings more counts, failing closed. A name of {@link #PATH_MAX} or
+   * more is no file a program opens (ENAMETOOLONG) and is not judged.
+   */
+  private static final int MAX_MOVED_CHARS = 65_536;
+
+  private static final int PATH_MAX = 4_096;
+
+  /**
+   * A directory the text writes files into and then moves, copies or links whole ({@code mv d
+   * .config/gdb}, {@code cp -r d .docker}, {@code ln -s ../d .config/gdb}): each written file
+   * {@code SOURCE/REST} becomes {@code TARGET/REST} (renamed, or {@code cp -R d/.}) or {@code
+   * TARGET/LEAF/REST} (into an existing directory), which may be a startup file ({@link
+   * ShellClass#startupFile}) no word of the line names. A link's relative source is read from the
+   * link's directory; a source only known when it runs, or a pattern, may be any written directory.
+   * The commands are read in order, so a tree moved twice is followed.
+   */
+  static Optional<String> movesWrittenDirectoryOntoStartupFile(ShellReading r) {
+    TreeSet<String> written = new TreeSet<>();
+    r.writes().forEach(w -> written.add(relativePath(w.target().value())));
+    for (ShellCommand o : r.commands()) {
+      if (Set.of("echo", "printf").contains(o.name()) || WrittenThenRun.NO_CONTENT.contains(o.name())) {
+        continue;
+      }
+      ShellClass.namedWords(o).forEach(w -> written.add(relativePath(w.value())));
+      outputWords(o).forEach(w -> written.add(relativePath(w.value())));
+      List<Word> ops = Set.of("cp", "mv", "install", "ln").contains(o.name()) ? ShellClass.operands(o) : List.of();
+      for (Word s : ops.subList(0, Math.max(0, ops.size() - 1))) { // cp f d/ writes d/f
+        written.add(relativePath(ops.get(ops.size() - 1).value() + "/" + leafOf(s.value())));
+      }
+    }
+    int judgedChars = 0;
+    for (ShellCommand c : r.commands()) {
+      if (!Set.of("cp", "mv", "ln", "rsync").contains(c.name())) {
+        continue;
+      }
+      List<Word> ops = ShellClass.operands(c);
+      Word target = ops.isEmpty() ? null : ops.get(ops.size() - 1);
+      List<Word> sources = ops.isEmpty() ? ops : ops.subList(0, ops.size() - 1);
+      List<Word> a = c.args();
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if ((v.equals("-t") || Wrappers.longOption(v, "target-directory") && v.indexOf('=') < 0) && i + 1 < a.size()) {
+          target = a.get(i + 1);
+          sources = ops;
+        } else if (Wrappers.longOption(v, "target-directory") && v.indexOf('=') > 0) {
+          target = new Word(v, v.substring(v.indexOf('=') + 1), a.get(i).literal());
+          sources = ops;
+        }
+      }
+      if (target == null) {
+        continue;
+      }
+      String t = relativePath(target.value());
+      String dirOfTarget = t.lastIndexOf('/') < 0 ? "" : t.substring(0, t.lastIndexOf('/') + 1);
+      for (Word s : sources) {
+        String sv = s.value();
+        List<String> dirs = new ArrayList<>(List.of(relativePath(sv)));
+        if (c.name().equals("ln") && !sv.startsWith("/")) {
+          dirs.add(relativePath(dirOfTarget + sv));
+          dirs.add(relativePath(t + "/" + sv));
+        }
+        boolean any = sv.indexOf(Word.UNKNOWN) >= 0 || PathPatterns.hasGlob(sv);
+        List<String> rests = restsUnder(written, dirs, any, MAX_MOVED_CHARS - judgedChars + 1);
+        for (String rest : rests) {
+          for (String name : List.of(t + "/" + rest, t + "/" + leafOf(sv) + "/" + rest)) {
+            if (name.length() >= PATH_MAX) {
+              continue;
+            }
+            judgedChars += name.length();
+            if (judgedChars > MAX_MOVED_CHARS || ShellClass.startupFile(new Word(name, name, target.literal()))) {
+              return Optional.of(c.text());
+            }
+            written.add(relativePath(name)); // a later mv may move the tree again (mv d e; mv e .gnupg)
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A path as the judge compares it: {@code .}, {@code ..} and doubled slashes resolved, no trailing slash. */
+  private static String relativePath(String p) {
+    String n = p.startsWith("/") ? ShellClass.normalize(p) : ShellClass.normalize("/" + p).substring(1);
+    return n.equals("/") ? n : Regexes.replaceFirst(n, "/+$", "");
+  }
+
+  private static String leafOf(String p) {
+    String n = Regexes.replaceFirst(p, "/+$", "");
+    return n.substring(n.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * What follows one of {@code dirs} in the written paths ({@code d/gdb/gdbinit} under {@code d}:
+   * {@code gdb/gdbinit}); with {@code any}, every end of each after a slash, shortest first. Ends
+   * of {@link #PATH_MAX} or more are left out; past {@code budget} characters in all, no more.
+   */
+  private static List<String> restsUnder(TreeSet<String> written, List<String> dirs, boolean any, int budget) {
+    List<String> out = new ArrayList<>();
+    int chars = 0;
+    if (any) {
+      for (String f : written) {
+        for (int i = f.length(); chars <= budget; ) {
+          int slash = f.lastIndexOf('/', i - 1);
+          String end = f.substring(slash + 1);
+          if (end.length() >= PATH_MAX) {
+            break;
+          }
+          if (!end.isEmpty()) {
+            out.add(end);
+            chars += end.length();
+          }
+          if (slash < 0) {
+            break;
+          }
+          i = slash;
+        }
+      }
+      return out;
+    }
+    for (String d : dirs) {
+      // The paths under d sort between "d/" and "d0" ('0' follows '/'); under "" every relative one.
+      String prefix = d.isEmpty() || d.equals("/") ? d : d + "/";
+      Set<String> under = prefix.isEmpty() ? written : written.subSet(prefix, false, prefix.substring(0, prefix.length() - 1) + '0', false);
+      for (String f : under) {
+        if (chars > budget) {
+          return out;
+        }
+        int length = f.length() - prefix.length();
+        if (f.startsWith(prefix) && !(prefix.isEmpty() && f.startsWith("/")) && length > 0 && length < PATH_MAX) {
+          out.add(f.substring(prefix.length()));
+          chars += length;
+        }
+      }
+    }
+    return out;
+  }
 
   /**
    * A program of {@link #MOVED} whose configuration is named, by its option or a variable the text

@@ -1641,7 +1641,10 @@ public enum ShellClass {
   /**
    * Startup files that hold commands a program runs, found in the home directory (or, for gdb's
    * {@code .gdbinit}, also the working directory): gdb's {@code .gdbinit}, {@code .gdbearlyinit}
-   * and XDG {@code gdb/gdbinit}, {@code gdb/gdbearlyinit} ({@code shell CMD}); less's lesskey
+   * and XDG {@code gdb/gdbinit}, {@code gdb/gdbearlyinit} ({@code shell CMD}; system-wide {@code
+   * /etc/gdb/gdbinit}, {@code gdbinit.d}, and the Python and auto-load scripts of its data and debug
+   * directories); the docker CLI's {@code .docker/cli-plugins/*} and {@code .docker/config.json}
+   * (its {@code cliPluginsExtraDirs}): docker runs every plugin for {@code docker help}; less's lesskey
    * source {@code .lesskey} and XDG {@code lesskey}, and the binary {@code .less} and XDG {@code
    * less} (an {@code #env} section sets {@code LESSOPEN=|CMD}, run by {@code less FILE} and by
    * systemd's pager); vim's {@code .vimrc}, {@code _vimrc}, {@code .gvimrc}, {@code .exrc}, {@code
@@ -1663,7 +1666,14 @@ public enum ShellClass {
           + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc"
           + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc|\\.manpath|\\.ssh/config|\\.sqliterc|\\.mailcap"
           // GnuPG's home: its *.conf name programs to start (gpg.conf's agent-program, gpg-agent.conf's pinentry-program).
-          + "|\\.gnupg/[^/]*\\.conf)"
+          + "|\\.gnupg/[^/]*\\.conf"
+          // The docker CLI runs every cli-plugins/docker-* (for its metadata) on docker help, --help
+          // and an unknown subcommand, and config.json's cliPluginsExtraDirs adds directories to scan.
+          + "|\\.docker/cli-plugins/.*|\\.docker/config\\.json)"
+          + "|/usr(/local)?/(lib|libexec)/docker/cli-plugins/.*"
+          // gdb's system-wide init (--with-system-gdbinit, -dir), its data directory (the Python
+          // modules gdb imports at start, auto-load scripts) and debug directory (auto-loaded *-gdb.py).
+          + "|/etc/gdb/gdbinit(\\.d/.*)?|/usr(/local)?/share/gdb/(python|auto-load)/.*|/usr(/local)?/lib/debug/.*-gdb\\.(gdb|py|scm)"
           // mvn sources these as shell code; login and interactive shells the profiles, for every user.
           + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
           + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
@@ -1683,6 +1693,14 @@ public enum ShellClass {
           // A first part only known when it runs may be the home directory (${HOME%/}, $(echo ~),
           // h=~; "$h", "$PWD" of a session that starts there): a dot-name right after it counts.
           + "|[^/]*" + Word.UNKNOWN + "[^/]*/(?!\\.ssh/(known_hosts[^/]*|id_[^/]*)$)\\.(?!\\.?(/|$)).*");
+
+  /**
+   * Directories whose files programs run at their start, by names a directory moved there whole
+   * brings along: {@code .config} and each program's directory in it (gdb's {@code gdb/gdbinit},
+   * neovim's {@code nvim/init.lua}, …), docker's {@code .docker} ({@code cli-plugins/docker-*}).
+   * As {@code .vim/*} and {@code .local/*} in {@link #STARTUP_FILE}, compared by the path's end.
+   */
+  private static final Pattern CONFIGURATION_DIRECTORY = Pattern.compile("(?s)(.*/)?(\\.config(/[^/]+)?|\\.docker)");
 
   /**
    * cp, mv, install, ln or rsync into a home directory itself ({@code cp dots/.vimrc ~/}, {@code
@@ -1713,15 +1731,27 @@ public enum ShellClass {
     boolean recursive = n.equals("rsync") || av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[rRa].*") || v.startsWith("--recursive")
         || v.startsWith("--archive"));
     // Into a directory the written name is TARGET/leaf of the source (cp a.pth …/site-packages/);
-    // a tree copied into a site directory may hold a .pth.
+    // a tree copied into a site directory may hold a .pth. A directory's contents (cp -R d/. .vim)
+    // land under names the line does not spell.
     for (Word s : sources) {
       String leaf = Regexes.replaceFirst(s.value(), "/+$", "");
       leaf = leaf.substring(leaf.lastIndexOf('/') + 1);
+      leaf = leaf.equals(".") || n.equals("rsync") && s.value().endsWith("/") ? String.valueOf(Word.UNKNOWN) : leaf;
       String into = Regexes.replaceFirst(target.value(), "/+$", "");
       if (!leaf.isEmpty() && startupFile(new Word(target.source() + "/" + leaf, into + "/" + leaf, target.literal()))
           || recursive && Regexes.matches(into, "(?s).*(site|dist)-packages(/.*)?")) {
         return true;
       }
+    }
+    // A directory moved, linked or copied whole to a configuration directory (mv d .config/gdb,
+    // ln -s d .docker, cp -r d .config): its files become that directory's (gdb/gdbinit,
+    // cli-plugins/docker-*), named nowhere on the line.
+    // (install copies files; ln links a directory only with -s; cp copies one only recursively.)
+    boolean directories = n.equals("mv") || n.equals("rsync") || n.equals("cp") && recursive
+        || n.equals("ln") && av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*s.*") || Wrappers.longOption(v, "symbolic"));
+    String dest = target.value().startsWith("/") ? normalize(target.value()) : normalize("/" + target.value()).substring(1);
+    if (directories && CONFIGURATION_DIRECTORY.matcher(Regexes.replaceFirst(dest, "/+$", "")).matches()) {
+      return true;
     }
     String t = target.value();
     if (!t.isEmpty() && t.charAt(0) == Word.UNKNOWN && Regexes.matches(target.source(), "(?s)\"?\\$(HOME|\\{HOME})\"?/?")) {

@@ -415,6 +415,7 @@ public final class ShellJudge {
       WrittenThenRun.runsScriptTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
+      ReadAtStart.movesWrittenDirectoryOntoStartupFile(r).ifPresent(found::add);
       PackageScripts.runsWhatTheTextSets(r).ifPresent(found::add);
       JvmOptions.readsWhatTheTextWrites(r).ifPresent(found::add);
       PsqlClient.pgbenchRunsWhatTheTextWrites(r).ifPresent(found::add);

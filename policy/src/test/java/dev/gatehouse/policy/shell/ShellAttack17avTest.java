@@ -114,4 +114,21 @@ class ShellAttack17avTest {
   void denyListGdbXdgDirectory(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
+
+  // Variants found by fix17avI: a directory's contents copied (d/.), a tree renamed twice.
+  @ParameterizedTest(name = "deny-list: a startup directory made whole, variants: {0}")
+  @ValueSource(strings = {
+      "mkdir -p d/gdb; " + GDBINIT + "d/gdb/gdbinit; mv d e; mv e .config; gdb -batch",
+      "mkdir -p d/cli-plugins; " + PLUGIN + "d/cli-plugins/docker-x; chmod +x d/cli-plugins/docker-x; cp -R d/. .docker; docker help"})
+  void denyListStartupDirectoryVariants(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** vim loads every {@code ~/.vim/plugin/*.vim} when it starts, on a terminal. */
+  @ParameterizedTest(name = "deny-list: vim's plugin directory filled by a copy of a directory's contents: {0}")
+  @ValueSource(strings = {
+      "mkdir -p d/plugin; printf 'call system(\"touch WITNESS\")\\n' > d/plugin/x.vim; cp -R d/. .vim; vim f"})
+  void denyListVimPluginsCopiedByContents(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, true);
+  }
 }
