@@ -990,13 +990,15 @@ final class ReadAtStart {
   }
 
   /**
-   * The derived names as zstd writes them under {@code --output-dir-flat DIR} (DIR + the name's
-   * leaf) or {@code --output-dir-mirror DIR} (DIR + the input's path, without a leading {@code /}
-   * or {@code ./}; one holding {@code ..} is refused): each name joined whole and by its leaf, so
-   * {@code --output-dir-flat .kube config.zst} writes {@code .kube/config}. A DIR only known when it
-   * runs may be any directory: the names under it count as computed.
+   * {@code names} as a program writes them under an output directory: zstd's {@code
+   * --output-dir-flat DIR} (DIR + the name's leaf) or {@code --output-dir-mirror DIR} (DIR + the
+   * input's path, without a leading {@code /} or {@code ./}; one holding {@code ..} is refused),
+   * curl's {@code --output-dir DIR} (DIR + each {@code -o} name or {@code -O} URL leaf): each name
+   * joined whole and by its leaf, so {@code --output-dir-flat .kube config.zst} writes {@code
+   * .kube/config}. A DIR only known when it runs may be any directory: the names under it count
+   * as computed. More than {@link #OUTPUT_DIRS_READ} directories, or names past the budget, are any name.
    */
-  private static List<Word> underOutputDirs(List<Word> names, List<Word> dirs) {
+  static List<Word> underOutputDirs(List<Word> names, List<Word> dirs) {
     if (dirs.size() > OUTPUT_DIRS_READ) {
       return List.of(ShellClass.COMPUTED_NAME);
     }

@@ -3235,15 +3235,11 @@ public enum ShellClass {
     return out;
   }
 
-  /** More distinct {@code --output-dir} values than this (one per {@code --next} part) count as any name. */
-  private static final int CURL_OUTPUT_DIRS_READ = 8;
-
   /**
    * The names curl writes under {@code --output-dir DIR} (any unique prefix from {@code
    * --output-}; curl takes its value as the next word, no {@code =}): curl puts each {@code -o NAME}
    * and each {@code -O} URL's leaf in DIR, so {@code --output-dir .kube -o config} writes {@code
-   * .kube/config}. Every word that is no option is joined whole and by its leaf; a DIR only known
-   * when it runs may be any directory, so the names under it count as computed.
+   * .kube/config}. Every word that is no option is joined ({@link ReadAtStart#underOutputDirs}).
    */
   private static List<Word> curlOutputDirNames(List<Word> own) {
     Set<Word> dirs = new java.util.LinkedHashSet<>();
@@ -3258,26 +3254,13 @@ public enum ShellClass {
     if (dirs.isEmpty()) {
       return List.of();
     }
-    if (dirs.size() > CURL_OUTPUT_DIRS_READ) {
-      return List.of(COMPUTED_NAME);
-    }
-    List<Word> out = new ArrayList<>();
-    for (Word dir : dirs) {
-      boolean known = dir.value().indexOf(Word.UNKNOWN) < 0;
-      String prefix = Regexes.replaceFirst(dir.value(), "/+$", "") + "/";
-      for (int i = 0; i < own.size(); i++) {
-        Word w = own.get(i);
-        String v = w.value();
-        if (v.startsWith("-") || dirAt.contains(i)) {
-          continue;
-        }
-        for (String name : List.of(v, v.substring(v.lastIndexOf('/') + 1))) {
-          out.add(known ? new Word(w.source(), prefix + name, dir.literal() && w.literal())
-              : new Word(COMPUTED_NAME.source(), prefix + name, false));
-        }
+    List<Word> names = new ArrayList<>();
+    for (int i = 0; i < own.size(); i++) {
+      if (!own.get(i).value().startsWith("-") && !dirAt.contains(i)) {
+        names.add(own.get(i));
       }
     }
-    return out;
+    return ReadAtStart.underOutputDirs(names, List.copyOf(dirs));
   }
 
   private static String percentDecoded(String v) {
