@@ -54,6 +54,9 @@ final class PgFunctionCatalog implements FunctionCatalog {
       }
     }
     if (!ask.isEmpty()) {
+      if (ClientInbox.receivingHere()) {
+        throw ClientInbox.HandOff.INSTANCE; // a query on a connection of its own: not on an I/O thread
+      }
       try {
         lookUp(ask, now);
       } catch (IOException e) {

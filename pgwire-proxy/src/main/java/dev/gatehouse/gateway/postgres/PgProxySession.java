@@ -250,19 +250,50 @@ public final class PgProxySession implements Runnable {
     }
   }
 
+  /**
+   * The client's messages, read on this thread; or, when the session is {@link #pushed}, handled
+   * where they arrive and on this thread only when handed over (see {@link ClientInbox}).
+   */
   private void clientMessages() throws IOException {
-    List<Wire.Message> batch = new ArrayList<>();
-    long batchBytes = 0;
+    if (pusher != null) {
+      ClientInbox in = pusher.attach(() -> {
+        byte[] ahead;
+        try {
+          ahead = clientIn.readNBytes(clientIn.available()); // read ahead with the startup: all there
+        } catch (IOException e) {
+          ahead = new byte[0]; // the stream is closed: the client's end of input ends the session
+        }
+        ClientInbox made = new ClientInbox(inboxSession, ahead);
+        inbox = made;
+        return made;
+      });
+      if (closed.get()) {
+        in.close();
+      }
+      in.run();
+      return;
+    }
     while (true) {
       Wire.Message m = Wire.read(clientIn, "client");
-      if (m == null) {
+      if (m == null || !step(m)) {
         return;
       }
+    }
+  }
+
+  /** The extended-protocol messages since the last Sync or Flush, and their size. */
+  private final List<Wire.Message> batch = new ArrayList<>();
+  private long batchBytes;
+
+  /** One message from the client; false when the client said goodbye. */
+  private boolean step(Wire.Message m) throws IOException {
+    try {
       switch (m.kind()) {
         case 'Q' -> {
           if (!batch.isEmpty()) {
             sendBatch(batch, false);
             batchBytes = 0;
+            replay.clear(); // the batch's verdicts are spent; the query's own follow
           }
           gate.unnamedPortalDropped();
           query(m);
@@ -276,7 +307,13 @@ public final class PgProxySession implements Runnable {
                     + MAX_BATCH_MESSAGES + " messages before Sync or Flush");
           }
           if (m.kind() == 'S' || m.kind() == 'H') {
-            sendBatch(batch, m.kind() == 'S');
+            try {
+              sendBatch(batch, m.kind() == 'S');
+            } catch (ClientInbox.HandOff h) {
+              batch.remove(batch.size() - 1); // handled again from the start on the session's thread
+              batchBytes -= m.body().length + 5;
+              throw h;
+            }
             batchBytes = 0;
           }
         }
@@ -292,13 +329,106 @@ public final class PgProxySession implements Runnable {
         case 'X' -> {
           Wire.write(upOut, 'X', new byte[0]);
           upOut.flush();
-          return;
+          return false;
         }
         default -> throw new ProtocolViolation(
             "unknown message type '" + Wire.printable(m.type() & 0xff) + "' from the client");
       }
+      replay.clear(); // the message took effect: its verdicts are spent
+      return true;
+    } finally {
+      if (!onReceivingThread()) {
+        replay.clear();
+        long pending = readyPending.get(); // before answered: never too early
+        quickFrom = flushedWithoutSync ? Long.MAX_VALUE : answered.get() + pending;
+      }
     }
   }
+
+  // ---- pushed mode: see ClientInbox ----
+
+  /** Where a pushed session's bytes come from: see {@link #pushed}. */
+  public interface Pusher {
+    /**
+     * Makes the inbox ({@code make} reads what the stream still holds) and sends every byte of the
+     * client's from now on to it, with no byte delivered in between; tells it of an end of input
+     * that came before. Called on the session's thread.
+     */
+    ClientInbox attach(java.util.function.Supplier<ClientInbox> make);
+
+    /** {@code bytes} of the client's were consumed (the SSH window may re-open by as many). */
+    void acknowledge(long bytes);
+  }
+
+  private Pusher pusher;
+  private volatile ClientInbox inbox;
+
+  /**
+   * After the startup, take the client's messages pushed by the thread that receives them instead
+   * of reading {@code fromClient}: an ordinary statement is then judged and sent to the server on
+   * that thread, with no hand-off to this session's thread. Call before {@link #run()}.
+   */
+  public void pushed(Pusher pusher) {
+    this.pusher = pusher;
+  }
+
+  /** The most one message (with the batch it ends) handled on the receiving thread may write. */
+  static final int QUICK_MESSAGE_BYTES = 8 << 10;
+  /** Queries and Syncs in flight above which the receiving thread hands over (the server is behind). */
+  static final int QUICK_IN_FLIGHT = 4;
+  /**
+   * The count of answered Queries and Syncs ({@link #answered}) from which the receiving thread may
+   * write again: everything the session's thread last wrote has been answered, so the server has
+   * read it. Long.MAX_VALUE after a batch ended with Flush (no answer tells when it was read).
+   */
+  private volatile long quickFrom;
+
+  private final ClientInbox.Session inboxSession = new ClientInbox.Session() {
+    @Override
+    public boolean quick(Wire.Message m) {
+      // Nothing handled on the receiving thread may wait: not for an approver, not for the disk
+      // (a refusal's audit line is written at once), not for a server that does not read its
+      // input. So it writes only where the server has read all the session's thread wrote, and
+      // at most QUICK_IN_FLIGHT × QUICK_MESSAGE_BYTES of its own: far below what the sockets'
+      // buffers take before a write would block.
+      return switch (m.kind()) {
+        case 'P', 'B', 'D', 'E', 'C' -> !copyIn; // only added to the batch
+        case 'Q', 'S' -> !copyIn
+            && batchBytes + m.body().length + 5 <= QUICK_MESSAGE_BYTES
+            && readyPending.get() < QUICK_IN_FLIGHT
+            && units.size() < QUICK_IN_FLIGHT
+            && answered.get() >= quickFrom;
+        default -> false; // Flush, COPY data, a function call, goodbye, the unknown: the session's thread
+      };
+    }
+    @Override
+    public boolean step(Wire.Message m) throws IOException {
+      return PgProxySession.this.step(m);
+    }
+
+    @Override
+    public void acknowledge(long bytes) {
+      pusher.acknowledge(bytes);
+    }
+  };
+
+  private boolean onReceivingThread() {
+    ClientInbox in = inbox;
+    return in != null && in.onReceivingThread();
+  }
+
+  /** On the receiving thread: what must be handled on the session's thread goes there now. */
+  private void handOffIfReceiving() {
+    if (onReceivingThread()) {
+      throw ClientInbox.HandOff.INSTANCE;
+    }
+  }
+
+  /**
+   * The verdicts judged on the receiving thread for a message it then handed over, in order: the
+   * session's thread uses them instead of judging again (judging notes cursors and PREPAREs).
+   */
+  private final java.util.ArrayDeque<Object[]> replay = new java.util.ArrayDeque<>();
 
   private void query(Wire.Message m) throws IOException {
     Wire.Fields f = new Wire.Fields(m.body());
@@ -475,6 +605,7 @@ public final class PgProxySession implements Runnable {
 
   /** Stands in a failing statement for the refused one, so the server aborts its transaction too. */
   private void refuse(String sql, Decision d) throws IOException {
+    handOffIfReceiving();
     logBlocked(sql, d);
     sending.lock();
     try {
@@ -728,6 +859,9 @@ public final class PgProxySession implements Runnable {
         }
       }
     }
+    if (blocked != null) {
+      handOffIfReceiving();
+    }
     sending.lock();
     try {
       if (blocked != null) {
@@ -897,10 +1031,30 @@ public final class PgProxySession implements Runnable {
 
   /** The gate's verdict, a review not yet settled; a failing gate blocks. */
   private Decision verdict(Reading read) {
+    if (!replay.isEmpty()) {
+      Object[] r = replay.poll();
+      if (r[0].equals(read)) {
+        return (Decision) r[1];
+      }
+      replay.clear(); // read otherwise now (the server's settings moved): judged afresh
+    }
+    Decision d = judgeNow(read);
+    if (onReceivingThread()) {
+      replay.add(new Object[] {read, d});
+      if (!d.allowed()) {
+        throw ClientInbox.HandOff.INSTANCE; // a review waits, a refusal is audited at once
+      }
+    }
+    return d;
+  }
+
+  private Decision judgeNow(Reading read) {
     Decision d;
     try {
       tellGate();
       d = gate.judge(read.sql(), read.strings());
+    } catch (ClientInbox.HandOff h) {
+      throw h;
     } catch (RuntimeException e) {
       LOG.error("{}: the statement gate failed; refusing the statement", name, e);
       return new Decision(Decision.BLOCK, "gate-error", "the policy could not judge the statement");
@@ -929,6 +1083,7 @@ public final class PgProxySession implements Runnable {
 
   /** A review: held here (this thread waits; no other is made) until the gate has decided. */
   private Decision settle(String sql, StandardConformingStrings reading, Decision review) {
+    handOffIfReceiving();
     Decision d;
     try {
       d = gate.settle(sql, reading, review, hold);
@@ -1005,6 +1160,10 @@ public final class PgProxySession implements Runnable {
 
   private void enqueue(Unit unit) throws IOException {
     if (!units.offer(unit)) {
+      if (onReceivingThread()) {
+        // quick() keeps the queue far from full here; never wait on the receiving thread
+        throw new IllegalStateException("the unit queue is full on the receiving thread");
+      }
       upOut.flush(); // everything queued so far must reach the server for the queue to drain
       try {
         units.put(unit);
@@ -1051,6 +1210,10 @@ public final class PgProxySession implements Runnable {
     Runnable held = heldCancel;
     if (held != null) {
       held.run();
+    }
+    ClientInbox in = inbox;
+    if (in != null) {
+      in.close();
     }
     cancels.unregister(proxyKey);
     if (up != null) {

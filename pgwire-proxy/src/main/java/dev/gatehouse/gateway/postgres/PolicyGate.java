@@ -103,6 +103,8 @@ public final class PolicyGate implements StatementGate {
     Judgement j;
     try {
       j = judge.judge(sql, standardStrings, prepared, functions);
+    } catch (ClientInbox.HandOff h) {
+      throw h; // judged again on the session's thread, where a catalog lookup may wait
     } catch (RuntimeException e) {
       return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage(),
           touch.active());

@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.auth.AuthenticatedUser;
 import dev.gatehouse.gateway.config.TargetConfig;
 import dev.gatehouse.gateway.config.TargetType;
 import dev.gatehouse.gateway.kube.KubeTunnel;
+import dev.gatehouse.gateway.postgres.ClientInbox;
 import dev.gatehouse.gateway.postgres.PgProxySession;
 import dev.gatehouse.gateway.postgres.PostgresTargets;
 import dev.gatehouse.gateway.routing.RecordedSession;
@@ -66,6 +67,12 @@ public final class ForwardedPostgres extends AbstractServerChannel {
   private ChannelPipedOutputStream pipe;
   private OutputStream toClient;
   private Recorded session;
+  /** Held while the client's bytes are delivered, and while their destination changes. */
+  private final Object delivering = new Object();
+  /** After the proxy's startup: the client's bytes go here, handled on this channel's I/O thread. */
+  private volatile ClientInbox inbox;
+  /** The client sent EOF (guarded by delivering). */
+  private boolean endOfInput;
 
   private ForwardedPostgres(GatewayServices services) {
     super("", java.util.List.of(), null);
@@ -160,8 +167,44 @@ public final class ForwardedPostgres extends AbstractServerChannel {
 
   @Override
   protected void doWriteData(byte[] data, int off, long len) throws IOException {
-    pipe.write(data, off, (int) len);
+    synchronized (delivering) {
+      ClientInbox in = inbox;
+      if (in != null) {
+        in.receive(data, off, (int) len); // acknowledges the window itself
+        return;
+      }
+      pipe.write(data, off, (int) len);
+    }
   }
+
+  /**
+   * The proxy's startup is read from the pipe on a pump thread; after it, each message the client
+   * sends is handled on the thread that delivers it (no hand-off per statement), and only what may
+   * wait goes to the pump thread: see {@link ClientInbox}.
+   */
+  private final PgProxySession.Pusher pusher = new PgProxySession.Pusher() {
+    @Override
+    public ClientInbox attach(java.util.function.Supplier<ClientInbox> make) {
+      synchronized (delivering) {
+        ClientInbox in = make.get();
+        inbox = in;
+        if (endOfInput) {
+          in.endOfInput();
+        }
+        return in;
+      }
+    }
+
+    @Override
+    public void acknowledge(long bytes) {
+      try {
+        getLocalWindow().release(bytes);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("forwarded channel {}: window not re-opened: {}", getChannelId(), e.toString());
+        close(false);
+      }
+    }
+  };
 
   @Override
   protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
@@ -171,6 +214,13 @@ public final class ForwardedPostgres extends AbstractServerChannel {
   @Override
   public void handleEof() throws IOException {
     super.handleEof();
+    synchronized (delivering) {
+      endOfInput = true;
+      ClientInbox in = inbox;
+      if (in != null) {
+        in.endOfInput();
+      }
+    }
     pipe.close();
   }
 
@@ -219,6 +269,7 @@ public final class ForwardedPostgres extends AbstractServerChannel {
             services.postgres().policyFor(target), approvalSession(), false);
         proxy = new PgProxySession(channel.fromClient, channel.toClient, target.postgres(), gate, access.masker(),
             statementLog("ssh -L"), services.cancels());
+        proxy.pushed(channel.pusher);
         proxy.run();
       } catch (IOException | RuntimeException e) {
         LOG.warn("forwarded session {} to {} ended: {}", id(), target.name(), e.toString());

@@ -57,6 +57,11 @@ public final class RawPgClient implements AutoCloseable {
     }
   }
 
+  /** The connection itself: for a test that writes what this client would not. */
+  public Socket socket() {
+    return socket;
+  }
+
   /** What the server answered to the startup, up to and with ReadyForQuery ("R ||||" is AuthenticationOk). */
   public List<String> startup() {
     return List.copyOf(startup);
