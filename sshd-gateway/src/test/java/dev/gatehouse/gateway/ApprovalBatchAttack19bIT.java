@@ -10,13 +10,9 @@ import dev.gatehouse.gateway.postgres.RawPgClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -95,7 +91,7 @@ class ApprovalBatchAttack19bIT {
     assertThat(pg.superSql("app", "select count(*) from orders")).isEqualTo("40");
 
     String outcome;
-    try (Tunnel t = tunnel(); Connection c = t.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (LocalForward t = tunnel(); Connection c = t.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int k = 0; k < 10; k++) {
         ps.addBatch();
       }
@@ -117,7 +113,7 @@ class ApprovalBatchAttack19bIT {
     assertThat(unused(unused)).as(unused.toString()).isTrue();
 
     // The same text executed once (its own batch) uses the approval: one row, the oldest.
-    try (Tunnel t = tunnel(); Connection c = t.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (LocalForward t = tunnel(); Connection c = t.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       assertThat(ps.executeUpdate()).isEqualTo(1);
     }
     assertThat(pg.superSql("app", "select count(*) || ' from ' || min(id) from orders")).isEqualTo("39 from 2");
@@ -129,7 +125,7 @@ class ApprovalBatchAttack19bIT {
   void aPortalContinuedAfterPortalSuspendedIsASecondExecutionAndTheBatchIsRefused() throws Exception {
     String sql = "DELETE FROM invoices WHERE id IN (1, 2, 3) RETURNING id";
     String id = approveOnce(sql);
-    try (Tunnel t = tunnel(); RawPgClient raw = t.raw()) {
+    try (LocalForward t = tunnel(); RawPgClient raw = t.raw()) {
       // Parse, Bind, Execute with at most one row (PortalSuspended), Execute again, Sync.
       List<String> answer = raw.parse("", sql).bind("", "").execute("", 1).execute("", 1).sync();
       assertThat(answer).as(answer.toString()).anySatisfy(m -> assertThat(m).startsWith("E")
@@ -144,7 +140,7 @@ class ApprovalBatchAttack19bIT {
   void aNamedStatementExecutedAgainInALaterBatchNeedsAnApprovalOfItsOwn() throws Exception {
     String sql = "DELETE FROM payments WHERE id = (SELECT min(id) FROM payments)";
     String first = approveOnce(sql);
-    try (Tunnel t = tunnel(); RawPgClient raw = t.raw()) {
+    try (LocalForward t = tunnel(); RawPgClient raw = t.raw()) {
       List<String> ran = raw.parse("del", sql).bind("", "del").execute("", 0).sync();
       assertThat(ran).as(ran.toString()).contains("C DELETE 1|");
       assertThat(pg.superSql("app", "select count(*) from payments")).isEqualTo("39");
@@ -198,42 +194,7 @@ class ApprovalBatchAttack19bIT {
     throw new AssertionError("no request " + id + " in " + r.out());
   }
 
-  static Tunnel tunnel() throws Exception {
-    int port = PostgresTargetIT.PostgresServerPort.free();
-    List<String> argv = new ArrayList<>(gw.sshArgv(alice, "pg", List.of("-N", "-L", port + ":pg:5432",
-        "-o", "ExitOnForwardFailure=yes")));
-    Tunnel t = new Tunnel(new ProcessBuilder(argv).redirectErrorStream(true).start(), port);
-    try {
-      ApprovalBench.awaitPort(port);
-      return t;
-    } catch (Exception | Error e) {
-      t.close();
-      throw e;
-    }
-  }
-
-  /** {@code ssh -N -L}: alice's own client reaches the target through it. */
-  record Tunnel(Process ssh, int port) implements AutoCloseable {
-    Connection connect() throws SQLException {
-      Properties props = new Properties();
-      props.setProperty("user", "x");
-      props.setProperty("password", "x");
-      return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app?sslmode=disable", props);
-    }
-
-    /** The raw client through the tunnel: the gateway asks no password (the person is the ssh login). */
-    RawPgClient raw() throws Exception {
-      RawPgClient raw = new RawPgClient(port, "x", "x");
-      List<String> started = raw.startup();
-      assertThat(started.get(0)).as(started.toString()).isEqualTo("R ||||"); // AuthenticationOk
-      assertThat(started.get(started.size() - 1)).isEqualTo("Z I");
-      return raw;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      ssh.destroy();
-      ssh.waitFor(5, TimeUnit.SECONDS);
-    }
+  static LocalForward tunnel() throws Exception {
+    return LocalForward.open(gw, alice, "pg");
   }
 }

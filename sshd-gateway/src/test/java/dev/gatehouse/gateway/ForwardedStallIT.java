@@ -34,8 +34,7 @@ class ForwardedStallIT {
   static PostgresServer pg;
   static GatewayFixture gw;
   static SshClientKey alice;
-  static Process tunnel;
-  static int port;
+  static LocalForward tunnel;
 
   @RegisterExtension GatewayLogOnFailure log = new GatewayLogOnFailure();
 
@@ -57,18 +56,13 @@ class ForwardedStallIT {
             unclassified: review
         """.formatted(pg.port, pg.passwordFile()));
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
-    port = MaskedErrorsIT.freePort();
-    List<String> argv = new ArrayList<>(gw.sshArgv(alice, "prod-db", List.of("-N", "-L", port + ":prod-db:5432",
-        "-o", "ExitOnForwardFailure=yes")));
-    tunnel = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    MaskedErrorsIT.awaitPort(port);
+    tunnel = LocalForward.open(gw, alice, "prod-db");
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (tunnel != null) {
-      tunnel.destroy();
-      tunnel.waitFor(5, TimeUnit.SECONDS);
+      tunnel.close();
     }
     if (gw != null) {
       gw.close();
@@ -108,7 +102,7 @@ class ForwardedStallIT {
       }
       byte[] flood = b.toByteArray();
       for (int i = 0; i < n; i++) {
-        RawPgClient c = new RawPgClient(port, "anyone", "unused");
+        RawPgClient c = tunnel.raw();
         hostile.add(c);
         Socket s = c.socket();
         byte[] bytes = flood;
@@ -124,7 +118,7 @@ class ForwardedStallIT {
       Thread.sleep(3000); // let them fill whatever they can fill
 
       // A well-behaved client on the same SSH connection still gets its answers.
-      try (RawPgClient good = new RawPgClient(port, "anyone", "unused")) {
+      try (RawPgClient good = tunnel.raw()) {
         List<String> answer = good.query("SELECT 6 * 7 AS answer").send();
         assertThat(answer).anyMatch(m -> m.startsWith("D ") && m.contains("42"));
         assertThat(answer.get(answer.size() - 1)).startsWith("Z");
