@@ -3524,14 +3524,69 @@ public enum ShellClass {
       case "hash" -> a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*p[a-z]*"));
       case "shopt" -> a.stream().anyMatch(v -> v.equals("expand_aliases") || v.equals("extdebug") || v.equals("keyword"))
           && !a.contains("-u")
-          && (a.contains("-s") || a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*")));
+          && (a.contains("-s") || a.stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*")))
+          || changesWordReading(c);
       case "set" -> a.stream().anyMatch(v -> Regexes.matches(v, "[+-]T|[+-]o") ) && a.stream().anyMatch(v -> v.equals("functrace"))
-          || setsKeyword(c);
+          || changesWordReading(c);
       case "declare", "typeset", "export", "readonly", "local" -> a.stream().anyMatch(v -> Regexes.matches(v, "-[a-zA-Z]*f[a-zA-Z]*"))
           && a.stream().anyMatch(v -> !v.startsWith("-")) || namerefToLocale(c);
       case "read", "mapfile", "readarray", "printf", "getopts", "wait" -> setsLocaleByName(c);
       default -> false;
     };
+  }
+
+  /**
+   * A {@code set} or {@code shopt} after which bash reads the rest of the text otherwise than the
+   * judge did: {@code set -k} (assignment-shaped arguments become the command's environment:
+   * {@code set -k; systemctl --user status DBUS_SESSION_BUS_ADDRESS=unixexec:…} started a program),
+   * and an interactive shell's {@code shopt -u interactive_comments} / {@code set +o
+   * interactive-comments} ({@code eval 'echo #;cmd'} then runs cmd). An option only known when it
+   * runs counts as well.
+   */
+  static boolean changesWordReading(ShellCommand c) {
+    if (c.name().equals("set")) {
+      return setsKeyword(c) || turnsOffComments(c);
+    }
+    if (!c.name().equals("shopt")) {
+      return false;
+    }
+    boolean unset = false;
+    boolean set = false;
+    boolean unknown = false;
+    boolean setOptions = false;
+    boolean comments = false;
+    boolean keyword = false;
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (!w.literal()) {
+        unknown = true;
+      } else if (Regexes.matches(v, "-[a-zA-Z]+")) {
+        unset |= v.indexOf('u') >= 0;
+        set |= v.indexOf('s') >= 0;
+        setOptions |= v.indexOf('o') >= 0;
+      } else if (v.equals("interactive_comments") || v.equals("interactive-comments")) {
+        comments = true;
+      } else if (v.equals("keyword")) {
+        keyword = true;
+      }
+    }
+    // shopt -u interactive_comments; shopt -os keyword; a name or flag only known when it runs.
+    return comments && unset || keyword && setOptions && set && !unset || unknown && (unset || set);
+  }
+
+  /** {@code set +o interactive-comments} (or an option name only known when it runs after {@code +o}). */
+  private static boolean turnsOffComments(ShellCommand c) {
+    List<Word> a = c.args();
+    for (int i = 0; i + 1 < a.size(); i++) {
+      Word w = a.get(i);
+      if (w.literal() && Regexes.matches(w.value(), "\\+[a-zA-Z]*o")) {
+        Word n = a.get(i + 1);
+        if (!n.literal() || n.value().equals("interactive-comments")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -82,6 +82,15 @@ public final class ShellJudge {
         break;
       }
     }
+    // Likewise after set -k (arguments shaped like assignments become the environment) or with
+    // comments turned off: the judge's reading of the rest of the text no longer holds.
+    for (ShellCommand c : r.commands()) {
+      if (ShellClass.changesWordReading(c)) {
+        v = v.strictest(policy.unclassified().verdict(
+            "the text changes how the shell reads the words that follow (set -k, comments off): " + c.text()));
+        break;
+      }
+    }
     if (block.contains(ShellClass.RECURSIVE_DELETE_ROOT) || review.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
       boolean toRoot = r.commands().stream().anyMatch(ShellClass::changesToRoot);
       for (ShellCommand c : r.commands()) {

@@ -58,6 +58,19 @@ final class Wrappers {
       case "builtin", "nohup", "coproc", "unbuffer", "torsocks", "proxychains", "proxychains4", "dbus-run-session" ->
           inner(a, Opts.scan(a, 0, "", Set.of()).endOr(a), name);
       case "exec" -> fromOpts(a, "a", Set.of(), name);
+      case "jobs" -> {
+        // jobs -x COMMAND ARGS runs COMMAND, each jobspec (%1) in it replaced by a process group
+        // ID: a command name that is a jobspec is a number only known when it runs.
+        Opts o = Opts.scan(a, 0, "", Set.of());
+        if (o.unknown()) {
+          yield unknown(name);
+        }
+        if (!o.has('x')) {
+          yield List.of();
+        }
+        yield o.end < a.size() && a.get(o.end).value().startsWith("%")
+            ? List.of(new Unknown("jobs -x runs a command named by a job's process group ID")) : inner(a, o.end, name);
+      }
       case "time" -> fromOpts(a, "fo", Set.of("--format", "--output"), name);
       case "nice" -> {
         // nice -5 CMD is the old form of -n 5: a bundle of digits is the adjustment.
