@@ -72,7 +72,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message the session's thread sent (before the server thread has counted its ReadyForQuery in
  * {@code answered}, which {@code quick()} compares with {@code quickFrom}), go to the session's
  * thread. Without the waits (300 ms after a held PREPARE, 1 s after the hostile startups) one run
- * had finding 1 held for review and finding 3's stall at about 6 s; with them, three runs in a row
+ * had finding 1 held for review and finding 3's stall at about 6 s; with them, two runs in a row
  * failed the four finding tests the same way (the two controls passed).
  *
  * <p><b>Tried and already refused (or not a finding):</b>
