@@ -519,6 +519,7 @@ public final class MaskedDerivations {
    */
   private Optional<String> parsedViolation(List<Token> tokens, String table, boolean copy) {
     String sql = SqlLexer.canonical(tokens);
+    NoWaiting.check(); // parsing has no time limit here: not on a thread that may not wait
     Statements parsed;
     try {
       // In this thread (the convenience parseStatements(String) starts an executor per call).

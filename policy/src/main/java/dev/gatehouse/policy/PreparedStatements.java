@@ -22,32 +22,82 @@ public final class PreparedStatements {
   static final int MAX_NAMES = 10_000;
   static final int MAX_VERSIONS = 16;
 
-  private final Map<String, List<StatementAnalyzer.Analysis>> byName = new HashMap<>();
+  /** For a draft, the connection's own; null for the connection's own. */
+  private final PreparedStatements base;
+  /** A draft's own copy, made at its first change (until then it reads the base's). */
+  private Map<String, List<StatementAnalyzer.Analysis>> byName;
+
+  public PreparedStatements() {
+    this.base = null;
+    this.byName = new HashMap<>();
+  }
+
+  private PreparedStatements(PreparedStatements base) {
+    this.base = base;
+  }
+
+  /**
+   * A judgement's view of these statements: it reads them, and what it learns stays in the draft
+   * until {@link #commit()}. A judgement that stops halfway (its thread may not wait: {@link
+   * NoWaiting}) leaves the connection's statements as they were, so judging the text again from the
+   * start reads it as the first attempt did ({@code EXECUTE x; DEALLOCATE x; PREPARE x AS …} judged
+   * twice would read its EXECUTE as the later PREPARE).
+   */
+  public PreparedStatements draft() {
+    return new PreparedStatements(this);
+  }
+
+  /** Keeps what this draft learned in the connection's statements. */
+  public void commit() {
+    if (base == null) {
+      throw new IllegalStateException("not a draft");
+    }
+    if (byName != null) {
+      synchronized (base) {
+        base.byName = byName;
+      }
+    }
+  }
+
+  private Map<String, List<StatementAnalyzer.Analysis>> read() {
+    return byName != null ? byName : base.read();
+  }
+
+  /** The map to change: a draft copies the base's at its first change (a PREPARE or DEALLOCATE is rare). */
+  private Map<String, List<StatementAnalyzer.Analysis>> write() {
+    if (byName == null) {
+      Map<String, List<StatementAnalyzer.Analysis>> copy = new HashMap<>();
+      base.read().forEach((k, v) -> copy.put(k, v == null ? null : new ArrayList<>(v)));
+      byName = copy;
+    }
+    return byName;
+  }
 
   /** Learns what {@code a} prepares or deallocates. */
   synchronized void learn(StatementAnalyzer.Analysis a) {
     if (a.forgets() != null) {
       if (a.forgets().equals(StatementAnalyzer.ALL_PREPARED)) {
-        byName.clear();
-      } else {
-        byName.remove(a.forgets());
+        if (!read().isEmpty()) {
+          write().clear();
+        }
+      } else if (read().containsKey(a.forgets())) {
+        write().remove(a.forgets());
       }
     }
     if (a.prepares() != null && a.prepared() != null) {
-      if (byName.containsKey(a.prepares()) && byName.get(a.prepares()) == null) {
+      Map<String, List<StatementAnalyzer.Analysis>> known = read();
+      if (known.containsKey(a.prepares()) && known.get(a.prepares()) == null) {
         return; // already too many versions to follow
       }
-      List<StatementAnalyzer.Analysis> versions = byName.get(a.prepares());
-      if (versions == null) {
-        if (byName.size() >= MAX_NAMES) {
-          return; // EXECUTE of it will be unclassified
-        }
-        versions = new ArrayList<>(1);
-        byName.put(a.prepares(), versions);
-      }
-      if (versions.contains(a.prepared())) {
+      List<StatementAnalyzer.Analysis> seen = known.get(a.prepares());
+      if (seen != null && seen.contains(a.prepared())) {
         return; // the same statement judged again (each Execute of an extended-protocol Parse)
       }
+      if (seen == null && known.size() >= MAX_NAMES) {
+        return; // EXECUTE of it will be unclassified
+      }
+      Map<String, List<StatementAnalyzer.Analysis>> byName = write();
+      List<StatementAnalyzer.Analysis> versions = byName.computeIfAbsent(a.prepares(), k -> new ArrayList<>(1));
       if (versions.size() < MAX_VERSIONS) {
         versions.add(a.prepared());
       } else {
@@ -61,6 +111,7 @@ public final class PreparedStatements {
     if (a.executes().isEmpty()) {
       return a;
     }
+    Map<String, List<StatementAnalyzer.Analysis>> byName = read();
     Set<String> tables = new LinkedHashSet<>(a.tables());
     Set<String> functions = new LinkedHashSet<>(a.functions());
     List<StatementAnalyzer.Finding> findings = new ArrayList<>(a.findings());

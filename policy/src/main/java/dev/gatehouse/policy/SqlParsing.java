@@ -107,6 +107,7 @@ final class SqlParsing implements AutoCloseable {
 
   /** Parses one statement (the lexer has already split the batch). */
   Outcome parse(String sql) {
+    NoWaiting.check(); // a parse may take up to the time limit: not on a thread that may not wait
     parses.incrementAndGet();
     java.util.concurrent.atomic.AtomicReference<CCJSqlParser> current = new java.util.concurrent.atomic.AtomicReference<>();
     Future<Statements> f;

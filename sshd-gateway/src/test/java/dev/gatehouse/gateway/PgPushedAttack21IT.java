@@ -386,7 +386,7 @@ class PgPushedAttack21IT {
    * session of the gateway, stop meanwhile.
    */
   @Test
-  @Order(5)
+  @Order(7) // last: the sessions it closes still finish judging their texts, which keeps the parser pool busy
   void slowToParseStatementsDoNotHoldTheIoThreads() throws Exception {
     // Before: another user's new login answers at once.
     SshResult before = gw.ssh(carol, "prod-db").timeout(java.time.Duration.ofSeconds(30)).run("select 40 + 2 as answer");

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.postgres;
 
+import dev.gatehouse.policy.NoWaiting;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ public final class ClientInbox {
 
     /**
      * Handles {@code m}; false when the client said goodbye. On the receiving thread it throws
-     * {@link HandOff} before anything of the message took effect when the message must go to the
+     * {@link NoWaiting.WouldWait} before anything of the message took effect when the message must go to the
      * session's thread after all.
      */
     boolean step(Wire.Message m) throws IOException;
@@ -36,19 +37,12 @@ public final class ClientInbox {
     void acknowledge(long bytes);
   }
 
-  /** Thrown on the receiving thread by a message that must be handled on the session's thread. */
-  static final class HandOff extends RuntimeException {
-    static final HandOff INSTANCE = new HandOff();
-
-    private HandOff() {
-      super("handed to the session's thread", null, false, false);
-    }
-  }
-
   private final Object lock = new Object();
   private final Session session;
   private final Thread owner;
-  private byte[] buf = new byte[8192];
+  private static final int INITIAL_BUFFER = 8192;
+  private static final int KEPT_BUFFER = 64 << 10;
+  private byte[] buf = new byte[INITIAL_BUFFER];
   private int start;
   private int end;
   /** The session's thread handles the messages (guarded by lock). */
@@ -70,16 +64,6 @@ public final class ClientInbox {
     this.owner = Thread.currentThread();
     append(leftovers, 0, leftovers.length);
     handedOver = leftovers.length > 0; // the session's thread handles them, then lets go
-  }
-
-  private static final ThreadLocal<Boolean> RECEIVING_HERE = ThreadLocal.withInitial(() -> Boolean.FALSE);
-
-  /**
-   * Whether the calling thread is some inbox's receiving thread inside a message: code shared by
-   * sessions (a catalog lookup on a connection of its own) throws {@link HandOff} rather than wait.
-   */
-  static boolean receivingHere() {
-    return RECEIVING_HERE.get();
   }
 
   /** Whether the calling thread is this inbox's receiving thread inside a message. */
@@ -129,7 +113,7 @@ public final class ClientInbox {
   /** Under lock, on the receiving thread: every complete message that may be handled here. */
   private void handleHere() {
     receiving = Thread.currentThread();
-    RECEIVING_HERE.set(Boolean.TRUE);
+    NoWaiting.set(true); // a parse or a lookup would wait: it throws WouldWait, the message is handed over
     try {
       while (!over && failure == null) {
         Wire.Message m = peek();
@@ -143,7 +127,7 @@ public final class ClientInbox {
         boolean goOn;
         try {
           goOn = session.step(m);
-        } catch (HandOff h) {
+        } catch (NoWaiting.WouldWait h) {
           handedOver = true;
           return;
         }
@@ -156,7 +140,7 @@ public final class ClientInbox {
       failure = e;
     } finally {
       receiving = null;
-      RECEIVING_HERE.set(Boolean.FALSE);
+      NoWaiting.set(false);
     }
   }
 
@@ -254,6 +238,9 @@ public final class ClientInbox {
     if (start == end) {
       start = 0;
       end = 0;
+      if (buf.length > KEPT_BUFFER) {
+        buf = new byte[INITIAL_BUFFER]; // a large message's room is not kept for the session's life
+      }
     }
   }
 

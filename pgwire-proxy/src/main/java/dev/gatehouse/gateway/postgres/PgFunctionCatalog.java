@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.postgres;
 import dev.gatehouse.gateway.config.PostgresSettings;
 import dev.gatehouse.policy.FunctionCall;
 import dev.gatehouse.policy.FunctionCatalog;
+import dev.gatehouse.policy.NoWaiting;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,9 +55,7 @@ final class PgFunctionCatalog implements FunctionCatalog {
       }
     }
     if (!ask.isEmpty()) {
-      if (ClientInbox.receivingHere()) {
-        throw ClientInbox.HandOff.INSTANCE; // a query on a connection of its own: not on an I/O thread
-      }
+      NoWaiting.check(); // a query on a connection of its own: not on a thread that may not wait
       try {
         lookUp(ask, now);
       } catch (IOException e) {

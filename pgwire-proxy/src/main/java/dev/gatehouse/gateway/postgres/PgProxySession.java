@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.postgres.Pending.Kind;
 import dev.gatehouse.gateway.postgres.Pending.Step;
 import dev.gatehouse.gateway.postgres.Pending.Unit;
 import dev.gatehouse.gateway.postgres.StatementGate.Decision;
+import dev.gatehouse.policy.NoWaiting;
 import dev.gatehouse.policy.RowWrites;
 import dev.gatehouse.policy.StandardConformingStrings;
 import java.io.BufferedInputStream;
@@ -309,7 +310,7 @@ public final class PgProxySession implements Runnable {
           if (m.kind() == 'S' || m.kind() == 'H') {
             try {
               sendBatch(batch, m.kind() == 'S');
-            } catch (ClientInbox.HandOff h) {
+            } catch (NoWaiting.WouldWait h) {
               batch.remove(batch.size() - 1); // handled again from the start on the session's thread
               batchBytes -= m.body().length + 5;
               throw h;
@@ -420,7 +421,7 @@ public final class PgProxySession implements Runnable {
   /** On the receiving thread: what must be handled on the session's thread goes there now. */
   private void handOffIfReceiving() {
     if (onReceivingThread()) {
-      throw ClientInbox.HandOff.INSTANCE;
+      throw NoWaiting.WouldWait.INSTANCE;
     }
   }
 
@@ -561,6 +562,8 @@ public final class PgProxySession implements Runnable {
     try {
       RowLimit r = gate.rowLimit(sql);
       return r == null ? RowLimit.OFF : r;
+    } catch (NoWaiting.WouldWait w) {
+      throw w;
     } catch (RuntimeException e) {
       LOG.error("{}: the row limit could not be planned; refusing the statement", name, e);
       return new RowLimit(1, new RowWrites.Refused("the row limit could not be planned for this statement"));
@@ -1031,18 +1034,22 @@ public final class PgProxySession implements Runnable {
 
   /** The gate's verdict, a review not yet settled; a failing gate blocks. */
   private Decision verdict(Reading read) {
-    if (!replay.isEmpty()) {
-      Object[] r = replay.poll();
-      if (r[0].equals(read)) {
+    // A text the receiving thread judged is never judged again: judging learns (a PREPARE, a
+    // DEALLOCATE), and a second judging would read the text with what the first one learned. Its
+    // verdict stands even where the reading moved since: it was then UNKNOWN (a SET in flight),
+    // which judges both readings.
+    for (java.util.Iterator<Object[]> it = replay.iterator(); it.hasNext(); ) {
+      Object[] r = it.next();
+      if (((Reading) r[0]).sql().equals(read.sql())) {
+        it.remove();
         return (Decision) r[1];
       }
-      replay.clear(); // read otherwise now (the server's settings moved): judged afresh
     }
     Decision d = judgeNow(read);
     if (onReceivingThread()) {
       replay.add(new Object[] {read, d});
       if (!d.allowed()) {
-        throw ClientInbox.HandOff.INSTANCE; // a review waits, a refusal is audited at once
+        throw NoWaiting.WouldWait.INSTANCE; // a review waits, a refusal is audited at once
       }
     }
     return d;
@@ -1053,7 +1060,7 @@ public final class PgProxySession implements Runnable {
     try {
       tellGate();
       d = gate.judge(read.sql(), read.strings());
-    } catch (ClientInbox.HandOff h) {
+    } catch (NoWaiting.WouldWait h) {
       throw h;
     } catch (RuntimeException e) {
       LOG.error("{}: the statement gate failed; refusing the statement", name, e);

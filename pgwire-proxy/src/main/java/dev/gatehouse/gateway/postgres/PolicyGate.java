@@ -5,6 +5,7 @@ import dev.gatehouse.policy.Judgement;
 import dev.gatehouse.policy.MaskedCursors;
 import dev.gatehouse.policy.MaskedDerivations;
 import dev.gatehouse.policy.MaskedTouch;
+import dev.gatehouse.policy.NoWaiting;
 import dev.gatehouse.policy.PreparedStatements;
 import dev.gatehouse.policy.RowWrites;
 import dev.gatehouse.policy.SqlJudge;
@@ -101,11 +102,15 @@ public final class PolicyGate implements StatementGate {
   @Override
   public Decision judge(String sql, StandardConformingStrings standardStrings) {
     Judgement j;
+    // What the judgement learns (a PREPARE, a DEALLOCATE) is kept only once it has finished: a
+    // judgement stopped halfway on a thread that may not wait is made again from the start.
+    PreparedStatements learned = prepared.draft();
     try {
-      j = judge.judge(sql, standardStrings, prepared, functions);
-    } catch (ClientInbox.HandOff h) {
-      throw h; // judged again on the session's thread, where a catalog lookup may wait
+      j = judge.judge(sql, standardStrings, learned, functions);
+    } catch (NoWaiting.WouldWait w) {
+      throw w; // judged again on the session's thread, where a parse or a catalog lookup may wait
     } catch (RuntimeException e) {
+      learned.commit();
       return new Decision("block", "policy-error", "the policy could not judge this statement: " + e.getMessage(),
           touch.active());
     }
@@ -113,20 +118,26 @@ public final class PolicyGate implements StatementGate {
     boolean readsMasked;
     try {
       readsMasked = touch.touches(sql, standardStrings, j);
+    } catch (NoWaiting.WouldWait w) {
+      throw w;
     } catch (RuntimeException e) {
       readsMasked = touch.active(); // not known: hide the errors
     }
     Verdict v = j.verdict();
     if (!(v instanceof Verdict.Allow) && !(v instanceof Verdict.Review)) {
+      learned.commit();
       return new Decision(v.label(), v.rule(), v.reason(), readsMasked);
     }
     // Checked for reviews too: an approver cannot approve what masking forbids.
     Optional<String> masked;
     try {
       masked = derivations.violation(sql, standardStrings).or(() -> statistics.violation(sql, standardStrings));
+    } catch (NoWaiting.WouldWait w) {
+      throw w;
     } catch (RuntimeException e) {
       masked = Optional.of("masking could not analyse this statement: " + e.getMessage());
     }
+    learned.commit(); // nothing below waits
     if (masked.isEmpty()) {
       try {
         synchronized (this) {
@@ -157,7 +168,7 @@ public final class PolicyGate implements StatementGate {
     // Not judged just now (an Execute of an earlier Parse): judged again, on this connection
     // (learning a PREPARE again changes nothing).
     Judgement j = l != null && l[0].equals(sql) ? (Judgement) l[1]
-        : judge.judge(sql, StandardConformingStrings.UNKNOWN, prepared, functions);
+        : judge.judge(sql, StandardConformingStrings.UNKNOWN, prepared.draft(), functions); // a plan learns nothing
     return new RowLimit(limit, RowWrites.plan(j, sql));
   }
 }

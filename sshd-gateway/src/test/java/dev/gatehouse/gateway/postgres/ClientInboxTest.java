@@ -47,7 +47,7 @@ class ClientInboxTest {
       String t = text(m);
       boolean onOwner = Thread.currentThread() == owner;
       if (!onOwner && handsOff.test(t)) {
-        throw ClientInbox.HandOff.INSTANCE;
+        throw dev.gatehouse.policy.NoWaiting.WouldWait.INSTANCE;
       }
       if (onOwner && t.startsWith("slow")) {
         try {
