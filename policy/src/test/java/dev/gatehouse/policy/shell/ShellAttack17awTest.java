@@ -66,7 +66,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       configuration file. {@code
  *       GitFiles} reads the same thing as config ({@code instaweb\.[^=]*} is reviewed: {@code git
  *       -c instaweb.httpd=…} is), but {@code Wrappers.GIT_COMMANDS} lists {@code instaweb} as an
- *       ordinary subcommand and nothing reads its options.
+ *       ordinary subcommand and nothing reads its options. (The fix pass added two texts: {@code
+ *       --port}'s value and the working directory's path are put in the gitweb.py it runs.)
  *   <li><b>Group 5: systemd-tmpfiles writes a file named in its configuration (3 texts).</b>
  *       {@code printf 'f %h/ks - - - - touch W\n' | systemd-tmpfiles --create -; sh ks}: an {@code
  *       f} line creates {@code ~/ks} ({@code %h} is {@code $HOME}) holding its argument; the name
@@ -201,7 +202,13 @@ class ShellAttack17awTest {
   @ValueSource(strings = {
       "git init -q r; cd r; git instaweb --httpd='" + B + " httpd'",
       "git init -q r; cd r; git instaweb --httpd '" + B + " httpd'",
-      "git init -q r; cd r; git instaweb -d '" + B + " httpd'"})
+      "git init -q r; cd r; git instaweb -d '" + B + " httpd'",
+      // Added by the fix: --port's value is put in gitweb.py's code (and in Perl's, which stops at the quote);
+      // gitweb.py runs in the background.
+      "git init -q r; cd r; timeout 10 git instaweb --httpd=python --port=\"__import__('os').system('touch WITNESS') and 0 or -1\"; sleep 2",
+      // Added by the fix: the working directory's path is put in gitweb.py's code (../w is the witness).
+      "d='c\"if(__import__(\"os\").mknod(\"..\"+chr(47)+\"w\"))else\"'; git init -q \"$d\"; cd \"$d\"; "
+          + "timeout 10 git instaweb --httpd=python"})
   void gitInstawebHttpd(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
