@@ -1141,7 +1141,11 @@ final class CommandReader {
    * LESSGLOBALTAGS} (less 590 looks a {@code -t} tag up with {@code popen("$LESSGLOBALTAGS -x
    * TAG")}, also in secure mode), git-difftool--helper's {@code GIT_DIFFTOOL_EXTCMD} ({@code eval}'d,
    * what {@code difftool -x} sets) and kubectl diff's {@code KUBECTL_EXTERNAL_DIFF} (no shell: see
-   * {@link #kubectlDiffCommand}).
+   * {@link #kubectlDiffCommand}). Also the programs the compressors' shell scripts run by variable
+   * (split at blanks, xzgrep's and zgrep's {@code eval}'d): zgrep/bzgrep/xzgrep/zstdgrep's {@code
+   * GREP}, bzgrep's {@code EGREP}/{@code FGREP}, zdiff/bzdiff/xzdiff's {@code DIFF}/{@code CMP},
+   * bzexe's {@code CPMOD}, zstdgrep's {@code ZCAT}, zstdless's {@code ZSTD}; gdb-add-index's {@code
+   * GDB}/{@code READELF}/{@code OBJCOPY} and tzselect's {@code AWK}.
    */
   static final Set<String> COMMAND_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
       "BAT_PAGER", "LESSOPEN", "LESSCLOSE", "LESSEDIT", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
@@ -1149,7 +1153,16 @@ final class CommandReader {
       "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER",
       "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR", "LESSGLOBALTAGS", "GIT_DIFFTOOL_EXTCMD", "KUBECTL_EXTERNAL_DIFF",
       // npm exec runs its --call option from the environment too (npm reads config names in either case).
-      "npm_config_call", "NPM_CONFIG_CALL");
+      "npm_config_call", "NPM_CONFIG_CALL",
+      "GREP", "EGREP", "FGREP", "DIFF", "CMP", "CPMOD", "ZCAT", "ZSTD", "GDB", "READELF", "OBJCOPY", "AWK");
+
+  /**
+   * The Cloud SDK's interpreter variables: gcloud, gsutil and bq run {@code "$CLOUDSDK_PYTHON"
+   * $CLOUDSDK_PYTHON_ARGS SCRIPT} ({@code CLOUDSDK_GSUTIL_PYTHON}, {@code CLOUDSDK_BQ_PYTHON} for
+   * gsutil and bq): one program name, given the SDK's script (the options are {@link
+   * ShellClass#CODE_OPTION_VARS}).
+   */
+  static final Set<String> SDK_INTERPRETER_VARS = Set.of("CLOUDSDK_PYTHON", "CLOUDSDK_GSUTIL_PYTHON", "CLOUDSDK_BQ_PYTHON");
 
   /** A command held in a variable of {@link #COMMAND_VARS}: read as the code it is when known, else unknown. */
   private void commandInValue(String name, Word value, Ctx c, String text) {
@@ -1185,6 +1198,14 @@ final class CommandReader {
     if (base.equals("GIT_DIFF_TOOL") && value != null && !value.value().isEmpty()) {
       // git difftool's tool name (what --tool sets): git-mergetool--lib sources mergetools/NAME.
       Wrappers.gitToolName(value, "GIT_DIFF_TOOL").ifPresent(reason -> unclassified.add(reason + ": " + shown(text)));
+      return;
+    }
+    if (SDK_INTERPRETER_VARS.contains(base) && value != null && !value.value().isEmpty()) {
+      if (!value.literal()) {
+        unclassified.add(base + " holds a program only known when it runs: " + shown(text));
+      } else {
+        code(quoted(value.value()) + " /usr/lib/google-cloud-sdk/lib/gcloud.py", via(c.via, base), c.codeDepth + 1);
+      }
       return;
     }
     if (!COMMAND_VARS.contains(base) || value == null || value.value().isEmpty()) {
@@ -1385,7 +1406,8 @@ final class CommandReader {
     }
     for (Word w : args) {
       Matcher m = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*").matcher(w.value());
-      if (!w.value().startsWith("-") && m.lookingAt() && COMMAND_VARS.contains(m.group())) {
+      if (!w.value().startsWith("-") && m.lookingAt()
+          && (COMMAND_VARS.contains(m.group()) || SDK_INTERPRETER_VARS.contains(m.group()))) {
         unclassified.add("a case attribute on a command variable (bash changes the case of its value): " + shown(text));
         return;
       }

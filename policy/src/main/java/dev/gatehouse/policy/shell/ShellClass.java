@@ -214,6 +214,8 @@ public enum ShellClass {
    * commands it runs ({@code LESSMETACHARS=Z LESSGLOBALTAGS=global less -t '$(CMD)'} runs CMD, also
    * in secure mode; empty, they are the safe defaults). git-mergetool--lib sources its tools from
    * {@code MERGE_TOOLS_DIR} ({@code git difftool -t vimdiff} runs {@code ./vimdiff} with {@code .}).
+   * gcloud, gsutil and bq give their Python {@code CLOUDSDK_PYTHON_ARGS} as options, split at blanks
+   * ({@code -c CODE}).
    */
   static final Set<String> CODE_OPTION_VARS = Set.of("TAR_OPTIONS", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
       "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "PERL5OPT", "PERL5DB", "PERLDB_OPTS", "PERL5LIB",
@@ -223,7 +225,8 @@ public enum ShellClass {
       "GIT_TEMPLATE_DIR", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "ZIP", "SYSTEMD_LESS", "LESSKEY",
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
       "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS",
-      "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE", "LESSMETACHARS", "LESSMETAESCAPE", "MERGE_TOOLS_DIR");
+      "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE", "LESSMETACHARS", "LESSMETAESCAPE", "MERGE_TOOLS_DIR",
+      "CLOUDSDK_PYTHON_ARGS");
 
   /**
    * The D-Bus bus addresses systemd's sd-bus (systemctl, busctl, networkctl, systemd-run,

@@ -501,6 +501,9 @@ final class Wrappers {
     }
     boolean grep = sub == null || sub.equals("grep") || !GIT_COMMANDS.contains(sub);
     List<Step> steps = new ArrayList<>(gitToolNames(sub, rest));
+    if ("instaweb".equals(sub)) {
+      steps.addAll(gitInstaweb(rest));
+    }
     String via = "git " + (sub == null ? "" : sub);
     List<String> values = rest.stream().map(Word::value).toList();
     for (int j = 0; j < rest.size(); j++) {
@@ -546,6 +549,51 @@ final class Wrappers {
       }
     }
     return steps;
+  }
+
+  /**
+   * git instaweb (git 2.39's script, its options read by {@code rev-parse --parseopt}) writes its
+   * web server's startup code and configuration, then runs them: it runs {@code --httpd}/{@code -d}'s
+   * value split at blanks (a value with {@code httpd} in it twice, as apache2), puts {@code
+   * --port}/{@code -p}'s and {@code --httpd}'s values in the Perl it runs to wait for the server
+   * ({@code '127.0.0.1:$port'}) and in gitweb.py ({@code --port="__import__('os').system(CMD) or
+   * 1234"}), apache2 loads modules from {@code --module-path}, and gitweb.py, gitweb.psgi,
+   * webrick.rb, gitweb_config.perl and the servers' configuration hold the working directory's
+   * path ({@code open("$fqgitdir/gitweb/access.log")}: in a directory named {@code
+   * c"if(__import__("os").mknod("w"))else"} that Python runs). That path is only known when it
+   * runs, so any start is unknown. A last action of stop ({@code stop}, {@code --stop}, {@code
+   * --sto}) only kills the pid in {@code .git/pid}; {@code -h}/{@code --help} first print the
+   * usage or the manual.
+   */
+  private static List<Step> gitInstaweb(List<Word> args) {
+    if (!args.isEmpty() && args.get(0).literal() && Set.of("-h", "--help").contains(args.get(0).value())) {
+      return List.of();
+    }
+    boolean stop = false;
+    for (int j = 0; j < args.size(); j++) {
+      String v = args.get(j).value();
+      if (j > 0 && instawebOptionWithValue(args.get(j - 1).value())) {
+        continue; // --httpd stop: a value, not the action
+      }
+      if (!args.get(j).literal()) {
+        stop = false; // may be --start
+      } else if (Set.of("stop", "--stop", "--sto").contains(v)) {
+        stop = true;
+      } else if (Regexes.matches(v, "start|restart|--(sta|star|start|r|re|res|rest|resta|restar|restart)")) {
+        stop = false;
+      }
+    }
+    return stop ? List.of() : List.of(new Unknown("git instaweb runs a web server from code it writes with the working directory's "
+        + "path in it, only known when it runs (also --httpd's and --port's values)"));
+  }
+
+  /** Whether a word of git instaweb's is an option whose value is the next word ({@code --httpd X}, {@code -ld X}). */
+  private static boolean instawebOptionWithValue(String word) {
+    if (word.startsWith("--")) {
+      return word.indexOf('=') < 0
+          && java.util.stream.Stream.of("httpd", "port", "browser", "module-path").anyMatch(n -> longOption(word, n));
+    }
+    return Regexes.matches(word, "-l*[dpbm]");
   }
 
   /**
