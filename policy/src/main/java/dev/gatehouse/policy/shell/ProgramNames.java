@@ -33,6 +33,13 @@ final class ProgramNames {
       + "|(perl|python|pypy|ruby|php|node|nodejs|luajit|lua|tclsh|wish|irb|guile)[0-9.]*(-dbg)?-[a-z0-9_]+-linux-gnu[a-z0-9]*"
       + "|(python|pypy)[0-9.]*(d|m|dm|-dbg)");
 
+  /**
+   * Programs that run the program their arguments name under the names Debian installs them by:
+   * LLVM's by its version ({@code not-14}, {@code llvm-reduce-14}), binutils' gprofng by its
+   * target triplet ({@code x86_64-linux-gnu-gprofng}, {@code x86_64-linux-gnu-gp-collect-app}).
+   */
+  private static final Pattern RUNNER = Pattern.compile("(not|llvm-reduce)-[0-9]+|[a-z0-9_]+-linux-gnu[a-z0-9]*-(gprofng|gp-collect-app)");
+
   private ProgramNames() {}
 
   /** The name {@code base} (a command's last path component) is read as. */
@@ -43,6 +50,9 @@ final class ProgramNames {
     }
     if (Regexes.matches(base, "pdb[0-9.]+")) {
       return "pdb3"; // pdb3.11, pdb2.7: python's pdb.py under its version
+    }
+    if (RUNNER.matcher(base).matches()) {
+      return Regexes.replaceFirst(Regexes.replaceFirst(base, "-[0-9]+$", ""), "^[a-z0-9_]+-linux-gnu[a-z0-9]*-", "");
     }
     if (Interpreters.isLanguage(base)) {
       return base;

@@ -1309,6 +1309,15 @@ public enum ShellClass {
           "apt-extracttemplates", "aptitude" -> {
         return aptRunsPrograms(c);
       }
+      case "dpkg" -> {
+        // dpkg runs --pre-invoke/--post-invoke with sh -c around each action that changes packages
+        // or architectures (--add-architecture, --triggers-only too), and --status-logger for its
+        // status: exact names (dpkg takes no abbreviation), the value attached by = or the next
+        // word. A word only known when it runs may name one.
+        return a.stream().anyMatch(v -> Regexes.matches(v, "(?s)--(pre-invoke|post-invoke|status-logger)(=.*)?"))
+            || c.args().stream().anyMatch(w -> !w.literal() && w.value().startsWith("-")
+                && Regexes.replaceFirst(w.value(), "(?s)=.*", "").indexOf(Word.UNKNOWN) >= 0);
+      }
       default -> {
         return false;
       }
@@ -1660,7 +1669,8 @@ public enum ShellClass {
    * shell's {@code .sqliterc} ({@code .system CMD} at its start); {@code .mailcap} (the viewer commands
    * {@code see}, {@code run-mailcap} and Python's mailcap run); GnuPG's {@code .gnupg/*.conf}
    * ({@code gpg.conf}, {@code gpg-agent.conf}, {@code dirmngr.conf}, {@code scdaemon.conf}, {@code
-   * common.conf}: {@code agent-program}, {@code pinentry-program}, … start programs). Written on the line, as git's
+   * common.conf}: {@code agent-program}, {@code pinentry-program}, … start programs); dpkg's {@code .dpkg.cfg},
+   * {@code dpkg.cfg} and {@code dpkg.cfg.d/*} ({@code pre-invoke=CMD}). Written on the line, as git's
    * configuration is, the next run of the program runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
@@ -1668,6 +1678,8 @@ public enum ShellClass {
       "(?s)(.*/)?(\\.gdbinit|\\.gdbearlyinit|\\.lesskey|\\.less|[._]vimrc|\\.gvimrc|\\.exrc|\\.vim/.*|\\.selected_editor"
           + "|\\.local/.*|(site|dist)-packages/.*\\.pth|(user|site)customize\\.py|\\.mavenrc"
           + "|\\.psqlrc(-[^/]*)?|\\.kube/config|\\.curlrc|\\.manpath|\\.ssh/config|\\.sqliterc|\\.mailcap"
+          // dpkg's options for every run (pre-invoke=CMD): ~/.dpkg.cfg, /etc/dpkg/dpkg.cfg, dpkg.cfg.d/*.
+          + "|\\.dpkg\\.cfg|dpkg\\.cfg|dpkg\\.cfg\\.d/.*"
           // GnuPG's home: its *.conf name programs to start (gpg.conf's agent-program, gpg-agent.conf's pinentry-program).
           + "|\\.gnupg/[^/]*\\.conf"
           // The docker CLI runs every cli-plugins/docker-* (for its metadata) on docker help, --help
@@ -1892,6 +1904,39 @@ public enum ShellClass {
   }
 
   static final Word UNKNOWN_WORD = new Word("$_", String.valueOf(Word.UNKNOWN), false);
+
+  /**
+   * systemd-tmpfiles {@code --create} writes the files its configuration's lines name ({@code f
+   * %h/x - - - - DATA}, {@code w}, {@code C}, {@code L}, …), filled as they say. Read from a file
+   * operand, its input ({@code -}), {@code --replace}'s, or the directories of {@code --root},
+   * {@code --image} or {@code --user} (the person's own), that configuration is no word of the
+   * line: the names are only known when it runs. Options by any abbreviation getopt_long takes;
+   * a word only known when it runs may be any of them.
+   */
+  private static boolean tmpfilesCreatesFromGivenConfig(ShellCommand c) {
+    boolean creates = false;
+    boolean given = false;
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.startsWith("-") || !v.isEmpty() && v.charAt(0) == Word.UNKNOWN)) {
+        creates = given = true;
+      } else if (v.startsWith("--") && v.length() > 2) {
+        creates |= Wrappers.longOption(v, "create", "c");
+        given |= Wrappers.longOption(v, "root", "r", "re") || Wrappers.longOption(v, "replace", "r", "re")
+            || Wrappers.longOption(v, "image") || Wrappers.longOption(v, "user");
+        if (v.indexOf('=') < 0 && (Wrappers.longOption(v, "prefix", "p") || Wrappers.longOption(v, "exclude-prefix")
+            || Wrappers.longOption(v, "root", "r", "re") || Wrappers.longOption(v, "replace", "r", "re")
+            || Wrappers.longOption(v, "image"))) {
+          i++;
+        }
+      } else if (!v.startsWith("-") || v.equals("-")) {
+        given = true;
+      }
+    }
+    return creates && given;
+  }
 
   /**
    * A name a program computes when it runs, so that no word of the text is it: awk printing to
@@ -2222,6 +2267,25 @@ public enum ShellClass {
       case "ssh-keygen" -> {
         List<Word> out = new ArrayList<>(own);
         out.addAll(sshKeygenDerivedNames(own));
+        return out;
+      }
+      case "llvm-reduce" -> {
+        // Its --test program and --test-arg words are the command it runs (judged as one), not files it writes.
+        List<Word> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          if (Regexes.matches(av.get(i), "--?test(-arg)?")) {
+            i++;
+          } else if (!Regexes.matches(av.get(i), "(?s)--?test(-arg)?=.*")) {
+            out.add(a.get(i));
+          }
+        }
+        return out;
+      }
+      case "systemd-tmpfiles" -> {
+        List<Word> out = new ArrayList<>(own);
+        if (tmpfilesCreatesFromGivenConfig(c)) {
+          out.add(COMPUTED_NAME);
+        }
         return out;
       }
       case "curl" -> {

@@ -337,6 +337,24 @@ final class Wrappers {
       }
       case "pee", "mispipe" -> shellStrings(a, name);
       case "git" -> gitCommands(a);
+      // Programs that run the program their arguments name (17aw), their options read as each reads them.
+      // LLVM's not (not.cpp): an optional --crash first, then the command, whose status it inverts.
+      case "not" -> inner(a, !a.isEmpty() && a.get(0).literal() && a.get(0).value().equals("--crash") ? 1 : 0, name);
+      case "llvm-reduce" -> llvmReduce(a);
+      case "gp-collect-app" -> gprofngCollectApp(a, 0);
+      case "gprofng" -> gprofng(a);
+      case "systemd-socket-activate" -> socketActivate(a);
+      // util-linux scriptlive runs -c CMD with $SHELL -c, else $SHELL itself, and types the recorded input into it.
+      case "scriptlive" -> {
+        List<Step> code = optionValue(a, "c", Set.of("--command"), "tTIBdm", Set.of("--timing", "--log-timing", "--log-in",
+            "--log-io", "--divisor", "--maxdelay"), "hV", Set.of("--help", "--version"), name);
+        yield !code.isEmpty() ? code : List.of(new Unknown("scriptlive without -c replays its recorded input into $SHELL"));
+      }
+      case "agetty" -> agetty(a);
+      case "luit" -> luit(a);
+      // glib's gio launch runs the Exec= line of the desktop file it reads: a command only known when it runs.
+      case "gio" -> a.isEmpty() ? List.of() : !a.get(0).literal() || a.get(0).value().equals("launch")
+          ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
       default -> GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
           : List.of();
@@ -2392,6 +2410,272 @@ final class Wrappers {
     }
     return i >= a.size() ? List.of(new Unknown("pg_virtualenv without a command runs $SHELL"))
         : inner(a, i, "pg_virtualenv");
+  }
+
+  /**
+   * llvm-reduce runs its interestingness test {@code --test PROG} with each {@code --test-arg ARG}
+   * and the module it reduces. LLVM's option parser takes {@code -test} or {@code --test}, the
+   * value attached by {@code =} or as the next word, anywhere before {@code --}; an {@code @FILE}
+   * of options or a word only known when it runs may be any of them.
+   */
+  private static List<Step> llvmReduce(List<Word> a) {
+    List<Word> run = new ArrayList<>();
+    List<Word> args = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.startsWith("-") || v.startsWith("@") || !v.isEmpty() && v.charAt(0) == Word.UNKNOWN)
+          || w.literal() && v.startsWith("@")) {
+        return unknown("llvm-reduce");
+      }
+      if (v.equals("--")) {
+        break;
+      }
+      String n = v.startsWith("--") ? v.substring(1) : v;
+      int eq = n.indexOf('=');
+      String opt = eq < 0 ? n : n.substring(0, eq);
+      if (!opt.equals("-test") && !opt.equals("-test-arg")) {
+        continue;
+      }
+      Word value = eq >= 0 ? new Word(v, n.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+      if (value != null) {
+        (opt.equals("-test") ? run : args).add(value);
+      }
+    }
+    if (run.isEmpty()) {
+      return List.of(); // no test: llvm-reduce stops before it runs anything
+    }
+    List<Word> words = new ArrayList<>(run.subList(run.size() - 1, run.size()));
+    words.addAll(args);
+    return List.of(new Inner(words, "llvm-reduce --test"));
+  }
+
+  /** gprofng's driver: {@code --verbose}, {@code --check}, … take no value; {@code collect app} is gp-collect-app. */
+  private static List<Step> gprofng(List<Word> a) {
+    int i = 0;
+    while (i < a.size() && a.get(i).literal() && Set.of("--verbose", "--check", "--help", "--version").contains(a.get(i).value())) {
+      i++;
+    }
+    if (i + 1 < a.size() && a.get(i).literal() && a.get(i + 1).literal()) {
+      return a.get(i).value().equals("collect") && a.get(i + 1).value().equals("app") ? gprofngCollectApp(a, i + 2) : List.of();
+    }
+    return i < a.size() ? unknown("gprofng") : List.of();
+  }
+
+  /** gp-collect-app's options (binutils 2.40) that take the next word as their value. */
+  private static final Set<String> COLLECT_APP_WITH_ARG = Set.of("-p", "-h", "-o", "-O", "-C", "-j", "-J", "-t", "-y", "-F",
+      "-a", "-S", "-l", "-s", "-H", "-i");
+
+  /**
+   * {@code gprofng collect app [OPTIONS] TARGET ARGS} runs TARGET under its collector: its options
+   * are whole words ({@code --verbose} takes no value), {@code --} ends them. {@code -j PATH} names
+   * the JVM it runs for a Java target and {@code -J} hands that JVM options; any other word fails closed.
+   */
+  private static List<Step> gprofngCollectApp(List<Word> a, int from) {
+    int i = from;
+    while (i < a.size() && (a.get(i).value().startsWith("-") || !a.get(i).literal())) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() || v.equals("-J") || v.equals("-j") && i + 1 < a.size()
+          && !Set.of("on", "off").contains(a.get(i + 1).value())) {
+        return unknown("gprofng collect app");
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (COLLECT_APP_WITH_ARG.contains(v)) {
+        i += 2;
+      } else if (Set.of("-n", "-v", "-Z", "--verbose").contains(v)) {
+        i++;
+      } else if (Set.of("-V", "--version", "--help").contains(v)) {
+        return List.of();
+      } else {
+        return unknown("gprofng collect app");
+      }
+    }
+    return inner(a, i, "gprofng collect app");
+  }
+
+  /**
+   * systemd-socket-activate (getopt {@code +hl:aE:d}: options end at the command) runs its command
+   * on a connection, with {@code -E NAME=VALUE} in its environment.
+   */
+  private static List<Step> socketActivate(List<Word> a) {
+    Set<String> longWithArg = Set.of("--listen", "--setenv", "--fdname");
+    Opts o = Opts.scanKnown(a, "lE", "had", longWithArg, Set.of("--help", "--version", "--datagram", "--seqpacket",
+        "--accept", "--inetd"));
+    if (o.unknown()) {
+      return unknown("systemd-socket-activate");
+    }
+    if (o.has('h') || o.longs.contains("--help") || o.longs.contains("--version")) {
+      return List.of();
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < o.end && i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        break;
+      }
+      Word next = i + 1 < a.size() ? a.get(i + 1) : null;
+      Word setenv = null;
+      boolean takesNext = false;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String n = Opts.longName(eq < 0 ? v : v.substring(0, eq), longWithArg);
+        takesNext = eq < 0 && n != null;
+        if ("--setenv".equals(n)) {
+          setenv = eq < 0 ? next : Word.literal(v, v.substring(eq + 1));
+        }
+      } else {
+        for (int j = 1; j < v.length(); j++) {
+          if ("lE".indexOf(v.charAt(j)) >= 0) {
+            takesNext = j + 1 == v.length();
+            if (v.charAt(j) == 'E') {
+              setenv = takesNext ? next : Word.literal(v, v.substring(j + 1));
+            }
+            break;
+          }
+        }
+      }
+      // -E NAME=VALUE sets it for the command; -E NAME passes on its own value.
+      if (setenv != null && !setenv.literal()) {
+        return unknown("systemd-socket-activate");
+      }
+      if (setenv != null && setenv.value().indexOf('=') > 0) {
+        steps.add(new Assign(setenv, "systemd-socket-activate -E"));
+      }
+      i += takesNext ? 1 : 0;
+    }
+    steps.addAll(inner(a, o.end, "systemd-socket-activate"));
+    return steps;
+  }
+
+  private static final String AGETTY_WITH_ARG = "afHIlort";
+  private static final Set<String> AGETTY_LONG_WITH_ARG = Set.of("--autologin", "--issue-file", "--host", "--init-string",
+      "--login-program", "--login-options", "--chroot", "--timeout", "--erase-chars", "--kill-chars", "--chdir", "--delay",
+      "--nice");
+  private static final Set<String> AGETTY_LONG_NO_ARG = Set.of("--8bits", "--noreset", "--remote", "--show-issue",
+      "--flow-control", "--noissue", "--noclear", "--local-line", "--extract-baud", "--skip-login", "--nonewline",
+      "--login-pause", "--hangup", "--keep-baud", "--detect-case", "--wait-cr", "--nohints", "--nohostname",
+      "--long-hostname", "--reload", "--list-speeds", "--help", "--version");
+
+  /**
+   * agetty (util-linux, getopt_long permuting {@code 8a:cC:d:Ef:hH:iI:Jl:L::mnNo:pP:r:Rst:Uw}) runs
+   * its login program {@code -l PROG} (default {@code /bin/login}) on the line with the words of
+   * {@code -o OPTS} (default {@code --} and the login name: a backslash-u stands for the name typed
+   * or {@code --autologin}'s);
+   * {@code --chroot DIR} finds the program under a root the text may write.
+   */
+  private static List<Step> agetty(List<Word> a) {
+    Word program = null;
+    Word options = Word.literal("-- \\u", "-- \\u");
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        if (v.startsWith("-") || !v.isEmpty() && v.charAt(0) == Word.UNKNOWN) {
+          return unknown("agetty");
+        }
+        continue;
+      }
+      if (v.equals("--")) {
+        break;
+      }
+      char opt = 0;
+      Word value = null;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String n = Opts.longName(eq < 0 ? v : v.substring(0, eq), AGETTY_LONG_WITH_ARG, AGETTY_LONG_NO_ARG);
+        if (n == null) {
+          return unknown("agetty");
+        }
+        if (AGETTY_LONG_WITH_ARG.contains(n)) {
+          opt = n.equals("--login-program") ? 'l' : n.equals("--login-options") ? 'o' : n.equals("--chroot") ? 'r' : '-';
+          value = eq >= 0 ? Word.literal(v, v.substring(eq + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+        } else if (Set.of("--reload", "--list-speeds", "--help", "--version", "--show-issue").contains(n)) {
+          return List.of();
+        }
+      } else if (v.startsWith("-") && v.length() > 1) {
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (AGETTY_WITH_ARG.indexOf(ch) >= 0 || ch == 'C' || ch == 'd') {
+            opt = ch;
+            value = j + 1 < v.length() ? Word.literal(v, v.substring(j + 1)) : i + 1 < a.size() ? a.get(++i) : null;
+            break;
+          }
+          if (ch == 'L') {
+            break; // -L[MODE]: its value only attached
+          }
+          if ("8cEhiJmnNpRsUw".indexOf(ch) < 0) {
+            return unknown("agetty");
+          }
+        }
+      }
+      if (opt == 'r') {
+        return List.of(new Unknown("agetty --chroot runs its login program under a root the text may write"));
+      }
+      if (opt == 'l') {
+        program = value;
+      } else if (opt == 'o') {
+        options = value;
+      }
+    }
+    if (program == null) {
+      return List.of(); // the system's /bin/login
+    }
+    if (options == null || !options.literal()) {
+      return unknown("agetty");
+    }
+    List<Word> words = new ArrayList<>(List.of(program));
+    for (String part : Regexes.split(options.value().strip(), "\\s+")) {
+      // Split at blanks; a part with a backslash (the login name's escape) is only known when it runs.
+      if (!part.isEmpty()) {
+        words.add(part.indexOf('\\') < 0 ? Word.literal(part, part) : new Word(part, String.valueOf(Word.UNKNOWN), false));
+      }
+    }
+    return List.of(new Inner(words, "agetty -l"));
+  }
+
+  /** luit's options that take the next word (luit 2.0: {@code luit -h}). */
+  private static final Set<String> LUIT_WITH_ARG = Set.of("-argv0", "-gl", "-gr", "-g0", "-g1", "-g2", "-g3", "-encoding",
+      "-kgl", "-kgr", "-kg0", "-kg1", "-kg2", "-kg3", "-ilog", "-olog", "-alias");
+
+  /**
+   * luit runs its program (else {@code $SHELL}) on a terminal it translates: its options are whole
+   * words with {@code -} or {@code +} up to {@code --} or the program; {@code -c} converts its
+   * input without a program, {@code -h}, {@code -list}, {@code -V} print and stop.
+   */
+  private static List<Step> luit(List<Word> a) {
+    int i = 0;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        if (v.startsWith("-") || v.startsWith("+") || !v.isEmpty() && v.charAt(0) == Word.UNKNOWN) {
+          return unknown("luit");
+        }
+        break;
+      }
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (LUIT_WITH_ARG.contains(v)) {
+        i += 2;
+      } else if (Set.of("-c", "-h", "-list", "-V", "-show-builtin", "-show-fontenc", "-list-builtin", "-list-fontenc",
+          "-list-iconv").contains(v)) {
+        return List.of();
+      } else if (Set.of("-v", "-p", "-x", "-k7", "+kss", "+kssgr", "-kls", "+oss", "+ols", "+osl", "+ot", "-fill-fontenc",
+          "-prefer", "-t").contains(v)) {
+        i++;
+      } else if (v.startsWith("-") || v.startsWith("+")) {
+        return unknown("luit");
+      } else {
+        break;
+      }
+    }
+    return i < a.size() ? inner(a, i, "luit") : List.of(new Unknown("luit without a program runs $SHELL"));
   }
 
   /** Flags from {@code flags} (bundled, {@code --} allowed when there are any), then the command. */

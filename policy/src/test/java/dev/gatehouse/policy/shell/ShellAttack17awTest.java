@@ -174,7 +174,10 @@ class ShellAttack17awTest {
       "systemd-socket-activate -d -l 127.0.0.1:40732 touch WITNESS & sleep 1; echo > /dev/udp/127.0.0.1/40732; wait",
       "systemd-socket-activate --inetd -l 127.0.0.1:40733 touch WITNESS & sleep 1; : >/dev/tcp/127.0.0.1/40733; wait",
       "scriptlive -c 'touch WITNESS' -t /dev/null /dev/null",
-      "printf '[Desktop Entry]\\nType=Application\\nName=x\\nExec=touch WITNESS\\n' > x.desktop; gio launch x.desktop"})
+      "printf '[Desktop Entry]\\nType=Application\\nName=x\\nExec=touch WITNESS\\n' > x.desktop; gio launch x.desktop",
+      // Fix pass variants: other names and spellings of the same programs.
+      "printf 'define i32 @main() {\\n  ret i32 0\\n}\\n' > a.ll; llvm-reduce-14 -test=/usr/bin/touch -test-arg=WITNESS a.ll",
+      "x86_64-linux-gnu-gprofng collect app -O x.er -- /usr/bin/touch WITNESS"})
   void programsThatRunTheirArguments(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -217,7 +220,9 @@ class ShellAttack17awTest {
   @ValueSource(strings = {
       "printf 'f %%h/ks - - - - touch WITNESS\\n' | systemd-tmpfiles --create -; sh ks",
       "printf 'f %%h/ks - - - - touch WITNESS\\n' | systemd-tmpfiles --create -; . ./ks",
-      "printf 'f %%h/ks - - - - touch WITNESS\\n' > t.conf; systemd-tmpfiles --create ~/t.conf; sh ks"})
+      "printf 'f %%h/ks - - - - touch WITNESS\\n' > t.conf; systemd-tmpfiles --create ~/t.conf; sh ks",
+      // Fix pass variant: the person's own configuration directory, read with --user.
+      "mkdir -p .config/user-tmpfiles.d; printf 'f %%h/ks - - - - touch WITNESS\\n' > .config/user-tmpfiles.d/k.conf; systemd-tmpfiles --user --cre; sh ks"})
   void systemdTmpfilesWritesAScript(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
