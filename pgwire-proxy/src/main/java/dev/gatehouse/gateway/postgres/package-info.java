@@ -42,7 +42,8 @@
  * channel's I/O thread: {@link PgProxySession#pushed}), the client→server side runs on that
  * thread after the startup, with no hand-off per statement: {@link ClientInbox} hands a message to
  * the session's own thread only when handling it might wait (a review, a refusal's audit line, a
- * catalog lookup, COPY data, a server that has not read what it was sent), and every message
+ * parse of a statement not seen before or a catalog lookup: {@code NoWaiting}, COPY data, a server
+ * that has not read what it was sent), and every message
  * after it follows it there, in order, until that thread has caught up.
  *
  * <p>Buffers are bounded: an extended batch up to 64 MiB or 100,000 messages, 1,024 answered
