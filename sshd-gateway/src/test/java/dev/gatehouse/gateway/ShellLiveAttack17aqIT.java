@@ -80,20 +80,7 @@ class ShellLiveAttack17aqIT {
   @TempDir static Path dir;
   static GatewayFixture gw;
 
-  static final String POLICIES = """
-      policies:
-        default-shell:
-          type: shell
-          block:  [recursive-delete-root, filesystem-format, raw-device-write, power, fork-bomb, history-tamper, audit-tamper]
-          review: [sudo, package-change, service-change, process-kill, firewall-change, user-change, scheduler-change,
-                   curl-pipe-shell, interpreter-inline, remote-copy, guard-tamper]
-          unclassified: review
-        docs-allow-list:
-          type: shell
-          mode: allow-list
-          allowCommands: [ls, cat, less, grep, tail, journalctl, "systemctl status"]
-          block: [recursive-delete-root]
-      """;
+  static final String POLICIES = ShellLiveTargets.POLICIES;
 
   @BeforeAll
   static void start() throws Exception {

@@ -105,20 +105,6 @@ class ShellLiveAttack17auIT {
   static GatewayFixture gw;
   static boolean madeLocale;
 
-  static final String POLICIES = """
-      policies:
-        default-shell:
-          type: shell
-          block:  [recursive-delete-root, filesystem-format, raw-device-write, power, fork-bomb, history-tamper, audit-tamper]
-          review: [sudo, package-change, service-change, process-kill, firewall-change, user-change, scheduler-change,
-                   curl-pipe-shell, interpreter-inline, remote-copy, guard-tamper]
-          unclassified: review
-        docs-allow-list:
-          type: shell
-          mode: allow-list
-          allowCommands: [ls, cat, less, grep, tail, journalctl, "systemctl status"]
-          block: [recursive-delete-root]
-      """;
 
   @BeforeAll
   static void start() throws Exception {
@@ -131,22 +117,7 @@ class ShellLiveAttack17auIT {
     }
     assertThat(LOCALE_DIR).as("the GBK locale is installed").isDirectory();
     sshd = SshdProcess.prepare(dir.resolve("sshd"));
-    String command = """
-            type: command
-            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-            exec: ["/bin/bash", "-c"]
-            env: { PATH: "/usr/bin:/bin" }
-            runAs: nobody
-            allow: { groups: [dev] }
-        """;
-    String host = "    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: "
-        + SshdProcess.TARGET_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n";
-    String targets = "targets:\n"
-        + "  - name: web-strict\n" + command + "    policy: docs-allow-list\n"
-        + "  - name: web-default\n" + command + "    policy: default-shell\n"
-        + "  - name: ssh-strict\n" + host + "    policy: docs-allow-list\n"
-        + "  - name: ssh-default\n" + host + "    policy: default-shell\n"
-        + POLICIES;
+    String targets = ShellLiveTargets.fourTargets(sshd);
     gw = GatewayFixture.start(dir, "", targets);
     // Debian's default sshd_config has this line.
     sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
