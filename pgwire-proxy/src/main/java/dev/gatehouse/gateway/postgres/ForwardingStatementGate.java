@@ -63,4 +63,14 @@ public abstract class ForwardingStatementGate implements StatementGate {
   public void executing(String portal) {
     inner.executing(portal);
   }
+
+  @Override
+  public void beginAttempt() {
+    inner.beginAttempt();
+  }
+
+  @Override
+  public void endAttempt(boolean keep) {
+    inner.endAttempt(keep);
+  }
 }

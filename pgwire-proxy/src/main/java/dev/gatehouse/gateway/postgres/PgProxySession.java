@@ -294,7 +294,10 @@ public final class PgProxySession implements Runnable {
           if (!batch.isEmpty()) {
             sendBatch(batch, false);
             batchBytes = 0;
-            replay.clear(); // the batch's verdicts are spent; the query's own follow
+            if (onReceivingThread()) { // sent: what its judging learned stands
+              gate.endAttempt(true);
+              gate.beginAttempt();
+            }
           }
           gate.unnamedPortalDropped();
           query(m);
@@ -335,11 +338,9 @@ public final class PgProxySession implements Runnable {
         default -> throw new ProtocolViolation(
             "unknown message type '" + Wire.printable(m.type() & 0xff) + "' from the client");
       }
-      replay.clear(); // the message took effect: its verdicts are spent
       return true;
     } finally {
       if (!onReceivingThread()) {
-        replay.clear();
         long pending = readyPending.get(); // before answered: never too early
         quickFrom = flushedWithoutSync ? Long.MAX_VALUE : answered.get() + pending;
       }
@@ -404,7 +405,20 @@ public final class PgProxySession implements Runnable {
     }
     @Override
     public boolean step(Wire.Message m) throws IOException {
-      return PgProxySession.this.step(m);
+      if (!onReceivingThread()) {
+        return PgProxySession.this.step(m);
+      }
+      // Handed over halfway, the message is judged again from the start on the session's thread:
+      // nothing its first judging learned may be kept for that.
+      gate.beginAttempt();
+      boolean done = false;
+      try {
+        boolean goOn = PgProxySession.this.step(m);
+        done = true;
+        return goOn;
+      } finally {
+        gate.endAttempt(done);
+      }
     }
 
     @Override
@@ -424,12 +438,6 @@ public final class PgProxySession implements Runnable {
       throw NoWaiting.WouldWait.INSTANCE;
     }
   }
-
-  /**
-   * The verdicts judged on the receiving thread for a message it then handed over, in order: the
-   * session's thread uses them instead of judging again (judging notes cursors and PREPAREs).
-   */
-  private final java.util.ArrayDeque<Object[]> replay = new java.util.ArrayDeque<>();
 
   private void query(Wire.Message m) throws IOException {
     Wire.Fields f = new Wire.Fields(m.body());
@@ -1034,28 +1042,6 @@ public final class PgProxySession implements Runnable {
 
   /** The gate's verdict, a review not yet settled; a failing gate blocks. */
   private Decision verdict(Reading read) {
-    // A text the receiving thread judged is never judged again: judging learns (a PREPARE, a
-    // DEALLOCATE), and a second judging would read the text with what the first one learned. Its
-    // verdict stands even where the reading moved since: it was then UNKNOWN (a SET in flight),
-    // which judges both readings.
-    for (java.util.Iterator<Object[]> it = replay.iterator(); it.hasNext(); ) {
-      Object[] r = it.next();
-      if (((Reading) r[0]).sql().equals(read.sql())) {
-        it.remove();
-        return (Decision) r[1];
-      }
-    }
-    Decision d = judgeNow(read);
-    if (onReceivingThread()) {
-      replay.add(new Object[] {read, d});
-      if (!d.allowed()) {
-        throw NoWaiting.WouldWait.INSTANCE; // a review waits, a refusal is audited at once
-      }
-    }
-    return d;
-  }
-
-  private Decision judgeNow(Reading read) {
     Decision d;
     try {
       tellGate();

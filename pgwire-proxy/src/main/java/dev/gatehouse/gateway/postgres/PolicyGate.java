@@ -99,12 +99,32 @@ public final class PolicyGate implements StatementGate {
     executingPortal = portal;
   }
 
+  /** An attempt's statements (on top of the connection's), or null outside an attempt. */
+  private PreparedStatements attempt;
+
+  private PreparedStatements statements() {
+    return attempt != null ? attempt : prepared;
+  }
+
+  @Override
+  public void beginAttempt() {
+    attempt = prepared.draft();
+  }
+
+  @Override
+  public void endAttempt(boolean keep) {
+    if (attempt != null && keep) {
+      attempt.commit();
+    }
+    attempt = null;
+  }
+
   @Override
   public Decision judge(String sql, StandardConformingStrings standardStrings) {
     Judgement j;
     // What the judgement learns (a PREPARE, a DEALLOCATE) is kept only once it has finished: a
     // judgement stopped halfway on a thread that may not wait is made again from the start.
-    PreparedStatements learned = prepared.draft();
+    PreparedStatements learned = statements().draft();
     try {
       j = judge.judge(sql, standardStrings, learned, functions);
     } catch (NoWaiting.WouldWait w) {
@@ -168,7 +188,7 @@ public final class PolicyGate implements StatementGate {
     // Not judged just now (an Execute of an earlier Parse): judged again, on this connection
     // (learning a PREPARE again changes nothing).
     Judgement j = l != null && l[0].equals(sql) ? (Judgement) l[1]
-        : judge.judge(sql, StandardConformingStrings.UNKNOWN, prepared.draft(), functions); // a plan learns nothing
+        : judge.judge(sql, StandardConformingStrings.UNKNOWN, statements().draft(), functions); // a plan learns nothing
     return new RowLimit(limit, RowWrites.plan(j, sql));
   }
 }

@@ -89,6 +89,17 @@ public interface StatementGate {
    */
   default void executing(String portal) {}
 
+  /**
+   * What this connection's judgements learn from here on (a PREPARE, a DEALLOCATE) is tentative
+   * until {@link #endAttempt}: a message handled on a thread that may not wait can be handed over
+   * halfway and judged again from the start, which must read it as the first judging did. The
+   * default keeps nothing.
+   */
+  default void beginAttempt() {}
+
+  /** Keeps ({@code keep}) or drops what was learned since {@link #beginAttempt}. */
+  default void endAttempt(boolean keep) {}
+
   /** What a held statement can do with its client connection while it waits. */
   interface Hold {
     /** Sends a NoticeResponse (psql prints it at once, even while it waits for the result). */
