@@ -103,40 +103,11 @@ class ShellLiveAttack17ayIT {
   static SshdProcess sshd;
   static GatewayFixture gw;
 
-  static final String POLICIES = """
-      policies:
-        default-shell:
-          type: shell
-          block:  [recursive-delete-root, filesystem-format, raw-device-write, power, fork-bomb, history-tamper, audit-tamper]
-          review: [sudo, package-change, service-change, process-kill, firewall-change, user-change, scheduler-change,
-                   curl-pipe-shell, interpreter-inline, remote-copy, guard-tamper]
-          unclassified: review
-        docs-allow-list:
-          type: shell
-          mode: allow-list
-          allowCommands: [ls, cat, less, grep, tail, journalctl, "systemctl status"]
-          block: [recursive-delete-root]
-      """;
 
   @BeforeAll
   static void start() throws Exception {
     sshd = SshdProcess.prepare(dir.resolve("sshd"));
-    String command = """
-            type: command
-            command: ["/bin/bash", "--noprofile", "--norc", "-i"]
-            exec: ["/bin/bash", "-c"]
-            env: { PATH: "/usr/bin:/bin" }
-            runAs: nobody
-            allow: { groups: [dev] }
-        """;
-    String host = "    type: ssh\n    ssh: { host: 127.0.0.1, port: " + sshd.port() + ", user: "
-        + SshdProcess.TARGET_USER + ", hostKey: \"" + sshd.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n";
-    String targets = "targets:\n"
-        + "  - name: web-strict\n" + command + "    policy: docs-allow-list\n"
-        + "  - name: web-default\n" + command + "    policy: default-shell\n"
-        + "  - name: ssh-strict\n" + host + "    policy: docs-allow-list\n"
-        + "  - name: ssh-default\n" + host + "    policy: default-shell\n"
-        + POLICIES;
+    String targets = ShellLiveTargets.fourTargets(sshd);
     gw = GatewayFixture.start(dir, "", targets);
     sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
   }
@@ -309,8 +280,13 @@ class ShellLiveAttack17ayIT {
           real = c;
         }
       }
-      assertThat(real).as("bash's nonce from its memory: %s%n---- whole:%n%s", out,
-          ssh.transcript().substring(at).replace("\u001b", "<ESC>").replace("\u0007", "<BEL>")).isNotNull();
+      if (real == null) {
+        // The secure outcome since the fix: reading bash's memory is refused, so there is no nonce
+        // to forge a marker with or to end the wall early.
+        assertThat(ssh.transcript().substring(at)).as("the scan of bash's memory is refused")
+            .contains("blocked by rule guard-tamper");
+        return;
+      }
       ssh.send("go\r" + real + "\rtouch /tmp/" + name + "; ls -1 /tmp | grep -n " + name + "\r");
       Thread.sleep(500);
       if (ssh.isAlive()) {

@@ -185,6 +185,98 @@ final class HookTamper {
       if (why != null) {
         return why;
       }
+      why = readsAProcess(c);
+      if (why != null) {
+        return why;
+      }
+    }
+    boolean intoProcess = texts.stream().anyMatch(HookTamper::namesAProcessDirectory);
+    for (String t : texts) {
+      String why = namesProcessMemory(t, intoProcess);
+      if (why != null) {
+        return why;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The shell's own memory holds the nonce of the next prompt's wall, and on most hosts a process
+   * may read the memory of its own user's processes: {@code tail -c +HEAP /proc/$PPID/mem | grep
+   * -ao '[0-9a-f]\{128\}'} printed it with listed programs. Refused: a path naming a process's
+   * {@code mem} or {@code map_files} (its pid, {@code self}, a task, a part only known when it runs
+   * or a pattern in its place), and a bare {@code mem} (or a pattern that could match it) in a text
+   * that names a process's directory ({@code cd /proc/1; tail mem}, {@code find /proc -name mem}).
+   * {@code /proc/meminfo} and the like are the system's, not a process's.
+   */
+  private static String namesProcessMemory(String t, boolean intoProcess) {
+    if (t == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = PROCESS_FILE.matcher(t);
+    while (m.find()) {
+      String leaf = m.group(2);
+      if (leaf.equals("mem") || leaf.equals("map_files") || couldBeMemory(leaf)) {
+        return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
+      }
+    }
+    if (intoProcess) {
+      for (String word : t.split("[\\s;&|()<>]+")) {
+        // A name relative to a process's directory the text went into or holds in a variable
+        // ($p/mem): mem itself, or a bare pattern that could match it.
+        String leaf = word.substring(word.lastIndexOf('/') + 1);
+        if (leaf.equals("mem") || leaf.equals("map_files") || word.indexOf('/') < 0 && word.length() <= 4
+            && couldBeMemory(word) && !word.startsWith("$")) {
+          return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** {@code proc/ PROCESS / [task/ TID /] LEAF}: group 1 the process part, group 2 the leaf. */
+  private static final java.util.regex.Pattern PROCESS_FILE = java.util.regex.Pattern.compile(
+      "proc/([^/\\s]+)/(?:task/[^/\\s]+/)?([^/\\s'\"]+)");
+
+  /** A leaf only known when it runs, or a pattern (which could match {@code mem}). */
+  private static boolean couldBeMemory(String leaf) {
+    return leaf.indexOf(Word.UNKNOWN) >= 0 || leaf.indexOf('$') >= 0 || leaf.indexOf('*') >= 0
+        || leaf.indexOf('?') >= 0 || leaf.indexOf('[') >= 0;
+  }
+
+  /**
+   * A word into a process's directory of /proc: {@code /proc} itself, or {@code /proc/X…} where X
+   * is a pid, {@code self}, {@code thread-self}, or a part only known when it runs or a pattern.
+   */
+  private static boolean namesAProcessDirectory(String t) {
+    if (t == null) {
+      return false;
+    }
+    for (String word : t.split("[\\s;&|()<>=:'\"]+")) {
+      String w = word.startsWith("/") ? word.substring(1) : word;
+      if (w.equals("proc") || w.equals("proc/")) {
+        return true;
+      }
+      if (w.startsWith("proc/")) {
+        String rest = w.substring(5);
+        String first = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        if (first.matches("\\d+|self|thread-self") || couldBeMemory(first)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A program that reads another process's memory or system calls: gcore, strace/ltrace attached to one. */
+  private static String readsAProcess(ShellCommand c) {
+    String n = c.name();
+    if (n.equals("gcore")) {
+      return "dumps a process's memory (the guard's shell keeps its secrets there): " + c.text();
+    }
+    if ((n.equals("strace") || n.equals("ltrace")) && c.argValues().stream()
+        .anyMatch(v -> v.startsWith("-p") || v.startsWith("--attach") || v.matches("-[a-zA-Z]*p.*"))) {
+      return "attaches to a process (the guard's shell keeps its secrets in its memory): " + c.text();
     }
     return null;
   }
