@@ -50,6 +50,22 @@ class SandboxResourceAttacksIT {
    * machine's memory. Each is capped, and /dev is read-only: 5 x 256 MiB tried, well under 1 GiB
    * stored.
    */
+  /**
+   * A guarded bash keeps the nonce of its next prompt in its memory; the programs a session runs are
+   * of the same user, and on most hosts may read such a process's memory ({@code /proc/PID/mem},
+   * its map, ptrace). Command targets run bash from an execute-only copy: the kernel then keeps its
+   * memory closed to them, while the programs themselves run as usual.
+   */
+  @Test
+  void aShellsMemoryIsClosedToTheProgramsItStarts() throws Exception {
+    SshResult r = gw.ssh(mallory, "shell").timeout(Duration.ofSeconds(60)).run(
+        "bash -c 'cat /proc/$$/maps > /dev/null 2>&1 && echo maps-readable || echo maps-closed; "
+            + "dd if=/proc/$$/mem bs=1 count=0 status=none 2>/dev/null && echo mem-readable || echo mem-closed; "
+            + "cat /proc/self/maps | grep -c . > /dev/null && echo own-readable; bash --version | head -1'");
+    assertThat(r.out()).as("%s", r).contains("maps-closed").contains("mem-closed").contains("own-readable")
+        .contains("GNU bash, version");
+  }
+
   @Test
   void tmpfsMountsFillTheBastionsMemory() throws Exception {
     SshResult r = gw.ssh(mallory, "shell").timeout(Duration.ofSeconds(60)).run(

@@ -51,12 +51,18 @@ public final class Sandbox {
   private final List<Path> hidden;
   private final boolean freshProc;
   private final boolean noNestedUserNamespaces;
+  /** An execute-only copy of bash bound over {@link #BASH} in command targets, or null. */
+  private final Path executeOnlyBash;
   private volatile PsqlFiles psqlFiles;
 
-  private Sandbox(List<Path> hidden, boolean freshProc, boolean noNestedUserNamespaces) {
+  /** The shell a command target (and the guarded prompt) runs. */
+  static final String BASH = "/usr/bin/bash";
+
+  private Sandbox(List<Path> hidden, boolean freshProc, boolean noNestedUserNamespaces, Path executeOnlyBash) {
     this.hidden = hidden;
     this.freshProc = freshProc;
     this.noNestedUserNamespaces = noNestedUserNamespaces;
+    this.executeOnlyBash = executeOnlyBash;
   }
 
   /**
@@ -96,11 +102,11 @@ public final class Sandbox {
     }
     h.add(Path.of("/etc/gatehouse"));
     List<String> truth = List.of("/usr/bin/true");
-    Sandbox strict = new Sandbox(List.copyOf(h), false, true);
+    Sandbox strict = new Sandbox(List.copyOf(h), false, true, null);
     Probe noUserNs = run(strict.wrap(probeUser, systemTree(strict, false), truth, true));
     Sandbox base = strict;
     if (noUserNs.code != 0) {
-      base = new Sandbox(List.copyOf(h), false, false);
+      base = new Sandbox(List.copyOf(h), false, false, null);
       Probe plain = run(base.wrap(probeUser, systemTree(base, false), truth, true));
       if (plain.code != 0) {
         throw new IOException("children run in a bubblewrap sandbox, but " + BWRAP
@@ -115,7 +121,48 @@ public final class Sandbox {
       LOG.info("sandbox: no fresh /proc for command targets here ({}); they run without /proc",
           proc.output.strip());
     }
-    return new Sandbox(base.hidden, proc.code == 0, base.noNestedUserNamespaces);
+    Sandbox withProc = new Sandbox(base.hidden, proc.code == 0, base.noNestedUserNamespaces, null);
+    return new Sandbox(base.hidden, withProc.freshProc, base.noNestedUserNamespaces,
+        executeOnlyBash(withProc, probeUser));
+  }
+
+  /**
+   * The guarded shell keeps the nonce of its next prompt in its memory, and on most hosts a process
+   * may read the memory of its own user's processes ({@code /proc/PID/mem}, ptrace). The kernel
+   * closes a process's memory to them when it is not dumpable, and marks a process so when the
+   * program file it runs is not readable to it. So command targets run bash from a copy of mode
+   * 0111 bound over {@value #BASH}: every bash in the sandbox, the guarded one included, runs with
+   * its memory closed, and the programs it starts run from their own files as usual. Checked once
+   * here (a file system mounted noexec, a kernel that differs): where the copy does not run, or a
+   * child can still read the shell's memory map, command targets run the system's bash.
+   */
+  private static Path executeOnlyBash(Sandbox s, UnixUser probeUser) {
+    Path bash = Path.of(BASH);
+    if (!Files.isRegularFile(bash) || !s.freshProc) {
+      return null;
+    }
+    try {
+      Path dir = Files.createTempDirectory("gatehouse-shell-",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
+      Path copy = dir.resolve("bash");
+      Files.copy(bash.toRealPath(), copy);
+      Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("--x--x--x"));
+      dir.toFile().deleteOnExit();
+      copy.toFile().deleteOnExit();
+      Sandbox with = new Sandbox(s.hidden, s.freshProc, s.noNestedUserNamespaces, copy);
+      Probe p = run(with.wrap(probeUser, systemTree(with, true),
+          List.of(BASH, "-c", "cat /proc/$$/maps > /dev/null 2>&1 && echo readable || echo closed"), true));
+      if (p.code == 0 && p.output.strip().equals("closed")) {
+        return copy;
+      }
+      LOG.warn("sandbox: command targets run the system's bash, its memory readable to the session's own programs ({})",
+          p.output.strip());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("sandbox: no execute-only bash for command targets ({}); the guarded shell's memory stays"
+          + " readable to the session's own programs", e.toString());
+    }
+    return null;
   }
 
   /** A command target's program: the system's /usr and /etc read-only, the host's network. */
@@ -263,6 +310,9 @@ public final class Sandbox {
   private static List<String> systemTree(Sandbox s, boolean proc) {
     List<String> t = new ArrayList<>(List.of("--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
         "--ro-bind-try", "/opt", "/opt"));
+    if (s.executeOnlyBash != null) {
+      t.addAll(List.of("--ro-bind", s.executeOnlyBash.toString(), BASH));
+    }
     for (String name : TOP_LEVEL_LINKS) {
       Path p = Path.of("/", name);
       if (Files.isSymbolicLink(p)) {
