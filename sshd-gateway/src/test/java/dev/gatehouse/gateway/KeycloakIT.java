@@ -240,7 +240,8 @@ class KeycloakIT {
     keycloak.approveDevice(URI.create(url), "bob", "bob-pw");
     printed.append(new String(login.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     assertThat(login.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(login.exitValue()).as("%s", printed).isZero();
+    assertThat(login.exitValue()).as("%s%nstderr:%n%s", printed, Files.readString(userHome.resolve("login.err")))
+        .isZero();
     long loggedIn = System.nanoTime();
     assertThat(printed.toString()).contains("bob@example.com");
 
