@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -122,56 +121,16 @@ class ShellLiveAttack17ayIT {
     }
   }
 
-  /** Types {@code line} at the guarded prompt, waits for the next prompt; returns the transcript from the line on. */
   private static String typeLine(InteractiveProcess ssh, String line) throws Exception {
-    int at = ssh.length();
-    ssh.send(line + "\r");
-    ssh.await("$ ", at + line.length(), WAIT);
-    Thread.sleep(700); // pacing: the rest of the output and the prompt; no bound
-    return ssh.transcript().substring(at);
+    return ShellLiveTargets.typeLine(ssh, line);
   }
 
   private static String witness() {
-    return "gh-17ay-" + UUID.randomUUID().toString().substring(0, 8);
+    return ShellLiveTargets.witness("17ay");
   }
 
-  /**
-   * Runs {@code lines} (W in them is replaced by the witness path) at the guarded prompt, one line
-   * each, or as one exec request (joined with newlines), then the session's own check of /tmp;
-   * asserts the witness was never made.
-   */
   private static void attempt(String target, String how, String id, List<String> lines, String what) throws Exception {
-    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity(id + "-" + how), List.of("dev"));
-    String name = witness();
-    List<String> typed = lines.stream().map(l -> l.replace("W", "/tmp/" + name)).toList();
-    String check = "ls -1 /tmp | grep -n " + name;
-    String seen = "";
-    try {
-      if (how.equals("prompt")) {
-        try (InteractiveProcess ssh = gw.interactive(key, target)) {
-          ssh.await("$ ", WAIT);
-          Thread.sleep(500);
-          StringBuilder b = new StringBuilder();
-          for (String l : typed) {
-            b.append(typeLine(ssh, l));
-          }
-          b.append(typeLine(ssh, check));
-          seen = b.toString();
-        }
-      } else {
-        SshResult r = gw.ssh(key, target).timeout(Duration.ofSeconds(60)).run(String.join("\n", typed) + "\n" + check);
-        seen = r.toString();
-      }
-    } finally {
-      boolean ran = seen.contains(":" + name) || Files.exists(Path.of("/tmp", name));
-      Files.deleteIfExists(Path.of("/tmp", name));
-      String audit = String.join("; ", gw.auditLines().stream()
-          .filter(n -> n.path("statement").asText("").contains(name) && !n.path("statement").asText("").startsWith("ls -1 /tmp"))
-          .map(n -> n.path("code").asText() + " " + n.path("verdict").asText() + " " + n.path("commands"))
-          .toList());
-      assertThat(ran).as("%s (%s): the guard allowed %s (audit: %s); %s; transcript:%n%s",
-          target, how, typed, audit.isEmpty() ? "(no audit line)" : audit, what, seen).isFalse();
-    }
+    ShellLiveTargets.attempt(gw, "17ay", target, how, id, lines, what);
   }
 
 

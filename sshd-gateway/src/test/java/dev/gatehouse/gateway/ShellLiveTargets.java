@@ -3,10 +3,68 @@ package dev.gatehouse.gateway;
 /**
  * The targets the live attack passes on the shell guard log in to: a {@code command} target running
  * bash and an {@code ssh} target (a real sshd), each under the example deny-list ({@code
- * default-shell}) and under the docs' own allow-list ({@code docs-allow-list}).
+ * default-shell}) and under the docs' own allow-list ({@code docs-allow-list}); and how a pass types a
+ * line there or runs an attempt and checks its witness.
  */
 final class ShellLiveTargets {
+  private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
+
   private ShellLiveTargets() {}
+
+  /** A fresh witness file name of attack pass {@code pass} (made in the session's /tmp). */
+  static String witness(String pass) {
+    return "gh-" + pass + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Types {@code line} at the guarded prompt, waits for the next prompt; returns the transcript from the line on. */
+  static String typeLine(InteractiveProcess ssh, String line) throws Exception {
+    int at = ssh.length();
+    ssh.send(line + "\r");
+    ssh.await("$ ", at + line.length(), WAIT);
+    Thread.sleep(700); // pacing: the rest of the output and the prompt; no bound
+    return ssh.transcript().substring(at);
+  }
+
+  /**
+   * Runs {@code lines} (W in them is replaced by the witness path) at the guarded prompt, one line
+   * each, or as one exec request (joined with newlines), then the session's own check of /tmp;
+   * asserts the witness was never made.
+   */
+  static void attempt(GatewayFixture gw, String pass, String target, String how, String id, java.util.List<String> lines,
+      String what) throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity(id + "-" + how), java.util.List.of("dev"));
+    String name = witness(pass);
+    java.util.List<String> typed = lines.stream().map(l -> l.replace("W", "/tmp/" + name)).toList();
+    String check = "ls -1 /tmp | grep -n " + name;
+    String seen = "";
+    try {
+      if (how.equals("prompt")) {
+        try (InteractiveProcess ssh = gw.interactive(key, target)) {
+          ssh.await("$ ", WAIT);
+          Thread.sleep(500);
+          StringBuilder b = new StringBuilder();
+          for (String l : typed) {
+            b.append(typeLine(ssh, l));
+          }
+          b.append(typeLine(ssh, check));
+          seen = b.toString();
+        }
+      } else {
+        SshResult r = gw.ssh(key, target).timeout(java.time.Duration.ofSeconds(60)).run(String.join("\n", typed) + "\n" + check);
+        seen = r.toString();
+      }
+    } finally {
+      boolean ran = seen.contains(":" + name) || java.nio.file.Files.exists(java.nio.file.Path.of("/tmp", name));
+      java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("/tmp", name));
+      String audit = String.join("; ", gw.auditLines().stream()
+          .filter(n -> n.path("statement").asText("").contains(name) && !n.path("statement").asText("").startsWith("ls -1 /tmp"))
+          .map(n -> n.path("code").asText() + " " + n.path("verdict").asText() + " " + n.path("commands"))
+          .toList());
+      org.assertj.core.api.Assertions.assertThat(ran).as("%s (%s): the guard allowed %s (audit: %s); %s; transcript:%n%s",
+          target, how, typed, audit.isEmpty() ? "(no audit line)" : audit, what, seen).isFalse();
+    }
+  }
+
 
   static final String POLICIES = """
       policies:
