@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,9 +70,9 @@ class PgPushedAttack21bIT {
   static SshClientKey alice;
   static SshClientKey bob;
   private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("request ([0-9A-F]{4,8})");
-  static Process tunnel;
+  static LocalForward tunnel;
   static int port;
-  static Process maskedTunnel;
+  static LocalForward maskedTunnel;
   static int maskedPort;
 
   /**
@@ -130,10 +129,10 @@ class PgPushedAttack21bIT {
         """.formatted(pg.port, pg.passwordFile(), pg.port, pg.passwordFile()));
     alice = gw.sign(GatewayFixture.uniqueIdentity("alice"), List.of("dev"));
     bob = gw.sign(GatewayFixture.uniqueIdentity("bob"), List.of("dba-leads"));
-    port = MaskedErrorsIT.freePort();
-    tunnel = tunnel(alice, port, "prod-db");
-    maskedPort = MaskedErrorsIT.freePort();
-    maskedTunnel = tunnel(alice, maskedPort, "masked-db");
+    tunnel = LocalForward.open(gw, alice, "prod-db");
+    port = tunnel.port();
+    maskedTunnel = LocalForward.open(gw, alice, "masked-db");
+    maskedPort = maskedTunnel.port();
     // The analyses the attack's batch needs, cached (a text never parsed hands over to the
     // session's thread): each text once, on a connection of its own.
     try (RawPgClient w = new RawPgClient(port, "anyone", "unused")) {
@@ -147,15 +146,6 @@ class PgPushedAttack21bIT {
     }
   }
 
-  /** {@code ssh -N -L PORT:prod-db:5432} as {@code who}, its port open. */
-  static Process tunnel(SshClientKey who, int localPort, String target) throws Exception {
-    List<String> argv = new ArrayList<>(gw.sshArgv(who, target, List.of("-N", "-L", localPort + ":" + target + ":5432",
-        "-o", "ExitOnForwardFailure=yes")));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    MaskedErrorsIT.awaitPort(localPort);
-    return p;
-  }
-
   @BeforeEach
   void resetLedger() throws Exception {
     pg.superSql("app", "UPDATE ledger SET v = 'ok'");
@@ -164,12 +154,10 @@ class PgPushedAttack21bIT {
   @AfterAll
   static void stop() throws Exception {
     if (tunnel != null) {
-      tunnel.destroy();
-      tunnel.waitFor(5, TimeUnit.SECONDS);
+      tunnel.close();
     }
     if (maskedTunnel != null) {
-      maskedTunnel.destroy();
-      maskedTunnel.waitFor(5, TimeUnit.SECONDS);
+      maskedTunnel.close();
     }
     if (gw != null) {
       gw.close();
