@@ -334,6 +334,32 @@ class PgPushedAttack21IT {
     assertThat(ledgerChanged()).as("the ledger written by an EXECUTE nobody reviewed: " + outcomes).isEqualTo("0");
   }
 
+  /**
+   * Pipelined behind a statement still running, a held statement's "waiting for approval" notice
+   * comes after that statement's answer (its ReadyForQuery), not inside it: a client reading answer
+   * by answer took the notice for the earlier statement's, never answered it, and waited until the
+   * approval expired.
+   */
+  @Test
+  @Order(7)
+  void aHeldStatementsNoticeComesAfterTheAnswersToWhatWasSentBeforeIt() throws Exception {
+    try (RawPgClient c = new RawPgClient(port, "anyone", "unused")) {
+      prepareApproved(c, "wide_n");
+      write(c, query("SELECT pg_sleep(2)"), query("EXECUTE wide_n"));
+      List<String> first = c.readUntilReady();
+      assertThat(first).as(first.toString()).anyMatch(m -> m.startsWith("C ")).noneMatch(m -> m.startsWith("N"));
+      String notice = c.read();
+      assertThat(notice).startsWith("N").contains("waiting for approval");
+      java.util.regex.Matcher r = REQUEST_ID.matcher(notice);
+      assertThat(r.find()).isTrue();
+      SshResult a = gw.ssh(bob, "approvals").run("deny " + r.group(1) + " no");
+      assertThat(a.exitCode()).as(a.toString()).isZero();
+      List<String> second = c.readUntilReady();
+      assertThat(second).as(second.toString()).anyMatch(m -> m.startsWith("E ") && m.contains("denied by"));
+    }
+    assertThat(ledgerPwned()).isEqualTo("0");
+  }
+
   private static String ledgerChanged() throws Exception {
     return pg.superSql("app", "SELECT count(*) FROM ledger WHERE v <> 'ok'");
   }

@@ -89,6 +89,13 @@ public final class PgProxySession implements Runnable {
   final AtomicInteger readyPending = new AtomicInteger();
   /** ReadyForQuery messages relayed so far (counted before {@link #readyPending} goes down). */
   final AtomicLong answered = new AtomicLong();
+  /** ReadyForQuery messages written to the client (counted after each is, so never ahead of {@link #answered}). */
+  final AtomicLong relayed = new AtomicLong();
+  /**
+   * The ReadyForQuery messages owed for what was forwarded before the client message the session's
+   * thread handles now: a review of that message waits until as many are written ({@link #awaitEarlierAnswers}).
+   */
+  private long turn;
   /** An extended batch went out with Flush and no Sync: the server reports settings only at Sync. */
   private boolean flushedWithoutSync;
 
@@ -288,6 +295,10 @@ public final class PgProxySession implements Runnable {
 
   /** One message from the client; false when the client said goodbye. */
   private boolean step(Wire.Message m) throws IOException {
+    if (!onReceivingThread()) {
+      long a = answered.get(); // before readyPending: never too late (a ReadyForQuery in between only lowers it)
+      turn = a + readyPending.get();
+    }
     try {
       switch (m.kind()) {
         case 'Q' -> {
@@ -1059,6 +1070,8 @@ public final class PgProxySession implements Runnable {
   }
 
   private Decision settleReview(String sql, StandardConformingStrings reading, Decision review) {
+    handOffIfReceiving();
+    awaitEarlierAnswers();
     Decision settled = settle(sql, reading, review);
     return review.readsMasked() ? settled.readingMasked() : settled; // an approval does not unhide errors
   }
@@ -1085,6 +1098,18 @@ public final class PgProxySession implements Runnable {
       return review;
     }
     return d == null || d.verdict() == null ? review : d;
+  }
+
+  /**
+   * A held statement waits for its turn: the answers to everything the client sent before it
+   * (pipelined) are written first, so its "waiting for approval" notice, and the request the
+   * approvers see, come after them and not inside the answer to an earlier statement, where a
+   * client reading answer by answer takes the notice for the earlier one's. Ends when the session does.
+   */
+  private void awaitEarlierAnswers() {
+    while (!closed.get() && relayed.get() < turn) {
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+    }
   }
 
   private final StatementGate.Hold hold = new StatementGate.Hold() {

@@ -456,6 +456,7 @@ final class ServerToClient implements Runnable {
     rows = 0;
     dataRows = 0;
     s.client.send('Z', m.body());
+    s.relayed.incrementAndGet();
   }
 
   private Step head() {
