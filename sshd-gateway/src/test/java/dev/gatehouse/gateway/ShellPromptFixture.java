@@ -99,6 +99,21 @@ final class ShellPromptFixture implements AutoCloseable {
     t.run(args);
   }
 
+  /**
+   * After a line was held for approval or blocked: withdraws a held one with Ctrl-C and waits for
+   * the fresh prompt after the outcome either way. (A Ctrl-C sent to a prompt already back, after a
+   * refusal, races with the next typing: the editor may clear what was typed.)
+   */
+  static void backAtPrompt(Tmux t, String prompt) throws Exception {
+    java.util.regex.Matcher m = t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
+    if (m.group(1).startsWith("waiting")) {
+      t.run("send-keys", "-t", "gh", "C-c");
+      t.awaitScreen("cancelled\\n(\\^C)?" + prompt + "$", WAIT);
+    } else {
+      t.awaitScreen("blocked by rule[\\s\\S]*\\n" + prompt + "$", WAIT);
+    }
+  }
+
   /** {@code text} typed as it is, without Enter. */
   static void literal(Tmux t, String text) throws Exception {
     t.run("send-keys", "-t", "gh", "-l", text);

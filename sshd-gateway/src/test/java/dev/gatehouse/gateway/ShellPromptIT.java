@@ -192,10 +192,8 @@ class ShellPromptIT {
     SshClientKey n = gw.sign(GatewayFixture.uniqueIdentity("nest"), List.of("dev"));
     try (Tmux t = prompt.shell(tmp, n)) {
       t.type(line);
-      t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
-      t.run("send-keys", "-t", "gh", "C-c");
       // Typing goes to the line editor once the held line is withdrawn and the prompt is back.
-      t.awaitScreen(PROMPT + "$", WAIT);
+      ShellPromptFixture.backAtPrompt(t, PROMPT);
       t.type("echo back-at-guarded-prompt");
       t.awaitScreen("^back-at-guarded-prompt\\n" + PROMPT + "$", WAIT);
     }

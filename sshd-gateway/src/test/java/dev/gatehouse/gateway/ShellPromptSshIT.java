@@ -97,6 +97,30 @@ class ShellPromptSshIT {
         .doesNotContain("133;", "\\u001b]133", "__gh_", "POSIXLY_CORRECT");
   }
 
+  /**
+   * The host's bash runs from an execute-only copy (deleted before it starts): the programs of the
+   * session, the same user, cannot read its memory or its map (where the hook keeps the next
+   * prompt's nonce), while their own stays readable; no copy is left in the host's /tmp, and the
+   * descriptor bash was started through is closed before the first prompt.
+   */
+  @Test
+  void theHostsBashMemoryIsClosedToTheProgramsOfTheSession(@TempDir Path tmp) throws Exception {
+    SshClientKey gil = gw.sign(GatewayFixture.uniqueIdentity("gil"), List.of("dev"));
+    try (Tmux t = guarded(tmp, gil)) {
+      t.type("grep -c . /proc/$$/maps > /dev/null 2>&1 && echo shell-maps-readable | tr a-z A-Z"
+          + " || echo shell-maps-closed | tr a-z A-Z");
+      t.awaitScreen("^SHELL-MAPS-(READABLE|CLOSED)\\n" + PROMPT + "$", WAIT);
+      t.type("grep -c . /proc/self/maps > /dev/null && echo own-maps-readable | tr a-z A-Z");
+      t.awaitScreen("^OWN-MAPS-READABLE\\n" + PROMPT + "$", WAIT);
+      t.type("ls -d /tmp/gh-bash.* 2> /dev/null | grep -c . | sed s/^/copies-left-/ | tr a-z A-Z");
+      t.awaitScreen("^COPIES-LEFT-[0-9]+\\n" + PROMPT + "$", WAIT);
+      t.type("test -e /proc/self/fd/9 && echo fd9-open | tr a-z A-Z || echo fd9-closed | tr a-z A-Z");
+      t.awaitScreen("^FD9-(OPEN|CLOSED)\\n" + PROMPT + "$", WAIT);
+      String screen = t.screen();
+      assertThat(screen).as(screen).contains("SHELL-MAPS-CLOSED").contains("COPIES-LEFT-0").contains("FD9-CLOSED");
+    }
+  }
+
   @Test
   void aBlockedLineShowsItsReasonAndAFreshPromptAndNothingRunsOnTheHost(@TempDir Path tmp) throws Exception {
     SshClientKey cid = gw.sign(GatewayFixture.uniqueIdentity("cid"), List.of("dev"));
@@ -144,10 +168,8 @@ class ShellPromptSshIT {
     SshClientKey n = gw.sign(GatewayFixture.uniqueIdentity("nest"), List.of("dev"));
     try (Tmux t = guarded(tmp, n)) {
       t.type(line);
-      t.awaitScreen("gatehouse: (waiting for approval|blocked by rule)", WAIT);
-      t.run("send-keys", "-t", "gh", "C-c");
       // Typing goes to the line editor once the held line is withdrawn and the prompt is back.
-      t.awaitScreen(PROMPT + "$", WAIT);
+      ShellPromptFixture.backAtPrompt(t, PROMPT);
       t.type("echo back-at-guarded-prompt");
       t.awaitScreen("^back-at-guarded-prompt\\n" + PROMPT + "$", WAIT);
     }

@@ -50,8 +50,14 @@ import java.util.Map;
  * traced. bash keeps {@code $?} across {@code PROMPT_COMMAND} itself.
  */
 public final class BashIntegration {
+  /**
+   * Set (to 9) in the environment of an {@code ssh} target's bash started from its execute-only
+   * copy ({@link #remoteCommand}): the descriptor it was started through, closed by the setup.
+   */
+  static final String EXECUTE_ONLY_FD = "GH_BASH_FD";
   private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
       + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
+      + " [[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
       + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
       + " \\unset POSIXLY_CORRECT\n";
   /**
@@ -182,11 +188,24 @@ public final class BashIntegration {
    * the lines of {@link #setup} (typed as the channel opens, waiting in the host's terminal);
    * anything else exits {@link #REMOTE_NOT_BASH}. Written in the common part of POSIX shells and
    * csh-like shells' syntax errors alike end it: only bash gets as far as a prompt.
+   *
+   * <p>The bash it starts is an execute-only copy (mode 0111, in a private temporary directory,
+   * deleted before it starts; run through the descriptor that opened it): the kernel does not let
+   * other processes of the same user read the memory of a process whose program file it cannot
+   * read (not dumpable), and the hook keeps the next prompt's nonce in that memory. Where the copy
+   * cannot be made or run (a {@code noexec} temporary directory, no {@code mktemp}), the host's
+   * bash is started as it is; for root the copy changes nothing (root reads any memory).
    */
   public static String remoteCommand() {
-    return "case ${BASH_VERSION-} in 5.[1-9]*|[6-9].*|[1-9][0-9].*) exec \"$BASH\" --noediting -l;; esac; exit "
+    return "case ${BASH_VERSION-} in 5.[1-9]*|[6-9].*|[1-9][0-9].*) shopt -s execfail;"
+        + " __gh_d=$(umask 077; mktemp -d \"${TMPDIR:-/tmp}/gh-bash.XXXXXXXX\" 2>/dev/null)"
+        + " && cp -- \"$BASH\" \"$__gh_d/bash\" 2>/dev/null && exec 9<\"$__gh_d/bash\" && chmod 0111 \"$__gh_d/bash\""
+        + " && rm -f -- \"$__gh_d/bash\" && rmdir -- \"$__gh_d\""
+        + " && " + EXECUTE_ONLY_FD + "=9 exec -a \"$BASH\" /proc/self/fd/9 --noediting -l;"
+        + " exec 9<&-; [ -n \"${__gh_d-}\" ] && rm -rf -- \"$__gh_d\"; exec \"$BASH\" --noediting -l;; esac; exit "
         + REMOTE_NOT_BASH;
   }
+
 
   /** What the gateway types into bash first (after bash read its startup files). */
   public static byte[] setup() {
