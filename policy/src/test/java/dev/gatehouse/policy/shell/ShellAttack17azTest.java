@@ -250,6 +250,35 @@ class ShellAttack17azTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
 
+  /**
+   * Found while fixing M3/M4 (judge only): a make variable name or a := value with a part only
+   * known when it runs, and the other spellings of a shell started reading words otherwise (sh may
+   * be bash, ksh has -k; an option name only known when it runs).
+   */
+  @ParameterizedTest(name = "refused, found while fixing M3/M4: {0}")
+  @ValueSource(strings = {
+      "make \"$n=1\"", "make X:=\"$v\"", "make 'X::=$(shell touch W)'",
+      "sh -k -c \"bash -c : BASH_ENV='\\$(touch W)'\"", "ksh -k -c 'ls'", "bash -xk -c 'ls'",
+      "bash --norc -o keyword -c 'ls'", "bash -o \"$o\" -c 'ls'", "bash +O interactive_comments -c 'ls'",
+      "bash +o interactive-comments -c 'ls'", "bash -O extglob -o keyword -c 'ls'"})
+  void refusedVariantsFoundWhileFixing(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.commands()).isNotEqualTo("allow");
+    }
+  }
+
+  @ParameterizedTest(name = "still allowed: {0}")
+  @ValueSource(strings = {
+      "make", "make -j4", "make install PREFIX=/usr/local", "make CC=gcc CFLAGS=-O2", "make -C dir target",
+      "make CFLAGS+=-g", "make JOBS:=4", "make \"$target\"", "make X=\"$v\"", "bash -c 'ls'", "bash -ec 'ls'",
+      "bash -x script.sh", "bash -lc 'echo hi'", "bash -O extglob -c 'ls'", "bash -o pipefail -c 'ls | wc -l'",
+      "bash -euo pipefail -c 'ls'", "sh -e script.sh", "dash -k -c 'ls'"})
+  void everydayMakeAndShellLinesStayAllowed(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.commands()).isEqualTo("allow");
+    }
+  }
+
   // ---------------------------------------------------------------- the helper for M1/M2
 
   private static final Pattern MEM_OPENED = Pattern.compile(
