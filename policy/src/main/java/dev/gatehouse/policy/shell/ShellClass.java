@@ -3119,7 +3119,7 @@ public enum ShellClass {
    * make runs make code given inline: {@code --eval}/{@code -E} (its {@code $(shell …)} and
    * recipes), a makefile that is no file named literally ({@code -f -} with a here-string, {@code
    * -f /dev/stdin}), and a variable on the command line that runs or expands code at once ({@code
-   * X!=CMD}, {@code X:=$(shell CMD)}) or carries shell code into the recipes that use it.
+   * X!=CMD}, {@code X:=$(shell CMD)}, {@code $(shell CMD)=1}) or carries shell code into the recipes that use it.
    */
   private static boolean makeGivenCode(ShellCommand c) {
     if (!Set.of("make", "gmake", "remake").contains(c.name())) {
@@ -3171,10 +3171,17 @@ public enum ShellClass {
         continue;
       }
       int eq = v.indexOf('=');
+      // make takes every argument with an = (=, :=, ::=, :::=, ?=, +=, !=) for a variable, whatever
+      // its name holds (a/b, ./x), and expands the name as it reads it: a $ there is make code
+      // ('$(shell CMD)=1'), and so is a part only known when it runs. != runs its value in a shell;
+      // :=, ::= and :::= expand the value at once, so a part of it only known when it runs counts.
+      String rawName = eq > 0 ? v.substring(0, eq) : "";
+      boolean expandsNow = rawName.endsWith(":");
       // make strips the blanks around a command-line variable's name ('CC = touch W --').
-      String name = eq > 0 ? Regexes.replaceFirst(v.substring(0, eq), "[:+?\\s]+$", "").strip() : "";
+      String name = eq > 0 ? Regexes.replaceFirst(rawName, "[:+?\\s]+$", "").strip() : "";
       Word value = new Word(v, v.substring(eq + 1), w.literal());
-      if (eq > 0 && !v.substring(0, eq).contains("/") && (v.charAt(eq - 1) == '!' || Regexes.matches(v.substring(eq + 1), "(?s).*[$;|&`()<>\n].*")
+      if (eq > 0 && (rawName.indexOf('$') >= 0 || rawName.indexOf(Word.UNKNOWN) >= 0 || v.charAt(eq - 1) == '!'
+          || expandsNow && v.indexOf(Word.UNKNOWN, eq) >= 0 || Regexes.matches(v.substring(eq + 1), "(?s).*[$;|&`()<>\n].*")
           || makeRuleCode(name, value) || makeShellCode(name, value) || name.equals("MAKEFILES") && makefilesCode(value)
           // make reads MAKEFLAGS given here as from the environment, and exports a command-line
           // variable to its recipes: the variables programs read as code count as on the line.
@@ -3608,11 +3615,15 @@ public enum ShellClass {
    * {@code set -k; systemctl --user status DBUS_SESSION_BUS_ADDRESS=unixexec:…} started a program),
    * and an interactive shell's {@code shopt -u interactive_comments} / {@code set +o
    * interactive-comments} ({@code eval 'echo #;cmd'} then runs cmd). An option only known when it
-   * runs counts as well.
+   * runs counts as well. A shell started with the same options ({@code bash -k -c CODE}, {@code
+   * bash -o keyword}, {@code bash +O interactive_comments}) reads its code so.
    */
   static boolean changesWordReading(ShellCommand c) {
     if (c.name().equals("set")) {
       return setsKeyword(c) || turnsOffComments(c);
+    }
+    if (Wrappers.BASH_LIKE.contains(c.name())) {
+      return shellStartsReadingWordsOtherwise(c);
     }
     if (!c.name().equals("shopt")) {
       return false;
@@ -3639,6 +3650,58 @@ public enum ShellClass {
     }
     // shopt -u interactive_comments; shopt -os keyword; a name or flag only known when it runs.
     return comments && unset || keyword && setOptions && set && !unset || unknown && (unset || set);
+  }
+
+  /**
+   * A shell's invocation options, read as bash reads them (an option cluster up to the first
+   * operand or {@code --}; every {@code o}/{@code O} in a cluster takes the next word as its name),
+   * that {@code set}/{@code shopt} would make word-changing: {@code -k} in any cluster ({@code -kc},
+   * {@code -ek}), {@code -o keyword}, {@code +o interactive-comments}, {@code +O
+   * interactive_comments}, or an option name only known when it runs. ksh has {@code -k} too, and
+   * sh may be bash; dash has no keyword option (dash(1): it rejects {@code -k}), so it is left out.
+   */
+  private static boolean shellStartsReadingWordsOtherwise(ShellCommand c) {
+    if (c.name().equals("dash")) {
+      return false;
+    }
+    List<Word> a = c.args();
+    int i = 0;
+    while (i < a.size()) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal()) {
+        return v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-") || v.startsWith("+");
+      }
+      if (v.equals("--") || v.equals("-") || !(v.startsWith("-") || v.startsWith("+")) || v.length() < 2) {
+        return false;
+      }
+      if (v.startsWith("--")) {
+        i += v.equals("--rcfile") || v.equals("--init-file") ? 2 : 1;
+        continue;
+      }
+      boolean on = v.charAt(0) == '-';
+      if (on && v.indexOf('k') >= 0) {
+        return true;
+      }
+      int names = i + 1;
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch != 'o' && ch != 'O') {
+          continue;
+        }
+        if (names >= a.size()) {
+          break; // bash -o alone lists the options
+        }
+        Word n = a.get(names++);
+        String option = n.value();
+        if (!n.literal() || on && ch == 'o' && option.equals("keyword")
+            || !on && (option.equals("interactive-comments") || option.equals("interactive_comments"))) {
+          return true;
+        }
+      }
+      i = names;
+    }
+    return false;
   }
 
   /** {@code set +o interactive-comments} (or an option name only known when it runs after {@code +o}). */
