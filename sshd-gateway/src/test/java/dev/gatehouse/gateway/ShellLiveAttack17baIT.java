@@ -158,23 +158,27 @@ class ShellLiveAttack17baIT {
   }
 
   /**
-   * The guarded bash: its pid (cat's parent) and where its heap starts (decimal, + 1 for tail -c
-   * +N); null where its memory map is closed to the session's programs (a command target's
-   * execute-only bash: the secure outcome, asserted).
+   * The guarded bash's pid (cat's parent), once its memory map is found closed to the session's
+   * programs (the secure outcome, asserted: found open, the attack read the heap's place from it).
    */
-  private static long[] bashHeap(InteractiveProcess ssh, String target) throws Exception {
+  private static long bashPid(InteractiveProcess ssh) throws Exception {
     String stat = typeLine(ssh, "cat /proc/self/stat");
     Matcher m = Pattern.compile("\\d+ \\(cat\\) \\S (\\d+) ").matcher(stat);
     assertThat(m.find()).as("cat's stat: %s", stat).isTrue();
     long pid = Long.parseLong(m.group(1));
     String maps = typeLine(ssh, "grep heap /proc/" + pid + "/maps");
     Matcher h = Pattern.compile("([0-9a-f]+)-[0-9a-f]+ rw-p .*\\[heap\\]").matcher(maps);
-    if (target.startsWith("web-")) {
-      assertThat(h.find()).as("the guarded bash's memory map, closed on a command target: %s", maps).isFalse();
-      return null;
-    }
-    assertThat(h.find()).as("bash's heap: %s", maps).isTrue();
-    return new long[] {pid, Long.parseLong(h.group(1), 16) + 1};
+    // A command target's bash runs from the sandbox's execute-only copy, an ssh target's from one the
+    // gateway makes on the host: not dumpable, so its map and memory are closed to the session's programs.
+    assertThat(h.find()).as("the guarded bash's memory map, closed to the session's programs: %s", maps).isFalse();
+    assertThat(maps).as("grep's refusal of the map").contains("Permission denied");
+    return pid;
+  }
+
+  /** The memory read by the path spelt {@code spelling}: refused by the judge before it runs (guard-tamper). */
+  private static void assertTheReadIsRefused(InteractiveProcess ssh, String spelling, long pid) throws Exception {
+    String line = typeLine(ssh, "tail -c +4096 " + memPath(spelling, pid) + " | grep -ao '[0-9a-f]\\{128\\}'");
+    assertThat(line).as("reading bash's memory as %s", memPath(spelling, pid)).contains("blocked by rule guard-tamper");
   }
 
   /**
@@ -197,23 +201,8 @@ class ShellLiveAttack17baIT {
     try (InteractiveProcess ssh = gw.interactive(key, target)) {
       ssh.await("$ ", WAIT);
       Thread.sleep(500);
-      long[] b = bashHeap(ssh, target);
-      if (b == null) {
-        return;
-      }
-      int at = ssh.length();
-      ssh.send("tail -c +" + b[1] + " " + memPath(spelling, b[0]) + " | grep -ao '[0-9a-f]\\{128\\}'; cat\r");
-      Thread.sleep(3000);
-      String out = ssh.transcript().substring(at);
-      Set<String> seen = hex(out);
-      for (String n : seen) {
-        ssh.send(n + "\r");
-        Thread.sleep(300);
-      }
-      Thread.sleep(1500);
-      assertThat(ssh.transcript()).as("%s: listed programs printed %d candidates from bash's heap (%s); typed back"
-          + " raw, the gateway took one for the guard's own nonce; transcript:%n%s", target, seen.size(),
-          memPath(spelling, b[0]), out).doesNotContain("carries the guard's nonce");
+      long pid = bashPid(ssh);
+      assertTheReadIsRefused(ssh, spelling, pid);
     }
   }
 
@@ -238,8 +227,10 @@ class ShellLiveAttack17baIT {
     try (InteractiveProcess ssh = gw.interactive(key, target)) {
       ssh.await("$ ", WAIT);
       Thread.sleep(500);
-      long[] b = bashHeap(ssh, target);
-      String scan = "tail -c +" + b[1] + " " + memPath(spelling, b[0]) + " | grep -ao '[0-9a-f]\\{128\\}' | grep -v 0000000000";
+      long pid = bashPid(ssh);
+      assertTheReadIsRefused(ssh, spelling, pid);
+      // And were the read allowed, what the attack did next finds nothing in memory closed to it.
+      String scan = "tail -c +4096 " + memPath(spelling, pid) + " | grep -ao '[0-9a-f]\\{128\\}' | grep -v 0000000000";
       int at = ssh.length();
       String one = typeLine(ssh, "grep x $'\\e]133;A;'\"$(" + scan + " | grep -m1 .)\"$';" + f1
           + "\\a\\e]133;P\\a\\e]133;B\\a'; " + scan);
