@@ -205,80 +205,342 @@ final class HookTamper {
    * may read the memory of its own user's processes: {@code tail -c +HEAP /proc/$PPID/mem | grep
    * -ao '[0-9a-f]\{128\}'} printed it with listed programs. Refused: a path naming a process's
    * {@code mem} or {@code map_files} (its pid, {@code self}, a task, a part only known when it runs
-   * or a pattern in its place), and a bare {@code mem} (or a pattern that could match it) in a text
-   * that names a process's directory ({@code cd /proc/1; tail mem}, {@code find /proc -name mem}).
-   * {@code /proc/meminfo} and the like are the system's, not a process's.
+   * or a pattern in its place), also when bash makes the {@code proc} part ({@code /pro[c]}, {@code
+   * /{proc,}}, {@code /p$p}) or the whole directory is only known when it runs ({@code $d/mem}),
+   * and a bare {@code mem} (or a pattern that could match it) in a text that names a process's
+   * directory ({@code cd /proc/1; tail mem}, {@code find /proc -name '[m]em'}). Each path is read
+   * the way the kernel walks it ({@link #kernelSpellings}: {@code /proc//1/./mem}). {@code
+   * /proc/meminfo} and the like are the system's, not a process's.
    */
   private static String namesProcessMemory(String t, boolean intoProcess) {
     if (t == null) {
       return null;
     }
-    java.util.regex.Matcher m = PROCESS_FILE.matcher(t);
-    while (m.find()) {
-      String leaf = m.group(2);
-      if (leaf.equals("mem") || leaf.equals("map_files") || couldBeMemory(leaf)) {
-        return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
-      }
-    }
-    if (intoProcess) {
-      for (String word : t.split("[\\s;&|()<>]+")) {
-        // A name relative to a process's directory the text went into or holds in a variable
-        // ($p/mem): mem itself, or a bare pattern that could match it.
-        String leaf = word.substring(word.lastIndexOf('/') + 1);
-        if (leaf.equals("mem") || leaf.equals("map_files") || word.indexOf('/') < 0 && word.length() <= 4
-            && couldBeMemory(word) && !word.startsWith("$")) {
+    for (String word : pathWords(t)) {
+      for (Spelling s : kernelSpellings(word)) {
+        if (namesMemoryFile(s)) {
           return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
+        }
+        if (intoProcess && !word.startsWith("$") && !s.parts().isEmpty()) {
+          // A name relative to a process's directory the text went into or holds in a variable
+          // ($p/mem): mem itself, or a pattern that could match it (find -name '[m]em', ./m?m).
+          String leaf = s.parts().get(s.parts().size() - 1);
+          boolean bare = s.parts().size() == 1 || s.parts().contains("..");
+          if (leaf.equals("mem") || leaf.equals("map_files")
+              || bare && bashMakes(leaf) && couldBeMemory(leaf)) {
+            return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
+          }
         }
       }
     }
     return null;
   }
 
-  /** {@code proc/ PROCESS / [task/ TID /] LEAF}: group 1 the process part, group 2 the leaf. */
-  private static final java.util.regex.Pattern PROCESS_FILE = java.util.regex.Pattern.compile(
-      "proc/([^/\\s]+)/(?:task/[^/\\s]+/)?([^/\\s'\"]+)");
+  /**
+   * {@code PROC / PID / [task/ TID /] LEAF} anywhere in the path, where PROC could be {@code proc},
+   * PID a process and LEAF {@code mem} or {@code map_files}; or a {@code mem}/{@code map_files}
+   * part below a directory only known when it runs or a pattern ({@code $d/mem}, {@code
+   * /*}{@code /$$/mem} is both).
+   */
+  private static boolean namesMemoryFile(Spelling s) {
+    List<String> p = s.parts();
+    boolean unknownAbove = false;
+    for (int i = 0; i < p.size(); i++) {
+      String part = p.get(i);
+      if (unknownAbove && (part.equals("mem") || part.equals("map_files"))) {
+        return true;
+      }
+      if (i + 2 < p.size() && couldBeProc(p, i, s.absolute(), unknownAbove) && couldBePid(p.get(i + 1))) {
+        if (couldBeMemory(p.get(i + 2))) {
+          return true;
+        }
+        if (i + 4 < p.size() && couldBe(p.get(i + 2), "task") && couldBePid(p.get(i + 3)) && couldBeMemory(p.get(i + 4))) {
+          return true;
+        }
+      }
+      unknownAbove |= part.equals("..") || bashMakes(part);
+    }
+    return false;
+  }
 
-  /** A leaf only known when it runs, or a pattern (which could match {@code mem}). */
-  private static boolean couldBeMemory(String leaf) {
-    return leaf.indexOf(Word.UNKNOWN) >= 0 || leaf.indexOf('$') >= 0 || leaf.indexOf('*') >= 0
-        || leaf.indexOf('?') >= 0 || leaf.indexOf('[') >= 0;
+  /**
+   * Part {@code i} of a path could be {@code /proc}: {@code proc} itself, or a part bash makes (a
+   * pattern, a brace, an expansion) that could be {@code proc}. A whole expansion ({@code $d})
+   * counts only as the first part of an absolute path ({@code /$d/1/mem}) or below a part that
+   * could lead anywhere ({@code ..}, a pattern, an expansion): {@code $HOME/$x/...} is any path,
+   * like every value only known when it runs, and is left to the rules for the leaf.
+   */
+  private static boolean couldBeProc(List<String> p, int i, boolean absolute, boolean unknownAbove) {
+    String part = p.get(i);
+    if (part.equals("proc")) {
+      return true;
+    }
+    if (!bashMakes(part) || !couldBe(part, "proc")) {
+      return false;
+    }
+    return i == 0 ? absolute || !wholeExpansion(part) : unknownAbove;
+  }
+
+  /** A part that is one expansion and nothing else ({@code $d}, {@code ${d}}, {@code $(…)}): it could hold any path. */
+  private static boolean wholeExpansion(String part) {
+    return part.equals(String.valueOf(Word.UNKNOWN))
+        || Regexes.matches(part, "\\$(\\w+|\\{[^}]*\\}|\\([^)]*\\))|`[^`]*`");
+  }
+
+  /** A process's directory name: a pid, {@code self}, {@code thread-self}, or a part bash makes. */
+  private static boolean couldBePid(String part) {
+    return Regexes.matches(part, "\\d+|self|thread-self") || bashMakes(part);
+  }
+
+  /** {@code mem} or {@code map_files}, or a part bash makes that could be one of them. */
+  private static boolean couldBeMemory(String part) {
+    return part.equals("mem") || part.equals("map_files")
+        || bashMakes(part) && (couldBe(part, "mem") || couldBe(part, "map_files"));
+  }
+
+  /** A part only known when it runs, or one bash expands: a pattern, a brace, an expansion. */
+  private static boolean bashMakes(String part) {
+    for (int i = 0; i < part.length(); i++) {
+      if (part.charAt(i) == Word.UNKNOWN || "$*?[{`".indexOf(part.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether bash could make {@code name} from {@code part}: its literal characters in order, an
+   * expansion ({@code \0}, {@code $x}, {@code ${…}}, {@code $(…)}, a backquote), {@code *} or a
+   * brace as any text, {@code ?} or a bracket expression as one character. Linear in the part
+   * (the name is a few characters).
+   */
+  private static boolean couldBe(String part, String name) {
+    if (part.length() > 255) {
+      return true; // longer than any name the kernel takes: bash makes it smaller (a brace, a pattern); bounds the scans below
+    }
+    int m = name.length();
+    boolean[] at = new boolean[m + 1]; // at[k]: the part so far could make name's first k characters
+    at[0] = true;
+    int n = part.length();
+    for (int i = 0; i < n; i++) {
+      char ch = part.charAt(i);
+      int skipTo = -1;
+      boolean any = ch == Word.UNKNOWN || ch == '*';
+      if (ch == '$') {
+        any = true;
+        skipTo = i + 1 < n && part.charAt(i + 1) == '{' ? part.indexOf('}', i)
+            : i + 1 < n && part.charAt(i + 1) == '(' ? part.indexOf(')', i) : -1;
+        if (skipTo < 0) {
+          int j = i + 1;
+          while (j < n && (Character.isLetterOrDigit(part.charAt(j)) || part.charAt(j) == '_')) {
+            j++;
+          }
+          skipTo = j == i + 1 && j < n && "$#?!@*-".indexOf(part.charAt(j)) >= 0 ? j : j - 1;
+        }
+      } else if (ch == '`' || ch == '{') {
+        skipTo = part.indexOf(ch == '`' ? '`' : '}', i + 1);
+        any = skipTo > 0 || ch == '`';
+      } else if (ch == '[') {
+        skipTo = bracketEnd(part, i);
+      }
+      if (any) {
+        for (int k = 1; k <= m; k++) {
+          at[k] |= at[k - 1];
+        }
+      } else if (ch == '?' || ch == '[' && skipTo > 0) {
+        for (int k = m; k > 0; k--) {
+          at[k] = at[k - 1] && (ch == '?' || inBracket(part, i, skipTo, name.charAt(k - 1)));
+        }
+        at[0] = false;
+      } else {
+        for (int k = m; k > 0; k--) {
+          at[k] = at[k - 1] && name.charAt(k - 1) == ch;
+        }
+        at[0] = false;
+      }
+      if (skipTo > i) {
+        i = skipTo;
+      } else if (skipTo < 0 && (ch == '`' || ch == '$')) {
+        break; // an unclosed expansion: the rest is its text, any text
+      }
+    }
+    return at[m];
+  }
+
+  /** Where the bracket expression opened at {@code open} ends ({@code []…]}, {@code [!…]}, {@code [[:alpha:]]}), or -1. */
+  private static int bracketEnd(String part, int open) {
+    int n = part.length();
+    int j = open + 1;
+    if (j < n && (part.charAt(j) == '!' || part.charAt(j) == '^')) {
+      j++;
+    }
+    if (j < n && part.charAt(j) == ']') {
+      j++;
+    }
+    while (j < n && part.charAt(j) != ']') {
+      if (part.charAt(j) == '[' && j + 1 < n && ":.=".indexOf(part.charAt(j + 1)) >= 0) {
+        int close = part.indexOf(part.charAt(j + 1) + "]", j + 2);
+        if (close > 0) {
+          j = close + 2;
+          continue;
+        }
+      }
+      j++;
+    }
+    return j < n ? j : -1;
+  }
+
+  /**
+   * Whether the bracket expression {@code part[open..end]} matches {@code c}: its characters and
+   * ranges, {@code !}/{@code ^} negating; a class ({@code [:alpha:]}, {@code [=e=]}) could match.
+   */
+  private static boolean inBracket(String part, int open, int end, char c) {
+    int j = open + 1;
+    boolean negated = j < end && (part.charAt(j) == '!' || part.charAt(j) == '^');
+    if (negated) {
+      j++;
+    }
+    boolean found = false;
+    for (boolean first = true; j < end; first = false) {
+      char x = part.charAt(j);
+      if (x == '[' && j + 1 < end && ":.=".indexOf(part.charAt(j + 1)) >= 0) {
+        return true; // a class: it could hold c
+      }
+      if (x == ']' && !first) {
+        break;
+      }
+      if (j + 2 < end && part.charAt(j + 1) == '-') {
+        found |= x <= c && c <= part.charAt(j + 2);
+        j += 3;
+      } else {
+        found |= x == c;
+        j++;
+      }
+    }
+    return found != negated;
+  }
+
+  /** A path as the kernel walks it: its parts and whether it starts at the root. */
+  private record Spelling(List<String> parts, boolean absolute) {}
+
+  /**
+   * The words of a text that could be paths, without quotes and backslashes ({@code '/proc/'$$'/mem'}
+   * is one), each also from after its first {@code =} ({@code if=/proc/1/mem}; the whole word too,
+   * for a bracket class {@code [=e=]}).
+   */
+  private static List<String> pathWords(String t) {
+    List<String> words = new java.util.ArrayList<>();
+    for (String w : Regexes.split(t, "[\\s;&|()<>]+")) {
+      String bare = Regexes.replaceAll(w, "['\"\\\\]", "");
+      if (!bare.isEmpty()) {
+        words.add(bare);
+      }
+      int eq = bare.indexOf('=');
+      if (eq >= 0 && eq + 1 < bare.length()) {
+        words.add(bare.substring(eq + 1));
+      }
+    }
+    return words;
+  }
+
+  /**
+   * The path {@code word} names, read like the kernel does: empty and {@code .} parts name the
+   * same directory ({@code /proc//1/./mem} is {@code /proc/1/mem}); and a second reading with
+   * {@code x/..} taken away where {@code x} is a plain name ({@code /proc/sys/../1/mem}). Both are
+   * looked at, since {@code x} may be a symbolic link ({@code /proc/thread-self/..} is {@code
+   * /proc/PID/task}, not {@code /proc}); a part bash makes keeps its {@code ..}.
+   */
+  private static List<Spelling> kernelSpellings(String word) {
+    boolean absolute = word.startsWith("/");
+    List<String> walked = new java.util.ArrayList<>();
+    List<String> resolved = new java.util.ArrayList<>();
+    for (String part : word.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      walked.add(part);
+      String last = resolved.isEmpty() ? null : resolved.get(resolved.size() - 1);
+      if (part.equals("..") && last != null && !last.equals("..") && !bashMakes(last)) {
+        resolved.remove(resolved.size() - 1);
+      } else if (!(part.equals("..") && last == null && absolute)) { // /.. is /
+        resolved.add(part);
+      }
+    }
+    Spelling asWalked = new Spelling(walked, absolute);
+    return walked.equals(resolved) ? List.of(asWalked) : List.of(asWalked, new Spelling(resolved, absolute));
   }
 
   /**
    * A word into a process's directory of /proc: {@code /proc} itself, or {@code /proc/X…} where X
-   * is a pid, {@code self}, {@code thread-self}, or a part only known when it runs or a pattern.
+   * is a pid, {@code self}, {@code thread-self}, {@code net} (a link to {@code self/net}), or a
+   * part only known when it runs or a pattern, or {@code /proc/…/..} (where {@code ..} may lead
+   * back into one); {@code proc} may be made by bash ({@link #couldBeProc}).
    */
   private static boolean namesAProcessDirectory(String t) {
     if (t == null) {
       return false;
     }
-    for (String word : t.split("[\\s;&|()<>=:'\"]+")) {
-      String w = word.startsWith("/") ? word.substring(1) : word;
-      if (w.equals("proc") || w.equals("proc/")) {
-        return true;
-      }
-      if (w.startsWith("proc/")) {
-        String rest = w.substring(5);
-        String first = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
-        if (first.matches("\\d+|self|thread-self") || couldBeMemory(first)) {
-          return true;
+    for (String word : pathWords(t)) {
+      for (Spelling s : kernelSpellings(word)) {
+        List<String> p = s.parts();
+        boolean unknownAbove = false;
+        int lastUp = p.lastIndexOf("..");
+        for (int i = 0; i < p.size(); i++) {
+          String part = p.get(i);
+          // Below other parts, a whole expansion ($src/$name/*) is any directory, not likely /proc:
+          // a memory path through it is still refused by its leaf (namesMemoryFile).
+          if (couldBeProc(p, i, s.absolute(), unknownAbove && !wholeExpansion(part))) {
+            // Last, a part bash makes is /proc only at the root with a letter of it (cd /pr?c); a bare
+            // /* is every directory there (in SQL text, a comment: psql -c "select 1 /* x").
+            if (i + 1 == p.size() ? part.equals("proc") || i == 0 && s.absolute() && Regexes.matches(part, "(?s).*[proc].*")
+                : couldBePid(p.get(i + 1)) || p.get(i + 1).equals("net") || lastUp > i) {
+              return true;
+            }
+          }
+          unknownAbove |= part.equals("..") || bashMakes(part);
         }
       }
     }
     return false;
   }
 
-  /** A program that reads another process's memory or system calls: gcore, strace/ltrace attached to one. */
+  /**
+   * A program that attaches to a running process (ptrace) or reads, dumps or traces its memory:
+   * {@code gcore}, {@code gstack}/{@code pstack} (gdb scripts), {@code reptyr} (ptraces the
+   * process to take its terminal), {@code strace}/{@code ltrace -p}, {@code eu-stack -p}, {@code
+   * scanmem -p}, {@code gdb -p}/{@code --pid}/{@code -ex attach}, {@code lldb -p}/{@code -n}/{@code
+   * --wait-for}, {@code gdbserver --attach}/{@code --multi} (a client attaches later), {@code perf
+   * record}/{@code trace -p}/{@code -t} (user stacks, system call arguments), {@code criu
+   * dump}/{@code pre-dump} (writes its pages out), {@code bpftrace} running a program (a uprobe on
+   * bash prints its memory with {@code str()}, no pid needed) and {@code sysdig}/{@code csysdig}
+   * capturing live (every process's read and write buffers). Listing, help and reading a capture
+   * file stay allowed. {@code pmap} reads {@code maps}, not memory.
+   */
   private static String readsAProcess(ShellCommand c) {
     String n = c.name();
-    if (n.equals("gcore")) {
+    List<String> a = c.argValues();
+    if (Set.of("gcore", "gstack", "pstack", "reptyr").contains(n)) {
       return "dumps a process's memory (the guard's shell keeps its secrets there): " + c.text();
     }
     if ((n.equals("strace") || n.equals("ltrace")) && c.argValues().stream()
         .anyMatch(v -> v.startsWith("-p") || v.startsWith("--attach") || v.matches("-[a-zA-Z]*p.*"))) {
       return "attaches to a process (the guard's shell keeps its secrets in its memory): " + c.text();
     }
-    return null;
+    boolean attaches = switch (n) {
+      case "eu-stack", "scanmem" -> a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-p.*|--pi?d?(=.*)?"));
+      case "gdb", "gdb-multiarch", "cgdb" -> a.stream().anyMatch(v -> Regexes.matches(v, "(?s)--?p(id?)?(=.*)?|-p\\d.*")
+          || Regexes.matches(v, "(?s)(--?(ex|eval-command|iex|init-eval-command)=)?\\s*(at|att|atta|attac|attach)\\s.*"));
+      case "lldb" -> a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[pnw].*|--(attach-pid|attach-name|wait-for)(=.*)?"));
+      case "gdbserver" -> a.stream().anyMatch(v -> Regexes.matches(v, "(?s)--(attach|multi)(=.*)?"));
+      case "perf" -> !a.isEmpty() && (a.get(0).equals("record") || a.get(0).equals("trace"))
+          && a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[pt].*|--(p|pi|pid|t|ti|tid)(=.*)?"));
+      case "criu" -> a.contains("dump") || a.contains("pre-dump");
+      case "bpftrace" -> a.stream().noneMatch(v -> Regexes.matches(v, "-l.*|--info|-V|--version|-h|--help"));
+      case "sysdig", "csysdig" -> a.stream().noneMatch(v -> Regexes.matches(v, "(?s)-r.*|--read(=.*)?|-l|-L|--list.*|-h|--help|--version"));
+      default -> false;
+    };
+    return attaches ? "attaches to a process or reads its memory (the guard's shell keeps its secrets there): "
+        + c.text() : null;
   }
 
   /**

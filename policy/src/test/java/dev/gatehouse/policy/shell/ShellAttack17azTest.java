@@ -212,6 +212,53 @@ class ShellAttack17azTest {
     assertTypedReadsNoShellMemory(DEFAULT, heap(p[0]) + print(p[1]), tmp);
   }
 
+  /** Added by fix 17azA: more spellings the kernel resolves ({@code ..} after a real directory, /proc/net = self/net). */
+  @ParameterizedTest(name = "deny-list, typed (fix 17azA variants): {0}")
+  @ValueSource(strings = {
+      "tail -c +1 /proc/sys/../$$/mem",
+      "tail -c +1 /proc/net/../../$$/mem",
+      "cd /proc/net && tail -c +1 ../mem",
+      "cd /proc/$$ && tail -c +1 ./m?m",
+      "tail -c +1 /proc/$$/{mem,x}",
+      "tail -c +1 /*/$$/m[e]m",
+      "find /proc//$$ -maxdepth 1 -name 'me[m]' -exec tail -c +1 {} +"})
+  void denyListKernelResolvedSpellings(String text, @TempDir Path tmp) throws Exception {
+    assertTypedReadsNoShellMemory(DEFAULT, text, tmp);
+  }
+
+  /**
+   * Judge-only (fix 17azA; the programs are not installed here): tracers that attach to a process
+   * by pid, or read every process's memory, are guard-tamper at the prompt.
+   */
+  @ParameterizedTest(name = "judge-only, typed: a tracer attaches to the shell: {0}")
+  @ValueSource(strings = {
+      "eu-stack -p $$", "eu-stack --pid=$$", "pstack $$", "gstack $PPID", "gdbserver --attach :0 $$",
+      "gdbserver --multi :1234", "bpftrace -p $$ -e 'uprobe:/bin/bash:readline { printf(\"x\") }'",
+      "bpftrace -e 'uretprobe:/bin/bash:readline { printf(\"%s\", str(retval)) }'",
+      "criu dump -t $$ --leave-running", "criu pre-dump -t $$", "sysdig proc.pid=$$", "sysdig -A -c echo_fds",
+      "perf record -p $$", "perf trace -p $$", "perf record --call-graph dwarf -t $PPID", "gdb -p $$",
+      "gdb --pid=$$", "gdb -batch -ex 'attach 123' -ex bt", "lldb -p $$", "lldb --attach-name bash",
+      "reptyr $$", "scanmem -p $$"})
+  void judgeOnlyTracersAttachToTheShell(String text) {
+    for (ShellJudge judge : List.of(DEFAULT, ALLOW_LIST, WIDE_ALLOW_LIST)) {
+      ShellJudgement typed = judge.judgeTyped(text);
+      assertThat(typed.verdict().label()).as(text + ": " + typed.verdict()).isEqualTo("block");
+    }
+    assertThat(DEFAULT.judgeTyped(text).verdict().rule()).as(text).isEqualTo("guard-tamper");
+  }
+
+  /** Fix 17azA: everyday lines near the memory rule stay allowed at the prompt (default policy). */
+  @ParameterizedTest(name = "everyday, typed: {0}")
+  @ValueSource(strings = {
+      "cat /proc//meminfo", "cat /etc/nginx/../hosts", "cd /proc/sys/net/ipv4 && cat ip_forward", "cat /proc/net/dev",
+      "cd /proc/$$ && cat status", "cd /proc/1 && ls -l fd/*", "ls $HOME/$proj/*", "cd \"$HOME/$a/$b\" && make",
+      "ls /srv/*/releases/*", "find /proc -maxdepth 1 -name '[0-9]*'", "find /proc/1 -name '[a-l]em'",
+      "grep -l nginx /proc/*/cmdline", "cat /proc/$pid/limits", "tail -n 20 $LOG_DIR/*.log", "bpftrace -l",
+      "sysdig -r capture.scap", "criu check", "strace -c ls", "pmap $$", "perf report -i perf.data"})
+  void everydayNearTheMemoryRuleStaysAllowed(String text) {
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("allow");
+  }
+
   // ---------------------------------------------------------------- M3: make expands a variable's name
 
   @ParameterizedTest(name = "deny-list: make expands the command-line variable's name: {0}")
