@@ -448,17 +448,45 @@ final class HookTamper {
    * same directory ({@code /proc//1/./mem} is {@code /proc/1/mem}); and a second reading with
    * {@code x/..} taken away where {@code x} is a plain name ({@code /proc/sys/../1/mem}). Both are
    * looked at, since {@code x} may be a symbolic link ({@code /proc/thread-self/..} is {@code
-   * /proc/PID/task}, not {@code /proc}); a part bash makes keeps its {@code ..}.
+   * /proc/PID/task}, not {@code /proc}); a part bash makes keeps its {@code ..}. A path through
+   * {@code /dev/fd} or {@code /dev/stdin} is also read through the link it is ({@code /proc/self/fd}).
    */
   private static List<Spelling> kernelSpellings(String word) {
     boolean absolute = word.startsWith("/");
     List<String> walked = new java.util.ArrayList<>();
-    List<String> resolved = new java.util.ArrayList<>();
     for (String part : word.split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
+      if (!part.isEmpty() && !part.equals(".")) {
+        walked.add(part);
       }
-      walked.add(part);
+    }
+    List<Spelling> spellings = new java.util.ArrayList<>(3);
+    spellings.add(new Spelling(walked, absolute));
+    List<String> resolved = resolveUp(walked, absolute);
+    if (!resolved.equals(walked)) {
+      spellings.add(new Spelling(resolved, absolute));
+    }
+    // /dev/fd and /dev/std{in,out,err} are links into /proc/self/fd: /dev/fd/../.. is /proc.
+    if (absolute && walked.size() >= 2 && walked.get(0).equals("dev")) {
+      String link = switch (walked.get(1)) {
+        case "fd" -> "proc/self/fd";
+        case "stdin" -> "proc/self/fd/0";
+        case "stdout" -> "proc/self/fd/1";
+        case "stderr" -> "proc/self/fd/2";
+        default -> null;
+      };
+      if (link != null) {
+        List<String> throughLink = new java.util.ArrayList<>(List.of(link.split("/")));
+        throughLink.addAll(walked.subList(2, walked.size()));
+        spellings.add(new Spelling(resolveUp(throughLink, true), true));
+      }
+    }
+    return spellings;
+  }
+
+  /** {@code parts} with each {@code x/..} taken away where {@code x} is a plain name ({@code /..} is {@code /}). */
+  private static List<String> resolveUp(List<String> parts, boolean absolute) {
+    List<String> resolved = new java.util.ArrayList<>(parts.size());
+    for (String part : parts) {
       String last = resolved.isEmpty() ? null : resolved.get(resolved.size() - 1);
       if (part.equals("..") && last != null && !last.equals("..") && !bashMakes(last)) {
         resolved.remove(resolved.size() - 1);
@@ -466,8 +494,7 @@ final class HookTamper {
         resolved.add(part);
       }
     }
-    Spelling asWalked = new Spelling(walked, absolute);
-    return walked.equals(resolved) ? List.of(asWalked) : List.of(asWalked, new Spelling(resolved, absolute));
+    return resolved;
   }
 
   /**

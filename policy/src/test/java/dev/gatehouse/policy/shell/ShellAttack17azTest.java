@@ -221,7 +221,11 @@ class ShellAttack17azTest {
       "cd /proc/$$ && tail -c +1 ./m?m",
       "tail -c +1 /proc/$$/{mem,x}",
       "tail -c +1 /*/$$/m[e]m",
-      "find /proc//$$ -maxdepth 1 -name 'me[m]' -exec tail -c +1 {} +"})
+      "find /proc//$$ -maxdepth 1 -name 'me[m]' -exec tail -c +1 {} +",
+      // Live pass 17ba: /dev/fd is a link to /proc/self/fd, so /dev/fd/../.. is /proc.
+      "tail -c +1 /proc/./$$/mem",
+      "tail -c +1 /dev/fd/../../$$/mem",
+      "cd /dev/fd/../.. && tail -c +1 $$/mem"})
   void denyListKernelResolvedSpellings(String text, @TempDir Path tmp) throws Exception {
     assertTypedReadsNoShellMemory(DEFAULT, text, tmp);
   }
