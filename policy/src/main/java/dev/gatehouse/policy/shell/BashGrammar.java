@@ -46,6 +46,40 @@ final class BashGrammar {
     }
   }
 
+  /**
+   * The children of {@code n}, in order. The binding's {@code getChild(i)} walks from the first
+   * child each time, so a loop over a node's children by index is quadratic in their number (a
+   * text of thousands of backquotes held a thread for minutes); a cursor walks them once.
+   */
+  static java.util.List<TSNode> children(TSNode n) {
+    int count = n.getChildCount();
+    java.util.List<TSNode> kids = new java.util.ArrayList<>(count);
+    if (count <= 8) {
+      for (int i = 0; i < count; i++) {
+        kids.add(n.getChild(i));
+      }
+      return kids;
+    }
+    org.treesitter.TSTreeCursor cursor = new org.treesitter.TSTreeCursor(n);
+    if (cursor.gotoFirstChild()) {
+      do {
+        kids.add(cursor.currentNode());
+      } while (cursor.gotoNextSibling());
+    }
+    return kids;
+  }
+
+  /** The named children of {@code n}, in order (see {@link #children}). */
+  static java.util.List<TSNode> namedChildren(TSNode n) {
+    java.util.List<TSNode> named = new java.util.ArrayList<>();
+    for (TSNode k : children(n)) {
+      if (k.isNamed()) {
+        named.add(k);
+      }
+    }
+    return named;
+  }
+
   /** TSTree's native pointer; the binding does not make it public, and a NULL one must not be used. */
   private static final java.lang.reflect.Method TREE_POINTER;
 

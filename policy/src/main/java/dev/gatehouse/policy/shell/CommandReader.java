@@ -25,6 +25,35 @@ final class CommandReader {
   static final int MAX_TEXT_BYTES = 64 * 1024;
   private static final int MAX_CODE_DEPTH = 12;
   private static final int MAX_TREE_DEPTH = 200;
+  /**
+   * The most time one text's reading may take (every nested code included); past it the text is
+   * unclassified. A hostile text of 64 KiB must not hold a thread of the gateway for long.
+   */
+  static final java.time.Duration READ_BUDGET = java.time.Duration.ofSeconds(2);
+
+  /** Thrown inside the walk when the reading is past its {@link #READ_BUDGET}. */
+  private static final class OutOfTime extends RuntimeException {
+    OutOfTime() {
+      super(null, null, false, false);
+    }
+  }
+
+  private final long deadline;
+
+  CommandReader() {
+    this(READ_BUDGET);
+  }
+
+  /** A reader with its own budget (tests: zero reads nothing). */
+  CommandReader(java.time.Duration budget) {
+    this.deadline = System.nanoTime() + budget.toNanos();
+  }
+
+  private void checkTime() {
+    if (System.nanoTime() - deadline > 0) {
+      throw new OutOfTime();
+    }
+  }
   private static final int MAX_COMMANDS = 2_000;
 
   private static final Set<String> RESERVED = Set.of("{", "}", "(", ")", "!", "if", "then", "else", "elif", "fi", "do",
@@ -129,8 +158,12 @@ final class CommandReader {
     } else if (text.length() * 3L > MAX_TEXT_BYTES && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
       unclassified.add("the text is longer than " + MAX_TEXT_BYTES + " bytes");
     } else {
-      code(text, List.of(), 0);
-      makeProgram();
+      try {
+        code(text, List.of(), 0);
+        makeProgram();
+      } catch (OutOfTime e) {
+        unclassified.add("the text took longer than " + READ_BUDGET.toSeconds() + " s to read");
+      }
     }
     if (historyOn != null && historyEvent != null) {
       // Once a line turns history and its expansion on (bash -c reads, saves and expands each later
@@ -147,6 +180,7 @@ final class CommandReader {
   }
 
   private void code(String text, List<String> via, int depth) {
+    checkTime();
     codeReads++;
     if (depth > MAX_CODE_DEPTH) {
       unclassified.add("code nested more than " + MAX_CODE_DEPTH + " levels deep");
@@ -255,8 +289,8 @@ final class CommandReader {
     if (depth > MAX_TREE_DEPTH || !n.hasError()) {
       return null;
     }
-    for (int i = 0; i < n.getChildCount(); i++) {
-      TSNode e = firstError(n.getChild(i), depth + 1);
+    for (TSNode child : BashGrammar.children(n)) {
+      TSNode e = firstError(child, depth + 1);
       if (e != null) {
         return e;
       }
@@ -265,6 +299,7 @@ final class CommandReader {
   }
 
   private void walk(TSNode n, Ctx c, int depth) {
+    checkTime();
     if (depth > MAX_TREE_DEPTH) {
       unclassified.add("the text nests more than " + MAX_TREE_DEPTH + " levels deep");
       return;
@@ -332,6 +367,7 @@ final class CommandReader {
    * that starts with a backslash); bash ends the command there. Such a reading is not bash's.
    */
   private void lineBreaks(TSNode n, Ctx c, int depth) {
+    checkTime();
     if (depth > MAX_TREE_DEPTH) {
       return;
     }
@@ -349,8 +385,8 @@ final class CommandReader {
       }
       default -> {}
     }
-    for (int i = 0; i < n.getChildCount(); i++) {
-      lineBreaks(n.getChild(i), c, depth + 1);
+    for (TSNode child : BashGrammar.children(n)) {
+      lineBreaks(child, c, depth + 1);
     }
   }
 
@@ -368,22 +404,22 @@ final class CommandReader {
    */
   private void escapedBlankBetween(TSNode n, Ctx c) {
     int pos = n.getStartByte();
-    for (int i = 0; i <= n.getChildCount(); i++) {
-      int next = i < n.getChildCount() ? n.getChild(i).getStartByte() : n.getEndByte();
+    java.util.List<TSNode> kids = BashGrammar.children(n);
+    for (int i = 0; i <= kids.size(); i++) {
+      int next = i < kids.size() ? kids.get(i).getStartByte() : n.getEndByte();
       if (next > pos && c.p.slice(pos, next).indexOf('\\') >= 0) {
         unclassified.add("an escaped blank where the grammar saw space between words: " + shown(c.p.text(n)));
         return;
       }
-      if (i < n.getChildCount()) {
-        pos = Math.max(pos, n.getChild(i).getEndByte());
+      if (i < kids.size()) {
+        pos = Math.max(pos, kids.get(i).getEndByte());
       }
     }
   }
 
   private void lineBreakInside(TSNode n, Ctx c) {
     int pos = -1;
-    for (int i = 0; i < n.getChildCount(); i++) {
-      TSNode ch = n.getChild(i);
+    for (TSNode ch : BashGrammar.children(n)) {
       if (ch.getType().equals("heredoc_redirect") || ch.getType().equals("heredoc_body")) {
         return; // what follows a here-document's start is its body, on the next lines by design
       }
@@ -397,8 +433,8 @@ final class CommandReader {
   }
 
   private void children(TSNode n, Ctx c, int depth) {
-    for (int i = 0; i < n.getChildCount(); i++) {
-      walk(n.getChild(i), c, depth + 1);
+    for (TSNode child : BashGrammar.children(n)) {
+      walk(child, c, depth + 1);
     }
   }
 
@@ -492,8 +528,8 @@ final class CommandReader {
         && p.slice(n.getStartByte(), Math.min(n.getEndByte(), n.getStartByte() + 2)).equals("$(")) {
       into.merge(n.getStartByte(), n.getEndByte(), Math::max);
     }
-    for (int i = 0; i < n.getNamedChildCount(); i++) {
-      substitutionSpans(p, n.getNamedChild(i), into);
+    for (TSNode child : BashGrammar.namedChildren(n)) {
+      substitutionSpans(p, child, into);
     }
   }
 
@@ -504,8 +540,8 @@ final class CommandReader {
         && p.slice(n.getStartByte(), Math.min(n.getEndByte(), n.getStartByte() + 2)).equals("$(")) {
       into.add(n.getStartByte());
     }
-    for (int i = 0; i < n.getNamedChildCount(); i++) {
-      substitutionStarts(p, n.getNamedChild(i), into);
+    for (TSNode child : BashGrammar.namedChildren(n)) {
+      substitutionStarts(p, child, into);
     }
   }
 
