@@ -134,38 +134,14 @@ class ShellLiveAttack17ayIT {
   }
 
 
-  /** The 128-hex-digit words in {@code text}. */
-  private static Set<String> hex(String text) {
-    Set<String> seen = new LinkedHashSet<>();
-    Matcher m = Pattern.compile("(?<![0-9a-f])[0-9a-f]{128}(?![0-9a-f])").matcher(text);
-    while (m.find()) {
-      seen.add(m.group());
-    }
-    return seen;
-  }
-
-  /**
-   * The bash the guarded prompt runs: its pid (cat's parent) and where its heap starts (decimal, + 1
-   * for tail -c +N); null where its memory map is closed to the session's programs (command targets
-   * run bash from an execute-only copy, which the kernel keeps from same-user processes): the secure
-   * outcome, asserted here for those targets.
-   */
+  /** The guarded bash's memory closed to the session's programs, and its read refused by the judge: nothing to attack. */
   private static long[] bashHeap(InteractiveProcess ssh, String target) throws Exception {
-    String stat = typeLine(ssh, "cat /proc/self/stat");
-    Matcher m = Pattern.compile("\\d+ \\(cat\\) \\S (\\d+) ").matcher(stat);
-    assertThat(m.find()).as("cat's stat: %s", stat).isTrue();
-    long pid = Long.parseLong(m.group(1));
-    String maps = typeLine(ssh, "grep heap /proc/" + pid + "/maps");
-    Matcher h = Pattern.compile("([0-9a-f]+)-[0-9a-f]+ rw-p .*\\[heap\\]").matcher(maps);
-    // Both target kinds run the guarded bash from an execute-only copy (a command target's sandbox,
-    // an ssh target's host): its map is closed to the session's programs, and the judge refuses the
-    // read of its memory by any spelling it can see.
-    assertThat(h.find()).as("the guarded bash's memory map, closed to the session's programs: %s", maps).isFalse();
-    assertThat(maps).contains("Permission denied");
+    long pid = ShellLiveTargets.guardedShellWithMemoryClosed(ssh);
     String read = typeLine(ssh, "tail -c +4096 /proc/" + pid + "/mem | grep -ao '[0-9a-f]\\{128\\}'");
-    assertThat(read).as("reading bash's memory").contains("blocked by rule guard-tamper");
+    assertThat(read).as("reading bash's memory on %s", target).contains("blocked by rule guard-tamper");
     return null;
   }
+
 
   /**
    * The hook keeps the next wall's nonce in {@code __gh_m}, and the judge refuses any line naming
@@ -243,7 +219,7 @@ class ShellLiveAttack17ayIT {
       // same scan again shows what the first one put in the marker (bash's current nonce).
       String one = typeLine(ssh, "grep x $'\\e]133;A;'\"$(" + scan + " | grep -m1 .)\"$';" + f1
           + "\\a\\e]133;P\\a\\e]133;B\\a'; " + scan);
-      Set<String> old = hex(one);
+      Set<String> old = ShellLiveTargets.hexWords(one);
       Thread.sleep(1000);
       // 2: bash's real next nonce is printed; grep -m1 waits for a line; then the forged A for f1.
       int at2 = ssh.length();
@@ -251,7 +227,7 @@ class ShellLiveAttack17ayIT {
       Thread.sleep(2500);
       String out = ssh.transcript().substring(at2);
       String real = null;
-      for (String c : hex(out)) {
+      for (String c : ShellLiveTargets.hexWords(out)) {
         if (!old.contains(c) && !c.equals(f1) && !c.equals(f2)) {
           real = c;
         }

@@ -6,12 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,16 +134,6 @@ class ShellLiveAttack17baIT {
     ShellLiveTargets.attempt(gw, "17ba", target, how, id, lines, what);
   }
 
-  /** The 128-hex-digit words in {@code text}. */
-  private static Set<String> hex(String text) {
-    Set<String> seen = new LinkedHashSet<>();
-    Matcher m = Pattern.compile("(?<![0-9a-f])[0-9a-f]{128}(?![0-9a-f])").matcher(text);
-    while (m.find()) {
-      seen.add(m.group());
-    }
-    return seen;
-  }
-
   /** {@code /proc/PID/mem} spelt so that the judge's textual check does not see a process's {@code mem}. */
   private static String memPath(String spelling, long pid) {
     return switch (spelling) {
@@ -155,24 +142,6 @@ class ShellLiveAttack17baIT {
       case "dev-fd" -> "/dev/fd/../../" + pid + "/mem";
       default -> throw new IllegalArgumentException(spelling);
     };
-  }
-
-  /**
-   * The guarded bash's pid (cat's parent), once its memory map is found closed to the session's
-   * programs (the secure outcome, asserted: found open, the attack read the heap's place from it).
-   */
-  private static long bashPid(InteractiveProcess ssh) throws Exception {
-    String stat = typeLine(ssh, "cat /proc/self/stat");
-    Matcher m = Pattern.compile("\\d+ \\(cat\\) \\S (\\d+) ").matcher(stat);
-    assertThat(m.find()).as("cat's stat: %s", stat).isTrue();
-    long pid = Long.parseLong(m.group(1));
-    String maps = typeLine(ssh, "grep heap /proc/" + pid + "/maps");
-    Matcher h = Pattern.compile("([0-9a-f]+)-[0-9a-f]+ rw-p .*\\[heap\\]").matcher(maps);
-    // A command target's bash runs from the sandbox's execute-only copy, an ssh target's from one the
-    // gateway makes on the host: not dumpable, so its map and memory are closed to the session's programs.
-    assertThat(h.find()).as("the guarded bash's memory map, closed to the session's programs: %s", maps).isFalse();
-    assertThat(maps).as("grep's refusal of the map").contains("Permission denied");
-    return pid;
   }
 
   /** The memory read by the path spelt {@code spelling}: refused by the judge before it runs (guard-tamper). */
@@ -201,7 +170,7 @@ class ShellLiveAttack17baIT {
     try (InteractiveProcess ssh = gw.interactive(key, target)) {
       ssh.await("$ ", WAIT);
       Thread.sleep(500);
-      long pid = bashPid(ssh);
+      long pid = ShellLiveTargets.guardedShellWithMemoryClosed(ssh);
       assertTheReadIsRefused(ssh, spelling, pid);
     }
   }
@@ -227,14 +196,14 @@ class ShellLiveAttack17baIT {
     try (InteractiveProcess ssh = gw.interactive(key, target)) {
       ssh.await("$ ", WAIT);
       Thread.sleep(500);
-      long pid = bashPid(ssh);
+      long pid = ShellLiveTargets.guardedShellWithMemoryClosed(ssh);
       assertTheReadIsRefused(ssh, spelling, pid);
       // And were the read allowed, what the attack did next finds nothing in memory closed to it.
       String scan = "tail -c +4096 " + memPath(spelling, pid) + " | grep -ao '[0-9a-f]\\{128\\}' | grep -v 0000000000";
       int at = ssh.length();
       String one = typeLine(ssh, "grep x $'\\e]133;A;'\"$(" + scan + " | grep -m1 .)\"$';" + f1
           + "\\a\\e]133;P\\a\\e]133;B\\a'; " + scan);
-      Set<String> old = hex(one);
+      Set<String> old = ShellLiveTargets.hexWords(one);
       Thread.sleep(1000);
       int at2 = ssh.length();
       ssh.send(scan + "; grep -m1 go; grep x $'\\e]133;A;" + f1 + ";" + f2 + "\\a\\e]133;P\\a\\e]133;B\\a'; grep -rq zzqqxxyyzz /usr/share\r");
@@ -242,7 +211,7 @@ class ShellLiveAttack17baIT {
       String out = ssh.transcript().substring(at2);
       // Every new candidate: a wrong one is only a wall line that does not end the wall.
       List<String> fresh = new ArrayList<>();
-      for (String c : hex(out)) {
+      for (String c : ShellLiveTargets.hexWords(out)) {
         if (!old.contains(c) && !c.equals(f1) && !c.equals(f2)) {
           fresh.add(c);
         }

@@ -25,6 +25,33 @@ final class ShellLiveTargets {
     return ssh.transcript().substring(at);
   }
 
+  /** The 128-hex-digit words in {@code text} (what could be the hook's nonces). */
+  static java.util.Set<String> hexWords(String text) {
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![0-9a-f])[0-9a-f]{128}(?![0-9a-f])").matcher(text);
+    while (m.find()) {
+      seen.add(m.group());
+    }
+    return seen;
+  }
+
+  /**
+   * The guarded bash's pid (cat's parent), once its memory map is found closed to the session's
+   * programs: both target kinds run it from an execute-only copy (a command target's sandbox, an ssh
+   * target's host), which the kernel keeps from same-user processes. Found open, a pass read the
+   * heap's place from it and the prompt's nonce from the heap.
+   */
+  static long guardedShellWithMemoryClosed(InteractiveProcess ssh) throws Exception {
+    String stat = typeLine(ssh, "cat /proc/self/stat");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+ \\(cat\\) \\S (\\d+) ").matcher(stat);
+    org.assertj.core.api.Assertions.assertThat(m.find()).as("cat's stat: %s", stat).isTrue();
+    long pid = Long.parseLong(m.group(1));
+    String maps = typeLine(ssh, "grep heap /proc/" + pid + "/maps");
+    org.assertj.core.api.Assertions.assertThat(maps).as("the guarded bash's memory map, closed to the session's programs")
+        .doesNotContainPattern("[0-9a-f]+-[0-9a-f]+ rw-p .*\\[heap\\]").contains("Permission denied");
+    return pid;
+  }
+
   /**
    * Runs {@code lines} (W in them is replaced by the witness path) at the guarded prompt, one line
    * each, or as one exec request (joined with newlines), then the session's own check of /tmp;
