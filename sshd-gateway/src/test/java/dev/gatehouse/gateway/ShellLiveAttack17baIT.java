@@ -70,7 +70,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * setpriv}/prctl, or the hook's secret not in bash's memory), and accept an A only right after
  * the hook's D for the running command.
  *
- * <p>Failing tests (each a bypass seen live, asserting the secure outcome): {@code
+ * <p><b>Fixed</b> (the tests below now pass): the judge reads each path as the kernel resolves it
+ * ({@code HookTamper.kernelSpellings}: empty and {@code .} parts, {@code x/..}, {@code /dev/fd}
+ * and {@code /dev/std*} through their link into {@code /proc/self}), and an {@code ssh} target's
+ * host runs the guarded bash from an execute-only copy ({@code BashIntegration.remoteCommand}), as
+ * a command target's sandbox does: its map and memory are closed to the session's programs.
+ *
+ * <p>When found, failing tests (each a bypass seen live, asserting the secure outcome): {@code
  * theWallsNonceIsReadableByAnotherSpellingOfTheMemoryPath} ×4 (ssh-strict {@code //}, {@code /./},
  * {@code /dev/fd/../..}; ssh-default {@code //}), {@code
  * aForgedPromptMarkerStillLetsRawTypeAheadPastTheWall} ×3 (ssh-strict {@code //} and {@code
