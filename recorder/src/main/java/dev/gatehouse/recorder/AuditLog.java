@@ -63,7 +63,10 @@ public final class AuditLog implements AutoCloseable {
   static final int MAX_LINE_BYTES = 64 << 20;
 
   private final Path file;
-  private final FileChannel channel;
+  /** Reopened when an interrupt of a writing thread closed it (see {@link #enter}); under the JVM lock. */
+  private FileChannel channel;
+  /** Set by {@link #close}: the channel stays closed. */
+  private boolean closed;
   private final ReentrantLock jvmLock;
   /**
    * The file's size right after this instance's last append, and the head it wrote (under the
@@ -86,6 +89,36 @@ public final class AuditLog implements AutoCloseable {
     this.file = file;
     this.channel = channel;
     this.jvmLock = jvmLock;
+  }
+
+  /**
+   * Takes the JVM lock for this log's file I/O, with the calling thread's interrupt status cleared
+   * (returned, for {@link #exit} to restore): NIO closes a channel for good when the thread using
+   * it is interrupted, and a session thread left interrupted (a Ctrl-C a line editor turned into an
+   * interrupt) closed the gateway's audit log, after which every audit write, every login's
+   * included, failed. A channel an interrupt closed anyway (one that came during the I/O) is
+   * opened again here, so only that one call fails.
+   */
+  private boolean enter() throws IOException {
+    jvmLock.lock();
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (!closed && !channel.isOpen()) {
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        writtenSize = -1; // read the head back from the file
+      }
+    } catch (IOException | RuntimeException e) {
+      exit(interrupted);
+      throw e;
+    }
+    return interrupted;
+  }
+
+  private void exit(boolean interrupted) {
+    jvmLock.unlock();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Opens (creating directories 0750 and the file 0640 if needed) for appending. */
@@ -155,7 +188,7 @@ public final class AuditLog implements AutoCloseable {
         }
       }
     }
-    jvmLock.lock();
+    boolean interrupted = enter();
     try (FileLock ignored = channel.lock()) {
       long size = channel.size();
       ChainHead head = headAt(size);
@@ -183,7 +216,7 @@ public final class AuditLog implements AutoCloseable {
       writtenSize = pos;
       writtenHead = new ChainHead(seq, prev);
     } finally {
-      jvmLock.unlock();
+      exit(interrupted);
     }
   }
 
@@ -197,7 +230,7 @@ public final class AuditLog implements AutoCloseable {
         throw new IllegalArgumentException("audit field name '" + k + "' is reserved");
       }
     }
-    jvmLock.lock();
+    boolean interrupted = enter();
     try (FileLock ignored = channel.lock()) {
       long size = channel.size();
       ChainHead head = headAt(size);
@@ -229,7 +262,7 @@ public final class AuditLog implements AutoCloseable {
           hash,
           size);
     } finally {
-      jvmLock.unlock();
+      exit(interrupted);
     }
   }
 
@@ -238,11 +271,11 @@ public final class AuditLog implements AutoCloseable {
    * are none.
    */
   public void sync() throws IOException {
-    jvmLock.lock();
+    boolean interrupted = enter();
     try {
       syncLocked();
     } finally {
-      jvmLock.unlock();
+      exit(interrupted);
     }
   }
 
@@ -281,12 +314,12 @@ public final class AuditLog implements AutoCloseable {
    * line that a power loss can still take away.
    */
   public Mark mark() throws IOException {
-    jvmLock.lock();
+    boolean interrupted = enter();
     try (FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
       syncLocked();
       return readLast(channel.size());
     } finally {
-      jvmLock.unlock();
+      exit(interrupted);
     }
   }
 
@@ -300,11 +333,11 @@ public final class AuditLog implements AutoCloseable {
     if (m.offset() < 0) {
       return null; // an empty log was witnessed: nothing to hold
     }
-    jvmLock.lock();
+    boolean interrupted = enter();
     try (FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
       return breachIn(channel, m);
     } finally {
-      jvmLock.unlock();
+      exit(interrupted);
     }
   }
 
@@ -477,6 +510,7 @@ public final class AuditLog implements AutoCloseable {
   public void close() {
     // Under the JVM lock: closing a channel can release another instance's lock on the file.
     jvmLock.lock();
+    closed = true;
     try {
       syncLocked(); // lines appended without an fdatasync: on disk before the file is let go
     } catch (IOException e) {

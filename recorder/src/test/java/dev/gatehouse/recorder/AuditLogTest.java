@@ -54,6 +54,44 @@ class AuditLogTest {
     return IntegrityCheck.verify(dataDir, auditFile, index, expected);
   }
 
+  /**
+   * A thread left interrupted (a Ctrl-C a line editor turned into an interrupt of the session's
+   * thread) appends like any other: NIO closed the log's channel for good on it, and every later
+   * audit write of the gateway, every login's included, failed. Its interrupt status is kept.
+   */
+  @Test
+  void anInterruptedThreadAppendsAndTheLogGoesOnForEveryone() throws Exception {
+    ChainHead head;
+    try (AuditLog log = AuditLog.open(auditFile)) {
+      log.append(AuditCode.GATEWAY_START, Map.of("version", "0.1.0"));
+      Thread.currentThread().interrupt();
+      try {
+        log.append(AuditCode.STATEMENT_BLOCKED, Map.of("sessionId", "s1", "statement", "DROP TABLE t"));
+        log.appendAll(List.of(new AuditLog.Pending("GH3000I", "statement-allowed", Map.of("statement", "SELECT 1"))));
+        log.sync();
+        log.mark();
+        assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt status is kept").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      Thread other = new Thread(() -> {
+        try {
+          log.append(AuditCode.AUTH_OK, Map.of("identity", "alice", "fingerprint", "SHA256:abc"));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      List<Throwable> failed = new ArrayList<>();
+      other.setUncaughtExceptionHandler((t, e) -> failed.add(e));
+      other.start();
+      other.join();
+      assertThat(failed).as("another thread's append after it").isEmpty();
+      head = log.head();
+    }
+    assertThat(lines()).hasSize(4);
+    assertThat(verify(head).problems()).isEmpty();
+  }
+
   @Test
   void aLineShowsEveryControlAndInvisibleCharacterEscapedAndStillVerifies() throws Exception {
     String statement = "SELECT 1 -- \u001b]52;c;aGk=\u0007 \u009b2J \u202eevil\u2066 \u200b\u007f x";

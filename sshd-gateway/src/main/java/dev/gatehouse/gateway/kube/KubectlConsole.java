@@ -56,6 +56,8 @@ final class KubectlConsole {
           continue; // Ctrl-C at the prompt: a fresh line, as in a shell
         } catch (EndOfFileException e) {
           break;
+        } finally {
+          Thread.interrupted(); // a Ctrl-C the line editor raised as the line was accepted (see GuardedShell.run)
         }
         if (stopped) {
           break;

@@ -89,6 +89,8 @@ final class PsqlConsole {
           continue;
         } catch (EndOfFileException e) {
           line = "\\q";
+        } finally {
+          Thread.interrupted(); // a Ctrl-C the line editor raised as the line was accepted (see GuardedShell.run)
         }
         if (stopped || psqlGone) {
           break;

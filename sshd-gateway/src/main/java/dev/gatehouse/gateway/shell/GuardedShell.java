@@ -683,6 +683,12 @@ public final class GuardedShell {
             hangUp();
           }
           return;
+        } finally {
+          // While it reads, the line editor turns a Ctrl-C into an interrupt of this thread; one
+          // that came as the line was accepted is left set. It means nothing past the editor: left
+          // set, it ended the wait for the next prompt, and NIO closes any channel this thread then
+          // uses (the audit log's, the recording's).
+          Thread.interrupted();
         }
         if (ended) {
           return;
@@ -812,8 +818,8 @@ public final class GuardedShell {
         try {
           lock.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
         } catch (InterruptedException x) {
-          Thread.currentThread().interrupt();
-          return false;
+          // Only the line editor interrupts this thread (a late Ctrl-C): the session's end is
+          // `ended`, looked at on every turn.
         }
       }
       return true;
