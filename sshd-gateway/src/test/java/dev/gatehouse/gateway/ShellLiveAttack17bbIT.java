@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ShellLiveTargets#fourTargets}): {@code web-strict}/{@code ssh-strict} in {@code mode: allow-list}
  * with docs/policy.md's own list, {@code web-default}/{@code ssh-default} under the deny-list
  * default. The payload is {@code touch W} on an allow-list target (not listed: refused) and
- * {@code sh -c 'touch W'} under the deny-list default (a review); the witness W is a file in the
+ * {@code sh -c 'touch W'} under the deny-list default (judged allow there, GH3000I: a witness
+ * counts only when no audit line judged and allowed it); the witness W is a file in the
  * session's /tmp, checked by the session itself ({@code ls -1 /tmp | grep -n NAME}) after two
  * Ctrl-C, and on the host's /tmp for the ssh targets.
  *
@@ -235,7 +236,11 @@ class ShellLiveAttack17bbIT {
         .toList());
     System.out.println("17bb RESULT " + target + " | " + what + " | ran=" + ran + " | audit=" + audit + " | tail="
         + tail(seen));
-    assertThat(ran).as("%s %s: the witness was made (audit: %s); transcript:%n%s", target, what, audit, tail(seen)).isFalse();
+    // Under the deny-list default the payload is judged allow (GH3000I), so a witness is fine there
+    // when an audit line judged and allowed it; what must never happen is a witness nothing judged.
+    boolean judgedAllowed = target.endsWith("default") && audit.contains("GH3000I allow");
+    assertThat(ran && !judgedAllowed).as("%s %s: the witness was made, not judged-and-allowed (audit: %s); transcript:%n%s",
+        target, what, audit, tail(seen)).isFalse();
   }
 
   private static String tail(String s) {
