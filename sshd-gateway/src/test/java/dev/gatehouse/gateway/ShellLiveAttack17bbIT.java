@@ -122,23 +122,19 @@ class ShellLiveAttack17bbIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir static Path dir;
-  static SshdProcess sshd;
+  static ShellLiveTargets.Live live;
   static GatewayFixture gw;
 
   @BeforeAll
   static void start() throws Exception {
-    sshd = SshdProcess.prepare(dir.resolve("sshd"));
-    gw = GatewayFixture.start(dir, "", ShellLiveTargets.fourTargets(sshd));
-    sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
+    live = ShellLiveTargets.Live.start(dir);
+    gw = live.gw();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
-    if (sshd != null) {
-      sshd.close();
+    if (live != null) {
+      live.close();
     }
   }
 

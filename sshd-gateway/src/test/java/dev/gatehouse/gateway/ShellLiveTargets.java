@@ -11,6 +11,33 @@ final class ShellLiveTargets {
 
   private ShellLiveTargets() {}
 
+  /** One test class's gateway in front of the four targets, and the sshd behind the ssh ones. */
+  record Live(SshdProcess sshd, GatewayFixture gw) implements AutoCloseable {
+    static Live start(java.nio.file.Path dir) throws Exception {
+      SshdProcess sshd = SshdProcess.prepare(dir.resolve("sshd"));
+      GatewayFixture gw = null;
+      try {
+        gw = GatewayFixture.start(dir, "", fourTargets(sshd));
+        sshd.start(gw.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
+        return new Live(sshd, gw);
+      } catch (Exception | Error e) {
+        new Live(sshd, gw).close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        if (gw != null) {
+          gw.close();
+        }
+      } finally {
+        sshd.close();
+      }
+    }
+  }
+
   /** A fresh witness file name of attack pass {@code pass} (made in the session's /tmp). */
   static String witness(String pass) {
     return "gh-" + pass + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
