@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.jline.reader.EndOfFileException;
-import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
@@ -46,18 +45,15 @@ final class KubectlConsole {
   /** Runs until exit, Ctrl-D or the session's end; returns the session's exit code. */
   int run() throws IOException {
     editor = new LineEditor(in, out, term, size, "gatehouse-kubectl");
-    LineReader reader = editor.reader();
     try {
       while (!stopped) {
         String line;
         try {
-          line = reader.readLine(session.target() + "> ");
+          line = editor.readLine(session.target() + "> ");
         } catch (UserInterruptException e) {
           continue; // Ctrl-C at the prompt: a fresh line, as in a shell
         } catch (EndOfFileException e) {
           break;
-        } finally {
-          Thread.interrupted(); // a Ctrl-C the line editor raised as the line was accepted (see GuardedShell.run)
         }
         if (stopped) {
           break;

@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jline.reader.EndOfFileException;
-import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 
@@ -58,7 +57,6 @@ final class PsqlConsole {
     editor = new LineEditor(in, out, term, size, "gatehouse-psql");
     Terminal terminal = editor.terminal();
     terminal.handle(Terminal.Signal.INT, s -> interruptPsql());
-    LineReader reader = editor.reader();
     Thread pump = new Thread(this::pumpPsqlOutput, "gh-psql-pty-" + session.id());
     pump.setDaemon(true);
     pump.start();
@@ -69,7 +67,7 @@ final class PsqlConsole {
         String prompt = session.target() + (guard.inStatement() ? "-> " : "=> ");
         String line;
         try {
-          line = reader.readLine(prompt);
+          line = editor.readLine(prompt);
         } catch (UserInterruptException e) {
           if (guard.outsideQuotesAndComments()) {
             // As Ctrl-C at psql's own prompt: the query buffer cleared, a fresh prompt, no message.
@@ -89,8 +87,6 @@ final class PsqlConsole {
           continue;
         } catch (EndOfFileException e) {
           line = "\\q";
-        } finally {
-          Thread.interrupted(); // a Ctrl-C the line editor raised as the line was accepted (see GuardedShell.run)
         }
         if (stopped || psqlGone) {
           break;

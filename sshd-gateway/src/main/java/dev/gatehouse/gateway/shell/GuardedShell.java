@@ -675,7 +675,7 @@ public final class GuardedShell {
         }
         String line;
         try {
-          line = e.reader().readLine(p);
+          line = e.readLine(p);
         } catch (UserInterruptException x) {
           continue; // Ctrl-C: the line is cleared, a fresh prompt
         } catch (EndOfFileException x) {
@@ -683,12 +683,6 @@ public final class GuardedShell {
             hangUp();
           }
           return;
-        } finally {
-          // While it reads, the line editor turns a Ctrl-C into an interrupt of this thread; one
-          // that came as the line was accepted is left set. It means nothing past the editor: left
-          // set, it ended the wait for the next prompt, and NIO closes any channel this thread then
-          // uses (the audit log's, the recording's).
-          Thread.interrupted();
         }
         if (ended) {
           return;

@@ -36,6 +36,20 @@ public final class LineEditor {
     return terminal;
   }
 
+  /**
+   * One line, as {@link LineReader#readLine(String)}. While it reads, JLine turns a Ctrl-C into an
+   * interrupt of the reading thread; one that came as the line was accepted is left set, and it
+   * means nothing past the editor: left set, it ended a guarded shell's wait for its next prompt,
+   * and NIO closes any channel the thread then uses (the audit log's, a recording's). Cleared here.
+   */
+  public String readLine(String prompt) {
+    try {
+      return reader.readLine(prompt);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
   public LineReader reader() {
     return reader;
   }
