@@ -514,7 +514,11 @@ class DeviceLoginIT {
       String shown = code(l);
       keycloak.approveDevice(URI.create(url(shown)), user, password);
       assertThat(l.auth.awaitUninterruptibly(Duration.ofSeconds(30))).isTrue();
-      assertThat(l.auth.isSuccess()).as("device login approved as %s", user).isTrue();
+      if (!l.auth.isSuccess()) {
+        // Why, from the gateway's own audit (the reason slug and detail of its auth-failed line).
+        throw new AssertionError("device login approved as " + user + " was refused; audit: "
+            + g.auditLines().stream().filter(field("event", "auth-failed")).toList() + "; shown: " + l.shown);
+      }
       l.session.close(true);
       return shown;
     }
