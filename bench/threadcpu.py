@@ -40,7 +40,8 @@ def snapshot(pid):
 
 ROLES = {"out": "session output pump: child -> channel", "err": "session stderr pump",
          "in": "session input pump", "wait": "session waiter", "rec": "session recorder thread",
-         "pump": "idle pump pool", "timer": "timers"}
+         "pump": "idle pump pool", "timer": "timers",
+         "ssh": "the SSH channel group's poller: reads, decrypts, handles"}
 
 
 def group(name):

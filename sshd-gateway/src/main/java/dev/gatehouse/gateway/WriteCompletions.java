@@ -3,6 +3,9 @@ package dev.gatehouse.gateway;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,18 +21,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MINA's NIO2 transport, with the completion of a socket write started on a thread of the gateway's
- * own (the proxy writing an answer into a forwarded channel) run on that thread instead of being
- * handed to MINA's pool.
+ * MINA's NIO2 transport, with every completion run on the thread that has it in hand instead of
+ * being handed to another thread: a read's on the channel group's polling thread, a socket write's
+ * started on a thread of the gateway's own (the proxy writing an answer into a forwarded channel) on
+ * that thread.
  *
- * <p>MINA builds its channel group with {@code AsynchronousChannelGroup.withThreadPool}. When a write
- * completes at once (the usual case: the socket has room), the JDK calls its completion handler
+ * <p><b>Reads.</b> MINA builds its channel group with {@code AsynchronousChannelGroup.withThreadPool},
+ * where one JDK thread polls and hands every completed read to the group's executor: per client
+ * message a wake-up of a worker and a sleep, about a fifth of the gateway's CPU per PostgreSQL
+ * transaction (docs/PERFORMANCE-postgres.md). The pool below runs the completions the polling
+ * thread hands it on that thread itself, so the poller decrypts and handles what it read and then
+ * polls again, as a one-threaded event loop (OpenSSH's sshd is one too). This relies on what the
+ * gateway already keeps to: no handler on MINA's threads waits for long (a client's bytes are queued
+ * for the session's own thread whenever handling them could wait: {@code CommandSession}'s input
+ * pump, the PostgreSQL proxy's {@code ClientInbox}); what still happens there (a forced audit line at
+ * a login or a session's start, starting a process) holds every connection's input for its few
+ * milliseconds, as it held one of the few workers before. Completions handed over while one runs
+ * (a read that completed at once inside a handler) are queued and run after it, not nested. The
+ * polling thread is found as the thread the JDK starts while the group is made, and renamed {@code
+ * gh-ssh-poller}; if none is found (another JDK), reads go to the pool as before.
+ *
+ * <p><b>Writes.</b>
+ When a write completes at once (the usual case: the socket has room), the JDK calls its completion handler
  * directly only on a thread of the group; on any other thread it hands the handler to the group's
  * executor, which wakes a worker to run a few lines of MINA's bookkeeping (the write's future, the
  * next queued write). The pool below runs such a handler on the calling thread while that thread is
  * inside {@link #onWritingThread}'s stream, as the JDK itself does on the group's threads; every other
- * task (reads, writes that had to wait for the socket) goes to the pool as before, so the group's
- * polling thread still hands every read on.
+ * task (writes that had to wait for the socket, completed by the poller) is the poller's as above.
  *
  * <p>A task run here carries the JDK's binding of the thread to the group (a thread-local it never
  * clears), so the JDK may later call up to 16 completions of that thread's writes directly without
@@ -50,7 +68,11 @@ public final class WriteCompletions {
       @Override
       public IoServiceFactory create(FactoryManager manager) {
         int workers = Nio2ServiceFactory.getNioWorkers(manager);
-        return new Nio2ServiceFactory(manager, new Pool(manager + "-nio2", workers), null);
+        Pool pool = new Pool(manager + "-nio2", workers);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Nio2ServiceFactory factory = new Nio2ServiceFactory(manager, pool, null);
+        pool.usePollers(before);
+        return factory;
       }
 
       @Override
@@ -129,8 +151,35 @@ public final class WriteCompletions {
           new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
+    /** The JDK's polling threads of this pool's channel group (see the class comment). */
+    private volatile Set<Thread> pollers = Set.of();
+    /** On a poller, inside a completion: the completions handed over meanwhile, to run after it. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> LATER = new ThreadLocal<>();
+
+    /**
+     * Takes the threads started since {@code before} as the group's pollers: the JDK starts its
+     * polling thread (a daemon named {@code Thread-N}) in the group's constructor.
+     */
+    void usePollers(Set<Thread> before) {
+      Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+      started.removeAll(before);
+      started.removeIf(t -> !t.isDaemon() || !t.getName().startsWith("Thread-"));
+      if (started.isEmpty()) {
+        LOG.warn("no polling thread of the SSH channel group found: completed reads go to the pool");
+        return;
+      }
+      for (Thread t : started) {
+        t.setName("gh-ssh-poller");
+      }
+      pollers = Set.copyOf(started);
+    }
+
     @Override
     public void execute(Runnable task) {
+      if (pollers.contains(Thread.currentThread())) {
+        runOnPoller(task);
+        return;
+      }
       if (!WRITING.get()) {
         super.execute(task);
         return;
@@ -146,6 +195,29 @@ public final class WriteCompletions {
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
+      }
+    }
+
+    private static void runOnPoller(Runnable task) {
+      ArrayDeque<Runnable> later = LATER.get();
+      if (later != null) {
+        later.add(task); // a completion handed over inside another: after it, so the stack stays flat
+        return;
+      }
+      later = new ArrayDeque<>();
+      LATER.set(later);
+      try {
+        for (Runnable r = task; r != null; r = later.poll()) {
+          try {
+            r.run();
+          } catch (RuntimeException e) {
+            // On a pool thread this would end that thread; the poller must go on polling.
+            LOG.warn("SSH completion failed on the polling thread", e);
+          }
+          Thread.interrupted(); // a handler's interrupt must not cut the next poll short
+        }
+      } finally {
+        LATER.remove();
       }
     }
   }

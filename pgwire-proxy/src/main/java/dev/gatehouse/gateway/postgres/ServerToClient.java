@@ -65,7 +65,7 @@ final class ServerToClient implements Runnable {
       Wire.Message m;
       while ((m = Wire.read(s.up.in, "database server")) != null) {
         handle(m);
-        if (s.up.in.available() == 0) {
+        if (!s.up.in.moreReady()) { // nothing more yet: what was answered goes out now
           s.client.flush();
         }
       }

@@ -23,11 +23,17 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -42,7 +48,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class Upstream implements Closeable {
   final Socket socket;
-  final InputStream in;
+  final Input in;
   final OutputStream out;
   /** ParameterStatus bodies as the server sent them at startup. */
   final List<byte[]> parameterStatus = new ArrayList<>();
@@ -52,44 +58,72 @@ final class Upstream implements Closeable {
 
   private Upstream(Socket socket) throws IOException {
     this.socket = socket;
-    this.in = new BufferedInputStream(socket.getInputStream(), 65536);
+    this.in = new Input(socket.getInputStream());
     this.out = new BufferedOutputStream(socket.getOutputStream(), 65536);
   }
 
   /** Connects and logs in; {@code parameters} are the client's allow-listed startup parameters. */
   static Upstream connect(PostgresSettings s, Map<String, String> parameters) throws UpstreamFailure {
+    // The connect timeout bounds the whole login by closing the socket when it passes, not as the
+    // socket's own timeout: a socket that ever had one stays in non-blocking mode in the JDK, and
+    // each later read of the session would then take three system calls (read, poll, read) where a
+    // blocking read takes one.
+    Deadline deadline = new Deadline(s.connectTimeout());
     Socket socket = null;
     try {
-      socket = open(s);
+      socket = open(s, deadline);
       Upstream up = new Upstream(socket);
       up.startup(s, parameters);
-      socket.setSoTimeout(0);
+      if (!deadline.disarm()) {
+        throw new SocketTimeoutException("login not done within " + s.connectTimeout().toMillis() + " ms");
+      }
       return up;
     } catch (UpstreamFailure e) {
+      boolean timedOut = !deadline.disarm();
       closeQuietly(socket);
+      if (timedOut) { // e.g. "closed during login": the deadline closed it
+        throw new UpstreamFailure("08001", "timed out talking to " + s.host() + ":" + s.port(), e);
+      }
       throw e;
-    } catch (SocketTimeoutException e) {
-      closeQuietly(socket);
-      throw new UpstreamFailure("08001", "timed out talking to " + s.host() + ":" + s.port(), e);
-    } catch (SSLException e) {
-      closeQuietly(socket);
-      throw new UpstreamFailure("08001", "TLS to " + s.host() + ":" + s.port() + " failed: " + rootMessage(e), e);
     } catch (IOException e) {
+      boolean timedOut = !deadline.disarm() || e instanceof SocketTimeoutException;
       closeQuietly(socket);
-      throw new UpstreamFailure(
-          "08001", "cannot reach " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
+      if (timedOut) {
+        throw new UpstreamFailure("08001", "timed out talking to " + s.host() + ":" + s.port(), e);
+      }
+      throw failure(s, e);
     }
   }
 
-  /** TCP, then TLS if the settings ask for it; the socket has the connect timeout as read timeout. */
+  private static UpstreamFailure failure(PostgresSettings s, IOException e) {
+    if (e instanceof SSLException) {
+      return new UpstreamFailure("08001", "TLS to " + s.host() + ":" + s.port() + " failed: " + rootMessage(e), e);
+    }
+    return new UpstreamFailure("08001", "cannot reach " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
+  }
+
+  /**
+   * TCP, then TLS if the settings ask for it; the socket has the connect timeout as read timeout
+   * (for short exchanges such as a CancelRequest).
+   */
   static Socket open(PostgresSettings s) throws IOException {
+    return open(s, null);
+  }
+
+  /** As {@link #open(PostgresSettings)}, but a {@code deadline} (when given) bounds it instead of socket timeouts. */
+  private static Socket open(PostgresSettings s, Deadline deadline) throws IOException {
     int timeout = (int) Math.min(Integer.MAX_VALUE, s.connectTimeout().toMillis());
     Socket plain = new Socket();
     try {
       plain.setTcpNoDelay(true);
       plain.setKeepAlive(true);
-      plain.connect(new InetSocketAddress(s.host(), s.port()), timeout);
-      plain.setSoTimeout(timeout);
+      if (deadline != null) {
+        deadline.watch(plain);
+        plain.connect(new InetSocketAddress(s.host(), s.port()));
+      } else {
+        plain.connect(new InetSocketAddress(s.host(), s.port()), timeout);
+        plain.setSoTimeout(timeout);
+      }
       if (PostgresSettings.TLS_DISABLE.equals(s.tls())) {
         return plain;
       }
@@ -326,6 +360,64 @@ final class Upstream implements Closeable {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
       return new X509Certificate[0];
+    }
+  }
+
+  /**
+   * The server's bytes, buffered. {@link #moreReady} asks the socket (an ioctl) only once the
+   * buffer is empty: {@link BufferedInputStream#available} asks it on every call, and the answer
+   * side calls it after every message.
+   */
+  static final class Input extends BufferedInputStream {
+    Input(InputStream socket) {
+      super(socket, 65536);
+    }
+
+    /** Whether bytes are buffered or already waiting at the socket (the reader's own thread only). */
+    boolean moreReady() throws IOException {
+      return count > pos || super.available() > 0;
+    }
+  }
+
+  /**
+   * Closes a socket when a login takes longer than its timeout; {@link #disarm} says whether it was
+   * in time. Closing from another thread wakes a connect or read blocked on the socket.
+   */
+  static final class Deadline {
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    private final ScheduledFuture<?> task;
+    private final AtomicReference<Socket> socket = new AtomicReference<>();
+    private final AtomicBoolean fired = new AtomicBoolean();
+
+    Deadline(Duration timeout) {
+      task = TIMER.schedule(() -> {
+        if (fired.compareAndSet(false, true)) {
+          closeQuietly(socket.get());
+        }
+      }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    void watch(Socket s) {
+      socket.set(s);
+      if (fired.get()) {
+        closeQuietly(s);
+      }
+    }
+
+    /** Stops the timer; false when it had already fired (the socket is closed). */
+    boolean disarm() {
+      task.cancel(false);
+      return fired.compareAndSet(false, true);
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+      ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread th = new Thread(r, "gh-pg-login-deadline");
+        th.setDaemon(true);
+        return th;
+      });
+      t.setRemoveOnCancelPolicy(true);
+      return t;
     }
   }
 }
