@@ -121,11 +121,16 @@ final class Wrappers {
       case "prlimit", "systemd-inhibit", "setpriv" -> fromOpts(a, "p", Set.of("--pid", "--what", "--who", "--why",
           "--mode", "--reuid", "--regid", "--groups", "--inh-caps", "--ambient-caps", "--bounding-set", "--securebits",
           "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule", "--pdeathsig"), name);
-      case "systemd-run" -> fromOpts(a, "pEHMuGn", Set.of("--unit", "--property", "--description", "--slice",
-          "--uid", "--gid", "--nice", "--working-directory", "--setenv", "--on-active", "--on-boot", "--on-startup",
-          "--on-unit-active", "--on-unit-inactive", "--on-calendar", "--on-timer-property", "--path-property",
-          "--socket-property", "--machine", "--host", "--timer-property", "--service-type", "--expand-environment"),
-          name);
+      case "systemd-run" -> {
+        // Options end at the command (getopt "+hrH:M:E:p:tPqGdSu:"); -H/-M among them also start a bus transport.
+        Opts o = Opts.scan(a, 0, SYSTEMD_RUN_SHORT_WITH_ARG, SYSTEMD_RUN_WITH_ARG);
+        List<Step> steps = new ArrayList<>(systemdBusTransport(name, a, o.unknown() ? a.size() : o.end));
+        steps.addAll(fromOpts(a, SYSTEMD_RUN_SHORT_WITH_ARG, SYSTEMD_RUN_WITH_ARG, name));
+        yield steps;
+      }
+      case "systemctl", "loginctl", "machinectl", "hostnamectl", "timedatectl", "localectl", "busctl", "systemd-analyze",
+          "systemd-mount", "systemd-umount", "homectl", "portablectl", "systemd-stdio-bridge" ->
+          systemdBusTransport(name, a, a.size());
       case "env" -> env(a);
       case "eval" -> {
         // eval takes no options but skips a leading -- as every builtin does.
@@ -1341,6 +1346,144 @@ final class Wrappers {
       return false;
     }
     return n.equals(name) || name.startsWith(n) && !List.of(shadows).contains(n);
+  }
+
+  /** systemd-run's options with a value (systemd 252: -G, --collect, takes none: {@code -G touch W} runs touch). */
+  private static final String SYSTEMD_RUN_SHORT_WITH_ARG = "HMEpu";
+  private static final Set<String> SYSTEMD_RUN_WITH_ARG = Set.of("--unit", "--property", "--description", "--slice",
+      "--uid", "--gid", "--nice", "--working-directory", "--setenv", "--on-active", "--on-boot", "--on-startup",
+      "--on-unit-active", "--on-unit-inactive", "--on-calendar", "--on-timer-property", "--path-property",
+      "--socket-property", "--machine", "--host", "--timer-property", "--service-type", "--expand-environment");
+
+  /**
+   * The short options of systemd's bus clients that take a value, from systemd 252's getopt_long
+   * strings ({@code systemctl}: {@code ht:p:P:alqfs:H:M:n:o:iTr.::}): the rest of a bundle after
+   * one is its value ({@code systemctl kill -sHUP} names no host, {@code -qH h} does).
+   * systemd-umount is systemd-mount. machinectl, homectl and portablectl are not installed here:
+   * only {@code -H} and {@code -M}, so a letter's value is never skipped that the program might
+   * read as {@code -H}.
+   */
+  private static final java.util.Map<String, String> SYSTEMD_BUS_VALUE_LETTERS = java.util.Map.ofEntries(
+      java.util.Map.entry("systemctl", "tpPsHMno."), java.util.Map.entry("loginctl", "pPsHMno"),
+      java.util.Map.entry("hostnamectl", "HM"), java.util.Map.entry("timedatectl", "HMp"),
+      java.util.Map.entry("localectl", "HM"), java.util.Map.entry("busctl", "HM"),
+      java.util.Map.entry("systemd-analyze", "HMU"), java.util.Map.entry("systemd-run", SYSTEMD_RUN_SHORT_WITH_ARG),
+      java.util.Map.entry("systemd-mount", "HMtop"), java.util.Map.entry("systemd-umount", "HMtop"),
+      java.util.Map.entry("machinectl", "HM"), java.util.Map.entry("homectl", "HM"),
+      java.util.Map.entry("portablectl", "HM"), java.util.Map.entry("systemd-stdio-bridge", "pM"));
+
+  /**
+   * The programs a systemd bus client starts to reach its bus (systemd 252's sd-bus, seen with
+   * stand-ins on PATH here). {@code -H}/{@code --host=[USER@]HOST[:PORT]} opens the bus as {@code
+   * unixexec:path=ssh,…}: it forks {@code ssh -xT [-p PORT] -- HOST systemd-stdio-bridge} (a PATH
+   * lookup; the host word is read as the whole value), so the account's ssh configuration and keys
+   * run, and the judge reads the line as running that ssh (an allow-list must list ssh; ssh rules
+   * apply). {@code -M}/{@code --machine} with a user ({@code u@foo}, {@code u@}) or with {@code
+   * --user} forks {@code systemd-run -MMACHINE -PGq --wait -pUser=USER -pPAMName=login
+   * systemd-stdio-bridge}; a plain {@code -M foo} of the system bus joins the container's namespace
+   * and starts nothing. busctl's {@code --address} and systemd-stdio-bridge's {@code -p}/{@code
+   * --bus-path} take a bus address, which starts the program it names unless it is plain ({@link
+   * ShellClass#plainBusAddress}). Options are read as getopt_long permutes them, anywhere before
+   * {@code --} (before {@code end}: systemd-run's command), attached or not, by any prefix; a word
+   * only known when it runs that may be an option ({@code systemctl status "$u"} with {@code
+   * u=-Hhost}) is unknown. The word after an option is never skipped (a long option's value is
+   * read as options too, which only reads more).
+   */
+  private static List<Step> systemdBusTransport(String name, List<Word> a, int end) {
+    String valueLetters = SYSTEMD_BUS_VALUE_LETTERS.get(name);
+    boolean hasHost = !name.equals("systemd-stdio-bridge");
+    List<Step> steps = new ArrayList<>();
+    List<Word> machines = new ArrayList<>();
+    boolean userBus = false;
+    for (int i = 0; i < end; i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      Word next = i + 1 < a.size() ? a.get(i + 1) : null;
+      int unknownAt = w.literal() ? -1 : v.indexOf(Word.UNKNOWN);
+      if (!w.literal() && !v.startsWith("-") && mayBeOption(w)
+          || v.startsWith("--") && unknownAt >= 0 && (v.indexOf('=') < 0 || unknownAt < v.indexOf('='))) {
+        // "$u", *, --$x: which option, if any, is only known when it runs.
+        steps.add(new Unknown(name + " with a word only known when it runs, which may be -H/--host (it runs ssh) or "
+            + "-M/--machine: " + w.shown()));
+        continue;
+      }
+      if (w.literal() && v.equals("--")) {
+        break;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        Word value = eq > 0 ? new Word(w.source(), v.substring(eq + 1), w.literal()) : next;
+        if (hasHost && longOption(v, "host")) {
+          steps.addAll(sshToHost(value, name + " --host"));
+        } else if (longOption(v, "machine")) {
+          machines.add(value);
+        } else if (longOption(v, "user")) {
+          userBus = true;
+        } else if (name.equals("busctl") && longOption(v, "address") || !hasHost && longOption(v, "bus-path")) {
+          steps.addAll(busAddress(value, name + " " + v));
+        }
+        continue;
+      }
+      for (int k = 1; v.startsWith("-") && k < v.length(); k++) {
+        char letter = v.charAt(k);
+        if (letter == Word.UNKNOWN) {
+          steps.add(new Unknown(name + " with an option only known when it runs, which may be -H (it runs ssh) or -M: "
+              + w.shown()));
+          break;
+        }
+        if (valueLetters.indexOf(letter) < 0) {
+          continue;
+        }
+        Word value = k + 1 < v.length() ? new Word(w.source(), v.substring(k + 1), w.literal()) : next;
+        if (letter == 'H' && hasHost) {
+          steps.addAll(sshToHost(value, name + " -H"));
+        } else if (letter == 'M') {
+          machines.add(value);
+        } else if (letter == 'p' && !hasHost) {
+          steps.addAll(busAddress(value, name + " -p"));
+        }
+        break; // the rest of the bundle is the value
+      }
+    }
+    for (Word machine : machines) {
+      if (machine != null && (userBus || !machine.literal() || machine.value().contains("@"))) {
+        // [USER]@[CONTAINER]: no user is root, no container the host itself (.host).
+        String v = machine.value();
+        int at = machine.literal() ? v.indexOf('@') : -1;
+        String user = at > 0 ? v.substring(0, at) : "root";
+        String container = at < 0 ? v : at + 1 < v.length() ? v.substring(at + 1) : ".host";
+        steps.add(new Inner(List.of(Word.literal("systemd-run", "systemd-run"),
+            new Word(machine.source(), "-M" + container, machine.literal()),
+            Word.literal("-PGq", "-PGq"), Word.literal("--wait", "--wait"),
+            Word.literal("-pUser=" + user, "-pUser=" + user), Word.literal("-pPAMName=login", "-pPAMName=login"),
+            Word.literal("systemd-stdio-bridge", "systemd-stdio-bridge")), name + " --machine"));
+      }
+    }
+    return steps;
+  }
+
+  /** The ssh an sd-bus client forks for {@code -H HOST}: a host only known when it runs still runs ssh. */
+  private static List<Step> sshToHost(Word host, String via) {
+    if (host == null) {
+      return List.of(); // -H without a value: getopt refuses it
+    }
+    return List.of(new Inner(List.of(Word.literal("ssh", "ssh"), Word.literal("-xT", "-xT"), Word.literal("--", "--"), host,
+        Word.literal("systemd-stdio-bridge", "systemd-stdio-bridge")), via));
+  }
+
+  /** A bus address given on the command line: anything but a plain socket address may start a program. */
+  private static List<Step> busAddress(Word address, String via) {
+    return address == null || ShellClass.plainBusAddress(address) ? List.of()
+        : List.of(new Unknown(via + " names a bus address that may start a program (unixexec:): " + address.shown()));
+  }
+
+  /**
+   * A word only known when it runs that may be an option: its value may start with a dash (an
+   * expansion, a pattern or a brace may make one: {@code "$u"}, {@code *}, {@code {-Hh,x}}).
+   */
+  private static boolean mayBeOption(Word w) {
+    String v = w.value();
+    return v.isEmpty() || v.charAt(0) == Word.UNKNOWN || "-*?[{".indexOf(v.charAt(0)) >= 0;
   }
 
   /** start-stop-daemon's options with a value (start-stop-daemon --help). */

@@ -158,11 +158,15 @@ class ShellAttack17akTest {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template.replace("TGZ", TGZ_OF_LESSKEY), tmp, false);
   }
 
-  /** Groups 1 and 2: readers, programs that write no file, and decompressing or extracting what is brought in stay allowed. */
+  /**
+   * Groups 1 and 2: readers, programs that write no file, and decompressing or extracting what is
+   * brought in stay allowed. ({@code systemctl status "$u"} is unclassified since fix 17bd: {@code
+   * u=-Hhost} makes it start ssh; a unit word with a known start stays allowed.)
+   */
   @ParameterizedTest(name = "everyday: {0}")
   @ValueSource(strings = {
       "echo $x", "podman logs $id", "docker logs $id", "grep foo \"$f\"", "cat \"$f\"", "ls \"$d\"",
-      "id=$(docker ps -q | head -1); docker logs $id", "systemctl status \"$u\"",
+      "id=$(docker ps -q | head -1); docker logs $id", "systemctl status \"nginx@$u\"", "journalctl -u \"$u\"",
       "gunzip access.log.gz; less access.log", "tar xzf release.tgz && ./install.sh", "zcat a.gz | grep x",
       "curl -o a.tgz https://example.org/a.tgz && tar xzf a.tgz", "curl -sL https://example.org/a.tgz | tar xz",
       "gzip -dc a.tgz | tar -x", "tar -xzf a.tgz -C out", "gunzip -c a.gz > a.txt", "gzip big.log", "xz -d a.xz",
