@@ -171,6 +171,28 @@ class ShellAttack17bcTest {
     ShellAttack17azTest.assertTypedReadsNoShellMemory(WIDE_ALLOW_LIST, text, tmp);
   }
 
+  @ParameterizedTest(name = "deny-list, typed: variants found while fixing M1-M3: {0}")
+  @ValueSource(strings = {
+      "find \"${x:-/proc}/$$\" -maxdepth 1 -name mem -exec tail -c 1 {} +",
+      "grep -a --rec ghsecret --exclude=pagemap /proc/$$",
+      "rgrep -ao ghsecret --exclude=pagemap /proc/$$",
+      "cd /proc/$$ && grep -rao ghsecret --exclude=pagemap .",
+      "find / -maxdepth 3 -name mem | xargs tail -c 1"})
+  void denyListMemoryVariantsFoundWhileFixing(String text, @TempDir Path tmp) throws Exception {
+    ShellAttack17azTest.assertTypedReadsNoShellMemory(DEFAULT, text, tmp);
+  }
+
+  @ParameterizedTest(name = "deny-list, typed: everyday walks and cds stay allowed: {0}")
+  @ValueSource(strings = {"grep -r foo /etc", "grep -rn TODO .", "grep -rn TODO", "grep -r . /proc/sys/net/ipv4/conf",
+      "grep -r foo \"$dir\"", "cd \"$REPO\" && grep -rn TODO .", "cd \"$d\" && ls *", "cd /var/log && grep -r error .",
+      "find / -name '*.conf'", "find / -name '*.conf' -exec grep -l foo {} +", "find /var/log -name '*.gz' -exec ls -l {} +",
+      "find / -perm -4000 -exec ls -l {} \\;", "find / -xdev -type f -size +100M -exec ls -lh {} +",
+      "find /etc -name '*.conf' | xargs grep -l foo", "cd \"${TMPDIR:-/tmp}\" && ls", "cd \"$(mktemp -d)\" && ls",
+      "for d in */; do (cd \"$d\" && git pull); done", "cd \"$WORK\" && for f in *; do echo \"$f\"; done"})
+  void everydayWalksAndCdsStayAllowed(String text) {
+    org.assertj.core.api.Assertions.assertThat(DEFAULT.judgeTyped(text).verdict().label()).as(text).isEqualTo("allow");
+  }
+
   // ---------------------------------------------------------------- W1: find -exec in a word only known when it runs
 
   @ParameterizedTest(name = "deny-list: find's -exec in a variable or a substitution: {0}")
