@@ -789,7 +789,7 @@ final class GitFiles {
   }
 
   /** {@code env -C DIR}/{@code --chdir[=]DIR} (also in a bundle: {@code -iC DIR}) whose DIR is only known when it runs. */
-  private static boolean envChdirUnknown(ShellCommand c) {
+  static boolean envChdirUnknown(ShellCommand c) {
     List<Word> a = c.args();
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);

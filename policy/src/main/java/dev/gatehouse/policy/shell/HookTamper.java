@@ -191,13 +191,56 @@ final class HookTamper {
       }
     }
     boolean intoProcess = texts.stream().anyMatch(HookTamper::namesAProcessDirectory);
+    boolean intoUnknown = !intoProcess && entersUnknownDirectory(r, texts);
     for (String t : texts) {
-      String why = namesProcessMemory(t, intoProcess);
+      String why = namesProcessMemory(t, intoProcess, intoUnknown);
       if (why != null) {
         return why;
       }
     }
+    // find hands what it finds to a program (-exec, -execdir, -ok, -okdir, or xargs) that reads it.
+    boolean foundFilesRead = r.commands().stream().anyMatch(c -> !READS_NO_CONTENT.contains(c.name())
+        && c.via().stream().anyMatch(v -> v.startsWith("find -") || v.equals("xargs")));
+    for (ShellCommand c : r.commands()) {
+      if (walksIntoProcessMemory(c, intoProcess, foundFilesRead)) {
+        return "walks into a process's directory and reads its memory (the guard's shell keeps its secrets there): "
+            + c.text();
+      }
+    }
     return null;
+  }
+
+  /**
+   * A {@code cd}/{@code pushd} whose directory is only known when it runs ({@code cd "$(printf
+   * /pro%s/%s c $$)"}, {@code cd "$d"}), or is not its operand ({@code cd -}, {@code ~-}, {@code
+   * pushd +1}, any {@code popd}, a name looked up in a {@code CDPATH} or by {@code cdable_vars}
+   * the text sets), or {@code env -C} of one: it may be a process's directory, so a later bare
+   * {@code mem} counts as that process's memory. ({@code cd ~/x} is the login's home.) A word with
+   * no known letter there ({@code *}, {@code "$f"}) is not counted: it is every name, and a
+   * relative {@code *} or {@code grep -r x .} is read the same way after a {@code cd} on an
+   * earlier line, which the judge does not see.
+   */
+  private static boolean entersUnknownDirectory(ShellReading r, List<String> texts) {
+    boolean shellLooksUp = texts.stream()
+        .anyMatch(t -> t != null && (t.contains("CDPATH") || t.contains("cdable_vars")));
+    for (ShellCommand c : r.commands()) {
+      String n = c.name();
+      if (n.equals("popd") || n.equals("pushd") && c.args().isEmpty()
+          || n.equals("env") && GitFiles.envChdirUnknown(c)) {
+        return true;
+      }
+      if (n.equals("cd") || n.equals("pushd")) {
+        for (Word w : c.args()) {
+          String v = w.value();
+          if (v.indexOf(Word.UNKNOWN) >= 0 || shellLooksUp || v.equals("-")
+              || !w.literal() && Regexes.matches(v, "(?s)~[+-][0-9]*(/.*)?|~[0-9]+(/.*)?")
+              || n.equals("pushd") && Regexes.matches(v, "[+-][0-9]+")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -212,7 +255,7 @@ final class HookTamper {
    * the way the kernel walks it ({@link #kernelSpellings}: {@code /proc//1/./mem}). {@code
    * /proc/meminfo} and the like are the system's, not a process's.
    */
-  private static String namesProcessMemory(String t, boolean intoProcess) {
+  private static String namesProcessMemory(String t, boolean intoProcess, boolean intoUnknown) {
     if (t == null) {
       return null;
     }
@@ -221,19 +264,227 @@ final class HookTamper {
         if (namesMemoryFile(s)) {
           return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
         }
-        if (intoProcess && !word.startsWith("$") && !s.parts().isEmpty()) {
+        if ((intoProcess || intoUnknown) && !word.startsWith("$") && !s.parts().isEmpty()) {
           // A name relative to a process's directory the text went into or holds in a variable
-          // ($p/mem): mem itself, or a pattern that could match it (find -name '[m]em', ./m?m).
+          // ($p/mem): mem itself, or a pattern that could match it (find -name '[m]em', ./m?m);
+          // after a cd to a directory only known when it runs, one with a known letter of it.
           String leaf = s.parts().get(s.parts().size() - 1);
           boolean bare = s.parts().size() == 1 || s.parts().contains("..");
           if (leaf.equals("mem") || leaf.equals("map_files")
-              || bare && bashMakes(leaf) && couldBeMemory(leaf)) {
+              || bare && bashMakes(leaf) && couldBeMemory(leaf)
+              && (intoProcess || !Regexes.matches(leaf, "[*?" + Word.UNKNOWN + "]*"))) {
             return "reads a process's memory (the guard's shell keeps its secrets there): " + t;
           }
         }
       }
     }
     return null;
+  }
+
+  /**
+   * A program that reads every file below a directory, given one that holds a process's {@code mem}
+   * within its reach: {@code grep -r}/{@code -R}/{@code -d recurse}/{@code --directories=recurse}
+   * (any abbreviation getopt_long and argmatch take; {@code rgrep}), {@code rg}, {@code ag},
+   * {@code ack} (recursive by themselves), and {@code find} in a text where a program that may read
+   * a file's content ({@code READS_NO_CONTENT} aside) runs by {@code -exec}, {@code -execdir},
+   * {@code -ok}, {@code -okdir} or {@code xargs}. Within reach: {@code /}, {@code /proc}, a
+   * process's directory, its {@code task} directory or a task's, its {@code map_files}, its
+   * {@code root} or {@code cwd}
+   * (links grep follows when named), spelled as {@link #depthToMemory} reads them; a relative or
+   * unknown directory only in a text that went into a process's directory ({@code cd /proc/1 &&
+   * grep -r x .}). A recursive read of {@code .} otherwise is everyday work: the directory an
+   * earlier line left is not known here, as for {@code tail mem}. find does not reach it below
+   * {@code -maxdepth}, from {@code /} with {@code -xdev}/{@code -mount} (/proc is its own file
+   * system), nor with a {@code -name}/{@code -iname}, a {@code -perm} or a {@code -type} that
+   * {@code mem} and {@code map_files} entries fail, when no {@code -o}, {@code ,} or {@code !}
+   * could bypass it.
+   */
+  private static boolean walksIntoProcessMemory(ShellCommand c, boolean intoProcess, boolean foundFilesRead) {
+    String n = c.name();
+    List<Word> a = c.args();
+    if (Set.of("grep", "egrep", "fgrep", "rgrep").contains(n)) {
+      boolean recursive = n.equals("rgrep");
+      boolean patternGiven = false;
+      List<Word> operands = new java.util.ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (v.equals("--")) {
+          operands.addAll(a.subList(i + 1, a.size()));
+          break;
+        }
+        if (v.startsWith("--")) {
+          int eq = v.indexOf('=');
+          String value = eq >= 0 ? v.substring(eq + 1) : null;
+          boolean takesValue = GREP_VALUED_OPTIONS.stream().anyMatch(o -> Wrappers.longOption(v, o));
+          if (value == null && takesValue && !Wrappers.longOption(v, "recursive") && i + 1 < a.size()) {
+            value = a.get(++i).value();
+          }
+          patternGiven |= Wrappers.longOption(v, "regexp") || Wrappers.longOption(v, "file");
+          recursive |= Wrappers.longOption(v, "recursive") || Wrappers.longOption(v, "dereference-recursive")
+              || Wrappers.longOption(v, "directories") && value != null && readsAsRecurse(value);
+          continue;
+        }
+        if (v.startsWith("-") && v.length() > 1) {
+          for (int k = 1; k < v.length(); k++) {
+            char o = v.charAt(k);
+            if (o == 'r' || o == 'R' || o == Word.UNKNOWN) {
+              recursive = true; // an option only known when it runs could be -r
+            }
+            if ("efmABCdD".indexOf(o) >= 0) {
+              String value = k + 1 < v.length() ? v.substring(k + 1) : i + 1 < a.size() ? a.get(++i).value() : "";
+              patternGiven |= o == 'e' || o == 'f';
+              recursive |= o == 'd' && readsAsRecurse(value);
+              break;
+            }
+          }
+          continue;
+        }
+        operands.add(a.get(i));
+      }
+      if (!recursive) {
+        return false;
+      }
+      if (!patternGiven && !operands.isEmpty()) {
+        operands.remove(0);
+      }
+      return operands.isEmpty() ? intoProcess // grep -r with no file reads the working directory
+          : operands.stream().anyMatch(w -> depthToMemory(w, intoProcess) >= 0);
+    }
+    if (Set.of("rg", "ag", "ack", "ack-grep").contains(n)) {
+      // Every word but options could be a directory they walk (the pattern too, failing closed).
+      List<Word> operands = a.stream().filter(w -> !w.value().startsWith("-")).toList();
+      return operands.size() < 2 ? intoProcess : operands.stream().anyMatch(w -> depthToMemory(w, intoProcess) >= 0);
+    }
+    if (!n.equals("find")) {
+      return false;
+    }
+    int i = 0;
+    while (i < a.size() && Regexes.matches(a.get(i).value(), "-[HLP]+|-D|-O[0-9]*")) {
+      i += a.get(i).value().equals("-D") ? 2 : 1;
+    }
+    List<Word> starts = new java.util.ArrayList<>();
+    while (i < a.size() && !Regexes.matches(a.get(i).value(), "(?s)-.+|[(!,]")) {
+      starts.add(a.get(i++));
+    }
+    List<String> expression = a.subList(Math.min(i, a.size()), a.size()).stream().map(Word::value).toList();
+    if (!foundFilesRead) {
+      return false;
+    }
+    if (expression.stream().noneMatch(v -> v.indexOf(Word.UNKNOWN) >= 0 || Regexes.matches(v, "-o|-or|,|!|-not"))
+        && excludesProcessMemory(expression)) {
+      return false;
+    }
+    int maxDepth = Integer.MAX_VALUE;
+    int at = expression.indexOf("-maxdepth");
+    if (at >= 0 && at + 1 < expression.size() && Regexes.matches(expression.get(at + 1), "[0-9]{1,4}")) {
+      maxDepth = Integer.parseInt(expression.get(at + 1));
+    }
+    boolean oneFileSystem = expression.contains("-xdev") || expression.contains("-mount");
+    if (starts.isEmpty()) {
+      starts.add(Word.literal(".", "."));
+    }
+    for (Word w : starts) {
+      int depth = depthToMemory(w, intoProcess);
+      if (depth >= 0 && depth <= maxDepth && !(oneFileSystem && w.value().equals("/") && w.literal())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Programs that, given a file's name, read its metadata or change it but never its content. */
+  private static final Set<String> READS_NO_CONTENT = Set.of("ls", "stat", "du", "chmod", "chown", "chgrp", "rm", "touch",
+      "echo", "printf", "basename", "dirname", "readlink", "realpath", "test", "[", "getfacl", "lsattr");
+
+  /** grep's long options that take a value in the next word when not given one with {@code =}. */
+  private static final List<String> GREP_VALUED_OPTIONS = List.of("regexp", "file", "exclude", "exclude-from", "exclude-dir",
+      "include", "max-count", "after-context", "before-context", "context", "directories", "devices", "group-separator",
+      "label", "binary-files");
+
+  /** Whether grep's directory action {@code v} could be {@code recurse} (argmatch takes an unambiguous start: {@code rec}). */
+  private static boolean readsAsRecurse(String v) {
+    int unknown = v.indexOf(Word.UNKNOWN);
+    String known = unknown >= 0 ? v.substring(0, unknown) : v;
+    return unknown >= 0 ? "recurse".startsWith(known) : v.length() >= 3 && "recurse".startsWith(v);
+  }
+
+  /**
+   * A test of find's (all of them must hold) that a process's {@code mem} (a file of mode 0600)
+   * and its {@code map_files} entries (links named {@code START-END} in hex) fail: {@code -name}
+   * or {@code -iname} of a pattern that could not be {@code mem} and holds a character no such
+   * entry has, {@code -perm} of an octal mode 0600 does not meet, {@code -type} without {@code f}
+   * or {@code l}.
+   */
+  private static boolean excludesProcessMemory(List<String> expression) {
+    for (int i = 0; i + 1 < expression.size(); i++) {
+      String test = expression.get(i);
+      String arg = expression.get(i + 1);
+      if (test.equals("-name") || test.equals("-iname")) {
+        String pattern = test.equals("-iname") ? arg.toLowerCase(java.util.Locale.ROOT) : arg;
+        String literalChars = Regexes.replaceAll(pattern, "\\[[^\\]]*\\]|[*?]", "");
+        if (!couldBe(pattern, "mem") && !Regexes.matches(literalChars, "[0-9a-f-]*")) {
+          return true;
+        }
+      } else if (test.equals("-perm") && Regexes.matches(arg, "[-/]?[0-7]{1,4}")) {
+        int mode = Integer.parseInt(arg.replaceFirst("^[-/]", ""), 8);
+        boolean memMeets = arg.startsWith("-") ? (0600 & mode) == mode
+            : arg.startsWith("/") ? mode == 0 || (0600 & mode) != 0 : mode == 0600;
+        if (!memMeets) {
+          return true;
+        }
+      } else if (test.equals("-type") && !arg.contains("f") && !arg.contains("l") && arg.indexOf(Word.UNKNOWN) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How many levels below the directory {@code w} names a process's {@code mem} could be, or -1:
+   * 3 below {@code /}, 2 below {@code /proc} or a task directory, 1 below a process's or a task's
+   * directory or its {@code map_files} (each spelled as {@link #kernelSpellings} reads it, a part
+   * bash makes counting as what it could be); 3 below a process's or task's {@code root} or {@code
+   * cwd} (any directory); 1 below a relative or unknown directory in a text that went into a
+   * process's.
+   */
+  private static int depthToMemory(Word w, boolean intoProcess) {
+    int least = -1;
+    List<String> words = new java.util.ArrayList<>(pathWords(w.source()));
+    words.add(w.value());
+    for (String word : words) {
+      for (Spelling s : kernelSpellings(word)) {
+        List<String> p = s.parts();
+        int depth = s.absolute() && p.isEmpty() ? 3
+            : intoProcess && (!s.absolute() || p.get(0).indexOf(Word.UNKNOWN) >= 0) ? 1 : -1;
+        boolean unknownAbove = false;
+        for (int i = 0; i < p.size(); i++) {
+          String part = p.get(i);
+          // Last, as in namesAProcessDirectory: a whole expansion below other parts is any directory.
+          boolean proc = i + 1 == p.size()
+              ? part.equals("proc") || valueWordCouldBeProc(part)
+                  || i == 0 && s.absolute() && bashMakes(part) && couldBe(part, "proc")
+              : couldBeProc(p, i, s.absolute(), unknownAbove && !wholeExpansion(part));
+          if (proc) {
+            List<String> below = p.subList(i + 1, p.size());
+            int here = switch (below.size()) {
+              case 0 -> 2;
+              case 1 -> couldBePid(below.get(0)) ? 1 : -1;
+              case 2 -> !couldBePid(below.get(0)) ? -1 : couldBe(below.get(1), "task") ? 2
+                  : couldBe(below.get(1), "map_files") ? 1
+                  : couldBe(below.get(1), "root") || couldBe(below.get(1), "cwd") ? 3 : -1;
+              case 3 -> couldBePid(below.get(0)) && couldBe(below.get(1), "task") && couldBePid(below.get(2)) ? 1 : -1;
+              case 4 -> couldBePid(below.get(0)) && couldBe(below.get(1), "task") && couldBePid(below.get(2))
+                  && (couldBe(below.get(3), "root") || couldBe(below.get(3), "cwd")) ? 3 : -1;
+              default -> -1;
+            };
+            depth = here < 0 ? depth : depth < 0 ? here : Math.min(depth, here);
+          }
+          unknownAbove |= part.equals("..") || bashMakes(part);
+        }
+        least = depth < 0 ? least : least < 0 ? depth : Math.min(least, depth);
+      }
+    }
+    return least;
   }
 
   /**
@@ -272,7 +523,7 @@ final class HookTamper {
    */
   private static boolean couldBeProc(List<String> p, int i, boolean absolute, boolean unknownAbove) {
     String part = p.get(i);
-    if (part.equals("proc")) {
+    if (part.equals("proc") || valueWordCouldBeProc(part)) {
       return true;
     }
     if (!bashMakes(part) || !couldBe(part, "proc")) {
@@ -465,6 +716,21 @@ final class HookTamper {
     if (!resolved.equals(walked)) {
       spellings.add(new Spelling(resolved, absolute));
     }
+    // A / inside ${…} is the expansion's own text, not a directory bash walks: ${x:-/proc}/$$ is
+    // two parts, the first possibly /proc (valueWordCouldBeProc).
+    List<String> asBashSplits = new java.util.ArrayList<>();
+    for (String part : partsOutsideExpansions(word)) {
+      if (!part.isEmpty() && !part.equals(".")) {
+        asBashSplits.add(part);
+      }
+    }
+    if (!asBashSplits.equals(walked)) {
+      spellings.add(new Spelling(asBashSplits, absolute));
+      List<String> asBashResolved = resolveUp(asBashSplits, absolute);
+      if (!asBashResolved.equals(asBashSplits)) {
+        spellings.add(new Spelling(asBashResolved, absolute));
+      }
+    }
     // /dev/fd and /dev/std{in,out,err} are links into /proc/self/fd: /dev/fd/../.. is /proc.
     if (absolute && walked.size() >= 2 && walked.get(0).equals("dev")) {
       String link = switch (walked.get(1)) {
@@ -481,6 +747,65 @@ final class HookTamper {
       }
     }
     return spellings;
+  }
+
+  /**
+   * {@code word} split at each {@code /} that is not inside a {@code ${…}} (bash ends one at its
+   * first {@code }}, a nested {@code ${} counted).
+   */
+  private static List<String> partsOutsideExpansions(String word) {
+    List<String> parts = new java.util.ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < word.length(); i++) {
+      char ch = word.charAt(i);
+      if (ch == '$' && i + 1 < word.length() && word.charAt(i + 1) == '{') {
+        depth++;
+        i++;
+      } else if (ch == '}' && depth > 0) {
+        depth--;
+      } else if (ch == '/' && depth == 0) {
+        parts.add(word.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(word.substring(start));
+    return parts;
+  }
+
+  /**
+   * A part holding a {@code ${name…}} whose value may be a word the text gives, and that word could
+   * name {@code /proc}: a default or alternate value ({@code ${x:-/proc}}, {@code -}, {@code :=},
+   * {@code +}, …) or a replacement ({@code ${PWD/*}{@code /\/proc}}, pattern and replacement both
+   * read, failing closed). A removal ({@code ${f%/*}}, {@code #}), a case change or a substring
+   * keeps to the variable's value. Linear in the part.
+   */
+  private static boolean valueWordCouldBeProc(String part) {
+    int at = part.indexOf("${");
+    while (at >= 0) {
+      int depth = 0;
+      int end = at;
+      for (; end < part.length(); end++) {
+        if (part.startsWith("${", end)) {
+          depth++;
+          end++;
+        } else if (part.charAt(end) == '}' && --depth == 0) {
+          break;
+        }
+      }
+      String inner = part.substring(at + 2, Math.min(end, part.length()));
+      String rest = Regexes.replaceFirst(inner, "^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(\\[[^\\]]*\\])?", "");
+      if (Regexes.matches(rest, "(?s)(:?[-=+?]|/).*")) {
+        String value = Regexes.replaceFirst(rest, "^:?[-=+?]", "");
+        for (String piece : value.split("/")) {
+          if (!piece.isEmpty() && couldBe(piece, "proc")) {
+            return true;
+          }
+        }
+      }
+      at = end < part.length() ? part.indexOf("${", end + 1) : -1;
+    }
+    return false;
   }
 
   /** {@code parts} with each {@code x/..} taken away where {@code x} is a plain name ({@code /..} is {@code /}). */
@@ -519,7 +844,8 @@ final class HookTamper {
           if (couldBeProc(p, i, s.absolute(), unknownAbove && !wholeExpansion(part))) {
             // Last, a part bash makes is /proc only at the root with a letter of it (cd /pr?c); a bare
             // /* is every directory there (in SQL text, a comment: psql -c "select 1 /* x").
-            if (i + 1 == p.size() ? part.equals("proc") || i == 0 && s.absolute() && Regexes.matches(part, "(?s).*[proc].*")
+            if (i + 1 == p.size() ? part.equals("proc") || valueWordCouldBeProc(part)
+                    || i == 0 && s.absolute() && Regexes.matches(part, "(?s).*[proc].*")
                 : couldBePid(p.get(i + 1)) || p.get(i + 1).equals("net") || lastUp > i) {
               return true;
             }
