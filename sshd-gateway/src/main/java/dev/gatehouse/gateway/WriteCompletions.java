@@ -155,6 +155,7 @@ public final class WriteCompletions {
     private volatile Set<Thread> pollers = Set.of();
     /** On a poller, inside a completion: the completions handed over meanwhile, to run after it. */
     private static final ThreadLocal<ArrayDeque<Runnable>> LATER = new ThreadLocal<>();
+    private static final String POLLER_NAME = "gh-ssh-poller";
 
     /**
      * Takes the threads started since {@code before} as the group's pollers: the JDK starts its
@@ -167,9 +168,6 @@ public final class WriteCompletions {
       if (started.isEmpty()) {
         LOG.warn("no polling thread of the SSH channel group found: completed reads go to the pool");
         return;
-      }
-      for (Thread t : started) {
-        t.setName("gh-ssh-poller");
       }
       pollers = Set.copyOf(started);
     }
@@ -203,6 +201,10 @@ public final class WriteCompletions {
       if (later != null) {
         later.add(task); // a completion handed over inside another: after it, so the stack stays flat
         return;
+      }
+      Thread poller = Thread.currentThread();
+      if (!POLLER_NAME.equals(poller.getName())) {
+        poller.setName(POLLER_NAME); // by the thread itself: only then does the system's name (top, /proc) change too
       }
       later = new ArrayDeque<>();
       LATER.set(later);
