@@ -166,6 +166,12 @@ final class Wrappers {
       case "parallel", "sem" -> a.stream().allMatch(w -> w.literal() && Regexes.matches(w.value(), "--?(version|help|citation)"))
           ? List.of() : List.of(new Unknown(name + " runs its words joined with its input as shell code"));
       case "find" -> find(a);
+      // Programs whose options start a program (man -P/--pager, -H; tar --to-command, -I,
+      // --checkpoint-action, …; make --eval, X:=$(shell …)): the option only known when it runs.
+      case "man" -> optionsOnlyKnownWhenItRuns(a, 0, MAN_WITH_ARG, "HTX", MAN_LONG_WITH_ARG, name, w -> true);
+      case "tar", "gtar", "bsdtar" -> tarOptionsOnlyKnownWhenItRuns(a, name);
+      case "make", "gmake", "remake" -> optionsOnlyKnownWhenItRuns(a, 0, MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG, name,
+          Wrappers::commandOutput);
       case "alias" -> {
         // An alias's value is code bash runs where the alias is used (expand_aliases can be turned on).
         List<Step> steps = new ArrayList<>();
@@ -242,15 +248,13 @@ final class Wrappers {
       }
       case "hash" -> a.stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "-[a-zA-Z]*p.*"))
           ? List.of(new Unknown("hash -p binds a name to a program the guard does not follow")) : List.of();
-      case "busybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
-          ? List.of() : List.of(new Inner(a, "busybox"));
+      case "busybox" -> appletOf(a, name);
       case "sed", "gsed" -> sedCommands(a);
       // Programs that run the command named in their arguments: read it as bash would run it.
       case "valgrind" -> fromOpts(a, "", Set.of(), name);
       case "eatmydata" -> fromOpts(a, "", Set.of(), name);
       case "hwloc-bind" -> afterOperands(a, "", Set.of("--cpubind", "--membind", "--get-last-cpu-location"), 1, name);
-      case "toybox" -> a.isEmpty() || !a.get(0).literal() || a.get(0).value().startsWith("-")
-          ? List.of() : List.of(new Inner(a, "toybox")); // every valgrind option is --name=value or a bare letter
+      case "toybox" -> appletOf(a, name); // every valgrind option is --name=value or a bare letter
       case "dbus-launch" -> fromOpts(a, "", Set.of("--autolaunch", "--config-file"), name);
       case "faketime" -> afterOperands(a, "p", Set.of("--date-prog"), 1, name);
       case "dumb-init" -> fromOpts(a, "r", Set.of("--rewrite"), name);
@@ -1993,21 +1997,180 @@ final class Wrappers {
       "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum", "test", "true", "false", "touch", "mkdir",
       "rmdir", "kill", "pkill", "killall");
 
+  /**
+   * busybox and toybox run the applet their first word names (an option such as {@code --list}
+   * runs none); a first word only known when it runs may name any applet, {@code sh} among them.
+   */
+  private static List<Step> appletOf(List<Word> a, String name) {
+    if (a.isEmpty() || a.get(0).literal() && a.get(0).value().startsWith("-")) {
+      return List.of();
+    }
+    return a.get(0).literal() ? List.of(new Inner(a, name))
+        : List.of(new Unknown(name + " runs an applet only known when it runs: " + a.get(0).shown()));
+  }
+
+  /** man-db 2.11's options with a value (man --help); -H, -T, -X take one only attached. */
+  private static final String MAN_WITH_ARG = "CRLmMSsePrEp";
+  private static final Set<String> MAN_LONG_WITH_ARG = Set.of("--config-file", "--recode", "--locale", "--systems",
+      "--manpath", "--sections", "--extension", "--pager", "--prompt", "--encoding", "--preprocessor");
+  /** GNU tar 1.34's options with a value (tar --usage). */
+  private static final String TAR_WITH_ARG = "gCTXfFLbHVIKN";
+  private static final Set<String> TAR_LONG_WITH_ARG = Set.of("--listed-incremental", "--hole-detection", "--level",
+      "--sparse-version", "--add-file", "--directory", "--exclude", "--exclude-ignore", "--exclude-ignore-recursive",
+      "--exclude-tag", "--exclude-tag-all", "--exclude-tag-under", "--files-from", "--exclude-from", "--to-command",
+      "--group", "--group-map", "--mode", "--mtime", "--owner", "--owner-map", "--sort", "--xattrs-exclude",
+      "--xattrs-include", "--file", "--info-script", "--new-volume-script", "--tape-length", "--rmt-command",
+      "--rsh-command", "--volno-file", "--blocking-factor", "--record-size", "--format", "--label",
+      "--use-compress-program", "--starting-file", "--newer-mtime", "--newer", "--after-date", "--suffix",
+      "--strip-components", "--transform", "--xform", "--checkpoint-action", "--index-file", "--no-quote-chars",
+      "--quote-chars", "--quoting-style", "--warning");
+  /**
+   * GNU make 4.3's options with a value (make --help); {@code -j}, {@code -l}, {@code -O} take one
+   * attached, and the next word only when it is all digits (main.c): a word only known when it runs
+   * after them is read as any.
+   */
+  private static final String MAKE_WITH_ARG = "CfIoWE";
+  private static final Set<String> MAKE_LONG_WITH_ARG = Set.of("--directory", "--eval", "--file", "--makefile",
+      "--include-dir", "--old-file", "--assume-old", "--what-if", "--new-file", "--assume-new");
+
+  /**
+   * A word only known when it runs where a program that permutes its arguments (getopt_long:
+   * options anywhere before {@code --}) reads an option, not as the value of the option before it
+   * ({@code withArg} letters take the next word or the rest of the bundle, {@code attachedArg}
+   * letters only the rest, {@code longWithArg} names by any prefix getopt_long takes):
+   * it may be any option, those that start a program among them ({@code o=-P; man $o CMD}, {@code
+   * tar "$t=CMD"}), so the text is unclassified. {@code counts} narrows which such words do: make
+   * takes a word only known when it runs for a target by design ({@code make "$target"}), but not
+   * one the text computes ({@code make "$(printf 'X:=$%s(shell CMD)')"}).
+   */
+  private static List<Step> optionsOnlyKnownWhenItRuns(List<Word> a, int from, String withArg, String attachedArg,
+      Set<String> longWithArg, String name, java.util.function.Predicate<Word> counts) {
+    for (int i = from; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (w.literal() && v.equals("--")) {
+        return List.of();
+      }
+      if (!w.literal() && couldSpellOption(v, withArg + attachedArg) && counts.test(w)) {
+        return List.of(new Unknown(name + " given a word only known when it runs where it reads an option ("
+            + w.shown() + "): it may be one that starts a program"));
+      }
+      if (v.startsWith("--") && v.indexOf('=') < 0 && v.indexOf(Word.UNKNOWN) < 0) {
+        i += Opts.takesArg(v, longWithArg) ? 1 : 0;
+      } else if (v.startsWith("-") && !v.startsWith("--")) {
+        for (int j = 1; j < v.length() && v.charAt(j) != Word.UNKNOWN; j++) {
+          if (withArg.indexOf(v.charAt(j)) >= 0) {
+            i += j + 1 == v.length() ? 1 : 0; // the value is the next word, or the rest of this one
+            break;
+          }
+          if (attachedArg.indexOf(v.charAt(j)) >= 0) {
+            break; // an optional value, only attached
+          }
+        }
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * Whether a word's value, with its unknown parts, may be an option: its start unknown ({@code $o}),
+   * or a long option's name or a short bundle's letters (before a letter taking a value) holding an
+   * unknown part ({@code "$t=CMD"}, {@code --$x}, {@code -x$y}).
+   */
+  private static boolean couldSpellOption(String v, String withArg) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    if (v.charAt(0) == Word.UNKNOWN) {
+      return true;
+    }
+    if (v.startsWith("--")) {
+      int eq = v.indexOf('=');
+      return (eq < 0 ? v : v.substring(0, eq)).indexOf(Word.UNKNOWN) >= 0;
+    }
+    if (!v.startsWith("-")) {
+      return false;
+    }
+    for (int j = 1; j < v.length(); j++) {
+      if (v.charAt(j) == Word.UNKNOWN) {
+        return true;
+      }
+      if (withArg.indexOf(v.charAt(j)) >= 0) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a word holds a command's output ({@code $(…)}, a backquote): a value the text computes. */
+  private static boolean commandOutput(Word w) {
+    String src = w.source();
+    for (int at = src.indexOf("$("); at >= 0; at = src.indexOf("$(", at + 2)) {
+      if (!src.startsWith("$((", at)) {
+        return true; // not arithmetic
+      }
+    }
+    return src.indexOf('`') >= 0;
+  }
+
+  /**
+   * tar: an old-style first word ({@code tar czf A DIR}) is a bundle of letters whose values are the
+   * next words in order; one only known when it runs may be any bundle. Then the options anywhere.
+   */
+  private static List<Step> tarOptionsOnlyKnownWhenItRuns(List<Word> a, String name) {
+    int from = 0;
+    if (!a.isEmpty() && !a.get(0).value().startsWith("-")) {
+      Word first = a.get(0);
+      if (!first.literal() && first.value().indexOf(Word.UNKNOWN) >= 0) {
+        return List.of(new Unknown(name + " given its option letters only known when it runs: " + first.shown()));
+      }
+      from = 1 + (int) first.value().chars().filter(ch -> TAR_WITH_ARG.indexOf(ch) >= 0).count();
+    }
+    return optionsOnlyKnownWhenItRuns(a, from, TAR_WITH_ARG, "", TAR_LONG_WITH_ARG, name, w -> true);
+  }
+
+  /** find's primaries that take one value (GNU find 4.9's parser table; -newerXY by pattern, -fprintf takes two). */
+  private static final Set<String> FIND_ONE_VALUE = Set.of("-amin", "-anewer", "-atime", "-cmin", "-cnewer", "-context",
+      "-ctime", "-files0-from", "-fls", "-fprint", "-fprint0", "-fstype", "-gid", "-group", "-ilname", "-iname", "-inum",
+      "-ipath", "-iregex", "-iwholename", "-links", "-lname", "-maxdepth", "-mindepth", "-mmin", "-mtime", "-name", "-newer",
+      "-path", "-perm", "-printf", "-regex", "-regextype", "-samefile", "-size", "-type", "-uid", "-used", "-user",
+      "-wholename", "-xtype");
+  private static final Set<String> FIND_EXEC = Set.of("-exec", "-execdir", "-ok", "-okdir");
+
+  /**
+   * find's commands, read by its grammar: leading options ({@code -H -L -P -D X -OLEVEL}), starting
+   * points up to the first word that looks like an expression ({@code -X}, {@code (}, {@code !},
+   * {@code )}, {@code ,}), then primaries, each with its values. A word only known when it runs
+   * where find reads a primary may be any primary ({@code o=-exec; find . $o CMD \;}):
+   * unclassified. Among the starting points such a word may equally begin the expression: it runs
+   * a command only as an {@code -exec}, whose command is the words after it up to its end ({@code ;},
+   * {@code +}, or another such word), read as one; without a possible end find refuses it, so
+   * {@code find "$dir" -mtime +7} runs nothing more. Inside an {@code -exec}, such a word may be its
+   * end, after which where find reads primaries is no longer known.
+   */
   private static List<Step> find(List<Word> a) {
     List<Step> steps = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) {
+    int i = 0;
+    while (i < a.size() && a.get(i).literal() && Regexes.matches(a.get(i).value(), "-[HLP]|-O.*|-D")) {
+      i += a.get(i).value().equals("-D") ? 2 : 1;
+    }
+    boolean expression = false; // find has begun reading primaries
+    boolean placesKnown = true; // which words are primaries and which values is known
+    while (i < a.size()) {
       Word w = a.get(i);
-      if (!w.literal()) {
-        continue;
-      }
       String v = w.value();
-      if (v.equals("-exec") || v.equals("-execdir") || v.equals("-ok") || v.equals("-okdir")) {
-        List<Word> words = new ArrayList<>();
+      if (w.literal() && FIND_EXEC.contains(v)) {
+        expression = true;
         int j = i + 1;
+        int mayEnd = -1;
+        List<Word> words = new ArrayList<>();
         for (; j < a.size(); j++) {
           Word x = a.get(j);
           if (x.literal() && (x.value().equals(";") || x.value().equals("+"))) {
             break;
+          }
+          if (!x.literal() && mayEnd < 0) {
+            mayEnd = j;
           }
           // {} stands for each path found: not known now.
           words.add(x.literal() && x.value().contains("{}")
@@ -2016,10 +2179,81 @@ final class Wrappers {
         if (!words.isEmpty()) {
           steps.add(new Inner(words, "find " + v));
         }
-        i = j;
+        if (mayEnd >= 0) {
+          placesKnown = false; // that word may have been the ;
+          i = mayEnd + 1;
+        } else {
+          i = j + 1;
+        }
+        continue;
       }
+      if (w.literal()) {
+        if (!expression && !findExpressionWord(v)) {
+          i++; // a starting point
+        } else {
+          expression = true;
+          // Where places are not known, a literal may be a value: its own values are read one by one.
+          i += !placesKnown ? 1 : v.equals("-fprintf") ? 3
+              : FIND_ONE_VALUE.contains(v) || Regexes.matches(v, "-newer[aBcmt][aBcmt]") ? 2 : 1;
+        }
+        continue;
+      }
+      if (!findExpressionWord(v)) {
+        i++; // a name (or a primary find refuses): "./$f", "$dir/x"
+        continue;
+      }
+      if (expression && placesKnown) {
+        steps.add(new Unknown("find's expression has a word only known when it runs where a primary goes ("
+            + w.shown() + "): it may be -exec"));
+        return steps;
+      }
+      // A starting point, or the expression's first primary: as -exec, the words after it are its command.
+      steps.addAll(findCommandIfExec(a, i));
+      placesKnown = false;
+      i++;
     }
     return steps;
+  }
+
+  /** Whether find may read this word as part of its expression (a literal: whether it does). */
+  private static boolean findExpressionWord(String v) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    char first = v.charAt(0);
+    return first == Word.UNKNOWN || first == '-' && v.length() > 1
+        || "(!),".indexOf(first) >= 0 && (v.length() == 1 || v.charAt(1) == Word.UNKNOWN);
+  }
+
+  /**
+   * The command a word only known when it runs at {@code at} would make find run if it were {@code
+   * -exec}: the words after it up to the first that may end it (a {@code ;} or {@code +}, or another
+   * word only known when it runs); none when no word may end it (find refuses such an -exec), or
+   * when the next word is a literal named like an option ({@code find "$dir" -name x}: no program on
+   * the system is named {@code -name}).
+   */
+  private static List<Step> findCommandIfExec(List<Word> a, int at) {
+    List<Word> words = new ArrayList<>();
+    for (int j = at + 1; j < a.size(); j++) {
+      Word x = a.get(j);
+      if (x.literal() && (x.value().equals(";") || x.value().equals("+"))) {
+        return words.isEmpty() ? List.of() : List.of(new Inner(words, "find " + a.get(at).shown() + " (as -exec)"));
+      }
+      if (!x.literal()) {
+        // It may end the command, or be its next word: the program only known when it runs when first.
+        if (words.isEmpty()) {
+          return j + 1 < a.size() ? List.of(new Unknown("find runs a program only known when it runs: "
+              + a.get(at).shown() + " " + x.shown() + " may be -exec PROGRAM")) : List.of();
+        }
+        words.add(UNKNOWN_ARGS);
+        return List.of(new Inner(words, "find " + a.get(at).shown() + " (as -exec)"));
+      }
+      if (words.isEmpty() && x.value().startsWith("-")) {
+        return List.of(); // find's own next primary (-name): no program is so named
+      }
+      words.add(x.value().contains("{}") ? new Word(x.source(), x.value().replace("{}", String.valueOf(Word.UNKNOWN)), false) : x);
+    }
+    return List.of();
   }
 
   /** Words a program splits at blanks with no shell, read the same by the shell only when they hold none of its syntax. */
@@ -3039,7 +3273,7 @@ final class Wrappers {
     }
 
     /** getopt_long takes an unambiguous prefix of a long option. */
-    private static boolean takesArg(String name, Set<String> longWithArg) {
+    static boolean takesArg(String name, Set<String> longWithArg) {
       if (longWithArg.contains(name)) {
         return true;
       }

@@ -1,5 +1,7 @@
 package dev.gatehouse.policy.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -213,6 +215,46 @@ class ShellAttack17bcTest {
       "find . -maxdepth 0 \"$(printf -- -exec)\" touch WITNESS \\;"})
   void wideAllowListFindExecOnlyKnownWhenItRuns(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(WIDE_ALLOW_LIST, template, tmp, false);
+  }
+
+  /**
+   * Found while fixing W1: a word only known when it runs among the starting points begins the
+   * expression too ({@code find $o CMD \;}), and one inside an {@code -exec} may be its {@code ;},
+   * after which a literal {@code -exec} is find's own. The command is now judged (touch listed).
+   */
+  @ParameterizedTest(name = "deny-list, found while fixing W1: {0}")
+  @ValueSource(strings = {
+      "o=-exec; find $o touch WITNESS \\;",
+      "x=-exec; find \"$x\" touch WITNESS {} +",
+      "x=';'; find . -maxdepth 0 -exec echo \"$x\" -exec touch WITNESS \\;"})
+  void denyListFindExecVariantsFoundWhileFixing(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /** busybox/toybox with an applet only known when it runs (judge only: not installed here). */
+  @ParameterizedTest(name = "refused: {0}")
+  @ValueSource(strings = {"x=sh; busybox $x -c 'touch W'", "busybox \"$(printf sh)\" -c 'touch W'",
+      "toybox \"$x\" -c 'touch W'", "make -j \"$(printf -- --eval=X)\"", "o=-E; make $o \"$(printf x)\"",
+      "tar \"$o\" a.tar", "man -7 \"$o\" ls", "man \"--pa$x=touch W\" ls"})
+  void unknownAppletOrOptionIsRefused(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.commands()).isNotEqualTo("allow");
+    }
+  }
+
+  /** A word only known when it runs that find, man, tar or make reads as a value or a name stays allowed. */
+  @ParameterizedTest(name = "still allowed: {0}")
+  @ValueSource(strings = {
+      "find . -name \"$pat\"", "find \"$dir\" -mtime +7", "find \"$dir\" -name \"$pat\"",
+      "find \"$dir\" -name '*.log' -mtime +30 -exec rm {} \\;", "find . -newermt \"$date\" -type f",
+      "find /srv/\"$app\" -type f -exec chmod 644 {} +", "find . -maxdepth 1 -user \"$USER\" -exec ls -l {} \\;",
+      "find -L \"$dir\" -maxdepth 2", "man ls", "man 5 crontab", "man -L \"$lang\" ls", "tar -czf \"$out\" /etc",
+      "tar tf \"$f\"", "tar czf \"backup-$(date +%F).tgz\" /etc", "make \"$target\"", "make -j\"$(nproc)\"",
+      "make -j$(nproc) all", "make -C \"$dir\" install", "busybox ls -l", "busybox --list"})
+  void valuesAndNamesStayAllowed(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.commands()).isEqualTo("allow");
+    }
   }
 
   // ---------------------------------------------------------------- W2: an option by a variable (stated limit, concrete)
