@@ -24,6 +24,9 @@ import java.util.Map;
  * puts them back first at each prompt ({@code stty} found on the system's default path, not the
  * user's {@code PATH}): a program that changed the erase or kill character ({@code tset -e},
  * a crashed full-screen program) cannot have the terminal edit the next line the gateway sends.
+ * What it puts back is forced into a form where the terminal hands bash the gateway's bytes as
+ * they are ({@link #TTY}): the saved settings are those the startup files left ({@code stty erase
+ * Q} in {@code ~/.bashrc}).
  *
  * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
  * {@code A;<nonce>;<next nonce>}: the nonce is the one the previous prompt announced as next (the
@@ -93,6 +96,36 @@ public final class BashIntegration {
   private static final String SHOPT_OFF = "failglob nullglob extglob nocasematch nocaseglob lastpipe xpg_echo extdebug"
       + " localvar_inherit localvar_unset dotglob globstar";
   /**
+   * The part of the hook that sets the terminal before each prompt, from the settings saved when
+   * the integration started ({@code __gh_tty}, {@code stty -g}: input, output, control and local
+   * flags, then the control characters, in hex, in Linux's order), which the startup files (or,
+   * later, a program) may have set to anything. It puts them back with three changes, so that the
+   * line the gateway writes (a judged line: printable text, UTF-8, tabs, each physical line ended
+   * by a newline; or the nonce line) is the line bash reads: canonical input ({@code icanon
+   * -xcase}: bash gets whole lines); no input mapping ({@code -istrip -inlcr -igncr -iuclc
+   * -parmrk}: no byte loses its eighth bit, no newline becomes a carriage return, no letter its
+   * case); and every character the line discipline acts on (intr, quit, erase, kill, eof, swtch,
+   * start, stop, susp, eol, rprnt, discard, werase, lnext, eol2) either disabled or a control
+   * character the gateway never writes (not a tab or a newline): one that is anything else is set
+   * to Linux's default for it (eol, eol2 and swtch: none). A control character the user chose
+   * ({@code erase ^H}) and every other flag (echo, output, window size, signals, flow control)
+   * stay as saved. Settings that do not read as Linux's {@code stty -g} (or no {@code stty}), or
+   * that {@code stty} cannot set, end the session ({@code terminal-settings}): the line would not be
+   * known to reach bash as judged.
+   */
+  private static final String TTY = " [[ $__gh_tty == *:*:*:*:*:*:*:*:*:*:*:*:*:*:*:*:*:*:*:*:* && $__gh_tty != *[!0-9a-f:]*"
+      + " && $__gh_tty != *::* && $__gh_tty != :* && $__gh_tty != *: ]] || __gh_lost terminal-settings;"
+      + " __gh_l=$__gh_tty:; __gh_t=; __gh_i=0; while [[ -n $__gh_l ]]; do __gh_c=${__gh_l%%:*}; __gh_l=${__gh_l#*:};"
+      + " [[ ${#__gh_c} -le 8 ]] || __gh_lost terminal-settings; __gh_c=$(( 16#$__gh_c ));"
+      + " case $__gh_i in 0) __gh_c=$(( __gh_c & ~0x2e8 ));; 3) __gh_c=$(( (__gh_c | 0x2) & ~0x4 ));; esac;"
+      + " case $__gh_i in 4) __gh_v=3;; 5) __gh_v=28;; 6) __gh_v=127;; 7) __gh_v=21;; 8) __gh_v=4;; 12) __gh_v=17;;"
+      + " 13) __gh_v=19;; 14) __gh_v=26;; 16) __gh_v=18;; 17) __gh_v=15;; 18) __gh_v=23;; 19) __gh_v=22;;"
+      + " 11|15|20) __gh_v=0;; *) __gh_v=;; esac;"
+      + " [[ -n $__gh_v ]] && ! (( __gh_c == 0 || __gh_c < 32 && __gh_c != 9 && __gh_c != 10 || __gh_c == 127 ))"
+      + " && __gh_c=$__gh_v; builtin printf -v __gh_c '%x' \"$__gh_c\"; __gh_t=$__gh_t${__gh_t:+:}$__gh_c; (( ++__gh_i ));"
+      + " done; __gh_i=0; builtin command -p stty \"$__gh_t\" 2>/dev/null || __gh_lost terminal-settings;";
+
+  /**
    * The hook, called by {@code PROMPT_COMMAND} with the last exit status and whether POSIX mode was
    * on. It leans on nothing a later line or script can redefine: its first act is an assignment
    * (no command lookup) that turns on POSIX mode, where the special builtins ({@code unset},
@@ -116,7 +149,7 @@ public final class BashIntegration {
       + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
       + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
       + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges 2>/dev/null;"
-      + " builtin local __gh_s=\"$1\" __gh_n __gh_l __gh_i=0 2>/dev/null || __gh_lost hook-variables;"
+      + " builtin local __gh_s=\"$1\" __gh_n __gh_l __gh_i=0 __gh_t __gh_c __gh_v 2>/dev/null || __gh_lost hook-variables;"
       + " [[ -z ${__gh_m@a} ]] || __gh_lost hook-variables; __gh_n=$__gh_m; __gh_m=;"
       + " while [[ -z $__gh_m ]]; do __gh_l=;"
       + " [[ -r /proc/sys/kernel/random/uuid ]] && __gh_l=$(</proc/sys/kernel/random/uuid)$(</proc/sys/kernel/random/uuid)"
@@ -124,9 +157,9 @@ public final class BashIntegration {
       + " [[ ${#__gh_l} -ge 128 ]] || __gh_l=$(builtin command -p od -An -tx1 -N64 /dev/urandom 2>/dev/null);"
       + " __gh_l=${__gh_l//[!0-9a-f]/}; [[ ${#__gh_l} -ge 128 ]] || __gh_lost nonce;"
       + " [[ -n $__gh_n ]] && __gh_m=$__gh_l || __gh_n=$__gh_l; done;"
-      + " [[ ${#__gh_n} -ge 128 && ${#__gh_m} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_l@a}${__gh_s@a}"
+      + " [[ ${#__gh_n} -ge 128 && ${#__gh_m} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
       + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
-      + " [[ -n $__gh_tty ]] && builtin command -p stty \"$__gh_tty\" 2>/dev/null;"
+      + TTY
       + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_m\";"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
