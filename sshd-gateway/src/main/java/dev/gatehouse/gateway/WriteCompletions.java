@@ -36,9 +36,18 @@ import org.slf4j.LoggerFactory;
  * for the session's own thread whenever handling them could wait: {@code CommandSession}'s input
  * pump, the PostgreSQL proxy's {@code ClientInbox}); what still happens there (a forced audit line at
  * a login or a session's start, starting a process) holds every connection's input for its few
- * milliseconds, as it held one of the few workers before. Completions handed over while one runs
- * (a read that completed at once inside a handler) are queued and run after it, not nested. The
- * polling thread is found as the thread the JDK starts while the group is made, and renamed {@code
+ * milliseconds. Completions handed over while one runs (a read that completed at once inside a
+ * handler) are queued and run after it, not nested.
+ *
+ * <p>One slow completion must not hold everyone's input: a completion (or the queue behind it) that
+ * kept the poller busy for more than {@link Pool#SLOW} sends the queue's rest and every completion
+ * of the next {@link Pool#HAND_OFF} to the workers, as before the change, while the poller goes on
+ * polling. Without it a client with no credentials starved every session: connections that arrive
+ * with their bytes already sent complete their accept and first read at once, and the JDK runs such
+ * completions directly on the thread that started them, so the poller went from one connection's
+ * key exchange to the next and never asked epoll about anyone else's socket. (The key exchanges
+ * themselves were made cheap too: see the server's list in {@code Gateway}.) The polling thread is
+ * found as the thread the JDK starts while the group is made, and names itself {@code
  * gh-ssh-poller}; if none is found (another JDK), reads go to the pool as before.
  *
  * <p><b>Writes.</b>
@@ -172,10 +181,24 @@ public final class WriteCompletions {
       pollers = Set.copyOf(started);
     }
 
+    /** A completion that holds the poller longer than this hands the poller's work to the workers... */
+    static final long SLOW = TimeUnit.MILLISECONDS.toNanos(5);
+    /** ...for this long. */
+    static final long HAND_OFF = TimeUnit.SECONDS.toNanos(1);
+    /** Until when ({@link System#nanoTime}) completions go to the workers; only the poller writes it. */
+    private volatile long handOffUntil;
+    private volatile boolean handingOff;
+    private long lastLogged = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
+
     @Override
     public void execute(Runnable task) {
       if (pollers.contains(Thread.currentThread())) {
-        runOnPoller(task);
+        if (handingOff && System.nanoTime() - handOffUntil < 0) {
+          super.execute(task);
+        } else {
+          handingOff = false;
+          runOnPoller(task);
+        }
         return;
       }
       if (!WRITING.get()) {
@@ -196,7 +219,7 @@ public final class WriteCompletions {
       }
     }
 
-    private static void runOnPoller(Runnable task) {
+    private void runOnPoller(Runnable task) {
       ArrayDeque<Runnable> later = LATER.get();
       if (later != null) {
         later.add(task); // a completion handed over inside another: after it, so the stack stays flat
@@ -208,6 +231,7 @@ public final class WriteCompletions {
       }
       later = new ArrayDeque<>();
       LATER.set(later);
+      long start = System.nanoTime();
       try {
         for (Runnable r = task; r != null; r = later.poll()) {
           try {
@@ -217,9 +241,31 @@ public final class WriteCompletions {
             LOG.warn("SSH completion failed on the polling thread", e);
           }
           Thread.interrupted(); // a handler's interrupt must not cut the next poll short
+          long now = System.nanoTime();
+          if (now - start > SLOW) {
+            handOff(now, (now - start) / 1_000_000, later);
+            return;
+          }
         }
       } finally {
         LATER.remove();
+      }
+    }
+
+    /** On the poller: the queue's rest and the next {@link #HAND_OFF} of completions go to the workers. */
+    private void handOff(long now, long heldMillis, ArrayDeque<Runnable> rest) {
+      handOffUntil = now + HAND_OFF;
+      handingOff = true;
+      for (Runnable r; (r = rest.poll()) != null; ) {
+        super.execute(r);
+      }
+      boolean log = now - lastLogged > TimeUnit.MINUTES.toNanos(1);
+      if (log) {
+        lastLogged = now;
+        LOG.info("SSH input held the polling thread for {} ms: completions go to the workers for a second"
+            + " (logged at most once a minute)", heldMillis);
+      } else {
+        LOG.debug("SSH input held the polling thread for {} ms", heldMillis);
       }
     }
   }
