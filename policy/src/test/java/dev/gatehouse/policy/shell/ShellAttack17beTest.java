@@ -2,6 +2,7 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.policy.Verdict;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,6 +197,35 @@ class ShellAttack17beTest {
       "vim -es \"$(printf -- -c)\" '!touch WITNESS' \"$(printf -- -c)\" qa </dev/null"})
   void denyListCommandOptionByAVariable(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  /**
+   * Judge-only (fix): the same cause in every program whose options ShellClass reads for a program
+   * it runs (Wrappers.OPTIONS_THAT_RUN), by abbreviation too, and a known option's value only known
+   * when it runs; less reads options only before its first file.
+   */
+  @ParameterizedTest(name = "judge-only, deny-list: an option that runs a program, only known when it runs: {0}")
+  @ValueSource(strings = {
+      "o=--lesskey-s; less \"$o=k\" f", "o=-k; less \"$o\" k f", "less -o \"$f\"", "less -N \"$o\" f",
+      "o=--compress-prog; sort -n \"$o=bash\" f", "sort --compress-program=\"$p\" f", "sort f \"$o\"",
+      "split -l 5 f \"$o\"", "split --filter=\"$c\" f", "install --strip-program=\"$p\" -s s x", "install -D s \"$o\"",
+      "zip -TT \"$c\" -T x.zip f", "zip -T x.zip f \"$o\"", "vim -c \"$c\" f", "vim f \"$o\"", "vi -R \"$o\"",
+      "o=--use-askpass=sh; wget \"$o\" http://x", "o=--diff-program=sh; sdiff \"$o\" a b",
+      "o=--diff-program=sh; diff3 a b c \"$o\"", "o=-oProxyCommand=sh; sftp \"$o\" h"})
+  void optionThatRunsAProgramOnlyKnownWhenItRuns(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict()).as("%s: %s %s", text, j.verdict(), j.commands()).isNotInstanceOf(Verdict.Allow.class);
+    }
+  }
+
+  /** Judge-only (fix): less's options end at its first file; a value of a known option is no option. */
+  @ParameterizedTest(name = "judge-only, deny-list: no option only known when it runs: {0}")
+  @ValueSource(strings = {"less /var/log/syslog \"$f\"", "less -N /var/log/syslog", "sort -k \"$k\" -t \"$t\" f",
+      "split -l \"$n\" f part_", "zip -r out.zip dir", "vim -R /etc/hosts", "wget -U \"$ua\" --tries \"$n\" https://example.com"})
+  void valuesAndOperandsAfterTheOptionsStayAllowed(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict()).as("%s: %s %s", text, j.verdict(), j.commands()).isInstanceOf(Verdict.Allow.class);
+    }
   }
 
   // ---------------------------------------------------------------- M1: a recursive program opening mem (weak)
