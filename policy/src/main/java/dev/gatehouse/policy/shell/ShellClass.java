@@ -1159,6 +1159,8 @@ public enum ShellClass {
       return src.unknown() || src.loads() || src.files().stream().anyMatch(f -> !Interpreters.regularPath(f))
           || src.inline().stream().anyMatch(p -> !p.literal() || ToolScripts.awkRunsCommands(p.value()));
     }
+    // The options below are read in literal words; a word only known when it runs where one of
+    // these programs reads an option makes the text unclassified (Wrappers.OPTIONS_THAT_RUN).
     switch (n) {
       case "sed", "gsed" -> {
         // GNU sed's e command and the e flag of s run shell commands; a script read from the
@@ -1582,7 +1584,8 @@ public enum ShellClass {
    * and sdiff's {@code --diff-program=PROG}, wget's {@code --use-askpass=PROG} (run for a password
    * prompt). By any abbreviation getopt_long takes, the value attached or the next word; only a
    * program of {@code known} by literal name (also a cross tool's {@code ARCH-strip}) is read, any
-   * other fails closed, as does a {@code --} word only known when it runs that may spell the option.
+   * other fails closed, as does a {@code --} word only known when it runs that may spell the option
+   * (any such word where an option may be: {@link Wrappers#OPTIONS_THAT_RUN}).
    */
   private static boolean namedProgramRuns(ShellCommand c, String option, Set<String> known, String... shadows) {
     List<Word> a = c.args();
@@ -1616,7 +1619,8 @@ public enum ShellClass {
    * the sorted lines), split's {@code --filter=CMD} runs CMD with {@code sh -c} for every chunk:
    * by any abbreviation getopt_long takes ({@code --co}, {@code --f}), the value attached or the
    * next word. Only a known compressor by literal name is read; a {@code --} word only known when
-   * it runs that may spell the option fails closed.
+   * it runs that may spell the option fails closed (any such word where an option may be: {@link
+   * Wrappers#OPTIONS_THAT_RUN}).
    */
   private static boolean filterProgramRuns(ShellCommand c) {
     boolean sort = c.name().endsWith("sort");
@@ -2935,9 +2939,7 @@ public enum ShellClass {
       + "|q|qa|qall|quit|quita|quitall|wq|wqa|wqall|x|xa|xall|xit|exi|exit|w|wa|wall|write|up|update)";
 
   /** vim under its names (Debian's {@code editor} is vim unless changed: read it as vim). */
-  private static final Set<String> VIM_NAMES = Set.of("vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff",
-      "gvimdiff", "rvim", "rview", "evim", "eview", "gview", "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk",
-      "vim.gtk3", "vim.athena");
+  private static final Set<String> VIM_NAMES = Wrappers.VIM_NAMES;
 
   /**
    * Programs that run the commands fed on their standard input or in a startup file named as a

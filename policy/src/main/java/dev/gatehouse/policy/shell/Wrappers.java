@@ -166,12 +166,8 @@ final class Wrappers {
       case "parallel", "sem" -> a.stream().allMatch(w -> w.literal() && Regexes.matches(w.value(), "--?(version|help|citation)"))
           ? List.of() : List.of(new Unknown(name + " runs its words joined with its input as shell code"));
       case "find" -> find(a);
-      // Programs whose options start a program (man -P/--pager, -H; tar --to-command, -I,
-      // --checkpoint-action, …; make --eval, X:=$(shell …)): the option only known when it runs.
-      case "man" -> optionsOnlyKnownWhenItRuns(a, 0, MAN_WITH_ARG, "HTX", MAN_LONG_WITH_ARG, name, w -> true);
+      // Programs whose options start a program or load code (OPTIONS_THAT_RUN): the option only known when it runs.
       case "tar", "gtar", "bsdtar" -> tarOptionsOnlyKnownWhenItRuns(a, name);
-      case "make", "gmake", "remake" -> optionsOnlyKnownWhenItRuns(a, 0, MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG, name,
-          Wrappers::commandOutput);
       case "alias" -> {
         // An alias's value is code bash runs where the alias is used (expand_aliases can be turned on).
         List<Step> steps = new ArrayList<>();
@@ -364,7 +360,8 @@ final class Wrappers {
       // glib's gio launch runs the Exec= line of the desktop file it reads: a command only known when it runs.
       case "gio" -> a.isEmpty() ? List.of() : !a.get(0).literal() || a.get(0).value().equals("launch")
           ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
-      default -> GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
+      default -> OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
+          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
           : List.of();
     };
@@ -2034,26 +2031,134 @@ final class Wrappers {
       "--include-dir", "--old-file", "--assume-old", "--what-if", "--new-file", "--assume-new");
 
   /**
-   * A word only known when it runs where a program that permutes its arguments (getopt_long:
-   * options anywhere before {@code --}) reads an option, not as the value of the option before it
-   * ({@code withArg} letters take the next word or the rest of the bundle, {@code attachedArg}
-   * letters only the rest, {@code longWithArg} names by any prefix getopt_long takes):
-   * it may be any option, those that start a program among them ({@code o=-P; man $o CMD}, {@code
-   * tar "$t=CMD"}), so the text is unclassified. {@code counts} narrows which such words do: make
-   * takes a word only known when it runs for a target by design ({@code make "$target"}), but not
-   * one the text computes ({@code make "$(printf 'X:=$%s(shell CMD)')"}).
+   * How a program reads its options: {@code withArg} letters take the next word or the rest of the
+   * bundle, {@code attachedArg} letters only the rest, {@code longWithArg} names (by any prefix
+   * getopt_long takes) the next word; {@code permutes} when options may follow operands (getopt_long,
+   * vim, zip), not when the first operand ends them (less, as its main.c reads them). {@code counts}
+   * narrows which words only known when it runs count as a possible option.
    */
-  private static List<Step> optionsOnlyKnownWhenItRuns(List<Word> a, int from, String withArg, String attachedArg,
-      Set<String> longWithArg, String name, java.util.function.Predicate<Word> counts) {
+  record OptionGrammar(String withArg, String attachedArg, Set<String> longWithArg, boolean permutes,
+      java.util.function.Predicate<Word> counts) {
+    OptionGrammar(String withArg, String attachedArg, Set<String> longWithArg) {
+      this(withArg, attachedArg, longWithArg, true, w -> true);
+    }
+  }
+
+  static final Set<String> VIM_NAMES = Set.of("vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff",
+      "gvimdiff", "rvim", "rview", "evim", "eview", "gview", "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk",
+      "vim.gtk3", "vim.athena");
+
+  /**
+   * Programs with an option that starts a program or loads code, which ShellClass reads in literal
+   * words (man -P/--pager, -H, -C; tar --to-command, -I, --checkpoint-action, …; make --eval, X:=$(shell
+   * …); less --lesskey-src, -k, -o/--log-file (writes ~/.lesskey); sort --compress-program; split
+   * --filter; install --strip-program; zip -TT/--unzip-command; vim -c, --cmd, -S; diff3/sdiff
+   * --diff-program; wget --use-askpass, -e; ssh/scp/sftp -o ProxyCommand=…; rsync -e/--rsync-path;
+   * chromium's --renderer-cmd-prefix, …): a word only known when it runs where each reads an option
+   * may be that option. A program added to those checks belongs here too.
+   */
+  static final java.util.Map<String, OptionGrammar> OPTIONS_THAT_RUN = optionsThatRun();
+
+  private static java.util.Map<String, OptionGrammar> optionsThatRun() {
+    java.util.Map<String, OptionGrammar> m = new java.util.HashMap<>();
+    m.put("man", new OptionGrammar(MAN_WITH_ARG, "HTX", MAN_LONG_WITH_ARG));
+    for (String n : List.of("tar", "gtar", "bsdtar")) {
+      m.put(n, new OptionGrammar(TAR_WITH_ARG, "", TAR_LONG_WITH_ARG));
+    }
+    for (String n : List.of("make", "gmake", "remake")) {
+      m.put(n, new OptionGrammar(MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG, true, Wrappers::commandOutput));
+    }
+    // less 590 (opttbl.c: its string and number options take the next word); its options end at
+    // the first file name (less FILE -N opens a file "-N").
+    m.put("less", new OptionGrammar("bhjkoOpPtTxyz#D\"", "", Set.of("--buffers", "--max-back-scroll", "--jump-target",
+        "--lesskey-file", "--lesskey-src", "--lesskey-content", "--log-file", "--pattern", "--prompt", "--tag",
+        "--tag-file", "--tabs", "--max-forw-scroll", "--window", "--shift", "--color", "--quotes", "--rscroll",
+        "--line-num-width", "--status-col-width", "--header"), false, w -> true));
+    // GNU coreutils 9.1 (their short_options and long_options).
+    for (String n : List.of("sort", "gsort")) {
+      m.put(n, new OptionGrammar("kostSTy", "", Set.of("--key", "--output", "--buffer-size", "--field-separator",
+          "--temporary-directory", "--batch-size", "--compress-program", "--files0-from", "--parallel",
+          "--random-source", "--sort")));
+    }
+    for (String n : List.of("split", "gsplit")) {
+      m.put(n, new OptionGrammar("Cablnt", "", Set.of("--suffix-length", "--additional-suffix", "--bytes",
+          "--line-bytes", "--lines", "--number", "--separator", "--filter", "--io-blksize")));
+    }
+    for (String n : List.of("install", "ginstall")) {
+      m.put(n, new OptionGrammar("gmotS", "", Set.of("--group", "--mode", "--owner", "--suffix",
+          "--target-directory", "--strip-program")));
+    }
+    // diffutils 3.8: diff3 "aAeEiL:mTxX3", sdiff "abBdEHiI:lo:stvw:WZ".
+    m.put("diff3", new OptionGrammar("L", "", Set.of("--label", "--diff-program")));
+    m.put("sdiff", new OptionGrammar("Iow", "", Set.of("--ignore-matching-lines", "--output", "--width",
+        "--diff-program", "--tabsize")));
+    // Info-ZIP zip 3.0 reads options anywhere, some of two letters (-TT, -tt, -sf) and value lists
+    // (-x, -i) that end at the next word starting with a dash: no word is taken as a value here.
+    m.put("zip", new OptionGrammar("", "", Set.of()));
+    // vim 9.0 (main.c command_line_scan): options anywhere before --; -c takes the rest of its
+    // word or the next; -S's file is optional (not taken here).
+    for (String n : VIM_NAMES) {
+      m.put(n, new OptionGrammar("ctTuUiwWsd", "", Set.of("--cmd", "--startuptime", "--log", "--servername",
+          "--socketid", "--windowid")));
+    }
+    // GNU wget 1.21: -n takes one attached letter (-nv, -nc); its options with a value.
+    m.put("wget", new OptionGrammar("aABDeiIloOPQRtTUwX", "n", Set.of("--output-file", "--append-output",
+        "--execute", "--config", "--input-file", "--base", "--bind-address", "--tries", "--output-document",
+        "--backups", "--wait", "--waitretry", "--random-file", "--egd-file", "--timeout", "--dns-timeout",
+        "--connect-timeout", "--read-timeout", "--limit-rate", "--quota", "--user", "--password", "--use-askpass",
+        "--directory-prefix", "--cut-dirs", "--default-page", "--http-user", "--http-password", "--header",
+        "--compression", "--max-redirect", "--proxy-user", "--proxy-password", "--referer", "--save-headers",
+        "--user-agent", "--load-cookies", "--save-cookies", "--post-data", "--post-file", "--method", "--body-data",
+        "--body-file", "--secure-protocol", "--certificate", "--certificate-type", "--private-key",
+        "--private-key-type", "--ca-certificate", "--ca-directory", "--crl-file", "--pinnedpubkey", "--ciphers",
+        "--hsts-file", "--ftp-user", "--ftp-password", "--level", "--accept", "--reject", "--accept-regex",
+        "--reject-regex", "--regex-type", "--domains", "--exclude-domains", "--include-directories",
+        "--exclude-directories", "--restrict-file-names", "--local-encoding", "--remote-encoding", "--progress",
+        "--report-speed", "--rejected-log", "--prefer-family", "--retry-on-http-error")));
+    // OpenSSH 9 (ssh reads options again after the host: ssh HOST -oProxyCommand=…), rsync (popt).
+    m.put("ssh", new OptionGrammar("bceilmopBDEFIJLOPQRSwW", "", Set.of()));
+    m.put("scp", new OptionGrammar("cilosDFJMPSX", "", Set.of()));
+    m.put("sftp", new OptionGrammar("cilosDSbBFJPR", "", Set.of()));
+    m.put("ssh-copy-id", new OptionGrammar("ipoFt", "", Set.of()));
+    m.put("rsync", new OptionGrammar("eBfTM@", "", Set.of("--rsh", "--rsync-path", "--filter", "--exclude",
+        "--include", "--exclude-from", "--include-from", "--files-from", "--temp-dir", "--block-size",
+        "--backup-dir", "--suffix", "--compare-dest", "--copy-dest", "--link-dest", "--chmod", "--chown",
+        "--usermap", "--groupmap", "--log-file", "--log-file-format", "--out-format", "--password-file",
+        "--bwlimit", "--timeout", "--contimeout", "--port", "--max-size", "--min-size", "--max-delete",
+        "--partial-dir", "--remote-option", "--modify-window", "--compress-level", "--compress-choice",
+        "--checksum-choice", "--skip-compress", "--info", "--debug", "--iconv", "--stop-after", "--stop-at")));
+    // Chromium's switches (one dash or two, values attached by =) anywhere before --.
+    for (String n : List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+        "x-www-browser", "gnome-www-browser", "sensible-browser")) {
+      m.put(n, new OptionGrammar("", "", Set.of()));
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  /**
+   * A word only known when it runs where a program reads an option (with a permuting reader such
+   * as getopt_long, anywhere before {@code --}; else up to its first operand), not as the value of
+   * the option before it: it may be any option, those that start a program among them ({@code
+   * o=-P; man $o CMD}, {@code tar "$t=CMD"}, {@code sort "$o=bash"}), so the text is unclassified.
+   * make's {@code counts} takes a word only known when it runs for a target by design ({@code make
+   * "$target"}), but not one the text computes ({@code make "$(printf 'X:=$%s(shell CMD)')"}).
+   */
+  private static List<Step> optionsOnlyKnownWhenItRuns(List<Word> a, int from, OptionGrammar g, String name) {
+    String withArg = g.withArg();
+    String attachedArg = g.attachedArg();
+    Set<String> longWithArg = g.longWithArg();
     for (int i = from; i < a.size(); i++) {
       Word w = a.get(i);
       String v = w.value();
       if (w.literal() && v.equals("--")) {
         return List.of();
       }
-      if (!w.literal() && couldSpellOption(v, withArg + attachedArg) && counts.test(w)) {
+      if (!w.literal() && couldSpellOption(v, withArg + attachedArg) && g.counts().test(w)) {
         return List.of(new Unknown(name + " given a word only known when it runs where it reads an option ("
             + w.shown() + "): it may be one that starts a program"));
+      }
+      if (!g.permutes() && (v.equals("-") || !v.startsWith("-") && !v.startsWith("+"))) {
+        return List.of(); // the first operand: the rest are operands too
       }
       if (v.startsWith("--") && v.indexOf('=') < 0 && v.indexOf(Word.UNKNOWN) < 0) {
         i += Opts.takesArg(v, longWithArg) ? 1 : 0;
@@ -2126,7 +2231,7 @@ final class Wrappers {
       }
       from = 1 + (int) first.value().chars().filter(ch -> TAR_WITH_ARG.indexOf(ch) >= 0).count();
     }
-    return optionsOnlyKnownWhenItRuns(a, from, TAR_WITH_ARG, "", TAR_LONG_WITH_ARG, name, w -> true);
+    return optionsOnlyKnownWhenItRuns(a, from, OPTIONS_THAT_RUN.get(name), name);
   }
 
   /** find's primaries that take one value (GNU find 4.9's parser table; -newerXY by pattern, -fprintf takes two). */
