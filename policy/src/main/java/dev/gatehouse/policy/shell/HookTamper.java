@@ -285,7 +285,8 @@ final class HookTamper {
    * A program that reads every file below a directory, given one that holds a process's {@code mem}
    * within its reach: {@code grep -r}/{@code -R}/{@code -d recurse}/{@code --directories=recurse}
    * (any abbreviation getopt_long and argmatch take; {@code rgrep}), {@code rg}, {@code ag},
-   * {@code ack} (recursive by themselves), and {@code find} in a text where a program that may read
+   * {@code ack} (recursive by themselves), {@code lsattr} (opens a directory's entries, all below
+   * it with {@code -R}), and {@code find} in a text where a program that may read
    * a file's content ({@code READS_NO_CONTENT} aside) runs by {@code -exec}, {@code -execdir},
    * {@code -ok}, {@code -okdir} or {@code xargs}. Within reach: {@code /}, {@code /proc}, a
    * process's directory, its {@code task} directory or a task's, its {@code map_files}, its
@@ -355,6 +356,36 @@ final class HookTamper {
       List<Word> operands = a.stream().filter(w -> !w.value().startsWith("-")).toList();
       return operands.size() < 2 ? intoProcess : operands.stream().anyMatch(w -> depthToMemory(w, intoProcess) >= 0);
     }
+    if (n.equals("lsattr")) {
+      // lsattr opens every file it lists (open O_RDONLY|O_NONBLOCK, then an ioctl; strace): a
+      // directory's entries, and with -R each directory below (not through symlinks); -d, anywhere,
+      // lists a directory itself and walks nothing. Options are getopt's (-RVadlpv, none takes a
+      // value), anywhere.
+      boolean recursive = false;
+      boolean dirsThemselves = false;
+      List<Word> operands = new java.util.ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (v.equals("--")) {
+          operands.addAll(a.subList(i + 1, a.size()));
+          break;
+        }
+        if (v.startsWith("-") && v.length() > 1) {
+          recursive |= v.indexOf('R') >= 0 || v.indexOf(Word.UNKNOWN) >= 0; // an unknown option may be -R
+          dirsThemselves |= a.get(i).literal() && v.indexOf('d') >= 0;
+          continue;
+        }
+        operands.add(a.get(i));
+      }
+      int reach = dirsThemselves ? 0 : recursive ? Integer.MAX_VALUE : 1;
+      if (operands.isEmpty()) {
+        return intoProcess && reach >= 1; // lsattr with no file lists the working directory
+      }
+      return operands.stream().anyMatch(w -> {
+        int depth = depthToMemory(w, intoProcess);
+        return depth >= 0 && depth <= reach;
+      });
+    }
     if (!n.equals("find")) {
       return false;
     }
@@ -392,9 +423,12 @@ final class HookTamper {
     return false;
   }
 
-  /** Programs that, given a file's name, read its metadata or change it but never its content. */
+  /**
+   * Programs that, given a file's name, read its metadata or change it but never its content (nor
+   * open it: lsattr, which opens each file for its ioctl, is not one).
+   */
   private static final Set<String> READS_NO_CONTENT = Set.of("ls", "stat", "du", "chmod", "chown", "chgrp", "rm", "touch",
-      "echo", "printf", "basename", "dirname", "readlink", "realpath", "test", "[", "getfacl", "lsattr");
+      "echo", "printf", "basename", "dirname", "readlink", "realpath", "test", "[", "getfacl");
 
   /** grep's long options that take a value in the next word when not given one with {@code =}. */
   private static final List<String> GREP_VALUED_OPTIONS = List.of("regexp", "file", "exclude", "exclude-from", "exclude-dir",

@@ -124,6 +124,9 @@ final class Wrappers {
       case "systemd-run" -> {
         // Options end at the command (getopt "+hrH:M:E:p:tPqGdSu:"); -H/-M among them also start a bus transport.
         Opts o = Opts.scan(a, 0, SYSTEMD_RUN_SHORT_WITH_ARG, SYSTEMD_RUN_WITH_ARG);
+        if (o.valueMissing(a)) {
+          yield o.refused(a, name);
+        }
         List<Step> steps = new ArrayList<>(systemdBusTransport(name, a, o.unknown() ? a.size() : o.end));
         steps.addAll(fromOpts(a, SYSTEMD_RUN_SHORT_WITH_ARG, SYSTEMD_RUN_WITH_ARG, name));
         yield steps;
@@ -756,6 +759,9 @@ final class Wrappers {
         "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression"));
     if (o.unknown()) {
       return unknown("strace");
+    }
+    if (o.valueMissing(a)) {
+      return o.refused(a, "strace");
     }
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < o.end; i++) {
@@ -1932,6 +1938,9 @@ final class Wrappers {
     if (o.unknown()) {
       return unknown("xargs");
     }
+    if (o.valueMissing(a)) {
+      return o.refused(a, "xargs");
+    }
     // -I R / -i[R] / --replace[=R]: each input line takes R's place in the command's words.
     String replace = null;
     for (int k = 0; k < o.end; k++) {
@@ -2251,7 +2260,12 @@ final class Wrappers {
    * a command only as an {@code -exec}, whose command is the words after it up to its end ({@code ;},
    * {@code +}, or another such word), read as one; without a possible end find refuses it, so
    * {@code find "$dir" -mtime +7} runs nothing more. Inside an {@code -exec}, such a word may be its
-   * end, after which where find reads primaries is no longer known.
+   * end, after which where find reads primaries is no longer known. A {@code +} ends an {@code
+   * -exec}/{@code -execdir} only right after a word holding {@code {}} ({@code parser.c
+   * new_insert_exec_ok}; find refuses any other spelling than {@code {} +}), never an {@code
+   * -ok}/{@code -okdir}: any other {@code +} is an argument ({@code -exec env -u + touch W \;}).
+   * After a word only known when it runs, the command is judged both ending at the {@code +} and
+   * going on.
    */
   private static List<Step> find(List<Word> a) {
     List<Step> steps = new ArrayList<>();
@@ -2268,11 +2282,23 @@ final class Wrappers {
         expression = true;
         int j = i + 1;
         int mayEnd = -1;
+        boolean plusEnds = v.equals("-exec") || v.equals("-execdir"); // -ok/-okdir end only at ;
         List<Word> words = new ArrayList<>();
         for (; j < a.size(); j++) {
           Word x = a.get(j);
-          if (x.literal() && (x.value().equals(";") || x.value().equals("+"))) {
+          if (x.literal() && x.value().equals(";")) {
             break;
+          }
+          if (plusEnds && x.literal() && x.value().equals("+") && !words.isEmpty()) {
+            Word before = a.get(j - 1);
+            if (before.value().contains("{}")) {
+              break;
+            }
+            if (!before.literal()) {
+              // The word before may be {} when it runs: the command may end here or go on, both judged.
+              steps.add(new Inner(List.copyOf(words), "find " + v));
+              mayEnd = mayEnd < 0 ? j : mayEnd;
+            }
           }
           if (!x.literal() && mayEnd < 0) {
             mayEnd = j;
@@ -2331,18 +2357,27 @@ final class Wrappers {
   }
 
   /**
-   * The command a word only known when it runs at {@code at} would make find run if it were {@code
-   * -exec}: the words after it up to the first that may end it (a {@code ;} or {@code +}, or another
-   * word only known when it runs); none when no word may end it (find refuses such an -exec), or
-   * when the next word is a literal named like an option ({@code find "$dir" -name x}: no program on
-   * the system is named {@code -name}).
+   * The commands a word only known when it runs at {@code at} would make find run if it were {@code
+   * -exec} (or {@code -ok}): the words after it up to the first that may end it (a {@code ;}, a
+   * {@code +} right after a word holding {@code {}} — which ends {@code -exec} but not {@code -ok},
+   * so both readings are judged — or another word only known when it runs); none when no word may
+   * end it (find refuses such an -exec), or when the next word is a literal named like an option
+   * ({@code find "$dir" -name x}: no program on the system is named {@code -name}).
    */
   private static List<Step> findCommandIfExec(List<Word> a, int at) {
+    String via = "find " + a.get(at).shown() + " (as -exec)";
+    List<Step> steps = new ArrayList<>();
     List<Word> words = new ArrayList<>();
     for (int j = at + 1; j < a.size(); j++) {
       Word x = a.get(j);
-      if (x.literal() && (x.value().equals(";") || x.value().equals("+"))) {
-        return words.isEmpty() ? List.of() : List.of(new Inner(words, "find " + a.get(at).shown() + " (as -exec)"));
+      if (x.literal() && x.value().equals(";")) {
+        if (!words.isEmpty()) {
+          steps.add(new Inner(words, via));
+        }
+        return steps;
+      }
+      if (x.literal() && x.value().equals("+") && !words.isEmpty() && a.get(j - 1).value().contains("{}")) {
+        steps.add(new Inner(List.copyOf(words), via)); // -exec ends here; -ok reads on
       }
       if (!x.literal()) {
         // It may end the command, or be its next word: the program only known when it runs when first.
@@ -2351,14 +2386,15 @@ final class Wrappers {
               + a.get(at).shown() + " " + x.shown() + " may be -exec PROGRAM")) : List.of();
         }
         words.add(UNKNOWN_ARGS);
-        return List.of(new Inner(words, "find " + a.get(at).shown() + " (as -exec)"));
+        steps.add(new Inner(words, via));
+        return steps;
       }
       if (words.isEmpty() && x.value().startsWith("-")) {
         return List.of(); // find's own next primary (-name): no program is so named
       }
       words.add(x.value().contains("{}") ? new Word(x.source(), x.value().replace("{}", String.valueOf(Word.UNKNOWN)), false) : x);
     }
-    return List.of();
+    return steps; // no ; : only an -exec that ended at a {} + runs
   }
 
   /** Words a program splits at blanks with no shell, read the same by the shell only when they hold none of its syntax. */
@@ -3217,6 +3253,17 @@ final class Wrappers {
 
     int endOr(List<Word> a) {
       return unknownWord ? -1 : end;
+    }
+
+    /** Whether the last option wants a value in the next word and none follows ({@code xargs -E}): {@code end} is past the words. */
+    boolean valueMissing(List<Word> a) {
+      return end > a.size();
+    }
+
+    /** getopt refuses an option without its value ("option requires an argument") and nothing runs: judged unknown, failing closed. */
+    List<Step> refused(List<Word> a, String name) {
+      return List.of(new Unknown(name + " " + a.get(a.size() - 1).shown()
+          + " without its value: the program refuses it (option requires an argument)"));
     }
 
     String value(char c, String longName) {

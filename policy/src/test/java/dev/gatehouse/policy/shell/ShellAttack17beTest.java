@@ -143,6 +143,46 @@ class ShellAttack17beTest {
     }
   }
 
+  /**
+   * Judge-only (not run): the word before the + is only known when it runs; as {} it ends the
+   * command and the words after it are find's, otherwise they are the command's: both judged.
+   */
+  @ParameterizedTest(name = "judge-only, deny-list: a + after a word only known when it runs may end -exec or not: {0}")
+  @ValueSource(strings = {
+      "find / -maxdepth 0 -exec env -u \"$x\" + rm -rf / \\;",
+      "find / -maxdepth 0 -exec env $x + -exec rm -rf / \\;"})
+  void findExecPlusAfterAWordOnlyKnownWhenItRuns(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s %s", text, j.verdict(), j.commands()).isNotEqualTo("allow");
+    }
+  }
+
+  /**
+   * Judge-only: an option whose value the next word gives, with no next word ({@code xargs -E}),
+   * is refused by the program ("option requires an argument"); the judge read past the last word
+   * (IndexOutOfBoundsException, which the gateway turned into a refusal). Now: unclassified.
+   */
+  @ParameterizedTest(name = "judge-only, deny-list: an option without its value fails closed: {0}")
+  @ValueSource(strings = {"xargs -E", "xargs -a", "echo x | xargs -I", "xargs --arg-file", "xargs -0 --max-args",
+      "strace --output", "strace -f --expression", "sudo xargs -d", "systemd-run --property"})
+  void optionWithoutItsValueFailsClosed(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.verdict().label()).as("%s: %s", text, j.verdict()).isNotEqualTo("allow");
+      if (!text.startsWith("systemd-run")) { // service-change, stricter
+        assertThat(j.verdict().reason()).as(text).contains("without its value");
+      }
+    }
+  }
+
+  /** Judge-only: the command after such an xargs is still judged. */
+  @ParameterizedTest(name = "judge-only, deny-list: find -exec xargs -E + CMD judges CMD: {0}")
+  @ValueSource(strings = {"find / -maxdepth 0 -exec xargs -E + rm -rf / \\;"})
+  void findExecXargsWithoutItsValue(String text) {
+    for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {
+      assertThat(j.commands()).as("%s: %s %s", text, j.verdict(), j.commands()).contains("rm");
+    }
+  }
+
   // ---------------------------------------------------------------- O1: less's options by a variable
 
   @ParameterizedTest(name = "docs' allow-list [ls, cat, less, …]: less --lesskey-src by a variable: {0}")
@@ -231,7 +271,10 @@ class ShellAttack17beTest {
   // ---------------------------------------------------------------- M1: a recursive program opening mem (weak)
 
   @ParameterizedTest(name = "deny-list, typed: a recursive program opens the shell's mem: {0}")
-  @ValueSource(strings = {"lsattr -R /proc/$$", "lsattr -Ra /proc/$$/task"})
+  @ValueSource(strings = {"lsattr -R /proc/$$", "lsattr -Ra /proc/$$/task",
+      // added by the fix: without -R lsattr opens a directory's entries; find hands it mem
+      "lsattr /proc/$$", "lsattr -a /proc/$$/task/$$", "cd /proc/$$ && lsattr",
+      "find /proc/$$ -maxdepth 1 -exec lsattr {} +"})
   void denyListRecursiveLsattrOpensTheShellsMemory(String line, @TempDir Path tmp) throws Exception {
     ShellAttack17azTest.assertTypedReadsNoShellMemory(DEFAULT, line, tmp);
   }
