@@ -78,14 +78,9 @@ final class Upstream implements Closeable {
         throw new SocketTimeoutException("login not done within " + s.connectTimeout().toMillis() + " ms");
       }
       return up;
-    } catch (UpstreamFailure e) {
-      boolean timedOut = !deadline.disarm();
-      closeQuietly(socket);
-      if (timedOut) { // e.g. "closed during login": the deadline closed it
-        throw new UpstreamFailure("08001", "timed out talking to " + s.host() + ":" + s.port(), e);
-      }
-      throw e;
     } catch (IOException e) {
+      // Whatever the failure looked like ("closed during login", a socket error), a deadline that
+      // fired is the cause: it closed the socket.
       boolean timedOut = !deadline.disarm() || e instanceof SocketTimeoutException;
       closeQuietly(socket);
       if (timedOut) {
@@ -96,6 +91,9 @@ final class Upstream implements Closeable {
   }
 
   private static UpstreamFailure failure(PostgresSettings s, IOException e) {
+    if (e instanceof UpstreamFailure u) {
+      return u;
+    }
     if (e instanceof SSLException) {
       return new UpstreamFailure("08001", "TLS to " + s.host() + ":" + s.port() + " failed: " + rootMessage(e), e);
     }
