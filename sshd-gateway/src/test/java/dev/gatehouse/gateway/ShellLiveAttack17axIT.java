@@ -2,13 +2,9 @@ package dev.gatehouse.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -84,25 +80,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * values.
  */
 @ExtendWith(GatewayLogOnFailure.class)
-class ShellLiveAttack17axIT {
+class ShellLiveAttack17axIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  @TempDir static Path dir;
-  static ShellLiveTargets.Live live;
-  static GatewayFixture gw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    live = ShellLiveTargets.Live.start(dir);
-    gw = live.gw();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (live != null) {
-      live.close();
-    }
-  }
 
   private static String typeLine(InteractiveProcess ssh, String line) throws Exception {
     return ShellLiveTargets.typeLine(ssh, line);

@@ -11,10 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -95,25 +92,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * window-size changes mid-line, TERM values, Ctrl-R history and bracketed paste with ESC.
  */
 @ExtendWith(GatewayLogOnFailure.class)
-class ShellLiveAttack17ayIT {
+class ShellLiveAttack17ayIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  @TempDir static Path dir;
-  static ShellLiveTargets.Live live;
-  static GatewayFixture gw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    live = ShellLiveTargets.Live.start(dir);
-    gw = live.gw();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (live != null) {
-      live.close();
-    }
-  }
 
   private static String typeLine(InteractiveProcess ssh, String line) throws Exception {
     return ShellLiveTargets.typeLine(ssh, line);
@@ -127,7 +107,6 @@ class ShellLiveAttack17ayIT {
     ShellLiveTargets.attempt(gw, "17ay", target, how, id, lines, what);
   }
 
-
   /** The guarded bash's memory closed to the session's programs, and its read refused by the judge: nothing to attack. */
   private static long[] bashHeap(InteractiveProcess ssh, String target) throws Exception {
     long pid = ShellLiveTargets.guardedShellWithMemoryClosed(ssh);
@@ -135,7 +114,6 @@ class ShellLiveAttack17ayIT {
     assertThat(read).as("reading bash's memory on %s", target).contains("blocked by rule guard-tamper");
     return null;
   }
-
 
   /**
    * The hook keeps the next wall's nonce in {@code __gh_m}, and the judge refuses any line naming

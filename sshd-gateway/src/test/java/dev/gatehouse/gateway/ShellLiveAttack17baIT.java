@@ -9,11 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -104,25 +101,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on command targets ({@code ulimit} is not listed in allow-list mode).
  */
 @ExtendWith(GatewayLogOnFailure.class)
-class ShellLiveAttack17baIT {
+class ShellLiveAttack17baIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  @TempDir static Path dir;
-  static ShellLiveTargets.Live live;
-  static GatewayFixture gw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    live = ShellLiveTargets.Live.start(dir);
-    gw = live.gw();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (live != null) {
-      live.close();
-    }
-  }
 
   private static String typeLine(InteractiveProcess ssh, String line) throws Exception {
     return ShellLiveTargets.typeLine(ssh, line);

@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -94,25 +91,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Not tried for lack of time: resume after a review (resize, type-ahead, Ctrl-C while held).
  */
 @ExtendWith(GatewayLogOnFailure.class)
-class ShellLiveAttack17bdIT {
+class ShellLiveAttack17bdIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  @TempDir static Path dir;
-  static ShellLiveTargets.Live live;
-  static GatewayFixture gw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    live = ShellLiveTargets.Live.start(dir);
-    gw = live.gw();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (live != null) {
-      live.close();
-    }
-  }
 
   private static String auditOf(String name) throws Exception {
     return String.join("; ", gw.auditLines().stream()

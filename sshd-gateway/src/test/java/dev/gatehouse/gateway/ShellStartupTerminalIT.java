@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,27 +50,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * once, {@code inlcr} keeps the line from ever ending: availability, both forced away now too).
  */
 @ExtendWith(GatewayLogOnFailure.class)
-class ShellStartupTerminalIT {
+class ShellStartupTerminalIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
   /** The host's prompt from the skeleton .bashrc (user@host:~$). */
   private static final String PROMPT = SshdProcess.TARGET_USER + "@[^:\\n]*:~\\$ ?";
-
-  @TempDir static Path dir;
-  static ShellLiveTargets.Live live;
-  static GatewayFixture gw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    live = ShellLiveTargets.Live.start(dir);
-    gw = live.gw();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (live != null) {
-      live.close();
-    }
-  }
 
   /** The target account's home directory, from the password database. */
   private static Path home(String user) throws Exception {
