@@ -63,10 +63,39 @@ final class Mentions {
    * string constant's value, down {@value #NESTING} levels.
    */
   static Set<String> words(List<Token> tokens) {
+    Recent recent = RECENT.get();
+    for (int i = 0; i < recent.tokens.length; i++) {
+      if (recent.tokens[i] == tokens) {
+        return recent.words[i];
+      }
+    }
+    boolean keep = SqlLexer.remembered(tokens); // asked first: lexing the strings' bodies below replaces it
     Set<String> out = new LinkedHashSet<>();
     words(tokens, 0, out);
-    return out;
+    Set<String> words = java.util.Collections.unmodifiableSet(out);
+    if (keep) {
+      recent.tokens[recent.next] = tokens;
+      recent.words[recent.next] = words;
+      recent.next = (recent.next + 1) % recent.tokens.length;
+    }
+    return words;
   }
+
+  /**
+   * The words of the last token lists {@link SqlLexer#tokenize} returned, by their identity: one
+   * statement's text is searched by several checks (the masking rule, statistics reads, masked
+   * touches), each in both readings. Only lists the lexer remembers are kept (immutable, one
+   * text's), two per thread, so nothing large or changing is held.
+   */
+  private static final class Recent {
+    @SuppressWarnings("unchecked")
+    final List<Token>[] tokens = new List[2];
+    @SuppressWarnings("unchecked")
+    final Set<String>[] words = new Set[2];
+    int next;
+  }
+
+  private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
 
   private static void words(List<Token> tokens, int depth, Set<String> out) {
     for (Token t : tokens) {

@@ -90,13 +90,14 @@ public final class RowWrites {
   /** The plan for {@code sql}, as {@code judgement} (the judge's, of the same text) split it. */
   public static Plan plan(Judgement judgement, String sql) {
     List<StatementVerdict> statements = judgement.statements();
+    List<List<Token>> tokens = tokensOf(statements, sql);
     boolean[] counted = new boolean[statements.size()];
     boolean any = false;
     boolean endsTransaction = false;
     boolean copies = false;
     for (int i = 0; i < statements.size(); i++) {
       StatementVerdict s = statements.get(i);
-      counted[i] = mayWrite(s);
+      counted[i] = mayWrite(s, tokens != null ? tokens.get(i) : SqlLexer.tokenize(s.sql()));
       any |= counted[i];
       copies |= s.kind().equals("copy");
       endsTransaction |= any && ENDS_TRANSACTION.contains(s.kind());
@@ -136,13 +137,37 @@ public final class RowWrites {
     return new Counted(pieces, copies);
   }
 
-  /** Whether the database must count what one statement changes. */
-  static boolean mayWrite(StatementVerdict s) {
+  /**
+   * Each statement's tokens as the whole text's lexing has them (the judge has just lexed the
+   * same text, so this is usually the lexer's remembered list), or null when that lexing does not
+   * split into exactly the judged statements (the judge read the text another way): then each
+   * statement is lexed from its own text. A statement's tokens within the whole are those of its
+   * text alone: a statement starts and ends at a token boundary outside any string, comment or
+   * quoted name, where the lexer is in its initial state (StatementTokensTest checks this).
+   */
+  static List<List<Token>> tokensOf(List<StatementVerdict> statements, String sql) {
+    SqlLexer.Split split = SqlLexer.split(SqlLexer.tokenize(sql));
+    List<List<Token>> each = split.statements();
+    if (!split.certain() || each.size() != statements.size()) {
+      return null;
+    }
+    for (int i = 0; i < each.size(); i++) {
+      List<Token> st = each.get(i);
+      String own = statements.get(i).sql();
+      if (st.isEmpty() || st.get(st.size() - 1).end() - st.get(0).start() != own.length()
+          || !sql.startsWith(own, st.get(0).start())) {
+        return null;
+      }
+    }
+    return each;
+  }
+
+  /** Whether the database must count what one statement changes; {@code tokens} are its text's. */
+  static boolean mayWrite(StatementVerdict s, List<Token> tokens) {
     String kind = s.kind();
     if (NEVER_WRITES.contains(kind)) {
       return false;
     }
-    List<Token> tokens = SqlLexer.tokenize(s.sql());
     if (kind.equals("ddl") && outsideTransactionOnly(tokens)) {
       return false; // it would fail inside the counting transaction, and it changes no table's rows
     }

@@ -83,15 +83,22 @@ public record Rule(
   static boolean found(Pattern pattern, String text) {
     String regex = pattern.pattern();
     boolean fold = regex.startsWith("(?i)");
-    String literal = fold ? regex.substring(4) : regex;
-    if (pattern.flags() != 0 || literal.isEmpty() || !plainWord(literal) || !ascii(text)) {
+    int from = fold ? 4 : 0; // the literal is regex[from..]
+    int length = regex.length() - from;
+    if (pattern.flags() != 0 || length == 0 || !plainWord(regex, from) || !ascii(text)) {
       return pattern.matcher(text).find();
     }
     if (!fold) {
-      return text.contains(literal);
+      return text.contains(regex); // from is 0: the regex is the literal
     }
-    for (int i = 0, last = text.length() - literal.length(); i <= last; i++) {
-      if (text.regionMatches(true, i, literal, 0, literal.length())) {
+    // Case-folded: only positions whose first character folds to the literal's are compared
+    // further (ASCII on both sides, so folding is exactly RE2's there).
+    char first = regex.charAt(from);
+    char lower = Character.toLowerCase(first);
+    char upper = Character.toUpperCase(first);
+    for (int i = 0, last = text.length() - length; i <= last; i++) {
+      char c = text.charAt(i);
+      if ((c == lower || c == upper) && text.regionMatches(true, i + 1, regex, from + 1, length - 1)) {
         return true;
       }
     }
@@ -99,8 +106,8 @@ public record Rule(
   }
 
   /** Letters, digits, '_', ' ' and '-' only: characters that mean themselves in a regular expression. */
-  private static boolean plainWord(String s) {
-    for (int i = 0; i < s.length(); i++) {
+  private static boolean plainWord(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
       char c = s.charAt(i);
       if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ' ' || c == '-')) {
         return false;

@@ -86,6 +86,16 @@ final class SqlLexer {
   private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
 
   /**
+   * Whether {@code tokens} is a list {@link #tokenize} returned and still remembers on this thread:
+   * then it is immutable and the tokens of one text, so what is computed from it alone may be
+   * remembered by its identity for as long ({@link Mentions#words}).
+   */
+  static boolean remembered(List<Token> tokens) {
+    Recent recent = RECENT.get();
+    return tokens == recent.tokens[0] || tokens == recent.tokens[1];
+  }
+
+  /**
    * The tokens as a server before PostgreSQL 15 reads them, where a number ends before the letter
    * that follows it ({@code 1or 1=1} is {@code 1 or 1 = 1}); a 15 server refuses such text.
    */

@@ -50,4 +50,37 @@ class RulePatternTest {
       judge.close();
     }
   }
+
+  /**
+   * Seeded: random plain literals (with and without {@code (?i)}) over random texts built from
+   * their own characters in either case, other letters and non-ASCII folds (U+017F, U+212A), so
+   * that near-matches at every position are common. The seed is printed.
+   */
+  @Test
+  void randomLiteralsOnRandomTextsAgreeWithRe2() {
+    long seed = Long.getLong("rule.seed", System.nanoTime());
+    System.out.println("RulePatternTest seed " + seed + " (-Drule.seed=" + seed + ")");
+    java.util.Random r = new java.util.Random(seed);
+    String alphabet = "abcksSKzZ_- 09";
+    int matched = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder literal = new StringBuilder();
+      for (int i = 1 + r.nextInt(4); i > 0; i--) {
+        literal.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      String regex = (r.nextBoolean() ? "(?i)" : "") + literal;
+      StringBuilder text = new StringBuilder();
+      for (int i = r.nextInt(12); i > 0; i--) {
+        int roll = r.nextInt(10);
+        char c = roll < 7 ? alphabet.charAt(r.nextInt(alphabet.length())) : roll < 9 ? (char) ('A' + r.nextInt(26))
+            : "\u017F\u212A\u00E9".charAt(r.nextInt(3));
+        text.append(c);
+      }
+      Pattern p = Pattern.compile(regex);
+      boolean want = p.matcher(text).find();
+      matched += want ? 1 : 0;
+      assertThat(Rule.found(p, text.toString())).as("seed %d: %s on '%s'", seed, regex, text).isEqualTo(want);
+    }
+    assertThat(matched).as("the draw found matches as well as misses").isBetween(1_000, 19_000);
+  }
 }

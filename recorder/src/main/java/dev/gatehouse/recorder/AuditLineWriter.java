@@ -29,6 +29,8 @@ import java.util.Map;
 final class AuditLineWriter {
   private static final String[] HEAD = {"seq", "time", "code", "event"};
 
+  private static final byte[] HASH_FIELD = "\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
+
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private final MessageDigest sha = Recordings.newSha256();
@@ -49,6 +51,9 @@ final class AuditLineWriter {
   private String[] names = new String[16];
   private Object[] values = new Object[16];
   private int[] sorted = new int[16];
+  /** Each field's bytes in the canonical form, by the line's order. */
+  private int[] spanStart = new int[16];
+  private int[] spanEnd = new int[16];
   /** Lines written in the same millisecond share one time text; formatting it is not cheap. */
   private Instant lastTime;
   private String lastTimeText;
@@ -119,10 +124,15 @@ final class AuditLineWriter {
     canonical.reset();
     JsonGenerator g = canonicalGen;
     g.writeStartObject();
+    boolean scalars = true;
     for (int k = 0; k < n; k++) {
       int i = sorted[k];
+      // Where the field's "name":value starts and ends in the canonical bytes (after the comma).
+      spanStart[i] = canonical.size + g.getOutputBuffered() + (k > 0 ? 1 : 0);
       g.writeFieldName(names[i]);
       writeValue(g, values[i], true);
+      spanEnd[i] = canonical.size + g.getOutputBuffered();
+      scalars &= !(values[i] instanceof JsonNode);
     }
     g.writeEndObject();
     g.flush();
@@ -141,6 +151,24 @@ final class AuditLineWriter {
     String hash = new String(lastHashBytes, StandardCharsets.ISO_8859_1);
     lastHash = hash;
 
+    if (scalars && canonical.plainAscii()) {
+      // The common line: the text form is the canonical fields in the line's own order. Both of
+      // Jackson's generators escape ASCII alike, and a value is a tree (which the canonical form
+      // sorts within) nowhere; printable ASCII is what VisibleText leaves as it is. Not when the
+      // canonical bytes hold a backslash-u escape: that may be a surrogate, which the text form writes as
+      // itself (then VisibleText's escape, or UTF-8).
+      out.write('{');
+      for (int i = 0; i < n; i++) {
+        out.write(canonical.buf, spanStart[i], spanEnd[i] - spanStart[i]);
+        out.write(',');
+      }
+      out.write(HASH_FIELD, 0, HASH_FIELD.length);
+      out.write(lastHashBytes, 0, lastHashBytes.length);
+      out.write('"');
+      out.write('}');
+      out.write('\n');
+      return hash;
+    }
     text.reset();
     g = textGen;
     g.writeStartObject();
@@ -169,6 +197,8 @@ final class AuditLineWriter {
       names = new String[n];
       values = new Object[n];
       sorted = new int[n];
+      spanStart = new int[n];
+      spanEnd = new int[n];
     }
   }
 
@@ -228,6 +258,17 @@ final class AuditLineWriter {
     public void write(int b) {
       grow(size + 1);
       buf[size++] = (byte) b;
+    }
+
+    /** Whether every byte is printable ASCII (0x20 to 0x7e) and no backslash is followed by a {@code u}. */
+    boolean plainAscii() {
+      for (int i = 0; i < size; i++) {
+        byte b = buf[i];
+        if (b < 0x20 || b > 0x7e || b == '\\' && i + 1 < size && buf[i + 1] == 'u') {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override

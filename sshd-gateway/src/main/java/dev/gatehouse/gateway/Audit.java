@@ -206,12 +206,79 @@ public final class Audit {
     if (kv.length % 2 != 0) {
       throw new IllegalArgumentException("audit fields come in key/value pairs");
     }
-    Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
-      if (kv[i + 1] != null) {
-        m.put((String) kv[i], kv[i + 1]);
+      if (!(kv[i] instanceof String)) {
+        throw new IllegalArgumentException("audit field names are strings: " + kv[i]);
+      }
+      for (int j = 0; j < i; j += 2) {
+        if (kv[i].equals(kv[j])) { // a key given twice: the last value wins, in the first one's place
+          Map<String, Object> m = new LinkedHashMap<>();
+          for (int k = 0; k < kv.length; k += 2) {
+            if (kv[k + 1] != null) {
+              m.put((String) kv[k], kv[k + 1]);
+            }
+          }
+          return m;
+        }
       }
     }
-    return m;
+    return new Pairs(kv);
+  }
+
+  /**
+   * The fields as given, key after value, those with a null value left out: read-only, in order.
+   * Every allowed statement makes one, and copying ten pairs into a hash map cost more than
+   * reading them from the array the caller made anyway.
+   */
+  private static final class Pairs extends java.util.AbstractMap<String, Object> {
+    private final Object[] kv;
+
+    /** {@code kv}: names (distinct strings) and values; the caller's array, not changed after. */
+    Pairs(Object[] kv) {
+      this.kv = kv;
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, Object>> entrySet() {
+      return new java.util.AbstractSet<>() {
+        @Override
+        public java.util.Iterator<Map.Entry<String, Object>> iterator() {
+          return new java.util.Iterator<>() {
+            private int i = skipNulls(0);
+
+            private int skipNulls(int from) {
+              while (from < kv.length && kv[from + 1] == null) {
+                from += 2;
+              }
+              return from;
+            }
+
+            @Override
+            public boolean hasNext() {
+              return i < kv.length;
+            }
+
+            @Override
+            public Map.Entry<String, Object> next() {
+              if (i >= kv.length) {
+                throw new java.util.NoSuchElementException();
+              }
+              Map.Entry<String, Object> e = new java.util.AbstractMap.SimpleImmutableEntry<>((String) kv[i], kv[i + 1]);
+              i = skipNulls(i + 2);
+              return e;
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          int n = 0;
+          for (int i = 1; i < kv.length; i += 2) {
+            n += kv[i] == null ? 0 : 1;
+          }
+          return n;
+        }
+      };
+    }
   }
 }

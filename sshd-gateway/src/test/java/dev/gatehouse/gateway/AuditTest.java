@@ -47,6 +47,27 @@ class AuditTest {
   }
 
   @Test
+  void aLinesFieldsAreWrittenInTheGivenOrderWithoutTheNullOnesAndARepeatedNameKeepsItsLastValue() throws Exception {
+    Path file = dir.resolve("audit/audit.jsonl");
+    try (AuditLog log = AuditLog.open(file)) {
+      Audit audit = new Audit(log, Duration.ofSeconds(1));
+      java.util.List<java.util.Map<String, Object>> seen = new java.util.ArrayList<>();
+      audit.observe((code, fields) -> seen.add(java.util.Map.copyOf(fields)));
+      audit.recordLater(AuditCode.STATEMENT_ALLOWED, "sessionId", "s1", "rule", null, "statement", "select 1", "rows", 3L);
+      waitFor(() -> lines(file).size() == 1, Duration.ofSeconds(2)); // the queued line first, then one at once
+      audit.record(AuditCode.STATEMENT_BLOCKED, "sessionId", "s1", "verdict", "allow", "statement", "x", "verdict", "block");
+      waitFor(() -> lines(file).size() == 2, Duration.ofSeconds(2));
+      List<String> lines = lines(file);
+      assertThat(lines.get(0)).contains("\"code\":\"GH3000I\",\"event\":\"statement-allowed\","
+          + "\"sessionId\":\"s1\",\"statement\":\"select 1\",\"rows\":3,\"prev\":").doesNotContain("rule");
+      assertThat(lines.get(1)).contains("\"sessionId\":\"s1\",\"verdict\":\"block\",\"statement\":\"x\",\"prev\":");
+      assertThat(seen).containsExactly(
+          java.util.Map.of("sessionId", "s1", "statement", "select 1", "rows", 3L),
+          java.util.Map.of("sessionId", "s1", "verdict", "block", "statement", "x"));
+    }
+  }
+
+  @Test
   void aLineRecordedAtOnceIsOnDiskWithTheQueuedLinesBeforeItWhenRecordReturns() throws Exception {
     Path file = dir.resolve("audit/audit.jsonl");
     try (AuditLog log = AuditLog.open(file)) {
