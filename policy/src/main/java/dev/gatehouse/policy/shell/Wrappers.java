@@ -2042,16 +2042,60 @@ final class Wrappers {
   /**
    * How a program reads its options: {@code withArg} letters take the next word or the rest of the
    * bundle, {@code attachedArg} letters only the rest, {@code longWithArg} names (by any prefix
-   * getopt_long takes) the next word; {@code permutes} when options may follow operands (getopt_long,
-   * vim, zip), not when the first operand ends them (less, as its main.c reads them). {@code counts}
-   * narrows which words only known when it runs count as a possible option.
+   * getopt_long takes) the next word, except the exact names in {@code longNoArg} (getopt_long takes
+   * an exact name before a prefix: install's {@code --strip} is not {@code --strip-program});
+   * {@code permutes} when options may follow operands (getopt_long, vim, zip), not when the first
+   * operand ends them (less, as its main.c reads them). {@code counts} narrows which words only
+   * known when it runs count as a possible option. {@code mode}: letters whose value depends on
+   * letters given before them (vim's {@code -s}), or null. {@code operandsAreCode}: an operand may
+   * be code too, also after {@code --} (make's {@code X:=$(shell CMD)}).
    */
   record OptionGrammar(String withArg, String attachedArg, Set<String> longWithArg, boolean permutes,
-      java.util.function.Predicate<Word> counts) {
+      java.util.function.Predicate<Word> counts, Set<String> longNoArg, ValueMode mode, boolean operandsAreCode) {
+    OptionGrammar(String withArg, String attachedArg, Set<String> longWithArg, boolean permutes,
+        java.util.function.Predicate<Word> counts) {
+      this(withArg, attachedArg, longWithArg, permutes, counts, Set.of(), null, false);
+    }
+
     OptionGrammar(String withArg, String attachedArg, Set<String> longWithArg) {
       this(withArg, attachedArg, longWithArg, true, w -> true);
     }
+
+    OptionGrammar withLongNoArg(Set<String> names) {
+      return new OptionGrammar(withArg, attachedArg, longWithArg, permutes, counts, names, mode, operandsAreCode);
+    }
+
+    OptionGrammar withMode(ValueMode m) {
+      return new OptionGrammar(withArg, attachedArg, longWithArg, permutes, counts, longNoArg, m, operandsAreCode);
+    }
+
+    OptionGrammar withOperandsAsCode() {
+      return new OptionGrammar(withArg, attachedArg, longWithArg, permutes, counts, longNoArg, mode, true);
+    }
+
+    /**
+     * Whether the long option {@code name} (no {@code =}) takes the next word. A program whose
+     * options end at its first operand (less) takes the stricter reading, the next word as a value
+     * (read as an operand it would end the options): any name that may abbreviate one with a value,
+     * in any case (less 590 matches a name that starts in capitals without case, {@code --WHEEL},
+     * and takes one letter, {@code --j}), even an ambiguous one.
+     */
+    boolean longTakesArg(String name) {
+      if (permutes) {
+        return !longNoArg.contains(name) && Opts.takesArg(name, longWithArg);
+      }
+      String given = name.toLowerCase(java.util.Locale.ROOT);
+      return given.length() > 2 && longWithArg.stream().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith(given));
+    }
   }
+
+  /**
+   * Letters that take a value or not by a mode earlier letters set: vim's {@code -s} is silent
+   * mode (no value) in Ex mode, which {@code -e}/{@code -E} (or the name ex) start and {@code -v}
+   * ends, else {@code -s scriptin} (vim 9.0 main.c: {@code if (exmode_active)}); the judge reads the
+   * words in order as vim does.
+   */
+  record ValueMode(String on, String off, String noValueWhenOn, boolean initiallyOn) {}
 
   static final Set<String> VIM_NAMES = Set.of("vim", "vi", "nvim", "view", "ex", "gvim", "editor", "vimdiff",
       "gvimdiff", "rvim", "rview", "evim", "eview", "gview", "vimx", "vim.basic", "vim.tiny", "vim.nox", "vim.gtk",
@@ -2075,17 +2119,19 @@ final class Wrappers {
       m.put(n, new OptionGrammar(TAR_WITH_ARG, "", TAR_LONG_WITH_ARG));
     }
     for (String n : List.of("make", "gmake", "remake")) {
-      m.put(n, new OptionGrammar(MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG, true, Wrappers::commandOutput));
+      m.put(n, new OptionGrammar(MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG).withOperandsAsCode());
     }
-    // less 590 (opttbl.c: its string and number options take the next word); its options end at
-    // the first file name (less FILE -N opens a file "-N").
-    m.put("less", new OptionGrammar("bhjkoOpPtTxyz#D\"", "", Set.of("--buffers", "--max-back-scroll", "--jump-target",
-        "--lesskey-file", "--lesskey-src", "--lesskey-content", "--log-file", "--pattern", "--prompt", "--tag",
-        "--tag-file", "--tabs", "--max-forw-scroll", "--window", "--shift", "--color", "--quotes", "--rscroll",
-        "--line-num-width", "--status-col-width", "--header"), false, w -> true));
+    // less 590 (its man page's options with a value, =n or a name; opttbl.c: its string and number
+    // options take the next word); its options end at the first file name (less FILE -N opens a
+    // file "-N"). --header and --lesskey-content are later less's: 590 reports them unknown and
+    // reads the next word as its first file, so reading a value there is the stricter reading.
+    m.put("less", new OptionGrammar("bhjkoOpPtTxyz#D\"", "", Set.of("--buffers", "--color", "--max-back-scroll",
+        "--jump-target", "--lesskey-file", "--lesskey-src", "--log-file", "--LOG-FILE", "--pattern", "--prompt",
+        "--tag", "--tag-file", "--tabs", "--max-forw-scroll", "--window", "--quotes", "--shift", "--line-num-width",
+        "--rscroll", "--status-col-width", "--wheel-lines", "--header", "--lesskey-content"), false, w -> true));
     // GNU coreutils 9.1 (their short_options and long_options).
     for (String n : List.of("sort", "gsort")) {
-      m.put(n, new OptionGrammar("kostSTy", "", Set.of("--key", "--output", "--buffer-size", "--field-separator",
+      m.put(n, new OptionGrammar("koStTy", "", Set.of("--key", "--output", "--buffer-size", "--field-separator",
           "--temporary-directory", "--batch-size", "--compress-program", "--files0-from", "--parallel",
           "--random-source", "--sort")));
     }
@@ -2095,7 +2141,7 @@ final class Wrappers {
     }
     for (String n : List.of("install", "ginstall")) {
       m.put(n, new OptionGrammar("gmotS", "", Set.of("--group", "--mode", "--owner", "--suffix",
-          "--target-directory", "--strip-program")));
+          "--target-directory", "--strip-program")).withLongNoArg(Set.of("--strip")));
     }
     // diffutils 3.8: diff3 "aAeEiL:mTxX3", sdiff "abBdEHiI:lo:stvw:WZ".
     m.put("diff3", new OptionGrammar("L", "", Set.of("--label", "--diff-program")));
@@ -2104,11 +2150,12 @@ final class Wrappers {
     // Info-ZIP zip 3.0 reads options anywhere, some of two letters (-TT, -tt, -sf) and value lists
     // (-x, -i) that end at the next word starting with a dash: no word is taken as a value here.
     m.put("zip", new OptionGrammar("", "", Set.of()));
-    // vim 9.0 (main.c command_line_scan): options anywhere before --; -c takes the rest of its
-    // word or the next; -S's file is optional (not taken here).
+    // vim 9.0 (main.c command_line_scan): options anywhere before --; -c, -t, -q take the rest of
+    // their word or the next; -V the rest only; -S's file is optional (not taken here); -d is diff
+    // mode (a device only on the Amiga); -s is silent mode in Ex mode, else takes its scriptin.
     for (String n : VIM_NAMES) {
-      m.put(n, new OptionGrammar("ctTuUiwWsd", "", Set.of("--cmd", "--startuptime", "--log", "--servername",
-          "--socketid", "--windowid")));
+      m.put(n, new OptionGrammar("ctTuUiwWqs", "V", Set.of("--cmd", "--startuptime", "--log", "--servername",
+          "--socketid", "--windowid")).withMode(new ValueMode("eE", "v", "s", n.equals("ex"))));
     }
     // GNU wget 1.21: -n takes one attached letter (-nv, -nc); its options with a value.
     m.put("wget", new OptionGrammar("aABDeiIloOPQRtTUwX", "n", Set.of("--output-file", "--append-output",
@@ -2149,28 +2196,41 @@ final class Wrappers {
    * as getopt_long, anywhere before {@code --}; else up to its first operand), not as the value of
    * the option before it: it may be any option, those that start a program among them ({@code
    * o=-P; man $o CMD}, {@code tar "$t=CMD"}, {@code sort "$o=bash"}), so the text is unclassified.
-   * make's {@code counts} takes a word only known when it runs for a target by design ({@code make
-   * "$target"}), but not one the text computes ({@code make "$(printf 'X:=$%s(shell CMD)')"}).
+   * make's target only known when it runs may equally be an option ({@code t=--eval=CMD; make "$t"})
+   * or, after {@code --} too, a variable make evaluates ({@code X:=$(shell CMD)}); a variable whose
+   * name is literal ({@code make DESTDIR="$d" install}) is not read here.
    */
   private static List<Step> optionsOnlyKnownWhenItRuns(List<Word> a, int from, OptionGrammar g, String name) {
-    String withArg = g.withArg();
+    ValueMode mode = g.mode();
+    boolean modeOn = mode != null && mode.initiallyOn();
     String attachedArg = g.attachedArg();
-    Set<String> longWithArg = g.longWithArg();
+    boolean operandsOnly = false;
     for (int i = from; i < a.size(); i++) {
+      String withArg = modeOn ? withoutLetters(g.withArg(), mode.noValueWhenOn()) : g.withArg();
       Word w = a.get(i);
       String v = w.value();
-      if (w.literal() && v.equals("--")) {
-        return List.of();
+      if (g.operandsAreCode() && !w.literal() && (operandsOnly || !v.startsWith("-"))
+          && (v.indexOf('=') < 0 ? v : v.substring(0, v.indexOf('='))).indexOf(Word.UNKNOWN) >= 0) {
+        return List.of(new Unknown(name + " given an operand only known when it runs (" + w.shown()
+            + "): it may be an option or a variable it evaluates (X:=$(shell CMD)), also after --"));
+      }
+      if (operandsOnly || w.literal() && v.equals("--")) {
+        if (!g.operandsAreCode()) {
+          return List.of();
+        }
+        operandsOnly = true;
+        continue;
       }
       if (!w.literal() && couldSpellOption(v, withArg + attachedArg) && g.counts().test(w)) {
         return List.of(new Unknown(name + " given a word only known when it runs where it reads an option ("
-            + w.shown() + "): it may be one that starts a program"));
+            + w.shown() + "): it may be one that starts a program; put -- before the operands ("
+            + name + " … -- " + w.source() + ")"));
       }
       if (!g.permutes() && (v.equals("-") || !v.startsWith("-") && !v.startsWith("+"))) {
         return List.of(); // the first operand: the rest are operands too
       }
       if (v.startsWith("--") && v.indexOf('=') < 0 && v.indexOf(Word.UNKNOWN) < 0) {
-        i += Opts.takesArg(v, longWithArg) ? 1 : 0;
+        i += g.longTakesArg(v) ? 1 : 0;
       } else if (v.startsWith("-") && !v.startsWith("--")) {
         for (int j = 1; j < v.length() && v.charAt(j) != Word.UNKNOWN; j++) {
           if (withArg.indexOf(v.charAt(j)) >= 0) {
@@ -2180,10 +2240,27 @@ final class Wrappers {
           if (attachedArg.indexOf(v.charAt(j)) >= 0) {
             break; // an optional value, only attached
           }
+          if (mode != null && mode.on().indexOf(v.charAt(j)) >= 0) {
+            modeOn = true; // read on in this bundle too: vim -es is Ex mode, then silent
+            withArg = withoutLetters(g.withArg(), mode.noValueWhenOn());
+          } else if (mode != null && mode.off().indexOf(v.charAt(j)) >= 0) {
+            modeOn = false;
+            withArg = g.withArg();
+          }
         }
       }
     }
     return List.of();
+  }
+
+  private static String withoutLetters(String letters, String removed) {
+    StringBuilder kept = new StringBuilder();
+    for (char c : letters.toCharArray()) {
+      if (removed.indexOf(c) < 0) {
+        kept.append(c);
+      }
+    }
+    return kept.toString();
   }
 
   /**
@@ -2214,17 +2291,6 @@ final class Wrappers {
       }
     }
     return false;
-  }
-
-  /** Whether a word holds a command's output ({@code $(…)}, a backquote): a value the text computes. */
-  private static boolean commandOutput(Word w) {
-    String src = w.source();
-    for (int at = src.indexOf("$("); at >= 0; at = src.indexOf("$(", at + 2)) {
-      if (!src.startsWith("$((", at)) {
-        return true; // not arithmetic
-      }
-    }
-    return src.indexOf('`') >= 0;
   }
 
   /**

@@ -279,7 +279,7 @@ class ShellAttack17akTest {
    */
   @ParameterizedTest(name = "allowed: {0}")
   @ValueSource(strings = {
-      "vim -- \"$f\"", "ssh-keygen -lf \"$k\"", "make \"$target\"", "helm upgrade \"$rel\" ./chart",
+      "vim -- \"$f\"", "ssh-keygen -lf \"$k\"", "make -C \"$dir\" all", "helm upgrade \"$rel\" ./chart",
       "jq . \"$f\"", "psql -d \"$db\" -c 'select 1'", "iconv -f latin1 -t utf8 -o out.txt in.txt"})
   void computedArgumentsThatAreNoOutputStayAllowed(String text) {
     assertThat(DEFAULT.judge(text).verdict().label()).as(text).isEqualTo("allow");

@@ -321,7 +321,7 @@ class ShellAttack17azTest {
   @ParameterizedTest(name = "still allowed: {0}")
   @ValueSource(strings = {
       "make", "make -j4", "make install PREFIX=/usr/local", "make CC=gcc CFLAGS=-O2", "make -C dir target",
-      "make CFLAGS+=-g", "make JOBS:=4", "make \"$target\"", "make X=\"$v\"", "bash -c 'ls'", "bash -ec 'ls'",
+      "make CFLAGS+=-g", "make JOBS:=4", "make -C \"$dir\" all", "make X=\"$v\"", "bash -c 'ls'", "bash -ec 'ls'",
       "bash -x script.sh", "bash -lc 'echo hi'", "bash -O extglob -c 'ls'", "bash -o pipefail -c 'ls | wc -l'",
       "bash -euo pipefail -c 'ls'", "sh -e script.sh", "dash -k -c 'ls'"})
   void everydayMakeAndShellLinesStayAllowed(String text) {

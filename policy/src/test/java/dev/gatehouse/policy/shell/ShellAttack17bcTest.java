@@ -249,7 +249,7 @@ class ShellAttack17bcTest {
       "find \"$dir\" -name '*.log' -mtime +30 -exec rm {} \\;", "find . -newermt \"$date\" -type f",
       "find /srv/\"$app\" -type f -exec chmod 644 {} +", "find . -maxdepth 1 -user \"$USER\" -exec ls -l {} \\;",
       "find -L \"$dir\" -maxdepth 2", "man ls", "man 5 crontab", "man -L \"$lang\" ls", "tar -czf \"$out\" /etc",
-      "tar tf \"$f\"", "tar czf \"backup-$(date +%F).tgz\" /etc", "make \"$target\"", "make -j\"$(nproc)\"",
+      "tar tf \"$f\"", "tar czf \"backup-$(date +%F).tgz\" /etc", "make DESTDIR=\"$d\" install", "make -j\"$(nproc)\"",
       "make -j$(nproc) all", "make -C \"$dir\" install", "busybox ls -l", "busybox --list"})
   void valuesAndNamesStayAllowed(String text) {
     for (ShellJudgement j : new ShellJudgement[] {DEFAULT.judge(text), DEFAULT.judgeTyped(text)}) {

@@ -171,7 +171,10 @@ class ShellAttack17bfTest {
   @ParameterizedTest(name = "docs' allow-list [ls, cat, less, …]: less --wheel-lines takes the next word: {0}")
   @ValueSource(strings = {
       "o=--lesskey-src=/dev/stdin; LESSKEY less --wheel-lines 3 \"$o\" /etc/hostname",
-      "o=--lesskey-src=/dev/stdin; LESSKEY less --wheel 3 \"$o\" /etc/hostname"})
+      "o=--lesskey-src=/dev/stdin; LESSKEY less --wheel 3 \"$o\" /etc/hostname",
+      // fix17bfA: less takes a one-letter abbreviation and a name in capitals without case.
+      "o=--lesskey-src=/dev/stdin; LESSKEY less --j 3 \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less --WHEEL-LINES 3 \"$o\" /etc/hostname"})
   void allowListLessWheelLinesTakesAValue(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(ALLOW_LIST, template.replace("LESSKEY ", LESSKEY), tmp, false);
   }
@@ -190,7 +193,10 @@ class ShellAttack17bfTest {
       "f() { make -f /dev/null \"$@\"; }; f '--eval=$(shell touch WITNESS)'",
       "t=-f/dev/stdin; printf 'x:\\n\\ttouch WITNESS\\n' | make \"$t\"",
       "t=--file=/dev/stdin; printf 'x:\\n\\ttouch WITNESS\\n' | make \"$t\"",
-      "printf 'x:\\n\\ttouch WITNESS\\n' > mk; t=-fmk; make \"$t\""})
+      "printf 'x:\\n\\ttouch WITNESS\\n' > mk; t=-fmk; make \"$t\"",
+      // fix17bfA: an operand holding = is a variable make evaluates, also after -- (X:=$(shell CMD)).
+      "f() { make -f /dev/null -- \"$@\"; }; f 'X:=$(shell touch WITNESS)'",
+      "f() { make -f /dev/null \"x$1\"; }; f ':=$(shell touch WITNESS)'"})
   void denyListMakeTargetIsAnOption(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
