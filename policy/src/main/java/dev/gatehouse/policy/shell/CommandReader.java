@@ -1188,6 +1188,8 @@ final class CommandReader {
       "SUDO_EDITOR", "KUBE_EDITOR", "SYSTEMD_EDITOR", "FCEDIT", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS",
       "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER",
       "DPKG_PAGER", "SELECTED_EDITOR", "PSQL_EDITOR", "LESSGLOBALTAGS", "GIT_DIFFTOOL_EXTCMD", "KUBECTL_EXTERNAL_DIFF",
+      // git takes GIT_TEST_FSMONITOR for core.fsmonitor when that is unset: a hook run by the shell on status, diff, add.
+      "GIT_TEST_FSMONITOR",
       // npm exec runs its --call option from the environment too (npm reads config names in either case).
       "npm_config_call", "NPM_CONFIG_CALL",
       "GREP", "EGREP", "FGREP", "DIFF", "CMP", "CPMOD", "ZCAT", "ZSTD", "GDB", "READELF", "OBJCOPY", "AWK");

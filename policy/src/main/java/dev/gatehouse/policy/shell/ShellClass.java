@@ -182,7 +182,8 @@ public enum ShellClass {
           || v.equals("LESSHISTFILE") && lessHistoryKept(a.value())
           || DBUS_ADDRESS_VARS.contains(v) && !plainBusAddress(a.value())
           || Regexes.matches(v, "CMAKE_[A-Za-z0-9_]+_(COMPILER|LINKER)_LAUNCHER") && cmakeProgramCode(v, a.value())
-          || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext")));
+          || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext"))
+          || v.equals("SHELL") && !bashLikeShell(a.value()));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
       default -> false;
     };
@@ -201,7 +202,8 @@ public enum ShellClass {
    * {@code VIMINIT}/{@code EXINIT} ({@code GVIMINIT}) as Ex commands at startup, as a vimrc, and
    * sources the scripts of {@code VIMRUNTIME} and {@code $VIM/vimfiles}; {@code MAILCAPS} lists
    * the mailcap files whose commands {@code python3 -m mailcap} runs; groff runs its programs from
-   * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names. man-db's
+   * {@code GROFF_BIN_PATH} and the postprocessor a font directory's {@code DESC} names, each named
+   * {@code $GROFF_COMMAND_PREFIX} and its own name ({@code GROFF_COMMAND_PREFIX=./ nroff} runs {@code ./troff}). man-db's
    * {@code MANLESS} is its less prompt (a {@code $} ends it and starts less's options, as for {@code
    * man -r}), and older man-db hands it to less as the whole {@code LESS}. Python loads its code
    * from where {@code PYTHONPLATLIBDIR} (the standard library's directory under the prefix: {@code
@@ -226,7 +228,20 @@ public enum ShellClass {
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
       "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS",
       "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE", "LESSMETACHARS", "LESSMETAESCAPE", "MERGE_TOOLS_DIR",
-      "CLOUDSDK_PYTHON_ARGS");
+      "CLOUDSDK_PYTHON_ARGS", "GROFF_COMMAND_PREFIX");
+
+  /**
+   * Whether a {@code SHELL} value names a shell whose {@code -c CMD} the judge reads as it reads
+   * {@code bash -c CMD}: programs run {@code $SHELL -c CMD} for the command they were given
+   * (util-linux {@code flock -c} and {@code script -c}, {@code su -m -c}, less's and vim's {@code
+   * !CMD}), which the judge reads as shell code, so {@code SHELL=python3 flock f -c 'import m'} runs
+   * Python. A shell of {@link Wrappers#BASH_LIKE} by name or in a system bin directory.
+   */
+  private static boolean bashLikeShell(Word value) {
+    String v = value.value();
+    return value.literal() && Regexes.matches(v, "((/usr)?(/local)?/s?bin/)?[a-z0-9]+")
+        && Wrappers.BASH_LIKE.contains(v.substring(v.lastIndexOf('/') + 1));
+  }
 
   /**
    * The D-Bus bus addresses systemd's sd-bus (systemctl, busctl, networkctl, systemd-run,
@@ -1285,7 +1300,10 @@ public enum ShellClass {
                 && w.value().charAt(0) == Word.UNKNOWN);
       }
       case "find" -> {
-        return a.stream().anyMatch(v -> v.equals("-fprintf") || v.equals("-fprint") || v.equals("-fls"));
+        // A word only known when it runs may be -fprint/-fprintf/-fls: the next word names what it
+        // writes (a startup file by namedWords), one only known when it runs any file, as tee "$f".
+        return a.stream().anyMatch(v -> v.equals("-fprintf") || v.equals("-fprint") || v.equals("-fls"))
+            || Wrappers.findMayWrite(c.args()).stream().anyMatch(w -> !w.literal());
       }
       case "sort", "gsort", "split", "gsplit" -> {
         return filterProgramRuns(c);
@@ -1674,7 +1692,10 @@ public enum ShellClass {
    * {@code see}, {@code run-mailcap} and Python's mailcap run); GnuPG's {@code .gnupg/*.conf}
    * ({@code gpg.conf}, {@code gpg-agent.conf}, {@code dirmngr.conf}, {@code scdaemon.conf}, {@code
    * common.conf}: {@code agent-program}, {@code pinentry-program}, … start programs); dpkg's {@code .dpkg.cfg},
-   * {@code dpkg.cfg} and {@code dpkg.cfg.d/*} ({@code pre-invoke=CMD}). Written on the line, as git's
+   * {@code dpkg.cfg} and {@code dpkg.cfg.d/*} ({@code pre-invoke=CMD}); Debian lesspipe's {@code
+   * .lessfilter} and XDG {@code lessfilter}; wget's {@code .wgetrc} and {@code /etc/wgetrc} ({@code
+   * use_askpass}); git-shell's {@code git-shell-commands/*}; tmux's {@code .tmux.conf} and XDG {@code
+   * tmux/tmux.conf} ({@code run-shell}). Written on the line, as git's
    * configuration is, the next run of the program runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
@@ -1688,14 +1709,19 @@ public enum ShellClass {
           + "|\\.gnupg/[^/]*\\.conf"
           // The docker CLI runs every cli-plugins/docker-* (for its metadata) on docker help, --help
           // and an unknown subcommand, and config.json's cliPluginsExtraDirs adds directories to scan.
-          + "|\\.docker/cli-plugins/.*|\\.docker/config\\.json)"
+          + "|\\.docker/cli-plugins/.*|\\.docker/config\\.json"
+          // Debian's lesspipe/lessfile run ~/.lessfilter (or XDG lessfilter) on every file less opens;
+          // wget runs ~/.wgetrc's use_askpass; git-shell runs ~/git-shell-commands/CMD for -c CMD
+          // (and its no-interactive-login); tmux runs ~/.tmux.conf's run-shell/if-shell at its start.
+          + "|\\.lessfilter|\\.wgetrc|git-shell-commands/.*|\\.tmux\\.conf)"
+          + "|/etc/wgetrc"
           + "|/usr(/local)?/(lib|libexec)/docker/cli-plugins/.*"
           // gdb's system-wide init (--with-system-gdbinit, -dir), its data directory (the Python
           // modules gdb imports at start, auto-load scripts) and debug directory (auto-loaded *-gdb.py).
           + "|/etc/gdb/gdbinit(\\.d/.*)?|/usr(/local)?/share/gdb/(python|auto-load)/.*|/usr(/local)?/lib/debug/.*-gdb\\.(gdb|py|scm)"
           // mvn sources these as shell code; login and interactive shells the profiles, for every user.
           + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
-          + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua))");
+          + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua)|lessfilter|tmux/tmux\\.conf)");
   private static final Set<String> INTERACTIVE_EDITORS = Set.of("vi", "vim", "nvim", "gvim", "view", "vimdiff", "nano",
       "pico", "emacs", "mg", "micro", "joe", "jed");
 
@@ -2159,7 +2185,7 @@ public enum ShellClass {
               return a;
             }
           }
-          return List.of();
+          return Wrappers.findMayWrite(a); // after a word only known when it runs, which may be -fprint
         }
         case "git" -> {
           // show/diff/log --output=FILE, format-patch -o/--output-directory, archive -o: git writes FILE.

@@ -2334,6 +2334,24 @@ final class Wrappers {
    * going on.
    */
   private static List<Step> find(List<Word> a) {
+    return find(a, new ArrayList<>());
+  }
+
+  /**
+   * The words find may take for the name of a file it writes other than after a literal {@code
+   * -fprint}, {@code -fprint0}, {@code -fprintf} or {@code -fls}: the word after a word only known
+   * when it runs where find may read a primary (a starting point, or where which words are values
+   * is no longer known), which may be any of them ({@code d=-fprintf; find "$d" .lesskey FORMAT}
+   * writes {@code .lesskey}; {@code find "$dir" -name x} would write {@code -name}). Not the word
+   * after a primary's value ({@code -name "$p" x}): find reads that value as the value.
+   */
+  static List<Word> findMayWrite(List<Word> a) {
+    List<Word> written = new ArrayList<>();
+    find(a, written);
+    return written;
+  }
+
+  private static List<Step> find(List<Word> a, List<Word> mayWrite) {
     List<Step> steps = new ArrayList<>();
     int i = 0;
     while (i < a.size() && a.get(i).literal() && Regexes.matches(a.get(i).value(), "-[HLP]|-O.*|-D")) {
@@ -2404,8 +2422,12 @@ final class Wrappers {
             + w.shown() + "): it may be -exec"));
         return steps;
       }
-      // A starting point, or the expression's first primary: as -exec, the words after it are its command.
+      // A starting point, or the expression's first primary: as -exec, the words after it are its
+      // command; as -fprint/-fprintf/-fls, the word after it names the file find writes.
       steps.addAll(findCommandIfExec(a, i));
+      if (i + 1 < a.size()) {
+        mayWrite.add(a.get(i + 1));
+      }
       placesKnown = false;
       i++;
     }

@@ -775,6 +775,7 @@ final class WrittenThenRun {
             out.add(o.args().get(i + 1));
           }
         }
+        out.addAll(Wrappers.findMayWrite(o.args())); // after a word only known when it runs ("$d" may be -fprint)
         continue;
       }
       if (o.via().stream().anyMatch(v -> v.equals("xargs") || v.startsWith("find ")) && !GIT_READERS.contains(n)) {
