@@ -506,4 +506,91 @@ public final class ShellWords {
     }
     return true;
   }
+
+  /** How many words bash may make of one word: {@link #ONE}, {@link #PATTERN_WORDS} or {@link #ANY_WORDS}. */
+  static final int ONE = 0;
+  /** Several (or no) words, each a name the word's glob or brace pattern matches or spells. */
+  static final int PATTERN_WORDS = 1;
+  /** Several (or no) words of any content: a value split at IFS, or a list. */
+  static final int ANY_WORDS = 2;
+
+  /**
+   * How many words bash may make of {@code w}. An unquoted expansion ({@code $v}, {@code ${v}},
+   * {@code $(…)}, backticks) is split at IFS and globbed: any words ({@code v='-exec sh ;'; find
+   * $v}); so is, in double quotes, an expansion to a list ({@code "$@"}, {@code "${a[@]}"}, {@code
+   * "${!a[@]}"}, {@code "${@:2}"}: one word per element). An unquoted glob or brace expansion makes
+   * the names it matches or spells. A literal word, or any other quoted expansion ({@code "$v"},
+   * {@code "$*"}, {@code "${a[*]}"}, {@code "$(cmd)"}), is one word. One pass over the word's text;
+   * what it cannot follow (an unterminated quote) counts as any words.
+   */
+  static int wordsItMayMake(Word w) {
+    if (w.literal()) {
+      return ONE;
+    }
+    String s = w.source();
+    int made = ONE;
+    // Open contexts, innermost last: '"' a double-quoted string, '(' a command substitution or a
+    // parenthesis in one. Only the word's own level (empty, or one '"') decides the count.
+    StringBuilder open = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      char top = open.length() == 0 ? 0 : open.charAt(open.length() - 1);
+      char next = i + 1 < s.length() ? s.charAt(i + 1) : 0;
+      boolean unquoted = open.length() == 0;
+      boolean quotedHere = open.length() == 1 && top == '"';
+      if (c == '\\') {
+        i++;
+      } else if (c == '\'' && top != '"' || c == '$' && next == '\'' && top != '"') {
+        // '…' and $'…' (in which a backslash escapes a quote)
+        int j = c == '$' ? i + 2 : i + 1;
+        while (j < s.length() && s.charAt(j) != '\'') {
+          j += c == '$' && s.charAt(j) == '\\' ? 2 : 1;
+        }
+        if (j >= s.length()) {
+          return ANY_WORDS;
+        }
+        i = j;
+      } else if (c == '"') {
+        if (top == '"') {
+          open.setLength(open.length() - 1);
+        } else {
+          open.append('"');
+        }
+      } else if (c == '`') {
+        if (unquoted) {
+          return ANY_WORDS;
+        }
+        int j = s.indexOf('`', i + 1);
+        while (j > 0 && s.charAt(j - 1) == '\\') {
+          j = s.indexOf('`', j + 1);
+        }
+        if (j < 0) {
+          return ANY_WORDS;
+        }
+        i = j;
+      } else if (c == '$' && next == '(') {
+        if (unquoted) {
+          return ANY_WORDS;
+        }
+        open.append('(');
+        i++;
+      } else if (c == '(' && top == '(') {
+        open.append('(');
+      } else if (c == ')' && top == '(') {
+        open.setLength(open.length() - 1);
+      } else if (c == '$' && unquoted && (Character.isLetterOrDigit(next) || "_{[@*#?$!-".indexOf(next) >= 0)) {
+        return ANY_WORDS;
+      } else if (c == '$' && quotedHere && next == '@') {
+        return ANY_WORDS;
+      } else if (c == '$' && quotedHere && next == '{') {
+        int end = s.indexOf('}', i);
+        if (end < 0 || s.substring(i, end).indexOf('@') >= 0) {
+          return ANY_WORDS; // ${a[@]}, ${@…}, ${!prefix@}, ${x:-$@}
+        }
+      } else if (unquoted && "*?[{(".indexOf(c) >= 0) {
+        made = PATTERN_WORDS; // a glob (extglob's @( +( !( too) or a brace expansion
+      }
+    }
+    return open.length() == 0 ? made : ANY_WORDS;
+  }
 }

@@ -1663,10 +1663,24 @@ final class Wrappers {
   }
 
   private static List<Step> inner(List<Word> a, int from, String via) {
-    if (from < 0) {
+    if (from < 0 || mayShiftWords(a, from)) {
       return unknown(via);
     }
     return from >= a.size() ? List.of() : List.of(new Inner(a.subList(from, a.size()), via));
+  }
+
+  /**
+   * Whether one of the wrapper's own words before {@code end} (an option, its value, an operand)
+   * may become several words or none ({@code n='5 sh -c CODE'; nice -n $n ls}, {@code timeout
+   * 5$x ls}): the readers count each as one, so where the command starts is not known.
+   */
+  private static boolean mayShiftWords(List<Word> a, int end) {
+    for (int k = 0; k < Math.min(end, a.size()); k++) {
+      if (ShellWords.wordsItMayMake(a.get(k)) != ShellWords.ONE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Step> fromOpts(List<Word> a, String withArg, Set<String> longWithArg, String via) {
@@ -1940,6 +1954,9 @@ final class Wrappers {
     }
     if (o.valueMissing(a)) {
       return o.refused(a, "xargs");
+    }
+    if (mayShiftWords(a, o.end)) {
+      return unknown("xargs");
     }
     // -I R / -i[R] / --replace[=R]: each input line takes R's place in the command's words.
     String replace = null;
@@ -2357,6 +2374,15 @@ final class Wrappers {
     while (i < a.size() && a.get(i).literal() && Regexes.matches(a.get(i).value(), "-[HLP]|-O.*|-D")) {
       i += a.get(i).value().equals("-D") ? 2 : 1;
     }
+    for (int k = i; k < a.size(); k++) {
+      // Each argument is read as one word; one bash may split into several (or none) may hold any
+      // primaries with their values (v='-exec CMD ;'; find $v): find's expression is not known.
+      Word w = a.get(k);
+      if (findMayMakeSeveralWords(w)) {
+        steps.add(new Unknown("find given a word that may become several (" + w.source() + "): its expression is not known"));
+        return steps;
+      }
+    }
     boolean expression = false; // find has begun reading primaries
     boolean placesKnown = true; // which words are primaries and which values is known
     while (i < a.size()) {
@@ -2432,6 +2458,24 @@ final class Wrappers {
       i++;
     }
     return steps;
+  }
+
+  /**
+   * Whether bash may make several words of {@code w} that find may read as its expression: any
+   * split expansion or list, or a glob or brace expansion some of whose names may be a primary or
+   * an operator ({@code find *} with a file named {@code -delete} in the directory). A pattern
+   * with a {@code /} or a {@code .} in each alternative ({@code /var/log/*}, {@code *.log}) makes
+   * only names: no primary has either.
+   */
+  private static boolean findMayMakeSeveralWords(Word w) {
+    int made = ShellWords.wordsItMayMake(w);
+    if (made != ShellWords.PATTERN_WORDS) {
+      return made == ShellWords.ANY_WORDS;
+    }
+    List<String> alternatives = PathPatterns.braces(w.value());
+    return alternatives == null || alternatives.stream()
+        .map(v -> Regexes.replaceAll(v, "\\[[^]]*]", "?")) // [.-]: one character, maybe not . or /
+        .anyMatch(v -> v.indexOf('/') < 0 && v.indexOf('.') < 0);
   }
 
   /** Whether find may read this word as part of its expression (a literal: whether it does). */
