@@ -141,7 +141,8 @@ final class ReadAtStart {
    * AWS_SHARED_CREDENTIALS_FILE} ({@code credential_process}, plugins), sqlite3's {@code -init}
    * ({@code .shell}), ipython's profile and IPython directories ({@code startup/*.py}, {@code
    * ipython_config.py}) and {@code --config}, ninja's {@code -f} (its {@code command =} lines), curl's
-   * {@code -K} (its {@code output =} writes any file, a startup file too), psql's {@code -f} and
+   * {@code -K} (its {@code output =} writes any file, a startup file too), wget's {@code --config}
+   * (its {@code use_askpass} runs a program), psql's {@code -f} and
    * {@code PSQLRC}/{@code PGSYSCONFDIR} ({@code \! CMD}), GnuPG's {@code --homedir DIR} and {@code
    * --options FILE} (by any start GnuPG takes: {@code --home DIR}, {@code --opt=FILE}; {@code
    * gpg.conf}'s {@code agent-program ./s} runs when gpg needs its agent, {@code --card-status}).
@@ -171,6 +172,8 @@ final class ReadAtStart {
       new Moved(Set.of("ipython", "ipython3"), Set.of("--config"), Set.of(), false),
       new Moved(Set.of("ninja"), Set.of("-f"), Set.of(), false),
       new Moved(Set.of("curl"), Set.of("-K", "--config"), Set.of(), false),
+      // wget's --config FILE is the wgetrc it reads instead of ~/.wgetrc (use_askpass runs a program).
+      new Moved(Set.of("wget"), Set.of("--config"), Set.of(), false),
       // psql's -f (by any unique prefix of --file) and its startup file (\! CMD runs there);
       // PGSYSCONFDIR holds the system-wide psqlrc.
       new Moved(PsqlClient.NAMES, Set.of("-f", "--fi", "--fil", "--file"), Set.of("PSQLRC"), false),
@@ -377,6 +380,10 @@ final class ReadAtStart {
               named.add(a.get(i + 1));
             } else if (c.name().equals("curl") && o.equals("--config") && Wrappers.longOption(v, "config") && i + 1 < a.size()) {
               named.add(a.get(i + 1)); // curl takes a long option by any unique start (--conf FILE)
+            } else if (c.name().equals("wget") && Wrappers.longOption(v, o.substring(2))) {
+              // wget's getopt_long takes it by any unique start, its value attached (--conf=FILE) or next.
+              int eq = v.indexOf('=');
+              named.add(eq > 0 ? new Word(v, v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(i + 1) : Word.literal("", ""));
             } else if (GNUPG_NAMES.contains(c.name()) && v.startsWith("--") && gnupgStartOf(v, o)) {
               // GnuPG takes a long option by any start (--home DIR, --opt=FILE).
               int eq = v.indexOf('=');

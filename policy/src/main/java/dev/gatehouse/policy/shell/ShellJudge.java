@@ -422,6 +422,7 @@ public final class ShellJudge {
       WrittenThenRun.pathHoldsWhatTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runPartsRunsWhatTheTextWrites(r).ifPresent(found::add);
       WrittenThenRun.runsScriptTheTextWrites(r).ifPresent(found::add);
+      WrittenThenRun.preloadsWhatTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.loginShellReadsWrittenProfile(r).ifPresent(found::add);
       ReadAtStart.configurationTheTextWrites(r).ifPresent(found::add);
       ReadAtStart.movesWrittenDirectoryOntoStartupFile(r).ifPresent(found::add);

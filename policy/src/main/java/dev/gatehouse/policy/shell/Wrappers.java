@@ -2132,8 +2132,11 @@ final class Wrappers {
   private static java.util.Map<String, OptionGrammar> optionsThatRun() {
     java.util.Map<String, OptionGrammar> m = new java.util.HashMap<>();
     m.put("man", new OptionGrammar(MAN_WITH_ARG, "HTX", MAN_LONG_WITH_ARG));
+    // tar 1.34 --help: these take no value (--checkpoint's only attached, =N) but begin one that
+    // does, and getopt_long takes an exact name before a prefix.
     for (String n : List.of("tar", "gtar", "bsdtar")) {
-      m.put(n, new OptionGrammar(TAR_WITH_ARG, "", TAR_LONG_WITH_ARG));
+      m.put(n, new OptionGrammar(TAR_WITH_ARG, "", TAR_LONG_WITH_ARG).withLongNoArg(Set.of("--sparse", "--xattrs",
+          "--checkpoint", "--list")));
     }
     for (String n : List.of("make", "gmake", "remake")) {
       m.put(n, new OptionGrammar(MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG).withOperandsAsCode());
@@ -2174,20 +2177,24 @@ final class Wrappers {
       m.put(n, new OptionGrammar("ctTuUiwWqs", "V", Set.of("--cmd", "--startuptime", "--log", "--servername",
           "--socketid", "--windowid")).withMode(new ValueMode("eE", "v", "s", n.equals("ex"))));
     }
-    // GNU wget 1.21: -n takes one attached letter (-nv, -nc); its options with a value.
-    m.put("wget", new OptionGrammar("aABDeiIloOPQRtTUwX", "n", Set.of("--output-file", "--append-output",
+    // GNU wget 1.21: -n takes one attached letter (-nv, -nc); its options with a value (the hidden
+    // -Y, --dot-style, --http-passwd, --proxy-passwd too). Its booleans take one only attached
+    // (--save-headers, --backups=N); --proxy and --hsts begin --proxy-user and --hsts-file.
+    m.put("wget", new OptionGrammar("aABDeiIloOPQRtTUwXY", "n", Set.of("--output-file", "--append-output",
         "--execute", "--config", "--input-file", "--base", "--bind-address", "--tries", "--output-document",
-        "--backups", "--wait", "--waitretry", "--random-file", "--egd-file", "--timeout", "--dns-timeout",
+        "--wait", "--waitretry", "--random-file", "--egd-file", "--timeout", "--dns-timeout",
         "--connect-timeout", "--read-timeout", "--limit-rate", "--quota", "--user", "--password", "--use-askpass",
         "--directory-prefix", "--cut-dirs", "--default-page", "--http-user", "--http-password", "--header",
-        "--compression", "--max-redirect", "--proxy-user", "--proxy-password", "--referer", "--save-headers",
+        "--compression", "--max-redirect", "--proxy-user", "--proxy-password", "--referer",
         "--user-agent", "--load-cookies", "--save-cookies", "--post-data", "--post-file", "--method", "--body-data",
         "--body-file", "--secure-protocol", "--certificate", "--certificate-type", "--private-key",
         "--private-key-type", "--ca-certificate", "--ca-directory", "--crl-file", "--pinnedpubkey", "--ciphers",
         "--hsts-file", "--ftp-user", "--ftp-password", "--level", "--accept", "--reject", "--accept-regex",
         "--reject-regex", "--regex-type", "--domains", "--exclude-domains", "--include-directories",
         "--exclude-directories", "--restrict-file-names", "--local-encoding", "--remote-encoding", "--progress",
-        "--report-speed", "--rejected-log", "--prefer-family", "--retry-on-http-error")));
+        "--report-speed", "--rejected-log", "--prefer-family", "--retry-on-http-error", "--follow-tags", "--ignore-tags",
+        "--start-pos", "--warc-file", "--warc-header", "--warc-max-size", "--warc-dedup", "--warc-tempdir",
+        "--dot-style", "--http-passwd", "--proxy-passwd")).withLongNoArg(Set.of("--proxy", "--hsts")));
     // OpenSSH 9 (ssh reads options again after the host: ssh HOST -oProxyCommand=…), rsync (popt).
     m.put("ssh", new OptionGrammar("bceilmopBDEFIJLOPQRSwW", "", Set.of()));
     m.put("scp", new OptionGrammar("cilosDFJMPSX", "", Set.of()));

@@ -573,6 +573,119 @@ final class WrittenThenRun {
     return Optional.empty();
   }
 
+  /**
+   * An interpreter told to load a module before its script, where the same text writes that
+   * module's file: node's {@code -r}/{@code --require}/{@code --import}/{@code --loader}/{@code
+   * --experimental-loader} (node resolves {@code ./x} as {@code x}, {@code x.js}, {@code x.mjs},
+   * {@code x.cjs}, {@code x.json}, {@code x.node} or the directory {@code x}; a bare {@code NAME/…}
+   * as {@code node_modules/NAME}), ruby's {@code -r LIB} ({@code LIB}, {@code LIB.rb}, {@code
+   * LIB.so}), perl's {@code -M}/{@code -m} (perl inserts {@code use A::B;}: {@code B.pm} or {@code
+   * B.pmc} along {@code @INC}, {@code /etc/perl} first); and perl or ruby given {@code -I DIR}
+   * while the text writes any module file, as the script's own {@code use}/{@code require} search
+   * DIR first ({@code use strict} finds a written {@code strict.pm}). The module runs before the
+   * script, as the script itself does ({@code node x.js}: {@link #runsScriptTheTextWrites}).
+   * Compared by path components, written names as {@link #runsScriptTheTextWrites} finds them; a
+   * written name only known when it runs counts (a preload only known when it runs is inline code:
+   * {@link Interpreters#source}).
+   */
+  static Optional<String> preloadsWhatTheTextWrites(ShellReading r) {
+    List<Word> written = null;
+    for (ShellCommand c : r.commands()) {
+      Set<String> files = new java.util.HashSet<>();
+      List<String> anyEnding = new ArrayList<>();
+      if (preloads(c, files, anyEnding).isEmpty() && anyEnding.isEmpty()) {
+        continue;
+      }
+      written = written == null ? directlyWritten(r) : written;
+      java.util.function.Predicate<String> loaded = part -> files.contains(part)
+          || anyEnding.stream().anyMatch(part::endsWith)
+          || PathPatterns.hasGlob(part) && (!anyEnding.isEmpty() || PathPatterns.componentCouldBe(part, files));
+      if (written.stream().anyMatch(w -> anyWrittenName(w, false, loaded))) {
+        return Optional.of(c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final Set<String> NODE_PRELOAD_OPTIONS = Set.of("-r", "--require", "--import", "--loader",
+      "--experimental-loader");
+  private static final List<String> NODE_MODULE_ENDINGS = List.of("", ".js", ".mjs", ".cjs", ".json", ".node");
+  private static final List<String> RUBY_MODULE_ENDINGS = List.of("", ".rb", ".so");
+
+  /**
+   * The words of {@code c} naming a module its interpreter loads before the script (read as
+   * {@link #preloadsWhatTheTextWrites} says); adds the file names each may be to {@code files}, and
+   * to {@code anyEnding} the endings of every module file when an include directory is given.
+   */
+  private static List<Word> preloads(ShellCommand c, Set<String> files, List<String> anyEnding) {
+    String n = c.name();
+    boolean node = Regexes.matches(n, "node(js|[0-9]+)?");
+    boolean perl = Regexes.matches(n, "perl[0-9.]*");
+    boolean ruby = Regexes.matches(n, "ruby[0-9.]*");
+    List<Word> words = new ArrayList<>();
+    if (!node && !perl && !ruby) {
+      return words;
+    }
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (v.equals("--")) {
+        break;
+      }
+      if (node) {
+        int eq = v.indexOf('=');
+        String option = eq < 0 ? v : v.substring(0, eq);
+        if (NODE_PRELOAD_OPTIONS.contains(option) && (eq >= 0 || i + 1 < a.size())) {
+          String spec = eq >= 0 ? v.substring(eq + 1) : a.get(++i).value();
+          words.add(eq >= 0 ? w : a.get(i));
+          // ./x and /d/x by their last component; a bare name from node_modules/NAME (node:fs is built in).
+          if (!spec.contains(":")) {
+            String trimmed = Regexes.replaceFirst(spec, "/+$", "");
+            boolean path = spec.startsWith(".") || spec.startsWith("/");
+            String part = path ? trimmed.substring(trimmed.lastIndexOf('/') + 1) : Regexes.split(trimmed, "/")[0];
+            NODE_MODULE_ENDINGS.forEach(e -> files.add(part + e));
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+              anyEnding.add(""); // a directory's index: any written file may be it
+            }
+          }
+        }
+        continue;
+      }
+      if (!v.startsWith("-") || v.startsWith("--")) {
+        continue;
+      }
+      // A bundle of switches: perl's -M/-m take the rest of it; -I (and ruby's -r, -C, -E) the rest or the next word.
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        String rest = v.substring(j + 1);
+        boolean next = rest.isEmpty() && i + 1 < a.size();
+        if (perl && (ch == 'M' || ch == 'm')) {
+          words.add(w);
+          String module = Regexes.replaceFirst(Regexes.replaceFirst(rest, "^-", ""), "=.*", "");
+          String leaf = module.substring(module.lastIndexOf(':') + 1);
+          files.add(leaf + ".pm");
+          files.add(leaf + ".pmc");
+        } else if (ch == 'I') {
+          i += next ? 1 : 0;
+          anyEnding.addAll(perl ? List.of(".pm", ".pmc") : List.of(".rb", ".so"));
+        } else if (ruby && ch == 'r') {
+          Word value = next ? a.get(++i) : w;
+          words.add(value);
+          String lib = Regexes.replaceFirst(next ? value.value() : rest, "/+$", "");
+          String leaf = lib.substring(lib.lastIndexOf('/') + 1);
+          RUBY_MODULE_ENDINGS.forEach(e -> files.add(leaf + e));
+        } else if (ruby && (ch == 'C' || ch == 'E')) {
+          i += next ? 1 : 0;
+        } else if ((perl ? "eElx0iCDd" : "exFi0WKT").indexOf(ch) < 0) {
+          continue;
+        }
+        break; // the rest of the bundle is this switch's value
+      }
+    }
+    return words;
+  }
+
   /** The scripts {@code c} runs: a path run as a command, {@code source}/{@code .}'s file, a shell's or interpreter's script or redirected input. */
   private static List<Word> scriptsRun(ShellCommand c) {
     List<Word> scripts = new ArrayList<>();
@@ -785,6 +898,7 @@ final class WrittenThenRun {
       // Its own script, and the words of the code it runs (sh -c, watch), which the reading
       // judges as commands of their own.
       List<Word> own = scriptsRun(o);
+      own.addAll(preloads(o, new java.util.HashSet<>(), new ArrayList<>())); // node -r ./x reads ./x
       List<String> code = Wrappers.unwrap(n, o.args()).stream().filter(st -> st instanceof Wrappers.Code)
           .map(st -> ((Wrappers.Code) st).text()).toList();
       namedWords(o).stream().filter(w -> !own.contains(w) && code.stream().noneMatch(t -> t.contains(w.value())))

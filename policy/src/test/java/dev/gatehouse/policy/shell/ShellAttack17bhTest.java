@@ -157,7 +157,10 @@ class ShellAttack17bhTest {
       "tar -cf a.tar /etc/hostname; o=--to-command='touch WITNESS'; tar --sparse \"$o\" -xf a.tar",
       "tar -cf a.tar /etc/hostname; o=--to-command='touch WITNESS'; tar -x --xattrs \"$o\" -f a.tar",
       "FILTER o=--use-compress-program=./a; tar -c --sparse \"$o\" -f a.tar /etc/hostname",
-      "FILTER o=--use-compress-program=./a; tar -c --xattrs \"$o\" -f a.tar /etc/hostname"})
+      "FILTER o=--use-compress-program=./a; tar -c --xattrs \"$o\" -f a.tar /etc/hostname",
+      // Fixer's variants: --checkpoint (its value only attached) and --list begin --checkpoint-action, --listed-incremental.
+      "tar -cf a.tar /etc/hostname; o=--to-command='touch WITNESS'; tar --checkpoint \"$o\" -xf a.tar",
+      "FILTER tar -cf a.tar /etc/hostname; o=--use-compress-program=./a; tar --list \"$o\" -f a.tar"})
   void denyListTarSparseXattrsTakeNoValue(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("FILTER ", FILTER), tmp, false);
   }
@@ -167,7 +170,11 @@ class ShellAttack17bhTest {
   @ParameterizedTest(name = "deny-list: wget's --save-headers takes no value: {0}")
   @ValueSource(strings = {
       "SCRIPT o=--use-askpass=./a; wget --save-headers \"$o\" -q http://127.0.0.1:9/",
-      "SCRIPT o=-euse_askpass=./a; wget --save-headers \"$o\" -q http://127.0.0.1:9/"})
+      "SCRIPT o=-euse_askpass=./a; wget --save-headers \"$o\" -q http://127.0.0.1:9/",
+      // Fixer's variants: --backups takes its N only attached; --proxy and --hsts begin --proxy-user, --hsts-file.
+      "SCRIPT o=--use-askpass=./a; wget --backups \"$o\" -q http://127.0.0.1:9/",
+      "SCRIPT o=--use-askpass=./a; wget --proxy \"$o\" -q http://127.0.0.1:9/",
+      "SCRIPT o=--use-askpass=./a; wget --hsts \"$o\" -q http://127.0.0.1:9/"})
   void denyListWgetSaveHeadersTakesNoValue(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("SCRIPT ", SCRIPT), tmp, false);
   }
@@ -179,7 +186,8 @@ class ShellAttack17bhTest {
       "SCRIPT printf 'use_askpass = ./a\\n' > c; wget --config=c -q http://127.0.0.1:9/",
       "SCRIPT printf 'use_askpass = ./a\\n' > c; wget --config c -q http://127.0.0.1:9/",
       "SCRIPT printf 'use_askpass = ./a\\n' > c; wget --conf=c -q http://127.0.0.1:9/",
-      "SCRIPT printf 'use_askpass = ./a\\n' > c; wget -q --config=c http://127.0.0.1:9/"})
+      "SCRIPT printf 'use_askpass = ./a\\n' > c; wget -q --config=c http://127.0.0.1:9/",
+      "SCRIPT printf 'use_askpass = ./a\\n' > c; wget --confi c -q http://127.0.0.1:9/"})
   void denyListWgetConfigOfAWrittenFile(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("SCRIPT ", SCRIPT), tmp, false);
   }
@@ -193,7 +201,13 @@ class ShellAttack17bhTest {
       "printf 'require(\"child_process\").execSync(\"touch WITNESS\")\\n' > x.js; node --require=./x.js /dev/null",
       "printf 'require(\"child_process\").execSync(\"touch WITNESS\")\\n' > x.js; node -r ./x /dev/null",
       "printf 'import {execSync} from \"child_process\"; execSync(\"touch WITNESS\");\\n' > x.mjs; node --import ./x.mjs /dev/null",
-      "printf 'package m; system(\"touch WITNESS\"); 1;\\n' > m.pm; perl -I. -Mm /dev/null"})
+      "printf 'package m; system(\"touch WITNESS\"); 1;\\n' > m.pm; perl -I. -Mm /dev/null",
+      // Fixer's variants.
+      "printf 'package m; system(\"touch WITNESS\"); 1;\\n' > m.pm; perl -I . -Mm /dev/null",
+      "printf 'package m; system(\"touch WITNESS\"); 1;\\n' > m.pm; perl -I. -mm /dev/null",
+      "mkdir d; printf 'require(\"child_process\").execSync(\"touch WITNESS\")\\n' > d/index.js; node -r ./d /dev/null",
+      "printf 'import {execSync} from \"child_process\"; execSync(\"touch WITNESS\");\\n' > x.mjs; node --import=./x.mjs /dev/null",
+      "printf 'import {execSync} from \"child_process\"; execSync(\"touch WITNESS\");\\n' > x.mjs; node --experimental-loader ./x.mjs /dev/null"})
   void denyListPreloadOfAWrittenModule(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
