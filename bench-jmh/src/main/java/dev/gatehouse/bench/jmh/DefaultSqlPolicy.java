@@ -12,6 +12,11 @@ final class DefaultSqlPolicy {
   private DefaultSqlPolicy() {}
 
   static SqlPolicy get() {
+    return get(List.of("users.email", "users.card"));
+  }
+
+  /** The same policy masking {@code columns} ({@code table.column}) instead of the docs' example's. */
+  static SqlPolicy get(List<String> columns) {
     Map<String, Object> p = Map.of(
         "block", List.of("drop-database", "drop-table", "truncate", "delete-without-where", "update-without-where"),
         "review", List.of("ddl", "grant", "role-change", "server-files", "copy-program", "dynamic-sql", "system-settings"),
@@ -21,7 +26,7 @@ final class DefaultSqlPolicy {
             Map.of("name", "orders-writes", "kinds", List.of("update", "delete", "insert"), "tables", List.of("orders"),
                 "verdict", "review"),
             Map.of("name", "no-sleep", "pattern", "(?i)pg_sleep", "verdict", "block")),
-        "mask", Map.of("columns", List.of("users.email", "users.card"), "detectors", DETECTORS, "form", "keep-last-4"));
+        "mask", Map.of("columns", columns, "detectors", DETECTORS, "form", "keep-last-4"));
     return PolicyConfig.parse(Map.of("default-sql", p)).get("default-sql");
   }
 }

@@ -4,7 +4,6 @@ import dev.gatehouse.gateway.postgres.StatementGate.Decision;
 import dev.gatehouse.gateway.postgres.PolicyGate;
 import dev.gatehouse.gateway.postgres.RowLimit;
 import dev.gatehouse.policy.MaskedDerivations;
-import dev.gatehouse.policy.PolicyConfig;
 import dev.gatehouse.policy.SqlJudge;
 import dev.gatehouse.policy.SqlPolicy;
 import dev.gatehouse.policy.StandardConformingStrings;
@@ -42,18 +41,8 @@ public class StatementGateBench {
 
   @Setup(Level.Trial)
   public void setup() {
-    Map<String, Object> p = Map.of(
-        "block", List.of("drop-database", "drop-table", "truncate", "delete-without-where", "update-without-where"),
-        "review", List.of("ddl", "grant", "role-change", "server-files", "copy-program", "dynamic-sql", "system-settings"),
-        "unclassified", "review",
-        "rules", List.of(
-            Map.of("name", "no-xml-export", "functions", List.of("query_to_xml", "table_to_xml"), "verdict", "block"),
-            Map.of("name", "orders-writes", "kinds", List.of("update", "delete", "insert"), "tables", List.of("orders"),
-                "verdict", "review"),
-            Map.of("name", "no-sleep", "pattern", "(?i)pg_sleep", "verdict", "block")),
-        "mask", Map.of("columns", List.of("pgbench_accounts.abalance", "pgbench_accounts.filler"),
-            "detectors", DefaultSqlPolicy.DETECTORS, "form", "keep-last-4"));
-    SqlPolicy policy = PolicyConfig.parse(Map.of("default-sql", p)).get("default-sql");
+    // bench/postgres's default-sql: the docs' example with pgbench's columns masked.
+    SqlPolicy policy = DefaultSqlPolicy.get(List.of("pgbench_accounts.abalance", "pgbench_accounts.filler"));
     judge = new SqlJudge(policy, Duration.ofMillis(500), 10_000);
     gate = new PolicyGate(judge, new MaskedDerivations(MaskedDerivations.byTable(policy.mask().columns()), Map.of()))
         .forConnection();
