@@ -140,6 +140,7 @@ class ShellLiveAttack17bgIT extends ShellLiveClass {
     String stealer = "ls $( { grep -rq zzqqxxyy /usr/share/man; grep -m1 '' /dev/tty; } </dev/null >/dev/null 2>&1 & )";
     StringBuilder seen = new StringBuilder();
     boolean ran = false;
+    boolean closedUnrefused = false;
     int attempts = 0;
     try {
       for (int i = 0; i < 4 && !ran; i++) {
@@ -154,8 +155,15 @@ class ShellLiveAttack17bgIT extends ShellLiveClass {
           ssh.send(PASTE_START + text + PASTE_END + "\r");
           Thread.sleep(4000);
           int before = ssh.length();
-          ssh.send("ls -1 /tmp | grep -n " + name + "\r");
-          Thread.sleep(3000);
+          try {
+            ssh.send("ls -1 /tmp | grep -n " + name + "\r");
+            Thread.sleep(3000);
+          } catch (java.io.IOException closed) {
+            // Fix 17bg: the gateway refused the text (guard-tamper) and ended the session (its
+            // private /tmp with it): secure only if the refusal is what ended it, asserted below.
+            Thread.sleep(500);
+            closedUnrefused |= !ssh.transcript().substring(at).contains("blocked by rule guard-tamper: another process");
+          }
           String t = ssh.transcript();
           seen.append("\n--- attempt ").append(i + 1).append(":\n").append(t.substring(at));
           ran = t.substring(before).contains(":" + name) || Files.exists(Path.of("/tmp", name));
@@ -169,6 +177,8 @@ class ShellLiveAttack17bgIT extends ShellLiveClass {
     System.out.println("17bg SPLIT " + target + " ran=" + ran + " attempts=" + attempts + " audit=" + audit + "\n" + clean(seen.toString()));
     assertThat(ran).as("%s: bash ran %s from a judged `ls` text split by a second reader (attempt %d; audit: %s); transcript:%n%s",
         target, p, attempts, audit, clean(seen.toString())).isFalse();
+    assertThat(closedUnrefused).as("%s: a session ended without the guard-tamper refusal; transcript:%n%s", target,
+        clean(seen.toString())).isFalse();
   }
 
   /**
