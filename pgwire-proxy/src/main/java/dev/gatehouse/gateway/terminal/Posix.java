@@ -25,6 +25,12 @@ final class Posix {
   static final int O_NOCTTY = 0x100;
   static final int O_CLOEXEC = 0x80000;
   static final int TIOCSWINSZ = 0x5414;
+  /** Later opens of the tty fail with EBUSY for a process without CAP_SYS_ADMIN (set on a slave fd: the slave). */
+  static final int TIOCEXCL = 0x540C;
+  static final int TIOCNXCL = 0x540D;
+  /** On a master fd: the slave's foreground process group / session (in the caller's PID namespace). */
+  static final int TIOCGPGRP = 0x540F;
+  static final int TIOCGSID = 0x5429;
   static final int ECHO = 0x8;
   /** c_lflag: do not flush queued input on SIGINT (Linux value). */
   static final int NOFLSH = 0x80;
@@ -63,6 +69,9 @@ final class Posix {
   static native int ptsname_r(int fd, byte[] buf, long len);
 
   static native int ioctl(int fd, long request, short[] winsize) throws LastErrorException;
+
+  /** An ioctl with an int argument or result ({@code TIOCGPGRP}, {@code TIOCGSID}; ignored by {@code TIOCEXCL}). */
+  static native int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
 
   static native long read(int fd, Pointer buf, long count) throws LastErrorException;
 

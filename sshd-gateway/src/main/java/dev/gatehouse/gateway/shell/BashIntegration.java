@@ -148,7 +148,7 @@ public final class BashIntegration {
       + " set -- \"$1\" \"$2\" \"$3\" \"$SHELLOPTS\" \"$BASHOPTS\"; set +euCfkaET +o pipefail;"
       + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
       + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
-      + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges 2>/dev/null;"
+      + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges promptvars 2>/dev/null;"
       + " builtin local __gh_s=\"$1\" __gh_n __gh_l __gh_i=0 __gh_t __gh_c __gh_v 2>/dev/null || __gh_lost hook-variables;"
       + " [[ -z ${__gh_m@a} ]] || __gh_lost hook-variables; __gh_n=$__gh_m; __gh_m=;"
       + " while [[ -z $__gh_m ]]; do __gh_l=;"
@@ -169,7 +169,7 @@ public final class BashIntegration {
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
       + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
-      + " PS0=$'\\e]133;C\\a'; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
+      + " PS0=@PS0@; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0;"
       + " builtin declare -rx" + pagerSecureAssignments() + " 2>/dev/null\n";
@@ -240,8 +240,30 @@ public final class BashIntegration {
   }
 
 
-  /** What the gateway types into bash first (after bash read its startup files). */
+  /** PS0 of an {@code ssh} target's bash: the C marker as bash starts a command. */
+  private static final String PS0_MARK = "$'\\e]133;C\\a'";
+  /**
+   * PS0 of a {@code command} target's bash: the C marker, then a wait (in a command substitution,
+   * its tracing off) for the gateway's empty line ({@link #RELEASED}), sent once it made the
+   * terminal openable again. While bash reads a judged text the gateway keeps the terminal
+   * exclusive ({@link ShellTerminal#holdForShell}); without the wait the command (sudo, less, ssh)
+   * could open /dev/tty before the gateway saw the marker, and get EBUSY.
+   */
+  private static final String PS0_MARK_AND_WAIT = "'$({ builtin set +xv; } 2>/dev/null; builtin printf \"\\e]133;C\\a\" >&2;"
+      + " builtin read -r -s -t 10 __gh_r)'";
+  /** The gateway's answer to the C marker of {@link #PS0_MARK_AND_WAIT}: the terminal is released. */
+  static final byte[] RELEASED = {'\n'};
+
+  /** What the gateway types into bash first (after bash read its startup files), as for an {@code ssh} target. */
   public static byte[] setup() {
-    return (CLEAN + HOOK).getBytes(StandardCharsets.UTF_8);
+    return setup(false);
+  }
+
+  /**
+   * What the gateway types into bash first; {@code waitsForRelease}: bash's PS0 waits for the
+   * gateway's {@link #RELEASED} after the C marker (a {@code command} target's terminal).
+   */
+  public static byte[] setup(boolean waitsForRelease) {
+    return (CLEAN + HOOK.replace("@PS0@", waitsForRelease ? PS0_MARK_AND_WAIT : PS0_MARK)).getBytes(StandardCharsets.UTF_8);
   }
 }

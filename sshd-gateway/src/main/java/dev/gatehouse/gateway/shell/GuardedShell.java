@@ -73,6 +73,8 @@ public final class GuardedShell {
   static final Duration FIRST_PROMPT = Duration.ofSeconds(20);
   /** A physical line longer than this could be cut by the terminal's canonical line buffer (4095). */
   static final int MAX_PHYSICAL_LINE = 4000;
+  /** bash (without readline) reads its input in reads of at most this many bytes ({@code input.c}, {@code localbuf}). */
+  static final int ONE_READ = 1024;
   /**
    * How long the hook may take from its D marker to its A (both come from one printf in the same
    * hook run, so milliseconds; generous for a loaded host or a slow link).
@@ -206,7 +208,7 @@ public final class GuardedShell {
 
   /** Types the integration into bash; call once, right after bash started. */
   public void integrate() throws IOException {
-    byte[] setup = BashIntegration.setup();
+    byte[] setup = BashIntegration.setup(bash.canHoldForShell());
     bash.writeInput(setup, 0, setup.length);
   }
 
@@ -420,6 +422,9 @@ public final class GuardedShell {
           done = false;
           if (state == State.SENT || state == State.RUNNING) {
             if (state == State.SENT) {
+              if (bash.canHoldForShell()) {
+                bash.releaseFromShell(); // the text is gone: nothing is left to keep to bash
+              }
               drained(); // the hook threw the line away before bash read it: it never ran
             } else {
               finishRunning(null);
@@ -462,6 +467,7 @@ public final class GuardedShell {
           if (state == State.SENT) {
             state = State.RUNNING;
             runningSince = System.nanoTime();
+            releaseTerminal(); // bash read the whole text: the command may open /dev/tty
             flush = new ArrayList<>(held);
             held.clear();
             for (byte[] b : flush) {
@@ -709,6 +715,13 @@ public final class GuardedShell {
       say("gatehouse: blocked by rule not-text: " + refusal);
       return;
     }
+    String split = bash.canHoldForShell() ? null : severalReads(line);
+    if (split != null) {
+      interruptAfterEnter = false;
+      session.refused(line, "terminal-shared", split);
+      say("gatehouse: blocked by rule terminal-shared: " + split);
+      return;
+    }
     ShellJudgement j;
     try {
       j = judge.judgeTyped(line);
@@ -787,6 +800,17 @@ public final class GuardedShell {
       if (state != State.AT_PROMPT) {
         return;
       }
+      String otherReader = bash.canHoldForShell() ? bash.holdForShell() : null;
+      if (otherReader != null) {
+        // bash reads the text in several reads (a physical line at most, and 1024 bytes at most
+        // each): a second reader of the terminal would take part of it between two of them, and
+        // bash would run the rest glued to the next line, never judged.
+        String why = "another process of the session can read the terminal (" + otherReader + ")";
+        session.refused(line, "guard-tamper", why);
+        say("gatehouse: blocked by rule guard-tamper: " + why);
+        lost("terminal-shared", "gatehouse: guard-tamper: " + why + "; session closed");
+        return;
+      }
       state = State.SENT;
       expectEcho(line + "\n");
       running = line;
@@ -795,6 +819,34 @@ public final class GuardedShell {
       runningNested = nested;
       bash.writeInput(b, 0, b.length);
     }
+  }
+
+  /**
+   * bash started the text sent (its C marker): the terminal is opened to every process again, then
+   * PS0's wait is answered ({@link BashIntegration#RELEASED}), before any key typed meanwhile.
+   */
+  private void releaseTerminal() throws IOException {
+    if (bash.canHoldForShell()) {
+      bash.releaseFromShell();
+      bash.writeInput(BashIntegration.RELEASED, 0, BashIntegration.RELEASED.length);
+    }
+  }
+
+  /**
+   * Why a text cannot go to a terminal the gateway cannot keep to bash alone (an {@code ssh}
+   * target's), or null: bash reads its input in reads of at most one physical line and
+   * {@link #ONE_READ} bytes, and between two reads another process of the host's session could take
+   * part of the text. A text bash takes in one read (one line, with its newline at most
+   * {@link #ONE_READ} bytes) is read whole by one reader.
+   */
+  static String severalReads(String line) {
+    if (line.indexOf('\n') >= 0) {
+      return "a text of several lines (on an ssh target another process could read part of it; run it as a script)";
+    }
+    if (line.getBytes(StandardCharsets.UTF_8).length + 1 > ONE_READ) {
+      return "a line longer than " + (ONE_READ - 1) + " bytes (on an ssh target another process could read part of it)";
+    }
+    return null;
   }
 
   /** Waits for the next guarded prompt; false when the session ends first (or, with a limit, on timeout). */

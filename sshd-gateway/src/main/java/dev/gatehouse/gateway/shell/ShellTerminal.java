@@ -27,6 +27,25 @@ public interface ShellTerminal {
 
   void resize(WindowSize size);
 
+  /**
+   * Whether {@link #holdForShell} can keep the terminal to bash alone: a {@code command} target's
+   * pseudo-terminal, whose processes the gateway sees; not an {@code ssh} target's.
+   */
+  default boolean canHoldForShell() {
+    return false;
+  }
+
+  /**
+   * Keeps the terminal to bash alone until {@link #releaseFromShell}: no other process can open it,
+   * and none that holds it could read it. Returns null when it is held, else why not.
+   */
+  default String holdForShell() {
+    return "the terminal's other readers cannot be seen";
+  }
+
+  /** Lets every process open the terminal again (a command started, or the line was dropped). */
+  default void releaseFromShell() {}
+
   /** A child process's pseudo-terminal on the bastion. */
   static ShellTerminal of(ChildProcess child) {
     return new ShellTerminal() {
@@ -58,6 +77,21 @@ public interface ShellTerminal {
       @Override
       public void resize(WindowSize size) {
         child.resize(size);
+      }
+
+      @Override
+      public boolean canHoldForShell() {
+        return true;
+      }
+
+      @Override
+      public String holdForShell() {
+        return child.holdTerminalForShell();
+      }
+
+      @Override
+      public void releaseFromShell() {
+        child.releaseTerminal();
       }
     };
   }

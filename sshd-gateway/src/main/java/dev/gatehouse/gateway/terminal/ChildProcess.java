@@ -205,6 +205,57 @@ public final class ChildProcess {
     }
   }
 
+  /**
+   * Keeps the terminal to the program the gateway started as the terminal's session leader (the
+   * guarded bash) while it reads what the gateway is about to write: makes the slave exclusive
+   * ({@code TIOCEXCL} on the gateway's own slave descriptor; from then on no process of the sandbox
+   * can open it, {@code /dev/tty} included), then looks through the sandbox's processes for one
+   * that already holds it and could read it ({@link TerminalReaders}). Returns null when only the
+   * shell can read it (it stays exclusive until {@link #releaseTerminal}); else why not, the
+   * exclusive mode turned off again.
+   */
+  public synchronized String holdTerminalForShell() {
+    if (!hasPty() || slaveClosed) {
+      return "the session has no terminal";
+    }
+    try {
+      Posix.ioctl(ptySlave, Posix.TIOCEXCL, new IntByReference());
+    } catch (LastErrorException e) {
+      return "the terminal cannot be made exclusive (" + Posix.strerror(e.getErrorCode()) + ")";
+    }
+    String why;
+    try {
+      IntByReference group = new IntByReference();
+      IntByReference session = new IntByReference();
+      Posix.ioctl(output.number(), Posix.TIOCGPGRP, group);
+      Posix.ioctl(output.number(), Posix.TIOCGSID, session);
+      Object slave = java.nio.file.Files.readAttributes(java.nio.file.Path.of("/proc/self/fd/" + ptySlave),
+          java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      why = slave == null ? "the terminal cannot be told apart from other files"
+          : TerminalReaders.otherReader(java.nio.file.Path.of("/proc"), pid, session.getValue(), group.getValue(),
+              session.getValue(), slave);
+    } catch (LastErrorException e) {
+      why = "the terminal's process groups cannot be read (" + Posix.strerror(e.getErrorCode()) + ")";
+    } catch (IOException | RuntimeException e) {
+      why = "the session's processes cannot be read (" + e.getMessage() + ")";
+    }
+    if (why != null) {
+      releaseTerminal();
+    }
+    return why;
+  }
+
+  /** Ends {@link #holdTerminalForShell}: the terminal can be opened again ({@code less}, {@code sudo}, {@code ssh} open /dev/tty). */
+  public synchronized void releaseTerminal() {
+    if (hasPty() && !slaveClosed) {
+      try {
+        Posix.ioctl(ptySlave, Posix.TIOCNXCL, new IntByReference());
+      } catch (LastErrorException e) {
+        // the terminal is gone: the session is ending
+      }
+    }
+  }
+
   /** Offset of c_cc in Linux's struct termios (after four flag words and c_line). */
   private static final int CC = 17;
 
