@@ -1269,7 +1269,7 @@ public enum ShellClass {
         boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
             && !Regexes.matches(v, "\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || Regexes.matches(v, "-[a-zA-Z]*k.*") && n.equals("less")
             || lessLongOption(v, "lesskey-file") || lessLongOption(v, "lesskey-src") || lessLongOption(v, "lesskey-content")
-            || v.toLowerCase(Locale.ROOT).startsWith("--lesskey"));
+            || v.toLowerCase(Locale.ROOT).startsWith("--lesskey") || n.equals("less") && lessWordNamesKeyFile(v));
         // man's -C FILE (--config-file): its DEFINE lines name the formatter and pager man runs.
         return commands || a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
             || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
@@ -2084,6 +2084,12 @@ public enum ShellClass {
       }
     }
     return false;
+  }
+
+  /** A word less reads as options naming a key file as less 590 reads it: {@code -N--lesskey-src}, {@code -x4k}, {@code -Pp$k}. */
+  private static boolean lessWordNamesKeyFile(String word) {
+    return word.length() > 1 && (word.startsWith("-") || word.startsWith("+"))
+        && Wrappers.readLessWord(word).names().stream().anyMatch(o -> o.equals("k") || o.startsWith("lesskey"));
   }
 
   static boolean lessLongOption(String word, String name) {

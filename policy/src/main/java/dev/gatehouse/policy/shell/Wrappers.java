@@ -363,6 +363,7 @@ final class Wrappers {
       // glib's gio launch runs the Exec= line of the desktop file it reads: a command only known when it runs.
       case "gio" -> a.isEmpty() ? List.of() : !a.get(0).literal() || a.get(0).value().equals("launch")
           ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
+      case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
       default -> OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
           : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
           "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
@@ -2141,14 +2142,8 @@ final class Wrappers {
     for (String n : List.of("make", "gmake", "remake")) {
       m.put(n, new OptionGrammar(MAKE_WITH_ARG, "jlO", MAKE_LONG_WITH_ARG).withOperandsAsCode());
     }
-    // less 590 (its man page's options with a value, =n or a name; opttbl.c: its string and number
-    // options take the next word); its options end at the first file name (less FILE -N opens a
-    // file "-N"). --header and --lesskey-content are later less's: 590 reports them unknown and
-    // reads the next word as its first file, so reading a value there is the stricter reading.
-    m.put("less", new OptionGrammar("bhjkoOpPtTxyz#D\"", "", Set.of("--buffers", "--color", "--max-back-scroll",
-        "--jump-target", "--lesskey-file", "--lesskey-src", "--log-file", "--LOG-FILE", "--pattern", "--prompt",
-        "--tag", "--tag-file", "--tabs", "--max-forw-scroll", "--window", "--quotes", "--shift", "--line-num-width",
-        "--rscroll", "--status-col-width", "--wheel-lines", "--header", "--lesskey-content"), false, w -> true));
+    // less reads its options as its own scan_option does, not as getopt: lessOptionsOnlyKnownWhenItRuns.
+    m.put("less", new OptionGrammar("", "", Set.of(), false, w -> true));
     // GNU coreutils 9.1 (their short_options and long_options).
     for (String n : List.of("sort", "gsort")) {
       m.put(n, new OptionGrammar("koStTy", "", Set.of("--key", "--output", "--buffer-size", "--field-separator",
@@ -2272,6 +2267,259 @@ final class Wrappers {
             withArg = g.withArg();
           }
         }
+      }
+    }
+    return List.of();
+  }
+
+  /** One option of less 590's table (opttbl.c, in its order): its letter (0 for none), names, kind. */
+  private record LessOption(char letter, List<String> names, char kind, String validChars) {
+    static final char FLAG = 'f';
+    static final char TRIPLE = '3';
+    static final char STRING = 's';
+    static final char NUMBER = 'n';
+  }
+
+  private static LessOption lessOpt(char letter, String name, char kind) {
+    return new LessOption(letter, List.of(name), kind, null);
+  }
+
+  /**
+   * less 590's options (opttbl.c, Debian 12), in the table's order, which decides its abbreviations.
+   * A TRIPLE flag also answers to its upper-case letter ({@code -N}); a string option with a set of
+   * valid characters ({@code -x}, {@code -j}, {@code -#}) ends its value at the first other character.
+   */
+  private static final List<LessOption> LESS_590 = List.of(lessOpt('a', "search-skip-screen", LessOption.TRIPLE),
+      lessOpt('b', "buffers", LessOption.NUMBER), lessOpt('B', "auto-buffers", LessOption.FLAG),
+      lessOpt('c', "clear-screen", LessOption.TRIPLE), lessOpt('d', "dumb", LessOption.FLAG),
+      lessOpt('D', "color", LessOption.STRING), lessOpt('e', "quit-at-eof", LessOption.TRIPLE),
+      lessOpt('f', "force", LessOption.FLAG), lessOpt('F', "quit-if-one-screen", LessOption.FLAG),
+      lessOpt('g', "hilite-search", LessOption.TRIPLE), lessOpt('h', "max-back-scroll", LessOption.NUMBER),
+      lessOpt('i', "ignore-case", LessOption.TRIPLE),
+      new LessOption('j', List.of("jump-target"), LessOption.STRING, "0123456789.-"),
+      lessOpt('J', "status-column", LessOption.FLAG), lessOpt('k', "lesskey-file", LessOption.STRING),
+      lessOpt('\0', "lesskey-src", LessOption.STRING), lessOpt('K', "quit-on-intr", LessOption.FLAG),
+      lessOpt('L', "no-lessopen", LessOption.FLAG), lessOpt('m', "long-prompt", LessOption.TRIPLE),
+      lessOpt('n', "line-numbers", LessOption.TRIPLE), lessOpt('o', "log-file", LessOption.STRING),
+      lessOpt('O', "LOG-FILE", LessOption.STRING), lessOpt('p', "pattern", LessOption.STRING),
+      lessOpt('P', "prompt", LessOption.STRING),
+      new LessOption('q', List.of("quiet", "silent"), LessOption.TRIPLE, null),
+      lessOpt('r', "raw-control-chars", LessOption.TRIPLE), lessOpt('s', "squeeze-blank-lines", LessOption.FLAG),
+      lessOpt('S', "chop-long-lines", LessOption.FLAG), lessOpt('t', "tag", LessOption.STRING),
+      lessOpt('T', "tag-file", LessOption.STRING), lessOpt('u', "underline-special", LessOption.TRIPLE),
+      lessOpt('V', "version", LessOption.FLAG), lessOpt('w', "hilite-unread", LessOption.TRIPLE),
+      new LessOption('x', List.of("tabs"), LessOption.STRING, "0123456789,"), lessOpt('X', "no-init", LessOption.FLAG),
+      lessOpt('y', "max-forw-scroll", LessOption.NUMBER), lessOpt('z', "window", LessOption.NUMBER),
+      lessOpt('"', "quotes", LessOption.STRING), lessOpt('~', "tilde", LessOption.FLAG),
+      lessOpt('?', "help", LessOption.FLAG), new LessOption('#', List.of("shift"), LessOption.STRING, "0123456789."),
+      lessOpt('\0', "no-keypad", LessOption.FLAG), lessOpt('\0', "old-bot", LessOption.FLAG),
+      lessOpt('\0', "follow-name", LessOption.FLAG), lessOpt('\0', "use-backslash", LessOption.FLAG),
+      lessOpt('\0', "rscroll", LessOption.STRING), lessOpt('\0', "no-histdups", LessOption.FLAG),
+      lessOpt('\0', "mouse", LessOption.TRIPLE), lessOpt('\0', "wheel-lines", LessOption.NUMBER),
+      lessOpt('\0', "save-marks", LessOption.FLAG), lessOpt('\0', "line-num-width", LessOption.NUMBER),
+      lessOpt('\0', "status-col-width", LessOption.NUMBER), lessOpt('\0', "incsearch", LessOption.FLAG),
+      lessOpt('\0', "use-color", LessOption.FLAG), lessOpt('\0', "file-size", LessOption.FLAG));
+
+  /** Long options later less versions (6xx, 7xx) read with a value, unknown to 590. */
+  private static final List<String> LESS_LATER_WITH_VALUE = List.of("autosave", "cmd", "emouse", "end-prompt",
+      "header", "intr", "lesskey-content", "match-shift", "modelines", "search-options");
+
+  /**
+   * How less reads one word where it reads options: {@code anyOption} when a part only known when
+   * it runs may name any option; {@code valueNext} when the word leaves an option waiting for the
+   * next word; {@code mayTakeValue} when the next word may be a value or an option (a name a later
+   * less reads with a value; a backslash in a value, which --use-backslash makes an escape);
+   * {@code names} the options it names (a letter, or a long option's first name).
+   */
+  record LessWord(boolean anyOption, boolean valueNext, boolean mayTakeValue, List<String> names) {}
+
+  /**
+   * Reads a word as less 590's scan_option (option.c) does, which is not getopt: an option letter or
+   * long name it does not know (nor an ambiguous abbreviation, nor a name longer than the option's)
+   * is reported and ends the word, and the next word is read as an option again ({@code less
+   * --header --version} prints the version); a long name by any unambiguous prefix, in any case
+   * when it starts in capitals; {@code --} inside a bundle starts a long name ({@code
+   * -N--lesskey-src}); {@code +} in a bundle takes the rest as commands; a string value attached ends
+   * at {@code $} (and -x/-j/-#'s at a character not valid in it), a number's after its digits, and
+   * what follows is read as options again ({@code -Pp$k}, {@code -x4k}); a string or number
+   * option at the end of the word ({@code -k}, {@code --tabs=}) takes the next word. One pass.
+   */
+  static LessWord readLessWord(String s) {
+    List<String> names = new ArrayList<>();
+    boolean mayTakeValue = false;
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i++);
+      LessOption o;
+      if (c == Word.UNKNOWN) {
+        return new LessWord(true, false, true, names);
+      } else if (c == ' ' || c == '\t' || c == '$') {
+        continue;
+      } else if (c == '-' && i < s.length() && s.charAt(i) == '-') {
+        int start = ++i;
+        while (i < s.length() && lessNameChar(s.charAt(i))) {
+          i++;
+        }
+        if (i < s.length() && s.charAt(i) == Word.UNKNOWN) {
+          return new LessWord(true, false, true, names);
+        }
+        String given = s.substring(start, i);
+        o = lessLongOption(given);
+        boolean withEquals = i < s.length() && s.charAt(i) == '=';
+        if (o == null || i < s.length() && s.charAt(i) != ' ' && !withEquals || withEquals && o.kind() != LessOption.STRING
+            && o.kind() != LessOption.NUMBER) {
+          // reported, the rest of the word ignored; a later less may read it with a value
+          String lower = given.toLowerCase(java.util.Locale.ROOT);
+          boolean later = !lower.isEmpty() && LESS_LATER_WITH_VALUE.stream().anyMatch(l -> l.startsWith(lower));
+          return new LessWord(false, false, mayTakeValue || later, names);
+        }
+        i += withEquals ? 1 : 0;
+        names.add(o.names().get(0));
+      } else if (c == '-') {
+        i += i < s.length() && s.charAt(i) == '+' ? 1 : 0; // -+ sets what follows to its default
+        continue;
+      } else if (c == '+') {
+        int end = lessValueEnd(s, i, null);
+        if (end < 0) {
+          return new LessWord(true, false, true, names);
+        }
+        mayTakeValue |= s.substring(i, end).indexOf('\\') >= 0;
+        names.add("+");
+        i = end;
+        continue;
+      } else {
+        char letter = c >= '0' && c <= '9' ? 'z' : c; // -5 is -z5 (more's form)
+        i -= letter == 'z' && c != 'z' ? 1 : 0;
+        o = LESS_590.stream().filter(l -> l.letter() == letter
+            || l.kind() == LessOption.TRIPLE && Character.toUpperCase(l.letter()) == letter && letter != '\0')
+            .findFirst().orElse(null);
+        if (o == null) {
+          return new LessWord(false, false, mayTakeValue, names); // reported, the rest ignored
+        }
+        names.add(String.valueOf(o.letter()));
+      }
+      if (o.kind() != LessOption.STRING && o.kind() != LessOption.NUMBER) {
+        continue;
+      }
+      if (i == s.length()) {
+        return new LessWord(false, true, mayTakeValue, names);
+      }
+      if (o.kind() == LessOption.STRING) {
+        while (i < s.length() && s.charAt(i) == ' ') {
+          i++;
+        }
+        int end = lessValueEnd(s, i, o.validChars());
+        if (end < 0) {
+          return new LessWord(true, false, true, names);
+        }
+        mayTakeValue |= s.substring(i, end).indexOf('\\') >= 0;
+        i = end;
+      } else {
+        // getnum: blanks, a sign, digits; without digits it reports and reads on from here
+        int j = i;
+        while (j < s.length() && s.charAt(j) == ' ') {
+          j++;
+        }
+        j += j < s.length() && s.charAt(j) == '-' ? 1 : 0;
+        int digits = j;
+        while (j < s.length() && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
+          j++;
+        }
+        i = j > digits ? j : i;
+      }
+    }
+    return new LessWord(false, false, mayTakeValue, names);
+  }
+
+  private static boolean lessNameChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-';
+  }
+
+  /** Where an attached string value ends (optstring: at {@code $} or a character not valid in it); -1 if a part only known when it runs comes first. */
+  private static int lessValueEnd(String s, int from, String validChars) {
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == Word.UNKNOWN) {
+        return -1;
+      }
+      if (c == '$' || validChars != null && validChars.indexOf(c) < 0) {
+        return i;
+      }
+    }
+    return s.length();
+  }
+
+  /**
+   * less 590's findopt_name: the option a (possibly partial) long name names, or null when none or
+   * ambiguous. A name matches by a prefix; one starting in capitals also ignoring case; all matches
+   * have the given name's length, so the first match decides unless it is partial and another
+   * matches too (an exact match after a partial one is ambiguous too, as in 590).
+   */
+  private static LessOption lessLongOption(String given) {
+    LessOption first = null;
+    boolean exact = false;
+    for (LessOption o : LESS_590) {
+      for (String name : o.names()) {
+        if (lessNameMatches(given, name, false) || lessNameMatches(given, name, true)) {
+          if (first == null) {
+            first = o;
+            exact = given.length() == name.length();
+          } else if (!exact) {
+            return null;
+          }
+        }
+      }
+    }
+    return first;
+  }
+
+  /** less's sprefix: {@code given} is a prefix of {@code name}, whose letters after the first compare in lower case; in {@code upper} mode a capital start and the given name ignore case. */
+  private static boolean lessNameMatches(String given, String name, boolean upper) {
+    if (given.isEmpty() || given.length() > name.length() || upper && Character.isLowerCase(given.charAt(0))) {
+      return false;
+    }
+    for (int k = 0; k < given.length(); k++) {
+      char c = upper ? Character.toLowerCase(given.charAt(k)) : given.charAt(k);
+      char sc = k > 0 ? Character.toLowerCase(name.charAt(k)) : name.charAt(k);
+      if (c != sc) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * less: a word only known when it runs where less reads an option may be any option, those that
+   * run a program among them ({@code o=--lesskey-src=…; less --header "$o"}: 590 does not know
+   * --header and reads "$o" as an option); its options end at the first file name, unless that
+   * word may be a value.
+   */
+  private static List<Step> lessOptionsOnlyKnownWhenItRuns(List<Word> a, String name) {
+    boolean mayBeValue = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (w.literal() && v.equals("--")) {
+        return List.of();
+      }
+      LessWord read = v.length() > 1 && (v.startsWith("-") || v.startsWith("+")) ? readLessWord(v) : null;
+      if (!w.literal() && (!v.isEmpty() && v.charAt(0) == Word.UNKNOWN || read != null && read.anyOption())) {
+        return List.of(new Unknown(name + " given a word only known when it runs where it reads an option ("
+            + w.shown() + "): it may be one that starts a program; put -- before the operands ("
+            + name + " … -- " + w.source() + ")"));
+      }
+      if (read == null) {
+        if (!mayBeValue) {
+          return List.of(); // the first file: the rest are files too
+        }
+        mayBeValue = false; // a value, or (later less) the first file
+        continue;
+      }
+      if (read.valueNext() && !mayBeValue && !read.mayTakeValue()) {
+        i++; // the value, whatever it is
+      } else {
+        // the next word may be a value or an option: read it as an option, not ending them
+        mayBeValue = read.valueNext() || read.mayTakeValue();
       }
     }
     return List.of();

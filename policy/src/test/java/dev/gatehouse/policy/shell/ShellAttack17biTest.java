@@ -126,6 +126,24 @@ class ShellAttack17biTest {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("LESSKEY ", LESSKEY), tmp, false);
   }
 
+  @ParameterizedTest(name = "allow-list: less 590 reads the word after an option it cannot use as an option (fix variants): {0}")
+  @ValueSource(strings = {
+      "o=--lesskey-src=/dev/stdin; LESSKEY less --ta \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less -Hk \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less -N+k \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less -N--foo-k \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less --tabs4 \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less --tabs= 4 \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less '-Pfoo$x' 4 \"$o\" /etc/hostname",
+      "o=--lesskey-src=/dev/stdin; LESSKEY less -x4x 4 \"$o\" /etc/hostname",
+      "p='x$--lesskey-src=/dev/stdin'; LESSKEY less -P\"$p\" /etc/hostname",
+      "LESSKEY less -N--lesskey-src /dev/stdin /etc/hostname",
+      "LESSKEY less -x4--lesskey-src /dev/stdin /etc/hostname",
+      "LESSKEY less -N--lesskey-src=/dev/stdin /etc/hostname"})
+  void allowListLessReadsOnAfterAnOptionItCannotUse(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(ALLOW_LIST, template.replace("LESSKEY ", LESSKEY), tmp, false);
+  }
+
   // ---------------------------------------------------------------- F2: find's pattern vanishes under nullglob
 
   @ParameterizedTest(name = "deny-list: nullglob makes find's ./q* no word, -name's value a primary: {0}")
