@@ -73,6 +73,10 @@ final class CommandReader {
   private String historyOn;
   /** A {@code !} word of the code read that history expansion replaces ({@link #HISTORY_EVENT}), or null. */
   private String historyEvent;
+  /** A command that may turn on nullglob ({@link #mayTurnOnNullglob}), or null. */
+  private String nullglobOn;
+  /** A command given a pattern with words after it, which a pattern making no word would move, or null. */
+  private String patternBeforeWords;
   /** Whether the text after a here-document's end that only bash takes was read again (done once). */
   private boolean readPastHeredocEnd;
   /** Assignments made for one command only ({@code env VAR=x cmd}), by index: see {@link #command}. */
@@ -171,6 +175,14 @@ final class CommandReader {
       // the line it runs is not the one read here.
       unclassified.add("history expansion is turned on (" + shown(historyOn) + ") and bash replaces "
           + shown(historyEvent) + " with words of an earlier line before it reads it");
+    }
+    if (nullglobOn != null && patternBeforeWords != null) {
+      // Under nullglob a pattern that matches nothing is no word at all, and each word after it
+      // takes the place before: a value the readers skipped becomes an option or a primary
+      // (shopt -s nullglob; find . ! -path ./q* -name -exec CMD \;). Any order: a loop or a
+      // function may run the command after the shopt.
+      unclassified.add("nullglob may be on (" + shown(nullglobOn) + "): a pattern that matches nothing makes no word and"
+          + " moves the words after it: " + shown(patternBeforeWords));
     }
     if (codeInLiteral != null && reEvaluator != null) {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
@@ -1668,6 +1680,12 @@ final class CommandReader {
       unclassified.add("dotglob makes patterns match hidden files, which the guard judges as bash's default does: "
           + shown(sc.text()));
     }
+    if (nullglobOn == null && mayTurnOnNullglob(sc)) {
+      nullglobOn = sc.text();
+    }
+    if (patternBeforeWords == null && patternBeforeWords(sc.args())) {
+      patternBeforeWords = sc.text();
+    }
     if (Interpreters.linksTerminal(sc)) {
       // A later name for the terminal or a descriptor: what runs or reads it by that name (bash s,
       // . ./s, bash < s) reads the session's input as a script on disk.
@@ -1679,6 +1697,29 @@ final class CommandReader {
       unclassified.add("read -e reads with the shell's own line editor, which may run what is typed unjudged: "
           + shown(sc.text()));
     }
+  }
+
+  /**
+   * {@code shopt -s nullglob} (or of an option only known when it runs), or another command with a
+   * word naming nullglob ({@code bash -O nullglob}, {@code env BASHOPTS=nullglob bash}).
+   */
+  static boolean mayTurnOnNullglob(ShellCommand sc) {
+    if (!sc.name().equals("shopt")) {
+      return sc.argValues().stream().anyMatch(v -> v.contains("nullglob"));
+    }
+    boolean set = sc.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*"));
+    return set && sc.args().stream().anyMatch(w -> !w.literal() || w.value().equals("nullglob"));
+  }
+
+  /** An unquoted pathname pattern ({@code ./q*}, {@code [ab]x}) among the words with another word after it. */
+  private static boolean patternBeforeWords(List<Word> args) {
+    for (int k = 0; k + 1 < args.size(); k++) {
+      Word w = args.get(k);
+      if (ShellWords.wordsItMayMake(w) == ShellWords.PATTERN_WORDS && PathPatterns.hasGlob(w.value())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.gatehouse.policy.shell;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,13 +25,9 @@ final class PathPatterns {
     if (EXTGLOB.matcher(s).find()) {
       return true;
     }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '*' || c == '?' || c == '[' && s.indexOf(']', i + 1) > i + 1) {
-        return true;
-      }
-    }
-    return false;
+    int open = s.indexOf('[');
+    // A [ with a ] anywhere after it, as bash takes a pattern ([].-] is one: a leading ] is a member).
+    return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || open >= 0 && s.lastIndexOf(']') > open;
   }
 
   /**
@@ -159,6 +156,149 @@ final class PathPatterns {
       out.add(letters ? String.valueOf((char) v) : Long.toString(v));
     }
     return out;
+  }
+
+  /** More {@code [} than this in one pattern: it is read as any name (bounds the work on a long word). */
+  static final int MAX_BRACKETS = 64;
+
+  /**
+   * Where the bracket expression opening at {@code open} ends, read as bash reads one ({@code
+   * lib/glob/sm_loop.c} BRACKMATCH, POSIX XCU 2.13.1): after the {@code [} and an optional {@code !}
+   * or {@code ^}, a {@code ]} is a member, not the end ({@code [].-]} is one of {@code ] . -},
+   * {@code [!]]} any character but {@code ]}); a {@code [:class:]}, {@code [=c=]} or {@code [.c.]}
+   * inside holds a {@code ]} of its own; a backslash quotes the next character. -1 when it has no
+   * end, or a {@code /} comes first (bash matches a pathname one component at a time): bash then
+   * reads the {@code [} as itself. One pass: each kind of inner element's end is searched forward once.
+   */
+  static int bracketEnd(String s, int open) {
+    int slash = s.indexOf('/', open);
+    int componentEnd = slash < 0 ? s.length() : slash;
+    int[] elementEnds = {-1, -1, -1}; // the last found end of [: [= [. (-2: none further on)
+    int i = open + 1;
+    if (i < componentEnd && (s.charAt(i) == '!' || s.charAt(i) == '^')) {
+      i++;
+    }
+    if (i < componentEnd && s.charAt(i) == ']') {
+      i++;
+    }
+    while (i < componentEnd) {
+      char c = s.charAt(i);
+      if (c == ']') {
+        return i;
+      }
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      int close = c == '[' ? elementEnd(s, i, elementEnds) : -1;
+      i = close > 0 && close < componentEnd ? close + 2 : i + 1;
+    }
+    return -1;
+  }
+
+  /** Where the {@code :]}, {@code =]} or {@code .]} ending an element {@code [:…:]} opened at {@code at} is, or -1. */
+  private static int elementEnd(String s, int at, int[] found) {
+    int kind = at + 1 < s.length() ? ":=.".indexOf(s.charAt(at + 1)) : -1;
+    if (kind < 0 || found[kind] == -2) {
+      return -1;
+    }
+    if (found[kind] < at + 2) {
+      int close = s.indexOf(s.charAt(at + 1) + "]", at + 2);
+      found[kind] = close < 0 ? -2 : close;
+    }
+    return found[kind] < 0 ? -1 : found[kind];
+  }
+
+  /**
+   * {@code pattern} with each bracket expression (read by {@link #bracketEnd}) replaced by {@code
+   * ?}: one character, maybe not any literal the set holds. Null when it has more than {@link
+   * #MAX_BRACKETS} {@code [}.
+   */
+  static String bracketsAsAnyCharacter(String pattern) {
+    StringBuilder out = new StringBuilder(pattern.length());
+    int brackets = 0;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c != '[') {
+        out.append(c);
+        continue;
+      }
+      if (++brackets > MAX_BRACKETS) {
+        return null;
+      }
+      int end = bracketEnd(pattern, i);
+      if (end < 0) {
+        out.append(c);
+      } else {
+        out.append('?');
+        i = end;
+      }
+    }
+    return out.toString();
+  }
+
+  /** Classes that hold {@code -} (and every other punctuation character), and those that hold none. */
+  private static final Set<String> PUNCTUATION_CLASSES = Set.of("punct", "graph", "print");
+  private static final Set<String> OTHER_CLASSES = Set.of("alpha", "digit", "alnum", "upper", "lower", "space", "blank",
+      "cntrl", "xdigit");
+
+  /**
+   * Whether a name {@code pattern} matches may start with {@code ch}, a punctuation character
+   * ({@code -}): a leading {@code *} or {@code ?}, a leading bracket whose set may hold it (a member,
+   * a range around it by code point, as bash 5.2's default {@code globasciiranges} and glibc order
+   * ranges, {@code [:punct:]}, {@code [:graph:]}, {@code [:print:]}, {@code [=-=]}, {@code [.-.]};
+   * what is not read here, a named collating element or an unknown class, may; negated, a set
+   * that does not surely hold it), or {@code ch} itself.
+   */
+  static boolean mayStartWith(String pattern, char ch) {
+    if (pattern.isEmpty()) {
+      return false;
+    }
+    char first = pattern.charAt(0);
+    if (first == '*' || first == '?' || EXTGLOB.matcher(pattern).lookingAt()) {
+      return true;
+    }
+    int end = first == '[' ? bracketEnd(pattern, 0) : -1;
+    if (end < 0) {
+      return first == ch;
+    }
+    boolean negated = pattern.charAt(1) == '!' || pattern.charAt(1) == '^';
+    int[] elementEnds = {-1, -1, -1};
+    boolean member = false;
+    boolean unsure = false;
+    int i = negated ? 2 : 1;
+    if (pattern.charAt(i) == ']') {
+      member = ch == ']';
+      i++;
+    }
+    while (i < end) {
+      char c = pattern.charAt(i);
+      int close = c == '[' ? elementEnd(pattern, i, elementEnds) : -1;
+      if (close > 0 && close < end) {
+        String name = pattern.substring(i + 2, close);
+        if (pattern.charAt(i + 1) == ':') {
+          member |= PUNCTUATION_CLASSES.contains(name);
+          unsure |= !PUNCTUATION_CLASSES.contains(name) && !OTHER_CLASSES.contains(name);
+        } else {
+          member |= name.equals(String.valueOf(ch));
+          unsure |= name.length() != 1; // a named collating element ([.hyphen.]): not read here
+        }
+        unsure |= close + 3 < end && pattern.charAt(close + 2) == '-'; // a range from it
+        i = close + 2;
+        continue;
+      }
+      char low = c == '\\' && i + 1 < end ? pattern.charAt(++i) : c;
+      if (i + 2 < end && pattern.charAt(i + 1) == '-') {
+        char high = pattern.charAt(i + 2);
+        unsure |= high == '[' || high == '\\'; // a range up to an element or a quoted character: not read here
+        member |= low <= ch && ch <= high;
+        i += 3;
+      } else {
+        member |= low == ch;
+        i++;
+      }
+    }
+    return unsure || member != negated;
   }
 
   /** An extglob pattern ({@code @(etc)}, {@code !(x)}, {@code +(…)}): matched as any name. */

@@ -265,11 +265,16 @@ public final class ShellWords {
     return BRACES.matcher(shape(source)).find();
   }
 
-  private static final java.util.regex.Pattern GLOB = java.util.regex.Pattern.compile("[*?]|\\[[^]]+]");
-
-  /** Whether bash would expand the word as a pathname pattern (unquoted {@code *}, {@code ?}, {@code [...]}). */
+  /**
+   * Whether bash would expand the word as a pathname pattern: an unquoted {@code *}, {@code ?}, or
+   * {@code [} with an unquoted {@code ]} anywhere after it ({@code unquoted_glob_pattern_p} in
+   * bash's pathexp.c; {@code []x]} and {@code [].-]} are patterns: a {@code ]} first in a bracket is
+   * a member).
+   */
   private static boolean glob(String source) {
-    return GLOB.matcher(shape(source)).find();
+    String shape = shape(source);
+    int open = shape.indexOf('[');
+    return shape.indexOf('*') >= 0 || shape.indexOf('?') >= 0 || open >= 0 && shape.lastIndexOf(']') > open;
   }
 
   /**
@@ -509,7 +514,7 @@ public final class ShellWords {
 
   /** How many words bash may make of one word: {@link #ONE}, {@link #PATTERN_WORDS} or {@link #ANY_WORDS}. */
   static final int ONE = 0;
-  /** Several (or no) words, each a name the word's glob or brace pattern matches or spells. */
+  /** Several words, each a name the word's glob or brace pattern matches or spells (none under nullglob). */
   static final int PATTERN_WORDS = 1;
   /** Several (or no) words of any content: a value split at IFS, or a list. */
   static final int ANY_WORDS = 2;

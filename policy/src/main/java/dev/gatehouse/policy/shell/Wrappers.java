@@ -2694,7 +2694,7 @@ final class Wrappers {
         }
         continue;
       }
-      if (!findExpressionWord(v)) {
+      if (!findExpressionWord(v) && !findPatternMayBeExpressionWord(w)) {
         i++; // a name (or a primary find refuses): "./$f", "$dir/x"
         continue;
       }
@@ -2719,18 +2719,38 @@ final class Wrappers {
    * Whether bash may make several words of {@code w} that find may read as its expression: any
    * split expansion or list, or a glob or brace expansion some of whose names may be a primary or
    * an operator ({@code find *} with a file named {@code -delete} in the directory). A pattern
-   * with a {@code /} or a {@code .} in each alternative ({@code /var/log/*}, {@code *.log}) makes
-   * only names: no primary has either.
+   * with a {@code /} or a {@code .} outside its bracket expressions in each alternative ({@code
+   * /var/log/*}, {@code *.log}) makes only names: no primary has either. Brackets are read as bash
+   * reads them ({@code [].-]exec} is one of {@code ] . -} then {@code exec}, which may be {@code
+   * -exec}); a bracket with quoting in the word is not, since the value no longer shows which
+   * {@code ]} bash takes for a member ({@code -exe[c']'.]}). Under nullglob a pattern may also make
+   * no word: see CommandReader.
    */
   private static boolean findMayMakeSeveralWords(Word w) {
     int made = ShellWords.wordsItMayMake(w);
     if (made != ShellWords.PATTERN_WORDS) {
       return made == ShellWords.ANY_WORDS;
     }
+    if (w.value().indexOf('[') >= 0 && w.source().chars().anyMatch(c -> c == '\'' || c == '"' || c == '\\')) {
+      return true;
+    }
     List<String> alternatives = PathPatterns.braces(w.value());
     return alternatives == null || alternatives.stream()
-        .map(v -> Regexes.replaceAll(v, "\\[[^]]*]", "?")) // [.-]: one character, maybe not . or /
-        .anyMatch(v -> v.indexOf('/') < 0 && v.indexOf('.') < 0);
+        .map(PathPatterns::bracketsAsAnyCharacter) // [.-]: one character, maybe not . or /
+        .anyMatch(v -> v == null || v.indexOf('/') < 0 && v.indexOf('.') < 0);
+  }
+
+  /**
+   * Whether a pattern among find's words may make a name find reads as an expression word: one
+   * that may start with {@code -} ({@code [-.]x.y}, {@code *.log}; with a {@code .} in it find
+   * refuses it as a primary it does not know).
+   */
+  private static boolean findPatternMayBeExpressionWord(Word w) {
+    if (ShellWords.wordsItMayMake(w) != ShellWords.PATTERN_WORDS) {
+      return false;
+    }
+    List<String> alternatives = PathPatterns.braces(w.value());
+    return alternatives == null || alternatives.stream().anyMatch(v -> PathPatterns.mayStartWith(v, '-'));
   }
 
   /** Whether find may read this word as part of its expression (a literal: whether it does). */
