@@ -2272,8 +2272,10 @@ final class Wrappers {
     return List.of();
   }
 
-  /** One option of less 590's table (opttbl.c, in its order): its letter (0 for none), names, kind. */
+  /** One option of less 590's table (opttbl.c, in its order): its letter ('\1' for none), names, kind. */
   private record LessOption(char letter, List<String> names, char kind, String validChars) {
+    /** option.h's OLETTER_NONE: findopt compares it like any letter, so the byte 0x01 names such an option. */
+    static final char NO_LETTER = '\1';
     static final char FLAG = 'f';
     static final char TRIPLE = '3';
     static final char STRING = 's';
@@ -2298,7 +2300,7 @@ final class Wrappers {
       lessOpt('i', "ignore-case", LessOption.TRIPLE),
       new LessOption('j', List.of("jump-target"), LessOption.STRING, "0123456789.-"),
       lessOpt('J', "status-column", LessOption.FLAG), lessOpt('k', "lesskey-file", LessOption.STRING),
-      lessOpt('\0', "lesskey-src", LessOption.STRING), lessOpt('K', "quit-on-intr", LessOption.FLAG),
+      lessOpt('\1', "lesskey-src", LessOption.STRING), lessOpt('K', "quit-on-intr", LessOption.FLAG),
       lessOpt('L', "no-lessopen", LessOption.FLAG), lessOpt('m', "long-prompt", LessOption.TRIPLE),
       lessOpt('n', "line-numbers", LessOption.TRIPLE), lessOpt('o', "log-file", LessOption.STRING),
       lessOpt('O', "LOG-FILE", LessOption.STRING), lessOpt('p', "pattern", LessOption.STRING),
@@ -2312,13 +2314,13 @@ final class Wrappers {
       lessOpt('y', "max-forw-scroll", LessOption.NUMBER), lessOpt('z', "window", LessOption.NUMBER),
       lessOpt('"', "quotes", LessOption.STRING), lessOpt('~', "tilde", LessOption.FLAG),
       lessOpt('?', "help", LessOption.FLAG), new LessOption('#', List.of("shift"), LessOption.STRING, "0123456789."),
-      lessOpt('\0', "no-keypad", LessOption.FLAG), lessOpt('\0', "old-bot", LessOption.FLAG),
-      lessOpt('\0', "follow-name", LessOption.FLAG), lessOpt('\0', "use-backslash", LessOption.FLAG),
-      lessOpt('\0', "rscroll", LessOption.STRING), lessOpt('\0', "no-histdups", LessOption.FLAG),
-      lessOpt('\0', "mouse", LessOption.TRIPLE), lessOpt('\0', "wheel-lines", LessOption.NUMBER),
-      lessOpt('\0', "save-marks", LessOption.FLAG), lessOpt('\0', "line-num-width", LessOption.NUMBER),
-      lessOpt('\0', "status-col-width", LessOption.NUMBER), lessOpt('\0', "incsearch", LessOption.FLAG),
-      lessOpt('\0', "use-color", LessOption.FLAG), lessOpt('\0', "file-size", LessOption.FLAG));
+      lessOpt('\1', "no-keypad", LessOption.FLAG), lessOpt('\1', "old-bot", LessOption.FLAG),
+      lessOpt('\1', "follow-name", LessOption.FLAG), lessOpt('\1', "use-backslash", LessOption.FLAG),
+      lessOpt('\1', "rscroll", LessOption.STRING), lessOpt('\1', "no-histdups", LessOption.FLAG),
+      lessOpt('\1', "mouse", LessOption.TRIPLE), lessOpt('\1', "wheel-lines", LessOption.NUMBER),
+      lessOpt('\1', "save-marks", LessOption.FLAG), lessOpt('\1', "line-num-width", LessOption.NUMBER),
+      lessOpt('\1', "status-col-width", LessOption.NUMBER), lessOpt('\1', "incsearch", LessOption.FLAG),
+      lessOpt('\1', "use-color", LessOption.FLAG), lessOpt('\1', "file-size", LessOption.FLAG));
 
   /** Long options later less versions (6xx, 7xx) read with a value, unknown to 590. */
   private static final List<String> LESS_LATER_WITH_VALUE = List.of("autosave", "cmd", "emouse", "end-prompt",
@@ -2383,20 +2385,27 @@ final class Wrappers {
         if (end < 0) {
           return new LessWord(true, false, true, names);
         }
-        mayTakeValue |= s.substring(i, end).indexOf('\\') >= 0;
-        names.add("+");
+        boolean escapes = s.substring(i, end).indexOf('\\') >= 0;
+        mayTakeValue |= escapes;
+        // the commands, "+" and their text; --use-backslash takes an escaped $ into them: then up to the word's end
+        names.add("+" + s.substring(i, escapes ? s.length() : end));
         i = end;
         continue;
       } else {
-        char letter = c >= '0' && c <= '9' ? 'z' : c; // -5 is -z5 (more's form)
+        int letter = c >= '0' && c <= '9' ? 'z' : c; // -5 is -z5 (more's form)
         i -= letter == 'z' && c != 'z' ? 1 : 0;
-        o = LESS_590.stream().filter(l -> l.letter() == letter
-            || l.kind() == LessOption.TRIPLE && Character.toUpperCase(l.letter()) == letter && letter != '\0')
-            .findFirst().orElse(null);
+        if (c > 0x7f) {
+          // less reads a byte as a (signed) char; which bytes a non-ASCII character is depends on the
+          // encoding. The byte 0xE1 (-31) is --mouse's capital letter, any other is reported: read on
+          // as --mouse, and let the next word be an option too (when less stopped here).
+          letter = (byte) 0xE1;
+          mayTakeValue = true;
+        }
+        o = lessFindOpt(letter);
         if (o == null) {
           return new LessWord(false, false, mayTakeValue, names); // reported, the rest ignored
         }
-        names.add(String.valueOf(o.letter()));
+        names.add(o.letter() == LessOption.NO_LETTER ? o.names().get(0) : String.valueOf(o.letter()));
       }
       if (o.kind() != LessOption.STRING && o.kind() != LessOption.NUMBER) {
         continue;
@@ -2429,6 +2438,20 @@ final class Wrappers {
       }
     }
     return new LessWord(false, false, mayTakeValue, names);
+  }
+
+  /**
+   * less 590's findopt (opttbl.c): the first option whose letter is {@code c}, or a TRIPLE one's
+   * capital by ASCII_TO_UPPER ({@code letter - 'a' + 'A'}, for any letter: OLETTER_NONE's is -31, the
+   * signed byte 0xE1). OLETTER_NONE is a letter too: the byte 0x01 is --lesskey-src, the first without one.
+   */
+  private static LessOption lessFindOpt(int c) {
+    for (LessOption o : LESS_590) {
+      if (o.letter() == c || o.kind() == LessOption.TRIPLE && o.letter() - 'a' + 'A' == c) {
+        return o;
+      }
+    }
+    return null;
   }
 
   private static boolean lessNameChar(char c) {

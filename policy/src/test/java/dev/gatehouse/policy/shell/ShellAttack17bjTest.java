@@ -148,7 +148,9 @@ class ShellAttack17bjTest {
       "less '--quiet +!touch WITNESS;' /etc/hostname",
       "less '-+N+!touch WITNESS;' /etc/hostname",
       "less '-N+!touch WITNESS;' -- /etc/hostname",
-      "printf 'x\\n' | less '-N+!touch WITNESS;' /etc/hostname"})
+      "printf 'x\\n' | less '-N+!touch WITNESS;' /etc/hostname",
+      // fixer's variant: --use-backslash takes the escaped $ into the commands, the newline ends the search
+      "less --use-backslash $'-N+/.\\\\$\\n!touch WITNESS\\n' /etc/hostname"})
   void allowListLessPlusInsideABundle(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(ALLOW_LIST, template, tmp, true);
   }
