@@ -2246,14 +2246,18 @@ final class Wrappers {
             + name + " … -- " + w.source() + ")"));
       }
       if (!g.permutes() && (v.equals("-") || !v.startsWith("-") && !v.startsWith("+"))) {
+        if (mayMakeNoWord(w)) {
+          continue; // bash may make no word of it ({,}): the next word may still be an option
+        }
         return List.of(); // the first operand: the rest are operands too
       }
+      boolean valueNext = false;
       if (v.startsWith("--") && v.indexOf('=') < 0 && v.indexOf(Word.UNKNOWN) < 0) {
-        i += g.longTakesArg(v) ? 1 : 0;
+        valueNext = g.longTakesArg(v);
       } else if (v.startsWith("-") && !v.startsWith("--")) {
         for (int j = 1; j < v.length() && v.charAt(j) != Word.UNKNOWN; j++) {
           if (withArg.indexOf(v.charAt(j)) >= 0) {
-            i += j + 1 == v.length() ? 1 : 0; // the value is the next word, or the rest of this one
+            valueNext = j + 1 == v.length(); // the value is the next word, or the rest of this one
             break;
           }
           if (attachedArg.indexOf(v.charAt(j)) >= 0) {
@@ -2268,8 +2272,55 @@ final class Wrappers {
           }
         }
       }
+      if (valueNext && i + 1 < a.size() && mayNotMakeOneWord(a.get(i + 1))) {
+        return valueMayNotBeOneWord(name, w, a.get(i + 1));
+      }
+      i += valueNext ? 1 : 0;
     }
     return List.of();
+  }
+
+  /**
+   * Whether bash may shift the words after {@code w}, an option's value: it may make no word
+   * ({@link #mayMakeNoWord}), or it starts with an expansion that may split ({@code $f}, {@code
+   * $(cmd)}), or it is a brace expansion of several words ({@code {a,--x}}). A glob alone makes at
+   * least one name (nullglob is CommandReader's rule); a word with a plain literal start ({@code
+   * backup-$(date +%F).tgz}) is the value, the rest of a split lands where an operand's would.
+   */
+  static boolean mayNotMakeOneWord(Word w) {
+    if (mayMakeNoWord(w)) {
+      return true;
+    }
+    if (ShellWords.wordsItMayMake(w) != ShellWords.PATTERN_WORDS) {
+      return false;
+    }
+    List<String> spelled = PathPatterns.braces(w.value());
+    return spelled == null || spelled.size() != 1;
+  }
+
+  /**
+   * Whether bash may make no word at all of {@code w}: one that starts with an expansion or a quote
+   * ({@code $e}, {@code "${a[@]}"}; empty, or split at IFS to nothing, whatever the text assigned),
+   * or a brace expansion all of whose words are empty ({@code {,}}). A word with a plain literal
+   * start ({@code /var/log/$f}) makes at least one word that starts so.
+   */
+  static boolean mayMakeNoWord(Word w) {
+    int made = ShellWords.wordsItMayMake(w);
+    if (made != ShellWords.PATTERN_WORDS) {
+      return made == ShellWords.ANY_WORDS && (w.source().isEmpty() || "$\"'`\\{".indexOf(w.source().charAt(0)) >= 0);
+    }
+    List<String> spelled = PathPatterns.braces(w.value());
+    return spelled == null || spelled.stream().allMatch(String::isEmpty);
+  }
+
+  /**
+   * An option's value word that may make no word or several: with none the option takes the next
+   * word as its value and the word after it is read as an option ({@code tar --exclude {,} --exclude
+   * "$o"}); with several the second is ({@code f='a.tar --to-command=CMD'; tar -xf $f}).
+   */
+  private static List<Step> valueMayNotBeOneWord(String name, Word option, Word value) {
+    return List.of(new Unknown(name + " " + option.shown() + " given a value that may become no word or several ("
+        + value.source() + "): which words are its options is only known when it runs"));
   }
 
   /** One option of less 590's table (opttbl.c, in its order): its letter ('\1' for none), names, kind. */
@@ -2532,6 +2583,9 @@ final class Wrappers {
             + name + " … -- " + w.source() + ")"));
       }
       if (read == null) {
+        if (mayMakeNoWord(w)) {
+          continue; // bash may make no word of it ({,}): the next word is read as this one would be
+        }
         if (!mayBeValue) {
           return List.of(); // the first file: the rest are files too
         }
@@ -2539,6 +2593,9 @@ final class Wrappers {
         continue;
       }
       if (read.valueNext() && !mayBeValue && !read.mayTakeValue()) {
+        if (i + 1 < a.size() && mayNotMakeOneWord(a.get(i + 1))) {
+          return valueMayNotBeOneWord(name, w, a.get(i + 1));
+        }
         i++; // the value, whatever it is
       } else {
         // the next word may be a value or an option: read it as an option, not ending them
