@@ -2245,6 +2245,13 @@ final class Wrappers {
             + w.shown() + "): it may be one that starts a program; put -- before the operands ("
             + name + " … -- " + w.source() + ")"));
       }
+      if (!w.literal() && g.permutes() && !v.startsWith("-") && mayMakeAnOptionWord(w)) {
+        // getopt_long reads an option among the operands: an operand bash may split or expand to a
+        // name starting with - (/etc/$f, {a,--x}, *.log) may add one.
+        return List.of(new Unknown(name + " given a word that may become several, or a name starting with -, where it"
+            + " reads options (" + w.source() + "): which are its options is only known when it runs; put -- before"
+            + " the operands (" + name + " … -- " + w.source() + ")"));
+      }
       if (!g.permutes() && (v.equals("-") || !v.startsWith("-") && !v.startsWith("+"))) {
         if (mayMakeNoWord(w)) {
           continue; // bash may make no word of it ({,}): the next word may still be an option
@@ -2282,13 +2289,12 @@ final class Wrappers {
 
   /**
    * Whether bash may shift the words after {@code w}, an option's value: it may make no word
-   * ({@link #mayMakeNoWord}), or it starts with an expansion that may split ({@code $f}, {@code
-   * $(cmd)}), or it is a brace expansion of several words ({@code {a,--x}}). A glob alone makes at
-   * least one name (nullglob is CommandReader's rule); a word with a plain literal start ({@code
-   * backup-$(date +%F).tgz}) is the value, the rest of a split lands where an operand's would.
+   * ({@link #mayMakeNoWord}), or it may be split at IFS (also {@code backup-$(date +%F).tgz}: the
+   * split rest lands where the next option is read), or it is a brace expansion of several words
+   * ({@code {a,b}}). A glob makes at least one name (nullglob is CommandReader's rule).
    */
   static boolean mayNotMakeOneWord(Word w) {
-    if (mayMakeNoWord(w)) {
+    if (mayMakeNoWord(w) || ShellWords.wordsItMayMake(w) == ShellWords.ANY_WORDS) {
       return true;
     }
     if (ShellWords.wordsItMayMake(w) != ShellWords.PATTERN_WORDS) {
@@ -2296,6 +2302,40 @@ final class Wrappers {
     }
     List<String> spelled = PathPatterns.braces(w.value());
     return spelled == null || spelled.size() != 1;
+  }
+
+  /**
+   * Whether one of the words bash makes of {@code w} may start with {@code -}: any word of an
+   * unquoted expansion split at IFS or of a list ({@code /etc/$f} with {@code f='x --to-command=CMD'},
+   * {@code "x${a[@]}"}), a brace alternative or glob that may ({@code {a,--x}}, {@code {a,"$o"}},
+   * {@code *.log} matching a file named {@code --use-compress-program=sh a.log}). A glob or brace
+   * word with a literal start in each alternative ({@code /var/log/*.log}, {@code syslog{,.1}}) may
+   * not; nor one whose every name is the same long option given a value ({@code --exclude=*.log}).
+   */
+  static boolean mayMakeAnOptionWord(Word w) {
+    int made = ShellWords.wordsItMayMake(w);
+    if (made != ShellWords.PATTERN_WORDS) {
+      return made == ShellWords.ANY_WORDS;
+    }
+    List<String> spelled = PathPatterns.braces(w.value());
+    if (spelled == null) {
+      return true;
+    }
+    if (spelled.stream().map(Wrappers::literalLongOptionName).distinct().count() == 1
+        && literalLongOptionName(spelled.get(0)) != null) {
+      return false; // each name is that option with a value
+    }
+    // A bracket with quoting in the word is not read: the value no longer shows which ] bash takes for a member.
+    boolean quoted = w.source().chars().anyMatch(c -> c == '\'' || c == '"' || c == '\\');
+    return spelled.stream().anyMatch(s -> !s.isEmpty() && (s.charAt(0) == Word.UNKNOWN
+        || s.charAt(0) == '[' && quoted || PathPatterns.mayStartWith(s, '-')));
+  }
+
+  /** The name of {@code --NAME=VALUE} when it is spelled without a pattern or an unknown part, else null. */
+  private static String literalLongOptionName(String s) {
+    int eq = s.indexOf('=');
+    String name = eq < 0 ? "" : s.substring(0, eq);
+    return name.startsWith("--") && name.indexOf(Word.UNKNOWN) < 0 && !PathPatterns.hasGlob(name) ? name : null;
   }
 
   /**
@@ -2653,10 +2693,16 @@ final class Wrappers {
     int from = 0;
     if (!a.isEmpty() && !a.get(0).value().startsWith("-")) {
       Word first = a.get(0);
-      if (!first.literal() && first.value().indexOf(Word.UNKNOWN) >= 0) {
+      if (!first.literal() && (first.value().indexOf(Word.UNKNOWN) >= 0 || mayNotMakeOneWord(first))) {
         return List.of(new Unknown(name + " given its option letters only known when it runs: " + first.shown()));
       }
       from = 1 + (int) first.value().chars().filter(ch -> TAR_WITH_ARG.indexOf(ch) >= 0).count();
+      for (int i = 1; i < from && i < a.size(); i++) {
+        if (mayNotMakeOneWord(a.get(i))) {
+          // The bundle's values are the next words, one each: bash may make more or fewer of one (tar cf x$f DIR).
+          return valueMayNotBeOneWord(name, first, a.get(i));
+        }
+      }
     }
     return optionsOnlyKnownWhenItRuns(a, from, OPTIONS_THAT_RUN.get(name), name);
   }

@@ -219,4 +219,35 @@ class ShellAttack17bjTest {
   void denyListLessValueMakesNoWord(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("LESSKEY ", LESSKEY), tmp, false);
   }
+
+  // ---------------------------------------------------------------- O1: an operand bash may make several words of
+
+  /**
+   * Found by the E1 fixer: GNU getopt_long (tar, wget) reads options among the operands (before
+   * {@code --}), so a word with a literal start that bash splits ({@code /etc/$f}), a list in quotes,
+   * a brace expansion or a glob that spells or matches a name starting with {@code -} adds an option
+   * the judge read as an operand (or, after an option's value, as that value).
+   */
+  @ParameterizedTest(name = "deny-list: tar reads an option among the words bash makes of an operand: {0}")
+  @ValueSource(strings = {
+      "FILTER f='hostname --use-compress-program=./a'; tar -cf a.tar /etc/$f",
+      "FILTER f='x --use-compress-program=./a'; tar -cf a.tar /etc/hostname /etc/$f",
+      "FILTER tar -cf a.tar {/etc/hostname,--use-compress-program=./a}",
+      "FILTER o=--use-compress-program=./a; tar -cf a.tar {/etc/hostname,\"$o\"}",
+      "FILTER tar -cf a.tar /etc/hostname$(echo ' --use-compress-program=./a')",
+      "FILTER a=(x --use-compress-program=./a); tar -cf a.tar \"/etc/hostname${a[@]}\"",
+      "FILTER f='.tar --use-compress-program=./a'; tar -cf x$f /etc/hostname",
+      "FILTER f='.tar --use-compress-program=./a'; tar cf x$f /etc/hostname",
+      "printf '#!/bin/sh\\ntouch WITNESS\\ncat\\n' > a.log; chmod +x a.log; : > '--use-compress-program=sh a.log'; tar -cf a.tar *.log"})
+  void denyListTarOperandMakesAnOption(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("FILTER ", FILTER), tmp, false);
+  }
+
+  @ParameterizedTest(name = "deny-list: wget reads an option among the words bash makes of an operand: {0}")
+  @ValueSource(strings = {
+      "SCRIPT f='x --use-askpass=./a'; wget -q http://127.0.0.1:9/$f",
+      "SCRIPT wget -q http://127.0.0.1:9/$(echo x --use-askpass=./a)"})
+  void denyListWgetOperandMakesAnOption(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template.replace("SCRIPT ", SCRIPT), tmp, false);
+  }
 }
