@@ -1266,10 +1266,9 @@ public enum ShellClass {
         // Long options by any abbreviation (less and man's argp take them): --lessk=, --pag=, --ht=.
         // man's -P PAGER and -H[BROWSER] (its value attached) also in a bundle of short options.
         // less takes its long option names in any case (--LESSKEY-SRC=, --Lesskey-Src): compared lowercased.
-        boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+")
-            && !Regexes.matches(v, "\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)") || Regexes.matches(v, "-[a-zA-Z]*k.*") && n.equals("less")
+        boolean commands = !n.equals("man") && a.stream().anyMatch(v -> v.startsWith("+") && lessStartRunsCommands(v)
             || lessLongOption(v, "lesskey-file") || lessLongOption(v, "lesskey-src") || lessLongOption(v, "lesskey-content")
-            || v.toLowerCase(Locale.ROOT).startsWith("--lesskey") || n.equals("less") && lessWordNamesKeyFile(v));
+            || v.toLowerCase(Locale.ROOT).startsWith("--lesskey") || n.equals("less") && lessWordReadsKeysOrCommands(v));
         // man's -C FILE (--config-file): its DEFINE lines name the formatter and pager man runs.
         return commands || a.stream().anyMatch(v -> Regexes.matches(v, "(?s)-[^-]*[PHC].*") && n.equals("man") || v.startsWith("--pager")
             || v.startsWith("--html") || Wrappers.longOption(v, "pager") || Wrappers.longOption(v, "html")
@@ -2086,10 +2085,24 @@ public enum ShellClass {
     return false;
   }
 
-  /** A word less reads as options naming a key file as less 590 reads it: {@code -N--lesskey-src}, {@code -x4k}, {@code -Pp$k}. */
-  private static boolean lessWordNamesKeyFile(String word) {
+  /**
+   * A word less reads as options naming a key file as less 590 reads it ({@code -N--lesskey-src},
+   * {@code -x4k}, {@code -Pp$k}, the byte 0x01: {@code $'-\x01FILE'}), or holding start-up
+   * commands after a {@code +} anywhere in it ({@code -N+!CMD}, {@code -Pp$+!CMD}), which less runs
+   * as a leading {@code +CMD} word's.
+   */
+  private static boolean lessWordReadsKeysOrCommands(String word) {
     return word.length() > 1 && (word.startsWith("-") || word.startsWith("+"))
-        && Wrappers.readLessWord(word).names().stream().anyMatch(o -> o.equals("k") || o.startsWith("lesskey"));
+        && Wrappers.readLessWord(word).names().stream().anyMatch(o -> o.equals("k") || o.startsWith("lesskey")
+            || o.startsWith("+") && lessStartRunsCommands(o));
+  }
+
+  /**
+   * less's start-up commands ({@code +CMD}, {@code ++CMD}) other than a plain start position: a
+   * line number, G, F, p, % or a search (no newline: the rest is its pattern).
+   */
+  private static boolean lessStartRunsCommands(String plusCommands) {
+    return !Regexes.matches(plusCommands, "\\+\\+?([0-9]*[GgFfpP%]?|[/?][^\\n]*)");
   }
 
   static boolean lessLongOption(String word, String name) {

@@ -2246,14 +2246,18 @@ final class Wrappers {
             + name + " … -- " + w.source() + ")"));
       }
       if (!g.permutes() && (v.equals("-") || !v.startsWith("-") && !v.startsWith("+"))) {
+        if (mayMakeNoWord(w)) {
+          continue; // bash may make no word of it ({,}): the next word may still be an option
+        }
         return List.of(); // the first operand: the rest are operands too
       }
+      boolean valueNext = false;
       if (v.startsWith("--") && v.indexOf('=') < 0 && v.indexOf(Word.UNKNOWN) < 0) {
-        i += g.longTakesArg(v) ? 1 : 0;
+        valueNext = g.longTakesArg(v);
       } else if (v.startsWith("-") && !v.startsWith("--")) {
         for (int j = 1; j < v.length() && v.charAt(j) != Word.UNKNOWN; j++) {
           if (withArg.indexOf(v.charAt(j)) >= 0) {
-            i += j + 1 == v.length() ? 1 : 0; // the value is the next word, or the rest of this one
+            valueNext = j + 1 == v.length(); // the value is the next word, or the rest of this one
             break;
           }
           if (attachedArg.indexOf(v.charAt(j)) >= 0) {
@@ -2268,12 +2272,61 @@ final class Wrappers {
           }
         }
       }
+      if (valueNext && i + 1 < a.size() && mayNotMakeOneWord(a.get(i + 1))) {
+        return valueMayNotBeOneWord(name, w, a.get(i + 1));
+      }
+      i += valueNext ? 1 : 0;
     }
     return List.of();
   }
 
-  /** One option of less 590's table (opttbl.c, in its order): its letter (0 for none), names, kind. */
+  /**
+   * Whether bash may shift the words after {@code w}, an option's value: it may make no word
+   * ({@link #mayMakeNoWord}), or it starts with an expansion that may split ({@code $f}, {@code
+   * $(cmd)}), or it is a brace expansion of several words ({@code {a,--x}}). A glob alone makes at
+   * least one name (nullglob is CommandReader's rule); a word with a plain literal start ({@code
+   * backup-$(date +%F).tgz}) is the value, the rest of a split lands where an operand's would.
+   */
+  static boolean mayNotMakeOneWord(Word w) {
+    if (mayMakeNoWord(w)) {
+      return true;
+    }
+    if (ShellWords.wordsItMayMake(w) != ShellWords.PATTERN_WORDS) {
+      return false;
+    }
+    List<String> spelled = PathPatterns.braces(w.value());
+    return spelled == null || spelled.size() != 1;
+  }
+
+  /**
+   * Whether bash may make no word at all of {@code w}: one that starts with an expansion or a quote
+   * ({@code $e}, {@code "${a[@]}"}; empty, or split at IFS to nothing, whatever the text assigned),
+   * or a brace expansion all of whose words are empty ({@code {,}}). A word with a plain literal
+   * start ({@code /var/log/$f}) makes at least one word that starts so.
+   */
+  static boolean mayMakeNoWord(Word w) {
+    int made = ShellWords.wordsItMayMake(w);
+    if (made != ShellWords.PATTERN_WORDS) {
+      return made == ShellWords.ANY_WORDS && (w.source().isEmpty() || "$\"'`\\{".indexOf(w.source().charAt(0)) >= 0);
+    }
+    List<String> spelled = PathPatterns.braces(w.value());
+    return spelled == null || spelled.stream().allMatch(String::isEmpty);
+  }
+
+  /**
+   * An option's value word that may make no word or several: with none the option takes the next
+   * word as its value and the word after it is read as an option ({@code tar --exclude {,} --exclude
+   * "$o"}); with several the second is ({@code f='a.tar --to-command=CMD'; tar -xf $f}).
+   */
+  private static List<Step> valueMayNotBeOneWord(String name, Word option, Word value) {
+    return List.of(new Unknown(name + " " + option.shown() + " given a value that may become no word or several ("
+        + value.source() + "): which words are its options is only known when it runs"));
+  }
+
+  /** One option of less 590's table (opttbl.c, in its order): its letter ('\1' for none), names, kind. */
   private record LessOption(char letter, List<String> names, char kind, String validChars) {
+    /** option.h's OLETTER_NONE: findopt compares it like any letter, so the byte 0x01 names such an option. */
+    static final char NO_LETTER = '\1';
     static final char FLAG = 'f';
     static final char TRIPLE = '3';
     static final char STRING = 's';
@@ -2298,7 +2351,7 @@ final class Wrappers {
       lessOpt('i', "ignore-case", LessOption.TRIPLE),
       new LessOption('j', List.of("jump-target"), LessOption.STRING, "0123456789.-"),
       lessOpt('J', "status-column", LessOption.FLAG), lessOpt('k', "lesskey-file", LessOption.STRING),
-      lessOpt('\0', "lesskey-src", LessOption.STRING), lessOpt('K', "quit-on-intr", LessOption.FLAG),
+      lessOpt('\1', "lesskey-src", LessOption.STRING), lessOpt('K', "quit-on-intr", LessOption.FLAG),
       lessOpt('L', "no-lessopen", LessOption.FLAG), lessOpt('m', "long-prompt", LessOption.TRIPLE),
       lessOpt('n', "line-numbers", LessOption.TRIPLE), lessOpt('o', "log-file", LessOption.STRING),
       lessOpt('O', "LOG-FILE", LessOption.STRING), lessOpt('p', "pattern", LessOption.STRING),
@@ -2312,13 +2365,13 @@ final class Wrappers {
       lessOpt('y', "max-forw-scroll", LessOption.NUMBER), lessOpt('z', "window", LessOption.NUMBER),
       lessOpt('"', "quotes", LessOption.STRING), lessOpt('~', "tilde", LessOption.FLAG),
       lessOpt('?', "help", LessOption.FLAG), new LessOption('#', List.of("shift"), LessOption.STRING, "0123456789."),
-      lessOpt('\0', "no-keypad", LessOption.FLAG), lessOpt('\0', "old-bot", LessOption.FLAG),
-      lessOpt('\0', "follow-name", LessOption.FLAG), lessOpt('\0', "use-backslash", LessOption.FLAG),
-      lessOpt('\0', "rscroll", LessOption.STRING), lessOpt('\0', "no-histdups", LessOption.FLAG),
-      lessOpt('\0', "mouse", LessOption.TRIPLE), lessOpt('\0', "wheel-lines", LessOption.NUMBER),
-      lessOpt('\0', "save-marks", LessOption.FLAG), lessOpt('\0', "line-num-width", LessOption.NUMBER),
-      lessOpt('\0', "status-col-width", LessOption.NUMBER), lessOpt('\0', "incsearch", LessOption.FLAG),
-      lessOpt('\0', "use-color", LessOption.FLAG), lessOpt('\0', "file-size", LessOption.FLAG));
+      lessOpt('\1', "no-keypad", LessOption.FLAG), lessOpt('\1', "old-bot", LessOption.FLAG),
+      lessOpt('\1', "follow-name", LessOption.FLAG), lessOpt('\1', "use-backslash", LessOption.FLAG),
+      lessOpt('\1', "rscroll", LessOption.STRING), lessOpt('\1', "no-histdups", LessOption.FLAG),
+      lessOpt('\1', "mouse", LessOption.TRIPLE), lessOpt('\1', "wheel-lines", LessOption.NUMBER),
+      lessOpt('\1', "save-marks", LessOption.FLAG), lessOpt('\1', "line-num-width", LessOption.NUMBER),
+      lessOpt('\1', "status-col-width", LessOption.NUMBER), lessOpt('\1', "incsearch", LessOption.FLAG),
+      lessOpt('\1', "use-color", LessOption.FLAG), lessOpt('\1', "file-size", LessOption.FLAG));
 
   /** Long options later less versions (6xx, 7xx) read with a value, unknown to 590. */
   private static final List<String> LESS_LATER_WITH_VALUE = List.of("autosave", "cmd", "emouse", "end-prompt",
@@ -2383,20 +2436,27 @@ final class Wrappers {
         if (end < 0) {
           return new LessWord(true, false, true, names);
         }
-        mayTakeValue |= s.substring(i, end).indexOf('\\') >= 0;
-        names.add("+");
+        boolean escapes = s.substring(i, end).indexOf('\\') >= 0;
+        mayTakeValue |= escapes;
+        // the commands, "+" and their text; --use-backslash takes an escaped $ into them: then up to the word's end
+        names.add("+" + s.substring(i, escapes ? s.length() : end));
         i = end;
         continue;
       } else {
-        char letter = c >= '0' && c <= '9' ? 'z' : c; // -5 is -z5 (more's form)
+        int letter = c >= '0' && c <= '9' ? 'z' : c; // -5 is -z5 (more's form)
         i -= letter == 'z' && c != 'z' ? 1 : 0;
-        o = LESS_590.stream().filter(l -> l.letter() == letter
-            || l.kind() == LessOption.TRIPLE && Character.toUpperCase(l.letter()) == letter && letter != '\0')
-            .findFirst().orElse(null);
+        if (c > 0x7f) {
+          // less reads a byte as a (signed) char; which bytes a non-ASCII character is depends on the
+          // encoding. The byte 0xE1 (-31) is --mouse's capital letter, any other is reported: read on
+          // as --mouse, and let the next word be an option too (when less stopped here).
+          letter = (byte) 0xE1;
+          mayTakeValue = true;
+        }
+        o = lessFindOpt(letter);
         if (o == null) {
           return new LessWord(false, false, mayTakeValue, names); // reported, the rest ignored
         }
-        names.add(String.valueOf(o.letter()));
+        names.add(o.letter() == LessOption.NO_LETTER ? o.names().get(0) : String.valueOf(o.letter()));
       }
       if (o.kind() != LessOption.STRING && o.kind() != LessOption.NUMBER) {
         continue;
@@ -2429,6 +2489,20 @@ final class Wrappers {
       }
     }
     return new LessWord(false, false, mayTakeValue, names);
+  }
+
+  /**
+   * less 590's findopt (opttbl.c): the first option whose letter is {@code c}, or a TRIPLE one's
+   * capital by ASCII_TO_UPPER ({@code letter - 'a' + 'A'}, for any letter: OLETTER_NONE's is -31, the
+   * signed byte 0xE1). OLETTER_NONE is a letter too: the byte 0x01 is --lesskey-src, the first without one.
+   */
+  private static LessOption lessFindOpt(int c) {
+    for (LessOption o : LESS_590) {
+      if (o.letter() == c || o.kind() == LessOption.TRIPLE && o.letter() - 'a' + 'A' == c) {
+        return o;
+      }
+    }
+    return null;
   }
 
   private static boolean lessNameChar(char c) {
@@ -2509,6 +2583,9 @@ final class Wrappers {
             + name + " … -- " + w.source() + ")"));
       }
       if (read == null) {
+        if (mayMakeNoWord(w)) {
+          continue; // bash may make no word of it ({,}): the next word is read as this one would be
+        }
         if (!mayBeValue) {
           return List.of(); // the first file: the rest are files too
         }
@@ -2516,6 +2593,9 @@ final class Wrappers {
         continue;
       }
       if (read.valueNext() && !mayBeValue && !read.mayTakeValue()) {
+        if (i + 1 < a.size() && mayNotMakeOneWord(a.get(i + 1))) {
+          return valueMayNotBeOneWord(name, w, a.get(i + 1));
+        }
         i++; // the value, whatever it is
       } else {
         // the next word may be a value or an option: read it as an option, not ending them

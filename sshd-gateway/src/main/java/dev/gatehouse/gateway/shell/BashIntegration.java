@@ -247,10 +247,12 @@ public final class BashIntegration {
    * its tracing off) for the gateway's empty line ({@link #RELEASED}), sent once it made the
    * terminal openable again. While bash reads a judged text the gateway keeps the terminal
    * exclusive ({@link ShellTerminal#holdForShell}); without the wait the command (sudo, less, ssh)
-   * could open /dev/tty before the gateway saw the marker, and get EBUSY.
+   * could open /dev/tty before the gateway saw the marker, and get EBUSY. The marker is read's own
+   * prompt: read prints it after it turned echo off, so the gateway's newline is never echoed
+   * (printed before read, the newline could come while echo was still on: a blank line).
    */
-  private static final String PS0_MARK_AND_WAIT = "'$({ builtin set +xv; } 2>/dev/null; builtin printf \"\\e]133;C\\a\" >&2;"
-      + " builtin read -r -s -t 10 __gh_r)'";
+  private static final String PS0_MARK_AND_WAIT = "'$({ builtin set +xv; } 2>/dev/null;"
+      + " builtin read -r -s -t 10 -p \"'$'\\e]133;C\\a''\" __gh_r)'";
   /** The gateway's answer to the C marker of {@link #PS0_MARK_AND_WAIT}: the terminal is released. */
   static final byte[] RELEASED = {'\n'};
 
