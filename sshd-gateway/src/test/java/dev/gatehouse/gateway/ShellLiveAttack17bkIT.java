@@ -64,6 +64,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ignored/blocked as a reader and {@code GuardedShell.send} then ends the session; ignoring SIGTTOU
  * only matters if the process also calls {@code tcsetpgrp}, which it can do at any time after the
  * check anyway (see below). A refusal of the line without ending the session, or not counting it, would do.
+ * (Fix 17bk: the line is refused, the session stays, and a line runs once the job has ended:
+ * {@code aBackgroundJobThatIgnoresSigttouHoldsBackTheLineOnly}; the other two jobs stay below.)
  *
  * <p>Failing tests: {@code aReaderHoldingDevTtyIsSeen} ×2, {@code aReaderWhoseMainThreadEndedIsSeen},
  * {@code aNormalBackgroundJobDoesNotEndTheSession[timeout …]}. Passing: the other two background jobs.
@@ -188,9 +190,37 @@ class ShellLiveAttack17bkIT extends ShellLiveClass {
     split(target, payload, List.of(script, "ls $( python3 /tmp/r17bk.py >/dev/null & )"), 8000, 4, "thread");
   }
 
+  /**
+   * Fix 17bk: a background job that ignores SIGTTOU (GNU timeout) could make itself the foreground
+   * and read, so the line is not sent while it runs, but only that line is refused: the session
+   * stays, and once the job has ended a line runs again.
+   */
+  @org.junit.jupiter.api.Test
+  void aBackgroundJobThatIgnoresSigttouHoldsBackTheLineOnly() throws Exception {
+    SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("bgjob"), List.of("dev"));
+    try (InteractiveProcess ssh = gw.interactive(key, "web-default")) {
+      ssh.await("$ ", WAIT);
+      Thread.sleep(500);
+      int at = ssh.length();
+      ShellLiveTargets.typeLine(ssh, "timeout 4 sleep 4 &");
+      Thread.sleep(300);
+      String refused = ShellLiveTargets.typeLine(ssh, "echo still-here-$((6*7))");
+      String all = clean(ssh.transcript().substring(at));
+      System.out.println("17bk BGJOB timeout\n" + all);
+      assertThat(refused).as("a line while `timeout 4 sleep 4 &` runs; transcript:%n%s", all)
+          .contains("gatehouse: blocked by rule terminal-shared: a background job can take the terminal (PID ")
+          .contains("(timeout)").contains("the line is not sent until it ends").doesNotContain("still-here-42");
+      Thread.sleep(5000); // the job has ended
+      String again = ShellLiveTargets.typeLine(ssh, "echo still-here-$((6*7))");
+      all = clean(ssh.transcript().substring(at));
+      System.out.println("17bk BGJOB timeout after\n" + all);
+      assertThat(again).as("the same line once the job has ended; transcript:%n%s", all).contains("still-here-42");
+      assertThat(all).doesNotContain("session closed");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      timeout 100 sleep 100 &
       nohup sleep 100 >/dev/null 2>&1 &
       (sleep 100 &)
       """)
