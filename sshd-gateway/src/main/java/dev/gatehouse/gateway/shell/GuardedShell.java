@@ -800,12 +800,26 @@ public final class GuardedShell {
       if (state != State.AT_PROMPT) {
         return;
       }
-      String otherReader = bash.canHoldForShell() ? bash.holdForShell() : null;
+      dev.gatehouse.gateway.terminal.TerminalReaders.Reader otherReader =
+          bash.canHoldForShell() ? bash.holdForShell() : null;
+      if (otherReader != null && otherReader.job()) {
+        // A background job that could make itself the foreground (it ignores SIGTTOU: GNU
+        // timeout does) and read: an ordinary job, so this line waits for it, the session goes on.
+        interruptAfterEnter = false;
+        String why = "a background job can take the terminal (" + otherReader.why()
+            + "); the line is not sent until it ends";
+        session.refused(line, "terminal-shared", why);
+        say("gatehouse: blocked by rule terminal-shared: " + why);
+        if (nested) {
+          session.guardSuspended(line, true); // the nested shell never started
+        }
+        return;
+      }
       if (otherReader != null) {
         // bash reads the text in several reads (a physical line at most, and 1024 bytes at most
         // each): a second reader of the terminal would take part of it between two of them, and
         // bash would run the rest glued to the next line, never judged.
-        String why = "another process of the session can read the terminal (" + otherReader + ")";
+        String why = "another process of the session can read the terminal (" + otherReader.why() + ")";
         session.refused(line, "guard-tamper", why);
         say("gatehouse: blocked by rule guard-tamper: " + why);
         lost("terminal-shared", "gatehouse: guard-tamper: " + why + "; session closed");

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.shell;
 
 import dev.gatehouse.gateway.terminal.ChildProcess;
+import dev.gatehouse.gateway.terminal.TerminalReaders;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import java.io.IOException;
 
@@ -37,10 +38,11 @@ public interface ShellTerminal {
 
   /**
    * Keeps the terminal to bash alone until {@link #releaseFromShell}: no other process can open it,
-   * and none that holds it could read it. Returns null when it is held, else why not.
+   * and none that holds it could read it. Returns null when it is held, else the other reader
+   * (why not; a background job that only holds the line back is {@link TerminalReaders.Reader#job}).
    */
-  default String holdForShell() {
-    return "the terminal's other readers cannot be seen";
+  default TerminalReaders.Reader holdForShell() {
+    return new TerminalReaders.Reader("the terminal's other readers cannot be seen", false);
   }
 
   /** Lets every process open the terminal again (a command started, or the line was dropped). */
@@ -85,7 +87,7 @@ public interface ShellTerminal {
       }
 
       @Override
-      public String holdForShell() {
+      public TerminalReaders.Reader holdForShell() {
         return child.holdTerminalForShell();
       }
 

@@ -211,33 +211,37 @@ public final class ChildProcess {
    * ({@code TIOCEXCL} on the gateway's own slave descriptor; from then on no process of the sandbox
    * can open it, {@code /dev/tty} included), then looks through the sandbox's processes for one
    * that already holds it and could read it ({@link TerminalReaders}). Returns null when only the
-   * shell can read it (it stays exclusive until {@link #releaseTerminal}); else why not, the
-   * exclusive mode turned off again.
+   * shell can read it (it stays exclusive until {@link #releaseTerminal}); else the other reader
+   * (why not), the exclusive mode turned off again.
    */
-  public synchronized String holdTerminalForShell() {
+  public synchronized TerminalReaders.Reader holdTerminalForShell() {
     if (!hasPty() || slaveClosed) {
-      return "the session has no terminal";
+      return new TerminalReaders.Reader("the session has no terminal", false);
     }
     try {
       Posix.ioctl(ptySlave, Posix.TIOCEXCL, new IntByReference());
     } catch (LastErrorException e) {
-      return "the terminal cannot be made exclusive (" + Posix.strerror(e.getErrorCode()) + ")";
+      return new TerminalReaders.Reader("the terminal cannot be made exclusive (" + Posix.strerror(e.getErrorCode()) + ")",
+          false);
     }
-    String why;
+    TerminalReaders.Reader why;
     try {
       IntByReference group = new IntByReference();
       IntByReference session = new IntByReference();
       Posix.ioctl(output.number(), Posix.TIOCGPGRP, group);
       Posix.ioctl(output.number(), Posix.TIOCGSID, session);
-      Object slave = java.nio.file.Files.readAttributes(java.nio.file.Path.of("/proc/self/fd/" + ptySlave),
-          java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-      why = slave == null ? "the terminal cannot be told apart from other files"
+      // The slave's character device: a descriptor opened by any node of it (/dev/pts/N, bwrap's
+      // /dev/console, /proc/PID/fd/N) has it; /dev/tty (5, 0) is looked at apart.
+      Object rdev = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self/fd/" + ptySlave), "unix:rdev");
+      why = !(rdev instanceof Number n) || n.longValue() == 0
+          ? new TerminalReaders.Reader("the terminal cannot be told apart from other files", false)
           : TerminalReaders.otherReader(java.nio.file.Path.of("/proc"), pid, session.getValue(), group.getValue(),
-              session.getValue(), slave);
+              session.getValue(), n.longValue());
     } catch (LastErrorException e) {
-      why = "the terminal's process groups cannot be read (" + Posix.strerror(e.getErrorCode()) + ")";
+      why = new TerminalReaders.Reader(
+          "the terminal's process groups cannot be read (" + Posix.strerror(e.getErrorCode()) + ")", false);
     } catch (IOException | RuntimeException e) {
-      why = "the session's processes cannot be read (" + e.getMessage() + ")";
+      why = new TerminalReaders.Reader("the session's processes cannot be read (" + e.getMessage() + ")", false);
     }
     if (why != null) {
       releaseTerminal();

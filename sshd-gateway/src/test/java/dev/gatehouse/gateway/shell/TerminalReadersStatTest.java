@@ -11,7 +11,8 @@ class TerminalReadersStatTest {
   void aProcessWithoutATerminalIsNoReaderAndTheShellMustLeadTheSession() throws Exception {
     long self = ProcessHandle.current().pid();
     // This JVM as "the shell" of a session it does not lead: refused, never taken as the only reader.
-    assertThat(TerminalReaders.otherReader(java.nio.file.Path.of("/proc"), 1, self, self, self + 1, new Object()))
-        .contains("session leader");
+    TerminalReaders.Reader r = TerminalReaders.otherReader(java.nio.file.Path.of("/proc"), 1, self, self, self + 1, 1L);
+    assertThat(r.why()).contains("session leader");
+    assertThat(r.job()).isFalse();
   }
 }
