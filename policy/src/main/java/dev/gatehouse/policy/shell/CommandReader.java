@@ -46,7 +46,27 @@ final class CommandReader {
 
   /** A reader with its own budget (tests: zero reads nothing). */
   CommandReader(java.time.Duration budget) {
+    this(budget, ShellState.DEFAULTS);
+  }
+
+  /**
+   * A reader of a text that runs where {@code state}'s options are on (a typed line at a prompt
+   * whose hook reported them): read as if the text began by turning them on.
+   */
+  CommandReader(java.time.Duration budget, ShellState state) {
     this.deadline = System.nanoTime() + budget.toNanos();
+    String atPrompt = " is on where the line runs (left on by an earlier line or the startup files)";
+    if (state.has("nullglob")) {
+      nullglobOn = "nullglob" + atPrompt;
+    }
+    if (state.has("globstar")) {
+      globstarOn = "globstar" + atPrompt;
+    }
+    if (state.has("dotglob")) {
+      hiddenOn = "dotglob" + atPrompt;
+    } else if (state.has("globignore")) {
+      hiddenOn = "GLOBIGNORE is set where the line runs, which makes patterns match hidden names as dotglob does";
+    }
   }
 
   private void checkTime() {
@@ -77,6 +97,18 @@ final class CommandReader {
   private String nullglobOn;
   /** A command given a pattern with words after it, which a pattern making no word would move, or null. */
   private String patternBeforeWords;
+  /**
+   * A command that may turn on globstar, or that it is on where the text runs ({@link ShellState}),
+   * or null. (nocaseglob needs nothing of its own: patterns are matched ignoring case whatever the
+   * option, see {@link PathPatterns#glob}.)
+   */
+  private String globstarOn;
+  /** Why patterns may match hidden names where the text runs (dotglob or GLOBIGNORE at the prompt), or null. */
+  private String hiddenOn;
+  /** A command given an unquoted pathname pattern (an argument or a redirection's file), or null. */
+  private String patternGiven;
+  /** A command given an unquoted pattern holding {@code **}, or null. */
+  private String doubleStarGiven;
   /** Whether the text after a here-document's end that only bash takes was read again (done once). */
   private boolean readPastHeredocEnd;
   /** Assignments made for one command only ({@code env VAR=x cmd}), by index: see {@link #command}. */
@@ -183,6 +215,21 @@ final class CommandReader {
       // function may run the command after the shopt.
       unclassified.add("nullglob may be on (" + shown(nullglobOn) + "): a pattern that matches nothing makes no word and"
           + " moves the words after it: " + shown(patternBeforeWords));
+    }
+    for (ShellReading.Redirect w : writes) {
+      // bash expands a pattern in a redirection's file name too (when it makes one name).
+      if (isPattern(w.target())) {
+        patternGiven = patternGiven == null ? w.text() : patternGiven;
+        doubleStarGiven = doubleStarGiven == null && w.target().value().contains("**") ? w.text() : doubleStarGiven;
+      }
+    }
+    if (globstarOn != null && doubleStarGiven != null) {
+      unclassified.add("globstar may be on (" + shown(globstarOn) + "): ** matches names in any directory below, which the"
+          + " guard judges as one name: " + shown(doubleStarGiven));
+    }
+    if (hiddenOn != null && patternGiven != null) {
+      unclassified.add(hiddenOn + ": patterns match hidden files, which the guard judges as bash's default does: "
+          + shown(patternGiven));
     }
     if (codeInLiteral != null && reEvaluator != null) {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
@@ -1686,6 +1733,15 @@ final class CommandReader {
     if (patternBeforeWords == null && patternBeforeWords(sc.args())) {
       patternBeforeWords = sc.text();
     }
+    if (globstarOn == null && mayTurnOn(sc, "globstar")) {
+      globstarOn = sc.text();
+    }
+    for (Word w : sc.args()) {
+      if (isPattern(w)) {
+        patternGiven = patternGiven == null ? sc.text() : patternGiven;
+        doubleStarGiven = doubleStarGiven == null && w.value().contains("**") ? sc.text() : doubleStarGiven;
+      }
+    }
     if (Interpreters.linksTerminal(sc)) {
       // A later name for the terminal or a descriptor: what runs or reads it by that name (bash s,
       // . ./s, bash < s) reads the session's input as a script on disk.
@@ -1704,11 +1760,34 @@ final class CommandReader {
    * word naming nullglob ({@code bash -O nullglob}, {@code env BASHOPTS=nullglob bash}).
    */
   static boolean mayTurnOnNullglob(ShellCommand sc) {
+    return mayTurnOn(sc, "nullglob");
+  }
+
+  /**
+   * {@code shopt -s OPTION} (or of an option only known when it runs), or another command with a
+   * word naming {@code option} ({@code bash -O globstar}, {@code env BASHOPTS=globstar bash}).
+   */
+  static boolean mayTurnOn(ShellCommand sc, String option) {
     if (!sc.name().equals("shopt")) {
-      return sc.argValues().stream().anyMatch(v -> v.contains("nullglob"));
+      return sc.argValues().stream().anyMatch(v -> v.contains(option));
     }
     boolean set = sc.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[a-z]*s[a-z]*"));
-    return set && sc.args().stream().anyMatch(w -> !w.literal() || w.value().equals("nullglob"));
+    return set && sc.args().stream().anyMatch(w -> !w.literal() || w.value().equals(option));
+  }
+
+  /**
+   * Whether {@code sc} may turn on an option under which bash makes other words of a later line's
+   * patterns than the guard reads at bash's defaults (nullglob, globstar, dotglob), or
+   * sets {@code GLOBIGNORE}: what a function body doing so does happens when a later line calls it.
+   */
+  static boolean mayChangeGlobbing(ShellCommand sc) {
+    return mayTurnOn(sc, "nullglob") || mayTurnOn(sc, "globstar") || mayTurnOn(sc, "dotglob")
+        || sc.argValues().stream().anyMatch(v -> v.contains("GLOBIGNORE"));
+  }
+
+  /** An unquoted pathname pattern ({@code ./q*}, {@code [ab]x}): a word bash may replace by the names it matches. */
+  static boolean isPattern(Word w) {
+    return ShellWords.wordsItMayMake(w) == ShellWords.PATTERN_WORDS && PathPatterns.hasGlob(w.value());
   }
 
   /** An unquoted pathname pattern ({@code ./q*}, {@code [ab]x}) among the words with another word after it. */

@@ -53,8 +53,14 @@ public final class ShellJudge {
     return policy;
   }
 
+  /** A text run by a fresh {@code bash -c} (an exec request): bash's default options. */
   public ShellJudgement judge(String text) {
-    ShellReading r = ShellReading.read(text);
+    return judge(text, ShellState.DEFAULTS);
+  }
+
+  /** A text run where {@code state}'s options are on ({@link ShellState}). */
+  public ShellJudgement judge(String text, ShellState state) {
+    ShellReading r = ShellReading.read(text, state);
     Verdict v = Verdict.ALLOW;
     // Blocks first, so the line names the first blocking finding in the text.
     for (ShellClass c : block) {
@@ -153,9 +159,33 @@ public final class ShellJudge {
    * here as on an exec request: while a nested shell or interpreter runs, its input is not judged.)
    */
   public ShellJudgement judgeTyped(String text) {
-    ShellJudgement j = judge(text);
+    return judgeTyped(text, ShellState.DEFAULTS);
+  }
+
+  /**
+   * A line typed at a prompt where {@code state}'s options are on, as the gateway's prompt hook
+   * reported them in its marker ({@link ShellState}): judged as {@link #judgeTyped(String)}, read as
+   * if it began by turning them on ({@code nullglob} on: every unquoted pattern may make no word).
+   * And since a function runs when a later line calls it, one whose body may turn on an option that
+   * changes how patterns expand is unclassified here: that later line is judged from the state at
+   * its prompt, before the call.
+   */
+  public ShellJudgement judgeTyped(String text, ShellState state) {
+    ShellJudgement j = judge(text, state);
     ShellReading r = ShellReading.read(text);
     Verdict v = j.verdict();
+    boolean exact = j.exact();
+    for (ShellReading.FunctionDefinition f : r.functions()) {
+      ShellReading body = ShellReading.read(f.text());
+      boolean changes = body.commands().stream().anyMatch(CommandReader::mayChangeGlobbing)
+          || body.assignments().stream().anyMatch(a -> a.variable().equals("GLOBIGNORE"));
+      if (changes) {
+        v = v.strictest(policy.unclassified().verdict("the function " + f.name() + " may change how later lines' patterns"
+            + " expand (nullglob, globstar, dotglob, GLOBIGNORE) when a later line calls it: " + f.text()));
+        exact = false;
+        break;
+      }
+    }
     Verdict tamper = find(ShellClass.GUARD_TAMPER, r, true);
     if (tamper instanceof Verdict.Allow) {
       for (ShellReading.FunctionDefinition f : r.functions()) {
@@ -200,7 +230,7 @@ public final class ShellJudge {
     }
     // At the prompt, tampering with the guard names itself ahead of the allow-list's own refusal.
     v = tamper instanceof Verdict.Block && "allow-list".equals(v.rule()) ? tamper : v.strictest(tamper);
-    return new ShellJudgement(v, j.commands(), j.exact());
+    return new ShellJudgement(v, j.commands(), exact);
   }
 
   /**

@@ -78,6 +78,14 @@ public record ShellReading(
     return new CommandReader().read(text);
   }
 
+  /**
+   * Reads {@code text} as a bash with {@code state}'s options on would (a line typed at a prompt
+   * whose hook reported them). Thread-safe.
+   */
+  public static ShellReading read(String text, ShellState state) {
+    return new CommandReader(CommandReader.READ_BUDGET, state).read(text);
+  }
+
   public boolean exact() {
     return unclassified.isEmpty();
   }

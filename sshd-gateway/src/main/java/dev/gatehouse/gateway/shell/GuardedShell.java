@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.terminal.RecordedOutput;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.policy.shell.ShellJudge;
 import dev.gatehouse.policy.shell.ShellJudgement;
+import dev.gatehouse.policy.shell.ShellState;
 import dev.gatehouse.policy.OutputMasker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,8 +51,9 @@ import org.jline.terminal.Terminal;
  * The hook prints D (the command ended) and A (with a fresh nonce) together. From a D on, client
  * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
  * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
- * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next nonce>}
- * (128 hex digits each, from the kernel's random source), its nonce is the one the hook's
+ * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next
+ * nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>} (128 hex digits each, from the kernel's random source;
+ * then the shell options the next line is judged from), its nonce is the one the hook's
  * previous A announced (the first A, while starting, only announces) and neither was seen before
  * in the session; any other is ignored (a program's output). So a C is only taken for a line the
  * gateway sent after a prompt the hook itself brought up. A line sent whose C never came when
@@ -162,6 +164,11 @@ public final class GuardedShell {
   private boolean done;
   /** Counts D markers, so a stale deadline does nothing. */
   private long doneCount;
+  /**
+   * The shell options the hook's last A reported ({@link ShellState#fromHook}): the next line runs
+   * with them, and is judged from them.
+   */
+  private volatile ShellState promptOptions = ShellState.DEFAULTS;
   /** Every nonce the hook sent this session: one seen again is not a fresh wall. */
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
   /** The nonce the hook's last A announced for its next one (null until the first A). */
@@ -522,20 +529,23 @@ public final class GuardedShell {
   }
 
   /**
-   * The nonce to answer when {@code payload} ({@code <nonce>;<next nonce>}) is the hook's A, else
+   * The nonce to answer when {@code payload} ({@code <nonce>;<next nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>}) is the hook's A, else
    * null. The first A (while the integration starts) only announces; every later one must carry
    * the nonce the one before it announced. A program's output can print an A with any fresh
    * nonce, but not that one: it exists only in the marker (removed from the output) and in the
-   * hook's own variable. Either nonce seen before in the session is refused.
+   * hook's own variable. Either nonce seen before in the session is refused. The options (what
+   * {@link ShellState#fromHook} reads, else the A is not the hook's) are kept for the next line's
+   * judgement.
    */
   private String hookPrompt(String payload) {
-    int semi = payload.indexOf(';');
-    if (semi < 0) {
+    String[] fields = payload.split(";", -1);
+    if (fields.length != 5) {
       return null;
     }
-    String wall = payload.substring(0, semi);
-    String next = payload.substring(semi + 1);
-    if (!NONCE.matcher(wall).matches() || !NONCE.matcher(next).matches() || wall.equals(next)
+    String wall = fields[0];
+    String next = fields[1];
+    java.util.Optional<ShellState> options = ShellState.fromHook(fields[2], fields[3], fields[4]);
+    if (!NONCE.matcher(wall).matches() || !NONCE.matcher(next).matches() || wall.equals(next) || options.isEmpty()
         || nonces.contains(next) || (expectedNonce == null ? state != State.STARTING : !expectedNonce.equals(wall))
         || expectedNonce == null && nonces.contains(wall)) {
       return null;
@@ -544,6 +554,7 @@ public final class GuardedShell {
     nonces.add(next);
     expectedNonce = next;
     nonceTyped = 0;
+    promptOptions = options.get();
     return wall;
   }
 
@@ -724,7 +735,7 @@ public final class GuardedShell {
     }
     ShellJudgement j;
     try {
-      j = judge.judgeTyped(line);
+      j = judge.judgeTyped(line, promptOptions);
     } catch (RuntimeException | LinkageError x) {
       interruptAfterEnter = false;
       session.refused(line, "guard-failed", "the command could not be judged");

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
  * marker but grows past {@link #MAX_MARKER} bytes is passed on as output.
  */
 final class PromptMarkers {
-  /** Room for the hook's prompt marker: {@code A;<nonce>;<next nonce>}, 128 hex digits each. */
-  static final int MAX_MARKER = 512;
+  /**
+   * Room for the hook's prompt marker: {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1>}, 128 hex
+   * digits each and bash's option names (under 1 KiB with every {@code shopt} option on).
+   */
+  static final int MAX_MARKER = 2048;
   private static final byte ESC = 0x1b;
   private static final byte BEL = 0x07;
   private static final byte[] PREFIX = {ESC, ']', '1', '3', '3', ';'};

@@ -68,6 +68,32 @@ class BashIntegrationOptionsTest {
     }
   }
 
+  /**
+   * The hook's A reports the options that change how the next line's patterns expand, as the
+   * user's line left them ({@code <nonce>;<next nonce>;<options>}, each option after a comma).
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+      true                                                      | (defaults)
+      shopt -s nullglob                                         | nullglob
+      shopt -s failglob dotglob extglob globstar nocaseglob     | dotglob,extglob,failglob,globstar,nocaseglob
+      set -f                                                    | noglob
+      GLOBIGNORE=x                                              | globignore
+      GLOBIGNORE=                                               | (defaults)
+      shopt -s nullglob; shopt -u nullglob                      | (defaults)
+      set -u; shopt -s nullglob nocasematch; set -f             | noglob,nullglob
+      """)
+  void theHookReportsThePatternOptions(String line, String reported, @TempDir Path home) throws Exception {
+    try (Bash bash = Bash.start(home)) {
+      bash.firstPrompt();
+      bash.line(line);
+      bash.promptAfterCommand();
+      assertThat(bash.options).as("output:%n%s", bash.text()).hasSize(2);
+      assertThat(bash.options.get(0)).as("the first prompt: bash's defaults").isEqualTo("(defaults)");
+      assertThat(bash.options.get(1)).isEqualTo(reported);
+    }
+  }
+
   /** The hook's own commands never change {@code $?} for the user's next line. */
   @Test
   void theLastExitStatusReachesTheNextLine(@TempDir Path home) throws Exception {
@@ -110,6 +136,8 @@ class BashIntegrationOptionsTest {
     /** Markers as "K:payload" in order, with text between them. */
     private final List<String> events = new ArrayList<>();
     final List<String> nonces = new ArrayList<>();
+    /** The options each A reported ({@code ShellState.toString}), in order. */
+    final List<String> options = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread reader;
 
     private Bash(Process p) {
@@ -147,9 +175,13 @@ class BashIntegrationOptionsTest {
         public void marker(char kind, String payload) throws IOException {
           events.add(kind + ":" + payload);
           if (kind == 'A') {
-            String[] wallAndNext = payload.split(";", -1);
-            nonces.addAll(List.of(wallAndNext));
-            write((wallAndNext[0] + "\n").getBytes(StandardCharsets.US_ASCII)); // as the gateway answers
+            String[] fields = payload.split(";", -1);
+            nonces.addAll(List.of(fields).subList(0, Math.min(2, fields.length)));
+            options.add(fields.length == 5
+                ? dev.gatehouse.policy.shell.ShellState.fromHook(fields[2], fields[3], fields[4]).map(Object::toString)
+                    .orElse("(not the hook's form: " + payload + ")")
+                : "(no options fields: " + payload + ")");
+            write((fields[0] + "\n").getBytes(StandardCharsets.US_ASCII)); // as the gateway answers
           }
           synchronized (events) {
             events.notifyAll();
@@ -199,7 +231,7 @@ class BashIntegrationOptionsTest {
 
     void firstPrompt() throws InterruptedException {
       String m = awaitPrompt(0);
-      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{128};[0-9a-f]{128} P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{128};[0-9a-f]{128};[a-z0-9_:]*;[A-Za-z]*;1? P: B:");
       mark = events.size();
     }
 
@@ -231,7 +263,7 @@ class BashIntegrationOptionsTest {
       synchronized (events) {
         mark = events.size();
       }
-      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{128};[0-9a-f]{128} P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{128};[0-9a-f]{128};[a-z0-9_:]*;[A-Za-z]*;1? P: B:");
       return m;
     }
 
