@@ -97,23 +97,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17bgIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String ESC = "\u001b";
-  private static final String PASTE_START = ESC + "[200~";
-  private static final String PASTE_END = ESC + "[201~";
-  /** The words that make each physical line long (bash reads a line in 1024-byte reads). */
-  private static final String PAD = "-d ".repeat(1280);
-
-  private static String auditOf(String name) throws Exception {
-    return String.join("; ", gw.auditLines().stream()
-        .filter(n -> n.path("statement").asText("").contains(name) && !n.path("statement").asText("").startsWith("ls -1 /tmp"))
-        .map(n -> n.path("code").asText() + " " + n.path("verdict").asText() + " " + n.path("commands"))
-        .toList());
-  }
-
-  private static String clean(String s) {
-    String t = s.replace(PAD, "<PAD>").replace("\u001b", "<ESC>").replace("\r", "").replace("\u0007", "<BEL>");
-    return t.length() > 3000 ? t.substring(t.length() - 3000) : t;
-  }
 
   /**
    * A reader of the terminal left in bash's own process group ({@code $( { …; grep -m1 '' /dev/tty; } &)}:
@@ -135,8 +118,7 @@ class ShellLiveAttack17bgIT extends ShellLiveClass {
     String name = ShellLiveTargets.witness("17bg");
     String w = "/tmp/" + name;
     String p = payload.replace("W", w);
-    String x = "$(" + p + ") #' " + PAD + "'";
-    String text = String.join("\r", "ls " + PAD + "'", x, x, x, "$(" + p + ") #'");
+    String text = ShellLiveTargets.splitText(p);
     String stealer = "ls $( { grep -rq zzqqxxyy /usr/share/man; grep -m1 '' /dev/tty; } </dev/null >/dev/null 2>&1 & )";
     StringBuilder seen = new StringBuilder();
     boolean ran = false;
@@ -152,33 +134,22 @@ class ShellLiveAttack17bgIT extends ShellLiveClass {
           int at = ssh.length();
           ShellLiveTargets.typeLine(ssh, stealer);
           Thread.sleep(4000); // the reader starts reading after its grep -r, bash is at its prompt
-          ssh.send(PASTE_START + text + PASTE_END + "\r");
-          Thread.sleep(4000);
-          int before = ssh.length();
-          try {
-            ssh.send("ls -1 /tmp | grep -n " + name + "\r");
-            Thread.sleep(3000);
-          } catch (java.io.IOException closed) {
-            // Fix 17bg: the gateway refused the text (guard-tamper) and ended the session (its
-            // private /tmp with it): secure only if the refusal is what ended it, asserted below.
-            Thread.sleep(500);
-            closedUnrefused |= !ssh.transcript().substring(at).contains("blocked by rule guard-tamper: another process");
-          }
-          String t = ssh.transcript();
-          seen.append("\n--- attempt ").append(i + 1).append(":\n").append(t.substring(at));
-          ran = t.substring(before).contains(":" + name) || Files.exists(Path.of("/tmp", name));
+          ShellLiveTargets.Pasted pasted = ShellLiveTargets.pasteThenList(ssh, text, name, at);
+          closedUnrefused |= pasted.closedUnrefused();
+          seen.append("\n--- attempt ").append(i + 1).append(":\n").append(ssh.transcript().substring(at));
+          ran = pasted.ran();
         }
       }
     } finally {
       ran = ran || Files.exists(Path.of("/tmp", name));
       Files.deleteIfExists(Path.of("/tmp", name));
     }
-    String audit = auditOf(name);
-    System.out.println("17bg SPLIT " + target + " ran=" + ran + " attempts=" + attempts + " audit=" + audit + "\n" + clean(seen.toString()));
+    String audit = ShellLiveTargets.auditOf(gw, name);
+    System.out.println("17bg SPLIT " + target + " ran=" + ran + " attempts=" + attempts + " audit=" + audit + "\n" + ShellLiveTargets.clean(seen.toString(), 3000));
     assertThat(ran).as("%s: bash ran %s from a judged `ls` text split by a second reader (attempt %d; audit: %s); transcript:%n%s",
-        target, p, attempts, audit, clean(seen.toString())).isFalse();
+        target, p, attempts, audit, ShellLiveTargets.clean(seen.toString(), 3000)).isFalse();
     assertThat(closedUnrefused).as("%s: a session ended without the guard-tamper refusal; transcript:%n%s", target,
-        clean(seen.toString())).isFalse();
+        ShellLiveTargets.clean(seen.toString(), 3000)).isFalse();
   }
 
   /**
@@ -228,7 +199,7 @@ class ShellLiveAttack17bgIT extends ShellLiveClass {
     }
     boolean ran = seen.contains(":" + name) || Files.exists(Path.of("/tmp", name));
     Files.deleteIfExists(Path.of("/tmp", name));
-    System.out.println("17bg HOLD " + what + " ran=" + ran + " audit=" + audit + "\n" + clean(seen));
-    assertThat(ran).as("%s: type-ahead ran unjudged (audit: %s); transcript:%n%s", what, audit, clean(seen)).isFalse();
+    System.out.println("17bg HOLD " + what + " ran=" + ran + " audit=" + audit + "\n" + ShellLiveTargets.clean(seen, 3000));
+    assertThat(ran).as("%s: type-ahead ran unjudged (audit: %s); transcript:%n%s", what, audit, ShellLiveTargets.clean(seen, 3000)).isFalse();
   }
 }

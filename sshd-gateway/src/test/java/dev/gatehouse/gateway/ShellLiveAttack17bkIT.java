@@ -95,23 +95,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17bkIT extends ShellLiveClass {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String ESC = "\u001b";
-  private static final String PASTE_START = ESC + "[200~";
-  private static final String PASTE_END = ESC + "[201~";
-  /** The words that make each physical line long (bash reads a line in 1024-byte reads). */
-  private static final String PAD = "-d ".repeat(1280);
-
-  private static String auditOf(String name) throws Exception {
-    return String.join("; ", gw.auditLines().stream()
-        .filter(n -> n.path("statement").asText("").contains(name) && !n.path("statement").asText("").startsWith("ls -1 /tmp"))
-        .map(n -> n.path("code").asText() + " " + n.path("verdict").asText() + " " + n.path("commands"))
-        .toList());
-  }
-
-  private static String clean(String s) {
-    String t = s.replace(PAD, "<PAD>").replace("\u001b", "<ESC>").replace("\r", "").replace("\u0007", "<BEL>");
-    return t.length() > 4000 ? t.substring(t.length() - 4000) : t;
-  }
 
   /**
    * Types {@code setup} (each line, W replaced by the witness path; R by a script path), waits
@@ -123,8 +106,7 @@ class ShellLiveAttack17bkIT extends ShellLiveClass {
     String name = ShellLiveTargets.witness("17bk");
     String w = "/tmp/" + name;
     String p = payload.replace("W", w);
-    String x = "$(" + p + ") #' " + PAD + "'";
-    String text = String.join("\r", "ls " + PAD + "'", x, x, x, "$(" + p + ") #'");
+    String text = ShellLiveTargets.splitText(p);
     StringBuilder seen = new StringBuilder();
     boolean ran = false;
     boolean closedUnrefused = false;
@@ -141,32 +123,23 @@ class ShellLiveAttack17bkIT extends ShellLiveClass {
             ShellLiveTargets.typeLine(ssh, l.replace("W", w));
           }
           Thread.sleep(waitMs);
-          ssh.send(PASTE_START + text + PASTE_END + "\r");
-          Thread.sleep(4000);
-          int before = ssh.length();
-          try {
-            ssh.send("ls -1 /tmp | grep -n " + name + "\r");
-            Thread.sleep(3000);
-          } catch (java.io.IOException closed) {
-            Thread.sleep(500);
-            closedUnrefused |= !ssh.transcript().substring(at).contains("blocked by rule guard-tamper: another process");
-          }
-          String t = ssh.transcript();
-          seen.append("\n--- attempt ").append(i + 1).append(":\n").append(t.substring(at));
-          ran = t.substring(before).contains(":" + name) || Files.exists(Path.of("/tmp", name));
+          ShellLiveTargets.Pasted pasted = ShellLiveTargets.pasteThenList(ssh, text, name, at);
+          closedUnrefused |= pasted.closedUnrefused();
+          seen.append("\n--- attempt ").append(i + 1).append(":\n").append(ssh.transcript().substring(at));
+          ran = pasted.ran();
         }
       }
     } finally {
       ran = ran || Files.exists(Path.of("/tmp", name));
       Files.deleteIfExists(Path.of("/tmp", name));
     }
-    String audit = auditOf(name);
+    String audit = ShellLiveTargets.auditOf(gw, name);
     System.out.println("17bk " + tag + " " + target + " ran=" + ran + " attempts=" + attempts + " audit=" + audit + "\n"
-        + clean(seen.toString()));
+        + ShellLiveTargets.clean(seen.toString(), 4000));
     assertThat(ran).as("%s: bash ran %s from a judged `ls` text split by a reader the check missed (attempt %d; audit: %s); transcript:%n%s",
-        target, p, attempts, audit, clean(seen.toString())).isFalse();
+        target, p, attempts, audit, ShellLiveTargets.clean(seen.toString(), 4000)).isFalse();
     assertThat(closedUnrefused).as("%s: a session ended without the guard-tamper refusal; transcript:%n%s", target,
-        clean(seen.toString())).isFalse();
+        ShellLiveTargets.clean(seen.toString(), 4000)).isFalse();
     return ran;
   }
 
@@ -205,14 +178,14 @@ class ShellLiveAttack17bkIT extends ShellLiveClass {
       ShellLiveTargets.typeLine(ssh, "timeout 4 sleep 4 &");
       Thread.sleep(300);
       String refused = ShellLiveTargets.typeLine(ssh, "echo still-here-$((6*7))");
-      String all = clean(ssh.transcript().substring(at));
+      String all = ShellLiveTargets.clean(ssh.transcript().substring(at), 4000);
       System.out.println("17bk BGJOB timeout\n" + all);
       assertThat(refused).as("a line while `timeout 4 sleep 4 &` runs; transcript:%n%s", all)
           .contains("gatehouse: blocked by rule terminal-shared: a background job can take the terminal (PID ")
           .contains("(timeout)").contains("the line is not sent until it ends").doesNotContain("still-here-42");
       Thread.sleep(5000); // the job has ended
       String again = ShellLiveTargets.typeLine(ssh, "echo still-here-$((6*7))");
-      all = clean(ssh.transcript().substring(at));
+      all = ShellLiveTargets.clean(ssh.transcript().substring(at), 4000);
       System.out.println("17bk BGJOB timeout after\n" + all);
       assertThat(again).as("the same line once the job has ended; transcript:%n%s", all).contains("still-here-42");
       assertThat(all).doesNotContain("session closed");
@@ -238,7 +211,7 @@ class ShellLiveAttack17bkIT extends ShellLiveClass {
       } catch (Exception | AssertionError e) {
         t = "(" + e + ")";
       }
-      String all = clean(ssh.transcript().substring(at));
+      String all = ShellLiveTargets.clean(ssh.transcript().substring(at), 4000);
       System.out.println("17bk BGJOB " + job + "\n" + all);
       assertThat(all).as("`%s` then a line: the session must stay usable; transcript:%n%s", job, all)
           .contains("still-here-42").doesNotContain("session closed");

@@ -154,4 +154,57 @@ final class ShellLiveTargets {
         + "  - name: ssh-default\n" + host + "    policy: default-shell\n"
         + POLICIES;
   }
+
+  /** Bracketed paste around a text, and the words that make each physical line long (bash reads 1024 bytes at a time). */
+  static final String PASTE_START = "\u001b[200~";
+  static final String PASTE_END = "\u001b[201~";
+  static final String PAD = "-d ".repeat(1280);
+
+  /**
+   * The split text of the terminal-reader attacks: one judged {@code ls} of quoted long lines with
+   * {@code $(payload)} inside its quotes, which runs only if a second reader splits what bash reads.
+   */
+  static String splitText(String payload) {
+    String x = "$(" + payload + ") #' " + PAD + "'";
+    return String.join("\r", "ls " + PAD + "'", x, x, x, "$(" + payload + ") #'");
+  }
+
+  /** What one paste of {@link #splitText} did: whether the witness is there, and whether the session ended unrefused. */
+  record Pasted(boolean ran, boolean closedUnrefused) {}
+
+  /**
+   * Pastes {@code text}, then lists the witness {@code name} from the session itself (the
+   * sandbox's /tmp is private). A session the gateway ended is secure only if its guard-tamper
+   * refusal is what ended it (after {@code at} in the transcript).
+   */
+  static Pasted pasteThenList(InteractiveProcess ssh, String text, String name, int at) throws Exception {
+    ssh.send(PASTE_START + text + PASTE_END + "\r");
+    Thread.sleep(4000);
+    int before = ssh.length();
+    boolean closedUnrefused = false;
+    try {
+      ssh.send("ls -1 /tmp | grep -n " + name + "\r");
+      Thread.sleep(3000);
+    } catch (java.io.IOException closed) {
+      Thread.sleep(500);
+      closedUnrefused = !ssh.transcript().substring(at).contains("blocked by rule guard-tamper: another process");
+    }
+    boolean ran = ssh.transcript().substring(Math.min(before, ssh.length())).contains(":" + name)
+        || java.nio.file.Files.exists(java.nio.file.Path.of("/tmp", name));
+    return new Pasted(ran, closedUnrefused);
+  }
+
+  /** The audit lines of the statements holding {@code name}, but the listing of the witness. */
+  static String auditOf(GatewayFixture gw, String name) throws Exception {
+    return String.join("; ", gw.auditLines().stream()
+        .filter(n -> n.path("statement").asText("").contains(name) && !n.path("statement").asText("").startsWith("ls -1 /tmp"))
+        .map(n -> n.path("code").asText() + " " + n.path("verdict").asText() + " " + n.path("commands"))
+        .toList());
+  }
+
+  /** A transcript for a failure message: padding and controls shown by name, the last {@code max} chars. */
+  static String clean(String s, int max) {
+    String t = s.replace(PAD, "<PAD>").replace("\u001b", "<ESC>").replace("\r", "").replace("\u0007", "<BEL>");
+    return t.length() > max ? t.substring(t.length() - max) : t;
+  }
 }
