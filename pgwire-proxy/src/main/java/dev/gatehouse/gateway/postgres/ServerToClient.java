@@ -65,7 +65,11 @@ final class ServerToClient implements Runnable {
       Wire.Message m;
       while ((m = Wire.read(s.up.in, "database server")) != null) {
         handle(m);
-        if (!s.up.in.moreReady()) { // nothing more yet: what was answered goes out now
+        // Nothing more yet: what was answered goes out now. After ReadyForQuery the server sends
+        // nothing until the client asks again (bar an asynchronous notice), so only the buffer is
+        // looked at: no ioctl on the socket once per statement.
+        boolean more = m.kind() == 'Z' ? s.up.in.buffered() : s.up.in.moreReady();
+        if (!more) {
           s.client.flush();
         }
       }

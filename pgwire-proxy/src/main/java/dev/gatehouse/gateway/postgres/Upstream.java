@@ -375,6 +375,11 @@ final class Upstream implements Closeable {
     boolean moreReady() throws IOException {
       return count > pos || super.available() > 0;
     }
+
+    /** Whether bytes are buffered (no system call; the reader's own thread only). */
+    boolean buffered() {
+      return count > pos;
+    }
   }
 
   /**
