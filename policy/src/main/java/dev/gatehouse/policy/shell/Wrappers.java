@@ -2256,6 +2256,9 @@ final class Wrappers {
         if (mayMakeNoWord(w)) {
           continue; // bash may make no word of it ({,}): the next word may still be an option
         }
+        if (!w.literal() && mayMakeAnOptionBeforeOperands(w)) {
+          return firstOperandMayBeAnOption(name, w);
+        }
         return List.of(); // the first operand: the rest are operands too
       }
       boolean valueNext = false;
@@ -2329,6 +2332,36 @@ final class Wrappers {
     boolean quoted = w.source().chars().anyMatch(c -> c == '\'' || c == '"' || c == '\\');
     return spelled.stream().anyMatch(s -> !s.isEmpty() && (s.charAt(0) == Word.UNKNOWN
         || s.charAt(0) == '[' && quoted || PathPatterns.mayStartWith(s, '-')));
+  }
+
+  /**
+   * Whether bash may make a word starting with {@code -} or {@code +} of {@code w} where a program
+   * whose options end at its first operand (less's main.c: the first word starting with neither)
+   * expects that operand: a brace alternative starting so ({@code {-N+!CMD,F}}, {@code {,+!CMD}}
+   * whose empty alternative bash drops, also each the same option), a glob that may match such a name
+   * ({@code *} with a file {@code --lesskey-src=k}: the directory's names are not known here). A word
+   * bash splits after a literal start ({@code /var/log/$f}) makes its first word with that start, and
+   * the words after the first operand are operands.
+   */
+  static boolean mayMakeAnOptionBeforeOperands(Word w) {
+    if (ShellWords.wordsItMayMake(w) != ShellWords.PATTERN_WORDS) {
+      return false;
+    }
+    List<String> spelled = PathPatterns.braces(w.value());
+    if (spelled == null) {
+      return true;
+    }
+    // A bracket with quoting in the word is not read: the value no longer shows which ] bash takes for a member.
+    boolean quoted = w.source().chars().anyMatch(c -> c == '\'' || c == '"' || c == '\\');
+    return spelled.stream().anyMatch(s -> !s.isEmpty() && (s.charAt(0) == Word.UNKNOWN
+        || s.charAt(0) == '[' && quoted || PathPatterns.mayStartWith(s, '-') || PathPatterns.mayStartWith(s, '+')));
+  }
+
+  /** A word at a non-permuting program's first operand that bash may make an option of ({@link #mayMakeAnOptionBeforeOperands}). */
+  private static List<Step> firstOperandMayBeAnOption(String name, Word w) {
+    return List.of(new Unknown(name + " given a word that may become a name starting with - or + where it reads its first"
+        + " file or an option (" + w.source() + "): which are its options is only known when it runs; put -- before"
+        + " the files (" + name + " … -- " + w.source() + ")"));
   }
 
   /** The name of {@code --NAME=VALUE} when it is spelled without a pattern or an unknown part, else null. */
@@ -2625,6 +2658,11 @@ final class Wrappers {
       if (read == null) {
         if (mayMakeNoWord(w)) {
           continue; // bash may make no word of it ({,}): the next word is read as this one would be
+        }
+        if (!w.literal() && (mayMakeAnOptionBeforeOperands(w) || mayBeValue && mayNotMakeOneWord(w))) {
+          // less does not permute: its first word bash makes here is the first file or an option, and
+          // after a possible value (a later less's --header) the second is too.
+          return firstOperandMayBeAnOption(name, w);
         }
         if (!mayBeValue) {
           return List.of(); // the first file: the rest are files too
