@@ -1669,7 +1669,7 @@ final class CommandReader {
       base = "git";
     }
     ShellCommand.Stdin stdin = feed.stdin;
-    ShellCommand sc = new ShellCommand(base, path, words.subList(1, words.size()), text, c.via, stdin,
+    ShellCommand sc = new ShellCommand(base, path, optionWordsExpanded(words.subList(1, words.size())), text, c.via, stdin,
         stdin == ShellCommand.Stdin.PIPE ? upstream
             : stdin == ShellCommand.Stdin.FILE && feed.file != null ? List.of(feed.file) : List.of());
     add(sc, c);
@@ -1709,6 +1709,31 @@ final class CommandReader {
         }
       }
     }
+  }
+
+  /**
+   * The arguments with each option word (one starting with {@code -}) that bash brace-expands
+   * replaced by the words it makes: bash expands braces before the program reads its options, so
+   * {@code less -{N,-lesskey-src=F}} gets {@code -N --lesskey-src=F} and {@code man --pag{er,}=CMD}
+   * gets {@code --pager=CMD --pag=CMD}, each read by the option checks as given. One not exactly
+   * known (too many words, a quoted brace) is unclassified, as are more than {@link
+   * PathPatterns#MAX_WORDS} words made in all (bounds the words the checks read).
+   */
+  private List<Word> optionWordsExpanded(List<Word> args) {
+    List<Word> out = new ArrayList<>(args.size());
+    for (Word w : args) {
+      List<Word> made = w.value().startsWith("-") ? ShellWords.braceWords(w) : List.of(w);
+      if (made != null && made.size() > 1 && out.size() + made.size() > args.size() + PathPatterns.MAX_WORDS) {
+        made = null;
+      }
+      if (made == null) {
+        unclassified.add("an option word whose brace expansion is not exactly known (quoted braces, too many words): "
+            + shown(w.source()));
+        made = List.of(w);
+      }
+      out.addAll(made);
+    }
+    return out;
   }
 
   private void add(ShellCommand sc, Ctx c) {

@@ -254,6 +254,44 @@ public final class ShellWords {
   private static final java.util.regex.Pattern BRACES = java.util.regex.Pattern.compile("\\{[^{}]*(,|\\.\\.)[^{}]*}");
 
   /**
+   * The words bash's brace expansion makes of {@code w}, in order: bash expands braces first, then
+   * each word on its own ({@code -{N,-lesskey-src=F}} is {@code -N --lesskey-src=F}; {@code
+   * -N{,\ --x}} adds the word {@code -N --x}). {@code w} itself when bash expands no brace in it.
+   * A word made of literal text alone is literal (shown quoted); with another expansion (a glob, a
+   * {@code $}) it keeps {@code w}'s text and is not. Null when not exactly known here: more than
+   * {@link PathPatterns#MAX_WORDS} words, or a brace, comma or dot in the value that was quoted,
+   * escaped or part of {@code ${…}} (the value's braces are then not bash's).
+   */
+  static List<Word> braceWords(Word w) {
+    if (w.literal() || !braceExpansion(w.source())) {
+      return List.of(w);
+    }
+    String shape = shape(w.source());
+    List<String> spelled = PathPatterns.braces(w.value());
+    if (spelled == null || w.value().contains("${") || !sameBraceSyntax(shape, w.value())) {
+      return null;
+    }
+    boolean onlyBraces = w.value().indexOf(Word.UNKNOWN) < 0 && !glob(w.source()) && shape.indexOf('$') < 0
+        && shape.indexOf('`') < 0;
+    List<Word> out = new ArrayList<>(spelled.size());
+    for (String s : spelled) {
+      out.add(onlyBraces && !s.startsWith("~") ? Word.literal("'" + s.replace("'", "'\\''") + "'", s)
+          : new Word(w.source(), s, false));
+    }
+    return out;
+  }
+
+  /** Whether the unquoted text and the value hold as many of {@code { } , .}: each in the value is one bash reads as syntax. */
+  private static boolean sameBraceSyntax(String shape, String value) {
+    for (char c : new char[] {'{', '}', ',', '.'}) {
+      if (shape.chars().filter(x -> x == c).count() != value.chars().filter(x -> x == c).count()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Whether bash would brace-expand the word: an unquoted {@code {…,…}} or {@code {…..…}} (the
    * grammar may split it over several nodes, so the word's own text is looked at, quoted parts and
    * escaped characters blanked).

@@ -2245,9 +2245,12 @@ final class Wrappers {
             + w.shown() + "): it may be one that starts a program; put -- before the operands ("
             + name + " … -- " + w.source() + ")"));
       }
-      if (!w.literal() && g.permutes() && !v.startsWith("-") && mayMakeAnOptionWord(w)) {
+      if (!w.literal() && g.permutes() && (!v.startsWith("-") || ShellWords.wordsItMayMake(w) == ShellWords.PATTERN_WORDS)
+          && mayMakeAnOptionWord(w)) {
         // getopt_long reads an option among the operands: an operand bash may split or expand to a
-        // name starting with - (/etc/$f, {a,--x}, *.log) may add one.
+        // name starting with - (/etc/$f, {a,--x}, *.log) may add one; an option word with a glob
+        // may become another option (--to-comm*=CMD matches a file so named). Its brace expansion
+        // is read word by word (CommandReader.optionWordsExpanded).
         return List.of(new Unknown(name + " given a word that may become several, or a name starting with -, where it"
             + " reads options (" + w.source() + "): which are its options is only known when it runs; put -- before"
             + " the operands (" + name + " … -- " + w.source() + ")"));
