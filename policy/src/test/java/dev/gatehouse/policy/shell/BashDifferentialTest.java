@@ -72,7 +72,7 @@ class BashDifferentialTest {
     for (int i = 0; i < TEXTS; i++) {
       texts.add(new Generator(rnd).text());
     }
-    Path stubs = makeStubs();
+    Path stubs = makeStubs(dir);
     int unclassified = 0;
     int commandsSeen = 0;
     List<String> failures = new ArrayList<>();
@@ -82,7 +82,7 @@ class BashDifferentialTest {
     for (int from = 0; from < texts.size(); from += BATCH) {
       int f = from;
       List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
-      runs.add(pool.submit(() -> runUnderBash(stubs, batch, f)));
+      runs.add(pool.submit(() -> runUnderBash(dir, stubs, batch, f)));
     }
     pool.shutdown();
     for (int from = 0; from < texts.size(); from += BATCH) {
@@ -129,7 +129,7 @@ class BashDifferentialTest {
     return false;
   }
 
-  private Path makeStubs() throws IOException {
+  static Path makeStubs(Path dir) throws IOException {
     Path stubs = Files.createDirectories(dir.resolve("stubs"));
     // dash starts faster than bash: the stubs are most of the run's cost.
     String stub = "#!/gh/dash\nprintf '%s\\0' \"$GH_ID\" \"${0##*/}\" \"$#\" \"$@\" >> /log/log\n";
@@ -146,8 +146,11 @@ class BashDifferentialTest {
     return stubs;
   }
 
-  /** Runs every text of the batch as {@code bash -c TEXT} in one sandbox; what each ran, by text number. */
-  private Map<Integer, List<List<String>>> runUnderBash(Path stubs, List<String> batch, int first) throws Exception {
+  /**
+   * Runs every text of the batch as {@code bash -c TEXT} in one sandbox under {@code dir}; what each
+   * ran, by text number (each stub logs its name and arguments).
+   */
+  static Map<Integer, List<List<String>>> runUnderBash(Path dir, Path stubs, List<String> batch, int first) throws Exception {
     Path texts = Files.createDirectories(dir.resolve("texts-" + first));
     Path log = Files.createDirectories(dir.resolve("log-" + first));
     for (int i = 0; i < batch.size(); i++) {

@@ -9,6 +9,8 @@ import dev.gatehouse.gateway.postgres.StatementGate;
 import dev.gatehouse.gateway.sandbox.Sandbox;
 import dev.gatehouse.gateway.shell.ExecGuard;
 import dev.gatehouse.gateway.sshtarget.DownstreamFailure;
+import dev.gatehouse.gateway.sshtarget.HostLoginShell;
+import dev.gatehouse.policy.shell.BashOnlyExec;
 import dev.gatehouse.gateway.terminal.ChildProcess;
 import dev.gatehouse.gateway.terminal.ExitStatus;
 import dev.gatehouse.policy.shell.ShellJudge;
@@ -172,7 +174,19 @@ final class CommandRun {
       return ToolResult.error(e.reason(), e.getMessage());
     }
     try (host; AutoCloseable ignored = conn.running(() -> host.close(true))) {
-      ChannelExec exec = host.createExecChannel(command);
+      String sent = command;
+      if (s.shell().judge(target).isPresent()) {
+        // Judged as bash reads it: sent only to a bash 5.1+ login shell, behind the bash-only line.
+        Integer probe = HostLoginShell.probe(host, target.ssh().connectTimeout());
+        if (!HostLoginShell.isBash(probe)) {
+          LOG.warn("mcp session {}: {}: the login shell is not bash 5.1 or later ({}); run_command not run", conn.id(),
+              target.name(), HostLoginShell.detail(probe));
+          // The call's own audit record (mcp-tool-call) carries the slug as its rule.
+          return ToolResult.error("remote-shell-not-bash", BashOnlyExec.NOT_BASH_MESSAGE);
+        }
+        sent = BashOnlyExec.wrap(command);
+      }
+      ChannelExec exec = host.createExecChannel(sent);
       exec.setOut(out.stream(true, () -> host.close(true)));
       exec.setErr(out.stream(false, () -> host.close(true)));
       exec.open().verify(target.ssh().connectTimeout());

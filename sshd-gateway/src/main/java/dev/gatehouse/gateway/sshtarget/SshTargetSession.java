@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.routing.GatewayChannel;
 import dev.gatehouse.gateway.routing.RecordedSession;
 import dev.gatehouse.gateway.shell.BashIntegration;
 import dev.gatehouse.gateway.shell.GuardedShell;
+import dev.gatehouse.policy.shell.BashOnlyExec;
 import dev.gatehouse.gateway.shell.ScreenShell;
 import dev.gatehouse.gateway.terminal.WindowSize;
 import dev.gatehouse.recorder.AuditCode;
@@ -213,6 +214,14 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
         }
         return;
       }
+      if (guardsExec()) {
+        // The judge read the text as bash reads it; the host runs it with the account's login shell.
+        Integer probe = HostLoginShell.probe(hostSession, target.ssh().connectTimeout());
+        if (!HostLoginShell.isBash(probe)) {
+          loginShellNotBash(HostLoginShell.detail(probe));
+          return;
+        }
+      }
       ClientChannel ch;
       Map<String, Object> remoteEnv = new HashMap<>();
       for (Map.Entry<String, String> e : channel.clientEnvironment().entrySet()) {
@@ -238,7 +247,9 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
         shell.setUsePty(pty);
         ch = shell;
       } else {
-        ChannelExec exec = hostSession.createExecChannel(execCommand, ptyConfig, remoteEnv);
+        // A judged text goes behind the bash-only line (BashOnlyExec); an unguarded one as it is.
+        String sent = guardsExec() ? BashOnlyExec.wrap(execCommand) : execCommand;
+        ChannelExec exec = hostSession.createExecChannel(sent, ptyConfig, remoteEnv);
         // MINA's ChannelExec sends no pty-req unless told: mirror what the user asked for.
         exec.setUsePty(pty);
         ch = exec;
@@ -291,6 +302,28 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
   /** Whether the gateway owns this session's prompt: interactive, with a terminal, on a target with a shell policy. */
   private boolean guardsPrompt() {
     return execCommand == null && pty && services.shell().judge(target).isPresent();
+  }
+
+  /** Whether this is an exec request whose text the target's shell policy judged (a {@code type: shell} policy). */
+  private boolean guardsExec() {
+    return execCommand != null && services.shell().judge(target).isPresent();
+  }
+
+  /**
+   * The host's login shell is not bash 5.1 or later: the judged text is not sent (the host would
+   * read it otherwise than the judge did). The client gets the reason and {@link
+   * BashOnlyExec#NOT_BASH_EXIT}, as the interactive path's {@link BashIntegration#REMOTE_NOT_BASH}.
+   */
+  private void loginShellNotBash(String detail) {
+    LOG.warn("session {}: {}: the login shell is not bash 5.1 or later ({}); the exec was not run", id, target.name(),
+        detail);
+    services.audit().tryRecord(AuditCode.TARGET_FAILED, "sessionId", id, "identity", user.identity(),
+        "target", target.name(), "reason", "remote-shell-not-bash", "detail", detail);
+    endReason = "remote-shell-not-bash";
+    sayQuietly(BashOnlyExec.NOT_BASH_MESSAGE);
+    finishRecording(BashOnlyExec.NOT_BASH_EXIT, null);
+    closeHost();
+    exitCallback.onExit(BashOnlyExec.NOT_BASH_EXIT, "the host's login shell is not bash 5.1 or later");
   }
 
   /**
