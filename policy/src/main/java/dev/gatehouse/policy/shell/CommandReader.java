@@ -93,6 +93,8 @@ final class CommandReader {
   private String historyOn;
   /** A {@code !} word of the code read that history expansion replaces ({@link #HISTORY_EVENT}), or null. */
   private String historyEvent;
+  /** Whether the code being read is read by a POSIX shell (dash), not bash ({@link PosixShellCode}). */
+  private boolean posixReader;
   /** A command that may turn on nullglob ({@link #mayTurnOnNullglob}), or null. */
   private String nullglobOn;
   /** A command given a pattern with words after it, which a pattern making no word would move, or null. */
@@ -258,6 +260,12 @@ final class CommandReader {
     }
     if (p.root.hasError()) {
       unclassified.add("the text does not parse as bash" + where(p, p.root, via));
+    }
+    String bashOnly = posixReader ? PosixShellCode.bashOnly(text) : null;
+    if (bashOnly != null) {
+      // The commands listed are bash's reading; dash reads this construct otherwise.
+      unclassified.add("code read by a POSIX shell holds what bash reads otherwise: " + bashOnly
+          + (via.isEmpty() ? "" : " (in " + String.join(" / ", via) + ")"));
     }
     Matcher event = historyEvent == null ? HISTORY_EVENT.matcher(text) : null;
     if (event != null && event.find()) {
@@ -1678,7 +1686,7 @@ final class CommandReader {
       if (feed.textUnknown || feed.text == null) {
         unclassified.add(base + " reads code from a here-document only known when it runs");
       } else if (Wrappers.BASH_LIKE.contains(base) || base.equals("source") || base.equals(".")) {
-        code(feed.text, via(c.via, base + " <<"), c.codeDepth + 1);
+        codeReadBy(base, feed.text, via(c.via, base + " <<"), c.codeDepth + 1);
       }
     }
     if (wrapDepth > MAX_CODE_DEPTH) {
@@ -1690,7 +1698,7 @@ final class CommandReader {
         Ctx inner = new Ctx(c.p, via(c.via, in.via()), c.codeDepth);
         simple(in.words(), text, inner, feed, upstream, wrapDepth + 1);
       } else if (step instanceof Wrappers.Code code) {
-        code(code.text(), via(c.via, code.via()), c.codeDepth + 1);
+        codeReadBy(base, code.text(), via(c.via, code.via()), c.codeDepth + 1);
       } else if (step instanceof Wrappers.Unknown u) {
         unclassified.add(u.reason());
       } else if (step instanceof Wrappers.Assign as) {
@@ -1734,6 +1742,22 @@ final class CommandReader {
       out.addAll(made);
     }
     return out;
+  }
+
+  /**
+   * Reads code that {@code runner} runs: a shell by name reads it as bash or as a POSIX shell does
+   * ({@link PosixShellCode}); eval, alias, trap and other runners leave the reader as it is.
+   */
+  private void codeReadBy(String runner, String text, List<String> via, int depth) {
+    boolean outer = posixReader;
+    if (Wrappers.isShell(runner) || PosixShellCode.RUN_BY_SH.contains(runner)) {
+      posixReader = PosixShellCode.readsAsPosix(runner);
+    }
+    try {
+      code(text, via, depth);
+    } finally {
+      posixReader = outer;
+    }
   }
 
   private void add(ShellCommand sc, Ctx c) {

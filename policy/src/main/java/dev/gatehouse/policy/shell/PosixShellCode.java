@@ -1,0 +1,246 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+/**
+ * Code a POSIX shell reads ({@code sh -c}, {@code dash -c}, {@code sh -s <<<CODE}): the guard reads
+ * it with bash's grammar, so it is only read exactly when it holds nothing bash reads otherwise
+ * than dash does. One pass over the text follows the quoting both shells share (single and double
+ * quotes, backslashes, {@code $(…)}, {@code $((…))}, {@code ${…}}, backquotes) and names the first
+ * construct whose reading differs, where the difference changes which commands run or their words:
+ * <ul>
+ *   <li>{@code $'…'} and {@code $"…"}: a quote of its own to bash, a {@code $} then a plain quote
+ *       to dash ({@code echo $'\';touch W;#'} runs touch under dash);</li>
+ *   <li>a quote, backslash, backquote or brace inside {@code ${…}}: in a double-quoted {@code
+ *       "${x:-'}'}"} bash's default mode takes the single quotes as quotes, dash (and bash in
+ *       POSIX mode) does not, so the word ends elsewhere;</li>
+ *   <li>bash's operators {@code &>}, {@code |&}, {@code ;&}, {@code ;;&}, {@code <<<}, {@code <(},
+ *       {@code >(}: dash reads {@code echo hi &>/dev/null touch W} as {@code echo hi &} then a
+ *       command {@code touch W};</li>
+ *   <li>{@code ((…))} (two subshells to dash), {@code [[ … ]]} (a command {@code [[} to dash, whose
+ *       {@code ||} and {@code <} are its own), {@code function}, {@code select}, {@code coproc},
+ *       brace expansion ({@code {a,b}}, {@code {1..3}}), {@code $[…]}, array and {@code +=}
+ *       assignments;</li>
+ *   <li>what this pass cannot follow the same way as both shells: here-documents (their bodies are
+ *       not code), comments or {@code case} inside {@code $(…)} (a {@code )} that does not close it),
+ *       backslashes inside backquotes, an unterminated quote or substitution.</li>
+ * </ul>
+ * Builds of ksh, mksh and yash read some of these in a third way ({@code |&} starts a co-process,
+ * {@code ${ cmd;}} runs cmd): the same rule keeps their code to what all of them read alike.
+ */
+final class PosixShellCode {
+  /** Shells that read code as POSIX sh (and their own extensions), not as bash. */
+  static final Set<String> POSIX_SHELLS = Set.of("sh", "dash", "ash", "posh", "ksh", "ksh93", "mksh", "yash");
+  /** Programs that hand their code to {@code sh -c} ({@code watch}) or {@code popen} ({@code sed}'s {@code e}). */
+  static final Set<String> RUN_BY_SH = Set.of("watch", "sed");
+  /** Reserved words of bash that dash reads as a command name. */
+  private static final Set<String> BASH_WORDS = Set.of("[[", "]]", "function", "select", "coproc");
+  /** Deeper than this nesting of quotes and substitutions the text is not followed. */
+  private static final int MAX_NESTING = 64;
+  private static final String DELIMITERS = " \t\n;&|()<>";
+
+  private enum Kind { CODE, SUBSTITUTION, ARITHMETIC, BACKQUOTE, DOUBLE_QUOTE, PARAMETER }
+
+  /** One open quote or substitution; {@code parens} counts the open {@code (} inside it. */
+  private static final class Frame {
+    final Kind kind;
+    int parens;
+
+    Frame(Kind kind) {
+      this.kind = kind;
+    }
+
+    boolean isCode() {
+      return kind == Kind.CODE || kind == Kind.SUBSTITUTION || kind == Kind.BACKQUOTE || kind == Kind.ARITHMETIC;
+    }
+  }
+
+  private PosixShellCode() {}
+
+  /** Whether {@code shell} (a program's base name) reads its code as a POSIX shell rather than as bash. */
+  static boolean readsAsPosix(String shell) {
+    return POSIX_SHELLS.contains(shell) || RUN_BY_SH.contains(shell);
+  }
+
+  /** The first construct of {@code code} that bash and a POSIX shell read differently, or null. */
+  static String bashOnly(String code) {
+    Deque<Frame> open = new ArrayDeque<>();
+    open.push(new Frame(Kind.CODE));
+    boolean wordStart = true;
+    int n = code.length();
+    // Each turn moves i forward by at least one: the loop is bounded by the text's length.
+    for (int i = 0; i < n; i++) {
+      if (open.size() > MAX_NESTING) {
+        return "quotes and substitutions nested more than " + MAX_NESTING + " deep";
+      }
+      Frame f = open.peek();
+      char ch = code.charAt(i);
+      char next = i + 1 < n ? code.charAt(i + 1) : '\0';
+      char after = i + 2 < n ? code.charAt(i + 2) : '\0';
+      if (ch == '$') {
+        if (f.kind != Kind.DOUBLE_QUOTE && (next == '\'' || next == '"')) {
+          return "$" + next + "…" + next + " quoting (bash's own)";
+        }
+        if (next == '[') {
+          return "$[…] arithmetic (bash's own)";
+        }
+        wordStart = false;
+        if (next == '(' && after == '(') {
+          open.push(new Frame(Kind.ARITHMETIC));
+          i += 2;
+          wordStart = true;
+        } else if (next == '(') {
+          open.push(new Frame(Kind.SUBSTITUTION));
+          i++;
+          wordStart = true;
+        } else if (next == '{') {
+          char first = i + 2 < n ? code.charAt(i + 2) : '\0';
+          if (!(Character.isLetterOrDigit(first) || "_#?@*!$-".indexOf(first) >= 0)) {
+            return "${ followed by " + (first == '\0' ? "the end" : "'" + first + "'") + " (a substitution in ksh and mksh)";
+          }
+          open.push(new Frame(Kind.PARAMETER));
+          i++;
+        }
+        continue;
+      }
+      switch (f.kind) {
+        case DOUBLE_QUOTE -> {
+          if (ch == '"') {
+            open.pop();
+          } else if (ch == '\\') {
+            i++;
+          } else if (ch == '`') {
+            open.push(new Frame(Kind.BACKQUOTE));
+            wordStart = true;
+          }
+          continue;
+        }
+        case PARAMETER -> {
+          if (ch == '}') {
+            open.pop();
+          } else if ("'\"\\`{".indexOf(ch) >= 0) {
+            return "'" + ch + "' inside ${…} (bash and dash end the word in different places)";
+          }
+          continue;
+        }
+        default -> { }
+      }
+      // Code: the top level, $(…), $((…)) or backquotes.
+      if (wordStart && ch == '#') {
+        if (f.kind != Kind.CODE) {
+          return "a comment inside a substitution";
+        }
+        int end = code.indexOf('\n', i);
+        i = end < 0 ? n : end - 1;
+        continue;
+      }
+      if (wordStart && DELIMITERS.indexOf(ch) < 0) {
+        String reason = bashOnlyWord(code, i, f);
+        if (reason != null) {
+          return reason;
+        }
+      }
+      switch (ch) {
+        case '\\' -> {
+          if (f.kind == Kind.BACKQUOTE || insideBackquote(open)) {
+            return "a backslash inside backquotes";
+          }
+          i++;
+        }
+        case '\'' -> {
+          int end = code.indexOf('\'', i + 1);
+          if (end < 0) {
+            return "an unterminated single quote";
+          }
+          i = end;
+        }
+        case '"' -> open.push(new Frame(Kind.DOUBLE_QUOTE));
+        case '`' -> {
+          if (f.kind == Kind.BACKQUOTE) {
+            open.pop();
+          } else {
+            open.push(new Frame(Kind.BACKQUOTE));
+            wordStart = true;
+            continue;
+          }
+        }
+        case '&' -> {
+          if (next == '>') {
+            return "&> (bash's redirection, dash's & then >)";
+          }
+        }
+        case '|' -> {
+          if (next == '&') {
+            return "|& (bash's pipe of both outputs)";
+          }
+        }
+        case ';' -> {
+          if (next == '&' || next == ';' && after == '&') {
+            return ";& or ;;& (bash's case fall-through)";
+          }
+        }
+        case '<', '>' -> {
+          if (next == '(') {
+            return ch + "(…) (bash's process substitution)";
+          }
+          if (ch == '<' && next == '<') {
+            return after == '<' ? "<<< (bash's here-string)" : "a here-document (its body is not read as code here)";
+          }
+        }
+        case '(' -> {
+          if (next == '(' && f.kind != Kind.ARITHMETIC) {
+            return "(( (bash's arithmetic command, two subshells to dash)";
+          }
+          f.parens++;
+        }
+        case ')' -> {
+          if (f.parens > 0) {
+            f.parens--;
+          } else if (f.kind == Kind.SUBSTITUTION) {
+            open.pop();
+          } else if (f.kind == Kind.ARITHMETIC && next == ')') {
+            open.pop();
+            i++;
+          }
+        }
+        default -> { }
+      }
+      wordStart = DELIMITERS.indexOf(ch) >= 0;
+    }
+    return open.size() == 1 ? null : "an unterminated quote or substitution";
+  }
+
+  private static boolean insideBackquote(Deque<Frame> open) {
+    return open.stream().anyMatch(fr -> fr.kind == Kind.BACKQUOTE);
+  }
+
+  /** What in the word starting at {@code from} bash reads its own way, or null. */
+  private static String bashOnlyWord(String code, int from, Frame f) {
+    int end = from;
+    while (end < code.length() && DELIMITERS.indexOf(code.charAt(end)) < 0) {
+      end++;
+    }
+    String word = code.substring(from, end);
+    if (BASH_WORDS.contains(word)) {
+      return word + " (a reserved word of bash, a command name to dash)";
+    }
+    if (word.equals("case") && f.kind != Kind.CODE) {
+      return "case inside a substitution (its patterns' ')' is not the substitution's end)";
+    }
+    if (Regexes.matches(word, "(?s)[A-Za-z_][A-Za-z0-9_]*(\\[[^\\]]*\\]\\+?=|\\+=).*")
+        || Regexes.matches(word, "[A-Za-z_][A-Za-z0-9_]*=") && end < code.length() && code.charAt(end) == '(') {
+      return "an array or += assignment (bash's own): " + word;
+    }
+    // A { that opens no ${…}, with a , or .. before a later }: bash makes several words of it.
+    for (int brace = word.indexOf('{'); brace >= 0; brace = word.indexOf('{', brace + 1)) {
+      int close = word.indexOf('}', brace);
+      String inside = close < 0 ? "" : word.substring(brace, close);
+      if ((brace == 0 || word.charAt(brace - 1) != '$') && (inside.contains(",") || inside.contains(".."))) {
+        return "brace expansion (bash's own): " + word;
+      }
+    }
+    return null;
+  }
+}
