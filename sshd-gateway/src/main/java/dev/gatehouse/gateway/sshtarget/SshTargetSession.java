@@ -181,7 +181,16 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
       return;
     }
     started();
-    services.pumps().execute(named("connect-" + id, () -> connect(size, term)));
+    services.pumps().execute(named("connect-" + id, () -> {
+      try {
+        connect(size, term);
+      } catch (RuntimeException | Error e) {
+        // Whatever went wrong (a class missing from a broken install is an Error), the session must
+        // end, not wait for a host channel that will never come.
+        LOG.error("session {}: opening the target failed", id, e);
+        failed("internal-error", "the gateway could not open the session");
+      }
+    }));
   }
 
   /**
