@@ -3661,16 +3661,24 @@ public enum ShellClass {
    * judge did: {@code set -k} (assignment-shaped arguments become the command's environment:
    * {@code set -k; systemctl --user status DBUS_SESSION_BUS_ADDRESS=unixexec:…} started a program),
    * and an interactive shell's {@code shopt -u interactive_comments} / {@code set +o
-   * interactive-comments} ({@code eval 'echo #;cmd'} then runs cmd). An option only known when it
-   * runs counts as well. A shell started with the same options ({@code bash -k -c CODE}, {@code
-   * bash -o keyword}, {@code bash +O interactive_comments}) reads its code so.
+   * interactive-comments} ({@code eval 'echo #;cmd'} then runs cmd). POSIX mode ({@code set -o
+   * posix}, {@code shopt -so posix}) and a compatibility level ({@code shopt -s compat41}) change
+   * how bash reads quotes: in POSIX mode bash 5.2 does not take a single quote inside a
+   * double-quoted {@code ${x:-…}} as a quote, so {@code ls "${x:-'}" ; cmd ; "'}"} is one {@code ls}
+   * by default and runs cmd in POSIX mode. An option only known when it runs counts as well. A
+   * shell started with the same options ({@code bash -k -c CODE}, {@code bash -o keyword}, {@code
+   * bash +O interactive_comments}, {@code bash --posix}, {@code bash -O compat31}) reads its code
+   * so, and so does bash started under the name {@code sh} ({@code exec -a sh bash -c CODE}).
    */
   static boolean changesWordReading(ShellCommand c) {
     if (c.name().equals("set")) {
-      return setsKeyword(c) || turnsOffComments(c);
+      return setsReadingOption(c) || turnsOffComments(c);
     }
     if (Wrappers.BASH_LIKE.contains(c.name())) {
       return shellStartsReadingWordsOtherwise(c);
+    }
+    if (c.name().equals("exec")) {
+      return startsBashAsSh(c);
     }
     if (!c.name().equals("shopt")) {
       return false;
@@ -3681,6 +3689,7 @@ public enum ShellClass {
     boolean setOptions = false;
     boolean comments = false;
     boolean keyword = false;
+    boolean compat = false;
     for (Word w : c.args()) {
       String v = w.value();
       if (!w.literal()) {
@@ -3691,12 +3700,15 @@ public enum ShellClass {
         setOptions |= v.indexOf('o') >= 0;
       } else if (v.equals("interactive_comments") || v.equals("interactive-comments")) {
         comments = true;
-      } else if (v.equals("keyword")) {
+      } else if (v.equals("keyword") || v.equals("posix")) {
         keyword = true;
+      } else if (v.startsWith("compat")) {
+        compat = true;
       }
     }
-    // shopt -u interactive_comments; shopt -os keyword; a name or flag only known when it runs.
-    return comments && unset || keyword && setOptions && set && !unset || unknown && (unset || set);
+    // shopt -u interactive_comments; shopt -os keyword (or posix); shopt -s compat31; a name or
+    // flag only known when it runs.
+    return comments && unset || (keyword && setOptions || compat) && set && !unset || unknown && (unset || set);
   }
 
   /**
@@ -3704,7 +3716,8 @@ public enum ShellClass {
    * operand or {@code --}; every {@code o}/{@code O} in a cluster takes the next word as its name),
    * that {@code set}/{@code shopt} would make word-changing: {@code -k} in any cluster ({@code -kc},
    * {@code -ek}), {@code -o keyword}, {@code +o interactive-comments}, {@code +O
-   * interactive_comments}, or an option name only known when it runs. ksh has {@code -k} too, and
+   * interactive_comments}, POSIX mode ({@code --posix}, {@code -o posix}), a compatibility level
+   * ({@code -O compat41}), or an option name only known when it runs. ksh has {@code -k} too, and
    * sh may be bash; dash has no keyword option (dash(1): it rejects {@code -k}), so it is left out.
    */
   private static boolean shellStartsReadingWordsOtherwise(ShellCommand c) {
@@ -3721,6 +3734,9 @@ public enum ShellClass {
       }
       if (v.equals("--") || v.equals("-") || !(v.startsWith("-") || v.startsWith("+")) || v.length() < 2) {
         return false;
+      }
+      if (v.equals("--posix")) {
+        return true;
       }
       if (v.startsWith("--")) {
         i += v.equals("--rcfile") || v.equals("--init-file") ? 2 : 1;
@@ -3741,7 +3757,8 @@ public enum ShellClass {
         }
         Word n = a.get(names++);
         String option = n.value();
-        if (!n.literal() || on && ch == 'o' && option.equals("keyword")
+        if (!n.literal() || on && ch == 'o' && (option.equals("keyword") || option.equals("posix"))
+            || on && ch == 'O' && option.startsWith("compat")
             || !on && (option.equals("interactive-comments") || option.equals("interactive_comments"))) {
           return true;
         }
@@ -3769,30 +3786,57 @@ public enum ShellClass {
   /**
    * {@code set -k} ({@code set -o keyword}): every assignment-shaped word anywhere in a later
    * command goes into its environment ({@code bash -c : BASH_ENV='$(cmd)'}), while the guard reads
-   * it as an argument. An option only known when it runs counts as well.
+   * it as an argument; {@code set -o posix}: POSIX mode ({@link #changesWordReading}). Read as
+   * bash's {@code set} reads its words: option clusters of either sign up to the first other word
+   * or {@code --}, every {@code o} in a cluster taking the next word as its name ({@code set -bo
+   * posix}, {@code set -oo posix notify}). An option only known when it runs counts as well.
    */
-  private static boolean setsKeyword(ShellCommand c) {
+  private static boolean setsReadingOption(ShellCommand c) {
     List<Word> a = c.args();
-    for (int i = 0; i < a.size(); i++) {
+    int i = 0;
+    while (i < a.size()) {
       Word w = a.get(i);
       String v = w.value();
       if (!w.literal()) {
-        return v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-");
+        return v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-") || v.startsWith("+");
       }
-      if (v.equals("--") || v.equals("-") || !v.startsWith("-")) {
+      if (v.equals("--") || v.equals("-") || !Regexes.matches(v, "[-+][a-zA-Z]+")) {
         return false;
       }
-      if (Regexes.matches(v, "-[a-zA-Z]*k[a-zA-Z]*")) {
+      boolean on = v.charAt(0) == '-';
+      if (on && v.indexOf('k') >= 0) {
         return true;
       }
-      if (Regexes.matches(v, "-[a-zA-Z]*o")) {
-        if (i + 1 < a.size() && (!a.get(i + 1).literal() || a.get(i + 1).value().equals("keyword"))) {
+      int names = i + 1;
+      for (int j = 1; j < v.length() && names < a.size(); j++) {
+        if (v.charAt(j) != 'o') {
+          continue;
+        }
+        Word n = a.get(names++);
+        if (!n.literal() || on && (n.value().equals("keyword") || n.value().equals("posix"))) {
           return true;
         }
-        i++;
       }
+      i = names;
     }
     return false;
+  }
+
+  /**
+   * {@code exec -a NAME bash}: bash started under a name whose last part is {@code sh} ({@code
+   * -sh}, {@code /x/sh}) runs in POSIX mode, as {@code bash --posix}; a name or a program only known
+   * when it runs counts as well.
+   */
+  private static boolean startsBashAsSh(ShellCommand c) {
+    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "a", Set.of());
+    if (!o.has('a') || o.end >= c.args().size()) {
+      return false;
+    }
+    String name = o.value('a', null);
+    Word program = c.args().get(o.end);
+    String base = program.value().substring(program.value().lastIndexOf('/') + 1);
+    boolean bash = !program.literal() || base.equals("bash") || base.equals("rbash");
+    return bash && (name == null || Regexes.matches(name.substring(name.lastIndexOf('/') + 1), "-?sh"));
   }
 
   /**

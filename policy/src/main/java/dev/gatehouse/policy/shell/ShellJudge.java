@@ -88,14 +88,20 @@ public final class ShellJudge {
         break;
       }
     }
-    // Likewise after set -k (arguments shaped like assignments become the environment) or with
-    // comments turned off: the judge's reading of the rest of the text no longer holds.
+    // Likewise after set -k (arguments shaped like assignments become the environment), with
+    // comments turned off, or in POSIX mode: the judge's reading of the rest of the text no longer holds.
     for (ShellCommand c : r.commands()) {
       if (ShellClass.changesWordReading(c)) {
         v = v.strictest(policy.unclassified().verdict(
-            "the text changes how the shell reads the words that follow (set -k, comments off): " + c.text()));
+            "the text changes how the shell reads the words that follow (set -k, comments off, POSIX mode): " + c.text()));
         break;
       }
+    }
+    // The judge reads with bash's default grammar; where the line runs, POSIX mode or an older
+    // compatibility level is on (the startup files of the account may turn it on).
+    if (state.has("posix") || state.has("compat")) {
+      v = v.strictest(policy.unclassified().verdict("the shell is in POSIX mode or at a compatibility level ("
+          + state + "): bash reads the line otherwise than the judge"));
     }
     if (block.contains(ShellClass.RECURSIVE_DELETE_ROOT) || review.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
       boolean toRoot = r.commands().stream().anyMatch(ShellClass::changesToRoot);

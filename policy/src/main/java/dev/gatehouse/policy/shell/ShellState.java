@@ -8,7 +8,7 @@ import java.util.TreeSet;
  * The shell options in effect where a typed line will run that change how many words a line makes
  * or what its patterns match: at an interactive prompt they are whatever earlier lines (or the
  * startup files) left, and the gateway's prompt hook reports them inside its nonce-carrying marker
- * ({@code $BASHOPTS}, {@code $-} and whether {@code GLOBIGNORE} is set: {@link #fromHook}). An exec request's {@code bash -c} starts from bash's
+ * ({@code $BASHOPTS}, {@code $-}, whether {@code GLOBIGNORE} is set and whether POSIX mode stays on: {@link #fromHook}). An exec request's {@code bash -c} starts from bash's
  * defaults ({@link #DEFAULTS}).
  *
  * <ul>
@@ -26,6 +26,9 @@ import java.util.TreeSet;
  *   <li>{@code failglob} (a pattern that matches nothing fails the command: less runs) and {@code
  *       noglob} ({@code set -f}: every pattern stays as written, as one that matches nothing does by
  *       default): reported, judged as the defaults.
+ *   <li>{@code posix} (POSIX mode) and {@code compat} (a {@code compatNN} option in {@code
+ *       $BASHOPTS}): bash reads quotes otherwise than the judge's default grammar; every line is
+ *       unclassified.
  * </ul>
  *
  * @param on the names of the options that are on, each one of {@link #KNOWN}
@@ -33,7 +36,7 @@ import java.util.TreeSet;
 public record ShellState(Set<String> on) {
   /** The options judged from, the six {@code shopt} options first. */
   public static final java.util.List<String> KNOWN = java.util.List.of("nullglob", "failglob", "dotglob", "extglob",
-      "globstar", "nocaseglob", "noglob", "globignore");
+      "globstar", "nocaseglob", "noglob", "globignore", "posix", "compat");
   /** bash's defaults (a fresh {@code bash -c}): none of {@link #KNOWN} on. */
   public static final ShellState DEFAULTS = new ShellState(Set.of());
 
@@ -50,19 +53,27 @@ public record ShellState(Set<String> on) {
   /**
    * The options the hook's marker reports: {@code bashopts} is {@code $BASHOPTS} (names joined by
    * colons), {@code flags} is {@code $-} ({@code f}: noglob), {@code globignore} is {@code 1} when
-   * {@code GLOBIGNORE} is set and not empty, else empty. Empty when a field is not of that form
-   * (not bash's own values: the marker is not the hook's).
+   * {@code GLOBIGNORE} is set and not empty, else empty; {@code posix} is {@code y} when POSIX mode
+   * stays on for the next line ({@code POSIXLY_CORRECT} was set when the hook started: it keeps it,
+   * and so POSIX mode), else empty. Empty when a field is not of that form (not bash's own values:
+   * the marker is not the hook's).
    */
-  public static Optional<ShellState> fromHook(String bashopts, String flags, String globignore) {
+  public static Optional<ShellState> fromHook(String bashopts, String flags, String globignore, String posix) {
     if (bashopts.length() > 4000 || !(bashopts.isEmpty() || bashopts.matches("[a-z0-9_]+(:[a-z0-9_]+)*"))
-        || !flags.matches("[A-Za-z]{0,60}") || !(globignore.isEmpty() || globignore.equals("1"))) {
+        || !flags.matches("[A-Za-z]{0,60}") || !(globignore.isEmpty() || globignore.equals("1"))
+        || !(posix.isEmpty() || posix.equals("y"))) {
       return Optional.empty();
     }
     Set<String> on = new TreeSet<>();
     for (String n : bashopts.split(":")) {
       if (SHOPT_NAMES.contains(n)) {
         on.add(n);
+      } else if (n.startsWith("compat")) {
+        on.add("compat");
       }
+    }
+    if (!posix.isEmpty()) {
+      on.add("posix");
     }
     if (flags.indexOf('f') >= 0) {
       on.add("noglob");

@@ -104,16 +104,20 @@ class ShellPromptStateTest {
 
   @Test
   void theHookFieldsParseStrictly() {
-    assertThat(ShellState.fromHook("", "", "")).contains(ShellState.DEFAULTS);
-    assertThat(ShellState.fromHook("checkwinsize:cmdhist:expand_aliases:extquote:promptvars", "himBHs", ""))
+    assertThat(ShellState.fromHook("", "", "", "")).contains(ShellState.DEFAULTS);
+    assertThat(ShellState.fromHook("checkwinsize:cmdhist:expand_aliases:extquote:promptvars", "himBHs", "", ""))
         .contains(ShellState.DEFAULTS);
-    assertThat(ShellState.fromHook("checkwinsize:globstar:nullglob:promptvars", "himBHs", ""))
+    assertThat(ShellState.fromHook("checkwinsize:globstar:nullglob:promptvars", "himBHs", "", ""))
         .contains(new ShellState(Set.of("nullglob", "globstar")));
-    assertThat(ShellState.fromHook("dotglob:extglob:failglob:nocaseglob", "fhimBHs", "1"))
+    assertThat(ShellState.fromHook("dotglob:extglob:failglob:nocaseglob", "fhimBHs", "1", ""))
         .contains(new ShellState(Set.of("dotglob", "extglob", "failglob", "nocaseglob", "noglob", "globignore")));
-    assertThat(ShellState.fromHook("nullglob,x", "", "")).isEmpty();
-    assertThat(ShellState.fromHook("nullglob:", "", "")).isEmpty();
-    assertThat(ShellState.fromHook("nullglob", "h;x", "")).isEmpty();
-    assertThat(ShellState.fromHook("nullglob", "", "2")).isEmpty();
+    assertThat(ShellState.fromHook("nullglob,x", "", "", "")).isEmpty();
+    assertThat(ShellState.fromHook("nullglob:", "", "", "")).isEmpty();
+    assertThat(ShellState.fromHook("nullglob", "h;x", "", "")).isEmpty();
+    assertThat(ShellState.fromHook("nullglob", "", "2", "")).isEmpty();
+    assertThat(ShellState.fromHook("checkwinsize:promptvars", "himBHs", "", "y")).contains(new ShellState(Set.of("posix")));
+    assertThat(ShellState.fromHook("checkwinsize:compat41:promptvars", "himBHs", "", "")).contains(new ShellState(Set.of("compat")));
+    assertThat(ShellState.fromHook("", "", "", "posix")).isEmpty();
+    assertThat(ShellState.fromHook("", "", "", "yy")).isEmpty();
   }
 }

@@ -29,11 +29,13 @@ import java.util.Map;
  * Q} in {@code ~/.bashrc}).
  *
  * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
- * {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1 if GLOBIGNORE is set>}: the nonce is the one the
+ * {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1 if GLOBIGNORE is set>;<y if POSIX mode stays on>}: the nonce is the one the
  * previous prompt announced as next (the first prompt draws both fresh), so the gateway knows each
  * prompt's nonce before it comes and a program printing an A with a fresh nonce of its own is not
  * taken for the hook. The rest is the user's shell options as they will be when the next line
- * runs ({@code $BASHOPTS} and {@code $-} as the hook found them, bash's own read-only values): the
+ * runs ({@code $BASHOPTS} and {@code $-} as the hook found them, bash's own read-only values; POSIX
+ * mode, which the hook keeps on for the next line when {@code POSIXLY_CORRECT} was set, as
+ * {@code set -o posix} or the startup files leave it, and then every line is unclassified): the
  * gateway judges that line from those that change how its patterns expand ({@link
  * dev.gatehouse.policy.shell.ShellState}: a {@code shopt -s nullglob} typed on one line makes the
  * patterns of the next ones vanish when they match nothing), and only the marker with
@@ -166,7 +168,7 @@ public final class BashIntegration {
       + " [[ ${#__gh_n} -ge 128 && ${#__gh_m} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
       + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
       + TTY
-      + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_m\" \"$5;$3;${GLOBIGNORE:+1}\";"
+      + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_m\" \"$5;$3;${GLOBIGNORE:+1};$2\";"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"

@@ -52,7 +52,7 @@ import org.jline.terminal.Terminal;
  * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
  * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
  * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next
- * nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>} (128 hex digits each, from the kernel's random source;
+ * nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>;<POSIX mode>} (128 hex digits each, from the kernel's random source;
  * then the shell options the next line is judged from), its nonce is the one the hook's
  * previous A announced (the first A, while starting, only announces) and neither was seen before
  * in the session; any other is ignored (a program's output). So a C is only taken for a line the
@@ -529,7 +529,7 @@ public final class GuardedShell {
   }
 
   /**
-   * The nonce to answer when {@code payload} ({@code <nonce>;<next nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>}) is the hook's A, else
+   * The nonce to answer when {@code payload} ({@code <nonce>;<next nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>;<POSIX mode>}) is the hook's A, else
    * null. The first A (while the integration starts) only announces; every later one must carry
    * the nonce the one before it announced. A program's output can print an A with any fresh
    * nonce, but not that one: it exists only in the marker (removed from the output) and in the
@@ -539,12 +539,12 @@ public final class GuardedShell {
    */
   private String hookPrompt(String payload) {
     String[] fields = payload.split(";", -1);
-    if (fields.length != 5) {
+    if (fields.length != 6) {
       return null;
     }
     String wall = fields[0];
     String next = fields[1];
-    java.util.Optional<ShellState> options = ShellState.fromHook(fields[2], fields[3], fields[4]);
+    java.util.Optional<ShellState> options = ShellState.fromHook(fields[2], fields[3], fields[4], fields[5]);
     if (!NONCE.matcher(wall).matches() || !NONCE.matcher(next).matches() || wall.equals(next) || options.isEmpty()
         || nonces.contains(next) || (expectedNonce == null ? state != State.STARTING : !expectedNonce.equals(wall))
         || expectedNonce == null && nonces.contains(wall)) {

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class PromptMarkers {
   /**
-   * Room for the hook's prompt marker: {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1>}, 128 hex
+   * Room for the hook's prompt marker: {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1>;<y>}, 128 hex
    * digits each and bash's option names (under 1 KiB with every {@code shopt} option on).
    */
   static final int MAX_MARKER = 2048;

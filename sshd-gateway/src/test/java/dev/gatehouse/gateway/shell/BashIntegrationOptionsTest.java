@@ -69,8 +69,8 @@ class BashIntegrationOptionsTest {
   }
 
   /**
-   * The hook's A reports the options that change how the next line's patterns expand, as the
-   * user's line left them ({@code <nonce>;<next nonce>;<options>}, each option after a comma).
+   * The hook's A reports the options that change how the next line's patterns expand, and POSIX
+   * mode and a compatibility level, which change how it is read, as the user's line left them ({@code <nonce>;<next nonce>;<options>}, each option after a comma).
    */
   @ParameterizedTest(name = "{0} -> {1}")
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
@@ -82,6 +82,11 @@ class BashIntegrationOptionsTest {
       GLOBIGNORE=                                               | (defaults)
       shopt -s nullglob; shopt -u nullglob                      | (defaults)
       set -u; shopt -s nullglob nocasematch; set -f             | noglob,nullglob
+      set -o posix                                              | posix
+      POSIXLY_CORRECT=1                                         | posix
+      set -o posix; set +o posix                                | (defaults)
+      shopt -s compat41                                         | compat
+      BASH_COMPAT=44; shopt -u nullglob                         | compat
       """)
   void theHookReportsThePatternOptions(String line, String reported, @TempDir Path home) throws Exception {
     try (Bash bash = Bash.start(home)) {
@@ -177,8 +182,8 @@ class BashIntegrationOptionsTest {
           if (kind == 'A') {
             String[] fields = payload.split(";", -1);
             nonces.addAll(List.of(fields).subList(0, Math.min(2, fields.length)));
-            options.add(fields.length == 5
-                ? dev.gatehouse.policy.shell.ShellState.fromHook(fields[2], fields[3], fields[4]).map(Object::toString)
+            options.add(fields.length == 6
+                ? dev.gatehouse.policy.shell.ShellState.fromHook(fields[2], fields[3], fields[4], fields[5]).map(Object::toString)
                     .orElse("(not the hook's form: " + payload + ")")
                 : "(no options fields: " + payload + ")");
             write((fields[0] + "\n").getBytes(StandardCharsets.US_ASCII)); // as the gateway answers
@@ -231,7 +236,7 @@ class BashIntegrationOptionsTest {
 
     void firstPrompt() throws InterruptedException {
       String m = awaitPrompt(0);
-      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{128};[0-9a-f]{128};[a-z0-9_:]*;[A-Za-z]*;1? P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("(.* )?A:[0-9a-f]{128};[0-9a-f]{128};[a-z0-9_:]*;[A-Za-z]*;1?;y? P: B:");
       mark = events.size();
     }
 
@@ -263,7 +268,7 @@ class BashIntegrationOptionsTest {
       synchronized (events) {
         mark = events.size();
       }
-      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{128};[0-9a-f]{128};[a-z0-9_:]*;[A-Za-z]*;1? P: B:");
+      assertThat(m).as("output:%n%s", text()).matches("C: D:\\d+ A:[0-9a-f]{128};[0-9a-f]{128};[a-z0-9_:]*;[A-Za-z]*;1?;y? P: B:");
       return m;
     }
 
