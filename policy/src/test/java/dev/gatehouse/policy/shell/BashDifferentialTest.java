@@ -112,7 +112,9 @@ class BashDifferentialTest {
     assertThat(failures).as("commands bash ran that the reading did not find").isEmpty();
     assertThat(commandsSeen).as("bash ran the generated commands (is the sandbox working?)").isGreaterThan(texts.size());
     // Many generated texts are not valid bash at all (bash refuses them too): they are unclassified.
-    assertThat(unclassified).as("most generated texts are read exactly").isLessThan(texts.size() * 2 / 5);
+    // So is code given to sh that holds a construct dash reads otherwise than bash (arrays, [[ ]],
+    // brace expansion, $'…': ShellPosixDifferentialTest holds that reading against dash itself).
+    assertThat(unclassified).as("most generated texts are read exactly").isLessThan(texts.size() * 9 / 20);
   }
 
   private static boolean judged(ShellReading r, List<String> run) {
@@ -258,9 +260,9 @@ class BashDifferentialTest {
         }
         case 5 -> "case " + word() + " in a|x*) " + list(d + 1) + ";; *) " + simple(d + 1) + ";; esac";
         case 6 -> "! " + simple(d + 1);
-        case 7 -> pick("sh", "bash", "/bin/sh") + " -c " + quote(list(d + 1));
+        case 7 -> pick("bash", "bash", "sh", "/bin/sh") + " -c " + quote(list(d + 1));
         case 8 -> "eval " + quote(list(d + 1));
-        case 9 -> d > 0 ? simple(d) : pick("bash", "sh") + " <<" + pick("'EOF'", "EOF", "\"EOF\"") + "\n" + list(d + 1).replace("$", "") + "\nEOF\n";
+        case 9 -> d > 0 ? simple(d) : pick("bash", "bash", "sh") + " <<" + pick("'EOF'", "EOF", "\"EOF\"") + "\n" + list(d + 1).replace("$", "") + "\nEOF\n";
         case 10 -> "while " + pick("false", "! true") + "; do " + simple(d + 1) + "; done";
         default -> simple(d);
       };
