@@ -117,7 +117,8 @@ class BashDifferentialTest {
     assertThat(unclassified).as("most generated texts are read exactly").isLessThan(texts.size() * 9 / 20);
   }
 
-  private static boolean judged(ShellReading r, List<String> run) {
+  /** Whether the reading found the command bash ran: its name, and its arguments where the reading knows them. */
+  static boolean judged(ShellReading r, List<String> run) {
     String name = run.get(0);
     List<String> args = run.subList(1, run.size());
     for (ShellCommand c : r.commands()) {

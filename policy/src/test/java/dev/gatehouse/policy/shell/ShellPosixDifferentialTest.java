@@ -112,7 +112,7 @@ class ShellPosixDifferentialTest {
       for (var e : ranBy.entrySet()) {
         List<List<String>> ran = e.getValue().getOrDefault(i, List.of());
         for (List<String> one : ran) {
-          if (!judged(r, one)) {
+          if (!BashDifferentialTest.judged(r, one)) {
             failures.add("seed " + seed + ", text #" + i + ":\n" + text + "\n  " + e.getKey() + " ran: " + one
                 + "\n  the reading found: " + r.commands().stream().map(c -> c.name() + c.argValues()).toList());
             break;
@@ -128,14 +128,6 @@ class ShellPosixDifferentialTest {
     assertThat(refused).as("texts read exactly too").isLessThan(texts.size() * 3 / 4);
   }
 
-  private static boolean judged(ShellReading r, List<String> run) {
-    for (ShellCommand c : r.commands()) {
-      if (c.name().equals(run.get(0)) && (!c.literalArgs() || c.argValues().equals(run.subList(1, run.size())))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private Path makeStubs() throws IOException {
     Path stubs = Files.createDirectories(dir.resolve("stubs"));
