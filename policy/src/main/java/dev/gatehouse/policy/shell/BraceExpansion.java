@@ -274,7 +274,8 @@ final class BraceExpansion {
    * expand_seqterm: {@code a..b} or {@code a..b..n}, both ends integers (zero-padded to the wider
    * end when either is written with a leading zero) or both one ASCII letter (every byte value
    * between, so {@code a..Z} makes {@code [ \ ] ^ _ `} too); null when it is not one, or bash's
-   * sequence would overflow (bash then keeps the braces literal).
+   * sequence would overflow (bash then keeps the braces literal). Not known when it makes a
+   * {@code \} or {@code `}: bash reads the made character as an escape or a command substitution.
    */
   static List<String> sequence(String amble) throws NotKnown {
     int dots = amble.indexOf("..");
@@ -382,6 +383,10 @@ final class BraceExpansion {
     long n = start;
     while (true) {
       if (letters) {
+        if (n == '\\' || n == '`') {
+          // bash reads a made \\ as an escape of what follows and a made ` as a command substitution
+          throw new NotKnown();
+        }
         out.add(String.valueOf((char) n));
       } else if (width > 0) {
         out.add(String.format("%0" + width + "d", (int) n)); // bash prints an int here

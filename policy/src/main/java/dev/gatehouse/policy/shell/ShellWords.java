@@ -266,8 +266,8 @@ public final class ShellWords {
    * The words are read from {@code w}'s text as bash reads it ({@link BraceExpansion#ofSource}),
    * each then unquoted; an empty unquoted word is dropped, as bash drops it. A word with a glob or
    * a leading tilde is not literal. Null when not exactly known: more than {@link
-   * PathPatterns#MAX_WORDS} words, or a made word holding a {@code $} or {@code `} (its value is
-   * only known when it runs).
+   * PathPatterns#MAX_WORDS} words. A made word holding a {@code $} or {@code `} is not literal: its
+   * value is known up to there, then {@link Word#UNKNOWN}.
    */
   static List<Word> braceWords(Word w) {
     if (w.literal() || !braceExpansion(w.source())) {
@@ -279,11 +279,17 @@ public final class ShellWords {
     }
     List<Word> out = new ArrayList<>(written.size());
     for (String s : written) {
+      if (s.isEmpty()) {
+        continue;
+      }
       String value = quoteRemoved(s);
       if (value == null) {
-        return null;
-      }
-      if (s.isEmpty()) {
+        // an expansion ($, `) in the made word: the text before it is known, the rest is not
+        String known = removeQuotes(s, true);
+        if (known == null) {
+          return null;
+        }
+        out.add(new Word(s, known, false));
         continue;
       }
       out.add(!glob(s) && !s.startsWith("~") ? Word.literal("'" + value.replace("'", "'\\''") + "'", value)
@@ -298,6 +304,14 @@ public final class ShellWords {
    * {@code `} or an unclosed quote.
    */
   static String quoteRemoved(String s) {
+    return removeQuotes(s, false);
+  }
+
+  /**
+   * {@link #quoteRemoved}; with {@code prefix}, at the first {@code $} or {@code `} the value read so
+   * far followed by {@link Word#UNKNOWN} (what comes from there on is only known when it runs).
+   */
+  private static String removeQuotes(String s, boolean prefix) {
     StringBuilder v = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -317,7 +331,7 @@ public final class ShellWords {
         for (; j < s.length() && s.charAt(j) != '"'; j++) {
           char d = s.charAt(j);
           if (d == '$' || d == '`') {
-            return null;
+            return prefix ? v.append(Word.UNKNOWN).toString() : null;
           }
           if (d == '\\' && j + 1 < s.length() && "$`\"\\\n".indexOf(s.charAt(j + 1)) >= 0) {
             if (s.charAt(++j) != '\n') {
@@ -332,7 +346,7 @@ public final class ShellWords {
         }
         i = j;
       } else if (c == '$' || c == '`') {
-        return null;
+        return prefix ? v.append(Word.UNKNOWN).toString() : null;
       } else {
         v.append(c);
       }
