@@ -1720,8 +1720,8 @@ final class CommandReader {
   }
 
   /**
-   * The arguments with each option word (one starting with {@code -}) that bash brace-expands
-   * replaced by the words it makes: bash expands braces before the program reads its options, so
+   * The arguments with each word that bash brace-expands replaced by the words it makes (not only
+   * those starting with {@code -}: {@code {-c,CODE}} is {@code -c CODE}): bash expands braces before the program reads its options, so
    * {@code less -{N,-lesskey-src=F}} gets {@code -N --lesskey-src=F} and {@code man --pag{er,}=CMD}
    * gets {@code --pager=CMD --pag=CMD}, each read by the option checks as given. One not exactly
    * known (too many words, a quoted brace) is unclassified, as are more than {@link
@@ -1730,7 +1730,10 @@ final class CommandReader {
   private List<Word> optionWordsExpanded(List<Word> args) {
     List<Word> out = new ArrayList<>(args.size());
     for (Word w : args) {
-      List<Word> made = w.value().startsWith("-") ? ShellWords.braceWords(w) : List.of(w);
+      List<Word> made = ShellWords.braceWords(w);
+      if (made == null && !mayMakeAnOption(w)) {
+        made = List.of(w); // not exactly known, but no word it makes starts an option: read as before
+      }
       if (made != null && made.size() > 1 && out.size() + made.size() > args.size() + PathPatterns.MAX_WORDS) {
         made = null;
       }
@@ -1758,6 +1761,13 @@ final class CommandReader {
     } finally {
       posixReader = outer;
     }
+  }
+
+  /** Whether a brace word may make a word starting with {@code -} or {@code +} (an option, vim's and less's {@code +cmd}). */
+  private static boolean mayMakeAnOption(Word w) {
+    List<String> made = PathPatterns.braces(w.value());
+    return made == null || made.stream().anyMatch(m -> m.isEmpty() || m.charAt(0) == '-' || m.charAt(0) == '+'
+        || m.charAt(0) == Word.UNKNOWN);
   }
 
   private void add(ShellCommand sc, Ctx c) {

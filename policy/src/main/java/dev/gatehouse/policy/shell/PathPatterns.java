@@ -31,131 +31,13 @@ final class PathPatterns {
   }
 
   /**
-   * The words bash's brace expansion makes of {@code s} ({@code a{b,c}d}, {@code {1..3}},
-   * {@code {a..c}}, nested); null when there would be more than {@link #MAX_WORDS}. Quoting is not
-   * known here: a quoted brace is expanded too (more paths judged, never fewer).
+   * The words bash's brace expansion makes of the value {@code s} ({@code a{b,c}d}, {@code {1..3}},
+   * {@code {01..03}}, {@code {a..c}}, nested, as bash reads them: {@link BraceExpansion#ofValue});
+   * null when there would be more than {@link #MAX_WORDS}. Quoting is not known here: a quoted
+   * brace is expanded too (more paths judged, never fewer).
    */
   static List<String> braces(String s) {
-    List<String> out = new ArrayList<>();
-    return expand(s, out, 0) ? out : null;
-  }
-
-  private static boolean expand(String s, List<String> out, int depth) {
-    if (depth > 20) {
-      return false;
-    }
-    int open = -1;
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) != '{' || i > 0 && s.charAt(i - 1) == '$') {
-        continue;
-      }
-      int close = matching(s, i);
-      if (close < 0) {
-        continue;
-      }
-      String inside = s.substring(i + 1, close);
-      List<String> parts = topLevelCommas(inside);
-      List<String> alts;
-      if (parts.size() > 1) {
-        alts = parts;
-      } else {
-        alts = sequence(inside);
-        if (alts == null) {
-          continue; // not an expansion ({x}, {}): literal braces
-        }
-      }
-      if (alts.size() > MAX_WORDS) {
-        return false;
-      }
-      open = i;
-      String pre = s.substring(0, open);
-      String post = s.substring(close + 1);
-      for (String a : alts) {
-        if (!expand(pre + a + post, out, depth + 1) || out.size() > MAX_WORDS) {
-          return false;
-        }
-      }
-      return true;
-    }
-    out.add(s);
-    return out.size() <= MAX_WORDS;
-  }
-
-  private static int matching(String s, int open) {
-    int depth = 0;
-    for (int i = open; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '{') {
-        depth++;
-      } else if (c == '}' && --depth == 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static List<String> topLevelCommas(String inside) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    int from = 0;
-    for (int i = 0; i < inside.length(); i++) {
-      char c = inside.charAt(i);
-      if (c == '{') {
-        depth++;
-      } else if (c == '}') {
-        depth--;
-      } else if (c == ',' && depth == 0) {
-        parts.add(inside.substring(from, i));
-        from = i + 1;
-      }
-    }
-    parts.add(inside.substring(from));
-    return parts;
-  }
-
-  private static final Pattern NUMBERS = Pattern.compile("([+-]?[0-9]+)\\.\\.([+-]?[0-9]+)(?:\\.\\.([+-]?[0-9]+))?");
-  private static final Pattern LETTERS = Pattern.compile("([A-Za-z])\\.\\.([A-Za-z])(?:\\.\\.([+-]?[0-9]+))?");
-
-  /** {@code 1..3}, {@code a..c}, with an optional step; null when {@code inside} is not one. */
-  private static List<String> sequence(String inside) {
-    Matcher n = NUMBERS.matcher(inside);
-    Matcher l = LETTERS.matcher(inside);
-    long from;
-    long to;
-    long step;
-    boolean letters;
-    if (n.matches()) {
-      try {
-        from = Long.parseLong(n.group(1));
-        to = Long.parseLong(n.group(2));
-        step = n.group(3) == null ? 1 : Math.abs(Long.parseLong(n.group(3)));
-      } catch (NumberFormatException e) {
-        return List.of("", "x".repeat(MAX_WORDS)); // too long: more words than judged
-      }
-      letters = false;
-    } else if (l.matches()) {
-      from = l.group(1).charAt(0);
-      to = l.group(2).charAt(0);
-      step = l.group(3) == null ? 1 : Math.abs(Long.parseLong(l.group(3)));
-      letters = true;
-    } else {
-      return null;
-    }
-    if (step == 0) {
-      step = 1;
-    }
-    List<String> out = new ArrayList<>();
-    long count = Math.abs(to - from) / step + 1;
-    if (count > MAX_WORDS) {
-      for (int i = 0; i <= MAX_WORDS; i++) {
-        out.add("");
-      }
-      return out;
-    }
-    for (long v = from; from <= to ? v <= to : v >= to; v += from <= to ? step : -step) {
-      out.add(letters ? String.valueOf((char) v) : Long.toString(v));
-    }
-    return out;
+    return BraceExpansion.ofValue(s);
   }
 
   /** More {@code [} than this in one pattern: it is read as any name (bounds the work on a long word). */

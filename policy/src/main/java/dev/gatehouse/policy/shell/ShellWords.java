@@ -179,7 +179,7 @@ public final class ShellWords {
       if (value != null) {
         value.append(pieces.get(0));
         if (!glued || !isWord.get(i)) {
-          out.add(new Joined(new Word(p.slice(sourceStart, nodes.get(i - 1).getEndByte()), value.toString(), literal), first));
+          out.add(new Joined(joined(p.slice(sourceStart, nodes.get(i - 1).getEndByte()), value.toString(), literal), first));
           value = null;
         }
       }
@@ -203,9 +203,17 @@ public final class ShellWords {
       literal &= w.literal();
     }
     if (value != null) {
-      out.add(new Joined(new Word(p.slice(sourceStart, nodes.get(nodes.size() - 1).getEndByte()), value.toString(), literal), first));
+      out.add(new Joined(joined(p.slice(sourceStart, nodes.get(nodes.size() - 1).getEndByte()), value.toString(), literal), first));
     }
     return out;
+  }
+
+  /**
+   * A word rebuilt from several nodes: bash reads braces and globs over its whole text ({@code
+   * {touch\ W,x}} is two nodes, neither a brace expansion alone), so they are looked for again.
+   */
+  private static Word joined(String source, String value, boolean literal) {
+    return new Word(source, value, literal && !braceExpansion(source) && !glob(source));
   }
 
   /** One rebuilt word and the index of the node it starts at. */
@@ -251,56 +259,112 @@ public final class ShellWords {
     return new Word(p.text(n), v.toString(), literal[0]);
   }
 
-  private static final java.util.regex.Pattern BRACES = java.util.regex.Pattern.compile("\\{[^{}]*(,|\\.\\.)[^{}]*}");
-
   /**
    * The words bash's brace expansion makes of {@code w}, in order: bash expands braces first, then
    * each word on its own ({@code -{N,-lesskey-src=F}} is {@code -N --lesskey-src=F}; {@code
    * -N{,\ --x}} adds the word {@code -N --x}). {@code w} itself when bash expands no brace in it.
-   * A word made of literal text alone is literal (shown quoted); with another expansion (a glob, a
-   * {@code $}) it keeps {@code w}'s text and is not. Null when not exactly known here: more than
-   * {@link PathPatterns#MAX_WORDS} words, or a brace, comma or dot in the value that was quoted,
-   * escaped or part of {@code ${…}} (the value's braces are then not bash's).
+   * The words are read from {@code w}'s text as bash reads it ({@link BraceExpansion#ofSource}),
+   * each then unquoted; an empty unquoted word is dropped, as bash drops it. A word with a glob or
+   * a leading tilde is not literal. Null when not exactly known: more than {@link
+   * PathPatterns#MAX_WORDS} words. A made word holding a {@code $} or {@code `} is not literal: its
+   * value is known up to there, then {@link Word#UNKNOWN}.
    */
   static List<Word> braceWords(Word w) {
     if (w.literal() || !braceExpansion(w.source())) {
       return List.of(w);
     }
-    String shape = shape(w.source());
-    List<String> spelled = PathPatterns.braces(w.value());
-    if (spelled == null || w.value().contains("${") || !sameBraceSyntax(shape, w.value())) {
+    List<String> written = BraceExpansion.ofSource(w.source());
+    if (written == null) {
       return null;
     }
-    boolean onlyBraces = w.value().indexOf(Word.UNKNOWN) < 0 && !glob(w.source()) && shape.indexOf('$') < 0
-        && shape.indexOf('`') < 0;
-    List<Word> out = new ArrayList<>(spelled.size());
-    for (String s : spelled) {
-      out.add(onlyBraces && !s.startsWith("~") ? Word.literal("'" + s.replace("'", "'\\''") + "'", s)
-          : new Word(w.source(), s, false));
+    List<Word> out = new ArrayList<>(written.size());
+    for (String s : written) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      String value = quoteRemoved(s);
+      if (value == null) {
+        // an expansion ($, `) in the made word: the text before it is known, the rest is not
+        String known = removeQuotes(s, true);
+        if (known == null) {
+          return null;
+        }
+        out.add(new Word(s, known, false));
+        continue;
+      }
+      out.add(!glob(s) && !s.startsWith("~") ? Word.literal("'" + value.replace("'", "'\\''") + "'", value)
+          : new Word(s, value, false));
     }
     return out;
   }
 
-  /** Whether the unquoted text and the value hold as many of {@code { } , .}: each in the value is one bash reads as syntax. */
-  private static boolean sameBraceSyntax(String shape, String value) {
-    for (char c : new char[] {'{', '}', ',', '.'}) {
-      if (shape.chars().filter(x -> x == c).count() != value.chars().filter(x -> x == c).count()) {
-        return false;
-      }
-    }
-    return true;
+  /**
+   * A word's value after quote removal, when it holds no expansion: backslash escapes, '…' and
+   * "…" (with the escapes bash honours there); null for a {@code $} outside single quotes, a
+   * {@code `} or an unclosed quote.
+   */
+  static String quoteRemoved(String s) {
+    return removeQuotes(s, false);
   }
 
   /**
-   * Whether bash would brace-expand the word: an unquoted {@code {…,…}} or {@code {…..…}} (the
-   * grammar may split it over several nodes, so the word's own text is looked at, quoted parts and
-   * escaped characters blanked).
+   * {@link #quoteRemoved}; with {@code prefix}, at the first {@code $} or {@code `} the value read so
+   * far followed by {@link Word#UNKNOWN} (what comes from there on is only known when it runs).
    */
-  private static boolean braceExpansion(String source) {
+  private static String removeQuotes(String s, boolean prefix) {
+    StringBuilder v = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < s.length() && s.charAt(++i) != '\n') {
+          v.append(s.charAt(i));
+        }
+      } else if (c == '\'') {
+        int close = s.indexOf('\'', i + 1);
+        if (close < 0) {
+          return null;
+        }
+        v.append(s, i + 1, close);
+        i = close;
+      } else if (c == '"') {
+        int j = i + 1;
+        for (; j < s.length() && s.charAt(j) != '"'; j++) {
+          char d = s.charAt(j);
+          if (d == '$' || d == '`') {
+            return prefix ? v.append(Word.UNKNOWN).toString() : null;
+          }
+          if (d == '\\' && j + 1 < s.length() && "$`\"\\\n".indexOf(s.charAt(j + 1)) >= 0) {
+            if (s.charAt(++j) != '\n') {
+              v.append(s.charAt(j));
+            }
+            continue;
+          }
+          v.append(d);
+        }
+        if (j >= s.length()) {
+          return null;
+        }
+        i = j;
+      } else if (c == '$' || c == '`') {
+        return prefix ? v.append(Word.UNKNOWN).toString() : null;
+      } else {
+        v.append(c);
+      }
+    }
+    return v.toString();
+  }
+
+  /**
+   * Whether bash would brace-expand the word: read as bash reads it ({@link
+   * BraceExpansion#ofSource}: the first unquoted brace with its match, nesting counted, and a
+   * top-level comma or sequence inside), true also when that is not exactly known here.
+   */
+  static boolean braceExpansion(String source) {
     if (source.indexOf('{') < 0) {
       return false;
     }
-    return BRACES.matcher(shape(source)).find();
+    List<String> words = BraceExpansion.ofSource(source);
+    return words == null || !words.equals(List.of(source));
   }
 
   /**
