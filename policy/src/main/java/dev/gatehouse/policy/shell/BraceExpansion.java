@@ -224,12 +224,15 @@ final class BraceExpansion {
 
     /**
      * Where the command substitution {@code $(} (or {@code <(}, {@code >(}) opened at {@code at}
-     * ends: its closing parenthesis, nesting counted. bash parses the command inside; one with a
-     * quote, escape, comment or {@code case} (where a parenthesis may not pair) is not read here.
+     * ends: its closing parenthesis, nesting counted, parentheses inside quotes, after a backslash
+     * or inside backquotes not counted (as bash's parser pairs them: {@code ${HOME:-$(getent passwd
+     * "$USER")}}). One with a comment or {@code case} (where a parenthesis may not pair) is not
+     * read here.
      */
     private int substitutionEnd(String text, int at) throws NotKnown {
       int depth = 0;
-      for (int i = at + 1; i < text.length(); i++) {
+      int n = text.length();
+      for (int i = at + 1; i < n; i++) {
         char c = text.charAt(i);
         if (c == '(') {
           depth++;
@@ -239,8 +242,49 @@ final class BraceExpansion {
             throw new NotKnown();
           }
           return i;
-        } else if (c == '\'' || c == '"' || c == '\\' || c == '`' || c == '#') {
+        } else if (c == '\\') {
+          i++;
+        } else if (c == '\'') {
+          i = text.indexOf('\'', i + 1);
+          if (i < 0) {
+            throw new NotKnown();
+          }
+        } else if (c == '`') {
+          i = backquoteEnd(text, i);
+        } else if (c == '"') {
+          i = doubleQuoteEnd(text, i);
+        } else if (c == '#') {
           throw new NotKnown();
+        }
+      }
+      throw new NotKnown();
+    }
+
+    /** The closing {@code "} of the double-quoted string opened at {@code at}: escapes, {@code $(…)} and backquotes inside skipped. */
+    private int doubleQuoteEnd(String text, int at) throws NotKnown {
+      for (int i = at + 1; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          return i;
+        } else if (c == '$' && next(text, i) == '(') {
+          i = substitutionEnd(text, i);
+        } else if (c == '`') {
+          i = backquoteEnd(text, i);
+        }
+      }
+      throw new NotKnown();
+    }
+
+    /** The closing backquote of the one opened at {@code at} (a backslash escapes the next character). */
+    private int backquoteEnd(String text, int at) throws NotKnown {
+      for (int i = at + 1; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '\\') {
+          i++;
+        } else if (c == '`') {
+          return i;
         }
       }
       throw new NotKnown();

@@ -34,6 +34,22 @@ class BraceExpansionDifferentialTest {
       "{a..e..2}", "{a..Z}", "{Z..a..3}", "{1..99999999999999999999}", "{0..3000000000}", "{a..1}", "{1..}", "{..1}",
       "{1...3}", "{x..y}", "{\\ 1..2}", "{1..2\\ }", "{\" \"1..2}", "{1..3..}", "{1..3..+2}", "{-3..-1}"};
 
+  /**
+   * A word whose command substitution holds quotes is read, not given up as unknown: everyday
+   * defaults such as {@code "${HOME:-$(getent passwd "$USER" | cut -d: -f6)}"} hold no brace
+   * expansion, and reading them as unknown made the line a review. (Their words are compared with
+   * bash's in the corpus above.)
+   */
+  @Test
+  void aSubstitutionWithQuotesIsRead() {
+    assertThat(BraceExpansion.ofSource("\"${HOME:-$(getent passwd \"$USER\" | cut -d: -f6)}\""))
+        .containsExactly("\"${HOME:-$(getent passwd \"$USER\" | cut -d: -f6)}\"");
+    assertThat(BraceExpansion.ofSource("{a,$(date '+%F')}")).containsExactly("a", "$(date '+%F')");
+    assertThat(BraceExpansion.ofSource("{a,`date \"+%F\"`}")).containsExactly("a", "`date \"+%F\"`");
+    assertThat(ShellJudgeTest.DEFAULT.judge("echo \"${HOME:-$(getent passwd \"$USER\" | cut -d: -f6)}\"").verdict().label())
+        .isEqualTo("allow");
+  }
+
   @Test
   void bracesAreReadAsBashReadsThem(@TempDir Path tmp) throws Exception {
     String seedProperty = System.getProperty("gatehouse.braceSeed", "6102218553467112331");
@@ -42,7 +58,9 @@ class BraceExpansionDifferentialTest {
     Random r = new Random(seed);
     List<String> corpus = new ArrayList<>(List.of("{touch,W,{x}}", "{{a,b}}", "{a..b\",\"}", "{01..03}", "{a..Z}",
         "x{1..99999999999999999999}y{a,b}", "{a,b}{}", "{},a}", "{\\ a,b}", "a{\\ ,b}", "a{\" \",b}", "{\\ ,/}", "${v-{a,b}}", "'$'{a,b}",
-        "{a,$(set -B; echo {b,c})}", "{-N,--lesskey-src=F,{}}", "{x,{y,z}w}", "x{1..300}", "{,}", "x{,}", "{a\\,b,c}", "{\"a,b\",c}"));
+        "{a,$(set -B; echo {b,c})}", "{-N,--lesskey-src=F,{}}", "{x,{y,z}w}", "x{1..300}", "{,}", "x{,}", "{a\\,b,c}", "{\"a,b\",c}",
+        // quotes, escapes and backquotes inside a command substitution: its parentheses pair as bash's parser pairs them
+        "{a,$(<\"k\")}", "${v:-$(<'m,n')}", "x{$(<\"m,n\"),b}", "{a,`<\"k\"`}", "{$(<\"m,n\" ),\"$(<'k')\"}", "{a,$(<k\\ )}"));
     while (corpus.size() < WORDS) {
       corpus.add(word(r, 0));
     }
