@@ -832,7 +832,10 @@ final class HookTamper {
       if (Regexes.matches(rest, "(?s)(:?[-=+?]|/).*")) {
         String value = Regexes.replaceFirst(rest, "^:?[-=+?]", "");
         for (String piece : value.split("/")) {
-          if (!piece.isEmpty() && couldBe(piece, "proc")) {
+          // A piece that is itself a whole expansion ($HOME, `cmd`; a $(cmd), which pathWords cut
+          // at its parenthesis, leaves a lone $) is what a bare "$x" part is, and counts as that
+          // does (couldBeProc): not /proc by itself. A word the text gives (/proc, pro[c], p$x) does.
+          if (!piece.isEmpty() && couldBe(piece, "proc") && !wholeExpansion(piece) && !piece.equals("$")) {
             return true;
           }
         }

@@ -43,6 +43,28 @@ class HookTamperReadsTest {
     assertThat(v.label()).as(line + ": " + v).isEqualTo("allow");
   }
 
+  /**
+   * A default value that is itself an expansion ({@code ${LOG:-$HOME/app.log}}, {@code
+   * ${x:-$(date)}}) is what the bare expansion is: not a process's directory by itself. These were
+   * refused as reading a process's memory; a default the text spells ({@code ${d:-/proc}}) still is.
+   */
+  @ParameterizedTest(name = "a default that is an expansion: {0}")
+  @ValueSource(strings = {"tail -f \"${LOG:-$HOME/app.log}\"", "echo \"${x:-$(date)}\"", "echo \"${EDITOR:-$VISUAL}\"",
+      "echo \"${HOME:-$(getent passwd \"$USER\" | cut -d: -f6)}\"", "ls \"${DIR:-`pwd`}\"", "cat \"${1:-$f}\""})
+  void aDefaultThatIsAnExpansionIsNotAProcessDirectory(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line + ": " + v).isEqualTo("allow");
+  }
+
+  @ParameterizedTest(name = "a default naming /proc: {0}")
+  @ValueSource(strings = {"tail -c +1 \"${d:-/proc}/1/mem\"", "tail -c +1 \"${d:-/pr$(echo oc)}/1/mem\"",
+      "tail -c +1 \"${d:-$(echo /proc)}/1/mem\"", "tail -c +1 /proc/${p:-$PPID}/mem", "x=/proc/1; tail \"${y:-$x}/mem\"",
+      "cd /proc/1; tail \"${m:-$n}\""})
+  void aDefaultNamingAProcesssMemoryIsStillRefused(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.rule()).as(line + ": " + v).isEqualTo("guard-tamper");
+  }
+
   @ParameterizedTest(name = "not the hook's state: {0}")
   @ValueSource(strings = {"arr=(a b); echo ${!arr[@]}", "echo ${!arr[*]}", "echo ${!HOST*}", "declare -i n=3"})
   void keysOfAnArrayAndOtherPrefixesAreNotGuardTamper(String line) {
