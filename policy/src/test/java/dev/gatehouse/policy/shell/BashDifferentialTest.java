@@ -168,12 +168,7 @@ class BashDifferentialTest {
         done
         exit 0
         """.formatted(first, first + batch.size()));
-    List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-all", "--die-with-parent", "--clearenv",
-        "--setenv", "PATH", "/usr/bin", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-        "--ro-bind", "/usr/lib", "/usr/lib", "--symlink", "usr/lib", "/lib", "--symlink", "usr/bin", "/bin"));
-    if (Files.isDirectory(Path.of("/usr/lib64"))) {
-      cmd.addAll(List.of("--ro-bind", "/usr/lib64", "/usr/lib64", "--symlink", "usr/lib64", "/lib64"));
-    }
+    List<String> cmd = sandbox();
     cmd.addAll(List.of("--ro-bind", stubs.toString(), "/usr/bin", "--ro-bind", "/usr/bin/bash", "/gh/bash",
         "--ro-bind", Files.exists(Path.of("/usr/bin/dash")) ? "/usr/bin/dash" : "/usr/bin/bash", "/gh/dash"));
     for (String r : REAL) {
@@ -191,12 +186,31 @@ class BashDifferentialTest {
           .sorted((a, b) -> Long.compare(Long.parseLong(b[1]), Long.parseLong(a[1]))).limit(3)
           .forEach(t -> System.out.println("slow: " + t[1] + " us: " + batch.get(Integer.parseInt(t[0]) - first).replace("\n", "\\n")));
     }
+    return ranByText(log.resolve("log"));
+  }
+
+  /**
+   * The start of a bwrap command line for a throwaway sandbox: nothing shared, no environment but
+   * PATH, a private /tmp, the system's libraries read-only; the caller binds its stubs, shells and
+   * texts and names the program.
+   */
+  static List<String> sandbox() {
+    List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-all", "--die-with-parent", "--clearenv",
+        "--setenv", "PATH", "/usr/bin", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        "--ro-bind", "/usr/lib", "/usr/lib", "--symlink", "usr/lib", "/lib", "--symlink", "usr/bin", "/bin"));
+    if (Files.isDirectory(Path.of("/usr/lib64"))) {
+      cmd.addAll(List.of("--ro-bind", "/usr/lib64", "/usr/lib64", "--symlink", "usr/lib64", "/lib64"));
+    }
+    return cmd;
+  }
+
+  /** What the stubs logged (text number, name, argument count, arguments; NUL-separated), by text number. */
+  static Map<Integer, List<List<String>>> ranByText(Path log) throws java.io.IOException {
     Map<Integer, List<List<String>>> ran = new HashMap<>();
-    Path l = log.resolve("log");
-    if (!Files.exists(l)) {
+    if (!Files.exists(log)) {
       return ran;
     }
-    String[] f = new String(Files.readAllBytes(l), StandardCharsets.UTF_8).split("\0", -1);
+    String[] f = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\0", -1);
     for (int i = 0; i + 2 < f.length; ) {
       int id = f[i].isEmpty() ? -1 : Integer.parseInt(f[i]);
       String name = f[i + 1];

@@ -3,11 +3,9 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -158,12 +156,7 @@ class ShellPosixDifferentialTest {
         wait
         exit 0
         """.formatted(batch.size(), shell));
-    List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-all", "--die-with-parent", "--clearenv",
-        "--setenv", "PATH", "/usr/bin", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-        "--ro-bind", "/usr/lib", "/usr/lib", "--symlink", "usr/lib", "/lib", "--symlink", "usr/bin", "/bin"));
-    if (Files.isDirectory(Path.of("/usr/lib64"))) {
-      cmd.addAll(List.of("--ro-bind", "/usr/lib64", "/usr/lib64", "--symlink", "usr/lib64", "/lib64"));
-    }
+    List<String> cmd = BashDifferentialTest.sandbox();
     cmd.addAll(List.of("--ro-bind", stubs.toString(), "/usr/bin", "--ro-bind", "/usr/bin/bash", "/gh/bash",
         "--ro-bind", "/usr/bin/dash", "/gh/dash", "--ro-bind", "/usr/bin/timeout", "/gh/timeout",
         "--ro-bind", texts.toString(), "/texts", "--bind", log.toString(), "/log", "/gh/bash", "/texts/driver"));
@@ -171,24 +164,7 @@ class ShellPosixDifferentialTest {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("the sandboxed run finished").isTrue();
     assertThat(p.exitValue()).as(Files.readString(out)).isZero();
-    Map<Integer, List<List<String>>> ran = new HashMap<>();
-    Path l = log.resolve("log");
-    if (!Files.exists(l)) {
-      return ran;
-    }
-    String[] f = new String(Files.readAllBytes(l), StandardCharsets.UTF_8).split("\0", -1);
-    for (int i = 0; i + 2 < f.length; ) {
-      int id = f[i].isEmpty() ? -1 : Integer.parseInt(f[i]);
-      int argc = Integer.parseInt(f[i + 2]);
-      List<String> one = new ArrayList<>();
-      one.add(f[i + 1]);
-      for (int a = 0; a < argc; a++) {
-        one.add(f[i + 3 + a]);
-      }
-      ran.computeIfAbsent(id, k -> new ArrayList<>()).add(one);
-      i += 3 + argc;
-    }
-    return ran;
+    return BashDifferentialTest.ranByText(log.resolve("log"));
   }
 
   /**
