@@ -93,8 +93,12 @@ final class CommandReader {
   private String historyOn;
   /** A {@code !} word of the code read that history expansion replaces ({@link #HISTORY_EVENT}), or null. */
   private String historyEvent;
-  /** Whether the code being read is read by a POSIX shell (dash), not bash ({@link PosixShellCode}). */
-  private boolean posixReader;
+  /**
+   * Who reads the code being read when that is a POSIX shell (dash) or may be one ({@code /bin/sh},
+   * {@code $SHELL}, a login shell), not bash, as the reason words it ({@link PosixShellCode}); null
+   * when bash reads it.
+   */
+  private String posixReader;
   /** A command that may turn on nullglob ({@link #mayTurnOnNullglob}), or null. */
   private String nullglobOn;
   /** A command given a pattern with words after it, which a pattern making no word would move, or null. */
@@ -261,10 +265,10 @@ final class CommandReader {
     if (p.root.hasError()) {
       unclassified.add("the text does not parse as bash" + where(p, p.root, via));
     }
-    String bashOnly = posixReader ? PosixShellCode.bashOnly(text) : null;
+    String bashOnly = posixReader != null ? PosixShellCode.bashOnly(text) : null;
     if (bashOnly != null) {
       // The commands listed are bash's reading; dash reads this construct otherwise.
-      unclassified.add("code read by a POSIX shell holds what bash reads otherwise: " + bashOnly
+      unclassified.add("code " + posixReader + " holds what bash reads otherwise: " + bashOnly
           + (via.isEmpty() ? "" : " (in " + String.join(" / ", via) + ")"));
     }
     Matcher event = historyEvent == null ? HISTORY_EVENT.matcher(text) : null;
@@ -1281,7 +1285,7 @@ final class CommandReader {
       }
       for (Wrappers.Step s : Wrappers.jvmErrorCommands(words, "java")) {
         if (s instanceof Wrappers.Code code) {
-          code(code.text(), via(c.via, base), c.codeDepth + 1);
+          codeReadBy(base, "the JVM given " + base, code.text(), via(c.via, base), c.codeDepth + 1);
         } else if (s instanceof Wrappers.Unknown u) {
           unclassified.add(u.reason());
         }
@@ -1295,7 +1299,8 @@ final class CommandReader {
       } else {
         List<Word> words = Wrappers.moduleMapperProgram(value.value());
         if (!words.isEmpty()) {
-          code(String.join(" ", words.stream().map(w -> quoted(w.value())).toList()), via(c.via, base), c.codeDepth + 1);
+          codeReadBy(base, "cc1plus given " + base, String.join(" ", words.stream().map(w -> quoted(w.value())).toList()),
+              via(c.via, base), c.codeDepth + 1);
         }
       }
       return;
@@ -1309,7 +1314,8 @@ final class CommandReader {
       if (!value.literal()) {
         unclassified.add(base + " holds a program only known when it runs: " + shown(text));
       } else {
-        code(quoted(value.value()) + " /usr/lib/google-cloud-sdk/lib/gcloud.py", via(c.via, base), c.codeDepth + 1);
+        codeReadBy(base, "the Cloud SDK given " + base, quoted(value.value()) + " /usr/lib/google-cloud-sdk/lib/gcloud.py",
+            via(c.via, base), c.codeDepth + 1);
       }
       return;
     }
@@ -1323,7 +1329,8 @@ final class CommandReader {
     // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
     String cmd = base.equals("KUBECTL_EXTERNAL_DIFF") ? kubectlDiffCommand(value.value())
         : base.startsWith("LESS") ? Regexes.replaceFirst(value.value(), "^\\|+", "") : value.value();
-    code(cmd, via(c.via, base), c.codeDepth + 1);
+    // Programs run it with sh -c, popen or a sh script of theirs; only FCEDIT is bash's own (fc).
+    codeReadBy(base, "the program reading " + base, cmd, via(c.via, base), c.codeDepth + 1);
   }
 
   /**
@@ -1375,7 +1382,7 @@ final class CommandReader {
       if (!a.value().literal()) {
         unclassified.add("MAKE, a program make's recipes and gcc's lto-wrapper run, is only known when it runs: " + shown(a.text()));
       } else if (!Regexes.matches(a.value().value().strip(), "(/usr)?(/bin/)?(make|gmake)")) {
-        code(quoted(a.value().value()) + " -f lto.mk all", List.of("MAKE"), 1);
+        codeReadBy("MAKE", "make or gcc given MAKE", quoted(a.value().value()) + " -f lto.mk all", List.of("MAKE"), 1);
       }
     }
   }
@@ -1747,14 +1754,24 @@ final class CommandReader {
     return out;
   }
 
-  /**
-   * Reads code that {@code runner} runs: a shell by name reads it as bash or as a POSIX shell does
-   * ({@link PosixShellCode}); eval, alias, trap and other runners leave the reader as it is.
-   */
+  /** Reads code that the program {@code runner} runs: see {@link #codeReadBy(String, String, String, List, int)}. */
   private void codeReadBy(String runner, String text, List<String> via, int depth) {
-    boolean outer = posixReader;
-    if (Wrappers.isShell(runner) || PosixShellCode.RUN_BY_SH.contains(runner)) {
-      posixReader = PosixShellCode.readsAsPosix(runner);
+    codeReadBy(runner, runner, text, via, depth);
+  }
+
+  /**
+   * Reads code that {@code runner} runs ({@code who} names it in a reason): bash and rbash read it as
+   * bash; eval, alias, trap, source and the other runners bash reads again itself leave the reader
+   * as it is; every other runner, a POSIX shell by name or a program that may hand its code to
+   * {@code /bin/sh}, {@code $SHELL} or a login shell, has it read as POSIX code ({@link
+   * PosixShellCode#readsAsPosix}).
+   */
+  private void codeReadBy(String runner, String who, String text, List<String> via, int depth) {
+    String outer = posixReader;
+    Boolean posix = PosixShellCode.readsAsPosix(runner);
+    if (posix != null) {
+      posixReader = !posix ? null : PosixShellCode.POSIX_SHELLS.contains(runner) ? "read by a POSIX shell"
+          : "run by " + who + " through /bin/sh, $SHELL or a login shell (not always bash)";
     }
     try {
       code(text, via, depth);

@@ -5,9 +5,11 @@ import java.util.Deque;
 import java.util.Set;
 
 /**
- * Code a POSIX shell reads ({@code sh -c}, {@code dash -c}, {@code sh -s <<<CODE}): the guard reads
- * it with bash's grammar, so it is only read exactly when it holds nothing bash reads otherwise
- * than dash does. One pass over the text follows the quoting both shells share (single and double
+ * Code a POSIX shell reads ({@code sh -c}, {@code dash -c}, {@code sh -s <<<CODE}) or may read: the
+ * code of every program that hands it to {@code /bin/sh}, {@code $SHELL} or a login shell ({@code su
+ * -c}, {@code flock -c}, {@code PAGER}, …; all but {@link #BASH} and {@link #REREAD_BY_THE_SAME_SHELL}).
+ * The guard reads it with bash's grammar, so it is only read exactly when it holds nothing bash
+ * reads otherwise than dash does. One pass over the text follows the quoting both shells share (single and double
  * quotes, backslashes, {@code $(…)}, {@code $((…))}, {@code ${…}}, backquotes) and names the first
  * construct whose reading differs, where the difference changes which commands run or their words:
  * <ul>
@@ -33,8 +35,42 @@ import java.util.Set;
 final class PosixShellCode {
   /** Shells that read code as POSIX sh (and their own extensions), not as bash. */
   static final Set<String> POSIX_SHELLS = Set.of("sh", "dash", "ash", "posh", "ksh", "ksh93", "mksh", "yash");
-  /** Programs that hand their code to {@code sh -c} ({@code watch}) or {@code popen} ({@code sed}'s {@code e}). */
-  static final Set<String> RUN_BY_SH = Set.of("watch", "sed");
+
+  // Who reads the code a runner is given. Only the runners below are read with bash's grammar:
+  // every other program (su, runuser, flock, script, sg, git, the programs of a pager or editor
+  // variable, strace, the JVM, npm, fakeroot, …) may hand its code to /bin/sh (dash on Debian), to
+  // $SHELL or to an account's login shell, none of which need be bash, so its code is read as POSIX
+  // code: it must hold nothing bash and a POSIX shell read apart (bashOnly), else it is unclassified.
+
+  /** Bash by name: always bash, whatever system it runs on, so its code ({@code bash -c}, {@code bash <<EOF}) is bash's. */
+  static final Set<String> BASH = Set.of(
+      "bash",   // bash itself
+      "rbash"); // bash in restricted mode: bash's grammar
+
+  /**
+   * Runners whose code the shell running them reads again itself: the code is read as the text
+   * around it is (bash's grammar at the prompt, a POSIX shell's inside {@code sh -c} or {@code su -c}).
+   */
+  static final Set<String> REREAD_BY_THE_SAME_SHELL = Set.of(
+      "eval",                 // the builtin joins its words and parses them as commands, in the same shell
+      "alias",                // an alias's value is read where the alias is used, by the same shell
+      "trap",                 // a trap's code runs later, parsed by the same shell
+      "source", ".",          // the same shell reads the file or the here-document fed to it
+      "mapfile", "readarray", // -C CALLBACK: bash evaluates it every -c lines
+      "compgen", "complete",  // -C COMMAND: bash's completion parses and runs it itself; -W WORDS: bash expands them
+      "fc",                   // fc -e EDITOR and the edited lines: run by the same shell (fc is judged by its own rule)
+      "bind",                 // bind -x COMMAND: run by the same shell (bind is judged by its own rule)
+      "FCEDIT");              // a variable only bash's fc reads: bash runs the editor command itself
+
+  /**
+   * How the code {@code runner} runs is read: {@code false} as bash ({@link #BASH}), {@code true} as
+   * a POSIX shell (every runner not listed above), null as the text around it ({@link
+   * #REREAD_BY_THE_SAME_SHELL}).
+   */
+  static Boolean readsAsPosix(String runner) {
+    return BASH.contains(runner) ? Boolean.FALSE : REREAD_BY_THE_SAME_SHELL.contains(runner) ? null : Boolean.TRUE;
+  }
+
   /** Reserved words of bash that dash reads as a command name. */
   private static final Set<String> BASH_WORDS = Set.of("[[", "]]", "function", "select", "coproc");
   /** Deeper than this nesting of quotes and substitutions the text is not followed. */
@@ -58,11 +94,6 @@ final class PosixShellCode {
   }
 
   private PosixShellCode() {}
-
-  /** Whether {@code shell} (a program's base name) reads its code as a POSIX shell rather than as bash. */
-  static boolean readsAsPosix(String shell) {
-    return POSIX_SHELLS.contains(shell) || RUN_BY_SH.contains(shell);
-  }
 
   /** The first construct of {@code code} that bash and a POSIX shell read differently, or null. */
   static String bashOnly(String code) {
