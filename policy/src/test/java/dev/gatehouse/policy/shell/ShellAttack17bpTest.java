@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * run by {@code sh -c}) and a nested {@code sh -c}.
  *
  * <p><b>P2, brace expansion turned off is not followed</b> (all three lists, exec and typed). {@code
- * set +B} and {@code set +o braceexpand} are allowed, and are not among the guard-tamper
+ * set +B}, {@code set +o braceexpand}, {@code set +euB} and {@code shopt -ou braceexpand} are allowed, and are not among the guard-tamper
  * routes (which cover {@code set -o posix}, {@code shopt -s compat*}, {@code set -k}, {@code
  * BASH_COMPAT} …); the judge then keeps brace-expanding the words after them ({@code
  * ShellWords.braceWords} / {@code BraceExpansion.ofSource} run whatever the options), while bash
@@ -90,7 +90,8 @@ class ShellAttack17bpTest {
   @ValueSource(strings = {
       "set +B; eval {'#;touch WITNESS;',x}",
       "set +o braceexpand; eval {'#;touch WITNESS;',x}",
-      "set +B\neval {'#;touch WITNESS;',x}"})
+      "set +B\neval {'#;touch WITNESS;',x}",
+      "set +euB; eval {'#;touch WITNESS;',x}"})
   void allowListBracesOff(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(ALLOW_LIST, template, tmp, false);
   }
@@ -110,7 +111,10 @@ class ShellAttack17bpTest {
       "set +B; bash -c {'#;touch WITNESS;',x}",
       "set +B; find . -maxdepth 0 -exec sh -c {'#;touch WITNESS;',x} \\;",
       "bash +B -c \"eval {'#;touch WITNESS;',x}\"",
-      "bash +o braceexpand -c \"eval {'#;touch WITNESS;',x}\""})
+      "bash +o braceexpand -c \"eval {'#;touch WITNESS;',x}\"",
+      "bash +euB -c \"eval {'#;touch WITNESS;',x}\"",
+      "shopt -ou braceexpand; eval {'#;touch WITNESS;',x}",
+      "shopt -u -o braceexpand; eval {'#;touch WITNESS;',x}"})
   void denyListBracesOff(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
