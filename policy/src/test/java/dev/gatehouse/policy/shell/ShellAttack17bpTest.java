@@ -130,7 +130,8 @@ class ShellAttack17bpTest {
     ShellJudge judge = list.equals("deny-list") ? DEFAULT : ALLOW_LIST;
     Path w = tmp.resolve("w");
     String line = "eval {'#;touch WITNESS;',x}".replace("WITNESS", w.toString());
-    assertThat(BashWitness.allowedWithoutTouch(judge.judgeTyped("set +B"))).as("set +B allowed").isTrue();
+    // Whether set +B itself is refused or not, the prompt's state may have braces off (a startup
+    // file's set +B, unseen by the judge): the next line must be refused from the hook's $- alone.
     // $- of an interactive bash after set +B: himH (braceexpand's B gone); BASHOPTS as bash's defaults
     ShellState after = ShellState.fromHook("checkwinsize:cmdhist:complete_fullquote:expand_aliases:extquote:"
         + "force_fignore:globasciiranges:histappend:interactive_comments:progcomp:promptvars:sourcepath", "himH", "", "")
