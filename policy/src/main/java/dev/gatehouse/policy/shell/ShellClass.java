@@ -3665,10 +3665,13 @@ public enum ShellClass {
    * posix}, {@code shopt -so posix}) and a compatibility level ({@code shopt -s compat41}) change
    * how bash reads quotes: in POSIX mode bash 5.2 does not take a single quote inside a
    * double-quoted {@code ${x:-…}} as a quote, so {@code ls "${x:-'}" ; cmd ; "'}"} is one {@code ls}
-   * by default and runs cmd in POSIX mode. An option only known when it runs counts as well. A
-   * shell started with the same options ({@code bash -k -c CODE}, {@code bash -o keyword}, {@code
-   * bash +O interactive_comments}, {@code bash --posix}, {@code bash -O compat31}) reads its code
-   * so, and so does bash started under the name {@code sh} ({@code exec -a sh bash -c CODE}).
+   * by default and runs cmd in POSIX mode. Brace expansion turned off ({@code set +B}, {@code set
+   * +o braceexpand}, {@code shopt -uo braceexpand}) keeps {@code {a,b}} one literal word, while the
+   * judge expands it: {@code eval {'#;cmd;',x}} is a comment to the judge and runs cmd. An option
+   * only known when it runs counts as well. A shell started with the same options ({@code bash -k
+   * -c CODE}, {@code bash -o keyword}, {@code bash +O interactive_comments}, {@code bash --posix},
+   * {@code bash -O compat31}, {@code bash +B}, {@code bash +o braceexpand}) reads its code so, and
+   * so does bash started under the name {@code sh} ({@code exec -a sh bash -c CODE}).
    */
   static boolean changesWordReading(ShellCommand c) {
     if (c.name().equals("set")) {
@@ -3690,6 +3693,7 @@ public enum ShellClass {
     boolean comments = false;
     boolean keyword = false;
     boolean compat = false;
+    boolean braces = false;
     for (Word w : c.args()) {
       String v = w.value();
       if (!w.literal()) {
@@ -3704,11 +3708,14 @@ public enum ShellClass {
         keyword = true;
       } else if (v.startsWith("compat")) {
         compat = true;
+      } else if (v.equals("braceexpand")) {
+        braces = true;
       }
     }
-    // shopt -u interactive_comments; shopt -os keyword (or posix); shopt -s compat31; a name or
-    // flag only known when it runs.
-    return comments && unset || (keyword && setOptions || compat) && set && !unset || unknown && (unset || set);
+    // shopt -u interactive_comments; shopt -os keyword (or posix); shopt -s compat31; shopt -uo
+    // braceexpand; a name or flag only known when it runs.
+    return comments && unset || (keyword && setOptions || compat) && set && !unset || braces && setOptions && unset
+        || unknown && (unset || set);
   }
 
   /**
@@ -3717,7 +3724,8 @@ public enum ShellClass {
    * that {@code set}/{@code shopt} would make word-changing: {@code -k} in any cluster ({@code -kc},
    * {@code -ek}), {@code -o keyword}, {@code +o interactive-comments}, {@code +O
    * interactive_comments}, POSIX mode ({@code --posix}, {@code -o posix}), a compatibility level
-   * ({@code -O compat41}), or an option name only known when it runs. ksh has {@code -k} too, and
+   * ({@code -O compat41}), brace expansion off ({@code +B} in any cluster, {@code +euB}, {@code +o
+   * braceexpand}), or an option name only known when it runs. ksh has {@code -k} too, and
    * sh may be bash; dash has no keyword option (dash(1): it rejects {@code -k}), so it is left out.
    */
   private static boolean shellStartsReadingWordsOtherwise(ShellCommand c) {
@@ -3743,7 +3751,7 @@ public enum ShellClass {
         continue;
       }
       boolean on = v.charAt(0) == '-';
-      if (on && v.indexOf('k') >= 0) {
+      if (on && v.indexOf('k') >= 0 || !on && v.indexOf('B') >= 0) {
         return true;
       }
       int names = i + 1;
@@ -3759,7 +3767,8 @@ public enum ShellClass {
         String option = n.value();
         if (!n.literal() || on && ch == 'o' && (option.equals("keyword") || option.equals("posix"))
             || on && ch == 'O' && option.startsWith("compat")
-            || !on && (option.equals("interactive-comments") || option.equals("interactive_comments"))) {
+            || !on && (option.equals("interactive-comments") || option.equals("interactive_comments")
+                || option.equals("braceexpand"))) {
           return true;
         }
       }
@@ -3786,10 +3795,12 @@ public enum ShellClass {
   /**
    * {@code set -k} ({@code set -o keyword}): every assignment-shaped word anywhere in a later
    * command goes into its environment ({@code bash -c : BASH_ENV='$(cmd)'}), while the guard reads
-   * it as an argument; {@code set -o posix}: POSIX mode ({@link #changesWordReading}). Read as
-   * bash's {@code set} reads its words: option clusters of either sign up to the first other word
-   * or {@code --}, every {@code o} in a cluster taking the next word as its name ({@code set -bo
-   * posix}, {@code set -oo posix notify}). An option only known when it runs counts as well.
+   * it as an argument; {@code set -o posix}: POSIX mode; {@code set +B} ({@code set +o
+   * braceexpand}): brace expansion off ({@link #changesWordReading}). Read as bash's {@code set}
+   * reads its words: option clusters of either sign up to the first other word or {@code --}, every
+   * {@code o} in a cluster taking the next word as its name ({@code set -bo posix}, {@code set -oo
+   * posix notify}, {@code set +euB}, {@code set +oo nounset braceexpand}). An option only known when
+   * it runs counts as well.
    */
   private static boolean setsReadingOption(ShellCommand c) {
     List<Word> a = c.args();
@@ -3804,7 +3815,7 @@ public enum ShellClass {
         return false;
       }
       boolean on = v.charAt(0) == '-';
-      if (on && v.indexOf('k') >= 0) {
+      if (on && v.indexOf('k') >= 0 || !on && v.indexOf('B') >= 0) {
         return true;
       }
       int names = i + 1;
@@ -3813,7 +3824,8 @@ public enum ShellClass {
           continue;
         }
         Word n = a.get(names++);
-        if (!n.literal() || on && (n.value().equals("keyword") || n.value().equals("posix"))) {
+        if (!n.literal() || on && (n.value().equals("keyword") || n.value().equals("posix"))
+            || !on && n.value().equals("braceexpand")) {
           return true;
         }
       }

@@ -89,11 +89,13 @@ public final class ShellJudge {
       }
     }
     // Likewise after set -k (arguments shaped like assignments become the environment), with
-    // comments turned off, or in POSIX mode: the judge's reading of the rest of the text no longer holds.
+    // comments turned off, in POSIX mode, or with brace expansion off: the judge's reading of the rest
+    // of the text no longer holds.
     for (ShellCommand c : r.commands()) {
       if (ShellClass.changesWordReading(c)) {
         v = v.strictest(policy.unclassified().verdict(
-            "the text changes how the shell reads the words that follow (set -k, comments off, POSIX mode): " + c.text()));
+            "the text changes how the shell reads the words that follow (set -k, comments off, POSIX mode, brace expansion off): "
+                + c.text()));
         break;
       }
     }
@@ -102,6 +104,11 @@ public final class ShellJudge {
     if (state.has("posix") || state.has("compat")) {
       v = v.strictest(policy.unclassified().verdict("the shell is in POSIX mode or at a compatibility level ("
           + state + "): bash reads the line otherwise than the judge"));
+    }
+    // The judge brace-expands {a,b}; with brace expansion off (set +B) bash keeps it one literal word.
+    if (state.has("nobraceexpand")) {
+      v = v.strictest(policy.unclassified().verdict("brace expansion is off in the shell (" + state
+          + "): bash keeps {a,b} as written, which the judge expands"));
     }
     if (block.contains(ShellClass.RECURSIVE_DELETE_ROOT) || review.contains(ShellClass.RECURSIVE_DELETE_ROOT)) {
       boolean toRoot = r.commands().stream().anyMatch(ShellClass::changesToRoot);

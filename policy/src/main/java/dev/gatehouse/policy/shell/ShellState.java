@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *   <li>{@code posix} (POSIX mode) and {@code compat} (a {@code compatNN} option in {@code
  *       $BASHOPTS}): bash reads quotes otherwise than the judge's default grammar; every line is
  *       unclassified.
+ *   <li>{@code nobraceexpand} (brace expansion off: {@code $-} without {@code B}, as after {@code
+ *       set +B}): bash keeps {@code {a,b}} one literal word where the judge expands it; every line
+ *       is unclassified.
  * </ul>
  *
  * @param on the names of the options that are on, each one of {@link #KNOWN}
@@ -36,7 +39,7 @@ import java.util.TreeSet;
 public record ShellState(Set<String> on) {
   /** The options judged from, the six {@code shopt} options first. */
   public static final java.util.List<String> KNOWN = java.util.List.of("nullglob", "failglob", "dotglob", "extglob",
-      "globstar", "nocaseglob", "noglob", "globignore", "posix", "compat");
+      "globstar", "nocaseglob", "noglob", "globignore", "posix", "compat", "nobraceexpand");
   /** bash's defaults (a fresh {@code bash -c}): none of {@link #KNOWN} on. */
   public static final ShellState DEFAULTS = new ShellState(Set.of());
 
@@ -52,7 +55,8 @@ public record ShellState(Set<String> on) {
 
   /**
    * The options the hook's marker reports: {@code bashopts} is {@code $BASHOPTS} (names joined by
-   * colons), {@code flags} is {@code $-} ({@code f}: noglob), {@code globignore} is {@code 1} when
+   * colons), {@code flags} is {@code $-} ({@code f}: noglob; no {@code B}: brace expansion off, as
+   * an interactive bash's {@code $-} always holds {@code B} while it is on), {@code globignore} is {@code 1} when
    * {@code GLOBIGNORE} is set and not empty, else empty; {@code posix} is {@code y} when POSIX mode
    * stays on for the next line ({@code POSIXLY_CORRECT} was set when the hook started: it keeps it,
    * and so POSIX mode), else empty. Empty when a field is not of that form (not bash's own values:
@@ -77,6 +81,9 @@ public record ShellState(Set<String> on) {
     }
     if (flags.indexOf('f') >= 0) {
       on.add("noglob");
+    }
+    if (flags.indexOf('B') < 0) {
+      on.add("nobraceexpand");
     }
     if (!globignore.isEmpty()) {
       on.add("globignore");

@@ -104,7 +104,10 @@ class ShellPromptStateTest {
 
   @Test
   void theHookFieldsParseStrictly() {
-    assertThat(ShellState.fromHook("", "", "", "")).contains(ShellState.DEFAULTS);
+    assertThat(ShellState.fromHook("", "B", "", "")).contains(ShellState.DEFAULTS);
+    // $- without B: brace expansion is off (an interactive bash's $- holds B while it is on)
+    assertThat(ShellState.fromHook("", "", "", "")).contains(new ShellState(Set.of("nobraceexpand")));
+    assertThat(ShellState.fromHook("checkwinsize:promptvars", "himH", "", "")).contains(new ShellState(Set.of("nobraceexpand")));
     assertThat(ShellState.fromHook("checkwinsize:cmdhist:expand_aliases:extquote:promptvars", "himBHs", "", ""))
         .contains(ShellState.DEFAULTS);
     assertThat(ShellState.fromHook("checkwinsize:globstar:nullglob:promptvars", "himBHs", "", ""))

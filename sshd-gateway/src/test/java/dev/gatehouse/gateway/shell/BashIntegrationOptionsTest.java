@@ -39,7 +39,7 @@ class BashIntegrationOptionsTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
       "set -u", "set -e", "set -x", "set -v", "set -xv", "set -f", "set -C", "set -o pipefail", "set -o errtrace",
-      "set -o functrace", "set -k", "set -a", "set -o posix", "set -euxo pipefail",
+      "set -o functrace", "set -k", "set -a", "set -o posix", "set -euxo pipefail", "set +B",
       "shopt -s failglob", "shopt -s nullglob", "shopt -s extglob", "shopt -s nocasematch", "shopt -s nocaseglob",
       "shopt -s lastpipe", "shopt -s xpg_echo", "shopt -s extdebug", "shopt -s localvar_inherit",
       "shopt -s localvar_unset", "shopt -s dotglob", "shopt -s globstar", "shopt -u globasciiranges",
@@ -70,7 +70,7 @@ class BashIntegrationOptionsTest {
 
   /**
    * The hook's A reports the options that change how the next line's patterns expand, and POSIX
-   * mode and a compatibility level, which change how it is read, as the user's line left them ({@code <nonce>;<next nonce>;<options>}, each option after a comma).
+   * mode, a compatibility level and brace expansion off, which change how it is read, as the user's line left them ({@code <nonce>;<next nonce>;<options>}, each option after a comma).
    */
   @ParameterizedTest(name = "{0} -> {1}")
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
@@ -87,6 +87,9 @@ class BashIntegrationOptionsTest {
       set -o posix; set +o posix                                | (defaults)
       shopt -s compat41                                         | compat
       BASH_COMPAT=44; shopt -u nullglob                         | compat
+      set +B                                                    | nobraceexpand
+      set +o braceexpand; shopt -s nullglob                     | nobraceexpand,nullglob
+      set +B; set -B                                            | (defaults)
       """)
   void theHookReportsThePatternOptions(String line, String reported, @TempDir Path home) throws Exception {
     try (Bash bash = Bash.start(home)) {
