@@ -2,6 +2,7 @@ package dev.gatehouse.policy.shell;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,11 +24,13 @@ import java.util.Set;
  *       command {@code touch W};</li>
  *   <li>{@code ((…))} (two subshells to dash), {@code [[ … ]]} (a command {@code [[} to dash, whose
  *       {@code ||} and {@code <} are its own), {@code function}, {@code select}, {@code coproc},
- *       brace expansion ({@code {a,b}}, {@code {1..3}}), {@code $[…]}, array and {@code +=}
- *       assignments;</li>
+ *       brace expansion ({@code {a,b}}, {@code {1..3}}) anywhere in a word, the whole word read with
+ *       its quoting as {@link BraceExpansion} reads it ({@code {'#;x',y}}, {@code ': '{a,b}}, {@code
+ *       $x{a,b}}), {@code $[…]}, array and {@code +=} assignments;</li>
  *   <li>what this pass cannot follow the same way as both shells: here-documents (their bodies are
  *       not code), comments or {@code case} inside {@code $(…)} (a {@code )} that does not close it),
- *       backslashes inside backquotes, an unterminated quote or substitution.</li>
+ *       backslashes inside backquotes, an unterminated quote or substitution, braces whose
+ *       expansion is not exactly known.</li>
  * </ul>
  * Builds of ksh, mksh and yash read some of these in a third way ({@code |&} starts a co-process,
  * {@code ${ cmd;}} runs cmd): the same rule keeps their code to what all of them read alike.
@@ -79,10 +82,14 @@ final class PosixShellCode {
 
   private enum Kind { CODE, SUBSTITUTION, ARITHMETIC, BACKQUOTE, DOUBLE_QUOTE, PARAMETER }
 
-  /** One open quote or substitution; {@code parens} counts the open {@code (} inside it. */
+  /**
+   * One open quote or substitution; {@code parens} counts the open {@code (} inside it, {@code word}
+   * is where the word being read in it began (-1 between words).
+   */
   private static final class Frame {
     final Kind kind;
     int parens;
+    int word = -1;
 
     Frame(Kind kind) {
       this.kind = kind;
@@ -110,6 +117,9 @@ final class PosixShellCode {
       char ch = code.charAt(i);
       char next = i + 1 < n ? code.charAt(i + 1) : '\0';
       char after = i + 2 < n ? code.charAt(i + 2) : '\0';
+      if (f.isCode() && wordStart && f.word < 0 && DELIMITERS.indexOf(ch) < 0 && ch != '#') {
+        f.word = i; // the word runs to the next unquoted delimiter of this frame, or the frame's end
+      }
       if (ch == '$') {
         if (f.kind != Kind.DOUBLE_QUOTE && (next == '\'' || next == '"')) {
           return "$" + next + "…" + next + " quoting (bash's own)";
@@ -167,12 +177,8 @@ final class PosixShellCode {
         i = end < 0 ? n : end - 1;
         continue;
       }
-      if (wordStart && DELIMITERS.indexOf(ch) < 0) {
-        String reason = bashOnlyWord(code, i, f);
-        if (reason != null) {
-          return reason;
-        }
-      }
+      int at = i; // where this character is (the cases below may step over the next)
+      boolean closed = false;
       switch (ch) {
         case '\\' -> {
           if (f.kind == Kind.BACKQUOTE || insideBackquote(open)) {
@@ -191,6 +197,7 @@ final class PosixShellCode {
         case '`' -> {
           if (f.kind == Kind.BACKQUOTE) {
             open.pop();
+            closed = true;
           } else {
             open.push(new Frame(Kind.BACKQUOTE));
             wordStart = true;
@@ -231,28 +238,41 @@ final class PosixShellCode {
             f.parens--;
           } else if (f.kind == Kind.SUBSTITUTION) {
             open.pop();
+            closed = true;
           } else if (f.kind == Kind.ARITHMETIC && next == ')') {
             open.pop();
+            closed = true;
             i++;
           }
         }
         default -> { }
       }
-      wordStart = DELIMITERS.indexOf(ch) >= 0;
+      boolean delimiter = DELIMITERS.indexOf(ch) >= 0;
+      if ((delimiter || closed) && f.word >= 0) {
+        String reason = bashOnlyWord(code, f.word, at, f);
+        if (reason != null) {
+          return reason;
+        }
+        f.word = -1;
+      }
+      // After a closing ) or backquote the word around the substitution goes on.
+      wordStart = delimiter && !closed;
     }
-    return open.size() == 1 ? null : "an unterminated quote or substitution";
+    if (open.size() != 1) {
+      return "an unterminated quote or substitution";
+    }
+    return open.peek().word < 0 ? null : bashOnlyWord(code, open.peek().word, n, open.peek());
   }
 
   private static boolean insideBackquote(Deque<Frame> open) {
     return open.stream().anyMatch(fr -> fr.kind == Kind.BACKQUOTE);
   }
 
-  /** What in the word starting at {@code from} bash reads its own way, or null. */
-  private static String bashOnlyWord(String code, int from, Frame f) {
-    int end = from;
-    while (end < code.length() && DELIMITERS.indexOf(code.charAt(end)) < 0) {
-      end++;
-    }
+  /**
+   * What in the word {@code code[from, end)} (as written, quotes and substitutions in it, ended by
+   * an unquoted delimiter or the end of its substitution) bash reads its own way, or null.
+   */
+  private static String bashOnlyWord(String code, int from, int end, Frame f) {
     String word = code.substring(from, end);
     if (BASH_WORDS.contains(word)) {
       return word + " (a reserved word of bash, a command name to dash)";
@@ -264,11 +284,14 @@ final class PosixShellCode {
         || Regexes.matches(word, "[A-Za-z_][A-Za-z0-9_]*=") && end < code.length() && code.charAt(end) == '(') {
       return "an array or += assignment (bash's own): " + word;
     }
-    // A { that opens no ${…}, with a , or .. before a later }: bash makes several words of it.
-    for (int brace = word.indexOf('{'); brace >= 0; brace = word.indexOf('{', brace + 1)) {
-      int close = word.indexOf('}', brace);
-      String inside = close < 0 ? "" : word.substring(brace, close);
-      if ((brace == 0 || word.charAt(brace - 1) != '$') && (inside.contains(",") || inside.contains(".."))) {
+    // bash's brace expansion reads the whole word with its quoting: an unquoted { anywhere in it with
+    // an unquoted , or .. before its matching } makes several words (or a sequence); dash keeps it.
+    if (word.indexOf('{') >= 0) {
+      List<String> words = BraceExpansion.ofSource(word);
+      if (words == null) {
+        return "braces this reading cannot pair as bash's brace expansion does: " + word;
+      }
+      if (words.size() != 1 || !words.get(0).equals(word)) {
         return "brace expansion (bash's own): " + word;
       }
     }

@@ -39,7 +39,8 @@ class ShellPosixDifferentialTest {
       "ls -d \"${x:-'}\" ; touch W ; \"'}\"", "c1 $'\\';touch W;#'", "c1 hi &>/dev/null touch W", "c1 $\"a\"",
       "[[ -n x || touch W ]]", "((touch W))", "c1 a |& touch W", "c1 {a,b}", "c1 \"${x:-a}'}\" ; touch W",
       "c1 \"$(case x in x) touch W;; esac)\"", "c1 \"${x:-`touch W`}\"", "c1 `c2 \\`touch W\\``",
-      "c1 $(c2 # )\n)", "x[1]=a touch W", "c1 \"${x#'}'}\" ; touch W", "function f { touch W; }");
+      "c1 $(c2 # )\n)", "x[1]=a touch W", "c1 \"${x#'}'}\" ; touch W", "function f { touch W; }",
+      "eval {'#;touch W;',x}", "eval ': '{'#',';touch W;: '}", "eval $x{'#;touch W;',x}", "c1 \"a\"{'b c',d}");
 
   @TempDir Path dir;
 
@@ -52,9 +53,19 @@ class ShellPosixDifferentialTest {
     for (String t : FOUND_BEFORE.subList(0, 8)) {
       assertThat(PosixShellCode.bashOnly(t)).as(t).isNotNull();
     }
+    // Brace expansion wherever bash performs it in a word: past quoted delimiters, after a quoted or
+    // expanded part, inside a substitution; and braces bash's expansion would not pair the same way.
+    for (String t : List.of("eval {'#;touch W;',x}", "eval ': '{'#',';touch W;: '}", "c1 \"a b\"{c,d}",
+        "c1 a\\ {b,c}", "c1 $x{a,b}", "c1 $(c0){a,b}", "c1 `c0`{a,b}", "c1 \"$(c0 {a,b})\"", "c1 {\"a;b\",c}",
+        "c1 x{1..3}", "c1 {a,$(c0 ';')}", "c1 {a,`c0`}", "c1 {a,${x}}", "c1 $((1)){a,b}", "c1 {a,b}>f", "c1 a{'}'{b,c}")) {
+      assertThat(PosixShellCode.bashOnly(t)).as(t).isNotNull();
+    }
     for (String t : List.of("ls -l /var/log", "cd /srv && tar czf /tmp/b.tgz . 2>&1 | tail -n 3",
         "for f in *.log; do gzip -9 \"$f\"; done", "echo \"${HOME:-/root}\" \"${f%.log}\" $((1 + 2)) $(date +%F)",
-        "[ -f /etc/hosts ] && grep -c '^#' /etc/hosts || true", "find . -name '*.tmp' -exec ls {} \\;")) {
+        "[ -f /etc/hosts ] && grep -c '^#' /etc/hosts || true", "find . -name '*.tmp' -exec ls {} \\;",
+        "find . -name \"*.log\" -exec ls {} +", "awk \"{print \\$1}\" f", "awk '{print $1, $2}' f", "echo ${HOME}",
+        "echo 'a b'", "echo \"{a,b}\" '{a,b}' \\{a,b} {a\\,b} a{b}c {} { }", "{ ls; }", "f() { ls -l; }",
+        "echo \"$(printf '%s,%s' a b)\"{x}", "echo ${x:-a}${y}")) {
       assertThat(PosixShellCode.bashOnly(t)).as(t).isNull();
     }
   }
@@ -173,7 +184,8 @@ class ShellPosixDifferentialTest {
    */
   static final class Generator {
     private static final String[] WORDS = {"a", "W", "-f", "x=1", "~", "a=~", "*.none", "'q w'", "\"d q\"", "a\\ b",
-        "{a,b}", "{1..2}", "a{b,c}", "${x}{a,b}", "a[1]=b", "y+=c", "function", "select", "coproc", "[[", "]]", "!"};
+        "{a,b}", "{1..2}", "a{b,c}", "${x}{a,b}", "{'a;b',c}", "{\"x y\",z}", "'q '{a,b}", "\"d\"{1..2}", "a\\ {b,c}",
+        "$x{a,b}", "$(c0){a,b}", "{a,'}'}", "{a,\"c0;\"}", "a[1]=b", "y+=c", "function", "select", "coproc", "[[", "]]", "!"};
     private static final String[] QUOTED = {"$'a'", "$'\\''", "$'\\';W;#'", "$\"a\"", "$\"x y\"", "\"$'a'\"",
         "\"${x:-'a'}\"", "\"${x:-'}'}\"", "\"${x-'}'}\"", "\"${x:+'}'}\"", "\"${x:='a b'}\"", "\"${x#'}'}\"",
         "\"${x%'a'}\"", "${x:-'}'}", "${x:-\"}\"}", "\"${x:-\"}\"}\"", "\"${x:-\\}}\"", "\"${x:-a}'}\"",
@@ -188,7 +200,8 @@ class ShellPosixDifferentialTest {
     /** Words, operators and redirections both shells read alike, for a third of the texts. */
     private static final String[] ALIKE_WORDS = {"a", "W", "-f", "x=1", "*.none", "'q w'", "\"d q\"", "a\\ b", "\"${x:-a}\"",
         "\"${x#a}\"", "${x:-$(c0 z)}", "\"$(c1 a)\"", "`c2 b`", "\"${x:-a}'}\"", "\"it's\"", "'it'\\''s'", "$((1+2))",
-        "a#b", "#c", "\"$x\"", "{}", "'$'a", "\"$\""};
+        "a#b", "#c", "\"$x\"", "{}", "'$'a", "\"$\"",
+        "\"{a,b}\"", "'{a b,c}'", "\\{a,b}", "a{b}c", "{a\\,b}", "\"${x:-a}\"{b}"};
     private static final String[] ALIKE_OPERATORS = {" ; ", ";", " & ", " && ", " || ", " | ", "\n", " >/dev/null ", " 2>&1 "};
 
     private final Random rnd;
