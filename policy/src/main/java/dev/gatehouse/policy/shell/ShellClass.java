@@ -104,7 +104,12 @@ public enum ShellClass {
       // bash expands MAILPATH's messages (command substitution included) before a prompt, unseen.
       "MAILPATH", "MAIL", "MAILCHECK",
       // change how bash reads the lines after: its compatibility level and POSIX mode.
-      "BASH_COMPAT", "POSIXLY_CORRECT");
+      "BASH_COMPAT", "POSIXLY_CORRECT",
+      // bash's command hash table and alias table: an element [name]=value makes the command name
+      // run value (as hash -p and alias do), and an assignment without a subscript sets [0], the
+      // name 0. Only variables whose value changes what a command name runs belong here: not
+      // BASH_ARGV0 ($0) nor BASH_REMATCH (a match's groups), which no command name is looked up in.
+      "BASH_CMDS", "BASH_ALIASES");
   private static final Pattern AUTH_FILE = Pattern.compile(
       "/etc/(passwd|shadow|group|gshadow|sudoers|sudoers\\.d(/.*)?|subuid|subgid|login\\.defs|pam\\.d(/.*)?|security(/.*)?|doas\\.conf)"
           + "-?|(.*/)?\\.ssh/authorized_keys2?|(.*/)?\\.ssh(/.*)?|/root/.*|/etc/ssh/sshd_config(\\.d/.*)?");
