@@ -104,7 +104,12 @@ public enum ShellClass {
       // bash expands MAILPATH's messages (command substitution included) before a prompt, unseen.
       "MAILPATH", "MAIL", "MAILCHECK",
       // change how bash reads the lines after: its compatibility level and POSIX mode.
-      "BASH_COMPAT", "POSIXLY_CORRECT");
+      "BASH_COMPAT", "POSIXLY_CORRECT",
+      // bash's command hash table and alias table: an element [name]=value makes the command name
+      // run value (as hash -p and alias do), and an assignment without a subscript sets [0], the
+      // name 0. Only variables whose value changes what a command name runs belong here: not
+      // BASH_ARGV0 ($0) nor BASH_REMATCH (a match's groups), which no command name is looked up in.
+      "BASH_CMDS", "BASH_ALIASES");
   private static final Pattern AUTH_FILE = Pattern.compile(
       "/etc/(passwd|shadow|group|gshadow|sudoers|sudoers\\.d(/.*)?|subuid|subgid|login\\.defs|pam\\.d(/.*)?|security(/.*)?|doas\\.conf)"
           + "-?|(.*/)?\\.ssh/authorized_keys2?|(.*/)?\\.ssh(/.*)?|/root/.*|/etc/ssh/sshd_config(\\.d/.*)?");
@@ -1694,7 +1699,9 @@ public enum ShellClass {
    * {@code dpkg.cfg} and {@code dpkg.cfg.d/*} ({@code pre-invoke=CMD}); Debian lesspipe's {@code
    * .lessfilter} and XDG {@code lessfilter}; wget's {@code .wgetrc} and {@code /etc/wgetrc} ({@code
    * use_askpass}); git-shell's {@code git-shell-commands/*}; tmux's {@code .tmux.conf} and XDG {@code
-   * tmux/tmux.conf} ({@code run-shell}). Written on the line, as git's
+   * tmux/tmux.conf} ({@code run-shell}); the shells' own startup files ({@code .bashrc}, {@code
+   * .bash_profile}, {@code .profile}, {@code .zshrc}, … and fish's XDG {@code fish/config.fish}),
+   * which the next login or interactive shell (sshd's {@code bash -c} too) runs. Written on the line, as git's
    * configuration is, the next run of the program runs what the text wrote. Compared by the path's end (the session starts in the home
    * directory); an XDG name after a part only known when it runs counts.
    */
@@ -1712,7 +1719,19 @@ public enum ShellClass {
           // Debian's lesspipe/lessfile run ~/.lessfilter (or XDG lessfilter) on every file less opens;
           // wget runs ~/.wgetrc's use_askpass; git-shell runs ~/git-shell-commands/CMD for -c CMD
           // (and its no-interactive-login); tmux runs ~/.tmux.conf's run-shell/if-shell at its start.
-          + "|\\.lessfilter|\\.wgetrc|git-shell-commands/.*|\\.tmux\\.conf)"
+          + "|\\.lessfilter|\\.wgetrc|git-shell-commands/.*|\\.tmux\\.conf"
+          // Shell startup files, by their name wherever the path starts (a session starts in the
+          // home directory, so .bashrc, ./.profile and ../u/.bashrc are as much the home's as
+          // ~/.bashrc): bash's login files (.bash_profile, .bash_login, .profile, also sh's and
+          // dash's), .bashrc (interactive shells, and sshd's bash -c on Debian), .bash_logout (a
+          // login shell's end), .bash_aliases (sourced by Debian's default .bashrc), .inputrc
+          // (readline's init file: key bindings that type lines, $include); zsh's .zshenv (every
+          // zsh), .zprofile, .zshrc, .zlogin, .zlogout; ksh93's and mksh's $ENV defaults .kshrc and
+          // .mkshrc; tcsh's and csh's .tcshrc, .cshrc, .login, .logout; pam_env's .pam_environment
+          // (user_readenv: variables such as BASH_ENV or LD_PRELOAD for the next login).
+          + "|\\.bashrc|\\.bash_profile|\\.bash_login|\\.profile|\\.bash_logout|\\.bash_aliases|\\.inputrc"
+          + "|\\.zshenv|\\.zprofile|\\.zshrc|\\.zlogin|\\.zlogout|\\.kshrc|\\.mkshrc"
+          + "|\\.tcshrc|\\.cshrc|\\.login|\\.logout|\\.pam_environment)"
           + "|/etc/wgetrc"
           + "|/usr(/local)?/(lib|libexec)/docker/cli-plugins/.*"
           // gdb's system-wide init (--with-system-gdbinit, -dir), its data directory (the Python
@@ -1720,7 +1739,9 @@ public enum ShellClass {
           + "|/etc/gdb/gdbinit(\\.d/.*)?|/usr(/local)?/share/gdb/(python|auto-load)/.*|/usr(/local)?/lib/debug/.*-gdb\\.(gdb|py|scm)"
           // mvn sources these as shell code; login and interactive shells the profiles, for every user.
           + "|/etc/mavenrc|/usr/local/etc/mavenrc|/etc/profile(\\.d/.*)?|/etc/bash\\.bashrc|/etc/bashrc"
-          + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua)|lessfilter|tmux/tmux\\.conf)");
+          + "|(.*/)?(\\.config|.*" + Word.UNKNOWN + ")/(gdb/gdbinit|gdb/gdbearlyinit|lesskey|less|vim/g?vimrc|nvim/init\\.(vim|lua)|lessfilter|tmux/tmux\\.conf"
+          // fish runs config.fish and conf.d/*.fish at every start.
+          + "|fish/config\\.fish|fish/conf\\.d/.*)");
   private static final Set<String> INTERACTIVE_EDITORS = Set.of("vi", "vim", "nvim", "gvim", "view", "vimdiff", "nano",
       "pico", "emacs", "mg", "micro", "joe", "jed");
 
@@ -1783,6 +1804,7 @@ public enum ShellClass {
       leaf = leaf.equals(".") || n.equals("rsync") && s.value().endsWith("/") ? String.valueOf(Word.UNKNOWN) : leaf;
       String into = Regexes.replaceFirst(target.value(), "/+$", "");
       if (!leaf.isEmpty() && startupFile(new Word(target.source() + "/" + leaf, into + "/" + leaf, target.literal()))
+          && !(SHELL_STARTUP_NAMES.contains(leaf) && keptAsCopy(target))
           || recursive && Regexes.matches(into, "(?s).*(site|dist)-packages(/.*)?")) {
         return true;
       }
@@ -2109,6 +2131,33 @@ public enum ShellClass {
     return Wrappers.longOption(word.toLowerCase(Locale.ROOT), name);
   }
 
+  /** The shells' startup files of {@link #STARTUP_FILE}, by name. */
+  private static final Set<String> SHELL_STARTUP_NAMES = Set.of(".bashrc", ".bash_profile", ".bash_login", ".profile",
+      ".bash_logout", ".bash_aliases", ".inputrc", ".zshenv", ".zprofile", ".zshrc", ".zlogin", ".zlogout", ".kshrc",
+      ".mkshrc", ".tcshrc", ".cshrc", ".login", ".logout", ".pam_environment");
+
+  /**
+   * A copy's target that is no home directory a shell reads its startup files from, so a startup
+   * file copied into it by its leaf ({@code cp .bashrc /tmp/bashrc.bak}, were that a directory)
+   * runs nothing: a scratch directory ({@code /tmp}, {@code /var/tmp}, {@code /dev/shm}, under them)
+   * or a name shaped as a kept copy ({@code bashrc.bak}, {@code .profile.orig}, {@code x~}). A target
+   * that names the startup file itself counts by its own name.
+   */
+  private static boolean keptAsCopy(Word target) {
+    String t = Regexes.replaceFirst(target.value(), "/+$", "");
+    if (!target.literal() || t.indexOf(Word.UNKNOWN) >= 0 || PathPatterns.hasGlob(t)) {
+      return false;
+    }
+    String leaf = t.substring(t.lastIndexOf('/') + 1);
+    return t.startsWith("/") && Regexes.matches(normalize(t), "/(tmp|var/tmp|dev/shm)(/.*)?")
+        || Regexes.matches(leaf, "(?s).+(\\.(bak|backup|orig|old|save|sav|copy|txt|dist|[0-9]+)|~)");
+  }
+
+  /** Last components of {@link #STARTUP_FILE}, for a pattern in a path's last component ({@code >> .bash?c}). */
+  private static final Set<String> STARTUP_LEAVES = java.util.stream.Stream.concat(java.util.stream.Stream.of(".gdbinit", ".gdbearlyinit",
+      ".lesskey", ".less", ".vimrc", ".gvimrc", ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap"),
+      SHELL_STARTUP_NAMES.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
   static boolean startupFile(Word w) {
     // A name computed when it runs may be any of them, but for a known end naming a data file
@@ -2133,8 +2182,7 @@ public enum ShellClass {
         }
         if (PathPatterns.hasGlob(n)) {
           String leaf = n.substring(n.lastIndexOf('/') + 1);
-          if (PathPatterns.componentCouldBe(leaf, Set.of(".gdbinit", ".gdbearlyinit", ".lesskey", ".less", ".vimrc", ".gvimrc",
-              ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap"))) {
+          if (PathPatterns.componentCouldBe(leaf, STARTUP_LEAVES)) {
             return true;
           }
         }
