@@ -61,7 +61,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code $( … & )}, background) as guard-tamper.
  *
  * <p>Failing: {@code aSecondReaderStealsTheWallsNonce} ×4 ({@code ssh-strict} witness on the host;
- * {@code ssh-default} (python3 -c, interpreter-inline) and the command targets as above). Passing
+ * {@code ssh-default}: witness on the host by python3 -c, interpreter-inline, a review; the command
+ * targets as above; two runs, each case in its first session). Passing
  * (regression tests of the attempts that were refused): the other methods.
  *
  * <p><b>Tried and already refused (or not a bypass)</b>:
