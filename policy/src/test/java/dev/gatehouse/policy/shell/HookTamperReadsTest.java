@@ -31,6 +31,30 @@ class HookTamperReadsTest {
     assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
   }
 
+  /**
+   * {@code PS0} holds {@code $__gh_m} unexpanded (bash expands it into the C marker it prints as a
+   * command starts): a prompt expansion of PS0, or of a copy of its text, prints the next nonce,
+   * which authenticates the hook's B and C markers.
+   */
+  @ParameterizedTest(name = "prompt expansion of PS0: {0}")
+  @ValueSource(strings = {"echo \"${PS0@P}\"", "printf %s \"${PS0@P}\"", "x=${PS0@P}", "x=\"${PS0@P}\"; echo \"$x\"",
+      "echo ${PS0[0]@P}", "echo ${PS0[@]@P}", "x=$PS0; echo \"${x@P}\"", "set -- \"$PS0\"; echo \"${1@P}\"",
+      "set -- \"$PS0\"; echo \"${@@P}\"", "echo \"${PS1@P}\"", "echo \"${PS4@P}\"", "declare -n r=PS0; echo \"${r@P}\""})
+  void aPromptExpansionOfPs0IsRefused(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line).isEqualTo("block");
+    assertThat(v.rule()).as(line).isEqualTo("guard-tamper");
+  }
+
+  /** A copy of PS0's text in a variable bash expands again (PS1 by the hook, PS4 by xtrace): never allowed. */
+  @ParameterizedTest(name = "PS0's text re-expanded: {0}")
+  @ValueSource(strings = {"PS4=$PS0; set -x; ls", "PS4=${PS0:8}; set -x; ls", "PS1=$PS0", "PS1=\"${PS0:8} \"",
+      "PS4=\"$PS0\"", "declare PS4=\"$PS0\""})
+  void ps0sTextInAVariableBashExpandsIsRefused(String line) {
+    Verdict v = DEFAULT.judgeTyped(line).verdict();
+    assertThat(v.label()).as(line + ": " + v).isEqualTo("block");
+  }
+
   @ParameterizedTest(name = "ordinary: {0}")
   @ValueSource(strings = {"set -e", "set -o", "set +o", "set -o pipefail", "set -- a b", "set -eu",
       "declare -a arr=(1 2)", "declare x=1", "declare -p HOME", "declare -f", "declare -F",

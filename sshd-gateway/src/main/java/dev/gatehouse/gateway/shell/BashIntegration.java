@@ -43,8 +43,14 @@ import java.util.Map;
  * from the terminal, without echo, until one ends with the nonce, which the gateway sends as soon
  * as it sees the marker: whatever
  * was typed while the last command ran and that command did not read is thrown away there, never
- * read by bash as a command. Then it prints {@code P}, the user's prompt ({@code PS1} expanded)
- * and {@code B}; bash's own {@code PS1} stays empty. Bash reads lines without readline
+ * read by bash as a command. Then it prints {@code P;<next nonce>}, the user's prompt ({@code PS1}
+ * expanded) and {@code B;<next nonce>}; bash's own {@code PS1} stays empty. {@code PS0} prints {@code
+ * C;<next nonce>} as bash starts the line it read (the value of the hook's variable, expanded each
+ * time). The nonce itself crosses the terminal (the gateway types it for the wall), where any
+ * process that reads the terminal may take it; the next nonce is only ever in bash's output, which
+ * only the gateway reads, until the next prompt's wall: so no program's output can bring up the
+ * gateway's prompt (B), have it take output for the prompt's text (P) or have it take a command as
+ * started (C) with a marker of its own. Bash reads lines without readline
  * ({@code --noediting}): the gateway edits the line, so no key binding or macro of readline can
  * add to it. History expansion ({@code !!:s/echo //}) and bash's own history list (which {@code fc}
  * re-runs) are turned off: the gateway's editor keeps the history, and every recalled line is
@@ -172,7 +178,7 @@ public final class BashIntegration {
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"
-      + " builtin printf '\\e]133;P\\a%s\\e]133;B\\a' \"${__gh_ps1@P}\";"
+      + " builtin printf '\\e]133;P;%s\\a%s\\e]133;B;%s\\a' \"$__gh_m\" \"${__gh_ps1@P}\" \"$__gh_m\";"
       + " for __gh_l in " + SHOPT_OFF + "; do [[ :$5: == *:$__gh_l:* ]] && builtin shopt -s \"$__gh_l\"; done;"
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
@@ -248,10 +254,13 @@ public final class BashIntegration {
   }
 
 
-  /** PS0 of an {@code ssh} target's bash: the C marker as bash starts a command. */
-  private static final String PS0_MARK = "$'\\e]133;C\\a'";
   /**
-   * PS0 of a {@code command} target's bash: the C marker, then a wait (in a command substitution,
+   * PS0 of an {@code ssh} target's bash: the C marker as bash starts a command, with the next nonce
+   * ({@code $__gh_m} stays unexpanded in PS0's value; bash expands it each time it prints PS0).
+   */
+  private static final String PS0_MARK = "$'\\e]133;C;''$__gh_m'$'\\a'";
+  /**
+   * PS0 of a {@code command} target's bash: the C marker (with the next nonce), then a wait (in a command substitution,
    * its tracing off) for the gateway's empty line ({@link #RELEASED}), sent once it made the
    * terminal openable again. While bash reads a judged text the gateway keeps the terminal
    * exclusive ({@link ShellTerminal#holdForShell}); without the wait the command (sudo, less, ssh)
@@ -260,7 +269,7 @@ public final class BashIntegration {
    * (printed before read, the newline could come while echo was still on: a blank line).
    */
   private static final String PS0_MARK_AND_WAIT = "'$({ builtin set +xv; } 2>/dev/null;"
-      + " builtin read -r -s -t 10 -p \"'$'\\e]133;C\\a''\" __gh_r)'";
+      + " builtin read -r -s -t 10 -p \"'$'\\e]133;C;''$__gh_m'$'\\a''\" __gh_r)'";
   /** The gateway's answer to the C marker of {@link #PS0_MARK_AND_WAIT}: the terminal is released. */
   static final byte[] RELEASED = {'\n'};
 

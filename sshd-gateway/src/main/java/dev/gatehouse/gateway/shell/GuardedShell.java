@@ -55,7 +55,10 @@ import org.jline.terminal.Terminal;
  * nonce>;<$BASHOPTS>;<$->;<GLOBIGNORE set>;<POSIX mode>} (128 hex digits each, from the kernel's random source;
  * then the shell options the next line is judged from), its nonce is the one the hook's
  * previous A announced (the first A, while starting, only announces) and neither was seen before
- * in the session; any other is ignored (a program's output). So a C is only taken for a line the
+ * in the session; any other is ignored (a program's output). The hook's P and B (the prompt's
+ * text between them) and bash's C (from {@code PS0}) carry the next nonce that A announced, a value
+ * no other process can know yet (it reaches the terminal only at the next prompt's wall): a P or B
+ * without it is ignored like such an A, and only a C with it starts the line sent. So a C is only taken for a line the
  * gateway sent after a prompt the hook itself brought up. A line sent whose C never came when
  * the next A comes was thrown away by the hook's wall: it is reported as not run. The hook prints X when it finds what it stands on broken
  * (a read-only variable or function it needs, no POSIX mode): the guard is lost at once.
@@ -67,8 +70,9 @@ import org.jline.terminal.Terminal;
  * recording and the user; the masker is flushed at each marker (a prompt is never held back) and
  * when bash stays quiet for {@link OutputMasker#idleFlushAfter} its last read.
  *
- * A {@code C} marker (a command started) that does not follow a line the gateway sent means bash
- * read a command the gateway did not judge: the guard is lost and the session ends.
+ * A {@code C} marker (a command started) that does not follow a line the gateway sent, or does not
+ * carry the announced nonce, means bash read a command the gateway did not judge or a program forged
+ * the marker: the guard is lost and the session ends.
  */
 public final class GuardedShell {
   /** How long bash may take to read its startup files and show the first guarded prompt. */
@@ -457,12 +461,18 @@ public final class GuardedShell {
           }
         }
         case 'P' -> {
+          if (!announced(payload)) {
+            return; // not the hook's: its text stays output (shown and recorded), as for a B
+          }
           if (state == State.PROMPTING) {
             capturing = true;
             promptBytes.reset();
           }
         }
         case 'B' -> {
+          if (!announced(payload)) {
+            return; // not the hook's: a program's output, ignored as an A that is not the hook's is
+          }
           if (state == State.PROMPTING) {
             prompt = shownPrompt(promptShown());
             state = State.AT_PROMPT;
@@ -471,7 +481,10 @@ public final class GuardedShell {
           }
         }
         case 'C' -> {
-          if (state == State.SENT) {
+          // Only bash's PS0 carries the announced nonce: a C without it never starts the line
+          // sent (no raw path opens); like any C that is not the start of that line, it ends the
+          // session below (fail closed, as before: the guard cannot tell what read the terminal).
+          if (state == State.SENT && announced(payload)) {
             state = State.RUNNING;
             runningSince = System.nanoTime();
             releaseTerminal(); // bash read the whole text: the command may open /dev/tty
@@ -556,6 +569,24 @@ public final class GuardedShell {
     nonceTyped = 0;
     promptOptions = options.get();
     return wall;
+  }
+
+  /**
+   * Whether {@code payload} (of a P, B or C marker) is the next nonce the hook's last A announced:
+   * the hook prints it in its P and B, and bash's {@code PS0} in its C. That value is only ever in
+   * bash's output (which only the gateway reads; the marker is removed) and in the hook's variable
+   * until the next prompt's wall, where the gateway types it into the terminal; by then this B and
+   * this C are no longer expected (the next A announces another). So a program's output, or a
+   * process that reads the terminal, cannot forge a P, a B or a C. A P or a B that does not carry
+   * it is ignored as output, as an A that is not the hook's is (it moves the gateway nowhere: the
+   * prompt comes with the hook's own; what follows a forged P stays output, shown and recorded,
+   * never held as prompt text); a C that does not carry it never starts the line sent, and ends
+   * the session as any C does that is not bash starting that line.
+   */
+  private boolean announced(String payload) {
+    String m = expectedNonce;
+    return m != null && java.security.MessageDigest.isEqual(
+        m.getBytes(StandardCharsets.US_ASCII), payload.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

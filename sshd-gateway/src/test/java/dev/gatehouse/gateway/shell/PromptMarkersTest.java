@@ -10,8 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PromptMarkersTest {
-  private static final String STREAM = "hello\u001b[1mbold\u001b[0m\r\n\u001b]133;D;0\u001b\\\u001b]133;A;123456\u001b\\"
-      + "\u001b]133;P\u001b\\user@h:~$ \u001b]133;B\u001b\\ls\r\n\u001b]133;C\u0007out\u001b]0;title\u0007 \u001b]1330;x\u001b\\";
+  private static final String STREAM = "hello\u001b[1mbold\u001b[0m\r\n\u001b]133;D;0\u001b\\\u001b]133;A;123456;7890ab\u001b\\"
+      + "\u001b]133;P;7890ab\u001b\\user@h:~$ \u001b]133;B;7890ab\u001b\\ls\r\n\u001b]133;C;7890ab\u0007out\u001b]0;title\u0007 \u001b]1330;x\u001b\\";
 
   private static List<String> run(byte[] all, int[] cuts) throws Exception {
     PromptMarkers m = new PromptMarkers();
@@ -43,8 +43,8 @@ class PromptMarkersTest {
   void markersAreRemovedAndReportedInOrderWhateverTheReadBoundaries() throws Exception {
     byte[] all = STREAM.getBytes(StandardCharsets.UTF_8);
     List<String> whole = run(all, new int[0]);
-    assertThat(whole).containsExactly("hello\u001b[1mbold\u001b[0m\r\n|D:0", "|A:123456", "|P:", "user@h:~$ |B:",
-        "ls\r\n|C:", "out\u001b]0;title\u0007 \u001b]1330;x\u001b\\");
+    assertThat(whole).containsExactly("hello\u001b[1mbold\u001b[0m\r\n|D:0", "|A:123456;7890ab", "|P:7890ab", "user@h:~$ |B:7890ab",
+        "ls\r\n|C:7890ab", "out\u001b]0;title\u0007 \u001b]1330;x\u001b\\");
     long seed = new Random().nextLong();
     Random r = new Random(seed);
     for (int n = 0; n < 2000; n++) {
