@@ -104,4 +104,15 @@ final class BashWitness {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("bash ended").isTrue();
     return out;
   }
+
+  /**
+   * The bash command line that runs {@code payload} after a route that changes how bash reads it:
+   * a route ending in {@code "$0 "} runs the payload as its own code ({@code bash --posix -c "$0"}),
+   * any other comes before it in one text ({@code set +B\n} then the payload).
+   */
+  static List<String> routeThenText(String route, String payload) {
+    return route.endsWith(" ")
+        ? List.of("bash", "--norc", "--noprofile", "-c", route.strip(), payload)
+        : List.of("bash", "--norc", "--noprofile", "-c", route + payload);
+  }
 }

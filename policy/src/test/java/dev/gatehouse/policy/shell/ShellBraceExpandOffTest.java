@@ -65,10 +65,7 @@ class ShellBraceExpandOffTest {
   void eachRouteTurnsBraceExpansionOffInBashAndIsRefused(String route, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("w");
     String payload = TEXT.replace("WITNESS", w.toString());
-    // A route ending in "$0 " runs the payload as its own code; the others come before it in one text.
-    List<String> argv = route.endsWith(" ")
-        ? List.of("bash", "--norc", "--noprofile", "-c", route.strip(), payload)
-        : List.of("bash", "--norc", "--noprofile", "-c", route + payload);
+    List<String> argv = BashWitness.routeThenText(route, payload);
     String out = BashWitness.run(tmp, argv, "");
     assertThat(Files.exists(w)).as("bash with brace expansion off runs the touch of %s: %s", argv, out).isTrue();
     String judged = route.endsWith(" ") ? route.replace("\"$0\"", "\"" + payload.replace("\"", "\\\"") + "\"") : route + payload;

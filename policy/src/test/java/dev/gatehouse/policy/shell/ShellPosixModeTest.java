@@ -63,10 +63,7 @@ class ShellPosixModeTest {
   void eachRouteTurnsPosixModeOnInBashAndIsRefused(String route, @TempDir Path tmp) throws Exception {
     Path w = tmp.resolve("w");
     String payload = TEXT.replace("WITNESS", w.toString());
-    // A route ending in "$0 " runs the payload as its own code; the others come before it in one text.
-    List<String> argv = route.endsWith(" ")
-        ? List.of("bash", "--norc", "--noprofile", "-c", route.strip(), payload)
-        : List.of("bash", "--norc", "--noprofile", "-c", route + payload);
+    List<String> argv = BashWitness.routeThenText(route, payload);
     String out = BashWitness.run(tmp, argv, "");
     assertThat(Files.exists(w)).as("bash in POSIX mode runs the touch of %s: %s", argv, out).isTrue();
     assertThat(DEFAULT.judge(route + TEXT).verdict()).as(route).isNotInstanceOf(Verdict.Allow.class);
