@@ -72,8 +72,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       bash runs {@code PROMPT_COMMAND} again (a new wall, the announced nonce), so the wall is
  *       never skipped.</li>
  *   <li>Forged D, A, P, B from a program's output (bash's own redirection error prints the file
- *       name raw): an A with a nonce not announced is ignored; D holds the keys for the next
- *       prompt's editor, where they are judged (blocked on the allow-list).</li>
+ *       name raw): an A with a nonce not announced is ignored; a D without the prompt's nonce
+ *       is ignored too (it held the keys for the next prompt's editor, where they were judged,
+ *       before the hook's D carried the nonce).</li>
  *   <li>A background job forging C while comment-only lines (no real C) are sent: the keys that
  *       then go raw land before the next nonce line and are drained; a C at the prompt ends the
  *       session.</li>

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,21 +212,26 @@ class ShellPromptSshAttack17eIT {
   }
 
   /**
-   * A D marker (the command ended) with no A after it: bash is at its prompt and would read keys
-   * as commands. The keys typed after it are held (the terminal never echoes them) and the session
-   * ends when no A comes within the gateway's bound (10 s; the wait here is twice that).
+   * A D marker (the command ended) printed by a program. It held the keys typed after it (the
+   * session then ended when no A followed) and put the exit status it named into the audit. The
+   * hook's D carries the prompt's nonce now, so this one is output: the keys typed while the
+   * command runs go to it raw as ever (the hook's wall throws away what it did not read), the
+   * session goes on, and the audit has the command's own exit status.
    */
   @Test
-  void keysAfterADoneMarkerWithoutAPromptAreHeldAndTheSessionEnds(@TempDir Path tmp) throws Exception {
+  void aDoneMarkerPrintedByAProgramIsOutputNotTheHooks(@TempDir Path tmp) throws Exception {
+    String line = "printf 'forged-done\\033]133;D;0\\007\\n'; sleep 4; (exit 5) # " + UUID.randomUUID();
     attempt(tmp, "donenoa", (t, w) -> {
-      t.type("printf 'forged-done\\033]133;D;0\\007\\n'; sleep 30");
+      t.type(line);
       t.awaitScreen("^forged-done$", WAIT);
       raw(t, "touch " + w);
       press(t, "Enter");
-      t.awaitScreen("gatehouse: the shell's prompt integration did not bring up a prompt after a command; session closed",
-          WAIT);
-      assertThat(t.screen()).as("keys after D reached no terminal").doesNotContain("touch " + w);
+      awaitPromptAfter(t, "forged-done");
+      awaitGuardStillUp(t);
     });
+    JsonNode a = gw.awaitAudit("the line with the forged D", GatewayFixture.field("code", "GH3000I")
+        .and(GatewayFixture.field("statement", line)));
+    assertThat(a.path("exitStatus").asInt()).as("the command's own exit status, not the forged D's").isEqualTo(5);
   }
 
   /**

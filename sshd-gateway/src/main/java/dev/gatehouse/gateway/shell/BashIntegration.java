@@ -28,7 +28,8 @@ import java.util.Map;
  * they are ({@link #TTY}): the saved settings are those the startup files left ({@code stty erase
  * Q} in {@code ~/.bashrc}).
  *
- * <p>At each prompt the hook prints {@code D;<exit status>} (the command before ended), then
+ * <p>At each prompt the hook prints {@code D;<exit status>;<nonce>} (the command before ended; the
+ * nonce is this prompt's, not yet typed into the terminal, so no program can print a D the gateway takes), then
  * {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1 if GLOBIGNORE is set>;<y if POSIX mode stays on>}: the nonce is the one the
  * previous prompt announced as next (the first prompt draws both fresh), so the gateway knows each
  * prompt's nonce before it comes and a program printing an A with a fresh nonce of its own is not
@@ -174,7 +175,7 @@ public final class BashIntegration {
       + " [[ ${#__gh_n} -ge 128 && ${#__gh_m} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
       + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
       + TTY
-      + " builtin printf '\\e]133;D;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_m\" \"$5;$3;${GLOBIGNORE:+1};$2\";"
+      + " builtin printf '\\e]133;D;%s;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_n\" \"$__gh_m\" \"$5;$3;${GLOBIGNORE:+1};$2\";"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"

@@ -48,7 +48,8 @@ import org.jline.terminal.Terminal;
  *  RUNNING    raw to bash's terminal          shown; D: exit status, then held; A: back to PROMPTING
  * </pre>
  *
- * The hook prints D (the command ended) and A (with a fresh nonce) together. From a D on, client
+ * The hook prints D (the command ended, with the nonce the last A announced) and A (with a fresh
+ * nonce) together; a D without that nonce is a program's output and is ignored. From a D on, client
  * input is held, never passed raw: bash is at its prompt and would read it as a command. If no A
  * follows within {@link #DONE_TO_PROMPT}, the hook did not run to its prompt (something broke it)
  * and the guard is lost. An A is the hook's only when its payload is {@code <nonce>;<next
@@ -510,6 +511,14 @@ public final class GuardedShell {
           return;
         }
         case 'D' -> {
+          // The hook's D carries this prompt's nonce (announced by the last A, typed into the
+          // terminal only after this D): a program printing a D of its own can neither hold the
+          // keys typed to it nor put an exit status of its choosing into the audit.
+          int semi = payload.indexOf(';');
+          if (semi < 0 || !announced(payload.substring(semi + 1))) {
+            return;
+          }
+          payload = payload.substring(0, semi);
           if (state == State.RUNNING || state == State.SENT) {
             done = true;
             long mine = ++doneCount;
@@ -572,13 +581,13 @@ public final class GuardedShell {
   }
 
   /**
-   * Whether {@code payload} (of a P, B or C marker) is the next nonce the hook's last A announced:
-   * the hook prints it in its P and B, and bash's {@code PS0} in its C. That value is only ever in
+   * Whether {@code payload} (of a D, P, B or C marker) is the next nonce the hook's last A announced:
+   * the hook prints it in its D, P and B, and bash's {@code PS0} in its C. That value is only ever in
    * bash's output (which only the gateway reads; the marker is removed) and in the hook's variable
    * until the next prompt's wall, where the gateway types it into the terminal; by then this B and
    * this C are no longer expected (the next A announces another). So a program's output, or a
-   * process that reads the terminal, cannot forge a P, a B or a C. A P or a B that does not carry
-   * it is ignored as output, as an A that is not the hook's is (it moves the gateway nowhere: the
+   * process that reads the terminal, cannot forge a D, a P, a B or a C (the D comes just before the
+   * A that types it). A D, a P or a B that does not carry it is ignored as output, as an A that is not the hook's is (it moves the gateway nowhere: the
    * prompt comes with the hook's own; what follows a forged P stays output, shown and recorded,
    * never held as prompt text); a C that does not carry it never starts the line sent, and ends
    * the session as any C does that is not bash starting that line.
