@@ -32,7 +32,10 @@ import java.util.Map;
  * nonce is this prompt's, not yet typed into the terminal, so no program can print a D the gateway takes), then
  * {@code A;<nonce>;<next nonce>;<$BASHOPTS>;<$->;<1 if GLOBIGNORE is set>;<y if POSIX mode stays on>}: the nonce is the one the
  * previous prompt announced as next (the first prompt draws both fresh), so the gateway knows each
- * prompt's nonce before it comes and a program printing an A with a fresh nonce of its own is not
+ * prompt's nonce before it comes. The next nonce is drawn into a variable of its own and becomes the
+ * hook's current one right after the A that announces it: a Ctrl-C anywhere in the hook (bash then
+ * runs it again) leaves a chain the gateway follows (when it lands between the A and that step, the
+ * same A again, which the gateway takes without typing the wall a second time) and a program printing an A with a fresh nonce of its own is not
  * taken for the hook. The rest is the user's shell options as they will be when the next line
  * runs ({@code $BASHOPTS} and {@code $-} as the hook found them, bash's own read-only values; POSIX
  * mode, which the hook keeps on for the next line when {@code POSIXLY_CORRECT} was set, as
@@ -154,7 +157,7 @@ public final class BashIntegration {
    * file named after the marker) and exits, or, if even {@code exit} is gone, reads the terminal
    * away forever: bash never reads another command, and the gateway ends the session on the X.
    */
-  private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
+  private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty; builtin unset -v __gh_m __gh_q 2>/dev/null;"
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
       + " __gh_prompt() { { POSIXLY_CORRECT=y; set +xv; } 2>/dev/null;"
       + " [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
@@ -165,17 +168,17 @@ public final class BashIntegration {
       + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
       + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges promptvars 2>/dev/null;"
       + " builtin local __gh_s=\"$1\" __gh_n __gh_l __gh_i=0 __gh_t __gh_c __gh_v 2>/dev/null || __gh_lost hook-variables;"
-      + " [[ -z ${__gh_m@a} ]] || __gh_lost hook-variables; __gh_n=$__gh_m; __gh_m=;"
-      + " while [[ -z $__gh_m ]]; do __gh_l=;"
+      + " [[ -z ${__gh_m@a}${__gh_q@a} ]] || __gh_lost hook-variables; [[ $__gh_q == \"$__gh_m\" ]] && __gh_q=;"
+      + " while [[ -z $__gh_m || -z $__gh_q ]]; do __gh_l=;"
       + " [[ -r /proc/sys/kernel/random/uuid ]] && __gh_l=$(</proc/sys/kernel/random/uuid)$(</proc/sys/kernel/random/uuid)"
       + "$(</proc/sys/kernel/random/uuid)$(</proc/sys/kernel/random/uuid);"
       + " [[ ${#__gh_l} -ge 128 ]] || __gh_l=$(builtin command -p od -An -tx1 -N64 /dev/urandom 2>/dev/null);"
       + " __gh_l=${__gh_l//[!0-9a-f]/}; [[ ${#__gh_l} -ge 128 ]] || __gh_lost nonce;"
-      + " [[ -n $__gh_n ]] && __gh_m=$__gh_l || __gh_n=$__gh_l; done;"
-      + " [[ ${#__gh_n} -ge 128 && ${#__gh_m} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
+      + " [[ -z $__gh_m ]] && __gh_m=$__gh_l || __gh_q=$__gh_l; done; __gh_n=$__gh_m;"
+      + " [[ ${#__gh_n} -ge 128 && ${#__gh_q} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_q@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
       + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
       + TTY
-      + " builtin printf '\\e]133;D;%s;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_n\" \"$__gh_m\" \"$5;$3;${GLOBIGNORE:+1};$2\";"
+      + " builtin printf '\\e]133;D;%s;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_n\" \"$__gh_q\" \"$5;$3;${GLOBIGNORE:+1};$2\"; __gh_m=$__gh_q; __gh_q=;"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"

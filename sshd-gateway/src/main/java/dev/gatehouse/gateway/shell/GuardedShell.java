@@ -170,6 +170,12 @@ public final class GuardedShell {
   /** Counts D markers, so a stale deadline does nothing. */
   private long doneCount;
   /**
+   * A D in the hook's form came with a nonce that is not the announced one, while a line ran: a
+   * program's output (keys are not held for it), or the hook's chain broken by something not
+   * foreseen. Either way a prompt must come within {@link #DONE_TO_PROMPT}, else the guard is lost.
+   */
+  private boolean strayDone;
+  /**
    * The shell options the hook's last A reported ({@link ShellState#fromHook}): the next line runs
    * with them, and is judged from them.
    */
@@ -178,6 +184,8 @@ public final class GuardedShell {
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
   /** The nonce the hook's last A announced for its next one (null until the first A). */
   private String expectedNonce;
+  /** The nonce of the hook's last A (its wall), for {@link #repeatsLastPrompt}. */
+  private String lastWall;
   /** How many digits of the next nonce the raw input since the last prompt holds in order, for {@link #typesNonce}. */
   private int nonceTyped;
   /** A Ctrl-C came in the same chunk as the Enter ahead of it: it belongs to the line being entered. */
@@ -426,12 +434,16 @@ public final class GuardedShell {
     synchronized (lock) {
       switch (kind) {
         case 'A' -> {
+          if (repeatsLastPrompt(payload)) {
+            return; // the hook run again at once: the wall line typed for the first is still to be read
+          }
           String wall = hookPrompt(payload);
           if (wall == null) {
             return; // not the hook's (a program's output, or a wall already passed)
           }
           payload = wall;
           done = false;
+          strayDone = false;
           if (state == State.SENT || state == State.RUNNING) {
             if (state == State.SENT) {
               if (bash.canHoldForShell()) {
@@ -516,6 +528,13 @@ public final class GuardedShell {
           // keys typed to it nor put an exit status of its choosing into the audit.
           int semi = payload.indexOf(';');
           if (semi < 0 || !announced(payload.substring(semi + 1))) {
+            if (semi >= 0 && NONCE.matcher(payload.substring(semi + 1)).matches()
+                && (state == State.RUNNING || state == State.SENT)) {
+              strayDone = true;
+              long mine = ++doneCount;
+              java.util.concurrent.CompletableFuture.delayedExecutor(DONE_TO_PROMPT.toMillis(), TimeUnit.MILLISECONDS)
+                  .execute(() -> promptOverdue(mine));
+            }
             return;
           }
           payload = payload.substring(0, semi);
@@ -574,10 +593,29 @@ public final class GuardedShell {
     }
     nonces.add(wall);
     nonces.add(next);
+    lastWall = wall;
     expectedNonce = next;
     nonceTyped = 0;
     promptOptions = options.get();
     return wall;
+  }
+
+  /**
+   * Whether {@code payload} is the hook's last A again, while its prompt has not come: the same
+   * nonce and the same next nonce. The hook moves on to the next nonce right after it prints its
+   * A; a Ctrl-C that lands between the two makes bash run the hook again, which prints that A
+   * again. Its next nonce is still known only to bash and the gateway, so no other program can
+   * repeat it. Nothing is typed for it: the wall line typed for the first is still unread (the
+   * first run never reached its wall), and the second run's wall reads it.
+   */
+  private boolean repeatsLastPrompt(String payload) {
+    String[] fields = payload.split(";", -1);
+    return state == State.PROMPTING && fields.length == 6 && lastWall != null && expectedNonce != null
+        && java.security.MessageDigest.isEqual(lastWall.getBytes(StandardCharsets.US_ASCII),
+            fields[0].getBytes(StandardCharsets.UTF_8))
+        && java.security.MessageDigest.isEqual(expectedNonce.getBytes(StandardCharsets.US_ASCII),
+            fields[1].getBytes(StandardCharsets.UTF_8))
+        && ShellState.fromHook(fields[2], fields[3], fields[4], fields[5]).isPresent();
   }
 
   /**
@@ -639,7 +677,7 @@ public final class GuardedShell {
   /** No A came within {@link #DONE_TO_PROMPT} of the D numbered {@code which}: the hook did not reach its prompt. */
   private void promptOverdue(long which) {
     synchronized (lock) {
-      if (done && doneCount == which && state != State.ENDED) {
+      if ((done || strayDone) && doneCount == which && state != State.ENDED) {
         lost("guard-hook-stalled", "gatehouse: the shell's prompt integration did not bring up a prompt after a command;"
             + " session closed");
       }

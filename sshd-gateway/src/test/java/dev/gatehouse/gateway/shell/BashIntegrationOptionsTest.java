@@ -266,7 +266,7 @@ class BashIntegrationOptionsTest {
     }
 
     /**
-     * The markers of one command and the prompt after it: C, D with its status, A, P, B. C carries
+     * The markers of one command and the prompt after it: C, D with its status, A, P, B. C and D carry
      * the next nonce the prompt before announced (this A's nonce), P and B the one this A announces.
      */
     String promptAfterCommand() throws InterruptedException {
@@ -274,7 +274,7 @@ class BashIntegrationOptionsTest {
       synchronized (events) {
         mark = events.size();
       }
-      assertThat(m).as("output:%n%s", text()).matches("C:([0-9a-f]{128}) D:\\d+ A:\\1;([0-9a-f]{128});[a-z0-9_:]*;[A-Za-z]*;1?;y? P:\\2 B:\\2");
+      assertThat(m).as("output:%n%s", text()).matches("C:([0-9a-f]{128}) D:\\d+;\\1 A:\\1;([0-9a-f]{128});[a-z0-9_:]*;[A-Za-z]*;1?;y? P:\\2 B:\\2");
       return m;
     }
 
