@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * transcript shows the terminal's {@code ^C} echo of raw keys for as long as they were typed, long
  * after the command ended (the gateway is still in RUNNING, {@code done} false). bash only ends
  * when its wall's {@code read -t 120} times out with no key typed (and not even then with a
- * stopped job: interactive bash refuses the hook's {@code exit} with "There are stopped jobs").
+ * stopped job: interactive bash refuses the hook's {@code exit} with "There are stopped jobs"; read
+ * in bash's exit builtin, not run here).
  * Not a way to run an unjudged command in this pass: the wall waits for a value that exists only
  * in bash's memory and in the stripped markers. Cause: {@code BashIntegration.HOOK}'s nonce
  * handover is not atomic against SIGINT ({@code __gh_m} is cleared and redrawn before the markers
@@ -58,8 +59,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p><b>Tried and refused (kept as passing cases of the same test)</b>:
  * <ul>
  *   <li>Ctrl-Z (key 26) racing the hook: bash ignores SIGTSTP; when it stops the hook's {@code stty}
- *       (status 148) the hook prints X ({@code terminal-settings}) and the session ends, else the
- *       prompt comes back (both seen).</li>
+ *       (status 148) the hook prints X ({@code terminal-settings}) and the session ends (read in the
+ *       hook), else the prompt comes back: one run ended, another came back to the prompt.</li>
  *   <li>Ctrl-\ (key 28) racing the hook: the session ends (fail closed).</li>
  * </ul>
  * <b>Read and reasoned, not a bypass (not run live)</b>:
