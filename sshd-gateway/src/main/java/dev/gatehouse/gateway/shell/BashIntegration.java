@@ -6,13 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The gateway's integration with an interactive bash: how bash is started and the two lines the
+ * The gateway's integration with an interactive bash: how bash is started and the lines the
  * gateway types into it before anything of the user's, after bash has read its startup files (so
  * nothing in them can come after it).
  *
  * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name),
  * removes every function and alias the startup files may have put in front of the builtins the
- * hook uses, and enables those builtins again. Line two defines the hook and installs it:
+ * hook uses, and enables those builtins again. The next two define the hook and install it (two
+ * physical lines, each under {@link GuardedShell#MAX_PHYSICAL_LINE}: the terminal's line discipline
+ * keeps at most 4095 bytes of a line and drops the rest):
  * {@code PROMPT_COMMAND} runs it before each prompt, {@code PS0} marks each command's start; both
  * and the hook function are made read-only, so no later line or script can unset or replace them.
  * It ends by exporting {@code LESSSECURE=1} and {@code SYSTEMD_PAGERSECURE=1} read-only
@@ -176,7 +178,7 @@ public final class BashIntegration {
       + " __gh_l=${__gh_l//[!0-9a-f]/}; [[ ${#__gh_l} -ge 128 ]] || __gh_lost nonce;"
       + " [[ -z $__gh_m ]] && __gh_m=$__gh_l || __gh_q=$__gh_l; done; __gh_n=$__gh_m;"
       + " [[ ${#__gh_n} -ge 128 && ${#__gh_q} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_q@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
-      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;"
+      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;\n"
       + TTY
       + " builtin printf '\\e]133;D;%s;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_n\" \"$__gh_q\" \"$5;$3;${GLOBIGNORE:+1};$2\"; __gh_m=$__gh_q; __gh_q=;"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
