@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * not written here: it is a real account's startup file).
  *
  * <p><b>L1, less without its secure mode</b> (both targets; exec request with a terminal, and typed):
- * {@code export -n LESSSECURE; less /etc/hostname}, then {@code !touch /tmp/W} typed into the pager.
+ * {@code export -n LESSSECURE; less /etc/hostname} (exec; typed, {@code export -n} is guard-tamper, but
+ * {@code declare +x LESSSECURE} and {@code typeset +x} are not), then {@code !touch /tmp/W} typed into the pager.
  * The docs' allow-list lists no {@code interpreter-inline}, which alone knows the routes that take
  * the variable out of the environment without assigning it; the integration's read-only
  * {@code LESSSECURE} does not stop {@code export -n}.
@@ -54,7 +55,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p><b>R1, another person's session read through its terminal</b> ({@code ssh-strict}): every
  * person of the target is the same account on the host; {@code cat /dev/pts/N} reads another
- * session's terminal input (its typed lines, nonces, passwords typed into programs).
+ * session's terminal input (its typed lines, nonces, passwords typed into programs). Seen in the first
+ * run: of six lines the other person typed into {@code grep} (as into a password prompt), the reader's
+ * {@code cat} got three, and then the 128-hex-digit nonce the gateway typed for the other session's
+ * next prompt wall (which also stalls that session).
  *
  * <p>Each test asserts the secure outcome: refused, or nothing written / run.
  */
@@ -128,9 +132,9 @@ class ShellLiveAttack17buIT extends ShellLiveClass {
 
   @ParameterizedTest(name = "{0}, {1}: {2}")
   @CsvSource(delimiter = '|', textBlock = """
-      web-strict | prompt | export -n LESSSECURE; less /etc/hostname
-      ssh-strict | prompt | export -n LESSSECURE; less /etc/hostname
+      web-strict | prompt | declare +x LESSSECURE; less /etc/hostname
       ssh-strict | prompt | declare +x LESSSECURE; less /etc/hostname
+      ssh-strict | prompt | typeset +x LESSSECURE; less /etc/hostname
       web-strict | exec   | export -n LESSSECURE; less /etc/hostname
       web-strict | exec   | (exec -c less /etc/hostname)
       ssh-strict | exec   | export -n LESSSECURE; less /etc/hostname

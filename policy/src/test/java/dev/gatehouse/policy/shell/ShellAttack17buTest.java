@@ -62,7 +62,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code interpreter-inline} class ({@code ShellClass.interpreterInline}): a policy that does not list
  * that class (the live {@code docs-allow-list}, {@code block: [recursive-delete-root]}) allows {@code
  * export -n LESSSECURE; less F}, {@code declare +x LESSSECURE}, {@code typeset +x LESSSECURE}, {@code
- * declare -a LESSSECURE} and {@code exec -c less F}. less then runs without {@code LESSSECURE}, and
+ * declare -a LESSSECURE} and {@code exec -c less F} (typed at the prompt {@code HookTamper} refuses {@code
+ * export -n} and {@code exec}, not {@code declare +x}/{@code typeset +x}). less then runs without {@code LESSSECURE}, and
  * its {@code !touch W} (typed into the pager) runs. {@code export -n}/{@code declare +x} work on the
  * read-only variable the ssh integration exports too (bash refuses to unset it, not to unexport it:
  * shown by the typed cases, whose bash has {@code declare -rx LESSSECURE=1}). Fix: {@code allowList}
@@ -262,6 +263,7 @@ class ShellAttack17buTest {
     assertPagerRunsNothing(DOCS_LIVE, text, tmp, false);
   }
 
+  /** Typed, {@code export -n} is guard-tamper ({@code HookTamper}); {@code declare +x} and {@code typeset +x} are not. */
   @ParameterizedTest(name = "docs-allow-list (live), typed: {0}")
   @ValueSource(strings = {
       "export -n LESSSECURE; less /etc/hostname",
