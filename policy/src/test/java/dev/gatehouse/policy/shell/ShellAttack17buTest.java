@@ -94,6 +94,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /proc/PID/fd/N}, a pattern that may match one) is refused in allow-list mode (and at the
  * prompt); the lasting fix is one host account per person.
  *
+ * <p>Live ({@code ShellLiveAttack17buIT}, all 13 cases failing at 606e527): W1 on {@code ssh-strict}
+ * (exec and typed; the file's content became {@code written-by-17bu}, or {@code ls}'s output), L1 on
+ * both targets (typed {@code declare +x}/{@code typeset +x}; exec {@code export -n}, {@code exec -c}),
+ * L2 on {@code ssh-strict} (the named file made, ending in {@code "";touch …;#}), R1 (three of six
+ * lines typed into the other session's program, and its next wall nonce, read by {@code cat}), and
+ * L3, gateway-side: an exec request with a terminal on an {@code ssh} target runs with no {@code
+ * LESSSECURE} at all, so a plain {@code less /etc/hostname} runs {@code !touch} (see the IT).
+ *
+ * <p>Not findings (by the docs' terms): {@code journalctl --directory=DIR --vacuum-files=1} deletes
+ * files named like archived journals in any directory the account can write (seen: any content, the
+ * name alone), allowed because the live list does not list {@code audit-tamper}; an allow-list entry
+ * allows every option that runs no program. {@code journalctl --cursor-file=FILE} writes FILE after
+ * printing entries (not proven: no journal on this machine).
+ *
  * <p>Tried and refused (passing regression cases below, or not a bypass): {@code unset LESSSECURE},
  * {@code LESSSECURE= less F}, {@code env -u LESSSECURE less F} (env not listed), {@code
  * LESSSECURE=1 less F} (allow-list refuses any assignment of it), {@code <>FILE}, {@code >|FILE},
