@@ -1,5 +1,6 @@
 package dev.gatehouse.policy.shell;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,9 +27,6 @@ final class TerminalDevices {
   private static final Set<String> TERMINAL_STARTS = Set.of("/dev/pts", "/dev/ptmx", "/dev/pty", "/dev/tty", "/dev/console",
       "/dev/vcs", "/dev/char", "/dev/serial", "/dev/input");
 
-  /** Directories from which a relative name reaches another terminal ({@code cd /dev/pts; cat 7}). */
-  private static final String TERMINAL_DIRECTORY = "/dev|/dev/(pts|char|serial|input)|/proc|/proc/[^/]+(/task(/[^/]+)?)?(/fd)?";
-
   /**
    * Programs that take a terminal's name without opening it: they list, test or print the name
    * ({@code ls -l /proc/self/fd/0} shows which terminal the session has).
@@ -36,16 +34,28 @@ final class TerminalDevices {
   private static final Set<String> NAME_ONLY = Set.of("ls", "stat", "readlink", "realpath", "test", "[", "[[", "echo",
       "printf", "basename", "dirname", "type");
 
-  /** The first command or read redirection of {@code r} that may read another terminal, or empty. */
+  /**
+   * The first command or read redirection of {@code r} that may read another terminal, or empty. A
+   * relative name is taken in the directory the text's last {@code cd} to a literal absolute path
+   * went to ({@code cd /dev/pts && cat 7}); after any other {@code cd} the directory is not known.
+   */
   static Optional<String> otherTerminalRead(ShellReading r) {
+    String cwd = null;
     for (ShellCommand c : r.commands()) {
+      if (c.name().equals("cd") || c.name().equals("pushd")) {
+        List<Word> a = c.args().stream().filter(w -> !w.value().startsWith("-")).toList();
+        Word to = a.isEmpty() ? null : a.get(0);
+        cwd = to == null || !to.literal() ? null
+            : to.value().startsWith("/") ? ShellClass.normalize(to.value())
+            : cwd == null ? null : ShellClass.normalize(cwd + "/" + to.value());
+        continue;
+      }
       if (NAME_ONLY.contains(c.name())) {
         continue;
       }
-      boolean changesDirectory = c.name().equals("cd") || c.name().equals("pushd");
       for (Word w : c.args()) {
-        if (mayNameTerminal(w) || changesDirectory && w.literal()
-            && Regexes.matches(ShellClass.normalize(w.value()), TERMINAL_DIRECTORY)) {
+        if (mayNameTerminal(w) || cwd != null && !w.value().startsWith("/") && !w.value().startsWith("-")
+            && mayNameTerminal(new Word(w.source(), cwd + "/" + w.value(), w.literal()))) {
           return Optional.of(c.text());
         }
       }
