@@ -225,13 +225,6 @@ public final class ShellJudge {
       }
     }
     if (tamper instanceof Verdict.Allow) {
-      // Another session's terminal carries that session's typed lines and its prompt hook's nonces.
-      var terminal = TerminalDevices.otherTerminalRead(r);
-      if (terminal.isPresent()) {
-        tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), "may read another session's terminal: " + terminal.get());
-      }
-    }
-    if (tamper instanceof Verdict.Allow) {
       String why = HookTamper.reads(r);
       if (why != null) {
         tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);

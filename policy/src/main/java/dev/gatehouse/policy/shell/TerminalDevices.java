@@ -87,7 +87,8 @@ final class TerminalDevices {
       }
     }
     // A relative name climbing out of an unknown directory ({@code ../../dev/pts/7}): taken from the root.
-    return !v.startsWith("/") && v.startsWith("..") && namesTerminal("/" + Regexes.replaceFirst(v, "^(\\.\\.?/+)+", ""), w);
+    String climbed = Regexes.replaceFirst(v, "^(\\.\\.?/+)+", "");
+    return v.startsWith("..") && (climbed.startsWith("dev/") || climbed.startsWith("proc/")) && namesTerminal("/" + climbed, w);
   }
 
   private static boolean namesTerminal(String path, Word w) {
