@@ -76,4 +76,17 @@ public final class BashOnlyExec {
   public static String wrap(String text) {
     return BASH_ONLY_LINE + "\n" + text;
   }
+
+  /**
+   * As {@link #wrap(String)}, with {@code setup} (one complete line, a command of the gateway's own
+   * such as the pager's secure mode exported read-only) run by bash between the first line and the
+   * text. The text is still read as {@code bash -c TEXT} reads it; {@code $_} then holds the setup's
+   * last word and {@code $LINENO} counts one line more, neither of which the judge reads as a known value.
+   */
+  public static String wrap(String text, String setup) {
+    if (setup.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("the setup is one line: " + setup);
+    }
+    return BASH_ONLY_LINE + "\n" + setup + "\n" + text;
+  }
 }

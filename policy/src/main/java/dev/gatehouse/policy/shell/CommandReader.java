@@ -2,9 +2,12 @@ package dev.gatehouse.policy.shell;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +83,16 @@ final class CommandReader {
       "done", "case", "esac", "while", "until", "for", "in", "select", "function", "[[", "]]");
   private final List<ShellCommand> commands = new ArrayList<>();
   private final List<ShellReading.Redirect> writes = new ArrayList<>();
+  private final List<ShellReading.Redirect> reads = new ArrayList<>();
+  /**
+   * The files the text opens on each descriptor by number ({@code 3<F}, {@code exec 3<F}, {@code
+   * 1<F}, a copy {@code 4<&3}), and on named ones ({@code {x}<F}) under {@link #NAMED_DESCRIPTOR}:
+   * a write to the descriptor's name writes them ({@link #writesThroughDescriptorNames}). Kept for
+   * the whole text, whichever command the redirection is on: the judge does not follow which
+   * descriptors are still open where.
+   */
+  private final Map<Integer, List<Word>> descriptorFiles = new HashMap<>();
+  private static final int NAMED_DESCRIPTOR = -1;
   private final List<ShellReading.Assignment> assignments = new ArrayList<>();
   private final List<ShellReading.FunctionDefinition> functions = new ArrayList<>();
   private final Set<String> unclassified = new LinkedHashSet<>();
@@ -241,7 +254,8 @@ final class CommandReader {
       unclassified.add("a literal holds code (" + shown(codeInLiteral) + ") and " + reEvaluator
           + " may evaluate it again");
     }
-    return new ShellReading(text, commands, writes, assignments, functions, List.copyOf(unclassified));
+    writesThroughDescriptorNames();
+    return new ShellReading(text, commands, writes, reads, assignments, functions, List.copyOf(unclassified));
   }
 
   private void code(String text, List<String> via, int depth) {
@@ -838,6 +852,11 @@ final class CommandReader {
     if (op == null || dest == null) {
       return;
     }
+    Word target = ShellWords.word(c.p, dest);
+    openOnDescriptor(fd, named, op, target);
+    if (op.startsWith("<") && !op.endsWith("&")) {
+      reads.add(new ShellReading.Redirect(target, c.p.text(n)));
+    }
     if (op.contains(">")) {
       Word w = ShellWords.word(c.p, dest);
       boolean fdDup = op.endsWith("&") && (Regexes.matches(w.value(), "[0-9]+-?") || w.value().equals("-"));
@@ -870,6 +889,85 @@ final class CommandReader {
       if (!Regexes.matches(v, "0+")) {
         feed.stdin = ShellCommand.Stdin.SUBSTITUTION;
       }
+    }
+  }
+
+  /**
+   * Notes the file a redirection opens on its descriptor ({@link #descriptorFiles}): {@code 3<F},
+   * {@code >F} (descriptor 1), {@code &>F} (1 and 2), {@code {x}<F} (a named one), and for a copy
+   * ({@code 4<&3}, {@code 1>&3-}) the files of the descriptor copied; a copy of one only known when
+   * it runs ({@code 4<&$n}) may be any the text opened.
+   */
+  private void openOnDescriptor(String fd, String named, String op, Word target) {
+    String v = target.value();
+    // >/dev/stdout opens descriptor 1 on what descriptor 1 was: a copy, as 1>&1.
+    var byName = target.literal() ? DescriptorNames.of(v).filter(d -> d.own() && d.beyond().isEmpty()) : Optional.<DescriptorNames.Named>empty();
+    if (byName.isPresent()) {
+      v = String.valueOf(byName.get().descriptor());
+    }
+    boolean copy = byName.isPresent() || op.endsWith("&") && target.literal() && Regexes.matches(v, "[0-9]+-?");
+    List<Integer> on = new ArrayList<>();
+    if (named != null) {
+      on.add(NAMED_DESCRIPTOR);
+    } else if (fd != null) {
+      if (!Regexes.matches(fd, "[0-9]{1,9}")) {
+        return;
+      }
+      on.add(Integer.parseInt(fd));
+    } else if (op.startsWith("<")) {
+      on.add(0);
+    } else if (op.startsWith("&>") || op.equals(">&") && !copy) {
+      on.addAll(List.of(1, 2));
+    } else {
+      on.add(1);
+    }
+    List<Word> files = new ArrayList<>();
+    if (copy) {
+      String digits = v.endsWith("-") ? v.substring(0, v.length() - 1) : v;
+      int from = digits.length() > 9 ? -2 : Integer.parseInt(digits);
+      files.addAll(descriptorFiles.getOrDefault(from, List.of()));
+      if (from >= 10) {
+        files.addAll(descriptorFiles.getOrDefault(NAMED_DESCRIPTOR, List.of())); // bash gives named ones 10 and up
+      }
+    } else if (op.endsWith("&") && !target.literal()) {
+      descriptorFiles.values().forEach(files::addAll);
+    } else if (!(target.literal() && Set.of("/dev/null", "/dev/tty").contains(v))) {
+      // (what goes to /dev/null or the terminal by its name goes there as well by the descriptor's)
+      files.add(target);
+    }
+    for (int d : on) {
+      descriptorFiles.computeIfAbsent(d, k -> new ArrayList<>()).addAll(files);
+    }
+  }
+
+  /**
+   * A write to a descriptor's name ({@code >/dev/fd/3}, {@code >>/dev/stdout}, {@code
+   * >/proc/self/fd/3}: {@link DescriptorNames}) is a write to the file behind the descriptor, which
+   * the kernel opens again with the redirection's flags: each file the text opened on that
+   * descriptor ({@code 3<F}, even for reading) is written, and so is an unknown file for a name
+   * with components after the descriptor ({@code /dev/fd/3/../7}: in the directory the descriptor
+   * is, whatever the letters say).
+   */
+  private void writesThroughDescriptorNames() {
+    for (ShellReading.Redirect w : List.copyOf(writes)) {
+      Word t = w.target();
+      if (!t.literal()) {
+        continue;
+      }
+      DescriptorNames.of(t.value()).ifPresent(d -> {
+        if (!d.beyond().isEmpty()) {
+          writes.add(new ShellReading.Redirect(new Word(t.source(), Word.UNKNOWN + "/" + d.beyond(), false), w.text(),
+              t.value()));
+          return;
+        }
+        List<Word> files = new ArrayList<>(descriptorFiles.getOrDefault(d.descriptor(), List.of()));
+        if (d.descriptor() >= 10) {
+          files.addAll(descriptorFiles.getOrDefault(NAMED_DESCRIPTOR, List.of()));
+        }
+        for (Word f : files) {
+          writes.add(new ShellReading.Redirect(f, w.text(), t.value()));
+        }
+      });
     }
   }
 

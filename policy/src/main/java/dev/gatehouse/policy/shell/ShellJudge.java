@@ -30,6 +30,8 @@ public final class ShellJudge {
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "LESSCHARSET", "MORE", "DPKG_PAGER",
       "PSQL_PAGER", "PSQL_EDITOR", "BAT_PAGER", "SELECTED_EDITOR", "SUDO_EDITOR", "FCEDIT", "MANOPT", "BROWSER",
       "MANLESS", "LESSGLOBALTAGS", "LESSMETACHARS", "LESSMETAESCAPE",
+      // the file less writes its history to (in secure mode too), and how much of it
+      "LESSHISTFILE", "LESSHISTSIZE",
       // sd-bus and libdbus start the program of a unixexec: (or autolaunch:) bus address
       "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DBUS_STARTER_ADDRESS");
   private static final Set<String> SAFE_WRITES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
@@ -132,6 +134,16 @@ public final class ShellJudge {
           v = v.strictest(policy.unclassified().verdict(
               "recursive change of a relative path that may reach a root-level directory: " + relative.get()));
         }
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      // 3<FILE >/dev/fd/3 writes FILE, opened for reading: the classes judge it as the write to
+      // FILE it is, and whatever they find, a file rewritten through a descriptor's name is no
+      // everyday form.
+      if (w.through() != null) {
+        v = v.strictest(policy.unclassified().verdict("writes " + w.target().shown() + " through " + w.through()
+            + ", the name of a descriptor the text opened on it: " + w.text()));
+        break;
       }
     }
     for (ShellReading.Redirect w : r.writes()) {
@@ -492,10 +504,19 @@ public final class ShellJudge {
       }
     }
     for (ShellCommand c : r.commands()) {
+      // The pager's secure mode taken away without an assignment (export -n, declare +x, exec -c,
+      // env -u): refused here whatever classes the policy lists, as the assignment is.
+      if (CommandPrompts.pagerSecureDropped(c)) {
+        return new Verdict.Block("allow-list", c.name() + " starts programs without the pager's secure mode: " + c.text());
+      }
       if (storesByName(c)) {
         return new Verdict.Block("allow-list", c.name() + " may set a variable that changes what the allowed commands run: "
             + c.text());
       }
+    }
+    var terminal = TerminalDevices.otherTerminalRead(r);
+    if (terminal.isPresent()) {
+      return new Verdict.Block("allow-list", "may read another session's terminal: " + terminal.get());
     }
     for (ShellReading.Redirect w : r.writes()) {
       String p = ShellClass.normalize(w.target().value());

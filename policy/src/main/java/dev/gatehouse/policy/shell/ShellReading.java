@@ -19,7 +19,9 @@ import java.util.Objects;
  *
  * @param text the text as given
  * @param commands every simple command found, in source order (wrappers before what they run)
- * @param writes files written by redirection ({@code >}, {@code >>}, {@code &>}, {@code <>})
+ * @param writes files written by redirection ({@code >}, {@code >>}, {@code &>}, {@code <>}), and the
+ *     files a write to a descriptor's name ({@code >/dev/fd/3}) writes ({@link Redirect#through})
+ * @param reads files opened for reading by redirection ({@code <}, {@code 3<}, {@code <>})
  * @param assignments variables set ({@code FOO=bar}, {@code export FOO=bar}, {@code FOO=bar cmd})
  * @param functions functions defined in the text
  * @param unclassified why the text cannot be read exactly; empty when it can
@@ -28,14 +30,23 @@ public record ShellReading(
     String text,
     List<ShellCommand> commands,
     List<Redirect> writes,
+    List<Redirect> reads,
     List<Assignment> assignments,
     List<FunctionDefinition> functions,
     List<String> unclassified) {
 
-  /** A redirection that writes {@code target}. */
-  public record Redirect(Word target, String text) {
+  /**
+   * A redirection that writes (or reads) {@code target}. {@code through} is the descriptor's name
+   * the redirection wrote ({@code /dev/fd/3}) when {@code target} is the file the text opened on
+   * that descriptor ({@code 3<FILE}), which the name reopens for writing; null for a direct one.
+   */
+  public record Redirect(Word target, String text, String through) {
     public Redirect {
       Objects.requireNonNull(target, "target");
+    }
+
+    public Redirect(Word target, String text) {
+      this(target, text, null);
     }
   }
 
@@ -68,6 +79,7 @@ public record ShellReading(
     Objects.requireNonNull(text, "text");
     commands = List.copyOf(commands);
     writes = List.copyOf(writes);
+    reads = List.copyOf(reads);
     assignments = List.copyOf(assignments);
     functions = List.copyOf(functions);
     unclassified = List.copyOf(unclassified);

@@ -184,7 +184,7 @@ final class CommandRun {
           // The call's own audit record (mcp-tool-call) carries the slug as its rule.
           return ToolResult.error("remote-shell-not-bash", BashOnlyExec.NOT_BASH_MESSAGE);
         }
-        sent = BashOnlyExec.wrap(command);
+        sent = dev.gatehouse.gateway.shell.BashIntegration.guardedExecCommand(command);
       }
       ChannelExec exec = host.createExecChannel(sent);
       exec.setOut(out.stream(true, () -> host.close(true)));

@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.shell;
 
+import dev.gatehouse.policy.shell.BashOnlyExec;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,25 @@ public final class BashIntegration {
    * plain words (a letter or digit each), so no quoting is needed, and a value that is not one
    * fails the class's loading rather than reaching the shell.
    */
+  /**
+   * {@link #PAGER_SECURE_ENV} exported read-only: the integration's last command at the prompt, and
+   * the line a guarded exec request on an {@code ssh} target runs before its text ({@link
+   * #guardedExecCommand}), whose host takes no environment from the gateway but the locale's.
+   */
+  public static String pagerSecureExport() {
+    return "builtin declare -rx" + pagerSecureAssignments() + " 2>/dev/null";
+  }
+
+  /**
+   * What a judged exec request sends to an {@code ssh} target's host: the bash-only line ({@link
+   * BashOnlyExec}), then {@link #pagerSecureExport()}, then the text. A pager the text starts (less,
+   * journalctl's, systemctl's) so runs in its secure mode there too, as on a command target, whose
+   * program gets {@link #PAGER_SECURE_ENV} in its environment.
+   */
+  public static String guardedExecCommand(String text) {
+    return BashOnlyExec.wrap(text, pagerSecureExport());
+  }
+
   private static String pagerSecureAssignments() {
     StringBuilder words = new StringBuilder();
     new java.util.TreeMap<>(PAGER_SECURE_ENV).forEach((name, value) -> {
@@ -192,7 +213,7 @@ public final class BashIntegration {
       + " PS0=@PS0@; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0;"
-      + " builtin declare -rx" + pagerSecureAssignments() + " 2>/dev/null\n";
+      + " " + pagerSecureExport() + "\n";
 
 
   private BashIntegration() {}

@@ -256,8 +256,9 @@ public final class SshTargetSession extends RecordedSession implements AsyncComm
         shell.setUsePty(pty);
         ch = shell;
       } else {
-        // A judged text goes behind the bash-only line (BashOnlyExec); an unguarded one as it is.
-        String sent = guardsExec() ? BashOnlyExec.wrap(execCommand) : execCommand;
+        // A judged text goes behind the bash-only line (BashOnlyExec) and the pager's secure mode,
+        // exported read-only (sshd takes no LESSSECURE from the gateway); an unguarded one as it is.
+        String sent = guardsExec() ? BashIntegration.guardedExecCommand(execCommand) : execCommand;
         ChannelExec exec = hostSession.createExecChannel(sent, ptyConfig, remoteEnv);
         // MINA's ChannelExec sends no pty-req unless told: mirror what the user asked for.
         exec.setUsePty(pty);

@@ -1,0 +1,126 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Another session's terminal read by name. On an {@code ssh} target every person is the same host
+ * account, which owns every session's {@code /dev/pts/N}: {@code cat /dev/pts/N} reads what the
+ * other person types (passwords typed into programs, the lines the gateway types for them, the
+ * prompt hook's nonces), racing that session's shell. The session's own terminal stays readable
+ * by the names that are its own: {@code /dev/tty}, {@code /dev/stdin}, {@code /dev/fd/N}, {@code
+ * /proc/self/fd/N}. One host account per person is the lasting fix; this refuses what the text shows.
+ */
+final class TerminalDevices {
+  private TerminalDevices() {}
+
+  /**
+   * Terminal devices other than the session's own {@code /dev/tty}: pseudo-terminals ({@code
+   * /dev/pts/N}, {@code /dev/ptmx}, BSD {@code /dev/pty*}), virtual consoles and serial lines
+   * ({@code /dev/tty1}, {@code /dev/ttyS0}), {@code /dev/console}, the consoles' screen memory
+   * ({@code /dev/vcs*}), their {@code /dev/char}, {@code /dev/serial} and {@code /dev/input} names.
+   */
+  private static final String TERMINAL = "/dev/(pts|pts/.*|ptmx|pty.*|tty[^/]+|console|vcs.*|char/.*|serial/.*|input/.*)";
+
+  /** Where a name on the way to a terminal starts ({@code /dev/pts/$n}, {@code /dev/tt*}). */
+  private static final Set<String> TERMINAL_STARTS = Set.of("/dev/pts", "/dev/ptmx", "/dev/pty", "/dev/tty", "/dev/console",
+      "/dev/vcs", "/dev/char", "/dev/serial", "/dev/input");
+
+  /**
+   * Programs that take a terminal's name without opening it: they list, test or print the name
+   * ({@code ls -l /proc/self/fd/0} shows which terminal the session has).
+   */
+  private static final Set<String> NAME_ONLY = Set.of("ls", "stat", "readlink", "realpath", "test", "[", "[[", "echo",
+      "printf", "basename", "dirname", "type");
+
+  /**
+   * The first command or read redirection of {@code r} that may read another terminal, or empty. A
+   * relative name is taken in the directory the text's last {@code cd} to a literal absolute path
+   * went to ({@code cd /dev/pts && cat 7}); after any other {@code cd} the directory is not known.
+   */
+  static Optional<String> otherTerminalRead(ShellReading r) {
+    String cwd = null;
+    for (ShellCommand c : r.commands()) {
+      if (c.name().equals("cd") || c.name().equals("pushd")) {
+        List<Word> a = c.args().stream().filter(w -> !w.value().startsWith("-")).toList();
+        Word to = a.isEmpty() ? null : a.get(0);
+        cwd = to == null || !to.literal() ? null
+            : to.value().startsWith("/") ? ShellClass.normalize(to.value())
+            : cwd == null ? null : ShellClass.normalize(cwd + "/" + to.value());
+        continue;
+      }
+      if (NAME_ONLY.contains(c.name())) {
+        continue;
+      }
+      for (Word w : c.args()) {
+        if (mayNameTerminal(w) || cwd != null && !w.value().startsWith("/") && !w.value().startsWith("-")
+            && mayNameTerminal(new Word(w.source(), cwd + "/" + w.value(), w.literal()))) {
+          return Optional.of(c.text());
+        }
+      }
+    }
+    for (ShellReading.Redirect read : r.reads()) {
+      if (mayNameTerminal(read.target())) {
+        return Optional.of(read.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether {@code w} (an operand, an option's glued value {@code --file=/dev/pts/7}, a read
+   * redirection's file) may name another terminal: by its letters, through {@code /proc/PID/fd/N}
+   * of another process, or as a pattern or a value only known when it runs whose known start is
+   * on the way to one ({@code /dev/pts/*}, {@code /dev/pts/$n}, {@code /dev/$x}, {@code /proc/$pid/fd/0}).
+   */
+  static boolean mayNameTerminal(Word w) {
+    String v = w.value();
+    for (int at = v.indexOf('/'); at >= 0; at = v.indexOf('/', at + 1)) {
+      boolean starts = at == 0 || "=:,".indexOf(v.charAt(at - 1)) >= 0 || v.startsWith("/dev/", at) || v.startsWith("/proc/", at);
+      if (!starts) {
+        // Only where a path may start: the word's, a glued value's ({@code --file=}, {@code -f/dev/…}).
+        continue;
+      }
+      if (namesTerminal(v.substring(at), w)) {
+        return true;
+      }
+    }
+    // A relative name climbing out of an unknown directory ({@code ../../dev/pts/7}): taken from the root.
+    String climbed = Regexes.replaceFirst(v, "^(\\.\\.?/+)+", "");
+    return v.startsWith("..") && (climbed.startsWith("dev/") || climbed.startsWith("proc/")) && namesTerminal("/" + climbed, w);
+  }
+
+  private static boolean namesTerminal(String path, Word w) {
+    int unknown = unknownFrom(path, w);
+    if (unknown < 0) {
+      String p = ShellClass.normalize(path);
+      Optional<DescriptorNames.Named> d = DescriptorNames.of(path);
+      return Regexes.matches(p, TERMINAL) || d.isPresent() && !d.get().own();
+    }
+    String known = path.substring(0, unknown);
+    String rest = path.substring(unknown);
+    for (String start : TERMINAL_STARTS) {
+      if (start.startsWith(known) || known.startsWith(start)) {
+        return true;
+      }
+    }
+    // /proc/$pid/fd/0, /proc/[0-9]*/fd/*: another process's descriptors; /proc/$pid/status is not one.
+    boolean proc = "/proc/".startsWith(known) || known.startsWith("/proc/");
+    return proc && (rest.contains("fd") || known.contains("/fd") || !rest.contains("/") || known.length() < "/proc/".length());
+  }
+
+  /** Where the part of {@code path} only known when it runs (or a pattern) starts; -1 when it is all known. */
+  private static int unknownFrom(String path, Word w) {
+    int at = path.indexOf(Word.UNKNOWN);
+    if (CommandReader.isPattern(w)) {
+      for (char g : new char[] {'*', '?', '['}) {
+        int i = path.indexOf(g);
+        if (i >= 0 && (at < 0 || i < at)) {
+          at = i;
+        }
+      }
+    }
+    return at;
+  }
+}
