@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * or {@code -C}: allowed, {@code [env, -u]}. Also, env splits the string at a vertical tab or a form
  * feed (and at {@code \_}), which bash keeps inside a word: {@code env -S $'\vtouch W'} is read as
  * one command named {@code \vtouch} (allowed), and env runs {@code touch W} (a literal VT in an
- * exec request is text). Fix: read the {@code -S} string with env's own splitter (quotes, {@code
+ * exec request is text). The same under {@code nice}, {@code find -exec} and inside {@code sh -c}.
+ * Fix: read the {@code -S} string with env's own splitter (quotes, {@code
  * \_}, {@code \c}, {@code ${VAR}}, its blanks {@code " \t\n\v\f\r"}) into words and unwrap them
  * with env's option table as if they stood in place of {@code -S STRING} (or fail closed when the
  * string holds an option word, an escape or a blank other than space and tab).
@@ -73,7 +74,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 0} written out is {@code interpreter-inline}. Fix: read the callback with a placeholder index and
  * line appended ({@code CALLBACK 0 'x'}), the index as every number {@code -O} may start from, or
  * fail closed on a callback that takes arguments ({@code source}, {@code .}, {@code eval}, a
- * shell).
+ * shell). The same with {@code mapfile -C 'awk -f'} (awk's program is the file {@code 0} the text
+ * wrote) and with {@code compgen -C CMD WORD}, which bash runs as {@code CMD compgen 'WORD' ''}:
+ * {@code compgen -C source -- x} sources a file named {@code compgen} the text wrote.
  *
  * <p><b>T6, {@code find DIR "$v"}: a word only known when it runs right after the starting points is
  * not read as {@code -delete}</b> (deny-list and the wide allow-list that lists find; a limit the
@@ -122,7 +125,10 @@ class ShellAttack17btTest {
       "env -S '-C . touch WITNESS'",
       "env --split-string='-u X touch WITNESS'",
       "env -S '\u000btouch WITNESS'",
-      "env -S '\ftouch WITNESS'"})
+      "env -S '\ftouch WITNESS'",
+      "nice env -S '-u X touch WITNESS'",
+      "find . -maxdepth 0 -exec env -S '-- touch WITNESS' \\;",
+      "sh -c \"env -S '-- touch WITNESS'\""})
   void envSplitString(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
@@ -173,7 +179,11 @@ class ShellAttack17btTest {
   @ValueSource(strings = {
       "echo 'touch WITNESS' > 0; mapfile -C source -c 1 x <<< a",
       "echo 'touch WITNESS' > 0; mapfile -C . -c 1 x <<< a",
-      "echo 'touch WITNESS' > 7; readarray -O 7 -C source -c 1 x <<< a"})
+      "echo 'touch WITNESS' > 7; readarray -O 7 -C source -c 1 x <<< a",
+      "echo 'touch WITNESS' > 0; mapfile -C 'builtin source' -c 1 x <<< a",
+      "printf 'BEGIN{system(\"touch WITNESS\")}' > 0; mapfile -C 'awk -f' -c 1 x <<< a",
+      "echo 'touch WITNESS' > compgen; compgen -C source -- x",
+      "echo 'touch WITNESS' > compgen; compgen -C . x"})
   void mapfileCallbackArguments(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
