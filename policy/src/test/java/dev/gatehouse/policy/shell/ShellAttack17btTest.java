@@ -89,6 +89,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * -delete} too (recursive-delete-root for a root-ish starting point or after {@code cd /}, else the
  * relative-delete rule), or unclassified.
  *
+ * <p><b>T7, a command variable's code is read without the file the program appends</b> (deny-list,
+ * exec and typed). {@code CommandReader.commandInValue} reads {@code GIT_EDITOR}, {@code EDITOR},
+ * {@code VISUAL} (and the other editor, pager and diff variables) as code alone. The programs run
+ * it with the file to edit appended: git runs {@code sh -c 'EDITOR "$@"' EDITOR .git/COMMIT_EDITMSG}
+ * (an editor with a blank or another metacharacter goes through the shell), sensible-editor runs
+ * {@code "$VISUAL" "$@"}. A value {@code .} ({@code ' .'} for git) is {@code .} with no file to the
+ * judge and sources that file to the shell: {@code GIT_EDITOR=' .' git commit --allow-empty -e -m
+ * 'touch W'} runs the message (written to COMMIT_EDITMSG by git itself), {@code printf 'touch W\n' > f;
+ * VISUAL=. sensible-editor ./f} runs f. With {@code reboot} for {@code touch W} both are allowed
+ * ({@code power} is a block). Fix: read such a value with a placeholder file appended ({@code
+ * VALUE /tmp/f}) and treat {@code .}/{@code source}/{@code eval}/a shell or interpreter reading
+ * that file as running data only known when it runs (unclassified), or refuse those values.
+ *
  * <p>Tried and already refused (or not a bypass): in {@code sh -c} code, a comment line reached by a
  * line continuation to hide {@code $'…'} from {@link PosixShellCode} (the reader drops line
  * continuations first: found); a backquote holding an odd quote (dash rejects the whole text at
@@ -214,6 +227,27 @@ class ShellAttack17btTest {
   void findWordAfterRootMayBeDelete(String text) {
     assertThat(DEFAULT.judge(text).verdict().label()).as("deny-list: " + text).isNotEqualTo("allow");
     assertThat(WIDE_ALLOW_LIST.judge(text).verdict().label()).as("wide allow-list: " + text).isNotEqualTo("allow");
+  }
+
+  // ---------------------------------------------------------------- T7: an editor variable's code gets the file appended
+
+  @ParameterizedTest(name = "deny-list: an editor variable holding '.' sources the file the program hands it: {0}")
+  @ValueSource(strings = {
+      "git init -q r && cd r && GIT_EDITOR=' .' GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@b GIT_COMMITTER_NAME=a"
+          + " GIT_COMMITTER_EMAIL=a@b git commit -q --allow-empty -e -m 'touch WITNESS'",
+      "git init -q r && cd r && EDITOR=' .' GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@b GIT_COMMITTER_NAME=a"
+          + " GIT_COMMITTER_EMAIL=a@b git commit -q --allow-empty -e -m 'touch WITNESS'",
+      "printf 'touch WITNESS\\n' > f; VISUAL=. sensible-editor ./f",
+      "printf 'touch WITNESS\\n' > f; EDITOR=. sensible-editor ./f"})
+  void editorVariableGetsTheFile(String template, @TempDir Path tmp) throws Exception {
+    BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
+  }
+
+  @ParameterizedTest(name = "deny-list: {0}")
+  @ValueSource(strings = {"GIT_EDITOR=' .' git commit -q --allow-empty -e -m 'reboot'",
+      "printf 'reboot\\n' > f; EDITOR=. sensible-editor ./f"})
+  void editorVariablePowerIsNotAllowed(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as(text).isNotEqualTo("allow");
   }
 
   // ---------------------------------------------------------------- tried and refused (regressions)
