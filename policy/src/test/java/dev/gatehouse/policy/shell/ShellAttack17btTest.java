@@ -94,7 +94,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code VISUAL} (and the other editor, pager and diff variables) as code alone. The programs run
  * it with the file to edit appended: git runs {@code sh -c 'EDITOR "$@"' EDITOR .git/COMMIT_EDITMSG}
  * (an editor with a blank or another metacharacter goes through the shell), sensible-editor runs
- * {@code "$VISUAL" "$@"}. A value {@code .} ({@code ' .'} for git) is {@code .} with no file to the
+ * {@code "$VISUAL" "$@"}, sensible-pager {@code ${PAGER:-pager} "$@"} (read as {@code less ./f}). A value {@code .} ({@code ' .'} for git) is {@code .} with no file to the
  * judge and sources that file to the shell: {@code GIT_EDITOR=' .' git commit --allow-empty -e -m
  * 'touch W'} runs the message (written to COMMIT_EDITMSG by git itself), {@code printf 'touch W\n' > f;
  * VISUAL=. sensible-editor ./f} runs f. With {@code reboot} for {@code touch W} both are allowed
@@ -245,7 +245,8 @@ class ShellAttack17btTest {
       "git init -q r && cd r && EDITOR=' .' GIT_AUTHOR_NAME=a GIT_AUTHOR_EMAIL=a@b GIT_COMMITTER_NAME=a"
           + " GIT_COMMITTER_EMAIL=a@b git commit -q --allow-empty -e -m 'touch WITNESS'",
       "printf 'touch WITNESS\\n' > f; VISUAL=. sensible-editor ./f",
-      "printf 'touch WITNESS\\n' > f; EDITOR=. sensible-editor ./f"})
+      "printf 'touch WITNESS\\n' > f; EDITOR=. sensible-editor ./f",
+      "printf 'touch WITNESS\\n' > f; PAGER=. sensible-pager ./f"})
   void editorVariableGetsTheFile(String template, @TempDir Path tmp) throws Exception {
     BashWitness.assertRunsNoUnjudgedTouch(DEFAULT, template, tmp, false);
   }
