@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * case below is allowed, without {@code touch} among its commands, by the exec or the typed
  * judgement of the judge its test names, and was run as written under bash 5.2.15 (Debian 12,
  * {@code /bin/sh} dash 0.5.12, coreutils 9.1 env, glibc 2.36 ld.so, fakeroot 1.31, findutils 4.9)
- * through {@link BashWitness#assertRunsNoUnjudgedTouch} (or, for find, a sandboxed delete of the
- * test's own directory), and did what the test asserts it must not. Each case fails on the
+ * through {@link BashWitness#assertRunsNoUnjudgedTouch} (or, for find, bash deleting a directory the
+ * test made), and did what the test asserts it must not. Each case fails on the
  * current code: that failure is the proof. The only command the texts run is {@code touch} of the
  * witness (or {@code find -delete} of a directory the test made) in the test's temporary directory.
  *
@@ -120,7 +120,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * before the command in {@code env -S} (blocked); quoted compound assignments to {@code declare}/{@code
  * readonly} holding {@code $(…)} and {@code a=([$(…)]=1)} (unclassified); {@code man -H}/{@code
  * --html}/{@code -C FILE} (interpreter-inline); {@code .ssh/rc} written relative (user-change);
- * {@code rm -rf }  { /} (blocked); {@code su -s /usr/bin/python3 root -c …} (sudo, reviewed);
+ * <code>rm -rf }  { /</code> (blocked); {@code su -s /usr/bin/python3 root -c …} (sudo, reviewed);
  * {@code git -c alias.x='!eval' x CMD} and other {@code !} aliases taking their arguments, {@code git
  * -c core.pager=eval} (interpreter-inline); {@code PSQL_EDITOR=' .' psql} (reviewed); {@code compgen
  * -G}/{@code -P}/{@code -X}/{@code -S} holding {@code $(…)} (bash does not expand them); {@code
