@@ -522,6 +522,10 @@ public enum ShellClass {
 
   /** {@code cd /}, {@code cd /etc}, {@code cd} (home), {@code cd ~}: the place a relative recursive delete would hit. */
   static boolean changesToRoot(ShellCommand c) {
+    if (c.name().equals("env")) {
+      // env -C DIR runs its command there (also from env -S's words: env -S '-C / rm -rf etc').
+      return Wrappers.envChdirs(c.args()).stream().anyMatch(w -> w != null && (!w.literal() || rootish(w.value())));
+    }
     if (!c.name().equals("cd") && !c.name().equals("pushd")) {
       return false;
     }

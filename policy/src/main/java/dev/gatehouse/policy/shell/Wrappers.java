@@ -1732,13 +1732,19 @@ final class Wrappers {
         "--prompt", "--chroot", "--role", "--type", "--command-timeout", "--other-user", "--user"), "sudo");
   }
 
+  /** GNU env's option table (coreutils 9.1); --block-signal, --default-signal and --ignore-signal take a value only attached (=SIG). */
+  private static final Set<String> ENV_LONG_WITH_ARG = Set.of("--unset", "--chdir", "--split-string");
+  private static final Set<String> ENV_LONG_NO_ARG = Set.of("--ignore-environment", "--null", "--block-signal",
+      "--default-signal", "--ignore-signal", "--list-signal-handling", "--debug", "--help", "--version");
+
   private static List<Step> env(List<Word> a) {
-    // GNU env's table; --block-signal, --default-signal and --ignore-signal take a value only attached (=SIG).
-    Opts o = Opts.scanKnown(a, "uCS", "i0v", Set.of("--unset", "--chdir", "--split-string"),
-        Set.of("--ignore-environment", "--null", "--block-signal", "--default-signal", "--ignore-signal",
-            "--list-signal-handling", "--debug", "--help", "--version"));
+    Opts o = Opts.scanKnown(a, "uCS", "i0v", ENV_LONG_WITH_ARG, ENV_LONG_NO_ARG);
     if (o.unknown()) {
       return unknown("env");
+    }
+    EnvSplit split = EnvSplit.find(a);
+    if (split != null) {
+      return split.unwrapped(a);
     }
     List<Step> steps = new ArrayList<>();
     int i = o.end;
@@ -1754,22 +1760,191 @@ final class Wrappers {
       steps.add(new Assign(w, "env"));
       i++;
     }
-    String split = o.value('S', "--split-string");
-    if (split != null) {
-      // env -S splits its string into words (quotes and escapes as a shell would) and puts them
-      // before the remaining operands: read it as shell code followed by those words.
-      StringBuilder code = new StringBuilder(split);
-      for (int j = i; j < a.size(); j++) {
-        if (!a.get(j).literal()) {
-          return unknown("env");
-        }
-        code.append(' ').append(quote(a.get(j).value()));
-      }
-      steps.add(new Code(code.toString(), "env -S"));
-      return steps;
-    }
     steps.addAll(inner(a, i, "env"));
     return steps;
+  }
+
+  /**
+   * One of env's value-taking options ({@code -u}, {@code -C}, {@code -S} or their long names)
+   * in words {@code at} to {@code after}; {@code bundle} the options given before it in its word
+   * ({@code -iS}); {@code value} null when missing.
+   */
+  record EnvOption(char letter, int at, int after, String bundle, Word value) {}
+
+  /**
+   * env's value-taking options, in order, as getopt reads them (no permutation: they end at the
+   * first operand), up to the first {@code -S}: env reads its options again from that string's words.
+   */
+  static List<EnvOption> envOptions(List<Word> a) {
+    List<EnvOption> out = new ArrayList<>();
+    for (int k = 0; k < a.size() && a.get(k).literal(); k++) {
+      String v = a.get(k).value();
+      if (v.equals("--") || !v.startsWith("-") || v.equals("-")) {
+        break;
+      }
+      EnvOption option = null;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String name = Opts.longName(eq < 0 ? v : v.substring(0, eq), ENV_LONG_WITH_ARG, ENV_LONG_NO_ARG);
+        if (name == null) {
+          break;
+        }
+        if (ENV_LONG_WITH_ARG.contains(name)) {
+          Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), true) : k + 1 < a.size() ? a.get(k + 1) : null;
+          char letter = switch (name) {
+            case "--unset" -> 'u';
+            case "--chdir" -> 'C';
+            default -> 'S';
+          };
+          option = new EnvOption(letter, k, eq >= 0 ? k + 1 : k + 2, "", value);
+        }
+      } else {
+        for (int j = 1; j < v.length() && option == null; j++) {
+          char ch = v.charAt(j);
+          if ("uCS".indexOf(ch) >= 0) {
+            Word value = j + 1 < v.length() ? new Word(v, v.substring(j + 1), true) : k + 1 < a.size() ? a.get(k + 1) : null;
+            option = new EnvOption(ch, k, j + 1 < v.length() ? k + 1 : k + 2, j > 1 ? v.substring(0, j) : "", value);
+          }
+        }
+      }
+      if (option != null) {
+        out.add(option);
+        if (option.letter() == 'S') {
+          break;
+        }
+        k = option.after() - 1;
+      }
+    }
+    return out;
+  }
+
+  /** The directories env's {@code -C}/{@code --chdir} options name (null for a missing one). */
+  static List<Word> envChdirs(List<Word> a) {
+    return envOptions(a).stream().filter(o -> o.letter() == 'C').map(EnvOption::value).toList();
+  }
+
+  /**
+   * The first {@code -S STRING}/{@code --split-string[=]STRING} among env's options. env splits
+   * STRING into words, puts them in place of the option and the options before it, and reads its
+   * options again from the first of them: {@code env -S '-u X -- rm -rf /'}.
+   */
+  private record EnvSplit(EnvOption option) {
+    static EnvSplit find(List<Word> a) {
+      return envOptions(a).stream().filter(o -> o.letter() == 'S').findFirst().map(EnvSplit::new).orElse(null);
+    }
+
+    /** env again, with STRING's words in its place; unknown where env's splitting is not exactly known. */
+    List<Step> unwrapped(List<Word> a) {
+      Word string = option.value();
+      if (string == null || !string.literal()) {
+        return List.of(new Unknown("env -S with a string only known when it runs"));
+      }
+      List<String> words = envSplitWords(string.value());
+      if (words == null) {
+        return List.of(new Unknown("env -S with a string the guard does not split exactly (${VAR}, an escape env refuses,"
+            + " an open quote): " + string.shown()));
+      }
+      // The options before it stay in force: kept before the string's words (read twice, to the same effect).
+      List<Word> again = new ArrayList<>(a.subList(0, option.at()));
+      again.add(0, Word.literal("env", "env"));
+      if (!option.bundle().isEmpty()) {
+        again.add(Word.literal(option.bundle(), option.bundle()));
+      }
+      words.forEach(w -> again.add(Word.literal(quote(w), w)));
+      again.addAll(a.subList(Math.min(option.after(), a.size()), a.size()));
+      return List.of(new Inner(again, "env -S"));
+    }
+  }
+
+  /**
+   * env -S's own splitting (coreutils 9.1 {@code build_argv}): blanks {@code " \t\n\v\f\r"}
+   * and {@code \_} outside quotes separate words; single quotes keep all but {@code \\} and
+   * {@code \'}; double quotes keep blanks ({@code \_} a space there); the escapes {@code \"},
+   * {@code \#}, {@code \$}, {@code \'}, {@code \\}, {@code \f}, {@code \n}, {@code \r},
+   * {@code \t}, {@code \v}; {@code \c} and a {@code #} starting a word end the string. Null for
+   * what is not exactly known or what env refuses: {@code ${VAR}} (its value), any other escape, an
+   * open quote.
+   */
+  static List<String> envSplitWords(String s) {
+    List<String> words = new ArrayList<>();
+    StringBuilder cur = null;
+    boolean sq = false;
+    boolean dq = false;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      char add = ch;
+      if (ch == '\'' && !dq || ch == '"' && !sq) {
+        if (ch == '\'') {
+          sq = !sq;
+        } else {
+          dq = !dq;
+        }
+        if (cur == null) {
+          cur = new StringBuilder();
+          words.add(null); // filled in when the word ends
+        }
+        continue;
+      }
+      if (" \t\n\u000b\f\r".indexOf(ch) >= 0 && !sq && !dq) {
+        cur = close(words, cur);
+        continue;
+      }
+      if (ch == '#' && cur == null) {
+        break;
+      }
+      if (ch == '$' && !sq) {
+        return null;
+      }
+      if (ch == '\\' && (!sq || i + 1 < s.length() && (s.charAt(i + 1) == '\\' || s.charAt(i + 1) == '\''))) {
+        if (++i >= s.length()) {
+          return null;
+        }
+        char e = s.charAt(i);
+        switch (e) {
+          case '"', '#', '$', '\'', '\\' -> add = e;
+          case 'f' -> add = '\f';
+          case 'n' -> add = '\n';
+          case 'r' -> add = '\r';
+          case 't' -> add = '\t';
+          case 'v' -> add = '\u000b';
+          case '_' -> {
+            if (!dq) {
+              cur = close(words, cur);
+              continue;
+            }
+            add = ' ';
+          }
+          case 'c' -> {
+            if (dq) {
+              return null;
+            }
+            close(words, cur);
+            return words;
+          }
+          default -> {
+            return null;
+          }
+        }
+      }
+      if (cur == null) {
+        cur = new StringBuilder();
+        words.add(null);
+      }
+      cur.append(add);
+    }
+    if (sq || dq) {
+      return null;
+    }
+    close(words, cur);
+    return words;
+  }
+
+  /** Ends the word being built (its place in {@code words} was kept when it started); null, the next word not begun. */
+  private static StringBuilder close(List<String> words, StringBuilder cur) {
+    if (cur != null) {
+      words.set(words.size() - 1, cur.toString());
+    }
+    return null;
   }
 
   private static List<Step> shell(String name, List<Word> a) {
