@@ -3046,7 +3046,12 @@ final class Wrappers {
         return steps;
       }
       // A starting point, or the expression's first primary: as -exec, the words after it are its
-      // command; as -fprint/-fprintf/-fls, the word after it names the file find writes.
+      // command; as -fprint/-fprintf/-fls, the word after it names the file find writes; as
+      // -delete, find deletes all under its starting points (v=-delete; find / "$v").
+      if (mayBe(w, "-delete")) {
+        steps.add(new Unknown("find with a word only known when it runs where its expression may start ("
+            + w.shown() + "): it may be -delete"));
+      }
       steps.addAll(findCommandIfExec(a, i));
       if (i + 1 < a.size()) {
         mayWrite.add(a.get(i + 1));
@@ -3096,6 +3101,16 @@ final class Wrappers {
   }
 
   /** Whether find may read this word as part of its expression (a literal: whether it does). */
+  /** Whether a word only known when it runs may be {@code exactly}: its known parts in place, each unknown part any text. */
+  static boolean mayBe(Word w, String exactly) {
+    StringBuilder re = new StringBuilder("(?s)");
+    for (String part : w.value().split(String.valueOf(Word.UNKNOWN), -1)) {
+      re.append(java.util.regex.Pattern.quote(part)).append(".*");
+    }
+    re.setLength(re.length() - 2);
+    return java.util.regex.Pattern.compile(re.toString()).matcher(exactly).matches(); // not cached: the text's own
+  }
+
   private static boolean findExpressionWord(String v) {
     if (v.isEmpty()) {
       return false;
