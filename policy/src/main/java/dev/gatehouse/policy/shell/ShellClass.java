@@ -3732,7 +3732,7 @@ public enum ShellClass {
     if (Wrappers.BASH_LIKE.contains(c.name())) {
       return shellStartsReadingWordsOtherwise(c);
     }
-    if (c.name().equals("exec")) {
+    if (c.name().equals("exec") || Wrappers.isLoader(c.name())) {
       return startsBashAsSh(c);
     }
     if (!c.name().equals("shopt")) {
@@ -3887,16 +3887,19 @@ public enum ShellClass {
   }
 
   /**
-   * {@code exec -a NAME bash}: bash started under a name whose last part is {@code sh} ({@code
-   * -sh}, {@code /x/sh}) runs in POSIX mode, as {@code bash --posix}; a name or a program only known
-   * when it runs counts as well.
+   * {@code exec -a NAME bash}, or the dynamic loader's {@code ld.so --argv0 NAME bash}: bash started
+   * under a name whose last part is {@code sh} ({@code -sh}, {@code /x/sh}) runs in POSIX mode, as
+   * {@code bash --posix}; a name or a program only known when it runs counts as well.
    */
   private static boolean startsBashAsSh(ShellCommand c) {
-    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "a", Set.of());
-    if (!o.has('a') || o.end >= c.args().size()) {
+    boolean loader = Wrappers.isLoader(c.name());
+    Wrappers.Opts o = loader ? Wrappers.Opts.scan(c.args(), 0, "", Wrappers.LOADER_WITH_ARG)
+        : Wrappers.Opts.scan(c.args(), 0, "a", Set.of());
+    boolean renamed = loader ? o.longs.contains("--argv0") : o.has('a');
+    if (!renamed || o.end >= c.args().size()) {
       return false;
     }
-    String name = o.value('a', null);
+    String name = loader ? o.values.get("--argv0") : o.value('a', null);
     Word program = c.args().get(o.end);
     String base = program.value().substring(program.value().lastIndexOf('/') + 1);
     boolean bash = !program.literal() || base.equals("bash") || base.equals("rbash");

@@ -219,7 +219,7 @@ final class Wrappers {
         }
         String cb = o.value('C', null);
         yield !o.has('C') ? List.of() : cb == null ? List.of(new Unknown(name + " -C with code only known when it runs"))
-            : List.of(new Code(cb, name + " -C"));
+            : List.of(new Code(cb + CALLBACK_ARGUMENTS, name + " -C"));
       }
       case "compgen", "complete" -> {
         // -C runs a command; -W's word list is expanded (command substitution included); -F names a function.
@@ -237,7 +237,11 @@ final class Wrappers {
             if (!val.literal()) {
               yield List.of(new Unknown(name + " with code only known when it runs"));
             }
-            steps.add(new Code(v.endsWith("C") ? val.value() : ": " + val.value(), name + " " + v));
+            if (v.endsWith("W") && val.value().indexOf('#') >= 0) {
+              // bash splits the list at IFS and expands each word, where # is no comment (it is to ': LIST').
+              yield List.of(new Unknown(name + " " + v + " with a # in its word list: " + val.shown()));
+            }
+            steps.add(new Code(v.endsWith("C") ? val.value() + CALLBACK_ARGUMENTS : ": " + val.value(), name + " " + v));
             i++;
           } else if (Regexes.matches(v, "-[A-Za-z]*[CW].+")) {
             yield List.of(new Unknown(name + ": an option with an attached value the guard does not read: " + v));
@@ -365,8 +369,7 @@ final class Wrappers {
           ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
       default -> OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
-          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
-          "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
+          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", LOADER_WITH_ARG, name)
           : List.of();
     };
   }
@@ -723,6 +726,10 @@ final class Wrappers {
   static boolean isLoader(String name) {
     return LOADER.matcher(name).matches();
   }
+
+  /** glibc ld.so's options that take the next word ({@code --argv0 NAME} names the program it starts). */
+  static final Set<String> LOADER_WITH_ARG = Set.of("--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0",
+      "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask");
 
   private static final java.util.regex.Pattern LOADER =
       java.util.regex.Pattern.compile("ld(-linux[-a-z0-9_]*|64|-musl-[a-z0-9_]+)?\\.so(\\.[0-9]+)*|ld-[0-9.]+\\.so");
@@ -1289,6 +1296,10 @@ final class Wrappers {
         }
         value = a.get(i).value();
       }
+      if (value != null && (opt == 's' || opt == 'i') && Regexes.matches(value, "(?s).*[*?\\[].*")) {
+        // FAKEDOPTS=" --save-file $1" (and <$1) are expanded unquoted before eval: a pattern becomes the names of files.
+        return List.of(new Unknown("fakeroot -" + opt + " with a pattern, the names of files it evals: " + value));
+      }
       if (value != null && "lfis".indexOf(opt) >= 0 && opt != 0) {
         steps.add(new Code(opt == 'f' ? value : ": " + value, "fakeroot -" + opt));
       }
@@ -1658,6 +1669,14 @@ final class Wrappers {
     }
     return words;
   }
+
+  /**
+   * What bash appends to a callback it evaluates: mapfile {@code -C CALLBACK} gets the index and
+   * the line ({@code CALLBACK 7 'LINE'}), compgen/complete {@code -C CMD} the command's name, the
+   * word and the one before it. Read as words only known when it runs: {@code -C source} sources
+   * a file named by one.
+   */
+  private static final String CALLBACK_ARGUMENTS = " \"$1\" \"$2\" \"$3\"";
 
   private static List<Step> unknown(String name) {
     return List.of(new Unknown("the options of " + name + " are only known when it runs"));
