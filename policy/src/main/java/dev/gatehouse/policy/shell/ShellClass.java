@@ -1724,6 +1724,9 @@ public enum ShellClass {
           // wget runs ~/.wgetrc's use_askpass; git-shell runs ~/git-shell-commands/CMD for -c CMD
           // (and its no-interactive-login); tmux runs ~/.tmux.conf's run-shell/if-shell at its start.
           + "|\\.lessfilter|\\.wgetrc|git-shell-commands/.*|\\.tmux\\.conf"
+          // Mercurial's ~/.hgrc and a repository's .hg/hgrc ([hooks], [alias] with !CMD, [ui] editor);
+          // npm's user and project .npmrc (script-shell, git, and the other programs it names).
+          + "|\\.hgrc|\\.hg/hgrc|\\.npmrc"
           // Shell startup files, by their name wherever the path starts (a session starts in the
           // home directory, so .bashrc, ./.profile and ../u/.bashrc are as much the home's as
           // ~/.bashrc): bash's login files (.bash_profile, .bash_login, .profile, also sh's and
@@ -2159,7 +2162,8 @@ public enum ShellClass {
 
   /** Last components of {@link #STARTUP_FILE}, for a pattern in a path's last component ({@code >> .bash?c}). */
   private static final Set<String> STARTUP_LEAVES = java.util.stream.Stream.concat(java.util.stream.Stream.of(".gdbinit", ".gdbearlyinit",
-      ".lesskey", ".less", ".vimrc", ".gvimrc", ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap"),
+      ".lesskey", ".less", ".vimrc", ".gvimrc", ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap",
+      ".hgrc", ".npmrc"),
       SHELL_STARTUP_NAMES.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */

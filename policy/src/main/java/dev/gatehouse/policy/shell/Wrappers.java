@@ -1837,9 +1837,20 @@ final class Wrappers {
     return out;
   }
 
-  /** The directories env's {@code -C}/{@code --chdir} options name (null for a missing one). */
+  /** The directories env's {@code -C}/{@code --chdir} options name, those in {@code -S}'s words too (null for a missing one). */
   static List<Word> envChdirs(List<Word> a) {
-    return envOptions(a).stream().filter(o -> o.letter() == 'C').map(EnvOption::value).toList();
+    List<Word> dirs = new ArrayList<>();
+    for (EnvOption o : envOptions(a)) {
+      if (o.letter() == 'C') {
+        dirs.add(o.value());
+      } else if (o.letter() == 'S') {
+        List<Word> again = new EnvSplit(o).wordsAgain(a);
+        if (again != null) {
+          dirs.addAll(envChdirs(again));
+        }
+      }
+    }
+    return dirs;
   }
 
   /**
@@ -1858,20 +1869,29 @@ final class Wrappers {
       if (string == null || !string.literal()) {
         return List.of(new Unknown("env -S with a string only known when it runs"));
       }
-      List<String> words = envSplitWords(string.value());
+      List<Word> again = wordsAgain(a);
+      return again == null ? List.of(new Unknown("env -S with a string the guard does not split exactly (${VAR}, an"
+          + " escape env refuses, an open quote): " + string.shown())) : env(again);
+    }
+
+    /**
+     * The words env reads its options from again: the options before {@code -S} (they stay in
+     * force; read twice, to the same effect), STRING's words, then the words after it. Null when
+     * STRING is not exactly known or not split exactly.
+     */
+    List<Word> wordsAgain(List<Word> a) {
+      Word string = option.value();
+      List<String> words = string == null || !string.literal() ? null : envSplitWords(string.value());
       if (words == null) {
-        return List.of(new Unknown("env -S with a string the guard does not split exactly (${VAR}, an escape env refuses,"
-            + " an open quote): " + string.shown()));
+        return null;
       }
-      // The options before it stay in force: kept before the string's words (read twice, to the same effect).
       List<Word> again = new ArrayList<>(a.subList(0, option.at()));
-      again.add(0, Word.literal("env", "env"));
       if (!option.bundle().isEmpty()) {
         again.add(Word.literal(option.bundle(), option.bundle()));
       }
       words.forEach(w -> again.add(Word.literal(quote(w), w)));
       again.addAll(a.subList(Math.min(option.after(), a.size()), a.size()));
-      return List.of(new Inner(again, "env -S"));
+      return again;
     }
   }
 
@@ -2999,6 +3019,7 @@ final class Wrappers {
         return steps;
       }
     }
+    int firstPlace = i; // find "$dir" -mtime +7: a directory named by a variable, read as one
     boolean expression = false; // find has begun reading primaries
     boolean placesKnown = true; // which words are primaries and which values is known
     while (i < a.size()) {
@@ -3066,8 +3087,9 @@ final class Wrappers {
       }
       // A starting point, or the expression's first primary: as -exec, the words after it are its
       // command; as -fprint/-fprintf/-fls, the word after it names the file find writes; as
-      // -delete, find deletes all under its starting points (v=-delete; find / "$v").
-      if (mayBe(w, "-delete")) {
+      // -delete, find deletes all under its starting points (v=-delete; find / "$v", find "$v"). The
+      // first word followed by more is read as the starting point it is written for (find "$dir" -name x).
+      if (mayBe(w, "-delete") && placesKnown && (i > firstPlace || i == a.size() - 1)) {
         steps.add(new Unknown("find with a word only known when it runs where its expression may start ("
             + w.shown() + "): it may be -delete"));
       }
