@@ -1364,6 +1364,16 @@ final class CommandReader {
       "GREP", "EGREP", "FGREP", "DIFF", "CMP", "CPMOD", "ZCAT", "ZSTD", "GDB", "READELF", "OBJCOPY", "AWK");
 
   /**
+   * The editor and pager variables of {@link #COMMAND_VARS}: the program runs the value with the
+   * file to edit or show appended (git: {@code sh -c 'VALUE "$@"' VALUE FILE}; sensible-editor:
+   * {@code "$VISUAL" "$@"}), so {@code EDITOR=.} sources that file. Read with a file word after it
+   * whose name is only known when it runs ({@code "./$1.txt"}: no option, no startup file).
+   */
+  static final Set<String> FILE_APPENDED_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
+      "BAT_PAGER", "DPKG_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "SUDO_EDITOR", "KUBE_EDITOR",
+      "SYSTEMD_EDITOR", "FCEDIT", "SELECTED_EDITOR", "PSQL_EDITOR");
+
+  /**
    * The Cloud SDK's interpreter variables: gcloud, gsutil and bq run {@code "$CLOUDSDK_PYTHON"
    * $CLOUDSDK_PYTHON_ARGS SCRIPT} ({@code CLOUDSDK_GSUTIL_PYTHON}, {@code CLOUDSDK_BQ_PYTHON} for
    * gsutil and bq): one program name, given the SDK's script (the options are {@link
@@ -1427,6 +1437,10 @@ final class CommandReader {
     // less runs LESSOPEN='|cmd %s' and '||cmd %s' as a pipe from cmd.
     String cmd = base.equals("KUBECTL_EXTERNAL_DIFF") ? kubectlDiffCommand(value.value())
         : base.startsWith("LESS") ? Regexes.replaceFirst(value.value(), "^\\|+", "") : value.value();
+    if (FILE_APPENDED_VARS.contains(base)) {
+      // The file: no option, no startup file, its name and its text only known when it runs.
+      cmd = cmd + " \"./$1.txt\"";
+    }
     // Programs run it with sh -c, popen or a sh script of theirs; only FCEDIT is bash's own (fc).
     codeReadBy(base, "the program reading " + base, cmd, via(c.via, base), c.codeDepth + 1);
   }

@@ -522,6 +522,10 @@ public enum ShellClass {
 
   /** {@code cd /}, {@code cd /etc}, {@code cd} (home), {@code cd ~}: the place a relative recursive delete would hit. */
   static boolean changesToRoot(ShellCommand c) {
+    if (c.name().equals("env")) {
+      // env -C DIR runs its command there (also from env -S's words: env -S '-C / rm -rf etc').
+      return Wrappers.envChdirs(c.args()).stream().anyMatch(w -> w != null && (!w.literal() || rootish(w.value())));
+    }
     if (!c.name().equals("cd") && !c.name().equals("pushd")) {
       return false;
     }
@@ -1720,6 +1724,9 @@ public enum ShellClass {
           // wget runs ~/.wgetrc's use_askpass; git-shell runs ~/git-shell-commands/CMD for -c CMD
           // (and its no-interactive-login); tmux runs ~/.tmux.conf's run-shell/if-shell at its start.
           + "|\\.lessfilter|\\.wgetrc|git-shell-commands/.*|\\.tmux\\.conf"
+          // Mercurial's ~/.hgrc and a repository's .hg/hgrc ([hooks], [alias] with !CMD, [ui] editor);
+          // npm's user and project .npmrc (script-shell, git, and the other programs it names).
+          + "|\\.hgrc|\\.hg/hgrc|\\.npmrc"
           // Shell startup files, by their name wherever the path starts (a session starts in the
           // home directory, so .bashrc, ./.profile and ../u/.bashrc are as much the home's as
           // ~/.bashrc): bash's login files (.bash_profile, .bash_login, .profile, also sh's and
@@ -2155,7 +2162,8 @@ public enum ShellClass {
 
   /** Last components of {@link #STARTUP_FILE}, for a pattern in a path's last component ({@code >> .bash?c}). */
   private static final Set<String> STARTUP_LEAVES = java.util.stream.Stream.concat(java.util.stream.Stream.of(".gdbinit", ".gdbearlyinit",
-      ".lesskey", ".less", ".vimrc", ".gvimrc", ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap"),
+      ".lesskey", ".less", ".vimrc", ".gvimrc", ".exrc", ".psqlrc", ".curlrc", ".manpath", ".sqliterc", ".mailcap",
+      ".hgrc", ".npmrc"),
       SHELL_STARTUP_NAMES.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** A word naming a startup file of {@link #STARTUP_FILE}, a token of it (a script's {@code w FILE}), or a pattern that may be one. */
@@ -3728,7 +3736,7 @@ public enum ShellClass {
     if (Wrappers.BASH_LIKE.contains(c.name())) {
       return shellStartsReadingWordsOtherwise(c);
     }
-    if (c.name().equals("exec")) {
+    if (c.name().equals("exec") || Wrappers.isLoader(c.name())) {
       return startsBashAsSh(c);
     }
     if (!c.name().equals("shopt")) {
@@ -3883,16 +3891,19 @@ public enum ShellClass {
   }
 
   /**
-   * {@code exec -a NAME bash}: bash started under a name whose last part is {@code sh} ({@code
-   * -sh}, {@code /x/sh}) runs in POSIX mode, as {@code bash --posix}; a name or a program only known
-   * when it runs counts as well.
+   * {@code exec -a NAME bash}, or the dynamic loader's {@code ld.so --argv0 NAME bash}: bash started
+   * under a name whose last part is {@code sh} ({@code -sh}, {@code /x/sh}) runs in POSIX mode, as
+   * {@code bash --posix}; a name or a program only known when it runs counts as well.
    */
   private static boolean startsBashAsSh(ShellCommand c) {
-    Wrappers.Opts o = Wrappers.Opts.scan(c.args(), 0, "a", Set.of());
-    if (!o.has('a') || o.end >= c.args().size()) {
+    boolean loader = Wrappers.isLoader(c.name());
+    Wrappers.Opts o = loader ? Wrappers.Opts.scan(c.args(), 0, "", Wrappers.LOADER_WITH_ARG)
+        : Wrappers.Opts.scan(c.args(), 0, "a", Set.of());
+    boolean renamed = loader ? o.longs.contains("--argv0") : o.has('a');
+    if (!renamed || o.end >= c.args().size()) {
       return false;
     }
-    String name = o.value('a', null);
+    String name = loader ? o.values.get("--argv0") : o.value('a', null);
     Word program = c.args().get(o.end);
     String base = program.value().substring(program.value().lastIndexOf('/') + 1);
     boolean bash = !program.literal() || base.equals("bash") || base.equals("rbash");

@@ -219,7 +219,7 @@ final class Wrappers {
         }
         String cb = o.value('C', null);
         yield !o.has('C') ? List.of() : cb == null ? List.of(new Unknown(name + " -C with code only known when it runs"))
-            : List.of(new Code(cb, name + " -C"));
+            : List.of(new Code(cb + CALLBACK_ARGUMENTS, name + " -C"));
       }
       case "compgen", "complete" -> {
         // -C runs a command; -W's word list is expanded (command substitution included); -F names a function.
@@ -237,7 +237,11 @@ final class Wrappers {
             if (!val.literal()) {
               yield List.of(new Unknown(name + " with code only known when it runs"));
             }
-            steps.add(new Code(v.endsWith("C") ? val.value() : ": " + val.value(), name + " " + v));
+            if (v.endsWith("W") && val.value().indexOf('#') >= 0) {
+              // bash splits the list at IFS and expands each word, where # is no comment (it is to ': LIST').
+              yield List.of(new Unknown(name + " " + v + " with a # in its word list: " + val.shown()));
+            }
+            steps.add(new Code(v.endsWith("C") ? val.value() + CALLBACK_ARGUMENTS : ": " + val.value(), name + " " + v));
             i++;
           } else if (Regexes.matches(v, "-[A-Za-z]*[CW].+")) {
             yield List.of(new Unknown(name + ": an option with an attached value the guard does not read: " + v));
@@ -365,8 +369,7 @@ final class Wrappers {
           ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
       default -> OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
-          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", Set.of("--library-path",
-          "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"), name)
+          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", LOADER_WITH_ARG, name)
           : List.of();
     };
   }
@@ -723,6 +726,10 @@ final class Wrappers {
   static boolean isLoader(String name) {
     return LOADER.matcher(name).matches();
   }
+
+  /** glibc ld.so's options that take the next word ({@code --argv0 NAME} names the program it starts). */
+  static final Set<String> LOADER_WITH_ARG = Set.of("--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0",
+      "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask");
 
   private static final java.util.regex.Pattern LOADER =
       java.util.regex.Pattern.compile("ld(-linux[-a-z0-9_]*|64|-musl-[a-z0-9_]+)?\\.so(\\.[0-9]+)*|ld-[0-9.]+\\.so");
@@ -1289,6 +1296,10 @@ final class Wrappers {
         }
         value = a.get(i).value();
       }
+      if (value != null && (opt == 's' || opt == 'i') && Regexes.matches(value, "(?s).*[*?\\[].*")) {
+        // FAKEDOPTS=" --save-file $1" (and <$1) are expanded unquoted before eval: a pattern becomes the names of files.
+        return List.of(new Unknown("fakeroot -" + opt + " with a pattern, the names of files it evals: " + value));
+      }
       if (value != null && "lfis".indexOf(opt) >= 0 && opt != 0) {
         steps.add(new Code(opt == 'f' ? value : ": " + value, "fakeroot -" + opt));
       }
@@ -1659,6 +1670,14 @@ final class Wrappers {
     return words;
   }
 
+  /**
+   * What bash appends to a callback it evaluates: mapfile {@code -C CALLBACK} gets the index and
+   * the line ({@code CALLBACK 7 'LINE'}), compgen/complete {@code -C CMD} the command's name, the
+   * word and the one before it. Read as words only known when it runs: {@code -C source} sources
+   * a file named by one.
+   */
+  private static final String CALLBACK_ARGUMENTS = " \"$1\" \"$2\" \"$3\"";
+
   private static List<Step> unknown(String name) {
     return List.of(new Unknown("the options of " + name + " are only known when it runs"));
   }
@@ -1732,13 +1751,19 @@ final class Wrappers {
         "--prompt", "--chroot", "--role", "--type", "--command-timeout", "--other-user", "--user"), "sudo");
   }
 
+  /** GNU env's option table (coreutils 9.1); --block-signal, --default-signal and --ignore-signal take a value only attached (=SIG). */
+  private static final Set<String> ENV_LONG_WITH_ARG = Set.of("--unset", "--chdir", "--split-string");
+  private static final Set<String> ENV_LONG_NO_ARG = Set.of("--ignore-environment", "--null", "--block-signal",
+      "--default-signal", "--ignore-signal", "--list-signal-handling", "--debug", "--help", "--version");
+
   private static List<Step> env(List<Word> a) {
-    // GNU env's table; --block-signal, --default-signal and --ignore-signal take a value only attached (=SIG).
-    Opts o = Opts.scanKnown(a, "uCS", "i0v", Set.of("--unset", "--chdir", "--split-string"),
-        Set.of("--ignore-environment", "--null", "--block-signal", "--default-signal", "--ignore-signal",
-            "--list-signal-handling", "--debug", "--help", "--version"));
+    Opts o = Opts.scanKnown(a, "uCS", "i0v", ENV_LONG_WITH_ARG, ENV_LONG_NO_ARG);
     if (o.unknown()) {
       return unknown("env");
+    }
+    EnvSplit split = EnvSplit.find(a);
+    if (split != null) {
+      return split.unwrapped(a);
     }
     List<Step> steps = new ArrayList<>();
     int i = o.end;
@@ -1754,22 +1779,211 @@ final class Wrappers {
       steps.add(new Assign(w, "env"));
       i++;
     }
-    String split = o.value('S', "--split-string");
-    if (split != null) {
-      // env -S splits its string into words (quotes and escapes as a shell would) and puts them
-      // before the remaining operands: read it as shell code followed by those words.
-      StringBuilder code = new StringBuilder(split);
-      for (int j = i; j < a.size(); j++) {
-        if (!a.get(j).literal()) {
-          return unknown("env");
-        }
-        code.append(' ').append(quote(a.get(j).value()));
-      }
-      steps.add(new Code(code.toString(), "env -S"));
-      return steps;
-    }
     steps.addAll(inner(a, i, "env"));
     return steps;
+  }
+
+  /**
+   * One of env's value-taking options ({@code -u}, {@code -C}, {@code -S} or their long names)
+   * in words {@code at} to {@code after}; {@code bundle} the options given before it in its word
+   * ({@code -iS}); {@code value} null when missing.
+   */
+  record EnvOption(char letter, int at, int after, String bundle, Word value) {}
+
+  /**
+   * env's value-taking options, in order, as getopt reads them (no permutation: they end at the
+   * first operand), up to the first {@code -S}: env reads its options again from that string's words.
+   */
+  static List<EnvOption> envOptions(List<Word> a) {
+    List<EnvOption> out = new ArrayList<>();
+    for (int k = 0; k < a.size() && a.get(k).literal(); k++) {
+      String v = a.get(k).value();
+      if (v.equals("--") || !v.startsWith("-") || v.equals("-")) {
+        break;
+      }
+      EnvOption option = null;
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String name = Opts.longName(eq < 0 ? v : v.substring(0, eq), ENV_LONG_WITH_ARG, ENV_LONG_NO_ARG);
+        if (name == null) {
+          break;
+        }
+        if (ENV_LONG_WITH_ARG.contains(name)) {
+          Word value = eq >= 0 ? new Word(v, v.substring(eq + 1), true) : k + 1 < a.size() ? a.get(k + 1) : null;
+          char letter = switch (name) {
+            case "--unset" -> 'u';
+            case "--chdir" -> 'C';
+            default -> 'S';
+          };
+          option = new EnvOption(letter, k, eq >= 0 ? k + 1 : k + 2, "", value);
+        }
+      } else {
+        for (int j = 1; j < v.length() && option == null; j++) {
+          char ch = v.charAt(j);
+          if ("uCS".indexOf(ch) >= 0) {
+            Word value = j + 1 < v.length() ? new Word(v, v.substring(j + 1), true) : k + 1 < a.size() ? a.get(k + 1) : null;
+            option = new EnvOption(ch, k, j + 1 < v.length() ? k + 1 : k + 2, j > 1 ? v.substring(0, j) : "", value);
+          }
+        }
+      }
+      if (option != null) {
+        out.add(option);
+        if (option.letter() == 'S') {
+          break;
+        }
+        k = option.after() - 1;
+      }
+    }
+    return out;
+  }
+
+  /** The directories env's {@code -C}/{@code --chdir} options name, those in {@code -S}'s words too (null for a missing one). */
+  static List<Word> envChdirs(List<Word> a) {
+    List<Word> dirs = new ArrayList<>();
+    for (EnvOption o : envOptions(a)) {
+      if (o.letter() == 'C') {
+        dirs.add(o.value());
+      } else if (o.letter() == 'S') {
+        List<Word> again = new EnvSplit(o).wordsAgain(a);
+        if (again != null) {
+          dirs.addAll(envChdirs(again));
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /**
+   * The first {@code -S STRING}/{@code --split-string[=]STRING} among env's options. env splits
+   * STRING into words, puts them in place of the option and the options before it, and reads its
+   * options again from the first of them: {@code env -S '-u X -- rm -rf /'}.
+   */
+  private record EnvSplit(EnvOption option) {
+    static EnvSplit find(List<Word> a) {
+      return envOptions(a).stream().filter(o -> o.letter() == 'S').findFirst().map(EnvSplit::new).orElse(null);
+    }
+
+    /** env again, with STRING's words in its place; unknown where env's splitting is not exactly known. */
+    List<Step> unwrapped(List<Word> a) {
+      Word string = option.value();
+      if (string == null || !string.literal()) {
+        return List.of(new Unknown("env -S with a string only known when it runs"));
+      }
+      List<Word> again = wordsAgain(a);
+      return again == null ? List.of(new Unknown("env -S with a string the guard does not split exactly (${VAR}, an"
+          + " escape env refuses, an open quote): " + string.shown())) : env(again);
+    }
+
+    /**
+     * The words env reads its options from again: the options before {@code -S} (they stay in
+     * force; read twice, to the same effect), STRING's words, then the words after it. Null when
+     * STRING is not exactly known or not split exactly.
+     */
+    List<Word> wordsAgain(List<Word> a) {
+      Word string = option.value();
+      List<String> words = string == null || !string.literal() ? null : envSplitWords(string.value());
+      if (words == null) {
+        return null;
+      }
+      List<Word> again = new ArrayList<>(a.subList(0, option.at()));
+      if (!option.bundle().isEmpty()) {
+        again.add(Word.literal(option.bundle(), option.bundle()));
+      }
+      words.forEach(w -> again.add(Word.literal(quote(w), w)));
+      again.addAll(a.subList(Math.min(option.after(), a.size()), a.size()));
+      return again;
+    }
+  }
+
+  /**
+   * env -S's own splitting (coreutils 9.1 {@code build_argv}): blanks {@code " \t\n\v\f\r"}
+   * and {@code \_} outside quotes separate words; single quotes keep all but {@code \\} and
+   * {@code \'}; double quotes keep blanks ({@code \_} a space there); the escapes {@code \"},
+   * {@code \#}, {@code \$}, {@code \'}, {@code \\}, {@code \f}, {@code \n}, {@code \r},
+   * {@code \t}, {@code \v}; {@code \c} and a {@code #} starting a word end the string. Null for
+   * what is not exactly known or what env refuses: {@code ${VAR}} (its value), any other escape, an
+   * open quote.
+   */
+  static List<String> envSplitWords(String s) {
+    List<String> words = new ArrayList<>();
+    StringBuilder cur = null;
+    boolean sq = false;
+    boolean dq = false;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      char add = ch;
+      if (ch == '\'' && !dq || ch == '"' && !sq) {
+        if (ch == '\'') {
+          sq = !sq;
+        } else {
+          dq = !dq;
+        }
+        if (cur == null) {
+          cur = new StringBuilder();
+          words.add(null); // filled in when the word ends
+        }
+        continue;
+      }
+      if (" \t\n\u000b\f\r".indexOf(ch) >= 0 && !sq && !dq) {
+        cur = close(words, cur);
+        continue;
+      }
+      if (ch == '#' && cur == null) {
+        break;
+      }
+      if (ch == '$' && !sq) {
+        return null;
+      }
+      if (ch == '\\' && (!sq || i + 1 < s.length() && (s.charAt(i + 1) == '\\' || s.charAt(i + 1) == '\''))) {
+        if (++i >= s.length()) {
+          return null;
+        }
+        char e = s.charAt(i);
+        switch (e) {
+          case '"', '#', '$', '\'', '\\' -> add = e;
+          case 'f' -> add = '\f';
+          case 'n' -> add = '\n';
+          case 'r' -> add = '\r';
+          case 't' -> add = '\t';
+          case 'v' -> add = '\u000b';
+          case '_' -> {
+            if (!dq) {
+              cur = close(words, cur);
+              continue;
+            }
+            add = ' ';
+          }
+          case 'c' -> {
+            if (dq) {
+              return null;
+            }
+            close(words, cur);
+            return words;
+          }
+          default -> {
+            return null;
+          }
+        }
+      }
+      if (cur == null) {
+        cur = new StringBuilder();
+        words.add(null);
+      }
+      cur.append(add);
+    }
+    if (sq || dq) {
+      return null;
+    }
+    close(words, cur);
+    return words;
+  }
+
+  /** Ends the word being built (its place in {@code words} was kept when it started); null, the next word not begun. */
+  private static StringBuilder close(List<String> words, StringBuilder cur) {
+    if (cur != null) {
+      words.set(words.size() - 1, cur.toString());
+    }
+    return null;
   }
 
   private static List<Step> shell(String name, List<Word> a) {
@@ -2805,6 +3019,7 @@ final class Wrappers {
         return steps;
       }
     }
+    int firstPlace = i; // find "$dir" -mtime +7: a directory named by a variable, read as one
     boolean expression = false; // find has begun reading primaries
     boolean placesKnown = true; // which words are primaries and which values is known
     while (i < a.size()) {
@@ -2871,7 +3086,13 @@ final class Wrappers {
         return steps;
       }
       // A starting point, or the expression's first primary: as -exec, the words after it are its
-      // command; as -fprint/-fprintf/-fls, the word after it names the file find writes.
+      // command; as -fprint/-fprintf/-fls, the word after it names the file find writes; as
+      // -delete, find deletes all under its starting points (v=-delete; find / "$v", find "$v"). The
+      // first word followed by more is read as the starting point it is written for (find "$dir" -name x).
+      if (mayBe(w, "-delete") && placesKnown && (i > firstPlace || i == a.size() - 1)) {
+        steps.add(new Unknown("find with a word only known when it runs where its expression may start ("
+            + w.shown() + "): it may be -delete"));
+      }
       steps.addAll(findCommandIfExec(a, i));
       if (i + 1 < a.size()) {
         mayWrite.add(a.get(i + 1));
@@ -2921,6 +3142,16 @@ final class Wrappers {
   }
 
   /** Whether find may read this word as part of its expression (a literal: whether it does). */
+  /** Whether a word only known when it runs may be {@code exactly}: its known parts in place, each unknown part any text. */
+  static boolean mayBe(Word w, String exactly) {
+    StringBuilder re = new StringBuilder("(?s)");
+    for (String part : w.value().split(String.valueOf(Word.UNKNOWN), -1)) {
+      re.append(java.util.regex.Pattern.quote(part)).append(".*");
+    }
+    re.setLength(re.length() - 2);
+    return java.util.regex.Pattern.compile(re.toString()).matcher(exactly).matches(); // not cached: the text's own
+  }
+
   private static boolean findExpressionWord(String v) {
     if (v.isEmpty()) {
       return false;
