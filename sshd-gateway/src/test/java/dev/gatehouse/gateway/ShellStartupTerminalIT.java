@@ -107,7 +107,6 @@ class ShellStartupTerminalIT extends ShellLiveClass {
       ssh-strict  | rprnt '#'          | ls #; touch W                   | as-is
       ssh-strict  | intr '#' noflsh    | ls #; touch W                   | as-is
       ssh-strict  | istrip             | ls û touch W                    | as-is
-      ssh-default | iuclc              | python3 -c "open('W', 'w')"     | upper
       ssh-strict  | eol Q              | #Qtouch W                       | as-is
       ssh-strict  | discard '#'        | #touch W                        | as-is
       """)
@@ -161,6 +160,32 @@ class ShellStartupTerminalIT extends ShellLiveClass {
         + " | audit=" + audit + " | screen:\n" + screen.strip());
     assertThat(ran).as("%s, stty %s in the startup file: the judged line %s made the witness (audit: %s); screen:%n%s",
         target, what, typed, audit.isEmpty() ? "(none)" : audit, screen).isFalse();
+  }
+
+  /**
+   * {@code iuclc} from the host's startup file: the integration is typed into the host's terminal
+   * before bash reads its startup files, and the terminal takes at most 4,095 bytes of it in
+   * before bash starts reading; the rest (the integration is longer) is taken in after the startup
+   * file's {@code stty} ran, lowered in case: {@code PROMPT_COMMAND} becomes {@code
+   * prompt_command}. No guarded prompt comes and the session ends (it used to come up with the
+   * integration's last commands lowered: history expansion on, the hook's variables not
+   * read-only, the pager's secure mode not exported). The line the case types is never read, so
+   * the witness is never made.
+   */
+  @Test
+  void aStartupFilesIuclcEndsTheSessionBeforeAnyLineIsRead(@TempDir Path tmp) throws Exception {
+    withStartupStty("iuclc", () -> {
+      String name = ShellLiveTargets.witness("stty");
+      SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("stty-iuclc"), List.of("dev"));
+      try (Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(key, "ssh-default", List.of("-t")))) {
+        t.type("PYTHON3 -C \"OPEN('/tmp/" + name + "', 'W')\"");
+        t.awaitScreen("gatehouse: the remote shell did not take the guard's integration \\(no guarded prompt within"
+            + " 20 s\\); session closed", Duration.ofSeconds(45));
+      }
+      boolean ran = Files.exists(Path.of("/tmp", name));
+      Files.deleteIfExists(Path.of("/tmp", name));
+      assertThat(ran).as("the line typed before the guarded prompt never ran").isFalse();
+    });
   }
 
   /** A control character the startup file chose stays the terminal's at the prompt (the user's choice is kept). */
