@@ -531,18 +531,14 @@ public final class GuardedShell {
             if (semi >= 0 && NONCE.matcher(payload.substring(semi + 1)).matches()
                 && (state == State.RUNNING || state == State.SENT)) {
               strayDone = true;
-              long mine = ++doneCount;
-              java.util.concurrent.CompletableFuture.delayedExecutor(DONE_TO_PROMPT.toMillis(), TimeUnit.MILLISECONDS)
-                  .execute(() -> promptOverdue(mine));
+              promptDueWithin(DONE_TO_PROMPT);
             }
             return;
           }
           payload = payload.substring(0, semi);
           if (state == State.RUNNING || state == State.SENT) {
             done = true;
-            long mine = ++doneCount;
-            java.util.concurrent.CompletableFuture.delayedExecutor(DONE_TO_PROMPT.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> promptOverdue(mine));
+            promptDueWithin(DONE_TO_PROMPT);
           }
           if (state == State.RUNNING && running != null) {
             Integer status = null;
@@ -611,10 +607,7 @@ public final class GuardedShell {
   private boolean repeatsLastPrompt(String payload) {
     String[] fields = payload.split(";", -1);
     return state == State.PROMPTING && fields.length == 6 && lastWall != null && expectedNonce != null
-        && java.security.MessageDigest.isEqual(lastWall.getBytes(StandardCharsets.US_ASCII),
-            fields[0].getBytes(StandardCharsets.UTF_8))
-        && java.security.MessageDigest.isEqual(expectedNonce.getBytes(StandardCharsets.US_ASCII),
-            fields[1].getBytes(StandardCharsets.UTF_8))
+        && sameNonce(lastWall, fields[0]) && sameNonce(expectedNonce, fields[1])
         && ShellState.fromHook(fields[2], fields[3], fields[4], fields[5]).isPresent();
   }
 
@@ -632,8 +625,12 @@ public final class GuardedShell {
    */
   private boolean announced(String payload) {
     String m = expectedNonce;
-    return m != null && java.security.MessageDigest.isEqual(
-        m.getBytes(StandardCharsets.US_ASCII), payload.getBytes(StandardCharsets.UTF_8));
+    return m != null && sameNonce(m, payload);
+  }
+
+  /** {@code got} is the nonce {@code known}, compared in constant time (how long it takes tells nothing of it). */
+  private static boolean sameNonce(String known, String got) {
+    return java.security.MessageDigest.isEqual(known.getBytes(StandardCharsets.US_ASCII), got.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -672,6 +669,13 @@ public final class GuardedShell {
     }
     session.drained(running, runningVerdict, runningRule);
     runningVerdict = null;
+  }
+
+  /** Numbers this D and ends the session if no A comes within {@code limit} of it ({@link #promptOverdue}). */
+  private void promptDueWithin(Duration limit) {
+    long mine = ++doneCount;
+    java.util.concurrent.CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(() -> promptOverdue(mine));
   }
 
   /** No A came within {@link #DONE_TO_PROMPT} of the D numbered {@code which}: the hook did not reach its prompt. */
