@@ -164,27 +164,34 @@ class ShellStartupTerminalIT extends ShellLiveClass {
 
   /**
    * {@code iuclc} from the host's startup file: the integration is typed into the host's terminal
-   * before bash reads its startup files, and the terminal takes at most 4,095 bytes of it in
-   * before bash starts reading; the rest (the integration is longer) is taken in after the startup
-   * file's {@code stty} ran, lowered in case: {@code PROMPT_COMMAND} becomes {@code
-   * prompt_command}. No guarded prompt comes and the session ends (it used to come up with the
-   * integration's last commands lowered: history expansion on, the hook's variables not
-   * read-only, the pager's secure mode not exported). The line the case types is never read, so
-   * the witness is never made.
+   * before bash reads its startup files, and the terminal takes in at most 4,095 bytes of it ahead
+   * of a reader; what comes later is converted under the settings in force then. Typed in one go,
+   * the integration's tail was read lowered in case (history expansion left on, the hook's
+   * variables not read-only, the pager's secure mode not exported; with a longer integration, no
+   * guarded prompt at all). Typed in two parts, the second after the first put the input settings
+   * right, it is read as typed: the prompt comes, history expansion is off ({@code $-} has no H),
+   * the pager's secure mode is exported read-only and {@code PROMPT_COMMAND} is read-only; and a
+   * line typed in capitals reaches bash in capitals (the judge's reading), so {@code PYTHON3 -C}
+   * is a command that does not exist, not python.
    */
   @Test
-  void aStartupFilesIuclcEndsTheSessionBeforeAnyLineIsRead(@TempDir Path tmp) throws Exception {
+  void aStartupFilesIuclcDoesNotReachTheIntegrationNorTheJudgedLine(@TempDir Path tmp) throws Exception {
     withStartupStty("iuclc", () -> {
       String name = ShellLiveTargets.witness("stty");
       SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("stty-iuclc"), List.of("dev"));
       try (Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(key, "ssh-default", List.of("-t")))) {
+        t.awaitScreen("^" + PROMPT + "$", WAIT);
+        t.type("echo \"[$-]\" \"[${PROMPT_COMMAND@a}]\"; declare -p LESSSECURE SYSTEMD_PAGERSECURE");
+        t.awaitScreen("^\\[[a-zA-Z]*\\] \\[r\\]\\ndeclare -rx LESSSECURE=\"1\"\\ndeclare -rx SYSTEMD_PAGERSECURE=\"1\"\\n"
+            + PROMPT + "$", WAIT);
+        String options = t.screen().lines().filter(l -> l.endsWith("] [r]")).findFirst().orElseThrow();
+        assertThat(options).as("bash's options after the integration: history expansion off").doesNotContain("H");
         t.type("PYTHON3 -C \"OPEN('/tmp/" + name + "', 'W')\"");
-        t.awaitScreen("gatehouse: the remote shell did not take the guard's integration \\(no guarded prompt within"
-            + " 20 s\\); session closed", Duration.ofSeconds(45));
+        t.awaitScreen("PYTHON3: command not found\\n" + PROMPT + "$", WAIT);
       }
       boolean ran = Files.exists(Path.of("/tmp", name));
       Files.deleteIfExists(Path.of("/tmp", name));
-      assertThat(ran).as("the line typed before the guarded prompt never ran").isFalse();
+      assertThat(ran).as("the line typed in capitals ran as python").isFalse();
     });
   }
 

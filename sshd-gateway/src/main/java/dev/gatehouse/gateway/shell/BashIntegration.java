@@ -14,9 +14,12 @@ import java.util.Map;
  *
  * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name),
  * removes every function and alias the startup files may have put in front of the builtins the
- * hook uses, and enables those builtins again. The next two define the hook and install it (two
- * physical lines, each under {@link GuardedShell#MAX_PHYSICAL_LINE}: the terminal's line discipline
- * keeps at most 4095 bytes of a line and drops the rest):
+ * hook uses, and enables those builtins again. Line two ({@link #SETTLE}) saves the terminal's
+ * settings, puts its input settings right and prints {@code S;<token>}: these two lines are the
+ * first part ({@link #firstPart}), small enough for the terminal to take in whole ahead of bash.
+ * On the S the gateway types the second part ({@link #secondPart}), which defines the hook and
+ * installs it (two physical lines, each under {@link GuardedShell#MAX_PHYSICAL_LINE}: the
+ * terminal's line discipline keeps at most 4095 bytes of a line and drops the rest):
  * {@code PROMPT_COMMAND} runs it before each prompt, {@code PS0} marks each command's start; both
  * and the hook function are made read-only, so no later line or script can unset or replace them.
  * It ends by exporting {@code LESSSECURE=1} and {@code SYSTEMD_PAGERSECURE=1} read-only
@@ -167,6 +170,26 @@ public final class BashIntegration {
       + " done; __gh_i=0; builtin command -p stty \"$__gh_t\" 2>/dev/null || __gh_lost terminal-settings;";
 
   /**
+   * The first part's second line: after the startup files ran, it saves the terminal's settings
+   * ({@code __gh_tty}, read-only; what the hook puts back at each prompt), defines {@code
+   * __gh_lost} (the X marker, then the end of bash), puts the terminal into the form {@link #TTY}
+   * describes (in a subshell, so that the user's {@code set} and {@code shopt} options stay as the
+   * startup files left them), and only then prints {@code S;<token>}, on which the gateway types
+   * the second part ({@link #secondPart}). The terminal takes in about 4 KB of typed input ahead of
+   * its reader, and converts what comes later under the settings in force then: typed in one go, the
+   * integration's tail would be read under a startup file's {@code stty iuclc} (lowered in case,
+   * {@code PROMPT_COMMAND} becoming {@code prompt_command}). The first part fits that buffer whole,
+   * so it arrives as typed while bash still reads its startup files; the second arrives after the
+   * settings are put right. The token is the session's own: a startup file that prints an S only
+   * has the second part typed early (read as it would have been without the split).
+   */
+  private static final String SETTLE = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
+      + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
+      + " ( { builtin set +xv; } 2>/dev/null; builtin set +euCfkaET +o pipefail; builtin shopt -u " + SHOPT_OFF + " 2>/dev/null;"
+      + " builtin shopt -s globasciiranges 2>/dev/null;" + TTY
+      + " ) && builtin printf '\\e]133;S;%s\\a' @TOKEN@\n";
+
+  /**
    * The hook, called by {@code PROMPT_COMMAND} with the last exit status and whether POSIX mode was
    * on. It leans on nothing a later line or script can redefine: its first act is an assignment
    * (no command lookup) that turns on POSIX mode, where the special builtins ({@code unset},
@@ -180,8 +203,7 @@ public final class BashIntegration {
    * file named after the marker) and exits, or, if even {@code exit} is gone, reads the terminal
    * away forever: bash never reads another command, and the gateway ends the session on the X.
    */
-  private static final String HOOK = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty; builtin unset -v __gh_m __gh_q 2>/dev/null;"
-      + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
+  private static final String HOOK = "builtin unset -v __gh_m __gh_q 2>/dev/null;"
       + " __gh_prompt() { { POSIXLY_CORRECT=y; set +xv; } 2>/dev/null;"
       + " [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
       + " [[ -t 0 && /dev/fd/1 -ef /dev/fd/0 && /dev/fd/2 -ef /dev/fd/0 ]]"
@@ -300,16 +322,25 @@ public final class BashIntegration {
   /** The gateway's answer to the C marker of {@link #PS0_MARK_AND_WAIT}: the terminal is released. */
   static final byte[] RELEASED = {'\n'};
 
-  /** What the gateway types into bash first (after bash read its startup files), as for an {@code ssh} target. */
-  public static byte[] setup() {
-    return setup(false);
+  /**
+   * What the gateway types into bash first (after bash read its startup files, or, on an {@code
+   * ssh} target, as the channel opens: it waits in the host's terminal): it makes the builtins the
+   * rest stands on bash's own again, puts the terminal's input settings right and prints {@code
+   * S;<token>} ({@link #SETTLE}). {@code token}: the session's own, 32 lower-case hex digits.
+   */
+  public static byte[] firstPart(String token) {
+    if (!token.matches("[0-9a-f]{32}")) {
+      throw new IllegalArgumentException("the setup token is 32 lower-case hex digits");
+    }
+    return (CLEAN + SETTLE.replace("@TOKEN@", token)).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * What the gateway types into bash first; {@code waitsForRelease}: bash's PS0 waits for the
-   * gateway's {@link #RELEASED} after the C marker (a {@code command} target's terminal).
+   * What the gateway types into bash on the first part's {@code S} marker: the hook and its
+   * installation; {@code waitsForRelease}: bash's PS0 waits for the gateway's {@link #RELEASED}
+   * after the C marker (a {@code command} target's terminal).
    */
-  public static byte[] setup(boolean waitsForRelease) {
-    return (CLEAN + HOOK.replace("@PS0@", waitsForRelease ? PS0_MARK_AND_WAIT : PS0_MARK)).getBytes(StandardCharsets.UTF_8);
+  public static byte[] secondPart(boolean waitsForRelease) {
+    return HOOK.replace("@PS0@", waitsForRelease ? PS0_MARK_AND_WAIT : PS0_MARK).getBytes(StandardCharsets.UTF_8);
   }
 }

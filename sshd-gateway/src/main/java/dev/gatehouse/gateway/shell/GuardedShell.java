@@ -180,6 +180,11 @@ public final class GuardedShell {
    * with them, and is judged from them.
    */
   private volatile ShellState promptOptions = ShellState.DEFAULTS;
+  /**
+   * The token of the integration's first part while its second part is still to be typed (null
+   * before {@link #integrate} and once the second part is typed).
+   */
+  private String setupToken;
   /** Every nonce the hook sent this session: one seen again is not a fresh wall. */
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
   /** The nonce the hook's last A announced for its next one (null until the first A). */
@@ -226,10 +231,19 @@ public final class GuardedShell {
     this.promptMasker = masker == null ? null : masking.apply(maskedPrompt::write);
   }
 
-  /** Types the integration into bash; call once, right after bash started. */
+  /**
+   * Types the integration's first part into bash; call once, right after bash started. The second
+   * part follows on the first part's S marker ({@link BashIntegration#firstPart}).
+   */
   public void integrate() throws IOException {
-    byte[] setup = BashIntegration.setup(bash.canHoldForShell());
-    bash.writeInput(setup, 0, setup.length);
+    byte[] token = new byte[16];
+    new java.security.SecureRandom().nextBytes(token);
+    String hex = java.util.HexFormat.of().formatHex(token);
+    byte[] first = BashIntegration.firstPart(hex);
+    synchronized (lock) {
+      setupToken = hex;
+    }
+    bash.writeInput(first, 0, first.length);
   }
 
   /** Whether the integration brought up its first guarded prompt (false: bash never took it). */
@@ -515,6 +529,17 @@ public final class GuardedShell {
             // bash started a command it did not get from the gateway.
             lost("unjudged-command", "gatehouse: the shell started a command the guard did not see; session closed");
             return;
+          }
+        }
+        case 'S' -> {
+          // The first part put the terminal's input settings right: the rest of the integration
+          // now reaches bash as typed. Taken once, while starting, with the session's token.
+          if (state == State.STARTING && setupToken != null && payload.length() == setupToken.length()
+              && java.security.MessageDigest.isEqual(setupToken.getBytes(StandardCharsets.US_ASCII),
+                  payload.getBytes(StandardCharsets.UTF_8))) {
+            setupToken = null;
+            byte[] rest = BashIntegration.secondPart(bash.canHoldForShell());
+            bash.writeInput(rest, 0, rest.length);
           }
         }
         case 'X' -> {

@@ -137,6 +137,8 @@ class BashIntegrationOptionsTest {
 
   /** bash with the integration, on a terminal, driven like the gateway drives it. */
   private static final class Bash implements AutoCloseable {
+    /** The setup's token (any 32 hex digits; the gateway draws one per session). */
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef";
     private final Process p;
     private final OutputStream in;
     private final PromptMarkers markers = new PromptMarkers();
@@ -167,7 +169,7 @@ class BashIntegrationOptionsTest {
       pb.environment().put("PS1", "gh-test$ ");
       pb.environment().remove("BASH_ENV");
       Bash b = new Bash(pb.start());
-      b.write(BashIntegration.setup());
+      b.write(BashIntegration.firstPart(TOKEN));
       return b;
     }
 
@@ -182,6 +184,9 @@ class BashIntegrationOptionsTest {
         @Override
         public void marker(char kind, String payload) throws IOException {
           events.add(kind + ":" + payload);
+          if (kind == 'S' && payload.equals(TOKEN)) {
+            write(BashIntegration.secondPart(false)); // as the gateway answers the first part
+          }
           if (kind == 'A') {
             String[] fields = payload.split(";", -1);
             nonces.addAll(List.of(fields).subList(0, Math.min(2, fields.length)));
