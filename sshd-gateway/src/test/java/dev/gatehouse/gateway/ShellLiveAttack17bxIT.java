@@ -24,9 +24,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p><b>Finding F2 (bypass, web-default and ssh-default): the hook's A reaches the screen as text,
  * with its next nonce, and a raw line runs unjudged</b> ({@code
- * theEchoInsideAnUppercasedMarkerShowsTheNextNonceAndARawLineRuns}: FAILS; run 1: ssh-default round 2
- * ran {@code touch} in the host's /tmp after 0 Ctrl-C cycles, web-default round 1 after 21 cycles;
- * the other rounds ended with guard-lost before a leak). Steps: two judged lines, {@code printf …
+ * theEchoInsideAnUppercasedMarkerShowsTheNextNonceAndARawLineRuns}: a race, so it FAILS only when a
+ * round wins; run 1 (this job, 50 µs between polls): ssh-default round 2 ran {@code touch} in the
+ * host's /tmp after 0 Ctrl-C cycles, web-default round 1 after 21 cycles (2 of 5 rounds); a later
+ * run with the same job 0 of 6, one with the job spinning without the pause 1 of 8 (web-default,
+ * after 30 cycles: bash's prompt, then the raw {@code touch} line echoed in capitals and "started
+ * a command the guard did not see"); one with a 40 µs wait before each re-set 0 of 8. Most rounds
+ * that lose end early on the hook's own X marker (shown as "broken (unknown)": its reason comes
+ * in capitals; most likely {@code terminal-settings}: {@code stty} reads the settings back after
+ * setting them and the job changed them in between), i.e. fail closed.) Steps: two judged lines, {@code printf …
  * > /tmp/J.py} (a script brought in, {@link #UPPERCASER}) and {@code python3 /tmp/J.py 0.5 100 &
  * sleep 3}. The job ignores SIGTTOU and keeps {@code olcuc} on and {@code echoctl} off, setting them
  * again microseconds after the hook's {@code stty} put the saved settings back (the hook only forces
@@ -241,7 +247,7 @@ class ShellLiveAttack17bxIT extends ShellLiveClass {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"ssh-default", "web-default"})
   void theEchoInsideAnUppercasedMarkerShowsTheNextNonceAndARawLineRuns(String target) throws Exception {
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 4; round++) {
       SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("echo17bx-" + target), List.of("dev"));
       String name = ShellLiveTargets.witness("17bx");
       String file = "/tmp/" + name + ".py";
@@ -310,7 +316,8 @@ class ShellLiveAttack17bxIT extends ShellLiveClass {
       ran |= unjudged && note.contains("bash's prompt after the nonce");
       note += onHost ? "; the witness is in the host's /tmp" : "";
       note += unjudged ? "; the gateway: started a command the guard did not see" : "";
-      System.out.println("17bx echo " + target + " round " + round + ": ran=" + ran + " " + note);
+      System.out.println("17bx echo " + target + " round " + round + ": ran=" + ran + " " + note + "; ends: "
+          + ShellLiveTargets.clean(seen, 260).replaceAll("[^\\x20-\\x7e]", "."));
       if (ran || leakedA(seen) != null) {
         assertThat(ran || leakedA(seen) != null).as("%s: the hook's A (its wall nonce and next nonce) reached the screen as"
             + " text; ran=%s (%s); audit: %s; transcript:%n%s", target, ran, note, ShellLiveTargets.auditOf(gw, name),
