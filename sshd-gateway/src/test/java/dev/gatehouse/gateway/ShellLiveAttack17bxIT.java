@@ -91,6 +91,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * probe line gets no answer and the session is open. Fix: a deadline from the nonce line typed to
  * the B (the wall passes in milliseconds), ending the session (guard-hook-stalled).
  *
+ * <p><b>Fixed</b> (all three): the hook's terminal settings force {@code -olcuc} as well; a marker
+ * of the hook's kinds whose nonce field comes in capitals, or any sequence that began as a marker
+ * and did not end as one (its body dropped, never shown), ends the session ({@code
+ * guard-output-altered}); and a prompt (B) must follow the wall's nonce line within 20 s ({@code
+ * guard-hook-stalled}). Each round of F2 now ends with "session closed" before anything leaks.
+ *
  * <p><b>Tried and refused / read and reasoned (not run as separate cases)</b>:
  * <ul>
  *   <li>Replaying the last A ({@code repeatsLastPrompt}): taken only in PROMPTING and only as a
@@ -318,6 +324,8 @@ class ShellLiveAttack17bxIT extends ShellLiveClass {
       note += unjudged ? "; the gateway: started a command the guard did not see" : "";
       System.out.println("17bx echo " + target + " round " + round + ": ran=" + ran + " " + note + "; ends: "
           + ShellLiveTargets.clean(seen, 260).replaceAll("[^\\x20-\\x7e]", "."));
+      assertThat(seen).as("%s round %d: with olcuc kept on the session ends on the altered markers (or the hook's own"
+          + " check); %s", target, round, note).contains("session closed");
       if (ran || leakedA(seen) != null) {
         assertThat(ran || leakedA(seen) != null).as("%s: the hook's A (its wall nonce and next nonce) reached the screen as"
             + " text; ran=%s (%s); audit: %s; transcript:%n%s", target, ran, note, ShellLiveTargets.auditOf(gw, name),

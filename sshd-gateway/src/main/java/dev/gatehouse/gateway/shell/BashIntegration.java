@@ -148,7 +148,9 @@ public final class BashIntegration {
    * by a newline; or the nonce line) is the line bash reads: canonical input ({@code icanon
    * -xcase}: bash gets whole lines); no input mapping ({@code -istrip -inlcr -igncr -iuclc
    * -parmrk}: no byte loses its eighth bit, no newline becomes a carriage return, no letter its
-   * case); and every character the line discipline acts on (intr, quit, erase, kill, eof, swtch,
+   * case); no output mapping of letters ({@code -olcuc}: the markers' nonces are lower-case hex,
+   * and with it the terminal writes output one character at a time, so a key's echo could land
+   * inside a marker); and every character the line discipline acts on (intr, quit, erase, kill, eof, swtch,
    * start, stop, susp, eol, rprnt, discard, werase, lnext, eol2) either disabled or a control
    * character the gateway never writes (not a tab or a newline): one that is anything else is set
    * to Linux's default for it (eol, eol2 and swtch: none). A control character the user chose
@@ -161,7 +163,7 @@ public final class BashIntegration {
       + " && $__gh_tty != *::* && $__gh_tty != :* && $__gh_tty != *: ]] || __gh_lost terminal-settings;"
       + " __gh_l=$__gh_tty:; __gh_t=; __gh_i=0; while [[ -n $__gh_l ]]; do __gh_c=${__gh_l%%:*}; __gh_l=${__gh_l#*:};"
       + " [[ ${#__gh_c} -le 8 ]] || __gh_lost terminal-settings; __gh_c=$(( 16#$__gh_c ));"
-      + " case $__gh_i in 0) __gh_c=$(( __gh_c & ~0x2e8 ));; 3) __gh_c=$(( (__gh_c | 0x2) & ~0x4 ));; esac;"
+      + " case $__gh_i in 0) __gh_c=$(( __gh_c & ~0x2e8 ));; 1) __gh_c=$(( __gh_c & ~0x2 ));; 3) __gh_c=$(( (__gh_c | 0x2) & ~0x4 ));; esac;"
       + " case $__gh_i in 4) __gh_v=3;; 5) __gh_v=28;; 6) __gh_v=127;; 7) __gh_v=21;; 8) __gh_v=4;; 12) __gh_v=17;;"
       + " 13) __gh_v=19;; 14) __gh_v=26;; 16) __gh_v=18;; 17) __gh_v=15;; 18) __gh_v=23;; 19) __gh_v=22;;"
       + " 11|15|20) __gh_v=0;; *) __gh_v=;; esac;"

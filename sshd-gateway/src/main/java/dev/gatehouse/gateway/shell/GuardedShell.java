@@ -87,6 +87,12 @@ public final class GuardedShell {
    * hook run, so milliseconds; generous for a loaded host or a slow link).
    */
   static final Duration DONE_TO_PROMPT = Duration.ofSeconds(10);
+  /**
+   * How long bash may take from the nonce line the gateway typed for the hook's wall to the prompt
+   * (its B): the wall ends as soon as bash reads the line, then the hook expands {@code PS1} (which
+   * may run commands of the user's).
+   */
+  static final Duration WALL_TO_PROMPT = Duration.ofSeconds(20);
   /** The form of the hook's nonce: hex digits of the kernel's random source. */
   private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("[0-9a-f]{128}");
 
@@ -341,6 +347,11 @@ public final class GuardedShell {
       public void marker(char kind, String payload) throws IOException {
         GuardedShell.this.marker(kind, payload);
       }
+
+      @Override
+      public void broken() {
+        markerAltered();
+      }
     };
     try {
       int n = 0;
@@ -436,9 +447,46 @@ public final class GuardedShell {
     return shown;
   }
 
+  /**
+   * Something wrote into bash's output as it left the hook, or the terminal rewrote it: a marker
+   * broken ({@link PromptMarkers.Sink#broken}) or one of the hook's kinds whose nonce came in
+   * capitals ({@link #altered}). Either may be the hook's own marker (an output setting such as
+   * {@code olcuc} set by a background job between the hook's {@code stty} and its markers, a key's
+   * echo written into them): the gateway could neither take it nor tell it from a program's, and
+   * would wait without a prompt. The guard is lost.
+   */
+  private void markerAltered() {
+    synchronized (lock) {
+      if (screen != null || state == State.ENDED) {
+        return;
+      }
+      lost("guard-output-altered", "gatehouse: the shell's prompt markers reached the gateway altered (a terminal"
+          + " output setting, or output written into them); session closed");
+    }
+  }
+
+  /**
+   * Whether a field of {@code payload} is a nonce the terminal rewrote: 64 or more characters with
+   * no lower-case letter and at least one of the hex letters in capitals ({@code olcuc}). The hook
+   * prints its nonces as 128 lower-case hex digits; no field of its markers is otherwise that long
+   * and in capitals.
+   */
+  static boolean altered(String payload) {
+    for (String f : payload.split(";", -1)) {
+      if (f.length() >= 64 && f.chars().noneMatch(Character::isLowerCase) && f.chars().anyMatch(c -> c >= 'A' && c <= 'F')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void marker(char kind, String payload) throws IOException {
     if (screen != null) {
       return; // the screen mode has the terminal: no marker means anything there
+    }
+    if ("ABCDP".indexOf(kind) >= 0 && altered(payload)) {
+      markerAltered();
+      return;
     }
     if (masker != null) {
       masker.flush(); // what came before the marker is shown before the prompt is drawn
@@ -485,6 +533,9 @@ public final class GuardedShell {
             expectEcho(payload + "\n");
             byte[] reply = (payload + "\n").getBytes(StandardCharsets.US_ASCII);
             bash.writeInput(reply, 0, reply.length);
+            // The wall passes as soon as bash reads the nonce line: a prompt (B) that does not
+            // follow means something else took that line from the terminal.
+            promptDueWithin(WALL_TO_PROMPT);
           }
         }
         case 'P' -> {
@@ -706,7 +757,7 @@ public final class GuardedShell {
   /** No A came within {@link #DONE_TO_PROMPT} of the D numbered {@code which}: the hook did not reach its prompt. */
   private void promptOverdue(long which) {
     synchronized (lock) {
-      if ((done || strayDone) && doneCount == which && state != State.ENDED) {
+      if ((done || strayDone || state == State.PROMPTING) && doneCount == which && state != State.ENDED) {
         lost("guard-hook-stalled", "gatehouse: the shell's prompt integration did not bring up a prompt after a command;"
             + " session closed");
       }

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
  * Finds and removes the shell integration's OSC 133 markers ({@code ESC ] 133 ; K [; payload]}
  * ended by {@code ESC \} or BEL) in a terminal's output stream, across read boundaries. Everything
  * else passes through unchanged, other escape sequences included. A sequence that starts like a
- * marker but grows past {@link #MAX_MARKER} bytes is passed on as output.
+ * marker but is broken (an ESC inside that does not end it) or grows past {@link #MAX_MARKER}
+ * bytes is reported ({@link Sink#broken}) and dropped through its next terminator (at most that
+ * many bytes), never passed on: its body may be the hook's marker with a key's echo written into
+ * it, nonces and all.
  */
 final class PromptMarkers {
   /**
@@ -26,6 +29,12 @@ final class PromptMarkers {
 
     /** {@code kind}: A, P, B, C or D; {@code payload}: what followed {@code K;} (empty when none). */
     void marker(char kind, String payload) throws IOException;
+
+    /**
+     * A sequence began as a marker ({@code ESC ] 133 ;}) and did not end as one: its bytes are
+     * dropped through the next terminator, or {@link #MAX_MARKER} bytes of it.
+     */
+    default void broken() throws IOException {}
   }
 
   private final ByteArrayOutputStream held = new ByteArrayOutputStream();
@@ -65,17 +74,20 @@ final class PromptMarkers {
         return;
       }
       int stop = terminator(data, i + PREFIX.length, end);
-      if (stop == -1) {
-        if (end - i > MAX_MARKER) {
-          i++; // not ours after all: passed on
-          continue;
-        }
+      if (stop == -1 && end - i <= MAX_MARKER) {
         sink.text(data, textStart, i - textStart);
         held.write(data, i, end - i);
         return;
       }
-      if (stop == -2 || stop - i > MAX_MARKER) {
-        i++;
+      if (stop == -1 || stop == -2 || stop - i > MAX_MARKER) {
+        // Began as a marker, did not end as one: dropped through the next terminator past the ESC
+        // that broke it (the rest of the body, nonces and all), at most MAX_MARKER bytes, and reported.
+        sink.text(data, textStart, i - textStart);
+        int resume = stop >= 0 ? (data[stop] == BEL ? stop + 1 : stop + 2)
+            : pastTerminator(data, i + PREFIX.length, Math.min(end, i + MAX_MARKER));
+        sink.broken();
+        i = resume;
+        textStart = resume;
         continue;
       }
       sink.text(data, textStart, i - textStart);
@@ -101,6 +113,19 @@ final class PromptMarkers {
       k++;
     }
     return k;
+  }
+
+  /** Just past the first BEL or {@code ESC \\} from {@code from}, ignoring a lone ESC; {@code limit} if none. */
+  private static int pastTerminator(byte[] d, int from, int limit) {
+    for (int i = from; i < limit; i++) {
+      if (d[i] == BEL) {
+        return i + 1;
+      }
+      if (d[i] == ESC && i + 1 < limit && d[i + 1] == '\\') {
+        return i + 2;
+      }
+    }
+    return limit;
   }
 
   /** Index of the BEL or of the ESC of {@code ESC \}; -1 when not yet there; -2 for a broken sequence. */

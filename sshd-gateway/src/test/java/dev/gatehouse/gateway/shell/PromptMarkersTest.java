@@ -28,6 +28,12 @@ class PromptMarkersTest {
         events.add(new String(text.toByteArray(), StandardCharsets.UTF_8) + "|" + kind + ":" + payload);
         text.reset();
       }
+
+      @Override
+      public void broken() {
+        events.add(new String(text.toByteArray(), StandardCharsets.UTF_8) + "|broken");
+        text.reset();
+      }
     };
     int from = 0;
     for (int c : cuts) {
@@ -57,10 +63,40 @@ class PromptMarkersTest {
     }
   }
 
+  /**
+   * A sequence that began as a marker and grew past the limit with no end is reported and its first
+   * {@link PromptMarkers#MAX_MARKER} bytes dropped (they may be the hook's marker, nonces and all,
+   * with echoed keys written into it); the guard ends the session on the report.
+   */
   @Test
-  void anUnendedMarkerLongerThanTheLimitIsPassedOn() throws Exception {
-    String s = "\u001b]133;A;" + "x".repeat(PromptMarkers.MAX_MARKER + 10) + "tail";
-    List<String> out = run(s.getBytes(StandardCharsets.UTF_8), new int[] {3, 100});
-    assertThat(String.join("", out)).isEqualTo(s);
+  void anUnendedMarkerLongerThanTheLimitIsReportedAndDropped() throws Exception {
+    String s = "before\u001b]133;A;" + "x".repeat(PromptMarkers.MAX_MARKER + 10) + "tail";
+    for (int[] cuts : new int[][] {{3, 100}, {}, {10, 2000, 2060}}) {
+      List<String> out = run(s.getBytes(StandardCharsets.UTF_8), cuts);
+      assertThat(out.get(0)).isEqualTo("before|broken");
+      assertThat(String.join("", out)).doesNotContain("133;A").doesNotContain("x".repeat(PromptMarkers.MAX_MARKER - 8));
+    }
+  }
+
+  /**
+   * A marker broken by an ESC inside (a key's echo written into the hook's output one character at
+   * a time, under {@code olcuc}): reported, its body (the nonces) never passed on as text; the ESC
+   * that broke it may begin the next marker, which is still found.
+   */
+  @Test
+  void aMarkerBrokenByAnEscInsideIsReportedAndItsBodyDropped() throws Exception {
+    StringBuilder n = new StringBuilder();
+    Random r = new Random(7);
+    while (n.length() < 128) {
+      n.append(Character.forDigit(r.nextInt(16), 16));
+    }
+    String nonce = n.toString();
+    String s = "out\u001b]133;A;" + nonce.substring(0, 50) + "\u001b" + nonce.substring(50) + ";x\u0007"
+        + "\u001b]133;D;0;" + "cd".repeat(64) + "\u0007end";
+    for (int c = 0; c <= s.length(); c++) {
+      List<String> out = run(s.getBytes(StandardCharsets.UTF_8), c == 0 ? new int[] {} : new int[] {c});
+      assertThat(String.join("", out)).as("cut at %d", c).doesNotContain(nonce.substring(0, 50)).startsWith("out|broken")
+          .contains("|D:0;" + "cd".repeat(64)).endsWith("end");
+    }
   }
 }
