@@ -30,8 +30,12 @@ public final class ShellJudge {
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "LESSCHARSET", "MORE", "DPKG_PAGER",
       "PSQL_PAGER", "PSQL_EDITOR", "BAT_PAGER", "SELECTED_EDITOR", "SUDO_EDITOR", "FCEDIT", "MANOPT", "BROWSER",
       "MANLESS", "LESSGLOBALTAGS", "LESSMETACHARS", "LESSMETAESCAPE",
-      // the file less writes its history to (in secure mode too), and how much of it
-      "LESSHISTFILE", "LESSHISTSIZE",
+      // the file less writes its history to (in secure mode too), and how much of it; where less
+      // 590 puts it when LESSHISTFILE is unset ($XDG_DATA_HOME/lesshst, $HOME/.lesshst; later
+      // versions $XDG_STATE_HOME) and finds its default key files ($XDG_CONFIG_HOME/lesskey)
+      "LESSHISTFILE", "LESSHISTSIZE", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "HOME",
+      // options grep read from the environment (older versions)
+      "GREP_OPTIONS",
       // sd-bus and libdbus start the program of a unixexec: (or autolaunch:) bus address
       "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "DBUS_STARTER_ADDRESS");
   private static final Set<String> SAFE_WRITES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
@@ -251,6 +255,14 @@ public final class ShellJudge {
           tamper = new Verdict.Block(ShellClass.GUARD_TAMPER.label(), why);
           break;
         }
+      }
+    }
+    if (policy.mode() == ShellPolicy.Mode.ALLOW_LIST) {
+      // A descriptor an earlier line left open is not the line's to know: a write to its name
+      // writes the file behind it.
+      var kept = AllowListReach.descriptorBeyondTheLine(r);
+      if (kept.isPresent()) {
+        v = v.strictest(new Verdict.Block("allow-list", kept.get()));
       }
     }
     // At the prompt, tampering with the guard names itself ahead of the allow-list's own refusal.
@@ -517,6 +529,17 @@ public final class ShellJudge {
     var terminal = TerminalDevices.otherTerminalRead(r);
     if (terminal.isPresent()) {
       return new Verdict.Block("allow-list", "may read another session's terminal: " + terminal.get());
+    }
+    // Where the judge cannot see the working directory (an earlier line's cd) or what a word reaches.
+    var unseen = AllowListReach.leavesSight(r);
+    if (unseen.isPresent()) {
+      return new Verdict.Block("allow-list", "may read another session's terminal: " + unseen.get());
+    }
+    for (ShellCommand c : r.commands()) {
+      var why = AllowListReach.recursiveDeviceRead(c).or(() -> AllowListReach.lessKeyFile(c));
+      if (why.isPresent()) {
+        return new Verdict.Block("allow-list", why.get());
+      }
     }
     for (ShellReading.Redirect w : r.writes()) {
       String p = ShellClass.normalize(w.target().value());
