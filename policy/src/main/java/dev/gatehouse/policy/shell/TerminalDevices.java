@@ -72,10 +72,17 @@ final class TerminalDevices {
    * Whether {@code w} (an operand, an option's glued value {@code --file=/dev/pts/7}, a read
    * redirection's file) may name another terminal: by its letters, through {@code /proc/PID/fd/N}
    * of another process, or as a pattern or a value only known when it runs whose known start is
-   * on the way to one ({@code /dev/pts/*}, {@code /dev/pts/$n}, {@code /dev/$x}, {@code /proc/$pid/fd/0}).
+   * on the way to one ({@code /dev/pts/*}, {@code /dev/pts/$n}, {@code /dev/$x}, {@code /proc/$pid/fd/0}), or
+   * whose start is only known when it runs ({@code "$x"}).
    */
   static boolean mayNameTerminal(Word w) {
     String v = w.value();
+    // A word whose start is only known when it runs ({@code "$x"}, {@code $(…)}, {@code --file="$x"})
+    // may be any absolute name: {@code x=/dev/pts/7} on an earlier line, {@code read x}.
+    int eq = v.startsWith("-") ? v.indexOf('=') : -1;
+    if (!v.isEmpty() && v.charAt(0) == Word.UNKNOWN || eq > 0 && eq + 1 < v.length() && v.charAt(eq + 1) == Word.UNKNOWN) {
+      return true;
+    }
     for (int at = v.indexOf('/'); at >= 0; at = v.indexOf('/', at + 1)) {
       boolean starts = at == 0 || "=:,".indexOf(v.charAt(at - 1)) >= 0 || v.startsWith("/dev/", at) || v.startsWith("/proc/", at);
       if (!starts) {

@@ -241,6 +241,30 @@ class ShellAttack17bwTest {
     assertOtherTerminalNotRead(how, template, tmp);
   }
 
+  /**
+   * A name whose start is only known when it runs: a variable set on the same line or an earlier
+   * one, or read from input, may hold another session's terminal. Refused under the allow-list
+   * wherever a listed program reads a file by it ({@code cat -- "$f"} too); a program that only
+   * prints or lists the name ({@code ls "$x"}, {@code echo}) is not refused.
+   */
+  @ParameterizedTest(name = "variable {0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      exec  | x=/dev/pts/PTS; grep -m1 secret $x
+      typed | x=/dev/pts/PTS ;; grep -m1 secret -- "$x"
+      typed | x=/dev/pts/PTS ;; cat < "$x"
+      exec  | x=/dev/pts/PTS; tail --follow=name --lines=1 --retry --file="$x" 2>/dev/null; cat -- $x
+      exec  | read -r x <<< /dev/pts/PTS; grep -m1 secret "$x"
+      """)
+  void aNameOnlyKnownWhenItRunsMayBeAnotherTerminal(String how, String template, @TempDir Path tmp) throws Exception {
+    assertOtherTerminalNotRead(how, template, tmp);
+  }
+
+  @ParameterizedTest(name = "allowed: {0}")
+  @ValueSource(strings = {"ls -l \"$x\"", "echo \"$x\"", "cat /etc/hostname", "grep -e root -- /etc/passwd"})
+  void aNameOnlyKnownWhenItRunsIsStillListedAndPrinted(String text) {
+    assertThat(allowed(DOCS_LIVE.judge(text))).as("%s under the allow-list", text).isTrue();
+  }
+
   // ---------------------------------------------------------------- W2: a descriptor left open by an earlier line
 
   private static final String ORIGINAL = "original content\n";
