@@ -707,8 +707,9 @@ final class Wrappers {
     String code = attached != null ? attached : w.value();
     // git runs these values with arguments appended (sh -c 'VALUE "$@"'; difftool's eval $CMD
     // "$LOCAL" "$REMOTE"; grep -O the matching files): read with a file whose name and text are
-    // only known when it runs ('.' or source then sources it). filter-branch's filters get none.
-    return new Code(via.startsWith("git filter-branch") ? code : code + " \"./$1.txt\"", via);
+    // only known when it runs ('.' or source then sources it). filter-branch's filters and rebase -x get none.
+    boolean none = via.startsWith("git filter-branch") || via.equals("git rebase");
+    return new Code(none ? code : code + " \"./$1.txt\"", via);
   }
 
   /** {@code git bisect run}'s and {@code submodule foreach}'s words: the first is run by the shell, the rest are its arguments. */
