@@ -852,13 +852,13 @@ final class CommandReader {
     if (op == null || dest == null) {
       return;
     }
-    Word target = ShellWords.word(c.p, dest);
+    Word target = kernelResolved(ShellWords.word(c.p, dest));
     openOnDescriptor(fd, named, op, target);
     if (op.startsWith("<") && !op.endsWith("&")) {
       reads.add(new ShellReading.Redirect(target, c.p.text(n)));
     }
     if (op.contains(">")) {
-      Word w = ShellWords.word(c.p, dest);
+      Word w = target;
       boolean fdDup = op.endsWith("&") && (Regexes.matches(w.value(), "[0-9]+-?") || w.value().equals("-"));
       if (!fdDup) {
         writes.add(new ShellReading.Redirect(w, c.p.text(n)));
@@ -878,7 +878,7 @@ final class CommandReader {
       // Only a file named literally that is not a device or a descriptor counts as a file: a name
       // only known when it runs may be the terminal. A process substitution (bash < <(echo CMD))
       // feeds it another command's output, which may itself be the terminal's (bash < <(cat)).
-      Word from = ShellWords.word(c.p, dest);
+      Word from = target;
       feed.stdin = Interpreters.regularPath(from) ? ShellCommand.Stdin.FILE
           : from.source().startsWith("<(") ? ShellCommand.Stdin.SUBSTITUTION : ShellCommand.Stdin.TERMINAL;
       feed.file = from.value();
@@ -952,6 +952,11 @@ final class CommandReader {
     for (ShellReading.Redirect w : List.copyOf(writes)) {
       Word t = w.target();
       if (!t.literal()) {
+        // >/proc/$$/fd/3, >/dev/fd/$x: a descriptor only known when it runs may be any the text opened.
+        if (Regexes.matches(Interpreters.opened(t.value()), "(?s)/proc/[^/]+/fd/[^/]+")) {
+          descriptorFiles.values().forEach(files -> files.forEach(f -> writes.add(new ShellReading.Redirect(f, w.text(),
+              t.shown()))));
+        }
         continue;
       }
       DescriptorNames.of(t.value()).ifPresent(d -> {
@@ -1371,7 +1376,12 @@ final class CommandReader {
    */
   static final Set<String> FILE_APPENDED_VARS = Set.of("PAGER", "MANPAGER", "GIT_PAGER", "SYSTEMD_PAGER", "PSQL_PAGER",
       "BAT_PAGER", "DPKG_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "SUDO_EDITOR", "KUBE_EDITOR",
-      "SYSTEMD_EDITOR", "FCEDIT", "SELECTED_EDITOR", "PSQL_EDITOR");
+      "SYSTEMD_EDITOR", "FCEDIT", "SELECTED_EDITOR", "PSQL_EDITOR",
+      // Also given arguments: sensible-browser runs "$BROWSER" "$@", git GIT_EXTERNAL_DIFF with the
+      // path and the files, difftool's helper eval $GIT_DIFFTOOL_EXTCMD "$LOCAL" "$REMOTE", ssh and
+      // proxy commands the host and the command, askpass helpers the prompt.
+      "BROWSER", "GIT_EXTERNAL_DIFF", "GIT_DIFFTOOL_EXTCMD", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_PROXY_COMMAND",
+      "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "RSYNC_RSH", "CVS_RSH");
 
   /**
    * The Cloud SDK's interpreter variables: gcloud, gsutil and bq run {@code "$CLOUDSDK_PYTHON"
@@ -1796,7 +1806,7 @@ final class CommandReader {
       base = "git";
     }
     ShellCommand.Stdin stdin = feed.stdin;
-    ShellCommand sc = new ShellCommand(base, path, optionWordsExpanded(words.subList(1, words.size())), text, c.via, stdin,
+    ShellCommand sc = new ShellCommand(base, path, kernelResolved(optionWordsExpanded(words.subList(1, words.size()))), text, c.via, stdin,
         stdin == ShellCommand.Stdin.PIPE ? upstream
             : stdin == ShellCommand.Stdin.FILE && feed.file != null ? List.of(feed.file) : List.of());
     add(sc, c);
@@ -1846,6 +1856,32 @@ final class CommandReader {
    * known (too many words, a quoted brace) is unclassified, as are more than {@link
    * PathPatterns#MAX_WORDS} words made in all (bounds the words the checks read).
    */
+  /**
+   * The words with the paths the kernel resolves through a magic link read as what they reach
+   * ({@link KernelPaths}): {@code /proc/self/root/opt} is {@code /opt}; a name in a directory only
+   * known when it runs ({@code /proc/self/cwd/opt}, {@code /dev/fd/3/opt}, {@code ~+/opt}) is read
+   * from the root and makes the text unclassified.
+   */
+  private List<Word> kernelResolved(List<Word> args) {
+    List<Word> out = new ArrayList<>(args.size());
+    for (Word w : args) {
+      out.add(kernelResolved(w));
+    }
+    return out;
+  }
+
+  private Word kernelResolved(Word w) {
+    KernelPaths.Resolved r = KernelPaths.resolved(w.value());
+    if (r == null) {
+      return w;
+    }
+    if (r.unknownDirectory()) {
+      unclassified.add("a path in a directory only known when it runs (the working directory's or a descriptor's): "
+          + shown(w.source()));
+    }
+    return new Word(w.source(), r.value(), w.literal());
+  }
+
   private List<Word> optionWordsExpanded(List<Word> args) {
     List<Word> out = new ArrayList<>(args.size());
     for (Word w : args) {

@@ -41,21 +41,25 @@ final class TerminalDevices {
    */
   static Optional<String> otherTerminalRead(ShellReading r) {
     String cwd = null;
+    boolean moved = false;
     for (ShellCommand c : r.commands()) {
-      if (c.name().equals("cd") || c.name().equals("pushd")) {
+      if (c.name().equals("cd") || c.name().equals("pushd") || c.name().equals("popd")) {
         List<Word> a = c.args().stream().filter(w -> !w.value().startsWith("-")).toList();
-        Word to = a.isEmpty() ? null : a.get(0);
+        Word to = a.isEmpty() || c.name().equals("popd") ? null : a.get(0);
         cwd = to == null || !to.literal() ? null
             : to.value().startsWith("/") ? ShellClass.normalize(to.value())
             : cwd == null ? null : ShellClass.normalize(cwd + "/" + to.value());
+        moved = true;
         continue;
       }
       if (NAME_ONLY.contains(c.name())) {
         continue;
       }
+      // After a cd the reading does not follow (cd -, cd alone, popd, cd $D) the directory may be /dev.
+      String dir = cwd != null ? cwd : moved ? "/dev" : null;
       for (Word w : c.args()) {
-        if (mayNameTerminal(w) || cwd != null && !w.value().startsWith("/") && !w.value().startsWith("-")
-            && mayNameTerminal(new Word(w.source(), cwd + "/" + w.value(), w.literal()))) {
+        if (mayNameTerminal(w) || dir != null && !w.value().startsWith("/") && !w.value().startsWith("-")
+            && mayNameTerminal(new Word(w.source(), dir + "/" + w.value(), w.literal()))) {
           return Optional.of(c.text());
         }
       }

@@ -222,29 +222,45 @@ final class Wrappers {
             : List.of(new Code(cb + CALLBACK_ARGUMENTS, name + " -C"));
       }
       case "compgen", "complete" -> {
-        // -C runs a command; -W's word list is expanded (command substitution included); -F names a function.
+        // Read with bash's own option table (complete.def: abcdefgjksuvpr, o: A: G: W: F: C: X: P: S:,
+        // D E I), bundles included: an option with a value takes the rest of its word or the next
+        // word, whatever it is (compgen -P -- -C CMD: -- is the prefix). -C runs a command; -W's word
+        // list is expanded (command substitution included); -F names a function.
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
           String v = a.get(i).value();
           if (!a.get(i).literal()) {
             yield List.of(new Unknown(name + " with an argument only known when it runs"));
           }
-          if (v.equals("--")) {
+          if (v.equals("--") || v.length() < 2 || !(v.startsWith("-") || v.startsWith("+"))) {
             break;
           }
-          if (Regexes.matches(v, "-[A-Za-z]*[CW]") && i + 1 < a.size()) {
-            Word val = a.get(i + 1);
-            if (!val.literal()) {
-              yield List.of(new Unknown(name + " with code only known when it runs"));
+          for (int k = 1; k < v.length(); k++) {
+            char ch = v.charAt(k);
+            if ("oAGWFCXPS".indexOf(ch) >= 0) {
+              Word val;
+              if (k + 1 < v.length()) {
+                val = Word.literal(v.substring(k + 1), v.substring(k + 1));
+              } else if (i + 1 < a.size()) {
+                val = a.get(++i);
+              } else {
+                break;
+              }
+              if (!val.literal()) {
+                yield List.of(new Unknown(name + " with an option value only known when it runs"));
+              }
+              if (ch == 'W' && val.value().indexOf('#') >= 0) {
+                // bash splits the list at IFS and expands each word, where # is no comment (it is to ': LIST').
+                yield List.of(new Unknown(name + " -W with a # in its word list: " + val.shown()));
+              }
+              if (ch == 'C' || ch == 'W') {
+                steps.add(new Code(ch == 'C' ? val.value() + CALLBACK_ARGUMENTS : ": " + val.value(), name + " -" + ch));
+              }
+              break;
             }
-            if (v.endsWith("W") && val.value().indexOf('#') >= 0) {
-              // bash splits the list at IFS and expands each word, where # is no comment (it is to ': LIST').
-              yield List.of(new Unknown(name + " " + v + " with a # in its word list: " + val.shown()));
+            if ("abcdefgjksuvprDEI".indexOf(ch) < 0) {
+              yield List.of(new Unknown(name + ": an option the guard does not read: " + v));
             }
-            steps.add(new Code(v.endsWith("C") ? val.value() + CALLBACK_ARGUMENTS : ": " + val.value(), name + " " + v));
-            i++;
-          } else if (Regexes.matches(v, "-[A-Za-z]*[CW].+")) {
-            yield List.of(new Unknown(name + ": an option with an attached value the guard does not read: " + v));
           }
         }
         yield steps;
@@ -688,7 +704,12 @@ final class Wrappers {
     if (w == null || !w.literal()) {
       return new Unknown(via + " runs a command only known when it runs");
     }
-    return new Code(attached != null ? attached : w.value(), via);
+    String code = attached != null ? attached : w.value();
+    // git runs these values with arguments appended (sh -c 'VALUE "$@"'; difftool's eval $CMD
+    // "$LOCAL" "$REMOTE"; grep -O the matching files): read with a file whose name and text are
+    // only known when it runs ('.' or source then sources it). filter-branch's filters and rebase -x get none.
+    boolean none = via.startsWith("git filter-branch") || via.equals("git rebase");
+    return new Code(none ? code : code + " \"./$1.txt\"", via);
   }
 
   /** {@code git bisect run}'s and {@code submodule foreach}'s words: the first is run by the shell, the rest are its arguments. */
@@ -1296,7 +1317,7 @@ final class Wrappers {
         }
         value = a.get(i).value();
       }
-      if (value != null && (opt == 's' || opt == 'i') && Regexes.matches(value, "(?s).*[*?\\[].*")) {
+      if (value != null && (opt == 's' || opt == 'i' || opt == 'f' || opt == 'l') && Regexes.matches(value, "(?s).*[*?\\[].*")) {
         // FAKEDOPTS=" --save-file $1" (and <$1) are expanded unquoted before eval: a pattern becomes the names of files.
         return List.of(new Unknown("fakeroot -" + opt + " with a pattern, the names of files it evals: " + value));
       }
