@@ -286,6 +286,28 @@ final class AllowListReach {
   }
 
   /**
+   * {@code journalctl --cursor-file=FILE}: journalctl writes the last shown entry's cursor to FILE
+   * (systemd 252), replacing what it held, wherever the account may write. getopt_long takes any
+   * unambiguous prefix: {@code --cursor-} and longer is this option; a word only known when it runs
+   * where journalctl reads options may be it.
+   */
+  static Optional<String> journalCursorFile(ShellCommand c) {
+    if (!c.name().equals("journalctl")) {
+      return Optional.empty();
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (w.literal() && v.equals("--")) {
+        break;
+      }
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN) || v.startsWith("--cursor-")) {
+        return Optional.of("journalctl may write the cursor file it is given (--cursor-file): " + c.text());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * At the prompt: a {@code {name}} redirection, which bash keeps open in the shell after the line
    * (a later line writes the file through {@code /dev/fd/N} by the kernel's reopening), or a write to
    * the name of a descriptor above 2 that the line does not open itself (one an earlier line left

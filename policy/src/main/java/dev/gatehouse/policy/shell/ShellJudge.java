@@ -536,7 +536,8 @@ public final class ShellJudge {
       return new Verdict.Block("allow-list", "may read another session's terminal: " + unseen.get());
     }
     for (ShellCommand c : r.commands()) {
-      var why = AllowListReach.recursiveDeviceRead(c).or(() -> AllowListReach.lessKeyFile(c));
+      var why = AllowListReach.recursiveDeviceRead(c).or(() -> AllowListReach.lessKeyFile(c))
+          .or(() -> AllowListReach.journalCursorFile(c));
       if (why.isPresent()) {
         return new Verdict.Block("allow-list", why.get());
       }

@@ -265,6 +265,27 @@ class ShellAttack17bwTest {
     assertThat(allowed(DOCS_LIVE.judge(text))).as("%s under the allow-list", text).isTrue();
   }
 
+  /**
+   * {@code journalctl --cursor-file=FILE} writes the last shown entry's cursor into FILE (systemd
+   * 252's journalctl; not run here: this machine has no journal to show an entry from). Refused by
+   * any prefix getopt_long takes, and for a word only known when it runs where journalctl reads
+   * options; the everyday forms stay allowed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"journalctl --cursor-file=/home/u/.bashrc -n 1", "journalctl -n1 --cursor-file ~/.profile",
+      "journalctl --cursor-f=x", "journalctl --cursor-=x -u ssh", "journalctl \"$o\" -n 1"})
+  void journalctlsCursorFileIsAWrite(String text) {
+    assertThat(allowed(DOCS_LIVE.judge(text))).as("exec %s", text).isFalse();
+    assertThat(allowed(DOCS_LIVE.judgeTyped(text))).as("typed %s", text).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"journalctl -u ssh -n 50 --no-pager", "journalctl --cursor=s=abc -n 5", "journalctl --show-cursor -n 1",
+      "journalctl --after-cursor=s=abc"})
+  void journalctlsReadingFormsStayAllowed(String text) {
+    assertThat(allowed(DOCS_LIVE.judge(text))).as("exec %s", text).isTrue();
+  }
+
   // ---------------------------------------------------------------- W2: a descriptor left open by an earlier line
 
   private static final String ORIGINAL = "original content\n";
