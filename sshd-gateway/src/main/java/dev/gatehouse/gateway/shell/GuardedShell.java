@@ -191,6 +191,8 @@ public final class GuardedShell {
    * before {@link #integrate} and once the second part is typed).
    */
   private String setupToken;
+  /** Draws each session's setup token (one generator for all sessions: seeding it is not on each session's start). */
+  private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
   /** Every nonce the hook sent this session: one seen again is not a fresh wall. */
   private final java.util.Set<String> nonces = new java.util.HashSet<>();
   /** The nonce the hook's last A announced for its next one (null until the first A). */
@@ -243,7 +245,7 @@ public final class GuardedShell {
    */
   public void integrate() throws IOException {
     byte[] token = new byte[16];
-    new java.security.SecureRandom().nextBytes(token);
+    TOKENS.nextBytes(token);
     String hex = java.util.HexFormat.of().formatHex(token);
     byte[] first = BashIntegration.firstPart(hex);
     synchronized (lock) {
@@ -585,9 +587,7 @@ public final class GuardedShell {
         case 'S' -> {
           // The first part put the terminal's input settings right: the rest of the integration
           // now reaches bash as typed. Taken once, while starting, with the session's token.
-          if (state == State.STARTING && setupToken != null && payload.length() == setupToken.length()
-              && java.security.MessageDigest.isEqual(setupToken.getBytes(StandardCharsets.US_ASCII),
-                  payload.getBytes(StandardCharsets.UTF_8))) {
+          if (state == State.STARTING && setupToken != null && sameNonce(setupToken, payload)) {
             setupToken = null;
             byte[] rest = BashIntegration.secondPart(bash.canHoldForShell());
             bash.writeInput(rest, 0, rest.length);
