@@ -71,9 +71,14 @@ class ShellStartupTerminalIT extends ShellLiveClass {
    * same owner).
    */
   private static void withStartupStty(String sttyArgs, ThrowingRunnable body) throws Exception {
+    withStartupLine("stty " + sttyArgs, body);
+  }
+
+  /** The same with any line of shell at the end of the startup file. */
+  private static void withStartupLine(String line, ThrowingRunnable body) throws Exception {
     Path rc = home(SshdProcess.TARGET_USER).resolve(".bashrc");
     byte[] before = Files.readAllBytes(rc);
-    String planted = "\ncase ${SSH_CONNECTION-} in *\" " + live.sshd().port() + "\") stty " + sttyArgs + ";; esac\n";
+    String planted = "\ncase ${SSH_CONNECTION-} in *\" " + live.sshd().port() + "\") " + line + ";; esac\n";
     try {
       Files.write(rc, concat(before, planted.getBytes(StandardCharsets.UTF_8)));
       body.run();
@@ -192,6 +197,24 @@ class ShellStartupTerminalIT extends ShellLiveClass {
       boolean ran = Files.exists(Path.of("/tmp", name));
       Files.deleteIfExists(Path.of("/tmp", name));
       assertThat(ran).as("the line typed in capitals ran as python").isFalse();
+    });
+  }
+
+  /**
+   * A startup file's {@code DEBUG} trap would run before every command of the integration and of
+   * each judged line (and, slowed, stretch the setup past its deadline): the first part clears it,
+   * with {@code RETURN} and {@code ERR}. Nothing of it runs after the guarded prompt came.
+   */
+  @Test
+  void aStartupFilesDebugTrapIsClearedBeforeTheGuardedPrompt(@TempDir Path tmp) throws Exception {
+    withStartupLine("trap 'builtin echo TRAP-DEBUG-$BASH_COMMAND' DEBUG; trap 'builtin echo TRAP-ERR' ERR", () -> {
+      SshClientKey key = gw.sign(GatewayFixture.uniqueIdentity("startup-trap"), List.of("dev"));
+      try (Tmux t = Tmux.start(tmp, 200, 30, gw.sshArgv(key, "ssh-default", List.of("-t")))) {
+        t.awaitScreen("^" + PROMPT + "$", WAIT);
+        t.type("echo ok-after-trap; false");
+        t.awaitScreen("^ok-after-trap\n" + PROMPT + "$", WAIT);
+        assertThat(t.screen()).as("the startup file's traps after the guarded prompt came").doesNotContain("TRAP-");
+      }
     });
   }
 

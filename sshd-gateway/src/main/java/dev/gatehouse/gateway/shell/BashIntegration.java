@@ -14,7 +14,9 @@ import java.util.Map;
  *
  * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name),
  * removes every function and alias the startup files may have put in front of the builtins the
- * hook uses, and enables those builtins again. Line two ({@link #SETTLE}) saves the terminal's
+ * hook uses, enables those builtins again and clears a startup file's {@code DEBUG}, {@code RETURN}
+ * and {@code ERR} traps (a {@code DEBUG} trap would run before every command of the hook and of
+ * each judged line, and could stretch the setup past its deadline). Line two ({@link #SETTLE}) saves the terminal's
  * settings, puts its input settings right and prints {@code S;<token>}: these two lines are the
  * first part ({@link #firstPart}), small enough for the terminal to take in whole ahead of bash.
  * On the S the gateway types the second part ({@link #secondPart}), which defines the hook and
@@ -87,7 +89,7 @@ public final class BashIntegration {
       + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
       + " [[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
       + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
-      + " \\unset POSIXLY_CORRECT\n";
+      + " builtin trap - DEBUG RETURN ERR; \\unset POSIXLY_CORRECT\n";
   /**
    * The environment every program on a target with a shell policy starts with (a {@code command}
    * target's, over the target's own {@code env}; the hook line exports them read-only on an

@@ -370,7 +370,10 @@ public final class GuardedShell {
         session.touch();
         ScreenShell s = screen;
         if (s != null) {
-          // The screen mode took over the terminal: this chunk and the rest are its.
+          // The screen mode took over the terminal: this chunk and the rest are its, with what
+          // may be the start of a marker held from the last one (its rest must not show as text).
+          byte[] held = markers.drainHeld();
+          s.output(held, 0, held.length);
           s.output(buf, 0, n);
           s.pumpOutput();
           break;

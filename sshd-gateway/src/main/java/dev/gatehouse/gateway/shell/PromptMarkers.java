@@ -39,6 +39,16 @@ final class PromptMarkers {
 
   private final ByteArrayOutputStream held = new ByteArrayOutputStream();
 
+  /**
+   * The bytes held for the next read (the stream ended inside what may be a marker), given up: for
+   * whoever reads the stream on from here (the screen mode taking over the terminal).
+   */
+  byte[] drainHeld() {
+    byte[] h = held.toByteArray();
+    held.reset();
+    return h;
+  }
+
   /** Feeds the next bytes of the stream. */
   void feed(byte[] b, int off, int len, Sink sink) throws IOException {
     byte[] data;

@@ -106,9 +106,61 @@ public final class ScreenShell {
 
   // ---- the shell's output ----------------------------------------------------------------------
 
-  /** The shell's output: into the screen model as it is, then (masked when the policy masks) to the user. */
+  /**
+   * The integration's OSC 133 markers are removed here as in guarded mode: the first part the
+   * gateway typed as the session opened may still run after the screen mode began (a host slow to
+   * read its startup files), and print the setup token, or the hook its nonces. None of them may
+   * reach the screen or the recording. A marker of the hook's own shape (a D, A, P, B or C carrying a
+   * nonce, an X) means the hook came up late and holds the terminal at its wall, where it would
+   * swallow the lines judged from the screen: the session ends. So does a broken marker, as in
+   * guarded mode. Other markers (a late S; another shell's own prompt marks) are dropped.
+   */
+  private final PromptMarkers markers = new PromptMarkers();
+
+  private final PromptMarkers.Sink markerSink = new PromptMarkers.Sink() {
+    @Override
+    public void text(byte[] b, int off, int len) throws IOException {
+      shown(b, off, len);
+    }
+
+    @Override
+    public void marker(char kind, String payload) {
+      if (kind == 'X' || "ADPBC".indexOf(kind) >= 0 && HOOK_NONCE.matcher(payload).find()) {
+        endWith("integration-late", "gatehouse: the guard's integration came up after the session went on in screen"
+            + " mode; session closed");
+      }
+    }
+
+    @Override
+    public void broken() {
+      endWith("guard-output-altered", "gatehouse: the shell's prompt markers reached the gateway altered (a terminal"
+          + " output setting, or output written into them); session closed");
+    }
+  };
+
+  /** A field of 128 hex digits: the hook's nonces (GuardedShell's), in any of its markers. */
+  private static final java.util.regex.Pattern HOOK_NONCE =
+      java.util.regex.Pattern.compile("(?:^|;)[0-9a-f]{128}(?:;|$)");
+
+  private void endWith(String reason, String message) {
+    if (ended) {
+      return;
+    }
+    session.guardLost(reason, message);
+    end();
+  }
+
+  /** The shell's output, its markers removed ({@link #markerSink}); nothing more once the screen mode ended. */
   void output(byte[] b, int off, int len) throws IOException {
-    if (len <= 0) {
+    if (len <= 0 || ended) {
+      return;
+    }
+    markers.feed(b, off, len, markerSink);
+  }
+
+  /** Output to show: into the screen model as it is, then (masked when the policy masks) to the user. */
+  private void shown(byte[] b, int off, int len) throws IOException {
+    if (len <= 0 || ended) {
       return;
     }
     synchronized (screen) {
