@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * account's {@code ~/.bashrc} ends with {@code set -x; sleep 24}: the gateway goes to screen mode at
  * 20 s; the late first part then runs traced, and bash's xtrace prints {@code + builtin printf
  * '\e]133;S;%s\a' <token>} as plain text (not a marker, so a9f5e0c6's removal misses it); seen:
- * token on the client's screen (the recording check found it on the screen only). {@code set -v}
+ * token on the client's screen and in the session's recording. {@code set -v}
  * does the same (the line as read). A startup file's doing (documented: startup files may "read the
  * integration's lines"), and the token is dead by then, but docs/security-model.md now says the late
  * first part's output never reaches the screen. Fix: when the first part was typed and no S came, end
@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command substitutions and each judged command): both ran 7 times over 3 judged lines in a session
  * that stayed guarded. Within what docs/security-model.md admits for startup files (run anything, trap),
  * but it defeats a9f5e0c6's stated clearing of traps. Fix: line one also {@code builtin trap - CHLD
- * …} (every signal, or {@code trap -p} checked), {@code \unset PROMPT_COMMAND} before assigning it
+ * …} (every signal, or {@code trap -p} checked), {@code builtin unset PROMPT_COMMAND} before assigning it
  * (and PS0/PS4), and the hook checks {@code ${#PROMPT_COMMAND[@]} == 1}.
  *
  * <p><b>F4 (the hook's wall nonce on screen and in the recording; guarded mode)</b> ({@code
