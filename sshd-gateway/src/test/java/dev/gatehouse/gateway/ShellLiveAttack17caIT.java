@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 20 s; the late first part then runs traced, and bash's xtrace prints {@code + builtin printf
  * '\e]133;S;%s\a' <token>} as plain text (not a marker, so a9f5e0c6's removal misses it); seen:
  * token on the client's screen and in the session's recording. {@code set -v}
- * does the same (the line as read). A startup file's doing (documented: startup files may "read the
+ * should do the same (the line as read; not run). A startup file's doing (documented: startup files may "read the
  * integration's lines"), and the token is dead by then, but docs/security-model.md now says the late
  * first part's output never reaches the screen. Fix: when the first part was typed and no S came, end
  * the session instead of going on in screen mode on an ssh target; or have ScreenShell mask the
