@@ -162,6 +162,7 @@ class ShellAttack17bzTest {
     if (rank(exec) >= rank(base) && rank(typed) >= rank(base)) {
       return;
     }
+    List<String> changed = new ArrayList<>();
     for (String shell : List.of("/usr/bin/bash", "/usr/bin/dash")) {
       Path dir = Files.createDirectories(tmp.resolve(shell.substring(shell.lastIndexOf('/') + 1)));
       Files.createDirectories(dir.resolve("etc"));
@@ -173,10 +174,12 @@ class ShellAttack17bzTest {
       Files.writeString(dir.resolve("log/wtmp"), "wtmp\n");
       String before = state(dir);
       String out = runSandboxed(dir, shell, text);
-      assertThat(state(dir)).as("the guard judged %s weaker than %s (exec: %s, typed: %s; %s: %s); %s changed the sandbox's "
-          + "/etc or /dev/sda: %s", text, plain, exec.verdict(), typed.verdict(), plain, base.verdict(), shell, out)
-          .isEqualTo(before);
+      if (!state(dir).equals(before)) {
+        changed.add(shell + " (" + out.strip() + ")");
+      }
     }
+    assertThat(changed).as("the guard judged %s weaker than %s (exec: %s, typed: %s; %s: %s); run in the sandbox it changed "
+        + "its /etc, /var/log or /dev/sda", text, plain, exec.verdict(), typed.verdict(), plain, base.verdict()).isEmpty();
   }
 
   // ---------------------------------------------------------------- A: another session's terminal
