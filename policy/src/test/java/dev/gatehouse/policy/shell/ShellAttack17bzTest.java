@@ -72,12 +72,43 @@ import org.junit.jupiter.params.provider.CsvSource;
  * in an unknown directory (unclassified; in allow-list mode a possible terminal); and/or refuse a read
  * redirection of a directory ({@code 3</dev}, {@code 3</proc}) in allow-list mode.
  *
+ * <p><b>K3, the directory stack's tildes</b> (deny-list, exec and typed): {@code ~0}, {@code ~+0},
+ * {@code ~-0}, {@code ~N} are bash's {@code dirs +N}/{@code -N} (the working directory, the previous
+ * one, a stacked one); {@code KernelPaths} knows only {@code ~+} and {@code ~-} ({@code ~+/etc} is read
+ * from the root and blocked), so {@code ~0/etc} is read as the home of a user {@code 0}. Allowed, and
+ * bash did the work: {@code cd / && rm -rf ~0/etc} (emptied {@code /etc}; typed: {@code cd /}, then
+ * {@code rm -rf ~0/etc}), {@code ~+0/etc}, {@code >> ~0/etc/passwd}, {@code dd of=~0/dev/sda},
+ * {@code truncate -s0 ~0/var/log/auth.log} ({@code audit-tamper}). dash does not expand them. Fix: read
+ * {@code ~[+-]?[0-9]+} (and {@code ~+}/{@code ~-} with a number) as {@code ~+}/{@code ~-} are read.
+ *
+ * <p><b>A3, the {@code cd} refusal of 44a552eb passed by K1</b> (allow-list, typed and exec):
+ * {@code cd /dev/fd/../../self/root/dev} normalizes to {@code /self/root/dev}, neither {@code /dev} nor
+ * {@code /proc}, so {@code AllowListReach.changesDirectoryOutOfSight} lets it through; bash (logical
+ * mode) finds no {@code /self/root/dev} and changes to the name as given, which the kernel reads as
+ * {@code /dev}. The next typed line {@code grep -m1 secret pts/N} (no {@code dev} component) read the
+ * victim's terminal; so did {@code cd /dev/fd/../../PID/fd} then {@code grep … 0}, and exec {@code cd -P
+ * /proc/net/../../PID/fd && grep … 0} ({@code TerminalDevices} takes the directory as {@code
+ * /PID/fd}). Also A2's cousin {@code { grep … /dev/std?n/pts/N; } </dev} and K1's {@code
+ * /proc/net/../fd/3/pts/N 3</dev}. Fix: as K1 (follow the kernel's links before {@code ..}); for {@code
+ * cd}, also refuse a {@code ..} after any component in allow-list mode (bash's fallback to the name as
+ * given makes a logical reading unsafe).
+ *
  * <p>Tried and refused (passing cases below): {@code /proc/self/root/dev/pts/N}, {@code
  * /proc/1/task/1/root/…}, {@code /proc/[s]elf/root/dev/pts/N}, {@code /proc/*}{@code /root/dev/pts/N},
  * {@code /proc/self/roo?/dev/pts/N} and {@code /dev/fd/../root/dev/pts/N} in allow-list mode (the
  * terminal check looks at every {@code /dev/} inside the word), {@code ~+/dev/pts/N}, {@code
  * /dev/fd/3/pts/N 3</dev} (unclassified), {@code exec 3</dev} typed (guard-tamper), {@code mkfs.ext4
- * /dev/fd/../root/dev/sda} (the class reads the device's last name).
+ * /dev/fd/../root/dev/sda} (the class reads the device's last name); exec {@code cd /dev/fd/../../self/root/dev
+ * && grep … pts/N}; deny-list: {@code /proc/sel?/root/etc}, {@code /proc/*}{@code /root/etc}, {@code
+ * /proc/self/root/e?c}, {@code /proc/self/{root,x}/etc}, {@code /proc/1/task/1/root/etc}, {@code
+ * /proc/self/fd/../root/etc}, {@code cd /proc/net/.. && rm -rf root/etc}, {@code cd /dev/fd/.. && rm -rf
+ * root/etc}, {@code chown -R x /dev/fd/../root/etc} (allowed, but chown needs root: not proven),
+ * {@code ~+/etc}, {@code ~-/etc}, {@code journalctl --vacuum-s=1}/{@code --rotate} (audit-tamper).
+ * Judged only, not run: {@code echo b > /dev/fd/../root/proc/sysrq-trigger} (class {@code power},
+ * allowed: K1) and {@code rm -rf /dev/fd/../root/boot}, {@code /home} (K1).
+ *
+ * <p>At 25ab4710: 59 cases, 41 failing (every finding case: 25 deny-list, 16 allow-list), 18 held. Live
+ * ({@code ShellLiveAttack17bzIT}, 4 failing): A1 and A2 on {@code ssh-strict}, exec and typed, across two people.
  */
 class ShellAttack17bzTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -143,6 +174,12 @@ class ShellAttack17bzTest {
       rm /dev/fd/../root/var/log/wtmp                 | rm /var/log/wtmp
       shred -n1 -s9 /dev/fd/../root/dev/sda           | shred -n1 -s9 /dev/sda
       rm -rf /var/run/../etc                          | rm -rf /etc
+      rm -rf /proc/self/roo?/etc/*                    | rm -rf /etc/*
+      cd / && rm -rf ~0/etc                           | rm -rf /etc
+      cd / && rm -rf ~+0/etc                          | rm -rf /etc
+      cd / && echo 'hacked::0:0::/:/bin/sh' >> ~0/etc/passwd | echo 'hacked::0:0::/:/bin/sh' >> /etc/passwd
+      cd / && dd if=/dev/zero of=~0/dev/sda bs=1 count=9 | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      cd / && truncate -s0 ~0/var/log/auth.log        | truncate -s0 /var/log/auth.log
       rm -rf /proc/sel?/root/etc                      | rm -rf /etc
       rm -rf /proc/*/root/etc                         | rm -rf /etc
       rm -rf /proc/self/root/etc                      | rm -rf /etc
@@ -264,6 +301,13 @@ class ShellAttack17bzTest {
       typed | { grep -m1 secret /dev/f?/3/pts/PTS; } 3</dev
       exec  | { grep -m1 secret /proc/self/f?/3/pts/PTS; } 3</dev
       exec  | { grep -m1 secret /dev/f?/3/VPID/fd/0; } 3</proc
+      typed | cd /dev/fd/../../self/root/dev ;; grep -m1 secret pts/PTS
+      typed | cd /dev/fd/../../self/root/dev/pts ;; grep -m1 secret PTS
+      typed | cd /dev/fd/../../VPID/fd ;; grep -m1 secret 0
+      exec  | cd -P /proc/net/../../VPID/fd && grep -m1 secret 0
+      exec  | { grep -m1 secret /dev/std?n/pts/PTS; } </dev
+      exec  | grep -m1 secret /proc/net/../fd/3/pts/PTS 3</dev
+      exec  | cd /dev/fd/../../self/root/dev && grep -m1 secret pts/PTS
       exec  | grep -m1 secret /proc/self/root/dev/pts/PTS
       exec  | grep -m1 secret /proc/self/roo?/dev/pts/PTS
       exec  | grep -m1 secret /dev/fd/../root/dev/pts/PTS
