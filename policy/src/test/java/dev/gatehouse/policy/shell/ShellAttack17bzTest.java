@@ -53,7 +53,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * /proc/self/roo?/etc} (emptied the sandbox's {@code /etc}), {@code rm -rf /proc/self/roo?/*}.
  * Fix: a pattern whose known start is {@code /proc/} (or {@code /dev/f}, {@code /dev/std}) and
  * that may match a magic link ({@code root}, {@code cwd}, {@code fd/N}) is read from the root with the
- * rest as a pattern, or unclassified.
+ * rest as a pattern, or unclassified. Its descriptor form (A2's, deny-list): {@code { rm -rf /dev/f?/3/etc;
+ * } 3</} (bash opens {@code /} on 3 for the group, then expands the pattern to {@code /dev/fd/3/etc}: the
+ * sandbox's {@code /etc} emptied), {@code { rm -rf /dev/std?n/etc; } </}, {@code /proc/self/f?/3/etc}, and
+ * exec {@code exec 3</; rm -rf /dev/f?/3/etc}; the unpatterned {@code rm -rf /dev/fd/3/etc 3</} is blocked.
  *
  * <p><b>A1, another session's terminal through {@code /dev/fd/../../PID/fd/0}</b> (allow-list, exec and
  * typed). {@code DescriptorNames} and {@code TerminalDevices} read the name by its letters after
@@ -107,7 +110,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Judged only, not run: {@code echo b > /dev/fd/../root/proc/sysrq-trigger} (class {@code power},
  * allowed: K1) and {@code rm -rf /dev/fd/../root/boot}, {@code /home} (K1).
  *
- * <p>At 25ab4710: 59 cases, 41 failing (every finding case: 25 deny-list, 16 allow-list), 18 held. Live
+ * <p>At 25ab4710: 65 cases, 45 failing (every finding case: 29 deny-list, 16 allow-list), 20 held. Live
  * ({@code ShellLiveAttack17bzIT}, 4 failing): A1 and A2 on {@code ssh-strict}, exec and typed, across two people.
  */
 class ShellAttack17bzTest {
@@ -175,12 +178,18 @@ class ShellAttack17bzTest {
       shred -n1 -s9 /dev/fd/../root/dev/sda           | shred -n1 -s9 /dev/sda
       rm -rf /var/run/../etc                          | rm -rf /etc
       rm -rf /proc/self/roo?/etc/*                    | rm -rf /etc/*
+      { rm -rf /dev/f?/3/etc; } 3</                   | rm -rf /etc
+      { rm -rf /dev/std?n/etc; } </                   | rm -rf /etc
+      { rm -rf /proc/self/f?/3/etc; } 3</             | rm -rf /etc
+      exec 3</; rm -rf /dev/f?/3/etc                  | rm -rf /etc
       cd / && rm -rf ~0/etc                           | rm -rf /etc
       cd / && rm -rf ~+0/etc                          | rm -rf /etc
       cd / && echo 'hacked::0:0::/:/bin/sh' >> ~0/etc/passwd | echo 'hacked::0:0::/:/bin/sh' >> /etc/passwd
       cd / && dd if=/dev/zero of=~0/dev/sda bs=1 count=9 | dd if=/dev/zero of=/dev/sda bs=1 count=9
       cd / && truncate -s0 ~0/var/log/auth.log        | truncate -s0 /var/log/auth.log
       rm -rf /proc/sel?/root/etc                      | rm -rf /etc
+      rm -rf /dev/fd/3/etc 3</                        | rm -rf /etc
+      rm -rf /proc/self/{roo,x}t/etc                  | rm -rf /etc
       rm -rf /proc/*/root/etc                         | rm -rf /etc
       rm -rf /proc/self/root/etc                      | rm -rf /etc
       rm -rf /proc/self/root/e?c                      | rm -rf /etc
