@@ -130,7 +130,7 @@ final class KernelPaths {
    * ({@code /dev/fd} is {@code /proc/self/fd}, {@code /proc/net} is {@code /proc/self/net}, {@code
    * /proc/thread-self} is {@code /proc/self/task/T}, {@code /var/run} is {@code /run}); null otherwise.
    */
-  private static List<String> linkTarget(List<String> out) {
+  static List<String> linkTarget(List<String> out) {
     String joined = "/" + String.join("/", out);
     return switch (joined) {
       case "/dev/fd" -> List.of("proc", "self", "fd");
