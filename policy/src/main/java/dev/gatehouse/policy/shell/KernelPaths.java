@@ -9,10 +9,15 @@ import java.util.List;
  * root, so {@code /proc/self/root/opt} is {@code /opt}; {@code /proc/PID/cwd/…}, a descriptor's name
  * followed by more components ({@code /dev/fd/3/opt}, {@code /dev/stdin/opt}, {@code
  * /proc/self/fd/3/pts/7}: the directory the descriptor was opened on) and {@code ~+/…}/{@code ~-/…}
- * (the working directory, the previous one) start in a directory the text does not know. The path
- * classes read a word through {@link #resolved}: a root name as the path it reaches, a name in an
- * unknown directory as the same path from the root (where a delete or a write is the worst), and the
- * reading calls the latter unclassified.
+ * (the working directory, the previous one; {@code ~N}, {@code ~+N}, {@code ~-N} from the directory
+ * stack) start in a directory the text does not know. The path classes read a word through {@link
+ * #resolved}: a root name as the path it reaches, a name in an unknown directory as the same path
+ * from the root (where a delete or a write is the worst), and the reading calls the latter
+ * unclassified. A pattern in a component before a link's name is read as a name that may be the
+ * link ({@code /proc/self/roo?}, {@code /dev/f?/3/etc}). The kernel follows a link before a {@code
+ * ..} after it: the links whose target is known by its letters are followed ({@link #linkTarget}:
+ * {@code /dev/fd/../root} is {@code /proc/self/root}), and a {@code ..} after any component under
+ * {@code /proc}, {@code /dev} or {@code /sys} also makes the name one in an unknown directory.
  */
 final class KernelPaths {
   private KernelPaths() {}
