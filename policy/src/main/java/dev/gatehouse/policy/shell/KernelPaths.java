@@ -9,10 +9,15 @@ import java.util.List;
  * root, so {@code /proc/self/root/opt} is {@code /opt}; {@code /proc/PID/cwd/…}, a descriptor's name
  * followed by more components ({@code /dev/fd/3/opt}, {@code /dev/stdin/opt}, {@code
  * /proc/self/fd/3/pts/7}: the directory the descriptor was opened on) and {@code ~+/…}/{@code ~-/…}
- * (the working directory, the previous one) start in a directory the text does not know. The path
- * classes read a word through {@link #resolved}: a root name as the path it reaches, a name in an
- * unknown directory as the same path from the root (where a delete or a write is the worst), and the
- * reading calls the latter unclassified.
+ * (the working directory, the previous one; {@code ~N}, {@code ~+N}, {@code ~-N} from the directory
+ * stack) start in a directory the text does not know. The path classes read a word through {@link
+ * #resolved}: a root name as the path it reaches, a name in an unknown directory as the same path
+ * from the root (where a delete or a write is the worst), and the reading calls the latter
+ * unclassified. A pattern in a component before a link's name is read as a name that may be the
+ * link ({@code /proc/self/roo?}, {@code /dev/f?/3/etc}). The kernel follows a link before a {@code
+ * ..} after it: the links whose target is known by its letters are followed ({@link #linkTarget}:
+ * {@code /dev/fd/../root} is {@code /proc/self/root}), and a {@code ..} after any component under
+ * {@code /proc}, {@code /dev} or {@code /sys} also makes the name one in an unknown directory.
  */
 final class KernelPaths {
   private KernelPaths() {}
@@ -39,10 +44,12 @@ final class KernelPaths {
     String path = v.substring(at);
     boolean unknownDir = false;
     boolean changed = false;
-    if (Regexes.matches(path, "(?s)~[+-](/.*)?")) {
+    if (Regexes.matches(path, "(?s)~[+-]?[0-9]*(/.*)?") && !path.equals("~") && !path.startsWith("~/")) {
+      // ~+ and ~- (the working and the previous directory), ~N, ~+N, ~-N (bash's directory stack).
       unknownDir = true;
       changed = true;
-      path = path.length() > 2 ? path.substring(2) : "";
+      int slash = path.indexOf('/');
+      path = slash < 0 ? "" : path.substring(slash);
     } else if (!path.startsWith("/")) {
       return null;
     }
@@ -54,6 +61,18 @@ final class KernelPaths {
         continue;
       }
       if (part.equals("..")) {
+        if (!out.isEmpty() && PathPatterns.componentCouldBe(out.get(0), LINKED_TREES)) {
+          // Under /proc, /dev or /sys a component may be a link the kernel follows before ..
+          // (/dev/fd/.. is /proc/PID): the directory .. leads to is not known by the letters.
+          unknownDir = true;
+          changed = true;
+        }
+        List<String> target = linkTarget(out);
+        if (target != null) {
+          out.clear();
+          out.addAll(target);
+          changed = true;
+        }
         if (!out.isEmpty()) {
           out.remove(out.size() - 1);
         }
@@ -64,16 +83,12 @@ final class KernelPaths {
       for (int k = i + 1; k < parts.length; k++) {
         more |= !parts[k].isEmpty() && !parts[k].equals(".");
       }
-      String joined = "/" + String.join("/", out);
-      String proc = "/proc/[^/]+(/task/[^/]+)?";
-      if (Regexes.matches(joined, "(?s)" + proc + "/root")) {
+      boolean root = procLink(out, "root");
+      boolean unknown = more && (procLink(out, "cwd") || procDescriptor(out) || devDescriptor(out));
+      if (root || unknown) {
         out.clear();
         changed = true;
-      } else if (more && (Regexes.matches(joined, "(?s)" + proc + "/(cwd|fd/[^/]+)")
-          || Regexes.matches(joined, "(?s)/dev/(fd/[^/]+|stdin|stdout|stderr)"))) {
-        out.clear();
-        changed = true;
-        unknownDir = true;
+        unknownDir |= unknown;
       }
     }
     if (!changed) {
@@ -84,6 +99,52 @@ final class KernelPaths {
       resolved += "/";
     }
     return new Resolved(prefix + resolved, unknownDir);
+  }
+
+  /** The trees whose names include links the kernel follows (a process's, a descriptor's). */
+  private static final List<String> LINKED_TREES = List.of("proc", "dev", "sys");
+
+  private static boolean could(String component, String... names) {
+    return PathPatterns.componentCouldBe(component, List.of(names));
+  }
+
+  /**
+   * Whether {@code out} may be {@code /proc/P/link} or {@code /proc/P/task/T/link} (a pattern in any
+   * component before the link's name may match it: {@code /proc/self/roo?}, {@code /pro?/self/root}).
+   */
+  private static boolean procLink(List<String> out, String link) {
+    int n = out.size();
+    return (n == 3 || n == 5 && could(out.get(2), "task")) && could(out.get(0), "proc") && could(out.get(n - 1), link);
+  }
+
+  /** Whether {@code out} may be {@code /proc/P/fd/N} or {@code /proc/P/task/T/fd/N}. */
+  private static boolean procDescriptor(List<String> out) {
+    int n = out.size();
+    return (n == 4 || n == 6 && could(out.get(2), "task")) && could(out.get(0), "proc") && could(out.get(n - 2), "fd");
+  }
+
+  /** Whether {@code out} may be {@code /dev/fd/N} or {@code /dev/stdin} (stdout, stderr). */
+  private static boolean devDescriptor(List<String> out) {
+    int n = out.size();
+    return n >= 2 && could(out.get(0), "dev")
+        && (n == 3 && could(out.get(1), "fd") || n == 2 && could(out.get(1), "stdin", "stdout", "stderr"));
+  }
+
+  /**
+   * What the kernel reads for {@code out} when it is a link whose target is known by its letters
+   * ({@code /dev/fd} is {@code /proc/self/fd}, {@code /proc/net} is {@code /proc/self/net}, {@code
+   * /proc/thread-self} is {@code /proc/self/task/T}, {@code /var/run} is {@code /run}); null otherwise.
+   */
+  static List<String> linkTarget(List<String> out) {
+    String joined = "/" + String.join("/", out);
+    return switch (joined) {
+      case "/dev/fd" -> List.of("proc", "self", "fd");
+      case "/proc/net", "/proc/mounts" -> List.of("proc", "self", out.get(1));
+      case "/proc/thread-self" -> List.of("proc", "self", "task", "thread");
+      case "/var/run" -> List.of("run");
+      case "/var/lock" -> List.of("run", "lock");
+      default -> null;
+    };
   }
 
   /** The word with its path resolved ({@link #resolved}), or the word itself. */

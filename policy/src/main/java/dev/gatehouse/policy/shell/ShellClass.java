@@ -730,7 +730,11 @@ public enum ShellClass {
         && (parts[1].equals(".*") || Regexes.matches(parts[1], "[*?]*\\*[*?]*"));
   }
 
-  /** A path with {@code //}, {@code /./} and {@code dir/..} resolved as the kernel would (symlinks aside). */
+  /**
+   * A path with {@code //}, {@code /./} and {@code dir/..} resolved as the kernel would (symlinks
+   * aside, but for the links whose target is known by its letters, which the kernel follows before
+   * {@code ..}: {@code /dev/fd/..} is {@code /proc/self}, {@link KernelPaths#linkTarget}).
+   */
   static String normalize(String path) {
     if (!path.startsWith("/")) {
       return path;
@@ -741,6 +745,10 @@ public enum ShellClass {
         continue;
       }
       if (part.equals("..")) {
+        List<String> target = KernelPaths.linkTarget(out);
+        if (target != null) {
+          out = new ArrayList<>(target);
+        }
         if (!out.isEmpty()) {
           out.remove(out.size() - 1);
         }

@@ -23,9 +23,13 @@ final class TerminalDevices {
    */
   private static final String TERMINAL = "/dev/(pts|pts/.*|ptmx|pty.*|tty[^/]+|console|vcs.*|char/.*|serial/.*|input/.*)";
 
-  /** Where a name on the way to a terminal starts ({@code /dev/pts/$n}, {@code /dev/tt*}). */
+  /**
+   * Where a name on the way to a terminal starts ({@code /dev/pts/$n}, {@code /dev/tt*}); also a
+   * descriptor's name with more after it ({@code /dev/f?/3/pts/7}, {@code /dev/std?n/pts/7}): the
+   * descriptor may be a directory ({@code 3</dev}) the rest is read in.
+   */
   private static final Set<String> TERMINAL_STARTS = Set.of("/dev/pts", "/dev/ptmx", "/dev/pty", "/dev/tty", "/dev/console",
-      "/dev/vcs", "/dev/char", "/dev/serial", "/dev/input");
+      "/dev/vcs", "/dev/char", "/dev/serial", "/dev/input", "/dev/fd/", "/dev/stdin/", "/dev/stdout/", "/dev/stderr/");
 
   /**
    * Programs that take a terminal's name without opening it: they list, test or print the name
