@@ -14,9 +14,11 @@ import java.util.Map;
  *
  * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name),
  * removes every function and alias the startup files may have put in front of the builtins the
- * hook uses, enables those builtins again and clears a startup file's {@code DEBUG}, {@code RETURN}
- * and {@code ERR} traps (a {@code DEBUG} trap would run before every command of the hook and of
- * each judged line, and could stretch the setup past its deadline). Line two ({@link #SETTLE}) saves the terminal's
+ * hook uses, enables those builtins again and clears every trap a startup file set ({@link #TRAPS}:
+ * a {@code DEBUG} trap would run before every command of the hook and of each judged line, and
+ * could stretch the setup past its deadline) and turns off a startup file's {@code set -x} and
+ * {@code set -v}, which would print the next line, the session's token with it), and unsets its
+ * {@code PROMPT_COMMAND} (which would run before each of the integration's lines). Line two ({@link #SETTLE}) saves the terminal's
  * settings, puts its input settings right and prints {@code S;<token>}: these two lines are the
  * first part ({@link #firstPart}), small enough for the terminal to take in whole ahead of bash.
  * On the S the gateway types the second part ({@link #secondPart}), which defines the hook and
@@ -85,11 +87,19 @@ public final class BashIntegration {
    * copy ({@link #remoteCommand}): the descriptor it was started through, closed by the setup.
    */
   static final String EXECUTE_ONLY_FD = "GH_BASH_FD";
+  /**
+   * Every trap a startup file can set that would run its code around the hook or a judged line:
+   * the shell's own conditions and every signal bash lets a trap take. Cleared in an interactive
+   * bash, the signals it handles itself (INT, QUIT, TERM, TSTP, TTIN, TTOU, WINCH, CHLD) go back to
+   * its own handling: Ctrl-C and Ctrl-Z work as before (checked in a terminal).
+   */
+  private static final String TRAPS = "DEBUG RETURN ERR EXIT CHLD HUP INT QUIT TERM TSTP TTIN TTOU WINCH USR1 USR2 ALRM PIPE"
+      + " CONT URG VTALRM PROF IO SYS XCPU XFSZ";
   private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
       + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
       + " [[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
       + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
-      + " builtin trap - DEBUG RETURN ERR; \\unset POSIXLY_CORRECT\n";
+      + " builtin trap - " + TRAPS + "; { builtin set +xv; } 2>/dev/null; builtin unset -v PROMPT_COMMAND; \\unset POSIXLY_CORRECT\n";
   /**
    * The environment every program on a target with a shell policy starts with (a {@code command}
    * target's, over the target's own {@code env}; the hook line exports them read-only on an
@@ -225,7 +235,8 @@ public final class BashIntegration {
       + " __gh_l=${__gh_l//[!0-9a-f]/}; [[ ${#__gh_l} -ge 128 ]] || __gh_lost nonce;"
       + " [[ -z $__gh_m ]] && __gh_m=$__gh_l || __gh_q=$__gh_l; done; __gh_n=$__gh_m;"
       + " [[ ${#__gh_n} -ge 128 && ${#__gh_q} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_q@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
-      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* ]] || __gh_lost hook-variables;\n"
+      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* && ${#PROMPT_COMMAND[@]} == 1 && $PS4 == '+ ' ]]"
+      + " || __gh_lost hook-variables;\n"
       + TTY
       + " builtin printf '\\e]133;D;%s;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_n\" \"$__gh_q\" \"$5;$3;${GLOBIGNORE:+1};$2\"; __gh_m=$__gh_q; __gh_q=;"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
@@ -236,9 +247,9 @@ public final class BashIntegration {
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
       + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
-      + " PS0=@PS0@; PS2=; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
+      + " builtin unset -v PROMPT_COMMAND PS4; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
       + " builtin set +H +o history; builtin history -c;"
-      + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0;"
+      + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0 PS4;"
       + " " + pagerSecureExport() + "\n";
 
 

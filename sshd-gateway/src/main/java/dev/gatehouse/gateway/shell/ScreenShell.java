@@ -150,16 +150,13 @@ public final class ScreenShell {
     end();
   }
 
-  /** The shell's output, its markers removed ({@link #markerSink}); nothing more once the screen mode ended. */
+  /**
+   * The shell's output: into the screen model as it is, markers included, so that a marker still
+   * open (held until its end comes) is an open control string to the model as it is to a terminal,
+   * and a line typed into it is refused as not shown; then, markers removed ({@link #markerSink}),
+   * to the user. A whole marker draws nothing either way. Nothing more once the screen mode ended.
+   */
   void output(byte[] b, int off, int len) throws IOException {
-    if (len <= 0 || ended) {
-      return;
-    }
-    markers.feed(b, off, len, markerSink);
-  }
-
-  /** Output to show: into the screen model as it is, then (masked when the policy masks) to the user. */
-  private void shown(byte[] b, int off, int len) throws IOException {
     if (len <= 0 || ended) {
       return;
     }
@@ -169,6 +166,14 @@ public final class ScreenShell {
       screen.notifyAll();
     }
     session.touch();
+    markers.feed(b, off, len, markerSink);
+  }
+
+  /** Output to show (markers removed): (masked when the policy masks) to the user and the recording. */
+  private void shown(byte[] b, int off, int len) throws IOException {
+    if (len <= 0 || ended) {
+      return;
+    }
     if (masker != null) {
       masker.write(b, off, len);
     } else {
