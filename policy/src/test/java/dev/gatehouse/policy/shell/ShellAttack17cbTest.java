@@ -57,7 +57,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * typed). Only the recursive deletes read a relative target against the {@code cd}; every other path
  * class reads absolute names only: {@code cd /etc && echo … >> passwd} ({@code user-change}),
  * {@code cd /etc && cp … sudoers}, {@code cd /etc && sed -i … passwd}, {@code cd / && echo … >>
- * etc/passwd}, {@code cd /var/log && truncate -s0 auth.log} and {@code rm wtmp} ({@code
+ * etc/passwd}, {@code cd /etc && echo '* * * * * root id' >> crontab} ({@code scheduler-change}; judged
+ * only: {@code cd /etc/cron.d && echo … > x}, {@code cd /var/spool/cron/crontabs && echo … >> root},
+ * {@code cd /etc/sudoers.d && echo … > x}, {@code cd ~/.ssh && echo … >> authorized_keys}, all
+ * allowed), {@code cd /var/log && truncate -s0 auth.log} and {@code rm wtmp} ({@code
  * audit-tamper}, block), {@code cd /dev && dd of=sda}, {@code cd / && shred … dev/sda} ({@code
  * raw-device-write}, block), {@code cd /proc && echo b > sysrq-trigger} and {@code cd / && echo b >
  * proc/sysrq-trigger} ({@code power}, block; run only against a fake {@code /proc}) are all allowed
@@ -111,7 +114,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * gap, not a weaker reading); {@code dd of=/dev/block/8:0} is allowed likewise (a device under another
  * name the docs list as depending on the machine).
  *
- * <p>At a331db5a: 65 cases, 38 failing (every L case: L1 6, L2 12, L3 10, L4 5, L5 5), 27 held.
+ * <p>At a331db5a: 66 cases, 39 failing (every L case: L1 6, L2 12, L3 11, L4 5, L5 5), 27 held.
+ * History files are the one class read after a {@code cd}: {@code cd /root && rm -f .bash_history} is blocked.
  */
 class ShellAttack17cbTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -203,6 +207,7 @@ class ShellAttack17cbTest {
       L3 | cd /var/log && rm wtmp                                   | rm /var/log/wtmp
       L3 | cd /dev && dd if=/dev/zero of=sda bs=1 count=9           | dd if=/dev/zero of=/dev/sda bs=1 count=9
       L3 | cd / && shred -n1 -s9 dev/sda                            | shred -n1 -s9 /dev/sda
+      L3 | cd /etc && echo '* * * * * root id' >> crontab         | echo '* * * * * root id' >> /etc/crontab
       L3 | cd /proc && echo b > sysrq-trigger                       | echo b > /proc/sysrq-trigger
       L3 | cd / && echo b > proc/sysrq-trigger                      | echo b > /proc/sysrq-trigger
       L4 | x=/; rm -rf ${x}etc                                      | rm -rf /etc
