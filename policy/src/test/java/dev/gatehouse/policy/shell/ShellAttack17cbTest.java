@@ -131,7 +131,7 @@ class ShellAttack17cbTest {
     dev.gatehouse.policy.Verdict typed = null;
     for (String l : lines) {
       dev.gatehouse.policy.Verdict v = DEFAULT.judgeTyped(l).verdict();
-      typed = typed == null ? v : (v.severity() < typed.severity() ? v : typed);
+      typed = typed == null ? v : typed.strictest(v);
     }
     return new dev.gatehouse.policy.Verdict[] {exec, typed};
   }
