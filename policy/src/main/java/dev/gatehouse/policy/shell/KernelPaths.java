@@ -68,6 +68,13 @@ final class KernelPaths {
           changed = true;
         }
         List<String> target = linkTarget(out);
+        if (target == null) {
+          // A pattern that may match a link's name (/var/r?n, /var/*, /dev/f[d]): bash expands it
+          // to the link, which the kernel follows before ..; the path is one in a directory not
+          // known by its letters, read through the link.
+          target = patternLinkTarget(out);
+          unknownDir |= target != null;
+        }
         if (target != null) {
           out.clear();
           out.addAll(target);
@@ -145,6 +152,27 @@ final class KernelPaths {
       case "/var/lock" -> List.of("run", "lock");
       default -> null;
     };
+  }
+
+  /** The links {@link #linkTarget} follows, by name. */
+  private static final List<List<String>> LINKS = List.of(List.of("dev", "fd"), List.of("proc", "net"),
+      List.of("proc", "mounts"), List.of("proc", "thread-self"), List.of("var", "run"), List.of("var", "lock"));
+
+  /** The target of a link {@code out} may name through a pattern in its components, or null. */
+  private static List<String> patternLinkTarget(List<String> out) {
+    for (List<String> link : LINKS) {
+      if (link.size() != out.size() || link.equals(out)) {
+        continue;
+      }
+      boolean may = true;
+      for (int i = 0; i < link.size() && may; i++) {
+        may = PathPatterns.componentCouldBe(out.get(i), List.of(link.get(i)));
+      }
+      if (may) {
+        return linkTarget(link);
+      }
+    }
+    return null;
   }
 
   /** The word with its path resolved ({@link #resolved}), or the word itself. */

@@ -160,6 +160,18 @@ public final class ShellJudge {
     for (ShellClass c : review) {
       v = v.strictest(find(c, r, false));
     }
+    // The path classes read relative names again from the directories the text changes to (and
+    // kernel links from a directory not known): RelativePaths.
+    RelativePaths.Reading relative = RelativePaths.of(r);
+    for (ShellClass c : block) {
+      v = v.strictest(findPaths(c, relative, true));
+    }
+    for (ShellClass c : review) {
+      v = v.strictest(findPaths(c, relative, false));
+    }
+    if (relative.unknown() != null) {
+      v = v.strictest(policy.unclassified().verdict(relative.unknown()));
+    }
     for (ShellCommand c : r.commands()) {
       for (ShellRule rule : policy.rules()) {
         if (rule.verdict() == Rule.Outcome.REVIEW && rule.matches(c)) {
@@ -502,6 +514,26 @@ public final class ShellJudge {
       return Verdict.ALLOW;
     }
     return blocks ? new Verdict.Block(c.label(), found.get(0)) : new Verdict.Review(c.label(), found.get(0));
+  }
+
+  /** {@link #find} of a path class over the commands and writes read from another directory ({@link RelativePaths}). */
+  private static Verdict findPaths(ShellClass c, RelativePaths.Reading r, boolean blocks) {
+    if (!RelativePaths.PATH_CLASSES.contains(c)) {
+      return Verdict.ALLOW;
+    }
+    for (ShellCommand sc : r.commands()) {
+      var hit = c.command(sc);
+      if (hit.isPresent()) {
+        return blocks ? new Verdict.Block(c.label(), hit.get()) : new Verdict.Review(c.label(), hit.get());
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      var hit = c.write(w);
+      if (hit.isPresent()) {
+        return blocks ? new Verdict.Block(c.label(), hit.get()) : new Verdict.Review(c.label(), hit.get());
+      }
+    }
+    return Verdict.ALLOW;
   }
 
   private Verdict allowList(ShellReading r) {

@@ -430,6 +430,14 @@ public final class ShellWords {
             found = true;
           }
         }
+        String t = p.text(n);
+        if (!found && t.length() >= 3 && t.startsWith("$\"") && t.endsWith("\"")
+            && Regexes.matches(t.substring(2, t.length() - 1), "[^$`\\\\\"]*")) {
+          // $"…" with no expansion inside: bash with no message catalogue for it reads its
+          // contents as "…" (a TEXTDOMAIN set in the text is unclassified on its own).
+          v.append(t, 2, t.length() - 1);
+          found = true;
+        }
         if (!found) {
           unknown(v, literal);
         }
@@ -443,13 +451,27 @@ public final class ShellWords {
       case "concatenation" -> {
         int pos = n.getStartByte();
         boolean start = wordStart;
-        for (int i = 0; i < n.getChildCount(); i++) {
+        int count = n.getChildCount();
+        for (int i = 0; i < count; i++) {
           TSNode c = n.getChild(i);
           if (c.getStartByte() > pos) {
-            unquoted(p.slice(pos, c.getStartByte()), v, literal, start);
+            // A gap that ends in the $ of a locale string $"…" (the string is the child).
+            String gap = p.slice(pos, c.getStartByte());
+            unquoted(c.getType().equals("string") ? withoutLocaleDollar(gap) : gap, v, literal, start);
             start = false;
           }
-          append(p, c, v, literal, start);
+          TSNode next = i + 1 < count ? n.getChild(i + 1) : null;
+          boolean locale = next != null && next.getType().equals("string") && next.getStartByte() == c.getEndByte();
+          if (locale && c.getType().equals("$")) {
+            // of=$"/dev/sda": the $ of a locale string $"…", which bash (with no message catalogue
+            // for it) reads as "…".
+          } else if (locale && c.getType().equals("word")) {
+            // of=$"/dev/sda": the grammar puts the $ of a locale string $"…" in the word before it;
+            // bash (with no message catalogue for it) reads $"…" as "…".
+            unquoted(withoutLocaleDollar(p.text(c)), v, literal, start);
+          } else {
+            append(p, c, v, literal, start);
+          }
           start = false;
           pos = c.getEndByte();
         }
@@ -459,6 +481,18 @@ public final class ShellWords {
       }
       default -> unknown(v, literal);
     }
+  }
+
+  /** {@code s} without a last {@code $} that is not escaped (the {@code $} of a {@code $"…"} that follows). */
+  private static String withoutLocaleDollar(String s) {
+    if (!s.endsWith("$")) {
+      return s;
+    }
+    int backslashes = 0;
+    for (int k = s.length() - 2; k >= 0 && s.charAt(k) == '\\'; k--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 0 ? s.substring(0, s.length() - 1) : s;
   }
 
   private static void unknown(StringBuilder v, boolean[] literal) {
