@@ -16,7 +16,8 @@ import java.util.List;
  * unclassified. A pattern in a component before a link's name is read as a name that may be the
  * link ({@code /proc/self/roo?}, {@code /dev/f?/3/etc}). The kernel follows a link before a {@code
  * ..} after it: the links whose target is known by its letters are followed ({@link #linkTarget}:
- * {@code /dev/fd/../root} is {@code /proc/self/root}), and a {@code ..} after any component under
+ * {@code /dev/fd/../root} is {@code /proc/self/root}; a pattern that may match such a link's name,
+ * {@code /var/r?n/..}, is read through the link, in a directory not known), and a {@code ..} after any component under
  * {@code /proc}, {@code /dev} or {@code /sys} also makes the name one in an unknown directory.
  */
 final class KernelPaths {
@@ -160,6 +161,9 @@ final class KernelPaths {
 
   /** The target of a link {@code out} may name through a pattern in its components, or null. */
   private static List<String> patternLinkTarget(List<String> out) {
+    if (out.isEmpty() || PathPatterns.hasGlob(out.get(0))) {
+      return null; // /*/*/..: read by its letters (a pattern at the top, /*, is the strictest there)
+    }
     for (List<String> link : LINKS) {
       if (link.size() != out.size() || link.equals(out)) {
         continue;

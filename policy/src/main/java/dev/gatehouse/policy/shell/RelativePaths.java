@@ -40,16 +40,24 @@ final class RelativePaths {
   /** An option's glued value: {@code of=sda}, {@code --output=x}. */
   private static final Pattern OPTION_VALUE = Pattern.compile("(?s)(-{0,2}[A-Za-z][A-Za-z0-9_.-]*=)(.*)");
 
+  /** The directories a text may change to whose relative names are read again. */
+  static final int MAX_DIRECTORIES = 16;
+
   static Reading of(ShellReading r) {
     Set<String> dirs = new LinkedHashSet<>();
     for (ShellCommand c : r.commands()) {
       dirs.addAll(directories(c));
     }
+    String[] unknown = {null};
     List<String> bases = new ArrayList<>(dirs);
+    if (bases.size() > MAX_DIRECTORIES) {
+      // Bounds the words read again; so many directories in one text are no everyday line.
+      unknown[0] = "the text changes to more than " + MAX_DIRECTORIES + " directories";
+      bases = new ArrayList<>(bases.subList(0, MAX_DIRECTORIES));
+    }
     bases.add(null); // the directory not known
     List<ShellCommand> commands = new ArrayList<>();
     List<ShellReading.Redirect> writes = new ArrayList<>();
-    String[] unknown = {null};
     for (String d : bases) {
       for (ShellCommand c : r.commands()) {
         List<Word> args = new ArrayList<>(c.args().size());
