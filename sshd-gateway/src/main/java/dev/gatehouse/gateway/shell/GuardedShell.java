@@ -95,6 +95,9 @@ public final class GuardedShell {
   static final Duration WALL_TO_PROMPT = Duration.ofSeconds(20);
   /** The form of the hook's nonce: hex digits of the kernel's random source. */
   private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("[0-9a-f]{128}");
+  /** Shown when a marker came altered or broken (guarded and screen mode alike). */
+  static final String MARKERS_ALTERED = "gatehouse: the shell's prompt markers reached the gateway altered (a terminal"
+      + " output setting, or output written into them); session closed";
 
   /** What the guarded shell needs of its session. */
   public interface Session {
@@ -465,8 +468,7 @@ public final class GuardedShell {
       if (screen != null || state == State.ENDED) {
         return;
       }
-      lost("guard-output-altered", "gatehouse: the shell's prompt markers reached the gateway altered (a terminal"
-          + " output setting, or output written into them); session closed");
+      lost("guard-output-altered", MARKERS_ALTERED);
     }
   }
 

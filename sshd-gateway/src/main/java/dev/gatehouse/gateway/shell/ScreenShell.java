@@ -133,8 +133,7 @@ public final class ScreenShell {
 
     @Override
     public void broken() {
-      endWith("guard-output-altered", "gatehouse: the shell's prompt markers reached the gateway altered (a terminal"
-          + " output setting, or output written into them); session closed");
+      endWith("guard-output-altered", GuardedShell.MARKERS_ALTERED);
     }
   };
 
