@@ -5,6 +5,7 @@ import static dev.gatehouse.policy.shell.GitFiles.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -557,12 +558,24 @@ final class WrittenThenRun {
    * (docs/security-model.md).
    */
   static Optional<String> runsScriptTheTextWrites(ShellReading r) {
+    // The scripts first: most texts run none, and the written names are the costlier reading.
+    List<Map.Entry<ShellCommand, List<Word>>> scripts = new ArrayList<>();
+    for (ShellCommand c : r.commands()) {
+      List<Word> run = scriptsRun(c);
+      if (!run.isEmpty()) {
+        scripts.add(Map.entry(c, run));
+      }
+    }
+    if (scripts.isEmpty()) {
+      return Optional.empty();
+    }
     List<Word> written = directlyWritten(r);
     if (written.isEmpty()) {
       return Optional.empty();
     }
-    for (ShellCommand c : r.commands()) {
-      for (Word d : scriptsRun(c)) {
+    for (Map.Entry<ShellCommand, List<Word>> e : scripts) {
+      ShellCommand c = e.getKey();
+      for (Word d : e.getValue()) {
         String leaf = Regexes.replaceFirst(Regexes.replaceFirst(d.value(), "/+$", ""), ".*/", "");
         // A script's name only known when it runs may be one the text wrote.
         if (leaf.indexOf(Word.UNKNOWN) >= 0 || written.stream().anyMatch(w -> mayWrite(w, d))) {
