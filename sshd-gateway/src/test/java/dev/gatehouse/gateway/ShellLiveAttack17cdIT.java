@@ -88,6 +88,18 @@ import org.junit.jupiter.api.io.TempDir;
  * unless {@code declare -F builtin command enable unset trap set} finds none after the clean-up;
  * and the hook checks {@code trap -p} is empty at every prompt (as F2).
  *
+ * <p><b>F4: an alias named {@code builtin} keeps every trap (simpler than F3)</b> ({@code
+ * anAliasNamedBuiltinKeepsADebugTrap}: FAILS). {@code ~/.bashrc}: {@code alias builtin='true '; trap
+ * '…' DEBUG}. Line one is one line: bash parses it whole, expanding aliases, before its own
+ * the backslashed {@code unalias -a} runs; {@code unset}, {@code unalias} and {@code enable} are written with a
+ * backslash, {@code builtin} is not, so {@code builtin trap - …}, {@code { builtin set +xv; }} and
+ * {@code builtin unset -v PROMPT_COMMAND} all become {@code true …}. The settle line and the second
+ * part come after the unalias and run as written; the session comes up guarded with the DEBUG trap
+ * set (the same live effects as F3: nonce printed before each D, {@code touch W} before the judged
+ * {@code ls -d /}). Fix: quote the word ({@code \builtin}, or {@code \trap}) everywhere in line one,
+ * or make line one only the backslashed {@code unalias -a} and put the rest on a line of its own (the first part
+ * would then be three lines, still within the 4 KB the terminal takes ahead).
+ *
  * <p><b>Tried and refused / admitted</b>:
  * <ul>
  *   <li>{@code declare -r PS4=…} in a startup file: the hook's {@code $PS4 == '+ '} check ends the
@@ -264,5 +276,14 @@ class ShellLiveAttack17cdIT {
     String rc = "enable -n unset; builtin() { case $1 in trap) return 0;; esac; command builtin \"$@\"; };"
         + " trap 'case $BASH_COMMAND in \"ls \"*) touch " + w + ";; __gh_prompt*) printf \"DBG:%s\\n\" \"$__gh_m\";; esac' DEBUG";
     check("function builtin + DEBUG trap", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
+  }
+
+  /** F4: alias builtin='true ' in ~/.bashrc: line one is parsed (aliases expanded) before its own unalias -a. */
+  @Test
+  void anAliasNamedBuiltinKeepsADebugTrap(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "alias builtin='true ';"
+        + " trap 'case $BASH_COMMAND in \"ls \"*) touch " + w + ";; __gh_prompt*) printf \"DBG:%s\\n\" \"$__gh_m\";; esac' DEBUG";
+    check("alias builtin + DEBUG trap", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
   }
 }
