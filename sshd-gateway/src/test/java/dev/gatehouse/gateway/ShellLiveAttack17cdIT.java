@@ -100,6 +100,19 @@ import org.junit.jupiter.api.io.TempDir;
  * or make line one only the backslashed {@code unalias -a} and put the rest on a line of its own (the first part
  * would then be three lines, still within the 4 KB the terminal takes ahead).
  *
+ * <p><b>F5: a startup file's {@code PS1} defines an alias in the guarded shell at every prompt</b>
+ * ({@code aStartupPs1DefinesAnAliasAtEveryPrompt}: FAILS). {@code ~/.bashrc}: {@code Z=" ";
+ * PS1='${Z#${BASH_ALIASES[ls]:=touch W; ls}}\\u$ '}. The hook expands the saved PS1 in the shell
+ * itself ({@code ${__gh_ps1@P}}), and parameter expansion's {@code :=} assigns there: the element of
+ * {@code BASH_ALIASES} is an alias, defined after the hook's checks and before bash reads the judged
+ * line, so the judged, allowed {@code ls -d /} runs {@code touch W}. The prompt shows only
+ * {@code " gh-target$ "}. Beyond what docs/security-model.md admits of PS1 (it runs what it runs,
+ * in command substitutions, and may read the nonces): here it changes how bash reads the very next
+ * judged line, with no process and no trap. Fix: expand PS1 in a subshell
+ * ({@code "$(builtin printf %s "${__gh_ps1@P}")"}), or {@code builtin unalias -a} (and check
+ * {@code ${#BASH_ALIASES[@]} == 0}) as the hook's last act before it returns (aliases typed at the
+ * prompt are guard-tamper already).
+ *
  * <p><b>Tried and refused / admitted</b>:
  * <ul>
  *   <li>{@code declare -r PS4=…} in a startup file: the hook's {@code $PS4 == '+ '} check ends the
@@ -285,5 +298,13 @@ class ShellLiveAttack17cdIT {
     String rc = "alias builtin='true ';"
         + " trap 'case $BASH_COMMAND in \"ls \"*) touch " + w + ";; __gh_prompt*) printf \"DBG:%s\\n\" \"$__gh_m\";; esac' DEBUG";
     check("alias builtin + DEBUG trap", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
+  }
+
+  /** F5: PS1 from ~/.bashrc, expanded by the hook in the shell itself, assigns BASH_ALIASES[ls]. */
+  @Test
+  void aStartupPs1DefinesAnAliasAtEveryPrompt(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "Z=' '; PS1='${Z#${BASH_ALIASES[ls]:=touch " + w + "; ls}}\\u$ '";
+    check("PS1 alias", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
   }
 }
