@@ -113,17 +113,30 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ${#BASH_ALIASES[@]} == 0}) as the hook's last act before it returns (aliases typed at the
  * prompt are guard-tamper already).
  *
- * <p><b>Tried and refused / admitted</b>:
+ * <p><b>Tried and refused / admitted</b> (checked with bash 5.2.15 in a pty fed the same two parts
+ * and answering the walls as the gateway does, not kept as live tests):
  * <ul>
- *   <li>{@code declare -r PS4=…} in a startup file: the hook's {@code $PS4 == '+ '} check ends the
- *       session ({@code X;hook-variables}) — read, not run live.</li>
+ *   <li>{@code PS0=x; readonly PS0}, {@code readonly PS4='+ '} (or {@code PS2}): the failed assignment
+ *       drops the rest of the second part's line before {@code PROMPT_COMMAND} is set: no hook, no A,
+ *       the session never comes up guarded (fail closed). Only {@code PROMPT_COMMAND}, the line's
+ *       last assignment, fails late enough (F1). {@code declare -r PS4=…} with another value, or
+ *       {@code declare -r IFS}: {@code X;hook-variables}.</li>
+ *   <li>{@code enable -n builtin}: line one's backslashed {@code enable} turns it back on before its
+ *       {@code builtin trap -}; traps cleared. {@code enable -n enable unset}:
+ *       {@code X;shadowed-builtin}/no guarded prompt.</li>
+ *   <li>{@code set -T; shopt -s extdebug; declare -ft; trap … RETURN}: the RETURN trap is cleared,
+ *       so functrace/extdebug have nothing to run; {@code EXIT}, {@code WINCH}, {@code CHLD}, the
+ *       named signals of {@code TRAPS}: cleared (17ca F3 fixed).</li>
  *   <li>{@code PROMPT_COMMAND=([1]=…)} without read-only: unset by line one (17ca F3 fixed).</li>
- *   <li>{@code PS1='$(…)'}: admitted (a {@code PS1} a startup file set is expanded at every prompt);
- *       {@code PS0}/{@code PS2} are set (and {@code PS0} read-only) by the second part; a read-only
- *       {@code PS0} from a startup file makes {@code PS0=…} fail as in F1, but then no C marker comes
- *       and the gateway ends the session at the first line (read, not run live).</li>
+ *   <li>{@code PS1='$(…)'} running code or reading {@code $__gh_m}: admitted, not re-filed (F5 is
+ *       about the expansion changing the shell itself). {@code hash -p /tmp/evil ls} (and functions
+ *       named like commands) in a startup file: the same admitted class as 17bd's "define functions
+ *       named like listed commands", not filed.</li>
  *   <li>{@code ~/.inputrc}, {@code INPUTRC}, {@code bind -x}, {@code set -o vi}: bash runs
  *       {@code --noediting}, readline never reads them.</li>
+ *   <li>Screen mode: a marker ended by {@code ESC \} is taken as ended (PromptMarkers), a broken or
+ *       over-long one is reported and ends the session; the model and the client see the same
+ *       (read, not run).</li>
  * </ul>
  */
 @ExtendWith(GatewayLogOnFailure.class)
