@@ -22,7 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Each test plants one line in the test host account's {@code ~/.bashrc}, limited to its own
  * sshd's port, and puts the file back byte for byte after.
  *
- * <p>FINDINGS (all: a startup file's code keeps running around every judged line after the
+ * <p><b>All five are fixed</b> (BashIntegration): the first part is three lines now; its first
+ * line, made only of backslashed words, removes the functions standing in for the integration's
+ * builtins, removes every alias, enables the builtins and removes the functions again (so a
+ * disabled {@code unset} is enabled before the second pass: F3), and unsets {@code PROMPT_COMMAND};
+ * the second clears traps on DEBUG, RETURN, ERR, EXIT and every signal 1-64 (F2), with each
+ * command word backslashed (F4: no alias can stand in for {@code builtin}); the S is printed only
+ * when {@code PROMPT_COMMAND} is unset, no trap runs code (signals ignored since bash started are
+ * allowed), no function of those names and no alias is left (F1, F5: the session ends with no
+ * guarded prompt). At every prompt the hook checks {@code PROMPT_COMMAND}, {@code PS0} and
+ * {@code PS4} are read-only, no alias is defined, {@code $-} has no {@code H}, and {@code
+ * LESSSECURE}/{@code SYSTEMD_PAGERSECURE} are 1 and read-only; it expands the user's prompt in a
+ * subshell. The tests below assert the fixed behaviour.
+ *
+ * <p>FINDINGS as filed (all: a startup file's code keeps running around every judged line after the
  * guarded prompt came up, against docs/security-model.md's "clears every trap they set ...
  * replaces {@code PROMPT_COMMAND} whole ... makes its hook, {@code PROMPT_COMMAND} ... read-only";
  * each also prints the hook's next wall nonce onto the client's screen and into the recording and
@@ -212,8 +225,67 @@ class ShellLiveAttack17cdIT {
     }
   }
 
+  /**
+   * A line planted as {@link #planted} does, where the session must not come up guarded: the
+   * gateway ends it with "the remote shell did not take the guard's integration". Returns the
+   * client's transcript and the session's recording.
+   */
+  private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
+    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
+    GatewayFixture g = null;
+    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
+    byte[] before = Files.readAllBytes(rc);
+    try {
+      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
+          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
+          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
+      Files.createDirectories(tmp.resolve("gw"));
+      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
+      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
+      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
+      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
+      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
+      System.arraycopy(p, 0, all, before.length, p.length);
+      Files.write(rc, all);
+      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17cd"), List.of("dev"));
+      String seen;
+      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
+        try {
+          ssh.await("did not take the guard's integration", Duration.ofSeconds(60));
+        } finally {
+          Files.write(rc, before);
+        }
+        Thread.sleep(1000);
+        seen = ssh.transcript();
+      }
+      Thread.sleep(1000);
+      return new String[] {seen, g.recordingsOf(key)};
+    } finally {
+      Files.write(rc, before);
+      if (g != null) {
+        g.close();
+      }
+      own.close();
+    }
+  }
+
+  /** {@link #refusedAtStart}'s checks: no guarded prompt, no nonce shown or recorded. */
+  private static void refused(String what, String[] seen) {
+    String t = ShellLiveTargets.clean(seen[0], 3000);
+    System.out.println("17cd " + what + ": transcript:\n" + t);
+    assertThat(seen[0]).as("%s: the session ends before a guarded prompt", what)
+        .contains("the remote shell did not take the guard's integration");
+    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find())
+        .as("%s: a hook nonce (128 hex) reached the client or the recording", what).isFalse();
+  }
+
   /** The common checks: guarded and alive to the end, the judged ls did not run the witness, no nonce shown or recorded. */
   private static void check(String what, String[] seen, Path w) throws Exception {
+    check(what, seen, w, true);
+  }
+
+  /** {@link #check}; {@code staysUp}: whether the session must still answer at the end. */
+  private static void check(String what, String[] seen, Path w, boolean staysUp) throws Exception {
     boolean ran = Files.exists(w);
     Files.deleteIfExists(w);
     boolean shown = NONCE.matcher(seen[0]).find();
@@ -222,7 +294,11 @@ class ShellLiveAttack17cdIT {
     System.out.println("17cd " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
         + "; transcript:\n" + t);
     SoftAssertions s = new SoftAssertions();
-    s.assertThat(seen[0]).as("the session came up guarded and stayed so (precondition)").contains("two-17cd");
+    if (staysUp) {
+      s.assertThat(seen[0]).as("the session came up guarded and stayed so (precondition)").contains("two-17cd");
+    } else {
+      s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17cd");
+    }
     s.assertThat(ran).as("%s: the judged, allowed `ls -d /` ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
         .isFalse();
     s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
@@ -230,53 +306,30 @@ class ShellLiveAttack17cdIT {
     s.assertAll();
   }
 
-  /** F1: a read-only PROMPT_COMMAND from ~/.bashrc that calls the hook, then its own code. */
+  /**
+   * F1: a read-only PROMPT_COMMAND from ~/.bashrc that calls the hook, then its own code (a nonce
+   * print and an alias). Fixed: the first part prints no S while PROMPT_COMMAND is still set, so
+   * the session ends before a guarded prompt; and the hook checks PROMPT_COMMAND, PS0 and PS4 are
+   * read-only (the second part's line ran to its end) at every prompt.
+   */
   @Test
-  void aReadOnlyStartupPromptCommandRunsAfterTheHookAtEveryPrompt(@TempDir Path tmp) throws Exception {
+  void aReadOnlyStartupPromptCommandGetsNoGuardedSession(@TempDir Path tmp) throws Exception {
     Path w = witness();
     String rc = "PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"; builtin printf \"LEAK:%s\\n\" \"$__gh_m\";"
         + " alias ls=\"touch " + w + "; ls\"'; readonly PROMPT_COMMAND";
-    check("read-only PROMPT_COMMAND", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
+    refused("read-only PROMPT_COMMAND with code", refusedAtStart(tmp, rc));
+    assertThat(w).as("the startup file's alias ran").doesNotExist();
   }
 
   /**
-   * F1b: the same read-only PROMPT_COMMAND (here only its own value, made read-only) aborts the rest
-   * of the second part's last line at the failed assignment: no {@code LESSSECURE}, so the judged,
-   * allowed {@code less /etc/hostname} runs {@code !touch W} typed into it.
+   * F1b/F1c: the read-only PROMPT_COMMAND alone (exactly the hook's own value) would cut the second
+   * part's last line short at the failed assignment (no LESSSECURE for less, history expansion left
+   * on). Fixed as F1: no guarded session.
    */
   @Test
-  void aReadOnlyStartupPromptCommandLeavesLessOutOfSecureMode(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+  void aReadOnlyStartupPromptCommandOfTheHooksOwnTextGetsNoGuardedSession(@TempDir Path tmp) throws Exception {
     String rc = "PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"'; readonly PROMPT_COMMAND";
-    String[] seen = planted(tmp, rc, "echo \"one-17cd [$LESSSECURE] [$-]\"", "less /etc/hostname", "@sleep 1500",
-        "!touch " + w, "@sleep 1500", "", "q", "echo two-17cd");
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17cd less: witness ran=" + ran + "; transcript:\n" + t);
-    assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17cd");
-    assertThat(ran).as("less, judged and allowed, ran `!touch %s` typed into it (LESSSECURE unset); transcript:%n%s", w, t)
-        .isFalse();
-  }
-
-  /**
-   * F1c: the same read-only PROMPT_COMMAND leaves history expansion on ({@code set +H} never runs;
-   * the A marker reports {@code himBHs} and the gateway goes on): {@code echo %python3 -c '…'}
-   * (an echo) then {@code ^echo %^} (an unknown command {@code ^echo} to the judge) has bash run
-   * {@code python3 -c '…'} (interpreter-inline, a review) without a review.
-   */
-  @Test
-  void aReadOnlyStartupPromptCommandLeavesHistoryExpansionOn(@TempDir Path tmp) throws Exception {
-    Path w = witness();
-    String rc = "PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"'; readonly PROMPT_COMMAND";
-    String[] seen = planted(tmp, rc, "echo %python3 -c 'open(\"" + w + "\", \"w\")'", "^echo %^", "echo two-17cd");
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17cd history: witness ran=" + ran + "; audit:\n" + seen[2] + "\ntranscript:\n" + t);
-    assertThat(seen[0]).as("the session came up guarded (precondition)").contains("two-17cd");
-    assertThat(ran).as("`^echo %%^` (judged: %s) ran the previous line's python3 -c by history expansion; transcript:%n%s",
-        seen[2], t).isFalse();
+    refused("read-only PROMPT_COMMAND, the hook's text", refusedAtStart(tmp, rc));
   }
 
   /** F2: a trap on SIGRTMIN+3 (not in the clean-up's list), fired by a startup file's background job. */
@@ -288,8 +341,10 @@ class ShellLiveAttack17cdIT {
         + " (for i in $(seq 900); do [ -e " + go + " ] && { kill -s RTMIN+3 $$; break; }; sleep 0.1; done)"
         + " </dev/null >/dev/null 2>&1 &";
     try {
+      // Fixed: the first part clears traps on every signal 1-64; the signal then takes its default
+      // action (SIGRTMIN+3 ends bash, and the session with it): the trap never runs.
       check("RTMIN+3 trap", planted(tmp, rc, "echo one-17cd", "@sleep 1000", "@touch " + go, "ls -d /",
-          "ls -d /", "echo two-17cd"), w);
+          "ls -d /", "echo two-17cd"), w, false);
     } finally {
       Files.deleteIfExists(go);
     }
@@ -318,6 +373,10 @@ class ShellLiveAttack17cdIT {
   void aStartupPs1DefinesAnAliasAtEveryPrompt(@TempDir Path tmp) throws Exception {
     Path w = witness();
     String rc = "Z=' '; PS1='${Z#${BASH_ALIASES[ls]:=touch " + w + "; ls}}\\u$ '";
-    check("PS1 alias", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
+    // Fixed: bash expands this PS1 before each line of the first part, so the alias is there when
+    // the first part looks (no alias may be defined then): no guarded session. (And the hook now
+    // expands the prompt in a subshell: an assignment in it changes nothing of the guarded shell.)
+    refused("PS1 alias", refusedAtStart(tmp, rc));
+    assertThat(w).as("the startup PS1's alias ran").doesNotExist();
   }
 }

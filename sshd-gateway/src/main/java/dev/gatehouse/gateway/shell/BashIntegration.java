@@ -93,13 +93,19 @@ public final class BashIntegration {
    * bash, the signals it handles itself (INT, QUIT, TERM, TSTP, TTIN, TTOU, WINCH, CHLD) go back to
    * its own handling: Ctrl-C and Ctrl-Z work as before (checked in a terminal).
    */
-  private static final String TRAPS = "DEBUG RETURN ERR EXIT CHLD HUP INT QUIT TERM TSTP TTIN TTOU WINCH USR1 USR2 ALRM PIPE"
-      + " CONT URG VTALRM PROF IO SYS XCPU XFSZ";
-  private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f unalias enable builtin command printf read local"
-      + " unset return exit set shopt trap readonly declare typeset source eval kill stty; \\unalias -a;"
-      + " [[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
+  private static final String TRAPS = "DEBUG RETURN ERR EXIT " + java.util.stream.IntStream.rangeClosed(1, 64)
+      .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(" "));
+  /**
+   * The functions line one removes (twice: {@code unset} may be disabled at the first pass, and is
+   * enabled between), each a name the integration's lines or the hook call.
+   */
+  private static final String SHADOWS = "unalias enable builtin command printf read local unset return exit set shopt trap"
+      + " readonly declare typeset source eval kill stty";
+  private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f " + SHADOWS + "; \\unalias -a;"
       + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
-      + " builtin trap - " + TRAPS + "; { builtin set +xv; } 2>/dev/null; builtin unset -v PROMPT_COMMAND; \\unset POSIXLY_CORRECT\n";
+      + " \\unset -f " + SHADOWS + "; \\unset -v PROMPT_COMMAND\n"
+      + "[[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && \\exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
+      + " \\builtin trap - " + TRAPS + "; { \\builtin set +xv; } 2>/dev/null; \\builtin unset -v PROMPT_COMMAND; \\unset POSIXLY_CORRECT\n";
   /**
    * The environment every program on a target with a shell policy starts with (a {@code command}
    * target's, over the target's own {@code env}; the hook line exports them read-only on an
@@ -201,7 +207,9 @@ public final class BashIntegration {
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
       + " ( { builtin set +xv; } 2>/dev/null; builtin set +euCfkaET +o pipefail; builtin shopt -u " + SHOPT_OFF + " 2>/dev/null;"
       + " builtin shopt -s globasciiranges 2>/dev/null;" + TTY
-      + " ) && builtin printf '\\e]133;S;%s\\a' @TOKEN@\n";
+      + " ) && __gh_t=$(builtin trap -p) && [[ -z ${PROMPT_COMMAND+x}$(builtin declare -F " + SHADOWS + " 2>/dev/null)"
+      + " && ${#BASH_ALIASES[@]} == 0 && $__gh_t != *\"trap -- '\"[!\\']* && $__gh_t != *\"trap -- ''\"[!\\ ]* ]]"
+      + " && builtin printf '\\e]133;S;%s\\a' @TOKEN@\n";
 
   /**
    * The hook, called by {@code PROMPT_COMMAND} with the last exit status and whether POSIX mode was
@@ -235,14 +243,18 @@ public final class BashIntegration {
       + " __gh_l=${__gh_l//[!0-9a-f]/}; [[ ${#__gh_l} -ge 128 ]] || __gh_lost nonce;"
       + " [[ -z $__gh_m ]] && __gh_m=$__gh_l || __gh_q=$__gh_l; done; __gh_n=$__gh_m;"
       + " [[ ${#__gh_n} -ge 128 && ${#__gh_q} -ge 128 && -z ${__gh_n@a}${__gh_m@a}${__gh_q@a}${__gh_l@a}${__gh_s@a}${__gh_t@a}${__gh_c@a}${__gh_v@a}"
-      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* && ${#PROMPT_COMMAND[@]} == 1 && $PS4 == '+ ' ]]"
-      + " || __gh_lost hook-variables;\n"
+      + " && ${__gh_i@a}${__gh_ps1@a}${PS1@a} != *[rn]* && ${IFS@a} != *r* && ${#PROMPT_COMMAND[@]} == 1 && $PS4 == '+ '"
+      + " && ${PROMPT_COMMAND@a}${PS0@a}${PS4@a} == rrr && ${#BASH_ALIASES[@]} == 0 ]]"
+      + " || __gh_lost hook-variables; [[ $3 != *H* ]] || __gh_lost history-expansion;"
+      + " [[ $LESSSECURE$SYSTEMD_PAGERSECURE == 11 && ${LESSSECURE@a}${SYSTEMD_PAGERSECURE@a} == rxrx ]]"
+      + " || __gh_lost pager-secure;\n"
       + TTY
       + " builtin printf '\\e]133;D;%s;%s\\a\\e]133;A;%s;%s;%s\\a' \"$__gh_s\" \"$__gh_n\" \"$__gh_n\" \"$__gh_q\" \"$5;$3;${GLOBIGNORE:+1};$2\"; __gh_m=$__gh_q; __gh_q=;"
       + " while [[ 1 ]]; do __gh_l=; IFS= builtin read -r -s -t 120 __gh_l; (( $? > 128 )) && exit 1;"
       + " [[ $__gh_l == *\"$__gh_n\" ]] && break; (( ++__gh_i > 100000 )) && exit 1; done;"
       + " [[ -n $PS1 ]] && __gh_ps1=$PS1; PS1=; [[ -n $2 ]] || unset -v POSIXLY_CORRECT;"
-      + " builtin printf '\\e]133;P;%s\\a%s\\e]133;B;%s\\a' \"$__gh_m\" \"${__gh_ps1@P}\" \"$__gh_m\";"
+      + " __gh_l=$(builtin printf '%s.' \"${__gh_ps1@P}\"); __gh_l=${__gh_l%.};"
+      + " builtin printf '\\e]133;P;%s\\a%s\\e]133;B;%s\\a' \"$__gh_m\" \"$__gh_l\" \"$__gh_m\";"
       + " for __gh_l in " + SHOPT_OFF + "; do [[ :$5: == *:$__gh_l:* ]] && builtin shopt -s \"$__gh_l\"; done;"
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
