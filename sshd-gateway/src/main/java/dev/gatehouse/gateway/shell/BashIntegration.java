@@ -12,15 +12,23 @@ import java.util.Map;
  * gateway types into it before anything of the user's, after bash has read its startup files (so
  * nothing in them can come after it).
  *
- * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name),
- * removes every function and alias the startup files may have put in front of the builtins the
- * hook uses, enables those builtins again and clears every trap a startup file set ({@link #TRAPS}:
- * a {@code DEBUG} trap would run before every command of the hook and of each judged line, and
- * could stretch the setup past its deadline) and turns off a startup file's {@code set -x} and
- * {@code set -v}, which would print the next line, the session's token with it), and unsets its
- * {@code PROMPT_COMMAND} (which would run before each of the integration's lines). Line two ({@link #SETTLE}) saves the terminal's
- * settings, puts its input settings right and prints {@code S;<token>}: these two lines are the
- * first part ({@link #firstPart}), small enough for the terminal to take in whole ahead of bash.
+ * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name), is
+ * made only of backslashed words and assignments, so no alias of a startup file can change it
+ * (bash expands aliases as it reads a whole line, before that line's own {@code unalias} runs): it
+ * removes every function ({@link #SHADOWS}) and alias the startup files may have put in front of
+ * the builtins the hook uses, enables those builtins again, removes the functions a second time (a
+ * disabled {@code unset} is found only after the enabling) and unsets the startup files'
+ * {@code PROMPT_COMMAND} (which would run before each of the integration's lines). Line two clears
+ * every trap a startup file set ({@link #TRAPS}: a {@code DEBUG} trap would run before every command
+ * of the hook and of each judged line; a trap on any signal could run when a background job sends
+ * it) and turns off a startup file's {@code set -x} and {@code set -v}, which would print the next
+ * line, the session's token with it. Line three ({@link #SETTLE}) saves the terminal's settings, puts
+ * its input settings right and prints {@code S;<token>} only when nothing of the startup files is
+ * left to run around the hook: no {@code PROMPT_COMMAND} (a read-only one survives the unset), no
+ * trap that runs code (a signal ignored since bash started is listed with an empty action and runs
+ * nothing), no function of those names, no alias (a {@code PS1} can define one each time bash
+ * expands it). These three lines are the first part ({@link #firstPart}), small enough for the
+ * terminal to take in whole ahead of bash.
  * On the S the gateway types the second part ({@link #secondPart}), which defines the hook and
  * installs it (two physical lines, each under {@link GuardedShell#MAX_PHYSICAL_LINE}: the
  * terminal's line discipline keeps at most 4095 bytes of a line and drops the rest):
@@ -59,7 +67,8 @@ import java.util.Map;
  * as it sees the marker: whatever
  * was typed while the last command ran and that command did not read is thrown away there, never
  * read by bash as a command. Then it prints {@code P;<next nonce>}, the user's prompt ({@code PS1}
- * expanded) and {@code B;<next nonce>}; bash's own {@code PS1} stays empty. {@code PS0} prints {@code
+ * expanded in a subshell, so that an assignment in it, such as an element of {@code BASH_ALIASES},
+ * changes nothing of the guarded shell) and {@code B;<next nonce>}; bash's own {@code PS1} stays empty. {@code PS0} prints {@code
  * C;<next nonce>} as bash starts the line it read (the value of the hook's variable, expanded each
  * time). The nonce itself crosses the terminal (the gateway types it for the wall), where any
  * process that reads the terminal may take it; the next nonce is only ever in bash's output, which
