@@ -167,29 +167,13 @@ class ShellLiveAttack17cdIT {
    * Returns the client's transcript and the session's recording.
    */
   private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
-    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
-    GatewayFixture g = null;
-    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
-    try {
-      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
-          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
-      Files.createDirectories(tmp.resolve("gw"));
-      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
-      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
-      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
-      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
-      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
-      System.arraycopy(p, 0, all, before.length, p.length);
-      Files.write(rc, all);
-      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17cd"), List.of("dev"));
+    return withPlant(tmp, rcLine, (g, key, restore) -> {
       String seen;
       try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
         try {
           ssh.await("$ ", Duration.ofSeconds(60));
         } finally {
-          Files.write(rc, before); // bash read it already (or never will)
+          restore.run(); // bash read it already (or never will)
         }
         Thread.sleep(1000);
         try {
@@ -216,21 +200,23 @@ class ShellLiveAttack17cdIT {
           .map(n -> n.path("statement").asText() + " => " + n.path("code").asText() + " " + n.path("verdict").asText())
           .toList());
       return new String[] {seen, g.recordingsOf(key), audit};
-    } finally {
-      Files.write(rc, before);
-      if (g != null) {
-        g.close();
-      }
-      own.close();
-    }
+    });
+  }
+
+  /** What a test does in the session of {@link #withPlant}; {@code restore} puts ~/.bashrc back. */
+  private interface InSession {
+    String[] run(GatewayFixture g, SshClientKey key, Restore restore) throws Exception;
+  }
+
+  private interface Restore {
+    void run() throws java.io.IOException;
   }
 
   /**
-   * A line planted as {@link #planted} does, where the session must not come up guarded: the
-   * gateway ends it with "the remote shell did not take the guard's integration". Returns the
-   * client's transcript and the session's recording.
+   * The gateway and the test's own sshd, with {@code rcLine} planted in the test host account's
+   * ~/.bashrc for that sshd's port only; the file is put back after {@code body}, whatever happens.
    */
-  private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
+  private static String[] withPlant(Path tmp, String rcLine, InSession body) throws Exception {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
@@ -248,18 +234,7 @@ class ShellLiveAttack17cdIT {
       System.arraycopy(p, 0, all, before.length, p.length);
       Files.write(rc, all);
       SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17cd"), List.of("dev"));
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          ssh.await("did not take the guard's integration", Duration.ofSeconds(60));
-        } finally {
-          Files.write(rc, before);
-        }
-        Thread.sleep(1000);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      return new String[] {seen, g.recordingsOf(key)};
+      return body.run(g, key, () -> Files.write(rc, before));
     } finally {
       Files.write(rc, before);
       if (g != null) {
@@ -267,6 +242,28 @@ class ShellLiveAttack17cdIT {
       }
       own.close();
     }
+  }
+
+  /**
+   * A line planted as {@link #planted} does, where the session must not come up guarded: the
+   * gateway ends it with "the remote shell did not take the guard's integration". Returns the
+   * client's transcript and the session's recording.
+   */
+  private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
+    return withPlant(tmp, rcLine, (g, key, restore) -> {
+      String seen;
+      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
+        try {
+          ssh.await("did not take the guard's integration", Duration.ofSeconds(60));
+        } finally {
+          restore.run();
+        }
+        Thread.sleep(1000);
+        seen = ssh.transcript();
+      }
+      Thread.sleep(1000);
+      return new String[] {seen, g.recordingsOf(key)};
+    });
   }
 
   /** {@link #refusedAtStart}'s checks: no guarded prompt, no nonce shown or recorded. */
