@@ -73,6 +73,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * uncertainDelete} and {@code joined} look only at a leading unknown part. Fix: a path-class word
  * with an unknown part anywhere (unquoted: also one that may split) is unclassified, or read with
  * each unknown part as {@code /../../…/}.
+ * <p><b>C7, {@code install} into {@code /var/log}</b>: {@code install auth.log /var/log/auth.log},
+ * {@code install -t /var/log auth.log}, {@code cd /var/log && install /tmp/auth.log .} are allowed
+ * where {@code cp} of the same is {@code audit-tamper} (block); install replaced the log. Fix: read
+ * {@code install} (without {@code -d}) as {@code cp} in the write classes.
+ *
+ * <p><b>C8, a copy into a system directory under the source's name</b> ({@code user-change}, review):
+ * {@code cp passwd /etc/}, {@code cp -t /etc passwd}, {@code mv passwd /etc}, {@code install -m644
+ * passwd /etc}, {@code cd /etc && cp /tmp/passwd .}, {@code cp -r etc /} are allowed (only {@code cp
+ * x /etc/passwd} and {@code /etc/sudoers.d/} are read); each replaced the sandbox's
+ * {@code /etc/passwd}. Fix: a target directory ({@code -t DIR}, a last operand ending in {@code /},
+ * {@code .}, or naming a known directory) holds each source's last component (as the written-then-run
+ * reading already does), and {@code cp -r D /} writes {@code /D/…}: any name below it.
  *
  * <p><b>A1, the docs' allow-list reads another terminal through {@code ./$x}</b> (exec and typed,
  * also with {@code x} set on an earlier line): {@code cat ./$x}, {@code tail -n1 .$x}, {@code grep .
@@ -101,7 +113,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code cd /usr/bin && cd ../../dev/pts && cat 0}, {@code cat .${x}dev/pts/0}, {@code cat
  * ${x}..${y}dev/pts/0}, {@code x='/dev/pts/0 '; cat ${x}a}.
  *
- * <p>At ea277da5: 98 cases, 42 failing (C1 8, C2 6, C3 8, C4 3, C5 7, C6 5, A1 5), 56 held (24 of them only
+ * <p>At ea277da5: 109 cases, 51 failing (C1 8, C2 6, C3 8, C4 3, C5 7, C6 5, C7 3, C8 6, A1 5), 58 held (12 of them only
  * as unclassified).
  */
 class ShellAttack17ccTest {
@@ -211,6 +223,17 @@ class ShellAttack17ccTest {
       C6   | x='/etc '; rm -rf ${x}a                                                                                                            | rm -rf /etc
       C6   | x=/../../../../../../../../; truncate -s0 .${x}var/log/auth.log                                                                     | truncate -s0 /var/log/auth.log
       C6   | x=/../../../../../../../../; dd if=/dev/zero of=.${x}dev/sda bs=1 count=9                                                           | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      C7   | echo x > auth.log; install auth.log /var/log/auth.log | cp auth.log /var/log/auth.log
+      C7   | echo x > auth.log; install -t /var/log auth.log | cp auth.log /var/log/auth.log
+      C7   | echo x > /tmp/auth.log; cd /var/log && install /tmp/auth.log . | cp auth.log /var/log/auth.log
+      C8   | echo 'hacked::0:0::/:/bin/sh' > passwd; cp passwd /etc/ | cp passwd /etc/passwd
+      C8   | echo 'hacked::0:0::/:/bin/sh' > passwd; cp -t /etc passwd | cp passwd /etc/passwd
+      C8   | echo 'hacked::0:0::/:/bin/sh' > passwd; mv passwd /etc | cp passwd /etc/passwd
+      C8   | echo 'hacked::0:0::/:/bin/sh' > passwd; install -m644 passwd /etc | cp passwd /etc/passwd
+      C8   | echo 'hacked::0:0::/:/bin/sh' > /tmp/passwd; cd /etc && cp /tmp/passwd . | cp passwd /etc/passwd
+      C8   | mkdir etc; echo 'hacked::0:0::/:/bin/sh' > etc/passwd; cp -r etc / | cp passwd /etc/passwd
+      held | echo 'hacked::0:0::/:/bin/sh' > passwd; install passwd /etc/passwd | cp passwd /etc/passwd
+      held | echo x > wtmp; cp wtmp /var/log/ | cp wtmp /var/log/wtmp
       held | f(){ cd /; }; f; rm -rf etc                                                                                                        | rm -rf /etc
       held | eval cd /; rm -rf etc                                                                                                              | rm -rf /etc
       held | builtin cd /; rm -rf etc                                                                                                           | rm -rf /etc
