@@ -109,7 +109,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code echo x > ${x}/dev/sda}, more than 16 {@code cd}s, {@code "$(echo cd)"}, {@code $1etc}, {@code
  * cd $"/dev"}, {@code find / -maxdepth 1 -name etc -execdir rm -rf etc \;}. Not filed: {@code find
  * … -exec(dir) truncate -s0 {} \;} (the found name, a deny-list limit), {@code rm -rf ~+etc} (no
- * tilde prefix in bash). The docs' allow-list refused {@code cd /de[v]/pts}, {@code CDPATH=/dev},
+ * tilde prefix in bash), tar extraction into {@code /var/log} ({@code tar --directory=/var/log -xf
+ * l.tar}, {@code cd /var/log && tar xf l.tar auth.log}: not classed at all, a deny-list gap), {@code sudo
+ * -D /var/log truncate -s0 auth.log} (review as {@code sudo} where the write is block; not proven: needs a
+ * sudoers {@code runchdir}). The docs' allow-list refused {@code cd /de[v]/pts}, {@code CDPATH=/dev},
  * {@code cd /usr/bin && cd ../../dev/pts && cat 0}, {@code cat .${x}dev/pts/0}, {@code cat
  * ${x}..${y}dev/pts/0}, {@code x='/dev/pts/0 '; cat ${x}a}.
  *
