@@ -366,8 +366,8 @@ final class RelativePaths {
     } else {
       unknownName = false;
     }
-    if (v.isEmpty()) {
-      return w;
+    if (v.isEmpty() || v.contains("{}")) {
+      return w; // find's found name: not read from a directory
     }
     int last = v.lastIndexOf(Word.UNKNOWN);
     if (last >= 0) {

@@ -91,9 +91,11 @@ final class TerminalDevices {
     if (!v.isEmpty() && v.charAt(0) == Word.UNKNOWN || eq > 0 && eq + 1 < v.length() && v.charAt(eq + 1) == Word.UNKNOWN) {
       return true;
     }
-    // A part only known when it runs after a known start ({@code ./$x}, {@code .$x}, {@code
-    // ./"$x"}) may be {@code ../../dev/pts/7}: the name may climb to any terminal.
-    if (v.indexOf(Word.UNKNOWN) >= 0 && (!v.startsWith("-") || eq > 0 && v.indexOf(Word.UNKNOWN) > eq)) {
+    // A part only known when it runs after a start of dots and slashes ({@code ./$x}, {@code .$x},
+    // {@code ./"$x"}) may be {@code ./../../dev/pts/7}: the name may climb to any terminal.
+    int unknown = v.indexOf(Word.UNKNOWN);
+    if (unknown > 0 && (!v.startsWith("-") || eq > 0 && unknown > eq)
+        && Regexes.matches(v.substring(v.startsWith("-") ? eq + 1 : 0, unknown), "[./]+")) {
       return true;
     }
     for (int at = v.indexOf('/'); at >= 0; at = v.indexOf('/', at + 1)) {
