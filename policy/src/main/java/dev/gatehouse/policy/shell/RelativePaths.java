@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
 /**
  * The path classes' second reading of a text's words: the names a program opens relative to the
  * working directory, read from the directories the text itself changes to ({@code cd DIR}, {@code
- * pushd DIR}, {@code env -C DIR}, each literal and absolute): after {@code cd /etc}, {@code >>
+ * pushd DIR}, {@code popd}, {@code env -C DIR}, {@code nsenter --wd=DIR}, {@code find -execdir},
+ * followed in order: {@link #directories}): after {@code cd /etc}, {@code >>
  * passwd} is {@code >> /etc/passwd}, and after {@code cd /proc}, {@code self/root/etc} is {@code
  * /etc} ({@link KernelPaths}). Where the working directory is not known (a typed line: a {@code cd}
  * on an earlier line is not seen), a relative name that reaches a kernel link from {@code /proc} or
  * {@code /dev} ({@code self/root/etc}, {@code fd/3/etc}, {@code stdin/etc}) is read as it would be
  * there, and makes the text unclassified. A word that starts with a part only known when it runs
- * glued to a name ({@code ${x}etc}, {@code "$PWD"etc}) is read as that name from the root: the
- * unknown part may be {@code /} or end in one. The commands and writes of this reading are judged
+ * glued to a name ({@code ${x}etc}, {@code "$PWD"etc}), or holding one anywhere ({@code .${x}etc},
+ * {@code ${x}/var/log/auth.log}), is read with what follows its last unknown part as a name from the
+ * root: the unknown part may be {@code /} or {@code /../../} (or end in one). The commands and writes of this reading are judged
  * by the path classes only, in addition to (never instead of) the text's own reading: a relative
  * name whose directory is not known is still judged as the reading made it.
  */
@@ -207,10 +209,7 @@ final class RelativePaths {
           if (c.name().equals("popd") || c.name().equals("pushd") && (ops.isEmpty()
               || Regexes.matches(ops.get(0).value(), "[+-][0-9]+"))) {
             for (String v : vars.getOrDefault("DIRSTACK", List.of())) {
-              add(dirs, v, why);
-            }
-            if (vars.containsKey("DIRSTACK") && dirs.isEmpty()) {
-              why[0] = "the text changes to a directory of its DIRSTACK: " + c.text();
+              add(dirs, v, why); // popd, pushd +N: the stack's entries (the text's own cd's are read already)
             }
             continue;
           }
@@ -325,22 +324,21 @@ final class RelativePaths {
     boolean matched = false;
     for (String known : SYSTEM_DIRECTORIES) {
       String[] k = known.equals("/") ? new String[0] : known.substring(1).split("/");
-      for (int depth = 1; depth <= parts.length; depth++) {
-        // The pattern's first components against the known directory; the rest joined literally.
-        if (depth != k.length) {
-          continue;
-        }
-        boolean all = true;
-        for (int i = 0; i < depth && all; i++) {
-          all = PathPatterns.componentCouldBe(parts[i], List.of(k[i]));
-        }
-        if (all) {
-          String rest = String.join("/", java.util.Arrays.copyOfRange(parts, depth, parts.length));
-          String p = ShellClass.normalize(known + "/" + rest);
-          if (!PathPatterns.hasGlob(p)) {
-            dirs.add(p);
-            matched = true;
-          }
+      int depth = k.length;
+      if (depth == 0 || depth > parts.length) {
+        continue;
+      }
+      // The pattern's first components against the known directory; the rest joined literally.
+      boolean all = true;
+      for (int i = 0; i < depth && all; i++) {
+        all = PathPatterns.componentCouldBe(parts[i], List.of(k[i]));
+      }
+      if (all) {
+        String rest = String.join("/", java.util.Arrays.copyOfRange(parts, depth, parts.length));
+        String p = ShellClass.normalize(known + "/" + rest);
+        if (!PathPatterns.hasGlob(p)) {
+          dirs.add(p);
+          matched = true;
         }
       }
     }
