@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
 /**
  * The path classes' second reading of a text's words: the names a program opens relative to the
  * working directory, read from the directories the text itself changes to ({@code cd DIR}, {@code
- * pushd DIR}, {@code env -C DIR}, each literal and absolute): after {@code cd /etc}, {@code >>
+ * pushd DIR}, {@code popd}, {@code env -C DIR}, {@code nsenter --wd=DIR}, {@code find -execdir},
+ * followed in order: {@link #directories}): after {@code cd /etc}, {@code >>
  * passwd} is {@code >> /etc/passwd}, and after {@code cd /proc}, {@code self/root/etc} is {@code
  * /etc} ({@link KernelPaths}). Where the working directory is not known (a typed line: a {@code cd}
  * on an earlier line is not seen), a relative name that reaches a kernel link from {@code /proc} or
  * {@code /dev} ({@code self/root/etc}, {@code fd/3/etc}, {@code stdin/etc}) is read as it would be
  * there, and makes the text unclassified. A word that starts with a part only known when it runs
- * glued to a name ({@code ${x}etc}, {@code "$PWD"etc}) is read as that name from the root: the
- * unknown part may be {@code /} or end in one. The commands and writes of this reading are judged
+ * glued to a name ({@code ${x}etc}, {@code "$PWD"etc}), or holding one anywhere ({@code .${x}etc},
+ * {@code ${x}/var/log/auth.log}), is read with what follows its last unknown part as a name from the
+ * root: the unknown part may be {@code /} or {@code /../../} (or end in one). The commands and writes of this reading are judged
  * by the path classes only, in addition to (never instead of) the text's own reading: a relative
  * name whose directory is not known is still judged as the reading made it.
  */
@@ -35,7 +37,8 @@ final class RelativePaths {
    * (only those), and why the text is unclassified (a relative name through a kernel link from a
    * directory not known), or null.
    */
-  record Reading(List<ShellCommand> commands, List<ShellReading.Redirect> writes, String unknown) {}
+  record Reading(List<ShellCommand> commands, List<ShellReading.Redirect> writes, String unknown,
+      List<ShellCommand> maybeCommands, List<ShellReading.Redirect> maybeWrites, String guessed) {}
 
   /** An option's glued value: {@code of=sda}, {@code --output=x}. */
   private static final Pattern OPTION_VALUE = Pattern.compile("(?s)(-{0,2}[A-Za-z][A-Za-z0-9_.-]*=)(.*)");
@@ -44,12 +47,9 @@ final class RelativePaths {
   static final int MAX_DIRECTORIES = 16;
 
   static Reading of(ShellReading r) {
-    Set<String> dirs = new LinkedHashSet<>();
-    for (ShellCommand c : r.commands()) {
-      dirs.addAll(directories(c));
-    }
+    Directories found = directories(r);
     String[] unknown = {null};
-    List<String> bases = new ArrayList<>(dirs);
+    List<String> bases = new ArrayList<>(found.known());
     if (bases.size() > MAX_DIRECTORIES) {
       // Bounds the words read again; so many directories in one text are no everyday line.
       unknown[0] = "the text changes to more than " + MAX_DIRECTORIES + " directories";
@@ -58,8 +58,26 @@ final class RelativePaths {
     bases.add(null); // the directory not known
     List<ShellCommand> commands = new ArrayList<>();
     List<ShellReading.Redirect> writes = new ArrayList<>();
+    List<ShellCommand> given = new ArrayList<>(r.commands());
+    List<ShellCommand> substituted = valuesSubstituted(r);
+    given.addAll(substituted);
+    commands.addAll(substituted);
+    read(bases, given, r.writes(), commands, writes, unknown);
+    if (found.guessed() != null) {
+      // A directory only known when it runs, which may be any system directory: a relative name
+      // that a path class would judge from one of them makes the text unclassified.
+      List<ShellCommand> maybe = new ArrayList<>();
+      List<ShellReading.Redirect> maybeWrites = new ArrayList<>();
+      read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
+      return new Reading(commands, writes, unknown[0], maybe, maybeWrites, found.guessed());
+    }
+    return new Reading(commands, writes, unknown[0], List.of(), List.of(), null);
+  }
+
+  private static void read(List<String> bases, List<ShellCommand> given, List<ShellReading.Redirect> redirects,
+      List<ShellCommand> commands, List<ShellReading.Redirect> writes, String[] unknown) {
     for (String d : bases) {
-      for (ShellCommand c : r.commands()) {
+      for (ShellCommand c : given) {
         List<Word> args = new ArrayList<>(c.args().size());
         boolean changed = false;
         for (Word w : c.args()) {
@@ -71,57 +89,296 @@ final class RelativePaths {
           commands.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
         }
       }
-      for (ShellReading.Redirect w : r.writes()) {
+      for (ShellReading.Redirect w : redirects) {
         Word j = joined(d, w.target(), unknown);
         if (j != w.target()) {
           writes.add(new ShellReading.Redirect(j, w.text(), w.through()));
         }
       }
     }
-    return new Reading(commands, writes, unknown[0]);
   }
 
-  /** The literal absolute directories {@code c} changes to: {@code cd DIR}, {@code pushd DIR}, {@code env -C DIR}. */
-  static List<String> directories(ShellCommand c) {
-    List<Word> named = switch (c.name()) {
-      case "cd", "pushd" -> ShellClass.operands(c);
-      case "env" -> Wrappers.envChdirs(c.args());
-      default -> List.of();
-    };
-    List<String> out = new ArrayList<>();
-    for (Word w : named) {
-      if (w != null && w.literal() && w.value().startsWith("/")) {
-        out.add(w.value());
+  /** System directories a directory only known when it runs may be (and a pattern operand is matched against). */
+  static final List<String> SYSTEM_DIRECTORIES = List.of("/", "/etc", "/dev", "/var", "/var/log", "/proc", "/usr",
+      "/boot", "/root", "/etc/cron.d", "/etc/sudoers.d", "/var/spool/cron", "/var/spool/cron/crontabs", "/dev/pts",
+      "/sys", "/home", "/etc/ssh", "/etc/systemd/system", "/usr/bin", "/usr/sbin", "/bin", "/sbin", "/lib",
+      "/var/run", "/run", "/etc/security", "/etc/pam.d");
+
+  /** The directories a text changes to (in order), and why one of them is only known when it runs (or null). */
+  record Directories(Set<String> known, String guessed) {}
+
+  /** Matches a variable reference {@code $x} or {@code ${x}} in a word's source. */
+  private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))");
+
+  /**
+   * The text's commands again with the literal values the text gives its variables in place of an
+   * unquoted {@code $x}/{@code ${x}}, split at blanks as the shell splits them: {@code x='/etc ';
+   * rm -rf ${x}a} is {@code rm -rf /etc a}.
+   */
+  private static List<ShellCommand> valuesSubstituted(ShellReading r) {
+    java.util.Map<String, List<String>> values = new java.util.HashMap<>();
+    for (ShellReading.Assignment a : r.assignments()) {
+      if (a.value() != null && a.value().literal() && a.name().equals(a.variable())) {
+        values.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a.value().value());
+      }
+    }
+    List<ShellCommand> out = new ArrayList<>();
+    if (values.isEmpty()) {
+      return out;
+    }
+    for (ShellCommand c : r.commands()) {
+      List<Word> args = new ArrayList<>();
+      boolean changed = false;
+      for (Word w : c.args()) {
+        String src = w.source();
+        if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}-]+")) {
+          args.add(w);
+          continue;
+        }
+        Matcher m = REFERENCE.matcher(src);
+        StringBuilder sb = new StringBuilder();
+        boolean all = true;
+        while (m.find()) {
+          String name = m.group(1) != null ? m.group(1) : m.group(2);
+          List<String> vs = values.get(name);
+          if (vs == null || vs.size() != 1) {
+            all = false;
+            break;
+          }
+          m.appendReplacement(sb, Matcher.quoteReplacement(vs.get(0)));
+        }
+        if (!all) {
+          args.add(w);
+          continue;
+        }
+        m.appendTail(sb);
+        String v = sb.toString();
+        if (v.contains("$") || v.contains("{")) {
+          args.add(w);
+          continue;
+        }
+        changed = true;
+        for (String part : v.trim().split("[ \\t\\n]+")) {
+          if (!part.isEmpty()) {
+            args.add(Word.literal(part, part));
+          }
+        }
+      }
+      if (changed) {
+        out.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
       }
     }
     return out;
+  }
+
+  /**
+   * Folds the text's {@code cd}, {@code pushd}, {@code popd}, {@code env -C}, {@code nsenter
+   * -w/--wd} and {@code find -execdir} in order: a relative operand joins each directory known
+   * before it ({@code ..} resolved), a pattern is matched against the system directories, {@code
+   * ~}, {@code cd -}, {@code popd} and a relative operand also read the {@code HOME}, {@code
+   * OLDPWD}, {@code DIRSTACK} and {@code CDPATH} values the text sets.
+   */
+  static Directories directories(ShellReading r) {
+    java.util.Map<String, List<String>> vars = new java.util.HashMap<>();
+    String guessed = null;
+    for (ShellReading.Assignment a : r.assignments()) {
+      String v = a.variable();
+      if (!Set.of("CDPATH", "OLDPWD", "DIRSTACK", "HOME", "PWD").contains(v)) {
+        continue;
+      }
+      if (a.value() == null || !a.value().literal()) {
+        guessed = "the text sets " + v + " to a value only known when it runs: " + a.text();
+        continue;
+      }
+      List<String> l = vars.computeIfAbsent(v, k -> new ArrayList<>());
+      if (v.equals("CDPATH")) {
+        for (String e : a.value().value().split(":", -1)) {
+          l.add(e.isEmpty() ? "." : e);
+        }
+      } else {
+        l.add(a.value().value());
+      }
+    }
+    Set<String> dirs = new LinkedHashSet<>();
+    String[] why = {guessed};
+    for (ShellCommand c : r.commands()) {
+      List<Word> named = new ArrayList<>();
+      switch (c.name()) {
+        case "cd", "pushd", "popd" -> {
+          List<Word> ops = ShellClass.operands(c);
+          if (c.name().equals("popd") || c.name().equals("pushd") && (ops.isEmpty()
+              || Regexes.matches(ops.get(0).value(), "[+-][0-9]+"))) {
+            for (String v : vars.getOrDefault("DIRSTACK", List.of())) {
+              add(dirs, v, why); // popd, pushd +N: the stack's entries (the text's own cd's are read already)
+            }
+            continue;
+          }
+          if (ops.isEmpty()) {
+            for (String v : vars.getOrDefault("HOME", List.of())) {
+              add(dirs, v, why);
+            }
+            continue;
+          }
+          Word w = ops.get(0);
+          if (w.literal() && w.value().equals("-")) {
+            for (String v : vars.getOrDefault("OLDPWD", List.of())) {
+              add(dirs, v, why);
+            }
+            continue;
+          }
+          named.add(w);
+          if (w.value().indexOf(Word.UNKNOWN) < 0 && !w.value().startsWith("/") && !w.value().startsWith(".") && !w.value().startsWith("~")) {
+            for (String p : vars.getOrDefault("CDPATH", List.of())) {
+              if (!p.equals(".")) {
+                named.add(Word.literal(w.source(), p + (p.endsWith("/") ? "" : "/") + w.value()));
+              }
+            }
+          }
+        }
+        case "env" -> named.addAll(Wrappers.envChdirs(c.args()));
+        case "nsenter" -> {
+          for (Word w : c.args()) {
+            String v = w.value();
+            if (v.startsWith("--wd=") || v.startsWith("-w") && v.length() > 2 && !v.startsWith("--")) {
+              String dir = v.substring(v.startsWith("--") ? 5 : 2);
+              named.add(new Word(w.source(), dir, w.literal()));
+            } else if (!v.startsWith("-")) {
+              break;
+            }
+          }
+        }
+        case "find" -> {
+          if (c.argValues().contains("-execdir") || c.argValues().contains("-okdir")) {
+            for (Word w : c.args()) {
+              String v = w.value();
+              if (Regexes.matches(v, "-[HLP]")) {
+                continue;
+              }
+              if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
+                break;
+              }
+              named.add(w);
+              if (w.literal()) {
+                named.add(Word.literal(w.source(), w.value() + "/.."));
+              }
+            }
+            if (why[0] == null) {
+              why[0] = "find -execdir runs its command in each found name's directory: " + c.text();
+            }
+          }
+        }
+        default -> {
+        }
+      }
+      for (Word w : named) {
+        if (w == null) {
+          continue;
+        }
+        if (w.value().indexOf(Word.UNKNOWN) >= 0) {
+          continue; // only known when it runs
+        }
+        String v = w.value();
+        if (v.equals("~") || v.startsWith("~/")) {
+          for (String h : vars.getOrDefault("HOME", List.of())) {
+            add(dirs, h + v.substring(1), why);
+          }
+          continue;
+        }
+        if (v.startsWith("~")) {
+          int slash = v.indexOf('/');
+          String user = slash < 0 ? v.substring(1) : v.substring(1, slash);
+          String rest = slash < 0 ? "" : v.substring(slash);
+          if (!rest.isEmpty() && Regexes.matches(user, "[A-Za-z0-9_.-]+")) {
+            List<String> homes = user.equals("root") ? List.of("/root") : List.of("/home/" + user, "/" + user);
+            for (String h : homes) {
+              add(dirs, h + rest, why);
+            }
+            if (rest.contains("..")) {
+              why[0] = "a directory relative to a home directory only known when it runs: " + c.text();
+            }
+          }
+          continue;
+        }
+        if (v.startsWith("/")) {
+          add(dirs, v, why);
+        } else {
+          for (String d : new ArrayList<>(dirs)) {
+            add(dirs, d + (d.endsWith("/") ? "" : "/") + v, why);
+          }
+        }
+      }
+    }
+    return new Directories(dirs, why[0]);
+  }
+
+  /** Adds the absolute {@code path}, {@code ..} resolved, or the system directories a pattern in it could name. */
+  private static void add(Set<String> dirs, String path, String[] why) {
+    if (!path.startsWith("/")) {
+      return;
+    }
+    if (!PathPatterns.hasGlob(path)) {
+      dirs.add(ShellClass.normalize(path));
+      return;
+    }
+    String[] parts = Regexes.split(path.substring(1), "/+");
+    boolean matched = false;
+    for (String known : SYSTEM_DIRECTORIES) {
+      String[] k = known.equals("/") ? new String[0] : known.substring(1).split("/");
+      int depth = k.length;
+      if (depth == 0 || depth > parts.length) {
+        continue;
+      }
+      // The pattern's first components against the known directory; the rest joined literally.
+      boolean all = true;
+      for (int i = 0; i < depth && all; i++) {
+        all = PathPatterns.componentCouldBe(parts[i], List.of(k[i]));
+      }
+      if (all) {
+        String rest = String.join("/", java.util.Arrays.copyOfRange(parts, depth, parts.length));
+        String p = ShellClass.normalize(known + "/" + rest);
+        if (!PathPatterns.hasGlob(p)) {
+          dirs.add(p);
+          matched = true;
+        }
+      }
+    }
+    if (!matched) {
+      why[0] = "a directory named by a pattern only known when it runs: " + path;
+    }
   }
 
   /** {@code w} read from directory {@code d} (null: not known), or {@code w} itself when that reads it alike. */
   private static Word joined(String d, Word w, String[] unknown) {
     String v = w.value();
     String prefix = "";
-    Matcher m = OPTION_VALUE.matcher(v);
-    if (m.matches()) {
+    int eq = v.indexOf('=');
+    String name = eq < 0 ? "" : v.substring(0, eq + 1).replace(String.valueOf(Word.UNKNOWN), "");
+    boolean unknownName = eq >= 0 && name.length() != eq + 1;
+    Matcher m = OPTION_VALUE.matcher(unknownName ? name + v.substring(eq + 1) : v);
+    if (m.matches() && !(unknownName && name.length() <= 1)) {
+      // of=sda, and ${x}of=/dev/sda, o${x}f=/dev/sda: the unknown part may be empty.
       prefix = m.group(1);
       v = m.group(2);
     } else if (v.startsWith("-")) {
       return w;
+    } else {
+      unknownName = false;
     }
-    if (v.isEmpty()) {
-      return w;
+    if (v.isEmpty() || v.contains("{}")) {
+      return w; // find's found name: not read from a directory
     }
-    if (v.charAt(0) == Word.UNKNOWN) {
-      // ${x}etc, "$PWD"etc: the unknown part may be / (or end in one), so the name may be one at the root.
-      int k = 0;
-      while (k < v.length() && v.charAt(k) == Word.UNKNOWN) {
-        k++;
+    int last = v.lastIndexOf(Word.UNKNOWN);
+    if (last >= 0) {
+      // ${x}etc, "$PWD"etc, ${x}/etc, .${x}etc, ${x}..${y}etc: an unknown part may be / or
+      // /../../../ (or end in one), so what follows the last of them may be a name at the root.
+      String rest = v.substring(last + 1);
+      if (d != null || rest.isEmpty() || rest.startsWith("/") && ShellClass.rootish(rest)) {
+        return w; // rm -rf "$d"/, "$d"/*, $x/etc: the recursive-delete rule's unclassified reading
       }
-      String rest = v.substring(k);
-      if (d != null || rest.isEmpty() || rest.startsWith("/") || rest.indexOf(Word.UNKNOWN) >= 0) {
-        return w;
-      }
-      return at(w, prefix, "/" + rest, unknown);
+      return at(w, prefix, rest.startsWith("/") ? rest : "/" + rest, unknown);
+    }
+    if (unknownName && (v.startsWith("/") || v.startsWith("~"))) {
+      return at(w, prefix, v, unknown);
     }
     if (v.indexOf(Word.UNKNOWN) >= 0 || v.startsWith("/") || v.startsWith("~")) {
       return w;

@@ -892,8 +892,9 @@ public enum ShellClass {
     if (KILLERS.contains(n)) {
       return operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f')) {
-      return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())));
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)) {
+      return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())))
+          || intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
     if (n.equals("sed") || n.equals("perl")) {
       return (flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))
@@ -4064,11 +4065,74 @@ public enum ShellClass {
    * as written: brace expansion and patterns are judged by the matchers ({@link PathPatterns}).
    */
   private static List<String> writtenPaths(ShellCommand c) {
-    List<String> out = new ArrayList<>();
+    List<String> out = new ArrayList<>(intoDirectory(c));
     for (Word w : c.args()) {
       String v = stripOption(w.value());
       if (v.startsWith("/") || v.startsWith("~") || v.contains(".ssh") || v.startsWith("{")) {
         out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** {@code install} copying files (not {@code install -d}, which makes directories): a {@code cp}. */
+  private static boolean installsFiles(ShellCommand c) {
+    return c.name().equals("install") && !flag(c, 'd') && !c.argValues().contains("--directory");
+  }
+
+  /**
+   * The names {@code cp}, {@code mv}, {@code install} and {@code ln} write into a target directory
+   * ({@code -t DIR}, {@code --target-directory=DIR}, or the last operand, which may name one): the
+   * directory joined with each source's last component ({@code cp passwd /etc/} writes {@code
+   * /etc/passwd}); a recursive copy also writes any name below that ({@code cp -r etc /}).
+   */
+  static List<String> intoDirectory(ShellCommand c) {
+    String n = c.name();
+    if (!Set.of("cp", "mv", "ln").contains(n) && !installsFiles(c)) {
+      return List.of();
+    }
+    String target = null;
+    List<String> ops = new ArrayList<>();
+    boolean ended = false;
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+      } else if (!ended && (v.equals("-t") || v.equals("--target-directory")) && i + 1 < a.size()) {
+        target = a.get(++i).value();
+      } else if (!ended && v.startsWith("--target-directory=")) {
+        target = v.substring("--target-directory=".length());
+      } else if (!ended && Regexes.matches(v, "-[A-Za-z]*t.+") && !v.startsWith("--")) {
+        target = v.substring(v.indexOf('t') + 1);
+      } else if (!ended && n.equals("install") && Regexes.matches(v, "-[mogS]|--(mode|owner|group|suffix|strip-program)")
+          && i + 1 < a.size()) {
+        i++; // the option's value
+      } else if (ended || !v.startsWith("-") || v.equals("-")) {
+        ops.add(v);
+      }
+    }
+    if (target == null) {
+      if (ops.size() < 2) {
+        return List.of();
+      }
+      target = ops.remove(ops.size() - 1);
+    }
+    boolean recursive = recursive(c) || flag(c, 'a') || c.argValues().contains("--archive");
+    List<String> out = new ArrayList<>();
+    for (String src : ops) {
+      String s = src;
+      while (s.length() > 1 && s.endsWith("/")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      String last = s.substring(s.lastIndexOf('/') + 1);
+      if (last.isEmpty() || last.equals(".") || last.equals("..") || last.indexOf(Word.UNKNOWN) >= 0) {
+        continue;
+      }
+      String p = target + (target.endsWith("/") ? "" : "/") + last;
+      out.add(p);
+      if (recursive) {
+        out.add(p + "/*");
       }
     }
     return out;

@@ -172,6 +172,20 @@ public final class ShellJudge {
     if (relative.unknown() != null) {
       v = v.strictest(policy.unclassified().verdict(relative.unknown()));
     }
+    if (relative.guessed() != null) {
+      RelativePaths.Reading maybe = new RelativePaths.Reading(relative.maybeCommands(), relative.maybeWrites(), null,
+          List.of(), List.of(), null);
+      for (ShellClass c : block) {
+        if (!(findPaths(c, maybe, true) instanceof Verdict.Allow)) {
+          v = v.strictest(policy.unclassified().verdict(relative.guessed()));
+        }
+      }
+      for (ShellClass c : review) {
+        if (!(findPaths(c, maybe, false) instanceof Verdict.Allow)) {
+          v = v.strictest(policy.unclassified().verdict(relative.guessed()));
+        }
+      }
+    }
     for (ShellCommand c : r.commands()) {
       for (ShellRule rule : policy.rules()) {
         if (rule.verdict() == Rule.Outcome.REVIEW && rule.matches(c)) {

@@ -91,6 +91,13 @@ final class TerminalDevices {
     if (!v.isEmpty() && v.charAt(0) == Word.UNKNOWN || eq > 0 && eq + 1 < v.length() && v.charAt(eq + 1) == Word.UNKNOWN) {
       return true;
     }
+    // A part only known when it runs after a start of dots and slashes ({@code ./$x}, {@code .$x},
+    // {@code ./"$x"}) may be {@code ./../../dev/pts/7}: the name may climb to any terminal.
+    int unknown = v.indexOf(Word.UNKNOWN);
+    if (unknown > 0 && (!v.startsWith("-") || eq > 0 && unknown > eq)
+        && Regexes.matches(v.substring(v.startsWith("-") ? eq + 1 : 0, unknown), "[./]+")) {
+      return true;
+    }
     for (int at = v.indexOf('/'); at >= 0; at = v.indexOf('/', at + 1)) {
       boolean starts = at == 0 || "=:,".indexOf(v.charAt(at - 1)) >= 0 || v.startsWith("/dev/", at) || v.startsWith("/proc/", at);
       if (!starts) {
