@@ -189,4 +189,21 @@ class ShellLiveAttack17ceIT {
         + " PS1='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}\\u$ '";
     check("PS1 alias of set in the hook", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
   }
+
+  /**
+   * F1b: the same through {@code PS2}: the hook's definition spans the second part's two physical
+   * lines, so bash prints (and expands) {@code PS2} before reading the second; an alias of
+   * {@code builtin} defined there rewrites every {@code builtin} of the hook's terminal code and of
+   * the installation that follows ({@code __y} removes the alias at its first call, sets a DEBUG trap,
+   * and passes {@code declare} on with {@code -g} so the pager variables stay global). A fix that
+   * only empties or sandboxes {@code PS1} leaves this.
+   */
+  @Test
+  void aStartupPs2AliasesBuiltinInTheHooksSecondLine(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "__y() { \\unalias -a; \\builtin trap 'case $BASH_COMMAND in \"ls \"*) touch " + w + ";; esac' DEBUG;"
+        + " case $1 in declare) shift; \\builtin declare -g \"$@\";; *) \\builtin \"$@\";; esac; };"
+        + " Z=' '; A=builtin; V='__y '; PS2='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}'";
+    check("PS2 alias of builtin", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
+  }
 }
