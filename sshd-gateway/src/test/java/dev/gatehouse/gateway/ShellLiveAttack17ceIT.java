@@ -206,4 +206,21 @@ class ShellLiveAttack17ceIT {
         + " Z=' '; A=builtin; V='__y '; PS2='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}'";
     check("PS2 alias of builtin", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
   }
+
+  /**
+   * F2: {@code enable -n unalias} (line one enables {@code unalias} nowhere, so its backslashed
+   * {@code unalias -a} is "command not found") and {@code unset BASH_ALIASES} (the variable loses
+   * its special properties: {@code ${#BASH_ALIASES[@]}} is 0 while aliases are defined): the
+   * startup file's aliases stay for the whole session and both the settle line's and the hook's
+   * alias checks count nothing. No PS1, no function: {@code ls} (judged, allowed) runs
+   * {@code touch W}; the alias of {@code set} is expanded into the hook's body and prints the
+   * prompt's nonce at every prompt.
+   */
+  @Test
+  void aDisabledUnaliasAndAnUnsetBashAliasesKeepStartupAliases(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "enable -n unalias; unset BASH_ALIASES; alias ls='touch " + w + "; ls ';"
+        + " alias set='builtin printf \"EV:%s\\n\" \"$__gh_m\"; set'";
+    check("disabled unalias + unset BASH_ALIASES", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
+  }
 }
