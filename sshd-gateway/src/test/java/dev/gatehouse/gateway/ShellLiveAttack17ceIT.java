@@ -15,7 +15,102 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * CLASSDOC
+ * Attack pass 17ce, live (real OpenSSH client, the gateway, a real sshd's host, bash 5.2.15): the
+ * integration's new clean-up of startup files (e05511d9: line A of backslashed words, line B's
+ * {@code \builtin trap -} of every condition, line C's S only with no {@code PROMPT_COMMAND}, no
+ * trap with an action, no stand-in function and {@code ${#BASH_ALIASES[@]} == 0}; the hook's
+ * checks at every prompt and its prompt expansion in a subshell). Each test plants one line in the
+ * test host account's {@code ~/.bashrc}, limited to its own sshd's port, and puts the file back
+ * byte for byte after (as ShellLiveAttack17cdIT). Every finding below makes a judged, allowed
+ * {@code ls -d /} also run the startup file's {@code touch W} (bash runs another text than the one
+ * judged), and F1/F2 print the prompt's wall nonce onto the client's screen and into the recording
+ * at every prompt. None needs what docs/security-model.md admits (no disabled {@code unset}, no
+ * function standing in for {@code enable}/{@code builtin}/{@code unset}, no startup
+ * {@code PROMPT_COMMAND}; the PS1 of F1 runs nothing of its own and reads no nonce: it only
+ * assigns an element of {@code BASH_ALIASES}, which the doc says "changes nothing of the guarded
+ * shell").
+ *
+ * <p><b>F1: a startup {@code PS1} defines an alias after the S check and before the hook's
+ * definition is parsed</b> ({@code aStartupPs1AliasesAWordOfTheHookBeforeItsDefinitionIsParsed}:
+ * FAILS; witness ran, nonce shown and recorded). {@code ~/.bashrc}: {@code __ev() { &#92;unalias -a;
+ * \builtin trap 'case $BASH_COMMAND in "ls "*) touch W;; esac' DEBUG; \builtin printf 'EV:%s\n'
+ * "$__gh_m"; }; Z=' '; A=set; V='__ev; set'; PS1='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}&#92;u$ '}.
+ * Bash expands the account's PS1 in the shell itself before each line it reads: before lines A, B,
+ * C (1-3) and before the second part (4). {@code __gh_tty} is set by line C, so expansions 1-3
+ * define nothing (the S check sees no alias); expansion 4 defines {@code alias set='__ev; set'}
+ * before bash parses the second part, whose {@code __gh_prompt() {…}} is a function definition:
+ * aliases are expanded into its body once, at parse time, so every unquoted {@code set} of the
+ * hook ({@code { POSIXLY_CORRECT=y; set +xv; }}, {@code set -- …}, {@code set +euCfkaET …}) calls
+ * {@code __ev} first, for the whole session. {@code __ev} (a name of no builtin, not in
+ * {@code SHADOWS}) removes the alias before the hook's own alias check, prints the prompt's nonce
+ * and sets a DEBUG trap; the hook never looks at traps after the S, so the trap runs before every
+ * judged command. The hook's subshell expansion of {@code __gh_ps1} does not help: expansion 4
+ * comes from bash itself, before the hook exists. Fix: line A saves and empties the account's
+ * prompts before anything else ({@code __gh_ps1=$PS1 PS1= PS2= PS0=}, assignments, no command
+ * word), so bash expands nothing of the account's between the integration's lines; and the hook
+ * checks {@code [[ -z $(builtin trap -p) ]]} at every prompt (its own state is trap-free), so code
+ * that still gets in cannot leave a trap behind.
+ *
+ * <p><b>F1b: the same through {@code PS2}</b> ({@code aStartupPs2AliasesBuiltinInTheHooksSecondLine}:
+ * FAILS; witness ran). The hook's definition spans the second part's two physical lines, so bash
+ * reads the second with {@code PS2} (expanded, {@code promptvars}); {@code PS2='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}'}
+ * with {@code A=builtin V='__y '} rewrites every {@code builtin} of the hook's terminal code and of
+ * the installation that follows ({@code __y}: {@code &#92;unalias -a}, a DEBUG trap, then
+ * {@code \builtin "$@"}, passing {@code declare} on with {@code -g} so {@code LESSSECURE} stays
+ * global and read-only). A fix that only empties or sandboxes {@code PS1} leaves this; empty
+ * {@code PS2} too (PS0 is expanded only after the whole definition is parsed: checked, it can
+ * not reach the hook's text).
+ *
+ * <p><b>F2: {@code enable -n unalias} and {@code unset BASH_ALIASES} keep the startup file's
+ * aliases for the whole session</b> ({@code aDisabledUnaliasAndAnUnsetBashAliasesKeepStartupAliases}:
+ * FAILS; witness ran, nonce shown and recorded). {@code ~/.bashrc}: {@code enable -n unalias; unset
+ * BASH_ALIASES; alias ls='touch W; ls '; alias set='builtin printf "EV:%s\n" "$__gh_m"; set'}.
+ * Line A's {@code \enable} list does not hold {@code unalias}, so its {@code &#92;unalias -a} is
+ * "command not found"; an unset {@code BASH_ALIASES} loses its special properties (bash's manual),
+ * so {@code ${#BASH_ALIASES[@]}} is 0 in the S check and in the hook while the aliases stand.
+ * Line B is safe (POSIX mode: {@code [[} is not alias-expanded; every other word backslashed), but
+ * line C, the hook's body and every judged line are read with the aliases: {@code ls -d /} runs
+ * {@code touch W}; the hook prints its nonce. No PS1, no function, nothing the doc admits. Fix:
+ * line A enables {@code unalias} and {@code alias} before {@code &#92;unalias -a} (put them first in
+ * the {@code \enable} list and run it before the unalias), and both checks look at
+ * {@code $(builtin alias -p)} being empty, not at {@code BASH_ALIASES} (a startup file may also
+ * {@code declare -A BASH_ALIASES} afresh: an ordinary array then).
+ *
+ * <p><b>Tried and refused / held</b> (bash 5.2.15 in a pty fed the real first and second parts and
+ * answering the walls as the gateway does; the ones marked live are tests below):
+ * <ul>
+ *   <li>An alias of {@code [[} defined by PS1 (expansion 2) to comment out line B
+ *       ({@code alias [[='&#92;unalias -a #'}): line A turned POSIX mode on, where reserved words are
+ *       not alias-expanded; line B runs whole, every trap cleared.</li>
+ *   <li>An alias of {@code builtin} defined by PS1 at expansion 3 so that line C's
+ *       {@code $(builtin trap -p)} prints nothing: bash 5.2 parses a command substitution again
+ *       when it runs, after the stand-in's {@code unalias -a}; and keeping the alias to that point
+ *       leaves it for the alias count. No S.</li>
+ *   <li>A trap whose action starts with a quote ({@code trap "'':; …" DEBUG}, listed as
+ *       {@code trap -- ''\'''\'':; …}): {@code [!\ ]} in the S check's pattern is "not a space"
+ *       (the backslash quotes the space), so the {@code \} after {@code ''} is caught; and line B
+ *       clears it anyway. No S.</li>
+ *   <li>{@code enable -n unalias} alone (aliases left, {@code BASH_ALIASES} still counts):
+ *       no S (kept live: {@code aDisabledUnaliasAloneGetsNoGuardedSession}). {@code unset
+ *       BASH_ALIASES} alone: line A's unalias removes every alias; guarded, nothing left.
+ *       {@code declare -A BASH_ALIASES=([x]=1)} after an unset: no S.</li>
+ *   <li>PS0 defining an alias: PS0 is expanded after a whole command is parsed; the second part is
+ *       one command over two lines, so the alias exists only when the hook runs: X;hook-variables.</li>
+ *   <li>{@code enable -n history}: {@code history -c} fails, the session comes up; history stays
+ *       off ({@code set +o history}) and {@code fc} is guard-tamper: nothing gained.</li>
+ *   <li>Ordinary startup files, all guarded as they should be: Debian-style aliases
+ *       ({@code ls --color}, {@code ll}), vte.sh's {@code PROMPT_COMMAND=__vte_prompt_command…}, a
+ *       git-prompt {@code PS1='…$(__git_ps1 " (%s)")\$ '}, {@code command_not_found_handle},
+ *       {@code trap 'echo bye' EXIT}, {@code trap "" INT QUIT TSTP}, {@code set -u}, {@code set -e},
+ *       {@code set -o pipefail}, {@code shopt -s failglob nullglob nocasematch nocaseglob dotglob
+ *       extglob globstar}, {@code set -o noclobber}, {@code IFS=:}, {@code set -o posix},
+ *       {@code shopt -u expand_aliases}, {@code set -T; shopt -s extdebug}, {@code readonly TMOUT
+ *       HISTFILE HISTSIZE}. (This machine has no bash-completion or /etc/skel files to run as they
+ *       ship.) Refused, fail closed, rare on real hosts: {@code readonly PS1} (X;hook-variables at
+ *       the first prompt: the hook assigns {@code PS1=}), {@code readonly PS2} (the second part's
+ *       {@code PS2=} fails and drops the rest of its line: no hook, no A); a read-only
+ *       {@code PROMPT_COMMAND} (audit-logging snippets do this) is refused as documented.</li>
+ * </ul>
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17ceIT {
@@ -222,5 +317,13 @@ class ShellLiveAttack17ceIT {
     String rc = "enable -n unalias; unset BASH_ALIASES; alias ls='touch " + w + "; ls ';"
         + " alias set='builtin printf \"EV:%s\\n\" \"$__gh_m\"; set'";
     check("disabled unalias + unset BASH_ALIASES", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
+  }
+
+  /** Refused: {@code enable -n unalias} alone leaves the aliases counted in BASH_ALIASES: no S, no guarded session. */
+  @Test
+  void aDisabledUnaliasAloneGetsNoGuardedSession(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    refused("disabled unalias alone", refusedAtStart(tmp, "enable -n unalias; alias ls='touch " + w + "; ls '"));
+    assertThat(w).as("the startup file's alias ran").doesNotExist();
   }
 }
