@@ -61,6 +61,18 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code PS2} too (PS0 is expanded only after the whole definition is parsed: checked, it can
  * not reach the hook's text).
  *
+ * <p><b>F1c: the same PS1 road into line C, so the S check itself passes with a trap set after
+ * it</b> ({@code aStartupPs1AliasesBuiltinInTheSettleLineAndTheSPrintSetsATrap}: FAILS; witness
+ * ran). PS1 defines {@code alias builtin='__x '} only at the expansion before line C (seen
+ * {@code POSIXLY_CORRECT} set at the one before, unset now, {@code __gh_tty} not yet set: no
+ * counter needed). Line C is parsed with it: {@code __x readonly __gh_tty} runs first and removes
+ * the alias; the check's command substitutions are parsed again when they run (bash 5.2), so they
+ * call the real {@code trap -p}/{@code declare -F} and find nothing; the alias count is 0; then
+ * {@code __x printf '…S…'}, expanded at parse time, sets the DEBUG trap as it prints the S. The
+ * hook never looks at traps: the judged {@code ls -d /} runs {@code touch W}. Same fix as F1
+ * (empty the prompts in line A; a trap check in the hook), or print the S from a line of its own
+ * parsed after the check.
+ *
  * <p><b>F2: {@code enable -n unalias} and {@code unset BASH_ALIASES} keep the startup file's
  * aliases for the whole session</b> ({@code aDisabledUnaliasAndAnUnsetBashAliasesKeepStartupAliases}:
  * FAILS; witness ran, nonce shown and recorded). {@code ~/.bashrc}: {@code enable -n unalias; unset
@@ -85,7 +97,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>An alias of {@code builtin} defined by PS1 at expansion 3 so that line C's
  *       {@code $(builtin trap -p)} prints nothing: bash 5.2 parses a command substitution again
  *       when it runs, after the stand-in's {@code unalias -a}; and keeping the alias to that point
- *       leaves it for the alias count. No S.</li>
+ *       leaves it for the alias count. No S. (Setting the trap from the S print instead
+ *       works: F1c.)</li>
  *   <li>A trap whose action starts with a quote ({@code trap "'':; …" DEBUG}, listed as
  *       {@code trap -- ''\'''\'':; …}): {@code [!\ ]} in the S check's pattern is "not a space"
  *       (the backslash quotes the space), so the {@code \} after {@code ''} is caught; and line B
@@ -325,5 +338,22 @@ class ShellLiveAttack17ceIT {
     Path w = witness();
     refused("disabled unalias alone", refusedAtStart(tmp, "enable -n unalias; alias ls='touch " + w + "; ls '"));
     assertThat(w).as("the startup file's alias ran").doesNotExist();
+  }
+
+  /**
+   * F1c: PS1 defines {@code alias builtin='__x '} only at the expansion before line C (after line
+   * A turned {@code POSIXLY_CORRECT} on and line B off again, before the settle line set
+   * {@code __gh_tty}); line C is parsed with it. {@code __x readonly __gh_tty} removes the alias
+   * before the S check (whose command substitutions bash parses again when they run, so they call
+   * the real builtins: no alias, no trap), and {@code __x printf '\\e]133;S;…'}, parsed before,
+   * runs after the check: it sets the DEBUG trap as it prints the S.
+   */
+  @Test
+  void aStartupPs1AliasesBuiltinInTheSettleLineAndTheSPrintSetsATrap(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "__x() { \\unalias -a; case $1 in printf) \\builtin trap 'case $BASH_COMMAND in \"ls \"*) touch " + w
+        + ";; esac' DEBUG;; esac; \\builtin \"$@\"; }; Z=' '; A=builtin; V='__x ';"
+        + " PS1='${Z#${POSIXLY_CORRECT:+${Y:=1}}}${Z#${Y:+${POSIXLY_CORRECT:-${__gh_tty:-${BASH_ALIASES[$A]:=$V}}}}}\\u$ '";
+    check("PS1 alias of builtin in line C", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
   }
 }
