@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * judged command. The hook's subshell expansion of {@code __gh_ps1} does not help: expansion 4
  * comes from bash itself, before the hook exists. Fix: line A saves and empties the account's
  * prompts before anything else ({@code __gh_ps1=$PS1 PS1= PS2= PS0=}, assignments, no command
- * word), so bash expands nothing of the account's between the integration's lines; and the hook
+ * word; a read-only prompt makes the assignment fail and interactive bash drop the rest of the line,
+ * so put them on a line of their own before line A and print no S unless they are empty), so bash
+ * expands nothing of the account's between the integration's lines; and the hook
  * checks {@code [[ -z $(builtin trap -p) ]]} at every prompt (its own state is trap-free), so code
  * that still gets in cannot leave a trap behind.
  *
