@@ -370,10 +370,10 @@ class ShellLiveAttack17cdIT {
   void aStartupPs1DefinesAnAliasAtEveryPrompt(@TempDir Path tmp) throws Exception {
     Path w = witness();
     String rc = "Z=' '; PS1='${Z#${BASH_ALIASES[ls]:=touch " + w + "; ls}}\\u$ '";
-    // Fixed: bash expands this PS1 before each line of the first part, so the alias is there when
-    // the first part looks (no alias may be defined then): no guarded session. (And the hook now
-    // expands the prompt in a subshell: an assignment in it changes nothing of the guarded shell.)
-    refused("PS1 alias", refusedAtStart(tmp, rc));
-    assertThat(w).as("the startup PS1's alias ran").doesNotExist();
+    // Fixed: the first part's first line saves the account's PS1 and empties PS1, PS2 and PS0 (bash
+    // expands them before or after each line it reads) before it removes every alias; the hook
+    // expands the saved prompt in a subshell, where an assignment changes nothing of the guarded
+    // shell. The session comes up guarded, with no alias.
+    check("PS1 alias", planted(tmp, rc, "echo one-17cd", "ls -d /", "echo two-17cd"), w);
   }
 }

@@ -30,6 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * assigns an element of {@code BASH_ALIASES}, which the doc says "changes nothing of the guarded
  * shell").
  *
+ * <p><b>All four are fixed</b> (BashIntegration): line A saves the account's {@code PS1} and
+ * empties {@code PS1}, {@code PS2} and {@code PS0} first (so bash expands nothing of the account's
+ * between the integration's lines: F1, F1b, F1c), and enables {@code unalias} and {@code alias}
+ * before its {@code unalias -a} (F2); the S needs empty prompts and an empty {@code alias -p} (not a
+ * count of {@code BASH_ALIASES}, which an unset makes 0); and at every prompt {@code
+ * PROMPT_COMMAND} hands the hook {@code trap -p} and {@code alias -p} as seen at the top level
+ * (inside a function bash hides DEBUG, RETURN and ERR traps): a trap that runs code or any alias
+ * ends the session ({@code startup-code}). The tests below assert the fixed behaviour.
+ *
  * <p><b>F1: a startup {@code PS1} defines an alias after the S check and before the hook's
  * definition is parsed</b> ({@code aStartupPs1AliasesAWordOfTheHookBeforeItsDefinitionIsParsed}:
  * FAILS; witness ran, nonce shown and recorded). {@code ~/.bashrc}: {@code __ev() { &#92;unalias -a;
@@ -106,7 +115,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       (the backslash quotes the space), so the {@code \} after {@code ''} is caught; and line B
  *       clears it anyway. No S.</li>
  *   <li>{@code enable -n unalias} alone (aliases left, {@code BASH_ALIASES} still counts):
- *       no S (kept live: {@code aDisabledUnaliasAloneGetsNoGuardedSession}). {@code unset
+ *       no S at the time; since the fix of F2 line A enables {@code unalias} first, and the session
+ *       comes up guarded with no alias (kept live: {@code aDisabledUnaliasAloneLeavesNoAlias}). {@code unset
  *       BASH_ALIASES} alone: line A's unalias removes every alias; guarded, nothing left.
  *       {@code declare -A BASH_ALIASES=([x]=1)} after an unset: no S.</li>
  *   <li>PS0 defining an alias: PS0 is expanded after a whole command is parsed; the second part is
@@ -334,12 +344,15 @@ class ShellLiveAttack17ceIT {
     check("disabled unalias + unset BASH_ALIASES", planted(tmp, rc, "echo one-17ce", "ls -d /", "echo two-17ce"), w);
   }
 
-  /** Refused: {@code enable -n unalias} alone leaves the aliases counted in BASH_ALIASES: no S, no guarded session. */
+  /**
+   * {@code enable -n unalias} alone: line A enables {@code unalias} (and {@code alias}) before its
+   * {@code unalias -a}, so the session comes up guarded with no alias left (before that fix: no S).
+   */
   @Test
-  void aDisabledUnaliasAloneGetsNoGuardedSession(@TempDir Path tmp) throws Exception {
+  void aDisabledUnaliasAloneLeavesNoAlias(@TempDir Path tmp) throws Exception {
     Path w = witness();
-    refused("disabled unalias alone", refusedAtStart(tmp, "enable -n unalias; alias ls='touch " + w + "; ls '"));
-    assertThat(w).as("the startup file's alias ran").doesNotExist();
+    check("disabled unalias alone", planted(tmp, "enable -n unalias; alias ls='touch " + w + "; ls '",
+        "echo one-17ce", "ls -d /", "echo two-17ce"), w);
   }
 
   /**

@@ -108,11 +108,11 @@ public final class BashIntegration {
    * The functions line one removes (twice: {@code unset} may be disabled at the first pass, and is
    * enabled between), each a name the integration's lines or the hook call.
    */
-  private static final String SHADOWS = "unalias enable builtin command printf read local unset return exit set shopt trap"
+  private static final String SHADOWS = "unalias alias enable builtin command printf read local unset return exit set shopt trap"
       + " readonly declare typeset source eval kill stty";
-  private static final String CLEAN = "POSIXLY_CORRECT=1; \\unset -f " + SHADOWS + "; \\unalias -a;"
-      + " \\enable printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
-      + " \\unset -f " + SHADOWS + "; \\unset -v PROMPT_COMMAND\n"
+  private static final String CLEAN = "POSIXLY_CORRECT=1; __gh_ps1=$PS1; PS1=; PS2=; PS0=; \\unset -f " + SHADOWS + ";"
+      + " \\enable unalias alias printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
+      + " \\unalias -a; \\unset -f " + SHADOWS + "; \\unset -v PROMPT_COMMAND\n"
       + "[[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && \\exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
       + " \\builtin trap - " + TRAPS + "; { \\builtin set +xv; } 2>/dev/null; \\builtin unset -v PROMPT_COMMAND; \\unset POSIXLY_CORRECT\n";
   /**
@@ -217,7 +217,7 @@ public final class BashIntegration {
       + " ( { builtin set +xv; } 2>/dev/null; builtin set +euCfkaET +o pipefail; builtin shopt -u " + SHOPT_OFF + " 2>/dev/null;"
       + " builtin shopt -s globasciiranges 2>/dev/null;" + TTY
       + " ) && __gh_t=$(builtin trap -p) && [[ -z ${PROMPT_COMMAND+x}$(builtin declare -F " + SHADOWS + " 2>/dev/null)"
-      + " && ${#BASH_ALIASES[@]} == 0 && $__gh_t != *\"trap -- '\"[!\\']* && $__gh_t != *\"trap -- ''\"[!\\ ]* ]]"
+      + " && -z $PS1$PS2$PS0$(builtin alias -p) && $__gh_t != *\"trap -- '\"[!\\']* && $__gh_t != *\"trap -- ''\"[!\\ ]* ]]"
       + " && builtin printf '\\e]133;S;%s\\a' @TOKEN@\n";
 
   /**
@@ -239,7 +239,8 @@ public final class BashIntegration {
       + " [[ $SHELLOPTS == *posix* ]] || __gh_lost posix-mode;"
       + " [[ -t 0 && /dev/fd/1 -ef /dev/fd/0 && /dev/fd/2 -ef /dev/fd/0 ]]"
       + " || { [[ 1 ]] 2>&0 <\"/\"$'\\e]133;X;descriptors\\a'; __gh_lost descriptors; };"
-      + " set -- \"$1\" \"$2\" \"$3\" \"$SHELLOPTS\" \"$BASHOPTS\"; set +euCfkaET +o pipefail;"
+      + " set -- \"$1\" \"$2\" \"$3\" \"$SHELLOPTS\" \"$BASHOPTS\" \"$4\"; set +euCfkaET +o pipefail;"
+      + " [[ $6 != *\"trap -- '\"[!\\']* && $6 != *\"trap -- ''\"[!\\ ]* && $6 != *alias\\ * ]] || __gh_lost startup-code;"
       + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
       + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
       + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges promptvars 2>/dev/null;"
@@ -268,7 +269,7 @@ public final class BashIntegration {
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
       + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
-      + " builtin unset -v PROMPT_COMMAND PS4; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\"';"
+      + " builtin unset -v PROMPT_COMMAND PS4; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\" \"$(builtin trap -p; builtin alias -p)\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0 PS4;"
       + " " + pagerSecureExport() + "\n";
