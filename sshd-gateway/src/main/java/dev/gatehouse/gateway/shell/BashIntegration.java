@@ -15,7 +15,9 @@ import java.util.Map;
  * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name), is
  * made only of backslashed words and assignments, so no alias of a startup file can change it
  * (bash expands aliases as it reads a whole line, before that line's own {@code unalias} runs): it
- * removes every function ({@link #SHADOWS}) and alias the startup files may have put in front of
+ * saves the account's {@code PS1} and empties {@code PS1}, {@code PS2} and {@code PS0} (bash
+ * expands them in the shell itself around each line it reads, and an expansion can define an alias
+ * that changes how the next line is parsed), removes every function ({@link #SHADOWS}) and alias the startup files may have put in front of
  * the builtins the hook uses, enables those builtins again, removes the functions a second time (a
  * disabled {@code unset} is found only after the enabling) and unsets the startup files'
  * {@code PROMPT_COMMAND} (which would run before each of the integration's lines). Line two clears
@@ -27,7 +29,10 @@ import java.util.Map;
  * left to run around the hook: no {@code PROMPT_COMMAND} (a read-only one survives the unset), no
  * trap that runs code (a signal ignored since bash started is listed with an empty action and runs
  * nothing), no function of those names, no alias (a {@code PS1} can define one each time bash
- * expands it). These three lines are the first part ({@link #firstPart}), small enough for the
+ * expands it). At every prompt {@code PROMPT_COMMAND} hands the hook what {@code trap -p} and
+ * {@code alias -p} print at the top level (inside a function bash hides its DEBUG, RETURN and ERR
+ * traps), and a trap that runs code or any alias ends the session ({@code startup-code}). These
+ * three lines are the first part ({@link #firstPart}), small enough for the
  * terminal to take in whole ahead of bash.
  * On the S the gateway types the second part ({@link #secondPart}), which defines the hook and
  * installs it (two physical lines, each under {@link GuardedShell#MAX_PHYSICAL_LINE}: the
