@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (raw-device-write), {@code cd ~sys && echo b > ../proc/sysrq-trigger} (power), {@code dd
  * of=~sys/sda} (bash), {@code shred ~sys/sda}, {@code cd ~sync && cd ../var/log && truncate -s0
  * auth.log}, and even {@code truncate -s0 ~root/../var/log/auth.log}, {@code >> ~root/../etc/passwd}
- * as plain operands. On every Debian system {@code sys}'s home is {@code /dev}, {@code bin}/{@code
+ * as plain operands, and {@code rm -rf ~root/../etc}, {@code rm -rf ~daemon/../../etc}, {@code rm -rf
+ * ~sys/../etc} (recursive-delete-root, allowed: {@code rootish} does not read {@code ~user/..}). On every Debian system {@code sys}'s home is {@code /dev}, {@code bin}/{@code
  * sync}'s {@code /bin}, {@code daemon}'s {@code /usr/sbin}, {@code man}'s {@code /var/cache/man},
  * {@code nobody}'s {@code /nonexistent}. {@code directories} reads {@code ~user} only with a rest and
  * then as {@code /home/user} or {@code /user} ({@code cd ~sys} alone: no directory and no "only known
@@ -91,7 +92,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * directory, {@code ~}, {@code ~user}) in a file name a listed program reads may hold {@code
  * ../../dev/pts/N}: refuse it.
  *
- * <p>At be16fb77: 79 cases, 41 failing (F1 9, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, A1 3, A2 3), 38 held.
+ * <p>At be16fb77: 87 cases, 49 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, A1 3, A2 3, A3 5), 38 held.
+ *
+ * <p><b>A3, the docs' allow-list reads a terminal through {@code /dev/./$x}</b>: {@code x=tty1; cat
+ * /dev/./$x}, {@code /dev//$x}, {@code /dev/.//$x}, {@code tail /dev/./"$x"}, {@code cat
+ * /tmp/../dev/./$x} are allowed where {@code cat /dev/$x} is refused; bash and dash printed the
+ * sandbox's {@code /dev/tty1}. {@code TerminalDevices.namesTerminal} compares the known start before
+ * the unknown part with {@code TERMINAL_STARTS} letter for letter. Fix: normalize the known start
+ * ({@code .}, {@code //}, {@code x/..}, keeping its trailing {@code /}) before comparing.
  *
  * <p>Tried and held (kept below as {@code held}): {@code cd ~sys/../var/log}, {@code cd ~sync/..; rm -rf
  * etc}, {@code cd /v?r; cd l*g}, CDPATH with several entries, by {@code export}, {@code printf -v}, in
@@ -183,6 +191,9 @@ class ShellAttack17cfTest {
       F1   | cd ~sync && cd ../var/log && truncate -s0 auth.log                                        | truncate -s0 /var/log/auth.log
       F1   | truncate -s0 ~root/../var/log/auth.log                                                    | truncate -s0 /var/log/auth.log
       F1   | echo 'hacked::0:0::/:/bin/sh' >> ~root/../etc/passwd                                      | echo 'hacked::0:0::/:/bin/sh' >> /etc/passwd
+      F1   | rm -rf ~root/../etc                                                                       | rm -rf /etc
+      F1   | rm -rf ~daemon/../../etc                                                                  | rm -rf /etc
+      F1   | rm -rf ~sys/../etc                                                                        | rm -rf /etc
       F2   | mkdir -p var/log; echo x > var/log/auth.log; cp --parents var/log/auth.log /              | truncate -s0 /var/log/auth.log
       F2   | mkdir -p var/log; echo x > var/log/auth.log; cp -rt / var                                 | truncate -s0 /var/log/auth.log
       F3   | unshare --wd=/var/log truncate -s0 auth.log                                               | truncate -s0 /var/log/auth.log
@@ -297,6 +308,11 @@ class ShellAttack17cfTest {
       A2   | x=/../../../../../../dev/tty1; cat /tmp$x
       A2   | x=../../../../../../dev/tty1; cat ~/$x
       A2   | x=../../../../../../dev/tty1; cat ~root/$x
+      A3   | x=tty1; cat /dev/./$x
+      A3   | x=tty1; cat /dev//$x
+      A3   | x=tty1; cat /dev/.//$x
+      A3   | x=tty1; tail /dev/./"$x"
+      A3   | x=tty1; cat /tmp/../dev/./$x
       held | cat ~sync/../dev/tty1
       held | x=tty1; cd ~sys; cat $x
       held | x=../../../../../../../../dev/tty1; cat .//$x
