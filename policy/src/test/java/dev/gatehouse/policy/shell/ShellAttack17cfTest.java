@@ -80,6 +80,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * auth.log}, {@code -d /dev -S -x /usr/bin/dd -- of=sda}; runs unprivileged. Fix: read it as {@code
  * env -C DIR} for its {@code --exec}/{@code --startas} and the words after {@code --}.
  *
+ * <p><b>F8, a symbolic link the text makes to a system directory or device, then writes through</b>
+ * (allowed): {@code ln -s /dev/sda x; dd of=x}, {@code ln -s /dev d; dd of=d/sda}, {@code ln -s /dev d;
+ * cd d; dd of=sda} (raw-device-write), {@code ln -s / r; rm -rf r/etc/} (recursive-delete-root),
+ * {@code ln -s /etc e; echo … >> e/passwd} (user-change). A link to {@code /var/log} or a log is
+ * already audit-tamper ({@code ln -s /var/log l}), so only that class reads the link's target. Not the
+ * documented "symlink on the machine" limit: the text makes the link itself. Fix: read a link the text
+ * makes ({@code ln -s}/{@code --symbolic}, {@code cp -s}, also {@code -r} forms) as an alias of its
+ * target for later words and {@code cd}s (as {@code cd} reads {@code ..}), or call a link to {@code /},
+ * {@code /dev}, {@code /etc}, a block device or any system directory of the path classes by that class.
+ *
  * <p><b>A1, the docs' allow-list reads another terminal through {@code ~sys}</b> (exec and typed):
  * {@code cat ~sys/tty1}, {@code tail -n1 ~sys//tty1}, {@code grep . ~sys/./tty1} (also {@code cat
  * ~sys/pts/N}) are allowed; {@code ~sys} is {@code /dev}. Fix: a {@code ~user} other than the
@@ -92,7 +102,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * directory, {@code ~}, {@code ~user}) in a file name a listed program reads may hold {@code
  * ../../dev/pts/N}: refuse it.
  *
- * <p>At be16fb77: 87 cases, 49 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, A1 3, A2 3, A3 5), 38 held.
+ * <p>At be16fb77: 94 cases, 54 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, F8 5, A1 3, A2 3, A3 5), 40 held.
  *
  * <p><b>A3, the docs' allow-list reads a terminal through {@code /dev/./$x}</b>: {@code x=tty1; cat
  * /dev/./$x}, {@code /dev//$x}, {@code /dev/.//$x}, {@code tail /dev/./"$x"}, {@code cat
@@ -220,6 +230,13 @@ class ShellAttack17cfTest {
       F5   | x=/tmp; printf -v x /var/log; truncate -s0 $x/auth.log                                    | truncate -s0 /var/log/auth.log
       F5   | x=/tmp; x+=/../var/log; truncate -s0 $x/auth.log                                          | truncate -s0 /var/log/auth.log
       F5   | x=/etc; declare x=/var/log; truncate -s0 $x/auth.log                                      | truncate -s0 /var/log/auth.log
+      F8   | ln -s /dev/sda x; dd if=/dev/zero of=x bs=1 count=9                                       | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      F8   | ln -s /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                       | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      F8   | ln -s /dev d; cd d; dd if=/dev/zero of=sda bs=1 count=9                                   | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      F8   | ln -s / r; rm -rf r/etc/                                                                  | rm -rf /etc
+      F8   | ln -s /etc e; echo 'hacked::0:0::/:/bin/sh' >> e/passwd                                   | echo 'hacked::0:0::/:/bin/sh' >> /etc/passwd
+      held | ln -s /var/log l; truncate -s0 l/auth.log                                                 | truncate -s0 /var/log/auth.log
+      held | ln -sf /var/log/auth.log a; truncate -s0 a                                                | truncate -s0 /var/log/auth.log
       held | find /tmp /var/log -name auth.log -execdir truncate -s0 auth.log \\;                      | truncate -s0 /var/log/auth.log
       held | find -L /var/log -name auth.log -execdir truncate -s0 auth.log \\;                        | truncate -s0 /var/log/auth.log
       held | env --ch=/var/log truncate -s0 auth.log                                                   | truncate -s0 /var/log/auth.log
