@@ -102,13 +102,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * directory, {@code ~}, {@code ~user}) in a file name a listed program reads may hold {@code
  * ../../dev/pts/N}: refuse it.
  *
- * <p>At be16fb77: 94 cases, 54 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, F8 5, A1 3, A2 3, A3 5), 40 held.
+ * <p>At be16fb77: 100 cases, 58 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, F8 5, A1 3, A2 3, A3 9), 42 held.
  *
  * <p><b>A3, the docs' allow-list reads a terminal through {@code /dev/./$x}</b>: {@code x=tty1; cat
  * /dev/./$x}, {@code /dev//$x}, {@code /dev/.//$x}, {@code tail /dev/./"$x"}, {@code cat
- * /tmp/../dev/./$x} are allowed where {@code cat /dev/$x} is refused; bash and dash printed the
+ * /tmp/../dev/./$x}, and patterns {@code cat /dev/./tty?}, {@code /dev/./t*}, {@code /dev/./tty$x},
+ * {@code /dev/.$x} (also {@code /dev/./pts/*}) are allowed where {@code cat /dev/$x}, {@code
+ * /dev/tty$x} are refused; bash and dash printed the
  * sandbox's {@code /dev/tty1}. {@code TerminalDevices.namesTerminal} compares the known start before
- * the unknown part with {@code TERMINAL_STARTS} letter for letter. Fix: normalize the known start
+ * the unknown part (or the pattern) with {@code TERMINAL_STARTS} letter for letter. Fix: normalize the known start
  * ({@code .}, {@code //}, {@code x/..}, keeping its trailing {@code /}) before comparing.
  *
  * <p>Tried and held (kept below as {@code held}): {@code cd ~sys/../var/log}, {@code cd ~sync/..; rm -rf
@@ -330,6 +332,12 @@ class ShellAttack17cfTest {
       A3   | x=tty1; cat /dev/.//$x
       A3   | x=tty1; tail /dev/./"$x"
       A3   | x=tty1; cat /tmp/../dev/./$x
+      A3   | cat /dev/./tty?
+      A3   | cat /dev/./t*
+      A3   | x=1; cat /dev/./tty$x
+      A3   | x=/tty1; cat /dev/.$x
+      held | cat /de[v]/./tty1
+      held | x=1; cat /dev/tty$x
       held | cat ~sync/../dev/tty1
       held | x=tty1; cd ~sys; cat $x
       held | x=../../../../../../../../dev/tty1; cat .//$x
