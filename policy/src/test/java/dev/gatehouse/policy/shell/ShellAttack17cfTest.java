@@ -102,7 +102,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * directory, {@code ~}, {@code ~user}) in a file name a listed program reads may hold {@code
  * ../../dev/pts/N}: refuse it.
  *
- * <p>At be16fb77: 100 cases, 58 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, F8 5, A1 3, A2 3, A3 9), 42 held.
+ * <p>At be16fb77: 103 cases, 58 failing (F1 12, F2 6, F3 5, F4 5, F5 6, F6 2, F7 2, F8 5, A1 3, A2 3, A3 9), 45 held.
  *
  * <p><b>A3, the docs' allow-list reads a terminal through {@code /dev/./$x}</b>: {@code x=tty1; cat
  * /dev/./$x}, {@code /dev//$x}, {@code /dev/.//$x}, {@code tail /dev/./"$x"}, {@code cat
@@ -121,7 +121,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code cp -r x/* /}, {@code mv -T}, {@code IFS=%} splitting, the unquoted {@code $x/auth.log}, a
  * crontab via {@code cd}, {@code find} with several starting points or {@code -L}, {@code env --ch=},
  * {@code -vC}, {@code -S'-C …'}, {@code time -p cd}, {@code ! cd}, {@code /var/run/..} (read
- * physically), {@code cd -P /var/run/..}; under the allow-list {@code cat ~sync/../dev/tty1}, {@code
+ * physically), {@code cd -P /var/run/..}, the path classes' own {@code /dev/./sd?}, {@code
+ * /var/log/./auth.lo?}, {@code /tmp/../e?c}; under the allow-list {@code cat ~sync/../dev/tty1}, {@code
  * cd ~sys; cat $x}, {@code cat .//$x}, {@code ./.$x}, {@code .${x}}, {@code /$x}, {@code /.$x}, {@code
  * ..$x}, {@code "."$x}. Not filed (documented limits): a typed {@code CDPATH=/var} then {@code cd log}
  * on the next line; {@code cd ../..} with no known directory before it; {@code x=/dev; cd $x} / {@code
@@ -250,6 +251,9 @@ class ShellAttack17cfTest {
       held | mkdir -p x/log; echo x > x/log/auth.log; mv -T x/log /var/log                             | truncate -s0 /var/log/auth.log
       held | truncate -s0 /var/run/../var/log/auth.log                                                 | truncate -s0 /var/log/auth.log
       held | cd -P /var/run/.. && dd if=/dev/zero of=dev/sda bs=1 count=9                              | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      held | dd if=/dev/zero of=/dev/./sd? bs=1 count=9                                                | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      held | truncate -s0 /var/log/./auth.lo?                                                          | truncate -s0 /var/log/auth.log
+      held | rm -rf /tmp/../e?c                                                                        | rm -rf /etc
       held | cd ~sys/../var/log && truncate -s0 auth.log                                               | truncate -s0 /var/log/auth.log
       held | cd ~sync/.. && rm -rf etc                                                                 | rm -rf /etc
       held | cd /v?r; cd l*g; truncate -s0 auth.log                                                    | truncate -s0 /var/log/auth.log
