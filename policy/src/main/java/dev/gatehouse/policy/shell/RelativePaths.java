@@ -50,10 +50,11 @@ final class RelativePaths {
     Directories found = directories(r);
     String[] unknown = {null};
     List<String> bases = new ArrayList<>(found.known());
-    if (bases.size() > MAX_DIRECTORIES) {
+    int max = found.anyHome() ? MAX_DIRECTORIES + 4 * SYSTEM_DIRECTORIES.size() : MAX_DIRECTORIES;
+    if (bases.size() > max) {
       // Bounds the words read again; so many directories in one text are no everyday line.
       unknown[0] = "the text changes to more than " + MAX_DIRECTORIES + " directories";
-      bases = new ArrayList<>(bases.subList(0, MAX_DIRECTORIES));
+      bases = new ArrayList<>(bases.subList(0, max));
     }
     bases.add(null); // the directory not known
     List<ShellCommand> commands = new ArrayList<>();
@@ -63,6 +64,7 @@ final class RelativePaths {
     given.addAll(substituted);
     commands.addAll(substituted);
     read(bases, given, r.writes(), commands, writes, unknown);
+    homesRead(given, r.writes(), commands, writes, unknown);
     if (found.guessed() != null) {
       // A directory only known when it runs, which may be any system directory: a relative name
       // that a path class would judge from one of them makes the text unclassified.
@@ -98,6 +100,73 @@ final class RelativePaths {
     }
   }
 
+  /**
+   * Another user's home ({@code ~name}, not the session's own {@code ~}, {@code ~+}, {@code ~-}) is a
+   * directory only known when it runs (the host's passwd names it, and a system account's home is a
+   * system directory: {@code ~sys} is {@code /dev}): a word {@code ~name/X} is read from each system
+   * directory.
+   */
+  private static void homesRead(List<ShellCommand> given, List<ShellReading.Redirect> redirects,
+      List<ShellCommand> commands, List<ShellReading.Redirect> writes, String[] unknown) {
+    for (ShellCommand c : given) {
+      if (c.args().stream().noneMatch(w -> w.value().indexOf('~') >= 0)) {
+        continue;
+      }
+      for (String d : SYSTEM_DIRECTORIES) {
+        List<Word> args = new ArrayList<>(c.args().size());
+        boolean changed = false;
+        for (Word w : c.args()) {
+          Word j = homeJoined(d, w, unknown);
+          changed |= j != w;
+          args.add(j);
+        }
+        if (changed) {
+          commands.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        }
+      }
+    }
+    for (ShellReading.Redirect w : redirects) {
+      if (w.target().value().indexOf('~') < 0) {
+        continue;
+      }
+      for (String d : SYSTEM_DIRECTORIES) {
+        Word j = homeJoined(d, w.target(), unknown);
+        if (j != w.target()) {
+          writes.add(new ShellReading.Redirect(j, w.text(), w.through()));
+        }
+      }
+    }
+  }
+
+  /** Another user's home directory at a word's start: {@code ~name}, {@code ~name/X}. */
+  private static final Pattern OTHER_HOME = Pattern.compile("(?s)~([A-Za-z0-9_.][A-Za-z0-9_.-]*)(/.*)?");
+
+  /** The rest of {@code v} after another user's {@code ~name} (empty for {@code ~name} alone), or null. */
+  static String otherHomeRest(String v) {
+    Matcher m = OTHER_HOME.matcher(v);
+    if (!m.matches()) {
+      return null;
+    }
+    return m.group(2) == null ? "" : m.group(2);
+  }
+
+  /** {@code w} with another user's {@code ~name} read as directory {@code d}, or {@code w} itself. */
+  private static Word homeJoined(String d, Word w, String[] unknown) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    }
+    String rest = otherHomeRest(v);
+    if (rest == null) {
+      return w;
+    }
+    int u = rest.indexOf(Word.UNKNOWN);
+    return at(w, prefix, d + (u >= 0 ? rest.substring(0, u) : rest), unknown);
+  }
+
   /** System directories a directory only known when it runs may be (and a pattern operand is matched against). */
   static final List<String> SYSTEM_DIRECTORIES = List.of("/", "/etc", "/dev", "/var", "/var/log", "/proc", "/usr",
       "/boot", "/root", "/etc/cron.d", "/etc/sudoers.d", "/var/spool/cron", "/var/spool/cron/crontabs", "/dev/pts",
@@ -105,7 +174,7 @@ final class RelativePaths {
       "/var/run", "/run", "/etc/security", "/etc/pam.d");
 
   /** The directories a text changes to (in order), and why one of them is only known when it runs (or null). */
-  record Directories(Set<String> known, String guessed) {}
+  record Directories(Set<String> known, String guessed, boolean anyHome) {}
 
   /** Matches a variable reference {@code $x} or {@code ${x}} in a word's source. */
   private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))");
@@ -201,6 +270,7 @@ final class RelativePaths {
     }
     Set<String> dirs = new LinkedHashSet<>();
     String[] why = {guessed};
+    boolean anyHome = false;
     for (ShellCommand c : r.commands()) {
       List<Word> named = new ArrayList<>();
       switch (c.name()) {
@@ -284,6 +354,21 @@ final class RelativePaths {
           }
           continue;
         }
+        String homeRest = otherHomeRest(v);
+        if (homeRest != null) {
+          // Another user's home: any system directory (~sys is /dev), or a home under /home. Itself
+          // or a parent of it is read as each system directory; a directory below it is only known
+          // when it runs.
+          String tail = homeRest.replace("/", "");
+          if (tail.isEmpty() || homeRest.contains("..")) {
+            anyHome = true;
+            for (String d : SYSTEM_DIRECTORIES) {
+              add(dirs, d + homeRest, why);
+            }
+          } else if (why[0] == null) {
+            why[0] = "a directory in another user's home, only known when it runs: " + c.text();
+          }
+        }
         if (v.startsWith("~")) {
           int slash = v.indexOf('/');
           String user = slash < 0 ? v.substring(1) : v.substring(1, slash);
@@ -308,7 +393,7 @@ final class RelativePaths {
         }
       }
     }
-    return new Directories(dirs, why[0]);
+    return new Directories(dirs, why[0], anyHome);
   }
 
   /** Adds the absolute {@code path}, {@code ..} resolved, or the system directories a pattern in it could name. */
