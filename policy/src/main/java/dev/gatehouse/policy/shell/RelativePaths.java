@@ -63,8 +63,44 @@ final class RelativePaths {
     List<ShellCommand> substituted = valuesSubstituted(r);
     given.addAll(substituted);
     commands.addAll(substituted);
-    read(bases, given, r.writes(), commands, writes, unknown);
-    homesRead(given, r.writes(), commands, writes, unknown);
+    // The symbolic links the text makes: a word through one reads as its target.
+    java.util.Map<String, List<String>> links = links(r.commands());
+    List<ShellReading.Redirect> redirects = new ArrayList<>(r.writes());
+    if (!links.isEmpty()) {
+      List<ShellCommand> aliased = new ArrayList<>();
+      for (ShellCommand c : given) {
+        for (var e : links.entrySet()) {
+          for (String t : e.getValue()) {
+            List<Word> args = new ArrayList<>();
+            boolean changed = false;
+            for (Word w : c.args()) {
+              Word j = aliased(w, e.getKey(), t);
+              changed |= j != w;
+              args.add(j);
+            }
+            if (changed) {
+              aliased.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+            }
+          }
+        }
+      }
+      for (ShellReading.Redirect w : r.writes()) {
+        for (var e : links.entrySet()) {
+          for (String t : e.getValue()) {
+            Word j = aliased(w.target(), e.getKey(), t);
+            if (j != w.target()) {
+              ShellReading.Redirect a = new ShellReading.Redirect(j, w.text(), w.through());
+              writes.add(a);
+              redirects.add(a);
+            }
+          }
+        }
+      }
+      given.addAll(aliased);
+      commands.addAll(aliased);
+    }
+    read(bases, given, redirects, commands, writes, unknown);
+    homesRead(given, redirects, commands, writes, unknown);
     if (found.guessed() != null) {
       // A directory only known when it runs, which may be any system directory: a relative name
       // that a path class would judge from one of them makes the text unclassified.
@@ -165,6 +201,87 @@ final class RelativePaths {
     }
     int u = rest.indexOf(Word.UNKNOWN);
     return at(w, prefix, d + (u >= 0 ? rest.substring(0, u) : rest), unknown);
+  }
+
+  /**
+   * The symbolic links the text makes with {@code ln -s TARGET NAME} (or {@code cp -s}) to an
+   * absolute target: each name (as written, without a leading {@code ./}) and the targets it links to.
+   */
+  static java.util.Map<String, List<String>> links(List<ShellCommand> commands) {
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (ShellCommand c : commands) {
+      if (!c.name().equals("ln") && !c.name().equals("cp")) {
+        continue;
+      }
+      boolean symbolic = false;
+      for (Word w : c.args()) {
+        String v = w.value();
+        if (v.equals("--")) {
+          break;
+        }
+        if (v.equals("--symbolic") || v.equals("--symbolic-link") || Regexes.matches(v, "-[A-Za-z]*s[A-Za-z]*")) {
+          symbolic = true;
+        }
+      }
+      if (!symbolic) {
+        continue;
+      }
+      List<Word> ops = ShellClass.operands(c);
+      if (ops.isEmpty() || ops.stream().anyMatch(w -> w.value().indexOf(Word.UNKNOWN) >= 0)) {
+        continue;
+      }
+      List<String> names = new ArrayList<>();
+      List<Word> targets = ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
+      for (Word t : targets) {
+        String tv = t.value();
+        if (!tv.startsWith("/")) {
+          continue;
+        }
+        String base = tv.replaceAll("/+$", "");
+        base = base.substring(base.lastIndexOf('/') + 1);
+        if (ops.size() == 1) {
+          names.add(base);
+        } else {
+          String last = ops.get(ops.size() - 1).value();
+          if (ops.size() == 2) {
+            names.add(last);
+          }
+          names.add(last.replaceAll("/+$", "") + "/" + base);
+        }
+        for (String n : names) {
+          String k = n.replaceAll("^(\\./)+", "").replaceAll("/+$", "");
+          if (!k.isEmpty() && !k.equals(".")) {
+            out.computeIfAbsent(k, x -> new ArrayList<>()).add(tv);
+          }
+        }
+        names.clear();
+      }
+    }
+    return out;
+  }
+
+  /** {@code w} with the link {@code name} at its start read as {@code target}, or {@code w} itself. */
+  private static Word aliased(Word w, String name, String target) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    }
+    String plain = v.replaceAll("^(\\./)+", "");
+    if (name.startsWith("/")) {
+      plain = v;
+    }
+    if (!plain.equals(name) && !plain.startsWith(name + "/")) {
+      return w;
+    }
+    String rest = plain.substring(name.length());
+    String p = ShellClass.normalize(target + rest);
+    if (rest.endsWith("/") && !p.endsWith("/")) {
+      p += "/";
+    }
+    return new Word(w.source(), prefix + p, w.literal());
   }
 
   /** System directories a directory only known when it runs may be (and a pattern operand is matched against). */
@@ -271,6 +388,7 @@ final class RelativePaths {
     Set<String> dirs = new LinkedHashSet<>();
     String[] why = {guessed};
     boolean anyHome = false;
+    java.util.Map<String, List<String>> links = links(r.commands());
     for (ShellCommand c : r.commands()) {
       List<Word> named = new ArrayList<>();
       switch (c.name()) {
@@ -338,6 +456,19 @@ final class RelativePaths {
           }
         }
         default -> {
+        }
+      }
+      for (Word w : new ArrayList<>(named)) {
+        if (w == null) {
+          continue;
+        }
+        for (var e : links.entrySet()) {
+          for (String t : e.getValue()) {
+            Word j = aliased(w, e.getKey(), t);
+            if (j != w) {
+              named.add(j);
+            }
+          }
         }
       }
       for (Word w : named) {
