@@ -435,11 +435,96 @@ final class RelativePaths {
             }
           }
         }
+        case "unshare", "start-stop-daemon" -> {
+          // unshare -w/--wd DIR, start-stop-daemon -d/--chdir DIR: as env -C; unshare -R/--root
+          // and start-stop-daemon -r/--chroot change the root.
+          boolean ssd = c.name().equals("start-stop-daemon");
+          String shortArgs = ssd ? "pxnugcsardNPIkOR" : "SGRwl";
+          Set<String> longArgs = ssd ? Set.of("--pid", "--ppid", "--pidfile", "--exec", "--name", "--user", "--group",
+              "--chuid", "--signal", "--startas", "--chroot", "--chdir", "--nicelevel", "--procsched", "--iosched",
+              "--umask", "--output", "--retry", "--notify-timeout") : Set.of("--setuid", "--setgid", "--root", "--wd",
+              "--propagation", "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp");
+          char wd = ssd ? 'd' : 'w';
+          char root = ssd ? 'r' : 'R';
+          String wdLong = ssd ? "--chdir" : "--wd";
+          String rootLong = ssd ? "--chroot" : "--root";
+          Word newRoot = null;
+          Word newWd = null;
+          List<Word> a = c.args();
+          for (int i = 0; i < a.size(); i++) {
+            Word w = a.get(i);
+            String v = w.value();
+            if (v.equals("--") || !v.startsWith("-") || v.equals("-")) {
+              if (ssd && !v.equals("--")) {
+                continue; // start-stop-daemon's getopt permutes
+              }
+              break;
+            }
+            if (v.startsWith("--")) {
+              int eq = v.indexOf('=');
+              String opt = eq < 0 ? v : v.substring(0, eq);
+              Word val = null;
+              if (longArgs.contains(opt)) {
+                val = eq >= 0 ? new Word(w.source(), v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+              }
+              if (opt.equals(wdLong)) {
+                newWd = val;
+              } else if (opt.equals(rootLong)) {
+                newRoot = val;
+              }
+              continue;
+            }
+            for (int k = 1; k < v.length(); k++) {
+              char f = v.charAt(k);
+              if (shortArgs.indexOf(f) >= 0) {
+                Word val = k + 1 < v.length() ? new Word(w.source(), v.substring(k + 1), w.literal())
+                    : i + 1 < a.size() ? a.get(++i) : null;
+                if (f == wd) {
+                  newWd = val;
+                } else if (f == root) {
+                  newRoot = val;
+                }
+                break;
+              }
+            }
+          }
+          changedRoot(newRoot, newWd, named, c, why);
+        }
+        case "chroot" -> {
+          Word newRoot = null;
+          boolean skip = false;
+          List<Word> a = c.args();
+          for (int i = 0; i < a.size(); i++) {
+            String v = a.get(i).value();
+            if (v.equals("--skip-chdir")) {
+              skip = true;
+            } else if (v.equals("--userspec") || v.equals("--groups")) {
+              i++;
+            } else if (v.equals("--")) {
+              newRoot = i + 1 < a.size() ? a.get(i + 1) : null;
+              break;
+            } else if (!v.startsWith("-") || v.equals("-")) {
+              newRoot = a.get(i);
+              break;
+            }
+          }
+          if (newRoot != null && !skip) {
+            changedRoot(newRoot, null, named, c, why);
+          } else if (newRoot != null && why[0] == null) {
+            why[0] = "a command run in another root directory, only known when it runs: " + c.text();
+          }
+        }
         case "find" -> {
           if (c.argValues().contains("-execdir") || c.argValues().contains("-okdir")) {
-            for (Word w : c.args()) {
+            List<Word> fa = c.args();
+            for (int i = 0; i < fa.size(); i++) {
+              Word w = fa.get(i);
               String v = w.value();
-              if (Regexes.matches(v, "-[HLP]")) {
+              if (Regexes.matches(v, "-[HLP]+|-O[0-9]*|-D.+")) {
+                continue;
+              }
+              if (v.equals("-D")) {
+                i++; // its debug options
                 continue;
               }
               if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
@@ -525,6 +610,27 @@ final class RelativePaths {
       }
     }
     return new Directories(dirs, why[0], anyHome);
+  }
+
+  /**
+   * A command run with its root changed to {@code newRoot} (null: not changed) and its working
+   * directory {@code newWd} (null: not changed, or the new root's {@code /} where the root changes):
+   * a new root of {@code /} leaves names as they are; another makes them only known when it runs.
+   */
+  private static void changedRoot(Word newRoot, Word newWd, List<Word> named, ShellCommand c, String[] why) {
+    if (newRoot == null) {
+      if (newWd != null) {
+        named.add(newWd);
+      }
+      return;
+    }
+    if (newRoot.literal() && newRoot.value().indexOf(Word.UNKNOWN) < 0 && ShellClass.normalize(newRoot.value()).equals("/")) {
+      named.add(newWd != null ? newWd : Word.literal(newRoot.source(), "/"));
+      return;
+    }
+    if (why[0] == null) {
+      why[0] = "a command run in another root directory, only known when it runs: " + c.text();
+    }
   }
 
   /** Adds the absolute {@code path}, {@code ..} resolved, or the system directories a pattern in it could name. */
