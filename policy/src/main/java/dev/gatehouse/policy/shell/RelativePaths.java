@@ -60,12 +60,18 @@ final class RelativePaths {
     List<ShellCommand> commands = new ArrayList<>();
     List<ShellReading.Redirect> writes = new ArrayList<>();
     List<ShellCommand> given = new ArrayList<>(r.commands());
-    List<ShellCommand> substituted = valuesSubstituted(r);
+    List<ShellCommand> maybeValues = new ArrayList<>();
+    List<ShellReading.Redirect> maybeValueWrites = new ArrayList<>();
+    List<ShellReading.Redirect> valueWrites = new ArrayList<>();
+    String[] valueGuessed = {null};
+    List<ShellCommand> substituted = valuesSubstituted(r, valueWrites, maybeValues, maybeValueWrites, valueGuessed);
     given.addAll(substituted);
     commands.addAll(substituted);
+    writes.addAll(valueWrites);
     // The symbolic links the text makes: a word through one reads as its target.
     java.util.Map<String, List<String>> links = links(r.commands());
     List<ShellReading.Redirect> redirects = new ArrayList<>(r.writes());
+    redirects.addAll(valueWrites);
     if (!links.isEmpty()) {
       List<ShellCommand> aliased = new ArrayList<>();
       for (ShellCommand c : given) {
@@ -101,13 +107,16 @@ final class RelativePaths {
     }
     read(bases, given, redirects, commands, writes, unknown);
     homesRead(given, redirects, commands, writes, unknown);
-    if (found.guessed() != null) {
+    if (found.guessed() != null || valueGuessed[0] != null) {
       // A directory only known when it runs, which may be any system directory: a relative name
       // that a path class would judge from one of them makes the text unclassified.
-      List<ShellCommand> maybe = new ArrayList<>();
-      List<ShellReading.Redirect> maybeWrites = new ArrayList<>();
-      read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
-      return new Reading(commands, writes, unknown[0], maybe, maybeWrites, found.guessed());
+      List<ShellCommand> maybe = new ArrayList<>(maybeValues);
+      List<ShellReading.Redirect> maybeWrites = new ArrayList<>(maybeValueWrites);
+      if (found.guessed() != null) {
+        read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
+      }
+      return new Reading(commands, writes, unknown[0], maybe, maybeWrites,
+          found.guessed() != null ? found.guessed() : valueGuessed[0]);
     }
     return new Reading(commands, writes, unknown[0], List.of(), List.of(), null);
   }
@@ -293,66 +302,231 @@ final class RelativePaths {
   /** The directories a text changes to (in order), and why one of them is only known when it runs (or null). */
   record Directories(Set<String> known, String guessed, boolean anyHome) {}
 
-  /** Matches a variable reference {@code $x} or {@code ${x}} in a word's source. */
-  private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))");
-
   /**
-   * The text's commands again with the literal values the text gives its variables in place of an
-   * unquoted {@code $x}/{@code ${x}}, split at blanks as the shell splits them: {@code x='/etc ';
-   * rm -rf ${x}a} is {@code rm -rf /etc a}.
+   * Matches a variable reference in a word's source: {@code $x}, {@code ${x}}, or {@code ${x:-…}},
+   * {@code ${x-…}}, {@code ${x:=…}}, {@code ${x=…}} (the set variable's value), or another operator
+   * (group 3: not read).
    */
-  private static List<ShellCommand> valuesSubstituted(ShellReading r) {
+  private static final Pattern REFERENCE = Pattern.compile(
+      "\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=][^}]*|([^}]+))?\\}|([A-Za-z_][A-Za-z0-9_]*))");
+
+  /** At most so many spellings of one word read from its variables' several values. */
+  private static final int MAX_SPELLINGS = 8;
+
+  /** A for loop's list: {@code for x in a b; do}. */
+  private static final Pattern FOR_LIST = Pattern.compile("(?s)\\s*for\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+([^;\\n]*?)\\s*(?:;|\\n|\\bdo\\b).*");
+
+  /** The variables a text sets: each one's values, or null where one of them is only known when it runs. */
+  static java.util.Map<String, List<String>> variableValues(ShellReading r) {
     java.util.Map<String, List<String>> values = new java.util.HashMap<>();
     for (ShellReading.Assignment a : r.assignments()) {
-      if (a.value() != null && a.value().literal() && a.name().equals(a.variable())) {
-        values.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a.value().value());
+      String name = a.variable();
+      if (values.containsKey(name) && values.get(name) == null) {
+        continue;
       }
+      List<String> now = values.get(name);
+      List<String> got = null;
+      Word v = a.value();
+      if (!a.name().equals(name)) {
+        got = null; // an array element
+      } else if (v != null && a.text().contains(name + "+=")) {
+        // x+=/../var/log: each value before it, appended to
+        if (v.literal() && now != null) {
+          got = new ArrayList<>();
+          for (String before : now) {
+            got.add(before + v.value());
+          }
+          values.put(name, got);
+          continue;
+        }
+      } else if (v != null && v.literal()) {
+        got = List.of(v.value());
+      } else if (v != null && v.source() != null && Regexes.matches(v.source(), "\"?\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\"?")) {
+        String other = v.source().replaceAll("[\"${}]", "");
+        got = values.get(other);
+      } else if (Regexes.matches(a.text(), "(?s)\\s*read\\s+(-r\\s+)?" + name + "\\s*<<<\\s*[A-Za-z0-9_./:@%+,=-]+\\s*")) {
+        String t = a.text().trim();
+        got = List.of(t.substring(t.indexOf("<<<") + 3).trim()); // read x <<< /var/log
+      } else {
+        Matcher f = FOR_LIST.matcher(a.text());
+        if (f.matches() && f.group(1).equals(name) && Regexes.matches(f.group(2), "[A-Za-z0-9_./:@%+,= -]*")) {
+          got = new ArrayList<>();
+          for (String w : f.group(2).trim().split("\\s+")) {
+            if (!w.isEmpty()) {
+              got.add(w);
+            }
+          }
+        }
+      }
+      if (got == null) {
+        values.put(name, null);
+        continue;
+      }
+      List<String> all = now == null ? new ArrayList<>() : new ArrayList<>(now);
+      for (String g : got) {
+        if (!all.contains(g)) {
+          all.add(g);
+        }
+      }
+      values.put(name, all);
     }
+    return values;
+  }
+
+  /**
+   * The text's commands (and writes) again with the values the text gives its variables in place
+   * of {@code $x}, {@code ${x}}, {@code "$x"}, {@code ${x:-…}} (unquoted: split at blanks as the
+   * shell splits them: {@code x='/etc '; rm -rf ${x}a} is {@code rm -rf /etc a}), each value of a
+   * variable set more than once; a variable set to a value only known when it runs is read as each
+   * system directory, into {@code maybe}.
+   */
+  private static List<ShellCommand> valuesSubstituted(ShellReading r, List<ShellReading.Redirect> writes,
+      List<ShellCommand> maybe, List<ShellReading.Redirect> maybeWrites, String[] guessed) {
+    java.util.Map<String, List<String>> values = variableValues(r);
     List<ShellCommand> out = new ArrayList<>();
     if (values.isEmpty()) {
       return out;
     }
+    boolean[] unknownUsed = {false};
     for (ShellCommand c : r.commands()) {
-      List<Word> args = new ArrayList<>();
+      List<List<Word>> spellings = new ArrayList<>();
+      List<List<Word>> maybeSpellings = new ArrayList<>();
+      spellings.add(new ArrayList<>());
+      maybeSpellings.add(new ArrayList<>());
       boolean changed = false;
+      boolean maybeChanged = false;
       for (Word w : c.args()) {
-        String src = w.source();
-        if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}-]+")) {
-          args.add(w);
-          continue;
-        }
-        Matcher m = REFERENCE.matcher(src);
-        StringBuilder sb = new StringBuilder();
-        boolean all = true;
-        while (m.find()) {
-          String name = m.group(1) != null ? m.group(1) : m.group(2);
-          List<String> vs = values.get(name);
-          if (vs == null || vs.size() != 1) {
-            all = false;
-            break;
-          }
-          m.appendReplacement(sb, Matcher.quoteReplacement(vs.get(0)));
-        }
-        if (!all) {
-          args.add(w);
-          continue;
-        }
-        m.appendTail(sb);
-        String v = sb.toString();
-        if (v.contains("$") || v.contains("{")) {
-          args.add(w);
-          continue;
-        }
-        changed = true;
-        for (String part : v.trim().split("[ \\t\\n]+")) {
-          if (!part.isEmpty()) {
-            args.add(Word.literal(part, part));
-          }
-        }
+        List<List<Word>> read = substituted(w, values, false);
+        List<List<Word>> readMaybe = substituted(w, values, true);
+        changed |= read != null;
+        maybeChanged |= readMaybe != null;
+        spellings = extended(spellings, read == null ? List.of(List.of(w)) : read);
+        maybeSpellings = extended(maybeSpellings, readMaybe == null ? List.of(List.of(w)) : readMaybe);
       }
       if (changed) {
-        out.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        for (List<Word> args : spellings) {
+          out.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        }
       }
+      if (maybeChanged) {
+        for (List<Word> args : maybeSpellings) {
+          maybe.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        }
+        if (guessed[0] == null) {
+          guessed[0] = "a path through a variable the text sets to a value only known when it runs: " + c.text();
+        }
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      List<List<Word>> read = substituted(w.target(), values, false);
+      if (read != null) {
+        for (List<Word> l : read) {
+          if (l.size() == 1) {
+            writes.add(new ShellReading.Redirect(l.get(0), w.text(), w.through()));
+          }
+        }
+      }
+      List<List<Word>> readMaybe = substituted(w.target(), values, true);
+      if (readMaybe != null) {
+        for (List<Word> l : readMaybe) {
+          if (l.size() == 1) {
+            maybeWrites.add(new ShellReading.Redirect(l.get(0), w.text(), w.through()));
+          }
+        }
+        if (guessed[0] == null) {
+          guessed[0] = "a path through a variable the text sets to a value only known when it runs: " + w.text();
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<List<Word>> extended(List<List<Word>> spellings, List<List<Word>> options) {
+    List<List<Word>> out = new ArrayList<>();
+    for (List<Word> s : spellings) {
+      for (List<Word> o : options) {
+        if (out.size() >= MAX_SPELLINGS) {
+          return out;
+        }
+        List<Word> l = new ArrayList<>(s);
+        l.addAll(o);
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The spellings of {@code w} with the text's variables read (each a list of words, as split), or
+   * null when it holds none that reads so. With {@code unknown}, only a word holding a variable set
+   * to a value only known when it runs followed by a name, that variable read as each system directory.
+   */
+  private static List<List<Word>> substituted(Word w, java.util.Map<String, List<String>> values, boolean unknown) {
+    String src = w.source();
+    if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}\"-]+")) {
+      return null;
+    }
+    Matcher m = REFERENCE.matcher(src);
+    List<String[]> parts = new ArrayList<>(); // literal text, then a variable's name, alternately
+    int at = 0;
+    boolean any = false;
+    boolean anyUnknown = false;
+    while (m.find()) {
+      String name = m.group(1) != null ? m.group(1) : m.group(3);
+      if (m.group(2) != null || !values.containsKey(name)) {
+        return null;
+      }
+      List<String> vs = values.get(name);
+      if (vs == null) {
+        if (!unknown) {
+          return null;
+        }
+        anyUnknown = true;
+      }
+      parts.add(new String[] {src.substring(at, m.start()), name});
+      at = m.end();
+      any = true;
+    }
+    if (!any || unknown && !anyUnknown) {
+      return null;
+    }
+    String tail = src.substring(at);
+    if (unknown && !tail.replace("\"", "").startsWith("/")) {
+      return null; // $x/auth.log: a name below the unknown directory
+    }
+    boolean quoted = src.indexOf('"') >= 0;
+    List<String> texts = new ArrayList<>();
+    texts.add("");
+    for (String[] p : parts) {
+      List<String> vs = values.get(p[1]);
+      List<String> options = vs == null ? SYSTEM_DIRECTORIES : vs;
+      List<String> next = new ArrayList<>();
+      for (String t : texts) {
+        for (String o : options) {
+          if (next.size() < 4 * SYSTEM_DIRECTORIES.size()) {
+            next.add(t + p[0] + o);
+          }
+        }
+      }
+      texts = next;
+    }
+    List<List<Word>> out = new ArrayList<>();
+    for (String t : texts) {
+      String v = (t + tail).replace("\"", "");
+      if (v.contains("$") || v.contains("{")) {
+        return null;
+      }
+      List<Word> words = new ArrayList<>();
+      if (quoted) {
+        words.add(Word.literal(v, v));
+      } else {
+        for (String part : v.trim().split("[ \\t\\n]+")) {
+          if (!part.isEmpty()) {
+            words.add(Word.literal(part, part));
+          }
+        }
+      }
+      out.add(words);
     }
     return out;
   }
