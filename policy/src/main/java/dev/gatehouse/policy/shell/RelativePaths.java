@@ -50,7 +50,7 @@ final class RelativePaths {
     Directories found = directories(r);
     String[] unknown = {null};
     List<String> bases = new ArrayList<>(found.known());
-    int max = found.anyHome() ? MAX_DIRECTORIES + 4 * SYSTEM_DIRECTORIES.size() : MAX_DIRECTORIES;
+    int max = found.anyHome() ? MAX_DIRECTORIES + 4 * HOME_DIRECTORIES.size() : MAX_DIRECTORIES;
     if (bases.size() > max) {
       // Bounds the words read again; so many directories in one text are no everyday line.
       unknown[0] = "the text changes to more than " + MAX_DIRECTORIES + " directories";
@@ -148,8 +148,8 @@ final class RelativePaths {
   /**
    * Another user's home ({@code ~name}, not the session's own {@code ~}, {@code ~+}, {@code ~-}) is a
    * directory only known when it runs (the host's passwd names it, and a system account's home is a
-   * system directory: {@code ~sys} is {@code /dev}): a word {@code ~name/X} is read from each system
-   * directory.
+   * system directory: {@code ~sys} is {@code /dev}): a word {@code ~name/X} is read from each of the
+   * {@link #HOME_DIRECTORIES}.
    */
   private static void homesRead(List<ShellCommand> given, List<ShellReading.Redirect> redirects,
       List<ShellCommand> commands, List<ShellReading.Redirect> writes, String[] unknown) {
@@ -157,7 +157,7 @@ final class RelativePaths {
       if (c.args().stream().noneMatch(w -> w.value().indexOf('~') >= 0)) {
         continue;
       }
-      for (String d : SYSTEM_DIRECTORIES) {
+      for (String d : HOME_DIRECTORIES) {
         List<Word> args = new ArrayList<>(c.args().size());
         boolean changed = false;
         for (Word w : c.args()) {
@@ -174,7 +174,7 @@ final class RelativePaths {
       if (w.target().value().indexOf('~') < 0) {
         continue;
       }
-      for (String d : SYSTEM_DIRECTORIES) {
+      for (String d : HOME_DIRECTORIES) {
         Word j = homeJoined(d, w.target(), unknown);
         if (j != w.target()) {
           writes.add(new ShellReading.Redirect(j, w.text(), w.through()));
@@ -182,6 +182,16 @@ final class RelativePaths {
       }
     }
   }
+
+  /**
+   * The directories a system account's home is on the usual systems (Debian's {@code sys} has
+   * {@code /dev}, {@code sync} {@code /bin}, {@code daemon} {@code /usr/sbin}; many accounts {@code /}),
+   * and where a person's is.
+   */
+  static final List<String> HOME_DIRECTORIES = List.of("/", "/root", "/bin", "/sbin", "/usr/bin", "/usr/sbin",
+      "/usr/games", "/dev", "/var", "/var/lib", "/var/spool/lpd", "/var/mail", "/var/spool/mail", "/var/spool/news",
+      "/var/spool/uucp", "/var/www", "/var/backups", "/var/list", "/var/cache/man", "/var/adm", "/var/ftp", "/var/empty",
+      "/run", "/run/systemd", "/var/run", "/nonexistent", "/home");
 
   /** Another user's home directory at a word's start: {@code ~name}, {@code ~name/X}. */
   private static final Pattern OTHER_HOME = Pattern.compile("(?s)~([A-Za-z0-9_.][A-Za-z0-9_.-]*)(/.*)?");
@@ -311,7 +321,7 @@ final class RelativePaths {
       "\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=][^}]*|([^}]+))?\\}|([A-Za-z_][A-Za-z0-9_]*))");
 
   /** At most so many spellings of one word read from its variables' several values. */
-  private static final int MAX_SPELLINGS = 8;
+  private static final int MAX_SPELLINGS = 64;
 
   /** A for loop's list: {@code for x in a b; do}. */
   private static final Pattern FOR_LIST = Pattern.compile("(?s)\\s*for\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+([^;\\n]*?)\\s*(?:;|\\n|\\bdo\\b).*");
@@ -752,7 +762,7 @@ final class RelativePaths {
           String tail = homeRest.replace("/", "");
           if (tail.isEmpty() || homeRest.contains("..")) {
             anyHome = true;
-            for (String d : SYSTEM_DIRECTORIES) {
+            for (String d : HOME_DIRECTORIES) {
               add(dirs, d + homeRest, why);
             }
           } else if (why[0] == null) {
