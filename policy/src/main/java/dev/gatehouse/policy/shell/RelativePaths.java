@@ -50,26 +50,73 @@ final class RelativePaths {
     Directories found = directories(r);
     String[] unknown = {null};
     List<String> bases = new ArrayList<>(found.known());
-    if (bases.size() > MAX_DIRECTORIES) {
+    int max = found.anyHome() ? MAX_DIRECTORIES + 4 * HOME_DIRECTORIES.size() : MAX_DIRECTORIES;
+    if (bases.size() > max) {
       // Bounds the words read again; so many directories in one text are no everyday line.
       unknown[0] = "the text changes to more than " + MAX_DIRECTORIES + " directories";
-      bases = new ArrayList<>(bases.subList(0, MAX_DIRECTORIES));
+      bases = new ArrayList<>(bases.subList(0, max));
     }
     bases.add(null); // the directory not known
     List<ShellCommand> commands = new ArrayList<>();
     List<ShellReading.Redirect> writes = new ArrayList<>();
     List<ShellCommand> given = new ArrayList<>(r.commands());
-    List<ShellCommand> substituted = valuesSubstituted(r);
+    List<ShellCommand> maybeValues = new ArrayList<>();
+    List<ShellReading.Redirect> maybeValueWrites = new ArrayList<>();
+    List<ShellReading.Redirect> valueWrites = new ArrayList<>();
+    String[] valueGuessed = {null};
+    List<ShellCommand> substituted = valuesSubstituted(r, valueWrites, maybeValues, maybeValueWrites, valueGuessed);
     given.addAll(substituted);
     commands.addAll(substituted);
-    read(bases, given, r.writes(), commands, writes, unknown);
-    if (found.guessed() != null) {
+    writes.addAll(valueWrites);
+    // The symbolic links the text makes: a word through one reads as its target.
+    java.util.Map<String, List<String>> links = links(r.commands());
+    List<ShellReading.Redirect> redirects = new ArrayList<>(r.writes());
+    redirects.addAll(valueWrites);
+    if (!links.isEmpty()) {
+      List<ShellCommand> aliased = new ArrayList<>();
+      for (ShellCommand c : given) {
+        for (var e : links.entrySet()) {
+          for (String t : e.getValue()) {
+            List<Word> args = new ArrayList<>();
+            boolean changed = false;
+            for (Word w : c.args()) {
+              Word j = aliased(w, e.getKey(), t);
+              changed |= j != w;
+              args.add(j);
+            }
+            if (changed) {
+              aliased.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+            }
+          }
+        }
+      }
+      for (ShellReading.Redirect w : r.writes()) {
+        for (var e : links.entrySet()) {
+          for (String t : e.getValue()) {
+            Word j = aliased(w.target(), e.getKey(), t);
+            if (j != w.target()) {
+              ShellReading.Redirect a = new ShellReading.Redirect(j, w.text(), w.through());
+              writes.add(a);
+              redirects.add(a);
+            }
+          }
+        }
+      }
+      given.addAll(aliased);
+      commands.addAll(aliased);
+    }
+    read(bases, given, redirects, commands, writes, unknown);
+    homesRead(given, redirects, commands, writes, unknown);
+    if (found.guessed() != null || valueGuessed[0] != null) {
       // A directory only known when it runs, which may be any system directory: a relative name
       // that a path class would judge from one of them makes the text unclassified.
-      List<ShellCommand> maybe = new ArrayList<>();
-      List<ShellReading.Redirect> maybeWrites = new ArrayList<>();
-      read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
-      return new Reading(commands, writes, unknown[0], maybe, maybeWrites, found.guessed());
+      List<ShellCommand> maybe = new ArrayList<>(maybeValues);
+      List<ShellReading.Redirect> maybeWrites = new ArrayList<>(maybeValueWrites);
+      if (found.guessed() != null) {
+        read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
+      }
+      return new Reading(commands, writes, unknown[0], maybe, maybeWrites,
+          found.guessed() != null ? found.guessed() : valueGuessed[0]);
     }
     return new Reading(commands, writes, unknown[0], List.of(), List.of(), null);
   }
@@ -98,6 +145,164 @@ final class RelativePaths {
     }
   }
 
+  /**
+   * Another user's home ({@code ~name}, not the session's own {@code ~}, {@code ~+}, {@code ~-}) is a
+   * directory only known when it runs (the host's passwd names it, and a system account's home is a
+   * system directory: {@code ~sys} is {@code /dev}): a word {@code ~name/X} is read from each of the
+   * {@link #HOME_DIRECTORIES}.
+   */
+  private static void homesRead(List<ShellCommand> given, List<ShellReading.Redirect> redirects,
+      List<ShellCommand> commands, List<ShellReading.Redirect> writes, String[] unknown) {
+    for (ShellCommand c : given) {
+      if (c.args().stream().noneMatch(w -> w.value().indexOf('~') >= 0)) {
+        continue;
+      }
+      for (String d : HOME_DIRECTORIES) {
+        List<Word> args = new ArrayList<>(c.args().size());
+        boolean changed = false;
+        for (Word w : c.args()) {
+          Word j = homeJoined(d, w, unknown);
+          changed |= j != w;
+          args.add(j);
+        }
+        if (changed) {
+          commands.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        }
+      }
+    }
+    for (ShellReading.Redirect w : redirects) {
+      if (w.target().value().indexOf('~') < 0) {
+        continue;
+      }
+      for (String d : HOME_DIRECTORIES) {
+        Word j = homeJoined(d, w.target(), unknown);
+        if (j != w.target()) {
+          writes.add(new ShellReading.Redirect(j, w.text(), w.through()));
+        }
+      }
+    }
+  }
+
+  /**
+   * The directories a system account's home is on the usual systems (Debian's {@code sys} has
+   * {@code /dev}, {@code sync} {@code /bin}, {@code daemon} {@code /usr/sbin}; many accounts {@code /}),
+   * and where a person's is.
+   */
+  static final List<String> HOME_DIRECTORIES = List.of("/", "/root", "/bin", "/sbin", "/usr/bin", "/usr/sbin",
+      "/usr/games", "/dev", "/var", "/var/lib", "/var/spool/lpd", "/var/mail", "/var/spool/mail", "/var/spool/news",
+      "/var/spool/uucp", "/var/www", "/var/backups", "/var/list", "/var/cache/man", "/var/adm", "/var/ftp", "/var/empty",
+      "/run", "/run/systemd", "/var/run", "/nonexistent", "/home");
+
+  /** Another user's home directory at a word's start: {@code ~name}, {@code ~name/X}. */
+  private static final Pattern OTHER_HOME = Pattern.compile("(?s)~([A-Za-z0-9_.][A-Za-z0-9_.-]*)(/.*)?");
+
+  /** The rest of {@code v} after another user's {@code ~name} (empty for {@code ~name} alone), or null. */
+  static String otherHomeRest(String v) {
+    Matcher m = OTHER_HOME.matcher(v);
+    if (!m.matches()) {
+      return null;
+    }
+    return m.group(2) == null ? "" : m.group(2);
+  }
+
+  /** {@code w} with another user's {@code ~name} read as directory {@code d}, or {@code w} itself. */
+  private static Word homeJoined(String d, Word w, String[] unknown) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    }
+    String rest = otherHomeRest(v);
+    if (rest == null) {
+      return w;
+    }
+    int u = rest.indexOf(Word.UNKNOWN);
+    return at(w, prefix, d + (u >= 0 ? rest.substring(0, u) : rest), unknown);
+  }
+
+  /**
+   * The symbolic links the text makes with {@code ln -s TARGET NAME} (or {@code cp -s}) to an
+   * absolute target: each name (as written, without a leading {@code ./}) and the targets it links to.
+   */
+  static java.util.Map<String, List<String>> links(List<ShellCommand> commands) {
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (ShellCommand c : commands) {
+      if (!c.name().equals("ln") && !c.name().equals("cp")) {
+        continue;
+      }
+      boolean symbolic = false;
+      for (Word w : c.args()) {
+        String v = w.value();
+        if (v.equals("--")) {
+          break;
+        }
+        if (v.equals("--symbolic") || v.equals("--symbolic-link") || Regexes.matches(v, "-[A-Za-z]*s[A-Za-z]*")) {
+          symbolic = true;
+        }
+      }
+      if (!symbolic) {
+        continue;
+      }
+      List<Word> ops = ShellClass.operands(c);
+      if (ops.isEmpty() || ops.stream().anyMatch(w -> w.value().indexOf(Word.UNKNOWN) >= 0)) {
+        continue;
+      }
+      List<String> names = new ArrayList<>();
+      List<Word> targets = ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
+      for (Word t : targets) {
+        String tv = t.value();
+        if (!tv.startsWith("/")) {
+          continue;
+        }
+        String base = tv.replaceAll("/+$", "");
+        base = base.substring(base.lastIndexOf('/') + 1);
+        if (ops.size() == 1) {
+          names.add(base);
+        } else {
+          String last = ops.get(ops.size() - 1).value();
+          if (ops.size() == 2) {
+            names.add(last);
+          }
+          names.add(last.replaceAll("/+$", "") + "/" + base);
+        }
+        for (String n : names) {
+          String k = n.replaceAll("^(\\./)+", "").replaceAll("/+$", "");
+          if (!k.isEmpty() && !k.equals(".")) {
+            out.computeIfAbsent(k, x -> new ArrayList<>()).add(tv);
+          }
+        }
+        names.clear();
+      }
+    }
+    return out;
+  }
+
+  /** {@code w} with the link {@code name} at its start read as {@code target}, or {@code w} itself. */
+  private static Word aliased(Word w, String name, String target) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    }
+    String plain = v.replaceAll("^(\\./)+", "");
+    if (name.startsWith("/")) {
+      plain = v;
+    }
+    if (!plain.equals(name) && !plain.startsWith(name + "/")) {
+      return w;
+    }
+    String rest = plain.substring(name.length());
+    String p = ShellClass.normalize(target + rest);
+    if (rest.endsWith("/") && !p.endsWith("/")) {
+      p += "/";
+    }
+    return new Word(w.source(), prefix + p, w.literal());
+  }
+
   /** System directories a directory only known when it runs may be (and a pattern operand is matched against). */
   static final List<String> SYSTEM_DIRECTORIES = List.of("/", "/etc", "/dev", "/var", "/var/log", "/proc", "/usr",
       "/boot", "/root", "/etc/cron.d", "/etc/sudoers.d", "/var/spool/cron", "/var/spool/cron/crontabs", "/dev/pts",
@@ -105,68 +310,233 @@ final class RelativePaths {
       "/var/run", "/run", "/etc/security", "/etc/pam.d");
 
   /** The directories a text changes to (in order), and why one of them is only known when it runs (or null). */
-  record Directories(Set<String> known, String guessed) {}
-
-  /** Matches a variable reference {@code $x} or {@code ${x}} in a word's source. */
-  private static final Pattern REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))");
+  record Directories(Set<String> known, String guessed, boolean anyHome) {}
 
   /**
-   * The text's commands again with the literal values the text gives its variables in place of an
-   * unquoted {@code $x}/{@code ${x}}, split at blanks as the shell splits them: {@code x='/etc ';
-   * rm -rf ${x}a} is {@code rm -rf /etc a}.
+   * Matches a variable reference in a word's source: {@code $x}, {@code ${x}}, or {@code ${x:-…}},
+   * {@code ${x-…}}, {@code ${x:=…}}, {@code ${x=…}} (the set variable's value), or another operator
+   * (group 3: not read).
    */
-  private static List<ShellCommand> valuesSubstituted(ShellReading r) {
+  private static final Pattern REFERENCE = Pattern.compile(
+      "\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=][^}]*|([^}]+))?\\}|([A-Za-z_][A-Za-z0-9_]*))");
+
+  /** At most so many spellings of one word read from its variables' several values. */
+  private static final int MAX_SPELLINGS = 64;
+
+  /** A for loop's list: {@code for x in a b; do}. */
+  private static final Pattern FOR_LIST = Pattern.compile("(?s)\\s*for\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+([^;\\n]*?)\\s*(?:;|\\n|\\bdo\\b).*");
+
+  /** The variables a text sets: each one's values, or null where one of them is only known when it runs. */
+  static java.util.Map<String, List<String>> variableValues(ShellReading r) {
     java.util.Map<String, List<String>> values = new java.util.HashMap<>();
     for (ShellReading.Assignment a : r.assignments()) {
-      if (a.value() != null && a.value().literal() && a.name().equals(a.variable())) {
-        values.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a.value().value());
+      String name = a.variable();
+      if (values.containsKey(name) && values.get(name) == null) {
+        continue;
       }
+      List<String> now = values.get(name);
+      List<String> got = null;
+      Word v = a.value();
+      if (!a.name().equals(name)) {
+        got = null; // an array element
+      } else if (v != null && a.text().contains(name + "+=")) {
+        // x+=/../var/log: each value before it, appended to
+        if (v.literal() && now != null) {
+          got = new ArrayList<>();
+          for (String before : now) {
+            got.add(before + v.value());
+          }
+          values.put(name, got);
+          continue;
+        }
+      } else if (v != null && v.literal()) {
+        got = List.of(v.value());
+      } else if (v != null && v.source() != null && Regexes.matches(v.source(), "\"?\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\"?")) {
+        String other = v.source().replaceAll("[\"${}]", "");
+        got = values.get(other);
+      } else if (Regexes.matches(a.text(), "(?s)\\s*read\\s+(-r\\s+)?" + name + "\\s*<<<\\s*[A-Za-z0-9_./:@%+,=-]+\\s*")) {
+        String t = a.text().trim();
+        got = List.of(t.substring(t.indexOf("<<<") + 3).trim()); // read x <<< /var/log
+      } else {
+        Matcher f = FOR_LIST.matcher(a.text());
+        if (f.matches() && f.group(1).equals(name) && Regexes.matches(f.group(2), "[A-Za-z0-9_./:@%+,= -]*")) {
+          got = new ArrayList<>();
+          for (String w : f.group(2).trim().split("\\s+")) {
+            if (!w.isEmpty()) {
+              got.add(w);
+            }
+          }
+        }
+      }
+      if (got == null) {
+        values.put(name, null);
+        continue;
+      }
+      List<String> all = now == null ? new ArrayList<>() : new ArrayList<>(now);
+      for (String g : got) {
+        if (!all.contains(g)) {
+          all.add(g);
+        }
+      }
+      values.put(name, all);
     }
+    return values;
+  }
+
+  /**
+   * The text's commands (and writes) again with the values the text gives its variables in place
+   * of {@code $x}, {@code ${x}}, {@code "$x"}, {@code ${x:-…}} (unquoted: split at blanks as the
+   * shell splits them: {@code x='/etc '; rm -rf ${x}a} is {@code rm -rf /etc a}), each value of a
+   * variable set more than once; a variable set to a value only known when it runs is read as each
+   * system directory, into {@code maybe}.
+   */
+  private static List<ShellCommand> valuesSubstituted(ShellReading r, List<ShellReading.Redirect> writes,
+      List<ShellCommand> maybe, List<ShellReading.Redirect> maybeWrites, String[] guessed) {
+    java.util.Map<String, List<String>> values = variableValues(r);
     List<ShellCommand> out = new ArrayList<>();
     if (values.isEmpty()) {
       return out;
     }
+    boolean[] unknownUsed = {false};
     for (ShellCommand c : r.commands()) {
-      List<Word> args = new ArrayList<>();
+      List<List<Word>> spellings = new ArrayList<>();
+      List<List<Word>> maybeSpellings = new ArrayList<>();
+      spellings.add(new ArrayList<>());
+      maybeSpellings.add(new ArrayList<>());
       boolean changed = false;
+      boolean maybeChanged = false;
       for (Word w : c.args()) {
-        String src = w.source();
-        if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}-]+")) {
-          args.add(w);
-          continue;
-        }
-        Matcher m = REFERENCE.matcher(src);
-        StringBuilder sb = new StringBuilder();
-        boolean all = true;
-        while (m.find()) {
-          String name = m.group(1) != null ? m.group(1) : m.group(2);
-          List<String> vs = values.get(name);
-          if (vs == null || vs.size() != 1) {
-            all = false;
-            break;
-          }
-          m.appendReplacement(sb, Matcher.quoteReplacement(vs.get(0)));
-        }
-        if (!all) {
-          args.add(w);
-          continue;
-        }
-        m.appendTail(sb);
-        String v = sb.toString();
-        if (v.contains("$") || v.contains("{")) {
-          args.add(w);
-          continue;
-        }
-        changed = true;
-        for (String part : v.trim().split("[ \\t\\n]+")) {
-          if (!part.isEmpty()) {
-            args.add(Word.literal(part, part));
-          }
-        }
+        List<List<Word>> read = substituted(w, values, false);
+        List<List<Word>> readMaybe = substituted(w, values, true);
+        changed |= read != null;
+        maybeChanged |= readMaybe != null;
+        spellings = extended(spellings, read == null ? List.of(List.of(w)) : read);
+        maybeSpellings = extended(maybeSpellings, readMaybe == null ? List.of(List.of(w)) : readMaybe);
       }
       if (changed) {
-        out.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        for (List<Word> args : spellings) {
+          out.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        }
       }
+      if (maybeChanged) {
+        for (List<Word> args : maybeSpellings) {
+          maybe.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+        }
+        if (guessed[0] == null) {
+          guessed[0] = "a path through a variable the text sets to a value only known when it runs: " + c.text();
+        }
+      }
+    }
+    for (ShellReading.Redirect w : r.writes()) {
+      List<List<Word>> read = substituted(w.target(), values, false);
+      if (read != null) {
+        for (List<Word> l : read) {
+          if (l.size() == 1) {
+            writes.add(new ShellReading.Redirect(l.get(0), w.text(), w.through()));
+          }
+        }
+      }
+      List<List<Word>> readMaybe = substituted(w.target(), values, true);
+      if (readMaybe != null) {
+        for (List<Word> l : readMaybe) {
+          if (l.size() == 1) {
+            maybeWrites.add(new ShellReading.Redirect(l.get(0), w.text(), w.through()));
+          }
+        }
+        if (guessed[0] == null) {
+          guessed[0] = "a path through a variable the text sets to a value only known when it runs: " + w.text();
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<List<Word>> extended(List<List<Word>> spellings, List<List<Word>> options) {
+    List<List<Word>> out = new ArrayList<>();
+    for (List<Word> s : spellings) {
+      for (List<Word> o : options) {
+        if (out.size() >= MAX_SPELLINGS) {
+          return out;
+        }
+        List<Word> l = new ArrayList<>(s);
+        l.addAll(o);
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The spellings of {@code w} with the text's variables read (each a list of words, as split), or
+   * null when it holds none that reads so. With {@code unknown}, only a word holding a variable set
+   * to a value only known when it runs followed by a name, that variable read as each system directory.
+   */
+  private static List<List<Word>> substituted(Word w, java.util.Map<String, List<String>> values, boolean unknown) {
+    String src = w.source();
+    if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}\"-]+")) {
+      return null;
+    }
+    Matcher m = REFERENCE.matcher(src);
+    List<String[]> parts = new ArrayList<>(); // literal text, then a variable's name, alternately
+    int at = 0;
+    boolean any = false;
+    boolean anyUnknown = false;
+    while (m.find()) {
+      String name = m.group(1) != null ? m.group(1) : m.group(3);
+      if (m.group(2) != null || !values.containsKey(name)) {
+        return null;
+      }
+      List<String> vs = values.get(name);
+      if (vs == null) {
+        if (!unknown) {
+          return null;
+        }
+        anyUnknown = true;
+      }
+      parts.add(new String[] {src.substring(at, m.start()), name});
+      at = m.end();
+      any = true;
+    }
+    if (!any || unknown && !anyUnknown) {
+      return null;
+    }
+    String tail = src.substring(at);
+    if (unknown && !tail.replace("\"", "").startsWith("/")) {
+      return null; // $x/auth.log: a name below the unknown directory
+    }
+    boolean quoted = src.indexOf('"') >= 0;
+    List<String> texts = new ArrayList<>();
+    texts.add("");
+    for (String[] p : parts) {
+      List<String> vs = values.get(p[1]);
+      List<String> options = vs == null ? SYSTEM_DIRECTORIES : vs;
+      List<String> next = new ArrayList<>();
+      for (String t : texts) {
+        for (String o : options) {
+          if (next.size() < 4 * SYSTEM_DIRECTORIES.size()) {
+            next.add(t + p[0] + o);
+          }
+        }
+      }
+      texts = next;
+    }
+    List<List<Word>> out = new ArrayList<>();
+    for (String t : texts) {
+      String v = (t + tail).replace("\"", "");
+      if (v.contains("$") || v.contains("{")) {
+        return null;
+      }
+      List<Word> words = new ArrayList<>();
+      if (quoted) {
+        words.add(Word.literal(v, v));
+      } else {
+        for (String part : v.trim().split("[ \\t\\n]+")) {
+          if (!part.isEmpty()) {
+            words.add(Word.literal(part, part));
+          }
+        }
+      }
+      out.add(words);
     }
     return out;
   }
@@ -201,6 +571,8 @@ final class RelativePaths {
     }
     Set<String> dirs = new LinkedHashSet<>();
     String[] why = {guessed};
+    boolean anyHome = false;
+    java.util.Map<String, List<String>> links = links(r.commands());
     for (ShellCommand c : r.commands()) {
       List<Word> named = new ArrayList<>();
       switch (c.name()) {
@@ -247,11 +619,96 @@ final class RelativePaths {
             }
           }
         }
+        case "unshare", "start-stop-daemon" -> {
+          // unshare -w/--wd DIR, start-stop-daemon -d/--chdir DIR: as env -C; unshare -R/--root
+          // and start-stop-daemon -r/--chroot change the root.
+          boolean ssd = c.name().equals("start-stop-daemon");
+          String shortArgs = ssd ? "pxnugcsardNPIkOR" : "SGRwl";
+          Set<String> longArgs = ssd ? Set.of("--pid", "--ppid", "--pidfile", "--exec", "--name", "--user", "--group",
+              "--chuid", "--signal", "--startas", "--chroot", "--chdir", "--nicelevel", "--procsched", "--iosched",
+              "--umask", "--output", "--retry", "--notify-timeout") : Set.of("--setuid", "--setgid", "--root", "--wd",
+              "--propagation", "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp");
+          char wd = ssd ? 'd' : 'w';
+          char root = ssd ? 'r' : 'R';
+          String wdLong = ssd ? "--chdir" : "--wd";
+          String rootLong = ssd ? "--chroot" : "--root";
+          Word newRoot = null;
+          Word newWd = null;
+          List<Word> a = c.args();
+          for (int i = 0; i < a.size(); i++) {
+            Word w = a.get(i);
+            String v = w.value();
+            if (v.equals("--") || !v.startsWith("-") || v.equals("-")) {
+              if (ssd && !v.equals("--")) {
+                continue; // start-stop-daemon's getopt permutes
+              }
+              break;
+            }
+            if (v.startsWith("--")) {
+              int eq = v.indexOf('=');
+              String opt = eq < 0 ? v : v.substring(0, eq);
+              Word val = null;
+              if (longArgs.contains(opt)) {
+                val = eq >= 0 ? new Word(w.source(), v.substring(eq + 1), w.literal()) : i + 1 < a.size() ? a.get(++i) : null;
+              }
+              if (opt.equals(wdLong)) {
+                newWd = val;
+              } else if (opt.equals(rootLong)) {
+                newRoot = val;
+              }
+              continue;
+            }
+            for (int k = 1; k < v.length(); k++) {
+              char f = v.charAt(k);
+              if (shortArgs.indexOf(f) >= 0) {
+                Word val = k + 1 < v.length() ? new Word(w.source(), v.substring(k + 1), w.literal())
+                    : i + 1 < a.size() ? a.get(++i) : null;
+                if (f == wd) {
+                  newWd = val;
+                } else if (f == root) {
+                  newRoot = val;
+                }
+                break;
+              }
+            }
+          }
+          changedRoot(newRoot, newWd, named, c, why);
+        }
+        case "chroot" -> {
+          Word newRoot = null;
+          boolean skip = false;
+          List<Word> a = c.args();
+          for (int i = 0; i < a.size(); i++) {
+            String v = a.get(i).value();
+            if (v.equals("--skip-chdir")) {
+              skip = true;
+            } else if (v.equals("--userspec") || v.equals("--groups")) {
+              i++;
+            } else if (v.equals("--")) {
+              newRoot = i + 1 < a.size() ? a.get(i + 1) : null;
+              break;
+            } else if (!v.startsWith("-") || v.equals("-")) {
+              newRoot = a.get(i);
+              break;
+            }
+          }
+          if (newRoot != null && !skip) {
+            changedRoot(newRoot, null, named, c, why);
+          } else if (newRoot != null && why[0] == null) {
+            why[0] = "a command run in another root directory, only known when it runs: " + c.text();
+          }
+        }
         case "find" -> {
           if (c.argValues().contains("-execdir") || c.argValues().contains("-okdir")) {
-            for (Word w : c.args()) {
+            List<Word> fa = c.args();
+            for (int i = 0; i < fa.size(); i++) {
+              Word w = fa.get(i);
               String v = w.value();
-              if (Regexes.matches(v, "-[HLP]")) {
+              if (Regexes.matches(v, "-[HLP]+|-O[0-9]*|-D.+")) {
+                continue;
+              }
+              if (v.equals("-D")) {
+                i++; // its debug options
                 continue;
               }
               if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
@@ -270,6 +727,19 @@ final class RelativePaths {
         default -> {
         }
       }
+      for (Word w : new ArrayList<>(named)) {
+        if (w == null) {
+          continue;
+        }
+        for (var e : links.entrySet()) {
+          for (String t : e.getValue()) {
+            Word j = aliased(w, e.getKey(), t);
+            if (j != w) {
+              named.add(j);
+            }
+          }
+        }
+      }
       for (Word w : named) {
         if (w == null) {
           continue;
@@ -283,6 +753,21 @@ final class RelativePaths {
             add(dirs, h + v.substring(1), why);
           }
           continue;
+        }
+        String homeRest = otherHomeRest(v);
+        if (homeRest != null) {
+          // Another user's home: any system directory (~sys is /dev), or a home under /home. Itself
+          // or a parent of it is read as each system directory; a directory below it is only known
+          // when it runs.
+          String tail = homeRest.replace("/", "");
+          if (tail.isEmpty() || homeRest.contains("..")) {
+            anyHome = true;
+            for (String d : HOME_DIRECTORIES) {
+              add(dirs, d + homeRest, why);
+            }
+          } else if (why[0] == null) {
+            why[0] = "a directory in another user's home, only known when it runs: " + c.text();
+          }
         }
         if (v.startsWith("~")) {
           int slash = v.indexOf('/');
@@ -308,7 +793,28 @@ final class RelativePaths {
         }
       }
     }
-    return new Directories(dirs, why[0]);
+    return new Directories(dirs, why[0], anyHome);
+  }
+
+  /**
+   * A command run with its root changed to {@code newRoot} (null: not changed) and its working
+   * directory {@code newWd} (null: not changed, or the new root's {@code /} where the root changes):
+   * a new root of {@code /} leaves names as they are; another makes them only known when it runs.
+   */
+  private static void changedRoot(Word newRoot, Word newWd, List<Word> named, ShellCommand c, String[] why) {
+    if (newRoot == null) {
+      if (newWd != null) {
+        named.add(newWd);
+      }
+      return;
+    }
+    if (newRoot.literal() && newRoot.value().indexOf(Word.UNKNOWN) < 0 && ShellClass.normalize(newRoot.value()).equals("/")) {
+      named.add(newWd != null ? newWd : Word.literal(newRoot.source(), "/"));
+      return;
+    }
+    if (why[0] == null) {
+      why[0] = "a command run in another root directory, only known when it runs: " + c.text();
+    }
   }
 
   /** Adds the absolute {@code path}, {@code ..} resolved, or the system directories a pattern in it could name. */

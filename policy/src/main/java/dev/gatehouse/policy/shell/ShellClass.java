@@ -4105,6 +4105,8 @@ public enum ShellClass {
         target = v.substring("--target-directory=".length());
       } else if (!ended && Regexes.matches(v, "-[A-Za-z]*t.+") && !v.startsWith("--")) {
         target = v.substring(v.indexOf('t') + 1);
+      } else if (!ended && Regexes.matches(v, "-[A-Za-z]+t") && i + 1 < a.size()) {
+        target = a.get(++i).value(); // cp -rt / var
       } else if (!ended && n.equals("install") && Regexes.matches(v, "-[mogS]|--(mode|owner|group|suffix|strip-program)")
           && i + 1 < a.size()) {
         i++; // the option's value
@@ -4120,12 +4122,31 @@ public enum ShellClass {
     }
     boolean recursive = recursive(c) || flag(c, 'a') || c.argValues().contains("--archive");
     List<String> out = new ArrayList<>();
+    String below = target + (target.endsWith("/") ? "" : "/");
+    boolean parents = c.argValues().contains("--parents");
+    boolean noTarget = flag(c, 'T') || c.argValues().contains("--no-target-directory");
+    if (noTarget && recursive && !ops.isEmpty()) {
+      // cp -rT x /: the source's contents, any name below the target.
+      anyBelow(out, below);
+    }
     for (String src : ops) {
       String s = src;
       while (s.length() > 1 && s.endsWith("/")) {
         s = s.substring(0, s.length() - 1);
       }
+      if (parents && !s.startsWith("/") && s.indexOf(Word.UNKNOWN) < 0) {
+        // cp --parents var/log/auth.log /: the whole relative source below the target.
+        out.add(below + s);
+        if (recursive) {
+          anyBelow(out, below + s + "/");
+        }
+      }
       String last = s.substring(s.lastIndexOf('/') + 1);
+      if (recursive && (last.equals(".") || last.isEmpty() && s.equals("/"))) {
+        // cp -r x/. /, cd x; cp -r . /: the directory's contents, any name below the target.
+        anyBelow(out, below);
+        continue;
+      }
       if (last.isEmpty() || last.equals(".") || last.equals("..") || last.indexOf(Word.UNKNOWN) >= 0) {
         continue;
       }
@@ -4136,6 +4157,15 @@ public enum ShellClass {
       }
     }
     return out;
+  }
+
+  /** Any name up to four components below {@code dir} (ending in {@code /}), as patterns. */
+  private static void anyBelow(List<String> out, String dir) {
+    String p = dir + "*";
+    for (int i = 0; i < 4; i++) {
+      out.add(p);
+      p += "/*";
+    }
   }
 
   /** A block device, however written ({@code /dev/sd{a..a}}, {@code /dev/sd?}). */

@@ -91,11 +91,18 @@ final class TerminalDevices {
     if (!v.isEmpty() && v.charAt(0) == Word.UNKNOWN || eq > 0 && eq + 1 < v.length() && v.charAt(eq + 1) == Word.UNKNOWN) {
       return true;
     }
-    // A part only known when it runs after a start of dots and slashes ({@code ./$x}, {@code .$x},
-    // {@code ./"$x"}) may be {@code ./../../dev/pts/7}: the name may climb to any terminal.
+    // A part only known when it runs after any known start of a path ({@code ./$x}, {@code .$x},
+    // {@code /tmp$x}, {@code ~/$x}) may be {@code /../../dev/pts/7}: the name may climb to any
+    // terminal ({@code nginx@$i}, with no slash before it, is a unit's or a word's name).
     int unknown = v.indexOf(Word.UNKNOWN);
-    if (unknown > 0 && (!v.startsWith("-") || eq > 0 && unknown > eq)
-        && Regexes.matches(v.substring(v.startsWith("-") ? eq + 1 : 0, unknown), "[./]+")) {
+    if (unknown > 0 && (!v.startsWith("-") || eq > 0 && unknown > eq)) {
+      String start = v.substring(v.startsWith("-") ? eq + 1 : 0, unknown);
+      if (start.indexOf('/') >= 0 || start.startsWith(".") || start.startsWith("~")) {
+        return true;
+      }
+    }
+    // Another user's home ({@code ~sys} is {@code /dev} on Debian): a start only known when it runs.
+    if (RelativePaths.otherHomeRest(eq > 0 ? v.substring(eq + 1) : v) != null) {
       return true;
     }
     for (int at = v.indexOf('/'); at >= 0; at = v.indexOf('/', at + 1)) {
@@ -122,6 +129,12 @@ final class TerminalDevices {
     }
     String known = path.substring(0, unknown);
     String rest = path.substring(unknown);
+    // /dev/./$x, /dev//tty?, /tmp/../dev/./$x: the known start as the kernel reads it.
+    String tidy = ShellClass.normalize(known);
+    if ((known.endsWith("/") || known.endsWith("/.")) && !tidy.endsWith("/")) {
+      tidy += "/";
+    }
+    known = tidy;
     for (String start : TERMINAL_STARTS) {
       if (start.startsWith(known) || known.startsWith(start)) {
         return true;
