@@ -121,20 +121,25 @@ final class RelativePaths {
     return new Reading(commands, writes, unknown[0], List.of(), List.of(), null);
   }
 
+  /** {@code c} with each argument read by {@code read}, added to {@code commands} when any reads otherwise. */
+  private static void reread(ShellCommand c, java.util.function.UnaryOperator<Word> read, List<ShellCommand> commands) {
+    List<Word> args = new ArrayList<>(c.args().size());
+    boolean changed = false;
+    for (Word w : c.args()) {
+      Word j = read.apply(w);
+      changed |= j != w;
+      args.add(j);
+    }
+    if (changed) {
+      commands.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
+    }
+  }
+
   private static void read(List<String> bases, List<ShellCommand> given, List<ShellReading.Redirect> redirects,
       List<ShellCommand> commands, List<ShellReading.Redirect> writes, String[] unknown) {
     for (String d : bases) {
       for (ShellCommand c : given) {
-        List<Word> args = new ArrayList<>(c.args().size());
-        boolean changed = false;
-        for (Word w : c.args()) {
-          Word j = joined(d, w, unknown);
-          changed |= j != w;
-          args.add(j);
-        }
-        if (changed) {
-          commands.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
-        }
+        reread(c, w -> joined(d, w, unknown), commands);
       }
       for (ShellReading.Redirect w : redirects) {
         Word j = joined(d, w.target(), unknown);
@@ -158,16 +163,7 @@ final class RelativePaths {
         continue;
       }
       for (String d : HOME_DIRECTORIES) {
-        List<Word> args = new ArrayList<>(c.args().size());
-        boolean changed = false;
-        for (Word w : c.args()) {
-          Word j = homeJoined(d, w, unknown);
-          changed |= j != w;
-          args.add(j);
-        }
-        if (changed) {
-          commands.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
-        }
+        reread(c, w -> homeJoined(d, w, unknown), commands);
       }
     }
     for (ShellReading.Redirect w : redirects) {
