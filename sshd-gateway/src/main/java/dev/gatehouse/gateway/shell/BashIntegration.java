@@ -17,7 +17,10 @@ import java.util.Map;
  * (bash expands aliases as it reads a whole line, before that line's own {@code unalias} runs): it
  * saves the account's {@code PS1} and empties {@code PS1}, {@code PS2} and {@code PS0} (bash
  * expands them in the shell itself around each line it reads, and an expansion can define an alias
- * that changes how the next line is parsed), removes every function ({@link #SHADOWS}) and alias the startup files may have put in front of
+ * that changes how the next line is parsed; the prompts are emptied only where {@code BASH_VERSION}
+ * is set, so a shell that is not bash, which never brings up the guarded prompt and goes on in
+ * screen mode, keeps its own; a bash whose startup files unset it keeps them too, and line three's
+ * check then fails closed), removes every function ({@link #SHADOWS}) and alias the startup files may have put in front of
  * the builtins the hook uses, enables those builtins again, removes the functions a second time (a
  * disabled {@code unset} is found only after the enabling) and unsets the startup files'
  * {@code PROMPT_COMMAND} (which would run before each of the integration's lines). Line two clears
@@ -115,7 +118,8 @@ public final class BashIntegration {
    */
   private static final String SHADOWS = "unalias alias enable builtin command printf read local unset return exit set shopt trap"
       + " readonly declare typeset source eval kill stty";
-  private static final String CLEAN = "POSIXLY_CORRECT=1; __gh_ps1=$PS1; PS1=; PS2=; PS0=; \\unset -f " + SHADOWS + ";"
+  private static final String CLEAN = "POSIXLY_CORRECT=1; __gh_ps1=$PS1; PS1=${BASH_VERSION-$PS1}; PS1=${PS1#\"$BASH_VERSION\"};"
+      + " PS2=${BASH_VERSION-$PS2}; PS2=${PS2#\"$BASH_VERSION\"}; PS0=; \\unset -f " + SHADOWS + ";"
       + " \\enable unalias alias printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
       + " \\unalias -a; \\unset -f " + SHADOWS + "; \\unset -v PROMPT_COMMAND\n"
       + "[[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && \\exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
