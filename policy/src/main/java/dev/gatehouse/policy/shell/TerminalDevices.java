@@ -61,8 +61,9 @@ final class TerminalDevices {
       }
       // After a cd the reading does not follow (cd -, cd alone, popd, cd $D) the directory may be /dev.
       String dir = cwd != null ? cwd : moved ? "/dev" : null;
+      List<Word> files = fileOperands(c);
       for (Word w : c.args()) {
-        if (mayNameTerminal(w) || dir != null && !w.value().startsWith("/") && !w.value().startsWith("-")
+        if (mayNameTerminal(w) || files.contains(w) && gluedUnknown(w) || dir != null && !w.value().startsWith("/") && !w.value().startsWith("-")
             && mayNameTerminal(new Word(w.source(), dir + "/" + w.value(), w.literal()))) {
           return Optional.of(c.text());
         }
@@ -74,6 +75,51 @@ final class TerminalDevices {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Programs whose every operand is a file they read ({@code cat tmp$x}); the {@code grep} family
+   * reads every operand after its pattern. Other programs' bare words ({@code nginx@$i},
+   * {@code journalctl -u app$n}) are names, not files.
+   */
+  private static final Set<String> READ_EVERY_OPERAND = Set.of("cat", "tac", "less", "more", "head", "tail", "nl",
+      "wc", "od", "xxd", "hexdump", "strings", "md5sum", "sha1sum", "sha256sum", "sha512sum", "base64", "sort", "cut");
+  private static final Set<String> GREPS = Set.of("grep", "egrep", "fgrep", "zgrep", "rgrep");
+
+  /**
+   * The operands {@code c}'s program opens as files, as far as a glued unknown part matters: every
+   * word not starting with {@code -} after the program's name (after {@code --}, every word), the
+   * {@code grep} family's after its pattern (all of them when {@code -e} or {@code -f} gives it).
+   */
+  private static List<Word> fileOperands(ShellCommand c) {
+    String name = Regexes.replaceFirst(c.name(), ".*/", "");
+    boolean grep = GREPS.contains(name);
+    if (!grep && !READ_EVERY_OPERAND.contains(name)) {
+      return List.of();
+    }
+    List<Word> operands = new java.util.ArrayList<>();
+    boolean ended = false;
+    boolean patternGiven = false;
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+      } else if (!ended && v.startsWith("-") && v.length() > 1) {
+        patternGiven |= v.startsWith("-e") || v.startsWith("-f") || v.startsWith("--regexp") || v.startsWith("--file")
+            || !v.startsWith("--") && (v.contains("e") || v.contains("f"));
+      } else {
+        operands.add(w);
+      }
+    }
+    return grep && !patternGiven && !operands.isEmpty() ? operands.subList(1, operands.size()) : operands;
+  }
+
+  /**
+   * Whether a part only known when it runs follows a known start of {@code w} ({@code tmp$x}: with
+   * {@code x=/../../../dev/pts/7} the name climbs from {@code tmp} to the root).
+   */
+  private static boolean gluedUnknown(Word w) {
+    return w.value().indexOf(Word.UNKNOWN) > 0;
   }
 
   /**

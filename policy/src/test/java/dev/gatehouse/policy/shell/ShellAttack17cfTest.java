@@ -321,7 +321,9 @@ class ShellAttack17cfTest {
   /**
    * A1 ({@link ShellAttack17buTest#DOCS_LIVE}): a listed reader given a name whose known start is
    * {@code ./} or {@code .} and whose rest is only known when it runs reads another terminal; run in
-   * a sandbox whose /dev/tty1 is a file holding a secret, bash and dash print it.
+   * a sandbox whose /dev/tty1 is a file holding a secret, bash and dash print it. A4: the same from a
+   * bare relative start ({@code cat b$x} where {@code b} is a directory): a program that opens every
+   * operand (the {@code grep} family every one after its pattern) is refused such a word.
    */
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
@@ -340,6 +342,12 @@ class ShellAttack17cfTest {
       A3   | cat /dev/./t*
       A3   | x=1; cat /dev/./tty$x
       A3   | x=/tty1; cat /dev/.$x
+      A4   | x=/../../../../../../dev/tty1; cat t$x
+      A4   | x=/../../../../../../dev/tty1; tail -n1 t$x
+      A4   | x=/../../../../../../dev/tty1; grep . t$x
+      A4   | x=/../../../../../../dev/tty1; grep -e . -- t$x
+      A4   | x=/../../../../../../dev/tty1; less -- t${x}
+      A4   | x=/../../../../../../dev/tty1; cd /w/a; cat b$x
       held | cat /de[v]/./tty1
       held | x=1; cat /dev/tty$x
       held | cat ~sync/../dev/tty1
@@ -366,7 +374,7 @@ class ShellAttack17cfTest {
     List<String> read = new ArrayList<>();
     for (String shell : List.of("/usr/bin/bash", "/usr/bin/dash")) {
       List<String> cmd = new ArrayList<>(BashDifferentialTest.sandbox());
-      cmd.addAll(List.of("--ro-bind", "/usr/bin", "/usr/bin", "--ro-bind", tty.toString(), "/dev/tty1", "--ro-bind", passwd.toString(), "/etc/passwd", "--setenv", "HOME", "/w/a", "--dir", "/root", "--dir", "/w/a/b",
+      cmd.addAll(List.of("--ro-bind", "/usr/bin", "/usr/bin", "--ro-bind", tty.toString(), "/dev/tty1", "--ro-bind", passwd.toString(), "/etc/passwd", "--setenv", "HOME", "/w/a", "--dir", "/root", "--dir", "/w/a/b", "--dir", "/w/a/b/t",
           "--chdir", "/w/a/b", shell, "-c", String.join("\n", lines)));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
