@@ -118,12 +118,43 @@ public final class BashIntegration {
    */
   private static final String SHADOWS = "unalias alias enable builtin command printf read local unset return exit set shopt trap"
       + " readonly declare typeset source eval kill stty";
-  private static final String CLEAN = "POSIXLY_CORRECT=1; __gh_ps1=$PS1; PS1=${BASH_VERSION-$PS1}; PS1=${PS1#\"$BASH_VERSION\"};"
-      + " PS2=${BASH_VERSION-$PS2}; PS2=${PS2#\"$BASH_VERSION\"}; PS0=; \\unset -f " + SHADOWS + ";"
+  /**
+   * The variables the integration's lines and the hook keep their state in. A startup file can
+   * make any of them a name reference ({@code declare -n __gh_m=z}: every nonce the hook keeps would
+   * be {@code z}'s, readable by a judged {@code echo $z}) or give it attributes; line one unsets
+   * them with {@code -n}, which removes a reference itself rather than what it names (and leaves any
+   * other variable alone), then with {@code -v}, which removes a plain one with its attributes
+   * ({@code declare -i PS2} would make an assignment of text an arithmetic error).
+   */
+  private static final String STATE = "__gh_ps1 __gh_tty __gh_t __gh_m __gh_q __gh_i __gh_s __gh_n __gh_l __gh_c __gh_v __gh_r";
+  /**
+   * The variables bash reads around each line and the hook checks: a reference left among them
+   * ({@code declare -n PS1='BASH_ALIASES[echo]'}: the hook's own {@code PS1=} would define an
+   * alias before every judged line) withholds the S.
+   */
+  private static final String WATCHED = "PS1 PS2 PS0 PS4 PROMPT_COMMAND IFS GLOBIGNORE LESSSECURE SYSTEMD_PAGERSECURE"
+      + " BASH_ALIASES POSIXLY_CORRECT HOME " + STATE;
+  /**
+   * The start of each line of the first part: {@code POSIXLY_CORRECT=1} turns on POSIX mode, where
+   * {@code unset} and the other special builtins are found before any function of their name. A
+   * startup file can keep it off (a name reference {@code POSIXLY_CORRECT}: the assignment lands on
+   * what it names) or make the assignment fail; either way the second assignment is an arithmetic
+   * error unless {@code SHELLOPTS} (read-only, never a reference) lists {@code posix}, and an
+   * assignment or expansion error drops the rest of the line in an interactive bash. A line that
+   * goes on is so in POSIX mode with nothing of the startup files able to stop it before its
+   * {@code unalias -a}: the unsets and {@code enable} there never drop a line (bash reports a
+   * read-only name and goes on), and every assignment that could fail comes after. Each line
+   * starts with it because bash parses a whole line, expanding aliases, before running any of it: a
+   * line after a dropped one must not run past its start. A shell that is not bash stops there too
+   * ({@code ${x/…}} is not POSIX), its prompt untouched for the screen mode.
+   */
+  private static final String POSIX_OR_STOP = "POSIXLY_CORRECT=1; POSIXLY_CORRECT=$(( ${SHELLOPTS/*posix*/0}1 ));";
+  private static final String CLEAN = POSIX_OR_STOP + " \\unset -f " + SHADOWS + ";"
       + " \\enable unalias alias printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
-      + " \\unalias -a; \\unset -f " + SHADOWS + "; \\unset -v PROMPT_COMMAND\n"
-      + "[[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && \\exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
-      + " \\builtin trap - " + TRAPS + "; { \\builtin set +xv; } 2>/dev/null; \\builtin unset -v PROMPT_COMMAND; \\unset POSIXLY_CORRECT\n";
+      + " \\unalias -a; \\unset -f " + SHADOWS + " __gh_prompt __gh_lost; \\unset -n " + STATE + "; \\unset -v " + STATE + ";"
+      + " __gh_ps1=${PS1-}; \\unset -n PS1 PS2 PS0 PS4 PROMPT_COMMAND; \\unset -v PS1 PS2 PS0 PS4 PROMPT_COMMAND; PS1=; PS2=; PS0=\n"
+      + POSIX_OR_STOP + " [[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && \\exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
+      + " \\builtin trap - " + TRAPS + "; { \\builtin set +xv; } 2>/dev/null; \\builtin unset -v PROMPT_COMMAND\n";
   /**
    * The environment every program on a target with a shell policy starts with (a {@code command}
    * target's, over the target's own {@code env}; the hook line exports them read-only on an
@@ -221,12 +252,14 @@ public final class BashIntegration {
    * settings are put right. The token is the session's own: a startup file that prints an S only
    * has the second part typed early (read as it would have been without the split).
    */
-  private static final String SETTLE = "__gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
+  private static final String SETTLE = POSIX_OR_STOP + " __gh_tty=$(builtin command -p stty -g 2>/dev/null); builtin readonly __gh_tty;"
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
       + " ( { builtin set +xv; } 2>/dev/null; builtin set +euCfkaET +o pipefail; builtin shopt -u " + SHOPT_OFF + " 2>/dev/null;"
       + " builtin shopt -s globasciiranges 2>/dev/null;" + TTY
-      + " ) && __gh_t=$(builtin trap -p) && [[ -z ${PROMPT_COMMAND+x}$(builtin declare -F " + SHADOWS + " 2>/dev/null)"
-      + " && -z $PS1$PS2$PS0$(builtin alias -p) && $__gh_t != *\"trap -- '\"[!\\']* && $__gh_t != *\"trap -- ''\"[!\\ ]* ]]"
+      + " ) && __gh_t=$(builtin trap -p) && __gh_c=$(builtin alias -p) && \\unset -v POSIXLY_CORRECT"
+      + " && [[ -z ${PROMPT_COMMAND+x}$(builtin declare -F " + SHADOWS + " __gh_prompt 2>/dev/null)"
+      + " && -z $PS1$PS2$PS0$__gh_c && $__gh_t != *\"trap -- '\"[!\\']* && $__gh_t != *\"trap -- ''\"[!\\ ]*"
+      + " && $(builtin readonly -f) != *__gh_* && ! $(builtin declare -p " + WATCHED + " 2>/dev/null) =~ (^|$'\\n')declare\\ -[a-zA-Z]*n ]]"
       + " && builtin printf '\\e]133;S;%s\\a' @TOKEN@\n";
 
   /**
@@ -249,7 +282,7 @@ public final class BashIntegration {
       + " [[ -t 0 && /dev/fd/1 -ef /dev/fd/0 && /dev/fd/2 -ef /dev/fd/0 ]]"
       + " || { [[ 1 ]] 2>&0 <\"/\"$'\\e]133;X;descriptors\\a'; __gh_lost descriptors; };"
       + " set -- \"$1\" \"$2\" \"$3\" \"$SHELLOPTS\" \"$BASHOPTS\" \"$4\"; set +euCfkaET +o pipefail;"
-      + " [[ $6 != *\"trap -- '\"[!\\']* && $6 != *\"trap -- ''\"[!\\ ]* && $6 != *alias\\ * ]] || __gh_lost startup-code;"
+      + " [[ $6 == *ok && $6 != *\"trap -- '\"[!\\']* && $6 != *\"trap -- ''\"[!\\ ]* && $6 != *alias\\ * ]] || __gh_lost startup-code;"
       + " unset -f builtin command 2>/dev/null || __gh_lost shadowed-builtin;"
       + " builtin enable builtin command printf read local return shopt 2>/dev/null || __gh_lost disabled-builtin;"
       + " builtin shopt -u " + SHOPT_OFF + " 2>/dev/null; builtin shopt -s globasciiranges promptvars 2>/dev/null;"
@@ -278,7 +311,7 @@ public final class BashIntegration {
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
       + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
-      + " builtin unset -v PROMPT_COMMAND PS4; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\" \"$(builtin trap -p; builtin alias -p)\"';"
+      + " builtin unset -v PROMPT_COMMAND PS4; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\" \"$(builtin trap -p && builtin alias -p && builtin printf ok)\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0 PS4;"
       + " " + pagerSecureExport() + "\n";
