@@ -1,0 +1,188 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.gateway.shell.BashIntegration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attack pass 17ch, live (real OpenSSH client, the gateway, a real sshd's host, bash 5.2.15): the
+ * bash integration after 7f35e7a7 (line one empties {@code PS1}/{@code PS2} only where
+ * {@code BASH_VERSION} is set; line three still needs empty prompts for the S). Each test plants
+ * one line in the test host account's {@code ~/.bashrc}, limited to its own sshd's port, and puts
+ * the file back byte for byte after (as ShellLiveAttack17cdIT). Both findings were first proven in a
+ * pty with bash 5.2.15 fed the real first and second parts and answering the walls as the gateway
+ * does, then live below. Neither needs what docs/security-model.md admits: no disabled
+ * {@code unset}, no function standing in for {@code enable}/{@code builtin}/{@code unset}, no
+ * startup {@code PROMPT_COMMAND}, and no PS1 that runs code or reads a nonce.
+ *
+ * <p><b>F1: a read-only function named {@code __gh_prompt} in a startup file is the hook for the
+ * whole session</b> ({@code aReadOnlyStartupFunctionNamedLikeTheHookIsTheHook}: FAILS; witness ran,
+ * next nonce shown and recorded at every prompt). {@code ~/.bashrc}: {@code __gh_prompt() { <the
+ * product's own hook body, with its alias checks dropped>; builtin printf 'LEAK:%s\n' "$__gh_m";
+ * builtin alias ls='touch W; ls'; }; readonly -f __gh_prompt}. Line one removes only the functions
+ * of {@code SHADOWS} (not {@code __gh_prompt}, not {@code __gh_lost}) and line three's check looks
+ * only for those; the second part's {@code __gh_prompt() {…}} then fails with "readonly function",
+ * which is not an error that drops the rest of an interactive line, so the installation goes on:
+ * {@code PROMPT_COMMAND} (read-only, exactly the product's text) calls the startup file's function,
+ * {@code builtin readonly -f __gh_prompt __gh_lost} succeeds on it, and every check the hook makes
+ * at every prompt (traps, aliases, {@code PROMPT_COMMAND}, read-only {@code PS0}/{@code PS4},
+ * pagers' secure mode, history expansion) is the startup file's to make or skip. The gateway sees
+ * well-formed D/A/P/B markers (the copy draws its nonces as the real one does) and brings the
+ * guarded prompt up; the copy prints the next wall nonce after the B and defines an alias after its
+ * checks: the judged, allowed {@code ls -d /} runs {@code touch W}. The same with a read-only
+ * {@code __gh_lost() { :; }} (checked in the pty): every hook check fails open (a read-only
+ * {@code IFS}, normally {@code X;hook-variables}, leaves the hook's {@code read} failing and bash
+ * running the wall's nonce line as a command, "bash: <nonce>: command not found" on the screen).
+ * Bash gives a way to tell these apart (unlike the admitted stand-ins for {@code builtin}):
+ * Fix: line one also does {@code &#92;unset -f __gh_prompt __gh_lost} (put both in {@code SHADOWS}, so
+ * the S check's {@code declare -F} covers them and a read-only one, which unset cannot remove,
+ * withholds the S), and the second part fails closed when a definition fails (end it with a marker
+ * of its own printed only if {@code declare -f __gh_prompt} is the text it defined).
+ *
+ * <p><b>F2: {@code PS1} as a nameref to an element of {@code BASH_ALIASES}: the hook's own
+ * {@code PS1=} defines an alias after its checks, before every judged line</b> ({@code
+ * aNamerefPs1MakesTheHooksOwnPs1AssignmentDefineAnAlias}: FAILS; witness ran). {@code ~/.bashrc}:
+ * {@code declare -n PS1='BASH_ALIASES[echo]'; PS1='&#92;u$ '}. Every {@code PS1} of the integration
+ * reads and writes {@code BASH_ALIASES[echo]}: line one saves {@code '&#92;u$ '} as the prompt, its
+ * {@code PS1=${BASH_VERSION-$PS1}; PS1=${PS1#"$BASH_VERSION"}} leaves {@code alias echo=''}, which
+ * its {@code &#92;unalias -a} then removes, so line three sees an empty {@code $PS1} and no alias and
+ * prints the S. The hook's {@code ${PS1@a} != *[rn]*} follows the nameref (it reads
+ * {@code BASH_ALIASES}'s attributes, {@code A}) and passes. At every prompt, after the wall and
+ * after {@code PROMPT_COMMAND}'s {@code alias -p} was taken, the hook's {@code PS1=} assigns
+ * {@code BASH_ALIASES[echo]=''}: {@code alias echo=''} while bash reads the judged line. The user
+ * types {@code echo touch W; echo unalias -a} (two echos, allowed) and bash runs {@code touch W;
+ * unalias -a} (the unalias keeps the next prompt's check quiet): any text, unjudged, at every
+ * prompt. (Without the unalias, the next prompt ends the session: {@code startup-code}.) Not the
+ * admitted PS1 class: the prompt runs nothing, reads no nonce; the hook itself defines the alias.
+ * Fix: line one {@code &#92;unset -n PS1 PS2 PS0 PS4 PROMPT_COMMAND} (unsets the nameref itself)
+ * before anything reads them, or check {@code [[ $(builtin declare -p PS1 PS2 PS0 2>/dev/null) !=
+ * *"declare -"*n* ]]} before the S (and {@code ${PS1@a}} cannot see an {@code n}: use
+ * {@code declare -p}); same for the hook's variables it checks with {@code @a}.
+ *
+ * <p><b>Tried and held / fail closed</b> (pty, bash 5.2.15, the real parts; not kept live):
+ * <ul>
+ *   <li>{@code unset BASH_VERSION; PS1='&#92;u$ '}: PS1 kept by line one, no S (fail closed, as the class
+ *       comment says). {@code BASH_VERSION=} (set, empty) or {@code readonly BASH_VERSION=zz} with
+ *       {@code PS1='zz&#92;u$ '}: the prefix strip still empties PS1; guarded, prompt shown.</li>
+ *   <li>{@code declare -u PS1}: {@code PS1=$BASH_VERSION} upper-cases, the strip no longer matches,
+ *       PS1 stays {@code 5.2.15(1)-RELEASE}: no S (fail closed; a false refusal only for such
+ *       a self-inflicted rc). {@code declare -i PS1}: arithmetic error on the version drops line one:
+ *       no S. {@code declare -l PS2}: guarded, nothing left.</li>
+ *   <li>{@code PS1=([1]=hi); PS1='&#92;u$ '} (an array PS1): element 0 is emptied; guarded, nothing
+ *       left. {@code declare -n PS1=Q}: the integration empties {@code Q}; guarded (harmless unless Q
+ *       is an alias element: F2).</li>
+ * </ul>
+ */
+@ExtendWith(GatewayLogOnFailure.class)
+class ShellLiveAttack17chIT {
+  private static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
+
+  private static Path witness() {
+    return Path.of("/tmp", "att17ch-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** As ShellLiveAttack17cdIT.planted: {@code rcLine} planted for this sshd only, {@code lines} typed. */
+  private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
+    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
+    GatewayFixture g = null;
+    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
+    byte[] before = Files.readAllBytes(rc);
+    try {
+      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
+          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
+          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
+      Files.createDirectories(tmp.resolve("gw"));
+      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
+      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
+      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
+      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
+      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
+      System.arraycopy(p, 0, all, before.length, p.length);
+      Files.write(rc, all);
+      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17ch"), List.of("dev"));
+      String seen;
+      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
+        try {
+          ssh.await("$ ", Duration.ofSeconds(60));
+        } finally {
+          Files.write(rc, before); // bash read it already (or never will)
+        }
+        Thread.sleep(1000);
+        try {
+          for (String l : lines) {
+            ssh.send(l + "\r");
+            Thread.sleep(1500);
+          }
+        } catch (java.io.IOException ended) {
+          // the session already ended
+        }
+        Thread.sleep(2500);
+        seen = ssh.transcript();
+      }
+      Thread.sleep(1000);
+      return new String[] {seen, g.recordingsOf(key)};
+    } finally {
+      Files.write(rc, before);
+      if (g != null) {
+        g.close();
+      }
+      own.close();
+    }
+  }
+
+  private static void check(String what, String[] seen, Path w) throws Exception {
+    boolean ran = Files.exists(w);
+    Files.deleteIfExists(w);
+    boolean shown = NONCE.matcher(seen[0]).find();
+    boolean recorded = NONCE.matcher(seen[1]).find();
+    String t = ShellLiveTargets.clean(seen[0], 3000);
+    System.out.println("17ch " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
+        + "; transcript:\n" + t);
+    SoftAssertions s = new SoftAssertions();
+    s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17ch");
+    s.assertThat(ran).as("%s: a judged, allowed line ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
+        .isFalse();
+    s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
+        shown, recorded).isFalse();
+    s.assertAll();
+  }
+
+  /** The product's own hook function, as the second part defines it, with {@code extra} run at its end and its alias checks dropped. */
+  static String hookCopy(String extra) {
+    String p2 = new String(BashIntegration.secondPart(false), StandardCharsets.UTF_8);
+    int s = p2.indexOf("__gh_prompt() {");
+    int e = p2.indexOf("; builtin unset -v PROMPT_COMMAND PS4;");
+    String f = p2.substring(s, e);
+    assertThat(f).endsWith("}").contains("\"$4\"; set +euCfkaET").contains(" && ${#BASH_ALIASES[@]} == 0");
+    f = f.substring(0, f.length() - 1).stripTrailing() + " " + extra + " }";
+    return f.replace("\"$4\"; set +euCfkaET", "\"\"; set +euCfkaET").replace(" && ${#BASH_ALIASES[@]} == 0", "");
+  }
+
+  /** F1: a read-only __gh_prompt from ~/.bashrc survives the second part's definition and is the hook. */
+  @Test
+  void aReadOnlyStartupFunctionNamedLikeTheHookIsTheHook(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = hookCopy("builtin printf 'LEAK:%s\\n' \"$__gh_m\"; builtin alias ls='touch " + w + "; ls';")
+        + "\nreadonly -f __gh_prompt\n";
+    check("read-only __gh_prompt", planted(tmp, rc, "echo one-17ch", "ls -d /", "echo two-17ch"), w);
+  }
+
+  /** F2: PS1 a nameref to BASH_ALIASES[echo]: the hook's PS1= defines alias echo='' before each judged line. */
+  @Test
+  void aNamerefPs1MakesTheHooksOwnPs1AssignmentDefineAnAlias(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "declare -n PS1='BASH_ALIASES[echo]'; PS1='\\u$ '";
+    check("nameref PS1", planted(tmp, rc, "echo touch " + w + "; echo unalias -a", "echo one-17ch; echo unalias -a"), w);
+  }
+}
