@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * bash integration after 7f35e7a7 (line one empties {@code PS1}/{@code PS2} only where
  * {@code BASH_VERSION} is set; line three still needs empty prompts for the S). Each test plants
  * one line in the test host account's {@code ~/.bashrc}, limited to its own sshd's port, and puts
- * the file back byte for byte after (as ShellLiveAttack17cdIT). Both findings were first proven in a
+ * the file back byte for byte after (as ShellLiveAttack17cdIT). All three findings were first proven in a
  * pty with bash 5.2.15 fed the real first and second parts and answering the walls as the gateway
- * does, then live below. Neither needs what docs/security-model.md admits: no disabled
+ * does, then live below. None needs what docs/security-model.md admits: no disabled
  * {@code unset}, no function standing in for {@code enable}/{@code builtin}/{@code unset}, no
  * startup {@code PROMPT_COMMAND}, and no PS1 that runs code or reads a nonce.
  *
@@ -70,6 +70,21 @@ import org.junit.jupiter.api.io.TempDir;
  * *"declare -"*n* ]]} before the S (and {@code ${PS1@a}} cannot see an {@code n}: use
  * {@code declare -p}); same for the hook's variables it checks with {@code @a}.
  *
+ * <p><b>F3: the same nameref road hands the hook's nonce to every judged line</b> ({@code
+ * aNamerefHookVariableHandsTheNonceToJudgedLines}: FAILS; nonce shown and recorded). {@code
+ * ~/.bashrc}: {@code declare -n __gh_m=zz17ch}. The second part's {@code builtin unset -v __gh_m
+ * __gh_q} unsets what the nameref points to, not the nameref ({@code unset -n} would); the hook's
+ * {@code [[ -z ${__gh_m@a}${__gh_q@a} ]]} reads {@code zz17ch}'s attributes (none) and passes; from
+ * then on every value the hook keeps in {@code __gh_m} is {@code zz17ch}'s. The judged, allowed
+ * {@code echo "Z:$zz17ch"} prints the nonce of the running command's C and of the next D (the one
+ * the gateway's D check says no program can know: {@code GuardedShell}'s "a program printing a D of
+ * its own can neither hold the keys typed to it nor put an exit status of its choosing into the
+ * audit"), on the client's screen and in the recording. (Seen live; a fake D/A built from it was
+ * argued, not run: the wall then goes to the program and the next real C ends the session
+ * unjudged-command, so no unjudged text reached bash that way.) Fix: as F2, {@code builtin unset -n}
+ * (then {@code -v}) every variable the integration and the hook use, and refuse the S while
+ * {@code declare -p} shows a nameref among them.
+ *
  * <p><b>Tried and held / fail closed</b> (pty, bash 5.2.15, the real parts; not kept live):
  * <ul>
  *   <li>{@code unset BASH_VERSION; PS1='&#92;u$ '}: PS1 kept by line one, no S (fail closed, as the class
@@ -82,6 +97,27 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code PS1=([1]=hi); PS1='&#92;u$ '} (an array PS1): element 0 is emptied; guarded, nothing
  *       left. {@code declare -n PS1=Q}: the integration empties {@code Q}; guarded (harmless unless Q
  *       is an alias element: F2).</li>
+ *   <li>{@code declare -n PS1='a[$(printf … "$__gh_m" >/dev/tty)0]'} (or {@code PS0}): the subscript's
+ *       command substitution runs each time the hook reads the name and can print a nonce, but in
+ *       a subshell: the admitted "PS1 may run code and read nonces" class; with {@code PS0} the hook's
+ *       read-only check fails ({@code X;hook-variables}); a {@code PROMPT_COMMAND} nameref to an
+ *       element: bash runs no hook, no guarded prompt. {@code declare -n PROMPT_COMMAND=PCX},
+ *       {@code declare -n __gh_tty=TT}, {@code declare -n __gh_q=zz} (emptied after each A):
+ *       guarded, nothing gained.</li>
+ *   <li>Live (kept): {@code unset BASH_VERSION} with 17ce F1's alias-defining PS1: no S, the session
+ *       ends ("no guarded prompt within 20 s"). The test host account's own PS1 holds a
+ *       {@code \[\e]0;…\a\]} title sequence: guarded as it should be (every test above), no false
+ *       refusal.</li>
+ *   <li>Typed at a guarded prompt (a {@code command} target): every road to the same namerefs and
+ *       prompt attributes is {@code guard-tamper} (policy ShellAttack17chTest, 44 lines: {@code
+ *       declare -n}/{@code typeset -n}/{@code local -n} in a function, computed {@code declare "$x=…"},
+ *       {@code printf -v}, {@code read -a BASH_ALIASES}, arithmetic on {@code BASH_ALIASES},
+ *       {@code exec bash}, {@code set -o posix}, {@code enable -n}, {@code shopt -u promptvars},
+ *       {@code PROMPT_COMMAND+=}, {@code trap … DEBUG}, {@code BASH_ENV=…}/{@code ENV=…}). A typed
+ *       {@code source FILE} is allowed and reaches F2's nameref, but the doc admits it.</li>
+ *   <li>Not run: zsh and fish are not installed here; dash is, but a non-bash login shell never gets
+ *       the first part (remoteCommand exits 97 and the screen mode opens a fresh shell channel), so
+ *       the new {@code BASH_VERSION} test only matters where bash's startup files exec another shell.</li>
  * </ul>
  */
 @ExtendWith(GatewayLogOnFailure.class)
@@ -94,6 +130,15 @@ class ShellLiveAttack17chIT {
 
   /** As ShellLiveAttack17cdIT.planted: {@code rcLine} planted for this sshd only, {@code lines} typed. */
   private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
+    return run(tmp, rcLine, "$ ", lines);
+  }
+
+  /** As {@link #planted}, where the session must end before a guarded prompt. */
+  private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
+    return run(tmp, rcLine, "did not take the guard's integration");
+  }
+
+  private static String[] run(Path tmp, String rcLine, String awaited, String... lines) throws Exception {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
@@ -114,7 +159,7 @@ class ShellLiveAttack17chIT {
       String seen;
       try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
         try {
-          ssh.await("$ ", Duration.ofSeconds(60));
+          ssh.await(awaited, Duration.ofSeconds(60));
         } finally {
           Files.write(rc, before); // bash read it already (or never will)
         }
@@ -184,5 +229,32 @@ class ShellLiveAttack17chIT {
     Path w = witness();
     String rc = "declare -n PS1='BASH_ALIASES[echo]'; PS1='\\u$ '";
     check("nameref PS1", planted(tmp, rc, "echo touch " + w + "; echo unalias -a", "echo one-17ch; echo unalias -a"), w);
+  }
+
+  /**
+   * F3: __gh_m a nameref to a plain variable from ~/.bashrc: the installation's {@code unset -v}
+   * leaves the nameref, the hook's {@code ${__gh_m@a}} check reads zz's (none), and every nonce the
+   * hook keeps in __gh_m is zz's value, read by a judged, allowed echo.
+   */
+  @Test
+  void aNamerefHookVariableHandsTheNonceToJudgedLines(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "declare -n __gh_m=zz17ch";
+    check("nameref __gh_m", planted(tmp, rc, "echo one-17ch", "echo \"Z:$zz17ch\"", "echo two-17ch"), w);
+  }
+
+  /**
+   * Held (regression): BASH_VERSION unset in ~/.bashrc keeps a PS1 that would define an alias
+   * before the second part (17ce F1's PS1): line three's check sees a non-empty PS1, no S, no
+   * guarded session.
+   */
+  @Test
+  void anUnsetBashVersionKeepsPs1AndGetsNoGuardedSession(@TempDir Path tmp) throws Exception {
+    String rc = "unset BASH_VERSION; Z=' '; A=set; V='builtin printf \"EV:%s\\n\" \"$__gh_m\"; set';"
+        + " PS1='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}\\u$ '";
+    String[] seen = refusedAtStart(tmp, rc);
+    System.out.println("17ch unset BASH_VERSION: " + ShellLiveTargets.clean(seen[0], 2000));
+    assertThat(seen[0]).contains("did not take the guard's integration");
+    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find()).isFalse();
   }
 }
