@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bash integration after 7f35e7a7 (line one empties {@code PS1}/{@code PS2} only where
  * {@code BASH_VERSION} is set; line three still needs empty prompts for the S). Each test plants
  * one line in the test host account's {@code ~/.bashrc}, limited to its own sshd's port, and puts
- * the file back byte for byte after (as ShellLiveAttack17cdIT). All three findings were first proven in a
+ * the file back byte for byte after (as ShellLiveAttack17cdIT). All four findings were first proven in a
  * pty with bash 5.2.15 fed the real first and second parts and answering the walls as the gateway
  * does, then live below. None needs what docs/security-model.md admits: no disabled
  * {@code unset}, no function standing in for {@code enable}/{@code builtin}/{@code unset}, no
@@ -84,6 +84,25 @@ import org.junit.jupiter.api.io.TempDir;
  * unjudged-command, so no unjudged text reached bash that way.) Fix: as F2, {@code builtin unset -n}
  * (then {@code -v}) every variable the integration and the hook use, and refuse the S while
  * {@code declare -p} shows a nameref among them.
+ *
+ * <p><b>F4: an empty integer {@code PS2} cuts line one short, and a disabled {@code alias} hides a
+ * startup alias from both alias checks</b> ({@code
+ * anIntegerPs2CutsLineOneAndADisabledAliasHidesTheStartupAlias}: FAILS; witness ran). {@code
+ * ~/.bashrc}: {@code alias ls='touch W; ls'; unset BASH_ALIASES; enable -n alias; PS2=; declare -i
+ * PS2}. Line one's {@code PS2=${BASH_VERSION-$PS2}} evaluates {@code 5.2.15(1)-release} as
+ * arithmetic: an expansion error, and interactive bash drops the rest of the line, so
+ * {@code &#92;unset -f}, {@code \enable … alias …}, {@code &#92;unalias -a} and the {@code PROMPT_COMMAND}
+ * unset never run (PS1 was emptied just before, and PS2 is still empty: line three's prompt check
+ * passes). Line three's {@code $(builtin alias -p)} and the hook's {@code "$(builtin trap -p;
+ * builtin alias -p)"} print only "not a shell builtin" on stderr, read as "no alias"; the unset
+ * {@code BASH_ALIASES} counts 0 (17ce F2's trick). The session comes up guarded with the alias: the
+ * judged {@code ls -d /} runs {@code touch W}. (Control, checked in the pty: without
+ * {@code declare -i PS2} line one enables {@code alias} and removes it; held.) Not admitted: no
+ * function, {@code unset} enabled. Fix: line three checks line one ran to its end (a variable
+ * line one sets as its last act, unset first), and the alias checks fail closed when
+ * {@code builtin alias -p} fails ({@code __gh_a=$(builtin alias -p) && [[ -z $__gh_a ]]}, and
+ * the hook likewise); line one could also {@code &#92;unset -v PS1 PS2 PS0} (no attribute kept)
+ * before it assigns them.
  *
  * <p><b>Tried and held / fail closed</b> (pty, bash 5.2.15, the real parts; not kept live):
  * <ul>
@@ -241,6 +260,17 @@ class ShellLiveAttack17chIT {
     Path w = witness();
     String rc = "declare -n __gh_m=zz17ch";
     check("nameref __gh_m", planted(tmp, rc, "echo one-17ch", "echo \"Z:$zz17ch\"", "echo two-17ch"), w);
+  }
+
+  /**
+   * F4: an integer PS2 (empty) cuts line one after PS1 is emptied; alias disabled, BASH_ALIASES
+   * unset: both alias checks see nothing, the startup file's alias stands for the whole session.
+   */
+  @Test
+  void anIntegerPs2CutsLineOneAndADisabledAliasHidesTheStartupAlias(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String rc = "alias ls='touch " + w + "; ls'; unset BASH_ALIASES; enable -n alias; PS2=; declare -i PS2";
+    check("integer PS2", planted(tmp, rc, "echo one-17ch", "ls -d /", "echo two-17ch"), w);
   }
 
   /**
