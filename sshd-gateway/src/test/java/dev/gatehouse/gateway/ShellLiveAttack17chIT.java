@@ -127,6 +127,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       ends ("no guarded prompt within 20 s"). The test host account's own PS1 holds a
  *       {@code \[\e]0;…\a\]} title sequence: guarded as it should be (every test above), no false
  *       refusal.</li>
+ *   <li>Live (kept): F4's cut with {@code enable -n set; set +H; set -x}: line two's
+ *       {@code \builtin set +xv} fails, and in the pty bash traces line three (the setup token) and
+ *       the hook at every prompt ({@code __gh_q=<next nonce>} before each A) with the session up;
+ *       live the gateway brings up no guarded prompt within 20 s and shows none of it (held;
+ *       {@code anIntegerPs2CutAndADisabledSetGetNoGuardedSession}). The fix of F4 covers it.</li>
  *   <li>Typed at a guarded prompt (a {@code command} target): every road to the same namerefs and
  *       prompt attributes is {@code guard-tamper} (policy ShellAttack17chTest, 44 lines: {@code
  *       declare -n}/{@code typeset -n}/{@code local -n} in a function, computed {@code declare "$x=…"},
@@ -271,6 +276,22 @@ class ShellLiveAttack17chIT {
     Path w = witness();
     String rc = "alias ls='touch " + w + "; ls'; unset BASH_ALIASES; enable -n alias; PS2=; declare -i PS2";
     check("integer PS2", planted(tmp, rc, "echo one-17ch", "ls -d /", "echo two-17ch"), w);
+  }
+
+  /**
+   * Held (regression): the cut of F4 with {@code enable -n set} keeps the startup file's
+   * {@code set -x} (line two's {@code \builtin set +xv} fails): in a pty bash traces line three
+   * (the setup token) and the hook at every prompt (each next nonce) and the session comes up; live,
+   * the gateway brings up no guarded prompt (no prompt within 20 s) and shows nothing of the trace.
+   */
+  @Test
+  void anIntegerPs2CutAndADisabledSetGetNoGuardedSession(@TempDir Path tmp) throws Exception {
+    String[] seen = refusedAtStart(tmp, "PS2=; declare -i PS2; set +H; set -x; enable -n set");
+    Pattern token = Pattern.compile("133;S;%s.{1,4} [0-9a-f]{32}");
+    System.out.println("17ch traced: " + ShellLiveTargets.clean(seen[0], 2000));
+    assertThat(seen[0]).contains("did not take the guard's integration");
+    assertThat(token.matcher(seen[0]).find() || token.matcher(seen[1]).find()).as("setup token shown").isFalse();
+    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find()).as("nonce shown").isFalse();
   }
 
   /**
