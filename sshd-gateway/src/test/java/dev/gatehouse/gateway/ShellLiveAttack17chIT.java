@@ -104,6 +104,18 @@ import org.junit.jupiter.api.io.TempDir;
  * the hook likewise); line one could also {@code &#92;unset -v PS1 PS2 PS0} (no attribute kept)
  * before it assigns them.
  *
+ * <p><b>Fixed</b> (BashIntegration): each line of the first part starts with
+ * {@code POSIXLY_CORRECT=1; POSIXLY_CORRECT=$(( ${SHELLOPTS/*posix*&#47;0}1 ))}, an arithmetic error
+ * (the rest of the line dropped) unless POSIX mode is on; line one removes functions, enables the
+ * builtins and runs {@code unalias -a} before any assignment that could fail, removes
+ * {@code __gh_prompt} and {@code __gh_lost} too, unsets the integration's variables and the prompts
+ * with {@code -n} and then {@code -v} (a reference or an attribute goes with them), and only then
+ * saves and empties the prompts; line three's S also needs {@code alias -p} to succeed, no
+ * read-only function named {@code __gh_*}, no {@code __gh_prompt} and no name reference among the
+ * variables bash and the hook read ({@code declare -p}); the hook's {@code trap -p && alias -p}
+ * must end in its own {@code ok}. F1: no guarded session. F2: guarded, the account's prompt empty
+ * (it was the alias's text), nothing runs. F3, F4: guarded, nothing shown, nothing runs.
+ *
  * <p><b>Tried and held / fail closed</b> (pty, bash 5.2.15, the real parts; not kept live):
  * <ul>
  *   <li>{@code unset BASH_VERSION; PS1='&#92;u$ '}: PS1 kept by line one, no S (fail closed, as the class
@@ -157,6 +169,14 @@ class ShellLiveAttack17chIT {
     return run(tmp, rcLine, "$ ", lines);
   }
 
+  /**
+   * As {@link #planted} where the account's prompt is empty (nothing to wait for): the lines are
+   * typed after 15 s; the gateway holds keys typed before its guarded prompt is up.
+   */
+  private static String[] plantedWithoutPrompt(Path tmp, String rcLine, String... lines) throws Exception {
+    return run(tmp, rcLine, "", lines);
+  }
+
   /** As {@link #planted}, where the session must end before a guarded prompt. */
   private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
     return run(tmp, rcLine, "did not take the guard's integration");
@@ -183,7 +203,11 @@ class ShellLiveAttack17chIT {
       String seen;
       try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
         try {
-          ssh.await(awaited, Duration.ofSeconds(60));
+          if (awaited.isEmpty()) {
+            Thread.sleep(15000);
+          } else {
+            ssh.await(awaited, Duration.ofSeconds(60));
+          }
         } finally {
           Files.write(rc, before); // bash read it already (or never will)
         }
@@ -244,7 +268,12 @@ class ShellLiveAttack17chIT {
     Path w = witness();
     String rc = hookCopy("builtin printf 'LEAK:%s\\n' \"$__gh_m\"; builtin alias ls='touch " + w + "; ls';")
         + "\nreadonly -f __gh_prompt\n";
-    check("read-only __gh_prompt", planted(tmp, rc, "echo one-17ch", "ls -d /", "echo two-17ch"), w);
+    // Fixed: line one removes __gh_prompt and __gh_lost; a read-only one stays, and line three's
+    // check (declare -F, readonly -f) withholds the S: no guarded session.
+    String[] seen = refusedAtStart(tmp, rc);
+    assertThat(seen[0]).contains("did not take the guard's integration").doesNotContain("LEAK:");
+    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find()).as("nonce shown").isFalse();
+    assertThat(w).doesNotExist();
   }
 
   /** F2: PS1 a nameref to BASH_ALIASES[echo]: the hook's PS1= defines alias echo='' before each judged line. */
@@ -252,7 +281,10 @@ class ShellLiveAttack17chIT {
   void aNamerefPs1MakesTheHooksOwnPs1AssignmentDefineAnAlias(@TempDir Path tmp) throws Exception {
     Path w = witness();
     String rc = "declare -n PS1='BASH_ALIASES[echo]'; PS1='\\u$ '";
-    check("nameref PS1", planted(tmp, rc, "echo touch " + w + "; echo unalias -a", "echo one-17ch; echo unalias -a"), w);
+    // Fixed: line one removes the reference (unset -n) after its unalias -a removed the alias it named,
+    // so the account's prompt is empty and the hook's PS1= assigns a plain variable.
+    check("nameref PS1", plantedWithoutPrompt(tmp, rc, "echo touch " + w + "; echo unalias -a",
+        "echo one-17ch; echo unalias -a"), w);
   }
 
   /**
@@ -279,33 +311,32 @@ class ShellLiveAttack17chIT {
   }
 
   /**
-   * Held (regression): the cut of F4 with {@code enable -n set} keeps the startup file's
-   * {@code set -x} (line two's {@code \builtin set +xv} fails): in a pty bash traces line three
-   * (the setup token) and the hook at every prompt (each next nonce) and the session comes up; live,
-   * the gateway brings up no guarded prompt (no prompt within 20 s) and shows nothing of the trace.
+   * Held (regression): the cut of F4 with {@code enable -n set} kept the startup file's
+   * {@code set -x} (line two's {@code \builtin set +xv} failed): in a pty bash traced line three
+   * (the setup token) and the hook at every prompt (each next nonce). Line one is no longer cut (its
+   * variables are unset before they are assigned) and enables {@code set} again: the session comes
+   * up guarded, untraced, and neither the setup token nor a nonce is shown or recorded.
    */
   @Test
-  void anIntegerPs2CutAndADisabledSetGetNoGuardedSession(@TempDir Path tmp) throws Exception {
-    String[] seen = refusedAtStart(tmp, "PS2=; declare -i PS2; set +H; set -x; enable -n set");
+  void anIntegerPs2AndADisabledSetAreCleanedUp(@TempDir Path tmp) throws Exception {
+    String[] seen = planted(tmp, "PS2=; declare -i PS2; set +H; set -x; enable -n set", "echo one-17ch");
     Pattern token = Pattern.compile("133;S;%s.{1,4} [0-9a-f]{32}");
     System.out.println("17ch traced: " + ShellLiveTargets.clean(seen[0], 2000));
-    assertThat(seen[0]).contains("did not take the guard's integration");
+    assertThat(seen[0]).contains("one-17ch");
     assertThat(token.matcher(seen[0]).find() || token.matcher(seen[1]).find()).as("setup token shown").isFalse();
     assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find()).as("nonce shown").isFalse();
   }
 
   /**
-   * Held (regression): BASH_VERSION unset in ~/.bashrc keeps a PS1 that would define an alias
-   * before the second part (17ce F1's PS1): line three's check sees a non-empty PS1, no S, no
-   * guarded session.
+   * Held (regression): BASH_VERSION unset in ~/.bashrc with a PS1 that would define an alias
+   * before the second part (17ce F1's PS1): line one empties bash's own prompts whatever
+   * {@code BASH_VERSION} says; the account's PS1 is expanded only in the hook's subshell, where an
+   * alias it defines dies with it: guarded, and no nonce is shown.
    */
   @Test
-  void anUnsetBashVersionKeepsPs1AndGetsNoGuardedSession(@TempDir Path tmp) throws Exception {
+  void anUnsetBashVersionChangesNothing(@TempDir Path tmp) throws Exception {
     String rc = "unset BASH_VERSION; Z=' '; A=set; V='builtin printf \"EV:%s\\n\" \"$__gh_m\"; set';"
         + " PS1='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}\\u$ '";
-    String[] seen = refusedAtStart(tmp, rc);
-    System.out.println("17ch unset BASH_VERSION: " + ShellLiveTargets.clean(seen[0], 2000));
-    assertThat(seen[0]).contains("did not take the guard's integration");
-    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find()).isFalse();
+    check("unset BASH_VERSION", planted(tmp, rc, "echo one-17ch", "set -o | head -1", "echo two-17ch"), witness());
   }
 }
