@@ -98,7 +98,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code cp -r y/. $x}, {@code install -D}, {@code mv -t}; chroot/unshare -R/nsenter/env -C/find
  * -execdir/start-stop-daemon spellings. Under the docs' allow-list: {@code cat ../$x}, {@code .../$x},
  * {@code -- $x}, {@code "$x"}, {@code less}/{@code grep -r}/{@code tail -f $x}, {@code a/$x}, {@code
- * */$x}, {@code /dev/./…}, {@code ~+/..}, brace forms, {@code /dev/vcs*}, {@code /dev/char/4:1} all
+ * &#42;/$x}, {@code /dev/./…}, {@code ~+/..}, brace forms, {@code /dev/vcs*}, {@code /dev/char/4:1} all
  * refused. Not filed: {@code cat a$x} under the allow-list (the documented {@code cat tmp$x}); a hard
  * link to a device ({@code ln /dev/sda x}: another file system, EXDEV); {@code x=/var/log; cd $x} (the
  * documented "relative path after a cd to a variable"); {@code nsenter -r/} (keeps the working
