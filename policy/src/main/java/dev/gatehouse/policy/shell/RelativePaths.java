@@ -319,12 +319,26 @@ final class RelativePaths {
   /** At most so many spellings of one word read from its variables' several values. */
   private static final int MAX_SPELLINGS = 64;
 
+  /** A declaration giving the nameref attribute, and what follows its options (group 1). */
+  private static final Pattern NAMEREF = Pattern.compile(
+      "(?s)\\s*(?:declare|typeset|local)\\s+(?:-[A-Za-z]+\\s+)*-[A-Za-z]*n[A-Za-z]*((?:\\s.*)?)");
+
   /** A for loop's list: {@code for x in a b; do}. */
   private static final Pattern FOR_LIST = Pattern.compile("(?s)\\s*for\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+([^;\\n]*?)\\s*(?:;|\\n|\\bdo\\b).*");
 
   /** The variables a text sets: each one's values, or null where one of them is only known when it runs. */
   static java.util.Map<String, List<String>> variableValues(ShellReading r) {
     java.util.Map<String, List<String>> values = new java.util.HashMap<>();
+    for (ShellReading.Assignment a : r.assignments()) {
+      Matcher n = NAMEREF.matcher(a.text());
+      if (n.matches()) {
+        // declare -n x=y: x reads another variable's value, whatever that is when it runs.
+        Matcher names = Pattern.compile("(?:^|\\s)([A-Za-z_][A-Za-z0-9_]*)(?==|\\s|$)").matcher(n.group(1));
+        while (names.find()) {
+          values.put(names.group(1), null);
+        }
+      }
+    }
     for (ShellReading.Assignment a : r.assignments()) {
       String name = a.variable();
       if (values.containsKey(name) && values.get(name) == null) {
@@ -390,9 +404,8 @@ final class RelativePaths {
       List<ShellCommand> maybe, List<ShellReading.Redirect> maybeWrites, String[] guessed) {
     java.util.Map<String, List<String>> values = variableValues(r);
     List<ShellCommand> out = new ArrayList<>();
-    if (values.isEmpty()) {
-      return out;
-    }
+    // $1, "$@", ${a[1]}, ${x%/}, ${x,,}: a value only known when it runs (read as UNREAD_VALUE).
+    values.put(UNREAD_VALUE, null);
     boolean[] unknownUsed = {false};
     for (ShellCommand c : r.commands()) {
       List<List<Word>> spellings = new ArrayList<>();
@@ -469,7 +482,11 @@ final class RelativePaths {
    */
   private static List<List<Word>> substituted(Word w, java.util.Map<String, List<String>> values, boolean unknown) {
     String src = w.source();
-    if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}\"-]+")) {
+    if (w.literal() || src == null) {
+      return null;
+    }
+    src = unread(src, values);
+    if (!Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}\"-]+")) {
       return null;
     }
     Matcher m = REFERENCE.matcher(src);
@@ -497,7 +514,9 @@ final class RelativePaths {
       return null;
     }
     String tail = src.substring(at);
-    if (unknown && !tail.replace("\"", "").startsWith("/")) {
+    boolean ownValues = parts.stream().anyMatch(p -> p[1].startsWith(UNREAD_VALUE) && p[1].length() > UNREAD_VALUE.length()
+        && values.get(p[1].substring(UNREAD_VALUE.length())) != null);
+    if (unknown && !(ownValues && tail.replace("\"", "").isEmpty()) && !tail.replace("\"", "").startsWith("/")) {
       return null; // $x/auth.log: a name below the unknown directory
     }
     boolean quoted = src.indexOf('"') >= 0;
@@ -506,6 +525,14 @@ final class RelativePaths {
     for (String[] p : parts) {
       List<String> vs = values.get(p[1]);
       List<String> options = vs == null ? SYSTEM_DIRECTORIES : vs;
+      if (p[1].startsWith(UNREAD_VALUE) && p[1].length() > UNREAD_VALUE.length()) {
+        // ${x:0}, ${x#}: also the variable's own values (an operator that changes nothing).
+        options = new ArrayList<>(SYSTEM_DIRECTORIES);
+        List<String> own = values.get(p[1].substring(UNREAD_VALUE.length()));
+        if (own != null) {
+          options.addAll(own);
+        }
+      }
       List<String> next = new ArrayList<>();
       for (String t : texts) {
         for (String o : options) {
@@ -535,6 +562,39 @@ final class RelativePaths {
       out.add(words);
     }
     return out;
+  }
+
+  /** The name that stands for a reference whose value the reading does not work out. */
+  private static final String UNREAD_VALUE = "__unread_value__";
+
+  /** A positional parameter: {@code $1}, {@code ${10}}, {@code $@}, {@code ${*}}. */
+  private static final Pattern POSITIONAL = Pattern.compile("\\$(?:[0-9@*]|\\{(?:[0-9]+|[@*])\\})");
+
+  /** A braced reference with a subscript or an operator: {@code ${a[@]}}, {@code ${x%/}}, {@code ${x,,}}. */
+  private static final Pattern OPERATED = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(\\[[^\\]}]*\\])?([^}]*)\\}");
+
+  /**
+   * {@code src} with each reference whose value this reading does not work out (a positional
+   * parameter; an element, or an operator other than {@code :-}/{@code -}/{@code :=}/{@code =}, of a
+   * variable the text sets) written as {@link #UNREAD_VALUE}: a value only known when it runs.
+   */
+  private static String unread(String src, java.util.Map<String, List<String>> values) {
+    String out = POSITIONAL.matcher(src).replaceAll(Matcher.quoteReplacement("${" + UNREAD_VALUE + "}"));
+    Matcher m = OPERATED.matcher(out);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String op = m.group(3);
+      boolean read = m.group(2) == null && (op.isEmpty() || Regexes.matches(op, "(?s):?[-=].*"));
+      if (values.containsKey(m.group(1)) && !read) {
+        String name = UNREAD_VALUE + m.group(1);
+        values.putIfAbsent(name, null);
+        m.appendReplacement(sb, Matcher.quoteReplacement("${" + name + "}"));
+      } else {
+        m.appendReplacement(sb, Matcher.quoteReplacement(m.group()));
+      }
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 
   /**
