@@ -69,49 +69,49 @@ final class RelativePaths {
     commands.addAll(substituted);
     writes.addAll(valueWrites);
     // The symbolic links the text makes: a word through one reads as its target.
-    java.util.Map<String, List<String>> links = links(r.commands());
+    Links made = links(r.commands());
+    java.util.Map<String, List<String>> links = withDirectories(made.exact(), found.known());
+    java.util.Map<String, List<String>> guessedLinks = withDirectories(made.guessed(), found.known());
     List<ShellReading.Redirect> redirects = new ArrayList<>(r.writes());
     redirects.addAll(valueWrites);
     if (!links.isEmpty()) {
       List<ShellCommand> aliased = new ArrayList<>();
-      for (ShellCommand c : given) {
-        for (var e : links.entrySet()) {
-          for (String t : e.getValue()) {
-            List<Word> args = new ArrayList<>();
-            boolean changed = false;
-            for (Word w : c.args()) {
-              Word j = aliased(w, e.getKey(), t);
-              changed |= j != w;
-              args.add(j);
-            }
-            if (changed) {
-              aliased.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
-            }
-          }
-        }
-      }
-      for (ShellReading.Redirect w : r.writes()) {
-        for (var e : links.entrySet()) {
-          for (String t : e.getValue()) {
-            Word j = aliased(w.target(), e.getKey(), t);
-            if (j != w.target()) {
-              ShellReading.Redirect a = new ShellReading.Redirect(j, w.text(), w.through());
-              writes.add(a);
-              redirects.add(a);
-            }
-          }
-        }
-      }
+      List<ShellReading.Redirect> aliasedWrites = new ArrayList<>();
+      alias(given, new ArrayList<>(redirects), links, aliased, aliasedWrites);
       given.addAll(aliased);
       commands.addAll(aliased);
+      writes.addAll(aliasedWrites);
+      redirects.addAll(aliasedWrites);
     }
     read(bases, given, redirects, commands, writes, unknown);
+    if (!links.isEmpty()) {
+      // ln -s /dev /tmp/d; cd /tmp; dd of=d/sda: the words joined to the directories, read again.
+      List<ShellCommand> aliased = new ArrayList<>();
+      List<ShellReading.Redirect> aliasedWrites = new ArrayList<>();
+      alias(new ArrayList<>(commands), new ArrayList<>(writes), links, aliased, aliasedWrites);
+      commands.addAll(aliased);
+      writes.addAll(aliasedWrites);
+    }
     homesRead(given, redirects, commands, writes, unknown);
+    List<ShellCommand> linkMaybe = new ArrayList<>();
+    List<ShellReading.Redirect> linkMaybeWrites = new ArrayList<>();
+    if (!guessedLinks.isEmpty()) {
+      List<ShellCommand> all = new ArrayList<>(given);
+      all.addAll(commands);
+      List<ShellReading.Redirect> allWrites = new ArrayList<>(redirects);
+      allWrites.addAll(writes);
+      alias(all, allWrites, guessedLinks, linkMaybe, linkMaybeWrites);
+      if ((!linkMaybe.isEmpty() || !linkMaybeWrites.isEmpty()) && valueGuessed[0] == null) {
+        valueGuessed[0] = "a symbolic link the text makes to a name relative to a directory only known when it runs";
+      }
+    }
     if (found.guessed() != null || valueGuessed[0] != null) {
       // A directory only known when it runs, which may be any system directory: a relative name
       // that a path class would judge from one of them makes the text unclassified.
       List<ShellCommand> maybe = new ArrayList<>(maybeValues);
       List<ShellReading.Redirect> maybeWrites = new ArrayList<>(maybeValueWrites);
+      maybe.addAll(linkMaybe);
+      maybeWrites.addAll(linkMaybeWrites);
       if (found.guessed() != null) {
         read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
       }
@@ -219,57 +219,251 @@ final class RelativePaths {
   }
 
   /**
-   * The symbolic links the text makes with {@code ln -s TARGET NAME} (or {@code cp -s}) to an
-   * absolute target: each name (as written, without a leading {@code ./}) and the targets it links to.
+   * The symbolic links the text makes: {@code exact} names (as written, without a leading {@code
+   * ./}) and the targets they link to; {@code guessed} names whose target is relative to a directory
+   * only known when it runs (each read from every system directory).
    */
-  static java.util.Map<String, List<String>> links(List<ShellCommand> commands) {
-    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+  record Links(java.util.Map<String, List<String>> exact, java.util.Map<String, List<String>> guessed) {
+    boolean isEmpty() {
+      return exact.isEmpty() && guessed.isEmpty();
+    }
+  }
+
+  /** {@code p} with {@code .} and {@code x/..} removed by the letters (a leading {@code ..} kept). */
+  static String lexical(String p) {
+    boolean abs = p.startsWith("/");
+    List<String> out = new ArrayList<>();
+    for (String part : p.split("/+")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..") && !out.isEmpty() && !out.get(out.size() - 1).equals("..")) {
+        out.remove(out.size() - 1);
+      } else if (!(part.equals("..") && abs)) {
+        out.add(part);
+      }
+    }
+    String j = String.join("/", out);
+    return abs ? "/" + j : j.isEmpty() ? "." : j;
+  }
+
+  private static String base(String p) {
+    String t = p.replaceAll("/+$", "");
+    return t.substring(t.lastIndexOf('/') + 1);
+  }
+
+  private static String key(String n) {
+    return n.replaceAll("^(\\./)+", "").replaceAll("/+$", "");
+  }
+
+  /**
+   * The symbolic links the text makes with {@code ln -s} (also {@code -t DIR}, {@code
+   * --target-directory}) or {@code cp -s}, and the names a {@code mv}, a {@code cp} that copies links
+   * as links ({@code -P}, {@code -d}, {@code -a}, {@code -R}, {@code -r}), a hard {@code ln} or an
+   * {@code rsync -l}/{@code -a} gives such a link; a target through another of them is read through
+   * it, and a relative target from the link's directory.
+   */
+  static Links links(List<ShellCommand> commands) {
+    java.util.Map<String, List<String>> exact = new java.util.LinkedHashMap<>();
+    java.util.Map<String, List<String>> guessed = new java.util.LinkedHashMap<>();
     for (ShellCommand c : commands) {
-      if (!c.name().equals("ln") && !c.name().equals("cp")) {
+      String n = c.name();
+      if (!Set.of("ln", "cp", "mv", "rsync").contains(n)) {
         continue;
       }
       boolean symbolic = false;
-      for (Word w : c.args()) {
-        String v = w.value();
-        if (v.equals("--")) {
+      boolean keeps = n.equals("mv");
+      boolean noTarget = false;
+      String targetDir = null;
+      List<String> ops = new ArrayList<>();
+      boolean ended = false;
+      boolean unknownWord = false;
+      List<Word> a = c.args();
+      String valueShort = n.equals("rsync") ? "eBfTM" : "tS";
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (v.indexOf(Word.UNKNOWN) >= 0) {
+          unknownWord = true;
+        }
+        if (ended || !v.startsWith("-") || v.equals("-")) {
+          ops.add(v);
+        } else if (v.equals("--")) {
+          ended = true;
+        } else if (v.startsWith("--")) {
+          int eq = v.indexOf('=');
+          String opt = eq < 0 ? v : v.substring(0, eq);
+          String val = eq >= 0 ? v.substring(eq + 1) : null;
+          if (opt.length() > 4 && "--target-directory".startsWith(opt)) {
+            targetDir = val != null ? val : i + 1 < a.size() ? a.get(++i).value() : null;
+          } else if (opt.length() > 4 && "--suffix".startsWith(opt) && val == null) {
+            i++;
+          } else if (opt.equals("--symbolic") || opt.equals("--symbolic-link")) {
+            symbolic = true;
+          } else if (opt.equals("--no-target-directory")) {
+            noTarget = true;
+          } else if (Set.of("--no-dereference", "--archive", "--recursive", "--links", "--physical").contains(opt)) {
+            keeps = true;
+          }
+        } else {
+          for (int k = 1; k < v.length(); k++) {
+            char f = v.charAt(k);
+            if (valueShort.indexOf(f) >= 0) {
+              String val = k + 1 < v.length() ? v.substring(k + 1) : i + 1 < a.size() ? a.get(++i).value() : null;
+              if (f == 't' && !n.equals("rsync")) {
+                targetDir = val;
+              }
+              break;
+            }
+            if (f == 's' && !n.equals("rsync")) {
+              symbolic = true;
+            } else if (f == 'T' && !n.equals("rsync")) {
+              noTarget = true;
+            } else if ("PdaRrl".indexOf(f) >= 0) {
+              keeps = true;
+            }
+          }
+        }
+      }
+      if (n.equals("ln") && !symbolic) {
+        keeps = true; // a hard link to a symbolic link is that link (Linux link(2) does not follow it)
+      }
+      if (n.equals("rsync") && symbolic) {
+        symbolic = false;
+      }
+      if (unknownWord || ops.isEmpty() || !symbolic && !keeps) {
+        continue;
+      }
+      if (targetDir != null && targetDir.indexOf(Word.UNKNOWN) >= 0) {
+        continue;
+      }
+      List<String> sources = targetDir != null || ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
+      String dest = targetDir != null || ops.size() == 1 ? null : ops.get(ops.size() - 1);
+      for (String src : sources) {
+        List<String> names = new ArrayList<>();
+        if (targetDir != null) {
+          names.add(targetDir.replaceAll("/+$", "") + "/" + base(src));
+        } else if (dest == null) {
+          names.add(base(src));
+        } else {
+          if (sources.size() == 1 || noTarget) {
+            names.add(dest);
+          }
+          if (!noTarget) {
+            names.add(dest.replaceAll("/+$", "") + "/" + base(src));
+          }
+        }
+        for (String name : names) {
+          String k = key(name);
+          if (k.isEmpty() || k.equals(".")) {
+            continue;
+          }
+          if (symbolic) {
+            if (src.startsWith("/")) {
+              exact.computeIfAbsent(k, x -> new ArrayList<>()).add(src);
+              continue;
+            }
+            int slash = k.lastIndexOf('/');
+            String resolved = lexical(slash < 0 ? src : k.substring(0, slash + 1) + src);
+            if (resolved.startsWith("/")) {
+              exact.computeIfAbsent(k, x -> new ArrayList<>()).add(resolved);
+            } else if (resolved.equals("..") || resolved.startsWith("../")) {
+              for (String d : SYSTEM_DIRECTORIES) {
+                guessed.computeIfAbsent(k, x -> new ArrayList<>()).add(ShellClass.normalize(d + "/" + resolved));
+              }
+            } else if (!resolved.equals(".")) {
+              exact.computeIfAbsent(k, x -> new ArrayList<>()).add(resolved);
+            }
+          } else {
+            String from = key(lexical(src));
+            for (var m : List.of(exact, guessed)) {
+              List<String> t = m.get(from);
+              if (t != null) {
+                m.computeIfAbsent(k, x -> new ArrayList<>()).addAll(new ArrayList<>(t));
+              }
+            }
+          }
+        }
+      }
+    }
+    // A target through another link the text makes: ln -s /dev d; ln -s d e.
+    for (int round = 0; round < 3; round++) {
+      List<Object[]> adds = new ArrayList<>();
+      for (var m : List.of(exact, guessed)) {
+        for (var e : m.entrySet()) {
+          for (String t : e.getValue()) {
+            for (var m2 : List.of(exact, guessed)) {
+              for (var e2 : m2.entrySet()) {
+                String k2 = e2.getKey();
+                if (k2.equals(e.getKey()) || !(t.equals(k2) || t.startsWith(k2 + "/"))) {
+                  continue;
+                }
+                for (String t2 : e2.getValue()) {
+                  String r = t2 + t.substring(k2.length());
+                  r = r.startsWith("/") ? ShellClass.normalize(r) : lexical(r);
+                  adds.add(new Object[] {m == guessed || m2 == guessed ? guessed : exact, e.getKey(), r});
+                }
+              }
+            }
+          }
+        }
+      }
+      boolean added = false;
+      for (Object[] x : adds) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, List<String>> into = (java.util.Map<String, List<String>>) x[0];
+        List<String> l = into.computeIfAbsent((String) x[1], k -> new ArrayList<>());
+        if (!l.contains((String) x[2]) && l.size() < 4 * SYSTEM_DIRECTORIES.size()) {
+          l.add((String) x[2]);
+          added = true;
+        }
+      }
+      if (!added) {
+        break;
+      }
+    }
+    return new Links(exact, guessed);
+  }
+
+  /** The commands and writes with a word through one of the {@code links} read as its target. */
+  private static void alias(List<ShellCommand> given, List<ShellReading.Redirect> redirects,
+      java.util.Map<String, List<String>> links, List<ShellCommand> commands, List<ShellReading.Redirect> writes) {
+    for (ShellCommand c : given) {
+      for (var e : links.entrySet()) {
+        for (String t : e.getValue()) {
+          reread(c, w -> aliased(w, e.getKey(), t), commands);
+        }
+      }
+    }
+    for (ShellReading.Redirect w : redirects) {
+      for (var e : links.entrySet()) {
+        for (String t : e.getValue()) {
+          Word j = aliased(w.target(), e.getKey(), t);
+          if (j != w.target()) {
+            writes.add(new ShellReading.Redirect(j, w.text(), w.through()));
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code links} and each relative name of them also joined to each of the directories {@code known}. */
+  private static java.util.Map<String, List<String>> withDirectories(java.util.Map<String, List<String>> links,
+      Set<String> known) {
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>(links);
+    for (var e : links.entrySet()) {
+      if (e.getKey().startsWith("/")) {
+        continue;
+      }
+      int n = 0;
+      for (String d : known) {
+        if (n++ >= MAX_DIRECTORIES) {
           break;
         }
-        if (v.equals("--symbolic") || v.equals("--symbolic-link") || Regexes.matches(v, "-[A-Za-z]*s[A-Za-z]*")) {
-          symbolic = true;
+        List<String> targets = new ArrayList<>();
+        for (String t : e.getValue()) {
+          targets.add(t.startsWith("/") ? t : ShellClass.normalize(d + "/" + t));
         }
-      }
-      if (!symbolic) {
-        continue;
-      }
-      List<Word> ops = ShellClass.operands(c);
-      if (ops.isEmpty() || ops.stream().anyMatch(w -> w.value().indexOf(Word.UNKNOWN) >= 0)) {
-        continue;
-      }
-      List<String> names = new ArrayList<>();
-      List<Word> targets = ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
-      for (Word t : targets) {
-        String tv = t.value();
-        if (!tv.startsWith("/")) {
-          continue;
-        }
-        String base = tv.replaceAll("/+$", "");
-        base = base.substring(base.lastIndexOf('/') + 1);
-        if (ops.size() == 1) {
-          names.add(base);
-        } else {
-          String last = ops.get(ops.size() - 1).value();
-          if (ops.size() == 2) {
-            names.add(last);
-          }
-          names.add(last.replaceAll("/+$", "") + "/" + base);
-        }
-        for (String n : names) {
-          String k = n.replaceAll("^(\\./)+", "").replaceAll("/+$", "");
-          if (!k.isEmpty() && !k.equals(".")) {
-            out.computeIfAbsent(k, x -> new ArrayList<>()).add(tv);
-          }
-        }
-        names.clear();
+        out.computeIfAbsent(ShellClass.normalize(d + "/" + e.getKey()), k -> new ArrayList<>()).addAll(targets);
       }
     }
     return out;
@@ -287,12 +481,15 @@ final class RelativePaths {
     String plain = v.replaceAll("^(\\./)+", "");
     if (name.startsWith("/")) {
       plain = v;
+    } else if (v.indexOf(Word.UNKNOWN) >= 0) {
+      // $PWD/d/sda: the name after an unknown part may be the link in the working directory.
+      plain = v.substring(v.lastIndexOf(Word.UNKNOWN) + 1).replaceAll("^/+", "").replaceAll("^(\\./)+", "");
     }
     if (!plain.equals(name) && !plain.startsWith(name + "/")) {
       return w;
     }
     String rest = plain.substring(name.length());
-    String p = ShellClass.normalize(target + rest);
+    String p = target.startsWith("/") ? ShellClass.normalize(target + rest) : lexical(target + rest);
     if (rest.endsWith("/") && !p.endsWith("/")) {
       p += "/";
     }
@@ -628,7 +825,8 @@ final class RelativePaths {
     Set<String> dirs = new LinkedHashSet<>();
     String[] why = {guessed};
     boolean anyHome = false;
-    java.util.Map<String, List<String>> links = links(r.commands());
+    Links made = links(r.commands());
+    java.util.Map<String, List<String>> links = made.exact();
     for (ShellCommand c : r.commands()) {
       List<Word> named = new ArrayList<>();
       switch (c.name()) {
@@ -786,6 +984,16 @@ final class RelativePaths {
       for (Word w : new ArrayList<>(named)) {
         if (w == null) {
           continue;
+        }
+        String wv = w.value();
+        if (!wv.startsWith("/") && !wv.startsWith("~") && wv.contains("..") && wv.indexOf(Word.UNKNOWN) < 0) {
+          // cd d/../d: bash's cd tidies .. by the letters before it follows a link.
+          w = new Word(w.source(), lexical(wv), w.literal());
+        }
+        for (var e : made.guessed().entrySet()) {
+          if (aliased(w, e.getKey(), "/") != w && why[0] == null) {
+            why[0] = "a directory through a symbolic link to a name relative to a directory only known when it runs: " + c.text();
+          }
         }
         for (var e : links.entrySet()) {
           for (String t : e.getValue()) {
