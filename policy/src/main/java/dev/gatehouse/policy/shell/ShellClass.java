@@ -686,6 +686,47 @@ public enum ShellClass {
     }
   }
 
+  /**
+   * {@code find} with a starting point at or above {@code /var/log} (or another log directory) that
+   * deletes ({@code -delete}) or runs a remover or writer on what it finds ({@code -exec truncate
+   * -s0 {} +}, {@code -execdir rm}, {@code -ok}, {@code -okdir}).
+   */
+  private static boolean findWritesLogs(ShellCommand c) {
+    List<Word> a = c.args();
+    boolean writes = c.argValues().contains("-delete");
+    for (int i = 0; i + 1 < a.size() && !writes; i++) {
+      if (Set.of("-exec", "-execdir", "-ok", "-okdir").contains(a.get(i).value())) {
+        String prog = a.get(i + 1).value();
+        prog = prog.substring(prog.lastIndexOf('/') + 1);
+        writes = REMOVERS.contains(prog) || Set.of("chattr", "sed", "perl", "truncate", "tee", "cp", "mv").contains(prog);
+      }
+    }
+    if (!writes) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (Regexes.matches(v, "-[HLP]+|-O[0-9]*|-D.+")) {
+        continue;
+      }
+      if (v.equals("-D")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
+        break;
+      }
+      if (v.indexOf(Word.UNKNOWN) >= 0 || !v.startsWith("/")) {
+        continue;
+      }
+      String p = normalize(v);
+      if (p.equals("/") || p.equals("/var") || p.equals("/run") || p.equals("/etc") || PathPatterns.couldMatch(LOG_FILE, p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean recursive(ShellCommand c) {
     return flag(c, 'r') || flag(c, 'R') || c.argValues().contains("--recursive");
   }
@@ -864,6 +905,9 @@ public enum ShellClass {
 
   private static boolean auditTamper(ShellCommand c) {
     String n = c.name();
+    if (n.equals("find")) {
+      return findWritesLogs(c);
+    }
     if (n.equals("auditctl")) {
       return flag(c, 'D') || flag(c, 'e') || flag(c, 'd') || flag(c, 'W') || flag(c, 'R');
     }
