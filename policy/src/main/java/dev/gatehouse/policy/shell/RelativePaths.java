@@ -881,7 +881,8 @@ final class RelativePaths {
           Set<String> longArgs = ssd ? Set.of("--pid", "--ppid", "--pidfile", "--exec", "--name", "--user", "--group",
               "--chuid", "--signal", "--startas", "--chroot", "--chdir", "--nicelevel", "--procsched", "--iosched",
               "--umask", "--output", "--retry", "--notify-timeout") : Set.of("--setuid", "--setgid", "--root", "--wd",
-              "--propagation", "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp");
+              "--propagation", "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp",
+              "--monotonic", "--boottime");
           char wd = ssd ? 'd' : 'w';
           char root = ssd ? 'r' : 'R';
           String wdLong = ssd ? "--chdir" : "--wd";
