@@ -863,11 +863,16 @@ final class RelativePaths {
         }
         case "env" -> named.addAll(Wrappers.envChdirs(c.args()));
         case "nsenter" -> {
-          for (Word w : c.args()) {
+          List<Word> na = c.args();
+          for (int i = 0; i < na.size(); i++) {
+            Word w = na.get(i);
             String v = w.value();
             if (v.startsWith("--wd=") || v.startsWith("-w") && v.length() > 2 && !v.startsWith("--")) {
               String dir = v.substring(v.startsWith("--") ? 5 : 2);
               named.add(new Word(w.source(), dir, w.literal()));
+            } else if (Set.of("-t", "-S", "-G", "--target", "--setuid", "--setgid", "--env").contains(v)
+                || Regexes.matches(v, "-[A-Za-z]*[tSG]")) {
+              i++; // nsenter -t 1 -m --wd=/var/log: the option's value
             } else if (!v.startsWith("-")) {
               break;
             }

@@ -111,7 +111,8 @@ final class Wrappers {
       }
       case "nsenter" -> fromOpts(a, "tSGwr", Set.of("--target", "--setuid", "--setgid", "--wd", "--root", "--env"), name);
       case "unshare" -> fromOpts(a, "SGRwl", Set.of("--setuid", "--setgid", "--root", "--wd", "--propagation",
-          "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp"), name);
+          "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp", "--monotonic",
+          "--boottime"), name);
       case "strace" -> strace(a);
       case "ltrace" -> fromOpts(a, "aeAlnopsuDFXw", Set.of("--output", "--library", "--indent", "--align"), name);
       case "sudo" -> sudo(a);

@@ -84,8 +84,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * -execdir}/{@code -ok}/{@code -okdir} of a remover or writer, is audit-tamper.
  *
  * <p><b>U1, unshare options that take a value, before {@code -w}</b> (allowed): {@code unshare -rT
- * --monotonic 1 -w /var/log truncate -s0 auth.log}, {@code --boottime 1}: the value {@code 1} ends
- * the option scan. Fix: {@code --monotonic}, {@code --boottime} take a value.
+ * --monotonic 1 -w /var/log truncate -s0 auth.log}, {@code --boottime 1}, and even {@code unshare -rT
+ * --monotonic 1 truncate -s0 /var/log/auth.log}: {@code Wrappers} and {@code RelativePaths} do not
+ * know these options take a value, so {@code 1} is read as the program (and ends the option scan).
+ * Fix: {@code --monotonic}, {@code --boottime} take a value (and {@code nsenter -t N} before {@code
+ * --wd} in {@code RelativePaths}).
  *
  * <p>Tried and held (kept below as {@code held} where cheap): {@code ln -sfn}, {@code -sT}, {@code
  * -rs}, links made in {@code $(…)} or a function, {@code ./d/}, {@code /tmp/../dev}, patterns; {@code
@@ -205,6 +208,7 @@ class ShellAttack17cgTest {
       F1   | find /var/log -name auth.log -exec rm {} +                                               | rm -f /var/log/auth.log
       U1   | unshare -rT --monotonic 1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       U1   | unshare -rT --boottime 1 --wd=/var/log truncate -s0 auth.log                             | truncate -s0 /var/log/auth.log
+      U1   | unshare -rT --monotonic 1 truncate -s0 /var/log/auth.log                                 | truncate -s0 /var/log/auth.log
       held | unshare -rT --monotonic=1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       held | find /var/log -type f -exec sh -c ': > "$1"' _ {} \\;                                    | truncate -s0 /var/log/auth.log
       held | ln -sfn /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                    | dd if=/dev/zero of=/dev/sda bs=1 count=9
