@@ -90,6 +90,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Fix: {@code --monotonic}, {@code --boottime} take a value (and {@code nsenter -t N} before {@code
  * --wd} in {@code RelativePaths}).
  *
+ * <p><b>S1, strace's {@code -U}/{@code --summary-columns} take a value</b> (allowed, any class):
+ * {@code strace -c -U calls -o /dev/null truncate -s0 /var/log/auth.log}, {@code strace -cU calls …
+ * rm -rf /etc}, {@code strace -c --summary-columns calls … dd of=/dev/sda}: {@code Wrappers.strace}
+ * reads {@code -U} as a flag, so {@code calls} is taken for the program and the real command is never
+ * judged (strace 6.1 ran it in the sandbox). Fix: {@code -U} and strace 6's other value-taking long
+ * options ({@code --summary-columns}, {@code --summary-sort-by}, {@code --trace-path}, …) take a value;
+ * likewise {@code ltrace -x FILTER} (ltrace not installed here: not proven).
+ *
  * <p>Tried and held (kept below as {@code held} where cheap): {@code ln -sfn}, {@code -sT}, {@code
  * -rs}, links made in {@code $(…)} or a function, {@code ./d/}, {@code /tmp/../dev}, patterns; {@code
  * read}, {@code printf -v}, {@code local}, {@code export -n}, {@code for}, {@code case}, {@code
@@ -105,7 +113,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * refused. Not filed: {@code cat a$x} under the allow-list (the documented {@code cat tmp$x}); a hard
  * link to a device ({@code ln /dev/sda x}: another file system, EXDEV); {@code x=/var/log; cd $x} (the
  * documented "relative path after a cd to a variable"); {@code nsenter -r/} (keeps the working
- * directory); {@code nsenter -t 1 …} (needs privileges to prove).
+ * directory); {@code nsenter -t 1 …} (fixed with U1 in {@code RelativePaths}, not proven: needs privileges);
+ * {@code prlimit -n 100 …} ({@code 100} is the program: the value is optional and glued); timeout,
+ * nice, ionice, taskset, chrt, stdbuf, flock, setsid, setpriv, runuser, env, time, watch, xargs, sudo,
+ * doas, strace (other options), systemd-run, numactl, cgexec, nohup, exec, command with value options;
+ * under the allow-list {@code $HOME$x}, {@code $PWD/$x}, {@code ~+$x}, {@code ${HOME%/*}/..}, input
+ * redirections and {@code /dev/fd/3} of a terminal.
  */
 class ShellAttack17cgTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
@@ -209,6 +222,9 @@ class ShellAttack17cgTest {
       U1   | unshare -rT --monotonic 1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       U1   | unshare -rT --boottime 1 --wd=/var/log truncate -s0 auth.log                             | truncate -s0 /var/log/auth.log
       U1   | unshare -rT --monotonic 1 truncate -s0 /var/log/auth.log                                 | truncate -s0 /var/log/auth.log
+      S1   | strace -c -U calls -o /dev/null truncate -s0 /var/log/auth.log                          | truncate -s0 /var/log/auth.log
+      S1   | strace -cU calls -o /dev/null rm -rf /etc                                                | rm -rf /etc
+      S1   | strace -c --summary-columns calls -o /dev/null dd if=/dev/zero of=/dev/sda bs=1 count=9  | dd if=/dev/zero of=/dev/sda bs=1 count=9
       held | unshare -rT --monotonic=1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       held | find /var/log -type f -exec sh -c ': > "$1"' _ {} \\;                                    | truncate -s0 /var/log/auth.log
       held | ln -sfn /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                    | dd if=/dev/zero of=/dev/sda bs=1 count=9
