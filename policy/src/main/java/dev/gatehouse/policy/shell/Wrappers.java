@@ -114,7 +114,7 @@ final class Wrappers {
           "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp", "--monotonic",
           "--boottime"), name);
       case "strace" -> strace(a);
-      case "ltrace" -> fromOpts(a, "aeAlnopsuDFXw", Set.of("--output", "--library", "--indent", "--align"), name);
+      case "ltrace" -> fromOpts(a, "aeAlnopsuDFXwx", Set.of("--output", "--library", "--indent", "--align"), name);
       case "sudo" -> sudo(a);
       case "doas" -> fromOptsSkippingAssignments(a, "uC", Set.of(), name);
       case "pkexec" -> fromOptsSkippingAssignments(a, "", Set.of("--user"), name);
@@ -778,7 +778,7 @@ final class Wrappers {
     return List.of();
   }
 
-  private static final String STRACE_WITH_ARG = "abeIoOpPsSuEX";
+  private static final String STRACE_WITH_ARG = "abeIoOpPsSuEXU";
 
   /**
    * strace runs the program after its options, and with {@code -o |CMD} or {@code -o !CMD}
@@ -786,7 +786,9 @@ final class Wrappers {
    */
   private static List<Step> strace(List<Word> a) {
     Opts o = Opts.scan(a, 0, STRACE_WITH_ARG, Set.of("--output", "--trace", "--attach", "--user", "--env",
-        "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression"));
+        "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression",
+        "--summary-columns", "--summary-sort-by", "--summary-syscall-overhead", "--columns", "--interruptible",
+        "--trace-path", "--const-print-style", "--detach-on", "--syscall-limit", "--argv0", "--inject", "--fault"));
     if (o.unknown()) {
       return unknown("strace");
     }
