@@ -98,6 +98,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * options ({@code --summary-columns}, {@code --summary-sort-by}, {@code --trace-path}, …) take a value;
  * likewise {@code ltrace -x FILTER} (ltrace not installed here: not proven).
  *
+ * <p><b>S2, setpriv's {@code --ruid}/{@code --euid}/{@code --rgid}/{@code --egid} take a value</b>
+ * (allowed, any class): {@code setpriv --ruid 0 truncate -s0 /var/log/auth.log}, {@code setpriv
+ * --euid 0 rm -rf /etc} (run as root here; an account may set its own uid): the wrapper list lacks
+ * them, so {@code 0} is read as the program. Fix: add them.
+ *
+ * <p><b>N1, nsenter's {@code -w}/{@code --wd} and {@code -r}/{@code --root} take an optional value,
+ * only glued</b> (allowed, any class): {@code nsenter -t 1 -w truncate -s0 /var/log/auth.log},
+ * {@code nsenter -t 1 --wd rm -rf /etc} (PID 1 in the sandbox is bubblewrap's own reaper; on a host an
+ * account's own shell's PID serves): {@code Wrappers} takes the next word as their value, so the
+ * program is read as an option value and never judged. Fix: {@code -w}, {@code -r}, {@code --wd},
+ * {@code --root} take a value only glued ({@code -w/x}, {@code --wd=/x}).
+ *
  * <p>Tried and held (kept below as {@code held} where cheap): {@code ln -sfn}, {@code -sT}, {@code
  * -rs}, links made in {@code $(…)} or a function, {@code ./d/}, {@code /tmp/../dev}, patterns; {@code
  * read}, {@code printf -v}, {@code local}, {@code export -n}, {@code for}, {@code case}, {@code
@@ -225,6 +237,10 @@ class ShellAttack17cgTest {
       S1   | strace -c -U calls -o /dev/null truncate -s0 /var/log/auth.log                          | truncate -s0 /var/log/auth.log
       S1   | strace -cU calls -o /dev/null rm -rf /etc                                                | rm -rf /etc
       S1   | strace -c --summary-columns calls -o /dev/null dd if=/dev/zero of=/dev/sda bs=1 count=9  | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      S2   | setpriv --ruid 0 truncate -s0 /var/log/auth.log                                         | truncate -s0 /var/log/auth.log
+      S2   | setpriv --euid 0 rm -rf /etc                                                             | rm -rf /etc
+      N1   | nsenter -t 1 -w truncate -s0 /var/log/auth.log                                           | truncate -s0 /var/log/auth.log
+      N1   | nsenter -t 1 --wd rm -rf /etc                                                            | rm -rf /etc
       held | unshare -rT --monotonic=1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       held | find /var/log -type f -exec sh -c ': > "$1"' _ {} \\;                                    | truncate -s0 /var/log/auth.log
       held | ln -sfn /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                    | dd if=/dev/zero of=/dev/sda bs=1 count=9
