@@ -109,7 +109,14 @@ final class Wrappers {
         yield o.unknown() ? unknown(name) : o.has('p') || o.has('m') ? List.of()
             : afterOperands(a, "TPD", Set.of("--sched-runtime", "--sched-period", "--sched-deadline"), 1, name);
       }
-      case "nsenter" -> fromOpts(a, "tSGwr", Set.of("--target", "--setuid", "--setgid", "--wd", "--root", "--env"), name);
+      case "nsenter" -> {
+        // -w/--wd, -r/--root and the namespace options take a value only attached (-w/x, --wd=/x).
+        Opts o = Opts.scanKnown(a, "tSGWN", "aFZhVec", "muinpUCTrw", Set.of("--target", "--setuid", "--setgid", "--wdns",
+            "--net-socket"), Set.of("--all", "--mount", "--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time",
+            "--root", "--wd", "--preserve-credentials", "--keep-caps", "--no-fork", "--follow-context", "--env",
+            "--user-parent", "--join-cgroup", "--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
       case "unshare" -> fromOpts(a, "SGRwl", Set.of("--setuid", "--setgid", "--root", "--wd", "--propagation",
           "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp", "--monotonic",
           "--boottime"), name);
@@ -121,7 +128,8 @@ final class Wrappers {
       case "cgexec" -> fromOpts(a, "g", Set.of(), name);
       case "prlimit", "systemd-inhibit", "setpriv" -> fromOpts(a, "p", Set.of("--pid", "--what", "--who", "--why",
           "--mode", "--reuid", "--regid", "--groups", "--inh-caps", "--ambient-caps", "--bounding-set", "--securebits",
-          "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule", "--pdeathsig"), name);
+          "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule", "--pdeathsig", "--ruid", "--euid",
+          "--rgid", "--egid", "--seccomp-filter"), name);
       case "systemd-run" -> {
         // Options end at the command (getopt "+hrH:M:E:p:tPqGdSu:"); -H/-M among them also start a bus transport.
         Opts o = Opts.scan(a, 0, SYSTEMD_RUN_SHORT_WITH_ARG, SYSTEMD_RUN_WITH_ARG);
