@@ -72,6 +72,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@code rsync -a x/ /} and {@code cpio -pdm /} read alike; not proven here: neither is installed on
  * this machine.) Fix: an extraction's target directory is written recursively, any name below it.
  *
+ * <p><b>C3, an archive extracted into a system directory the text changes to</b> (allowed): {@code cd
+ * / && tar xf /tmp/x.tar}, {@code cd /var/log && tar -xf /tmp/x.tar}, {@code cd /var/log && unzip -qo
+ * /tmp/x.zip}: an extraction without {@code -C}/{@code -d} writes into the working directory, which no
+ * word names. Fix: read it as {@code -C .}/{@code -d .}, so the directories the text changes to join it.
+ *
  * <p><b>C2, {@code cp -r x/.. /}</b> (allowed): copies the working directory's contents onto {@code /}
  * (the destination is {@code /..}, that is {@code /}). Fix: a recursive source ending in {@code ..}
  * copies a directory's contents, like {@code x/.}.
@@ -241,6 +246,9 @@ class ShellAttack17cgTest {
       S2   | setpriv --euid 0 rm -rf /etc                                                             | rm -rf /etc
       N1   | nsenter -t 1 -w truncate -s0 /var/log/auth.log                                           | truncate -s0 /var/log/auth.log
       N1   | nsenter -t 1 --wd rm -rf /etc                                                            | rm -rf /etc
+      C3   | mkdir -p x/var/log; : > x/var/log/auth.log; tar -C x -cf /tmp/x.tar var; cd / && tar xf /tmp/x.tar | truncate -s0 /var/log/auth.log
+      C3   | mkdir /tmp/x; : > /tmp/x/auth.log; tar -C /tmp/x -cf /tmp/x.tar auth.log; cd /var/log && tar -xf /tmp/x.tar | truncate -s0 /var/log/auth.log
+      C3   | mkdir /tmp/x; : > /tmp/x/auth.log; zip -qj /tmp/x.zip /tmp/x/auth.log; cd /var/log && unzip -qo /tmp/x.zip | truncate -s0 /var/log/auth.log
       held | unshare -rT --monotonic=1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       held | find /var/log -type f -exec sh -c ': > "$1"' _ {} \\;                                    | truncate -s0 /var/log/auth.log
       held | ln -sfn /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                    | dd if=/dev/zero of=/dev/sda bs=1 count=9
