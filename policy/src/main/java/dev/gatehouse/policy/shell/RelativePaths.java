@@ -68,6 +68,13 @@ final class RelativePaths {
     given.addAll(substituted);
     commands.addAll(substituted);
     writes.addAll(valueWrites);
+    // tar -x, unzip, cpio -i extract into the working directory: read as -C ., -d ., -D .
+    for (ShellCommand c : r.commands()) {
+      ShellCommand here = ShellClass.extractingHere(c);
+      if (here != null) {
+        given.add(here);
+      }
+    }
     // The symbolic links the text makes: a word through one reads as its target.
     Links made = links(r.commands());
     java.util.Map<String, List<String>> links = withDirectories(made.exact(), found.known());

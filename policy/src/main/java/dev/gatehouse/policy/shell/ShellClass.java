@@ -4329,6 +4329,53 @@ public enum ShellClass {
     return out;
   }
 
+  /**
+   * {@code c} with the working directory it extracts into written as an option ({@code tar -x}
+   * without {@code -C}: {@code -C .}; {@code unzip} without {@code -d}: {@code -d .}; {@code cpio -i}
+   * without {@code -D}: {@code -D .}), or null when it names its directory or does not extract.
+   */
+  static ShellCommand extractingHere(ShellCommand c) {
+    String n = c.name();
+    List<String> v = c.argValues();
+    String opt;
+    switch (n) {
+      case "tar" -> {
+        boolean extract = !v.isEmpty() && !v.get(0).startsWith("-") && Regexes.matches(v.get(0), "[A-Za-z]*x[A-Za-z]*")
+            || v.contains("--extract") || v.contains("--get")
+            || v.stream().anyMatch(x -> Regexes.matches(x, "-[A-Za-z]*x[A-Za-z]*") && !x.startsWith("--"));
+        boolean dir = v.stream().anyMatch(x -> x.startsWith("--directory") || Regexes.matches(x, "-[A-Za-z]*C.*"))
+            || !v.isEmpty() && !v.get(0).startsWith("-") && v.get(0).contains("C");
+        if (!extract || dir) {
+          return null;
+        }
+        opt = "-C";
+      }
+      case "unzip" -> {
+        if (v.stream().anyMatch(x -> Regexes.matches(x, "-[A-Za-z]*[dlptvZz][A-Za-z]*.*"))) {
+          return null;
+        }
+        opt = "-d";
+      }
+      case "cpio" -> {
+        boolean in = v.contains("--extract") || v.stream().anyMatch(x -> Regexes.matches(x, "-[A-Za-z]*i[A-Za-z]*"));
+        if (!in || v.contains("-D") || v.stream().anyMatch(x -> x.startsWith("--directory"))) {
+          return null;
+        }
+        opt = "-D";
+      }
+      default -> {
+        return null;
+      }
+    }
+    List<Word> args = new ArrayList<>(c.args());
+    if (n.equals("tar")) {
+      args.add(Word.literal("-x", "-x")); // tar xf: the bundle's first word may be read as a name
+    }
+    args.add(Word.literal(opt, opt));
+    args.add(Word.literal(".", "."));
+    return new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream());
+  }
+
   /** Any name up to four components below {@code dir} (ending in {@code /}), as patterns. */
   private static void anyBelow(List<String> out, String dir) {
     String p = dir + "*";
