@@ -50,6 +50,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * also joined to the directories the text changes to, after the words are joined; tidy a {@code cd}
  * operand's {@code ..} before reading links; a name after an unknown part ({@code $PWD/d}) as relative.
  *
+ * <p><b>L6, a link's name spelt with a pattern or a part only known when it runs</b> (allowed): {@code
+ * ln -s /dev $PWD/d; dd of=d/sda}, {@code "$PWD"/d}, {@code ln -s /dev d; cd ?}, {@code cd [d]},
+ * {@code dd of=$(echo d)/sda} ({@code dd of=?/sda} does not glob: the pattern is the whole {@code
+ * of=…} word). Fix: a link name after an unknown part (or {@code ~/}) is also read as relative; a
+ * pattern component is matched against link names; a word whose unknown part is followed by a name
+ * may go through any link the text makes (unclassified).
+ *
  * <p><b>V1, a nameref on an exec request</b> (exec allowed; typed: guard-tamper): {@code declare -n
  * x=y; y=/var/log; truncate -s0 $x/auth.log} and {@code y=/var/log; declare -n x=y}. The value
  * reading takes {@code x=y} as {@code x}'s value. Fix: a variable given the nameref attribute is only
@@ -249,6 +256,11 @@ class ShellAttack17cgTest {
       C3   | mkdir -p x/var/log; : > x/var/log/auth.log; tar -C x -cf /tmp/x.tar var; cd / && tar xf /tmp/x.tar | truncate -s0 /var/log/auth.log
       C3   | mkdir /tmp/x; : > /tmp/x/auth.log; tar -C /tmp/x -cf /tmp/x.tar auth.log; cd /var/log && tar -xf /tmp/x.tar | truncate -s0 /var/log/auth.log
       C3   | mkdir /tmp/x; : > /tmp/x/auth.log; zip -qj /tmp/x.zip /tmp/x/auth.log; cd /var/log && unzip -qo /tmp/x.zip | truncate -s0 /var/log/auth.log
+      L6   | ln -s /dev $PWD/d; dd if=/dev/zero of=d/sda bs=1 count=9                                 | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L6   | ln -s /dev "$PWD"/d; dd if=/dev/zero of=d/sda bs=1 count=9                               | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L6   | ln -s /dev d; cd ?; dd if=/dev/zero of=sda bs=1 count=9                                  | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L6   | ln -s /dev d; cd [d]; dd if=/dev/zero of=sda bs=1 count=9                                | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L6   | ln -s /dev d; dd if=/dev/zero of=$(echo d)/sda bs=1 count=9                              | dd if=/dev/zero of=/dev/sda bs=1 count=9
       held | unshare -rT --monotonic=1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       held | find /var/log -type f -exec sh -c ': > "$1"' _ {} \\;                                    | truncate -s0 /var/log/auth.log
       held | ln -sfn /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                    | dd if=/dev/zero of=/dev/sda bs=1 count=9
