@@ -102,6 +102,25 @@ final class RelativePaths {
     homesRead(given, redirects, commands, writes, unknown);
     List<ShellCommand> linkMaybe = new ArrayList<>();
     List<ShellReading.Redirect> linkMaybeWrites = new ArrayList<>();
+    java.util.Map<String, List<String>> anyLink = new java.util.LinkedHashMap<>(links);
+    anyLink.putAll(guessedLinks);
+    Set<String> linkTargets = new LinkedHashSet<>();
+    anyLink.values().forEach(l -> l.stream().filter(t -> t.startsWith("/")).forEach(linkTargets::add));
+    for (String t : linkTargets) {
+      // dd of=$(echo d)/sda: the part only known when it runs may name a link the text makes.
+      for (ShellCommand c : given) {
+        reread(c, w -> throughUnknown(w, t), linkMaybe);
+      }
+      for (ShellReading.Redirect w : redirects) {
+        Word j = throughUnknown(w.target(), t);
+        if (j != w.target()) {
+          linkMaybeWrites.add(new ShellReading.Redirect(j, w.text(), w.through()));
+        }
+      }
+    }
+    if ((!linkMaybe.isEmpty() || !linkMaybeWrites.isEmpty()) && valueGuessed[0] == null) {
+      valueGuessed[0] = "a path through a part only known when it runs, which may name a symbolic link the text makes";
+    }
     if (!guessedLinks.isEmpty()) {
       List<ShellCommand> all = new ArrayList<>(given);
       all.addAll(commands);
@@ -289,9 +308,6 @@ final class RelativePaths {
       String valueShort = n.equals("rsync") ? "eBfTM" : "tS";
       for (int i = 0; i < a.size(); i++) {
         String v = a.get(i).value();
-        if (v.indexOf(Word.UNKNOWN) >= 0) {
-          unknownWord = true;
-        }
         if (ended || !v.startsWith("-") || v.equals("-")) {
           ops.add(v);
         } else if (v.equals("--")) {
@@ -337,14 +353,12 @@ final class RelativePaths {
       if (n.equals("rsync") && symbolic) {
         symbolic = false;
       }
+      List<String> sources = targetDir != null || ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
+      String dest = targetDir != null || ops.size() == 1 ? null : ops.get(ops.size() - 1);
+      unknownWord = sources.stream().anyMatch(x -> x.indexOf(Word.UNKNOWN) >= 0);
       if (unknownWord || ops.isEmpty() || !symbolic && !keeps) {
         continue;
       }
-      if (targetDir != null && targetDir.indexOf(Word.UNKNOWN) >= 0) {
-        continue;
-      }
-      List<String> sources = targetDir != null || ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
-      String dest = targetDir != null || ops.size() == 1 ? null : ops.get(ops.size() - 1);
       for (String src : sources) {
         List<String> names = new ArrayList<>();
         if (targetDir != null) {
@@ -359,9 +373,21 @@ final class RelativePaths {
             names.add(dest.replaceAll("/+$", "") + "/" + base(src));
           }
         }
-        for (String name : names) {
+        for (int ni = 0; ni < names.size(); ni++) {
+          String spelt = names.get(ni);
+          // $PWD/d, "$HOME"/d, ~/d: the name also read in the working directory.
+          String name = spelt;
+          int u = name.lastIndexOf(Word.UNKNOWN);
+          if (u >= 0) {
+            name = name.substring(u + 1).replaceAll("^/+", "");
+          } else if (name.startsWith("~/")) {
+            String home = key(name.substring(2));
+            if (!home.isEmpty()) {
+              names.add(home);
+            }
+          }
           String k = key(name);
-          if (k.isEmpty() || k.equals(".")) {
+          if (k.isEmpty() || k.equals(".") || k.indexOf(Word.UNKNOWN) >= 0) {
             continue;
           }
           if (symbolic) {
@@ -453,6 +479,26 @@ final class RelativePaths {
     }
   }
 
+  /** {@code w} with its part only known when it runs, followed by a name, read as {@code target}, or {@code w} itself. */
+  private static Word throughUnknown(Word w, String target) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    }
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    if (u < 0) {
+      return w;
+    }
+    String rest = v.substring(u + 1);
+    if (!rest.startsWith("/") || rest.length() < 2) {
+      return w;
+    }
+    return new Word(w.source(), prefix + ShellClass.normalize(target + rest), w.literal());
+  }
+
   /** {@code links} and each relative name of them also joined to each of the directories {@code known}. */
   private static java.util.Map<String, List<String>> withDirectories(java.util.Map<String, List<String>> links,
       Set<String> known) {
@@ -491,6 +537,14 @@ final class RelativePaths {
     } else if (v.indexOf(Word.UNKNOWN) >= 0) {
       // $PWD/d/sda: the name after an unknown part may be the link in the working directory.
       plain = v.substring(v.lastIndexOf(Word.UNKNOWN) + 1).replaceAll("^/+", "").replaceAll("^(\\./)+", "");
+    }
+    if (!plain.equals(name) && !plain.startsWith(name + "/") && !name.contains("/")) {
+      // cd ?, cd [d]: a pattern that may match the link's name.
+      int slash = plain.indexOf('/');
+      String first = slash < 0 ? plain : plain.substring(0, slash);
+      if (PathPatterns.hasGlob(first) && PathPatterns.componentCouldBe(first, List.of(name))) {
+        plain = name + (slash < 0 ? "" : plain.substring(slash));
+      }
     }
     if (!plain.equals(name) && !plain.startsWith(name + "/")) {
       return w;
