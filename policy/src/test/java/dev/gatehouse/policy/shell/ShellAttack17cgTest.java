@@ -57,6 +57,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * pattern component is matched against link names; a word whose unknown part is followed by a name
  * may go through any link the text makes (unclassified).
  *
+ * <p><b>L7, a link inside a directory the text moves, copies or changes to relatively</b> (allowed):
+ * {@code mkdir m; ln -s /dev m/d; mv m n; dd of=n/d/sda}, {@code cp -a m n}, {@code mv m n} into an
+ * existing {@code n}, {@code cd m; dd of=d/sda}, {@code cd m; ln -s /dev d; cd ..; dd of=m/d/sda}: the
+ * name the word spells is the link's only after directories the reading does not follow. Fix: where
+ * the text makes a link, a relative word is also read from the link's target with each number of its
+ * leading components dropped (unclassified where a path class would judge one).
+ *
  * <p><b>V1, a nameref on an exec request</b> (exec allowed; typed: guard-tamper): {@code declare -n
  * x=y; y=/var/log; truncate -s0 $x/auth.log} and {@code y=/var/log; declare -n x=y}. The value
  * reading takes {@code x=y} as {@code x}'s value. Fix: a variable given the nameref attribute is only
@@ -261,6 +268,11 @@ class ShellAttack17cgTest {
       L6   | ln -s /dev d; cd ?; dd if=/dev/zero of=sda bs=1 count=9                                  | dd if=/dev/zero of=/dev/sda bs=1 count=9
       L6   | ln -s /dev d; cd [d]; dd if=/dev/zero of=sda bs=1 count=9                                | dd if=/dev/zero of=/dev/sda bs=1 count=9
       L6   | ln -s /dev d; dd if=/dev/zero of=$(echo d)/sda bs=1 count=9                              | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L7   | mkdir m; ln -s /dev m/d; mv m n; dd if=/dev/zero of=n/d/sda bs=1 count=9                 | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L7   | mkdir m; ln -s /dev m/d; cp -a m n; dd if=/dev/zero of=n/d/sda bs=1 count=9              | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L7   | mkdir m n; ln -s /dev m/d; mv m n; dd if=/dev/zero of=n/m/d/sda bs=1 count=9             | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L7   | mkdir m; ln -s /dev m/d; cd m; dd if=/dev/zero of=d/sda bs=1 count=9                     | dd if=/dev/zero of=/dev/sda bs=1 count=9
+      L7   | mkdir m; cd m; ln -s /dev d; cd ..; dd if=/dev/zero of=m/d/sda bs=1 count=9              | dd if=/dev/zero of=/dev/sda bs=1 count=9
       held | unshare -rT --monotonic=1 -w /var/log truncate -s0 auth.log                              | truncate -s0 /var/log/auth.log
       held | find /var/log -type f -exec sh -c ': > "$1"' _ {} \\;                                    | truncate -s0 /var/log/auth.log
       held | ln -sfn /dev d; dd if=/dev/zero of=d/sda bs=1 count=9                                    | dd if=/dev/zero of=/dev/sda bs=1 count=9
