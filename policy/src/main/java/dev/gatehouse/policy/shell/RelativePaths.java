@@ -121,6 +121,26 @@ final class RelativePaths {
     if ((!linkMaybe.isEmpty() || !linkMaybeWrites.isEmpty()) && valueGuessed[0] == null) {
       valueGuessed[0] = "a path through a part only known when it runs, which may name a symbolic link the text makes";
     }
+    int before = linkMaybe.size() + linkMaybeWrites.size();
+    for (String t : linkTargets) {
+      // mv m n; dd of=n/d/sda, cd m; dd of=d/sda: a relative name may go through a link the text
+      // makes from a directory the reading does not follow (any number of its leading components).
+      for (int k = 0; k < 6; k++) {
+        int drop = k;
+        for (ShellCommand c : given) {
+          reread(c, w -> suffixThrough(w, t, drop), linkMaybe);
+        }
+        for (ShellReading.Redirect w : redirects) {
+          Word j = suffixThrough(w.target(), t, drop);
+          if (j != w.target()) {
+            linkMaybeWrites.add(new ShellReading.Redirect(j, w.text(), w.through()));
+          }
+        }
+      }
+    }
+    if (linkMaybe.size() + linkMaybeWrites.size() > before && valueGuessed[0] == null) {
+      valueGuessed[0] = "a relative path that may go through a symbolic link the text makes";
+    }
     if (!guessedLinks.isEmpty()) {
       List<ShellCommand> all = new ArrayList<>(given);
       all.addAll(commands);
@@ -497,6 +517,28 @@ final class RelativePaths {
       return w;
     }
     return new Word(w.source(), prefix + ShellClass.normalize(target + rest), w.literal());
+  }
+
+  /** The relative {@code w} without its first {@code drop} components, read below {@code target}, or {@code w} itself. */
+  private static Word suffixThrough(Word w, String target, int drop) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    } else if (v.startsWith("-")) {
+      return w;
+    }
+    if (v.isEmpty() || v.startsWith("/") || v.startsWith("~") || v.indexOf(Word.UNKNOWN) >= 0 || v.contains("{}")) {
+      return w;
+    }
+    String[] parts = v.split("/+");
+    if (drop >= parts.length) {
+      return w;
+    }
+    String rest = String.join("/", java.util.Arrays.copyOfRange(parts, drop, parts.length));
+    return new Word(w.source(), prefix + ShellClass.normalize(target + "/" + rest), w.literal());
   }
 
   /** {@code links} and each relative name of them also joined to each of the directories {@code known}. */
