@@ -68,50 +68,96 @@ final class RelativePaths {
     given.addAll(substituted);
     commands.addAll(substituted);
     writes.addAll(valueWrites);
+    // tar -x, unzip, cpio -i extract into the working directory: read as -C ., -d ., -D .
+    for (ShellCommand c : r.commands()) {
+      ShellCommand here = ShellClass.extractingHere(c);
+      if (here != null) {
+        given.add(here);
+      }
+    }
     // The symbolic links the text makes: a word through one reads as its target.
-    java.util.Map<String, List<String>> links = links(r.commands());
+    Links made = links(r.commands());
+    java.util.Map<String, List<String>> links = withDirectories(made.exact(), found.known());
+    java.util.Map<String, List<String>> guessedLinks = withDirectories(made.guessed(), found.known());
     List<ShellReading.Redirect> redirects = new ArrayList<>(r.writes());
     redirects.addAll(valueWrites);
     if (!links.isEmpty()) {
       List<ShellCommand> aliased = new ArrayList<>();
-      for (ShellCommand c : given) {
-        for (var e : links.entrySet()) {
-          for (String t : e.getValue()) {
-            List<Word> args = new ArrayList<>();
-            boolean changed = false;
-            for (Word w : c.args()) {
-              Word j = aliased(w, e.getKey(), t);
-              changed |= j != w;
-              args.add(j);
-            }
-            if (changed) {
-              aliased.add(new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream()));
-            }
-          }
-        }
-      }
-      for (ShellReading.Redirect w : r.writes()) {
-        for (var e : links.entrySet()) {
-          for (String t : e.getValue()) {
-            Word j = aliased(w.target(), e.getKey(), t);
-            if (j != w.target()) {
-              ShellReading.Redirect a = new ShellReading.Redirect(j, w.text(), w.through());
-              writes.add(a);
-              redirects.add(a);
-            }
-          }
-        }
-      }
+      List<ShellReading.Redirect> aliasedWrites = new ArrayList<>();
+      alias(given, new ArrayList<>(redirects), links, aliased, aliasedWrites);
       given.addAll(aliased);
       commands.addAll(aliased);
+      writes.addAll(aliasedWrites);
+      redirects.addAll(aliasedWrites);
     }
     read(bases, given, redirects, commands, writes, unknown);
+    if (!links.isEmpty()) {
+      // ln -s /dev /tmp/d; cd /tmp; dd of=d/sda: the words joined to the directories, read again.
+      List<ShellCommand> aliased = new ArrayList<>();
+      List<ShellReading.Redirect> aliasedWrites = new ArrayList<>();
+      alias(new ArrayList<>(commands), new ArrayList<>(writes), links, aliased, aliasedWrites);
+      commands.addAll(aliased);
+      writes.addAll(aliasedWrites);
+    }
     homesRead(given, redirects, commands, writes, unknown);
+    List<ShellCommand> linkMaybe = new ArrayList<>();
+    List<ShellReading.Redirect> linkMaybeWrites = new ArrayList<>();
+    java.util.Map<String, List<String>> anyLink = new java.util.LinkedHashMap<>(links);
+    anyLink.putAll(guessedLinks);
+    Set<String> linkTargets = new LinkedHashSet<>();
+    anyLink.values().forEach(l -> l.stream().filter(t -> t.startsWith("/")).forEach(linkTargets::add));
+    for (String t : linkTargets) {
+      // dd of=$(echo d)/sda: the part only known when it runs may name a link the text makes.
+      for (ShellCommand c : given) {
+        reread(c, w -> throughUnknown(w, t), linkMaybe);
+      }
+      for (ShellReading.Redirect w : redirects) {
+        Word j = throughUnknown(w.target(), t);
+        if (j != w.target()) {
+          linkMaybeWrites.add(new ShellReading.Redirect(j, w.text(), w.through()));
+        }
+      }
+    }
+    if ((!linkMaybe.isEmpty() || !linkMaybeWrites.isEmpty()) && valueGuessed[0] == null) {
+      valueGuessed[0] = "a path through a part only known when it runs, which may name a symbolic link the text makes";
+    }
+    int before = linkMaybe.size() + linkMaybeWrites.size();
+    for (String t : linkTargets) {
+      // mv m n; dd of=n/d/sda, cd m; dd of=d/sda: a relative name may go through a link the text
+      // makes from a directory the reading does not follow (any number of its leading components).
+      for (int k = 0; k < 6; k++) {
+        int drop = k;
+        for (ShellCommand c : given) {
+          reread(c, w -> suffixThrough(w, t, drop), linkMaybe);
+        }
+        for (ShellReading.Redirect w : redirects) {
+          Word j = suffixThrough(w.target(), t, drop);
+          if (j != w.target()) {
+            linkMaybeWrites.add(new ShellReading.Redirect(j, w.text(), w.through()));
+          }
+        }
+      }
+    }
+    if (linkMaybe.size() + linkMaybeWrites.size() > before && valueGuessed[0] == null) {
+      valueGuessed[0] = "a relative path that may go through a symbolic link the text makes";
+    }
+    if (!guessedLinks.isEmpty()) {
+      List<ShellCommand> all = new ArrayList<>(given);
+      all.addAll(commands);
+      List<ShellReading.Redirect> allWrites = new ArrayList<>(redirects);
+      allWrites.addAll(writes);
+      alias(all, allWrites, guessedLinks, linkMaybe, linkMaybeWrites);
+      if ((!linkMaybe.isEmpty() || !linkMaybeWrites.isEmpty()) && valueGuessed[0] == null) {
+        valueGuessed[0] = "a symbolic link the text makes to a name relative to a directory only known when it runs";
+      }
+    }
     if (found.guessed() != null || valueGuessed[0] != null) {
       // A directory only known when it runs, which may be any system directory: a relative name
       // that a path class would judge from one of them makes the text unclassified.
       List<ShellCommand> maybe = new ArrayList<>(maybeValues);
       List<ShellReading.Redirect> maybeWrites = new ArrayList<>(maybeValueWrites);
+      maybe.addAll(linkMaybe);
+      maybeWrites.addAll(linkMaybeWrites);
       if (found.guessed() != null) {
         read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
       }
@@ -219,57 +265,300 @@ final class RelativePaths {
   }
 
   /**
-   * The symbolic links the text makes with {@code ln -s TARGET NAME} (or {@code cp -s}) to an
-   * absolute target: each name (as written, without a leading {@code ./}) and the targets it links to.
+   * The symbolic links the text makes: {@code exact} names (as written, without a leading {@code
+   * ./}) and the targets they link to; {@code guessed} names whose target is relative to a directory
+   * only known when it runs (each read from every system directory).
    */
-  static java.util.Map<String, List<String>> links(List<ShellCommand> commands) {
-    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+  record Links(java.util.Map<String, List<String>> exact, java.util.Map<String, List<String>> guessed) {
+    boolean isEmpty() {
+      return exact.isEmpty() && guessed.isEmpty();
+    }
+  }
+
+  /** {@code p} with {@code .} and {@code x/..} removed by the letters (a leading {@code ..} kept). */
+  static String lexical(String p) {
+    boolean abs = p.startsWith("/");
+    List<String> out = new ArrayList<>();
+    for (String part : p.split("/+")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..") && !out.isEmpty() && !out.get(out.size() - 1).equals("..")) {
+        out.remove(out.size() - 1);
+      } else if (!(part.equals("..") && abs)) {
+        out.add(part);
+      }
+    }
+    String j = String.join("/", out);
+    return abs ? "/" + j : j.isEmpty() ? "." : j;
+  }
+
+  private static String base(String p) {
+    String t = p.replaceAll("/+$", "");
+    return t.substring(t.lastIndexOf('/') + 1);
+  }
+
+  private static String key(String n) {
+    return n.replaceAll("^(\\./)+", "").replaceAll("/+$", "");
+  }
+
+  /**
+   * The symbolic links the text makes with {@code ln -s} (also {@code -t DIR}, {@code
+   * --target-directory}) or {@code cp -s}, and the names a {@code mv}, a {@code cp} that copies links
+   * as links ({@code -P}, {@code -d}, {@code -a}, {@code -R}, {@code -r}), a hard {@code ln} or an
+   * {@code rsync -l}/{@code -a} gives such a link; a target through another of them is read through
+   * it, and a relative target from the link's directory.
+   */
+  static Links links(List<ShellCommand> commands) {
+    java.util.Map<String, List<String>> exact = new java.util.LinkedHashMap<>();
+    java.util.Map<String, List<String>> guessed = new java.util.LinkedHashMap<>();
     for (ShellCommand c : commands) {
-      if (!c.name().equals("ln") && !c.name().equals("cp")) {
+      String n = c.name();
+      if (!Set.of("ln", "cp", "mv", "rsync").contains(n)) {
         continue;
       }
       boolean symbolic = false;
-      for (Word w : c.args()) {
-        String v = w.value();
-        if (v.equals("--")) {
+      boolean keeps = n.equals("mv");
+      boolean noTarget = false;
+      String targetDir = null;
+      List<String> ops = new ArrayList<>();
+      boolean ended = false;
+      boolean unknownWord = false;
+      List<Word> a = c.args();
+      String valueShort = n.equals("rsync") ? "eBfTM" : "tS";
+      for (int i = 0; i < a.size(); i++) {
+        String v = a.get(i).value();
+        if (ended || !v.startsWith("-") || v.equals("-")) {
+          ops.add(v);
+        } else if (v.equals("--")) {
+          ended = true;
+        } else if (v.startsWith("--")) {
+          int eq = v.indexOf('=');
+          String opt = eq < 0 ? v : v.substring(0, eq);
+          String val = eq >= 0 ? v.substring(eq + 1) : null;
+          if (opt.length() > 4 && "--target-directory".startsWith(opt)) {
+            targetDir = val != null ? val : i + 1 < a.size() ? a.get(++i).value() : null;
+          } else if (opt.length() > 4 && "--suffix".startsWith(opt) && val == null) {
+            i++;
+          } else if (opt.equals("--symbolic") || opt.equals("--symbolic-link")) {
+            symbolic = true;
+          } else if (opt.equals("--no-target-directory")) {
+            noTarget = true;
+          } else if (Set.of("--no-dereference", "--archive", "--recursive", "--links", "--physical").contains(opt)) {
+            keeps = true;
+          }
+        } else {
+          for (int k = 1; k < v.length(); k++) {
+            char f = v.charAt(k);
+            if (valueShort.indexOf(f) >= 0) {
+              String val = k + 1 < v.length() ? v.substring(k + 1) : i + 1 < a.size() ? a.get(++i).value() : null;
+              if (f == 't' && !n.equals("rsync")) {
+                targetDir = val;
+              }
+              break;
+            }
+            if (f == 's' && !n.equals("rsync")) {
+              symbolic = true;
+            } else if (f == 'T' && !n.equals("rsync")) {
+              noTarget = true;
+            } else if ("PdaRrl".indexOf(f) >= 0) {
+              keeps = true;
+            }
+          }
+        }
+      }
+      if (n.equals("ln") && !symbolic) {
+        keeps = true; // a hard link to a symbolic link is that link (Linux link(2) does not follow it)
+      }
+      if (n.equals("rsync") && symbolic) {
+        symbolic = false;
+      }
+      List<String> sources = targetDir != null || ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
+      String dest = targetDir != null || ops.size() == 1 ? null : ops.get(ops.size() - 1);
+      unknownWord = sources.stream().anyMatch(x -> x.indexOf(Word.UNKNOWN) >= 0);
+      if (unknownWord || ops.isEmpty() || !symbolic && !keeps) {
+        continue;
+      }
+      for (String src : sources) {
+        List<String> names = new ArrayList<>();
+        if (targetDir != null) {
+          names.add(targetDir.replaceAll("/+$", "") + "/" + base(src));
+        } else if (dest == null) {
+          names.add(base(src));
+        } else {
+          if (sources.size() == 1 || noTarget) {
+            names.add(dest);
+          }
+          if (!noTarget) {
+            names.add(dest.replaceAll("/+$", "") + "/" + base(src));
+          }
+        }
+        for (int ni = 0; ni < names.size(); ni++) {
+          String spelt = names.get(ni);
+          // $PWD/d, "$HOME"/d, ~/d: the name also read in the working directory.
+          String name = spelt;
+          int u = name.lastIndexOf(Word.UNKNOWN);
+          if (u >= 0) {
+            name = name.substring(u + 1).replaceAll("^/+", "");
+          } else if (name.startsWith("~/")) {
+            String home = key(name.substring(2));
+            if (!home.isEmpty()) {
+              names.add(home);
+            }
+          }
+          String k = key(name);
+          if (k.isEmpty() || k.equals(".") || k.indexOf(Word.UNKNOWN) >= 0) {
+            continue;
+          }
+          if (symbolic) {
+            if (src.startsWith("/")) {
+              exact.computeIfAbsent(k, x -> new ArrayList<>()).add(src);
+              continue;
+            }
+            int slash = k.lastIndexOf('/');
+            String resolved = lexical(slash < 0 ? src : k.substring(0, slash + 1) + src);
+            if (resolved.startsWith("/")) {
+              exact.computeIfAbsent(k, x -> new ArrayList<>()).add(resolved);
+            } else if (resolved.equals("..") || resolved.startsWith("../")) {
+              for (String d : SYSTEM_DIRECTORIES) {
+                guessed.computeIfAbsent(k, x -> new ArrayList<>()).add(ShellClass.normalize(d + "/" + resolved));
+              }
+            } else if (!resolved.equals(".")) {
+              exact.computeIfAbsent(k, x -> new ArrayList<>()).add(resolved);
+            }
+          } else {
+            String from = key(lexical(src));
+            for (var m : List.of(exact, guessed)) {
+              List<String> t = m.get(from);
+              if (t != null) {
+                m.computeIfAbsent(k, x -> new ArrayList<>()).addAll(new ArrayList<>(t));
+              }
+            }
+          }
+        }
+      }
+    }
+    // A target through another link the text makes: ln -s /dev d; ln -s d e.
+    for (int round = 0; round < 3; round++) {
+      List<Object[]> adds = new ArrayList<>();
+      for (var m : List.of(exact, guessed)) {
+        for (var e : m.entrySet()) {
+          for (String t : e.getValue()) {
+            for (var m2 : List.of(exact, guessed)) {
+              for (var e2 : m2.entrySet()) {
+                String k2 = e2.getKey();
+                if (k2.equals(e.getKey()) || !(t.equals(k2) || t.startsWith(k2 + "/"))) {
+                  continue;
+                }
+                for (String t2 : e2.getValue()) {
+                  String r = t2 + t.substring(k2.length());
+                  r = r.startsWith("/") ? ShellClass.normalize(r) : lexical(r);
+                  adds.add(new Object[] {m == guessed || m2 == guessed ? guessed : exact, e.getKey(), r});
+                }
+              }
+            }
+          }
+        }
+      }
+      boolean added = false;
+      for (Object[] x : adds) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, List<String>> into = (java.util.Map<String, List<String>>) x[0];
+        List<String> l = into.computeIfAbsent((String) x[1], k -> new ArrayList<>());
+        if (!l.contains((String) x[2]) && l.size() < 4 * SYSTEM_DIRECTORIES.size()) {
+          l.add((String) x[2]);
+          added = true;
+        }
+      }
+      if (!added) {
+        break;
+      }
+    }
+    return new Links(exact, guessed);
+  }
+
+  /** The commands and writes with a word through one of the {@code links} read as its target. */
+  private static void alias(List<ShellCommand> given, List<ShellReading.Redirect> redirects,
+      java.util.Map<String, List<String>> links, List<ShellCommand> commands, List<ShellReading.Redirect> writes) {
+    for (ShellCommand c : given) {
+      for (var e : links.entrySet()) {
+        for (String t : e.getValue()) {
+          reread(c, w -> aliased(w, e.getKey(), t), commands);
+        }
+      }
+    }
+    for (ShellReading.Redirect w : redirects) {
+      for (var e : links.entrySet()) {
+        for (String t : e.getValue()) {
+          Word j = aliased(w.target(), e.getKey(), t);
+          if (j != w.target()) {
+            writes.add(new ShellReading.Redirect(j, w.text(), w.through()));
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code w} with its part only known when it runs, followed by a name, read as {@code target}, or {@code w} itself. */
+  private static Word throughUnknown(Word w, String target) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    }
+    int u = v.lastIndexOf(Word.UNKNOWN);
+    if (u < 0) {
+      return w;
+    }
+    String rest = v.substring(u + 1);
+    if (!rest.startsWith("/") || rest.length() < 2) {
+      return w;
+    }
+    return new Word(w.source(), prefix + ShellClass.normalize(target + rest), w.literal());
+  }
+
+  /** The relative {@code w} without its first {@code drop} components, read below {@code target}, or {@code w} itself. */
+  private static Word suffixThrough(Word w, String target, int drop) {
+    String v = w.value();
+    String prefix = "";
+    Matcher m = OPTION_VALUE.matcher(v);
+    if (m.matches()) {
+      prefix = m.group(1);
+      v = m.group(2);
+    } else if (v.startsWith("-")) {
+      return w;
+    }
+    if (v.isEmpty() || v.startsWith("/") || v.startsWith("~") || v.indexOf(Word.UNKNOWN) >= 0 || v.contains("{}")) {
+      return w;
+    }
+    String[] parts = v.split("/+");
+    if (drop >= parts.length) {
+      return w;
+    }
+    String rest = String.join("/", java.util.Arrays.copyOfRange(parts, drop, parts.length));
+    return new Word(w.source(), prefix + ShellClass.normalize(target + "/" + rest), w.literal());
+  }
+
+  /** {@code links} and each relative name of them also joined to each of the directories {@code known}. */
+  private static java.util.Map<String, List<String>> withDirectories(java.util.Map<String, List<String>> links,
+      Set<String> known) {
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>(links);
+    for (var e : links.entrySet()) {
+      if (e.getKey().startsWith("/")) {
+        continue;
+      }
+      int n = 0;
+      for (String d : known) {
+        if (n++ >= MAX_DIRECTORIES) {
           break;
         }
-        if (v.equals("--symbolic") || v.equals("--symbolic-link") || Regexes.matches(v, "-[A-Za-z]*s[A-Za-z]*")) {
-          symbolic = true;
+        List<String> targets = new ArrayList<>();
+        for (String t : e.getValue()) {
+          targets.add(t.startsWith("/") ? t : ShellClass.normalize(d + "/" + t));
         }
-      }
-      if (!symbolic) {
-        continue;
-      }
-      List<Word> ops = ShellClass.operands(c);
-      if (ops.isEmpty() || ops.stream().anyMatch(w -> w.value().indexOf(Word.UNKNOWN) >= 0)) {
-        continue;
-      }
-      List<String> names = new ArrayList<>();
-      List<Word> targets = ops.size() == 1 ? ops : ops.subList(0, ops.size() - 1);
-      for (Word t : targets) {
-        String tv = t.value();
-        if (!tv.startsWith("/")) {
-          continue;
-        }
-        String base = tv.replaceAll("/+$", "");
-        base = base.substring(base.lastIndexOf('/') + 1);
-        if (ops.size() == 1) {
-          names.add(base);
-        } else {
-          String last = ops.get(ops.size() - 1).value();
-          if (ops.size() == 2) {
-            names.add(last);
-          }
-          names.add(last.replaceAll("/+$", "") + "/" + base);
-        }
-        for (String n : names) {
-          String k = n.replaceAll("^(\\./)+", "").replaceAll("/+$", "");
-          if (!k.isEmpty() && !k.equals(".")) {
-            out.computeIfAbsent(k, x -> new ArrayList<>()).add(tv);
-          }
-        }
-        names.clear();
+        out.computeIfAbsent(ShellClass.normalize(d + "/" + e.getKey()), k -> new ArrayList<>()).addAll(targets);
       }
     }
     return out;
@@ -287,12 +576,23 @@ final class RelativePaths {
     String plain = v.replaceAll("^(\\./)+", "");
     if (name.startsWith("/")) {
       plain = v;
+    } else if (v.indexOf(Word.UNKNOWN) >= 0) {
+      // $PWD/d/sda: the name after an unknown part may be the link in the working directory.
+      plain = v.substring(v.lastIndexOf(Word.UNKNOWN) + 1).replaceAll("^/+", "").replaceAll("^(\\./)+", "");
+    }
+    if (!plain.equals(name) && !plain.startsWith(name + "/") && !name.contains("/")) {
+      // cd ?, cd [d]: a pattern that may match the link's name.
+      int slash = plain.indexOf('/');
+      String first = slash < 0 ? plain : plain.substring(0, slash);
+      if (PathPatterns.hasGlob(first) && PathPatterns.componentCouldBe(first, List.of(name))) {
+        plain = name + (slash < 0 ? "" : plain.substring(slash));
+      }
     }
     if (!plain.equals(name) && !plain.startsWith(name + "/")) {
       return w;
     }
     String rest = plain.substring(name.length());
-    String p = ShellClass.normalize(target + rest);
+    String p = target.startsWith("/") ? ShellClass.normalize(target + rest) : lexical(target + rest);
     if (rest.endsWith("/") && !p.endsWith("/")) {
       p += "/";
     }
@@ -319,12 +619,26 @@ final class RelativePaths {
   /** At most so many spellings of one word read from its variables' several values. */
   private static final int MAX_SPELLINGS = 64;
 
+  /** A declaration giving the nameref attribute, and what follows its options (group 1). */
+  private static final Pattern NAMEREF = Pattern.compile(
+      "(?s)\\s*(?:declare|typeset|local)\\s+(?:-[A-Za-z]+\\s+)*-[A-Za-z]*n[A-Za-z]*((?:\\s.*)?)");
+
   /** A for loop's list: {@code for x in a b; do}. */
   private static final Pattern FOR_LIST = Pattern.compile("(?s)\\s*for\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+([^;\\n]*?)\\s*(?:;|\\n|\\bdo\\b).*");
 
   /** The variables a text sets: each one's values, or null where one of them is only known when it runs. */
   static java.util.Map<String, List<String>> variableValues(ShellReading r) {
     java.util.Map<String, List<String>> values = new java.util.HashMap<>();
+    for (ShellReading.Assignment a : r.assignments()) {
+      Matcher n = NAMEREF.matcher(a.text());
+      if (n.matches()) {
+        // declare -n x=y: x reads another variable's value, whatever that is when it runs.
+        Matcher names = Pattern.compile("(?:^|\\s)([A-Za-z_][A-Za-z0-9_]*)(?==|\\s|$)").matcher(n.group(1));
+        while (names.find()) {
+          values.put(names.group(1), null);
+        }
+      }
+    }
     for (ShellReading.Assignment a : r.assignments()) {
       String name = a.variable();
       if (values.containsKey(name) && values.get(name) == null) {
@@ -390,9 +704,8 @@ final class RelativePaths {
       List<ShellCommand> maybe, List<ShellReading.Redirect> maybeWrites, String[] guessed) {
     java.util.Map<String, List<String>> values = variableValues(r);
     List<ShellCommand> out = new ArrayList<>();
-    if (values.isEmpty()) {
-      return out;
-    }
+    // $1, "$@", ${a[1]}, ${x%/}, ${x,,}: a value only known when it runs (read as UNREAD_VALUE).
+    values.put(UNREAD_VALUE, null);
     boolean[] unknownUsed = {false};
     for (ShellCommand c : r.commands()) {
       List<List<Word>> spellings = new ArrayList<>();
@@ -469,7 +782,11 @@ final class RelativePaths {
    */
   private static List<List<Word>> substituted(Word w, java.util.Map<String, List<String>> values, boolean unknown) {
     String src = w.source();
-    if (w.literal() || src == null || !Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}\"-]+")) {
+    if (w.literal() || src == null) {
+      return null;
+    }
+    src = unread(src, values);
+    if (!Regexes.matches(src, "[A-Za-z0-9_./=:@%+,${}\"-]+")) {
       return null;
     }
     Matcher m = REFERENCE.matcher(src);
@@ -497,7 +814,9 @@ final class RelativePaths {
       return null;
     }
     String tail = src.substring(at);
-    if (unknown && !tail.replace("\"", "").startsWith("/")) {
+    boolean ownValues = parts.stream().anyMatch(p -> p[1].startsWith(UNREAD_VALUE) && p[1].length() > UNREAD_VALUE.length()
+        && values.get(p[1].substring(UNREAD_VALUE.length())) != null);
+    if (unknown && !(ownValues && tail.replace("\"", "").isEmpty()) && !tail.replace("\"", "").startsWith("/")) {
       return null; // $x/auth.log: a name below the unknown directory
     }
     boolean quoted = src.indexOf('"') >= 0;
@@ -506,6 +825,14 @@ final class RelativePaths {
     for (String[] p : parts) {
       List<String> vs = values.get(p[1]);
       List<String> options = vs == null ? SYSTEM_DIRECTORIES : vs;
+      if (p[1].startsWith(UNREAD_VALUE) && p[1].length() > UNREAD_VALUE.length()) {
+        // ${x:0}, ${x#}: also the variable's own values (an operator that changes nothing).
+        options = new ArrayList<>(SYSTEM_DIRECTORIES);
+        List<String> own = values.get(p[1].substring(UNREAD_VALUE.length()));
+        if (own != null) {
+          options.addAll(own);
+        }
+      }
       List<String> next = new ArrayList<>();
       for (String t : texts) {
         for (String o : options) {
@@ -535,6 +862,39 @@ final class RelativePaths {
       out.add(words);
     }
     return out;
+  }
+
+  /** The name that stands for a reference whose value the reading does not work out. */
+  private static final String UNREAD_VALUE = "__unread_value__";
+
+  /** A positional parameter: {@code $1}, {@code ${10}}, {@code $@}, {@code ${*}}. */
+  private static final Pattern POSITIONAL = Pattern.compile("\\$(?:[0-9@*]|\\{(?:[0-9]+|[@*])\\})");
+
+  /** A braced reference with a subscript or an operator: {@code ${a[@]}}, {@code ${x%/}}, {@code ${x,,}}. */
+  private static final Pattern OPERATED = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(\\[[^\\]}]*\\])?([^}]*)\\}");
+
+  /**
+   * {@code src} with each reference whose value this reading does not work out (a positional
+   * parameter; an element, or an operator other than {@code :-}/{@code -}/{@code :=}/{@code =}, of a
+   * variable the text sets) written as {@link #UNREAD_VALUE}: a value only known when it runs.
+   */
+  private static String unread(String src, java.util.Map<String, List<String>> values) {
+    String out = POSITIONAL.matcher(src).replaceAll(Matcher.quoteReplacement("${" + UNREAD_VALUE + "}"));
+    Matcher m = OPERATED.matcher(out);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String op = m.group(3);
+      boolean read = m.group(2) == null && (op.isEmpty() || Regexes.matches(op, "(?s):?[-=].*"));
+      if (values.containsKey(m.group(1)) && !read) {
+        String name = UNREAD_VALUE + m.group(1);
+        values.putIfAbsent(name, null);
+        m.appendReplacement(sb, Matcher.quoteReplacement("${" + name + "}"));
+      } else {
+        m.appendReplacement(sb, Matcher.quoteReplacement(m.group()));
+      }
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 
   /**
@@ -568,7 +928,8 @@ final class RelativePaths {
     Set<String> dirs = new LinkedHashSet<>();
     String[] why = {guessed};
     boolean anyHome = false;
-    java.util.Map<String, List<String>> links = links(r.commands());
+    Links made = links(r.commands());
+    java.util.Map<String, List<String>> links = made.exact();
     for (ShellCommand c : r.commands()) {
       List<Word> named = new ArrayList<>();
       switch (c.name()) {
@@ -605,11 +966,16 @@ final class RelativePaths {
         }
         case "env" -> named.addAll(Wrappers.envChdirs(c.args()));
         case "nsenter" -> {
-          for (Word w : c.args()) {
+          List<Word> na = c.args();
+          for (int i = 0; i < na.size(); i++) {
+            Word w = na.get(i);
             String v = w.value();
             if (v.startsWith("--wd=") || v.startsWith("-w") && v.length() > 2 && !v.startsWith("--")) {
               String dir = v.substring(v.startsWith("--") ? 5 : 2);
               named.add(new Word(w.source(), dir, w.literal()));
+            } else if (Set.of("-t", "-S", "-G", "--target", "--setuid", "--setgid", "--env").contains(v)
+                || Regexes.matches(v, "-[A-Za-z]*[tSG]")) {
+              i++; // nsenter -t 1 -m --wd=/var/log: the option's value
             } else if (!v.startsWith("-")) {
               break;
             }
@@ -623,7 +989,8 @@ final class RelativePaths {
           Set<String> longArgs = ssd ? Set.of("--pid", "--ppid", "--pidfile", "--exec", "--name", "--user", "--group",
               "--chuid", "--signal", "--startas", "--chroot", "--chdir", "--nicelevel", "--procsched", "--iosched",
               "--umask", "--output", "--retry", "--notify-timeout") : Set.of("--setuid", "--setgid", "--root", "--wd",
-              "--propagation", "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp");
+              "--propagation", "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp",
+              "--monotonic", "--boottime");
           char wd = ssd ? 'd' : 'w';
           char root = ssd ? 'r' : 'R';
           String wdLong = ssd ? "--chdir" : "--wd";
@@ -726,6 +1093,16 @@ final class RelativePaths {
       for (Word w : new ArrayList<>(named)) {
         if (w == null) {
           continue;
+        }
+        String wv = w.value();
+        if (!wv.startsWith("/") && !wv.startsWith("~") && wv.contains("..") && wv.indexOf(Word.UNKNOWN) < 0) {
+          // cd d/../d: bash's cd tidies .. by the letters before it follows a link.
+          w = new Word(w.source(), lexical(wv), w.literal());
+        }
+        for (var e : made.guessed().entrySet()) {
+          if (aliased(w, e.getKey(), "/") != w && why[0] == null) {
+            why[0] = "a directory through a symbolic link to a name relative to a directory only known when it runs: " + c.text();
+          }
         }
         for (var e : links.entrySet()) {
           for (String t : e.getValue()) {

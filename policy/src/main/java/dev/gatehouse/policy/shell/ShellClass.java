@@ -686,6 +686,47 @@ public enum ShellClass {
     }
   }
 
+  /**
+   * {@code find} with a starting point at or above {@code /var/log} (or another log directory) that
+   * deletes ({@code -delete}) or runs a remover or writer on what it finds ({@code -exec truncate
+   * -s0 {} +}, {@code -execdir rm}, {@code -ok}, {@code -okdir}).
+   */
+  private static boolean findWritesLogs(ShellCommand c) {
+    List<Word> a = c.args();
+    boolean writes = c.argValues().contains("-delete");
+    for (int i = 0; i + 1 < a.size() && !writes; i++) {
+      if (Set.of("-exec", "-execdir", "-ok", "-okdir").contains(a.get(i).value())) {
+        String prog = a.get(i + 1).value();
+        prog = prog.substring(prog.lastIndexOf('/') + 1);
+        writes = REMOVERS.contains(prog) || Set.of("chattr", "sed", "perl", "truncate", "tee", "cp", "mv").contains(prog);
+      }
+    }
+    if (!writes) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (Regexes.matches(v, "-[HLP]+|-O[0-9]*|-D.+")) {
+        continue;
+      }
+      if (v.equals("-D")) {
+        i++;
+        continue;
+      }
+      if (v.startsWith("-") || v.equals("(") || v.equals("!")) {
+        break;
+      }
+      if (v.indexOf(Word.UNKNOWN) >= 0 || !v.startsWith("/")) {
+        continue;
+      }
+      String p = normalize(v);
+      if (p.equals("/") || p.equals("/var") || p.equals("/run") || p.equals("/etc") || PathPatterns.couldMatch(LOG_FILE, p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean recursive(ShellCommand c) {
     return flag(c, 'r') || flag(c, 'R') || c.argValues().contains("--recursive");
   }
@@ -864,6 +905,9 @@ public enum ShellClass {
 
   private static boolean auditTamper(ShellCommand c) {
     String n = c.name();
+    if (n.equals("find")) {
+      return findWritesLogs(c);
+    }
     if (n.equals("auditctl")) {
       return flag(c, 'D') || flag(c, 'e') || flag(c, 'd') || flag(c, 'W') || flag(c, 'R');
     }
@@ -891,6 +935,9 @@ public enum ShellClass {
     }
     if (KILLERS.contains(n)) {
       return operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
+    }
+    if (ARCHIVERS.contains(n)) {
+      return intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
     if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)) {
       return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())))
@@ -4088,6 +4135,9 @@ public enum ShellClass {
    */
   static List<String> intoDirectory(ShellCommand c) {
     String n = c.name();
+    if (ARCHIVERS.contains(n)) {
+      return extractedInto(c);
+    }
     if (!Set.of("cp", "mv", "ln").contains(n) && !installsFiles(c)) {
       return List.of();
     }
@@ -4142,7 +4192,7 @@ public enum ShellClass {
         }
       }
       String last = s.substring(s.lastIndexOf('/') + 1);
-      if (recursive && (last.equals(".") || last.isEmpty() && s.equals("/"))) {
+      if (recursive && (last.equals(".") || last.equals("..") || last.isEmpty() && s.equals("/"))) {
         // cp -r x/. /, cd x; cp -r . /: the directory's contents, any name below the target.
         anyBelow(out, below);
         continue;
@@ -4157,6 +4207,173 @@ public enum ShellClass {
       }
     }
     return out;
+  }
+
+  /** Programs that extract or copy a tree into a directory: {@link #extractedInto}. */
+  private static final Set<String> ARCHIVERS = Set.of("tar", "unzip", "cpio", "rsync");
+
+  /**
+   * The names an extraction or a local copy of a tree writes, as patterns: {@code tar -x} into
+   * each {@code -C}/{@code --directory} directory, {@code unzip -d DIR}, {@code cpio -p DIR} or
+   * {@code cpio -i -D DIR}, and {@code rsync} to a local destination (a source ending in {@code /}
+   * writes its contents there); any name below the directory.
+   */
+  static List<String> extractedInto(ShellCommand c) {
+    String n = c.name();
+    List<Word> a = c.args();
+    List<String> dirs = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    switch (n) {
+      case "tar" -> {
+        boolean extract = false;
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (i == 0 && !v.startsWith("-") && Regexes.matches(v, "[A-Za-z]*x[A-Za-z]*")) {
+            extract = true; // tar xf x.tar
+          } else if (v.equals("--extract") || v.equals("--get")) {
+            extract = true;
+          } else if (v.startsWith("--directory=")) {
+            dirs.add(v.substring("--directory=".length()));
+          } else if (v.equals("--directory") && i + 1 < a.size()) {
+            dirs.add(a.get(++i).value());
+          } else if (Regexes.matches(v, "-[A-Za-z]+") || Regexes.matches(v, "-[A-Za-z]*C.+")) {
+            for (int k = 1; k < v.length(); k++) {
+              char f = v.charAt(k);
+              if (f == 'x') {
+                extract = true;
+              } else if (f == 'C') {
+                if (k + 1 < v.length()) {
+                  dirs.add(v.substring(k + 1));
+                } else if (i + 1 < a.size()) {
+                  dirs.add(a.get(++i).value());
+                }
+                break;
+              }
+            }
+          }
+        }
+        if (!extract) {
+          return List.of();
+        }
+      }
+      case "unzip" -> {
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (Regexes.matches(v, "-[A-Za-z]*d.*")) {
+            int k = v.indexOf('d');
+            if (k + 1 < v.length()) {
+              dirs.add(v.substring(k + 1));
+            } else if (i + 1 < a.size()) {
+              dirs.add(a.get(++i).value());
+            }
+          }
+        }
+      }
+      case "cpio" -> {
+        boolean pass = false;
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (v.startsWith("--directory=")) {
+            dirs.add(v.substring("--directory=".length()));
+          } else if ((v.equals("-D") || v.equals("--directory")) && i + 1 < a.size()) {
+            dirs.add(a.get(++i).value());
+          } else if (v.equals("--pass-through") || Regexes.matches(v, "-[A-Za-z]*p[A-Za-z]*")) {
+            pass = true;
+          } else if (pass && !v.startsWith("-")) {
+            dirs.add(v);
+          }
+        }
+      }
+      case "rsync" -> {
+        List<String> ops = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (Set.of("-e", "--rsh", "-f", "--filter", "--exclude", "--include", "--exclude-from", "--include-from",
+              "--files-from", "-T", "--temp-dir", "--partial-dir", "--backup-dir", "--log-file", "--password-file",
+              "--compare-dest", "--copy-dest", "--link-dest", "--chmod", "--chown", "--rsync-path", "-B", "-M").contains(v)
+              && i + 1 < a.size()) {
+            i++;
+          } else if (!v.startsWith("-")) {
+            ops.add(v);
+          }
+        }
+        if (ops.size() < 2) {
+          return List.of();
+        }
+        String dest = ops.get(ops.size() - 1);
+        if (Regexes.matches(dest, "(?s)[^/]*:.*") || dest.startsWith("rsync://")) {
+          return List.of(); // to another host
+        }
+        String below = dest + (dest.endsWith("/") ? "" : "/");
+        for (String src : ops.subList(0, ops.size() - 1)) {
+          String b = src.replaceAll("/+$", "");
+          b = b.substring(b.lastIndexOf('/') + 1);
+          if (src.endsWith("/") || b.equals(".") || b.equals("..") || b.isEmpty()) {
+            anyBelow(out, below);
+          } else {
+            out.add(below + b);
+            anyBelow(out, below + b + "/");
+          }
+        }
+        return out;
+      }
+      default -> {
+        return List.of();
+      }
+    }
+    for (String d : dirs) {
+      if (d.indexOf(Word.UNKNOWN) < 0) {
+        anyBelow(out, d + (d.endsWith("/") ? "" : "/"));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code c} with the working directory it extracts into written as an option ({@code tar -x}
+   * without {@code -C}: {@code -C .}; {@code unzip} without {@code -d}: {@code -d .}; {@code cpio -i}
+   * without {@code -D}: {@code -D .}), or null when it names its directory or does not extract.
+   */
+  static ShellCommand extractingHere(ShellCommand c) {
+    String n = c.name();
+    List<String> v = c.argValues();
+    String opt;
+    switch (n) {
+      case "tar" -> {
+        boolean extract = !v.isEmpty() && !v.get(0).startsWith("-") && Regexes.matches(v.get(0), "[A-Za-z]*x[A-Za-z]*")
+            || v.contains("--extract") || v.contains("--get")
+            || v.stream().anyMatch(x -> Regexes.matches(x, "-[A-Za-z]*x[A-Za-z]*") && !x.startsWith("--"));
+        boolean dir = v.stream().anyMatch(x -> x.startsWith("--directory") || Regexes.matches(x, "-[A-Za-z]*C.*"))
+            || !v.isEmpty() && !v.get(0).startsWith("-") && v.get(0).contains("C");
+        if (!extract || dir) {
+          return null;
+        }
+        opt = "-C";
+      }
+      case "unzip" -> {
+        if (v.stream().anyMatch(x -> Regexes.matches(x, "-[A-Za-z]*[dlptvZz][A-Za-z]*.*"))) {
+          return null;
+        }
+        opt = "-d";
+      }
+      case "cpio" -> {
+        boolean in = v.contains("--extract") || v.stream().anyMatch(x -> Regexes.matches(x, "-[A-Za-z]*i[A-Za-z]*"));
+        if (!in || v.contains("-D") || v.stream().anyMatch(x -> x.startsWith("--directory"))) {
+          return null;
+        }
+        opt = "-D";
+      }
+      default -> {
+        return null;
+      }
+    }
+    List<Word> args = new ArrayList<>(c.args());
+    if (n.equals("tar")) {
+      args.add(Word.literal("-x", "-x")); // tar xf: the bundle's first word may be read as a name
+    }
+    args.add(Word.literal(opt, opt));
+    args.add(Word.literal(".", "."));
+    return new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream());
   }
 
   /** Any name up to four components below {@code dir} (ending in {@code /}), as patterns. */

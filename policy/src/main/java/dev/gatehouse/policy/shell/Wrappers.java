@@ -109,18 +109,27 @@ final class Wrappers {
         yield o.unknown() ? unknown(name) : o.has('p') || o.has('m') ? List.of()
             : afterOperands(a, "TPD", Set.of("--sched-runtime", "--sched-period", "--sched-deadline"), 1, name);
       }
-      case "nsenter" -> fromOpts(a, "tSGwr", Set.of("--target", "--setuid", "--setgid", "--wd", "--root", "--env"), name);
+      case "nsenter" -> {
+        // -w/--wd, -r/--root and the namespace options take a value only attached (-w/x, --wd=/x).
+        Opts o = Opts.scanKnown(a, "tSGWN", "aFZhVec", "muinpUCTrw", Set.of("--target", "--setuid", "--setgid", "--wdns",
+            "--net-socket"), Set.of("--all", "--mount", "--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time",
+            "--root", "--wd", "--preserve-credentials", "--keep-caps", "--no-fork", "--follow-context", "--env",
+            "--user-parent", "--join-cgroup", "--help", "--version"));
+        yield o.unknown() ? unknown(name) : inner(a, o.end, name);
+      }
       case "unshare" -> fromOpts(a, "SGRwl", Set.of("--setuid", "--setgid", "--root", "--wd", "--propagation",
-          "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp"), name);
+          "--setgroups", "--map-user", "--map-group", "--map-users", "--map-groups", "--load-interp", "--monotonic",
+          "--boottime"), name);
       case "strace" -> strace(a);
-      case "ltrace" -> fromOpts(a, "aeAlnopsuDFXw", Set.of("--output", "--library", "--indent", "--align"), name);
+      case "ltrace" -> fromOpts(a, "aeAlnopsuDFXwx", Set.of("--output", "--library", "--indent", "--align"), name);
       case "sudo" -> sudo(a);
       case "doas" -> fromOptsSkippingAssignments(a, "uC", Set.of(), name);
       case "pkexec" -> fromOptsSkippingAssignments(a, "", Set.of("--user"), name);
       case "cgexec" -> fromOpts(a, "g", Set.of(), name);
       case "prlimit", "systemd-inhibit", "setpriv" -> fromOpts(a, "p", Set.of("--pid", "--what", "--who", "--why",
           "--mode", "--reuid", "--regid", "--groups", "--inh-caps", "--ambient-caps", "--bounding-set", "--securebits",
-          "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule", "--pdeathsig"), name);
+          "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule", "--pdeathsig", "--ruid", "--euid",
+          "--rgid", "--egid", "--seccomp-filter"), name);
       case "systemd-run" -> {
         // Options end at the command (getopt "+hrH:M:E:p:tPqGdSu:"); -H/-M among them also start a bus transport.
         Opts o = Opts.scan(a, 0, SYSTEMD_RUN_SHORT_WITH_ARG, SYSTEMD_RUN_WITH_ARG);
@@ -777,7 +786,7 @@ final class Wrappers {
     return List.of();
   }
 
-  private static final String STRACE_WITH_ARG = "abeIoOpPsSuEX";
+  private static final String STRACE_WITH_ARG = "abeIoOpPsSuEXU";
 
   /**
    * strace runs the program after its options, and with {@code -o |CMD} or {@code -o !CMD}
@@ -785,7 +794,9 @@ final class Wrappers {
    */
   private static List<Step> strace(List<Word> a) {
     Opts o = Opts.scan(a, 0, STRACE_WITH_ARG, Set.of("--output", "--trace", "--attach", "--user", "--env",
-        "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression"));
+        "--signal", "--status", "--absolute-timestamps", "--string-limit", "--decode-fds", "--expression",
+        "--summary-columns", "--summary-sort-by", "--summary-syscall-overhead", "--columns", "--interruptible",
+        "--trace-path", "--const-print-style", "--detach-on", "--syscall-limit", "--argv0", "--inject", "--fault"));
     if (o.unknown()) {
       return unknown("strace");
     }
