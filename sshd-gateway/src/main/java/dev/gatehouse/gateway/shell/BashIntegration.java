@@ -12,18 +12,19 @@ import java.util.Map;
  * gateway types into it before anything of the user's, after bash has read its startup files (so
  * nothing in them can come after it).
  *
- * <p>Line one, in POSIX mode (where {@code unset} is found before any function of that name), is
- * made only of backslashed words and assignments, so no alias of a startup file can change it
- * (bash expands aliases as it reads a whole line, before that line's own {@code unalias} runs): it
- * saves the account's {@code PS1} and empties {@code PS1}, {@code PS2} and {@code PS0} (bash
- * expands them in the shell itself around each line it reads, and an expansion can define an alias
- * that changes how the next line is parsed; the prompts are emptied only where {@code BASH_VERSION}
- * is set, so a shell that is not bash, which never brings up the guarded prompt and goes on in
- * screen mode, keeps its own; a bash whose startup files unset it keeps them too, and line three's
- * check then fails closed), removes every function ({@link #SHADOWS}) and alias the startup files may have put in front of
- * the builtins the hook uses, enables those builtins again, removes the functions a second time (a
- * disabled {@code unset} is found only after the enabling) and unsets the startup files'
- * {@code PROMPT_COMMAND} (which would run before each of the integration's lines). Line two clears
+ * <p>Each line starts in POSIX mode or stops ({@link #POSIX_OR_STOP}). Line one, in POSIX mode
+ * (where {@code unset} is found before any function of that name), is made only of backslashed
+ * words and assignments, so no alias of a startup file can change it (bash expands aliases as it
+ * reads a whole line, before that line's own {@code unalias} runs): it removes every function
+ * ({@link #SHADOWS}) the startup files may have put in front of the builtins the hook uses, enables
+ * those builtins again, removes every alias and the functions a second time (a disabled
+ * {@code unset} is found only after the enabling) with the hook's own names, all before any
+ * assignment (an assignment that fails drops the rest of the line, and an alias left would change
+ * how the next lines are read); then it unsets the integration's variables ({@link #STATE}), the
+ * prompts and {@code PROMPT_COMMAND} (which would run before each of the integration's lines) as
+ * name references and as plain variables, saves the account's {@code PS1} and empties {@code PS1},
+ * {@code PS2} and {@code PS0} (bash expands them in the shell itself around each line it reads, and
+ * an expansion can define an alias that changes how the next line is parsed). Line two clears
  * every trap a startup file set ({@link #TRAPS}: a {@code DEBUG} trap would run before every command
  * of the hook and of each judged line; a trap on any signal could run when a background job sends
  * it) and turns off a startup file's {@code set -x} and {@code set -v}, which would print the next
@@ -31,8 +32,9 @@ import java.util.Map;
  * its input settings right and prints {@code S;<token>} only when nothing of the startup files is
  * left to run around the hook: no {@code PROMPT_COMMAND} (a read-only one survives the unset), no
  * trap that runs code (a signal ignored since bash started is listed with an empty action and runs
- * nothing), no function of those names, no alias (a {@code PS1} can define one each time bash
- * expands it). At every prompt {@code PROMPT_COMMAND} hands the hook what {@code trap -p} and
+ * nothing), no function of those names and no read-only {@code __gh_*} one, no alias (a
+ * {@code PS1} can define one each time bash expands it) and {@code alias -p} working, no name
+ * reference among {@link #WATCHED}. At every prompt {@code PROMPT_COMMAND} hands the hook what {@code trap -p} and
  * {@code alias -p} print at the top level (inside a function bash hides its DEBUG, RETURN and ERR
  * traps), and a trap that runs code or any alias ends the session ({@code startup-code}). These
  * three lines are the first part ({@link #firstPart}), small enough for the
