@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p><b>F1: POSIX_OR_STOP passes without POSIX mode when {@code $SHELLOPTS} is empty or a single
  * option; a startup function {@code unset} (not disabled, no stand-in for {@code enable} or
- * {@code builtin}) then runs for every {@code \unset} of the first part and leaves code that runs
+ * {@code builtin}) then runs for every {@code &#92;unset} of the first part and leaves code that runs
  * before every judged line of the session</b> ({@code
  * posixCheckPassesWithNoShellOptionsAndAStartupUnsetRunsAroundJudgedLines}: FAILS; the judged,
  * allowed {@code ls -d /} makes the witness file; the session stays guarded through three prompts).
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * check's premise that any value without {@code posix} is an arithmetic error holds only for two
  * or more options. Then a function {@code unset} that passes its words to {@code builtin unset}
  * (all but its own name): outside POSIX mode a function is found before the builtin, so every
- * {@code \unset} of lines one to three is the startup file's. At line three's {@code \unset -v
+ * {@code &#92;unset} of lines one to three is the startup file's. At line three's {@code &#92;unset -v
  * POSIXLY_CORRECT}, which runs after {@code __gh_t=$(builtin trap -p)} and {@code
  * __gh_c=$(builtin alias -p)} were taken, it removes the nameref, puts the options back, sets a
  * DEBUG trap and removes itself: the check sees no function, no nameref, the trap list taken
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every value without {@code posix}, empty included, e.g. <code>$(( 1/0${SHELLOPTS/*posix&#42;/1}
  * ))</code> (posix: {@code 1/01}; empty: division by 0; any option name: "value too great for
  * base", also {@code 0xtrace}; checked); take {@code trap -p}/{@code alias -p} in line three after
- * its last {@code \unset}; and have the second part (and the hook) check that {@code declare -f
+ * its last {@code &#92;unset}; and have the second part (and the hook) check that {@code declare -f
  * __gh_prompt} is the text it defined, so a trap during the second part cannot swap it.
  *
  * <p><b>F2 (false refusal): {@code set -a} left on by {@code ~/.bashrc}</b> ({@code
