@@ -48,8 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
  * runs whole and its checks pass (the trap list {@code PROMPT_COMMAND} hands it is empty); then the
  * wrapper sets a one-shot DEBUG trap that runs the startup file's code before the judged line's
  * first command and removes itself before the next prompt's {@code trap -p}. With {@code shopt -s
- * extdebug} a DEBUG trap returning 1 skips the command: bash can run another text than the one
- * judged. Not what docs/security-model.md admits: {@code unset} is never disabled and no function
+ * extdebug} set by the wrapper after the real hook (and turned off, with {@code set +ET}, before it,
+ * so the A marker never shows it) the trap ends with status 1 and bash skips the judged command:
+ * bash runs another text than the one judged ({@code
+ * posixCheckPassesWithNoShellOptionsAndBashRunsAnotherTextThanTheJudgedOne}: FAILS; live, the
+ * judged {@code echo one-17ci}, {@code echo two-17ci}, {@code echo three-17ci} print nothing, the
+ * trap's witness is made, every prompt comes guarded). Not what docs/security-model.md admits: {@code unset} is never disabled and no function
  * stands in for {@code enable} or {@code builtin}. Suggested fix: an arithmetic that fails for
  * every value without {@code posix}, empty included, e.g. <code>$(( 1/0${SHELLOPTS/*posix&#42;/1}
  * ))</code> (posix: {@code 1/01}; empty: division by 0; any option name: "value too great for
@@ -63,8 +67,9 @@ import org.junit.jupiter.api.io.TempDir;
  * PROMPT_COMMAND=} run with allexport on, so they are exported and {@code
  * ${PROMPT_COMMAND@a}${PS0@a}${PS4@a} == rrr} fails at the first prompt. Common pattern: {@code set
  * -a; . ~/.env} without {@code set +a}. {@code set -k} likewise ends in X;pager-secure (pty only).
- * Fix: {@code set +a +k} (in a subshell-free spot) before the second part's assignments, or
- * compare the attributes without {@code x}.
+ * Fix: {@code builtin set +ak} at the start of the second part (the hook puts the user's
+ * {@code -a}/{@code -k} back after the prompt from {@code $-} anyway), or compare the attributes
+ * without {@code x}.
  *
  * <p>Tried and held (pty, real parts, no X and a guarded prompt unless said): {@code set -u},
  * {@code set -e}, {@code set -eu -o pipefail}, {@code shopt -s nocasematch extglob}, {@code
@@ -167,8 +172,16 @@ class ShellLiveAttack17ciIT {
     return noPosixPlant(w, "");
   }
 
-  /** As {@link #noPosixPlant(Path)}, {@code extra} run by the one-shot DEBUG trap before each judged line (no single quote in it). */
+  /** As {@link #noPosixPlant(Path)}, {@code extra} run last by the one-shot DEBUG trap before each judged line (no single quote in it). */
   static String noPosixPlant(Path w, String extra) {
+    return noPosixPlant(w, "", extra, "");
+  }
+
+  /**
+   * As {@link #noPosixPlant(Path)}: {@code before} runs in the wrapper before the real hook, {@code
+   * extra} last in the one-shot DEBUG trap, after the witness, {@code after} in the wrapper after the hook.
+   */
+  static String noPosixPlant(Path w, String before, String extra, String after) {
     return "declare -n POSIXLY_CORRECT=zz17ci\n"
         + "set +o braceexpand +o hashall +o histexpand +o history +o monitor +o interactive-comments +o emacs +o vi\n"
         + "unset() {\n"
@@ -185,7 +198,8 @@ class ShellLiveAttack17ciIT {
         + "}\n"
         + "__att_swap() {\n"
         + "  eval \"$(builtin declare -f __gh_prompt | builtin command -p sed '1s/__gh_prompt/__att_real/')\"\n"
-        + "  __gh_prompt() { __att_real \"$@\"; builtin trap 'builtin trap - DEBUG; : > " + w + "' DEBUG; }\n"
+        + "  __gh_prompt() { " + before + "__att_real \"$@\"; " + after + "builtin trap 'builtin trap - DEBUG; : > " + w + "; "
+        + extra + "' DEBUG; }\n"
         + "}\n";
   }
 
@@ -193,6 +207,29 @@ class ShellLiveAttack17ciIT {
   void posixCheckPassesWithNoShellOptionsAndAStartupUnsetRunsAroundJudgedLines(@TempDir Path tmp) throws Exception {
     Path w = witness();
     check("no shell options, startup unset", planted(tmp, noPosixPlant(w), "echo one-17ci", "ls -d /", "echo two-17ci"), w);
+  }
+
+  /**
+   * F1 with {@code extdebug}: the one-shot DEBUG trap ends with status 1, so bash skips the judged
+   * command and runs the trap's text instead (the wrapper turns {@code extdebug} off before the real
+   * hook, so the A marker never shows it). Proven in the pty: {@code echo JUDGED-RAN} printed nothing,
+   * the trap's {@code echo OTHER-RAN} ran, the next prompt came guarded.
+   */
+  @Test
+  void posixCheckPassesWithNoShellOptionsAndBashRunsAnotherTextThanTheJudgedOne(@TempDir Path tmp) throws Exception {
+    Path w = witness();
+    String[] seen = planted(tmp, noPosixPlant(w, "builtin shopt -u extdebug; builtin set +ET; ", "(exit 1)",
+        "builtin shopt -s extdebug; "), "echo one-17ci", "echo two-17ci", "echo three-17ci");
+    boolean ran = Files.exists(w);
+    Files.deleteIfExists(w);
+    String t = ShellLiveTargets.clean(seen[0], 3000);
+    int twos = t.split("two-17ci", -1).length - 1;
+    System.out.println("17ci extdebug: witness ran=" + ran + " two-17ci seen " + twos + " times; transcript:\n" + t);
+    SoftAssertions s = new SoftAssertions();
+    s.assertThat(t).as("the session came up guarded (precondition)").contains("three-17ci");
+    s.assertThat(ran).as("the startup file's trap ran instead of the judged line").isFalse();
+    s.assertThat(twos).as("the judged `echo two-17ci` ran (typed text and its output)").isEqualTo(2);
+    s.assertAll();
   }
 
   /**
