@@ -6,8 +6,6 @@ import dev.gatehouse.gateway.shell.BashIntegration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -183,55 +181,7 @@ class ShellLiveAttack17chIT {
   }
 
   private static String[] run(Path tmp, String rcLine, String awaited, String... lines) throws Exception {
-    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
-    GatewayFixture g = null;
-    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
-    try {
-      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
-          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
-      Files.createDirectories(tmp.resolve("gw"));
-      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
-      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
-      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
-      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
-      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
-      System.arraycopy(p, 0, all, before.length, p.length);
-      Files.write(rc, all);
-      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17ch"), List.of("dev"));
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          if (awaited.isEmpty()) {
-            Thread.sleep(15000);
-          } else {
-            ssh.await(awaited, Duration.ofSeconds(60));
-          }
-        } finally {
-          Files.write(rc, before); // bash read it already (or never will)
-        }
-        Thread.sleep(1000);
-        try {
-          for (String l : lines) {
-            ssh.send(l + "\r");
-            Thread.sleep(1500);
-          }
-        } catch (java.io.IOException ended) {
-          // the session already ended
-        }
-        Thread.sleep(2500);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      return new String[] {seen, g.recordingsOf(key)};
-    } finally {
-      Files.write(rc, before);
-      if (g != null) {
-        g.close();
-      }
-      own.close();
-    }
+    return StartupFilePlant.run(tmp, "plant17ch", rcLine, awaited, lines);
   }
 
   private static void check(String what, String[] seen, Path w) throws Exception {
@@ -255,7 +205,7 @@ class ShellLiveAttack17chIT {
   static String hookCopy(String extra) {
     String p2 = new String(BashIntegration.secondPart(false), StandardCharsets.UTF_8);
     int s = p2.indexOf("__gh_prompt() {");
-    int e = p2.indexOf("; builtin unset -v PROMPT_COMMAND PS4;");
+    int e = p2.indexOf("; builtin unset -v PROMPT_COMMAND PS4");
     String f = p2.substring(s, e);
     assertThat(f).endsWith("}").contains("\"$4\"; set +euCfkaET").contains(" && ${#BASH_ALIASES[@]} == 0");
     f = f.substring(0, f.length() - 1).stripTrailing() + " " + extra + " }";

@@ -1,10 +1,7 @@
 package dev.gatehouse.gateway;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -20,6 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * puts the file back byte for byte after (as ShellLiveAttack17chIT; md5 checked before and after
  * each run). Both findings were proven first in a pty with bash 5.2.15 fed the real first and
  * second parts and answering the walls as the gateway does, then live below.
+ *
+ * <p><b>Fixed</b> (BashIntegration): POSIX_OR_STOP is now <code>$(( 1/0${SHELLOPTS/*posix&#42;/1} ))</code>
+ * (an error for an empty {@code SHELLOPTS} and for any option name; F1's plants get no guarded
+ * session), line three takes {@code trap -p} and {@code alias -p} after its last {@code unset}, and
+ * the second part turns off {@code set -a}/{@code set -k} before it assigns the hook's variables
+ * (F2: guarded).
  *
  * <p><b>F1: POSIX_OR_STOP passes without POSIX mode when {@code $SHELLOPTS} is empty or a single
  * option; a startup function {@code unset} (not disabled, no stand-in for {@code enable} or
@@ -98,56 +101,22 @@ class ShellLiveAttack17ciIT {
     return run(tmp, rcLine, "$ ", lines);
   }
 
+  /** Fixed: the plant gets no guarded session; nothing of it ran and no nonce was shown or recorded. */
+  private static void refused(String what, Path tmp, String rcLine, Path w) throws Exception {
+    String[] seen = run(tmp, rcLine, "did not take the guard's integration");
+    boolean ran = Files.exists(w);
+    Files.deleteIfExists(w);
+    System.out.println("17ci " + what + ": witness ran=" + ran + "; transcript:\n" + ShellLiveTargets.clean(seen[0], 3000));
+    SoftAssertions s = new SoftAssertions();
+    s.assertThat(seen[0]).contains("did not take the guard's integration");
+    s.assertThat(ran).as("%s: the startup file's trap ran", what).isFalse();
+    s.assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find()).as("%s: a nonce shown or recorded", what)
+        .isFalse();
+    s.assertAll();
+  }
+
   private static String[] run(Path tmp, String rcLine, String awaited, String... lines) throws Exception {
-    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
-    GatewayFixture g = null;
-    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
-    try {
-      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
-          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
-      Files.createDirectories(tmp.resolve("gw"));
-      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
-      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
-      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
-      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
-      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
-      System.arraycopy(p, 0, all, before.length, p.length);
-      Files.write(rc, all);
-      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17ci"), List.of("dev"));
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          if (awaited.isEmpty()) {
-            Thread.sleep(15000);
-          } else {
-            ssh.await(awaited, Duration.ofSeconds(60));
-          }
-        } finally {
-          Files.write(rc, before); // bash read it already (or never will)
-        }
-        Thread.sleep(1000);
-        try {
-          for (String l : lines) {
-            ssh.send(l + "\r");
-            Thread.sleep(1500);
-          }
-        } catch (java.io.IOException ended) {
-          // the session already ended
-        }
-        Thread.sleep(2500);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      return new String[] {seen, g.recordingsOf(key)};
-    } finally {
-      Files.write(rc, before);
-      if (g != null) {
-        g.close();
-      }
-      own.close();
-    }
+    return StartupFilePlant.run(tmp, "plant17ci", rcLine, awaited, lines);
   }
 
   private static void check(String what, String[] seen, Path w) throws Exception {
@@ -206,7 +175,8 @@ class ShellLiveAttack17ciIT {
   @Test
   void posixCheckPassesWithNoShellOptionsAndAStartupUnsetRunsAroundJudgedLines(@TempDir Path tmp) throws Exception {
     Path w = witness();
-    check("no shell options, startup unset", planted(tmp, noPosixPlant(w), "echo one-17ci", "ls -d /", "echo two-17ci"), w);
+    // Fixed: POSIX_OR_STOP is 1/0${SHELLOPTS/*posix*/1}, an error for an empty SHELLOPTS and any option name.
+    refused("no shell options, startup unset", tmp, noPosixPlant(w), w);
   }
 
   /**
@@ -218,18 +188,8 @@ class ShellLiveAttack17ciIT {
   @Test
   void posixCheckPassesWithNoShellOptionsAndBashRunsAnotherTextThanTheJudgedOne(@TempDir Path tmp) throws Exception {
     Path w = witness();
-    String[] seen = planted(tmp, noPosixPlant(w, "builtin shopt -u extdebug; builtin set +ET; ", "(exit 1)",
-        "builtin shopt -s extdebug; "), "echo one-17ci", "echo two-17ci", "echo three-17ci");
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    int twos = t.split("two-17ci", -1).length - 1;
-    System.out.println("17ci extdebug: witness ran=" + ran + " two-17ci seen " + twos + " times; transcript:\n" + t);
-    SoftAssertions s = new SoftAssertions();
-    s.assertThat(t).as("the session came up guarded (precondition)").contains("three-17ci");
-    s.assertThat(ran).as("the startup file's trap ran instead of the judged line").isFalse();
-    s.assertThat(twos).as("the judged `echo two-17ci` ran (typed text and its output)").isEqualTo(2);
-    s.assertAll();
+    refused("no shell options, extdebug", tmp, noPosixPlant(w, "builtin shopt -u extdebug; builtin set +ET; ", "(exit 1)",
+        "builtin shopt -s extdebug; "), w);
   }
 
   /**

@@ -27,7 +27,9 @@ import java.util.Map;
  * an expansion can define an alias that changes how the next line is parsed). Line two clears
  * every trap a startup file set ({@link #TRAPS}: a {@code DEBUG} trap would run before every command
  * of the hook and of each judged line; a trap on any signal could run when a background job sends
- * it) and turns off a startup file's {@code set -x} and {@code set -v}, which would print the next
+ * it) and turns off a startup file's {@code set -a} and {@code set -k} (the integration's variables
+ * would be exported, and a function's local variable takes the export of the global one it hides,
+ * which the hook refuses) and {@code set -x} and {@code set -v}, which would print the next
  * line, the session's token with it. Line three ({@link #SETTLE}) saves the terminal's settings, puts
  * its input settings right and prints {@code S;<token>} only when nothing of the startup files is
  * left to run around the hook: no {@code PROMPT_COMMAND} (a read-only one survives the unset), no
@@ -141,7 +143,9 @@ public final class BashIntegration {
    * {@code unset} and the other special builtins are found before any function of their name. A
    * startup file can keep it off (a name reference {@code POSIXLY_CORRECT}: the assignment lands on
    * what it names) or make the assignment fail; either way the second assignment is an arithmetic
-   * error unless {@code SHELLOPTS} (read-only, never a reference) lists {@code posix}, and an
+   * error unless {@code SHELLOPTS} (read-only, never a reference) lists {@code posix}: {@code 1/01}
+   * then, {@code 1/0} when a startup file turned every option off ({@code SHELLOPTS} empty), and an
+   * invalid number for any other list of options ({@code 1/0braceexpand:…}, {@code 1/0xtrace}), and an
    * assignment or expansion error drops the rest of the line in an interactive bash. A line that
    * goes on is so in POSIX mode with nothing of the startup files able to stop it before its
    * {@code unalias -a}: the unsets and {@code enable} there never drop a line (bash reports a
@@ -150,13 +154,13 @@ public final class BashIntegration {
    * line after a dropped one must not run past its start. A shell that is not bash stops there too
    * ({@code ${x/…}} is not POSIX), its prompt untouched for the screen mode.
    */
-  private static final String POSIX_OR_STOP = "POSIXLY_CORRECT=1; POSIXLY_CORRECT=$(( ${SHELLOPTS/*posix*/0}1 ));";
+  private static final String POSIX_OR_STOP = "POSIXLY_CORRECT=1; POSIXLY_CORRECT=$(( 1/0${SHELLOPTS/*posix*/1} ));";
   private static final String CLEAN = POSIX_OR_STOP + " \\unset -f " + SHADOWS + ";"
       + " \\enable unalias alias printf read builtin command local unset return exit set shopt trap readonly declare typeset kill;"
       + " \\unalias -a; \\unset -f " + SHADOWS + " __gh_prompt __gh_lost; \\unset -n " + STATE + "; \\unset -v " + STATE + ";"
       + " __gh_ps1=${PS1-}; \\unset -n PS1 PS2 PS0 PS4 PROMPT_COMMAND; \\unset -v PS1 PS2 PS0 PS4 PROMPT_COMMAND; PS1=; PS2=; PS0=\n"
       + POSIX_OR_STOP + " [[ ${" + EXECUTE_ONLY_FD + "-} == 9 ]] && \\exec 9<&-; \\unset " + EXECUTE_ONLY_FD + ";"
-      + " \\builtin trap - " + TRAPS + "; { \\builtin set +xv; } 2>/dev/null; \\builtin unset -v PROMPT_COMMAND\n";
+      + " \\builtin trap - " + TRAPS + "; { \\builtin set +xvak; } 2>/dev/null; \\builtin unset -v PROMPT_COMMAND\n";
   /**
    * The environment every program on a target with a shell policy starts with (a {@code command}
    * target's, over the target's own {@code env}; the hook line exports them read-only on an
@@ -258,7 +262,7 @@ public final class BashIntegration {
       + " __gh_lost() { [[ 1 ]] <\"/\"$'\\e]133;X;'\"$1\"$'\\a'; exit 1; while [[ 1 ]]; do [[ $(</dev/tty) ]]; done; };"
       + " ( { builtin set +xv; } 2>/dev/null; builtin set +euCfkaET +o pipefail; builtin shopt -u " + SHOPT_OFF + " 2>/dev/null;"
       + " builtin shopt -s globasciiranges 2>/dev/null;" + TTY
-      + " ) && __gh_t=$(builtin trap -p) && __gh_c=$(builtin alias -p) && \\unset -v POSIXLY_CORRECT"
+      + " ) && \\unset -v POSIXLY_CORRECT && __gh_t=$(builtin trap -p) && __gh_c=$(builtin alias -p)"
       + " && [[ -z ${PROMPT_COMMAND+x}$(builtin declare -F " + SHADOWS + " __gh_prompt 2>/dev/null)"
       + " && -z $PS1$PS2$PS0$__gh_c && $__gh_t != *\"trap -- '\"[!\\']* && $__gh_t != *\"trap -- ''\"[!\\ ]*"
       + " && $(builtin readonly -f) != *__gh_* && ! $(builtin declare -p " + WATCHED + " 2>/dev/null) =~ (^|$'\\n')declare\\ -[a-zA-Z]*n ]]"
@@ -313,7 +317,7 @@ public final class BashIntegration {
       + " [[ :$5: == *:globasciiranges:* ]] || builtin shopt -u globasciiranges;"
       + " [[ :$4: == *:pipefail:* ]] && builtin set -o pipefail; __gh_l=${3//[!euCfkaETxv]/};"
       + " [[ -z $__gh_l ]] || builtin set -\"$__gh_l\"; };"
-      + " builtin unset -v PROMPT_COMMAND PS4; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\" \"$(builtin trap -p && builtin alias -p && builtin printf ok)\"';"
+      + " builtin unset -v PROMPT_COMMAND PS4 PS0; PS0=@PS0@; PS2=; PS4='+ '; PROMPT_COMMAND='__gh_prompt \"$?\" \"${POSIXLY_CORRECT+y}\" \"$-\" \"$(builtin trap -p && builtin alias -p && builtin printf ok)\"';"
       + " builtin set +H +o history; builtin history -c;"
       + " builtin readonly -f __gh_prompt __gh_lost; builtin readonly PROMPT_COMMAND PS0 PS4;"
       + " " + pagerSecureExport() + "\n";
