@@ -70,6 +70,21 @@ class OutputMaskerTest {
     return random.ints(n, 0, length + 1).sorted().toArray();
   }
 
+  /**
+   * Found by the seeded test below (seed 77571676300195): a PEM block of the text read without the
+   * chars terminals disagree on starts inside a block of the text read with them; the cut moved out
+   * of the one it was in and stopped inside the other, which was checked first, and the rest came
+   * out as a second masked value.
+   */
+  @Test
+  void aCutIsMadeOutsideEveryOverlappingPemBlockOfBothReadings() throws IOException {
+    byte[] in = "\u009f-----BEGIN PRIVATE KEY-----\u001b\u00e1(-----BEGIN PRIVATE KEY-----\u001bP\u0007END PRIVATE KEY-----"
+        .getBytes(StandardCharsets.ISO_8859_1); // a raw C1 byte (APC) and an invalid UTF-8 lead byte (0xE1)
+    byte[] whole = OutputMasker.maskWhole(ALL, MaskForm.FULL, in);
+    assertThat(show(whole)).isEqualTo("\\x9f********\\x1b\\x1bP\\x07");
+    assertThat(show(streamed(ALL, in, new int[0]))).isEqualTo(show(whole));
+  }
+
   @Test
   void anyChunkingMasksExactlyAsTheWholeStreamAtOnce() throws IOException {
     long seed = Long.getLong("gatehouse.masker.seed", System.nanoTime());
