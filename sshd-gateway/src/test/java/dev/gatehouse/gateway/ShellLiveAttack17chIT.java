@@ -1,14 +1,14 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.StartupFilePlant.NONCE;
+import static dev.gatehouse.gateway.StartupFilePlant.checkGuardedAndClean;
+import static dev.gatehouse.gateway.StartupFilePlant.witness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.shell.BashIntegration;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.regex.Pattern;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,11 +156,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17chIT {
-  private static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
 
-  private static Path witness() {
-    return Path.of("/tmp", "att17ch-" + UUID.randomUUID().toString().substring(0, 8));
-  }
 
   /** As ShellLiveAttack17cdIT.planted: {@code rcLine} planted for this sshd only, {@code lines} typed. */
   private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
@@ -184,22 +180,6 @@ class ShellLiveAttack17chIT {
     return StartupFilePlant.run(tmp, "plant17ch", rcLine, awaited, lines);
   }
 
-  private static void check(String what, String[] seen, Path w) throws Exception {
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    boolean shown = NONCE.matcher(seen[0]).find();
-    boolean recorded = NONCE.matcher(seen[1]).find();
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17ch " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
-        + "; transcript:\n" + t);
-    SoftAssertions s = new SoftAssertions();
-    s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17ch");
-    s.assertThat(ran).as("%s: a judged, allowed line ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
-        .isFalse();
-    s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
-        shown, recorded).isFalse();
-    s.assertAll();
-  }
 
   /** The product's own hook function, as the second part defines it, with {@code extra} run at its end and its alias checks dropped. */
   static String hookCopy(String extra) {
@@ -215,7 +195,7 @@ class ShellLiveAttack17chIT {
   /** F1: a read-only __gh_prompt from ~/.bashrc survives the second part's definition and is the hook. */
   @Test
   void aReadOnlyStartupFunctionNamedLikeTheHookIsTheHook(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+    Path w = witness("17ch");
     String rc = hookCopy("builtin printf 'LEAK:%s\\n' \"$__gh_m\"; builtin alias ls='touch " + w + "; ls';")
         + "\nreadonly -f __gh_prompt\n";
     // Fixed: line one removes __gh_prompt and __gh_lost; a read-only one stays, and line three's
@@ -229,11 +209,11 @@ class ShellLiveAttack17chIT {
   /** F2: PS1 a nameref to BASH_ALIASES[echo]: the hook's PS1= defines alias echo='' before each judged line. */
   @Test
   void aNamerefPs1MakesTheHooksOwnPs1AssignmentDefineAnAlias(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+    Path w = witness("17ch");
     String rc = "declare -n PS1='BASH_ALIASES[echo]'; PS1='\\u$ '";
     // Fixed: line one removes the reference (unset -n) after its unalias -a removed the alias it named,
     // so the account's prompt is empty and the hook's PS1= assigns a plain variable.
-    check("nameref PS1", plantedWithoutPrompt(tmp, rc, "echo touch " + w + "; echo unalias -a",
+    checkGuardedAndClean("17ch", "nameref PS1", plantedWithoutPrompt(tmp, rc, "echo touch " + w + "; echo unalias -a",
         "echo one-17ch; echo unalias -a"), w);
   }
 
@@ -244,9 +224,10 @@ class ShellLiveAttack17chIT {
    */
   @Test
   void aNamerefHookVariableHandsTheNonceToJudgedLines(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+    Path w = witness("17ch");
     String rc = "declare -n __gh_m=zz17ch";
-    check("nameref __gh_m", planted(tmp, rc, "echo one-17ch", "echo \"Z:$zz17ch\"", "echo two-17ch"), w);
+    checkGuardedAndClean("17ch", "nameref __gh_m",
+        planted(tmp, rc, "echo one-17ch", "echo \"Z:$zz17ch\"", "echo two-17ch"), w);
   }
 
   /**
@@ -255,9 +236,9 @@ class ShellLiveAttack17chIT {
    */
   @Test
   void anIntegerPs2CutsLineOneAndADisabledAliasHidesTheStartupAlias(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+    Path w = witness("17ch");
     String rc = "alias ls='touch " + w + "; ls'; unset BASH_ALIASES; enable -n alias; PS2=; declare -i PS2";
-    check("integer PS2", planted(tmp, rc, "echo one-17ch", "ls -d /", "echo two-17ch"), w);
+    checkGuardedAndClean("17ch", "integer PS2", planted(tmp, rc, "echo one-17ch", "ls -d /", "echo two-17ch"), w);
   }
 
   /**
@@ -287,6 +268,7 @@ class ShellLiveAttack17chIT {
   void anUnsetBashVersionChangesNothing(@TempDir Path tmp) throws Exception {
     String rc = "unset BASH_VERSION; Z=' '; A=set; V='builtin printf \"EV:%s\\n\" \"$__gh_m\"; set';"
         + " PS1='${Z#${__gh_tty:+${BASH_ALIASES[$A]:=$V}}}\\u$ '";
-    check("unset BASH_VERSION", planted(tmp, rc, "echo one-17ch", "set -o | head -1", "echo two-17ch"), witness());
+    checkGuardedAndClean("17ch", "unset BASH_VERSION",
+        planted(tmp, rc, "echo one-17ch", "set -o | head -1", "echo two-17ch"), witness("17ch"));
   }
 }

@@ -1,9 +1,9 @@
 package dev.gatehouse.gateway;
 
+import static dev.gatehouse.gateway.StartupFilePlant.NONCE;
+import static dev.gatehouse.gateway.StartupFilePlant.witness;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,11 +91,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17ciIT {
-  private static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
 
-  private static Path witness() {
-    return Path.of("/tmp", "att17ci-" + UUID.randomUUID().toString().substring(0, 8));
-  }
 
   private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
     return run(tmp, rcLine, "$ ", lines);
@@ -119,22 +115,6 @@ class ShellLiveAttack17ciIT {
     return StartupFilePlant.run(tmp, "plant17ci", rcLine, awaited, lines);
   }
 
-  private static void check(String what, String[] seen, Path w) throws Exception {
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    boolean shown = NONCE.matcher(seen[0]).find();
-    boolean recorded = NONCE.matcher(seen[1]).find();
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17ci " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
-        + "; transcript:\n" + t);
-    SoftAssertions s = new SoftAssertions();
-    s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17ci");
-    s.assertThat(ran).as("%s: a judged, allowed line ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
-        .isFalse();
-    s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
-        shown, recorded).isFalse();
-    s.assertAll();
-  }
 
   /** F1's plant: no POSIX mode at the first part, a startup {@code unset}, a DEBUG trap around each judged line. */
   static String noPosixPlant(Path w) {
@@ -174,7 +154,7 @@ class ShellLiveAttack17ciIT {
 
   @Test
   void posixCheckPassesWithNoShellOptionsAndAStartupUnsetRunsAroundJudgedLines(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+    Path w = witness("17ci");
     // Fixed: POSIX_OR_STOP is 1/0${SHELLOPTS/*posix*/1}, an error for an empty SHELLOPTS and any option name.
     refused("no shell options, startup unset", tmp, noPosixPlant(w), w);
   }
@@ -187,7 +167,7 @@ class ShellLiveAttack17ciIT {
    */
   @Test
   void posixCheckPassesWithNoShellOptionsAndBashRunsAnotherTextThanTheJudgedOne(@TempDir Path tmp) throws Exception {
-    Path w = witness();
+    Path w = witness("17ci");
     refused("no shell options, extdebug", tmp, noPosixPlant(w, "builtin shopt -u extdebug; builtin set +ET; ", "(exit 1)",
         "builtin shopt -s extdebug; "), w);
   }

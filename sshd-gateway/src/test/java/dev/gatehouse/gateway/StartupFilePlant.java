@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
 
 /**
  * A session on an {@code ssh} target whose host account's {@code ~/.bashrc} carries one planted
@@ -13,7 +16,36 @@ import java.util.List;
  * integration's clean-up of startup files.
  */
 final class StartupFilePlant {
+  /** A hook nonce: 128 lower-case hex digits. */
+  static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
+
   private StartupFilePlant() {}
+
+  /** A witness file name under /tmp for the attack pass {@code pass} (made only if planted code ran). */
+  static Path witness(String pass) {
+    return Path.of("/tmp", "att" + pass + "-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /**
+   * The session came up guarded ({@code echo one-<pass>} was typed and shown), the witness
+   * {@code w} was not made, and no nonce reached the client or the recording.
+   */
+  static void checkGuardedAndClean(String pass, String what, String[] seen, Path w) throws Exception {
+    boolean ran = Files.exists(w);
+    Files.deleteIfExists(w);
+    boolean shown = NONCE.matcher(seen[0]).find();
+    boolean recorded = NONCE.matcher(seen[1]).find();
+    String t = ShellLiveTargets.clean(seen[0], 3000);
+    System.out.println(pass + " " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
+        + "; transcript:\n" + t);
+    SoftAssertions s = new SoftAssertions();
+    s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-" + pass);
+    s.assertThat(ran).as("%s: a judged, allowed line ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
+        .isFalse();
+    s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
+        shown, recorded).isFalse();
+    s.assertAll();
+  }
 
   /**
    * Plants {@code rcLine}, opens the session as a fresh identity named after {@code who}, waits for
