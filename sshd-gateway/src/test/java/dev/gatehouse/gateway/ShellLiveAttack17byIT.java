@@ -174,7 +174,7 @@ class ShellLiveAttack17byIT extends ShellLiveClass {
     SshdProcess sshd = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture own = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = StartupFilePlant.takeAndRead(rc);
     try {
       String policies = ShellLiveTargets.POLICIES.replaceFirst(
           "default-shell:\n(\\s+)type: shell\n", "default-shell:\n$1type: shell\n$1onGuardLost: screen\n");
@@ -212,7 +212,7 @@ class ShellLiveAttack17byIT extends ShellLiveClass {
           .isFalse();
       return seen;
     } finally {
-      Files.write(rc, before);
+      StartupFilePlant.putBack(rc, before);
       if (own != null) {
         own.close();
       }

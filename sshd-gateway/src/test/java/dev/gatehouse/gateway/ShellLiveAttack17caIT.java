@@ -181,7 +181,7 @@ class ShellLiveAttack17caIT {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = StartupFilePlant.takeAndRead(rc);
     try {
       String policies = screen ? ShellLiveTargets.POLICIES.replaceFirst(
           "default-shell:\n(\\s+)type: shell\n", "default-shell:\n$1type: shell\n$1onGuardLost: screen\n")
@@ -216,7 +216,7 @@ class ShellLiveAttack17caIT {
       Thread.sleep(1000);
       return new String[] {seen, g.recordingsOf(key)};
     } finally {
-      Files.write(rc, before);
+      StartupFilePlant.putBack(rc, before);
       if (g != null) {
         g.close();
       }

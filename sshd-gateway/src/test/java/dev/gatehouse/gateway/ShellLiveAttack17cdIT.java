@@ -220,7 +220,7 @@ class ShellLiveAttack17cdIT {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = StartupFilePlant.takeAndRead(rc);
     try {
       String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
           + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
@@ -236,7 +236,7 @@ class ShellLiveAttack17cdIT {
       SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17cd"), List.of("dev"));
       return body.run(g, key, () -> Files.write(rc, before));
     } finally {
-      Files.write(rc, before);
+      StartupFilePlant.putBack(rc, before);
       if (g != null) {
         g.close();
       }

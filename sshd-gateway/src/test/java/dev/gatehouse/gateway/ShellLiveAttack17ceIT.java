@@ -155,7 +155,7 @@ class ShellLiveAttack17ceIT {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = StartupFilePlant.takeAndRead(rc);
     try {
       String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
           + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
@@ -202,7 +202,7 @@ class ShellLiveAttack17ceIT {
           .toList());
       return new String[] {seen, g.recordingsOf(key), audit};
     } finally {
-      Files.write(rc, before);
+      StartupFilePlant.putBack(rc, before);
       if (g != null) {
         g.close();
       }
@@ -219,7 +219,7 @@ class ShellLiveAttack17ceIT {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = StartupFilePlant.takeAndRead(rc);
     try {
       String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
           + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
@@ -246,7 +246,7 @@ class ShellLiveAttack17ceIT {
       Thread.sleep(1000);
       return new String[] {seen, g.recordingsOf(key)};
     } finally {
-      Files.write(rc, before);
+      StartupFilePlant.putBack(rc, before);
       if (g != null) {
         g.close();
       }

@@ -77,13 +77,13 @@ class ShellStartupTerminalIT extends ShellLiveClass {
   /** The same with any line of shell at the end of the startup file. */
   private static void withStartupLine(String line, ThrowingRunnable body) throws Exception {
     Path rc = home(SshdProcess.TARGET_USER).resolve(".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = StartupFilePlant.takeAndRead(rc);
     String planted = "\ncase ${SSH_CONNECTION-} in *\" " + live.sshd().port() + "\") " + line + ";; esac\n";
     try {
       Files.write(rc, concat(before, planted.getBytes(StandardCharsets.UTF_8)));
       body.run();
     } finally {
-      Files.write(rc, before);
+      StartupFilePlant.putBack(rc, before);
     }
   }
 

@@ -1,11 +1,16 @@
 package dev.gatehouse.gateway;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 
@@ -19,7 +24,56 @@ final class StartupFilePlant {
   /** A hook nonce: 128 lower-case hex digits. */
   static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
 
+  /**
+   * Held from reading the account's {@code ~/.bashrc} to putting it back, across test JVMs too
+   * (a developer's run beside CI's, an attack pass's): without it one run read another's plant as
+   * the original and put it back for good, or put back its own original while another's plant
+   * still waited to be read.
+   */
+  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"),
+      "gatehouse-it-" + SshdProcess.TARGET_USER + "-bashrc.lock");
+  private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
+  private static FileChannel lockChannel;
+  private static FileLock lock;
+
   private StartupFilePlant() {}
+
+  /** Takes the lock on the account's startup file and returns its bytes (to be put back by {@link #putBack}). */
+  static byte[] takeAndRead(Path rc) throws IOException {
+    IN_THIS_JVM.lock();
+    try {
+      if (IN_THIS_JVM.getHoldCount() == 1) {
+        lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.lock();
+      }
+      return Files.readAllBytes(rc);
+    } catch (IOException | RuntimeException e) {
+      release();
+      throw e;
+    }
+  }
+
+  /** Writes the original bytes back and lets the next planting test (of any JVM) go on. */
+  static void putBack(Path rc, byte[] original) throws IOException {
+    try {
+      Files.write(rc, original);
+    } finally {
+      release();
+    }
+  }
+
+  private static void release() throws IOException {
+    try {
+      if (IN_THIS_JVM.getHoldCount() == 1 && lock != null) {
+        lock.release();
+        lockChannel.close();
+        lock = null;
+        lockChannel = null;
+      }
+    } finally {
+      IN_THIS_JVM.unlock();
+    }
+  }
 
   /** A witness file name under /tmp for the attack pass {@code pass} (made only if planted code ran). */
   static Path witness(String pass) {
@@ -57,7 +111,7 @@ final class StartupFilePlant {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
     GatewayFixture g = null;
     Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = Files.readAllBytes(rc);
+    byte[] before = takeAndRead(rc);
     try {
       String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
           + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
@@ -97,7 +151,7 @@ final class StartupFilePlant {
       Thread.sleep(1000);
       return new String[] {seen, g.recordingsOf(key)};
     } finally {
-      Files.write(rc, before);
+      putBack(rc, before);
       if (g != null) {
         g.close();
       }
