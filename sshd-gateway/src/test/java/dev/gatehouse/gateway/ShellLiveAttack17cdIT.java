@@ -2,14 +2,8 @@ package dev.gatehouse.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.regex.Pattern;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,126 +148,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17cdIT {
-  private static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
-
   private static Path witness() {
-    return Path.of("/tmp", "att17cd-" + UUID.randomUUID().toString().substring(0, 8));
+    return StartupFilePlant.witness("17cd");
   }
 
   /**
-   * A line planted in the test host account's ~/.bashrc for this test's own sshd only (as
-   * ShellLiveAttack17caIT's), put back after; {@code lines} typed at the guarded prompt, each after
-   * 1.5 s; {@code @touch PATH} makes a file (as the test's user) instead, {@code @sleep MS} waits.
-   * Returns the client's transcript and the session's recording.
+   * A line planted in the test host account's ~/.bashrc for this test's own sshd only, put back
+   * after ({@link StartupFilePlant#run}); {@code lines} typed at the guarded prompt. Returns the
+   * client's transcript, the session's recording and the audit's judged lines.
    */
   private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
-    return withPlant(tmp, rcLine, (g, key, restore) -> {
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          ssh.await("$ ", Duration.ofSeconds(60));
-        } finally {
-          restore.run(); // bash read it already (or never will)
-        }
-        Thread.sleep(1000);
-        try {
-          for (String l : lines) {
-            if (l.startsWith("@touch ")) {
-              Files.writeString(Path.of(l.substring(7)), "");
-              Thread.sleep(1500);
-            } else if (l.startsWith("@sleep ")) {
-              Thread.sleep(Long.parseLong(l.substring(7)));
-            } else {
-              ssh.send(l + "\r");
-              Thread.sleep(1500);
-            }
-          }
-        } catch (java.io.IOException ended) {
-          // the session already ended
-        }
-        Thread.sleep(2500);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      String audit = String.join("\n", g.auditLines().stream()
-          .filter(n -> !n.path("statement").asText("").isEmpty())
-          .map(n -> n.path("statement").asText() + " => " + n.path("code").asText() + " " + n.path("verdict").asText())
-          .toList());
-      return new String[] {seen, g.recordingsOf(key), audit};
-    });
-  }
-
-  /** What a test does in the session of {@link #withPlant}; {@code restore} puts ~/.bashrc back. */
-  private interface InSession {
-    String[] run(GatewayFixture g, SshClientKey key, Restore restore) throws Exception;
-  }
-
-  private interface Restore {
-    void run() throws java.io.IOException;
-  }
-
-  /**
-   * The gateway and the test's own sshd, with {@code rcLine} planted in the test host account's
-   * ~/.bashrc for that sshd's port only; the file is put back after {@code body}, whatever happens.
-   */
-  private static String[] withPlant(Path tmp, String rcLine, InSession body) throws Exception {
-    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
-    GatewayFixture g = null;
-    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = StartupFilePlant.takeAndRead(rc);
-    try {
-      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
-          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
-      Files.createDirectories(tmp.resolve("gw"));
-      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
-      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
-      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
-      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
-      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
-      System.arraycopy(p, 0, all, before.length, p.length);
-      Files.write(rc, all);
-      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17cd"), List.of("dev"));
-      return body.run(g, key, () -> Files.write(rc, before));
-    } finally {
-      StartupFilePlant.putBack(rc, before);
-      if (g != null) {
-        g.close();
-      }
-      own.close();
-    }
+    return StartupFilePlant.run(tmp, "plant17cd", rcLine, "$ ", lines);
   }
 
   /**
    * A line planted as {@link #planted} does, where the session must not come up guarded: the
-   * gateway ends it with "the remote shell did not take the guard's integration". Returns the
-   * client's transcript and the session's recording.
+   * gateway ends it with "the remote shell did not take the guard's integration".
    */
   private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
-    return withPlant(tmp, rcLine, (g, key, restore) -> {
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          ssh.await("did not take the guard's integration", Duration.ofSeconds(60));
-        } finally {
-          restore.run();
-        }
-        Thread.sleep(1000);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      return new String[] {seen, g.recordingsOf(key)};
-    });
+    return StartupFilePlant.run(tmp, "plant17cd", rcLine, "did not take the guard's integration");
   }
 
   /** {@link #refusedAtStart}'s checks: no guarded prompt, no nonce shown or recorded. */
   private static void refused(String what, String[] seen) {
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17cd " + what + ": transcript:\n" + t);
-    assertThat(seen[0]).as("%s: the session ends before a guarded prompt", what)
-        .contains("the remote shell did not take the guard's integration");
-    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find())
-        .as("%s: a hook nonce (128 hex) reached the client or the recording", what).isFalse();
+    StartupFilePlant.checkRefused("17cd", what, seen);
   }
 
   /** The common checks: guarded and alive to the end, the judged ls did not run the witness, no nonce shown or recorded. */
@@ -283,24 +181,7 @@ class ShellLiveAttack17cdIT {
 
   /** {@link #check}; {@code staysUp}: whether the session must still answer at the end. */
   private static void check(String what, String[] seen, Path w, boolean staysUp) throws Exception {
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    boolean shown = NONCE.matcher(seen[0]).find();
-    boolean recorded = NONCE.matcher(seen[1]).find();
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17cd " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
-        + "; transcript:\n" + t);
-    SoftAssertions s = new SoftAssertions();
-    if (staysUp) {
-      s.assertThat(seen[0]).as("the session came up guarded and stayed so (precondition)").contains("two-17cd");
-    } else {
-      s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17cd");
-    }
-    s.assertThat(ran).as("%s: the judged, allowed `ls -d /` ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
-        .isFalse();
-    s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
-        shown, recorded).isFalse();
-    s.assertAll();
+    StartupFilePlant.checkGuardedAndClean("17cd", what, seen, w, staysUp);
   }
 
   /**

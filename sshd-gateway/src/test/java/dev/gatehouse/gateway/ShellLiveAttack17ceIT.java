@@ -1,15 +1,7 @@
 package dev.gatehouse.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.regex.Pattern;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,129 +131,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(GatewayLogOnFailure.class)
 class ShellLiveAttack17ceIT {
-  private static final Pattern NONCE = Pattern.compile("[0-9a-f]{128}");
-
   private static Path witness() {
-    return Path.of("/tmp", "att17ce-" + UUID.randomUUID().toString().substring(0, 8));
+    return StartupFilePlant.witness("17ce");
   }
 
   /**
-   * A line planted in the test host account's ~/.bashrc for this test's own sshd only (as
-   * ShellLiveAttack17caIT's), put back after; {@code lines} typed at the guarded prompt, each after
-   * 1.5 s; {@code @touch PATH} makes a file (as the test's user) instead, {@code @sleep MS} waits.
-   * Returns the client's transcript and the session's recording.
+   * A line planted in the test host account's ~/.bashrc for this test's own sshd only, put back
+   * after ({@link StartupFilePlant#run}); {@code lines} typed at the guarded prompt. Returns the
+   * client's transcript, the session's recording and the audit's judged lines.
    */
   private static String[] planted(Path tmp, String rcLine, String... lines) throws Exception {
-    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
-    GatewayFixture g = null;
-    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = StartupFilePlant.takeAndRead(rc);
-    try {
-      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
-          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
-      Files.createDirectories(tmp.resolve("gw"));
-      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
-      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
-      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
-      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
-      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
-      System.arraycopy(p, 0, all, before.length, p.length);
-      Files.write(rc, all);
-      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17ce"), List.of("dev"));
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          ssh.await("$ ", Duration.ofSeconds(60));
-        } finally {
-          Files.write(rc, before); // bash read it already (or never will)
-        }
-        Thread.sleep(1000);
-        try {
-          for (String l : lines) {
-            if (l.startsWith("@touch ")) {
-              Files.writeString(Path.of(l.substring(7)), "");
-              Thread.sleep(1500);
-            } else if (l.startsWith("@sleep ")) {
-              Thread.sleep(Long.parseLong(l.substring(7)));
-            } else {
-              ssh.send(l + "\r");
-              Thread.sleep(1500);
-            }
-          }
-        } catch (java.io.IOException ended) {
-          // the session already ended
-        }
-        Thread.sleep(2500);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      String audit = String.join("\n", g.auditLines().stream()
-          .filter(n -> !n.path("statement").asText("").isEmpty())
-          .map(n -> n.path("statement").asText() + " => " + n.path("code").asText() + " " + n.path("verdict").asText())
-          .toList());
-      return new String[] {seen, g.recordingsOf(key), audit};
-    } finally {
-      StartupFilePlant.putBack(rc, before);
-      if (g != null) {
-        g.close();
-      }
-      own.close();
-    }
+    return StartupFilePlant.run(tmp, "plant17ce", rcLine, "$ ", lines);
   }
 
   /**
    * A line planted as {@link #planted} does, where the session must not come up guarded: the
-   * gateway ends it with "the remote shell did not take the guard's integration". Returns the
-   * client's transcript and the session's recording.
+   * gateway ends it with "the remote shell did not take the guard's integration".
    */
   private static String[] refusedAtStart(Path tmp, String rcLine) throws Exception {
-    SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
-    GatewayFixture g = null;
-    Path rc = Path.of("/home", SshdProcess.TARGET_USER, ".bashrc");
-    byte[] before = StartupFilePlant.takeAndRead(rc);
-    try {
-      String targets = "targets:\n  - name: ssh-plant\n    type: ssh\n    ssh: { host: 127.0.0.1, port: " + own.port()
-          + ", user: " + SshdProcess.TARGET_USER + ", hostKey: \"" + own.hostKeyLine() + "\" }\n    allow: { groups: [dev] }\n"
-          + "    policy: default-shell\n" + ShellLiveTargets.POLICIES;
-      Files.createDirectories(tmp.resolve("gw"));
-      g = GatewayFixture.start(tmp.resolve("gw"), "", targets);
-      own.start(g.gateway().certificateAuthority().targetCaPublicKeyLine(), "AcceptEnv LANG LC_*");
-      String plant = "\ncase ${SSH_CONNECTION-} in *\" " + own.port() + "\") " + rcLine + ";; esac\n";
-      byte[] p = plant.getBytes(StandardCharsets.UTF_8);
-      byte[] all = java.util.Arrays.copyOf(before, before.length + p.length);
-      System.arraycopy(p, 0, all, before.length, p.length);
-      Files.write(rc, all);
-      SshClientKey key = g.sign(GatewayFixture.uniqueIdentity("plant17ce"), List.of("dev"));
-      String seen;
-      try (InteractiveProcess ssh = g.interactive(key, "ssh-plant")) {
-        try {
-          ssh.await("did not take the guard's integration", Duration.ofSeconds(60));
-        } finally {
-          Files.write(rc, before);
-        }
-        Thread.sleep(1000);
-        seen = ssh.transcript();
-      }
-      Thread.sleep(1000);
-      return new String[] {seen, g.recordingsOf(key)};
-    } finally {
-      StartupFilePlant.putBack(rc, before);
-      if (g != null) {
-        g.close();
-      }
-      own.close();
-    }
+    return StartupFilePlant.run(tmp, "plant17ce", rcLine, "did not take the guard's integration");
   }
 
   /** {@link #refusedAtStart}'s checks: no guarded prompt, no nonce shown or recorded. */
   private static void refused(String what, String[] seen) {
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17ce " + what + ": transcript:\n" + t);
-    assertThat(seen[0]).as("%s: the session ends before a guarded prompt", what)
-        .contains("the remote shell did not take the guard's integration");
-    assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find())
-        .as("%s: a hook nonce (128 hex) reached the client or the recording", what).isFalse();
+    StartupFilePlant.checkRefused("17ce", what, seen);
   }
 
   /** The common checks: guarded and alive to the end, the judged ls did not run the witness, no nonce shown or recorded. */
@@ -271,24 +164,7 @@ class ShellLiveAttack17ceIT {
 
   /** {@link #check}; {@code staysUp}: whether the session must still answer at the end. */
   private static void check(String what, String[] seen, Path w, boolean staysUp) throws Exception {
-    boolean ran = Files.exists(w);
-    Files.deleteIfExists(w);
-    boolean shown = NONCE.matcher(seen[0]).find();
-    boolean recorded = NONCE.matcher(seen[1]).find();
-    String t = ShellLiveTargets.clean(seen[0], 3000);
-    System.out.println("17ce " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
-        + "; transcript:\n" + t);
-    SoftAssertions s = new SoftAssertions();
-    if (staysUp) {
-      s.assertThat(seen[0]).as("the session came up guarded and stayed so (precondition)").contains("two-17ce");
-    } else {
-      s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-17ce");
-    }
-    s.assertThat(ran).as("%s: the judged, allowed `ls -d /` ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
-        .isFalse();
-    s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
-        shown, recorded).isFalse();
-    s.assertAll();
+    StartupFilePlant.checkGuardedAndClean("17ce", what, seen, w, staysUp);
   }
 
   /**

@@ -85,6 +85,14 @@ final class StartupFilePlant {
    * {@code w} was not made, and no nonce reached the client or the recording.
    */
   static void checkGuardedAndClean(String pass, String what, String[] seen, Path w) throws Exception {
+    checkGuardedAndClean(pass, what, seen, w, false);
+  }
+
+  /**
+   * As above; {@code toTheEnd}: the session also still answered at the end ({@code echo
+   * two-<pass>}, typed last, was shown).
+   */
+  static void checkGuardedAndClean(String pass, String what, String[] seen, Path w, boolean toTheEnd) throws Exception {
     boolean ran = Files.exists(w);
     Files.deleteIfExists(w);
     boolean shown = NONCE.matcher(seen[0]).find();
@@ -93,7 +101,11 @@ final class StartupFilePlant {
     System.out.println(pass + " " + what + ": witness ran=" + ran + " nonce shown=" + shown + " recorded=" + recorded
         + "; transcript:\n" + t);
     SoftAssertions s = new SoftAssertions();
-    s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-" + pass);
+    if (toTheEnd) {
+      s.assertThat(seen[0]).as("the session came up guarded and stayed so (precondition)").contains("two-" + pass);
+    } else {
+      s.assertThat(seen[0]).as("the session came up guarded (precondition)").contains("one-" + pass);
+    }
     s.assertThat(ran).as("%s: a judged, allowed line ran the startup file's `touch %s`; transcript:%n%s", what, w, t)
         .isFalse();
     s.assertThat(shown || recorded).as("%s: a hook nonce (128 hex) reached the client (%s) or the recording (%s)", what,
@@ -101,11 +113,24 @@ final class StartupFilePlant {
     s.assertAll();
   }
 
+  /** For a plant that must get no guarded session: it ended so, and no nonce was shown or recorded. */
+  static void checkRefused(String pass, String what, String[] seen) {
+    String t = ShellLiveTargets.clean(seen[0], 3000);
+    System.out.println(pass + " " + what + ": transcript:\n" + t);
+    SoftAssertions s = new SoftAssertions();
+    s.assertThat(seen[0]).as("%s: the session ends before a guarded prompt", what)
+        .contains("the remote shell did not take the guard's integration");
+    s.assertThat(NONCE.matcher(seen[0]).find() || NONCE.matcher(seen[1]).find())
+        .as("%s: a hook nonce (128 hex) reached the client or the recording", what).isFalse();
+    s.assertAll();
+  }
+
   /**
    * Plants {@code rcLine}, opens the session as a fresh identity named after {@code who}, waits for
    * {@code awaited} on the screen (empty: 15 s, for an account whose prompt is empty; the gateway
-   * holds keys typed before its guarded prompt), types {@code lines} and returns the transcript and
-   * the identity's recordings.
+   * holds keys typed before its guarded prompt), types {@code lines} (each after 1.5 s; {@code
+   * @touch PATH} makes a file as the test's user instead, {@code @sleep MS} waits) and returns the
+   * transcript, the identity's recordings and the audit's judged lines ({@code text => code verdict}).
    */
   static String[] run(Path tmp, String who, String rcLine, String awaited, String... lines) throws Exception {
     SshdProcess own = SshdProcess.prepare(tmp.resolve("sshd"));
@@ -139,8 +164,15 @@ final class StartupFilePlant {
         Thread.sleep(1000);
         try {
           for (String l : lines) {
-            ssh.send(l + "\r");
-            Thread.sleep(1500);
+            if (l.startsWith("@touch ")) {
+              Files.writeString(Path.of(l.substring(7)), "");
+              Thread.sleep(1500);
+            } else if (l.startsWith("@sleep ")) {
+              Thread.sleep(Long.parseLong(l.substring(7)));
+            } else {
+              ssh.send(l + "\r");
+              Thread.sleep(1500);
+            }
           }
         } catch (java.io.IOException ended) {
           // the session already ended
@@ -149,7 +181,11 @@ final class StartupFilePlant {
         seen = ssh.transcript();
       }
       Thread.sleep(1000);
-      return new String[] {seen, g.recordingsOf(key)};
+      String audit = String.join("\n", g.auditLines().stream()
+          .filter(n -> !n.path("statement").asText("").isEmpty())
+          .map(n -> n.path("statement").asText() + " => " + n.path("code").asText() + " " + n.path("verdict").asText())
+          .toList());
+      return new String[] {seen, g.recordingsOf(key), audit};
     } finally {
       putBack(rc, before);
       if (g != null) {
