@@ -185,7 +185,7 @@ public enum ShellClass {
 
   /**
    * The files a program writes by an output option or an output operand, as a redirection writes
-   * them: {@code tee} its operands, {@code sort}/{@code shuf}/{@code iconv}/{@code curl} {@code
+   * them: {@code tee} and {@code sponge} their operands, {@code sort}/{@code shuf}/{@code iconv}/{@code curl} {@code
    * -o FILE} (glued, at the end of a bundle, {@code --output[=]FILE} and GNU's prefixes of it),
    * {@code wget -O}/{@code -o}/{@code -a} (the document, its log, the log appended to), {@code
    * uniq IN OUT} and {@code xxd IN OUT}, openssl's {@code -out}/{@code -keyout}. An option letter
@@ -195,7 +195,7 @@ public enum ShellClass {
     List<Word> a = c.args();
     List<String> out = new ArrayList<>();
     switch (c.name()) {
-      case "tee" -> operands(c).forEach(w -> out.add(w.value()));
+      case "tee", "sponge" -> operands(c).forEach(w -> out.add(w.value()));
       case "sort", "shuf", "iconv", "curl" -> optionValues(a, 'o', "--output", out);
       case "wget" -> {
         optionValues(a, 'O', "--output-document", out);
@@ -992,10 +992,34 @@ public enum ShellClass {
       }
       return false;
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod")) {
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod") || HISTORY_REWRITERS.contains(n)
+        || Set.of("sed", "perl").contains(n) && inPlace(c) || fallocateDestroys(c)) {
       return c.args().stream().anyMatch(w -> historyFile(stripOption(w.value())));
     }
     return false;
+  }
+
+  /**
+   * Programs that replace, rewrite or remove a file they name, beyond {@link #REMOVERS}: {@code
+   * install} and {@code rsync} copy over it, {@code sponge} writes it, a compressor replaces it with
+   * {@code FILE.gz}/{@code .xz}/…; for history files, which no everyday line compresses.
+   */
+  private static final Set<String> HISTORY_REWRITERS = Set.of("install", "rsync", "sponge", "gzip", "bzip2", "xz",
+      "lzma", "zstd", "lz4", "lzip", "compress", "pigz", "pbzip2", "pixz");
+
+  /** sed or perl editing their files in place ({@code -i}, in a bundle such as {@code -pi}, {@code --in-place}). */
+  private static boolean inPlace(ShellCommand c) {
+    return flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place"));
+  }
+
+  /**
+   * {@code fallocate} taking data out of a file: {@code -p}/{@code --punch-hole} and {@code
+   * -z}/{@code --zero-range} make a range zeros, {@code -c}/{@code --collapse-range} cuts it out
+   * ({@code -d}/{@code --dig-holes} keeps the data, a plain length only grows the file).
+   */
+  private static boolean fallocateDestroys(ShellCommand c) {
+    return c.name().equals("fallocate") && (flag(c, 'p') || flag(c, 'z') || flag(c, 'c') || c.argValues().stream()
+        .anyMatch(v -> Regexes.matches(v, "--(punch-hole|zero-range|collapse-range|insert-range)")));
   }
 
   private static boolean auditTamper(ShellCommand c) {
@@ -1036,7 +1060,8 @@ public enum ShellClass {
     if (ARCHIVERS.contains(n)) {
       return intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)) {
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)
+        || fallocateDestroys(c)) {
       return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())))
           || intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }

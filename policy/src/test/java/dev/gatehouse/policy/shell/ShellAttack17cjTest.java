@@ -74,9 +74,25 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code log-level}/{@code log-target} only with a value; condstop and the restarting verbs of a
  * logger are audit-tamper, as {@code stop} and {@code restart} are.
  *
- * <p>At fa4db94f: 52 finding cases, 49 allowed, the two history files {@code interpreter-inline}
+ * <p><b>H1, a history file rewritten or removed by a program outside the removers</b> ({@code
+ * interpreter-inline}, review, where history-tamper is block): {@code sed -i '$d' ~/.bash_history}
+ * (drops the last line), {@code perl -ni -e 'print if 0' ~/.bash_history} (empties it), {@code gzip
+ * ~/.bash_history}, {@code xz ~/.bash_history} (replaced by {@code .gz}/{@code .xz}), {@code install
+ * -m600 /dev/null ~/.bash_history} (emptied). history-tamper read only rm, shred, truncate, unlink, mv,
+ * ln, cp, tee, dd, chattr and chmod. Fix: also sed/perl in place, install, rsync, sponge, the
+ * compressors, and fallocate below.
+ *
+ * <p><b>A1, {@code fallocate} taking data out of a log</b> (allowed, audit-tamper): {@code fallocate
+ * -p -o 0 -l 4 /var/log/auth.log} and {@code -z} (the first bytes become zeros), {@code -c -o 0 -l
+ * 4096} (the first 4096 bytes cut out of an 8192-byte log). Fix: fallocate with {@code -p}, {@code
+ * -z}, {@code -c} (or their long names, {@code --insert-range}) is a write for audit-tamper and
+ * history-tamper ({@code fallocate -l 1G /swapfile} stays allowed).
+ *
+ * <p>At fa4db94f: 61 finding cases, 52 allowed, the eight history ones {@code interpreter-inline}
  * (review where history-tamper is block), {@code systemctl try-restart rsyslog} {@code service-change}
- * (review where audit-tamper is block); all fixed in this pass (none open). 17 held.
+ * (review where audit-tamper is block); all fixed in this pass (none open). 17 held. Compressing a
+ * log ({@code gzip /var/log/auth.log}, which removes it) is left allowed: {@code gzip
+ * /var/log/nginx/access.log.1} is everyday rotation work.
  *
  * <p>Tried and held (kept below as {@code held} where cheap): {@code command kill}, {@code builtin
  * kill}, {@code \kill}, {@code busybox kill}, {@code kill -9 -- -1}; {@code tee -a /var/log/x};
@@ -158,6 +174,15 @@ class ShellAttack17cjTest {
       D1 => systemctl service-log-level nginx debug => review => service-change
       D1 => systemctl condstop rsyslog => block => audit-tamper
       D1 => systemctl try-restart rsyslog => block => audit-tamper
+      H1 => sed -i '$d' ~/.bash_history => block => history-tamper
+      H1 => perl -ni -e 'print if 0' ~/.bash_history => block => history-tamper
+      H1 => gzip ~/.bash_history => block => history-tamper
+      H1 => xz ~/.bash_history => block => history-tamper
+      H1 => install -m600 /dev/null ~/.bash_history => block => history-tamper
+      H1 => fallocate -p -o 0 -l 4 ~/.bash_history => block => history-tamper
+      A1 => fallocate -p -o 0 -l 4 /var/log/auth.log => block => audit-tamper
+      A1 => fallocate -z -o 0 -l 3 /var/log/auth.log => block => audit-tamper
+      A1 => fallocate --collapse-range -o 0 -l 4096 /var/log/auth.log => block => audit-tamper
       held => dd if=/dev/zero of=/dev/sda bs=1 count=9 => block => raw-device-write
       held => echo b > /proc/sysrq-trigger => block => power
       held => echo x | tee -a /var/log/auth.log => block => audit-tamper
@@ -212,6 +237,10 @@ class ShellAttack17cjTest {
       systemctl log-level
       apt-get update
       apt list --upgradable
+      gzip /var/log/nginx/access.log.1
+      sed -i s/a/b/ /etc/app.conf
+      fallocate -l 1G /swapfile
+      zstd -d app.tar.zst
       """)
   void everydayStaysAllowed(String text) {
     Verdict[] v = judged(text);
@@ -238,6 +267,8 @@ class ShellAttack17cjTest {
       echo e:x:0:0::/:/bin/sh > x; openssl enc -none -in x -out /etc/passwd
       echo e:x:0:0::/:/bin/sh > x; curl -so /etc/passwd file:///tmp/x
       echo 00000000: 6576696c0a > h; xxd -r h /etc/passwd
+      fallocate -p -o 0 -l 4 /var/log/auth.log
+      fallocate -z -o 0 -l 3 /var/log/auth.log
       """)
   void provenUnderBash(String text, @TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("etc"));
