@@ -223,6 +223,48 @@ public enum ShellClass {
           out.add(ops.get(1));
         }
       }
+      case "gpg", "gpg2" -> optionValues(a, 'o', "--output", out);
+      case "tar" -> tarArchiveWritten(a).ifPresent(out::add);
+      case "script" -> {
+        // script [options] [FILE]: the typescript (default ./typescript), and -O/-B/-I/-T log files
+        Set<String> valued = Set.of("-c", "--command", "-E", "--echo", "-m", "--logging-format", "-o", "--output-limit");
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (Regexes.matches(v, "-[OBIT]|--(log-out|log-io|log-in|log-timing)") && i + 1 < a.size()) {
+            out.add(a.get(++i).value());
+          } else if (Regexes.matches(v, "--(log-out|log-io|log-in|log-timing|timing)=.*")) {
+            out.add(v.substring(v.indexOf('=') + 1));
+          } else if (valued.contains(v)) {
+            i++;
+          } else if (!v.startsWith("-")) {
+            out.add(v);
+          }
+        }
+      }
+      case "patch" -> {
+        // patch [options] [ORIGFILE [PATCHFILE]]: the file it patches, and -o OUT
+        Set<String> valued = Set.of("-B", "-d", "-D", "-F", "-g", "-i", "-p", "-r", "-V", "-Y", "-z", "--prefix",
+            "--directory", "--ifdef", "--fuzz", "--get", "--input", "--strip", "--reject-file", "--version-control",
+            "--basename-prefix", "--suffix", "--quoting-style");
+        List<String> ops = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (v.equals("-o") || v.equals("--output")) {
+            if (i + 1 < a.size()) {
+              out.add(a.get(++i).value());
+            }
+          } else if (v.startsWith("--output=") || v.startsWith("-o") && v.length() > 2) {
+            out.add(v.substring(v.startsWith("--") ? "--output=".length() : 2));
+          } else if (valued.contains(v)) {
+            i++;
+          } else if (!v.startsWith("-") || v.equals("-")) {
+            ops.add(v);
+          }
+        }
+        if (!ops.isEmpty() && out.isEmpty()) {
+          out.add(ops.get(0)); // with -o the original stays as it is
+        }
+      }
       case "openssl" -> {
         for (int i = 0; i + 1 < a.size(); i++) {
           if (Regexes.matches(a.get(i).value(), "--?(out|keyout)")) {
@@ -234,6 +276,39 @@ public enum ShellClass {
       }
     }
     return out;
+  }
+
+  /**
+   * The archive a {@code tar} that creates or adds to one writes: {@code -f FILE}, {@code -fFILE},
+   * {@code -cf FILE}, {@code --file[=]FILE}, and old-style {@code cf FILE} (a first word without a
+   * dash, whose letters that take a value take the next words in order). Only when a letter or long
+   * option of {@code c}, {@code r}, {@code u}, {@code A} (create, append, update, catenate) is there.
+   */
+  private static Optional<String> tarArchiveWritten(List<Word> a) {
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> av = a.stream().map(Word::value).toList();
+    boolean oldStyle = !av.get(0).startsWith("-");
+    boolean writes = av.stream().anyMatch(v -> Regexes.matches(v, "--(create|append|update|catenate|concatenate)"))
+        || (oldStyle ? Regexes.matches(av.get(0), ".*[cruA].*") : av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[cruA].*")));
+    if (!writes) {
+      return Optional.empty();
+    }
+    if (oldStyle) {
+      int next = 1;
+      for (char ch : av.get(0).toCharArray()) {
+        if ("bfgCKLNTVXFHI".indexOf(ch) >= 0) {
+          if (ch == 'f') {
+            return next < av.size() ? Optional.of(av.get(next)) : Optional.empty();
+          }
+          next++;
+        }
+      }
+    }
+    List<String> found = new ArrayList<>();
+    optionValues(a, 'f', "--file", found);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
   }
 
   /**

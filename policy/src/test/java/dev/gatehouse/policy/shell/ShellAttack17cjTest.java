@@ -41,6 +41,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * its GNU prefixes), {@code wget -O/-o/-a}, {@code uniq}/{@code xxd IN OUT} and openssl's {@code
  * -out}/{@code -keyout} write; every path class judges them as a redirection to them.
  *
+ * <p><b>W2, more programs writing a file they are given</b> (allowed, or {@code interpreter-inline}
+ * for the patch, which the text writes): {@code tar -cf /dev/sda x}, {@code tar cbf 20 /dev/sda x}
+ * (old style: the value-taking letters take the next words in order), {@code tar cf
+ * /var/log/auth.log x} (the archive); {@code patch -s /var/log/auth.log d} (the file patched: a diff
+ * deleting its line); {@code script -q /var/log/auth.log -c true} and {@code script -q -c true -O
+ * /var/log/auth.log} (the typescript, written anew); {@code gpg -c -o /etc/passwd x}. Fix: {@code
+ * outputFiles} also gives tar's archive where it creates, appends, updates or catenates ({@code
+ * -f}/{@code --file}, old-style bundles), patch's file (its first operand, unless {@code -o}) and
+ * {@code -o}, script's typescript and {@code -O}/{@code -B}/{@code -I}/{@code -T} logs, gpg's {@code
+ * -o}/{@code --output}.
+ *
  * <p><b>I1, ip read by a fixed object list and the verb's full name</b> (allowed, firewall-change):
  * {@code ip -f inet route add …} and {@code -family inet} (the option's value read as the object),
  * {@code ip route ad …}, {@code ip ro prep …}, {@code ip -4 a fl dev lo} (iproute2 takes any prefix
@@ -88,9 +99,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * -z}, {@code -c} (or their long names, {@code --insert-range}) is a write for audit-tamper and
  * history-tamper ({@code fallocate -l 1G /swapfile} stays allowed).
  *
- * <p>At fa4db94f: 61 finding cases, 52 allowed, the eight history ones {@code interpreter-inline}
- * (review where history-tamper is block), {@code systemctl try-restart rsyslog} {@code service-change}
- * (review where audit-tamper is block); all fixed in this pass (none open). 17 held. Compressing a
+ * <p>At fa4db94f: 68 finding cases, 57 allowed, the eight history ones and the patch {@code
+ * interpreter-inline} (review where a block class is documented), {@code tar cbf 20 /dev/sda x}
+ * unclassified (review where raw-device-write is block), {@code systemctl try-restart rsyslog} {@code
+ * service-change} (review where audit-tamper is block); all fixed in this pass (none open). 17 held. Compressing a
  * log ({@code gzip /var/log/auth.log}, which removes it) is left allowed: {@code gzip
  * /var/log/nginx/access.log.1} is everyday rotation work.
  *
@@ -183,6 +195,13 @@ class ShellAttack17cjTest {
       A1 => fallocate -p -o 0 -l 4 /var/log/auth.log => block => audit-tamper
       A1 => fallocate -z -o 0 -l 3 /var/log/auth.log => block => audit-tamper
       A1 => fallocate --collapse-range -o 0 -l 4096 /var/log/auth.log => block => audit-tamper
+      W2 => echo x > x; tar -cf /dev/sda x => block => raw-device-write
+      W2 => echo x > x; tar cbf 20 /dev/sda x => block => raw-device-write
+      W2 => echo x > x; tar cf /var/log/auth.log x => block => audit-tamper
+      W2 => printf '%s\\n' '--- a' '+++ b' '@@ -1 +0,0 @@' '-sshd: accepted' > d; patch -s /var/log/auth.log d => block => audit-tamper
+      W2 => script -q /var/log/auth.log -c true => block => audit-tamper
+      W2 => script -q -c true -O /var/log/auth.log => block => audit-tamper
+      W2 => echo e > x; gpg -q --batch --yes --passphrase p --pinentry-mode loopback -c -o /etc/passwd x => review => user-change
       held => dd if=/dev/zero of=/dev/sda bs=1 count=9 => block => raw-device-write
       held => echo b > /proc/sysrq-trigger => block => power
       held => echo x | tee -a /var/log/auth.log => block => audit-tamper
@@ -241,6 +260,12 @@ class ShellAttack17cjTest {
       sed -i s/a/b/ /etc/app.conf
       fallocate -l 1G /swapfile
       zstd -d app.tar.zst
+      tar -czf /tmp/backup.tgz /etc
+      tar -tf /dev/sda
+      patch -p1 < fix.diff
+      patch -R -p0 -o /tmp/out /var/log/x < d
+      script -q /tmp/log -c ls
+      gpg --verify x.sig x
       """)
   void everydayStaysAllowed(String text) {
     Verdict[] v = judged(text);
@@ -269,6 +294,10 @@ class ShellAttack17cjTest {
       echo 00000000: 6576696c0a > h; xxd -r h /etc/passwd
       fallocate -p -o 0 -l 4 /var/log/auth.log
       fallocate -z -o 0 -l 3 /var/log/auth.log
+      echo x > x; tar -cf /dev/sda x
+      echo x > x; tar cf /var/log/auth.log x
+      printf '%s\\n' '--- a' '+++ b' '@@ -1 +0,0 @@' '-sshd: accepted' > d; patch -s /var/log/auth.log d
+      script -q /var/log/auth.log -c true
       """)
   void provenUnderBash(String text, @TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("etc"));
