@@ -115,7 +115,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * proven); {@code loginctl kill-user}/{@code terminate-user} (loginctl needs logind before it reads
  * its verb: not proven); dnf's verb aliases ({@code in}, {@code rm}, {@code up}, {@code shell}),
  * {@code uv pip install}, {@code npm i --location=global} (not installed); {@code split}/{@code csplit}
- * (they write derived names: {@code PREFIXaa}); {@code gawk -i inplace} (gawk not installed).
+ * (they write derived names: {@code PREFIXaa}); {@code gawk -i inplace} (gawk not installed). Power
+ * without a power word, not provable in a sandbox without systemd, logind or a BMC (reported, not
+ * changed): {@code systemctl start ctrl-alt-del.target} (service-change; the target is reboot's
+ * alias), {@code kill -INT 1} (process-kill; systemd reboots on it), {@code busctl call … login1 …
+ * Reboot}, {@code dbus-send … login1.Manager.Reboot}, {@code ipmitool chassis power off}, {@code
+ * rtcwake -m off} (allowed); {@code mknod x b 8 0} then a write to {@code x} (a device under another
+ * name; proving it would write the host's disk).
  */
 class ShellAttack17cjTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
