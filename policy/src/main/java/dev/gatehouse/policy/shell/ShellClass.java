@@ -74,7 +74,10 @@ public enum ShellClass {
       "reload-or-restart", "try-reload-or-restart", "force-reload", "condrestart", "enable", "disable", "reenable",
       "mask", "unmask", "kill", "daemon-reload", "daemon-reexec", "set-property", "edit", "link", "preset",
       "preset-all", "revert", "isolate", "set-default", "add-wants", "add-requires", "clean", "freeze", "thaw",
-      "bind", "mount-image", "reset-failed", "import-environment", "set-environment", "unset-environment");
+      "bind", "mount-image", "reset-failed", "import-environment", "set-environment", "unset-environment",
+      // systemctl 252's other names for these (condstop is stop) and its verbs that change a unit's or the manager's logging
+      "condstop", "condreload", "reload-or-try-restart", "cancel", "log-level", "log-target", "service-log-level",
+      "service-log-target");
   private static final Set<String> LOG_SERVICES = Set.of("auditd", "rsyslog", "syslog", "syslog-ng", "systemd-journald",
       "journald", "rsyslogd", "auditd.service", "rsyslog.service", "syslog.service", "syslog-ng.service",
       "systemd-journald.service", "systemd-journald.socket", "systemd-journald-audit.socket", "auditbeat", "filebeat",
@@ -154,23 +157,190 @@ public enum ShellClass {
       case NESTED_SHELL -> nestedShell(c);
       case GUARD_TAMPER -> guardTamper(c);
     };
+    // A program that writes a file named by an output option or operand (sort -o, uniq IN OUT, tee,
+    // curl -o, …) writes it as a redirection would: each path class judges those names alike.
+    hit = hit || outputFiles(c).stream().anyMatch(this::writesPath);
     return hit ? Optional.of(c.text()) : Optional.empty();
   }
 
   /** What a write by redirection puts in this class, or empty. */
   Optional<String> write(ShellReading.Redirect w) {
     String p = w.target().value();
-    boolean hit = switch (this) {
+    boolean hit = this == INTERPRETER_INLINE ? gitConfigFile(p) || startupFile(w.target()) : writesPath(p);
+    return hit ? Optional.of(w.text()) : Optional.empty();
+  }
+
+  /** Whether writing the file {@code p} puts a command in this path class. */
+  private boolean writesPath(String p) {
+    return switch (this) {
       case RAW_DEVICE_WRITE -> device(p);
       case POWER -> PathPatterns.couldMatch(SYSRQ, p);
       case HISTORY_TAMPER -> historyFile(p);
       case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
       case USER_CHANGE -> authFile(p);
       case SCHEDULER_CHANGE -> PathPatterns.couldMatch(SCHEDULE_FILE, p);
-      case INTERPRETER_INLINE -> gitConfigFile(p) || startupFile(w.target());
       default -> false;
     };
-    return hit ? Optional.of(w.text()) : Optional.empty();
+  }
+
+  /**
+   * The files a program writes by an output option or an output operand, as a redirection writes
+   * them: {@code tee} and {@code sponge} their operands, {@code sort}/{@code shuf}/{@code iconv}/{@code curl} {@code
+   * -o FILE} (glued, at the end of a bundle, {@code --output[=]FILE} and GNU's prefixes of it),
+   * {@code wget -O}/{@code -o}/{@code -a} (the document, its log, the log appended to), {@code
+   * uniq IN OUT} and {@code xxd IN OUT}, openssl's {@code -out}/{@code -keyout}. An option letter
+   * read as a flag where it takes a value (sort {@code -to x}) only makes more names written.
+   */
+  static List<String> outputFiles(ShellCommand c) {
+    List<Word> a = c.args();
+    List<String> out = new ArrayList<>();
+    switch (c.name()) {
+      case "tee", "sponge" -> operands(c).forEach(w -> out.add(w.value()));
+      case "sort", "shuf", "iconv", "curl" -> optionValues(a, 'o', "--output", out);
+      case "wget" -> {
+        optionValues(a, 'O', "--output-document", out);
+        optionValues(a, 'o', "--output-file", out);
+        optionValues(a, 'a', "--append-output", out);
+      }
+      case "uniq", "xxd" -> {
+        // the second operand is the output (xxd with or without -r); these options take the next word
+        Set<String> valued = c.name().equals("uniq")
+            ? Set.of("-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars")
+            : Set.of("-c", "-g", "-l", "-o", "-s", "-n", "-cols", "-groupsize", "-len", "-offset", "-seek", "-name");
+        List<String> ops = new ArrayList<>();
+        boolean ended = false;
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (!ended && v.equals("--")) {
+            ended = true;
+          } else if (!ended && valued.contains(v)) {
+            i++;
+          } else if (ended || !v.startsWith("-") || v.equals("-")) {
+            ops.add(v);
+          }
+        }
+        if (ops.size() >= 2) {
+          out.add(ops.get(1));
+        }
+      }
+      case "gpg", "gpg2" -> optionValues(a, 'o', "--output", out);
+      case "tar" -> tarArchiveWritten(a).ifPresent(out::add);
+      case "script" -> {
+        // script [options] [FILE]: the typescript (default ./typescript), and -O/-B/-I/-T log files
+        Set<String> valued = Set.of("-c", "--command", "-E", "--echo", "-m", "--logging-format", "-o", "--output-limit");
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (Regexes.matches(v, "-[OBIT]|--(log-out|log-io|log-in|log-timing)") && i + 1 < a.size()) {
+            out.add(a.get(++i).value());
+          } else if (Regexes.matches(v, "--(log-out|log-io|log-in|log-timing|timing)=.*")) {
+            out.add(v.substring(v.indexOf('=') + 1));
+          } else if (valued.contains(v)) {
+            i++;
+          } else if (!v.startsWith("-")) {
+            out.add(v);
+          }
+        }
+      }
+      case "patch" -> {
+        // patch [options] [ORIGFILE [PATCHFILE]]: the file it patches, and -o OUT
+        Set<String> valued = Set.of("-B", "-d", "-D", "-F", "-g", "-i", "-p", "-r", "-V", "-Y", "-z", "--prefix",
+            "--directory", "--ifdef", "--fuzz", "--get", "--input", "--strip", "--reject-file", "--version-control",
+            "--basename-prefix", "--suffix", "--quoting-style");
+        List<String> ops = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+          String v = a.get(i).value();
+          if (v.equals("-o") || v.equals("--output")) {
+            if (i + 1 < a.size()) {
+              out.add(a.get(++i).value());
+            }
+          } else if (v.startsWith("--output=") || v.startsWith("-o") && v.length() > 2) {
+            out.add(v.substring(v.startsWith("--") ? "--output=".length() : 2));
+          } else if (valued.contains(v)) {
+            i++;
+          } else if (!v.startsWith("-") || v.equals("-")) {
+            ops.add(v);
+          }
+        }
+        if (!ops.isEmpty() && out.isEmpty()) {
+          out.add(ops.get(0)); // with -o the original stays as it is
+        }
+      }
+      case "openssl" -> {
+        for (int i = 0; i + 1 < a.size(); i++) {
+          if (Regexes.matches(a.get(i).value(), "--?(out|keyout)")) {
+            out.add(a.get(i + 1).value());
+          }
+        }
+      }
+      default -> {
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The archive a {@code tar} that creates or adds to one writes: {@code -f FILE}, {@code -fFILE},
+   * {@code -cf FILE}, {@code --file[=]FILE}, and old-style {@code cf FILE} (a first word without a
+   * dash, whose letters that take a value take the next words in order). Only when a letter or long
+   * option of {@code c}, {@code r}, {@code u}, {@code A} (create, append, update, catenate) is there.
+   */
+  private static Optional<String> tarArchiveWritten(List<Word> a) {
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> av = a.stream().map(Word::value).toList();
+    boolean oldStyle = !av.get(0).startsWith("-");
+    boolean writes = av.stream().anyMatch(v -> Regexes.matches(v, "--(create|append|update|catenate|concatenate)"))
+        || (oldStyle ? Regexes.matches(av.get(0), ".*[cruA].*") : av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[cruA].*")));
+    if (!writes) {
+      return Optional.empty();
+    }
+    if (oldStyle) {
+      int next = 1;
+      for (char ch : av.get(0).toCharArray()) {
+        if ("bfgCKLNTVXFHI".indexOf(ch) >= 0) {
+          if (ch == 'f') {
+            return next < av.size() ? Optional.of(av.get(next)) : Optional.empty();
+          }
+          next++;
+        }
+      }
+    }
+    List<String> found = new ArrayList<>();
+    optionValues(a, 'f', "--file", found);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
+  }
+
+  /**
+   * The values of a short option {@code -L} (the next word when it ends a bundle, else the rest of
+   * the bundle after it) and of {@code LONG} ({@code LONG=V}, {@code LONG V}, and a prefix of it of
+   * four letters or more, as GNU getopt_long takes one), up to {@code --}.
+   */
+  private static void optionValues(List<Word> a, char letter, String longName, List<String> out) {
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        return;
+      }
+      if (v.startsWith("--")) {
+        int eq = v.indexOf('=');
+        String name = eq < 0 ? v : v.substring(0, eq);
+        if (name.length() >= 4 && longName.startsWith(name)) {
+          if (eq >= 0) {
+            out.add(v.substring(eq + 1));
+          } else if (i + 1 < a.size()) {
+            out.add(a.get(i + 1).value());
+          }
+        }
+      } else if (v.startsWith("-") && v.length() > 1) {
+        int at = v.indexOf(letter, 1);
+        if (at > 0 && at + 1 < v.length()) {
+          out.add(v.substring(at + 1));
+        } else if (at > 0 && i + 1 < a.size()) {
+          out.add(a.get(i + 1).value());
+        }
+      }
+    }
   }
 
   /** What setting (or unsetting) a variable puts in this class, or empty. */
@@ -897,10 +1067,34 @@ public enum ShellClass {
       }
       return false;
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod")) {
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod") || HISTORY_REWRITERS.contains(n)
+        || Set.of("sed", "perl").contains(n) && inPlace(c) || fallocateDestroys(c)) {
       return c.args().stream().anyMatch(w -> historyFile(stripOption(w.value())));
     }
     return false;
+  }
+
+  /**
+   * Programs that replace, rewrite or remove a file they name, beyond {@link #REMOVERS}: {@code
+   * install} and {@code rsync} copy over it, {@code sponge} writes it, a compressor replaces it with
+   * {@code FILE.gz}/{@code .xz}/…; for history files, which no everyday line compresses.
+   */
+  private static final Set<String> HISTORY_REWRITERS = Set.of("install", "rsync", "sponge", "gzip", "bzip2", "xz",
+      "lzma", "zstd", "lz4", "lzip", "compress", "pigz", "pbzip2", "pixz");
+
+  /** sed or perl editing their files in place ({@code -i}, in a bundle such as {@code -pi}, {@code --in-place}). */
+  private static boolean inPlace(ShellCommand c) {
+    return flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place"));
+  }
+
+  /**
+   * {@code fallocate} taking data out of a file: {@code -p}/{@code --punch-hole} and {@code
+   * -z}/{@code --zero-range} make a range zeros, {@code -c}/{@code --collapse-range} cuts it out
+   * ({@code -d}/{@code --dig-holes} keeps the data, a plain length only grows the file).
+   */
+  private static boolean fallocateDestroys(ShellCommand c) {
+    return c.name().equals("fallocate") && (flag(c, 'p') || flag(c, 'z') || flag(c, 'c') || c.argValues().stream()
+        .anyMatch(v -> Regexes.matches(v, "--(punch-hole|zero-range|collapse-range|insert-range)")));
   }
 
   private static boolean auditTamper(ShellCommand c) {
@@ -922,7 +1116,9 @@ public enum ShellClass {
     }
     if (n.equals("systemctl")) {
       String verb = systemctlVerb(c);
-      return verb != null && Set.of("stop", "disable", "mask", "kill", "restart", "edit", "revert", "freeze").contains(verb)
+      // condstop is stop; the restarting verbs stop the logger as restart does
+      return verb != null && Set.of("stop", "disable", "mask", "kill", "restart", "edit", "revert", "freeze", "condstop",
+          "try-restart", "condrestart", "reload-or-restart", "try-reload-or-restart", "reload-or-try-restart").contains(verb)
           && operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
     }
     if (n.equals("service") || n.equals("rc-service") || n.equals("invoke-rc.d")) {
@@ -939,7 +1135,8 @@ public enum ShellClass {
     if (ARCHIVERS.contains(n)) {
       return intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)) {
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)
+        || fallocateDestroys(c)) {
       return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())))
           || intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
@@ -962,8 +1159,10 @@ public enum ShellClass {
       n = "pip";
     }
     Set<String> verbs = switch (n) {
+      // satisfy installs what a dependency string needs; dselect-upgrade follows the selections (every upgrade)
       case "apt", "apt-get", "aptitude", "nala" -> Set.of("install", "remove", "purge", "upgrade", "dist-upgrade",
-          "full-upgrade", "autoremove", "autopurge", "reinstall", "build-dep", "markauto", "unmarkauto", "safe-upgrade");
+          "full-upgrade", "autoremove", "autopurge", "reinstall", "build-dep", "markauto", "unmarkauto", "safe-upgrade",
+          "satisfy", "dselect-upgrade");
       case "yum", "dnf", "microdnf", "tdnf", "dnf5" -> Set.of("install", "remove", "erase", "update", "upgrade", "downgrade",
           "reinstall", "autoremove", "swap", "group", "groupinstall", "groupremove", "localinstall", "update-minimal",
           "distro-sync", "module", "upgrade-minimal", "mark", "history");
@@ -1077,6 +1276,10 @@ public enum ShellClass {
     String n = c.name();
     if (n.equals("systemctl")) {
       String verb = systemctlVerb(c);
+      if (verb != null && verb.endsWith("log-level") || verb != null && verb.endsWith("log-target")) {
+        // without a value these print the current one; service-log-* take the unit first
+        return operands(c).size() > (verb.startsWith("service-") ? 2 : 1);
+      }
       return verb != null && SYSTEMCTL_CHANGE.contains(verb);
     }
     if (n.equals("service") || n.equals("rc-service") || n.equals("invoke-rc.d")) {
@@ -1102,6 +1305,10 @@ public enum ShellClass {
   }
 
   private static boolean processKill(ShellCommand c) {
+    if (c.name().equals("fuser")) {
+      // fuser -k (also in a bundle, -km, -ki) kills the processes using the files or ports it names
+      return c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[^-]*k.*") || v.equals("--kill"));
+    }
     if (!KILLERS.contains(c.name())) {
       return false;
     }
@@ -1138,15 +1345,7 @@ public enum ShellClass {
           + "|runtime-to-permanent|lockdown-on|direct|permanent|zone=.*--add).*"));
     }
     if (n.equals("ip")) {
-      List<Word> ops = operands(c);
-      if (ops.size() < 2) {
-        return false;
-      }
-      String obj = ops.get(0).value();
-      String verb = ops.get(1).value();
-      return Regexes.matches(obj, "r|ro|rou|rout|route|ru|rul|rule|a|ad|add|addr|addre|addres|address|l|li|lin|link|n|ne|nei|neig"
-          + "|neigh|tunnel|tun|xfrm|x|netns|tuntap|vrf|mroute|maddr")
-          && Regexes.matches(verb, "add|a|del|d|delete|change|chg|replace|repl|set|s|flush|f|append|app|exec|prepend");
+      return ipChanges(c);
     }
     if (n.equals("route")) {
       return firstOperandIn(c, Set.of("add", "del", "delete", "flush", "change"));
@@ -1161,10 +1360,72 @@ public enum ShellClass {
       return a.stream().anyMatch(v -> Regexes.matches(v, "up|down|modify|mod|delete|del|add|off|disconnect|reload|load|import"));
     }
     if (n.equals("sysctl")) {
-      return flag(c, 'w') || flag(c, 'p') || a.contains("--write") || a.contains("--load") || a.contains("--system")
+      // procps takes a long option by any unambiguous prefix, the file glued too: --lo=FILE, --sys, --wr
+      return flag(c, 'w') || flag(c, 'p') || a.stream().anyMatch(v -> Regexes.matches(v,
+          "--(l|lo|loa|load|w|wr|wri|writ|write|s|sy|sys|syst|syste|system)(=.*)?"))
           || operands(c).stream().anyMatch(w -> w.value().contains("="));
     }
-    return n.equals("tc") && a.stream().anyMatch(v -> Regexes.matches(v, "add|del|delete|change|replace|link"));
+    // tc, like ip, takes a verb by any prefix (tc qdisc ad …), and -b/-batch FILE runs its lines
+    return n.equals("tc") && a.stream().anyMatch(v -> IP_CHANGE_VERBS.stream().anyMatch(x -> !v.isEmpty() && x.startsWith(v))
+        || v.equals("link") || Regexes.matches(v, "-b|-ba|-bat|-batc|-batch|--?force"));
+  }
+
+  /**
+   * The verbs of ip's objects (and tc's) that change state. iproute2 takes a word by any prefix
+   * ({@code matches()}: {@code ip route ad}, {@code ip -4 a fl}), the first verb in its own order
+   * winning; a prefix of one of these is read as it, so {@code s} is {@code set} (not {@code show}).
+   */
+  private static final List<String> IP_CHANGE_VERBS = List.of("add", "append", "attach", "change", "chg", "replace",
+      "prepend", "property", "delete", "deleteall", "flush", "set", "exec", "restore");
+
+  /** ip's read-only verbs: a word here is not read as a change verb even where it is a prefix of one. */
+  private static final Pattern IP_READ_VERB = Pattern.compile(
+      "sh|sho|show|l|li|lis|list|lst|g|ge|get|sa|sav|save|m|mo|mon|moni|monit|monito|monitor|h|he|hel|help|i|id|identify|pids");
+
+  /**
+   * {@code ip [OPTIONS] OBJECT VERB …}: its options are read as ip reads them (one dash or two,
+   * any prefix): {@code -f}/{@code -family}, {@code -l}/{@code -loops}, {@code -n}/{@code -netns},
+   * {@code -rc}/{@code -rcvbuf} take the next word; {@code -b}/{@code -batch} (not {@code -br},
+   * brief) runs the lines of a file or of its input, and {@code -force} goes on after an error:
+   * any change. Any object counts (neighbour, nexthop, maddress, addrlabel, mptcp endpoint, …), by
+   * its verb or, after a sub-object word ({@code mptcp endpoint add}), the next word's.
+   */
+  private static boolean ipChanges(ShellCommand c) {
+    List<Word> a = c.args();
+    int i = 0;
+    for (; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        i++;
+        break;
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        break;
+      }
+      String o = v.startsWith("--") ? v.substring(1) : v;
+      if (Regexes.matches(o, "-b|-ba|-bat|-batc|-batch|-force|-fo|-for|-forc")) {
+        return true;
+      }
+      if (Regexes.matches(o, "-(f|fa|fam|fami|famil|family|l|lo|loo|loop|loops|n|ne|net|netn|netns|rc|rcv|rcvb|rcvbu|rcvbuf)")) {
+        i++; // the option's value
+      }
+    }
+    List<String> ops = new ArrayList<>();
+    for (; i < a.size(); i++) {
+      ops.add(a.get(i).value());
+    }
+    if (ops.size() < 2 || Regexes.matches(ops.get(0), "m|mo|mon|moni|monit|monito|monitor|h|he|hel|help")) {
+      return false;
+    }
+    if (ipChangeVerb(ops.get(1))) {
+      return true;
+    }
+    return !IP_READ_VERB.matcher(ops.get(1)).matches() && ops.size() > 2 && ipChangeVerb(ops.get(2));
+  }
+
+  private static boolean ipChangeVerb(String v) {
+    return !v.isEmpty() && !IP_READ_VERB.matcher(v).matches() && (v.equals("del") || v.equals("d") || v.equals("repl")
+        || IP_CHANGE_VERBS.stream().anyMatch(x -> x.startsWith(v)));
   }
 
   private static boolean userChange(ShellCommand c) {
