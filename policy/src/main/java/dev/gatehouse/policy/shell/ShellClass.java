@@ -159,7 +159,8 @@ public enum ShellClass {
     };
     // A program that writes a file named by an output option or operand (sort -o, uniq IN OUT, tee,
     // curl -o, …) writes it as a redirection would: each path class judges those names alike.
-    hit = hit || outputFiles(c).stream().anyMatch(this::writesPath);
+    // (Only the classes that judge paths ask: the others would read the options for nothing.)
+    hit = hit || judgesPaths() && outputFiles(c).stream().anyMatch(this::writesPath);
     return hit ? Optional.of(c.text()) : Optional.empty();
   }
 
@@ -168,6 +169,14 @@ public enum ShellClass {
     String p = w.target().value();
     boolean hit = this == INTERPRETER_INLINE ? gitConfigFile(p) || startupFile(w.target()) : writesPath(p);
     return hit ? Optional.of(w.text()) : Optional.empty();
+  }
+
+  /** Whether this is a class that judges the files a command writes ({@link #writesPath}). */
+  private boolean judgesPaths() {
+    return switch (this) {
+      case RAW_DEVICE_WRITE, POWER, HISTORY_TAMPER, AUDIT_TAMPER, USER_CHANGE, SCHEDULER_CHANGE -> true;
+      default -> false;
+    };
   }
 
   /** Whether writing the file {@code p} puts a command in this path class. */
