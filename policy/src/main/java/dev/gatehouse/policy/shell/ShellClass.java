@@ -322,8 +322,9 @@ public enum ShellClass {
 
   /**
    * The values of a short option {@code -L} (the next word when it ends a bundle, else the rest of
-   * the bundle after it) and of {@code LONG} ({@code LONG=V}, {@code LONG V}, and a prefix of it of
-   * four letters or more, as GNU getopt_long takes one), up to {@code --}.
+   * the bundle after it) and of {@code LONG} ({@code LONG=V}, {@code LONG V}, and any abbreviation
+   * of it, as GNU getopt_long takes one: {@code sort --o=FILE}; {@link Wrappers#longOption}), up to
+   * {@code --}.
    */
   private static void optionValues(List<Word> a, char letter, String longName, List<String> out) {
     for (int i = 0; i < a.size(); i++) {
@@ -333,8 +334,7 @@ public enum ShellClass {
       }
       if (v.startsWith("--")) {
         int eq = v.indexOf('=');
-        String name = eq < 0 ? v : v.substring(0, eq);
-        if (name.length() >= 4 && longName.startsWith(name)) {
+        if (Wrappers.longOption(v, longName.substring(2))) {
           if (eq >= 0) {
             out.add(v.substring(eq + 1));
           } else if (i + 1 < a.size()) {
@@ -1370,8 +1370,8 @@ public enum ShellClass {
     }
     if (n.equals("sysctl")) {
       // procps takes a long option by any unambiguous prefix, the file glued too: --lo=FILE, --sys, --wr
-      return flag(c, 'w') || flag(c, 'p') || a.stream().anyMatch(v -> Regexes.matches(v,
-          "--(l|lo|loa|load|w|wr|wri|writ|write|s|sy|sys|syst|syste|system)(=.*)?"))
+      return flag(c, 'w') || flag(c, 'p') || a.stream().anyMatch(v -> Wrappers.longOption(v, "load")
+          || Wrappers.longOption(v, "write") || Wrappers.longOption(v, "system"))
           || operands(c).stream().anyMatch(w -> w.value().contains("="));
     }
     // tc, like ip, takes a verb by any prefix (tc qdisc ad …), and -b/-batch FILE runs its lines

@@ -41,6 +41,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * its GNU prefixes), {@code wget -O/-o/-a}, {@code uniq}/{@code xxd IN OUT} and openssl's {@code
  * -out}/{@code -keyout} write; every path class judges them as a redirection to them.
  *
+ * <p><b>W1r, found in review of W1's fix</b> (allowed): GNU getopt_long takes any unambiguous
+ * abbreviation, so {@code sort --o=/dev/sda x}, {@code shuf --o=…} and {@code iconv … --o=FILE} write
+ * FILE (shown with coreutils' sort/shuf and glibc's iconv here), but the fix read only prefixes of four
+ * letters or more, and a part only known when it runs ({@code --o$x=}) not at all. Fix: the long
+ * option is read by {@code Wrappers.longOption}, as the other readings of GNU options are; sysctl's
+ * long options too ({@code S1r}, which the fix's own prefix list already held).
+ *
  * <p><b>W2, more programs writing a file they are given</b> (allowed, or {@code interpreter-inline}
  * for the patch, which the text writes): {@code tar -cf /dev/sda x}, {@code tar cbf 20 /dev/sda x}
  * (old style: the value-taking letters take the next words in order), {@code tar cf
@@ -145,6 +152,13 @@ class ShellAttack17cjTest {
       W1 => echo DATA > x; shuf -o /dev/sda x => block => raw-device-write
       W1 => echo DATA > x; sort -no/dev/sda x => block => raw-device-write
       W1 => cd /dev && sort -o sda /tmp/x => block => raw-device-write
+      W1r => echo DATA > x; sort --o=/dev/sda x => block => raw-device-write
+      W1r => echo DATA > x; sort --ou /dev/sda x => block => raw-device-write
+      W1r => echo DATA > x; shuf --o=/dev/sda x => block => raw-device-write
+      W1r => iconv -f utf-8 -t utf-8 --o=/var/log/auth.log /dev/null => block => audit-tamper
+      W1r => sort --o$x=/dev/sda /tmp/x => block => raw-device-write
+      S1r => sysctl --l=/tmp/s => review => firewall-change
+      S1r => sysctl --s => review => firewall-change
       W1 => sort -o /var/log/auth.log /dev/null => block => audit-tamper
       W1 => uniq /dev/null /var/log/auth.log => block => audit-tamper
       W1 => wget -q -o /var/log/auth.log http://127.0.0.1:1/ => block => audit-tamper
