@@ -179,6 +179,32 @@ public enum ShellClass {
     };
   }
 
+  /**
+   * Whether a word given to a program ({@code p}: an operand, an option with its value glued, {@code
+   * --log=FILE}, {@code -fFILE}, {@code of=FILE}) names a file of this path class, for {@link
+   * ProtectedOperands}. Account files are read without {@code /root}'s own files (root's working
+   * files are no account files; its {@code .ssh} still is, its startup files are interpreter-inline's).
+   */
+  boolean givenFile(String p) {
+    if (!judgesPaths()) {
+      return false;
+    }
+    String glued = p.startsWith("-") && !p.startsWith("--") && p.indexOf('/') > 0 ? p.substring(p.indexOf('/')) : p;
+    for (String v : List.of(p, stripOption(p), glued)) {
+      // a device named in part when it runs (/dev/sd$x): any disk
+      String known = v.replace(String.valueOf(Word.UNKNOWN), "");
+      if (v.indexOf(Word.UNKNOWN) > 0 && (this == RAW_DEVICE_WRITE && known.startsWith("/dev/")
+          || this == POWER && known.startsWith("/proc/"))) {
+        return true;
+      }
+      String named = this == USER_CHANGE && v.startsWith("/root/") ? "/nonroot/" + v.substring("/root/".length()) : v;
+      if (writesPath(named)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether writing the file {@code p} puts a command in this path class. */
   private boolean writesPath(String p) {
     return switch (this) {
@@ -233,6 +259,20 @@ public enum ShellClass {
         }
       }
       case "gpg", "gpg2" -> optionValues(a, 'o', "--output", out);
+      case "sed", "gsed" -> sedWrittenFiles(ToolScripts.sedSource(a)).forEach(w -> out.add(w.value())); // w FILE, s///w FILE
+      case "awk", "gawk", "mawk", "nawk" -> {
+        // print > "FILE" and print >> "FILE" in the program: a file named by one string constant
+        // (a name joined or read when it runs is interpreter-inline's: GitFiles.awkWritesUnknownFile)
+        for (Word p : ToolScripts.awkSource(a).inline()) {
+          List<String> targets = p.literal() ? GitFiles.awkWriteTargets(p.value()) : null;
+          for (String t : targets == null ? List.<String>of() : targets) {
+            String e = t.strip();
+            if (Regexes.matches(e, "(?s)>?\\s*\"[^\"\\\\]*\"")) {
+              out.add(e.substring(e.indexOf('"') + 1, e.length() - 1));
+            }
+          }
+        }
+      }
       case "tar" -> tarArchiveWritten(a).ifPresent(out::add);
       case "script" -> {
         // script [options] [FILE]: the typescript (default ./typescript), and -O/-B/-I/-T log files
@@ -1076,9 +1116,9 @@ public enum ShellClass {
       }
       return false;
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod") || HISTORY_REWRITERS.contains(n)
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("chmod") || HISTORY_REWRITERS.contains(n) || tarRemoves(c)
         || Set.of("sed", "perl").contains(n) && inPlace(c) || fallocateDestroys(c)) {
-      return c.args().stream().anyMatch(w -> historyFile(stripOption(w.value())));
+      return writtenArgs(c).stream().anyMatch(w -> historyFile(stripOption(w.value())));
     }
     return false;
   }
@@ -1090,6 +1130,12 @@ public enum ShellClass {
    */
   private static final Set<String> HISTORY_REWRITERS = Set.of("install", "rsync", "sponge", "gzip", "bzip2", "xz",
       "lzma", "zstd", "lz4", "lzip", "compress", "pigz", "pbzip2", "pixz");
+
+  /** tar {@code --remove-files}: each member is removed once archived (all its words count). */
+  private static boolean tarRemoves(ShellCommand c) {
+    return Set.of("tar", "gtar", "bsdtar").contains(c.name())
+        && c.argValues().stream().anyMatch(v -> v.length() > 3 && Wrappers.longOption(v, "remove-files"));
+  }
 
   /** sed or perl editing their files in place ({@code -i}, in a bundle such as {@code -pi}, {@code --in-place}). */
   private static boolean inPlace(ShellCommand c) {
@@ -1141,12 +1187,12 @@ public enum ShellClass {
     if (KILLERS.contains(n)) {
       return operands(c).stream().anyMatch(w -> LOG_SERVICES.contains(w.value()));
     }
-    if (ARCHIVERS.contains(n)) {
+    if (ARCHIVERS.contains(n) && !tarRemoves(c)) {
       return intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
-    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c)
+    if (REMOVERS.contains(n) || n.equals("chattr") || n.equals("logrotate") && flag(c, 'f') || installsFiles(c) || tarRemoves(c)
         || fallocateDestroys(c)) {
-      return c.args().stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())))
+      return writtenArgs(c).stream().anyMatch(w -> PathPatterns.couldMatch(LOG_FILE, stripOption(w.value())))
           || intoDirectory(c).stream().anyMatch(p -> PathPatterns.couldMatch(LOG_FILE, p));
     }
     if (n.equals("sed") || n.equals("perl")) {
@@ -2677,7 +2723,9 @@ public enum ShellClass {
         boolean links = n.equals("cp") && av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[sl].*")
             || Wrappers.longOption(v, "symbolic-link") || Wrappers.longOption(v, "link"));
         List<Word> ops = operands(c);
-        if (links || ops.size() < 2 || av.stream().anyMatch(v -> v.startsWith("-t") || v.startsWith("--target"))) {
+        // -t DIR in a bundle (-at DIR) or --target-directory by any abbreviation (--ta DIR): every operand is a source
+        if (links || ops.size() < 2 || av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*t.*")
+            || Wrappers.longOption(v, "target-directory"))) {
           return withBackups(a, c);
         }
         List<Word> sources = ops.subList(0, ops.size() - 1);
@@ -4383,13 +4431,29 @@ public enum ShellClass {
    */
   private static List<String> writtenPaths(ShellCommand c) {
     List<String> out = new ArrayList<>(intoDirectory(c));
-    for (Word w : c.args()) {
+    for (Word w : writtenArgs(c)) {
       String v = stripOption(w.value());
       if (v.startsWith("/") || v.startsWith("~") || v.contains(".ssh") || v.startsWith("{")) {
         out.add(v);
       }
     }
     return out;
+  }
+
+  /**
+   * The words of {@code c} the path classes read as written: all of them, but for a {@code tar} that
+   * lists, compares or creates (its archive only), and {@code cp}, whose sources are only read ({@code cp /var/log/auth.log /tmp/}, {@code cp /etc/passwd
+   * /tmp/passwd.bak}: a copy to read or keep, no tampering). {@link #namedWords} reads cp: without its
+   * sources, unless it links ({@code -s}, {@code -l}: a name made for the source, written through
+   * later) or names its target directory by {@code -t}. ({@code ln}'s and {@code mv}'s sources
+   * still count: a link to a log is a way to write it, a move removes it.)
+   */
+  private static List<Word> writtenArgs(ShellCommand c) {
+    if (Set.of("tar", "gtar").contains(c.name()) && ProtectedOperands.tarReads(c.argValues())) {
+      // tar -czf /backup/etc.tgz /etc/passwd reads its members; the archive it creates is written
+      return outputFiles(c).stream().map(p -> new Word(p, p, true)).toList();
+    }
+    return c.name().equals("cp") ? namedWords(c) : c.args();
   }
 
   /** {@code install} copying files (not {@code install -d}, which makes directories): a {@code cp}. */

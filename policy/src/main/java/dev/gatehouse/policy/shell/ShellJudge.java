@@ -186,6 +186,7 @@ public final class ShellJudge {
         }
       }
     }
+    v = v.strictest(givenProtectedFiles(r, relative));
     for (ShellCommand c : r.commands()) {
       for (ShellRule rule : policy.rules()) {
         if (rule.verdict() == Rule.Outcome.REVIEW && rule.matches(c)) {
@@ -531,6 +532,31 @@ public final class ShellJudge {
   }
 
   /** {@link #find} of a path class over the commands and writes read from another directory ({@link RelativePaths}). */
+  /**
+   * A program the judge has no reading of, given a file of a path class the policy judges (a disk,
+   * a log, a history or account or cron file): it may write it, so the text is unclassified
+   * ({@link ProtectedOperands}). Also for the text's relative names read from the directories it
+   * changes to (not for the guessed reading of a directory not known, whose every name would be one).
+   * A command the class itself names keeps the class's verdict.
+   */
+  private Verdict givenProtectedFiles(ShellReading r, RelativePaths.Reading relative) {
+    List<ShellCommand> all = new ArrayList<>(r.commands());
+    all.addAll(relative.commands());
+    for (ShellCommand c : all) {
+      for (ShellClass k : RelativePaths.PATH_CLASSES) {
+        if (!block.contains(k) && !review.contains(k)) {
+          continue;
+        }
+        var given = ProtectedOperands.mayWrite(k, c);
+        if (given.isPresent() && k.command(c).isEmpty()) {
+          return policy.unclassified().verdict(c.name() + " is given " + given.get() + " (a file " + k.label()
+              + " guards) and the guard has no reading of " + c.name() + " that says it only reads it: " + c.text());
+        }
+      }
+    }
+    return Verdict.ALLOW;
+  }
+
   private static Verdict findPaths(ShellClass c, RelativePaths.Reading r, boolean blocks) {
     if (!RelativePaths.PATH_CLASSES.contains(c)) {
       return Verdict.ALLOW;

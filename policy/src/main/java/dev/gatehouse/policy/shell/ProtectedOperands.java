@@ -1,0 +1,221 @@
+package dev.gatehouse.policy.shell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A program the judge has no reading of, given a protected file as an operand or an option's value:
+ * a disk ({@code /dev/sda}), {@code /proc/sysrq-trigger}, a log, a history file, an account file
+ * ({@code /etc/passwd}, {@code ~/.ssh/…}), a cron file. The path classes know how many programs
+ * write the files they name ({@code tee}, {@code cp}, {@code sort -o}, {@code sed -i}, …), but every
+ * attack pass found more ({@code zip}, {@code split}, {@code gawk -i inplace}, {@code ssh-keygen -f},
+ * {@code objcopy}, an editor): a deny-list of writers is never complete. So the question is turned
+ * round: a program that is given such a file and is not known to only read it may write it, and the
+ * text is unclassified (the policy's {@code unclassified}: review or block), not allowed.
+ *
+ * <p>The words a program may write are {@link ShellClass#namedWords}'s (its wrappers' inner command
+ * taken off; what {@code cp}, {@code dd}, {@code tar}, {@code awk}, {@code sed} write read as they
+ * write it); the programs known to only read ({@link GitFiles#GIT_READERS} and {@link #READERS})
+ * write none, unless given an option that writes ({@link #writesAnyway}); the programs a device
+ * class reads itself ({@link #DEVICE_READERS}: {@code fdisk -l}, {@code hdparm -I}, {@code mount})
+ * are judged by it for devices. Where the class already names the command, its own verdict stands.
+ */
+final class ProtectedOperands {
+  private ProtectedOperands() {}
+
+  /**
+   * Programs that only read the files they are given (their output is their standard output or
+   * the terminal), beyond {@link GitFiles#GIT_READERS}; and programs whose every written file the
+   * path classes read exactly ({@code sort -o}, {@code uniq IN OUT}, {@code tee}: {@link
+   * ShellClass#outputFiles}).
+   */
+  static final Set<String> READERS = Set.of(
+      // compressed-file readers and text filters
+      "zcat", "zless", "zmore", "zegrep", "zfgrep", "zdiff", "zcmp", "bzcat", "bzless", "bzmore", "bzgrep", "bzegrep",
+      "bzfgrep", "bzdiff", "xzcat", "xzless", "xzmore", "xzgrep", "xzegrep", "xzfgrep", "xzdiff", "lzcat", "lzless",
+      "lzgrep", "zstdcat", "zstdless", "zstdgrep", "lz4cat", "cut", "column", "nl", "paste", "join", "comm", "fold",
+      "fmt", "expand", "unexpand", "rev", "pr", "look", "jq", "base64", "base32", "basenc", "awk", "gawk",
+      "mawk", "nawk", "sed", "gsed", "sort", "shuf", "iconv", "uniq", "xxd", "tee", "sponge", "patch", "tar", "gtar",
+      // the system's state and logs, read
+      "lsblk", "blkid", "findmnt", "df", "lsof", "fuser", "dumpe2fs", "xfs_info", "udevadm", "pvs", "vgs", "lvs",
+      "pvdisplay", "vgdisplay", "lvdisplay", "iostat", "smartctl", "last", "lastb", "lastlog", "who", "utmpdump",
+      "aureport", "ausearch", "getfacl", "lsattr", "namei", "journalctl", "run-parts", "ssh-add", "ssh-copy-id", "tree",
+      "e2fsck", "fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4", "xfs_repair", "tune2fs", "blockdev", "mkdir", "logger");
+
+  /**
+   * Programs a device class judges itself ({@code fdisk}, {@code hdparm}, {@code mount}, …): given
+   * a disk, their writes are the class's to find ({@code fdisk -l /dev/sda} reads it); given a log
+   * or an account file, they are no readers.
+   */
+  static final Set<String> DEVICE_READERS = Set.of("fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "cgdisk", "parted",
+      "hdparm", "badblocks", "nvme", "wipefs", "blkdiscard", "mkswap", "mke2fs", "mkdosfs", "mkntfs", "mkexfatfs",
+      "cryptsetup", "mdadm", "dmsetup", "zpool", "mount", "umount", "swapon", "swapoff", "losetup", "ddrescue", "dd",
+      "cp", "cat", "pv", "tee", "shred", "truncate", "install", "sg_format", "flashrom", "scrub", "wipe");
+
+  /**
+   * The file of {@code k} that {@code c} is given and may write, when the judge has no reading of
+   * {@code c} that says it does not: the word as given, or empty.
+   */
+  static Optional<String> mayWrite(ShellClass k, ShellCommand c) {
+    String n = c.name();
+    if (k == ShellClass.RAW_DEVICE_WRITE && (DEVICE_READERS.contains(n) || n.startsWith("mkfs"))) {
+      return Optional.empty();
+    }
+    if (k == ShellClass.AUDIT_TAMPER && LOG_ROTATORS.contains(n) || sshKeygenReads(c)) {
+      return Optional.empty();
+    }
+    if (HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
+      // bash's builtins write no file they are given (history -w is history-tamper's; GNU time -o
+      // FILE, /usr/bin/time, is no builtin)
+      return Optional.empty();
+    }
+    List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
+        : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n)) && !writesAnyway(c)
+        ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
+        : withoutCode(c, ShellClass.namedWords(c));
+    for (Word w : words) {
+      if (n.equals("less") && w.literal() && w.value().equals(".lesshst")) {
+        continue; // less's own history file, which it keeps by default
+      }
+      if (k.givenFile(w.value())) {
+        return Optional.of(w.shown());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final Set<String> SSH_CLIENTS = Set.of("ssh", "scp");
+
+  /**
+   * The local files an OpenSSH client may write: ssh's {@code -E LOG} and {@code -S CONTROL_PATH},
+   * the value of every {@code -o} ({@code UserKnownHostsFile}, {@code ControlPath}, …), and scp's
+   * local operands (the last one is written); not {@code -i}/{@code -F}, which it reads, nor the remote
+   * command's words ({@code ssh host grep x /etc/passwd} names the other host's file).
+   */
+  private static List<Word> sshWritten(ShellCommand c) {
+    List<Word> out = new ArrayList<>();
+    List<Word> read = new ArrayList<>();
+    for (ShellClass.SshOption o : ShellClass.sshOptions(c)) {
+      if ("ESo?".indexOf(o.letter()) >= 0) {
+        out.add(o.value());
+      } else {
+        read.add(o.value());
+      }
+    }
+    if (c.name().equals("scp")) {
+      for (Word w : c.args()) {
+        String v = w.value();
+        int colon = v.indexOf(':');
+        boolean remote = colon > 0 && v.lastIndexOf('/', colon) < 0;
+        if (!v.startsWith("-") && !remote && read.stream().noneMatch(r -> r == w)) {
+          out.add(w);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Compressors that replace a log with its compressed copy ({@code gzip access.log.1}): everyday
+   * rotation, left to {@code audit-tamper} (which does not count it) rather than made unclassified.
+   * A history or account file compressed is still found ({@code history-tamper} names compressors).
+   */
+  static final Set<String> LOG_ROTATORS = Set.of("gzip", "bzip2", "xz", "zstd", "lz4", "pigz", "pbzip2", "lbzip2",
+      "pixz", "lzma", "lzip", "compress", "savelog");
+
+  /**
+   * {@code ssh-keygen} reading a key or a file of keys: {@code -l} (fingerprint), {@code -y} (public
+   * key of a private one), {@code -B}, {@code -L}, {@code -F} (find a host), with none of {@code -R}
+   * (remove a host), {@code -p}/{@code -c} (rewrite the key), {@code -u} (update a revocation list),
+   * {@code -A}, {@code -t} or {@code -N} (make a key).
+   */
+  private static boolean sshKeygenReads(ShellCommand c) {
+    if (!c.name().equals("ssh-keygen")) {
+      return false;
+    }
+    List<String> bundles = c.argValues().stream().filter(v -> v.startsWith("-") && !v.startsWith("--")).toList();
+    return bundles.stream().anyMatch(v -> Regexes.matches(v, "-[a-zA-Z]*[lyBLF][a-zA-Z]*"))
+        && bundles.stream().noneMatch(v -> Regexes.matches(v, "-[a-zA-Z]*[RpcuAtNkKsIhnVzOY][a-zA-Z]*"))
+        && c.args().stream().allMatch(w -> w.literal() || !w.value().startsWith("-") && w.value().indexOf(Word.UNKNOWN) != 0);
+  }
+
+  /**
+   * {@code words} without those a wrapper hands to a shell as code ({@code watch tail FILE}, {@code
+   * su -c 'tail FILE'}): the code is read and judged as commands of its own.
+   */
+  private static List<Word> withoutCode(ShellCommand c, List<Word> words) {
+    List<Word> out = new ArrayList<>(words);
+    List<Word> a = c.args();
+    for (Wrappers.Step s : Wrappers.unwrap(c.name(), a)) {
+      if (s instanceof Wrappers.Code code) {
+        for (int k = 0; k < a.size(); k++) {
+          List<Word> rest = a.subList(k, a.size());
+          if (String.join(" ", rest.stream().map(Word::value).toList()).equals(code.text())) {
+            out.removeAll(rest);
+            break;
+          }
+          if (a.get(k).value().equals(code.text())) {
+            out.remove(a.get(k));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A reader given an option that writes a file or repairs what it reads: {@code blkid -c CACHE},
+   * {@code tree -o FILE}, {@code journalctl --setup-keys}/{@code --vacuum…}/{@code --rotate}/{@code
+   * --flush}, {@code e2fsck}/{@code fsck}/{@code xfs_repair} without {@code -n} (they repair the
+   * disk), {@code tune2fs} with anything but {@code -l}, {@code blockdev} with anything but {@code
+   * --get…}/{@code --report}, {@code less -o}/{@code -O} and {@code find -fprint} (read by {@link
+   * ShellClass#namedWords}), {@code sed -i}/{@code gawk -i} (likewise), {@code logger -f} reads.
+   */
+  /** tar listing ({@code t}), comparing ({@code d}) or creating ({@code c}), and nothing that extracts or changes an archive. */
+  static boolean tarReads(List<String> av) {
+    if (av.isEmpty()) {
+      return false;
+    }
+    String modes = (av.get(0).startsWith("-") ? "" : av.get(0)) + String.join("", av.stream()
+        .filter(v -> Regexes.matches(v, "-[^-].*")).map(v -> Regexes.replaceFirst(v, "[bCfFgHIKLNTVX].*", "")).toList());
+    boolean longWrites = av.stream().anyMatch(v -> v.startsWith("--") && (Wrappers.longOption(v, "extract")
+        || Wrappers.longOption(v, "get") || Wrappers.longOption(v, "append") || Wrappers.longOption(v, "update")
+        || Wrappers.longOption(v, "delete") || Wrappers.longOption(v, "catenate") || Wrappers.longOption(v, "concatenate")
+        || Wrappers.longOption(v, "to-command") || Wrappers.longOption(v, "index-file")
+        || Wrappers.longOption(v, "remove-files") || Wrappers.longOption(v, "listed-incremental")
+        || Wrappers.longOption(v, "volno-file") || Wrappers.longOption(v, "info-script")
+        || Wrappers.longOption(v, "new-volume-script") || Wrappers.longOption(v, "checkpoint-action")
+        || Wrappers.longOption(v, "use-compress-program")));
+    // -g FILE (the snapshot file it rewrites), -F/-I (a program it runs), in a bundle or old style
+    boolean shortWrites = av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[gFI].*"))
+        || !av.get(0).startsWith("-") && Regexes.matches(av.get(0), ".*[gFI].*");
+    boolean longReads = av.stream().anyMatch(v -> Wrappers.longOption(v, "list") || Wrappers.longOption(v, "diff")
+        || Wrappers.longOption(v, "compare") || Wrappers.longOption(v, "create"));
+    return !longWrites && !shortWrites && !Regexes.matches(modes, ".*[xruA].*") && (longReads || Regexes.matches(modes, ".*[ctd].*"));
+  }
+
+  private static boolean writesAnyway(ShellCommand c) {
+    List<String> av = c.argValues();
+    return switch (c.name()) {
+      case "blkid" -> av.stream().anyMatch(v -> v.startsWith("-c") || Wrappers.longOption(v, "cache-file"));
+      case "tree" -> av.stream().anyMatch(v -> v.startsWith("-o"));
+      case "journalctl" -> av.stream().anyMatch(v -> Wrappers.longOption(v, "setup-keys") || v.startsWith("--vacuum")
+          || Wrappers.longOption(v, "rotate") || Wrappers.longOption(v, "flush") || Wrappers.longOption(v, "update-catalog")
+          || v.contains("relinquish"));
+      case "e2fsck", "fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4", "xfs_repair" -> !ShellClass.flag(c, 'n');
+      case "tune2fs" -> av.stream().anyMatch(v -> v.startsWith("-") && !v.equals("-l"));
+      case "blockdev" -> av.stream().anyMatch(v -> v.startsWith("-") && !v.startsWith("--get") && !v.equals("--report")
+          && !v.equals("-v") && !v.equals("-q"));
+      // patch: the file patched or -o's are outputFiles'; its backups and rejects are named otherwise
+      case "patch" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[rBYzbV].*|--(rej|pre|bas|suf|bac|ver).*"));
+      // tar listing, comparing or creating reads its operands (the archive created is outputFiles');
+      // extracting or changing an archive writes what namedWords reads
+      case "tar", "gtar" -> !tarReads(av);
+      // less, find, sed and awk: namedWords reads their writing options and scripts
+      case "less", "find", "sed", "gsed", "awk", "gawk", "mawk", "nawk", "git" -> true;
+      default -> false;
+    };
+  }
+}
