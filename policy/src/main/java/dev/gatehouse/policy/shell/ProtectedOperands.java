@@ -2,7 +2,6 @@ package dev.gatehouse.policy.shell;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,36 +53,39 @@ final class ProtectedOperands {
       "cryptsetup", "mdadm", "dmsetup", "zpool", "mount", "umount", "swapon", "swapoff", "losetup", "ddrescue", "dd",
       "cp", "cat", "pv", "tee", "shred", "truncate", "install", "sg_format", "flashrom", "scrub", "wipe");
 
+  /** A file of the path class {@code guardedBy} that a command is given and may write, as the text gives it. */
+  record Given(ShellClass guardedBy, String word) {}
+
   /**
-   * The file of {@code k} that {@code c} is given and may write, when the judge has no reading of
-   * {@code c} that says it does not: the word as given, or empty.
+   * The files of the path classes {@code classes} that {@code c} is given and may write, where the
+   * judge has no reading of {@code c} that says it does not. The words are read once for all classes.
    */
-  static Optional<String> mayWrite(ShellClass k, ShellCommand c) {
+  static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes) {
     String n = c.name();
-    if (k == ShellClass.RAW_DEVICE_WRITE && (DEVICE_READERS.contains(n) || n.startsWith("mkfs"))) {
-      return Optional.empty();
-    }
-    if (k == ShellClass.AUDIT_TAMPER && LOG_ROTATORS.contains(n) || sshKeygenReads(c)) {
-      return Optional.empty();
-    }
-    if (HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
+    if (classes.isEmpty() || sshKeygenReads(c)
+        || HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
       // bash's builtins write no file they are given (history -w is history-tamper's; GNU time -o
       // FILE, /usr/bin/time, is no builtin)
-      return Optional.empty();
+      return List.of();
     }
     List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
         : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n)) && !writesAnyway(c)
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
         : withoutCode(c, ShellClass.namedWords(c));
+    List<Given> out = new ArrayList<>();
     for (Word w : words) {
       if (n.equals("less") && w.literal() && w.value().equals(".lesshst")) {
         continue; // less's own history file, which it keeps by default
       }
-      if (k.givenFile(w.value())) {
-        return Optional.of(w.shown());
+      for (ShellClass k : classes) {
+        boolean readsItself = k == ShellClass.RAW_DEVICE_WRITE && (DEVICE_READERS.contains(n) || n.startsWith("mkfs"))
+            || k == ShellClass.AUDIT_TAMPER && LOG_ROTATORS.contains(n);
+        if (!readsItself && k.givenFile(w.value())) {
+          out.add(new Given(k, w.shown()));
+        }
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   private static final Set<String> SSH_CLIENTS = Set.of("ssh", "scp");

@@ -540,16 +540,13 @@ public final class ShellJudge {
    * A command the class itself names keeps the class's verdict.
    */
   private Verdict givenProtectedFiles(ShellReading r, RelativePaths.Reading relative) {
+    List<ShellClass> judged = RelativePaths.PATH_CLASSES.stream().filter(k -> block.contains(k) || review.contains(k)).toList();
     List<ShellCommand> all = new ArrayList<>(r.commands());
     all.addAll(relative.commands());
     for (ShellCommand c : all) {
-      for (ShellClass k : RelativePaths.PATH_CLASSES) {
-        if (!block.contains(k) && !review.contains(k)) {
-          continue;
-        }
-        var given = ProtectedOperands.mayWrite(k, c);
-        if (given.isPresent() && k.command(c).isEmpty()) {
-          return policy.unclassified().verdict(c.name() + " is given " + given.get() + " (a file " + k.label()
+      for (ProtectedOperands.Given g : ProtectedOperands.mayWrite(c, judged)) {
+        if (g.guardedBy().command(c).isEmpty()) {
+          return policy.unclassified().verdict(c.name() + " is given " + g.word() + " (a file " + g.guardedBy().label()
               + " guards) and the guard has no reading of " + c.name() + " that says it only reads it: " + c.text());
         }
       }
