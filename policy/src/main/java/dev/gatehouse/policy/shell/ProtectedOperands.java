@@ -62,7 +62,7 @@ final class ProtectedOperands {
    */
   static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes) {
     String n = c.name();
-    if (classes.isEmpty() || sshKeygenReads(c)
+    if (classes.isEmpty() || sshKeygenReads(c) || n.equals("chmod") && ShellClass.chmodOnlyRestricts(c)
         || HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
       // bash's builtins write no file they are given (history -w is history-tamper's; GNU time -o
       // FILE, /usr/bin/time, is no builtin)

@@ -1131,6 +1131,60 @@ public enum ShellClass {
   private static final Set<String> HISTORY_REWRITERS = Set.of("install", "rsync", "sponge", "gzip", "bzip2", "xz",
       "lzma", "zstd", "lz4", "lzip", "compress", "pigz", "pbzip2", "pixz");
 
+  /**
+   * A {@code chmod} that gives no one but the owner a right: every mode word literal and either
+   * octal with no bits for group and others and no set-id or sticky bit ({@code 600}, {@code 0700},
+   * {@code 400}), or symbolic clauses each of which takes rights away ({@code go-rwx}, {@code -w}),
+   * sets group's or others' to nothing ({@code go=}), or changes only the owner's ({@code u+rw}). Not
+   * with {@code --reference} (the mode of another file). Options are {@code -R}, {@code -v}, {@code
+   * -c}, {@code -f} and their long names; anything else is no restricting chmod.
+   */
+  static boolean chmodOnlyRestricts(ShellCommand c) {
+    List<Word> a = c.args();
+    boolean mode = false;
+    for (Word w : a) {
+      String v = w.value();
+      if (!w.literal()) {
+        if (!mode) {
+          return false; // the mode only known when it runs
+        }
+        continue;
+      }
+      if (Regexes.matches(v, "-[Rvcf]+|--(recursive|verbose|changes|silent|quiet|no-preserve-root|preserve-root)")) {
+        continue;
+      }
+      if (!mode) {
+        if (!(Regexes.matches(v, "0?[0-7]00") || restrictingSymbolicMode(v))) {
+          return false;
+        }
+        mode = true;
+      }
+    }
+    return mode;
+  }
+
+  private static boolean restrictingSymbolicMode(String v) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    for (String clause : v.split(",", -1)) {
+      java.util.regex.Matcher m = Pattern.compile("([ugoa]*)((?:[-+=][rwxXst]*)+)").matcher(clause);
+      if (!m.matches()) {
+        return false;
+      }
+      String who = m.group(1);
+      java.util.regex.Matcher op = Pattern.compile("([-+=])([rwxXst]*)").matcher(m.group(2));
+      while (op.find()) {
+        boolean takes = op.group(1).equals("-") || op.group(1).equals("=") && op.group(2).isEmpty() && !who.isEmpty();
+        boolean ownerOnly = !who.isEmpty() && who.chars().allMatch(ch -> ch == 'u') && op.group(2).indexOf('s') < 0;
+        if (!takes && !ownerOnly) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** tar {@code --remove-files}: each member is removed once archived (all its words count). */
   private static boolean tarRemoves(ShellCommand c) {
     return Set.of("tar", "gtar", "bsdtar").contains(c.name())
@@ -1495,6 +1549,9 @@ public enum ShellClass {
       if (Set.of("sed", "perl").contains(n) && !(flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))) {
         return false;
       }
+      if (n.equals("chmod") && chmodOnlyRestricts(c)) {
+        return false; // chmod 600 ~/.ssh/authorized_keys, chmod 700 ~/.ssh, chmod go-w: no one gains a right
+      }
       return writtenPaths(c).stream().anyMatch(ShellClass::authFile);
     }
     return false;
@@ -1544,8 +1601,9 @@ public enum ShellClass {
       return true;
     }
     // An editor writes what the person types into a program that runs commands anyway (vim's :!).
-    if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && namedWords(c).stream().anyMatch(ShellClass::startupFile)
-        || copiesDotfilesIntoHome(c) || extractsIntoHome(c)) {
+    // (a chmod that only takes rights away, chmod 600 ~/.ssh/authorized_keys, puts no code in a startup file)
+    if (writesGitConfig(c) || !INTERACTIVE_EDITORS.contains(n) && !(n.equals("chmod") && chmodOnlyRestricts(c))
+        && namedWords(c).stream().anyMatch(ShellClass::startupFile) || copiesDotfilesIntoHome(c) || extractsIntoHome(c)) {
       return true;
     }
     if (Regexes.matches(n, "g?awk|mawk|nawk")) {

@@ -92,6 +92,18 @@ class ProtectedOperandsTest {
       cp /dev/null ~/.bash_history => block => history-tamper
       cp /tmp/disk.img /dev/sda => block => raw-device-write
       ln -s /var/log/auth.log /tmp/a => block => audit-tamper
+      chmod 644 /etc/shadow => review => user-change
+      chmod 666 /etc/passwd => review => user-change
+      chmod o+w /etc/sudoers => review => user-change
+      chmod 4700 /etc/passwd => review => user-change
+      chmod u+s ~/.ssh/x => review => user-change
+      chmod = /etc/shadow => review => user-change
+      chmod a+r /etc/shadow => review => user-change
+      chmod --reference=x /etc/shadow => review => user-change
+      chmod $m /etc/shadow => review => user-change
+      chmod 666 ~/.bashrc => review => interpreter-inline
+      chmod 666 /var/log/auth.log => review => unclassified
+      chmod -w ~/.bash_history => block => history-tamper
       """)
   void mayWriteWhatItIsGiven(String text, String label, String rule) {
     Verdict v = JUDGE.judge(text).verdict();
@@ -142,6 +154,9 @@ class ProtectedOperandsTest {
       echo /etc/passwd
       test -b /dev/sda
       gzip /var/log/nginx/access.log.1
+      chmod go= ~/.ssh
+      chmod u+rw ~/.ssh/id_rsa
+      chmod 600 ~/.bashrc
       """)
   void readingStaysAllowed(String text) {
     assertThat(JUDGE.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
