@@ -1549,8 +1549,11 @@ public enum ShellClass {
       if (Set.of("sed", "perl").contains(n) && !(flag(c, 'i') || c.argValues().stream().anyMatch(v -> v.startsWith("--in-place")))) {
         return false;
       }
-      if (n.equals("chmod") && chmodOnlyRestricts(c)) {
-        return false; // chmod 600 ~/.ssh/authorized_keys, chmod 700 ~/.ssh, chmod go-w: no one gains a right
+      // chmod 600 ~/.ssh/authorized_keys, chmod 700 ~/.ssh: no one gains a right (but chmod 600
+      // /etc/passwd takes the system's accounts from every other user: still a user change)
+      if (n.equals("chmod") && chmodOnlyRestricts(c)
+          && writtenPaths(c).stream().filter(ShellClass::authFile).noneMatch(p -> !p.contains(".ssh"))) {
+        return false;
       }
       return writtenPaths(c).stream().anyMatch(ShellClass::authFile);
     }

@@ -104,6 +104,8 @@ class ProtectedOperandsTest {
       chmod 666 ~/.bashrc => review => interpreter-inline
       chmod 666 /var/log/auth.log => review => unclassified
       chmod -w ~/.bash_history => block => history-tamper
+      chmod 600 /etc/passwd => review => user-change
+      chmod 000 /etc/shadow => review => user-change
       """)
   void mayWriteWhatItIsGiven(String text, String label, String rule) {
     Verdict v = JUDGE.judge(text).verdict();
