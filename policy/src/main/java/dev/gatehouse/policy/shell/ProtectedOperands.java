@@ -68,6 +68,11 @@ final class ProtectedOperands {
       // FILE, /usr/bin/time, is no builtin)
       return List.of();
     }
+    if (n.equals("mknod") && classes.contains(ShellClass.RAW_DEVICE_WRITE)
+        && c.args().stream().anyMatch(w -> !w.literal() || Set.of("b", "c", "u").contains(w.value()))) {
+      // mknod NAME b 8 0 makes /dev/sda under a name no class knows; a later write to NAME writes the disk
+      return List.of(new Given(ShellClass.RAW_DEVICE_WRITE, "a device node (" + String.join(" ", c.argValues()) + ")"));
+    }
     List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
         : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n)) && !writesAnyway(c)
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()

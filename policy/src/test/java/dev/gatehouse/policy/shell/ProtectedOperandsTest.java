@@ -82,6 +82,8 @@ class ProtectedOperandsTest {
       mytool /var/log/*.log => review => unclassified
       mytool /etc/pass{wd,} => review => unclassified
       mytool /etc/cron.d/job => review => unclassified
+      mknod x b 8 0 => review => unclassified
+      mknod x c 1 3 => review => unclassified
       awk '{print > "/etc/passwd"}' x => review => user-change
       awk 'BEGIN{printf "" > "/var/log/auth.log"}' => block => audit-tamper
       awk '{print >> "/var/log/auth.log"}' x => block => audit-tamper
@@ -159,6 +161,7 @@ class ProtectedOperandsTest {
       chmod go= ~/.ssh
       chmod u+rw ~/.ssh/id_rsa
       chmod 600 ~/.bashrc
+      mknod /tmp/f p
       """)
   void readingStaysAllowed(String text) {
     assertThat(JUDGE.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
