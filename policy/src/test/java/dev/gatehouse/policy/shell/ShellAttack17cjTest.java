@@ -3,12 +3,7 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.policy.Verdict;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -320,24 +315,6 @@ class ShellAttack17cjTest {
       script -q /var/log/auth.log -c true
       """)
   void provenUnderBash(String text, @TempDir Path dir) throws Exception {
-    Files.createDirectories(dir.resolve("etc"));
-    Files.writeString(dir.resolve("etc/passwd"), ShellAttack17cfTest.PASSWD);
-    Files.createFile(dir.resolve("disk"));
-    Files.createDirectories(dir.resolve("log"));
-    Files.writeString(dir.resolve("log/auth.log"), "sshd: accepted\n");
-    String before = state(dir);
-    List<String> cmd = new ArrayList<>(BashDifferentialTest.sandbox());
-    cmd.addAll(List.of("--ro-bind", "/usr/bin", "/usr/bin", "--ro-bind", "/usr/sbin", "/usr/sbin",
-        "--bind", dir.resolve("etc").toString(), "/etc", "--bind", dir.resolve("disk").toString(), "/dev/sda",
-        "--bind", dir.resolve("log").toString(), "/var/log", "--chdir", "/tmp", "/usr/bin/bash", "-c", text));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(state(dir)).as("%s changed the sandbox's files (%s)", text, out.strip()).isNotEqualTo(before);
-  }
-
-  private static String state(Path dir) throws Exception {
-    return Files.readString(dir.resolve("etc/passwd")) + "|" + Files.readString(dir.resolve("log/auth.log")) + "|"
-        + Files.size(dir.resolve("disk"));
+    ProtectedFilesSandbox.assertChangedBy(text, dir);
   }
 }
