@@ -32,7 +32,8 @@ public final class PolicyConfig {
   public static final String TYPE_KUBERNETES = "kubernetes";
   public static final String TYPE_SHELL = "shell";
   private static final Set<String> SHELL_POLICY_KEYS =
-      Set.of("type", "block", "review", "unclassified", "mode", "allowCommands", "rules", "mask", "onGuardLost");
+      Set.of("type", "block", "review", "unclassified", "mode", "allowCommands", "rules", "mask", "onGuardLost",
+          "readers");
   private static final Set<String> SHELL_RULE_KEYS = Set.of("name", "commands", "args", "verdict", "approvers");
   private static final Set<String> RULE_KEYS = Set.of("name", "kinds", "tables", "functions", "pattern", "verdict", "approvers");
   private static final Set<String> MASK_KEYS = Set.of("columns", "detectors", "form");
@@ -174,8 +175,16 @@ public final class PolicyConfig {
         default -> throw new IllegalArgumentException(at + ".onGuardLost: '" + s + "' must be end or screen");
       };
     }
+    // readers: programs this site knows to only read the files they are given (lnav, goaccess)
+    List<String> readers = strings(m.get("readers"), at + ".readers");
+    for (int i = 0; i < readers.size(); i++) {
+      if (!readers.get(i).matches("[A-Za-z0-9_.+-]+")) {
+        throw new IllegalArgumentException(at + ".readers[" + i + "]: '" + readers.get(i)
+            + "' must be a command name without a path (lnav, goaccess)");
+      }
+    }
     return new dev.gatehouse.policy.shell.ShellPolicy(name, block, review, unclassified, mode, allowCommands, rules, detectors,
-        onGuardLost);
+        onGuardLost, readers);
   }
 
   private static dev.gatehouse.policy.shell.ShellRule shellRule(Map<String, Object> m, String at) {

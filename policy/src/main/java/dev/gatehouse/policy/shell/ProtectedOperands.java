@@ -61,6 +61,11 @@ final class ProtectedOperands {
    * judge has no reading of {@code c} that says it does not. The words are read once for all classes.
    */
   static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes) {
+    return mayWrite(c, classes, List.of());
+  }
+
+  /** As {@link #mayWrite(ShellCommand, List)}, with the policy's own {@code readers} read as {@link #READERS}. */
+  static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes, List<String> siteReaders) {
     String n = c.name();
     if (classes.isEmpty() || sshKeygenReads(c) || n.equals("chmod") && ShellClass.chmodOnlyRestricts(c)
         || HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
@@ -74,7 +79,7 @@ final class ProtectedOperands {
       return List.of(new Given(ShellClass.RAW_DEVICE_WRITE, "a device node (" + String.join(" ", c.argValues()) + ")"));
     }
     List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
-        : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n)) && !writesAnyway(c)
+        : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n) || siteReaders.contains(n)) && !writesAnyway(c)
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
         : withoutCode(c, ShellClass.namedWords(c));
     List<Given> out = new ArrayList<>();

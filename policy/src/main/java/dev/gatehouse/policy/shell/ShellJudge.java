@@ -544,7 +544,7 @@ public final class ShellJudge {
     List<ShellCommand> all = new ArrayList<>(r.commands());
     all.addAll(relative.commands());
     for (ShellCommand c : all) {
-      for (ProtectedOperands.Given g : ProtectedOperands.mayWrite(c, judged)) {
+      for (ProtectedOperands.Given g : ProtectedOperands.mayWrite(c, judged, policy.readers())) {
         if (g.guardedBy().command(c).isEmpty()) {
           return policy.unclassified().verdict(c.name() + " is given " + g.word() + " (a file " + g.guardedBy().label()
               + " guards) and the guard has no reading of " + c.name() + " that says it only reads it: " + c.text());

@@ -12,11 +12,14 @@ import java.util.Optional;
  * to do with a text the reading cannot follow exactly ({@code unclassified}: review or block,
  * never allow), {@code mode} ({@code deny-list}: everything not blocked or reviewed runs; {@code
  * allow-list}: only {@code allowCommands} run, with the classes and rules still applied to them),
- * operator rules, and the content detectors for output ({@code mask.detectors}).
+ * operator rules, the content detectors for output ({@code mask.detectors}), and {@code readers}:
+ * the site's own programs known to only read the files they are given (a log viewer), which a
+ * protected file given to them does not make unclassified ({@link ProtectedOperands}).
  */
 public record ShellPolicy(
     String name, List<String> block, List<String> review, Unclassified unclassified, Mode mode,
-    List<List<String>> allowCommands, List<ShellRule> rules, List<String> detectors, OnGuardLost onGuardLost) {
+    List<List<String>> allowCommands, List<ShellRule> rules, List<String> detectors, OnGuardLost onGuardLost,
+    List<String> readers) {
 
   /**
    * {@code policies.NAME.onGuardLost}: what an interactive session does when the gateway cannot
@@ -77,6 +80,7 @@ public record ShellPolicy(
     rules = List.copyOf(rules == null ? List.of() : rules);
     detectors = List.copyOf(detectors == null ? List.of() : detectors);
     onGuardLost = Objects.requireNonNullElse(onGuardLost, OnGuardLost.END);
+    readers = List.copyOf(readers == null ? List.of() : readers);
     ContentDetectors.of(detectors); // an unknown name fails here
   }
 

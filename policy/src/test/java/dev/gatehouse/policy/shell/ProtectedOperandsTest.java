@@ -131,6 +131,24 @@ class ProtectedOperandsTest {
     assertThat(blocking.judge("objcopy x /var/log/auth.log").verdict().label()).isEqualTo("block");
   }
 
+  /** A site's own reader (a log viewer) is listed in the policy's {@code readers}; its writes are still judged. */
+  @Test
+  void theSitesReadersAreListedInThePolicy() {
+    Map<String, Object> base = Map.of("type", "shell", "block", List.of("audit-tamper"), "unclassified", "review");
+    ShellJudge without = ShellJudgeTest.judge(base);
+    assertThat(without.judge("lnav /var/log/syslog").verdict().label()).isEqualTo("review");
+    Map<String, Object> listed = new java.util.HashMap<>(base);
+    listed.put("readers", List.of("lnav", "goaccess"));
+    ShellJudge with = ShellJudgeTest.judge(listed);
+    assertThat(with.judge("lnav /var/log/syslog").verdict()).isInstanceOf(Verdict.Allow.class);
+    assertThat(with.judge("goaccess /var/log/nginx/access.log -o /tmp/report.html").verdict()).isInstanceOf(Verdict.Allow.class);
+    assertThat(with.judge("lnav /var/log/syslog > /var/log/auth.log").verdict().label()).isEqualTo("block");
+    assertThat(with.judge("zip /var/log/auth.log x").verdict().label()).isEqualTo("review");
+    listed.put("readers", List.of("/usr/bin/lnav"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShellJudgeTest.judge(listed))
+        .hasMessageContaining("readers[0]: '/usr/bin/lnav' must be a command name without a path");
+  }
+
   /** Where the class itself names the command, its verdict stands (not the unclassified one). */
   @Test
   void theClassVerdictStands() {
