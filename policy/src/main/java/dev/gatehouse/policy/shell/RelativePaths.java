@@ -1117,6 +1117,13 @@ final class RelativePaths {
         if (w == null) {
           continue;
         }
+        if (w.value().indexOf(Word.UNKNOWN) == 0 && w.value().lastIndexOf(Word.UNKNOWN) == 0
+            && w.value().startsWith("/", 1)) {
+          // $HOME/.ssh, "$d"/.ssh: a directory only known when it runs, but for its known end; read
+          // as that end under a home (homes) too, so that a name under .ssh is an account file's.
+          // (Attack 17ck: cd $HOME/.ssh && tee authorized_keys was allowed.)
+          add(dirs, "/home/user" + w.value().substring(1), why);
+        }
         if (w.value().indexOf(Word.UNKNOWN) >= 0) {
           continue; // only known when it runs
         }

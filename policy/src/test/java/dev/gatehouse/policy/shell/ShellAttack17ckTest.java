@@ -46,8 +46,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * log (proven). Fix: a TAPE assignment naming a file of a path class is in that class.
  *
  * <p><b>R5, {@code cd ~/.ssh}</b>: with no {@code HOME} set by the text, {@code ~/…} joined no
- * directory, so {@code cd ~/.ssh; echo KEY >> authorized_keys} was allowed (proven; before
- * 0dcc300a too). Fix: {@code RelativePaths.homes} reads the session user's home as {@code /home/user}.
+ * directory, so {@code cd ~/.ssh; echo KEY >> authorized_keys} was allowed, and so was {@code cd
+ * "$HOME/.ssh"; …} (proven; before 0dcc300a too). Fix: {@code RelativePaths.homes} reads the session
+ * user's home as {@code /home/user}, and a directory only known when it runs but for its end
+ * ({@code $HOME/.ssh}) is also read as that end under it.
  *
  * <p><b>R6, a file inside a word</b>: sqlite3's dot-commands {@code '.output FILE'}, {@code '.once
  * FILE'} (also as {@code -cmd}), a {@code file:} URI ({@code sqlite3 file:/var/log/new.log …}
@@ -89,6 +91,8 @@ class ShellAttack17ckTest {
       cd ~/.ssh; echo k >> authorized_keys => review => user-change
       cd ~/.ssh && cp /tmp/k authorized_keys => review => user-change
       pushd ~/.ssh && tee authorized_keys => review => user-change
+      cd $HOME/.ssh && tee authorized_keys => review => user-change
+      cd "$HOME/.ssh"; echo k >> authorized_keys => review => user-change
       cd ~/.ssh && ssh-keygen -B -H -f known_hosts => review => unclassified
       journalctl -n1 --cursor-file=/var/log/auth.log => review => unclassified
       journalctl -n1 --cursor-file /etc/shadow => review => unclassified
@@ -145,6 +149,8 @@ class ShellAttack17ckTest {
       cd ~/.ssh && ls -la && cat authorized_keys
       cd ~/project && tee out.txt
       cd && ls -la
+      cd $HOME/.ssh && ls -la
+      cd "$d"/log && tee out.txt
       docker exec web tail -n 50 /var/log/nginx/error.log
       kubectl exec pod -- cat /etc/passwd
       docker compose exec web cat /etc/passwd
@@ -173,6 +179,7 @@ class ShellAttack17ckTest {
       printf -- '--- auth.log\\n+++ auth.log\\n@@ -1 +1 @@\\n-sshd: accepted\\n+x\\n' > /tmp/p.diff => patch -d /var/log auth.log /tmp/p.diff
       echo x > /tmp/x => git -C /var/log diff --no-index --output=auth.log /dev/null /tmp/x
       : => cd ~/.ssh; echo k >> authorized_keys
+      : => cd "$HOME/.ssh"; echo k >> authorized_keys
       : => cd ~/.ssh && ssh-keygen -B -H -f known_hosts
       : => sqlite3 /tmp/db '.once /var/log/auth.log' 'select 1;'
       : => sqlite3 -cmd '.output /etc/passwd' /tmp/db 'select 1'
