@@ -40,8 +40,10 @@ final class ProtectedOperands {
       // the system's state and logs, read
       "lsblk", "blkid", "findmnt", "df", "lsof", "fuser", "dumpe2fs", "xfs_info", "udevadm", "pvs", "vgs", "lvs",
       "pvdisplay", "vgdisplay", "lvdisplay", "iostat", "smartctl", "last", "lastb", "lastlog", "who", "utmpdump",
-      "aureport", "ausearch", "getfacl", "lsattr", "namei", "journalctl", "run-parts", "ssh-add", "ssh-copy-id", "tree",
-      "e2fsck", "fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4", "xfs_repair", "tune2fs", "blockdev", "mkdir", "logger");
+      "aureport", "ausearch", "getfacl", "lsattr", "namei", "journalctl", "run-parts", "ssh-add", "tree",
+      "e2fsck", "fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4", "xfs_repair", "tune2fs", "blockdev", "mkdir", "logger",
+      // attack 17ck's everyday lines: a test of sshd's configuration, the kernel's view of a partition table
+      "sshd", "partx", "partprobe", "dpkg", "dpkg-query", "rpm");
 
   /**
    * Programs a device class judges itself ({@code fdisk}, {@code hdparm}, {@code mount}, …): given
@@ -68,6 +70,7 @@ final class ProtectedOperands {
   static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes, List<String> siteReaders) {
     String n = c.name();
     if (classes.isEmpty() || sshKeygenReads(c) || n.equals("chmod") && ShellClass.chmodOnlyRestricts(c)
+        || containerExec(c)
         || HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
       // bash's builtins write no file they are given (history -w is history-tamper's; GNU time -o
       // FILE, /usr/bin/time, is no builtin)
@@ -83,6 +86,13 @@ final class ProtectedOperands {
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
         : withoutCode(c, ShellClass.namedWords(c));
     List<Given> out = new ArrayList<>();
+    if (classes.contains(ShellClass.AUDIT_TAMPER) && n.equals("lastlog") && c.argValues().stream().anyMatch(v ->
+        Regexes.matches(v, "-[^-]*[CS].*") || Wrappers.longOption(v, "clear") || Wrappers.longOption(v, "set"))) {
+      // lastlog -C (--clear) and -S (--set) rewrite the user's record in /var/log/lastlog, a file no
+      // word names (attack 17ck: lastlog -S -u root was allowed as a reader's)
+      out.add(new Given(ShellClass.AUDIT_TAMPER, "/var/log/lastlog"));
+    }
+    String in = directory(c);
     for (Word w : words) {
       if (n.equals("less") && w.literal() && w.value().equals(".lesshst")) {
         continue; // less's own history file, which it keeps by default
@@ -94,11 +104,78 @@ final class ProtectedOperands {
           out.add(new Given(k, w.shown()));
         }
       }
+      String v = w.value().startsWith("--") && w.value().indexOf('=') > 0 ? w.value().substring(w.value().indexOf('=') + 1)
+          : w.value();
+      if (in != null && !v.isEmpty() && !v.startsWith("/") && !v.startsWith("~") && !v.startsWith("-")) {
+        for (ShellClass k : classes) {
+          if (k.givenFile(in + "/" + v)) {
+            out.add(new Given(k, w.shown() + " (in " + in + ")"));
+          }
+        }
+      }
     }
     return out;
   }
 
-  private static final Set<String> SSH_CLIENTS = Set.of("ssh", "scp");
+  /**
+   * The directory a program changes to before it opens the files it is given: {@code git -C DIR}
+   * (the last one; they add up, so a relative second is only read as the first's: either way a
+   * name under it), {@code patch -d DIR}/{@code --directory[=]DIR}; or null. Attack 17ck: {@code
+   * git -C /var/log diff --no-index --output=auth.log a b} and {@code patch -d /var/log auth.log p}
+   * wrote the log while their words named no protected file.
+   */
+  private static String directory(ShellCommand c) {
+    List<String> av = c.argValues();
+    boolean git = c.name().equals("git");
+    if (!git && !c.name().equals("patch")) {
+      return null;
+    }
+    String dir = null;
+    for (int i = 0; i < av.size(); i++) {
+      String v = av.get(i);
+      String d = null;
+      if (v.equals("--")) {
+        break;
+      } else if (git && v.equals("-C") || !git && (v.equals("-d") || v.startsWith("--") && v.indexOf('=') < 0
+          && Wrappers.longOption(v, "directory"))) {
+        d = i + 1 < av.size() ? av.get(++i) : null;
+      } else if (!git && v.startsWith("--") && Wrappers.longOption(v, "directory")) {
+        d = v.substring(v.indexOf('=') + 1);
+      } else if (!git && v.startsWith("-d") && v.length() > 2) {
+        d = v.substring(2);
+      } else if (git && Wrappers.GIT_GLOBAL_WITH_ARG.contains(v)) {
+        i++;
+      } else if (git && !v.startsWith("-")) {
+        break; // git's subcommand: a -C after it is the subcommand's own (git grep -C 3)
+      }
+      if (d != null) {
+        dir = dir == null || d.startsWith("/") ? d : dir + "/" + d;
+      }
+    }
+    return dir == null ? null : Regexes.replaceFirst(dir, "/+$", "");
+  }
+
+  /**
+   * A command run in a container ({@code docker exec web tail /var/log/nginx/error.log}, {@code
+   * kubectl exec pod -- cat /etc/passwd}): its words name the container's files, as ssh's remote
+   * command names the other host's; exec mounts nothing of this host. Attack 17ck's false refusals.
+   * Only where {@code exec} is the first word that is no option ({@code compose exec}, {@code
+   * container exec} too): a global option's value before it is not read.
+   */
+  private static boolean containerExec(ShellCommand c) {
+    if (!Set.of("docker", "podman", "nerdctl", "kubectl", "oc", "lxc", "incus").contains(c.name())) {
+      return false;
+    }
+    List<String> ops = c.argValues().stream().filter(v -> !v.startsWith("-")).limit(2).toList();
+    return !ops.isEmpty() && (ops.get(0).equals("exec")
+        || ops.size() > 1 && Set.of("compose", "container").contains(ops.get(0)) && ops.get(1).equals("exec"));
+  }
+
+  /**
+   * OpenSSH clients: ssh, scp, and ssh-copy-id, which hands its {@code -o} options to ssh ({@code
+   * ssh-copy-id -o UserKnownHostsFile=FILE} writes FILE as ssh does, attack 17ck: it was a reader's).
+   */
+  private static final Set<String> SSH_CLIENTS = Set.of("ssh", "scp", "ssh-copy-id");
 
   /**
    * The local files an OpenSSH client may write: ssh's {@code -E LOG} and {@code -S CONTROL_PATH},
@@ -110,7 +187,14 @@ final class ProtectedOperands {
     List<Word> out = new ArrayList<>();
     List<Word> read = new ArrayList<>();
     for (ShellClass.SshOption o : ShellClass.sshOptions(c)) {
-      if ("ESo?".indexOf(o.letter()) >= 0) {
+      if (o.letter() == 'o') {
+        // -o KEY=VALUE or -o 'KEY VALUE': the file is the value (ssh-copy-id -o UserKnownHostsFile=FILE)
+        Word v = o.value();
+        String s = v.value();
+        int at = Regexes.replaceFirst(s, "^[A-Za-z]+[=\\s]+", "").length();
+        out.add(v);
+        out.add(new Word(v.source(), s.substring(s.length() - at), v.literal()));
+      } else if ("ES?".indexOf(o.letter()) >= 0) {
         out.add(o.value());
       } else {
         read.add(o.value());
@@ -141,15 +225,17 @@ final class ProtectedOperands {
    * {@code ssh-keygen} reading a key or a file of keys: {@code -l} (fingerprint), {@code -y} (public
    * key of a private one), {@code -B}, {@code -L}, {@code -F} (find a host), with none of {@code -R}
    * (remove a host), {@code -p}/{@code -c} (rewrite the key), {@code -u} (update a revocation list),
-   * {@code -A}, {@code -t} or {@code -N} (make a key).
+   * {@code -A}, {@code -t} or {@code -N} (make a key), nor {@code -H}: it hashes
+   * a known_hosts file in place whatever else is asked ({@code ssh-keygen -B -H -f ~/.ssh/known_hosts}
+   * rewrote it, attack 17ck); {@code -e} (export) prints the key.
    */
   private static boolean sshKeygenReads(ShellCommand c) {
     if (!c.name().equals("ssh-keygen")) {
       return false;
     }
     List<String> bundles = c.argValues().stream().filter(v -> v.startsWith("-") && !v.startsWith("--")).toList();
-    return bundles.stream().anyMatch(v -> Regexes.matches(v, "-[a-zA-Z]*[lyBLF][a-zA-Z]*"))
-        && bundles.stream().noneMatch(v -> Regexes.matches(v, "-[a-zA-Z]*[RpcuAtNkKsIhnVzOY][a-zA-Z]*"))
+    return bundles.stream().anyMatch(v -> Regexes.matches(v, "-[a-zA-Z]*[lyBLFe][a-zA-Z]*"))
+        && bundles.stream().noneMatch(v -> Regexes.matches(v, "-[a-zA-Z]*[RHpcuAtNkKsIhnVzOY][a-zA-Z]*"))
         && c.args().stream().allMatch(w -> w.literal() || !w.value().startsWith("-") && w.value().indexOf(Word.UNKNOWN) != 0);
   }
 
@@ -211,12 +297,31 @@ final class ProtectedOperands {
   private static boolean writesAnyway(ShellCommand c) {
     List<String> av = c.argValues();
     return switch (c.name()) {
-      case "blkid" -> av.stream().anyMatch(v -> v.startsWith("-c") || Wrappers.longOption(v, "cache-file"));
-      case "tree" -> av.stream().anyMatch(v -> v.startsWith("-o"));
+      // blkid -c in a bundle of its flags (-dc FILE, attack 17ck: the cache is written back to FILE)
+      case "blkid" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[dghiklpV]*c.*") || Wrappers.longOption(v, "cache-file"));
+      // tree -o in any bundle (tree -ao FILE, attack 17ck: each letter of a bundle is read, -o's value the next word)
+      case "tree" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*o.*"));
+      // zstdcat is zstd -dcf: a later -o FILE (alone or ending a bundle, -fo FILE) or --output-dir-* still writes
+      // (attack 17ck: zstdcat -o /var/log/auth.log x.zst)
+      case "zstdcat", "zstdless" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*o.*") || v.startsWith("--output"));
+      // the package managers only as a query: dpkg -S/-L/-s/-l (dpkg -S /etc/passwd), rpm -q…/-V… (rpm -qf /etc/passwd)
+      case "dpkg" -> av.isEmpty() || !Regexes.matches(av.get(0), "-[SLsl]|--(search|listfiles|status|list)")
+          || av.stream().anyMatch(v -> v.startsWith("--") && !Regexes.matches(v, "--(search|listfiles|status|list)"));
+      case "rpm" -> av.isEmpty() || !Regexes.matches(av.get(0), "-[qV][a-zA-Z]*")
+          || av.stream().anyMatch(v -> v.startsWith("-") && !Regexes.matches(v, "-[qVfilcdsa]+"));
+      // ausearch --checkpoint FILE writes where it stopped into FILE
+      case "ausearch" -> av.stream().anyMatch(v -> Wrappers.longOption(v, "checkpoint"));
+      // udevadm lock runs the command after its options, whose words are the command's
+      case "udevadm" -> av.contains("lock");
       case "journalctl" -> av.stream().anyMatch(v -> Wrappers.longOption(v, "setup-keys") || v.startsWith("--vacuum")
           || Wrappers.longOption(v, "rotate") || Wrappers.longOption(v, "flush") || Wrappers.longOption(v, "update-catalog")
-          || v.contains("relinquish"));
-      case "e2fsck", "fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4", "xfs_repair" -> !ShellClass.flag(c, 'n');
+          || v.contains("relinquish") || Wrappers.longOption(v, "cursor-file"));
+      // e2fsck -z FILE writes an undo file even with -n; fsck -N only shows what it would run
+      case "e2fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4" -> !ShellClass.flag(c, 'n') || av.stream().anyMatch(v -> v.startsWith("-z"));
+      case "fsck" -> !ShellClass.flag(c, 'n') && !ShellClass.flag(c, 'N');
+      // sshd -t/-T only tests its configuration (-E LOG would still be written)
+      case "sshd" -> !(ShellClass.flag(c, 't') || ShellClass.flag(c, 'T')) || ShellClass.flag(c, 'E');
+      case "xfs_repair" -> !ShellClass.flag(c, 'n');
       case "tune2fs" -> av.stream().anyMatch(v -> v.startsWith("-") && !v.equals("-l"));
       case "blockdev" -> av.stream().anyMatch(v -> v.startsWith("-") && !v.startsWith("--get") && !v.equals("--report")
           && !v.equals("-v") && !v.equals("-q"));

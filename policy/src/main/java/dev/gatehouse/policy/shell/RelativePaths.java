@@ -943,7 +943,7 @@ final class RelativePaths {
             continue;
           }
           if (ops.isEmpty()) {
-            for (String v : vars.getOrDefault("HOME", List.of())) {
+            for (String v : homes(vars)) {
               add(dirs, v, why);
             }
             continue;
@@ -1117,12 +1117,19 @@ final class RelativePaths {
         if (w == null) {
           continue;
         }
+        if (w.value().indexOf(Word.UNKNOWN) == 0 && w.value().lastIndexOf(Word.UNKNOWN) == 0
+            && w.value().startsWith("/", 1)) {
+          // $HOME/.ssh, "$d"/.ssh: a directory only known when it runs, but for its known end; read
+          // as that end under a home (homes) too, so that a name under .ssh is an account file's.
+          // (Attack 17ck: cd $HOME/.ssh && tee authorized_keys was allowed.)
+          add(dirs, "/home/user" + w.value().substring(1), why);
+        }
         if (w.value().indexOf(Word.UNKNOWN) >= 0) {
           continue; // only known when it runs
         }
         String v = w.value();
         if (v.equals("~") || v.startsWith("~/")) {
-          for (String h : vars.getOrDefault("HOME", List.of())) {
+          for (String h : homes(vars)) {
             add(dirs, h + v.substring(1), why);
           }
           continue;
@@ -1191,6 +1198,18 @@ final class RelativePaths {
   }
 
   /** Adds the absolute {@code path}, {@code ..} resolved, or the system directories a pattern in it could name. */
+  /**
+   * The home directories {@code ~} and a bare {@code cd} name: the {@code HOME} values the text
+   * sets, or where it sets none the session user's home, not known here: read as a user's home,
+   * {@code /home/user}, whose {@code .ssh} and history files the path classes know as any user's
+   * (not {@code /root}, whose every file is an account file's: {@code cd ~/src && tee out}). (Attack 17ck:
+   * with no {@code HOME} set, {@code cd ~/.ssh && echo KEY >> authorized_keys} joined no directory
+   * and was allowed.)
+   */
+  private static List<String> homes(java.util.Map<String, List<String>> vars) {
+    return vars.getOrDefault("HOME", List.of("/home/user"));
+  }
+
   private static void add(Set<String> dirs, String path, String[] why) {
     if (!path.startsWith("/")) {
       return;

@@ -190,7 +190,22 @@ public enum ShellClass {
       return false;
     }
     String glued = p.startsWith("-") && !p.startsWith("--") && p.indexOf('/') > 0 ? p.substring(p.indexOf('/')) : p;
-    for (String v : List.of(p, stripOption(p), glued)) {
+    List<String> forms = new ArrayList<>(List.of(p, stripOption(p), glued));
+    // A file: URI (sqlite3 'file:/var/log/auth.log?mode=rwc'), a dot-command's file (sqlite3 DB
+    // '.output /etc/passwd', '.once F', '.save F': the last word of a word that starts with a dot),
+    // and a quoted name in a word of SQL (ATTACH '/var/log/x', VACUUM INTO '/etc/cron.d/x'): attack 17ck.
+    String uri = Regexes.replaceFirst(stripOption(p), "^file:(//(localhost)?)?", "");
+    if (!uri.equals(stripOption(p))) {
+      forms.add(Regexes.replaceFirst(uri, "\\?.*$", ""));
+    }
+    if (p.startsWith(".") && Regexes.matches(p, "(?s)\\.[a-z]+\\s.*")) {
+      forms.add(p.substring(p.lastIndexOf(' ') + 1).strip());
+    }
+    java.util.regex.Matcher quoted = QUOTED_NAME.matcher(p);
+    while (p.indexOf(' ') >= 0 && quoted.find()) {
+      forms.add(quoted.group(1));
+    }
+    for (String v : forms) {
       // a device named in part when it runs (/dev/sd$x): any disk
       String known = v.replace(String.valueOf(Word.UNKNOWN), "");
       if (v.indexOf(Word.UNKNOWN) > 0 && (this == RAW_DEVICE_WRITE && known.startsWith("/dev/")
@@ -204,6 +219,8 @@ public enum ShellClass {
     }
     return false;
   }
+
+  private static final Pattern QUOTED_NAME = Pattern.compile("['\"](/[^'\"\\s]+)['\"]");
 
   /** Whether writing the file {@code p} puts a command in this path class. */
   private boolean writesPath(String p) {
@@ -232,6 +249,8 @@ public enum ShellClass {
     switch (c.name()) {
       case "tee", "sponge" -> operands(c).forEach(w -> out.add(w.value()));
       case "sort", "shuf", "iconv", "curl" -> optionValues(a, 'o', "--output", out);
+      // utmpdump -o FILE (-r -o /var/log/wtmp undumps into the login records; attack 17ck)
+      case "utmpdump" -> optionValues(a, 'o', "--output", out);
       case "wget" -> {
         optionValues(a, 'O', "--output-document", out);
         optionValues(a, 'o', "--output-file", out);
@@ -241,14 +260,17 @@ public enum ShellClass {
         // the second operand is the output (xxd with or without -r); these options take the next word
         Set<String> valued = c.name().equals("uniq")
             ? Set.of("-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars")
-            : Set.of("-c", "-g", "-l", "-o", "-s", "-n", "-cols", "-groupsize", "-len", "-offset", "-seek", "-name");
+            : Set.of("-c", "-g", "-l", "-o", "-s", "-n", "-cols", "-groupsize", "-len", "-offset", "-seek", "-name", "-R");
         List<String> ops = new ArrayList<>();
         boolean ended = false;
         for (int i = 0; i < a.size(); i++) {
           String v = a.get(i).value();
           if (!ended && v.equals("--")) {
             ended = true;
-          } else if (!ended && valued.contains(v)) {
+          } else if (!ended && (valued.contains(v) || c.name().equals("uniq") && v.startsWith("--") && v.indexOf('=') < 0
+              && (Wrappers.longOption(v, "skip-fields") || Wrappers.longOption(v, "skip-chars")
+              || Wrappers.longOption(v, "check-chars")))) {
+            // also uniq's long options as getopt_long takes them, abbreviated (uniq --ch 1 IN OUT: attack 17ck)
             i++;
           } else if (ended || !v.startsWith("-") || v.equals("-")) {
             ops.add(v);
@@ -397,7 +419,7 @@ public enum ShellClass {
     // PS1[0]=x sets PS1, and every element of PROMPT_COMMAND runs: the variable, not the element, counts.
     String v = a.variable();
     boolean hit = switch (this) {
-      case HISTORY_TAMPER -> HISTORY_VARS.contains(v);
+      case HISTORY_TAMPER -> HISTORY_VARS.contains(v) || tapeNames(a);
       case GUARD_TAMPER -> GUARD_VARS.contains(v) || v.startsWith("BASH_FUNC_")
           || a.value() != null && a.value().value().startsWith("()") || changesCharacterSet(a);
       case INTERPRETER_INLINE -> CommandPrompts.pagerSecureOff(a) || PsqlClient.pgoptionsCode(a) || a.value() != null && !a.value().value().isEmpty()
@@ -409,9 +431,19 @@ public enum ShellClass {
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext"))
           || v.equals("SHELL") && !bashLikeShell(a.value()));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
+      case RAW_DEVICE_WRITE, POWER, AUDIT_TAMPER, USER_CHANGE, SCHEDULER_CHANGE -> tapeNames(a);
       default -> false;
     };
     return hit ? Optional.of(a.text()) : Optional.empty();
+  }
+
+  /**
+   * {@code TAPE}, the archive tar (and mt) use without {@code -f}: set to a file of this path class,
+   * {@code tar -c} writes it ({@code TAPE=/var/log/auth.log tar -c /tmp}, attack 17ck) as {@code -f}
+   * would.
+   */
+  private boolean tapeNames(ShellReading.Assignment a) {
+    return a.variable().equals("TAPE") && a.value() != null && givenFile(a.value().value());
   }
 
   /**
