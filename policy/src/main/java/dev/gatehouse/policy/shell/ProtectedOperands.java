@@ -69,7 +69,15 @@ final class ProtectedOperands {
   /** As {@link #mayWrite(ShellCommand, List)}, with the policy's own {@code readers} read as {@link #READERS}. */
   static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes, List<String> siteReaders) {
     String n = c.name();
+    if (n.equals("chmod") && ShellClass.chmodOnlyRestricts(c) && !ShellClass.chmodKeepsOwnerWrite(c)) {
+      // A chmod that takes the owner's own write away (chmod 000, 400, u-w, a-w) silences a log whose
+      // daemon runs as its owner (rsyslog as syslog on Ubuntu) and locks a disk's or a cron file's
+      // owner out: only an account file under .ssh, user-change's to judge, is let be (attack 17cl:
+      // chmod 000 /var/log/auth.log was allowed as a restricting chmod).
+      classes = classes.stream().filter(k -> k != ShellClass.USER_CHANGE).toList();
+    }
     if (classes.isEmpty() || sshKeygenReads(c) || n.equals("chmod") && ShellClass.chmodOnlyRestricts(c)
+        && ShellClass.chmodKeepsOwnerWrite(c)
         || containerExec(c)
         || HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
       // bash's builtins write no file they are given (history -w is history-tamper's; GNU time -o
@@ -82,9 +90,19 @@ final class ProtectedOperands {
       return List.of(new Given(ShellClass.RAW_DEVICE_WRITE, "a device node (" + String.join(" ", c.argValues()) + ")"));
     }
     List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
+        : rgPreprocesses(c) ? c.args()
+        : zipArchive(c) != null ? List.of(zipArchive(c))
+        : awkProgramUnread(c) ? c.args()
         : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n) || siteReaders.contains(n)) && !writesAnyway(c)
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
         : withoutCode(c, ShellClass.namedWords(c));
+    if (n.equals("patch") && patchNamesNoFile(c)) {
+      // patch with no file operand patches the files the patch itself names, relative to -d's
+      // directory or the working directory: any file there (attack 17cl: patch -d /etc -p0 -i P
+      // rewrote /etc/passwd; cd /etc && patch -p0 < P is read by RelativePaths as patch … *)
+      words = new ArrayList<>(words);
+      words.addAll(PATCHED_NAMES);
+    }
     List<Given> out = new ArrayList<>();
     if (classes.contains(ShellClass.AUDIT_TAMPER) && n.equals("lastlog") && c.argValues().stream().anyMatch(v ->
         Regexes.matches(v, "-[^-]*[CS].*") || Wrappers.longOption(v, "clear") || Wrappers.longOption(v, "set"))) {
@@ -240,6 +258,112 @@ final class ProtectedOperands {
   }
 
   /**
+   * ripgrep's {@code --pre COMMAND} runs COMMAND on each file it searches ({@code rg --pre shred x
+   * /var/log/auth.log} runs {@code shred /var/log/auth.log}, attack 17cl): its files are the
+   * command's, not a reader's.
+   */
+  private static boolean rgPreprocesses(ShellCommand c) {
+    return c.name().equals("rg") && c.argValues().stream().anyMatch(v -> Wrappers.longOption(v, "pre", "pre-glob")
+        || v.startsWith("--") && v.indexOf(Word.UNKNOWN) >= 0);
+  }
+
+  /**
+   * The names a patch that names no file in its operands may patch, relative to its directory: any
+   * file there or one level below ({@code passwd}, {@code cron.d/x}); not names that start with a
+   * dot, which every directory's patch would then match ({@code .bash_history} of a project).
+   */
+  static final List<Word> PATCHED_NAMES = List.of(Word.literal("*", "*"), Word.literal("*/*", "*/*"));
+
+  /**
+   * An awk whose program the judge does not read ({@code -f FILE}, gawk's {@code -E}/{@code -i}/{@code
+   * -l}, an option only known when it runs): the program may write the files it is given ({@code
+   * print > FILENAME}, {@code > ARGV[1]}), as awk's inline program is read to do (attack 17cl:
+   * {@code awk -f /tmp/p.awk /etc/passwd} truncated /etc/passwd). sed's script file cannot name its
+   * input files, and sed -i is an option the judge sees.
+   */
+  private static boolean awkProgramUnread(ShellCommand c) {
+    if (!Set.of("awk", "gawk", "mawk", "nawk").contains(c.name())) {
+      return false;
+    }
+    ToolScripts.Source src = ToolScripts.awkSource(c.args());
+    return !src.files().isEmpty() || src.loads() || src.unknown();
+  }
+
+  /**
+   * The archive of a zip that only reads the files it puts in it, or null: {@code zip -j
+   * /tmp/logs.zip /var/log/syslog /var/log/auth.log} (attack 17cl's false refusal, allowed at
+   * d33f3e14) writes /tmp/logs.zip, its first operand. Only with flags that take no value and
+   * neither remove the files ({@code -m}), run a command ({@code -T}, {@code -TT}), write a log
+   * ({@code -lf}), nor name an output ({@code -O}): any other option (a value may come before the
+   * archive: {@code -P PASS}) leaves zip unclassified.
+   */
+  private static Word zipArchive(ShellCommand c) {
+    if (!c.name().equals("zip")) {
+      return null;
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (!w.literal() || v.equals("-") || v.equals("--")) {
+        return null;
+      }
+      if (v.startsWith("-")) {
+        if (!Regexes.matches(v, "-[rRjJqvyXDoSugf0-9]+|--(recurse-paths|junk-paths|quiet|symlinks|no-extra|no-dir-entries)")) {
+          return null;
+        }
+        continue;
+      }
+      return w;
+    }
+    return null;
+  }
+
+  /** patch's options that take the next word as their value (GNU patch 2.7). */
+  private static final String PATCH_SHORT_WITH_ARG = "iodpDFrBYzVg";
+  private static final List<String> PATCH_LONG_WITH_ARG = List.of("input", "output", "directory", "strip", "ifdef",
+      "fuzz", "reject-file", "prefix", "basename-prefix", "suffix", "version-control", "get", "quoting-style",
+      "reject-format", "read-only");
+
+  /**
+   * Whether a patch names no file to patch (its operands: {@code patch [OPTIONS] [FILE [PATCHFILE]]}),
+   * so that it patches the files its patch names. An option's value is no operand ({@code -p 1}).
+   */
+  static boolean patchNamesNoFile(ShellCommand c) {
+    List<Word> a = c.args();
+    if (c.argValues().stream().anyMatch(v -> v.startsWith("--") && v.length() > 3 && Wrappers.longOption(v, "dry-run"))) {
+      return false; // --dry-run writes nothing
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        return i + 1 >= a.size();
+      }
+      if (!a.get(i).literal() && v.indexOf(Word.UNKNOWN) == 0) {
+        continue; // an option or a name only known when it runs: read as an option (more is patched)
+      }
+      if (v.startsWith("--")) {
+        if (v.indexOf('=') < 0 && PATCH_LONG_WITH_ARG.stream().anyMatch(o -> Wrappers.longOption(v, o))) {
+          i++;
+        }
+        continue;
+      }
+      if (v.startsWith("-") && v.length() > 1) {
+        // the bundle's first letter that takes a value takes the rest, or the next word
+        for (int k = 1; k < v.length(); k++) {
+          if (PATCH_SHORT_WITH_ARG.indexOf(v.charAt(k)) >= 0) {
+            if (k == v.length() - 1) {
+              i++;
+            }
+            break;
+          }
+        }
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * {@code words} without those a wrapper hands to a shell as code ({@code watch tail FILE}, {@code
    * su -c 'tail FILE'}): the code is read and judged as commands of its own.
    */
@@ -317,7 +441,9 @@ final class ProtectedOperands {
           || Wrappers.longOption(v, "rotate") || Wrappers.longOption(v, "flush") || Wrappers.longOption(v, "update-catalog")
           || v.contains("relinquish") || Wrappers.longOption(v, "cursor-file"));
       // e2fsck -z FILE writes an undo file even with -n; fsck -N only shows what it would run
-      case "e2fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4" -> !ShellClass.flag(c, 'n') || av.stream().anyMatch(v -> v.startsWith("-z"));
+      // (-z also at the end of a bundle: e2fsck -nz FILE, attack 17cl)
+      case "e2fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4" -> !ShellClass.flag(c, 'n')
+          || av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*z.*"));
       case "fsck" -> !ShellClass.flag(c, 'n') && !ShellClass.flag(c, 'N');
       // sshd -t/-T only tests its configuration (-E LOG would still be written)
       case "sshd" -> !(ShellClass.flag(c, 't') || ShellClass.flag(c, 'T')) || ShellClass.flag(c, 'E');

@@ -64,7 +64,9 @@ public enum ShellClass {
   private static final Pattern BLOCK_DEVICE = Pattern.compile(
       "/dev/(sd[a-z]+[0-9]*|hd[a-z]+[0-9]*|vd[a-z]+[0-9]*|xvd[a-z]+[0-9]*|nvme[0-9].*|mmcblk[0-9].*|md[0-9_].*|md/.*"
           + "|dm-[0-9]+|mapper/.*|disk/.*|loop[0-9]+|nbd[0-9]+.*|rbd[0-9]+.*|zd[0-9]+.*|bcache[0-9]+|drbd[0-9]+|mtd.*"
-          + "|ram[0-9]+|root|sg[0-9]+|sr[0-9]+|st[0-9]+|nst[0-9]+|fd[0-9]+|mem|kmem|port|nvram|pmem[0-9]+.*)");
+          + "|ram[0-9]+|root|sg[0-9]+|sr[0-9]+|st[0-9]+|nst[0-9]+|fd[0-9]+|mem|kmem|port|nvram|pmem[0-9]+.*"
+          // udev's links by major:minor (/dev/block/8:0 is sda, /dev/char/1:1 is mem: attack 17cl), zram
+          + "|block/.*|char/.*|zram[0-9]+)");
   private static final Set<String> FORMAT = Set.of("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "mkexfatfs",
       "wipefs", "blkdiscard", "fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "cgdisk", "parted", "partprobe");
   private static final Set<String> POWER_NAMES = Set.of("shutdown", "reboot", "halt", "poweroff", "kexec");
@@ -129,7 +131,8 @@ public enum ShellClass {
       ".history", ".lesshst", ".viminfo", ".zhistory", ".histfile");
   private static final Pattern HISTORY_NAME_SHAPE = Pattern.compile(
       "\\.[A-Za-z0-9_-]*(_history)?|\\.history|\\.lesshst|\\.viminfo|\\.zhistory|\\.histfile");
-  private static final Pattern SYSRQ = Pattern.compile("/proc/sysrq-trigger");
+  // /sys/power/state (mem, disk) suspends or hibernates the machine as systemctl suspend does (attack 17cl)
+  private static final Pattern SYSRQ = Pattern.compile("/proc/sysrq-trigger|/sys/power/(state|disk)");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
 
@@ -1174,16 +1177,26 @@ public enum ShellClass {
   static boolean chmodOnlyRestricts(ShellCommand c) {
     List<Word> a = c.args();
     boolean mode = false;
+    boolean ended = false;
     for (Word w : a) {
       String v = w.value();
       if (!w.literal()) {
-        if (!mode) {
-          return false; // the mode only known when it runs
+        if (!mode || !ended && (v.startsWith("-") || v.indexOf(Word.UNKNOWN) == 0)) {
+          return false; // the mode, or an option (--reference=F), only known when it runs
         }
         continue;
       }
-      if (Regexes.matches(v, "-[Rvcf]+|--(recursive|verbose|changes|silent|quiet|no-preserve-root|preserve-root)")) {
+      if (!ended && Regexes.matches(v, "-[Rvcf]+|--(recursive|verbose|changes|silent|quiet|no-preserve-root|preserve-root)")) {
         continue;
+      }
+      if (mode && !ended && v.equals("--")) {
+        ended = true;
+        continue;
+      }
+      if (mode && !ended && v.startsWith("-")) {
+        // an option after the mode is still an option: chmod 600 --reference=F FILE gives FILE F's
+        // mode (and 600 is a file name), chmod 600 -w … (attack 17cl: it opened ~/.ssh/authorized_keys)
+        return false;
       }
       if (!mode) {
         if (!(Regexes.matches(v, "0?[0-7]00") || restrictingSymbolicMode(v))) {
@@ -1193,6 +1206,51 @@ public enum ShellClass {
       }
     }
     return mode;
+  }
+
+  /**
+   * Whether a restricting chmod ({@link #chmodOnlyRestricts}) leaves the owner's write: an octal
+   * owner digit with the write bit ({@code 600}, {@code 700}, {@code 200}), and no symbolic clause
+   * for the owner ({@code u}, {@code a} or no one named) that takes {@code w} away or sets rights
+   * without it ({@code u-w}, {@code a-w}, {@code -w}, {@code u=r}).
+   */
+  static boolean chmodKeepsOwnerWrite(ShellCommand c) {
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (Regexes.matches(v, "-[Rvcf]+|--.*")) {
+        continue;
+      }
+      if (Regexes.matches(v, "0?[0-7]00")) {
+        return "2367".indexOf(v.charAt(v.length() - 3)) >= 0;
+      }
+      for (String clause : v.split(",", -1)) {
+        java.util.regex.Matcher m = Pattern.compile("([ugoa]*)((?:[-+=][rwxXst]*)+)").matcher(clause);
+        if (!m.matches()) {
+          return false;
+        }
+        String who = m.group(1);
+        if (!who.isEmpty() && who.indexOf('u') < 0 && who.indexOf('a') < 0) {
+          continue;
+        }
+        java.util.regex.Matcher op = Pattern.compile("([-+=])([rwxXst]*)").matcher(m.group(2));
+        while (op.find()) {
+          if (op.group(1).equals("-") && op.group(2).indexOf('w') >= 0
+              || op.group(1).equals("=") && op.group(2).indexOf('w') < 0) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a path names a file under a {@code .ssh} directory: {@code .ssh} is one of its
+   * components and none is {@code ..} ({@code ~/.ssh/../../../etc/passwd} is /etc/passwd: attack 17cl).
+   */
+  private static boolean underSshDirectory(String p) {
+    return Regexes.matches(p, "(?s)(.*/)?\\.ssh(/.*)?") && !Regexes.matches(p, "(?s)(.*/)?\\.\\.(/.*)?");
   }
 
   private static boolean restrictingSymbolicMode(String v) {
@@ -1584,7 +1642,7 @@ public enum ShellClass {
       // chmod 600 ~/.ssh/authorized_keys, chmod 700 ~/.ssh: no one gains a right (but chmod 600
       // /etc/passwd takes the system's accounts from every other user: still a user change)
       if (n.equals("chmod") && chmodOnlyRestricts(c)
-          && writtenPaths(c).stream().filter(ShellClass::authFile).noneMatch(p -> !p.contains(".ssh"))) {
+          && writtenPaths(c).stream().filter(ShellClass::authFile).allMatch(ShellClass::underSshDirectory)) {
         return false;
       }
       return writtenPaths(c).stream().anyMatch(ShellClass::authFile);
@@ -2815,7 +2873,9 @@ public enum ShellClass {
       case "cp", "mv", "install", "rsync" -> {
         boolean links = n.equals("cp") && av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[sl].*")
             || Wrappers.longOption(v, "symbolic-link") || Wrappers.longOption(v, "link"));
-        List<Word> ops = operands(c);
+        // cp's options that take the next word (--sparse never, --no-preserve mode, -S SUF) are no
+        // operands: cp A /etc/passwd --sparse never writes /etc/passwd (attack 17cl: NEVER was read as the target)
+        List<Word> ops = n.equals("cp") ? cpOperands(a) : operands(c);
         // -t DIR in a bundle (-at DIR) or --target-directory by any abbreviation (--ta DIR): every operand is a source
         if (links || ops.size() < 2 || av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*t.*")
             || Wrappers.longOption(v, "target-directory"))) {
@@ -4549,6 +4609,30 @@ public enum ShellClass {
     return c.name().equals("cp") ? namedWords(c) : c.args();
   }
 
+  /**
+   * cp's operands: its words but options and the values of {@code -S}/{@code -t} (alone or ending a
+   * bundle) and of {@code --suffix}, {@code --sparse}, {@code --no-preserve}, {@code --target-directory}
+   * given as the next word (by any abbreviation getopt_long takes).
+   */
+  private static List<Word> cpOperands(List<Word> a) {
+    List<Word> out = new ArrayList<>();
+    boolean ended = false;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+      } else if (ended || !v.startsWith("-") || v.equals("-")) {
+        out.add(a.get(i));
+      } else if (v.startsWith("--") ? v.indexOf('=') < 0 && (Wrappers.longOption(v, "suffix")
+          || Wrappers.longOption(v, "sparse") || Wrappers.longOption(v, "no-preserve")
+          || Wrappers.longOption(v, "target-directory")) : Regexes.matches(v, "-[^-St]*[St]")) {
+        // (in a short bundle the first letter that takes a value takes the rest: -bS SUF, -Sbak)
+        i++;
+      }
+    }
+    return out;
+  }
+
   /** {@code install} copying files (not {@code install -d}, which makes directories): a {@code cp}. */
   private static boolean installsFiles(ShellCommand c) {
     return c.name().equals("install") && !flag(c, 'd') && !c.argValues().contains("--directory");
@@ -4562,6 +4646,11 @@ public enum ShellClass {
    */
   static List<String> intoDirectory(ShellCommand c) {
     String n = c.name();
+    if (n.equals("rsync")) {
+      List<String> out = new ArrayList<>(ARCHIVERS.contains(n) ? extractedInto(c) : List.of());
+      out.addAll(rsyncRelative(c));
+      return out;
+    }
     if (ARCHIVERS.contains(n)) {
       return extractedInto(c);
     }
@@ -4600,7 +4689,8 @@ public enum ShellClass {
     boolean recursive = recursive(c) || flag(c, 'a') || c.argValues().contains("--archive");
     List<String> out = new ArrayList<>();
     String below = target + (target.endsWith("/") ? "" : "/");
-    boolean parents = c.argValues().contains("--parents");
+    // --parents by any abbreviation getopt_long takes (cp --pa etc/passwd /: attack 17cl)
+    boolean parents = c.argValues().stream().anyMatch(v -> v.length() > 3 && Wrappers.longOption(v, "parents"));
     boolean noTarget = flag(c, 'T') || c.argValues().contains("--no-target-directory");
     if (noTarget && recursive && !ops.isEmpty()) {
       // cp -rT x /: the source's contents, any name below the target.
@@ -4631,6 +4721,48 @@ public enum ShellClass {
       out.add(p);
       if (recursive) {
         out.add(p + "/*");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The names {@code rsync -R} ({@code --relative}) writes: each source's path below the target, from
+   * its {@code /./} marker on or whole (the leading {@code /} taken off): {@code rsync -R
+   * /tmp/./etc/passwd /} and {@code rsync -R etc/passwd /} write /etc/passwd (attack 17cl: the target
+   * and the sources named no protected file). A recursive copy ({@code -r}, {@code -a}) any name below.
+   */
+  private static List<String> rsyncRelative(ShellCommand c) {
+    List<String> av = c.argValues();
+    boolean relative = av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*R.*") || v.length() > 3 && Wrappers.longOption(v, "relative"));
+    List<String> ops = operands(c).stream().map(Word::value).toList();
+    if (!relative || ops.size() < 2) {
+      return List.of();
+    }
+    boolean recursive = recursive(c) || flag(c, 'a') || av.stream().anyMatch(v -> v.length() > 3 && Wrappers.longOption(v, "archive"));
+    String target = ops.get(ops.size() - 1);
+    int colon = target.indexOf(':');
+    if (colon > 0 && target.lastIndexOf('/', colon) < 0) {
+      return List.of(); // a remote target: the other host's files
+    }
+    String below = target + (target.endsWith("/") ? "" : "/");
+    List<String> out = new ArrayList<>();
+    for (String src : ops.subList(0, ops.size() - 1)) {
+      String s = src;
+      int at = s.indexOf(':');
+      if (at > 0 && s.lastIndexOf('/', at) < 0) {
+        s = s.substring(at + 1); // host:/tmp/./etc/passwd: the path below the target is the same
+      }
+      int marker = s.indexOf("/./");
+      String rel = marker >= 0 ? s.substring(marker + 3) : Regexes.replaceFirst(s, "^/+", "");
+      rel = Regexes.replaceFirst(rel, "/+$", "");
+      if (rel.isEmpty() || rel.indexOf(Word.UNKNOWN) >= 0) {
+        anyBelow(out, below);
+        continue;
+      }
+      out.add(below + rel);
+      if (recursive) {
+        anyBelow(out, below + rel + "/");
       }
     }
     return out;
@@ -4765,6 +4897,14 @@ public enum ShellClass {
     String n = c.name();
     List<String> v = c.argValues();
     String opt;
+    if (n.equals("patch") && ProtectedOperands.patchNamesNoFile(c)) {
+      // patch with no file operand patches the files its patch names, under the working directory
+      // (or -d's): read as patch … '*' (attack 17cl: cd /etc && patch -p0 < P rewrote /etc/passwd)
+      List<Word> args = new ArrayList<>(c.args());
+      args.add(Word.literal("--", "--"));
+      args.add(Word.literal("*", "*")); // (not */*: from a directory not known, it may reach a kernel link)
+      return new ShellCommand(c.name(), c.path(), args, c.text(), c.via(), c.stdin(), c.upstream());
+    }
     switch (n) {
       case "tar" -> {
         boolean extract = !v.isEmpty() && !v.get(0).startsWith("-") && Regexes.matches(v.get(0), "[A-Za-z]*x[A-Za-z]*")

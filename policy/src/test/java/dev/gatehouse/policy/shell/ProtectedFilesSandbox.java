@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a text under bash in a throwaway bubblewrap sandbox whose {@code /etc} (a {@code passwd}),
  * {@code /var/log} (an {@code auth.log}) and {@code /dev/sda} (an empty file) are files of a test's
- * temporary directory, and asserts that the text changed one of them: the proof that a finding
+ * temporary directory, and asserts that the text changed one of them (its bytes or its mode): the proof that a finding
  * writes a protected file, never on the host's own.
  */
 final class ProtectedFilesSandbox {
@@ -43,7 +43,9 @@ final class ProtectedFilesSandbox {
   }
 
   private static String state(Path dir) throws Exception {
+    // the files' modes too: a chmod that opens a file up (or takes its owner's write) changes no byte (attack 17cl)
     return Files.readString(dir.resolve("etc/passwd")) + "|" + Files.readString(dir.resolve("log/auth.log")) + "|"
-        + Files.size(dir.resolve("disk"));
+        + Files.size(dir.resolve("disk")) + "|" + Files.getPosixFilePermissions(dir.resolve("etc/passwd"))
+        + Files.getPosixFilePermissions(dir.resolve("log/auth.log"));
   }
 }
