@@ -89,10 +89,16 @@ final class ProtectedOperands {
       // mknod NAME b 8 0 makes /dev/sda under a name no class knows; a later write to NAME writes the disk
       return List.of(new Given(ShellClass.RAW_DEVICE_WRITE, "a device node (" + String.join(" ", c.argValues()) + ")"));
     }
+    if (n.equals("mount") && classes.contains(ShellClass.RAW_DEVICE_WRITE)
+        && c.argValues().stream().anyMatch(v -> v.endsWith("devtmpfs"))) {
+      // mount -t devtmpfs x DIR: every disk again under DIR, a name no class knows (attack 17cl)
+      return List.of(new Given(ShellClass.RAW_DEVICE_WRITE, "a devtmpfs (" + String.join(" ", c.argValues()) + ")"));
+    }
     List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
         : rgPreprocesses(c) ? c.args()
         : zipArchive(c) != null ? List.of(zipArchive(c))
         : awkProgramUnread(c) ? c.args()
+        : deviceWrites(c) ? c.args()
         : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n) || siteReaders.contains(n)) && !writesAnyway(c)
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
         : withoutCode(c, ShellClass.namedWords(c));
@@ -116,10 +122,21 @@ final class ProtectedOperands {
         continue; // less's own history file, which it keeps by default
       }
       for (ShellClass k : classes) {
-        boolean readsItself = k == ShellClass.RAW_DEVICE_WRITE && (DEVICE_READERS.contains(n) || n.startsWith("mkfs"))
+        boolean readsItself = k == ShellClass.RAW_DEVICE_WRITE && (DEVICE_READERS.contains(n) && !deviceWrites(c) || n.startsWith("mkfs"))
             || k == ShellClass.AUDIT_TAMPER && LOG_ROTATORS.contains(n);
         if (!readsItself && k.givenFile(w.value())) {
           out.add(new Given(k, w.shown()));
+        }
+      }
+      if (n.equals("mount") && !w.value().startsWith("-") && w.value().startsWith("/") && !w.value().equals("/")) {
+        // mount over (or bind) a directory of protected files: mount --bind /tmp/x /etc puts another
+        // /etc/passwd in place, mount --bind /etc /tmp/e gives its files another name (attack 17cl)
+        String below = Regexes.replaceFirst(w.value(), "/+$", "") + "/*";
+        for (ShellClass k : classes) {
+          // (/dev/* only when it binds: mount --rbind /dev /tmp/d; a disk mounted on a directory is no /dev/*)
+          if ((k != ShellClass.RAW_DEVICE_WRITE || deviceWrites(c)) && k.givenFile(below)) {
+            out.add(new Given(k, w.shown() + " (a directory of them)"));
+          }
         }
       }
       String v = w.value().startsWith("--") && w.value().indexOf('=') > 0 ? w.value().substring(w.value().indexOf('=') + 1)
@@ -274,6 +291,50 @@ final class ProtectedOperands {
    */
   static final List<Word> PATCHED_NAMES = List.of(Word.literal("*", "*"), Word.literal("*/*", "*/*"));
 
+  /** cryptsetup's actions that write nothing on the device they are given. */
+  private static final Set<String> CRYPTSETUP_READS = Set.of("luksDump", "isLuks", "luksUUID", "status", "open",
+      "luksOpen", "close", "luksClose", "remove", "benchmark", "tcryptDump", "bitlkDump", "fvault2Dump", "plainOpen",
+      "tcryptOpen", "bitlkOpen", "loopaesOpen", "luksHeaderBackup", "resize", "refresh");
+
+  /**
+   * A program of {@link #DEVICE_READERS} whose device class does not read what it does to a disk:
+   * cryptsetup's other actions ({@code luksKillSlot}, {@code luksHeaderRestore} write the header;
+   * its first operand must be a reading action), {@code mount --bind}/{@code --rbind}/{@code --move}
+   * or {@code -o bind} (a disk, or /dev, bound under a name no class knows, as mknod makes one), and
+   * a recursive {@code cp} ({@code -R}, {@code -a}), which copies a device as a device node. Attack
+   * 17cl: all were allowed given /dev/sda. Their words are then all the program's.
+   */
+  private static boolean deviceWrites(ShellCommand c) {
+    List<String> av = c.argValues();
+    return switch (c.name()) {
+      case "cryptsetup" -> {
+        List<Word> ops = ShellClass.operands(c);
+        yield ops.isEmpty() || !CRYPTSETUP_READS.contains(ops.get(0).value());
+      }
+      case "mount" -> {
+        boolean binds = false;
+        for (int i = 0; i < av.size(); i++) {
+          String v = av.get(i);
+          String opts = v.equals("-o") || v.startsWith("--") && v.indexOf('=') < 0 && v.length() > 3
+              && Wrappers.longOption(v, "options") ? (i + 1 < av.size() ? av.get(i + 1) : "")
+              : v.startsWith("-o") ? v.substring(2)
+              : v.startsWith("--") && v.indexOf('=') > 0 && Wrappers.longOption(v, "options") ? v.substring(v.indexOf('=') + 1) : "";
+          binds |= Regexes.matches(v, "-[a-zA-Z]*[BRM][a-zA-Z]*") && !v.startsWith("-o")
+              || v.startsWith("--") && v.length() > 3 && (Wrappers.longOption(v, "bind") || Wrappers.longOption(v, "rbind")
+              || Wrappers.longOption(v, "move"))
+              || Regexes.matches(opts, "(?s)(.*,)?(bind|rbind|move)(,.*)?");
+        }
+        yield binds;
+      }
+      case "cp" -> (ShellClass.flag(c, 'R') || ShellClass.flag(c, 'r') || ShellClass.flag(c, 'a')
+          || av.stream().anyMatch(v -> v.startsWith("--") && v.length() > 3 && (Wrappers.longOption(v, "recursive")
+          || Wrappers.longOption(v, "archive"))))
+          && av.stream().noneMatch(v -> v.startsWith("--") && v.length() > 3 && Wrappers.longOption(v, "copy-contents"))
+          && ShellClass.operands(c).stream().anyMatch(w -> ShellClass.RAW_DEVICE_WRITE.givenFile(w.value()));
+      default -> false;
+    };
+  }
+
   /**
    * An awk whose program the judge does not read ({@code -f FILE}, gawk's {@code -E}/{@code -i}/{@code
    * -l}, an option only known when it runs): the program may write the files it is given ({@code
@@ -424,7 +485,12 @@ final class ProtectedOperands {
       // blkid -c in a bundle of its flags (-dc FILE, attack 17ck: the cache is written back to FILE)
       case "blkid" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[dghiklpV]*c.*") || Wrappers.longOption(v, "cache-file"));
       // tree -o in any bundle (tree -ao FILE, attack 17ck: each letter of a bundle is read, -o's value the next word)
-      case "tree" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*o.*"));
+      // (and -R, which writes 00Tree.html into each directory it lists, attack 17cl)
+      case "tree" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[oR].*"));
+      // LVM's --config may set log/file, which the command appends its log to (attack 17cl:
+      // pvs --config 'log {file="/var/log/auth.log" level=7}' was a reader's)
+      case "pvs", "vgs", "lvs", "pvdisplay", "vgdisplay", "lvdisplay" -> av.stream().anyMatch(v -> v.startsWith("--")
+          && v.length() > 3 && Wrappers.longOption(v, "config"));
       // zstdcat is zstd -dcf: a later -o FILE (alone or ending a bundle, -fo FILE) or --output-dir-* still writes
       // (attack 17ck: zstdcat -o /var/log/auth.log x.zst)
       case "zstdcat", "zstdless" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*o.*") || v.startsWith("--output"));

@@ -205,7 +205,8 @@ public enum ShellClass {
       forms.add(p.substring(p.lastIndexOf(' ') + 1).strip());
     }
     java.util.regex.Matcher quoted = QUOTED_NAME.matcher(p);
-    while (p.indexOf(' ') >= 0 && quoted.find()) {
+    // (also in a setting's value without a space: lvs --config 'log/file="/etc/passwd"', attack 17cl)
+    while ((p.indexOf(' ') >= 0 || p.indexOf('=') >= 0) && quoted.find()) {
       forms.add(quoted.group(1));
     }
     for (String v : forms) {

@@ -50,6 +50,20 @@ import org.junit.jupiter.params.provider.CsvSource;
  * /dev/char/1:1} links (proven through such a link), and {@code /sys/power/state} (echo mem suspends
  * the machine as systemctl suspend does; never run). Fix: {@code ShellClass.BLOCK_DEVICE}, {@code SYSRQ}.
  *
+ * <p><b>C6, a disk or a directory of protected files under another name</b>: {@code mount --bind
+ * /dev/sda DIR}, {@code mount -o bind}, {@code mount --rbind /dev DIR}, {@code mount -t devtmpfs x
+ * DIR} and a recursive {@code cp -a /dev/sda DIR} (a device node) make a disk writable under a name no
+ * class knows, as 17ck's mknod; {@code mount --bind /tmp/x /etc} and {@code mount --bind /etc DIR}
+ * replace or rename every account file; cryptsetup's {@code luksKillSlot} and {@code
+ * luksHeaderRestore} write the disk's header (mount and cryptsetup were device readers). Not proven
+ * (they need privileges the sandbox does not have). Fix: {@code ProtectedOperands.deviceWrites},
+ * a mount's directories read with {@code /*} below them.
+ *
+ * <p><b>C7, readers that write where their options say</b>: LVM's {@code --config
+ * 'log/file="F"'} appends the command's log to F; {@code tree -R} writes 00Tree.html in each
+ * directory. Fix: {@code ProtectedOperands.writesAnyway}; a quoted name in a word with {@code =} is
+ * read by {@code ShellClass.givenFile}. Not proven (lvm and tree are not on this machine).
+ *
  * <p><b>False refusal</b> of the protected-operands rule fixed: {@code zip -j /tmp/logs.zip
  * /var/log/syslog /var/log/auth.log} (allowed at d33f3e14): zip with value-less flags writes only
  * its archive ({@code ProtectedOperands.zipArchive}).
@@ -96,6 +110,20 @@ class ShellAttack17clTest {
       cat /tmp/x > /dev/char/1:1 => block => raw-device-write
       echo mem > /sys/power/state => block => power
       echo disk > /sys/power/state => block => power
+      mount --bind /dev/sda /tmp/disk => review => unclassified
+      mount -o bind /dev/sda /tmp/disk => review => unclassified
+      mount --rbind /dev /tmp/d => review => unclassified
+      mount -t devtmpfs x /tmp/d => review => unclassified
+      mount --bind /etc /tmp/e => review => unclassified
+      mount --bind /tmp/x /etc => review => unclassified
+      mount /dev/sdb1 /etc => review => unclassified
+      cp -a /dev/sda /tmp/disk => review => unclassified
+      cp -R /dev/sda /tmp/disk => review => unclassified
+      cryptsetup luksKillSlot /dev/sda 0 => review => unclassified
+      cryptsetup luksHeaderRestore /dev/sda --header-backup-file /tmp/h => review => unclassified
+      pvs --config 'log {file="/var/log/auth.log" level=7}' => review => unclassified
+      lvs --config 'log/file="/etc/passwd"' /dev/sda => review => unclassified
+      tree -R -L 1 -H . /var/log => review => unclassified
       zip -m /tmp/x.zip /var/log/auth.log => review => unclassified
       zip -P x /var/log/auth.log /tmp/y => review => unclassified
       zip /var/log/auth.log /tmp/y => review => unclassified
@@ -137,6 +165,17 @@ class ShellAttack17clTest {
       cat /sys/power/state
       ls -l /dev/block
       e2fsck -fn /dev/sda1
+      mount /dev/sdb1 /mnt
+      mount -o loop /tmp/disk.img /mnt
+      mount --bind /srv/data /mnt/data
+      mount -o remount,ro /
+      mount | grep sda
+      cryptsetup luksDump /dev/sda
+      cryptsetup open /dev/sda1 data
+      cp -a /etc/nginx /tmp/nginx.bak
+      cp -r /var/log/nginx /tmp/
+      lvs -o +devices
+      tree -L 2 /etc/ssh
       """)
   void everydayStaysAllowed(String text) {
     assertThat(JUDGE.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
