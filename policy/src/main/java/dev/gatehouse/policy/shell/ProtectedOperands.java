@@ -301,8 +301,9 @@ final class ProtectedOperands {
    * cryptsetup's other actions ({@code luksKillSlot}, {@code luksHeaderRestore} write the header;
    * its first operand must be a reading action), {@code mount --bind}/{@code --rbind}/{@code --move}
    * or {@code -o bind} (a disk, or /dev, bound under a name no class knows, as mknod makes one), and
-   * a recursive {@code cp} ({@code -R}, {@code -a}), which copies a device as a device node. Attack
-   * 17cl: all were allowed given /dev/sda. Their words are then all the program's.
+   * a recursive {@code cp} ({@code -R}, {@code -a}), which copies a device as a device node; pv,
+   * hdparm, nvme, mdadm, zpool and sgdisk other than as queries. Attack 17cl: all were allowed given
+   * /dev/sda (their classes name only some of their writes). Their words are then all the program's.
    */
   private static boolean deviceWrites(ShellCommand c) {
     List<String> av = c.argValues();
@@ -331,9 +332,39 @@ final class ProtectedOperands {
           || Wrappers.longOption(v, "archive"))))
           && av.stream().noneMatch(v -> v.startsWith("--") && v.length() > 3 && Wrappers.longOption(v, "copy-contents"))
           && ShellClass.operands(c).stream().anyMatch(w -> ShellClass.RAW_DEVICE_WRITE.givenFile(w.value()));
+      // pv 1.8's -o/--output FILE writes FILE (pv -o /dev/sda IMG)
+      case "pv" -> av.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*o.*") || v.startsWith("--") && v.length() > 3
+          && Wrappers.longOption(v, "output"));
+      // hdparm only as a query (-I, -i, -t, -T, -g, -C, -v, -H, --fibmap): -N p… (a smaller disk), --security-set-pass
+      // (a locked disk), --make-bad-sector, --dco-restore, a value given (-W0, -B 254) set the disk
+      case "hdparm" -> av.stream().anyMatch(v -> v.startsWith("-")
+          && !Regexes.matches(v, "-[IitTgCvH]+|--(Istdout|fibmap|direct|verbose)"));
+      // nvme only as a query: dsm --ad (deallocate), delete-ns, io-passthru --write, write-uncor, fw-download, set-feature write it
+      case "nvme" -> {
+        List<Word> ops = ShellClass.operands(c);
+        yield ops.isEmpty() || !NVME_READS.contains(ops.get(0).value());
+      }
+      // mdadm only as a query: --add (a resync overwrites the disk), --grow, --create
+      case "mdadm" -> av.stream().anyMatch(v -> v.startsWith("-")
+          && !Regexes.matches(v, "-[DEQsbv]+|--(detail|examine|query|scan|brief|verbose|detail-platform|test)"));
+      // zpool only as a query: add/attach write the disk's labels and data
+      case "zpool" -> {
+        List<Word> ops = ShellClass.operands(c);
+        yield ops.isEmpty() || !Set.of("status", "list", "iostat", "get", "history", "events", "version", "help")
+            .contains(ops.get(0).value());
+      }
+      // sgdisk only printing or verifying (-d N deletes a partition)
+      case "sgdisk" -> av.stream().anyMatch(v -> v.startsWith("-")
+          && !Regexes.matches(v, "-[pvO]+|--(print|verify|print-mbr)|-i[0-9]*|--info(=.*)?"));
       default -> false;
     };
   }
+
+  /** nvme's subcommands that only read the device or the controller. */
+  private static final Set<String> NVME_READS = Set.of("list", "list-subsys", "list-ns", "list-ctrl", "id-ctrl", "id-ns",
+      "id-iocs", "id-domain", "id-nvmset", "id-uuid", "nvm-id-ctrl", "nvm-id-ns", "smart-log", "error-log", "fw-log",
+      "effects-log", "endurance-log", "get-feature", "show-regs", "show-topology", "version", "help", "ns-descs",
+      "primary-ctrl-caps", "list-secondary", "supported-log-pages", "sanitize-log", "self-test-log");
 
   /**
    * An awk whose program the judge does not read ({@code -f FILE}, gawk's {@code -E}/{@code -i}/{@code

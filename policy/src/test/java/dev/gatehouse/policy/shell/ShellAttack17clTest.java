@@ -59,6 +59,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (they need privileges the sandbox does not have). Fix: {@code ProtectedOperands.deviceWrites},
  * a mount's directories read with {@code /*} below them.
  *
+ * <p>Also device programs whose class names only some of their writes, now readers of a disk only as
+ * queries: {@code pv -o /dev/sda} (pv 1.8), {@code hdparm -N p…}/{@code --security-set-pass}/{@code
+ * --make-bad-sector}, {@code nvme dsm --ad}/{@code delete-ns}/{@code io-passthru --write}, {@code
+ * mdadm --add}, {@code zpool add}/{@code attach}, {@code sgdisk -d}. Not proven.
+ *
  * <p><b>C7, readers that write where their options say</b>: LVM's {@code --config
  * 'log/file="F"'} appends the command's log to F; {@code tree -R} writes 00Tree.html in each
  * directory. Fix: {@code ProtectedOperands.writesAnyway}; a quoted name in a word with {@code =} is
@@ -124,6 +129,19 @@ class ShellAttack17clTest {
       pvs --config 'log {file="/var/log/auth.log" level=7}' => review => unclassified
       lvs --config 'log/file="/etc/passwd"' /dev/sda => review => unclassified
       tree -R -L 1 -H . /var/log => review => unclassified
+      pv -o /dev/sda /tmp/img => review => unclassified
+      pv --output=/dev/sda /tmp/img => review => unclassified
+      hdparm -N p1000 /dev/sda => review => unclassified
+      hdparm --security-set-pass x /dev/sda => review => unclassified
+      hdparm --make-bad-sector 100 --yes-i-know-what-i-am-doing /dev/sda => review => unclassified
+      nvme dsm /dev/nvme0n1 --ad -s 0 -b 100 => review => unclassified
+      nvme delete-ns /dev/nvme0 -n 1 => review => unclassified
+      nvme io-passthru /dev/nvme0n1 --opcode=1 --data-len=4096 --write => review => unclassified
+      mdadm --add /dev/md0 /dev/sda => review => unclassified
+      mdadm /dev/md0 --add /dev/sda => review => unclassified
+      zpool add tank /dev/sda => review => unclassified
+      zpool attach tank sdb /dev/sda => review => unclassified
+      sgdisk -d 1 /dev/sda => review => unclassified
       zip -m /tmp/x.zip /var/log/auth.log => review => unclassified
       zip -P x /var/log/auth.log /tmp/y => review => unclassified
       zip /var/log/auth.log /tmp/y => review => unclassified
@@ -176,6 +194,15 @@ class ShellAttack17clTest {
       cp -r /var/log/nginx /tmp/
       lvs -o +devices
       tree -L 2 /etc/ssh
+      hdparm -I /dev/sda
+      hdparm -tT /dev/sda
+      nvme list
+      nvme smart-log /dev/nvme0
+      mdadm --detail /dev/md0
+      mdadm --examine /dev/sda1
+      zpool status
+      sgdisk -p /dev/sda
+      badblocks -sv /dev/sda
       """)
   void everydayStaysAllowed(String text) {
     assertThat(JUDGE.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
