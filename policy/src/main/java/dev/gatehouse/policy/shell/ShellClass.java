@@ -1695,7 +1695,8 @@ public enum ShellClass {
       return true;
     }
     if (n.equals("nmcli")) {
-      return a.stream().anyMatch(v -> Regexes.matches(v, "up|down|modify|mod|delete|del|add|off|disconnect|reload|load|import"));
+      return a.stream().anyMatch(v -> Regexes.matches(v, "up|down|modify|mod|delete|del|add|off|disconnect|reload|load|import"))
+          || nmcliChanges(c);
     }
     if (n.equals("sysctl")) {
       // procps takes a long option by any unambiguous prefix, the file glued too: --lo=FILE, --sys, --wr
@@ -1706,6 +1707,42 @@ public enum ShellClass {
     // tc, like ip, takes a verb by any prefix (tc qdisc ad …), and -b/-batch FILE runs its lines
     return n.equals("tc") && a.stream().anyMatch(v -> IP_CHANGE_VERBS.stream().anyMatch(x -> !v.isEmpty() && x.startsWith(v))
         || v.equals("link") || Regexes.matches(v, "-b|-ba|-bat|-batc|-batch|--?force"));
+  }
+
+  /**
+   * nmcli takes its object and its command by any prefix, the first in its own order winning
+   * ({@code nmcli c u x} is connection up, {@code nmcli d dis eth0} device disconnect, {@code nmcli d
+   * s} device status: attack 17cm). Its options {@code -f}/{@code -g}/{@code -e}/{@code -c}/{@code
+   * -a}/{@code -w}/{@code -m}/{@code -p}/{@code -t} come first; those taking a value take the next word.
+   */
+  private static boolean nmcliChanges(ShellCommand c) {
+    List<String> a = c.argValues();
+    int i = 0;
+    while (i < a.size() && a.get(i).startsWith("-")) {
+      if (Regexes.matches(a.get(i), "--?(f|fi|fie|fields|g|get-values|e|escape|c|colors|w|wait|m|mode)")) {
+        i++;
+      }
+      i++;
+    }
+    if (i + 1 >= a.size()) {
+      return false;
+    }
+    String object = a.get(i);
+    String verb = a.get(i + 1);
+    List<String> order;
+    Set<String> change;
+    if ("connection".startsWith(object)) {
+      order = List.of("show", "up", "down", "add", "modify", "clone", "edit", "delete", "monitor", "reload", "load",
+          "import", "export", "migrate");
+      change = Set.of("up", "down", "add", "modify", "clone", "edit", "delete", "reload", "load", "import", "migrate");
+    } else if ("device".startsWith(object)) {
+      order = List.of("status", "show", "set", "up", "connect", "reapply", "modify", "disconnect", "delete", "monitor",
+          "wifi", "lldp");
+      change = Set.of("set", "up", "connect", "reapply", "modify", "disconnect", "delete");
+    } else {
+      return false;
+    }
+    return order.stream().filter(x -> x.startsWith(verb)).findFirst().filter(change::contains).isPresent();
   }
 
   /** iptables' short bundle ({@code -wF}) holding a command letter before any letter that takes a value. */
