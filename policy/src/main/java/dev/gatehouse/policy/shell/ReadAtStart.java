@@ -867,20 +867,7 @@ final class ReadAtStart {
 
   /** lz4's operands: its words but options and {@code -D}'s dictionary. */
   private static List<Word> lz4Operands(ShellCommand c) {
-    List<Word> out = new ArrayList<>();
-    List<Word> a = c.args();
-    boolean ended = false;
-    for (int i = 0; i < a.size(); i++) {
-      String v = a.get(i).value();
-      if (!ended && v.equals("--")) {
-        ended = true;
-      } else if (ended || !v.startsWith("-") || v.equals("-")) {
-        out.add(a.get(i));
-      } else if (Regexes.matches(v, "-[^BD]*D")) {
-        i++; // -D FILE (after -B, D is a block mode)
-      }
-    }
-    return out;
+    return ShellClass.operandsTaking(c.args(), v -> Regexes.matches(v, "-[^BD]*D")); // -D FILE (after -B, D is a block mode)
   }
 
   /** lz4's {@code -m}/{@code --multiple} or {@code -r}: every operand is an input. */

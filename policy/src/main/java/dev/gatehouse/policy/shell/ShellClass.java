@@ -4825,6 +4825,17 @@ public enum ShellClass {
    * given as the next word (by any abbreviation getopt_long takes).
    */
   private static List<Word> cpOperands(List<Word> a) {
+    // (in a short bundle the first letter that takes a value takes the rest: -bS SUF, -Sbak)
+    return operandsTaking(a, v -> v.startsWith("--") ? v.indexOf('=') < 0 && (Wrappers.longOption(v, "suffix")
+        || Wrappers.longOption(v, "sparse") || Wrappers.longOption(v, "no-preserve")
+        || Wrappers.longOption(v, "target-directory")) : Regexes.matches(v, "-[^-St]*[St]"));
+  }
+
+  /**
+   * A program's operands: its words up to and after {@code --} but options ({@code -} alone is an
+   * operand) and the next word after an option {@code takesNext} says takes it as its value.
+   */
+  static List<Word> operandsTaking(List<Word> a, java.util.function.Predicate<String> takesNext) {
     List<Word> out = new ArrayList<>();
     boolean ended = false;
     for (int i = 0; i < a.size(); i++) {
@@ -4833,10 +4844,7 @@ public enum ShellClass {
         ended = true;
       } else if (ended || !v.startsWith("-") || v.equals("-")) {
         out.add(a.get(i));
-      } else if (v.startsWith("--") ? v.indexOf('=') < 0 && (Wrappers.longOption(v, "suffix")
-          || Wrappers.longOption(v, "sparse") || Wrappers.longOption(v, "no-preserve")
-          || Wrappers.longOption(v, "target-directory")) : Regexes.matches(v, "-[^-St]*[St]")) {
-        // (in a short bundle the first letter that takes a value takes the rest: -bS SUF, -Sbak)
+      } else if (takesNext.test(v)) {
         i++;
       }
     }

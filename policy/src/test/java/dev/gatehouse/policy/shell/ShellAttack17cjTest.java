@@ -128,8 +128,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ShellAttack17cjTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  /** The exec verdict (the lines joined) and the strictest of the lines typed one by one. */
-  private static Verdict[] judged(String text) {
+  /** The exec verdict (the lines joined) and the strictest of the lines typed one by one ({@code A ;; B}: two lines). */
+  static Verdict[] judged(String text) {
     String[] lines = text.split(" ;; ");
     Verdict exec = DEFAULT.judge(String.join("\n", lines)).verdict();
     Verdict typed = null;
@@ -236,9 +236,21 @@ class ShellAttack17cjTest {
       held => systemctl restart nginx => review => service-change
       """)
   void judgedByItsClass(String finding, String text, String label, String rule) {
+    assertJudged(finding, text, label, rule);
+  }
+
+  /** {@code text} gets {@code label rule} as an exec request and typed line by line. */
+  static void assertJudged(String finding, String text, String label, String rule) {
     Verdict[] v = judged(text);
     assertThat(v[0].label() + " " + v[0].rule()).as("%s exec: %s", finding, text).isEqualTo(label + " " + rule);
     assertThat(v[1].label() + " " + v[1].rule()).as("%s typed: %s", finding, text).isEqualTo(label + " " + rule);
+  }
+
+  /** {@code text} is allowed as an exec request and typed line by line. */
+  static void assertAllowed(String text) {
+    Verdict[] v = judged(text);
+    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo("allow");
+    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo("allow");
   }
 
   /** Everyday work near the fixes stays allowed. */
@@ -283,9 +295,7 @@ class ShellAttack17cjTest {
       gpg --verify x.sig x
       """)
   void everydayStaysAllowed(String text) {
-    Verdict[] v = judged(text);
-    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo("allow");
-    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo("allow");
+    assertAllowed(text);
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,17 +103,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ShellAttack17cmTest {
   static final ShellJudge DEFAULT = ShellJudgeTest.DEFAULT;
 
-  /** The exec verdict (the lines joined) and the strictest of the lines typed one by one. */
-  private static Verdict[] judged(String text) {
-    String[] lines = text.split(" ;; ");
-    Verdict exec = DEFAULT.judge(String.join("\n", lines)).verdict();
-    Verdict typed = null;
-    for (String l : lines) {
-      Verdict v = DEFAULT.judgeTyped(l).verdict();
-      typed = typed == null ? v : typed.strictest(v);
-    }
-    return new Verdict[] {exec, typed};
-  }
 
   @ParameterizedTest(name = "{0}: {1} -> {2} {3}")
   @CsvSource(delimiterString = " => ", quoteCharacter = '~', textBlock = """
@@ -218,9 +206,7 @@ class ShellAttack17cmTest {
       held => apt-get -oDebug::x=1 install foo => review => package-change
       """)
   void judgedByItsClass(String finding, String text, String label, String rule) {
-    Verdict[] v = judged(text);
-    assertThat(v[0].label() + " " + v[0].rule()).as("%s exec: %s", finding, text).isEqualTo(label + " " + rule);
-    assertThat(v[1].label() + " " + v[1].rule()).as("%s typed: %s", finding, text).isEqualTo(label + " " + rule);
+    ShellAttack17cjTest.assertJudged(finding, text, label, rule);
   }
 
   /** Everyday work near the fixes stays allowed. */
@@ -310,9 +296,7 @@ class ShellAttack17cmTest {
       chroot /srv/root ls
       """)
   void everydayStaysAllowed(String text) {
-    Verdict[] v = judged(text);
-    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo("allow");
-    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo("allow");
+    ShellAttack17cjTest.assertAllowed(text);
   }
 
   /** A loopback listener in the sandbox's own network namespace: it writes GOT True when it received SECRET. */
