@@ -34,7 +34,8 @@ final class RelativePaths {
    */
   static final Set<ShellClass> PATH_CLASSES = EnumSet.of(ShellClass.RECURSIVE_DELETE_ROOT, ShellClass.FILESYSTEM_FORMAT,
       ShellClass.RAW_DEVICE_WRITE, ShellClass.POWER, ShellClass.HISTORY_TAMPER, ShellClass.AUDIT_TAMPER,
-      ShellClass.USER_CHANGE, ShellClass.SCHEDULER_CHANGE, ShellClass.REMOTE_COPY);
+      ShellClass.USER_CHANGE, ShellClass.SCHEDULER_CHANGE, ShellClass.REMOTE_COPY,
+      ShellClass.FIREWALL_CHANGE);
 
   /**
    * The commands and writes whose words read otherwise from the directories the text changes to

@@ -135,6 +135,7 @@ public enum ShellClass {
       "\\.[A-Za-z0-9_-]*(_history)?|\\.history|\\.lesshst|\\.viminfo|\\.zhistory|\\.histfile");
   // /sys/power/state (mem, disk) suspends or hibernates the machine as systemctl suspend does (attack 17cl)
   private static final Pattern SYSRQ = Pattern.compile("/proc/sysrq-trigger|/sys/power/(state|disk)");
+  private static final Pattern NET_SETTINGS = Pattern.compile("/proc/sys/net(/.*)?");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
 
@@ -181,7 +182,7 @@ public enum ShellClass {
   /** Whether this is a class that judges the files a command writes ({@link #writesPath}). */
   private boolean judgesPaths() {
     return switch (this) {
-      case RAW_DEVICE_WRITE, POWER, HISTORY_TAMPER, AUDIT_TAMPER, USER_CHANGE, SCHEDULER_CHANGE -> true;
+      case RAW_DEVICE_WRITE, POWER, HISTORY_TAMPER, AUDIT_TAMPER, USER_CHANGE, SCHEDULER_CHANGE, FIREWALL_CHANGE -> true;
       default -> false;
     };
   }
@@ -239,6 +240,8 @@ public enum ShellClass {
       case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
       case USER_CHANGE -> authFile(p);
       case SCHEDULER_CHANGE -> PathPatterns.couldMatch(SCHEDULE_FILE, p);
+      // the kernel's network settings written as files (echo 1 > /proc/sys/net/ipv4/ip_forward), as sysctl -w sets them
+      case FIREWALL_CHANGE -> PathPatterns.couldMatch(NET_SETTINGS, p);
       default -> false;
     };
   }

@@ -81,6 +81,11 @@ class ProtectedOperandsTest {
       mytool /etc/pass{wd,} => review => unclassified
       mytool /etc/cron.d/job => review => unclassified
       mknod x b 8 0 => review => unclassified
+      echo 1 > /proc/sys/net/ipv4/ip_forward => review => firewall-change
+      echo 1 | tee /proc/sys/net/ipv4/ip_forward => review => firewall-change
+      cd /proc/sys/net/ipv4 && echo 1 > ip_forward => review => firewall-change
+      echo 1 > /proc/sys/net/ipv4/conf/all/forwarding => review => firewall-change
+      mytool /proc/sys/net/ipv4/ip_forward => review => unclassified
       mknod x c 1 3 => review => unclassified
       awk '{print > "/etc/passwd"}' x => review => user-change
       awk 'BEGIN{printf "" > "/var/log/auth.log"}' => block => audit-tamper
@@ -178,6 +183,9 @@ class ProtectedOperandsTest {
       chmod u+rw ~/.ssh/id_rsa
       chmod 600 ~/.bashrc
       mknod /tmp/f p
+      cat /proc/sys/net/ipv4/ip_forward
+      grep . /proc/sys/net/ipv4/*
+      sysctl net.ipv4.ip_forward
       """)
   void readingStaysAllowed(String text) {
     assertThat(JUDGE.judge(text).verdict()).as(text).isInstanceOf(Verdict.Allow.class);
