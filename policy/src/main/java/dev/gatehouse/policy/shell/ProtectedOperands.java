@@ -60,25 +60,21 @@ final class ProtectedOperands {
 
   /**
    * The files of the path classes {@code classes} that {@code c} is given and may write, where the
-   * judge has no reading of {@code c} that says it does not. The words are read once for all classes.
+   * judge has no reading of {@code c} that says it does not; {@code siteReaders} (the policy's own
+   * {@code readers}) are read as {@link #READERS}. The words are read once for all classes.
    */
-  static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes) {
-    return mayWrite(c, classes, List.of());
-  }
-
-  /** As {@link #mayWrite(ShellCommand, List)}, with the policy's own {@code readers} read as {@link #READERS}. */
   static List<Given> mayWrite(ShellCommand c, List<ShellClass> classes, List<String> siteReaders) {
     String n = c.name();
-    if (n.equals("chmod") && ShellClass.chmodOnlyRestricts(c) && !ShellClass.chmodKeepsOwnerWrite(c)) {
+    boolean restricting = n.equals("chmod") && ShellClass.chmodOnlyRestricts(c);
+    boolean keepsOwnerWrite = restricting && ShellClass.chmodKeepsOwnerWrite(c);
+    if (restricting && !keepsOwnerWrite) {
       // A chmod that takes the owner's own write away (chmod 000, 400, u-w, a-w) silences a log whose
       // daemon runs as its owner (rsyslog as syslog on Ubuntu) and locks a disk's or a cron file's
       // owner out: only an account file under .ssh, user-change's to judge, is let be (attack 17cl:
       // chmod 000 /var/log/auth.log was allowed as a restricting chmod).
       classes = classes.stream().filter(k -> k != ShellClass.USER_CHANGE).toList();
     }
-    if (classes.isEmpty() || sshKeygenReads(c) || n.equals("chmod") && ShellClass.chmodOnlyRestricts(c)
-        && ShellClass.chmodKeepsOwnerWrite(c)
-        || containerExec(c)
+    if (classes.isEmpty() || sshKeygenReads(c) || keepsOwnerWrite || containerExec(c)
         || HookTamper.BUILTINS_AND_KEYWORDS.contains(n) && !n.equals("history") && !n.equals("time")) {
       // bash's builtins write no file they are given (history -w is history-tamper's; GNU time -o
       // FILE, /usr/bin/time, is no builtin)
@@ -94,11 +90,13 @@ final class ProtectedOperands {
       // mount -t devtmpfs x DIR: every disk again under DIR, a name no class knows (attack 17cl)
       return List.of(new Given(ShellClass.RAW_DEVICE_WRITE, "a devtmpfs (" + String.join(" ", c.argValues()) + ")"));
     }
+    Word zip = zipArchive(c);
+    boolean deviceWrites = deviceWrites(c);
     List<Word> words = SSH_CLIENTS.contains(n) ? sshWritten(c)
         : rgPreprocesses(c) ? c.args()
-        : zipArchive(c) != null ? List.of(zipArchive(c))
+        : zip != null ? List.of(zip)
         : awkProgramUnread(c) ? c.args()
-        : deviceWrites(c) ? c.args()
+        : deviceWrites ? c.args()
         : (GitFiles.GIT_READERS.contains(n) || READERS.contains(n) || siteReaders.contains(n)) && !writesAnyway(c)
         ? ShellClass.outputFiles(c).stream().map(p -> new Word(p, p, true)).toList()
         : withoutCode(c, ShellClass.namedWords(c));
@@ -117,13 +115,14 @@ final class ProtectedOperands {
       out.add(new Given(ShellClass.AUDIT_TAMPER, "/var/log/lastlog"));
     }
     String in = directory(c);
+    boolean deviceClassReads = DEVICE_READERS.contains(n) && !deviceWrites || n.startsWith("mkfs");
+    boolean rotates = LOG_ROTATORS.contains(n);
     for (Word w : words) {
       if (n.equals("less") && w.literal() && w.value().equals(".lesshst")) {
         continue; // less's own history file, which it keeps by default
       }
       for (ShellClass k : classes) {
-        boolean readsItself = k == ShellClass.RAW_DEVICE_WRITE && (DEVICE_READERS.contains(n) && !deviceWrites(c) || n.startsWith("mkfs"))
-            || k == ShellClass.AUDIT_TAMPER && LOG_ROTATORS.contains(n);
+        boolean readsItself = k == ShellClass.RAW_DEVICE_WRITE && deviceClassReads || k == ShellClass.AUDIT_TAMPER && rotates;
         if (!readsItself && k.givenFile(w.value())) {
           out.add(new Given(k, w.shown()));
         }
@@ -134,13 +133,12 @@ final class ProtectedOperands {
         String below = Regexes.replaceFirst(w.value(), "/+$", "") + "/*";
         for (ShellClass k : classes) {
           // (/dev/* only when it binds: mount --rbind /dev /tmp/d; a disk mounted on a directory is no /dev/*)
-          if ((k != ShellClass.RAW_DEVICE_WRITE || deviceWrites(c)) && k.givenFile(below)) {
+          if ((k != ShellClass.RAW_DEVICE_WRITE || deviceWrites) && k.givenFile(below)) {
             out.add(new Given(k, w.shown() + " (a directory of them)"));
           }
         }
       }
-      String v = w.value().startsWith("--") && w.value().indexOf('=') > 0 ? w.value().substring(w.value().indexOf('=') + 1)
-          : w.value();
+      String v = ShellClass.stripOption(w.value());
       if (in != null && !v.isEmpty() && !v.startsWith("/") && !v.startsWith("~") && !v.startsWith("-")) {
         for (ShellClass k : classes) {
           if (k.givenFile(in + "/" + v)) {
@@ -479,21 +477,12 @@ final class ProtectedOperands {
     return out;
   }
 
-  /**
-   * A reader given an option that writes a file or repairs what it reads: {@code blkid -c CACHE},
-   * {@code tree -o FILE}, {@code journalctl --setup-keys}/{@code --vacuum…}/{@code --rotate}/{@code
-   * --flush}, {@code e2fsck}/{@code fsck}/{@code xfs_repair} without {@code -n} (they repair the
-   * disk), {@code tune2fs} with anything but {@code -l}, {@code blockdev} with anything but {@code
-   * --get…}/{@code --report}, {@code less -o}/{@code -O} and {@code find -fprint} (read by {@link
-   * ShellClass#namedWords}), {@code sed -i}/{@code gawk -i} (likewise), {@code logger -f} reads.
-   */
   /** tar listing ({@code t}), comparing ({@code d}) or creating ({@code c}), and nothing that extracts or changes an archive. */
   static boolean tarReads(List<String> av) {
     if (av.isEmpty()) {
       return false;
     }
-    String modes = (av.get(0).startsWith("-") ? "" : av.get(0)) + String.join("", av.stream()
-        .filter(v -> Regexes.matches(v, "-[^-].*")).map(v -> Regexes.replaceFirst(v, "[bCfFgHIKLNTVX].*", "")).toList());
+    String modes = ShellClass.tarModes(av);
     boolean longWrites = av.stream().anyMatch(v -> v.startsWith("--") && (Wrappers.longOption(v, "extract")
         || Wrappers.longOption(v, "get") || Wrappers.longOption(v, "append") || Wrappers.longOption(v, "update")
         || Wrappers.longOption(v, "delete") || Wrappers.longOption(v, "catenate") || Wrappers.longOption(v, "concatenate")
@@ -510,6 +499,14 @@ final class ProtectedOperands {
     return !longWrites && !shortWrites && !Regexes.matches(modes, ".*[xruA].*") && (longReads || Regexes.matches(modes, ".*[ctd].*"));
   }
 
+  /**
+   * A reader given an option that writes a file or repairs what it reads: {@code blkid -c CACHE},
+   * {@code tree -o FILE}, {@code journalctl --setup-keys}/{@code --vacuum…}/{@code --rotate}/{@code
+   * --flush}, {@code e2fsck}/{@code fsck}/{@code xfs_repair} without {@code -n} (they repair the
+   * disk), {@code tune2fs} with anything but {@code -l}, {@code blockdev} with anything but {@code
+   * --get…}/{@code --report}, {@code less -o}/{@code -O} and {@code find -fprint} (read by {@link
+   * ShellClass#namedWords}), {@code sed -i}/{@code gawk -i} (likewise), {@code logger -f} reads.
+   */
   private static boolean writesAnyway(ShellCommand c) {
     List<String> av = c.argValues();
     return switch (c.name()) {

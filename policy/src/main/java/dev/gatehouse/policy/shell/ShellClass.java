@@ -1232,7 +1232,7 @@ public enum ShellClass {
         return "2367".indexOf(v.charAt(v.length() - 3)) >= 0;
       }
       for (String clause : v.split(",", -1)) {
-        java.util.regex.Matcher m = Pattern.compile("([ugoa]*)((?:[-+=][rwxXst]*)+)").matcher(clause);
+        java.util.regex.Matcher m = CHMOD_CLAUSE.matcher(clause);
         if (!m.matches()) {
           return false;
         }
@@ -1240,7 +1240,7 @@ public enum ShellClass {
         if (!who.isEmpty() && who.indexOf('u') < 0 && who.indexOf('a') < 0) {
           continue;
         }
-        java.util.regex.Matcher op = Pattern.compile("([-+=])([rwxXst]*)").matcher(m.group(2));
+        java.util.regex.Matcher op = CHMOD_OPERATION.matcher(m.group(2));
         while (op.find()) {
           if (op.group(1).equals("-") && op.group(2).indexOf('w') >= 0
               || op.group(1).equals("=") && op.group(2).indexOf('w') < 0) {
@@ -1261,17 +1261,21 @@ public enum ShellClass {
     return Regexes.matches(p, "(?s)(.*/)?\\.ssh(/.*)?") && !Regexes.matches(p, "(?s)(.*/)?\\.\\.(/.*)?");
   }
 
+  /** A symbolic mode's clause ({@code go-rwx}, {@code u+rw=x}) and one operation in it. */
+  private static final Pattern CHMOD_CLAUSE = Pattern.compile("([ugoa]*)((?:[-+=][rwxXst]*)+)");
+  private static final Pattern CHMOD_OPERATION = Pattern.compile("([-+=])([rwxXst]*)");
+
   private static boolean restrictingSymbolicMode(String v) {
     if (v.isEmpty()) {
       return false;
     }
     for (String clause : v.split(",", -1)) {
-      java.util.regex.Matcher m = Pattern.compile("([ugoa]*)((?:[-+=][rwxXst]*)+)").matcher(clause);
+      java.util.regex.Matcher m = CHMOD_CLAUSE.matcher(clause);
       if (!m.matches()) {
         return false;
       }
       String who = m.group(1);
-      java.util.regex.Matcher op = Pattern.compile("([-+=])([rwxXst]*)").matcher(m.group(2));
+      java.util.regex.Matcher op = CHMOD_OPERATION.matcher(m.group(2));
       while (op.find()) {
         boolean takes = op.group(1).equals("-") || op.group(1).equals("=") && op.group(2).isEmpty() && !who.isEmpty();
         boolean ownerOnly = !who.isEmpty() && who.chars().allMatch(ch -> ch == 'u') && op.group(2).indexOf('s') < 0;
@@ -1281,6 +1285,16 @@ public enum ShellClass {
       }
     }
     return true;
+  }
+
+  /**
+   * tar's mode letters: an old-style first word without a dash, and each short bundle's letters
+   * up to the first that takes a value ({@code -cbf 20 F} is {@code cb}).
+   */
+  static String tarModes(List<String> av) {
+    String first = !av.isEmpty() && !av.get(0).startsWith("-") ? av.get(0) : "";
+    return av.stream().filter(v -> Regexes.matches(v, "-[^-].*")).map(v -> Regexes.replaceFirst(v, "[bCfFgHIKLNTVX].*", ""))
+        .reduce(first, String::concat);
   }
 
   /** tar {@code --remove-files}: each member is removed once archived (all its words count). */
@@ -3149,8 +3163,7 @@ public enum ShellClass {
         // Creating or listing an archive reads its operands (tar czf repo.tgz .git); its options and
         // their values count (the archive, --index-file). Any other mode may write under -C DIR.
         boolean old = !av.isEmpty() && !av.get(0).startsWith("-");
-        String modes = av.stream().filter(v -> Regexes.matches(v, "-[^-].*")).map(v -> Regexes.replaceFirst(v, "[bCfFgHIKLNTVX].*", ""))
-            .reduce(old ? av.get(0) : "", String::concat);
+        String modes = tarModes(av);
         boolean reads = Regexes.matches(modes, "[^xruA]*[ctd][^xruA]*") && av.stream().noneMatch(v -> v.startsWith("--")
             && !Regexes.matches(v, "--(c|cr|cre|crea|creat|create|l|li|lis|list|d|di|dif|diff|com|comp|compa|compar|compare)([= ].*)?")
             && (Wrappers.longOption(v, "extract") || Wrappers.longOption(v, "get") || Wrappers.longOption(v, "append")
@@ -5214,7 +5227,7 @@ public enum ShellClass {
   }
 
   /** {@code of=/dev/sda} → {@code /dev/sda}; {@code --file=/x} → {@code /x}. */
-  private static String stripOption(String v) {
+  static String stripOption(String v) {
     int eq = v.indexOf('=');
     if (eq > 0 && (v.startsWith("-") || Regexes.matches(v, "[a-z]+=.*"))) {
       return v.substring(eq + 1);
