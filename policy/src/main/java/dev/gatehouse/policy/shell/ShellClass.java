@@ -272,23 +272,12 @@ public enum ShellClass {
         Set<String> valued = c.name().equals("uniq")
             ? Set.of("-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars")
             : Set.of("-c", "-g", "-l", "-o", "-s", "-n", "-cols", "-groupsize", "-len", "-offset", "-seek", "-name", "-R");
-        List<String> ops = new ArrayList<>();
-        boolean ended = false;
-        for (int i = 0; i < a.size(); i++) {
-          String v = a.get(i).value();
-          if (!ended && v.equals("--")) {
-            ended = true;
-          } else if (!ended && (valued.contains(v) || c.name().equals("uniq") && v.startsWith("--") && v.indexOf('=') < 0
-              && (Wrappers.longOption(v, "skip-fields") || Wrappers.longOption(v, "skip-chars")
-              || Wrappers.longOption(v, "check-chars")))) {
-            // also uniq's long options as getopt_long takes them, abbreviated (uniq --ch 1 IN OUT: attack 17ck)
-            i++;
-          } else if (ended || !v.startsWith("-") || v.equals("-")) {
-            ops.add(v);
-          }
-        }
+        // also uniq's long options as getopt_long takes them, abbreviated (uniq --ch 1 IN OUT: attack 17ck)
+        List<Word> ops = operandsTaking(a, v -> valued.contains(v) || c.name().equals("uniq") && v.startsWith("--")
+            && v.indexOf('=') < 0 && (Wrappers.longOption(v, "skip-fields") || Wrappers.longOption(v, "skip-chars")
+            || Wrappers.longOption(v, "check-chars")));
         if (ops.size() >= 2) {
-          out.add(ops.get(1));
+          out.add(ops.get(1).value());
         }
       }
       case "gpg", "gpg2" -> optionValues(a, 'o', "--output", out);
