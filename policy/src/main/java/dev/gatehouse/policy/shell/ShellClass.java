@@ -1131,7 +1131,9 @@ public enum ShellClass {
     if (n.equals("init") || n.equals("telinit")) {
       return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "[016sS]"));
     }
-    return false;
+    // busctl call org.freedesktop.login1 … PowerOff b false, dbus-send …login1.Manager.Reboot (as systemctl poweroff)
+    return java.util.stream.Stream.of("org.freedesktop.login1", "org.freedesktop.systemd1")
+        .anyMatch(svc -> dbusMethods(c, svc).stream().anyMatch(m -> Regexes.matches(m, POWER_METHODS)));
   }
 
   private static boolean historyTamper(ShellCommand c) {
@@ -1468,6 +1470,19 @@ public enum ShellClass {
           && !c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-S[a-z]*[sil][a-z]*") && !v.contains("y") && !v.contains("u"));
       case "dpkg-reconfigure", "update-alternatives", "alternatives", "add-apt-repository", "apt-key", "rpmkeys" ->
           !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
+      // holds and diversions change what the next upgrade installs; language package managers install code
+      case "apt-mark" -> firstOperandIn(c, Set.of("hold", "unhold", "auto", "manual", "minimize-manual", "markauto",
+          "unmarkauto", "install", "remove", "purge"));
+      case "dpkg-divert" -> !c.argValues().stream().allMatch(v -> Set.of("--list", "--listpackage", "--truename", "--help",
+          "--version", "--quiet").contains(v) || !v.startsWith("-") && c.argValues().stream().anyMatch(o ->
+              Set.of("--list", "--listpackage", "--truename").contains(o)));
+      case "cpan", "cpanm", "cpanp" -> !c.args().isEmpty() && c.argValues().stream().noneMatch(v -> Set.of("-l", "-V", "-v",
+          "-h", "--help", "--version", "--info", "-D", "-O").contains(v));
+      case "rustup" -> firstOperandIn(c, Set.of("install", "uninstall", "update", "default", "toolchain", "component",
+          "target", "self", "override", "set")) && c.argValues().stream().noneMatch(v -> Set.of("list", "show", "--help",
+          "help").contains(v));
+      case "poetry", "pdm", "pipenv", "hatch", "bundle", "bundler", "composer" -> firstOperandIn(c, Set.of("add", "remove",
+          "install", "uninstall", "update", "sync", "self", "require", "upgrade", "clean", "dep", "pip"));
       default -> false;
     };
   }
@@ -1598,8 +1613,107 @@ public enum ShellClass {
       case "launchctl" -> firstOperandIn(c, Set.of("load", "unload", "bootstrap", "bootout", "kickstart", "stop", "start",
           "enable", "disable", "remove", "submit"));
       case "sv", "s6-svc", "runsv" -> true;
+      case "docker", "podman", "nerdctl", "docker-compose", "podman-compose" -> containerLifecycle(c);
+      case "busctl", "dbus-send", "gdbus", "qdbus" -> dbusMethods(c, "org.freedesktop.systemd1").stream()
+          .anyMatch(m -> Regexes.matches(m, UNIT_METHODS));
+      // virtual machines and containers by their managers; a service by its own control program
+      case "virsh" -> firstOperandIn(c, Set.of("destroy", "shutdown", "reboot", "reset", "suspend", "resume", "undefine",
+          "start", "managedsave", "autostart"));
+      case "machinectl" -> firstOperandIn(c, Set.of("poweroff", "reboot", "terminate", "kill", "stop", "start", "enable",
+          "disable", "remove"));
+      case "nginx", "openresty" -> a(c).stream().anyMatch(v -> Regexes.matches(v, "-s(stop|quit|reload|reopen)?"));
+      case "apachectl", "apache2ctl", "httpd", "apache2" -> a(c).stream().anyMatch(v -> Regexes.matches(v,
+          "stop|start|restart|graceful|graceful-stop|-k(stop|start|restart|graceful|graceful-stop)?"));
+      case "mysqladmin", "mariadb-admin" -> a(c).stream().anyMatch(v -> Set.of("shutdown", "kill", "stop-replica",
+          "stop-slave", "start-replica", "start-slave").contains(v.toLowerCase(Locale.ROOT)));
+      case "redis-cli", "valkey-cli" -> a(c).stream().anyMatch(v -> Regexes.matches(v.toLowerCase(Locale.ROOT),
+          "(?s)\\s*(shutdown|replicaof|slaveof|debug|failover)\\b.*"));
+      case "rabbitmqctl" -> firstOperandIn(c, Set.of("stop", "stop_app", "start_app", "reset", "force_reset", "shutdown"));
+      case "postfix" -> firstOperandIn(c, Set.of("stop", "start", "reload", "abort", "upgrade-configuration"));
       default -> false;
     };
+  }
+
+  private static List<String> a(ShellCommand c) {
+    return c.argValues();
+  }
+
+  /** docker's lifecycle verbs: each stops, starts or replaces a running container (a service, in production). */
+  private static final Set<String> CONTAINER_CHANGE = Set.of("stop", "restart", "kill", "rm", "start", "pause", "unpause",
+      "update", "rename");
+  private static final Set<String> COMPOSE_CHANGE = Set.of("down", "stop", "restart", "kill", "rm", "up", "start", "pause",
+      "unpause", "scale", "create");
+  private static final Set<String> CONTAINER_READS = Set.of("exec", "run", "logs", "inspect", "cp", "build", "ps", "images",
+      "pull", "push", "tag", "top", "stats", "events", "info", "version", "network", "volume", "image", "system", "login",
+      "logout", "search", "history", "diff", "export", "save", "load", "commit", "port", "wait", "attach", "context",
+      "buildx", "manifest", "plugin", "secret", "config", "node", "swarm", "trust", "init", "scout", "sbom", "help");
+
+  /**
+   * {@code docker stop web}, {@code docker compose down}, {@code docker container rm -f x}, {@code
+   * podman kill x}, {@code docker service update …}: service-change. docker's global options are
+   * read by their table; another program's (podman --url U stop x) may put a value first, so a
+   * first word that is no known subcommand lets the next decide.
+   */
+  private static boolean containerLifecycle(ShellCommand c) {
+    List<Word> ops = c.name().equals("docker") ? ListedOperands.of(c) : operands(c);
+    List<String> v = ops.stream().limit(3).map(Word::value).toList();
+    if (v.isEmpty()) {
+      // the options were not read (a word only known when it runs): any lifecycle verb decides
+      return c.argValues().stream().anyMatch(w -> CONTAINER_CHANGE.contains(w) || COMPOSE_CHANGE.contains(w));
+    }
+    String first = v.get(0);
+    String second = v.size() > 1 ? v.get(1) : "";
+    if (c.name().endsWith("-compose")) {
+      return COMPOSE_CHANGE.contains(first) || !CONTAINER_READS.contains(first) && COMPOSE_CHANGE.contains(second);
+    }
+    return switch (first) {
+      // compose's own options come after it, some with a value (docker compose -f x.yml -p p restart):
+      // the first word after compose's options that is a lifecycle verb decides, wherever it stands
+      case "compose" -> COMPOSE_CHANGE.contains(second) || composeVerbAfterOptions(c.argValues());
+      case "container" -> CONTAINER_CHANGE.contains(second) || second.equals("prune");
+      case "service", "stack" -> Set.of("rm", "remove", "update", "scale", "rollback", "create", "deploy", "up", "down")
+          .contains(second);
+      default -> CONTAINER_CHANGE.contains(first) || !CONTAINER_READS.contains(first) && CONTAINER_CHANGE.contains(second);
+    };
+  }
+
+  private static boolean composeVerbAfterOptions(List<String> a) {
+    int at = a.indexOf("compose");
+    for (int i = at + 1; i < a.size(); i++) {
+      if (a.get(i).startsWith("-")) {
+        continue;
+      }
+      if (COMPOSE_CHANGE.contains(a.get(i))) {
+        return true;
+      }
+      boolean mayBeValue = i > at + 1 && a.get(i - 1).startsWith("-") && !a.get(i - 1).contains("=");
+      if (!mayBeValue) {
+        return false; // the subcommand, not a lifecycle verb
+      }
+    }
+    return false;
+  }
+
+  /** systemd's D-Bus methods that start, stop, reload or change units and the manager (not Get…, List…, Introspect). */
+  private static final String UNIT_METHODS = "(Start|Stop|Restart|Reload|TryRestart|ReloadOrRestart|ReloadOrTryRestart|Enqueue"
+      + "|Enable|Disable|Reenable|Mask|Unmask|Link|Preset|Revert|Clean|Freeze|Thaw|Bind|Mount|Reset|Set|Attach|Abandon"
+      + "|Unset|Reexecute|Exit|SwitchRoot)[A-Za-z]*";
+
+  /** logind's and systemd's D-Bus methods that power the machine off, reboot or suspend it. */
+  private static final String POWER_METHODS = "(PowerOff|Reboot|Halt|Suspend|Hibernate|HybridSleep|SuspendThenHibernate|KExec"
+      + "|Sleep|ScheduleShutdown|SoftReboot)[A-Za-z]*";
+
+  /**
+   * The method names a D-Bus caller ({@code busctl call}, {@code dbus-send}, {@code gdbus call},
+   * {@code qdbus}) is given where one of its words names {@code service} (a word's last dotted part,
+   * or the word itself); empty for another program or service.
+   */
+  static List<String> dbusMethods(ShellCommand c, String service) {
+    if (!Set.of("busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "dbus-send.exe").contains(c.name())
+        || c.argValues().stream().noneMatch(v -> v.contains(service))) {
+      return List.of();
+    }
+    return c.argValues().stream().map(v -> v.substring(v.lastIndexOf('.') + 1)).toList();
   }
 
   private static boolean processKill(ShellCommand c) {
@@ -1614,6 +1728,12 @@ public enum ShellClass {
       // loginctl's kill-user/kill-session signal a user's or session's processes; terminate-* end them (attack 17cm)
       case "loginctl" -> {
         return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "kill-(user|session)|terminate-(user|session|seat)"));
+      }
+      // logind's and systemd's D-Bus methods as loginctl kill-user and systemctl kill
+      case "busctl", "dbus-send", "gdbus", "qdbus" -> {
+        return dbusMethods(c, "org.freedesktop.login1").stream().anyMatch(m -> Regexes.matches(m,
+            "(Kill|Terminate)(Session|User|Seat)")) || dbusMethods(c, "org.freedesktop.systemd1").stream()
+            .anyMatch(m -> Regexes.matches(m, "KillUnit|QueueSignalUnit|KillUnitSubgroup"));
       }
       // ss -K/--kill closes the sockets it lists (attack 17cm)
       case "ss" -> {
@@ -1709,6 +1829,34 @@ public enum ShellClass {
       return flag(c, 'w') || flag(c, 'p') || a.stream().anyMatch(v -> Wrappers.longOption(v, "load")
           || Wrappers.longOption(v, "write") || Wrappers.longOption(v, "system"))
           || operands(c).stream().anyMatch(w -> w.value().contains("="));
+    }
+    // The link, addresses, DNS and tunnels by other tools: ethtool's setting options (-s, -K, -A, …,
+    // --flash, the offline --test that takes the link down), networkctl up/down, resolvectl's
+    // per-link settings given a value, WireGuard's set and up/down.
+    switch (n) {
+      case "ethtool" -> {
+        return a.stream().anyMatch(v -> Regexes.matches(v, "-[sACGKLEfNUXWrt]|--(change|pause|coalesce|set-ring|set-channels"
+            + "|features|offload|change-eeprom|flash|config-nfc|config-ntuple|negotiate|set-rxfh-indir|rxfh|set-dump"
+            + "|set-priv-flags|set-eee|set-fec|set-phy-tunable|set-tunable|reset|set-module|set-mm|set-plca-cfg|test"
+            + "|set-pse|set-hwtstamp-cfg)"));
+      }
+      case "networkctl" -> {
+        return firstOperandIn(c, Set.of("up", "down", "reconfigure", "reload", "renew", "forcerenew", "delete", "edit"));
+      }
+      case "resolvectl", "systemd-resolve" -> {
+        List<Word> ops = operands(c);
+        String verb = ops.isEmpty() ? "" : ops.get(0).value();
+        return a.stream().anyMatch(v -> Regexes.matches(v, "--(set-[a-z-]+|revert)(=.*)?"))
+            || verb.equals("revert") && ops.size() > 1
+            || Set.of("dns", "domain", "default-route", "llmnr", "mdns", "dnssec", "dnsovertls", "nta").contains(verb) && ops.size() > 2;
+      }
+      case "wg" -> {
+        return firstOperandIn(c, Set.of("set", "setconf", "addconf", "syncconf"));
+      }
+      case "wg-quick" -> {
+        return firstOperandIn(c, Set.of("up", "down", "save"));
+      }
+      default -> { }
     }
     // tc, like ip, takes a verb by any prefix (tc qdisc ad …), and -b/-batch FILE runs its lines
     return n.equals("tc") && a.stream().anyMatch(v -> IP_CHANGE_VERBS.stream().anyMatch(x -> !v.isEmpty() && x.startsWith(v))
@@ -4094,10 +4242,34 @@ public enum ShellClass {
       case "ssh" -> {
         return c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.FILE;
       }
+      // mail sends its input and its attachments; s_client sends its input to the server
+      case "mail", "mailx", "s-nail", "bsd-mailx", "heirloom-mailx", "nail", "mutt", "neomutt", "sendmail", "msmtp",
+          "ssmtp", "swaks", "sendemail", "mpack" -> {
+        return inputFromFileOrCommand(c) || a.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[aA].*|--attach.*|--body|--data"))
+            || n.equals("mpack");
+      }
+      case "openssl" -> {
+        return firstOperandIn(c, Set.of("s_client", "s_server")) && (inputFromFileOrCommand(c) || n.equals("openssl")
+            && a.contains("s_server") && a.stream().anyMatch(v -> Regexes.matches(v, "-(WWW|HTTP|www)")));
+      }
+      // a file server on this host: python -m http.server serves the working directory to anyone who connects
+      case "webfsd", "darkhttpd", "miniserve", "updog", "http-server", "serve", "simple-http-server" -> {
+        return !a.contains("--help") && !a.contains("--version") && !a.contains("-h");
+      }
       default -> {
-        return false;
+        if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*")) {
+          List<String> m = PythonRun.read(c.argValues()).module();
+          return m != null && Set.of("http.server", "SimpleHTTPServer", "uploadserver", "updog", "pyftpdlib", "smtpd",
+              "CGIHTTPServer").contains(m.get(0)) && !m.contains("--help") && !m.contains("-h");
+        }
+        return n.equals("busybox") && !a.isEmpty() && Set.of("httpd", "ftpd", "tftpd").contains(a.get(0));
       }
     }
+  }
+
+  /** Its input is a file (not /dev/null) or another command's output. */
+  private static boolean inputFromFileOrCommand(ShellCommand c) {
+    return c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.FILE && !c.upstream().equals(List.of("/dev/null"));
   }
 
   /** curl's short options that take a value: the rest of a bundle after one of them is that value. */
@@ -4278,7 +4450,8 @@ public enum ShellClass {
             || sqlitePrompt(c);
       }
       default -> {
-        return false;
+        // poetry shell, nix develop, nix-shell, aws-vault exec PROFILE: a shell in the tool's environment
+        return Runners.startsShell(n, c.args());
       }
     }
   }

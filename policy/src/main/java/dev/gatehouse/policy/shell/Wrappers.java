@@ -393,7 +393,8 @@ final class Wrappers {
       case "gio" -> a.isEmpty() ? List.of() : !a.get(0).literal() || a.get(0).value().equals("launch")
           ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
-      default -> OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
+      default -> Runners.reads(name) ? Runners.unwrap(name, a)
+          : OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
           : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", LOADER_WITH_ARG, name)
           : List.of();
     };
@@ -1710,11 +1711,11 @@ final class Wrappers {
    */
   private static final String CALLBACK_ARGUMENTS = " \"$1\" \"$2\" \"$3\"";
 
-  private static List<Step> unknown(String name) {
+  static List<Step> unknown(String name) {
     return List.of(new Unknown("the options of " + name + " are only known when it runs"));
   }
 
-  private static List<Step> inner(List<Word> a, int from, String via) {
+  static List<Step> inner(List<Word> a, int from, String via) {
     if (from < 0 || mayShiftWords(a, from)) {
       return unknown(via);
     }

@@ -132,9 +132,12 @@ class ShellAttack17kTest {
     assertThat(DEFAULT.judgeTyped(text).verdict().rule()).as(text).isEqualTo("recursive-delete-root");
   }
 
-  /** Everyday uses of the same programs stay allowed. */
+  /**
+   * Everyday uses of the same programs stay allowed. ({@code python3 -m http.server 8000} was one;
+   * serving the working directory to whoever connects is remote-copy now: ShellRunnersTest.)
+   */
   @ParameterizedTest(name = "everyday: {0}")
-  @ValueSource(strings = {"python3 -m http.server 8000", "python3 -m json.tool data.json", "ssh-agent -s",
+  @ValueSource(strings = {"python3 -m http.server --help", "python3 -m json.tool data.json", "ssh-agent -s",
       "sqlite3 app.db 'select count(*) from users'", "valgrind --leak-check=full ./prog", "perf top", "setarch --list",
       "numactl --hardware", "linux64 uname -m"})
   void everydayUsesStayAllowed(String text) {
