@@ -223,7 +223,7 @@ final class Runners {
     int i = options(a, 0, r);
     if (i < 0) {
       // An option the table does not know: its value may be the subcommand or the command.
-      boolean mayRun = r.verbs.isEmpty() || a.stream().anyMatch(w -> r.verbs.contains(w.value())
+      boolean mayRun = r.verbs.isEmpty() || a.stream().anyMatch(w -> !w.literal() || r.verbs.contains(w.value())
           || r.verbs.stream().anyMatch(v -> v.startsWith(w.value() + " ")) || r.shellVerbs.contains(w.value()));
       return mayRun ? unknownOptions(name, steps) : new Reading(steps, false);
     }
@@ -272,6 +272,14 @@ final class Runners {
       return new Reading(steps, false); // uv run -m MOD: read above as python -m MOD
     }
     steps.addAll(Wrappers.inner(a, command, name));
+    Word first = a.get(command);
+    if (name.equals("hatch") && first.literal() && first.value().indexOf(':') > 0) {
+      // hatch run ENV:CMD ARGS runs CMD in the environment ENV
+      List<Word> words = new ArrayList<>(a.subList(command, a.size()));
+      String cmd = first.value().substring(first.value().indexOf(':') + 1);
+      words.set(0, Word.literal(cmd, cmd));
+      steps.addAll(Wrappers.inner(words, 0, name));
+    }
     if (name.equals("dotenv") && a.get(command).value().equals("run")) {
       // python-dotenv's CLI has the same name: dotenv [-f FILE] run [--override] CMD (proven)
       int after = options(a, command + 1, r);

@@ -4253,7 +4253,7 @@ public enum ShellClass {
             && a.contains("s_server") && a.stream().anyMatch(v -> Regexes.matches(v, "-(WWW|HTTP|www)")));
       }
       // a file server on this host: python -m http.server serves the working directory to anyone who connects
-      case "webfsd", "darkhttpd", "miniserve", "updog", "http-server", "serve", "simple-http-server" -> {
+      case "webfsd", "darkhttpd", "miniserve", "updog", "http-server", "simple-http-server" -> {
         return !a.contains("--help") && !a.contains("--version") && !a.contains("-h");
       }
       default -> {

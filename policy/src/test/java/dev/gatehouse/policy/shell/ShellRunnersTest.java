@@ -69,6 +69,9 @@ class ShellRunnersTest {
       pipenv run rm -rf / => block => recursive-delete-root
       pdm run rm -rf / => block => recursive-delete-root
       hatch run rm -rf / => block => recursive-delete-root
+      hatch run default:rm -rf / => block => recursive-delete-root
+      poetry $v rm -rf / => review => unclassified
+      poetry -C /srv $v rm -rf / => review => unclassified
       bundle exec rm -rf / => block => recursive-delete-root
       pnpm exec rm -rf / => block => recursive-delete-root
       pnpm exec -c 'ls; rm -rf /' => block => recursive-delete-root
