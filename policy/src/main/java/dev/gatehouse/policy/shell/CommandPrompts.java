@@ -417,4 +417,97 @@ final class CommandPrompts {
     }
     return clear && i < a.size();
   }
+
+  /**
+   * mysql and mariadb (attack pass 17cn): the client runs {@code system CMD} and {@code \! CMD}, at
+   * its prompt (its input the terminal, no {@code -e}/{@code --execute} by any prefix my_getopt
+   * takes) and among the statements of {@code -e} (batch mode keeps the client's commands unless
+   * {@code --binary-mode}). {@code mysql -e 'show processlist'}, {@code mysql db < dump.sql} run none.
+   */
+  static boolean mysqlRuns(ShellCommand c) {
+    boolean execute = false;
+    List<Word> a = c.args();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
+        return true; // an option only known when it runs
+      }
+      if (Regexes.matches(v, "--?(help|version)|-[V?I]")) {
+        return false;
+      }
+      String code = null;
+      if (v.startsWith("--") && v.length() > 4 && "--execute".startsWith(v.contains("=") ? v.substring(0, v.indexOf('=')) : v)) {
+        code = v.contains("=") ? v.substring(v.indexOf('=') + 1) : i + 1 < a.size() ? a.get(i + 1).value() : "";
+      } else if (v.startsWith("-") && !v.startsWith("--")) {
+        // a bundle of short options: -D, -h, -P, -S, -u take the rest or the next word, -p the rest
+        for (int j = 1; j < v.length(); j++) {
+          char ch = v.charAt(j);
+          if (ch == 'e') {
+            String rest = v.substring(j + 1);
+            code = !rest.isEmpty() ? rest : i + 1 < a.size() ? a.get(i + 1).value() : "";
+            break;
+          }
+          if ("DhPSu".indexOf(ch) >= 0) {
+            if (j + 1 == v.length()) {
+              i++;
+            }
+            break;
+          }
+          if (ch == 'p') {
+            break;
+          }
+        }
+      }
+      if (code != null) {
+        execute = true;
+        if (code.indexOf(Word.UNKNOWN) >= 0 || Regexes.matches(code, "(?is).*(\\\\!|(^|[;\\n])\\s*system\\b).*")) {
+          return true;
+        }
+      }
+    }
+    return !execute && c.inputMayBeTerminal();
+  }
+
+  /**
+   * An editor given code to run at once (attack pass 17cn): Emacs Lisp by {@code --eval EXPR},
+   * {@code --execute}, {@code -eval}, {@code -execute} or any prefix of them Emacs takes ({@code
+   * --ev}, {@code --eval=EXPR}), also under emacsclient ({@code -e}, {@code --eval}: the running
+   * server evaluates it), which reach {@code (shell-command CMD)} and {@code (call-process …)};
+   * Kakoune's {@code -e CMDS}/{@code -E CMDS}, whose {@code %sh{…}} runs a shell. Visual {@code emacs
+   * FILE} and {@code kak FILE} stay allowed, as vim does; a word only known when it runs where they
+   * read options is code too.
+   */
+  static boolean editorGivenCode(ShellCommand c) {
+    String n = c.name();
+    boolean emacs = Regexes.matches(n, "emacs(-nox|-gtk|-lucid|-pgtk|[0-9.]+(-nox)?)?");
+    if (!emacs && !n.equals("emacsclient") && !n.equals("kak")) {
+      return false;
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN)) {
+        return true;
+      }
+      if (v.equals("--")) {
+        return false;
+      }
+      String name = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
+      if (n.equals("kak")) {
+        if (Regexes.matches(v, "-[eE].*")) {
+          return true;
+        }
+        continue;
+      }
+      if (n.equals("emacsclient") && (Regexes.matches(v, "-[a-zA-Z]*e.*") && !v.startsWith("--")
+          || name.length() > 3 && "--eval".startsWith(name))) {
+        return true;
+      }
+      if (emacs && (name.length() > 3 && ("--eval".startsWith(name) || "--execute".startsWith(name) && name.length() > 4)
+          || name.equals("-eval") || name.equals("-execute"))) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

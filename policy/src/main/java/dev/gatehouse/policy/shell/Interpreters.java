@@ -32,7 +32,33 @@ final class Interpreters {
       "irb", "node", "nodejs", "deno", "bun", "php", "lua", "luajit", "Rscript", "R", "tclsh", "wish", "expect",
       "osascript", "jshell", "groovy", "scala", "julia", "guile", "racket", "sbcl", "ghci", "erl", "iex", "elixir",
       "powershell", "pwsh", "ipython", "ipython3", "ptpython", "ptipython", "bpython", "bpython3", "ipdb", "pdb",
-      "pdb3");
+      "pdb3",
+      // attack pass 17cn: interpreters and their prompts that run what is typed at them (OCaml, Prolog, Forth,
+      // Lisps, Schemes, the JVM's Python and Ruby, CoffeeScript and TypeScript runners, Clojure, PHP's psysh,
+      // Octave, MATLAB, Maxima, PARI/GP, Sage, Jupyter's console, gnuplot (!CMD, system()), GNU dc (!CMD),
+      // m4 (syscmd, esyscmd))
+      "ocaml", "utop", "swipl", "gforth", "clisp", "ecl", "csi", "chez", "scheme", "petite", "kawa", "jython", "jruby",
+      "jirb", "coffee", "ts-node", "tsx", "clojure", "clj", "psysh", "octave", "octave-cli", "matlab", "maxima", "gp",
+      "sage", "jupyter-console", "gnuplot", "dc", "m4", "kotlin", "bb", "nbb", "hy", "pry", "radare2", "r2", "rizin");
+
+  /**
+   * Interpreters that start their prompt after whatever they load: a file or module given is loaded
+   * into the prompt, not run in its place ({@code ghci F.hs}, {@code iex -S mix}, {@code jshell F.jsh},
+   * {@code swipl f.pl}, {@code gforth f.fs}, {@code gp f.gp}, {@code csi f.scm}, {@code scheme f.ss});
+   * erl starts its shell unless told not to (its {@code -noshell}/{@code -noinput}/{@code -detached}
+   * bundles hold {@code e}: read as inline code).
+   */
+  private static final Set<String> PROMPT_AFTER_LOAD = Set.of("iex", "ghci", "jshell", "erl", "utop", "swipl", "gforth",
+      "psysh", "jupyter-console", "chez", "petite", "scheme", "gp", "csi", "radare2", "r2", "rizin");
+
+  /** The short option that leaves a prompt open after the script or code ({@code node -i f.js}, {@code php -a}). */
+  private static boolean interactiveLetter(String n, char ch) {
+    if (n.startsWith("python") || n.startsWith("pypy") || n.startsWith("lua")
+        || Set.of("julia", "jython", "octave", "octave-cli").contains(n)) {
+      return ch == 'i';
+    }
+    return n.startsWith("php") && ch == 'a';
+  }
 
   /** The option that takes inline code, per language. */
   private static String inlineOptions(String name) {
@@ -41,20 +67,34 @@ final class Interpreters {
     }
     return switch (name) {
       case "perl", "perl5" -> "eE";
-      case "ruby", "lua", "luajit", "Rscript", "R", "osascript", "julia", "elixir", "erl" -> "e";
+      case "ruby", "lua", "luajit", "Rscript", "R", "osascript", "elixir", "erl", "groovy", "scala", "racket", "jrunscript",
+          "kotlin", "bb", "nbb" -> "e";
+      case "julia" -> "eE";
+      case "hy" -> "c";
+      case "lldb" -> "oOkK"; // --one-line commands: platform shell CMD, script CODE
+      case "radare2", "r2", "rizin" -> "c"; // -c CMDS: !CMD runs a shell
       case "node", "nodejs", "bun" -> "ep";
-      case "php" -> "r";
+      case "php" -> "rBRE"; // -B/-R/-E: code run before, for each line of, after the input
       case "expect", "pwsh", "powershell" -> "c";
+      case "iex", "ghci", "gforth", "coffee", "jruby", "clj", "clojure", "gnuplot", "dc" -> "e";
+      case "ts-node", "tsx", "csi" -> "ep";
+      case "swipl" -> "gt";
+      case "clisp" -> "x";
+      case "jython", "guile" -> "c";
+      case "kawa" -> "ec";
+      case "matlab", "maxima" -> "r";
       default -> "";
     };
   }
 
   /** Python modules that are an interactive prompt themselves ({@code python3 -m code}). */
   private static final Set<String> REPL_MODULES = Set.of("code", "asyncio", "pdb", "IPython", "ptpython", "bpython",
-      "idlelib", "ptipython", "jupyter_console", "pudb", "ipdb");
+      "idlelib", "ptipython", "jupyter_console", "pudb", "ipdb",
+      // python 3.13's new prompt run by itself, xonsh (a shell in Python), bpython's debugger (attack pass 17cn)
+      "_pyrepl", "xonsh", "bpdb");
 
   private static final Set<String> LONG_INLINE = Set.of("--eval", "--print", "-Command", "-command", "-EncodedCommand",
-      "--command", "--expr", "-eval");
+      "--command", "--expr", "-eval", "--expression", "-batch", "--run-string", "--batch-string");
 
   private Interpreters() {}
 
@@ -124,7 +164,17 @@ final class Interpreters {
     String valued = valueOptions(n);
     Set<String> longValued = longValueOptions(n);
     boolean unsure = false;
-    boolean interactive = false; // python -i: a prompt after the script, module or code
+    boolean interactive = PROMPT_AFTER_LOAD.contains(n); // python -i: a prompt after the script, module or code
+    if ((n.equals("deno") || n.equals("bun")) && !a.isEmpty() && a.get(0).literal() && a.get(0).value().equals("repl")) {
+      return Source.STDIN; // deno repl, bun repl: the prompt
+    }
+    if (n.equals("deno") && !a.isEmpty() && (!a.get(0).literal() || a.get(0).value().equals("eval"))) {
+      return Source.INLINE; // deno eval CODE
+    }
+    if ((n.equals("deno") || n.equals("bun")) && !a.isEmpty() && a.get(0).literal() && a.get(0).value().equals("run")) {
+      // deno run [OPTIONS] SCRIPT: read as the script after the subcommand (a data: URL is code)
+      return source(new ShellCommand(c.name(), c.path(), a.subList(1, a.size()), c.text(), c.via(), c.stdin(), c.upstream()));
+    }
     for (int i = 0; i < a.size(); i++) {
       String v = a.get(i).value();
       // An option the tables do not know, without =, may take this word as its value
@@ -156,7 +206,7 @@ final class Interpreters {
           if (inline.indexOf(ch) >= 0) {
             return Source.INLINE;
           }
-          if (python && ch == 'i') {
+          if (interactiveLetter(n, ch)) {
             interactive = true;
             continue;
           }
@@ -173,6 +223,11 @@ final class Interpreters {
             // python -m module; the ones that are themselves a prompt read the terminal.
             Source s = moduleSource(value.value(), a, i + 1);
             return interactive && s != Source.INLINE ? Source.STDIN : s;
+          }
+          if (n.startsWith("ruby") && ch == 'S') {
+            // ruby -S NAME runs NAME found in PATH: irb or pry is a prompt
+            return Set.of("irb", "pry").contains(value.value()) || isLanguage(value.value()) || !value.literal()
+                ? Source.STDIN : Source.SCRIPT;
           }
           if (n.startsWith("php") && (ch == 'f' || ch == 'F')) {
             return scriptOrStdin(value.value()); // php -f FILE, -F FILE: the script
@@ -199,6 +254,14 @@ final class Interpreters {
         if (n.startsWith("php") && (name.equals("--file") || name.equals("--process-file"))) {
           return eq >= 0 ? scriptOrStdin(v.substring(eq + 1)) : i + 1 < a.size() ? scriptOrStdin(a.get(i + 1).value()) : Source.STDIN;
         }
+        if (name.equals("--interactive") && (n.equals("julia") || n.startsWith("octave"))
+            || n.startsWith("octave") && name.equals("--persist")) {
+          interactive = true; // julia, octave: a prompt after the script
+          continue;
+        }
+        if (n.equals("sbcl") && name.equals("--script")) {
+          return eq >= 0 ? scriptOrStdin(v.substring(eq + 1)) : i + 1 < a.size() ? scriptOrStdin(a.get(i + 1).value()) : Source.STDIN;
+        }
         if (longValued.contains(name)) {
           Word value = eq >= 0 ? new Word(v.substring(eq + 1), v.substring(eq + 1), a.get(i).literal())
               : i + 1 < a.size() ? a.get(i + 1) : new Word("", "", true);
@@ -215,6 +278,9 @@ final class Interpreters {
       }
       if (afterUnknownLong && i + 1 == a.size() && !v.contains("/") && !v.contains(".")) {
         return Source.STDIN; // the value of an option we do not know, or a script: it may read its code from standard input
+      }
+      if (Regexes.matches(v, "(?is)data:.*") && (n.startsWith("node") || n.equals("deno") || n.equals("bun"))) {
+        return Source.INLINE; // a script given inline as a data: URL
       }
       return interactive ? Source.STDIN : scriptOrStdin(v);
     }
@@ -234,10 +300,22 @@ final class Interpreters {
       return "rC";
     }
     if (name.startsWith("ruby")) {
-      return "CEIr";
+      return "CEIrS";
+    }
+    if (name.equals("julia")) {
+      return "LJCtp"; // julia -L FILE loads it and starts the prompt
     }
     if (name.startsWith("lua")) {
       return "lj";
+    }
+    if (name.equals("irb") || name.equals("jirb")) {
+      return "rI"; // irb -r LIB: a library loaded into the prompt, not a script
+    }
+    if (name.equals("guile")) {
+      return "lLxCe"; // guile -l FILE loads FILE and starts its prompt
+    }
+    if (name.equals("m4")) {
+      return "DUItFRlLo";
     }
     if (name.startsWith("php")) {
       return "cdzftSF";
@@ -263,6 +341,14 @@ final class Interpreters {
     if (name.startsWith("php")) {
       return Set.of("--php-ini", "--define", "--zend-extension", "--docroot", "--server", "--rf", "--rc", "--re", "--ri",
           "--rz");
+    }
+    if (name.equals("sbcl")) {
+      // sbcl --load FILE loads it and starts the prompt (--script FILE is read above)
+      return Set.of("--load", "--core", "--userinit", "--sysinit", "--dynamic-space-size", "--control-stack-size",
+          "--tls-limit");
+    }
+    if (name.equals("irb") || name.equals("jirb")) {
+      return Set.of("--context-mode", "--prompt", "--prompt-mode", "--back-trace-limit", "--inf-ruby-mode");
     }
     return Set.of();
   }
@@ -344,11 +430,15 @@ final class Interpreters {
         String m = w.length() > 2 ? w.substring(2) : k + 1 < a.size() ? a.get(k + 1).value() : "";
         return moduleSource(m, a, w.length() > 2 ? k + 1 : k + 2);
       }
-      if (trace && w.equals("--module")) {
+      // argparse (trace) and optparse (cProfile, profile) take any unambiguous abbreviation of a long option
+      // (--mod, --out, --ignore-mod): read by prefix, as they do (attack pass 17cn)
+      if (trace && abbreviates(w, "--module", 4)) {
         traceModule = true;
         continue;
       }
-      if (w.matches(trace ? "-[fC]|--file|--coverdir|--ignore-module|--ignore-dir" : "-[os]|--outfile|--sort")) {
+      boolean valued = trace ? w.matches("-[fC]") || abbreviatesAny(w, "--file", "--coverdir", "--ignore-module", "--ignore-dir")
+          : w.matches("-[os]") || abbreviatesAny(w, "--outfile", "--sort");
+      if (valued) {
         k++;
         continue;
       }
@@ -358,6 +448,20 @@ final class Interpreters {
       return traceModule ? moduleSource(w, a, k + 1) : scriptOrStdin(w);
     }
     return Source.OTHER;
+  }
+
+  /** {@code w} is {@code option} or an abbreviation of it at least {@code min} characters long, without {@code =VALUE}. */
+  private static boolean abbreviates(String w, String option, int min) {
+    return w.length() >= min && w.indexOf('=') < 0 && option.startsWith(w);
+  }
+
+  private static boolean abbreviatesAny(String w, String... options) {
+    for (String o : options) {
+      if (abbreviates(w, o, 3)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -40,6 +40,14 @@ final class ProgramNames {
    */
   private static final Pattern RUNNER = Pattern.compile("(not|llvm-reduce)-[0-9]+|[a-z0-9_]+-linux-gnu[a-z0-9]*-(gprofng|gp-collect-app)");
 
+  /**
+   * A shell by a build Debian installs beside its own name ({@code bash-static}, {@code zsh-static},
+   * {@code zsh5}, {@code zsh5-static}, {@code mksh-static}, {@code sash}'s {@code sash-static}) or a
+   * version ({@code bash5.2}, {@code ksh2020}): read as the shell itself (attack pass 17cn).
+   */
+  private static final Pattern SHELL_BUILD = Pattern.compile(
+      "(bash|zsh|mksh|dash|ksh|tcsh|csh|fish|yash|posh|lksh|sash)(-?[0-9][0-9.]*)?([-.]static)?");
+
   private ProgramNames() {}
 
   /** The name {@code base} (a command's last path component) is read as. */
@@ -50,6 +58,10 @@ final class ProgramNames {
     }
     if (Regexes.matches(base, "pdb[0-9.]+")) {
       return "pdb3"; // pdb3.11, pdb2.7: python's pdb.py under its version
+    }
+    if (SHELL_BUILD.matcher(base).matches()) {
+      // bash-static, zsh-static, zsh5, mksh-static, busybox's sh built in: the shell itself
+      return Regexes.replaceFirst(base, "^(bash|zsh|mksh|dash|ksh|tcsh|csh|fish|yash|posh|lksh|sash)[-.]?.*", "$1");
     }
     if (RUNNER.matcher(base).matches()) {
       return Regexes.replaceFirst(Regexes.replaceFirst(base, "-[0-9]+$", ""), "^[a-z0-9_]+-linux-gnu[a-z0-9]*-", "");

@@ -17,9 +17,10 @@ import java.util.Set;
  * exec}, {@code direnv exec}, {@code nix develop -c}, {@code nix shell -c}, {@code nix-shell
  * --run}, {@code devbox run}), secret injectors ({@code op run}, {@code doppler run}, {@code
  * dotenv}, {@code dotenvx run}, {@code aws-vault exec}, {@code sops exec-env}) and job helpers
- * ({@code xvfb-run}, {@code cpulimit}, {@code trickle}, {@code daemonize}, {@code lockf}, {@code
- * nq}, {@code tsp}, {@code entr}, {@code watchexec}, {@code nodemon --exec}, {@code ccache},
- * {@code distcc}, {@code icecc}, {@code bear}, {@code scan-build}, {@code chpst}).
+ * ({@code lockf}, {@code nq}, {@code tsp}, {@code entr}, {@code watchexec}, {@code nodemon
+ * --exec}, {@code ccache}, {@code distcc}, {@code icecc}, {@code bear}, {@code scan-build};
+ * {@code xvfb-run}, {@code cpulimit}, {@code trickle}, {@code daemonize} and {@code chpst} are
+ * read in {@link Wrappers}).
  *
  * <p>Each was a way past the guard: {@code poetry run rm -rf /} was judged as {@code poetry} alone.
  * Their options are many and change between versions, so the reading fails closed: an option
@@ -151,15 +152,7 @@ final class Runners {
           "--ecs-server", "--lazy", "--stdout", "--debug"), 1).code("--pass-cmd").shellAlone()),
       Map.entry("sops", Runner.of(Set.of("exec-env", "exec-file"), Set.of("--user", "--filename", "--input-type",
           "--output-type", "--config"), with(QUIET, "--background", "--no-fifo", "--same-process"), 1).joinedForSh()),
-      Map.entry("xvfb-run", Runner.of(Set.of(), Set.of("-e", "--error-file", "-f", "--auth-file", "-n", "--server-num",
-          "-p", "--xauth-protocol", "-s", "--server-args", "-w", "--wait"), with(QUIET, "-a", "--auto-servernum",
-          "-d", "--auto-display", "-l", "--listen-tcp"), 0)),
       Map.entry("lockf", Runner.of(Set.of(), Set.of("-t"), Set.of("-k", "-n", "-s", "-T", "-w"), 1)),
-      Map.entry("cpulimit", Runner.of(Set.of(), Set.of("-l", "--limit", "-p", "--pid", "-e", "--exe", "-P", "--path",
-          "-c", "--cpu", "-s", "--signal"), with(QUIET, "-m", "--monitor-forks", "-z", "--lazy", "-i",
-          "--include-children", "-k", "--kill", "-r", "--restore", "-b", "--background", "-f", "--foreground"), 0)),
-      Map.entry("trickle", Runner.of(Set.of(), Set.of("-d", "-u", "-t", "-l", "-w", "-n"), with(QUIET, "-s"), 0)),
-      Map.entry("daemonize", Runner.of(Set.of(), Set.of("-c", "-e", "-E", "-o", "-l", "-p", "-u"), with(QUIET, "-a"), 0)),
       Map.entry("nq", Runner.of(Set.of(), Set.of(), with(QUIET, "-c", "-q", "-t"), 0)),
       // task-spooler (Debian names it tsp; moreutils' ts is a filter); its queries take an optional job id
       Map.entry("tsp", Runner.of(Set.of(), Set.of("-L", "-D", "-W", "-N"), Set.of("-n", "-E", "-g", "-f", "-m", "-d",
@@ -181,9 +174,7 @@ final class Runners {
           "-disable-checker", "-analyzer-config", "-maxloop", "--exclude", "--html-title", "--use-analyzer",
           "-load-plugin"), with(QUIET, "-k", "--keep-going", "--view", "--status-bugs", "-plist", "-plist-html",
           "--keep-empty", "-stats", "-internal-stats", "--force-analyze-debug-code", "-no-failure-reports",
-          "--keep-cc", "-sarif"), 0)),
-      Map.entry("chpst", Runner.of(Set.of(), Set.of("-u", "-U", "-b", "-e", "-/", "-C", "-n", "-l", "-L", "-m", "-d",
-          "-o", "-p", "-f", "-c", "-r", "-t"), Set.of("-v", "-P", "-0", "-1", "-2"), 0)));
+          "--keep-cc", "-sarif"), 0)));
 
   /** Compilers' launchers: {@code ccache gcc …} runs gcc; a first word that is an option is the launcher's own (no command). */
   private static final Set<String> LAUNCHERS = Set.of("ccache", "distcc", "icecc", "sccache");

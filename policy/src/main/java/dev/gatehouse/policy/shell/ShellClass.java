@@ -2035,6 +2035,7 @@ public enum ShellClass {
     }
     List<String> a = c.argValues();
     if (commandsFromInput(c) || makeGivenCode(c) || roffUnsafe(c) || edShellFile(c) || compilerDriverRuns(c)
+        || CommandPrompts.editorGivenCode(c)
         || n.equals("gpg-connect-agent") && CommandPrompts.connectAgentCode(c) || CommandPrompts.gnupgProgramOption(c)
         || CommandPrompts.pagerSecureDropped(c) || n.equals("pgbench") && PsqlClient.pgbenchRunsInline(c)
         || PsqlClient.SERVER_NAMES.contains(n) && PsqlClient.serverRunsSetting(c)) {
@@ -4400,7 +4401,7 @@ public enum ShellClass {
       case "script" -> {
         return a.stream().noneMatch(v -> v.equals("-c") || v.startsWith("--command")) && !a.contains("-V") && !a.contains("--help");
       }
-      case "chroot", "nsenter", "unshare", "newgrp", "sg", "machinectl", "toolbox", "distrobox", "systemd-nspawn", "lxc-attach",
+      case "chroot", "nsenter", "unshare", "newgrp", "proot", "fakechroot", "tsocks", "sg", "machinectl", "toolbox", "distrobox", "systemd-nspawn", "lxc-attach",
           "firejail", "bwrap", "flatpak-spawn", "schroot", "busybox" -> {
         if (n.equals("machinectl")) {
           return firstOperandIn(c, Set.of("shell", "login"));
@@ -4416,6 +4417,16 @@ public enum ShellClass {
       }
       case "ssh", "mosh", "telnet", "rsh", "rlogin" -> {
         return remoteShellWithoutCommand(c);
+      }
+      case "curl" -> {
+        // curl's telnet:// joins the terminal to a service, as telnet does (a shell a server on the
+        // host runs for each connection: tcpsvd 127.0.0.1 9 sh & curl telnet://127.0.0.1:9)
+        return c.inputMayBeTerminal() && a.stream().anyMatch(v -> Regexes.matches(v, "(?is)(.*[=\\s])?telnet(://.*)?"));
+      }
+      case "mysql", "mariadb" -> {
+        // mysql's prompt runs system CMD and \! CMD (as psql's \!); -e runs its statements instead, but a
+        // system or \! among them runs too (batch mode keeps the client's commands)
+        return CommandPrompts.mysqlRuns(c);
       }
       case "systemd-run" -> {
         return a.contains("--shell") || a.contains("-S") || a.contains("--pty") && operands(c).isEmpty();
