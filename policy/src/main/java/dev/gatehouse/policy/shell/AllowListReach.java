@@ -90,6 +90,10 @@ final class AllowListReach {
           return c.name() + " into /" + d + ", where a relative name may be another session's terminal: " + c.text();
         }
       }
+      if (KernelPaths.linksIntoDeviceTree(p)) {
+        return c.name() + " into a link to a directory under /dev or /proc (/run/shm is /dev/shm: ../pts/N from there is"
+            + " another session's terminal): " + c.text();
+      }
       return null;
     } else if (!(v.equals(".") || v.equals("..") || v.startsWith("./") || v.startsWith("../"))) {
       return c.name() + " to a name bash may look up in CDPATH (write ./" + v + "): " + c.text();
@@ -112,6 +116,11 @@ final class AllowListReach {
         return true;
       }
       if (depth <= 0 && mayBe(part, literal, pattern)) {
+        return true;
+      }
+      // shm/../pts/7 from /run (an earlier line's cd): the kernel follows /run/shm to /dev/shm
+      // before the .., wherever the name starts, so a link's name climbed out of lands in /dev.
+      if (parts.get(i + 1).equals("..") && mayBeDeviceLink(part, literal, pattern)) {
         return true;
       }
       if (part.equals("..")) {
@@ -156,8 +165,9 @@ final class AllowListReach {
       } else if (!parts.isEmpty() && v.startsWith("-") && v.indexOf('=') < 0) {
         // -fdev/pts/7: the option letters before the name
         String first = parts.get(0);
-        if (parts.size() > 1 && (first.endsWith("dev") || first.endsWith("proc") || first.indexOf(Word.UNKNOWN) >= 0)) {
-          return true;
+        if (parts.size() > 1 && (first.endsWith("dev") || first.endsWith("proc") || first.indexOf(Word.UNKNOWN) >= 0
+            || parts.get(1).equals("..") && DEVICE_LINK_NAMES.stream().anyMatch(first::endsWith))) {
+          return true; // -fdev/pts/7, -fshm/../pts/7
         }
         parts.set(0, ".");
       }
@@ -166,6 +176,17 @@ final class AllowListReach {
       }
     }
     return false;
+  }
+
+  /** The last component of a link {@link KernelPaths#linkTarget} knows into /dev or /proc ({@code /run/shm}). */
+  private static final Set<String> DEVICE_LINK_NAMES = Set.of("shm");
+
+  private static boolean mayBeDeviceLink(String part, boolean literal, boolean pattern) {
+    if (literal || !pattern || !PathPatterns.hasGlob(part)) {
+      return DEVICE_LINK_NAMES.contains(part);
+    }
+    var re = PathPatterns.glob(part);
+    return DEVICE_LINK_NAMES.stream().anyMatch(d -> re.matcher(d).matches());
   }
 
   private static boolean mayBe(String part, boolean literal, boolean pattern) {
@@ -289,7 +310,11 @@ final class AllowListReach {
    * {@code journalctl --cursor-file=FILE}: journalctl writes the last shown entry's cursor to FILE
    * (systemd 252), replacing what it held, wherever the account may write. getopt_long takes any
    * unambiguous prefix: {@code --cursor-} and longer is this option; a word only known when it runs
-   * where journalctl reads options may be it.
+   * where journalctl reads options may be it. Also its other writing actions, by any prefix
+   * getopt_long takes: {@code --update-catalog} ({@code --upd}) writes {@code
+   * /var/lib/systemd/catalog/database}, under {@code --root=DIR} wherever the account may write
+   * ({@code DIR/var/lib/systemd/catalog/database}), and {@code --setup-keys} ({@code --set}) writes a
+   * new sealing key into {@code /var/log/journal/MACHINE-ID/fss} ({@code --force}: over the old one).
    */
   static Optional<String> journalCursorFile(ShellCommand c) {
     if (!c.name().equals("journalctl")) {
@@ -302,6 +327,10 @@ final class AllowListReach {
       }
       if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN) || v.startsWith("--cursor-")) {
         return Optional.of("journalctl may write the cursor file it is given (--cursor-file): " + c.text());
+      }
+      if (Wrappers.longOption(v, "update-catalog") || Wrappers.longOption(v, "setup-keys")) {
+        return Optional.of("journalctl writes a file (--update-catalog: the catalog's database, under --root too;"
+            + " --setup-keys: the sealing key): " + c.text());
       }
     }
     return Optional.empty();

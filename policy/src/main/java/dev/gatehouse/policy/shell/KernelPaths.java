@@ -151,13 +151,40 @@ final class KernelPaths {
       case "/proc/thread-self" -> List.of("proc", "self", "task", "thread");
       case "/var/run" -> List.of("run");
       case "/var/lock" -> List.of("run", "lock");
+      // Debian's and Ubuntu's compatibility link to /dev/shm: /run/shm/../pts/7 is /dev/pts/7
+      case "/run/shm", "/var/run/shm" -> List.of("dev", "shm");
       default -> null;
     };
   }
 
   /** The links {@link #linkTarget} follows, by name. */
   private static final List<List<String>> LINKS = List.of(List.of("dev", "fd"), List.of("proc", "net"),
-      List.of("proc", "mounts"), List.of("proc", "thread-self"), List.of("var", "run"), List.of("var", "lock"));
+      List.of("proc", "mounts"), List.of("proc", "thread-self"), List.of("var", "run"), List.of("var", "lock"),
+      List.of("run", "shm"), List.of("var", "run", "shm"));
+
+  /**
+   * Whether a directory of the absolute {@code path} (normalized) is a link {@link #linkTarget}
+   * knows into {@code /dev} or {@code /proc} ({@code /run/shm}, {@code /var/run/shm/x}): bash's
+   * {@code cd} keeps the link's name, the kernel's working directory is the target, and a relative
+   * {@code ..} climbs from there.
+   */
+  static boolean linksIntoDeviceTree(String path) {
+    List<String> parts = new ArrayList<>();
+    for (String part : Regexes.split(path, "/+")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      parts.add(part);
+      List<String> target = linkTarget(parts);
+      if (target == null) {
+        target = patternLinkTarget(parts);
+      }
+      if (target != null && !target.isEmpty() && (target.get(0).equals("dev") || target.get(0).equals("proc"))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** The target of a link {@code out} may name through a pattern in its components, or null. */
   private static List<String> patternLinkTarget(List<String> out) {

@@ -135,6 +135,15 @@ public enum ShellClass {
       "\\.[A-Za-z0-9_-]*(_history)?|\\.history|\\.lesshst|\\.viminfo|\\.zhistory|\\.histfile");
   // /sys/power/state (mem, disk) suspends or hibernates the machine as systemctl suspend does (attack 17cl)
   private static final Pattern SYSRQ = Pattern.compile("/proc/sysrq-trigger|/sys/power/(state|disk)");
+  /**
+   * A watchdog device: opening it (to read too: {@code cat /dev/watchdog}) arms the timer, and a
+   * close without the magic character {@code V} leaves it armed, so the machine reboots when no
+   * daemon feeds it (the kernel's watchdog API, "Magic Close"). Attack 17co.
+   */
+  private static final Pattern WATCHDOG = Pattern.compile("/dev/watchdog[0-9]*");
+  /** Programs that take a file's name without opening it: they list, test or print the name. */
+  private static final Set<String> NAME_ONLY = Set.of("ls", "stat", "readlink", "realpath", "test", "[", "[[", "echo",
+      "printf", "basename", "dirname", "type", "fuser", "lsof");
   private static final Pattern NET_SETTINGS = Pattern.compile("/proc/sys/net(/.*)?");
   private static final Pattern LOG_FILE = Pattern.compile("/var/log(/.*)?|/run/log(/.*)?|/var/audit(/.*)?|/etc/audit(/.*)?"
       + "|/etc/rsyslog\\.(conf|d(/.*)?)|/etc/systemd/journald\\.conf(\\.d/.*)?");
@@ -145,7 +154,7 @@ public enum ShellClass {
       case RECURSIVE_DELETE_ROOT -> recursiveDeleteRoot(c);
       case FILESYSTEM_FORMAT -> format(c);
       case RAW_DEVICE_WRITE -> rawDeviceWrite(c);
-      case POWER -> power(c);
+      case POWER -> power(c) || opensWatchdog(c);
       case FORK_BOMB -> false;
       case HISTORY_TAMPER -> historyTamper(c);
       case AUDIT_TAMPER -> auditTamper(c);
@@ -168,6 +177,31 @@ public enum ShellClass {
     // (Only the classes that judge paths ask: the others would read the options for nothing.)
     hit = hit || judgesPaths() && outputFiles(c).stream().anyMatch(this::writesPath);
     return hit ? Optional.of(c.text()) : Optional.empty();
+  }
+
+  /** What a read redirection puts in this class ({@code < /dev/watchdog} arms it: power), or empty. */
+  Optional<String> read(ShellReading.Redirect r) {
+    return this == POWER && PathPatterns.couldMatch(WATCHDOG, r.target().value()) ? Optional.of(r.text()) : Optional.empty();
+  }
+
+  /**
+   * A program given a watchdog device's name (an operand, a glued option value) that may open it:
+   * any but those that only name a file ({@code ls -l /dev/watchdog}).
+   */
+  private static boolean opensWatchdog(ShellCommand c) {
+    if (NAME_ONLY.contains(c.name())) {
+      return false;
+    }
+    for (Word w : c.args()) {
+      String v = w.value();
+      String glued = v.startsWith("-") && !v.startsWith("--") && v.indexOf('/') > 0 ? v.substring(v.indexOf('/')) : v;
+      for (String f : List.of(v, stripOption(v), glued)) {
+        if (f.startsWith("/") && PathPatterns.couldMatch(WATCHDOG, f)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** What a write by redirection puts in this class, or empty. */
@@ -235,7 +269,7 @@ public enum ShellClass {
   private boolean writesPath(String p) {
     return switch (this) {
       case RAW_DEVICE_WRITE -> device(p);
-      case POWER -> PathPatterns.couldMatch(SYSRQ, p);
+      case POWER -> PathPatterns.couldMatch(SYSRQ, p) || PathPatterns.couldMatch(WATCHDOG, p);
       case HISTORY_TAMPER -> historyFile(p);
       case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
       case USER_CHANGE -> authFile(p);
@@ -1324,7 +1358,12 @@ public enum ShellClass {
       return true;
     }
     if (n.equals("journalctl")) {
-      return c.argValues().stream().anyMatch(v -> v.startsWith("--vacuum") || v.equals("--rotate") || v.startsWith("--relinquish"));
+      // getopt_long takes any unique prefix (--rot is --rotate, --smart is --smart-relinquish-var; an
+      // ambiguous one is an error, so refusing it costs nothing); --setup-keys --force replaces the
+      // sealing key the journal's files are verified with.
+      return c.argValues().stream().anyMatch(v -> v.startsWith("--vacuum") || Wrappers.longOption(v, "rotate")
+          || Wrappers.longOption(v, "relinquish-var") || Wrappers.longOption(v, "smart-relinquish-var")
+          || Wrappers.longOption(v, "setup-keys"));
     }
     if (n.equals("systemctl")) {
       String verb = systemctlVerb(c);

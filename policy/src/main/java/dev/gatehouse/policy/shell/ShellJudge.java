@@ -385,7 +385,7 @@ public final class ShellJudge {
   }
 
   /**
-   * {@code read} with {@code -e} in any bundle of options (before the first name), or an option
+   * {@code read} with {@code -e} (or bash 5.3's {@code -E}) in any bundle of options (before the first name), or an option
    * only known when it runs; the arguments of {@code -a -d -i -n -N -p -t -u} are skipped.
    */
   static boolean readsWithLineEditor(ShellCommand c) {
@@ -404,8 +404,8 @@ public final class ShellJudge {
       }
       for (int j = 1; j < v.length(); j++) {
         char ch = v.charAt(j);
-        if (ch == 'e') {
-          return true;
+        if (ch == 'e' || ch == 'E') {
+          return true; // bash 5.3's -E is -e with bash's default completion: readline all the same
         }
         if ("adinNptu".indexOf(ch) >= 0) {
           if (j == v.length() - 1) {
@@ -498,6 +498,9 @@ public final class ShellJudge {
     }
     for (ShellReading.Redirect w : r.writes()) {
       c.write(w).ifPresent(found::add);
+    }
+    for (ShellReading.Redirect rd : r.reads()) {
+      c.read(rd).ifPresent(found::add);
     }
     for (ShellReading.Assignment a : r.assignments()) {
       c.assignment(a).ifPresent(found::add);

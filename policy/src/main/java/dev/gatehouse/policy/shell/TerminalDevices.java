@@ -19,9 +19,20 @@ final class TerminalDevices {
    * Terminal devices other than the session's own {@code /dev/tty}: pseudo-terminals ({@code
    * /dev/pts/N}, {@code /dev/ptmx}, BSD {@code /dev/pty*}), virtual consoles and serial lines
    * ({@code /dev/tty1}, {@code /dev/ttyS0}), {@code /dev/console}, the consoles' screen memory
-   * ({@code /dev/vcs*}), their {@code /dev/char}, {@code /dev/serial} and {@code /dev/input} names.
+   * ({@code /dev/vcs*}), their {@code /dev/char}, {@code /dev/serial} and {@code /dev/input} names;
+   * the consoles and serial lines not named {@code tty*} a getty logs in on (and so gives to the
+   * account, as sshd gives a pts): hypervisor consoles ({@code /dev/hvc0} on KVM's virtio console,
+   * Xen and POWER, {@code /dev/hvcs*}, {@code /dev/hvsi*}, Xen's old {@code /dev/xvc0}), s390's
+   * {@code /dev/3270/tty*} and {@code /dev/sclp_line*}, Bluetooth and IrDA serial lines ({@code
+   * /dev/rfcomm*}, {@code /dev/ircomm*}), callout lines ({@code /dev/cua*}); and a keyboard's raw
+   * reports ({@code /dev/hidraw*}, {@code /dev/usb/hiddev*}), which {@code /dev/input} is the other
+   * name of; the old names that link to a console or a serial line ({@code /dev/systty}, {@code
+   * /dev/modem}, devfs's {@code /dev/vc/N} and {@code /dev/tts/N}); the console's screen as pixels
+   * ({@code /dev/fb0}).
    */
-  private static final String TERMINAL = "/dev/(pts|pts/.*|ptmx|pty.*|tty[^/]+|console|vcs.*|char/.*|serial/.*|input/.*)";
+  private static final String TERMINAL = "/dev/(pts|pts/.*|ptmx|pty.*|tty[^/]+|console|vcs.*|char/.*|serial/.*|input/.*"
+      + "|hvc.*|hvsi.*|xvc.*|3270/.*|sclp_line.*|rfcomm.*|ircomm.*|cua.*|hidraw.*|usb/hiddev.*"
+      + "|systty|modem|vc/.*|tts/.*|fb[0-9]+)";
 
   /**
    * Where a name on the way to a terminal starts ({@code /dev/pts/$n}, {@code /dev/tt*}); also a
@@ -29,7 +40,9 @@ final class TerminalDevices {
    * descriptor may be a directory ({@code 3</dev}) the rest is read in.
    */
   private static final Set<String> TERMINAL_STARTS = Set.of("/dev/pts", "/dev/ptmx", "/dev/pty", "/dev/tty", "/dev/console",
-      "/dev/vcs", "/dev/char", "/dev/serial", "/dev/input", "/dev/fd/", "/dev/stdin/", "/dev/stdout/", "/dev/stderr/");
+      "/dev/vcs", "/dev/char", "/dev/serial", "/dev/input", "/dev/fd/", "/dev/stdin/", "/dev/stdout/", "/dev/stderr/",
+      "/dev/hvc", "/dev/hvsi", "/dev/xvc", "/dev/3270", "/dev/sclp_line", "/dev/rfcomm", "/dev/ircomm", "/dev/cua", "/dev/hidraw",
+      "/dev/usb/hiddev", "/dev/systty", "/dev/modem", "/dev/vc/", "/dev/tts/", "/dev/fb");
 
   /**
    * Programs that take a terminal's name without opening it: they list, test or print the name

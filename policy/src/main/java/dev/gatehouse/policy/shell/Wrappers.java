@@ -62,7 +62,10 @@ final class Wrappers {
       }
       case "builtin", "nohup", "coproc", "unbuffer", "torsocks", "proxychains", "proxychains4", "dbus-run-session" ->
           inner(a, Opts.scan(a, 0, "", Set.of()).endOr(a), name);
-      case "exec" -> fromOpts(a, "a", Set.of(), name);
+      case "exec" -> {
+        Opts o = Opts.scan(a, 0, "a", Set.of());
+        yield o.unknown() ? unknown(name) : withArgv0(inner(a, o.end, name), o.value('a', null), name + " -a");
+      }
       case "jobs" -> {
         // jobs -x COMMAND ARGS runs COMMAND, each jobspec (%1) in it replaced by a process group
         // ID: a command name that is a jobspec is a number only known when it runs.
@@ -488,7 +491,7 @@ final class Wrappers {
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
       default -> Runners.reads(name) ? Runners.unwrap(name, a)
           : OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
-          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", LOADER_WITH_ARG, name)
+          : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? loader(a, name)
           : List.of();
     };
   }
@@ -1834,6 +1837,51 @@ final class Wrappers {
       Set<String> longNoArg, String via) {
     Opts o = Opts.scanKnown(a, withArg, noArg, longWithArg, longNoArg);
     return o.unknown() ? unknown(via) : inner(a, o.end, via);
+  }
+
+  /**
+   * {@code exec -a NAME PROG …}: PROG sees NAME as its name, and a multi-call program acts by that
+   * name (systemctl named {@code reboot} reboots, taking its first operand for the reboot's
+   * parameter; busybox named {@code rm} removes; lvm named {@code lvremove} removes): the words are
+   * judged as NAME's as well as PROG's. A name only known when it runs may be any. Attack 17co.
+   */
+  private static List<Step> withArgv0(List<Step> run, String argv0, String via) {
+    if (argv0 == null || run.size() != 1 || !(run.get(0) instanceof Inner in) || in.words().isEmpty()) {
+      return run;
+    }
+    if (argv0.indexOf(Word.UNKNOWN) >= 0) {
+      return List.of(run.get(0), new Unknown(via + " gives the program a name only known when it runs"
+          + " (a multi-call program acts by its name)"));
+    }
+    String seen = argv0.substring(argv0.lastIndexOf('/') + 1);
+    seen = seen.startsWith("-") ? seen.substring(1) : seen; // a login shell's -bash
+    Word program = in.words().get(0);
+    String base = program.value().substring(program.value().lastIndexOf('/') + 1);
+    if (seen.isEmpty() || seen.equals(base)) {
+      return run;
+    }
+    if (base.equals("systemctl")) {
+      // systemctl looks for its compat names anywhere in its own (strstr: xrebootx is reboot), in this order
+      for (String[] applet : SYSTEMCTL_NAMES) {
+        if (seen.contains(applet[0])) {
+          seen = applet[1];
+          break;
+        }
+      }
+    }
+    List<Word> as = new ArrayList<>(in.words());
+    as.set(0, new Word(argv0, seen, true));
+    return List.of(run.get(0), new Inner(as, via));
+  }
+
+  /** The names systemctl acts as when its own name holds them (systemd 252's parse_argv, invoked_as), and the program each is. */
+  private static final String[][] SYSTEMCTL_NAMES = {{"halt", "halt"}, {"poweroff", "poweroff"}, {"reboot", "reboot"},
+      {"shutdown", "shutdown"}, {"init", "telinit"}, {"runlevel", "runlevel"}};
+
+  /** The dynamic loader runs its program, under {@code --argv0 NAME} by that name ({@link #withArgv0}). */
+  private static List<Step> loader(List<Word> a, String name) {
+    Opts o = Opts.scan(a, 0, "", LOADER_WITH_ARG);
+    return o.unknown() ? unknown(name) : withArgv0(inner(a, o.end, name), o.values.get("--argv0"), name + " --argv0");
   }
 
   private static List<Step> fromOpts(List<Word> a, String withArg, Set<String> longWithArg, String via) {
