@@ -429,14 +429,8 @@ final class Wrappers {
         yield o.unknown() ? unknown(name) : inner(a, o.end, name);
       }
       case "softlimit" -> fromKnown(a, "acdflmoprst", "", Set.of(), Set.of(), name);
-      case "setlock" -> {
-        Opts o = Opts.scanKnown(a, "", "nNxX", Set.of(), Set.of());
-        yield o.unknown() ? unknown(name) : inner(a, o.end + 1, name);
-      }
-      case "setuidgid", "envuidgid" -> {
-        Opts o = Opts.scanKnown(a, "", "", Set.of(), Set.of());
-        yield o.unknown() ? unknown(name) : inner(a, o.end + 1, name);
-      }
+      case "setlock" -> knownThenOperands(a, "", "nNxX", 1, name);
+      case "setuidgid", "envuidgid" -> knownThenOperands(a, "", "", 1, name);
       case "pgrphack", "fghack", "vglrun", "optirun", "primusrun", "prime-run", "gamemoderun", "mangohud", "padsp", "aoss",
           "tsocks", "torify", "apulse", "box64", "box86" -> leadingFlags(a, "", name);
       case "argv0" -> a.isEmpty() ? List.of() : List.of(new Unknown("argv0 runs a program under another name"));
@@ -473,14 +467,8 @@ final class Wrappers {
       }
       // Servers that run their program for each connection, its input and output the socket: a shell so
       // started is one anybody on the host (curl telnet://…) types into, unjudged (attack pass 17cn).
-      case "tcpserver" -> {
-        Opts o = Opts.scanKnown(a, "cxBgubltTI", "qQvXU146oOdDhHpPrR", Set.of(), Set.of());
-        yield o.unknown() ? unknown(name) : inner(a, o.end + 2, name);
-      }
-      case "tcpsvd", "udpsvd" -> {
-        Opts o = Opts.scanKnown(a, "cCbul", "hEv", Set.of(), Set.of());
-        yield o.unknown() ? unknown(name) : inner(a, o.end + 2, name);
-      }
+      case "tcpserver" -> knownThenOperands(a, "cxBgubltTI", "qQvXU146oOdDhHpPrR", 2, name);
+      case "tcpsvd", "udpsvd" -> knownThenOperands(a, "cCbul", "hEv", 2, name);
       case "ttyd" -> fromKnown(a, "picugswIbPCKAtTmdHU", "6SROBoWqavhX", Set.of(), Set.of(), name);
       case "websocketd", "gotty" -> leadingFlags(a, "", name);
       case "telnetd", "utelnetd" -> a.stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "-[A-Za-z]*l.*"))
@@ -1830,6 +1818,12 @@ final class Wrappers {
       }
     }
     return false;
+  }
+
+  /** Short options the wrapper documents (any other is unknown), {@code operands} words (a lock file, a host and port), then the command. */
+  private static List<Step> knownThenOperands(List<Word> a, String withArg, String noArg, int operands, String via) {
+    Opts o = Opts.scanKnown(a, withArg, noArg, Set.of(), Set.of());
+    return o.unknown() ? unknown(via) : inner(a, o.end + operands, via);
   }
 
   /** Options the wrapper documents (any other is unknown), then the command. */

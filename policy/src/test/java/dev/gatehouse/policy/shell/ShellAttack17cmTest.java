@@ -376,11 +376,6 @@ class ShellAttack17cmTest {
   }
 
   private static boolean onPath(String name) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
-        return true;
-      }
-    }
-    return false;
+    return TestPrograms.onPath(name);
   }
 }

@@ -439,11 +439,6 @@ class ShellAttack17coTest {
   }
 
   private static boolean onPath(String name) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
-        return true;
-      }
-    }
-    return false;
+    return TestPrograms.onPath(name);
   }
 }
