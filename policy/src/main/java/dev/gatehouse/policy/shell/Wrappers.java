@@ -393,7 +393,9 @@ final class Wrappers {
       case "gio" -> a.isEmpty() ? List.of() : !a.get(0).literal() || a.get(0).value().equals("launch")
           ? List.of(new Unknown("gio " + a.get(0).shown() + " runs the command of a desktop file it reads")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
-      default -> Runners.reads(name) ? Runners.unwrap(name, a)
+      default -> Runners.pythonModule(name, a) != null
+          ? Runners.unwrap(Runners.pythonModule(name, a).getKey(), Runners.pythonModule(name, a).getValue())
+          : Runners.reads(name) ? Runners.unwrap(name, a)
           : OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
           : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? fromOpts(a, "", LOADER_WITH_ARG, name)
           : List.of();
