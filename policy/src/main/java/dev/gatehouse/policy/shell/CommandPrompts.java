@@ -276,6 +276,11 @@ final class CommandPrompts {
         || Regexes.matches(w.value(), "-[a-zA-Z]*e.*"))) {
       return true;
     }
+    // runners that set the environment from a file or take it away (dotenv, sops exec-env, direnv
+    // exec, --env-file, nix-shell --pure …: attack 17cp)
+    if ((Runners.reads(n) || Runners.pythonModule(n, a) != null) && Runners.environmentReplaced(n, a)) {
+      return true;
+    }
     if (Set.of("declare", "typeset", "local", "export", "readonly").contains(n)) {
       boolean unexport = false;
       for (Word w : a) {

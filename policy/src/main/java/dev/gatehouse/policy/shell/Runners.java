@@ -107,7 +107,8 @@ final class Runners {
           with(QUIET, "-l", "--list", "-j", "--json", "-s", "--site-packages", "--recreate", "-g", "--global"), 0)),
       Map.entry("hatch", Runner.of(Set.of("run"), Set.of("-e", "--env", "-p", "--project", "--data-dir", "--cache-dir",
           "--config"), with(QUIET, "--color", "--no-color", "-i", "--interactive"), 0).shells("shell")),
-      Map.entry("bundle", Runner.of(Set.of("exec"), Set.of("-r", "--retry", "--gemfile"),
+      // Bundler's COMMAND_ALIASES: exec is also e, ex, exe (attack 17cp)
+      Map.entry("bundle", Runner.of(Set.of("exec", "e", "ex", "exe"), Set.of("-r", "--retry", "--gemfile"),
           with(QUIET, "--no-color", "--keep-file-descriptors"), 0)),
       Map.entry("pnpm", Runner.of(Set.of("exec", "dlx"), Set.of("--filter", "-F", "--resume-from", "-C", "--dir",
           "--workspace-concurrency", "--package", "--allow-build", "--reporter"),
@@ -115,7 +116,10 @@ final class Runners {
               "--no-reporter-hide-prefix", "-w", "--workspace-root", "--reverse", "--stream", "-s", "--silent"), 0)),
       Map.entry("yarn", Runner.of(Set.of("exec", "dlx"), Set.of("-p", "--package"), QUIET, 0).joinedForSh()),
       Map.entry("bunx", Runner.of(Set.of(), Set.of("-p", "--package"), with(QUIET, "--bun", "--silent"), 0)),
-      Map.entry("bun", Runner.of(Set.of("x"), Set.of("-p", "--package"), with(QUIET, "--bun", "--silent"), 0)),
+      Map.entry("bun", Runner.of(Set.of("x", "exec"), Set.of("-p", "--package"), with(QUIET, "--bun", "--silent"), 0)),
+      // pnpx is pnpm dlx (attack 17cp)
+      Map.entry("pnpx", Runner.of(Set.of(), Set.of("--package", "--allow-build", "-C", "--dir", "--reporter"),
+          with(QUIET, "-c", "--shell-mode", "-s", "--silent"), 0)),
       Map.entry("pipx", Runner.of(Set.of("run"), Set.of("--spec", "--index-url", "-i", "--pip-args", "--python",
           "--fetch-python"), with(QUIET, "--no-cache", "--pypackages", "--path", "--system-site-packages"), 0)),
       Map.entry("mise", Runner.of(Set.of("exec", "x"), Set.of("-j", "--jobs", "-C", "--cd", "-E", "--env"),
@@ -179,6 +183,28 @@ final class Runners {
   /** Compilers' launchers: {@code ccache gcc …} runs gcc; a first word that is an option is the launcher's own (no command). */
   private static final Set<String> LAUNCHERS = Set.of("ccache", "distcc", "icecc", "sccache");
 
+  /**
+   * Runners that are Python packages, run by {@code python3 -m MODULE} as by their command
+   * ({@code python3 -m dotenv run CMD}, {@code python3 -m uv run CMD}): attack 17cp, proven for
+   * python-dotenv.
+   */
+  private static final Set<String> PYTHON_MODULES = Set.of("dotenv", "uv", "poetry", "pdm", "hatch", "pipenv", "pipx");
+
+  /**
+   * The runner and its words when {@code name} is a Python interpreter given {@code -m} of a runner's
+   * module, else null.
+   */
+  static Map.Entry<String, List<Word>> pythonModule(String name, List<Word> a) {
+    if (!Regexes.matches(name, "python[0-9.]*|pypy[0-9.]*")) {
+      return null;
+    }
+    List<String> m = ShellClass.PythonRun.read(a.stream().map(Word::value).toList()).module();
+    if (m == null || !PYTHON_MODULES.contains(m.get(0))) {
+      return null;
+    }
+    return Map.entry(m.get(0), List.copyOf(a.subList(a.size() - m.size() + 1, a.size())));
+  }
+
   /** Whether {@code name} is read here. */
   static boolean reads(String name) {
     return RUNNERS.containsKey(name) || LAUNCHERS.contains(name) || name.equals("nodemon");
@@ -193,6 +219,10 @@ final class Runners {
 
   /** Whether the words start an interactive shell (nested-shell): {@code poetry shell}, {@code nix develop}, {@code aws-vault exec P}. */
   static boolean startsShell(String name, List<Word> a) {
+    var module = pythonModule(name, a);
+    if (module != null) {
+      return read(module.getKey(), module.getValue()).shell;
+    }
     return reads(name) && read(name, a).shell;
   }
 
@@ -210,7 +240,23 @@ final class Runners {
       return new Reading(codeOf(a, Set.of("-x", "--exec"), name), false);
     }
     Runner r = RUNNERS.get(name);
+    if (name.equals("rustup")) {
+      a = withoutToolchainOverride(a);
+    }
+    if (name.equals("pnpm") || name.equals("yarn")) {
+      a = withoutWorkspaceWords(name, a);
+    }
+    if (name.equals("nix")) {
+      int v = options(a, 0, r);
+      if (v >= 0 && v < a.size() && a.get(v).value().equals("run")) {
+        return new Reading(nixRun(a, v + 1, r), false);
+      }
+      if (v < 0 && a.stream().anyMatch(w -> w.value().equals("run"))) {
+        return unknownOptions(name, List.of());
+      }
+    }
     List<Step> steps = new ArrayList<>(afterEveryDashDash(a, name, r.bySh));
+    steps.addAll(shellNamed(name, a));
     int i = options(a, 0, r);
     if (i < 0) {
       // An option the table does not know: its value may be the subcommand or the command.
@@ -218,6 +264,7 @@ final class Runners {
           || r.verbs.stream().anyMatch(v -> v.startsWith(w.value() + " ")) || r.shellVerbs.contains(w.value()));
       return mayRun ? unknownOptions(name, steps) : new Reading(steps, false);
     }
+    boolean bunShell = false;
     // code options anywhere before a -- (nix-shell -p hello --command CODE: -p takes the words after it)
     int dashes = a.stream().map(Word::value).toList().indexOf("--");
     steps.addAll(codeOf(a.subList(0, dashes < 0 ? a.size() : dashes), r.codeOptions, name));
@@ -232,12 +279,39 @@ final class Runners {
       }
       if (r.verbs.contains(two)) {
         i += 2;
+      } else if (PREFIXED.containsKey(name + " " + verb)) {
+        // yarn node ARGS, pipx runpip VENV ARGS, asdf env CMD UTIL ARGS: the program is the tool's word
+        Prefixed p = PREFIXED.get(name + " " + verb);
+        // the words after the verb are the program's (yarn node -e CODE); an option where an operand
+        // stands (pipx runpip -v VENV) is the tool's, not known here
+        int from = i + 1 + p.operands;
+        if (a.subList(i + 1, Math.min(from, a.size())).stream().anyMatch(w -> !w.literal() || w.value().startsWith("-"))) {
+          return unknownOptions(name, steps);
+        }
+        List<Word> words = new ArrayList<>();
+        if (!p.program.isEmpty()) {
+          words.add(Word.literal(p.program, p.program));
+        }
+        if (from < a.size()) {
+          words.addAll(a.subList(from, a.size()));
+        }
+        if (!words.isEmpty()) {
+          steps.addAll(Wrappers.inner(words, 0, name));
+        }
+        return new Reading(steps, false);
       } else if (r.verbs.contains(verb)) {
         i++;
-      } else {
+        bunShell = name.equals("bun") && verb.equals("exec");
+      } else if (!name.equals("pnpm") || PNPM_COMMANDS.contains(verb)) {
         return new Reading(steps, false);
       }
+      // else: pnpm runs a word that is none of its commands as a script or, without one, as a
+      // command (pnpm 6.6.1: "pnpm eslint"): the words from it are judged as pnpm exec's
       i = options(a, i, r);
+      // hatch run +py=3.12 CMD: a matrix selection (hatch's "+NAME=VALUES"), not the command (attack 17cp)
+      while (name.equals("hatch") && i >= 0 && i < a.size() && a.get(i).literal() && a.get(i).value().startsWith("+")) {
+        i = options(a, i + 1, r);
+      }
       if (i < 0) {
         return unknownOptions(name, steps);
       }
@@ -276,11 +350,202 @@ final class Runners {
       int after = options(a, command + 1, r);
       steps.addAll(after < 0 ? unknownOptions(name, List.of()).steps : Wrappers.inner(a, after, name));
     }
-    if (r.bySh || a.subList(0, command).stream().anyMatch(w -> Set.of("-c", "--shell-mode").contains(w.value())
+    if (r.bySh || bunShell || a.subList(0, command).stream().anyMatch(w -> Set.of("-c", "--shell-mode").contains(w.value())
         && name.equals("pnpm"))) {
       steps.add(joined(a.subList(command, a.size()), name));
     }
     return new Reading(steps, false);
+  }
+
+  /** nix's options that take two values ({@code --option NAME VALUE}, {@code --argstr NAME VALUE}): attack 17cp. */
+  private static final Set<String> TWO_VALUES = Set.of("--option", "--arg", "--argstr", "--override-input",
+      "--override-flake", "--arg-from-file", "--arg-from-stdin");
+
+  /**
+   * watchexec's {@code --shell SHELL} runs the command's words as SHELL's code ({@code --shell
+   * python3 'import os; …'}): a shell whose language is not bash's (or not known here) is unknown;
+   * {@code none} runs the words as a command, judged already (attack 17cp).
+   */
+  private static List<Step> shellNamed(String name, List<Word> a) {
+    if (!name.equals("watchexec")) {
+      return List.of();
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (v.equals("--")) {
+        break;
+      }
+      String shell = v.startsWith("--shell=") ? v.substring(8) : v.equals("--shell") && i + 1 < a.size() ? a.get(i + 1).value() : null;
+      boolean known = v.startsWith("--shell=") ? a.get(i).literal() : i + 1 < a.size() && a.get(i + 1).literal();
+      if (shell != null) {
+        String first = shell.strip().split("\\s+")[0];
+        String base = first.substring(first.lastIndexOf('/') + 1);
+        if (!known || !base.equals("none") && !Wrappers.BASH_LIKE.contains(base)) {
+          return List.of(new Unknown("watchexec runs its command as code of " + shell + ", a language the guard does not read"));
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private record Prefixed(String program, int operands) {}
+
+  /**
+   * Verbs that run a program of the tool's choosing with the words after them: yarn's {@code node}
+   * (Yarn 2+ runs node with them), pipx's {@code runpip VENV} (pip in that environment: pipx runpip
+   * v install x installs), asdf's {@code env CMD [UTIL …]} (UTIL run in CMD's environment; env by
+   * default): attack 17cp.
+   */
+  private static final Map<String, Prefixed> PREFIXED = Map.of("yarn node", new Prefixed("node", 0),
+      "pipx runpip", new Prefixed("pip", 1), "asdf env", new Prefixed("", 1));
+
+  /**
+   * pnpm's commands and aliases (pnpm 10 {@code pnpm help --all}, and the npm commands it passes
+   * on): any other first word is a script's name or a command pnpm runs ({@code pnpm sh -c CODE}).
+   */
+  private static final Set<String> PNPM_COMMANDS = Set.of("add", "audit", "bin", "c", "cache", "cat-file", "cat-index",
+      "config", "create", "dedupe", "deploy", "dlx", "doctor", "env", "exec", "fetch", "find-hash", "get", "help", "i",
+      "ignored-builds", "approve-builds", "import", "init", "install", "install-test", "it", "licenses", "link", "list", "ln",
+      "ls", "outdated", "pack", "patch", "patch-commit", "patch-remove", "prune", "publish", "rb", "rebuild", "recursive",
+      "multi", "m", "remove", "rm", "root", "run", "run-script", "server", "set", "setup", "start", "store", "t", "test",
+      "tst", "un", "uninstall", "unlink", "up", "update", "upgrade", "why", "self-update", "restart", "stop", "access",
+      "adduser", "bugs", "deprecate", "dist-tag", "docs", "edit", "info", "login", "logout", "owner", "ping", "prefix",
+      "profile", "pkg", "repo", "s", "se", "search", "set-script", "show", "star", "stars", "team", "token", "unpublish",
+      "unstar", "v", "version", "view", "whoami", "xmas", "catalog", "sbom", "completion", "x", "node", "inst",
+      "ll", "la", "cat", "runtime");
+
+  /**
+   * {@code rustup +TOOLCHAIN run …}: the toolchain override ({@code rustup [+toolchain] [COMMAND]})
+   * before the verb is rustup's own word, not the verb (attack 17cp, proven).
+   */
+  static List<Word> withoutToolchainOverride(List<Word> a) {
+    List<Word> out = new ArrayList<>();
+    boolean verbSeen = false;
+    for (Word w : a) {
+      if (!verbSeen && w.literal() && w.value().startsWith("+")) {
+        continue;
+      }
+      verbSeen |= !w.literal() || !w.value().startsWith("-");
+      out.add(w);
+    }
+    return out;
+  }
+
+  /**
+   * The words that only choose where the verb runs, dropped before it: pnpm's {@code recursive}
+   * ({@code multi}, {@code m}) and yarn's {@code workspace NAME} and {@code workspaces foreach
+   * [OPTIONS]}, whose options run up to the verb (exec, dlx, node) after them (attack 17cp).
+   */
+  private static List<Word> withoutWorkspaceWords(String name, List<Word> a) {
+    List<String> v = a.stream().map(Word::value).toList();
+    int at = -1;
+    int drop = 0;
+    for (int i = 0; i < v.size() && at < 0; i++) {
+      if (name.equals("pnpm") && Set.of("recursive", "multi", "m").contains(v.get(i))) {
+        at = i;
+        drop = 1;
+      } else if (name.equals("yarn") && v.get(i).equals("workspace")) {
+        at = i;
+        drop = 2;
+      } else if (name.equals("yarn") && v.get(i).equals("workspaces") && i + 1 < v.size() && v.get(i + 1).equals("foreach")) {
+        at = i;
+        int verb = i + 2;
+        while (verb < v.size() && !Set.of("exec", "dlx", "node", "run").contains(v.get(verb))) {
+          verb++;
+        }
+        drop = verb - i;
+      } else if (!v.get(i).startsWith("-")) {
+        break; // the verb itself, or an option's value
+      }
+    }
+    if (at < 0) {
+      return a;
+    }
+    List<Word> out = new ArrayList<>(a.subList(0, at));
+    out.addAll(a.subList(Math.min(at + drop, a.size()), a.size()));
+    return out;
+  }
+
+  /**
+   * {@code nix run INSTALLABLE [--] ARGS}: nix runs the installable's main program with the words
+   * after it (attack 17cp: the words after {@code --} were judged as a command of their own, {@code
+   * nix run nixpkgs#bash -- -c CODE}). The program is judged by the attribute's last name
+   * ({@code nixpkgs#bash} runs {@code bash}); as the main program may have another name, words given
+   * to it make the text unclassified too. {@code nix run .} alone runs the flake's default app.
+   */
+  private static List<Step> nixRun(List<Word> a, int from, Runner r) {
+    int i = options(a, from, r);
+    if (i < 0) {
+      return unknownOptions("nix", List.of()).steps;
+    }
+    if (i >= a.size()) {
+      return List.of();
+    }
+    Word installable = a.get(i);
+    List<Word> args = new ArrayList<>();
+    boolean ended = false;
+    for (Word w : a.subList(i + 1, a.size())) {
+      if (!ended && w.literal() && w.value().equals("--")) {
+        ended = true;
+        continue;
+      }
+      args.add(w);
+    }
+    String v = installable.value();
+    int hash = v.indexOf('#');
+    String attr = hash < 0 ? "" : v.substring(hash + 1);
+    attr = attr.substring(attr.lastIndexOf('.') + 1);
+    if (!installable.literal() || attr.isEmpty() || !Regexes.matches(attr, "[A-Za-z0-9_+-][A-Za-z0-9_.+-]*")) {
+      return args.isEmpty() && installable.literal() ? List.of()
+          : List.of(new Unknown("nix run runs a program only known when it runs (" + installable.shown() + ") with words after it"));
+    }
+    List<Word> words = new ArrayList<>();
+    words.add(Word.literal(attr, attr));
+    words.addAll(args);
+    List<Step> out = new ArrayList<>(Wrappers.inner(words, 0, "nix run"));
+    if (!args.isEmpty()) {
+      // the program is the package's meta.mainProgram, which need not be its attribute's name
+      // (nixpkgs#bashInteractive runs bash): given words, what reads them is only known when it runs
+      out.add(new Unknown("nix run gives words to " + installable.shown() + "'s main program, only known when it runs"));
+    }
+    return out;
+  }
+
+  /**
+   * Whether the tool sets the environment of what it runs from a file or takes the environment
+   * away, as {@code envdir} and {@code chpst -e} do: python-dotenv's and dotenv-cli's {@code dotenv}
+   * (a {@code .env} file), {@code dotenvx run}, {@code sops exec-env}, {@code direnv exec} (the
+   * {@code .envrc}), {@code --env-file} ({@code uv run}, {@code op run}, {@code devbox run}),
+   * {@code nix-shell --pure}, {@code nix develop -i}/{@code --unset}, {@code devbox run --pure},
+   * {@code watchexec -E}, {@code daemonize -E}. A file may unset the pager's secure mode the
+   * gateway sets ({@code LESSSECURE=}); proven for python-dotenv (attack 17cp).
+   */
+  static boolean environmentReplaced(String name, List<Word> a) {
+    var module = pythonModule(name, a);
+    if (module != null) {
+      return environmentReplaced(module.getKey(), module.getValue());
+    }
+    if (!RUNNERS.containsKey(name) || read(name, a).steps.isEmpty() && !read(name, a).shell) {
+      return false;
+    }
+    List<String> v = a.stream().map(Word::value).toList();
+    java.util.function.Predicate<String> has = o -> v.stream().anyMatch(w -> w.equals(o) || w.startsWith(o + "="));
+    return switch (name) {
+      // python-dotenv's list/get/set/unset read or write the file and run nothing
+      case "dotenv" -> {
+        int i = options(a, 0, RUNNERS.get(name));
+        yield i < 0 || i >= a.size() || !Set.of("list", "get", "set", "unset").contains(a.get(i).value());
+      }
+      case "dotenvx", "direnv" -> true;
+      case "sops" -> v.contains("exec-env");
+      case "uv", "uvx", "op" -> has.test("--env-file");
+      case "devbox" -> has.test("--env-file") || has.test("--pure") || has.test("-e") || has.test("--env");
+      case "nix-shell" -> has.test("--pure");
+      case "nix" -> has.test("-i") || has.test("--ignore-environment") || has.test("-u") || has.test("--unset");
+      case "watchexec" -> has.test("-E") || has.test("--env");
+      case "daemonize" -> has.test("-E");
+      default -> false;
+    };
   }
 
   /**
@@ -305,7 +570,9 @@ final class Runners {
       if (r.restOptions.contains(opt)) {
         return i;
       }
-      if (r.withArg.contains(opt) || r.codeOptions.contains(opt)) {
+      if (TWO_VALUES.contains(v)) {
+        i += 3;
+      } else if (r.withArg.contains(opt) || r.codeOptions.contains(opt)) {
         i += opt.equals(v) ? 2 : 1;
       } else if (r.noArg.contains(v)) {
         i++;

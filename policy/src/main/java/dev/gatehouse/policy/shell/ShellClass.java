@@ -1416,12 +1416,33 @@ public enum ShellClass {
       case "start-stop-daemon" -> a.stream().anyMatch(v -> Regexes.matches(v, "-c.*") || Wrappers.longOption(v, "chuid"));
       case "chpst" -> a.stream().anyMatch(v -> Regexes.matches(v, "-[^-]*[uU].*"));
       case "sg" -> true;
+      // daemonize -u USER (daemonize(1)) and sops exec-env/exec-file --user USER run the command as
+      // USER (attack 17cp); daemonize's options end at its program
+      case "daemonize" -> {
+        for (int i = 0; i < a.size() && a.get(i).startsWith("-"); i++) {
+          if (Regexes.matches(a.get(i), "-[a]*u.*")) {
+            yield true;
+          }
+          if (Regexes.matches(a.get(i), "-[a]*[ceEolpu]")) {
+            i++;
+          }
+        }
+        yield false;
+      }
+      case "sops" -> (a.contains("exec-env") || a.contains("exec-file"))
+          && a.stream().anyMatch(v -> v.equals("--user") || v.startsWith("--user="));
       default -> false;
     };
   }
 
   private static boolean packageChange(ShellCommand c) {
     String n = c.name();
+    if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*") && Runners.pythonModule(n, c.args()) != null) {
+      // python3 -m poetry add is poetry add (attack 17cp)
+      var mod = Runners.pythonModule(n, c.args());
+      return packageChange(new ShellCommand(mod.getKey(), mod.getKey(), mod.getValue(), c.text(), c.via(), c.stdin(),
+          c.upstream()));
+    }
     if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*")) {
       // python3 -m pip is pip (a wheel's .pth runs in every later Python); ensurepip installs pip.
       List<String> m = PythonRun.read(c.argValues()).module();
@@ -1510,18 +1531,24 @@ public enum ShellClass {
       case "dpkg-reconfigure", "update-alternatives", "alternatives", "add-apt-repository", "apt-key", "rpmkeys" ->
           !c.argValues().contains("--list") && !c.argValues().contains("--display") && !c.argValues().contains("--query");
       // holds and diversions change what the next upgrade installs; language package managers install code
-      case "apt-mark" -> firstOperandIn(c, Set.of("hold", "unhold", "auto", "manual", "minimize-manual", "markauto",
+      case "apt-mark" -> verbAmongOperands(c, Set.of("hold", "unhold", "auto", "manual", "minimize-manual", "markauto",
           "unmarkauto", "install", "remove", "purge"));
       case "dpkg-divert" -> !c.argValues().stream().allMatch(v -> Set.of("--list", "--listpackage", "--truename", "--help",
           "--version", "--quiet").contains(v) || !v.startsWith("-") && c.argValues().stream().anyMatch(o ->
               Set.of("--list", "--listpackage", "--truename").contains(o)));
-      case "cpan", "cpanm", "cpanp" -> !c.args().isEmpty() && c.argValues().stream().noneMatch(v -> Set.of("-l", "-V", "-v",
+      // cpanm's -v is --verbose, -l/-L DIR install into DIR (cpan's -l and -v list and print; attack 17cp)
+      case "cpan", "cpanp" -> !c.args().isEmpty() && c.argValues().stream().noneMatch(v -> Set.of("-l", "-V", "-v",
           "-h", "--help", "--version", "--info", "-D", "-O").contains(v));
-      case "rustup" -> firstOperandIn(c, Set.of("install", "uninstall", "update", "default", "toolchain", "component",
-          "target", "self", "override", "set")) && c.argValues().stream().noneMatch(v -> Set.of("list", "show", "--help",
-          "help").contains(v));
-      case "poetry", "pdm", "pipenv", "hatch", "bundle", "bundler", "composer" -> firstOperandIn(c, Set.of("add", "remove",
-          "install", "uninstall", "update", "sync", "self", "require", "upgrade", "clean", "dep", "pip"));
+      case "cpanm" -> !c.args().isEmpty() && c.argValues().stream().noneMatch(v -> Set.of("-V", "--version", "-h", "--help",
+          "--info").contains(v));
+      case "rustup" -> rustupChange(c);
+      // the verb after the tool's global options and their values (poetry -C DIR add: attack 17cp);
+      // Bundler's install alias i, Composer's aliases and abbreviations (composer req, composer i);
+      // self/dep followed by show/list/hash only read
+      case "poetry", "pdm", "pipenv", "hatch", "bundle", "bundler" -> verbAmongOperands(c, Set.of("add", "remove",
+          "install", "uninstall", "update", "sync", "require", "upgrade", "clean", "pip", "i"))
+          || verbAmongOperands(c, Set.of("self", "dep")) && !readsOnly(c, Set.of("self", "dep"));
+      case "composer" -> composerChange(c);
       default -> false;
     };
   }
@@ -1652,8 +1679,22 @@ public enum ShellClass {
       case "launchctl" -> firstOperandIn(c, Set.of("load", "unload", "bootstrap", "bootout", "kickstart", "stop", "start",
           "enable", "disable", "remove", "submit"));
       case "sv", "s6-svc", "runsv" -> true;
-      case "docker", "podman", "nerdctl", "docker-compose", "podman-compose" -> containerLifecycle(c);
-      case "busctl", "dbus-send", "gdbus", "qdbus" -> dbusMethods(c, "org.freedesktop.systemd1").stream()
+      case "docker", "podman", "nerdctl", "docker-compose", "podman-compose", "podman-remote", "finch" -> containerLifecycle(c);
+      // the runtimes under them and system containers (attack 17cp): crictl's and ctr's verbs, LXD/Incus
+      case "crictl" -> verbAmongOperands(c, Set.of("stop", "stopp", "rm", "rmp", "start", "update", "runp", "run"));
+      case "ctr" -> {
+        List<String> a = c.argValues();
+        yield verbCandidates(a).stream().anyMatch(i -> Set.of("task", "tasks", "t", "container", "containers", "c")
+            .contains(a.get(i)) && a.subList(i + 1, a.size()).stream().filter(w -> !w.startsWith("-")).findFirst()
+            .filter(v -> Set.of("kill", "pause", "resume", "start", "delete", "del", "remove", "rm").contains(v)).isPresent());
+      }
+      case "lxc", "incus" -> verbAmongOperands(c, Set.of("stop", "start", "restart", "delete", "pause", "rm"));
+      case "lxc-stop", "lxc-start", "lxc-destroy", "lxc-freeze", "lxc-unfreeze", "lxc-autostart" ->
+          !c.argValues().contains("--help") && !c.argValues().contains("-h") && !c.argValues().contains("--version");
+      // machined's Terminate/Kill of a machine, as machinectl terminate/kill (attack 17cp)
+      case "busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "qdbus-qt5", "qdbus-qt6", "qdbus-qt4", "dbus-send.exe" ->
+          dbusMethods(c, "org.freedesktop.machine1").stream().anyMatch(m -> Regexes.matches(m, "(Terminate|Kill)(Machine)?"))
+          || dbusMethods(c, "org.freedesktop.systemd1").stream()
           .anyMatch(m -> Regexes.matches(m, UNIT_METHODS));
       // virtual machines and containers by their managers; a service by its own control program
       case "virsh" -> firstOperandIn(c, Set.of("destroy", "shutdown", "reboot", "reset", "suspend", "resume", "undefine",
@@ -1677,11 +1718,102 @@ public enum ShellClass {
     return c.argValues();
   }
 
+  /**
+   * Whether one of {@code verbs} is the tool's verb: the first operand, or a later one where each
+   * word before it may be the value of the option word before that (a global option's value:
+   * {@code poetry -C /srv add}, {@code apt-mark -o X=Y hold}, {@code podman --url U --identity I
+   * stop}). Fails closed: an option taking no value is not known here, so the word after it counts
+   * both ways (attack 17cp).
+   */
+  static boolean verbAmongOperands(ShellCommand c, Set<String> verbs) {
+    return verbCandidates(c.argValues()).stream().anyMatch(i -> verbs.contains(c.argValues().get(i).toLowerCase(Locale.ROOT)));
+  }
+
+  /** The indexes of the words that may be the verb (see {@link #verbAmongOperands}). */
+  static List<Integer> verbCandidates(List<String> a) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i);
+      if (v.equals("--")) {
+        if (i + 1 < a.size()) {
+          out.add(i + 1);
+        }
+        break;
+      }
+      if (v.startsWith("-") && !v.equals("-")) {
+        continue;
+      }
+      out.add(i);
+      boolean mayBeValue = i > 0 && a.get(i - 1).startsWith("-") && !a.get(i - 1).equals("-") && !a.get(i - 1).contains("=");
+      if (!mayBeValue) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** The word after the verb (one of {@code verbs}) is show, list, hash or help, or help is asked for. */
+  private static boolean readsOnly(ShellCommand c, Set<String> verbs) {
+    List<String> a = c.argValues();
+    if (a.contains("--help") || a.contains("-h")) {
+      return true;
+    }
+    for (int i : verbCandidates(a)) {
+      if (verbs.contains(a.get(i))) {
+        List<String> after = a.subList(i + 1, a.size()).stream().filter(v -> !v.startsWith("-")).toList();
+        return !after.isEmpty() && Set.of("show", "list", "hash", "help", "ls").contains(after.get(0));
+      }
+    }
+    return false;
+  }
+
+  /**
+   * rustup's changes: its verb after {@code +TOOLCHAIN} and the options ({@code rustup +stable
+   * toolchain link …}), {@code up}/{@code upgrade} (update's aliases); only the word right after the
+   * verb being {@code list}/{@code help} (or {@code --help}) reads: {@code rustup toolchain link show
+   * DIR} links a toolchain named show (attack 17cp, proven); {@code rustup default} alone prints it.
+   */
+  private static boolean rustupChange(ShellCommand c) {
+    List<String> a = Runners.withoutToolchainOverride(c.args()).stream().map(Word::value).toList();
+    Set<String> change = Set.of("install", "uninstall", "update", "up", "upgrade", "default", "toolchain", "component",
+        "target", "self", "override", "set");
+    for (int i : verbCandidates(a)) {
+      String verb = a.get(i);
+      if (change.contains(verb)) {
+        List<String> after = a.subList(i + 1, a.size()).stream().filter(v -> !v.startsWith("-")).toList();
+        // list/help are subcommands of the verbs that have them; to default, install, update they name a toolchain
+        Set<String> groups = Set.of("toolchain", "component", "target", "override", "self", "set");
+        boolean reads = a.contains("--help") || a.contains("-h")
+            || groups.contains(verb) && !after.isEmpty() && Set.of("list", "help").contains(after.get(0))
+            || after.isEmpty() && (verb.equals("default") || groups.contains(verb));
+        if (!reads) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Composer (Symfony Console) takes a command by its aliases ({@code i}, {@code u}, {@code r},
+   * {@code rm}) and by any unambiguous abbreviation ({@code composer req vendor/pkg}); an ambiguous
+   * one fails, so every prefix of a changing command counts (attack 17cp).
+   */
+  private static boolean composerChange(ShellCommand c) {
+    Set<String> change = Set.of("install", "update", "upgrade", "require", "remove", "uninstall", "reinstall", "global",
+        "bump", "create-project", "self-update", "selfupdate", "clean", "sync");
+    Set<String> aliases = Set.of("i", "u", "r", "rm");
+    List<String> a = c.argValues();
+    return verbCandidates(a).stream().map(a::get).anyMatch(v -> aliases.contains(v)
+        || v.length() >= 2 && change.stream().anyMatch(x -> x.startsWith(v)));
+  }
+
   /** docker's lifecycle verbs: each stops, starts or replaces a running container (a service, in production). */
-  private static final Set<String> CONTAINER_CHANGE = Set.of("stop", "restart", "kill", "rm", "start", "pause", "unpause",
-      "update", "rename");
+  private static final Set<String> CONTAINER_CHANGE = Set.of("stop", "restart", "kill", "rm", "remove", "start", "pause",
+      "unpause", "update", "rename");
+  // compose watch starts the services first (docker compose watch: "up" unless --no-up)
   private static final Set<String> COMPOSE_CHANGE = Set.of("down", "stop", "restart", "kill", "rm", "up", "start", "pause",
-      "unpause", "scale", "create");
+      "unpause", "scale", "create", "watch");
   private static final Set<String> CONTAINER_READS = Set.of("exec", "run", "logs", "inspect", "cp", "build", "ps", "images",
       "pull", "push", "tag", "top", "stats", "events", "info", "version", "network", "volume", "image", "system", "login",
       "logout", "search", "history", "diff", "export", "save", "load", "commit", "port", "wait", "attach", "context",
@@ -1694,14 +1826,28 @@ public enum ShellClass {
    * first word that is no known subcommand lets the next decide.
    */
   private static boolean containerLifecycle(ShellCommand c) {
-    List<Word> ops = c.name().equals("docker") ? ListedOperands.of(c) : operands(c);
-    List<String> v = ops.stream().limit(3).map(Word::value).toList();
-    if (v.isEmpty()) {
-      // the options were not read (a word only known when it runs): any lifecycle verb decides
-      return c.argValues().stream().anyMatch(w -> CONTAINER_CHANGE.contains(w) || COMPOSE_CHANGE.contains(w));
+    if (c.name().equals("docker")) {
+      List<String> v = ListedOperands.of(c).stream().limit(3).map(Word::value).toList();
+      if (v.isEmpty()) {
+        // the options were not read (a word only known when it runs): any lifecycle verb decides
+        return c.argValues().stream().anyMatch(w -> CONTAINER_CHANGE.contains(w) || COMPOSE_CHANGE.contains(w));
+      }
+      return lifecycleVerb(c, v.get(0), v.size() > 1 ? v.get(1) : "");
     }
-    String first = v.get(0);
-    String second = v.size() > 1 ? v.get(1) : "";
+    // podman, nerdctl, docker-compose: their global options are not in a table here, and several
+    // take a value (podman --url U --identity I stop, nerdctl -n NS --address A stop,
+    // docker-compose -f F -p P down): every word that may be the verb decides (attack 17cp)
+    List<String> a = c.argValues();
+    for (int i : verbCandidates(a)) {
+      List<String> after = a.subList(i + 1, a.size()).stream().filter(w -> !w.startsWith("-")).toList();
+      if (lifecycleVerb(c, a.get(i), after.isEmpty() ? "" : after.get(0))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean lifecycleVerb(ShellCommand c, String first, String second) {
     if (c.name().endsWith("-compose")) {
       return COMPOSE_CHANGE.contains(first) || !CONTAINER_READS.contains(first) && COMPOSE_CHANGE.contains(second);
     }
@@ -1709,9 +1855,17 @@ public enum ShellClass {
       // compose's own options come after it, some with a value (docker compose -f x.yml -p p restart):
       // the first word after compose's options that is a lifecycle verb decides, wherever it stands
       case "compose" -> COMPOSE_CHANGE.contains(second) || composeVerbAfterOptions(c.argValues());
-      case "container" -> CONTAINER_CHANGE.contains(second) || second.equals("prune");
+      // container checkpoint stops it (podman, docker's experimental checkpoint), restore starts it
+      case "container" -> CONTAINER_CHANGE.contains(second) || Set.of("prune", "checkpoint", "restore").contains(second);
       case "service", "stack" -> Set.of("rm", "remove", "update", "scale", "rollback", "create", "deploy", "up", "down")
           .contains(second);
+      // podman kube play/down (play kube [--down]) start and stop pods; system reset removes every
+      // container; auto-update pulls and restarts them; network (dis)connect cuts a running one off
+      case "kube" -> Set.of("play", "down", "apply").contains(second);
+      case "play" -> second.equals("kube");
+      case "system" -> second.equals("reset");
+      case "network" -> Set.of("connect", "disconnect").contains(second);
+      case "auto-update", "checkpoint", "restore" -> true;
       default -> CONTAINER_CHANGE.contains(first) || !CONTAINER_READS.contains(first) && CONTAINER_CHANGE.contains(second);
     };
   }
@@ -1736,7 +1890,10 @@ public enum ShellClass {
   /** systemd's D-Bus methods that start, stop, reload or change units and the manager (not Get…, List…, Introspect). */
   private static final String UNIT_METHODS = "(Start|Stop|Restart|Reload|TryRestart|ReloadOrRestart|ReloadOrTryRestart|Enqueue"
       + "|Enable|Disable|Reenable|Mask|Unmask|Link|Preset|Revert|Clean|Freeze|Thaw|Bind|Mount|Reset|Set|Attach|Abandon"
-      + "|Unset|Reexecute|Exit|SwitchRoot)[A-Za-z]*";
+      + "|Unset|Reexecute|Exit|SwitchRoot|AddDependency|Cancel|ClearJobs)[A-Za-z]*";
+
+  static final Set<String> DBUS_CALLERS = Set.of("busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "qdbus-qt5", "qdbus-qt6",
+      "qdbus-qt4", "dbus-send.exe");
 
   /** logind's and systemd's D-Bus methods that power the machine off, reboot or suspend it. */
   private static final String POWER_METHODS = "(PowerOff|Reboot|Halt|Suspend|Hibernate|HybridSleep|SuspendThenHibernate|KExec"
@@ -1748,8 +1905,14 @@ public enum ShellClass {
    * or the word itself); empty for another program or service.
    */
   static List<String> dbusMethods(ShellCommand c, String service) {
-    if (!Set.of("busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "dbus-send.exe").contains(c.name())
-        || c.argValues().stream().noneMatch(v -> v.contains(service))) {
+    // the service's object path counts too: on systemd's private socket (busctl
+    // --address=unix:path=/run/systemd/private) no bus name is needed (attack 17cp)
+    String path = "/" + service.replace('.', '/');
+    // busctl's and gdbus's other verbs read (get-property StartupTimestamp, introspect … Unit): only call calls
+    boolean reads = Set.of("busctl", "gdbus").contains(c.name()) && !c.argValues().contains("call");
+    if (reads || !DBUS_CALLERS.contains(c.name())
+        || c.argValues().stream().noneMatch(v -> v.contains(service) || v.contains(path)
+            || service.endsWith("systemd1") && v.contains("/run/systemd/private"))) {
       return List.of();
     }
     return c.argValues().stream().map(v -> v.substring(v.lastIndexOf('.') + 1)).toList();
@@ -1769,10 +1932,11 @@ public enum ShellClass {
         return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "kill-(user|session)|terminate-(user|session|seat)"));
       }
       // logind's and systemd's D-Bus methods as loginctl kill-user and systemctl kill
-      case "busctl", "dbus-send", "gdbus", "qdbus" -> {
+      // and the Session/User objects' own Kill and Terminate, a Unit object's Kill (attack 17cp)
+      case "busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "qdbus-qt5", "qdbus-qt6", "qdbus-qt4", "dbus-send.exe" -> {
         return dbusMethods(c, "org.freedesktop.login1").stream().anyMatch(m -> Regexes.matches(m,
-            "(Kill|Terminate)(Session|User|Seat)")) || dbusMethods(c, "org.freedesktop.systemd1").stream()
-            .anyMatch(m -> Regexes.matches(m, "KillUnit|QueueSignalUnit|KillUnitSubgroup"));
+            "(Kill|Terminate)(Session|User|Seat)?")) || dbusMethods(c, "org.freedesktop.systemd1").stream()
+            .anyMatch(m -> Regexes.matches(m, "(Kill|QueueSignal)(Unit)?(Subgroup)?"));
       }
       // ss -K/--kill closes the sockets it lists (attack 17cm)
       case "ss" -> {
@@ -1872,15 +2036,22 @@ public enum ShellClass {
     // The link, addresses, DNS and tunnels by other tools: ethtool's setting options (-s, -K, -A, …,
     // --flash, the offline --test that takes the link down), networkctl up/down, resolvectl's
     // per-link settings given a value, WireGuard's set and up/down.
+    // the same settings by D-Bus: resolved's per-link DNS (as resolvectl dns LINK SERVER), networkd's
+    // reconfigure/renew/reload (as networkctl) (attack 17cp)
+    if (dbusMethods(c, "org.freedesktop.resolve1").stream().anyMatch(m -> Regexes.matches(m, "SetLink[A-Za-z]*|RevertLink"))
+        || dbusMethods(c, "org.freedesktop.network1").stream().anyMatch(m -> Regexes.matches(m,
+            "(Set|Revert|Reconfigure|Renew|ForceRenew|Reload|Up|Down)[A-Za-z]*"))) {
+      return true;
+    }
     switch (n) {
       case "ethtool" -> {
         return a.stream().anyMatch(v -> Regexes.matches(v, "-[sACGKLEfNUXWrt]|--(change|pause|coalesce|set-ring|set-channels"
             + "|features|offload|change-eeprom|flash|config-nfc|config-ntuple|negotiate|set-rxfh-indir|rxfh|set-dump"
             + "|set-priv-flags|set-eee|set-fec|set-phy-tunable|set-tunable|reset|set-module|set-mm|set-plca-cfg|test"
-            + "|set-pse|set-hwtstamp-cfg)"));
+            + "|set-pse|set-hwtstamp-cfg|cable-test|cable-test-tdr)"));
       }
       case "networkctl" -> {
-        return firstOperandIn(c, Set.of("up", "down", "reconfigure", "reload", "renew", "forcerenew", "delete", "edit"));
+        return verbAmongOperands(c, Set.of("up", "down", "reconfigure", "reload", "renew", "forcerenew", "delete", "edit"));
       }
       case "resolvectl", "systemd-resolve" -> {
         List<Word> ops = operands(c);
@@ -1890,10 +2061,10 @@ public enum ShellClass {
             || Set.of("dns", "domain", "default-route", "llmnr", "mdns", "dnssec", "dnsovertls", "nta").contains(verb) && ops.size() > 2;
       }
       case "wg" -> {
-        return firstOperandIn(c, Set.of("set", "setconf", "addconf", "syncconf"));
+        return verbAmongOperands(c, Set.of("set", "setconf", "addconf", "syncconf"));
       }
       case "wg-quick" -> {
-        return firstOperandIn(c, Set.of("up", "down", "save"));
+        return verbAmongOperands(c, Set.of("up", "down", "save"));
       }
       default -> { }
     }
@@ -2060,7 +2231,7 @@ public enum ShellClass {
     String n = c.name();
     if (Interpreters.isLanguage(n)) {
       Interpreters.Source s = Interpreters.source(c);
-      return s == Interpreters.Source.INLINE
+      return s == Interpreters.Source.INLINE || CommandPrompts.pagerSecureDropped(c) // python3 -m dotenv run (17cp)
           || s == Interpreters.Source.STDIN && c.stdin() != ShellCommand.Stdin.TERMINAL
           || n.startsWith("node") && CommandPrompts.nodeDebugger(c)
           && (c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.TEXT); // exec EXPR fed to its prompt
@@ -4412,6 +4583,9 @@ public enum ShellClass {
     String n = c.name();
     if (Interpreters.readsTerminalByName(c)) {
       return true; // bash /dev/tty, . /dev/tty: it reads its code from the terminal, unjudged
+    }
+    if (Runners.pythonModule(n, c.args()) != null && Runners.startsShell(n, c.args())) {
+      return true; // python3 -m poetry shell (attack 17cp)
     }
     if (Interpreters.isShellOrLanguage(n)) {
       if (Interpreters.debuggerOrReplScript(c)) {

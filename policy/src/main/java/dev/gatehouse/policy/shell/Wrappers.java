@@ -477,7 +477,9 @@ final class Wrappers {
           || a.stream().anyMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*f.*"))
           ? List.of(new Unknown(name + " runs the programs of a configuration it is given")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
-      default -> Runners.reads(name) ? Runners.unwrap(name, a)
+      default -> Runners.pythonModule(name, a) != null
+          ? Runners.unwrap(Runners.pythonModule(name, a).getKey(), Runners.pythonModule(name, a).getValue())
+          : Runners.reads(name) ? Runners.unwrap(name, a)
           : OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
           : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? loader(a, name)
           : List.of();
