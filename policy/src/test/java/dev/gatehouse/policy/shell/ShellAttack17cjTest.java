@@ -130,14 +130,7 @@ class ShellAttack17cjTest {
 
   /** The exec verdict (the lines joined) and the strictest of the lines typed one by one ({@code A ;; B}: two lines). */
   static Verdict[] judged(String text) {
-    String[] lines = text.split(" ;; ");
-    Verdict exec = DEFAULT.judge(String.join("\n", lines)).verdict();
-    Verdict typed = null;
-    for (String l : lines) {
-      Verdict v = DEFAULT.judgeTyped(l).verdict();
-      typed = typed == null ? v : typed.strictest(v);
-    }
-    return new Verdict[] {exec, typed};
+    return ShellJudgeTest.execAndTyped(DEFAULT, text);
   }
 
   @ParameterizedTest(name = "{0}: {1} -> {2} {3}")

@@ -362,13 +362,7 @@ class ShellAttack17cmTest {
     List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
         "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
         "--setenv", "HOME", "/tmp", "--chdir", "/tmp", "bash", "-c", script));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    boolean finished = p.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      p.destroyForcibly();
-    }
-    assertThat(finished).as("the sandbox finished").isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = TestPrograms.output(cmd);
     assertThat(out).as("%s: %s", finding, text).contains(expected);
     if (finding.equals("K2") && text.contains("not-reached")) {
       assertThat(out).doesNotContain("not-reached\n");

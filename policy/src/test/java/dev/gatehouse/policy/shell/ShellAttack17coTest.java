@@ -135,14 +135,7 @@ class ShellAttack17coTest {
 
   /** The exec request's verdict and the strictest of the typed lines' ({@code " ;; "} parts) under {@code judge}. */
   static Verdict[] judged(ShellJudge judge, String text) {
-    String[] lines = text.split(" ;; ");
-    Verdict exec = judge.judge(String.join("\n", lines)).verdict();
-    Verdict typed = null;
-    for (String l : lines) {
-      Verdict v = judge.judgeTyped(l).verdict();
-      typed = typed == null ? v : typed.strictest(v);
-    }
-    return new Verdict[] {exec, typed};
+    return ShellJudgeTest.execAndTyped(judge, text);
   }
 
   @ParameterizedTest(name = "{0}: {1} -> {2} {3}")
@@ -419,13 +412,7 @@ class ShellAttack17coTest {
         "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
         "--tmpfs", "/var/lib/systemd", "--tmpfs", "/var/log/journal",
         "--setenv", "HOME", "/tmp", "--chdir", "/tmp", "bash", "-c", script, "sandbox", text));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    boolean finished = p.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      p.destroyForcibly();
-    }
-    assertThat(finished).as("the sandbox finished").isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = TestPrograms.output(cmd);
     assertThat(out).as("%s: %s", finding, text).contains(expected);
     if (finding.equals("control") && text.startsWith("cat")) {
       assertThat(out).doesNotContain("SECRET");

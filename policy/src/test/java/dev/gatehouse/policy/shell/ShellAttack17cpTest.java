@@ -387,13 +387,7 @@ class ShellAttack17cpTest {
     List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
         "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
         "--setenv", "HOME", "/tmp", "--setenv", "RUSTUP_HOME", rustupHome, "--chdir", "/tmp", "bash", "-c", script));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    boolean finished = p.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      p.destroyForcibly();
-    }
-    assertThat(finished).as("the sandbox finished").isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = TestPrograms.output(cmd);
     if (tool.equals("rustup") && finding.equals("C1")) {
       Assumptions.assumeFalse(out.contains("is not installed") || out.contains("no default"), "a stable toolchain is needed");
     }

@@ -33,6 +33,21 @@ class ShellJudgeTest {
 
   static final ShellJudge DEFAULT = judge(DEFAULT_SHELL);
 
+  /**
+   * The exec request's verdict (the lines joined) and the strictest of the lines typed one by one
+   * ({@code A ;; B}: two lines), under {@code judge}.
+   */
+  static Verdict[] execAndTyped(ShellJudge judge, String text) {
+    String[] lines = text.split(" ;; ");
+    Verdict exec = judge.judge(String.join("\n", lines)).verdict();
+    Verdict typed = null;
+    for (String l : lines) {
+      Verdict v = judge.judgeTyped(l).verdict();
+      typed = typed == null ? v : typed.strictest(v);
+    }
+    return new Verdict[] {exec, typed};
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}")
   @CsvSource(delimiterString = " => ", quoteCharacter = '~', emptyValue = "", nullValues = "-", textBlock = """
       rm -rf / => block => recursive-delete-root => rm -rf /
