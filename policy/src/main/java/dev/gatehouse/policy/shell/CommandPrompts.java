@@ -471,6 +471,11 @@ final class CommandPrompts {
         }
       }
     }
+    // a here-string or here-document the text gives it is read as at the prompt: mysql <<< 'system
+    // CMD' runs CMD (attack 17cq; a dump fed from a file or a pipe, zcat d.sql.gz | mysql db, is left alone)
+    if (!execute && c.stdin() == ShellCommand.Stdin.TEXT && Regexes.matches(c.text(), "(?is).*(\\\\!|\\bsystem\\b).*")) {
+      return true;
+    }
     return !execute && c.inputMayBeTerminal();
   }
 
@@ -499,7 +504,10 @@ final class CommandPrompts {
       }
       String name = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
       if (n.equals("kak")) {
-        if (Regexes.matches(v, "-[eE].*")) {
+        // -e/-E commands; -f KEYS (filter mode) types the keys into each file, and !CMD<ret> or
+        // |CMD<ret> among them runs CMD; -p SESSION sends the commands it reads to a running
+        // session (kak -d -s S), whose %sh{…} runs them (attack 17cq, proven)
+        if (Regexes.matches(v, "-[eEfp].*")) {
           return true;
         }
         continue;

@@ -39,7 +39,10 @@ final class Interpreters {
       // m4 (syscmd, esyscmd))
       "ocaml", "utop", "swipl", "gforth", "clisp", "ecl", "csi", "chez", "scheme", "petite", "kawa", "jython", "jruby",
       "jirb", "coffee", "ts-node", "tsx", "clojure", "clj", "psysh", "octave", "octave-cli", "matlab", "maxima", "gp",
-      "sage", "jupyter-console", "gnuplot", "dc", "m4", "kotlin", "bb", "nbb", "hy", "pry", "radare2", "r2", "rizin");
+      "sage", "jupyter-console", "gnuplot", "dc", "m4", "kotlin", "bb", "nbb", "hy", "pry", "radare2", "r2", "rizin",
+      // attack pass 17cq: Groovy's shell, MySQL Shell (JavaScript, Python, \system) and mycli (system CMD),
+      // Debian's chicken-csi and MIT Scheme
+      "groovysh", "mysqlsh", "mycli", "chicken-csi", "mit-scheme");
 
   /**
    * Interpreters that start their prompt after whatever they load: a file or module given is loaded
@@ -54,8 +57,11 @@ final class Interpreters {
   /** The short option that leaves a prompt open after the script or code ({@code node -i f.js}, {@code php -a}). */
   private static boolean interactiveLetter(String n, char ch) {
     if (n.startsWith("python") || n.startsWith("pypy") || n.startsWith("lua")
-        || Set.of("julia", "jython", "octave", "octave-cli").contains(n)) {
+        || Set.of("julia", "jython", "octave", "octave-cli", "racket").contains(n)) {
       return ch == 'i';
+    }
+    if (n.equals("clisp")) {
+      return ch == 'i'; // -i INITFILE: the prompt after it (its value read as clisp's, attack 17cq)
     }
     return n.startsWith("php") && ch == 'a';
   }
@@ -77,7 +83,9 @@ final class Interpreters {
       case "php" -> "rBRE"; // -B/-R/-E: code run before, for each line of, after the input
       case "expect", "pwsh", "powershell" -> "c";
       case "iex", "ghci", "gforth", "coffee", "jruby", "clj", "clojure", "gnuplot", "dc" -> "e";
-      case "ts-node", "tsx", "csi" -> "ep";
+      case "ts-node", "tsx", "csi", "chicken-csi" -> "ep";
+      // pry -e CODE runs it before its prompt; mysqlsh -e and mycli -e run their code or commands (attack 17cq)
+      case "pry", "mysqlsh", "mycli", "groovysh" -> "e";
       case "swipl" -> "gt";
       case "clisp" -> "x";
       case "jython", "guile" -> "c";
@@ -147,7 +155,35 @@ final class Interpreters {
   }
 
   /** Where {@code c}'s code comes from; {@link Source#OTHER} for a command that is neither a shell nor a language. */
+  /**
+   * The one word that makes each interpreter print its version (or build information) and exit,
+   * by its manual; given alone it reads no code (attack 17cq: the prompts added by 17cn refused
+   * {@code ocaml -version}, {@code kotlin -version}, {@code gforth -v}, {@code r2 -v}).
+   */
+  private static final java.util.Map<String, Set<String>> VERSION_ONLY = java.util.Map.ofEntries(
+      java.util.Map.entry("node", Set.of("-v")), java.util.Map.entry("nodejs", Set.of("-v")),
+      java.util.Map.entry("perl", Set.of("-v", "-V")), java.util.Map.entry("php", Set.of("-v", "-i", "-m")),
+      java.util.Map.entry("ruby", Set.of("-v")), java.util.Map.entry("lua", Set.of("-v")),
+      java.util.Map.entry("luajit", Set.of("-v")), java.util.Map.entry("julia", Set.of("-v")),
+      java.util.Map.entry("elixir", Set.of("-v")), java.util.Map.entry("irb", Set.of("-v")),
+      java.util.Map.entry("groovy", Set.of("-v")), java.util.Map.entry("bun", Set.of("-v")),
+      java.util.Map.entry("ocaml", Set.of("-version", "-vnum")), java.util.Map.entry("kotlin", Set.of("-version")),
+      java.util.Map.entry("scala", Set.of("-version")), java.util.Map.entry("gforth", Set.of("-v")),
+      java.util.Map.entry("r", Set.of("-v")), java.util.Map.entry("radare", Set.of("-v", "-V")),
+      java.util.Map.entry("rizin", Set.of("-v")));
+
   static Source source(ShellCommand c) {
+    Source s = sourceRead(c);
+    if (c.name().equals("racket") && s == Source.STDIN && c.args().stream().allMatch(Word::literal)
+        && c.args().stream().noneMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*i[A-Za-z]*|--repl"))
+        && c.args().stream().anyMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*[tlpfruk][A-Za-z]*"))) {
+      // racket starts its prompt only without a program: -t FILE, -l LIB, -p, -f, -r, -u, -k give one
+      return Source.SCRIPT;
+    }
+    return s;
+  }
+
+  private static Source sourceRead(ShellCommand c) {
     String n = c.name();
     List<Word> a = c.args();
     if (Wrappers.isShell(n)) {
@@ -155,6 +191,10 @@ final class Interpreters {
     }
     if (!isLanguage(n)) {
       return Source.OTHER;
+    }
+    if (a.size() == 1 && a.get(0).literal()
+        && VERSION_ONLY.getOrDefault(n.replaceAll("[0-9.]+$", ""), Set.of()).contains(a.get(0).value())) {
+      return Source.OTHER; // node -v, php -v, ocaml -version: the version printed, no prompt (attack 17cq)
     }
     if (n.startsWith("tclsh") || n.startsWith("wish")) {
       return tclSource(a);
@@ -199,6 +239,11 @@ final class Interpreters {
           if (Regexes.matches(v, "-[^IeEmM]*I")) {
             i++; // perl -I DIR: the next word is the directory
           }
+          continue;
+        }
+        if (n.equals("ocaml") && v.equals("-init")) {
+          interactive = true; // ocaml -init FILE: the toplevel's prompt after FILE (attack 17cq)
+          i++;
           continue;
         }
         for (int j = 1; j < v.length(); j++) {
@@ -313,6 +358,14 @@ final class Interpreters {
     }
     if (name.equals("guile")) {
       return "lLxCe"; // guile -l FILE loads FILE and starts its prompt
+    }
+    if (name.equals("racket")) {
+      // racket -l LIB, -t FILE, -f FILE, -p PKG load and go on reading its options: -l racket/base -e
+      // CODE runs CODE (attack 17cq); -r and -u take the script and the rest as its arguments
+      return "ftlpkWLXSAGNIC";
+    }
+    if (name.equals("clisp")) {
+      return "iBMmEpLN"; // clisp -i FILE loads it and starts the prompt (attack 17cq)
     }
     if (name.equals("m4")) {
       return "DUItFRlLo";

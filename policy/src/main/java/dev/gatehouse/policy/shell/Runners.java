@@ -109,7 +109,7 @@ final class Runners {
           "--config"), with(QUIET, "--color", "--no-color", "-i", "--interactive"), 0).shells("shell")),
       // Bundler's COMMAND_ALIASES: exec is also e, ex, exe (attack 17cp)
       Map.entry("bundle", Runner.of(Set.of("exec", "e", "ex", "exe"), Set.of("-r", "--retry", "--gemfile"),
-          with(QUIET, "--no-color", "--keep-file-descriptors"), 0)),
+          with(QUIET, "--no-color", "--keep-file-descriptors"), 0).shells("console")),
       Map.entry("pnpm", Runner.of(Set.of("exec", "dlx"), Set.of("--filter", "-F", "--resume-from", "-C", "--dir",
           "--workspace-concurrency", "--package", "--allow-build", "--reporter"),
           with(QUIET, "-r", "--recursive", "--parallel", "-c", "--shell-mode", "--report-summary",
@@ -123,14 +123,15 @@ final class Runners {
       Map.entry("pipx", Runner.of(Set.of("run"), Set.of("--spec", "--index-url", "-i", "--pip-args", "--python",
           "--fetch-python"), with(QUIET, "--no-cache", "--pypackages", "--path", "--system-site-packages"), 0)),
       Map.entry("mise", Runner.of(Set.of("exec", "x"), Set.of("-j", "--jobs", "-C", "--cd", "-E", "--env"),
-          with(QUIET, "--raw", "--no-prepare", "-y", "--yes"), 0).code("-c", "--command").rest(true).shellAlone()),
+          with(QUIET, "--raw", "--no-prepare", "-y", "--yes"), 0).code("-c", "--command").rest(true).shellAlone()
+          .shells("en")),
       Map.entry("asdf", Runner.of(Set.of("exec"), Set.of(), Set.of(), 0)),
       Map.entry("direnv", Runner.of(Set.of("exec"), Set.of(), Set.of(), 1)),
-      Map.entry("nix", Runner.of(Set.of("develop", "shell"), Set.of("-f", "--file", "--expr", "--profile", "-I",
+      Map.entry("nix", Runner.of(Set.of("develop", "shell", "env shell"), Set.of("-f", "--file", "--expr", "--profile", "-I",
           "--include", "--override-input", "--redirect", "-k", "--keep", "-u", "--unset", "--chdir", "--phase",
           "--option", "--arg", "--argstr"), with(QUIET, "-i", "--ignore-environment", "--impure", "--offline",
           "--refresh", "--no-write-lock-file", "--build", "--check", "--configure", "--install", "--installcheck",
-          "--unpack", "--print-build-logs", "-L"), 0).rest(true, "-c", "--command").shellAlone()),
+          "--unpack", "--print-build-logs", "-L"), 0).rest(true, "-c", "--command").shellAlone().shells("repl")),
       Map.entry("nix-shell", Runner.of(Set.of(), Set.of("-A", "--attr", "-I", "--include", "-j", "--max-jobs",
           "--cores", "--keep", "--exclude", "-o"), with(QUIET, "--pure", "--impure", "-E", "--expr", "--show-trace",
           "-p", "--packages"), 0).code("--run", "--command").rest(true).shellAlone()),
@@ -198,20 +199,33 @@ final class Runners {
     if (!Regexes.matches(name, "python[0-9.]*|pypy[0-9.]*")) {
       return null;
     }
-    List<String> m = ShellClass.PythonRun.read(a.stream().map(Word::value).toList()).module();
-    if (m == null || !PYTHON_MODULES.contains(m.get(0))) {
+    List<String> m = ShellClass.PythonRun.read(a.stream().map(Word::value).toList()).resolvedModule();
+    // python -m MOD.__main__, runpy MOD, cProfile -m MOD, trace --module MOD: MOD runs (attack 17cq, proven)
+    if (m == null || !PYTHON_MODULES.contains(m.get(0)) || m.size() > a.size() + 1) {
       return null;
     }
     return Map.entry(m.get(0), List.copyOf(a.subList(a.size() - m.size() + 1, a.size())));
   }
 
+  /**
+   * The same tools under their other installed names (attack 17cq): RubyGems installs Bundler as
+   * {@code bundle} and {@code bundler}; Debian names Yarn {@code yarnpkg}; mise was {@code rtx}.
+   */
+  private static final Map<String, String> ALIASES = Map.of("bundler", "bundle", "yarnpkg", "yarn", "rtx", "mise");
+
+  private static String canonical(String name) {
+    return ALIASES.getOrDefault(name, name);
+  }
+
   /** Whether {@code name} is read here. */
   static boolean reads(String name) {
+    name = canonical(name);
     return RUNNERS.containsKey(name) || LAUNCHERS.contains(name) || name.equals("nodemon");
   }
 
   /** What the tool runs: the commands and code to judge, or an unknown step where the reading cannot say. */
   static List<Step> unwrap(String name, List<Word> a) {
+    name = canonical(name);
     // the same command read twice (after a -- and as the first operand) is one command: python run
     // twice would read as the second taking the first's input
     return List.copyOf(new java.util.LinkedHashSet<>(read(name, a).steps));
@@ -219,6 +233,7 @@ final class Runners {
 
   /** Whether the words start an interactive shell (nested-shell): {@code poetry shell}, {@code nix develop}, {@code aws-vault exec P}. */
   static boolean startsShell(String name, List<Word> a) {
+    name = canonical(name);
     var module = pythonModule(name, a);
     if (module != null) {
       return read(module.getKey(), module.getValue()).shell;
@@ -243,8 +258,12 @@ final class Runners {
     if (name.equals("rustup")) {
       a = withoutToolchainOverride(a);
     }
-    if (name.equals("pnpm") || name.equals("yarn")) {
+    if (name.equals("pnpm") || name.equals("yarn") || name.equals("devbox")) {
       a = withoutWorkspaceWords(name, a);
+    }
+    if (name.equals("bundle") && !a.isEmpty() && a.get(0).literal() && Regexes.matches(a.get(0).value(), "_[^_\\s]+_")) {
+      // RubyGems' version selector: bundle _2.4.0_ exec CMD runs that Bundler with the words after it (attack 17cq)
+      a = a.subList(1, a.size());
     }
     if (name.equals("nix")) {
       int v = options(a, 0, r);
@@ -444,6 +463,10 @@ final class Runners {
       if (name.equals("pnpm") && Set.of("recursive", "multi", "m").contains(v.get(i))) {
         at = i;
         drop = 1;
+      } else if (name.equals("devbox") && v.get(i).equals("global")) {
+        // devbox global run CMD, devbox global shell: the global environment's run and shell (attack 17cq)
+        at = i;
+        drop = 1;
       } else if (name.equals("yarn") && v.get(i).equals("workspace")) {
         at = i;
         drop = 2;
@@ -521,6 +544,7 @@ final class Runners {
    * gateway sets ({@code LESSSECURE=}); proven for python-dotenv (attack 17cp).
    */
   static boolean environmentReplaced(String name, List<Word> a) {
+    name = canonical(name);
     var module = pythonModule(name, a);
     if (module != null) {
       return environmentReplaced(module.getKey(), module.getValue());

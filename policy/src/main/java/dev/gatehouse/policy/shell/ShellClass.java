@@ -152,7 +152,7 @@ public enum ShellClass {
   Optional<String> command(ShellCommand c) {
     boolean hit = switch (this) {
       case RECURSIVE_DELETE_ROOT -> recursiveDeleteRoot(c);
-      case FILESYSTEM_FORMAT -> format(c);
+      case FILESYSTEM_FORMAT -> format(c) || dbusServiceCall(c, this);
       case RAW_DEVICE_WRITE -> rawDeviceWrite(c);
       case POWER -> power(c) || opensWatchdog(c);
       case FORK_BOMB -> false;
@@ -162,14 +162,14 @@ public enum ShellClass {
       case PACKAGE_CHANGE -> packageChange(c);
       case SERVICE_CHANGE -> serviceChange(c);
       case PROCESS_KILL -> processKill(c);
-      case FIREWALL_CHANGE -> firewallChange(c);
-      case USER_CHANGE -> userChange(c);
+      case FIREWALL_CHANGE -> firewallChange(c) || dbusServiceCall(c, this);
+      case USER_CHANGE -> userChange(c) || dbusServiceCall(c, this);
       case SCHEDULER_CHANGE -> schedulerChange(c);
       case CURL_PIPE_SHELL -> Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE
           && c.upstream().stream().anyMatch(DOWNLOADERS::contains);
       case INTERPRETER_INLINE -> interpreterInline(c);
       case REMOTE_COPY -> remoteCopy(c);
-      case NESTED_SHELL -> nestedShell(c);
+      case NESTED_SHELL -> nestedShell(c) || dbusServiceCall(c, this);
       case GUARD_TAMPER -> guardTamper(c);
     };
     // A program that writes a file named by an output option or operand (sort -o, uniq IN OUT, tee,
@@ -189,7 +189,18 @@ public enum ShellClass {
    * any but those that only name a file ({@code ls -l /dev/watchdog}).
    */
   private static boolean opensWatchdog(ShellCommand c) {
-    if (NAME_ONLY.contains(c.name())) {
+    if (c.name().equals("wdctl") && c.args().stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(),
+        "-[A-Za-z]*[spg].*") || Wrappers.longOption(w.value(), "settimeout", "s", "se", "set")
+        || Wrappers.longOption(w.value(), "setpretimeout", "s", "se", "set", "setp", "setpre")
+        || Wrappers.longOption(w.value(), "setpregovernor", "s", "se", "set", "setp", "setpre"))) {
+      // wdctl -s/-p/-g set the timeout, pretimeout or governor of /dev/watchdog0 when no device is
+      // named: it opens the device (attack 17cq)
+      return true;
+    }
+    // du and file (without -s, --special-files) only stat a device: file reports "character special"
+    // without opening it (attack 17cq: a false refusal of the 17co fix)
+    if (NAME_ONLY.contains(c.name()) || c.name().equals("du") || c.name().equals("file") && c.args().stream()
+        .noneMatch(w -> !w.literal() || Regexes.matches(w.value(), "-[A-Za-z]*s[A-Za-z]*") || w.value().startsWith("--special"))) {
       return false;
     }
     for (Word w : c.args()) {
@@ -1445,7 +1456,7 @@ public enum ShellClass {
     }
     if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*")) {
       // python3 -m pip is pip (a wheel's .pth runs in every later Python); ensurepip installs pip.
-      List<String> m = PythonRun.read(c.argValues()).module();
+      List<String> m = PythonRun.read(c.argValues()).resolvedModule();
       return m != null && (m.get(0).equals("ensurepip") || m.get(0).equals("pip") && m.stream().skip(1)
           .filter(v -> !v.startsWith("-")).findFirst().filter(PIP_VERBS::contains).isPresent());
     }
@@ -1533,6 +1544,17 @@ public enum ShellClass {
       // holds and diversions change what the next upgrade installs; language package managers install code
       case "apt-mark" -> verbAmongOperands(c, Set.of("hold", "unhold", "auto", "manual", "minimize-manual", "markauto",
           "unmarkauto", "install", "remove", "purge"));
+      // dpkg-statoverride --add/--remove: an owner and mode dpkg sets on a package's file at every
+      // install (--update at once: 4755 on /bin/bash), as dpkg-divert's diversions (attack 17cq)
+      case "dpkg-statoverride" -> c.argValues().stream().anyMatch(v -> v.equals("--add") || v.equals("--remove")
+          || v.equals("--update") || v.equals("--import"));
+      // nix profile install/add/remove/upgrade/rollback: nix-env's, which is package-change (attack 17cq)
+      case "nix" -> {
+        List<String> v = c.argValues();
+        int at = v.indexOf("profile");
+        yield at >= 0 && v.subList(at + 1, v.size()).stream().filter(w -> !w.startsWith("-")).findFirst()
+            .map(w -> Set.of("install", "add", "remove", "upgrade", "rollback").contains(w)).orElse(false);
+      }
       case "dpkg-divert" -> !c.argValues().stream().allMatch(v -> Set.of("--list", "--listpackage", "--truename", "--help",
           "--version", "--quiet").contains(v) || !v.startsWith("-") && c.argValues().stream().anyMatch(o ->
               Set.of("--list", "--listpackage", "--truename").contains(o)));
@@ -1607,6 +1629,67 @@ public enum ShellClass {
    * it (no such directory on the path).
    */
   record PythonRun(boolean script, List<String> module, boolean isolated) {
+    /**
+     * The module that runs in the end and its words: {@code MOD.__main__} is {@code MOD} (a
+     * package's {@code __main__} run as the program), and the module runners run the module they
+     * are given after their own words: {@code runpy MOD}, {@code cProfile}/{@code profile ... -m
+     * MOD}, {@code trace ... --module MOD} (argparse and optparse take a long option's unambiguous
+     * prefix). Attack 17cq, proven: {@code python3 -m runpy dotenv run CMD}, {@code -m cProfile -m
+     * dotenv run CMD}, {@code -m dotenv.__main__ run CMD} ran CMD; {@code -m runpy http.server}
+     * serves the directory, {@code -m pip.__main__ install} installs. Null without {@code -m}.
+     */
+    List<String> resolvedModule() {
+      List<String> m = module;
+      for (int hops = 0; m != null && !m.isEmpty() && hops < 8; hops++) {
+        String mod = m.get(0).endsWith(".__main__") ? m.get(0).substring(0, m.get(0).length() - 9) : m.get(0);
+        List<String> rest = m.subList(1, m.size());
+        List<String> next = null;
+        if (mod.equals("runpy")) {
+          next = rest.isEmpty() ? null : rest;
+        } else if (mod.equals("cProfile") || mod.equals("profile")) {
+          for (int k = 0; k < rest.size(); k++) {
+            String w = rest.get(k);
+            if (w.startsWith("-m")) {
+              next = new ArrayList<>();
+              if (w.length() > 2) {
+                next.add(w.substring(2));
+              }
+              next.addAll(rest.subList(k + 1, rest.size()));
+              break;
+            }
+            if (w.equals("-o") || w.equals("-s") || w.startsWith("--") && w.indexOf('=') < 0 && w.length() >= 3
+                && ("--outfile".startsWith(w) || "--sort".startsWith(w))) {
+              k++;
+            } else if (!w.startsWith("-") || w.equals("-")) {
+              break; // the script
+            }
+          }
+        } else if (mod.equals("trace")) {
+          boolean module = false;
+          for (int k = 0; k < rest.size(); k++) {
+            String w = rest.get(k);
+            if (w.length() >= 4 && "--module".startsWith(w)) {
+              module = true;
+            } else if (w.equals("-f") || w.equals("-C") || w.length() >= 3 && w.indexOf('=') < 0
+                && java.util.stream.Stream.of("--file", "--coverdir", "--ignore-module", "--ignore-dir").anyMatch(o -> o.startsWith(w))) {
+              k++;
+            } else if (!w.startsWith("-") || w.equals("-")) {
+              next = module ? rest.subList(k, rest.size()) : null;
+              break;
+            }
+          }
+        }
+        if (next == null || next.isEmpty()) {
+          List<String> out = new ArrayList<>();
+          out.add(mod);
+          out.addAll(rest);
+          return out;
+        }
+        m = next;
+      }
+      return m;
+    }
+
     static PythonRun read(List<String> av) {
       boolean isolated = false;
       for (int i = 0; i < av.size(); i++) {
@@ -1651,6 +1734,11 @@ public enum ShellClass {
 
   private static boolean serviceChange(ShellCommand c) {
     String n = c.name();
+    if (n.equals("systemd-analyze")) {
+      // systemd-analyze log-level/log-target VALUE set the manager's as systemctl log-level does (attack 17cq)
+      List<Word> ops = operands(c);
+      return ops.size() > 1 && Set.of("log-level", "log-target").contains(ops.get(0).value());
+    }
     if (n.equals("systemctl")) {
       String verb = systemctlVerb(c);
       if (verb != null && verb.endsWith("log-level") || verb != null && verb.endsWith("log-target")) {
@@ -1863,7 +1951,8 @@ public enum ShellClass {
       // container; auto-update pulls and restarts them; network (dis)connect cuts a running one off
       case "kube" -> Set.of("play", "down", "apply").contains(second);
       case "play" -> second.equals("kube");
-      case "system" -> second.equals("reset");
+      // system prune removes every stopped container, as container prune does (attack 17cq)
+      case "system" -> second.equals("reset") || second.equals("prune");
       case "network" -> Set.of("connect", "disconnect").contains(second);
       case "auto-update", "checkpoint", "restore" -> true;
       default -> CONTAINER_CHANGE.contains(first) || !CONTAINER_READS.contains(first) && CONTAINER_CHANGE.contains(second);
@@ -1909,13 +1998,48 @@ public enum ShellClass {
     // --address=unix:path=/run/systemd/private) no bus name is needed (attack 17cp)
     String path = "/" + service.replace('.', '/');
     // busctl's and gdbus's other verbs read (get-property StartupTimestamp, introspect … Unit): only call calls
-    boolean reads = Set.of("busctl", "gdbus").contains(c.name()) && !c.argValues().contains("call");
+    // busctl set-property is org.freedesktop.DBus.Properties.Set, read as a call of Set (attack 17cq:
+    // busctl set-property … systemd1.Manager LogTarget s null is systemctl log-target null)
+    boolean setProperty = c.name().equals("busctl") && c.argValues().contains("set-property");
+    boolean reads = Set.of("busctl", "gdbus").contains(c.name()) && !c.argValues().contains("call") && !setProperty;
     if (reads || !DBUS_CALLERS.contains(c.name())
         || c.argValues().stream().noneMatch(v -> v.contains(service) || v.contains(path)
             || service.endsWith("systemd1") && v.contains("/run/systemd/private"))) {
       return List.of();
     }
-    return c.argValues().stream().map(v -> v.substring(v.lastIndexOf('.') + 1)).toList();
+    List<String> out = new ArrayList<>(c.argValues().stream().map(v -> v.substring(v.lastIndexOf('.') + 1)).toList());
+    if (setProperty) {
+      out.add("Set");
+    }
+    return out;
+  }
+
+  /**
+   * Other system services whose D-Bus methods do what a class's command-line tool does (attack
+   * 17cq): NetworkManager's (as nmcli's networking off, connection down) and firewalld's (as
+   * firewall-cmd) changes are firewall-change, accountsservice's users user-change, UDisks2's
+   * Format filesystem-format, machined's shell on a machine ({@code .host} is this one, as
+   * machinectl shell) nested-shell.
+   */
+  static boolean dbusServiceCall(ShellCommand c, ShellClass cls) {
+    if (!DBUS_CALLERS.contains(c.name())) {
+      return false;
+    }
+    return switch (cls) {
+      case FIREWALL_CHANGE -> dbusMethods(c, "org.freedesktop.NetworkManager").stream().anyMatch(m -> Regexes.matches(m,
+          "Enable|Sleep|(Add|AddAnd)?Activate[A-Za-z0-9]*|Deactivate[A-Za-z]*|Disconnect|Delete|Update[0-9]*|Reapply"
+              + "|Save|AddConnection[A-Za-z0-9]*|(Reload|Load)Connections|Reload|SetLogging|Checkpoint[A-Za-z]*|Set"))
+          || dbusMethods(c, "org.fedoraproject.FirewallD1").stream().anyMatch(m -> Regexes.matches(m,
+          "(add|remove|set|panic|reload|completeReload|runtimeToPermanent|reset|change|new|delete|update|enable"
+              + "|disable|rename|load|Set)[A-Za-z]*"));
+      case USER_CHANGE -> dbusMethods(c, "org.freedesktop.Accounts").stream().anyMatch(m -> Regexes.matches(m,
+          "(Create|Delete|Cache|Uncache)User|Set[A-Za-z]*"));
+      case FILESYSTEM_FORMAT -> dbusMethods(c, "org.freedesktop.UDisks2").stream().anyMatch(m -> Regexes.matches(m,
+          "Format|CreatePartitionAndFormat"));
+      case NESTED_SHELL -> dbusMethods(c, "org.freedesktop.machine1").stream().anyMatch(m -> Regexes.matches(m,
+          "Open(Machine)?(Shell|Login)"));
+      default -> false;
+    };
   }
 
   private static boolean processKill(ShellCommand c) {
@@ -2229,6 +2353,12 @@ public enum ShellClass {
 
   private static boolean interpreterInline(ShellCommand c) {
     String n = c.name();
+    if (Set.of("nix", "nix-instantiate", "nix-build", "nix-shell", "nix-env", "nix-store").contains(n)
+        && c.argValues().stream().anyMatch(v -> v.contains("allow-unsafe-native-code-during-evaluation"))) {
+      // the setting gives Nix's evaluator builtins.exec: nix eval --expr 'builtins.exec [...]' runs a
+      // command as it evaluates (nix.conf(5); attack 17cq)
+      return true;
+    }
     if (Interpreters.isLanguage(n)) {
       Interpreters.Source s = Interpreters.source(c);
       return s == Interpreters.Source.INLINE || CommandPrompts.pagerSecureDropped(c) // python3 -m dotenv run (17cp)
@@ -4469,7 +4599,7 @@ public enum ShellClass {
       }
       default -> {
         if (Regexes.matches(n, "python[0-9.]*|pypy[0-9.]*")) {
-          List<String> m = PythonRun.read(c.argValues()).module();
+          List<String> m = PythonRun.read(c.argValues()).resolvedModule();
           return m != null && Set.of("http.server", "SimpleHTTPServer", "uploadserver", "updog", "pyftpdlib", "smtpd",
               "CGIHTTPServer").contains(m.get(0)) && !m.contains("--help") && !m.contains("-h");
         }

@@ -28,9 +28,10 @@ final class TerminalDevices {
    * reports ({@code /dev/hidraw*}, {@code /dev/usb/hiddev*}), which {@code /dev/input} is the other
    * name of; the old names that link to a console or a serial line ({@code /dev/systty}, {@code
    * /dev/modem}, devfs's {@code /dev/vc/N} and {@code /dev/tts/N}); the console's screen as pixels
-   * ({@code /dev/fb0}).
+   * ({@code /dev/fb0}); Raspberry Pi OS's {@code /dev/serial0} and {@code /dev/serial1}, udev's
+   * links to the serial console ({@code ttyAMA0}, {@code ttyS0}) a getty logs in on (attack 17cq).
    */
-  private static final String TERMINAL = "/dev/(pts|pts/.*|ptmx|pty.*|tty[^/]+|console|vcs.*|char/.*|serial/.*|input/.*"
+  private static final String TERMINAL = "/dev/(pts|pts/.*|ptmx|pty.*|tty[^/]+|console|vcs.*|char/.*|serial.*|input/.*"
       + "|hvc.*|hvsi.*|xvc.*|3270/.*|sclp_line.*|rfcomm.*|ircomm.*|cua.*|hidraw.*|usb/hiddev.*"
       + "|systty|modem|vc/.*|tts/.*|fb[0-9]+)";
 

@@ -64,7 +64,7 @@ final class Wrappers {
           inner(a, Opts.scan(a, 0, "", Set.of()).endOr(a), name);
       case "exec" -> {
         Opts o = Opts.scan(a, 0, "a", Set.of());
-        yield o.unknown() ? unknown(name) : withArgv0(inner(a, o.end, name), o.value('a', null), name + " -a");
+        yield o.unknown() ? unknown(name) : withArgv0(inner(a, o.end, name), argv0(o, "-a"), name + " -a");
       }
       case "jobs" -> {
         // jobs -x COMMAND ARGS runs COMMAND, each jobspec (%1) in it replaced by a process group
@@ -477,13 +477,86 @@ final class Wrappers {
           || a.stream().anyMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*f.*"))
           ? List.of(new Unknown(name + " runs the programs of a configuration it is given")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
-      default -> Runners.pythonModule(name, a) != null
+      case "corepack" -> corepack(a);
+      default -> Regexes.matches(name, "ruby[0-9.]*|jruby|truffleruby") ? rubySearchedScript(a, name)
+          : Runners.pythonModule(name, a) != null
           ? Runners.unwrap(Runners.pythonModule(name, a).getKey(), Runners.pythonModule(name, a).getValue())
           : Runners.reads(name) ? Runners.unwrap(name, a)
           : OPTIONS_THAT_RUN.containsKey(name) ? optionsOnlyKnownWhenItRuns(a, 0, OPTIONS_THAT_RUN.get(name), name)
           : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? loader(a, name)
           : List.of();
     };
+  }
+
+  /**
+   * Corepack runs the package manager its first word names ({@code corepack yarn exec CMD}, {@code
+   * corepack pnpm@9 dlx CMD}) with the words after it: judged as that manager (attack 17cq); its
+   * own commands (enable, install, use, …) run nothing.
+   */
+  private static List<Step> corepack(List<Word> a) {
+    if (a.isEmpty()) {
+      return List.of();
+    }
+    Word first = a.get(0);
+    if (!first.literal()) {
+      return List.of(new Unknown("corepack runs a package manager only known when it runs"));
+    }
+    String v = first.value();
+    String tool = v.indexOf('@') > 0 ? v.substring(0, v.indexOf('@')) : v;
+    if (!Set.of("yarn", "yarnpkg", "pnpm", "pnpx", "npm", "npx").contains(tool)) {
+      return List.of();
+    }
+    List<Word> words = new ArrayList<>();
+    words.add(Word.literal(tool, tool));
+    words.addAll(a.subList(1, a.size()));
+    return inner(words, 0, "corepack");
+  }
+
+  /**
+   * {@code ruby -S NAME ARGS} looks NAME up in PATH and runs it with ARGS (a script whose {@code #!}
+   * names another interpreter is run by that one): {@code ruby -S bundle exec CMD} is {@code bundle
+   * exec CMD} (attack 17cq). The words from NAME are judged as a command; without {@code -S}, or
+   * with code ({@code -e}), ruby's own reading ({@link Interpreters}) stands.
+   */
+  private static List<Step> rubySearchedScript(List<Word> a, String name) {
+    boolean searched = false;
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      if (!w.literal()) {
+        return searched ? unknown(name) : List.of();
+      }
+      String v = w.value();
+      if (v.equals("--")) {
+        return searched ? inner(a, i + 1, name) : List.of();
+      }
+      if (!v.startsWith("-") || v.equals("-")) {
+        return searched ? inner(a, i, name) : List.of();
+      }
+      if (v.startsWith("--")) {
+        if (Set.of("--encoding", "--external-encoding", "--internal-encoding").contains(v)) {
+          i++;
+        }
+        continue;
+      }
+      for (int j = 1; j < v.length(); j++) {
+        char ch = v.charAt(j);
+        if (ch == 'e') {
+          return List.of(); // code: Interpreters' inline reading
+        }
+        if (ch == 'S') {
+          searched = true;
+          continue;
+        }
+        if ("rICEFKTWx0i".indexOf(ch) >= 0) {
+          // a value: the rest of the word, or (for -r, -I, -C, -E, -F, -K given alone) the next word
+          if (j + 1 == v.length() && "rICEFK".indexOf(ch) >= 0) {
+            i++;
+          }
+          break;
+        }
+      }
+    }
+    return List.of();
   }
 
   /** git's options that take a value before the subcommand, given as the next word (git.c's handle_options). */
@@ -1877,7 +1950,20 @@ final class Wrappers {
   /** The dynamic loader runs its program, under {@code --argv0 NAME} by that name ({@link #withArgv0}). */
   private static List<Step> loader(List<Word> a, String name) {
     Opts o = Opts.scan(a, 0, "", LOADER_WITH_ARG);
-    return o.unknown() ? unknown(name) : withArgv0(inner(a, o.end, name), o.values.get("--argv0"), name + " --argv0");
+    return o.unknown() ? unknown(name) : withArgv0(inner(a, o.end, name), argv0(o, "--argv0"), name + " --argv0");
+  }
+
+  /**
+   * The name {@code option} gives: null without the option; a value only known when it runs
+   * ({@code exec -a "$n"}, which {@link Opts#scan} keeps as null) is unknown (attack 17cq: {@code
+   * n=reboot; exec -a "$n" systemctl status} was read as no name at all, proven).
+   */
+  private static String argv0(Opts o, String option) {
+    if (!o.values.containsKey(option)) {
+      return null;
+    }
+    String v = o.values.get(option);
+    return v == null ? String.valueOf(Word.UNKNOWN) : v;
   }
 
   private static List<Step> fromOpts(List<Word> a, String withArg, Set<String> longWithArg, String via) {
