@@ -38,7 +38,9 @@ final class Wrappers {
   /** Shells whose code language is bash's or a subset the bash grammar reads (POSIX sh). */
   static final Set<String> BASH_LIKE = Set.of("sh", "bash", "dash", "ksh", "mksh", "ash", "posh", "yash", "rbash", "ksh93",
       // the Korn shell's other builds: mksh's legacy lksh, OpenBSD's ksh ported (oksh, loksh), pdksh
-      "lksh", "oksh", "loksh", "pdksh");
+      "lksh", "oksh", "loksh", "pdksh",
+      // BusyBox's other shell, hush (busybox hush -c CODE; attack 17cq)
+      "hush");
   /** Shells whose language the bash grammar does not read exactly. */
   static final Set<String> OTHER_SHELLS = Set.of("zsh", "fish", "csh", "tcsh", "xonsh", "nu", "elvish", "pwsh",
       // Plan 9's rc and its descendant es, the stand-alone shell sash, Oils (osh, ysh, oil), scsh, the Schily

@@ -116,6 +116,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Interpreters.LANGUAGES} with their {@code -e}; racket with a program ({@code -t}, {@code -l},
  * {@code -r}, …) and no {@code -i} starts no prompt ({@code racket -t x.rkt} stays allowed).
  *
+ * <p><b>Q13, BusyBox's hush</b> (allowed: {@code hush -c 'rm -rf /'}, {@code busybox hush -c …};
+ * not proven: busybox is not installed here; BusyBox's applet list): the shell by its name was
+ * known as a prompt ({@code hush} alone nested-shell), but its {@code -c} code was never read,
+ * where 17cn's N3 read the other shells' names. Fix: {@code Wrappers.BASH_LIKE} (its code read as
+ * sh's; as for mksh and yash, {@code -c} stays reviewed as interpreter-inline).
+ *
  * <p><b>Regressions of the day</b> (texts allowed at 36b35e91 and refused at ec3968f4, from the
  * tests' texts and 150 everyday lines of the tools touched): {@code ocaml -version}, {@code
  * kotlin -version}, {@code gforth -v}, {@code r2 -v} (17cn's new prompts) were nested-shell or
@@ -227,6 +233,9 @@ class ShellAttack17cqTest {
       Q12 => mysqlsh -e 'os.system("id")' => review => interpreter-inline => review => interpreter-inline
       Q12 => mycli => review => nested-shell => review => nested-shell
       Q12 => chicken-csi => review => nested-shell => review => nested-shell
+      Q13 => hush -c 'rm -rf /' => block => recursive-delete-root => block => recursive-delete-root
+      Q13 => busybox hush -c 'rm -rf /' => block => recursive-delete-root => block => recursive-delete-root
+      Q13 => /bin/hush -c 'reboot' => block => power => block => power
       """)
   void fixed(String finding, String text, String exec, String execRule, String typed, String typedRule) {
     Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
