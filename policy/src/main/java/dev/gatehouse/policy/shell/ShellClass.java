@@ -150,9 +150,9 @@ public enum ShellClass {
 
   /** What in {@code c} puts it in this class, or empty. */
   Optional<String> command(ShellCommand c) {
-    boolean hit = switch (this) {
+    boolean hit = dbusCall(c, this) || switch (this) {
       case RECURSIVE_DELETE_ROOT -> recursiveDeleteRoot(c);
-      case FILESYSTEM_FORMAT -> format(c) || dbusServiceCall(c, this);
+      case FILESYSTEM_FORMAT -> format(c);
       case RAW_DEVICE_WRITE -> rawDeviceWrite(c);
       case POWER -> power(c) || opensWatchdog(c);
       case FORK_BOMB -> false;
@@ -162,14 +162,14 @@ public enum ShellClass {
       case PACKAGE_CHANGE -> packageChange(c);
       case SERVICE_CHANGE -> serviceChange(c);
       case PROCESS_KILL -> processKill(c);
-      case FIREWALL_CHANGE -> firewallChange(c) || dbusServiceCall(c, this);
-      case USER_CHANGE -> userChange(c) || dbusServiceCall(c, this);
+      case FIREWALL_CHANGE -> firewallChange(c);
+      case USER_CHANGE -> userChange(c);
       case SCHEDULER_CHANGE -> schedulerChange(c);
       case CURL_PIPE_SHELL -> Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE
           && c.upstream().stream().anyMatch(DOWNLOADERS::contains);
       case INTERPRETER_INLINE -> interpreterInline(c);
       case REMOTE_COPY -> remoteCopy(c);
-      case NESTED_SHELL -> nestedShell(c) || dbusServiceCall(c, this);
+      case NESTED_SHELL -> nestedShell(c);
       case GUARD_TAMPER -> guardTamper(c);
     };
     // A program that writes a file named by an output option or operand (sort -o, uniq IN OUT, tee,
@@ -1176,9 +1176,7 @@ public enum ShellClass {
     if (n.equals("init") || n.equals("telinit")) {
       return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "[016sS]"));
     }
-    // busctl call org.freedesktop.login1 … PowerOff b false, dbus-send …login1.Manager.Reboot (as systemctl poweroff)
-    return java.util.stream.Stream.of("org.freedesktop.login1", "org.freedesktop.systemd1")
-        .anyMatch(svc -> dbusMethods(c, svc).stream().anyMatch(m -> Regexes.matches(m, POWER_METHODS)));
+    return false;
   }
 
   private static boolean historyTamper(ShellCommand c) {
@@ -1779,31 +1777,22 @@ public enum ShellClass {
       case "lxc", "incus" -> verbAmongOperands(c, Set.of("stop", "start", "restart", "delete", "pause", "rm"));
       case "lxc-stop", "lxc-start", "lxc-destroy", "lxc-freeze", "lxc-unfreeze", "lxc-autostart" ->
           !c.argValues().contains("--help") && !c.argValues().contains("-h") && !c.argValues().contains("--version");
-      // machined's Terminate/Kill of a machine, as machinectl terminate/kill (attack 17cp)
-      case "busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "qdbus-qt5", "qdbus-qt6", "qdbus-qt4", "dbus-send.exe" ->
-          dbusMethods(c, "org.freedesktop.machine1").stream().anyMatch(m -> Regexes.matches(m, "(Terminate|Kill)(Machine)?"))
-          || dbusMethods(c, "org.freedesktop.systemd1").stream()
-          .anyMatch(m -> Regexes.matches(m, UNIT_METHODS));
       // virtual machines and containers by their managers; a service by its own control program
       case "virsh" -> firstOperandIn(c, Set.of("destroy", "shutdown", "reboot", "reset", "suspend", "resume", "undefine",
           "start", "managedsave", "autostart"));
       case "machinectl" -> firstOperandIn(c, Set.of("poweroff", "reboot", "terminate", "kill", "stop", "start", "enable",
           "disable", "remove"));
-      case "nginx", "openresty" -> a(c).stream().anyMatch(v -> Regexes.matches(v, "-s(stop|quit|reload|reopen)?"));
-      case "apachectl", "apache2ctl", "httpd", "apache2" -> a(c).stream().anyMatch(v -> Regexes.matches(v,
+      case "nginx", "openresty" -> c.argValues().stream().anyMatch(v -> Regexes.matches(v, "-s(stop|quit|reload|reopen)?"));
+      case "apachectl", "apache2ctl", "httpd", "apache2" -> c.argValues().stream().anyMatch(v -> Regexes.matches(v,
           "stop|start|restart|graceful|graceful-stop|-k(stop|start|restart|graceful|graceful-stop)?"));
-      case "mysqladmin", "mariadb-admin" -> a(c).stream().anyMatch(v -> Set.of("shutdown", "kill", "stop-replica",
+      case "mysqladmin", "mariadb-admin" -> c.argValues().stream().anyMatch(v -> Set.of("shutdown", "kill", "stop-replica",
           "stop-slave", "start-replica", "start-slave").contains(v.toLowerCase(Locale.ROOT)));
-      case "redis-cli", "valkey-cli" -> a(c).stream().anyMatch(v -> Regexes.matches(v.toLowerCase(Locale.ROOT),
+      case "redis-cli", "valkey-cli" -> c.argValues().stream().anyMatch(v -> Regexes.matches(v.toLowerCase(Locale.ROOT),
           "(?s)\\s*(shutdown|replicaof|slaveof|debug|failover)\\b.*"));
       case "rabbitmqctl" -> firstOperandIn(c, Set.of("stop", "stop_app", "start_app", "reset", "force_reset", "shutdown"));
       case "postfix" -> firstOperandIn(c, Set.of("stop", "start", "reload", "abort", "upgrade-configuration"));
       default -> false;
     };
-  }
-
-  private static List<String> a(ShellCommand c) {
-    return c.argValues();
   }
 
   /**
@@ -1982,7 +1971,7 @@ public enum ShellClass {
       + "|Unset|Reexecute|Exit|SwitchRoot|AddDependency|Cancel|ClearJobs)[A-Za-z]*";
 
   static final Set<String> DBUS_CALLERS = Set.of("busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "qdbus-qt5", "qdbus-qt6",
-      "qdbus-qt4", "dbus-send.exe");
+      "qdbus-qt4");
 
   /** logind's and systemd's D-Bus methods that power the machine off, reboot or suspend it. */
   private static final String POWER_METHODS = "(PowerOff|Reboot|Halt|Suspend|Hibernate|HybridSleep|SuspendThenHibernate|KExec"
@@ -2014,32 +2003,50 @@ public enum ShellClass {
     return out;
   }
 
+  /** A system service's D-Bus methods (a pattern over a method's name) that make a call a class's change. */
+  private record DbusMethods(String service, String methods) {}
+
   /**
-   * Other system services whose D-Bus methods do what a class's command-line tool does (attack
-   * 17cq): NetworkManager's (as nmcli's networking off, connection down) and firewalld's (as
-   * firewall-cmd) changes are firewall-change, accountsservice's users user-change, UDisks2's
-   * Format filesystem-format, machined's shell on a machine ({@code .host} is this one, as
-   * machinectl shell) nested-shell.
+   * D-Bus calls that do what a class's command-line tool does, so that {@code busctl call},
+   * {@code dbus-send}, {@code gdbus call} or {@code qdbus} are judged as that tool (attacks 17cm to
+   * 17cq): logind's and systemd's power methods as {@code systemctl poweroff}; systemd's unit
+   * methods as {@code systemctl restart}, machined's Terminate/Kill as {@code machinectl terminate};
+   * logind's Kill/Terminate of a session, user or seat (also the objects' own) and systemd's KillUnit
+   * as {@code loginctl kill-user} and {@code systemctl kill}; NetworkManager's, firewalld's,
+   * resolved's per-link and networkd's changes as nmcli, firewall-cmd, {@code resolvectl dns LINK
+   * SERVER} and networkctl; accountsservice's users as useradd; UDisks2's Format as mkfs; machined's
+   * shell on a machine as {@code machinectl shell}.
    */
-  static boolean dbusServiceCall(ShellCommand c, ShellClass cls) {
+  private static final Map<ShellClass, List<DbusMethods>> DBUS_CHANGES = Map.of(
+      POWER, List.of(new DbusMethods("org.freedesktop.login1", POWER_METHODS),
+          new DbusMethods("org.freedesktop.systemd1", POWER_METHODS)),
+      SERVICE_CHANGE, List.of(new DbusMethods("org.freedesktop.machine1", "(Terminate|Kill)(Machine)?"),
+          new DbusMethods("org.freedesktop.systemd1", UNIT_METHODS)),
+      PROCESS_KILL, List.of(new DbusMethods("org.freedesktop.login1", "(Kill|Terminate)(Session|User|Seat)?"),
+          new DbusMethods("org.freedesktop.systemd1", "(Kill|QueueSignal)(Unit)?(Subgroup)?")),
+      FIREWALL_CHANGE, List.of(
+          new DbusMethods("org.freedesktop.NetworkManager", "Enable|Sleep|(Add|AddAnd)?Activate[A-Za-z0-9]*"
+              + "|Deactivate[A-Za-z]*|Disconnect|Delete|Update[0-9]*|Reapply|Save|AddConnection[A-Za-z0-9]*"
+              + "|(Reload|Load)Connections|Reload|SetLogging|Checkpoint[A-Za-z]*|Set"),
+          new DbusMethods("org.fedoraproject.FirewallD1", "(add|remove|set|panic|reload|completeReload"
+              + "|runtimeToPermanent|reset|change|new|delete|update|enable|disable|rename|load|Set)[A-Za-z]*"),
+          new DbusMethods("org.freedesktop.resolve1", "SetLink[A-Za-z]*|RevertLink"),
+          new DbusMethods("org.freedesktop.network1", "(Set|Revert|Reconfigure|Renew|ForceRenew|Reload|Up|Down)[A-Za-z]*")),
+      USER_CHANGE, List.of(new DbusMethods("org.freedesktop.Accounts", "(Create|Delete|Cache|Uncache)User|Set[A-Za-z]*")),
+      FILESYSTEM_FORMAT, List.of(new DbusMethods("org.freedesktop.UDisks2", "Format|CreatePartitionAndFormat")),
+      NESTED_SHELL, List.of(new DbusMethods("org.freedesktop.machine1", "Open(Machine)?(Shell|Login)")));
+
+  /** Whether {@code c} is a D-Bus call that puts it in {@code cls} ({@link #DBUS_CHANGES}). */
+  private static boolean dbusCall(ShellCommand c, ShellClass cls) {
     if (!DBUS_CALLERS.contains(c.name())) {
       return false;
     }
-    return switch (cls) {
-      case FIREWALL_CHANGE -> dbusMethods(c, "org.freedesktop.NetworkManager").stream().anyMatch(m -> Regexes.matches(m,
-          "Enable|Sleep|(Add|AddAnd)?Activate[A-Za-z0-9]*|Deactivate[A-Za-z]*|Disconnect|Delete|Update[0-9]*|Reapply"
-              + "|Save|AddConnection[A-Za-z0-9]*|(Reload|Load)Connections|Reload|SetLogging|Checkpoint[A-Za-z]*|Set"))
-          || dbusMethods(c, "org.fedoraproject.FirewallD1").stream().anyMatch(m -> Regexes.matches(m,
-          "(add|remove|set|panic|reload|completeReload|runtimeToPermanent|reset|change|new|delete|update|enable"
-              + "|disable|rename|load|Set)[A-Za-z]*"));
-      case USER_CHANGE -> dbusMethods(c, "org.freedesktop.Accounts").stream().anyMatch(m -> Regexes.matches(m,
-          "(Create|Delete|Cache|Uncache)User|Set[A-Za-z]*"));
-      case FILESYSTEM_FORMAT -> dbusMethods(c, "org.freedesktop.UDisks2").stream().anyMatch(m -> Regexes.matches(m,
-          "Format|CreatePartitionAndFormat"));
-      case NESTED_SHELL -> dbusMethods(c, "org.freedesktop.machine1").stream().anyMatch(m -> Regexes.matches(m,
-          "Open(Machine)?(Shell|Login)"));
-      default -> false;
-    };
+    for (DbusMethods d : DBUS_CHANGES.getOrDefault(cls, List.of())) {
+      if (dbusMethods(c, d.service()).stream().anyMatch(m -> Regexes.matches(m, d.methods()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean processKill(ShellCommand c) {
@@ -2054,13 +2061,6 @@ public enum ShellClass {
       // loginctl's kill-user/kill-session signal a user's or session's processes; terminate-* end them (attack 17cm)
       case "loginctl" -> {
         return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "kill-(user|session)|terminate-(user|session|seat)"));
-      }
-      // logind's and systemd's D-Bus methods as loginctl kill-user and systemctl kill
-      // and the Session/User objects' own Kill and Terminate, a Unit object's Kill (attack 17cp)
-      case "busctl", "dbus-send", "gdbus", "qdbus", "qdbus6", "qdbus-qt5", "qdbus-qt6", "qdbus-qt4", "dbus-send.exe" -> {
-        return dbusMethods(c, "org.freedesktop.login1").stream().anyMatch(m -> Regexes.matches(m,
-            "(Kill|Terminate)(Session|User|Seat)?")) || dbusMethods(c, "org.freedesktop.systemd1").stream()
-            .anyMatch(m -> Regexes.matches(m, "(Kill|QueueSignal)(Unit)?(Subgroup)?"));
       }
       // ss -K/--kill closes the sockets it lists (attack 17cm)
       case "ss" -> {
@@ -2160,13 +2160,6 @@ public enum ShellClass {
     // The link, addresses, DNS and tunnels by other tools: ethtool's setting options (-s, -K, -A, …,
     // --flash, the offline --test that takes the link down), networkctl up/down, resolvectl's
     // per-link settings given a value, WireGuard's set and up/down.
-    // the same settings by D-Bus: resolved's per-link DNS (as resolvectl dns LINK SERVER), networkd's
-    // reconfigure/renew/reload (as networkctl) (attack 17cp)
-    if (dbusMethods(c, "org.freedesktop.resolve1").stream().anyMatch(m -> Regexes.matches(m, "SetLink[A-Za-z]*|RevertLink"))
-        || dbusMethods(c, "org.freedesktop.network1").stream().anyMatch(m -> Regexes.matches(m,
-            "(Set|Revert|Reconfigure|Renew|ForceRenew|Reload|Up|Down)[A-Za-z]*"))) {
-      return true;
-    }
     switch (n) {
       case "ethtool" -> {
         return a.stream().anyMatch(v -> Regexes.matches(v, "-[sACGKLEfNUXWrt]|--(change|pause|coalesce|set-ring|set-channels"
@@ -4590,8 +4583,9 @@ public enum ShellClass {
             || n.equals("mpack");
       }
       case "openssl" -> {
-        return firstOperandIn(c, Set.of("s_client", "s_server")) && (inputFromFileOrCommand(c) || n.equals("openssl")
-            && a.contains("s_server") && a.stream().anyMatch(v -> Regexes.matches(v, "-(WWW|HTTP|www)")));
+        // s_client sends its input to the server; s_server -WWW/-HTTP/-www serves the working directory
+        return firstOperandIn(c, Set.of("s_client", "s_server")) && inputFromFileOrCommand(c)
+            || firstOperandIn(c, Set.of("s_server")) && a.stream().anyMatch(v -> Regexes.matches(v, "-(WWW|HTTP|www)"));
       }
       // a file server on this host: python -m http.server serves the working directory to anyone who connects
       case "webfsd", "darkhttpd", "miniserve", "updog", "http-server", "simple-http-server" -> {
