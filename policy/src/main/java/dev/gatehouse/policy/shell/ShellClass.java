@@ -1510,8 +1510,10 @@ public enum ShellClass {
         return verb && global || n.equals("yarn") && firstOperandIn(c, Set.of("global"));
       }
       if (n.equals("uv")) {
+        // uv self update replaces uv itself; uv add/sync are the project's own (its .venv)
         return firstOperandIn(c, Set.of("pip", "tool")) && operands(c).size() > 1
-            && Set.of("install", "uninstall", "sync").contains(operands(c).get(1).value()) || firstOperandIn(c, verbs);
+            && Set.of("install", "uninstall", "sync").contains(operands(c).get(1).value()) || firstOperandIn(c, verbs)
+            || verbAmongOperands(c, Set.of("self")) && !readsOnly(c, Set.of("self"));
       }
       if (n.equals("dnf") || n.equals("yum") || n.equals("dnf5") || n.equals("microdnf") || n.equals("tdnf") || n.equals("pip")) {
         // options with a value before the verb: dnf --enablerepo epel install, pip --proxy P install (attack 17cm)
@@ -1563,11 +1565,18 @@ public enum ShellClass {
           "--info").contains(v));
       case "rustup" -> rustupChange(c);
       // the verb after the tool's global options and their values (poetry -C DIR add: attack 17cp);
-      // Bundler's install alias i, Composer's aliases and abbreviations (composer req, composer i);
-      // self/dep followed by show/list/hash only read
-      case "poetry", "pdm", "pipenv", "hatch", "bundle", "bundler" -> verbAmongOperands(c, Set.of("add", "remove",
-          "install", "uninstall", "update", "sync", "require", "upgrade", "clean", "pip", "i"))
+      // self/dep followed by show/list/hash only read.
+      // Bundler installs into the system's gem directory unless a path is configured: every install
+      // is beyond the project, and i is install's alias.
+      case "bundle", "bundler" -> verbAmongOperands(c, Set.of("add", "remove", "install", "uninstall", "update", "sync",
+          "require", "upgrade", "clean", "pip", "i"))
           || verbAmongOperands(c, Set.of("self", "dep")) && !readsOnly(c, Set.of("self", "dep"));
+      // The Python project tools install into the project's own virtualenv, as npm and yarn install
+      // into node_modules and uv into .venv: the project's business. Beyond it: the tool itself
+      // (self), pdm's -g/--global (its global project) and pipenv's --system (the system's Python).
+      case "poetry", "pdm", "hatch" -> verbAmongOperands(c, Set.of("self")) && !readsOnly(c, Set.of("self"))
+          || n.equals("pdm") && c.argValues().stream().anyMatch(v -> v.equals("-g") || v.equals("--global"));
+      case "pipenv" -> c.argValues().stream().anyMatch(v -> v.startsWith("--sys") || v.equals("--site-packages"));
       case "composer" -> composerChange(c);
       default -> false;
     };
@@ -1838,7 +1847,7 @@ public enum ShellClass {
     for (int i : verbCandidates(a)) {
       if (verbs.contains(a.get(i))) {
         List<String> after = a.subList(i + 1, a.size()).stream().filter(v -> !v.startsWith("-")).toList();
-        return !after.isEmpty() && Set.of("show", "list", "hash", "help", "ls").contains(after.get(0));
+        return !after.isEmpty() && Set.of("show", "list", "hash", "help", "ls", "version").contains(after.get(0));
       }
     }
     return false;
@@ -1872,17 +1881,16 @@ public enum ShellClass {
   }
 
   /**
-   * Composer (Symfony Console) takes a command by its aliases ({@code i}, {@code u}, {@code r},
-   * {@code rm}) and by any unambiguous abbreviation ({@code composer req vendor/pkg}); an ambiguous
-   * one fails, so every prefix of a changing command counts (attack 17cp).
+   * Composer's changes beyond the project: {@code global} (the user's global project) and {@code
+   * self-update}. Composer (Symfony Console) takes a command by any unambiguous abbreviation
+   * ({@code composer glob require x}); an ambiguous one fails, so every prefix of two letters or
+   * more counts (attack 17cp). install, require, update and remove change the project's vendor/,
+   * its own business as npm's node_modules are.
    */
   private static boolean composerChange(ShellCommand c) {
-    Set<String> change = Set.of("install", "update", "upgrade", "require", "remove", "uninstall", "reinstall", "global",
-        "bump", "create-project", "self-update", "selfupdate", "clean", "sync");
-    Set<String> aliases = Set.of("i", "u", "r", "rm");
+    Set<String> change = Set.of("global", "self-update", "selfupdate");
     List<String> a = c.argValues();
-    return verbCandidates(a).stream().map(a::get).anyMatch(v -> aliases.contains(v)
-        || v.length() >= 2 && change.stream().anyMatch(x -> x.startsWith(v)));
+    return verbCandidates(a).stream().map(a::get).anyMatch(v -> v.length() >= 2 && change.stream().anyMatch(x -> x.startsWith(v)));
   }
 
   /** docker's lifecycle verbs: each stops, starts or replaces a running container (a service, in production). */

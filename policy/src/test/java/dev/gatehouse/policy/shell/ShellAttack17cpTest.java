@@ -74,7 +74,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * install, cpan's {@code -v}/{@code -l} read. Fix: {@code ShellClass.verbAmongOperands} (every word
  * that may be the verb, a word after an option word counting both ways), {@code composerChange},
  * cpanm's own read flags. Also fixed, false refusals of the new code: {@code hatch dep show},
- * {@code poetry self show}, {@code pdm self list}.
+ * {@code poetry self show}, {@code pdm self list}. Since {@link ShellPackageScopeTest}, a project's
+ * own installs ({@code poetry add}, {@code composer require}) are not package-change: C6's cases
+ * name the same options before the verbs that still are ({@code self}, {@code -g}, {@code --system},
+ * {@code global}).
  *
  * <p><b>C7, containers' lifecycle by other spellings</b> (docker is installed but has no daemon
  * here; podman and nerdctl are not: their manuals): podman's, nerdctl's and docker-compose's global
@@ -192,16 +195,16 @@ class ShellAttack17cpTest {
       C5 => devbox run --env-file .env git log => review => interpreter-inline
       C5 => watchexec -E LESSSECURE= -- git log => review => interpreter-inline
       C5 => daemonize -E LESSSECURE= /usr/bin/git log => review => unclassified
-      C6 => poetry -C /srv/app add requests => review => package-change
-      C6 => pdm -p /srv/app add requests => review => package-change
-      C6 => pipenv --python 3.12 install requests => review => package-change
+      C6 => poetry -C /srv/app self add requests => review => package-change
+      C6 => pdm -p /srv/app add -g requests => review => package-change
+      C6 => pipenv --python 3.12 install --system requests => review => package-change
       C6 => apt-mark -o Dir::State=/tmp hold nginx => review => package-change
       C6 => apt-mark -c apt.conf hold nginx => review => package-change
       C6 => bundle i => review => package-change
-      C6 => composer req vendor/pkg => review => package-change
-      C6 => composer i => review => package-change
-      C6 => composer u => review => package-change
-      C6 => composer rem vendor/pkg => review => package-change
+      C6 => composer glo req vendor/pkg => review => package-change
+      C6 => composer self => review => package-change
+      C6 => composer selfu => review => package-change
+      C6 => composer -d /srv/app gl remove vendor/pkg => review => package-change
       C6 => composer glob require vendor/pkg => review => package-change
       C6 => cpanm -v Foo::Bar => review => package-change
       C6 => cpanm -l /root/perl5 Foo::Bar => review => package-change
@@ -253,7 +256,7 @@ class ShellAttack17cpTest {
       C11 => python3 -m hatch run rm -rf / => block => recursive-delete-root
       C11 => python3 -m pipenv run rm -rf / => block => recursive-delete-root
       C11 => python3 -m pipx run rm -rf / => block => recursive-delete-root
-      C11 => python3 -m poetry add requests => review => package-change
+      C11 => python3 -m poetry self add requests => review => package-change
       C11 => python3 -m poetry shell => review => nested-shell
       C12 => daemonize -u nobody /usr/bin/id => review => sudo
       C12 => daemonize -a -u nobody /usr/bin/id => review => sudo

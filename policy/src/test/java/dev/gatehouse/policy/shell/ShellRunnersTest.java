@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Reboot} by D-Bus is power, its {@code KillUser} process-kill; {@code ethtool -s}/{@code -K},
  * {@code networkctl down}, {@code resolvectl dns LINK SERVER}, {@code wg set}, {@code wg-quick down}
  * are firewall-change (the network's settings); {@code apt-mark hold}, {@code dpkg-divert --add},
- * {@code cpanm}, {@code rustup toolchain install}, {@code poetry add}, {@code composer require}
+ * {@code cpanm}, {@code rustup toolchain install}, {@code poetry self add}, {@code composer global require}
  * package-change; mail given a file or another command's output, {@code openssl s_client} given
  * a file, {@code python3 -m http.server} remote-copy (it serves the working directory to whoever
  * connects; 17k had kept it allowed); a service's own control program stopping it ({@code nginx -s
@@ -154,8 +154,8 @@ class ShellRunnersTest {
       dpkg-divert --add /usr/bin/x => review => package-change
       cpanm Foo::Bar => review => package-change
       rustup toolchain install nightly => review => package-change
-      poetry add requests => review => package-change
-      composer require x/y => review => package-change
+      poetry self add poetry-plugin-export => review => package-change
+      composer global require x/y => review => package-change
       mail -s hi a@example.com < /etc/hostname => review => remote-copy
       cat /etc/hostname | mail a@example.com => review => remote-copy
       mail -a /etc/hostname a@example.com => review => remote-copy
