@@ -43,7 +43,8 @@ final class RelativePaths {
    * directory not known), or null.
    */
   record Reading(List<ShellCommand> commands, List<ShellReading.Redirect> writes, String unknown,
-      List<ShellCommand> maybeCommands, List<ShellReading.Redirect> maybeWrites, String guessed) {}
+      List<ShellCommand> maybeCommands, List<ShellReading.Redirect> maybeWrites, String guessed,
+      List<ShellReading.Redirect> reads) {}
 
   /** An option's glued value: {@code of=sda}, {@code --output=x}. */
   private static final Pattern OPTION_VALUE = Pattern.compile("(?s)(-{0,2}[A-Za-z][A-Za-z0-9_.-]*=)(.*)");
@@ -96,6 +97,9 @@ final class RelativePaths {
       redirects.addAll(aliasedWrites);
     }
     read(bases, given, redirects, commands, writes, unknown);
+    // read redirections too: cd /dev && cat < watchdog opens /dev/watchdog (power)
+    List<ShellReading.Redirect> reads = new ArrayList<>();
+    read(bases, List.of(), r.reads(), new ArrayList<>(), reads, unknown);
     if (!links.isEmpty()) {
       // ln -s /dev /tmp/d; cd /tmp; dd of=d/sda: the words joined to the directories, read again.
       List<ShellCommand> aliased = new ArrayList<>();
@@ -167,9 +171,9 @@ final class RelativePaths {
         read(new ArrayList<>(SYSTEM_DIRECTORIES), r.commands(), r.writes(), maybe, maybeWrites, new String[] {null});
       }
       return new Reading(commands, writes, unknown[0], maybe, maybeWrites,
-          found.guessed() != null ? found.guessed() : valueGuessed[0]);
+          found.guessed() != null ? found.guessed() : valueGuessed[0], reads);
     }
-    return new Reading(commands, writes, unknown[0], List.of(), List.of(), null);
+    return new Reading(commands, writes, unknown[0], List.of(), List.of(), null, reads);
   }
 
   /** {@code c} with each argument read by {@code read}, added to {@code commands} when any reads otherwise. */

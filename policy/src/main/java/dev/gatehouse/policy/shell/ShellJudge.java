@@ -174,7 +174,7 @@ public final class ShellJudge {
     }
     if (relative.guessed() != null) {
       RelativePaths.Reading maybe = new RelativePaths.Reading(relative.maybeCommands(), relative.maybeWrites(), null,
-          List.of(), List.of(), null);
+          List.of(), List.of(), null, List.of());
       for (ShellClass c : block) {
         if (!(findPaths(c, maybe, true) instanceof Verdict.Allow)) {
           v = v.strictest(policy.unclassified().verdict(relative.guessed()));
@@ -569,6 +569,12 @@ public final class ShellJudge {
     }
     for (ShellReading.Redirect w : r.writes()) {
       var hit = c.write(w);
+      if (hit.isPresent()) {
+        return blocks ? new Verdict.Block(c.label(), hit.get()) : new Verdict.Review(c.label(), hit.get());
+      }
+    }
+    for (ShellReading.Redirect rd : r.reads()) {
+      var hit = c.read(rd);
       if (hit.isPresent()) {
         return blocks ? new Verdict.Block(c.label(), hit.get()) : new Verdict.Review(c.label(), hit.get());
       }
