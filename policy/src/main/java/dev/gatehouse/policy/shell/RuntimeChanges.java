@@ -71,8 +71,9 @@ final class RuntimeChanges {
   static boolean settingChange(ShellCommand c) {
     String n = c.name();
     List<String> a = c.argValues();
-    boolean help = a.contains("--help") || a.contains("-h") && !n.equals("hwclock") || a.contains("--version")
-        || a.contains("-V");
+    // (chronyc's -h names the host, and chronyc reads every word after its options as its command)
+    boolean help = !n.equals("chronyc") && (a.contains("--help") || a.contains("-h") || a.contains("--version")
+        || a.contains("-V"));
     if (help && !n.equals("hostname") && !n.equals("date")) {
       return false;
     }
@@ -145,6 +146,20 @@ final class RuntimeChanges {
         // a profile switch rewrites sysctl, CPU and disk settings at once
         return firstOperandIn(c, Set.of("profile", "off", "auto_profile", "profile_mode"))
             && !(operands(c).size() < 2 && firstOperandIn(c, Set.of("profile")));
+      }
+      case "systemd-sysctl", "systemd-modules-load" -> {
+        return true; // sysctl --system, modprobe of every modules-load.d name: what systemd runs at boot
+      }
+      case "udevadm" -> {
+        // trigger replays (or with --action=remove, removes) every device's events, control changes udevd;
+        // info, monitor, settle, test read
+        return verbAmongOperands(c, Set.of("trigger", "control", "hwdb")) && !flag(c, 'n')
+            && a.stream().noneMatch(v -> v.startsWith("--dry-run"));
+      }
+      case "loadkeys", "setfont", "kbdrate", "setkeycodes" -> {
+        // the console's keymap, font and key repeat, as localectl set-keymap
+        return !(n.equals("loadkeys") && (flag(c, 'p') || flag(c, 'd') && a.size() == 1))
+            && !(n.equals("kbdrate") && flag(c, 's') && a.size() == 1);
       }
       case "arp" -> {
         // -d/--delete, -s/--set, -f/--file change the neighbour table (arp, arp -a, -n read)
@@ -249,13 +264,13 @@ final class RuntimeChanges {
       return false;
     }
     switch (n) {
-      case "umount", "umount2" -> {
+      case "umount", "umount2", "umount.nfs", "umount.nfs4", "umount.cifs", "umount.fuse", "umount.udisks2" -> {
         // all (-a, -A), or a system mount point (/, /usr, /var/lib/…, lazily or not), or one only known when it runs
         return flag(c, 'a') || a.stream().anyMatch(v -> Wrappers.longOption(v, "all", "a"))
             || operands(c).stream().anyMatch(w -> !w.literal() || systemMount(w.value()) && !deviceName(w.value()));
       }
       case "mount" -> {
-        List<Word> ops = operands(c);
+        List<Word> ops = mountOperands(c);
         if (a.stream().anyMatch(v -> Regexes.matches(v, "-[A-Za-z]*o.*") && !v.startsWith("--") && v.contains("remount")
             || v.startsWith("--options") && v.contains("remount") || v.contains("remount") && !v.startsWith("-"))) {
           return true; // -o remount,ro / (the value may be the next word: any remount word)
@@ -293,6 +308,25 @@ final class RuntimeChanges {
       case "quotaoff", "quotaon" -> {
         return true;
       }
+      case "cryptsetup" -> {
+        // closing or suspending a mapping takes its file system away (cryptsetup close data: a name, no device)
+        List<Word> ops = operands(c);
+        return !ops.isEmpty() && Set.of("close", "luksclose", "remove", "lukssuspend", "suspend", "refresh", "resize")
+            .contains(ops.get(0).value().toLowerCase(Locale.ROOT));
+      }
+      case "exportfs" -> {
+        // -u unexports, -a/-r/-f (re)export, an operand exports it; exportfs and -v/-s list
+        return flag(c, 'u') || flag(c, 'a') || flag(c, 'r') || flag(c, 'f') || !operands(c).isEmpty();
+      }
+      case "iscsiadm" -> {
+        return flag(c, 'u') || flag(c, 'l') || a.stream().anyMatch(v -> Set.of("--logout", "--login", "--logoutall",
+            "--loginall").contains(v) || v.startsWith("--logout") || v.startsWith("--login") || v.startsWith("--op"))
+            || Regexes.matches(String.join(" ", a), "(?s).*-o\\s*(delete|new|update).*");
+      }
+      case "multipath" -> {
+        // -f/-F flush maps, -r reloads, -w/-W change the wwids file; -l/-ll/-v list
+        return a.stream().anyMatch(v -> Regexes.matches(v, "-[A-Za-z]*[fFrwWuU][A-Za-z]*"));
+      }
       case "zpool" -> {
         // (scrub, trim and sync, which a timer runs, read or discard nothing in use: left alone)
         return verbAmongOperands(c, Set.of("export", "offline", "detach", "remove", "clear", "reguid", "upgrade", "online",
@@ -307,6 +341,38 @@ final class RuntimeChanges {
         return false;
       }
     }
+  }
+
+  /**
+   * mount's operands: the words that are neither options nor the value of one ({@code -t ext4},
+   * {@code -o ro} after the directory: {@code mount --bind /tmp/x /etc -o ro} names {@code /etc}),
+   * with {@code --target DIR} ({@code --target=DIR}) last, as the directory.
+   */
+  private static List<Word> mountOperands(ShellCommand c) {
+    List<Word> a = c.args();
+    List<Word> out = new java.util.ArrayList<>();
+    Set<String> valued = Set.of("-t", "-o", "-O", "-L", "-U", "-T", "-N", "--types", "--options", "--test-opts", "--label",
+        "--uuid", "--fstab", "--namespace", "--source", "--options-mode", "--options-source", "--map-users", "--map-groups");
+    Word target = null;
+    boolean ended = false;
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i).value();
+      if (!ended && v.equals("--")) {
+        ended = true;
+      } else if (!ended && v.equals("--target") && i + 1 < a.size()) {
+        target = a.get(++i);
+      } else if (!ended && v.startsWith("--target=")) {
+        target = new Word(a.get(i).source(), v.substring("--target=".length()), a.get(i).literal());
+      } else if (!ended && valued.contains(v)) {
+        i++;
+      } else if (ended || !v.startsWith("-") || v.equals("-")) {
+        out.add(a.get(i));
+      }
+    }
+    if (target != null) {
+      out.add(target); // the directory, wherever it stands
+    }
+    return out;
   }
 
   /**
@@ -349,14 +415,23 @@ final class RuntimeChanges {
     switch (n) {
       case "pcs" -> {
         // pcs status, config, and an object's status/config/show/list read; everything else changes the cluster
-        Set<String> reads = Set.of("status", "config", "show", "list", "describe", "--version", "help", "report", "history",
-            "defaults", "failures", "utilization", "op");
+        Set<String> reads = Set.of("status", "config", "show", "list", "describe", "help", "report", "history");
         if (Set.of("status", "config", "help", "report").contains(first)) {
           return false;
         }
-        return ops.size() < 2 ? !first.isEmpty() && !Set.of("property", "constraint", "resource", "stonith", "cluster",
-            "node", "alert", "acl", "tag").contains(first) : !reads.contains(ops.get(1).value().toLowerCase(Locale.ROOT))
-            || ops.get(1).value().equals("op") && ops.size() > 2 && !reads.contains(ops.get(2).value());
+        if (ops.size() < 2) {
+          return !first.isEmpty() && !Set.of("property", "constraint", "resource", "stonith", "cluster", "node", "alert",
+              "acl", "tag").contains(first);
+        }
+        String second = ops.get(1).value().toLowerCase(Locale.ROOT);
+        // op, defaults, failcount, utilization list alone or with show/config/list, and set otherwise
+        if (second.equals("op") && ops.size() > 2 && ops.get(2).value().equals("defaults")) {
+          return ops.size() > 3 && !Set.of("show", "config", "list").contains(ops.get(3).value()); // pcs resource op defaults
+        }
+        if (Set.of("op", "defaults", "op-defaults", "failcount", "utilization").contains(second)) {
+          return ops.size() > 2 && !Set.of("show", "config", "list").contains(ops.get(2).value());
+        }
+        return !reads.contains(second);
       }
       case "crm" -> {
         if (Set.of("status", "help").contains(first)) {
@@ -399,7 +474,7 @@ final class RuntimeChanges {
       case "nomad" -> {
         return verbAmongOperands(c, Set.of("stop", "run", "job", "node", "alloc", "deployment", "namespace", "system",
             "operator", "volume", "var", "acl", "quota", "sentinel", "scaling", "plan")) && !(ops.size() > 1
-            && Set.of("status", "list", "inspect", "history", "logs", "fs", "info", "read", "get", "validate", "eval")
+            && Set.of("status", "list", "inspect", "history", "logs", "fs", "info", "read", "get", "validate", "eval", "plan")
                 .contains(ops.get(1).value())) && !first.equals("plan");
       }
       case "consul" -> {
@@ -411,7 +486,7 @@ final class RuntimeChanges {
       case "etcdctl" -> {
         return verbAmongOperands(c, Set.of("del", "put", "rm", "rmdir", "set", "mk", "mkdir", "update", "updatedir",
             "member", "defrag", "compaction", "alarm", "lease", "move-leader", "auth", "user", "role", "snapshot",
-            "downgrade", "txn", "lock", "elect")) && !(ops.size() > 1 && Set.of("list", "status", "get", "timetolive", "leases")
+            "downgrade", "txn", "lock", "elect")) && !(ops.size() > 1 && Set.of("list", "status", "get", "timetolive", "leases", "save")
                 .contains(ops.get(1).value()));
       }
       case "kubeadm" -> {

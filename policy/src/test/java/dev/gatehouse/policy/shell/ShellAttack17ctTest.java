@@ -65,7 +65,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code umount -a}, {@code mount -o remount,ro /}, {@code mount --bind /tmp/x /etc} (hides the
  * files), {@code mount -a}, {@code swapoff -a}, {@code swapon -a}, {@code lvchange -an vg/lv},
  * {@code vgchange -an vg}, {@code vgreduce --removemissing vg}, {@code losetup -d}, {@code quotaoff}, {@code
- * zpool export}, {@code zfs unmount}; {@code mdadm --stop} was unclassified, now read; UDisks2's
+ * zpool export}, {@code zfs unmount}, {@code cryptsetup close NAME} (a mapping's name, no device),
+ * {@code exportfs -ua}, {@code iscsiadm … --logout}, {@code multipath -F}, {@code umount.nfs4};
+ * {@code mdadm --stop} was unclassified, now read; UDisks2's
  * {@code Unmount}/{@code Lock}/{@code PowerOff} by D-Bus. Fix: service-change (the class of {@code
  * systemctl stop}); {@code mount}, {@code mount -l}, {@code mount /dev/sdb1 /mnt}, {@code umount
  * /mnt}, {@code umount /dev/sdb1}, {@code swapon --show}, {@code findmnt}, {@code df} stay allowed.
@@ -110,7 +112,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * powersave}, {@code tuned-adm profile throughput-performance}, {@code wrmsr 0x1a0 0}, {@code setpci
  * -s 00:1f.0 0x40.L=0}, {@code cpufreq-set -g powersave}, {@code x86_energy_perf_policy
  * performance}. Fix: firewall-change; {@code cpupower frequency-info}, {@code rdmsr}, {@code setpci
- * REG} (a read), {@code x86_energy_perf_policy -r} stay allowed.
+ * REG} (a read), {@code x86_energy_perf_policy -r} stay allowed. Also what boot runs by hand:
+ * {@code systemd-sysctl} ({@code sysctl --system}), {@code systemd-modules-load}, {@code udevadm
+ * trigger|control} (replays or with {@code --action=remove} removes every device's events), and the
+ * console's keymap ({@code loadkeys}, {@code setfont}, as {@code localectl set-keymap}).
  *
  * <p><b>T9, the link and its address by the older tools</b> (not proven: arp(8), dhclient(8),
  * iw(8), iwconfig(8), rfkill(8)): {@code arp -d HOST}, {@code dhclient -r eth0} (gives the address
@@ -169,6 +174,7 @@ class ShellAttack17ctTest {
       T3 => timedatectl set-ntp false => review => firewall-change
       T3 => timedatectl set-timezone UTC => review => firewall-change
       T3 => chronyc makestep => review => firewall-change
+      T3 => chronyc -h localhost makestep => review => firewall-change
       T3 => chronyc settime 12:00 => review => firewall-change
       T3 => chronyc 'burst 4/4' => review => firewall-change
       T3 => ntpdate pool.ntp.org => review => firewall-change
@@ -193,6 +199,10 @@ class ShellAttack17ctTest {
       T5 => mount -o remount,ro / => review => service-change
       T5 => mount -oremount,rw / => review => service-change
       T5 => mount --bind /tmp/x /etc => review => service-change
+      T5 => mount --bind /tmp/x /etc -o ro => review => service-change
+      T5 => mount --target /usr /dev/sdb1 => review => service-change
+      T5 => mount --target=/usr /dev/sdb1 => review => service-change
+      T5 => mount -t tmpfs none /etc => review => service-change
       T5 => mount -a => review => service-change
       T5 => swapoff -a => review => service-change
       T5 => swapon -a => review => service-change
@@ -222,6 +232,8 @@ class ShellAttack17ctTest {
       T7 => pcs resource stop x => review => service-change
       T7 => pcs node standby n1 => review => service-change
       T7 => pcs cluster stop --all => review => service-change
+      T7 => pcs resource defaults update resource-stickiness=100 => review => service-change
+      T7 => pcs node utilization n1 cpu=2 => review => service-change
       T7 => crm resource stop x => review => service-change
       T7 => crm => review => service-change
       T7 => crm_resource --ban -r x => review => service-change
@@ -252,6 +264,16 @@ class ShellAttack17ctTest {
       T8 => cpupower frequency-set -g powersave => review => firewall-change
       T8 => tuned-adm profile throughput-performance => review => firewall-change
       T8 => wrmsr 0x1a0 0 => review => firewall-change
+      T8 => /usr/lib/systemd/systemd-sysctl => review => firewall-change
+      T8 => systemd-modules-load => review => firewall-change
+      T8 => udevadm trigger --action=remove => review => firewall-change
+      T8 => loadkeys de => review => firewall-change
+      T5 => cryptsetup close data => review => service-change
+      T5 => cryptsetup luksClose data => review => service-change
+      T5 => exportfs -ua => review => service-change
+      T5 => iscsiadm -m node -T iqn.x --logout => review => service-change
+      T5 => multipath -F => review => service-change
+      T5 => umount.nfs4 /var/data => review => service-change
       T8 => setpci -s 00:1f.0 0x40.L=0 => review => firewall-change
       T8 => cpufreq-set -g powersave => review => firewall-change
       T8 => x86_energy_perf_policy performance => review => firewall-change
@@ -354,6 +376,13 @@ class ShellAttack17ctTest {
       pcs resource status
       pcs cluster status
       pcs property config
+      pcs resource defaults
+      pcs resource op defaults
+      mount /dev/sdb1 /mnt -o ro
+      mount -o loop /tmp/disk.img /mnt
+      mount "$DEV" /mnt
+      nomad job plan x.nomad
+      etcdctl snapshot save /tmp/snap.db
       crm status
       crm configure show
       crm resource status
@@ -393,6 +422,13 @@ class ShellAttack17ctTest {
       vault kv get secret/x
       vault operator raft list-peers
       rdmsr 0x1a0
+      cryptsetup status data
+      exportfs -v
+      iscsiadm -m session
+      multipath -ll
+      udevadm info /dev/sda
+      udevadm settle
+      udevadm monitor
       setpci -s 00:1f.0 0x40.L
       cpufreq-info
       x86_energy_perf_policy -r
