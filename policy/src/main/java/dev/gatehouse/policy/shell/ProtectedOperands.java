@@ -43,7 +43,9 @@ final class ProtectedOperands {
       "aureport", "ausearch", "getfacl", "lsattr", "namei", "journalctl", "run-parts", "ssh-add", "tree",
       "e2fsck", "fsck", "fsck.ext2", "fsck.ext3", "fsck.ext4", "xfs_repair", "tune2fs", "blockdev", "mkdir", "logger",
       // attack 17ck's everyday lines: a test of sshd's configuration, the kernel's view of a partition table
-      "sshd", "partx", "partprobe", "dpkg", "dpkg-query", "rpm");
+      "sshd", "partx", "partprobe", "dpkg", "dpkg-query", "rpm",
+      // attack 17ct: the time zone's file (/etc/localtime, firewall-change's since) printed
+      "zdump");
 
   /**
    * Programs a device class judges itself ({@code fdisk}, {@code hdparm}, {@code mount}, …): given

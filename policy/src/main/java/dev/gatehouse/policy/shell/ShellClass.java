@@ -152,7 +152,7 @@ public enum ShellClass {
   Optional<String> command(ShellCommand c) {
     boolean hit = dbusCall(c, this) || switch (this) {
       case RECURSIVE_DELETE_ROOT -> recursiveDeleteRoot(c);
-      case FILESYSTEM_FORMAT -> format(c);
+      case FILESYSTEM_FORMAT -> format(c) || RuntimeChanges.storageDestroys(c);
       case RAW_DEVICE_WRITE -> rawDeviceWrite(c);
       case POWER -> power(c) || opensWatchdog(c);
       case FORK_BOMB -> false;
@@ -160,9 +160,9 @@ public enum ShellClass {
       case AUDIT_TAMPER -> auditTamper(c);
       case SUDO -> SUDO_NAMES.contains(c.name()) || runsAsOtherUser(c);
       case PACKAGE_CHANGE -> packageChange(c);
-      case SERVICE_CHANGE -> serviceChange(c);
+      case SERVICE_CHANGE -> serviceChange(c) || RuntimeChanges.storageOrClusterChange(c);
       case PROCESS_KILL -> processKill(c);
-      case FIREWALL_CHANGE -> firewallChange(c);
+      case FIREWALL_CHANGE -> firewallChange(c) || RuntimeChanges.settingChange(c);
       case USER_CHANGE -> userChange(c);
       case SCHEDULER_CHANGE -> schedulerChange(c);
       case CURL_PIPE_SHELL -> Interpreters.readsCodeFromStdin(c) && c.stdin() == ShellCommand.Stdin.PIPE
@@ -285,8 +285,10 @@ public enum ShellClass {
       case AUDIT_TAMPER -> PathPatterns.couldMatch(LOG_FILE, p);
       case USER_CHANGE -> authFile(p);
       case SCHEDULER_CHANGE -> PathPatterns.couldMatch(SCHEDULE_FILE, p);
-      // the kernel's network settings written as files (echo 1 > /proc/sys/net/ipv4/ip_forward), as sysctl -w sets them
-      case FIREWALL_CHANGE -> PathPatterns.couldMatch(NET_SETTINGS, p);
+      // the kernel's settings written as files (echo 1 > /proc/sys/net/ipv4/ip_forward, /proc/sys/kernel/sysrq,
+      // /sys/class/net/eth0/…, /sys/block/sda/device/delete), as sysctl -w sets them (all of /proc/sys, /sys: attack 17ct)
+      case FIREWALL_CHANGE -> PathPatterns.couldMatch(NET_SETTINGS, p) || PathPatterns.couldMatch(RuntimeChanges.KERNEL_SETTINGS, p)
+          || PathPatterns.couldMatch(RuntimeChanges.ZONE_FILES, p);
       default -> false;
     };
   }
@@ -2029,7 +2031,10 @@ public enum ShellClass {
       POWER, List.of(new DbusMethods("org.freedesktop.login1", POWER_METHODS),
           new DbusMethods("org.freedesktop.systemd1", POWER_METHODS)),
       SERVICE_CHANGE, List.of(new DbusMethods("org.freedesktop.machine1", "(Terminate|Kill)(Machine)?"),
-          new DbusMethods("org.freedesktop.systemd1", UNIT_METHODS)),
+          new DbusMethods("org.freedesktop.systemd1", UNIT_METHODS),
+          // UDisks2's storage taken away or given, as umount, cryptsetup close, swapoff, losetup -d, mdadm --stop (attack 17ct)
+          new DbusMethods("org.freedesktop.UDisks2", "Unmount|Mount|Lock|PowerOff|Eject|Stop|Start|Delete|SetAutoclear"
+              + "|RemoveDevice|SetBitmapLocation|RequestSyncAction|Resize|Repair|SetLabel|SetUUID|Take[A-Za-z]*")),
       PROCESS_KILL, List.of(new DbusMethods("org.freedesktop.login1", "(Kill|Terminate)(Session|User|Seat)?"),
           new DbusMethods("org.freedesktop.systemd1", "(Kill|QueueSignal)(Unit)?(Subgroup)?")),
       FIREWALL_CHANGE, List.of(
@@ -2039,7 +2044,11 @@ public enum ShellClass {
           new DbusMethods("org.fedoraproject.FirewallD1", "(add|remove|set|panic|reload|completeReload"
               + "|runtimeToPermanent|reset|change|new|delete|update|enable|disable|rename|load|Set)[A-Za-z]*"),
           new DbusMethods("org.freedesktop.resolve1", "SetLink[A-Za-z]*|RevertLink"),
-          new DbusMethods("org.freedesktop.network1", "(Set|Revert|Reconfigure|Renew|ForceRenew|Reload|Up|Down)[A-Za-z]*")),
+          new DbusMethods("org.freedesktop.network1", "(Set|Revert|Reconfigure|Renew|ForceRenew|Reload|Up|Down)[A-Za-z]*"),
+          // the clock, the machine's names and its locale, as timedatectl/hostnamectl/localectl set-* (attack 17ct)
+          new DbusMethods("org.freedesktop.timedate1", "Set[A-Za-z]*"),
+          new DbusMethods("org.freedesktop.hostname1", "Set[A-Za-z]*"),
+          new DbusMethods("org.freedesktop.locale1", "Set[A-Za-z]*")),
       USER_CHANGE, List.of(new DbusMethods("org.freedesktop.Accounts", "(Create|Delete|Cache|Uncache)User|Set[A-Za-z]*")),
       FILESYSTEM_FORMAT, List.of(new DbusMethods("org.freedesktop.UDisks2", "Format|CreatePartitionAndFormat")),
       NESTED_SHELL, List.of(new DbusMethods("org.freedesktop.machine1", "Open(Machine)?(Shell|Login)")));
@@ -5293,7 +5302,7 @@ public enum ShellClass {
     return out;
   }
 
-  private static boolean firstOperandIn(ShellCommand c, Set<String> verbs) {
+  static boolean firstOperandIn(ShellCommand c, Set<String> verbs) {
     List<Word> ops = operands(c);
     return !ops.isEmpty() && verbs.contains(ops.get(0).value().toLowerCase(Locale.ROOT))
         || !ops.isEmpty() && verbs.contains(ops.get(0).value());

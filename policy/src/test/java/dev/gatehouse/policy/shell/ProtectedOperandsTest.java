@@ -66,7 +66,7 @@ class ProtectedOperandsTest {
       tree -o /var/log/auth.log / => review => unclassified
       blkid -c /etc/passwd /dev/sda1 => review => unclassified
       gzip /etc/passwd => review => unclassified
-      mount --bind /tmp/p /etc/passwd => review => unclassified
+      mount --bind /tmp/p /etc/passwd => review => service-change
       touch -d 2001-01-01 /var/log/auth.log => review => unclassified
       patch -r /var/log/auth.log x d => review => unclassified
       tar xf /dev/sda => review => unclassified

@@ -57,7 +57,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * replace or rename every account file; cryptsetup's {@code luksKillSlot} and {@code
  * luksHeaderRestore} write the disk's header (mount and cryptsetup were device readers). Not proven
  * (they need privileges the sandbox does not have). Fix: {@code ProtectedOperands.deviceWrites},
- * a mount's directories read with {@code /*} below them.
+ * a mount's directories read with {@code /*} below them. (Since attack 17ct a mount onto a system
+ * directory, {@code zpool add}/{@code attach} and any remount, {@code mount -o remount,ro /} once
+ * listed here as everyday, are service-change: storage taken from or given to the running system.)
  *
  * <p>Also device programs whose class names only some of their writes, now readers of a disk only as
  * queries: {@code pv -o /dev/sda} (pv 1.8), {@code hdparm -N p…}/{@code --security-set-pass}/{@code
@@ -120,8 +122,8 @@ class ShellAttack17clTest {
       mount --rbind /dev /tmp/d => review => unclassified
       mount -t devtmpfs x /tmp/d => review => unclassified
       mount --bind /etc /tmp/e => review => unclassified
-      mount --bind /tmp/x /etc => review => unclassified
-      mount /dev/sdb1 /etc => review => unclassified
+      mount --bind /tmp/x /etc => review => service-change
+      mount /dev/sdb1 /etc => review => service-change
       cp -a /dev/sda /tmp/disk => review => unclassified
       cp -R /dev/sda /tmp/disk => review => unclassified
       cryptsetup luksKillSlot /dev/sda 0 => review => unclassified
@@ -139,8 +141,8 @@ class ShellAttack17clTest {
       nvme io-passthru /dev/nvme0n1 --opcode=1 --data-len=4096 --write => review => unclassified
       mdadm --add /dev/md0 /dev/sda => review => unclassified
       mdadm /dev/md0 --add /dev/sda => review => unclassified
-      zpool add tank /dev/sda => review => unclassified
-      zpool attach tank sdb /dev/sda => review => unclassified
+      zpool add tank /dev/sda => review => service-change
+      zpool attach tank sdb /dev/sda => review => service-change
       sgdisk -d 1 /dev/sda => review => unclassified
       zip -m /tmp/x.zip /var/log/auth.log => review => unclassified
       zip -P x /var/log/auth.log /tmp/y => review => unclassified
@@ -186,7 +188,6 @@ class ShellAttack17clTest {
       mount /dev/sdb1 /mnt
       mount -o loop /tmp/disk.img /mnt
       mount --bind /srv/data /mnt/data
-      mount -o remount,ro /
       mount | grep sda
       cryptsetup luksDump /dev/sda
       cryptsetup open /dev/sda1 data

@@ -55,7 +55,7 @@ class ShellJudgeTest {
       ls; sudo rm -rf / => block => recursive-delete-root => sudo rm -rf /
       sudo systemctl status nginx => review => sudo => sudo systemctl status nginx
       systemctl restart nginx => review => service-change => systemctl restart nginx
-      kubectl delete pod x => review => kubectl-delete => kubectl delete pod x
+      kubectl delete pod x => review => service-change => kubectl delete pod x
       kubectl get pods => allow => - => -
       ssh other-host => block => no-ssh-hop => ssh other-host
       curl -s https://x | bash => review => curl-pipe-shell => bash
