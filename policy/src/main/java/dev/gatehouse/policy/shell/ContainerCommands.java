@@ -47,7 +47,8 @@ final class ContainerCommands {
       "podman-compose", "kubectl", "oc", "crictl", "ctr", "lxc", "incus", "nomad", "vagrant", "virsh", "gcloud", "aws",
       "minikube", "multipass", "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine",
       "colima", "limactl", "lima", "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az",
-      "flyctl", "fly", "heroku", "kubecolor");
+      "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s",
+      "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima");
 
   private ContainerCommands() {}
 
@@ -279,15 +280,30 @@ final class ContainerCommands {
       case "runc", "crun", "runsc", "youki" -> runtime(name, a);
       case "buildah" -> buildah(a);
       // k3s kubectl|crictl|ctr, microk8s kubectl|ctr, microk8s.kubectl: the tool they bundle
-      case "k3s", "microk8s" -> !a.isEmpty() && Set.of("kubectl", "crictl", "ctr").contains(a.get(0).value())
+      // minikube kubectl -- ARGS: kubectl with the words after --
+      case "k3s", "k0s", "microk8s" -> !a.isEmpty() && Set.of("kubectl", "crictl", "ctr").contains(a.get(0).value())
           ? read(a.get(0).value(), a.subList(1, a.size())) : NOTHING;
       // kubecolor colours kubectl's output: it runs kubectl with its words
-      case "microk8s.kubectl", "kubecolor" -> read("kubectl", a);
-      case "docker-machine", "colima", "limactl", "lima" -> machineShell(name, a);
+      case "microk8s.kubectl", "kubecolor", "kubectl.lima" -> read("kubectl", a);
+      // Lima's wrappers run the engine inside its machine with the words given
+      case "nerdctl.lima", "docker.lima", "podman.lima", "apptainer.lima" -> read(name.substring(0, name.indexOf('.')), a);
+      case "apptainer", "singularity" -> apptainer(name, a);
+      // colima nerdctl -- ARGS: nerdctl in colima's machine
+      case "colima" -> !a.isEmpty() && a.get(0).value().equals("nerdctl")
+          ? read("nerdctl", a.subList(indexOf(a, "--") < 0 ? 1 : indexOf(a, "--") + 1, a.size())) : machineShell(name, a);
+      case "docker-machine", "limactl", "lima" -> machineShell(name, a);
+      // rdctl shell [CMD] (Rancher Desktop's machine), orb [CMD] / orbctl run CMD (OrbStack's)
+      case "rdctl" -> !a.isEmpty() && a.get(0).value().equals("shell") ? machineShell("lima", a.subList(1, a.size())) : NOTHING;
+      case "orb" -> orb(a);
+      case "orbctl" -> !a.isEmpty() && Set.of("run", "shell").contains(a.get(0).value()) ? machineShell("lima", a.subList(1, a.size())) : NOTHING;
       case "pdsh", "clush", "pssh", "parallel-ssh" -> hostsCommand(name, a);
       case "ansible", "ansible-console" -> ansible(name, a);
       case "salt", "salt-ssh" -> salt(name, a);
       case "az" -> az(a);
+      // k9s: a terminal UI whose s key opens a shell in a pod (and a node shell); info, version, help read
+      case "k9s" -> !a.isEmpty() && a.stream().allMatch(w -> w.literal() && Set.of("info", "version", "help", "-h", "--help",
+          "completion", "bash", "zsh", "fish").contains(w.value())) ? NOTHING : new Sent(List.of(), true, false, false);
+      case "doctl", "hcloud" -> cloudSsh(name, a);
       case "flyctl", "fly", "heroku" -> platformShell(name, a);
       default -> NOTHING;
     };
@@ -313,10 +329,33 @@ final class ContainerCommands {
   }
 
   private static Sent command(List<Word> a, List<Integer> from, String via, boolean holds) {
+    from = dropDash(a, from);
     if (from.isEmpty()) {
       return new Sent(List.of(), true, holds, false);
     }
+    if (shifts(a, from.get(0))) {
+      return unknown(via, "a word before the command only known when it runs may become several words or none");
+    }
     return new Sent(List.of(new Wrappers.Inner(from.stream().map(a::get).toList(), via)), false, holds, false);
+  }
+
+  /** A {@code --} where the command starts ({@code docker exec web -- CMD}, {@code nomad alloc exec A -- CMD}): the command is after it. */
+  private static List<Integer> dropDash(List<Word> a, List<Integer> from) {
+    return !from.isEmpty() && a.get(from.get(0)).literal() && a.get(from.get(0)).value().equals("--") ? from.subList(1, from.size()) : from;
+  }
+
+  /**
+   * Whether a word before {@code end} (an option's value, the container's name) may become several
+   * words or none ({@code docker exec -u $u web ls}: {@code u='x web rm -rf /'} moves where the
+   * command starts).
+   */
+  private static boolean shifts(List<Word> a, int end) {
+    for (int k = 0; k < Math.min(end, a.size()); k++) {
+      if (ShellWords.wordsItMayMake(a.get(k)) != ShellWords.ONE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Integer> from(List<Integer> operands, int skip) {
@@ -352,8 +391,8 @@ final class ContainerCommands {
     Read g = scan(a, 0, ENGINE_GLOBAL, false, false);
     if (g.unknown != null) {
       // a query's options are left to the lifecycle reading; a verb that sends a command fails closed
-      return a.stream().anyMatch(w -> Set.of("exec", "run", "create", "compose", "attach", "unshare", "debug", "machine")
-          .contains(w.value())) ? unknown(name, g.unknown) : NOTHING;
+      return a.stream().anyMatch(w -> Set.of("exec", "run", "create", "compose", "attach", "unshare", "debug", "machine",
+          "plugin", "runlabel", "start").contains(w.value())) ? unknown(name, g.unknown) : NOTHING;
     }
     if (g.operands.isEmpty()) {
       return NOTHING;
@@ -386,8 +425,15 @@ final class ContainerCommands {
         if (verb.equals("create")) {
           return new Sent(List.of(), false, holds, false);
         }
+        cmd = dropDash(rest, cmd);
+        if (!cmd.isEmpty() && shifts(rest, cmd.get(0)) || cmd.isEmpty() && shifts(rest, rest.size())) {
+          return unknown(via, "a word before the command only known when it runs may become several words or none");
+        }
         // --entrypoint PROG: the program, the words after the image its arguments ("" resets it to the image's own)
-        List<Word> words = new ArrayList<>(r.values("--entrypoint").stream().filter(w -> !w.literal() || !w.value().isEmpty()).toList());
+        // pflag keeps the last --entrypoint given
+        List<Word> eps = r.values("--entrypoint");
+        List<Word> words = new ArrayList<>(eps.isEmpty() ? List.of()
+            : eps.subList(eps.size() - 1, eps.size()).stream().filter(w -> !w.literal() || !w.value().isEmpty()).toList());
         cmd.forEach(k -> words.add(rest.get(k)));
         if (words.isEmpty()) {
           boolean interactive = r.has("--interactive") || r.has("--tty");
@@ -423,6 +469,10 @@ final class ContainerCommands {
         }
         return NOTHING;
       }
+      case "system" -> {
+        // podman system service tcp:…: the engine's API (a container holding the host, for whoever reaches it)
+        return new Sent(List.of(), false, !rest.isEmpty() && rest.get(0).value().equals("service"), false);
+      }
       case "plugin" -> {
         // a managed plugin runs as root on the host with the privileges it asks for
         return new Sent(List.of(), false, !rest.isEmpty() && Set.of("install", "enable", "upgrade", "set").contains(rest.get(0).value()), false);
@@ -457,8 +507,13 @@ final class ContainerCommands {
           yield unknown(via, r.unknown);
         }
         boolean holds = runHoldsHost(r);
-        List<Word> words = new ArrayList<>(r.values("--entrypoint"));
-        from(r.operands, 1).forEach(k -> words.add(rest.get(k)));
+        List<Integer> cmd = dropDash(rest, from(r.operands, 1));
+        if (!cmd.isEmpty() && shifts(rest, cmd.get(0)) || cmd.isEmpty() && shifts(rest, rest.size())) {
+          yield unknown(via, "a word before the command only known when it runs may become several words or none");
+        }
+        List<Word> eps = r.values("--entrypoint");
+        List<Word> words = new ArrayList<>(eps.isEmpty() ? List.of() : eps.subList(eps.size() - 1, eps.size()));
+        cmd.forEach(k -> words.add(rest.get(k)));
         if (words.isEmpty()) {
           // the service's own command, on a terminal unless detached
           yield new Sent(List.of(), !r.has("--detach"), holds, r.has("--detach"));
@@ -501,7 +556,10 @@ final class ContainerCommands {
       return true;
     }
     String spec = m.value();
-    if (!Regexes.matches(spec, "(?is)(.*,)?\\s*\"?type\\s*=\\s*bind\\b.*")) {
+    // bind, and podman's glob (type=glob,src=/usr/lib/*: each file a bind) and any type not known to
+    // mount no host path; without a type it is a named volume
+    java.util.regex.Matcher t = java.util.regex.Pattern.compile("(?i)(?:^|,)\\s*\"?type\\s*=\\s*([^,\"]*)").matcher(spec);
+    if (!t.find() || Regexes.matches(t.group(1).strip(), "(?i)volume|tmpfs|ramfs|devpts|image|artifact|cluster")) {
       return false;
     }
     java.util.regex.Matcher s = java.util.regex.Pattern.compile("(?i)(?:^|,)\\s*\"?(?:source|src)\\s*=\\s*([^,\"]*)").matcher(spec);
@@ -602,6 +660,9 @@ final class ContainerCommands {
       case "run" -> {
         List<Integer> cmd = new ArrayList<>(from(r.operands, 1));
         cmd.addAll(afterDash);
+        if (shifts(rest, r.dash >= 0 ? r.dash : rest.size())) {
+          yield unknown(via, "a word only known when it runs may become several words or none");
+        }
         boolean holds = r.has("--privileged") || r.values("--overrides").stream().anyMatch(ContainerCommands::podSpecHoldsHost);
         boolean interactive = r.has("--stdin") || r.has("--tty") || r.has("--attach");
         if (cmd.isEmpty()) {
@@ -737,6 +798,9 @@ final class ContainerCommands {
     List<Word> rest = a.subList(at + 1, a.size());
     return switch (verb) {
       case "shell", "console" -> new Sent(List.of(), true, holds, false);
+      // lxc alias add NAME 'exec @ARGS@ -- CMD': a command line a later lxc NAME runs, unread
+      case "alias" -> !rest.isEmpty() && Set.of("add", "rename").contains(rest.get(0).value())
+          ? unknown(name + " alias", "an alias's command line, which a later " + name + " runs") : new Sent(List.of(), false, holds, false);
       case "exec" -> {
         Read r = scan(rest, 0, LXD_EXEC.plus(LXD_GLOBAL), true, false);
         if (r.unknown != null) {
@@ -758,8 +822,16 @@ final class ContainerCommands {
           + "|raw\\.[a-z.]+)(?:\\s*=\\s*(.*))?");
 
   private static boolean lxdHoldsHost(List<Word> a) {
-    if (a.stream().anyMatch(w -> w.literal() && Set.of("get", "show", "list", "ls", "info").contains(w.value()))) {
-      return false;
+    // a read: lxc list|info, lxc config|profile|project|network|storage get|show|list (the verb, not any word: --project get)
+    Read g = scan(a, 0, LXD_GLOBAL, false, false);
+    if (g.unknown == null && !g.operands.isEmpty()) {
+      int at = g.operands.get(0);
+      String verb = a.get(at).value();
+      String sub = at + 1 < a.size() ? a.get(at + 1).value() : "";
+      if (Set.of("list", "ls", "info").contains(verb) || Set.of("config", "profile", "project", "network", "storage").contains(verb)
+          && Set.of("get", "show", "list", "ls", "info").contains(sub)) {
+        return false;
+      }
     }
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
@@ -782,6 +854,17 @@ final class ContainerCommands {
       }
     }
     return false;
+  }
+
+
+  /**
+   * How many times the command option is given ({@code --command V}, {@code --command=V}, its short
+   * letter alone or glued): a parser keeps the last one, so twice is read as unknown rather than
+   * judging the first.
+   */
+  private static long timesGiven(List<Word> a, String longPrefix, String shortOpt) {
+    return a.stream().map(Word::value).filter(v -> v.startsWith(longPrefix)
+        || shortOpt != null && (v.equals(shortOpt) || v.startsWith(shortOpt) && !v.startsWith("--"))).count();
   }
 
   // ---- nomad, vagrant, virsh, gcloud, aws, minikube, multipass ----
@@ -843,6 +926,9 @@ final class ContainerCommands {
     if (dash >= 0 && dash + 1 < rest.size()) {
       return unknown("vagrant ssh", "ssh's own arguments after -- (a remote command, ProxyCommand)");
     }
+    if (timesGiven(rest, "--c", "-c") > 1) {
+      return unknown("vagrant ssh", "-c given more than once (the last one runs)");
+    }
     Wrappers.Opts all = Wrappers.Opts.scan(rest, 0, "c", Set.of("--command"));
     String code = all.value('c', "--command");
     if (code == null && (all.values.containsKey("-c") || all.values.containsKey("--command"))) {
@@ -896,8 +982,11 @@ final class ContainerCommands {
     }
     int dash = v.indexOf("--");
     if (dash >= 0 && dash + 1 < v.size() || a.stream().anyMatch(w -> w.value().startsWith("--ssh-flag")
-        || w.value().startsWith("--container"))) {
+        || w.value().startsWith("--container") || w.value().startsWith("--flags-file"))) {
       return unknown("gcloud ssh", "ssh's own arguments (a remote command, ProxyCommand), which the guard does not read");
+    }
+    if (timesGiven(a, "--command", null) > 1) {
+      return unknown("gcloud ssh", "--command given more than once (the last one runs)");
     }
     for (int i = 0; i < a.size(); i++) {
       Word w = a.get(i);
@@ -932,6 +1021,9 @@ final class ContainerCommands {
       return unknown("aws ssm", "commands run on instances by a document, which the guard does not read");
     }
     if (v.contains("ecs") && v.contains("execute-command")) {
+      if (timesGiven(a, "--command", null) > 1) {
+        return unknown("aws ecs execute-command", "--command given more than once (the last one runs)");
+      }
       for (int i = 0; i < a.size(); i++) {
         String w = v.get(i);
         if (w.equals("--command") && i + 1 < a.size() || w.startsWith("--command=")) {
@@ -949,6 +1041,10 @@ final class ContainerCommands {
   }
 
   private static Sent minikube(List<Word> a) {
+    if (!a.isEmpty() && a.get(0).value().equals("kubectl")) {
+      int dash = indexOf(a, "--");
+      return dash < 0 ? read("kubectl", a.subList(1, a.size())) : read("kubectl", a.subList(dash + 1, a.size()));
+    }
     if (a.isEmpty() || !a.get(0).value().equals("ssh")) {
       return NOTHING;
     }
@@ -1245,6 +1341,10 @@ final class ContainerCommands {
     if (v.contains("run-command") && v.stream().anyMatch(x -> Set.of("invoke", "create", "update").contains(x))) {
       return unknown("az run-command", "a script run on the machine, which the guard does not read");
     }
+    if (v.contains("container") && v.contains("exec") || v.contains("aks") && v.contains("command") && v.contains("invoke")) {
+      // az container exec --exec-command CMD (a shell by default), az aks command invoke --command CMD
+      return unknown("az", "a command run in a container or a cluster, which the guard does not read");
+    }
     if (v.contains("serial-console") && v.contains("connect")) {
       return new Sent(List.of(), true, false, false);
     }
@@ -1280,6 +1380,9 @@ final class ContainerCommands {
     if (!v.contains("ssh") || !v.contains("console")) {
       return NOTHING;
     }
+    if (timesGiven(a, "--command", "-C") > 1) {
+      return unknown(name + " ssh console", "-C given more than once (the last one runs)");
+    }
     for (int i = 0; i < a.size(); i++) {
       String w = v.get(i);
       if ((w.equals("-C") || w.equals("--command")) && i + 1 < a.size() || w.startsWith("--command=")) {
@@ -1292,5 +1395,102 @@ final class ContainerCommands {
       }
     }
     return new Sent(List.of(), true, false, false);
+  }
+
+  /** doctl compute ssh DROPLET [--ssh-command CMD], hcloud server ssh SERVER [CMD…]: a shell on the machine, or a command there. */
+  private static Sent cloudSsh(String name, List<Word> a) {
+    List<String> v = a.stream().map(Word::value).toList();
+    if (!v.contains("ssh")) {
+      return NOTHING;
+    }
+    if (name.equals("doctl")) {
+      if (timesGiven(a, "--ssh-command", null) > 1) {
+        return unknown("doctl compute ssh", "--ssh-command given more than once (the last one runs)");
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (v.get(i).equals("--ssh-command") && i + 1 < a.size() || v.get(i).startsWith("--ssh-command=")) {
+          Word c = v.get(i).startsWith("--ssh-command=") ? a.get(i) : a.get(i + 1);
+          if (!c.literal()) {
+            return unknown("doctl compute ssh", "a command only known when it runs");
+          }
+          String code = v.get(i).startsWith("--ssh-command=") ? c.value().substring(14) : c.value();
+          return new Sent(List.of(new Wrappers.Code(code, "doctl compute ssh")), false, false, false);
+        }
+      }
+      return new Sent(List.of(), true, false, false);
+    }
+    int at = v.indexOf("ssh");
+    Read r = scan(a, at + 1, Table.of("u|user= p|port= ipv6 h|help"), false, false);
+    if (r.unknown != null) {
+      return unknown("hcloud server ssh", r.unknown);
+    }
+    List<Integer> cmd = from(r.operands, 1);
+    if (cmd.isEmpty()) {
+      return new Sent(List.of(), true, false, false);
+    }
+    if (cmd.stream().anyMatch(k -> !a.get(k).literal())) {
+      return unknown("hcloud server ssh", "a command only known when it runs");
+    }
+    return new Sent(List.of(new Wrappers.Code(cmd.stream().map(k -> a.get(k).value()).collect(Collectors.joining(" ")),
+        "hcloud server ssh")), false, false, false);
+  }
+
+  private static final Table APPTAINER = Table.of("B|bind= mount= env= env-file= H|home= W|workdir= overlay= o|overlay= pwd=",
+      "network= network-args= security= S|scratch= app= hostname= dns= add-caps= drop-caps= apply-cgroups= cpus= memory=",
+      "c|contain C|containall e|cleanenv f|fakeroot w|writable writable-tmpfs nv rocm net pid ipc u|userns uts no-home",
+      "no-init keep-privs allow-setuid compat no-mount= no-privs no-umask no-eval no-https disable-cache unsquash",
+      "nvccli no-nv no-rocm oci no-oci cwd= sharens boot");
+
+  /** apptainer|singularity exec IMAGE CMD: a command in the container; shell IMAGE (and run of an image without a command): a terminal there. */
+  private static Sent apptainer(String name, List<Word> a) {
+    Read g = scan(a, 0, Table.of("d|debug q|quiet s|silent v|verbose nocolor h|help version c|config="), false, false);
+    if (g.unknown != null) {
+      return a.stream().anyMatch(w -> Set.of("exec", "shell", "run", "instance").contains(w.value())) ? unknown(name, g.unknown) : NOTHING;
+    }
+    if (g.operands.isEmpty()) {
+      return NOTHING;
+    }
+    int at = g.operands.get(0);
+    String verb = a.get(at).value();
+    List<Word> rest = a.subList(at + 1, a.size());
+    if (!Set.of("exec", "shell", "run").contains(verb)) {
+      return NOTHING;
+    }
+    Read r = scan(rest, 0, APPTAINER, false, false);
+    if (r.unknown != null) {
+      return unknown(name + " " + verb, r.unknown);
+    }
+    if (verb.equals("shell")) {
+      return new Sent(List.of(), true, false, false);
+    }
+    if (verb.equals("run")) {
+      // the image's runscript, with the words as its arguments: not read here
+      return unknown(name + " run", "the image's runscript, which the guard does not read");
+    }
+    return command(rest, from(r.operands, 1), name + " exec", false);
+  }
+
+  /** orb [-m MACHINE] [-u USER] [-w DIR] [CMD…]: a shell, or a command, in an OrbStack machine; its own verbs (list, …) read. */
+  private static Sent orb(List<Word> a) {
+    Read r = scan(a, 0, Table.of("m|machine= u|user= w|workdir= s|shell h|help v|version"), false, false);
+    if (r.unknown != null) {
+      return unknown("orb", r.unknown);
+    }
+    if (r.has("--help") || r.has("--version")) {
+      return NOTHING;
+    }
+    List<Integer> cmd = r.operands;
+    if (!cmd.isEmpty() && Set.of("list", "ls", "info", "status", "version", "help", "config", "start", "stop", "restart",
+        "create", "delete", "logs", "update", "default", "doctor", "report").contains(a.get(cmd.get(0)).value())) {
+      return NOTHING;
+    }
+    if (cmd.isEmpty()) {
+      return new Sent(List.of(), true, false, false);
+    }
+    if (cmd.stream().anyMatch(k -> !a.get(k).literal())) {
+      return unknown("orb", "a command only known when it runs");
+    }
+    return new Sent(List.of(new Wrappers.Code(cmd.stream().map(k -> a.get(k).value()).collect(Collectors.joining(" ")), "orb")),
+        false, false, false);
   }
 }

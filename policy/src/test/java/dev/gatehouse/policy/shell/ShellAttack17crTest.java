@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * command in a running container", docker-run(1) {@code IMAGE [COMMAND] [ARG...]}, {@code
  * --entrypoint}; docker-compose exec/run; podman-exec(1) {@code -l}/{@code --latest};
  * podman-unshare(1)): {@code docker exec web rm -rf /} (also {@code container exec}, after global
- * options {@code -H URL}, {@code --context=X}, {@code -n NS} of nerdctl, and under {@code sudo}),
+ * options {@code -H URL}, {@code --context=X}, {@code -n NS} of nerdctl, by path, under {@code sudo},
+ * and through Lima's wrappers {@code nerdctl.lima}, {@code docker.lima} and {@code colima nerdctl --}),
  * {@code docker run --rm alpine rm -rf /}, {@code --entrypoint rm alpine -rf /}, {@code docker
  * compose exec|run SERVICE CMD}, {@code docker-compose}, {@code nerdctl compose}, {@code podman
  * unshare CMD}. A name or option only known when it runs ({@code docker exec "$c" …}, unquoted
@@ -45,14 +46,20 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code NAME [--] COMMAND}, nomad alloc exec {@code ALLOC COMMAND}, multipass exec {@code NAME --
  * COMMAND}): each ran its command unjudged. {@code runc run BUNDLE} runs the bundle's
  * {@code config.json} process and {@code podman container runlabel} the command an image's label
- * names: unclassified. {@code lxc-execute} and {@code distrobox-enter} join {@code lxc-attach} and
- * {@code distrobox} (nested-shell).
+ * names, {@code lxc|incus alias add NAME 'exec @ARGS@ -- CMD'} (a command line a later {@code incus
+ * NAME} runs): unclassified. {@code lxc-execute} and {@code distrobox-enter} join {@code lxc-attach} and
+ * {@code distrobox} (nested-shell). {@code apptainer|singularity exec IMAGE CMD} is judged, {@code
+ * shell} is a terminal, {@code run} (the image's runscript) unclassified.
  *
  * <p><b>C4, shell code sent to a machine's shell</b> (not proven; vagrant ssh {@code -c COMMAND},
  * gcloud compute ssh {@code --command}, aws ecs execute-command {@code --command}, minikube ssh
  * {@code [COMMAND]}, docker-machine ssh, colima ssh, limactl shell, lima, flyctl ssh console {@code
- * -C}, heroku run): read as {@code sh -c} code ({@code vagrant ssh -c 'rm -rf /'} is
- * recursive-delete-root); ssh's own arguments after {@code --} ({@code gcloud compute ssh I -- CMD},
+ * -C}, heroku run, doctl compute ssh {@code --ssh-command}, hcloud server ssh {@code SERVER
+ * [COMMAND]}, Rancher Desktop's {@code rdctl shell CMD}, OrbStack's {@code orb [-m M] CMD} and
+ * {@code orbctl run CMD}): read as {@code sh -c} code ({@code vagrant ssh -c 'rm -rf /'} is
+ * recursive-delete-root; the option given twice, of which the parser keeps the last, {@code gcloud
+ * compute ssh i --command=uptime --command='rm -rf /'}, is unclassified, and of two {@code
+ * --entrypoint} the last is the program); ssh's own arguments after {@code --} ({@code gcloud compute ssh I -- CMD},
  * {@code vagrant ssh -- …}) are unclassified.
  *
  * <p><b>C5, a terminal elsewhere</b> (not proven; the same manuals): {@code docker exec -it c
@@ -61,7 +68,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * nomad alloc exec x sh}, {@code vagrant ssh}, {@code incus shell}, {@code lxc console}, {@code virsh
  * console}, {@code gcloud compute ssh I}, {@code aws ssm start-session}, {@code az ssh vm}, {@code
  * minikube ssh}, {@code multipass shell}, {@code podman machine ssh}, {@code ansible-console},
- * {@code heroku run bash}: an unguarded prompt, now nested-shell.
+ * {@code heroku run bash}, {@code doctl compute ssh d}, {@code hcloud server ssh s}, {@code k9s}
+ * (its {@code s} key opens a shell in a pod): an unguarded prompt, now nested-shell.
  *
  * <p><b>C6, a container that holds the host</b> (not proven; docker-run(1) {@code -v}, {@code
  * --mount}, {@code --privileged}, {@code --pid}, {@code --cap-add}, {@code --device}, {@code
@@ -74,7 +82,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * relative or computed source), {@code --mount type=bind,source=/,…} (fields in any order, quoted
  * CSV fields, {@code src=}), {@code --privileged}, host namespaces, {@code --cap-add}, {@code
  * --device}, {@code --volumes-from}, {@code --security-opt seccomp=unconfined}/{@code unmask=ALL},
- * {@code docker exec --privileged}, {@code docker plugin install}, {@code ctr run --privileged}/a bind
+ * podman's {@code --mount type=glob} (each matched file bound), {@code podman system service
+ * tcp:…} (the engine's API for whoever reaches it), {@code docker exec --privileged}, {@code docker
+ * plugin install}, {@code ctr run --privileged}/a bind
  * mount, {@code kubectl debug node/x}, {@code --profile=sysadmin}, {@code kubectl run --privileged}
  * or {@code --overrides} with host settings, {@code oc debug node/x}, {@code lxc config set c
  * security.privileged true}, {@code raw.lxc}, a disk device of {@code /}.
@@ -83,7 +93,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code -m command} by default, {@code -a}; salt {@code cmd.run}): the command is judged as code;
  * ansible's other modules ({@code -m file -a 'path=/etc state=absent'}), salt's other functions
  * ({@code state.apply}), {@code aws ssm send-command}, {@code az vm run-command invoke} and {@code
- * virsh qemu-agent-command} (the guest agent's guest-exec) are unclassified.
+ * virsh qemu-agent-command} (the guest agent's guest-exec), {@code az container exec} and {@code az aks
+ * command invoke} are unclassified.
  *
  * <p><b>C8, a container started running its image's own program</b>: {@code docker run -d nginx},
  * {@code kubectl run web --image=nginx} (no command, no terminal): service-change, as {@code docker
@@ -259,6 +270,44 @@ class ShellAttack17crTest {
       C6 => podman --conmon /tmp/c run alpine true => review => sudo => review => sudo
       C6 => kubectl run --image=busybox x --overrides='{"spec":{"volumes":[{"hostPath":{"path":"/"}}]}}' -- true => review => sudo => review => sudo
       C6 => lxc config set c1 security.privileged=true => review => sudo => review => sudo
+      C1 => docker exec -u $U web ls => review => unclassified => review => unclassified
+      C1 => docker exec web -- rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C2 => oc rsh pod -- rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C3 => nomad alloc exec abc -- rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C4 => doctl compute ssh d --ssh-command 'rm -rf /' => block => recursive-delete-root => block => recursive-delete-root
+      C4 => hcloud server ssh srv rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C4 => gcloud compute ssh inst --flags-file=f.yaml => review => unclassified => review => unclassified
+      C5 => k9s => review => nested-shell => review => nested-shell
+      C5 => doctl compute ssh d => review => nested-shell => review => nested-shell
+      C5 => hcloud server ssh srv => review => nested-shell => review => nested-shell
+      C7 => az container exec -g g -n c --exec-command /bin/sh => review => unclassified => review => unclassified
+      C1 => docker --bogus plugin install x => review => unclassified => review => unclassified
+      C1 => docker exec -i web sh <<< 'rm -rf /' => block => recursive-delete-root => block => recursive-delete-root
+      C2 => minikube kubectl -- exec pod -- rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C2 => k0s kubectl exec pod -- rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C6 => lxc config set c1 security.privileged true --project get => review => sudo => review => sudo
+      C3 => incus alias add x 'exec @ARGS@ -- rm -rf /' => review => unclassified => review => unclassified
+      C6 => podman run --mount 'type=glob,src=/etc/*,dst=/h' alpine true => review => sudo => review => sudo
+      C6 => podman system service tcp:0.0.0.0:8080 --time=0 => review => sudo => review => sudo
+      C6 => docker run --security-opt apparmor:unconfined alpine true => review => sudo => review => sudo
+      C1 => /usr/bin/docker exec web rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C1 => nerdctl.lima exec web rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C1 => docker.lima run --rm alpine rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C1 => colima nerdctl -- exec web rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C2 => kubectl.lima exec pod -- rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C3 => apptainer exec img.sif rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C3 => apptainer run img.sif => review => unclassified => review => unclassified
+      C4 => rdctl shell rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C4 => orb -m ubuntu rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C4 => orbctl run rm -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C5 => rdctl shell => review => nested-shell => review => nested-shell
+      C5 => orb => review => nested-shell => review => nested-shell
+      C5 => singularity shell img.sif => review => nested-shell => review => nested-shell
+      C4 => gcloud compute ssh i --command=uptime --command='rm -rf /' => review => unclassified => review => unclassified
+      C4 => vagrant ssh -c uptime -c 'rm -rf /' => review => unclassified => review => unclassified
+      C4 => flyctl ssh console -C ls -C 'rm -rf /' => review => unclassified => review => unclassified
+      C1 => docker run --entrypoint ls --entrypoint rm alpine -rf / => block => recursive-delete-root => block => recursive-delete-root
+      C1 => docker compose run --entrypoint ls --entrypoint rm web -rf / => block => recursive-delete-root => block => recursive-delete-root
       """)
   void fixed(String finding, String text, String exec, String execRule, String typed, String typedRule) {
     Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
@@ -331,6 +380,24 @@ class ShellAttack17crTest {
       buildah run wc ls
       ansible all -a uptime
       docker exec -i web sh < script.sh
+      docker exec -u "$U" web ls
+      k9s version
+      doctl compute droplet list
+      hcloud server list
+      lxc config show c1
+      lxc info c1
+      incus alias list
+      minikube kubectl -- get pods
+      docker run --rm --mount type=volume,src=data,dst=/d alpine true
+      docker run --rm --mount type=tmpfs,dst=/d alpine true
+      docker system df
+      orb list
+      apptainer exec --bind /data:/data img.sif ls
+      apptainer inspect img.sif
+      colima status
+      rdctl list-settings
+      vagrant ssh --command uptime
+      docker run --rm --entrypoint ls alpine -la
       """)
   void everydayStaysAllowed(String text) {
     ShellAttack17cjTest.assertAllowed(text);
