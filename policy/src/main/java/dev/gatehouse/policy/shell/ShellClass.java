@@ -158,9 +158,11 @@ public enum ShellClass {
       case FORK_BOMB -> false;
       case HISTORY_TAMPER -> historyTamper(c);
       case AUDIT_TAMPER -> auditTamper(c);
-      case SUDO -> SUDO_NAMES.contains(c.name()) || runsAsOtherUser(c);
+      case SUDO -> SUDO_NAMES.contains(c.name()) || runsAsOtherUser(c) || ContainerCommands.holdsHost(c);
       case PACKAGE_CHANGE -> packageChange(c);
-      case SERVICE_CHANGE -> serviceChange(c) || RuntimeChanges.storageOrClusterChange(c);
+      // docker run IMAGE, kubectl run NAME --image=I, ctr run I ID without a command or a terminal: a
+      // container started running its image's own program (attack 17cr)
+      case SERVICE_CHANGE -> serviceChange(c) || RuntimeChanges.storageOrClusterChange(c) || ContainerCommands.starts(c);
       case PROCESS_KILL -> processKill(c);
       case FIREWALL_CHANGE -> firewallChange(c) || RuntimeChanges.settingChange(c);
       case USER_CHANGE -> userChange(c);
@@ -4755,7 +4757,7 @@ public enum ShellClass {
       case "script" -> {
         return a.stream().noneMatch(v -> v.equals("-c") || v.startsWith("--command")) && !a.contains("-V") && !a.contains("--help");
       }
-      case "chroot", "nsenter", "unshare", "newgrp", "proot", "fakechroot", "tsocks", "sg", "machinectl", "toolbox", "distrobox", "systemd-nspawn", "lxc-attach",
+      case "chroot", "nsenter", "unshare", "newgrp", "proot", "fakechroot", "tsocks", "sg", "machinectl", "toolbox", "distrobox", "systemd-nspawn", "lxc-attach", "lxc-execute", "distrobox-enter",
           "firejail", "bwrap", "flatpak-spawn", "schroot", "busybox" -> {
         if (n.equals("machinectl")) {
           return firstOperandIn(c, Set.of("shell", "login"));
@@ -4764,6 +4766,14 @@ public enum ShellClass {
           return !a.isEmpty() && Wrappers.isShell(a.get(0)) && a.size() == 1;
         }
         return Wrappers.unwrap(n, c.args()).isEmpty();
+      }
+      // a terminal in a container, a pod, a machine: docker exec -it c (no command), oc rsh POD, incus
+      // shell, vagrant ssh, kubectl attach -i, virsh console (attack 17cr)
+      case "docker", "podman", "nerdctl", "finch", "podman-remote", "docker-compose", "podman-compose", "kubectl", "oc",
+          "crictl", "ctr", "lxc", "incus", "nomad", "vagrant", "virsh", "gcloud", "aws", "minikube", "multipass",
+          "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine", "colima", "limactl", "lima",
+          "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima" -> {
+        return ContainerCommands.prompt(c);
       }
       case "tmux", "screen", "byobu", "zellij", "dtach", "abduco" -> {
         return !(firstOperandIn(c, Set.of("ls", "list-sessions", "list-windows", "list-panes", "has-session", "-ls", "-list"))

@@ -479,6 +479,12 @@ final class Wrappers {
           || a.stream().anyMatch(w -> Regexes.matches(w.value(), "-[A-Za-z]*f.*"))
           ? List.of(new Unknown(name + " runs the programs of a configuration it is given")) : List.of();
       case "less" -> lessOptionsOnlyKnownWhenItRuns(a, name);
+      // a command sent into a container, a pod, a machine (docker exec, kubectl exec, …; attack 17cr)
+      case "docker", "podman", "nerdctl", "finch", "podman-remote", "docker-compose", "podman-compose", "kubectl", "oc",
+          "crictl", "ctr", "lxc", "incus", "nomad", "vagrant", "virsh", "gcloud", "aws", "minikube", "multipass",
+          "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine", "colima", "limactl", "lima",
+          "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima" ->
+          ContainerCommands.read(name, a).steps();
       case "corepack" -> corepack(a);
       default -> Regexes.matches(name, "ruby[0-9.]*|jruby|truffleruby") ? rubySearchedScript(a, name)
           : Runners.pythonModule(name, a) != null
