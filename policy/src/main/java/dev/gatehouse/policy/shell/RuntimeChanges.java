@@ -399,8 +399,10 @@ final class RuntimeChanges {
   private static final Set<String> KUBECTL_READS = Set.of("get", "describe", "logs", "log", "diff", "top", "explain",
       "api-resources", "api-versions", "version", "cluster-info", "auth", "events", "wait", "completion", "kustomize",
       "options", "help", "plugin", "exec", "port-forward", "proxy", "attach", "cp", "debug", "alpha", "whoami", "status");
+  // run: ContainerCommands reads it (its command judged, a terminal nested-shell, a pod running its
+  // image's own program service-change); nomad alloc exec likewise
   private static final Set<String> KUBECTL_CHANGES = Set.of("drain", "cordon", "uncordon", "scale", "autoscale", "rollout",
-      "delete", "patch", "apply", "edit", "replace", "set", "label", "annotate", "taint", "create", "expose", "run",
+      "delete", "patch", "apply", "edit", "replace", "set", "label", "annotate", "taint", "create", "expose",
       "certificate", "rolling-update", "convert", "new-app", "new-build", "start-build", "cancel-build", "import-image",
       "tag", "adm", "policy", "secrets", "deploy", "rollback", "process", "import", "idle", "image", "volumes", "env");
 
@@ -474,7 +476,7 @@ final class RuntimeChanges {
       case "nomad" -> {
         return verbAmongOperands(c, Set.of("stop", "run", "job", "node", "alloc", "deployment", "namespace", "system",
             "operator", "volume", "var", "acl", "quota", "sentinel", "scaling", "plan")) && !(ops.size() > 1
-            && Set.of("status", "list", "inspect", "history", "logs", "fs", "info", "read", "get", "validate", "eval", "plan")
+            && Set.of("status", "list", "inspect", "history", "logs", "fs", "info", "read", "get", "validate", "eval", "plan", "exec")
                 .contains(ops.get(1).value())) && !first.equals("plan");
       }
       case "consul" -> {
