@@ -126,6 +126,14 @@ final class Runners {
           with(QUIET, "--raw", "--no-prepare", "-y", "--yes"), 0).code("-c", "--command").rest(true).shellAlone()
           .shells("en")),
       Map.entry("asdf", Runner.of(Set.of("exec"), Set.of(), Set.of(), 0)),
+      // attack pass 17cs: Procfile runners run a command in the application's environment (foreman(1) run,
+      // honcho run, forego run, overmind run, heroku local:run): foreman run rails console was judged as foreman
+      Map.entry("foreman", Runner.of(Set.of("run"), Set.of("-e", "--env", "-f", "--procfile", "-d", "--root"), QUIET, 0)),
+      Map.entry("honcho", Runner.of(Set.of("run"), Set.of("-e", "--env", "-f", "--procfile", "-d", "--app-root"), QUIET, 0)),
+      Map.entry("forego", Runner.of(Set.of("run"), Set.of("-e", "-f"), QUIET, 0)),
+      Map.entry("overmind", Runner.of(Set.of("run", "r"), Set.of("-e", "--env", "-f", "--procfile", "-d", "--root", "-s",
+          "--socket", "-S", "--network"), QUIET, 0)),
+      Map.entry("heroku", Runner.of(Set.of("local:run", "run:local"), Set.of("-e", "--env", "-p", "--port"), QUIET, 0)),
       Map.entry("direnv", Runner.of(Set.of("exec"), Set.of(), Set.of(), 1)),
       Map.entry("nix", Runner.of(Set.of("develop", "shell", "env shell"), Set.of("-f", "--file", "--expr", "--profile", "-I",
           "--include", "--override-input", "--redirect", "-k", "--keep", "-u", "--unset", "--chdir", "--phase",

@@ -2365,6 +2365,12 @@ public enum ShellClass {
 
   private static boolean interpreterInline(ShellCommand c) {
     String n = c.name();
+    Consoles.Kind console = Consoles.read(c);
+    if (console == Consoles.Kind.INLINE || console == Consoles.Kind.PROMPT && c.stdin() != ShellCommand.Stdin.TERMINAL
+        || console == Consoles.Kind.DB_PROMPT && (c.inputFromCommand() || c.stdin() == ShellCommand.Stdin.TEXT)) {
+      // a framework's or client's code in its words or fed to its prompt (rails runner CODE, echo … | flask shell) (17cs)
+      return true;
+    }
     if (Set.of("nix", "nix-instantiate", "nix-build", "nix-shell", "nix-env", "nix-store").contains(n)
         && c.argValues().stream().anyMatch(v -> v.contains("allow-unsafe-native-code-during-evaluation"))) {
       // the setting gives Nix's evaluator builtins.exec: nix eval --expr 'builtins.exec [...]' runs a
@@ -4318,6 +4324,9 @@ public enum ShellClass {
     if (PsqlClient.NAMES.contains(n)) {
       return fed && PsqlClient.readsInput(c); // \! CMD in what the text feeds it
     }
+    if (Consoles.isPrompt(Consoles.read(c))) {
+      return fed; // a console's or client's prompt fed a file the text writes (attack 17cs)
+    }
     return false;
   }
 
@@ -4724,6 +4733,9 @@ public enum ShellClass {
 
   private static boolean nestedShell(ShellCommand c) {
     String n = c.name();
+    if (Consoles.isPrompt(Consoles.read(c)) && c.inputMayBeTerminal()) {
+      return true; // rails console, manage.py shell, flask shell, artisan tinker, mongosh, litecli, … (attack 17cs)
+    }
     if (Interpreters.readsTerminalByName(c)) {
       return true; // bash /dev/tty, . /dev/tty: it reads its code from the terminal, unjudged
     }

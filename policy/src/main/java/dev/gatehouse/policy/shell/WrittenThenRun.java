@@ -415,6 +415,7 @@ final class WrittenThenRun {
       if (c.name().equals("prove")) {
         proveRcFiles(c.args(), files);
       }
+      files.addAll(Consoles.files(c)); // mongosh x.js, usql -f q.sql, duckdb -init f, … (attack 17cs)
       boolean unknown = false;
       for (Word w : c.name().equals("sqlite3") || c.name().equals("sqlite") ? c.args() : List.<Word>of()) {
         for (String line : w.value().split("\n")) {
