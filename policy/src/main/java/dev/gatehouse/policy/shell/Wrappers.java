@@ -484,7 +484,9 @@ final class Wrappers {
           "crictl", "ctr", "lxc", "incus", "nomad", "vagrant", "virsh", "gcloud", "aws", "minikube", "multipass",
           "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine", "colima", "limactl", "lima",
           "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima" ->
-          ContainerCommands.read(name, a).steps();
+          // a name both readings know (heroku run CMD, heroku local:run CMD): the steps of both
+          Runners.reads(name) ? concat(ContainerCommands.read(name, a).steps(), Runners.unwrap(name, a))
+              : ContainerCommands.read(name, a).steps();
       case "corepack" -> corepack(a);
       default -> Regexes.matches(name, "ruby[0-9.]*|jruby|truffleruby") ? rubySearchedScript(a, name)
           : Runners.pythonModule(name, a) != null
@@ -494,6 +496,12 @@ final class Wrappers {
           : GCC_DRIVER_NAME.matcher(name).matches() ? moduleMapper(a) : isShell(name) ? shell(name, a) : isLoader(name) ? loader(a, name)
           : List.of();
     };
+  }
+
+  private static <T> List<T> concat(List<? extends T> x, List<? extends T> y) {
+    List<T> out = new ArrayList<>(x);
+    out.addAll(y);
+    return out;
   }
 
   /**
