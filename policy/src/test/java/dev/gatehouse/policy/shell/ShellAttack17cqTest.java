@@ -3,9 +3,6 @@ package dev.gatehouse.policy.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.policy.Verdict;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -238,11 +235,7 @@ class ShellAttack17cqTest {
       Q13 => /bin/hush -c 'reboot' => block => power => block => power
       """)
   void fixed(String finding, String text, String exec, String execRule, String typed, String typedRule) {
-    Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
-    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo(exec);
-    assertThat(v[0].rule()).as("exec: %s (%s)", text, v[0]).isEqualTo(execRule);
-    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo(typed);
-    assertThat(v[1].rule()).as("typed: %s (%s)", text, v[1]).isEqualTo(typedRule);
+    ShellJudgeTest.assertExecAndTyped(text, exec, execRule, typed, typedRule);
   }
 
   /** Q9 under the allow-list: Raspberry Pi OS's serial console names. */
@@ -358,14 +351,7 @@ class ShellAttack17cqTest {
       """)
   void provenInSandbox(String finding, String setup, String text, String check, String expected) throws Exception {
     String tool = finding.equals("Q1") ? "dotenv" : finding.equals("Q10") ? "kak" : "systemctl";
-    Assumptions.assumeTrue(TestPrograms.onPath("bwrap") && TestPrograms.onPath("bash") && TestPrograms.onPath(tool),
-        "bwrap, bash and " + tool + " are needed");
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the sandbox without a user namespace needs root");
-    String script = "cd /tmp\n" + setup + "\n(" + text + ")\n" + check + "\n";
-    List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-        "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        "--setenv", "HOME", "/tmp", "--setenv", "XDG_RUNTIME_DIR", "/tmp", "--chdir", "/tmp", "bash", "-c", script));
-    String out = TestPrograms.output(cmd);
+    String out = TestPrograms.sandboxOutput(tool, setup, text, check);
     assertThat(out).as("%s: %s (output: %s)", finding, text, out).contains(expected);
     ShellJudgement exec = ShellJudgeTest.DEFAULT.judge(text);
     ShellJudgement typed = ShellJudgeTest.DEFAULT.judgeTyped(text);

@@ -1,8 +1,5 @@
 package dev.gatehouse.policy.shell;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.gatehouse.policy.Verdict;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -310,11 +307,7 @@ class ShellAttack17crTest {
       C1 => docker compose run --entrypoint ls --entrypoint rm web -rf / => block => recursive-delete-root => block => recursive-delete-root
       """)
   void fixed(String finding, String text, String exec, String execRule, String typed, String typedRule) {
-    Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
-    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo(exec);
-    assertThat(v[0].rule()).as("exec: %s (%s)", text, v[0]).isEqualTo(execRule);
-    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo(typed);
-    assertThat(v[1].rule()).as("typed: %s (%s)", text, v[1]).isEqualTo(typedRule);
+    ShellJudgeTest.assertExecAndTyped(text, exec, execRule, typed, typedRule);
   }
 
   /** Everyday queries and judged, harmless commands in containers stay allowed. */

@@ -2,10 +2,6 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.policy.Verdict;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -319,11 +315,7 @@ class ShellAttack17csTest {
       R5 => ~echo 'CONFIG SET dir /var/spool/cron' | redis-cli~ => review => interpreter-inline => review => interpreter-inline
       """)
   void fixed(String finding, String text, String exec, String execRule, String typed, String typedRule) {
-    Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
-    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo(exec);
-    assertThat(v[0].rule()).as("exec: %s (%s)", text, v[0]).isEqualTo(execRule);
-    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo(typed);
-    assertThat(v[1].rule()).as("typed: %s (%s)", text, v[1]).isEqualTo(typedRule);
+    ShellJudgeTest.assertExecAndTyped(text, exec, execRule, typed, typedRule);
   }
 
   /** Everyday work near the fixes stays allowed. */
@@ -471,18 +463,8 @@ class ShellAttack17csTest {
       """)
   void provenInSandbox(String finding, String setup, String text, String check, String expected) throws Exception {
     String tool = finding.equals("R1") ? "flask" : "litecli";
-    Assumptions.assumeTrue(TestPrograms.onPath("bwrap") && TestPrograms.onPath("bash") && TestPrograms.onPath(tool),
-        "bwrap, bash and " + tool + " are needed");
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the sandbox without a user namespace needs root");
-    String script = "cd /tmp\n" + setup + "\n(" + text + ")\n" + check + "\n";
-    List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-        "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        "--setenv", "HOME", "/tmp", "--setenv", "XDG_RUNTIME_DIR", "/tmp", "--chdir", "/tmp", "bash", "-c", script));
-    String out = TestPrograms.output(cmd);
+    String out = TestPrograms.sandboxOutput(tool, setup, text, check);
     assertThat(out).as("%s: %s (output: %s)", finding, text, out).contains(expected);
-    ShellJudgement exec = ShellJudgeTest.DEFAULT.judge(text);
-    ShellJudgement typed = ShellJudgeTest.DEFAULT.judgeTyped(text);
-    assertThat(exec.verdict().label()).as(text).isNotEqualTo("allow");
-    assertThat(typed.verdict().label()).as(text).isNotEqualTo("allow");
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 }

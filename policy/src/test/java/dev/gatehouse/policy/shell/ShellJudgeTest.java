@@ -37,6 +37,21 @@ class ShellJudgeTest {
    * The exec request's verdict (the lines joined) and the strictest of the lines typed one by one
    * ({@code A ;; B}: two lines), under {@code judge}.
    */
+  /** Asserts the verdict and rule of {@code text} as an exec request and as typed lines (see {@link #execAndTyped}). */
+  static void assertExecAndTyped(String text, String exec, String execRule, String typed, String typedRule) {
+    Verdict[] v = execAndTyped(DEFAULT, text);
+    assertThat(v[0].label()).as("exec: %s (%s)", text, v[0]).isEqualTo(exec);
+    assertThat(v[0].rule()).as("exec: %s (%s)", text, v[0]).isEqualTo(execRule);
+    assertThat(v[1].label()).as("typed: %s (%s)", text, v[1]).isEqualTo(typed);
+    assertThat(v[1].rule()).as("typed: %s (%s)", text, v[1]).isEqualTo(typedRule);
+  }
+
+  /** Asserts that {@code text} is not allowed, as an exec request and as a typed line. */
+  static void assertRefusedBoth(String text) {
+    assertThat(DEFAULT.judge(text).verdict().label()).as("exec: %s", text).isNotEqualTo("allow");
+    assertThat(DEFAULT.judgeTyped(text).verdict().label()).as("typed: %s", text).isNotEqualTo("allow");
+  }
+
   static Verdict[] execAndTyped(ShellJudge judge, String text) {
     String[] lines = text.split(" ;; ");
     Verdict exec = judge.judge(String.join("\n", lines)).verdict();

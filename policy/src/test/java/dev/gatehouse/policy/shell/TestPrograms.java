@@ -25,6 +25,30 @@ final class TestPrograms {
   }
 
   /**
+   * The bubblewrap command line the attack passes prove a finding with: bash runs {@code setup},
+   * then {@code text} in a subshell, then {@code check}, in /tmp of a throwaway sandbox (the host
+   * read-only, no network, its own /tmp, HOME and runtime directory).
+   */
+  static List<String> sandbox(String setup, String text, String check) {
+    String script = "cd /tmp\n" + setup + "\n(" + text + ")\n" + check + "\n";
+    return List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+        "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+        "--setenv", "HOME", "/tmp", "--setenv", "XDG_RUNTIME_DIR", "/tmp", "--chdir", "/tmp", "bash", "-c", script);
+  }
+
+  /**
+   * Runs {@link #sandbox} and returns its output; skips the test where bwrap, bash or {@code tool}
+   * is missing or the tests do not run as root (the sandbox without a user namespace needs root).
+   */
+  static String sandboxOutput(String tool, String setup, String text, String check) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("bwrap") && onPath("bash") && onPath(tool),
+        "bwrap, bash and " + tool + " are needed");
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "the sandbox without a user namespace needs root");
+    return output(sandbox(setup, text, check));
+  }
+
+  /**
    * Runs a sandbox command line to its end (at most a minute) and returns what it printed, stdout
    * and stderr together (read while it runs, so a long output cannot stall it).
    */
