@@ -435,6 +435,13 @@ final class ContainerCommands {
         List<Word> words = new ArrayList<>(eps.isEmpty() ? List.of()
             : eps.subList(eps.size() - 1, eps.size()).stream().filter(w -> !w.literal() || !w.value().isEmpty()).toList());
         cmd.forEach(k -> words.add(rest.get(k)));
+        if (eps.isEmpty() && !words.isEmpty() && !r.operands.isEmpty()) {
+          // a CLI's own image runs the CLI with the words after it (attack 17cu: docker run hashicorp/terraform destroy)
+          String program = CLI_IMAGES.get(imageName(rest.get(r.operands.get(0))));
+          if (program != null) {
+            words.add(0, Word.literal(program, program));
+          }
+        }
         if (words.isEmpty()) {
           boolean interactive = r.has("--interactive") || r.has("--tty");
           return new Sent(List.of(), interactive || r.operands.isEmpty(), holds, !interactive);
@@ -970,6 +977,32 @@ final class ContainerCommands {
       return unknown("virsh", "a command run in the guest by its agent, which the guard does not read");
     }
     return NOTHING;
+  }
+
+  /**
+   * Images whose entrypoint is a cloud or IaC CLI (their Dockerfiles' {@code ENTRYPOINT}): the words
+   * after the image are that CLI's arguments, judged as {@link CloudChanges} reads them.
+   */
+  private static final Map<String, String> CLI_IMAGES = Map.of("amazon/aws-cli", "aws", "aws-cli/aws-cli", "aws",
+      "hashicorp/terraform", "terraform", "opentofu/opentofu", "tofu", "rclone/rclone", "rclone", "minio/mc", "mcli");
+
+  /** An image's name without its registry host, tag and digest ({@code docker.io/hashicorp/terraform:1.9} is hashicorp/terraform). */
+  private static String imageName(Word w) {
+    if (!w.literal()) {
+      return "";
+    }
+    String v = w.value().toLowerCase(java.util.Locale.ROOT);
+    int at = v.indexOf('@');
+    v = at >= 0 ? v.substring(0, at) : v;
+    int colon = v.lastIndexOf(':');
+    if (colon > v.lastIndexOf('/')) {
+      v = v.substring(0, colon);
+    }
+    String[] parts = v.split("/");
+    if (parts.length > 2 || parts.length == 2 && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"))) {
+      v = v.substring(v.indexOf('/') + 1);
+    }
+    return v.startsWith("library/") ? v.substring(8) : v;
   }
 
   private static Sent gcloud(List<Word> a) {

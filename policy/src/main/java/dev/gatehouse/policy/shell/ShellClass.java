@@ -162,7 +162,8 @@ public enum ShellClass {
       case PACKAGE_CHANGE -> packageChange(c);
       // docker run IMAGE, kubectl run NAME --image=I, ctr run I ID without a command or a terminal: a
       // container started running its image's own program (attack 17cr)
-      case SERVICE_CHANGE -> serviceChange(c) || RuntimeChanges.storageOrClusterChange(c) || ContainerCommands.starts(c);
+      case SERVICE_CHANGE -> serviceChange(c) || RuntimeChanges.storageOrClusterChange(c) || ContainerCommands.starts(c)
+          || CloudChanges.change(c);
       case PROCESS_KILL -> processKill(c);
       case FIREWALL_CHANGE -> firewallChange(c) || RuntimeChanges.settingChange(c);
       case USER_CHANGE -> userChange(c);
