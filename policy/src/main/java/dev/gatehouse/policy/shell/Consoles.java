@@ -323,8 +323,9 @@ final class Consoles {
           return Kind.NONE;
         }
         case "scr", "php:script", "php-script" -> {
-          // a script file on disk; "-" or none reads PHP from the input
-          return i + 1 < rv.size() && !rv.get(i + 1).equals("-") && rest.get(i + 1).literal() ? Kind.NONE : Kind.PROMPT;
+          // a script file on disk; "-" or none reads PHP from the input, as a device or descriptor does
+          // (/dev/stdin, /proc/self/fd/0, php://stdin: attack 17cv)
+          return i + 1 < rv.size() ? phpFile(rest.get(i + 1)) : Kind.PROMPT;
         }
         default -> { }
       }
@@ -357,7 +358,7 @@ final class Consoles {
       return Kind.INLINE;
     }
     if (verb.equals("eval-file")) {
-      return sub.isEmpty() || sub.equals("-") || !ops.get(1).literal() ? Kind.PROMPT : Kind.NONE;
+      return sub.isEmpty() ? Kind.PROMPT : phpFile(ops.get(1));
     }
     if (verb.equals("db") && Set.of("cli", "console").contains(sub)) {
       return Kind.DB_PROMPT;
@@ -367,6 +368,23 @@ final class Consoles {
           || Regexes.matches(ops.get(2).value(), "(?is).*(\\\\!|(^|[;\\n])\\s*system\\b).*") ? Kind.INLINE : Kind.NONE;
     }
     return Kind.NONE;
+  }
+
+  /**
+   * A PHP file a console runs: a regular file on disk is the project's; {@code -}, a device or a
+   * descriptor ({@code /dev/stdin}, {@code /proc/self/fd/0}) or {@code php://stdin} is the input
+   * (a prompt); another stream ({@code data://…}, {@code http://…}) or a name only known when it
+   * runs is code not on disk (attack 17cv).
+   */
+  private static Kind phpFile(Word f) {
+    String v = f.value();
+    if (!f.literal()) {
+      return Kind.INLINE;
+    }
+    if (v.equals("-") || Regexes.matches(v, "(?i)php://(stdin|fd/.*|input)") || !Interpreters.regularPath(f)) {
+      return Kind.PROMPT;
+    }
+    return v.contains("://") ? Kind.INLINE : Kind.NONE;
   }
 
   /** Laravel Sail runs its verb in the application's container: artisan, tinker, the shells, the clients, the interpreters. */

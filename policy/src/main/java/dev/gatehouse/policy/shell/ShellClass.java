@@ -1510,7 +1510,9 @@ public enum ShellClass {
       if (Set.of("npm", "pnpm", "yarn", "bun").contains(n)) {
         // global by -g, --global[=true], --location=global, --location global (npm 8+), and yarn global add (attack 17cm)
         List<String> a = c.argValues();
-        boolean global = a.contains("-g") || a.stream().anyMatch(v -> Regexes.matches(v, "--global(=true)?|-g=true|--location=global"))
+        // nopt expands a bundle of one-letter flags (npm i -gD PKG is -g -D: attack 17cv, proven)
+        boolean global = a.contains("-g") || a.stream().anyMatch(v -> Regexes.matches(v, "--global(=true)?|-g=true|--location=global"
+            + "|-[A-Za-z]*g[A-Za-z]*"))
             || Collections.indexOfSubList(a, List.of("--location", "global")) >= 0;
         List<Word> ops = operands(c);
         boolean verb = ops.stream().limit(2).anyMatch(w -> verbs.contains(w.value()));
@@ -1588,6 +1590,8 @@ public enum ShellClass {
           || n.equals("poetry") && verbAmongOperands(c, Set.of("config")) && poetryNoVirtualenv(c.args());
       case "pipenv" -> c.argValues().stream().anyMatch(v -> v.startsWith("--sys") || v.equals("--site-packages"));
       case "composer" -> composerChange(c);
+      // kubectl krew install PLUGIN (kubectl's plugin manager, read as kubectl-krew: attack 17cv) puts a program on PATH
+      case "kubectl-krew", "krew" -> verbAmongOperands(c, Set.of("install", "upgrade", "uninstall", "remove", "rm"));
       default -> false;
     };
   }

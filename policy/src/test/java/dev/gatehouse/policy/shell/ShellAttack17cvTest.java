@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * likewise. Fix: a verb that is not kubectl's (or oc's) own is judged as the program {@code
  * kubectl-VERB} with the words after it; {@code kubectl-sudo} is read as kubectl run as {@code
  * system:masters} (its command judged, and sudo), {@code kubectl-node_shell} as a node's root shell
- * (sudo, nested-shell; with {@code -- CMD} the command judged).
+ * (sudo, nested-shell; with {@code -- CMD} the command judged), and {@code kubectl krew
+ * install|upgrade|uninstall} (the plugin manager putting programs on PATH) as package-change.
  *
  * <p><b>V3, a verb only known when it runs</b> (not proven: no engine or cluster here; each tool's
  * manual): {@code podman "$V" web rm -rf /}, {@code docker container "$1" web CMD}, {@code docker
@@ -172,6 +173,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * verb that may be a plugin's ({@code compose}, {@code build}, {@code buildx}, any not docker's own) or
  * none is unclassified; {@code DOCKER_CONFIG} is read as {@code KUBECONFIG} (interpreter-inline).
  *
+ * <p><b>V25, PHP from the input by another name</b> (not proven: WP-CLI and drush are not installed;
+ * {@code wp eval-file} reads the file's PHP, {@code drush php:script} includes it): 17cs read {@code wp
+ * eval-file -} as a prompt but {@code echo '<?php …' | wp eval-file /dev/stdin}, {@code php://stdin},
+ * {@code /proc/self/fd/0} and {@code drush scr /dev/stdin} as a file on disk. Fix: a device, a
+ * descriptor or {@code php://stdin} is the input (a prompt: interpreter-inline when fed, nested-shell
+ * typed); another stream ({@code data://…}) is code in the word.
+ *
+ * <p><b>V26, npm's global install in a bundle</b> (proven, npm 9: {@code npm i -gD /tmp/pkg} installed
+ * into the global prefix, nothing in the project): the scope rule read {@code -g} only alone. Fix: a
+ * bundle of one-letter flags holding {@code g} is global (npm, pnpm, yarn, bun).
+ *
  * <p>Left alone: other kubectl plugins are judged as the programs they are ({@code kubectl ns} is
  * {@code kubectl-ns}, allowed as any unknown program is in deny-list mode: the guard trusts a program's
  * name, and {@code kubectl ns}, {@code kubectl ctx}, {@code kubectl krew list} are daily work); binds of
@@ -196,6 +208,7 @@ class ShellAttack17cvTest {
       V2 => kubectl sudo exec web -- rm -rf / => block => recursive-delete-root
       V2 => kubectl sudo get pods => review => sudo
       V2 => kubectl node-shell node1 => review => sudo
+      V2 => kubectl krew install node-shell => review => package-change
       V2 => kubectl node-shell node1 -- rm -rf / => block => recursive-delete-root
       V3 => podman "$V" web rm -rf / => review => unclassified
       V3 => docker container "$1" web rm -rf / => review => unclassified
@@ -260,6 +273,13 @@ class ShellAttack17cvTest {
       V15 => oc observe pods -- rm -rf / => block => recursive-delete-root
       V15 => oc observe pods --delete ./del.sh -- ./add.sh => review => unclassified
       V16 => composer g require vendor/pkg => review => package-change
+      V26 => npm i -gD /tmp/pkg => review => package-change
+      V26 => npm install -Dg typescript => review => package-change
+      V25 => echo '<?php system("id");' | wp eval-file /dev/stdin => review => interpreter-inline
+      V25 => cat x.php | wp eval-file /proc/self/fd/0 => review => interpreter-inline
+      V25 => wp eval-file php://stdin < x.php => review => interpreter-inline
+      V25 => echo '<?php system("id");' | drush php:script /dev/stdin => review => interpreter-inline
+      V25 => wp eval-file 'data://text/plain,<?php system("id");' => review => interpreter-inline
       V24 => docker --config /tmp/c compose ps => review => unclassified
       V24 => docker --config=/tmp/c build . => review => unclassified
       V24 => docker --config /tmp/c --help => review => unclassified
@@ -397,6 +417,10 @@ class ShellAttack17cvTest {
       devcontainer exec --workspace-folder . -- npm test
       garden deploy
       docker --config /tmp/c ps
+      wp eval-file scripts/fix.php
+      npm i -D typescript
+      npm install -E lodash
+      drush scr scripts/fix.php
       docker compose ps
       docker build .
       cd /var/log; f=syslog; grep error < $f
@@ -584,6 +608,20 @@ class ShellAttack17cvTest {
         + "[ -f /tmp/meta ] && echo metadata-ran\n";
     String out = TestPrograms.output(sandbox(script));
     assertThat(out).as("V24: %s (output: %s)", text, out).contains(expected);
+    assertRefusedBothWays(text);
+  }
+
+  /** V26: npm reads {@code -gD} as {@code -g -D}: the package lands in the global prefix (the sandbox's own). */
+  @Test
+  void npmBundleProvenInSandbox() throws Exception {
+    assumeSandbox("npm");
+    String text = "npm i -gD /tmp/pkg";
+    String script = "mkdir -p /tmp/pkg /tmp/p /tmp/proj && cd /tmp/proj\n"
+        + "echo '{\"name\":\"cvpkg\",\"version\":\"1.0.0\"}' > /tmp/pkg/package.json\n"
+        + "export npm_config_prefix=/tmp/p npm_config_offline=true npm_config_audit=false npm_config_fund=false"
+        + " npm_config_update_notifier=false\n(" + text + ") >/dev/null 2>&1\nls /tmp/p/lib/node_modules\n";
+    String out = TestPrograms.output(sandbox(script));
+    assertThat(out).as("V26 (output: %s)", out).contains("cvpkg");
     assertRefusedBothWays(text);
   }
 }
