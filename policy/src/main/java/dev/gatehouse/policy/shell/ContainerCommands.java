@@ -292,7 +292,21 @@ final class ContainerCommands {
     }
     at.add(0);
     at.add(1);
-    for (int i : at) {
+    // and a word among the first three that are not options (docker compose --file F "$1" web CMD: the verb after
+    // a subcommand's option values); not for the clouds' CLIs, whose readings look for a word anywhere
+    if (!Set.of("gcloud", "aws", "az").contains(name)) {
+      int words = 0;
+      for (int i = 0; i < a.size() && words < 3; i++) {
+        if (a.get(i).literal() && a.get(i).value().equals("--")) {
+          break;
+        }
+        if (!a.get(i).value().startsWith("-")) {
+          at.add(i);
+          words++;
+        }
+      }
+    }
+    for (int i : new java.util.TreeSet<>(at)) {
       if (i >= a.size() || a.get(i).literal()) {
         continue;
       }

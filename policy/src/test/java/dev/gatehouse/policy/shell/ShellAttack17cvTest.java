@@ -192,7 +192,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@code gcloud … add-metadata startup-script}, {@code az vm extension set}: 17ct left the clouds'
  * verbs for a pass of their own); mounts of {@code /} into a user's own VM ({@code multipass mount},
  * {@code minikube mount}, {@code limactl start --set}); {@code ansible -b} on localhost; {@code docker
- * cp}/{@code kubectl cp}. Regressions: none found (the 6,455 quoted texts of the policy tests and this
+ * cp}/{@code kubectl cp}; persistent configuration under {@code /etc} that takes effect at boot or
+ * at the next load ({@code /etc/sysctl.d}, {@code /etc/modprobe.d}, {@code /etc/hostname}, {@code
+ * /etc/hosts}, {@code /etc/ld.so.preload}: no class reads them, before today's changes either; a pass
+ * of its own); a bind of a symbolic link to {@code /} made earlier ({@code -v /tmp/r:/h}: the link is
+ * not in the text). Everyday work refused since 768b00a9 by 17cr's documented choice: {@code docker
+ * exec "$c" ls} (a quoted word may be an option such as {@code --privileged}: left unclassified).
+ * Regressions: none found (the 6,455 quoted texts of the policy tests and this
  * pass's 500 probes judged by 768b00a9 and d56bb0fe: none allowed now that was refused then; 235
  * everyday lines of docker, kubectl, frameworks, clients, reads: none refused now that was allowed).
  */
@@ -213,6 +219,7 @@ class ShellAttack17cvTest {
       V3 => podman "$V" web rm -rf / => review => unclassified
       V3 => docker container "$1" web rm -rf / => review => unclassified
       V3 => docker compose $(echo exec) web rm -rf / => review => unclassified
+      V3 => docker compose --file x.yml "$1" web rm -rf / => review => unclassified
       V3 => ctr t "$1" c x rm -rf / => review => unclassified
       V3 => multipass "$1" vm -- rm -rf / => review => unclassified
       V3 => hcloud server "$1" s rm -rf / => review => unclassified
@@ -348,6 +355,8 @@ class ShellAttack17cvTest {
       gcloud config set project "$P"
       aws ec2 describe-instances --instance-ids "$ID"
       az vm show -g "$G" -n "$VM"
+      docker compose -f x.yml logs "$svc"
+      aws ec2 describe-instances --instance-ids "$ID"
       docker volume create data
       docker volume create -o size=10G data
       docker run --rm --mount type=volume,src=data,dst=/data alpine ls
