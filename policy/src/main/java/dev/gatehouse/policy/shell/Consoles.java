@@ -181,6 +181,9 @@ final class Consoles {
     if (unknownVerb(a)) {
       return Kind.INLINE;
     }
+    if (remoteTemplate(a)) {
+      return Kind.INLINE;
+    }
     // the verb: the first operand, or a later one where the words before may be options' values
     // (rails -e production console); Thor's unique prefixes fail closed (rails cons)
     for (int i : ShellClass.verbCandidates(v)) {
@@ -207,8 +210,35 @@ final class Consoles {
     return Kind.NONE;
   }
 
+  /**
+   * An application template (Ruby the generator runs) fetched from the network or only known when
+   * it runs: {@code rails new APP -m URL} ({@code --template}, any prefix Thor takes), {@code rails
+   * app:template LOCATION=URL} (a template on disk is the project's, as a script file is) (attack 17cv).
+   */
+  private static boolean remoteTemplate(List<Word> a) {
+    for (int i = 0; i < a.size(); i++) {
+      String w = a.get(i).value();
+      Word loc = null;
+      if ((w.equals("-m") || w.length() >= 4 && "--template".startsWith(w)) && i + 1 < a.size()) {
+        loc = a.get(i + 1);
+      } else if (w.startsWith("--") && w.contains("=") && w.indexOf('=') >= 4 && "--template".startsWith(w.substring(0, w.indexOf('=')))
+          || w.startsWith("LOCATION=")) {
+        loc = new Word(w, w.substring(w.indexOf('=') + 1), a.get(i).literal());
+      } else if (w.startsWith("-m") && w.length() > 2) {
+        loc = new Word(w, w.substring(w.startsWith("-m=") ? 3 : 2), a.get(i).literal());
+      }
+      if (loc != null && (!loc.literal() || Regexes.matches(loc.value().strip(), "(?is)[a-z][a-z0-9+.-]*://.*"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** rake's console task (the application's prompt) and its -e/-p/-E CODE (Ruby run inline). */
   private static Kind rake(List<Word> a, List<String> v) {
+    if (remoteTemplate(a)) {
+      return Kind.INLINE;
+    }
     for (int i = 0; i < a.size(); i++) {
       String w = v.get(i);
       if (!a.get(i).literal() && (w.isEmpty() || w.charAt(0) == Word.UNKNOWN || w.startsWith("-"))) {
@@ -281,9 +311,21 @@ final class Consoles {
         case "sqlc", "sql:cli", "sql-cli" -> {
           return Kind.DB_PROMPT;
         }
+        case "sqlq", "sql:query", "sql-query" -> {
+          // the SQL is run by the database's client (mysql's system, psql's \!), as wp db query's (attack 17cv)
+          for (int j = i + 1; j < rest.size(); j++) {
+            Word q = rest.get(j);
+            if (!q.literal() || !q.value().startsWith("-")
+                && Regexes.matches(q.value(), "(?is).*(\\\\!|(^|[;\\n])\\s*system\\b).*")) {
+              return Kind.INLINE;
+            }
+          }
+          return Kind.NONE;
+        }
         case "scr", "php:script", "php-script" -> {
-          // a script file on disk; "-" or none reads PHP from the input
-          return i + 1 < rv.size() && !rv.get(i + 1).equals("-") && rest.get(i + 1).literal() ? Kind.NONE : Kind.PROMPT;
+          // a script file on disk; "-" or none reads PHP from the input, as a device or descriptor does
+          // (/dev/stdin, /proc/self/fd/0, php://stdin: attack 17cv)
+          return i + 1 < rv.size() ? phpFile(rest.get(i + 1)) : Kind.PROMPT;
         }
         default -> { }
       }
@@ -316,7 +358,7 @@ final class Consoles {
       return Kind.INLINE;
     }
     if (verb.equals("eval-file")) {
-      return sub.isEmpty() || sub.equals("-") || !ops.get(1).literal() ? Kind.PROMPT : Kind.NONE;
+      return sub.isEmpty() ? Kind.PROMPT : phpFile(ops.get(1));
     }
     if (verb.equals("db") && Set.of("cli", "console").contains(sub)) {
       return Kind.DB_PROMPT;
@@ -326,6 +368,23 @@ final class Consoles {
           || Regexes.matches(ops.get(2).value(), "(?is).*(\\\\!|(^|[;\\n])\\s*system\\b).*") ? Kind.INLINE : Kind.NONE;
     }
     return Kind.NONE;
+  }
+
+  /**
+   * A PHP file a console runs: a regular file on disk is the project's; {@code -}, a device or a
+   * descriptor ({@code /dev/stdin}, {@code /proc/self/fd/0}) or {@code php://stdin} is the input
+   * (a prompt); another stream ({@code data://…}, {@code http://…}) or a name only known when it
+   * runs is code not on disk (attack 17cv).
+   */
+  private static Kind phpFile(Word f) {
+    String v = f.value();
+    if (!f.literal()) {
+      return Kind.INLINE;
+    }
+    if (v.equals("-") || Regexes.matches(v, "(?i)php://(stdin|fd/.*|input)") || !Interpreters.regularPath(f)) {
+      return Kind.PROMPT;
+    }
+    return v.contains("://") ? Kind.INLINE : Kind.NONE;
   }
 
   /** Laravel Sail runs its verb in the application's container: artisan, tinker, the shells, the clients, the interpreters. */
@@ -494,14 +553,15 @@ final class Consoles {
   }
 
   /** Names of this host's loopback: localhost, 127/8, ::1 (also v4-mapped), 0.0.0.0, 0 (inet_aton). */
-  private static final String LOOPBACK = "localhost(\\.localdomain)?|ip6-localhost|ip6-loopback|127(\\.[0-9]+){0,3}"
+  // RFC 6761: every name under .localhost is loopback (systemd-resolved, nss-myhostname), a final dot too (attack 17cv)
+  private static final String LOOPBACK = "([a-z0-9_-]+\\.)*localhost(\\.localdomain)?\\.?|ip6-localhost|ip6-loopback|127(\\.[0-9]+){0,3}"
       + "|\\[?(::1|::ffff:127(\\.[0-9]+){3}|::)\\]?|0(\\.0){0,3}|0x7f[0-9a-f.x]*|2130706433|0177[0-7.]*";
 
   /** redis-cli's options that take a value. */
   private static final Set<String> REDIS_VALUES = Set.of("-h", "-p", "-s", "-a", "-u", "-r", "-i", "-n", "-d", "-D", "-t",
       "--user", "--pass", "--eval", "--rdb", "--functions-rdb", "--pattern", "--quoted-pattern", "--count", "--cacert",
       "--cacertdir", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites", "--sni", "--memkeys-samples",
-      "--intrinsic-latency", "--lru-test", "--pipe-timeout", "--cluster", "--keystats-samples", "--top");
+      "--intrinsic-latency", "--lru-test", "--pipe-timeout", "--cluster", "--keystats-samples", "--top", "--show-pushes");
   /** redis-cli's modes that run no prompt. */
   private static final Set<String> REDIS_MODES = Set.of("--stat", "--latency", "--latency-history", "--latency-dist",
       "--bigkeys", "--memkeys", "--hotkeys", "--keystats", "--scan", "--rdb", "--functions-rdb", "--eval", "--replica",
@@ -513,7 +573,9 @@ final class Consoles {
    * and {@code SAVE} write a file there and {@code MODULE LOAD} loads a library into it.
    */
   private static Kind redis(List<Word> a, List<String> v) {
-    boolean local = true;
+    // redis-cli keeps the last -h (or -u) given, and a socket (-s) wins over any host (attack 17cv)
+    boolean remote = false;
+    boolean socket = false;
     for (int i = 0; i < a.size(); i++) {
       String w = v.get(i);
       if (!a.get(i).literal() && (w.isEmpty() || w.startsWith("-") || w.charAt(0) == Word.UNKNOWN)) {
@@ -526,22 +588,29 @@ final class Consoles {
         String val = i + 1 < a.size() ? v.get(i + 1) : "";
         // a host only known when it runs may be this one (fail closed); this host's own name is not known
         boolean known = i + 1 < a.size() && a.get(i + 1).literal();
-        if (known && w.equals("-h") && !Regexes.matches(val.toLowerCase(java.util.Locale.ROOT), LOOPBACK)
-            || known && w.equals("-u") && !Regexes.matches(val.toLowerCase(java.util.Locale.ROOT),
-                "(rediss?|valkeys?)://([^@/]*@)?(" + LOOPBACK + ")([:/].*)?|unix://.*")) {
-          local = false;
-        }
-        if (w.equals("-s")) {
-          local = true;
+        if (w.equals("-h")) {
+          remote = known && !Regexes.matches(val.toLowerCase(java.util.Locale.ROOT), LOOPBACK);
+        } else if (w.equals("-u")) {
+          remote = known && !Regexes.matches(val.toLowerCase(java.util.Locale.ROOT),
+              "(rediss?|valkeys?)://([^@/]*@)?(" + LOOPBACK + ")([:/].*)?|unix://.*");
+          socket |= !known || val.startsWith("unix://");
+        } else if (w.equals("-s")) {
+          socket = true;
         }
         i++;
         continue;
       }
       if (!w.startsWith("-")) {
-        return Kind.NONE; // a command: read by its words (redis-cli CONFIG SET dir …)
+        // a command: read by its words; to this host's server, the ones that write its files or load its code
+        // (CONFIG SET dir|dbfilename, MODULE LOAD) are what its prompt is refused for (attack 17cv)
+        List<String> cmd = v.subList(i, v.size()).stream().map(x -> x.toLowerCase(java.util.Locale.ROOT)).toList();
+        boolean writes = cmd.size() > 2 && cmd.get(0).equals("config") && cmd.get(1).equals("set")
+            && cmd.subList(2, cmd.size()).stream().anyMatch(x -> Regexes.matches(x, "dir|dbfilename|appendfilename|appenddirname|logfile"))
+            || cmd.size() > 1 && cmd.get(0).equals("module") && Regexes.matches(cmd.get(1), "load|loadex");
+        return writes && (socket || !remote) ? Kind.INLINE : Kind.NONE;
       }
     }
-    return local ? Kind.DB_PROMPT : Kind.NONE;
+    return socket || !remote ? Kind.DB_PROMPT : Kind.NONE;
   }
 
   /** The value of an option given as {@code -e V}, {@code -eV}, {@code --execute V} or {@code --execute=V}; null when absent. */

@@ -48,7 +48,11 @@ final class ContainerCommands {
       "minikube", "multipass", "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine",
       "colima", "limactl", "lima", "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az",
       "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s",
-      "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima");
+      "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima",
+      // attack 17cv: Salt's local execution, kubectl's plugins that run kubectl as the cluster's admin or open a node's shell
+      "salt-call", "kubectl-sudo", "kubectl-node_shell", "sail",
+      // the development-cluster tools: a command run here in the cluster's network (telepresence, mirrord) or in a dev container
+      "telepresence", "mirrord", "okteto", "devspace", "devcontainer", "garden");
 
   private ContainerCommands() {}
 
@@ -261,8 +265,63 @@ final class ContainerCommands {
       "p|publish= pull= u|user= v|volume= w|workdir= build d|detach i|interactive no-deps quiet-pull quiet-build",
       "remove-orphans rm P|service-ports use-aliases T|no-TTY t|tty help dry-run");
 
+  /**
+   * The verbs a word only known when it runs may be (attack 17cv): {@code docker container "$1" web
+   * CMD}, {@code kubectl $(echo exec) web -- CMD}, {@code hcloud server "$v" s CMD} send a command
+   * when the word is {@code exec}, {@code ssh}, …, so a reading that finds nothing with the word
+   * unknown is tried again with each of them in its place.
+   */
+  private static final List<String> GUESSED_VERBS = List.of("exec", "run", "shell", "ssh", "console", "attach", "debug",
+      "rsh", "unshare", "create", "start", "sh", "connect", "compose", "container", "alloc", "task", "t", "c", "r",
+      "machine", "system", "plugin", "pod", "volume", "runlabel", "local:run", "run:inside", "run:detached", "ps:exec",
+      "kubectl", "crictl", "ctr", "nerdctl", "observe", "cmd.run", "node-shell", "sudo", "--");
+
   /** What {@code name args} sends; {@link #NOTHING} for another command or a query. */
   static Sent read(String name, List<Word> a) {
+    Sent s = readKnown(name, a);
+    if (!s.equals(NOTHING) || a.stream().allMatch(Word::literal)) {
+      return s;
+    }
+    // a word only known when it runs where a verb may stand (a candidate of ShellClass.verbCandidates, or the word
+    // after one: docker container VERB, ctr t VERB, gcloud compute VERB) may be a verb that sends a command
+    List<String> v = a.stream().map(Word::value).toList();
+    Set<Integer> at = new HashSet<>();
+    for (int i : ShellClass.verbCandidates(v)) {
+      at.add(i);
+      at.add(i + 1);
+    }
+    at.add(0);
+    at.add(1);
+    // and a word among the first three that are not options (docker compose --file F "$1" web CMD: the verb after
+    // a subcommand's option values); not for the clouds' CLIs, whose readings look for a word anywhere
+    if (!Set.of("gcloud", "aws", "az").contains(name)) {
+      int words = 0;
+      for (int i = 0; i < a.size() && words < 3; i++) {
+        if (a.get(i).literal() && a.get(i).value().equals("--")) {
+          break;
+        }
+        if (!a.get(i).value().startsWith("-")) {
+          at.add(i);
+          words++;
+        }
+      }
+    }
+    for (int i : new java.util.TreeSet<>(at)) {
+      if (i >= a.size() || a.get(i).literal()) {
+        continue;
+      }
+      for (String g : GUESSED_VERBS) {
+        List<Word> b = new ArrayList<>(a);
+        b.set(i, Word.literal(g, g));
+        if (!readKnown(name, b).equals(NOTHING)) {
+          return unknown(name, "a word only known when it runs may be its verb (" + g + "), which sends a command");
+        }
+      }
+    }
+    return s;
+  }
+
+  private static Sent readKnown(String name, List<Word> a) {
     return switch (name) {
       case "docker", "podman", "nerdctl", "finch", "podman-remote" -> engine(name, a);
       case "docker-compose", "podman-compose" -> compose(name, a, 0);
@@ -296,9 +355,23 @@ final class ContainerCommands {
       case "rdctl" -> !a.isEmpty() && a.get(0).value().equals("shell") ? machineShell("lima", a.subList(1, a.size())) : NOTHING;
       case "orb" -> orb(a);
       case "orbctl" -> !a.isEmpty() && Set.of("run", "shell").contains(a.get(0).value()) ? machineShell("lima", a.subList(1, a.size())) : NOTHING;
+      // Laravel Sail passes a command it does not know to docker compose (sail exec SERVICE CMD, sail run …: attack 17cv)
+      case "sail" -> !a.isEmpty() && Set.of("exec", "run", "attach").contains(a.get(0).value()) ? compose("sail", a, 0) : NOTHING;
+      case "telepresence", "mirrord", "okteto", "devspace", "devcontainer", "garden" -> devTool(name, a);
       case "pdsh", "clush", "pssh", "parallel-ssh" -> hostsCommand(name, a);
       case "ansible", "ansible-console" -> ansible(name, a);
-      case "salt", "salt-ssh" -> salt(name, a);
+      case "salt", "salt-ssh", "salt-call" -> salt(name, a);
+      // kubectl sudo ARGS: kubectl ARGS as the group system:masters (the cluster's admin)
+      case "kubectl-sudo" -> {
+        Sent k = read("kubectl", a);
+        yield new Sent(k.steps(), k.prompt(), true, k.starts());
+      }
+      // kubectl node-shell NODE [-- CMD]: a privileged pod in the node's namespaces (nsenter -t 1), a root shell or CMD there
+      case "kubectl-node_shell" -> {
+        int dash = indexOf(a, "--");
+        yield dash >= 0 && dash + 1 < a.size() ? command(a, range(dash + 1, a.size()), "kubectl node-shell", true)
+            : new Sent(List.of(), true, true, false);
+      }
       case "az" -> az(a);
       // k9s: a terminal UI whose s key opens a shell in a pod (and a node shell); info, version, help read
       case "k9s" -> !a.isEmpty() && a.stream().allMatch(w -> w.literal() && Set.of("info", "version", "help", "-h", "--help",
@@ -378,10 +451,27 @@ final class ContainerCommands {
   private static final Set<String> ENGINE_HOST_PROGRAMS = Set.of("--hooks-dir", "--runtime", "--conmon", "--network-cmd-path",
       "--cni-path", "--module", "--runtime-flag");
 
+  /** docker's own commands (docker 28 --help) that run no CLI plugin; build, builder and buildx may be buildx's. */
+  private static final Set<String> DOCKER_NO_PLUGIN = Set.of("attach", "checkpoint", "commit", "config", "container",
+      "context", "cp", "create", "diff", "events", "exec", "export", "history", "image", "images", "import", "info",
+      "inspect", "kill", "load", "login", "logout", "logs", "manifest", "network", "node", "pause", "plugin", "port", "ps",
+      "pull", "push", "rename", "restart", "rm", "rmi", "run", "save", "search", "secret", "service", "stack", "start",
+      "stats", "stop", "swarm", "system", "tag", "top", "trust", "unpause", "update", "version", "volume", "wait", "help");
+
   private static Sent engine(String name, List<Word> a) {
     Sent s = engineVerb(name, a);
     Read g = scan(a, 0, ENGINE_GLOBAL, false, false);
-    if (ENGINE_HOST_PROGRAMS.stream().anyMatch(o -> !g.values(o).isEmpty())) {
+    if (name.equals("docker") && g.unknown == null && !g.values("--config").isEmpty() && (g.operands.isEmpty()
+        || !(a.get(g.operands.get(0)).literal() && DOCKER_NO_PLUGIN.contains(a.get(g.operands.get(0)).value())))) {
+      // docker --config DIR compose|buildx|build|VERB runs the CLI plugin DIR/cli-plugins/docker-VERB, and its help
+      // (no command, --help) runs every plugin there for its description (attack 17cv, proven)
+      List<Wrappers.Step> steps = new ArrayList<>(s.steps());
+      steps.add(new Wrappers.Unknown("docker --config: a CLI plugin from the configuration directory the text names"));
+      return new Sent(steps, s.prompt(), s.holdsHost(), s.starts());
+    }
+    // --storage-opt overlay.mount_program=PATH: the helper that mounts every layer, run on the host (attack 17cv)
+    if (ENGINE_HOST_PROGRAMS.stream().anyMatch(o -> !g.values(o).isEmpty()) || g.values("--storage-opt").stream()
+        .anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "(?is).*(mount_program|mount-program).*"))) {
       return new Sent(s.steps(), s.prompt(), true, s.starts());
     }
     return s;
@@ -480,6 +570,23 @@ final class ContainerCommands {
         // podman system service tcp:…: the engine's API (a container holding the host, for whoever reaches it)
         return new Sent(List.of(), false, !rest.isEmpty() && rest.get(0).value().equals("service"), false);
       }
+      case "volume" -> {
+        // docker|podman volume create -o type=none -o o=bind -o device=/: a volume of the local driver that mounts a
+        // host path (or a disk: type=ext4,device=/dev/sda1) into whatever container names it (attack 17cv)
+        return new Sent(List.of(), false, !rest.isEmpty() && rest.get(0).value().equals("create")
+            && volumeOptions(rest.subList(1, rest.size())).stream().anyMatch(ContainerCommands::volumeOptHoldsHost), false);
+      }
+      case "pod" -> {
+        // podman pod create: its namespaces, volumes and devices are every member container's (attack 17cv)
+        if (rest.isEmpty() || !rest.get(0).value().equals("create")) {
+          return NOTHING;
+        }
+        Read r = scan(rest, 1, POD_CREATE, true, false);
+        if (r.unknown != null) {
+          return unknown(via + " create", r.unknown);
+        }
+        return new Sent(List.of(), false, runHoldsHost(r) || r.values("--share").stream().anyMatch(w -> !w.literal()), false);
+      }
       case "plugin" -> {
         // a managed plugin runs as root on the host with the privileges it asks for
         return new Sent(List.of(), false, !rest.isEmpty() && Set.of("install", "enable", "upgrade", "set").contains(rest.get(0).value()), false);
@@ -565,12 +672,66 @@ final class ContainerCommands {
     String spec = m.value();
     // bind, and podman's glob (type=glob,src=/usr/lib/*: each file a bind) and any type not known to
     // mount no host path; without a type it is a named volume
+    // type=volume with volume-opt=device=/,volume-opt=o=bind: a local volume mounting a host path (attack 17cv)
+    java.util.regex.Matcher d = java.util.regex.Pattern.compile("(?i)(?:^|,)\\s*\"?volume-opt\\s*=\\s*device\\s*=\\s*([^,\"]*)").matcher(spec);
+    while (d.find()) {
+      if (hostPath(m, d.group(1).strip())) {
+        return true;
+      }
+    }
+    // a field given twice: the engine keeps the last (type=volume,type=bind; source=data,source=/), so every
+    // type and every source is read (attack 17cv)
     java.util.regex.Matcher t = java.util.regex.Pattern.compile("(?i)(?:^|,)\\s*\"?type\\s*=\\s*([^,\"]*)").matcher(spec);
-    if (!t.find() || Regexes.matches(t.group(1).strip(), "(?i)volume|tmpfs|ramfs|devpts|image|artifact|cluster")) {
+    boolean typed = false;
+    boolean other = false;
+    while (t.find()) {
+      typed = true;
+      other |= !Regexes.matches(t.group(1).strip(), "(?i)volume|tmpfs|ramfs|devpts|image|artifact|cluster");
+    }
+    if (!typed || !other) {
       return false;
     }
     java.util.regex.Matcher s = java.util.regex.Pattern.compile("(?i)(?:^|,)\\s*\"?(?:source|src)\\s*=\\s*([^,\"]*)").matcher(spec);
-    return !s.find() || hostPath(m, s.group(1).strip());
+    boolean sourced = false;
+    while (s.find()) {
+      sourced = true;
+      if (hostPath(m, s.group(1).strip())) {
+        return true;
+      }
+    }
+    return !sourced;
+  }
+
+  /** podman pod create's options (podman 5): run's that apply to the pod, and its infra container's. */
+  private static final Table POD_CREATE = ENGINE_RUN.plus(Table.of("infra-command= infra-conmon-pidfile= infra-image=",
+      "infra-name= share= exit-policy= infra share-parent"));
+
+  /** The values of {@code -o}/{@code --opt} ({@code -o X}, {@code -oX}, {@code -o=X}, {@code --opt X}, {@code --opt=X}). */
+  private static List<Word> volumeOptions(List<Word> a) {
+    List<Word> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Word w = a.get(i);
+      String v = w.value();
+      if (!w.literal() && (v.isEmpty() || v.charAt(0) == Word.UNKNOWN || v.startsWith("-"))) {
+        out.add(w); // may be an option
+      } else if ((v.equals("-o") || v.equals("--opt")) && i + 1 < a.size()) {
+        out.add(a.get(++i));
+      } else if (v.startsWith("--opt=")) {
+        out.add(new Word(w.source(), v.substring(6), w.literal()));
+      } else if (v.startsWith("-o") && !v.startsWith("--")) {
+        out.add(new Word(w.source(), v.substring(v.startsWith("-o=") ? 3 : 2), w.literal()));
+      }
+    }
+    return out;
+  }
+
+  /** A local volume's option {@code device=PATH} naming a host path or disk that holds the host. */
+  private static boolean volumeOptHoldsHost(Word o) {
+    if (!o.literal()) {
+      return true;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?is)\\s*\"?device\\s*=\\s*(.*?)\"?\\s*").matcher(o.value());
+    return m.matches() && hostPath(o, m.group(1));
   }
 
   /** {@code run}'s options that hold the host (read by their tables: bundles, {@code =} forms). */
@@ -646,6 +807,21 @@ final class ContainerCommands {
       case "rsh" -> name.equals("oc") ? OC_RSH : null;
       default -> null;
     };
+    if (t == null && name.equals("oc") && verb.equals("observe")) {
+      return observe(rest);
+    }
+    if (t == null && !KUBE_BUILTINS.contains(verb) && !(name.equals("oc") && OC_BUILTINS.contains(verb))) {
+      // a verb kubectl does not know runs the plugin kubectl-VERB found in PATH with the words after it
+      // (kubectl sudo exec web -- CMD, kubectl node-shell NODE: attack 17cv), judged as that program
+      if (!a.get(at).literal() || !Regexes.matches(verb, "[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        return unknown(name, "a plugin only known when it runs");
+      }
+      List<Word> words = new ArrayList<>();
+      String plugin = "kubectl-" + verb.replace('-', '_');
+      words.add(Word.literal(plugin, plugin));
+      words.addAll(rest);
+      return new Sent(List.of(new Wrappers.Inner(words, name + " " + verb)), false, false, false);
+    }
     if (t == null) {
       return NOTHING;
     }
@@ -686,6 +862,36 @@ final class ContainerCommands {
       }
       default -> NOTHING;
     };
+  }
+
+  /** kubectl's own commands (kubectl 1.33 help); any other first word names a plugin, kubectl-WORD. */
+  private static final Set<String> KUBE_BUILTINS = Set.of("annotate", "api-resources", "api-versions", "apply", "attach",
+      "auth", "autoscale", "certificate", "cluster-info", "completion", "config", "convert", "cordon", "cp", "create",
+      "debug", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "help",
+      "kustomize", "label", "logs", "log", "options", "patch", "plugin", "port-forward", "proxy", "replace", "rollout",
+      "rolling-update", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait", "alpha", "kuberc");
+  /** oc's own commands besides kubectl's (oc 4 help). */
+  private static final Set<String> OC_BUILTINS = Set.of("adm", "build-logs", "cancel-build", "extract", "get-token", "idle",
+      "image", "import-image", "login", "logout", "new-app", "new-build", "new-project", "observe", "policy", "process",
+      "project", "projects", "registry", "rollback", "rsh", "rsync", "secrets", "serviceaccounts", "start-build", "status",
+      "tag", "whoami", "create-token", "deploy", "env", "volumes", "set-data", "ex", "types", "request-project", "import",
+      "extract-config", "start", "cluster");
+
+  /**
+   * oc observe RESOURCE -- CMD: CMD runs on this host for every object seen; {@code --delete CMD} and
+   * {@code --names CMD} name commands too (each occurrence one word of it), which the guard does not read.
+   */
+  private static Sent observe(List<Word> rest) {
+    int dash = indexOf(rest, "--");
+    List<Word> before = dash < 0 ? rest : rest.subList(0, dash);
+    if (before.stream().anyMatch(w -> !w.literal() || Regexes.matches(w.value(), "--(delete|names)(=.*)?"))) {
+      return unknown("oc observe", "a command its --delete or --names names, or a word only known when it runs");
+    }
+    if (dash < 0) {
+      return before.stream().filter(w -> !w.value().startsWith("-")).count() > 1
+          ? unknown("oc observe", "a command after the resource, where its options end is not read") : NOTHING;
+    }
+    return dash + 1 < rest.size() ? command(rest, range(dash + 1, rest.size()), "oc observe", false) : NOTHING;
   }
 
   /** A pod spec given on the command line (kubectl run --overrides) that sets what the kubernetes policy's privileged-workload finds. */
@@ -762,10 +968,13 @@ final class ContainerCommands {
       Read r = scan(rest, 0, CTR_EXEC, false, false);
       return r.unknown != null ? unknown("ctr task exec", r.unknown) : command(rest, from(r.operands, 1), "ctr task exec", false);
     }
-    if (!Set.of("run", "r").contains(verb)) {
+    // ctr containers create IMAGE ID: run's options, the container a later ctr task start runs (attack 17cv)
+    boolean create = Set.of("containers", "container", "c").contains(verb) && at + 1 < a.size()
+        && a.get(at + 1).value().equals("create");
+    if (!Set.of("run", "r").contains(verb) && !create) {
       return NOTHING;
     }
-    List<Word> rest = a.subList(at + 1, a.size());
+    List<Word> rest = a.subList(at + (create ? 2 : 1), a.size());
     Read r = scan(rest, 0, CTR_RUN, false, false);
     if (r.unknown != null) {
       return unknown("ctr run", r.unknown);
@@ -773,6 +982,9 @@ final class ContainerCommands {
     boolean holds = r.has("--privileged") || r.has("--net-host") || r.has("--rootfs") || r.has("--allow-new-privs")
         || !r.values("--device").isEmpty() || !r.values("--cap-add").isEmpty() || !r.values("--with-ns").isEmpty()
         || r.values("--mount").stream().anyMatch(ContainerCommands::bindHoldsHost);
+    if (create) {
+      return new Sent(List.of(), false, holds, false);
+    }
     // ctr run IMAGE ID [CMD…]
     List<Integer> cmd = from(r.operands, 2);
     if (cmd.isEmpty()) {
@@ -805,6 +1017,12 @@ final class ContainerCommands {
     List<Word> rest = a.subList(at + 1, a.size());
     return switch (verb) {
       case "shell", "console" -> new Sent(List.of(), true, holds, false);
+      // lxc config|profile|project edit: the whole configuration read from the input (or typed in an editor),
+      // security.privileged and raw.lxc among what it may set (attack 17cv)
+      case "config", "profile", "project" -> rest.stream().anyMatch(w -> w.value().equals("edit"))
+          ? new Sent(List.of(new Wrappers.Unknown(name + " " + verb + " edit: a configuration from its input or an editor, which may hold the host")),
+              false, holds, false)
+          : new Sent(List.of(), false, holds, false);
       // lxc alias add NAME 'exec @ARGS@ -- CMD': a command line a later lxc NAME runs, unread
       case "alias" -> !rest.isEmpty() && Set.of("add", "rename").contains(rest.get(0).value())
           ? unknown(name + " alias", "an alias's command line, which a later " + name + " runs") : new Sent(List.of(), false, holds, false);
@@ -1050,6 +1268,9 @@ final class ContainerCommands {
           && v.stream().noneMatch(x -> x.contains("Command") || x.contains("Shell"));
       return portForward ? NOTHING : new Sent(List.of(), true, false, false);
     }
+    if (v.contains("ec2-instance-connect") && v.contains("ssh")) {
+      return new Sent(List.of(), true, false, false); // an SSH session on the instance (attack 17cv)
+    }
     if (v.contains("ssm") && (v.contains("send-command") || v.contains("start-automation-execution"))) {
       return unknown("aws ssm", "commands run on instances by a document, which the guard does not read");
     }
@@ -1161,19 +1382,41 @@ final class ContainerCommands {
   private static final Table BUILDAH_RUN = ENGINE_RUN.plus(Table.of("isolation= workingdir= add-history no-hosts no-pivot",
       "terminal contextdir= runtime-flag= hostname= cgroupns= mount= volume=")).plus(Table.of("t|tty"));
 
-  /** buildah run CONTAINER [--] CMD: a command in a working container, its options those of run. */
+  /** buildah's global options (buildah --help): their values stand before the verb (buildah --root DIR run C CMD). */
+  private static final Table BUILDAH_GLOBAL = Table.of("cgroup-manager= log-level= registries-conf= registries-conf-dir=",
+      "root= runroot= short-name-alias-conf= storage-driver= storage-opt= userns-gid-map= userns-uid-map=",
+      "userns-gid-map-group= userns-uid-map-user= cpu-profile= memory-profile= default-mounts-file= debug h|help v|version");
+  /** buildah from's options: run's (namespaces, volumes, devices, capabilities) and its pull's. */
+  private static final Table BUILDAH_FROM = BUILDAH_RUN.plus(Table.of("cert-dir= format= signature-policy= retry=",
+      "retry-delay= decryption-key= cgroup-parent= http-proxy"));
+
+  /**
+   * buildah run CONTAINER [--] CMD: a command in a working container, its options those of run;
+   * buildah unshare [CMD] (a command, or a shell, in its user namespace), buildah from with run's
+   * options (the working container holds the host as run's would). The verb after the global
+   * options and their values (attack 17cv).
+   */
   private static Sent buildah(List<Word> a) {
-    int at = -1;
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i).value().equals("run")) {
-        at = i;
-        break;
-      }
-      if (!a.get(i).value().startsWith("-")) {
-        return NOTHING;
-      }
+    Read g = scan(a, 0, BUILDAH_GLOBAL, false, false);
+    if (g.unknown != null) {
+      return a.stream().anyMatch(w -> Set.of("run", "unshare", "from").contains(w.value())) ? unknown("buildah", g.unknown) : NOTHING;
     }
-    if (at < 0) {
+    if (g.operands.isEmpty()) {
+      return NOTHING;
+    }
+    int at = g.operands.get(0);
+    String verb = a.get(at).value();
+    if (verb.equals("unshare")) {
+      List<Word> rest = a.subList(at + 1, a.size());
+      Read r = scan(rest, 0, Table.of("m|mount= h|help"), false, false);
+      return r.unknown != null ? unknown("buildah unshare", r.unknown) : command(rest, r.operands, "buildah unshare", false);
+    }
+    if (verb.equals("from")) {
+      List<Word> rest = a.subList(at + 1, a.size());
+      Read r = scan(rest, 0, BUILDAH_FROM, false, false);
+      return r.unknown != null ? unknown("buildah from", r.unknown) : new Sent(List.of(), false, runHoldsHost(r), false);
+    }
+    if (!verb.equals("run")) {
       return NOTHING;
     }
     List<Word> rest = a.subList(at + 1, a.size());
@@ -1254,6 +1497,47 @@ final class ContainerCommands {
     return -1;
   }
 
+  // ---- development-cluster tools ----
+
+  /**
+   * Attack 17cv: {@code telepresence intercept|connect … -- CMD} and {@code mirrord exec … -- CMD} run
+   * CMD on this host (in the cluster's network); {@code okteto exec -- CMD}, {@code devspace enter --
+   * CMD}, {@code devcontainer exec CMD} and {@code garden exec DEPLOY CMD} run it in a development
+   * container ({@code okteto up}, {@code devspace enter}: a terminal there). The command after {@code --}
+   * is judged; without {@code --}, where the options' end is not read here, the text is unclassified.
+   */
+  private static Sent devTool(String name, List<Word> a) {
+    List<Word> ops = a.stream().filter(w -> !w.value().startsWith("-")).toList();
+    String verb = ops.isEmpty() ? "" : ops.get(0).value();
+    if (!ops.isEmpty() && !ops.get(0).literal()) {
+      return unknown(name, "a verb only known when it runs");
+    }
+    Set<String> sends = switch (name) {
+      case "telepresence" -> Set.of("intercept", "connect", "replace", "ingest", "wiretap");
+      case "mirrord" -> Set.of("exec", "container", "ext");
+      case "okteto" -> Set.of("exec", "up", "ssh");
+      case "devspace" -> Set.of("enter", "ssh", "attach");
+      case "devcontainer" -> Set.of("exec");
+      default -> Set.of("exec");
+    };
+    if (!sends.contains(verb)) {
+      return NOTHING;
+    }
+    if (a.stream().anyMatch(w -> w.value().startsWith("--docker-run") || w.value().startsWith("--docker-build"))) {
+      return unknown(name + " " + verb, "the docker run arguments after --, which the guard does not read");
+    }
+    int dash = indexOf(a, "--");
+    if (dash >= 0 && dash + 1 < a.size()) {
+      return command(a, range(dash + 1, a.size()), name + " " + verb, false);
+    }
+    boolean terminal = Set.of("up", "ssh", "attach").contains(verb) || name.equals("devspace") && verb.equals("enter");
+    if (terminal && !(name.equals("devspace") && ops.size() > 1)) {
+      return new Sent(List.of(), true, false, false);
+    }
+    return name.equals("telepresence") && dash < 0 ? NOTHING
+        : unknown(name + " " + verb, "a command after options the guard does not read");
+  }
+
   // ---- commands sent to many hosts ----
 
   /** pdsh -w HOSTS CMD, clush -w HOSTS CMD, pssh -h FILE CMD: the words after the options, joined, run by each host's shell. */
@@ -1286,6 +1570,27 @@ final class ContainerCommands {
     return new Sent(List.of(new Wrappers.Code(cmd.stream().map(Word::value).collect(Collectors.joining(" ")), name)), false, false, false);
   }
 
+  /** ansible's long options (ansible-core 2.17 ansible --help); those taking a value below. */
+  private static final List<String> ANSIBLE_LONG = List.of("--args", "--ask-pass", "--ask-vault-pass", "--ask-vault-password",
+      "--ask-become-pass", "--become", "--become-method", "--become-user", "--become-password-file", "--become-pass-file",
+      "--background", "--check", "--connection", "--connection-password-file", "--conn-pass-file", "--diff", "--extra-vars",
+      "--forks", "--help", "--inventory", "--inventory-file", "--key-file", "--limit", "--list-hosts", "--module-name",
+      "--module-path", "--one-line", "--playbook-dir", "--poll", "--private-key", "--scp-extra-args", "--sftp-extra-args",
+      "--ssh-common-args", "--ssh-extra-args", "--task-timeout", "--timeout", "--tree", "--user", "--vault-id",
+      "--vault-password-file", "--vault-pass-file", "--verbose", "--version");
+  private static final Set<String> ANSIBLE_LONG_VALUES = ANSIBLE_LONG.stream().filter(o -> !Set.of("--ask-pass",
+      "--ask-vault-pass", "--ask-vault-password", "--ask-become-pass", "--become", "--check", "--diff", "--help", "--list-hosts",
+      "--one-line", "--verbose", "--version").contains(o)).collect(Collectors.toSet());
+
+  /** The long option argparse reads {@code w} as (itself, or the one option it is a prefix of); null when none or ambiguous. */
+  private static String ansibleLong(String w) {
+    if (ANSIBLE_LONG.contains(w)) {
+      return w;
+    }
+    List<String> m = ANSIBLE_LONG.stream().filter(o -> o.startsWith(w)).toList();
+    return m.size() == 1 ? m.get(0) : null;
+  }
+
   /** ansible HOSTS [-m MODULE] -a ARGS: the command, shell and raw modules' argument is a command; other modules are not read. */
   private static Sent ansible(String name, List<Word> a) {
     if (name.equals("ansible-console")) {
@@ -1302,25 +1607,51 @@ final class ContainerCommands {
     String args = null;
     String module = null;
     boolean moduleUnknown = false;
+    // ansible's options mix with the host pattern (argparse): a long option by any unambiguous prefix
+    // (--module-n copy, --ar CMD), short ones bundled (-bm copy, -bmcopy, -ba CMD); the last one given counts (attack 17cv)
     for (int i = 0; i < a.size(); i++) {
       String w = v.get(i);
-      // ansible's options mix with the host pattern (argparse): -m MODULE, -mMODULE, --module-name[=]MODULE
-      if ((w.equals("-m") || w.equals("--module-name")) && i + 1 < a.size()) {
-        module = a.get(i + 1).literal() ? v.get(i + 1) : null;
-        moduleUnknown = module == null;
-      } else if (w.startsWith("--module-name=") || w.startsWith("-m") && w.length() > 2 && !w.startsWith("--")) {
-        module = a.get(i).literal() ? w.substring(w.startsWith("--") ? 14 : 2) : null;
-        moduleUnknown = module == null;
+      if (w.equals("--")) {
+        break;
       }
-      if ((w.equals("-a") || w.equals("--args")) && i + 1 < a.size()) {
-        args = a.get(i + 1).literal() ? v.get(i + 1) : null;
-        if (args == null) {
+      String opt = null;
+      Word value = null;
+      if (w.startsWith("--")) {
+        int eq = w.indexOf('=');
+        opt = ansibleLong(eq < 0 ? w : w.substring(0, eq));
+        if (opt == null || !ANSIBLE_LONG_VALUES.contains(opt)) {
+          continue;
+        }
+        if (eq >= 0) {
+          value = new Word(w.substring(eq + 1), w.substring(eq + 1), a.get(i).literal());
+        } else if (i + 1 < a.size()) {
+          value = a.get(++i);
+        }
+      } else if (w.startsWith("-") && w.length() > 1) {
+        for (int j = 1; j < w.length(); j++) {
+          char ch = w.charAt(j);
+          if ("aBPefilMmtTuc".indexOf(ch) >= 0) {
+            opt = ch == 'm' ? "--module-name" : ch == 'a' ? "--args" : "-" + ch;
+            if (j + 1 < w.length()) {
+              value = new Word(w.substring(j + 1), w.substring(j + 1), a.get(i).literal());
+            } else if (i + 1 < a.size()) {
+              value = a.get(++i);
+            }
+            break;
+          }
+        }
+      }
+      if (opt == null || value == null) {
+        continue;
+      }
+      if (opt.equals("--module-name")) {
+        module = value.literal() ? value.value() : null;
+        moduleUnknown = module == null;
+      } else if (opt.equals("--args")) {
+        if (!value.literal()) {
           return unknown(name, "a module's arguments only known when they run");
         }
-      } else if (w.startsWith("--args=")) {
-        args = w.substring(7);
-      } else if (w.startsWith("-a") && w.length() > 2) {
-        args = w.substring(2);
+        args = value.value();
       }
     }
     if (moduleUnknown || a.stream().anyMatch(w -> !w.literal() && w.value().startsWith("-"))) {
@@ -1346,6 +1677,11 @@ final class ContainerCommands {
         continue;
       }
       String v = w.value();
+      // a compound call (salt '*' test.ping,cmd.run ',CMD'): each function with its argument (attack 17cv)
+      if (v.contains(",") && (i > 0 || name.equals("salt-call"))
+          && java.util.Arrays.stream(v.split(",")).anyMatch(f -> Regexes.matches(f.strip(), "[A-Za-z0-9_]+\\.[A-Za-z0-9_]+"))) {
+        return unknown(name, "a compound call of several functions (" + v + "), which the guard does not read");
+      }
       if (Regexes.matches(v, "cmd\\.(run|shell|run_all|run_stdout|run_stderr|run_bg|powershell|exec_code|exec_code_all|script|script_retcode|run_chroot)")) {
         if (i + 1 >= a.size()) {
           return NOTHING;
@@ -1356,7 +1692,8 @@ final class ContainerCommands {
         }
         return new Sent(List.of(new Wrappers.Code(code.value(), name + " " + v)), false, false, false);
       }
-      if (Regexes.matches(v, "[a-z_]+\\.[a-z_]+") && i > 0) {
+      // salt-call's first operand is the function (run on this host); salt's and salt-ssh's the target
+      if (Regexes.matches(v, "[A-Za-z0-9_]+\\.[A-Za-z0-9_]+") && (i > 0 || name.equals("salt-call"))) {
         return Regexes.matches(v, "test\\.[a-z_]+|grains\\.(items|item|get|ls)|pillar\\.(items|get|ls)|[a-z_]+\\.(list[a-z_]*|get[a-z_]*|status|show[a-z_]*|version[a-z_]*|info[a-z_]*)")
             ? NOTHING : unknown(name, "function " + v + " acts on the minions in ways the guard does not read");
       }
@@ -1378,6 +1715,15 @@ final class ContainerCommands {
       // az container exec --exec-command CMD (a shell by default), az aks command invoke --command CMD
       return unknown("az", "a command run in a container or a cluster, which the guard does not read");
     }
+    // az webapp ssh, az spring app connect: a shell in the app's container; az containerapp exec [--command CMD]:
+    // a command (sh by default) in it (attack 17cv)
+    if (v.contains("webapp") && v.contains("ssh") || v.contains("spring") && v.contains("connect")) {
+      return new Sent(List.of(), true, false, false);
+    }
+    if (v.contains("containerapp") && v.contains("exec")) {
+      return v.stream().anyMatch(x -> x.startsWith("--command")) ? unknown("az containerapp exec", "a command run in the app's container")
+          : new Sent(List.of(), true, false, false);
+    }
     if (v.contains("serial-console") && v.contains("connect")) {
       return new Sent(List.of(), true, false, false);
     }
@@ -1391,6 +1737,9 @@ final class ContainerCommands {
       int at = v.indexOf("run");
       if (at < 0) {
         at = v.indexOf("run:inside");
+      }
+      if (at < 0) {
+        at = v.indexOf("run:detached"); // a one-off dyno running CMD in the background (attack 17cv)
       }
       if (at < 0) {
         return v.contains("ps:exec") ? new Sent(List.of(), true, false, false) : NOTHING;

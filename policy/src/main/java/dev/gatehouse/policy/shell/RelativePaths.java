@@ -70,7 +70,8 @@ final class RelativePaths {
     List<ShellReading.Redirect> maybeValueWrites = new ArrayList<>();
     List<ShellReading.Redirect> valueWrites = new ArrayList<>();
     String[] valueGuessed = {null};
-    List<ShellCommand> substituted = valuesSubstituted(r, valueWrites, maybeValues, maybeValueWrites, valueGuessed);
+    List<ShellReading.Redirect> valueReads = new ArrayList<>();
+    List<ShellCommand> substituted = valuesSubstituted(r, valueWrites, maybeValues, maybeValueWrites, valueGuessed, valueReads);
     given.addAll(substituted);
     commands.addAll(substituted);
     writes.addAll(valueWrites);
@@ -97,9 +98,20 @@ final class RelativePaths {
       redirects.addAll(aliasedWrites);
     }
     read(bases, given, redirects, commands, writes, unknown);
-    // read redirections too: cd /dev && cat < watchdog opens /dev/watchdog (power)
-    List<ShellReading.Redirect> reads = new ArrayList<>();
-    read(bases, List.of(), r.reads(), new ArrayList<>(), reads, unknown);
+    // read redirections too: cd /dev && cat < watchdog opens /dev/watchdog (power); through a variable the
+    // text sets (f=/dev/watchdog; cat < $f) and a link it makes (ln -s /dev /tmp/d; cat < /tmp/d/watchdog), as
+    // writes are (attack 17cv)
+    List<ShellReading.Redirect> readRedirects = new ArrayList<>(r.reads());
+    readRedirects.addAll(valueReads);
+    List<ShellReading.Redirect> reads = new ArrayList<>(valueReads);
+    read(bases, List.of(), readRedirects, new ArrayList<>(), reads, unknown);
+    if (!links.isEmpty()) {
+      List<ShellReading.Redirect> aliasedReads = new ArrayList<>();
+      List<ShellReading.Redirect> all = new ArrayList<>(readRedirects);
+      all.addAll(reads);
+      alias(List.of(), all, links, new ArrayList<>(), aliasedReads);
+      reads.addAll(aliasedReads);
+    }
     if (!links.isEmpty()) {
       // ln -s /dev /tmp/d; cd /tmp; dd of=d/sda: the words joined to the directories, read again.
       List<ShellCommand> aliased = new ArrayList<>();
@@ -710,8 +722,18 @@ final class RelativePaths {
    * system directory, into {@code maybe}.
    */
   private static List<ShellCommand> valuesSubstituted(ShellReading r, List<ShellReading.Redirect> writes,
-      List<ShellCommand> maybe, List<ShellReading.Redirect> maybeWrites, String[] guessed) {
+      List<ShellCommand> maybe, List<ShellReading.Redirect> maybeWrites, String[] guessed, List<ShellReading.Redirect> reads) {
     java.util.Map<String, List<String>> values = variableValues(r);
+    for (ShellReading.Redirect w : r.reads()) {
+      List<List<Word>> read = substituted(w.target(), values, false);
+      if (read != null) {
+        for (List<Word> l : read) {
+          if (l.size() == 1) {
+            reads.add(new ShellReading.Redirect(l.get(0), w.text(), w.through()));
+          }
+        }
+      }
+    }
     List<ShellCommand> out = new ArrayList<>();
     // $1, "$@", ${a[1]}, ${x%/}, ${x,,}: a value only known when it runs (read as UNREAD_VALUE).
     values.put(UNREAD_VALUE, null);

@@ -117,6 +117,11 @@ final class RuntimeChanges {
                 "location")) && operands(c).size() > 1;
       }
       case "chronyc" -> {
+        // without a command chronyc reads its commands from the terminal or its input (echo makestep | chronyc):
+        // settime, makestep, … unseen (attack 17cv)
+        if (chronycReadsInput(a)) {
+          return true;
+        }
         // every command that changes the daemon or the clock; the reports (tracking, sources, …) read
         return a.stream().anyMatch(v -> Regexes.matches(v.toLowerCase(Locale.ROOT).strip(), "(?s)(makestep|settime|burst"
             + "|online|offline|onoffline|add|delete|allow|deny|cmdallow|cmddeny|local|manual|maxdelay.*|maxpoll|minpoll"
@@ -141,6 +146,21 @@ final class RuntimeChanges {
       case "cpupower" -> {
         // frequency-set, idle-set, set: the kernel's CPU settings (frequency-info, idle-info, info read)
         return operands(c).stream().anyMatch(w -> Regexes.matches(w.value(), "[a-z-]*set"));
+      }
+      case "nmcli" -> {
+        // nmcli general hostname NAME (any prefix of each word: nmcli g h NAME) sets the machine's name, as
+        // hostnamectl does; general logging level|domains changes NetworkManager's (attack 17cv)
+        List<String> ops = operands(c).stream().map(Word::value).toList();
+        for (int k = 0; k + 2 < ops.size(); k++) {
+          if (!ops.get(k).isEmpty() && "general".startsWith(ops.get(k)) && !ops.get(k + 1).isEmpty()
+              && ("hostname".startsWith(ops.get(k + 1)) || "logging".startsWith(ops.get(k + 1)))) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case "powerprofilesctl" -> {
+        return verbAmongOperands(c, Set.of("set")); // the power profile, as tuned-adm profile (attack 17cv)
       }
       case "tuned-adm" -> {
         // a profile switch rewrites sysctl, CPU and disk settings at once
@@ -209,6 +229,22 @@ final class RuntimeChanges {
    * {@code +} ({@code date 010100002020}, POSIX's MMDDhhmm[[CC]YY]); the values of {@code -d},
    * {@code -f}, {@code -r} and their long forms are no operands.
    */
+  /** chronyc given no command (only its options: -h HOST, -p PORT, -f FILE, -a, -c, -d, -m, -n, -N, -4, -6). */
+  private static boolean chronycReadsInput(List<String> a) {
+    for (int i = 0; i < a.size(); i++) {
+      String v = a.get(i);
+      if (Set.of("-v", "--version", "--help").contains(v)) {
+        return false;
+      }
+      if (Set.of("-h", "-p", "-f").contains(v)) {
+        i++;
+      } else if (!v.startsWith("-")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean dateSets(List<String> a) {
     for (int i = 0; i < a.size(); i++) {
       String v = a.get(i);
@@ -529,13 +565,48 @@ final class RuntimeChanges {
     }
   }
 
+  /** kubectl's options that take no value (a word after one is not its value). */
+  private static final Set<String> KUBECTL_BOOLEANS = Set.of("--force", "--overwrite", "--all", "--all-namespaces", "-A",
+      "--record", "--server-side", "--force-conflicts", "--prune", "--wait", "--local", "--recursive", "-R", "--save-config",
+      "--ignore-not-found", "--now", "--ignore-daemonsets", "--delete-emptydir-data", "--disable-eviction",
+      "--show-managed-fields", "--list", "--allow-missing-template-keys", "--validate", "-i", "-t", "-it", "--rm",
+      "--quiet", "-q", "--stdin", "--tty", "--include-uninitialized", "--no-headers", "--show-labels", "--watch", "-w",
+      "--insecure-skip-tls-verify");
+
+  /**
+   * Whether kubectl's last {@code --dry-run} is client's or server's (bare {@code --dry-run} is
+   * client's): an option before {@code --}, not the value of the option before it ({@code
+   * --field-manager --dry-run} names a field manager and changes the cluster: attack 17cv, proven);
+   * pflag keeps the last one given ({@code --dry-run=client --dry-run=none} changes it).
+   */
+  private static boolean dryRun(List<String> a) {
+    Boolean dry = null;
+    for (int i = 0; i < a.size(); i++) {
+      String x = a.get(i);
+      if (x.equals("--")) {
+        break;
+      }
+      if (!x.equals("--dry-run") && !x.startsWith("--dry-run=")) {
+        continue;
+      }
+      String prev = i > 0 ? a.get(i - 1) : "";
+      if (prev.startsWith("-") && !prev.contains("=") && !KUBECTL_BOOLEANS.contains(prev)) {
+        // the value of the option before it (or a bundle of short flags, not known here): not a dry run
+        dry = false;
+        continue;
+      }
+      dry = Regexes.matches(x, "--dry-run(=client|=server|=true|=True|=TRUE|=1|=t|=T)?");
+    }
+    return dry != null && dry;
+  }
+
   /** kubectl's verb at {@code i} changes the cluster ({@code rollout status/history} and {@code set --dry-run} aside). */
   private static boolean kubectlChange(List<String> a, int i) {
     String v = a.get(i).toLowerCase(Locale.ROOT);
     if (!KUBECTL_CHANGES.contains(v)) {
       return false;
     }
-    if (a.stream().anyMatch(x -> Regexes.matches(x, "--dry-run(=client|=server)?"))) {
+    if (dryRun(a)) {
       return false;
     }
     List<String> after = a.subList(i + 1, a.size()).stream().filter(x -> !x.startsWith("-")).toList();

@@ -481,6 +481,7 @@ public enum ShellClass {
           || v.equals("GIT_ALLOW_PROTOCOL") && (!a.value().literal() || a.value().value().toLowerCase(Locale.ROOT).contains("ext"))
           || v.equals("SHELL") && !bashLikeShell(a.value()));
       case NESTED_SHELL -> v.equals("PYTHONINSPECT") && a.value() != null && !a.value().value().isEmpty();
+      case PACKAGE_CHANGE -> packageScopeVariable(a);
       case RAW_DEVICE_WRITE, POWER, AUDIT_TAMPER, USER_CHANGE, SCHEDULER_CHANGE -> tapeNames(a);
       default -> false;
     };
@@ -534,7 +535,9 @@ public enum ShellClass {
       "LESSKEYIN", "LESSKEY_SYSTEM", "LESSKEYIN_SYSTEM", "LESSKEY_CONTENT", "MANROFFOPT", "COMPILER_PATH", "GCC_EXEC_PREFIX",
       "VIMINIT", "EXINIT", "GVIMINIT", "VIMRUNTIME", "VIM", "MAILCAPS", "GROFF_BIN_PATH", "GROFF_FONT_PATH", "MANLESS",
       "PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "PYTHONUSERBASE", "LESSMETACHARS", "LESSMETAESCAPE", "MERGE_TOOLS_DIR",
-      "CLOUDSDK_PYTHON_ARGS", "GROFF_COMMAND_PREFIX");
+      "CLOUDSDK_PYTHON_ARGS", "GROFF_COMMAND_PREFIX",
+      // the docker CLI's plugins (DIR/cli-plugins/docker-VERB) and credential helpers come from it (attack 17cv, proven)
+      "DOCKER_CONFIG");
 
   /**
    * Whether a {@code SHELL} value names a shell whose {@code -c CMD} the judge reads as it reads
@@ -1508,7 +1511,9 @@ public enum ShellClass {
       if (Set.of("npm", "pnpm", "yarn", "bun").contains(n)) {
         // global by -g, --global[=true], --location=global, --location global (npm 8+), and yarn global add (attack 17cm)
         List<String> a = c.argValues();
-        boolean global = a.contains("-g") || a.stream().anyMatch(v -> Regexes.matches(v, "--global(=true)?|-g=true|--location=global"))
+        // nopt expands a bundle of one-letter flags (npm i -gD PKG is -g -D: attack 17cv, proven)
+        boolean global = a.contains("-g") || a.stream().anyMatch(v -> Regexes.matches(v, "--global(=true)?|-g=true|--location=global"
+            + "|-[A-Za-z]*g[A-Za-z]*"))
             || Collections.indexOfSubList(a, List.of("--location", "global")) >= 0;
         List<Word> ops = operands(c);
         boolean verb = ops.stream().limit(2).anyMatch(w -> verbs.contains(w.value()));
@@ -1579,10 +1584,15 @@ public enum ShellClass {
       // The Python project tools install into the project's own virtualenv, as npm and yarn install
       // into node_modules and uv into .venv: the project's business. Beyond it: the tool itself
       // (self), pdm's -g/--global (its global project) and pipenv's --system (the system's Python).
+      // pdm's -g by argparse's prefixes and bundles (--gl, -vg: attack 17cv); poetry config virtualenvs.create
+      // false (every later install into the Python poetry runs under, the system's)
       case "poetry", "pdm", "hatch" -> verbAmongOperands(c, Set.of("self")) && !readsOnly(c, Set.of("self"))
-          || n.equals("pdm") && c.argValues().stream().anyMatch(v -> v.equals("-g") || v.equals("--global"));
+          || n.equals("pdm") && c.argValues().stream().anyMatch(ShellClass::pdmGlobal)
+          || n.equals("poetry") && verbAmongOperands(c, Set.of("config")) && poetryNoVirtualenv(c.args());
       case "pipenv" -> c.argValues().stream().anyMatch(v -> v.startsWith("--sys") || v.equals("--site-packages"));
       case "composer" -> composerChange(c);
+      // kubectl krew install PLUGIN (kubectl's plugin manager, read as kubectl-krew: attack 17cv) puts a program on PATH
+      case "kubectl-krew", "krew" -> verbAmongOperands(c, Set.of("install", "upgrade", "uninstall", "remove", "rm"));
       default -> false;
     };
   }
@@ -1885,6 +1895,60 @@ public enum ShellClass {
     return false;
   }
 
+  /** pdm's {@code -g}/{@code --global} as argparse reads it: a prefix of {@code --global} ({@code --gl}), or {@code g} in a bundle before a letter taking a value. */
+  private static boolean pdmGlobal(String v) {
+    if (v.startsWith("--")) {
+      String o = v.contains("=") ? v.substring(0, v.indexOf('=')) : v;
+      return o.length() >= 4 && "--global".startsWith(o);
+    }
+    if (v.startsWith("-") && v.length() > 1) {
+      for (int i = 1; i < v.length(); i++) {
+        char ch = v.charAt(i);
+        if (ch == 'g') {
+          return true;
+        }
+        if ("GpkeLScI".indexOf(ch) >= 0 || !Character.isLetter(ch)) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** poetry config virtualenvs.create false (or a value only known when it runs): installs go to poetry's own Python. */
+  private static boolean poetryNoVirtualenv(List<Word> a) {
+    for (int i = 0; i + 1 < a.size(); i++) {
+      if (a.get(i).value().equals("virtualenvs.create")) {
+        Word w = a.get(i + 1);
+        return !w.literal() || Regexes.matches(w.value().toLowerCase(Locale.ROOT), "false|0|no|off");
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Variables that move a project tool's installs beyond the project (attack 17cv): {@code
+   * PIPENV_SYSTEM} (pipenv's {@code --system}), {@code POETRY_VIRTUALENVS_CREATE=false} (poetry's
+   * own Python, the system's), npm's {@code npm_config_global}/{@code location=global} (npm {@code
+   * -g}), uv's {@code UV_PROJECT_ENVIRONMENT} set to the system's prefix.
+   */
+  static boolean packageScopeVariable(ShellReading.Assignment a) {
+    String v = a.variable();
+    Word w = a.value();
+    if (w == null || w.value().isEmpty()) {
+      return false;
+    }
+    String x = w.value().toLowerCase(Locale.ROOT).strip();
+    return switch (v) {
+      case "PIPENV_SYSTEM" -> !w.literal() || !Regexes.matches(x, "0|false|no|off");
+      case "POETRY_VIRTUALENVS_CREATE" -> !w.literal() || Regexes.matches(x, "0|false|no|off");
+      case "npm_config_global", "NPM_CONFIG_GLOBAL" -> !w.literal() || !Regexes.matches(x, "0|false|no|off");
+      case "npm_config_location", "NPM_CONFIG_LOCATION" -> !w.literal() || x.equals("global");
+      case "UV_PROJECT_ENVIRONMENT" -> !w.literal() || Regexes.matches(x, "/+(usr(/+local)?/*)?");
+      default -> false;
+    };
+  }
+
   /**
    * Composer's changes beyond the project: {@code global} (the user's global project) and {@code
    * self-update}. Composer (Symfony Console) takes a command by any unambiguous abbreviation
@@ -1895,7 +1959,9 @@ public enum ShellClass {
   private static boolean composerChange(ShellCommand c) {
     Set<String> change = Set.of("global", "self-update", "selfupdate");
     List<String> a = c.argValues();
-    return verbCandidates(a).stream().map(a::get).anyMatch(v -> v.length() >= 2 && change.stream().anyMatch(x -> x.startsWith(v)));
+    // g alone is global's abbreviation too: no other command of composer starts with g (attack 17cv)
+    return verbCandidates(a).stream().map(a::get).anyMatch(v -> (v.length() >= 2 || v.equals("g"))
+        && change.stream().anyMatch(x -> x.startsWith(v)));
   }
 
   /** docker's lifecycle verbs: each stops, starts or replaces a running container (a service, in production). */
@@ -2173,7 +2239,8 @@ public enum ShellClass {
     }
     if (n.equals("sysctl")) {
       // procps takes a long option by any unambiguous prefix, the file glued too: --lo=FILE, --sys, --wr
-      return flag(c, 'w') || flag(c, 'p') || a.stream().anyMatch(v -> Wrappers.longOption(v, "load")
+      // -f is -p's alias (procps-ng sysctl(8); attack 17cv, proven)
+      return flag(c, 'w') || flag(c, 'p') || flag(c, 'f') || a.stream().anyMatch(v -> Wrappers.longOption(v, "load")
           || Wrappers.longOption(v, "write") || Wrappers.longOption(v, "system"))
           || operands(c).stream().anyMatch(w -> w.value().contains("="));
     }
@@ -4785,7 +4852,9 @@ public enum ShellClass {
       case "docker", "podman", "nerdctl", "finch", "podman-remote", "docker-compose", "podman-compose", "kubectl", "oc",
           "crictl", "ctr", "lxc", "incus", "nomad", "vagrant", "virsh", "gcloud", "aws", "minikube", "multipass",
           "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine", "colima", "limactl", "lima",
-          "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima" -> {
+          "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima",
+          "salt-call", "kubectl-sudo", "kubectl-node_shell", "sail", "telepresence", "mirrord", "okteto", "devspace",
+          "devcontainer", "garden" -> {
         return ContainerCommands.prompt(c);
       }
       case "tmux", "screen", "byobu", "zellij", "dtach", "abduco" -> {

@@ -483,7 +483,9 @@ final class Wrappers {
       case "docker", "podman", "nerdctl", "finch", "podman-remote", "docker-compose", "podman-compose", "kubectl", "oc",
           "crictl", "ctr", "lxc", "incus", "nomad", "vagrant", "virsh", "gcloud", "aws", "minikube", "multipass",
           "runc", "crun", "runsc", "youki", "buildah", "k3s", "microk8s", "microk8s.kubectl", "docker-machine", "colima", "limactl", "lima",
-          "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima" ->
+          "pdsh", "clush", "pssh", "parallel-ssh", "ansible", "ansible-console", "salt", "salt-ssh", "az", "flyctl", "fly", "heroku", "kubecolor", "k9s", "doctl", "hcloud", "k0s", "kubectl.lima", "nerdctl.lima", "docker.lima", "podman.lima", "rdctl", "orb", "orbctl", "apptainer", "singularity", "apptainer.lima",
+          "salt-call", "kubectl-sudo", "kubectl-node_shell", "sail", "telepresence", "mirrord", "okteto", "devspace",
+          "devcontainer", "garden" ->
           // a name both readings know (heroku run CMD, heroku local:run CMD): the steps of both
           Runners.reads(name) ? concat(ContainerCommands.read(name, a).steps(), Runners.unwrap(name, a))
               : ContainerCommands.read(name, a).steps();
