@@ -2,7 +2,6 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.policy.Verdict;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -291,9 +290,7 @@ class ShellAttack17ctTest {
       T7 => vault kv destroy -versions=1 secret/x => review => service-change
       """)
   void fixed(String finding, String text, String label, String rule) {
-    Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
-    assertThat(v[0].label() + " " + v[0].rule()).as("%s exec: %s (%s)", finding, text, v[0]).isEqualTo(label + " " + rule);
-    assertThat(v[1].label() + " " + v[1].rule()).as("%s typed: %s (%s)", finding, text, v[1]).isEqualTo(label + " " + rule);
+    ShellJudgeTest.assertBoth(finding, text, label, rule);
   }
 
   /** Everyday work near the fixes stays allowed. */

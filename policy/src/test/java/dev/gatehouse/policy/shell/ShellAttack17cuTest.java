@@ -345,9 +345,7 @@ class ShellAttack17cuTest {
       U9 => berglas exec -- terraform apply => review => service-change
       """)
   void fixed(String finding, String text, String label, String rule) {
-    Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
-    assertThat(v[0].label() + " " + v[0].rule()).as("%s exec: %s (%s)", finding, text, v[0]).isEqualTo(label + " " + rule);
-    assertThat(v[1].label() + " " + v[1].rule()).as("%s typed: %s (%s)", finding, text, v[1]).isEqualTo(label + " " + rule);
+    ShellJudgeTest.assertBoth(finding, text, label, rule);
   }
 
   /** What other readings held before stays theirs (its rule unchanged). */

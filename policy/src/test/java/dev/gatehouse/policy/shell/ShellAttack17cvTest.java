@@ -2,9 +2,6 @@ package dev.gatehouse.policy.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.policy.Verdict;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -329,9 +326,7 @@ class ShellAttack17cvTest {
       V16 => UV_PROJECT_ENVIRONMENT=/usr uv sync => review => package-change
       """)
   void fixed(String finding, String text, String label, String rule) {
-    Verdict[] v = ShellJudgeTest.execAndTyped(ShellJudgeTest.DEFAULT, text);
-    assertThat(v[0].label() + " " + v[0].rule()).as("%s exec: %s (%s)", finding, text, v[0]).isEqualTo(label + " " + rule);
-    assertThat(v[1].label() + " " + v[1].rule()).as("%s typed: %s (%s)", finding, text, v[1]).isEqualTo(label + " " + rule);
+    ShellJudgeTest.assertBoth(finding, text, label, rule);
   }
 
   /** Everyday work near the fixes stays allowed. */
@@ -438,23 +433,6 @@ class ShellAttack17cvTest {
     ShellAttack17cjTest.assertAllowed(text);
   }
 
-  private static List<String> sandbox(String script) {
-    return new ArrayList<>(List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-        "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        "--setenv", "HOME", "/tmp", "--setenv", "XDG_RUNTIME_DIR", "/tmp", "--chdir", "/tmp", "bash", "-c", script));
-  }
-
-  private static void assumeSandbox(String tool) {
-    Assumptions.assumeTrue(TestPrograms.onPath("bwrap") && TestPrograms.onPath("bash") && TestPrograms.onPath(tool),
-        "bwrap, bash and " + tool + " are needed");
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the sandbox without a user namespace needs root");
-  }
-
-  private static void assertRefusedBothWays(String text) {
-    assertThat(ShellJudgeTest.DEFAULT.judge(text).verdict().label()).as(text).isNotEqualTo("allow");
-    assertThat(ShellJudgeTest.DEFAULT.judgeTyped(text).verdict().label()).as(text).isNotEqualTo("allow");
-  }
-
   /**
    * V2: kubectl hands the words after a verb it does not know to the program {@code kubectl-VERB}
    * (dashes as underscores) found in PATH. Stand-in plugins print what they were given.
@@ -465,12 +443,12 @@ class ShellAttack17cvTest {
       kubectl node-shell node1 -- id => kubectl-node_shell ran with: node1 -- id
       """)
   void pluginsProvenInSandbox(String text, String expected) throws Exception {
-    assumeSandbox("kubectl");
+    TestPrograms.assumeSandbox("kubectl");
     String setup = "mkdir -p /tmp/bin; for p in kubectl-sudo kubectl-node_shell; do printf '#!/bin/sh\\necho \"%s ran with: $*\"\\n' $p"
         + " > /tmp/bin/$p; chmod +x /tmp/bin/$p; done; export PATH=/tmp/bin:$PATH\n";
-    String out = TestPrograms.output(sandbox("cd /tmp\n" + setup + "(" + text + ")\n"));
+    String out = TestPrograms.output(TestPrograms.sandbox("cd /tmp\n" + setup + "(" + text + ")\n"));
     assertThat(out).as("V2: %s (output: %s)", text, out).contains(expected);
-    assertRefusedBothWays(text);
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 
   /**
@@ -480,7 +458,7 @@ class ShellAttack17cvTest {
    */
   @Test
   void dryRunValueProvenInSandbox() throws Exception {
-    assumeSandbox("kubectl");
+    TestPrograms.assumeSandbox("kubectl");
     Assumptions.assumeTrue(TestPrograms.onPath("python3"), "python3 is needed");
     String server = String.join("\n",
         "import http.server, json",
@@ -503,11 +481,11 @@ class ShellAttack17cvTest {
         + "for i in 1 2 3 4 5 6 7 8 9 10; do (echo > /dev/tcp/127.0.0.1/18417) 2>/dev/null && break; sleep 0.5; done\n"
         + "export KUBECONFIG=/tmp/none\n"
         + "(" + text + " --server=http://127.0.0.1:18417)\ncat /tmp/req.log\n";
-    String out = TestPrograms.output(sandbox(script));
+    String out = TestPrograms.output(TestPrograms.sandbox(script));
     assertThat(out).as("V1 (output: %s)", out).contains("POST /api/v1/namespaces?fieldManager=--dry-run")
         .doesNotContain("dryRun=");
-    assertRefusedBothWays(text);
-    assertRefusedBothWays(text + " --server=http://127.0.0.1:18417");
+    ShellJudgeTest.assertRefusedBoth(text);
+    ShellJudgeTest.assertRefusedBoth(text + " --server=http://127.0.0.1:18417");
   }
 
   /**
@@ -516,12 +494,12 @@ class ShellAttack17cvTest {
    */
   @Test
   void sysctlFileProvenInSandbox() throws Exception {
-    assumeSandbox("sysctl");
+    TestPrograms.assumeSandbox("sysctl");
     String text = "sysctl -f /tmp/s.conf";
-    String out = TestPrograms.output(sandbox("cd /tmp\necho 'kernel.hostname = cv17-sysctl' > /tmp/s.conf\n(" + text
+    String out = TestPrograms.output(TestPrograms.sandbox("cd /tmp\necho 'kernel.hostname = cv17-sysctl' > /tmp/s.conf\n(" + text
         + ")\necho \"host=$(hostname)\"\n"));
     assertThat(out).as("V19 (output: %s)", out).contains("host=cv17-sysctl");
-    assertRefusedBothWays(text);
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 
   /** A stand-in Docker engine on a Unix socket in the sandbox: it logs each request of the docker CLI (method, path, body). */
@@ -570,15 +548,15 @@ class ShellAttack17cvTest {
       V4 => docker run --rm --mount type=volume,dst=/h,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/ alpine true => "device":"/"
       """)
   void dockerRequestsProvenInSandbox(String finding, String text, String expected) throws Exception {
-    assumeSandbox("docker");
+    TestPrograms.assumeSandbox("docker");
     Assumptions.assumeTrue(TestPrograms.onPath("python3"), "python3 is needed");
     String script = "cd /tmp\ncat > /tmp/s.py <<'EOF'\n" + DOCKERD + "EOF\npython3 /tmp/s.py &\n"
         + "for i in 1 2 3 4 5 6 7 8 9 10; do [ -S /tmp/d.sock ] && break; sleep 0.3; done\n"
         + "export DOCKER_HOST=unix:///tmp/d.sock DOCKER_CONFIG=/tmp/.docker\nset -- exec\n"
         + "(" + text + ") >/dev/null 2>&1\ncat /tmp/dockerd.log\n";
-    String out = TestPrograms.output(sandbox(script));
+    String out = TestPrograms.output(TestPrograms.sandbox(script));
     assertThat(out).as("%s: %s (output: %s)", finding, text, out).contains(expected);
-    assertRefusedBothWays(text);
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 
   /**
@@ -593,11 +571,11 @@ class ShellAttack17cvTest {
       ln -s /dev /tmp/d; cat < /tmp/d/watchdog
       """)
   void readThroughVariableProvenInSandbox(String text) throws Exception {
-    assumeSandbox("mkfifo");
-    String out = TestPrograms.output(sandbox("cd /tmp\nmkfifo /dev/watchdog && (echo opened-17cv > /dev/watchdog &)\n("
+    TestPrograms.assumeSandbox("mkfifo");
+    String out = TestPrograms.output(TestPrograms.sandbox("cd /tmp\nmkfifo /dev/watchdog && (echo opened-17cv > /dev/watchdog &)\n("
         + text + ")\n"));
     assertThat(out).as("V22: %s (output: %s)", text, out).contains("opened-17cv");
-    assertRefusedBothWays(text);
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 
   /** V24: the docker CLI runs the plugins of the configuration directory it is given. */
@@ -607,7 +585,7 @@ class ShellAttack17cvTest {
       docker --config /tmp/c --help => metadata-ran
       """)
   void dockerConfigPluginsProvenInSandbox(String text, String expected) throws Exception {
-    assumeSandbox("docker");
+    TestPrograms.assumeSandbox("docker");
     String plugin = String.join("\n", "#!/bin/sh",
         "if [ \"$1\" = docker-cli-plugin-metadata ]; then echo ran > /tmp/meta;"
             + " echo '{\"SchemaVersion\":\"0.1.0\",\"Vendor\":\"cv\",\"Version\":\"1\"}'; exit 0; fi",
@@ -615,22 +593,22 @@ class ShellAttack17cvTest {
     String script = "cd /tmp\nmkdir -p /tmp/c/cli-plugins\ncat > /tmp/c/cli-plugins/docker-compose <<'EOF'\n" + plugin
         + "EOF\nchmod +x /tmp/c/cli-plugins/docker-compose\n(" + text + ") 2>&1 | grep plugin-from\n"
         + "[ -f /tmp/meta ] && echo metadata-ran\n";
-    String out = TestPrograms.output(sandbox(script));
+    String out = TestPrograms.output(TestPrograms.sandbox(script));
     assertThat(out).as("V24: %s (output: %s)", text, out).contains(expected);
-    assertRefusedBothWays(text);
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 
   /** V26: npm reads {@code -gD} as {@code -g -D}: the package lands in the global prefix (the sandbox's own). */
   @Test
   void npmBundleProvenInSandbox() throws Exception {
-    assumeSandbox("npm");
+    TestPrograms.assumeSandbox("npm");
     String text = "npm i -gD /tmp/pkg";
     String script = "mkdir -p /tmp/pkg /tmp/p /tmp/proj && cd /tmp/proj\n"
         + "echo '{\"name\":\"cvpkg\",\"version\":\"1.0.0\"}' > /tmp/pkg/package.json\n"
         + "export npm_config_prefix=/tmp/p npm_config_offline=true npm_config_audit=false npm_config_fund=false"
         + " npm_config_update_notifier=false\n(" + text + ") >/dev/null 2>&1\nls /tmp/p/lib/node_modules\n";
-    String out = TestPrograms.output(sandbox(script));
+    String out = TestPrograms.output(TestPrograms.sandbox(script));
     assertThat(out).as("V26 (output: %s)", out).contains("cvpkg");
-    assertRefusedBothWays(text);
+    ShellJudgeTest.assertRefusedBoth(text);
   }
 }

@@ -46,6 +46,13 @@ class ShellJudgeTest {
     assertThat(v[1].rule()).as("typed: %s (%s)", text, v[1]).isEqualTo(typedRule);
   }
 
+  /** Asserts the same verdict and rule of {@code text} as an exec request and as typed lines. */
+  static void assertBoth(String finding, String text, String label, String rule) {
+    Verdict[] v = execAndTyped(DEFAULT, text);
+    assertThat(v[0].label() + " " + v[0].rule()).as("%s exec: %s (%s)", finding, text, v[0]).isEqualTo(label + " " + rule);
+    assertThat(v[1].label() + " " + v[1].rule()).as("%s typed: %s (%s)", finding, text, v[1]).isEqualTo(label + " " + rule);
+  }
+
   /** Asserts that {@code text} is not allowed, as an exec request and as a typed line. */
   static void assertRefusedBoth(String text) {
     assertThat(DEFAULT.judge(text).verdict().label()).as("exec: %s", text).isNotEqualTo("allow");

@@ -30,7 +30,11 @@ final class TestPrograms {
    * read-only, no network, its own /tmp, HOME and runtime directory).
    */
   static List<String> sandbox(String setup, String text, String check) {
-    String script = "cd /tmp\n" + setup + "\n(" + text + ")\n" + check + "\n";
+    return sandbox("cd /tmp\n" + setup + "\n(" + text + ")\n" + check + "\n");
+  }
+
+  /** The same sandbox running a whole bash script. */
+  static List<String> sandbox(String script) {
     return List.of("bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
         "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
         "--setenv", "HOME", "/tmp", "--setenv", "XDG_RUNTIME_DIR", "/tmp", "--chdir", "/tmp", "bash", "-c", script);
@@ -41,11 +45,16 @@ final class TestPrograms {
    * is missing or the tests do not run as root (the sandbox without a user namespace needs root).
    */
   static String sandboxOutput(String tool, String setup, String text, String check) throws Exception {
+    assumeSandbox(tool);
+    return output(sandbox(setup, text, check));
+  }
+
+  /** Skips the test where bwrap, bash or {@code tool} is missing or the tests do not run as root. */
+  static void assumeSandbox(String tool) {
     org.junit.jupiter.api.Assumptions.assumeTrue(onPath("bwrap") && onPath("bash") && onPath(tool),
         "bwrap, bash and " + tool + " are needed");
     org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
         "the sandbox without a user namespace needs root");
-    return output(sandbox(setup, text, check));
   }
 
   /**
