@@ -130,6 +130,9 @@ final class CloudChanges {
 
   /** The text changes or destroys infrastructure through a cloud CLI, an object store or an IaC tool. */
   static boolean change(ShellCommand c) {
+    if (ContainerCommands.prompt(c)) {
+      return false; // a terminal on a machine (aws ec2-instance-connect ssh, az containerapp exec): nested-shell
+    }
     // a package runner's name@version (npx aws-cdk@2 destroy, npx serverless@3 remove) is the package's program
     String n = Regexes.matches(c.name(), "[a-z0-9][a-z0-9._-]*@[^@/]*") ? c.name().substring(0, c.name().indexOf('@')) : c.name();
     List<Word> a = c.args();
