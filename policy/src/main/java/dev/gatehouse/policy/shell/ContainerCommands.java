@@ -276,8 +276,26 @@ final class ContainerCommands {
       "machine", "system", "plugin", "pod", "volume", "runlabel", "local:run", "run:inside", "run:detached", "ps:exec",
       "kubectl", "crictl", "ctr", "nerdctl", "observe", "cmd.run", "node-shell", "sudo", "--");
 
+  /**
+   * The last reading per thread: the classes sudo, nested-shell and service-change (and the cloud
+   * reading) each ask about the same command in turn, and a reading walks the tool's option tables.
+   */
+  private record Last(String name, List<Word> args, Sent sent) {}
+
+  private static final ThreadLocal<Last> LAST = new ThreadLocal<>();
+
   /** What {@code name args} sends; {@link #NOTHING} for another command or a query. */
   static Sent read(String name, List<Word> a) {
+    Last last = LAST.get();
+    if (last != null && last.name().equals(name) && last.args().equals(a)) {
+      return last.sent();
+    }
+    Sent sent = readOnce(name, a);
+    LAST.set(new Last(name, List.copyOf(a), sent));
+    return sent;
+  }
+
+  private static Sent readOnce(String name, List<Word> a) {
     Sent s = readKnown(name, a);
     if (!s.equals(NOTHING) || a.stream().allMatch(Word::literal)) {
       return s;
